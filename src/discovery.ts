@@ -1,0 +1,118 @@
+/**
+ * Finding candidate files: walk the given paths, skip build and dependency folders, honour
+ * .gitignore files, keep only files some transform accepts. Never follows symlinks while walking.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { toPosix } from './text.js';
+import type { FileError } from './engine/pipeline.js';
+
+export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', 'cdk.out', '.aws-sam', '.serverless']);
+
+export interface Candidate {
+  absPath: string;
+  /** Relative to cwd, `/` separators (absolute when outside cwd). */
+  path: string;
+  /** Named on the command line (read even if the prefilter would skip it). */
+  explicit: boolean;
+}
+
+export function displayPath(absPath: string, cwd: string): string {
+  return toPosix(path.relative(cwd, absPath) || '.');
+}
+
+interface IgnoreScope {
+  dir: string;
+  ig: Ignore;
+}
+
+async function loadGitignore(dir: string): Promise<IgnoreScope | undefined> {
+  try {
+    const text = await fs.readFile(path.join(dir, '.gitignore'), 'utf8');
+    return { dir, ig: ignore().add(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** .gitignore files of the folders above `dir`, up to the root of its git work tree. */
+async function ancestorScopes(dir: string): Promise<IgnoreScope[]> {
+  const chain: string[] = [];
+  let d = path.dirname(dir);
+  let found = false;
+  for (let cur = dir; ; cur = d, d = path.dirname(cur)) {
+    if (cur !== dir) chain.unshift(cur);
+    try {
+      await fs.access(path.join(cur, '.git'));
+      found = true;
+      break;
+    } catch {
+      /* keep climbing */
+    }
+    if (d === cur) break;
+  }
+  if (!found) return [];
+  const scopes = await Promise.all(chain.map(loadGitignore));
+  return scopes.filter((s): s is IgnoreScope => s !== undefined);
+}
+
+function ignored(scopes: IgnoreScope[], absPath: string, isDir: boolean): boolean {
+  for (const s of scopes) {
+    const rel = toPosix(path.relative(s.dir, absPath));
+    if (!rel || rel.startsWith('..')) continue;
+    if (s.ig.ignores(isDir ? rel + '/' : rel)) return true;
+  }
+  return false;
+}
+
+export async function discover(
+  inputs: string[],
+  cwd: string,
+  accepts: (p: string) => boolean,
+): Promise<{ candidates: Candidate[]; errors: FileError[] }> {
+  const candidates: Candidate[] = [];
+  const errors: FileError[] = [];
+  const seen = new Set<string>();
+  const add = (absPath: string, explicit: boolean) => {
+    if (seen.has(absPath)) return;
+    seen.add(absPath);
+    candidates.push({ absPath, path: displayPath(absPath, cwd), explicit });
+  };
+
+  async function walk(dir: string, scopes: IgnoreScope[]): Promise<void> {
+    const own = await loadGitignore(dir);
+    const here = own ? [...scopes, own] : scopes;
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      errors.push({ file: displayPath(dir, cwd), message: `cannot read directory: ${(err as Error).message}` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (SKIPPED_DIRS.has(e.name) || ignored(here, abs, true)) continue;
+        await walk(abs, here);
+      } else if (e.isFile()) {
+        if (accepts(e.name) && !ignored(here, abs, false)) add(abs, false);
+      }
+    }
+  }
+
+  for (const input of inputs) {
+    const abs = path.resolve(cwd, input);
+    let st;
+    try {
+      st = await fs.stat(abs);
+    } catch {
+      errors.push({ file: toPosix(input), message: 'no such file or directory' });
+      continue;
+    }
+    if (st.isDirectory()) await walk(abs, await ancestorScopes(abs));
+    else add(abs, true);
+  }
+  return { candidates, errors };
+}

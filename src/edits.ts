@@ -1,0 +1,48 @@
+/**
+ * Applying text edits: sorted, checked for overlap, applied with magic-string so that
+ * every byte outside an edit stays as it was (the model is ESLint's source-code-fixer).
+ */
+import MagicString from 'magic-string';
+import type { Edit } from './types.js';
+
+export class EditConflictError extends Error {}
+
+/** Sort edits by position; insertions at one point keep the order they were given in. */
+export function sortEdits(edits: readonly Edit[]): Edit[] {
+  return edits
+    .map((edit, index) => ({ edit, index }))
+    .sort((a, b) => a.edit.start - b.edit.start || a.edit.end - b.edit.end || a.index - b.index)
+    .map((x) => x.edit);
+}
+
+/** Throws EditConflictError when two edits overlap (two insertions at one point do not). */
+export function checkEdits(text: string, edits: readonly Edit[]): Edit[] {
+  const sorted = sortEdits(edits);
+  let lastEnd = -1;
+  for (const e of sorted) {
+    if (e.start < 0 || e.end > text.length || e.start > e.end) {
+      throw new EditConflictError(`edit [${e.start}, ${e.end}) is outside the file (length ${text.length})`);
+    }
+    if (e.start < lastEnd) {
+      throw new EditConflictError(`overlapping edits at offset ${e.start}`);
+    }
+    if (e.end > e.start) lastEnd = e.end;
+  }
+  return sorted;
+}
+
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  if (edits.length === 0) return text;
+  const sorted = checkEdits(text, edits);
+  const s = new MagicString(text);
+  for (const e of sorted) {
+    if (e.start === e.end) {
+      if (e.text) s.appendLeft(e.start, e.text);
+    } else if (e.text === '') {
+      s.remove(e.start, e.end);
+    } else {
+      s.overwrite(e.start, e.end, e.text);
+    }
+  }
+  return s.toString();
+}

@@ -1,0 +1,148 @@
+/**
+ * The in-memory pipeline for one group of files: detect, plan edits, apply them, verify the
+ * result by re-parsing and re-detecting. Nothing here touches the disk.
+ */
+import { applyEdits } from '../edits.js';
+import { isCompliant, isFixableStatus } from '../status.js';
+import { ParseError } from '../types.js';
+import type { Detection, DetectedTable, FixOptions, GroupMember, SourceFile, Transform } from '../types.js';
+
+export interface TableReport extends DetectedTable {
+  file: string;
+  compliant: boolean;
+  fixable: boolean;
+  /** Set by fix: the table was made customer-managed in the written (or previewed) output. */
+  fixed?: boolean;
+}
+
+export interface FileError {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface FileOutcome {
+  file: SourceFile;
+  bom: boolean;
+  transform?: Transform;
+  detection?: Detection;
+  tables: TableReport[];
+  error?: FileError;
+  /** Verified fixed text (without BOM); set only when it differs from the input. */
+  newText?: string;
+}
+
+export const DEFAULT_FIX_OPTIONS: FixOptions = { keyStrategy: 'per-table', acceptAwsManaged: false };
+
+export function errorOf(file: SourceFile, err: unknown): FileError {
+  if (err instanceof ParseError) {
+    return { file: file.path, line: err.line, column: err.column, message: err.message };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { file: file.path, message: `internal error: ${message}` };
+}
+
+export function reportTables(file: SourceFile, detection: Detection, options: Partial<FixOptions>): TableReport[] {
+  return detection.tables.map((t) => {
+    const compliant = isCompliant(t.status, options);
+    const fixable = isFixableStatus(t.status, options) && !t.blocker;
+    let message = t.message;
+    if (!compliant && t.blocker) message = `${t.message}. Not fixable automatically: ${t.blocker}`;
+    return { ...t, message, file: file.path, compliant, fixable };
+  });
+}
+
+export async function detectFile(
+  file: SourceFile,
+  bom: boolean,
+  transform: Transform,
+  options: Partial<FixOptions>,
+): Promise<FileOutcome> {
+  try {
+    const detection = await transform.detect(file);
+    return { file, bom, transform, detection, tables: reportTables(file, detection, options) };
+  } catch (err) {
+    return { file, bom, transform, tables: [], error: errorOf(file, err) };
+  }
+}
+
+/**
+ * Plan, apply and verify the fixes of one group of files (all of one transform). Sets `newText`
+ * on every file whose verified output differs, or `error` when planning or verification fails.
+ */
+export async function fixGroup(group: FileOutcome[], options: FixOptions): Promise<void> {
+  const members = group.filter((o) => o.detection && !o.error);
+  if (members.length === 0) return;
+  const transform = members[0].transform!;
+  const gm: GroupMember[] = members.map((o) => ({
+    file: o.file,
+    detection: o.detection!,
+    targets: o.tables.filter((t) => t.fixable).map((t) => t.address),
+  }));
+  if (gm.every((m) => m.targets.length === 0)) return;
+  let plans;
+  try {
+    plans = await transform.fix(gm, options);
+  } catch (err) {
+    for (const o of members) if (o.tables.some((t) => t.fixable)) o.error = errorOf(o.file, err);
+    return;
+  }
+  for (const o of members) {
+    const plan = plans.get(o.file.path);
+    if (!plan) continue;
+    for (const d of plan.declined ?? []) {
+      const t = o.tables.find((x) => x.address === d.address);
+      if (t) {
+        t.fixable = false;
+        t.message = `${t.message}. Not fixable automatically: ${d.reason}`;
+      }
+    }
+    if (plan.edits.length === 0) continue;
+    try {
+      const newText = applyEdits(o.file.text, plan.edits);
+      const problems = await verify(transform, o, newText, plan.fixed, options);
+      if (problems.length > 0) {
+        o.error = { file: o.file.path, message: `fix not written, verification failed: ${problems.join('; ')}` };
+        continue;
+      }
+      if (newText !== o.file.text) {
+        o.newText = newText;
+        for (const t of o.tables) if (plan.fixed.includes(t.address)) t.fixed = true;
+      }
+    } catch (err) {
+      o.error = { ...errorOf(o.file, err), message: `fix not written: ${errorOf(o.file, err).message}` };
+    }
+  }
+}
+
+/** Re-parse and re-detect the fixed text: it must parse, and every fixed table must be customer-managed. */
+async function verify(
+  transform: Transform,
+  before: FileOutcome,
+  newText: string,
+  fixed: string[],
+  options: FixOptions,
+): Promise<string[]> {
+  const file: SourceFile = { ...before.file, text: newText };
+  let detection: Detection;
+  try {
+    detection = await transform.detect(file);
+  } catch (err) {
+    const e = errorOf(file, err);
+    return [`the fixed file does not parse (${e.line ?? '?'}:${e.column ?? '?'}: ${e.message})`];
+  }
+  const problems: string[] = [];
+  const after = new Map(detection.tables.map((t) => [t.address, t]));
+  for (const t of before.tables) {
+    const now = after.get(t.address);
+    if (!now) problems.push(`table ${t.address} is no longer found`);
+    else if (fixed.includes(t.address) && now.status !== 'customer-managed') {
+      problems.push(`table ${t.address} is ${now.status}, not customer-managed`);
+    } else if (!fixed.includes(t.address) && now.status !== t.status) {
+      problems.push(`table ${t.address} changed from ${t.status} to ${now.status} though it was not to be fixed`);
+    }
+  }
+  if (transform.verify) problems.push(...transform.verify(file, detection, fixed, options));
+  return problems;
+}

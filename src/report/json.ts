@@ -1,0 +1,40 @@
+/** The JSON report (`--format json`): a stable, versioned shape. */
+import type { FileError, FileOutcome, TableReport } from '../engine/pipeline.js';
+import { allErrors, allTables, summarize } from './summary.js';
+
+function tableJson(t: TableReport, withFixed: boolean) {
+  const out: Record<string, unknown> = {
+    file: t.file,
+    line: t.line,
+    column: t.column,
+    format: t.format,
+    type: t.type,
+    address: t.address,
+    status: t.status,
+    compliant: t.compliant,
+    fixable: t.fixable,
+    message: t.message,
+  };
+  if (withFixed) out.fixed = t.fixed === true;
+  return out;
+}
+
+export function scanJson(outcomes: FileOutcome[], errors: FileError[]) {
+  return {
+    version: 1,
+    tables: allTables(outcomes).map((t) => tableJson(t, false)),
+    errors: allErrors(outcomes, errors),
+    summary: summarize(outcomes, errors),
+  };
+}
+
+export function fixJson(outcomes: FileOutcome[], errors: FileError[], files: { file: string; diff: string; written: boolean }[]) {
+  const tables = allTables(outcomes);
+  return {
+    version: 1,
+    tables: tables.map((t) => tableJson(t, true)),
+    files,
+    errors: allErrors(outcomes, errors),
+    summary: { ...summarize(outcomes, errors), fixed: tables.filter((t) => t.fixed).length, filesChanged: files.length },
+  };
+}

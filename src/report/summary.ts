@@ -1,0 +1,36 @@
+/** Counting a run's results, for every reporter. */
+import type { FileError, FileOutcome, TableReport } from '../engine/pipeline.js';
+
+export interface Summary {
+  files: number;
+  tables: number;
+  compliant: number;
+  nonCompliant: number;
+  fixable: number;
+  errors: number;
+}
+
+export function allTables(outcomes: FileOutcome[]): TableReport[] {
+  return outcomes.flatMap((o) => o.tables);
+}
+
+export function allErrors(outcomes: FileOutcome[], errors: FileError[]): FileError[] {
+  return [...errors, ...outcomes.flatMap((o) => (o.error ? [o.error] : []))];
+}
+
+export function summarize(outcomes: FileOutcome[], errors: FileError[]): Summary {
+  const tables = allTables(outcomes);
+  return {
+    files: outcomes.length,
+    tables: tables.length,
+    compliant: tables.filter((t) => t.compliant).length,
+    nonCompliant: tables.filter((t) => !t.compliant).length,
+    fixable: tables.filter((t) => t.fixable).length,
+    errors: allErrors(outcomes, errors).length,
+  };
+}
+
+export function formatError(e: FileError): string {
+  const where = e.line ? `${e.file}:${e.line}${e.column ? ':' + e.column : ''}` : e.file;
+  return `${where}: ${e.message}`;
+}

@@ -1,0 +1,38 @@
+/** Human-readable reports: one line per table, then a summary line. */
+import pc from 'picocolors';
+import type { TableReport } from '../engine/pipeline.js';
+import type { Status } from '../status.js';
+import type { Summary } from './summary.js';
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+export function colors(enabled: boolean): Colors {
+  return pc.createColors(enabled);
+}
+
+function paint(status: Status, c: Colors): string {
+  switch (status) {
+    case 'customer-managed':
+      return c.green(status);
+    case 'aws-managed':
+      return c.yellow(status);
+    case 'aws-owned':
+      return c.red(status);
+    case 'unknown':
+      return c.magenta(status);
+    case 'suppressed':
+      return c.dim(status);
+  }
+}
+
+export function tableLine(t: TableReport, c: Colors): string {
+  return `${t.file}:${t.line}  ${t.address}  ${paint(t.status, c)}  ${t.message}`;
+}
+
+export function summaryLine(s: Summary, extra = ''): string {
+  const files = `${s.files} file${s.files === 1 ? '' : 's'}`;
+  return (
+    `${s.tables} table${s.tables === 1 ? '' : 's'} in ${files}: ${s.compliant} compliant, ${s.nonCompliant} non-compliant ` +
+    `(${s.fixable} fixable), ${s.errors} error${s.errors === 1 ? '' : 's'}${extra}`
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * Positions and file style: the one place that detects line endings, BOM, indentation
+ * and converts offsets to lines and columns.
+ */
+
+export const BOM = '\uFEFF';
+
+export function stripBom(text: string): { text: string; bom: boolean } {
+  return text.startsWith(BOM) ? { text: text.slice(1), bom: true } : { text, bom: false };
+}
+
+/** The file's line ending: CRLF when most of its line breaks are CRLF. */
+export function detectEol(text: string): '\n' | '\r\n' {
+  let crlf = 0;
+  let lf = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    if (i > 0 && text[i - 1] === '\r') crlf++;
+    else lf++;
+  }
+  return crlf > lf ? '\r\n' : '\n';
+}
+
+/** Offsets of line starts, for offset -> line/column. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(readonly text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+  /** 1-based line and column of an offset. */
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+}
+
+export function lineStartOf(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** Offset of the end of the line holding `offset` (before its \r\n or \n), or the text's end. */
+export function lineEndOf(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  if (nl === -1) return text.length;
+  return nl > 0 && text[nl - 1] === '\r' ? nl - 1 : nl;
+}
+
+/** The whitespace that starts the line holding `offset`. */
+export function lineIndentOf(text: string, offset: number): string {
+  const start = lineStartOf(text, offset);
+  let i = start;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  return text.slice(start, i);
+}
+
+/** Move `offset` back over white space (spaces, tabs, line breaks). */
+export function trimBack(text: string, offset: number, floor = 0): number {
+  while (offset > floor && /\s/.test(text[offset - 1])) offset--;
+  return offset;
+}
+
+/**
+ * The indentation unit of an indentation-structured text: the most common positive step
+ * between a line's indent and the indent of the line it nests under. Tabs win if lines start with tabs.
+ */
+export function detectIndentUnit(text: string, fallback = '  '): string {
+  const lines = text.split('\n');
+  let tabs = 0;
+  let spaces = 0;
+  const steps = new Map<number, number>();
+  let prev = 0;
+  for (const raw of lines) {
+    const line = raw.replace(/\r$/, '');
+    if (line.trim() === '' || /^\s*(#|\/\/)/.test(line)) continue;
+    if (line.startsWith('\t')) tabs++;
+    else if (line.startsWith(' ')) spaces++;
+    const width = line.length - line.trimStart().length;
+    if (width > prev) steps.set(width - prev, (steps.get(width - prev) ?? 0) + 1);
+    prev = width;
+  }
+  if (tabs > spaces) return '\t';
+  let best = 0;
+  let bestCount = 0;
+  for (const [step, count] of steps) {
+    if (count > bestCount || (count === bestCount && step < best)) {
+      best = step;
+      bestCount = count;
+    }
+  }
+  return best > 0 && best <= 8 ? ' '.repeat(best) : fallback;
+}
+
+/** Normalize a path for display: `/` separators. */
+export function toPosix(p: string): string {
+  return p.split('\\').join('/');
+}

@@ -1,0 +1,111 @@
+/**
+ * The contracts every part of kmsfix shares: what a transform finds, what it edits,
+ * and what the engine reports. Transforms (one per format family, under transforms/)
+ * implement `Transform`; the engine (src/engine) drives them.
+ */
+import type { Status } from './status.js';
+
+export type { Status } from './status.js';
+
+/** One text edit on a file's text (BOM already removed). start == end is an insertion. */
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A file as a transform sees it. `text` never carries the BOM; the engine restores it on write. */
+export interface SourceFile {
+  /** Path as shown to the user: relative to the current directory, with `/` separators. */
+  path: string;
+  /** Absolute path on disk (the same as `path` for in-memory files). */
+  absPath: string;
+  text: string;
+}
+
+/** A table as a transform detects it. `compliant` and `fixable` are decided by the engine. */
+export interface DetectedTable {
+  /** 1-based line and column where the table is declared. */
+  line: number;
+  column: number;
+  /** e.g. "cloudformation", "serverless", "sam", "terraform", "cdk". */
+  format: string;
+  /** e.g. "AWS::DynamoDB::Table", "aws_dynamodb_table". */
+  type: string;
+  /** CloudFormation logical ID, Terraform address, construct id... unique within the file. */
+  address: string;
+  status: Status;
+  /** What the status means for this table (the reason, in the user's terms). */
+  message: string;
+  /** Set when the table is non-compliant but kmsfix cannot fix it: what to do by hand. */
+  blocker?: string;
+}
+
+export interface Detection {
+  tables: DetectedTable[];
+}
+
+export type KeyStrategy = 'per-table' | 'shared';
+
+export interface FixOptions {
+  keyStrategy: KeyStrategy;
+  /** Use this existing key (ARN, or an expression the format understands); generate no key. */
+  kmsKeyArn?: string;
+  /** The AWS managed key counts as compliant: such tables are left alone. */
+  acceptAwsManaged: boolean;
+}
+
+export interface FilePlan {
+  edits: Edit[];
+  /** Addresses of the tables these edits make customer-managed. */
+  fixed: string[];
+  /** Tables the transform declined while planning (e.g. a provider alias is missing). */
+  declined?: { address: string; reason: string }[];
+}
+
+export interface GroupMember<D extends Detection = Detection> {
+  file: SourceFile;
+  detection: D;
+  /** Addresses of this file's tables the engine wants fixed (non-compliant, no blocker). */
+  targets: string[];
+}
+
+/**
+ * How the engine finds a transform without loading it: cheap path and substring tests,
+ * then `load()` imports the parser-heavy module only when a file needs it.
+ */
+export interface TransformEntry {
+  name: string;
+  /** Does this transform want to look at a file with this path (extension / file name)? */
+  accepts(path: string): boolean;
+  /** Cheap substring test on the raw text, run before any parser. */
+  prefilter(text: string): boolean;
+  load(): Promise<Transform>;
+}
+
+export interface Transform<D extends Detection = Detection> {
+  /** Family name, for messages. */
+  name: string;
+  /** Parse and detect. Throws `ParseError` for input it cannot read. */
+  detect(file: SourceFile): D | Promise<D>;
+  /**
+   * Files fixed together (same key: e.g. a Terraform module directory). Defaults to the file itself.
+   */
+  groupKey?(path: string): string;
+  /** Plan the edits for a group of files. Every file of the group is passed, even those with no targets. */
+  fix(group: GroupMember<D>[], options: FixOptions): Map<string, FilePlan> | Promise<Map<string, FilePlan>>;
+  /** Extra checks on a fixed file's re-detection (e.g. the referenced key exists). Returns problems. */
+  verify?(file: SourceFile, detection: D, fixed: string[], options: FixOptions): string[];
+}
+
+/** Input a transform cannot read. line/column are 1-based where known. */
+export class ParseError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+    this.name = 'ParseError';
+  }
+}

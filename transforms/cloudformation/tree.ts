@@ -1,0 +1,161 @@
+/**
+ * One node tree for YAML and JSON templates, with exact offsets into the text, so that detection
+ * and editing are written once. YAML comes from `yaml` (short tags kept as `tag`), JSON from
+ * `jsonc-parser` (strict: no comments, no trailing commas).
+ */
+import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Node as YNode } from 'yaml';
+import { parseTree, printParseErrorCode, type Node as JNode, type ParseError as JParseError } from 'jsonc-parser';
+import { LineIndex } from '../../src/text.js';
+import { ParseError } from '../../src/types.js';
+
+interface Base {
+  start: number;
+  end: number;
+  tag?: string;
+  /** A flow collection (`{}` / `[]`), which includes every JSON collection. */
+  flow: boolean;
+}
+export interface CPair {
+  key: string;
+  keyStart: number;
+  keyEnd: number;
+  value: CNode | null;
+}
+export interface CMap extends Base {
+  kind: 'map';
+  pairs: CPair[];
+}
+export interface CSeq extends Base {
+  kind: 'seq';
+  items: CNode[];
+}
+export interface CScalar extends Base {
+  kind: 'scalar';
+  value: unknown;
+  quote: 'plain' | 'single' | 'double' | 'block';
+}
+export interface CAlias extends Base {
+  kind: 'alias';
+}
+export type CNode = CMap | CSeq | CScalar | CAlias;
+
+export interface ParsedDoc {
+  root: CNode | null;
+}
+
+export function pair(map: CNode | null | undefined, key: string): CPair | undefined {
+  return map?.kind === 'map' ? map.pairs.find((p) => p.key === key) : undefined;
+}
+
+export function child(map: CNode | null | undefined, key: string): CNode | null | undefined {
+  return pair(map, key)?.value;
+}
+
+export function scalarString(node: CNode | null | undefined): string | undefined {
+  return node?.kind === 'scalar' && !node.tag && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
+}
+
+// ---------------------------------------------------------------- YAML
+
+function fromYaml(node: YNode | null | undefined): CNode | null {
+  if (!node) return null;
+  const [start, end] = node.range ?? [0, 0];
+  const tag = node.tag && node.tag.startsWith('!') && !node.tag.startsWith('!!') ? node.tag : undefined;
+  if (isMap(node)) {
+    const pairs: CPair[] = [];
+    for (const p of node.items) {
+      const k = p.key as YNode | null;
+      const keyText = isScalar(k) ? String(k.value) : '';
+      const [ks, ke] = k?.range ?? [start, start];
+      pairs.push({ key: keyText, keyStart: ks, keyEnd: ke, value: fromYaml(p.value as YNode | null) });
+    }
+    return { kind: 'map', start, end, tag, flow: !!node.flow, pairs };
+  }
+  if (isSeq(node)) {
+    return { kind: 'seq', start, end, tag, flow: !!node.flow, items: node.items.map((i) => fromYaml(i as YNode)!).filter(Boolean) };
+  }
+  if (isAlias(node)) return { kind: 'alias', start, end, flow: false };
+  if (isScalar(node)) {
+    const quote =
+      node.type === 'QUOTE_SINGLE' ? 'single' : node.type === 'QUOTE_DOUBLE' ? 'double' : node.type === 'PLAIN' ? 'plain' : 'block';
+    // An empty value (`Key:`) is a zero-length null scalar.
+    return { kind: 'scalar', start, end, tag, flow: false, value: node.value, quote };
+  }
+  return null;
+}
+
+function firstLine(message: string): string {
+  return message.split(/ at line \d+, column \d+/)[0].split('\n')[0];
+}
+
+export function parseYaml(text: string): ParsedDoc[] {
+  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [];
+  for (const d of list) {
+    const err = d.errors[0];
+    if (err) {
+      const pos = err.linePos?.[0];
+      throw new ParseError(`YAML: ${firstLine(err.message)}`, pos?.line, pos?.col);
+    }
+  }
+  return list.map((d) => ({ root: fromYaml(d.contents as YNode | null) }));
+}
+
+// ---------------------------------------------------------------- JSON
+
+function fromJson(node: JNode | undefined): CNode | null {
+  if (!node) return null;
+  const start = node.offset;
+  const end = node.offset + node.length;
+  if (node.type === 'object') {
+    const pairs: CPair[] = (node.children ?? []).map((prop) => {
+      const [k, v] = prop.children ?? [];
+      return { key: String(k?.value ?? ''), keyStart: k.offset, keyEnd: k.offset + k.length, value: fromJson(v) };
+    });
+    return { kind: 'map', start, end, flow: true, pairs };
+  }
+  if (node.type === 'array') {
+    return { kind: 'seq', start, end, flow: true, items: (node.children ?? []).map((c) => fromJson(c)!).filter(Boolean) };
+  }
+  return { kind: 'scalar', start, end, flow: false, value: node.value, quote: node.type === 'string' ? 'double' : 'plain' };
+}
+
+export function parseJson(text: string): ParsedDoc[] {
+  const errors: JParseError[] = [];
+  const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (errors.length > 0) {
+    const e = errors[0];
+    const pos = new LineIndex(text).position(e.offset);
+    throw new ParseError(`JSON: ${describeJsonError(printParseErrorCode(e.error))}`, pos.line, pos.column);
+  }
+  return [{ root: fromJson(tree) }];
+}
+
+function describeJsonError(code: string): string {
+  const words: Record<string, string> = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'property name expected',
+    ValueExpected: 'value expected',
+    ColonExpected: "':' expected",
+    CommaExpected: "',' expected",
+    CloseBraceExpected: "'}' expected (truncated file?)",
+    CloseBracketExpected: "']' expected (truncated file?)",
+    EndOfFileExpected: 'unexpected content after the end of the document',
+    InvalidCommentToken: 'comments are not allowed in JSON',
+    UnexpectedEndOfComment: 'unterminated comment',
+    UnexpectedEndOfString: 'unterminated string (truncated file?)',
+    UnexpectedEndOfNumber: 'unterminated number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character in string',
+  };
+  return words[code] ?? code;
+}
+
+/** A `.template` file is JSON when its first significant character is `{`. */
+export function looksLikeJson(path: string, text: string): boolean {
+  if (/\.json$/i.test(path)) return true;
+  if (/\.ya?ml$/i.test(path)) return false;
+  return text.trimStart().startsWith('{');
+}

@@ -1,0 +1,24 @@
+/**
+ * The registry of format families. Entries are cheap (path and substring tests); each
+ * transform's module, with its parser, is imported only when a file needs it.
+ */
+import type { Transform, TransformEntry } from '../src/types.js';
+import { cloudformationEntry } from './cloudformation/entry.js';
+
+export const TRANSFORMS: TransformEntry[] = [cloudformationEntry];
+
+/** The transforms that want a path, in registry order. */
+export function entriesFor(path: string): TransformEntry[] {
+  return TRANSFORMS.filter((e) => e.accepts(path));
+}
+
+const loaded = new Map<string, Promise<Transform>>();
+
+export function loadTransform(entry: TransformEntry): Promise<Transform> {
+  let p = loaded.get(entry.name);
+  if (!p) {
+    p = entry.load();
+    loaded.set(entry.name, p);
+  }
+  return p;
+}
