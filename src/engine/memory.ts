@@ -1,0 +1,50 @@
+/**
+ * The pipeline on in-memory files, for tests and tools: same transforms, same verification,
+ * no disk. Files of one group (e.g. one Terraform module) are fixed together.
+ */
+import path from 'node:path';
+import { entriesFor, loadTransform } from '../../transforms/index.js';
+import { stripBom } from '../text.js';
+import type { FixOptions } from '../types.js';
+import { DEFAULT_FIX_OPTIONS, detectFile, fixGroup, type FileOutcome } from './pipeline.js';
+
+export interface MemoryFile {
+  /** Display path; its extension picks the transform. */
+  path: string;
+  text: string;
+}
+
+export interface MemoryResult {
+  outcomes: FileOutcome[];
+  /** path -> output text (BOM restored); unchanged files map to their input. */
+  output: Map<string, string>;
+}
+
+export async function processMemory(
+  files: MemoryFile[],
+  mode: 'scan' | 'fix',
+  options: Partial<FixOptions> = {},
+): Promise<MemoryResult> {
+  const opts: FixOptions = { ...DEFAULT_FIX_OPTIONS, ...options };
+  const groups = new Map<string, FileOutcome[]>();
+  const outcomes: FileOutcome[] = [];
+  for (const f of files) {
+    const entries = entriesFor(f.path);
+    const entry = entries.find((e) => e.prefilter(f.text)) ?? entries[0];
+    if (!entry) throw new Error(`no transform accepts ${f.path}`);
+    const transform = await loadTransform(entry);
+    const { text, bom } = stripBom(f.text);
+    const absPath = path.resolve('/memory', f.path);
+    const o = await detectFile({ path: f.path, absPath, text }, bom, transform, opts);
+    outcomes.push(o);
+    const key = `${entry.name}\0${transform.groupKey ? transform.groupKey(absPath) : absPath}`;
+    groups.set(key, [...(groups.get(key) ?? []), o]);
+  }
+  if (mode === 'fix') for (const g of groups.values()) await fixGroup(g, opts);
+  const output = new Map<string, string>();
+  for (const o of outcomes) {
+    const t = o.newText ?? o.file.text;
+    output.set(o.file.path, (o.bom ? '\uFEFF' : '') + t);
+  }
+  return { outcomes, output };
+}
