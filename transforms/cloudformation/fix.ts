@@ -131,12 +131,13 @@ function sseSettings(keyValue: Value | undefined): Setting[] {
 
 function fixTable(ctx: Ctx, table: CfnTable, keyValue: Value): void {
   if (table.kind === 'global') {
-    applySettings(ctx, table.resource, [{ key: 'Properties', nested: [{ key: 'SSESpecification', nested: sseSettings(undefined) }] }]);
+    // Insertions at one offset apply in the order given: the replica (nested deeper) goes first.
     if (table.localReplica) {
       applySettings(ctx, table.localReplica, [
         { key: 'SSESpecification', nested: [{ key: 'KMSMasterKeyId', value: keyValue, replace: () => true }] },
       ]);
     }
+    applySettings(ctx, table.resource, [{ key: 'Properties', nested: [{ key: 'SSESpecification', nested: sseSettings(undefined) }] }]);
     return;
   }
   applySettings(ctx, table.resource, [{ key: 'Properties', nested: [{ key: 'SSESpecification', nested: sseSettings(keyValue) }] }]);

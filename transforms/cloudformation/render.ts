@@ -11,6 +11,8 @@ export interface YamlStyle {
   shortTags: boolean;
   /** Block sequences under a key are indented (`key:\n  - a`) rather than flush (`key:\n- a`). */
   seqIndent: boolean;
+  /** Width of `- ` before a sequence item's content (`-   Key` in some 4-space files). */
+  dashWidth: number;
   /** Write Fn::Sub as Fn::Join (Serverless Framework files). */
   noSub: boolean;
 }
@@ -99,8 +101,9 @@ export function yamlBlock(v0: Value, indent: string, style: YamlStyle): string[]
     const lines: string[] = [];
     for (const item of v) {
       if (isPlainObject(item)) {
-        const sub = yamlPairs(Object.entries(item), dash + '  ', style);
-        sub[0] = dash + '- ' + sub[0].slice(dash.length + 2);
+        const pad = ' '.repeat(style.dashWidth);
+        const sub = yamlPairs(Object.entries(item), dash + pad, style);
+        sub[0] = dash + '-'.padEnd(style.dashWidth) + sub[0].slice(dash.length + style.dashWidth);
         lines.push(...sub);
       } else {
         const one = yamlInline(item, style, false) ?? yamlFlow(item, style);

@@ -13,6 +13,13 @@ function column(text: string, offset: number): number {
   return offset - lineStartOf(text, offset);
 }
 
+function lineIndentWidth(text: string, offset: number): number {
+  const start = lineStartOf(text, offset);
+  let i = start;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return i - start;
+}
+
 function mostCommon<T>(counts: Map<T, number>, fallback: T): T {
   let best = fallback;
   let n = 0;
@@ -27,6 +34,7 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
   }
   const steps = new Map<number, number>();
   const seq = new Map<boolean, number>();
+  const dash = new Map<number, number>();
   let single = 0;
   let double = 0;
   let short = 0;
@@ -51,7 +59,15 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
         }
         visit(v);
       }
-    } else if (node.kind === 'seq') node.items.forEach(visit);
+    } else if (node.kind === 'seq') {
+      for (const item of node.items) {
+        if (!node.flow && item.kind === 'map' && !item.flow && item.pairs[0]) {
+          const d = column(text, item.pairs[0].keyStart) - column(text, lineStartOf(text, item.pairs[0].keyStart) + lineIndentWidth(text, item.pairs[0].keyStart));
+          if (d >= 2 && text[item.pairs[0].keyStart - d] === '-') dash.set(d, (dash.get(d) ?? 0) + 1);
+        }
+        visit(item);
+      }
+    }
   };
   roots.forEach(visit);
   const tabs = /^\t/m.test(text);
@@ -64,11 +80,12 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
       quote: double > single ? '"' : "'",
       shortTags: short > 0 || long === 0,
       seqIndent: mostCommon(seq, true),
+      dashWidth: mostCommon(dash, 2),
       noSub: flavor === 'serverless',
     },
   };
 }
 
 function defaultYaml(flavor: string): YamlStyle {
-  return { indent: '  ', quote: "'", shortTags: true, seqIndent: true, noSub: flavor === 'serverless' };
+  return { indent: '  ', quote: "'", shortTags: true, seqIndent: true, dashWidth: 2, noSub: flavor === 'serverless' };
 }
