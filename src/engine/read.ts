@@ -14,7 +14,8 @@ export type ReadResult =
   | { kind: 'skip' }
   | { kind: 'error'; error: FileError };
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading BOM in the text, so stripBom sees it and the write restores it.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Offset of the first byte that is not valid UTF-8. */
 function firstInvalidUtf8(buf: Buffer): number {
