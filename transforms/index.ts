@@ -4,8 +4,9 @@
  */
 import type { Transform, TransformEntry } from '../src/types.js';
 import { cloudformationEntry } from './cloudformation/entry.js';
+import { terraformEntry } from './terraform/entry.js';
 
-export const TRANSFORMS: TransformEntry[] = [cloudformationEntry];
+export const TRANSFORMS: TransformEntry[] = [cloudformationEntry, terraformEntry];
 
 /** The transforms that want a path, in registry order. */
 export function entriesFor(path: string): TransformEntry[] {

@@ -1,0 +1,71 @@
+/**
+ * Validators on every Terraform fixture's expected output: HashiCorp's parser (@cdktf/hcl2json)
+ * accepts it, and `terraform fmt -check` passes on every output whose input was fmt-clean.
+ * A missing validator fails the test: nothing is skipped silently.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtureCases } from './fixture-cases.js';
+
+const TERRAFORM = process.env.TERRAFORM ?? 'terraform';
+const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1' };
+
+/** Is this HCL text `terraform fmt` clean? (fmt wants a `.tf` file name.) */
+export function fmtClean(text: string): { clean: boolean; diff: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-fmt-'));
+  writeFileSync(path.join(dir, 'main.tf'), text);
+  const r = spawnSync(TERRAFORM, ['fmt', '-check', '-diff', 'main.tf'], { cwd: dir, env, encoding: 'utf8' });
+  if (r.error) throw new Error(`terraform is required for this test and could not be run (${r.error.message}); install it or set TERRAFORM`);
+  return { clean: r.status === 0, diff: r.stdout + r.stderr };
+}
+
+const cases = fixtureCases('terraform');
+
+describe('terraform validators', () => {
+  it('terraform is installed', () => {
+    let out = '';
+    try {
+      out = execFileSync(TERRAFORM, ['version'], { env, encoding: 'utf8' });
+    } catch (e) {
+      throw new Error(`terraform is required by the Terraform validators and could not be run: ${(e as Error).message}`);
+    }
+    expect(out).toMatch(/Terraform v\d/);
+  });
+
+  it('@cdktf/hcl2json loads', async () => {
+    const mod = await import('@cdktf/hcl2json');
+    expect(typeof mod.parse).toBe('function');
+  });
+
+  for (const c of cases) {
+    for (let i = 0; i < c.expected.length; i++) {
+      const exp = c.expected[i];
+      const input = c.input.find((f) => f.path === exp.path);
+      const json = exp.path.endsWith('.json');
+      it(`${c.name}/${exp.path}: HashiCorp's parser accepts the expected output`, async () => {
+        if (json) {
+          expect(() => JSON.parse(exp.text)).not.toThrow();
+        } else {
+          const { parse } = await import('@cdktf/hcl2json');
+          await expect(parse('main.tf', exp.text)).resolves.toBeTypeOf('object');
+        }
+      });
+      if (json || !input) continue;
+      it(`${c.name}/${exp.path}: terraform fmt -check (input was fmt-clean -> output is)`, () => {
+        const before = fmtClean(input.text);
+        if (!before.clean) return; // an input that was not fmt-clean is not made so
+        const after = fmtClean(exp.text);
+        expect(after.clean, after.diff).toBe(true);
+      });
+    }
+  }
+
+  it('every fmt-clean case is checked (most inputs are fmt-clean)', () => {
+    const inputs = cases.flatMap((c) => c.input.filter((f) => f.path.endsWith('.tf')));
+    const clean = inputs.filter((f) => fmtClean(f.text).clean);
+    expect(clean.length).toBeGreaterThan(inputs.length / 2);
+  });
+});

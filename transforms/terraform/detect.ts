@@ -1,0 +1,150 @@
+/**
+ * Finding DynamoDB tables in Terraform (HCL): `aws_dynamodb_table`, `aws_dynamodb_table_replica`
+ * and calls of the terraform-aws-modules/dynamodb-table module, each with its encryption status.
+ */
+import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../src/status.js';
+import { LineIndex } from '../../src/text.js';
+import type { DetectedTable, Detection, SourceFile } from '../../src/types.js';
+import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
+import { suppressionOf } from './suppress.js';
+
+export type TfKind = 'table' | 'table-replica' | 'module';
+
+export interface TfTable extends DetectedTable {
+  kind: TfKind;
+  /** The resource or module label. */
+  label: string;
+  block: HBlock;
+  /** The expression the table's key reference is (customer-managed tables). */
+  keyRef?: string;
+}
+
+export interface TfDetection extends Detection {
+  tables: TfTable[];
+  /** Set for HCL files. */
+  hcl?: HFile;
+  /** Set for .tf.json files. */
+  json?: import('./json.js').JsonModel;
+}
+
+export const MODULE_SOURCE = /(^|[/:])terraform-aws-modules\/(dynamodb-table\/aws|terraform-aws-dynamodb-table)(\b|$)/;
+
+interface Verdict {
+  status: Status;
+  message: string;
+  keyRef?: string;
+  blocker?: string;
+}
+
+/** A literal or an expression, as a bool: undefined when it is decided only at deploy time. */
+export function boolOf(a: HAttr | undefined): boolean | 'missing' | undefined {
+  if (!a) return 'missing';
+  if (a.lit?.type === 'bool') return a.lit.value;
+  if (a.lit?.type === 'string' && (a.lit.value === 'true' || a.lit.value === 'false')) return a.lit.value === 'true';
+  if (a.lit?.type === 'null') return 'missing';
+  return undefined;
+}
+
+/** A key reference that means the AWS managed key (absent, null, empty, alias/aws/dynamodb). */
+export function isAwsManagedKeyAttr(a: HAttr | undefined): boolean {
+  if (!a || a.lit?.type === 'null') return true;
+  return a.lit?.type === 'string' && isAwsManagedKeyRef(a.lit.value);
+}
+
+export function keyVerdict(where: string, enabled: HAttr | undefined, key: HAttr | undefined): Verdict {
+  const on = boolOf(enabled);
+  if (on === undefined) {
+    return { status: 'unknown', message: `${where}enabled is the expression \`${enabled!.value}\`: ${EXPLAIN.unknown}` };
+  }
+  if (on !== true) {
+    const why = on === 'missing' ? `${where}enabled is not set` : `${where}enabled = false`;
+    return { status: 'aws-owned', message: `${why}: ${EXPLAIN.awsOwned}` };
+  }
+  if (isAwsManagedKeyAttr(key)) {
+    const why = key && key.lit?.type === 'string' && key.lit.value.trim() !== '' ? `${key.name} = ${key.value}` : `no ${where}kms_key_arn`;
+    return { status: 'aws-managed', message: `${why}: ${EXPLAIN.awsManaged}` };
+  }
+  return { status: 'customer-managed', message: `encrypted with the customer-managed key ${key!.value}`, keyRef: key!.value };
+}
+
+function tableVerdict(b: HBlock): Verdict {
+  let v: Verdict;
+  if (dynamicBlocks(b, 'server_side_encryption').length > 0) {
+    v = { status: 'unknown', message: `server_side_encryption is a dynamic block: ${EXPLAIN.unknown}` };
+  } else {
+    const sse = blocks(b, 'server_side_encryption')[0];
+    if (!sse) v = { status: 'aws-owned', message: `no server_side_encryption block: ${EXPLAIN.awsOwned}` };
+    else v = keyVerdict('server_side_encryption.', attr(sse, 'enabled'), attr(sse, 'kms_key_arn'));
+  }
+  if (v.status !== 'customer-managed' && dynamicBlocks(b, 'replica').length > 0) {
+    v.blocker = 'its replicas come from a dynamic "replica" block: give every replica region a KMS key and set each replica\'s kms_key_arn by hand';
+  }
+  return v;
+}
+
+function replicaVerdict(b: HBlock): Verdict {
+  const key = attr(b, 'kms_key_arn');
+  if (isAwsManagedKeyAttr(key)) {
+    const why = key && key.lit?.type === 'string' && key.lit.value.trim() !== '' ? `kms_key_arn = ${key.value}` : 'no kms_key_arn';
+    return { status: 'aws-managed', message: `${why}: ${EXPLAIN.awsManaged}` };
+  }
+  return { status: 'customer-managed', message: `encrypted with the customer-managed key ${key!.value}`, keyRef: key!.value };
+}
+
+function moduleVerdict(b: HBlock): Verdict {
+  const v = keyVerdict('', attr(b, 'server_side_encryption_enabled'), attr(b, 'server_side_encryption_kms_key_arn'));
+  v.message = v.message.replace(/^enabled/, 'server_side_encryption_enabled').replace(/^no kms_key_arn/, 'no server_side_encryption_kms_key_arn');
+  const replicas = attr(b, 'replica_regions');
+  if (v.status !== 'customer-managed' && replicas && !/^\[\s*\]$/.test(replicas.value) && replicas.lit?.type !== 'null') {
+    v.blocker = 'the module call has replica_regions: give every replica region a KMS key and set kms_key_arn in each replica_regions entry by hand';
+  }
+  return v;
+}
+
+export function moduleSourceMatches(b: HBlock): boolean {
+  const src = attr(b, 'source');
+  return src?.lit?.type === 'string' && MODULE_SOURCE.test(src.lit.value);
+}
+
+export async function detectTerraform(file: SourceFile): Promise<TfDetection> {
+  if (file.path.endsWith('.json')) {
+    const { detectTerraformJson } = await import('./json.js');
+    return detectTerraformJson(file);
+  }
+  const hcl = await parseHcl(file.text);
+  const lines = new LineIndex(file.text);
+  const tables: TfTable[] = [];
+  for (const b of hcl.blocks) {
+    let kind: TfKind | undefined;
+    let type = '';
+    let address = '';
+    if (b.type === 'resource' && b.labels.length === 2 && (b.labels[0] === 'aws_dynamodb_table' || b.labels[0] === 'aws_dynamodb_table_replica')) {
+      kind = b.labels[0] === 'aws_dynamodb_table' ? 'table' : 'table-replica';
+      type = b.labels[0];
+      address = `${b.labels[0]}.${b.labels[1]}`;
+    } else if (b.type === 'module' && b.labels.length === 1 && moduleSourceMatches(b)) {
+      kind = 'module';
+      type = 'module';
+      address = `module.${b.labels[0]}`;
+    }
+    if (!kind) continue;
+    const v = kind === 'table' ? tableVerdict(b) : kind === 'table-replica' ? replicaVerdict(b) : moduleVerdict(b);
+    const suppressed = v.status !== 'customer-managed' ? suppressionOf(file.text, hcl.comments, b, kind) : undefined;
+    const pos = lines.position(b.start);
+    tables.push({
+      line: pos.line,
+      column: pos.column,
+      format: 'terraform',
+      type,
+      address,
+      kind,
+      label: b.labels[b.labels.length - 1],
+      block: b,
+      status: suppressed ? 'suppressed' : v.status,
+      message: suppressed ? `Suppressed by ${suppressed}; without it: ${v.status}: ${v.message}` : v.message,
+      blocker: suppressed ? undefined : v.blocker,
+      keyRef: v.keyRef,
+    });
+  }
+  return { tables, hcl };
+}
