@@ -8,6 +8,9 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { run } from './engine/run.js';
+import { guardWrites } from './engine/guard.js';
+import { writePatchDir } from './engine/patchdir.js';
+import { progress } from './report/progress.js';
 import { writeAtomic } from './engine/write.js';
 import type { FileError, FileOutcome } from './engine/pipeline.js';
 import { colorDiff, fileDiff, fullText } from './report/diff.js';
@@ -15,6 +18,7 @@ import { fixJson, scanJson } from './report/json.js';
 import { allErrors, allTables, formatError, summarize } from './report/summary.js';
 import { colors, summaryLine, tableLine } from './report/text.js';
 import type { FixOptions, KeyStrategy } from './types.js';
+import { PROFILES, type Profile } from './peers/evaluate.js';
 
 export interface Io {
   cwd: string;
@@ -24,6 +28,8 @@ export interface Io {
   interactive: boolean;
   /** stdout is a terminal (colours). */
   color: boolean;
+  /** stderr is a terminal (progress display). */
+  progress?: boolean;
   ask(question: string): Promise<string>;
 }
 
@@ -33,6 +39,7 @@ const processIo: Io = {
   err: (t) => process.stderr.write(t),
   interactive: !!process.stdin.isTTY && !!process.stdout.isTTY,
   color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+  progress: !!process.stderr.isTTY,
   ask: async (q) => {
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     try {
@@ -53,11 +60,19 @@ Options:
   --dry-run               fix: print the diff, write nothing (exit 1 if something would change)
   --patch FILE            fix: write the unified diff to FILE, touch no source file
                           (\`git apply FILE\` from this directory produces what fix would write)
+  --patch-dir DIR         fix: one patch per git repository under the paths, DIR/<repository>.patch
+                          (\`git apply\` at that repository's root), and DIR/summary.json; touch no source file
+  --check                 fix: write nothing, list the files fix would change, exit 1 if any (for CI)
+  --force                 fix: also write files that have uncommitted changes in their git work tree
+  --quiet, -q             no progress display on stderr; fix: no diff on stdout (the summary stays)
   --yes                   fix: never ask (fix asks "Apply N changes? [y/N]" only on a terminal)
   --key-strategy per-table|shared
                           one new key per table (default), or one key per template
   --kms-key-arn VALUE     use this existing key for every fixed table; generate no key
   --accept-aws-managed    count the AWS managed key (alias/aws/dynamodb) as compliant
+  --profile strict|checkov|trivy|kics|cfn-nag|cfn-guard|aws-config
+                          scan: whose rules decide compliance and the exit code (default strict:
+                          a customer-managed key; a tool's profile follows that tool's own rules)
   --format text|json      output format (default: text)
   --version, --help
 
@@ -85,6 +100,10 @@ interface Parsed {
   paths: string[];
   dryRun: boolean;
   patch?: string;
+  patchDir?: string;
+  check: boolean;
+  force: boolean;
+  quiet: boolean;
   yes: boolean;
   format: 'text' | 'json';
   options: FixOptions;
@@ -98,11 +117,16 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     options: {
       'dry-run': { type: 'boolean' },
       patch: { type: 'string' },
+      'patch-dir': { type: 'string' },
+      check: { type: 'boolean' },
+      force: { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
       yes: { type: 'boolean', short: 'y' },
       'key-strategy': { type: 'string' },
       'kms-key-arn': { type: 'string' },
       'accept-aws-managed': { type: 'boolean' },
       format: { type: 'string' },
+      profile: { type: 'string' },
       version: { type: 'boolean', short: 'V' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -123,23 +147,37 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (arn !== undefined && (arn.trim() === '' || /(^|[:/])alias\/aws\/dynamodb$/.test(arn.trim()))) {
     throw new UsageError('--kms-key-arn must name a customer-managed key, not empty and not alias/aws/dynamodb');
   }
+  const profile = values.profile ?? 'strict';
+  if (!(PROFILES as readonly string[]).includes(profile)) {
+    throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, not '${profile}'`);
+  }
+  if (command === 'fix' && values.profile !== undefined) {
+    throw new UsageError('--profile is an option of scan: fix always writes customer-managed keys, which satisfy every profile');
+  }
   if (command === 'scan') {
-    for (const f of ['dry-run', 'patch', 'yes', 'key-strategy', 'kms-key-arn'] as const) {
+    for (const f of ['dry-run', 'patch', 'patch-dir', 'check', 'force', 'yes', 'key-strategy', 'kms-key-arn'] as const) {
       if (values[f] !== undefined) throw new UsageError(`--${f} is an option of fix, not scan`);
     }
   }
   if (values['dry-run'] && values.patch) throw new UsageError('--dry-run and --patch cannot be combined');
+  const outputs = (['dry-run', 'patch', 'patch-dir', 'check'] as const).filter((f) => values[f] !== undefined);
+  if (outputs.length > 1) throw new UsageError(`--${outputs[0]} and --${outputs[1]} cannot be combined`);
   return {
     command,
     paths,
     dryRun: !!values['dry-run'],
     patch: values.patch,
+    patchDir: values['patch-dir'],
+    check: !!values.check,
+    force: !!values.force,
+    quiet: !!values.quiet,
     yes: !!values.yes,
     format,
     options: {
       keyStrategy: keyStrategy as KeyStrategy,
       kmsKeyArn: arn,
       acceptAwsManaged: !!values['accept-aws-managed'],
+      profile: profile as Profile,
     },
   };
 }
@@ -160,8 +198,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.out(`kmsfix ${version()}\n`);
     return 0;
   }
-  const result = await run(parsed.paths, { ...parsed.options, cwd: io.cwd, mode: parsed.command });
-  return parsed.command === 'scan' ? scan(parsed, result.outcomes, result.errors, io) : fix(parsed, result.outcomes, result.errors, io);
+  const bar = progress(!!io.progress && !parsed.quiet, io.err, io.cwd, process.stderr.columns);
+  const result = await run(parsed.paths, { ...parsed.options, cwd: io.cwd, mode: parsed.command, onProgress: bar.update });
+  bar.done();
+  return parsed.command === 'scan' ? scan(parsed, result.outcomes, result.errors, io) : fix(parsed, result.outcomes, result.errors, io, result.repos);
 }
 
 function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): number {
@@ -177,7 +217,7 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): 
   return summary.errors > 0 ? 2 : summary.nonCompliant > 0 ? 1 : 0;
 }
 
-async function fix(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): Promise<number> {
+async function fix(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io, repos: string[] = []): Promise<number> {
   const changed = outcomes.filter((o) => o.newText !== undefined);
   const diffs = changed.map((o) => ({ outcome: o, diff: fileDiff(o) }));
   const patch = diffs.map((d) => d.diff).join('');
@@ -185,9 +225,16 @@ async function fix(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: 
   const c = colors(io.color);
   const text = p.format === 'text';
 
-  let write = !p.dryRun && !p.patch && changed.length > 0;
+  let write = !p.dryRun && !p.patch && !p.patchDir && !p.check && changed.length > 0;
   if (p.patch) await fs.writeFile(path.resolve(io.cwd, p.patch), patch);
-  if (text && !p.patch && patch) io.out(io.color ? colorDiff(patch, c) : patch);
+  if (p.patchDir) {
+    const r = await writePatchDir(p.patchDir, p.paths, io.cwd, outcomes, errors, repos);
+    if (text) io.out(r.table);
+  }
+  if (text && p.check) for (const d of diffs) io.out(`${d.outcome.file.path}\n`);
+  if (text && !p.patch && !p.patchDir && !p.check && !p.quiet && patch) io.out(io.color ? colorDiff(patch, c) : patch);
+  const allowed = write ? await guardWrites(changed, p.force) : [];
+  write = allowed.length > 0;
   if (write && io.interactive && !p.yes && text) {
     const answer = await io.ask(`Apply ${fixedCount} change${fixedCount === 1 ? '' : 's'}? [y/N] `);
     if (!/^y(es)?$/i.test(answer.trim())) {
@@ -197,7 +244,7 @@ async function fix(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: 
   }
   const written = new Set<FileOutcome>();
   if (write) {
-    for (const o of changed) {
+    for (const o of allowed) {
       try {
         await writeAtomic(o.file.absPath, fullText(o, o.newText!));
         written.add(o);
@@ -210,13 +257,13 @@ async function fix(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: 
   if (text) {
     for (const t of allTables(outcomes)) if (!t.compliant && !t.fixed) io.err(`not fixed: ${tableLine(t, c)}\n`);
     for (const e of allErrs) io.err(`error: ${formatError(e)}\n`);
-    const verb = p.patch ? `patch written to ${p.patch}` : write ? `${written.size} file${written.size === 1 ? '' : 's'} written` : p.dryRun ? 'dry run, nothing written' : 'nothing written';
+    const verb = p.patchDir ? `patches written to ${p.patchDir}` : p.check ? 'check, nothing written' : p.patch ? `patch written to ${p.patch}` : write ? `${written.size} file${written.size === 1 ? '' : 's'} written` : p.dryRun ? 'dry run, nothing written' : 'nothing written';
     io.err(summaryLine(summarize(outcomes, errors), `; ${fixedCount} fixed in ${changed.length} file${changed.length === 1 ? '' : 's'}, ${verb}`) + '\n');
   } else {
     const files = diffs.map((d) => ({ file: d.outcome.file.path, diff: d.diff, written: written.has(d.outcome) }));
     io.out(JSON.stringify(fixJson(outcomes, errors, files), null, 2) + '\n');
   }
   if (allErrs.length > 0) return 2;
-  if (p.dryRun && changed.length > 0) return 1;
+  if ((p.dryRun || p.check) && changed.length > 0) return 1;
   return 0;
 }

@@ -4,6 +4,7 @@
  * implement `Transform`; the engine (src/engine) drives them.
  */
 import type { Status } from './status.js';
+import type { SseFacts } from './peers/facts.js';
 
 export type { Status } from './status.js';
 
@@ -39,6 +40,27 @@ export interface DetectedTable {
   message: string;
   /** Set when the table is non-compliant but kmsfix cannot fix it: what to do by hand. */
   blocker?: string;
+  /** Raw SSE settings as peer scanners see them (src/peers). Absent: no peer scans this kind. */
+  facts?: SseFacts;
+  /**
+   * Inline suppressions found on the table. When given, `status` is the status without them and the
+   * engine decides (by profile) whether the table is `suppressed`.
+   */
+  suppressions?: Suppression[];
+}
+
+/** Who a suppression speaks for: a peer tool, or kmsfix itself. */
+export type SuppressionTool = 'kmsfix' | 'checkov' | 'trivy' | 'kics' | 'cfn-nag' | 'cfn-guard';
+
+export interface Suppression {
+  tool: SuppressionTool;
+  /**
+   * The one rule it silences, when narrower than the tool's rule for this check (e.g. cfn-guard
+   * DYNAMODB_TABLE_MUST_BE_ENCRYPTED). Absent: the tool's customer-managed-key rule.
+   */
+  rule?: string;
+  /** Where and how, e.g. "Metadata.checkov.skip CKV_AWS_119 (reason)". */
+  text: string;
 }
 
 export interface Detection {
@@ -53,6 +75,8 @@ export interface FixOptions {
   kmsKeyArn?: string;
   /** The AWS managed key counts as compliant: such tables are left alone. */
   acceptAwsManaged: boolean;
+  /** scan only: whose rules decide `compliant` (default strict). */
+  profile?: import('./peers/evaluate.js').Profile;
 }
 
 export interface FilePlan {

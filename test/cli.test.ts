@@ -82,6 +82,15 @@ describe('kmsfix scan', () => {
       compliant: false,
       fixable: true,
       message: expect.stringContaining('No SSESpecification: data is encrypted with an AWS owned key'),
+      peers: {
+        checkov: ['CKV_AWS_119'],
+        trivy: ['AVD-AWS-0025'],
+        kics: ['c8dee387-a2e6-4a73-a942-183c975549ac', '4bd21e68-38c1-4d58-acdc-6a14b203237f'],
+        'cfn-nag': ['W74'],
+        'cfn-guard': ['DYNAMODB_TABLE_ENCRYPTED_KMS', 'DYNAMODB_TABLE_MUST_BE_ENCRYPTED'],
+        'aws-config': ['DYNAMODB_TABLE_ENCRYPTED_KMS'],
+      },
+      suppressions: [],
     });
     expect(out.tables.map((t: { file: string }) => t.file)).toEqual(['infra/app.yaml', 'infra/last.yml', 'infra/windows.yaml', 'stacks/audit.json']);
   });

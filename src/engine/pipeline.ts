@@ -3,14 +3,20 @@
  * result by re-parsing and re-detecting. Nothing here touches the disk.
  */
 import { applyEdits } from '../edits.js';
-import { isCompliant, isFixableStatus } from '../status.js';
+import { evaluate } from '../peers/evaluate.js';
+import type { PeerVerdicts } from '../peers/rules.js';
+import { isFixableStatus } from '../status.js';
 import { ParseError } from '../types.js';
-import type { Detection, DetectedTable, FixOptions, GroupMember, SourceFile, Transform } from '../types.js';
+import type { Detection, DetectedTable, FixOptions, GroupMember, SourceFile, Suppression, Transform } from '../types.js';
 
-export interface TableReport extends DetectedTable {
+export interface TableReport extends Omit<DetectedTable, 'facts' | 'suppressions'> {
   file: string;
   compliant: boolean;
   fixable: boolean;
+  /** Peer scanners' rule IDs that fire on this table (src/peers), suppressions aside. */
+  peers: PeerVerdicts;
+  /** Inline suppressions found on the table, whichever tool they speak for. */
+  suppressions: Suppression[];
   /** Set by fix: the table was made customer-managed in the written (or previewed) output. */
   fixed?: boolean;
 }
@@ -45,11 +51,14 @@ export function errorOf(file: SourceFile, err: unknown): FileError {
 
 export function reportTables(file: SourceFile, detection: Detection, options: Partial<FixOptions>): TableReport[] {
   return detection.tables.map((t) => {
-    const compliant = isCompliant(t.status, options);
-    const fixable = isFixableStatus(t.status, options) && !t.blocker;
-    let message = t.message;
-    if (!compliant && t.blocker) message = `${t.message}. Not fixable automatically: ${t.blocker}`;
-    return { ...t, message, file: file.path, compliant, fixable };
+    const e = evaluate(t, options.profile ?? 'strict', options.acceptAwsManaged === true);
+    // Fixing follows kmsfix's own rule whatever the profile: a customer-managed key satisfies every tool.
+    const strict = options.profile && options.profile !== 'strict' ? evaluate(t, 'strict', options.acceptAwsManaged === true) : e;
+    const fixable = isFixableStatus(strict.status, options) && !t.blocker;
+    let message = e.message;
+    if (!e.compliant && t.blocker) message = `${message}. Not fixable automatically: ${t.blocker}`;
+    const { facts: _facts, suppressions, ...rest } = t;
+    return { ...rest, status: e.status, message, file: file.path, compliant: e.compliant, fixable, peers: e.peers, suppressions: suppressions ?? [] };
   });
 }
 
@@ -133,7 +142,7 @@ async function verify(
     return [`the fixed file does not parse (${e.line ?? '?'}:${e.column ?? '?'}: ${e.message})`];
   }
   const problems: string[] = [];
-  const after = new Map(detection.tables.map((t) => [t.address, t]));
+  const after = new Map(reportTables(file, detection, options).map((t) => [t.address, t]));
   for (const t of before.tables) {
     const now = after.get(t.address);
     if (!now) problems.push(`table ${t.address} is no longer found`);

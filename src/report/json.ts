@@ -14,6 +14,8 @@ function tableJson(t: TableReport, withFixed: boolean) {
     compliant: t.compliant,
     fixable: t.fixable,
     message: t.message,
+    peers: t.peers,
+    suppressions: t.suppressions,
   };
   if (withFixed) out.fixed = t.fixed === true;
   return out;

@@ -1,6 +1,7 @@
 /** Human-readable reports: one line per table, then a summary line. */
 import pc from 'picocolors';
 import type { TableReport } from '../engine/pipeline.js';
+import { failingRules } from '../peers/evaluate.js';
 import type { Status } from '../status.js';
 import type { Summary } from './summary.js';
 
@@ -26,7 +27,9 @@ function paint(status: Status, c: Colors): string {
 }
 
 export function tableLine(t: TableReport, c: Colors): string {
-  return `${t.file}:${t.line}  ${t.address}  ${paint(t.status, c)}  ${t.message}`;
+  const fails = failingRules(t.peers);
+  const peers = !t.compliant && fails.length > 0 ? `  (fails ${fails.join(', ')})` : '';
+  return `${t.file}:${t.line}  ${t.address}  ${paint(t.status, c)}  ${t.message}${peers}`;
 }
 
 export function summaryLine(s: Summary, extra = ''): string {

@@ -4,7 +4,9 @@
  */
 import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../src/status.js';
 import { LineIndex, lineStartOf } from '../../src/text.js';
-import { ParseError, type DetectedTable, type Detection, type SourceFile } from '../../src/types.js';
+import { commentSuppressions } from '../../src/suppressions.js';
+import type { Raw, Reference, SseFacts } from '../../src/peers/facts.js';
+import { ParseError, type DetectedTable, type Detection, type SourceFile, type Suppression } from '../../src/types.js';
 import { child, looksLikeJson, pair, parseJson, parseYaml, scalarString, type CMap, type CNode, type CPair } from './tree.js';
 
 export type Flavor = 'cloudformation' | 'sam' | 'serverless';
@@ -234,40 +236,73 @@ function seqHasId(node: CNode | null | undefined, id: string): CMap | undefined 
   return node.items.find((i): i is CMap => i.kind === 'map' && scalarString(child(i, 'id')) === id);
 }
 
-export function suppressionOf(text: string, resourcePair: CPair, resource: CMap): string | undefined {
+export function suppressionsOf(text: string, resourcePair: CPair, resource: CMap): Suppression[] {
+  const found: Suppression[] = [];
   const md = child(resource, 'Metadata');
   const checkov = seqHasId(child(child(md, 'checkov'), 'skip'), 'CKV_AWS_119');
-  if (checkov) return withReason('Metadata.checkov.skip CKV_AWS_119', scalarString(child(checkov, 'comment')));
+  if (checkov) found.push({ tool: 'checkov', text: withReason('Metadata.checkov.skip CKV_AWS_119', scalarString(child(checkov, 'comment'))) });
   const nag = seqHasId(child(child(md, 'cfn_nag'), 'rules_to_suppress'), 'W74');
-  if (nag) return withReason('Metadata.cfn_nag.rules_to_suppress W74', scalarString(child(nag, 'reason')));
+  if (nag) found.push({ tool: 'cfn-nag', text: withReason('Metadata.cfn_nag.rules_to_suppress W74', scalarString(child(nag, 'reason'))) });
   const guard = child(child(md, 'guard'), 'SuppressedRules');
-  if (guard?.kind === 'seq' && guard.items.some((i) => scalarString(i) === 'DYNAMODB_TABLE_ENCRYPTED_KMS')) {
-    return 'Metadata.guard.SuppressedRules DYNAMODB_TABLE_ENCRYPTED_KMS';
+  for (const rule of ['DYNAMODB_TABLE_ENCRYPTED_KMS', 'DYNAMODB_TABLE_MUST_BE_ENCRYPTED']) {
+    if (guard?.kind === 'seq' && guard.items.some((i) => scalarString(i) === rule)) {
+      found.push({ tool: 'cfn-guard', rule, text: `Metadata.guard.SuppressedRules ${rule}` });
+    }
   }
   const own = child(md, 'kmsfix');
   if (own && (boolOf(child(own, 'ignore')) === true || scalarString(own) === 'ignore')) {
-    return withReason('Metadata.kmsfix.ignore', scalarString(child(own, 'reason')));
+    found.push({ tool: 'kmsfix', text: withReason('Metadata.kmsfix.ignore', scalarString(child(own, 'reason'))) });
   }
-  // `# kmsfix:ignore` on the logical ID's line or in the comment lines just above it.
-  const lineStart = lineStartOf(text, resourcePair.keyStart);
+  // Comments (YAML): on the logical ID's line, or in the comment lines just above it.
   const lineEnd = text.indexOf('\n', resourcePair.keyStart);
-  const sameLine = text.slice(resourcePair.keyStart, lineEnd === -1 ? text.length : lineEnd);
-  const m = /#\s*kmsfix:ignore\b\s*(.*)$/.exec(sameLine.trimEnd());
-  if (m) return withReason('# kmsfix:ignore', m[1]);
-  let end = lineStart;
+  const comments = [text.slice(resourcePair.keyStart, lineEnd === -1 ? text.length : lineEnd)];
+  let end = lineStartOf(text, resourcePair.keyStart);
   while (end > 0) {
     const start = lineStartOf(text, end - 1);
     const line = text.slice(start, end).trim();
     if (!line.startsWith('#')) break;
-    const c = /^#\s*kmsfix:ignore\b\s*(.*)$/.exec(line);
-    if (c) return withReason('# kmsfix:ignore', c[1]);
+    comments.push(line);
     end = start;
   }
-  return undefined;
+  for (const c of comments) {
+    const hash = c.indexOf('#');
+    if (hash !== -1) found.push(...commentSuppressions(c.slice(hash)));
+  }
+  return found;
 }
 
 function withReason(what: string, reason: string | undefined): string {
   return reason ? `${what} (${reason.trim()})` : what;
+}
+
+// ---------------------------------------------------------------- facts for peer scanners
+
+function rawOf(node: CNode | null | undefined): Raw | undefined {
+  if (node === undefined) return undefined;
+  if (node === null) return null;
+  const fn = intrinsicName(node);
+  if (fn || node.kind !== 'scalar') return { unresolved: fn ?? node.kind };
+  return (node.value as Raw) ?? null;
+}
+
+function keyRawOf(node: CNode | null | undefined): Raw | Reference | undefined {
+  const fn = intrinsicName(node);
+  if (fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::ImportValue') return { ref: referencedIds(node)[0] ?? fn };
+  return rawOf(node);
+}
+
+function factsOf(flavor: Flavor, kind: 'table' | 'global', type: string, resource: CMap): SseFacts {
+  const sse = child(child(resource, 'Properties'), 'SSESpecification');
+  const tableKind =
+    kind === 'global' ? 'cfn-global-table' : type === 'AWS::Serverless::SimpleTable' ? 'sam-simple-table' : flavor === 'serverless' ? 'sls-table' : 'cfn-table';
+  const block = sse === undefined || (sse?.kind === 'scalar' && sse.value === null) ? 'missing' : sse?.kind === 'map' && !intrinsicName(sse) ? 'present' : 'unresolved';
+  return {
+    kind: tableKind,
+    block,
+    enabled: block === 'present' ? rawOf(child(sse, 'SSEEnabled')) : undefined,
+    sseType: block === 'present' ? rawOf(child(sse, 'SSEType')) : undefined,
+    key: block === 'present' ? keyRawOf(child(sse, 'KMSMasterKeyId')) : undefined,
+  };
 }
 
 // ---------------------------------------------------------------- templates
@@ -326,7 +361,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       if (!type || !TABLE_TYPES.includes(type)) continue;
       const kind = type === 'AWS::DynamoDB::GlobalTable' ? 'global' : 'table';
       const v = kind === 'global' ? globalTableVerdict(file.text, resource) : tableVerdict(file.text, resource);
-      const suppressed = v.status !== 'customer-managed' ? suppressionOf(file.text, rp, resource) : undefined;
+      const suppressions = suppressionsOf(file.text, rp, resource);
       const pos = lines.position(rp.keyStart);
       tables.push({
         line: pos.line,
@@ -334,9 +369,11 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
         format: template.flavor,
         type,
         address: rp.key,
-        status: suppressed ? 'suppressed' : v.status,
-        message: suppressed ? `Suppressed by ${suppressed}; without it: ${v.status}: ${v.message}` : v.message,
-        blocker: suppressed ? undefined : v.blocker,
+        status: v.status,
+        message: v.message,
+        blocker: v.blocker,
+        suppressions,
+        facts: factsOf(template.flavor, kind, type, resource),
         template,
         resourcePair: rp,
         resource,
