@@ -70,9 +70,11 @@ export async function discover(
   inputs: string[],
   cwd: string,
   accepts: (p: string) => boolean,
-): Promise<{ candidates: Candidate[]; errors: FileError[] }> {
+): Promise<{ candidates: Candidate[]; errors: FileError[]; repos: string[] }> {
   const candidates: Candidate[] = [];
   const errors: FileError[] = [];
+  /** Git work tree roots met while walking (folders holding `.git`), for per-repository reports. */
+  const repos: string[] = [];
   const seen = new Set<string>();
   const add = (absPath: string, explicit: boolean) => {
     if (seen.has(absPath)) return;
@@ -93,6 +95,7 @@ export async function discover(
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const abs = path.join(dir, e.name);
+      if (e.name === '.git') repos.push(dir);
       if (e.isDirectory()) {
         if (SKIPPED_DIRS.has(e.name) || ignored(here, abs, true)) continue;
         await walk(abs, here);
@@ -114,5 +117,5 @@ export async function discover(
     if (st.isDirectory()) await walk(abs, await ancestorScopes(abs));
     else add(abs, true);
   }
-  return { candidates, errors };
+  return { candidates, errors, repos };
 }

@@ -7,9 +7,9 @@ export function fullText(o: FileOutcome, text: string): string {
   return o.bom ? BOM + text : text;
 }
 
-export function fileDiff(o: FileOutcome): string {
+/** `p`: the path written in the patch (default: relative to the current directory). */
+export function fileDiff(o: FileOutcome, p = o.file.path): string {
   if (o.newText === undefined) return '';
-  const p = o.file.path;
   const body = createTwoFilesPatch(`a/${p}`, `b/${p}`, fullText(o, o.file.text), fullText(o, o.newText), undefined, undefined, {
     context: 3,
   });

@@ -1,0 +1,101 @@
+/**
+ * Git work trees, for bulk runs: which repository a file belongs to (its root is the nearest folder
+ * holding `.git`, a folder or a worktree/submodule file), and which files have uncommitted changes
+ * (`git status --porcelain -z`), so that a fix in place never mixes with work not yet committed.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+const rootCache = new Map<string, string | null>();
+
+/** The root of the git work tree holding `absPath` (a file or a folder), or undefined. */
+export function repoRootOf(absPath: string, isDir = false): string | undefined {
+  const start = isDir ? absPath : path.dirname(absPath);
+  const climbed: string[] = [];
+  let found: string | null = null;
+  for (let dir = start; ; ) {
+    const cached = rootCache.get(dir);
+    if (cached !== undefined) {
+      found = cached;
+      break;
+    }
+    climbed.push(dir);
+    if (existsSync(path.join(dir, '.git'))) {
+      found = dir;
+      break;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  for (const d of climbed) rootCache.set(d, found);
+  return found ?? undefined;
+}
+
+export interface GitStatus {
+  /** Absolute paths with any change git reports: modified, staged, untracked, renamed, conflicted. */
+  dirty: Set<string>;
+}
+
+/** Parse `git status --porcelain=v1 -z` output; paths are relative to the repository root. */
+export function parsePorcelainZ(out: string, root: string): Set<string> {
+  const dirty = new Set<string>();
+  const fields = out.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    if (f.length < 4) continue;
+    const xy = f.slice(0, 2);
+    dirty.add(path.join(root, f.slice(3)));
+    // A rename or copy is followed by its source path in the next field.
+    if (xy[0] === 'R' || xy[0] === 'C' || xy[1] === 'R' || xy[1] === 'C') {
+      const from = fields[++i];
+      if (from) dirty.add(path.join(root, from));
+    }
+  }
+  return dirty;
+}
+
+export function gitStatus(root: string): Promise<GitStatus> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      ['-C', root, 'status', '--porcelain=v1', '-z', '--untracked-files=all'],
+      { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`git status failed in ${root}: ${(stderr || err.message).trim()}`));
+        else resolve({ dirty: parsePorcelainZ(stdout, root) });
+      },
+    );
+  });
+}
+
+/**
+ * Of the given absolute paths, those that must not be modified in place: files with uncommitted
+ * changes (including untracked files, which git could not restore), with the reason.
+ * Files outside any git work tree are not refused.
+ */
+export async function uncommitted(files: string[]): Promise<Map<string, string>> {
+  const byRoot = new Map<string, string[]>();
+  for (const f of files) {
+    const root = repoRootOf(f);
+    if (!root) continue;
+    byRoot.set(root, [...(byRoot.get(root) ?? []), f]);
+  }
+  const refused = new Map<string, string>();
+  await Promise.all(
+    [...byRoot].map(async ([root, list]) => {
+      let status: GitStatus;
+      try {
+        status = await gitStatus(root);
+      } catch (err) {
+        for (const f of list) refused.set(f, `cannot check for uncommitted changes (${(err as Error).message}): not written (use --force to write anyway)`);
+        return;
+      }
+      for (const f of list) {
+        if (status.dirty.has(f)) refused.set(f, 'has uncommitted changes in its git work tree: not written (commit or stash them first, or use --force)');
+      }
+    }),
+  );
+  return refused;
+}
