@@ -15,6 +15,7 @@ import { writeAtomic } from './engine/write.js';
 import type { FileError, FileOutcome } from './engine/pipeline.js';
 import { colorDiff, fileDiff, fullText } from './report/diff.js';
 import { fixJson, scanJson } from './report/json.js';
+import { sarifLog } from './report/sarif.js';
 import { allErrors, allTables, formatError, summarize } from './report/summary.js';
 import { colors, summaryLine, tableLine } from './report/text.js';
 import type { FixOptions, KeyStrategy } from './types.js';
@@ -73,7 +74,9 @@ Options:
   --profile strict|checkov|trivy|kics|cfn-nag|cfn-guard|aws-config
                           scan: whose rules decide compliance and the exit code (default strict:
                           a customer-managed key; a tool's profile follows that tool's own rules)
-  --format text|json      output format (default: text)
+  --format text|json|sarif
+                          output format (default: text); sarif (2.1.0, for GitHub code scanning)
+                          with scan or fix --dry-run
   --version, --help
 
 Exit codes:
@@ -105,7 +108,7 @@ interface Parsed {
   force: boolean;
   quiet: boolean;
   yes: boolean;
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'sarif';
   options: FixOptions;
 }
 
@@ -138,7 +141,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     throw new UsageError(command ? `unknown command '${command}' (expected scan or fix)` : 'missing command (scan or fix)');
   }
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
+  if (format === 'sarif' && command === 'fix' && !values['dry-run']) throw new UsageError('--format sarif goes with scan or fix --dry-run');
   const keyStrategy = values['key-strategy'] ?? 'per-table';
   if (keyStrategy !== 'per-table' && keyStrategy !== 'shared') {
     throw new UsageError(`--key-strategy must be per-table or shared, not '${keyStrategy}'`);
@@ -201,7 +205,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const bar = progress(!!io.progress && !parsed.quiet, io.err, io.cwd, process.stderr.columns);
   const result = await run(parsed.paths, { ...parsed.options, cwd: io.cwd, mode: parsed.command, onProgress: bar.update });
   bar.done();
+  if (parsed.format === 'sarif') return sarif(parsed, result.outcomes, result.errors, io);
   return parsed.command === 'scan' ? scan(parsed, result.outcomes, result.errors, io) : fix(parsed, result.outcomes, result.errors, io, result.repos);
+}
+
+/** SARIF for scan and fix --dry-run: same exit codes as their text and JSON forms. */
+async function sarif(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): Promise<number> {
+  io.out(JSON.stringify(await sarifLog(outcomes, errors, p.options, version()), null, 2) + '\n');
+  const summary = summarize(outcomes, errors);
+  if (summary.errors > 0) return 2;
+  if (p.command === 'fix') return outcomes.some((o) => o.newText !== undefined) ? 1 : 0;
+  return summary.nonCompliant > 0 ? 1 : 0;
 }
 
 function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): number {

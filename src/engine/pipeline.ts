@@ -7,7 +7,7 @@ import { evaluate } from '../peers/evaluate.js';
 import type { PeerVerdicts } from '../peers/rules.js';
 import { isFixableStatus } from '../status.js';
 import { ParseError } from '../types.js';
-import type { Detection, DetectedTable, FixOptions, GroupMember, SourceFile, Suppression, Transform } from '../types.js';
+import type { Detection, DetectedTable, Edit, FixOptions, GroupMember, SourceFile, Suppression, Transform } from '../types.js';
 
 export interface TableReport extends Omit<DetectedTable, 'facts' | 'suppressions'> {
   file: string;
@@ -76,51 +76,74 @@ export async function detectFile(
   }
 }
 
+/** What planning, applying and verifying gave for one file of a group. */
+export type FileResult =
+  | { kind: 'ok'; edits: Edit[]; newText: string; fixed: string[]; declined: { address: string; reason: string }[] }
+  | { kind: 'error'; error: FileError };
+
 /**
- * Plan, apply and verify the fixes of one group of files (all of one transform). Sets `newText`
- * on every file whose verified output differs, or `error` when planning or verification fails.
+ * Plan the fixes of one group of files (all of one transform) for the given targets, apply them and
+ * verify each result. Mutates nothing: `fixGroup` applies the results, SARIF uses them per table.
  */
-export async function fixGroup(group: FileOutcome[], options: FixOptions): Promise<void> {
+export async function planGroup(
+  group: FileOutcome[],
+  targetsOf: (o: FileOutcome) => string[],
+  options: FixOptions,
+): Promise<Map<FileOutcome, FileResult>> {
+  const results = new Map<FileOutcome, FileResult>();
   const members = group.filter((o) => o.detection && !o.error);
-  if (members.length === 0) return;
+  if (members.length === 0) return results;
   const transform = members[0].transform!;
-  const gm: GroupMember[] = members.map((o) => ({
-    file: o.file,
-    detection: o.detection!,
-    targets: o.tables.filter((t) => t.fixable).map((t) => t.address),
-  }));
-  if (gm.every((m) => m.targets.length === 0)) return;
+  const gm: GroupMember[] = members.map((o) => ({ file: o.file, detection: o.detection!, targets: targetsOf(o) }));
+  if (gm.every((m) => m.targets.length === 0)) return results;
   let plans;
   try {
     plans = await transform.fix(gm, options);
   } catch (err) {
-    for (const o of members) if (o.tables.some((t) => t.fixable)) o.error = errorOf(o.file, err);
-    return;
+    for (const m of members) if (targetsOf(m).length > 0) results.set(m, { kind: 'error', error: errorOf(m.file, err) });
+    return results;
   }
   for (const o of members) {
     const plan = plans.get(o.file.path);
     if (!plan) continue;
-    for (const d of plan.declined ?? []) {
+    const declined = plan.declined ?? [];
+    if (plan.edits.length === 0) {
+      results.set(o, { kind: 'ok', edits: [], newText: o.file.text, fixed: [], declined });
+      continue;
+    }
+    try {
+      const newText = applyEdits(o.file.text, plan.edits);
+      const problems = await verify(transform, o, newText, plan.fixed, options);
+      if (problems.length > 0) {
+        results.set(o, { kind: 'error', error: { file: o.file.path, message: `fix not written, verification failed: ${problems.join('; ')}` } });
+      } else {
+        results.set(o, { kind: 'ok', edits: plan.edits, newText, fixed: plan.fixed, declined });
+      }
+    } catch (err) {
+      results.set(o, { kind: 'error', error: { ...errorOf(o.file, err), message: `fix not written: ${errorOf(o.file, err).message}` } });
+    }
+  }
+  return results;
+}
+
+/** Fix every fixable table of a group: sets `newText` on changed files, or `error` when planning or verification fails. */
+export async function fixGroup(group: FileOutcome[], options: FixOptions): Promise<void> {
+  const results = await planGroup(group, (o) => o.tables.filter((t) => t.fixable).map((t) => t.address), options);
+  for (const [o, r] of results) {
+    if (r.kind === 'error') {
+      o.error = r.error;
+      continue;
+    }
+    for (const d of r.declined) {
       const t = o.tables.find((x) => x.address === d.address);
       if (t) {
         t.fixable = false;
         t.message = `${t.message}. Not fixable automatically: ${d.reason}`;
       }
     }
-    if (plan.edits.length === 0) continue;
-    try {
-      const newText = applyEdits(o.file.text, plan.edits);
-      const problems = await verify(transform, o, newText, plan.fixed, options);
-      if (problems.length > 0) {
-        o.error = { file: o.file.path, message: `fix not written, verification failed: ${problems.join('; ')}` };
-        continue;
-      }
-      if (newText !== o.file.text) {
-        o.newText = newText;
-        for (const t of o.tables) if (plan.fixed.includes(t.address)) t.fixed = true;
-      }
-    } catch (err) {
-      o.error = { ...errorOf(o.file, err), message: `fix not written: ${errorOf(o.file, err).message}` };
+    if (r.newText !== o.file.text) {
+      o.newText = r.newText;
+      for (const t of o.tables) if (r.fixed.includes(t.address)) t.fixed = true;
     }
   }
 }
