@@ -3,24 +3,10 @@
  * accepts it, and `terraform fmt -check` passes on every output whose input was fmt-clean.
  * A missing validator fails the test: nothing is skipped silently.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fixtureCases } from './fixture-cases.js';
-
-const TERRAFORM = process.env.TERRAFORM ?? 'terraform';
-const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1' };
-
-/** Is this HCL text `terraform fmt` clean? (fmt wants a `.tf` file name.) */
-export function fmtClean(text: string): { clean: boolean; diff: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-fmt-'));
-  writeFileSync(path.join(dir, 'main.tf'), text);
-  const r = spawnSync(TERRAFORM, ['fmt', '-check', '-diff', 'main.tf'], { cwd: dir, env, encoding: 'utf8' });
-  if (r.error) throw new Error(`terraform is required for this test and could not be run (${r.error.message}); install it or set TERRAFORM`);
-  return { clean: r.status === 0, diff: r.stdout + r.stderr };
-}
+import { fmtClean, TERRAFORM, TF_ENV as env } from './terraform-helpers.js';
 
 const cases = fixtureCases('terraform');
 

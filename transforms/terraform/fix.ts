@@ -3,12 +3,15 @@
  * policy as an aws_iam_policy_document) and an alias beside each table, the table pointed at the
  * key, and the data sources the policy needs declared once per module, reusing existing ones.
  */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { applyEdits } from '../../src/edits.js';
+import { stripBom } from '../../src/text.js';
 import { KEY_SETTINGS, keyDescription } from '../../src/keyPolicy.js';
 import type { Edit, FilePlan, FixOptions, GroupMember } from '../../src/types.js';
 import { boolOf, isAwsManagedKeyAttr, type TfDetection, type TfTable } from './detect.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
-import { attr, blocks, type HBlock } from './parse.js';
+import { attr, blocks, parseHcl, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
 import { summarize, type TopBlock } from './summary.js';
 
@@ -312,7 +315,7 @@ export function keyArnValue(v: string): string {
 
 export async function fixTerraform(group: Member[], options: FixOptions): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
-  const tops = group.flatMap((m) => summarize(m.detection, m.file.text));
+  const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...(await siblingBlocks(group))];
   const info = moduleInfo(tops);
   const decls = new Decls(info);
   const docs = new Map<string, HclDoc>();
@@ -374,6 +377,38 @@ export async function fixTerraform(group: Member[], options: FixOptions): Promis
   for (const [p, doc] of docs) plans.get(p)!.edits.push(...doc.edits);
   await checkParses(group, plans);
   return plans;
+}
+
+/**
+ * The module's other files: those the engine did not pass because they hold no table (the
+ * prefilter skipped them) still declare names, data sources and providers. Read from disk;
+ * files that cannot be read or parsed are left out.
+ */
+async function siblingBlocks(group: Member[]): Promise<TopBlock[]> {
+  const known = new Set(group.map((m) => m.file.absPath));
+  const out: TopBlock[] = [];
+  for (const dir of new Set(group.map((m) => path.dirname(m.file.absPath)))) {
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names.sort()) {
+      const abs = path.join(dir, name);
+      if (!/\.tf(\.json)?$/i.test(name) || known.has(abs)) continue;
+      try {
+        const text = stripBom(await fs.readFile(abs, 'utf8')).text;
+        const detection: TfDetection = name.toLowerCase().endsWith('.json')
+          ? await (await import('./json.js')).detectTerraformJson({ path: abs, absPath: abs, text })
+          : { tables: [], hcl: await parseHcl(text) };
+        out.push(...summarize(detection, text));
+      } catch {
+        /* unreadable or unparsable: it is not ours to report */
+      }
+    }
+  }
+  return out;
 }
 
 /** Every output must parse with HashiCorp's own parser (hcl2json) before anything is written. */

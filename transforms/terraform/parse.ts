@@ -111,6 +111,15 @@ function errorFor(text: string, root: Node, lines: LineIndex): ParseError {
       p.column,
     );
   }
+  // A heredoc whose closing marker never comes.
+  const opener = /<<-?([A-Za-z_][\w-]*)\r?\n/g;
+  for (let m = opener.exec(text); m; m = opener.exec(text)) {
+    const close = new RegExp(`^[ \\t]*${m[1]}[ \\t]*\r?$`, 'm');
+    if (!close.test(text.slice(m.index + m[0].length))) {
+      const p = lines.position(m.index);
+      return new ParseError(`HCL: unterminated heredoc <<${m[1]} (no closing ${m[1]} line)`, p.line, p.column);
+    }
+  }
   const n = firstProblem(root);
   if (!n) return new ParseError('HCL: syntax error', 1, 1);
   const at = lines.position(n.startIndex);
@@ -134,7 +143,7 @@ function errorFor(text: string, root: Node, lines: LineIndex): ParseError {
   const esc = /\\(?![nrt"\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})./.exec(lineText);
   if (esc) {
     const p = lines.position(n.startIndex + esc.index);
-    return new ParseError(`HCL: invalid escape sequence ${JSON.stringify(esc[0]).slice(1, -1)} in a string`, p.line, p.column);
+    return new ParseError(`HCL: invalid escape sequence ${esc[0]} in a string`, p.line, p.column);
   }
   const near = text.slice(n.startIndex, n.startIndex + 20).split(/\r?\n/)[0];
   return new ParseError(`HCL: syntax error near ${JSON.stringify(near)}`, at.line, at.column);
@@ -217,7 +226,7 @@ export async function parseHcl(text: string): Promise<HFile> {
   const nul = text.indexOf('\0');
   if (nul !== -1) {
     const p = lines.position(nul);
-    throw new ParseError('not a text file (binary data): not HCL', p.line, p.column);
+    throw new ParseError('binary file (NUL byte): not HCL', p.line, p.column);
   }
   const parser = await hclParser();
   const tree = parser.parse(text);

@@ -1,0 +1,124 @@
+/** Terraform fixes the fixture walker cannot express: tables declined while planning, and options. */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../src/engine/memory.js';
+
+const GLOBAL = `provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_dynamodb_table" "global" {
+  name             = "global"
+  hash_key         = "id"
+  billing_mode     = "PAY_PER_REQUEST"
+  stream_enabled   = true
+  stream_view_type = "NEW_AND_OLD_IMAGES"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  replica {
+    region_name = "eu-west-1"
+  }
+}
+
+resource "aws_dynamodb_table" "local" {
+  name     = "local"
+  hash_key = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+`;
+
+describe('terraform: replica without a provider alias for its region', () => {
+  it('leaves the table unchanged, not fixable, naming the missing provider configuration; fixes the others', async () => {
+    const r = await processMemory([{ path: 'main.tf', text: GLOBAL }], 'fix');
+    const o = r.outcomes[0];
+    expect(o.error).toBeUndefined();
+    const global = o.tables.find((t) => t.address === 'aws_dynamodb_table.global')!;
+    expect(global.fixable).toBe(false);
+    expect(global.fixed).toBeUndefined();
+    expect(global.message).toContain('no provider "aws" configuration with an alias for replica region "eu-west-1"');
+    expect(global.message).toContain('alias = "eu_west_1"');
+    const local = o.tables.find((t) => t.address === 'aws_dynamodb_table.local')!;
+    expect(local.fixed).toBe(true);
+    const out = r.output.get('main.tf')!;
+    // The global table's block is byte-identical.
+    const block = GLOBAL.slice(GLOBAL.indexOf('resource "aws_dynamodb_table" "global"'), GLOBAL.indexOf('resource "aws_dynamodb_table" "local"'));
+    expect(out).toContain(block);
+    expect(out).not.toContain('aws_kms_key.global');
+  });
+
+  it('fixes it once the alias is configured in another file of the module', async () => {
+    const providers = 'provider "aws" {\n  alias  = "ireland"\n  region = "eu-west-1"\n}\n';
+    const r = await processMemory(
+      [
+        { path: 'main.tf', text: GLOBAL },
+        { path: 'providers.tf', text: providers },
+      ],
+      'fix',
+    );
+    const out = r.output.get('main.tf')!;
+    expect(out).toContain('kms_key_arn = aws_kms_replica_key.global_ireland.arn');
+    expect(out).toContain('provider = aws.ireland');
+    expect(out).toContain('multi_region            = true');
+    expect(r.outcomes.flatMap((o) => o.tables).every((t) => t.fixed)).toBe(true);
+  });
+
+  it('--kms-key-arn declines tables with replicas (one key, one region)', async () => {
+    const providers = 'provider "aws" {\n  alias  = "ireland"\n  region = "eu-west-1"\n}\n';
+    const r = await processMemory([{ path: 'main.tf', text: GLOBAL + '\n' + providers }], 'fix', { kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/abc' });
+    const t = r.outcomes[0].tables;
+    expect(t.find((x) => x.address === 'aws_dynamodb_table.global')!.fixable).toBe(false);
+    expect(r.output.get('main.tf')).toContain('kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/abc"');
+  });
+});
+
+describe('terraform: module directories', () => {
+  it('a file that does not parse is reported, the other files of the module are still fixed', async () => {
+    const good = 'resource "aws_dynamodb_table" "ok" {\n  name     = "ok"\n  hash_key = "id"\n}\n';
+    const bad = 'resource "aws_dynamodb_table" "broken" {\n  name = "x"\n';
+    const r = await processMemory(
+      [
+        { path: 'good.tf', text: good },
+        { path: 'bad.tf', text: bad },
+      ],
+      'fix',
+    );
+    const badOut = r.outcomes.find((o) => o.file.path === 'bad.tf')!;
+    expect(badOut.error?.message).toContain('HCL: unclosed block');
+    expect(r.output.get('bad.tf')).toBe(bad);
+    expect(r.output.get('good.tf')).toContain('kms_key_arn = aws_kms_key.ok.arn');
+    expect(r.output.get('good.tf')).toContain('data "aws_caller_identity" "current" {}');
+  });
+
+  it('declares each data source once per module, in the file of the first fixed table', async () => {
+    const t = (n: string) => `resource "aws_dynamodb_table" "${n}" {\n  name     = "${n}"\n  hash_key = "id"\n}\n`;
+    const r = await processMemory(
+      [
+        { path: 'a.tf', text: t('a') },
+        { path: 'b.tf', text: t('b') },
+      ],
+      'fix',
+    );
+    const all = [...r.output.values()].join('\n');
+    expect(all.match(/data "aws_caller_identity"/g)).toHaveLength(1);
+    expect(all.match(/data "aws_iam_policy_document"/g)).toHaveLength(1);
+    expect(r.output.get('a.tf')).toContain('data "aws_region" "current" {}');
+    expect(r.output.get('b.tf')).not.toContain('data "');
+  });
+
+  it('tabs stay tabs, and a BOM and a missing final newline are kept', async () => {
+    const text = '\uFEFFresource "aws_dynamodb_table" "t" {\n\tname = "t"\n\n\tserver_side_encryption {\n\t\tenabled = false\n\t}\n}';
+    const r = await processMemory([{ path: 'main.tf', text }], 'fix');
+    const out = r.output.get('main.tf')!;
+    expect(out.startsWith('\uFEFF')).toBe(true);
+    expect(out.endsWith('}')).toBe(true);
+    expect(out).toContain('\tserver_side_encryption {\n\t\tenabled     = true\n\t\tkms_key_arn = aws_kms_key.t.arn\n\t}');
+    expect(out).toContain('resource "aws_kms_key" "t" {\n\tdescription ');
+  });
+});
