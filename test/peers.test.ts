@@ -112,6 +112,26 @@ describe('peer verdicts on the peers own fixtures', () => {
     }
   });
 
+  it('KICS b6a7e0ae on Pulumi YAML: both documents of positive.yaml fail, negative.yaml passes; the fix clears them', async () => {
+    const dir = 'kics/pulumi-dynamodb_table_not_encrypted';
+    const KP = 'b6a7e0ae-aed8-4a19-a993-a95760bf8836';
+    const pos = await scan(`${dir}/positive.yaml`);
+    expect(pos.tables.map((t) => [t.address, t.status, t.peers.kics])).toEqual([
+      ['example', 'aws-owned', [KP]],
+      ['example', 'aws-owned', [KP]],
+    ]);
+    const neg = await scan(`${dir}/negative.yaml`);
+    expect(neg.tables.map((t) => [t.address, t.status, t.peers.kics])).toEqual([['example', 'aws-managed', []]]);
+    const tmp = mkdtempSync(path.join(tmpdir(), 'kmsfix-pulumi-'));
+    cpSync(path.join(PEERS, dir, 'positive.yaml'), path.join(tmp, 'Pulumi.yaml'));
+    expect((await runCli(['fix', '--yes'], tmp)).code).toBe(0);
+    const after = JSON.parse((await runCli(['scan', '--format', 'json'], tmp)).stdout).tables as JsonTable[];
+    expect(after.map((t) => [t.status, Object.values(t.peers).flat()])).toEqual([
+      ['customer-managed', []],
+      ['customer-managed', []],
+    ]);
+  });
+
   it('a suppressed table still lists what would fire', async () => {
     const { tables } = await scan('aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case3-SKIP.yaml');
     expect(tables[0].status).toBe('suppressed');

@@ -7,12 +7,14 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Ajv from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from './fixture-cases.js';
 import { runCli } from './cli-helper.js';
 
 const require = createRequire(import.meta.url);
+type Validate = ((data: unknown) => boolean) & { errors?: unknown };
+// ajv-draft-04 is CommonJS: its default export is the Ajv class for the draft-04 SARIF schema.
+const Ajv = (require('ajv-draft-04') as { default: new (o: object) => { compile(schema: object): Validate } }).default;
 const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
 
 interface Replacement {

@@ -12,7 +12,8 @@ import { detectStyle, type FileStyle } from './style.js';
 import { child, pair, scalarString, type CMap, type CNode, type CPair } from './tree.js';
 import { aliasResource, getAtt, keyResource, type Value } from './values.js';
 
-interface Ctx {
+/** Shared with other YAML/JSON families (Pulumi YAML): the map-edit operations below. */
+export interface Ctx {
   text: string;
   json: boolean;
   style: FileStyle;
@@ -20,7 +21,7 @@ interface Ctx {
 }
 
 /** What a key must hold: a value (replaced when `replace` says so) or nested settings. */
-type Setting =
+export type Setting =
   | { key: string; value: Value; replace: (node: CNode | null) => boolean }
   | { key: string; nested: Setting[] };
 
@@ -50,7 +51,7 @@ function keyIndent(ctx: Ctx, keyStart: number): string {
 
 // ---------------------------------------------------------------- edit operations
 
-function insertPairs(ctx: Ctx, map: CMap, entries: [string, Value][], after?: CPair): void {
+export function insertPairs(ctx: Ctx, map: CMap, entries: [string, Value][], after?: CPair): void {
   const { text, style } = ctx;
   const eol = style.eol;
   const anchor = after ?? map.pairs[map.pairs.length - 1];
@@ -102,7 +103,7 @@ function replaceValue(ctx: Ctx, map: CMap, p: CPair, v: Value): void {
   ctx.edits.push({ start: colon + 1, end, text: replacement });
 }
 
-function applySettings(ctx: Ctx, map: CMap, settings: Setting[]): void {
+export function applySettings(ctx: Ctx, map: CMap, settings: Setting[]): void {
   const missing: [string, Value][] = [];
   for (const s of settings) {
     const p = pair(map, s.key);
@@ -153,7 +154,7 @@ function takenNames(template: CfnTemplate): Set<string> {
   return names;
 }
 
-function uniqueName(base: string, taken: Set<string>): string {
+export function uniqueName(base: string, taken: Set<string>): string {
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
   taken.add(name);
