@@ -5,9 +5,10 @@
 import type { Transform, TransformEntry } from '../src/types.js';
 import { cloudformationEntry } from './cloudformation/entry.js';
 import { terraformEntry } from './terraform/entry.js';
+import { typescriptEntry } from './typescript/entry.js';
 import { pulumiYamlEntry } from './pulumi-yaml/entry.js';
 
-export const TRANSFORMS: TransformEntry[] = [cloudformationEntry, terraformEntry, pulumiYamlEntry];
+export const TRANSFORMS: TransformEntry[] = [cloudformationEntry, terraformEntry, typescriptEntry, pulumiYamlEntry];
 
 /** The transforms that want a path, in registry order. */
 export function entriesFor(path: string): TransformEntry[] {

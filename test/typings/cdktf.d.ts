@@ -1,0 +1,140 @@
+/**
+ * Hand-written stand-ins for the parts of `cdktf` and `@cdktf/provider-aws` that kmsfix writes or
+ * its fixtures use. The real packages are not installed (the prebuilt AWS provider alone unpacks to
+ * hundreds of megabytes); names and types follow the provider's generated bindings (v19-v21).
+ */
+declare module 'cdktf' {
+  import { Construct } from 'constructs';
+  export interface TerraformResourceLifecycle {
+    readonly createBeforeDestroy?: boolean;
+    readonly preventDestroy?: boolean;
+    readonly ignoreChanges?: string[] | 'all';
+  }
+  export interface TerraformMetaArguments {
+    readonly dependsOn?: unknown[];
+    readonly count?: number;
+    readonly provider?: unknown;
+    readonly lifecycle?: TerraformResourceLifecycle;
+  }
+  export class TerraformElement extends Construct {}
+  export class TerraformResource extends TerraformElement {}
+  export class TerraformDataSource extends TerraformElement {}
+  export class TerraformProvider extends TerraformElement {}
+  export class TerraformStack extends Construct {
+    constructor(scope: Construct, id: string);
+  }
+  export class App extends Construct {
+    constructor(config?: { outdir?: string });
+    synth(): void;
+  }
+  export class Fn {
+    static jsonencode(value: unknown): string;
+  }
+}
+
+declare module '@cdktf/provider-aws/lib/provider' {
+  import { Construct } from 'constructs';
+  import { TerraformProvider } from 'cdktf';
+  export interface AwsProviderConfig {
+    readonly region?: string;
+    readonly alias?: string;
+    readonly profile?: string;
+  }
+  export class AwsProvider extends TerraformProvider {
+    constructor(scope: Construct, id: string, config?: AwsProviderConfig);
+  }
+}
+
+declare module '@cdktf/provider-aws/lib/dynamodb-table' {
+  import { Construct } from 'constructs';
+  import { TerraformMetaArguments, TerraformResource } from 'cdktf';
+  export interface DynamodbTableAttribute {
+    readonly name: string;
+    readonly type: string;
+  }
+  export interface DynamodbTableServerSideEncryption {
+    readonly enabled: boolean;
+    readonly kmsKeyArn?: string;
+  }
+  export interface DynamodbTableReplica {
+    readonly regionName: string;
+    readonly kmsKeyArn?: string;
+    readonly pointInTimeRecovery?: boolean;
+  }
+  export interface DynamodbTableConfig extends TerraformMetaArguments {
+    readonly name: string;
+    readonly billingMode?: string;
+    readonly hashKey?: string;
+    readonly rangeKey?: string;
+    readonly readCapacity?: number;
+    readonly writeCapacity?: number;
+    readonly attribute?: DynamodbTableAttribute[];
+    readonly serverSideEncryption?: DynamodbTableServerSideEncryption;
+    readonly replica?: DynamodbTableReplica[];
+    readonly tags?: { [key: string]: string };
+  }
+  export class DynamodbTable extends TerraformResource {
+    constructor(scope: Construct, id: string, config: DynamodbTableConfig);
+    get arn(): string;
+    get name(): string;
+  }
+}
+
+declare module '@cdktf/provider-aws/lib/kms-key' {
+  import { Construct } from 'constructs';
+  import { TerraformMetaArguments, TerraformResource } from 'cdktf';
+  export interface KmsKeyConfig extends TerraformMetaArguments {
+    readonly description?: string;
+    readonly enableKeyRotation?: boolean;
+    readonly rotationPeriodInDays?: number;
+    readonly deletionWindowInDays?: number;
+    readonly keyUsage?: string;
+    readonly multiRegion?: boolean;
+    readonly policy?: string;
+    readonly tags?: { [key: string]: string };
+  }
+  export class KmsKey extends TerraformResource {
+    constructor(scope: Construct, id: string, config?: KmsKeyConfig);
+    get arn(): string;
+    get keyId(): string;
+  }
+}
+
+declare module '@cdktf/provider-aws/lib/data-aws-caller-identity' {
+  import { Construct } from 'constructs';
+  import { TerraformDataSource, TerraformMetaArguments } from 'cdktf';
+  export class DataAwsCallerIdentity extends TerraformDataSource {
+    constructor(scope: Construct, id: string, config?: TerraformMetaArguments);
+    get accountId(): string;
+    get arn(): string;
+  }
+}
+
+declare module '@cdktf/provider-aws/lib/data-aws-partition' {
+  import { Construct } from 'constructs';
+  import { TerraformDataSource, TerraformMetaArguments } from 'cdktf';
+  export class DataAwsPartition extends TerraformDataSource {
+    constructor(scope: Construct, id: string, config?: TerraformMetaArguments);
+    get partition(): string;
+    get dnsSuffix(): string;
+  }
+}
+
+declare module '@cdktf/provider-aws/lib/data-aws-region' {
+  import { Construct } from 'constructs';
+  import { TerraformDataSource, TerraformMetaArguments } from 'cdktf';
+  export class DataAwsRegion extends TerraformDataSource {
+    constructor(scope: Construct, id: string, config?: TerraformMetaArguments & { name?: string });
+    /** Deprecated in provider v6 in favour of `region`, still present. */
+    get name(): string;
+  }
+}
+
+declare module '@cdktf/provider-aws' {
+  export * as provider from '@cdktf/provider-aws/lib/provider';
+  export * as dynamodbTable from '@cdktf/provider-aws/lib/dynamodb-table';
+  export * as kmsKey from '@cdktf/provider-aws/lib/kms-key';
+  export * as dataAwsCallerIdentity from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+  export * as dataAwsPartition from '@cdktf/provider-aws/lib/data-aws-partition';
+  export * as dataAwsRegion from '@cdktf/provider-aws/lib/data-aws-region';
+}

@@ -1,0 +1,110 @@
+/**
+ * Hand-written stand-ins for the parts of `@pulumi/pulumi` and `@pulumi/aws` that kmsfix writes or
+ * its fixtures use. The real packages are not installed (`@pulumi/aws` unpacks to well over 100 MB and
+ * `@pulumi/pulumi` brings gRPC and OpenTelemetry); names and types follow their published typings.
+ */
+declare module '@pulumi/pulumi' {
+  export type Input<T> = T | Promise<T> | Output<T>;
+  export type Inputs = Record<string, Input<unknown>>;
+  export interface OutputInstance<T> {
+    apply<U>(func: (t: T) => Input<U>): Output<U>;
+  }
+  type Lifted<T> = T extends string | number | boolean | undefined | null ? {} : { readonly [K in keyof T]-?: Output<T[K]> };
+  export type Output<T> = OutputInstance<T> & Lifted<T>;
+  export interface CustomResourceOptions {
+    protect?: boolean;
+    retainOnDelete?: boolean;
+    dependsOn?: unknown;
+    provider?: unknown;
+    parent?: unknown;
+  }
+  export class CustomResource {
+    readonly urn: Output<string>;
+  }
+  export class Config {
+    constructor(name?: string);
+    get(key: string): string | undefined;
+    require(key: string): string;
+  }
+  export function interpolate(literals: TemplateStringsArray, ...placeholders: Input<unknown>[]): Output<string>;
+  export function jsonStringify(obj: Input<unknown>, replacer?: (this: unknown, key: string, value: unknown) => unknown, space?: string | number): Output<string>;
+  export function all<T extends unknown[]>(values: [...T]): Output<{ [K in keyof T]: T[K] extends Input<infer U> ? U : never }>;
+  export function output<T>(value: Input<T>): Output<T>;
+}
+
+declare module '@pulumi/aws' {
+  import * as pulumi from '@pulumi/pulumi';
+  type Input<T> = pulumi.Input<T>;
+  export interface GetCallerIdentityResult {
+    readonly accountId: string;
+    readonly arn: string;
+    readonly id: string;
+    readonly userId: string;
+  }
+  export interface GetPartitionResult {
+    readonly dnsSuffix: string;
+    readonly id: string;
+    readonly partition: string;
+  }
+  export interface GetRegionResult {
+    readonly description: string;
+    readonly endpoint: string;
+    readonly id: string;
+    /** Deprecated in v7 in favour of `region`, still present. */
+    readonly name: string;
+  }
+  export function getCallerIdentityOutput(args?: {}, opts?: {}): pulumi.Output<GetCallerIdentityResult>;
+  export function getPartitionOutput(args?: {}, opts?: {}): pulumi.Output<GetPartitionResult>;
+  export function getRegionOutput(args?: { name?: Input<string> }, opts?: {}): pulumi.Output<GetRegionResult>;
+
+  export namespace dynamodb {
+    interface TableAttribute {
+      name: Input<string>;
+      type: Input<string>;
+    }
+    interface TableServerSideEncryption {
+      enabled: Input<boolean>;
+      kmsKeyArn?: Input<string>;
+    }
+    interface TableReplica {
+      regionName: Input<string>;
+      kmsKeyArn?: Input<string>;
+      pointInTimeRecovery?: Input<boolean>;
+    }
+    interface TableArgs {
+      name?: Input<string>;
+      attributes?: Input<Input<TableAttribute>[]>;
+      billingMode?: Input<string>;
+      hashKey?: Input<string>;
+      rangeKey?: Input<string>;
+      readCapacity?: Input<number>;
+      writeCapacity?: Input<number>;
+      serverSideEncryption?: Input<TableServerSideEncryption>;
+      replicas?: Input<Input<TableReplica>[]>;
+      tags?: Input<{ [key: string]: Input<string> }>;
+    }
+    class Table extends pulumi.CustomResource {
+      constructor(name: string, args?: TableArgs, opts?: pulumi.CustomResourceOptions);
+      readonly arn: pulumi.Output<string>;
+      readonly name: pulumi.Output<string>;
+    }
+  }
+
+  export namespace kms {
+    interface KeyArgs {
+      description?: Input<string>;
+      enableKeyRotation?: Input<boolean>;
+      rotationPeriodInDays?: Input<number>;
+      deletionWindowInDays?: Input<number>;
+      keyUsage?: Input<string>;
+      multiRegion?: Input<boolean>;
+      policy?: Input<string>;
+      tags?: Input<{ [key: string]: Input<string> }>;
+    }
+    class Key extends pulumi.CustomResource {
+      constructor(name: string, args?: KeyArgs, opts?: pulumi.CustomResourceOptions);
+      readonly arn: pulumi.Output<string>;
+      readonly keyId: pulumi.Output<string>;
+    }
+  }
+}

@@ -1,0 +1,358 @@
+/**
+ * Imports: what each imported name stands for (so `dynamodb.Table`, `cdk.aws_dynamodb.Table` and a
+ * named `Table` all resolve to one symbol), and how to refer to a symbol the fix needs, adding only
+ * the import that is missing, in the file's own style.
+ */
+import { ts } from './parse.js';
+
+/** A symbol as `<canonical module>#<member path>`, e.g. `aws-cdk-lib/aws-dynamodb#TableEncryption.DEFAULT`. */
+export type SymbolId = string;
+
+export interface ImportInfo {
+  decl: ts.ImportDeclaration;
+  /** The module as written. */
+  module: string;
+  namespace?: string;
+  default?: string;
+  named: { imported: string; local: string; typeOnly: boolean }[];
+  typeOnly: boolean;
+}
+
+const CDK = 'aws-cdk-lib';
+const CDKTF_AWS = '@cdktf/provider-aws';
+const PULUMI_AWS = '@pulumi/aws';
+
+function kebab(camel: string): string {
+  return camel.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+function camel(kebabName: string): string {
+  return kebabName.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Canonical form of a module and a member path below it. */
+export function canonical(module: string, path: string[]): { module: string; path: string[] } {
+  let m = module.replace(/\/index(\.js)?$/, '');
+  let p = path;
+  if (m === CDK && p[0]?.startsWith('aws_')) {
+    m = `${CDK}/${p[0].replace(/_/g, '-')}`;
+    p = p.slice(1);
+  } else if (m === CDKTF_AWS && p.length > 1 && /^[a-z]/.test(p[0])) {
+    m = `${CDKTF_AWS}/lib/${kebab(p[0])}`;
+    p = p.slice(1);
+  } else if (m.startsWith(PULUMI_AWS + '/')) {
+    p = [...m.slice(PULUMI_AWS.length + 1).split('/').slice(0, 1), ...p];
+    m = PULUMI_AWS;
+  }
+  return { module: m, path: p };
+}
+
+export function symbolId(module: string, path: string[]): SymbolId {
+  const c = canonical(module, path);
+  return `${c.module}#${c.path.join('.')}`;
+}
+
+export function readImports(sf: ts.SourceFile): ImportInfo[] {
+  const out: ImportInfo[] = [];
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    const clause = st.importClause;
+    const info: ImportInfo = { decl: st, module: st.moduleSpecifier.text, named: [], typeOnly: clause?.isTypeOnly ?? false };
+    if (clause?.name) info.default = clause.name.text;
+    const nb = clause?.namedBindings;
+    if (nb && ts.isNamespaceImport(nb)) info.namespace = nb.name.text;
+    if (nb && ts.isNamedImports(nb)) {
+      for (const el of nb.elements) {
+        info.named.push({ imported: (el.propertyName ?? el.name).text, local: el.name.text, typeOnly: el.isTypeOnly });
+      }
+    }
+    out.push(info);
+  }
+  return out;
+}
+
+/** Local name -> (module, member path) for every value binding of the file's imports. */
+export function bindings(imports: ImportInfo[]): Map<string, { module: string; path: string[] }> {
+  const map = new Map<string, { module: string; path: string[] }>();
+  for (const i of imports) {
+    if (i.typeOnly) continue;
+    if (i.namespace) map.set(i.namespace, { module: i.module, path: [] });
+    // `import aws from '@pulumi/aws'` (esModuleInterop) is the module itself.
+    if (i.default) map.set(i.default, { module: i.module, path: [] });
+    for (const n of i.named) if (!n.typeOnly) map.set(n.local, { module: i.module, path: [n.imported] });
+  }
+  return map;
+}
+
+/** The symbol an expression such as `dynamodb.TableEncryption.DEFAULT` names, if it goes back to an import. */
+export function resolveSymbol(
+  node: ts.Expression,
+  binds: Map<string, { module: string; path: string[] }>,
+): SymbolId | undefined {
+  const names: string[] = [];
+  let cur: ts.Expression = node;
+  while (ts.isPropertyAccessExpression(cur)) {
+    if (!ts.isIdentifier(cur.name)) return undefined;
+    names.unshift(cur.name.text);
+    cur = cur.expression;
+  }
+  if (!ts.isIdentifier(cur)) return undefined;
+  const b = binds.get(cur.text);
+  if (!b) return undefined;
+  return symbolId(b.module, [...b.path, ...names]);
+}
+
+// ---------------------------------------------------------------- referring to symbols
+
+export interface ImportStyle {
+  quote: "'" | '"';
+  semi: boolean;
+  eol: string;
+}
+
+/** How the file imports the module family the table comes from. */
+export type ImportMode = 'namespace' | 'root-namespace' | 'root-named' | 'named';
+
+interface PendingDecl {
+  module: string;
+  namespace?: string;
+  named: { imported: string; local: string }[];
+}
+
+/** Short local names for namespaces the fix may import. */
+function namespaceAlias(module: string): string {
+  if (module === CDK) return 'cdk';
+  if (module.startsWith(CDK + '/aws-')) return module.slice(CDK.length + 5).replace(/-/g, '_');
+  if (module === PULUMI_AWS) return 'aws';
+  if (module === '@pulumi/pulumi') return 'pulumi';
+  if (module.startsWith(CDKTF_AWS + '/lib/')) return camel(module.slice(CDKTF_AWS.length + 5));
+  return 'm';
+}
+
+/**
+ * Refers to the symbols the fix needs. `ref` returns an expression text valid in the file once the
+ * edits from `edits()` are applied.
+ */
+export class ImportPlanner {
+  private readonly pendingNamed = new Map<ts.ImportDeclaration, { imported: string; local: string }[]>();
+  private readonly pendingDecls: PendingDecl[] = [];
+
+  constructor(
+    private readonly sf: ts.SourceFile,
+    private readonly imports: ImportInfo[],
+    private readonly taken: Set<string>,
+    private readonly style: ImportStyle,
+    private readonly mode: ImportMode,
+  ) {}
+
+  private unique(base: string): string {
+    let name = base;
+    for (let i = 2; this.taken.has(name); i++) name = `${base}${i}`;
+    this.taken.add(name);
+    return name;
+  }
+
+  private valueImports(): ImportInfo[] {
+    return this.imports.filter((i) => !i.typeOnly);
+  }
+
+  /** An expression for `member` (first element: the exported name) of the canonical `module`. */
+  ref(module: string, member: string[]): string {
+    const rest = member.slice(1).map((m) => '.' + m).join('');
+    const imps = this.valueImports();
+    const sameModule = imps.filter((i) => canonical(i.module, []).module === module && canonical(i.module, []).path.length === 0);
+    // 1. A namespace import of the module.
+    for (const i of sameModule) if (i.namespace) return `${i.namespace}.${member.join('.')}`;
+    // 2. A named import of the member.
+    for (const i of sameModule) {
+      const n = i.named.find((x) => x.imported === member[0] && !x.typeOnly);
+      if (n) return n.local + rest;
+    }
+    // 3. Through the package root: `cdk.aws_kms.Key`, `aws_kms as kms`, `aws.kms.Key`, `kmsKey.KmsKey`.
+    const root = rootOf(module);
+    if (root && (this.mode === 'root-namespace' || this.mode === 'root-named')) {
+      for (const i of imps) {
+        if (i.module !== root.module) continue;
+        const base = i.namespace ?? i.default;
+        if (base) return `${base}.${[...root.path, ...member].join('.')}`;
+        const n = i.named.find((x) => x.imported === root.path[0] && !x.typeOnly);
+        if (n) return [n.local, ...root.path.slice(1), ...member].join('.');
+      }
+    }
+    // 4. Already planned.
+    for (const [decl, named] of this.pendingNamed) {
+      const declModule = (decl.moduleSpecifier as ts.StringLiteral).text;
+      if (canonical(declModule, []).module === module) {
+        const n = named.find((x) => x.imported === member[0]);
+        if (n) return n.local + rest;
+      }
+      if (root && declModule === root.module) {
+        const n = named.find((x) => x.imported === root.path[0]);
+        if (n) return [n.local, ...root.path.slice(1), ...member].join('.');
+      }
+    }
+    for (const d of this.pendingDecls) {
+      if (d.module === module && d.namespace) return `${d.namespace}.${member.join('.')}`;
+      if (d.module === module) {
+        const n = d.named.find((x) => x.imported === member[0]);
+        if (n) return n.local + rest;
+      }
+    }
+    if (root && this.mode === 'root-named') {
+      for (const d of this.pendingDecls) {
+        if (d.module !== root.module) continue;
+        const n = d.named.find((x) => x.imported === root.path[0]);
+        if (n) return [n.local, ...root.path.slice(1), ...member].join('.');
+      }
+    }
+    // 5. Add an import, in the file's style.
+    const namedDecl = sameModule.find((i) => !i.namespace && !i.default && i.decl.importClause?.namedBindings);
+    if (namedDecl && this.mode !== 'namespace') return this.addNamed(namedDecl.decl, member[0]) + rest;
+    if (root && this.mode === 'root-named') {
+      const rootDecls = imps.filter((i) => i.module === root.module && !i.namespace && i.decl.importClause?.namedBindings);
+      // Beside the other submodule aliases (`aws_dynamodb as dynamodb`) when the file has them.
+      const rootDecl = rootDecls.find((i) => i.named.some((n) => n.imported.startsWith(root.path[0].replace(/[A-Z].*$|_.*$/, '')))) ?? rootDecls[0];
+      const local = this.unique(namespaceAlias(module));
+      const spec = { imported: root.path[0], local };
+      if (rootDecl) this.queueNamed(rootDecl.decl, spec);
+      else this.pendingDecls.push({ module: root.module, named: [spec] });
+      return [local, ...root.path.slice(1), ...member].join('.');
+    }
+    if (this.mode !== 'named') {
+      if (namedDecl) return this.addNamed(namedDecl.decl, member[0]) + rest;
+      const ns = this.unique(namespaceAlias(module));
+      this.pendingDecls.push({ module, namespace: ns, named: [] });
+      return `${ns}.${member.join('.')}`;
+    }
+    if (namedDecl) return this.addNamed(namedDecl.decl, member[0]) + rest;
+    const local = this.localFor(module, member[0]);
+    let d = this.pendingDecls.find((x) => x.module === module && !x.namespace);
+    if (!d) this.pendingDecls.push((d = { module, named: [] }));
+    d.named.push({ imported: member[0], local });
+    return local + rest;
+  }
+
+  private localFor(module: string, name: string): string {
+    if (!this.taken.has(name)) {
+      this.taken.add(name);
+      return name;
+    }
+    const prefix = namespaceAlias(module).replace(/^./, (c) => c.toUpperCase()).replace(/_(.)/g, (_, c: string) => c.toUpperCase());
+    return this.unique(prefix + name);
+  }
+
+  private addNamed(decl: ts.ImportDeclaration, name: string): string {
+    const local = this.localFor('', name);
+    this.queueNamed(decl, { imported: name, local });
+    return local;
+  }
+
+  private queueNamed(decl: ts.ImportDeclaration, spec: { imported: string; local: string }): void {
+    const list = this.pendingNamed.get(decl) ?? [];
+    list.push(spec);
+    this.pendingNamed.set(decl, list);
+  }
+
+  /** The edits that add the planned imports. */
+  edits(anchorModules: (m: string) => boolean): { start: number; end: number; text: string }[] {
+    const text = this.sf.text;
+    const out: { start: number; end: number; text: string }[] = [];
+    const q = this.style.quote;
+    const semi = this.style.semi ? ';' : '';
+    for (const [decl, specs] of this.pendingNamed) {
+      const nb = decl.importClause!.namedBindings as ts.NamedImports;
+      const els = nb.elements;
+      const spec = (s: { imported: string; local: string }) => (s.imported === s.local ? s.imported : `${s.imported} as ${s.local}`);
+      if (els.length === 0) {
+        out.push({ start: nb.getStart(this.sf), end: nb.end, text: `{ ${specs.map(spec).join(', ')} }` });
+        continue;
+      }
+      const last = els[els.length - 1];
+      const multiline = text.slice(nb.getStart(this.sf), nb.end).includes('\n');
+      const names = els.map((e) => e.name.text);
+      const sorted = names.every((n, i) => i === 0 || names[i - 1].localeCompare(n, 'en', { sensitivity: 'base' }) <= 0);
+      const tail: { imported: string; local: string }[] = [];
+      const indent = multiline ? /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', last.getStart(this.sf)) + 1))![0] : '';
+      for (const s of [...specs].sort((a, b) => a.local.localeCompare(b.local, 'en', { sensitivity: 'base' }))) {
+        // In an alphabetical list, a new name goes in its place.
+        const before = sorted ? els.find((e) => e.name.text.localeCompare(s.local, 'en', { sensitivity: 'base' }) > 0) : undefined;
+        if (!before) {
+          tail.push(s);
+          continue;
+        }
+        const at = before.getStart(this.sf);
+        out.push({ start: at, end: at, text: multiline ? `${spec(s)},${this.style.eol}${indent}` : `${spec(s)}, ` });
+      }
+      if (tail.length === 0) continue;
+      if (multiline) {
+        const body = tail.map((s) => this.style.eol + indent + spec(s)).join(',');
+        if (els.hasTrailingComma) {
+          const comma = text.indexOf(',', last.end) + 1;
+          out.push({ start: comma, end: comma, text: body + ',' });
+        } else out.push({ start: last.end, end: last.end, text: ',' + body });
+      } else if (els.hasTrailingComma) {
+        const comma = text.indexOf(',', last.end) + 1;
+        out.push({ start: comma, end: comma, text: ' ' + tail.map(spec).join(', ') + ',' });
+      } else {
+        out.push({ start: last.end, end: last.end, text: ', ' + tail.map(spec).join(', ') });
+      }
+    }
+    if (this.pendingDecls.length > 0) {
+      const decls = this.imports.map((i) => i.decl);
+      const anchor = [...this.imports].reverse().find((i) => anchorModules(i.module))?.decl ?? decls[decls.length - 1];
+      const lines = [...this.pendingDecls]
+        .sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0))
+        .map((d) => {
+          const what = d.namespace
+            ? `* as ${d.namespace}`
+            : `{ ${[...d.named]
+                .sort((a, b) => a.local.localeCompare(b.local, 'en', { sensitivity: 'base' }))
+                .map((s) => (s.imported === s.local ? s.imported : `${s.imported} as ${s.local}`))
+                .join(', ')} }`;
+          return `import ${what} from ${q}${d.module}${q}${semi}`;
+        });
+      if (anchor) {
+        let at = anchor.end;
+        const nl = text.indexOf('\n', at);
+        const lineRest = text.slice(at, nl === -1 ? text.length : nl);
+        if (/^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?\r?$/.test(lineRest)) at = nl === -1 ? text.length : nl - (text[nl - 1] === '\r' ? 1 : 0);
+        out.push({ start: at, end: at, text: lines.map((l) => this.style.eol + l).join('') });
+      } else {
+        out.push({ start: 0, end: 0, text: lines.map((l) => l + this.style.eol).join('') });
+      }
+    }
+    return out;
+  }
+}
+
+/** The package root path for a canonical submodule: `aws-cdk-lib/aws-kms` -> (`aws-cdk-lib`, [`aws_kms`]). */
+function rootOf(module: string): { module: string; path: string[] } | undefined {
+  if (module.startsWith(CDK + '/aws-')) return { module: CDK, path: [module.slice(CDK.length + 1).replace(/-/g, '_')] };
+  if (module.startsWith(CDKTF_AWS + '/lib/')) return { module: CDKTF_AWS, path: [camel(module.slice(CDKTF_AWS.length + 5))] };
+  return undefined;
+}
+
+/** How the module a table's class comes from is imported. */
+export function importModeOf(callee: ts.Expression, imports: ImportInfo[]): ImportMode {
+  let cur: ts.Expression = callee;
+  let first: string | undefined;
+  while (ts.isPropertyAccessExpression(cur)) {
+    first = cur.name.text;
+    cur = cur.expression;
+  }
+  if (!ts.isIdentifier(cur)) return 'named';
+  const name = cur.text;
+  for (const i of imports) {
+    if (i.namespace === name || i.default === name) {
+      return first && canonical(i.module, [first, 'X']).module !== canonical(i.module, []).module ? 'root-namespace' : 'namespace';
+    }
+    const n = i.named.find((x) => x.local === name);
+    if (n) {
+      const c = canonical(i.module, [n.imported]);
+      // `import { aws_dynamodb as dynamodb } from 'aws-cdk-lib'`, `import { dynamodbTable } from '@cdktf/provider-aws'`
+      if (c.module !== canonical(i.module, []).module || (i.module === PULUMI_AWS && callee !== cur)) return 'root-named';
+      return 'named';
+    }
+  }
+  return 'named';
+}

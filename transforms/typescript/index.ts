@@ -1,0 +1,12 @@
+/** The TypeScript family: AWS CDK v2, CDK for Terraform and Pulumi programs written in TypeScript. */
+import type { Transform } from '../../src/types.js';
+import { detectTypeScript, type TsDetection } from './detect.js';
+import { fixTypeScript } from './fix.js';
+
+export const typescript: Transform<TsDetection> = {
+  name: 'typescript',
+  detect: detectTypeScript,
+  fix: fixTypeScript,
+};
+
+export default typescript;

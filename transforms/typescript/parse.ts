@@ -1,0 +1,38 @@
+/** Parsing a TypeScript file with the compiler bundled in ts-morph: no Project, no type checker. */
+import { ts } from 'ts-morph';
+import { LineIndex } from '../../src/text.js';
+import { ParseError } from '../../src/types.js';
+
+export { ts };
+
+export function parseTypeScript(path: string, text: string): ts.SourceFile {
+  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const diags = (sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
+  if (diags.length > 0) {
+    const d = diags[0];
+    const pos = new LineIndex(text).position(d.start ?? 0);
+    throw new ParseError(`TypeScript: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`, pos.line, pos.column);
+  }
+  return sf;
+}
+
+/** The value of a string literal or a template without substitutions. */
+export function stringValue(node: ts.Node | undefined): string | undefined {
+  if (node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))) return node.text;
+  return undefined;
+}
+
+/** The name of a property as written (identifier, string or numeric literal), or undefined if computed. */
+export function propertyName(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  return undefined;
+}
+
+/** Skip parentheses, `as` and `satisfies` and non-null assertions around an expression. */
+export function unwrap(node: ts.Expression): ts.Expression {
+  for (;;) {
+    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isNonNullExpression(node)) {
+      node = node.expression;
+    } else return node;
+  }
+}
