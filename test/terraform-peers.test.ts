@@ -37,6 +37,31 @@ const EXPECTED: Record<string, Record<string, string>> = {
   'kics/terraform-dynamodb_table_not_encrypted/datadog-fork/negative_module.tf': { 'module.dynamodb_table': 'aws-owned' },
 };
 
+/** What each peer tool itself says (MANIFEST.md): file -> address -> tool -> fails? */
+const PEER_VERDICTS: Record<string, Record<string, Partial<Record<'checkov' | 'trivy' | 'kics', boolean>>>> = {
+  'checkov/CKV_AWS_119-terraform/main.tf': {
+    'aws_dynamodb_table.cmk': { checkov: false },
+    'aws_dynamodb_table.default': { checkov: true },
+    'aws_dynamodb_table.encrypted_false': { checkov: true },
+    'aws_dynamodb_table.encrypted_no_cmk': { checkov: true },
+  },
+  'checkov/CKV_AWS_271-terraform/main.tf': {
+    'aws_dynamodb_table_replica.pass': { checkov: false },
+    'aws_dynamodb_table_replica.fail': { checkov: true },
+  },
+  'trivy-checks/AWS-0025/extracted/terraform-good1.tf': { 'aws_dynamodb_table.good_example': { trivy: false } },
+  'trivy-checks/AWS-0025/extracted/terraform-bad1.tf': { 'aws_dynamodb_table.bad_example': { trivy: true } },
+  'trivy-checks/AWS-0025/extracted/terraform-bad2.tf': { 'aws_dynamodb_table.bad_example': { trivy: true } },
+  'trivy-checks/AWS-0025/extracted/terraform-bad3.tf': { 'aws_dynamodb_table.bad_example': { trivy: true } },
+  'kics/terraform-dynamodb_table_not_encrypted/positive1.tf': {
+    'aws_dynamodb_table.example': { kics: true },
+    'aws_dynamodb_table.example_2': { kics: true },
+  },
+  'kics/terraform-dynamodb_table_not_encrypted/negative1.tf': { 'aws_dynamodb_table.example': { kics: false } },
+  'kics/terraform-dynamodb_table_not_encrypted/datadog-fork/positive_module.tf': { 'module.dynamodb_table': { kics: true } },
+  'kics/terraform-dynamodb_table_not_encrypted/datadog-fork/negative_module.tf': { 'module.dynamodb_table': { kics: false } },
+};
+
 /** Tables whose replicas have no provider alias in the file: left alone by design. */
 const DECLINED = new Set(['aws_dynamodb_table.example', 'aws_dynamodb_table.example_2']);
 
@@ -53,6 +78,14 @@ describe('terraform peer cases', () => {
       expect(scan.outcomes[0].error).toBeUndefined();
       expect(Object.fromEntries(scan.outcomes[0].tables.map((t) => [t.address, t.status]))).toEqual(want);
 
+      for (const [address, tools] of Object.entries(PEER_VERDICTS[rel] ?? {})) {
+        const t = scan.outcomes[0].tables.find((x) => x.address === address)!;
+        for (const [tool, fails] of Object.entries(tools)) {
+          const fired = (t.peers as Record<string, string[] | undefined>)[tool] ?? [];
+          expect(fired.length > 0, `${address} ${tool}: ${fired.join(',')}`).toBe(fails);
+        }
+      }
+
       const fixed = await processMemory([file], 'fix');
       expect(fixed.outcomes[0].error).toBeUndefined();
       const out = fixed.output.get(file.path)!;
@@ -63,6 +96,10 @@ describe('terraform peer cases', () => {
           expect(fixed.outcomes[0].tables.find((x) => x.address === t.address)!.message).toContain('no provider "aws" configuration');
         } else {
           expect(t.status, t.address).toBe('customer-managed');
+          // What kmsfix writes satisfies every peer tool too.
+          expect(rescan.outcomes[0].tables.find((x) => x.address === t.address)!.peers, t.address).toEqual(
+            Object.fromEntries(Object.keys(t.peers).map((k) => [k, []])),
+          );
         }
       }
       if (fmtClean(text).clean) expect(fmtClean(out).diff).toBe('');

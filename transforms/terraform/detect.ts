@@ -6,7 +6,8 @@ import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../src/status.js';
 import { LineIndex } from '../../src/text.js';
 import type { DetectedTable, Detection, SourceFile } from '../../src/types.js';
 import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
-import { suppressionOf } from './suppress.js';
+import type { Raw, Reference, SseFacts } from '../../src/peers/facts.js';
+import { blockSuppressions } from './suppress.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
@@ -101,6 +102,47 @@ function moduleVerdict(b: HBlock): Verdict {
   return v;
 }
 
+// ---------------------------------------------------------------- facts for peer scanners
+
+export function rawOf(a: { value: string; lit?: HAttr['lit'] } | undefined): Raw | undefined {
+  if (!a) return undefined;
+  switch (a.lit?.type) {
+    case 'bool':
+      return a.lit.value;
+    case 'string':
+      return a.lit.value;
+    case 'null':
+      return null;
+    case 'number':
+      return Number(a.lit.value);
+  }
+  return { unresolved: a.value };
+}
+
+export function keyRawOf(a: { value: string; lit?: HAttr['lit'] } | undefined): Raw | Reference | undefined {
+  if (a && !a.lit && /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*|\[[^\]]*\])+$/.test(a.value.trim())) return { ref: a.value.trim() };
+  return rawOf(a);
+}
+
+function factsOf(kind: TfKind, b: HBlock): SseFacts {
+  if (kind === 'table-replica') return { kind: 'tf-replica', block: 'present', key: keyRawOf(attr(b, 'kms_key_arn')) };
+  if (kind === 'module') {
+    // The module's inputs decide the table; the DataDog KICS fork also reads a server_side_encryption block in the call.
+    const sse = blocks(b, 'server_side_encryption')[0];
+    const enabled = attr(b, 'server_side_encryption_enabled');
+    return {
+      kind: 'tf-module',
+      block: sse || enabled ? 'present' : 'missing',
+      enabled: enabled ? rawOf(enabled) : rawOf(attr(sse, 'enabled')),
+      key: keyRawOf(attr(b, 'server_side_encryption_kms_key_arn') ?? attr(sse, 'kms_key_arn')),
+    };
+  }
+  if (dynamicBlocks(b, 'server_side_encryption').length > 0) return { kind: 'tf-table', block: 'unresolved' };
+  const sse = blocks(b, 'server_side_encryption')[0];
+  if (!sse) return { kind: 'tf-table', block: 'missing' };
+  return { kind: 'tf-table', block: 'present', enabled: rawOf(attr(sse, 'enabled')), key: keyRawOf(attr(sse, 'kms_key_arn')) };
+}
+
 export function moduleSourceMatches(b: HBlock): boolean {
   const src = attr(b, 'source');
   return src?.lit?.type === 'string' && MODULE_SOURCE.test(src.lit.value);
@@ -129,7 +171,6 @@ export async function detectTerraform(file: SourceFile): Promise<TfDetection> {
     }
     if (!kind) continue;
     const v = kind === 'table' ? tableVerdict(b) : kind === 'table-replica' ? replicaVerdict(b) : moduleVerdict(b);
-    const suppressed = v.status !== 'customer-managed' ? suppressionOf(file.text, hcl.comments, b, kind) : undefined;
     const pos = lines.position(b.start);
     tables.push({
       line: pos.line,
@@ -140,9 +181,11 @@ export async function detectTerraform(file: SourceFile): Promise<TfDetection> {
       kind,
       label: b.labels[b.labels.length - 1],
       block: b,
-      status: suppressed ? 'suppressed' : v.status,
-      message: suppressed ? `Suppressed by ${suppressed}; without it: ${v.status}: ${v.message}` : v.message,
-      blocker: suppressed ? undefined : v.blocker,
+      status: v.status,
+      message: v.message,
+      blocker: v.blocker,
+      suppressions: blockSuppressions(file.text, hcl.comments, b),
+      facts: factsOf(kind, b),
       keyRef: v.keyRef,
     });
   }

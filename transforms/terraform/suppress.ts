@@ -1,48 +1,39 @@
 /**
- * Suppression comments, on the comment lines just above a table's block or inside it:
- * Checkov, Trivy/tfsec, KICS and kmsfix's own.
+ * Suppression comments, on the comment lines just above a table's block or inside it, in each
+ * tool's own syntax (src/suppressions.ts): Checkov, Trivy/tfsec, KICS and kmsfix's own.
  */
+import { commentSuppressions } from '../../src/suppressions.js';
+import type { Suppression } from '../../src/types.js';
 import type { HBlock, HComment } from './parse.js';
 
-const RULES: { re: RegExp; kinds?: string[] }[] = [
-  { re: /checkov:skip\s*=\s*CKV_AWS_119\b/i, kinds: ['table', 'module'] },
-  { re: /checkov:skip\s*=\s*CKV_AWS_271\b/i, kinds: ['table-replica'] },
-  { re: /(trivy|tfsec):ignore:(AVD-AWS-0025|aws-dynamodb-table-customer-key|AWS092)\b/i },
-  { re: /kics-scan\s+ignore-block\b/i },
-  { re: /kmsfix:ignore\b/i },
-];
-
-function matching(text: string, kind: string): string | undefined {
-  for (const r of RULES) {
-    if (r.kinds && !r.kinds.includes(kind)) continue;
-    const m = r.re.exec(text);
-    if (m) return m[0];
-  }
-  return undefined;
-}
-
-function show(comment: string, found: string): string {
-  const c = comment.trim();
-  return `\`${c.length > 80 ? found : c}\``;
-}
-
-/** The suppression that applies to a block, as the comment that says it, or undefined. */
-export function suppressionOf(text: string, comments: HComment[], b: HBlock, kind: string): string | undefined {
-  // Inside the block.
-  for (const c of comments) {
-    if (c.start < b.start || c.start >= b.end) continue;
-    const m = matching(c.text, kind);
-    if (m) return show(c.text, m);
-  }
-  // Comment lines directly above it.
+/** The comments that speak for a block: those inside it, and the comment lines right above it. */
+export function blockComments(text: string, comments: HComment[], b: { start: number; end: number }): string[] {
+  const out: string[] = [];
+  for (const c of comments) if (c.start >= b.start && c.start < b.end) out.push(c.text);
   let end = text.lastIndexOf('\n', b.start - 1);
   while (end > 0) {
     const start = text.lastIndexOf('\n', end - 1) + 1;
     const line = text.slice(start, end).trim();
     if (!/^(#|\/\/|\/\*|\*)/.test(line)) break;
-    const m = matching(line, kind);
-    if (m) return show(line, m);
+    out.push(line);
     end = start - 1;
   }
-  return undefined;
+  return out;
+}
+
+export function suppressionsOf(texts: string[]): Suppression[] {
+  const seen = new Set<string>();
+  const out: Suppression[] = [];
+  for (const t of texts) {
+    for (const s of commentSuppressions(t)) {
+      const k = `${s.tool}\0${s.text}`;
+      if (!seen.has(k)) out.push(s);
+      seen.add(k);
+    }
+  }
+  return out;
+}
+
+export function blockSuppressions(text: string, comments: HComment[], b: HBlock): Suppression[] {
+  return suppressionsOf(blockComments(text, comments, b));
 }
