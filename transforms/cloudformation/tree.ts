@@ -89,13 +89,22 @@ function firstLine(message: string): string {
 }
 
 export function parseYaml(text: string): ParsedDoc[] {
-  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
+  // Speed: every warning (e.g. each unresolved `!Ref` tag) is an Error; skip its stack trace and
+  // its pretty context, and compute the position of the one error reported here.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
   const list = Array.isArray(docs) ? docs : [];
   for (const d of list) {
     const err = d.errors[0];
     if (err) {
-      const pos = err.linePos?.[0];
-      throw new ParseError(`YAML: ${firstLine(err.message)}`, pos?.line, pos?.col);
+      const pos = err.pos[0] >= 0 ? new LineIndex(text).position(err.pos[0]) : undefined;
+      throw new ParseError(`YAML: ${firstLine(err.message)}`, pos?.line, pos?.column);
     }
   }
   return list.map((d) => ({ root: fromYaml(d.contents as YNode | null) }));
