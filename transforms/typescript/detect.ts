@@ -4,7 +4,8 @@
  */
 import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../src/status.js';
 import { LineIndex } from '../../src/text.js';
-import type { DetectedTable, Detection, SourceFile } from '../../src/types.js';
+import { commentSuppressions } from '../../src/suppressions.js';
+import type { DetectedTable, Detection, SourceFile, Suppression } from '../../src/types.js';
 import { bindings, readImports, resolveSymbol, type ImportInfo } from './imports.js';
 import { parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
 
@@ -306,24 +307,22 @@ function anchorOf(node: ts.Node): { statement?: ts.Statement; blocker?: string }
 
 // ---------------------------------------------------------------- suppressions
 
-const IGNORE = /kmsfix:ignore\b[:\s]*(.*)$/;
-const CHECKOV = /checkov:skip=CKV_AWS_119\b:?\s*(.*)$/;
-
-function suppressionOf(sf: ts.SourceFile, node: ts.Node): string | undefined {
+/**
+ * Suppression comments (`// kmsfix:ignore reason`, `// checkov:skip=CKV_AWS_119:reason`, and the other
+ * tools' syntaxes) in the comments just above the table's `new` expression, up to its statement.
+ */
+function suppressionsOf(sf: ts.SourceFile, node: ts.Node): Suppression[] {
   const text = sf.text;
+  const out: Suppression[] = [];
   for (let cur: ts.Node | undefined = node; cur && !ts.isSourceFile(cur); cur = cur.parent) {
     for (const r of ts.getLeadingCommentRanges(text, cur.pos) ?? []) {
-      for (const raw of text.slice(r.pos, r.end).split('\n')) {
-        const line = raw.replace(/^\s*(\/\/|\/\*+|\*)?\s*/, '').replace(/\*\/\s*$/, '').trim();
-        const m = IGNORE.exec(line);
-        if (m) return m[1].trim() ? `// kmsfix:ignore (${m[1].trim()})` : '// kmsfix:ignore';
-        const k = CHECKOV.exec(line);
-        if (k) return k[1].trim() ? `// checkov:skip=CKV_AWS_119 (${k[1].trim()})` : '// checkov:skip=CKV_AWS_119';
+      for (const line of text.slice(r.pos, r.end).split('\n')) {
+        for (const s of commentSuppressions(line.replace(/\*\/\s*$/, ''))) if (!out.some((o) => o.text === s.text)) out.push(s);
       }
     }
-    if (ts.isStatement(cur) && ts.isBlock(cur.parent)) break;
+    if (ts.isStatement(cur) && (ts.isBlock(cur.parent) || ts.isSourceFile(cur.parent))) break;
   }
-  return undefined;
+  return out;
 }
 
 // ---------------------------------------------------------------- detection
@@ -398,12 +397,12 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       else if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf))) blocker = `the scope ${snippet(sf, scopeNode)} is not a plain name: declare the key by hand`;
       else blocker = anchor.blocker;
     }
-    const suppressed = v.status !== 'customer-managed' ? suppressionOf(sf, node) : undefined;
     return {
       ...base,
-      status: suppressed ? 'suppressed' : v.status,
-      message: suppressed ? `Suppressed by ${suppressed}; without it: ${v.status}: ${v.message}` : v.message,
-      blocker: suppressed ? undefined : blocker,
+      status: v.status,
+      message: v.message,
+      blocker,
+      suppressions: suppressionsOf(sf, node),
       props: props && ts.isObjectLiteralExpression(props) ? props : undefined,
       scopeText: scopeNode?.getText(sf),
       statement: anchor.statement,

@@ -3,7 +3,7 @@
  * with `iam.PolicyStatement`s, CDKTF `KmsKey` and Pulumi `aws.kms.Key` with a JSON policy whose
  * account, Region and partition come from the provider's data sources.
  */
-import { ACCOUNT_ROOT, KEY_POLICY, KEY_SETTINGS, POLICY_VERSION, splitPlaceholders, type Placeholder, type PolicyStatement } from '../../src/keyPolicy.js';
+import { ACCOUNT_ROOT, KEY_POLICY, KEY_SETTINGS, POLICY_VERSION, splitPlaceholders, type Placeholder } from '../../src/keyPolicy.js';
 import { arr, call, obj, raw, str, type Code } from './code.js';
 
 export type Ref = (module: string, member: string[]) => string;
@@ -29,11 +29,6 @@ export function policyString(template: string, vars: Record<Placeholder, string>
   return raw(tag + '`' + parts.map((p) => (typeof p === 'string' ? templatePart(p) : '${' + vars[p.placeholder] + '}')).join('') + '`');
 }
 
-/** kms.Key (CDK) already gives the account root full access to the key: that statement is not repeated. */
-function addedByCdk(s: PolicyStatement): boolean {
-  return 'aws' in s.principal && s.principal.aws === ACCOUNT_ROOT && !s.stringEquals && s.actions.length === 1 && s.actions[0] === 'kms:*';
-}
-
 // ---------------------------------------------------------------- AWS CDK
 
 export interface CdkKeySpec {
@@ -51,7 +46,8 @@ export function cdkPolicyStatements(ref: Ref): Code[] {
     account: ref(CDK, ['Aws', 'ACCOUNT_ID']),
     region: ref(CDK, ['Aws', 'REGION']),
   };
-  return KEY_POLICY.filter((s) => !addedByCdk(s)).map((s) => {
+  // All of KEY_POLICY, the root's administration included: given a `policy`, kms.Key adds no statement of its own.
+  return KEY_POLICY.map((s) => {
     let principal: Code;
     if ('service' in s.principal) principal = call(`new ${ref(CDK_IAM, ['ServicePrincipal'])}`, str(s.principal.service));
     else if (s.principal.aws === ACCOUNT_ROOT) principal = call(`new ${ref(CDK_IAM, ['AccountRootPrincipal'])}`);

@@ -1,0 +1,120 @@
+/**
+ * End to end for AWS CDK: the fixed stacks (expected outputs of the CDK fixtures) are compiled,
+ * synthesized by the real aws-cdk-lib, and the templates CDK writes are scanned by the real CLI:
+ * every table must come out customer-managed, with a rotating key whose policy is kmsfix's.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ts from 'typescript';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { KEY_POLICY } from '../src/keyPolicy.js';
+import { runCli } from './cli-helper.js';
+import { FIXTURES, ROOT } from './fixture-cases.js';
+
+/** CDK fixtures whose every table ends up customer-managed (no blocked, unknown or suppressed table). */
+const CASES = [
+  'cdk-table-namespace',
+  'cdk-table-named',
+  'cdk-table-root-named',
+  'cdk-root-namespace',
+  'cdk-tablev2',
+  'cdk-four-spaces-double-quotes',
+  'cdk-crlf',
+  'cdk-shared-key',
+  'cdk-kms-key-arn',
+];
+
+/** Fixtures with TableV2: CDK cannot render their replica key in a Region-agnostic stack. */
+const REGION_BOUND = ['cdk-tablev2', 'cdk-shared-key', 'cdk-kms-key-arn'];
+
+interface Template {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string }>;
+}
+
+describe('AWS CDK: fixed stacks synthesize, and their templates scan customer-managed', () => {
+  let outdir: string;
+  let templates: string[];
+
+  beforeAll(() => {
+    const work = mkdtempSync(path.join(tmpdir(), 'kmsfix-synth-'));
+    outdir = path.join(work, 'cdk.out');
+    const modules: string[] = [];
+    for (const c of CASES) {
+      const source = readFileSync(path.join(FIXTURES, 'typescript', c, 'expected.ts'), 'utf8');
+      const js = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      }).outputText;
+      writeFileSync(path.join(work, `${c}.cjs`), js);
+      modules.push(c);
+    }
+    // One app, one stack per exported Stack class of each fixture.
+    const app = `
+const cdk = require('aws-cdk-lib');
+const app = new cdk.App({ outdir: ${JSON.stringify(outdir)} });
+// TableEncryptionV2.customerManagedKey needs a stack with a known Region (a CDK rule): the stacks get one
+// through a Stage; the Table and CfnTable fixtures are also synthesized Region-agnostic, at the top.
+const stage = new cdk.Stage(app, 'Env', { env: { account: '111122223333', region: 'us-east-1' } });
+for (const name of ${JSON.stringify(modules)}) {
+  const mod = require('./' + name + '.cjs');
+  for (const [cls, Stack] of Object.entries(mod)) {
+    if (typeof Stack !== 'function' || !(Stack.prototype instanceof cdk.Stack)) continue;
+    new Stack(stage, name + '-' + cls);
+    if (!${JSON.stringify(REGION_BOUND)}.includes(name)) new Stack(app, name + '-' + cls);
+  }
+}
+app.synth();
+`;
+    writeFileSync(path.join(work, 'app.cjs'), app);
+    const r = spawnSync(process.execPath, ['app.cjs'], {
+      cwd: work,
+      env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`synth failed (${r.status}): ${r.stderr}`);
+    templates = [
+      ...readdirSync(outdir).filter((f) => f.endsWith('.template.json')),
+      ...readdirSync(path.join(outdir, 'assembly-Env'))
+        .filter((f) => f.endsWith('.template.json'))
+        .map((f) => `assembly-Env/${f}`),
+    ];
+  }, 180_000);
+
+  it('synthesizes one template per fixed stack', () => {
+    expect(templates.length).toBe(CASES.length * 2 - REGION_BOUND.length);
+  });
+
+  it('kmsfix scan on the synthesized templates: every table customer-managed, exit 0', async () => {
+    const r = await runCli(['scan', '--format', 'json', ...templates], outdir);
+    const out = JSON.parse(r.stdout) as { tables: { file: string; address: string; type: string; status: string }[]; errors: unknown[] };
+    expect(out.errors).toEqual([]);
+    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 tables in the fixtures above; the 6 outside REGION_BOUND twice.
+    expect(out.tables.length).toBe(15 + 6);
+    for (const t of out.tables) expect(`${t.file} ${t.address} ${t.status}`).toBe(`${t.file} ${t.address} customer-managed`);
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  it('every generated key rotates, keeps kmsfix policy statements, and follows the table removal policy', () => {
+    const sids = KEY_POLICY.map((s) => s.sid);
+    let keys = 0;
+    for (const f of templates) {
+      const t = JSON.parse(readFileSync(path.join(outdir, f), 'utf8')) as Template;
+      for (const [id, r] of Object.entries(t.Resources)) {
+        if (r.Type !== 'AWS::KMS::Key') continue;
+        keys++;
+        expect(r.Properties?.EnableKeyRotation, id).toBe(true);
+        const statements = (r.Properties?.KeyPolicy as { Statement: { Sid?: string; Action: unknown; Principal: unknown }[] }).Statement;
+        for (const sid of sids) expect(statements.map((s) => s.Sid), id).toContain(sid);
+        // The account root keeps full access: no lock-out (given a policy, kms.Key adds none of its own).
+        expect(statements.some((s) => s.Action === 'kms:*'), id).toBe(true);
+      }
+    }
+    expect(keys).toBeGreaterThan(0);
+    const named = JSON.parse(readFileSync(path.join(outdir, templates.find((f) => f.includes('cdk-table-named'))!), 'utf8')) as Template;
+    const key = Object.values(named.Resources).find((r) => r.Type === 'AWS::KMS::Key')!;
+    expect(key.DeletionPolicy).toBe('Delete'); // the table is RemovalPolicy.DESTROY
+    const ns = JSON.parse(readFileSync(path.join(outdir, templates.find((f) => f.includes('cdk-table-namespace'))!), 'utf8')) as Template;
+    expect(Object.values(ns.Resources).find((r) => r.Type === 'AWS::KMS::Key')!.DeletionPolicy).toBe('Retain');
+  });
+});
