@@ -72,3 +72,29 @@ export function splitPlaceholders(template: string): (string | { placeholder: Pl
   if (last < template.length) parts.push(template.slice(last));
   return parts;
 }
+
+/**
+ * The key policy as an IAM policy document (the JSON shape KMS takes), with every template string
+ * rendered by the format (`render`): a CloudFormation Sub, a Pulumi interpolation, and so on.
+ */
+export function policyDocument<V>(render: (template: string) => V): {
+  Version: string;
+  Statement: { [key: string]: string | string[] | V | { [key: string]: V | string | { [key: string]: V } } }[];
+} {
+  return {
+    Version: POLICY_VERSION,
+    Statement: KEY_POLICY.map((s) => {
+      const st: { [key: string]: string | string[] | V | { [key: string]: V | string | { [key: string]: V } } } = {
+        Sid: s.sid,
+        Effect: 'Allow',
+        Principal: 'aws' in s.principal ? { AWS: render(s.principal.aws) } : { Service: s.principal.service },
+        Action: s.actions.length === 1 ? s.actions[0] : [...s.actions],
+        Resource: '*',
+      };
+      if (s.stringEquals) {
+        st.Condition = { StringEquals: Object.fromEntries(Object.entries(s.stringEquals).map(([k, v]) => [k, render(v)])) };
+      }
+      return st;
+    }),
+  };
+}

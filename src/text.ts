@@ -99,3 +99,17 @@ export function detectIndentUnit(text: string, fallback = '  '): string {
 export function toPosix(p: string): string {
   return p.split('\\').join('/');
 }
+
+/** The `#` comment lines right above the line holding `offset`, nearest first (trimmed). */
+export function commentLinesAbove(text: string, offset: number): string[] {
+  const out: string[] = [];
+  let end = lineStartOf(text, offset);
+  while (end > 0) {
+    const start = lineStartOf(text, end - 1);
+    const line = text.slice(start, end).trim();
+    if (!line.startsWith('#')) break;
+    out.push(line);
+    end = start;
+  }
+  return out;
+}

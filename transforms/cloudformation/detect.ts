@@ -3,7 +3,7 @@
  * status. Works on the shared node tree, so YAML and JSON behave the same.
  */
 import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../src/status.js';
-import { LineIndex, lineStartOf } from '../../src/text.js';
+import { LineIndex, commentLinesAbove } from '../../src/text.js';
 import { commentSuppressions } from '../../src/suppressions.js';
 import type { Raw, Reference, SseFacts } from '../../src/peers/facts.js';
 import { ParseError, type DetectedTable, type Detection, type SourceFile, type Suppression } from '../../src/types.js';
@@ -255,15 +255,7 @@ export function suppressionsOf(text: string, resourcePair: CPair, resource: CMap
   }
   // Comments (YAML): on the logical ID's line, or in the comment lines just above it.
   const lineEnd = text.indexOf('\n', resourcePair.keyStart);
-  const comments = [text.slice(resourcePair.keyStart, lineEnd === -1 ? text.length : lineEnd)];
-  let end = lineStartOf(text, resourcePair.keyStart);
-  while (end > 0) {
-    const start = lineStartOf(text, end - 1);
-    const line = text.slice(start, end).trim();
-    if (!line.startsWith('#')) break;
-    comments.push(line);
-    end = start;
-  }
+  const comments = [text.slice(resourcePair.keyStart, lineEnd === -1 ? text.length : lineEnd), ...commentLinesAbove(text, resourcePair.keyStart)];
   for (const c of comments) {
     const hash = c.indexOf('#');
     if (hash !== -1) found.push(...commentSuppressions(c.slice(hash)));

@@ -2,7 +2,7 @@
  * CloudFormation values to insert, independent of syntax: plain data plus intrinsic functions.
  * The key policy is turned into these from src/keyPolicy.ts; render.ts writes them per file style.
  */
-import { KEY_POLICY, KEY_SETTINGS, POLICY_VERSION, splitPlaceholders, type Placeholder } from '../../src/keyPolicy.js';
+import { KEY_SETTINGS, policyDocument, splitPlaceholders, type Placeholder } from '../../src/keyPolicy.js';
 
 export class Intrinsic {
   constructor(
@@ -31,24 +31,7 @@ function policyString(template: string): Value {
 }
 
 export function keyPolicyValue(): Value {
-  return {
-    Version: POLICY_VERSION,
-    Statement: KEY_POLICY.map((s) => {
-      const st: { [key: string]: Value } = {
-        Sid: s.sid,
-        Effect: 'Allow',
-        Principal: 'aws' in s.principal ? { AWS: policyString(s.principal.aws) } : { Service: s.principal.service },
-        Action: s.actions.length === 1 ? s.actions[0] : [...s.actions],
-        Resource: '*',
-      };
-      if (s.stringEquals) {
-        st.Condition = {
-          StringEquals: Object.fromEntries(Object.entries(s.stringEquals).map(([k, v]) => [k, policyString(v)])),
-        };
-      }
-      return st;
-    }),
-  };
+  return policyDocument(policyString) as Value;
 }
 
 export interface KeyResourceSpec {

@@ -4,11 +4,11 @@
  * fn::toJSON) and an `aws:kms:Alias`, and the account/partition/region variables the policy needs.
  * Reuses the CloudFormation family's YAML tree, style detection and map edits.
  */
-import { KEY_POLICY, KEY_SETTINGS, POLICY_VERSION, keyDescription, splitPlaceholders, type Placeholder } from '../../src/keyPolicy.js';
+import { KEY_SETTINGS, keyDescription, policyDocument, splitPlaceholders, type Placeholder } from '../../src/keyPolicy.js';
 import type { SseFacts } from '../../src/peers/facts.js';
 import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../src/status.js';
 import { commentSuppressions } from '../../src/suppressions.js';
-import { LineIndex, lineStartOf } from '../../src/text.js';
+import { LineIndex, commentLinesAbove } from '../../src/text.js';
 import type { DetectedTable, Detection, FilePlan, FixOptions, GroupMember, SourceFile, Transform } from '../../src/types.js';
 import { boolOf, checkPlaceholders, snippet } from '../cloudformation/detect.js';
 import { applySettings, insertPairs, uniqueName, type Ctx } from '../cloudformation/fix.js';
@@ -67,19 +67,6 @@ function verdict(text: string, props: CNode | null | undefined): { status: Statu
   return { status: 'customer-managed', message: `Encrypted with customer-managed key ${snippet(text, keyNode)}`, facts };
 }
 
-function commentsAbove(text: string, offset: number): string[] {
-  const out: string[] = [];
-  let end = lineStartOf(text, offset);
-  while (end > 0) {
-    const start = lineStartOf(text, end - 1);
-    const line = text.slice(start, end).trim();
-    if (!line.startsWith('#')) break;
-    out.push(line);
-    end = start;
-  }
-  return out;
-}
-
 function detect(file: SourceFile): PulumiDetection {
   checkPlaceholders(file.text);
   const docs = parseYaml(file.text);
@@ -106,7 +93,7 @@ function detect(file: SourceFile): PulumiDetection {
         status: v.status,
         message: v.message,
         facts: v.facts,
-        suppressions: commentsAbove(file.text, pair.keyStart).flatMap((c) => commentSuppressions(c)),
+        suppressions: commentLinesAbove(file.text, pair.keyStart).flatMap((c) => commentSuppressions(c)),
         program,
         pair,
         resource,
@@ -129,24 +116,7 @@ function interpolate(template: string): string {
 }
 
 function policy(): Value {
-  return {
-    'fn::toJSON': {
-      Version: POLICY_VERSION,
-      Statement: KEY_POLICY.map((s) => {
-        const st: { [k: string]: Value } = {
-          Sid: s.sid,
-          Effect: 'Allow',
-          Principal: 'aws' in s.principal ? { AWS: interpolate(s.principal.aws) } : { Service: s.principal.service },
-          Action: s.actions.length === 1 ? s.actions[0] : [...s.actions],
-          Resource: '*',
-        };
-        if (s.stringEquals) {
-          st.Condition = { StringEquals: Object.fromEntries(Object.entries(s.stringEquals).map(([k, v]) => [k, interpolate(v)])) };
-        }
-        return st;
-      }),
-    },
-  };
+  return { 'fn::toJSON': policyDocument(interpolate) as Value };
 }
 
 function fix(group: GroupMember<PulumiDetection>[], options: FixOptions): Map<string, FilePlan> {
