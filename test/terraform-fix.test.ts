@@ -122,3 +122,41 @@ describe('terraform: module directories', () => {
     expect(out).toContain('resource "aws_kms_key" "t" {\n\tdescription ');
   });
 });
+
+describe('terraform JSON', () => {
+  it('keeps CRLF and tab indentation of a .tf.json file', async () => {
+    const text = '{\r\n\t"resource": {\r\n\t\t"aws_dynamodb_table": {\r\n\t\t\t"t": {\r\n\t\t\t\t"name": "t",\r\n\t\t\t\t"hash_key": "id"\r\n\t\t\t}\r\n\t\t}\r\n\t}\r\n}\r\n';
+    const r = await processMemory([{ path: 'main.tf.json', text }], 'fix');
+    expect(r.outcomes[0].error).toBeUndefined();
+    const out = r.output.get('main.tf.json')!;
+    expect(out.startsWith(text.slice(0, text.indexOf('"hash_key": "id"')))).toBe(true);
+    expect(out.replace(/\r\n/g, '')).not.toContain('\n');
+    expect(out).toContain('\r\n\t\t\t\t"server_side_encryption": {\r\n\t\t\t\t\t"enabled": true,\r\n\t\t\t\t\t"kms_key_arn": "${aws_kms_key.t.arn}"\r\n\t\t\t\t}');
+    const parsed = JSON.parse(out);
+    expect(parsed.resource.aws_kms_key.t.enable_key_rotation).toBe(true);
+    expect(Object.keys(parsed.data)).toEqual(['aws_iam_policy_document', 'aws_caller_identity', 'aws_partition', 'aws_region']);
+  });
+
+  it('reports where a .tf.json file does not parse', async () => {
+    const r = await processMemory([{ path: 'main.tf.json', text: '{\n  "resource": {\n    "aws_dynamodb_table": {,\n  }\n}\n' }], 'scan');
+    expect(r.outcomes[0].error).toMatchObject({ line: 3, message: expect.stringContaining('JSON:') });
+  });
+
+  it('fixes a module call in .tf.json and reuses data sources declared in an HCL file of the module', async () => {
+    const json = JSON.stringify({ module: { tables: { source: 'terraform-aws-modules/dynamodb-table/aws', name: 'orders' } } }, null, 2) + '\n';
+    const hcl = 'data "aws_caller_identity" "this" {}\n';
+    const r = await processMemory(
+      [
+        { path: 'main.tf.json', text: json },
+        { path: 'data.tf', text: hcl },
+      ],
+      'fix',
+    );
+    const parsed = JSON.parse(r.output.get('main.tf.json')!);
+    expect(parsed.module.tables.server_side_encryption_enabled).toBe(true);
+    expect(parsed.module.tables.server_side_encryption_kms_key_arn).toBe('${aws_kms_key.tables.arn}');
+    expect(parsed.data.aws_caller_identity).toBeUndefined();
+    expect(JSON.stringify(parsed.data.aws_iam_policy_document)).toContain('data.aws_caller_identity.this.account_id');
+    expect(r.output.get('data.tf')).toBe(hcl);
+  });
+});

@@ -5,9 +5,10 @@
 import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../src/status.js';
 import { LineIndex } from '../../src/text.js';
 import type { DetectedTable, Detection, SourceFile } from '../../src/types.js';
+import type { JsonModel } from './json.js';
 import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
 import type { Raw, Reference, SseFacts } from '../../src/peers/facts.js';
-import { blockSuppressions } from './suppress.js';
+import { blockComments, suppressionsOf } from './suppress.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
@@ -25,7 +26,7 @@ export interface TfDetection extends Detection {
   /** Set for HCL files. */
   hcl?: HFile;
   /** Set for .tf.json files. */
-  json?: import('./json.js').JsonModel;
+  json?: JsonModel;
 }
 
 export const MODULE_SOURCE = /(^|[/:])terraform-aws-modules\/(dynamodb-table\/aws|terraform-aws-dynamodb-table)(\b|$)/;
@@ -149,14 +150,19 @@ export function moduleSourceMatches(b: HBlock): boolean {
 }
 
 export async function detectTerraform(file: SourceFile): Promise<TfDetection> {
-  if (file.path.endsWith('.json')) {
-    const { detectTerraformJson } = await import('./json.js');
-    return detectTerraformJson(file);
+  if (file.path.toLowerCase().endsWith('.json')) {
+    const { jsonModel } = await import('./json.js');
+    const json = jsonModel(file.text);
+    return { tables: detectBlocks(file.text, json.blocks, (b) => (b as import('./json.js').JBlock).comments), json };
   }
   const hcl = await parseHcl(file.text);
-  const lines = new LineIndex(file.text);
+  return { tables: detectBlocks(file.text, hcl.blocks, (b) => blockComments(file.text, hcl.comments, b)), hcl };
+}
+
+function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => string[]): TfTable[] {
+  const lines = new LineIndex(text);
   const tables: TfTable[] = [];
-  for (const b of hcl.blocks) {
+  for (const b of all) {
     let kind: TfKind | undefined;
     let type = '';
     let address = '';
@@ -184,10 +190,10 @@ export async function detectTerraform(file: SourceFile): Promise<TfDetection> {
       status: v.status,
       message: v.message,
       blocker: v.blocker,
-      suppressions: blockSuppressions(file.text, hcl.comments, b),
+      suppressions: suppressionsOf(commentsOf(b)),
       facts: factsOf(kind, b),
       keyRef: v.keyRef,
     });
   }
-  return { tables, hcl };
+  return tables;
 }

@@ -311,6 +311,52 @@ export function keyArnValue(v: string): string {
   return s;
 }
 
+// ---------------------------------------------------------------- writers
+
+/** Where a file's edits are planned: HCL text edits, or JSON modifications. */
+interface Writer {
+  point(t: Target, arn: string, replicaArn: Map<HBlock, string>): void;
+  addAfter(t: Target, blocks: RBlock[]): void;
+  edits(): Edit[];
+}
+
+function hclWriter(doc: HclDoc): Writer {
+  return {
+    point: (t, arn, replicaArn) => pointTable(doc, t, arn, replicaArn),
+    addAfter: (t, bs) => insertAfter(doc, t.table.block, bs),
+    edits: () => doc.edits,
+  };
+}
+
+async function jsonWriter(m: Member): Promise<Writer> {
+  const { JsonDoc, jsonOfHcl } = await import('./json.js');
+  const doc = new JsonDoc(m.file.text, m.detection.json!);
+  const pathOf = (b: HBlock) => (b as import('./json.js').JBlock).jsonPath;
+  return {
+    point(t, arn, replicaArn) {
+      const b = t.table.block;
+      const v = jsonOfHcl(arn);
+      if (t.table.kind === 'module') {
+        if (attr(b, 'server_side_encryption_enabled')?.value !== 'true') doc.set([...pathOf(b), 'server_side_encryption_enabled'], true);
+        doc.set([...pathOf(b), 'server_side_encryption_kms_key_arn'], v);
+      } else if (t.table.kind === 'table-replica') {
+        doc.set([...pathOf(b), 'kms_key_arn'], v);
+      } else {
+        const sse = blocks(b, 'server_side_encryption')[0];
+        if (sse) {
+          if (attr(sse, 'enabled')?.value !== 'true') doc.set([...pathOf(sse), 'enabled'], true);
+          doc.set([...pathOf(sse), 'kms_key_arn'], v);
+        } else {
+          doc.set([...pathOf(b), 'server_side_encryption'], { enabled: true, kms_key_arn: v });
+        }
+        for (const r of t.replicas) doc.set([...pathOf(r.block), 'kms_key_arn'], jsonOfHcl(replicaArn.get(r.block)!));
+      }
+    },
+    addAfter: (_t, bs) => bs.forEach((x) => doc.addBlock(x)),
+    edits: () => doc.edits(),
+  };
+}
+
 // ---------------------------------------------------------------- the group
 
 export async function fixTerraform(group: Member[], options: FixOptions): Promise<Map<string, FilePlan>> {
@@ -318,16 +364,16 @@ export async function fixTerraform(group: Member[], options: FixOptions): Promis
   const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...(await siblingBlocks(group))];
   const info = moduleInfo(tops);
   const decls = new Decls(info);
-  const docs = new Map<string, HclDoc>();
-  const jsonMembers = group.filter((m) => m.detection.json && m.targets.length > 0);
+  const writers = new Map<string, Writer>();
   for (const m of group) {
     plans.set(m.file.path, { edits: [], fixed: [], declined: [] });
-    if (m.detection.hcl) docs.set(m.file.path, hclDoc(m.file.text, m.detection.hcl));
+    if (m.targets.length === 0) continue;
+    if (m.detection.hcl) writers.set(m.file.path, hclWriter(hclDoc(m.file.text, m.detection.hcl)));
+    else if (m.detection.json) writers.set(m.file.path, await jsonWriter(m));
   }
 
   const targets: Target[] = [];
   for (const m of group) {
-    if (!m.detection.hcl) continue;
     for (const address of m.targets) {
       const table = m.detection.tables.find((t) => t.address === address)!;
       const t = targetOf(m, table, info);
@@ -341,13 +387,13 @@ export async function fixTerraform(group: Member[], options: FixOptions): Promis
     }
   }
 
-  let declsAfter: { doc: HclDoc; block: HBlock } | undefined;
-  const afterBlocks = new Map<HBlock, { doc: HclDoc; blocks: RBlock[] }>();
+  let declsAfter: Target | undefined;
+  const after: [Target, RBlock[]][] = [];
+  const writer = (t: Target) => writers.get(t.member.file.path)!;
   const fixTarget = (t: Target, arn: string, replicaArn: Map<HBlock, string>) => {
-    const doc = docs.get(t.member.file.path)!;
-    pointTable(doc, t, arn, replicaArn);
+    writer(t).point(t, arn, replicaArn);
     plans.get(t.member.file.path)!.fixed.push(t.table.address);
-    declsAfter ??= { doc, block: t.table.block };
+    declsAfter ??= t;
   };
   if (options.kmsKeyArn) {
     for (const t of targets) fixTarget(t, keyArnValue(options.kmsKeyArn), new Map());
@@ -357,24 +403,19 @@ export async function fixTerraform(group: Member[], options: FixOptions): Promis
     for (const ts of byProvider.values()) {
       const key = planKey(ts, decls, info, true);
       for (const t of ts) fixTarget(t, `aws_kms_key.${key.name}.arn`, key.replicaArn);
-      afterBlocks.set(ts[0].table.block, { doc: docs.get(ts[0].member.file.path)!, blocks: key.blocks });
+      after.push([ts[0], key.blocks]);
     }
   } else {
     for (const t of targets) {
       const key = planKey([t], decls, info, false);
       fixTarget(t, key.arn, key.replicaArn);
-      afterBlocks.set(t.table.block, { doc: docs.get(t.member.file.path)!, blocks: key.blocks });
+      after.push([t, key.blocks]);
     }
   }
-  for (const [block, { doc, blocks: bs }] of afterBlocks) insertAfter(doc, block, bs);
-  if (declsAfter && decls.needed.length > 0) insertAfter(declsAfter.doc, declsAfter.block, decls.needed);
+  for (const [t, bs] of after) writer(t).addAfter(t, bs);
+  if (declsAfter && decls.needed.length > 0) writer(declsAfter).addAfter(declsAfter, decls.needed);
 
-  for (const m of jsonMembers) {
-    const { fixTerraformJson } = await import('./json.js');
-    fixTerraformJson(m, options, info, decls, plans.get(m.file.path)!);
-  }
-
-  for (const [p, doc] of docs) plans.get(p)!.edits.push(...doc.edits);
+  for (const [p, w] of writers) plans.get(p)!.edits.push(...w.edits());
   await checkParses(group, plans);
   return plans;
 }
@@ -400,7 +441,7 @@ async function siblingBlocks(group: Member[]): Promise<TopBlock[]> {
       try {
         const text = stripBom(await fs.readFile(abs, 'utf8')).text;
         const detection: TfDetection = name.toLowerCase().endsWith('.json')
-          ? await (await import('./json.js')).detectTerraformJson({ path: abs, absPath: abs, text })
+          ? { tables: [], json: (await import('./json.js')).jsonModel(text) }
           : { tables: [], hcl: await parseHcl(text) };
         out.push(...summarize(detection, text));
       } catch {
