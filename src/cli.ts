@@ -203,7 +203,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   }
   const bar = progress(!!io.progress && !parsed.quiet, io.err, io.cwd, process.stderr.columns);
-  const result = await run(parsed.paths, { ...parsed.options, cwd: io.cwd, mode: parsed.command, onProgress: bar.update });
+  // SARIF re-plans each table's fix from the outcomes' transforms: keep the whole run in this thread.
+  const workers = parsed.format === 'sarif' ? { workers: 0 } : {};
+  const result = await run(parsed.paths, { ...parsed.options, ...workers, cwd: io.cwd, mode: parsed.command, onProgress: bar.update });
   bar.done();
   if (parsed.format === 'sarif') return sarif(parsed, result.outcomes, result.errors, io);
   return parsed.command === 'scan' ? scan(parsed, result.outcomes, result.errors, io) : fix(parsed, result.outcomes, result.errors, io, result.repos);

@@ -1,11 +1,19 @@
 /**
  * A whole run: discover, read (prefilter first), detect, and for `fix` plan, apply and verify
  * by group. Returns outcomes; writing and reporting are the CLI's business.
+ *
+ * Each file is read once and parsed once (plus one re-parse of a fixed file to verify it). With more
+ * than PARALLEL_MIN_FILES files after the prefilter, parsing and fixing move to a pool of worker
+ * threads (src/engine/pool.ts) while this thread keeps reading; the results are the same.
  */
+import path from 'node:path';
 import { discover } from '../discovery.js';
 import { TRANSFORMS, entriesFor, loadTransform } from '../../transforms/index.js';
 import type { FixOptions, TransformEntry } from '../types.js';
+import type { BatchFile, BatchResult } from './batch.js';
+import { processBatch } from './batch.js';
 import { detectFile, fixGroup, type FileError, type FileOutcome } from './pipeline.js';
+import { PARALLEL_MIN_FILES, Pool, defaultWorkers, workerScript } from './pool.js';
 import { readCandidate } from './read.js';
 
 export interface RunOptions extends FixOptions {
@@ -13,6 +21,13 @@ export interface RunOptions extends FixOptions {
   mode: 'scan' | 'fix';
   /** Called after each candidate file is read (and detected), for progress displays. */
   onProgress?: (p: RunProgress) => void;
+  /**
+   * Worker threads for parsing (default: min(2, cores), or KMSFIX_WORKERS). 0 keeps everything in
+   * this thread, with `transform` and `detection` set on every outcome (SARIF needs them).
+   */
+  workers?: number;
+  /** Use the pool only above this many files after the prefilter (default PARALLEL_MIN_FILES). */
+  parallelMinFiles?: number;
 }
 
 export interface RunProgress {
@@ -37,14 +52,45 @@ function pickEntry(path: string, raw: string): TransformEntry | undefined {
   return entries.find((e) => e.prefilter(raw));
 }
 
+/** A batch for one worker message: this many files or bytes, whichever comes first. */
+const BATCH_FILES = 16;
+const BATCH_BYTES = 256 * 1024;
+
 export async function run(paths: string[], options: RunOptions): Promise<RunResult> {
   const accepts = (p: string) => TRANSFORMS.some((e) => e.accepts(p));
   const { candidates, errors, repos } = await discover(paths.length ? paths : ['.'], options.cwd, accepts);
-  const outcomes: FileOutcome[] = [];
-  const groups = new Map<string, FileOutcome[]>();
+  const fixOptions = plainOptions(options);
+  const workers = options.workers ?? defaultWorkers();
+  const script = workers > 0 ? workerScript() : undefined;
+  const minFiles = options.parallelMinFiles ?? PARALLEL_MIN_FILES;
+
+  const reads: BatchFile[] = [];
+  const results: (BatchResult | undefined)[] = [];
+  const tasks: Promise<void>[] = [];
+  let pool: Pool | undefined;
+  let pendingChunk: number[] = [];
+  let tables = 0;
+  const inline = { outcomes: [] as FileOutcome[], groups: new Map<string, FileOutcome[]>() };
+
+  const submit = (indexes: number[]) => {
+    const files = indexes.map((i) => reads[i]);
+    tasks.push(
+      pool!
+        .run(files, options.mode, fixOptions)
+        // A worker that dies must not lose files: do its batch here instead.
+        .catch(() => processBatch(files, options.mode, fixOptions))
+        .then((rs) => {
+          rs.forEach((r, k) => {
+            results[indexes[k]] = r;
+            tables += r.tables.length;
+          });
+        }),
+    );
+  };
+  const chunkFull = (indexes: number[]) =>
+    indexes.length >= BATCH_FILES || indexes.reduce((n, i) => n + reads[i].file.text.length, 0) >= BATCH_BYTES;
 
   let scanned = 0;
-  let tables = 0;
   for (const c of candidates) {
     scanned++;
     if (options.onProgress) options.onProgress({ scanned, candidates: candidates.length, tables, current: c.absPath });
@@ -58,18 +104,87 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     // Explicitly named files are read even when no prefilter matched: parse errors still count.
     chosen ??= pickEntry(c.path, read.file.text) ?? entriesFor(c.path)[0];
     if (!chosen) continue;
-    const transform = await loadTransform(chosen);
-    const outcome = await detectFile(read.file, read.bom, transform, options);
-    outcomes.push(outcome);
-    tables += outcome.tables.length;
-    const key = `${chosen.name}\0${transform.groupKey ? transform.groupKey(c.absPath) : c.absPath}`;
-    const g = groups.get(key);
-    if (g) g.push(outcome);
-    else groups.set(key, [outcome]);
+    reads.push({ file: read.file, bom: read.bom, entry: chosen.name });
+    if (!pool && script && reads.length > minFiles) {
+      pool = new Pool(script, workers);
+      // Scan needs no groups: everything read so far can go now, and the rest as it is read.
+      if (options.mode === 'scan') pendingChunk = reads.map((_, i) => i);
+    } else if (pool && options.mode === 'scan') {
+      pendingChunk.push(reads.length - 1);
+    }
+    if (pool && options.mode === 'scan') {
+      while (pendingChunk.length > 0 && (chunkFull(pendingChunk) || pendingChunk.length > BATCH_FILES)) {
+        submit(pendingChunk.splice(0, BATCH_FILES));
+      }
+    }
+    if (!pool && !script) tables += await detectInline(reads.length - 1);
   }
 
-  if (options.mode === 'fix') {
-    for (const group of groups.values()) await fixGroup(group, options);
+  let outcomes: FileOutcome[];
+  if (pool) {
+    try {
+      if (options.mode === 'scan') {
+        if (pendingChunk.length > 0) submit(pendingChunk);
+      } else {
+        for (const batch of folderBatches(reads)) submit(batch);
+      }
+      await Promise.all(tasks);
+    } finally {
+      await pool.close();
+    }
+    outcomes = reads.map((r, i) => ({ file: r.file, bom: r.bom, ...results[i]! }));
+  } else {
+    // Few files (or no pool): everything in this thread, as it always was.
+    if (script) for (let i = 0; i < reads.length; i++) await detectInline(i);
+    outcomes = inline.outcomes;
+    if (options.mode === 'fix') for (const group of inline.groups.values()) await fixGroup(group, fixOptions);
   }
   return { outcomes, errors, repos };
+
+  async function detectInline(i: number): Promise<number> {
+    const r = reads[i];
+    const entry = TRANSFORMS.find((e) => e.name === r.entry)!;
+    const transform = await loadTransform(entry);
+    const outcome = await detectFile(r.file, r.bom, transform, fixOptions);
+    inline.outcomes.push(outcome);
+    const key = `${entry.name}\0${transform.groupKey ? transform.groupKey(r.file.absPath) : r.file.absPath}`;
+    const g = inline.groups.get(key);
+    if (g) g.push(outcome);
+    else inline.groups.set(key, [outcome]);
+    return outcome.tables.length;
+  }
+}
+
+/** The fix options alone (no callbacks, no run settings), to send to workers. */
+function plainOptions(options: RunOptions): FixOptions {
+  const { onProgress: _p, workers: _w, parallelMinFiles: _m, cwd: _c, mode: _mode, ...rest } = options;
+  return rest;
+}
+
+/**
+ * Batches for `fix`: whole folders (a fix group never spans folders: a Terraform module is a
+ * folder, other families fix file by file), small folders packed together.
+ */
+function folderBatches(reads: BatchFile[]): number[][] {
+  const byDir = new Map<string, number[]>();
+  reads.forEach((r, i) => {
+    const d = path.dirname(r.file.absPath);
+    const list = byDir.get(d);
+    if (list) list.push(i);
+    else byDir.set(d, [i]);
+  });
+  const batches: number[][] = [];
+  let cur: number[] = [];
+  let bytes = 0;
+  for (const list of byDir.values()) {
+    if (cur.length > 0 && (cur.length + list.length > BATCH_FILES || bytes >= BATCH_BYTES)) {
+      batches.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(...list);
+    for (const i of list) bytes += reads[i].file.text.length;
+  }
+  if (cur.length > 0) batches.push(cur);
+  return batches;
 }

@@ -1,0 +1,40 @@
+/**
+ * Detect (and for `fix`, plan, apply and verify) a batch of files that were already read, with
+ * plain-data results that can cross a worker boundary. Used by the worker pool (src/engine/pool.ts);
+ * a batch always holds whole fix groups (the pool batches by folder, and no transform groups files
+ * across folders), so the results are those of the single-thread path.
+ */
+import { TRANSFORMS, loadTransform } from '../../transforms/index.js';
+import type { FixOptions, SourceFile } from '../types.js';
+import { detectFile, fixGroup, type FileError, type FileOutcome, type TableReport } from './pipeline.js';
+
+export interface BatchFile {
+  file: SourceFile;
+  bom: boolean;
+  /** Name of the registry entry chosen by the prefilter. */
+  entry: string;
+}
+
+export interface BatchResult {
+  tables: TableReport[];
+  error?: FileError;
+  newText?: string;
+}
+
+export async function processBatch(files: BatchFile[], mode: 'scan' | 'fix', options: FixOptions): Promise<BatchResult[]> {
+  const outcomes: FileOutcome[] = [];
+  const groups = new Map<string, FileOutcome[]>();
+  for (const f of files) {
+    const entry = TRANSFORMS.find((e) => e.name === f.entry);
+    if (!entry) throw new Error(`unknown transform ${f.entry}`);
+    const transform = await loadTransform(entry);
+    const o = await detectFile(f.file, f.bom, transform, options);
+    outcomes.push(o);
+    const key = `${entry.name}\0${transform.groupKey ? transform.groupKey(f.file.absPath) : f.file.absPath}`;
+    const g = groups.get(key);
+    if (g) g.push(o);
+    else groups.set(key, [o]);
+  }
+  if (mode === 'fix') for (const g of groups.values()) await fixGroup(g, options);
+  return outcomes.map((o) => ({ tables: o.tables, error: o.error, newText: o.newText }));
+}

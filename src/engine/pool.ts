@@ -1,0 +1,108 @@
+/**
+ * A small pool of worker threads for parsing: `min(2, availableParallelism)` workers, each running
+ * batches of already-read files through the pipeline (src/engine/worker.ts). The main thread keeps
+ * discovery, reading, the prefilter and writing. Workers always load the built JavaScript
+ * (dist/src/engine/worker.js), also when kmsfix itself runs from TypeScript sources (tests).
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FixOptions } from '../types.js';
+import type { BatchFile, BatchResult } from './batch.js';
+import type { WorkerTask } from './worker.js';
+
+/** Below this many files (after the prefilter), starting workers costs more than it saves. */
+export const PARALLEL_MIN_FILES = 50;
+
+/** How many workers to use: KMSFIX_WORKERS if set (0 turns the pool off), else min(2, cores). */
+export function defaultWorkers(): number {
+  const env = process.env.KMSFIX_WORKERS;
+  if (env !== undefined && env !== '' && /^\d+$/.test(env)) return Number(env);
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.min(2, cores);
+}
+
+/** The built worker script, or undefined when it is missing (not built): then everything runs inline. */
+export function workerScript(): string | undefined {
+  const here = fileURLToPath(import.meta.url);
+  const script = here.endsWith('.ts')
+    ? path.resolve(path.dirname(here), '..', '..', 'dist', 'src', 'engine', 'worker.js')
+    : path.join(path.dirname(here), 'worker.js');
+  return existsSync(script) ? script : undefined;
+}
+
+interface Job {
+  task: WorkerTask;
+  resolve(r: BatchResult[]): void;
+  reject(e: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  jobs: Map<number, Job>;
+  dead: boolean;
+}
+
+/** At most this many batches queued in one worker, so that a slow batch does not hold others back. */
+const IN_FLIGHT = 2;
+
+export class Pool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+
+  constructor(script: string, size: number) {
+    for (let i = 0; i < size; i++) {
+      const slot: Slot = { worker: new Worker(script), jobs: new Map(), dead: false };
+      slot.worker.on('message', (m: { id: number; results?: BatchResult[]; error?: string }) => {
+        const job = slot.jobs.get(m.id);
+        if (!job) return;
+        slot.jobs.delete(m.id);
+        if (m.results) job.resolve(m.results);
+        else job.reject(new Error(m.error ?? 'worker failed'));
+        this.pump();
+      });
+      const fail = (err: Error) => {
+        slot.dead = true;
+        for (const job of slot.jobs.values()) job.reject(err);
+        slot.jobs.clear();
+        if (this.slots.every((s) => s.dead)) for (const job of this.queue.splice(0)) job.reject(err);
+        else this.pump();
+      };
+      slot.worker.on('error', fail);
+      slot.worker.on('exit', (code) => {
+        if (!slot.dead) fail(new Error(`worker exited with code ${code}`));
+      });
+      this.slots.push(slot);
+    }
+  }
+
+  run(files: BatchFile[], mode: 'scan' | 'fix', options: FixOptions): Promise<BatchResult[]> {
+    return new Promise((resolve, reject) => {
+      if (this.slots.every((s) => s.dead)) return reject(new Error('no worker left'));
+      this.queue.push({ task: { id: this.nextId++, mode, options, files }, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const slot = this.slots.filter((s) => !s.dead && s.jobs.size < IN_FLIGHT).sort((a, b) => a.jobs.size - b.jobs.size)[0];
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      slot.jobs.set(job.task.id, job);
+      slot.worker.postMessage(job.task);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.slots.map((s) => {
+        s.dead = true;
+        return s.worker.terminate();
+      }),
+    );
+  }
+}
