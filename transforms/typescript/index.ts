@@ -2,11 +2,13 @@
 import type { Transform } from '../../src/types.js';
 import { detectTypeScript, type TsDetection } from './detect.js';
 import { fixTypeScript } from './fix.js';
+import { verifyTypeScript } from './verify.js';
 
 export const typescript: Transform<TsDetection> = {
   name: 'typescript',
   detect: detectTypeScript,
   fix: fixTypeScript,
+  verify: verifyTypeScript,
 };
 
 export default typescript;
