@@ -70,6 +70,8 @@ declare module '@cdktf/provider-aws/lib/dynamodb-table' {
     readonly writeCapacity?: number;
     readonly attribute?: DynamodbTableAttribute[];
     readonly serverSideEncryption?: DynamodbTableServerSideEncryption;
+    readonly streamEnabled?: boolean;
+    readonly streamViewType?: string;
     readonly replica?: DynamodbTableReplica[];
     readonly tags?: { [key: string]: string };
   }

@@ -50,10 +50,22 @@ function camelName(s: string): string {
   return /^[0-9]/.test(joined) ? 'table' + joined : joined;
 }
 
+/** Every string literal of the file: construct ids and resource names the new ones must not repeat. */
+function stringLiterals(sf: ts.SourceFile): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    const v = stringValue(n);
+    if (v !== undefined) out.add(v);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
 /** The id / name of the key: the table's, with a suffix, as code. */
-function derivedId(sf: ts.SourceFile, idNode: ts.Expression, suffix: string, q: "'" | '"'): Code {
+function derivedId(sf: ts.SourceFile, idNode: ts.Expression, suffix: string, q: "'" | '"', uniqueId: (s: string) => string): Code {
   const v = stringValue(idNode);
-  if (v !== undefined) return raw(quote(v + suffix, q));
+  if (v !== undefined) return raw(quote(uniqueId(v + suffix), q));
   if (ts.isTemplateExpression(idNode)) {
     const t = idNode.getText(sf);
     return raw(t.slice(0, -1) + suffix + '`');
@@ -175,6 +187,13 @@ export function fixTypeScript(group: GroupMember<TsDetection>[], options: FixOpt
     const sym = (e: ts.Expression) => resolveSymbol(e, detection.binds);
     const ctx: EditCtx = { sf, text: file.text, style, edits: [] };
     const q = (s: string) => quote(s, style.quote);
+    const ids = stringLiterals(sf);
+    const uniqueId = (base: string) => {
+      let id = base;
+      for (let i = 2; ids.has(id); i++) id = `${base}${i}`;
+      ids.add(id);
+      return id;
+    };
     const unique = (base: string) => {
       let name = base;
       for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
@@ -232,7 +251,9 @@ export function fixTypeScript(group: GroupMember<TsDetection>[], options: FixOpt
         const idValue = stringValue(first.idNode!);
         keyVar = unique(shared ? 'dynamoDbTablesKey' : camelName((idValue ?? 'table') + 'Key'));
         const suffix = keySuffix(idValue, first.framework === 'pulumi');
-        const id = shared ? raw(q(first.framework === 'pulumi' ? 'dynamodb-tables-key' : 'DynamoDBTablesKey')) : derivedId(sf, first.idNode!, suffix, style.quote);
+        const id = shared
+          ? raw(q(uniqueId(first.framework === 'pulumi' ? 'dynamodb-tables-key' : 'DynamoDBTablesKey')))
+          : derivedId(sf, first.idNode!, suffix, style.quote, uniqueId);
         const description = keyDescription(names);
         let decl: Code;
         if (arnCode) {
@@ -245,7 +266,7 @@ export function fixTypeScript(group: GroupMember<TsDetection>[], options: FixOpt
           if (!vars) {
             vars = { caller: unique('callerIdentity'), partition: unique('partition'), region: unique('region') };
             contexts.set(g.statement.parent, vars);
-            const decls = first.framework === 'cdktf' ? cdktfContext(ref, first.scopeText!, vars, q) : pulumiContext(ref, vars);
+            const decls = first.framework === 'cdktf' ? cdktfContext(ref, first.scopeText!, vars, (id) => q(uniqueId(id))) : pulumiContext(ref, vars);
             for (const [name, value] of decls) declare(g.statement, name, value);
           }
           const keep = g.tables.some((t) => keepsTable(t, sf));
