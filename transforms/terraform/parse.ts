@@ -57,7 +57,7 @@ export interface HComment {
 
 export interface HFile {
   blocks: HBlock[];
-  /** Every comment of the file, in order. */
+  /** The comments inside the blocks kmsfix reads (tables, module calls, keys, providers, data sources), in order. */
   comments: HComment[];
 }
 
@@ -198,7 +198,13 @@ function attrOf(n: Node): HAttr {
   };
 }
 
-function blockOf(n: Node): HBlock {
+/** Blocks kmsfix reads inside; of the others only the type and labels matter (names taken). */
+function deep(type: string, labels: string[]): boolean {
+  if (type === 'resource') return /^aws_(dynamodb_table|dynamodb_table_replica|kms_key)$/.test(labels[0] ?? '');
+  return type === 'module' || type === 'provider' || type === 'data';
+}
+
+function blockOf(n: Node, top = false): HBlock {
   const labels: string[] = [];
   let type = '';
   let open = -1;
@@ -212,6 +218,7 @@ function blockOf(n: Node): HBlock {
     else if (c.type === 'block_start') open = c.startIndex;
     else if (c.type === 'block_end') close = c.startIndex;
     else if (c.type === 'body') {
+      if (top && !deep(type, labels)) continue;
       for (const b of c.namedChildren) {
         if (b?.type === 'attribute') items.push(attrOf(b));
         else if (b?.type === 'block') items.push(blockOf(b));
@@ -235,11 +242,17 @@ export async function parseHcl(text: string): Promise<HFile> {
     const root = tree.rootNode;
     if (root.hasError) throw errorFor(text, root, lines);
     const blocks: HBlock[] = [];
+    const comments: HComment[] = [];
     const body = root.namedChildren.find((c) => c?.type === 'body');
-    for (const b of body?.namedChildren ?? []) if (b?.type === 'block') blocks.push(blockOf(b));
-    const comments = root.descendantsOfType('comment').flatMap((c) =>
-      c ? [{ start: c.startIndex, end: c.endIndex, row: c.startPosition.row, text: c.text }] : [],
-    );
+    for (const b of body?.namedChildren ?? []) if (b?.type === 'block') blocks.push(blockOf(b, true));
+    // Comments matter inside the blocks kmsfix reads (suppressions, alignment of what it edits).
+    const ranges = blocks.filter((b) => deep(b.type, b.labels));
+    let k = 0;
+    for (const c of root.descendantsOfType('comment')) {
+      if (!c) continue;
+      while (k < ranges.length && ranges[k].end <= c.startIndex) k++;
+      if (k < ranges.length && ranges[k].start <= c.startIndex) comments.push({ start: c.startIndex, end: c.endIndex, row: c.startPosition.row, text: c.text });
+    }
     return { blocks, comments };
   } finally {
     tree.delete();
