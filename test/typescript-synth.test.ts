@@ -24,6 +24,7 @@ const CASES = [
   'cdk-crlf',
   'cdk-shared-key',
   'cdk-kms-key-arn',
+  'cdk-dynamic-ids',
 ];
 
 /** Fixtures with TableV2: CDK cannot render their replica key in a Region-agnostic stack. */
@@ -89,8 +90,8 @@ app.synth();
     const r = await runCli(['scan', '--format', 'json', ...templates], outdir);
     const out = JSON.parse(r.stdout) as { tables: { file: string; address: string; type: string; status: string }[]; errors: unknown[] };
     expect(out.errors).toEqual([]);
-    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 tables in the fixtures above; the 6 outside REGION_BOUND twice.
-    expect(out.tables.length).toBe(15 + 6);
+    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 + 3 tables in the fixtures above; the 9 outside REGION_BOUND twice.
+    expect(out.tables.length).toBe(18 + 9);
     for (const t of out.tables) expect(`${t.file} ${t.address} ${t.status}`).toBe(`${t.file} ${t.address} customer-managed`);
     expect(r.code).toBe(0);
   }, 60_000);

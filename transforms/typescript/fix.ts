@@ -18,6 +18,7 @@ import {
   cdktfKey,
   pulumiContext,
   pulumiKey,
+  templatePart,
   type ContextVars,
   type Ref,
 } from './keys.js';
@@ -71,6 +72,15 @@ function derivedId(sf: ts.SourceFile, idNode: ts.Expression, suffix: string, q: 
     return raw(t.slice(0, -1) + suffix + '`');
   }
   return raw('`${' + idNode.getText(sf) + '}' + suffix + '`');
+}
+
+/** The key's description; a table whose id is computed is named by the same expression. */
+function describe(sf: ts.SourceFile, tables: TsTable[], names: string[]): Code {
+  const id = tables.length === 1 ? tables[0].idNode : undefined;
+  if (!id || stringValue(id) !== undefined) return str(keyDescription(names));
+  const [before, after] = keyDescription(['\0']).split('\0').map(templatePart);
+  const inner = ts.isTemplateExpression(id) ? id.getText(sf).slice(1, -1) : '${' + id.getText(sf) + '}';
+  return raw('`' + before + inner + after + '`');
 }
 
 /** Where a statement's own text begins: its attached comments (no blank line in between), then itself. */
@@ -249,12 +259,13 @@ export function fixTypeScript(group: GroupMember<TsDetection>[], options: FixOpt
       let keyVar: string | undefined;
       if (!arnCode || g.tables.some(needsKeyObject)) {
         const idValue = stringValue(first.idNode!);
-        keyVar = unique(shared ? 'dynamoDbTablesKey' : camelName((idValue ?? 'table') + 'Key'));
+        const idName = idValue ?? first.idNode!.getText(sf);
+        keyVar = unique(shared ? 'dynamoDbTablesKey' : camelName(idName + 'Key'));
         const suffix = keySuffix(idValue, first.framework === 'pulumi');
         const id = shared
           ? raw(q(uniqueId(first.framework === 'pulumi' ? 'dynamodb-tables-key' : 'DynamoDBTablesKey')))
           : derivedId(sf, first.idNode!, suffix, style.quote, uniqueId);
-        const description = keyDescription(names);
+        const description = describe(sf, g.tables, names);
         let decl: Code;
         if (arnCode) {
           decl = cdkImportedKey(ref, first.scopeText!, id, arnCode);

@@ -17,7 +17,7 @@ export const PULUMI_AWS = '@pulumi/aws';
 export const PULUMI = '@pulumi/pulumi';
 
 /** A template literal body: backticks, backslashes and `${` escaped. */
-function templatePart(s: string): string {
+export function templatePart(s: string): string {
   return s.replace(/[`\\]/g, (c) => '\\' + c).replace(/\$\{/g, '\\${');
 }
 
@@ -35,7 +35,7 @@ export interface CdkKeySpec {
   scope: string;
   /** The construct id, as code. */
   id: Code;
-  description: string;
+  description: Code;
   /** `RETAIN` or `DESTROY`. */
   removal: 'RETAIN' | 'DESTROY';
 }
@@ -74,7 +74,7 @@ export function cdkKey(ref: Ref, spec: CdkKeySpec): Code {
     raw(spec.scope),
     spec.id,
     obj([
-      ['description', str(spec.description)],
+      ['description', spec.description],
       ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
       ['removalPolicy', raw(ref(CDK, ['RemovalPolicy', spec.removal]))],
       ['policy', call(`new ${ref(CDK_IAM, ['PolicyDocument'])}`, obj([['statements', arr(cdkPolicyStatements(ref))]]))],
@@ -135,7 +135,7 @@ export function cdktfContext(ref: Ref, scope: string, v: ContextVars, q: (s: str
 export interface TfKeySpec {
   scope: string;
   id: Code;
-  description: string;
+  description: Code;
   vars: ContextVars;
   /** Extra entries (e.g. lifecycle) copied from the table. */
   extra: [string, Code][];
@@ -148,7 +148,7 @@ export function cdktfKey(ref: Ref, spec: TfKeySpec): Code {
     raw(spec.scope),
     spec.id,
     obj([
-      ['description', str(spec.description)],
+      ['description', spec.description],
       ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
       ['deletionWindowInDays', raw(String(KEY_SETTINGS.pendingWindowInDays))],
       ['policy', call('JSON.stringify', jsonPolicy(vars, ''))],
@@ -167,7 +167,7 @@ export function pulumiContext(ref: Ref, v: ContextVars): [string, Code][] {
 
 export interface PulumiKeySpec {
   name: Code;
-  description: string;
+  description: Code;
   vars: ContextVars;
   opts?: Code;
 }
@@ -177,7 +177,7 @@ export function pulumiKey(ref: Ref, spec: PulumiKeySpec): Code {
   const args: Code[] = [
     spec.name,
     obj([
-      ['description', str(spec.description)],
+      ['description', spec.description],
       ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
       ['deletionWindowInDays', raw(String(KEY_SETTINGS.pendingWindowInDays))],
       ['policy', call(ref(PULUMI, ['jsonStringify']), jsonPolicy(vars, ref(PULUMI, ['interpolate'])))],
