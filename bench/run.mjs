@@ -1,0 +1,182 @@
+/**
+ * `npm run bench`: generate the seeded corpus in a temporary folder, then measure the built CLI
+ * end to end (each measurement is a fresh `node bin/kmsfix.js` process, as a user runs it):
+ * scan and fix per format and overall (files/s, MB/s, tables found), the `grep -rl` baseline over
+ * the same files, peak memory, one-file latency, and the sparse tree against reading every file.
+ *
+ *   npm run bench [-- --seed N --scale X --runs N --keep]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FORMATS, generateDense, generateSparse } from './generate.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CHILD = path.join(ROOT, 'bench', 'child.mjs');
+const arg = (k, d) => {
+  const i = process.argv.indexOf(k);
+  return i === -1 ? d : process.argv[i + 1];
+};
+const SEED = Number(arg('--seed', '1'));
+const SCALE = Number(arg('--scale', '1'));
+const RUNS = Number(arg('--runs', '3'));
+const KEEP = process.argv.includes('--keep');
+const PATTERN = 'AWS::DynamoDB::(Global)?Table|AWS::Serverless::SimpleTable|aws_dynamodb_table|aws-dynamodb|dynamodb\\.Table';
+const LABEL = { yaml: 'CloudFormation YAML', json: 'CloudFormation JSON', tf: 'Terraform', cdk: 'CDK (TypeScript)' };
+
+function log(s = '') {
+  process.stdout.write(s + '\n');
+}
+
+function sizeOf(dir) {
+  let files = 0;
+  let bytes = 0;
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        files++;
+        bytes += statSync(p).size;
+      }
+    }
+  };
+  walk(dir);
+  return { files, bytes };
+}
+
+/** Run a command; wall time in ms, and (for kmsfix) the child's own CPU time and peak RSS. */
+function measure(cmd, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const stats = path.join(tmpdir(), `kmsfix-bench-stats-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env: { ...process.env, NO_COLOR: '1', KMSFIX_BENCH_STATS: stats, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    let err = '';
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      let usage;
+      try {
+        usage = JSON.parse(readFileSync(stats, 'utf8'));
+        rmSync(stats);
+      } catch {
+        usage = undefined;
+      }
+      resolve({ ms, code, stdout: Buffer.concat(out).toString('utf8'), stderr: err, usage });
+    });
+  });
+}
+
+const kmsfix = (args, env) => measure(process.execPath, [CHILD, ...args], env);
+
+/** Median wall time of `runs` runs (the last run's output is returned). */
+async function median(fn, runs = RUNS) {
+  const all = [];
+  let last;
+  for (let i = 0; i < runs; i++) {
+    last = await fn(i);
+    all.push(last);
+  }
+  all.sort((a, b) => a.ms - b.ms);
+  const mid = all[Math.floor(all.length / 2)];
+  return { ...last, ms: mid.ms, usage: mid.usage, peakKb: Math.max(...all.map((r) => r.usage?.maxRSS ?? 0)) };
+}
+
+const mbps = (bytes, ms) => bytes / 1048576 / (ms / 1000);
+const fps = (files, ms) => files / (ms / 1000);
+const f1 = (x) => x.toFixed(1);
+const f0 = (x) => Math.round(x).toLocaleString('en-US');
+
+async function main() {
+  const work = mkdtempSync(path.join(tmpdir(), 'kmsfix-bench-'));
+  const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  log(`kmsfix bench: seed ${SEED}, scale ${SCALE}, median of ${RUNS} runs; corpus in ${work}`);
+  log(`machine: ${os.availableParallelism()} cores (nproc), ${cpu}, Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+
+  const dense = path.join(work, 'dense');
+  const sparse = path.join(work, 'sparse');
+  const g0 = Date.now();
+  generateDense(dense, { seed: SEED, scale: SCALE });
+  generateSparse(sparse, { seed: SEED + 1, total: Math.round(20000 * SCALE) });
+  log(`generated in ${((Date.now() - g0) / 1000).toFixed(1)} s`);
+  const sizes = Object.fromEntries(FORMATS.map((f) => [f, sizeOf(path.join(dense, f))]));
+  const total = { files: FORMATS.reduce((n, f) => n + sizes[f].files, 0), bytes: FORMATS.reduce((n, f) => n + sizes[f].bytes, 0) };
+  const sparseSize = sizeOf(sparse);
+
+  // Warm the page cache, so that every measurement reads from memory.
+  execFileSync('cat', ['/dev/null']);
+  await measure('grep', ['-rlE', PATTERN, work]);
+
+  const rows = [];
+  for (const f of [...FORMATS, 'all']) {
+    const dir = f === 'all' ? dense : path.join(dense, f);
+    const size = f === 'all' ? total : sizes[f];
+    const grep = await median(() => measure('grep', ['-rlE', PATTERN, dir]));
+    const scan = await median(() => kmsfix(['scan', '--format', 'json', '--quiet', dir]));
+    const found = JSON.parse(scan.stdout).summary;
+    const fix = await median(async () => {
+      const copy = path.join(work, `fix-${f}`);
+      rmSync(copy, { recursive: true, force: true });
+      cpSync(dir, copy, { recursive: true });
+      return kmsfix(['fix', '--yes', '--quiet', '--format', 'json', copy]);
+    });
+    const fixed = JSON.parse(fix.stdout).summary;
+    rows.push({ f, size, grep, scan, fix, found, fixed });
+    log(`  ${f}: scan ${f0(scan.ms)} ms, fix ${f0(fix.ms)} ms, grep ${f0(grep.ms)} ms`);
+  }
+  const single = await median(() => kmsfix(['scan', '--format', 'json', '--quiet', dense], { KMSFIX_WORKERS: '0' }));
+
+  // One-file latency, end to end: the first file of each format.
+  const latency = {};
+  for (const f of FORMATS) {
+    const first = execFileSync('find', [path.join(dense, f), '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()[0];
+    latency[f] = await median(() => kmsfix(['scan', first]), Math.max(5, RUNS));
+  }
+
+  // Sparse tree: read every file with Node (walk + readFileSync), against kmsfix scan.
+  const readAll = await median(() => measure(process.execPath, [path.join(ROOT, 'bench', 'read-all.mjs'), sparse]));
+  const sparseScan = await median(() => kmsfix(['scan', '--format', 'json', '--quiet', sparse]));
+  const sparseFound = JSON.parse(sparseScan.stdout).summary;
+
+  const all = rows.find((r) => r.f === 'all');
+  const peakMb = Math.max(...rows.map((r) => Math.max(r.scan.peakKb, r.fix.peakKb)), sparseScan.peakKb) / 1024;
+
+  log('');
+  log(`Dense corpus: ${f0(total.files)} files, ${f1(total.bytes / 1048576)} MB. Sparse tree: ${f0(sparseSize.files)} files, ${f1(sparseSize.bytes / 1048576)} MB.`);
+  log('');
+  log('| format | files | MB | tables found | scan files/s | scan MB/s | fix files/s | fix MB/s | fix / scan time | tables fixed | grep -rl MB/s |');
+  log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    log(
+      `| ${r.f === 'all' ? '**all**' : LABEL[r.f]} | ${f0(r.size.files)} | ${f1(r.size.bytes / 1048576)} | ${f0(r.found.tables)} | ${f0(fps(r.size.files, r.scan.ms))} | ${f1(mbps(r.size.bytes, r.scan.ms))} | ` +
+        `${f0(fps(r.size.files, r.fix.ms))} | ${f1(mbps(r.size.bytes, r.fix.ms))} | ${(r.fix.ms / r.scan.ms).toFixed(2)}x | ${f0(r.fixed.fixed)} | ${f1(mbps(r.size.bytes, r.grep.ms))} |`,
+    );
+  }
+  log('');
+  log(`- scan of the dense corpus: ${f1(mbps(total.bytes, all.scan.ms))} MB/s with workers, ${f1(mbps(total.bytes, single.ms))} MB/s in one thread (KMSFIX_WORKERS=0); CPU ${f0((all.scan.usage?.userCPUTime + all.scan.usage?.systemCPUTime) / 1000)} ms for ${f0(all.scan.ms)} ms wall`);
+  log(`- fix / scan time on the dense corpus: ${(all.fix.ms / all.scan.ms).toFixed(2)}x`);
+  log(`- one-file \`kmsfix scan FILE\` (median, end to end): ${FORMATS.map((f) => `${LABEL[f]} ${f0(latency[f].ms)} ms`).join(', ')}`);
+  log(`- peak RSS (largest of all runs, workers included): ${f0(peakMb)} MB`);
+  log(`- sparse tree: Node reads every file in ${f0(readAll.ms)} ms; kmsfix scan takes ${f0(sparseScan.ms)} ms (${(sparseScan.ms / readAll.ms).toFixed(2)}x), ${f0(sparseFound.files)} files parsed, ${f0(sparseFound.tables)} tables`);
+  log('');
+  const maxLatency = Math.max(...FORMATS.map((f) => latency[f].ms));
+  const checks = [
+    ['scan >= 8 MB/s on the dense corpus', mbps(total.bytes, all.scan.ms) >= 8, `${f1(mbps(total.bytes, all.scan.ms))} MB/s`],
+    ['fix within 2x of scan', all.fix.ms <= 2 * all.scan.ms, `${(all.fix.ms / all.scan.ms).toFixed(2)}x`],
+    ['one-file scan <= 250 ms', maxLatency <= 250, `${f0(maxLatency)} ms (slowest format)`],
+    ['peak RSS <= 400 MB', peakMb <= 400, `${f0(peakMb)} MB`],
+    ['sparse tree within 3x of reading every file', sparseScan.ms <= 3 * readAll.ms, `${(sparseScan.ms / readAll.ms).toFixed(2)}x`],
+  ];
+  for (const [name, ok, value] of checks) log(`${ok ? 'MET   ' : 'MISSED'} ${name}: ${value}`);
+  if (!KEEP) rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack ?? err}\n`);
+  process.exit(1);
+});
