@@ -187,10 +187,8 @@ export function appendBlock(doc: HclDoc, b: HBlock, nested: RBlock): void {
 export function insertAfter(doc: HclDoc, b: HBlock, rendered: RBlock[]): void {
   const indent = lineIndentOf(doc.text, b.start);
   const parts = rendered.map((r) => renderBlockLines(r, indent, doc.unit).join(doc.eol));
-  doc.edits.push({ start: b.end, end: b.end, text: parts.map((p) => doc.eol + doc.eol + p).join('') });
-}
-
-/** Several one-line blocks (`data "x" "y" {}`) after `b`, as one group. */
-export function insertTextAfter(doc: HclDoc, b: HBlock, chunks: string[][]): void {
-  doc.edits.push({ start: b.end, end: b.end, text: chunks.map((lines) => doc.eol + doc.eol + lines.join(doc.eol)).join('') });
+  // After a comment that trails the closing brace (`} # orders`), which stays with its block.
+  const rest = doc.text.slice(b.end, lineEndOf(doc.text, b.end)).trim();
+  const at = /^(#|\/\/)/.test(rest) ? lineEndOf(doc.text, b.end) : b.end;
+  doc.edits.push({ start: at, end: at, text: parts.map((p) => doc.eol + doc.eol + p).join('') });
 }
