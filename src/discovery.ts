@@ -100,7 +100,8 @@ export async function discover(
         if (SKIPPED_DIRS.has(e.name) || ignored(here, abs, true)) continue;
         await walk(abs, here);
       } else if (e.isFile()) {
-        if (accepts(e.name) && !ignored(here, abs, false)) add(abs, false);
+        // `.kmsfix-tmp-*`: a temp file of an interrupted fix (src/engine/write.ts), never a template.
+        if (accepts(e.name) && !e.name.startsWith('.kmsfix-tmp-') && !ignored(here, abs, false)) add(abs, false);
       }
     }
   }

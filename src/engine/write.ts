@@ -1,13 +1,20 @@
-/** One atomic write per file: a temp file beside it, permissions copied, then rename. */
+/**
+ * One atomic write per file: a temp file beside it, permissions copied, then rename. A run that is
+ * killed leaves every file old or new. The temp file's name depends only on the target, so the
+ * next run overwrites a temp file left by a killed run and renames it away; discovery skips them.
+ */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+
+export const TEMP_PREFIX = '.kmsfix-tmp-';
 
 export async function writeAtomic(absPath: string, content: string): Promise<void> {
   const st = await fs.stat(absPath);
-  const tmp = path.join(path.dirname(absPath), `.kmsfix-tmp-${process.pid}-${randomBytes(4).toString('hex')}-${path.basename(absPath)}`);
+  const tmp = path.join(path.dirname(absPath), `${TEMP_PREFIX}${path.basename(absPath)}`);
   try {
-    await fs.writeFile(tmp, content, { mode: st.mode & 0o7777 });
+    // A leftover of a killed run goes first; 'wx' then never writes through a link planted there.
+    await fs.rm(tmp, { force: true });
+    await fs.writeFile(tmp, content, { mode: st.mode & 0o7777, flag: 'wx' });
     await fs.chmod(tmp, st.mode & 0o7777);
     await fs.rename(tmp, absPath);
   } catch (err) {

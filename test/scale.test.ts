@@ -1,0 +1,136 @@
+/**
+ * Scale: the worker-thread path gives exactly the single-thread results (in process and from the
+ * built CLI), and a run killed at random points leaves every file old or new; a second run completes
+ * the job and the tree equals a clean run's.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, watch, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cfnYaml, generateDense, prng } from '../bench/generate.mjs';
+import { run } from '../src/engine/run.js';
+import { DEFAULT_FIX_OPTIONS } from '../src/engine/pipeline.js';
+import { BIN, runCli } from './cli-helper.js';
+
+function tmp(): string {
+  return mkdtempSync(path.join(tmpdir(), 'kmsfix-scale-'));
+}
+
+function snapshot(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('worker threads', () => {
+  const corpus = tmp();
+  generateDense(corpus, { seed: 7, scale: 0.04 }); // ~140 files of every format
+
+  for (const mode of ['scan', 'fix'] as const) {
+    it(`${mode}: the pool gives the single-thread results`, async () => {
+      const base = { ...DEFAULT_FIX_OPTIONS, cwd: corpus, mode };
+      const one = await run(['.'], { ...base, workers: 0 });
+      const pool = await run(['.'], { ...base, workers: 2, parallelMinFiles: 0 });
+      expect(one.outcomes.length).toBeGreaterThan(100);
+      const plain = (r: typeof one) => ({
+        errors: r.errors,
+        outcomes: r.outcomes.map((o) => ({ path: o.file.path, bom: o.bom, tables: o.tables, error: o.error, newText: o.newText })),
+      });
+      expect(plain(pool)).toEqual(plain(one));
+      if (mode === 'fix') expect(one.outcomes.filter((o) => o.newText !== undefined).length).toBeGreaterThan(50);
+    });
+  }
+
+  it('the built CLI prints the same JSON with and without workers', async () => {
+    const saved = process.env.KMSFIX_WORKERS;
+    try {
+      process.env.KMSFIX_WORKERS = '0';
+      const single = await runCli(['fix', '--dry-run', '--format', 'json', '.'], corpus);
+      process.env.KMSFIX_WORKERS = '2';
+      const pooled = await runCli(['fix', '--dry-run', '--format', 'json', '.'], corpus);
+      expect(single.code).toBe(1);
+      expect(pooled.stdout).toBe(single.stdout);
+    } finally {
+      if (saved === undefined) delete process.env.KMSFIX_WORKERS;
+      else process.env.KMSFIX_WORKERS = saved;
+    }
+  });
+});
+
+describe('interrupted runs', () => {
+  /** Many templates in one folder, so that the writes can be watched and interrupted. */
+  function tree(): string {
+    const dir = tmp();
+    const r = prng(42);
+    for (let i = 0; i < 120; i++) writeFileSync(path.join(dir, `t${String(i).padStart(3, '0')}.yaml`), cfnYaml(r, r.chance(0.2)));
+    return dir;
+  }
+
+  /** Start `fix`; SIGKILL it `delay` ms after the first write appears in `dir` (or after `fallback` ms). */
+  function killDuringWrites(dir: string, delay: number, fallback: number): Promise<void> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'fix', '--yes', '--quiet', '.'], { cwd: dir, stdio: 'ignore' });
+      const kill = () => setTimeout(() => child.kill('SIGKILL'), delay);
+      const w = watch(dir, () => {
+        w.close();
+        kill();
+      });
+      const t = setTimeout(() => {
+        w.close();
+        child.kill('SIGKILL');
+      }, fallback);
+      child.on('exit', () => {
+        w.close();
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  it('every file is old or new after SIGKILL at random points; a second run completes the job', async () => {
+    const original = tree();
+    const clean = tmp();
+    cpSync(original, clean, { recursive: true });
+    expect((await runCli(['fix', '--yes', '--quiet', '.'], clean)).code).toBe(0);
+    const oldFiles = snapshot(original);
+    const newFiles = snapshot(clean);
+    let changedSeen = 0;
+    let partialRuns = 0;
+    const r = prng(2026);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const dir = path.join(tmp(), 'work');
+      mkdirSync(dir);
+      cpSync(original, dir, { recursive: true });
+      // Attempts 0-2: killed 0-30 ms into the writes; attempt 3: killed early, before any write.
+      await killDuringWrites(dir, attempt < 3 ? r.int(0, 30) : 0, attempt < 3 ? 60_000 : r.int(50, 300));
+      const now = snapshot(dir);
+      let fresh = 0;
+      for (const [name, old] of oldFiles) {
+        const cur = now.get(name);
+        expect(cur, `${name} exists`).toBeDefined();
+        const isOld = cur!.equals(old);
+        const isNew = cur!.equals(newFiles.get(name)!);
+        expect(isOld || isNew, `${name} is old or new, never half-written`).toBe(true);
+        if (isNew && !isOld) fresh++;
+      }
+      // Only the templates and, at most, temp files of the interrupted writes.
+      for (const name of now.keys()) expect(oldFiles.has(name) || name.startsWith('.kmsfix-tmp-'), name).toBe(true);
+      changedSeen += fresh;
+      if (fresh > 0 && fresh < oldFiles.size) partialRuns++;
+      const again = await runCli(['fix', '--yes', '--quiet', '.'], dir);
+      expect(again.code).toBe(0);
+      expect(snapshot(dir)).toEqual(newFiles);
+    }
+    // The kills did land in the middle of the writes at least once.
+    expect(changedSeen).toBeGreaterThan(0);
+    expect(partialRuns).toBeGreaterThan(0);
+  }, 240_000);
+});
