@@ -241,7 +241,7 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
   const named = perTable ? first : targets.find((t) => !t.repeat);
   const aliasValue = named
     ? `"alias/dynamodb/\${${tableRef(named, index)}}${perTable ? '' : '-shared'}"`
-    : hclString(`alias/dynamodb/${name}`);
+    : hclString(`alias/dynamodb/${first.displayName.replace(/[^A-Za-z0-9/_-]/g, '-')}-shared`);
   out.push({
     type: 'resource',
     labels: ['aws_kms_alias', aliasName],
