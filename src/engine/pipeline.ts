@@ -57,8 +57,12 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     const fixable = isFixableStatus(strict.status, options) && !t.blocker;
     let message = e.message;
     if (!e.compliant && t.blocker) message = `${message}. Not fixable automatically: ${t.blocker}`;
-    const { facts: _facts, suppressions, ...rest } = t;
-    return { ...rest, status: e.status, message, file: file.path, compliant: e.compliant, fixable, peers: e.peers, suppressions: suppressions ?? [] };
+    // Only the report's own fields: a transform's tables also carry its parse nodes (whole templates,
+    // syntax trees), which must not outlive the detection (memory) nor cross to the main thread.
+    const { line, column, format, type, address, blocker } = t;
+    const report: TableReport = { line, column, format, type, address, status: e.status, message, file: file.path, compliant: e.compliant, fixable, peers: e.peers, suppressions: t.suppressions ?? [] };
+    if (blocker !== undefined) report.blocker = blocker;
+    return report;
   });
 }
 
