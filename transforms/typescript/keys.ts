@@ -3,7 +3,7 @@
  * with `iam.PolicyStatement`s, CDKTF `KmsKey` and Pulumi `aws.kms.Key` with a JSON policy whose
  * account, Region and partition come from the provider's data sources.
  */
-import { ACCOUNT_ROOT, KEY_POLICY, KEY_SETTINGS, POLICY_VERSION, splitPlaceholders, type Placeholder } from '../../src/keyPolicy.js';
+import { ACCOUNT_ROOT, KEY_POLICY, KEY_SETTINGS, policyDocument, splitPlaceholders, type Placeholder } from '../../src/keyPolicy.js';
 import { arr, call, obj, raw, str, type Code } from './code.js';
 
 export type Ref = (module: string, member: string[]) => string;
@@ -89,31 +89,17 @@ export function cdkImportedKey(ref: Ref, scope: string, id: Code, arn: Code): Co
 
 // ---------------------------------------------------------------- JSON policies (CDKTF, Pulumi)
 
+/** Plain policy data as code; rendered template strings are already Code (a tagged object). */
+function toCode(v: unknown): Code {
+  if (typeof v === 'string') return str(v);
+  if (Array.isArray(v)) return arr(v.map(toCode));
+  if (typeof v === 'object' && v !== null && 'kind' in v) return v as Code;
+  return obj(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toCode(x)]));
+}
+
+/** The key policy document (src/keyPolicy.ts) as a JSON-able object literal. */
 function jsonPolicy(vars: Record<Placeholder, string>, tag: string): Code {
-  return obj([
-    ['Version', str(POLICY_VERSION)],
-    [
-      'Statement',
-      arr(
-        KEY_POLICY.map((s) => {
-          const entries: [string, Code][] = [
-            ['Sid', str(s.sid)],
-            ['Effect', str('Allow')],
-            ['Principal', 'aws' in s.principal ? obj([['AWS', policyString(s.principal.aws, vars, tag)]]) : obj([['Service', str(s.principal.service)]])],
-            ['Action', s.actions.length === 1 ? str(s.actions[0]) : arr(s.actions.map(str))],
-            ['Resource', str('*')],
-          ];
-          if (s.stringEquals) {
-            entries.push([
-              'Condition',
-              obj([['StringEquals', obj(Object.entries(s.stringEquals).map(([k, v]) => [k, policyString(v, vars, tag)]))]]),
-            ]);
-          }
-          return obj(entries);
-        }),
-      ),
-    ],
-  ]);
+  return toCode(policyDocument((t) => policyString(t, vars, tag)));
 }
 
 /** Variables holding the account, Region and partition, declared once per block. */
