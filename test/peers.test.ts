@@ -132,6 +132,21 @@ describe('peer verdicts on the peers own fixtures', () => {
     ]);
   });
 
+  it('Trivy AWS-0023 (DAX clusters) and cfn-guard empty templates: no DynamoDB table, nothing reported', async () => {
+    for (const f of [
+      'trivy-checks/AWS-0023/extracted/cloudformation-good1.yaml',
+      'trivy-checks/AWS-0023/extracted/cloudformation-bad1.yaml',
+      'aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case1-SKIP.yaml',
+      'aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case2-SKIP.yaml',
+      'aws-guard-rules-registry/DYNAMODB_TABLE_MUST_BE_ENCRYPTED/extracted/case1-SKIP.yaml',
+      'aws-guard-rules-registry/DYNAMODB_TABLE_MUST_BE_ENCRYPTED/extracted/case2-SKIP.yaml',
+    ]) {
+      const r = await scan(f);
+      expect(r.tables, f).toEqual([]);
+      expect(r.code, f).toBe(0);
+    }
+  });
+
   it('a suppressed table still lists what would fire', async () => {
     const { tables } = await scan('aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case3-SKIP.yaml');
     expect(tables[0].status).toBe('suppressed');
