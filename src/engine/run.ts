@@ -15,6 +15,7 @@ import { processBatch } from './batch.js';
 import { detectFile, fixGroup, type FileError, type FileOutcome } from './pipeline.js';
 import { PARALLEL_MIN_FILES, Pool, defaultWorkers, workerScript } from './pool.js';
 import { readCandidate } from './read.js';
+import { setFileHunks } from '../report/diff.js';
 
 export interface RunOptions extends FixOptions {
   cwd: string;
@@ -63,6 +64,8 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   const workers = options.workers ?? defaultWorkers();
   const script = workers > 0 ? workerScript() : undefined;
   const minFiles = options.parallelMinFiles ?? PARALLEL_MIN_FILES;
+  // `workers: 0` given by the caller: everything here, detections kept on the outcomes (SARIF).
+  const keep = options.workers === 0;
 
   const reads: BatchFile[] = [];
   const results: (BatchResult | undefined)[] = [];
@@ -132,12 +135,22 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     } finally {
       await pool.close();
     }
-    outcomes = reads.map((r, i) => ({ file: r.file, bom: r.bom, ...results[i]! }));
+    outcomes = reads.map((r, i) => {
+      const { hunks, ...result } = results[i]!;
+      const o: FileOutcome = { file: r.file, bom: r.bom, ...result };
+      if (hunks !== undefined) setFileHunks(o, hunks);
+      return o;
+    });
   } else {
     // Few files (or no pool): everything in this thread, as it always was.
     if (script) for (let i = 0; i < reads.length; i++) await detectInline(i);
     outcomes = inline.outcomes;
-    if (options.mode === 'fix') for (const group of inline.groups.values()) await fixGroup(group, fixOptions);
+    if (options.mode === 'fix') {
+      for (const group of inline.groups.values()) {
+        await fixGroup(group, fixOptions);
+        if (!keep) for (const o of group) o.detection = undefined;
+      }
+    }
   }
   return { outcomes, errors, repos };
 
@@ -146,6 +159,8 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     const entry = TRANSFORMS.find((e) => e.name === r.entry)!;
     const transform = await loadTransform(entry);
     const outcome = await detectFile(r.file, r.bom, transform, fixOptions);
+    // A scan needs the detection no further, unless the caller keeps the run in this thread for it.
+    if (options.mode === 'scan' && !keep) outcome.detection = undefined;
     inline.outcomes.push(outcome);
     const key = `${entry.name}\0${transform.groupKey ? transform.groupKey(r.file.absPath) : r.file.absPath}`;
     const g = inline.groups.get(key);
