@@ -2,7 +2,7 @@
  * Finding candidate files: walk the given paths, skip build and dependency folders, honour
  * .gitignore files, keep only files some transform accepts. Never follows symlinks while walking.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { toPosix } from './text.js';
@@ -28,8 +28,12 @@ interface IgnoreScope {
 }
 
 async function loadGitignore(dir: string): Promise<IgnoreScope | undefined> {
+  return loadGitignoreSync(dir);
+}
+
+function loadGitignoreSync(dir: string): IgnoreScope | undefined {
   try {
-    const text = await fs.readFile(path.join(dir, '.gitignore'), 'utf8');
+    const text = readFileSync(path.join(dir, '.gitignore'), 'utf8');
     return { dir, ig: ignore().add(text) };
   } catch {
     return undefined;
@@ -82,23 +86,25 @@ export async function discover(
     candidates.push({ absPath, path: displayPath(absPath, cwd), explicit });
   };
 
-  async function walk(dir: string, scopes: IgnoreScope[]): Promise<void> {
-    const own = await loadGitignore(dir);
-    const here = own ? [...scopes, own] : scopes;
+  // Synchronous on purpose: one thread-pool round trip per folder made walking large trees
+  // mostly waiting; nothing else runs in this thread meanwhile.
+  function walk(dir: string, scopes: IgnoreScope[]): void {
     let entries;
     try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       errors.push({ file: displayPath(dir, cwd), message: `cannot read directory: ${(err as Error).message}` });
       return;
     }
+    const own = entries.some((e) => e.name === '.gitignore') ? loadGitignoreSync(dir) : undefined;
+    const here = own ? [...scopes, own] : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const abs = path.join(dir, e.name);
       if (e.name === '.git') repos.push(dir);
       if (e.isDirectory()) {
         if (SKIPPED_DIRS.has(e.name) || ignored(here, abs, true)) continue;
-        await walk(abs, here);
+        walk(abs, here);
       } else if (e.isFile()) {
         // `.kmsfix-tmp-*`: a temp file of an interrupted fix (src/engine/write.ts), never a template.
         if (accepts(e.name) && !e.name.startsWith('.kmsfix-tmp-') && !ignored(here, abs, false)) add(abs, false);
@@ -115,7 +121,7 @@ export async function discover(
       errors.push({ file: toPosix(input), message: 'no such file or directory' });
       continue;
     }
-    if (st.isDirectory()) await walk(abs, await ancestorScopes(abs));
+    if (st.isDirectory()) walk(abs, await ancestorScopes(abs));
     else add(abs, true);
   }
   return { candidates, errors, repos };

@@ -2,7 +2,7 @@
  * Reading a candidate file: the substring prefilter on raw bytes, then binary and UTF-8 checks,
  * then BOM removal. Unreadable input becomes a FileError with line and column.
  */
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { LineIndex, stripBom } from '../text.js';
 import type { SourceFile } from '../types.js';
 import type { FileError } from './pipeline.js';
@@ -59,15 +59,28 @@ export async function readCandidate(
   explicit: boolean,
   prefilter: (raw: string) => boolean,
 ): Promise<ReadResult> {
+  // Synchronous: open, fstat, read, close, without a thread-pool round trip for each (reading many
+  // small files was mostly waiting); the size limit is checked before anything is read.
   let buf: Buffer;
+  let fd: number | undefined;
   try {
-    const st = await fs.stat(absPath);
-    if (st.size > MAX_FILE_BYTES) {
+    fd = openSync(absPath, 'r');
+    const size = fstatSync(fd).size;
+    if (size > MAX_FILE_BYTES) {
       return { kind: 'error', error: { file: path, message: `skipped: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` } };
     }
-    buf = await fs.readFile(absPath);
+    buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, buf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got < size) buf = buf.subarray(0, got);
   } catch (err) {
     return { kind: 'error', error: { file: path, message: `cannot read: ${(err as Error).message}` } };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   if (!explicit && !prefilter(buf.toString('latin1'))) return { kind: 'skip' };
   const decoded = decodeSource(buf, path, absPath);

@@ -94,8 +94,14 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     indexes.length >= BATCH_FILES || indexes.reduce((n, i) => n + reads[i].file.text.length, 0) >= BATCH_BYTES;
 
   let scanned = 0;
+  let lastYield = Date.now();
   for (const c of candidates) {
     scanned++;
+    // Reading is synchronous: let the workers' answers in now and then, so they never starve.
+    if (pool && Date.now() - lastYield > 5) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = Date.now();
+    }
     if (options.onProgress) options.onProgress({ scanned, candidates: candidates.length, tables, current: c.absPath });
     let chosen: TransformEntry | undefined;
     const read = await readCandidate(c.absPath, c.path, c.explicit, (raw) => (chosen = pickEntry(c.path, raw)) !== undefined);
