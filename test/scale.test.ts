@@ -49,7 +49,7 @@ describe('worker threads', () => {
     });
   }
 
-  it('the built CLI prints the same JSON with and without workers', async () => {
+  it('the built CLI prints the same JSON with and without workers, and when workers die', async () => {
     const saved = process.env.KMSFIX_WORKERS;
     try {
       process.env.KMSFIX_WORKERS = '0';
@@ -58,7 +58,12 @@ describe('worker threads', () => {
       const pooled = await runCli(['fix', '--dry-run', '--format', 'json', '.'], corpus);
       expect(single.code).toBe(1);
       expect(pooled.stdout).toBe(single.stdout);
+      // Workers that run out of memory: their batches are done again in the main thread.
+      process.env.KMSFIX_WORKER_HEAP_MB = '2';
+      const starved = await runCli(['fix', '--dry-run', '--format', 'json', '.'], corpus);
+      expect(starved.stdout).toBe(single.stdout);
     } finally {
+      delete process.env.KMSFIX_WORKER_HEAP_MB;
       if (saved === undefined) delete process.env.KMSFIX_WORKERS;
       else process.env.KMSFIX_WORKERS = saved;
     }

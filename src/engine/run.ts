@@ -24,7 +24,8 @@ export interface RunOptions extends FixOptions {
   onProgress?: (p: RunProgress) => void;
   /**
    * Worker threads for parsing (default: min(2, cores), or KMSFIX_WORKERS). 0 keeps everything in
-   * this thread, with `transform` and `detection` set on every outcome (SARIF needs them).
+   * this thread, with `transform`, `detection` and the file's text on every outcome (SARIF needs
+   * them). Otherwise a scan's outcomes carry an empty `file.text`, and no `detection`.
    */
   workers?: number;
   /** Use the pool only above this many files after the prefilter (default PARALLEL_MIN_FILES). */
@@ -86,9 +87,14 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
           rs.forEach((r, k) => {
             results[indexes[k]] = r;
             tables += r.tables.length;
+            if (options.mode === 'scan') release(indexes[k]);
           });
         }),
     );
+  };
+  /** scan: the text of a detected file is not needed any more (its outcome keeps an empty text). */
+  const release = (i: number) => {
+    reads[i] = { ...reads[i], file: { ...reads[i].file, text: '' } };
   };
   const chunkFull = (indexes: number[]) =>
     indexes.length >= BATCH_FILES || indexes.reduce((n, i) => n + reads[i].file.text.length, 0) >= BATCH_BYTES;
@@ -165,8 +171,12 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     const entry = TRANSFORMS.find((e) => e.name === r.entry)!;
     const transform = await loadTransform(entry);
     const outcome = await detectFile(r.file, r.bom, transform, fixOptions);
-    // A scan needs the detection no further, unless the caller keeps the run in this thread for it.
-    if (options.mode === 'scan' && !keep) outcome.detection = undefined;
+    // A scan needs the detection and the text no further, unless the caller keeps the run in this
+    // thread for them: memory then grows with the tables found, not with the bytes read.
+    if (options.mode === 'scan' && !keep) {
+      outcome.detection = undefined;
+      outcome.file = { ...outcome.file, text: '' };
+    }
     inline.outcomes.push(outcome);
     const key = `${entry.name}\0${transform.groupKey ? transform.groupKey(r.file.absPath) : r.file.absPath}`;
     const g = inline.groups.get(key);
