@@ -174,6 +174,7 @@ async function main() {
     ['sparse tree within 3x of reading every file', sparseScan.ms <= 3 * readAll.ms, `${(sparseScan.ms / readAll.ms).toFixed(2)}x`],
   ];
   for (const [name, ok, value] of checks) log(`${ok ? 'MET   ' : 'MISSED'} ${name}: ${value}`);
+  log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes on the machine slow every number down)`);
   if (!KEEP) rmSync(work, { recursive: true, force: true });
 }
 
