@@ -146,6 +146,8 @@ async function main() {
 
   const all = rows.find((r) => r.f === 'all');
   const peakMb = Math.max(...rows.map((r) => Math.max(r.scan.peakKb, r.fix.peakKb)), sparseScan.peakKb) / 1024;
+  const scanPeakMb = Math.max(...rows.map((r) => r.scan.peakKb), sparseScan.peakKb) / 1024;
+  const fixPeakMb = Math.max(...rows.map((r) => r.fix.peakKb)) / 1024;
 
   log('');
   log(`Dense corpus: ${f0(total.files)} files, ${f1(total.bytes / 1048576)} MB. Sparse tree: ${f0(sparseSize.files)} files, ${f1(sparseSize.bytes / 1048576)} MB.`);
@@ -162,7 +164,7 @@ async function main() {
   log(`- scan of the dense corpus: ${f1(mbps(total.bytes, all.scan.ms))} MB/s with workers, ${f1(mbps(total.bytes, single.ms))} MB/s in one thread (KMSFIX_WORKERS=0); CPU ${f0((all.scan.usage?.userCPUTime + all.scan.usage?.systemCPUTime) / 1000)} ms for ${f0(all.scan.ms)} ms wall`);
   log(`- fix / scan time on the dense corpus: ${(all.fix.ms / all.scan.ms).toFixed(2)}x`);
   log(`- one-file \`kmsfix scan FILE\` (median, end to end): ${FORMATS.map((f) => `${LABEL[f]} ${f0(latency[f].ms)} ms`).join(', ')}`);
-  log(`- peak RSS (largest of all runs, workers included): ${f0(peakMb)} MB`);
+  log(`- peak RSS (largest of all runs, workers included): ${f0(peakMb)} MB; scans ${f0(scanPeakMb)} MB, fixes ${f0(fixPeakMb)} MB`);
   log(`- sparse tree: Node reads every file in ${f0(readAll.ms)} ms; kmsfix scan takes ${f0(sparseScan.ms)} ms (${(sparseScan.ms / readAll.ms).toFixed(2)}x), ${f0(sparseFound.files)} files parsed, ${f0(sparseFound.tables)} tables`);
   log('');
   const maxLatency = Math.max(...FORMATS.map((f) => latency[f].ms));

@@ -127,7 +127,7 @@ describe('fix --patch-dir', () => {
     expect(readFileSync(path.join(a, 'p', `${path.basename(a)}.patch`), 'utf8')).toContain('--- a/loose/t.yaml');
   });
 
-  it('cannot be combined with --patch, --dry-run or --check, and is not a scan option', async () => {
+  it('cannot be combined with --patch, --dry-run or --check, is not a scan option, and is in the help', async () => {
     const d = tmp();
     expect((await runCli(['fix', '--patch-dir', 'p', '--patch', 'x.patch'], d)).code).toBe(2);
     expect((await runCli(['fix', '--patch-dir', 'p', '--dry-run'], d)).code).toBe(2);
@@ -135,6 +135,8 @@ describe('fix --patch-dir', () => {
     expect((await runCli(['scan', '--patch-dir', 'p'], d)).code).toBe(2);
     expect((await runCli(['scan', '--force'], d)).code).toBe(2);
     expect((await runCli(['scan', '--quiet'], d)).code).toBe(0);
+    const help = (await runCli(['--help'], d)).stdout;
+    for (const flag of ['--patch-dir DIR', '--check', '--force', '--quiet']) expect(help).toContain(flag);
   });
 });
 
