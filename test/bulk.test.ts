@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../src/cli.js';
 import { parsePorcelainZ } from '../src/git.js';
 import { FIXTURES } from './fixture-cases.js';
-import { runCli } from './cli-helper.js';
+import { runCli, snapshot } from './cli-helper.js';
 
 const CF = path.join(FIXTURES, 'cloudformation');
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
@@ -35,19 +35,6 @@ function repo(dir: string, files: Record<string, string>): string {
   return dir;
 }
 
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.name === '.git') continue;
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), readFileSync(p, 'latin1'));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Two trees of the same repositories: one for patches, one fixed in place, to compare. */
 function estate(): string {

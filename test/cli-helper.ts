@@ -1,5 +1,6 @@
 /** Running the built CLI (bin/kmsfix.js) as a user would, in a given folder. */
 import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './fixture-cases.js';
 
@@ -16,4 +17,19 @@ export function runCli(args: string[], cwd: string, input?: string): Promise<{ c
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(input ?? '');
   });
+}
+
+/** Every file under `dir` (but .git) and its bytes, to compare a tree before and after a run. */
+export function snapshot(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === '.git') continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
 }

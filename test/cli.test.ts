@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../src/cli.js';
 import { FIXTURES } from './fixture-cases.js';
-import { runCli } from './cli-helper.js';
+import { runCli, snapshot } from './cli-helper.js';
 
 const CF = path.join(FIXTURES, 'cloudformation');
 
@@ -29,19 +29,6 @@ function workTree(): string {
   return dir;
 }
 
-function snapshot(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.name === '.git') continue;
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('kmsfix scan', () => {
   it('exits 1 with non-compliant tables and prints one line per table and a summary', async () => {

@@ -4,31 +4,19 @@
  * the job and the tree equals a clean run's.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, watch, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cfnYaml, generateDense, prng } from '../bench/generate.mjs';
 import { run } from '../src/engine/run.js';
 import { DEFAULT_FIX_OPTIONS } from '../src/engine/pipeline.js';
-import { BIN, runCli } from './cli-helper.js';
+import { BIN, runCli, snapshot } from './cli-helper.js';
 
 function tmp(): string {
   return mkdtempSync(path.join(tmpdir(), 'kmsfix-scale-'));
 }
 
-function snapshot(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('worker threads', () => {
   const corpus = tmp();
