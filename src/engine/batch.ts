@@ -8,6 +8,7 @@ import { TRANSFORMS, loadTransform } from '../../transforms/index.js';
 import type { FixOptions, SourceFile } from '../types.js';
 import { detectFile, fixGroup, type FileError, type FileOutcome, type TableReport } from './pipeline.js';
 import { fileHunks } from '../report/diff.js';
+import { groupKeyOf } from './groups.js';
 
 export interface BatchFile {
   file: SourceFile;
@@ -33,7 +34,7 @@ export async function processBatch(files: BatchFile[], mode: 'scan' | 'fix', opt
     const transform = await loadTransform(entry);
     const o = await detectFile(f.file, f.bom, transform, options);
     outcomes.push(o);
-    const key = `${entry.name}\0${transform.groupKey ? transform.groupKey(f.file.absPath) : f.file.absPath}`;
+    const key = groupKeyOf(entry.name, transform, f.file.absPath);
     const g = groups.get(key);
     if (g) g.push(o);
     else groups.set(key, [o]);

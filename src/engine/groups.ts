@@ -1,11 +1,17 @@
 /** Files fixed together: same transform, same group key (a Terraform module directory, or the file itself). */
+import type { Transform } from '../types.js';
 import type { FileOutcome } from './pipeline.js';
+
+/** The key of the group a file is fixed in: its family, then the transform's group (default: the file). */
+export function groupKeyOf(family: string, transform: Transform, absPath: string): string {
+  return `${family}\0${transform.groupKey ? transform.groupKey(absPath) : absPath}`;
+}
 
 export function groupOutcomes(outcomes: FileOutcome[]): FileOutcome[][] {
   const groups = new Map<string, FileOutcome[]>();
   for (const o of outcomes) {
     if (!o.transform) continue;
-    const key = `${o.transform.name}\0${o.transform.groupKey ? o.transform.groupKey(o.file.absPath) : o.file.absPath}`;
+    const key = groupKeyOf(o.transform.name, o.transform, o.file.absPath);
     groups.set(key, [...(groups.get(key) ?? []), o]);
   }
   return [...groups.values()];

@@ -7,6 +7,7 @@ import { entriesFor, loadTransform } from '../../transforms/index.js';
 import { stripBom } from '../text.js';
 import type { FixOptions } from '../types.js';
 import { DEFAULT_FIX_OPTIONS, detectFile, fixGroup, type FileOutcome } from './pipeline.js';
+import { groupKeyOf } from './groups.js';
 
 export interface MemoryFile {
   /** Display path; its extension picks the transform. */
@@ -37,7 +38,7 @@ export async function processMemory(
     const absPath = path.resolve('/memory', f.path);
     const o = await detectFile({ path: f.path, absPath, text }, bom, transform, opts);
     outcomes.push(o);
-    const key = `${entry.name}\0${transform.groupKey ? transform.groupKey(absPath) : absPath}`;
+    const key = groupKeyOf(entry.name, transform, absPath);
     groups.set(key, [...(groups.get(key) ?? []), o]);
   }
   if (mode === 'fix') for (const g of groups.values()) await fixGroup(g, opts);

@@ -16,6 +16,7 @@ import { detectFile, fixGroup, type FileError, type FileOutcome } from './pipeli
 import { PARALLEL_MIN_FILES, Pool, defaultWorkers, workerScript } from './pool.js';
 import { readCandidate } from './read.js';
 import { setFileHunks } from '../report/diff.js';
+import { groupKeyOf } from './groups.js';
 
 export interface RunOptions extends FixOptions {
   cwd: string;
@@ -178,7 +179,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       outcome.file = { ...outcome.file, text: '' };
     }
     inline.outcomes.push(outcome);
-    const key = `${entry.name}\0${transform.groupKey ? transform.groupKey(r.file.absPath) : r.file.absPath}`;
+    const key = groupKeyOf(entry.name, transform, r.file.absPath);
     const g = inline.groups.get(key);
     if (g) g.push(outcome);
     else inline.groups.set(key, [outcome]);
