@@ -2,7 +2,7 @@
  * The TypeScript family through the real CLI: discovery of `.ts` (never `.d.ts`), the prefilter
  * (TypeScript is loaded only for files that mention DynamoDB), scan statuses, fix, verification.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,5 +72,36 @@ describe('kmsfix on a TypeScript project', () => {
     const out = JSON.parse(r.stdout) as { errors: { file: string; line: number; column: number; message: string }[] };
     expect(out.errors).toEqual([{ file: 'broken.ts', line: 2, column: 47, message: 'TypeScript: Expression expected.' }]);
     expect(readFileSync(path.join(dir, 'index.ts'), 'utf8')).toBe(readFileSync(fixture('pulumi', 'expected'), 'utf8'));
+  });
+});
+
+describe('compiler code cache', () => {
+  it('is written on the first run, reused after, rebuilt when corrupt, and can be turned off', async () => {
+    const dir = project();
+    const cache = mkdtempSync(path.join(tmpdir(), 'kmsfix-cache-'));
+    const env = { KMSFIX_CACHE_DIR: cache };
+    const first = await runCli(['scan', '--format', 'json', '.'], dir, undefined, env);
+    expect(first.code).toBe(1);
+    const files = readdirSync(cache);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^typescript-\d+\.\d+\.\d+-node.*\.v8cache$/);
+    const file = path.join(cache, files[0]);
+    const bytes = statSync(file).size;
+    expect(bytes).toBeGreaterThan(100_000);
+
+    const written = statSync(file).mtimeMs;
+    const second = await runCli(['scan', '--format', 'json', '.'], dir, undefined, env);
+    expect(second.stdout).toBe(first.stdout);
+    expect(statSync(file).mtimeMs).toBe(written); // used, not rewritten
+
+    writeFileSync(file, 'not V8 code');
+    const corrupt = await runCli(['scan', '--format', 'json', '.'], dir, undefined, env);
+    expect(corrupt.stdout).toBe(first.stdout);
+    expect(statSync(file).size).toBeGreaterThan(100_000);
+
+    const off = mkdtempSync(path.join(tmpdir(), 'kmsfix-nocache-'));
+    const none = await runCli(['scan', '--format', 'json', '.'], dir, undefined, { KMSFIX_CACHE_DIR: 'off', HOME: off, XDG_CACHE_HOME: off });
+    expect(none.stdout).toBe(first.stdout);
+    expect(readdirSync(off)).toEqual([]);
   });
 });

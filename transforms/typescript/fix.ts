@@ -1,7 +1,7 @@
 /**
  * Planning the edits that make TypeScript tables customer-managed: a key declared just before the
  * statement that creates the table, the table's encryption props set, the imports the new code
- * needs added. Every edit is a text range; ts-morph never prints anything.
+ * needs added. Every edit is a text range; the compiler never prints anything.
  */
 import { keyDescription } from '../../src/keyPolicy.js';
 import { lineIndentOf, lineStartOf } from '../../src/text.js';

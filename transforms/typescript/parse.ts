@@ -1,5 +1,5 @@
-/** Parsing a TypeScript file with the compiler bundled in ts-morph: no Project, no type checker. */
-import { ts } from 'ts-morph';
+/** Parsing a TypeScript file with the TypeScript compiler: no Program, no type checker. */
+import { saveCompilerCache, ts } from './compiler.js';
 import { LineIndex } from '../../src/text.js';
 import { ParseError } from '../../src/types.js';
 
@@ -7,6 +7,7 @@ export { ts };
 
 export function parseTypeScript(path: string, text: string): ts.SourceFile {
   const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  saveCompilerCache();
   const diags = (sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
   if (diags.length > 0) {
     const d = diags[0];

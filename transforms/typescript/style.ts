@@ -1,6 +1,6 @@
 /**
  * The style of one TypeScript file, read from its own syntax tree: indentation unit, quotes,
- * semicolons, trailing commas, line endings. Inserted code follows it; nothing is printed by ts-morph.
+ * semicolons, trailing commas, line endings. Inserted code follows it; nothing is printed by the compiler.
  */
 import { detectEol, lineIndentOf, lineStartOf } from '../../src/text.js';
 import { ts } from './parse.js';
