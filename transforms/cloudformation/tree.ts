@@ -1,11 +1,18 @@
 /**
  * One node tree for YAML and JSON templates, with exact offsets into the text, so that detection
- * and editing are written once. YAML comes from `yaml` (short tags kept as `tag`), JSON from
+ * and editing are written once. YAML comes from a fast parser for the usual subset of YAML
+ * (yamlfast.ts) and, for anything outside it, from `yaml` (short tags kept as `tag`); JSON from
  * `jsonc-parser` (strict: no comments, no trailing commas).
+ *
+ * Offsets: `start` is where a node's own text starts (after its tag); `end` is where it ends:
+ * after a scalar's last character (a block scalar's last content line, with its line break), after
+ * a flow collection's closing bracket, and for a block collection the `end` of its last item, so
+ * that comments and blank lines after a collection are never part of it.
  */
 import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Node as YNode } from 'yaml';
 import { parseTree, printParseErrorCode, type Node as JNode, type ParseError as JParseError } from 'jsonc-parser';
 import { LineIndex } from '../../src/text.js';
+import { parseYamlFast } from './yamlfast.js';
 import { ParseError } from '../../src/types.js';
 
 interface Base {
@@ -69,10 +76,14 @@ function fromYaml(node: YNode | null | undefined): CNode | null {
       const [ks, ke] = k?.range ?? [start, start];
       pairs.push({ key: keyText, keyStart: ks, keyEnd: ke, value: fromYaml(p.value as YNode | null) });
     }
-    return { kind: 'map', start, end, tag, flow: !!node.flow, pairs };
+    const last = pairs[pairs.length - 1];
+    const blockEnd = last ? (last.value?.end ?? last.keyEnd) : end;
+    return { kind: 'map', start, end: node.flow ? end : blockEnd, tag, flow: !!node.flow, pairs };
   }
   if (isSeq(node)) {
-    return { kind: 'seq', start, end, tag, flow: !!node.flow, items: node.items.map((i) => fromYaml(i as YNode)!).filter(Boolean) };
+    const items = node.items.map((i) => fromYaml(i as YNode)!).filter(Boolean);
+    const blockEnd = items.length > 0 ? items[items.length - 1].end : end;
+    return { kind: 'seq', start, end: node.flow ? end : blockEnd, tag, flow: !!node.flow, items };
   }
   if (isAlias(node)) return { kind: 'alias', start, end, flow: false };
   if (isScalar(node)) {
@@ -89,6 +100,11 @@ function firstLine(message: string): string {
 }
 
 export function parseYaml(text: string): ParsedDoc[] {
+  return (process.env.KMSFIX_YAML_PARSER === 'reference' ? undefined : parseYamlFast(text)) ?? parseYamlReference(text);
+}
+
+/** The reference path: `yaml`'s parser, for every template, including those the fast parser leaves to it. */
+export function parseYamlReference(text: string): ParsedDoc[] {
   // Speed: every warning (e.g. each unresolved `!Ref` tag) is an Error; skip its stack trace and
   // its pretty context, and compute the position of the one error reported here.
   const limit = Error.stackTraceLimit;

@@ -1,0 +1,148 @@
+/**
+ * The fast YAML parser (transforms/cloudformation/yamlfast.ts) against the reference path (`yaml`):
+ * on every YAML template the tests know (fixtures, the peers' cases read in place), on generated
+ * templates and on mutated ones, it returns exactly the reference tree, or nothing (and then the
+ * reference parser is used). Never a different tree, never a tree where `yaml` reports an error.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseYaml, parseYamlReference, type ParsedDoc } from '../transforms/cloudformation/tree.js';
+import { parseYamlFast } from '../transforms/cloudformation/yamlfast.js';
+import { cfnYaml, prng } from '../bench/generate.mjs';
+import { FIXTURES, ROOT } from './fixture-cases.js';
+import { randomCfnYaml } from './property-gen.js';
+
+const PEERS = path.join(ROOT, '..', 'shared', 'peer-cases');
+const SEED = Number(process.env.KMSFIX_PROPERTY_SEED ?? 20261123);
+
+function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...yamlFiles(p));
+    else if (/\.(ya?ml|template)$/i.test(e.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+function stripBom(t: string): string {
+  return t.charCodeAt(0) === 0xfeff ? t.slice(1) : t;
+}
+
+type Verdict = 'fast' | 'fallback' | 'fallback (reference error)';
+
+/** Fast and reference on one text: the fast tree, when there is one, must equal the reference tree. */
+function compare(text: string): Verdict {
+  let reference: ParsedDoc[] | Error;
+  try {
+    reference = parseYamlReference(text);
+  } catch (e) {
+    reference = e as Error;
+  }
+  const fast = parseYamlFast(text);
+  if (fast === undefined) return reference instanceof Error ? 'fallback (reference error)' : 'fallback';
+  if (reference instanceof Error) throw new Error(`the fast parser accepted what yaml rejects (${reference.message}):\n${text}`);
+  if (!isDeepStrictEqual(fast, reference)) {
+    expect(fast, `trees differ for:\n${text}`).toEqual(reference);
+  }
+  return 'fast';
+}
+
+const KNOWN = [...yamlFiles(FIXTURES), ...yamlFiles(PEERS)];
+
+describe('fast YAML parser = reference parser', () => {
+  it('on every YAML template of the fixtures and the peers’ cases', () => {
+    expect(KNOWN.length).toBeGreaterThan(60);
+    const fallbacks: string[] = [];
+    for (const f of KNOWN) {
+      if (compare(stripBom(readFileSync(f, 'utf8'))) !== 'fast') fallbacks.push(path.relative(ROOT, f));
+    }
+    // What the fast parser leaves to `yaml`: broken inputs, several documents, a root that is not a mapping.
+    expect(fallbacks.filter((f) => !f.includes(`${path.sep}bad${path.sep}`))).toEqual([
+      '../shared/peer-cases/aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/dynamodb_table_encrypted_kms_tests.yml',
+      '../shared/peer-cases/aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case1-SKIP.yaml',
+      '../shared/peer-cases/aws-guard-rules-registry/DYNAMODB_TABLE_MUST_BE_ENCRYPTED/dynamodb_table_must_be_encrypted_tests.yml',
+      '../shared/peer-cases/aws-guard-rules-registry/DYNAMODB_TABLE_MUST_BE_ENCRYPTED/extracted/case1-SKIP.yaml',
+      '../shared/peer-cases/kics/pulumi-dynamodb_table_not_encrypted/positive.yaml',
+    ]);
+  });
+
+  it('on generated templates (every style of the property tests and the benchmark), all on the fast path', () => {
+    for (let i = 0; i < 150; i++) {
+      expect(compare(randomCfnYaml(SEED + i).text.replace(/^\uFEFF/, ''))).toBe('fast');
+      expect(compare(cfnYaml(prng(SEED + i), i % 3 === 0))).toBe('fast');
+    }
+  });
+
+  it('on mutated templates: the same tree or a fallback, whatever the change', () => {
+    const bases = KNOWN.filter((f) => !f.includes(`${path.sep}bad${path.sep}`)).map((f) => stripBom(readFileSync(f, 'utf8')));
+    const pieces = [' ', '  ', ':', ': ', '-', '- ', '#', ' #', '[', ']', '{', '}', ',', '"', "'", '\n', '\r\n', '|', '>', '!', '&', '*', '?', '\t', '---\n'];
+    let fast = 0;
+    fc.assert(
+      fc.property(
+        fc.nat(bases.length - 1),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.oneof(fc.constantFrom(...pieces), fc.constant(''), fc.string({ maxLength: 4 })),
+        fc.nat(6),
+        (b, at, insert, del) => {
+          const t = bases[b];
+          const i = Math.floor(at * t.length);
+          if (compare(t.slice(0, i) + insert + t.slice(i + del)) === 'fast') fast++;
+        },
+      ),
+      { seed: SEED, numRuns: 1500 },
+    );
+    expect(fast).toBeGreaterThan(300); // the comparison is not vacuous
+  });
+
+  it.each([
+    ['A: [a, b, ]\n', 'fast'],
+    ['A: {"a":b}\n', 'fast'],
+    ['A: |\n  x\n\n  y\n\n\nB: 1\n', 'fast'],
+    ['A: >\n  x\n  y\n\n  z\n\n\n  w\nB: 1\n', 'fast'],
+    ['A: 1\n  # indented comment\nB: 2\n', 'fast'],
+    ['A:\n  b:', 'fast'],
+    ['A: 1\r\nB:\r\n  - x\r\n  - y: 2\r\n    z: |\r\n      q\r\n      r\r\nC: 3\r\n', 'fast'],
+    ['"a b": 1\n\'c\'\'d\': 2\n"e\\u00e9\\n": 3\n', 'fast'],
+    ['A: ~\nB: .inf\nC: -.Inf\nD: .NaN\nE: 0x1F\nF: 0o17\nG: 1e3\nH: +12\nI: 1.50\nJ: -0\nK: 12345678901234567890\nL: TRUE\nM: Null\nN: 1_000\n', 'fast'],
+    ['A:\n  - - - a\n      - b\n    - c\n  - d\n', 'fast'],
+    ['A:\n- a\n- b\nB: 1\n', 'fast'],
+    ['A:\n  b: 1\n# col0 comment\n  c: 2\n', 'fast'],
+    ['A: !Sub |\n  ${X}\nB: !Sub\n  - a\n  - b: c\nC: !GetAtt [a, b]\n', 'fast'],
+    ['--- # top\nA: 1\n', 'fast'],
+    ['A: [a, # c\n  b,\n  # d\n  c]  # e\nB: 1\n', 'fast'],
+    ['A:\n  plain on next line\nB: 1\n', 'fast'],
+    ['A: http://x.y/z?a=b#frag\n', 'fast'],
+    ['A: "a\\tb\\x41\\U0001F600"\n', 'fast'],
+    ['A: [-1, -x, :x, ?x]\n', 'fast'],
+    ['A: a: b\n', 'fallback (reference error)'],
+    ['A: - b\n', 'fallback (reference error)'],
+    ['A: {a: 1, a: 2}\n', 'fallback (reference error)'],
+    ['A: 1\nA: 2\n', 'fallback (reference error)'],
+    ['A: "\\q"\n', 'fallback (reference error)'],
+    ['A: x\n\tB: 1\n', 'fallback (reference error)'],
+    ['A: &a 1\nB: *a\n', 'fallback'],
+    ["A: 'multi\n  line'\n", 'fallback'],
+    ['A: >-\n  x\n   more\n  y\n', 'fallback'],
+    ['A: x\n---\nB: 1\n', 'fallback'],
+    ['%YAML 1.2\n---\nA: 1\n', 'fallback'],
+    ['A: {? a : b}\n', 'fallback'],
+    ['A: !!str 1\n', 'fallback'],
+  ] as const)('%j: %s', (text, verdict) => {
+    expect(compare(text)).toBe(verdict);
+  });
+
+  it('parseYaml uses the fast tree and falls back to yaml, which reports the error', () => {
+    expect(parseYaml('A: 1\n')[0].root).toEqual(parseYamlReference('A: 1\n')[0].root);
+    let error: unknown;
+    try {
+      parseYaml('A: a: b\n');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ message: expect.stringMatching(/^YAML: Nested mappings/), line: 1, column: 4 });
+  });
+});
