@@ -9,7 +9,9 @@
  * a flow collection's closing bracket, and for a block collection the `end` of its last item, so
  * that comments and blank lines after a collection are never part of it.
  */
-import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Node as YNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Node as YNode } from 'yaml';
 import { parseTree, printParseErrorCode, type Node as JNode, type ParseError as JParseError } from 'jsonc-parser';
 import { LineIndex } from '../../src/text.js';
 import { parseYamlFast } from './yamlfast.js';
@@ -64,8 +66,14 @@ export function scalarString(node: CNode | null | undefined): string | undefined
 
 // ---------------------------------------------------------------- YAML
 
+// `yaml` is loaded only when a template falls outside the fast parser's subset (required, not
+// imported: no export analysis of its CommonJS build at startup).
+let yamlLib: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+
 function fromYaml(node: YNode | null | undefined): CNode | null {
   if (!node) return null;
+  const { isAlias, isMap, isScalar, isSeq } = yaml();
   const [start, end] = node.range ?? [0, 0];
   const tag = node.tag && node.tag.startsWith('!') && !node.tag.startsWith('!!') ? node.tag : undefined;
   if (isMap(node)) {
@@ -111,7 +119,7 @@ export function parseYamlReference(text: string): ParsedDoc[] {
   Error.stackTraceLimit = 0;
   let docs;
   try {
-    docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+    docs = yaml().parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
   } finally {
     Error.stackTraceLimit = limit;
   }
