@@ -262,7 +262,7 @@ async function fix(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: 
   if (write) {
     for (const o of allowed) {
       try {
-        await writeAtomic(o.file.absPath, fullText(o, o.newText!));
+        writeAtomic(o.file.absPath, fullText(o, o.newText!));
         written.add(o);
       } catch (err) {
         o.error = { file: o.file.path, message: `cannot write: ${(err as Error).message}` };

@@ -3,7 +3,7 @@
  * unless --force (the fix must stay reviewable and revertible with git), and a symbolic link is
  * never written (the rename would replace the link, and its target may lie outside the given paths).
  */
-import { promises as fs } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import type { FileOutcome } from './pipeline.js';
 import { uncommitted } from '../git.js';
 
@@ -15,7 +15,7 @@ export async function guardWrites(changed: FileOutcome[], force: boolean): Promi
     let reason = refused.get(o.file.absPath);
     if (!reason) {
       try {
-        if ((await fs.lstat(o.file.absPath)).isSymbolicLink()) reason = 'is a symbolic link: not written (run kmsfix on its target)';
+        if (lstatSync(o.file.absPath).isSymbolicLink()) reason = 'is a symbolic link: not written (run kmsfix on its target)';
       } catch (err) {
         reason = `cannot write: ${(err as Error).message}`;
       }

@@ -37,6 +37,8 @@ export interface FileOutcome {
   error?: FileError;
   /** Verified fixed text (without BOM); set only when it differs from the input. */
   newText?: string;
+  /** The edits that made `newText` (offsets into `file.text`), for its diff. */
+  edits?: Edit[];
 }
 
 export const DEFAULT_FIX_OPTIONS: FixOptions = { keyStrategy: 'per-table', acceptAwsManaged: false };
@@ -147,6 +149,7 @@ export async function fixGroup(group: FileOutcome[], options: FixOptions): Promi
     }
     if (r.newText !== o.file.text) {
       o.newText = r.newText;
+      o.edits = r.edits;
       for (const t of o.tables) if (r.fixed.includes(t.address)) t.fixed = true;
     }
   }
