@@ -4,9 +4,10 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import type { Node, Parser } from 'web-tree-sitter';
 import { LineIndex } from '../../src/text.js';
 import { ParseError } from '../../src/types.js';
+import { parseHclFast } from './hclfast.js';
 
 export type Literal =
   | { type: 'bool'; value: boolean }
@@ -64,6 +65,8 @@ export interface HFile {
 let parserPromise: Promise<Parser> | undefined;
 
 async function loadParser(): Promise<Parser> {
+  // Loaded only for files outside the fast parser's subset (and to report their errors).
+  const { Language, Parser } = await import('web-tree-sitter');
   await Parser.init();
   const pkg = createRequire(import.meta.url).resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json');
   const language = await Language.load(path.join(path.dirname(pkg), 'tree-sitter-terraform.wasm'));
@@ -199,7 +202,7 @@ function attrOf(n: Node): HAttr {
 }
 
 /** Blocks kmsfix reads inside; of the others only the type and labels matter (names taken). */
-function deep(type: string, labels: string[]): boolean {
+export function deep(type: string, labels: string[]): boolean {
   if (type === 'resource') return /^aws_(dynamodb_table|dynamodb_table_replica|kms_key)$/.test(labels[0] ?? '');
   return type === 'module' || type === 'provider' || type === 'data';
 }
@@ -229,12 +232,17 @@ function blockOf(n: Node, top = false): HBlock {
 }
 
 export async function parseHcl(text: string): Promise<HFile> {
-  const lines = new LineIndex(text);
   const nul = text.indexOf('\0');
   if (nul !== -1) {
-    const p = lines.position(nul);
+    const p = new LineIndex(text).position(nul);
     throw new ParseError('binary file (NUL byte): not HCL', p.line, p.column);
   }
+  return (process.env.KMSFIX_HCL_PARSER === 'reference' ? undefined : parseHclFast(text, deep)) ?? parseHclReference(text);
+}
+
+/** The reference path: tree-sitter, for every file, including those the fast parser leaves to it. */
+export async function parseHclReference(text: string): Promise<HFile> {
+  const lines = new LineIndex(text);
   const parser = await hclParser();
   const tree = parser.parse(text);
   if (!tree) throw new ParseError('HCL: the parser gave no result', 1, 1);

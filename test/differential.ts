@@ -1,0 +1,39 @@
+/** Shared by the fast-parser tests: files of the tests' corpora, and mutated texts fed to a comparison. */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+
+export type Verdict = 'fast' | 'fallback' | 'fallback (reference error)';
+
+export function filesUnder(dir: string, pattern: RegExp): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(p, pattern));
+    else if (pattern.test(e.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+/**
+ * Random small changes (a piece of syntax inserted, a few characters deleted) at random places of
+ * the given texts, each given to `compare`; returns how many the fast parser accepted.
+ */
+export async function mutants(bases: string[], pieces: string[], compare: (text: string) => Verdict | Promise<Verdict>, seed: number, runs: number): Promise<number> {
+  let fast = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.nat(bases.length - 1),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.oneof(fc.constantFrom(...pieces), fc.constant(''), fc.string({ maxLength: 4 })),
+      fc.nat(6),
+      async (b, at, insert, del) => {
+        const t = bases[b];
+        const i = Math.floor(at * t.length);
+        if ((await compare(t.slice(0, i) + insert + t.slice(i + del))) === 'fast') fast++;
+      },
+    ),
+    { seed, numRuns: runs },
+  );
+  return fast;
+}

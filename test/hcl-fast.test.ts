@@ -1,0 +1,93 @@
+/**
+ * The fast HCL parser (transforms/terraform/hclfast.ts) against the reference path (tree-sitter):
+ * on every Terraform file the tests know (fixtures, the peers' cases read in place), on generated
+ * files and on mutated ones, it returns exactly the reference model, or nothing (and then
+ * tree-sitter is used). Never a different model, never a model where tree-sitter finds an error.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { deep, parseHcl, parseHclReference, type HFile } from '../transforms/terraform/parse.js';
+import { parseHclFast } from '../transforms/terraform/hclfast.js';
+import { prng, terraform } from '../bench/generate.mjs';
+import { FIXTURES, ROOT } from './fixture-cases.js';
+import { randomTerraform } from './property-gen.js';
+import { filesUnder, mutants, type Verdict } from './differential.js';
+
+const PEERS = path.join(ROOT, '..', 'shared', 'peer-cases');
+const SEED = Number(process.env.KMSFIX_PROPERTY_SEED ?? 20261123);
+
+/** Attributes without a literal carry `lit: undefined` on one side only: compare as JSON does. */
+const plain = (m: HFile): unknown => JSON.parse(JSON.stringify(m));
+
+async function compare(text: string): Promise<Verdict> {
+  let reference: HFile | Error;
+  try {
+    reference = await parseHclReference(text);
+  } catch (e) {
+    reference = e as Error;
+  }
+  const fast = parseHclFast(text, deep);
+  if (fast === undefined) return reference instanceof Error ? 'fallback (reference error)' : 'fallback';
+  if (reference instanceof Error) throw new Error(`the fast parser accepted what tree-sitter rejects (${reference.message}):\n${text}`);
+  if (!isDeepStrictEqual(plain(fast), plain(reference))) expect(plain(fast), `models differ for:\n${text}`).toEqual(plain(reference));
+  return 'fast';
+}
+
+const KNOWN = [...filesUnder(FIXTURES, /\.tf$/), ...filesUnder(PEERS, /\.tf$/)].filter((f) => !readFileSync(f, 'utf8').includes('\0'));
+const isBad = (f: string) => f.includes(`${path.sep}bad${path.sep}`);
+
+describe('fast HCL parser = tree-sitter', () => {
+  it('on every Terraform file of the fixtures and the peers’ cases', async () => {
+    expect(KNOWN.length).toBeGreaterThan(40);
+    const fallbacks: string[] = [];
+    for (const f of KNOWN) {
+      if ((await compare(readFileSync(f, 'utf8').replace(/^\uFEFF/, ''))) !== 'fast') fallbacks.push(path.relative(ROOT, f));
+    }
+    // Only broken files are left to tree-sitter (which reports their errors).
+    expect(fallbacks.filter((f) => !isBad(f))).toEqual([]);
+    expect(fallbacks.length).toBeGreaterThan(0);
+  });
+
+  it('on generated files (property tests and benchmark generators), all on the fast path', async () => {
+    for (let i = 0; i < 100; i++) {
+      expect(await compare(randomTerraform(SEED + i).text)).toBe('fast');
+      expect(await compare(terraform(prng(SEED + i)))).toBe('fast');
+    }
+  });
+
+  it('on mutated files: the same model or a fallback, whatever the change', async () => {
+    const bases = KNOWN.filter((f) => !isBad(f)).map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, ''));
+    const pieces = [' ', '=', '{', '}', '[', ']', '(', ')', '"', '\n', '\r\n', '#', '//', '/*', '*/', ',', '.', ':', '?', '<<EOT\n', '${', '%{', '-', '!', '...', '\t'];
+    const fast = await mutants(bases, pieces, compare, SEED, 800);
+    expect(fast).toBeGreaterThan(150); // the comparison is not vacuous
+  });
+
+  it.each([
+    ['resource "aws_dynamodb_table" "t" {\n  name = "x"\n  policy = <<EOT\n  {"a": "${var.x}"}\n  EOT\n}\n', 'fast'],
+    ['resource "aws_dynamodb_table" "t" {\n  x = [for k, v in var.m : upper(v) if v != ""]\n  y = {for k, v in var.m : k => v...}\n  z = var.list[*].id\n  w = var.obj.*.name\n  q = a.b[0].c\n  r = var.x ? 1 : 2\n  s = -1\n  t = !var.b\n  u = (1 + 2) * 3 % 4 / 5 - 6\n  v = 1 == 2 || 3 != 4 && 5 <= 6\n}\n', 'fast'],
+    ['resource "aws_dynamodb_table" "t" {\n  tags = {\n    # comment\n    Name = "x" // c2\n    "Env" = var.env /* c3 */\n    (var.k) = 1,\n  }\n}\n', 'fast'],
+    ['resource "aws_dynamodb_table" "t" {\r\n  name = "x"\r\n  server_side_encryption { enabled = true }\r\n}\r\n', 'fast'],
+    ['resource "aws_dynamodb_table" "t" {\n\tname\t= "x"\n}\n', 'fast'],
+    ['/* multi\nline */\nresource "aws_s3_bucket" "b" {}\n', 'fast'],
+    ['resource "aws_dynamodb_table" "t" {\n  name = f(a, b...)\n  x = f(\n    a,\n    b,\n  )\n}\n', 'fast'],
+    ['resource "aws_dynamodb_table" "t" {\n  x = "${a}${b}$${c}%%{d}"\n  y = "\\u00e9\\n"\n}\n', 'fast'],
+    ['resource "aws_dynamodb_table" "t" {\n  lifecycle {\n    prevent_destroy = true\n  }\n  dynamic "replica" {\n    for_each = var.r\n    content {\n      region_name = replica.value\n    }\n  }\n}\n', 'fast'],
+    ['resource "aws_dynamodb_table" "t" {\n  x = <<EOT\nEOTX\nEOT\n}\n', 'fast'],
+    ['resource "aws_dynamodb_table" "t" {\n  name = "a" "b"\n}\n', 'fallback (reference error)'],
+    ['resource "aws_dynamodb_table" "t" {\n  x = 1.5e3\n  y = 1e\n}\n', 'fallback (reference error)'],
+    ['resource "aws_dynamodb_table" "t" {\n  x = <<EOT\nno close\n', 'fallback (reference error)'],
+    ['resource "aws_dynamodb_table" "t" {\n  policy = <<-EOT\n    %{ if var.x }a%{ endif }\n  EOT\n}\n', 'fallback'],
+    ['resource "aws_dynamodb_table" "t" {\n  x = provider::aws::arn_parse("a")\n}\n', 'fallback'],
+    ['resource "aws_dynamodb_table" "t" {\n  x = 1 +\n    2\n}\n', 'fallback'],
+  ] as const)('%j: %s', async (text, verdict) => {
+    expect(await compare(text)).toBe(verdict);
+  });
+
+  it('parseHcl uses the fast model and falls back to tree-sitter, which reports the error', async () => {
+    const text = 'resource "aws_dynamodb_table" "t" {\n  name = "x"\n}\n';
+    expect(plain(await parseHcl(text))).toEqual(plain(await parseHclReference(text)));
+    await expect(parseHcl('resource "aws_dynamodb_table" "t" {\n  name = "x"\n')).rejects.toMatchObject({ message: expect.stringMatching(/unclosed block/) });
+  });
+});
