@@ -11,7 +11,7 @@ import { run } from './engine/run.js';
 import { guardWrites } from './engine/guard.js';
 import { writePatchDir } from './engine/patchdir.js';
 import { progress } from './report/progress.js';
-import { writeAtomic } from './engine/write.js';
+import { writeAllAtomic } from './engine/write.js';
 import type { FileError, FileOutcome } from './engine/pipeline.js';
 import { colorDiff, fileDiff, fullText } from './report/diff.js';
 import { fixJson, scanJson } from './report/json.js';
@@ -260,14 +260,12 @@ async function fix(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: 
   }
   const written = new Set<FileOutcome>();
   if (write) {
-    for (const o of allowed) {
-      try {
-        writeAtomic(o.file.absPath, fullText(o, o.newText!));
-        written.add(o);
-      } catch (err) {
-        o.error = { file: o.file.path, message: `cannot write: ${(err as Error).message}` };
-      }
-    }
+    const failures = await writeAllAtomic(allowed.map((o) => ({ absPath: o.file.absPath, content: fullText(o, o.newText!) })));
+    allowed.forEach((o, i) => {
+      const err = failures[i];
+      if (err) o.error = { file: o.file.path, message: `cannot write: ${err.message}` };
+      else written.add(o);
+    });
   }
   const allErrs = allErrors(outcomes, errors);
   if (text) {
