@@ -14,6 +14,7 @@ import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcled
 import { attr, blocks, parseHcl, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
 import { summarize, type TopBlock } from './summary.js';
+import { outputProblem } from './hclcheck.js';
 
 type Member = GroupMember<TfDetection>;
 
@@ -452,77 +453,14 @@ async function siblingBlocks(group: Member[]): Promise<TopBlock[]> {
   return out;
 }
 
-/**
- * Every output must parse with HashiCorp's own parser (hcl2json) before anything is written. The
- * blocks the fix did not touch are byte for byte those of the input, so only the top-level blocks
- * an edit touched (or inserted) go through hcl2json, each once per run (the shared policy document
- * is the same in every module): hcl2json (Go compiled to WASM) reads about 160 KB/s here.
- */
+/** Every output must parse with HashiCorp's own parser before anything is written (hclcheck.ts). */
 async function checkParses(group: Member[], plans: Map<string, FilePlan>): Promise<void> {
   for (const m of group) {
     const plan = plans.get(m.file.path)!;
     if (plan.edits.length === 0) continue;
     const out = applyEdits(m.file.text, plan.edits as Edit[]);
-    const problem = m.file.path.endsWith('.json') ? await hcl2jsonProblem(m.file.path, out) : await editedBlocksProblem(m.file.path, out, plan.edits as Edit[]);
+    const problem = await outputProblem(m.file.path, out, plan.edits as Edit[]);
     if (problem) throw new Error(`the fixed ${m.file.path} does not parse with HashiCorp's parser: ${problem}`);
-  }
-}
-
-const checkedBlocks = new Map<string, string | undefined>();
-
-async function editedBlocksProblem(file: string, out: string, edits: Edit[]): Promise<string | undefined> {
-  let tops: HBlock[];
-  try {
-    tops = (await parseHcl(out)).blocks;
-  } catch (e) {
-    return (e as Error).message;
-  }
-  // Where each edit's text is in the output.
-  const changed: { start: number; end: number }[] = [];
-  let shift = 0;
-  for (const e of [...edits].sort((a, b) => a.start - b.start || a.end - b.end)) {
-    changed.push({ start: e.start + shift, end: e.start + shift + e.text.length });
-    shift += e.text.length - (e.end - e.start);
-  }
-  const touched = tops.filter((b) => changed.some((r) => r.start <= b.end && r.end >= b.start));
-  // Text an edit put outside every block (never more than blank lines today) sends the whole file.
-  const outside = changed.some((r) => {
-    let text = out.slice(r.start, r.end);
-    for (const b of touched) if (b.start < r.end && b.end > r.start) text = text.replace(out.slice(Math.max(b.start, r.start), Math.min(b.end, r.end)), '');
-    return /\S/.test(text);
-  });
-  if (outside) return hcl2jsonProblem(file, out);
-  for (const b of touched) {
-    const text = out.slice(b.start, b.end);
-    if (!checkedBlocks.has(text)) {
-      if (checkedBlocks.size > 10_000) checkedBlocks.clear();
-      checkedBlocks.set(text, await hcl2jsonProblem(file, text + '\n'));
-    }
-    const problem = checkedBlocks.get(text);
-    if (problem) return problem;
-  }
-  return undefined;
-}
-
-type Hcl2Json = typeof import('@cdktf/hcl2json');
-let hcl2json: Promise<Hcl2Json> | undefined;
-
-/** Why HashiCorp's parser rejects a file, or undefined if it accepts it. Loads the parser lazily. */
-export async function hcl2jsonProblem(file: string, text: string): Promise<string | undefined> {
-  if (file.endsWith('.json')) {
-    try {
-      JSON.parse(text);
-      return undefined;
-    } catch (e) {
-      return (e as Error).message;
-    }
-  }
-  hcl2json ??= import('@cdktf/hcl2json');
-  try {
-    await (await hcl2json).parse(file.replace(/^.*\//, '') || 'main.tf', text);
-    return undefined;
-  } catch (e) {
-    return String((e as Error).message ?? e);
   }
 }
 
