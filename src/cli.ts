@@ -235,20 +235,21 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): 
 
 async function fix(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io, repos: string[] = []): Promise<number> {
   const changed = outcomes.filter((o) => o.newText !== undefined);
-  const diffs = changed.map((o) => ({ outcome: o, diff: fileDiff(o) }));
-  const patch = diffs.map((d) => d.diff).join('');
+  // The patch is built only when something shows or writes it (not for `fix --yes --quiet`).
+  let patchText: string | undefined;
+  const patch = () => (patchText ??= changed.map((o) => fileDiff(o)).join(''));
   const fixedCount = allTables(outcomes).filter((t) => t.fixed).length;
   const c = colors(io.color);
   const text = p.format === 'text';
 
   let write = !p.dryRun && !p.patch && !p.patchDir && !p.check && changed.length > 0;
-  if (p.patch) await fs.writeFile(path.resolve(io.cwd, p.patch), patch);
+  if (p.patch) await fs.writeFile(path.resolve(io.cwd, p.patch), patch());
   if (p.patchDir) {
     const r = await writePatchDir(p.patchDir, p.paths, io.cwd, outcomes, errors, repos);
     if (text) io.out(r.table);
   }
-  if (text && p.check) for (const d of diffs) io.out(`${d.outcome.file.path}\n`);
-  if (text && !p.patch && !p.patchDir && !p.check && !p.quiet && patch) io.out(io.color ? colorDiff(patch, c) : patch);
+  if (text && p.check) for (const o of changed) io.out(`${o.file.path}\n`);
+  if (text && !p.patch && !p.patchDir && !p.check && !p.quiet && patch()) io.out(io.color ? colorDiff(patch(), c) : patch());
   const allowed = write ? await guardWrites(changed, p.force) : [];
   write = allowed.length > 0;
   if (write && io.interactive && !p.yes && text) {
@@ -274,7 +275,7 @@ async function fix(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: 
     const verb = p.patchDir ? `patches written to ${p.patchDir}` : p.check ? 'check, nothing written' : p.patch ? `patch written to ${p.patch}` : write ? `${written.size} file${written.size === 1 ? '' : 's'} written` : p.dryRun ? 'dry run, nothing written' : 'nothing written';
     io.err(summaryLine(summarize(outcomes, errors), `; ${fixedCount} fixed in ${changed.length} file${changed.length === 1 ? '' : 's'}, ${verb}`) + '\n');
   } else {
-    const files = diffs.map((d) => ({ file: d.outcome.file.path, diff: d.diff, written: written.has(d.outcome) }));
+    const files = changed.map((o) => ({ file: o.file.path, diff: fileDiff(o), written: written.has(o) }));
     io.out(JSON.stringify(fixJson(outcomes, errors, files), null, 2) + '\n');
   }
   if (allErrs.length > 0) return 2;

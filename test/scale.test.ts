@@ -26,7 +26,7 @@ describe('worker threads', () => {
     it(`${mode}: the pool gives the single-thread results`, async () => {
       const base = { ...DEFAULT_FIX_OPTIONS, cwd: corpus, mode };
       const one = await run(['.'], { ...base, workers: 0 });
-      const pool = await run(['.'], { ...base, workers: 2, parallelMinFiles: 0 });
+      const pool = await run(['.'], { ...base, workers: 2, parallelMinFiles: 0, parallelMinBytes: 0 });
       expect(one.outcomes.length).toBeGreaterThan(100);
       const plain = (r: typeof one) => ({
         errors: r.errors,
@@ -43,6 +43,7 @@ describe('worker threads', () => {
       process.env.KMSFIX_WORKERS = '0';
       const single = await runCli(['fix', '--dry-run', '--format', 'json', '.'], corpus);
       process.env.KMSFIX_WORKERS = '2';
+      process.env.KMSFIX_PARALLEL_MIN_BYTES = '0';
       const pooled = await runCli(['fix', '--dry-run', '--format', 'json', '.'], corpus);
       expect(single.code).toBe(1);
       expect(pooled.stdout).toBe(single.stdout);
@@ -52,6 +53,7 @@ describe('worker threads', () => {
       expect(starved.stdout).toBe(single.stdout);
     } finally {
       delete process.env.KMSFIX_WORKER_HEAP_MB;
+      delete process.env.KMSFIX_PARALLEL_MIN_BYTES;
       if (saved === undefined) delete process.env.KMSFIX_WORKERS;
       else process.env.KMSFIX_WORKERS = saved;
     }

@@ -13,7 +13,7 @@ import type { FixOptions, TransformEntry } from '../types.js';
 import type { BatchFile, BatchResult } from './batch.js';
 import { processBatch } from './batch.js';
 import { detectFile, fixGroup, type FileError, type FileOutcome } from './pipeline.js';
-import { PARALLEL_MIN_FILES, Pool, defaultWorkers, workerScript } from './pool.js';
+import { PARALLEL_MIN_FILES, Pool, defaultWorkers, parallelMinBytes, workerScript } from './pool.js';
 import { readCandidate } from './read.js';
 import { setFileHunks } from '../report/diff.js';
 import { groupKeyOf } from './groups.js';
@@ -31,6 +31,8 @@ export interface RunOptions extends FixOptions {
   workers?: number;
   /** Use the pool only above this many files after the prefilter (default PARALLEL_MIN_FILES). */
   parallelMinFiles?: number;
+  /** ...and this many characters read (default parallelMinBytes()). */
+  parallelMinBytes?: number;
 }
 
 export interface RunProgress {
@@ -66,18 +68,24 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   const workers = options.workers ?? defaultWorkers();
   const script = workers > 0 ? workerScript() : undefined;
   const minFiles = options.parallelMinFiles ?? PARALLEL_MIN_FILES;
+  const minBytes = options.parallelMinBytes ?? parallelMinBytes();
   // `workers: 0` given by the caller: everything here, detections kept on the outcomes (SARIF).
   const keep = options.workers === 0;
 
   const reads: BatchFile[] = [];
+  /** Per read: its outcome when done in this thread, or its result from the pool. */
+  const done: (FileOutcome | undefined)[] = [];
   const results: (BatchResult | undefined)[] = [];
   const tasks: Promise<void>[] = [];
   let pool: Pool | undefined;
-  let pendingChunk: number[] = [];
+  let readBytes = 0;
   let tables = 0;
-  const inline = { outcomes: [] as FileOutcome[], groups: new Map<string, FileOutcome[]>() };
+  /** This thread's fix groups, not fixed yet, and each read's group key. */
+  const groups = new Map<string, FileOutcome[]>();
+  const keyOf: string[] = [];
 
   const submit = (indexes: number[]) => {
+    if (indexes.length === 0) return;
     const files = indexes.map((i) => reads[i]);
     tasks.push(
       pool!
@@ -88,21 +96,33 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
           rs.forEach((r, k) => {
             results[indexes[k]] = r;
             tables += r.tables.length;
-            if (options.mode === 'scan') release(indexes[k]);
+            // The text of a scanned file is not needed any more (its outcome keeps an empty text).
+            if (options.mode === 'scan') reads[indexes[k]] = { ...reads[indexes[k]], file: { ...reads[indexes[k]].file, text: '' } };
           });
         }),
     );
   };
-  /** scan: the text of a detected file is not needed any more (its outcome keeps an empty text). */
-  const release = (i: number) => {
-    reads[i] = { ...reads[i], file: { ...reads[i].file, text: '' } };
+  const bytesOf = (indexes: number[]) => indexes.reduce((n, i) => n + reads[i].file.text.length, 0);
+  /** Files for the pool, sent in batches; for `fix` only whole folders are added (a group never spans folders). */
+  let pending: number[] = [];
+  const flush = (all: boolean) => {
+    while (pending.length >= BATCH_FILES || bytesOf(pending) >= BATCH_BYTES || (all && pending.length > 0)) {
+      // scan: fixed-size batches; fix: the whole pending list (whole folders), at most a batch more.
+      submit(options.mode === 'scan' ? pending.splice(0, BATCH_FILES) : pending.splice(0));
+    }
   };
-  const chunkFull = (indexes: number[]) =>
-    indexes.length >= BATCH_FILES || indexes.reduce((n, i) => n + reads[i].file.text.length, 0) >= BATCH_BYTES;
+
+  // Fix groups never span folders (a Terraform module is a folder, other families fix file by
+  // file): once the last candidate of a folder is read, its groups can be fixed and their parse
+  // trees dropped, so that memory holds one folder's trees, not the whole run's.
+  const lastInFolder = new Map<string, number>();
+  candidates.forEach((c, i) => lastInFolder.set(path.dirname(c.absPath), i));
+  /** Reads per folder not complete yet, and whether the folder is done in this thread. */
+  const open = new Map<string, { reads: number[]; inline: boolean }>();
 
   let scanned = 0;
   let lastYield = Date.now();
-  for (const c of candidates) {
+  for (const [index, c] of candidates.entries()) {
     scanned++;
     // Reading is synchronous: let the workers' answers in now and then, so they never starve.
     if (pool && Date.now() - lastYield > 5) {
@@ -110,113 +130,109 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       lastYield = Date.now();
     }
     if (options.onProgress) options.onProgress({ scanned, candidates: candidates.length, tables, current: c.absPath });
-    let chosen: TransformEntry | undefined;
-    const read = await readCandidate(c.absPath, c.path, c.explicit, (raw) => (chosen = pickEntry(c.path, raw)) !== undefined);
-    if (read.kind === 'skip') continue;
-    if (read.kind === 'error') {
-      errors.push(read.error);
-      continue;
-    }
-    // Explicitly named files are read even when no prefilter matched: parse errors still count.
-    chosen ??= pickEntry(c.path, read.file.text) ?? entriesFor(c.path)[0];
-    if (!chosen) continue;
-    reads.push({ file: read.file, bom: read.bom, entry: chosen.name });
-    if (!pool && script && reads.length > minFiles) {
-      pool = new Pool(script, workers);
-      // Scan needs no groups: everything read so far can go now, and the rest as it is read.
-      if (options.mode === 'scan') pendingChunk = reads.map((_, i) => i);
-    } else if (pool && options.mode === 'scan') {
-      pendingChunk.push(reads.length - 1);
-    }
-    if (pool && options.mode === 'scan') {
-      while (pendingChunk.length > 0 && (chunkFull(pendingChunk) || pendingChunk.length > BATCH_FILES)) {
-        submit(pendingChunk.splice(0, BATCH_FILES));
+    const dir = path.dirname(c.absPath);
+    const i = await readOne(c);
+    if (i !== undefined) {
+      const folder = open.get(dir) ?? { reads: [], inline: !pool };
+      open.set(dir, folder);
+      folder.reads.push(i);
+      if (!pool && script && reads.length > minFiles && readBytes >= minBytes) pool = new Pool(script, workers);
+      // A folder started in this thread stays in it (for fix, its files form groups together).
+      if (folder.inline) tables += await detectInline(i);
+      else if (options.mode === 'scan') {
+        pending.push(i);
+        flush(false);
       }
     }
-    if (!pool && !script) tables += await detectInline(reads.length - 1);
+    if (index === lastInFolder.get(dir)) {
+      const folder = open.get(dir);
+      open.delete(dir);
+      if (folder && options.mode === 'fix') {
+        if (folder.inline) await fixFolder(folder.reads);
+        else {
+          pending.push(...folder.reads);
+          flush(false);
+        }
+      }
+    }
   }
-
-  let outcomes: FileOutcome[];
   if (pool) {
     try {
-      if (options.mode === 'scan') {
-        if (pendingChunk.length > 0) submit(pendingChunk);
-      } else {
-        for (const batch of folderBatches(reads)) submit(batch);
-      }
+      flush(true);
       await Promise.all(tasks);
     } finally {
       await pool.close();
     }
-    outcomes = reads.map((r, i) => {
-      const { hunks, ...result } = results[i]!;
-      const o: FileOutcome = { file: r.file, bom: r.bom, ...result };
-      if (hunks !== undefined) setFileHunks(o, hunks);
-      return o;
-    });
-  } else {
-    // Few files (or no pool): everything in this thread, as it always was.
-    if (script) for (let i = 0; i < reads.length; i++) await detectInline(i);
-    outcomes = inline.outcomes;
-    if (options.mode === 'fix') {
-      for (const group of inline.groups.values()) {
-        await fixGroup(group, fixOptions);
-        if (!keep) for (const o of group) o.detection = undefined;
-      }
+  }
+  // Groups left (none, unless a candidate list ends inside a folder).
+  for (const group of groups.values()) await fixAndRelease(group);
+  const outcomes = reads.map((r, i) => {
+    const o = done[i];
+    if (o) return o;
+    const { hunks, ...result } = results[i]!;
+    const out: FileOutcome = { file: r.file, bom: r.bom, ...result };
+    if (hunks !== undefined) setFileHunks(out, hunks);
+    return out;
+  });
+  return { outcomes, errors, repos };
+
+  /** Read a candidate; the index of its read, or undefined when skipped or unreadable. */
+  async function readOne(c: (typeof candidates)[number]): Promise<number | undefined> {
+    let chosen: TransformEntry | undefined;
+    const read = await readCandidate(c.absPath, c.path, c.explicit, (raw) => (chosen = pickEntry(c.path, raw)) !== undefined);
+    if (read.kind === 'skip') return undefined;
+    if (read.kind === 'error') {
+      errors.push(read.error);
+      return undefined;
+    }
+    // Explicitly named files are read even when no prefilter matched: parse errors still count.
+    chosen ??= pickEntry(c.path, read.file.text) ?? entriesFor(c.path)[0];
+    if (!chosen) return undefined;
+    reads.push({ file: read.file, bom: read.bom, entry: chosen.name });
+    readBytes += read.file.text.length;
+    return reads.length - 1;
+  }
+
+  async function fixFolder(indexes: number[]): Promise<void> {
+    for (const key of new Set(indexes.map((i) => keyOf[i]))) {
+      const group = groups.get(key);
+      if (!group) continue;
+      groups.delete(key);
+      await fixAndRelease(group);
     }
   }
-  return { outcomes, errors, repos };
+
+  async function fixAndRelease(group: FileOutcome[]): Promise<void> {
+    await fixGroup(group, fixOptions);
+    if (!keep) for (const o of group) o.detection = undefined;
+  }
 
   async function detectInline(i: number): Promise<number> {
     const r = reads[i];
     const entry = TRANSFORMS.find((e) => e.name === r.entry)!;
     const transform = await loadTransform(entry);
     const outcome = await detectFile(r.file, r.bom, transform, fixOptions);
+    done[i] = outcome;
     // A scan needs the detection and the text no further, unless the caller keeps the run in this
     // thread for them: memory then grows with the tables found, not with the bytes read.
-    if (options.mode === 'scan' && !keep) {
-      outcome.detection = undefined;
-      outcome.file = { ...outcome.file, text: '' };
+    if (options.mode === 'scan') {
+      if (!keep) {
+        outcome.detection = undefined;
+        outcome.file = { ...outcome.file, text: '' };
+      }
+      return outcome.tables.length;
     }
-    inline.outcomes.push(outcome);
     const key = groupKeyOf(entry.name, transform, r.file.absPath);
-    const g = inline.groups.get(key);
+    keyOf[i] = key;
+    const g = groups.get(key);
     if (g) g.push(outcome);
-    else inline.groups.set(key, [outcome]);
+    else groups.set(key, [outcome]);
     return outcome.tables.length;
   }
 }
 
 /** The fix options alone (no callbacks, no run settings), to send to workers. */
 function plainOptions(options: RunOptions): FixOptions {
-  const { onProgress: _p, workers: _w, parallelMinFiles: _m, cwd: _c, mode: _mode, ...rest } = options;
+  const { onProgress: _p, workers: _w, parallelMinFiles: _m, parallelMinBytes: _b, cwd: _c, mode: _mode, ...rest } = options;
   return rest;
-}
-
-/**
- * Batches for `fix`: whole folders (a fix group never spans folders: a Terraform module is a
- * folder, other families fix file by file), small folders packed together.
- */
-function folderBatches(reads: BatchFile[]): number[][] {
-  const byDir = new Map<string, number[]>();
-  reads.forEach((r, i) => {
-    const d = path.dirname(r.file.absPath);
-    const list = byDir.get(d);
-    if (list) list.push(i);
-    else byDir.set(d, [i]);
-  });
-  const batches: number[][] = [];
-  let cur: number[] = [];
-  let bytes = 0;
-  for (const list of byDir.values()) {
-    if (cur.length > 0 && (cur.length + list.length > BATCH_FILES || bytes >= BATCH_BYTES)) {
-      batches.push(cur);
-      cur = [];
-      bytes = 0;
-    }
-    cur.push(...list);
-    for (const i of list) bytes += reads[i].file.text.length;
-  }
-  if (cur.length > 0) batches.push(cur);
-  return batches;
 }

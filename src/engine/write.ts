@@ -12,9 +12,14 @@ export async function writeAtomic(absPath: string, content: string): Promise<voi
   const st = await fs.stat(absPath);
   const tmp = path.join(path.dirname(absPath), `${TEMP_PREFIX}${path.basename(absPath)}`);
   try {
-    // A leftover of a killed run goes first; 'wx' then never writes through a link planted there.
-    await fs.rm(tmp, { force: true });
-    await fs.writeFile(tmp, content, { mode: st.mode & 0o7777, flag: 'wx' });
+    // 'wx' never writes through a link planted there; a leftover of a killed run is removed first.
+    try {
+      await fs.writeFile(tmp, content, { mode: st.mode & 0o7777, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      await fs.rm(tmp, { force: true });
+      await fs.writeFile(tmp, content, { mode: st.mode & 0o7777, flag: 'wx' });
+    }
     await fs.chmod(tmp, st.mode & 0o7777);
     await fs.rename(tmp, absPath);
   } catch (err) {
