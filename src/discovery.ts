@@ -4,7 +4,8 @@
  */
 import { promises as fs, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import { createRequire } from 'node:module';
+import type { Ignore } from 'ignore';
 import { toPosix } from './text.js';
 import type { FileError } from './engine/pipeline.js';
 
@@ -27,6 +28,10 @@ interface IgnoreScope {
   ig: Ignore;
 }
 
+// `ignore` is required only when a .gitignore is found.
+let ignoreModule: (() => Ignore) | undefined;
+const ignoreLib = (): (() => Ignore) => (ignoreModule ??= createRequire(import.meta.url)('ignore') as () => Ignore);
+
 async function loadGitignore(dir: string): Promise<IgnoreScope | undefined> {
   return loadGitignoreSync(dir);
 }
@@ -34,7 +39,7 @@ async function loadGitignore(dir: string): Promise<IgnoreScope | undefined> {
 function loadGitignoreSync(dir: string): IgnoreScope | undefined {
   try {
     const text = readFileSync(path.join(dir, '.gitignore'), 'utf8');
-    return { dir, ig: ignore().add(text) };
+    return { dir, ig: ignoreLib()().add(text) };
   } catch {
     return undefined;
   }

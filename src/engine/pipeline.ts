@@ -2,7 +2,6 @@
  * The in-memory pipeline for one group of files: detect, plan edits, apply them, verify the
  * result by re-parsing and re-detecting. Nothing here touches the disk.
  */
-import { applyEdits } from '../edits.js';
 import { evaluate } from '../peers/evaluate.js';
 import type { PeerVerdicts } from '../peers/rules.js';
 import { isFixableStatus } from '../status.js';
@@ -118,6 +117,7 @@ export async function planGroup(
       continue;
     }
     try {
+      const { applyEdits } = await import('../edits.js'); // loaded by fix only
       const newText = applyEdits(o.file.text, plan.edits);
       const problems = await verify(transform, o, newText, plan.fixed, options);
       if (problems.length > 0) {

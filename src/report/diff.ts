@@ -5,13 +5,19 @@
  * diff of the whole file, so its cost follows the size of the change (jsdiff was about 13% of a
  * bulk fix, and still 6% on the lines around each edit).
  */
-import { createTwoFilesPatch, formatPatch, type StructuredPatchHunk } from 'diff';
+import { createRequire } from 'node:module';
+import type * as Diff from 'diff';
+import type { StructuredPatchHunk } from 'diff';
 import type { FileOutcome } from '../engine/pipeline.js';
 import { sortEdits } from '../edits.js';
 import { BOM } from '../text.js';
 import type { Edit } from '../types.js';
 
 const CONTEXT = 3;
+
+// jsdiff (its CommonJS build) is loaded by the first diff, not at startup.
+let diffLib: typeof Diff | undefined;
+const jsdiff = (): typeof Diff => (diffLib ??= createRequire(import.meta.url)('diff') as typeof Diff);
 
 export function fullText(o: FileOutcome, text: string): string {
   return o.bom ? BOM + text : text;
@@ -26,8 +32,8 @@ export function fileHunks(o: FileOutcome): string {
     const before = fullText(o, o.file.text);
     const after = fullText(o, o.newText ?? o.file.text);
     const body = o.edits
-      ? formatPatch({ oldFileName: 'a', newFileName: 'b', oldHeader: undefined, newHeader: undefined, hunks: editHunks(before, after, o.edits, o.bom ? 1 : 0) })
-      : createTwoFilesPatch('a', 'b', before, after, undefined, undefined, { context: CONTEXT });
+      ? jsdiff().formatPatch({ oldFileName: 'a', newFileName: 'b', oldHeader: undefined, newHeader: undefined, hunks: editHunks(before, after, o.edits, o.bom ? 1 : 0) })
+      : jsdiff().createTwoFilesPatch('a', 'b', before, after, undefined, undefined, { context: CONTEXT });
     const lines = body.split('\n');
     h = lines.slice(lines.findIndex((l) => l.startsWith('+++ ')) + 1).join('\n');
     hunkCache.set(o, h);

@@ -1,13 +1,13 @@
 /** The CloudFormation family: CloudFormation and SAM templates (YAML, JSON) and serverless.yml. */
 import type { Transform } from '../../src/types.js';
 import { detectCloudFormation, type CfnDetection } from './detect.js';
-import { fixCloudFormation } from './fix.js';
 import { child, scalarString } from './tree.js';
 
 export const cloudformation: Transform<CfnDetection> = {
   name: 'cloudformation',
   detect: detectCloudFormation,
-  fix: fixCloudFormation,
+  // Planning code (renderers, editors) is loaded only by `fix`.
+  fix: async (group, options) => (await import('./fix.js')).fixCloudFormation(group, options),
   verify(file, detection, fixed, options) {
     if (options.kmsKeyArn) return [];
     const problems: string[] = [];

@@ -11,8 +11,9 @@
  */
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
+import type * as Jsonc from 'jsonc-parser';
 import type { Node as YNode } from 'yaml';
-import { parseTree, printParseErrorCode, type Node as JNode, type ParseError as JParseError } from 'jsonc-parser';
+import type { Node as JNode, ParseError as JParseError } from 'jsonc-parser';
 import { LineIndex } from '../../src/text.js';
 import { parseYamlFast } from './yamlfast.js';
 import { ParseError } from '../../src/types.js';
@@ -70,6 +71,8 @@ export function scalarString(node: CNode | null | undefined): string | undefined
 // imported: no export analysis of its CommonJS build at startup).
 let yamlLib: typeof Yaml | undefined;
 const yaml = (): typeof Yaml => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+let jsoncLib: typeof Jsonc | undefined;
+const jsonc = (): typeof Jsonc => (jsoncLib ??= createRequire(import.meta.url)('jsonc-parser') as typeof Jsonc);
 
 function fromYaml(node: YNode | null | undefined): CNode | null {
   if (!node) return null;
@@ -155,11 +158,11 @@ function fromJson(node: JNode | undefined): CNode | null {
 
 export function parseJson(text: string): ParsedDoc[] {
   const errors: JParseError[] = [];
-  const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = jsonc().parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0) {
     const e = errors[0];
     const pos = new LineIndex(text).position(e.offset);
-    throw new ParseError(`JSON: ${describeJsonError(printParseErrorCode(e.error))}`, pos.line, pos.column);
+    throw new ParseError(`JSON: ${describeJsonError(jsonc().printParseErrorCode(e.error))}`, pos.line, pos.column);
   }
   return [{ root: fromJson(tree) }];
 }

@@ -2,14 +2,14 @@
 import path from 'node:path';
 import type { Transform } from '../../src/types.js';
 import { detectTerraform, type TfDetection } from './detect.js';
-import { fixTerraform } from './fix.js';
 import { verifyTerraform } from './verify.js';
 
 export const terraform: Transform<TfDetection> = {
   name: 'terraform',
   detect: detectTerraform,
   groupKey: (absPath) => path.dirname(absPath),
-  fix: fixTerraform,
+  // Planning code (renderers, editors) is loaded only by `fix`.
+  fix: async (group, options) => (await import('./fix.js')).fixTerraform(group, options),
   verify: verifyTerraform,
 };
 

@@ -11,6 +11,7 @@
  * does not match the source or the engine (it is then rebuilt); any failure to read or write the
  * cache only means a slower start. `KMSFIX_CACHE_DIR=off` turns it off.
  */
+import { isAscii } from 'node:buffer';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import Module from 'node:module';
@@ -49,7 +50,9 @@ function load(): typeof TS {
   } catch {
     cachedData = undefined;
   }
-  const source = readFileSync(file, 'utf8');
+  // typescript.js is ASCII: decoded as latin1 when it is (13 ms instead of 36 for its 9 MB).
+  const bytes = readFileSync(file);
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   const mod = { exports: {} as unknown, filename: file, id: file, loaded: false };
