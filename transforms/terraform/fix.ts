@@ -3,7 +3,7 @@
  * policy as an aws_iam_policy_document) and an alias beside each table, the table pointed at the
  * key, and the data sources the policy needs declared once per module, reusing existing ones.
  */
-import { promises as fs } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { applyEdits } from '../../src/edits.js';
 import { stripBom } from '../../src/text.js';
@@ -424,7 +424,8 @@ export async function fixTerraform(group: Member[], options: FixOptions): Promis
 /**
  * The module's other files: those the engine did not pass because they hold no table (the
  * prefilter skipped them) still declare names, data sources and providers. Read from disk;
- * files that cannot be read or parsed are left out.
+ * files that cannot be read or parsed are left out. Read synchronously: small files, and no
+ * thread-pool round trip for each.
  */
 async function siblingBlocks(group: Member[]): Promise<TopBlock[]> {
   const known = new Set(group.map((m) => m.file.absPath));
@@ -432,7 +433,7 @@ async function siblingBlocks(group: Member[]): Promise<TopBlock[]> {
   for (const dir of new Set(group.map((m) => path.dirname(m.file.absPath)))) {
     let names: string[];
     try {
-      names = await fs.readdir(dir);
+      names = readdirSync(dir);
     } catch {
       continue;
     }
@@ -440,7 +441,7 @@ async function siblingBlocks(group: Member[]): Promise<TopBlock[]> {
       const abs = path.join(dir, name);
       if (!/\.tf(\.json)?$/i.test(name) || known.has(abs)) continue;
       try {
-        const text = stripBom(await fs.readFile(abs, 'utf8')).text;
+        const text = stripBom(readFileSync(abs, 'utf8')).text;
         const detection: TfDetection = name.toLowerCase().endsWith('.json')
           ? { tables: [], json: (await import('./json.js')).jsonModel(text) }
           : { tables: [], hcl: await parseHcl(text) };

@@ -43,9 +43,9 @@ export function parseHclFast(text: string, deep: (type: string, labels: string[]
   try {
     const blocks: HBlock[] = [];
     for (;;) {
-      skipBlankLines();
+      anySpace();
       if (p >= n) break;
-      const item = bodyItem((type, labels) => deep(type, labels));
+      const item = bodyItem(deep);
       if (item?.kind === 'block') blocks.push(item);
     }
     // Comments matter inside the blocks kmsfix reads (as parse.ts keeps them).
@@ -129,10 +129,6 @@ function anySpace(): void {
   }
 }
 
-/** Between body items: blank lines and comments. */
-function skipBlankLines(): void {
-  anySpace();
-}
 
 /** The end of an item: spaces, an optional comment, then a line break or the end of the file. */
 function endOfLine(): void {
@@ -158,7 +154,8 @@ function identifier(): string {
   p++;
   while (isIdPart(code(p))) p++;
   const c = code(p);
-  if (c >= 128 || c === 58 /* : (provider::fn) */ && code(p + 1) === 58) giveUp();
+  // A non-ASCII identifier character, or `::` (a provider function): left to tree-sitter.
+  if (c >= 128 || (c === 58 && code(p + 1) === 58)) giveUp();
   return s.slice(start, p);
 }
 
@@ -166,7 +163,10 @@ function identifier(): string {
 
 type Deep = (type: string, labels: string[]) => boolean;
 
-/** An attribute or a block at p; `build` says whether to keep the items of a top-level block. */
+/**
+ * An attribute or a block at p. `deep` (top level only) says whether a block's items are kept;
+ * `oneLine`: the single attribute of a one-line block (no line break after it).
+ */
 function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | undefined {
   const start = p;
   const name = identifier();
@@ -225,7 +225,7 @@ function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | und
     close = p;
   } else if (p >= n || atNewline(p)) {
     for (;;) {
-      skipBlankLines();
+      anySpace();
       if (p >= n) giveUp();
       if (code(p) === 125) {
         close = p;

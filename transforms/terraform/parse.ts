@@ -231,13 +231,25 @@ function blockOf(n: Node, top = false): HBlock {
   return { kind: 'block', type, labels, start: n.startIndex, end: n.endIndex, open, close, items, row: n.startPosition.row, endRow: n.endPosition.row };
 }
 
+/**
+ * The last few models, by text: a fixed file is parsed for HashiCorp's check (hclcheck.ts) and
+ * again when it is verified, and a module's files are read by each of its files' fixes. Models
+ * are never modified after parsing.
+ */
+const recent = new Map<string, HFile>();
+
 export async function parseHcl(text: string): Promise<HFile> {
+  const known = recent.get(text);
+  if (known) return known;
   const nul = text.indexOf('\0');
   if (nul !== -1) {
     const p = new LineIndex(text).position(nul);
     throw new ParseError('binary file (NUL byte): not HCL', p.line, p.column);
   }
-  return (process.env.KMSFIX_HCL_PARSER === 'reference' ? undefined : parseHclFast(text, deep)) ?? parseHclReference(text);
+  const model = (process.env.KMSFIX_HCL_PARSER === 'reference' ? undefined : parseHclFast(text, deep)) ?? (await parseHclReference(text));
+  if (recent.size >= 16) recent.delete(recent.keys().next().value!);
+  recent.set(text, model);
+  return model;
 }
 
 /** The reference path: tree-sitter, for every file, including those the fast parser leaves to it. */
