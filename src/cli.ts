@@ -4,7 +4,6 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { run } from './engine/run.js';
@@ -42,6 +41,7 @@ const processIo: Io = {
   color: !!process.stdout.isTTY && !process.env.NO_COLOR,
   progress: !!process.stderr.isTTY,
   ask: async (q) => {
+    const { createInterface } = await import('node:readline/promises');
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     try {
       return await rl.question(q);

@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import type { FixOptions } from '../types.js';
 import type { BatchFile, BatchResult } from './batch.js';
 import type { WorkerTask } from './worker.js';
@@ -78,7 +79,9 @@ export class Pool {
 
   constructor(script: string, size: number) {
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } }), jobs: new Map(), dead: false };
+      // worker_threads is loaded only when a pool starts.
+      const { Worker: WorkerClass } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+      const slot: Slot = { worker: new WorkerClass(script, { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } }), jobs: new Map(), dead: false };
       slot.worker.on('message', (m: { id: number; results?: BatchResult[]; error?: string }) => {
         const job = slot.jobs.get(m.id);
         if (!job) return;
