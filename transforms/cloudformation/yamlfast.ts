@@ -39,6 +39,7 @@ export function parseYamlFast(text: string): ParsedDoc[] | undefined {
   if (OUTSIDE.test(text)) return undefined;
   s = text;
   n = text.length;
+  keyPos = -1;
   try {
     return [{ root: document() }];
   } catch (e) {
@@ -161,9 +162,20 @@ function blockNode(q: number, col: number, owner: number, tag: string | undefine
 let keyText = '';
 let keyEnd = 0;
 let colonAt = 0;
+/** The last position keyAt answered for (it is asked twice for most lines), and its answer. */
+let keyPos = -1;
+let keyFound = false;
 
 /** Whether an implicit key (`key:` then space or end of line) starts at q; sets keyText, keyEnd, colonAt. */
 function keyAt(q: number): boolean {
+  if (q === keyPos) return keyFound;
+  keyPos = q;
+  keyFound = false;
+  keyFound = findKey(q);
+  return keyFound;
+}
+
+function findKey(q: number): boolean {
   const c = s.charCodeAt(q);
   if (c === 34 /* " */ || c === 39 /* ' */) {
     const e = quotedEnd(q);
