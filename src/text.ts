@@ -22,12 +22,13 @@ export function detectEol(text: string): '\n' | '\r\n' {
 
 /** Offsets of line starts, for offset -> line/column. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  /** Offset of each line's start (after a text ending with a line break, the last is its length). */
+  readonly starts: number[] = [0];
   constructor(readonly text: string) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
-  /** 1-based line and column of an offset. */
-  position(offset: number): { line: number; column: number } {
+  /** 0-based index of the line that holds an offset. */
+  lineOf(offset: number): number {
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -35,7 +36,12 @@ export class LineIndex {
       if (this.starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+    return lo;
+  }
+  /** 1-based line and column of an offset. */
+  position(offset: number): { line: number; column: number } {
+    const line = this.lineOf(offset);
+    return { line: line + 1, column: offset - this.starts[line] + 1 };
   }
 }
 

@@ -10,7 +10,7 @@ import type * as Diff from 'diff';
 import type { StructuredPatchHunk } from 'diff';
 import type { FileOutcome } from '../engine/pipeline.js';
 import { sortEdits } from '../edits.js';
-import { BOM } from '../text.js';
+import { BOM, LineIndex } from '../text.js';
 import type { Edit } from '../types.js';
 
 const CONTEXT = 3;
@@ -70,24 +70,6 @@ export function colorDiff(diff: string, c: { red: (s: string) => string; green: 
     .join('\n');
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** Index of the line that contains offset `o` (the last line start <= o). */
-function lineOf(starts: number[], o: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= o) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 /** A text's lines, each with its line break (the last one may have none). */
 function linesOf(text: string): string[] {
   const out: string[] = [];
@@ -129,7 +111,8 @@ function push(lines: string[], mark: string, line: string): void {
  * changes closer than 6 lines share a hunk, as in `diff -u`. No line diff is run.
  */
 export function editHunks(before: string, after: string, edits: readonly Edit[], shift = 0): StructuredPatchHunk[] {
-  const starts = lineStarts(before);
+  const index = new LineIndex(before);
+  const starts = index.starts;
   const last = starts.length - 1;
   const oldLine = (i: number) => before.slice(starts[i], i + 1 <= last ? starts[i + 1] : before.length);
   // Segments: the old lines of edits that share a line, with the new text that replaces them.
@@ -139,8 +122,8 @@ export function editHunks(before: string, after: string, edits: readonly Edit[],
   for (const e of sortEdits(edits)) {
     const start = e.start + shift;
     const end = e.end + shift;
-    const la = lineOf(starts, start);
-    const lb = lineOf(starts, end);
+    const la = index.lineOf(start);
+    const lb = index.lineOf(end);
     const d = e.text.length - (end - start);
     const prev = segments[segments.length - 1];
     if (prev && la <= prev.lb) {

@@ -12,6 +12,7 @@
  * tree-sitter, which also reports errors. test/hcl-fast.test.ts checks that the models are equal
  * on every Terraform file the tests know, on generated and on mutated files.
  */
+import { LineIndex } from '../../src/text.js';
 import type { HAttr, HBlock, HComment, HFile, Literal } from './parse.js';
 
 class Unsupported extends Error {}
@@ -24,7 +25,7 @@ function giveUp(): never {
 let s = '';
 let n = 0;
 let p = 0;
-let lineStarts: number[] = [];
+let lines = new LineIndex('');
 let comments: HComment[] = [];
 
 const SP = 32;
@@ -38,8 +39,7 @@ export function parseHclFast(text: string, deep: (type: string, labels: string[]
   n = text.length;
   p = 0;
   comments = [];
-  lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  lines = new LineIndex(text);
   try {
     const blocks: HBlock[] = [];
     for (;;) {
@@ -62,20 +62,13 @@ export function parseHclFast(text: string, deep: (type: string, labels: string[]
     throw e;
   } finally {
     s = '';
-    lineStarts = [];
+    lines = new LineIndex('');
     comments = [];
   }
 }
 
 function rowOf(o: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= o) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return lines.lineOf(o);
 }
 
 // ---------------------------------------------------------------- whitespace and comments
