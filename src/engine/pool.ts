@@ -1,5 +1,6 @@
 /**
- * A small pool of worker threads for parsing: `min(2, availableParallelism)` workers, each running
+ * A small pool of worker threads for parsing: `min(cores, 4) - 1` workers (the main thread takes
+ * the batches they have no room for), each running
  * batches of already-read files through the pipeline (src/engine/worker.ts). The main thread keeps
  * discovery, reading, the prefilter and writing. Workers always load the built JavaScript
  * (dist/src/engine/worker.js), also when kmsfix itself runs from TypeScript sources (tests).
@@ -21,8 +22,9 @@ export const PARALLEL_MIN_FILES = 50;
  * Below this much text read, starting workers costs more than it saves: each worker loads and
  * warms up its own parsers, and the files and results are copied across. Measured on the bench
  * (2 vCPUs, where one Node process alone already keeps 1.5 of them busy with its GC and compiler
- * threads): a scan of 18 MB took 2.0 s in one thread and 2.5 s with two workers, of 54 MB 5.1 s
- * and 4.8 s; a fix of 18 MB 9.1 s and 9.0 to 10.3 s. KMSFIX_PARALLEL_MIN_BYTES overrides it.
+ * threads): a scan of 18 MB took 1.9 s in one thread and 2.4 to 3.3 s with a worker beside the
+ * main thread; of 54 MB, 4.8 to 6.9 s in one thread and 4.3 s with the worker; a fix of 54 MB
+ * 18.6 s and 15.2 s. KMSFIX_PARALLEL_MIN_BYTES overrides it.
  */
 export function parallelMinBytes(): number {
   const env = process.env.KMSFIX_PARALLEL_MIN_BYTES;
@@ -30,12 +32,15 @@ export function parallelMinBytes(): number {
   return 32 * 1024 * 1024;
 }
 
-/** How many workers to use: KMSFIX_WORKERS if set (0 turns the pool off), else min(2, cores). */
+/**
+ * How many worker threads to use: KMSFIX_WORKERS if set (0 turns the pool off), else one less
+ * than the cores (at most 4), since the main thread parses too when the workers are busy.
+ */
 export function defaultWorkers(): number {
   const env = process.env.KMSFIX_WORKERS;
   if (env !== undefined && env !== '' && /^\d+$/.test(env)) return Number(env);
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.min(2, cores);
+  return Math.min(cores, 4) - 1;
 }
 
 /**
@@ -103,6 +108,11 @@ export class Pool {
       });
       this.slots.push(slot);
     }
+  }
+
+  /** Whether a worker could take a batch now (the caller does the batch itself otherwise). */
+  hasRoom(): boolean {
+    return this.slots.some((s) => !s.dead && s.jobs.size < IN_FLIGHT);
   }
 
   run(files: BatchFile[], mode: 'scan' | 'fix', options: FixOptions): Promise<BatchResult[]> {

@@ -24,7 +24,7 @@ export interface RunOptions extends FixOptions {
   /** Called after each candidate file is read (and detected), for progress displays. */
   onProgress?: (p: RunProgress) => void;
   /**
-   * Worker threads for parsing (default: min(2, cores), or KMSFIX_WORKERS). 0 keeps everything in
+   * Worker threads for parsing (default: min(cores, 4) - 1, or KMSFIX_WORKERS). 0 keeps everything in
    * this thread, with `transform`, `detection` and the file's text on every outcome (SARIF needs
    * them). Otherwise a scan's outcomes carry an empty `file.text`, and no `detection`.
    */
@@ -103,12 +103,20 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     );
   };
   const bytesOf = (indexes: number[]) => indexes.reduce((n, i) => n + reads[i].file.text.length, 0);
-  /** Files for the pool, sent in batches; for `fix` only whole folders are added (a group never spans folders). */
+  /**
+   * Files for the pool, sent in batches; for `fix` only whole folders are added (a group never
+   * spans folders). This thread works too: a batch that finds every worker busy is done here.
+   */
   let pending: number[] = [];
-  const flush = (all: boolean) => {
+  const flush = async (all: boolean) => {
     while (pending.length >= BATCH_FILES || bytesOf(pending) >= BATCH_BYTES || (all && pending.length > 0)) {
       // scan: fixed-size batches; fix: the whole pending list (whole folders), at most a batch more.
-      submit(options.mode === 'scan' ? pending.splice(0, BATCH_FILES) : pending.splice(0));
+      const batch = options.mode === 'scan' ? pending.splice(0, BATCH_FILES) : pending.splice(0);
+      if (pool!.hasRoom()) submit(batch);
+      else {
+        for (const i of batch) tables += await detectInline(i);
+        if (options.mode === 'fix') await fixFolder(batch);
+      }
     }
   };
 
@@ -141,7 +149,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       if (folder.inline) tables += await detectInline(i);
       else if (options.mode === 'scan') {
         pending.push(i);
-        flush(false);
+        await flush(false);
       }
     }
     if (index === lastInFolder.get(dir)) {
@@ -151,14 +159,14 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
         if (folder.inline) await fixFolder(folder.reads);
         else {
           pending.push(...folder.reads);
-          flush(false);
+          await flush(false);
         }
       }
     }
   }
   if (pool) {
     try {
-      flush(true);
+      await flush(true);
       await Promise.all(tasks);
     } finally {
       await pool.close();
