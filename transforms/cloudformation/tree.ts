@@ -1,8 +1,9 @@
 /**
  * One node tree for YAML and JSON templates, with exact offsets into the text, so that detection
  * and editing are written once. YAML comes from a fast parser for the usual subset of YAML
- * (yamlfast.ts) and, for anything outside it, from `yaml` (short tags kept as `tag`); JSON from
- * `jsonc-parser` (strict: no comments, no trailing commas).
+ * (yamlfast.ts) and, for anything outside it, from `yaml` (short tags kept as `tag`); JSON from a
+ * fast strict parser (jsonfast.ts) and, on any error, from `jsonc-parser` (strict: no comments, no
+ * trailing commas), which reports it.
  *
  * Offsets: `start` is where a node's own text starts (after its tag); `end` is where it ends:
  * after a scalar's last character (a block scalar's last content line, with its line break), after
@@ -16,6 +17,7 @@ import type { Node as YNode } from 'yaml';
 import type { Node as JNode, ParseError as JParseError } from 'jsonc-parser';
 import { LineIndex } from '../../src/text.js';
 import { parseYamlFast } from './yamlfast.js';
+import { parseJsonFast } from './jsonfast.js';
 import { ParseError } from '../../src/types.js';
 
 interface Base {
@@ -157,6 +159,12 @@ function fromJson(node: JNode | undefined): CNode | null {
 }
 
 export function parseJson(text: string): ParsedDoc[] {
+  const fast = process.env.KMSFIX_JSON_PARSER === 'reference' ? undefined : parseJsonFast(text);
+  return fast ? [{ root: fast }] : parseJsonReference(text);
+}
+
+/** The reference path: `jsonc-parser`, for what the fast parser leaves to it (and its error messages). */
+export function parseJsonReference(text: string): ParsedDoc[] {
   const errors: JParseError[] = [];
   const tree = jsonc().parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0) {

@@ -1,0 +1,78 @@
+/**
+ * The fast JSON parser (transforms/cloudformation/jsonfast.ts) against the reference path
+ * (`jsonc-parser`): the same tree on every JSON template the tests know, on generated and mutated
+ * ones, or nothing where `jsonc-parser` reports an error (it is then used, and reports it).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parseJson, parseJsonReference, type ParsedDoc } from '../transforms/cloudformation/tree.js';
+import { parseJsonFast } from '../transforms/cloudformation/jsonfast.js';
+import { cfnJson, prng } from '../bench/generate.mjs';
+import { FIXTURES, ROOT } from './fixture-cases.js';
+import { randomJson } from './property-gen.js';
+import { filesUnder, mutants, type Verdict } from './differential.js';
+
+const PEERS = path.join(ROOT, '..', 'shared', 'peer-cases');
+const SEED = Number(process.env.KMSFIX_PROPERTY_SEED ?? 20261123);
+
+function compare(text: string): Verdict {
+  let reference: ParsedDoc[] | Error;
+  try {
+    reference = parseJsonReference(text);
+  } catch (e) {
+    reference = e as Error;
+  }
+  const fast = parseJsonFast(text);
+  if (fast === undefined) return reference instanceof Error ? 'fallback (reference error)' : 'fallback';
+  if (reference instanceof Error) throw new Error(`the fast parser accepted what jsonc-parser rejects (${reference.message}):\n${text}`);
+  if (!isDeepStrictEqual([{ root: fast }], reference)) expect([{ root: fast }], `trees differ for:\n${text}`).toEqual(reference);
+  return 'fast';
+}
+
+const KNOWN = [...filesUnder(FIXTURES, /\.(json|template)$/i), ...filesUnder(PEERS, /\.json$/i)]
+  .map((f) => ({ f, text: readFileSync(f, 'utf8').replace(/^\uFEFF/, '') }))
+  .filter(({ text }) => text.trimStart().startsWith('{'));
+const isBad = (f: string) => f.includes(`${path.sep}bad${path.sep}`);
+
+describe('fast JSON parser = jsonc-parser', () => {
+  it('on every JSON template of the fixtures and the peers’ cases', () => {
+    expect(KNOWN.length).toBeGreaterThan(20);
+    const fallbacks = KNOWN.filter(({ text }) => compare(text) !== 'fast').map(({ f }) => path.relative(ROOT, f));
+    expect(fallbacks.filter((f) => !isBad(f))).toEqual([]);
+  });
+
+  it('on generated templates, all on the fast path', () => {
+    for (let i = 0; i < 100; i++) {
+      expect(compare(randomJson(SEED + i).text.replace(/^\uFEFF/, ''))).toBe('fast');
+      expect(compare(cfnJson(prng(SEED + i)))).toBe('fast');
+    }
+  });
+
+  it('on mutated templates: the same tree or a fallback, whatever the change', async () => {
+    const bases = KNOWN.filter(({ f }) => !isBad(f)).map(({ text }) => text);
+    const pieces = [' ', '{', '}', '[', ']', ',', ':', '"', '\\', '\\u00e9', '\\x', '-', '0', '01', '1e', 'true', 'nul', '\t', '\n', '\u000b'];
+    const fast = await mutants(bases, pieces, compare, SEED, 1500);
+    expect(fast).toBeGreaterThan(100); // the comparison is not vacuous (most changes break JSON)
+  });
+
+  it.each([
+    ['{"a": [1, -0.5e+3, true, false, null, "x\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00"]}', 'fast'],
+    ['{"a": 1, "a": 2}', 'fast'],
+    ['{}', 'fast'],
+    ['{"a": 01}', 'fallback (reference error)'],
+    ['{"a": 1,}', 'fallback (reference error)'],
+    ['{"a": "\\x"}', 'fallback (reference error)'],
+    ['{"a": nullx}', 'fallback (reference error)'],
+    ['{"a": 1} // c', 'fallback (reference error)'],
+    ['', 'fallback (reference error)'],
+  ] as const)('%j: %s', (text, verdict) => {
+    expect(compare(text)).toBe(verdict);
+  });
+
+  it('parseJson uses the fast tree and falls back to jsonc-parser, which reports the error', () => {
+    expect(parseJson('{"a": 1}')).toEqual(parseJsonReference('{"a": 1}'));
+    expect(() => parseJson('{"a": 1,}')).toThrow(/JSON: /);
+  });
+});
