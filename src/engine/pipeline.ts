@@ -40,6 +40,8 @@ export interface FileOutcome {
   edits?: Edit[];
 }
 
+let editsModule: typeof import('../edits.js') | undefined;
+
 export const DEFAULT_FIX_OPTIONS: FixOptions = { keyStrategy: 'per-table', acceptAwsManaged: false };
 
 export function errorOf(file: SourceFile, err: unknown): FileError {
@@ -117,7 +119,7 @@ export async function planGroup(
       continue;
     }
     try {
-      const { applyEdits } = await import('../edits.js'); // loaded by fix only
+      const { applyEdits } = (editsModule ??= await import('../edits.js')); // loaded by fix only, once
       const newText = applyEdits(o.file.text, plan.edits);
       const problems = await verify(transform, o, newText, plan.fixed, options);
       if (problems.length > 0) {

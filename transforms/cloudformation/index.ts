@@ -3,11 +3,13 @@ import type { Transform } from '../../src/types.js';
 import { detectCloudFormation, type CfnDetection } from './detect.js';
 import { child, scalarString } from './tree.js';
 
+let fixModule: typeof import('./fix.js') | undefined;
+
 export const cloudformation: Transform<CfnDetection> = {
   name: 'cloudformation',
   detect: detectCloudFormation,
-  // Planning code (renderers, editors) is loaded only by `fix`.
-  fix: async (group, options) => (await import('./fix.js')).fixCloudFormation(group, options),
+  // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
+  fix: async (group, options) => (fixModule ??= await import('./fix.js')).fixCloudFormation(group, options),
   verify(file, detection, fixed, options) {
     if (options.kmsKeyArn) return [];
     const problems: string[] = [];

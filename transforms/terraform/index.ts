@@ -4,12 +4,14 @@ import type { Transform } from '../../src/types.js';
 import { detectTerraform, type TfDetection } from './detect.js';
 import { verifyTerraform } from './verify.js';
 
+let fixModule: typeof import('./fix.js') | undefined;
+
 export const terraform: Transform<TfDetection> = {
   name: 'terraform',
   detect: detectTerraform,
   groupKey: (absPath) => path.dirname(absPath),
-  // Planning code (renderers, editors) is loaded only by `fix`.
-  fix: async (group, options) => (await import('./fix.js')).fixTerraform(group, options),
+  // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
+  fix: async (group, options) => (fixModule ??= await import('./fix.js')).fixTerraform(group, options),
   verify: verifyTerraform,
 };
 

@@ -3,11 +3,13 @@ import type { Transform } from '../../src/types.js';
 import { detectTypeScript, type TsDetection } from './detect.js';
 import { verifyTypeScript } from './verify.js';
 
+let fixModule: typeof import('./fix.js') | undefined;
+
 export const typescript: Transform<TsDetection> = {
   name: 'typescript',
   detect: detectTypeScript,
-  // Planning code (renderers, editors) is loaded only by `fix`.
-  fix: async (group, options) => (await import('./fix.js')).fixTypeScript(group, options),
+  // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
+  fix: async (group, options) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options),
   verify: verifyTypeScript,
 };
 
