@@ -5,13 +5,7 @@
  * speed of `jsonc-parser`'s tree. test/json-fast.test.ts compares the two.
  */
 import type { CNode, CPair } from './tree.js';
-
-class Unsupported extends Error {}
-const GIVE_UP = new Unsupported();
-
-function giveUp(): never {
-  throw GIVE_UP;
-}
+import { attempt, giveUp } from '../../src/fastparse.js';
 
 let s = '';
 let n = 0;
@@ -22,14 +16,13 @@ export function parseJsonFast(text: string): CNode | undefined {
   n = text.length;
   p = 0;
   try {
-    space();
-    const root = value();
-    space();
-    if (p !== n) giveUp();
-    return root;
-  } catch (e) {
-    if (e === GIVE_UP) return undefined;
-    throw e;
+    return attempt(() => {
+      space();
+      const root = value();
+      space();
+      if (p !== n) giveUp();
+      return root;
+    });
   } finally {
     s = '';
   }

@@ -14,13 +14,7 @@
  */
 import { LineIndex } from '../../src/text.js';
 import type { HAttr, HBlock, HComment, HFile, Literal } from './parse.js';
-
-class Unsupported extends Error {}
-const GIVE_UP = new Unsupported();
-
-function giveUp(): never {
-  throw GIVE_UP;
-}
+import { attempt, giveUp } from '../../src/fastparse.js';
 
 let s = '';
 let n = 0;
@@ -33,7 +27,7 @@ const TAB = 9;
 const LF = 10;
 const CR = 13;
 
-export function parseHclFast(text: string, deep: (type: string, labels: string[]) => boolean): HFile | undefined {
+export function parseHclFast(text: string, deep: Deep): HFile | undefined {
   if (/\r(?!\n)/.test(text)) return undefined;
   s = text;
   n = text.length;
@@ -41,30 +35,31 @@ export function parseHclFast(text: string, deep: (type: string, labels: string[]
   comments = [];
   lines = new LineIndex(text);
   try {
-    const blocks: HBlock[] = [];
-    for (;;) {
-      anySpace();
-      if (p >= n) break;
-      const item = bodyItem(deep);
-      if (item?.kind === 'block') blocks.push(item);
-    }
-    // Comments matter inside the blocks kmsfix reads (as parse.ts keeps them).
-    const ranges = blocks.filter((b) => deep(b.type, b.labels));
-    const kept: HComment[] = [];
-    let k = 0;
-    for (const c of comments) {
-      while (k < ranges.length && ranges[k].end <= c.start) k++;
-      if (k < ranges.length && ranges[k].start <= c.start) kept.push(c);
-    }
-    return { blocks, comments: kept };
-  } catch (e) {
-    if (e === GIVE_UP) return undefined;
-    throw e;
+    return attempt(() => file(deep));
   } finally {
     s = '';
     lines = new LineIndex('');
     comments = [];
   }
+}
+
+function file(deep: Deep): HFile {
+  const blocks: HBlock[] = [];
+  for (;;) {
+    anySpace();
+    if (p >= n) break;
+    const item = bodyItem(deep);
+    if (item?.kind === 'block') blocks.push(item);
+  }
+  // Comments matter inside the blocks kmsfix reads (as parse.ts keeps them).
+  const ranges = blocks.filter((b) => deep(b.type, b.labels));
+  const kept: HComment[] = [];
+  let k = 0;
+  for (const c of comments) {
+    while (k < ranges.length && ranges[k].end <= c.start) k++;
+    if (k < ranges.length && ranges[k].start <= c.start) kept.push(c);
+  }
+  return { blocks, comments: kept };
 }
 
 function rowOf(o: number): number {
