@@ -1,9 +1,33 @@
-/** Shared by the fast-parser tests: files of the tests' corpora, and mutated texts fed to a comparison. */
+/** Shared by the fast-parser tests: the comparison with the reference parser, the tests' corpora, and mutated texts. */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
+import { expect } from 'vitest';
 
 export type Verdict = 'fast' | 'fallback' | 'fallback (reference error)';
+
+/** The reference parser's result, or the error it threw. */
+export function referenceOf<T>(parse: () => T): T | Error {
+  try {
+    return parse();
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+/**
+ * One text through both parsers: the fast result, when there is one, must equal the reference
+ * result (both seen through `view`), and the reference parser must not have failed.
+ */
+export function judge<T>(text: string, fast: T | undefined, reference: T | Error, referenceName: string, view: (x: T) => unknown = (x) => x): Verdict {
+  if (fast === undefined) return reference instanceof Error ? 'fallback (reference error)' : 'fallback';
+  if (reference instanceof Error) throw new Error(`the fast parser accepted what ${referenceName} rejects (${reference.message}):\n${text}`);
+  const a = view(fast);
+  const b = view(reference);
+  if (!isDeepStrictEqual(a, b)) expect(a, `trees differ for:\n${text}`).toEqual(b);
+  return 'fast';
+}
 
 export function filesUnder(dir: string, pattern: RegExp): string[] {
   const out: string[] = [];

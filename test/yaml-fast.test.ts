@@ -6,14 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseYaml, parseYamlReference, type ParsedDoc } from '../transforms/cloudformation/tree.js';
+import { parseYaml, parseYamlReference } from '../transforms/cloudformation/tree.js';
 import { parseYamlFast } from '../transforms/cloudformation/yamlfast.js';
 import { cfnYaml, prng } from '../bench/generate.mjs';
 import { FIXTURES, ROOT } from './fixture-cases.js';
 import { randomCfnYaml } from './property-gen.js';
-import { filesUnder, mutants, type Verdict } from './differential.js';
+import { filesUnder, judge, mutants, referenceOf, type Verdict } from './differential.js';
 
 const PEERS = path.join(ROOT, '..', 'shared', 'peer-cases');
 const SEED = Number(process.env.KMSFIX_PROPERTY_SEED ?? 20261123);
@@ -26,19 +25,7 @@ function stripBom(t: string): string {
 
 /** Fast and reference on one text: the fast tree, when there is one, must equal the reference tree. */
 function compare(text: string): Verdict {
-  let reference: ParsedDoc[] | Error;
-  try {
-    reference = parseYamlReference(text);
-  } catch (e) {
-    reference = e as Error;
-  }
-  const fast = parseYamlFast(text);
-  if (fast === undefined) return reference instanceof Error ? 'fallback (reference error)' : 'fallback';
-  if (reference instanceof Error) throw new Error(`the fast parser accepted what yaml rejects (${reference.message}):\n${text}`);
-  if (!isDeepStrictEqual(fast, reference)) {
-    expect(fast, `trees differ for:\n${text}`).toEqual(reference);
-  }
-  return 'fast';
+  return judge(text, parseYamlFast(text), referenceOf(() => parseYamlReference(text)), 'yaml');
 }
 
 const KNOWN = [...yamlFiles(FIXTURES), ...yamlFiles(PEERS)];
