@@ -5,9 +5,8 @@
  * across folders), so the results are those of the single-thread path.
  */
 import { TRANSFORMS, loadTransform } from '../../transforms/index.js';
-import type { FixOptions, SourceFile } from '../types.js';
+import type { Edit, FixOptions, SourceFile } from '../types.js';
 import { detectFile, fixGroup, type FileError, type FileOutcome, type TableReport } from './pipeline.js';
-import { fileHunks } from '../report/diff.js';
 import { groupKeyOf } from './groups.js';
 
 export interface BatchFile {
@@ -21,8 +20,8 @@ export interface BatchResult {
   tables: TableReport[];
   error?: FileError;
   newText?: string;
-  /** The diff's hunks (src/report/diff.ts), computed here too so the main thread does not have to. */
-  hunks?: string;
+  /** The edits that made `newText`, for its diff (built from them when it is shown or written). */
+  edits?: Edit[];
 }
 
 export async function processBatch(files: BatchFile[], mode: 'scan' | 'fix', options: FixOptions): Promise<BatchResult[]> {
@@ -40,5 +39,5 @@ export async function processBatch(files: BatchFile[], mode: 'scan' | 'fix', opt
     else groups.set(key, [o]);
   }
   if (mode === 'fix') for (const g of groups.values()) await fixGroup(g, options);
-  return outcomes.map((o) => ({ tables: o.tables, error: o.error, newText: o.newText, hunks: o.newText === undefined ? undefined : fileHunks(o) }));
+  return outcomes.map((o) => ({ tables: o.tables, error: o.error, newText: o.newText, edits: o.edits }));
 }

@@ -15,7 +15,6 @@ import { processBatch } from './batch.js';
 import { detectFile, fixGroup, type FileError, type FileOutcome } from './pipeline.js';
 import { PARALLEL_MIN_FILES, Pool, defaultWorkers, parallelMinBytes, workerScript } from './pool.js';
 import { readCandidate } from './read.js';
-import { setFileHunks } from '../report/diff.js';
 import { groupKeyOf } from './groups.js';
 
 export interface RunOptions extends FixOptions {
@@ -174,14 +173,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   }
   // Groups left (none, unless a candidate list ends inside a folder).
   for (const group of groups.values()) await fixAndRelease(group);
-  const outcomes = reads.map((r, i) => {
-    const o = done[i];
-    if (o) return o;
-    const { hunks, ...result } = results[i]!;
-    const out: FileOutcome = { file: r.file, bom: r.bom, ...result };
-    if (hunks !== undefined) setFileHunks(out, hunks);
-    return out;
-  });
+  const outcomes = reads.map((r, i): FileOutcome => done[i] ?? { file: r.file, bom: r.bom, ...results[i]! });
   return { outcomes, errors, repos };
 
   /** Read a candidate; the index of its read, or undefined when skipped or unreadable. */

@@ -41,11 +41,6 @@ export function fileHunks(o: FileOutcome): string {
   return h;
 }
 
-/** Hunks computed elsewhere (a worker thread) for this outcome. */
-export function setFileHunks(o: FileOutcome, hunks: string): void {
-  hunkCache.set(o, hunks);
-}
-
 /** `p`: the path written in the patch (default: relative to the current directory). */
 export function fileDiff(o: FileOutcome, p = o.file.path): string {
   if (o.newText === undefined) return '';
