@@ -4,7 +4,7 @@
  */
 import { promises as fs, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { lazyRequire } from './lazy.js';
 import type { Ignore } from 'ignore';
 import { toPosix } from './text.js';
 import type { FileError } from './engine/pipeline.js';
@@ -29,8 +29,7 @@ interface IgnoreScope {
 }
 
 // `ignore` is required only when a .gitignore is found.
-let ignoreModule: (() => Ignore) | undefined;
-const ignoreLib = (): (() => Ignore) => (ignoreModule ??= createRequire(import.meta.url)('ignore') as () => Ignore);
+const ignoreLib = lazyRequire<() => Ignore>('ignore');
 
 async function loadGitignore(dir: string): Promise<IgnoreScope | undefined> {
   return loadGitignoreSync(dir);

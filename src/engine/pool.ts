@@ -9,11 +9,14 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { lazyRequire } from '../lazy.js';
 import type { Worker } from 'node:worker_threads';
 import type { FixOptions } from '../types.js';
 import type { BatchFile, BatchResult } from './batch.js';
 import type { WorkerTask } from './worker.js';
+
+// worker_threads is loaded only when a pool starts.
+const workerThreads = lazyRequire<typeof import('node:worker_threads')>('node:worker_threads');
 
 /** Below this many files (after the prefilter), starting workers costs more than it saves. */
 export const PARALLEL_MIN_FILES = 50;
@@ -84,10 +87,9 @@ export class Pool {
   private nextId = 1;
 
   constructor(script: string, size: number) {
+    const { Worker: WorkerThread } = workerThreads();
     for (let i = 0; i < size; i++) {
-      // worker_threads is loaded only when a pool starts.
-      const { Worker: WorkerClass } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-      const slot: Slot = { worker: new WorkerClass(script, { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } }), jobs: new Map(), dead: false };
+      const slot: Slot = { worker: new WorkerThread(script, { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } }), jobs: new Map(), dead: false };
       slot.worker.on('message', (m: { id: number; results?: BatchResult[]; error?: string }) => {
         const job = slot.jobs.get(m.id);
         if (!job) return;

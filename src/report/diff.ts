@@ -5,19 +5,18 @@
  * diff of the whole file, so its cost follows the size of the change (jsdiff was about 13% of a
  * bulk fix, and still 6% on the lines around each edit).
  */
-import { createRequire } from 'node:module';
 import type * as Diff from 'diff';
 import type { StructuredPatchHunk } from 'diff';
 import type { FileOutcome } from '../engine/pipeline.js';
 import { sortEdits } from '../edits.js';
+import { lazyRequire } from '../lazy.js';
 import { BOM, LineIndex } from '../text.js';
 import type { Edit } from '../types.js';
 
 const CONTEXT = 3;
 
 // jsdiff (its CommonJS build) is loaded by the first diff, not at startup.
-let diffLib: typeof Diff | undefined;
-const jsdiff = (): typeof Diff => (diffLib ??= createRequire(import.meta.url)('diff') as typeof Diff);
+const jsdiff = lazyRequire<typeof Diff>('diff');
 
 export function fullText(o: FileOutcome, text: string): string {
   return o.bom ? BOM + text : text;

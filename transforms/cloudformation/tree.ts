@@ -10,11 +10,11 @@
  * a flow collection's closing bracket, and for a block collection the `end` of its last item, so
  * that comments and blank lines after a collection are never part of it.
  */
-import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type * as Jsonc from 'jsonc-parser';
 import type { Node as YNode } from 'yaml';
 import type { Node as JNode, ParseError as JParseError } from 'jsonc-parser';
+import { lazyRequire } from '../../src/lazy.js';
 import { LineIndex } from '../../src/text.js';
 import { parseYamlFast } from './yamlfast.js';
 import { parseJsonFast } from './jsonfast.js';
@@ -69,12 +69,9 @@ export function scalarString(node: CNode | null | undefined): string | undefined
 
 // ---------------------------------------------------------------- YAML
 
-// `yaml` is loaded only when a template falls outside the fast parser's subset (required, not
-// imported: no export analysis of its CommonJS build at startup).
-let yamlLib: typeof Yaml | undefined;
-const yaml = (): typeof Yaml => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
-let jsoncLib: typeof Jsonc | undefined;
-const jsonc = (): typeof Jsonc => (jsoncLib ??= createRequire(import.meta.url)('jsonc-parser') as typeof Jsonc);
+// `yaml` and `jsonc-parser` are loaded only when a template falls outside the fast parsers.
+const yaml = lazyRequire<typeof Yaml>('yaml');
+const jsonc = lazyRequire<typeof Jsonc>('jsonc-parser');
 
 function fromYaml(node: YNode | null | undefined): CNode | null {
   if (!node) return null;
