@@ -62,4 +62,12 @@ describe('import styles', () => {
     const pulumi = detectTypeScript(file("import { dynamodb } from '@pulumi/aws';\nnew dynamodb.Table('t', {});\n"));
     expect(pulumi.tables.map((t) => t.type)).toEqual(['aws.dynamodb.Table']);
   });
+  it('JSDoc comments (not parsed into nodes) still carry suppressions, and a broken tag is no parse error', () => {
+    const text =
+      "import { Table } from 'aws-cdk-lib/aws-dynamodb';\n" +
+      '/**\n * Orders.\n * @deprecated {{ broken tag\n * checkov:skip=CKV_AWS_119:legacy\n */\n' +
+      "const t = new Table(this, 'T', {});\n";
+    const d = detectTypeScript(file(text));
+    expect(d.tables.map((t) => [t.address, t.status, t.suppressions?.map((s) => s.tool)])).toEqual([['T', 'aws-owned', ['checkov']]]);
+  });
 });
