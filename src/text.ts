@@ -70,24 +70,39 @@ export function trimBack(text: string, offset: number, floor = 0): number {
   return offset;
 }
 
+/** Whether the character at `i` is white space as `\s` and String#trim see it. */
+function isSpace(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(text[i]));
+}
+
 /**
  * The indentation unit of an indentation-structured text: the most common positive step
  * between a line's indent and the indent of the line it nests under. Tabs win if lines start with tabs.
  */
 export function detectIndentUnit(text: string, fallback = '  '): string {
-  const lines = text.split('\n');
   let tabs = 0;
   let spaces = 0;
   const steps = new Map<number, number>();
   let prev = 0;
-  for (const raw of lines) {
-    const line = raw.replace(/\r$/, '');
-    if (line.trim() === '' || /^\s*(#|\/\/)/.test(line)) continue;
-    if (line.startsWith('\t')) tabs++;
-    else if (line.startsWith(' ')) spaces++;
-    const width = line.length - line.trimStart().length;
-    if (width > prev) steps.set(width - prev, (steps.get(width - prev) ?? 0) + 1);
-    prev = width;
+  // Line by line without splitting: a line's leading white space (as String#trim sees it), then
+  // blank and comment lines (`#`, `//`) are skipped.
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    let i = start;
+    while (i < stop && isSpace(text, i)) i++;
+    const c = text.charCodeAt(i);
+    if (i < stop && c !== 35 && !(c === 47 && i + 1 < stop && text.charCodeAt(i + 1) === 47)) {
+      const first = text.charCodeAt(start);
+      if (first === 9) tabs++;
+      else if (first === 32) spaces++;
+      const width = i - start;
+      if (width > prev) steps.set(width - prev, (steps.get(width - prev) ?? 0) + 1);
+      prev = width;
+    }
+    start = end + 1;
   }
   if (tabs > spaces) return '\t';
   let best = 0;
