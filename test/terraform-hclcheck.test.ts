@@ -2,7 +2,10 @@
  * HashiCorp's parser on what a Terraform fix changed (transforms/terraform/hclcheck.ts): the pieces
  * it checks, and the shapes under which it caches a verdict.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { outputProblem, shapeOf } from '../transforms/terraform/hclcheck.js';
 
 describe('shapeOf', () => {
@@ -51,5 +54,59 @@ describe('outputProblem', () => {
   it('parses JSON outputs whole', async () => {
     expect(await outputProblem('main.tf.json', '{"resource": {}}', [])).toBeUndefined();
     expect(await outputProblem('main.tf.json', '{"resource": }', [])).toMatch(/JSON|Unexpected/);
+  });
+});
+
+describe('shapes kept for the next runs', () => {
+  const table = 'resource "aws_dynamodb_table" "t" {\n  name = "t"\n}\n';
+  const at = table.indexOf('\n}');
+  const edit = (insert: string) => ({ out: table.slice(0, at) + insert + table.slice(at), edits: [{ start: at, end: at, text: insert }] });
+  const good = edit('\n\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = aws_kms_key.t.arn\n  }');
+  const bad = edit('\n  a = 1 b = 2');
+  const dirs: string[] = [];
+  const saved = process.env.KMSFIX_CACHE_DIR;
+  afterEach(() => {
+    process.env.KMSFIX_CACHE_DIR = saved;
+    if (saved === undefined) delete process.env.KMSFIX_CACHE_DIR;
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  /** hclcheck as a new process would load it. */
+  async function fresh(cache: string) {
+    process.env.KMSFIX_CACHE_DIR = cache;
+    vi.resetModules();
+    return import('../transforms/terraform/hclcheck.js');
+  }
+
+  it('a later run does not call HashiCorp’s parser for a shape it accepted; a rejected shape is checked every time', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-shapes-'));
+    dirs.push(dir);
+    const first = await fresh(dir);
+    expect(await first.outputProblem('main.tf', good.out, good.edits)).toBeUndefined();
+    expect(await first.outputProblem('main.tf', bad.out, bad.edits)).toMatch(/./);
+    expect(first.hcl2jsonCalls).toBe(2);
+    const files = readdirSync(dir);
+    expect(files).toEqual([expect.stringMatching(/^hcl2json-.*-shapes-1\.txt$/)]);
+    expect(readFileSync(path.join(dir, files[0]), 'utf8').trim().split('\n')).toHaveLength(1);
+
+    const second = await fresh(dir);
+    expect(await second.outputProblem('main.tf', good.out, good.edits)).toBeUndefined();
+    expect(second.hcl2jsonCalls).toBe(0);
+    expect(await second.outputProblem('main.tf', bad.out, bad.edits)).toMatch(/./);
+    expect(second.hcl2jsonCalls).toBe(1);
+  });
+
+  it('a damaged cache file is read as no shapes; KMSFIX_CACHE_DIR=off keeps nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-shapes-'));
+    dirs.push(dir);
+    await (await fresh(dir)).outputProblem('main.tf', good.out, good.edits);
+    const [name] = readdirSync(dir);
+    writeFileSync(path.join(dir, name), '\u0000garbage\nnot a hash\n');
+    const damaged = await fresh(dir);
+    expect(await damaged.outputProblem('main.tf', good.out, good.edits)).toBeUndefined();
+    expect(damaged.hcl2jsonCalls).toBe(1);
+
+    const off = await fresh('off');
+    expect(await off.outputProblem('main.tf', good.out, good.edits)).toBeUndefined();
+    expect(off.hcl2jsonCalls).toBe(1);
   });
 });

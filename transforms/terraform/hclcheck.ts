@@ -10,8 +10,16 @@
  *   placeholder before the cache lookup (an identifier can stand wherever another one stands, and
  *   so can plain string text, and the width of a run of spaces never matters), so the key and
  *   alias blocks of a thousand tables are checked once.
- *   Text with a heredoc is checked as it is (its closing marker is an identifier).
+ *   Text with a heredoc is checked as it is (its closing marker is an identifier);
+ * - and the shapes it accepted are kept in kmsfix's cache folder (src/cache.ts) for the next runs,
+ *   per hcl2json version: the key and alias blocks kmsfix writes have the same shapes in every
+ *   repository, so that a later fix meets HashiCorp's parser only for new shapes. Loading it costs
+ *   about half a second (its WASM compiles, its Go runtime starts): most of a one-module fix.
+ *   A rejected shape is never kept (it is checked again, for its message).
  */
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { cachePath, packageVersion, readCache, writeCache } from '../../src/cache.js';
 import type { Edit } from '../../src/types.js';
 import { parseHcl, type HAttr, type HBlock } from './parse.js';
 
@@ -47,11 +55,45 @@ export function shapeOf(text: string): string {
 
 const checked = new Map<string, string | undefined>();
 
+/** Bump when shapeOf or the pieces change: shapes kept by an older kmsfix are then not read. */
+const SHAPES_FORMAT = 1;
+/** Shapes kept at most (a hash of 43 characters each). */
+const SHAPES_MAX = 20_000;
+
+/** The kept shapes: their cache file and the hashes of the shapes HashiCorp's parser accepted. */
+let kept: { file: string | undefined; accepted: Set<string> } | undefined;
+
+function keptShapes(): NonNullable<typeof kept> {
+  if (!kept) {
+    const version = packageVersion(createRequire(import.meta.url).resolve('@cdktf/hcl2json'));
+    const file = cachePath(`hcl2json-${version}-shapes-${SHAPES_FORMAT}.txt`);
+    const lines = readCache(file)?.toString('utf8').split('\n') ?? [];
+    kept = { file, accepted: new Set(lines.filter((l) => /^[\w-]{43}$/.test(l))) };
+  }
+  return kept;
+}
+
+const hashOf = (shape: string) => createHash('sha256').update(shape).digest('base64url');
+
+/** Calls of HashiCorp's parser in this process (tests read it). */
+export let hcl2jsonCalls = 0;
+
 async function pieceProblem(file: string, text: string): Promise<string | undefined> {
   const key = shapeOf(text);
   if (!checked.has(key)) {
     if (checked.size > 10_000) checked.clear();
-    checked.set(key, await hcl2jsonProblem(file, text));
+    const { file: cache, accepted } = keptShapes();
+    const hash = hashOf(key);
+    if (accepted.has(hash)) checked.set(key, undefined);
+    else {
+      hcl2jsonCalls++;
+      const problem = await hcl2jsonProblem(file, text);
+      checked.set(key, problem);
+      if (!problem && accepted.size < SHAPES_MAX) {
+        accepted.add(hash);
+        writeCache(cache, [...accepted].join('\n') + '\n');
+      }
+    }
   }
   return checked.get(key);
 }

@@ -6,50 +6,29 @@
  * save the compiled code and load it back (Node 22's `module.enableCompileCache` does the same
  * for every module; Node 20 has no such switch), which brings the load to about 60 ms here.
  *
- * The cache lives in `$KMSFIX_CACHE_DIR`, else `$XDG_CACHE_HOME/kmsfix`, else `~/.cache/kmsfix`,
- * one file per TypeScript version, Node version and architecture. V8 rejects cached code that
- * does not match the source or the engine (it is then rebuilt); any failure to read or write the
- * cache only means a slower start. `KMSFIX_CACHE_DIR=off` turns it off.
+ * The cache lives in kmsfix's cache folder (src/cache.ts), one file per TypeScript version, Node
+ * version and architecture. V8 rejects cached code that does not match the source or the engine
+ * (it is then rebuilt); any failure to read or write the cache only means a slower start.
  */
 import { isAscii } from 'node:buffer';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import Module from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import type * as TS from 'typescript';
+import { cachePath, packageVersion, readCache, writeCache } from '../../src/cache.js';
 
 const require = createRequire(import.meta.url);
-
-function cacheDir(): string | undefined {
-  const set = process.env.KMSFIX_CACHE_DIR;
-  if (set === 'off') return undefined;
-  if (set) return set;
-  if (process.env.XDG_CACHE_HOME) return path.join(process.env.XDG_CACHE_HOME, 'kmsfix');
-  const home = os.homedir();
-  return home ? path.join(home, '.cache', 'kmsfix') : undefined;
-}
 
 let pendingCache: (() => void) | undefined;
 
 function load(): typeof TS {
   const file = require.resolve('typescript');
-  const dir = cacheDir();
-  if (!dir) return require(file) as typeof TS;
-  let version = 'unknown';
-  try {
-    version = (JSON.parse(readFileSync(path.join(path.dirname(file), '..', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    // An unknown version only shares the cache file between versions; V8 still checks the source.
-  }
-  const cacheFile = path.join(dir, `typescript-${version}-node${process.version}-${process.arch}.v8cache`);
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
+  // An unknown version only shares the cache file between versions; V8 still checks the source.
+  const cacheFile = cachePath(`typescript-${packageVersion(file)}-node${process.version}-${process.arch}.v8cache`);
+  if (!cacheFile) return require(file) as typeof TS;
+  const cachedData = readCache(cacheFile);
   // typescript.js is ASCII: decoded as latin1 when it is (13 ms instead of 36 for its 9 MB).
   const bytes = readFileSync(file);
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
@@ -59,16 +38,7 @@ function load(): typeof TS {
   wrapper.call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
   if (!cachedData || script.cachedDataRejected) {
     // Saved after the first parse, so that the functions a parse compiles lazily are in it too.
-    pendingCache = () => {
-      try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
-        const tmp = `${cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-        writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
-        renameSync(tmp, cacheFile);
-      } catch {
-        // Read-only home, full disk: the next run compiles again.
-      }
-    };
+    pendingCache = () => writeCache(cacheFile, script.createCachedData());
   }
   return mod.exports as typeof TS;
 }

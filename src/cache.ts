@@ -1,0 +1,65 @@
+/**
+ * kmsfix's cache folder, for what a run can reuse from the runs before it on the same machine:
+ * the TypeScript compiler's V8 code (transforms/typescript/compiler.ts) and the shapes of Terraform
+ * text that HashiCorp's parser accepted (transforms/terraform/hclcheck.ts).
+ *
+ * `$KMSFIX_CACHE_DIR`, else `$XDG_CACHE_HOME/kmsfix`, else `~/.cache/kmsfix`; `KMSFIX_CACHE_DIR=off`
+ * turns every cache off. A cache is only ever a speed-up: any failure to read or write one (read-only
+ * home, full disk, a file another version wrote) means the work is done again, never an error.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export function cacheDir(): string | undefined {
+  const set = process.env.KMSFIX_CACHE_DIR;
+  if (set === 'off') return undefined;
+  if (set) return set;
+  if (process.env.XDG_CACHE_HOME) return path.join(process.env.XDG_CACHE_HOME, 'kmsfix');
+  const home = os.homedir();
+  return home ? path.join(home, '.cache', 'kmsfix') : undefined;
+}
+
+/** The path of cache file `name`, or undefined when caching is off. */
+export function cachePath(name: string): string | undefined {
+  const dir = cacheDir();
+  return dir ? path.join(dir, name) : undefined;
+}
+
+/** A cache file's bytes, or undefined (no cache, unreadable). */
+export function readCache(file: string | undefined): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replace a cache file whole (temp file and rename: readers never see half of it); failures are ignored. */
+export function writeCache(file: string | undefined, data: string | Uint8Array): void {
+  if (!file) return;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(tmp, data, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch {
+    // The next run does the work again.
+  }
+}
+
+/** The version of the package whose entry point is `entry` (its nearest package.json), or 'unknown'. */
+export function packageVersion(entry: string): string {
+  for (let dir = path.dirname(entry); ; ) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: string; name?: string };
+      if (pkg.name && pkg.version) return pkg.version;
+    } catch {
+      // No package.json here: climb.
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return 'unknown';
+    dir = up;
+  }
+}
