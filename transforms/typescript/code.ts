@@ -62,16 +62,23 @@ export function inline(c: Code, style: TsStyle): string {
  * simple values stay on one line when they fit; everything else opens one line per entry.
  */
 export function render(c: Code, style: TsStyle, indent: string, prefix = 0): string {
-  const one = inline(c, style);
-  const fits = indent.length + prefix + one.length <= INLINE_WIDTH && !one.includes('\n');
+  // The one-line form, when its parts are simple and it fits (built only then: rendering a deep
+  // tree level by level must not print every subtree again at each level).
+  const oneLine = (simple: boolean): string | undefined => {
+    if (!simple) return undefined;
+    const one = inline(c, style);
+    return indent.length + prefix + one.length <= INLINE_WIDTH && !one.includes('\n') ? one : undefined;
+  };
   const tc = style.trailingComma ? ',' : '';
   const inner = indent + style.indent;
   switch (c.kind) {
     case 'raw':
     case 'str':
-      return one;
+      return inline(c, style);
     case 'obj': {
-      if (c.entries.length === 0 || (fits && c.entries.every(([, v]) => isSimple(v)))) return one;
+      if (c.entries.length === 0) return inline(c, style);
+      const one = oneLine(c.entries.every(([, v]) => isSimple(v)));
+      if (one !== undefined) return one;
       const lines = c.entries.map(([k, v]) => {
         const key = `${propKey(k, style)}: `;
         return inner + key + render(v, style, inner, key.length);
@@ -79,12 +86,15 @@ export function render(c: Code, style: TsStyle, indent: string, prefix = 0): str
       return `{${style.eol}${lines.join(',' + style.eol)}${tc}${style.eol}${indent}}`;
     }
     case 'arr': {
-      if (c.items.length === 0 || (fits && c.items.every(isSimple))) return one;
+      if (c.items.length === 0) return inline(c, style);
+      const one = oneLine(c.items.every(isSimple));
+      if (one !== undefined) return one;
       const lines = c.items.map((i) => inner + render(i, style, inner));
       return `[${style.eol}${lines.join(',' + style.eol)}${tc}${style.eol}${indent}]`;
     }
     case 'call': {
-      if (fits && c.args.every(isSimple)) return one;
+      const one = oneLine(c.args.every(isSimple));
+      if (one !== undefined) return one;
       // `f(a, b, {...})`: a last object or array argument hugs the parentheses.
       const last = c.args[c.args.length - 1];
       if (last && (last.kind === 'obj' || last.kind === 'arr') && c.args.slice(0, -1).every(isSimple)) {
