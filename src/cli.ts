@@ -5,7 +5,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { packageVersion } from './cache.js';
 import { run } from './engine/run.js';
 import { guardWrites } from './engine/guard.js';
 import { writePatchDir } from './engine/patchdir.js';
@@ -86,16 +87,9 @@ Exit codes:
 
 class UsageError extends Error {}
 
+/** kmsfix's own version: the package.json above this file (dist/src or dist/bundle). */
 function version(): string {
-  const require = createRequire(import.meta.url);
-  for (const p of ['../package.json', '../../package.json']) {
-    try {
-      return (require(p) as { version: string }).version;
-    } catch {
-      /* next */
-    }
-  }
-  return 'unknown';
+  return packageVersion(fileURLToPath(import.meta.url));
 }
 
 interface Parsed {
