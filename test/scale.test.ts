@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cfnYaml, generateDense, prng } from '../bench/generate.mjs';
-import { run } from '../src/engine/run.js';
+import { OWN_WORKER_MIN_FILES, ownWorkerFamily, run } from '../src/engine/run.js';
 import { DEFAULT_FIX_OPTIONS } from '../src/engine/pipeline.js';
 import { BIN, runCli, snapshot } from './cli-helper.js';
 
@@ -58,6 +58,39 @@ describe('worker threads', () => {
       else process.env.KMSFIX_WORKERS = saved;
     }
   });
+});
+
+describe('a worker of its own for the TypeScript files', () => {
+  const corpus = tmp();
+  generateDense(corpus, { seed: 11, scale: 0.12 }); // ~430 files, ~70 of them CDK
+
+  it('is used only with at least 50 TypeScript files and 50 others among the candidates', () => {
+    const names = (n: number, ext: string) => Array.from({ length: n }, (_, i) => `d/f${i}.${ext}`);
+    expect(OWN_WORKER_MIN_FILES).toBe(50);
+    expect(ownWorkerFamily([...names(50, 'ts'), ...names(50, 'yaml')])).toBe('typescript');
+    expect(ownWorkerFamily([...names(49, 'ts'), ...names(500, 'tf')])).toBeUndefined();
+    expect(ownWorkerFamily([...names(500, 'ts'), ...names(49, 'json')])).toBeUndefined();
+    // Declaration files are not TypeScript candidates.
+    expect(ownWorkerFamily([...names(50, 'd.ts'), ...names(50, 'yaml')])).toBeUndefined();
+  });
+
+  for (const mode of ['scan', 'fix'] as const) {
+    it(`${mode}: gives the single-thread results`, async () => {
+      const base = { ...DEFAULT_FIX_OPTIONS, cwd: corpus, mode };
+      const one = await run(['.'], { ...base, workers: 0 });
+      const split = await run(['.'], { ...base, workers: 1 });
+      expect(one.ownWorker).toBeUndefined();
+      expect(split.ownWorker).toBe('typescript');
+      const plain = (r: typeof one) => ({
+        errors: r.errors,
+        outcomes: r.outcomes.map((o) => ({ path: o.file.path, bom: o.bom, tables: o.tables, error: o.error, newText: o.newText })),
+      });
+      expect(plain(split)).toEqual(plain(one));
+      const ts = one.outcomes.filter((o) => o.file.path.endsWith('.ts'));
+      expect(ts.length).toBeGreaterThanOrEqual(50);
+      if (mode === 'fix') expect(ts.filter((o) => o.newText !== undefined).length).toBeGreaterThan(40);
+    });
+  }
 });
 
 describe('interrupted runs', () => {

@@ -36,8 +36,9 @@ export function parallelMinBytes(): number {
 }
 
 /**
- * How many worker threads to use: KMSFIX_WORKERS if set (0 turns the pool off), else one less
- * than the cores (at most 4), since the main thread parses too when the workers are busy.
+ * How many worker threads to use: KMSFIX_WORKERS if set (0 turns them all off), else one less
+ * than the cores (at most 4), since the main thread parses too when the workers are busy. The
+ * TypeScript files' own worker (src/engine/run.ts ownWorkerFamily), when there is one, is one of them.
  */
 export function defaultWorkers(): number {
   const env = process.env.KMSFIX_WORKERS;
