@@ -7,7 +7,7 @@
  * turns every cache off. A cache is only ever a speed-up: any failure to read or write one (read-only
  * home, full disk, a file another version wrote) means the work is done again, never an error.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -44,6 +44,20 @@ export function writeCache(file: string | undefined, data: string | Uint8Array):
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     writeFileSync(tmp, data, { mode: 0o600 });
     renameSync(tmp, file);
+  } catch {
+    // The next run does the work again.
+  }
+}
+
+/**
+ * Add text at the end of a cache file (created if missing); failures are ignored. One small write
+ * with O_APPEND: runs adding at the same time do not lose each other's lines, nor mix them.
+ */
+export function appendCache(file: string | undefined, text: string): void {
+  if (!file) return;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    appendFileSync(file, text, { mode: 0o600 });
   } catch {
     // The next run does the work again.
   }

@@ -95,6 +95,29 @@ describe('shapes kept for the next runs', () => {
     expect(second.hcl2jsonCalls).toBe(1);
   });
 
+  it('a new shape is added at the end of the file, after the shapes kept before (also after a damaged last line)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-shapes-'));
+    dirs.push(dir);
+    await (await fresh(dir)).outputProblem('main.tf', good.out, good.edits);
+    const [name] = readdirSync(dir);
+    const before = readFileSync(path.join(dir, name), 'utf8');
+    const other = edit('\n  tags = { a = "b" }');
+    const second = await fresh(dir);
+    expect(await second.outputProblem('main.tf', other.out, other.edits)).toBeUndefined();
+    expect(second.hcl2jsonCalls).toBe(1);
+    const after = readFileSync(path.join(dir, name), 'utf8');
+    expect(after.startsWith(before)).toBe(true);
+    expect(after.trim().split('\n')).toHaveLength(2);
+
+    // A last line cut short (no line break): the next shape still gets a line of its own.
+    writeFileSync(path.join(dir, name), after + 'cut-sho');
+    const third = edit('\n  ttl { enabled = true }');
+    await (await fresh(dir)).outputProblem('main.tf', third.out, third.edits);
+    const reader = await fresh(dir);
+    for (const e of [good, other, third]) expect(await reader.outputProblem('main.tf', e.out, e.edits)).toBeUndefined();
+    expect(reader.hcl2jsonCalls).toBe(0);
+  });
+
   it('a damaged cache file is read as no shapes; KMSFIX_CACHE_DIR=off keeps nothing', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-shapes-'));
     dirs.push(dir);

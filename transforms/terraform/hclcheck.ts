@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { cachePath, packageVersion, readCache, writeCache } from '../../src/cache.js';
+import { appendCache, cachePath, packageVersion, readCache } from '../../src/cache.js';
 import type { Edit } from '../../src/types.js';
 import { parseHcl, type HAttr, type HBlock } from './parse.js';
 
@@ -60,17 +60,28 @@ const SHAPES_FORMAT = 1;
 /** Shapes kept at most (a hash of 43 characters each). */
 const SHAPES_MAX = 20_000;
 
-/** The kept shapes: their cache file and the hashes of the shapes HashiCorp's parser accepted. */
-let kept: { file: string | undefined; accepted: Set<string> } | undefined;
+/**
+ * The kept shapes: their cache file (one hash per line, new ones appended), the hashes of the shapes
+ * HashiCorp's parser accepted, and whether the file read did not end with a line break.
+ */
+let kept: { file: string | undefined; accepted: Set<string>; open: boolean } | undefined;
 
 function keptShapes(): NonNullable<typeof kept> {
   if (!kept) {
     const version = packageVersion(createRequire(import.meta.url).resolve('@cdktf/hcl2json'));
     const file = cachePath(`hcl2json-${version}-shapes-${SHAPES_FORMAT}.txt`);
-    const lines = readCache(file)?.toString('utf8').split('\n') ?? [];
-    kept = { file, accepted: new Set(lines.filter((l) => /^[\w-]{43}$/.test(l))) };
+    const text = readCache(file)?.toString('utf8') ?? '';
+    kept = { file, accepted: new Set(text.split('\n').filter((l) => /^[\w-]{43}$/.test(l))), open: text !== '' && !text.endsWith('\n') };
   }
   return kept;
+}
+
+/** Keep an accepted shape's hash: one line added to the file (not the whole file written again). */
+function keep(hash: string): void {
+  const k = keptShapes();
+  k.accepted.add(hash);
+  appendCache(k.file, `${k.open ? '\n' : ''}${hash}\n`);
+  k.open = false;
 }
 
 const hashOf = (shape: string) => createHash('sha256').update(shape).digest('base64url');
@@ -82,17 +93,14 @@ async function pieceProblem(file: string, text: string): Promise<string | undefi
   const key = shapeOf(text);
   if (!checked.has(key)) {
     if (checked.size > 10_000) checked.clear();
-    const { file: cache, accepted } = keptShapes();
+    const { accepted } = keptShapes();
     const hash = hashOf(key);
     if (accepted.has(hash)) checked.set(key, undefined);
     else {
       hcl2jsonCalls++;
       const problem = await hcl2jsonProblem(file, text);
       checked.set(key, problem);
-      if (!problem && accepted.size < SHAPES_MAX) {
-        accepted.add(hash);
-        writeCache(cache, [...accepted].join('\n') + '\n');
-      }
+      if (!problem && accepted.size < SHAPES_MAX) keep(hash);
     }
   }
   return checked.get(key);
