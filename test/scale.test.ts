@@ -102,12 +102,16 @@ describe('interrupted runs', () => {
     return dir;
   }
 
-  /** Start `fix`; SIGKILL it `delay` ms after the first write appears in `dir` (or after `fallback` ms). */
-  function killDuringWrites(dir: string, delay: number, fallback: number): Promise<void> {
+  /**
+   * Start `fix`; SIGKILL it `delay` ms after the first event in `dir` on a name for which `when`
+   * holds (or after `fallback` ms).
+   */
+  function killDuringWrites(dir: string, when: (name: string) => boolean, delay: number, fallback: number): Promise<void> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [BIN, 'fix', '--yes', '--quiet', '.'], { cwd: dir, stdio: 'ignore' });
       const kill = () => setTimeout(() => child.kill('SIGKILL'), delay);
-      const w = watch(dir, () => {
+      const w = watch(dir, (_event, name) => {
+        if (!name || !when(String(name))) return;
         w.close();
         kill();
       });
@@ -137,8 +141,13 @@ describe('interrupted runs', () => {
       const dir = path.join(tmp(), 'work');
       mkdirSync(dir);
       cpSync(original, dir, { recursive: true });
-      // Attempts 0-2: killed 0-30 ms into the writes; attempt 3: killed early, before any write.
-      await killDuringWrites(dir, attempt < 3 ? r.int(0, 30) : 0, attempt < 3 ? 60_000 : r.int(50, 300));
+      // Every temp file is written before the first rename (src/engine/write.ts). Attempts 0-1: killed
+      // 0-1 ms after the first rename; attempt 2: 0-10 ms after the first temp file appeared;
+      // attempt 3: killed early, before any write.
+      const temp = (name: string) => name.startsWith('.kmsfix-tmp-');
+      if (attempt < 2) await killDuringWrites(dir, (name) => !temp(name), r.int(0, 1), 60_000);
+      else if (attempt === 2) await killDuringWrites(dir, temp, r.int(0, 10), 60_000);
+      else await killDuringWrites(dir, () => false, 0, r.int(50, 300));
       const now = snapshot(dir);
       let fresh = 0;
       for (const [name, old] of oldFiles) {
