@@ -91,6 +91,20 @@ describe('a worker of its own for the TypeScript files', () => {
       if (mode === 'fix') expect(ts.filter((o) => o.newText !== undefined).length).toBeGreaterThan(40);
     });
   }
+
+  it('a worker that runs out of memory loses nothing: its batches are done again in the main thread', async () => {
+    const base = { ...DEFAULT_FIX_OPTIONS, cwd: corpus, mode: 'fix' as const };
+    const one = await run(['.'], { ...base, workers: 0 });
+    process.env.KMSFIX_WORKER_HEAP_MB = '2';
+    try {
+      const starved = await run(['.'], { ...base, workers: 1 });
+      expect(starved.ownWorker).toBe('typescript');
+      const plain = (r: typeof one) => r.outcomes.map((o) => ({ path: o.file.path, tables: o.tables, error: o.error, newText: o.newText }));
+      expect(plain(starved)).toEqual(plain(one));
+    } finally {
+      delete process.env.KMSFIX_WORKER_HEAP_MB;
+    }
+  });
 });
 
 describe('interrupted runs', () => {
