@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { packageVersion } from './cache.js';
+import { packageVersion } from './packages.js';
 import { run } from './engine/run.js';
 import { guardWrites } from './engine/guard.js';
 import { writePatchDir } from './engine/patchdir.js';

@@ -19,7 +19,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { appendCache, cachePath, packageVersion, readCache } from '../../src/cache.js';
+import { appendCache, cachePath, readCache } from '../../src/cache.js';
+import { packageVersion } from '../../src/packages.js';
 import type { Edit } from '../../src/types.js';
 import { parseHcl, type HAttr, type HBlock } from './parse.js';
 

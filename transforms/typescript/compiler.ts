@@ -17,7 +17,8 @@ import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import type * as TS from 'typescript';
-import { cachePath, packageVersion, readCache, writeCache } from '../../src/cache.js';
+import { cachePath, readCache, writeCache } from '../../src/cache.js';
+import { packageVersion } from '../../src/packages.js';
 
 const require = createRequire(import.meta.url);
 
