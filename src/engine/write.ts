@@ -46,10 +46,6 @@ async function replaceWith(tmp: string, absPath: string): Promise<void> {
   }
 }
 
-export async function writeAtomic(absPath: string, content: string): Promise<void> {
-  await replaceWith(await writeTemp(absPath, content), absPath);
-}
-
 /** Run `job` on every item, `concurrency` at a time; the error of each failure, by index. */
 async function inLanes<T>(items: T[], concurrency: number, job: (item: T, i: number) => Promise<void>): Promise<(Error | undefined)[]> {
   const errors: (Error | undefined)[] = new Array(items.length).fill(undefined);
