@@ -70,6 +70,19 @@ describe('shapes kept for the next runs', () => {
     if (saved === undefined) delete process.env.KMSFIX_CACHE_DIR;
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
+  /** An empty cache folder, removed after the test. */
+  function cacheFolder(): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-shapes-'));
+    dirs.push(dir);
+    return dir;
+  }
+  /** A cache folder where a first run kept the `good` shape, and its shapes file. */
+  async function keptGood(): Promise<{ dir: string; file: string }> {
+    const dir = cacheFolder();
+    await (await fresh(dir)).outputProblem('main.tf', good.out, good.edits);
+    const [name] = readdirSync(dir);
+    return { dir, file: path.join(dir, name) };
+  }
   /** hclcheck as a new process would load it. */
   async function fresh(cache: string) {
     process.env.KMSFIX_CACHE_DIR = cache;
@@ -78,8 +91,7 @@ describe('shapes kept for the next runs', () => {
   }
 
   it('a later run does not call HashiCorp’s parser for a shape it accepted; a rejected shape is checked every time', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-shapes-'));
-    dirs.push(dir);
+    const dir = cacheFolder();
     const first = await fresh(dir);
     expect(await first.outputProblem('main.tf', good.out, good.edits)).toBeUndefined();
     expect(await first.outputProblem('main.tf', bad.out, bad.edits)).toMatch(/./);
@@ -96,21 +108,18 @@ describe('shapes kept for the next runs', () => {
   });
 
   it('a new shape is added at the end of the file, after the shapes kept before (also after a damaged last line)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-shapes-'));
-    dirs.push(dir);
-    await (await fresh(dir)).outputProblem('main.tf', good.out, good.edits);
-    const [name] = readdirSync(dir);
-    const before = readFileSync(path.join(dir, name), 'utf8');
+    const { dir, file } = await keptGood();
+    const before = readFileSync(file, 'utf8');
     const other = edit('\n  tags = { a = "b" }');
     const second = await fresh(dir);
     expect(await second.outputProblem('main.tf', other.out, other.edits)).toBeUndefined();
     expect(second.hcl2jsonCalls).toBe(1);
-    const after = readFileSync(path.join(dir, name), 'utf8');
+    const after = readFileSync(file, 'utf8');
     expect(after.startsWith(before)).toBe(true);
     expect(after.trim().split('\n')).toHaveLength(2);
 
     // A last line cut short (no line break): the next shape still gets a line of its own.
-    writeFileSync(path.join(dir, name), after + 'cut-sho');
+    writeFileSync(file, after + 'cut-sho');
     const third = edit('\n  ttl { enabled = true }');
     await (await fresh(dir)).outputProblem('main.tf', third.out, third.edits);
     const reader = await fresh(dir);
@@ -119,11 +128,8 @@ describe('shapes kept for the next runs', () => {
   });
 
   it('a damaged cache file is read as no shapes; KMSFIX_CACHE_DIR=off keeps nothing', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-shapes-'));
-    dirs.push(dir);
-    await (await fresh(dir)).outputProblem('main.tf', good.out, good.edits);
-    const [name] = readdirSync(dir);
-    writeFileSync(path.join(dir, name), '\u0000garbage\nnot a hash\n');
+    const { dir, file } = await keptGood();
+    writeFileSync(file, '\u0000garbage\nnot a hash\n');
     const damaged = await fresh(dir);
     expect(await damaged.outputProblem('main.tf', good.out, good.edits)).toBeUndefined();
     expect(damaged.hcl2jsonCalls).toBe(1);
