@@ -1,9 +1,9 @@
 /**
  * Verification's share of a fix's floor: in one process, scan DIR (which warms up every parser, as
  * a fix's detection does), then scan FIXED, a fixed copy of DIR, and print that second scan's time
- * in ms and its summary (files, tables, compliant...), as JSON. The second scan parses and detects every file
- * again, as verification does, with the parsers already warm; it also walks and reads the tree,
- * which verification does not.
+ * in ms and its summary (files, tables, compliant...), as JSON. The second scan parses and detects
+ * every file again, as verification does, with the parsers already warm; it also walks and reads
+ * the tree, which verification does not.
  *
  *   node bench/rescan.mjs DIR FIXED
  */

@@ -8,6 +8,7 @@
  */
 import { closeSync, fchmodSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { TEMP_PREFIX } from '../dist/src/engine/write.js';
 
 const [fixed, pristine] = process.argv.slice(2);
 const writes = [];
@@ -27,7 +28,7 @@ walk('');
 const t0 = performance.now();
 const temps = writes.map(({ target, content }) => {
   const mode = statSync(target).mode & 0o7777;
-  const tmp = path.join(path.dirname(target), `.kmsfix-tmp-${path.basename(target)}`);
+  const tmp = path.join(path.dirname(target), `${TEMP_PREFIX}${path.basename(target)}`);
   const fd = openSync(tmp, 'wx', mode);
   try {
     writeSync(fd, content);
