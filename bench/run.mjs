@@ -113,7 +113,7 @@ async function main() {
   // down (ext4 without a journal, as on this machine, skips recently freed inodes one by one), and
   // a user's fix does not follow a mass deletion.
   const copies = {};
-  for (const f of [...FORMATS, 'all', 'pooled', 'floor']) {
+  for (const f of [...FORMATS, 'all', 'single', 'floor']) {
     copies[f] = Array.from({ length: RUNS }, (_, i) => {
       const copy = path.join(work, `fix-${f}-${i}`);
       cpSync(FORMATS.includes(f) ? path.join(dense, f) : dense, copy, { recursive: true });
@@ -138,10 +138,10 @@ async function main() {
     rows.push({ f, size, grep, scan, fix, found, fixed });
     log(`  ${f}: scan ${f0(scan.ms)} ms, fix ${f0(fix.ms)} ms, grep ${f0(grep.ms)} ms`);
   }
+  // Everything in one thread, to compare with the default (on 2 cores: the TypeScript files' own
+  // worker, and no size-based pool, which would need a second worker; src/engine/run.ts).
   const single = await median(() => kmsfix(['scan', '--format', 'json', '--quiet', dense], { KMSFIX_WORKERS: '0' }));
-  // Worker threads start only past 32 MB read (src/engine/pool.ts): force them to compare.
-  const pooled = await median(() => kmsfix(['scan', '--format', 'json', '--quiet', dense], { KMSFIX_PARALLEL_MIN_BYTES: '0' }));
-  const pooledFix = await median((i) => kmsfix(['fix', '--yes', '--quiet', copies.pooled[i]], { KMSFIX_PARALLEL_MIN_BYTES: '0' }));
+  const singleFix = await median((i) => kmsfix(['fix', '--yes', '--quiet', copies.single[i]], { KMSFIX_WORKERS: '0' }));
 
   // The floor of a verified, atomic fix on this machine (floorMs below): the fixed tree scanned by a
   // process that has just scanned the dense one (what verification parses and detects again, with
@@ -191,8 +191,8 @@ async function main() {
     );
   }
   log('');
-  log(`- scan of the dense corpus: ${f1(mbps(total.bytes, all.scan.ms))} MB/s as run by default, ${f1(mbps(total.bytes, single.ms))} MB/s with workers off (KMSFIX_WORKERS=0), ${f1(mbps(total.bytes, pooled.ms))} MB/s with the worker pool forced (KMSFIX_PARALLEL_MIN_BYTES=0); CPU ${f0((all.scan.usage?.userCPUTime + all.scan.usage?.systemCPUTime) / 1000)} ms for ${f0(all.scan.ms)} ms wall`);
-  log(`- fix of the dense corpus with the worker pool forced: ${f0(pooledFix.ms)} ms (default: ${f0(all.fix.ms)} ms)`);
+  log(`- scan of the dense corpus: ${f1(mbps(total.bytes, all.scan.ms))} MB/s as run by default, ${f1(mbps(total.bytes, single.ms))} MB/s with workers off (KMSFIX_WORKERS=0); CPU ${f0((all.scan.usage?.userCPUTime + all.scan.usage?.systemCPUTime) / 1000)} ms for ${f0(all.scan.ms)} ms wall`);
+  log(`- fix of the dense corpus with workers off: ${f0(singleFix.ms)} ms (default: ${f0(all.fix.ms)} ms)`);
   log(`- fix / scan time on the dense corpus: ${(all.fix.ms / all.scan.ms).toFixed(2)}x`);
   log(
     `- floor of a verified, atomic fix here: scan ${f0(all.scan.ms)} ms + verification's parse and detection (the fixed tree's warm scan ${f0(fixedScan.ms)} ms - ` +
