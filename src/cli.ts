@@ -20,6 +20,7 @@ import { allErrors, allTables, formatError, summarize } from './report/summary.j
 import { colors, summaryLine, tableLine } from './report/text.js';
 import type { FixOptions, KeyStrategy } from './types.js';
 import { PROFILES, type Profile } from './peers/evaluate.js';
+import { DEFAULT_KEY_POLICY, KEY_POLICY_MODES, type KeyPolicyMode } from './keyPolicy.js';
 
 export interface Io {
   cwd: string;
@@ -71,6 +72,10 @@ Options:
   --key-strategy per-table|shared
                           one new key per table (default), or one key per template
   --kms-key-arn VALUE     use this existing key for every fixed table; generate no key
+  --key-policy drop-in|iam
+                          the policy of generated keys: drop-in (default) lets every principal of the
+                          account use the key through DynamoDB only, like aws/dynamodb (no IAM change);
+                          iam leaves all use to IAM policies (each app role then needs kms: permissions)
   --accept-aws-managed    count the AWS managed key (alias/aws/dynamodb) as compliant
   --profile strict|checkov|trivy|kics|cfn-nag|cfn-guard|aws-config
                           scan: whose rules decide compliance and the exit code (default strict:
@@ -121,6 +126,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       yes: { type: 'boolean', short: 'y' },
       'key-strategy': { type: 'string' },
       'kms-key-arn': { type: 'string' },
+      'key-policy': { type: 'string' },
       'accept-aws-managed': { type: 'boolean' },
       format: { type: 'string' },
       profile: { type: 'string' },
@@ -145,6 +151,13 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (arn !== undefined && (arn.trim() === '' || /(^|[:/])alias\/aws\/dynamodb$/.test(arn.trim()))) {
     throw new UsageError('--kms-key-arn must name a customer-managed key, not empty and not alias/aws/dynamodb');
   }
+  const keyPolicy = values['key-policy'] ?? DEFAULT_KEY_POLICY;
+  if (!(KEY_POLICY_MODES as readonly string[]).includes(keyPolicy)) {
+    throw new UsageError(`--key-policy must be ${KEY_POLICY_MODES.join(' or ')}, not '${keyPolicy}'`);
+  }
+  if (values['key-policy'] !== undefined && arn !== undefined) {
+    throw new UsageError('--key-policy and --kms-key-arn cannot be combined: with --kms-key-arn no key is generated');
+  }
   const profile = values.profile ?? 'strict';
   if (!(PROFILES as readonly string[]).includes(profile)) {
     throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, not '${profile}'`);
@@ -153,7 +166,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     throw new UsageError('--profile is an option of scan: fix always writes customer-managed keys, which satisfy every profile');
   }
   if (command === 'scan') {
-    for (const f of ['dry-run', 'patch', 'patch-dir', 'check', 'force', 'yes', 'key-strategy', 'kms-key-arn'] as const) {
+    for (const f of ['dry-run', 'patch', 'patch-dir', 'check', 'force', 'yes', 'key-strategy', 'kms-key-arn', 'key-policy'] as const) {
       if (values[f] !== undefined) throw new UsageError(`--${f} is an option of fix, not scan`);
     }
   }
@@ -174,6 +187,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     options: {
       keyStrategy: keyStrategy as KeyStrategy,
       kmsKeyArn: arn,
+      keyPolicy: keyPolicy as KeyPolicyMode,
       acceptAwsManaged: !!values['accept-aws-managed'],
       profile: profile as Profile,
     },

@@ -2,15 +2,26 @@
  * The key policy every generated key gets: the single source of truth, rendered per format
  * by each transform. Placeholders: {partition}, {account}, {region}.
  *
- * 1. The account root administers the key, so the key can never lock its owner out.
- * 2. Principals of this account may use the key only through DynamoDB (kms:ViaService,
- *    kms:CallerAccount), as in the policy AWS uses for its own DynamoDB key. The principal is the
- *    account, not "*": a wildcard principal would itself fail Checkov CKV_AWS_33 and KICS.
- * 3. The DynamoDB service principal may read the key's metadata (Describe/Get/List), as AWS
- *    documents for customer-managed keys used by DynamoDB.
+ * Two modes (`--key-policy`):
+ *
+ * - `drop-in` (the default) behaves like AWS's own `aws/dynamodb` key, so that switching a table to
+ *   the new key breaks no application: any principal of this account may use the key, but only
+ *   through DynamoDB in this Region (`kms:CallerAccount` and `kms:ViaService`). A Lambda role with
+ *   `dynamodb:*` and no KMS permission keeps working; nobody can use the key directly, and no other
+ *   account can use it at all.
+ * - `iam` leaves every use of the key to IAM: the key policy only delegates to the account, so each
+ *   role that reads or writes the table needs KMS permissions on the key in its IAM policies.
+ *
+ * In both modes the account keeps full control of the key through IAM (the account root statement:
+ * no lock-out), and the DynamoDB service principal may read the key's metadata, as AWS documents for
+ * customer-managed keys used by DynamoDB.
  */
 
 export type Placeholder = 'partition' | 'account' | 'region';
+
+export const KEY_POLICY_MODES = ['drop-in', 'iam'] as const;
+export type KeyPolicyMode = (typeof KEY_POLICY_MODES)[number];
+export const DEFAULT_KEY_POLICY: KeyPolicyMode = 'drop-in';
 
 export interface PolicyStatement {
   sid: string;
@@ -24,28 +35,53 @@ export interface PolicyStatement {
 export const POLICY_VERSION = '2012-10-17';
 
 export const ACCOUNT_ROOT = 'arn:{partition}:iam::{account}:root';
+/** The wildcard AWS principal, limited by conditions wherever kmsfix writes it. */
+export const ANY_PRINCIPAL = '*';
 
-export const KEY_POLICY: readonly PolicyStatement[] = [
-  {
-    sid: 'AllowAccountRootToAdministerKey',
-    principal: { aws: ACCOUNT_ROOT },
-    actions: ['kms:*'],
+/** What the account's principals may do with a table's key when DynamoDB asks on their behalf. */
+export const DYNAMODB_KEY_USE = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'];
+
+/** The account (its root user, and every IAM identity whose IAM policies allow it) has full access. */
+const ACCOUNT_FULL_ACCESS: PolicyStatement = {
+  sid: 'AllowAccountFullAccessThroughIAM',
+  principal: { aws: ACCOUNT_ROOT },
+  actions: ['kms:*'],
+};
+
+/** Any principal of this account, through DynamoDB in this Region only: what `aws/dynamodb` allows. */
+const ACCOUNT_USE_THROUGH_DYNAMODB: PolicyStatement = {
+  sid: 'AllowAccountPrincipalsThroughDynamoDB',
+  principal: { aws: ANY_PRINCIPAL },
+  actions: DYNAMODB_KEY_USE,
+  stringEquals: {
+    'kms:CallerAccount': '{account}',
+    'kms:ViaService': 'dynamodb.{region}.amazonaws.com',
   },
-  {
-    sid: 'AllowUseOnlyThroughDynamoDB',
-    principal: { aws: ACCOUNT_ROOT },
-    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey', 'kms:CreateGrant'],
-    stringEquals: {
-      'kms:CallerAccount': '{account}',
-      'kms:ViaService': 'dynamodb.{region}.amazonaws.com',
-    },
-  },
-  {
-    sid: 'AllowDynamoDBServiceToDescribeKey',
-    principal: { service: 'dynamodb.amazonaws.com' },
-    actions: ['kms:Describe*', 'kms:Get*', 'kms:List*'],
-  },
-];
+};
+
+const DYNAMODB_DESCRIBE: PolicyStatement = {
+  sid: 'AllowDynamoDBServiceToDescribeKey',
+  principal: { service: 'dynamodb.amazonaws.com' },
+  actions: ['kms:Describe*', 'kms:Get*', 'kms:List*'],
+};
+
+const POLICIES: Record<KeyPolicyMode, readonly PolicyStatement[]> = {
+  'drop-in': [ACCOUNT_FULL_ACCESS, ACCOUNT_USE_THROUGH_DYNAMODB, DYNAMODB_DESCRIBE],
+  iam: [ACCOUNT_FULL_ACCESS, DYNAMODB_DESCRIBE],
+};
+
+/** The statements of the key policy in this mode. */
+export function keyPolicy(mode: KeyPolicyMode = DEFAULT_KEY_POLICY): readonly PolicyStatement[] {
+  return POLICIES[mode];
+}
+
+/**
+ * Does this text (a policy kmsfix wrote earlier, in any format) hold the key policy of this mode?
+ * Used to reuse one policy document per Terraform module across runs.
+ */
+export function holdsKeyPolicy(text: string, mode: KeyPolicyMode): boolean {
+  return text.includes(DYNAMODB_DESCRIBE.sid) && text.includes(ACCOUNT_USE_THROUGH_DYNAMODB.sid) === (mode === 'drop-in');
+}
 
 /** Key settings shared by every format. */
 export const KEY_SETTINGS = {
@@ -73,21 +109,23 @@ export function splitPlaceholders(template: string): (string | { placeholder: Pl
   return parts;
 }
 
+type Rendered<V> = string | string[] | V | { [key: string]: V | string | { [key: string]: V } };
+
 /**
  * The key policy as an IAM policy document (the JSON shape KMS takes), with every template string
  * rendered by the format (`render`): a CloudFormation Sub, a Pulumi interpolation, and so on.
  */
-export function policyDocument<V>(render: (template: string) => V): {
-  Version: string;
-  Statement: { [key: string]: string | string[] | V | { [key: string]: V | string | { [key: string]: V } } }[];
-} {
+export function policyDocument<V>(
+  mode: KeyPolicyMode,
+  render: (template: string) => V,
+): { Version: string; Statement: { [key: string]: Rendered<V> }[] } {
   return {
     Version: POLICY_VERSION,
-    Statement: KEY_POLICY.map((s) => {
-      const st: { [key: string]: string | string[] | V | { [key: string]: V | string | { [key: string]: V } } } = {
+    Statement: keyPolicy(mode).map((s) => {
+      const st: { [key: string]: Rendered<V> } = {
         Sid: s.sid,
         Effect: 'Allow',
-        Principal: 'aws' in s.principal ? { AWS: render(s.principal.aws) } : { Service: s.principal.service },
+        Principal: 'aws' in s.principal ? { AWS: s.principal.aws === ANY_PRINCIPAL ? ANY_PRINCIPAL : render(s.principal.aws) } : { Service: s.principal.service },
         Action: s.actions.length === 1 ? s.actions[0] : [...s.actions],
         Resource: '*',
       };

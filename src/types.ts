@@ -75,6 +75,8 @@ export interface FixOptions {
   kmsKeyArn?: string;
   /** The AWS managed key counts as compliant: such tables are left alone. */
   acceptAwsManaged: boolean;
+  /** Which key policy generated keys get (src/keyPolicy.ts); default drop-in. */
+  keyPolicy?: import('./keyPolicy.js').KeyPolicyMode;
   /** scan only: whose rules decide `compliant` (default strict). */
   profile?: import('./peers/evaluate.js').Profile;
 }

@@ -113,6 +113,11 @@ describe('kmsfix scan', () => {
     expect((await runCli(['fix', '--key-strategy', 'random'], dir)).code).toBe(2);
     expect((await runCli(['fix', '--kms-key-arn', 'alias/aws/dynamodb'], dir)).code).toBe(2);
     expect((await runCli(['scan', '--bogus'], dir)).code).toBe(2);
+    const policy = await runCli(['fix', '--key-policy', 'open'], dir);
+    expect(policy.code).toBe(2);
+    expect(policy.stderr).toContain("--key-policy must be drop-in or iam, not 'open'");
+    expect((await runCli(['scan', '--key-policy', 'iam'], dir)).code).toBe(2);
+    expect((await runCli(['fix', '--key-policy', 'iam', '--kms-key-arn', 'arn:aws:kms:eu-west-1:111122223333:key/x'], dir)).code).toBe(2);
   });
 
   it('--version and --help', async () => {
@@ -120,7 +125,7 @@ describe('kmsfix scan', () => {
     expect((await runCli(['--version'], tmp())).stdout.trim()).toBe(`kmsfix ${pkg.version}`);
     const help = await runCli(['--help'], tmp());
     expect(help.code).toBe(0);
-    for (const flag of ['--dry-run', '--patch', '--yes', '--key-strategy', '--kms-key-arn', '--accept-aws-managed', '--format']) {
+    for (const flag of ['--dry-run', '--patch', '--yes', '--key-strategy', '--kms-key-arn', '--key-policy', '--accept-aws-managed', '--format']) {
       expect(help.stdout).toContain(flag);
     }
   });
@@ -185,6 +190,16 @@ describe('kmsfix fix', () => {
     const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     await runCli(['fix', '--kms-key-arn', arn, 'e.json'], dir);
     expect(readFileSync(path.join(dir, 'e.json'), 'utf8')).toBe(readFileSync(path.join(CF, 'existing-key-arn', 'expected.json'), 'utf8'));
+  });
+
+  it('--key-policy iam writes the IAM-only policy; the default is drop-in', async () => {
+    const dir = tmp();
+    cpSync(path.join(CF, 'key-policy-iam', 'input.yaml'), path.join(dir, 'iam.yaml'));
+    cpSync(path.join(CF, 'key-policy-iam', 'input.yaml'), path.join(dir, 'default.yaml'));
+    expect((await runCli(['fix', '--key-policy', 'iam', 'iam.yaml'], dir)).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'iam.yaml'), 'utf8')).toBe(readFileSync(path.join(CF, 'key-policy-iam', 'expected.yaml'), 'utf8'));
+    expect((await runCli(['fix', 'default.yaml'], dir)).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'default.yaml'), 'utf8')).toContain('AllowAccountPrincipalsThroughDynamoDB');
   });
 
   it('--format json reports tables, diffs and what was written', async () => {

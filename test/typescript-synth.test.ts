@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KEY_POLICY } from '../src/keyPolicy.js';
+import { keyPolicy } from '../src/keyPolicy.js';
 import { runCli } from './cli-helper.js';
+import { EXPECTED, verdicts } from './kms-policy-eval.js';
+import { cfnKeyPolicies } from './kms-policy-extract.js';
 import { FIXTURES, ROOT } from './fixture-cases.js';
 
 /** CDK fixtures whose every table ends up customer-managed (no blocked, unknown or suppressed table). */
@@ -25,7 +27,13 @@ const CASES = [
   'cdk-shared-key',
   'cdk-kms-key-arn',
   'cdk-dynamic-ids',
+  'cdk-key-policy-iam',
 ];
+
+/** Fixtures fixed with --key-policy iam (options.json); the others have the default, drop-in. */
+const IAM_POLICY = ['cdk-key-policy-iam'];
+/** The key policy mode of a synthesized template (stage templates drop the dashes of the stack name). */
+const modeOf = (template: string) => (IAM_POLICY.some((c) => template.replace(/[^a-z0-9]/gi, '').includes(c.replace(/-/g, ''))) ? 'iam' : 'drop-in');
 
 /** Fixtures with TableV2: CDK cannot render their replica key in a Region-agnostic stack. */
 const REGION_BOUND = ['cdk-tablev2', 'cdk-shared-key', 'cdk-kms-key-arn'];
@@ -90,16 +98,28 @@ app.synth();
     const r = await runCli(['scan', '--format', 'json', ...templates], outdir);
     const out = JSON.parse(r.stdout) as { tables: { file: string; address: string; type: string; status: string }[]; errors: unknown[] };
     expect(out.errors).toEqual([]);
-    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 + 3 tables in the fixtures above; the 9 outside REGION_BOUND twice.
-    expect(out.tables.length).toBe(18 + 9);
+    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 + 3 + 1 tables in the fixtures above; the 10 outside REGION_BOUND twice.
+    expect(out.tables.length).toBe(19 + 10);
     for (const t of out.tables) expect(`${t.file} ${t.address} ${t.status}`).toBe(`${t.file} ${t.address} customer-managed`);
     expect(r.code).toBe(0);
   }, 60_000);
 
+  it('every generated key policy, as synthesized, gives each caller the answer of its mode (kms-policy-eval.ts)', () => {
+    let judged = 0;
+    for (const f of templates) {
+      const mode = modeOf(f);
+      for (const k of cfnKeyPolicies(readFileSync(path.join(outdir, f), 'utf8'))) {
+        judged++;
+        expect({ key: `${f} ${k.key}`, verdicts: k.policy ? verdicts(k.policy, k.region) : k.problem }).toEqual({ key: `${f} ${k.key}`, verdicts: EXPECTED[mode] });
+      }
+    }
+    expect(judged).toBeGreaterThan(templates.length);
+  });
+
   it('every generated key rotates, keeps kmsfix policy statements, and follows the table removal policy', () => {
-    const sids = KEY_POLICY.map((s) => s.sid);
     let keys = 0;
     for (const f of templates) {
+      const sids = keyPolicy(modeOf(f)).map((s) => s.sid);
       const t = JSON.parse(readFileSync(path.join(outdir, f), 'utf8')) as Template;
       for (const [id, r] of Object.entries(t.Resources)) {
         if (r.Type !== 'AWS::KMS::Key') continue;

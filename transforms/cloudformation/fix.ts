@@ -186,7 +186,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     tables.forEach((t, i) => {
       fixTable(ctx, t, getAtt(keyId, 'Arn'));
       if (i === 0) {
-        const key = keyResource({ description: keyDescription(tables.map((x) => x.address)), retain: tables.some(retains), condition });
+        const key = keyResource({ description: keyDescription(tables.map((x) => x.address)), retain: tables.some(retains), condition, policy: options.keyPolicy });
         insertPairs(ctx, template.resources, [[keyId, key], [aliasId, aliasResource('dynamodb-tables', keyId, condition)]], t.resourcePair);
       }
     });
@@ -196,7 +196,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     const keyId = uniqueName(`${t.address}Key`, taken);
     const aliasId = uniqueName(`${keyId}Alias`, taken);
     fixTable(ctx, t, getAtt(keyId, 'Arn'));
-    const key = keyResource({ description: keyDescription([t.address]), retain: retains(t), condition: conditionOf(t) });
+    const key = keyResource({ description: keyDescription([t.address]), retain: retains(t), condition: conditionOf(t), policy: options.keyPolicy });
     insertPairs(ctx, template.resources, [[keyId, key], [aliasId, aliasResource(t.address, keyId, conditionOf(t))]], t.resourcePair);
   }
   return tables.map((t) => t.address);

@@ -2,7 +2,7 @@
  * CloudFormation values to insert, independent of syntax: plain data plus intrinsic functions.
  * The key policy is turned into these from src/keyPolicy.ts; render.ts writes them per file style.
  */
-import { KEY_SETTINGS, policyDocument, splitPlaceholders, type Placeholder } from '../../src/keyPolicy.js';
+import { DEFAULT_KEY_POLICY, KEY_SETTINGS, policyDocument, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../src/keyPolicy.js';
 
 export class Intrinsic {
   constructor(
@@ -30,14 +30,15 @@ function policyString(template: string): Value {
   return sub(parts.map((p) => (typeof p === 'string' ? p : '${' + PSEUDO[p.placeholder] + '}')).join(''));
 }
 
-export function keyPolicyValue(): Value {
-  return policyDocument(policyString) as Value;
+export function keyPolicyValue(mode: KeyPolicyMode): Value {
+  return policyDocument(mode, policyString) as Value;
 }
 
 export interface KeyResourceSpec {
   description: string;
   retain: boolean;
   condition?: string;
+  policy?: KeyPolicyMode;
 }
 
 export function keyResource(spec: KeyResourceSpec): Value {
@@ -51,7 +52,7 @@ export function keyResource(spec: KeyResourceSpec): Value {
     Description: spec.description,
     EnableKeyRotation: KEY_SETTINGS.enableKeyRotation,
     PendingWindowInDays: KEY_SETTINGS.pendingWindowInDays,
-    KeyPolicy: keyPolicyValue(),
+    KeyPolicy: keyPolicyValue(spec.policy ?? DEFAULT_KEY_POLICY),
   };
   return r;
 }

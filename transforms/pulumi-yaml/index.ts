@@ -4,7 +4,7 @@
  * fn::toJSON) and an `aws:kms:Alias`, and the account/partition/region variables the policy needs.
  * Reuses the CloudFormation family's YAML tree, style detection and map edits.
  */
-import { KEY_SETTINGS, keyDescription, policyDocument, splitPlaceholders, type Placeholder } from '../../src/keyPolicy.js';
+import { DEFAULT_KEY_POLICY, KEY_SETTINGS, keyDescription, policyDocument, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../src/keyPolicy.js';
 import type { SseFacts } from '../../src/peers/facts.js';
 import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../src/status.js';
 import { commentSuppressions } from '../../src/suppressions.js';
@@ -115,8 +115,8 @@ function interpolate(template: string): string {
     .join('');
 }
 
-function policy(): Value {
-  return { 'fn::toJSON': policyDocument(interpolate) as Value };
+function policy(mode: KeyPolicyMode): Value {
+  return { 'fn::toJSON': policyDocument(mode, interpolate) as Value };
 }
 
 function fix(group: GroupMember<PulumiDetection>[], options: FixOptions): Map<string, FilePlan> {
@@ -155,7 +155,7 @@ function fix(group: GroupMember<PulumiDetection>[], options: FixOptions): Map<st
               description: keyDescription([t.address]),
               enableKeyRotation: KEY_SETTINGS.enableKeyRotation,
               deletionWindowInDays: KEY_SETTINGS.pendingWindowInDays,
-              policy: policy(),
+              policy: policy(options.keyPolicy ?? DEFAULT_KEY_POLICY),
             },
           };
           const alias: Value = { type: 'aws:kms:Alias', properties: { name: 'alias/dynamodb/${' + t.address + '.name}', targetKeyId: '${' + keyName + '.keyId}' } };

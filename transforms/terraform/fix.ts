@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { applyEdits } from '../../src/edits.js';
 import { stripBom } from '../../src/text.js';
-import { KEY_SETTINGS, keyDescription } from '../../src/keyPolicy.js';
+import { DEFAULT_KEY_POLICY, KEY_SETTINGS, holdsKeyPolicy, keyDescription, type KeyPolicyMode } from '../../src/keyPolicy.js';
 import type { Edit, FilePlan, FixOptions, GroupMember } from '../../src/types.js';
 import { boolOf, isAwsManagedKeyAttr, type TfDetection, type TfTable } from './detect.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
@@ -45,7 +45,7 @@ function regionKey(a: { value: string; lit?: { type: string; value?: unknown } }
   return 'expr:' + a.value.trim();
 }
 
-function moduleInfo(tops: TopBlock[]): ModuleInfo {
+function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode): ModuleInfo {
   const info: ModuleInfo = { taken: new Set(), region: new Map(), policy: new Map(), providerByRegion: new Map() };
   for (const t of tops) {
     if (t.type === 'resource' && t.labels.length === 2) info.taken.add(`${t.labels[0]}.${t.labels[1]}`);
@@ -64,9 +64,9 @@ function moduleInfo(tops: TopBlock[]): ModuleInfo {
       if (alias?.type === 'string' && key && !info.providerByRegion.has(key)) info.providerByRegion.set(key, alias.value);
     }
   }
-  // kmsfix's own policy documents, from an earlier run.
+  // kmsfix's own policy documents of this mode, from an earlier run.
   for (const t of tops) {
-    if (t.type !== 'data' || t.labels[0] !== 'aws_iam_policy_document' || !t.text.includes('AllowUseOnlyThroughDynamoDB')) continue;
+    if (t.type !== 'data' || t.labels[0] !== 'aws_iam_policy_document' || !holdsKeyPolicy(t.text, mode)) continue;
     const m = /data\.aws_region\.([\w-]+)\./.exec(t.text);
     for (const [alias, name] of info.region) if (m && m[1] === name && !info.policy.has(alias)) info.policy.set(alias, t.labels[1]);
   }
@@ -143,7 +143,10 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { 
 class Decls {
   private docs: RBlock[] = [];
   private sources: RBlock[] = [];
-  constructor(private readonly info: ModuleInfo) {}
+  constructor(
+    private readonly info: ModuleInfo,
+    private readonly mode: KeyPolicyMode,
+  ) {}
 
   private data(kind: string, base: string, body: RItem[]): string {
     const name = unique(this.info, `data.${kind}`, base);
@@ -184,7 +187,7 @@ class Decls {
         region: `data.aws_region.${this.region(alias)}.name`,
       };
       name = unique(this.info, 'data.aws_iam_policy_document', alias ? `dynamodb_kms_${alias}` : 'dynamodb_kms');
-      this.docs.push(policyDocument(name, exprs));
+      this.docs.push(policyDocument(name, exprs, this.mode));
       this.info.policy.set(alias, name);
     }
     return name;
@@ -363,8 +366,9 @@ async function jsonWriter(m: Member): Promise<Writer> {
 export async function fixTerraform(group: Member[], options: FixOptions): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
   const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...(await siblingBlocks(group))];
-  const info = moduleInfo(tops);
-  const decls = new Decls(info);
+  const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
+  const info = moduleInfo(tops, mode);
+  const decls = new Decls(info, mode);
   const writers = new Map<string, Writer>();
   for (const m of group) {
     plans.set(m.file.path, { edits: [], fixed: [], declined: [] });

@@ -2,7 +2,7 @@
  * Rendering new HCL blocks as `terraform fmt` writes them: one attribute a line, `=` aligned in
  * runs of consecutive attributes, a blank line before nested blocks. Values are raw expressions.
  */
-import { KEY_POLICY, splitPlaceholders, type Placeholder } from '../../src/keyPolicy.js';
+import { keyPolicy, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../src/keyPolicy.js';
 
 export type RItem = { attr: string; value: string } | { block: RBlock } | { blank: true };
 
@@ -85,10 +85,10 @@ function list(values: string[]): string {
   return `[${values.join(', ')}]`;
 }
 
-/** KEY_POLICY as a `data "aws_iam_policy_document"` block. */
-export function policyDocument(name: string, exprs: PlaceholderExprs): RBlock {
+/** The key policy (src/keyPolicy.ts) as a `data "aws_iam_policy_document"` block. */
+export function policyDocument(name: string, exprs: PlaceholderExprs, mode: KeyPolicyMode): RBlock {
   const body: RItem[] = [];
-  for (const s of KEY_POLICY) {
+  for (const s of keyPolicy(mode)) {
     const principal =
       'aws' in s.principal ? { type: 'AWS', id: templateExpr(s.principal.aws, exprs) } : { type: 'Service', id: templateExpr(s.principal.service, exprs) };
     const st: RItem[] = [

@@ -3,7 +3,7 @@
  * statement that creates the table, the table's encryption props set, the imports the new code
  * needs added. Every edit is a text range; the compiler never prints anything.
  */
-import { keyDescription } from '../../src/keyPolicy.js';
+import { DEFAULT_KEY_POLICY, keyDescription } from '../../src/keyPolicy.js';
 import { lineIndentOf, lineStartOf } from '../../src/text.js';
 import type { FilePlan, FixOptions, GroupMember } from '../../src/types.js';
 import { call, quote, raw, render, str, type Code } from './code.js';
@@ -222,6 +222,7 @@ export function fixTypeScript(group: GroupMember<TsDetection>[], options: FixOpt
       else groups.push({ tables: [t], statement: t.statement! });
     }
 
+    const policy = options.keyPolicy ?? DEFAULT_KEY_POLICY;
     const contexts = new Map<ts.Node, ContextVars>();
     // Declarations to insert before a statement, in order; written out together at the end.
     const pending = new Map<ts.Statement, string[]>();
@@ -271,7 +272,7 @@ export function fixTypeScript(group: GroupMember<TsDetection>[], options: FixOpt
           decl = cdkImportedKey(ref, first.scopeText!, id, arnCode);
         } else if (first.framework === 'cdk') {
           const removal = g.tables.some((t) => removalOf(t, sym, sf) === 'RETAIN') ? 'RETAIN' : 'DESTROY';
-          decl = cdkKey(ref, { scope: first.scopeText!, id, description, removal });
+          decl = cdkKey(ref, { scope: first.scopeText!, id, description, removal, policy });
         } else {
           let vars = contexts.get(g.statement.parent);
           if (!vars) {
@@ -283,8 +284,8 @@ export function fixTypeScript(group: GroupMember<TsDetection>[], options: FixOpt
           const keep = g.tables.some((t) => keepsTable(t, sf));
           decl =
             first.framework === 'cdktf'
-              ? cdktfKey(ref, { scope: first.scopeText!, id, description, vars, extra: keep ? [['lifecycle', raw('{ preventDestroy: true }')]] : [] })
-              : pulumiKey(ref, { name: id, description, vars, opts: keep ? raw('{ retainOnDelete: true }') : undefined });
+              ? cdktfKey(ref, { scope: first.scopeText!, id, description, vars, policy, extra: keep ? [['lifecycle', raw('{ preventDestroy: true }')]] : [] })
+              : pulumiKey(ref, { name: id, description, vars, policy, opts: keep ? raw('{ retainOnDelete: true }') : undefined });
         }
         declare(g.statement, keyVar, decl);
       }

@@ -3,7 +3,7 @@
  * with `iam.PolicyStatement`s, CDKTF `KmsKey` and Pulumi `aws.kms.Key` with a JSON policy whose
  * account, Region and partition come from the provider's data sources.
  */
-import { ACCOUNT_ROOT, KEY_POLICY, KEY_SETTINGS, policyDocument, splitPlaceholders, type Placeholder } from '../../src/keyPolicy.js';
+import { ACCOUNT_ROOT, ANY_PRINCIPAL, KEY_SETTINGS, keyPolicy, policyDocument, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../src/keyPolicy.js';
 import { arr, call, obj, raw, str, type Code } from './code.js';
 
 export type Ref = (module: string, member: string[]) => string;
@@ -38,19 +38,21 @@ export interface CdkKeySpec {
   description: Code;
   /** `RETAIN` or `DESTROY`. */
   removal: 'RETAIN' | 'DESTROY';
+  policy: KeyPolicyMode;
 }
 
-export function cdkPolicyStatements(ref: Ref): Code[] {
+export function cdkPolicyStatements(ref: Ref, mode: KeyPolicyMode): Code[] {
   const vars: Record<Placeholder, string> = {
     partition: ref(CDK, ['Aws', 'PARTITION']),
     account: ref(CDK, ['Aws', 'ACCOUNT_ID']),
     region: ref(CDK, ['Aws', 'REGION']),
   };
-  // All of KEY_POLICY, the root's administration included: given a `policy`, kms.Key adds no statement of its own.
-  return KEY_POLICY.map((s) => {
+  // The whole key policy, the root's statement included: given a `policy`, kms.Key adds no statement of its own.
+  return keyPolicy(mode).map((s) => {
     let principal: Code;
     if ('service' in s.principal) principal = call(`new ${ref(CDK_IAM, ['ServicePrincipal'])}`, str(s.principal.service));
     else if (s.principal.aws === ACCOUNT_ROOT) principal = call(`new ${ref(CDK_IAM, ['AccountRootPrincipal'])}`);
+    else if (s.principal.aws === ANY_PRINCIPAL) principal = call(`new ${ref(CDK_IAM, ['AnyPrincipal'])}`);
     else principal = call(`new ${ref(CDK_IAM, ['ArnPrincipal'])}`, policyString(s.principal.aws, vars));
     const entries: [string, Code][] = [
       ['sid', str(s.sid)],
@@ -77,7 +79,7 @@ export function cdkKey(ref: Ref, spec: CdkKeySpec): Code {
       ['description', spec.description],
       ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
       ['removalPolicy', raw(ref(CDK, ['RemovalPolicy', spec.removal]))],
-      ['policy', call(`new ${ref(CDK_IAM, ['PolicyDocument'])}`, obj([['statements', arr(cdkPolicyStatements(ref))]]))],
+      ['policy', call(`new ${ref(CDK_IAM, ['PolicyDocument'])}`, obj([['statements', arr(cdkPolicyStatements(ref, spec.policy))]]))],
     ]),
   );
 }
@@ -98,8 +100,8 @@ function toCode(v: unknown): Code {
 }
 
 /** The key policy document (src/keyPolicy.ts) as a JSON-able object literal. */
-function jsonPolicy(vars: Record<Placeholder, string>, tag: string): Code {
-  return toCode(policyDocument((t) => policyString(t, vars, tag)));
+function jsonPolicy(mode: KeyPolicyMode, vars: Record<Placeholder, string>, tag: string): Code {
+  return toCode(policyDocument(mode, (t) => policyString(t, vars, tag)));
 }
 
 /** Variables holding the account, Region and partition, declared once per block. */
@@ -123,6 +125,7 @@ export interface TfKeySpec {
   id: Code;
   description: Code;
   vars: ContextVars;
+  policy: KeyPolicyMode;
   /** Extra entries (e.g. lifecycle) copied from the table. */
   extra: [string, Code][];
 }
@@ -137,7 +140,7 @@ export function cdktfKey(ref: Ref, spec: TfKeySpec): Code {
       ['description', spec.description],
       ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
       ['deletionWindowInDays', raw(String(KEY_SETTINGS.pendingWindowInDays))],
-      ['policy', call('JSON.stringify', jsonPolicy(vars, ''))],
+      ['policy', call('JSON.stringify', jsonPolicy(spec.policy, vars, ''))],
       ...spec.extra,
     ]),
   );
@@ -155,6 +158,7 @@ export interface PulumiKeySpec {
   name: Code;
   description: Code;
   vars: ContextVars;
+  policy: KeyPolicyMode;
   opts?: Code;
 }
 
@@ -166,7 +170,7 @@ export function pulumiKey(ref: Ref, spec: PulumiKeySpec): Code {
       ['description', spec.description],
       ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
       ['deletionWindowInDays', raw(String(KEY_SETTINGS.pendingWindowInDays))],
-      ['policy', call(ref(PULUMI, ['jsonStringify']), jsonPolicy(vars, ref(PULUMI, ['interpolate'])))],
+      ['policy', call(ref(PULUMI, ['jsonStringify']), jsonPolicy(spec.policy, vars, ref(PULUMI, ['interpolate'])))],
     ]),
   ];
   if (spec.opts) args.push(spec.opts);

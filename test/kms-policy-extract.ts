@@ -1,0 +1,336 @@
+/**
+ * The key policies a fixed file declares, as plain IAM policy documents with the account, partition
+ * and Region resolved, one per generated key, read back from the file the way each tool would:
+ * CloudFormation intrinsics resolved with pseudo parameters, Terraform through HashiCorp's parser
+ * (hcl2json) and its data sources, Pulumi YAML through its variables, and CDKTF / Pulumi TypeScript
+ * by running the program against stand-ins of the provider packages that record each key's
+ * arguments. Every value a placeholder can take is the evaluator's (kms-policy-eval.ts).
+ */
+import ts from 'typescript';
+import { parse as parseYaml, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
+import { ACCOUNT, PARTITION, REGION, type PolicyDocument } from './kms-policy-eval.js';
+
+export interface KeyPolicyFound {
+  /** The key's name in the file (logical ID, Terraform address, variable...). */
+  key: string;
+  /** The Region the key lives in. */
+  region: string;
+  /** The policy, or why it could not be read (a key the user wrote with a policy of another shape). */
+  policy?: PolicyDocument;
+  problem?: string;
+}
+
+/** Read one key's policy, turning a failure into a `problem`. */
+function attempt(key: string, region: string, read: () => PolicyDocument): KeyPolicyFound {
+  try {
+    return { key, region, policy: read() };
+  } catch (err) {
+    return { key, region, problem: (err as Error).message };
+  }
+}
+
+// ---------------------------------------------------------------- CloudFormation (and CDK's synthesized templates)
+
+const FN = ['Ref', 'Condition', 'Sub', 'GetAtt', 'Join', 'If', 'Select', 'Split', 'FindInMap', 'ImportValue', 'Base64', 'GetAZs', 'Equals', 'Not', 'And', 'Or', 'Cidr'];
+const fnName = (n: string) => (n === 'Ref' || n === 'Condition' ? n : `Fn::${n}`);
+const CFN_TAGS: (ScalarTag | CollectionTag)[] = FN.flatMap((n): (ScalarTag | CollectionTag)[] => [
+  { tag: `!${n}`, resolve: (v: string) => ({ [fnName(n)]: n === 'GetAtt' ? v.split('.') : v }) } as ScalarTag,
+  { tag: `!${n}`, collection: 'seq', resolve: (s: YAMLSeq) => ({ [fnName(n)]: s.toJSON() }) } as unknown as CollectionTag,
+  { tag: `!${n}`, collection: 'map', resolve: (m: YAMLMap) => ({ [fnName(n)]: m.toJSON() }) } as unknown as CollectionTag,
+]);
+
+const PSEUDO: Record<string, string> = { 'AWS::AccountId': ACCOUNT, 'AWS::Partition': PARTITION, 'AWS::Region': REGION, 'AWS::StackName': 'stack', 'AWS::URLSuffix': 'amazonaws.com' };
+
+/** A CloudFormation value with its intrinsics resolved (pseudo parameters only; anything else throws). */
+export function resolveCfn(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(resolveCfn);
+  if (v === null || typeof v !== 'object') return v;
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (entries.length === 1) {
+    const [k, arg] = entries[0];
+    if (k === 'Ref') {
+      if (typeof arg === 'string' && arg in PSEUDO) return PSEUDO[arg];
+      throw new Error(`Ref ${String(arg)} is not a pseudo parameter`);
+    }
+    if (k === 'Fn::Sub') {
+      const tpl = Array.isArray(arg) ? (arg[0] as string) : (arg as string);
+      return tpl.replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
+        if (name in PSEUDO) return PSEUDO[name];
+        throw new Error(`Sub \${${name}} is not a pseudo parameter`);
+      });
+    }
+    if (k === 'Fn::Join') {
+      const [sep, parts] = arg as [string, unknown[]];
+      return (parts.map(resolveCfn) as string[]).join(sep);
+    }
+    if (k.startsWith('Fn::')) throw new Error(`${k} in a key policy`);
+  }
+  return Object.fromEntries(entries.map(([k, x]) => [k, resolveCfn(x)]));
+}
+
+interface CfnResource {
+  Type?: string;
+  Properties?: Record<string, unknown>;
+}
+
+/** Every AWS::KMS::Key of a template (YAML or JSON, CloudFormation, SAM or serverless.yml). */
+export function cfnKeyPolicies(text: string): KeyPolicyFound[] {
+  const doc = parseYaml(text, { customTags: CFN_TAGS, uniqueKeys: false }) as { Resources?: Record<string, CfnResource>; resources?: { Resources?: Record<string, CfnResource> } };
+  const resources = doc.Resources ?? doc.resources?.Resources ?? {};
+  return Object.entries(resources)
+    .filter(([, r]) => r?.Type === 'AWS::KMS::Key')
+    .map(([key, r]) =>
+      attempt(key, REGION, () => {
+        if (!r.Properties?.KeyPolicy) throw new Error('no KeyPolicy');
+        return resolveCfn(r.Properties.KeyPolicy) as PolicyDocument;
+      }),
+    );
+}
+
+// ---------------------------------------------------------------- Pulumi YAML
+
+export function pulumiYamlKeyPolicies(text: string): KeyPolicyFound[] {
+  const doc = parseYaml(text) as { variables?: Record<string, { 'fn::invoke'?: { function: string; return?: string } }>; resources?: Record<string, { type: string; properties?: Record<string, unknown> }> };
+  const values: Record<string, string> = {};
+  const invoked: Record<string, string> = { 'aws:getCallerIdentity.accountId': ACCOUNT, 'aws:getPartition.partition': PARTITION, 'aws:getRegion.name': REGION, 'aws:getRegion.region': REGION };
+  for (const [name, v] of Object.entries(doc.variables ?? {})) {
+    const inv = v?.['fn::invoke'];
+    if (inv && `${inv.function}.${inv.return}` in invoked) values[name] = invoked[`${inv.function}.${inv.return}`];
+  }
+  const interpolate = (x: unknown): unknown => {
+    if (typeof x === 'string') {
+      return x.replace(/\$\{([^}]+)\}/g, (_, n: string) => {
+        if (n in values) return values[n];
+        throw new Error(`\${${n}} is not a variable the policy may use`);
+      });
+    }
+    if (Array.isArray(x)) return x.map(interpolate);
+    if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, interpolate(y)]));
+    return x;
+  };
+  return Object.entries(doc.resources ?? {})
+    .filter(([, r]) => r.type === 'aws:kms:Key')
+    .map(([key, r]) =>
+      attempt(key, REGION, () => {
+        const p = r.properties?.policy as { 'fn::toJSON'?: unknown };
+        if (!p?.['fn::toJSON']) throw new Error('policy is not fn::toJSON');
+        return interpolate(p['fn::toJSON']) as PolicyDocument;
+      }),
+    );
+}
+
+// ---------------------------------------------------------------- Terraform
+
+type Hcl = Record<string, Record<string, Record<string, unknown>>>;
+
+interface TfStatement {
+  sid?: string;
+  effect?: string;
+  actions?: string[];
+  resources?: string[];
+  principals?: { type: string; identifiers: string[] }[];
+  condition?: { test: string; variable: string; values: string[] }[];
+}
+
+/** hcl2json gives each block as a list of bodies; Terraform's JSON syntax may give one object. */
+const bodies = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v : [v]) as Record<string, unknown>[];
+
+/** Merge the hcl2json output (or the JSON) of every file of a module: kind -> type -> name -> bodies. */
+function mergeModule(files: Hcl[]): { blocks: Record<string, Record<string, Record<string, Record<string, unknown>[]>>>; providers: Record<string, unknown>[] } {
+  const blocks: Record<string, Record<string, Record<string, Record<string, unknown>[]>>> = {};
+  const providers: Record<string, unknown>[] = [];
+  for (const f of files) {
+    for (const [kind, types] of Object.entries(f)) {
+      if (kind === 'provider') {
+        providers.push(...bodies((types as Record<string, unknown>).aws ?? []));
+        continue;
+      }
+      if (kind !== 'data' && kind !== 'resource') continue;
+      blocks[kind] ??= {};
+      for (const [type, byName] of Object.entries(types)) {
+        blocks[kind][type] ??= {};
+        for (const [name, body] of Object.entries(byName)) blocks[kind][type][name] = bodies(body);
+      }
+    }
+  }
+  return { blocks, providers };
+}
+
+/**
+ * Every aws_kms_key and aws_kms_replica_key of a Terraform module, with the policy document of the
+ * module it names. `files`: hcl2json's output per file (.tf) or the parsed JSON (.tf.json).
+ */
+export function terraformKeyPolicies(files: Hcl[]): KeyPolicyFound[] {
+  const { blocks, providers } = mergeModule(files);
+  const regionOfProvider = (ref: unknown): string => {
+    const alias = typeof ref === 'string' ? /aws\.([\w-]+)/.exec(ref)?.[1] : undefined;
+    const p = providers.find((x) => (alias ? x.alias === alias : !x.alias)) as { region?: string } | undefined;
+    return p?.region && !p.region.includes('${') ? p.region : REGION;
+  };
+  const data = blocks.data ?? {};
+  const regionData = (name: string) => regionOfProvider(data.aws_region?.[name]?.[0]?.provider);
+  const resolve = (s: string): string =>
+    s.replace(/\$\{([^}]+)\}/g, (_, expr: string) => {
+      if (/^data\.aws_caller_identity\.[\w-]+\.account_id$/.test(expr)) return ACCOUNT;
+      if (/^data\.aws_partition\.[\w-]+\.partition$/.test(expr)) return PARTITION;
+      const m = /^data\.aws_region\.([\w-]+)\.(name|region)$/.exec(expr);
+      if (m) return regionData(m[1]);
+      throw new Error(`\${${expr}} in a key policy`);
+    });
+  const docs = data.aws_iam_policy_document ?? {};
+  const keys = Object.entries({ ...(blocks.resource?.aws_kms_key ?? {}) }).map(([n, b]) => [`aws_kms_key.${n}`, b[0]] as const);
+  const replicas = Object.entries(blocks.resource?.aws_kms_replica_key ?? {}).map(([n, b]) => [`aws_kms_replica_key.${n}`, b[0]] as const);
+  return [...keys, ...replicas].map(([address, key]) =>
+    attempt(address, regionOfProvider(key.provider), () => {
+      const m = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(String(key.policy ?? ''));
+      if (!m || !docs[m[1]]) throw new Error(`policy is not a policy document of the module (${String(key.policy)})`);
+      const statements = bodies(docs[m[1]][0].statement ?? []).map((raw) => {
+        const s = raw as TfStatement;
+        const principal: { AWS?: string[]; Service?: string[] } = {};
+        for (const p of bodies(s.principals ?? []) as unknown as { type: string; identifiers: string[] }[]) {
+          const k = p.type === 'AWS' ? 'AWS' : p.type === 'Service' ? 'Service' : undefined;
+          if (!k) throw new Error(`principal type ${p.type}`);
+          principal[k] = [...(principal[k] ?? []), ...p.identifiers.map(resolve)];
+        }
+        const condition: Record<string, Record<string, string[]>> = {};
+        for (const c of bodies(s.condition ?? []) as unknown as { test: string; variable: string; values: string[] }[]) {
+          (condition[c.test] ??= {})[c.variable] = c.values.map(resolve);
+        }
+        return {
+          Sid: s.sid,
+          Effect: (s.effect ?? 'Allow') as 'Allow' | 'Deny',
+          Principal: principal,
+          Action: s.actions ?? [],
+          Resource: s.resources ?? ['*'],
+          ...(s.condition ? { Condition: condition } : {}),
+        };
+      });
+      return { Version: '2012-10-17', Statement: statements };
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- CDKTF and Pulumi TypeScript, run against stand-ins
+
+/** Plain text stands for any value the stand-ins do not model (a table's ARN, a name...). */
+function token(path: string[]): unknown {
+  return new Proxy(Object.assign(() => undefined, { toString: () => `<${path.join('.')}>` }), {
+    get: (t, p) => (p === Symbol.toPrimitive || p === 'toString' ? () => `<${path.join('.')}>` : p === 'toJSON' ? () => `<${path.join('.')}>` : typeof p === 'string' ? token([...path, p]) : undefined),
+    apply: () => token([...path, '()']),
+    construct: () => token([...path, 'new']) as object,
+  });
+}
+
+/**
+ * Run a CDKTF or Pulumi TypeScript program with stand-ins for constructs, cdktf, @cdktf/provider-aws,
+ * @pulumi/pulumi and @pulumi/aws, and return the policy of every KMS key it creates.
+ */
+export function runTsKeyPolicies(source: string): KeyPolicyFound[] {
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+  const found: KeyPolicyFound[] = [];
+  let defaultRegion = REGION;
+  const regionOf = (provider: unknown) => (provider as { __region?: string } | undefined)?.__region ?? defaultRegion;
+
+  const instantiated = new Set<unknown>();
+  class Construct {
+    constructor(..._args: unknown[]) {
+      instantiated.add(new.target);
+    }
+  }
+  class Stack extends Construct {
+    synth(): void {}
+    registerOutputs(): void {}
+  }
+  const record = (key: string, policy: unknown, provider: unknown) => {
+    found.push(
+      attempt(key, regionOf(provider), () => {
+        if (typeof policy !== 'string') throw new Error('the policy is not a JSON string');
+        return JSON.parse(policy) as PolicyDocument;
+      }),
+    );
+  };
+  /** What `new X(...)` gives, by the class name. */
+  const construct = (path: string[], args: unknown[]): object => {
+    const name = path[path.length - 1];
+    switch (name) {
+      case 'AwsProvider': {
+        const cfg = args[2] as { region?: string; alias?: string };
+        if (!cfg.alias && cfg.region) defaultRegion = cfg.region;
+        return { __region: cfg.region };
+      }
+      case 'Provider':
+        return { __region: (args[1] as { region?: string }).region };
+      case 'DataAwsCallerIdentity':
+        return { accountId: ACCOUNT };
+      case 'DataAwsPartition':
+        return { partition: PARTITION, dnsSuffix: 'amazonaws.com' };
+      case 'DataAwsRegion': {
+        const r = regionOf((args[2] as { provider?: unknown } | undefined)?.provider);
+        return { name: r, region: r };
+      }
+      case 'KmsKey': {
+        const cfg = args[2] as { policy?: unknown; provider?: unknown };
+        record(String(args[1]), cfg.policy, cfg.provider);
+        return token(['KmsKey', String(args[1])]) as object;
+      }
+      case 'Key':
+        if (path.includes('kms')) {
+          record(String(args[0]), (args[1] as { policy?: unknown }).policy, (args[2] as { provider?: unknown } | undefined)?.provider);
+        }
+        return token([...path, String(args[0])]) as object;
+      case 'Config':
+        return { get: () => undefined, require: (k: string) => `<config.${k}>`, getBoolean: () => undefined, getNumber: () => undefined };
+      default:
+        return token([...path, String(args[1] ?? args[0])]) as object;
+    }
+  };
+  const call = (path: string[], args: unknown[]): unknown => {
+    const name = path[path.length - 1];
+    switch (name) {
+      case 'getCallerIdentityOutput':
+      case 'getCallerIdentity':
+        return { accountId: ACCOUNT };
+      case 'getPartitionOutput':
+      case 'getPartition':
+        return { partition: PARTITION };
+      case 'getRegionOutput':
+      case 'getRegion':
+        return { name: regionOf((args[1] as { provider?: unknown } | undefined)?.provider), region: regionOf((args[1] as { provider?: unknown } | undefined)?.provider) };
+      case 'interpolate':
+        return String.raw({ raw: args[0] as TemplateStringsArray }, ...args.slice(1));
+      case 'jsonStringify':
+      case 'jsonencode':
+        return JSON.stringify(args[0]);
+      case 'output':
+        return args[0];
+      default:
+        return token([...path, '()']);
+    }
+  };
+  const namespace = (path: string[]): unknown =>
+    new Proxy(function () {}, {
+      get: (_t, p) => {
+        if (typeof p !== 'string') return undefined;
+        if (['Construct'].includes(p)) return Construct;
+        if (['TerraformStack', 'App', 'ComponentResource', 'Stack'].includes(p)) return Stack;
+        if (p === '__esModule') return true;
+        if (p === 'default') return namespace(path);
+        return namespace([...path, p]);
+      },
+      construct: (_t, args) => construct(path, args),
+      apply: (_t, _this, args) => call(path, args),
+    });
+  const modules = new Map<string, unknown>();
+  const req = (m: string) => {
+    if (!/^(constructs|cdktf|@cdktf\/provider-aws(\/.*)?|@pulumi\/(pulumi|aws))$/.test(m)) throw new Error(`the program requires ${m}`);
+    if (!modules.has(m)) modules.set(m, namespace([m]));
+    return modules.get(m);
+  };
+  const module = { exports: {} as Record<string, unknown> };
+  new Function('require', 'module', 'exports', js)(req, module, module.exports);
+  // Classes the program only declares (exported stacks, components): instantiate them too.
+  for (const v of Object.values(module.exports)) {
+    if (typeof v === 'function' && v.prototype instanceof Construct && !instantiated.has(v)) new (v as new (...a: unknown[]) => unknown)(token(['app']), 'stack', {});
+  }
+  return found;
+}
