@@ -89,6 +89,16 @@ export const KEY_SETTINGS = {
   pendingWindowInDays: 30,
 } as const;
 
+/**
+ * The alias of a generated key, one scheme for every format: `alias/dynamodb/<table name>`, where the
+ * table name is the deployed table's name as the format refers to it (`${OrdersTable}` in a
+ * CloudFormation Sub, `aws_dynamodb_table.orders.name`, `orders.tableName`...); a key shared by
+ * several tables (--key-strategy shared) gets `alias/dynamodb/<first table's name>-shared`.
+ * Table names are unique per account and Region, and so are these aliases.
+ */
+export const ALIAS_PREFIX = 'alias/dynamodb/';
+export const SHARED_ALIAS_SUFFIX = '-shared';
+
 export function keyDescription(tableNames: string[]): string {
   return tableNames.length === 1
     ? `KMS key for DynamoDB table ${tableNames[0]}`
