@@ -9,6 +9,7 @@ import type { JsonModel } from './json.js';
 import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
 import type { Raw, Reference, SseFacts } from '../../src/peers/facts.js';
 import { blockComments, suppressionsOf } from './suppress.js';
+import { regionKey } from './module.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
@@ -67,6 +68,46 @@ export function keyVerdict(where: string, enabled: HAttr | undefined, key: HAttr
     return { status: 'aws-managed', message: `${why}: ${EXPLAIN.awsManaged}` };
   }
   return { status: 'customer-managed', message: `encrypted with the customer-managed key ${key!.value}`, keyRef: key!.value };
+}
+
+/** A replica block that needs a key of its own (it has no customer-managed key yet), and the provider alias that creates it. */
+export interface Replica {
+  block: HBlock;
+  alias: string;
+  /** The region as written (for messages). */
+  region: string;
+}
+
+/** Does this table have replica blocks that need a key in their region? */
+export function needsReplicaKeys(b: HBlock): boolean {
+  return blocks(b, 'replica').some((r) => isAwsManagedKeyAttr(attr(r, 'kms_key_arn')));
+}
+
+/**
+ * The replica keys a table's fix creates: one per replica region, through the module's aliased
+ * `provider "aws"` for that region; or, when a region has no such provider, why the table cannot be
+ * fixed. Scan (the table's blocker) and fix (the keys it plans) both ask this one function.
+ */
+export function replicaKeys(b: HBlock, providerByRegion: Map<string, string>): { replicas: Replica[] } | { blocker: string } {
+  const replicas: Replica[] = [];
+  for (const r of blocks(b, 'replica')) {
+    if (!isAwsManagedKeyAttr(attr(r, 'kms_key_arn'))) continue;
+    const regionAttr = attr(r, 'region_name');
+    const key = regionKey(regionAttr);
+    const alias = key ? providerByRegion.get(key) : undefined;
+    const region = regionAttr?.value ?? '(no region_name)';
+    if (!alias) {
+      const lit = regionAttr?.lit?.type === 'string' ? regionAttr.lit.value : undefined;
+      const suggested = lit ? lit.replace(/-/g, '_') : 'replica';
+      return {
+        blocker:
+          `no provider "aws" configuration with an alias for replica region ${region} in this module: ` +
+          `add \`provider "aws" { alias = "${suggested}"  region = ${region} }\` so kmsfix can create the replica's key in that region`,
+      };
+    }
+    replicas.push({ block: r, alias, region });
+  }
+  return { replicas };
 }
 
 function tableVerdict(b: HBlock): Verdict {
