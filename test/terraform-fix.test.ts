@@ -1,6 +1,10 @@
 /** Terraform fixes the fixture walker cannot express: tables declined while planning, and options. */
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { processMemory } from '../src/engine/memory.js';
+import { run } from '../src/engine/run.js';
 
 const GLOBAL = `provider "aws" {
   region = "us-east-1"
@@ -53,16 +57,17 @@ describe('terraform: replica without a provider alias for its region', () => {
     expect(out).not.toContain('aws_kms_key.global');
   });
 
-  it('fixes it once the alias is configured in another file of the module', async () => {
+  it('fixes it once the alias is configured in another file of the module (scan says so too)', async () => {
     const providers = 'provider "aws" {\n  alias  = "ireland"\n  region = "eu-west-1"\n}\n';
-    const r = await processMemory(
-      [
-        { path: 'main.tf', text: GLOBAL },
-        { path: 'providers.tf', text: providers },
-      ],
-      'fix',
-    );
-    const out = r.output.get('main.tf')!;
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tf-replica-'));
+    writeFileSync(path.join(dir, 'main.tf'), GLOBAL);
+    writeFileSync(path.join(dir, 'providers.tf'), providers);
+    const opts = { cwd: dir, workers: 0, keyStrategy: 'per-table' as const, acceptAwsManaged: false };
+    const scan = await run(['.'], { ...opts, mode: 'scan' });
+    expect(scan.outcomes.flatMap((o) => o.tables).map((t) => t.fixable)).toEqual([true, true]);
+    const r = await run(['.'], { ...opts, mode: 'fix' });
+    expect(r.outcomes.map((o) => o.error)).toEqual([undefined]);
+    const out = r.outcomes[0].newText!;
     expect(out).toContain('kms_key_arn = aws_kms_replica_key.global_ireland.arn');
     expect(out).toContain('provider = aws.ireland');
     expect(out).toContain('multi_region            = true');

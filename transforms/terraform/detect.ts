@@ -9,7 +9,9 @@ import type { JsonModel } from './json.js';
 import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
 import type { Raw, Reference, SseFacts } from '../../src/peers/facts.js';
 import { blockComments, suppressionsOf } from './suppress.js';
-import { regionKey } from './module.js';
+import { providersByRegion, regionKey } from './module.js';
+import { resourcePolicyBlocker } from './resourcePolicy.js';
+import { summarize, type TopBlock } from './summary.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
@@ -191,13 +193,45 @@ export function moduleSourceMatches(b: HBlock): boolean {
 }
 
 export async function detectTerraform(file: SourceFile): Promise<TfDetection> {
+  let det: TfDetection;
   if (file.path.toLowerCase().endsWith('.json')) {
     const { jsonModel } = await import('./json.js');
     const json = jsonModel(file.text);
-    return { tables: detectBlocks(file.text, json.blocks, (b) => (b as import('./json.js').JBlock).comments), json };
+    det = { tables: detectBlocks(file.text, json.blocks, (b) => (b as import('./json.js').JBlock).comments), json };
+  } else {
+    const hcl = await parseHcl(file.text);
+    det = { tables: detectBlocks(file.text, hcl.blocks, (b) => blockComments(file.text, hcl.comments, b)), hcl };
   }
-  const hcl = await parseHcl(file.text);
-  return { tables: detectBlocks(file.text, hcl.blocks, (b) => blockComments(file.text, hcl.comments, b)), hcl };
+  await moduleBlockers(file, det);
+  return det;
+}
+
+/** What a table's module blockers read in the module's other files. */
+const MODULE_FACTS = /aws_dynamodb_resource_policy|aws_iam_policy_document|provider|locals/;
+
+/**
+ * Blockers that depend on the module, not only on the table's own block: a replica region with no
+ * provider alias to create its key through (replicaKeys, which the fix plans with too), and a
+ * resource policy that grants other accounts (resourcePolicy.ts). The module's other files are
+ * read only for a table that could otherwise be fixed.
+ */
+async function moduleBlockers(file: SourceFile, det: TfDetection): Promise<void> {
+  const open = det.tables.filter((t) => !t.blocker && (t.status === 'aws-owned' || t.status === 'aws-managed'));
+  if (open.length === 0) return;
+  let module: TopBlock[] | undefined;
+  const tops = async () => (module ??= [...summarize(det, file.text), ...(await (await import('./fix.js')).siblingBlocks([{ file }], (text) => MODULE_FACTS.test(text)))]);
+  for (const t of open) {
+    if (t.kind === 'table' && needsReplicaKeys(t.block)) {
+      const r = replicaKeys(t.block, providersByRegion(await tops()));
+      if ('blocker' in r) {
+        t.blocker = r.blocker;
+        continue;
+      }
+    }
+    const nameAttr = attr(t.block, 'name');
+    const name = t.kind === 'table' && nameAttr?.lit?.type === 'string' ? nameAttr.lit.value : undefined;
+    t.blocker = resourcePolicyBlocker({ kind: t.kind, label: t.label, name }, await tops());
+  }
 }
 
 function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => string[]): TfTable[] {

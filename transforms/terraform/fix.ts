@@ -8,7 +8,7 @@ import path from 'node:path';
 import { applyEdits } from '../../src/edits.js';
 import { stripBom } from '../../src/text.js';
 import { DEFAULT_KEY_POLICY, KEY_SETTINGS, keyDescription, type KeyPolicyMode } from '../../src/keyPolicy.js';
-import type { Edit, FilePlan, FixOptions, GroupMember } from '../../src/types.js';
+import type { Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../src/types.js';
 import { boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
 import { moduleInfo, providerAlias, unique, type ModuleInfo, type SharedKey } from './module.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
@@ -403,9 +403,10 @@ async function parseTerraform(name: string, text: string): Promise<TfDetection> 
  * The module's other files: those the engine did not pass because they hold no table (the
  * prefilter skipped them) still declare names, data sources and providers. Read from disk;
  * files that cannot be read or parsed are left out. Read synchronously: small files, and no
- * thread-pool round trip for each.
+ * thread-pool round trip for each. `want`: parse only the files whose text it accepts (detection
+ * asks for the few blocks a table's blocker depends on).
  */
-async function siblingBlocks(group: Member[]): Promise<TopBlock[]> {
+export async function siblingBlocks(group: { file: SourceFile }[], want?: (text: string) => boolean): Promise<TopBlock[]> {
   const known = new Set(group.map((m) => m.file.absPath));
   const out: TopBlock[] = [];
   for (const dir of new Set(group.map((m) => path.dirname(m.file.absPath)))) {
@@ -420,6 +421,7 @@ async function siblingBlocks(group: Member[]): Promise<TopBlock[]> {
       if (!/\.tf(\.json)?$/i.test(name) || known.has(abs)) continue;
       try {
         const text = stripBom(readFileSync(abs, 'utf8')).text;
+        if (want && !want(text)) continue;
         const detection: TfDetection = name.toLowerCase().endsWith('.json')
           ? { tables: [], json: (await import('./json.js')).jsonModel(text) }
           : { tables: [], hcl: await parseHcl(text) };
