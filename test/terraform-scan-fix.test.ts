@@ -38,7 +38,7 @@ const rarely = (n: number) => fc.integer({ min: 1, max: n }).map((x) => x === 1)
 const tableArb: fc.Arbitrary<TableSpec> = fc.record({
   kind: fc.constantFrom<TableSpec['kind']>('table', 'table', 'table', 'module', 'table-replica'),
   sse: fc.constantFrom<TableSpec['sse']>('none', 'off', 'managed', 'none', 'cmk'),
-  replicas: fc.oneof(fc.constant([]), fc.subarray(REGIONS, { maxLength: 2 })),
+  replicas: fc.oneof(fc.constant<string[]>([]), fc.subarray(REGIONS, { maxLength: 2 })),
   dynamicReplica: rarely(8),
   count: rarely(3),
   file: fc.integer({ min: 0, max: 1 }),

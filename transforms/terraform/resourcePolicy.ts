@@ -20,7 +20,7 @@ export interface PolicyTable {
   name?: string;
 }
 
-const ANY = '"*" (any account)';
+const ANY = '*';
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -140,23 +140,26 @@ export function resourcePolicyBlocker(table: PolicyTable, tops: TopBlock[]): str
     if (ids) for (const v of items(readValue(ids.value))) if (isStr(v) && /^\d{12}$/.test(v.str)) ownAccounts.add(v.str);
   }
   const m: Module = { tops, ownAccounts };
+  const setting = table.kind === 'module' ? 'server_side_encryption_kms_key_arn' : table.kind === 'table-replica' ? 'kms_key_arn' : 'server_side_encryption.kms_key_arn';
   const manual =
-    'kmsfix\'s key lets only the table\'s own account use it through DynamoDB (kms:CallerAccount), so those principals would lose access. ' +
-    'By hand: create a key whose policy also lets those accounts use it through DynamoDB (add them to kms:CallerAccount), then set server_side_encryption.kms_key_arn to it';
+    'a key kmsfix generates lets only the table\'s own account use it (kms:CallerAccount), so they would lose access. ' +
+    `By hand: give the table a key whose policy also lets those accounts use it through DynamoDB (kms:CallerAccount), and set ${setting} to it`;
   for (const r of policies) {
     const address = `aws_dynamodb_resource_policy.${r.labels[1]}`;
     const policy = policyOf(r, m);
     const who = policy && grantees(policy);
     if (!who) {
       const src = r.attr('policy')?.value.trim() ?? '(no policy)';
-      return `its resource policy ${address} is \`${src.length > 60 ? src.slice(0, 57) + '...' : src}\`, which kmsfix cannot read: if it grants another account, ${manual}`;
+      return `its resource policy ${address} is \`${src.length > 60 ? src.slice(0, 57) + '...' : src}\`, which kmsfix cannot read; if it grants other accounts, ${manual}`;
     }
     const others = [...new Set(who.map((p) => accountOf(p, m)).filter((a): a is string => a !== undefined))];
     if (others.length === 0) continue;
-    const literal = others.some((a) => /^\d{12}$/.test(a));
+    const literal = others.filter((a) => /^\d{12}$/.test(a));
+    const accounts = others.filter((a) => a !== ANY);
+    const whose = [accounts.length ? `${accounts.length === 1 ? 'account' : 'accounts'} ${accounts.join(', ')}` : '', others.includes(ANY) ? 'any account ("*")' : ''];
     return (
-      `its resource policy ${address} grants principals of ${others.length === 1 ? 'account' : 'accounts'} ${others.join(', ')}: ${manual}` +
-      (literal ? '. If an account listed is the table\'s own, list it in the provider\'s allowed_account_ids and kmsfix will fix the table' : '')
+      `its resource policy ${address} grants principals of ${whose.filter(Boolean).join(' and ')}, and ${manual}` +
+      (literal.length ? ` (if ${literal.join(' or ')} is the table's own account, list it in the provider's allowed_account_ids and kmsfix fixes the table)` : '')
     );
   }
   return undefined;
