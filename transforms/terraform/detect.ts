@@ -206,8 +206,20 @@ export async function detectTerraform(file: SourceFile): Promise<TfDetection> {
   return det;
 }
 
-/** What a table's module blockers read in the module's other files. */
-const MODULE_FACTS = /aws_dynamodb_resource_policy|aws_iam_policy_document|provider|locals/;
+/** The module's other files that may hold what a blocker depends on: provider configurations and resource policies. */
+const PROVIDERS_OR_POLICIES = /provider\s*"aws"|"provider"\s*:|aws_dynamodb_resource_policy/;
+/** ...and, once the module has a resource policy, the policy documents and locals it may read. */
+const POLICY_PARTS = /aws_iam_policy_document|locals/;
+
+/** This file's blocks, and those of the module's other files that blockers read (fix.ts reads them). */
+async function moduleTops(file: SourceFile, det: TfDetection): Promise<TopBlock[]> {
+  const { siblingBlocks } = await import('./fix.js');
+  const own = summarize(det, file.text);
+  const first = await siblingBlocks([{ file }], (text) => PROVIDERS_OR_POLICIES.test(text));
+  const all = [...own, ...first];
+  if (!all.some((t) => t.type === 'resource' && t.labels[0] === 'aws_dynamodb_resource_policy')) return all;
+  return [...all, ...(await siblingBlocks([{ file }], (text) => POLICY_PARTS.test(text) && !PROVIDERS_OR_POLICIES.test(text)))];
+}
 
 /**
  * Blockers that depend on the module, not only on the table's own block: a replica region with no
@@ -218,8 +230,8 @@ const MODULE_FACTS = /aws_dynamodb_resource_policy|aws_iam_policy_document|provi
 async function moduleBlockers(file: SourceFile, det: TfDetection): Promise<void> {
   const open = det.tables.filter((t) => !t.blocker && (t.status === 'aws-owned' || t.status === 'aws-managed'));
   if (open.length === 0) return;
-  let module: TopBlock[] | undefined;
-  const tops = async () => (module ??= [...summarize(det, file.text), ...(await (await import('./fix.js')).siblingBlocks([{ file }], (text) => MODULE_FACTS.test(text)))]);
+  let module: Promise<TopBlock[]> | undefined;
+  const tops = () => (module ??= moduleTops(file, det));
   for (const t of open) {
     if (t.kind === 'table' && needsReplicaKeys(t.block)) {
       const r = replicaKeys(t.block, providersByRegion(await tops()));
