@@ -103,7 +103,7 @@ class Decls {
       const exprs = {
         account,
         partition: `data.aws_partition.${this.partition()}.partition`,
-        region: `data.aws_region.${this.region(alias)}.name`,
+        region: `data.aws_region.${this.region(alias)}.${this.info.regionAttribute}`,
       };
       name = unique(this.info, 'data.aws_iam_policy_document', alias ? `dynamodb_kms_${alias}` : 'dynamodb_kms');
       this.docs.push(policyDocument(name, exprs, this.mode));
@@ -234,6 +234,20 @@ export function keyArnValue(v: string): string {
   return s;
 }
 
+/**
+ * The reference every table fixed with --kms-key-arn gets: an expression as given; an ARN written
+ * once per module: the module's local that already holds it, or a new local when several tables
+ * use it (in an HCL file: the local goes after the first of them).
+ */
+function keyArnRef(v: string, targets: Target[], info: ModuleInfo): { ref: string; local?: RBlock } {
+  const value = keyArnValue(v);
+  if (!value.startsWith('"')) return { ref: value };
+  for (const [name, s] of info.locals) if (s === v.trim()) return { ref: `local.${name}` };
+  if (targets.length < 2 || !targets[0].member.detection.hcl) return { ref: value };
+  const name = unique(info, 'local', 'dynamodb_kms_key_arn');
+  return { ref: `local.${name}`, local: { type: 'locals', labels: [], body: [{ attr: name, value }] } };
+}
+
 // ---------------------------------------------------------------- writers
 
 /** Where a file's edits are planned: HCL text edits, or JSON modifications. */
@@ -321,7 +335,9 @@ export async function fixTerraform(group: Member[], options: FixOptions): Promis
     declsAfter ??= t;
   };
   if (options.kmsKeyArn) {
-    for (const t of targets) fixTarget(t, keyArnValue(options.kmsKeyArn), new Map());
+    const key = keyArnRef(options.kmsKeyArn, targets, info);
+    for (const t of targets) fixTarget(t, key.ref, new Map());
+    if (key.local) after.push([targets[0], [key.local]]);
   } else if (options.keyStrategy === 'shared') {
     const byProvider = new Map<string, Target[]>();
     for (const t of targets) byProvider.set(t.provider, [...(byProvider.get(t.provider) ?? []), t]);
@@ -401,11 +417,14 @@ async function parseTerraform(name: string, text: string): Promise<TfDetection> 
 
 /**
  * The module's other files: those the engine did not pass because they hold no table (the
- * prefilter skipped them) still declare names, data sources and providers. Read from disk;
+ * prefilter skipped them) still declare names, data sources and providers; and the lock file
+ * says which hashicorp/aws version the module runs with. Read from disk;
  * files that cannot be read or parsed are left out. Read synchronously: small files, and no
  * thread-pool round trip for each. `want`: parse only the files whose text it accepts (detection
  * asks for the few blocks a table's blocker depends on).
  */
+const LOCK_FILE = '.terraform.lock.hcl';
+
 export async function siblingBlocks(group: { file: SourceFile }[], want?: (text: string) => boolean): Promise<TopBlock[]> {
   const known = new Set(group.map((m) => m.file.absPath));
   const out: TopBlock[] = [];
@@ -418,7 +437,7 @@ export async function siblingBlocks(group: { file: SourceFile }[], want?: (text:
     }
     for (const name of names.sort()) {
       const abs = path.join(dir, name);
-      if (!/\.tf(\.json)?$/i.test(name) || known.has(abs)) continue;
+      if (!(/\.tf(\.json)?$/i.test(name) || name === LOCK_FILE) || known.has(abs)) continue;
       try {
         const text = stripBom(readFileSync(abs, 'utf8')).text;
         if (want && !want(text)) continue;

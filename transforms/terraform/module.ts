@@ -4,6 +4,7 @@
  * region, and the shared keys (--key-strategy shared) of an earlier run.
  */
 import { ALIAS_PREFIX, SHARED_ALIAS_SUFFIX, holdsKeyPolicy, type KeyPolicyMode } from '../../src/keyPolicy.js';
+import { isObj, isStr, items, readBody, type Value } from './hclvalue.js';
 import type { TopBlock } from './summary.js';
 
 /** A shared key an earlier run declared, and its replica keys. */
@@ -25,6 +26,13 @@ export interface ModuleInfo {
   providerByRegion: Map<string, string>;
   /** provider alias -> the module's shared key. */
   sharedKey: Map<string, SharedKey>;
+  /**
+   * The attribute of `data "aws_region"` that holds the region's name: `region` when the module
+   * requires hashicorp/aws 6 or later (`name` is deprecated there), `name` otherwise (all it has before 6).
+   */
+  regionAttribute: 'name' | 'region';
+  /** local name -> its value, for the locals that are plain strings. */
+  locals: Map<string, string>;
 }
 
 /** The alias of `provider = aws.NAME` ('' for the default provider). */
@@ -86,9 +94,68 @@ function sharedKeys(tops: TopBlock[]): Map<string, SharedKey> {
   return out;
 }
 
-export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode): ModuleInfo {
-  const info: ModuleInfo = { taken: new Set(), region: new Map(), policy: new Map(), providerByRegion: providersByRegion(tops), sharedKey: sharedKeys(tops) };
+/** The lowest major version a Terraform version constraint allows ("~> 6.0", ">= 5.0, < 7.0"...); 0 if it has no lower bound. */
+export function lowestMajor(constraint: string): number {
+  let lowest = 0;
+  for (const part of constraint.split(',')) {
+    const m = /^\s*(>=|>|~>|=)?\s*v?(\d+)/.exec(part);
+    if (m && !/^\s*(!=|<)/.test(part)) lowest = Math.max(lowest, Number(m[2]));
+  }
+  return lowest;
+}
+
+/**
+ * The lowest major version of hashicorp/aws the module can run with: the version its lock file
+ * selected (`.terraform.lock.hcl` in the module folder), else the lower bound of the
+ * `required_providers` constraints of its `terraform` blocks; 0 when nothing says.
+ */
+export function awsProviderMajor(tops: TopBlock[]): number {
+  const locked = tops.find((t) => t.type === 'provider' && /(^|\/)hashicorp\/aws$/.test(t.labels[0] ?? ''));
+  const version = locked?.attr('version')?.lit;
+  if (version?.type === 'string') return lowestMajor(version.value);
+  let lowest = 0;
   for (const t of tops) {
+    if (t.type !== 'terraform') continue;
+    const body = readBody(t.text);
+    for (const rp of isObj(body) ? items(body.obj.get('required_providers')) : []) {
+      if (!isObj(rp)) continue;
+      for (const [name, req] of rp.obj) {
+        const source = isObj(req) ? req.obj.get('source') : undefined;
+        const isAws = isStr(source) ? /^(registry\.terraform\.io\/)?hashicorp\/aws$/i.test(source.str) : name === 'aws';
+        const v: Value | undefined = isObj(req) ? req.obj.get('version') : req;
+        if (isAws && isStr(v)) lowest = Math.max(lowest, lowestMajor(v.str));
+      }
+    }
+  }
+  return lowest;
+}
+
+/** The module's locals whose value is a plain string (no interpolation). */
+function plainLocals(tops: TopBlock[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of tops) {
+    if (t.type !== 'locals') continue;
+    const body = readBody(t.text);
+    if (isObj(body)) for (const [k, v] of body.obj) if (isStr(v) && !v.str.includes('${') && !out.has(k)) out.set(k, v.str);
+  }
+  return out;
+}
+
+export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode): ModuleInfo {
+  const info: ModuleInfo = {
+    taken: new Set(),
+    region: new Map(),
+    policy: new Map(),
+    providerByRegion: providersByRegion(tops),
+    sharedKey: sharedKeys(tops),
+    regionAttribute: awsProviderMajor(tops) >= 6 ? 'region' : 'name',
+    locals: plainLocals(tops),
+  };
+  for (const t of tops) {
+    if (t.type === 'locals') {
+      const body = readBody(t.text);
+      if (isObj(body)) for (const k of body.obj.keys()) info.taken.add(`local.${k}`);
+    }
     if (t.type === 'resource' && t.labels.length === 2) info.taken.add(`${t.labels[0]}.${t.labels[1]}`);
     if (t.type === 'data' && t.labels.length === 2) {
       info.taken.add(`data.${t.labels[0]}.${t.labels[1]}`);
