@@ -60,6 +60,25 @@ describe('terraform --key-strategy shared across the files of one module', () =>
     expect(out[0].text).toContain('kms_key_arn = aws_kms_key.dynamodb_eu.arn\n  }\n}\n');
   });
 
+  it('a rerun reuses the shared key\'s replica keys; a replica region it has no replica key for is declined, saying why', async () => {
+    const providers = 'provider "aws" {\n  alias  = "eu"\n  region = "eu-west-1"\n}\n\nprovider "aws" {\n  alias  = "ap"\n  region = "ap-southeast-2"\n}\n';
+    const replica = (r: string) => `\n  replica {\n    region_name = "${r}"\n  }\n`;
+    const first = await fixMemory([{ path: 'main.tf', text: providers + '\n' + table('a', replica('eu-west-1')) }]);
+    expect(first.out[0].text).toContain('resource "aws_kms_replica_key" "dynamodb_eu"');
+    const added = first.out[0].text + '\n' + table('b', replica('eu-west-1')) + '\n' + table('c', replica('ap-southeast-2'));
+    const { r, out } = await fixMemory([{ path: 'main.tf', text: added }]);
+    expect(r.outcomes[0].error).toBeUndefined();
+    const tables = new Map(r.outcomes[0].tables.map((t) => [t.address, t]));
+    expect(tables.get('aws_dynamodb_table.b')!.fixed).toBe(true);
+    expect(out[0].text).toContain(table('b', replica('eu-west-1').replace('\n  }', '\n    kms_key_arn = aws_kms_replica_key.dynamodb_eu.arn\n  }') + '\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = aws_kms_key.dynamodb.arn\n  }\n'));
+    expect(out[0].text).toContain(table('c', replica('ap-southeast-2')));
+    expect(tables.get('aws_dynamodb_table.c')!.fixed).toBeUndefined();
+    expect(tables.get('aws_dynamodb_table.c')!.message).toContain(
+      "the module's shared key aws_kms_key.dynamodb has no aws_kms_replica_key created through provider aws.ap (replica region \"ap-southeast-2\")",
+    );
+    expect(keysOf([out[0].text])).toEqual(['dynamodb']);
+  });
+
   it('a generated per-table key is not taken for a shared key', async () => {
     const perTable = await processMemory([{ path: 'a.tf', text: table('a') }], 'fix');
     const { out } = await fixMemory([{ path: 'a.tf', text: perTable.output.get('a.tf')! }, { path: 'b.tf', text: table('b') }]);
