@@ -415,6 +415,8 @@ async function parseTerraform(name: string, text: string): Promise<TfDetection> 
   return name.toLowerCase().endsWith('.json') ? { tables: [], json: (await import('./json.js')).jsonModel(text) } : { tables: [], hcl: await parseHcl(text) };
 }
 
+const LOCK_FILE = '.terraform.lock.hcl';
+
 /**
  * The module's other files: those the engine did not pass because they hold no table (the
  * prefilter skipped them) still declare names, data sources and providers; and the lock file
@@ -423,8 +425,6 @@ async function parseTerraform(name: string, text: string): Promise<TfDetection> 
  * thread-pool round trip for each. `want`: parse only the files whose text it accepts (detection
  * asks for the few blocks a table's blocker depends on).
  */
-const LOCK_FILE = '.terraform.lock.hcl';
-
 export async function siblingBlocks(group: { file: SourceFile }[], want?: (text: string) => boolean): Promise<TopBlock[]> {
   const known = new Set(group.map((m) => m.file.absPath));
   const out: TopBlock[] = [];
