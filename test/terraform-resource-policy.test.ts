@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../src/engine/memory.js';
+import { readBody, readValue } from '../transforms/terraform/hclvalue.js';
 
 const TABLE = 'resource "aws_dynamodb_table" "orders" {\n  name     = "orders"\n  hash_key = "id"\n}\n';
 const OTHER = 'resource "aws_dynamodb_table" "other" {\n  name     = "other"\n  hash_key = "id"\n}\n';
@@ -111,5 +112,13 @@ describe('terraform: resource policies that grant another account', () => {
     const r = await orders(TABLE + '\n' + OTHER + '\n' + resourcePolicy(iamPolicy('"444455556666"'), 'aws_dynamodb_table.other.arn'));
     expect(r.scan.fixable).toBe(true);
     expect(r.fix.fixed).toBe(true);
+  });
+});
+
+describe('terraform: reading policy values', () => {
+  it('nesting too deep for the stack is an expression (cannot be read), not an exception', () => {
+    const deep = '['.repeat(200000) + ']'.repeat(200000);
+    expect(readValue(`jsonencode({ Statement = ${deep} })`)).toEqual({ expr: `{ Statement = ${deep} }` });
+    expect(readBody(`data "x" "y" { a = ${deep} }`)).toEqual({ expr: `data "x" "y" { a = ${deep} }` });
   });
 });

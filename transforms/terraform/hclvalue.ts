@@ -27,16 +27,28 @@ export function items(v: Value | undefined): Value[] {
 
 /** Read one value from `text` (leading and trailing space and comments allowed). */
 export function readValue(text: string): Value {
-  const r = new Reader(text);
-  const v = r.value();
-  r.space(true);
-  return r.p >= text.length ? v : { expr: text.trim() };
+  return guarded(text, () => {
+    const r = new Reader(text);
+    const v = r.value();
+    r.space(true);
+    return r.p >= text.length ? v : { expr: text.trim() };
+  });
 }
 
 /** Read the body of a block (from its `{`), blocks and attributes alike, as one object. */
 export function readBody(blockText: string): Value {
   const open = blockText.indexOf('{');
-  return open === -1 ? { obj: new Map() } : new Reader(blockText, open).value();
+  return open === -1 ? { obj: new Map() } : guarded(blockText, () => new Reader(blockText, open).value());
+}
+
+/** Nesting too deep for the stack: the whole text as an expression (what cannot be read). */
+function guarded(text: string, read: () => Value): Value {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof RangeError) return { expr: text.trim() };
+    throw e;
+  }
 }
 
 class Reader {
