@@ -1,6 +1,10 @@
 /** Terraform fixes the fixture walker cannot express: tables declined while planning, and options. */
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { processMemory } from '../src/engine/memory.js';
+import { run } from '../src/engine/run.js';
 
 const GLOBAL = `provider "aws" {
   region = "us-east-1"
@@ -53,16 +57,17 @@ describe('terraform: replica without a provider alias for its region', () => {
     expect(out).not.toContain('aws_kms_key.global');
   });
 
-  it('fixes it once the alias is configured in another file of the module', async () => {
+  it('fixes it once the alias is configured in another file of the module (scan says so too)', async () => {
     const providers = 'provider "aws" {\n  alias  = "ireland"\n  region = "eu-west-1"\n}\n';
-    const r = await processMemory(
-      [
-        { path: 'main.tf', text: GLOBAL },
-        { path: 'providers.tf', text: providers },
-      ],
-      'fix',
-    );
-    const out = r.output.get('main.tf')!;
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tf-replica-'));
+    writeFileSync(path.join(dir, 'main.tf'), GLOBAL);
+    writeFileSync(path.join(dir, 'providers.tf'), providers);
+    const opts = { cwd: dir, workers: 0, keyStrategy: 'per-table' as const, acceptAwsManaged: false };
+    const scan = await run(['.'], { ...opts, mode: 'scan' });
+    expect(scan.outcomes.flatMap((o) => o.tables).map((t) => t.fixable)).toEqual([true, true]);
+    const r = await run(['.'], { ...opts, mode: 'fix' });
+    expect(r.outcomes.map((o) => o.error)).toEqual([undefined]);
+    const out = r.outcomes[0].newText!;
     expect(out).toContain('kms_key_arn = aws_kms_replica_key.global_ireland.arn');
     expect(out).toContain('provider = aws.ireland');
     expect(out).toContain('multi_region            = true');
@@ -158,5 +163,42 @@ describe('terraform JSON', () => {
     expect(parsed.data.aws_caller_identity).toBeUndefined();
     expect(JSON.stringify(parsed.data.aws_iam_policy_document)).toContain('data.aws_caller_identity.this.account_id');
     expect(r.output.get('data.tf')).toBe(hcl);
+  });
+});
+
+describe('terraform --kms-key-arn: one reference to the key per module', () => {
+  const ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const t = (n: string) => `resource "aws_dynamodb_table" "${n}" {\n  name     = "${n}"\n  hash_key = "id"\n}\n`;
+
+  it('one table: the ARN inline; several: a local the tables reference, across the files of the module', async () => {
+    const one = await processMemory([{ path: 'a.tf', text: t('a') }], 'fix', { kmsKeyArn: ARN });
+    expect(one.output.get('a.tf')).toContain(`kms_key_arn = "${ARN}"`);
+    const two = await processMemory(
+      [
+        { path: 'a.tf', text: t('a') },
+        { path: 'b.tf', text: t('b') },
+      ],
+      'fix',
+      { kmsKeyArn: ARN },
+    );
+    expect(two.output.get('a.tf')).toContain(`\nlocals {\n  dynamodb_kms_key_arn = "${ARN}"\n}\n`);
+    expect(two.output.get('a.tf')).toContain('kms_key_arn = local.dynamodb_kms_key_arn');
+    expect(two.output.get('b.tf')).toContain('kms_key_arn = local.dynamodb_kms_key_arn');
+    expect([...two.output.values()].join('').split(ARN)).toHaveLength(2);
+  });
+
+  it('a local of the module that holds the ARN is reused (a later run, a table added), and a taken name is not', async () => {
+    const locals = `locals {\n  dynamodb_kms_key_arn = "other"\n  table_key            = "${ARN}"\n}\n`;
+    const r = await processMemory([{ path: 'a.tf', text: locals + '\n' + t('a') }], 'fix', { kmsKeyArn: ARN });
+    expect(r.output.get('a.tf')).toBe(locals + '\n' + t('a').replace('}\n', '\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = local.table_key\n  }\n}\n'));
+    const fresh = await processMemory([{ path: 'a.tf', text: 'locals {\n  dynamodb_kms_key_arn = "other"\n}\n\n' + t('a') + '\n' + t('b') }], 'fix', { kmsKeyArn: ARN });
+    expect(fresh.output.get('a.tf')).toContain(`locals {\n  dynamodb_kms_key_arn_2 = "${ARN}"\n}`);
+    expect(fresh.output.get('a.tf')).toContain('kms_key_arn = local.dynamodb_kms_key_arn_2');
+  });
+
+  it('an expression is used as given', async () => {
+    const r = await processMemory([{ path: 'a.tf', text: t('a') + '\n' + t('b') }], 'fix', { kmsKeyArn: 'var.table_key_arn' });
+    expect(r.output.get('a.tf')).not.toContain('locals');
+    expect(r.output.get('a.tf')!.match(/kms_key_arn = var\.table_key_arn/g)).toHaveLength(2);
   });
 });

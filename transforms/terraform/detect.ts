@@ -9,6 +9,9 @@ import type { JsonModel } from './json.js';
 import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
 import type { Raw, Reference, SseFacts } from '../../src/peers/facts.js';
 import { blockComments, suppressionsOf } from './suppress.js';
+import { providersByRegion, regionKey } from './module.js';
+import { resourcePolicyBlocker } from './resourcePolicy.js';
+import { summarize, type TopBlock } from './summary.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
@@ -67,6 +70,46 @@ export function keyVerdict(where: string, enabled: HAttr | undefined, key: HAttr
     return { status: 'aws-managed', message: `${why}: ${EXPLAIN.awsManaged}` };
   }
   return { status: 'customer-managed', message: `encrypted with the customer-managed key ${key!.value}`, keyRef: key!.value };
+}
+
+/** A replica block that needs a key of its own (it has no customer-managed key yet), and the provider alias that creates it. */
+export interface Replica {
+  block: HBlock;
+  alias: string;
+  /** The region as written (for messages). */
+  region: string;
+}
+
+/** Does this table have replica blocks that need a key in their region? */
+export function needsReplicaKeys(b: HBlock): boolean {
+  return blocks(b, 'replica').some((r) => isAwsManagedKeyAttr(attr(r, 'kms_key_arn')));
+}
+
+/**
+ * The replica keys a table's fix creates: one per replica region, through the module's aliased
+ * `provider "aws"` for that region; or, when a region has no such provider, why the table cannot be
+ * fixed. Scan (the table's blocker) and fix (the keys it plans) both ask this one function.
+ */
+export function replicaKeys(b: HBlock, providerByRegion: Map<string, string>): { replicas: Replica[] } | { blocker: string } {
+  const replicas: Replica[] = [];
+  for (const r of blocks(b, 'replica')) {
+    if (!isAwsManagedKeyAttr(attr(r, 'kms_key_arn'))) continue;
+    const regionAttr = attr(r, 'region_name');
+    const key = regionKey(regionAttr);
+    const alias = key ? providerByRegion.get(key) : undefined;
+    const region = regionAttr?.value ?? '(no region_name)';
+    if (!alias) {
+      const lit = regionAttr?.lit?.type === 'string' ? regionAttr.lit.value : undefined;
+      const suggested = lit ? lit.replace(/-/g, '_') : 'replica';
+      return {
+        blocker:
+          `no provider "aws" configuration with an alias for replica region ${region} in this module: ` +
+          `add \`provider "aws" { alias = "${suggested}"  region = ${region} }\` so kmsfix can create the replica's key in that region`,
+      };
+    }
+    replicas.push({ block: r, alias, region });
+  }
+  return { replicas };
 }
 
 function tableVerdict(b: HBlock): Verdict {
@@ -150,13 +193,57 @@ export function moduleSourceMatches(b: HBlock): boolean {
 }
 
 export async function detectTerraform(file: SourceFile): Promise<TfDetection> {
+  let det: TfDetection;
   if (file.path.toLowerCase().endsWith('.json')) {
     const { jsonModel } = await import('./json.js');
     const json = jsonModel(file.text);
-    return { tables: detectBlocks(file.text, json.blocks, (b) => (b as import('./json.js').JBlock).comments), json };
+    det = { tables: detectBlocks(file.text, json.blocks, (b) => (b as import('./json.js').JBlock).comments), json };
+  } else {
+    const hcl = await parseHcl(file.text);
+    det = { tables: detectBlocks(file.text, hcl.blocks, (b) => blockComments(file.text, hcl.comments, b)), hcl };
   }
-  const hcl = await parseHcl(file.text);
-  return { tables: detectBlocks(file.text, hcl.blocks, (b) => blockComments(file.text, hcl.comments, b)), hcl };
+  await moduleBlockers(file, det);
+  return det;
+}
+
+/** The module's other files that may hold what a blocker depends on: provider configurations and resource policies. */
+const PROVIDERS_OR_POLICIES = /provider\s*"aws"|"provider"\s*:|aws_dynamodb_resource_policy/;
+/** ...and, once the module has a resource policy, the policy documents and locals it may read. */
+const POLICY_PARTS = /aws_iam_policy_document|locals/;
+
+/** This file's blocks, and those of the module's other files that blockers read (fix.ts reads them). */
+async function moduleTops(file: SourceFile, det: TfDetection): Promise<TopBlock[]> {
+  const { siblingBlocks } = await import('./fix.js');
+  const own = summarize(det, file.text);
+  const first = await siblingBlocks([{ file }], (text) => PROVIDERS_OR_POLICIES.test(text));
+  const all = [...own, ...first];
+  if (!all.some((t) => t.type === 'resource' && t.labels[0] === 'aws_dynamodb_resource_policy')) return all;
+  return [...all, ...(await siblingBlocks([{ file }], (text) => POLICY_PARTS.test(text) && !PROVIDERS_OR_POLICIES.test(text)))];
+}
+
+/**
+ * Blockers that depend on the module, not only on the table's own block: a replica region with no
+ * provider alias to create its key through (replicaKeys, which the fix plans with too), and a
+ * resource policy that grants other accounts (resourcePolicy.ts). The module's other files are
+ * read only for a table that could otherwise be fixed.
+ */
+async function moduleBlockers(file: SourceFile, det: TfDetection): Promise<void> {
+  const open = det.tables.filter((t) => !t.blocker && (t.status === 'aws-owned' || t.status === 'aws-managed'));
+  if (open.length === 0) return;
+  let module: Promise<TopBlock[]> | undefined;
+  const tops = () => (module ??= moduleTops(file, det));
+  for (const t of open) {
+    if (t.kind === 'table' && needsReplicaKeys(t.block)) {
+      const r = replicaKeys(t.block, providersByRegion(await tops()));
+      if ('blocker' in r) {
+        t.blocker = r.blocker;
+        continue;
+      }
+    }
+    const nameAttr = attr(t.block, 'name');
+    const name = t.kind === 'table' && nameAttr?.lit?.type === 'string' ? nameAttr.lit.value : undefined;
+    t.blocker = resourcePolicyBlocker({ kind: t.kind, label: t.label, name }, await tops());
+  }
 }
 
 function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => string[]): TfTable[] {

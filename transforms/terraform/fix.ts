@@ -7,87 +7,20 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { applyEdits } from '../../src/edits.js';
 import { stripBom } from '../../src/text.js';
-import { DEFAULT_KEY_POLICY, KEY_SETTINGS, holdsKeyPolicy, keyDescription, type KeyPolicyMode } from '../../src/keyPolicy.js';
-import type { Edit, FilePlan, FixOptions, GroupMember } from '../../src/types.js';
-import { boolOf, isAwsManagedKeyAttr, type TfDetection, type TfTable } from './detect.js';
+import { DEFAULT_KEY_POLICY, KEY_SETTINGS, keyDescription, type KeyPolicyMode } from '../../src/keyPolicy.js';
+import type { Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../src/types.js';
+import { boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
+import { moduleInfo, providerAlias, unique, type ModuleInfo, type SharedKey } from './module.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
 import { attr, blocks, parseHcl, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
 import { summarize, type TopBlock } from './summary.js';
 import { outputProblem } from './hclcheck.js';
+import { expectModuleKeys } from './verify.js';
 
 type Member = GroupMember<TfDetection>;
 
-/** What the module already declares, and the names taken. */
-interface ModuleInfo {
-  taken: Set<string>;
-  caller?: string;
-  partition?: string;
-  /** provider alias ('' for the default provider) -> data "aws_region" name. */
-  region: Map<string, string>;
-  /** provider alias -> data "aws_iam_policy_document" name holding kmsfix's key policy. */
-  policy: Map<string, string>;
-  /** region (literal value, or expression text) -> provider alias. */
-  providerByRegion: Map<string, string>;
-}
-
-function providerAlias(value: string | undefined): string {
-  if (!value) return '';
-  const v = value.replace(/^"|"$/g, '').trim();
-  const dot = v.indexOf('.');
-  return dot === -1 ? '' : v.slice(dot + 1);
-}
-
-function regionKey(a: { value: string; lit?: { type: string; value?: unknown } } | undefined): string | undefined {
-  if (!a) return undefined;
-  if (a.lit?.type === 'string') return 'lit:' + String(a.lit.value);
-  if (a.lit) return undefined;
-  return 'expr:' + a.value.trim();
-}
-
-function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode): ModuleInfo {
-  const info: ModuleInfo = { taken: new Set(), region: new Map(), policy: new Map(), providerByRegion: new Map() };
-  for (const t of tops) {
-    if (t.type === 'resource' && t.labels.length === 2) info.taken.add(`${t.labels[0]}.${t.labels[1]}`);
-    if (t.type === 'data' && t.labels.length === 2) {
-      info.taken.add(`data.${t.labels[0]}.${t.labels[1]}`);
-      if (t.attr('count') || t.attr('for_each')) continue;
-      const [kind, name] = t.labels;
-      const alias = providerAlias(t.attr('provider')?.value);
-      if (kind === 'aws_caller_identity' && !alias) info.caller ??= name;
-      else if (kind === 'aws_partition' && !alias) info.partition ??= name;
-      else if (kind === 'aws_region' && !t.attr('region') && !t.attr('name') && !info.region.has(alias)) info.region.set(alias, name);
-    }
-    if (t.type === 'provider' && t.labels[0] === 'aws') {
-      const alias = t.attr('alias')?.lit;
-      const key = regionKey(t.attr('region'));
-      if (alias?.type === 'string' && key && !info.providerByRegion.has(key)) info.providerByRegion.set(key, alias.value);
-    }
-  }
-  // kmsfix's own policy documents of this mode, from an earlier run.
-  for (const t of tops) {
-    if (t.type !== 'data' || t.labels[0] !== 'aws_iam_policy_document' || !holdsKeyPolicy(t.text, mode)) continue;
-    const m = /data\.aws_region\.([\w-]+)\./.exec(t.text);
-    for (const [alias, name] of info.region) if (m && m[1] === name && !info.policy.has(alias)) info.policy.set(alias, t.labels[1]);
-  }
-  return info;
-}
-
-function unique(info: ModuleInfo, prefix: string, base: string): string {
-  const clean = base.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1');
-  let name = clean;
-  for (let i = 2; info.taken.has(`${prefix}.${name}`); i++) name = `${clean}_${i}`;
-  info.taken.add(`${prefix}.${name}`);
-  return name;
-}
-
 // ---------------------------------------------------------------- targets
-
-interface Replica {
-  block: HBlock;
-  alias: string;
-  region: string;
-}
 
 interface Target {
   member: Member;
@@ -115,25 +48,11 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { 
   const nameAttr = attr(b, 'name');
   const literalName = nameAttr?.lit?.type === 'string' && !nameAttr.lit.value.includes('${') ? nameAttr.lit.value : undefined;
   const displayName = table.kind === 'table-replica' ? `${table.label} (replica)` : (literalName ?? table.label);
-  const replicas: Replica[] = [];
+  let replicas: Replica[] = [];
   if (table.kind === 'table') {
-    for (const r of blocks(b, 'replica')) {
-      if (!isAwsManagedKeyAttr(attr(r, 'kms_key_arn'))) continue;
-      const regionAttr = attr(r, 'region_name');
-      const key = regionKey(regionAttr);
-      const alias = key ? info.providerByRegion.get(key) : undefined;
-      const region = regionAttr?.value ?? '(no region_name)';
-      if (!alias) {
-        const lit = regionAttr?.lit?.type === 'string' ? regionAttr.lit.value : undefined;
-        const suggested = lit ? lit.replace(/-/g, '_') : 'replica';
-        return {
-          declined:
-            `no provider "aws" configuration with an alias for replica region ${region} in this module: ` +
-            `add \`provider "aws" { alias = "${suggested}"  region = ${region} }\` so kmsfix can create the replica's key in that region`,
-        };
-      }
-      replicas.push({ block: r, alias, region });
-    }
+    const r = replicaKeys(b, info.providerByRegion);
+    if ('blocker' in r) return { declined: r.blocker };
+    replicas = r.replicas;
   }
   return { member, table, provider: providerAlias(attr(b, 'provider')?.value), repeat, preventDestroy, replicas, displayName };
 }
@@ -184,7 +103,7 @@ class Decls {
       const exprs = {
         account,
         partition: `data.aws_partition.${this.partition()}.partition`,
-        region: `data.aws_region.${this.region(alias)}.name`,
+        region: `data.aws_region.${this.region(alias)}.${this.info.regionAttribute}`,
       };
       name = unique(this.info, 'data.aws_iam_policy_document', alias ? `dynamodb_kms_${alias}` : 'dynamodb_kms');
       this.docs.push(policyDocument(name, exprs, this.mode));
@@ -315,6 +234,20 @@ export function keyArnValue(v: string): string {
   return s;
 }
 
+/**
+ * The reference every table fixed with --kms-key-arn gets: an expression as given; an ARN written
+ * once per module: the module's local that already holds it, or a new local when several tables
+ * use it (in an HCL file: the local goes after the first of them).
+ */
+function keyArnRef(v: string, targets: Target[], info: ModuleInfo): { ref: string; local?: RBlock } {
+  const value = keyArnValue(v);
+  if (!value.startsWith('"')) return { ref: value };
+  for (const [name, s] of info.locals) if (s === v.trim()) return { ref: `local.${name}` };
+  if (targets.length < 2 || !targets[0].member.detection.hcl) return { ref: value };
+  const name = unique(info, 'local', 'dynamodb_kms_key_arn');
+  return { ref: `local.${name}`, local: { type: 'locals', labels: [], body: [{ attr: name, value }] } };
+}
+
 // ---------------------------------------------------------------- writers
 
 /** Where a file's edits are planned: HCL text edits, or JSON modifications. */
@@ -365,7 +298,8 @@ async function jsonWriter(m: Member): Promise<Writer> {
 
 export async function fixTerraform(group: Member[], options: FixOptions): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
-  const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...(await siblingBlocks(group))];
+  const siblings = await siblingBlocks(group);
+  const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...siblings];
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
   const info = moduleInfo(tops, mode);
   const decls = new Decls(info, mode);
@@ -401,11 +335,22 @@ export async function fixTerraform(group: Member[], options: FixOptions): Promis
     declsAfter ??= t;
   };
   if (options.kmsKeyArn) {
-    for (const t of targets) fixTarget(t, keyArnValue(options.kmsKeyArn), new Map());
+    const key = keyArnRef(options.kmsKeyArn, targets, info);
+    for (const t of targets) fixTarget(t, key.ref, new Map());
+    if (key.local) after.push([targets[0], [key.local]]);
   } else if (options.keyStrategy === 'shared') {
     const byProvider = new Map<string, Target[]>();
     for (const t of targets) byProvider.set(t.provider, [...(byProvider.get(t.provider) ?? []), t]);
     for (const ts of byProvider.values()) {
+      const existing = info.sharedKey.get(ts[0].provider);
+      if (existing) {
+        for (const t of ts) {
+          const reuse = reuseSharedKey(t, existing);
+          if ('declined' in reuse) plans.get(t.member.file.path)!.declined!.push({ address: t.table.address, reason: reuse.declined });
+          else fixTarget(t, `aws_kms_key.${existing.name}.arn`, reuse.replicaArn);
+        }
+        continue;
+      }
       const key = planKey(ts, decls, info, true);
       for (const t of ts) fixTarget(t, `aws_kms_key.${key.name}.arn`, key.replicaArn);
       after.push([ts[0], key.blocks]);
@@ -421,17 +366,66 @@ export async function fixTerraform(group: Member[], options: FixOptions): Promis
   if (declsAfter && decls.needed.length > 0) writer(declsAfter).addAfter(declsAfter, decls.needed);
 
   for (const [p, w] of writers) plans.get(p)!.edits.push(...w.edits());
-  await checkParses(group, plans);
+  const outputs = await checkParses(group, plans);
+  // A shared key is declared in one file of the module and referenced from the others.
+  if (options.keyStrategy === 'shared' && !options.kmsKeyArn) await expectKeysOfModule(group, outputs, siblings);
   return plans;
 }
 
+/** A shared key of an earlier run, for one more table: its replica keys must cover the table's replica regions. */
+function reuseSharedKey(t: Target, key: SharedKey): { replicaArn: Map<HBlock, string> } | { declined: string } {
+  const replicaArn = new Map<HBlock, string>();
+  for (const r of t.replicas) {
+    const name = key.replicas.get(r.alias);
+    if (!name) {
+      return {
+        declined:
+          `the module's shared key aws_kms_key.${key.name} has no aws_kms_replica_key created through provider aws.${r.alias} ` +
+          `(replica region ${r.region}): add one (the key must be multi-Region), or fix this table with --key-strategy per-table`,
+      };
+    }
+    replicaArn.set(r.block, `aws_kms_replica_key.${name}.arn`);
+  }
+  return { replicaArn };
+}
+
+/**
+ * Tell verification (verify.ts) which keys the module holds once fixed, for the changed files whose
+ * tables reference a key declared in another file: the keys of every file of the group as planned,
+ * and of the module's other files.
+ */
+async function expectKeysOfModule(group: Member[], outputs: Map<string, string>, siblings: TopBlock[]): Promise<void> {
+  const keys = new Map<string, boolean>();
+  const add = (bs: TopBlock[]) => {
+    for (const b of bs) if (b.type === 'resource' && b.labels[0] === 'aws_kms_key') keys.set(b.labels[1], b.attr('enable_key_rotation')?.value === 'true');
+  };
+  add(siblings);
+  for (const m of group) {
+    const out = outputs.get(m.file.path);
+    add(out === undefined ? summarize(m.detection, m.file.text) : summarize(await parseTerraform(m.file.path, out), out));
+  }
+  for (const m of group) {
+    const out = outputs.get(m.file.path);
+    if (out !== undefined) expectModuleKeys(m.file.absPath, out, keys);
+  }
+}
+
+/** A Terraform file's blocks (HCL or JSON by its name), without looking for tables. */
+async function parseTerraform(name: string, text: string): Promise<TfDetection> {
+  return name.toLowerCase().endsWith('.json') ? { tables: [], json: (await import('./json.js')).jsonModel(text) } : { tables: [], hcl: await parseHcl(text) };
+}
+
+const LOCK_FILE = '.terraform.lock.hcl';
+
 /**
  * The module's other files: those the engine did not pass because they hold no table (the
- * prefilter skipped them) still declare names, data sources and providers. Read from disk;
+ * prefilter skipped them) still declare names, data sources and providers; and the lock file
+ * says which hashicorp/aws version the module runs with. Read from disk;
  * files that cannot be read or parsed are left out. Read synchronously: small files, and no
- * thread-pool round trip for each.
+ * thread-pool round trip for each. `want`: parse only the files whose text it accepts (detection
+ * asks for the few blocks a table's blocker depends on).
  */
-async function siblingBlocks(group: Member[]): Promise<TopBlock[]> {
+export async function siblingBlocks(group: { file: SourceFile }[], want?: (text: string) => boolean): Promise<TopBlock[]> {
   const known = new Set(group.map((m) => m.file.absPath));
   const out: TopBlock[] = [];
   for (const dir of new Set(group.map((m) => path.dirname(m.file.absPath)))) {
@@ -443,9 +437,10 @@ async function siblingBlocks(group: Member[]): Promise<TopBlock[]> {
     }
     for (const name of names.sort()) {
       const abs = path.join(dir, name);
-      if (!/\.tf(\.json)?$/i.test(name) || known.has(abs)) continue;
+      if (!(/\.tf(\.json)?$/i.test(name) || name === LOCK_FILE) || known.has(abs)) continue;
       try {
         const text = stripBom(readFileSync(abs, 'utf8')).text;
+        if (want && !want(text)) continue;
         const detection: TfDetection = name.toLowerCase().endsWith('.json')
           ? { tables: [], json: (await import('./json.js')).jsonModel(text) }
           : { tables: [], hcl: await parseHcl(text) };
@@ -458,15 +453,18 @@ async function siblingBlocks(group: Member[]): Promise<TopBlock[]> {
   return out;
 }
 
-/** Every output must parse with HashiCorp's own parser before anything is written (hclcheck.ts). */
-async function checkParses(group: Member[], plans: Map<string, FilePlan>): Promise<void> {
+/** Every output must parse with HashiCorp's own parser before anything is written (hclcheck.ts). Returns the outputs. */
+async function checkParses(group: Member[], plans: Map<string, FilePlan>): Promise<Map<string, string>> {
+  const outputs = new Map<string, string>();
   for (const m of group) {
     const plan = plans.get(m.file.path)!;
     if (plan.edits.length === 0) continue;
     const out = applyEdits(m.file.text, plan.edits as Edit[]);
     const problem = await outputProblem(m.file.path, out, plan.edits as Edit[]);
     if (problem) throw new Error(`the fixed ${m.file.path} does not parse with HashiCorp's parser: ${problem}`);
+    outputs.set(m.file.path, out);
   }
+  return outputs;
 }
 
 export { renderBlockLines };

@@ -12,7 +12,7 @@ import type { TopBlock } from './summary.js';
 
 export interface JsonModel {
   tops: TopBlock[];
-  /** Top-level blocks (resource, data, module, provider), with their JSON paths. */
+  /** Top-level blocks (resource, data, module, provider, terraform, locals), with their JSON paths. */
   blocks: JBlock[];
   /** Where new resources and data sources go: the path of the `resource` / `data` object. */
   containers: { resource: JSONPath; data: JSONPath };
@@ -139,10 +139,11 @@ export function jsonModel(text: string): JsonModel {
         }
       } else if (kind === 'module') {
         for (const [name, body, nameProp] of props(top)) for (const [b, bp] of bodies(body, [...tp, name])) blocks.push(blockOf('module', [name], b, bp, text, lines, false, nameProp));
+      } else if (kind === 'terraform' || kind === 'locals') {
+        blocks.push(blockOf(kind, [], top, tp, text, lines, false, p));
       } else if (kind === 'provider') {
         for (const [name, body, nameProp] of props(top)) for (const [b, bp] of bodies(body, [...tp, name])) blocks.push(blockOf('provider', [name], b, bp, text, lines, false, nameProp));
       }
-      void p;
     }
   }
   const tops: TopBlock[] = blocks.map((b) => ({
