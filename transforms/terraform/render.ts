@@ -2,9 +2,9 @@
  * Rendering new HCL blocks as `terraform fmt` writes them: one attribute a line, `=` aligned in
  * runs of consecutive attributes, a blank line before nested blocks. Values are raw expressions.
  */
-import { keyPolicy, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../src/keyPolicy.js';
+import { POLICY_DOCUMENT_SKIPS, keyPolicy, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../src/keyPolicy.js';
 
-export type RItem = { attr: string; value: string } | { block: RBlock } | { blank: true };
+export type RItem = { attr: string; value: string } | { block: RBlock } | { blank: true } | { comment: string };
 
 export interface RBlock {
   type: string;
@@ -48,6 +48,9 @@ export function renderBlockLines(b: RBlock, indent: string, unit: string): strin
     } else if ('blank' in item) {
       flush();
       out.push('');
+    } else if ('comment' in item) {
+      flush();
+      out.push(`${inner}# ${item.comment}`);
     } else {
       flush();
       out.push(...renderBlockLines(item.block, inner, unit));
@@ -87,7 +90,8 @@ function list(values: string[]): string {
 
 /** The key policy (src/keyPolicy.ts) as a `data "aws_iam_policy_document"` block. */
 export function policyDocument(name: string, exprs: PlaceholderExprs, mode: KeyPolicyMode): RBlock {
-  const body: RItem[] = [];
+  // Checkov reads every policy document as an IAM policy; these lines must sit inside the block.
+  const body: RItem[] = POLICY_DOCUMENT_SKIPS.rules.map((id) => ({ comment: `checkov:skip=${id}:${POLICY_DOCUMENT_SKIPS.reason}` }));
   for (const s of keyPolicy(mode)) {
     const principal =
       'aws' in s.principal ? { type: 'AWS', id: templateExpr(s.principal.aws, exprs) } : { type: 'Service', id: templateExpr(s.principal.service, exprs) };
@@ -122,7 +126,7 @@ export function policyDocument(name: string, exprs: PlaceholderExprs, mode: KeyP
         },
       });
     }
-    if (body.length > 0) body.push({ blank: true });
+    if (body.some((i) => 'block' in i)) body.push({ blank: true });
     body.push({ block: { type: 'statement', labels: [], body: st } });
   }
   return { type: 'data', labels: ['aws_iam_policy_document', name], body };
