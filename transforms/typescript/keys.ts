@@ -58,12 +58,9 @@ export function placeholdersOf(mode: KeyPolicyMode): Placeholder[] {
   return (['account', 'partition', 'region'] as Placeholder[]).filter((p) => used.has(p));
 }
 
-/** The comment above the helper: what the policy lets whom do. */
+/** The comment above the helper: what the policy lets whom do (the statements' Sids say the rest). */
 export function policyComment(mode: KeyPolicyMode): string {
-  const admin = "Key policy of the DynamoDB tables' KMS keys: the account administers each key, and ";
-  return mode === 'iam'
-    ? admin + 'IAM policies grant its use.'
-    : admin + 'its principals may use it only through DynamoDB, like the AWS managed key aws/dynamodb.';
+  return mode === 'iam' ? 'DynamoDB table key policy: IAM policies grant the use of the key.' : 'DynamoDB table key policy, like aws/dynamodb: used only through DynamoDB.';
 }
 
 export const POLICY_HELPER = 'dynamoDbKeyPolicy';
