@@ -65,6 +65,36 @@ describe('a table added after an earlier fix gets what the file already has', ()
     expect(out).toContain('encryptionKey: dynamoDbKey });');
   });
 
+  it('tables in two blocks of one scope share one set of lookups, declared before the first block', async () => {
+    const text = `import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+const config = new pulumi.Config();
+if (config.getBoolean('orders')) {
+  new aws.dynamodb.Table('orders', { hashKey: 'id' });
+} else {
+  new aws.dynamodb.Table('carts', { hashKey: 'id' });
+}
+`;
+    const out = await fix(text);
+    expect(count(out, 'getRegionOutput(')).toBe(1);
+    expect(out).not.toMatch(/region2|partition2|callerIdentity2/);
+    expect(out.indexOf('const region = aws.getRegionOutput();')).toBeLessThan(out.indexOf('if (config'));
+  });
+
+  it('a table that is not its own statement, a variable or an assignment gets its key but no alias (nothing names it)', async () => {
+    const text = `import { Stack } from 'aws-cdk-lib';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+export class S extends Stack {
+  make() {
+    return new Table(this, 'C', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+  }
+}
+`;
+    const out = await fix(text);
+    expect(out).toContain('encryptionKey: cKey });');
+    expect(out).not.toContain('addAlias');
+  });
+
   it('a user-written lookup with other arguments (another Region) is not reused', async () => {
     const text = `import * as aws from '@pulumi/aws';
 const west = aws.getRegionOutput({ region: 'us-west-2' });

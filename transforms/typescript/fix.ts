@@ -536,7 +536,8 @@ class FilePlanner {
     const end = st.end;
     const le = lineEndOf(this.text, end);
     if (/^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?$/.test(this.text.slice(end, le))) this.after.push({ start: le, end: le, text: this.style.eol + indent + line });
-    else this.after.push({ start: end, end, text: ' ' + line });
+    // More code on the line (`{ new Table(...) }`): on the same line, after a `;` if the statement has none.
+    else this.after.push({ start: end, end, text: (this.text[end - 1] === ';' ? ' ' : '; ') + line });
   }
 
   // ------------------------------------------------------------ module-level declarations
