@@ -95,6 +95,20 @@ export class S extends Stack {
     expect(out).not.toContain('addAlias');
   });
 
+  it('a table in a one-line block: its alias on the same line, after a `;` the statement lacked', async () => {
+    const text = `import { Stack } from 'aws-cdk-lib';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+export class S extends Stack {
+  constructor() {
+    super();
+    if (this.node) { new Table(this, 'B', { partitionKey: { name: 'pk', type: AttributeType.STRING } }) }
+  }
+}
+`;
+    const out = await fix(text);
+    expect(out).toContain("const b = new Table(this, 'B', { partitionKey: { name: 'pk', type: AttributeType.STRING }, encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: bKey }); bKey.addAlias(`alias/dynamodb/${b.tableName}`); }");
+  });
+
   it('a user-written lookup with other arguments (another Region) is not reused', async () => {
     const text = `import * as aws from '@pulumi/aws';
 const west = aws.getRegionOutput({ region: 'us-west-2' });
