@@ -563,7 +563,7 @@ class FilePlanner {
       framework === 'cdk'
         ? { params: [], value: cdkPolicyDocument(this.ref, this.mode) }
         : framework === 'cdktf'
-          ? cdktfPolicyHelper(this.ref, this.refType, this.mode, region)
+          ? cdktfPolicyHelper(this.refType, this.mode, region)
           : pulumiPolicyHelper(this.ref, this.refType, this.mode, region);
     this.moduleDecls.push(renderFunction({ comment: policyComment(this.mode), name, ...built }, this.style));
     return name;

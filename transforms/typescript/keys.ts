@@ -48,8 +48,11 @@ export function policyString(template: string, vars: Record<Placeholder, string>
   return raw(tag + '`' + parts.map((p) => (typeof p === 'string' ? templatePart(p) : '${' + vars[p.placeholder] + '}')).join('') + '`');
 }
 
-/** The placeholders the policy of a mode uses: the lookups a CDKTF or Pulumi scope needs. */
-export function placeholdersOf(mode: KeyPolicyMode): Placeholder[] {
+/**
+ * The placeholders the policy of a mode uses: the lookups a CDKTF or Pulumi scope needs, and the
+ * parameters of the helper, in the order its callers pass them (`--key-policy iam` needs no Region).
+ */
+export function helperParams(mode: KeyPolicyMode): Placeholder[] {
   const used = new Set<Placeholder>();
   for (const s of keyPolicy(mode)) {
     const templates = ['aws' in s.principal ? s.principal.aws : '', ...Object.values(s.stringEquals ?? {})];
@@ -144,13 +147,8 @@ function toCode(v: unknown): Code {
   return obj(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toCode(x)]));
 }
 
-/** The helper's parameters, one per lookup the policy uses, and what each placeholder reads from them. */
+/** The helper's parameter for each placeholder. */
 export const LOOKUP_PARAMS: Record<Placeholder, string> = { account: 'callerIdentity', partition: 'partition', region: 'region' };
-
-/** The helper's parameter names, in the order its callers pass the lookups. */
-export function helperParams(mode: KeyPolicyMode): Placeholder[] {
-  return placeholdersOf(mode);
-}
 
 export type RegionAttribute = 'name' | 'region';
 
@@ -159,7 +157,7 @@ function lookupReads(region: RegionAttribute): Record<Placeholder, string> {
 }
 
 /** The CDKTF helper: `function dynamoDbKeyPolicy(callerIdentity: DataAwsCallerIdentity, ...) { return JSON.stringify({...}); }`. */
-export function cdktfPolicyHelper(ref: Ref, refType: Ref, mode: KeyPolicyMode, region: RegionAttribute): { params: string[]; value: Code } {
+export function cdktfPolicyHelper(refType: Ref, mode: KeyPolicyMode, region: RegionAttribute): { params: string[]; value: Code } {
   const params = helperParams(mode).map((p) => `${LOOKUP_PARAMS[p]}: ${refType(CDKTF_LOOKUP[p].module, [CDKTF_LOOKUP[p].cls])}`);
   return { params, value: call('JSON.stringify', toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), '')))) };
 }

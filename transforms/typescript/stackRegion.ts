@@ -67,18 +67,18 @@ function regionOfProps(sf: ts.SourceFile, props: ts.Expression | undefined): Sta
 }
 
 /** A stack created by `site` (`new Stack(scope, id, props)` or `new MyStack(...)`). */
-function regionOfSite(sf: ts.SourceFile, sym: Sym, site: ts.NewExpression, depth: number): StackRegion {
+function regionOfSite(sf: ts.SourceFile, sym: Sym, site: ts.NewExpression): StackRegion {
   const args = site.arguments ?? [];
-  if (sym(site.expression) === STACK) return withScope(sf, sym, args[0], regionOfProps(sf, args[2]));
+  if (sym(site.expression) === STACK) return withScope(sym, args[0], regionOfProps(sf, args[2]));
   // A stack class of this file: follow its super(...) call through its constructor's parameters.
-  if (!ts.isIdentifier(site.expression) || depth > 3) return 'unknown';
+  if (!ts.isIdentifier(site.expression)) return 'unknown';
   const name = site.expression.text;
   const cls = sf.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === name);
-  return cls ? regionOfClass(sf, sym, cls, (i) => args[i], depth + 1) : 'unknown';
+  return cls ? regionOfClass(sf, sym, cls, (i) => args[i]) : 'unknown';
 }
 
 /** Under an App, a stack without a Region has none; under anything else a Stage may give one. */
-function withScope(sf: ts.SourceFile, sym: Sym, scope: ts.Expression | undefined, props: StackRegion): StackRegion {
+function withScope(sym: Sym, scope: ts.Expression | undefined, props: StackRegion): StackRegion {
   if (props !== 'agnostic') return props;
   const s = scope ? unwrap(scope) : undefined;
   const init = s && ts.isIdentifier(s) ? initializerOf(s, s.text) : s;
@@ -86,7 +86,7 @@ function withScope(sf: ts.SourceFile, sym: Sym, scope: ts.Expression | undefined
 }
 
 /** The Region of an instance of `cls` whose constructor gets `arg(i)` (undefined: not known here). */
-function regionOfClass(sf: ts.SourceFile, sym: Sym, cls: ts.ClassDeclaration, arg: ((i: number) => ts.Expression | undefined) | undefined, depth: number): StackRegion {
+function regionOfClass(sf: ts.SourceFile, sym: Sym, cls: ts.ClassDeclaration, arg: (i: number) => ts.Expression | undefined): StackRegion {
   const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
   if (!base || sym(base) !== STACK) return 'unknown';
   const ctor = cls.members.find(ts.isConstructorDeclaration);
@@ -102,13 +102,12 @@ function regionOfClass(sf: ts.SourceFile, sym: Sym, cls: ts.ClassDeclaration, ar
     if (!ts.isIdentifier(u)) return u;
     const i = params.indexOf(u.text);
     if (i < 0) return 'unknown';
-    if (!arg) return 'unknown';
     return arg(i) ?? ctor.parameters[i].initializer ?? undefined;
   };
   const props = through(superCall.arguments[2]);
   if (props === 'unknown') return 'unknown';
   const scope = through(superCall.arguments[0]);
-  return withScope(sf, sym, scope === 'unknown' ? undefined : scope, regionOfProps(sf, props));
+  return withScope(sym, scope === 'unknown' ? undefined : scope, regionOfProps(sf, props));
 }
 
 /** The Region of the stack a table is created in (its scope argument). */
@@ -120,12 +119,12 @@ export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpressi
     if (!cls) return 'unknown';
     const sites = sitesOf(sf, cls);
     if (sites.length === 0) return 'unknown';
-    const each = sites.map((s) => regionOfClass(sf, sym, cls, (i) => s.arguments?.[i], 0));
+    const each = sites.map((s) => regionOfClass(sf, sym, cls, (i) => s.arguments?.[i]));
     return combine(each);
   }
   if (ts.isIdentifier(scope)) {
     const init = initializerOf(table, scope.text);
-    return init && ts.isNewExpression(init) ? regionOfSite(sf, sym, init, 0) : 'unknown';
+    return init && ts.isNewExpression(init) ? regionOfSite(sf, sym, init) : 'unknown';
   }
   return 'unknown';
 }
