@@ -22,8 +22,8 @@ import { FIXTURES } from './fixture-cases.js';
 const DIR = process.env.KMSFIX_PROVIDERS_DIR;
 const ready = !!DIR && existsSync(path.join(DIR, 'node_modules', '@cdktf', 'provider-aws')) && existsSync(path.join(DIR, 'node_modules', '@pulumi', 'aws'));
 
-const CDKTF = ['cdktf', 'cdktf-root-namespace'];
-const PULUMI = ['pulumi', 'pulumi-named-import', 'pulumi-kms-key-arn'];
+const CDKTF = ['cdktf', 'cdktf-root-namespace', 'cdktf-existing-lookups', 'cdktf-kms-key-arn'];
+const PULUMI = ['pulumi', 'pulumi-named-import', 'pulumi-kms-key-arn', 'pulumi-component'];
 
 /** A scratch folder inside DIR, so that module resolution finds the providers; CommonJS, as CDKTF projects are. */
 function scratch(): string {
@@ -42,6 +42,12 @@ describe.skipIf(!ready)('real provider typings and synthesis (KMSFIX_PROVIDERS_D
         writeFileSync(f, readFileSync(path.join(FIXTURES, 'typescript', c, `${side}.ts`)));
         files.push(f);
       }
+      // The fix next to a package.json (typescript-project.test.ts): @pulumi/aws 7's `.region`.
+      const project = path.join(FIXTURES, 'typescript', c, 'project', 'expected.ts');
+      if (existsSync(project)) {
+        files.push(path.join(dir, `${c}-project-expected.ts`));
+        writeFileSync(files[files.length - 1], readFileSync(project));
+      }
     }
     const program = ts.createProgram(files, {
       target: ts.ScriptTarget.ES2022,
@@ -58,30 +64,36 @@ describe.skipIf(!ready)('real provider typings and synthesis (KMSFIX_PROVIDERS_D
     expect(errors).toEqual([]);
   }, 180_000);
 
-  it('the fixed CDKTF app synthesizes, and kmsfix scan on cdk.tf.json finds every table customer-managed', async () => {
-    const dir = scratch();
-    const js = ts.transpileModule(readFileSync(path.join(FIXTURES, 'typescript', 'cdktf', 'expected.ts'), 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    }).outputText;
-    writeFileSync(path.join(dir, 'main.cjs'), js);
-    mkdirSync(path.join(dir, 'cdktf.out'), { recursive: true });
-    const r = spawnSync(process.execPath, ['main.cjs'], { cwd: dir, encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    const stack = path.join(dir, 'cdktf.out', 'stacks', 'tables');
-    const tf = JSON.parse(readFileSync(path.join(stack, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
-    for (const key of Object.values(tf.resource.aws_kms_key)) {
-      expect(key.enable_key_rotation).toBe(true);
-      expect(JSON.parse(key.policy as string).Statement.map((s: { Sid: string }) => s.Sid)).toEqual(keyPolicy().map((s) => s.sid));
-    }
-    const scan = await runCli(['scan', '--format', 'json', 'cdk.tf.json'], stack);
-    const out = JSON.parse(scan.stdout) as { tables: { address: string; status: string }[] };
-    expect(out.tables.map((t) => `${t.address} ${t.status}`).sort()).toEqual([
-      'aws_dynamodb_table.audit customer-managed',
-      'aws_dynamodb_table.carts customer-managed',
-      'aws_dynamodb_table.orders customer-managed',
-    ]);
-    expect(scan.code).toBe(0);
-  }, 180_000);
+  const APPS: { fixture: string; stack: string; tables: string[] }[] = [
+    { fixture: 'cdktf', stack: 'tables', tables: ['audit', 'carts', 'orders'] },
+    { fixture: 'cdktf-existing-lookups', stack: 'shards', tables: ['archive', 'shard-a', 'shard-b'] },
+  ];
+  for (const app of APPS) {
+    it(`the fixed CDKTF app ${app.fixture} synthesizes; every table customer-managed, every generated key aliased`, async () => {
+      const dir = scratch();
+      const js = ts.transpileModule(readFileSync(path.join(FIXTURES, 'typescript', app.fixture, 'expected.ts'), 'utf8'), {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      }).outputText;
+      writeFileSync(path.join(dir, 'main.cjs'), js);
+      mkdirSync(path.join(dir, 'cdktf.out'), { recursive: true });
+      const r = spawnSync(process.execPath, ['main.cjs'], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const stack = path.join(dir, 'cdktf.out', 'stacks', app.stack);
+      const tf = JSON.parse(readFileSync(path.join(stack, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+      for (const key of Object.values(tf.resource.aws_kms_key)) {
+        expect(key.enable_key_rotation).toBe(true);
+        expect(JSON.parse(key.policy as string).Statement.map((s: { Sid: string }) => s.Sid)).toEqual(keyPolicy().map((s) => s.sid));
+      }
+      // One alias per generated key, named after its table: alias/dynamodb/${aws_dynamodb_table.<name>.name}.
+      const aliases = Object.values(tf.resource.aws_kms_alias ?? {});
+      expect(aliases.length).toBe(Object.keys(tf.resource.aws_kms_key).length);
+      for (const a of aliases) expect(a.name).toMatch(/^alias\/dynamodb\/\$\{aws_dynamodb_table\.[\w-]+\.name\}$/);
+      const scan = await runCli(['scan', '--format', 'json', 'cdk.tf.json'], stack);
+      const out = JSON.parse(scan.stdout) as { tables: { address: string; status: string }[] };
+      expect(out.tables.map((t) => t.status)).toEqual(app.tables.map(() => 'customer-managed'));
+      expect(scan.code).toBe(0);
+    }, 180_000);
+  }
 });
 
 describe('opt-in provider checks', () => {

@@ -45,11 +45,14 @@ function diagnostics(program: ts.Program, files: string[]): string[] {
 
 describe('TypeScript fixtures type-check', () => {
   const cases = fixtureCases('typescript');
-  const expected = cases.flatMap((c) => c.expectedPaths);
+  // A case's project/expected.ts is its fix next to project/package.json (typescript-project.test.ts).
+  const projects = cases.map((c) => path.join(c.dir, 'project', 'expected.ts')).filter(existsSync);
+  const expected = [...cases.flatMap((c) => c.expectedPaths), ...projects];
   const inputs = cases.flatMap((c) => c.expectedPaths.map((p) => path.join(path.dirname(p), path.basename(p).replace(/^expected/, 'input'))));
 
   it('has CDK, CDKTF and Pulumi outputs to check', () => {
     expect(expected.length).toBeGreaterThan(10);
+    expect(projects.length).toBeGreaterThan(0);
     expect(expected.every(existsSync)).toBe(true);
     expect(existsSync(path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'package.json'))).toBe(true);
   });

@@ -31,9 +31,14 @@ new Table(this, 'U', { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionK
 describe('style', () => {
   it('reads indentation, quotes, semicolons and trailing commas from the file', () => {
     const sf = parseTypeScript('a.ts', 'import x from "y"\nconst o = {\n    a: 1,\n    b: [\n        2\n    ]\n}\n');
-    expect(detectTsStyle(sf)).toEqual({ eol: '\n', indent: '    ', quote: '"', semi: false, trailingComma: false });
+    expect(detectTsStyle(sf)).toEqual({ eol: '\n', indent: '    ', quote: '"', importQuote: '"', semi: false, trailingComma: false });
     const tabs = parseTypeScript('b.ts', "import x from 'y';\r\nfunction f() {\r\n\treturn {\r\n\t\ta: 1,\r\n\t};\r\n}\r\n");
-    expect(detectTsStyle(tabs)).toEqual({ eol: '\r\n', indent: '\t', quote: "'", semi: true, trailingComma: true });
+    expect(detectTsStyle(tabs)).toEqual({ eol: '\r\n', indent: '\t', quote: "'", importQuote: "'", semi: true, trailingComma: true });
+  });
+  it("new imports follow the imports' quotes, new code the code's strings (each falls back on the other)", () => {
+    const mixed = parseTypeScript('c.ts', 'import * as a from "a";\nimport * as b from "b";\nconst x = [\'1\', \'2\', \'3\', \'4\', \'5\'];\n');
+    expect(detectTsStyle(mixed)).toMatchObject({ quote: "'", importQuote: '"' });
+    expect(detectTsStyle(parseTypeScript('d.ts', 'import * as a from "a";\nconst x = 1;\n'))).toMatchObject({ quote: '"', importQuote: '"' });
   });
 });
 

@@ -14,7 +14,7 @@ declare module 'cdktf' {
   export interface TerraformMetaArguments {
     readonly dependsOn?: unknown[];
     readonly count?: number;
-    readonly provider?: unknown;
+    readonly provider?: TerraformProvider;
     readonly lifecycle?: TerraformResourceLifecycle;
   }
   export class TerraformElement extends Construct {}
@@ -103,6 +103,23 @@ declare module '@cdktf/provider-aws/lib/kms-key' {
   }
 }
 
+declare module '@cdktf/provider-aws/lib/kms-alias' {
+  import { Construct } from 'constructs';
+  import { TerraformMetaArguments, TerraformResource } from 'cdktf';
+  export interface KmsAliasConfig extends TerraformMetaArguments {
+    readonly name?: string;
+    readonly namePrefix?: string;
+    readonly targetKeyId: string;
+  }
+  export class KmsAlias extends TerraformResource {
+    constructor(scope: Construct, id: string, config: KmsAliasConfig);
+    get arn(): string;
+    get name(): string;
+    get targetKeyArn(): string;
+    get targetKeyId(): string;
+  }
+}
+
 declare module '@cdktf/provider-aws/lib/data-aws-caller-identity' {
   import { Construct } from 'constructs';
   import { TerraformDataSource, TerraformMetaArguments } from 'cdktf';
@@ -137,6 +154,7 @@ declare module '@cdktf/provider-aws' {
   export * as provider from '@cdktf/provider-aws/lib/provider';
   export * as dynamodbTable from '@cdktf/provider-aws/lib/dynamodb-table';
   export * as kmsKey from '@cdktf/provider-aws/lib/kms-key';
+  export * as kmsAlias from '@cdktf/provider-aws/lib/kms-alias';
   export * as dataAwsCallerIdentity from '@cdktf/provider-aws/lib/data-aws-caller-identity';
   export * as dataAwsPartition from '@cdktf/provider-aws/lib/data-aws-partition';
   export * as dataAwsRegion from '@cdktf/provider-aws/lib/data-aws-region';

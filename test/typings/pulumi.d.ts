@@ -12,15 +12,36 @@ declare module '@pulumi/pulumi' {
   }
   type Lifted<T> = T extends string | number | boolean | undefined | null ? {} : { readonly [K in keyof T]-?: Output<T[K]> };
   export type Output<T> = OutputInstance<T> & Lifted<T>;
-  export interface CustomResourceOptions {
+  export class Resource {
+    readonly urn: Output<string>;
+  }
+  export class CustomResource extends Resource {
+    readonly id: Output<string>;
+  }
+  export class ProviderResource extends CustomResource {}
+  export class ComponentResource<TData = any> extends Resource {
+    constructor(type: string, name: string, args?: Inputs, opts?: ComponentResourceOptions);
+    protected registerOutputs(outputs?: Inputs | Promise<Inputs> | Output<Inputs>): void;
+  }
+  export interface ResourceOptions {
+    parent?: Resource;
+    dependsOn?: Input<Input<Resource>[]> | Input<Resource>;
     protect?: boolean;
     retainOnDelete?: boolean;
-    dependsOn?: unknown;
-    provider?: unknown;
-    parent?: unknown;
   }
-  export class CustomResource {
-    readonly urn: Output<string>;
+  export interface CustomResourceOptions extends ResourceOptions {
+    provider?: ProviderResource;
+  }
+  export interface ComponentResourceOptions extends ResourceOptions {
+    provider?: ProviderResource;
+    providers?: Record<string, ProviderResource> | ProviderResource[];
+  }
+  export interface InvokeOptions {
+    parent?: Resource;
+    provider?: ProviderResource;
+  }
+  export interface InvokeOutputOptions extends InvokeOptions {
+    dependsOn?: Input<Input<Resource>[]> | Input<Resource>;
   }
   export class Config {
     constructor(name?: string);
@@ -51,12 +72,14 @@ declare module '@pulumi/aws' {
     readonly description: string;
     readonly endpoint: string;
     readonly id: string;
-    /** Deprecated in v7 in favour of `region`, still present. */
+    /** @deprecated name is deprecated. Use region instead. (v7; the only name before v7) */
     readonly name: string;
+    /** v7 and later. */
+    readonly region: string;
   }
-  export function getCallerIdentityOutput(args?: {}, opts?: {}): pulumi.Output<GetCallerIdentityResult>;
-  export function getPartitionOutput(args?: {}, opts?: {}): pulumi.Output<GetPartitionResult>;
-  export function getRegionOutput(args?: { name?: Input<string> }, opts?: {}): pulumi.Output<GetRegionResult>;
+  export function getCallerIdentityOutput(args?: { id?: Input<string> }, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetCallerIdentityResult>;
+  export function getPartitionOutput(args?: { id?: Input<string> }, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetPartitionResult>;
+  export function getRegionOutput(args?: { endpoint?: Input<string>; id?: Input<string>; region?: Input<string> }, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetRegionResult>;
 
   export namespace dynamodb {
     interface TableAttribute {
@@ -106,6 +129,18 @@ declare module '@pulumi/aws' {
       constructor(name: string, args?: KeyArgs, opts?: pulumi.CustomResourceOptions);
       readonly arn: pulumi.Output<string>;
       readonly keyId: pulumi.Output<string>;
+    }
+    interface AliasArgs {
+      name?: Input<string>;
+      namePrefix?: Input<string>;
+      targetKeyId: Input<string>;
+    }
+    class Alias extends pulumi.CustomResource {
+      constructor(name: string, args: AliasArgs, opts?: pulumi.CustomResourceOptions);
+      readonly arn: pulumi.Output<string>;
+      readonly name: pulumi.Output<string>;
+      readonly targetKeyArn: pulumi.Output<string>;
+      readonly targetKeyId: pulumi.Output<string>;
     }
   }
 }

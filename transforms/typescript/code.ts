@@ -95,14 +95,49 @@ export function render(c: Code, style: TsStyle, indent: string, prefix = 0): str
     case 'call': {
       const one = oneLine(c.args.every(isSimple));
       if (one !== undefined) return one;
-      // `f(a, b, {...})`: a last object or array argument hugs the parentheses.
-      const last = c.args[c.args.length - 1];
-      if (last && (last.kind === 'obj' || last.kind === 'arr') && c.args.slice(0, -1).every(isSimple)) {
-        const lead = c.args.slice(0, -1).map((a) => inline(a, style) + ', ').join('');
-        return `${c.head}(${lead}${render(last, style, indent, prefix + c.head.length + 1 + lead.length)})`;
+      // `f(a, b, {...})`, `f(a, {...}, { parent: this })`: the one object or array argument among
+      // simple ones hugs the parentheses.
+      const big = c.args.filter((a) => !isSimple(a));
+      if (big.length === 1 && (big[0].kind === 'obj' || big[0].kind === 'arr')) {
+        const at = c.args.indexOf(big[0]);
+        const lead = c.args.slice(0, at).map((a) => inline(a, style) + ', ').join('');
+        const trail = c.args.slice(at + 1).map((a) => ', ' + inline(a, style)).join('');
+        return `${c.head}(${lead}${render(big[0], style, indent, prefix + c.head.length + 1 + lead.length)}${trail})`;
       }
       const lines = c.args.map((a) => inner + render(a, style, inner));
       return `${c.head}(${style.eol}${lines.join(',' + style.eol)}${tc}${style.eol}${indent})`;
     }
   }
+}
+
+/**
+ * A function declaration that returns `value`, with an optional doc comment, at the file's top
+ * level: `function name(params) {` on one line when it fits, one parameter per line otherwise.
+ */
+export function renderFunction(spec: { comment?: string; name: string; params: string[]; value: Code }, style: TsStyle): string {
+  const tc = style.trailingComma ? ',' : '';
+  const semi = style.semi ? ';' : '';
+  const oneLine = `function ${spec.name}(${spec.params.join(', ')}) {`;
+  const head =
+    oneLine.length <= INLINE_WIDTH
+      ? oneLine
+      : `function ${spec.name}(${style.eol}${spec.params.map((p) => style.indent + p).join(',' + style.eol)}${tc}${style.eol}) {`;
+  const ret = `${style.indent}return `;
+  const lines = [...(spec.comment ? docComment(spec.comment) : []), head, `${ret}${render(spec.value, style, style.indent, ret.length - style.indent.length)}${semi}`, '}'];
+  return lines.join(style.eol);
+}
+
+/** A doc comment: one line when it fits, else wrapped at the inline width. */
+function docComment(text: string): string[] {
+  if (text.length + 7 <= INLINE_WIDTH) return [`/** ${text} */`];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length + 3 > INLINE_WIDTH) {
+      lines.push(` * ${line}`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(` * ${line}`);
+  return ['/**', ...lines, ' */'];
 }

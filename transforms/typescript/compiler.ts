@@ -57,9 +57,17 @@ export function saveCompilerCache(): void {
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace ts {
   type ArrayLiteralExpression = TS.ArrayLiteralExpression;
+  type Block = TS.Block;
+  type CallExpression = TS.CallExpression;
+  type CaseClause = TS.CaseClause;
+  type ClassDeclaration = TS.ClassDeclaration;
+  type DefaultClause = TS.DefaultClause;
+  type FunctionDeclaration = TS.FunctionDeclaration;
   type Diagnostic = TS.Diagnostic;
   type Expression = TS.Expression;
+  type Identifier = TS.Identifier;
   type ImportDeclaration = TS.ImportDeclaration;
+  type ModuleBlock = TS.ModuleBlock;
   type NamedImports = TS.NamedImports;
   type NewExpression = TS.NewExpression;
   type Node = TS.Node;

@@ -8,6 +8,7 @@ import { commentSuppressions } from '../../src/suppressions.js';
 import type { DetectedTable, Detection, SourceFile, Suppression } from '../../src/types.js';
 import { bindings, readImports, resolveSymbol, type ImportInfo } from './imports.js';
 import { parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
+import { stackRegionOf } from './stackRegion.js';
 
 export type Framework = 'cdk' | 'cdktf' | 'pulumi';
 export type TableKind = 'Table' | 'TableV2' | 'CfnTable' | 'CfnGlobalTable' | 'DynamodbTable' | 'PulumiTable';
@@ -278,6 +279,11 @@ function tfBlocker(c: Ctx, props: ts.ObjectLiteralExpression, replicasName: stri
   return REPLICA_BLOCKER;
 }
 
+const REGION_AGNOSTIC_BLOCKER =
+  'its stack is Region-agnostic (created without env.region, under an App): CDK cannot render ' +
+  'TableEncryptionV2.customerManagedKey there and the stack would no longer synthesize. Give the stack ' +
+  'env: { region: ... } (for example process.env.CDK_DEFAULT_REGION), then run kmsfix again';
+
 // ---------------------------------------------------------------- where a key can go
 
 const PLAIN_SCOPE = /^(this|[A-Za-z_$][\w$]*)(\.[A-Za-z_$][\w$]*)*$/;
@@ -394,6 +400,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     let blocker = v.blocker;
     if (!blocker && v.status !== 'customer-managed' && v.status !== 'unknown') {
       if (!idNode) blocker = 'the table has no id';
+      else if (cls.kind === 'TableV2' && stackRegionOf(sf, c.sym, node) === 'agnostic') blocker = REGION_AGNOSTIC_BLOCKER;
       else if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf))) blocker = `the scope ${snippet(sf, scopeNode)} is not a plain name: declare the key by hand`;
       else blocker = anchor.blocker;
     }

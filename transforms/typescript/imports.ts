@@ -33,6 +33,8 @@ function camel(kebabName: string): string {
 /** Canonical form of a module and a member path below it. */
 export function canonical(module: string, path: string[]): { module: string; path: string[] } {
   let m = module.replace(/\/index(\.js)?$/, '');
+  // `aws-cdk-lib/core` exports the root's core classes (Stack, Aws, RemovalPolicy...).
+  if (m === `${CDK}/core`) m = CDK;
   let p = path;
   if (m === CDK && p[0]?.startsWith('aws_')) {
     m = `${CDK}/${p[0].replace(/_/g, '-')}`;
@@ -105,7 +107,7 @@ export function resolveSymbol(
 // ---------------------------------------------------------------- referring to symbols
 
 export interface ImportStyle {
-  quote: "'" | '"';
+  importQuote: "'" | '"';
   semi: boolean;
   eol: string;
 }
@@ -113,10 +115,32 @@ export interface ImportStyle {
 /** How the file imports the module family the table comes from. */
 export type ImportMode = 'namespace' | 'root-namespace' | 'root-named' | 'named';
 
+/** A name to import; `typeOnly` ones are written `type X` (they name types only). */
+interface Spec {
+  imported: string;
+  local: string;
+  typeOnly?: boolean;
+}
+
 interface PendingDecl {
   module: string;
   namespace?: string;
-  named: { imported: string; local: string }[];
+  named: Spec[];
+}
+
+const specText = (s: Spec) => (s.typeOnly ? 'type ' : '') + (s.imported === s.local ? s.imported : `${s.imported} as ${s.local}`);
+
+/** Orders a named-import list may follow: by imported or local name, ignoring case or not (ASCII, as sort-imports does). */
+const ORDERS: { key: (s: { imported: string; local: string }) => string; cmp: (a: string, b: string) => number }[] = [
+  { key: (s) => s.imported, cmp: (a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }) },
+  { key: (s) => s.imported, cmp: (a, b) => (a < b ? -1 : a > b ? 1 : 0) },
+  { key: (s) => s.local, cmp: (a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }) },
+  { key: (s) => s.local, cmp: (a, b) => (a < b ? -1 : a > b ? 1 : 0) },
+];
+
+/** The order a list of names follows, if any (a one-name list follows the first). */
+function orderOf(list: { imported: string; local: string }[]): (typeof ORDERS)[number] | undefined {
+  return ORDERS.find((o) => list.every((x, i) => i === 0 || o.cmp(o.key(list[i - 1]), o.key(x)) <= 0));
 }
 
 /** Short local names for namespaces the fix may import. */
@@ -134,7 +158,7 @@ function namespaceAlias(module: string): string {
  * edits from `edits()` are applied.
  */
 export class ImportPlanner {
-  private readonly pendingNamed = new Map<ts.ImportDeclaration, { imported: string; local: string }[]>();
+  private readonly pendingNamed = new Map<ts.ImportDeclaration, Spec[]>();
   private readonly pendingDecls: PendingDecl[] = [];
 
   constructor(
@@ -156,16 +180,28 @@ export class ImportPlanner {
     return this.imports.filter((i) => !i.typeOnly);
   }
 
+  /** A type name for `member` of the canonical `module` (imported `type X` when a named import is added). */
+  refType(module: string, member: string[]): string {
+    this.typeOnlyRef = true;
+    try {
+      return this.ref(module, member);
+    } finally {
+      this.typeOnlyRef = false;
+    }
+  }
+
+  private typeOnlyRef = false;
+
   /** An expression for `member` (first element: the exported name) of the canonical `module`. */
   ref(module: string, member: string[]): string {
     const rest = member.slice(1).map((m) => '.' + m).join('');
-    const imps = this.valueImports();
+    const imps = this.typeOnlyRef ? this.imports : this.valueImports();
     const sameModule = imps.filter((i) => canonical(i.module, []).module === module && canonical(i.module, []).path.length === 0);
     // 1. A namespace import of the module.
     for (const i of sameModule) if (i.namespace) return `${i.namespace}.${member.join('.')}`;
     // 2. A named import of the member.
     for (const i of sameModule) {
-      const n = i.named.find((x) => x.imported === member[0] && !x.typeOnly);
+      const n = i.named.find((x) => x.imported === member[0] && (!x.typeOnly || this.typeOnlyRef));
       if (n) return n.local + rest;
     }
     // 3. Through the package root: `cdk.aws_kms.Key`, `aws_kms as kms`, `aws.kms.Key`, `kmsKey.KmsKey`.
@@ -212,7 +248,11 @@ export class ImportPlanner {
       const rootDecls = imps.filter((i) => i.module === root.module && !i.namespace && i.decl.importClause?.namedBindings);
       // Beside the other submodule aliases (`aws_dynamodb as dynamodb`) when the file has them.
       const rootDecl = rootDecls.find((i) => i.named.some((n) => n.imported.startsWith(root.path[0].replace(/[A-Z].*$|_.*$/, '')))) ?? rootDecls[0];
-      const local = this.unique(namespaceAlias(module));
+      // The file's alias style: `aws_dynamodb as dynamodb` gets `aws_kms as kms`; a bare `aws_dynamodb` gets `aws_kms`.
+      const submodules = rootDecls.flatMap((i) => i.named.filter((n) => rootOfSubmodule(root.module, n.imported)));
+      const bare = submodules.length > 0 && submodules.every((n) => n.imported === n.local) && !this.taken.has(root.path[0]);
+      const local = bare ? root.path[0] : this.unique(namespaceAlias(module));
+      if (bare) this.taken.add(local);
       const spec = { imported: root.path[0], local };
       if (rootDecl) this.queueNamed(rootDecl.decl, spec);
       else this.pendingDecls.push({ module: root.module, named: [spec] });
@@ -228,7 +268,7 @@ export class ImportPlanner {
     const local = this.localFor(module, member[0]);
     let d = this.pendingDecls.find((x) => x.module === module && !x.namespace);
     if (!d) this.pendingDecls.push((d = { module, named: [] }));
-    d.named.push({ imported: member[0], local });
+    d.named.push({ imported: member[0], local, typeOnly: this.typeOnlyRef || undefined });
     return local + rest;
   }
 
@@ -243,11 +283,12 @@ export class ImportPlanner {
 
   private addNamed(decl: ts.ImportDeclaration, name: string): string {
     const local = this.localFor('', name);
-    this.queueNamed(decl, { imported: name, local });
+    // In `import type { ... }` every name is a type already.
+    this.queueNamed(decl, { imported: name, local, typeOnly: (this.typeOnlyRef && !decl.importClause?.isTypeOnly) || undefined });
     return local;
   }
 
-  private queueNamed(decl: ts.ImportDeclaration, spec: { imported: string; local: string }): void {
+  private queueNamed(decl: ts.ImportDeclaration, spec: Spec): void {
     const list = this.pendingNamed.get(decl) ?? [];
     list.push(spec);
     this.pendingNamed.set(decl, list);
@@ -257,44 +298,43 @@ export class ImportPlanner {
   edits(anchorModules: (m: string) => boolean): { start: number; end: number; text: string }[] {
     const text = this.sf.text;
     const out: { start: number; end: number; text: string }[] = [];
-    const q = this.style.quote;
+    const q = this.style.importQuote;
     const semi = this.style.semi ? ';' : '';
     for (const [decl, specs] of this.pendingNamed) {
       const nb = decl.importClause!.namedBindings as ts.NamedImports;
       const els = nb.elements;
-      const spec = (s: { imported: string; local: string }) => (s.imported === s.local ? s.imported : `${s.imported} as ${s.local}`);
       if (els.length === 0) {
-        out.push({ start: nb.getStart(this.sf), end: nb.end, text: `{ ${specs.map(spec).join(', ')} }` });
+        out.push({ start: nb.getStart(this.sf), end: nb.end, text: `{ ${specs.map(specText).join(', ')} }` });
         continue;
       }
       const last = els[els.length - 1];
       const multiline = text.slice(nb.getStart(this.sf), nb.end).includes('\n');
-      const names = els.map((e) => e.name.text);
-      const sorted = names.every((n, i) => i === 0 || names[i - 1].localeCompare(n, 'en', { sensitivity: 'base' }) <= 0);
-      const tail: { imported: string; local: string }[] = [];
+      // A sorted list keeps its order (whichever it is); any other list gets the new names at its end.
+      const order = orderOf(els.map((e) => ({ imported: (e.propertyName ?? e.name).text, local: e.name.text })));
+      const tail: Spec[] = [];
       const indent = multiline ? /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', last.getStart(this.sf)) + 1))![0] : '';
-      for (const s of [...specs].sort((a, b) => a.local.localeCompare(b.local, 'en', { sensitivity: 'base' }))) {
-        // In an alphabetical list, a new name goes in its place.
-        const before = sorted ? els.find((e) => e.name.text.localeCompare(s.local, 'en', { sensitivity: 'base' }) > 0) : undefined;
+      const sortedSpecs = order ? [...specs].sort((a, b) => order.cmp(order.key(a), order.key(b))) : specs;
+      for (const s of sortedSpecs) {
+        const before = order ? els.find((e) => order.cmp(order.key({ imported: (e.propertyName ?? e.name).text, local: e.name.text }), order.key(s)) > 0) : undefined;
         if (!before) {
           tail.push(s);
           continue;
         }
         const at = before.getStart(this.sf);
-        out.push({ start: at, end: at, text: multiline ? `${spec(s)},${this.style.eol}${indent}` : `${spec(s)}, ` });
+        out.push({ start: at, end: at, text: multiline ? `${specText(s)},${this.style.eol}${indent}` : `${specText(s)}, ` });
       }
       if (tail.length === 0) continue;
       if (multiline) {
-        const body = tail.map((s) => this.style.eol + indent + spec(s)).join(',');
+        const body = tail.map((s) => this.style.eol + indent + specText(s)).join(',');
         if (els.hasTrailingComma) {
           const comma = text.indexOf(',', last.end) + 1;
           out.push({ start: comma, end: comma, text: body + ',' });
         } else out.push({ start: last.end, end: last.end, text: ',' + body });
       } else if (els.hasTrailingComma) {
         const comma = text.indexOf(',', last.end) + 1;
-        out.push({ start: comma, end: comma, text: ' ' + tail.map(spec).join(', ') + ',' });
+        out.push({ start: comma, end: comma, text: ' ' + tail.map(specText).join(', ') + ',' });
       } else {
-        out.push({ start: last.end, end: last.end, text: ', ' + tail.map(spec).join(', ') });
+        out.push({ start: last.end, end: last.end, text: ', ' + tail.map(specText).join(', ') });
       }
     }
     if (this.pendingDecls.length > 0) {
@@ -307,7 +347,7 @@ export class ImportPlanner {
             ? `* as ${d.namespace}`
             : `{ ${[...d.named]
                 .sort((a, b) => a.local.localeCompare(b.local, 'en', { sensitivity: 'base' }))
-                .map((s) => (s.imported === s.local ? s.imported : `${s.imported} as ${s.local}`))
+                .map(specText)
                 .join(', ')} }`;
           return `import ${what} from ${q}${d.module}${q}${semi}`;
         });
@@ -323,6 +363,13 @@ export class ImportPlanner {
     }
     return out;
   }
+}
+
+/** Does `name`, imported from the package root `rootModule`, name a submodule (`aws_dynamodb`, `dynamodbTable`)? */
+function rootOfSubmodule(rootModule: string, name: string): boolean {
+  if (rootModule === CDK) return name.startsWith('aws_');
+  if (rootModule === CDKTF_AWS) return /^[a-z]/.test(name);
+  return false;
 }
 
 /** The package root path for a canonical submodule: `aws-cdk-lib/aws-kms` -> (`aws-cdk-lib`, [`aws_kms`]). */

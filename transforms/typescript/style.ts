@@ -8,7 +8,10 @@ import { ts } from './parse.js';
 export interface TsStyle {
   eol: '\n' | '\r\n';
   indent: string;
+  /** Quotes of the code's own strings (module specifiers aside). */
   quote: "'" | '"';
+  /** Quotes of the file's import declarations, which new imports follow. */
+  importQuote: "'" | '"';
   semi: boolean;
   trailingComma: boolean;
 }
@@ -37,6 +40,8 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
   const text = sf.text;
   let single = 0;
   let double = 0;
+  let importSingle = 0;
+  let importDouble = 0;
   let semi = 0;
   let noSemi = 0;
   let trailing = 0;
@@ -70,9 +75,8 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
       else single++;
     }
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
-      // Module specifiers count double: they are what inserted imports sit next to.
-      if (text[node.moduleSpecifier.getStart(sf)] === '"') double += 2;
-      else single += 2;
+      if (text[node.moduleSpecifier.getStart(sf)] === '"') importDouble++;
+      else importSingle++;
     }
     if (SEMI_KINDS.has(node.kind)) {
       if (text[node.end - 1] === ';') semi++;
@@ -98,10 +102,14 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
   visit(sf);
 
   const unit = mostCommon(steps, 2);
+  // Each kind of string falls back on the other when the file has none of it.
+  const quote = double + single > 0 ? (double > single ? '"' : "'") : importDouble > importSingle ? '"' : "'";
+  const importQuote = importDouble + importSingle > 0 ? (importDouble > importSingle ? '"' : "'") : quote;
   return {
     eol: detectEol(text),
     indent: tabs > spaces ? '\t' : ' '.repeat(unit > 0 && unit <= 8 ? unit : 2),
-    quote: double > single ? '"' : "'",
+    quote,
+    importQuote,
     semi: semi >= noSemi,
     trailingComma: trailing >= noTrailing,
   };

@@ -1,0 +1,136 @@
+/**
+ * Does the stack of a CDK TableV2 have a Region? CDK renders `TableEncryptionV2.customerManagedKey`
+ * per Region and refuses a Region-agnostic stack at synth ("Replica SSE specification cannot be
+ * rendered in a region agnostic stack"). A stack has a Region when its props give `env.region`, or
+ * when it is created in a Stage that has one.
+ *
+ * Read from the file alone: `agnostic` when every way the file creates the stack is known and one
+ * of them gives no Region under an `App` (so no Stage can give one): the fix would not synthesize.
+ * `regional` when each gives `env.region`; `unknown` otherwise (the stack class is created in
+ * another file, its props come from elsewhere, or a Stage may give the Region).
+ */
+import { lookup } from './detect.js';
+import { ts, unwrap } from './parse.js';
+
+export type StackRegion = 'agnostic' | 'regional' | 'unknown';
+
+type Sym = (e: ts.Expression) => string | undefined;
+
+const STACK = 'aws-cdk-lib#Stack';
+const APP = 'aws-cdk-lib#App';
+
+/** `new X(...)` sites of a class declared in the file. */
+function sitesOf(sf: ts.SourceFile, cls: ts.ClassDeclaration): ts.NewExpression[] {
+  const name = cls.name?.text;
+  const out: ts.NewExpression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name) out.push(n);
+    ts.forEachChild(n, visit);
+  };
+  if (name) visit(sf);
+  return out;
+}
+
+/** The initializer of the variable `name` as the code at `node` sees it (nearest declaration around it). */
+function initializerOf(node: ts.Node, name: string): ts.Expression | undefined {
+  for (let cur: ts.Node | undefined = node.parent; cur; cur = cur.parent) {
+    const statements = ts.isSourceFile(cur) || ts.isBlock(cur) || ts.isModuleBlock(cur) ? cur.statements : undefined;
+    for (const st of statements ?? []) {
+      if (!ts.isVariableStatement(st)) continue;
+      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer) return unwrap(d.initializer);
+    }
+  }
+  return undefined;
+}
+
+/** The class around `node` whose `this` it sees (arrow functions see their outer `this`). */
+function classOfThis(node: ts.Node): ts.ClassDeclaration | undefined {
+  for (let cur: ts.Node | undefined = node.parent; cur; cur = cur.parent) {
+    if (ts.isClassDeclaration(cur)) return cur;
+    if (ts.isFunctionDeclaration(cur) || ts.isFunctionExpression(cur)) return undefined;
+  }
+  return undefined;
+}
+
+/** The Region the props of a stack give: `regional`, none (`agnostic` until a Stage says otherwise), or `unknown`. */
+function regionOfProps(sf: ts.SourceFile, props: ts.Expression | undefined): StackRegion {
+  if (!props) return 'agnostic';
+  const p = unwrap(props);
+  if (!ts.isObjectLiteralExpression(p)) return 'unknown';
+  const env = lookup(sf, p, 'env');
+  if (env.kind === 'absent') return 'agnostic';
+  if (env.kind === 'unknown') return 'unknown';
+  const e = unwrap(env.value);
+  if (!ts.isObjectLiteralExpression(e)) return 'unknown';
+  const region = lookup(sf, e, 'region');
+  return region.kind === 'absent' ? 'agnostic' : region.kind === 'value' ? 'regional' : 'unknown';
+}
+
+/** A stack created by `site` (`new Stack(scope, id, props)` or `new MyStack(...)`). */
+function regionOfSite(sf: ts.SourceFile, sym: Sym, site: ts.NewExpression): StackRegion {
+  const args = site.arguments ?? [];
+  if (sym(site.expression) === STACK) return withScope(sym, args[0], regionOfProps(sf, args[2]));
+  // A stack class of this file: follow its super(...) call through its constructor's parameters.
+  if (!ts.isIdentifier(site.expression)) return 'unknown';
+  const name = site.expression.text;
+  const cls = sf.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === name);
+  return cls ? regionOfClass(sf, sym, cls, (i) => args[i]) : 'unknown';
+}
+
+/** Under an App, a stack without a Region has none; under anything else a Stage may give one. */
+function withScope(sym: Sym, scope: ts.Expression | undefined, props: StackRegion): StackRegion {
+  if (props !== 'agnostic') return props;
+  const s = scope ? unwrap(scope) : undefined;
+  const init = s && ts.isIdentifier(s) ? initializerOf(s, s.text) : s;
+  return init && ts.isNewExpression(init) && sym(init.expression) === APP ? 'agnostic' : 'unknown';
+}
+
+/** The Region of an instance of `cls` whose constructor gets `arg(i)` (undefined: not known here). */
+function regionOfClass(sf: ts.SourceFile, sym: Sym, cls: ts.ClassDeclaration, arg: (i: number) => ts.Expression | undefined): StackRegion {
+  const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  if (!base || sym(base) !== STACK) return 'unknown';
+  const ctor = cls.members.find(ts.isConstructorDeclaration);
+  const superCall = ctor?.body?.statements
+    .map((s) => (ts.isExpressionStatement(s) ? unwrap(s.expression) : undefined))
+    .find((e): e is ts.CallExpression => !!e && ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword);
+  if (!ctor || !superCall) return 'unknown';
+  const params = ctor.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
+  /** A super argument, through the constructor's parameters to the site's arguments. */
+  const through = (e: ts.Expression | undefined): ts.Expression | undefined | 'unknown' => {
+    if (!e) return undefined;
+    const u = unwrap(e);
+    if (!ts.isIdentifier(u)) return u;
+    const i = params.indexOf(u.text);
+    if (i < 0) return 'unknown';
+    return arg(i) ?? ctor.parameters[i].initializer ?? undefined;
+  };
+  const props = through(superCall.arguments[2]);
+  if (props === 'unknown') return 'unknown';
+  const scope = through(superCall.arguments[0]);
+  return withScope(sym, scope === 'unknown' ? undefined : scope, regionOfProps(sf, props));
+}
+
+/** The Region of the stack a table is created in (its scope argument). */
+export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpression): StackRegion {
+  const scope = table.arguments?.[0] ? unwrap(table.arguments[0]) : undefined;
+  if (!scope) return 'unknown';
+  if (scope.kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = classOfThis(table);
+    if (!cls) return 'unknown';
+    const sites = sitesOf(sf, cls);
+    if (sites.length === 0) return 'unknown';
+    const each = sites.map((s) => regionOfClass(sf, sym, cls, (i) => s.arguments?.[i]));
+    return combine(each);
+  }
+  if (ts.isIdentifier(scope)) {
+    const init = initializerOf(table, scope.text);
+    return init && ts.isNewExpression(init) ? regionOfSite(sf, sym, init) : 'unknown';
+  }
+  return 'unknown';
+}
+
+/** One site without a Region is enough for the fix to fail; all must have one for it to work. */
+function combine(list: StackRegion[]): StackRegion {
+  if (list.includes('agnostic')) return 'agnostic';
+  return list.every((r) => r === 'regional') ? 'regional' : 'unknown';
+}
