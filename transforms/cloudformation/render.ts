@@ -3,7 +3,7 @@
  * long (`Fn::GetAtt`) intrinsics, the file's quote character, indent unit and sequence indentation;
  * JSON with the file's indent. Lines are returned without line endings; callers join with the EOL.
  */
-import { Intrinsic, subToJoin, type Value } from './values.js';
+import { Intrinsic, YamlAlias, subToJoin, type Value } from './values.js';
 
 export interface YamlStyle {
   indent: string;
@@ -45,13 +45,14 @@ function normalize(v: Value, style: YamlStyle): Value {
 }
 
 function isPlainObject(v: Value): v is { [key: string]: Value } {
-  return typeof v === 'object' && !Array.isArray(v) && !(v instanceof Intrinsic);
+  return typeof v === 'object' && !Array.isArray(v) && !(v instanceof Intrinsic) && !(v instanceof YamlAlias);
 }
 
 /** A value on one line, if it can be (scalars, short intrinsics, flow collections). */
 export function yamlInline(v0: Value, style: YamlStyle, flow = false): string | undefined {
   const v = normalize(v0, style);
   if (typeof v !== 'object') return yamlScalar(v, style, flow);
+  if (v instanceof YamlAlias) return `*${v.name}`;
   if (v instanceof Intrinsic) {
     if (v.fn === 'Fn::GetAtt' && style.shortTags) {
       const [r, a] = v.arg as string[];
@@ -72,7 +73,7 @@ export function yamlInline(v0: Value, style: YamlStyle, flow = false): string | 
 export function yamlFlow(v0: Value, style: YamlStyle): string {
   const v = normalize(v0, style);
   if (typeof v !== 'object') return yamlScalar(v, style, true);
-  if (v instanceof Intrinsic) return yamlInline(v, style, true)!;
+  if (v instanceof Intrinsic || v instanceof YamlAlias) return yamlInline(v, style, true)!;
   if (Array.isArray(v)) return `[${v.map((x) => yamlFlow(x, style)).join(', ')}]`;
   return `{${Object.entries(v).map(([k, x]) => `${k}: ${yamlFlow(x, style)}`).join(', ')}}`;
 }
@@ -113,12 +114,13 @@ export function yamlBlock(v0: Value, indent: string, style: YamlStyle): string[]
     return lines;
   }
   if (isPlainObject(v)) return yamlPairs(Object.entries(v), inner, style);
-  return [inner + yamlScalar(v, style)];
+  return [inner + yamlInline(v, style)!];
 }
 
 // ---------------------------------------------------------------- JSON
 
 function toJson(v: Value): unknown {
+  if (v instanceof YamlAlias) throw new Error('a YAML alias cannot be written in JSON');
   if (v instanceof Intrinsic) return { [v.fn]: toJson(v.arg) };
   if (Array.isArray(v)) return v.map(toJson);
   if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toJson(x)]));

@@ -10,7 +10,11 @@ export class Intrinsic {
     readonly arg: Value,
   ) {}
 }
-export type Value = string | number | boolean | Intrinsic | Value[] | { [key: string]: Value };
+/** A YAML alias (`*name`), written as is: the value of a merge key that keeps an anchored mapping. */
+export class YamlAlias {
+  constructor(readonly name: string) {}
+}
+export type Value = string | number | boolean | Intrinsic | YamlAlias | Value[] | { [key: string]: Value };
 
 export const ref = (name: string) => new Intrinsic('Ref', name);
 export const getAtt = (resource: string, attribute: string) => new Intrinsic('Fn::GetAtt', [resource, attribute]);
