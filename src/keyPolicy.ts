@@ -83,6 +83,14 @@ export function holdsKeyPolicy(text: string, mode: KeyPolicyMode): boolean {
   return text.includes(DYNAMODB_DESCRIBE.sid) && text.includes(ACCOUNT_USE_THROUGH_DYNAMODB.sid) === (mode === 'drop-in');
 }
 
+/**
+ * Why the wildcard principal of the drop-in policy is safe: the text of the inline suppressions a
+ * generated key carries for the scanner rules that fail any `*` principal whatever its conditions
+ * (Checkov's CloudFormation CKV_AWS_33, cfn-nag F76).
+ */
+export const ANY_PRINCIPAL_REASON =
+  'Principal * is limited to this account (kms:CallerAccount) and to DynamoDB in this Region (kms:ViaService), like aws/dynamodb';
+
 /** Key settings shared by every format. */
 export const KEY_SETTINGS = {
   enableKeyRotation: true,

@@ -8,6 +8,7 @@ import { commentSuppressions } from '../../src/suppressions.js';
 import type { Raw, Reference, SseFacts } from '../../src/peers/facts.js';
 import { ParseError, type DetectedTable, type Detection, type SourceFile, type Suppression } from '../../src/types.js';
 import { AnchorIndex, sseEdit, type AliasSite, type SseEdit } from './anchors.js';
+import { crossAccountGrants } from './resourcePolicy.js';
 import { child, looksLikeJson, ownPair, pair, parseJson, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from './tree.js';
 
 export type Flavor = 'cloudformation' | 'sam' | 'serverless';
@@ -360,7 +361,9 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       if (!type || !TABLE_TYPES.includes(type)) continue;
       const kind = type === 'AWS::DynamoDB::GlobalTable' ? 'global' : 'table';
       const v = kind === 'global' ? globalTableVerdict(file.text, resource) : tableVerdict(file.text, resource);
-      const edit = anchors && (v.status === 'aws-owned' || v.status === 'aws-managed') ? editThrough(anchors, rp, kind, 'localReplica' in v ? (v.localReplica as CMap | undefined) : undefined, replaced!) : undefined;
+      const fixable = v.status === 'aws-owned' || v.status === 'aws-managed';
+      const edit = anchors && fixable ? editThrough(anchors, rp, kind, 'localReplica' in v ? (v.localReplica as CMap | undefined) : undefined, replaced!) : undefined;
+      const grants = fixable && !v.blocker ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];
       const suppressions = suppressionsOf(file.text, rp, resource);
       const pos = lines.position(rp.keyStart);
       tables.push({
@@ -371,7 +374,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
         address: rp.key,
         status: v.status,
         message: v.message,
-        blocker: v.blocker ?? edit?.blocker,
+        blocker: v.blocker ?? (grants.length > 0 ? crossAccountBlocker(grants) : edit?.blocker),
         suppressions,
         facts: factsOf(template.flavor, kind, type, resource),
         template,
@@ -385,6 +388,16 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
     }
   });
   return { tables, templates, json, roots: docs.map((d) => d.root), aliases: docs.some((d) => d.aliases) };
+}
+
+/** The manual step for a table whose resource policy lets other accounts in. */
+function crossAccountBlocker(grants: string[]): string {
+  const list = grants.length <= 3 ? grants : [...grants.slice(0, 3), `${grants.length - 3} more`];
+  const who = list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+  return (
+    `its ResourcePolicy lets in ${who}, which a generated key would lock out of the table (its policy lets only this account use it): ` +
+    'give the table a key whose policy also lets them use it through DynamoDB, then set SSESpecification by hand'
+  );
 }
 
 // ---------------------------------------------------------------- YAML anchors on the way to the settings

@@ -95,7 +95,7 @@ function keyIndent(ctx: Ctx, keyStart: number): string {
  * Whether a block mapping separates its entries with blank lines (most of them do, or not); a
  * mapping of one entry follows `fallback` (e.g. the template's sections for its Resources).
  */
-function blankSeparated(ctx: Ctx, map: CMap, fallback?: CMap): boolean {
+function blankSeparated(ctx: Ctx, map: CMap, fallbacks: CMap[] = []): boolean {
   let yes = 0;
   let no = 0;
   for (let i = 1; i < map.pairs.length; i++) {
@@ -103,7 +103,7 @@ function blankSeparated(ctx: Ctx, map: CMap, fallback?: CMap): boolean {
     if (/\n[ \t]*\r?\n/.test(between)) yes++;
     else no++;
   }
-  if (yes + no === 0) return fallback && fallback !== map ? blankSeparated(ctx, fallback) : false;
+  if (yes + no === 0) return fallbacks.length > 0 ? blankSeparated(ctx, fallbacks[0], fallbacks.slice(1)) : false;
   return yes > no;
 }
 
@@ -125,8 +125,8 @@ export interface Placement {
   after?: CPair;
   /** Insert before this pair (and the comment lines above it) instead. */
   before?: CPair;
-  /** Whose blank-line convention a map of a single entry follows. */
-  separatedLike?: CMap;
+  /** Whose blank-line convention a map of a single entry follows (the first that has two entries). */
+  separatedLike?: CMap[];
 }
 
 export function insertPairs(ctx: Ctx, map: CMap, entries: [string, Value][], where: Placement = {}): void {
@@ -146,7 +146,12 @@ export function insertPairs(ctx: Ctx, map: CMap, entries: [string, Value][], whe
     const multiline = lineStartOf(text, map.pairs[0].keyStart) !== lineStartOf(text, map.start);
     if (multiline) {
       const indent = lineIndentOf(text, map.pairs[0].keyStart);
-      const body = entries.map(([k, v]) => `,${eol}${indent}${JSON.stringify(k)}: ${jsonValue(v, indent, style.json, eol)}`).join('');
+      const body = entries
+        .map(([k, v]) => {
+          const head = `${indent}${JSON.stringify(k)}: `;
+          return `,${eol}${head}${jsonValue(v, indent, style.json, eol, head.length)}`;
+        })
+        .join('');
       ctx.edits.push({ start: at, end: at, text: body });
     } else {
       ctx.edits.push({ start: at, end: at, text: entries.map(([k, v]) => `, ${JSON.stringify(k)}: ${jsonCompact(v)}`).join('') });
@@ -167,7 +172,16 @@ export function insertPairs(ctx: Ctx, map: CMap, entries: [string, Value][], whe
   }
   const { at: pos, lineStart } = insertionAfter(ctx, anchor);
   if (lineStart) {
-    ctx.edits.push({ start: pos, end: pos, text: blocks.join(gap) + (pos < text.length ? gap : eol) });
+    // After a keep scalar's blank lines, which stay its value: the same blank lines follow the new
+    // entries, so that what came next keeps its distance.
+    let blanks = 0;
+    for (let at = pos; at > 0; blanks++) {
+      const prev = lineStartOf(text, at - 1);
+      if (text.slice(prev, at).trim() !== '') break;
+      at = prev;
+    }
+    const after = pos === text.length ? eol : blanks > 0 ? eol.repeat(blanks + 1) : gap;
+    ctx.edits.push({ start: pos, end: pos, text: blocks.join(gap) + after });
   } else {
     ctx.edits.push({ start: pos, end: pos, text: blocks.map((b) => gap + b).join('') });
   }
@@ -179,7 +193,7 @@ function replaceValue(ctx: Ctx, map: CMap, p: CPair, v: Value): void {
   const end = pairEnd(ctx, p);
   if (ctx.json) {
     const start = p.value ? p.value.start : colon + 1;
-    ctx.edits.push({ start, end, text: jsonValue(v, lineIndentOf(text, p.keyStart), style.json, style.eol) });
+    ctx.edits.push({ start, end, text: jsonValue(v, lineIndentOf(text, p.keyStart), style.json, style.eol, start - lineStartOf(text, start)) });
     return;
   }
   if (map.flow) {
@@ -288,6 +302,12 @@ function conditionOf(table: CfnTable): string | undefined {
   return scalarString(child(table.resource, 'Condition'));
 }
 
+/** Where the Resources of one resource learn their blank-line convention: `resources:` (serverless.yml), then the root. */
+function separationFallbacks(template: CfnTemplate): CMap[] {
+  const parent = template.flavor === 'serverless' ? child(template.root, 'resources') : undefined;
+  return parent?.kind === 'map' ? [parent, template.root] : [template.root];
+}
+
 function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], options: FixOptions): string[] {
   if (options.kmsKeyArn) {
     for (const t of tables) fixTable(ctx, t, options.kmsKeyArn);
@@ -299,11 +319,15 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     const aliasId = uniqueName(`${keyId}Alias`, taken);
     const conditions = new Set(tables.map(conditionOf));
     const condition = conditions.size === 1 ? [...conditions][0] : undefined;
+    // The alias is named after a table that exists whenever the key does (same Condition); when
+    // the tables' conditions differ and none is unconditional, after the stack.
+    const named = tables.find((t) => conditionOf(t) === condition);
     tables.forEach((t, i) => {
       fixTable(ctx, t, getAtt(keyId, 'Arn'));
       if (i === 0) {
-        const key = keyResource({ description: keyDescription(tables.map((x) => x.address)), retain: tables.some(retains), condition, policy: options.keyPolicy });
-        insertPairs(ctx, template.resources, [[keyId, key], [aliasId, aliasResource('dynamodb-tables', keyId, condition)]], { after: t.resourcePair, separatedLike: template.root });
+        const key = keyResource({ description: keyDescription(tables.map((x) => x.address)), retain: tables.some(retains), condition, policy: options.keyPolicy, serverless: template.flavor === 'serverless' });
+        const alias = aliasResource(named?.address ?? 'AWS::StackName', keyId, condition, true);
+        insertPairs(ctx, template.resources, [[keyId, key], [aliasId, alias]], { after: t.resourcePair, separatedLike: separationFallbacks(template) });
       }
     });
     return tables.map((t) => t.address);
@@ -312,8 +336,8 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     const keyId = uniqueName(`${t.address}Key`, taken);
     const aliasId = uniqueName(`${keyId}Alias`, taken);
     fixTable(ctx, t, getAtt(keyId, 'Arn'));
-    const key = keyResource({ description: keyDescription([t.address]), retain: retains(t), condition: conditionOf(t), policy: options.keyPolicy });
-    insertPairs(ctx, template.resources, [[keyId, key], [aliasId, aliasResource(t.address, keyId, conditionOf(t))]], { after: t.resourcePair, separatedLike: template.root });
+    const key = keyResource({ description: keyDescription([t.address]), retain: retains(t), condition: conditionOf(t), policy: options.keyPolicy, serverless: template.flavor === 'serverless' });
+    insertPairs(ctx, template.resources, [[keyId, key], [aliasId, aliasResource(t.address, keyId, conditionOf(t))]], { after: t.resourcePair, separatedLike: separationFallbacks(template) });
   }
   return tables.map((t) => t.address);
 }

@@ -85,7 +85,7 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
     type: 'aws:kms:Alias',
     properties: { name: `${ALIAS_PREFIX}\${${table}.name}${suffix}`, targetKeyId: '${' + keyName + '.keyId}' },
   });
-  const placement = (t: PulumiTable) => ({ after: t.pair, separatedLike: program.root });
+  const placement = (t: PulumiTable) => ({ after: t.pair, separatedLike: [program.root] });
   if (options.keyStrategy === 'shared') {
     const keyName = uniqueName('dynamodbTablesKey', taken);
     const aliasName = uniqueName(`${keyName}Alias`, taken);
