@@ -22,7 +22,7 @@ export function allowedChanges(before: CfnDetection, fixed: string[]): Allowance
       for (const t of before.tables) {
         if (t.template !== template || !fixed.includes(t.address)) continue;
         const props = [...base, t.address, 'Properties'];
-        if (child(t.resource, 'Properties') === undefined) paths.push({ path: props, leaf: { any: true } });
+        if (child(t.resource, 'Properties')?.kind !== 'map') paths.push({ path: props, leaf: { any: true } });
         paths.push({ path: [...base, t.address], leaf: { newKeys: new Set(['Properties']) } });
         paths.push({ path: [...props, 'SSESpecification'], leaf: { any: true } });
         if (t.kind === 'global') paths.push({ path: [...props, 'Replicas', '*', 'SSESpecification'], leaf: { any: true } });

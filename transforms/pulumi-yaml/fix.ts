@@ -1,10 +1,11 @@
 /**
- * Fixing Pulumi YAML tables: `serverSideEncryption` on the table, an `aws:kms:Key` (rotation, the
- * shared key policy through fn::toJSON) and an `aws:kms:Alias` beside it, and the account, partition
- * and Region lookups the policy needs, declared once per program under `variables:` (reused when the
- * program already has them). Reuses the CloudFormation family's map edits and style.
+ * Fixing Pulumi YAML tables: `serverSideEncryption` on the table, an `aws:kms:Key` (rotation) and an
+ * `aws:kms:Alias` beside it. The key policy (src/keyPolicy.ts, through fn::toJSON) is a variable of
+ * the program that every key names, declared once under `variables:` with the account, partition and
+ * Region lookups it needs (those the program has are reused). Reuses the CloudFormation family's map
+ * edits and style.
  */
-import { ALIAS_PREFIX, DEFAULT_KEY_POLICY, KEY_SETTINGS, SHARED_ALIAS_SUFFIX, keyDescription, policyDocument, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../src/keyPolicy.js';
+import { ALIAS_PREFIX, DEFAULT_KEY_POLICY, KEY_SETTINGS, SHARED_ALIAS_SUFFIX, holdsKeyPolicy, keyDescription, policyDocument, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../src/keyPolicy.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../src/types.js';
 import { boolOf } from '../cloudformation/detect.js';
 import { applySettings, declinedThroughAnchors, insertPairs, uniqueName, type Ctx } from '../cloudformation/fix.js';
@@ -28,6 +29,11 @@ function existingLookup(variables: CMap | undefined, p: Placeholder): string | u
     const invoke = child(v.value, 'fn::invoke');
     return scalarString(child(invoke, 'function')) === want.function && want.accepts.includes(scalarString(child(invoke, 'return')) ?? '');
   })?.key;
+}
+
+/** The program's variable that holds the key policy of this mode (written by an earlier fix). */
+function existingPolicy(text: string, variables: CMap | undefined, mode: KeyPolicyMode): string | undefined {
+  return variables?.pairs.find((v) => v.value && child(v.value, 'fn::toJSON') !== undefined && holdsKeyPolicy(text.slice(v.value.start, v.value.end), mode))?.key;
 }
 
 function policy(mode: KeyPolicyMode, names: Record<Placeholder, string>): Value {
@@ -64,13 +70,20 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
     for (const t of tables) applySettings(ctx, t.resource, sseSettings(options.kmsKeyArn));
     return;
   }
-  // The lookups: those the program has, else new variables (declared after the resources' edits).
-  const names = {} as Record<Placeholder, string>;
+  // One policy per program, in a variable every key names (reused when a run before wrote it), and
+  // the lookups it needs: those the program has, else new variables.
+  const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
   const missing: [string, Value][] = [];
-  for (const p of Object.keys(LOOKUPS) as Placeholder[]) {
-    const have = existingLookup(variables, p);
-    names[p] = have ?? uniqueName(LOOKUPS[p].name, taken);
-    if (!have) missing.push([names[p], { 'fn::invoke': { function: LOOKUPS[p].function, return: LOOKUPS[p].return } }]);
+  let policyName = existingPolicy(ctx.text, variables, mode);
+  if (!policyName) {
+    const names = {} as Record<Placeholder, string>;
+    for (const p of Object.keys(LOOKUPS) as Placeholder[]) {
+      const have = existingLookup(variables, p);
+      names[p] = have ?? uniqueName(LOOKUPS[p].name, taken);
+      if (!have) missing.push([names[p], { 'fn::invoke': { function: LOOKUPS[p].function, return: LOOKUPS[p].return } }]);
+    }
+    policyName = uniqueName('dynamodbKeyPolicy', taken);
+    missing.push([policyName, policy(mode, names)]);
   }
   const keyOf = (description: string[]): Value => ({
     type: 'aws:kms:Key',
@@ -78,7 +91,7 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
       description: keyDescription(description),
       enableKeyRotation: KEY_SETTINGS.enableKeyRotation,
       deletionWindowInDays: KEY_SETTINGS.pendingWindowInDays,
-      policy: policy(options.keyPolicy ?? DEFAULT_KEY_POLICY, names),
+      policy: '${' + policyName + '}',
     },
   });
   const aliasOf = (table: string, keyName: string, suffix = ''): Value => ({

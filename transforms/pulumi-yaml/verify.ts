@@ -16,7 +16,7 @@ export function allowedChanges(before: PulumiDetection, fixed: string[]): Allowa
       for (const t of before.tables) {
         if (t.program !== program || !fixed.includes(t.address)) continue;
         const props = ['resources', t.address, SSE_PATH.properties];
-        if (child(t.resource, SSE_PATH.properties) === undefined) paths.push({ path: props, leaf: { any: true } });
+        if (child(t.resource, SSE_PATH.properties)?.kind !== 'map') paths.push({ path: props, leaf: { any: true } });
         paths.push({ path: ['resources', t.address], leaf: { newKeys: new Set([SSE_PATH.properties]) } });
         paths.push({ path: [...props, SSE_PATH.sse], leaf: { any: true } });
       }
