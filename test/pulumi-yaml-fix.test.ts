@@ -29,4 +29,12 @@ describe('Pulumi YAML: one key policy per program', () => {
     expect(out).toContain('dynamodbKeyPolicy2:');
     expect(out.match(/fn::invoke/g)).toHaveLength(3);
   });
+
+  it('an empty `variables:` gets the declarations, not a second `variables` key', async () => {
+    const r = await processMemory([{ path: 'Pulumi.yaml', text: `name: p\nruntime: yaml\nvariables:\nresources:\n${table('orders')}` }], 'fix');
+    expect(r.outcomes[0].error).toBeUndefined();
+    const out = r.output.get('Pulumi.yaml')!;
+    expect(out.match(/^variables:/gm)).toHaveLength(1);
+    expect(out).toMatch(/^variables:\n  accountId:\n/m);
+  });
 });

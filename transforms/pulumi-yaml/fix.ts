@@ -116,7 +116,10 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
   }
   if (missing.length === 0) return;
   if (variables) insertPairs(ctx, variables, missing);
-  else {
+  else if (ownPair(program.root, 'variables')) {
+    // `variables:` with nothing under it.
+    applySettings(ctx, program.root, [{ key: 'variables', complete: true, nested: missing.map(([key, value]) => ({ key, value, replace: () => true })) }]);
+  } else {
     // A program declares its variables before its resources.
     const resourcesPair = ownPair(program.root, 'resources');
     insertPairs(ctx, program.root, [['variables', Object.fromEntries(missing)]], resourcesPair && !program.root.flow ? { before: resourcesPair } : {});

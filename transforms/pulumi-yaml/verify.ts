@@ -11,7 +11,7 @@ export function allowedChanges(before: PulumiDetection, fixed: string[]): Allowa
     for (const program of before.programs) {
       if (program.doc !== doc) continue;
       paths.push({ path: [], leaf: { newKeys: new Set(['variables']) } });
-      paths.push({ path: ['variables'], leaf: { newKeys: true } });
+      paths.push({ path: ['variables'], leaf: child(program.root, 'variables')?.kind === 'map' ? { newKeys: true } : { any: true } });
       paths.push({ path: ['resources'], leaf: { newKeys: true } });
       for (const t of before.tables) {
         if (t.program !== program || !fixed.includes(t.address)) continue;
