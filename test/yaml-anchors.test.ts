@@ -69,6 +69,21 @@ describe('verification of a CloudFormation fix on the resolved documents', () =>
       "outside the tables' encryption settings, Resources.B.Properties.SSESpecification.KMSMasterKeyId was added (YAML aliases and merge keys resolved)",
     ]);
   });
+  it('fails, without aliases too, a change outside the fixed table (YAML and JSON)', () => {
+    const plain = `Resources:\n${TABLE('A', '')}${TABLE('B', '')}`;
+    const after = plain.replace(/(  B:[\s\S]*?)PAY_PER_REQUEST/, '$1PROVISIONED');
+    const file = { path: 't.yaml', absPath: '/t.yaml', text: plain };
+    expect(verifyCloudFormation(detectCloudFormation(file), detectCloudFormation({ ...file, text: after }), ['A'], { ...DEFAULT_FIX_OPTIONS, kmsKeyArn: 'x' })).toEqual([
+      "outside the tables' encryption settings, Resources.B.Properties.BillingMode changed (YAML aliases and merge keys resolved)",
+    ]);
+    const json = JSON.stringify({ Resources: { A: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST' } }, B: { Type: 'AWS::SQS::Queue', Properties: { DelaySeconds: 1 } } } }, null, 2);
+    const jfile = { path: 't.json', absPath: '/t.json', text: json };
+    const jafter = json.replace('"DelaySeconds": 1', '"DelaySeconds": 2').replace('"PAY_PER_REQUEST"', '"PAY_PER_REQUEST", "SSESpecification": {}');
+    expect(verifyCloudFormation(detectCloudFormation(jfile), detectCloudFormation({ ...jfile, text: jafter }), ['A'], { ...DEFAULT_FIX_OPTIONS, kmsKeyArn: 'x' })).toEqual([
+      "outside the tables' encryption settings, Resources.B.Properties.DelaySeconds changed (YAML aliases and merge keys resolved)",
+    ]);
+  });
+
   it('passes it when both tables are fixed', () => {
     const after = before.replace('SSEEnabled: false', 'SSEEnabled: true\n        SSEType: KMS\n        KMSMasterKeyId: arn:aws:kms:eu-west-1:111122223333:key/k');
     const file = { path: 't.yaml', absPath: '/t.yaml', text: before };

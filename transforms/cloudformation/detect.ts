@@ -46,6 +46,8 @@ export interface CfnDetection extends Detection {
   roots: (CNode | null)[];
   /** Whether any document holds YAML aliases. */
   aliases: boolean;
+  /** The text the roots were parsed from. */
+  text: string;
 }
 
 // ---------------------------------------------------------------- intrinsics and literals
@@ -387,7 +389,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       });
     }
   });
-  return { tables, templates, json, roots: docs.map((d) => d.root), aliases: docs.some((d) => d.aliases) };
+  return { tables, templates, json, roots: docs.map((d) => d.root), aliases: docs.some((d) => d.aliases), text: file.text };
 }
 
 /** The manual step for a table whose resource policy lets other accounts in. */

@@ -71,15 +71,35 @@ function describe(path: string): string {
 }
 
 /**
+ * The texts of two documents without aliases: a node written with the same text in both has the
+ * same value, so its subtree need not be walked (most of a file is outside the edits).
+ */
+export interface PlainTexts {
+  before: string;
+  after: string;
+}
+
+/**
  * Where two documents differ, once resolved, outside what `allowance` permits: one message per
  * place (at most 10), empty when they are the same.
  */
-export function resolvedDifferences(before: CNode | null, after: CNode | null, allowance: Allowance = NOTHING): string[] {
+export function resolvedDifferences(before: CNode | null, after: CNode | null, allowance: Allowance = NOTHING, texts?: PlainTexts): string[] {
   const out: string[] = [];
   let budget = BUDGET;
   const walk = (a0: CNode | null, b0: CNode | null, al: Allowance, path: string): void => {
     if (out.length >= 10) return;
     if (al.any) return;
+    if (
+      texts &&
+      a0 &&
+      b0 &&
+      a0.kind === b0.kind &&
+      a0.tag === b0.tag &&
+      a0.end - a0.start === b0.end - b0.start &&
+      texts.before.slice(a0.start, a0.end) === texts.after.slice(b0.start, b0.end)
+    ) {
+      return;
+    }
     if (--budget < 0) {
       if (budget === -1) out.push('the documents are too large to compare once their aliases are expanded');
       return;
@@ -126,13 +146,21 @@ export function resolvedDifferences(before: CNode | null, after: CNode | null, a
   return out;
 }
 
-/** The differences of every document of a file (by position), each with its own allowance. */
-export function resolvedFileDifferences(before: (CNode | null)[], after: (CNode | null)[], allowances: Allowance[]): string[] {
+/**
+ * The differences of every document of a file (by position), each with its own allowance. `texts`:
+ * the file's texts before and after, when neither holds a YAML alias.
+ */
+export function resolvedFileDifferences(before: (CNode | null)[], after: (CNode | null)[], allowances: Allowance[], texts?: PlainTexts): string[] {
   if (before.length !== after.length) return [`the file has ${after.length} YAML documents instead of ${before.length}`];
   const out: string[] = [];
   before.forEach((root, i) => {
     const prefix = before.length > 1 ? `document ${i + 1}: ` : '';
-    out.push(...resolvedDifferences(root, after[i], allowances[i] ?? NOTHING).map((d) => prefix + d));
+    out.push(...resolvedDifferences(root, after[i], allowances[i] ?? NOTHING, texts).map((d) => prefix + d));
   });
   return out;
+}
+
+/** The texts of a file before and after, for `resolvedFileDifferences`, when neither holds an alias. */
+export function plainTexts(before: { text: string; aliases: boolean }, after: { text: string; aliases: boolean }): PlainTexts | undefined {
+  return before.aliases || after.aliases ? undefined : { before: before.text, after: after.text };
 }

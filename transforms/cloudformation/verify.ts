@@ -5,7 +5,7 @@
  */
 import type { FixOptions } from '../../src/types.js';
 import type { CfnDetection } from './detect.js';
-import { allow, resolvedFileDifferences, type Allowance } from './resolved.js';
+import { allow, plainTexts, resolvedFileDifferences, type Allowance } from './resolved.js';
 import { child, scalarString } from './tree.js';
 
 /**
@@ -34,7 +34,7 @@ export function allowedChanges(before: CfnDetection, fixed: string[]): Allowance
 
 /** Problems of a fixed template (empty: it may be written). */
 export function verifyCloudFormation(before: CfnDetection, after: CfnDetection, fixed: string[], options: FixOptions): string[] {
-  const problems = resolvedFileDifferences(before.roots, after.roots, allowedChanges(before, fixed)).map(
+  const problems = resolvedFileDifferences(before.roots, after.roots, allowedChanges(before, fixed), plainTexts(before, after)).map(
     (d) => `outside the tables' encryption settings, ${d} (YAML aliases and merge keys resolved)`,
   );
   if (options.kmsKeyArn) return problems;

@@ -34,6 +34,8 @@ export interface PulumiDetection extends Detection {
   programs: Program[];
   roots: (CNode | null)[];
   aliases: boolean;
+  /** The text the roots were parsed from. */
+  text: string;
 }
 
 function isYamlProgram(root: CNode | null): root is CMap {
@@ -121,5 +123,5 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       });
     }
   });
-  return { tables, programs, roots: docs.map((d) => d.root), aliases: docs.some((d) => d.aliases) };
+  return { tables, programs, roots: docs.map((d) => d.root), aliases: docs.some((d) => d.aliases), text: file.text };
 }
