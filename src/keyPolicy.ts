@@ -86,16 +86,13 @@ export function holdsKeyPolicy(text: string, mode: KeyPolicyMode): boolean {
 /**
  * Inline suppressions a generated key carries for peer rules that misread it, each with its reason
  * (src/peers/keyRules.ts models the rules; the README's generated table shows what fires).
- * - The drop-in statement's `Principal: {AWS: "*"}`: Checkov's CloudFormation CKV_AWS_33 and cfn-nag F76
- *   fail any `*` principal, whatever its conditions.
+ * - The drop-in statement's `Principal: {AWS: "*"}`: Checkov's CloudFormation CKV_AWS_33 and cfn-nag
+ *   F76 fail any `*` principal, whatever its conditions (CloudFormation, SAM, Serverless).
  * - A Terraform `data "aws_iam_policy_document"`: Checkov's CKV_AWS_109/111/356 read it as an IAM
  *   policy, where `Resource "*"` would mean every resource; in a key policy it means this key.
  */
-export const WILDCARD_PRINCIPAL_SKIPS = {
-  checkov: 'CKV_AWS_33',
-  cfnNag: 'F76',
-  reason: 'Principal * is limited to this account (kms:CallerAccount) and to DynamoDB in this Region (kms:ViaService), like the AWS managed key aws/dynamodb',
-} as const;
+export const ANY_PRINCIPAL_REASON =
+  'Principal * is limited to this account (kms:CallerAccount) and to DynamoDB in this Region (kms:ViaService), like aws/dynamodb';
 export const POLICY_DOCUMENT_SKIPS = {
   rules: ['CKV_AWS_109', 'CKV_AWS_111', 'CKV_AWS_356'],
   reason: 'a key policy: Resource "*" is this key only',

@@ -120,8 +120,11 @@ export interface Transform<D extends Detection = Detection> {
   groupKey?(path: string): string;
   /** Plan the edits for a group of files. Every file of the group is passed, even those with no targets. */
   fix(group: GroupMember<D>[], options: FixOptions): Map<string, FilePlan> | Promise<Map<string, FilePlan>>;
-  /** Extra checks on a fixed file's re-detection (e.g. the referenced key exists). Returns problems. */
-  verify?(file: SourceFile, detection: D, fixed: string[], options: FixOptions): string[];
+  /**
+   * Extra checks on a fixed file's re-detection (e.g. the referenced key exists), given the
+   * detection of the file before the fix (`before`). Returns problems.
+   */
+  verify?(file: SourceFile, detection: D, fixed: string[], options: FixOptions, before: D): string[];
 }
 
 /** Input a transform cannot read. line/column are 1-based where known. */

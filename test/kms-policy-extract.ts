@@ -90,7 +90,7 @@ export function cfnKeyPolicies(text: string): KeyPolicyFound[] {
 // ---------------------------------------------------------------- Pulumi YAML
 
 export function pulumiYamlKeyPolicies(text: string): KeyPolicyFound[] {
-  const doc = parseYaml(text) as { variables?: Record<string, { 'fn::invoke'?: { function: string; return?: string } }>; resources?: Record<string, { type: string; properties?: Record<string, unknown> }> };
+  const doc = parseYaml(text) as { variables?: Record<string, { 'fn::invoke'?: { function: string; return?: string }; 'fn::toJSON'?: unknown }>; resources?: Record<string, { type: string; properties?: Record<string, unknown> }> };
   const values: Record<string, string> = {};
   const invoked: Record<string, string> = { 'aws:getCallerIdentity.accountId': ACCOUNT, 'aws:getPartition.partition': PARTITION, 'aws:getRegion.name': REGION, 'aws:getRegion.region': REGION };
   for (const [name, v] of Object.entries(doc.variables ?? {})) {
@@ -112,7 +112,9 @@ export function pulumiYamlKeyPolicies(text: string): KeyPolicyFound[] {
     .filter(([, r]) => r.type === 'aws:kms:Key')
     .map(([key, r]) =>
       attempt(key, REGION, () => {
-        const p = r.properties?.policy as { 'fn::toJSON'?: unknown };
+        // The policy, or a variable that holds it (`policy: ${dynamodbKeyPolicy}`).
+        const named = /^\$\{([^}.]+)\}$/.exec(String(r.properties?.policy))?.[1];
+        const p = (named ? doc.variables?.[named] : r.properties?.policy) as { 'fn::toJSON'?: unknown };
         if (!p?.['fn::toJSON']) throw new Error('policy is not fn::toJSON');
         return interpolate(p['fn::toJSON']) as PolicyDocument;
       }),

@@ -37,8 +37,19 @@ describe('fast YAML parser = reference parser', () => {
     for (const f of KNOWN) {
       if (compare(stripBom(readFileSync(f, 'utf8'))) !== 'fast') fallbacks.push(path.relative(ROOT, f));
     }
-    // What the fast parser leaves to `yaml`: broken inputs, several documents, a root that is not a mapping.
+    // What the fast parser leaves to `yaml`: broken inputs, several documents, a root that is not a
+    // mapping, anchors, aliases and keep (`|+`) block scalars.
     expect(fallbacks.filter((f) => !f.includes(`${path.sep}bad${path.sep}`))).toEqual([
+      'fixtures/cloudformation/yaml-alias-properties/expected.yaml',
+      'fixtures/cloudformation/yaml-alias-properties/input.yaml',
+      'fixtures/cloudformation/yaml-anchor-shared/expected.yaml',
+      'fixtures/cloudformation/yaml-anchor-shared/input.yaml',
+      'fixtures/cloudformation/yaml-keep-block-scalar/expected.yaml',
+      'fixtures/cloudformation/yaml-keep-block-scalar/input.yaml',
+      'fixtures/cloudformation/yaml-merge-keys/expected.yaml',
+      'fixtures/cloudformation/yaml-merge-keys/input.yaml',
+      'fixtures/pulumi-yaml/anchors/expected.yaml',
+      'fixtures/pulumi-yaml/anchors/input.yaml',
       '../shared/peer-cases/aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/dynamodb_table_encrypted_kms_tests.yml',
       '../shared/peer-cases/aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case1-SKIP.yaml',
       '../shared/peer-cases/aws-guard-rules-registry/DYNAMODB_TABLE_MUST_BE_ENCRYPTED/dynamodb_table_must_be_encrypted_tests.yml',

@@ -184,6 +184,6 @@ async function verify(
       problems.push(`table ${t.address} changed from ${t.status} to ${now.status} though it was not to be fixed`);
     }
   }
-  if (transform.verify) problems.push(...transform.verify(file, detection, fixed, options));
+  if (transform.verify) problems.push(...transform.verify(file, detection, fixed, options, before.detection!));
   return problems;
 }

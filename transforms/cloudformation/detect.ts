@@ -7,7 +7,9 @@ import { LineIndex, commentLinesAbove } from '../../src/text.js';
 import { commentSuppressions } from '../../src/suppressions.js';
 import type { Raw, Reference, SseFacts } from '../../src/peers/facts.js';
 import { ParseError, type DetectedTable, type Detection, type SourceFile, type Suppression } from '../../src/types.js';
-import { child, looksLikeJson, pair, parseJson, parseYaml, scalarString, type CMap, type CNode, type CPair } from './tree.js';
+import { AnchorIndex, sseEdit, type AliasSite, type SseEdit } from './anchors.js';
+import { crossAccountGrants } from './resourcePolicy.js';
+import { child, looksLikeJson, ownPair, pair, parseJson, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from './tree.js';
 
 export type Flavor = 'cloudformation' | 'sam' | 'serverless';
 
@@ -17,6 +19,10 @@ export interface CfnTemplate {
   flavor: Flavor;
   root: CMap;
   resources: CMap;
+  /** Keys from the document's root to `resources`. */
+  resourcesPath: string[];
+  /** Index of the template's YAML document in the file. */
+  doc: number;
 }
 
 export interface CfnTable extends DetectedTable {
@@ -28,12 +34,20 @@ export interface CfnTable extends DetectedTable {
   keyRefs: string[];
   /** GlobalTable: the replica in the stack's own region that still needs a key. */
   localReplica?: CMap;
+  /** Anchored nodes (aliased elsewhere) that fixing this table edits; empty for most tables. */
+  shared: SseEdit['shared'];
 }
 
 export interface CfnDetection extends Detection {
   tables: CfnTable[];
   templates: CfnTemplate[];
   json: boolean;
+  /** Every document's root, templates or not (for verification on the resolved documents). */
+  roots: (CNode | null)[];
+  /** Whether any document holds YAML aliases. */
+  aliases: boolean;
+  /** The text the roots were parsed from. */
+  text: string;
 }
 
 // ---------------------------------------------------------------- intrinsics and literals
@@ -132,13 +146,6 @@ interface Verdict {
 function enabledVerdict(text: string, sse: CNode | null | undefined, where: string): Verdict | undefined {
   if (sse === undefined || sse === null || (sse.kind === 'scalar' && sse.value === null)) {
     return { status: 'aws-owned', message: `No ${where}SSESpecification: ${EXPLAIN.awsOwned}` };
-  }
-  if (sse.kind === 'alias') {
-    return {
-      status: 'unknown',
-      message: `${where}SSESpecification is a YAML alias (${snippet(text, sse)})`,
-      blocker: 'edit the anchored mapping by hand: changing it would change every table that uses it',
-    };
   }
   const fn = intrinsicName(sse);
   if (fn || sse.kind !== 'map') {
@@ -313,21 +320,22 @@ export function checkPlaceholders(text: string): void {
   }
 }
 
-function templateOf(root: CNode | null): CfnTemplate | undefined {
+function templateOf(root: CNode | null, doc: number): CfnTemplate | undefined {
   if (root?.kind !== 'map') return undefined;
   const resources = child(root, 'Resources');
   if (resources?.kind === 'map') {
     const transform = child(root, 'Transform');
     const sam = transform !== undefined && /AWS::Serverless/.test(JSON.stringify(transform && toPlain(transform)));
     const typed = resources.pairs.some((p) => /^(AWS|Custom|Alexa)::/.test(scalarString(child(p.value, 'Type')) ?? ''));
-    if (pair(root, 'AWSTemplateFormatVersion') || sam || typed) return { flavor: sam ? 'sam' : 'cloudformation', root, resources };
+    if (pair(root, 'AWSTemplateFormatVersion') || sam || typed) return { flavor: sam ? 'sam' : 'cloudformation', root, resources, resourcesPath: ['Resources'], doc };
   }
   const sls = child(child(root, 'resources'), 'Resources');
-  if (sls?.kind === 'map') return { flavor: 'serverless', root, resources: sls };
+  if (sls?.kind === 'map') return { flavor: 'serverless', root, resources: sls, resourcesPath: ['resources', 'Resources'], doc };
   return undefined;
 }
 
 function toPlain(node: CNode | null): unknown {
+  node = resolveAlias(node);
   if (!node) return null;
   if (node.kind === 'scalar') return node.value;
   if (node.kind === 'seq') return node.items.map(toPlain);
@@ -342,17 +350,22 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
   const lines = new LineIndex(file.text);
   const templates: CfnTemplate[] = [];
   const tables: CfnTable[] = [];
-  for (const doc of docs) {
-    const template = templateOf(doc.root);
-    if (!template) continue;
+  docs.forEach((doc, docIndex) => {
+    const template = templateOf(doc.root, docIndex);
+    if (!template) return;
     templates.push(template);
+    const anchors = doc.aliases ? new AnchorIndex(doc.root) : undefined;
+    const replaced = anchors ? replacedSites(template) : undefined;
     for (const rp of template.resources.pairs) {
-      const resource = rp.value;
+      const resource = resolveAlias(rp.value);
       if (resource?.kind !== 'map') continue;
       const type = scalarString(child(resource, 'Type'));
       if (!type || !TABLE_TYPES.includes(type)) continue;
       const kind = type === 'AWS::DynamoDB::GlobalTable' ? 'global' : 'table';
       const v = kind === 'global' ? globalTableVerdict(file.text, resource) : tableVerdict(file.text, resource);
+      const fixable = v.status === 'aws-owned' || v.status === 'aws-managed';
+      const edit = anchors && fixable ? editThrough(anchors, rp, kind, 'localReplica' in v ? (v.localReplica as CMap | undefined) : undefined, replaced!) : undefined;
+      const grants = fixable && !v.blocker ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];
       const suppressions = suppressionsOf(file.text, rp, resource);
       const pos = lines.position(rp.keyStart);
       tables.push({
@@ -363,7 +376,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
         address: rp.key,
         status: v.status,
         message: v.message,
-        blocker: v.blocker,
+        blocker: v.blocker ?? (grants.length > 0 ? crossAccountBlocker(grants) : edit?.blocker),
         suppressions,
         facts: factsOf(template.flavor, kind, type, resource),
         template,
@@ -372,8 +385,60 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
         kind,
         keyRefs: v.keyRefs,
         localReplica: 'localReplica' in v ? (v.localReplica as CMap | undefined) : undefined,
+        shared: edit?.shared ?? [],
       });
     }
+  });
+  return { tables, templates, json, roots: docs.map((d) => d.root), aliases: docs.some((d) => d.aliases), text: file.text };
+}
+
+/** The manual step for a table whose resource policy lets other accounts in. */
+function crossAccountBlocker(grants: string[]): string {
+  const list = grants.length <= 3 ? grants : [...grants.slice(0, 3), `${grants.length - 3} more`];
+  const who = list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+  return (
+    `its ResourcePolicy lets in ${who}, which a generated key would lock out of the table (its policy lets only this account use it): ` +
+    'give the table a key whose policy also lets them use it through DynamoDB, then set SSESpecification by hand'
+  );
+}
+
+// ---------------------------------------------------------------- YAML anchors on the way to the settings
+
+const SSE_PATH = { properties: 'Properties', sse: 'SSESpecification' };
+
+/**
+ * Aliases that a fix replaces rather than follows: a table's own `Properties: *x` or
+ * `SSESpecification: *x` (the table then gets a mapping of its own). An anchored node aliased only
+ * there can be edited for the table that holds it, when those tables are fixed too.
+ */
+function replacedSites(template: CfnTemplate): Set<CNode> {
+  const sites = new Set<CNode>();
+  for (const rp of template.resources.pairs) {
+    const r = rp.value;
+    if (r?.kind !== 'map' || !['AWS::DynamoDB::Table', 'AWS::Serverless::SimpleTable'].includes(scalarString(child(r, 'Type')) ?? '')) continue;
+    const props = ownPair(r, 'Properties')?.value;
+    if (props?.kind === 'alias') sites.add(props);
+    const sse = props?.kind === 'map' ? ownPair(props, 'SSESpecification')?.value : undefined;
+    if (sse?.kind === 'alias') sites.add(sse);
   }
-  return { tables, templates, json };
+  return sites;
+}
+
+/** How a fix would edit the table's settings through YAML anchors, aliases and merge keys. */
+function editThrough(anchors: AnchorIndex, rp: CPair, kind: 'table' | 'global', replica: CMap | undefined, replaced: Set<CNode>): SseEdit {
+  if (kind === 'table') return sseEdit(anchors, rp, SSE_PATH, (site: AliasSite) => replaced.has(site.alias));
+  // A global table's settings are in two places (the table's and its replica's); either may go
+  // through an alias or an anchor: left to the user.
+  const top = sseEdit(anchors, rp, SSE_PATH, () => false);
+  if (top.blocker) return top;
+  const props = ownPair(rp.value, 'Properties')?.value;
+  const replicas = props?.kind === 'map' ? ownPair(props, 'Replicas')?.value : undefined;
+  const inReplicas = replicas?.kind === 'seq' && (!replica || replicas.items.includes(replica));
+  const replicaSse = replica ? ownPair(replica, 'SSESpecification') : undefined;
+  const touched = replicaSse?.value?.kind === 'map' ? replicaSse.value : replica;
+  const shared = touched ? anchors.around(touched) : [];
+  if (props?.kind !== 'map' || !inReplicas || (replica && pair(replica, 'SSESpecification') && !replicaSse) || replicaSse?.value?.kind === 'alias' || shared.length > 0 || top.shared.length > 0) {
+    return { blocker: 'its settings go through a YAML alias, anchor or merge key: set SSESpecification and the replica\'s KMSMasterKeyId by hand', shared: [...top.shared, ...shared] };
+  }
+  return { shared: [] };
 }

@@ -3,7 +3,7 @@
  * long (`Fn::GetAtt`) intrinsics, the file's quote character, indent unit and sequence indentation;
  * JSON with the file's indent. Lines are returned without line endings; callers join with the EOL.
  */
-import { Intrinsic, subToJoin, type Value } from './values.js';
+import { COMMENT, Intrinsic, YamlAlias, subToJoin, type Value } from './values.js';
 
 export interface YamlStyle {
   indent: string;
@@ -15,10 +15,25 @@ export interface YamlStyle {
   dashWidth: number;
   /** Write Fn::Sub as Fn::Join (Serverless Framework files). */
   noSub: boolean;
+  /** Long-form intrinsic arguments in flow style (`Fn::GetAtt: [Key, Arn]`) rather than as block lists. */
+  flowArgs: boolean;
+  /** Strings with `${...}` unquoted where YAML allows it (`kmsKeyArn: ${key.arn}`), as the file writes them. */
+  plainInterpolation: boolean;
+  /** Lists of scalars in flow style (`Action: [kms:Get*, kms:List*]`) when they fit on the line. */
+  flowScalars: boolean;
 }
+
+/** Longest line a flow list of scalars is written on. */
+const FLOW_WIDTH = 80;
 
 export interface JsonStyle {
   indent: string;
+  /** Small collections (`{ "Ref": "X" }`, `["K", "Arn"]`) go on one line when they fit in `width`. */
+  inline: boolean;
+  width: number;
+  /** Spaces inside the braces / brackets of a one-line collection: `{ "a": 1 }`, `[ 1 ]`. */
+  braceSpace: boolean;
+  bracketSpace: boolean;
 }
 
 const SHORT: Record<Intrinsic['fn'], string> = { Ref: '!Ref', 'Fn::GetAtt': '!GetAtt', 'Fn::Sub': '!Sub', 'Fn::Join': '!Join' };
@@ -27,8 +42,9 @@ const RESERVED = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
 
 export function yamlScalar(v: string | number | boolean, style: YamlStyle, flow = false): string {
   if (typeof v !== 'string') return String(v);
+  const interpolation = !flow && style.plainInterpolation && v.includes('${');
   const plainSafe =
-    /^[A-Za-z][A-Za-z0-9 ._:/\-*()]*$/.test(v) &&
+    (interpolation ? /^[A-Za-z$][A-Za-z0-9 ._:/\-*(){}$]*$/ : /^[A-Za-z][A-Za-z0-9 ._:/\-*()]*$/).test(v) &&
     !RESERVED.test(v) &&
     !/:( |$)/.test(v) &&
     !v.endsWith(' ') &&
@@ -45,13 +61,14 @@ function normalize(v: Value, style: YamlStyle): Value {
 }
 
 function isPlainObject(v: Value): v is { [key: string]: Value } {
-  return typeof v === 'object' && !Array.isArray(v) && !(v instanceof Intrinsic);
+  return typeof v === 'object' && !Array.isArray(v) && !(v instanceof Intrinsic) && !(v instanceof YamlAlias);
 }
 
 /** A value on one line, if it can be (scalars, short intrinsics, flow collections). */
 export function yamlInline(v0: Value, style: YamlStyle, flow = false): string | undefined {
   const v = normalize(v0, style);
   if (typeof v !== 'object') return yamlScalar(v, style, flow);
+  if (v instanceof YamlAlias) return `*${v.name}`;
   if (v instanceof Intrinsic) {
     if (v.fn === 'Fn::GetAtt' && style.shortTags) {
       const [r, a] = v.arg as string[];
@@ -72,21 +89,33 @@ export function yamlInline(v0: Value, style: YamlStyle, flow = false): string | 
 export function yamlFlow(v0: Value, style: YamlStyle): string {
   const v = normalize(v0, style);
   if (typeof v !== 'object') return yamlScalar(v, style, true);
-  if (v instanceof Intrinsic) return yamlInline(v, style, true)!;
+  if (v instanceof Intrinsic || v instanceof YamlAlias) return yamlInline(v, style, true)!;
   if (Array.isArray(v)) return `[${v.map((x) => yamlFlow(x, style)).join(', ')}]`;
-  return `{${Object.entries(v).map(([k, x]) => `${k}: ${yamlFlow(x, style)}`).join(', ')}}`;
+  return `{${withoutComments(v).map(([k, x]) => `${k}: ${yamlFlow(x, style)}`).join(', ')}}`;
 }
 
 /** `key: value` pairs as block lines at `indent`. */
 export function yamlPairs(entries: [string, Value][], indent: string, style: YamlStyle): string[] {
   const lines: string[] = [];
-  for (const [k, v] of entries) lines.push(...yamlPair(k, v, indent, style));
+  for (const [k, v] of entries) {
+    if (k === COMMENT) lines.push(`${indent}# ${String(v)}`);
+    else lines.push(...yamlPair(k, v, indent, style));
+  }
   return lines;
+}
+
+/** A mapping's entries without comment lines (for JSON and flow style, which have none). */
+function withoutComments(v: { [key: string]: Value }): [string, Value][] {
+  return Object.entries(v).filter(([k]) => k !== COMMENT);
 }
 
 function yamlPair(key: string, v0: Value, indent: string, style: YamlStyle): string[] {
   const v = normalize(v0, style);
-  const inline = yamlInline(v, style);
+  let inline = Array.isArray(v) && style.flowArgs && key.startsWith('Fn::') ? yamlFlow(v, style) : yamlInline(v, style);
+  if (inline === undefined && Array.isArray(v) && style.flowScalars && v.every((x) => typeof x !== 'object')) {
+    const flow = yamlFlow(v, style);
+    if (indent.length + key.length + 2 + flow.length <= FLOW_WIDTH) inline = flow;
+  }
   if (inline !== undefined) return [`${indent}${key}: ${inline}`];
   return [`${indent}${key}:`, ...yamlBlock(v, indent, style)];
 }
@@ -113,22 +142,66 @@ export function yamlBlock(v0: Value, indent: string, style: YamlStyle): string[]
     return lines;
   }
   if (isPlainObject(v)) return yamlPairs(Object.entries(v), inner, style);
-  return [inner + yamlScalar(v, style)];
+  return [inner + yamlInline(v, style)!];
 }
 
 // ---------------------------------------------------------------- JSON
 
 function toJson(v: Value): unknown {
+  if (v instanceof YamlAlias) throw new Error('a YAML alias cannot be written in JSON');
   if (v instanceof Intrinsic) return { [v.fn]: toJson(v.arg) };
   if (Array.isArray(v)) return v.map(toJson);
-  if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toJson(x)]));
+  if (typeof v === 'object') return Object.fromEntries(withoutComments(v).map(([k, x]) => [k, toJson(x)]));
   return v;
 }
 
-/** A JSON value whose first line continues a line that starts with `indent`; later lines are re-indented. */
-export function jsonValue(v: Value, indent: string, style: JsonStyle, eol: string): string {
-  const text = JSON.stringify(toJson(v), null, style.indent);
-  return text.split('\n').join(eol + indent);
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Nesting depth of collections: a scalar 0, `["a"]` 1, `{"Fn::GetAtt": ["K", "Arn"]}` 2. */
+function depth(v: Json): number {
+  if (v === null || typeof v !== 'object') return 0;
+  const kids = Array.isArray(v) ? v : Object.values(v);
+  return 1 + Math.max(0, ...kids.map(depth));
+}
+
+function jsonInline(v: Json, style: JsonStyle): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    const s = style.bracketSpace ? ' ' : '';
+    return v.length === 0 ? '[]' : `[${s}${v.map((x) => jsonInline(x, style)).join(', ')}${s}]`;
+  }
+  const entries = Object.entries(v);
+  const s = style.braceSpace ? ' ' : '';
+  return entries.length === 0 ? '{}' : `{${s}${entries.map(([k, x]) => `${JSON.stringify(k)}: ${jsonInline(x, style)}`).join(', ')}${s}}`;
+}
+
+/** A value laid out like the file: small collections on one line if it writes them so and they fit. */
+function jsonLayout(v: Json, indent: string, column: number, style: JsonStyle, eol: string): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (style.inline && depth(v) <= 2) {
+    const one = jsonInline(v, style);
+    if (column + one.length + 1 <= style.width) return one;
+  }
+  const inner = indent + style.indent;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    return `[${eol}${v.map((x) => inner + jsonLayout(x, inner, inner.length, style, eol)).join(',' + eol)}${eol}${indent}]`;
+  }
+  const entries = Object.entries(v);
+  if (entries.length === 0) return '{}';
+  const lines = entries.map(([k, x]) => {
+    const head = `${inner}${JSON.stringify(k)}: `;
+    return head + jsonLayout(x, inner, head.length, style, eol);
+  });
+  return `{${eol}${lines.join(',' + eol)}${eol}${indent}}`;
+}
+
+/**
+ * A JSON value that starts at `column` of a line indented by `indent`: nested lines are indented
+ * from there, small collections kept on one line when the file does so.
+ */
+export function jsonValue(v: Value, indent: string, style: JsonStyle, eol: string, column = indent.length): string {
+  return jsonLayout(toJson(v) as Json, indent, column, style, eol);
 }
 
 export function jsonCompact(v: Value): string {

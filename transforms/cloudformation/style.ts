@@ -30,13 +30,19 @@ function mostCommon<T>(counts: Map<T, number>, fallback: T): T {
 export function detectStyle(text: string, roots: (CNode | null)[], flavor: string, json: boolean): FileStyle {
   const eol = detectEol(text);
   if (json) {
-    return { eol, json: { indent: detectIndentUnit(text, '  ') }, yaml: defaultYaml(flavor) };
+    return { eol, json: jsonStyle(text, roots), yaml: defaultYaml(flavor) };
   }
   const steps = new Map<number, number>();
   const seq = new Map<boolean, number>();
   const dash = new Map<number, number>();
+  // Intrinsic function arguments (`Fn::GetAtt: [A, Arn]`), and other lists of scalars, in flow style or not.
+  const argsFlow = new Map<boolean, number>();
+  const scalarsFlow = new Map<boolean, number>();
   let single = 0;
   let double = 0;
+  // Strings holding `${...}` (Sub templates, Pulumi interpolations): written plain, or quoted.
+  let plainSubs = 0;
+  let quotedSubs = 0;
   let short = 0;
   let long = 0;
   const visit = (node: CNode | null): void => {
@@ -45,6 +51,10 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
     if (node.kind === 'scalar' && node.start !== node.end) {
       if (node.quote === 'single') single++;
       else if (node.quote === 'double') double++;
+      if (typeof node.value === 'string' && node.value.includes('${')) {
+        if (node.quote === 'plain') plainSubs++;
+        else if (node.quote !== 'block') quotedSubs++;
+      }
     }
     if (node.kind === 'map') {
       for (const p of node.pairs) {
@@ -53,6 +63,10 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
         if (!node.flow && v && !v.flow && v.kind === 'map' && v.pairs[0]) {
           const d = column(text, v.pairs[0].keyStart) - column(text, p.keyStart);
           if (d > 0 && lineStartOf(text, v.pairs[0].keyStart) !== lineStartOf(text, p.keyStart)) steps.set(d, (steps.get(d) ?? 0) + 1);
+        }
+        if (v?.kind === 'seq' && v.items.length > 0 && !node.flow) {
+          const counts = p.key.startsWith('Fn::') ? argsFlow : v.items.every((i) => i.kind === 'scalar') ? scalarsFlow : undefined;
+          counts?.set(v.flow, (counts.get(v.flow) ?? 0) + 1);
         }
         if (!node.flow && v && !v.flow && v.kind === 'seq' && v.items.length > 0) {
           seq.set(column(text, v.start) > column(text, p.keyStart), (seq.get(column(text, v.start) > column(text, p.keyStart)) ?? 0) + 1);
@@ -74,7 +88,7 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
   const unit = mostCommon(steps, 2);
   return {
     eol,
-    json: { indent: '  ' },
+    json: { indent: '  ', inline: false, width: 80, braceSpace: true, bracketSpace: false },
     yaml: {
       indent: tabs ? '  ' : ' '.repeat(unit),
       quote: double > single ? '"' : "'",
@@ -82,10 +96,60 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
       seqIndent: mostCommon(seq, true),
       dashWidth: mostCommon(dash, 2),
       noSub: flavor === 'serverless',
+      flowArgs: argsFlow.size > 0 ? mostCommon(argsFlow, true) : mostCommon(scalarsFlow, true),
+      flowScalars: mostCommon(scalarsFlow, false),
+      plainInterpolation: plainSubs > quotedSubs,
     },
   };
 }
 
+/** Depth of a collection's nesting (a scalar 0), stopping past 3. */
+function nesting(node: CNode | null): number {
+  if (!node || node.kind === 'scalar' || node.kind === 'alias') return 0;
+  const kids = node.kind === 'map' ? node.pairs.map((p) => p.value) : node.items;
+  let d = 0;
+  for (const k of kids) {
+    d = Math.max(d, nesting(k));
+    if (d >= 3) break;
+  }
+  return 1 + d;
+}
+
+/**
+ * A JSON template's layout: its indent, and whether it writes small collections (two levels deep
+ * at most, such as `{ "Ref": "X" }` or `[{ "AttributeName": "id", "KeyType": "HASH" }]`) on one line,
+ * with or without spaces inside the braces, up to what line length.
+ */
+function jsonStyle(text: string, roots: (CNode | null)[]): JsonStyle {
+  let inline = 0;
+  let multi = 0;
+  let width = 80;
+  const brace = new Map<boolean, number>();
+  const bracket = new Map<boolean, number>();
+  const visit = (node: CNode | null): void => {
+    if (!node || node.kind === 'scalar' || node.kind === 'alias') return;
+    const kids = node.kind === 'map' ? node.pairs.map((p) => p.value) : node.items;
+    if (kids.length > 0 && nesting(node) <= 2 && node.end - node.start <= 120) {
+      if (text.lastIndexOf('\n', node.end - 1) < node.start) {
+        inline++;
+        const counts = node.kind === 'map' ? brace : bracket;
+        counts.set(text[node.start + 1] === ' ', (counts.get(text[node.start + 1] === ' ') ?? 0) + 1);
+        const lineEnd = text.indexOf('\n', node.end);
+        width = Math.max(width, Math.min(120, (lineEnd === -1 ? text.length : lineEnd) - lineStartOf(text, node.start)));
+      } else multi++;
+    }
+    kids.forEach(visit);
+  };
+  roots.forEach(visit);
+  return {
+    indent: detectIndentUnit(text, '  '),
+    inline: inline > multi,
+    width,
+    braceSpace: mostCommon(brace, true),
+    bracketSpace: mostCommon(bracket, false),
+  };
+}
+
 function defaultYaml(flavor: string): YamlStyle {
-  return { indent: '  ', quote: "'", shortTags: true, seqIndent: true, dashWidth: 2, noSub: flavor === 'serverless' };
+  return { indent: '  ', quote: "'", shortTags: true, seqIndent: true, dashWidth: 2, noSub: flavor === 'serverless', flowArgs: true, flowScalars: false, plainInterpolation: false };
 }

@@ -24,6 +24,8 @@ interface Base {
   start: number;
   end: number;
   tag?: string;
+  /** The YAML anchor on this node (`&name`), if any; aliases to it point here. */
+  anchor?: string;
   /** A flow collection (`{}` / `[]`), which includes every JSON collection. */
   flow: boolean;
 }
@@ -48,19 +50,72 @@ export interface CScalar extends Base {
 }
 export interface CAlias extends Base {
   kind: 'alias';
+  /** The anchor's name (`*name`). */
+  source: string;
+  /** The anchored node, or null if it could not be resolved (a circular reference). */
+  target: CNode | null;
 }
 export type CNode = CMap | CSeq | CScalar | CAlias;
 
 export interface ParsedDoc {
   root: CNode | null;
+  /** The document holds YAML aliases (only the reference parser reads them). */
+  aliases?: boolean;
 }
 
-export function pair(map: CNode | null | undefined, key: string): CPair | undefined {
+/** The node an alias stands for (following chains of aliases); any other node itself. */
+export function resolveAlias(node: CNode | null): CNode | null;
+export function resolveAlias(node: CNode | null | undefined): CNode | null | undefined;
+export function resolveAlias(node: CNode | null | undefined): CNode | null | undefined {
+  let n = node;
+  for (let depth = 0; n?.kind === 'alias' && depth < 64; depth++) n = n.target;
+  return n?.kind === 'alias' ? null : n;
+}
+
+/** A YAML merge key (`<<: *defaults`). */
+export const MERGE_KEY = '<<';
+
+/** The maps a merge key's value brings in, in priority order (`<<: *a` or `<<: [*a, *b]`). */
+export function mergedMaps(value: CNode | null): CMap[] {
+  const v = resolveAlias(value);
+  const list = v?.kind === 'seq' ? v.items.map((i) => resolveAlias(i)) : [v];
+  return list.filter((m): m is CMap => m?.kind === 'map');
+}
+
+/** The pair written in this mapping itself for `key` (no alias or merge key followed). */
+export function ownPair(map: CNode | null | undefined, key: string): CPair | undefined {
   return map?.kind === 'map' ? map.pairs.find((p) => p.key === key) : undefined;
 }
 
+/**
+ * The pair for `key` as YAML resolves it: in the mapping (an alias followed), else in the maps its
+ * merge keys bring in (`<<: *defaults`), the mapping's own keys winning. For reading only: a pair
+ * found through an alias or a merge key belongs to the anchored node, which editing would change
+ * everywhere it is used.
+ */
+export function pair(map: CNode | null | undefined, key: string, depth = 0): CPair | undefined {
+  const m = resolveAlias(map);
+  if (m?.kind !== 'map') return undefined;
+  let merges: CPair[] | undefined;
+  for (const p of m.pairs) {
+    if (p.key === key && key !== MERGE_KEY) return p;
+    if (p.key === MERGE_KEY) (merges ??= []).push(p);
+  }
+  if (key === MERGE_KEY) return merges?.[0];
+  if (!merges || depth > 32) return undefined;
+  for (const mp of merges) {
+    for (const source of mergedMaps(mp.value)) {
+      const found = pair(source, key, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** The value of `key` as YAML resolves it (aliases followed, merge keys applied). */
 export function child(map: CNode | null | undefined, key: string): CNode | null | undefined {
-  return pair(map, key)?.value;
+  const p = pair(map, key);
+  return p ? resolveAlias(p.value) : undefined;
 }
 
 export function scalarString(node: CNode | null | undefined): string | undefined {
@@ -73,7 +128,23 @@ export function scalarString(node: CNode | null | undefined): string | undefined
 const yaml = lazyRequire<typeof Yaml>('yaml');
 const jsonc = lazyRequire<typeof Jsonc>('jsonc-parser');
 
-function fromYaml(node: YNode | null | undefined): CNode | null {
+/** The document being converted, and its nodes converted so far (for aliases to point at). */
+interface FromYaml {
+  doc: Yaml.Document.Parsed;
+  done: Map<YNode, CNode>;
+  aliases: boolean;
+}
+
+function fromYaml(node: YNode | null | undefined, cx: FromYaml): CNode | null {
+  const converted = convertYaml(node, cx);
+  if (node && converted) {
+    if (node.anchor) converted.anchor = node.anchor;
+    cx.done.set(node, converted);
+  }
+  return converted;
+}
+
+function convertYaml(node: YNode | null | undefined, cx: FromYaml): CNode | null {
   if (!node) return null;
   const { isAlias, isMap, isScalar, isSeq } = yaml();
   const [start, end] = node.range ?? [0, 0];
@@ -84,18 +155,24 @@ function fromYaml(node: YNode | null | undefined): CNode | null {
       const k = p.key as YNode | null;
       const keyText = isScalar(k) ? String(k.value) : '';
       const [ks, ke] = k?.range ?? [start, start];
-      pairs.push({ key: keyText, keyStart: ks, keyEnd: ke, value: fromYaml(p.value as YNode | null) });
+      pairs.push({ key: keyText, keyStart: ks, keyEnd: ke, value: fromYaml(p.value as YNode | null, cx) });
     }
     const last = pairs[pairs.length - 1];
     const blockEnd = last ? (last.value?.end ?? last.keyEnd) : end;
     return { kind: 'map', start, end: node.flow ? end : blockEnd, tag, flow: !!node.flow, pairs };
   }
   if (isSeq(node)) {
-    const items = node.items.map((i) => fromYaml(i as YNode)!).filter(Boolean);
+    const items = node.items.map((i) => fromYaml(i as YNode, cx)!).filter(Boolean);
     const blockEnd = items.length > 0 ? items[items.length - 1].end : end;
     return { kind: 'seq', start, end: node.flow ? end : blockEnd, tag, flow: !!node.flow, items };
   }
-  if (isAlias(node)) return { kind: 'alias', start, end, flow: false };
+  if (isAlias(node)) {
+    // An anchor is defined before its aliases, so its node is converted already, unless the alias
+    // sits inside the node it names (a circular reference): then it resolves to nothing.
+    const target = node.resolve(cx.doc) as YNode | undefined;
+    cx.aliases = true;
+    return { kind: 'alias', start, end, flow: false, source: node.source, target: (target && cx.done.get(target)) ?? null };
+  }
   if (isScalar(node)) {
     const quote =
       node.type === 'QUOTE_SINGLE' ? 'single' : node.type === 'QUOTE_DOUBLE' ? 'double' : node.type === 'PLAIN' ? 'plain' : 'block';
@@ -133,7 +210,11 @@ export function parseYamlReference(text: string): ParsedDoc[] {
       throw new ParseError(`YAML: ${firstLine(err.message)}`, pos?.line, pos?.column);
     }
   }
-  return list.map((d) => ({ root: fromYaml(d.contents as YNode | null) }));
+  return list.map((d) => {
+    const cx: FromYaml = { doc: d, done: new Map(), aliases: false };
+    const root = fromYaml(d.contents as YNode | null, cx);
+    return cx.aliases ? { root, aliases: true } : { root };
+  });
 }
 
 // ---------------------------------------------------------------- JSON

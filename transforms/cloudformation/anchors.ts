@@ -1,0 +1,110 @@
+/**
+ * YAML anchors and aliases, for editing safely: which anchored nodes are used elsewhere (and
+ * where), and whether the edit that sets a table's encryption would change one of them. An edit
+ * inside an anchored node changes every alias of it; an alias itself can be replaced, which changes
+ * only the place it sits.
+ */
+import { MERGE_KEY, ownPair, pair, type CAlias, type CMap, type CNode, type CPair } from './tree.js';
+
+export interface AliasSite {
+  alias: CAlias;
+  /** Where the alias sits, e.g. `Resources.Audit.Metadata.Copy`. */
+  path: string;
+  /** The pair whose value the alias is, if it is one. */
+  owner?: CPair;
+}
+
+/** The anchored nodes of one document that aliases name, with their alias sites. */
+export class AnchorIndex {
+  readonly sites = new Map<CNode, AliasSite[]>();
+
+  constructor(root: CNode | null) {
+    const visit = (node: CNode | null, path: string, owner: CPair | undefined, depth: number): void => {
+      if (!node || depth > 200) return;
+      if (node.kind === 'alias') {
+        if (node.target) {
+          let list = this.sites.get(node.target);
+          if (!list) this.sites.set(node.target, (list = []));
+          list.push({ alias: node, path, owner });
+        }
+      } else if (node.kind === 'map') {
+        for (const p of node.pairs) visit(p.value, path ? `${path}.${p.key}` : p.key, p, depth + 1);
+      } else if (node.kind === 'seq') {
+        node.items.forEach((item, i) => visit(item, `${path}[${i}]`, undefined, depth + 1));
+      }
+    };
+    visit(root, '', undefined, 0);
+  }
+
+  get empty(): boolean {
+    return this.sites.size === 0;
+  }
+
+  /** The aliased anchored nodes that hold `node` (itself included), outermost first. */
+  around(node: CNode): { anchored: CNode; sites: AliasSite[] }[] {
+    const out: { anchored: CNode; sites: AliasSite[] }[] = [];
+    for (const [anchored, sites] of this.sites) {
+      if (anchored.start <= node.start && node.end <= anchored.end) out.push({ anchored, sites });
+    }
+    return out.sort((a, b) => a.anchored.start - b.anchored.start || b.anchored.end - a.anchored.end);
+  }
+}
+
+/** The keys from a resource to its encryption settings, in the format's own words. */
+export interface SsePath {
+  properties: string;
+  sse: string;
+}
+
+/** What the edit of one table's encryption settings touches. */
+export interface SseEdit {
+  /** Why the edit cannot be made without changing another part of the document; absent when it can. */
+  blocker?: string;
+  /** Anchored nodes the edit changes, with their alias sites (empty: the edit changes only this table). */
+  shared: { anchored: CNode; sites: AliasSite[] }[];
+}
+
+function which(sites: AliasSite[]): string {
+  const paths = sites.map((s) => s.path || '(the document)');
+  return paths.length <= 3 ? paths.join(', ') : `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`;
+}
+
+/**
+ * How setting a table's encryption settings would edit the document. The edit changes the innermost
+ * mapping the table owns on its way to the settings (an alias on the way is replaced, not followed:
+ * `Properties: *x` becomes a mapping that merges `*x` and sets its own settings). A blocker is given
+ * when the way goes through a merge key, or when the mapping edited lies in an anchored node that is
+ * aliased somewhere the fix would not replace (`isReplacedSite`: the alias is itself on the way to
+ * another table's settings, which that table's fix replaces).
+ */
+export function sseEdit(anchors: AnchorIndex, resourcePair: CPair, path: SsePath, isReplacedSite: (site: AliasSite) => boolean): SseEdit {
+  const resource = resourcePair.value;
+  if (resource?.kind === 'alias') {
+    return { blocker: `the resource is the YAML alias *${resource.source}: give it its own mapping (or a merge key \`${MERGE_KEY}: *${resource.source}\` and its own ${path.properties})`, shared: [] };
+  }
+  if (resource?.kind !== 'map') return { shared: [] };
+  let edited: CMap = resource;
+  const props = pair(resource, path.properties);
+  if (props && !ownPair(resource, path.properties)) {
+    return { blocker: `${path.properties} comes from a YAML merge key (${MERGE_KEY}): give the table its own ${path.properties} (e.g. \`${MERGE_KEY}: *defaults\` in it)`, shared: [] };
+  }
+  const propsValue = props?.value;
+  if (propsValue?.kind === 'map') {
+    edited = propsValue;
+    const sse = ownPair(propsValue, path.sse);
+    if (sse?.value?.kind === 'map') edited = sse.value;
+  }
+  if (anchors.empty) return { shared: [] };
+  const shared = anchors.around(edited);
+  const foreign = shared.flatMap((s) => s.sites.filter((site) => !isReplacedSite(site)));
+  if (foreign.length > 0) {
+    const a = shared.find((s) => s.sites.some((site) => foreign.includes(site)))!;
+    const name = a.anchored.anchor ?? '';
+    const what = a.anchored === edited ? `its ${edited === resource ? 'resource' : edited === propsValue ? path.properties : path.sse} is` : 'its settings lie in';
+    return {
+      blocker: `${what} the YAML anchor &${name}, which ${which(foreign)} also use${foreign.length === 1 ? 's' : ''} (*${name}): changing it would change them too; give this table its own ${path.sse} and run kmsfix again`,
+      shared,
+    };
+  }
+  return { shared };
+}

@@ -1,0 +1,166 @@
+/**
+ * Verification of a YAML (or JSON) fix on the documents as YAML resolves them: aliases expanded and
+ * merge keys (`<<: *defaults`) applied. A text edit inside an anchored node changes every place that
+ * aliases it, which a re-detection of the fixed tables alone does not see; comparing the resolved
+ * documents before and after does: outside what the fix was meant to change (each fixed table's
+ * encryption settings, the resources and variables it adds), nothing may differ.
+ *
+ * Format-independent: a transform describes what may change as an `Allowance` per document and
+ * calls `resolvedDifferences` from its `verify`, so the check can move to wherever verification
+ * lives without change.
+ */
+import { MERGE_KEY, mergedMaps, resolveAlias, type CMap, type CNode } from './tree.js';
+
+/** What may differ at one place of a resolved document. */
+export interface Allowance {
+  /** Anything at or under this place. */
+  any?: boolean;
+  /** Mapping keys that may be added here (`true`: any key absent before). */
+  newKeys?: boolean | Set<string>;
+  /** Allowances under some keys of a mapping. */
+  keys?: Map<string, Allowance>;
+  /** Allowance under every item of a sequence. */
+  items?: Allowance;
+}
+
+const NOTHING: Allowance = {};
+
+/** Nodes compared at most (aliases can expand a small document exponentially): beyond, verification fails. */
+const BUDGET = 2_000_000;
+
+/** Build an allowance from nested paths: each path's last step gets `leaf`; `*` stands for every item. */
+export function allow(paths: { path: string[]; leaf: Allowance }[]): Allowance {
+  const root: Allowance = {};
+  for (const { path, leaf } of paths) {
+    let at = root;
+    for (const step of path) {
+      if (step === '*') at = at.items ??= {};
+      else {
+        at.keys ??= new Map();
+        let next = at.keys.get(step);
+        if (!next) at.keys.set(step, (next = {}));
+        at = next;
+      }
+    }
+    Object.assign(at, leaf);
+  }
+  return root;
+}
+
+/** A mapping's entries as YAML resolves them: its own keys, then those its merge keys bring in. */
+export function resolvedEntries(map: CMap, depth = 0): Map<string, CNode | null> {
+  const out = new Map<string, CNode | null>();
+  const merges: CNode[] = [];
+  for (const p of map.pairs) {
+    if (p.key === MERGE_KEY) {
+      if (p.value) merges.push(p.value);
+    } else if (!out.has(p.key)) out.set(p.key, p.value);
+  }
+  if (depth < 32) {
+    for (const m of merges) {
+      for (const source of mergedMaps(m)) {
+        for (const [k, v] of resolvedEntries(source, depth + 1)) if (!out.has(k)) out.set(k, v);
+      }
+    }
+  }
+  return out;
+}
+
+function describe(path: string): string {
+  return path === '' ? 'the document' : path;
+}
+
+/**
+ * The texts of two documents without aliases: a node written with the same text in both has the
+ * same value, so its subtree need not be walked (most of a file is outside the edits).
+ */
+export interface PlainTexts {
+  before: string;
+  after: string;
+}
+
+/**
+ * Where two documents differ, once resolved, outside what `allowance` permits: one message per
+ * place (at most 10), empty when they are the same.
+ */
+export function resolvedDifferences(before: CNode | null, after: CNode | null, allowance: Allowance = NOTHING, texts?: PlainTexts): string[] {
+  const out: string[] = [];
+  let budget = BUDGET;
+  const walk = (a0: CNode | null, b0: CNode | null, al: Allowance, path: string): void => {
+    if (out.length >= 10) return;
+    if (al.any) return;
+    if (
+      texts &&
+      a0 &&
+      b0 &&
+      a0.kind === b0.kind &&
+      a0.tag === b0.tag &&
+      a0.end - a0.start === b0.end - b0.start &&
+      texts.before.slice(a0.start, a0.end) === texts.after.slice(b0.start, b0.end)
+    ) {
+      return;
+    }
+    if (--budget < 0) {
+      if (budget === -1) out.push('the documents are too large to compare once their aliases are expanded');
+      return;
+    }
+    const a = resolveAlias(a0);
+    const b = resolveAlias(b0);
+    if (!a || !b) {
+      if (!a !== !b || (a0?.kind === 'alias') !== (b0?.kind === 'alias')) out.push(`${describe(path)} changed`);
+      return;
+    }
+    if (a.kind !== b.kind || (a.tag ?? '') !== (b.tag ?? '')) {
+      out.push(`${describe(path)} changed`);
+      return;
+    }
+    if (a.kind === 'scalar' && b.kind === 'scalar') {
+      if (a.value !== b.value && !(a.value == null && b.value == null)) out.push(`${describe(path)} changed`);
+      return;
+    }
+    if (a.kind === 'seq' && b.kind === 'seq') {
+      if (a.items.length !== b.items.length) {
+        out.push(`${describe(path)} changed`);
+        return;
+      }
+      a.items.forEach((x, i) => walk(x, b.items[i], al.items ?? NOTHING, `${path}[${i}]`));
+      return;
+    }
+    if (a.kind === 'map' && b.kind === 'map') {
+      const ea = resolvedEntries(a);
+      const eb = resolvedEntries(b);
+      for (const [k, va] of ea) {
+        const at = path ? `${path}.${k}` : k;
+        if (!eb.has(k)) {
+          if (!al.keys?.get(k)?.any) out.push(`${at} was removed`);
+        } else walk(va, eb.get(k)!, al.keys?.get(k) ?? NOTHING, at);
+      }
+      for (const k of eb.keys()) {
+        if (ea.has(k)) continue;
+        const newOk = al.newKeys === true || (al.newKeys instanceof Set && al.newKeys.has(k)) || al.keys?.get(k)?.any;
+        if (!newOk) out.push(`${path ? `${path}.${k}` : k} was added`);
+      }
+    }
+  };
+  walk(before, after, allowance, '');
+  return out;
+}
+
+/**
+ * The differences of every document of a file (by position), each with its own allowance. `texts`:
+ * the file's texts before and after, when neither holds a YAML alias.
+ */
+export function resolvedFileDifferences(before: (CNode | null)[], after: (CNode | null)[], allowances: Allowance[], texts?: PlainTexts): string[] {
+  if (before.length !== after.length) return [`the file has ${after.length} YAML documents instead of ${before.length}`];
+  const out: string[] = [];
+  before.forEach((root, i) => {
+    const prefix = before.length > 1 ? `document ${i + 1}: ` : '';
+    out.push(...resolvedDifferences(root, after[i], allowances[i] ?? NOTHING, texts).map((d) => prefix + d));
+  });
+  return out;
+}
+
+/** The texts of a file before and after, for `resolvedFileDifferences`, when neither holds an alias. */
+export function plainTexts(before: { text: string; aliases: boolean }, after: { text: string; aliases: boolean }): PlainTexts | undefined {
+  return before.aliases || after.aliases ? undefined : { before: before.text, after: after.text };
+}

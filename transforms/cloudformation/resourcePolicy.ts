@@ -1,0 +1,121 @@
+/**
+ * Who, outside this stack's account, a table's resource policies let in. A generated key lets only
+ * this account's principals use it (`kms:CallerAccount`, src/keyPolicy.ts; in `iam` mode the account
+ * root alone), so a table whose resource policy grants another account cannot be switched to it
+ * without locking that account out: such a table is left to the user (a blocker naming the accounts).
+ *
+ * Read: the table's `ResourcePolicy` and its stream's (`StreamSpecification.ResourcePolicy`), and for
+ * a global table each replica's and replica stream's. A principal counts as this account when it is
+ * built from `AWS::AccountId`, or is a resource of the template (`!GetAtt Role.Arn`, `!Ref Role`);
+ * a literal account ID, a parameter, `*` or anything else unreadable counts as another account.
+ */
+import { intrinsicName, snippet } from './detect.js';
+import { child, resolveAlias, scalarString, type CMap, type CNode } from './tree.js';
+
+/** The policy documents of a table (resolved nodes, or a JSON string parsed). */
+function policyDocuments(props: CNode | null | undefined, global: boolean): (CNode | null | undefined)[] {
+  const holders: (CNode | null | undefined)[] = [props, child(props, 'StreamSpecification')];
+  if (global) {
+    const replicas = child(props, 'Replicas');
+    if (replicas?.kind === 'seq') {
+      for (const r of replicas.items) holders.push(r, child(r, 'ReplicaStreamSpecification'));
+    }
+  }
+  return holders.map((h) => child(h, 'ResourcePolicy')).filter((p) => p !== undefined).map((p) => child(p, 'PolicyDocument') ?? p);
+}
+
+const ACCOUNT_IN_ARN = /^arn:[^:]*:(?:iam|sts)::(\d{12}):/;
+
+/** Another account's principal named by a literal string, described; undefined for a service-like string. */
+function literal(value: string): string | undefined {
+  if (value === '*') return 'any principal (*)';
+  if (/^\d{12}$/.test(value)) return `account ${value}`;
+  const m = ACCOUNT_IN_ARN.exec(value);
+  return m ? `account ${m[1]}` : value;
+}
+
+function fromSub(template: string, isResource: (id: string) => boolean): string | undefined {
+  const replaced = template.replace(/\$\{([^}!]+)\}/g, (_, v: string) => (v === 'AWS::AccountId' ? '000000000000' : v.startsWith('AWS::') || isResource(v.split('.')[0]) ? 'x' : `\u0000${v}\u0000`));
+  const account = /^\d{12}$/.test(replaced) ? replaced : ACCOUNT_IN_ARN.exec(replaced)?.[1];
+  if (account === '000000000000') return undefined;
+  const variable = /\u0000([^\u0000]+)\u0000/.exec(replaced)?.[1];
+  if (variable) return `the account in \${${variable}}`;
+  return account ? `account ${account}` : undefined;
+}
+
+/** Describe one AWS principal value when it is (or may be) of another account. */
+function foreignPrincipal(text: string, node: CNode | null | undefined, isResource: (id: string) => boolean): string[] {
+  const n = resolveAlias(node);
+  if (!n) return [];
+  if (n.kind === 'seq') return n.items.flatMap((i) => foreignPrincipal(text, i, isResource));
+  const fn = intrinsicName(n);
+  if (!fn) {
+    const s = scalarString(n);
+    const d = s === undefined ? `${snippet(text, n)}` : literal(s);
+    return d ? [d] : [];
+  }
+  const arg = n.tag ? n : n.kind === 'map' ? resolveAlias(n.pairs[0].value) : null;
+  if (fn === 'Ref') {
+    const id = scalarString(arg) ?? (arg?.kind === 'scalar' ? String(arg.value) : '');
+    return id === 'AWS::AccountId' || isResource(id) ? [] : [`the account in ${id}`];
+  }
+  if (fn === 'Fn::GetAtt') {
+    const target = arg?.kind === 'scalar' ? String(arg.value).split('.')[0] : arg?.kind === 'seq' ? scalarString(arg.items[0]) ?? '' : '';
+    return isResource(target) ? [] : [snippet(text, n)];
+  }
+  if (fn === 'Fn::Sub') {
+    const tpl = arg?.kind === 'seq' ? scalarString(arg.items[0]) : arg?.kind === 'scalar' ? String(arg.value) : undefined;
+    if (tpl === undefined) return [snippet(text, n)];
+    const d = fromSub(tpl, isResource);
+    return d ? [d] : [];
+  }
+  if (fn === 'Fn::Join' && arg?.kind === 'seq') {
+    const parts = resolveAlias(arg.items[1]);
+    if (parts?.kind === 'seq' && parts.items.some((p) => intrinsicName(p) === 'Ref' && foreignPrincipal(text, p, isResource).length === 0)) return [];
+  }
+  return [snippet(text, n)];
+}
+
+/**
+ * The principals of other accounts (or possibly of other accounts) that the table's resource
+ * policies allow, described for a message; empty when every grant is to this account.
+ */
+export function crossAccountGrants(text: string, resources: CMap, table: CMap, global: boolean): string[] {
+  const isResource = (id: string) => resources.pairs.some((p) => p.key === id);
+  const found = new Set<string>();
+  for (const doc of policyDocuments(child(table, 'Properties'), global)) {
+    let statements = child(doc, 'Statement');
+    const docString = scalarString(doc);
+    if (docString !== undefined) {
+      // A policy written as a JSON string.
+      try {
+        const parsed = JSON.parse(docString) as { Statement?: unknown };
+        for (const s of [parsed.Statement ?? []].flat() as { Effect?: string; Principal?: unknown }[]) {
+          if (s.Effect !== 'Allow' || s.Principal === undefined) continue;
+          const aws = typeof s.Principal === 'object' && s.Principal !== null ? (s.Principal as { AWS?: unknown }).AWS : s.Principal;
+          for (const v of [aws ?? []].flat()) {
+            const d = typeof v === 'string' ? literal(v) : JSON.stringify(v);
+            if (d) found.add(d);
+          }
+        }
+      } catch {
+        found.add('principals of a ResourcePolicy that could not be read');
+      }
+      continue;
+    }
+    if (doc && !statements && doc.kind !== 'map') {
+      found.add(`principals of a ResourcePolicy that could not be read (${snippet(text, doc)})`);
+      continue;
+    }
+    statements = resolveAlias(statements);
+    const list = statements?.kind === 'seq' ? statements.items : statements ? [statements] : [];
+    for (const s of list) {
+      if (scalarString(child(s, 'Effect')) !== 'Allow') continue;
+      const principal = child(s, 'Principal');
+      if (principal === undefined) continue;
+      const aws = principal?.kind === 'map' && !intrinsicName(principal) ? child(principal, 'AWS') : principal;
+      for (const d of foreignPrincipal(text, aws, isResource)) found.add(d);
+    }
+  }
+  return [...found];
+}
