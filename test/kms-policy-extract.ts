@@ -68,15 +68,21 @@ export function resolveCfn(v: unknown): unknown {
   return Object.fromEntries(entries.map(([k, x]) => [k, resolveCfn(x)]));
 }
 
-interface CfnResource {
+export interface CfnResource {
   Type?: string;
+  Metadata?: Record<string, unknown>;
   Properties?: Record<string, unknown>;
+}
+
+/** The resources of a template (YAML or JSON, CloudFormation, SAM or serverless.yml), merge keys applied. */
+export function cfnResources(text: string): Record<string, CfnResource> {
+  const doc = parseYaml(text, { customTags: CFN_TAGS, uniqueKeys: false, merge: true }) as { Resources?: Record<string, CfnResource>; resources?: { Resources?: Record<string, CfnResource> } };
+  return doc.Resources ?? doc.resources?.Resources ?? {};
 }
 
 /** Every AWS::KMS::Key of a template (YAML or JSON, CloudFormation, SAM or serverless.yml). */
 export function cfnKeyPolicies(text: string): KeyPolicyFound[] {
-  const doc = parseYaml(text, { customTags: CFN_TAGS, uniqueKeys: false }) as { Resources?: Record<string, CfnResource>; resources?: { Resources?: Record<string, CfnResource> } };
-  const resources = doc.Resources ?? doc.resources?.Resources ?? {};
+  const resources = cfnResources(text);
   return Object.entries(resources)
     .filter(([, r]) => r?.Type === 'AWS::KMS::Key')
     .map(([key, r]) =>
