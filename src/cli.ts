@@ -20,6 +20,7 @@ import { allErrors, allTables, formatError, summarize } from './report/summary.j
 import { colors, summaryLine, tableLine } from './report/text.js';
 import type { FixOptions, KeyStrategy } from './types.js';
 import { PROFILES, type Profile } from './peers/evaluate.js';
+import { DEFAULT_MAX_FILE_MB } from './engine/read.js';
 
 export interface Io {
   cwd: string;
@@ -75,6 +76,8 @@ Options:
   --profile strict|checkov|trivy|kics|cfn-nag|cfn-guard|aws-config
                           scan: whose rules decide compliance and the exit code (default strict:
                           a customer-managed key; a tool's profile follows that tool's own rules)
+  --max-file-size MB      read files up to this size (default ${DEFAULT_MAX_FILE_MB}); fix writes no file larger,
+                          so that later runs with the same limit can read what it wrote
   --format text|json|sarif
                           output format (default: text); sarif (2.1.0, for GitHub code scanning)
                           with scan or fix --dry-run
@@ -122,6 +125,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       'key-strategy': { type: 'string' },
       'kms-key-arn': { type: 'string' },
       'accept-aws-managed': { type: 'boolean' },
+      'max-file-size': { type: 'string' },
       format: { type: 'string' },
       profile: { type: 'string' },
       version: { type: 'boolean', short: 'V' },
@@ -145,6 +149,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (arn !== undefined && (arn.trim() === '' || /(^|[:/])alias\/aws\/dynamodb$/.test(arn.trim()))) {
     throw new UsageError('--kms-key-arn must name a customer-managed key, not empty and not alias/aws/dynamodb');
   }
+  const maxMb = values['max-file-size'] ?? String(DEFAULT_MAX_FILE_MB);
+  if (!/^\d+(\.\d+)?$/.test(maxMb) || Number(maxMb) <= 0) throw new UsageError(`--max-file-size must be a number of MB above 0, not '${maxMb}'`);
   const profile = values.profile ?? 'strict';
   if (!(PROFILES as readonly string[]).includes(profile)) {
     throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, not '${profile}'`);
@@ -176,6 +182,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       kmsKeyArn: arn,
       acceptAwsManaged: !!values['accept-aws-managed'],
       profile: profile as Profile,
+      maxFileBytes: Math.round(Number(maxMb) * 1024 * 1024),
     },
   };
 }

@@ -8,6 +8,7 @@ import { lazyRequire } from './lazy.js';
 import type { Ignore } from 'ignore';
 import { toPosix } from './text.js';
 import type { FileError } from './engine/pipeline.js';
+import { kindOf } from './engine/read.js';
 
 export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', 'cdk.out', '.aws-sam', '.serverless']);
 
@@ -112,6 +113,9 @@ export async function discover(
       } else if (e.isFile()) {
         // `.kmsfix-tmp-*`: a temp file of an interrupted fix (src/engine/write.ts), never a template.
         if (accepts(e.name) && !e.name.startsWith('.kmsfix-tmp-') && !ignored(here, abs, false)) add(abs, false);
+      } else if (!e.isSymbolicLink() && accepts(e.name) && !e.name.startsWith('.kmsfix-tmp-') && !ignored(here, abs, false)) {
+        // A FIFO, socket or device with a template's name: never opened (a FIFO would block), but said.
+        errors.push({ file: displayPath(abs, cwd), message: `not a regular file (${kindOf(e)}): skipped` });
       }
     }
   }

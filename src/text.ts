@@ -134,3 +134,31 @@ export function commentLinesAbove(text: string, offset: number): string[] {
   }
   return out;
 }
+
+/**
+ * Where a text nests deepest, for the position of a "nested too deeply" error (a parser that ran out
+ * of stack), not for parsing: brackets `[{(` count one level each, strings and comments are not told
+ * apart. When brackets barely nest, the most indented line stands for the deepest point.
+ */
+export function deepestNesting(text: string): { offset: number; depth: number } {
+  let depth = 0;
+  let best = { offset: 0, depth: 0 };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123 || c === 40) {
+      depth++;
+      if (depth > best.depth) best = { offset: i, depth };
+    } else if ((c === 93 || c === 125 || c === 41) && depth > 0) depth--;
+  }
+  if (best.depth > 2) return best;
+  let indent = { offset: 0, depth: 0 };
+  for (let start = 0; start < text.length; ) {
+    let i = start;
+    while (text[i] === ' ' || text[i] === '\t' || text[i] === '-') i++;
+    if (i - start > indent.depth) indent = { offset: i, depth: i - start };
+    const nl = text.indexOf('\n', start);
+    if (nl === -1) break;
+    start = nl + 1;
+  }
+  return indent.depth > best.depth ? indent : best;
+}

@@ -77,6 +77,12 @@ export interface FixOptions {
   acceptAwsManaged: boolean;
   /** scan only: whose rules decide `compliant` (default strict). */
   profile?: import('./peers/evaluate.js').Profile;
+  /**
+   * For the engine, not the transforms: the input size limit in bytes (default 5 MB,
+   * `--max-file-size`). A fixed file that would grow past it is not written, so that later runs can
+   * still read it.
+   */
+  maxFileBytes?: number;
 }
 
 export interface FilePlan {

@@ -28,7 +28,9 @@ function compare(text: string): Verdict {
   return judge(text, parseYamlFast(text), referenceOf(() => parseYamlReference(text)), 'yaml');
 }
 
-const KNOWN = [...yamlFiles(FIXTURES), ...yamlFiles(PEERS)];
+/** Inputs nested thousands of levels deep exhaust any recursive parser's stack: the engine reports them (bad-input tests). */
+const isDeep = (f: string) => /[\\/]bad[\\/]deep-/.test(f);
+const KNOWN = [...yamlFiles(FIXTURES), ...yamlFiles(PEERS)].filter((f) => !isDeep(f));
 
 describe('fast YAML parser = reference parser', () => {
   it('on every YAML template of the fixtures and the peers’ cases', () => {

@@ -6,6 +6,8 @@ import { evaluate } from '../peers/evaluate.js';
 import type { PeerVerdicts } from '../peers/rules.js';
 import { isFixableStatus } from '../status.js';
 import { ParseError } from '../types.js';
+import { LineIndex, deepestNesting } from '../text.js';
+import { MAX_FILE_BYTES, formatMb } from './read.js';
 import type { Detection, DetectedTable, Edit, FixOptions, GroupMember, SourceFile, Suppression, Transform } from '../types.js';
 
 export interface TableReport extends Omit<DetectedTable, 'facts' | 'suppressions'> {
@@ -47,6 +49,13 @@ export const DEFAULT_FIX_OPTIONS: FixOptions = { keyStrategy: 'per-table', accep
 export function errorOf(file: SourceFile, err: unknown): FileError {
   if (err instanceof ParseError) {
     return { file: file.path, line: err.line, column: err.column, message: err.message };
+  }
+  // A parser (or a walk over its tree) that recursed past the stack: input too deeply nested, reported
+  // like any other bad input, at the deepest point of the text.
+  if (err instanceof RangeError && /call stack/i.test(err.message)) {
+    const deepest = deepestNesting(file.text);
+    const pos = new LineIndex(file.text).position(deepest.offset);
+    return { file: file.path, ...pos, message: `nested too deeply to parse (${deepest.depth} levels at this point)` };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { file: file.path, message: `internal error: ${message}` };
@@ -122,8 +131,14 @@ export async function planGroup(
       const { applyEdits } = (editsModule ??= await import('../edits.js')); // loaded by fix only, once
       const newText = applyEdits(o.file.text, plan.edits);
       const problems = await verify(transform, o, newText, plan.fixed, options);
+      const limit = options.maxFileBytes ?? MAX_FILE_BYTES;
+      const bytes = Buffer.byteLength(newText) + (o.bom ? 3 : 0);
       if (problems.length > 0) {
         results.set(o, { kind: 'error', error: { file: o.file.path, message: `fix not written, verification failed: ${problems.join('; ')}` } });
+      } else if (bytes > limit) {
+        // The limit is on input: a file kmsfix writes must stay readable by the next run.
+        const message = `fix not written: the fixed file would be ${formatMb(bytes)}, above the ${formatMb(limit)} input limit, so later runs could not read it (raise the limit with --max-file-size, for this run and later ones)`;
+        results.set(o, { kind: 'error', error: { file: o.file.path, message } });
       } else {
         results.set(o, { kind: 'ok', edits: plan.edits, newText, fixed: plan.fixed, declined });
       }

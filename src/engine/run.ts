@@ -229,7 +229,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   /** Read a candidate; the index of its read, or undefined when skipped or unreadable. */
   async function readOne(c: (typeof candidates)[number]): Promise<number | undefined> {
     let chosen: TransformEntry | undefined;
-    const read = await readCandidate(c.absPath, c.path, c.explicit, (raw) => (chosen = pickEntry(c.path, raw)) !== undefined);
+    const read = await readCandidate(c.absPath, c.path, c.explicit, (raw) => (chosen = pickEntry(c.path, raw)) !== undefined, options.maxFileBytes);
     if (read.kind === 'skip') return undefined;
     if (read.kind === 'error') {
       errors.push(read.error);
