@@ -116,9 +116,9 @@ export function detectIndentUnit(text: string, fallback = '  '): string {
   return best > 0 && best <= 8 ? ' '.repeat(best) : fallback;
 }
 
-/** Normalize a path for display: `/` separators. */
+/** Normalize a path for display: `/` separators. Only on Windows: elsewhere `\\` is a character of a name. */
 export function toPosix(p: string): string {
-  return p.split('\\').join('/');
+  return process.platform === 'win32' ? p.split('\\').join('/') : p;
 }
 
 /** The `#` comment lines right above the line holding `offset`, nearest first (trimmed). */

@@ -122,10 +122,25 @@ export interface Transform<D extends Detection = Detection> {
    * Files fixed together (same key: e.g. a Terraform module directory). Defaults to the file itself.
    */
   groupKey?(path: string): string;
-  /** Plan the edits for a group of files. Every file of the group is passed, even those with no targets. */
-  fix(group: GroupMember<D>[], options: FixOptions): Map<string, FilePlan> | Promise<Map<string, FilePlan>>;
+  /**
+   * Plan the edits for a group of files. Every file of the group is passed, even those with no
+   * targets. A transform never reads the disk itself: what else its plan needs comes from `context`.
+   */
+  fix(group: GroupMember<D>[], options: FixOptions, context: FixContext): Map<string, FilePlan> | Promise<Map<string, FilePlan>>;
   /** Extra checks on a fixed file's re-detection (e.g. the referenced key exists). Returns problems. */
   verify?(file: SourceFile, detection: D, fixed: string[], options: FixOptions): string[];
+}
+
+/** What the engine gives a transform's `fix` beside the group. */
+export interface FixContext {
+  /**
+   * The other files of the folders that hold the group's files, of the names this transform
+   * accepts (e.g. the files of a Terraform module that hold no table), read by the engine like any
+   * input: size limit, binary, UTF-8 and BOM checks; kmsfix's temp files and non-regular files
+   * never. Sorted by path. Rejects when one of them cannot be read (a plan must not rest on a file
+   * it could not see). In memory (processMemory) there are none: every file is in the group.
+   */
+  siblings(): Promise<SourceFile[]>;
 }
 
 /** Input a transform cannot read. line/column are 1-based where known. */

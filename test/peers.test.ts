@@ -3,7 +3,7 @@
  * verdict, resource by resource, as MANIFEST.md states it; then `kmsfix fix` on a copy must leave
  * every peer rule passing on every fixed table.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,12 @@ import { ROOT } from './fixture-cases.js';
 import { runCli } from './cli-helper.js';
 
 const PEERS = path.resolve(ROOT, '..', 'shared', 'peer-cases');
+
+/** A copy to fix: the peer cases are kept read-only, and kmsfix never replaces a read-only file. */
+function copyWritable(from: string, to: string): void {
+  cpSync(from, to);
+  chmodSync(to, 0o644);
+}
 
 interface Row {
   file: string;
@@ -123,7 +129,7 @@ describe('peer verdicts on the peers own fixtures', () => {
     const neg = await scan(`${dir}/negative.yaml`);
     expect(neg.tables.map((t) => [t.address, t.status, t.peers.kics])).toEqual([['example', 'aws-managed', []]]);
     const tmp = mkdtempSync(path.join(tmpdir(), 'kmsfix-pulumi-'));
-    cpSync(path.join(PEERS, dir, 'positive.yaml'), path.join(tmp, 'Pulumi.yaml'));
+    copyWritable(path.join(PEERS, dir, 'positive.yaml'), path.join(tmp, 'Pulumi.yaml'));
     expect((await runCli(['fix', '--yes'], tmp)).code).toBe(0);
     const after = JSON.parse((await runCli(['scan', '--format', 'json'], tmp)).stdout).tables as JsonTable[];
     expect(after.map((t) => [t.status, Object.values(t.peers).flat()])).toEqual([
@@ -176,7 +182,7 @@ describe('peer verdicts on the peers own fixtures', () => {
   it('after kmsfix fix, every peer rule passes on every fixed table', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-peers-'));
     const files = [...new Set(CFN.map((r) => r.file))];
-    for (const f of files) cpSync(path.join(PEERS, f), path.join(dir, f.replace(/\//g, '__')));
+    for (const f of files) copyWritable(path.join(PEERS, f), path.join(dir, f.replace(/\//g, '__')));
     const before = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout).tables as JsonTable[];
     const fix = await runCli(['fix', '--yes', '.'], dir);
     expect(fix.code, fix.stderr).toBe(0);

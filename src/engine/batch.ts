@@ -8,6 +8,8 @@ import { TRANSFORMS, loadTransform } from '../../transforms/index.js';
 import type { Edit, FixOptions, SourceFile } from '../types.js';
 import { detectFile, fixGroup, type FileError, type FileOutcome, type TableReport } from './pipeline.js';
 import { groupKeyOf } from './groups.js';
+import { diskSiblings } from './siblings.js';
+import type { Watched } from './write.js';
 
 export interface BatchFile {
   file: SourceFile;
@@ -22,6 +24,9 @@ export interface BatchResult {
   newText?: string;
   /** The edits that made `newText`, for its diff (built from them when it is shown or written). */
   edits?: Edit[];
+  /** The file's fix group (fix only) and the other files its plan read. */
+  group?: string;
+  watched?: Watched[];
 }
 
 export async function processBatch(files: BatchFile[], mode: 'scan' | 'fix', options: FixOptions): Promise<BatchResult[]> {
@@ -38,6 +43,12 @@ export async function processBatch(files: BatchFile[], mode: 'scan' | 'fix', opt
     if (g) g.push(o);
     else groups.set(key, [o]);
   }
-  if (mode === 'fix') for (const g of groups.values()) await fixGroup(g, options);
-  return outcomes.map((o) => ({ tables: o.tables, error: o.error, newText: o.newText, edits: o.edits }));
+  if (mode === 'fix') {
+    const siblings = diskSiblings(options.maxFileBytes);
+    for (const [key, g] of groups) {
+      await fixGroup(g, options, siblings);
+      for (const o of g) o.group = key;
+    }
+  }
+  return outcomes.map((o) => ({ tables: o.tables, error: o.error, newText: o.newText, edits: o.edits, group: o.group, watched: o.watched }));
 }

@@ -3,12 +3,9 @@
  * policy as an aws_iam_policy_document) and an alias beside each table, the table pointed at the
  * key, and the data sources the policy needs declared once per module, reusing existing ones.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { applyEdits } from '../../src/edits.js';
-import { stripBom } from '../../src/text.js';
 import { KEY_SETTINGS, keyDescription } from '../../src/keyPolicy.js';
-import type { Edit, FilePlan, FixOptions, GroupMember } from '../../src/types.js';
+import type { Edit, FilePlan, FixContext, FixOptions, GroupMember, SourceFile } from '../../src/types.js';
 import { boolOf, isAwsManagedKeyAttr, type TfDetection, type TfTable } from './detect.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
 import { attr, blocks, parseHcl, type HBlock } from './parse.js';
@@ -360,9 +357,9 @@ async function jsonWriter(m: Member): Promise<Writer> {
 
 // ---------------------------------------------------------------- the group
 
-export async function fixTerraform(group: Member[], options: FixOptions): Promise<Map<string, FilePlan>> {
+export async function fixTerraform(group: Member[], options: FixOptions, context: FixContext): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
-  const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...(await siblingBlocks(group))];
+  const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...(await siblingBlocks(await context.siblings()))];
   const info = moduleInfo(tops);
   const decls = new Decls(info);
   const writers = new Map<string, Writer>();
@@ -423,32 +420,19 @@ export async function fixTerraform(group: Member[], options: FixOptions): Promis
 
 /**
  * The module's other files: those the engine did not pass because they hold no table (the
- * prefilter skipped them) still declare names, data sources and providers. Read from disk;
- * files that cannot be read or parsed are left out. Read synchronously: small files, and no
- * thread-pool round trip for each.
+ * prefilter skipped them) still declare names, data sources and providers. The engine reads them
+ * (FixContext.siblings); files that cannot be parsed are left out.
  */
-async function siblingBlocks(group: Member[]): Promise<TopBlock[]> {
-  const known = new Set(group.map((m) => m.file.absPath));
+async function siblingBlocks(files: SourceFile[]): Promise<TopBlock[]> {
   const out: TopBlock[] = [];
-  for (const dir of new Set(group.map((m) => path.dirname(m.file.absPath)))) {
-    let names: string[];
+  for (const { path: name, text } of files) {
     try {
-      names = readdirSync(dir);
+      const detection: TfDetection = name.toLowerCase().endsWith('.json')
+        ? { tables: [], json: (await import('./json.js')).jsonModel(text) }
+        : { tables: [], hcl: await parseHcl(text) };
+      out.push(...summarize(detection, text));
     } catch {
-      continue;
-    }
-    for (const name of names.sort()) {
-      const abs = path.join(dir, name);
-      if (!/\.tf(\.json)?$/i.test(name) || known.has(abs)) continue;
-      try {
-        const text = stripBom(readFileSync(abs, 'utf8')).text;
-        const detection: TfDetection = name.toLowerCase().endsWith('.json')
-          ? { tables: [], json: (await import('./json.js')).jsonModel(text) }
-          : { tables: [], hcl: await parseHcl(text) };
-        out.push(...summarize(detection, text));
-      } catch {
-        /* unreadable or unparsable: it is not ours to report */
-      }
+      /* unparsable: it is not ours to report */
     }
   }
   return out;
