@@ -127,8 +127,8 @@ export function acquireLocks(roots: string[]): Lock {
         // exists, and no other run ever sees a lock file half written.
         const draft = `${file}.${process.pid}.tmp`;
         try {
-          writeFileSync(draft, JSON.stringify({ ...mine, root }) + '\n', { mode: 0o644 });
           try {
+            writeFileSync(draft, JSON.stringify({ ...mine, root }) + '\n', { mode: 0o644 });
             linkSync(draft, file);
           } finally {
             rmSync(draft, { force: true });

@@ -19,7 +19,7 @@ import { PARALLEL_MIN_FILES, Pool, defaultWorkers, parallelMinBytes, workerScrip
 import { readCandidate } from './read.js';
 import { groupKeyOf } from './groups.js';
 import { diskSiblings } from './siblings.js';
-import { cleanStaleTemps, type Cleanup } from './temp.js';
+import { cleanStaleTemps, halfWritten, type Cleanup } from './temp.js';
 
 export interface RunOptions extends FixOptions {
   cwd: string;
@@ -103,7 +103,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   if (options.cleanTemps) {
     cleanup = cleanStaleTemps(temps, (abs) => displayPath(abs, options.cwd));
     errors.push(...cleanup.errors);
-  }
+  } else errors.push(...halfWritten(temps, (abs) => displayPath(abs, options.cwd)));
   const siblings = diskSiblings(options.maxFileBytes);
   const fixOptions = plainOptions(options);
   const workers = options.workers ?? defaultWorkers();

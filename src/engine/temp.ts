@@ -116,6 +116,29 @@ export function cleanStaleTemps(temps: string[], display: (abs: string) => strin
   return out;
 }
 
+/**
+ * For runs that do not clean up (scan, dry run): the groups a killed run left half renamed (its
+ * journal), as errors, so that a half-written module does not go unnoticed until the next fix.
+ */
+export function halfWritten(temps: string[], display: (abs: string) => string): FileError[] {
+  const out: FileError[] = [];
+  for (const j of temps.filter((t) => t.endsWith('.journal'))) {
+    const pid = ownerOf(path.basename(j));
+    if (pid !== undefined && isAlive(pid)) continue;
+    try {
+      const journal = JSON.parse(readFileSync(j, 'utf8')) as Journal;
+      const pending = journal.renames.filter((r) => exists(r.temp));
+      if (pending.length === 0 || pending.length === journal.renames.length) continue;
+      for (const r of pending) {
+        out.push({ file: display(r.target), message: `an interrupted kmsfix fix wrote part of its group (${journal.renames.map((x) => display(x.target)).join(', ')}) but not this file: run kmsfix fix to complete it` });
+      }
+    } catch {
+      /* cut short while written: no rename had begun */
+    }
+  }
+  return out;
+}
+
 function exists(p: string): boolean {
   try {
     statSync(p);

@@ -163,6 +163,7 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
       try {
         writeFileSync(journal, JSON.stringify(record) + '\n', { flag: 'wx' });
       } catch (err) {
+        rmSync(journal, { force: true }); // a full disk leaves it created but cut short
         const e = new WriteError(`cannot write the journal of its group: ${describeError(err)}`);
         return cancel(g, g.files[0], e, `could not be written (${e.message})`);
       }
