@@ -1,14 +1,15 @@
 /**
  * The fault suite (issue 14, "Done when"): a fix in place, through the real CLI, on a tree of
  * Terraform modules (three files each, fixed together) and CloudFormation templates, under faults:
- * killed at random points of its writes, two runs at once, a file edited during the run, read-only
- * files, FIFOs, a full disk (a small tmpfs when this machine lets the test mount one, and always an
- * injected ENOSPC). After each: every file holds its original bytes or exactly the bytes of an
- * uninterrupted fix (or, for a file edited during the run, the edit); after the next run, no temp
- * file is left, every file is fixed, and no module references a block it does not declare.
+ * killed at random points of its writes, two runs at once, a file edited or deleted during the run
+ * (the run paused there by test/faults/pause.mjs), read-only files, FIFOs, a full disk (a small
+ * tmpfs when this machine lets the test mount one, and always an injected ENOSPC,
+ * test/faults/enospc.mjs). After each: every file holds its original bytes or exactly the bytes of
+ * an uninterrupted fix (or, for a file edited during the run, the edit); after the next run, no
+ * temp file is left, every file is fixed, and no module references a block it does not declare.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +22,7 @@ const MODULE = path.join(FIXTURES, 'terraform', 'module-dir', 'input');
 const CF = path.join(FIXTURES, 'cloudformation');
 const ENV = { KMSFIX_LOCK_DIR: mkdtempSync(path.join(tmpdir(), 'kmsfix-locks-')) };
 const ENOSPC = path.join(path.dirname(new URL(import.meta.url).pathname), 'faults', 'enospc.mjs');
+const PAUSE = path.join(path.dirname(new URL(import.meta.url).pathname), 'faults', 'pause.mjs');
 const MODULES = 12;
 const TEMPLATES = ['yaml-no-sse/input.yaml', 'json-4space/input.json', 'yaml-crlf-bom/input.yaml', 'yaml-sse-disabled/input.yaml'];
 
@@ -173,34 +175,64 @@ describe('faults during a fix in place', () => {
     expect(refused).toBeGreaterThan(0); // the runs did meet
   }, 120_000);
 
-  it('a file edited during the run keeps the edit, its module is left whole; the next run fixes the rest', async () => {
-    const dir = estate(tmp());
-    const target = 'mod11/main.tf';
-    const edit = Buffer.concat([ORIGINAL.get(target)!, Buffer.from('# saved during the run\n')]);
-    await new Promise<void>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'fix', '--yes', '--quiet', '.'], { cwd: dir, stdio: 'ignore', env: { ...process.env, ...ENV } });
-      // The first temp file of a template: every file has been read and planned, the modules' temp
-      // files are written (groups go in folder order), none replaced yet (renames come after every temp file).
-      const w = watch(dir, { recursive: true }, (_e, name) => {
-        if (!name || !isTemp(String(name)) || !String(name).startsWith('stacks')) return;
-        w.close();
-        writeFileSync(path.join(dir, target), edit);
+  /**
+   * Run a fix paused (test/faults/pause.mjs) at `point`; `change` runs there, then the run goes on.
+   * Returns the run's stderr.
+   */
+  async function pausedAt(dir: string, point: string, change: () => void): Promise<{ code: number | null; stderr: string }> {
+    const signals = tmp();
+    return await new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--import', PAUSE, BIN, 'fix', '--yes', '--quiet', '.'], {
+        cwd: dir,
+        env: { ...process.env, ...ENV, KMSFIX_TEST_PAUSE: point, KMSFIX_TEST_PAUSE_DIR: signals },
       });
-      child.on('exit', () => {
-        w.close();
-        resolve();
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const poll = setInterval(() => {
+        if (!existsSync(path.join(signals, 'paused'))) return;
+        clearInterval(poll);
+        change();
+        writeFileSync(path.join(signals, 'go'), '');
+      }, 5);
+      child.on('close', (code) => {
+        clearInterval(poll);
+        resolve({ code, stderr });
       });
     });
-    expectOldOrNew(dir, new Map([[target, edit]]));
-    const now = snapshot(dir);
-    // Its module: nothing of it written (all or none).
-    expect(now.get('mod11/users.tf')!.equals(ORIGINAL.get('mod11/users.tf')!)).toBe(true);
-    modulesConsistent(dir);
-    expect([...now.keys()].filter(isTemp)).toEqual([]);
-    const again = await runCli(['fix', '--yes', '--quiet', '.'], dir, '', ENV);
-    expect(again.code, again.stderr).toBe(0);
-    modulesConsistent(dir);
-    expect(readFileSync(path.join(dir, target), 'utf8')).toContain('# saved during the run\n');
+  }
+
+  for (const [when, point] of [
+    ['after every file was read and planned', 'open:\\.kmsfix-tmp-'],
+    ['after every temp file was written, before the renames', 'rename:mod00/main\\.tf$'],
+  ] as const) {
+    it(`a file edited ${when}: it keeps the edit, its module is left whole, the rest is fixed; the next run fixes it`, async () => {
+      const dir = estate(tmp());
+      const target = 'mod11/main.tf';
+      const edit = Buffer.concat([ORIGINAL.get(target)!, Buffer.from('# saved during the run\n')]);
+      const r = await pausedAt(dir, point, () => writeFileSync(path.join(dir, target), edit));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${target}: changed on disk during the run: not written (run kmsfix again)`);
+      expectOldOrNew(dir, new Map([[target, edit]]));
+      const now = snapshot(dir);
+      expect(now.get('mod11/users.tf')!.equals(ORIGINAL.get('mod11/users.tf')!), 'its module: nothing written').toBe(true);
+      expect(now.get('mod10/users.tf')!.equals(FIXED.get('mod10/users.tf')!), 'other modules: written').toBe(true);
+      modulesConsistent(dir);
+      expect([...now.keys()].filter(isTemp)).toEqual([]);
+      const again = await runCli(['fix', '--yes', '--quiet', '.'], dir, '', ENV);
+      expect(again.code, again.stderr).toBe(0);
+      modulesConsistent(dir);
+      expect(readFileSync(path.join(dir, target), 'utf8')).toContain('# saved during the run\n');
+    }, 60_000);
+  }
+
+  it('a file deleted during the run is not created again; its module is left whole', async () => {
+    const dir = estate(tmp());
+    const r = await pausedAt(dir, 'rename:mod00/main\\.tf$', () => rmSync(path.join(dir, 'mod11', 'users.tf')));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('mod11/users.tf: was deleted during the run: not written');
+    expect(existsSync(path.join(dir, 'mod11', 'users.tf'))).toBe(false);
+    expect(snapshot(dir).get('mod11/main.tf')!.equals(ORIGINAL.get('mod11/main.tf')!)).toBe(true);
+    expect([...snapshot(dir).keys()].filter(isTemp)).toEqual([]);
   }, 60_000);
 
   it('read-only files and FIFOs: refused or skipped with a message, their modules left whole, the rest fixed, no hang', async () => {
