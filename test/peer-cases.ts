@@ -14,6 +14,9 @@ export const PEERS = path.resolve(ROOT, '..', 'shared', 'peer-cases');
 export const HAVE_PEERS = existsSync(path.join(PEERS, 'MANIFEST.md'));
 export const NO_PEERS = 'skipped: ../shared/peer-cases is absent (as in a fresh clone); fixtures/*/peer-* cover the same behaviours';
 
+// The default reporter lists skipped tests without their note: say it once per test file too.
+if (!HAVE_PEERS && !process.env.KMSFIX_REQUIRE_PEERS) console.warn(`tests on the peers' own cases ${NO_PEERS}`);
+
 /** `it` for a test on the peers' cases: skipped with the reason when they are absent (a failure under KMSFIX_REQUIRE_PEERS). */
 export function itPeers(name: string, fn: () => unknown, timeout?: number): void {
   it(
