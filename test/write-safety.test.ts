@@ -232,4 +232,17 @@ describe('reports: planned is not written', () => {
     expect(t.stderr).toContain('2 planned in 2 files, 1 fixed, 1 file written');
     expect(t.stderr).toMatch(/not fixed: ro\.json:\d+ {2}\S+ {2}aws-owned/);
   });
+
+  it('SARIF (scan, fix --dry-run): each result says whether a fix is planned, and that nothing is written', async () => {
+    const dir = tmp();
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'app.yaml'));
+    cpSync(path.join(CF, 'global-table-multi-region', 'input.yaml'), path.join(dir, 'g.yaml'));
+    for (const args of [['scan'], ['fix', '--dry-run']]) {
+      const r = await runCli([...args, '--format', 'sarif', '.'], dir, '', ENV);
+      const results = JSON.parse(r.stdout).runs[0].results as { properties: { address: string; planned: boolean; written: boolean } }[];
+      const by = Object.fromEntries(results.map((x) => [x.properties.address, x.properties]));
+      expect(by.OrdersTable).toMatchObject({ planned: true, written: false });
+      expect(by.Accounts).toMatchObject({ planned: false, written: false });
+    }
+  });
 });
