@@ -32,11 +32,12 @@ export interface BatchResult {
 export async function processBatch(files: BatchFile[], mode: 'scan' | 'fix', options: FixOptions): Promise<BatchResult[]> {
   const outcomes: FileOutcome[] = [];
   const groups = new Map<string, FileOutcome[]>();
+  const siblings = diskSiblings(options.maxFileBytes);
   for (const f of files) {
     const entry = TRANSFORMS.find((e) => e.name === f.entry);
     if (!entry) throw new Error(`unknown transform ${f.entry}`);
     const transform = await loadTransform(entry);
-    const o = await detectFile(f.file, f.bom, transform, options);
+    const o = await detectFile(f.file, f.bom, transform, options, siblings);
     outcomes.push(o);
     const key = groupKeyOf(entry.name, transform, f.file.absPath);
     const g = groups.get(key);
@@ -44,7 +45,6 @@ export async function processBatch(files: BatchFile[], mode: 'scan' | 'fix', opt
     else groups.set(key, [o]);
   }
   if (mode === 'fix') {
-    const siblings = diskSiblings(options.maxFileBytes);
     for (const [key, g] of groups) {
       await fixGroup(g, options, siblings);
       for (const o of g) o.group = key;

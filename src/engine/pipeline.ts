@@ -100,9 +100,11 @@ export async function detectFile(
   bom: boolean,
   transform: Transform,
   options: Partial<FixOptions>,
+  siblings?: SiblingSource,
 ): Promise<FileOutcome> {
   try {
-    const detection = await transform.detect(file);
+    const context = siblings ? { siblings: async () => siblings([file], transform).files } : undefined;
+    const detection = await transform.detect(file, context);
     return { file, bom, transform, detection, tables: reportTables(file, detection, options) };
   } catch (err) {
     return { file, bom, transform, tables: [], error: errorOf(file, err) };
@@ -140,7 +142,7 @@ export async function planGroup(
   let watched: Watched[] = [];
   const context = {
     siblings: async () => {
-      const read = siblings(members, transform);
+      const read = siblings(members.map((m) => m.file), transform);
       watched = read.watched;
       return read.files;
     },
@@ -163,7 +165,7 @@ export async function planGroup(
     try {
       const { applyEdits } = (editsModule ??= await import('../edits.js')); // loaded by fix only, once
       const newText = applyEdits(o.file.text, plan.edits);
-      const problems = await verify(transform, o, newText, plan.fixed, options);
+      const problems = await verify(transform, o, newText, plan.fixed, options, siblings);
       const limit = options.maxFileBytes ?? MAX_FILE_BYTES;
       const bytes = Buffer.byteLength(newText) + (o.bom ? 3 : 0);
       if (problems.length > 0) {
@@ -228,11 +230,12 @@ async function verify(
   newText: string,
   fixed: string[],
   options: FixOptions,
+  siblings: SiblingSource,
 ): Promise<string[]> {
   const file: SourceFile = { ...before.file, text: newText };
   let detection: Detection;
   try {
-    detection = await transform.detect(file);
+    detection = await transform.detect(file, { siblings: async () => siblings([file], transform).files });
   } catch (err) {
     const e = errorOf(file, err);
     return [`the fixed file does not parse (${e.line ?? '?'}:${e.column ?? '?'}: ${e.message})`];

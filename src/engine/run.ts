@@ -288,7 +288,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     const r = reads[i];
     const entry = TRANSFORMS.find((e) => e.name === r.entry)!;
     const transform = await loadTransform(entry);
-    const outcome = await detectFile(r.file, r.bom, transform, fixOptions);
+    const outcome = await detectFile(r.file, r.bom, transform, fixOptions, siblings);
     done[i] = outcome;
     // A scan needs the detection and the text no further, unless the caller keeps the run in this
     // thread for them: memory then grows with the tables found, not with the bytes read.

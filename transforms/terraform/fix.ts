@@ -5,7 +5,7 @@
  */
 import { applyEdits } from '../../src/edits.js';
 import { KEY_SETTINGS, keyDescription } from '../../src/keyPolicy.js';
-import type { Edit, FilePlan, FixContext, FixOptions, GroupMember, SourceFile } from '../../src/types.js';
+import type { Edit, FilePlan, DiskContext, FixOptions, GroupMember, SourceFile } from '../../src/types.js';
 import { boolOf, isAwsManagedKeyAttr, type TfDetection, type TfTable } from './detect.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
 import { attr, blocks, parseHcl, type HBlock } from './parse.js';
@@ -357,7 +357,7 @@ async function jsonWriter(m: Member): Promise<Writer> {
 
 // ---------------------------------------------------------------- the group
 
-export async function fixTerraform(group: Member[], options: FixOptions, context: FixContext): Promise<Map<string, FilePlan>> {
+export async function fixTerraform(group: Member[], options: FixOptions, context: DiskContext): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
   const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...(await siblingBlocks(await context.siblings()))];
   const info = moduleInfo(tops);
@@ -421,7 +421,7 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
 /**
  * The module's other files: those the engine did not pass because they hold no table (the
  * prefilter skipped them) still declare names, data sources and providers. The engine reads them
- * (FixContext.siblings); files that cannot be parsed are left out.
+ * (DiskContext.siblings); files that cannot be parsed are left out.
  */
 async function siblingBlocks(files: SourceFile[]): Promise<TopBlock[]> {
   const out: TopBlock[] = [];
