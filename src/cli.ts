@@ -2,18 +2,20 @@
  * The command line: `kmsfix scan` and `kmsfix fix`. Parses flags, runs the engine, prints
  * reports, asks before writing when a person is at the terminal, writes atomically.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from './packages.js';
-import { run } from './engine/run.js';
+import { run, type RunResult } from './engine/run.js';
+import { LockError, acquireLocks, treeRoots, type Lock } from './engine/lock.js';
+import { OutputError, checkPatchDir, checkPatchFile, realish } from './engine/outputs.js';
+import type { Cleanup } from './engine/temp.js';
 import { guardWrites } from './engine/guard.js';
 import { writePatchDir } from './engine/patchdir.js';
 import { progress } from './report/progress.js';
-import { writeAllAtomic } from './engine/write.js';
+import { writeGroups, writeOutputAtomic } from './engine/write.js';
 import type { FileError, FileOutcome } from './engine/pipeline.js';
-import { colorDiff, fileDiff, fullText } from './report/diff.js';
+import { colorDiff, fileDiff, fullText, outsideCwd } from './report/diff.js';
 import { fixJson, scanJson } from './report/json.js';
 import { sarifLog } from './report/sarif.js';
 import { allErrors, allTables, formatError, summarize } from './report/summary.js';
@@ -21,6 +23,7 @@ import { colors, summaryLine, tableLine } from './report/text.js';
 import type { FixOptions, KeyStrategy } from './types.js';
 import { PROFILES, type Profile } from './peers/evaluate.js';
 import { DEFAULT_KEY_POLICY, KEY_POLICY_MODES, type KeyPolicyMode } from './keyPolicy.js';
+import { DEFAULT_MAX_FILE_MB } from './engine/read.js';
 
 export interface Io {
   cwd: string;
@@ -80,6 +83,8 @@ Options:
   --profile strict|checkov|trivy|kics|cfn-nag|cfn-guard|aws-config
                           scan: whose rules decide compliance and the exit code (default strict:
                           a customer-managed key; a tool's profile follows that tool's own rules)
+  --max-file-size MB      read files up to this size (default ${DEFAULT_MAX_FILE_MB}); fix writes no file larger,
+                          so that later runs with the same limit can read what it wrote
   --format text|json|sarif
                           output format (default: text); sarif (2.1.0, for GitHub code scanning)
                           with scan or fix --dry-run
@@ -128,6 +133,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       'kms-key-arn': { type: 'string' },
       'key-policy': { type: 'string' },
       'accept-aws-managed': { type: 'boolean' },
+      'max-file-size': { type: 'string' },
       format: { type: 'string' },
       profile: { type: 'string' },
       version: { type: 'boolean', short: 'V' },
@@ -158,6 +164,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (values['key-policy'] !== undefined && arn !== undefined) {
     throw new UsageError('--key-policy and --kms-key-arn cannot be combined: with --kms-key-arn no key is generated');
   }
+  const maxMb = values['max-file-size'] ?? String(DEFAULT_MAX_FILE_MB);
+  if (!/^\d+(\.\d+)?$/.test(maxMb) || Number(maxMb) <= 0) throw new UsageError(`--max-file-size must be a number of MB above 0, not '${maxMb}'`);
   const profile = values.profile ?? 'strict';
   if (!(PROFILES as readonly string[]).includes(profile)) {
     throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, not '${profile}'`);
@@ -190,6 +198,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       keyPolicy: keyPolicy as KeyPolicyMode,
       acceptAwsManaged: !!values['accept-aws-managed'],
       profile: profile as Profile,
+      maxFileBytes: Math.round(Number(maxMb) * 1024 * 1024),
     },
   };
 }
@@ -210,13 +219,53 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.out(`kmsfix ${version()}\n`);
     return 0;
   }
-  const bar = progress(!!io.progress && !parsed.quiet, io.err, io.cwd, process.stderr.columns);
-  // SARIF re-plans each table's fix from the outcomes' transforms: keep the whole run in this thread.
-  const workers = parsed.format === 'sarif' ? { workers: 0 } : {};
-  const result = await run(parsed.paths, { ...parsed.options, ...workers, cwd: io.cwd, mode: parsed.command, onProgress: bar.update });
-  bar.done();
-  if (parsed.format === 'sarif') return sarif(parsed, result.outcomes, result.errors, io);
-  return parsed.command === 'scan' ? scan(parsed, result.outcomes, result.errors, io) : fix(parsed, result.outcomes, result.errors, io, result.repos);
+  const p = parsed;
+  const inPlace = p.command === 'fix' && !p.dryRun && !p.patch && !p.patchDir && !p.check;
+  // Outputs that cannot be written are refused before the run, with exit 2.
+  try {
+    if (p.patch) checkPatchFile(p.patch, p.paths, io.cwd);
+    if (p.patchDir) checkPatchDir(p.patchDir, p.paths, io.cwd);
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    io.err(`kmsfix: ${err.message}\n`);
+    return 2;
+  }
+  // A fix in place holds the lock of its trees from before it reads until it has written.
+  let lock: Lock | undefined;
+  if (inPlace) {
+    try {
+      lock = acquireLocks(treeRoots(p.paths, io.cwd));
+    } catch (err) {
+      if (!(err instanceof LockError)) throw err;
+      io.err(`kmsfix: ${err.message}\n`);
+      return 2;
+    }
+  }
+  try {
+    const bar = progress(!!io.progress && !p.quiet, io.err, io.cwd, process.stderr.columns);
+    // SARIF re-plans each table's fix from the outcomes' transforms: keep the whole run in this thread.
+    const workers = p.format === 'sarif' ? { workers: 0 } : {};
+    const result = await run(p.paths, { ...p.options, ...workers, cwd: io.cwd, mode: p.command, onProgress: bar.update, cleanTemps: inPlace });
+    bar.done();
+    const notes = [
+      ...(lock?.takenOver ?? []).map((t) => `took over the lock of a kmsfix run that is no longer running: ${t}`),
+      ...cleanupNotes(result.cleanup),
+    ];
+    if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
+    if (p.format === 'sarif') return await sarif(p, result.outcomes, result.errors, io);
+    return p.command === 'scan' ? scan(p, result.outcomes, result.errors, io) : await fix(p, result, io, notes);
+  } finally {
+    lock?.release();
+  }
+}
+
+function cleanupNotes(c: Cleanup | undefined): string[] {
+  if (!c) return [];
+  const out: string[] = [];
+  if (c.completed.length) out.push(`completed the write of a group that an interrupted kmsfix run had begun: ${c.completed.join(', ')}`);
+  const temps = c.removed.filter((t) => !t.endsWith('.journal')).length;
+  if (temps) out.push(`removed ${temps} temp file${temps === 1 ? '' : 's'} left by an interrupted kmsfix run`);
+  return out;
 }
 
 /** SARIF for scan and fix --dry-run: same exit codes as their text and JSON forms. */
@@ -241,52 +290,121 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): 
   return summary.errors > 0 ? 2 : summary.nonCompliant > 0 ? 1 : 0;
 }
 
-async function fix(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io, repos: string[] = []): Promise<number> {
+async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promise<number> {
+  const { outcomes, errors } = result;
   const changed = outcomes.filter((o) => o.newText !== undefined);
-  // The patch is built only when something shows or writes it (not for `fix --yes --quiet`).
-  let patchText: string | undefined;
-  const patch = () => (patchText ??= changed.map((o) => fileDiff(o)).join(''));
-  const fixedCount = allTables(outcomes).filter((t) => t.fixed).length;
   const c = colors(io.color);
   const text = p.format === 'text';
+  const inPlace = !p.dryRun && !p.patch && !p.patchDir && !p.check;
+  const planned = allTables(outcomes).filter((t) => t.planned).length;
+  /** The files whose change is in this run's output: written in place, or in the patch written. */
+  const delivered = new Set<FileOutcome>();
+  const written = new Set<FileOutcome>();
+  // Each diff is built only when something shows or writes it (not for `fix --yes --quiet`).
+  const diffs = (list: FileOutcome[]) => list.map((o) => fileDiff(o)).join('');
 
-  let write = !p.dryRun && !p.patch && !p.patchDir && !p.check && changed.length > 0;
-  if (p.patch) await fs.writeFile(path.resolve(io.cwd, p.patch), patch());
+  if (p.patch) {
+    const inPatch: FileOutcome[] = [];
+    for (const o of changed) {
+      if (outsideCwd(o.file.path)) {
+        o.error = { file: o.file.path, message: 'outside the current directory: left out of the patch (git apply works only below the folder it runs in; run kmsfix from a folder that holds it, or use --patch-dir)' };
+      } else inPatch.push(o);
+    }
+    try {
+      await writeOutputAtomic(path.resolve(io.cwd, p.patch), diffs(inPatch), p.patch);
+      for (const o of inPatch) delivered.add(o);
+    } catch (err) {
+      errors.push({ file: p.patch, message: (err as Error).message });
+    }
+  }
   if (p.patchDir) {
-    const r = await writePatchDir(p.patchDir, p.paths, io.cwd, outcomes, errors, repos);
-    if (text) io.out(r.table);
+    try {
+      checkPatchDir(p.patchDir, p.paths, io.cwd, new Set(outcomes.map((o) => realish(o.file.absPath))));
+      const r = await writePatchDir(p.patchDir, p.paths, io.cwd, outcomes, errors, result.repos);
+      for (const o of r.delivered) delivered.add(o);
+      if (text) io.out(r.table);
+    } catch (err) {
+      if (!(err instanceof OutputError)) throw err;
+      errors.push({ file: p.patchDir, message: err.message });
+    }
   }
   if (text && p.check) for (const o of changed) io.out(`${o.file.path}\n`);
-  if (text && !p.patch && !p.patchDir && !p.check && !p.quiet && patch()) io.out(io.color ? colorDiff(patch(), c) : patch());
+  if (text && (p.dryRun || inPlace) && !p.quiet && changed.length > 0) {
+    const d = diffs(changed);
+    io.out(io.color ? colorDiff(d, c) : d);
+  }
+  if (p.dryRun || p.check) for (const o of changed) delivered.add(o);
+
+  let write = inPlace && changed.length > 0;
   const allowed = write ? await guardWrites(changed, p.force) : [];
   write = allowed.length > 0;
   if (write && io.interactive && !p.yes && text) {
-    const answer = await io.ask(`Apply ${fixedCount} change${fixedCount === 1 ? '' : 's'}? [y/N] `);
+    const count = allowed.flatMap((o) => o.tables).filter((t) => t.planned).length;
+    const answer = await io.ask(`Apply ${count} change${count === 1 ? '' : 's'}? [y/N] `);
     if (!/^y(es)?$/i.test(answer.trim())) {
       io.err('Nothing written.\n');
       write = false;
     }
   }
-  const written = new Set<FileOutcome>();
   if (write) {
-    const failures = await writeAllAtomic(allowed.map((o) => ({ absPath: o.file.absPath, content: fullText(o, o.newText!) })));
+    const byGroup = new Map<string, FileOutcome[]>();
     allowed.forEach((o, i) => {
-      const err = failures[i];
-      if (err) o.error = { file: o.file.path, message: `cannot write: ${err.message}` };
-      else written.add(o);
+      const key = o.group ?? `\0file${i}`;
+      byGroup.set(key, [...(byGroup.get(key) ?? []), o]);
     });
+    const groups = [...byGroup.values()].map((members) => ({
+      members,
+      write: {
+        files: members.map((o) => ({ absPath: o.file.absPath, path: o.file.path, content: fullText(o, o.newText!), stamp: o.stamp })),
+        watch: members[0].watched,
+      },
+    }));
+    const outcome = await writeGroups(groups.map((g) => g.write));
+    for (const g of groups) {
+      g.write.files.forEach((f, i) => {
+        const o = g.members[i];
+        const err = outcome.get(f);
+        if (err) o.error = { file: o.file.path, message: err.message };
+        else {
+          written.add(o);
+          delivered.add(o);
+        }
+      });
+    }
   }
+  // Planned is what the verified fix holds; fixed, what this run's output holds (the disk in place).
+  for (const o of outcomes) {
+    for (const t of o.tables) {
+      t.fixed = t.planned === true && delivered.has(o);
+      if (inPlace) t.written = t.fixed;
+    }
+  }
+  const fixed = allTables(outcomes).filter((t) => t.fixed).length;
   const allErrs = allErrors(outcomes, errors);
   if (text) {
     for (const t of allTables(outcomes)) if (!t.compliant && !t.fixed) io.err(`not fixed: ${tableLine(t, c)}\n`);
     for (const e of allErrs) io.err(`error: ${formatError(e)}\n`);
-    const verb = p.patchDir ? `patches written to ${p.patchDir}` : p.check ? 'check, nothing written' : p.patch ? `patch written to ${p.patch}` : write ? `${written.size} file${written.size === 1 ? '' : 's'} written` : p.dryRun ? 'dry run, nothing written' : 'nothing written';
-    io.err(summaryLine(summarize(outcomes, errors), `; ${fixedCount} fixed in ${changed.length} file${changed.length === 1 ? '' : 's'}, ${verb}`) + '\n');
+    const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+    const verb = p.patchDir
+      ? `patches written to ${p.patchDir}`
+      : p.check
+        ? 'check, nothing written'
+        : p.patch
+          ? delivered.size > 0 || changed.length === 0 ? `patch written to ${p.patch}` : 'no patch written'
+          : write
+            ? `${files(written.size)} written`
+            : p.dryRun
+              ? 'dry run, nothing written'
+              : 'nothing written';
+    const done = fixed === planned ? `${planned} fixed in ${files(changed.length)}` : `${planned} planned in ${files(changed.length)}, ${fixed} fixed`;
+    io.err(summaryLine(summarize(outcomes, errors), `; ${done}, ${verb}`) + '\n');
   } else {
     const files = changed.map((o) => ({ file: o.file.path, diff: fileDiff(o), written: written.has(o) }));
-    io.out(JSON.stringify(fixJson(outcomes, errors, files), null, 2) + '\n');
+    io.out(JSON.stringify(fixJson(outcomes, errors, files, notes), null, 2) + '\n');
   }
   if (allErrs.length > 0) return 2;
+  // A fixable table left unfixed is an error's doing, unless the user said no at the prompt.
+  if (write && allTables(outcomes).some((t) => t.planned && !t.fixed)) return 2;
   if ((p.dryRun || p.check) && changed.length > 0) return 1;
   return 0;
 }

@@ -8,6 +8,8 @@ import { lazyRequire } from './lazy.js';
 import type { Ignore } from 'ignore';
 import { toPosix } from './text.js';
 import type { FileError } from './engine/pipeline.js';
+import { describeError, kindOf } from './engine/read.js';
+import { isTempName } from './engine/temp.js';
 
 export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', 'cdk.out', '.aws-sam', '.serverless']);
 
@@ -17,6 +19,11 @@ export interface Candidate {
   path: string;
   /** Named on the command line (read even if the prefilter would skip it). */
   explicit: boolean;
+  /**
+   * Set when the file is reached through a symbolic link named on the command line (the file
+   * itself, or a folder it was found in): "X -> Y". Such a file is read, never written (src/engine/guard.ts).
+   */
+  link?: string;
 }
 
 export function displayPath(absPath: string, cwd: string): string {
@@ -78,16 +85,29 @@ export async function discover(
   inputs: string[],
   cwd: string,
   accepts: (p: string) => boolean,
-): Promise<{ candidates: Candidate[]; errors: FileError[]; repos: string[] }> {
+): Promise<{ candidates: Candidate[]; errors: FileError[]; repos: string[]; temps: string[] }> {
   const candidates: Candidate[] = [];
   const errors: FileError[] = [];
   /** Git work tree roots met while walking (folders holding `.git`), for per-repository reports. */
   const repos: string[] = [];
   const seen = new Set<string>();
+  /** kmsfix temp files found in the folders looked at (absolute paths). */
+  const temps = new Set<string>();
+  const tempsBeside = (file: string) => {
+    try {
+      for (const name of readdirSync(path.dirname(file))) if (isTempName(name)) temps.add(path.join(path.dirname(file), name));
+    } catch {
+      /* the file's own read reports the problem */
+    }
+  };
+  /** The symbolic link named on the command line that the current input goes through, if any. */
+  let link: string | undefined;
   const add = (absPath: string, explicit: boolean) => {
     if (seen.has(absPath)) return;
     seen.add(absPath);
-    candidates.push({ absPath, path: displayPath(absPath, cwd), explicit });
+    const c: Candidate = { absPath, path: displayPath(absPath, cwd), explicit };
+    if (link) c.link = link;
+    candidates.push(c);
   };
 
   // Synchronous on purpose: one thread-pool round trip per folder made walking large trees
@@ -106,27 +126,53 @@ export async function discover(
     for (const e of entries) {
       const abs = path.join(dir, e.name);
       if (e.name === '.git') repos.push(dir);
+      // A temp file of a fix (src/engine/temp.ts), never a template: listed for the cleanup of dead runs' ones.
+      if (isTempName(e.name)) {
+        temps.add(abs);
+        continue;
+      }
       if (e.isDirectory()) {
         if (SKIPPED_DIRS.has(e.name) || ignored(here, abs, true)) continue;
         walk(abs, here);
       } else if (e.isFile()) {
-        // `.kmsfix-tmp-*`: a temp file of an interrupted fix (src/engine/write.ts), never a template.
-        if (accepts(e.name) && !e.name.startsWith('.kmsfix-tmp-') && !ignored(here, abs, false)) add(abs, false);
+        if (accepts(e.name) && !ignored(here, abs, false)) add(abs, false);
+      } else if (!e.isSymbolicLink() && accepts(e.name) && !ignored(here, abs, false)) {
+        // A FIFO, socket or device with a template's name: never opened (a FIFO would block), but said.
+        errors.push({ file: displayPath(abs, cwd), message: `not a regular file (${kindOf(e)}): skipped` });
       }
     }
   }
 
   for (const input of inputs) {
     const abs = path.resolve(cwd, input);
+    // One rule for symbolic links named on the command line, to a file or a folder: followed for
+    // reading, never written through. Inside a folder, symbolic links are not followed.
     let st;
+    link = undefined;
     try {
-      st = await fs.stat(abs);
-    } catch {
-      errors.push({ file: toPosix(input), message: 'no such file or directory' });
+      const own = await fs.lstat(abs);
+      if (own.isSymbolicLink()) {
+        const target = await fs.readlink(abs);
+        try {
+          st = await fs.stat(abs);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          const why = code === 'ELOOP' ? 'a symbolic link loop' : code === 'ENOENT' ? `a broken symbolic link (to ${target}, which does not exist)` : `a symbolic link that cannot be followed: ${describeError(err)}`;
+          errors.push({ file: toPosix(input), message: why });
+          continue;
+        }
+        link = `${toPosix(input)} -> ${target}`;
+      } else st = own;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      errors.push({ file: toPosix(input), message: code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${describeError(err)}` });
       continue;
     }
     if (st.isDirectory()) walk(abs, await ancestorScopes(abs));
-    else add(abs, true);
+    else {
+      add(abs, true);
+      tempsBeside(abs);
+    }
   }
-  return { candidates, errors, repos };
+  return { candidates, errors, repos, temps: [...temps] };
 }

@@ -4,7 +4,7 @@
  * (`git status --porcelain -z`), so that a fix in place never mixes with work not yet committed.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
 const rootCache = new Map<string, string | null>();
@@ -70,30 +70,61 @@ export function gitStatus(root: string): Promise<GitStatus> {
   });
 }
 
+/** Of `files` (relative to `root`), those git ignores and does not track: `git check-ignore` (tracked files are never ignored). */
+export function gitIgnored(root: string, files: string[]): Promise<Set<string>> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'git',
+      ['-C', root, 'check-ignore', '-z', '--stdin'],
+      { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
+      (err, stdout, stderr) => {
+        // Exit 1: none of them is ignored.
+        if (err && (err as { code?: number }).code !== 1) reject(new Error(`git check-ignore failed in ${root}: ${(stderr || err.message).trim()}`));
+        else resolve(new Set(stdout.split('\0').filter(Boolean).map((f) => path.join(root, f))));
+      },
+    );
+    child.stdin?.end(files.map((f) => path.relative(root, f)).join('\0') + '\0');
+  });
+}
+
+/** The real path (symbolic links resolved), or the path itself when it cannot be resolved. */
+function real(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
 /**
- * Of the given absolute paths, those that must not be modified in place: files with uncommitted
- * changes (including untracked files, which git could not restore), with the reason.
- * Files outside any git work tree are not refused.
+ * Of the given absolute paths, those that must not be modified in place, with the reason: files
+ * with uncommitted changes (modified, staged, untracked) and files git ignores without tracking
+ * them: git could not restore any of them. Checked on the real file (a path through a symbolic
+ * link is checked as its target). Files outside any git work tree are not refused.
  */
 export async function uncommitted(files: string[]): Promise<Map<string, string>> {
-  const byRoot = new Map<string, string[]>();
-  for (const f of files) {
-    const root = repoRootOf(f);
+  const byRoot = new Map<string, { file: string; real: string }[]>();
+  for (const file of files) {
+    const r = real(file);
+    const root = repoRootOf(r);
     if (!root) continue;
-    byRoot.set(root, [...(byRoot.get(root) ?? []), f]);
+    byRoot.set(root, [...(byRoot.get(root) ?? []), { file, real: r }]);
   }
   const refused = new Map<string, string>();
   await Promise.all(
     [...byRoot].map(async ([root, list]) => {
       let status: GitStatus;
+      let ignored: Set<string>;
       try {
-        status = await gitStatus(root);
+        [status, ignored] = await Promise.all([gitStatus(root), gitIgnored(root, list.map((f) => f.real))]);
       } catch (err) {
-        for (const f of list) refused.set(f, `cannot check for uncommitted changes (${(err as Error).message}): not written (use --force to write anyway)`);
+        for (const f of list) refused.set(f.file, `cannot check for uncommitted changes (${(err as Error).message}): not written (use --force to write anyway)`);
         return;
       }
       for (const f of list) {
-        if (status.dirty.has(f)) refused.set(f, 'has uncommitted changes in its git work tree: not written (commit or stash them first, or use --force)');
+        const via = f.real !== f.file ? ` (it is ${path.relative(root, f.real)})` : '';
+        if (status.dirty.has(f.real)) refused.set(f.file, `has uncommitted changes in its git work tree${via}: not written (commit or stash them first, or use --force)`);
+        else if (ignored.has(f.real)) refused.set(f.file, `is ignored by git and not tracked${via}, so git could not restore it: not written (use --force to write it anyway)`);
       }
     }),
   );

@@ -116,9 +116,9 @@ export function detectIndentUnit(text: string, fallback = '  '): string {
   return best > 0 && best <= 8 ? ' '.repeat(best) : fallback;
 }
 
-/** Normalize a path for display: `/` separators. */
+/** Normalize a path for display: `/` separators. Only on Windows: elsewhere `\\` is a character of a name. */
 export function toPosix(p: string): string {
-  return p.split('\\').join('/');
+  return process.platform === 'win32' ? p.split('\\').join('/') : p;
 }
 
 /** The `#` comment lines right above the line holding `offset`, nearest first (trimmed). */
@@ -133,4 +133,32 @@ export function commentLinesAbove(text: string, offset: number): string[] {
     end = start;
   }
   return out;
+}
+
+/**
+ * Where a text nests deepest, for the position of a "nested too deeply" error (a parser that ran out
+ * of stack), not for parsing: brackets `[{(` count one level each, strings and comments are not told
+ * apart. When brackets barely nest, the most indented line stands for the deepest point.
+ */
+export function deepestNesting(text: string): { offset: number; depth: number } {
+  let depth = 0;
+  let best = { offset: 0, depth: 0 };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123 || c === 40) {
+      depth++;
+      if (depth > best.depth) best = { offset: i, depth };
+    } else if ((c === 93 || c === 125 || c === 41) && depth > 0) depth--;
+  }
+  if (best.depth > 2) return best;
+  let indent = { offset: 0, depth: 0 };
+  for (let start = 0; start < text.length; ) {
+    let i = start;
+    while (text[i] === ' ' || text[i] === '\t' || text[i] === '-') i++;
+    if (i - start > indent.depth) indent = { offset: i, depth: i - start };
+    const nl = text.indexOf('\n', start);
+    if (nl === -1) break;
+    start = nl + 1;
+  }
+  return indent.depth > best.depth ? indent : best;
 }

@@ -79,6 +79,12 @@ export interface FixOptions {
   keyPolicy?: import('./keyPolicy.js').KeyPolicyMode;
   /** scan only: whose rules decide `compliant` (default strict). */
   profile?: import('./peers/evaluate.js').Profile;
+  /**
+   * For the engine, not the transforms: the input size limit in bytes (default 5 MB,
+   * `--max-file-size`). A fixed file that would grow past it is not written, so that later runs can
+   * still read it.
+   */
+  maxFileBytes?: number;
 }
 
 export interface FilePlan {
@@ -106,25 +112,49 @@ export interface TransformEntry {
   accepts(path: string): boolean;
   /** Cheap substring test on the raw text, run before any parser. */
   prefilter(text: string): boolean;
+  /** Which names in a folder are files of a group, for DiskContext.siblings (default: `accepts`). */
+  siblingFile?(name: string): boolean;
   load(): Promise<Transform>;
 }
 
 export interface Transform<D extends Detection = Detection> {
   /** Family name, for messages. */
   name: string;
-  /** Parse and detect. Throws `ParseError` for input it cannot read. */
-  detect(file: SourceFile): D | Promise<D>;
+  /**
+   * Parse and detect. Throws `ParseError` for input it cannot read. A transform never reads the
+   * disk itself: the other files of the file's folder come from `context` (absent in memory).
+   */
+  detect(file: SourceFile, context?: DiskContext): D | Promise<D>;
   /**
    * Files fixed together (same key: e.g. a Terraform module directory). Defaults to the file itself.
    */
   groupKey?(path: string): string;
-  /** Plan the edits for a group of files. Every file of the group is passed, even those with no targets. */
-  fix(group: GroupMember<D>[], options: FixOptions): Map<string, FilePlan> | Promise<Map<string, FilePlan>>;
+  /**
+   * Plan the edits for a group of files. Every file of the group is passed, even those with no
+   * targets. A transform never reads the disk itself: what else its plan needs comes from `context`.
+   */
+  fix(group: GroupMember<D>[], options: FixOptions, context: DiskContext): Map<string, FilePlan> | Promise<Map<string, FilePlan>>;
   /**
    * Extra checks on a fixed file's re-detection (e.g. the referenced key exists), given the
    * detection of the file before the fix (`before`). Returns problems.
    */
   verify?(file: SourceFile, detection: D, fixed: string[], options: FixOptions, before: D): string[];
+}
+
+/**
+ * What the engine gives a transform beside the files it passes: the engine owns every read of the
+ * disk (src/engine/read.ts), transforms ask it.
+ */
+export interface DiskContext {
+  /**
+   * The other files of the folders that hold the file (detect) or the group's files (fix), of the
+   * names the transform's entry takes as a group's files (`TransformEntry.siblingFile`, default
+   * `accepts`): e.g. the files of a Terraform module that hold no table. Read by the engine like
+   * any input: size limit, binary, UTF-8 and BOM checks; kmsfix's temp files and non-regular files
+   * never. Sorted by path. Rejects when one of them cannot be read (a plan must not rest on a file
+   * it could not see). In memory (processMemory) there are none: every file is passed.
+   */
+  siblings(): Promise<SourceFile[]>;
 }
 
 /** Input a transform cannot read. line/column are 1-based where known. */

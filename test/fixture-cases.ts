@@ -1,7 +1,9 @@
 /**
  * Fixture cases: fixtures/<family>/<case>/ holds `input.<ext>` and `expected.<ext>` (one file), or
  * `input/` and `expected/` folders (files fixed together, e.g. a Terraform module). Optional:
- * `options.json` (fix options), `statuses.json` (address -> status the input must scan as).
+ * `options.json` (fix options), `statuses.json` (address -> status the input must scan as),
+ * `peers.json` (address -> line, the peer scanners' rules that fire on the input, suppressions
+ * found: test/peer-fixtures.test.ts).
  * Bad-input cases live in fixtures/<family>/bad/<case>/: `input.<ext>` and `error.txt`
  * (the expected "line:column: message" prefix).
  */
@@ -23,6 +25,14 @@ export interface FixtureCase {
   expectedPaths: string[];
   options: Record<string, unknown>;
   statuses?: Record<string, string>;
+  peers?: Record<string, PeerExpectation>;
+}
+
+export interface PeerExpectation {
+  line: number;
+  /** Each peer tool's rule IDs that fire (only the tools that scan this kind of table). */
+  peers: Record<string, string[]>;
+  suppressions?: { tool: string; rule?: string }[];
 }
 
 export interface BadCase {
@@ -74,6 +84,7 @@ export function fixtureCases(family: string): FixtureCase[] {
         expectedPaths: expected.paths,
         options: readJson(path.join(dir, 'options.json')) ?? {},
         statuses: readJson(path.join(dir, 'statuses.json')) as Record<string, string> | undefined,
+        peers: readJson(path.join(dir, 'peers.json')) as Record<string, PeerExpectation> | undefined,
       };
     });
 }

@@ -7,7 +7,7 @@
  * arguments. Every value a placeholder can take is the evaluator's (kms-policy-eval.ts).
  */
 import ts from 'typescript';
-import { parse as parseYaml, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parse as parseYaml, parseAllDocuments, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
 import { ACCOUNT, PARTITION, REGION, type PolicyDocument } from './kms-policy-eval.js';
 
 export interface KeyPolicyFound {
@@ -95,8 +95,13 @@ export function cfnKeyPolicies(text: string): KeyPolicyFound[] {
 
 // ---------------------------------------------------------------- Pulumi YAML
 
+/** Every aws:kms:Key of a Pulumi YAML file, document by document. */
 export function pulumiYamlKeyPolicies(text: string): KeyPolicyFound[] {
-  const doc = parseYaml(text) as { variables?: Record<string, { 'fn::invoke'?: { function: string; return?: string }; 'fn::toJSON'?: unknown }>; resources?: Record<string, { type: string; properties?: Record<string, unknown> }> };
+  return parseAllDocuments(text, { merge: true }).flatMap((d) => pulumiProgramKeyPolicies(d.toJS({ maxAliasCount: -1 })));
+}
+
+function pulumiProgramKeyPolicies(program: unknown): KeyPolicyFound[] {
+  const doc = (program ?? {}) as { variables?: Record<string, { 'fn::invoke'?: { function: string; return?: string }; 'fn::toJSON'?: unknown }>; resources?: Record<string, { type: string; properties?: Record<string, unknown> }> };
   const values: Record<string, string> = {};
   const invoked: Record<string, string> = { 'aws:getCallerIdentity.accountId': ACCOUNT, 'aws:getPartition.partition': PARTITION, 'aws:getRegion.name': REGION, 'aws:getRegion.region': REGION };
   for (const [name, v] of Object.entries(doc.variables ?? {})) {

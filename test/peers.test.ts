@@ -3,14 +3,18 @@
  * verdict, resource by resource, as MANIFEST.md states it; then `kmsfix fix` on a copy must leave
  * every peer rule passing on every fixed table.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ROOT } from './fixture-cases.js';
+import { describe, expect } from 'vitest';
 import { runCli } from './cli-helper.js';
+import { PEERS, itPeers } from './peer-cases.js';
 
-const PEERS = path.resolve(ROOT, '..', 'shared', 'peer-cases');
+/** A copy to fix: the peer cases are kept read-only, and kmsfix never replaces a read-only file. */
+function copyWritable(from: string, to: string): void {
+  cpSync(from, to);
+  chmodSync(to, 0o644);
+}
 
 interface Row {
   file: string;
@@ -79,12 +83,12 @@ async function scan(file: string, extra: string[] = []): Promise<{ code: number;
 }
 
 describe('peer verdicts on the peers own fixtures', () => {
-  it('the peer cases are there', () => {
+  itPeers('the peer cases are there', () => {
     expect(existsSync(path.join(PEERS, 'MANIFEST.md')), `missing ${PEERS}`).toBe(true);
   });
 
   for (const row of CFN) {
-    it(`${row.tool} ${row.rule} ${row.verdict}s ${row.file} ${row.address}`, async () => {
+    itPeers(`${row.tool} ${row.rule} ${row.verdict}s ${row.file} ${row.address}`, async () => {
       const { tables } = await scan(row.file);
       const t = tables.find((x) => x.address === row.address);
       expect(t, `${row.address} not found`).toBeDefined();
@@ -101,7 +105,7 @@ describe('peer verdicts on the peers own fixtures', () => {
     });
   }
 
-  it('KICS reports c8dee387 on the logical ID line: kmsfix reports the same line', async () => {
+  itPeers('KICS reports c8dee387 on the logical ID line: kmsfix reports the same line', async () => {
     const dir = 'kics/cloudformation-dynamodb_with_aws_owned_cmk';
     const expected = JSON.parse(readFileSync(path.join(PEERS, dir, 'positive_expected_result.json'), 'utf8')) as { line: number; fileName: string }[];
     expect(expected.length).toBe(6);
@@ -112,7 +116,7 @@ describe('peer verdicts on the peers own fixtures', () => {
     }
   });
 
-  it('KICS b6a7e0ae on Pulumi YAML: both documents of positive.yaml fail, negative.yaml passes; the fix clears them', async () => {
+  itPeers('KICS b6a7e0ae on Pulumi YAML: both documents of positive.yaml fail, negative.yaml passes; the fix clears them', async () => {
     const dir = 'kics/pulumi-dynamodb_table_not_encrypted';
     const KP = 'b6a7e0ae-aed8-4a19-a993-a95760bf8836';
     const pos = await scan(`${dir}/positive.yaml`);
@@ -123,7 +127,7 @@ describe('peer verdicts on the peers own fixtures', () => {
     const neg = await scan(`${dir}/negative.yaml`);
     expect(neg.tables.map((t) => [t.address, t.status, t.peers.kics])).toEqual([['example', 'aws-managed', []]]);
     const tmp = mkdtempSync(path.join(tmpdir(), 'kmsfix-pulumi-'));
-    cpSync(path.join(PEERS, dir, 'positive.yaml'), path.join(tmp, 'Pulumi.yaml'));
+    copyWritable(path.join(PEERS, dir, 'positive.yaml'), path.join(tmp, 'Pulumi.yaml'));
     expect((await runCli(['fix', '--yes'], tmp)).code).toBe(0);
     const after = JSON.parse((await runCli(['scan', '--format', 'json'], tmp)).stdout).tables as JsonTable[];
     expect(after.map((t) => [t.status, Object.values(t.peers).flat()])).toEqual([
@@ -132,7 +136,7 @@ describe('peer verdicts on the peers own fixtures', () => {
     ]);
   });
 
-  it('Trivy AWS-0023 (DAX clusters) and cfn-guard empty templates: no DynamoDB table, nothing reported', async () => {
+  itPeers('Trivy AWS-0023 (DAX clusters) and cfn-guard empty templates: no DynamoDB table, nothing reported', async () => {
     for (const f of [
       'trivy-checks/AWS-0023/extracted/cloudformation-good1.yaml',
       'trivy-checks/AWS-0023/extracted/cloudformation-bad1.yaml',
@@ -147,13 +151,13 @@ describe('peer verdicts on the peers own fixtures', () => {
     }
   });
 
-  it('a suppressed table still lists what would fire', async () => {
+  itPeers('a suppressed table still lists what would fire', async () => {
     const { tables } = await scan('aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case3-SKIP.yaml');
     expect(tables[0].status).toBe('suppressed');
     expect(tables[0].peers['cfn-guard']).toContain('DYNAMODB_TABLE_ENCRYPTED_KMS');
   });
 
-  it('--profile changes compliance and the exit code', async () => {
+  itPeers('--profile changes compliance and the exit code', async () => {
     // SSE enabled with no key: AWS managed. cfn-nag and KICS pass it, Checkov and strict do not.
     const file = 'kics/cloudformation-dynamodb_table_not_encrypted/negative1.yaml';
     expect((await scan(file)).code).toBe(1);
@@ -168,15 +172,15 @@ describe('peer verdicts on the peers own fixtures', () => {
     expect((await scan(sup, ['--profile', 'checkov'])).code).toBe(1);
   });
 
-  it('text output names the peer rules a non-compliant table fails', async () => {
+  itPeers('text output names the peer rules a non-compliant table fails', async () => {
     const r = await runCli(['scan', 'cfn-nag/W74/dynamodb_table_with_no_encryption.yaml'], PEERS);
     expect(r.stdout).toMatch(/DynamodbNoEncryption {2}aws-owned .*\(fails CKV_AWS_119, AVD-AWS-0025, c8dee387-a2e6-4a73-a942-183c975549ac, 4bd21e68-38c1-4d58-acdc-6a14b203237f, W74, DYNAMODB_TABLE_ENCRYPTED_KMS, DYNAMODB_TABLE_MUST_BE_ENCRYPTED\)/);
   });
 
-  it('after kmsfix fix, every peer rule passes on every fixed table', async () => {
+  itPeers('after kmsfix fix, every peer rule passes on every fixed table', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-peers-'));
     const files = [...new Set(CFN.map((r) => r.file))];
-    for (const f of files) cpSync(path.join(PEERS, f), path.join(dir, f.replace(/\//g, '__')));
+    for (const f of files) copyWritable(path.join(PEERS, f), path.join(dir, f.replace(/\//g, '__')));
     const before = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout).tables as JsonTable[];
     const fix = await runCli(['fix', '--yes', '.'], dir);
     expect(fix.code, fix.stderr).toBe(0);

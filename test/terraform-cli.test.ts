@@ -71,16 +71,22 @@ describe('kmsfix on a Terraform module', () => {
     expect(snapshot(b)).toEqual(snapshot(a));
   });
 
-  it('a file that does not parse: exit 2 with file, line and column; the rest of the module is fixed', async () => {
+  it('a file that does not parse: exit 2 with file, line and column; the rest of the module is not written (its declarations are unknown)', async () => {
     const dir = tempModule();
+    const before = snapshot(dir);
     const bad = 'resource "aws_dynamodb_table" "broken" {\n  name = "x\\qy"\n}\n';
     writeFileSync(path.join(dir, 'infra', 'broken.tf'), bad);
     const r = await runCli(['fix', '--yes', '--format', 'json', '.'], dir);
     expect(r.code).toBe(2);
     const out = JSON.parse(r.stdout);
-    expect(out.errors).toEqual([expect.objectContaining({ file: 'infra/broken.tf', line: 2, column: 12 })]);
-    expect(out.errors[0].message).toContain('invalid escape sequence');
+    const broken = out.errors.find((e: { file: string }) => e.file === 'infra/broken.tf');
+    expect(broken).toEqual(expect.objectContaining({ line: 2, column: 12 }));
+    expect(broken.message).toContain('invalid escape sequence');
+    for (const f of ['infra/main.tf', 'infra/users.tf']) {
+      expect(out.errors.find((e: { file: string }) => e.file === f)?.message).toMatch(/^fix not written: infra\/broken\.tf, a file of the same group, could not be read \(HCL: invalid escape sequence/);
+    }
     expect(readFileSync(path.join(dir, 'infra', 'broken.tf'), 'utf8')).toBe(bad);
-    expect(readFileSync(path.join(dir, 'infra', 'main.tf'), 'utf8')).toContain('kms_key_arn = aws_kms_key.orders_2.arn');
+    before.set('infra/broken.tf', bad);
+    expect(snapshot(dir)).toEqual(before);
   });
 });

@@ -84,7 +84,7 @@ describe('terraform: replica without a provider alias for its region', () => {
 });
 
 describe('terraform: module directories', () => {
-  it('a file that does not parse is reported, the other files of the module are still fixed', async () => {
+  it('a file that does not parse is reported, and the other files of the module are not fixed: a plan must not rest on declarations it cannot see', async () => {
     const good = 'resource "aws_dynamodb_table" "ok" {\n  name     = "ok"\n  hash_key = "id"\n}\n';
     const bad = 'resource "aws_dynamodb_table" "broken" {\n  name = "x"\n';
     const r = await processMemory(
@@ -97,8 +97,8 @@ describe('terraform: module directories', () => {
     const badOut = r.outcomes.find((o) => o.file.path === 'bad.tf')!;
     expect(badOut.error?.message).toContain('HCL: unclosed block');
     expect(r.output.get('bad.tf')).toBe(bad);
-    expect(r.output.get('good.tf')).toContain('kms_key_arn = aws_kms_key.ok.arn');
-    expect(r.output.get('good.tf')).toContain('data "aws_caller_identity" "current" {}');
+    expect(r.output.get('good.tf')).toBe(good);
+    expect(r.outcomes.find((o) => o.file.path === 'good.tf')!.error?.message).toBe('fix not written: bad.tf, a file of the same group, could not be read (HCL: unclosed block (opened at line 1))');
   });
 
   it('declares each data source once per module, in the file of the first fixed table', async () => {

@@ -4,12 +4,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { processMemory } from '../src/engine/memory.js';
-import { ROOT } from './fixture-cases.js';
 import { fmtClean } from './terraform-helpers.js';
-
-const PEERS = path.resolve(ROOT, '..', 'shared', 'peer-cases');
+import { PEERS, itPeers } from './peer-cases.js';
 
 /** file (relative to peer-cases) -> address -> kmsfix status. */
 const EXPECTED: Record<string, Record<string, string>> = {
@@ -66,12 +64,12 @@ const PEER_VERDICTS: Record<string, Record<string, Partial<Record<'checkov' | 't
 const DECLINED = new Set(['aws_dynamodb_table.example', 'aws_dynamodb_table.example_2']);
 
 describe('terraform peer cases', () => {
-  it('the peer cases are there', () => {
+  itPeers('the peer cases are there', () => {
     expect(existsSync(PEERS), PEERS).toBe(true);
   });
 
   for (const [rel, want] of Object.entries(EXPECTED)) {
-    it(`${rel}: statuses, then a fix makes every fixable table customer-managed`, async () => {
+    itPeers(`${rel}: statuses, then a fix makes every fixable table customer-managed`, async () => {
       const text = readFileSync(path.join(PEERS, rel), 'utf8');
       const file = { path: path.basename(rel), text };
       const scan = await processMemory([file], 'scan');

@@ -8,6 +8,8 @@ import { TRANSFORMS, loadTransform } from '../../transforms/index.js';
 import type { Edit, FixOptions, SourceFile } from '../types.js';
 import { detectFile, fixGroup, type FileError, type FileOutcome, type TableReport } from './pipeline.js';
 import { groupKeyOf } from './groups.js';
+import { diskSiblings } from './siblings.js';
+import type { Watched } from './write.js';
 
 export interface BatchFile {
   file: SourceFile;
@@ -22,22 +24,31 @@ export interface BatchResult {
   newText?: string;
   /** The edits that made `newText`, for its diff (built from them when it is shown or written). */
   edits?: Edit[];
+  /** The file's fix group (fix only) and the other files its plan read. */
+  group?: string;
+  watched?: Watched[];
 }
 
 export async function processBatch(files: BatchFile[], mode: 'scan' | 'fix', options: FixOptions): Promise<BatchResult[]> {
   const outcomes: FileOutcome[] = [];
   const groups = new Map<string, FileOutcome[]>();
+  const siblings = diskSiblings(options.maxFileBytes);
   for (const f of files) {
     const entry = TRANSFORMS.find((e) => e.name === f.entry);
     if (!entry) throw new Error(`unknown transform ${f.entry}`);
     const transform = await loadTransform(entry);
-    const o = await detectFile(f.file, f.bom, transform, options);
+    const o = await detectFile(f.file, f.bom, transform, options, siblings);
     outcomes.push(o);
     const key = groupKeyOf(entry.name, transform, f.file.absPath);
     const g = groups.get(key);
     if (g) g.push(o);
     else groups.set(key, [o]);
   }
-  if (mode === 'fix') for (const g of groups.values()) await fixGroup(g, options);
-  return outcomes.map((o) => ({ tables: o.tables, error: o.error, newText: o.newText, edits: o.edits }));
+  if (mode === 'fix') {
+    for (const [key, g] of groups) {
+      await fixGroup(g, options, siblings);
+      for (const o of g) o.group = key;
+    }
+  }
+  return outcomes.map((o) => ({ tables: o.tables, error: o.error, newText: o.newText, edits: o.edits, group: o.group, watched: o.watched }));
 }

@@ -41,7 +41,12 @@ export async function processMemory(
     const key = groupKeyOf(entry.name, transform, absPath);
     groups.set(key, [...(groups.get(key) ?? []), o]);
   }
-  if (mode === 'fix') for (const g of groups.values()) await fixGroup(g, opts);
+  if (mode === 'fix') {
+    for (const [key, g] of groups) {
+      await fixGroup(g, opts);
+      for (const o of g) o.group = key;
+    }
+  }
   const output = new Map<string, string>();
   for (const o of outcomes) {
     const t = o.newText ?? o.file.text;

@@ -10,6 +10,8 @@ import type { FileError, FileOutcome } from './pipeline.js';
 import { repoRootOf } from '../git.js';
 import { fileDiff } from '../report/diff.js';
 import { toPosix } from '../text.js';
+import { OutputError, makeDir } from './outputs.js';
+import { writeOutputAtomic } from './write.js';
 
 export interface RepoReport {
   repository: string;
@@ -17,12 +19,15 @@ export interface RepoReport {
   path: string;
   /** Whether it is a git work tree (false: a command-line folder outside any repository). */
   git: boolean;
-  /** The patch file name inside DIR, or null when nothing changes. */
+  /** The patch file name inside DIR, or null when nothing changes (or it could not be written). */
   patch: string | null;
   files: number;
   filesChanged: number;
   tables: number;
   compliant: number;
+  /** Tables the verified fix covers. */
+  planned: number;
+  /** Tables fixed by the patch written (planned, unless the patch could not be written). */
   fixed: number;
   notFixable: { file: string; line: number; address: string; status: string; reason: string }[];
   errors: FileError[];
@@ -32,6 +37,8 @@ export interface PatchDirResult {
   repositories: RepoReport[];
   /** The short table for stdout. */
   table: string;
+  /** The changed files whose diff is in a patch written. */
+  delivered: FileOutcome[];
 }
 
 interface Bucket {
@@ -84,8 +91,11 @@ export async function writePatchDir(
   // Names: the folder's name; a second folder of the same name gets -2, -3, ... (in path order).
   const sorted = [...buckets.values()].sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));
   const used = new Set<string>(['summary']);
-  await fs.mkdir(absDir, { recursive: true });
+  makeDir(absDir, dir);
   const repositories: RepoReport[] = [];
+  const delivered: FileOutcome[] = [];
+  /** Patches that could not be written. */
+  const unwritten: FileError[] = [];
   for (const b of sorted) {
     const base = (path.basename(b.root) || 'root').replace(/[^A-Za-z0-9._-]/g, '_');
     let name = base;
@@ -93,8 +103,17 @@ export async function writePatchDir(
     used.add(name);
     const changed = b.outcomes.filter((o) => o.newText !== undefined);
     const patchFile = path.join(absDir, `${name}.patch`);
+    const patchErrors: FileError[] = [];
+    let written = false;
     if (changed.length > 0) {
-      await fs.writeFile(patchFile, changed.map((o) => fileDiff(o, toPosix(path.relative(b.root, o.file.absPath)))).join(''));
+      try {
+        await writeOutputAtomic(patchFile, changed.map((o) => fileDiff(o, toPosix(path.relative(b.root, o.file.absPath)))).join(''), path.join(dir, `${name}.patch`));
+        written = true;
+        delivered.push(...changed);
+      } catch (err) {
+        patchErrors.push({ file: toPosix(path.join(dir, `${name}.patch`)), message: (err as Error).message });
+        unwritten.push(...patchErrors);
+      }
     } else {
       await fs.rm(patchFile, { force: true }); // stale from an earlier run
     }
@@ -104,24 +123,28 @@ export async function writePatchDir(
       repository: name,
       path: toPosix(path.relative(cwd, b.root) || '.'),
       git: b.git,
-      patch: changed.length > 0 ? `${name}.patch` : null,
+      patch: written ? `${name}.patch` : null,
       files: b.outcomes.length,
       filesChanged: changed.length,
       tables: tables.length,
       compliant: tables.filter((t) => t.compliant).length,
-      fixed: tables.filter((t) => t.fixed).length,
+      planned: tables.filter((t) => t.planned).length,
+      fixed: written ? tables.filter((t) => t.planned).length : 0,
       notFixable: b.outcomes.flatMap((o) =>
         o.tables
-          .filter((t) => !t.compliant && !t.fixed)
+          .filter((t) => !t.compliant && !t.planned)
           .map((t) => ({ file: rel(o.file.absPath), line: t.line, address: t.address, status: t.status, reason: t.message })),
       ),
-      errors: [...b.errors, ...b.outcomes.flatMap((o) => (o.error ? [o.error] : []))].map((e) => ({
-        ...e,
-        file: rel(path.resolve(cwd, e.file)),
-      })),
+      errors: [
+        ...[...b.errors, ...b.outcomes.flatMap((o) => (o.error ? [o.error] : []))].map((e) => ({
+          ...e,
+          file: rel(path.resolve(cwd, e.file)),
+        })),
+        ...patchErrors,
+      ],
     });
   }
-  const total = (k: 'files' | 'filesChanged' | 'tables' | 'compliant' | 'fixed') => repositories.reduce((n, r) => n + r[k], 0);
+  const total = (k: 'files' | 'filesChanged' | 'tables' | 'compliant' | 'planned' | 'fixed') => repositories.reduce((n, r) => n + r[k], 0);
   const summary = {
     version: 1,
     repositories,
@@ -132,13 +155,18 @@ export async function writePatchDir(
       filesChanged: total('filesChanged'),
       tables: total('tables'),
       compliant: total('compliant'),
+      planned: total('planned'),
       fixed: total('fixed'),
       notFixable: repositories.reduce((n, r) => n + r.notFixable.length, 0),
       errors: repositories.reduce((n, r) => n + r.errors.length, 0),
     },
   };
-  await fs.writeFile(path.join(absDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  return { repositories, table: renderTable(repositories) };
+  // Errors writing a patch are the run's errors too (exit 2); summary.json lists them per repository.
+  errors.push(...unwritten);
+  await writeOutputAtomic(path.join(absDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n', path.join(dir, 'summary.json')).catch((err: Error) => {
+    throw new OutputError(err.message);
+  });
+  return { repositories, table: renderTable(repositories), delivered };
 }
 
 export function renderTable(repos: RepoReport[]): string {

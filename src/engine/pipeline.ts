@@ -6,6 +6,10 @@ import { evaluate } from '../peers/evaluate.js';
 import type { PeerVerdicts } from '../peers/rules.js';
 import { isFixableStatus } from '../status.js';
 import { ParseError } from '../types.js';
+import { LineIndex, deepestNesting } from '../text.js';
+import { MAX_FILE_BYTES, formatMb } from './read.js';
+import { NO_SIBLINGS, type SiblingSource } from './siblings.js';
+import type { Watched } from './write.js';
 import type { Detection, DetectedTable, Edit, FixOptions, GroupMember, SourceFile, Suppression, Transform } from '../types.js';
 
 export interface TableReport extends Omit<DetectedTable, 'facts' | 'suppressions'> {
@@ -16,8 +20,15 @@ export interface TableReport extends Omit<DetectedTable, 'facts' | 'suppressions
   peers: PeerVerdicts;
   /** Inline suppressions found on the table, whichever tool they speak for. */
   suppressions: Suppression[];
-  /** Set by fix: the table was made customer-managed in the written (or previewed) output. */
+  /** Set by fix: the verified fix makes the table customer-managed. */
+  planned?: boolean;
+  /**
+   * Set by fix: the table is customer-managed in this run's output: on disk for a fix in place (then
+   * the same as `written`), in the patch for --patch and --patch-dir, in the diff for --dry-run.
+   */
   fixed?: boolean;
+  /** Set by a fix in place: its file was written. */
+  written?: boolean;
 }
 
 export interface FileError {
@@ -38,6 +49,14 @@ export interface FileOutcome {
   newText?: string;
   /** The edits that made `newText` (offsets into `file.text`), for its diff. */
   edits?: Edit[];
+  /** The stamp of the version read (src/engine/read.ts); the file is replaced only while it has it. */
+  stamp?: string;
+  /** The symbolic link named on the command line it was reached through ("X -> Y"): never written. */
+  link?: string;
+  /** The key of the fix group it belongs to (src/engine/groups.ts): a group is written all or none. */
+  group?: string;
+  /** Other files the group's plan read (siblings): set on changed files, checked before writing. */
+  watched?: Watched[];
 }
 
 let editsModule: typeof import('../edits.js') | undefined;
@@ -47,6 +66,13 @@ export const DEFAULT_FIX_OPTIONS: FixOptions = { keyStrategy: 'per-table', accep
 export function errorOf(file: SourceFile, err: unknown): FileError {
   if (err instanceof ParseError) {
     return { file: file.path, line: err.line, column: err.column, message: err.message };
+  }
+  // A parser (or a walk over its tree) that recursed past the stack: input too deeply nested, reported
+  // like any other bad input, at the deepest point of the text.
+  if (err instanceof RangeError && /call stack/i.test(err.message)) {
+    const deepest = deepestNesting(file.text);
+    const pos = new LineIndex(file.text).position(deepest.offset);
+    return { file: file.path, ...pos, message: `nested too deeply to parse (${deepest.depth} levels at this point)` };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { file: file.path, message: `internal error: ${message}` };
@@ -74,9 +100,11 @@ export async function detectFile(
   bom: boolean,
   transform: Transform,
   options: Partial<FixOptions>,
+  siblings?: SiblingSource,
 ): Promise<FileOutcome> {
   try {
-    const detection = await transform.detect(file);
+    const context = siblings ? { siblings: async () => siblings([file], transform).files } : undefined;
+    const detection = await transform.detect(file, context);
     return { file, bom, transform, detection, tables: reportTables(file, detection, options) };
   } catch (err) {
     return { file, bom, transform, tables: [], error: errorOf(file, err) };
@@ -85,7 +113,7 @@ export async function detectFile(
 
 /** What planning, applying and verifying gave for one file of a group. */
 export type FileResult =
-  | { kind: 'ok'; edits: Edit[]; newText: string; fixed: string[]; declined: { address: string; reason: string }[] }
+  | { kind: 'ok'; edits: Edit[]; newText: string; fixed: string[]; declined: { address: string; reason: string }[]; watched: Watched[] }
   | { kind: 'error'; error: FileError };
 
 /**
@@ -96,6 +124,7 @@ export async function planGroup(
   group: FileOutcome[],
   targetsOf: (o: FileOutcome) => string[],
   options: FixOptions,
+  siblings: SiblingSource = NO_SIBLINGS,
 ): Promise<Map<FileOutcome, FileResult>> {
   const results = new Map<FileOutcome, FileResult>();
   const members = group.filter((o) => o.detection && !o.error);
@@ -103,9 +132,24 @@ export async function planGroup(
   const transform = members[0].transform!;
   const gm: GroupMember[] = members.map((o) => ({ file: o.file, detection: o.detection!, targets: targetsOf(o) }));
   if (gm.every((m) => m.targets.length === 0)) return results;
+  // A plan must not rest on a file of the group it could not parse (its declarations are unknown).
+  const broken = group.find((o) => o.error || !o.detection);
+  if (broken) {
+    const message = `fix not written: ${broken.file.path}, a file of the same group, could not be read${broken.error ? ` (${broken.error.message})` : ''}`;
+    for (const m of members) if (targetsOf(m).length > 0) results.set(m, { kind: 'error', error: { file: m.file.path, message } });
+    return results;
+  }
+  let watched: Watched[] = [];
+  const context = {
+    siblings: async () => {
+      const read = siblings(members.map((m) => m.file), transform);
+      watched = read.watched;
+      return read.files;
+    },
+  };
   let plans;
   try {
-    plans = await transform.fix(gm, options);
+    plans = await transform.fix(gm, options, context);
   } catch (err) {
     for (const m of members) if (targetsOf(m).length > 0) results.set(m, { kind: 'error', error: errorOf(m.file, err) });
     return results;
@@ -115,17 +159,23 @@ export async function planGroup(
     if (!plan) continue;
     const declined = plan.declined ?? [];
     if (plan.edits.length === 0) {
-      results.set(o, { kind: 'ok', edits: [], newText: o.file.text, fixed: [], declined });
+      results.set(o, { kind: 'ok', edits: [], newText: o.file.text, fixed: [], declined, watched });
       continue;
     }
     try {
       const { applyEdits } = (editsModule ??= await import('../edits.js')); // loaded by fix only, once
       const newText = applyEdits(o.file.text, plan.edits);
-      const problems = await verify(transform, o, newText, plan.fixed, options);
+      const problems = await verify(transform, o, newText, plan.fixed, options, siblings);
+      const limit = options.maxFileBytes ?? MAX_FILE_BYTES;
+      const bytes = Buffer.byteLength(newText) + (o.bom ? 3 : 0);
       if (problems.length > 0) {
         results.set(o, { kind: 'error', error: { file: o.file.path, message: `fix not written, verification failed: ${problems.join('; ')}` } });
+      } else if (bytes > limit) {
+        // The limit is on input: a file kmsfix writes must stay readable by the next run.
+        const message = `fix not written: the fixed file would be ${formatMb(bytes)}, above the ${formatMb(limit)} input limit, so later runs could not read it (raise the limit with --max-file-size, for this run and later ones)`;
+        results.set(o, { kind: 'error', error: { file: o.file.path, message } });
       } else {
-        results.set(o, { kind: 'ok', edits: plan.edits, newText, fixed: plan.fixed, declined });
+        results.set(o, { kind: 'ok', edits: plan.edits, newText, fixed: plan.fixed, declined, watched });
       }
     } catch (err) {
       results.set(o, { kind: 'error', error: { ...errorOf(o.file, err), message: `fix not written: ${errorOf(o.file, err).message}` } });
@@ -134,9 +184,13 @@ export async function planGroup(
   return results;
 }
 
-/** Fix every fixable table of a group: sets `newText` on changed files, or `error` when planning or verification fails. */
-export async function fixGroup(group: FileOutcome[], options: FixOptions): Promise<void> {
-  const results = await planGroup(group, (o) => o.tables.filter((t) => t.fixable).map((t) => t.address), options);
+/**
+ * Fix every fixable table of a group: sets `newText` on changed files, or `error` when planning or
+ * verification fails. All or none: when one file of the group cannot be fixed, no file of it is.
+ */
+export async function fixGroup(group: FileOutcome[], options: FixOptions, siblings: SiblingSource = NO_SIBLINGS): Promise<void> {
+  const results = await planGroup(group, (o) => o.tables.filter((t) => t.fixable).map((t) => t.address), options, siblings);
+  const failed = [...results].find(([, r]) => r.kind === 'error') as [FileOutcome, Extract<FileResult, { kind: 'error' }>] | undefined;
   for (const [o, r] of results) {
     if (r.kind === 'error') {
       o.error = r.error;
@@ -150,10 +204,22 @@ export async function fixGroup(group: FileOutcome[], options: FixOptions): Promi
       }
     }
     if (r.newText !== o.file.text) {
+      if (failed) {
+        o.error = { file: o.file.path, message: `fix not written: the files of its group are fixed all or none, and ${failed[0].file.path} could not be fixed (${failed[1].error.message})` };
+        continue;
+      }
       o.newText = r.newText;
       o.edits = r.edits;
-      for (const t of o.tables) if (r.fixed.includes(t.address)) t.fixed = true;
+      o.watched = r.watched;
+      for (const t of o.tables) if (r.fixed.includes(t.address)) t.planned = t.fixed = true;
     }
+  }
+  // A fixable table that no plan fixed, in a file without an error, would be reported as neither:
+  // never leave it silent.
+  for (const o of group) {
+    if (o.error) continue;
+    const missed = o.tables.filter((t) => t.fixable && !t.planned);
+    if (missed.length > 0) o.error = { file: o.file.path, message: `not fixed: no fix was planned for ${missed.map((t) => t.address).join(', ')} (a kmsfix bug: please report it)` };
   }
 }
 
@@ -164,11 +230,12 @@ async function verify(
   newText: string,
   fixed: string[],
   options: FixOptions,
+  siblings: SiblingSource,
 ): Promise<string[]> {
   const file: SourceFile = { ...before.file, text: newText };
   let detection: Detection;
   try {
-    detection = await transform.detect(file);
+    detection = await transform.detect(file, { siblings: async () => siblings([file], transform).files });
   } catch (err) {
     const e = errorOf(file, err);
     return [`the fixed file does not parse (${e.line ?? '?'}:${e.column ?? '?'}: ${e.message})`];

@@ -9,7 +9,7 @@
  * (src/engine/pool.ts) while this thread keeps reading.
  */
 import path from 'node:path';
-import { discover } from '../discovery.js';
+import { discover, displayPath } from '../discovery.js';
 import { TRANSFORMS, entriesFor, loadTransform } from '../../transforms/index.js';
 import type { FixOptions, TransformEntry } from '../types.js';
 import type { BatchFile, BatchResult } from './batch.js';
@@ -18,6 +18,8 @@ import { detectFile, fixGroup, type FileError, type FileOutcome } from './pipeli
 import { PARALLEL_MIN_FILES, Pool, defaultWorkers, parallelMinBytes, workerScript } from './pool.js';
 import { readCandidate } from './read.js';
 import { groupKeyOf } from './groups.js';
+import { diskSiblings } from './siblings.js';
+import { cleanStaleTemps, halfWritten, type Cleanup } from './temp.js';
 
 export interface RunOptions extends FixOptions {
   cwd: string;
@@ -34,6 +36,12 @@ export interface RunOptions extends FixOptions {
   parallelMinFiles?: number;
   /** ...and this many characters read (default parallelMinBytes()). */
   parallelMinBytes?: number;
+  /**
+   * The run will write in place: before reading, remove the temp files of dead runs, completing
+   * any group a killed run had begun to rename (src/engine/temp.ts). Only while holding the lock of
+   * the trees (src/engine/lock.ts).
+   */
+  cleanTemps?: boolean;
 }
 
 export interface RunProgress {
@@ -53,6 +61,8 @@ export interface RunResult {
   repos: string[];
   /** The family done by a worker thread of its own (ownWorkerFamily), if any. */
   ownWorker?: string;
+  /** With cleanTemps: what was cleaned up. */
+  cleanup?: Cleanup;
 }
 
 function pickEntry(path: string, raw: string): TransformEntry | undefined {
@@ -88,7 +98,13 @@ export function ownWorkerFamily(paths: string[]): string | undefined {
 
 export async function run(paths: string[], options: RunOptions): Promise<RunResult> {
   const accepts = (p: string) => TRANSFORMS.some((e) => e.accepts(p));
-  const { candidates, errors, repos } = await discover(paths.length ? paths : ['.'], options.cwd, accepts);
+  const { candidates, errors, repos, temps } = await discover(paths.length ? paths : ['.'], options.cwd, accepts);
+  let cleanup: Cleanup | undefined;
+  if (options.cleanTemps) {
+    cleanup = cleanStaleTemps(temps, (abs) => displayPath(abs, options.cwd));
+    errors.push(...cleanup.errors);
+  } else errors.push(...halfWritten(temps, (abs) => displayPath(abs, options.cwd)));
+  const siblings = diskSiblings(options.maxFileBytes);
   const fixOptions = plainOptions(options);
   const workers = options.workers ?? defaultWorkers();
   const script = workers > 0 ? workerScript() : undefined;
@@ -102,6 +118,9 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   const poolWorkers = workers - (own ? 1 : 0);
 
   const reads: BatchFile[] = [];
+  /** Per read: the stamp of the version read, and the symbolic link it was reached through. */
+  const stamps: string[] = [];
+  const links: (string | undefined)[] = [];
   /** Per read: its outcome when done in this thread, or its result from the pool. */
   const done: (FileOutcome | undefined)[] = [];
   const results: (BatchResult | undefined)[] = [];
@@ -223,13 +242,19 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   }
   // Groups left (none, unless a candidate list ends inside a folder).
   for (const group of groups.values()) await fixAndRelease(group);
-  const outcomes = reads.map((r, i): FileOutcome => done[i] ?? { file: r.file, bom: r.bom, ...results[i]! });
-  return { outcomes, errors, repos, ownWorker: ownFamily };
+  const outcomes = reads.map((r, i): FileOutcome => {
+    const o = done[i] ?? { file: r.file, bom: r.bom, ...results[i]! };
+    o.stamp = stamps[i];
+    if (links[i]) o.link = links[i];
+    if (keyOf[i] !== undefined) o.group = keyOf[i];
+    return o;
+  });
+  return { outcomes, errors, repos, ownWorker: ownFamily, cleanup };
 
   /** Read a candidate; the index of its read, or undefined when skipped or unreadable. */
   async function readOne(c: (typeof candidates)[number]): Promise<number | undefined> {
     let chosen: TransformEntry | undefined;
-    const read = await readCandidate(c.absPath, c.path, c.explicit, (raw) => (chosen = pickEntry(c.path, raw)) !== undefined);
+    const read = await readCandidate(c.absPath, c.path, c.explicit, (raw) => (chosen = pickEntry(c.path, raw)) !== undefined, options.maxFileBytes);
     if (read.kind === 'skip') return undefined;
     if (read.kind === 'error') {
       errors.push(read.error);
@@ -239,6 +264,8 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     chosen ??= pickEntry(c.path, read.file.text) ?? entriesFor(c.path)[0];
     if (!chosen) return undefined;
     reads.push({ file: read.file, bom: read.bom, entry: chosen.name });
+    stamps.push(read.stamp);
+    links.push(c.link);
     readBytes += read.file.text.length;
     return reads.length - 1;
   }
@@ -253,7 +280,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   }
 
   async function fixAndRelease(group: FileOutcome[]): Promise<void> {
-    await fixGroup(group, fixOptions);
+    await fixGroup(group, fixOptions, siblings);
     if (!keep) for (const o of group) o.detection = undefined;
   }
 
@@ -261,7 +288,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     const r = reads[i];
     const entry = TRANSFORMS.find((e) => e.name === r.entry)!;
     const transform = await loadTransform(entry);
-    const outcome = await detectFile(r.file, r.bom, transform, fixOptions);
+    const outcome = await detectFile(r.file, r.bom, transform, fixOptions, siblings);
     done[i] = outcome;
     // A scan needs the detection and the text no further, unless the caller keeps the run in this
     // thread for them: memory then grows with the tables found, not with the bytes read.
@@ -283,6 +310,6 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
 
 /** The fix options alone (no callbacks, no run settings), to send to workers. */
 function plainOptions(options: RunOptions): FixOptions {
-  const { onProgress: _p, workers: _w, parallelMinFiles: _m, parallelMinBytes: _b, cwd: _c, mode: _mode, ...rest } = options;
+  const { onProgress: _p, workers: _w, parallelMinFiles: _m, parallelMinBytes: _b, cwd: _c, mode: _mode, cleanTemps: _t, ...rest } = options;
   return rest;
 }

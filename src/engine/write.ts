@@ -1,87 +1,210 @@
 /**
- * Atomic writes: each file's new text goes to a temp file beside it (permissions copied), which is
- * then renamed over it. A run that is killed leaves every file old or new. The temp file's name
- * depends only on the target, so the next run overwrites a temp file left by a killed run and
- * renames it away; discovery skips them.
+ * Atomic writes, by group: each file's new text goes to a temp file beside it (unique to this run,
+ * src/engine/temp.ts; mode, owner and group copied), which is then renamed over it. The files of a
+ * group (a Terraform module) are written all or none:
+ *
+ * - a temp file that cannot be written (full disk, permissions) cancels its whole group;
+ * - just before the renames, every file of the group, and every other file its plan read, must
+ *   still be the version that was read (stamp: inode, size, mtime, ctime): a file edited, replaced
+ *   or deleted during the run cancels its group, and nothing of it is written;
+ * - the renames of a group of several files are listed first in a journal beside them: a run killed
+ *   between two of them leaves the journal, and the next fix run completes the group (temp.ts).
+ *
+ * A run that is killed leaves every file old or new, and temp files that the next fix run removes.
  */
-import { promises as fs } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fstatSync, openSync, promises as fs, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { describeError, stampOf } from './read.js';
+import { journalPathIn, tempPathFor, type Journal } from './temp.js';
 
-export const TEMP_PREFIX = '.kmsfix-tmp-';
+export { TEMP_PREFIX } from './temp.js';
 
 export interface FileWrite {
   absPath: string;
+  /** Display path, for messages. */
+  path: string;
   content: string;
+  /** The stamp of the version that was read (src/engine/read.ts): the file is replaced only while it still has it. */
+  stamp?: string;
 }
 
-/** Write `content` to the target's temp file, with the target's permissions; returns the temp path. */
-async function writeTemp(absPath: string, content: string): Promise<string> {
-  const st = await fs.stat(absPath);
-  const tmp = path.join(path.dirname(absPath), `${TEMP_PREFIX}${path.basename(absPath)}`);
+/** A file a group's plan read without writing it (a module's file without a table). */
+export interface Watched {
+  absPath: string;
+  path: string;
+  stamp: string;
+}
+
+export interface GroupWrite {
+  files: FileWrite[];
+  /** Other files the plan read: they must not have changed either. */
+  watch?: Watched[];
+}
+
+/** Why a file was not written. */
+export class WriteError extends Error {}
+
+/**
+ * Write `content` to a new temp file beside `absPath` with the target's mode, owner and group;
+ * returns the temp path. Synchronous: open, write, chmod, chown and close without a thread-pool
+ * round trip for each.
+ */
+function writeTemp(absPath: string, content: string): string {
+  const st = statSync(absPath);
+  const tmp = tempPathFor(absPath);
+  // 'wx' never writes through a link planted there.
+  const fd = openSync(tmp, 'wx', st.mode & 0o7777);
   try {
-    // 'wx' never writes through a link planted there; a leftover of a killed run is removed first.
     try {
-      await fs.writeFile(tmp, content, { mode: st.mode & 0o7777, flag: 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      await fs.rm(tmp, { force: true });
-      await fs.writeFile(tmp, content, { mode: st.mode & 0o7777, flag: 'wx' });
+      writeSync(fd, content);
+      // The mode given to open is narrowed by the umask: set it exactly.
+      fchmodSync(fd, st.mode & 0o7777);
+      const now = fstatSync(fd);
+      if (now.uid !== st.uid || now.gid !== st.gid) {
+        try {
+          fchownSync(fd, st.uid, st.gid);
+        } catch (err) {
+          throw new WriteError(`owned by uid ${st.uid}, gid ${st.gid}, which kmsfix cannot give its new version (${describeError(err)}): not written`);
+        }
+        // chown clears the set-id bits: set the mode again.
+        fchmodSync(fd, st.mode & 0o7777);
+      }
+    } finally {
+      closeSync(fd);
     }
-    // The mode given to open is narrowed by the umask: set it exactly.
-    await fs.chmod(tmp, st.mode & 0o7777);
   } catch (err) {
-    await fs.rm(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw err;
   }
   return tmp;
 }
 
-/** Move a temp file over its target, or remove it when that fails. */
-async function replaceWith(tmp: string, absPath: string): Promise<void> {
+function stampNow(absPath: string): string | undefined {
   try {
-    await fs.rename(tmp, absPath);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
+    return stampOf(statSync(absPath, { bigint: true }));
+  } catch {
+    return undefined;
   }
 }
 
-/** Run `job` on every item, `concurrency` at a time; the error of each failure, by index. */
-async function inLanes<T>(items: T[], concurrency: number, job: (item: T, i: number) => Promise<void>): Promise<(Error | undefined)[]> {
-  const errors: (Error | undefined)[] = new Array(items.length).fill(undefined);
+/** Run `job` on every item, `concurrency` at a time. */
+async function inLanes<T>(items: T[], concurrency: number, job: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length) {
       const i = next++;
-      try {
-        await job(items[i], i);
-      } catch (err) {
-        errors[i] = err as Error;
-      }
+      await job(items[i], i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
-  return errors;
 }
 
 /**
- * Many atomic writes, in two phases: every temp file is written first, then the temp files are
- * renamed over their targets; a file whose temp file could not be written is left as it was. The
- * error of each failure.
+ * Write every group (see above): temp files first, all of them, then each group's checks and
+ * renames. For each file, the error that kept it from being written, or undefined.
  *
- * Each phase runs a few files at a time on the thread pool (3,000 files: 1.8 s one by one, 1.2 s
- * eight at a time). Two phases rather than temp-and-rename per file: on ext4 without a journal
- * (this machine's disk), creating a file skips, one by one, the inodes freed in the last ~30 s,
- * and each rename frees one, so creates between renames cost more and more as a run goes on (3,300
- * files, one thread: 1.1 to 1.3 s interleaved, 0.86 to 1.06 s in two phases).
+ * Two phases rather than temp-and-rename per file: on ext4 without a journal (the benchmark
+ * machine's disk), creating a file skips, one by one, the inodes freed in the last ~30 s, and each
+ * rename frees one (3,300 files: 1.1 to 1.3 s interleaved, 0.86 to 1.06 s in two phases).
  */
-export async function writeAllAtomic(files: FileWrite[], concurrency = 8): Promise<(Error | undefined)[]> {
-  const temps: string[] = new Array(files.length);
-  const errors = await inLanes(files, concurrency, async (f, i) => {
-    temps[i] = await writeTemp(f.absPath, f.content);
+export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promise<Map<FileWrite, Error | undefined>> {
+  const result = new Map<FileWrite, Error | undefined>();
+  const temps = new Map<FileWrite, string>();
+  const failed = new Set<GroupWrite>();
+  let journals = 0;
+  /** Cancel a group: its temp files removed; `culprit` gets `err`, the other files `others` (why they follow it). */
+  const cancel = (g: GroupWrite, culprit: FileWrite | Watched, err: Error, others: string) => {
+    failed.add(g);
+    const names = g.files.map((x) => x.path).join(', ');
+    for (const f of g.files) {
+      const tmp = temps.get(f);
+      if (tmp) rmSync(tmp, { force: true });
+      temps.delete(f);
+      if (result.get(f)) continue;
+      result.set(f, f === culprit ? err : new WriteError(`not written: the files of its group (${names}) are written all or none, and ${culprit.path} ${others}`));
+    }
+  };
+
+  /** Every file of the group, and every file its plan read, still the version read? Cancels the group if not. */
+  const unchanged = (g: GroupWrite): boolean => {
+    for (const f of [...g.files, ...(g.watch ?? [])]) {
+      if (f.stamp === undefined) continue;
+      const now = stampNow(f.absPath);
+      if (now !== f.stamp) {
+        const what = now === undefined ? 'was deleted during the run' : 'changed on disk during the run';
+        cancel(g, f, new WriteError(`${what}: not written (run kmsfix again)`), `${what} (run kmsfix again)`);
+        return false;
+      }
+    }
+    return true;
+  };
+
+  // Phase 1: every temp file, group by group, with synchronous calls (no thread-pool round trip
+  // per call: open, write, chmod, close cost less than the trips).
+  for (const g of groups) {
+    if (!unchanged(g)) continue;
+    for (const f of g.files) {
+      try {
+        temps.set(f, writeTemp(f.absPath, f.content));
+      } catch (err) {
+        const e = err instanceof WriteError ? err : new WriteError(`cannot write: ${describeError(err)}`);
+        cancel(g, f, e, `could not be written (${e.message})`);
+        break;
+      }
+    }
+  }
+
+  // Phase 2: per group, the checks again (just before the renames), then the renames, a few groups
+  // at a time on the thread pool.
+  await inLanes(groups, concurrency, async (g) => {
+    if (failed.has(g) || !unchanged(g)) return;
+    let journal: string | undefined;
+    if (g.files.length > 1) {
+      journal = journalPathIn(path.dirname(g.files[0].absPath), journals++);
+      const record: Journal = { version: 1, pid: process.pid, renames: g.files.map((f) => ({ temp: temps.get(f)!, target: f.absPath, stamp: f.stamp ?? '' })) };
+      try {
+        writeFileSync(journal, JSON.stringify(record) + '\n', { flag: 'wx' });
+      } catch (err) {
+        rmSync(journal, { force: true }); // a full disk leaves it created but cut short
+        const e = new WriteError(`cannot write the journal of its group: ${describeError(err)}`);
+        return cancel(g, g.files[0], e, `could not be written (${e.message})`);
+      }
+    }
+    const done: FileWrite[] = [];
+    for (const f of g.files) {
+      try {
+        await fs.rename(temps.get(f)!, f.absPath);
+        temps.delete(f);
+        done.push(f);
+        result.set(f, undefined);
+      } catch (err) {
+        // Not a fault a run can cause (the temp file is beside its target): say exactly what is left.
+        const left = g.files.filter((x) => !done.includes(x));
+        for (const x of left) {
+          const tmp = temps.get(x);
+          if (tmp) rmSync(tmp, { force: true });
+          temps.delete(x);
+          result.set(x, new WriteError(`cannot replace it (${describeError(err)}): not written${done.length ? `, though ${done.map((d) => d.path).join(', ')} of its group ${done.length === 1 ? 'was' : 'were'}` : ''}`));
+        }
+        break;
+      }
+    }
+    if (journal) rmSync(journal, { force: true });
   });
-  const renamed = await inLanes(files, concurrency, async (f, i) => {
-    if (!errors[i]) await replaceWith(temps[i], f.absPath);
-  });
-  return errors.map((e, i) => e ?? renamed[i]);
+  return result;
+}
+
+/**
+ * One file written atomically that is not a source file (a patch, summary.json): a temp file
+ * beside it, then a rename. Throws a WriteError naming the file and the cause.
+ */
+export async function writeOutputAtomic(absPath: string, content: string, display: string): Promise<void> {
+  const tmp = tempPathFor(absPath);
+  try {
+    await fs.writeFile(tmp, content, { flag: 'wx' });
+    await fs.rename(tmp, absPath);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw new WriteError(`cannot write ${display}: ${describeError(err)}`);
+  }
 }

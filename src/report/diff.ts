@@ -5,6 +5,7 @@
  * diff of the whole file, so its cost follows the size of the change (jsdiff was about 13% of a
  * bulk fix, and still 6% on the lines around each edit).
  */
+import path from 'node:path';
 import type * as Diff from 'diff';
 import type { StructuredPatchHunk } from 'diff';
 import type { FileOutcome } from '../engine/pipeline.js';
@@ -40,11 +41,44 @@ export function fileHunks(o: FileOutcome): string {
   return h;
 }
 
-/** `p`: the path written in the patch (default: relative to the current directory). */
-export function fileDiff(o: FileOutcome, p = o.file.path): string {
+/**
+ * A path as git writes it in a patch header: in double quotes, with C escapes (\t, \n, \", \\)
+ * and octal escapes for control characters and every byte of a non-ASCII character, when it holds
+ * any of those (git's default core.quotePath); as it is otherwise (spaces included).
+ */
+export function gitQuote(p: string): string {
+  if (!/["\\\x00-\x1f\x7f-\uffff]/.test(p)) return p;
+  const named: Record<number, string> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11: 'v', 12: 'f', 13: 'r', 34: '"', 92: '\\' };
+  let out = '"';
+  for (const byte of Buffer.from(p, 'utf8')) {
+    if (named[byte]) out += '\\' + named[byte];
+    else if (byte < 0x20 || byte >= 0x7f) out += '\\' + byte.toString(8).padStart(3, '0');
+    else out += String.fromCharCode(byte);
+  }
+  return out + '"';
+}
+
+/** Whether a display path (relative to the current directory) lies outside it. */
+export function outsideCwd(p: string): boolean {
+  return p === '..' || p.startsWith('../') || p.startsWith('/');
+}
+
+/**
+ * The path a diff names a file by: its path relative to the current directory; for a file outside
+ * it, its absolute path without the leading `/` (as `git diff --no-index` does), never `../x`,
+ * which `git apply` rejects.
+ */
+export function diffPath(o: FileOutcome): string {
+  return outsideCwd(o.file.path) ? o.file.absPath.split(path.sep).join('/').replace(/^\/+/, '') : o.file.path;
+}
+
+/** `p`: the path written in the patch (default: diffPath). */
+export function fileDiff(o: FileOutcome, p = diffPath(o)): string {
   if (o.newText === undefined) return '';
   // A git-style header (no jsdiff "====" banner), so that `git apply` knows the paths.
-  return `diff --git a/${p} b/${p}\n--- a/${p}\n+++ b/${p}\n` + fileHunks(o);
+  const a = gitQuote(`a/${p}`);
+  const b = gitQuote(`b/${p}`);
+  return `diff --git ${a} ${b}\n--- ${a}\n+++ ${b}\n` + fileHunks(o);
 }
 
 export function colorDiff(diff: string, c: { red: (s: string) => string; green: (s: string) => string; cyan: (s: string) => string; bold: (s: string) => string }): string {

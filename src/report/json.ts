@@ -17,7 +17,11 @@ function tableJson(t: TableReport, withFixed: boolean) {
     peers: t.peers,
     suppressions: t.suppressions,
   };
-  if (withFixed) out.fixed = t.fixed === true;
+  if (withFixed) {
+    out.planned = t.planned === true;
+    out.fixed = t.fixed === true;
+    out.written = t.written === true;
+  }
   return out;
 }
 
@@ -30,13 +34,20 @@ export function scanJson(outcomes: FileOutcome[], errors: FileError[]) {
   };
 }
 
-export function fixJson(outcomes: FileOutcome[], errors: FileError[], files: { file: string; diff: string; written: boolean }[]) {
+export function fixJson(outcomes: FileOutcome[], errors: FileError[], files: { file: string; diff: string; written: boolean }[], notes: string[] = []) {
   const tables = allTables(outcomes);
   return {
     version: 1,
     tables: tables.map((t) => tableJson(t, true)),
     files,
     errors: allErrors(outcomes, errors),
-    summary: { ...summarize(outcomes, errors), fixed: tables.filter((t) => t.fixed).length, filesChanged: files.length },
+    notes,
+    summary: {
+      ...summarize(outcomes, errors),
+      planned: tables.filter((t) => t.planned).length,
+      fixed: tables.filter((t) => t.fixed).length,
+      filesChanged: files.length,
+      filesWritten: files.filter((f) => f.written).length,
+    },
   };
 }

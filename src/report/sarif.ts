@@ -6,6 +6,7 @@
 import { groupOutcomes } from '../engine/groups.js';
 import { planGroup, type FileError, type FileOutcome, type TableReport } from '../engine/pipeline.js';
 import { ALL_KINDS, rulesFor } from '../peers/rules.js';
+import { diskSiblings } from '../engine/siblings.js';
 import { failingRules } from '../peers/evaluate.js';
 import { LineIndex } from '../text.js';
 import { sortEdits } from '../edits.js';
@@ -81,10 +82,11 @@ function replacements(o: FileOutcome, edits: Edit[]): Replacement[] {
 /** For each fixable table, the verified edits of fixing that table alone, per file. */
 async function tableFixes(outcomes: FileOutcome[], options: FixOptions): Promise<Map<TableReport, { outcome: FileOutcome; edits: Edit[] }[]>> {
   const out = new Map<TableReport, { outcome: FileOutcome; edits: Edit[] }[]>();
+  const siblings = diskSiblings(options.maxFileBytes);
   for (const group of groupOutcomes(outcomes)) {
     for (const owner of group) {
       for (const t of owner.tables.filter((x) => x.fixable)) {
-        const results = await planGroup(group, (o) => (o === owner ? [t.address] : []), options);
+        const results = await planGroup(group, (o) => (o === owner ? [t.address] : []), options, siblings);
         const changes: { outcome: FileOutcome; edits: Edit[] }[] = [];
         let ok = true;
         for (const [o, r] of results) {
@@ -124,6 +126,8 @@ export async function sarifLog(outcomes: FileOutcome[], errors: FileError[], opt
         properties: { status: t.status, format: t.format, type: t.type, address: t.address, fixable: t.fixable, peers: t.peers },
       };
       const change = fixes.get(t);
+      // SARIF goes with scan and fix --dry-run: a fix may be planned (fixes[] holds it), never written.
+      Object.assign(result.properties as object, { planned: change !== undefined, written: false });
       if (change) {
         result.fixes = [
           {

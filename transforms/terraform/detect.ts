@@ -4,7 +4,7 @@
  */
 import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../src/status.js';
 import { LineIndex } from '../../src/text.js';
-import type { DetectedTable, Detection, SourceFile } from '../../src/types.js';
+import type { DetectedTable, Detection, DiskContext, SourceFile } from '../../src/types.js';
 import type { JsonModel } from './json.js';
 import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
 import type { Raw, Reference, SseFacts } from '../../src/peers/facts.js';
@@ -192,7 +192,7 @@ export function moduleSourceMatches(b: HBlock): boolean {
   return src?.lit?.type === 'string' && MODULE_SOURCE.test(src.lit.value);
 }
 
-export async function detectTerraform(file: SourceFile): Promise<TfDetection> {
+export async function detectTerraform(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
   let det: TfDetection;
   if (file.path.toLowerCase().endsWith('.json')) {
     const { jsonModel } = await import('./json.js');
@@ -202,7 +202,7 @@ export async function detectTerraform(file: SourceFile): Promise<TfDetection> {
     const hcl = await parseHcl(file.text);
     det = { tables: detectBlocks(file.text, hcl.blocks, (b) => blockComments(file.text, hcl.comments, b)), hcl };
   }
-  await moduleBlockers(file, det);
+  await moduleBlockers(file, det, context);
   return det;
 }
 
@@ -212,13 +212,15 @@ const PROVIDERS_OR_POLICIES = /provider\s*"aws"|"provider"\s*:|aws_dynamodb_reso
 const POLICY_PARTS = /aws_iam_policy_document|locals/;
 
 /** This file's blocks, and those of the module's other files that blockers read (fix.ts reads them). */
-async function moduleTops(file: SourceFile, det: TfDetection): Promise<TopBlock[]> {
+async function moduleTops(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<TopBlock[]> {
   const { siblingBlocks } = await import('./fix.js');
   const own = summarize(det, file.text);
-  const first = await siblingBlocks([{ file }], (text) => PROVIDERS_OR_POLICIES.test(text));
+  // The engine reads the module's other files (none in memory, where every file is passed).
+  const siblings = context ? await context.siblings() : [];
+  const first = await siblingBlocks(siblings, (text) => PROVIDERS_OR_POLICIES.test(text));
   const all = [...own, ...first];
   if (!all.some((t) => t.type === 'resource' && t.labels[0] === 'aws_dynamodb_resource_policy')) return all;
-  return [...all, ...(await siblingBlocks([{ file }], (text) => POLICY_PARTS.test(text) && !PROVIDERS_OR_POLICIES.test(text)))];
+  return [...all, ...(await siblingBlocks(siblings, (text) => POLICY_PARTS.test(text) && !PROVIDERS_OR_POLICIES.test(text)))];
 }
 
 /**
@@ -227,11 +229,11 @@ async function moduleTops(file: SourceFile, det: TfDetection): Promise<TopBlock[
  * resource policy that grants other accounts (resourcePolicy.ts). The module's other files are
  * read only for a table that could otherwise be fixed.
  */
-async function moduleBlockers(file: SourceFile, det: TfDetection): Promise<void> {
+async function moduleBlockers(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
   const open = det.tables.filter((t) => !t.blocker && (t.status === 'aws-owned' || t.status === 'aws-managed'));
   if (open.length === 0) return;
   let module: Promise<TopBlock[]> | undefined;
-  const tops = () => (module ??= moduleTops(file, det));
+  const tops = () => (module ??= moduleTops(file, det, context));
   for (const t of open) {
     if (t.kind === 'table' && needsReplicaKeys(t.block)) {
       const r = replicaKeys(t.block, providersByRegion(await tops()));

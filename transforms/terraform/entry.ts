@@ -7,5 +7,7 @@ export const terraformEntry: TransformEntry = {
   name: 'terraform',
   accepts: (path) => /\.tf(\.json)?$/i.test(path),
   prefilter: (text) => TABLE.test(text),
+  // A module's files, and its lock file (which hashicorp/aws version the module runs with).
+  siblingFile: (name) => /\.tf(\.json)?$/i.test(name) || name === '.terraform.lock.hcl',
   load: async () => (await import('./index.js')).terraform as unknown as Transform,
 };

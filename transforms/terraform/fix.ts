@@ -3,12 +3,9 @@
  * policy as an aws_iam_policy_document) and an alias beside each table, the table pointed at the
  * key, and the data sources the policy needs declared once per module, reusing existing ones.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { applyEdits } from '../../src/edits.js';
-import { stripBom } from '../../src/text.js';
 import { DEFAULT_KEY_POLICY, KEY_SETTINGS, keyDescription, type KeyPolicyMode } from '../../src/keyPolicy.js';
-import type { Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../src/types.js';
+import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../src/types.js';
 import { boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
 import { moduleInfo, providerAlias, unique, type ModuleInfo, type SharedKey } from './module.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
@@ -296,9 +293,9 @@ async function jsonWriter(m: Member): Promise<Writer> {
 
 // ---------------------------------------------------------------- the group
 
-export async function fixTerraform(group: Member[], options: FixOptions): Promise<Map<string, FilePlan>> {
+export async function fixTerraform(group: Member[], options: FixOptions, context: DiskContext): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
-  const siblings = await siblingBlocks(group);
+  const siblings = await siblingBlocks(await context.siblings());
   const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...siblings];
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
   const info = moduleInfo(tops, mode);
@@ -415,39 +412,24 @@ async function parseTerraform(name: string, text: string): Promise<TfDetection> 
   return name.toLowerCase().endsWith('.json') ? { tables: [], json: (await import('./json.js')).jsonModel(text) } : { tables: [], hcl: await parseHcl(text) };
 }
 
-const LOCK_FILE = '.terraform.lock.hcl';
-
 /**
  * The module's other files: those the engine did not pass because they hold no table (the
  * prefilter skipped them) still declare names, data sources and providers; and the lock file
- * says which hashicorp/aws version the module runs with. Read from disk;
- * files that cannot be read or parsed are left out. Read synchronously: small files, and no
- * thread-pool round trip for each. `want`: parse only the files whose text it accepts (detection
- * asks for the few blocks a table's blocker depends on).
+ * says which hashicorp/aws version the module runs with. The engine reads them
+ * (DiskContext.siblings); files that cannot be parsed are left out. `want`: parse only the files
+ * whose text it accepts (detection asks for the few blocks a table's blocker depends on).
  */
-export async function siblingBlocks(group: { file: SourceFile }[], want?: (text: string) => boolean): Promise<TopBlock[]> {
-  const known = new Set(group.map((m) => m.file.absPath));
+export async function siblingBlocks(files: SourceFile[], want?: (text: string) => boolean): Promise<TopBlock[]> {
   const out: TopBlock[] = [];
-  for (const dir of new Set(group.map((m) => path.dirname(m.file.absPath)))) {
-    let names: string[];
+  for (const { path: name, text } of files) {
+    if (want && !want(text)) continue;
     try {
-      names = readdirSync(dir);
+      const detection: TfDetection = name.toLowerCase().endsWith('.json')
+        ? { tables: [], json: (await import('./json.js')).jsonModel(text) }
+        : { tables: [], hcl: await parseHcl(text) };
+      out.push(...summarize(detection, text));
     } catch {
-      continue;
-    }
-    for (const name of names.sort()) {
-      const abs = path.join(dir, name);
-      if (!(/\.tf(\.json)?$/i.test(name) || name === LOCK_FILE) || known.has(abs)) continue;
-      try {
-        const text = stripBom(readFileSync(abs, 'utf8')).text;
-        if (want && !want(text)) continue;
-        const detection: TfDetection = name.toLowerCase().endsWith('.json')
-          ? { tables: [], json: (await import('./json.js')).jsonModel(text) }
-          : { tables: [], hcl: await parseHcl(text) };
-        out.push(...summarize(detection, text));
-      } catch {
-        /* unreadable or unparsable: it is not ours to report */
-      }
+      /* unparsable: it is not ours to report */
     }
   }
   return out;

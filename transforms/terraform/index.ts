@@ -11,7 +11,7 @@ export const terraform: Transform<TfDetection> = {
   detect: detectTerraform,
   groupKey: (absPath) => path.dirname(absPath),
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
-  fix: async (group, options) => (fixModule ??= await import('./fix.js')).fixTerraform(group, options),
+  fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixTerraform(group, options, context),
   verify: verifyTerraform,
 };
 

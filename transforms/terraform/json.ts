@@ -3,12 +3,15 @@
  * position-aware edits with jsonc-parser that keep the file's indentation and line endings.
  */
 import { applyEdits as applyJsonEdits, modify, parseTree, printParseErrorCode, type JSONPath, type Node as JNode, type ParseError as JParseError } from 'jsonc-parser';
-import { detectEol, detectIndentUnit, LineIndex } from '../../src/text.js';
+import { deepestNesting, detectEol, detectIndentUnit, LineIndex } from '../../src/text.js';
 import { ParseError } from '../../src/types.js';
 import type { Edit, SourceFile } from '../../src/types.js';
 import type { HAttr, HBlock, Literal } from './parse.js';
 import type { RBlock, RItem } from './render.js';
 import type { TopBlock } from './summary.js';
+
+/** Indentation (in columns) from which jsonc-parser's formatter fails. */
+const JSON_EDITOR_MAX_INDENT = 200;
 
 export interface JsonModel {
   tops: TopBlock[];
@@ -233,6 +236,13 @@ export class JsonDoc {
     const eol = detectEol(this.text);
     const unit = detectIndentUnit(this.text, '  ');
     const formattingOptions = { insertSpaces: unit !== '\t', tabSize: unit === '\t' ? 1 : unit.length, eol };
+    // jsonc-parser's formatter fails on a line indented exactly 200 columns (its cache of indents
+    // ends one short): refuse such nesting as bad input rather than crash.
+    const deepest = deepestNesting(this.text);
+    if (deepest.depth * unit.length >= JSON_EDITOR_MAX_INDENT) {
+      const pos = new LineIndex(this.text).position(deepest.offset);
+      throw new ParseError(`nested too deeply for kmsfix's JSON editor (${deepest.depth} levels of ${unit === '\t' ? 'tabs' : `${unit.length} spaces`} at this point)`, pos.line, pos.column);
+    }
     let out = this.text;
     for (const m of this.mods) out = applyJsonEdits(out, modify(out, m.path, m.value, { formattingOptions }));
     let a = 0;
