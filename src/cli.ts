@@ -80,6 +80,8 @@ Options:
                           account use the key through DynamoDB only, like aws/dynamodb (no IAM change);
                           iam leaves all use to IAM policies (each app role then needs kms: permissions)
   --accept-aws-managed    count the AWS managed key (alias/aws/dynamodb) as compliant
+  --include-tests         also fix tables in test code (below test/, tests/, __tests__/, and
+                          *.test.ts / *.spec.ts files), which are otherwise reported, not changed
   --profile strict|checkov|trivy|kics|cfn-nag|cfn-guard|aws-config
                           scan: whose rules decide compliance and the exit code (default strict:
                           a customer-managed key; a tool's profile follows that tool's own rules)
@@ -133,6 +135,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       'kms-key-arn': { type: 'string' },
       'key-policy': { type: 'string' },
       'accept-aws-managed': { type: 'boolean' },
+      'include-tests': { type: 'boolean' },
       'max-file-size': { type: 'string' },
       format: { type: 'string' },
       profile: { type: 'string' },
@@ -197,6 +200,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       kmsKeyArn: arn,
       keyPolicy: keyPolicy as KeyPolicyMode,
       acceptAwsManaged: !!values['accept-aws-managed'],
+      includeTests: !!values['include-tests'],
       profile: profile as Profile,
       maxFileBytes: Math.round(Number(maxMb) * 1024 * 1024),
     },

@@ -13,12 +13,28 @@ import { isTempName } from './engine/temp.js';
 
 export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', 'cdk.out', '.aws-sam', '.serverless']);
 
+/** Folders of test code: a table there is often non-compliant on purpose. */
+const TEST_DIRS = new Set(['test', 'tests', '__tests__']);
+
+/**
+ * Test code: a file below a `test/`, `tests/` or `__tests__/` folder, or a `*.test.ts` / `*.spec.ts`
+ * (and .tsx, .js...) file. `relPath` is relative to the folder the search started from, so a project
+ * that itself lives under a folder named `tests` is not test code, nor is a file named on the command line.
+ */
+export function isTestPath(relPath: string): boolean {
+  const parts = relPath.split('/');
+  const name = parts[parts.length - 1];
+  return parts.slice(0, -1).some((p) => TEST_DIRS.has(p)) || /\.(test|spec)\.[cm]?[jt]sx?$/i.test(name);
+}
+
 export interface Candidate {
   absPath: string;
   /** Relative to cwd, `/` separators (absolute when outside cwd). */
   path: string;
   /** Named on the command line (read even if the prefilter would skip it). */
   explicit: boolean;
+  /** Test code below the folder it was found in (isTestPath): reported, fixed only with --include-tests. */
+  test?: true;
   /**
    * Set when the file is reached through a symbolic link named on the command line (the file
    * itself, or a folder it was found in): "X -> Y". Such a file is read, never written (src/engine/guard.ts).
@@ -102,11 +118,14 @@ export async function discover(
   };
   /** The symbolic link named on the command line that the current input goes through, if any. */
   let link: string | undefined;
+  /** The folder named on the command line that the current walk started from. */
+  let root = cwd;
   const add = (absPath: string, explicit: boolean) => {
     if (seen.has(absPath)) return;
     seen.add(absPath);
     const c: Candidate = { absPath, path: displayPath(absPath, cwd), explicit };
     if (link) c.link = link;
+    if (!explicit && isTestPath(toPosix(path.relative(root, absPath)))) c.test = true;
     candidates.push(c);
   };
 
@@ -168,6 +187,7 @@ export async function discover(
       errors.push({ file: toPosix(input), message: code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${describeError(err)}` });
       continue;
     }
+    root = abs;
     if (st.isDirectory()) walk(abs, await ancestorScopes(abs));
     else {
       add(abs, true);

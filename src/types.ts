@@ -22,6 +22,8 @@ export interface SourceFile {
   /** Absolute path on disk (the same as `path` for in-memory files). */
   absPath: string;
   text: string;
+  /** Test code (src/discovery.ts isTestPath): its tables are reported, and fixed only with --include-tests. */
+  test?: true;
 }
 
 /** A table as a transform detects it. `compliant` and `fixable` are decided by the engine. */
@@ -75,6 +77,8 @@ export interface FixOptions {
   kmsKeyArn?: string;
   /** The AWS managed key counts as compliant: such tables are left alone. */
   acceptAwsManaged: boolean;
+  /** Also fix tables in test code (src/discovery.ts isTestPath), which are otherwise reported only. */
+  includeTests?: boolean;
   /** Which key policy generated keys get (src/keyPolicy.ts); default drop-in. */
   keyPolicy?: import('./keyPolicy.js').KeyPolicyMode;
   /** scan only: whose rules decide `compliant` (default strict). */

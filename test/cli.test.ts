@@ -57,7 +57,7 @@ describe('kmsfix scan', () => {
     const out = JSON.parse(r.stdout);
     expect(out.version).toBe(1);
     expect(out.errors).toEqual([]);
-    expect(out.summary).toEqual({ files: 4, tables: 4, compliant: 0, nonCompliant: 4, fixable: 4, errors: 0 });
+    expect(out.summary).toEqual({ files: 4, tables: 4, compliant: 0, nonCompliant: 4, fixable: 4, inTests: 0, errors: 0 });
     expect(out.tables[0]).toEqual({
       file: 'infra/app.yaml',
       line: 11,

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { entriesFor, loadTransform } from '../../transforms/index.js';
 import { stripBom } from '../text.js';
+import { isTestPath } from '../discovery.js';
 import type { FixOptions } from '../types.js';
 import { DEFAULT_FIX_OPTIONS, detectFile, fixGroup, type FileOutcome } from './pipeline.js';
 import { groupKeyOf } from './groups.js';
@@ -36,7 +37,7 @@ export async function processMemory(
     const transform = await loadTransform(entry);
     const { text, bom } = stripBom(f.text);
     const absPath = path.resolve('/memory', f.path);
-    const o = await detectFile({ path: f.path, absPath, text }, bom, transform, opts);
+    const o = await detectFile({ path: f.path, absPath, text, ...(isTestPath(f.path) ? { test: true as const } : {}) }, bom, transform, opts);
     outcomes.push(o);
     const key = groupKeyOf(entry.name, transform, absPath);
     groups.set(key, [...(groups.get(key) ?? []), o]);

@@ -29,6 +29,8 @@ export interface TableReport extends Omit<DetectedTable, 'facts' | 'suppressions
   fixed?: boolean;
   /** Set by a fix in place: its file was written. */
   written?: boolean;
+  /** Non-compliant and fixable, but in test code and left alone (no --include-tests). */
+  testCode?: true;
 }
 
 export interface FileError {
@@ -83,14 +85,18 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     const e = evaluate(t, options.profile ?? 'strict', options.acceptAwsManaged === true);
     // Fixing follows kmsfix's own rule whatever the profile: a customer-managed key satisfies every tool.
     const strict = options.profile && options.profile !== 'strict' ? evaluate(t, 'strict', options.acceptAwsManaged === true) : e;
-    const fixable = isFixableStatus(strict.status, options) && !t.blocker;
+    // Test code is reported, and fixed only when asked: its non-compliant tables are often on purpose.
+    const leftInTests = file.test === true && !options.includeTests && isFixableStatus(strict.status, options) && !t.blocker;
+    const fixable = isFixableStatus(strict.status, options) && !t.blocker && !leftInTests;
     let message = e.message;
     if (!e.compliant && t.blocker) message = `${message}. Not fixable automatically: ${t.blocker}`;
+    if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;
     // Only the report's own fields: a transform's tables also carry its parse nodes (whole templates,
     // syntax trees), which must not outlive the detection (memory) nor cross to the main thread.
     const { line, column, format, type, address, blocker } = t;
     const report: TableReport = { line, column, format, type, address, status: e.status, message, file: file.path, compliant: e.compliant, fixable, peers: e.peers, suppressions: t.suppressions ?? [] };
     if (blocker !== undefined) report.blocker = blocker;
+    if (leftInTests) report.testCode = true;
     return report;
   });
 }

@@ -263,7 +263,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     // Explicitly named files are read even when no prefilter matched: parse errors still count.
     chosen ??= pickEntry(c.path, read.file.text) ?? entriesFor(c.path)[0];
     if (!chosen) return undefined;
-    reads.push({ file: read.file, bom: read.bom, entry: chosen.name });
+    reads.push({ file: c.test ? { ...read.file, test: true } : read.file, bom: read.bom, entry: chosen.name });
     stamps.push(read.stamp);
     links.push(c.link);
     readBytes += read.file.text.length;

@@ -7,6 +7,8 @@ export interface Summary {
   compliant: number;
   nonCompliant: number;
   fixable: number;
+  /** Tables left alone because they are in test code (fixed with --include-tests). */
+  inTests: number;
   errors: number;
 }
 
@@ -26,6 +28,7 @@ export function summarize(outcomes: FileOutcome[], errors: FileError[]): Summary
     compliant: tables.filter((t) => t.compliant).length,
     nonCompliant: tables.filter((t) => !t.compliant).length,
     fixable: tables.filter((t) => t.fixable).length,
+    inTests: tables.filter((t) => t.testCode).length,
     errors: allErrors(outcomes, errors).length,
   };
 }

@@ -36,6 +36,7 @@ export function summaryLine(s: Summary, extra = ''): string {
   const files = `${s.files} file${s.files === 1 ? '' : 's'}`;
   return (
     `${s.tables} table${s.tables === 1 ? '' : 's'} in ${files}: ${s.compliant} compliant, ${s.nonCompliant} non-compliant ` +
-    `(${s.fixable} fixable), ${s.errors} error${s.errors === 1 ? '' : 's'}${extra}`
+    `(${s.fixable} fixable${s.inTests ? `, ${s.inTests} more in test code, left alone without --include-tests` : ''}), ` +
+    `${s.errors} error${s.errors === 1 ? '' : 's'}${extra}`
   );
 }
