@@ -8,7 +8,7 @@
  */
 import { closeSync, fchmodSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { TEMP_PREFIX } from '../dist/src/engine/write.js';
+import { TEMP_PREFIX } from '../dist/src/io/write.js';
 
 const [fixed, pristine] = process.argv.slice(2);
 const writes = [];

@@ -5,25 +5,25 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { packageVersion } from './packages.js';
+import { packageVersion } from './io/packages.js';
 import { run, type RunResult } from './engine/run.js';
-import { LockError, acquireLocks, treeRoots, type Lock } from './engine/lock.js';
-import { OutputError, checkPatchDir, checkPatchFile, realish } from './engine/outputs.js';
-import type { Cleanup } from './engine/temp.js';
-import { guardWrites } from './engine/guard.js';
-import { writePatchDir } from './engine/patchdir.js';
+import { LockError, acquireLocks, treeRoots, type Lock } from './io/lock.js';
+import { OutputError, checkPatchDir, checkPatchFile, realish } from './io/outputs.js';
+import type { Cleanup } from './io/temp.js';
+import { guardWrites } from './io/guard.js';
+import { writePatchDir } from './report/patchdir.js';
 import { progress } from './report/progress.js';
-import { writeGroups, writeOutputAtomic } from './engine/write.js';
+import { writeGroups, writeOutputAtomic } from './io/write.js';
 import type { FileError, FileOutcome } from './engine/pipeline.js';
 import { colorDiff, fileDiff, fullText, outsideCwd } from './report/diff.js';
-import { fixJson, scanJson } from './report/json.js';
+import { fixJson, scanJson } from './report/jsonReport.js';
 import { sarifLog } from './report/sarif.js';
 import { allErrors, allTables, formatError, summarize } from './report/summary.js';
-import { colors, summaryLine, tableLine } from './report/text.js';
-import type { FixOptions, KeyStrategy } from './types.js';
-import { PROFILES, type Profile } from './peers/evaluate.js';
-import { DEFAULT_KEY_POLICY, KEY_POLICY_MODES, type KeyPolicyMode } from './keyPolicy.js';
-import { DEFAULT_MAX_FILE_MB } from './engine/read.js';
+import { colors, summaryLine, tableLine } from './report/textReport.js';
+import type { FixOptions, KeyStrategy } from './core/types.js';
+import { PROFILES, type Profile } from './rule/peers/evaluate.js';
+import { DEFAULT_KEY_POLICY, KEY_POLICY_MODES, type KeyPolicyMode } from './rule/keyPolicy.js';
+import { DEFAULT_MAX_FILE_MB } from './io/read.js';
 
 export interface Io {
   cwd: string;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../src/cli.js';
-import { parsePorcelainZ } from '../src/git.js';
+import { parsePorcelainZ } from '../src/io/git.js';
 import { FIXTURES } from './fixture-cases.js';
 import { runCli, snapshot } from './cli-helper.js';
 

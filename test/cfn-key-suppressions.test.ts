@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ANY_PRINCIPAL_REASON } from '../src/keyPolicy.js';
+import { ANY_PRINCIPAL_REASON } from '../src/rule/keyPolicy.js';
 import { fixtureCases } from './fixture-cases.js';
 
 const TAGS = ['Ref', 'Sub', 'GetAtt', 'Join', 'Equals', 'If', 'ImportValue', 'Condition'].flatMap((n) => [

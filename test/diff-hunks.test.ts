@@ -5,9 +5,9 @@
 import { applyPatch, createTwoFilesPatch, formatPatch } from 'diff';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEdits } from '../src/edits.js';
+import { applyEdits } from '../src/core/edits.js';
 import { editHunks } from '../src/report/diff.js';
-import type { Edit } from '../src/types.js';
+import type { Edit } from '../src/core/types.js';
 
 const SEED = Number(process.env.KMSFIX_PROPERTY_SEED ?? 20261123);
 

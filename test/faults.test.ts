@@ -130,7 +130,7 @@ describe('faults during a fix in place', () => {
   }, 300_000);
 
   it('killed between the two renames of a module: scan says so, the next fix completes the module from its journal', async () => {
-    const { stampOf } = await import('../src/engine/read.js');
+    const { stampOf } = await import('../src/io/read.js');
     const { statSync } = await import('node:fs');
     const dir = estate(tmp());
     const m = path.join(dir, 'mod00');

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deep, parseHcl, parseHclReference, type HFile } from '../transforms/terraform/parse.js';
-import { parseHclFast } from '../transforms/terraform/hclfast.js';
+import { deep, parseHcl, parseHclReference, type HFile } from '../src/formats/terraform/parse.js';
+import { parseHclFast } from '../src/formats/terraform/hclfast.js';
 import { prng, terraform } from '../bench/generate.mjs';
 import { FIXTURES, ROOT } from './fixture-cases.js';
 import { HAVE_PEERS, PEERS, itPeers } from './peer-cases.js';

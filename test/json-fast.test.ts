@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseJson, parseJsonReference } from '../transforms/cloudformation/tree.js';
-import { parseJsonFast } from '../transforms/cloudformation/jsonfast.js';
+import { parseJson, parseJsonReference } from '../src/formats/cloudformation/tree.js';
+import { parseJsonFast } from '../src/formats/cloudformation/jsonfast.js';
 import { cfnJson, prng } from '../bench/generate.mjs';
 import { FIXTURES, ROOT } from './fixture-cases.js';
 import { HAVE_PEERS, PEERS, itPeers } from './peer-cases.js';

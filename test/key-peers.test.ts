@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse as hcl2json } from '@cdktf/hcl2json';
-import { generatedKeyFacts, keyVerdicts, type KeyFacts, type KeyFormat, type KeyStatementFacts } from '../src/peers/keyRules.js';
-import type { KeyPolicyMode } from '../src/keyPolicy.js';
+import { generatedKeyFacts, keyVerdicts, type KeyFacts, type KeyFormat, type KeyStatementFacts } from '../src/rule/peers/keyRules.js';
+import type { KeyPolicyMode } from '../src/rule/keyPolicy.js';
 import { fixtureCases } from './fixture-cases.js';
 import type { PolicyDocument } from './kms-policy-eval.js';
 import { cfnKeyPolicies, cfnResources, terraformKeyPolicies } from './kms-policy-extract.js';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parse as hcl2json } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
 import { processMemory, type MemoryFile } from '../src/engine/memory.js';
-import { KEY_POLICY_MODES, type KeyPolicyMode } from '../src/keyPolicy.js';
+import { KEY_POLICY_MODES, type KeyPolicyMode } from '../src/rule/keyPolicy.js';
 import { fixtureCases, FIXTURES } from './fixture-cases.js';
 import { decide, verdicts, ACCOUNT, EXPECTED, REGION, type PolicyDocument } from './kms-policy-eval.js';
 import { cfnKeyPolicies, pulumiYamlKeyPolicies, runTsKeyPolicies, terraformKeyPolicies, type KeyPolicyFound } from './kms-policy-extract.js';

@@ -4,7 +4,7 @@
  * rules that can fail.
  */
 import { describe, expect, it } from 'vitest';
-import { generatedKeyFacts, keyVerdicts, type KeyFacts, type KeyFormat, type KeyStatementFacts } from '../src/peers/keyRules.js';
+import { generatedKeyFacts, keyVerdicts, type KeyFacts, type KeyFormat, type KeyStatementFacts } from '../src/rule/peers/keyRules.js';
 
 const ROOT: KeyStatementFacts = { effect: 'Allow', principal: { aws: ['arn:aws:iam::111122223333:root'], service: [] }, actions: ['kms:*'], resources: ['*'], condition: false };
 const STAR_CONDITIONED: KeyStatementFacts = { effect: 'Allow', principal: { aws: ['*'], service: [] }, actions: ['kms:Decrypt'], resources: ['*'], condition: true };

@@ -15,7 +15,7 @@
  * allow it; callers here grant themselves whatever IAM they need, to test the key policy alone.
  */
 
-import type { KeyPolicyMode } from '../src/keyPolicy.js';
+import type { KeyPolicyMode } from '../src/rule/keyPolicy.js';
 
 export interface Statement {
   Sid?: string;

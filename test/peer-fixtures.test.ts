@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../src/engine/memory.js';
-import { PROFILES, type Profile } from '../src/peers/evaluate.js';
+import { PROFILES, type Profile } from '../src/rule/peers/evaluate.js';
 import { families, fixtureCases } from './fixture-cases.js';
 import { runCli } from './cli-helper.js';
 

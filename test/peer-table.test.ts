@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { withPeerTable } from '../src/peers/table.js';
+import { withPeerTable } from '../src/rule/peers/table.js';
 import { ROOT } from './fixture-cases.js';
 
 it('README.md peer table is up to date (npm run docs:peers)', () => {

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeSource } from '../src/engine/read.js';
+import { decodeSource } from '../src/io/read.js';
 import { processMemory } from '../src/engine/memory.js';
 import { GENERATORS } from './property-gen.js';
 import { parseAllDocuments } from 'yaml';

@@ -9,12 +9,12 @@ import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { applyEdits, sortEdits } from '../src/edits.js';
+import { applyEdits, sortEdits } from '../src/core/edits.js';
 import { processMemory } from '../src/engine/memory.js';
 import { DEFAULT_FIX_OPTIONS, detectFile, planGroup } from '../src/engine/pipeline.js';
-import { stripBom } from '../src/text.js';
-import type { Edit, FixOptions } from '../src/types.js';
-import { entriesFor, loadTransform } from '../transforms/index.js';
+import { stripBom } from '../src/core/text.js';
+import type { Edit, FixOptions } from '../src/core/types.js';
+import { entriesFor, loadTransform } from '../src/formats/index.js';
 import { GENERATORS, type Generated } from './property-gen.js';
 
 const RUNS = Number(process.env.KMSFIX_PROPERTY_RUNS ?? 40);

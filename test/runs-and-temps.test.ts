@@ -133,7 +133,7 @@ describe('the lock', () => {
     mkdirSync(path.join(held, 'sub'));
     cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(held, 'sub', 'app.yaml'));
     // Another process holds the tree's lock, as a run would.
-    const lockModule = path.join(ROOT, 'dist', 'src', 'engine', 'lock.js');
+    const lockModule = path.join(ROOT, 'dist', 'src', 'io', 'lock.js');
     holder = spawn(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(lockModule)}); m.acquireLocks([${JSON.stringify(held)}]); console.log('locked'); setTimeout(() => {}, 60000);`], {
       env: { ...process.env, ...ENV },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -160,7 +160,7 @@ describe('the lock', () => {
   it('takes over the lock of a dead run, and releases its own', async () => {
     const dir = tmp();
     cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'app.yaml'));
-    const { lockFileFor } = await import('../src/engine/lock.js');
+    const { lockFileFor } = await import('../src/io/lock.js');
     process.env.KMSFIX_LOCK_DIR = LOCKS;
     const file = lockFileFor(dir);
     delete process.env.KMSFIX_LOCK_DIR;

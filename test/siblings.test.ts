@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diskSiblings } from '../src/engine/siblings.js';
+import { diskSiblings } from '../src/io/siblings.js';
 import { detectFile } from '../src/engine/pipeline.js';
-import type { Detection, DiskContext, SourceFile, Transform } from '../src/types.js';
+import type { Detection, DiskContext, SourceFile, Transform } from '../src/core/types.js';
 
 const terraform = { name: 'terraform' } as Transform;
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { outputProblem, shapeOf } from '../transforms/terraform/hclcheck.js';
+import { outputProblem, shapeOf } from '../src/formats/terraform/hclcheck.js';
 
 describe('shapeOf', () => {
   it('replaces identifiers and plain words, keeps keywords, escapes, numbers and line breaks', () => {
@@ -87,7 +87,7 @@ describe('shapes kept for the next runs', () => {
   async function fresh(cache: string) {
     process.env.KMSFIX_CACHE_DIR = cache;
     vi.resetModules();
-    return import('../transforms/terraform/hclcheck.js');
+    return import('../src/formats/terraform/hclcheck.js');
   }
 
   it('a later run does not call HashiCorp’s parser for a shape it accepted; a rejected shape is checked every time', async () => {

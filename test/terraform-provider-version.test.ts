@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../src/engine/memory.js';
 import { run } from '../src/engine/run.js';
-import { lowestMajor } from '../transforms/terraform/module.js';
+import { lowestMajor } from '../src/formats/terraform/module.js';
 
 const TABLE = 'resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n}\n';
 const versions = (aws: string) => `terraform {\n  required_providers {\n    aws = ${aws}\n  }\n}\n`;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../src/engine/memory.js';
-import { readBody, readValue } from '../transforms/terraform/hclvalue.js';
+import { readBody, readValue } from '../src/formats/terraform/hclvalue.js';
 
 const TABLE = 'resource "aws_dynamodb_table" "orders" {\n  name     = "orders"\n  hash_key = "id"\n}\n';
 const OTHER = 'resource "aws_dynamodb_table" "other" {\n  name     = "other"\n  hash_key = "id"\n}\n';

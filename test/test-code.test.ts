@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isTestPath } from '../src/discovery.js';
+import { isTestPath } from '../src/io/discover.js';
 import { runCli } from './cli-helper.js';
 import { FIXTURES } from './fixture-cases.js';
 

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectIndentUnit } from '../src/text.js';
+import { detectIndentUnit } from '../src/core/text.js';
 
 const SEED = Number(process.env.KMSFIX_PROPERTY_SEED ?? 20261123);
 

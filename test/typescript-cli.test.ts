@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { typescriptEntry } from '../transforms/typescript/entry.js';
+import { typescriptEntry } from '../src/formats/typescript/entry.js';
 import { runCli } from './cli-helper.js';
 import { FIXTURES } from './fixture-cases.js';
 

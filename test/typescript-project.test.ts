@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { declaredRange, majorOf } from '../transforms/typescript/project.js';
+import { declaredRange, majorOf } from '../src/formats/typescript/project.js';
 import { runCli } from './cli-helper.js';
 import { FIXTURES } from './fixture-cases.js';
 import { EXPECTED, verdicts } from './kms-policy-eval.js';

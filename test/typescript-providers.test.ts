@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { keyPolicy } from '../src/keyPolicy.js';
+import { keyPolicy } from '../src/rule/keyPolicy.js';
 import { runCli } from './cli-helper.js';
 import { FIXTURES } from './fixture-cases.js';
 

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../src/engine/memory.js';
-import { parseTypeScript } from '../transforms/typescript/parse.js';
-import { bindings, readImports, resolveSymbol } from '../transforms/typescript/imports.js';
-import { stackRegionOf } from '../transforms/typescript/stackRegion.js';
-import { ts } from '../transforms/typescript/parse.js';
+import { parseTypeScript } from '../src/formats/typescript/parse.js';
+import { bindings, readImports, resolveSymbol } from '../src/formats/typescript/imports.js';
+import { stackRegionOf } from '../src/formats/typescript/stackRegion.js';
+import { ts } from '../src/formats/typescript/parse.js';
 import { FIXTURES } from './fixture-cases.js';
 
 const fixture = (c: string) => readFileSync(path.join(FIXTURES, 'typescript', c, 'expected.ts'), 'utf8');

@@ -10,7 +10,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processMemory } from '../src/engine/memory.js';
-import { ALIAS_PREFIX, SHARED_ALIAS_SUFFIX, keyPolicy } from '../src/keyPolicy.js';
+import { ALIAS_PREFIX, SHARED_ALIAS_SUFFIX, keyPolicy } from '../src/rule/keyPolicy.js';
 import { runCli } from './cli-helper.js';
 import { EXPECTED, verdicts } from './kms-policy-eval.js';
 import { cfnKeyPolicies } from './kms-policy-extract.js';

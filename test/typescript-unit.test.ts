@@ -1,10 +1,10 @@
 /** Unit checks of the TypeScript family's parts: verification, style detection, symbol resolution. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FIX_OPTIONS } from '../src/engine/pipeline.js';
-import { detectTypeScript } from '../transforms/typescript/detect.js';
-import { detectTsStyle } from '../transforms/typescript/style.js';
-import { parseTypeScript } from '../transforms/typescript/parse.js';
-import { verifyTypeScript } from '../transforms/typescript/verify.js';
+import { detectTypeScript } from '../src/formats/typescript/detect.js';
+import { detectTsStyle } from '../src/formats/typescript/style.js';
+import { parseTypeScript } from '../src/formats/typescript/parse.js';
+import { verifyTypeScript } from '../src/formats/typescript/verify.js';
 
 const file = (text: string) => ({ path: 'stack.ts', absPath: '/stack.ts', text });
 

@@ -7,10 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../src/engine/memory.js';
-import { detectCloudFormation } from '../transforms/cloudformation/detect.js';
-import { allow, resolvedDifferences } from '../transforms/cloudformation/resolved.js';
-import { parseYaml } from '../transforms/cloudformation/tree.js';
-import { verifyCloudFormation } from '../transforms/cloudformation/verify.js';
+import { detectCloudFormation } from '../src/formats/cloudformation/detect.js';
+import { allow, resolvedDifferences } from '../src/formats/cloudformation/resolved.js';
+import { parseYaml } from '../src/formats/cloudformation/tree.js';
+import { verifyCloudFormation } from '../src/formats/cloudformation/verify.js';
 import { DEFAULT_FIX_OPTIONS } from '../src/engine/pipeline.js';
 
 const TABLE = (name: string, sse: string, extra = '') => `  ${name}:

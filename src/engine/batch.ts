@@ -4,12 +4,12 @@
  * a batch always holds whole fix groups (the pool batches by folder, and no transform groups files
  * across folders), so the results are those of the single-thread path.
  */
-import { TRANSFORMS, loadTransform } from '../../transforms/index.js';
-import type { Edit, FixOptions, SourceFile } from '../types.js';
+import { TRANSFORMS, loadTransform } from '../formats/index.js';
+import type { Edit, FixOptions, SourceFile } from '../core/types.js';
 import { detectFile, fixGroup, type FileError, type FileOutcome, type TableReport } from './pipeline.js';
 import { groupKeyOf } from './groups.js';
-import { diskSiblings } from './siblings.js';
-import type { Watched } from './write.js';
+import { diskSiblings } from '../io/siblings.js';
+import type { Watched } from '../io/write.js';
 
 export interface BatchFile {
   file: SourceFile;

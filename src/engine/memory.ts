@@ -3,10 +3,10 @@
  * no disk. Files of one group (e.g. one Terraform module) are fixed together.
  */
 import path from 'node:path';
-import { entriesFor, loadTransform } from '../../transforms/index.js';
-import { stripBom } from '../text.js';
-import { isTestPath } from '../discovery.js';
-import type { FixOptions } from '../types.js';
+import { entriesFor, loadTransform } from '../formats/index.js';
+import { stripBom } from '../core/text.js';
+import { isTestPath } from '../io/discover.js';
+import type { FixOptions } from '../core/types.js';
 import { DEFAULT_FIX_OPTIONS, detectFile, fixGroup, type FileOutcome } from './pipeline.js';
 import { groupKeyOf } from './groups.js';
 

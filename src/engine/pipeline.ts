@@ -2,15 +2,15 @@
  * The in-memory pipeline for one group of files: detect, plan edits, apply them, verify the
  * result by re-parsing and re-detecting. Nothing here touches the disk.
  */
-import { evaluate } from '../peers/evaluate.js';
-import type { PeerVerdicts } from '../peers/rules.js';
-import { isFixableStatus } from '../status.js';
-import { ParseError } from '../types.js';
-import { LineIndex, deepestNesting } from '../text.js';
-import { MAX_FILE_BYTES, formatMb } from './read.js';
-import { NO_SIBLINGS, type SiblingSource } from './siblings.js';
-import type { Watched } from './write.js';
-import type { Detection, DetectedTable, Edit, FixOptions, GroupMember, SourceFile, Suppression, Transform } from '../types.js';
+import { evaluate } from '../rule/peers/evaluate.js';
+import type { PeerVerdicts } from '../rule/peers/rules.js';
+import { isFixableStatus } from '../rule/status.js';
+import { ParseError } from '../core/types.js';
+import { LineIndex, deepestNesting } from '../core/text.js';
+import { MAX_FILE_BYTES, formatMb } from '../io/read.js';
+import { NO_SIBLINGS, type SiblingSource } from '../io/siblings.js';
+import type { Watched } from '../io/write.js';
+import type { Detection, DetectedTable, Edit, FixOptions, GroupMember, SourceFile, Suppression, Transform } from '../core/types.js';
 
 export interface TableReport extends Omit<DetectedTable, 'facts' | 'suppressions'> {
   file: string;
@@ -61,7 +61,7 @@ export interface FileOutcome {
   watched?: Watched[];
 }
 
-let editsModule: typeof import('../edits.js') | undefined;
+let editsModule: typeof import('../core/edits.js') | undefined;
 
 export const DEFAULT_FIX_OPTIONS: FixOptions = { keyStrategy: 'per-table', acceptAwsManaged: false };
 
@@ -169,7 +169,7 @@ export async function planGroup(
       continue;
     }
     try {
-      const { applyEdits } = (editsModule ??= await import('../edits.js')); // loaded by fix only, once
+      const { applyEdits } = (editsModule ??= await import('../core/edits.js')); // loaded by fix only, once
       const newText = applyEdits(o.file.text, plan.edits);
       const problems = await verify(transform, o, newText, plan.fixed, options, siblings);
       const limit = options.maxFileBytes ?? MAX_FILE_BYTES;

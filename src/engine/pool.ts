@@ -9,9 +9,9 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lazyRequire } from '../lazy.js';
+import { lazyRequire } from '../core/lazy.js';
 import type { Worker } from 'node:worker_threads';
-import type { FixOptions } from '../types.js';
+import type { FixOptions } from '../core/types.js';
 import type { BatchFile, BatchResult } from './batch.js';
 import type { WorkerTask } from './worker.js';
 

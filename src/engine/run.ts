@@ -9,17 +9,17 @@
  * (src/engine/pool.ts) while this thread keeps reading.
  */
 import path from 'node:path';
-import { discover, displayPath } from '../discovery.js';
-import { TRANSFORMS, entriesFor, loadTransform } from '../../transforms/index.js';
-import type { FixOptions, TransformEntry } from '../types.js';
+import { discover, displayPath } from '../io/discover.js';
+import { TRANSFORMS, entriesFor, loadTransform } from '../formats/index.js';
+import type { FixOptions, TransformEntry } from '../core/types.js';
 import type { BatchFile, BatchResult } from './batch.js';
 import { processBatch } from './batch.js';
 import { detectFile, fixGroup, type FileError, type FileOutcome } from './pipeline.js';
 import { PARALLEL_MIN_FILES, Pool, defaultWorkers, parallelMinBytes, workerScript } from './pool.js';
-import { readCandidate } from './read.js';
+import { readCandidate } from '../io/read.js';
 import { groupKeyOf } from './groups.js';
-import { diskSiblings } from './siblings.js';
-import { cleanStaleTemps, halfWritten, type Cleanup } from './temp.js';
+import { diskSiblings } from '../io/siblings.js';
+import { cleanStaleTemps, halfWritten, type Cleanup } from '../io/temp.js';
 
 export interface RunOptions extends FixOptions {
   cwd: string;

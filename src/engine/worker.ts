@@ -1,6 +1,6 @@
 /** A worker thread of the pool (src/engine/pool.ts): runs batches of files through the pipeline. */
 import { parentPort } from 'node:worker_threads';
-import type { FixOptions } from '../types.js';
+import type { FixOptions } from '../core/types.js';
 import { processBatch, type BatchFile } from './batch.js';
 
 export interface WorkerTask {

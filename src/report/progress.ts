@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { RunProgress } from '../engine/run.js';
-import { repoRootOf } from '../git.js';
+import { repoRootOf } from '../io/git.js';
 
 export interface Progress {
   update(p: RunProgress): void;

@@ -5,12 +5,12 @@
  */
 import { groupOutcomes } from '../engine/groups.js';
 import { planGroup, type FileError, type FileOutcome, type TableReport } from '../engine/pipeline.js';
-import { ALL_KINDS, rulesFor } from '../peers/rules.js';
-import { diskSiblings } from '../engine/siblings.js';
-import { failingRules } from '../peers/evaluate.js';
-import { LineIndex } from '../text.js';
-import { sortEdits } from '../edits.js';
-import type { Edit, FixOptions } from '../types.js';
+import { ALL_KINDS, rulesFor } from '../rule/peers/rules.js';
+import { diskSiblings } from '../io/siblings.js';
+import { failingRules } from '../rule/peers/evaluate.js';
+import { LineIndex } from '../core/text.js';
+import { sortEdits } from '../core/edits.js';
+import type { Edit, FixOptions } from '../core/types.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 

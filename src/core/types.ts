@@ -1,0 +1,174 @@
+/**
+ * The contracts every part of kmsfix shares: what a transform finds, what it edits,
+ * and what the engine reports. Transforms (one per format family, under transforms/)
+ * implement `Transform`; the engine (src/engine) drives them.
+ */
+import type { Status } from '../rule/status.js';
+import type { SseFacts } from '../rule/peers/facts.js';
+
+export type { Status } from '../rule/status.js';
+
+/** One text edit on a file's text (BOM already removed). start == end is an insertion. */
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A file as a transform sees it. `text` never carries the BOM; the engine restores it on write. */
+export interface SourceFile {
+  /** Path as shown to the user: relative to the current directory, with `/` separators. */
+  path: string;
+  /** Absolute path on disk (the same as `path` for in-memory files). */
+  absPath: string;
+  text: string;
+  /** Test code (src/discovery.ts isTestPath): its tables are reported, and fixed only with --include-tests. */
+  test?: true;
+}
+
+/** A table as a transform detects it. `compliant` and `fixable` are decided by the engine. */
+export interface DetectedTable {
+  /** 1-based line and column where the table is declared. */
+  line: number;
+  column: number;
+  /** e.g. "cloudformation", "serverless", "sam", "terraform", "cdk". */
+  format: string;
+  /** e.g. "AWS::DynamoDB::Table", "aws_dynamodb_table". */
+  type: string;
+  /** CloudFormation logical ID, Terraform address, construct id... unique within the file. */
+  address: string;
+  status: Status;
+  /** What the status means for this table (the reason, in the user's terms). */
+  message: string;
+  /** Set when the table is non-compliant but kmsfix cannot fix it: what to do by hand. */
+  blocker?: string;
+  /** Raw SSE settings as peer scanners see them (src/peers). Absent: no peer scans this kind. */
+  facts?: SseFacts;
+  /**
+   * Inline suppressions found on the table. When given, `status` is the status without them and the
+   * engine decides (by profile) whether the table is `suppressed`.
+   */
+  suppressions?: Suppression[];
+}
+
+/** Who a suppression speaks for: a peer tool, or kmsfix itself. */
+export type SuppressionTool = 'kmsfix' | 'checkov' | 'trivy' | 'kics' | 'cfn-nag' | 'cfn-guard';
+
+export interface Suppression {
+  tool: SuppressionTool;
+  /**
+   * The one rule it silences, when narrower than the tool's rule for this check (e.g. cfn-guard
+   * DYNAMODB_TABLE_MUST_BE_ENCRYPTED). Absent: the tool's customer-managed-key rule.
+   */
+  rule?: string;
+  /** Where and how, e.g. "Metadata.checkov.skip CKV_AWS_119 (reason)". */
+  text: string;
+}
+
+export interface Detection {
+  tables: DetectedTable[];
+}
+
+export type KeyStrategy = 'per-table' | 'shared';
+
+export interface FixOptions {
+  keyStrategy: KeyStrategy;
+  /** Use this existing key (ARN, or an expression the format understands); generate no key. */
+  kmsKeyArn?: string;
+  /** The AWS managed key counts as compliant: such tables are left alone. */
+  acceptAwsManaged: boolean;
+  /** Also fix tables in test code (src/discovery.ts isTestPath), which are otherwise reported only. */
+  includeTests?: boolean;
+  /** Which key policy generated keys get (src/keyPolicy.ts); default drop-in. */
+  keyPolicy?: import('../rule/keyPolicy.js').KeyPolicyMode;
+  /** scan only: whose rules decide `compliant` (default strict). */
+  profile?: import('../rule/peers/evaluate.js').Profile;
+  /**
+   * For the engine, not the transforms: the input size limit in bytes (default 5 MB,
+   * `--max-file-size`). A fixed file that would grow past it is not written, so that later runs can
+   * still read it.
+   */
+  maxFileBytes?: number;
+}
+
+export interface FilePlan {
+  edits: Edit[];
+  /** Addresses of the tables these edits make customer-managed. */
+  fixed: string[];
+  /** Tables the transform declined while planning (e.g. a provider alias is missing). */
+  declined?: { address: string; reason: string }[];
+}
+
+export interface GroupMember<D extends Detection = Detection> {
+  file: SourceFile;
+  detection: D;
+  /** Addresses of this file's tables the engine wants fixed (non-compliant, no blocker). */
+  targets: string[];
+}
+
+/**
+ * How the engine finds a transform without loading it: cheap path and substring tests,
+ * then `load()` imports the parser-heavy module only when a file needs it.
+ */
+export interface TransformEntry {
+  name: string;
+  /** Does this transform want to look at a file with this path (extension / file name)? */
+  accepts(path: string): boolean;
+  /** Cheap substring test on the raw text, run before any parser. */
+  prefilter(text: string): boolean;
+  /** Which names in a folder are files of a group, for DiskContext.siblings (default: `accepts`). */
+  siblingFile?(name: string): boolean;
+  load(): Promise<Transform>;
+}
+
+export interface Transform<D extends Detection = Detection> {
+  /** Family name, for messages. */
+  name: string;
+  /**
+   * Parse and detect. Throws `ParseError` for input it cannot read. A transform never reads the
+   * disk itself: the other files of the file's folder come from `context` (absent in memory).
+   */
+  detect(file: SourceFile, context?: DiskContext): D | Promise<D>;
+  /**
+   * Files fixed together (same key: e.g. a Terraform module directory). Defaults to the file itself.
+   */
+  groupKey?(path: string): string;
+  /**
+   * Plan the edits for a group of files. Every file of the group is passed, even those with no
+   * targets. A transform never reads the disk itself: what else its plan needs comes from `context`.
+   */
+  fix(group: GroupMember<D>[], options: FixOptions, context: DiskContext): Map<string, FilePlan> | Promise<Map<string, FilePlan>>;
+  /**
+   * Extra checks on a fixed file's re-detection (e.g. the referenced key exists), given the
+   * detection of the file before the fix (`before`). Returns problems.
+   */
+  verify?(file: SourceFile, detection: D, fixed: string[], options: FixOptions, before: D): string[];
+}
+
+/**
+ * What the engine gives a transform beside the files it passes: the engine owns every read of the
+ * disk (src/engine/read.ts), transforms ask it.
+ */
+export interface DiskContext {
+  /**
+   * The other files of the folders that hold the file (detect) or the group's files (fix), of the
+   * names the transform's entry takes as a group's files (`TransformEntry.siblingFile`, default
+   * `accepts`): e.g. the files of a Terraform module that hold no table. Read by the engine like
+   * any input: size limit, binary, UTF-8 and BOM checks; kmsfix's temp files and non-regular files
+   * never. Sorted by path. Rejects when one of them cannot be read (a plan must not rest on a file
+   * it could not see). In memory (processMemory) there are none: every file is passed.
+   */
+  siblings(): Promise<SourceFile[]>;
+}
+
+/** Input a transform cannot read. line/column are 1-based where known. */
+export class ParseError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+    this.name = 'ParseError';
+  }
+}

@@ -1,0 +1,17 @@
+/** The CloudFormation family: CloudFormation and SAM templates (YAML, JSON) and serverless.yml. */
+import type { Transform } from '../../core/types.js';
+import { detectCloudFormation, type CfnDetection } from './detect.js';
+import { verifyCloudFormation } from './verify.js';
+
+let fixModule: typeof import('./fix.js') | undefined;
+
+export const cloudformation: Transform<CfnDetection> = {
+  name: 'cloudformation',
+  detect: detectCloudFormation,
+  // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
+  fix: async (group, options) => (fixModule ??= await import('./fix.js')).fixCloudFormation(group, options),
+  // Verification is light (tree walks): loaded with detection, since every fix of a file runs it.
+  verify: (_file, detection, fixed, options, before) => verifyCloudFormation(before, detection, fixed, options),
+};
+
+export default cloudformation;

@@ -1,0 +1,155 @@
+/** The style of one template, read from its own text: what inserted YAML or JSON must look like. */
+import { detectEol, detectIndentUnit, lineStartOf } from '../../core/text.js';
+import type { JsonStyle, YamlStyle } from './render.js';
+import type { CNode } from './tree.js';
+
+export interface FileStyle {
+  eol: '\n' | '\r\n';
+  yaml: YamlStyle;
+  json: JsonStyle;
+}
+
+function column(text: string, offset: number): number {
+  return offset - lineStartOf(text, offset);
+}
+
+function lineIndentWidth(text: string, offset: number): number {
+  const start = lineStartOf(text, offset);
+  let i = start;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return i - start;
+}
+
+function mostCommon<T>(counts: Map<T, number>, fallback: T): T {
+  let best = fallback;
+  let n = 0;
+  for (const [k, c] of counts) if (c > n) [best, n] = [k, c];
+  return best;
+}
+
+export function detectStyle(text: string, roots: (CNode | null)[], flavor: string, json: boolean): FileStyle {
+  const eol = detectEol(text);
+  if (json) {
+    return { eol, json: jsonStyle(text, roots), yaml: defaultYaml(flavor) };
+  }
+  const steps = new Map<number, number>();
+  const seq = new Map<boolean, number>();
+  const dash = new Map<number, number>();
+  // Intrinsic function arguments (`Fn::GetAtt: [A, Arn]`), and other lists of scalars, in flow style or not.
+  const argsFlow = new Map<boolean, number>();
+  const scalarsFlow = new Map<boolean, number>();
+  let single = 0;
+  let double = 0;
+  // Strings holding `${...}` (Sub templates, Pulumi interpolations): written plain, or quoted.
+  let plainSubs = 0;
+  let quotedSubs = 0;
+  let short = 0;
+  let long = 0;
+  const visit = (node: CNode | null): void => {
+    if (!node) return;
+    if (node.tag) short++;
+    if (node.kind === 'scalar' && node.start !== node.end) {
+      if (node.quote === 'single') single++;
+      else if (node.quote === 'double') double++;
+      if (typeof node.value === 'string' && node.value.includes('${')) {
+        if (node.quote === 'plain') plainSubs++;
+        else if (node.quote !== 'block') quotedSubs++;
+      }
+    }
+    if (node.kind === 'map') {
+      for (const p of node.pairs) {
+        if (p.key === 'Ref' || p.key.startsWith('Fn::')) long++;
+        const v = p.value;
+        if (!node.flow && v && !v.flow && v.kind === 'map' && v.pairs[0]) {
+          const d = column(text, v.pairs[0].keyStart) - column(text, p.keyStart);
+          if (d > 0 && lineStartOf(text, v.pairs[0].keyStart) !== lineStartOf(text, p.keyStart)) steps.set(d, (steps.get(d) ?? 0) + 1);
+        }
+        if (v?.kind === 'seq' && v.items.length > 0 && !node.flow) {
+          const counts = p.key.startsWith('Fn::') ? argsFlow : v.items.every((i) => i.kind === 'scalar') ? scalarsFlow : undefined;
+          counts?.set(v.flow, (counts.get(v.flow) ?? 0) + 1);
+        }
+        if (!node.flow && v && !v.flow && v.kind === 'seq' && v.items.length > 0) {
+          seq.set(column(text, v.start) > column(text, p.keyStart), (seq.get(column(text, v.start) > column(text, p.keyStart)) ?? 0) + 1);
+        }
+        visit(v);
+      }
+    } else if (node.kind === 'seq') {
+      for (const item of node.items) {
+        if (!node.flow && item.kind === 'map' && !item.flow && item.pairs[0]) {
+          const d = column(text, item.pairs[0].keyStart) - column(text, lineStartOf(text, item.pairs[0].keyStart) + lineIndentWidth(text, item.pairs[0].keyStart));
+          if (d >= 2 && text[item.pairs[0].keyStart - d] === '-') dash.set(d, (dash.get(d) ?? 0) + 1);
+        }
+        visit(item);
+      }
+    }
+  };
+  roots.forEach(visit);
+  const tabs = /^\t/m.test(text);
+  const unit = mostCommon(steps, 2);
+  return {
+    eol,
+    json: { indent: '  ', inline: false, width: 80, braceSpace: true, bracketSpace: false },
+    yaml: {
+      indent: tabs ? '  ' : ' '.repeat(unit),
+      quote: double > single ? '"' : "'",
+      shortTags: short > 0 || long === 0,
+      seqIndent: mostCommon(seq, true),
+      dashWidth: mostCommon(dash, 2),
+      noSub: flavor === 'serverless',
+      flowArgs: argsFlow.size > 0 ? mostCommon(argsFlow, true) : mostCommon(scalarsFlow, true),
+      flowScalars: mostCommon(scalarsFlow, false),
+      plainInterpolation: plainSubs > quotedSubs,
+    },
+  };
+}
+
+/** Depth of a collection's nesting (a scalar 0), stopping past 3. */
+function nesting(node: CNode | null): number {
+  if (!node || node.kind === 'scalar' || node.kind === 'alias') return 0;
+  const kids = node.kind === 'map' ? node.pairs.map((p) => p.value) : node.items;
+  let d = 0;
+  for (const k of kids) {
+    d = Math.max(d, nesting(k));
+    if (d >= 3) break;
+  }
+  return 1 + d;
+}
+
+/**
+ * A JSON template's layout: its indent, and whether it writes small collections (two levels deep
+ * at most, such as `{ "Ref": "X" }` or `[{ "AttributeName": "id", "KeyType": "HASH" }]`) on one line,
+ * with or without spaces inside the braces, up to what line length.
+ */
+function jsonStyle(text: string, roots: (CNode | null)[]): JsonStyle {
+  let inline = 0;
+  let multi = 0;
+  let width = 80;
+  const brace = new Map<boolean, number>();
+  const bracket = new Map<boolean, number>();
+  const visit = (node: CNode | null): void => {
+    if (!node || node.kind === 'scalar' || node.kind === 'alias') return;
+    const kids = node.kind === 'map' ? node.pairs.map((p) => p.value) : node.items;
+    if (kids.length > 0 && nesting(node) <= 2 && node.end - node.start <= 120) {
+      if (text.lastIndexOf('\n', node.end - 1) < node.start) {
+        inline++;
+        const counts = node.kind === 'map' ? brace : bracket;
+        counts.set(text[node.start + 1] === ' ', (counts.get(text[node.start + 1] === ' ') ?? 0) + 1);
+        const lineEnd = text.indexOf('\n', node.end);
+        width = Math.max(width, Math.min(120, (lineEnd === -1 ? text.length : lineEnd) - lineStartOf(text, node.start)));
+      } else multi++;
+    }
+    kids.forEach(visit);
+  };
+  roots.forEach(visit);
+  return {
+    indent: detectIndentUnit(text, '  '),
+    inline: inline > multi,
+    width,
+    braceSpace: mostCommon(brace, true),
+    bracketSpace: mostCommon(bracket, false),
+  };
+}
+
+function defaultYaml(flavor: string): YamlStyle {
+  return { indent: '  ', quote: "'", shortTags: true, seqIndent: true, dashWidth: 2, noSub: flavor === 'serverless', flowArgs: true, flowScalars: false, plainInterpolation: false };
+}

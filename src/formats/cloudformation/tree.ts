@@ -1,0 +1,283 @@
+/**
+ * One node tree for YAML and JSON templates, with exact offsets into the text, so that detection
+ * and editing are written once. YAML comes from a fast parser for the usual subset of YAML
+ * (yamlfast.ts) and, for anything outside it, from `yaml` (short tags kept as `tag`); JSON from a
+ * fast strict parser (jsonfast.ts) and, on any error, from `jsonc-parser` (strict: no comments, no
+ * trailing commas), which reports it.
+ *
+ * Offsets: `start` is where a node's own text starts (after its tag); `end` is where it ends:
+ * after a scalar's last character (a block scalar's last content line, with its line break), after
+ * a flow collection's closing bracket, and for a block collection the `end` of its last item, so
+ * that comments and blank lines after a collection are never part of it.
+ */
+import type * as Yaml from 'yaml';
+import type * as Jsonc from 'jsonc-parser';
+import type { Node as YNode } from 'yaml';
+import type { Node as JNode, ParseError as JParseError } from 'jsonc-parser';
+import { lazyRequire } from '../../core/lazy.js';
+import { LineIndex } from '../../core/text.js';
+import { parseYamlFast } from './yamlfast.js';
+import { parseJsonFast } from './jsonfast.js';
+import { ParseError } from '../../core/types.js';
+
+interface Base {
+  start: number;
+  end: number;
+  tag?: string;
+  /** The YAML anchor on this node (`&name`), if any; aliases to it point here. */
+  anchor?: string;
+  /** A flow collection (`{}` / `[]`), which includes every JSON collection. */
+  flow: boolean;
+}
+export interface CPair {
+  key: string;
+  keyStart: number;
+  keyEnd: number;
+  value: CNode | null;
+}
+export interface CMap extends Base {
+  kind: 'map';
+  pairs: CPair[];
+}
+export interface CSeq extends Base {
+  kind: 'seq';
+  items: CNode[];
+}
+export interface CScalar extends Base {
+  kind: 'scalar';
+  value: unknown;
+  quote: 'plain' | 'single' | 'double' | 'block';
+}
+export interface CAlias extends Base {
+  kind: 'alias';
+  /** The anchor's name (`*name`). */
+  source: string;
+  /** The anchored node, or null if it could not be resolved (a circular reference). */
+  target: CNode | null;
+}
+export type CNode = CMap | CSeq | CScalar | CAlias;
+
+export interface ParsedDoc {
+  root: CNode | null;
+  /** The document holds YAML aliases (only the reference parser reads them). */
+  aliases?: boolean;
+}
+
+/** The node an alias stands for (following chains of aliases); any other node itself. */
+export function resolveAlias(node: CNode | null): CNode | null;
+export function resolveAlias(node: CNode | null | undefined): CNode | null | undefined;
+export function resolveAlias(node: CNode | null | undefined): CNode | null | undefined {
+  let n = node;
+  for (let depth = 0; n?.kind === 'alias' && depth < 64; depth++) n = n.target;
+  return n?.kind === 'alias' ? null : n;
+}
+
+/** A YAML merge key (`<<: *defaults`). */
+export const MERGE_KEY = '<<';
+
+/** The maps a merge key's value brings in, in priority order (`<<: *a` or `<<: [*a, *b]`). */
+export function mergedMaps(value: CNode | null): CMap[] {
+  const v = resolveAlias(value);
+  const list = v?.kind === 'seq' ? v.items.map((i) => resolveAlias(i)) : [v];
+  return list.filter((m): m is CMap => m?.kind === 'map');
+}
+
+/** The pair written in this mapping itself for `key` (no alias or merge key followed). */
+export function ownPair(map: CNode | null | undefined, key: string): CPair | undefined {
+  return map?.kind === 'map' ? map.pairs.find((p) => p.key === key) : undefined;
+}
+
+/**
+ * The pair for `key` as YAML resolves it: in the mapping (an alias followed), else in the maps its
+ * merge keys bring in (`<<: *defaults`), the mapping's own keys winning. For reading only: a pair
+ * found through an alias or a merge key belongs to the anchored node, which editing would change
+ * everywhere it is used.
+ */
+export function pair(map: CNode | null | undefined, key: string, depth = 0): CPair | undefined {
+  const m = resolveAlias(map);
+  if (m?.kind !== 'map') return undefined;
+  let merges: CPair[] | undefined;
+  for (const p of m.pairs) {
+    if (p.key === key && key !== MERGE_KEY) return p;
+    if (p.key === MERGE_KEY) (merges ??= []).push(p);
+  }
+  if (key === MERGE_KEY) return merges?.[0];
+  if (!merges || depth > 32) return undefined;
+  for (const mp of merges) {
+    for (const source of mergedMaps(mp.value)) {
+      const found = pair(source, key, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** The value of `key` as YAML resolves it (aliases followed, merge keys applied). */
+export function child(map: CNode | null | undefined, key: string): CNode | null | undefined {
+  const p = pair(map, key);
+  return p ? resolveAlias(p.value) : undefined;
+}
+
+export function scalarString(node: CNode | null | undefined): string | undefined {
+  return node?.kind === 'scalar' && !node.tag && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
+}
+
+// ---------------------------------------------------------------- YAML
+
+// `yaml` and `jsonc-parser` are loaded only when a template falls outside the fast parsers.
+const yaml = lazyRequire<typeof Yaml>('yaml');
+const jsonc = lazyRequire<typeof Jsonc>('jsonc-parser');
+
+/** The document being converted, and its nodes converted so far (for aliases to point at). */
+interface FromYaml {
+  doc: Yaml.Document.Parsed;
+  done: Map<YNode, CNode>;
+  aliases: boolean;
+}
+
+function fromYaml(node: YNode | null | undefined, cx: FromYaml): CNode | null {
+  const converted = convertYaml(node, cx);
+  if (node && converted) {
+    if (node.anchor) converted.anchor = node.anchor;
+    cx.done.set(node, converted);
+  }
+  return converted;
+}
+
+function convertYaml(node: YNode | null | undefined, cx: FromYaml): CNode | null {
+  if (!node) return null;
+  const { isAlias, isMap, isScalar, isSeq } = yaml();
+  const [start, end] = node.range ?? [0, 0];
+  const tag = node.tag && node.tag.startsWith('!') && !node.tag.startsWith('!!') ? node.tag : undefined;
+  if (isMap(node)) {
+    const pairs: CPair[] = [];
+    for (const p of node.items) {
+      const k = p.key as YNode | null;
+      const keyText = isScalar(k) ? String(k.value) : '';
+      const [ks, ke] = k?.range ?? [start, start];
+      pairs.push({ key: keyText, keyStart: ks, keyEnd: ke, value: fromYaml(p.value as YNode | null, cx) });
+    }
+    const last = pairs[pairs.length - 1];
+    const blockEnd = last ? (last.value?.end ?? last.keyEnd) : end;
+    return { kind: 'map', start, end: node.flow ? end : blockEnd, tag, flow: !!node.flow, pairs };
+  }
+  if (isSeq(node)) {
+    const items = node.items.map((i) => fromYaml(i as YNode, cx)!).filter(Boolean);
+    const blockEnd = items.length > 0 ? items[items.length - 1].end : end;
+    return { kind: 'seq', start, end: node.flow ? end : blockEnd, tag, flow: !!node.flow, items };
+  }
+  if (isAlias(node)) {
+    // An anchor is defined before its aliases, so its node is converted already, unless the alias
+    // sits inside the node it names (a circular reference): then it resolves to nothing.
+    const target = node.resolve(cx.doc) as YNode | undefined;
+    cx.aliases = true;
+    return { kind: 'alias', start, end, flow: false, source: node.source, target: (target && cx.done.get(target)) ?? null };
+  }
+  if (isScalar(node)) {
+    const quote =
+      node.type === 'QUOTE_SINGLE' ? 'single' : node.type === 'QUOTE_DOUBLE' ? 'double' : node.type === 'PLAIN' ? 'plain' : 'block';
+    // An empty value (`Key:`) is a zero-length null scalar.
+    return { kind: 'scalar', start, end, tag, flow: false, value: node.value, quote };
+  }
+  return null;
+}
+
+function firstLine(message: string): string {
+  return message.split(/ at line \d+, column \d+/)[0].split('\n')[0];
+}
+
+export function parseYaml(text: string): ParsedDoc[] {
+  return (process.env.KMSFIX_YAML_PARSER === 'reference' ? undefined : parseYamlFast(text)) ?? parseYamlReference(text);
+}
+
+/** The reference path: `yaml`'s parser, for every template, including those the fast parser leaves to it. */
+export function parseYamlReference(text: string): ParsedDoc[] {
+  // Speed: every warning (e.g. each unresolved `!Ref` tag) is an Error; skip its stack trace and
+  // its pretty context, and compute the position of the one error reported here.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let docs;
+  try {
+    docs = yaml().parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  const list = Array.isArray(docs) ? docs : [];
+  for (const d of list) {
+    const err = d.errors[0];
+    if (err) {
+      const pos = err.pos[0] >= 0 ? new LineIndex(text).position(err.pos[0]) : undefined;
+      throw new ParseError(`YAML: ${firstLine(err.message)}`, pos?.line, pos?.column);
+    }
+  }
+  return list.map((d) => {
+    const cx: FromYaml = { doc: d, done: new Map(), aliases: false };
+    const root = fromYaml(d.contents as YNode | null, cx);
+    return cx.aliases ? { root, aliases: true } : { root };
+  });
+}
+
+// ---------------------------------------------------------------- JSON
+
+function fromJson(node: JNode | undefined): CNode | null {
+  if (!node) return null;
+  const start = node.offset;
+  const end = node.offset + node.length;
+  if (node.type === 'object') {
+    const pairs: CPair[] = (node.children ?? []).map((prop) => {
+      const [k, v] = prop.children ?? [];
+      return { key: String(k?.value ?? ''), keyStart: k.offset, keyEnd: k.offset + k.length, value: fromJson(v) };
+    });
+    return { kind: 'map', start, end, flow: true, pairs };
+  }
+  if (node.type === 'array') {
+    return { kind: 'seq', start, end, flow: true, items: (node.children ?? []).map((c) => fromJson(c)!).filter(Boolean) };
+  }
+  return { kind: 'scalar', start, end, flow: false, value: node.value, quote: node.type === 'string' ? 'double' : 'plain' };
+}
+
+export function parseJson(text: string): ParsedDoc[] {
+  const fast = process.env.KMSFIX_JSON_PARSER === 'reference' ? undefined : parseJsonFast(text);
+  return fast ? [{ root: fast }] : parseJsonReference(text);
+}
+
+/** The reference path: `jsonc-parser`, for what the fast parser leaves to it (and its error messages). */
+export function parseJsonReference(text: string): ParsedDoc[] {
+  const errors: JParseError[] = [];
+  const tree = jsonc().parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (errors.length > 0) {
+    const e = errors[0];
+    const pos = new LineIndex(text).position(e.offset);
+    throw new ParseError(`JSON: ${describeJsonError(jsonc().printParseErrorCode(e.error))}`, pos.line, pos.column);
+  }
+  return [{ root: fromJson(tree) }];
+}
+
+function describeJsonError(code: string): string {
+  const words: Record<string, string> = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'property name expected',
+    ValueExpected: 'value expected',
+    ColonExpected: "':' expected",
+    CommaExpected: "',' expected",
+    CloseBraceExpected: "'}' expected (truncated file?)",
+    CloseBracketExpected: "']' expected (truncated file?)",
+    EndOfFileExpected: 'unexpected content after the end of the document',
+    InvalidCommentToken: 'comments are not allowed in JSON',
+    UnexpectedEndOfComment: 'unterminated comment',
+    UnexpectedEndOfString: 'unterminated string (truncated file?)',
+    UnexpectedEndOfNumber: 'unterminated number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character in string',
+  };
+  return words[code] ?? code;
+}
+
+/** A `.template` file is JSON when its first significant character is `{`. */
+export function looksLikeJson(path: string, text: string): boolean {
+  if (/\.json$/i.test(path)) return true;
+  if (/\.ya?ml$/i.test(path)) return false;
+  return text.trimStart().startsWith('{');
+}

@@ -1,0 +1,153 @@
+/**
+ * Fixing Pulumi YAML tables: `serverSideEncryption` on the table, an `aws:kms:Key` (rotation) and an
+ * `aws:kms:Alias` beside it. The key policy (src/keyPolicy.ts, through fn::toJSON) is a variable of
+ * the program that every key names, declared once under `variables:` with the account, partition and
+ * Region lookups it needs (those the program has are reused). Reuses the CloudFormation family's map
+ * edits and style.
+ */
+import { ALIAS_PREFIX, DEFAULT_KEY_POLICY, KEY_SETTINGS, SHARED_ALIAS_SUFFIX, holdsKeyPolicy, keyDescription, policyDocument, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
+import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
+import { boolOf } from '../cloudformation/detect.js';
+import { applySettings, declinedThroughAnchors, insertPairs, uniqueName, type Ctx } from '../cloudformation/fix.js';
+import { detectStyle } from '../cloudformation/style.js';
+import { child, ownPair, scalarString, type CMap } from '../cloudformation/tree.js';
+import type { Value } from '../cloudformation/values.js';
+import { SSE_PATH, type Program, type PulumiDetection, type PulumiTable } from './detect.js';
+import { allowedChanges } from './verify.js';
+
+/** The lookups the policy's placeholders need: preferred variable name, function and returned field. */
+const LOOKUPS: Record<Placeholder, { name: string; function: string; return: string; accepts: string[] }> = {
+  account: { name: 'accountId', function: 'aws:getCallerIdentity', return: 'accountId', accepts: ['accountId'] },
+  partition: { name: 'partition', function: 'aws:getPartition', return: 'partition', accepts: ['partition'] },
+  region: { name: 'region', function: 'aws:getRegion', return: 'name', accepts: ['name', 'region'] },
+};
+
+/** The program's variable that already holds a lookup (`fn::invoke` of the same function and field). */
+function existingLookup(variables: CMap | undefined, p: Placeholder): string | undefined {
+  const want = LOOKUPS[p];
+  return variables?.pairs.find((v) => {
+    const invoke = child(v.value, 'fn::invoke');
+    return scalarString(child(invoke, 'function')) === want.function && want.accepts.includes(scalarString(child(invoke, 'return')) ?? '');
+  })?.key;
+}
+
+/** The program's variable that holds the key policy of this mode (written by an earlier fix). */
+function existingPolicy(text: string, variables: CMap | undefined, mode: KeyPolicyMode): string | undefined {
+  return variables?.pairs.find((v) => v.value && child(v.value, 'fn::toJSON') !== undefined && holdsKeyPolicy(text.slice(v.value.start, v.value.end), mode))?.key;
+}
+
+function policy(mode: KeyPolicyMode, names: Record<Placeholder, string>): Value {
+  const interpolate = (template: string) =>
+    splitPlaceholders(template)
+      .map((p) => (typeof p === 'string' ? p : '${' + names[p.placeholder] + '}'))
+      .join('');
+  return { 'fn::toJSON': policyDocument(mode, interpolate) as Value };
+}
+
+function sseSettings(arn: string) {
+  return [
+    {
+      key: SSE_PATH.properties,
+      nested: [
+        {
+          key: SSE_PATH.sse,
+          complete: true,
+          nested: [
+            { key: 'enabled', value: true, replace: (n: Parameters<typeof boolOf>[0]) => boolOf(n) !== true },
+            { key: 'kmsKeyArn', value: arn, replace: () => true },
+          ],
+        },
+      ],
+    },
+  ];
+}
+
+function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options: FixOptions): void {
+  const variablesNode = child(program.root, 'variables');
+  const variables = variablesNode?.kind === 'map' ? variablesNode : undefined;
+  const taken = new Set([...program.resources.pairs.map((p) => p.key), ...(variables?.pairs.map((p) => p.key) ?? [])]);
+  if (options.kmsKeyArn) {
+    for (const t of tables) applySettings(ctx, t.resource, sseSettings(options.kmsKeyArn));
+    return;
+  }
+  // One policy per program, in a variable every key names (reused when a run before wrote it), and
+  // the lookups it needs: those the program has, else new variables.
+  const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
+  const missing: [string, Value][] = [];
+  let policyName = existingPolicy(ctx.text, variables, mode);
+  if (!policyName) {
+    const names = {} as Record<Placeholder, string>;
+    for (const p of Object.keys(LOOKUPS) as Placeholder[]) {
+      const have = existingLookup(variables, p);
+      names[p] = have ?? uniqueName(LOOKUPS[p].name, taken);
+      if (!have) missing.push([names[p], { 'fn::invoke': { function: LOOKUPS[p].function, return: LOOKUPS[p].return } }]);
+    }
+    policyName = uniqueName('dynamodbKeyPolicy', taken);
+    missing.push([policyName, policy(mode, names)]);
+  }
+  const keyOf = (description: string[]): Value => ({
+    type: 'aws:kms:Key',
+    properties: {
+      description: keyDescription(description),
+      enableKeyRotation: KEY_SETTINGS.enableKeyRotation,
+      deletionWindowInDays: KEY_SETTINGS.pendingWindowInDays,
+      policy: '${' + policyName + '}',
+    },
+  });
+  const aliasOf = (table: string, keyName: string, suffix = ''): Value => ({
+    type: 'aws:kms:Alias',
+    properties: { name: `${ALIAS_PREFIX}\${${table}.name}${suffix}`, targetKeyId: '${' + keyName + '.keyId}' },
+  });
+  const placement = (t: PulumiTable) => ({ after: t.pair, separatedLike: [program.root] });
+  if (options.keyStrategy === 'shared') {
+    const keyName = uniqueName('dynamodbTablesKey', taken);
+    const aliasName = uniqueName(`${keyName}Alias`, taken);
+    tables.forEach((t, i) => {
+      applySettings(ctx, t.resource, sseSettings('${' + keyName + '.arn}'));
+      if (i === 0) insertPairs(ctx, program.resources, [[keyName, keyOf(tables.map((x) => x.address))], [aliasName, aliasOf(t.address, keyName, SHARED_ALIAS_SUFFIX)]], placement(t));
+    });
+  } else {
+    for (const t of tables) {
+      const keyName = uniqueName(`${t.address}Key`, taken);
+      const aliasName = uniqueName(`${keyName}Alias`, taken);
+      applySettings(ctx, t.resource, sseSettings('${' + keyName + '.arn}'));
+      insertPairs(ctx, program.resources, [[keyName, keyOf([t.address])], [aliasName, aliasOf(t.address, keyName)]], placement(t));
+    }
+  }
+  if (missing.length === 0) return;
+  if (variables) insertPairs(ctx, variables, missing);
+  else if (ownPair(program.root, 'variables')) {
+    // `variables:` with nothing under it.
+    applySettings(ctx, program.root, [{ key: 'variables', complete: true, nested: missing.map(([key, value]) => ({ key, value, replace: () => true })) }]);
+  } else {
+    // A program declares its variables before its resources.
+    const resourcesPair = ownPair(program.root, 'resources');
+    insertPairs(ctx, program.root, [['variables', Object.fromEntries(missing)]], resourcesPair && !program.root.flow ? { before: resourcesPair } : {});
+  }
+}
+
+function planFile(file: SourceFile, detection: PulumiDetection, chosen: PulumiTable[], options: FixOptions): FilePlan {
+  const ctx: Ctx = { text: file.text, json: false, style: detectStyle(file.text, detection.roots, 'pulumi-yaml', false), edits: [] };
+  for (const program of detection.programs) {
+    const mine = chosen.filter((t) => t.program === program);
+    if (mine.length > 0) planProgram(ctx, program, mine, options);
+  }
+  return { edits: ctx.edits, fixed: chosen.map((t) => t.address) };
+}
+
+export function fixPulumiYaml(group: GroupMember<PulumiDetection>[], options: FixOptions): Map<string, FilePlan> {
+  const plans = new Map<string, FilePlan>();
+  for (const { file, detection, targets } of group) {
+    let chosen = detection.tables.filter((t) => targets.includes(t.address));
+    if (chosen.length === 0) continue;
+    let plan = planFile(file, detection, chosen, options);
+    const declined = detection.aliases ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, SSE_PATH.sse) : [];
+    if (declined.length > 0) {
+      chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
+      plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };
+      plan.declined = declined;
+    }
+    plans.set(file.path, plan);
+  }
+  return plans;
+}

@@ -1,0 +1,452 @@
+/**
+ * Planning the fix of one Terraform module (a directory): a KMS key (rotation on, the shared key
+ * policy as an aws_iam_policy_document) and an alias beside each table, the table pointed at the
+ * key, and the data sources the policy needs declared once per module, reusing existing ones.
+ */
+import { applyEdits } from '../../core/edits.js';
+import { DEFAULT_KEY_POLICY, KEY_SETTINGS, keyDescription, type KeyPolicyMode } from '../../rule/keyPolicy.js';
+import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
+import { boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
+import { moduleInfo, providerAlias, unique, type ModuleInfo, type SharedKey } from './module.js';
+import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
+import { attr, blocks, parseHcl, type HBlock } from './parse.js';
+import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
+import { summarize, type TopBlock } from './topBlocks.js';
+import { outputProblem } from './hclcheck.js';
+import { expectModuleKeys } from './verify.js';
+
+type Member = GroupMember<TfDetection>;
+
+// ---------------------------------------------------------------- targets
+
+interface Target {
+  member: Member;
+  table: TfTable;
+  /** The provider alias of the table ('' for the default). */
+  provider: string;
+  repeat?: { attr: 'count' | 'for_each'; value: string; index: string };
+  preventDestroy: boolean;
+  replicas: Replica[];
+  /** A literal table name, for descriptions. */
+  displayName: string;
+}
+
+function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { declined: string } {
+  const b = table.block;
+  const count = attr(b, 'count');
+  const forEach = attr(b, 'for_each');
+  const repeat = count
+    ? { attr: 'count' as const, value: count.value, index: '[count.index]' }
+    : forEach
+      ? { attr: 'for_each' as const, value: forEach.value, index: '[each.key]' }
+      : undefined;
+  const lifecycle = blocks(b, 'lifecycle')[0];
+  const preventDestroy = boolOf(attr(lifecycle, 'prevent_destroy')) === true;
+  const nameAttr = attr(b, 'name');
+  const literalName = nameAttr?.lit?.type === 'string' && !nameAttr.lit.value.includes('${') ? nameAttr.lit.value : undefined;
+  const displayName = table.kind === 'table-replica' ? `${table.label} (replica)` : (literalName ?? table.label);
+  let replicas: Replica[] = [];
+  if (table.kind === 'table') {
+    const r = replicaKeys(b, info.providerByRegion);
+    if ('blocker' in r) return { declined: r.blocker };
+    replicas = r.replicas;
+  }
+  return { member, table, provider: providerAlias(attr(b, 'provider')?.value), repeat, preventDestroy, replicas, displayName };
+}
+
+// ---------------------------------------------------------------- declarations
+
+class Decls {
+  private docs: RBlock[] = [];
+  private sources: RBlock[] = [];
+  constructor(
+    private readonly info: ModuleInfo,
+    private readonly mode: KeyPolicyMode,
+  ) {}
+
+  private data(kind: string, base: string, body: RItem[]): string {
+    const name = unique(this.info, `data.${kind}`, base);
+    this.sources.push({ type: 'data', labels: [kind, name], body });
+    return name;
+  }
+
+  /** What to declare: policy documents first, then the data sources they read. */
+  get needed(): RBlock[] {
+    return [...this.docs, ...this.sources];
+  }
+
+  caller(): string {
+    return (this.info.caller ??= this.data('aws_caller_identity', 'current', []));
+  }
+
+  partition(): string {
+    return (this.info.partition ??= this.data('aws_partition', 'current', []));
+  }
+
+  region(alias: string): string {
+    let name = this.info.region.get(alias);
+    if (!name) {
+      name = alias ? this.data('aws_region', alias, [{ attr: 'provider', value: `aws.${alias}` }]) : this.data('aws_region', 'current', []);
+      this.info.region.set(alias, name);
+    }
+    return name;
+  }
+
+  /** The key policy document for keys created through this provider. */
+  policy(alias: string): string {
+    let name = this.info.policy.get(alias);
+    if (!name) {
+      const account = `data.aws_caller_identity.${this.caller()}.account_id`;
+      const exprs = {
+        account,
+        partition: `data.aws_partition.${this.partition()}.partition`,
+        region: `data.aws_region.${this.region(alias)}.${this.info.regionAttribute}`,
+      };
+      name = unique(this.info, 'data.aws_iam_policy_document', alias ? `dynamodb_kms_${alias}` : 'dynamodb_kms');
+      this.docs.push(policyDocument(name, exprs, this.mode));
+      this.info.policy.set(alias, name);
+    }
+    return name;
+  }
+}
+
+// ---------------------------------------------------------------- keys
+
+interface KeyPlan {
+  name: string;
+  blocks: RBlock[];
+  /** Reference to the key ARN, from the table's own block (indexed for count/for_each). */
+  arn: string;
+  /** Replica key ARN reference per replica block. */
+  replicaArn: Map<HBlock, string>;
+}
+
+function meta(t: { provider: string; repeat?: Target['repeat'] }, withRepeat: boolean): RItem[] {
+  const items: RItem[] = [];
+  if (withRepeat && t.repeat) items.push({ attr: t.repeat.attr, value: t.repeat.value });
+  if (t.provider) items.push({ attr: 'provider', value: `aws.${t.provider}` });
+  if (items.length) items.push({ blank: true });
+  return items;
+}
+
+function tableRef(t: Target, index: string): string {
+  if (t.table.kind === 'module') return `module.${t.table.label}${index}.dynamodb_table_id`;
+  if (t.table.kind === 'table-replica') return `replace(aws_dynamodb_table_replica.${t.table.label}${index}.id, ":", "-")`;
+  return `aws_dynamodb_table.${t.table.label}${index}.name`;
+}
+
+function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: boolean): KeyPlan {
+  const first = targets[0];
+  const perTable = !shared;
+  const repeat = perTable ? first.repeat : undefined;
+  const index = repeat?.index ?? '';
+  const name = unique(info, 'aws_kms_key', perTable ? first.table.label + (first.table.kind === 'table-replica' ? '_replica' : '') : first.provider ? `dynamodb_${first.provider}` : 'dynamodb');
+  const aliasName = unique(info, 'aws_kms_alias', name);
+  const replicaAliases = [...new Set(targets.flatMap((t) => t.replicas.map((r) => r.alias)))];
+  const description = keyDescription(targets.map((t) => t.displayName));
+  const base = { provider: first.provider, repeat };
+  const keyBody: RItem[] = [
+    ...meta(base, true),
+    { attr: 'description', value: hclString(description) },
+    { attr: 'enable_key_rotation', value: String(KEY_SETTINGS.enableKeyRotation) },
+    { attr: 'deletion_window_in_days', value: String(KEY_SETTINGS.pendingWindowInDays) },
+    ...(replicaAliases.length ? [{ attr: 'multi_region', value: 'true' }] : []),
+    { attr: 'policy', value: `data.aws_iam_policy_document.${decls.policy(first.provider)}.json` },
+  ];
+  if (targets.some((t) => t.preventDestroy)) {
+    keyBody.push({ blank: true }, { block: { type: 'lifecycle', labels: [], body: [{ attr: 'prevent_destroy', value: 'true' }] } });
+  }
+  const out: RBlock[] = [{ type: 'resource', labels: ['aws_kms_key', name], body: keyBody }];
+  // The alias: named after the table (unique per account and region), or the module for a shared key.
+  const named = perTable ? first : targets.find((t) => !t.repeat);
+  const aliasValue = named
+    ? `"alias/dynamodb/\${${tableRef(named, index)}}${perTable ? '' : '-shared'}"`
+    : hclString(`alias/dynamodb/${first.displayName.replace(/[^A-Za-z0-9/_-]/g, '-')}-shared`);
+  out.push({
+    type: 'resource',
+    labels: ['aws_kms_alias', aliasName],
+    body: [...meta({ provider: first.provider, repeat }, true), { attr: 'name', value: aliasValue }, { attr: 'target_key_id', value: `aws_kms_key.${name}${index}.key_id` }],
+  });
+  const replicaArn = new Map<HBlock, string>();
+  const replicaNames = new Map<string, string>();
+  for (const alias of replicaAliases) {
+    const rname = unique(info, 'aws_kms_replica_key', `${name}_${alias}`);
+    replicaNames.set(alias, rname);
+    out.push({
+      type: 'resource',
+      labels: ['aws_kms_replica_key', rname],
+      body: [
+        ...meta({ provider: alias, repeat }, true),
+        { attr: 'description', value: hclString(`${description} (replica)`) },
+        { attr: 'primary_key_arn', value: `aws_kms_key.${name}${index}.arn` },
+        { attr: 'deletion_window_in_days', value: String(KEY_SETTINGS.pendingWindowInDays) },
+        { attr: 'policy', value: `data.aws_iam_policy_document.${decls.policy(alias)}.json` },
+      ],
+    });
+  }
+  for (const t of targets) for (const r of t.replicas) replicaArn.set(r.block, `aws_kms_replica_key.${replicaNames.get(r.alias)}${index}.arn`);
+  return { name, blocks: out, arn: `aws_kms_key.${name}${index}.arn`, replicaArn };
+}
+
+// ---------------------------------------------------------------- table edits
+
+const always = () => true;
+
+function pointTable(doc: HclDoc, t: Target, arn: string, replicaArn: Map<HBlock, string>): void {
+  const b = t.table.block;
+  if (t.table.kind === 'module') {
+    setAttrs(doc, b, [
+      { name: 'server_side_encryption_enabled', value: 'true', replace: (a) => boolOf(a) !== true || a.value !== 'true' },
+      { name: 'server_side_encryption_kms_key_arn', value: arn, replace: always },
+    ], 'separate');
+    return;
+  }
+  if (t.table.kind === 'table-replica') {
+    setAttrs(doc, b, [{ name: 'kms_key_arn', value: arn, replace: always }]);
+    return;
+  }
+  const sse = blocks(b, 'server_side_encryption')[0];
+  if (sse) {
+    setAttrs(doc, sse, [
+      { name: 'enabled', value: 'true', replace: (a) => a.value !== 'true' },
+      { name: 'kms_key_arn', value: arn, replace: always },
+    ]);
+  } else {
+    appendBlock(doc, b, {
+      type: 'server_side_encryption',
+      labels: [],
+      body: [
+        { attr: 'enabled', value: 'true' },
+        { attr: 'kms_key_arn', value: arn },
+      ],
+    });
+  }
+  for (const r of t.replicas) setAttrs(doc, r.block, [{ name: 'kms_key_arn', value: replicaArn.get(r.block)!, replace: always }]);
+}
+
+/** --kms-key-arn: an ARN or alias becomes a string, anything else is taken as a Terraform expression. */
+export function keyArnValue(v: string): string {
+  const s = v.trim();
+  if (/^(arn:|alias\/)/.test(s) || /^[0-9a-f]{8}-[0-9a-f]{4}-/.test(s) || /^mrk-/.test(s)) return hclString(s);
+  return s;
+}
+
+/**
+ * The reference every table fixed with --kms-key-arn gets: an expression as given; an ARN written
+ * once per module: the module's local that already holds it, or a new local when several tables
+ * use it (in an HCL file: the local goes after the first of them).
+ */
+function keyArnRef(v: string, targets: Target[], info: ModuleInfo): { ref: string; local?: RBlock } {
+  const value = keyArnValue(v);
+  if (!value.startsWith('"')) return { ref: value };
+  for (const [name, s] of info.locals) if (s === v.trim()) return { ref: `local.${name}` };
+  if (targets.length < 2 || !targets[0].member.detection.hcl) return { ref: value };
+  const name = unique(info, 'local', 'dynamodb_kms_key_arn');
+  return { ref: `local.${name}`, local: { type: 'locals', labels: [], body: [{ attr: name, value }] } };
+}
+
+// ---------------------------------------------------------------- writers
+
+/** Where a file's edits are planned: HCL text edits, or JSON modifications. */
+interface Writer {
+  point(t: Target, arn: string, replicaArn: Map<HBlock, string>): void;
+  addAfter(t: Target, blocks: RBlock[]): void;
+  edits(): Edit[];
+}
+
+function hclWriter(doc: HclDoc): Writer {
+  return {
+    point: (t, arn, replicaArn) => pointTable(doc, t, arn, replicaArn),
+    addAfter: (t, bs) => insertAfter(doc, t.table.block, bs),
+    edits: () => doc.edits,
+  };
+}
+
+async function jsonWriter(m: Member): Promise<Writer> {
+  const { JsonDoc, jsonOfHcl } = await import('./tfjson.js');
+  const doc = new JsonDoc(m.file.text, m.detection.json!);
+  const pathOf = (b: HBlock) => (b as import('./tfjson.js').JBlock).jsonPath;
+  return {
+    point(t, arn, replicaArn) {
+      const b = t.table.block;
+      const v = jsonOfHcl(arn);
+      if (t.table.kind === 'module') {
+        if (attr(b, 'server_side_encryption_enabled')?.value !== 'true') doc.set([...pathOf(b), 'server_side_encryption_enabled'], true);
+        doc.set([...pathOf(b), 'server_side_encryption_kms_key_arn'], v);
+      } else if (t.table.kind === 'table-replica') {
+        doc.set([...pathOf(b), 'kms_key_arn'], v);
+      } else {
+        const sse = blocks(b, 'server_side_encryption')[0];
+        if (sse) {
+          if (attr(sse, 'enabled')?.value !== 'true') doc.set([...pathOf(sse), 'enabled'], true);
+          doc.set([...pathOf(sse), 'kms_key_arn'], v);
+        } else {
+          doc.set([...pathOf(b), 'server_side_encryption'], { enabled: true, kms_key_arn: v });
+        }
+        for (const r of t.replicas) doc.set([...pathOf(r.block), 'kms_key_arn'], jsonOfHcl(replicaArn.get(r.block)!));
+      }
+    },
+    addAfter: (_t, bs) => bs.forEach((x) => doc.addBlock(x)),
+    edits: () => doc.edits(),
+  };
+}
+
+// ---------------------------------------------------------------- the group
+
+export async function fixTerraform(group: Member[], options: FixOptions, context: DiskContext): Promise<Map<string, FilePlan>> {
+  const plans = new Map<string, FilePlan>();
+  const siblings = await siblingBlocks(await context.siblings());
+  const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...siblings];
+  const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
+  const info = moduleInfo(tops, mode);
+  const decls = new Decls(info, mode);
+  const writers = new Map<string, Writer>();
+  for (const m of group) {
+    plans.set(m.file.path, { edits: [], fixed: [], declined: [] });
+    if (m.targets.length === 0) continue;
+    if (m.detection.hcl) writers.set(m.file.path, hclWriter(hclDoc(m.file.text, m.detection.hcl)));
+    else if (m.detection.json) writers.set(m.file.path, await jsonWriter(m));
+  }
+
+  const targets: Target[] = [];
+  for (const m of group) {
+    for (const address of m.targets) {
+      const table = m.detection.tables.find((t) => t.address === address)!;
+      const t = targetOf(m, table, info);
+      if ('declined' in t) plans.get(m.file.path)!.declined!.push({ address, reason: t.declined });
+      else if (options.kmsKeyArn && t.replicas.length > 0) {
+        plans.get(m.file.path)!.declined!.push({
+          address,
+          reason: '--kms-key-arn names one key in one region, and this table has replicas in other regions: give each replica region a key',
+        });
+      } else targets.push(t);
+    }
+  }
+
+  let declsAfter: Target | undefined;
+  const after: [Target, RBlock[]][] = [];
+  const writer = (t: Target) => writers.get(t.member.file.path)!;
+  const fixTarget = (t: Target, arn: string, replicaArn: Map<HBlock, string>) => {
+    writer(t).point(t, arn, replicaArn);
+    plans.get(t.member.file.path)!.fixed.push(t.table.address);
+    declsAfter ??= t;
+  };
+  if (options.kmsKeyArn) {
+    const key = keyArnRef(options.kmsKeyArn, targets, info);
+    for (const t of targets) fixTarget(t, key.ref, new Map());
+    if (key.local) after.push([targets[0], [key.local]]);
+  } else if (options.keyStrategy === 'shared') {
+    const byProvider = new Map<string, Target[]>();
+    for (const t of targets) byProvider.set(t.provider, [...(byProvider.get(t.provider) ?? []), t]);
+    for (const ts of byProvider.values()) {
+      const existing = info.sharedKey.get(ts[0].provider);
+      if (existing) {
+        for (const t of ts) {
+          const reuse = reuseSharedKey(t, existing);
+          if ('declined' in reuse) plans.get(t.member.file.path)!.declined!.push({ address: t.table.address, reason: reuse.declined });
+          else fixTarget(t, `aws_kms_key.${existing.name}.arn`, reuse.replicaArn);
+        }
+        continue;
+      }
+      const key = planKey(ts, decls, info, true);
+      for (const t of ts) fixTarget(t, `aws_kms_key.${key.name}.arn`, key.replicaArn);
+      after.push([ts[0], key.blocks]);
+    }
+  } else {
+    for (const t of targets) {
+      const key = planKey([t], decls, info, false);
+      fixTarget(t, key.arn, key.replicaArn);
+      after.push([t, key.blocks]);
+    }
+  }
+  for (const [t, bs] of after) writer(t).addAfter(t, bs);
+  if (declsAfter && decls.needed.length > 0) writer(declsAfter).addAfter(declsAfter, decls.needed);
+
+  for (const [p, w] of writers) plans.get(p)!.edits.push(...w.edits());
+  const outputs = await checkParses(group, plans);
+  // A shared key is declared in one file of the module and referenced from the others.
+  if (options.keyStrategy === 'shared' && !options.kmsKeyArn) await expectKeysOfModule(group, outputs, siblings);
+  return plans;
+}
+
+/** A shared key of an earlier run, for one more table: its replica keys must cover the table's replica regions. */
+function reuseSharedKey(t: Target, key: SharedKey): { replicaArn: Map<HBlock, string> } | { declined: string } {
+  const replicaArn = new Map<HBlock, string>();
+  for (const r of t.replicas) {
+    const name = key.replicas.get(r.alias);
+    if (!name) {
+      return {
+        declined:
+          `the module's shared key aws_kms_key.${key.name} has no aws_kms_replica_key created through provider aws.${r.alias} ` +
+          `(replica region ${r.region}): add one (the key must be multi-Region), or fix this table with --key-strategy per-table`,
+      };
+    }
+    replicaArn.set(r.block, `aws_kms_replica_key.${name}.arn`);
+  }
+  return { replicaArn };
+}
+
+/**
+ * Tell verification (verify.ts) which keys the module holds once fixed, for the changed files whose
+ * tables reference a key declared in another file: the keys of every file of the group as planned,
+ * and of the module's other files.
+ */
+async function expectKeysOfModule(group: Member[], outputs: Map<string, string>, siblings: TopBlock[]): Promise<void> {
+  const keys = new Map<string, boolean>();
+  const add = (bs: TopBlock[]) => {
+    for (const b of bs) if (b.type === 'resource' && b.labels[0] === 'aws_kms_key') keys.set(b.labels[1], b.attr('enable_key_rotation')?.value === 'true');
+  };
+  add(siblings);
+  for (const m of group) {
+    const out = outputs.get(m.file.path);
+    add(out === undefined ? summarize(m.detection, m.file.text) : summarize(await parseTerraform(m.file.path, out), out));
+  }
+  for (const m of group) {
+    const out = outputs.get(m.file.path);
+    if (out !== undefined) expectModuleKeys(m.file.absPath, out, keys);
+  }
+}
+
+/** A Terraform file's blocks (HCL or JSON by its name), without looking for tables. */
+async function parseTerraform(name: string, text: string): Promise<TfDetection> {
+  return name.toLowerCase().endsWith('.json') ? { tables: [], json: (await import('./tfjson.js')).jsonModel(text) } : { tables: [], hcl: await parseHcl(text) };
+}
+
+/**
+ * The module's other files: those the engine did not pass because they hold no table (the
+ * prefilter skipped them) still declare names, data sources and providers; and the lock file
+ * says which hashicorp/aws version the module runs with. The engine reads them
+ * (DiskContext.siblings); files that cannot be parsed are left out. `want`: parse only the files
+ * whose text it accepts (detection asks for the few blocks a table's blocker depends on).
+ */
+export async function siblingBlocks(files: SourceFile[], want?: (text: string) => boolean): Promise<TopBlock[]> {
+  const out: TopBlock[] = [];
+  for (const { path: name, text } of files) {
+    if (want && !want(text)) continue;
+    try {
+      const detection: TfDetection = name.toLowerCase().endsWith('.json')
+        ? { tables: [], json: (await import('./tfjson.js')).jsonModel(text) }
+        : { tables: [], hcl: await parseHcl(text) };
+      out.push(...summarize(detection, text));
+    } catch {
+      /* unparsable: it is not ours to report */
+    }
+  }
+  return out;
+}
+
+/** Every output must parse with HashiCorp's own parser before anything is written (hclcheck.ts). Returns the outputs. */
+async function checkParses(group: Member[], plans: Map<string, FilePlan>): Promise<Map<string, string>> {
+  const outputs = new Map<string, string>();
+  for (const m of group) {
+    const plan = plans.get(m.file.path)!;
+    if (plan.edits.length === 0) continue;
+    const out = applyEdits(m.file.text, plan.edits as Edit[]);
+    const problem = await outputProblem(m.file.path, out, plan.edits as Edit[]);
+    if (problem) throw new Error(`the fixed ${m.file.path} does not parse with HashiCorp's parser: ${problem}`);
+    outputs.set(m.file.path, out);
+  }
+  return outputs;
+}
+
+export { renderBlockLines };

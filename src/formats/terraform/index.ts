@@ -1,0 +1,18 @@
+/** The Terraform family: HCL (.tf) and Terraform JSON (.tf.json), fixed one module directory at a time. */
+import path from 'node:path';
+import type { Transform } from '../../core/types.js';
+import { detectTerraform, type TfDetection } from './detect.js';
+import { verifyTerraform } from './verify.js';
+
+let fixModule: typeof import('./fix.js') | undefined;
+
+export const terraform: Transform<TfDetection> = {
+  name: 'terraform',
+  detect: detectTerraform,
+  groupKey: (absPath) => path.dirname(absPath),
+  // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
+  fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixTerraform(group, options, context),
+  verify: verifyTerraform,
+};
+
+export default terraform;

@@ -1,0 +1,186 @@
+/**
+ * What a Terraform module (every file of its directory) already declares, as the fix needs it:
+ * the names taken, the data sources and policy documents it can reuse, the provider aliases by
+ * region, and the shared keys (--key-strategy shared) of an earlier run.
+ */
+import { ALIAS_PREFIX, SHARED_ALIAS_SUFFIX, holdsKeyPolicy, type KeyPolicyMode } from '../../rule/keyPolicy.js';
+import { isObj, isStr, items, readBody, type Value } from './hclvalue.js';
+import type { TopBlock } from './topBlocks.js';
+
+/** A shared key an earlier run declared, and its replica keys. */
+export interface SharedKey {
+  name: string;
+  /** Replica provider alias -> aws_kms_replica_key name. */
+  replicas: Map<string, string>;
+}
+
+export interface ModuleInfo {
+  taken: Set<string>;
+  caller?: string;
+  partition?: string;
+  /** provider alias ('' for the default provider) -> data "aws_region" name. */
+  region: Map<string, string>;
+  /** provider alias -> data "aws_iam_policy_document" name holding kmsfix's key policy. */
+  policy: Map<string, string>;
+  /** region (literal value, or expression text) -> provider alias. */
+  providerByRegion: Map<string, string>;
+  /** provider alias -> the module's shared key. */
+  sharedKey: Map<string, SharedKey>;
+  /**
+   * The attribute of `data "aws_region"` that holds the region's name: `region` when the module
+   * requires hashicorp/aws 6 or later (`name` is deprecated there), `name` otherwise (all it has before 6).
+   */
+  regionAttribute: 'name' | 'region';
+  /** local name -> its value, for the locals that are plain strings. */
+  locals: Map<string, string>;
+}
+
+/** The alias of `provider = aws.NAME` ('' for the default provider). */
+export function providerAlias(value: string | undefined): string {
+  if (!value) return '';
+  const v = value.replace(/^"|"$/g, '').trim();
+  const dot = v.indexOf('.');
+  return dot === -1 ? '' : v.slice(dot + 1);
+}
+
+/** A region as a map key: a literal region, or an expression's text. */
+export function regionKey(a: { value: string; lit?: { type: string; value?: unknown } } | undefined): string | undefined {
+  if (!a) return undefined;
+  if (a.lit?.type === 'string') return 'lit:' + String(a.lit.value);
+  if (a.lit) return undefined;
+  return 'expr:' + a.value.trim();
+}
+
+/** The aliased `provider "aws"` configurations of a module, by region (the first alias for a region wins). */
+export function providersByRegion(tops: TopBlock[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of tops) {
+    if (t.type !== 'provider' || t.labels[0] !== 'aws') continue;
+    const alias = t.attr('alias')?.lit;
+    const key = regionKey(t.attr('region'));
+    if (alias?.type === 'string' && key && !out.has(key)) out.set(key, alias.value);
+  }
+  return out;
+}
+
+const KEY_ID = /^aws_kms_key\.([A-Za-z_][\w-]*)\.key_id$/;
+const KEY_ARN = /^aws_kms_key\.([A-Za-z_][\w-]*)\.arn$/;
+
+/**
+ * The shared keys of an earlier run: an `aws_kms_alias` named by the shared scheme
+ * (`alias/dynamodb/...-shared`, src/keyPolicy.ts) on a single `aws_kms_key` of the module.
+ */
+function sharedKeys(tops: TopBlock[]): Map<string, SharedKey> {
+  const out = new Map<string, SharedKey>();
+  const resource = (type: string, name: string) => tops.find((t) => t.type === 'resource' && t.labels[0] === type && t.labels[1] === name);
+  for (const a of tops) {
+    if (a.type !== 'resource' || a.labels[0] !== 'aws_kms_alias') continue;
+    const name = a.attr('name')?.value.trim() ?? '';
+    if (!name.startsWith('"' + ALIAS_PREFIX) || !name.endsWith(SHARED_ALIAS_SUFFIX + '"')) continue;
+    const m = KEY_ID.exec(a.attr('target_key_id')?.value.trim() ?? '');
+    const key = m && resource('aws_kms_key', m[1]);
+    if (!key || key.attr('count') || key.attr('for_each')) continue;
+    const provider = providerAlias(key.attr('provider')?.value);
+    if (out.has(provider)) continue;
+    const replicas = new Map<string, string>();
+    for (const r of tops) {
+      if (r.type !== 'resource' || r.labels[0] !== 'aws_kms_replica_key' || r.attr('count') || r.attr('for_each')) continue;
+      if (KEY_ARN.exec(r.attr('primary_key_arn')?.value.trim() ?? '')?.[1] !== key.labels[1]) continue;
+      const alias = providerAlias(r.attr('provider')?.value);
+      if (!replicas.has(alias)) replicas.set(alias, r.labels[1]);
+    }
+    out.set(provider, { name: key.labels[1], replicas });
+  }
+  return out;
+}
+
+/** The lowest major version a Terraform version constraint allows ("~> 6.0", ">= 5.0, < 7.0"...); 0 if it has no lower bound. */
+export function lowestMajor(constraint: string): number {
+  let lowest = 0;
+  for (const part of constraint.split(',')) {
+    const m = /^\s*(>=|>|~>|=)?\s*v?(\d+)/.exec(part);
+    if (m && !/^\s*(!=|<)/.test(part)) lowest = Math.max(lowest, Number(m[2]));
+  }
+  return lowest;
+}
+
+/**
+ * The lowest major version of hashicorp/aws the module can run with: the version its lock file
+ * selected (`.terraform.lock.hcl` in the module folder), else the lower bound of the
+ * `required_providers` constraints of its `terraform` blocks; 0 when nothing says.
+ */
+export function awsProviderMajor(tops: TopBlock[]): number {
+  const locked = tops.find((t) => t.type === 'provider' && /(^|\/)hashicorp\/aws$/.test(t.labels[0] ?? ''));
+  const version = locked?.attr('version')?.lit;
+  if (version?.type === 'string') return lowestMajor(version.value);
+  let lowest = 0;
+  for (const t of tops) {
+    if (t.type !== 'terraform') continue;
+    const body = readBody(t.text);
+    for (const rp of isObj(body) ? items(body.obj.get('required_providers')) : []) {
+      if (!isObj(rp)) continue;
+      for (const [name, req] of rp.obj) {
+        const source = isObj(req) ? req.obj.get('source') : undefined;
+        const isAws = isStr(source) ? /^(registry\.terraform\.io\/)?hashicorp\/aws$/i.test(source.str) : name === 'aws';
+        const v: Value | undefined = isObj(req) ? req.obj.get('version') : req;
+        if (isAws && isStr(v)) lowest = Math.max(lowest, lowestMajor(v.str));
+      }
+    }
+  }
+  return lowest;
+}
+
+/** The module's locals whose value is a plain string (no interpolation). */
+function plainLocals(tops: TopBlock[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of tops) {
+    if (t.type !== 'locals') continue;
+    const body = readBody(t.text);
+    if (isObj(body)) for (const [k, v] of body.obj) if (isStr(v) && !v.str.includes('${') && !out.has(k)) out.set(k, v.str);
+  }
+  return out;
+}
+
+export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode): ModuleInfo {
+  const info: ModuleInfo = {
+    taken: new Set(),
+    region: new Map(),
+    policy: new Map(),
+    providerByRegion: providersByRegion(tops),
+    sharedKey: sharedKeys(tops),
+    regionAttribute: awsProviderMajor(tops) >= 6 ? 'region' : 'name',
+    locals: plainLocals(tops),
+  };
+  for (const t of tops) {
+    if (t.type === 'locals') {
+      const body = readBody(t.text);
+      if (isObj(body)) for (const k of body.obj.keys()) info.taken.add(`local.${k}`);
+    }
+    if (t.type === 'resource' && t.labels.length === 2) info.taken.add(`${t.labels[0]}.${t.labels[1]}`);
+    if (t.type === 'data' && t.labels.length === 2) {
+      info.taken.add(`data.${t.labels[0]}.${t.labels[1]}`);
+      if (t.attr('count') || t.attr('for_each')) continue;
+      const [kind, name] = t.labels;
+      const alias = providerAlias(t.attr('provider')?.value);
+      if (kind === 'aws_caller_identity' && !alias) info.caller ??= name;
+      else if (kind === 'aws_partition' && !alias) info.partition ??= name;
+      else if (kind === 'aws_region' && !t.attr('region') && !t.attr('name') && !info.region.has(alias)) info.region.set(alias, name);
+    }
+  }
+  // kmsfix's own policy documents of this mode, from an earlier run.
+  for (const t of tops) {
+    if (t.type !== 'data' || t.labels[0] !== 'aws_iam_policy_document' || !holdsKeyPolicy(t.text, mode)) continue;
+    const m = /data\.aws_region\.([\w-]+)\./.exec(t.text);
+    for (const [alias, name] of info.region) if (m && m[1] === name && !info.policy.has(alias)) info.policy.set(alias, t.labels[1]);
+  }
+  return info;
+}
+
+/** A new name of this kind (`aws_kms_key`, `data.aws_region`...), taken from now on. */
+export function unique(info: ModuleInfo, prefix: string, base: string): string {
+  const clean = base.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1');
+  let name = clean;
+  for (let i = 2; info.taken.has(`${prefix}.${name}`); i++) name = `${clean}_${i}`;
+  info.taken.add(`${prefix}.${name}`);
+  return name;
+}

@@ -1,0 +1,295 @@
+/**
+ * Parsing HCL with tree-sitter (exact source offsets), into a small plain model of blocks and
+ * attributes with the offsets the fix needs. The tree itself is freed right after.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Node, Parser } from 'web-tree-sitter';
+import { LineIndex } from '../../core/text.js';
+import { ParseError } from '../../core/types.js';
+import { parseHclFast } from './hclfast.js';
+
+export type Literal =
+  | { type: 'bool'; value: boolean }
+  | { type: 'string'; value: string }
+  | { type: 'null' }
+  | { type: 'number'; value: string };
+
+export interface HAttr {
+  kind: 'attr';
+  name: string;
+  start: number;
+  end: number;
+  /** End of the attribute's name. */
+  nameEnd: number;
+  /** Offset of its `=`. */
+  eq: number;
+  valueStart: number;
+  valueEnd: number;
+  /** The expression's source text. */
+  value: string;
+  /** Set when the value is a plain literal (a string without interpolation, a bool, null, a number). */
+  lit?: Literal;
+  /** 0-based rows of the attribute's first and last line. */
+  row: number;
+  endRow: number;
+}
+
+export interface HBlock {
+  kind: 'block';
+  type: string;
+  labels: string[];
+  start: number;
+  end: number;
+  /** Offsets of `{` and `}`. */
+  open: number;
+  close: number;
+  items: (HAttr | HBlock)[];
+  row: number;
+  endRow: number;
+}
+
+export interface HComment {
+  start: number;
+  end: number;
+  row: number;
+  text: string;
+}
+
+export interface HFile {
+  blocks: HBlock[];
+  /** The comments inside the blocks kmsfix reads (tables, module calls, keys, providers, data sources), in order. */
+  comments: HComment[];
+}
+
+let parserPromise: Promise<Parser> | undefined;
+
+async function loadParser(): Promise<Parser> {
+  // Loaded only for files outside the fast parser's subset (and to report their errors).
+  const { Language, Parser } = await import('web-tree-sitter');
+  await Parser.init();
+  const pkg = createRequire(import.meta.url).resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json');
+  const language = await Language.load(path.join(path.dirname(pkg), 'tree-sitter-terraform.wasm'));
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+export function hclParser(): Promise<Parser> {
+  parserPromise ??= loadParser();
+  return parserPromise;
+}
+
+// ---------------------------------------------------------------- errors
+
+function firstProblem(root: Node): Node | undefined {
+  let found: Node | undefined;
+  const visit = (n: Node): void => {
+    if (found && n.startIndex > found.startIndex) return;
+    if (n.isMissing) {
+      if (!found || n.startIndex < found.startIndex) found = n;
+      return;
+    }
+    if (n.isError) {
+      // The innermost error says more than the block it spoils.
+      const before = found;
+      for (const c of n.children) if (c.hasError || c.isError || c.isMissing) visit(c);
+      if (found === before && (!found || n.startIndex <= found.startIndex)) found = n;
+      return;
+    }
+    for (const c of n.children) if (c.hasError || c.isError || c.isMissing) visit(c);
+  };
+  visit(root);
+  return found;
+}
+
+function errorFor(text: string, root: Node, lines: LineIndex): ParseError {
+  const placeholder = /<%=?[\s\S]*?%>|\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/.exec(text);
+  if (placeholder) {
+    const p = lines.position(placeholder.index);
+    const shown = placeholder[0].length > 30 ? placeholder[0].slice(0, 27) + '...' : placeholder[0];
+    return new ParseError(
+      `template placeholder ${JSON.stringify(shown)}: render the template first, then run kmsfix on the result`,
+      p.line,
+      p.column,
+    );
+  }
+  // A heredoc whose closing marker never comes.
+  const opener = /<<-?([A-Za-z_][\w-]*)\r?\n/g;
+  for (let m = opener.exec(text); m; m = opener.exec(text)) {
+    const close = new RegExp(`^[ \\t]*${m[1]}[ \\t]*\r?$`, 'm');
+    if (!close.test(text.slice(m.index + m[0].length))) {
+      const p = lines.position(m.index);
+      return new ParseError(`HCL: unterminated heredoc <<${m[1]} (no closing ${m[1]} line)`, p.line, p.column);
+    }
+  }
+  const n = firstProblem(root);
+  if (!n) return new ParseError('HCL: syntax error', 1, 1);
+  const at = lines.position(n.startIndex);
+  if (n.isMissing) {
+    if (n.type === 'heredoc_identifier') {
+      const opener = /<<-?\s*([A-Za-z_][\w-]*)/g;
+      let last: RegExpExecArray | undefined;
+      for (let m = opener.exec(text); m && m.index < n.startIndex; m = opener.exec(text)) last = m;
+      const where = last ? ` <<${last[1]} opened at line ${lines.position(last.index).line}` : '';
+      return new ParseError(`HCL: unterminated heredoc${where}`, at.line, at.column);
+    }
+    if (n.type === '}' || n.type === 'block_end') {
+      const block = n.parent?.parent ?? n.parent;
+      const where = block ? ` (opened at line ${lines.position(block.startIndex).line})` : '';
+      return new ParseError(`HCL: unclosed block${where}`, at.line, at.column);
+    }
+    return new ParseError(`HCL: missing ${JSON.stringify(n.type)}`, at.line, at.column);
+  }
+  // An invalid escape inside a string on the error's line.
+  const lineText = text.slice(n.startIndex, text.indexOf('\n', n.startIndex) === -1 ? text.length : text.indexOf('\n', n.startIndex));
+  const esc = /\\(?![nrt"\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})./.exec(lineText);
+  if (esc) {
+    const p = lines.position(n.startIndex + esc.index);
+    return new ParseError(`HCL: invalid escape sequence ${esc[0]} in a string`, p.line, p.column);
+  }
+  const near = text.slice(n.startIndex, n.startIndex + 20).split(/\r?\n/)[0];
+  return new ParseError(`HCL: syntax error near ${JSON.stringify(near)}`, at.line, at.column);
+}
+
+// ---------------------------------------------------------------- model
+
+function literalOf(expr: Node): Literal | undefined {
+  const lv = expr.firstNamedChild;
+  if (!lv || expr.namedChildCount !== 1) return undefined;
+  if (lv.type === 'literal_value') {
+    const v = lv.firstNamedChild;
+    if (!v) return undefined;
+    switch (v.type) {
+      case 'bool_lit':
+        return { type: 'bool', value: v.text === 'true' };
+      case 'null_lit':
+        return { type: 'null' };
+      case 'numeric_lit':
+        return { type: 'number', value: v.text };
+      case 'string_lit':
+        return { type: 'string', value: v.text.slice(1, -1) };
+    }
+    return undefined;
+  }
+  if (lv.type === 'template_expr') {
+    const q = lv.firstNamedChild;
+    if (q?.type === 'quoted_template' && q.namedChildren.every((c) => c?.type !== 'template_interpolation' && c?.type !== 'template_directive')) {
+      return { type: 'string', value: q.text.slice(1, -1) };
+    }
+  }
+  return undefined;
+}
+
+function attrOf(n: Node): HAttr {
+  const name = n.namedChildren[0]!;
+  const eq = n.children.find((c) => c?.type === '=')!;
+  const expr = n.namedChildren[1]!;
+  return {
+    kind: 'attr',
+    name: name.text,
+    start: n.startIndex,
+    end: n.endIndex,
+    nameEnd: name.endIndex,
+    eq: eq.startIndex,
+    valueStart: expr.startIndex,
+    valueEnd: expr.endIndex,
+    value: expr.text,
+    lit: literalOf(expr),
+    row: n.startPosition.row,
+    endRow: n.endPosition.row,
+  };
+}
+
+/** Blocks kmsfix reads inside; of the others only the type and labels matter (names taken). */
+export function deep(type: string, labels: string[]): boolean {
+  if (type === 'resource') return /^aws_(dynamodb_table|dynamodb_table_replica|dynamodb_resource_policy|kms_key|kms_alias|kms_replica_key)$/.test(labels[0] ?? '');
+  return type === 'module' || type === 'provider' || type === 'data' || type === 'terraform' || type === 'locals';
+}
+
+function blockOf(n: Node, top = false): HBlock {
+  const labels: string[] = [];
+  let type = '';
+  let open = -1;
+  let close = -1;
+  const items: (HAttr | HBlock)[] = [];
+  for (const c of n.children) {
+    if (!c) continue;
+    if (c.type === 'identifier' && type === '') type = c.text;
+    else if (c.type === 'identifier') labels.push(c.text);
+    else if (c.type === 'string_lit') labels.push(c.text.slice(1, -1));
+    else if (c.type === 'block_start') open = c.startIndex;
+    else if (c.type === 'block_end') close = c.startIndex;
+    else if (c.type === 'body') {
+      if (top && !deep(type, labels)) continue;
+      for (const b of c.namedChildren) {
+        if (b?.type === 'attribute') items.push(attrOf(b));
+        else if (b?.type === 'block') items.push(blockOf(b));
+      }
+    }
+  }
+  return { kind: 'block', type, labels, start: n.startIndex, end: n.endIndex, open, close, items, row: n.startPosition.row, endRow: n.endPosition.row };
+}
+
+/**
+ * The last few models, by text: a fixed file is parsed for HashiCorp's check (hclcheck.ts) and
+ * again when it is verified, and a module's files are read by each of its files' fixes. Models
+ * are never modified after parsing.
+ */
+const recent = new Map<string, HFile>();
+
+export async function parseHcl(text: string): Promise<HFile> {
+  const known = recent.get(text);
+  if (known) return known;
+  const nul = text.indexOf('\0');
+  if (nul !== -1) {
+    const p = new LineIndex(text).position(nul);
+    throw new ParseError('binary file (NUL byte): not HCL', p.line, p.column);
+  }
+  const model = (process.env.KMSFIX_HCL_PARSER === 'reference' ? undefined : parseHclFast(text, deep)) ?? (await parseHclReference(text));
+  if (recent.size >= 16) recent.delete(recent.keys().next().value!);
+  recent.set(text, model);
+  return model;
+}
+
+/** The reference path: tree-sitter, for every file, including those the fast parser leaves to it. */
+export async function parseHclReference(text: string): Promise<HFile> {
+  const lines = new LineIndex(text);
+  const parser = await hclParser();
+  const tree = parser.parse(text);
+  if (!tree) throw new ParseError('HCL: the parser gave no result', 1, 1);
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) throw errorFor(text, root, lines);
+    const blocks: HBlock[] = [];
+    const comments: HComment[] = [];
+    const body = root.namedChildren.find((c) => c?.type === 'body');
+    for (const b of body?.namedChildren ?? []) if (b?.type === 'block') blocks.push(blockOf(b, true));
+    // Comments matter inside the blocks kmsfix reads (suppressions, alignment of what it edits).
+    const ranges = blocks.filter((b) => deep(b.type, b.labels));
+    let k = 0;
+    for (const c of root.descendantsOfType('comment')) {
+      if (!c) continue;
+      while (k < ranges.length && ranges[k].end <= c.startIndex) k++;
+      if (k < ranges.length && ranges[k].start <= c.startIndex) comments.push({ start: c.startIndex, end: c.endIndex, row: c.startPosition.row, text: c.text });
+    }
+    return { blocks, comments };
+  } finally {
+    tree.delete();
+  }
+}
+
+// ---------------------------------------------------------------- queries
+
+export function attr(block: HBlock | undefined, name: string): HAttr | undefined {
+  return block?.items.find((i): i is HAttr => i.kind === 'attr' && i.name === name);
+}
+
+export function blocks(block: HBlock | undefined, type: string): HBlock[] {
+  return (block?.items ?? []).filter((i): i is HBlock => i.kind === 'block' && i.type === type);
+}
+
+/** `dynamic "<name>"` blocks. */
+export function dynamicBlocks(block: HBlock, name: string): HBlock[] {
+  return blocks(block, 'dynamic').filter((b) => b.labels[0] === name);
+}

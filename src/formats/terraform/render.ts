@@ -1,0 +1,133 @@
+/**
+ * Rendering new HCL blocks as `terraform fmt` writes them: one attribute a line, `=` aligned in
+ * runs of consecutive attributes, a blank line before nested blocks. Values are raw expressions.
+ */
+import { POLICY_DOCUMENT_SKIPS, keyPolicy, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
+
+export type RItem = { attr: string; value: string } | { block: RBlock } | { blank: true } | { comment: string };
+
+export interface RBlock {
+  type: string;
+  labels: string[];
+  body: RItem[];
+}
+
+export interface Layout {
+  /** Indentation of the block's own line. */
+  indent: string;
+  /** One indentation step. */
+  unit: string;
+  eol: string;
+}
+
+/** Pad names so that `=` lines up as terraform fmt does (runs broken by blank lines and blocks). */
+export function alignRun(names: string[]): string[] {
+  const width = Math.max(0, ...names.map((n) => n.length));
+  return names.map((n) => n + ' '.repeat(width - n.length));
+}
+
+/** The lines of attribute assignments, aligned as one run. */
+export function attrLines(attrs: { attr: string; value: string }[], indent: string): string[] {
+  const names = alignRun(attrs.map((a) => a.attr));
+  return attrs.map((a, i) => `${indent}${names[i]} = ${a.value}`);
+}
+
+export function renderBlockLines(b: RBlock, indent: string, unit: string): string[] {
+  const head = `${indent}${b.type}${b.labels.map((l) => ` ${JSON.stringify(l)}`).join('')} {`;
+  if (b.body.length === 0) return [head + '}'];
+  const inner = indent + unit;
+  const out = [head];
+  let run: { attr: string; value: string }[] = [];
+  const flush = () => {
+    out.push(...attrLines(run, inner));
+    run = [];
+  };
+  for (const item of b.body) {
+    if ('attr' in item) {
+      run.push(item);
+    } else if ('blank' in item) {
+      flush();
+      out.push('');
+    } else if ('comment' in item) {
+      flush();
+      out.push(`${inner}# ${item.comment}`);
+    } else {
+      flush();
+      out.push(...renderBlockLines(item.block, inner, unit));
+    }
+  }
+  flush();
+  out.push(indent + '}');
+  return out;
+}
+
+export function renderBlock(b: RBlock, layout: Layout): string {
+  return renderBlockLines(b, layout.indent, layout.unit).join(layout.eol);
+}
+
+/** An HCL string literal. */
+export function hclString(s: string): string {
+  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '$${').replace(/%\{/g, '%%{') + '"';
+}
+
+/** Expressions for the placeholders of the key policy. */
+export type PlaceholderExprs = Record<Placeholder, string>;
+
+/** A template string with placeholders, as an HCL expression (a bare reference when it is only one). */
+export function templateExpr(template: string, exprs: PlaceholderExprs): string {
+  const parts = splitPlaceholders(template);
+  if (parts.length === 1 && typeof parts[0] !== 'string') return exprs[parts[0].placeholder];
+  let s = '"';
+  for (const p of parts) {
+    s += typeof p === 'string' ? hclString(p).slice(1, -1) : '${' + exprs[p.placeholder] + '}';
+  }
+  return s + '"';
+}
+
+function list(values: string[]): string {
+  return `[${values.join(', ')}]`;
+}
+
+/** The key policy (src/keyPolicy.ts) as a `data "aws_iam_policy_document"` block. */
+export function policyDocument(name: string, exprs: PlaceholderExprs, mode: KeyPolicyMode): RBlock {
+  // Checkov reads every policy document as an IAM policy; these lines must sit inside the block.
+  const body: RItem[] = POLICY_DOCUMENT_SKIPS.rules.map((id) => ({ comment: `checkov:skip=${id}:${POLICY_DOCUMENT_SKIPS.reason}` }));
+  for (const s of keyPolicy(mode)) {
+    const principal =
+      'aws' in s.principal ? { type: 'AWS', id: templateExpr(s.principal.aws, exprs) } : { type: 'Service', id: templateExpr(s.principal.service, exprs) };
+    const st: RItem[] = [
+      { attr: 'sid', value: hclString(s.sid) },
+      { attr: 'effect', value: hclString('Allow') },
+      { attr: 'actions', value: list(s.actions.map(hclString)) },
+      { attr: 'resources', value: list([hclString('*')]) },
+      { blank: true },
+      {
+        block: {
+          type: 'principals',
+          labels: [],
+          body: [
+            { attr: 'type', value: hclString(principal.type) },
+            { attr: 'identifiers', value: list([principal.id]) },
+          ],
+        },
+      },
+    ];
+    for (const [variable, value] of Object.entries(s.stringEquals ?? {})) {
+      st.push({ blank: true });
+      st.push({
+        block: {
+          type: 'condition',
+          labels: [],
+          body: [
+            { attr: 'test', value: hclString('StringEquals') },
+            { attr: 'variable', value: hclString(variable) },
+            { attr: 'values', value: list([templateExpr(value, exprs)]) },
+          ],
+        },
+      });
+    }
+    if (body.some((i) => 'block' in i)) body.push({ blank: true });
+    body.push({ block: { type: 'statement', labels: [], body: st } });
+  }
+  return { type: 'data', labels: ['aws_iam_policy_document', name], body };
+}

@@ -1,0 +1,166 @@
+/**
+ * Resource policies (`aws_dynamodb_resource_policy`) that let principals of another account use a
+ * table. A key kmsfix generates lets only the table's own account use it through DynamoDB
+ * (`kms:CallerAccount`, in both key policy modes), so those principals would be denied by KMS as
+ * soon as the table switches to it: such a table is not fixed, and the blocker names the accounts.
+ *
+ * Principals of the table's own account are those kmsfix can prove are: references to
+ * `data.aws_caller_identity`, IAM roles and users the module creates, and the account IDs the
+ * module's `provider "aws"` blocks list in `allowed_account_ids`. Anything else (a literal account
+ * ID, a variable, `"*"`) counts as another account; a policy kmsfix cannot read (`file(...)`, a
+ * variable) blocks the table too, since it may grant one.
+ */
+import { isExpr, isObj, isStr, items, readBody, readValue, type Value } from './hclvalue.js';
+import type { TopBlock } from './topBlocks.js';
+
+export interface PolicyTable {
+  kind: 'table' | 'table-replica' | 'module';
+  label: string;
+  /** The table's name when it is a literal (matched against literal ARNs). */
+  name?: string;
+}
+
+const ANY = '*';
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Does this `resource_arn` expression name the table (or its stream)? */
+function pointsAt(arn: string, t: PolicyTable): boolean {
+  const l = escape(t.label);
+  const ref =
+    t.kind === 'table'
+      ? new RegExp(`\\baws_dynamodb_table\\.${l}(\\[[^\\]]*\\])?\\.(arn|stream_arn)\\b`)
+      : t.kind === 'table-replica'
+        ? new RegExp(`\\baws_dynamodb_table_replica\\.${l}(\\[[^\\]]*\\])?\\.arn\\b`)
+        : new RegExp(`\\bmodule\\.${l}(\\[[^\\]]*\\])?\\.dynamodb_table_(arn|stream_arn)\\b`);
+  if (ref.test(arn)) return true;
+  return t.name !== undefined && new RegExp(`:table/${escape(t.name)}("|/)`).test(arn);
+}
+
+/** Who a policy grants (Allow statements): account IDs, expressions, ANY; or undefined if it cannot be read. */
+function grantees(policy: Value): string[] | undefined {
+  if (!isObj(policy)) return undefined;
+  const out: string[] = [];
+  const iam = policy.obj.get('Statement');
+  if (iam !== undefined) {
+    for (const st of items(iam)) {
+      if (!isObj(st)) return undefined;
+      const effect = st.obj.get('Effect');
+      if (isStr(effect) && effect.str === 'Deny') continue;
+      if (st.obj.has('NotPrincipal')) out.push('*');
+      const p = st.obj.get('Principal');
+      if (p === undefined) continue;
+      if (isStr(p) && p.str === '*') out.push('*');
+      else if (isObj(p)) out.push(...principals(p.obj.get('AWS')));
+      else out.push(...principals(p));
+    }
+    return out;
+  }
+  // The body of a data "aws_iam_policy_document" (HCL blocks, or Terraform JSON lists).
+  if ([...policy.obj.keys()].some((k) => k.startsWith('dynamic '))) return undefined;
+  for (const st of items(policy.obj.get('statement'))) {
+    if (!isObj(st) || [...st.obj.keys()].some((k) => k.startsWith('dynamic '))) return undefined;
+    const effect = st.obj.get('effect');
+    if (isStr(effect) && effect.str === 'Deny') continue;
+    if (st.obj.has('not_principals')) out.push('*');
+    for (const p of items(st.obj.get('principals'))) {
+      if (!isObj(p)) return undefined;
+      const type = p.obj.get('type');
+      if (isStr(type) && type.str !== 'AWS' && type.str !== '*') continue;
+      out.push(...principals(p.obj.get('identifiers')));
+    }
+  }
+  return out;
+}
+
+/** AWS principal values as written: strings (with their interpolations) or expressions. */
+function principals(v: Value | undefined): string[] {
+  return items(v).flatMap((x) => (isStr(x) ? [x.str] : isExpr(x) ? ['${' + x.expr + '}'] : Array.isArray(x) ? principals(x) : []));
+}
+
+interface Module {
+  tops: TopBlock[];
+  ownAccounts: Set<string>;
+}
+
+/** The account a principal belongs to, as written; undefined when it is provably the table's own. */
+function accountOf(p: string, m: Module, depth = 0): string | undefined {
+  if (p === '*') return ANY;
+  const whole = /^\$\{\s*([^{}]*?)\s*\}$/.exec(p);
+  if (whole) return accountOfExpr(whole[1], m, depth);
+  const arn = /^arn:[^:]*:(?:iam|sts)::([^:]*):/.exec(p);
+  const account = arn ? arn[1] : /^\d{12}$/.test(p) ? p : undefined;
+  if (account === undefined) return p;
+  if (m.ownAccounts.has(account)) return undefined;
+  const inner = /^\$\{\s*([^{}]*?)\s*\}$/.exec(account);
+  return inner ? accountOfExpr(inner[1], m, depth) : account;
+}
+
+function accountOfExpr(e: string, m: Module, depth: number): string | undefined {
+  if (/^data\.aws_caller_identity\.[\w-]+\.(account_id|arn)$/.test(e)) return undefined;
+  if (/^aws_iam_(role|user)\.[\w-]+(\[[^\]]*\])?\.arn$/.test(e)) return undefined;
+  const local = /^local\.([\w-]+)$/.exec(e);
+  if (local && depth < 4) {
+    for (const t of m.tops) {
+      const a = t.type === 'locals' ? t.attr(local[1]) : undefined;
+      if (!a) continue;
+      const v = readValue(a.value);
+      return accountOf(isStr(v) ? v.str : '${' + a.value.trim() + '}', m, depth + 1);
+    }
+  }
+  return e;
+}
+
+/** The policy a resource policy block holds, read; undefined when kmsfix cannot read it. */
+function policyOf(r: TopBlock, m: Module): Value | undefined {
+  const a = r.attr('policy');
+  if (!a) return undefined;
+  const doc = /^data\.aws_iam_policy_document\.([\w-]+)\.(json|minified_json)$/.exec(a.value.trim());
+  if (doc) {
+    const d = m.tops.find((t) => t.type === 'data' && t.labels[0] === 'aws_iam_policy_document' && t.labels[1] === doc[1]);
+    return d ? readBody(d.text) : undefined;
+  }
+  const v = a.lit?.type === 'string' ? { str: a.lit.value } : readValue(a.value);
+  return isStr(v) ? readValue(v.str) : isObj(v) ? v : undefined;
+}
+
+/**
+ * Why this table is not fixed, if a resource policy of the module grants principals that may
+ * belong to another account (or cannot be read); undefined otherwise.
+ */
+export function resourcePolicyBlocker(table: PolicyTable, tops: TopBlock[]): string | undefined {
+  const policies = tops.filter((t) => t.type === 'resource' && t.labels[0] === 'aws_dynamodb_resource_policy' && pointsAt(t.attr('resource_arn')?.value ?? '', table));
+  if (policies.length === 0) return undefined;
+  const ownAccounts = new Set<string>();
+  for (const t of tops) {
+    if (t.type !== 'provider' || t.labels[0] !== 'aws') continue;
+    const ids = t.attr('allowed_account_ids');
+    if (ids) for (const v of items(readValue(ids.value))) if (isStr(v) && /^\d{12}$/.test(v.str)) ownAccounts.add(v.str);
+  }
+  const m: Module = { tops, ownAccounts };
+  const setting = table.kind === 'module' ? 'server_side_encryption_kms_key_arn' : table.kind === 'table-replica' ? 'kms_key_arn' : 'server_side_encryption.kms_key_arn';
+  const manual =
+    'a key kmsfix generates lets only the table\'s own account use it (kms:CallerAccount), so they would lose access. ' +
+    `By hand: give the table a key whose policy also lets those accounts use it through DynamoDB (kms:CallerAccount), and set ${setting} to it`;
+  for (const r of policies) {
+    const address = `aws_dynamodb_resource_policy.${r.labels[1]}`;
+    const policy = policyOf(r, m);
+    const who = policy && grantees(policy);
+    if (!who) {
+      const src = r.attr('policy')?.value.trim() ?? '(no policy)';
+      return `its resource policy ${address} is \`${src.length > 60 ? src.slice(0, 57) + '...' : src}\`, which kmsfix cannot read; if it grants other accounts, ${manual}`;
+    }
+    const others = [...new Set(who.map((p) => accountOf(p, m)).filter((a): a is string => a !== undefined))];
+    if (others.length === 0) continue;
+    const literal = others.filter((a) => /^\d{12}$/.test(a));
+    const accounts = others.filter((a) => a !== ANY);
+    const whose = [accounts.length ? `${accounts.length === 1 ? 'account' : 'accounts'} ${accounts.join(', ')}` : '', others.includes(ANY) ? 'any account ("*")' : ''];
+    return (
+      `its resource policy ${address} grants principals of ${whose.filter(Boolean).join(' and ')}, and ${manual}` +
+      (literal.length ? ` (if ${literal.join(' or ')} is the table's own account, list it in the provider's allowed_account_ids and kmsfix fixes the table)` : '')
+    );
+  }
+  return undefined;
+}

@@ -1,0 +1,258 @@
+/**
+ * Terraform JSON (.tf.json): the same model as HCL (blocks and attributes, with JSON paths), and
+ * position-aware edits with jsonc-parser that keep the file's indentation and line endings.
+ */
+import { applyEdits as applyJsonEdits, modify, parseTree, printParseErrorCode, type JSONPath, type Node as JNode, type ParseError as JParseError } from 'jsonc-parser';
+import { deepestNesting, detectEol, detectIndentUnit, LineIndex } from '../../core/text.js';
+import { ParseError } from '../../core/types.js';
+import type { Edit, SourceFile } from '../../core/types.js';
+import type { HAttr, HBlock, Literal } from './parse.js';
+import type { RBlock, RItem } from './render.js';
+import type { TopBlock } from './topBlocks.js';
+
+/** Indentation (in columns) from which jsonc-parser's formatter fails. */
+const JSON_EDITOR_MAX_INDENT = 200;
+
+export interface JsonModel {
+  tops: TopBlock[];
+  /** Top-level blocks (resource, data, module, provider, terraform, locals), with their JSON paths. */
+  blocks: JBlock[];
+  /** Where new resources and data sources go: the path of the `resource` / `data` object. */
+  containers: { resource: JSONPath; data: JSONPath };
+}
+
+export interface JBlock extends HBlock {
+  jsonPath: JSONPath;
+  /** `//` comment properties inside the block. */
+  comments: string[];
+}
+
+/** Nested block types of the blocks kmsfix reads (everything else is an attribute). */
+const NESTED = new Set(['server_side_encryption', 'replica', 'lifecycle', 'dynamic', 'attribute', 'ttl', 'point_in_time_recovery', 'global_secondary_index', 'local_secondary_index', 'timeouts', 'import_table', 'on_demand_throughput']);
+
+export function parseJsonTree(text: string): JNode {
+  const errors: JParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (errors.length > 0 || !root) {
+    const e = errors[0];
+    const p = new LineIndex(text).position(e?.offset ?? 0);
+    throw new ParseError(`JSON: ${e ? printParseErrorCode(e.error) : 'empty document'}`, p.line, p.column);
+  }
+  if (root.type !== 'object') throw new ParseError('Terraform JSON: the document is not an object', 1, 1);
+  return root;
+}
+
+/** A JSON value as the HCL expression it stands for (strings are templates in Terraform JSON). */
+export function hclOfJson(n: JNode, text: string): { value: string; lit?: Literal } {
+  switch (n.type) {
+    case 'string': {
+      const s = n.value as string;
+      const only = /^\$\{([^{}]*)\}$/.exec(s);
+      if (only) return { value: only[1].trim() };
+      const raw = text.slice(n.offset, n.offset + n.length);
+      if (/(^|[^$])\$\{|(^|[^%])%\{/.test(s)) return { value: raw };
+      return { value: raw, lit: { type: 'string', value: s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') } };
+    }
+    case 'number':
+      return { value: String(n.value), lit: { type: 'number', value: String(n.value) } };
+    case 'boolean':
+      return { value: String(n.value), lit: { type: 'bool', value: n.value as boolean } };
+    case 'null':
+      return { value: 'null', lit: { type: 'null' } };
+    default:
+      return { value: text.slice(n.offset, n.offset + n.length) };
+  }
+}
+
+function props(n: JNode | undefined): [string, JNode, JNode][] {
+  if (n?.type !== 'object') return [];
+  return (n.children ?? []).flatMap((p) => (p.children && p.children.length === 2 ? [[p.children[0].value as string, p.children[1], p] as [string, JNode, JNode]] : []));
+}
+
+/** A block body: an object, or (for repeated blocks) each object of an array. */
+function bodies(n: JNode, path: JSONPath): [JNode, JSONPath][] {
+  if (n.type === 'object') return [[n, path]];
+  if (n.type === 'array') return (n.children ?? []).flatMap((c, i) => (c.type === 'object' ? [[c, [...path, i]] as [JNode, JSONPath]] : []));
+  return [];
+}
+
+function blockOf(type: string, labels: string[], body: JNode, path: JSONPath, text: string, lines: LineIndex, nested: boolean, at: JNode): JBlock {
+  const items: (HAttr | HBlock)[] = [];
+  const comments: string[] = [];
+  for (const [k, v, p] of props(body)) {
+    if (k === '//') {
+      if (v.type === 'string') comments.push(v.value as string);
+      continue;
+    }
+    if (nested && k === 'dynamic') {
+      for (const [name, dv, dp] of props(v)) for (const [b, bp] of bodies(dv, [...path, k, name])) items.push(blockOf('dynamic', [name], b, bp, text, lines, true, dp));
+    } else if (nested && NESTED.has(k)) {
+      for (const [b, bp] of bodies(v, [...path, k])) items.push(blockOf(k, [], b, bp, text, lines, true, p));
+    } else {
+      const h = hclOfJson(v, text);
+      const row = lines.position(p.offset).line - 1;
+      items.push({
+        kind: 'attr',
+        name: k,
+        start: p.offset,
+        end: p.offset + p.length,
+        nameEnd: p.offset,
+        eq: p.offset,
+        valueStart: v.offset,
+        valueEnd: v.offset + v.length,
+        value: h.value,
+        lit: h.lit,
+        row,
+        endRow: lines.position(p.offset + p.length).line - 1,
+      });
+    }
+  }
+  const start = at.offset;
+  return {
+    kind: 'block',
+    type,
+    labels,
+    start,
+    end: at.offset + at.length,
+    open: body.offset,
+    close: body.offset + body.length - 1,
+    items,
+    row: lines.position(start).line - 1,
+    endRow: lines.position(at.offset + at.length).line - 1,
+    jsonPath: path,
+    comments,
+  };
+}
+
+export function jsonModel(text: string): JsonModel {
+  const root = parseJsonTree(text);
+  const lines = new LineIndex(text);
+  const blocks: JBlock[] = [];
+  const containers: JsonModel['containers'] = { resource: ['resource'], data: ['data'] };
+  for (const [kind, v, p] of props(root)) {
+    // `resource` / `data` / `module` / `provider`: an object, or an array of objects.
+    const tops = bodies(v, [kind]);
+    if ((kind === 'resource' || kind === 'data') && tops[0]) containers[kind] = tops[0][1];
+    for (const [top, tp] of tops) {
+      if (kind === 'resource' || kind === 'data') {
+        for (const [type, byName, typeProp] of props(top)) {
+          for (const [name, body, nameProp] of props(byName)) {
+            for (const [b, bp] of bodies(body, [...tp, type, name])) blocks.push(blockOf(kind, [type, name], b, bp, text, lines, kind === 'resource', nameProp ?? typeProp));
+          }
+        }
+      } else if (kind === 'module') {
+        for (const [name, body, nameProp] of props(top)) for (const [b, bp] of bodies(body, [...tp, name])) blocks.push(blockOf('module', [name], b, bp, text, lines, false, nameProp));
+      } else if (kind === 'terraform' || kind === 'locals') {
+        blocks.push(blockOf(kind, [], top, tp, text, lines, false, p));
+      } else if (kind === 'provider') {
+        for (const [name, body, nameProp] of props(top)) for (const [b, bp] of bodies(body, [...tp, name])) blocks.push(blockOf('provider', [name], b, bp, text, lines, false, nameProp));
+      }
+    }
+  }
+  const tops: TopBlock[] = blocks.map((b) => ({
+    type: b.type,
+    labels: b.labels,
+    attr: (name: string) => b.items.find((i): i is HAttr => i.kind === 'attr' && i.name === name),
+    text: text.slice(b.open, b.close + 1),
+  }));
+  return { tops, blocks, containers };
+}
+
+// ---------------------------------------------------------------- writing
+
+/** An HCL expression (as kmsfix renders them) as the Terraform JSON value that means the same. */
+export function jsonOfHcl(v: string, attrName?: string): unknown {
+  const s = v.trim();
+  if (s === 'true' || s === 'false') return s === 'true';
+  if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
+  if (attrName === 'provider') return s;
+  const q = /^"((?:[^"\\]|\\.)*)"$/.exec(s);
+  if (q) return q[1].replace(/\\(["\\])/g, '$1');
+  const list = /^\[(.*)\]$/.exec(s);
+  if (list) return splitTop(list[1]).map((x) => jsonOfHcl(x));
+  return '${' + s + '}';
+}
+
+function splitTop(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let inStr = false;
+  let cur = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (inStr) {
+      if (c === '\\') {
+        cur += c + s[++i];
+        continue;
+      }
+      if (c === '"') inStr = false;
+    } else if (c === '"') inStr = true;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+export function jsonBody(items: RItem[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const item of items) {
+    if ('attr' in item) o[item.attr] = jsonOfHcl(item.value, item.attr);
+    else if ('block' in item) {
+      const body = jsonBody(item.block.body);
+      if (item.block.type === 'lifecycle') o.lifecycle = body;
+      else o[item.block.type] = [...((o[item.block.type] as unknown[]) ?? []), body];
+    }
+  }
+  return o;
+}
+
+/** Modifications of one .tf.json file, applied in order; the result is one edit of the changed span. */
+export class JsonDoc {
+  private mods: { path: JSONPath; value: unknown }[] = [];
+  constructor(
+    readonly text: string,
+    readonly model: JsonModel,
+  ) {}
+
+  set(path: JSONPath, value: unknown): void {
+    this.mods.push({ path, value });
+  }
+
+  addBlock(b: RBlock): void {
+    const [kind, type, name] = [b.type, b.labels[0], b.labels[1]];
+    const container = kind === 'data' ? this.model.containers.data : this.model.containers.resource;
+    this.set([...container, type, name], jsonBody(b.body));
+  }
+
+  edits(): Edit[] {
+    if (this.mods.length === 0) return [];
+    const eol = detectEol(this.text);
+    const unit = detectIndentUnit(this.text, '  ');
+    const formattingOptions = { insertSpaces: unit !== '\t', tabSize: unit === '\t' ? 1 : unit.length, eol };
+    // jsonc-parser's formatter fails on a line indented exactly 200 columns (its cache of indents
+    // ends one short): refuse such nesting as bad input rather than crash.
+    const deepest = deepestNesting(this.text);
+    if (deepest.depth * unit.length >= JSON_EDITOR_MAX_INDENT) {
+      const pos = new LineIndex(this.text).position(deepest.offset);
+      throw new ParseError(`nested too deeply for kmsfix's JSON editor (${deepest.depth} levels of ${unit === '\t' ? 'tabs' : `${unit.length} spaces`} at this point)`, pos.line, pos.column);
+    }
+    let out = this.text;
+    for (const m of this.mods) out = applyJsonEdits(out, modify(out, m.path, m.value, { formattingOptions }));
+    let a = 0;
+    while (a < out.length && a < this.text.length && out[a] === this.text[a]) a++;
+    let b = 0;
+    while (b < out.length - a && b < this.text.length - a && out[out.length - 1 - b] === this.text[this.text.length - 1 - b]) b++;
+    return [{ start: a, end: this.text.length - b, text: out.slice(a, out.length - b) }];
+  }
+}
+
+export function jsonSourceOf(file: SourceFile): JsonModel {
+  return jsonModel(file.text);
+}

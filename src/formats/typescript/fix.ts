@@ -1,0 +1,642 @@
+/**
+ * Planning the edits that make TypeScript tables customer-managed: one key-policy helper per file
+ * (after the imports), the lookups a scope needs declared once (or reused), a key declared just
+ * before the statement that creates the table and its alias just after it, the table's encryption
+ * props set, the imports the new code needs added. Every edit is a text range; the compiler never
+ * prints anything.
+ */
+import { DEFAULT_KEY_POLICY, holdsKeyPolicy, keyDescription, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
+import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
+import type { Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
+import { call, obj, quote, raw, render, renderFunction, str, type Code } from './code.js';
+import { lookup, type TsDetection, type TsTable } from './detect.js';
+import { ImportPlanner, importModeOf, resolveSymbol } from './imports.js';
+import {
+  CDK,
+  CDK_DYNAMODB,
+  CDKTF_LOOKUP,
+  POLICY_HELPER,
+  PULUMI_LOOKUP,
+  cdkAlias,
+  cdkImportedKey,
+  cdkKey,
+  cdkPolicyDocument,
+  cdktfAlias,
+  cdktfKey,
+  cdktfLookup,
+  cdktfPolicyHelper,
+  helperParams,
+  policyComment,
+  pulumiAlias,
+  pulumiKey,
+  pulumiLookup,
+  pulumiPolicyHelper,
+  templatePart,
+  type RegionAttribute,
+  type Ref,
+} from './keys.js';
+import { applySettings, type EditCtx, type Setting } from './objects.js';
+import { stringValue, ts, unwrap } from './parse.js';
+import { declaredRange, majorOf } from './project.js';
+import { Names } from './names.js';
+import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from './scopes.js';
+import { detectTsStyle } from './style.js';
+
+function camelName(s: string): string {
+  const words = s.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  if (words.length === 0) return 'table';
+  const joined = words.map((w, i) => (i === 0 ? w[0].toLowerCase() + w.slice(1) : w[0].toUpperCase() + w.slice(1))).join('');
+  return /^[0-9]/.test(joined) ? 'table' + joined : joined;
+}
+
+/** The id / name of a new construct: the table's, with a suffix, as code. */
+function derivedId(sf: ts.SourceFile, idNode: ts.Expression, suffix: string, q: "'" | '"', uniqueId: (s: string) => string): Code {
+  const v = stringValue(idNode);
+  if (v !== undefined) return raw(quote(uniqueId(v + suffix), q));
+  if (ts.isTemplateExpression(idNode)) {
+    const t = idNode.getText(sf);
+    return raw(t.slice(0, -1) + suffix + '`');
+  }
+  return raw('`${' + idNode.getText(sf) + '}' + suffix + '`');
+}
+
+/**
+ * The base of the variable names for a table's key and binding: its id in camelCase; a template id
+ * by its text around the substitutions when it has some (`${name}-orders` -> `orders`).
+ */
+function varBase(sf: ts.SourceFile, t: TsTable): string {
+  const id = t.idNode!;
+  if (ts.isTemplateExpression(id)) {
+    const fixed = id.getText(sf).slice(1, -1).replace(/\$\{[^}]*\}/g, ' ');
+    if (/[A-Za-z]/.test(fixed)) return camelName(fixed);
+  }
+  return camelName(tableLabel(sf, t));
+}
+
+/** `west` for `provider: west` or `provider: this.west`: names the lookups made through it. */
+function providerName(provider: string | undefined): string | undefined {
+  const m = provider ? /(?:^|\.)([A-Za-z_$][\w$]*)$/.exec(provider) : null;
+  return m ? m[1] : undefined;
+}
+
+/** The table as the program names it: its id's value, or the id expression as written (never an address with `#2`). */
+function tableLabel(sf: ts.SourceFile, t: TsTable): string {
+  return stringValue(t.idNode) ?? t.idNode!.getText(sf);
+}
+
+/** The key's description; a table whose id is computed is named by the same expression. */
+function describe(sf: ts.SourceFile, tables: TsTable[]): Code {
+  const id = tables.length === 1 ? tables[0].idNode : undefined;
+  if (!id || stringValue(id) !== undefined) return str(keyDescription(tables.map((t) => tableLabel(sf, t))));
+  const [before, after] = keyDescription(['\0']).split('\0').map(templatePart);
+  const inner = ts.isTemplateExpression(id) ? id.getText(sf).slice(1, -1) : '${' + id.getText(sf) + '}';
+  return raw('`' + before + inner + after + '`');
+}
+
+/** Where a statement's own text begins: its attached comments (no blank line in between), then itself. */
+function statementStart(sf: ts.SourceFile, st: ts.Statement): number {
+  const text = sf.text;
+  let start = st.getStart(sf);
+  const comments = ts.getLeadingCommentRanges(text, st.pos) ?? [];
+  for (let i = comments.length - 1; i >= 0; i--) {
+    const between = text.slice(comments[i].end, start);
+    if ((between.match(/\n/g) ?? []).length > 1) break;
+    if (!/^[ \t]*$/.test(text.slice(lineStartOf(text, comments[i].pos), comments[i].pos))) break;
+    start = comments[i].pos;
+  }
+  return start;
+}
+
+function removalOf(t: TsTable, sym: (e: ts.Expression) => string | undefined, sf: ts.SourceFile): 'RETAIN' | 'DESTROY' {
+  if (!t.props || (t.kind !== 'Table' && t.kind !== 'TableV2')) return 'RETAIN';
+  const l = lookup(sf, t.props, 'removalPolicy');
+  return l.kind === 'value' && sym(unwrap(l.value)) === `${CDK}#RemovalPolicy.DESTROY` ? 'DESTROY' : 'RETAIN';
+}
+
+const isTrue = (e: ts.Expression | undefined) => e !== undefined && unwrap(e).kind === ts.SyntaxKind.TrueKeyword;
+
+/** Pulumi resource options (the third argument), when written as an object literal. */
+function pulumiOpts(t: TsTable): ts.ObjectLiteralExpression | undefined {
+  const opts = t.node.arguments?.[2] ? unwrap(t.node.arguments[2]) : undefined;
+  return opts && ts.isObjectLiteralExpression(opts) ? opts : undefined;
+}
+
+/** Pulumi resource options / CDKTF lifecycle that keep a table: the key gets the same protection. */
+function keepsTable(t: TsTable, sf: ts.SourceFile): boolean {
+  if (t.framework === 'pulumi') {
+    const opts = pulumiOpts(t);
+    return !!opts && ['protect', 'retainOnDelete'].some((k) => {
+      const l = lookup(sf, opts, k);
+      return l.kind === 'value' && isTrue(l.value);
+    });
+  }
+  if (t.framework === 'cdktf' && t.props) {
+    const lc = lookup(sf, t.props, 'lifecycle');
+    const o = lc.kind === 'value' ? unwrap(lc.value) : undefined;
+    if (o && ts.isObjectLiteralExpression(o)) {
+      const p = lookup(sf, o, 'preventDestroy');
+      return p.kind === 'value' && isTrue(p.value);
+    }
+  }
+  return false;
+}
+
+/**
+ * Where the table's resources live, copied to its key, alias and lookups: CDKTF `provider`, Pulumi
+ * `parent` and `provider` options (expression texts; absent when the table has none).
+ */
+function placementOf(t: TsTable, sf: ts.SourceFile): { parent?: ts.Expression; provider?: ts.Expression } {
+  const get = (o: ts.ObjectLiteralExpression | undefined, k: string) => {
+    const l = o ? lookup(sf, o, k) : undefined;
+    return l?.kind === 'value' ? l.value : undefined;
+  };
+  if (t.framework === 'pulumi') return { parent: get(pulumiOpts(t), 'parent'), provider: get(pulumiOpts(t), 'provider') };
+  if (t.framework === 'cdktf') return { provider: get(t.props, 'provider') };
+  return {};
+}
+
+function keyRefForTable(t: TsTable, keyVar: string): string {
+  if (t.framework === 'cdk') return t.kind === 'CfnTable' ? `${keyVar}.keyArn` : keyVar;
+  return `${keyVar}.arn`;
+}
+
+function tableSettings(t: TsTable, ref: Ref, key: Code, sym: (e: ts.Expression) => string | undefined): Setting[] {
+  switch (t.kind) {
+    case 'Table':
+      return [
+        { key: 'encryption', value: raw(ref(CDK_DYNAMODB, ['TableEncryption', 'CUSTOMER_MANAGED'])), keep: (e) => sym(unwrap(e)) === `${CDK_DYNAMODB}#TableEncryption.CUSTOMER_MANAGED` },
+        { key: 'encryptionKey', value: key },
+        { key: 'serverSideEncryption', remove: true },
+      ];
+    case 'TableV2':
+      return [{ key: 'encryption', value: call(ref(CDK_DYNAMODB, ['TableEncryptionV2', 'customerManagedKey']), key) }];
+    case 'CfnTable':
+      return [
+        {
+          key: 'sseSpecification',
+          nested: [
+            { key: 'sseEnabled', value: raw('true'), keep: isTrue },
+            { key: 'sseType', value: str('KMS'), keep: (e) => stringValue(unwrap(e)) === 'KMS' },
+            { key: 'kmsMasterKeyId', value: key },
+          ],
+        },
+      ];
+    case 'DynamodbTable':
+    case 'PulumiTable':
+      return [
+        {
+          key: 'serverSideEncryption',
+          nested: [
+            { key: 'enabled', value: raw('true'), keep: isTrue },
+            { key: 'kmsKeyArn', value: key },
+          ],
+        },
+      ];
+    case 'CfnGlobalTable':
+      throw new Error('CfnGlobalTable is never fixed');
+  }
+}
+
+/**
+ * `Orders` -> `OrdersKey`, `orders-table` -> `orders-table-key`; Pulumi's lower-case names get `-key`.
+ * A template id is judged by its text around the substitutions (`${name}-orders` -> `-key`).
+ */
+function nameSuffix(idNode: ts.Expression, pulumi: boolean, word: 'key' | 'alias'): string {
+  const id = stringValue(idNode) ?? (ts.isTemplateExpression(idNode) ? idNode.getText().slice(1, -1).replace(/\$\{[^}]*\}/g, 'x') : undefined);
+  const cap = word[0].toUpperCase() + word.slice(1);
+  if (id !== undefined && /^[a-z0-9]+([-_][a-z0-9]+)+$/.test(id)) return (id.includes('_') && !id.includes('-') ? '_' : '-') + word;
+  if (pulumi && id !== undefined && !/[A-Z]/.test(id)) return '-' + word;
+  return cap;
+}
+
+function isArnLike(s: string): boolean {
+  return /^(arn:|alias\/|mrk-|[0-9a-f]{8}-[0-9a-f]{4}-)/.test(s);
+}
+
+/** The expression naming the table in code, or how to bind it to a new `const` (for its alias). */
+function tableRefOf(t: TsTable): { expr: string } | { bindAt: number } | undefined {
+  const st = t.statement!;
+  const sf = st.getSourceFile();
+  if (ts.isVariableStatement(st)) {
+    const d = st.declarationList.declarations.find((x) => x.initializer && unwrap(x.initializer) === t.node);
+    return d && ts.isIdentifier(d.name) ? { expr: d.name.text } : undefined;
+  }
+  if (!ts.isExpressionStatement(st)) return undefined;
+  const e = unwrap(st.expression);
+  if (e === t.node) return { bindAt: st.getStart(sf) };
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && unwrap(e.right) === t.node) {
+    const target = e.left.getText(sf);
+    if (/^(this|[A-Za-z_$][\w$]*)(\.[A-Za-z_$][\w$]*)*$/.test(target)) return { expr: target };
+  }
+  return undefined;
+}
+
+/** What a table's deployed name is read from, on the table's expression. */
+function tableNameOf(t: TsTable, expr: string): string {
+  if (t.framework === 'cdk') return t.kind === 'CfnTable' ? `${expr}.ref` : `${expr}.tableName`;
+  return `${expr}.name`;
+}
+
+type Anchor = ReturnType<typeof sharedAnchor>;
+
+interface KeyGroup {
+  tables: TsTable[];
+  statement: ts.Statement;
+}
+
+/** Declarations shared by the tables of one scope: the lookups (CDKTF, Pulumi) or the imported key (CDK). */
+interface SharedScope {
+  groups: KeyGroup[];
+  /** Lookup variable per placeholder, or the imported key's variable under `key`. */
+  vars: Partial<Record<Placeholder | 'key', string>>;
+}
+
+class FilePlanner {
+  private readonly sf: ts.SourceFile;
+  private readonly text: string;
+  private readonly style: ReturnType<typeof detectTsStyle>;
+  private readonly taken: Set<string>;
+  private readonly imports: ImportPlanner;
+  private readonly ctx: EditCtx;
+  private readonly names: Names;
+  private readonly mode: KeyPolicyMode;
+  /** Declarations to insert before a statement, in order; written out together at the end. */
+  private readonly pending = new Map<ts.Statement, string[]>();
+  /** Edits after the table statements (aliases) and on them (bindings), applied after the declarations. */
+  private readonly after: Edit[] = [];
+  /** Module-level declarations (the policy helper, a shared ARN), written after the imports. */
+  private readonly moduleDecls: string[] = [];
+  private readonly helpers = new Map<string, string>();
+  readonly ref: Ref = (m, member) => this.imports.ref(m, member);
+  readonly refType: Ref = (m, member) => this.imports.refType(m, member);
+
+  constructor(
+    private readonly file: SourceFile,
+    private readonly detection: TsDetection,
+    private readonly chosen: TsTable[],
+    private readonly options: FixOptions,
+  ) {
+    this.sf = detection.sf;
+    this.text = file.text;
+    this.style = detectTsStyle(this.sf);
+    // Every name of the file, and every name added: imports never clash with a name, nor new names with an import.
+    this.taken = new Set();
+    this.names = new Names(this.sf, this.taken);
+    this.imports = new ImportPlanner(this.sf, detection.imports, this.taken, this.style, importModeOf(chosen[0].node.expression, detection.imports));
+    this.ctx = { sf: this.sf, text: this.text, style: this.style, edits: [] };
+    this.mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
+  }
+
+  private sym = (e: ts.Expression) => resolveSymbol(e, this.detection.binds);
+  private q = (s: string) => quote(s, this.style.quote);
+
+  private declare(st: ts.Statement, name: string | undefined, value: Code): void {
+    const indent = lineIndentOf(this.text, st.getStart(this.sf));
+    const prefix = name ? `const ${name} = ` : '';
+    const list = this.pending.get(st) ?? [];
+    list.push(`${prefix}${render(value, this.style, indent, prefix.length)}${this.style.semi ? ';' : ''}`);
+    this.pending.set(st, list);
+  }
+
+  private placementText(t: TsTable): { parent?: string; provider?: string } {
+    const p = placementOf(t, this.sf);
+    return { parent: p.parent?.getText(this.sf), provider: p.provider?.getText(this.sf) };
+  }
+
+  /** Key groups: one per table, or (--key-strategy shared) one per block, scope and placement. */
+  private keyGroups(): KeyGroup[] {
+    const groups: KeyGroup[] = [];
+    const same = (a: TsTable, b: TsTable) =>
+      a.statement!.parent === b.statement!.parent &&
+      a.scopeText === b.scopeText &&
+      a.framework === b.framework &&
+      JSON.stringify(this.placementText(a)) === JSON.stringify(this.placementText(b));
+    for (const t of this.chosen) {
+      const g = this.options.keyStrategy === 'shared' ? groups.find((x) => same(x.tables[0], t)) : undefined;
+      if (g) g.tables.push(t);
+      else groups.push({ tables: [t], statement: t.statement! });
+    }
+    return groups;
+  }
+
+  plan(): FilePlan {
+    const arn = this.options.kmsKeyArn;
+    const groups = this.keyGroups();
+    // With --kms-key-arn, CDK's Table and TableV2 still need a key object: Key.fromKeyArn, once per scope.
+    const needsKeyObject = (t: TsTable) => t.framework === 'cdk' && t.kind !== 'CfnTable';
+    const keyed = arn !== undefined ? groups.filter((g) => g.tables.some(needsKeyObject)) : groups.filter((g) => g.tables[0].framework !== 'cdk');
+    const scopeLists = this.scopeLists(keyed, arn !== undefined && !isArnLike(arn));
+
+    let arnRef: Code | undefined;
+    if (arn !== undefined && !isArnLike(arn)) arnRef = raw(arn);
+    else if (arn !== undefined) {
+      // The ARN written once per file when it would be written twice or more (or is already a constant).
+      const uses = this.chosen.filter((t) => !needsKeyObject(t)).length + scopeLists.length;
+      const existing = this.arnConstantOf(arn);
+      arnRef = existing ? raw(existing) : uses > 1 ? raw(this.arnConstant(arn)) : str(arn);
+    }
+    const scopeOf = new Map<KeyGroup, SharedScope>();
+    for (const { groups: list, anchor } of scopeLists) {
+      const scope = this.declareScope(list, anchor, arnRef);
+      for (const g of list) scopeOf.set(g, scope);
+    }
+
+    for (const g of groups) {
+      const shared = g.tables.length > 1 || this.options.keyStrategy === 'shared';
+      let keyVar: string | undefined;
+      if (arnRef) {
+        keyVar = scopeOf.get(g)?.vars.key;
+      } else {
+        keyVar = this.generatedKey(g, shared, scopeOf.get(g));
+        this.alias(g, keyVar, shared);
+      }
+      for (const t of g.tables) {
+        const key = arnRef && !needsKeyObject(t) ? arnRef : raw(keyRefForTable(t, keyVar!));
+        applySettings(this.ctx, t.props!, tableSettings(t, this.ref, key, this.sym));
+      }
+    }
+    this.flush();
+    this.ctx.edits.push(...this.after);
+    this.ctx.edits.push(...this.imports.edits((m) => /^(aws-cdk-lib|@cdktf\/|@pulumi\/|cdktf$)/.test(m)));
+    this.writeModuleDecls();
+    return { edits: this.ctx.edits, fixed: this.chosen.map((t) => t.address) };
+  }
+
+  // ------------------------------------------------------------ shared scopes
+
+  /**
+   * The key groups that share declarations (same function, framework, scope argument and placement),
+   * and where those declarations go: hoisted to a block around them all when every name they need is
+   * seen there, else one set per group.
+   */
+  private scopeLists(groups: KeyGroup[], arnInBlock: boolean): { groups: KeyGroup[]; anchor: Anchor }[] {
+    const byKey = new Map<string, KeyGroup[]>();
+    const fnIds = new Map<ts.Node, number>();
+    for (const g of groups) {
+      const t = g.tables[0];
+      const fn = functionOf(g.statement);
+      if (!fnIds.has(fn)) fnIds.set(fn, fnIds.size);
+      // An ARN given as an expression may name variables of the table's block: it stays in that block.
+      const block = arnInBlock ? g.statement.parent.pos : '';
+      const k = JSON.stringify([fnIds.get(fn), t.framework, t.scopeText, this.placementText(t), block]);
+      byKey.set(k, [...(byKey.get(k) ?? []), g]);
+    }
+    const out: { groups: KeyGroup[]; anchor: Anchor }[] = [];
+    for (const list of byKey.values()) {
+      const t = list[0].tables[0];
+      const p = placementOf(t, this.sf);
+      const scopeNode = t.framework === 'pulumi' ? undefined : t.node.arguments?.[0];
+      const names = [scopeNode, p.parent, p.provider].flatMap((n) => (n ? freeNames(n) : []));
+      // (An ARN expression is not moved out of its block, nor out of a loop.)
+      const anchor = arnInBlock ? { container: list[0].statement.parent as Anchor['container'], statement: list[0].statement } : sharedAnchor(list.map((g) => g.statement));
+      if (names.every((n) => visibleAt(n, anchor.container, anchor.statement.getStart(this.sf)))) out.push({ groups: list, anchor });
+      else for (const g of list) out.push({ groups: [g], anchor: { container: g.statement.parent as Anchor['container'], statement: g.statement } });
+    }
+    return out;
+  }
+
+  private declareScope(groups: KeyGroup[], anchor: Anchor, arnCode: Code | undefined): SharedScope {
+    const t = groups[0].tables[0];
+    const at = anchor.statement.getStart(this.sf);
+    const visible = constsVisibleAt(anchor.container, at);
+    const scope: SharedScope = { groups, vars: {} };
+    const p = this.placementText(t);
+    const same = (a: ts.Expression | undefined, b: string | undefined) => (a ? a.getText(this.sf).replace(/\s+/g, '') : undefined) === b?.replace(/\s+/g, '');
+    if (arnCode) {
+      // Key.fromKeyArn(<scope>, '<id>', <the same ARN>) already there?
+      const found = visible.find(
+        ({ init }) =>
+          ts.isCallExpression(init) &&
+          this.sym(init.expression) === 'aws-cdk-lib/aws-kms#Key.fromKeyArn' &&
+          init.arguments[0]?.getText(this.sf) === t.scopeText &&
+          init.arguments[2] !== undefined &&
+          this.sameArn(init.arguments[2], arnCode),
+      );
+      if (found) scope.vars.key = found.name;
+      else {
+        scope.vars.key = this.names.variable(['dynamoDbKey'], anchor.statement);
+        this.declare(anchor.statement, scope.vars.key, cdkImportedKey(this.ref, t.scopeText!, raw(this.q(this.names.id('DynamoDBKey', anchor.statement, false))), arnCode));
+      }
+      return scope;
+    }
+    for (const ph of helperParams(this.mode)) {
+      const found = visible.find(({ init }) => {
+        if (t.framework === 'pulumi') {
+          if (!ts.isCallExpression(init) || this.sym(init.expression) !== `@pulumi/aws#${PULUMI_LOOKUP[ph].fn}`) return false;
+          const [args, opts] = init.arguments;
+          const noArgs = !args || (ts.isObjectLiteralExpression(unwrap(args)) && (unwrap(args) as ts.ObjectLiteralExpression).properties.length === 0);
+          const wanted = this.pulumiOptsText(p, false);
+          return noArgs && (opts ? same(opts, wanted) : wanted === undefined);
+        }
+        if (!ts.isNewExpression(init) || this.sym(init.expression) !== `${CDKTF_LOOKUP[ph].module}#${CDKTF_LOOKUP[ph].cls}`) return false;
+        const [s, , config] = init.arguments ?? [];
+        if (s?.getText(this.sf) !== t.scopeText) return false;
+        if (!config) return p.provider === undefined;
+        const c = unwrap(config);
+        if (!ts.isObjectLiteralExpression(c)) return false;
+        // Only the provider may be set: `name` or `endpoint` would select another Region.
+        const props = c.properties.map((x) => (x.name && ts.isIdentifier(x.name) ? x.name.text : '?'));
+        const provider = lookup(this.sf, c, 'provider');
+        return props.every((n) => n === 'provider') && (provider.kind === 'value' ? same(provider.value, p.provider) : p.provider === undefined);
+      });
+      if (found) {
+        scope.vars[ph] = found.name;
+        continue;
+      }
+      // `westRegion` for the lookups of a table with `provider: west`.
+      const base = ph === 'account' ? 'callerIdentity' : ph;
+      const cap = (x: string) => x[0].toUpperCase() + x.slice(1);
+      const via = providerName(p.provider);
+      const name = this.names.variable(via ? [via + cap(base)] : [base, 'current' + cap(base)], anchor.statement);
+      scope.vars[ph] = name;
+      if (t.framework === 'pulumi') {
+        const opts = this.pulumiOptsText(p, false);
+        this.declare(anchor.statement, name, pulumiLookup(this.ref, ph, opts ? raw(opts) : undefined));
+      } else {
+        this.declare(anchor.statement, name, cdktfLookup(this.ref, ph, t.scopeText!, raw(this.q(this.names.id(CDKTF_LOOKUP[ph].id + (via ? cap(via) : ''), anchor.statement, false))), p.provider));
+      }
+    }
+    return scope;
+  }
+
+  /** Pulumi options for what the fix adds beside a table: its parent and provider (and retainOnDelete for a key). */
+  private pulumiOptsText(p: { parent?: string; provider?: string }, retain: boolean): string | undefined {
+    const entries: string[] = [];
+    if (p.parent) entries.push(`parent: ${p.parent}`);
+    if (p.provider) entries.push(`provider: ${p.provider}`);
+    if (retain) entries.push('retainOnDelete: true');
+    return entries.length ? `{ ${entries.join(', ')} }` : undefined;
+  }
+
+  // ------------------------------------------------------------ keys and aliases
+
+  private generatedKey(g: KeyGroup, shared: boolean, scope: SharedScope | undefined): string {
+    const sf = this.sf;
+    const first = g.tables[0];
+    const keyVar = this.names.variable([shared ? 'dynamoDbTablesKey' : varBase(sf, first) + 'Key'], g.statement);
+    const pulumi = first.framework === 'pulumi';
+    const uniqueId = (s: string) => this.names.id(s, g.statement, pulumi);
+    const id = shared
+      ? raw(this.q(uniqueId(pulumi ? 'dynamodb-tables-key' : 'DynamoDBTablesKey')))
+      : derivedId(sf, first.idNode!, nameSuffix(first.idNode!, pulumi, 'key'), this.style.quote, uniqueId);
+    const description = describe(sf, g.tables);
+    const helper = this.policyHelper(first.framework);
+    const policy = call(helper, ...(first.framework === 'cdk' ? [] : helperParams(this.mode).map((ph) => raw(scope!.vars[ph]!))));
+    let decl: Code;
+    if (first.framework === 'cdk') {
+      const destroy = g.tables.every((t) => removalOf(t, this.sym, sf) === 'DESTROY');
+      decl = cdkKey(this.ref, { scope: first.scopeText!, id, description, destroy, policy });
+    } else {
+      const keep = g.tables.some((t) => keepsTable(t, sf));
+      const p = this.placementText(first);
+      if (first.framework === 'cdktf') {
+        const extra: [string, Code][] = [];
+        if (p.provider) extra.push(['provider', raw(p.provider)]);
+        if (keep) extra.push(['lifecycle', obj([['preventDestroy', raw('true')]])]);
+        decl = cdktfKey(this.ref, { scope: first.scopeText!, id, description, policy, extra });
+      } else {
+        const opts = this.pulumiOptsText(p, keep);
+        decl = pulumiKey(this.ref, { name: id, description, policy, opts: opts ? raw(opts) : undefined });
+      }
+    }
+    this.declare(g.statement, keyVar, decl);
+    return keyVar;
+  }
+
+  /** The alias of a generated key, after the statement of its first table (bound to a `const` if it was not). */
+  private alias(g: KeyGroup, keyVar: string, shared: boolean): void {
+    const sf = this.sf;
+    const first = g.tables[0];
+    const r = tableRefOf(first);
+    if (!r) return;
+    let expr: string;
+    if ('expr' in r) expr = r.expr;
+    else {
+      const base = varBase(sf, first);
+      expr = this.names.variable([base, base + 'Table'], first.statement!);
+      this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = ` });
+    }
+    const tableName = tableNameOf(first, expr);
+    const pulumi = first.framework === 'pulumi';
+    const uniqueId = (s: string) => this.names.id(s, first.statement!, pulumi);
+    const id = shared
+      ? raw(this.q(uniqueId(pulumi ? 'dynamodb-tables-key-alias' : 'DynamoDBTablesKeyAlias')))
+      : derivedId(sf, first.idNode!, nameSuffix(first.idNode!, pulumi, 'alias'), this.style.quote, uniqueId);
+    const p = this.placementText(first);
+    let code: Code;
+    if (first.framework === 'cdk') code = cdkAlias(keyVar, tableName, shared);
+    else if (first.framework === 'cdktf') code = cdktfAlias(this.ref, { scope: first.scopeText!, id, keyVar, tableName, shared, provider: p.provider });
+    else {
+      const opts = this.pulumiOptsText(p, false);
+      code = pulumiAlias(this.ref, { name: id, keyVar, tableName, shared, opts: opts ? raw(opts) : undefined });
+    }
+    const st = first.statement!;
+    const indent = lineIndentOf(this.text, st.getStart(sf));
+    const line = render(code, this.style, indent) + (this.style.semi ? ';' : '');
+    const end = st.end;
+    const le = lineEndOf(this.text, end);
+    if (/^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?$/.test(this.text.slice(end, le))) this.after.push({ start: le, end: le, text: this.style.eol + indent + line });
+    // More code on the line (`{ new Table(...) }`): on the same line, after a `;` if the statement has none.
+    else this.after.push({ start: end, end, text: (this.text[end - 1] === ';' ? ' ' : '; ') + line });
+  }
+
+  // ------------------------------------------------------------ module-level declarations
+
+  /** The file's key-policy helper for a framework: one already in the file (an earlier run), or a new one. */
+  private policyHelper(framework: TsTable['framework']): string {
+    const known = this.helpers.get(framework);
+    if (known) return known;
+    const marker = framework === 'cdk' ? 'PolicyDocument' : framework === 'cdktf' ? 'JSON.stringify' : 'jsonStringify';
+    const arity = framework === 'cdk' ? 0 : helperParams(this.mode).length;
+    for (const st of this.sf.statements) {
+      if (!ts.isFunctionDeclaration(st) || !st.name || !st.name.text.startsWith(POLICY_HELPER) || st.parameters.length !== arity) continue;
+      const body = st.getText(this.sf);
+      if (body.includes(marker) && holdsKeyPolicy(body, this.mode)) {
+        this.helpers.set(framework, st.name.text);
+        return st.name.text;
+      }
+    }
+    const name = this.names.variable([POLICY_HELPER]);
+    this.helpers.set(framework, name);
+    const region: RegionAttribute = framework === 'pulumi' && (majorOf(declaredRange(this.file.absPath, '@pulumi/aws')) ?? 0) >= 7 ? 'region' : 'name';
+    const built =
+      framework === 'cdk'
+        ? { params: [], value: cdkPolicyDocument(this.ref, this.mode) }
+        : framework === 'cdktf'
+          ? cdktfPolicyHelper(this.refType, this.mode, region)
+          : pulumiPolicyHelper(this.ref, this.refType, this.mode, region);
+    this.moduleDecls.push(renderFunction({ comment: policyComment(this.mode), name, ...built }, this.style));
+    return name;
+  }
+
+  /** A module-level constant of the file that holds this ARN. */
+  private arnConstantOf(arn: string): string | undefined {
+    for (const st of this.sf.statements) {
+      if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const d of st.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.initializer && stringValue(unwrap(d.initializer)) === arn) return d.name.text;
+      }
+    }
+    return undefined;
+  }
+
+  /** Does this argument give the ARN the fix uses (the same literal, expression or constant)? */
+  private sameArn(e: ts.Expression, arnCode: Code): boolean {
+    const arn = this.options.kmsKeyArn!;
+    const u = unwrap(e);
+    if (stringValue(u) === arn) return true;
+    if (ts.isIdentifier(u) && this.arnConstantOf(arn) === u.text) return true;
+    return arnCode.kind === 'raw' && u.getText(this.sf) === arnCode.text;
+  }
+
+  /** A new module-level constant holding the ARN (--kms-key-arn). */
+  private arnConstant(arn: string): string {
+    const name = this.names.variable(['dynamoDbKeyArn']);
+    this.moduleDecls.push(`const ${name} = ${this.q(arn)}${this.style.semi ? ';' : ''}`);
+    return name;
+  }
+
+  /** Module-level declarations go after the last import, each after a blank line. */
+  private writeModuleDecls(): void {
+    if (this.moduleDecls.length === 0) return;
+    const eol = this.style.eol;
+    const body = this.moduleDecls.join(eol + eol);
+    const lastImport = [...this.sf.statements].reverse().find(ts.isImportDeclaration);
+    if (!lastImport) {
+      this.ctx.edits.push({ start: 0, end: 0, text: body + eol + eol });
+      return;
+    }
+    const at = lineEndOf(this.text, lastImport.end);
+    const next = this.text.slice(at).replace(/^\r?\n/, '');
+    const blankAfter = /^[ \t]*(\r?\n|$)/.test(next);
+    this.ctx.edits.push({ start: at, end: at, text: eol + eol + body + (blankAfter ? '' : eol) });
+  }
+
+  /** Write the declarations collected for each statement. */
+  private flush(): void {
+    const { sf, text } = this;
+    for (const [st, lines] of this.pending) {
+      const at = statementStart(sf, st);
+      const indent = lineIndentOf(text, st.getStart(sf));
+      const ls = lineStartOf(text, at);
+      if (/^[ \t]*$/.test(text.slice(ls, at))) {
+        // A blank line before the table's statement: the new block gets one after it too.
+        const prevLine = ls > 0 ? text.slice(lineStartOf(text, ls - 1), ls) : '';
+        const gap = ls > 0 && prevLine.trim() === '' ? this.style.eol : '';
+        this.ctx.edits.push({ start: ls, end: ls, text: lines.map((l) => indent + l + this.style.eol).join('') + gap });
+      } else {
+        this.ctx.edits.push({ start: at, end: at, text: lines.map((l) => l + ' ').join('') });
+      }
+    }
+  }
+}
+
+export function fixTypeScript(group: GroupMember<TsDetection>[], options: FixOptions): Map<string, FilePlan> {
+  const plans = new Map<string, FilePlan>();
+  for (const { file, detection, targets } of group) {
+    const chosen = detection.tables.filter((t) => targets.includes(t.address) && t.props && t.statement && t.kind !== 'CfnGlobalTable');
+    if (chosen.length === 0) continue;
+    plans.set(file.path, new FilePlanner(file, detection, chosen, options).plan());
+  }
+  return plans;
+}

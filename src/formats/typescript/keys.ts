@@ -1,0 +1,268 @@
+/**
+ * The code each framework gets, built from src/keyPolicy.ts (never retyped): one key-policy helper
+ * function per file, a KMS key and an alias per table (or per shared key), and the lookups of the
+ * account, partition and Region the CDKTF and Pulumi policies need.
+ *
+ * - AWS CDK: `dynamoDbKeyPolicy()` returns a new `iam.PolicyDocument` for each key (a document is
+ *   mutable: grants on one key must not land in another key's policy); `kms.Key`, `key.addAlias(...)`.
+ * - CDKTF: `dynamoDbKeyPolicy(callerIdentity, partition, region)` returns the JSON policy built from
+ *   the scope's `DataAwsCallerIdentity` / `DataAwsPartition` / `DataAwsRegion`; `KmsKey`, `KmsAlias`.
+ * - Pulumi: the same with `aws.getCallerIdentityOutput()`... outputs and `pulumi.jsonStringify`;
+ *   `aws.kms.Key`, `aws.kms.Alias`.
+ */
+import {
+  ACCOUNT_ROOT,
+  ALIAS_PREFIX,
+  ANY_PRINCIPAL,
+  KEY_SETTINGS,
+  SHARED_ALIAS_SUFFIX,
+  keyPolicy,
+  policyDocument,
+  splitPlaceholders,
+  type KeyPolicyMode,
+  type Placeholder,
+} from '../../rule/keyPolicy.js';
+import { arr, call, obj, raw, str, type Code } from './code.js';
+
+export type Ref = (module: string, member: string[]) => string;
+
+export const CDK = 'aws-cdk-lib';
+export const CDK_KMS = 'aws-cdk-lib/aws-kms';
+export const CDK_IAM = 'aws-cdk-lib/aws-iam';
+export const CDK_DYNAMODB = 'aws-cdk-lib/aws-dynamodb';
+export const CDKTF_KMS = '@cdktf/provider-aws/lib/kms-key';
+export const CDKTF_KMS_ALIAS = '@cdktf/provider-aws/lib/kms-alias';
+export const PULUMI_AWS = '@pulumi/aws';
+export const PULUMI = '@pulumi/pulumi';
+
+/** A template literal body: backticks, backslashes and `${` escaped. */
+export function templatePart(s: string): string {
+  return s.replace(/[`\\]/g, (c) => '\\' + c).replace(/\$\{/g, '\\${');
+}
+
+/** A key-policy template string as code: a plain string, a lone expression, or a template literal. */
+export function policyString(template: string, vars: Record<Placeholder, string>, tag = ''): Code {
+  const parts = splitPlaceholders(template);
+  if (parts.every((p) => typeof p === 'string')) return str(template);
+  if (parts.length === 1 && typeof parts[0] !== 'string') return raw(vars[parts[0].placeholder]);
+  return raw(tag + '`' + parts.map((p) => (typeof p === 'string' ? templatePart(p) : '${' + vars[p.placeholder] + '}')).join('') + '`');
+}
+
+/**
+ * The placeholders the policy of a mode uses: the lookups a CDKTF or Pulumi scope needs, and the
+ * parameters of the helper, in the order its callers pass them (`--key-policy iam` needs no Region).
+ */
+export function helperParams(mode: KeyPolicyMode): Placeholder[] {
+  const used = new Set<Placeholder>();
+  for (const s of keyPolicy(mode)) {
+    const templates = ['aws' in s.principal ? s.principal.aws : '', ...Object.values(s.stringEquals ?? {})];
+    for (const t of templates) for (const p of splitPlaceholders(t)) if (typeof p !== 'string') used.add(p.placeholder);
+  }
+  return (['account', 'partition', 'region'] as Placeholder[]).filter((p) => used.has(p));
+}
+
+/** The comment above the helper: what the policy lets whom do (the statements' Sids say the rest). */
+export function policyComment(mode: KeyPolicyMode): string {
+  return mode === 'iam' ? 'DynamoDB table key policy: IAM policies grant the use of the key.' : 'DynamoDB table key policy, like aws/dynamodb: used only through DynamoDB.';
+}
+
+export const POLICY_HELPER = 'dynamoDbKeyPolicy';
+
+/** `alias/dynamodb/<table name>` (`-shared` for a shared key) as a template literal body around `tableName`. */
+function aliasTemplate(tableName: string, shared: boolean): string {
+  return templatePart(ALIAS_PREFIX) + '${' + tableName + '}' + (shared ? templatePart(SHARED_ALIAS_SUFFIX) : '');
+}
+
+// ---------------------------------------------------------------- AWS CDK
+
+export function cdkPolicyDocument(ref: Ref, mode: KeyPolicyMode): Code {
+  const vars: Record<Placeholder, string> = {
+    partition: ref(CDK, ['Aws', 'PARTITION']),
+    account: ref(CDK, ['Aws', 'ACCOUNT_ID']),
+    region: ref(CDK, ['Aws', 'REGION']),
+  };
+  // The whole key policy, the root's statement included: given a `policy`, kms.Key adds no statement of its own.
+  const statements = keyPolicy(mode).map((s) => {
+    let principal: Code;
+    if ('service' in s.principal) principal = call(`new ${ref(CDK_IAM, ['ServicePrincipal'])}`, str(s.principal.service));
+    else if (s.principal.aws === ACCOUNT_ROOT) principal = call(`new ${ref(CDK_IAM, ['AccountRootPrincipal'])}`);
+    else if (s.principal.aws === ANY_PRINCIPAL) principal = call(`new ${ref(CDK_IAM, ['AnyPrincipal'])}`);
+    else principal = call(`new ${ref(CDK_IAM, ['ArnPrincipal'])}`, policyString(s.principal.aws, vars));
+    const entries: [string, Code][] = [
+      ['sid', str(s.sid)],
+      ['principals', arr([principal])],
+      ['actions', arr(s.actions.map(str))],
+      ['resources', arr([str('*')])],
+    ];
+    if (s.stringEquals) {
+      entries.push(['conditions', obj([['StringEquals', obj(Object.entries(s.stringEquals).map(([k, v]) => [k, policyString(v, vars)]))]])]);
+    }
+    return call(`new ${ref(CDK_IAM, ['PolicyStatement'])}`, obj(entries));
+  });
+  return call(`new ${ref(CDK_IAM, ['PolicyDocument'])}`, obj([['statements', arr(statements)]]));
+}
+
+export interface CdkKeySpec {
+  scope: string;
+  /** The construct id, as code. */
+  id: Code;
+  description: Code;
+  /** `DESTROY` when every table of the key is destroyed with the stack; kms.Key retains by default. */
+  destroy: boolean;
+  /** The call of the file's policy helper. */
+  policy: Code;
+}
+
+export function cdkKey(ref: Ref, spec: CdkKeySpec): Code {
+  return call(
+    `new ${ref(CDK_KMS, ['Key'])}`,
+    raw(spec.scope),
+    spec.id,
+    obj([
+      ['description', spec.description],
+      ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
+      ...(spec.destroy ? [['removalPolicy', raw(ref(CDK, ['RemovalPolicy', 'DESTROY']))] as [string, Code]] : []),
+      ['policy', spec.policy],
+    ]),
+  );
+}
+
+/** An existing key, by ARN (--kms-key-arn). */
+export function cdkImportedKey(ref: Ref, scope: string, id: Code, arn: Code): Code {
+  return call(ref(CDK_KMS, ['Key', 'fromKeyArn']), raw(scope), id, arn);
+}
+
+/** `key.addAlias(`alias/dynamodb/${table.tableName}`)`. */
+export function cdkAlias(keyVar: string, tableName: string, shared: boolean): Code {
+  return call(`${keyVar}.addAlias`, raw('`' + aliasTemplate(tableName, shared) + '`'));
+}
+
+// ---------------------------------------------------------------- JSON policies (CDKTF, Pulumi)
+
+/** Plain policy data as code; rendered template strings are already Code (a tagged object). */
+function toCode(v: unknown): Code {
+  if (typeof v === 'string') return str(v);
+  if (Array.isArray(v)) return arr(v.map(toCode));
+  if (typeof v === 'object' && v !== null && 'kind' in v) return v as Code;
+  return obj(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toCode(x)]));
+}
+
+/** The helper's parameter for each placeholder. */
+export const LOOKUP_PARAMS: Record<Placeholder, string> = { account: 'callerIdentity', partition: 'partition', region: 'region' };
+
+export type RegionAttribute = 'name' | 'region';
+
+function lookupReads(region: RegionAttribute): Record<Placeholder, string> {
+  return { account: 'callerIdentity.accountId', partition: 'partition.partition', region: `region.${region}` };
+}
+
+/** The CDKTF helper: `function dynamoDbKeyPolicy(callerIdentity: DataAwsCallerIdentity, ...) { return JSON.stringify({...}); }`. */
+export function cdktfPolicyHelper(refType: Ref, mode: KeyPolicyMode, region: RegionAttribute): { params: string[]; value: Code } {
+  const params = helperParams(mode).map((p) => `${LOOKUP_PARAMS[p]}: ${refType(CDKTF_LOOKUP[p].module, [CDKTF_LOOKUP[p].cls])}`);
+  return { params, value: call('JSON.stringify', toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), '')))) };
+}
+
+/** The Pulumi helper: `function dynamoDbKeyPolicy(callerIdentity: pulumi.Output<aws.GetCallerIdentityResult>, ...)`. */
+export function pulumiPolicyHelper(ref: Ref, refType: Ref, mode: KeyPolicyMode, region: RegionAttribute): { params: string[]; value: Code } {
+  const output = refType(PULUMI, ['Output']);
+  const params = helperParams(mode).map((p) => `${LOOKUP_PARAMS[p]}: ${output}<${refType(PULUMI_AWS, [PULUMI_LOOKUP[p].result])}>`);
+  const interpolate = ref(PULUMI, ['interpolate']);
+  return { params, value: call(ref(PULUMI, ['jsonStringify']), toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), interpolate)))) };
+}
+
+// ---------------------------------------------------------------- lookups
+
+export const CDKTF_LOOKUP: Record<Placeholder, { module: string; cls: string; id: string }> = {
+  account: { module: '@cdktf/provider-aws/lib/data-aws-caller-identity', cls: 'DataAwsCallerIdentity', id: 'CallerIdentity' },
+  partition: { module: '@cdktf/provider-aws/lib/data-aws-partition', cls: 'DataAwsPartition', id: 'Partition' },
+  region: { module: '@cdktf/provider-aws/lib/data-aws-region', cls: 'DataAwsRegion', id: 'Region' },
+};
+
+export const PULUMI_LOOKUP: Record<Placeholder, { fn: string; result: string }> = {
+  account: { fn: 'getCallerIdentityOutput', result: 'GetCallerIdentityResult' },
+  partition: { fn: 'getPartitionOutput', result: 'GetPartitionResult' },
+  region: { fn: 'getRegionOutput', result: 'GetRegionResult' },
+};
+
+/** `new DataAwsRegion(this, 'Region')`, with the table's provider when it has one. */
+export function cdktfLookup(ref: Ref, p: Placeholder, scope: string, id: Code, provider: string | undefined): Code {
+  const l = CDKTF_LOOKUP[p];
+  return call(`new ${ref(l.module, [l.cls])}`, raw(scope), id, ...(provider ? [obj([['provider', raw(provider)]])] : []));
+}
+
+/** `aws.getRegionOutput()`, or `aws.getRegionOutput({}, { parent: this })` with the table's parent / provider. */
+export function pulumiLookup(ref: Ref, p: Placeholder, opts: Code | undefined): Code {
+  return call(ref(PULUMI_AWS, [PULUMI_LOOKUP[p].fn]), ...(opts ? [raw('{}'), opts] : []));
+}
+
+// ---------------------------------------------------------------- CDKTF and Pulumi keys and aliases
+
+export interface TfKeySpec {
+  scope: string;
+  id: Code;
+  description: Code;
+  policy: Code;
+  /** Extra entries (provider, lifecycle) copied from the table. */
+  extra: [string, Code][];
+}
+
+export function cdktfKey(ref: Ref, spec: TfKeySpec): Code {
+  return call(
+    `new ${ref(CDKTF_KMS, ['KmsKey'])}`,
+    raw(spec.scope),
+    spec.id,
+    obj([
+      ['description', spec.description],
+      ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
+      ['deletionWindowInDays', raw(String(KEY_SETTINGS.pendingWindowInDays))],
+      ['policy', spec.policy],
+      ...spec.extra,
+    ]),
+  );
+}
+
+export function cdktfAlias(ref: Ref, spec: { scope: string; id: Code; keyVar: string; tableName: string; shared: boolean; provider?: string }): Code {
+  return call(
+    `new ${ref(CDKTF_KMS_ALIAS, ['KmsAlias'])}`,
+    raw(spec.scope),
+    spec.id,
+    obj([
+      ['name', raw('`' + aliasTemplate(spec.tableName, spec.shared) + '`')],
+      ['targetKeyId', raw(`${spec.keyVar}.keyId`)],
+      ...(spec.provider ? [['provider', raw(spec.provider)] as [string, Code]] : []),
+    ]),
+  );
+}
+
+export interface PulumiKeySpec {
+  name: Code;
+  description: Code;
+  policy: Code;
+  opts?: Code;
+}
+
+export function pulumiKey(ref: Ref, spec: PulumiKeySpec): Code {
+  const args: Code[] = [
+    spec.name,
+    obj([
+      ['description', spec.description],
+      ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
+      ['deletionWindowInDays', raw(String(KEY_SETTINGS.pendingWindowInDays))],
+      ['policy', spec.policy],
+    ]),
+  ];
+  if (spec.opts) args.push(spec.opts);
+  return call(`new ${ref(PULUMI_AWS, ['kms', 'Key'])}`, ...args);
+}
+
+export function pulumiAlias(ref: Ref, spec: { name: Code; keyVar: string; tableName: string; shared: boolean; opts?: Code }): Code {
+  const args: Code[] = [
+    spec.name,
+    obj([
+      ['name', raw(ref(PULUMI, ['interpolate']) + '`' + aliasTemplate(spec.tableName, spec.shared) + '`')],
+      ['targetKeyId', raw(`${spec.keyVar}.keyId`)],
+    ]),
+  ];
+  if (spec.opts) args.push(spec.opts);
+  return call(`new ${ref(PULUMI_AWS, ['kms', 'Alias'])}`, ...args);
+}

@@ -1,0 +1,142 @@
+/**
+ * Editing object literals as text: set a property (replace its value or add it), set nested
+ * settings, remove a property. Inserted properties follow the object's own layout.
+ */
+import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
+import type { Edit } from '../../core/types.js';
+import { inline, obj, propKey, render, type Code } from './code.js';
+import { lookup } from './detect.js';
+import { ts, unwrap } from './parse.js';
+import type { TsStyle } from './style.js';
+
+export interface EditCtx {
+  sf: ts.SourceFile;
+  text: string;
+  style: TsStyle;
+  edits: Edit[];
+}
+
+export type Setting =
+  | { key: string; value: Code; keep?: (current: ts.Expression) => boolean }
+  | { key: string; nested: Setting[] }
+  | { key: string; remove: true };
+
+function settingValue(s: Setting): Code {
+  if ('nested' in s) return obj(s.nested.filter((n) => !('remove' in n)).map((n) => [n.key, settingValue(n)]));
+  if ('remove' in s) throw new Error('no value for a removed property');
+  return s.value;
+}
+
+function entryText(ctx: EditCtx, key: string, value: Code, indent: string): string {
+  const k = `${propKey(key, ctx.style)}: `;
+  return k + render(value, ctx.style, indent, k.length);
+}
+
+/** Replace a property's value, laid out for the line the property starts on. */
+function replaceValue(ctx: EditCtx, prop: ts.PropertyAssignment, value: Code): void {
+  const indent = lineIndentOf(ctx.text, prop.getStart(ctx.sf));
+  const prefix = prop.initializer.getStart(ctx.sf) - lineStartOf(ctx.text, prop.getStart(ctx.sf)) - indent.length;
+  ctx.edits.push({ start: prop.initializer.getStart(ctx.sf), end: prop.initializer.end, text: render(value, ctx.style, indent, prefix) });
+}
+
+/** The offset just after the comma that follows `node`, if one does (skipping white space and comments). */
+function commaAfter(text: string, pos: number): number | undefined {
+  const m = /^(\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*,/.exec(text.slice(pos));
+  return m ? pos + m[0].length : undefined;
+}
+
+function onOneLine(text: string, a: number, b: number): boolean {
+  return !text.slice(a, b).includes('\n');
+}
+
+export function insertProps(ctx: EditCtx, o: ts.ObjectLiteralExpression, entries: [string, Code][]): void {
+  if (entries.length === 0) return;
+  const { text, sf, style } = ctx;
+  const props = o.properties;
+  if (props.length === 0) {
+    const indent = lineIndentOf(text, o.getStart(sf));
+    const prefix = o.getStart(sf) - lineStartOf(text, o.getStart(sf)) - indent.length;
+    ctx.edits.push({ start: o.getStart(sf), end: o.end, text: render(obj(entries), style, indent, prefix) });
+    return;
+  }
+  const last = props[props.length - 1];
+  const comma = props.hasTrailingComma ? commaAfter(text, last.end) : undefined;
+  if (onOneLine(text, o.getStart(sf), props[0].getStart(sf))) {
+    // `{ a: 1, b: 2 }`: stay on one line.
+    const body = entries.map(([k, v]) => `${propKey(k, style)}: ${inline(v, style)}`).join(', ');
+    if (comma !== undefined) ctx.edits.push({ start: comma, end: comma, text: ` ${body},` });
+    else ctx.edits.push({ start: last.end, end: last.end, text: `, ${body}` });
+    return;
+  }
+  const indent = lineIndentOf(text, props[0].getStart(sf));
+  const lines = entries.map(([k, v]) => style.eol + indent + entryText(ctx, k, v, indent));
+  const trailing = comma !== undefined;
+  let at = comma ?? last.end;
+  const lineEnd = lineEndOf(text, at);
+  const rest = text.slice(at, lineEnd);
+  if (rest.trim() !== '' && /^\s*(\/\/.*|\/\*.*\*\/\s*)$/.test(rest) && lineEnd < o.end - 1) {
+    // A comment ends the line: the new properties go after it.
+    if (!trailing) ctx.edits.push({ start: last.end, end: last.end, text: ',' });
+    at = lineEnd;
+    ctx.edits.push({ start: at, end: at, text: lines.join(',') + (trailing ? ',' : '') });
+    return;
+  }
+  ctx.edits.push({ start: at, end: at, text: (trailing ? '' : ',') + lines.join(',') + (trailing ? ',' : '') });
+}
+
+function removeProp(ctx: EditCtx, o: ts.ObjectLiteralExpression, p: ts.ObjectLiteralElementLike): void {
+  const { text, sf } = ctx;
+  const start = p.getStart(sf);
+  const comma = commaAfter(text, p.end);
+  const ls = lineStartOf(text, start);
+  if (/^[ \t]*$/.test(text.slice(ls, start))) {
+    // On its own line: remove the whole line.
+    const end = comma ?? p.end;
+    const le = lineEndOf(text, end);
+    if (text.slice(end, le).trim() === '' && le < text.length) {
+      const next = text[le] === '\r' ? le + 2 : le + 1;
+      if (comma !== undefined || p !== o.properties[o.properties.length - 1]) {
+        ctx.edits.push({ start: ls, end: next, text: '' });
+        return;
+      }
+    }
+  }
+  if (comma !== undefined) {
+    const m = /^[ \t]*/.exec(text.slice(comma))!;
+    ctx.edits.push({ start, end: comma + m[0].length, text: '' });
+    return;
+  }
+  // The last property, no comma after it: remove from the end of the previous one.
+  const i = o.properties.indexOf(p);
+  ctx.edits.push({ start: i > 0 ? o.properties[i - 1].end : start, end: p.end, text: '' });
+}
+
+export function applySettings(ctx: EditCtx, o: ts.ObjectLiteralExpression, settings: Setting[]): void {
+  const missing: [string, Code][] = [];
+  const removals: ts.PropertyAssignment[] = [];
+  for (const s of settings) {
+    const l = lookup(ctx.sf, o, s.key);
+    if ('remove' in s) {
+      if (l.kind === 'value') removals.push(l.prop);
+      continue;
+    }
+    if (l.kind !== 'value') {
+      missing.push([s.key, settingValue(s)]);
+    } else if ('nested' in s) {
+      const inner = unwrap(l.value);
+      if (ts.isObjectLiteralExpression(inner)) applySettings(ctx, inner, s.nested);
+      else replaceValue(ctx, l.prop, settingValue(s));
+    } else if (!s.keep?.(l.value)) {
+      replaceValue(ctx, l.prop, s.value);
+    }
+  }
+  // A removed property makes room for the first missing one, in its place.
+  for (const p of removals) {
+    const m = missing.shift();
+    if (m) {
+      const indent = lineIndentOf(ctx.text, p.getStart(ctx.sf));
+      ctx.edits.push({ start: p.getStart(ctx.sf), end: p.end, text: entryText(ctx, m[0], m[1], indent) });
+    } else removeProp(ctx, o, p);
+  }
+  insertProps(ctx, o, missing);
+}

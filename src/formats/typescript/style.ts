@@ -1,0 +1,116 @@
+/**
+ * The style of one TypeScript file, read from its own syntax tree: indentation unit, quotes,
+ * semicolons, trailing commas, line endings. Inserted code follows it; nothing is printed by the compiler.
+ */
+import { detectEol, lineIndentOf, lineStartOf } from '../../core/text.js';
+import { ts } from './parse.js';
+
+export interface TsStyle {
+  eol: '\n' | '\r\n';
+  indent: string;
+  /** Quotes of the code's own strings (module specifiers aside). */
+  quote: "'" | '"';
+  /** Quotes of the file's import declarations, which new imports follow. */
+  importQuote: "'" | '"';
+  semi: boolean;
+  trailingComma: boolean;
+}
+
+function bump<T>(m: Map<T, number>, k: T): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+function mostCommon<T>(m: Map<T, number>, fallback: T): T {
+  let best = fallback;
+  let n = 0;
+  for (const [k, c] of m) if (c > n || (c === n && typeof k === 'number' && typeof best === 'number' && k < best)) [best, n] = [k, c];
+  return best;
+}
+
+const SEMI_KINDS = new Set([
+  ts.SyntaxKind.ImportDeclaration,
+  ts.SyntaxKind.VariableStatement,
+  ts.SyntaxKind.ExpressionStatement,
+  ts.SyntaxKind.ReturnStatement,
+  ts.SyntaxKind.ExportDeclaration,
+  ts.SyntaxKind.ExportAssignment,
+]);
+
+export function detectTsStyle(sf: ts.SourceFile): TsStyle {
+  const text = sf.text;
+  let single = 0;
+  let double = 0;
+  let importSingle = 0;
+  let importDouble = 0;
+  let semi = 0;
+  let noSemi = 0;
+  let trailing = 0;
+  let noTrailing = 0;
+  const steps = new Map<number, number>();
+  let tabs = 0;
+  let spaces = 0;
+
+  const onLineOf = (a: number, b: number) => lineStartOf(text, a) === lineStartOf(text, b);
+
+  /** A multi-line list: its items' indent relative to the line that opens it; does it end with a comma? */
+  const list = (open: number, items: ts.NodeArray<ts.Node>, close: number, commas = true): void => {
+    if (items.length === 0) return;
+    const first = items[0].getStart(sf);
+    if (onLineOf(open, first)) return;
+    const outer = lineIndentOf(text, open);
+    const inner = lineIndentOf(text, first);
+    if (inner.startsWith('\t')) tabs++;
+    else if (inner.startsWith(' ')) spaces++;
+    if (inner.length > outer.length && inner.startsWith(outer)) bump(steps, inner.length - outer.length);
+    const last = items[items.length - 1];
+    if (commas && !onLineOf(last.end, close)) {
+      if (items.hasTrailingComma) trailing++;
+      else noTrailing++;
+    }
+  };
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteral(node) && !ts.isImportDeclaration(node.parent) && !ts.isExportDeclaration(node.parent)) {
+      if (text[node.getStart(sf)] === '"') double++;
+      else single++;
+    }
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      if (text[node.moduleSpecifier.getStart(sf)] === '"') importDouble++;
+      else importSingle++;
+    }
+    if (SEMI_KINDS.has(node.kind)) {
+      if (text[node.end - 1] === ';') semi++;
+      else noSemi++;
+    }
+    if (ts.isObjectLiteralExpression(node)) list(node.getStart(sf), node.properties, node.end - 1);
+    else if (ts.isArrayLiteralExpression(node)) list(node.getStart(sf), node.elements, node.end - 1);
+    else if (ts.isBlock(node) || ts.isModuleBlock(node)) list(node.getStart(sf), node.statements, node.end - 1, false);
+    else if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
+      list(node.members.pos - 1, node.members, node.end - 1, false);
+    } else if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments && node.arguments.length > 0) {
+      const open = text.indexOf('(', node.expression.end);
+      if (!onLineOf(open, node.arguments[0].getStart(sf))) {
+        const last = node.arguments[node.arguments.length - 1];
+        if (!onLineOf(last.end, node.end - 1)) {
+          if (node.arguments.hasTrailingComma) trailing++;
+          else noTrailing++;
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+
+  const unit = mostCommon(steps, 2);
+  // Each kind of string falls back on the other when the file has none of it.
+  const quote = double + single > 0 ? (double > single ? '"' : "'") : importDouble > importSingle ? '"' : "'";
+  const importQuote = importDouble + importSingle > 0 ? (importDouble > importSingle ? '"' : "'") : quote;
+  return {
+    eol: detectEol(text),
+    indent: tabs > spaces ? '\t' : ' '.repeat(unit > 0 && unit <= 8 ? unit : 2),
+    quote,
+    importQuote,
+    semi: semi >= noSemi,
+    trailingComma: trailing >= noTrailing,
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * Finding candidate files: walk the given paths, skip build and dependency folders, honour
+ * .gitignore files, keep only files some transform accepts. Never follows symlinks while walking.
+ */
+import { promises as fs, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { lazyRequire } from '../core/lazy.js';
+import type { Ignore } from 'ignore';
+import { toPosix } from '../core/text.js';
+import type { FileError } from '../engine/pipeline.js';
+import { describeError, kindOf } from './read.js';
+import { isTempName } from './temp.js';
+
+export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', 'cdk.out', '.aws-sam', '.serverless']);
+
+/** Folders of test code: a table there is often non-compliant on purpose. */
+const TEST_DIRS = new Set(['test', 'tests', '__tests__']);
+
+/**
+ * Test code: a file below a `test/`, `tests/` or `__tests__/` folder, or a `*.test.ts` / `*.spec.ts`
+ * (and .tsx, .js...) file. `relPath` is relative to the folder the search started from, so a project
+ * that itself lives under a folder named `tests` is not test code, nor is a file named on the command line.
+ */
+export function isTestPath(relPath: string): boolean {
+  const parts = relPath.split('/');
+  const name = parts[parts.length - 1];
+  return parts.slice(0, -1).some((p) => TEST_DIRS.has(p)) || /\.(test|spec)\.[cm]?[jt]sx?$/i.test(name);
+}
+
+export interface Candidate {
+  absPath: string;
+  /** Relative to cwd, `/` separators (absolute when outside cwd). */
+  path: string;
+  /** Named on the command line (read even if the prefilter would skip it). */
+  explicit: boolean;
+  /** Test code below the folder it was found in (isTestPath): reported, fixed only with --include-tests. */
+  test?: true;
+  /**
+   * Set when the file is reached through a symbolic link named on the command line (the file
+   * itself, or a folder it was found in): "X -> Y". Such a file is read, never written (src/engine/guard.ts).
+   */
+  link?: string;
+}
+
+export function displayPath(absPath: string, cwd: string): string {
+  return toPosix(path.relative(cwd, absPath) || '.');
+}
+
+interface IgnoreScope {
+  dir: string;
+  ig: Ignore;
+}
+
+// `ignore` is required only when a .gitignore is found.
+const ignoreLib = lazyRequire<() => Ignore>('ignore');
+
+async function loadGitignore(dir: string): Promise<IgnoreScope | undefined> {
+  return loadGitignoreSync(dir);
+}
+
+function loadGitignoreSync(dir: string): IgnoreScope | undefined {
+  try {
+    const text = readFileSync(path.join(dir, '.gitignore'), 'utf8');
+    return { dir, ig: ignoreLib()().add(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** .gitignore files of the folders above `dir`, up to the root of its git work tree. */
+async function ancestorScopes(dir: string): Promise<IgnoreScope[]> {
+  const chain: string[] = [];
+  let d = path.dirname(dir);
+  let found = false;
+  for (let cur = dir; ; cur = d, d = path.dirname(cur)) {
+    if (cur !== dir) chain.unshift(cur);
+    try {
+      await fs.access(path.join(cur, '.git'));
+      found = true;
+      break;
+    } catch {
+      /* keep climbing */
+    }
+    if (d === cur) break;
+  }
+  if (!found) return [];
+  const scopes = await Promise.all(chain.map(loadGitignore));
+  return scopes.filter((s): s is IgnoreScope => s !== undefined);
+}
+
+function ignored(scopes: IgnoreScope[], absPath: string, isDir: boolean): boolean {
+  for (const s of scopes) {
+    const rel = toPosix(path.relative(s.dir, absPath));
+    if (!rel || rel.startsWith('..')) continue;
+    if (s.ig.ignores(isDir ? rel + '/' : rel)) return true;
+  }
+  return false;
+}
+
+export async function discover(
+  inputs: string[],
+  cwd: string,
+  accepts: (p: string) => boolean,
+): Promise<{ candidates: Candidate[]; errors: FileError[]; repos: string[]; temps: string[] }> {
+  const candidates: Candidate[] = [];
+  const errors: FileError[] = [];
+  /** Git work tree roots met while walking (folders holding `.git`), for per-repository reports. */
+  const repos: string[] = [];
+  const seen = new Set<string>();
+  /** kmsfix temp files found in the folders looked at (absolute paths). */
+  const temps = new Set<string>();
+  const tempsBeside = (file: string) => {
+    try {
+      for (const name of readdirSync(path.dirname(file))) if (isTempName(name)) temps.add(path.join(path.dirname(file), name));
+    } catch {
+      /* the file's own read reports the problem */
+    }
+  };
+  /** The symbolic link named on the command line that the current input goes through, if any. */
+  let link: string | undefined;
+  /** The folder named on the command line that the current walk started from. */
+  let root = cwd;
+  const add = (absPath: string, explicit: boolean) => {
+    if (seen.has(absPath)) return;
+    seen.add(absPath);
+    const c: Candidate = { absPath, path: displayPath(absPath, cwd), explicit };
+    if (link) c.link = link;
+    if (!explicit && isTestPath(toPosix(path.relative(root, absPath)))) c.test = true;
+    candidates.push(c);
+  };
+
+  // Synchronous on purpose: one thread-pool round trip per folder made walking large trees
+  // mostly waiting; nothing else runs in this thread meanwhile.
+  function walk(dir: string, scopes: IgnoreScope[]): void {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      errors.push({ file: displayPath(dir, cwd), message: `cannot read directory: ${(err as Error).message}` });
+      return;
+    }
+    const own = entries.some((e) => e.name === '.gitignore') ? loadGitignoreSync(dir) : undefined;
+    const here = own ? [...scopes, own] : scopes;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const abs = path.join(dir, e.name);
+      if (e.name === '.git') repos.push(dir);
+      // A temp file of a fix (src/engine/temp.ts), never a template: listed for the cleanup of dead runs' ones.
+      if (isTempName(e.name)) {
+        temps.add(abs);
+        continue;
+      }
+      if (e.isDirectory()) {
+        if (SKIPPED_DIRS.has(e.name) || ignored(here, abs, true)) continue;
+        walk(abs, here);
+      } else if (e.isFile()) {
+        if (accepts(e.name) && !ignored(here, abs, false)) add(abs, false);
+      } else if (!e.isSymbolicLink() && accepts(e.name) && !ignored(here, abs, false)) {
+        // A FIFO, socket or device with a template's name: never opened (a FIFO would block), but said.
+        errors.push({ file: displayPath(abs, cwd), message: `not a regular file (${kindOf(e)}): skipped` });
+      }
+    }
+  }
+
+  for (const input of inputs) {
+    const abs = path.resolve(cwd, input);
+    // One rule for symbolic links named on the command line, to a file or a folder: followed for
+    // reading, never written through. Inside a folder, symbolic links are not followed.
+    let st;
+    link = undefined;
+    try {
+      const own = await fs.lstat(abs);
+      if (own.isSymbolicLink()) {
+        const target = await fs.readlink(abs);
+        try {
+          st = await fs.stat(abs);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          const why = code === 'ELOOP' ? 'a symbolic link loop' : code === 'ENOENT' ? `a broken symbolic link (to ${target}, which does not exist)` : `a symbolic link that cannot be followed: ${describeError(err)}`;
+          errors.push({ file: toPosix(input), message: why });
+          continue;
+        }
+        link = `${toPosix(input)} -> ${target}`;
+      } else st = own;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      errors.push({ file: toPosix(input), message: code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${describeError(err)}` });
+      continue;
+    }
+    root = abs;
+    if (st.isDirectory()) walk(abs, await ancestorScopes(abs));
+    else {
+      add(abs, true);
+      tempsBeside(abs);
+    }
+  }
+  return { candidates, errors, repos, temps: [...temps] };
+}

@@ -1,0 +1,53 @@
+/**
+ * What `fix` may write in place:
+ *
+ * - not a file git could not restore: uncommitted changes (modified, staged, untracked) or ignored
+ *   and untracked, checked on the real file, unless --force (the fix must stay reviewable and
+ *   revertible with git);
+ * - not a file reached through a symbolic link named on the command line (the link itself, or a
+ *   folder it was found in): the rename would replace the link, or write outside the tree named;
+ * - not a read-only file (no write permission bit): its owner said so;
+ * - and the files of one group (a Terraform module) all or none: when one is refused, none is
+ *   written, and each says which file of its group was refused.
+ */
+import { statSync } from 'node:fs';
+import type { FileOutcome } from '../engine/pipeline.js';
+import { uncommitted } from './git.js';
+import { describeError } from './read.js';
+
+/** Sets `error` on every changed outcome that must not be written; returns those that may. */
+export async function guardWrites(changed: FileOutcome[], force: boolean): Promise<FileOutcome[]> {
+  const refused = force ? new Map<string, string>() : await uncommitted(changed.map((o) => o.file.absPath));
+  const reasons = new Map<FileOutcome, string>();
+  for (const o of changed) {
+    let reason = refused.get(o.file.absPath);
+    if (!reason && o.link) reason = `reached through the symbolic link ${o.link}: read, never written (run kmsfix on the link's target to fix it)`;
+    if (!reason) {
+      try {
+        const st = statSync(o.file.absPath);
+        if ((st.mode & 0o222) === 0) reason = `is read-only (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}): not written (make it writable to let kmsfix fix it)`;
+      } catch (err) {
+        reason = `cannot write: ${describeError(err)}`;
+      }
+    }
+    if (reason) reasons.set(o, reason);
+  }
+  // Groups: all or none.
+  const byGroup = new Map<string, FileOutcome[]>();
+  for (const o of changed) if (o.group !== undefined) byGroup.set(o.group, [...(byGroup.get(o.group) ?? []), o]);
+  for (const members of byGroup.values()) {
+    const first = members.find((m) => reasons.has(m));
+    if (!first || members.length < 2) continue;
+    const names = members.map((m) => m.file.path).join(', ');
+    for (const m of members) {
+      if (!reasons.has(m)) reasons.set(m, `not written: the files of its group (${names}) are written all or none, and ${first.file.path} was refused (${reasons.get(first)})`);
+    }
+  }
+  const ok: FileOutcome[] = [];
+  for (const o of changed) {
+    const reason = reasons.get(o);
+    if (reason) o.error = { file: o.file.path, message: reason };
+    else ok.push(o);
+  }
+  return ok;
+}

@@ -1,0 +1,169 @@
+/**
+ * Reading a file from disk, the one way kmsfix does it (candidates and a group's sibling files
+ * alike): never blocking on a FIFO or a device, a size limit, the substring prefilter on raw
+ * bytes, then binary (a NUL byte anywhere), UTF-16 and UTF-8 checks, then BOM removal. Unreadable
+ * input becomes a FileError with line and column. Each read also records the file's stamp, checked
+ * again just before the file is replaced (src/engine/write.ts).
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { LineIndex, stripBom } from '../core/text.js';
+import type { SourceFile } from '../core/types.js';
+import type { FileError } from '../engine/pipeline.js';
+
+/** The default input size limit (`--max-file-size`, in MB). */
+export const DEFAULT_MAX_FILE_MB = 5;
+export const MAX_FILE_BYTES = DEFAULT_MAX_FILE_MB * 1024 * 1024;
+
+export type ReadResult =
+  | { kind: 'file'; file: SourceFile; bom: boolean; stamp: string }
+  | { kind: 'skip' }
+  | { kind: 'error'; error: FileError };
+
+// ignoreBOM keeps a leading BOM in the text, so stripBom sees it and the write restores it.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * What identifies one version of a file: device, inode, size, modification and change times (ns).
+ * Any write to the file, a rename over it, or a chmod changes it; `touch -r` cannot restore ctime.
+ */
+export function stampOf(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+/** "a FIFO", "a directory"...: what a non-regular file is, for messages. */
+export function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSymbolicLink(): boolean }): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
+}
+
+/** Offset of the first byte that is not valid UTF-8. */
+function firstInvalidUtf8(buf: Buffer): number {
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i];
+    const n = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (n === 0 || i + n > buf.length) return i;
+    for (let k = 1; k < n; k++) if ((buf[i + k] & 0xc0) !== 0x80) return i;
+    i += n;
+  }
+  return i;
+}
+
+/** The UTF-16 (or UTF-32) byte order mark a buffer starts with, if any. */
+function utf16Bom(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return 'utf-16le';
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return 'utf-16be';
+  return undefined;
+}
+
+function utf16Error(path: string, encoding: 'utf-16le' | 'utf-16be'): FileError {
+  const mark = encoding === 'utf-16le' ? 'FF FE' : 'FE FF';
+  return { file: path, line: 1, column: 1, message: `UTF-16 text (byte order mark ${mark}): kmsfix reads UTF-8 only; convert the file to UTF-8` };
+}
+
+export function decodeSource(
+  buf: Buffer,
+  path: string,
+  absPath: string,
+): { file: SourceFile; bom: boolean } | { error: FileError } {
+  const utf16 = utf16Bom(buf);
+  if (utf16) return { error: utf16Error(path, utf16) };
+  // Anywhere in the file, not only near its start: a NUL byte is never part of a text template.
+  const nul = buf.indexOf(0);
+  if (nul !== -1) {
+    const before = buf.subarray(0, nul).toString('utf8');
+    const pos = new LineIndex(before).position(before.length);
+    return { error: { file: path, ...pos, message: 'binary file (NUL byte): not a text template' } };
+  }
+  let text: string;
+  try {
+    text = decoder.decode(buf);
+  } catch {
+    const at = firstInvalidUtf8(buf);
+    const pos = new LineIndex(buf.subarray(0, at).toString('utf8')).position(buf.subarray(0, at).toString('utf8').length);
+    return { error: { file: path, ...pos, message: `not valid UTF-8 (byte 0x${buf[at]?.toString(16)} at offset ${at})` } };
+  }
+  const { text: body, bom } = stripBom(text);
+  return { file: { path, absPath, text: body }, bom };
+}
+
+/** A file's bytes and stamp, or why it cannot be read. Never blocks: O_NONBLOCK, and only regular files are read. */
+export function readBytes(absPath: string, path: string, maxBytes = MAX_FILE_BYTES): { buf: Buffer; stamp: string } | { error: FileError } {
+  let fd: number | undefined;
+  try {
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. It changes
+    // nothing for a regular file, and anything else is refused below before a byte is read.
+    fd = openSync(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd, { bigint: true });
+    if (!st.isFile()) return { error: { file: path, message: `not a regular file (${kindOf(st)}): skipped` } };
+    const size = Number(st.size);
+    if (size > maxBytes) {
+      return { error: { file: path, message: `skipped: larger than ${formatMb(maxBytes)} (${formatMb(size)}; raise the limit with --max-file-size)` } };
+    }
+    let buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, buf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got < size) buf = buf.subarray(0, got);
+    return { buf, stamp: stampOf(st) };
+  } catch (err) {
+    return { error: { file: path, message: `cannot read: ${describeError(err)}` } };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export async function readCandidate(
+  absPath: string,
+  path: string,
+  explicit: boolean,
+  prefilter: (raw: string) => boolean,
+  maxBytes = MAX_FILE_BYTES,
+): Promise<ReadResult> {
+  // Synchronous: open, fstat, read, close, without a thread-pool round trip for each (reading many
+  // small files was mostly waiting); the size limit is checked before anything is read.
+  const read = readBytes(absPath, path, maxBytes);
+  if ('error' in read) return { kind: 'error', error: read.error };
+  const { buf, stamp } = read;
+  const utf16 = utf16Bom(buf);
+  // A UTF-16 file is reported when it holds a table (its prefilter sees the decoded text), not skipped silently.
+  const raw = utf16 ? new TextDecoder(utf16).decode(buf) : buf.toString('latin1');
+  if (!explicit && !prefilter(raw)) return { kind: 'skip' };
+  const decoded = decodeSource(buf, path, absPath);
+  if ('error' in decoded) return { kind: 'error', error: decoded.error };
+  return { kind: 'file', ...decoded, stamp };
+}
+
+/** "5 MB", "5.2 MB". */
+export function formatMb(bytes: number): string {
+  const mb = bytes / 1024 / 1024;
+  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+}
+
+/** An fs error as a short message: "permission denied (EACCES)". */
+export function describeError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ELOOP: 'symbolic link loop',
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'a path component is not a directory',
+    EEXIST: 'already exists',
+    EIO: 'input/output error',
+  };
+  if (e && typeof e.code === 'string' && reasons[e.code]) return `${reasons[e.code]} (${e.code})`;
+  return e instanceof Error ? e.message : String(err);
+}

@@ -1,0 +1,157 @@
+/**
+ * kmsfix's temp files: `.kmsfix-tmp-<pid>.<random>-<name>` beside the file they replace, unique per
+ * run (two runs never share one), and the owning process in the name. Discovery and the sibling
+ * reader never read them. A fix run removes, at its start, those whose owner is dead (a killed run's),
+ * after completing any group whose renames that run had begun (its journal, src/engine/write.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { FileError } from '../engine/pipeline.js';
+import { describeError, stampOf } from './read.js';
+
+export const TEMP_PREFIX = '.kmsfix-tmp-';
+
+/** This run's part of every temp name: pid and a random tag. */
+const RUN_TAG = `${process.pid}.${randomBytes(4).toString('hex')}`;
+
+export function isTempName(name: string): boolean {
+  return name.startsWith(TEMP_PREFIX);
+}
+
+/** This run's temp file for a target (or for a name of its own, e.g. a journal), in the target's folder. */
+export function tempPathFor(target: string, name = path.basename(target)): string {
+  return path.join(path.dirname(target), `${TEMP_PREFIX}${RUN_TAG}-${name}`);
+}
+
+/** This run's n-th journal, for a group written in `dir`. */
+export function journalPathIn(dir: string, n: number): string {
+  return path.join(dir, `${TEMP_PREFIX}${RUN_TAG}.${n}.journal`);
+}
+
+/** The pid that owns a temp file, from its name; undefined for names without one (kmsfix before 0.2). */
+export function ownerOf(name: string): number | undefined {
+  const m = /^\.kmsfix-tmp-(\d+)\.[0-9a-f]+[-.]/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Is a process with this pid running (on this machine)? EPERM: it runs, as another user. */
+export function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A journal: the renames of one group, written before the first of them. */
+export interface Journal {
+  version: 1;
+  pid: number;
+  /** Each temp file, its target, and the target's stamp when it was read (the renames happen only over that version). */
+  renames: { temp: string; target: string; stamp: string }[];
+}
+
+export interface Cleanup {
+  /** Temp files of dead runs removed. */
+  removed: string[];
+  /** Files written by completing a group a killed run had begun to rename (display paths). */
+  completed: string[];
+  errors: FileError[];
+}
+
+/**
+ * Remove the temp files of dead runs among `temps` (absolute paths found by discovery), first
+ * completing the groups whose journal says their renames had begun: each remaining temp file is
+ * renamed over its target if the target is still the version the killed run read; otherwise that
+ * group stays as the killed run left it, and an error says so. Call it only while holding the lock
+ * of the trees (src/engine/lock.ts).
+ */
+export function cleanStaleTemps(temps: string[], display: (abs: string) => string): Cleanup {
+  const out: Cleanup = { removed: [], completed: [], errors: [] };
+  const stale = temps.filter((t) => {
+    const pid = ownerOf(path.basename(t));
+    return pid === undefined || !isAlive(pid);
+  });
+  for (const j of stale.filter((t) => t.endsWith('.journal'))) {
+    let journal: Journal | undefined;
+    try {
+      journal = JSON.parse(readFileSync(j, 'utf8')) as Journal;
+    } catch {
+      journal = undefined; // cut short while written: no rename had begun
+    }
+    if (journal && Array.isArray(journal.renames)) {
+      const pending = journal.renames.filter((r) => exists(r.temp));
+      const changed = pending.filter((r) => currentStamp(r.target) !== r.stamp);
+      if (pending.length > 0 && changed.length === 0) {
+        for (const r of pending) {
+          try {
+            renameSync(r.temp, r.target);
+            out.completed.push(display(r.target));
+          } catch (err) {
+            out.errors.push({ file: display(r.target), message: `could not complete the write an interrupted kmsfix run had begun: ${describeError(err)}` });
+          }
+        }
+      } else if (changed.length > 0) {
+        const files = journal.renames.map((r) => display(r.target)).join(', ');
+        for (const r of changed) {
+          out.errors.push({
+            file: display(r.target),
+            message: `an interrupted kmsfix run wrote part of its group (${files}) and this file changed since: not completed; check the group by hand (git diff), then run kmsfix again`,
+          });
+        }
+      }
+    }
+  }
+  for (const t of stale) {
+    try {
+      rmSync(t, { force: true });
+      out.removed.push(t);
+    } catch (err) {
+      out.errors.push({ file: display(t), message: `cannot remove a temp file left by an interrupted kmsfix run: ${describeError(err)}` });
+    }
+  }
+  return out;
+}
+
+/**
+ * For runs that do not clean up (scan, dry run): the groups a killed run left half renamed (its
+ * journal), as errors, so that a half-written module does not go unnoticed until the next fix.
+ */
+export function halfWritten(temps: string[], display: (abs: string) => string): FileError[] {
+  const out: FileError[] = [];
+  for (const j of temps.filter((t) => t.endsWith('.journal'))) {
+    const pid = ownerOf(path.basename(j));
+    if (pid !== undefined && isAlive(pid)) continue;
+    try {
+      const journal = JSON.parse(readFileSync(j, 'utf8')) as Journal;
+      const pending = journal.renames.filter((r) => exists(r.temp));
+      if (pending.length === 0 || pending.length === journal.renames.length) continue;
+      for (const r of pending) {
+        out.push({ file: display(r.target), message: `an interrupted kmsfix fix wrote part of its group (${journal.renames.map((x) => display(x.target)).join(', ')}) but not this file: run kmsfix fix to complete it` });
+      }
+    } catch {
+      /* cut short while written: no rename had begun */
+    }
+  }
+  return out;
+}
+
+function exists(p: string): boolean {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function currentStamp(p: string): string | undefined {
+  try {
+    return stampOf(statSync(p, { bigint: true }));
+  } catch {
+    return undefined;
+  }
+}
