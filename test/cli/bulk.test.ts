@@ -1,0 +1,232 @@
+/** Bulk migration: --patch-dir over many git repositories, --check, dirty-file refusal, --force, --quiet, progress, limits. */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main, type Io } from '../../src/cli.js';
+import { parsePorcelainZ } from '../../src/io/git.js';
+import { FIXTURES } from '../helpers/fixture-cases.js';
+import { runCli, snapshot } from '../helpers/cli-helper.js';
+
+const CF = path.join(FIXTURES, 'cloudformation');
+const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+
+function tmp(): string {
+  return mkdtempSync(path.join(tmpdir(), 'kmsfix-bulk-'));
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' });
+}
+
+function put(dir: string, rel: string, fixture: string): void {
+  mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+  cpSync(path.join(CF, fixture), path.join(dir, rel));
+}
+
+/** A committed git repository with the given files (rel path -> fixture path under cloudformation/). */
+function repo(dir: string, files: Record<string, string>): string {
+  mkdirSync(dir, { recursive: true });
+  for (const [rel, fixture] of Object.entries(files)) put(dir, rel, fixture);
+  git(dir, 'init', '-q');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-q', '-m', 'init');
+  return dir;
+}
+
+
+/** Two trees of the same repositories: one for patches, one fixed in place, to compare. */
+function estate(): string {
+  const src = tmp();
+  repo(path.join(src, 'orders'), { 'infra/app.yaml': 'yaml-no-sse/input.yaml', 'infra/win.yaml': 'yaml-crlf-bom/input.yaml', 'README.md': 'yaml-no-sse/input.yaml' });
+  repo(path.join(src, 'audit'), { 'stacks/audit.json': 'json-4space/input.json', 'ok.yaml': 'yaml-no-sse/expected.yaml' });
+  repo(path.join(src, 'team-b', 'orders'), { 'last.yml': 'yaml-no-final-newline/input.yaml' });
+  repo(path.join(src, 'global'), { 'g.yaml': 'global-table-multi-region/input.yaml' });
+  repo(path.join(src, 'empty'), { 'notes.yaml': 'yaml-no-sse/expected.yaml' });
+  mkdirSync(path.join(src, 'loose'));
+  put(src, 'loose/t.yaml', 'yaml-no-sse/input.yaml');
+  return src;
+}
+
+describe('fix --patch-dir', () => {
+  it('writes one patch per repository that git apply accepts at its root, a summary.json and a table', async () => {
+    const a = estate();
+    const b = tmp();
+    cpSync(a, b, { recursive: true });
+    const before = snapshot(a);
+    const r = await runCli(['fix', '--patch-dir', 'patches', 'orders', 'audit', 'team-b', 'global', 'empty', 'loose'], a);
+    expect(r.stderr).toContain('patches written to patches');
+    expect(r.code).toBe(0);
+    // No source file touched.
+    const after = snapshot(a);
+    for (const k of [...after.keys()]) if (k.startsWith('patches/')) after.delete(k);
+    expect(after).toEqual(before);
+
+    const names = readdirSync(path.join(a, 'patches')).sort();
+    expect(names).toEqual(['audit.patch', 'global.patch', 'loose.patch', 'orders-2.patch', 'orders.patch', 'summary.json']);
+    const orders = readFileSync(path.join(a, 'patches', 'orders.patch'), 'utf8');
+    expect(orders).toContain('diff --git a/infra/app.yaml b/infra/app.yaml');
+    expect(orders).toContain('diff --git a/infra/win.yaml b/infra/win.yaml');
+
+    const summary = JSON.parse(readFileSync(path.join(a, 'patches', 'summary.json'), 'utf8'));
+    const byPath = Object.fromEntries(summary.repositories.map((x: { path: string }) => [x.path, x]));
+    expect(Object.keys(byPath).sort()).toEqual(['audit', 'empty', 'global', 'loose', 'orders', 'team-b/orders']);
+    expect(byPath.orders).toMatchObject({ repository: 'orders', git: true, patch: 'orders.patch', tables: 2, fixed: 2, notFixable: [], errors: [] });
+    expect(byPath['team-b/orders']).toMatchObject({ repository: 'orders-2', patch: 'orders-2.patch', fixed: 1 });
+    expect(byPath.audit).toMatchObject({ tables: 2, compliant: 1, fixed: 1 });
+    expect(byPath.empty).toMatchObject({ tables: 1, compliant: 1, fixed: 0, patch: null });
+    expect(byPath.loose).toMatchObject({ git: false, patch: 'loose.patch', fixed: 1 });
+    expect(byPath.global).toMatchObject({ patch: 'global.patch', tables: 2, fixed: 1 });
+    expect(byPath.global.notFixable).toEqual([
+      expect.objectContaining({ file: 'g.yaml', address: 'Accounts', status: 'aws-managed', reason: expect.stringContaining('us-east-1, eu-west-1') }),
+    ]);
+    expect(summary.summary).toMatchObject({ repositories: 6, patches: 5, fixed: 6, notFixable: 1, errors: 0 });
+    expect(r.stdout).toMatch(/^repository\s+tables\s+fixed\s+not fixable\s+errors\s+patch\n/);
+    expect(r.stdout).toMatch(/\norders-2\s+1\s+1\s+0\s+0\s+orders-2\.patch\n/);
+    expect(r.stdout).not.toContain('+++'); // no diff on stdout
+
+    // Each patch applies at its repository's root and gives what fix in place writes.
+    for (const [p, name] of [['orders', 'orders'], ['audit', 'audit'], ['team-b/orders', 'orders-2'], ['global', 'global']]) {
+      git(path.join(a, p), 'apply', path.join(a, 'patches', `${name}.patch`));
+    }
+    git(path.join(a, 'loose'), 'apply', path.join(a, 'patches', 'loose.patch'));
+    const fixed = await runCli(['fix', 'orders', 'audit', 'team-b', 'global', 'empty', 'loose'], b);
+    expect(fixed.code).toBe(0);
+    const applied = snapshot(a);
+    for (const k of [...applied.keys()]) if (k.startsWith('patches/')) applied.delete(k);
+    expect(applied).toEqual(snapshot(b));
+  });
+
+  it('finds repositories below one path, and the repository above a path given inside it', async () => {
+    const a = estate();
+    const r = await runCli(['fix', '--patch-dir', '../out', '.'], path.join(a, 'orders', 'infra'));
+    expect(r.code).toBe(0);
+    const orders = readFileSync(path.join(a, 'orders', 'out', 'orders.patch'), 'utf8');
+    expect(orders).toContain('--- a/infra/app.yaml'); // relative to the repository root, not to the cwd
+    git(path.join(a, 'orders'), 'apply', '--check', path.join(a, 'orders', 'out', 'orders.patch'));
+    const all = await runCli(['fix', '--patch-dir', 'p', '--format', 'json'], a);
+    expect(all.code).toBe(0);
+    expect(JSON.parse(all.stdout).summary).toMatchObject({ fixed: 6 });
+    // Files outside any repository are grouped under the command-line folder they were found in.
+    const names = readdirSync(path.join(a, 'p')).sort();
+    expect(names).toEqual(['audit.patch', 'global.patch', `${path.basename(a)}.patch`, 'orders-2.patch', 'orders.patch', 'summary.json'].sort());
+    expect(readFileSync(path.join(a, 'p', `${path.basename(a)}.patch`), 'utf8')).toContain('--- a/loose/t.yaml');
+  });
+
+  it('cannot be combined with --patch, --dry-run or --check, is not a scan option, and is in the help', async () => {
+    const d = tmp();
+    expect((await runCli(['fix', '--patch-dir', 'p', '--patch', 'x.patch'], d)).code).toBe(2);
+    expect((await runCli(['fix', '--patch-dir', 'p', '--dry-run'], d)).code).toBe(2);
+    expect((await runCli(['fix', '--check', '--dry-run'], d)).code).toBe(2);
+    expect((await runCli(['scan', '--patch-dir', 'p'], d)).code).toBe(2);
+    expect((await runCli(['scan', '--force'], d)).code).toBe(2);
+    expect((await runCli(['scan', '--quiet'], d)).code).toBe(0);
+    const help = (await runCli(['--help'], d)).stdout;
+    for (const flag of ['--patch-dir DIR', '--check', '--force', '--quiet']) expect(help).toContain(flag);
+  });
+});
+
+describe('fix --check', () => {
+  it('lists the files fix would change, writes nothing, exits 1; 0 once fixed; 2 on errors', async () => {
+    const d = tmp();
+    put(d, 'a.yaml', 'yaml-no-sse/input.yaml');
+    put(d, 'b/ok.yaml', 'yaml-no-sse/expected.yaml');
+    put(d, 'c.json', 'json-4space/input.json');
+    const before = snapshot(d);
+    const r = await runCli(['fix', '--check'], d);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('a.yaml\nc.json\n');
+    expect(r.stderr).toContain('check, nothing written');
+    expect(snapshot(d)).toEqual(before);
+    const j = await runCli(['fix', '--check', '--format', 'json'], d);
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.stdout).files.map((f: { written: boolean }) => f.written)).toEqual([false, false]);
+    expect((await runCli(['fix'], d)).code).toBe(0);
+    const ok = await runCli(['fix', '--check'], d);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe('');
+    put(d, 'bad.yaml', 'bad/yaml-bad-indent/input.yaml');
+    expect((await runCli(['fix', '--check'], d)).code).toBe(2);
+  });
+});
+
+describe('fixing in place in git work trees', () => {
+  it('refuses files with uncommitted changes (modified, staged, untracked) and names them; --force writes them', async () => {
+    const d = repo(tmp(), { 'clean.yaml': 'yaml-no-sse/input.yaml', 'edited.yaml': 'yaml-no-sse/input.yaml', 'staged.json': 'json-4space/input.json' });
+    writeFileSync(path.join(d, 'edited.yaml'), readFileSync(path.join(d, 'edited.yaml'), 'utf8') + '# work in progress\n');
+    writeFileSync(path.join(d, 'staged.json'), readFileSync(path.join(d, 'staged.json'), 'utf8') + '\n');
+    git(d, 'add', 'staged.json');
+    put(d, 'new dir/untracked.yaml', 'yaml-no-sse/input.yaml');
+    const dirty = ['edited.yaml', 'staged.json', 'new dir/untracked.yaml'];
+    const before = Object.fromEntries(dirty.map((f) => [f, readFileSync(path.join(d, f), 'utf8')]));
+    const r = await runCli(['fix'], d);
+    expect(r.code).toBe(2);
+    for (const f of dirty) {
+      expect(r.stderr).toContain(`error: ${f}: has uncommitted changes in its git work tree: not written (commit or stash them first, or use --force)`);
+      expect(readFileSync(path.join(d, f), 'utf8')).toBe(before[f]);
+    }
+    expect(r.stderr).toContain('1 file written');
+    expect(readFileSync(path.join(d, 'clean.yaml'), 'utf8')).toContain('OrdersTableKey');
+    const forced = await runCli(['fix', '--force'], d);
+    expect(forced.code).toBe(0);
+    for (const f of dirty) expect(readFileSync(path.join(d, f), 'utf8')).not.toBe(before[f]);
+    expect((await runCli(['fix', '--check'], d)).code).toBe(0);
+  });
+
+  it('parses git status --porcelain -z, renames included', () => {
+    const out = ' M a.yaml\0R  new.yaml\0old.yaml\0?? dir/x y.json\0';
+    expect([...parsePorcelainZ(out, '/r')].sort()).toEqual(['/r/a.yaml', '/r/dir/x y.json', '/r/new.yaml', '/r/old.yaml']);
+  });
+
+  it('does not follow symlinks out of the given paths, never writes through a symlink, skips big files', async () => {
+    const outside = tmp();
+    put(outside, 'victim.yaml', 'yaml-no-sse/input.yaml');
+    const d = tmp();
+    put(d, 'in/t.yaml', 'yaml-no-sse/input.yaml');
+    symlinkSync(path.join(outside, 'victim.yaml'), path.join(d, 'in', 'link.yaml'));
+    symlinkSync(outside, path.join(d, 'in', 'linkdir'));
+    const victim = readFileSync(path.join(outside, 'victim.yaml'), 'utf8');
+    const big = readFileSync(path.join(CF, 'yaml-no-sse/input.yaml'), 'utf8') + '#'.repeat(5 * 1024 * 1024) + '\n';
+    writeFileSync(path.join(d, 'in', 'big.yaml'), big);
+    const r = await runCli(['fix', 'in'], d);
+    expect(r.stderr).toContain('in/big.yaml: skipped: larger than 5 MB');
+    expect(readFileSync(path.join(d, 'in/t.yaml'), 'utf8')).toContain('OrdersTableKey');
+    expect(readFileSync(path.join(outside, 'victim.yaml'), 'utf8')).toBe(victim);
+    expect(readFileSync(path.join(d, 'in', 'big.yaml'), 'utf8')).toBe(big);
+    // Named explicitly, the link is read but not replaced.
+    const e = await runCli(['fix', 'in/link.yaml'], d);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain(`in/link.yaml: reached through the symbolic link in/link.yaml -> ${path.join(outside, 'victim.yaml')}: read, never written`);
+    expect(readFileSync(path.join(outside, 'victim.yaml'), 'utf8')).toBe(victim);
+  });
+});
+
+describe('progress and --quiet', () => {
+  function io(dir: string, progress: boolean): Io & { errs: string[]; outs: string[] } {
+    const errs: string[] = [];
+    const outs: string[] = [];
+    return { cwd: dir, out: (t) => outs.push(t), err: (t) => errs.push(t), interactive: false, color: false, progress, ask: async () => '', errs, outs };
+  }
+
+  it('draws a progress line on a terminal, erases it, and is silent with --quiet or when not a terminal', async () => {
+    const d = tmp();
+    repo(path.join(d, 'svc'), { 'a.yaml': 'yaml-no-sse/input.yaml' });
+    const tty = io(d, true);
+    await main(['scan', '.'], tty);
+    const drawn = tty.errs.join('');
+    expect(drawn).toContain('scanning 1/1 files, 0 tables  svc');
+    expect(tty.errs.at(-1)).toBe('\r\x1b[K');
+    for (const [args, progress] of [[['scan', '--quiet', '.'], true], [['scan', '.'], false]] as const) {
+      const x = io(d, progress);
+      await main([...args], x);
+      expect(x.errs.join('')).not.toContain('scanning');
+      expect(x.outs.join('')).toContain('1 table in 1 file'); // the summary always
+    }
+    const q = io(d, true);
+    expect(await main(['fix', '--quiet', '--dry-run', '.'], q)).toBe(1);
+    expect(q.outs.join('')).toBe('');
+    expect(q.errs.join('')).toContain('1 fixed in 1 file, dry run, nothing written');
+    expect(existsSync(path.join(d, 'svc', 'a.yaml'))).toBe(true);
+  });
+});

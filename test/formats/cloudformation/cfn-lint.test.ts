@@ -1,0 +1,73 @@
+/**
+ * cfn-lint (AWS's CloudFormation linter) on every expected CloudFormation, SAM and Serverless
+ * output: no errors allowed. Missing cfn-lint fails the test; it never passes silently.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtureCases } from '../../helpers/fixture-cases.js';
+
+function cfnLintAvailable(): string | undefined {
+  try {
+    return execFileSync('cfn-lint', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A serverless.yml is not a template: lint its `resources.Resources` as one. Serverless variables
+ * (`${self:...}`) are resolved by the framework at deploy time; here they become a plain word, and an
+ * SSEEnabled that is a variable becomes `false` (the value that variable would need to be linted as).
+ */
+export function serverlessAsTemplate(text: string): string {
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((l) => /^\s+Resources:\s*$/.test(l));
+  const indent = lines[start].indexOf('R');
+  const body: string[] = [];
+  for (const l of lines.slice(start + 1)) {
+    if (l.trim() !== '' && l.length - l.trimStart().length <= indent) break;
+    body.push(l.slice(indent));
+  }
+  const resolved = body
+    .join('\n')
+    .replace(/SSEEnabled: \$\{.*\}/g, 'SSEEnabled: false')
+    .replace(/\$\{(?!AWS::)(?:[^{}]|\{[^{}]*\})*\}/g, 'slsvar');
+  return `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n${resolved}\n`;
+}
+
+describe('cfn-lint on expected outputs', () => {
+  const cases = fixtureCases('cloudformation');
+  const version = cfnLintAvailable();
+
+  it('cfn-lint is installed', () => {
+    expect(version, 'cfn-lint is not on PATH: install it (pip install cfn-lint) to validate CloudFormation outputs').toBeDefined();
+  });
+
+  it('reports no error on any expected template', () => {
+    expect(version).toBeDefined();
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-cfnlint-'));
+    const files: string[] = [];
+    for (const c of cases) {
+      for (const p of c.expectedPaths) {
+        const text = readFileSync(p, 'utf8');
+        if (/^service:/m.test(text) && /^resources:/m.test(text)) {
+          const f = path.join(dir, `${c.name}.yaml`);
+          writeFileSync(f, serverlessAsTemplate(text));
+          files.push(f);
+        } else {
+          files.push(p);
+        }
+      }
+    }
+    expect(files.length).toBeGreaterThan(10);
+    // Exit code is a bit mask: 2 = errors, 4 = warnings, 8 = informational. Only errors fail.
+    const r = spawnSync('cfn-lint', ['--format', 'parseable', '--', ...files], { encoding: 'utf8' });
+    const errors = r.stdout.split('\n').filter((l) => /:E\d{4}:/.test(l));
+    expect(errors, r.stdout + r.stderr).toEqual([]);
+    expect(r.status! & 2, r.stdout + r.stderr).toBe(0);
+    expect(r.status! & 1, `cfn-lint failed to run: ${r.stderr}`).toBe(0);
+  });
+});

@@ -1,0 +1,204 @@
+/** Terraform fixes the fixture walker cannot express: tables declined while planning, and options. */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { processMemory } from '../../../src/engine/memory.js';
+import { run } from '../../../src/engine/run.js';
+
+const GLOBAL = `provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_dynamodb_table" "global" {
+  name             = "global"
+  hash_key         = "id"
+  billing_mode     = "PAY_PER_REQUEST"
+  stream_enabled   = true
+  stream_view_type = "NEW_AND_OLD_IMAGES"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  replica {
+    region_name = "eu-west-1"
+  }
+}
+
+resource "aws_dynamodb_table" "local" {
+  name     = "local"
+  hash_key = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+`;
+
+describe('terraform: replica without a provider alias for its region', () => {
+  it('leaves the table unchanged, not fixable, naming the missing provider configuration; fixes the others', async () => {
+    const r = await processMemory([{ path: 'main.tf', text: GLOBAL }], 'fix');
+    const o = r.outcomes[0];
+    expect(o.error).toBeUndefined();
+    const global = o.tables.find((t) => t.address === 'aws_dynamodb_table.global')!;
+    expect(global.fixable).toBe(false);
+    expect(global.fixed).toBeUndefined();
+    expect(global.message).toContain('no provider "aws" configuration with an alias for replica region "eu-west-1"');
+    expect(global.message).toContain('alias = "eu_west_1"');
+    const local = o.tables.find((t) => t.address === 'aws_dynamodb_table.local')!;
+    expect(local.fixed).toBe(true);
+    const out = r.output.get('main.tf')!;
+    // The global table's block is byte-identical.
+    const block = GLOBAL.slice(GLOBAL.indexOf('resource "aws_dynamodb_table" "global"'), GLOBAL.indexOf('resource "aws_dynamodb_table" "local"'));
+    expect(out).toContain(block);
+    expect(out).not.toContain('aws_kms_key.global');
+  });
+
+  it('fixes it once the alias is configured in another file of the module (scan says so too)', async () => {
+    const providers = 'provider "aws" {\n  alias  = "ireland"\n  region = "eu-west-1"\n}\n';
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tf-replica-'));
+    writeFileSync(path.join(dir, 'main.tf'), GLOBAL);
+    writeFileSync(path.join(dir, 'providers.tf'), providers);
+    const opts = { cwd: dir, workers: 0, keyStrategy: 'per-table' as const, acceptAwsManaged: false };
+    const scan = await run(['.'], { ...opts, mode: 'scan' });
+    expect(scan.outcomes.flatMap((o) => o.tables).map((t) => t.fixable)).toEqual([true, true]);
+    const r = await run(['.'], { ...opts, mode: 'fix' });
+    expect(r.outcomes.map((o) => o.error)).toEqual([undefined]);
+    const out = r.outcomes[0].newText!;
+    expect(out).toContain('kms_key_arn = aws_kms_replica_key.global_ireland.arn');
+    expect(out).toContain('provider = aws.ireland');
+    expect(out).toContain('multi_region            = true');
+    expect(r.outcomes.flatMap((o) => o.tables).every((t) => t.fixed)).toBe(true);
+  });
+
+  it('--kms-key-arn declines tables with replicas (one key, one region)', async () => {
+    const providers = 'provider "aws" {\n  alias  = "ireland"\n  region = "eu-west-1"\n}\n';
+    const r = await processMemory([{ path: 'main.tf', text: GLOBAL + '\n' + providers }], 'fix', { kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/abc' });
+    const t = r.outcomes[0].tables;
+    expect(t.find((x) => x.address === 'aws_dynamodb_table.global')!.fixable).toBe(false);
+    expect(r.output.get('main.tf')).toContain('kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/abc"');
+  });
+});
+
+describe('terraform: module directories', () => {
+  it('a file that does not parse is reported, and the other files of the module are not fixed: a plan must not rest on declarations it cannot see', async () => {
+    const good = 'resource "aws_dynamodb_table" "ok" {\n  name     = "ok"\n  hash_key = "id"\n}\n';
+    const bad = 'resource "aws_dynamodb_table" "broken" {\n  name = "x"\n';
+    const r = await processMemory(
+      [
+        { path: 'good.tf', text: good },
+        { path: 'bad.tf', text: bad },
+      ],
+      'fix',
+    );
+    const badOut = r.outcomes.find((o) => o.file.path === 'bad.tf')!;
+    expect(badOut.error?.message).toContain('HCL: unclosed block');
+    expect(r.output.get('bad.tf')).toBe(bad);
+    expect(r.output.get('good.tf')).toBe(good);
+    expect(r.outcomes.find((o) => o.file.path === 'good.tf')!.error?.message).toBe('fix not written: bad.tf, a file of the same group, could not be read (HCL: unclosed block (opened at line 1))');
+  });
+
+  it('declares each data source once per module, in the file of the first fixed table', async () => {
+    const t = (n: string) => `resource "aws_dynamodb_table" "${n}" {\n  name     = "${n}"\n  hash_key = "id"\n}\n`;
+    const r = await processMemory(
+      [
+        { path: 'a.tf', text: t('a') },
+        { path: 'b.tf', text: t('b') },
+      ],
+      'fix',
+    );
+    const all = [...r.output.values()].join('\n');
+    expect(all.match(/data "aws_caller_identity"/g)).toHaveLength(1);
+    expect(all.match(/data "aws_iam_policy_document"/g)).toHaveLength(1);
+    expect(r.output.get('a.tf')).toContain('data "aws_region" "current" {}');
+    expect(r.output.get('b.tf')).not.toContain('data "');
+  });
+
+  it('tabs stay tabs, and a BOM and a missing final newline are kept', async () => {
+    const text = '\uFEFFresource "aws_dynamodb_table" "t" {\n\tname = "t"\n\n\tserver_side_encryption {\n\t\tenabled = false\n\t}\n}';
+    const r = await processMemory([{ path: 'main.tf', text }], 'fix');
+    const out = r.output.get('main.tf')!;
+    expect(out.startsWith('\uFEFF')).toBe(true);
+    expect(out.endsWith('}')).toBe(true);
+    expect(out).toContain('\tserver_side_encryption {\n\t\tenabled     = true\n\t\tkms_key_arn = aws_kms_key.t.arn\n\t}');
+    expect(out).toContain('resource "aws_kms_key" "t" {\n\tdescription ');
+  });
+});
+
+describe('terraform JSON', () => {
+  it('keeps CRLF and tab indentation of a .tf.json file', async () => {
+    const text = '{\r\n\t"resource": {\r\n\t\t"aws_dynamodb_table": {\r\n\t\t\t"t": {\r\n\t\t\t\t"name": "t",\r\n\t\t\t\t"hash_key": "id"\r\n\t\t\t}\r\n\t\t}\r\n\t}\r\n}\r\n';
+    const r = await processMemory([{ path: 'main.tf.json', text }], 'fix');
+    expect(r.outcomes[0].error).toBeUndefined();
+    const out = r.output.get('main.tf.json')!;
+    expect(out.startsWith(text.slice(0, text.indexOf('"hash_key": "id"')))).toBe(true);
+    expect(out.replace(/\r\n/g, '')).not.toContain('\n');
+    expect(out).toContain('\r\n\t\t\t\t"server_side_encryption": {\r\n\t\t\t\t\t"enabled": true,\r\n\t\t\t\t\t"kms_key_arn": "${aws_kms_key.t.arn}"\r\n\t\t\t\t}');
+    const parsed = JSON.parse(out);
+    expect(parsed.resource.aws_kms_key.t.enable_key_rotation).toBe(true);
+    expect(Object.keys(parsed.data)).toEqual(['aws_iam_policy_document', 'aws_caller_identity', 'aws_partition', 'aws_region']);
+  });
+
+  it('reports where a .tf.json file does not parse', async () => {
+    const r = await processMemory([{ path: 'main.tf.json', text: '{\n  "resource": {\n    "aws_dynamodb_table": {,\n  }\n}\n' }], 'scan');
+    expect(r.outcomes[0].error).toMatchObject({ line: 3, message: expect.stringContaining('JSON:') });
+  });
+
+  it('fixes a module call in .tf.json and reuses data sources declared in an HCL file of the module', async () => {
+    const json = JSON.stringify({ module: { tables: { source: 'terraform-aws-modules/dynamodb-table/aws', name: 'orders' } } }, null, 2) + '\n';
+    const hcl = 'data "aws_caller_identity" "this" {}\n';
+    const r = await processMemory(
+      [
+        { path: 'main.tf.json', text: json },
+        { path: 'data.tf', text: hcl },
+      ],
+      'fix',
+    );
+    const parsed = JSON.parse(r.output.get('main.tf.json')!);
+    expect(parsed.module.tables.server_side_encryption_enabled).toBe(true);
+    expect(parsed.module.tables.server_side_encryption_kms_key_arn).toBe('${aws_kms_key.tables.arn}');
+    expect(parsed.data.aws_caller_identity).toBeUndefined();
+    expect(JSON.stringify(parsed.data.aws_iam_policy_document)).toContain('data.aws_caller_identity.this.account_id');
+    expect(r.output.get('data.tf')).toBe(hcl);
+  });
+});
+
+describe('terraform --kms-key-arn: one reference to the key per module', () => {
+  const ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const t = (n: string) => `resource "aws_dynamodb_table" "${n}" {\n  name     = "${n}"\n  hash_key = "id"\n}\n`;
+
+  it('one table: the ARN inline; several: a local the tables reference, across the files of the module', async () => {
+    const one = await processMemory([{ path: 'a.tf', text: t('a') }], 'fix', { kmsKeyArn: ARN });
+    expect(one.output.get('a.tf')).toContain(`kms_key_arn = "${ARN}"`);
+    const two = await processMemory(
+      [
+        { path: 'a.tf', text: t('a') },
+        { path: 'b.tf', text: t('b') },
+      ],
+      'fix',
+      { kmsKeyArn: ARN },
+    );
+    expect(two.output.get('a.tf')).toContain(`\nlocals {\n  dynamodb_kms_key_arn = "${ARN}"\n}\n`);
+    expect(two.output.get('a.tf')).toContain('kms_key_arn = local.dynamodb_kms_key_arn');
+    expect(two.output.get('b.tf')).toContain('kms_key_arn = local.dynamodb_kms_key_arn');
+    expect([...two.output.values()].join('').split(ARN)).toHaveLength(2);
+  });
+
+  it('a local of the module that holds the ARN is reused (a later run, a table added), and a taken name is not', async () => {
+    const locals = `locals {\n  dynamodb_kms_key_arn = "other"\n  table_key            = "${ARN}"\n}\n`;
+    const r = await processMemory([{ path: 'a.tf', text: locals + '\n' + t('a') }], 'fix', { kmsKeyArn: ARN });
+    expect(r.output.get('a.tf')).toBe(locals + '\n' + t('a').replace('}\n', '\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = local.table_key\n  }\n}\n'));
+    const fresh = await processMemory([{ path: 'a.tf', text: 'locals {\n  dynamodb_kms_key_arn = "other"\n}\n\n' + t('a') + '\n' + t('b') }], 'fix', { kmsKeyArn: ARN });
+    expect(fresh.output.get('a.tf')).toContain(`locals {\n  dynamodb_kms_key_arn_2 = "${ARN}"\n}`);
+    expect(fresh.output.get('a.tf')).toContain('kms_key_arn = local.dynamodb_kms_key_arn_2');
+  });
+
+  it('an expression is used as given', async () => {
+    const r = await processMemory([{ path: 'a.tf', text: t('a') + '\n' + t('b') }], 'fix', { kmsKeyArn: 'var.table_key_arn' });
+    expect(r.output.get('a.tf')).not.toContain('locals');
+    expect(r.output.get('a.tf')!.match(/kms_key_arn = var\.table_key_arn/g)).toHaveLength(2);
+  });
+});

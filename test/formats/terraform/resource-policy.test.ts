@@ -1,0 +1,124 @@
+/**
+ * A table whose resource policy (aws_dynamodb_resource_policy) grants principals of another account
+ * is not fixed: kmsfix's key lets only the table's own account use it (kms:CallerAccount), so those
+ * principals would be denied. scan and fix report it `fixable: false`, naming the accounts.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+import { readBody, readValue } from '../../../src/formats/terraform/hclvalue.js';
+
+const TABLE = 'resource "aws_dynamodb_table" "orders" {\n  name     = "orders"\n  hash_key = "id"\n}\n';
+const OTHER = 'resource "aws_dynamodb_table" "other" {\n  name     = "other"\n  hash_key = "id"\n}\n';
+
+function iamPolicy(principal: string, effect = 'Allow'): string {
+  return `jsonencode({\n    Version = "2012-10-17"\n    Statement = [\n      {\n        Effect    = "${effect}"\n        Principal = { AWS = ${principal} }\n        Action    = ["dynamodb:GetItem"]\n        Resource  = "*"\n      },\n    ]\n  })`;
+}
+
+function resourcePolicy(policy: string, arn = 'aws_dynamodb_table.orders.arn'): string {
+  return `resource "aws_dynamodb_resource_policy" "orders" {\n  resource_arn = ${arn}\n  policy       = ${policy}\n}\n`;
+}
+
+async function orders(text: string, path = 'main.tf') {
+  const scan = await processMemory([{ path, text }], 'scan');
+  const fix = await processMemory([{ path, text }], 'fix');
+  const pick = (r: typeof scan) => r.outcomes.flatMap((o) => o.tables).find((t) => t.address.endsWith('orders'))!;
+  return { scan: pick(scan), fix: pick(fix), out: fix.output.get(path)!, errors: [...scan.outcomes, ...fix.outcomes].map((o) => o.error).filter(Boolean) };
+}
+
+describe('terraform: resource policies that grant another account', () => {
+  it('a literal account in jsonencode: not fixable in scan nor fix, the account named, other tables fixed', async () => {
+    const text = TABLE + '\n' + resourcePolicy(iamPolicy('"arn:aws:iam::444455556666:role/reader"')) + '\n' + OTHER;
+    const r = await orders(text);
+    expect(r.errors).toEqual([]);
+    expect(r.scan.fixable).toBe(false);
+    expect(r.fix.fixable).toBe(false);
+    expect(r.fix.fixed).toBeUndefined();
+    expect(r.scan.blocker).toContain('its resource policy aws_dynamodb_resource_policy.orders grants principals of account 444455556666');
+    expect(r.scan.blocker).toContain('kms:CallerAccount');
+    expect(r.scan.blocker).toContain("(if 444455556666 is the table's own account, list it in the provider's allowed_account_ids");
+    expect(r.scan.blocker).toContain('set server_side_encryption.kms_key_arn to it');
+    expect(r.scan.message).toContain('Not fixable automatically: its resource policy');
+    expect(r.out).toContain(TABLE);
+    expect(r.out).toContain('kms_key_arn = aws_kms_key.other.arn');
+  });
+
+  it('every kind of principal that may be of another account is named: variables, "*", bare account IDs', async () => {
+    const policy = `data "aws_iam_policy_document" "reader" {\n  statement {\n    actions   = ["dynamodb:GetItem"]\n    resources = ["*"]\n\n    principals {\n      type        = "AWS"\n      identifiers = [var.partner_arn, "777788889999", "arn:aws:iam::\${var.partner_account}:root"]\n    }\n  }\n\n  statement {\n    actions   = ["dynamodb:Query"]\n    resources = ["*"]\n\n    principals {\n      type        = "*"\n      identifiers = ["*"]\n    }\n  }\n}\n`;
+    const r = await orders(TABLE + '\n' + policy + '\n' + resourcePolicy('data.aws_iam_policy_document.reader.json'));
+    expect(r.scan.fixable).toBe(false);
+    expect(r.scan.blocker).toContain('grants principals of accounts var.partner_arn, 777788889999, var.partner_account and any account ("*")');
+  });
+
+  it('a heredoc JSON policy granting "*", and a policy on the table\'s stream', async () => {
+    const heredoc = '<<EOF\n{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "dynamodb:GetRecords", "Resource": "*"}]\n}\nEOF';
+    const r = await orders(TABLE + '\n' + resourcePolicy(heredoc, 'aws_dynamodb_table.orders.stream_arn'));
+    expect(r.scan.fixable).toBe(false);
+    expect(r.scan.blocker).toContain('grants principals of any account ("*"), and');
+  });
+
+  it('a policy kmsfix cannot read blocks the table, saying so', async () => {
+    const r = await orders(TABLE + '\n' + resourcePolicy('file("${path.module}/orders-policy.json")'));
+    expect(r.scan.fixable).toBe(false);
+    expect(r.scan.blocker).toContain('is `file("${path.module}/orders-policy.json")`, which kmsfix cannot read');
+  });
+
+  it('module calls and literal table ARNs are matched; .tf.json too', async () => {
+    const call = 'module "orders" {\n  source = "terraform-aws-modules/dynamodb-table/aws"\n  name   = "orders"\n}\n';
+    const m = await orders(call + '\n' + resourcePolicy(iamPolicy('"444455556666"'), 'module.orders.dynamodb_table_arn'));
+    expect(m.scan.fixable).toBe(false);
+    expect(m.scan.blocker).toContain('set server_side_encryption_kms_key_arn to it');
+    const lit = await orders(TABLE + '\n' + resourcePolicy(iamPolicy('"444455556666"'), '"arn:aws:dynamodb:us-east-1:111122223333:table/orders"'));
+    expect(lit.scan.fixable).toBe(false);
+    const json = JSON.stringify(
+      {
+        resource: {
+          aws_dynamodb_table: { orders: { name: 'orders', hash_key: 'id' } },
+          aws_dynamodb_resource_policy: {
+            orders: {
+              resource_arn: '${aws_dynamodb_table.orders.arn}',
+              policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::444455556666:root'] }, Action: 'dynamodb:GetItem', Resource: '*' }] }),
+            },
+          },
+        },
+      },
+      null,
+      2,
+    );
+    const j = await orders(json, 'main.tf.json');
+    expect(j.errors).toEqual([]);
+    expect(j.scan.fixable).toBe(false);
+    expect(j.scan.blocker).toContain('account 444455556666');
+  });
+
+  it('principals of the table\'s own account do not block the fix', async () => {
+    const own = [
+      iamPolicy('"arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"'),
+      iamPolicy('aws_iam_role.reader.arn'),
+      iamPolicy('[local.account_root]'),
+      iamPolicy('"arn:aws:iam::111122223333:role/reader"'),
+      iamPolicy('"*"', 'Deny'),
+    ];
+    const extra =
+      'data "aws_caller_identity" "current" {}\n\nlocals {\n  account_root = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"\n}\n\n' +
+      'provider "aws" {\n  region              = "us-east-1"\n  allowed_account_ids = ["111122223333"]\n}\n';
+    for (const p of own) {
+      const r = await orders(TABLE + '\n' + extra + '\n' + resourcePolicy(p));
+      expect(r.scan.fixable, p).toBe(true);
+      expect(r.fix.fixed, p).toBe(true);
+    }
+  });
+
+  it('a resource policy of another table does not matter', async () => {
+    const r = await orders(TABLE + '\n' + OTHER + '\n' + resourcePolicy(iamPolicy('"444455556666"'), 'aws_dynamodb_table.other.arn'));
+    expect(r.scan.fixable).toBe(true);
+    expect(r.fix.fixed).toBe(true);
+  });
+});
+
+describe('terraform: reading policy values', () => {
+  it('nesting too deep for the stack is an expression (cannot be read), not an exception', () => {
+    const deep = '['.repeat(200000) + ']'.repeat(200000);
+    expect(readValue(`jsonencode({ Statement = ${deep} })`)).toEqual({ expr: `{ Statement = ${deep} }` });
+    expect(readBody(`data "x" "y" { a = ${deep} }`)).toEqual({ expr: `data "x" "y" { a = ${deep} }` });
+  });
+});

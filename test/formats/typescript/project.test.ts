@@ -1,0 +1,97 @@
+/**
+ * What the project around a file declares: the Pulumi fix reads the Region as `.region` with
+ * @pulumi/aws 7 and later (`.name` is deprecated there) and as `.name` before 7 or when no
+ * package.json says (the nearest package.json that lists @pulumi/aws, from the file's folder up).
+ * Through the real CLI on a project on disk: in-memory runs (the fixture walker) have no package.json.
+ *
+ * fixtures/typescript/pulumi-component/: input.ts; expected.ts (no version known, and @pulumi/aws 6);
+ * project/package.json (@pulumi/aws ^7) and project/expected.ts (the fix next to that package.json).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { declaredRange, majorOf } from '../../../src/formats/typescript/project.js';
+import { runCli } from '../../helpers/cli-helper.js';
+import { FIXTURES } from '../../helpers/fixture-cases.js';
+import { EXPECTED, verdicts } from '../../helpers/kms-policy-eval.js';
+import { runTsKeyPolicies } from '../../helpers/kms-policy-extract.js';
+
+const CASE = path.join(FIXTURES, 'typescript', 'pulumi-component');
+const read = (f: string) => readFileSync(path.join(CASE, f), 'utf8');
+
+/** A project folder: package.json files by relative folder, and the program at `program`. */
+function project(packages: Record<string, object>, program = 'index.ts'): { dir: string; file: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-pulumi-'));
+  for (const [folder, pkg] of Object.entries(packages)) {
+    mkdirSync(path.join(dir, folder), { recursive: true });
+    writeFileSync(path.join(dir, folder, 'package.json'), JSON.stringify(pkg, null, 2));
+  }
+  const file = path.join(dir, program);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, read('input.ts'));
+  return { dir, file };
+}
+
+async function fix(dir: string): Promise<void> {
+  const r = await runCli(['fix', '--yes', '--format', 'json', '.'], dir);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+}
+
+describe('Pulumi: the Region attribute follows the @pulumi/aws version the project declares', () => {
+  it('@pulumi/aws ^7 (the fixture project): `.region`, byte for byte project/expected.ts', async () => {
+    const { dir, file } = project({ '.': JSON.parse(read('project/package.json')) });
+    await fix(dir);
+    const out = readFileSync(file, 'utf8');
+    expect(out).toBe(read('project/expected.ts'));
+    expect(out).toContain('region.region');
+    expect(out).not.toContain('region.name}');
+  });
+
+  it('@pulumi/aws ^6: `.name` (no `.region` before 7), byte for byte expected.ts', async () => {
+    const { dir, file } = project({ '.': { dependencies: { '@pulumi/aws': '^6.66.0' } } });
+    await fix(dir);
+    expect(readFileSync(file, 'utf8')).toBe(read('expected.ts'));
+  });
+
+  it('no package.json lists @pulumi/aws: `.name`, which every version has', async () => {
+    const { dir, file } = project({ '.': { dependencies: { typescript: '^5' } } });
+    await fix(dir);
+    expect(readFileSync(file, 'utf8')).toBe(read('expected.ts'));
+  });
+
+  it('a workspace: the nearest package.json that lists @pulumi/aws, from the file up', async () => {
+    const { dir, file } = project({ '.': { devDependencies: { '@pulumi/aws': '7.3.0' } }, 'infra/shop': { name: 'shop' } }, 'infra/shop/index.ts');
+    await fix(dir);
+    expect(readFileSync(file, 'utf8')).toBe(read('project/expected.ts'));
+  });
+
+  it('project/expected.ts: every key policy answers each caller as drop-in (read back by running the program)', () => {
+    const found = runTsKeyPolicies(read('project/expected.ts'));
+    expect(found.map((k) => k.key).sort()).toEqual(['sessions-key', 'shop-carts-key', 'shop-orders-key']);
+    for (const k of found) expect({ key: k.key, verdicts: k.policy ? verdicts(k.policy, k.region) : k.problem }).toEqual({ key: k.key, verdicts: EXPECTED['drop-in'] });
+  });
+});
+
+describe('project.ts', () => {
+  it('reads the lowest major a range allows', () => {
+    const cases: [string | undefined, number | undefined][] = [
+      ['^7.2.0', 7],
+      ['~6.1', 6],
+      ['7', 7],
+      ['7.x', 7],
+      ['>=7.0.0 <8', 7],
+      ['v6.0.0', 6],
+      ['npm:@pulumi/aws@^7.1.0', 7],
+      ['latest', undefined],
+      ['*', undefined],
+      ['workspace:*', undefined],
+      [undefined, undefined],
+    ];
+    for (const [range, major] of cases) expect(majorOf(range), String(range)).toBe(major);
+  });
+
+  it('finds no package.json for a file that is not on disk', () => {
+    expect(declaredRange('/memory/index.ts', '@pulumi/aws')).toBeUndefined();
+  });
+});

@@ -1,0 +1,78 @@
+/** Unit checks of the TypeScript family's parts: verification, style detection, symbol resolution. */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FIX_OPTIONS } from '../../../src/engine/pipeline.js';
+import { detectTypeScript } from '../../../src/formats/typescript/detect.js';
+import { detectTsStyle } from '../../../src/formats/typescript/style.js';
+import { parseTypeScript } from '../../../src/formats/typescript/parse.js';
+import { verifyTypeScript } from '../../../src/formats/typescript/verify.js';
+
+const file = (text: string) => ({ path: 'stack.ts', absPath: '/stack.ts', text });
+
+describe('verify', () => {
+  const stack = (keyProps: string) => `import * as kms from 'aws-cdk-lib/aws-kms';
+import { Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+const key = new kms.Key(this, 'K', ${keyProps});
+new Table(this, 'T', { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: key } as any);
+new Table(this, 'U', { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: somewhere() } as any);
+`;
+  it('accepts a rotating key created in the file', () => {
+    const f = file(stack('{ enableKeyRotation: true }'));
+    expect(verifyTypeScript(f, detectTypeScript(f), ['T'], DEFAULT_FIX_OPTIONS)).toEqual([]);
+  });
+  it('rejects a key without rotation, and a key from elsewhere', () => {
+    const f = file(stack('{}'));
+    expect(verifyTypeScript(f, detectTypeScript(f), ['T', 'U'], DEFAULT_FIX_OPTIONS)).toEqual([
+      'the key of table T does not enable rotation',
+      'table U does not reference a KMS key created in the file',
+    ]);
+  });
+});
+
+describe('style', () => {
+  it('reads indentation, quotes, semicolons and trailing commas from the file', () => {
+    const sf = parseTypeScript('a.ts', 'import x from "y"\nconst o = {\n    a: 1,\n    b: [\n        2\n    ]\n}\n');
+    expect(detectTsStyle(sf)).toEqual({ eol: '\n', indent: '    ', quote: '"', importQuote: '"', semi: false, trailingComma: false });
+    const tabs = parseTypeScript('b.ts', "import x from 'y';\r\nfunction f() {\r\n\treturn {\r\n\t\ta: 1,\r\n\t};\r\n}\r\n");
+    expect(detectTsStyle(tabs)).toEqual({ eol: '\r\n', indent: '\t', quote: "'", importQuote: "'", semi: true, trailingComma: true });
+  });
+  it("new imports follow the imports' quotes, new code the code's strings (each falls back on the other)", () => {
+    const mixed = parseTypeScript('c.ts', 'import * as a from "a";\nimport * as b from "b";\nconst x = [\'1\', \'2\', \'3\', \'4\', \'5\'];\n');
+    expect(detectTsStyle(mixed)).toMatchObject({ quote: "'", importQuote: '"' });
+    expect(detectTsStyle(parseTypeScript('d.ts', 'import * as a from "a";\nconst x = 1;\n'))).toMatchObject({ quote: '"', importQuote: '"' });
+  });
+});
+
+describe('import styles', () => {
+  const cases: [string, string][] = [
+    ["import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';", 'new dynamodb.Table'],
+    ["import { Table } from 'aws-cdk-lib/aws-dynamodb';", 'new Table'],
+    ["import { Table as DdbTable } from 'aws-cdk-lib/aws-dynamodb';", 'new DdbTable'],
+    ["import { aws_dynamodb as dynamodb } from 'aws-cdk-lib';", 'new dynamodb.Table'],
+    ["import { aws_dynamodb } from 'aws-cdk-lib';", 'new aws_dynamodb.Table'],
+    ["import * as cdk from 'aws-cdk-lib';", 'new cdk.aws_dynamodb.Table'],
+  ];
+  for (const [imp, ctor] of cases) {
+    it(`${imp} ${ctor}(...)`, () => {
+      const d = detectTypeScript(file(`${imp}\n${ctor}(this, 'T', { partitionKey: pk });\n`));
+      expect(d.tables.map((t) => [t.type, t.address, t.status])).toEqual([['aws-cdk-lib.aws_dynamodb.Table', 'T', 'aws-owned']]);
+    });
+  }
+  it('a local class named Table is not a DynamoDB table; nor is a type-only import', () => {
+    const d = detectTypeScript(file("import type { Table } from 'aws-cdk-lib/aws-dynamodb';\nclass X {}\nnew Table(this, 'T', {});\nnew X();\n"));
+    expect(d.tables).toEqual([]);
+  });
+  it('CDKTF through the provider root namespace, Pulumi through a named import', () => {
+    const cdktf = detectTypeScript(file("import * as aws from '@cdktf/provider-aws';\nnew aws.dynamodbTable.DynamodbTable(this, 't', { name: 't' });\n"));
+    expect(cdktf.tables.map((t) => t.type)).toEqual(['@cdktf/provider-aws.dynamodbTable.DynamodbTable']);
+    const pulumi = detectTypeScript(file("import { dynamodb } from '@pulumi/aws';\nnew dynamodb.Table('t', {});\n"));
+    expect(pulumi.tables.map((t) => t.type)).toEqual(['aws.dynamodb.Table']);
+  });
+  it('JSDoc comments (not parsed into nodes) still carry suppressions, and a broken tag is no parse error', () => {
+    const text =
+      "import { Table } from 'aws-cdk-lib/aws-dynamodb';\n" +
+      '/**\n * Orders.\n * @deprecated {{ broken tag\n * checkov:skip=CKV_AWS_119:legacy\n */\n' +
+      "const t = new Table(this, 'T', {});\n";
+    const d = detectTypeScript(file(text));
+    expect(d.tables.map((t) => [t.address, t.status, t.suppressions?.map((s) => s.tool)])).toEqual([['T', 'aws-owned', ['checkov']]]);
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * YAML anchors, aliases and merge keys (issue 14, items 1 and 2), beyond the fixture pairs
+ * (fixtures/cloudformation/yaml-alias-properties, yaml-anchor-shared, yaml-merge-keys,
+ * fixtures/pulumi-yaml/anchors): what scan says of a table that cannot be fixed without changing
+ * another place, what fix declines when its plan would, and the verification that compares the
+ * documents once aliases and merge keys are resolved.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+import { detectCloudFormation } from '../../../src/formats/cloudformation/detect.js';
+import { allow, resolvedDifferences } from '../../../src/formats/cloudformation/resolved.js';
+import { parseYaml } from '../../../src/formats/cloudformation/tree.js';
+import { verifyCloudFormation } from '../../../src/formats/cloudformation/verify.js';
+import { DEFAULT_FIX_OPTIONS } from '../../../src/engine/pipeline.js';
+
+const TABLE = (name: string, sse: string, extra = '') => `  ${name}:
+    Type: AWS::DynamoDB::Table${extra}
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - AttributeName: pk
+          AttributeType: S
+      KeySchema:
+        - AttributeName: pk
+          KeyType: HASH
+${sse}`;
+
+function root(text: string) {
+  return parseYaml(text)[0].root;
+}
+
+describe('resolved documents', () => {
+  it('expand aliases and merge keys, own keys winning', () => {
+    const a = root('base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n');
+    const b = root('base: {x: 1, y: 2}\nm: {x: 1, y: 3}\n');
+    expect(resolvedDifferences(a, b)).toEqual([]);
+    const c = root('base: {x: 1, y: 2}\nm: {x: 1, y: 2}\n');
+    expect(resolvedDifferences(a, c)).toEqual(['m.y changed']);
+  });
+
+  it('see a change made inside an anchor at every alias of it, and only allow what is allowed', () => {
+    const before = root('a: &s {on: false}\nb: *s\n');
+    const after = root('a: &s {on: true}\nb: *s\n');
+    expect(resolvedDifferences(before, after, allow([{ path: ['a'], leaf: { any: true } }]))).toEqual(['b.on changed']);
+    expect(resolvedDifferences(before, after, allow([{ path: ['a'], leaf: { any: true } }, { path: ['b'], leaf: { any: true } }]))).toEqual([]);
+  });
+
+  it('report added and removed keys', () => {
+    expect(resolvedDifferences(root('m: {x: 1}\n'), root('m: {y: 1}\n'))).toEqual(['m.x was removed', 'm.y was added']);
+    expect(resolvedDifferences(root('m: {x: 1}\n'), root('m: {x: 1, y: 1}\n'), allow([{ path: ['m'], leaf: { newKeys: true } }]))).toEqual([]);
+  });
+
+  it('give up, failing, on exponential alias expansion (a billion laughs) instead of hanging', () => {
+    let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    expect(resolvedDifferences(root(text), root(text))).toEqual(['the documents are too large to compare once their aliases are expanded']);
+  });
+});
+
+describe('verification of a CloudFormation fix on the resolved documents', () => {
+  const before = `Resources:\n${TABLE('A', '      SSESpecification: &s\n        SSEEnabled: false\n')}\n${TABLE('B', '      SSESpecification: *s\n')}\n`;
+  it('fails a fix of one table that changes another through an anchor', () => {
+    const after = before.replace('SSEEnabled: false', 'SSEEnabled: true\n        SSEType: KMS\n        KMSMasterKeyId: arn:aws:kms:eu-west-1:111122223333:key/k');
+    const file = { path: 't.yaml', absPath: '/t.yaml', text: before };
+    const problems = verifyCloudFormation(detectCloudFormation(file), detectCloudFormation({ ...file, text: after }), ['A'], { ...DEFAULT_FIX_OPTIONS, kmsKeyArn: 'x' });
+    expect(problems).toEqual([
+      "outside the tables' encryption settings, Resources.B.Properties.SSESpecification.SSEEnabled changed (YAML aliases and merge keys resolved)",
+      "outside the tables' encryption settings, Resources.B.Properties.SSESpecification.SSEType was added (YAML aliases and merge keys resolved)",
+      "outside the tables' encryption settings, Resources.B.Properties.SSESpecification.KMSMasterKeyId was added (YAML aliases and merge keys resolved)",
+    ]);
+  });
+  it('fails, without aliases too, a change outside the fixed table (YAML and JSON)', () => {
+    const plain = `Resources:\n${TABLE('A', '')}${TABLE('B', '')}`;
+    const after = plain.replace(/(  B:[\s\S]*?)PAY_PER_REQUEST/, '$1PROVISIONED');
+    const file = { path: 't.yaml', absPath: '/t.yaml', text: plain };
+    expect(verifyCloudFormation(detectCloudFormation(file), detectCloudFormation({ ...file, text: after }), ['A'], { ...DEFAULT_FIX_OPTIONS, kmsKeyArn: 'x' })).toEqual([
+      "outside the tables' encryption settings, Resources.B.Properties.BillingMode changed (YAML aliases and merge keys resolved)",
+    ]);
+    const json = JSON.stringify({ Resources: { A: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST' } }, B: { Type: 'AWS::SQS::Queue', Properties: { DelaySeconds: 1 } } } }, null, 2);
+    const jfile = { path: 't.json', absPath: '/t.json', text: json };
+    const jafter = json.replace('"DelaySeconds": 1', '"DelaySeconds": 2').replace('"PAY_PER_REQUEST"', '"PAY_PER_REQUEST", "SSESpecification": {}');
+    expect(verifyCloudFormation(detectCloudFormation(jfile), detectCloudFormation({ ...jfile, text: jafter }), ['A'], { ...DEFAULT_FIX_OPTIONS, kmsKeyArn: 'x' })).toEqual([
+      "outside the tables' encryption settings, Resources.B.Properties.DelaySeconds changed (YAML aliases and merge keys resolved)",
+    ]);
+  });
+
+  it('passes it when both tables are fixed', () => {
+    const after = before.replace('SSEEnabled: false', 'SSEEnabled: true\n        SSEType: KMS\n        KMSMasterKeyId: arn:aws:kms:eu-west-1:111122223333:key/k');
+    const file = { path: 't.yaml', absPath: '/t.yaml', text: before };
+    expect(verifyCloudFormation(detectCloudFormation(file), detectCloudFormation({ ...file, text: after }), ['A', 'B'], { ...DEFAULT_FIX_OPTIONS, kmsKeyArn: 'x' })).toEqual([]);
+  });
+});
+
+describe('tables whose settings go through anchors', () => {
+  it('scan: a table whose Properties another resource aliases is not fixable, and says where', async () => {
+    const text = `Resources:\n${TABLE('Audit', '', '').replace('Properties:', 'Properties: &p')}  Copy:\n    Type: AWS::CloudFormation::WaitConditionHandle\n    Metadata:\n      Props: *p\n`;
+    const r = await processMemory([{ path: 't.yaml', text }], 'scan');
+    const t = r.outcomes[0].tables[0];
+    expect(t.fixable).toBe(false);
+    expect(t.message).toContain('its Properties is the YAML anchor &p, which Resources.Copy.Metadata.Props also uses');
+    const f = await processMemory([{ path: 't.yaml', text }], 'fix');
+    expect(f.output.get('t.yaml')).toBe(text);
+  });
+
+  it('fix: declines a table whose anchored settings a table left alone aliases (a suppressed one)', async () => {
+    const text = `Resources:\n${TABLE('A', '      SSESpecification: &s\n        SSEEnabled: false\n')}${TABLE('B', '      SSESpecification: *s\n', '\n    Metadata:\n      kmsfix:\n        ignore: true')}`;
+    const r = await processMemory([{ path: 't.yaml', text }], 'fix');
+    const o = r.outcomes[0];
+    expect(o.error).toBeUndefined();
+    expect(r.output.get('t.yaml')).toBe(text);
+    const a = o.tables.find((t) => t.address === 'A')!;
+    expect(a.fixable).toBe(false);
+    expect(a.message).toContain('its settings are in the YAML anchor &s, which Resources.B.Properties.SSESpecification also uses');
+  });
+
+  it('a merged SSESpecification counts: a customer-managed key through a merge key is compliant', async () => {
+    const text = `Metadata:\n  E: &e\n    SSESpecification:\n      SSEEnabled: true\n      KMSMasterKeyId: arn:aws:kms:eu-west-1:111122223333:key/k\nResources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      <<: *e\n      BillingMode: PAY_PER_REQUEST\n`;
+    const r = await processMemory([{ path: 't.yaml', text }], 'scan');
+    expect(r.outcomes[0].tables[0].status).toBe('customer-managed');
+  });
+
+  it('Pulumi YAML: a table whose serverSideEncryption an output aliases is not fixable', async () => {
+    const text = `name: p\nruntime: yaml\nresources:\n  t:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: id\n      serverSideEncryption: &sse\n        enabled: false\noutputs:\n  sse: *sse\n`;
+    const r = await processMemory([{ path: 'Pulumi.yaml', text }], 'fix');
+    const t = r.outcomes[0].tables[0];
+    expect(t.fixable).toBe(false);
+    expect(t.message).toContain('its serverSideEncryption is the YAML anchor &sse, which outputs.sse also uses');
+    expect(r.output.get('Pulumi.yaml')).toBe(text);
+  });
+});

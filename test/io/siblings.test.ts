@@ -1,0 +1,74 @@
+/**
+ * The engine's reader of a group's other files (src/engine/siblings.ts), which transforms get
+ * through DiskContext instead of reading the disk: the names the transform's entry takes, through
+ * the one reader's checks, never kmsfix's temp files, never a FIFO opened.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diskSiblings } from '../../src/io/siblings.js';
+import { detectFile } from '../../src/engine/pipeline.js';
+import type { Detection, DiskContext, SourceFile, Transform } from '../../src/core/types.js';
+
+const terraform = { name: 'terraform' } as Transform;
+
+function module(): { dir: string; main: SourceFile } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-siblings-'));
+  writeFileSync(path.join(dir, 'main.tf'), 'resource "aws_dynamodb_table" "t" {}\n');
+  writeFileSync(path.join(dir, 'versions.tf'), '\uFEFFterraform {}\n');
+  writeFileSync(path.join(dir, 'vars.tf.json'), '{"variable": {"x": {}}}\n');
+  writeFileSync(path.join(dir, 'README.md'), '# not a module file\n');
+  writeFileSync(path.join(dir, '.kmsfix-tmp-123.0a1b2c3d-main.tf'), 'data "aws_partition" "current" {}\n');
+  writeFileSync(path.join(dir, '.kmsfix-tmp-main.tf'), 'data "aws_partition" "current" {}\n');
+  mkdirSync(path.join(dir, 'modules.tf')); // a folder with a module file's name
+  return { dir, main: { path: 'infra/main.tf', absPath: path.join(dir, 'main.tf'), text: '' } };
+}
+
+describe('a group\'s other files, read by the engine', () => {
+  it('are the names the transform takes, read with the BOM removed, never temp files, with display paths beside the file', () => {
+    const { main } = module();
+    const read = diskSiblings()([main], terraform);
+    expect(read.files.map((f) => [f.path, f.text])).toEqual([
+      ['infra/vars.tf.json', '{"variable": {"x": {}}}\n'],
+      ['infra/versions.tf', 'terraform {}\n'],
+    ]);
+    expect(read.watched.map((w) => w.path)).toEqual(['infra/vars.tf.json', 'infra/versions.tf']);
+  });
+
+  it('refuse the whole read when one cannot be read: binary, too large, a FIFO (never opened blocking)', () => {
+    for (const [name, make, message] of [
+      ['bin.tf', (p: string) => writeFileSync(p, Buffer.from([0x61, 0, 0x62])), 'binary file'],
+      ['big.tf', (p: string) => writeFileSync(p, 'x'.repeat(2048)), 'larger than'],
+      ['pipe.tf', (p: string) => execFileSync('mkfifo', [p]), 'not a regular file (a FIFO)'],
+    ] as const) {
+      const { dir, main } = module();
+      make(path.join(dir, name));
+      expect(() => diskSiblings(1024)([main], terraform), name).toThrow(new RegExp(`cannot read infra/${name.replace('.', '\\.')}, a file of the same group: .*${message.replace(/[()]/g, '\\$&')}`));
+    }
+  });
+
+  it('a file changed since the last read of its folder is read again', () => {
+    const { dir, main } = module();
+    const source = diskSiblings();
+    expect(source([main], terraform).files.find((f) => f.path === 'infra/versions.tf')!.text).toBe('terraform {}\n');
+    writeFileSync(path.join(dir, 'versions.tf'), 'terraform { required_version = ">= 1.5" }\n');
+    expect(source([main], terraform).files.find((f) => f.path === 'infra/versions.tf')!.text).toContain('required_version');
+  });
+
+  it('reach a transform\'s detect through its DiskContext', async () => {
+    const { main } = module();
+    let seen: string[] = [];
+    const probe: Transform = {
+      name: 'terraform',
+      detect: async (_file: SourceFile, context?: DiskContext): Promise<Detection> => {
+        seen = (await context!.siblings()).map((f) => f.path);
+        return { tables: [] };
+      },
+      fix: () => new Map(),
+    };
+    await detectFile(main, false, probe, {}, diskSiblings());
+    expect(seen).toEqual(['infra/vars.tf.json', 'infra/versions.tf']);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * SARIF output: valid against the official SARIF 2.1.0 JSON schema, one result per non-compliant
+ * table with a usable location, and fixes whose replacements, applied to the source, give exactly
+ * what `kmsfix fix` writes.
+ */
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES } from '../helpers/fixture-cases.js';
+import { runCli } from '../helpers/cli-helper.js';
+
+const require = createRequire(import.meta.url);
+type Validate = ((data: unknown) => boolean) & { errors?: unknown };
+// ajv-draft-04 is CommonJS: its default export is the Ajv class for the draft-04 SARIF schema.
+const Ajv = (require('ajv-draft-04') as { default: new (o: object) => { compile(schema: object): Validate } }).default;
+const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+
+interface Replacement {
+  deletedRegion: { charOffset: number; charLength: number; startLine: number; startColumn: number };
+  insertedContent: { text: string };
+}
+
+function apply(source: string, reps: Replacement[]): string {
+  let out = source;
+  for (const r of [...reps].sort((a, b) => b.deletedRegion.charOffset - a.deletedRegion.charOffset)) {
+    const { charOffset, charLength } = r.deletedRegion;
+    out = out.slice(0, charOffset) + r.insertedContent.text + out.slice(charOffset + charLength);
+  }
+  return out;
+}
+
+const CF = path.join(FIXTURES, 'cloudformation');
+const SINGLE = ['yaml-no-sse', 'yaml-sse-disabled', 'yaml-crlf-bom', 'json-4space', 'sam', 'global-table-local', 'yaml-long-intrinsics'];
+
+function tree(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-sarif-'));
+  for (const c of [...SINGLE, 'yaml-statuses', 'global-table-multi-region']) {
+    const name = c === 'json-4space' ? 'input.json' : 'input.yaml';
+    cpSync(path.join(CF, c, name), path.join(dir, `${c}${path.extname(name)}`));
+  }
+  cpSync(path.join(CF, 'bad', 'yaml-bad-indent', 'input.yaml'), path.join(dir, 'broken.yaml'));
+  return dir;
+}
+
+describe('--format sarif', () => {
+  it('validates against the SARIF 2.1.0 schema and reports every non-compliant table', async () => {
+    const dir = tree();
+    const r = await runCli(['scan', '--format', 'sarif'], dir);
+    expect(r.code).toBe(2); // broken.yaml
+    const log = JSON.parse(r.stdout);
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const validate = ajv.compile(schema);
+    expect(validate(log), JSON.stringify(validate.errors, null, 1)).toBe(true);
+    const run = log.runs[0];
+    expect(run.tool.driver.name).toBe('kmsfix');
+    expect(run.tool.driver.rules[0].properties.peerRules).toContain('CKV_AWS_119');
+    const scan = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout);
+    const nonCompliant = scan.tables.filter((t: { compliant: boolean }) => !t.compliant);
+    expect(run.results.length).toBe(nonCompliant.length);
+    for (const res of run.results) {
+      const loc = res.locations[0].physicalLocation;
+      expect(loc.artifactLocation.uri).toMatch(/^[^/].+/);
+      expect(loc.region.startLine).toBeGreaterThanOrEqual(1);
+      expect(['error', 'warning', 'note']).toContain(res.level);
+    }
+    expect(run.invocations[0].executionSuccessful).toBe(false);
+    expect(run.invocations[0].toolExecutionNotifications[0].message.text).toContain('YAML');
+    // Tables that cannot be fixed have no fixes.
+    const blocked = run.results.find((x: { properties: { address: string } }) => x.properties.address === 'Accounts');
+    expect(blocked.fixes).toBeUndefined();
+  });
+
+  it('each fix, applied to the source, gives what kmsfix fix writes', async () => {
+    const dir = tree();
+    const log = JSON.parse((await runCli(['fix', '--dry-run', '--format', 'sarif'], dir)).stdout);
+    const withFixes = log.runs[0].results.filter((x: { fixes?: unknown }) => x.fixes);
+    expect(withFixes.length).toBeGreaterThanOrEqual(SINGLE.length + 1);
+    for (const c of SINGLE) {
+      const ext = c === 'json-4space' ? '.json' : '.yaml';
+      const res = withFixes.find((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        x.locations[0].physicalLocation.artifactLocation.uri === `${c}${ext}`);
+      expect(res, c).toBeDefined();
+      const change = res.fixes[0].artifactChanges[0];
+      expect(change.artifactLocation.uri).toBe(`${c}${ext}`);
+      const source = readFileSync(path.join(dir, `${c}${ext}`), 'utf8');
+      const expected = readFileSync(path.join(CF, c, `expected${ext}`), 'utf8');
+      expect(apply(source, change.replacements), c).toBe(expected);
+    }
+    // A file with several tables: each table's fix alone still parses and fixes that table.
+    const statuses = withFixes.filter((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+      x.locations[0].physicalLocation.artifactLocation.uri === 'yaml-statuses.yaml');
+    expect(statuses.length).toBe(1);
+    const fixedText = apply(readFileSync(path.join(dir, 'yaml-statuses.yaml'), 'utf8'), statuses[0].fixes[0].artifactChanges[0].replacements);
+    expect(fixedText).toBe(readFileSync(path.join(CF, 'yaml-statuses', 'expected.yaml'), 'utf8'));
+  });
+
+  it('is only for scan and fix --dry-run', async () => {
+    expect((await runCli(['fix', '--format', 'sarif'], tree())).code).toBe(2);
+  });
+});
