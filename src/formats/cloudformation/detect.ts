@@ -6,10 +6,12 @@ import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../rule/status.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
 import { commentSuppressions } from '../../core/suppressions.js';
 import type { Raw, Reference, SseFacts } from '../../rule/peers/facts.js';
-import { ParseError, type DetectedTable, type Detection, type SourceFile, type Suppression } from '../../core/types.js';
-import { AnchorIndex, sseEdit, type AliasSite, type SseEdit } from './anchors.js';
+import type { DetectedTable, Detection, SourceFile, Suppression } from '../../core/types.js';
+import { AnchorIndex, sseEdit, type AliasSite, type SseEdit } from '../yaml/anchors.js';
+import { checkPlaceholders } from '../yaml/placeholders.js';
+import { boolOf, snippet } from '../yaml/scalars.js';
 import { crossAccountGrants } from './resourcePolicy.js';
-import { child, looksLikeJson, ownPair, pair, parseJson, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from './tree.js';
+import { child, looksLikeJson, ownPair, pair, parseJson, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 
 export type Flavor = 'cloudformation' | 'sam' | 'serverless';
 
@@ -70,30 +72,6 @@ function intrinsicArg(node: CNode): CNode | null {
 
 /** A serverless.yml variable such as `${self:custom.sse}`: resolved at deploy time. */
 const SLS_VARIABLE = /\$\{(?!AWS::)[^}]*\}/;
-
-export type Tri = true | false | 'unknown';
-
-export function boolOf(node: CNode | null | undefined): Tri {
-  if (!node || node.kind !== 'scalar' || node.tag) return 'unknown';
-  if (typeof node.value === 'boolean') return node.value;
-  if (typeof node.value === 'string') {
-    const v = node.value.trim().toLowerCase();
-    if (v === 'true') return true;
-    if (v === 'false') return false;
-  }
-  return 'unknown';
-}
-
-export function snippet(text: string, node: CNode | null | undefined): string {
-  if (!node) return '';
-  let start = node.start;
-  if (node.tag) {
-    const t = text.lastIndexOf(node.tag, node.start);
-    if (t !== -1 && node.start - t < 200) start = t;
-  }
-  const s = text.slice(start, node.end).replace(/\s+/g, ' ').trim();
-  return s.length > 60 ? s.slice(0, 57) + '...' : s;
-}
 
 /** Logical IDs a key reference points at (Ref X, GetAtt X.Arn). */
 export function referencedIds(node: CNode | null | undefined): string[] {
@@ -305,20 +283,6 @@ function factsOf(flavor: Flavor, kind: 'table' | 'global', type: string, resourc
 }
 
 // ---------------------------------------------------------------- templates
-
-const PLACEHOLDER = /\{\{(?!\s*resolve:)[\s\S]*?\}\}|\{%[\s\S]*?%\}|<%[\s\S]*?%>/;
-
-export function checkPlaceholders(text: string): void {
-  const m = PLACEHOLDER.exec(text);
-  if (m) {
-    const pos = new LineIndex(text).position(m.index);
-    throw new ParseError(
-      `template placeholder ${JSON.stringify(m[0].length > 30 ? m[0].slice(0, 27) + '...' : m[0])}: render the template first, then run kmsfix on the result`,
-      pos.line,
-      pos.column,
-    );
-  }
-}
 
 function templateOf(root: CNode | null, doc: number): CfnTemplate | undefined {
   if (root?.kind !== 'map') return undefined;

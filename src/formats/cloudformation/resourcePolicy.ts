@@ -9,8 +9,9 @@
  * built from `AWS::AccountId`, or is a resource of the template (`!GetAtt Role.Arn`, `!Ref Role`);
  * a literal account ID, a parameter, `*` or anything else unreadable counts as another account.
  */
-import { intrinsicName, snippet } from './detect.js';
-import { child, resolveAlias, scalarString, type CMap, type CNode } from './tree.js';
+import { snippet } from '../yaml/scalars.js';
+import { intrinsicName } from './detect.js';
+import { child, resolveAlias, scalarString, type CMap, type CNode } from '../yaml/tree.js';
 
 /** The policy documents of a table (resolved nodes, or a JSON string parsed). */
 function policyDocuments(props: CNode | null | undefined, global: boolean): (CNode | null | undefined)[] {

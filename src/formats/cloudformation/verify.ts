@@ -5,8 +5,8 @@
  */
 import type { FixOptions } from '../../core/types.js';
 import type { CfnDetection } from './detect.js';
-import { allow, plainTexts, resolvedFileDifferences, type Allowance } from './resolved.js';
-import { child, scalarString } from './tree.js';
+import { allow, plainTexts, resolvedFileDifferences, type Allowance } from '../yaml/resolved.js';
+import { child, scalarString } from '../yaml/tree.js';
 
 /**
  * What a fix of these tables may change, per document: each fixed table's SSESpecification (and

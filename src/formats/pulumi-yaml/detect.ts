@@ -1,16 +1,17 @@
 /**
  * Pulumi YAML programs: `resources:` of `type: aws:dynamodb:Table`, with `serverSideEncryption` as in
- * the Terraform provider. Reuses the CloudFormation family's YAML tree (aliases and merge keys
- * resolved for reading).
+ * the Terraform provider. Reads the YAML tree shared with CloudFormation (../yaml/tree.ts; aliases
+ * and merge keys resolved for reading).
  */
 import type { SseFacts } from '../../rule/peers/facts.js';
 import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../rule/status.js';
 import { commentSuppressions } from '../../core/suppressions.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
 import type { DetectedTable, Detection, SourceFile } from '../../core/types.js';
-import { AnchorIndex, sseEdit, type SseEdit } from '../cloudformation/anchors.js';
-import { boolOf, checkPlaceholders, snippet } from '../cloudformation/detect.js';
-import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../cloudformation/tree.js';
+import { AnchorIndex, sseEdit, type SseEdit } from '../yaml/anchors.js';
+import { checkPlaceholders } from '../yaml/placeholders.js';
+import { boolOf, snippet } from '../yaml/scalars.js';
+import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 
 export const TABLE_TYPE = 'aws:dynamodb:Table';
 export const SSE_PATH = { properties: 'properties', sse: 'serverSideEncryption' };

@@ -2,16 +2,16 @@
  * Fixing Pulumi YAML tables: `serverSideEncryption` on the table, an `aws:kms:Key` (rotation) and an
  * `aws:kms:Alias` beside it. The key policy (src/keyPolicy.ts, through fn::toJSON) is a variable of
  * the program that every key names, declared once under `variables:` with the account, partition and
- * Region lookups it needs (those the program has are reused). Reuses the CloudFormation family's map
- * edits and style.
+ * Region lookups it needs (those the program has are reused). Uses the map editors and style shared
+ * with CloudFormation (../yaml/).
  */
 import { ALIAS_PREFIX, DEFAULT_KEY_POLICY, KEY_SETTINGS, SHARED_ALIAS_SUFFIX, holdsKeyPolicy, keyDescription, policyDocument, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
-import { boolOf } from '../cloudformation/detect.js';
-import { applySettings, declinedThroughAnchors, insertPairs, uniqueName, type Ctx } from '../cloudformation/fix.js';
-import { detectStyle } from '../cloudformation/style.js';
-import { child, ownPair, scalarString, type CMap } from '../cloudformation/tree.js';
-import type { Value } from '../cloudformation/values.js';
+import { applySettings, declinedThroughAnchors, insertPairs, uniqueName, type Ctx } from '../yaml/mapEdits.js';
+import { boolOf } from '../yaml/scalars.js';
+import { detectStyle } from '../yaml/style.js';
+import { child, ownPair, scalarString, type CMap } from '../yaml/tree.js';
+import type { Value } from '../yaml/values.js';
 import { SSE_PATH, type Program, type PulumiDetection, type PulumiTable } from './detect.js';
 import { allowedChanges } from './verify.js';
 

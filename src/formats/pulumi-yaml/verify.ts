@@ -1,7 +1,7 @@
 /** Checks on a fixed Pulumi YAML program: the resolved documents differ only where the fix was meant to change them. */
-import { allow, plainTexts, resolvedFileDifferences, type Allowance } from '../cloudformation/resolved.js';
+import { allow, plainTexts, resolvedFileDifferences, type Allowance } from '../yaml/resolved.js';
 import type { FixOptions } from '../../core/types.js';
-import { child, scalarString } from '../cloudformation/tree.js';
+import { child, scalarString } from '../yaml/tree.js';
 import { SSE_PATH, type PulumiDetection } from './detect.js';
 
 /** What a fix may change, per document: the fixed tables' serverSideEncryption, new resources and variables. */

@@ -8,8 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
 import { detectCloudFormation } from '../../../src/formats/cloudformation/detect.js';
-import { allow, resolvedDifferences } from '../../../src/formats/cloudformation/resolved.js';
-import { parseYaml } from '../../../src/formats/cloudformation/tree.js';
+import { allow, resolvedDifferences } from '../../../src/formats/yaml/resolved.js';
+import { parseYaml } from '../../../src/formats/yaml/tree.js';
 import { verifyCloudFormation } from '../../../src/formats/cloudformation/verify.js';
 import { DEFAULT_FIX_OPTIONS } from '../../../src/engine/pipeline.js';
 

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseJson, parseJsonReference } from '../../../src/formats/cloudformation/tree.js';
-import { parseJsonFast } from '../../../src/formats/cloudformation/jsonfast.js';
+import { parseJson, parseJsonReference } from '../../../src/formats/yaml/tree.js';
+import { parseJsonFast } from '../../../src/formats/yaml/jsonfast.js';
 import { cfnJson, prng } from '../../../bench/generate.mjs';
 import { FIXTURES, ROOT } from '../../helpers/fixture-cases.js';
 import { HAVE_PEERS, PEERS, itPeers } from '../../helpers/peer-cases.js';

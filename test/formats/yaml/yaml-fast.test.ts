@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseYaml, parseYamlReference } from '../../../src/formats/cloudformation/tree.js';
-import { parseYamlFast } from '../../../src/formats/cloudformation/yamlfast.js';
+import { parseYaml, parseYamlReference } from '../../../src/formats/yaml/tree.js';
+import { parseYamlFast } from '../../../src/formats/yaml/yamlfast.js';
 import { cfnYaml, prng } from '../../../bench/generate.mjs';
 import { FIXTURES, ROOT } from '../../helpers/fixture-cases.js';
 import { HAVE_PEERS, PEERS, itPeers } from '../../helpers/peer-cases.js';

@@ -1,24 +1,10 @@
 /**
- * CloudFormation values to insert, independent of syntax: plain data plus intrinsic functions.
- * The key policy is turned into these from src/keyPolicy.ts; render.ts writes them per file style.
+ * The CloudFormation resources a fix adds, as values (../yaml/values.ts): the KMS key with its key
+ * policy (from src/rule/keyPolicy.ts, with pseudo parameters) and its alias; ../yaml/render.ts
+ * writes them in the file's style.
  */
 import { ALIAS_PREFIX, ANY_PRINCIPAL_REASON, DEFAULT_KEY_POLICY, KEY_SETTINGS, SHARED_ALIAS_SUFFIX, policyDocument, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
-
-export class Intrinsic {
-  constructor(
-    readonly fn: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub' | 'Fn::Join',
-    readonly arg: Value,
-  ) {}
-}
-/** A YAML alias (`*name`), written as is: the value of a merge key that keeps an anchored mapping. */
-export class YamlAlias {
-  constructor(readonly name: string) {}
-}
-export type Value = string | number | boolean | Intrinsic | YamlAlias | Value[] | { [key: string]: Value };
-
-export const ref = (name: string) => new Intrinsic('Ref', name);
-export const getAtt = (resource: string, attribute: string) => new Intrinsic('Fn::GetAtt', [resource, attribute]);
-export const sub = (template: string) => new Intrinsic('Fn::Sub', template);
+import { COMMENT, ref, sub, type Value } from '../yaml/values.js';
 
 const PSEUDO: Record<Placeholder, string> = {
   partition: 'AWS::Partition',
@@ -46,12 +32,6 @@ export interface KeyResourceSpec {
   /** A serverless.yml: Checkov reads its suppressions from comments there, not from Metadata. */
   serverless?: boolean;
 }
-
-/**
- * A key whose name is this is written as a YAML comment line (`# text`) in block style, and left
- * out of JSON and flow style.
- */
-export const COMMENT = '\u0000#';
 
 /** The inline suppressions of a drop-in key, for the rules that fail any `*` principal (src/keyPolicy.ts). */
 function suppressions(): Value {
@@ -98,21 +78,4 @@ export function aliasResource(table: string, keyId: string, condition?: string, 
     TargetKeyId: ref(keyId),
   };
   return r;
-}
-
-/**
- * Serverless Framework resolves `${...}` itself, so a Sub with `${AWS::...}` would clash with its
- * variables: there, Sub is written as Join of literal parts and Refs.
- */
-export function subToJoin(template: string): Intrinsic {
-  const parts: Value[] = [];
-  const re = /\$\{([^}]+)\}/g;
-  let last = 0;
-  for (let m = re.exec(template); m; m = re.exec(template)) {
-    if (m.index > last) parts.push(template.slice(last, m.index));
-    parts.push(ref(m[1]));
-    last = m.index + m[0].length;
-  }
-  if (last < template.length) parts.push(template.slice(last));
-  return new Intrinsic('Fn::Join', ['', parts]);
 }

@@ -1,0 +1,45 @@
+/**
+ * Values to insert into a YAML or JSON file, independent of its syntax: plain data, YAML aliases,
+ * comment lines, and CloudFormation-style intrinsic functions (`!Ref`, `Fn::GetAtt`...), which
+ * render.ts writes in the file's own form (short tags or long keys). A family builds its resources
+ * from these (cloudformation/keyResources.ts, pulumi-yaml/fix.ts); render.ts writes them per file style.
+ */
+
+export class Intrinsic {
+  constructor(
+    readonly fn: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub' | 'Fn::Join',
+    readonly arg: Value,
+  ) {}
+}
+/** A YAML alias (`*name`), written as is: the value of a merge key that keeps an anchored mapping. */
+export class YamlAlias {
+  constructor(readonly name: string) {}
+}
+export type Value = string | number | boolean | Intrinsic | YamlAlias | Value[] | { [key: string]: Value };
+
+export const ref = (name: string) => new Intrinsic('Ref', name);
+export const getAtt = (resource: string, attribute: string) => new Intrinsic('Fn::GetAtt', [resource, attribute]);
+export const sub = (template: string) => new Intrinsic('Fn::Sub', template);
+
+/**
+ * A key whose name is this is written as a YAML comment line (`# text`) in block style, and left
+ * out of JSON and flow style.
+ */
+export const COMMENT = '\u0000#';
+
+/**
+ * Serverless Framework resolves `${...}` itself, so a Sub with `${AWS::...}` would clash with its
+ * variables: there, Sub is written as Join of literal parts and Refs.
+ */
+export function subToJoin(template: string): Intrinsic {
+  const parts: Value[] = [];
+  const re = /\$\{([^}]+)\}/g;
+  let last = 0;
+  for (let m = re.exec(template); m; m = re.exec(template)) {
+    if (m.index > last) parts.push(template.slice(last, m.index));
+    parts.push(ref(m[1]));
+    last = m.index + m[0].length;
+  }
+  if (last < template.length) parts.push(template.slice(last));
+  return new Intrinsic('Fn::Join', ['', parts]);
+}
