@@ -14,7 +14,6 @@ import { guardWrites } from './io/guard.js';
 import { writePatchDir } from './report/patchdir.js';
 import { progress } from './report/progress.js';
 import { writeGroups, writeOutputAtomic } from './io/write.js';
-import type { FileError, FileOutcome } from './engine/pipeline.js';
 import { colorDiff, fileDiff, fullText, outsideCwd } from './report/diff.js';
 import { fixJson, scanJson } from './report/jsonReport.js';
 import { sarifLog } from './report/sarif.js';
@@ -24,6 +23,7 @@ import type { FixOptions, KeyStrategy } from './core/types.js';
 import { PROFILES, type Profile } from './rule/peers/evaluate.js';
 import { DEFAULT_KEY_POLICY, KEY_POLICY_MODES, type KeyPolicyMode } from './rule/keyPolicy.js';
 import { DEFAULT_MAX_FILE_MB } from './io/read.js';
+import type { FileError, FileOutcome } from './core/result.js';
 
 export interface Io {
   cwd: string;

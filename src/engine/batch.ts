@@ -6,10 +6,10 @@
  */
 import { TRANSFORMS, loadTransform } from '../formats/index.js';
 import type { Edit, FixOptions, SourceFile } from '../core/types.js';
-import { detectFile, fixGroup, type FileError, type FileOutcome, type TableReport } from './pipeline.js';
+import { detectFile, fixGroup } from './pipeline.js';
 import { groupKeyOf } from './groups.js';
 import { diskSiblings } from '../io/siblings.js';
-import type { Watched } from '../io/write.js';
+import type { FileError, FileOutcome, TableReport, Watched } from '../core/result.js';
 
 export interface BatchFile {
   file: SourceFile;

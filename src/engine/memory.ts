@@ -7,8 +7,9 @@ import { entriesFor, loadTransform } from '../formats/index.js';
 import { stripBom } from '../core/text.js';
 import { isTestPath } from '../io/discover.js';
 import type { FixOptions } from '../core/types.js';
-import { DEFAULT_FIX_OPTIONS, detectFile, fixGroup, type FileOutcome } from './pipeline.js';
+import { DEFAULT_FIX_OPTIONS, detectFile, fixGroup } from './pipeline.js';
 import { groupKeyOf } from './groups.js';
+import type { FileOutcome } from '../core/result.js';
 
 export interface MemoryFile {
   /** Display path; its extension picks the transform. */

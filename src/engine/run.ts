@@ -14,12 +14,13 @@ import { TRANSFORMS, entriesFor, loadTransform } from '../formats/index.js';
 import type { FixOptions, TransformEntry } from '../core/types.js';
 import type { BatchFile, BatchResult } from './batch.js';
 import { processBatch } from './batch.js';
-import { detectFile, fixGroup, type FileError, type FileOutcome } from './pipeline.js';
+import { detectFile, fixGroup } from './pipeline.js';
 import { PARALLEL_MIN_FILES, Pool, defaultWorkers, parallelMinBytes, workerScript } from './pool.js';
 import { readCandidate } from '../io/read.js';
 import { groupKeyOf } from './groups.js';
 import { diskSiblings } from '../io/siblings.js';
 import { cleanStaleTemps, halfWritten, type Cleanup } from '../io/temp.js';
+import type { FileError, FileOutcome, RunProgress } from '../core/result.js';
 
 export interface RunOptions extends FixOptions {
   cwd: string;
@@ -42,15 +43,6 @@ export interface RunOptions extends FixOptions {
    * the trees (src/engine/lock.ts).
    */
   cleanTemps?: boolean;
-}
-
-export interface RunProgress {
-  /** Candidate files looked at so far, of `candidates`. */
-  scanned: number;
-  candidates: number;
-  tables: number;
-  /** Absolute path of the file just looked at. */
-  current: string;
 }
 
 export interface RunResult {

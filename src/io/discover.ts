@@ -7,9 +7,9 @@ import path from 'node:path';
 import { lazyRequire } from '../core/lazy.js';
 import type { Ignore } from 'ignore';
 import { toPosix } from '../core/text.js';
-import type { FileError } from '../engine/pipeline.js';
 import { describeError, kindOf } from './read.js';
 import { isTempName } from './temp.js';
+import type { FileError } from '../core/result.js';
 
 export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', 'cdk.out', '.aws-sam', '.serverless']);
 

@@ -11,9 +11,9 @@
  *   written, and each says which file of its group was refused.
  */
 import { statSync } from 'node:fs';
-import type { FileOutcome } from '../engine/pipeline.js';
 import { uncommitted } from './git.js';
 import { describeError } from './read.js';
+import type { FileOutcome } from '../core/result.js';
 
 /** Sets `error` on every changed outcome that must not be written; returns those that may. */
 export async function guardWrites(changed: FileOutcome[], force: boolean): Promise<FileOutcome[]> {

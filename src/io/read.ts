@@ -8,7 +8,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import { LineIndex, stripBom } from '../core/text.js';
 import type { SourceFile } from '../core/types.js';
-import type { FileError } from '../engine/pipeline.js';
+import type { FileError } from '../core/result.js';
 
 /** The default input size limit (`--max-file-size`, in MB). */
 export const DEFAULT_MAX_FILE_MB = 5;

@@ -12,7 +12,7 @@ import type { SourceFile, Transform } from '../core/types.js';
 import { MAX_FILE_BYTES, decodeSource, readBytes, stampOf } from './read.js';
 import { statSync } from 'node:fs';
 import { isTempName } from './temp.js';
-import type { Watched } from './write.js';
+import type { Watched } from '../core/result.js';
 
 export interface SiblingRead {
   files: SourceFile[];

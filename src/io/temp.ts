@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { FileError } from '../engine/pipeline.js';
 import { describeError, stampOf } from './read.js';
+import type { FileError } from '../core/result.js';
 
 export const TEMP_PREFIX = '.kmsfix-tmp-';
 

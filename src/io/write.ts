@@ -15,6 +15,7 @@
 import { closeSync, fchmodSync, fchownSync, fstatSync, openSync, promises as fs, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { describeError, stampOf } from './read.js';
+import type { Watched } from '../core/result.js';
 import { journalPathIn, tempPathFor, type Journal } from './temp.js';
 
 export { TEMP_PREFIX } from './temp.js';
@@ -26,13 +27,6 @@ export interface FileWrite {
   content: string;
   /** The stamp of the version that was read (src/engine/read.ts): the file is replaced only while it still has it. */
   stamp?: string;
-}
-
-/** A file a group's plan read without writing it (a module's file without a table). */
-export interface Watched {
-  absPath: string;
-  path: string;
-  stamp: string;
 }
 
 export interface GroupWrite {

@@ -8,11 +8,11 @@
 import path from 'node:path';
 import type * as Diff from 'diff';
 import type { StructuredPatchHunk } from 'diff';
-import type { FileOutcome } from '../engine/pipeline.js';
 import { sortEdits } from '../core/edits.js';
 import { lazyRequire } from '../core/lazy.js';
 import { BOM, LineIndex } from '../core/text.js';
 import type { Edit } from '../core/types.js';
+import type { FileOutcome } from '../core/result.js';
 
 const CONTEXT = 3;
 

@@ -1,6 +1,6 @@
 /** The JSON report (`--format json`): a stable, versioned shape. */
-import type { FileError, FileOutcome, TableReport } from '../engine/pipeline.js';
 import { allErrors, allTables, summarize } from './summary.js';
+import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 
 function tableJson(t: TableReport, withFixed: boolean) {
   const out: Record<string, unknown> = {

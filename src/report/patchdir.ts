@@ -6,12 +6,12 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { FileError, FileOutcome } from '../engine/pipeline.js';
 import { repoRootOf } from '../io/git.js';
 import { fileDiff } from './diff.js';
 import { toPosix } from '../core/text.js';
 import { OutputError, makeDir } from '../io/outputs.js';
 import { writeOutputAtomic } from '../io/write.js';
+import type { FileError, FileOutcome } from '../core/result.js';
 
 export interface RepoReport {
   repository: string;

@@ -3,8 +3,8 @@
  * repository. Only on a terminal and without --quiet; redrawn at most every 100 ms; erased at the end.
  */
 import path from 'node:path';
-import type { RunProgress } from '../engine/run.js';
 import { repoRootOf } from '../io/git.js';
+import type { RunProgress } from '../core/result.js';
 
 export interface Progress {
   update(p: RunProgress): void;

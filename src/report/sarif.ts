@@ -4,13 +4,14 @@
  * `fixes[]` carrying the exact replacements `kmsfix fix` would write for that table.
  */
 import { groupOutcomes } from '../engine/groups.js';
-import { planGroup, type FileError, type FileOutcome, type TableReport } from '../engine/pipeline.js';
+import { planGroup } from '../engine/pipeline.js';
 import { ALL_KINDS, rulesFor } from '../rule/peers/rules.js';
 import { diskSiblings } from '../io/siblings.js';
 import { failingRules } from '../rule/peers/evaluate.js';
 import { LineIndex } from '../core/text.js';
 import { sortEdits } from '../core/edits.js';
 import type { Edit, FixOptions } from '../core/types.js';
+import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 

@@ -1,5 +1,5 @@
+import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 /** Counting a run's results, for every reporter. */
-import type { FileError, FileOutcome, TableReport } from '../engine/pipeline.js';
 
 export interface Summary {
   files: number;

@@ -1,9 +1,9 @@
 /** Human-readable reports: one line per table, then a summary line. */
 import pc from 'picocolors';
-import type { TableReport } from '../engine/pipeline.js';
 import { failingRules } from '../rule/peers/evaluate.js';
 import type { Status } from '../rule/status.js';
 import type { Summary } from './summary.js';
+import type { TableReport } from '../core/result.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 

@@ -1,0 +1,72 @@
+/**
+ * What a run found, as the engine hands it to the reports and the CLI: one outcome per file (its
+ * tables as reported, its error, its verified new text), the errors not tied to a parsed file,
+ * and the progress of a run. Values only: no behaviour.
+ */
+import type { PeerVerdicts } from '../rule/peers/rules.js';
+import type { DetectedTable, Detection, Edit, SourceFile, Suppression, Transform } from './types.js';
+
+export interface TableReport extends Omit<DetectedTable, 'facts' | 'suppressions'> {
+  file: string;
+  compliant: boolean;
+  fixable: boolean;
+  /** Peer scanners' rule IDs that fire on this table (src/peers), suppressions aside. */
+  peers: PeerVerdicts;
+  /** Inline suppressions found on the table, whichever tool they speak for. */
+  suppressions: Suppression[];
+  /** Set by fix: the verified fix makes the table customer-managed. */
+  planned?: boolean;
+  /**
+   * Set by fix: the table is customer-managed in this run's output: on disk for a fix in place (then
+   * the same as `written`), in the patch for --patch and --patch-dir, in the diff for --dry-run.
+   */
+  fixed?: boolean;
+  /** Set by a fix in place: its file was written. */
+  written?: boolean;
+  /** Non-compliant and fixable, but in test code and left alone (no --include-tests). */
+  testCode?: true;
+}
+
+export interface FileError {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface FileOutcome {
+  file: SourceFile;
+  bom: boolean;
+  transform?: Transform;
+  detection?: Detection;
+  tables: TableReport[];
+  error?: FileError;
+  /** Verified fixed text (without BOM); set only when it differs from the input. */
+  newText?: string;
+  /** The edits that made `newText` (offsets into `file.text`), for its diff. */
+  edits?: Edit[];
+  /** The stamp of the version read (src/engine/read.ts); the file is replaced only while it has it. */
+  stamp?: string;
+  /** The symbolic link named on the command line it was reached through ("X -> Y"): never written. */
+  link?: string;
+  /** The key of the fix group it belongs to (src/engine/groups.ts): a group is written all or none. */
+  group?: string;
+  /** Other files the group's plan read (siblings): set on changed files, checked before writing. */
+  watched?: Watched[];
+}
+
+export interface RunProgress {
+  /** Candidate files looked at so far, of `candidates`. */
+  scanned: number;
+  candidates: number;
+  tables: number;
+  /** Absolute path of the file just looked at. */
+  current: string;
+}
+
+/** A file a group's plan read without writing it (a module's file without a table). */
+export interface Watched {
+  absPath: string;
+  path: string;
+  stamp: string;
+}
