@@ -4,7 +4,7 @@
  * and the progress of a run. Values only: no behaviour.
  */
 import type { PeerVerdicts } from '../rule/peers/rules.js';
-import type { DetectedTable, Detection, Edit, SourceFile, Suppression, Transform } from './types.js';
+import type { DetectedTable, Detection, Edit, SourceFile, Suppression, Format } from './types.js';
 
 export interface TableReport extends Omit<DetectedTable, 'facts' | 'suppressions'> {
   file: string;
@@ -37,7 +37,7 @@ export interface FileError {
 export interface FileOutcome {
   file: SourceFile;
   bom: boolean;
-  transform?: Transform;
+  transform?: Format;
   detection?: Detection;
   tables: TableReport[];
   error?: FileError;

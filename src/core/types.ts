@@ -1,7 +1,7 @@
 /**
- * The contracts every part of kmsfix shares: what a transform finds, what it edits,
- * and what the engine reports. Transforms (one per format family, under transforms/)
- * implement `Transform`; the engine (src/engine) drives them.
+ * The contracts every part of kmsfix shares: what a format finds, what it edits, and the one
+ * interface every format family implements (`Format`, registered by a cheap `FormatEntry` in
+ * src/formats/index.ts); the engine (src/engine) drives them. What a run reports is in result.ts.
  */
 import type { Status } from '../rule/status.js';
 import type { SseFacts } from '../rule/peers/facts.js';
@@ -15,7 +15,7 @@ export interface Edit {
   text: string;
 }
 
-/** A file as a transform sees it. `text` never carries the BOM; the engine restores it on write. */
+/** A file as a format sees it. `text` never carries the BOM; the engine restores it on write. */
 export interface SourceFile {
   /** Path as shown to the user: relative to the current directory, with `/` separators. */
   path: string;
@@ -26,7 +26,7 @@ export interface SourceFile {
   test?: true;
 }
 
-/** A table as a transform detects it. `compliant` and `fixable` are decided by the engine. */
+/** A table as a format detects it. `compliant` and `fixable` are decided by the engine. */
 export interface DetectedTable {
   /** 1-based line and column where the table is declared. */
   line: number;
@@ -84,7 +84,7 @@ export interface FixOptions {
   /** scan only: whose rules decide `compliant` (default strict). */
   profile?: import('../rule/peers/evaluate.js').Profile;
   /**
-   * For the engine, not the transforms: the input size limit in bytes (default 5 MB,
+   * For the engine, not the formats: the input size limit in bytes (default 5 MB,
    * `--max-file-size`). A fixed file that would grow past it is not written, so that later runs can
    * still read it.
    */
@@ -95,7 +95,7 @@ export interface FilePlan {
   edits: Edit[];
   /** Addresses of the tables these edits make customer-managed. */
   fixed: string[];
-  /** Tables the transform declined while planning (e.g. a provider alias is missing). */
+  /** Tables the format declined while planning (e.g. a provider alias is missing). */
   declined?: { address: string; reason: string }[];
 }
 
@@ -107,25 +107,36 @@ export interface GroupMember<D extends Detection = Detection> {
 }
 
 /**
- * How the engine finds a transform without loading it: cheap path and substring tests,
- * then `load()` imports the parser-heavy module only when a file needs it.
+ * How the engine finds a format without loading it: cheap path and substring tests, then `load()`
+ * imports the parser-heavy module only when a file needs it. One per family, listed in
+ * src/formats/index.ts, which also decides (by an explicit precedence) which family reads a file
+ * that several accept.
  */
-export interface TransformEntry {
+export interface FormatEntry {
+  /** Family name: the folder under src/formats/, and `Format.name`. */
   name: string;
-  /** Does this transform want to look at a file with this path (extension / file name)? */
+  /** Does this format want to look at a file with this path (extension / file name)? */
   accepts(path: string): boolean;
   /** Cheap substring test on the raw text, run before any parser. */
   prefilter(text: string): boolean;
   /** Which names in a folder are files of a group, for DiskContext.siblings (default: `accepts`). */
   siblingFile?(name: string): boolean;
-  load(): Promise<Transform>;
+  load(): Promise<Format>;
 }
 
-export interface Transform<D extends Detection = Detection> {
+/**
+ * One format family (src/formats/<family>/index.ts): it reads files (detect) and plans edits (fix),
+ * and never touches the disk itself. The engine calls, for each file: `detect`; for each group of
+ * files (`groupKey`) with tables to fix: `fix`, then applies the edits, re-runs `detect` on the
+ * result and `verify`. `D` is the family's own detection type (its tables keep their parse nodes
+ * for `fix`); the engine hands `fix` and `verify` only detections made by the same format's
+ * `detect`, so a `Format<CfnDetection>` stands for a `Format` (method parameters are bivariant).
+ */
+export interface Format<D extends Detection = Detection> {
   /** Family name, for messages. */
   name: string;
   /**
-   * Parse and detect. Throws `ParseError` for input it cannot read. A transform never reads the
+   * Parse and detect. Throws `ParseError` for input it cannot read. A format never reads the
    * disk itself: the other files of the file's folder come from `context` (absent in memory).
    */
   detect(file: SourceFile, context?: DiskContext): D | Promise<D>;
@@ -135,7 +146,7 @@ export interface Transform<D extends Detection = Detection> {
   groupKey?(path: string): string;
   /**
    * Plan the edits for a group of files. Every file of the group is passed, even those with no
-   * targets. A transform never reads the disk itself: what else its plan needs comes from `context`.
+   * targets. A format never reads the disk itself: what else its plan needs comes from `context`.
    */
   fix(group: GroupMember<D>[], options: FixOptions, context: DiskContext): Map<string, FilePlan> | Promise<Map<string, FilePlan>>;
   /**
@@ -146,13 +157,13 @@ export interface Transform<D extends Detection = Detection> {
 }
 
 /**
- * What the engine gives a transform beside the files it passes: the engine owns every read of the
- * disk (src/engine/read.ts), transforms ask it.
+ * What the engine gives a format beside the files it passes: the engine owns every read of the
+ * disk (src/io/read.ts), formats ask it.
  */
 export interface DiskContext {
   /**
    * The other files of the folders that hold the file (detect) or the group's files (fix), of the
-   * names the transform's entry takes as a group's files (`TransformEntry.siblingFile`, default
+   * names the format's entry takes as a group's files (`FormatEntry.siblingFile`, default
    * `accepts`): e.g. the files of a Terraform module that hold no table. Read by the engine like
    * any input: size limit, binary, UTF-8 and BOM checks; kmsfix's temp files and non-regular files
    * never. Sorted by path. Rejects when one of them cannot be read (a plan must not rest on a file
@@ -161,7 +172,7 @@ export interface DiskContext {
   siblings(): Promise<SourceFile[]>;
 }
 
-/** Input a transform cannot read. line/column are 1-based where known. */
+/** Input a format cannot read. line/column are 1-based where known. */
 export class ParseError extends Error {
   constructor(
     message: string,

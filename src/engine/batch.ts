@@ -4,7 +4,7 @@
  * a batch always holds whole fix groups (the pool batches by folder, and no transform groups files
  * across folders), so the results are those of the single-thread path.
  */
-import { TRANSFORMS, loadTransform } from '../formats/index.js';
+import { FORMATS, loadFormat } from '../formats/index.js';
 import type { Edit, FixOptions, SourceFile } from '../core/types.js';
 import { detectFile, fixGroup } from './pipeline.js';
 import { groupKeyOf } from './groups.js';
@@ -34,9 +34,9 @@ export async function processBatch(files: BatchFile[], mode: 'scan' | 'fix', opt
   const groups = new Map<string, FileOutcome[]>();
   const siblings = diskSiblings(options.maxFileBytes);
   for (const f of files) {
-    const entry = TRANSFORMS.find((e) => e.name === f.entry);
+    const entry = FORMATS.find((e) => e.name === f.entry);
     if (!entry) throw new Error(`unknown transform ${f.entry}`);
-    const transform = await loadTransform(entry);
+    const transform = await loadFormat(entry);
     const o = await detectFile(f.file, f.bom, transform, options, siblings);
     outcomes.push(o);
     const key = groupKeyOf(entry.name, transform, f.file.absPath);

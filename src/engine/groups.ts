@@ -1,9 +1,9 @@
 /** Files fixed together: same transform, same group key (a Terraform module directory, or the file itself). */
-import type { Transform } from '../core/types.js';
+import type { Format } from '../core/types.js';
 import type { FileOutcome } from '../core/result.js';
 
 /** The key of the group a file is fixed in: its family, then the transform's group (default: the file). */
-export function groupKeyOf(family: string, transform: Transform, absPath: string): string {
+export function groupKeyOf(family: string, transform: Format, absPath: string): string {
   return `${family}\0${transform.groupKey ? transform.groupKey(absPath) : absPath}`;
 }
 

@@ -3,7 +3,7 @@
  * no disk. Files of one group (e.g. one Terraform module) are fixed together.
  */
 import path from 'node:path';
-import { entriesFor, loadTransform } from '../formats/index.js';
+import { formatFor, formatsFor, loadFormat } from '../formats/index.js';
 import { stripBom } from '../core/text.js';
 import { isTestPath } from '../io/discover.js';
 import type { FixOptions } from '../core/types.js';
@@ -32,10 +32,9 @@ export async function processMemory(
   const groups = new Map<string, FileOutcome[]>();
   const outcomes: FileOutcome[] = [];
   for (const f of files) {
-    const entries = entriesFor(f.path);
-    const entry = entries.find((e) => e.prefilter(f.text)) ?? entries[0];
+    const entry = formatFor(f.path, f.text) ?? formatsFor(f.path)[0];
     if (!entry) throw new Error(`no transform accepts ${f.path}`);
-    const transform = await loadTransform(entry);
+    const transform = await loadFormat(entry);
     const { text, bom } = stripBom(f.text);
     const absPath = path.resolve('/memory', f.path);
     const o = await detectFile({ path: f.path, absPath, text, ...(isTestPath(f.path) ? { test: true as const } : {}) }, bom, transform, opts);

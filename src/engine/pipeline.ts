@@ -9,7 +9,7 @@ import { ParseError } from '../core/types.js';
 import { LineIndex, deepestNesting } from '../core/text.js';
 import { MAX_FILE_BYTES, formatMb } from '../io/read.js';
 import { NO_SIBLINGS, type SiblingSource } from '../io/siblings.js';
-import type { Detection, DetectedTable, Edit, FixOptions, GroupMember, SourceFile, Suppression, Transform } from '../core/types.js';
+import type { Detection, DetectedTable, Edit, FixOptions, GroupMember, SourceFile, Suppression, Format } from '../core/types.js';
 import type { FileError, FileOutcome, TableReport, Watched } from '../core/result.js';
 
 let editsModule: typeof import('../core/edits.js') | undefined;
@@ -55,7 +55,7 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
 export async function detectFile(
   file: SourceFile,
   bom: boolean,
-  transform: Transform,
+  transform: Format,
   options: Partial<FixOptions>,
   siblings?: SiblingSource,
 ): Promise<FileOutcome> {
@@ -182,7 +182,7 @@ export async function fixGroup(group: FileOutcome[], options: FixOptions, siblin
 
 /** Re-parse and re-detect the fixed text: it must parse, and every fixed table must be customer-managed. */
 async function verify(
-  transform: Transform,
+  transform: Format,
   before: FileOutcome,
   newText: string,
   fixed: string[],

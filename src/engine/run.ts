@@ -10,8 +10,8 @@
  */
 import path from 'node:path';
 import { discover, displayPath } from '../io/discover.js';
-import { TRANSFORMS, entriesFor, loadTransform } from '../formats/index.js';
-import type { FixOptions, TransformEntry } from '../core/types.js';
+import { FORMATS, formatFor, formatsFor, loadFormat } from '../formats/index.js';
+import type { FixOptions, FormatEntry } from '../core/types.js';
 import type { BatchFile, BatchResult } from './batch.js';
 import { processBatch } from './batch.js';
 import { detectFile, fixGroup } from './pipeline.js';
@@ -57,11 +57,6 @@ export interface RunResult {
   cleanup?: Cleanup;
 }
 
-function pickEntry(path: string, raw: string): TransformEntry | undefined {
-  const entries = entriesFor(path);
-  return entries.find((e) => e.prefilter(raw));
-}
-
 /** A batch for one worker message: this many files or bytes, whichever comes first. */
 const BATCH_FILES = 16;
 const BATCH_BYTES = 256 * 1024;
@@ -82,14 +77,14 @@ export function ownWorkerFamily(paths: string[]): string | undefined {
   let own = 0;
   let others = 0;
   for (const p of paths) {
-    if (entriesFor(p).some((e) => e.name === OWN_WORKER_FAMILY)) own++;
+    if (formatsFor(p).some((e) => e.name === OWN_WORKER_FAMILY)) own++;
     else others++;
   }
   return own >= OWN_WORKER_MIN_FILES && others >= OWN_WORKER_MIN_FILES ? OWN_WORKER_FAMILY : undefined;
 }
 
 export async function run(paths: string[], options: RunOptions): Promise<RunResult> {
-  const accepts = (p: string) => TRANSFORMS.some((e) => e.accepts(p));
+  const accepts = (p: string) => FORMATS.some((e) => e.accepts(p));
   const { candidates, errors, repos, temps } = await discover(paths.length ? paths : ['.'], options.cwd, accepts);
   let cleanup: Cleanup | undefined;
   if (options.cleanTemps) {
@@ -245,15 +240,15 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
 
   /** Read a candidate; the index of its read, or undefined when skipped or unreadable. */
   async function readOne(c: (typeof candidates)[number]): Promise<number | undefined> {
-    let chosen: TransformEntry | undefined;
-    const read = await readCandidate(c.absPath, c.path, c.explicit, (raw) => (chosen = pickEntry(c.path, raw)) !== undefined, options.maxFileBytes);
+    let chosen: FormatEntry | undefined;
+    const read = await readCandidate(c.absPath, c.path, c.explicit, (raw) => (chosen = formatFor(c.path, raw)) !== undefined, options.maxFileBytes);
     if (read.kind === 'skip') return undefined;
     if (read.kind === 'error') {
       errors.push(read.error);
       return undefined;
     }
     // Explicitly named files are read even when no prefilter matched: parse errors still count.
-    chosen ??= pickEntry(c.path, read.file.text) ?? entriesFor(c.path)[0];
+    chosen ??= formatFor(c.path, read.file.text) ?? formatsFor(c.path)[0];
     if (!chosen) return undefined;
     reads.push({ file: c.test ? { ...read.file, test: true } : read.file, bom: read.bom, entry: chosen.name });
     stamps.push(read.stamp);
@@ -278,8 +273,8 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
 
   async function detectInline(i: number): Promise<number> {
     const r = reads[i];
-    const entry = TRANSFORMS.find((e) => e.name === r.entry)!;
-    const transform = await loadTransform(entry);
+    const entry = FORMATS.find((e) => e.name === r.entry)!;
+    const transform = await loadFormat(entry);
     const outcome = await detectFile(r.file, r.bom, transform, fixOptions, siblings);
     done[i] = outcome;
     // A scan needs the detection and the text no further, unless the caller keeps the run in this

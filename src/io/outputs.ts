@@ -5,7 +5,7 @@
  */
 import { mkdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { TRANSFORMS } from '../formats/index.js';
+import { FORMATS } from '../formats/index.js';
 import { describeError } from './read.js';
 
 export class OutputError extends Error {}
@@ -53,7 +53,7 @@ export function checkPatchFile(file: string, inputs: string[], cwd: string): voi
   if (isDir(abs)) throw new OutputError(`--patch ${file}: is a folder; give the patch file's name`);
   for (const input of realInputs(inputs, cwd)) {
     if (abs === input) throw new OutputError(`--patch ${file}: is a path given to scan; the patch would overwrite it`);
-    if (isDir(input) && within(input, abs) && TRANSFORMS.some((e) => e.accepts(path.basename(abs)))) {
+    if (isDir(input) && within(input, abs) && FORMATS.some((e) => e.accepts(path.basename(abs)))) {
       throw new OutputError(`--patch ${file}: would be scanned as a template (it is inside ${path.relative(cwd, input) || '.'}); name the patch *.patch or put it elsewhere`);
     }
   }

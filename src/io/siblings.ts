@@ -6,9 +6,9 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { TRANSFORMS } from '../formats/index.js';
+import { FORMATS } from '../formats/index.js';
 import { toPosix } from '../core/text.js';
-import type { SourceFile, Transform } from '../core/types.js';
+import type { SourceFile, Format } from '../core/types.js';
 import { MAX_FILE_BYTES, decodeSource, readBytes, stampOf } from './read.js';
 import { statSync } from 'node:fs';
 import { isTempName } from './temp.js';
@@ -20,7 +20,7 @@ export interface SiblingRead {
 }
 
 /** How the siblings of some files are found: from disk (a run), or none (in memory). */
-export type SiblingSource = (files: SourceFile[], transform: Transform) => SiblingRead;
+export type SiblingSource = (files: SourceFile[], transform: Format) => SiblingRead;
 
 export const NO_SIBLINGS: SiblingSource = () => ({ files: [], watched: [] });
 
@@ -40,7 +40,7 @@ function stampNow(abs: string): string | undefined {
 export function diskSiblings(maxBytes = MAX_FILE_BYTES): SiblingSource {
   let cache: { dir: string; reads: Map<string, { file: SourceFile; watched: Watched }> } | undefined;
   return (members, transform) => {
-    const entry = TRANSFORMS.find((e) => e.name === transform.name);
+    const entry = FORMATS.find((e) => e.name === transform.name);
     const wanted = (name: string) => (entry?.siblingFile ? entry.siblingFile(name) : (entry?.accepts(name) ?? false));
     const known = new Set(members.map((m) => m.absPath));
     const out: SiblingRead = { files: [], watched: [] };

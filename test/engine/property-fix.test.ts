@@ -14,7 +14,7 @@ import { processMemory } from '../../src/engine/memory.js';
 import { DEFAULT_FIX_OPTIONS, detectFile, planGroup } from '../../src/engine/pipeline.js';
 import { stripBom } from '../../src/core/text.js';
 import type { Edit, FixOptions } from '../../src/core/types.js';
-import { entriesFor, loadTransform } from '../../src/formats/index.js';
+import { formatsFor, loadFormat } from '../../src/formats/index.js';
 import { GENERATORS, type Generated } from '../helpers/property-gen.js';
 
 const RUNS = Number(process.env.KMSFIX_PROPERTY_RUNS ?? 40);
@@ -104,9 +104,9 @@ async function checkOne(g: Generated, options: FixOptions = DEFAULT_FIX_OPTIONS)
     else expect(after.get(t.address), `${t.address} untouched`).toBe(t.status);
   }
   // (3) the plan's edits: bytes outside them identical, removed text only replaceable values
-  const entries = entriesFor(g.path);
+  const entries = formatsFor(g.path);
   const entry = entries.find((e) => e.prefilter(text)) ?? entries[0];
-  const transform = await loadTransform(entry);
+  const transform = await loadFormat(entry);
   const o = await detectFile({ path: g.path, absPath: `/memory/${g.path}`, text }, bom, transform, options);
   const plans = await planGroup([o], (x) => x.tables.filter((t) => t.fixable).map((t) => t.address), options);
   const r = plans.get(o)!;

@@ -10,9 +10,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diskSiblings } from '../../src/io/siblings.js';
 import { detectFile } from '../../src/engine/pipeline.js';
-import type { Detection, DiskContext, SourceFile, Transform } from '../../src/core/types.js';
+import type { Detection, DiskContext, SourceFile, Format } from '../../src/core/types.js';
 
-const terraform = { name: 'terraform' } as Transform;
+const terraform = { name: 'terraform' } as Format;
 
 function module(): { dir: string; main: SourceFile } {
   const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-siblings-'));
@@ -60,7 +60,7 @@ describe('a group\'s other files, read by the engine', () => {
   it('reach a transform\'s detect through its DiskContext', async () => {
     const { main } = module();
     let seen: string[] = [];
-    const probe: Transform = {
+    const probe: Format = {
       name: 'terraform',
       detect: async (_file: SourceFile, context?: DiskContext): Promise<Detection> => {
         seen = (await context!.siblings()).map((f) => f.path);

@@ -1,11 +1,11 @@
 /** Cheap registry entry for the CloudFormation family: its parser loads only when a file needs it. */
-import type { Transform, TransformEntry } from '../../core/types.js';
+import type { FormatEntry } from '../../core/types.js';
 
 const TABLE_TYPE = /AWS::DynamoDB::(Global)?Table|AWS::Serverless::SimpleTable/;
 
-export const cloudformationEntry: TransformEntry = {
+export const cloudformationEntry: FormatEntry = {
   name: 'cloudformation',
   accepts: (path) => /\.(ya?ml|json|template)$/i.test(path) && !/(^|\/)(package(-lock)?|tsconfig|cdk)\.json$/i.test(path),
   prefilter: (text) => TABLE_TYPE.test(text),
-  load: async () => (await import('./index.js')).cloudformation as unknown as Transform,
+  load: async () => (await import('./index.js')).cloudformation,
 };

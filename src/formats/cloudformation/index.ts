@@ -1,11 +1,11 @@
 /** The CloudFormation family: CloudFormation and SAM templates (YAML, JSON) and serverless.yml. */
-import type { Transform } from '../../core/types.js';
+import type { Format } from '../../core/types.js';
 import { detectCloudFormation, type CfnDetection } from './detect.js';
 import { verifyCloudFormation } from './verify.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
 
-export const cloudformation: Transform<CfnDetection> = {
+export const cloudformation: Format<CfnDetection> = {
   name: 'cloudformation',
   detect: detectCloudFormation,
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).

@@ -1,10 +1,10 @@
 /** Pulumi YAML programs (`runtime: yaml`): detection, fix and verification. */
-import type { Transform } from '../../core/types.js';
+import type { Format } from '../../core/types.js';
 import { detectPulumiYaml, type PulumiDetection } from './detect.js';
 import { fixPulumiYaml } from './fix.js';
 import { verifyPulumiYaml } from './verify.js';
 
-export const pulumiYaml: Transform<PulumiDetection> = {
+export const pulumiYaml: Format<PulumiDetection> = {
   name: 'pulumi-yaml',
   detect: detectPulumiYaml,
   fix: fixPulumiYaml,

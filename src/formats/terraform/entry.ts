@@ -1,13 +1,13 @@
 /** Cheap registry entry for the Terraform family: tree-sitter loads only when a file needs it. */
-import type { Transform, TransformEntry } from '../../core/types.js';
+import type { FormatEntry } from '../../core/types.js';
 
 const TABLE = /aws_dynamodb_table|terraform-aws-modules\/dynamodb-table|terraform-aws-dynamodb-table/;
 
-export const terraformEntry: TransformEntry = {
+export const terraformEntry: FormatEntry = {
   name: 'terraform',
   accepts: (path) => /\.tf(\.json)?$/i.test(path),
   prefilter: (text) => TABLE.test(text),
   // A module's files, and its lock file (which hashicorp/aws version the module runs with).
   siblingFile: (name) => /\.tf(\.json)?$/i.test(name) || name === '.terraform.lock.hcl',
-  load: async () => (await import('./index.js')).terraform as unknown as Transform,
+  load: async () => (await import('./index.js')).terraform,
 };

@@ -1,12 +1,12 @@
 /** The Terraform family: HCL (.tf) and Terraform JSON (.tf.json), fixed one module directory at a time. */
 import path from 'node:path';
-import type { Transform } from '../../core/types.js';
+import type { Format } from '../../core/types.js';
 import { detectTerraform, type TfDetection } from './detect.js';
 import { verifyTerraform } from './verify.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
 
-export const terraform: Transform<TfDetection> = {
+export const terraform: Format<TfDetection> = {
   name: 'terraform',
   detect: detectTerraform,
   groupKey: (absPath) => path.dirname(absPath),

@@ -1,11 +1,11 @@
 /** The TypeScript family: AWS CDK v2, CDK for Terraform and Pulumi programs written in TypeScript. */
-import type { Transform } from '../../core/types.js';
+import type { Format } from '../../core/types.js';
 import { detectTypeScript, type TsDetection } from './detect.js';
 import { verifyTypeScript } from './verify.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
 
-export const typescript: Transform<TsDetection> = {
+export const typescript: Format<TsDetection> = {
   name: 'typescript',
   detect: detectTypeScript,
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
