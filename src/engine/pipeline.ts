@@ -3,13 +3,12 @@
  * result by re-parsing and re-detecting. Nothing here touches the disk.
  */
 import { evaluate } from '../rule/peers/evaluate.js';
-import type { PeerVerdicts } from '../rule/peers/rules.js';
 import { isFixableStatus } from '../rule/status.js';
 import { ParseError } from '../core/types.js';
 import { LineIndex, deepestNesting } from '../core/text.js';
 import { MAX_FILE_BYTES, formatMb } from '../io/read.js';
 import { NO_SIBLINGS, type SiblingSource } from '../io/siblings.js';
-import type { Detection, DetectedTable, Edit, FixOptions, GroupMember, SourceFile, Suppression, Format } from '../core/types.js';
+import type { Detection, Edit, FixOptions, GroupMember, SourceFile, Format } from '../core/types.js';
 import type { FileError, FileOutcome, TableReport, Watched } from '../core/result.js';
 
 let editsModule: typeof import('../core/edits.js') | undefined;

@@ -228,7 +228,7 @@ export function terraformKeyPolicies(files: Hcl[]): KeyPolicyFound[] {
 /** Plain text stands for any value the stand-ins do not model (a table's ARN, a name...). */
 function token(path: string[]): unknown {
   return new Proxy(Object.assign(() => undefined, { toString: () => `<${path.join('.')}>` }), {
-    get: (t, p) => (p === Symbol.toPrimitive || p === 'toString' ? () => `<${path.join('.')}>` : p === 'toJSON' ? () => `<${path.join('.')}>` : typeof p === 'string' ? token([...path, p]) : undefined),
+    get: (_t, p) => (p === Symbol.toPrimitive || p === 'toString' ? () => `<${path.join('.')}>` : p === 'toJSON' ? () => `<${path.join('.')}>` : typeof p === 'string' ? token([...path, p]) : undefined),
     apply: () => token([...path, '()']),
     construct: () => token([...path, 'new']) as object,
   });

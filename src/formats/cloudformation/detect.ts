@@ -70,9 +70,6 @@ function intrinsicArg(node: CNode): CNode | null {
   return node.tag ? node : node.kind === 'map' ? node.pairs[0].value : null;
 }
 
-/** A serverless.yml variable such as `${self:custom.sse}`: resolved at deploy time. */
-const SLS_VARIABLE = /\$\{(?!AWS::)[^}]*\}/;
-
 /** Logical IDs a key reference points at (Ref X, GetAtt X.Arn). */
 export function referencedIds(node: CNode | null | undefined): string[] {
   const fn = intrinsicName(node);

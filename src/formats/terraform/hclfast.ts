@@ -329,17 +329,17 @@ function unary(nl: boolean): Literal | null {
     space(nl);
     const d = code(p);
     if (d === 45 || d === 33) giveUp(); // `- -x`, `!!x`: leave to tree-sitter
-    term(nl);
+    term();
     return null;
   }
-  return term(nl);
+  return term();
 }
 
 const KEYWORDS = new Set(['for', 'in', 'if', 'else', 'endif', 'endfor']);
 
 /** A term with its traversals (`.attr`, `.0`, `[i]`, `.*`, `[*]`). */
-function term(nl: boolean): Literal | null {
-  let lit = primary(nl);
+function term(): Literal | null {
+  let lit = primary();
   for (;;) {
     const c = code(p);
     if (c === 46 /* . */) {
@@ -368,7 +368,7 @@ function term(nl: boolean): Literal | null {
   }
 }
 
-function primary(nl: boolean): Literal | null {
+function primary(): Literal | null {
   const c = code(p);
   if (c >= 48 && c <= 57) {
     const start = p;
@@ -538,7 +538,7 @@ function object(): void {
 function objectKey(): void {
   const c = code(p);
   if (c === 34) quoted();
-  else if (c === 40) primary(true);
+  else if (c === 40) primary();
   else if (isIdStart(c)) {
     identifier();
     const d = code(p);

@@ -12,14 +12,6 @@ export interface RBlock {
   body: RItem[];
 }
 
-export interface Layout {
-  /** Indentation of the block's own line. */
-  indent: string;
-  /** One indentation step. */
-  unit: string;
-  eol: string;
-}
-
 /** Pad names so that `=` lines up as terraform fmt does (runs broken by blank lines and blocks). */
 export function alignRun(names: string[]): string[] {
   const width = Math.max(0, ...names.map((n) => n.length));
@@ -59,10 +51,6 @@ export function renderBlockLines(b: RBlock, indent: string, unit: string): strin
   flush();
   out.push(indent + '}');
   return out;
-}
-
-export function renderBlock(b: RBlock, layout: Layout): string {
-  return renderBlockLines(b, layout.indent, layout.unit).join(layout.eol);
 }
 
 /** An HCL string literal. */

@@ -4,7 +4,7 @@
  */
 import { commentSuppressions } from '../../core/suppressions.js';
 import type { Suppression } from '../../core/types.js';
-import type { HBlock, HComment } from './parse.js';
+import type { HComment } from './parse.js';
 
 /** The comments that speak for a block: those inside it, and the comment lines right above it. */
 export function blockComments(text: string, comments: HComment[], b: { start: number; end: number }): string[] {
@@ -32,8 +32,4 @@ export function suppressionsOf(texts: string[]): Suppression[] {
     }
   }
   return out;
-}
-
-export function blockSuppressions(text: string, comments: HComment[], b: HBlock): Suppression[] {
-  return suppressionsOf(blockComments(text, comments, b));
 }

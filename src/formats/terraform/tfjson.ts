@@ -5,7 +5,7 @@
 import { applyEdits as applyJsonEdits, modify, parseTree, printParseErrorCode, type JSONPath, type Node as JNode, type ParseError as JParseError } from 'jsonc-parser';
 import { deepestNesting, detectEol, detectIndentUnit, LineIndex } from '../../core/text.js';
 import { ParseError } from '../../core/types.js';
-import type { Edit, SourceFile } from '../../core/types.js';
+import type { Edit } from '../../core/types.js';
 import type { HAttr, HBlock, Literal } from './parse.js';
 import type { RBlock, RItem } from './render.js';
 import type { TopBlock } from './topBlocks.js';
@@ -251,8 +251,4 @@ export class JsonDoc {
     while (b < out.length - a && b < this.text.length - a && out[out.length - 1 - b] === this.text[this.text.length - 1 - b]) b++;
     return [{ start: a, end: this.text.length - b, text: out.slice(a, out.length - b) }];
   }
-}
-
-export function jsonSourceOf(file: SourceFile): JsonModel {
-  return jsonModel(file.text);
 }

@@ -11,10 +11,11 @@ import { parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.
 import { stackRegionOf } from './stackRegion.js';
 
 export type Framework = 'cdk' | 'cdktf' | 'pulumi';
-export type TableKind = 'Table' | 'TableV2' | 'CfnTable' | 'CfnGlobalTable' | 'DynamodbTable' | 'PulumiTable';
+/** Which table class a construct is (not the peer scanners' table kinds, src/rule/peers/facts.ts TableKind). */
+type TableClass = 'Table' | 'TableV2' | 'CfnTable' | 'CfnGlobalTable' | 'DynamodbTable' | 'PulumiTable';
 
 /** Constructor symbol -> what it is. `type` is the name reported to the user. */
-export const TABLE_CLASSES: Record<string, { kind: TableKind; framework: Framework; type: string }> = {
+export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framework; type: string }> = {
   'aws-cdk-lib/aws-dynamodb#Table': { kind: 'Table', framework: 'cdk', type: 'aws-cdk-lib.aws_dynamodb.Table' },
   'aws-cdk-lib/aws-dynamodb#TableV2': { kind: 'TableV2', framework: 'cdk', type: 'aws-cdk-lib.aws_dynamodb.TableV2' },
   'aws-cdk-lib/aws-dynamodb#CfnTable': { kind: 'CfnTable', framework: 'cdk', type: 'aws-cdk-lib.aws_dynamodb.CfnTable' },
@@ -32,7 +33,7 @@ export const TABLE_CLASSES: Record<string, { kind: TableKind; framework: Framewo
 };
 
 export interface TsTable extends DetectedTable {
-  kind: TableKind;
+  kind: TableClass;
   framework: Framework;
   node: ts.NewExpression;
   /** The props / config / args object literal, when the table has one. */
@@ -99,7 +100,7 @@ function boolOf(e: ts.Expression): boolean | undefined {
   return undefined;
 }
 
-function unknownVerdict(sf: ts.SourceFile, l: Extract<Lookup, { kind: 'unknown' }>): Verdict {
+function unknownVerdict(l: Extract<Lookup, { kind: 'unknown' }>): Verdict {
   return { status: 'unknown', message: `${l.why}: ${EXPLAIN.unknown}` };
 }
 
@@ -110,7 +111,7 @@ type Ctx = { sf: ts.SourceFile; sym: (e: ts.Expression) => string | undefined };
 function cdkTableVerdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdict {
   const { sf } = c;
   const enc = lookup(sf, props, 'encryption');
-  if (enc.kind === 'unknown') return unknownVerdict(sf, enc);
+  if (enc.kind === 'unknown') return unknownVerdict(enc);
   if (enc.kind === 'value') {
     const s = c.sym(unwrap(enc.value));
     const what = `encryption is ${snippet(sf, enc.value)}`;
@@ -127,10 +128,10 @@ function cdkTableVerdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdict {
   }
   // No `encryption`: CDK picks CUSTOMER_MANAGED when encryptionKey is set, AWS_MANAGED for serverSideEncryption: true.
   const key = lookup(sf, props, 'encryptionKey');
-  if (key.kind === 'unknown') return unknownVerdict(sf, key);
+  if (key.kind === 'unknown') return unknownVerdict(key);
   if (key.kind === 'value') return { status: 'customer-managed', message: `Encrypted with customer-managed key ${snippet(sf, key.value)}` };
   const sse = lookup(sf, props, 'serverSideEncryption');
-  if (sse.kind === 'unknown') return unknownVerdict(sf, sse);
+  if (sse.kind === 'unknown') return unknownVerdict(sse);
   if (sse.kind === 'value') {
     const b = boolOf(sse.value);
     if (b === true) return { status: 'aws-managed', message: `serverSideEncryption is true: ${EXPLAIN.awsManaged}` };
@@ -151,7 +152,7 @@ function cdkTableBlocker(c: Ctx, props: ts.ObjectLiteralExpression): string | un
 function tableV2Verdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdict {
   const { sf } = c;
   const enc = lookup(sf, props, 'encryption');
-  if (enc.kind === 'unknown') return unknownVerdict(sf, enc);
+  if (enc.kind === 'unknown') return unknownVerdict(enc);
   if (enc.kind === 'absent') return { status: 'aws-owned', message: `No encryption (TableEncryptionV2.dynamoOwnedKey()): ${EXPLAIN.awsOwned}` };
   const v = unwrap(enc.value);
   const what = `encryption is ${snippet(sf, enc.value)}`;
@@ -179,12 +180,12 @@ function tableV2Blocker(c: Ctx, props: ts.ObjectLiteralExpression): string | und
 /** CloudFormation-shaped SSE (CfnTable.sseSpecification): same rules as the CloudFormation family. */
 function sseSpecVerdict(c: Ctx, sse: Lookup, where: string): Verdict | ts.ObjectLiteralExpression {
   const { sf } = c;
-  if (sse.kind === 'unknown') return unknownVerdict(sf, sse);
+  if (sse.kind === 'unknown') return unknownVerdict(sse);
   if (sse.kind === 'absent') return { status: 'aws-owned', message: `No ${where}: ${EXPLAIN.awsOwned}` };
   const o = unwrap(sse.value);
   if (!ts.isObjectLiteralExpression(o)) return { status: 'unknown', message: `${where} is ${snippet(sf, sse.value)}: ${EXPLAIN.unknown}` };
   const en = lookup(sf, o, 'sseEnabled');
-  if (en.kind === 'unknown') return unknownVerdict(sf, en);
+  if (en.kind === 'unknown') return unknownVerdict(en);
   if (en.kind === 'absent') return { status: 'aws-owned', message: `${where} has no sseEnabled (false by default): ${EXPLAIN.awsOwned}` };
   const b = boolOf(en.value);
   if (b === undefined) return { status: 'unknown', message: `sseEnabled is ${snippet(sf, en.value)}: ${EXPLAIN.unknown}` };
@@ -194,7 +195,7 @@ function sseSpecVerdict(c: Ctx, sse: Lookup, where: string): Verdict | ts.Object
 
 function keyVerdict(c: Ctx, key: Lookup, name: string): Verdict {
   const { sf } = c;
-  if (key.kind === 'unknown') return unknownVerdict(sf, key);
+  if (key.kind === 'unknown') return unknownVerdict(key);
   if (key.kind === 'absent') return { status: 'aws-managed', message: `encryption is enabled with no ${name}: ${EXPLAIN.awsManaged}` };
   const s = stringValue(unwrap(key.value));
   if (s !== undefined && isAwsManagedKeyRef(s)) return { status: 'aws-managed', message: `${name} is ${snippet(sf, key.value)}: ${EXPLAIN.awsManaged}` };
@@ -219,7 +220,7 @@ function cfnGlobalTableVerdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdi
     return v.status === 'unknown' ? v : { ...v, blocker: REPLICA_BLOCKER };
   }
   const r = lookup(sf, props, 'replicas');
-  if (r.kind === 'unknown') return unknownVerdict(sf, r);
+  if (r.kind === 'unknown') return unknownVerdict(r);
   const list = r.kind === 'value' ? unwrap(r.value) : undefined;
   if (!list || !ts.isArrayLiteralExpression(list)) {
     return { status: 'unknown', message: `replicas is ${list ? snippet(sf, list) : 'missing'}: ${EXPLAIN.unknown}` };
@@ -233,7 +234,7 @@ function cfnGlobalTableVerdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdi
       spec.kind === 'value' && ts.isObjectLiteralExpression(unwrap(spec.value))
         ? keyVerdict(c, lookup(sf, unwrap(spec.value) as ts.ObjectLiteralExpression, 'kmsMasterKeyId'), 'replica kmsMasterKeyId')
         : spec.kind === 'unknown'
-          ? unknownVerdict(sf, spec)
+          ? unknownVerdict(spec)
           : keyVerdict(c, { kind: 'absent' }, 'replica kmsMasterKeyId');
     if (rv.status === 'unknown') return rv;
     if (rv.status === 'aws-managed') worst ??= rv;
@@ -246,12 +247,12 @@ function cfnGlobalTableVerdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdi
 function tfVerdict(c: Ctx, props: ts.ObjectLiteralExpression, replicasName: string): Verdict {
   const { sf } = c;
   const sse = lookup(sf, props, 'serverSideEncryption');
-  if (sse.kind === 'unknown') return unknownVerdict(sf, sse);
+  if (sse.kind === 'unknown') return unknownVerdict(sse);
   if (sse.kind === 'absent') return { status: 'aws-owned', message: `No serverSideEncryption: ${EXPLAIN.awsOwned}` };
   const o = unwrap(sse.value);
   if (!ts.isObjectLiteralExpression(o)) return { status: 'unknown', message: `serverSideEncryption is ${snippet(sf, sse.value)}: ${EXPLAIN.unknown}` };
   const en = lookup(sf, o, 'enabled');
-  if (en.kind === 'unknown') return unknownVerdict(sf, en);
+  if (en.kind === 'unknown') return unknownVerdict(en);
   const b = en.kind === 'value' ? boolOf(en.value) : false;
   if (b === undefined && en.kind === 'value') return { status: 'unknown', message: `serverSideEncryption.enabled is ${snippet(sf, en.value)}: ${EXPLAIN.unknown}` };
   if (!b) return { status: 'aws-owned', message: `serverSideEncryption.enabled is not true: ${EXPLAIN.awsOwned}` };
@@ -333,7 +334,7 @@ function suppressionsOf(sf: ts.SourceFile, node: ts.Node): Suppression[] {
 
 // ---------------------------------------------------------------- detection
 
-function verdictFor(c: Ctx, kind: TableKind, props: ts.ObjectLiteralExpression): Verdict {
+function verdictFor(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): Verdict {
   switch (kind) {
     case 'Table': {
       const v = cdkTableVerdict(c, props);

@@ -5,7 +5,7 @@
  */
 import { isCompliant, type Status } from '../status.js';
 import type { DetectedTable, Suppression } from '../../core/types.js';
-import { RULE_IDS, TOOLS, peerVerdicts, type PeerVerdicts, type Tool } from './rules.js';
+import { RULE_IDS, TOOLS, peerVerdicts, type PeerVerdicts } from './rules.js';
 
 export const PROFILES = ['strict', ...TOOLS] as const;
 export type Profile = (typeof PROFILES)[number];
