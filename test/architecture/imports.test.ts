@@ -1,0 +1,115 @@
+/**
+ * The layers of src/ (issue 17) as the imports show them: core (model types, text, edits) and rule
+ * (the DynamoDB CMK rule, peers) at the bottom; formats (one folder per family, plus the shared
+ * formats/yaml/) above them; io (the disk) and engine (the run) above the formats' registry only;
+ * report reading a run's result; cli.ts over everything. Each rule says what a file may import.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Exception, type Rule, importsOf, violations } from '../helpers/import-graph.js';
+import { ROOT } from '../helpers/fixture-cases.js';
+
+const CORE = /^src\/core\//;
+const RULE = /^src\/rule\//;
+const IO = /^src\/io\//;
+const REGISTRY = /^src\/formats\/index\.ts$/;
+const SHARED_YAML = /^src\/formats\/yaml\//;
+
+/** The rules, first match wins (a format's own folder is matched per family below). */
+export const RULES: Rule[] = [
+  { name: 'core imports only core and rule', files: CORE, may: [CORE, RULE] },
+  { name: 'rule imports only rule and core', files: RULE, may: [RULE, CORE] },
+  { name: 'the registry imports only the formats\' entries', files: REGISTRY, may: [CORE, /^src\/formats\/[^/]+\/entry\.ts$/] },
+  { name: 'formats/yaml (shared) imports only itself, core and rule', files: SHARED_YAML, may: [SHARED_YAML, CORE, RULE] },
+  ...['cloudformation', 'pulumi-yaml', 'terraform', 'typescript'].map(
+    (f): Rule => ({
+      name: `formats/${f} imports only itself, formats/yaml, core, rule (and io's cache and package versions)`,
+      files: new RegExp(`^src/formats/${f}/`),
+      may: [new RegExp(`^src/formats/${f}/`), SHARED_YAML, CORE, RULE, /^src\/io\/(cache|packages)\.ts$/],
+    }),
+  ),
+  { name: 'a new format folder is not left unchecked', files: /^src\/formats\//, may: [] },
+  { name: 'io imports only io, core, rule and the formats\' registry', files: IO, may: [IO, CORE, RULE, REGISTRY] },
+  { name: 'engine imports only engine, io, core, rule and the formats\' registry', files: /^src\/engine\//, may: [/^src\/engine\//, IO, CORE, RULE, REGISTRY] },
+  { name: 'report imports only report, io, core and rule (a run\'s result, not the engine)', files: /^src\/report\//, may: [/^src\/report\//, IO, CORE, RULE] },
+  { name: 'cli.ts may import anything in src', files: /^src\/cli\.ts$/, may: [/^src\//] },
+  { name: 'every file of src is in a known place', files: /^src\//, may: [] },
+];
+
+/** Imports that break a rule today, each with the work that removes it. */
+export const KNOWN: Exception[] = [
+  { from: 'src/report/sarif.ts', to: 'src/engine/groups.ts', why: 'phase B-E: SARIF plans each fixable table again; the fix pass will record edits per table' },
+  { from: 'src/report/sarif.ts', to: 'src/engine/pipeline.ts', why: 'phase B-E: SARIF plans each fixable table again; the fix pass will record edits per table' },
+];
+
+const isKnown = (v: { from: string; to: string }) => KNOWN.some((k) => k.from === v.from && k.to === v.to);
+
+describe('import boundaries of src/', () => {
+  const imports = importsOf(ROOT, 'src');
+
+  it('reads the imports of every layer (static, dynamic and type imports)', () => {
+    expect(imports.length).toBeGreaterThan(200);
+    for (const layer of ['core', 'rule', 'formats', 'engine', 'io', 'report']) {
+      expect(imports.some((i) => i.from.startsWith(`src/${layer}/`)), layer).toBe(true);
+    }
+    // A lazy `import('./fix.js')` and an `import('../rule/keyPolicy.js').KeyPolicyMode` type count too.
+    expect(imports).toContainEqual({ from: 'src/formats/cloudformation/index.ts', to: 'src/formats/cloudformation/fix.ts' });
+    expect(imports).toContainEqual({ from: 'src/core/types.ts', to: 'src/rule/keyPolicy.ts' });
+  });
+
+  it('every import is allowed by the rules, or is a known exception', () => {
+    expect(violations(imports, RULES).filter((v) => !isKnown(v))).toEqual([]);
+  });
+
+  it('every known exception still exists (remove it from KNOWN once fixed)', () => {
+    const now = violations(imports, RULES);
+    for (const k of KNOWN) expect(now.some((v) => v.from === k.from && v.to === k.to), `${k.from} -> ${k.to}`).toBe(true);
+  });
+
+  it('Pulumi YAML imports nothing from CloudFormation', () => {
+    expect(imports.filter((i) => i.from.startsWith('src/formats/pulumi-yaml/') && i.to.startsWith('src/formats/cloudformation/'))).toEqual([]);
+  });
+});
+
+describe('the checker, on a planted tree', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'kmsfix-arch-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const plant = (file: string, text: string) => {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  };
+
+  it('finds a violation of every kind, and none in allowed imports', () => {
+    // Allowed.
+    plant('src/formats/pulumi-yaml/fix.ts', "import { applySettings } from '../yaml/mapEdits.js';\nimport type { Edit } from '../../core/types.js';\n");
+    plant('src/engine/run.ts', "import { formatFor } from '../formats/index.js';\nimport { readCandidate } from '../io/read.js';\n");
+    plant('src/report/json.ts', "import type { FileOutcome } from '../core/result.js';\n");
+    plant('src/cli.ts', "import { run } from './engine/run.js';\n");
+    // Not allowed.
+    plant('src/formats/pulumi-yaml/detect.ts', "import { boolOf } from '../cloudformation/detect.js';\n");
+    plant('src/formats/yaml/tree.ts', "const fix = await import('../cloudformation/fix.js');\n");
+    plant('src/engine/pipeline.ts', "import { parseHcl } from '../formats/terraform/parse.js';\n");
+    plant('src/io/read.ts', "import type { RunOptions } from '../engine/run.js';\n");
+    plant('src/report/sarif.ts', "let m: typeof import('../engine/pipeline.js') | undefined;\n");
+    plant('src/rule/status.ts', "export { x } from '../io/git.js';\n");
+    plant('src/core/types.ts', "import type { Format } from '../formats/index.js';\n");
+    plant('src/formats/bicep/detect.ts', "import { child } from '../yaml/tree.js';\n");
+    plant('src/misc.ts', "import { x } from './core/text.js';\n");
+    const found = violations(importsOf(root, 'src'), RULES).map((v) => `${v.from} -> ${v.to}`);
+    expect(found.sort()).toEqual(
+      [
+        'src/core/types.ts -> src/formats/index.ts',
+        'src/engine/pipeline.ts -> src/formats/terraform/parse.ts',
+        'src/formats/bicep/detect.ts -> src/formats/yaml/tree.ts',
+        'src/formats/pulumi-yaml/detect.ts -> src/formats/cloudformation/detect.ts',
+        'src/formats/yaml/tree.ts -> src/formats/cloudformation/fix.ts',
+        'src/io/read.ts -> src/engine/run.ts',
+        'src/misc.ts -> src/core/text.ts',
+        'src/report/sarif.ts -> src/engine/pipeline.ts',
+        'src/rule/status.ts -> src/io/git.ts',
+      ].sort(),
+    );
+  });
+});
