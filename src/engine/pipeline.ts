@@ -8,7 +8,7 @@ import { ParseError } from '../core/types.js';
 import { LineIndex, deepestNesting } from '../core/text.js';
 import { MAX_FILE_BYTES, formatMb } from '../io/read.js';
 import { NO_SIBLINGS, type SiblingSource } from '../io/siblings.js';
-import type { Detection, Edit, FixOptions, GroupMember, SourceFile, Format } from '../core/types.js';
+import type { Detection, Edit, FilePlan, FixOptions, GroupMember, SourceFile, Format } from '../core/types.js';
 import type { FileError, FileOutcome, TableReport, Watched } from '../core/result.js';
 
 let editsModule: typeof import('../core/edits.js') | undefined;
@@ -103,7 +103,7 @@ export async function planGroup(
       return read.files;
     },
   };
-  let plans;
+  let plans: Map<string, FilePlan>;
   try {
     plans = await transform.fix(gm, options, context);
   } catch (err) {

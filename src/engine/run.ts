@@ -142,7 +142,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
    * Files for the pool, sent in batches; for `fix` only whole folders are added (a group never
    * spans folders). This thread works too: a batch that finds every worker busy is done here.
    */
-  let pending: number[] = [];
+  const pending: number[] = [];
   const flush = async (all: boolean) => {
     while (pending.length >= BATCH_FILES || bytesOf(pending) >= BATCH_BYTES || (all && pending.length > 0)) {
       // scan: fixed-size batches; fix: the whole pending list (whole folders), at most a batch more.
@@ -167,7 +167,9 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   // file): once the last candidate of a folder is read, its groups can be fixed and their parse
   // trees dropped, so that memory holds one folder's trees, not the whole run's.
   const lastInFolder = new Map<string, number>();
-  candidates.forEach((c, i) => lastInFolder.set(path.dirname(c.absPath), i));
+  candidates.forEach((c, i) => {
+    lastInFolder.set(path.dirname(c.absPath), i);
+  });
   /** Reads per folder not complete yet, and whether the folder is done in this thread. */
   const open = new Map<string, { reads: number[]; inline: boolean }>();
 

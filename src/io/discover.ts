@@ -2,7 +2,7 @@
  * Finding candidate files: walk the given paths, skip build and dependency folders, honour
  * .gitignore files, keep only files some transform accepts. Never follows symlinks while walking.
  */
-import { promises as fs, readFileSync, readdirSync } from 'node:fs';
+import { type Dirent, type Stats, promises as fs, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { lazyRequire } from '../core/lazy.js';
 import type { Ignore } from 'ignore';
@@ -132,7 +132,7 @@ export async function discover(
   // Synchronous on purpose: one thread-pool round trip per folder made walking large trees
   // mostly waiting; nothing else runs in this thread meanwhile.
   function walk(dir: string, scopes: IgnoreScope[]): void {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
@@ -166,7 +166,7 @@ export async function discover(
     const abs = path.resolve(cwd, input);
     // One rule for symbolic links named on the command line, to a file or a folder: followed for
     // reading, never written through. Inside a folder, symbolic links are not followed.
-    let st;
+    let st: Stats;
     link = undefined;
     try {
       const own = await fs.lstat(abs);

@@ -47,6 +47,7 @@ export function fileHunks(o: FileOutcome): string {
  * any of those (git's default core.quotePath); as it is otherwise (spaces included).
  */
 export function gitQuote(p: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: git quotes paths with control characters
   if (!/["\\\x00-\x1f\x7f-\uffff]/.test(p)) return p;
   const named: Record<number, string> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11: 'v', 12: 'f', 13: 'r', 34: '"', 92: '\\' };
   let out = '"';

@@ -321,6 +321,7 @@ export function runTsKeyPolicies(source: string): KeyPolicyFound[] {
     }
   };
   const namespace = (path: string[]): unknown =>
+    // biome-ignore lint/complexity/useArrowFunction: a Proxy target must be constructible (`new ns.Stack()`), which an arrow is not
     new Proxy(function () {}, {
       get: (_t, p) => {
         if (typeof p !== 'string') return undefined;

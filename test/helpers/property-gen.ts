@@ -65,7 +65,9 @@ function render(n: YNode, st: YStyle, r: Prng, depth: number, out: string[], com
         render(item, st, r, 0, sub, comment);
         const inner = ' '.repeat(pad.length + 2);
         // The first line follows the dash; comment lines inside keep the item's column.
-        sub.forEach((line, i) => out.push(i === 0 ? `${pad}- ${line}` : `${inner}${line.replace(/^ {0}/, '')}`));
+        sub.forEach((line, i) => {
+          out.push(i === 0 ? `${pad}- ${line}` : `${inner}${line.replace(/^ {0}/, '')}`);
+        });
       } else out.push(`${pad}- ${flowText(item)}`);
     }
   }

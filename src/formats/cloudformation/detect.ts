@@ -105,7 +105,7 @@ export function classifyKey(node: CNode | null | undefined): { status: Status; w
   if (fn === 'Fn::Join' && arg?.kind === 'seq') {
     const parts = arg.items[1];
     const last = parts?.kind === 'seq' ? scalarValue(parts.items[parts.items.length - 1]) : undefined;
-    if (last !== undefined && last.endsWith('alias/aws/dynamodb')) return { status: 'aws-managed' };
+    if (last?.endsWith('alias/aws/dynamodb')) return { status: 'aws-managed' };
   }
   return { status: 'customer-managed' };
 }

@@ -39,6 +39,7 @@ function fromSub(template: string, isResource: (id: string) => boolean): string 
   const replaced = template.replace(/\$\{([^}!]+)\}/g, (_, v: string) => (v === 'AWS::AccountId' ? '000000000000' : v.startsWith('AWS::') || isResource(v.split('.')[0]) ? 'x' : `\u0000${v}\u0000`));
   const account = /^\d{12}$/.test(replaced) ? replaced : ACCOUNT_IN_ARN.exec(replaced)?.[1];
   if (account === '000000000000') return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL marks where a variable was replaced above
   const variable = /\u0000([^\u0000]+)\u0000/.exec(replaced)?.[1];
   if (variable) return `the account in \${${variable}}`;
   return account ? `account ${account}` : undefined;

@@ -286,7 +286,9 @@ async function jsonWriter(m: Member): Promise<Writer> {
         for (const r of t.replicas) doc.set([...pathOf(r.block), 'kms_key_arn'], jsonOfHcl(replicaArn.get(r.block)!));
       }
     },
-    addAfter: (_t, bs) => bs.forEach((x) => doc.addBlock(x)),
+    addAfter: (_t, bs) => {
+      for (const x of bs) doc.addBlock(x);
+    },
     edits: () => doc.edits(),
   };
 }

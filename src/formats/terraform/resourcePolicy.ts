@@ -22,13 +22,13 @@ export interface PolicyTable {
 
 const ANY = '*';
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Does this `resource_arn` expression name the table (or its stream)? */
 function pointsAt(arn: string, t: PolicyTable): boolean {
-  const l = escape(t.label);
+  const l = escapeRegExp(t.label);
   const ref =
     t.kind === 'table'
       ? new RegExp(`\\baws_dynamodb_table\\.${l}(\\[[^\\]]*\\])?\\.(arn|stream_arn)\\b`)
@@ -36,7 +36,7 @@ function pointsAt(arn: string, t: PolicyTable): boolean {
         ? new RegExp(`\\baws_dynamodb_table_replica\\.${l}(\\[[^\\]]*\\])?\\.arn\\b`)
         : new RegExp(`\\bmodule\\.${l}(\\[[^\\]]*\\])?\\.dynamodb_table_(arn|stream_arn)\\b`);
   if (ref.test(arn)) return true;
-  return t.name !== undefined && new RegExp(`:table/${escape(t.name)}("|/)`).test(arn);
+  return t.name !== undefined && new RegExp(`:table/${escapeRegExp(t.name)}("|/)`).test(arn);
 }
 
 /** Who a policy grants (Allow statements): account IDs, expressions, ANY; or undefined if it cannot be read. */

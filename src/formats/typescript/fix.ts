@@ -549,7 +549,7 @@ class FilePlanner {
     const marker = framework === 'cdk' ? 'PolicyDocument' : framework === 'cdktf' ? 'JSON.stringify' : 'jsonStringify';
     const arity = framework === 'cdk' ? 0 : helperParams(this.mode).length;
     for (const st of this.sf.statements) {
-      if (!ts.isFunctionDeclaration(st) || !st.name || !st.name.text.startsWith(POLICY_HELPER) || st.parameters.length !== arity) continue;
+      if (!ts.isFunctionDeclaration(st) || !st.name?.text.startsWith(POLICY_HELPER) || st.parameters.length !== arity) continue;
       const body = st.getText(this.sf);
       if (body.includes(marker) && holdsKeyPolicy(body, this.mode)) {
         this.helpers.set(framework, st.name.text);

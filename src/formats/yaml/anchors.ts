@@ -30,7 +30,9 @@ export class AnchorIndex {
       } else if (node.kind === 'map') {
         for (const p of node.pairs) visit(p.value, path ? `${path}.${p.key}` : p.key, p, depth + 1);
       } else if (node.kind === 'seq') {
-        node.items.forEach((item, i) => visit(item, `${path}[${i}]`, undefined, depth + 1));
+        node.items.forEach((item, i) => {
+          visit(item, `${path}[${i}]`, undefined, depth + 1);
+        });
       }
     };
     visit(root, '', undefined, 0);

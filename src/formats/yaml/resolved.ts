@@ -123,7 +123,9 @@ export function resolvedDifferences(before: CNode | null, after: CNode | null, a
         out.push(`${describe(path)} changed`);
         return;
       }
-      a.items.forEach((x, i) => walk(x, b.items[i], al.items ?? NOTHING, `${path}[${i}]`));
+      a.items.forEach((x, i) => {
+        walk(x, b.items[i], al.items ?? NOTHING, `${path}[${i}]`);
+      });
       return;
     }
     if (a.kind === 'map' && b.kind === 'map') {

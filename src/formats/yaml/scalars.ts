@@ -4,7 +4,7 @@ import type { CNode } from './tree.js';
 export type Tri = true | false | 'unknown';
 
 export function boolOf(node: CNode | null | undefined): Tri {
-  if (!node || node.kind !== 'scalar' || node.tag) return 'unknown';
+  if (node?.kind !== 'scalar' || node.tag) return 'unknown';
   if (typeof node.value === 'boolean') return node.value;
   if (typeof node.value === 'string') {
     const v = node.value.trim().toLowerCase();

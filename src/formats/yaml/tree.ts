@@ -148,7 +148,7 @@ function convertYaml(node: YNode | null | undefined, cx: FromYaml): CNode | null
   if (!node) return null;
   const { isAlias, isMap, isScalar, isSeq } = yaml();
   const [start, end] = node.range ?? [0, 0];
-  const tag = node.tag && node.tag.startsWith('!') && !node.tag.startsWith('!!') ? node.tag : undefined;
+  const tag = node.tag?.startsWith('!') && !node.tag.startsWith('!!') ? node.tag : undefined;
   if (isMap(node)) {
     const pairs: CPair[] = [];
     for (const p of node.items) {
@@ -196,7 +196,7 @@ export function parseYamlReference(text: string): ParsedDoc[] {
   // its pretty context, and compute the position of the one error reported here.
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
-  let docs;
+  let docs: Yaml.Document.Parsed[] | Yaml.EmptyStream;
   try {
     docs = yaml().parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
   } finally {

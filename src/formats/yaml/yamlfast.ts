@@ -27,6 +27,7 @@ const COLON = 58;
 const DASH = 45;
 
 // Characters the subset never contains: tabs, control characters, NEL, BOM/specials, lone CR, line separators.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
 const OUTSIDE = /[\t\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]|\r(?!\n)/;
 
 export function parseYamlFast(text: string): ParsedDoc[] | undefined {

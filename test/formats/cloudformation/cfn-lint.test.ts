@@ -22,7 +22,7 @@ function cfnLintAvailable(): string | undefined {
  * (`${self:...}`) are resolved by the framework at deploy time; here they become a plain word, and an
  * SSEEnabled that is a variable becomes `false` (the value that variable would need to be linted as).
  */
-export function serverlessAsTemplate(text: string): string {
+function serverlessAsTemplate(text: string): string {
   const lines = text.split(/\r?\n/);
   const start = lines.findIndex((l) => /^\s+Resources:\s*$/.test(l));
   const indent = lines[start].indexOf('R');

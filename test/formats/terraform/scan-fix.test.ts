@@ -132,7 +132,9 @@ function render(spec: ModuleSpec): { files: Map<string, string>; expected: Map<s
   });
   parts[0].push('resource "aws_iam_role" "reader" {\n  name               = "reader"\n  assume_role_policy = "{}"\n}\n');
   const files = new Map<string, string>();
-  parts.forEach((p, i) => files.set(FILES[i], p.join('\n')));
+  parts.forEach((p, i) => {
+    files.set(FILES[i], p.join('\n'));
+  });
   return { files, expected };
 }
 

@@ -136,7 +136,7 @@ app.synth();
         if (r.Type !== 'AWS::KMS::Key') continue;
         keys++;
         expect(r.Properties?.EnableKeyRotation, id).toBe(true);
-        const statements = (r.Properties?.KeyPolicy as { Statement: { Sid?: string; Action: unknown; Principal: unknown }[] }).Statement;
+        const statements = (r.Properties!.KeyPolicy as { Statement: { Sid?: string; Action: unknown; Principal: unknown }[] }).Statement;
         for (const sid of sids) expect(statements.map((s) => s.Sid), id).toContain(sid);
         // The account root keeps full access: no lock-out (given a policy, kms.Key adds none of its own).
         expect(statements.some((s) => s.Action === 'kms:*'), id).toBe(true);
