@@ -20,15 +20,27 @@ for (const family of readdirSync(root).sort()) {
     if (existsSync(path.join(dir, 'input')) && statSync(path.join(dir, 'input')).isDirectory()) {
       for (const n of readdirSync(path.join(dir, 'input')).sort()) {
         const out = path.join(dir, 'expected', n);
-        pairs.push({ path: n, input: readFileSync(path.join(dir, 'input', n), 'utf8'), expected: existsSync(out) ? readFileSync(out, 'utf8') : undefined });
+        pairs.push({
+          path: n,
+          input: readFileSync(path.join(dir, 'input', n), 'utf8'),
+          expected: existsSync(out) ? readFileSync(out, 'utf8') : undefined,
+        });
       }
     } else {
       const input = readdirSync(dir).find((n) => n.startsWith('input.'));
       if (!input) continue;
       const ext = input.slice('input'.length);
-      pairs.push({ path: 'template' + ext, input: readFileSync(path.join(dir, input), 'utf8'), expected: readFileSync(path.join(dir, 'expected' + ext), 'utf8') });
+      pairs.push({
+        path: 'template' + ext,
+        input: readFileSync(path.join(dir, input), 'utf8'),
+        expected: readFileSync(path.join(dir, 'expected' + ext), 'utf8'),
+      });
     }
-    const r = await processMemory(pairs.map((p) => ({ path: p.path, text: p.input })), 'fix', opts);
+    const r = await processMemory(
+      pairs.map((p) => ({ path: p.path, text: p.input })),
+      'fix',
+      opts,
+    );
     const fixed = r.outcomes.flatMap((o) => o.tables).filter((t) => t.fixed).length;
     let added = 0;
     for (const p of pairs) {
@@ -43,10 +55,17 @@ if (process.argv.includes('--json')) {
 } else {
   const w = Math.max(...rows.map((r) => r.case.length));
   console.log(`${'fixture'.padEnd(w)}  tables fixed  lines added  per table`);
-  for (const r of rows) console.log(`${r.case.padEnd(w)}  ${String(r.fixed).padStart(12)}  ${String(r.added).padStart(11)}  ${r.perTable === null ? '-' : String(r.perTable).padStart(9)}`);
+  for (const r of rows)
+    console.log(
+      `${r.case.padEnd(w)}  ${String(r.fixed).padStart(12)}  ${String(r.added).padStart(11)}  ${r.perTable === null ? '-' : String(r.perTable).padStart(9)}`,
+    );
   const multi = rows.filter((r) => r.fixed > 1);
   const sum = (xs, k) => xs.reduce((n, r) => n + r[k], 0);
   const all = rows.filter((r) => r.fixed > 0);
-  console.log(`\nall fixtures: ${sum(all, 'added')} lines for ${sum(all, 'fixed')} tables (${(sum(all, 'added') / sum(all, 'fixed')).toFixed(1)} per table)`);
-  console.log(`files with several fixed tables: ${sum(multi, 'added')} lines for ${sum(multi, 'fixed')} tables (${(sum(multi, 'added') / sum(multi, 'fixed')).toFixed(1)} per table)`);
+  console.log(
+    `\nall fixtures: ${sum(all, 'added')} lines for ${sum(all, 'fixed')} tables (${(sum(all, 'added') / sum(all, 'fixed')).toFixed(1)} per table)`,
+  );
+  console.log(
+    `files with several fixed tables: ${sum(multi, 'added')} lines for ${sum(multi, 'fixed')} tables (${(sum(multi, 'added') / sum(multi, 'fixed')).toFixed(1)} per table)`,
+  );
 }

@@ -15,7 +15,9 @@ for (const family of readdirSync(root)) {
     const opts = existsSync(path.join(dir, 'options.json')) ? JSON.parse(readFileSync(path.join(dir, 'options.json'), 'utf8')) : {};
     const inDir = path.join(dir, 'input');
     if (existsSync(inDir) && statSync(inDir).isDirectory()) {
-      const files = readdirSync(inDir).sort().map((n) => ({ path: n, text: readFileSync(path.join(inDir, n), 'utf8') }));
+      const files = readdirSync(inDir)
+        .sort()
+        .map((n) => ({ path: n, text: readFileSync(path.join(inDir, n), 'utf8') }));
       const r = await processMemory(files, 'fix', opts);
       mkdirSync(path.join(dir, 'expected'), { recursive: true });
       for (const [p, t] of r.output) writeFileSync(path.join(dir, 'expected', p), t);

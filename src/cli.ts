@@ -150,7 +150,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     throw new UsageError(command ? `unknown command '${command}' (expected scan or fix)` : 'missing command (scan or fix)');
   }
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
+  if (format !== 'text' && format !== 'json' && format !== 'sarif')
+    throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
   if (format === 'sarif' && command === 'fix' && !values['dry-run']) throw new UsageError('--format sarif goes with scan or fix --dry-run');
   const keyStrategy = values['key-strategy'] ?? 'per-table';
   if (keyStrategy !== 'per-table' && keyStrategy !== 'shared') {
@@ -168,7 +169,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     throw new UsageError('--key-policy and --kms-key-arn cannot be combined: with --kms-key-arn no key is generated');
   }
   const maxMb = values['max-file-size'] ?? String(DEFAULT_MAX_FILE_MB);
-  if (!/^\d+(\.\d+)?$/.test(maxMb) || Number(maxMb) <= 0) throw new UsageError(`--max-file-size must be a number of MB above 0, not '${maxMb}'`);
+  if (!/^\d+(\.\d+)?$/.test(maxMb) || Number(maxMb) <= 0)
+    throw new UsageError(`--max-file-size must be a number of MB above 0, not '${maxMb}'`);
   const profile = values.profile ?? 'strict';
   if (!(PROFILES as readonly string[]).includes(profile)) {
     throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, not '${profile}'`);
@@ -249,7 +251,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const bar = progress(!!io.progress && !p.quiet, io.err, io.cwd, process.stderr.columns);
     // SARIF re-plans each table's fix from the outcomes' transforms: keep the whole run in this thread.
     const workers = p.format === 'sarif' ? { workers: 0 } : {};
-    const result = await run(p.paths, { ...p.options, ...workers, cwd: io.cwd, mode: p.command, onProgress: bar.update, cleanTemps: inPlace });
+    const result = await run(p.paths, {
+      ...p.options,
+      ...workers,
+      cwd: io.cwd,
+      mode: p.command,
+      onProgress: bar.update,
+      cleanTemps: inPlace,
+    });
     bar.done();
     const notes = [
       ...(lock?.takenOver ?? []).map((t) => `took over the lock of a kmsfix run that is no longer running: ${t}`),
@@ -311,7 +320,11 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
     const inPatch: FileOutcome[] = [];
     for (const o of changed) {
       if (outsideCwd(o.file.path)) {
-        o.error = { file: o.file.path, message: 'outside the current directory: left out of the patch (git apply works only below the folder it runs in; run kmsfix from a folder that holds it, or use --patch-dir)' };
+        o.error = {
+          file: o.file.path,
+          message:
+            'outside the current directory: left out of the patch (git apply works only below the folder it runs in; run kmsfix from a folder that holds it, or use --patch-dir)',
+        };
       } else inPatch.push(o);
     }
     try {
@@ -394,13 +407,16 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
       : p.check
         ? 'check, nothing written'
         : p.patch
-          ? delivered.size > 0 || changed.length === 0 ? `patch written to ${p.patch}` : 'no patch written'
+          ? delivered.size > 0 || changed.length === 0
+            ? `patch written to ${p.patch}`
+            : 'no patch written'
           : write
             ? `${files(written.size)} written`
             : p.dryRun
               ? 'dry run, nothing written'
               : 'nothing written';
-    const done = fixed === planned ? `${planned} fixed in ${files(changed.length)}` : `${planned} planned in ${files(changed.length)}, ${fixed} fixed`;
+    const done =
+      fixed === planned ? `${planned} fixed in ${files(changed.length)}` : `${planned} planned in ${files(changed.length)}, ${fixed} fixed`;
     io.err(summaryLine(summarize(outcomes, errors), `; ${done}, ${verb}`) + '\n');
   } else {
     const files = changed.map((o) => ({ file: o.file.path, diff: fileDiff(o), written: written.has(o) }));

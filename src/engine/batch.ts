@@ -50,5 +50,12 @@ export async function processBatch(files: BatchFile[], mode: 'scan' | 'fix', opt
       for (const o of g) o.group = key;
     }
   }
-  return outcomes.map((o) => ({ tables: o.tables, error: o.error, newText: o.newText, edits: o.edits, group: o.group, watched: o.watched }));
+  return outcomes.map((o) => ({
+    tables: o.tables,
+    error: o.error,
+    newText: o.newText,
+    edits: o.edits,
+    group: o.group,
+    watched: o.watched,
+  }));
 }

@@ -23,11 +23,7 @@ export interface MemoryResult {
   output: Map<string, string>;
 }
 
-export async function processMemory(
-  files: MemoryFile[],
-  mode: 'scan' | 'fix',
-  options: Partial<FixOptions> = {},
-): Promise<MemoryResult> {
+export async function processMemory(files: MemoryFile[], mode: 'scan' | 'fix', options: Partial<FixOptions> = {}): Promise<MemoryResult> {
   const opts: FixOptions = { ...DEFAULT_FIX_OPTIONS, ...options };
   const groups = new Map<string, FileOutcome[]>();
   const outcomes: FileOutcome[] = [];
@@ -37,7 +33,12 @@ export async function processMemory(
     const transform = await loadFormat(entry);
     const { text, bom } = stripBom(f.text);
     const absPath = path.resolve('/memory', f.path);
-    const o = await detectFile({ path: f.path, absPath, text, ...(isTestPath(f.path) ? { test: true as const } : {}) }, bom, transform, opts);
+    const o = await detectFile(
+      { path: f.path, absPath, text, ...(isTestPath(f.path) ? { test: true as const } : {}) },
+      bom,
+      transform,
+      opts,
+    );
     outcomes.push(o);
     const key = groupKeyOf(entry.name, transform, absPath);
     groups.set(key, [...(groups.get(key) ?? []), o]);

@@ -44,7 +44,20 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     // Only the report's own fields: a transform's tables also carry its parse nodes (whole templates,
     // syntax trees), which must not outlive the detection (memory) nor cross to the main thread.
     const { line, column, format, type, address, blocker } = t;
-    const report: TableReport = { line, column, format, type, address, status: e.status, message, file: file.path, compliant: e.compliant, fixable, peers: e.peers, suppressions: t.suppressions ?? [] };
+    const report: TableReport = {
+      line,
+      column,
+      format,
+      type,
+      address,
+      status: e.status,
+      message,
+      file: file.path,
+      compliant: e.compliant,
+      fixable,
+      peers: e.peers,
+      suppressions: t.suppressions ?? [],
+    };
     if (blocker !== undefined) report.blocker = blocker;
     if (leftInTests) report.testCode = true;
     return report;
@@ -98,7 +111,10 @@ export async function planGroup(
   let watched: Watched[] = [];
   const context = {
     siblings: async () => {
-      const read = siblings(members.map((m) => m.file), transform);
+      const read = siblings(
+        members.map((m) => m.file),
+        transform,
+      );
       watched = read.watched;
       return read.files;
     },
@@ -125,7 +141,10 @@ export async function planGroup(
       const limit = options.maxFileBytes ?? MAX_FILE_BYTES;
       const bytes = Buffer.byteLength(newText) + (o.bom ? 3 : 0);
       if (problems.length > 0) {
-        results.set(o, { kind: 'error', error: { file: o.file.path, message: `fix not written, verification failed: ${problems.join('; ')}` } });
+        results.set(o, {
+          kind: 'error',
+          error: { file: o.file.path, message: `fix not written, verification failed: ${problems.join('; ')}` },
+        });
       } else if (bytes > limit) {
         // The limit is on input: a file kmsfix writes must stay readable by the next run.
         const message = `fix not written: the fixed file would be ${formatMb(bytes)}, above the ${formatMb(limit)} input limit, so later runs could not read it (raise the limit with --max-file-size, for this run and later ones)`;
@@ -161,7 +180,10 @@ export async function fixGroup(group: FileOutcome[], options: FixOptions, siblin
     }
     if (r.newText !== o.file.text) {
       if (failed) {
-        o.error = { file: o.file.path, message: `fix not written: the files of its group are fixed all or none, and ${failed[0].file.path} could not be fixed (${failed[1].error.message})` };
+        o.error = {
+          file: o.file.path,
+          message: `fix not written: the files of its group are fixed all or none, and ${failed[0].file.path} could not be fixed (${failed[1].error.message})`,
+        };
         continue;
       }
       o.newText = r.newText;
@@ -175,7 +197,11 @@ export async function fixGroup(group: FileOutcome[], options: FixOptions, siblin
   for (const o of group) {
     if (o.error) continue;
     const missed = o.tables.filter((t) => t.fixable && !t.planned);
-    if (missed.length > 0) o.error = { file: o.file.path, message: `not fixed: no fix was planned for ${missed.map((t) => t.address).join(', ')} (a kmsfix bug: please report it)` };
+    if (missed.length > 0)
+      o.error = {
+        file: o.file.path,
+        message: `not fixed: no fix was planned for ${missed.map((t) => t.address).join(', ')} (a kmsfix bug: please report it)`,
+      };
   }
 }
 

@@ -90,7 +90,11 @@ export class Pool {
   constructor(script: string, size: number) {
     const { Worker: WorkerThread } = workerThreads();
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: new WorkerThread(script, { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } }), jobs: new Map(), dead: false };
+      const slot: Slot = {
+        worker: new WorkerThread(script, { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } }),
+        jobs: new Map(),
+        dead: false,
+      };
       slot.worker.on('message', (m: { id: number; results?: BatchResult[]; error?: string }) => {
         const job = slot.jobs.get(m.id);
         if (!job) return;

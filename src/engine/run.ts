@@ -158,7 +158,8 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   /** Files for the own worker (fix: whole folders), sent in batches; it queues what it cannot take yet. */
   const ownPending: number[] = [];
   const ownFlush = (all: boolean) => {
-    if (ownPending.length >= BATCH_FILES || bytesOf(ownPending) >= BATCH_BYTES || (all && ownPending.length > 0)) submit(ownPending.splice(0), own);
+    if (ownPending.length >= BATCH_FILES || bytesOf(ownPending) >= BATCH_BYTES || (all && ownPending.length > 0))
+      submit(ownPending.splice(0), own);
   };
   /** For fix: the own worker's reads per folder, not complete yet. */
   const ownOpen = new Map<string, number[]>();
@@ -186,7 +187,11 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     const dir = path.dirname(c.absPath);
     const i = await readOne(c);
     if (i !== undefined && own && reads[i].entry === ownFamily) {
-      if (options.mode === 'fix') ownOpen.set(dir, ownOpen.get(dir) ?? []).get(dir)!.push(i);
+      if (options.mode === 'fix')
+        ownOpen
+          .set(dir, ownOpen.get(dir) ?? [])
+          .get(dir)!
+          .push(i);
       else {
         ownPending.push(i);
         ownFlush(false);
@@ -243,7 +248,13 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   /** Read a candidate; the index of its read, or undefined when skipped or unreadable. */
   async function readOne(c: (typeof candidates)[number]): Promise<number | undefined> {
     let chosen: FormatEntry | undefined;
-    const read = await readCandidate(c.absPath, c.path, c.explicit, (raw) => (chosen = formatFor(c.path, raw)) !== undefined, options.maxFileBytes);
+    const read = await readCandidate(
+      c.absPath,
+      c.path,
+      c.explicit,
+      (raw) => (chosen = formatFor(c.path, raw)) !== undefined,
+      options.maxFileBytes,
+    );
     if (read.kind === 'skip') return undefined;
     if (read.kind === 'error') {
       errors.push(read.error);
@@ -299,6 +310,15 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
 
 /** The fix options alone (no callbacks, no run settings), to send to workers. */
 function plainOptions(options: RunOptions): FixOptions {
-  const { onProgress: _p, workers: _w, parallelMinFiles: _m, parallelMinBytes: _b, cwd: _c, mode: _mode, cleanTemps: _t, ...rest } = options;
+  const {
+    onProgress: _p,
+    workers: _w,
+    parallelMinFiles: _m,
+    parallelMinBytes: _b,
+    cwd: _c,
+    mode: _mode,
+    cleanTemps: _t,
+    ...rest
+  } = options;
   return rest;
 }

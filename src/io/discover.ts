@@ -176,7 +176,12 @@ export async function discover(
           st = await fs.stat(abs);
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
-          const why = code === 'ELOOP' ? 'a symbolic link loop' : code === 'ENOENT' ? `a broken symbolic link (to ${target}, which does not exist)` : `a symbolic link that cannot be followed: ${describeError(err)}`;
+          const why =
+            code === 'ELOOP'
+              ? 'a symbolic link loop'
+              : code === 'ENOENT'
+                ? `a broken symbolic link (to ${target}, which does not exist)`
+                : `a symbolic link that cannot be followed: ${describeError(err)}`;
           errors.push({ file: toPosix(input), message: why });
           continue;
         }
@@ -184,7 +189,10 @@ export async function discover(
       } else st = own;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      errors.push({ file: toPosix(input), message: code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${describeError(err)}` });
+      errors.push({
+        file: toPosix(input),
+        message: code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${describeError(err)}`,
+      });
       continue;
     }
     root = abs;

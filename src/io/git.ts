@@ -79,8 +79,17 @@ export function gitIgnored(root: string, files: string[]): Promise<Set<string>> 
       { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
       (err, stdout, stderr) => {
         // Exit 1: none of them is ignored.
-        if (err && (err as { code?: number }).code !== 1) reject(new Error(`git check-ignore failed in ${root}: ${(stderr || err.message).trim()}`));
-        else resolve(new Set(stdout.split('\0').filter(Boolean).map((f) => path.join(root, f))));
+        if (err && (err as { code?: number }).code !== 1)
+          reject(new Error(`git check-ignore failed in ${root}: ${(stderr || err.message).trim()}`));
+        else
+          resolve(
+            new Set(
+              stdout
+                .split('\0')
+                .filter(Boolean)
+                .map((f) => path.join(root, f)),
+            ),
+          );
       },
     );
     child.stdin?.end(files.map((f) => path.relative(root, f)).join('\0') + '\0');
@@ -116,15 +125,33 @@ export async function uncommitted(files: string[]): Promise<Map<string, string>>
       let status: GitStatus;
       let ignored: Set<string>;
       try {
-        [status, ignored] = await Promise.all([gitStatus(root), gitIgnored(root, list.map((f) => f.real))]);
+        [status, ignored] = await Promise.all([
+          gitStatus(root),
+          gitIgnored(
+            root,
+            list.map((f) => f.real),
+          ),
+        ]);
       } catch (err) {
-        for (const f of list) refused.set(f.file, `cannot check for uncommitted changes (${(err as Error).message}): not written (use --force to write anyway)`);
+        for (const f of list)
+          refused.set(
+            f.file,
+            `cannot check for uncommitted changes (${(err as Error).message}): not written (use --force to write anyway)`,
+          );
         return;
       }
       for (const f of list) {
         const via = f.real !== f.file ? ` (it is ${path.relative(root, f.real)})` : '';
-        if (status.dirty.has(f.real)) refused.set(f.file, `has uncommitted changes in its git work tree${via}: not written (commit or stash them first, or use --force)`);
-        else if (ignored.has(f.real)) refused.set(f.file, `is ignored by git and not tracked${via}, so git could not restore it: not written (use --force to write it anyway)`);
+        if (status.dirty.has(f.real))
+          refused.set(
+            f.file,
+            `has uncommitted changes in its git work tree${via}: not written (commit or stash them first, or use --force)`,
+          );
+        else if (ignored.has(f.real))
+          refused.set(
+            f.file,
+            `is ignored by git and not tracked${via}, so git could not restore it: not written (use --force to write it anyway)`,
+          );
       }
     }),
   );

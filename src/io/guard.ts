@@ -21,11 +21,13 @@ export async function guardWrites(changed: FileOutcome[], force: boolean): Promi
   const reasons = new Map<FileOutcome, string>();
   for (const o of changed) {
     let reason = refused.get(o.file.absPath);
-    if (!reason && o.link) reason = `reached through the symbolic link ${o.link}: read, never written (run kmsfix on the link's target to fix it)`;
+    if (!reason && o.link)
+      reason = `reached through the symbolic link ${o.link}: read, never written (run kmsfix on the link's target to fix it)`;
     if (!reason) {
       try {
         const st = statSync(o.file.absPath);
-        if ((st.mode & 0o222) === 0) reason = `is read-only (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}): not written (make it writable to let kmsfix fix it)`;
+        if ((st.mode & 0o222) === 0)
+          reason = `is read-only (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}): not written (make it writable to let kmsfix fix it)`;
       } catch (err) {
         reason = `cannot write: ${describeError(err)}`;
       }
@@ -40,7 +42,11 @@ export async function guardWrites(changed: FileOutcome[], force: boolean): Promi
     if (!first || members.length < 2) continue;
     const names = members.map((m) => m.file.path).join(', ');
     for (const m of members) {
-      if (!reasons.has(m)) reasons.set(m, `not written: the files of its group (${names}) are written all or none, and ${first.file.path} was refused (${reasons.get(first)})`);
+      if (!reasons.has(m))
+        reasons.set(
+          m,
+          `not written: the files of its group (${names}) are written all or none, and ${first.file.path} was refused (${reasons.get(first)})`,
+        );
     }
   }
   const ok: FileOutcome[] = [];

@@ -54,7 +54,9 @@ export function checkPatchFile(file: string, inputs: string[], cwd: string): voi
   for (const input of realInputs(inputs, cwd)) {
     if (abs === input) throw new OutputError(`--patch ${file}: is a path given to scan; the patch would overwrite it`);
     if (isDir(input) && within(input, abs) && FORMATS.some((e) => e.accepts(path.basename(abs)))) {
-      throw new OutputError(`--patch ${file}: would be scanned as a template (it is inside ${path.relative(cwd, input) || '.'}); name the patch *.patch or put it elsewhere`);
+      throw new OutputError(
+        `--patch ${file}: would be scanned as a template (it is inside ${path.relative(cwd, input) || '.'}); name the patch *.patch or put it elsewhere`,
+      );
     }
   }
   const parent = path.dirname(abs);
@@ -74,7 +76,10 @@ export function checkPatchDir(dir: string, inputs: string[], cwd: string, scanne
     if (abs === input) throw new OutputError(`--patch-dir ${dir}: is a folder given to scan; choose a folder of its own for the patches`);
   }
   const summary = path.join(abs, 'summary.json');
-  if (scanned.has(summary)) throw new OutputError(`--patch-dir ${dir}: its summary.json would overwrite a scanned template (${path.relative(cwd, summary)}); choose a folder of its own`);
+  if (scanned.has(summary))
+    throw new OutputError(
+      `--patch-dir ${dir}: its summary.json would overwrite a scanned template (${path.relative(cwd, summary)}); choose a folder of its own`,
+    );
 }
 
 /**

@@ -31,7 +31,14 @@ export function stampOf(st: BigIntStats): string {
 }
 
 /** "a FIFO", "a directory"...: what a non-regular file is, for messages. */
-export function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSymbolicLink(): boolean }): string {
+export function kindOf(st: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSymbolicLink(): boolean;
+}): string {
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a FIFO';
   if (st.isSocket()) return 'a socket';
@@ -63,14 +70,15 @@ function utf16Bom(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
 
 function utf16Error(path: string, encoding: 'utf-16le' | 'utf-16be'): FileError {
   const mark = encoding === 'utf-16le' ? 'FF FE' : 'FE FF';
-  return { file: path, line: 1, column: 1, message: `UTF-16 text (byte order mark ${mark}): kmsfix reads UTF-8 only; convert the file to UTF-8` };
+  return {
+    file: path,
+    line: 1,
+    column: 1,
+    message: `UTF-16 text (byte order mark ${mark}): kmsfix reads UTF-8 only; convert the file to UTF-8`,
+  };
 }
 
-export function decodeSource(
-  buf: Buffer,
-  path: string,
-  absPath: string,
-): { file: SourceFile; bom: boolean } | { error: FileError } {
+export function decodeSource(buf: Buffer, path: string, absPath: string): { file: SourceFile; bom: boolean } | { error: FileError } {
   const utf16 = utf16Bom(buf);
   if (utf16) return { error: utf16Error(path, utf16) };
   // Anywhere in the file, not only near its start: a NUL byte is never part of a text template.
@@ -103,7 +111,12 @@ export function readBytes(absPath: string, path: string, maxBytes = MAX_FILE_BYT
     if (!st.isFile()) return { error: { file: path, message: `not a regular file (${kindOf(st)}): skipped` } };
     const size = Number(st.size);
     if (size > maxBytes) {
-      return { error: { file: path, message: `skipped: larger than ${formatMb(maxBytes)} (${formatMb(size)}; raise the limit with --max-file-size)` } };
+      return {
+        error: {
+          file: path,
+          message: `skipped: larger than ${formatMb(maxBytes)} (${formatMb(size)}; raise the limit with --max-file-size)`,
+        },
+      };
     }
     let buf = Buffer.allocUnsafe(size);
     let got = 0;

@@ -91,7 +91,10 @@ export function cleanStaleTemps(temps: string[], display: (abs: string) => strin
             renameSync(r.temp, r.target);
             out.completed.push(display(r.target));
           } catch (err) {
-            out.errors.push({ file: display(r.target), message: `could not complete the write an interrupted kmsfix run had begun: ${describeError(err)}` });
+            out.errors.push({
+              file: display(r.target),
+              message: `could not complete the write an interrupted kmsfix run had begun: ${describeError(err)}`,
+            });
           }
         }
       } else if (changed.length > 0) {
@@ -130,7 +133,10 @@ export function halfWritten(temps: string[], display: (abs: string) => string): 
       const pending = journal.renames.filter((r) => exists(r.temp));
       if (pending.length === 0 || pending.length === journal.renames.length) continue;
       for (const r of pending) {
-        out.push({ file: display(r.target), message: `an interrupted kmsfix fix wrote part of its group (${journal.renames.map((x) => display(x.target)).join(', ')}) but not this file: run kmsfix fix to complete it` });
+        out.push({
+          file: display(r.target),
+          message: `an interrupted kmsfix fix wrote part of its group (${journal.renames.map((x) => display(x.target)).join(', ')}) but not this file: run kmsfix fix to complete it`,
+        });
       }
     } catch {
       /* cut short while written: no rename had begun */

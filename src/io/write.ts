@@ -12,7 +12,18 @@
  *
  * A run that is killed leaves every file old or new, and temp files that the next fix run removes.
  */
-import { closeSync, fchmodSync, fchownSync, fstatSync, openSync, promises as fs, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  openSync,
+  promises as fs,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describeError, stampOf } from './read.js';
 import type { Watched } from '../core/result.js';
@@ -58,7 +69,9 @@ function writeTemp(absPath: string, content: string): string {
         try {
           fchownSync(fd, st.uid, st.gid);
         } catch (err) {
-          throw new WriteError(`owned by uid ${st.uid}, gid ${st.gid}, which kmsfix cannot give its new version (${describeError(err)}): not written`);
+          throw new WriteError(
+            `owned by uid ${st.uid}, gid ${st.gid}, which kmsfix cannot give its new version (${describeError(err)}): not written`,
+          );
         }
         // chown clears the set-id bits: set the mode again.
         fchmodSync(fd, st.mode & 0o7777);
@@ -115,7 +128,12 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
       if (tmp) rmSync(tmp, { force: true });
       temps.delete(f);
       if (result.get(f)) continue;
-      result.set(f, f === culprit ? err : new WriteError(`not written: the files of its group (${names}) are written all or none, and ${culprit.path} ${others}`));
+      result.set(
+        f,
+        f === culprit
+          ? err
+          : new WriteError(`not written: the files of its group (${names}) are written all or none, and ${culprit.path} ${others}`),
+      );
     }
   };
 
@@ -155,7 +173,11 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
     let journal: string | undefined;
     if (g.files.length > 1) {
       journal = journalPathIn(path.dirname(g.files[0].absPath), journals++);
-      const record: Journal = { version: 1, pid: process.pid, renames: g.files.map((f) => ({ temp: temps.get(f)!, target: f.absPath, stamp: f.stamp ?? '' })) };
+      const record: Journal = {
+        version: 1,
+        pid: process.pid,
+        renames: g.files.map((f) => ({ temp: temps.get(f)!, target: f.absPath, stamp: f.stamp ?? '' })),
+      };
       try {
         writeFileSync(journal, JSON.stringify(record) + '\n', { flag: 'wx' });
       } catch (err) {
@@ -178,7 +200,12 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
           const tmp = temps.get(x);
           if (tmp) rmSync(tmp, { force: true });
           temps.delete(x);
-          result.set(x, new WriteError(`cannot replace it (${describeError(err)}): not written${done.length ? `, though ${done.map((d) => d.path).join(', ')} of its group ${done.length === 1 ? 'was' : 'were'}` : ''}`));
+          result.set(
+            x,
+            new WriteError(
+              `cannot replace it (${describeError(err)}): not written${done.length ? `, though ${done.map((d) => d.path).join(', ')} of its group ${done.length === 1 ? 'was' : 'were'}` : ''}`,
+            ),
+          );
         }
         break;
       }

@@ -32,7 +32,13 @@ export function fileHunks(o: FileOutcome): string {
     const before = fullText(o, o.file.text);
     const after = fullText(o, o.newText ?? o.file.text);
     const body = o.edits
-      ? jsdiff().formatPatch({ oldFileName: 'a', newFileName: 'b', oldHeader: undefined, newHeader: undefined, hunks: editHunks(before, after, o.edits, o.bom ? 1 : 0) })
+      ? jsdiff().formatPatch({
+          oldFileName: 'a',
+          newFileName: 'b',
+          oldHeader: undefined,
+          newHeader: undefined,
+          hunks: editHunks(before, after, o.edits, o.bom ? 1 : 0),
+        })
       : jsdiff().createTwoFilesPatch('a', 'b', before, after, undefined, undefined, { context: CONTEXT });
     const lines = body.split('\n');
     h = lines.slice(lines.findIndex((l) => l.startsWith('+++ ')) + 1).join('\n');
@@ -82,7 +88,10 @@ export function fileDiff(o: FileOutcome, p = diffPath(o)): string {
   return `diff --git ${a} ${b}\n--- ${a}\n+++ ${b}\n` + fileHunks(o);
 }
 
-export function colorDiff(diff: string, c: { red: (s: string) => string; green: (s: string) => string; cyan: (s: string) => string; bold: (s: string) => string }): string {
+export function colorDiff(
+  diff: string,
+  c: { red: (s: string) => string; green: (s: string) => string; cyan: (s: string) => string; bold: (s: string) => string },
+): string {
   return diff
     .split('\n')
     .map((l) =>
@@ -171,9 +180,19 @@ export function editHunks(before: string, after: string, edits: readonly Edit[],
     let head = 0;
     while (head < removed.length && head < added.length && removed[head] === added[head]) head++;
     let tail = 0;
-    while (tail < removed.length - head && tail < added.length - head && removed[removed.length - 1 - tail] === added[added.length - 1 - tail]) tail++;
+    while (
+      tail < removed.length - head &&
+      tail < added.length - head &&
+      removed[removed.length - 1 - tail] === added[added.length - 1 - tail]
+    )
+      tail++;
     if (head === removed.length && head === added.length) continue;
-    changes.push({ old: g.la + head, neu: g.la + g.lineDelta + head, removed: removed.slice(head, removed.length - tail), added: added.slice(head, added.length - tail) });
+    changes.push({
+      old: g.la + head,
+      neu: g.la + g.lineDelta + head,
+      removed: removed.slice(head, removed.length - tail),
+      added: added.slice(head, added.length - tail),
+    });
   }
   const hunks: StructuredPatchHunk[] = [];
   let i = 0;

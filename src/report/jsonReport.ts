@@ -34,7 +34,12 @@ export function scanJson(outcomes: FileOutcome[], errors: FileError[]) {
   };
 }
 
-export function fixJson(outcomes: FileOutcome[], errors: FileError[], files: { file: string; diff: string; written: boolean }[], notes: string[] = []) {
+export function fixJson(
+  outcomes: FileOutcome[],
+  errors: FileError[],
+  files: { file: string; diff: string; written: boolean }[],
+  notes: string[] = [],
+) {
   const tables = allTables(outcomes);
   return {
     version: 1,

@@ -107,7 +107,11 @@ export async function writePatchDir(
     let written = false;
     if (changed.length > 0) {
       try {
-        await writeOutputAtomic(patchFile, changed.map((o) => fileDiff(o, toPosix(path.relative(b.root, o.file.absPath)))).join(''), path.join(dir, `${name}.patch`));
+        await writeOutputAtomic(
+          patchFile,
+          changed.map((o) => fileDiff(o, toPosix(path.relative(b.root, o.file.absPath)))).join(''),
+          path.join(dir, `${name}.patch`),
+        );
         written = true;
         delivered.push(...changed);
       } catch (err) {
@@ -163,17 +167,35 @@ export async function writePatchDir(
   };
   // Errors writing a patch are the run's errors too (exit 2); summary.json lists them per repository.
   errors.push(...unwritten);
-  await writeOutputAtomic(path.join(absDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n', path.join(dir, 'summary.json')).catch((err: Error) => {
-    throw new OutputError(err.message);
-  });
+  await writeOutputAtomic(path.join(absDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n', path.join(dir, 'summary.json')).catch(
+    (err: Error) => {
+      throw new OutputError(err.message);
+    },
+  );
   return { repositories, table: renderTable(repositories), delivered };
 }
 
 export function renderTable(repos: RepoReport[]): string {
   const rows = [
     ['repository', 'tables', 'fixed', 'not fixable', 'errors', 'patch'],
-    ...repos.map((r) => [r.repository, String(r.tables), String(r.fixed), String(r.notFixable.length), String(r.errors.length), r.patch ?? '-']),
+    ...repos.map((r) => [
+      r.repository,
+      String(r.tables),
+      String(r.fixed),
+      String(r.notFixable.length),
+      String(r.errors.length),
+      r.patch ?? '-',
+    ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

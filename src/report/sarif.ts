@@ -62,26 +62,28 @@ function replacements(o: FileOutcome, edits: Edit[]): Replacement[] {
     if (last && e.start === last.end) merged[merged.length - 1] = { start: last.start, end: e.end, text: last.text + e.text };
     else merged.push({ ...e });
   }
-  return merged
-    .map((e) => {
-      const s = lines.position(e.start);
-      const t = lines.position(e.end);
-      return {
-        deletedRegion: {
-          startLine: s.line,
-          startColumn: s.column + (s.line === 1 ? shift : 0),
-          endLine: t.line,
-          endColumn: t.column + (t.line === 1 ? shift : 0),
-          charOffset: e.start + shift,
-          charLength: e.end - e.start,
-        },
-        insertedContent: { text: e.text },
-      };
-    });
+  return merged.map((e) => {
+    const s = lines.position(e.start);
+    const t = lines.position(e.end);
+    return {
+      deletedRegion: {
+        startLine: s.line,
+        startColumn: s.column + (s.line === 1 ? shift : 0),
+        endLine: t.line,
+        endColumn: t.column + (t.line === 1 ? shift : 0),
+        charOffset: e.start + shift,
+        charLength: e.end - e.start,
+      },
+      insertedContent: { text: e.text },
+    };
+  });
 }
 
 /** For each fixable table, the verified edits of fixing that table alone, per file. */
-async function tableFixes(outcomes: FileOutcome[], options: FixOptions): Promise<Map<TableReport, { outcome: FileOutcome; edits: Edit[] }[]>> {
+async function tableFixes(
+  outcomes: FileOutcome[],
+  options: FixOptions,
+): Promise<Map<TableReport, { outcome: FileOutcome; edits: Edit[] }[]>> {
   const out = new Map<TableReport, { outcome: FileOutcome; edits: Edit[] }[]>();
   const siblings = diskSiblings(options.maxFileBytes);
   for (const group of groupOutcomes(outcomes)) {
@@ -133,7 +135,10 @@ export async function sarifLog(outcomes: FileOutcome[], errors: FileError[], opt
         result.fixes = [
           {
             description: { text: `Encrypt ${t.address} with a customer-managed KMS key (what \`kmsfix fix\` writes for this table)` },
-            artifactChanges: change.map((c) => ({ artifactLocation: { uri: c.outcome.file.path }, replacements: replacements(c.outcome, c.edits) })),
+            artifactChanges: change.map((c) => ({
+              artifactLocation: { uri: c.outcome.file.path },
+              replacements: replacements(c.outcome, c.edits),
+            })),
           },
         ];
       }

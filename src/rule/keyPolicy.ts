@@ -39,7 +39,14 @@ export const ACCOUNT_ROOT = 'arn:{partition}:iam::{account}:root';
 export const ANY_PRINCIPAL = '*';
 
 /** What the account's principals may do with a table's key when DynamoDB asks on their behalf. */
-export const DYNAMODB_KEY_USE = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'];
+export const DYNAMODB_KEY_USE = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+  'kms:CreateGrant',
+  'kms:DescribeKey',
+];
 
 /** The account (its root user, and every IAM identity whose IAM policies allow it) has full access. */
 const ACCOUNT_FULL_ACCESS: PolicyStatement = {
@@ -115,9 +122,7 @@ export const ALIAS_PREFIX = 'alias/dynamodb/';
 export const SHARED_ALIAS_SUFFIX = '-shared';
 
 export function keyDescription(tableNames: string[]): string {
-  return tableNames.length === 1
-    ? `KMS key for DynamoDB table ${tableNames[0]}`
-    : `KMS key for DynamoDB tables ${tableNames.join(', ')}`;
+  return tableNames.length === 1 ? `KMS key for DynamoDB table ${tableNames[0]}` : `KMS key for DynamoDB tables ${tableNames.join(', ')}`;
 }
 
 /** Split a template string into literal text and placeholders, for formats that join parts. */
@@ -150,7 +155,10 @@ export function policyDocument<V>(
       const st: { [key: string]: Rendered<V> } = {
         Sid: s.sid,
         Effect: 'Allow',
-        Principal: 'aws' in s.principal ? { AWS: s.principal.aws === ANY_PRINCIPAL ? ANY_PRINCIPAL : render(s.principal.aws) } : { Service: s.principal.service },
+        Principal:
+          'aws' in s.principal
+            ? { AWS: s.principal.aws === ANY_PRINCIPAL ? ANY_PRINCIPAL : render(s.principal.aws) }
+            : { Service: s.principal.service },
         Action: s.actions.length === 1 ? s.actions[0] : [...s.actions],
         Resource: '*',
       };

@@ -21,7 +21,7 @@ const SHARED_YAML = /^src\/formats\/yaml\//;
 const RULES: Rule[] = [
   { name: 'core imports only core and rule', files: CORE, may: [CORE, RULE] },
   { name: 'rule imports only rule and core', files: RULE, may: [RULE, CORE] },
-  { name: 'the registry imports only the formats\' entries', files: REGISTRY, may: [CORE, /^src\/formats\/[^/]+\/entry\.ts$/] },
+  { name: "the registry imports only the formats' entries", files: REGISTRY, may: [CORE, /^src\/formats\/[^/]+\/entry\.ts$/] },
   { name: 'formats/yaml (shared) imports only itself, core and rule', files: SHARED_YAML, may: [SHARED_YAML, CORE, RULE] },
   ...['cloudformation', 'pulumi-yaml', 'terraform', 'typescript'].map(
     (f): Rule => ({
@@ -31,17 +31,33 @@ const RULES: Rule[] = [
     }),
   ),
   { name: 'a new format folder is not left unchecked', files: /^src\/formats\//, may: [] },
-  { name: 'io imports only io, core, rule and the formats\' registry', files: IO, may: [IO, CORE, RULE, REGISTRY] },
-  { name: 'engine imports only engine, io, core, rule and the formats\' registry', files: /^src\/engine\//, may: [/^src\/engine\//, IO, CORE, RULE, REGISTRY] },
-  { name: 'report imports only report, io, core and rule (a run\'s result, not the engine)', files: /^src\/report\//, may: [/^src\/report\//, IO, CORE, RULE] },
+  { name: "io imports only io, core, rule and the formats' registry", files: IO, may: [IO, CORE, RULE, REGISTRY] },
+  {
+    name: "engine imports only engine, io, core, rule and the formats' registry",
+    files: /^src\/engine\//,
+    may: [/^src\/engine\//, IO, CORE, RULE, REGISTRY],
+  },
+  {
+    name: "report imports only report, io, core and rule (a run's result, not the engine)",
+    files: /^src\/report\//,
+    may: [/^src\/report\//, IO, CORE, RULE],
+  },
   { name: 'cli.ts may import anything in src', files: /^src\/cli\.ts$/, may: [/^src\//] },
   { name: 'every file of src is in a known place', files: /^src\//, may: [] },
 ];
 
 /** Imports that break a rule today, each with the work that removes it. */
 const KNOWN: Exception[] = [
-  { from: 'src/report/sarif.ts', to: 'src/engine/groups.ts', why: 'phase B-E: SARIF plans each fixable table again; the fix pass will record edits per table' },
-  { from: 'src/report/sarif.ts', to: 'src/engine/pipeline.ts', why: 'phase B-E: SARIF plans each fixable table again; the fix pass will record edits per table' },
+  {
+    from: 'src/report/sarif.ts',
+    to: 'src/engine/groups.ts',
+    why: 'phase B-E: SARIF plans each fixable table again; the fix pass will record edits per table',
+  },
+  {
+    from: 'src/report/sarif.ts',
+    to: 'src/engine/pipeline.ts',
+    why: 'phase B-E: SARIF plans each fixable table again; the fix pass will record edits per table',
+  },
 ];
 
 const isKnown = (v: { from: string; to: string }) => KNOWN.some((k) => k.from === v.from && k.to === v.to);
@@ -52,7 +68,10 @@ describe('import boundaries of src/', () => {
   it('reads the imports of every layer (static, dynamic and type imports)', () => {
     expect(imports.length).toBeGreaterThan(200);
     for (const layer of ['core', 'rule', 'formats', 'engine', 'io', 'report']) {
-      expect(imports.some((i) => i.from.startsWith(`src/${layer}/`)), layer).toBe(true);
+      expect(
+        imports.some((i) => i.from.startsWith(`src/${layer}/`)),
+        layer,
+      ).toBe(true);
     }
     // A lazy `import('./fix.js')` and an `import('../rule/keyPolicy.js').KeyPolicyMode` type count too.
     expect(imports).toContainEqual({ from: 'src/formats/cloudformation/index.ts', to: 'src/formats/cloudformation/fix.ts' });
@@ -65,11 +84,17 @@ describe('import boundaries of src/', () => {
 
   it('every known exception still exists (remove it from KNOWN once fixed)', () => {
     const now = violations(imports, RULES);
-    for (const k of KNOWN) expect(now.some((v) => v.from === k.from && v.to === k.to), `${k.from} -> ${k.to}`).toBe(true);
+    for (const k of KNOWN)
+      expect(
+        now.some((v) => v.from === k.from && v.to === k.to),
+        `${k.from} -> ${k.to}`,
+      ).toBe(true);
   });
 
   it('Pulumi YAML imports nothing from CloudFormation', () => {
-    expect(imports.filter((i) => i.from.startsWith('src/formats/pulumi-yaml/') && i.to.startsWith('src/formats/cloudformation/'))).toEqual([]);
+    expect(imports.filter((i) => i.from.startsWith('src/formats/pulumi-yaml/') && i.to.startsWith('src/formats/cloudformation/'))).toEqual(
+      [],
+    );
   });
 });
 
@@ -83,7 +108,10 @@ describe('the checker, on a planted tree', () => {
 
   it('finds a violation of every kind, and none in allowed imports', () => {
     // Allowed.
-    plant('src/formats/pulumi-yaml/fix.ts', "import { applySettings } from '../yaml/mapEdits.js';\nimport type { Edit } from '../../core/types.js';\n");
+    plant(
+      'src/formats/pulumi-yaml/fix.ts',
+      "import { applySettings } from '../yaml/mapEdits.js';\nimport type { Edit } from '../../core/types.js';\n",
+    );
     plant('src/engine/run.ts', "import { formatFor } from '../formats/index.js';\nimport { readCandidate } from '../io/read.js';\n");
     plant('src/report/json.ts', "import type { FileOutcome } from '../core/result.js';\n");
     plant('src/cli.ts', "import { run } from './engine/run.js';\n");

@@ -16,7 +16,8 @@ for (const family of families()) {
         const name = 'input' + path.basename(c.file).slice('input'.length);
         copyFileSync(c.file, path.join(dir, name));
         // A good template beside it must still be fixed: the run goes on.
-        const good = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n';
+        const good =
+          'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n';
         writeFileSync(path.join(dir, 'good.yaml'), good);
         const before = readFileSync(path.join(dir, name));
         const r = await runCli(['fix', '--yes', '--format', 'json', '.'], dir);

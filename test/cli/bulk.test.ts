@@ -10,7 +10,13 @@ import { FIXTURES } from '../helpers/fixture-cases.js';
 import { runCli, snapshot } from '../helpers/cli-helper.js';
 
 const CF = path.join(FIXTURES, 'cloudformation');
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+};
 
 function tmp(): string {
   return mkdtempSync(path.join(tmpdir(), 'kmsfix-bulk-'));
@@ -35,11 +41,14 @@ function repo(dir: string, files: Record<string, string>): string {
   return dir;
 }
 
-
 /** Two trees of the same repositories: one for patches, one fixed in place, to compare. */
 function estate(): string {
   const src = tmp();
-  repo(path.join(src, 'orders'), { 'infra/app.yaml': 'yaml-no-sse/input.yaml', 'infra/win.yaml': 'yaml-crlf-bom/input.yaml', 'README.md': 'yaml-no-sse/input.yaml' });
+  repo(path.join(src, 'orders'), {
+    'infra/app.yaml': 'yaml-no-sse/input.yaml',
+    'infra/win.yaml': 'yaml-crlf-bom/input.yaml',
+    'README.md': 'yaml-no-sse/input.yaml',
+  });
   repo(path.join(src, 'audit'), { 'stacks/audit.json': 'json-4space/input.json', 'ok.yaml': 'yaml-no-sse/expected.yaml' });
   repo(path.join(src, 'team-b', 'orders'), { 'last.yml': 'yaml-no-final-newline/input.yaml' });
   repo(path.join(src, 'global'), { 'g.yaml': 'global-table-multi-region/input.yaml' });
@@ -72,14 +81,27 @@ describe('fix --patch-dir', () => {
     const summary = JSON.parse(readFileSync(path.join(a, 'patches', 'summary.json'), 'utf8'));
     const byPath = Object.fromEntries(summary.repositories.map((x: { path: string }) => [x.path, x]));
     expect(Object.keys(byPath).sort()).toEqual(['audit', 'empty', 'global', 'loose', 'orders', 'team-b/orders']);
-    expect(byPath.orders).toMatchObject({ repository: 'orders', git: true, patch: 'orders.patch', tables: 2, fixed: 2, notFixable: [], errors: [] });
+    expect(byPath.orders).toMatchObject({
+      repository: 'orders',
+      git: true,
+      patch: 'orders.patch',
+      tables: 2,
+      fixed: 2,
+      notFixable: [],
+      errors: [],
+    });
     expect(byPath['team-b/orders']).toMatchObject({ repository: 'orders-2', patch: 'orders-2.patch', fixed: 1 });
     expect(byPath.audit).toMatchObject({ tables: 2, compliant: 1, fixed: 1 });
     expect(byPath.empty).toMatchObject({ tables: 1, compliant: 1, fixed: 0, patch: null });
     expect(byPath.loose).toMatchObject({ git: false, patch: 'loose.patch', fixed: 1 });
     expect(byPath.global).toMatchObject({ patch: 'global.patch', tables: 2, fixed: 1 });
     expect(byPath.global.notFixable).toEqual([
-      expect.objectContaining({ file: 'g.yaml', address: 'Accounts', status: 'aws-managed', reason: expect.stringContaining('us-east-1, eu-west-1') }),
+      expect.objectContaining({
+        file: 'g.yaml',
+        address: 'Accounts',
+        status: 'aws-managed',
+        reason: expect.stringContaining('us-east-1, eu-west-1'),
+      }),
     ]);
     expect(summary.summary).toMatchObject({ repositories: 6, patches: 5, fixed: 6, notFixable: 1, errors: 0 });
     expect(r.stdout).toMatch(/^repository\s+tables\s+fixed\s+not fixable\s+errors\s+patch\n/);
@@ -87,7 +109,12 @@ describe('fix --patch-dir', () => {
     expect(r.stdout).not.toContain('+++'); // no diff on stdout
 
     // Each patch applies at its repository's root and gives what fix in place writes.
-    for (const [p, name] of [['orders', 'orders'], ['audit', 'audit'], ['team-b/orders', 'orders-2'], ['global', 'global']]) {
+    for (const [p, name] of [
+      ['orders', 'orders'],
+      ['audit', 'audit'],
+      ['team-b/orders', 'orders-2'],
+      ['global', 'global'],
+    ]) {
       git(path.join(a, p), 'apply', path.join(a, 'patches', `${name}.patch`));
     }
     git(path.join(a, 'loose'), 'apply', path.join(a, 'patches', 'loose.patch'));
@@ -110,7 +137,9 @@ describe('fix --patch-dir', () => {
     expect(JSON.parse(all.stdout).summary).toMatchObject({ fixed: 6 });
     // Files outside any repository are grouped under the command-line folder they were found in.
     const names = readdirSync(path.join(a, 'p')).sort();
-    expect(names).toEqual(['audit.patch', 'global.patch', `${path.basename(a)}.patch`, 'orders-2.patch', 'orders.patch', 'summary.json'].sort());
+    expect(names).toEqual(
+      ['audit.patch', 'global.patch', `${path.basename(a)}.patch`, 'orders-2.patch', 'orders.patch', 'summary.json'].sort(),
+    );
     expect(readFileSync(path.join(a, 'p', `${path.basename(a)}.patch`), 'utf8')).toContain('--- a/loose/t.yaml');
   });
 
@@ -153,7 +182,11 @@ describe('fix --check', () => {
 
 describe('fixing in place in git work trees', () => {
   it('refuses files with uncommitted changes (modified, staged, untracked) and names them; --force writes them', async () => {
-    const d = repo(tmp(), { 'clean.yaml': 'yaml-no-sse/input.yaml', 'edited.yaml': 'yaml-no-sse/input.yaml', 'staged.json': 'json-4space/input.json' });
+    const d = repo(tmp(), {
+      'clean.yaml': 'yaml-no-sse/input.yaml',
+      'edited.yaml': 'yaml-no-sse/input.yaml',
+      'staged.json': 'json-4space/input.json',
+    });
     writeFileSync(path.join(d, 'edited.yaml'), readFileSync(path.join(d, 'edited.yaml'), 'utf8') + '# work in progress\n');
     writeFileSync(path.join(d, 'staged.json'), readFileSync(path.join(d, 'staged.json'), 'utf8') + '\n');
     git(d, 'add', 'staged.json');
@@ -163,7 +196,9 @@ describe('fixing in place in git work trees', () => {
     const r = await runCli(['fix'], d);
     expect(r.code).toBe(2);
     for (const f of dirty) {
-      expect(r.stderr).toContain(`error: ${f}: has uncommitted changes in its git work tree: not written (commit or stash them first, or use --force)`);
+      expect(r.stderr).toContain(
+        `error: ${f}: has uncommitted changes in its git work tree: not written (commit or stash them first, or use --force)`,
+      );
       expect(readFileSync(path.join(d, f), 'utf8')).toBe(before[f]);
     }
     expect(r.stderr).toContain('1 file written');
@@ -197,7 +232,9 @@ describe('fixing in place in git work trees', () => {
     // Named explicitly, the link is read but not replaced.
     const e = await runCli(['fix', 'in/link.yaml'], d);
     expect(e.code).toBe(2);
-    expect(e.stderr).toContain(`in/link.yaml: reached through the symbolic link in/link.yaml -> ${path.join(outside, 'victim.yaml')}: read, never written`);
+    expect(e.stderr).toContain(
+      `in/link.yaml: reached through the symbolic link in/link.yaml -> ${path.join(outside, 'victim.yaml')}: read, never written`,
+    );
     expect(readFileSync(path.join(outside, 'victim.yaml'), 'utf8')).toBe(victim);
   });
 });
@@ -206,7 +243,17 @@ describe('progress and --quiet', () => {
   function io(dir: string, progress: boolean): Io & { errs: string[]; outs: string[] } {
     const errs: string[] = [];
     const outs: string[] = [];
-    return { cwd: dir, out: (t) => outs.push(t), err: (t) => errs.push(t), interactive: false, color: false, progress, ask: async () => '', errs, outs };
+    return {
+      cwd: dir,
+      out: (t) => outs.push(t),
+      err: (t) => errs.push(t),
+      interactive: false,
+      color: false,
+      progress,
+      ask: async () => '',
+      errs,
+      outs,
+    };
   }
 
   it('draws a progress line on a terminal, erases it, and is silent with --quiet or when not a terminal', async () => {
@@ -217,7 +264,10 @@ describe('progress and --quiet', () => {
     const drawn = tty.errs.join('');
     expect(drawn).toContain('scanning 1/1 files, 0 tables  svc');
     expect(tty.errs.at(-1)).toBe('\r\x1b[K');
-    for (const [args, progress] of [[['scan', '--quiet', '.'], true], [['scan', '.'], false]] as const) {
+    for (const [args, progress] of [
+      [['scan', '--quiet', '.'], true],
+      [['scan', '.'], false],
+    ] as const) {
       const x = io(d, progress);
       await main([...args], x);
       expect(x.errs.join('')).not.toContain('scanning');

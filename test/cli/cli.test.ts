@@ -29,7 +29,6 @@ function workTree(): string {
   return dir;
 }
 
-
 describe('kmsfix scan', () => {
   it('exits 1 with non-compliant tables and prints one line per table and a summary', async () => {
     const dir = workTree();
@@ -79,7 +78,12 @@ describe('kmsfix scan', () => {
       },
       suppressions: [],
     });
-    expect(out.tables.map((t: { file: string }) => t.file)).toEqual(['infra/app.yaml', 'infra/last.yml', 'infra/windows.yaml', 'stacks/audit.json']);
+    expect(out.tables.map((t: { file: string }) => t.file)).toEqual([
+      'infra/app.yaml',
+      'infra/last.yml',
+      'infra/windows.yaml',
+      'stacks/audit.json',
+    ]);
   });
 
   it('--accept-aws-managed counts the AWS managed key as compliant', async () => {
@@ -125,7 +129,16 @@ describe('kmsfix scan', () => {
     expect((await runCli(['--version'], tmp())).stdout.trim()).toBe(`kmsfix ${pkg.version}`);
     const help = await runCli(['--help'], tmp());
     expect(help.code).toBe(0);
-    for (const flag of ['--dry-run', '--patch', '--yes', '--key-strategy', '--kms-key-arn', '--key-policy', '--accept-aws-managed', '--format']) {
+    for (const flag of [
+      '--dry-run',
+      '--patch',
+      '--yes',
+      '--key-strategy',
+      '--kms-key-arn',
+      '--key-policy',
+      '--accept-aws-managed',
+      '--format',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
   });
@@ -151,8 +164,12 @@ describe('kmsfix fix', () => {
     const r = await runCli(['fix'], dir);
     expect(r.code).toBe(0);
     expect(statSync(path.join(dir, 'infra/app.yaml')).mode & 0o777).toBe(0o640);
-    expect(readFileSync(path.join(dir, 'infra/app.yaml'), 'utf8')).toBe(readFileSync(path.join(CF, 'yaml-no-sse', 'expected.yaml'), 'utf8'));
-    expect(readFileSync(path.join(dir, 'infra/windows.yaml')).equals(readFileSync(path.join(CF, 'yaml-crlf-bom', 'expected.yaml')))).toBe(true);
+    expect(readFileSync(path.join(dir, 'infra/app.yaml'), 'utf8')).toBe(
+      readFileSync(path.join(CF, 'yaml-no-sse', 'expected.yaml'), 'utf8'),
+    );
+    expect(readFileSync(path.join(dir, 'infra/windows.yaml')).equals(readFileSync(path.join(CF, 'yaml-crlf-bom', 'expected.yaml')))).toBe(
+      true,
+    );
     expect(readdirSync(path.join(dir, 'infra')).filter((n) => n.includes('kmsfix-tmp'))).toEqual([]);
     const after = snapshot(dir);
     const again = await runCli(['fix'], dir);

@@ -26,16 +26,26 @@ function tree(): string {
 
 describe('test code', () => {
   it('isTestPath: folders named test, tests, __tests__ and *.test.* / *.spec.* files, relative to the search root', () => {
-    for (const p of ['test/a.yaml', 'a/tests/b.tf', '__tests__/x.ts', 'lib/stack.test.ts', 'lib/stack.spec.tsx']) expect(isTestPath(p), p).toBe(true);
+    for (const p of ['test/a.yaml', 'a/tests/b.tf', '__tests__/x.ts', 'lib/stack.test.ts', 'lib/stack.spec.tsx'])
+      expect(isTestPath(p), p).toBe(true);
     for (const p of ['a.yaml', 'testing/a.yaml', 'contest/a.yaml', 'lib/test-stack.ts', 'tests.yaml']) expect(isTestPath(p), p).toBe(false);
   });
 
   it('scan reports the tables of test code, not fixable without --include-tests, and counts them', async () => {
     const dir = tree();
     const r = await runCli(['scan', '--format', 'json'], dir);
-    const out = JSON.parse(r.stdout) as { tables: { file: string; fixable: boolean; message: string }[]; summary: { fixable: number; inTests: number } };
+    const out = JSON.parse(r.stdout) as {
+      tables: { file: string; fixable: boolean; message: string }[];
+      summary: { fixable: number; inTests: number };
+    };
     const byFile = Object.fromEntries(out.tables.map((t) => [t.file, t]));
-    expect(Object.keys(byFile).sort()).toEqual(['__tests__/main.tf', 'infra/app.yaml', 'infra/tests/fixture.yaml', 'lib/orders.test.ts', 'lib/orders.ts']);
+    expect(Object.keys(byFile).sort()).toEqual([
+      '__tests__/main.tf',
+      'infra/app.yaml',
+      'infra/tests/fixture.yaml',
+      'lib/orders.test.ts',
+      'lib/orders.ts',
+    ]);
     for (const f of ['__tests__/main.tf', 'infra/tests/fixture.yaml', 'lib/orders.test.ts']) {
       expect(byFile[f].fixable, f).toBe(false);
       expect(byFile[f].message, f).toContain('Left alone: test code (fixed with --include-tests)');
@@ -43,7 +53,9 @@ describe('test code', () => {
     expect(out.summary).toMatchObject({ fixable: 2, inTests: 3 });
     const text = await runCli(['scan'], dir);
     expect(text.stdout).toContain('(2 fixable, 3 more in test code, left alone without --include-tests)');
-    const all = JSON.parse((await runCli(['scan', '--format', 'json', '--include-tests'], dir)).stdout) as { summary: { fixable: number; inTests: number } };
+    const all = JSON.parse((await runCli(['scan', '--format', 'json', '--include-tests'], dir)).stdout) as {
+      summary: { fixable: number; inTests: number };
+    };
     expect(all.summary).toMatchObject({ fixable: 5, inTests: 0 });
   });
 

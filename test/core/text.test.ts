@@ -41,7 +41,24 @@ describe('detectIndentUnit', () => {
   });
 
   it('equals the plain definition on any text (white space of every kind, comments, CR, blank lines)', () => {
-    const piece = fc.constantFrom(' ', '  ', '\t', '\r', '\n', '\r\n', '#', '/', '//', 'a', 'b: 1', '\u00a0', '\u2003', '\ufeff', '\v', '\f');
+    const piece = fc.constantFrom(
+      ' ',
+      '  ',
+      '\t',
+      '\r',
+      '\n',
+      '\r\n',
+      '#',
+      '/',
+      '//',
+      'a',
+      'b: 1',
+      '\u00a0',
+      '\u2003',
+      '\ufeff',
+      '\v',
+      '\f',
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 80 }), (parts) => {
         const text = parts.join('');

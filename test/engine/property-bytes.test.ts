@@ -31,8 +31,16 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     len: fc.integer({ min: 1, max: 400 }),
     other: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
   }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), len: fc.integer({ min: 1, max: 200 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }),
+  }),
+  fc.record({
+    kind: fc.constant('delete' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    len: fc.integer({ min: 1, max: 200 }),
+  }),
 );
 
 function mutate(buf: Buffer, m: Mutation, otherText: (seed: number) => string): Buffer {
@@ -77,29 +85,33 @@ describe('property: any bytes, never an unhandled exception', () => {
     it(`${name}: truncated, flipped, spliced or garbled input gives an error or a verified fix`, async () => {
       const seen = { error: 0, fixed: 0, unchanged: 0, undecodable: 0 };
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(mutation, { minLength: 1, maxLength: 3 }), async (seed, mutations) => {
-          const g = gen(seed);
-          let buf: Buffer = Buffer.from(g.text);
-          for (const m of mutations) buf = mutate(buf, m, (s) => gen(s).text);
-          const decoded = decodeSource(buf, g.path, `/memory/${g.path}`);
-          if ('error' in decoded) {
-            seen.undecodable++;
-            expect(decoded.error.message).toBeTruthy();
-            return;
-          }
-          const text = (decoded.bom ? '\uFEFF' : '') + decoded.file.text;
-          await processMemory([{ path: g.path, text }], 'scan');
-          const r = await processMemory([{ path: g.path, text }], 'fix');
-          const o = r.outcomes[0];
-          if (o.error) {
-            seen.error++;
-            expect(o.newText).toBeUndefined();
-            expect(r.output.get(g.path)).toBe(text);
-          } else if (o.newText !== undefined) {
-            seen.fixed++;
-            expect(parsesWithReference(g.path, r.output.get(g.path)!)).toBe(true);
-          } else seen.unchanged++;
-        }),
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+          fc.array(mutation, { minLength: 1, maxLength: 3 }),
+          async (seed, mutations) => {
+            const g = gen(seed);
+            let buf: Buffer = Buffer.from(g.text);
+            for (const m of mutations) buf = mutate(buf, m, (s) => gen(s).text);
+            const decoded = decodeSource(buf, g.path, `/memory/${g.path}`);
+            if ('error' in decoded) {
+              seen.undecodable++;
+              expect(decoded.error.message).toBeTruthy();
+              return;
+            }
+            const text = (decoded.bom ? '\uFEFF' : '') + decoded.file.text;
+            await processMemory([{ path: g.path, text }], 'scan');
+            const r = await processMemory([{ path: g.path, text }], 'fix');
+            const o = r.outcomes[0];
+            if (o.error) {
+              seen.error++;
+              expect(o.newText).toBeUndefined();
+              expect(r.output.get(g.path)).toBe(text);
+            } else if (o.newText !== undefined) {
+              seen.fixed++;
+              expect(parsesWithReference(g.path, r.output.get(g.path)!)).toBe(true);
+            } else seen.unchanged++;
+          },
+        ),
         { seed: SEED, numRuns: RUNS, endOnFailure: true },
       );
       if (process.env.KMSFIX_PROPERTY_DEBUG) console.log(name, seen);

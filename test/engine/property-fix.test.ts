@@ -115,7 +115,11 @@ async function checkOne(g: Generated, options: FixOptions = DEFAULT_FIX_OPTIONS)
   expect(applyEdits(text, r.edits)).toBe(outcome.newText);
   expect(outsideIdentical(text, r.edits, outcome.newText)).toBe(true);
   const removed = removedText(text, r.edits);
-  for (const x of removed) expect(REMOVABLE.some((re) => re.test(x.trim())), `removed ${JSON.stringify(x)}`).toBe(true);
+  for (const x of removed)
+    expect(
+      REMOVABLE.some((re) => re.test(x.trim())),
+      `removed ${JSON.stringify(x)}`,
+    ).toBe(true);
   return { status: 'fixed', removed };
 }
 
@@ -124,11 +128,15 @@ describe('property: a fix never breaks a file', () => {
     it(`${name}: output parses, re-detects, and changes only what it edits (or nothing is written)`, async () => {
       const seen = { fixed: 0, unchanged: 0, error: 0 };
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.constantFrom<FixOptions['keyStrategy']>('per-table', 'shared'), async (seed, keyStrategy) => {
-          const g = gen(seed);
-          const c = await checkOne(g, { ...DEFAULT_FIX_OPTIONS, keyStrategy });
-          seen[c.status]++;
-        }),
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+          fc.constantFrom<FixOptions['keyStrategy']>('per-table', 'shared'),
+          async (seed, keyStrategy) => {
+            const g = gen(seed);
+            const c = await checkOne(g, { ...DEFAULT_FIX_OPTIONS, keyStrategy });
+            seen[c.status]++;
+          },
+        ),
         { seed: SEED, numRuns: RUNS, endOnFailure: true },
       );
       if (process.env.KMSFIX_PROPERTY_DEBUG) console.log(name, seen);

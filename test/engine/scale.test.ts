@@ -17,7 +17,6 @@ function tmp(): string {
   return mkdtempSync(path.join(tmpdir(), 'kmsfix-scale-'));
 }
 
-
 describe('worker threads', () => {
   const corpus = tmp();
   generateDense(corpus, { seed: 7, scale: 0.04 }); // ~140 files of every format

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 
 const pattern = new RegExp(process.env.KMSFIX_TEST_ENOSPC ?? '$^');
-const full = (p) => Object.assign(new Error(`ENOSPC: no space left on device, write '${p}'`), { code: 'ENOSPC', errno: -28, syscall: 'write', path: p });
+const full = (p) =>
+  Object.assign(new Error(`ENOSPC: no space left on device, write '${p}'`), { code: 'ENOSPC', errno: -28, syscall: 'write', path: p });
 const half = (data) => (typeof data === 'string' ? data.slice(0, data.length >> 1) : data.subarray(0, data.length >> 1));
 
 const paths = new Map();

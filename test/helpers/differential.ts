@@ -20,9 +20,16 @@ export function referenceOf<T>(parse: () => T): T | Error {
  * One text through both parsers: the fast result, when there is one, must equal the reference
  * result (both seen through `view`), and the reference parser must not have failed.
  */
-export function judge<T>(text: string, fast: T | undefined, reference: T | Error, referenceName: string, view: (x: T) => unknown = (x) => x): Verdict {
+export function judge<T>(
+  text: string,
+  fast: T | undefined,
+  reference: T | Error,
+  referenceName: string,
+  view: (x: T) => unknown = (x) => x,
+): Verdict {
   if (fast === undefined) return reference instanceof Error ? 'fallback (reference error)' : 'fallback';
-  if (reference instanceof Error) throw new Error(`the fast parser accepted what ${referenceName} rejects (${reference.message}):\n${text}`);
+  if (reference instanceof Error)
+    throw new Error(`the fast parser accepted what ${referenceName} rejects (${reference.message}):\n${text}`);
   const a = view(fast);
   const b = view(reference);
   if (!isDeepStrictEqual(a, b)) expect(a, `trees differ for:\n${text}`).toEqual(b);
@@ -43,7 +50,13 @@ export function filesUnder(dir: string, pattern: RegExp): string[] {
  * Random small changes (a piece of syntax inserted, a few characters deleted) at random places of
  * the given texts, each given to `compare`; returns how many the fast parser accepted.
  */
-export async function mutants(bases: string[], pieces: string[], compare: (text: string) => Verdict | Promise<Verdict>, seed: number, runs: number): Promise<number> {
+export async function mutants(
+  bases: string[],
+  pieces: string[],
+  compare: (text: string) => Verdict | Promise<Verdict>,
+  seed: number,
+  runs: number,
+): Promise<number> {
   let fast = 0;
   await fc.assert(
     fc.asyncProperty(

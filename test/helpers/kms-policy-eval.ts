@@ -51,7 +51,15 @@ export interface Request {
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 function glob(pattern: string, value: string, caseInsensitive: boolean): boolean {
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', caseInsensitive ? 'i' : '');
+  const re = new RegExp(
+    '^' +
+      pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+    caseInsensitive ? 'i' : '',
+  );
   return re.test(value);
 }
 
@@ -120,23 +128,82 @@ const through = (region: string) => `dynamodb.${region}.amazonaws.com`;
 export function scenarios(region: string): { name: string; requests: Request[] }[] {
   const app = (iam: string[]): Caller => ({ kind: 'aws', arn: APP_ROLE, iam });
   const dynamo = { 'kms:ViaService': through(region), 'kms:CallerAccount': ACCOUNT };
-  const use = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:CreateGrant', 'kms:DescribeKey'];
+  const use = [
+    'kms:Decrypt',
+    'kms:Encrypt',
+    'kms:GenerateDataKey',
+    'kms:GenerateDataKeyWithoutPlaintext',
+    'kms:ReEncryptFrom',
+    'kms:CreateGrant',
+    'kms:DescribeKey',
+  ];
   return [
-    { name: 'app role, no KMS permission in IAM, through DynamoDB', requests: use.map((action) => ({ caller: app([]), action, context: dynamo })) },
-    { name: 'app role, no KMS permission in IAM, calling KMS directly', requests: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'].map((action) => ({ caller: app([]), action, context: { 'kms:CallerAccount': ACCOUNT } })) },
-    { name: 'app role, no KMS permission in IAM, through another service', requests: [{ caller: app([]), action: 'kms:Decrypt', context: { 'kms:ViaService': `s3.${region}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT } }] },
-    { name: 'app role, no KMS permission in IAM, through DynamoDB in another Region', requests: [{ caller: app([]), action: 'kms:Decrypt', context: { 'kms:ViaService': through(region === 'eu-west-1' ? 'us-west-2' : 'eu-west-1'), 'kms:CallerAccount': ACCOUNT } }] },
-    { name: 'app role with kms:Decrypt in IAM, calling KMS directly', requests: [{ caller: app(['kms:Decrypt']), action: 'kms:Decrypt', context: { 'kms:CallerAccount': ACCOUNT } }] },
+    {
+      name: 'app role, no KMS permission in IAM, through DynamoDB',
+      requests: use.map((action) => ({ caller: app([]), action, context: dynamo })),
+    },
+    {
+      name: 'app role, no KMS permission in IAM, calling KMS directly',
+      requests: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'].map((action) => ({
+        caller: app([]),
+        action,
+        context: { 'kms:CallerAccount': ACCOUNT },
+      })),
+    },
+    {
+      name: 'app role, no KMS permission in IAM, through another service',
+      requests: [
+        {
+          caller: app([]),
+          action: 'kms:Decrypt',
+          context: { 'kms:ViaService': `s3.${region}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT },
+        },
+      ],
+    },
+    {
+      name: 'app role, no KMS permission in IAM, through DynamoDB in another Region',
+      requests: [
+        {
+          caller: app([]),
+          action: 'kms:Decrypt',
+          context: { 'kms:ViaService': through(region === 'eu-west-1' ? 'us-west-2' : 'eu-west-1'), 'kms:CallerAccount': ACCOUNT },
+        },
+      ],
+    },
+    {
+      name: 'app role with kms:Decrypt in IAM, calling KMS directly',
+      requests: [{ caller: app(['kms:Decrypt']), action: 'kms:Decrypt', context: { 'kms:CallerAccount': ACCOUNT } }],
+    },
     {
       name: 'another account, through DynamoDB, with every KMS permission in its IAM',
-      requests: use.map((action) => ({ caller: { kind: 'aws', arn: `arn:aws:iam::${OTHER_ACCOUNT}:role/partner`, iam: ['kms:*'] } as Caller, action, context: { 'kms:ViaService': through(region), 'kms:CallerAccount': OTHER_ACCOUNT } })),
+      requests: use.map((action) => ({
+        caller: { kind: 'aws', arn: `arn:aws:iam::${OTHER_ACCOUNT}:role/partner`, iam: ['kms:*'] } as Caller,
+        action,
+        context: { 'kms:ViaService': through(region), 'kms:CallerAccount': OTHER_ACCOUNT },
+      })),
     },
     {
       name: 'account root administers the key',
-      requests: ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:EnableKeyRotation', 'kms:TagResource', 'kms:DescribeKey'].map((action) => ({ caller: { kind: 'aws', arn: `arn:aws:iam::${ACCOUNT}:root`, iam: [] } as Caller, action, context: { 'kms:CallerAccount': ACCOUNT } })),
+      requests: ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:EnableKeyRotation', 'kms:TagResource', 'kms:DescribeKey'].map(
+        (action) => ({
+          caller: { kind: 'aws', arn: `arn:aws:iam::${ACCOUNT}:root`, iam: [] } as Caller,
+          action,
+          context: { 'kms:CallerAccount': ACCOUNT },
+        }),
+      ),
     },
-    { name: 'DynamoDB service principal describes the key', requests: ['kms:DescribeKey', 'kms:ListAliases'].map((action) => ({ caller: { kind: 'service', service: 'dynamodb.amazonaws.com' } as Caller, action, context: {} })) },
-    { name: 'DynamoDB service principal decrypts directly', requests: [{ caller: { kind: 'service', service: 'dynamodb.amazonaws.com' }, action: 'kms:Decrypt', context: {} }] },
+    {
+      name: 'DynamoDB service principal describes the key',
+      requests: ['kms:DescribeKey', 'kms:ListAliases'].map((action) => ({
+        caller: { kind: 'service', service: 'dynamodb.amazonaws.com' } as Caller,
+        action,
+        context: {},
+      })),
+    },
+    {
+      name: 'DynamoDB service principal decrypts directly',
+      requests: [{ caller: { kind: 'service', service: 'dynamodb.amazonaws.com' }, action: 'kms:Decrypt', context: {} }],
+    },
   ];
 }
 

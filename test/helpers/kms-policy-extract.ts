@@ -31,7 +31,25 @@ function attempt(key: string, region: string, read: () => PolicyDocument): KeyPo
 
 // ---------------------------------------------------------------- CloudFormation (and CDK's synthesized templates)
 
-const FN = ['Ref', 'Condition', 'Sub', 'GetAtt', 'Join', 'If', 'Select', 'Split', 'FindInMap', 'ImportValue', 'Base64', 'GetAZs', 'Equals', 'Not', 'And', 'Or', 'Cidr'];
+const FN = [
+  'Ref',
+  'Condition',
+  'Sub',
+  'GetAtt',
+  'Join',
+  'If',
+  'Select',
+  'Split',
+  'FindInMap',
+  'ImportValue',
+  'Base64',
+  'GetAZs',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'Cidr',
+];
 const fnName = (n: string) => (n === 'Ref' || n === 'Condition' ? n : `Fn::${n}`);
 const CFN_TAGS: (ScalarTag | CollectionTag)[] = FN.flatMap((n): (ScalarTag | CollectionTag)[] => [
   { tag: `!${n}`, resolve: (v: string) => ({ [fnName(n)]: n === 'GetAtt' ? v.split('.') : v }) } as ScalarTag,
@@ -39,7 +57,13 @@ const CFN_TAGS: (ScalarTag | CollectionTag)[] = FN.flatMap((n): (ScalarTag | Col
   { tag: `!${n}`, collection: 'map', resolve: (m: YAMLMap) => ({ [fnName(n)]: m.toJSON() }) } as unknown as CollectionTag,
 ]);
 
-const PSEUDO: Record<string, string> = { 'AWS::AccountId': ACCOUNT, 'AWS::Partition': PARTITION, 'AWS::Region': REGION, 'AWS::StackName': 'stack', 'AWS::URLSuffix': 'amazonaws.com' };
+const PSEUDO: Record<string, string> = {
+  'AWS::AccountId': ACCOUNT,
+  'AWS::Partition': PARTITION,
+  'AWS::Region': REGION,
+  'AWS::StackName': 'stack',
+  'AWS::URLSuffix': 'amazonaws.com',
+};
 
 /** A CloudFormation value with its intrinsics resolved (pseudo parameters only; anything else throws). */
 export function resolveCfn(v: unknown): unknown {
@@ -76,7 +100,10 @@ export interface CfnResource {
 
 /** The resources of a template (YAML or JSON, CloudFormation, SAM or serverless.yml), merge keys applied. */
 export function cfnResources(text: string): Record<string, CfnResource> {
-  const doc = parseYaml(text, { customTags: CFN_TAGS, uniqueKeys: false, merge: true }) as { Resources?: Record<string, CfnResource>; resources?: { Resources?: Record<string, CfnResource> } };
+  const doc = parseYaml(text, { customTags: CFN_TAGS, uniqueKeys: false, merge: true }) as {
+    Resources?: Record<string, CfnResource>;
+    resources?: { Resources?: Record<string, CfnResource> };
+  };
   return doc.Resources ?? doc.resources?.Resources ?? {};
 }
 
@@ -101,9 +128,17 @@ export function pulumiYamlKeyPolicies(text: string): KeyPolicyFound[] {
 }
 
 function pulumiProgramKeyPolicies(program: unknown): KeyPolicyFound[] {
-  const doc = (program ?? {}) as { variables?: Record<string, { 'fn::invoke'?: { function: string; return?: string }; 'fn::toJSON'?: unknown }>; resources?: Record<string, { type: string; properties?: Record<string, unknown> }> };
+  const doc = (program ?? {}) as {
+    variables?: Record<string, { 'fn::invoke'?: { function: string; return?: string }; 'fn::toJSON'?: unknown }>;
+    resources?: Record<string, { type: string; properties?: Record<string, unknown> }>;
+  };
   const values: Record<string, string> = {};
-  const invoked: Record<string, string> = { 'aws:getCallerIdentity.accountId': ACCOUNT, 'aws:getPartition.partition': PARTITION, 'aws:getRegion.name': REGION, 'aws:getRegion.region': REGION };
+  const invoked: Record<string, string> = {
+    'aws:getCallerIdentity.accountId': ACCOUNT,
+    'aws:getPartition.partition': PARTITION,
+    'aws:getRegion.name': REGION,
+    'aws:getRegion.region': REGION,
+  };
   for (const [name, v] of Object.entries(doc.variables ?? {})) {
     const inv = v?.['fn::invoke'];
     if (inv && `${inv.function}.${inv.return}` in invoked) values[name] = invoked[`${inv.function}.${inv.return}`];
@@ -149,7 +184,10 @@ interface TfStatement {
 const bodies = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v : [v]) as Record<string, unknown>[];
 
 /** Merge the hcl2json output (or the JSON) of every file of a module: kind -> type -> name -> bodies. */
-function mergeModule(files: Hcl[]): { blocks: Record<string, Record<string, Record<string, Record<string, unknown>[]>>>; providers: Record<string, unknown>[] } {
+function mergeModule(files: Hcl[]): {
+  blocks: Record<string, Record<string, Record<string, Record<string, unknown>[]>>>;
+  providers: Record<string, unknown>[];
+} {
   const blocks: Record<string, Record<string, Record<string, Record<string, unknown>[]>>> = {};
   const providers: Record<string, unknown>[] = [];
   for (const f of files) {
@@ -227,11 +265,21 @@ export function terraformKeyPolicies(files: Hcl[]): KeyPolicyFound[] {
 
 /** Plain text stands for any value the stand-ins do not model (a table's ARN, a name...). */
 function token(path: string[]): unknown {
-  return new Proxy(Object.assign(() => undefined, { toString: () => `<${path.join('.')}>` }), {
-    get: (_t, p) => (p === Symbol.toPrimitive || p === 'toString' ? () => `<${path.join('.')}>` : p === 'toJSON' ? () => `<${path.join('.')}>` : typeof p === 'string' ? token([...path, p]) : undefined),
-    apply: () => token([...path, '()']),
-    construct: () => token([...path, 'new']) as object,
-  });
+  return new Proxy(
+    Object.assign(() => undefined, { toString: () => `<${path.join('.')}>` }),
+    {
+      get: (_t, p) =>
+        p === Symbol.toPrimitive || p === 'toString'
+          ? () => `<${path.join('.')}>`
+          : p === 'toJSON'
+            ? () => `<${path.join('.')}>`
+            : typeof p === 'string'
+              ? token([...path, p])
+              : undefined,
+      apply: () => token([...path, '()']),
+      construct: () => token([...path, 'new']) as object,
+    },
+  );
 }
 
 /**
@@ -239,7 +287,9 @@ function token(path: string[]): unknown {
  * @pulumi/pulumi and @pulumi/aws, and return the policy of every KMS key it creates.
  */
 export function runTsKeyPolicies(source: string): KeyPolicyFound[] {
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+  const js = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  }).outputText;
   const found: KeyPolicyFound[] = [];
   let defaultRegion = REGION;
   const regionOf = (provider: unknown) => (provider as { __region?: string } | undefined)?.__region ?? defaultRegion;
@@ -308,7 +358,10 @@ export function runTsKeyPolicies(source: string): KeyPolicyFound[] {
         return { partition: PARTITION };
       case 'getRegionOutput':
       case 'getRegion':
-        return { name: regionOf((args[1] as { provider?: unknown } | undefined)?.provider), region: regionOf((args[1] as { provider?: unknown } | undefined)?.provider) };
+        return {
+          name: regionOf((args[1] as { provider?: unknown } | undefined)?.provider),
+          region: regionOf((args[1] as { provider?: unknown } | undefined)?.provider),
+        };
       case 'interpolate':
         return String.raw({ raw: args[0] as TemplateStringsArray }, ...args.slice(1));
       case 'jsonStringify':
@@ -344,7 +397,8 @@ export function runTsKeyPolicies(source: string): KeyPolicyFound[] {
   new Function('require', 'module', 'exports', js)(req, module, module.exports);
   // Classes the program only declares (exported stacks, components): instantiate them too.
   for (const v of Object.values(module.exports)) {
-    if (typeof v === 'function' && v.prototype instanceof Construct && !instantiated.has(v)) new (v as new (...a: unknown[]) => unknown)(token(['app']), 'stack', {});
+    if (typeof v === 'function' && v.prototype instanceof Construct && !instantiated.has(v))
+      new (v as new (...a: unknown[]) => unknown)(token(['app']), 'stack', {});
   }
   return found;
 }

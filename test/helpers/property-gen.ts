@@ -76,10 +76,24 @@ function render(n: YNode, st: YStyle, r: Prng, depth: number, out: string[], com
 /** A random CloudFormation (or SAM) YAML template with 1-3 tables in any SSE state. */
 export function randomCfnYaml(seed: number): Generated {
   const r = prng(seed);
-  const st: YStyle = { indent: r.pick([2, 4]), flushSeq: r.chance(0.3), short: r.chance(0.7), quote: r.pick(['plain', 'single', 'double'] as const) };
+  const st: YStyle = {
+    indent: r.pick([2, 4]),
+    flushSeq: r.chance(0.3),
+    short: r.chance(0.7),
+    quote: r.pick(['plain', 'single', 'double'] as const),
+  };
   const comments = ['owned by team data', 'TODO: encrypt', 'see runbook: SSE', 'KMSMasterKeyId: later', 'Type: AWS::DynamoDB::Table'];
   const comment = () => r.pick(comments);
-  const params: [string, YNode][] = [['KeyArn', m([['Type', s('String')]])], ['Enc', m([['Type', s('String')], ['Default', s(str(st, 'true'))]])]];
+  const params: [string, YNode][] = [
+    ['KeyArn', m([['Type', s('String')]])],
+    [
+      'Enc',
+      m([
+        ['Type', s('String')],
+        ['Default', s(str(st, 'true'))],
+      ]),
+    ],
+  ];
   const resources: [string, YNode][] = [];
   const n = r.int(1, 3);
   for (let i = 0; i < n; i++) {
@@ -88,39 +102,146 @@ export function randomCfnYaml(seed: number): Generated {
     const props: [string, YNode][] = [];
     if (kind !== 'AWS::Serverless::SimpleTable') {
       props.push(['BillingMode', s(str(st, 'PAY_PER_REQUEST'))]);
-      props.push(['AttributeDefinitions', seq([m([['AttributeName', s(str(st, 'pk'))], ['AttributeType', s('S')]])])]);
-      props.push(['KeySchema', seq([m([['AttributeName', s(str(st, 'pk'))], ['KeyType', s('HASH')]])])]);
+      props.push([
+        'AttributeDefinitions',
+        seq([
+          m([
+            ['AttributeName', s(str(st, 'pk'))],
+            ['AttributeType', s('S')],
+          ]),
+        ]),
+      ]);
+      props.push([
+        'KeySchema',
+        seq([
+          m([
+            ['AttributeName', s(str(st, 'pk'))],
+            ['KeyType', s('HASH')],
+          ]),
+        ]),
+      ]);
       if (r.chance(0.3)) {
-        props.push(['GlobalSecondaryIndexes', seq([m([['IndexName', s(str(st, 'by-x'))], ['KeySchema', seq([m([['AttributeName', s('pk')], ['KeyType', s('HASH')]], r.chance(0.5))])], ['Projection', m([['ProjectionType', s('ALL')]])]])])]);
+        props.push([
+          'GlobalSecondaryIndexes',
+          seq([
+            m([
+              ['IndexName', s(str(st, 'by-x'))],
+              [
+                'KeySchema',
+                seq([
+                  m(
+                    [
+                      ['AttributeName', s('pk')],
+                      ['KeyType', s('HASH')],
+                    ],
+                    r.chance(0.5),
+                  ),
+                ]),
+              ],
+              ['Projection', m([['ProjectionType', s('ALL')]])],
+            ]),
+          ]),
+        ]);
       }
     } else {
-      props.push(['PrimaryKey', m([['Name', s('id')], ['Type', s('String')]])]);
+      props.push([
+        'PrimaryKey',
+        m([
+          ['Name', s('id')],
+          ['Type', s('String')],
+        ]),
+      ]);
     }
     const sseFlow = r.chance(0.2);
     const variant = r.int(0, 8);
     const sse: [string, YNode][] | undefined =
-      variant === 0 ? undefined
-      : variant === 1 ? [['SSEEnabled', s(r.pick(['false', "'false'", 'False']))]]
-      : variant === 2 ? [['SSEEnabled', s('true')]]
-      : variant === 3 ? [['SSEEnabled', s('true')], ['SSEType', s('KMS')]]
-      : variant === 4 ? [['SSEEnabled', s('true')], ['SSEType', s('KMS')], ['KMSMasterKeyId', s(str(st, 'alias/aws/dynamodb'))]]
-      : variant === 5 ? [['SSEEnabled', s('true')], ['KMSMasterKeyId', ref(st, 'KeyArn')]]
-      : variant === 6 ? [['SSEEnabled', ref(st, 'Enc')]]
-      : variant === 7 ? [['SSEEnabled', s('true')], ['SSEType', s('KMS')], ['KMSMasterKeyId', getAtt(st, 'SomeKey', 'Arn')]]
-      : [['KMSMasterKeyId', s(str(st, 'arn:aws:kms:us-east-1:111122223333:key/abc'))], ['SSEEnabled', s('false')]];
+      variant === 0
+        ? undefined
+        : variant === 1
+          ? [['SSEEnabled', s(r.pick(['false', "'false'", 'False']))]]
+          : variant === 2
+            ? [['SSEEnabled', s('true')]]
+            : variant === 3
+              ? [
+                  ['SSEEnabled', s('true')],
+                  ['SSEType', s('KMS')],
+                ]
+              : variant === 4
+                ? [
+                    ['SSEEnabled', s('true')],
+                    ['SSEType', s('KMS')],
+                    ['KMSMasterKeyId', s(str(st, 'alias/aws/dynamodb'))],
+                  ]
+                : variant === 5
+                  ? [
+                      ['SSEEnabled', s('true')],
+                      ['KMSMasterKeyId', ref(st, 'KeyArn')],
+                    ]
+                  : variant === 6
+                    ? [['SSEEnabled', ref(st, 'Enc')]]
+                    : variant === 7
+                      ? [
+                          ['SSEEnabled', s('true')],
+                          ['SSEType', s('KMS')],
+                          ['KMSMasterKeyId', getAtt(st, 'SomeKey', 'Arn')],
+                        ]
+                      : [
+                          ['KMSMasterKeyId', s(str(st, 'arn:aws:kms:us-east-1:111122223333:key/abc'))],
+                          ['SSEEnabled', s('false')],
+                        ];
     if (kind === 'AWS::DynamoDB::GlobalTable') {
-      if (sse) props.push(['SSESpecification', m(sse.filter(([k]) => k !== 'KMSMasterKeyId'), sseFlow)]);
+      if (sse)
+        props.push([
+          'SSESpecification',
+          m(
+            sse.filter(([k]) => k !== 'KMSMasterKeyId'),
+            sseFlow,
+          ),
+        ]);
       const replicas: YNode[] = [m([['Region', ref(st, 'AWS::Region')]])];
       if (r.chance(0.3)) replicas.push(m([['Region', s('eu-west-1')]]));
       props.push(['Replicas', seq(replicas)]);
     } else if (sse) props.push(['SSESpecification', m(sse, sseFlow)]);
-    if (r.chance(0.2)) props.push(['TableName', st.short ? s(`!Sub '\${AWS::StackName}-${i}'`) : m([['Fn::Sub', s(`'\${AWS::StackName}-${i}'`)]])]);
+    if (r.chance(0.2))
+      props.push(['TableName', st.short ? s(`!Sub '\${AWS::StackName}-${i}'`) : m([['Fn::Sub', s(`'\${AWS::StackName}-${i}'`)]])]);
     const res: [string, YNode][] = [['Type', s(kind)]];
     if (r.chance(0.3)) res.push(['DeletionPolicy', s('Retain')]);
-    if (r.chance(0.1)) res.push(['Metadata', m([['checkov', m([['skip', seq([m([['id', s('CKV_AWS_119')], ['comment', s(str(st, 'accepted'))]])])]])]])]);
+    if (r.chance(0.1))
+      res.push([
+        'Metadata',
+        m([
+          [
+            'checkov',
+            m([
+              [
+                'skip',
+                seq([
+                  m([
+                    ['id', s('CKV_AWS_119')],
+                    ['comment', s(str(st, 'accepted'))],
+                  ]),
+                ]),
+              ],
+            ]),
+          ],
+        ]),
+      ]);
     res.push(['Properties', m(props)]);
     resources.push([name, m(res)]);
-    if (r.chance(0.5)) resources.push([`${name}Fn`, m([['Type', s('AWS::Lambda::Function')], ['Properties', m([['Runtime', s('nodejs20.x')], ['Environment', m([['Variables', m([['TABLE', ref(st, name)]])]])]])]])]);
+    if (r.chance(0.5))
+      resources.push([
+        `${name}Fn`,
+        m([
+          ['Type', s('AWS::Lambda::Function')],
+          [
+            'Properties',
+            m([
+              ['Runtime', s('nodejs20.x')],
+              ['Environment', m([['Variables', m([['TABLE', ref(st, name)]])]])],
+            ]),
+          ],
+        ]),
+      ]);
   }
   const top: [string, YNode][] = [['AWSTemplateFormatVersion', s(str(st, '2010-09-09'))]];
   if (r.chance(0.2)) top.push(['Transform', s('AWS::Serverless-2016-10-31')]);

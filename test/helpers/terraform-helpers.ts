@@ -12,7 +12,8 @@ export function fmtClean(text: string): { clean: boolean; diff: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-fmt-'));
   writeFileSync(path.join(dir, 'main.tf'), text);
   const r = spawnSync(TERRAFORM, ['fmt', '-check', '-diff', 'main.tf'], { cwd: dir, env: TF_ENV, encoding: 'utf8' });
-  if (r.error) throw new Error(`terraform is required for this test and could not be run (${r.error.message}); install it or set TERRAFORM`);
+  if (r.error)
+    throw new Error(`terraform is required for this test and could not be run (${r.error.message}); install it or set TERRAFORM`);
   return { clean: r.status === 0, diff: r.stdout + r.stderr };
 }
 

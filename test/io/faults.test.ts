@@ -44,7 +44,11 @@ function estate(dir: string): string {
 const ORIGINAL = snapshot(estate(tmp()));
 const FIXED = (() => {
   const dir = estate(tmp());
-  const r = spawnSync(process.execPath, [BIN, 'fix', '--yes', '--quiet', '.'], { cwd: dir, env: { ...process.env, ...ENV }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, 'fix', '--yes', '--quiet', '.'], {
+    cwd: dir,
+    env: { ...process.env, ...ENV },
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`the uninterrupted fix failed: ${r.stderr}`);
   return snapshot(dir);
 })();
@@ -94,7 +98,11 @@ async function expectNextRunCompletes(dir: string): Promise<void> {
  */
 function killDuring(dir: string, when: (name: string) => boolean, delay: number, fallback: number): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'fix', '--yes', '--quiet', '.'], { cwd: dir, stdio: 'ignore', env: { ...process.env, ...ENV } });
+    const child = spawn(process.execPath, [BIN, 'fix', '--yes', '--quiet', '.'], {
+      cwd: dir,
+      stdio: 'ignore',
+      env: { ...process.env, ...ENV },
+    });
     const w = watch(dir, { recursive: true }, (_e, name) => {
       if (!name || !when(String(name))) return;
       w.close();
@@ -138,7 +146,11 @@ describe('faults during a fix in place', () => {
     const pid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
     const tag = `${pid}.0a1b2c3d`;
     const stamp = (f: string) => stampOf(statSync(path.join(m, f), { bigint: true }));
-    const renames = ['main.tf', 'users.tf'].map((f) => ({ temp: path.join(m, `.kmsfix-tmp-${tag}-${f}`), target: path.join(m, f), stamp: stamp(f) }));
+    const renames = ['main.tf', 'users.tf'].map((f) => ({
+      temp: path.join(m, `.kmsfix-tmp-${tag}-${f}`),
+      target: path.join(m, f),
+      stamp: stamp(f),
+    }));
     writeFileSync(path.join(m, `.kmsfix-tmp-${tag}.0.journal`), JSON.stringify({ version: 1, pid: Number(pid), renames }) + '\n');
     writeFileSync(path.join(m, 'main.tf'), FIXED.get('mod00/main.tf')!);
     writeFileSync(path.join(m, `.kmsfix-tmp-${tag}-users.tf`), FIXED.get('mod00/users.tf')!);
@@ -148,7 +160,9 @@ describe('faults during a fix in place', () => {
     writeFileSync(path.join(m, `.kmsfix-tmp-${tag}.0.journal`), JSON.stringify({ version: 1, pid: Number(pid), renames }) + '\n');
     const scan = await runCli(['scan', '.'], dir, '', ENV);
     expect(scan.code).toBe(2);
-    expect(scan.stderr).toContain('mod00/users.tf: an interrupted kmsfix fix wrote part of its group (mod00/main.tf, mod00/users.tf) but not this file: run kmsfix fix to complete it');
+    expect(scan.stderr).toContain(
+      'mod00/users.tf: an interrupted kmsfix fix wrote part of its group (mod00/main.tf, mod00/users.tf) but not this file: run kmsfix fix to complete it',
+    );
     const fix = await runCli(['fix', '--yes', '.'], dir, '', ENV);
     expect(fix.code, fix.stderr).toBe(0);
     expect(fix.stderr).toContain('note: completed the write of a group that an interrupted kmsfix run had begun: mod00/users.tf');
@@ -244,7 +258,9 @@ describe('faults during a fix in place', () => {
     const r = await runCli(['fix', '--yes', '--quiet', '.'], dir, '', ENV);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('stacks/s00.yaml: is read-only (mode 0444)');
-    expect(r.stderr).toContain('mod05/main.tf: not written: the files of its group (mod05/main.tf, mod05/users.tf) are written all or none, and mod05/users.tf was refused');
+    expect(r.stderr).toContain(
+      'mod05/main.tf: not written: the files of its group (mod05/main.tf, mod05/users.tf) are written all or none, and mod05/users.tf was refused',
+    );
     expect(r.stderr).toContain('stacks/pipe.yaml: not a regular file (a FIFO): skipped');
     expect(r.stderr).toContain('cannot read mod07/pipe.tf, a file of the same group: not a regular file (a FIFO)');
     rmSync(path.join(dir, 'stacks', 'pipe.yaml'));
@@ -253,7 +269,8 @@ describe('faults during a fix in place', () => {
     for (const name of ['stacks/s00.yaml', 'mod05/main.tf', 'mod05/users.tf', 'mod07/main.tf', 'mod07/users.tf']) {
       expect(now.get(name)!.equals(ORIGINAL.get(name)!), `${name} untouched`).toBe(true);
     }
-    for (const name of ['stacks/s01.yaml', 'mod04/main.tf', 'mod04/users.tf']) expect(now.get(name)!.equals(FIXED.get(name)!), `${name} fixed`).toBe(true);
+    for (const name of ['stacks/s01.yaml', 'mod04/main.tf', 'mod04/users.tf'])
+      expect(now.get(name)!.equals(FIXED.get(name)!), `${name} fixed`).toBe(true);
     expectOldOrNew(dir);
     modulesConsistent(dir);
     chmodSync(path.join(dir, 'stacks', 's00.yaml'), 0o644);
@@ -274,10 +291,13 @@ describe('faults during a fix in place', () => {
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('mod02/users.tf: cannot write: no space left on device (ENOSPC)');
-    expect(r.stderr).toContain('mod02/main.tf: not written: the files of its group (mod02/main.tf, mod02/users.tf) are written all or none, and mod02/users.tf could not be written');
+    expect(r.stderr).toContain(
+      'mod02/main.tf: not written: the files of its group (mod02/main.tf, mod02/users.tf) are written all or none, and mod02/users.tf could not be written',
+    );
     const now = snapshot(dir);
     expect([...now.keys()].filter(isTemp)).toEqual([]);
-    for (const m of ['mod02', 'mod04', 'mod06']) for (const f of ['main.tf', 'users.tf']) expect(now.get(`${m}/${f}`)!.equals(ORIGINAL.get(`${m}/${f}`)!), `${m}/${f}`).toBe(true);
+    for (const m of ['mod02', 'mod04', 'mod06'])
+      for (const f of ['main.tf', 'users.tf']) expect(now.get(`${m}/${f}`)!.equals(ORIGINAL.get(`${m}/${f}`)!), `${m}/${f}`).toBe(true);
     expect(now.get('mod01/main.tf')!.equals(FIXED.get('mod01/main.tf')!)).toBe(true);
     expectOldOrNew(dir);
     modulesConsistent(dir);

@@ -20,7 +20,11 @@ function tmp(): string {
 /** The CLI, killed after `ms` (a run that blocks shows as code null, signal SIGKILL). */
 function runWithin(args: string[], cwd: string, ms: number): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const t = setTimeout(() => child.kill('SIGKILL'), ms);
@@ -65,7 +69,9 @@ describe('the input size limit', () => {
     const { file, text } = nearLimit(d);
     const r = await runCli(['fix', '--yes', 'big.yaml'], d);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/big\.yaml: fix not written: the fixed file would be 5(\.0)? MB, above the 5 MB input limit, so later runs could not read it \(raise the limit with --max-file-size/);
+    expect(r.stderr).toMatch(
+      /big\.yaml: fix not written: the fixed file would be 5(\.0)? MB, above the 5 MB input limit, so later runs could not read it \(raise the limit with --max-file-size/,
+    );
     expect(readFileSync(file, 'utf8')).toBe(text);
     expect((await runCli(['scan', 'big.yaml'], d)).code).toBe(1); // still readable, still not compliant
 
@@ -89,7 +95,10 @@ describe('encodings and binary bytes in a folder scan', () => {
   it('a UTF-16 template found in a folder is reported, as when it is named', async () => {
     const d = tmp();
     cpSync(path.join(CF, 'bad', 'utf16', 'input.yaml'), path.join(d, 'wide.yaml'));
-    for (const args of [['scan', '.'], ['scan', 'wide.yaml']]) {
+    for (const args of [
+      ['scan', '.'],
+      ['scan', 'wide.yaml'],
+    ]) {
       const r = await runCli(args, d);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('wide.yaml:1:1: UTF-16 text (byte order mark FF FE): kmsfix reads UTF-8 only');

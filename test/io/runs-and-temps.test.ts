@@ -106,7 +106,10 @@ describe('two runs at once', () => {
     let refusals = 0;
     for (let attempt = 0; attempt < 3; attempt++) {
       const dir = estate();
-      const [a, b] = await Promise.all([runCli(['fix', '--yes', '--quiet', '.'], dir, '', ENV), runCli(['fix', '--yes', '--quiet', '.'], dir, '', ENV)]);
+      const [a, b] = await Promise.all([
+        runCli(['fix', '--yes', '--quiet', '.'], dir, '', ENV),
+        runCli(['fix', '--yes', '--quiet', '.'], dir, '', ENV),
+      ]);
       for (const r of [a, b]) {
         expect(r.stderr).not.toMatch(/ENOENT|rename/);
         if (r.code !== 0) {
@@ -134,10 +137,18 @@ describe('the lock', () => {
     cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(held, 'sub', 'app.yaml'));
     // Another process holds the tree's lock, as a run would.
     const lockModule = path.join(ROOT, 'dist', 'src', 'io', 'lock.js');
-    holder = spawn(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(lockModule)}); m.acquireLocks([${JSON.stringify(held)}]); console.log('locked'); setTimeout(() => {}, 60000);`], {
-      env: { ...process.env, ...ENV },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(lockModule)}); m.acquireLocks([${JSON.stringify(held)}]); console.log('locked'); setTimeout(() => {}, 60000);`,
+      ],
+      {
+        env: { ...process.env, ...ENV },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await new Promise<void>((resolve) => holder!.stdout!.once('data', () => resolve()));
   });
 
@@ -145,7 +156,11 @@ describe('the lock', () => {
 
   it('refuses a fix of a tree another run holds, or of a tree inside it, and says which run', async () => {
     const before = snapshot(held);
-    for (const [cwd, args] of [[held, ['fix', '--yes', '.']], [path.join(held, 'sub'), ['fix', '--yes', '.']], [held, ['fix', '--yes', 'sub/app.yaml']]] as const) {
+    for (const [cwd, args] of [
+      [held, ['fix', '--yes', '.']],
+      [path.join(held, 'sub'), ['fix', '--yes', '.']],
+      [held, ['fix', '--yes', 'sub/app.yaml']],
+    ] as const) {
       const r = await runCli([...args], cwd, '', ENV);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`another kmsfix run (pid ${holder!.pid}`);

@@ -26,7 +26,7 @@ function module(): { dir: string; main: SourceFile } {
   return { dir, main: { path: 'infra/main.tf', absPath: path.join(dir, 'main.tf'), text: '' } };
 }
 
-describe('a group\'s other files, read by the engine', () => {
+describe("a group's other files, read by the engine", () => {
   it('are the names the transform takes, read with the BOM removed, never temp files, with display paths beside the file', () => {
     const { main } = module();
     const read = diskSiblings()([main], terraform);
@@ -45,7 +45,9 @@ describe('a group\'s other files, read by the engine', () => {
     ] as const) {
       const { dir, main } = module();
       make(path.join(dir, name));
-      expect(() => diskSiblings(1024)([main], terraform), name).toThrow(new RegExp(`cannot read infra/${name.replace('.', '\\.')}, a file of the same group: .*${message.replace(/[()]/g, '\\$&')}`));
+      expect(() => diskSiblings(1024)([main], terraform), name).toThrow(
+        new RegExp(`cannot read infra/${name.replace('.', '\\.')}, a file of the same group: .*${message.replace(/[()]/g, '\\$&')}`),
+      );
     }
   });
 
@@ -57,7 +59,7 @@ describe('a group\'s other files, read by the engine', () => {
     expect(source([main], terraform).files.find((f) => f.path === 'infra/versions.tf')!.text).toContain('required_version');
   });
 
-  it('reach a transform\'s detect through its DiskContext', async () => {
+  it("reach a transform's detect through its DiskContext", async () => {
     const { main } = module();
     let seen: string[] = [];
     const probe: Format = {

@@ -5,7 +5,19 @@
  * read-only files refused and owners kept, planned against written in every report.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +28,13 @@ import { undeclaredReferences } from '../helpers/terraform-helpers.js';
 
 const MODULE = path.join(FIXTURES, 'terraform', 'module-dir');
 const CF = path.join(FIXTURES, 'cloudformation');
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+};
 const ENV = { KMSFIX_LOCK_DIR: mkdtempSync(path.join(tmpdir(), 'kmsfix-locks-')) };
 process.env.KMSFIX_LOCK_DIR = ENV.KMSFIX_LOCK_DIR; // for main() in this process
 
@@ -70,7 +88,9 @@ describe('groups are written all or none', () => {
     const r = await runCli(['fix', '--yes', '.'], dir, '', ENV);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error: infra/main.tf: has uncommitted changes');
-    expect(r.stderr).toContain('error: infra/users.tf: not written: the files of its group (infra/main.tf, infra/users.tf) are written all or none, and infra/main.tf was refused');
+    expect(r.stderr).toContain(
+      'error: infra/users.tf: not written: the files of its group (infra/main.tf, infra/users.tf) are written all or none, and infra/main.tf was refused',
+    );
     expect(snapshot(dir)).toEqual(before);
     expect(undeclaredReferences(infra)).toEqual([]);
   });
@@ -86,9 +106,16 @@ describe('files that change during the run', () => {
     expect(readFileSync(path.join(infra, 'main.tf'), 'utf8')).toBe(edited);
     expect(readFileSync(path.join(infra, 'users.tf'), 'utf8')).toBe(readFileSync(path.join(MODULE, 'input', 'users.tf'), 'utf8'));
     expect(x.errs.join('')).toContain('infra/main.tf: changed on disk during the run: not written (run kmsfix again)');
-    expect(x.errs.join('')).toContain('infra/users.tf: not written: the files of its group (infra/main.tf, infra/users.tf) are written all or none, and infra/main.tf changed on disk during the run');
+    expect(x.errs.join('')).toContain(
+      'infra/users.tf: not written: the files of its group (infra/main.tf, infra/users.tf) are written all or none, and infra/main.tf changed on disk during the run',
+    );
     // The next run fixes the edited module.
-    expect(await main(['fix', '--yes', '.'], io(dir, () => undefined))).toBe(0);
+    expect(
+      await main(
+        ['fix', '--yes', '.'],
+        io(dir, () => undefined),
+      ),
+    ).toBe(0);
     expect(undeclaredReferences(infra)).toEqual([]);
     expect(readFileSync(path.join(infra, 'main.tf'), 'utf8')).toContain('# saved while kmsfix ran\n');
   });
@@ -159,12 +186,17 @@ describe('symbolic links named on the command line', () => {
     symlinkSync(outside, path.join(dir, 'linkdir'));
     symlinkSync(path.join(outside, 'victim.yaml'), path.join(dir, 'link.yaml'));
     const victim = readFileSync(path.join(outside, 'victim.yaml'), 'utf8');
-    for (const [arg, shown] of [['linkdir', 'linkdir/victim.yaml'], ['link.yaml', 'link.yaml']]) {
+    for (const [arg, shown] of [
+      ['linkdir', 'linkdir/victim.yaml'],
+      ['link.yaml', 'link.yaml'],
+    ]) {
       const scan = await runCli(['scan', arg], dir, '', ENV);
       expect(scan.code, arg).toBe(1); // read
       const r = await runCli(['fix', '--yes', arg], dir, '', ENV);
       expect(r.code, arg).toBe(2);
-      expect(r.stderr).toContain(`error: ${shown}: reached through the symbolic link ${arg} -> ${arg === 'linkdir' ? outside : path.join(outside, 'victim.yaml')}: read, never written`);
+      expect(r.stderr).toContain(
+        `error: ${shown}: reached through the symbolic link ${arg} -> ${arg === 'linkdir' ? outside : path.join(outside, 'victim.yaml')}: read, never written`,
+      );
       expect(readFileSync(path.join(outside, 'victim.yaml'), 'utf8')).toBe(victim);
     }
   });
@@ -220,10 +252,12 @@ describe('reports: planned is not written', () => {
     const byFile = Object.fromEntries(out.tables.filter((t: { planned: boolean }) => t.planned).map((t: { file: string }) => [t.file, t]));
     expect(byFile['ok.yaml']).toMatchObject({ planned: true, fixed: true, written: true });
     expect(byFile['ro.json']).toMatchObject({ planned: true, fixed: false, written: false });
-    expect(out.files.map((f: { file: string; written: boolean }) => [f.file, f.written])).toEqual([
-      ['ok.yaml', false],
-      ['ro.json', false],
-    ].map(([f]) => [f, f === 'ok.yaml']));
+    expect(out.files.map((f: { file: string; written: boolean }) => [f.file, f.written])).toEqual(
+      [
+        ['ok.yaml', false],
+        ['ro.json', false],
+      ].map(([f]) => [f, f === 'ok.yaml']),
+    );
     expect(out.summary).toMatchObject({ planned: 2, fixed: 1, filesChanged: 2, filesWritten: 1 });
 
     cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'ok.yaml'));

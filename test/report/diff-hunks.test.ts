@@ -12,10 +12,19 @@ import type { Edit } from '../../src/core/types.js';
 const SEED = Number(process.env.KMSFIX_PROPERTY_SEED ?? 20261123);
 
 function patchOf(before: string, after: string, edits: Edit[], shift = 0): string {
-  return formatPatch({ oldFileName: 'a', newFileName: 'b', oldHeader: undefined, newHeader: undefined, hunks: editHunks(before, after, edits, shift) });
+  return formatPatch({
+    oldFileName: 'a',
+    newFileName: 'b',
+    oldHeader: undefined,
+    newHeader: undefined,
+    hunks: editHunks(before, after, edits, shift),
+  });
 }
 
-const line = fc.oneof(fc.constantFrom('', '  a: 1', '}', 'resource "x" "y" {', '  # c', 'Key: !Ref T'), fc.string({ maxLength: 12 }).map((s) => s.replace(/[\r\n]/g, '')));
+const line = fc.oneof(
+  fc.constantFrom('', '  a: 1', '}', 'resource "x" "y" {', '  # c', 'Key: !Ref T'),
+  fc.string({ maxLength: 12 }).map((s) => s.replace(/[\r\n]/g, '')),
+);
 const text = fc
   .tuple(fc.array(line, { minLength: 0, maxLength: 40 }), fc.constantFrom('\n', '\r\n'), fc.boolean())
   .map(([lines, eol, final]) => lines.join(eol) + (final && lines.length > 0 ? eol : ''));

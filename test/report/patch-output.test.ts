@@ -27,7 +27,13 @@ function app(dir: string, name = 'app.yaml'): string {
 }
 
 /** The CLI with node options, killed after `ms`. */
-function runNode(nodeArgs: string[], args: string[], cwd: string, env: Record<string, string>, ms = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runNode(
+  nodeArgs: string[],
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  ms = 20_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...ENV, ...env } });
     let stdout = '';
@@ -94,7 +100,9 @@ describe('outputs that cannot be written', () => {
     expect(readFileSync(path.join(dir, 'fix.patch'), 'utf8')).toBe('an earlier patch\n');
     expect(readdirSync(dir).filter((n) => n.startsWith('.kmsfix-tmp-'))).toEqual([]);
 
-    const pd = await runNode(['--import', ENOSPC], ['fix', '--patch-dir', 'out', '--format', 'json', 'app.yaml'], dir, { KMSFIX_TEST_ENOSPC: '\\.patch$' });
+    const pd = await runNode(['--import', ENOSPC], ['fix', '--patch-dir', 'out', '--format', 'json', 'app.yaml'], dir, {
+      KMSFIX_TEST_ENOSPC: '\\.patch$',
+    });
     expect(pd.code).toBe(2);
     const summary = JSON.parse(readFileSync(path.join(dir, 'out', 'summary.json'), 'utf8'));
     expect(summary.summary).toMatchObject({ planned: 1, fixed: 0, patches: 0 });

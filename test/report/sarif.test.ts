@@ -79,8 +79,10 @@ describe('--format sarif', () => {
     expect(withFixes.length).toBeGreaterThanOrEqual(SINGLE.length + 1);
     for (const c of SINGLE) {
       const ext = c === 'json-4space' ? '.json' : '.yaml';
-      const res = withFixes.find((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
-        x.locations[0].physicalLocation.artifactLocation.uri === `${c}${ext}`);
+      const res = withFixes.find(
+        (x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          x.locations[0].physicalLocation.artifactLocation.uri === `${c}${ext}`,
+      );
       expect(res, c).toBeDefined();
       const change = res.fixes[0].artifactChanges[0];
       expect(change.artifactLocation.uri).toBe(`${c}${ext}`);
@@ -89,10 +91,15 @@ describe('--format sarif', () => {
       expect(apply(source, change.replacements), c).toBe(expected);
     }
     // A file with several tables: each table's fix alone still parses and fixes that table.
-    const statuses = withFixes.filter((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
-      x.locations[0].physicalLocation.artifactLocation.uri === 'yaml-statuses.yaml');
+    const statuses = withFixes.filter(
+      (x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        x.locations[0].physicalLocation.artifactLocation.uri === 'yaml-statuses.yaml',
+    );
     expect(statuses.length).toBe(1);
-    const fixedText = apply(readFileSync(path.join(dir, 'yaml-statuses.yaml'), 'utf8'), statuses[0].fixes[0].artifactChanges[0].replacements);
+    const fixedText = apply(
+      readFileSync(path.join(dir, 'yaml-statuses.yaml'), 'utf8'),
+      statuses[0].fixes[0].artifactChanges[0].replacements,
+    );
     expect(fixedText).toBe(readFileSync(path.join(CF, 'yaml-statuses', 'expected.yaml'), 'utf8'));
   });
 

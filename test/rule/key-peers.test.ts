@@ -49,7 +49,10 @@ function cfnFacts(input: string, output: string, serverless: boolean): KeyFacts[
       // Checkov's serverless runner reads comments only; cfn-nag does not read serverless.yml.
       const suppressions = serverless
         ? checkovComments(resourceText(output, k.key))
-        : [...(md.checkov?.skip ?? []).map((x) => `checkov:${x.id}`), ...(md.cfn_nag?.rules_to_suppress ?? []).map((x) => `cfn-nag:${x.id}`)];
+        : [
+            ...(md.checkov?.skip ?? []).map((x) => `checkov:${x.id}`),
+            ...(md.cfn_nag?.rules_to_suppress ?? []).map((x) => `cfn-nag:${x.id}`),
+          ];
       if (!k.policy) throw new Error(`${k.key}: ${k.problem}`);
       return {
         format: (serverless ? 'serverless' : 'cloudformation') as KeyFormat,
@@ -63,7 +66,8 @@ function cfnFacts(input: string, output: string, serverless: boolean): KeyFacts[
 }
 
 async function terraformFacts(input: { path: string; text: string }[], output: { path: string; text: string }[]): Promise<KeyFacts[]> {
-  const parse = (files: { path: string; text: string }[]) => Promise.all(files.map(async (f) => (f.path.endsWith('.json') ? JSON.parse(f.text) : await hcl2json(f.path, f.text))));
+  const parse = (files: { path: string; text: string }[]) =>
+    Promise.all(files.map(async (f) => (f.path.endsWith('.json') ? JSON.parse(f.text) : await hcl2json(f.path, f.text))));
   const before = new Set(terraformKeyPolicies(await parse(input)).map((k) => k.key));
   const parsed = await parse(output);
   const hcl = output.filter((f) => !f.path.endsWith('.json'));
@@ -76,8 +80,16 @@ async function terraformFacts(input: { path: string; text: string }[], output: {
       const body = (Array.isArray(key) ? key[0] : key) as { policy: string; enable_key_rotation?: boolean };
       const doc = /data\.aws_iam_policy_document\.([\w-]+)\.json/.exec(body.policy)![1];
       // The comments inside the policy document's block (Checkov reads them there).
-      const block = hcl.map((f) => new RegExp(`data "aws_iam_policy_document" "${doc}" \\{[\\s\\S]*?\\n\\}`).exec(f.text)?.[0]).find(Boolean) ?? '';
-      return { format: 'terraform' as KeyFormat, statements: statements(k.policy), policyDocument: true, pendingWindowInDays: false, rotation: body.enable_key_rotation === true, suppressions: checkovComments(block) };
+      const block =
+        hcl.map((f) => new RegExp(`data "aws_iam_policy_document" "${doc}" \\{[\\s\\S]*?\\n\\}`).exec(f.text)?.[0]).find(Boolean) ?? '';
+      return {
+        format: 'terraform' as KeyFormat,
+        statements: statements(k.policy),
+        policyDocument: true,
+        pendingWindowInDays: false,
+        rotation: body.enable_key_rotation === true,
+        suppressions: checkovComments(block),
+      };
     });
 }
 
@@ -91,7 +103,13 @@ describe('what the transforms write around a generated key matches the README ta
         const facts =
           family === 'terraform'
             ? await terraformFacts(c.input, c.expected)
-            : c.expected.flatMap((out, i) => cfnFacts(c.input[i].text, out.text, /serverless\.ya?ml$|^template\.yml$/.test(out.path) && /^\s*resources\s*:/m.test(out.text)));
+            : c.expected.flatMap((out, i) =>
+                cfnFacts(
+                  c.input[i].text,
+                  out.text,
+                  /serverless\.ya?ml$|^template\.yml$/.test(out.path) && /^\s*resources\s*:/m.test(out.text),
+                ),
+              );
         for (const f of facts) {
           // tf.json has no comments: Checkov's inline skips cannot be written there.
           if (family === 'terraform' && c.expected.every((x) => x.path.endsWith('.json'))) continue;

@@ -15,17 +15,31 @@ import { processMemory, type MemoryFile } from '../../src/engine/memory.js';
 import { KEY_POLICY_MODES, type KeyPolicyMode } from '../../src/rule/keyPolicy.js';
 import { fixtureCases, FIXTURES } from '../helpers/fixture-cases.js';
 import { decide, verdicts, ACCOUNT, EXPECTED, REGION, type PolicyDocument } from '../helpers/kms-policy-eval.js';
-import { cfnKeyPolicies, pulumiYamlKeyPolicies, runTsKeyPolicies, terraformKeyPolicies, type KeyPolicyFound } from '../helpers/kms-policy-extract.js';
+import {
+  cfnKeyPolicies,
+  pulumiYamlKeyPolicies,
+  runTsKeyPolicies,
+  terraformKeyPolicies,
+  type KeyPolicyFound,
+} from '../helpers/kms-policy-extract.js';
 
 type Family = 'cloudformation' | 'pulumi-yaml' | 'terraform' | 'typescript';
 
 /** The key policies of a family's output files. */
 async function keyPolicies(family: Family, files: MemoryFile[]): Promise<KeyPolicyFound[]> {
   if (family === 'terraform') {
-    const parsed = await Promise.all(files.map(async (f) => (f.path.endsWith('.json') ? JSON.parse(f.text) : await hcl2json(f.path, f.text))));
+    const parsed = await Promise.all(
+      files.map(async (f) => (f.path.endsWith('.json') ? JSON.parse(f.text) : await hcl2json(f.path, f.text))),
+    );
     return terraformKeyPolicies(parsed);
   }
-  return files.flatMap((f) => (family === 'cloudformation' ? cfnKeyPolicies(f.text) : family === 'pulumi-yaml' ? pulumiYamlKeyPolicies(f.text) : runTsKeyPolicies(f.text)));
+  return files.flatMap((f) =>
+    family === 'cloudformation'
+      ? cfnKeyPolicies(f.text)
+      : family === 'pulumi-yaml'
+        ? pulumiYamlKeyPolicies(f.text)
+        : runTsKeyPolicies(f.text),
+  );
 }
 
 /** One input per format kmsfix writes keys for (CDK: synthesized, in typescript-synth.test.ts). */
@@ -48,14 +62,20 @@ function judged(k: KeyPolicyFound): { key: string; verdicts: Record<string, stri
 }
 
 function fixedFiles(files: string[], out: Map<string, string>): MemoryFile[] {
-  return files.map((f) => ({ path: path.basename(f).replace(/^input/, 'main'), text: out.get(path.basename(f).replace(/^input/, 'main'))! }));
+  return files.map((f) => ({
+    path: path.basename(f).replace(/^input/, 'main'),
+    text: out.get(path.basename(f).replace(/^input/, 'main'))!,
+  }));
 }
 
 describe('the key policy, read back from every format, answers the same for every caller', () => {
   for (const mode of KEY_POLICY_MODES) {
     for (const input of INPUTS) {
       it(`${mode}: ${input.format}`, async () => {
-        const files = input.files.map((f) => ({ path: path.basename(f).replace(/^input/, 'main'), text: readFileSync(path.join(FIXTURES, f), 'utf8') }));
+        const files = input.files.map((f) => ({
+          path: path.basename(f).replace(/^input/, 'main'),
+          text: readFileSync(path.join(FIXTURES, f), 'utf8'),
+        }));
         const r = await processMemory(files, 'fix', { keyPolicy: mode });
         expect(r.outcomes.flatMap((o) => (o.error ? [o.error.message] : []))).toEqual([]);
         const before = new Set((await keyPolicies(input.family, files)).map((k) => k.key));
@@ -74,7 +94,11 @@ describe('the key policy, read back from every format, answers the same for ever
     expect(remote.length).toBeGreaterThan(0);
     for (const k of remote) {
       if (!k.policy) throw new Error(`${k.key}: ${k.problem}`);
-      const req = (region: string) => ({ caller: { kind: 'aws' as const, arn: `arn:aws:iam::${ACCOUNT}:role/app`, iam: [] }, action: 'kms:Decrypt', context: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT } });
+      const req = (region: string) => ({
+        caller: { kind: 'aws' as const, arn: `arn:aws:iam::${ACCOUNT}:role/app`, iam: [] },
+        action: 'kms:Decrypt',
+        context: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT },
+      });
       expect(decide(k.policy, req(k.region)).decision, k.key).toBe('allow');
       expect(decide(k.policy, req(REGION)).decision, k.key).toBe('deny');
     }
@@ -102,7 +126,9 @@ describe('every key in the expected fixture outputs has the policy of its mode',
 describe('the evaluator itself', () => {
   const allowAll: PolicyDocument = { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' }] };
   it('denies what is explicitly denied, even when allowed', () => {
-    const doc: PolicyDocument = { Statement: [...allowAll.Statement, { Sid: 'NoDecrypt', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:Decrypt' }] };
+    const doc: PolicyDocument = {
+      Statement: [...allowAll.Statement, { Sid: 'NoDecrypt', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:Decrypt' }],
+    };
     const caller = { kind: 'aws' as const, arn: `arn:aws:iam::${ACCOUNT}:role/app`, iam: [] };
     expect(decide(doc, { caller, action: 'kms:Decrypt', context: {} })).toEqual({ decision: 'deny', by: ['NoDecrypt'] });
     expect(decide(doc, { caller, action: 'kms:Encrypt', context: {} }).decision).toBe('allow');
@@ -114,7 +140,9 @@ describe('the evaluator itself', () => {
     expect(decide(doc, { caller: role(['kms:De*']), action: 'kms:Decrypt', context: {} }).decision).toBe('allow');
   });
   it('refuses a condition operator it does not know', () => {
-    const doc: PolicyDocument = { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'kms:*', Condition: { ArnLike: { 'aws:PrincipalArn': 'x' } } }] };
+    const doc: PolicyDocument = {
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 'kms:*', Condition: { ArnLike: { 'aws:PrincipalArn': 'x' } } }],
+    };
     expect(() => decide(doc, { caller: { kind: 'service', service: 's' }, action: 'kms:Decrypt', context: {} })).toThrow(/ArnLike/);
   });
 });

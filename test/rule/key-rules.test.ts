@@ -6,10 +6,28 @@
 import { describe, expect, it } from 'vitest';
 import { generatedKeyFacts, keyVerdicts, type KeyFacts, type KeyFormat, type KeyStatementFacts } from '../../src/rule/peers/keyRules.js';
 
-const ROOT: KeyStatementFacts = { effect: 'Allow', principal: { aws: ['arn:aws:iam::111122223333:root'], service: [] }, actions: ['kms:*'], resources: ['*'], condition: false };
-const STAR_CONDITIONED: KeyStatementFacts = { effect: 'Allow', principal: { aws: ['*'], service: [] }, actions: ['kms:Decrypt'], resources: ['*'], condition: true };
+const ROOT: KeyStatementFacts = {
+  effect: 'Allow',
+  principal: { aws: ['arn:aws:iam::111122223333:root'], service: [] },
+  actions: ['kms:*'],
+  resources: ['*'],
+  condition: false,
+};
+const STAR_CONDITIONED: KeyStatementFacts = {
+  effect: 'Allow',
+  principal: { aws: ['*'], service: [] },
+  actions: ['kms:Decrypt'],
+  resources: ['*'],
+  condition: true,
+};
 const BARE_STAR: KeyStatementFacts = { effect: 'Allow', principal: '*', actions: ['kms:Decrypt'], resources: ['*'], condition: false };
-const DESCRIBE: KeyStatementFacts = { effect: 'Allow', principal: { aws: [], service: ['dynamodb.amazonaws.com'] }, actions: ['kms:Describe*', 'kms:Get*', 'kms:List*'], resources: ['*'], condition: false };
+const DESCRIBE: KeyStatementFacts = {
+  effect: 'Allow',
+  principal: { aws: [], service: ['dynamodb.amazonaws.com'] },
+  actions: ['kms:Describe*', 'kms:Get*', 'kms:List*'],
+  resources: ['*'],
+  condition: false,
+};
 
 function key(format: KeyFormat, statements: KeyStatementFacts[], extra: Partial<KeyFacts> = {}): KeyFacts {
   return { format, statements, policyDocument: false, pendingWindowInDays: false, rotation: true, suppressions: [], ...extra };
@@ -45,7 +63,11 @@ describe('rules on KMS keys', () => {
   });
 
   it('Checkov CKV_AWS_109/111/356 read a data "aws_iam_policy_document" only, and skip conditioned statements', () => {
-    expect(failing(key('terraform', [ROOT], { policyDocument: true }))).toEqual(['checkov CKV_AWS_109', 'checkov CKV_AWS_111', 'checkov CKV_AWS_356']);
+    expect(failing(key('terraform', [ROOT], { policyDocument: true }))).toEqual([
+      'checkov CKV_AWS_109',
+      'checkov CKV_AWS_111',
+      'checkov CKV_AWS_356',
+    ]);
     expect(failing(key('terraform', [DESCRIBE], { policyDocument: true }))).toEqual(['checkov CKV_AWS_356']);
     expect(failing(key('terraform', [{ ...ROOT, condition: true }], { policyDocument: true }))).toEqual([]);
     expect(failing(key('cdktf', [ROOT]))).toEqual(['kics 7ebc9038']);
@@ -53,7 +75,11 @@ describe('rules on KMS keys', () => {
 
   it('KICS 2844c749 fails any PendingWindowInDays; rotation rules fail a key without rotation', () => {
     expect(failing(key('cloudformation', [DESCRIBE], { pendingWindowInDays: true }))).toEqual(['kics 2844c749']);
-    expect(failing(key('terraform', [DESCRIBE], { rotation: false }))).toEqual(['checkov CKV_AWS_7', 'kics 22fbfeac', 'trivy AVD-AWS-0065']);
+    expect(failing(key('terraform', [DESCRIBE], { rotation: false }))).toEqual([
+      'checkov CKV_AWS_7',
+      'kics 22fbfeac',
+      'trivy AVD-AWS-0065',
+    ]);
   });
 
   it('a suppression turns a firing rule into `suppressed`; cfn-guard honours cfn-nag F76 suppressions', () => {

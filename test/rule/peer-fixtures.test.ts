@@ -14,7 +14,9 @@ import { PROFILES, type Profile } from '../../src/rule/peers/evaluate.js';
 import { families, fixtureCases } from '../helpers/fixture-cases.js';
 import { runCli } from '../helpers/cli-helper.js';
 
-const cases = families().flatMap((f) => fixtureCases(f)).filter((c) => c.peers);
+const cases = families()
+  .flatMap((f) => fixtureCases(f))
+  .filter((c) => c.peers);
 
 describe('peer verdicts on the fixtures', () => {
   it('cover every format and every peer tool', () => {
@@ -25,21 +27,27 @@ describe('peer verdicts on the fixtures', () => {
 
   for (const c of cases) {
     describe(`${c.family}/${c.name}`, () => {
-      it('each table: its line (the resource\'s own), the rules that fire, the suppressions found', async () => {
+      it("each table: its line (the resource's own), the rules that fire, the suppressions found", async () => {
         const r = await processMemory(c.input, 'scan');
         expect(r.outcomes.flatMap((o) => (o.error ? [o.error] : []))).toEqual([]);
         const got = Object.fromEntries(
           r.outcomes.flatMap((o) =>
             o.tables.map((t) => [
               t.address,
-              { line: t.line, peers: t.peers, ...(t.suppressions.length ? { suppressions: t.suppressions.map((s) => (s.rule ? { tool: s.tool, rule: s.rule } : { tool: s.tool })) } : {}) },
+              {
+                line: t.line,
+                peers: t.peers,
+                ...(t.suppressions.length
+                  ? { suppressions: t.suppressions.map((s) => (s.rule ? { tool: s.tool, rule: s.rule } : { tool: s.tool })) }
+                  : {}),
+              },
             ]),
           ),
         );
         expect(got).toEqual(c.peers);
       });
 
-      it('under each tool\'s profile, a table passes exactly when none of that tool\'s rules fires unsuppressed', async () => {
+      it("under each tool's profile, a table passes exactly when none of that tool's rules fires unsuppressed", async () => {
         for (const profile of PROFILES.filter((p) => p !== 'strict') as Profile[]) {
           const r = await processMemory(c.input, 'scan', { profile });
           for (const t of r.outcomes.flatMap((o) => o.tables)) {
@@ -47,7 +55,11 @@ describe('peer verdicts on the fixtures', () => {
             if (!fired) continue;
             // A suppression of that tool silences the rule it names, or all of its rules; cfn-guard also honours cfn_nag's W74 for its KMS rule.
             const silenced = (rule: string) =>
-              t.suppressions.some((s) => (s.tool === profile && (!s.rule || s.rule === rule)) || (profile === 'cfn-guard' && s.tool === 'cfn-nag' && rule === 'DYNAMODB_TABLE_ENCRYPTED_KMS'));
+              t.suppressions.some(
+                (s) =>
+                  (s.tool === profile && (!s.rule || s.rule === rule)) ||
+                  (profile === 'cfn-guard' && s.tool === 'cfn-nag' && rule === 'DYNAMODB_TABLE_ENCRYPTED_KMS'),
+              );
             expect(t.compliant, `${t.address} under ${profile}`).toBe(fired.every(silenced));
           }
         }
@@ -72,7 +84,7 @@ describe('peer behaviours through the CLI', () => {
   const table = (sse: string, metadata = '') =>
     `Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n${metadata}    Properties:\n      BillingMode: PAY_PER_REQUEST\n${sse}`;
 
-  it('--profile decides compliance and the exit code by that tool\'s rules', async () => {
+  it("--profile decides compliance and the exit code by that tool's rules", async () => {
     const dir = tmp();
     // SSE on, no key: the AWS managed key. cfn-nag, KICS and AWS Config pass it; Checkov, Trivy and strict do not.
     writeFileSync(path.join(dir, 'managed.yaml'), table('      SSESpecification:\n        SSEEnabled: true\n'));
@@ -81,7 +93,10 @@ describe('peer behaviours through the CLI', () => {
     for (const p of ['cfn-nag', 'kics', 'aws-config']) expect(await code('--profile', p), p).toBe(0);
     for (const p of ['checkov', 'trivy', 'cfn-guard']) expect(await code('--profile', p), p).toBe(1);
     // A guard suppression of its KMS rule counts under strict (the same rule) and cfn-guard, not under checkov.
-    writeFileSync(path.join(dir, 'managed.yaml'), table('', '    Metadata:\n      guard:\n        SuppressedRules:\n          - DYNAMODB_TABLE_ENCRYPTED_KMS\n'));
+    writeFileSync(
+      path.join(dir, 'managed.yaml'),
+      table('', '    Metadata:\n      guard:\n        SuppressedRules:\n          - DYNAMODB_TABLE_ENCRYPTED_KMS\n'),
+    );
     expect(await code()).toBe(0);
     expect(await code('--profile', 'checkov')).toBe(1);
   });
@@ -90,15 +105,21 @@ describe('peer behaviours through the CLI', () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'open.yaml'), table('      SSESpecification:\n        SSEEnabled: false\n'));
     const r = await runCli(['scan', 'open.yaml'], dir);
-    expect(r.stdout).toMatch(/Orders {2}aws-owned .*\(fails CKV_AWS_119, AVD-AWS-0025, 4bd21e68-38c1-4d58-acdc-6a14b203237f, W74, DYNAMODB_TABLE_ENCRYPTED_KMS, DYNAMODB_TABLE_MUST_BE_ENCRYPTED\)/);
-    writeFileSync(path.join(dir, 'open.yaml'), table('', '    Metadata:\n      cfn_nag:\n        rules_to_suppress:\n          - id: W74\n            reason: test data\n'));
+    expect(r.stdout).toMatch(
+      /Orders {2}aws-owned .*\(fails CKV_AWS_119, AVD-AWS-0025, 4bd21e68-38c1-4d58-acdc-6a14b203237f, W74, DYNAMODB_TABLE_ENCRYPTED_KMS, DYNAMODB_TABLE_MUST_BE_ENCRYPTED\)/,
+    );
+    writeFileSync(
+      path.join(dir, 'open.yaml'),
+      table('', '    Metadata:\n      cfn_nag:\n        rules_to_suppress:\n          - id: W74\n            reason: test data\n'),
+    );
     const s = JSON.parse((await runCli(['scan', '--format', 'json', 'open.yaml'], dir)).stdout).tables[0];
     expect(s.status).toBe('suppressed');
     expect(s.peers['cfn-nag']).toEqual(['W74']);
   });
 
   it('a Terraform table with replicas in Regions that have no provider alias is left alone, with what to add', async () => {
-    const text = 'resource "aws_dynamodb_table" "orders" {\n  name     = "orders"\n  hash_key = "id"\n\n  replica {\n    region_name = "eu-west-1"\n  }\n}\n';
+    const text =
+      'resource "aws_dynamodb_table" "orders" {\n  name     = "orders"\n  hash_key = "id"\n\n  replica {\n    region_name = "eu-west-1"\n  }\n}\n';
     const r = await processMemory([{ path: 'main.tf', text }], 'fix');
     const t = r.outcomes[0].tables[0];
     expect(t.fixed).not.toBe(true);

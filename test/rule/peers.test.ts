@@ -26,7 +26,13 @@ interface Row {
 
 const K_OWNED = 'c8dee387-a2e6-4a73-a942-183c975549ac';
 const K_NOTENC = '4bd21e68-38c1-4d58-acdc-6a14b203237f';
-const rows = (file: string, address: string, tool: string, rule: string, verdict: Row['verdict']): Row => ({ file, address, tool, rule, verdict });
+const rows = (file: string, address: string, tool: string, rule: string, verdict: Row['verdict']): Row => ({
+  file,
+  address,
+  tool,
+  rule,
+  verdict,
+});
 
 /** MANIFEST.md, CloudFormation sections (1a, 1b, 2b, 4, 5a, 5b). */
 const CFN: Row[] = [
@@ -55,16 +61,70 @@ const CFN: Row[] = [
   rows('cfn-nag/W74/dynamodb_table_with_no_encryption.yaml', 'DynamodbEncryptionDisabled', 'cfn-nag', 'W74', 'fail'),
   rows('cfn-nag/W74/dynamodb_table_with_encryption_enabled.yaml', 'DynamodbEncryptionEnabled', 'cfn-nag', 'W74', 'pass'),
   // 5a cfn-guard DYNAMODB_TABLE_ENCRYPTED_KMS
-  rows('aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case3-SKIP.yaml', 'Exampletable', 'cfn-guard', 'DYNAMODB_TABLE_ENCRYPTED_KMS', 'skip'),
-  rows('aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case4-SKIP.yaml', 'Exampletable', 'cfn-guard', 'DYNAMODB_TABLE_ENCRYPTED_KMS', 'skip'),
-  rows('aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case5-FAIL.yaml', 'Exampletable', 'cfn-guard', 'DYNAMODB_TABLE_ENCRYPTED_KMS', 'fail'),
-  rows('aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case6-FAIL.yaml', 'Exampletable', 'cfn-guard', 'DYNAMODB_TABLE_ENCRYPTED_KMS', 'fail'),
-  rows('aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case7-PASS.yaml', 'Exampletable', 'cfn-guard', 'DYNAMODB_TABLE_ENCRYPTED_KMS', 'pass'),
+  rows(
+    'aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case3-SKIP.yaml',
+    'Exampletable',
+    'cfn-guard',
+    'DYNAMODB_TABLE_ENCRYPTED_KMS',
+    'skip',
+  ),
+  rows(
+    'aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case4-SKIP.yaml',
+    'Exampletable',
+    'cfn-guard',
+    'DYNAMODB_TABLE_ENCRYPTED_KMS',
+    'skip',
+  ),
+  rows(
+    'aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case5-FAIL.yaml',
+    'Exampletable',
+    'cfn-guard',
+    'DYNAMODB_TABLE_ENCRYPTED_KMS',
+    'fail',
+  ),
+  rows(
+    'aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case6-FAIL.yaml',
+    'Exampletable',
+    'cfn-guard',
+    'DYNAMODB_TABLE_ENCRYPTED_KMS',
+    'fail',
+  ),
+  rows(
+    'aws-guard-rules-registry/DYNAMODB_TABLE_ENCRYPTED_KMS/extracted/case7-PASS.yaml',
+    'Exampletable',
+    'cfn-guard',
+    'DYNAMODB_TABLE_ENCRYPTED_KMS',
+    'pass',
+  ),
   // 5b cfn-guard DYNAMODB_TABLE_MUST_BE_ENCRYPTED
-  rows('aws-guard-rules-registry/DYNAMODB_TABLE_MUST_BE_ENCRYPTED/extracted/case3-SKIP.yaml', 'Exampletable', 'cfn-guard', 'DYNAMODB_TABLE_MUST_BE_ENCRYPTED', 'skip'),
-  rows('aws-guard-rules-registry/DYNAMODB_TABLE_MUST_BE_ENCRYPTED/extracted/case4-FAIL.yaml', 'Exampletable', 'cfn-guard', 'DYNAMODB_TABLE_MUST_BE_ENCRYPTED', 'fail'),
-  rows('aws-guard-rules-registry/DYNAMODB_TABLE_MUST_BE_ENCRYPTED/extracted/case5-FAIL.yaml', 'Exampletable', 'cfn-guard', 'DYNAMODB_TABLE_MUST_BE_ENCRYPTED', 'fail'),
-  rows('aws-guard-rules-registry/DYNAMODB_TABLE_MUST_BE_ENCRYPTED/extracted/case6-PASS.yaml', 'Exampletable', 'cfn-guard', 'DYNAMODB_TABLE_MUST_BE_ENCRYPTED', 'pass'),
+  rows(
+    'aws-guard-rules-registry/DYNAMODB_TABLE_MUST_BE_ENCRYPTED/extracted/case3-SKIP.yaml',
+    'Exampletable',
+    'cfn-guard',
+    'DYNAMODB_TABLE_MUST_BE_ENCRYPTED',
+    'skip',
+  ),
+  rows(
+    'aws-guard-rules-registry/DYNAMODB_TABLE_MUST_BE_ENCRYPTED/extracted/case4-FAIL.yaml',
+    'Exampletable',
+    'cfn-guard',
+    'DYNAMODB_TABLE_MUST_BE_ENCRYPTED',
+    'fail',
+  ),
+  rows(
+    'aws-guard-rules-registry/DYNAMODB_TABLE_MUST_BE_ENCRYPTED/extracted/case5-FAIL.yaml',
+    'Exampletable',
+    'cfn-guard',
+    'DYNAMODB_TABLE_MUST_BE_ENCRYPTED',
+    'fail',
+  ),
+  rows(
+    'aws-guard-rules-registry/DYNAMODB_TABLE_MUST_BE_ENCRYPTED/extracted/case6-PASS.yaml',
+    'Exampletable',
+    'cfn-guard',
+    'DYNAMODB_TABLE_MUST_BE_ENCRYPTED',
+    'pass',
+  ),
 ];
 
 interface JsonTable {
@@ -95,7 +155,11 @@ describe('peer verdicts on the peers own fixtures', () => {
       const fires = (t!.peers[row.tool] ?? []).includes(row.rule);
       if (row.verdict === 'pass') expect(fires).toBe(false);
       else expect(fires).toBe(true);
-      const suppressed = t!.suppressions.some((s) => (s.tool === row.tool && (!s.rule || s.rule === row.rule)) || (row.tool === 'cfn-guard' && s.tool === 'cfn-nag' && row.rule === 'DYNAMODB_TABLE_ENCRYPTED_KMS'));
+      const suppressed = t!.suppressions.some(
+        (s) =>
+          (s.tool === row.tool && (!s.rule || s.rule === row.rule)) ||
+          (row.tool === 'cfn-guard' && s.tool === 'cfn-nag' && row.rule === 'DYNAMODB_TABLE_ENCRYPTED_KMS'),
+      );
       expect(suppressed).toBe(row.verdict === 'skip');
       // Under that tool's profile, the table passes exactly when the tool passes or skips it.
       const { tables: underProfile } = await scan(row.file, ['--profile', row.tool]);
@@ -107,12 +171,18 @@ describe('peer verdicts on the peers own fixtures', () => {
 
   itPeers('KICS reports c8dee387 on the logical ID line: kmsfix reports the same line', async () => {
     const dir = 'kics/cloudformation-dynamodb_with_aws_owned_cmk';
-    const expected = JSON.parse(readFileSync(path.join(PEERS, dir, 'positive_expected_result.json'), 'utf8')) as { line: number; fileName: string }[];
+    const expected = JSON.parse(readFileSync(path.join(PEERS, dir, 'positive_expected_result.json'), 'utf8')) as {
+      line: number;
+      fileName: string;
+    }[];
     expect(expected.length).toBe(6);
     for (const e of expected) {
       const { tables } = await scan(`${dir}/${e.fileName}`);
       const hit = tables.filter((t) => t.peers.kics?.includes(K_OWNED));
-      expect(hit.map((t) => t.line), e.fileName).toContain(e.line);
+      expect(
+        hit.map((t) => t.line),
+        e.fileName,
+      ).toContain(e.line);
     }
   });
 
@@ -174,7 +244,9 @@ describe('peer verdicts on the peers own fixtures', () => {
 
   itPeers('text output names the peer rules a non-compliant table fails', async () => {
     const r = await runCli(['scan', 'cfn-nag/W74/dynamodb_table_with_no_encryption.yaml'], PEERS);
-    expect(r.stdout).toMatch(/DynamodbNoEncryption {2}aws-owned .*\(fails CKV_AWS_119, AVD-AWS-0025, c8dee387-a2e6-4a73-a942-183c975549ac, 4bd21e68-38c1-4d58-acdc-6a14b203237f, W74, DYNAMODB_TABLE_ENCRYPTED_KMS, DYNAMODB_TABLE_MUST_BE_ENCRYPTED\)/);
+    expect(r.stdout).toMatch(
+      /DynamodbNoEncryption {2}aws-owned .*\(fails CKV_AWS_119, AVD-AWS-0025, c8dee387-a2e6-4a73-a942-183c975549ac, 4bd21e68-38c1-4d58-acdc-6a14b203237f, W74, DYNAMODB_TABLE_ENCRYPTED_KMS, DYNAMODB_TABLE_MUST_BE_ENCRYPTED\)/,
+    );
   });
 
   itPeers('after kmsfix fix, every peer rule passes on every fixed table', async () => {

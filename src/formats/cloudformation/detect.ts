@@ -11,7 +11,19 @@ import { AnchorIndex, sseEdit, type AliasSite, type SseEdit } from '../yaml/anch
 import { checkPlaceholders } from '../yaml/placeholders.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { crossAccountGrants } from './resourcePolicy.js';
-import { child, looksLikeJson, ownPair, pair, parseJson, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
+import {
+  child,
+  looksLikeJson,
+  ownPair,
+  pair,
+  parseJson,
+  parseYaml,
+  resolveAlias,
+  scalarString,
+  type CMap,
+  type CNode,
+  type CPair,
+} from '../yaml/tree.js';
 
 export type Flavor = 'cloudformation' | 'sam' | 'serverless';
 
@@ -179,7 +191,11 @@ function globalTableVerdict(text: string, resource: CMap): Verdict & { keyRefs: 
   const replicasNode = child(props, 'Replicas');
   if (replicasNode?.kind !== 'seq' || replicasNode.items.some((r) => r.kind !== 'map')) {
     const v = top ?? { status: 'unknown' as Status, message: `Replicas is ${snippet(text, replicasNode)}: ${EXPLAIN.unknown}` };
-    return { ...v, blocker: v.status === 'unknown' ? undefined : 'Replicas is not a plain list: set each replica key by hand', keyRefs: [] };
+    return {
+      ...v,
+      blocker: v.status === 'unknown' ? undefined : 'Replicas is not a plain list: set each replica key by hand',
+      keyRefs: [],
+    };
   }
   const needing: { replica: CMap; region: string; local: boolean }[] = [];
   let worst: Verdict | undefined;
@@ -195,7 +211,8 @@ function globalTableVerdict(text: string, resource: CMap): Verdict & { keyRefs: 
       if (!worst) worst = rv;
     }
   }
-  const verdict: Verdict = top ?? worst ?? { status: 'customer-managed', message: 'Every replica is encrypted with a customer-managed key' };
+  const verdict: Verdict = top ??
+    worst ?? { status: 'customer-managed', message: 'Every replica is encrypted with a customer-managed key' };
   if (verdict.status === 'unknown' || verdict.status === 'customer-managed') return { ...verdict, keyRefs };
   const remote = needing.filter((n) => !n.local);
   if (remote.length > 0 || needing.length > 1) {
@@ -205,7 +222,7 @@ function globalTableVerdict(text: string, resource: CMap): Verdict & { keyRefs: 
       keyRefs,
       blocker:
         `a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in ${regions || 'each replica Region'} ` +
-        'and set that replica\'s SSESpecification.KMSMasterKeyId to its ARN; kmsfix never half-fixes a global table',
+        "and set that replica's SSESpecification.KMSMasterKeyId to its ARN; kmsfix never half-fixes a global table",
     };
   }
   return { ...verdict, keyRefs, localReplica: needing[0]?.replica };
@@ -222,7 +239,8 @@ export function suppressionsOf(text: string, resourcePair: CPair, resource: CMap
   const found: Suppression[] = [];
   const md = child(resource, 'Metadata');
   const checkov = seqHasId(child(child(md, 'checkov'), 'skip'), 'CKV_AWS_119');
-  if (checkov) found.push({ tool: 'checkov', text: withReason('Metadata.checkov.skip CKV_AWS_119', scalarString(child(checkov, 'comment'))) });
+  if (checkov)
+    found.push({ tool: 'checkov', text: withReason('Metadata.checkov.skip CKV_AWS_119', scalarString(child(checkov, 'comment'))) });
   const nag = seqHasId(child(child(md, 'cfn_nag'), 'rules_to_suppress'), 'W74');
   if (nag) found.push({ tool: 'cfn-nag', text: withReason('Metadata.cfn_nag.rules_to_suppress W74', scalarString(child(nag, 'reason'))) });
   const guard = child(child(md, 'guard'), 'SuppressedRules');
@@ -237,7 +255,10 @@ export function suppressionsOf(text: string, resourcePair: CPair, resource: CMap
   }
   // Comments (YAML): on the logical ID's line, or in the comment lines just above it.
   const lineEnd = text.indexOf('\n', resourcePair.keyStart);
-  const comments = [text.slice(resourcePair.keyStart, lineEnd === -1 ? text.length : lineEnd), ...commentLinesAbove(text, resourcePair.keyStart)];
+  const comments = [
+    text.slice(resourcePair.keyStart, lineEnd === -1 ? text.length : lineEnd),
+    ...commentLinesAbove(text, resourcePair.keyStart),
+  ];
   for (const c of comments) {
     const hash = c.indexOf('#');
     if (hash !== -1) found.push(...commentSuppressions(c.slice(hash)));
@@ -268,8 +289,19 @@ function keyRawOf(node: CNode | null | undefined): Raw | Reference | undefined {
 function factsOf(flavor: Flavor, kind: 'table' | 'global', type: string, resource: CMap): SseFacts {
   const sse = child(child(resource, 'Properties'), 'SSESpecification');
   const tableKind =
-    kind === 'global' ? 'cfn-global-table' : type === 'AWS::Serverless::SimpleTable' ? 'sam-simple-table' : flavor === 'serverless' ? 'sls-table' : 'cfn-table';
-  const block = sse === undefined || (sse?.kind === 'scalar' && sse.value === null) ? 'missing' : sse?.kind === 'map' && !intrinsicName(sse) ? 'present' : 'unresolved';
+    kind === 'global'
+      ? 'cfn-global-table'
+      : type === 'AWS::Serverless::SimpleTable'
+        ? 'sam-simple-table'
+        : flavor === 'serverless'
+          ? 'sls-table'
+          : 'cfn-table';
+  const block =
+    sse === undefined || (sse?.kind === 'scalar' && sse.value === null)
+      ? 'missing'
+      : sse?.kind === 'map' && !intrinsicName(sse)
+        ? 'present'
+        : 'unresolved';
   return {
     kind: tableKind,
     block,
@@ -288,7 +320,8 @@ function templateOf(root: CNode | null, doc: number): CfnTemplate | undefined {
     const transform = child(root, 'Transform');
     const sam = transform !== undefined && /AWS::Serverless/.test(JSON.stringify(transform && toPlain(transform)));
     const typed = resources.pairs.some((p) => /^(AWS|Custom|Alexa)::/.test(scalarString(child(p.value, 'Type')) ?? ''));
-    if (pair(root, 'AWSTemplateFormatVersion') || sam || typed) return { flavor: sam ? 'sam' : 'cloudformation', root, resources, resourcesPath: ['Resources'], doc };
+    if (pair(root, 'AWSTemplateFormatVersion') || sam || typed)
+      return { flavor: sam ? 'sam' : 'cloudformation', root, resources, resourcesPath: ['Resources'], doc };
   }
   const sls = child(child(root, 'resources'), 'Resources');
   if (sls?.kind === 'map') return { flavor: 'serverless', root, resources: sls, resourcesPath: ['resources', 'Resources'], doc };
@@ -325,7 +358,10 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       const kind = type === 'AWS::DynamoDB::GlobalTable' ? 'global' : 'table';
       const v = kind === 'global' ? globalTableVerdict(file.text, resource) : tableVerdict(file.text, resource);
       const fixable = v.status === 'aws-owned' || v.status === 'aws-managed';
-      const edit = anchors && fixable ? editThrough(anchors, rp, kind, 'localReplica' in v ? (v.localReplica as CMap | undefined) : undefined, replaced!) : undefined;
+      const edit =
+        anchors && fixable
+          ? editThrough(anchors, rp, kind, 'localReplica' in v ? (v.localReplica as CMap | undefined) : undefined, replaced!)
+          : undefined;
       const grants = fixable && !v.blocker ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];
       const suppressions = suppressionsOf(file.text, rp, resource);
       const pos = lines.position(rp.keyStart);
@@ -376,7 +412,8 @@ function replacedSites(template: CfnTemplate): Set<CNode> {
   const sites = new Set<CNode>();
   for (const rp of template.resources.pairs) {
     const r = rp.value;
-    if (r?.kind !== 'map' || !['AWS::DynamoDB::Table', 'AWS::Serverless::SimpleTable'].includes(scalarString(child(r, 'Type')) ?? '')) continue;
+    if (r?.kind !== 'map' || !['AWS::DynamoDB::Table', 'AWS::Serverless::SimpleTable'].includes(scalarString(child(r, 'Type')) ?? ''))
+      continue;
     const props = ownPair(r, 'Properties')?.value;
     if (props?.kind === 'alias') sites.add(props);
     const sse = props?.kind === 'map' ? ownPair(props, 'SSESpecification')?.value : undefined;
@@ -398,8 +435,18 @@ function editThrough(anchors: AnchorIndex, rp: CPair, kind: 'table' | 'global', 
   const replicaSse = replica ? ownPair(replica, 'SSESpecification') : undefined;
   const touched = replicaSse?.value?.kind === 'map' ? replicaSse.value : replica;
   const shared = touched ? anchors.around(touched) : [];
-  if (props?.kind !== 'map' || !inReplicas || (replica && pair(replica, 'SSESpecification') && !replicaSse) || replicaSse?.value?.kind === 'alias' || shared.length > 0 || top.shared.length > 0) {
-    return { blocker: 'its settings go through a YAML alias, anchor or merge key: set SSESpecification and the replica\'s KMSMasterKeyId by hand', shared: [...top.shared, ...shared] };
+  if (
+    props?.kind !== 'map' ||
+    !inReplicas ||
+    (replica && pair(replica, 'SSESpecification') && !replicaSse) ||
+    replicaSse?.value?.kind === 'alias' ||
+    shared.length > 0 ||
+    top.shared.length > 0
+  ) {
+    return {
+      blocker: "its settings go through a YAML alias, anchor or merge key: set SSESpecification and the replica's KMSMasterKeyId by hand",
+      shared: [...top.shared, ...shared],
+    };
   }
   return { shared: [] };
 }

@@ -34,10 +34,14 @@ function fixTable(ctx: Ctx, table: CfnTable, keyValue: Value): void {
         { key: 'SSESpecification', complete: true, nested: [{ key: 'KMSMasterKeyId', value: keyValue, replace: () => true }] },
       ]);
     }
-    applySettings(ctx, table.resource, [{ key: 'Properties', nested: [{ key: 'SSESpecification', complete: true, nested: sseSettings(undefined) }] }]);
+    applySettings(ctx, table.resource, [
+      { key: 'Properties', nested: [{ key: 'SSESpecification', complete: true, nested: sseSettings(undefined) }] },
+    ]);
     return;
   }
-  applySettings(ctx, table.resource, [{ key: 'Properties', nested: [{ key: 'SSESpecification', complete: true, nested: sseSettings(keyValue) }] }]);
+  applySettings(ctx, table.resource, [
+    { key: 'Properties', nested: [{ key: 'SSESpecification', complete: true, nested: sseSettings(keyValue) }] },
+  ]);
 }
 
 function takenNames(template: CfnTemplate): Set<string> {
@@ -84,9 +88,23 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     tables.forEach((t, i) => {
       fixTable(ctx, t, getAtt(keyId, 'Arn'));
       if (i === 0) {
-        const key = keyResource({ description: keyDescription(tables.map((x) => x.address)), retain: tables.some(retains), condition, policy: options.keyPolicy, serverless: template.flavor === 'serverless' });
+        const key = keyResource({
+          description: keyDescription(tables.map((x) => x.address)),
+          retain: tables.some(retains),
+          condition,
+          policy: options.keyPolicy,
+          serverless: template.flavor === 'serverless',
+        });
         const alias = aliasResource(named?.address ?? 'AWS::StackName', keyId, condition, true);
-        insertPairs(ctx, template.resources, [[keyId, key], [aliasId, alias]], { after: t.resourcePair, separatedLike: separationFallbacks(template) });
+        insertPairs(
+          ctx,
+          template.resources,
+          [
+            [keyId, key],
+            [aliasId, alias],
+          ],
+          { after: t.resourcePair, separatedLike: separationFallbacks(template) },
+        );
       }
     });
     return tables.map((t) => t.address);
@@ -95,8 +113,22 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     const keyId = uniqueName(`${t.address}Key`, taken);
     const aliasId = uniqueName(`${keyId}Alias`, taken);
     fixTable(ctx, t, getAtt(keyId, 'Arn'));
-    const key = keyResource({ description: keyDescription([t.address]), retain: retains(t), condition: conditionOf(t), policy: options.keyPolicy, serverless: template.flavor === 'serverless' });
-    insertPairs(ctx, template.resources, [[keyId, key], [aliasId, aliasResource(t.address, keyId, conditionOf(t))]], { after: t.resourcePair, separatedLike: separationFallbacks(template) });
+    const key = keyResource({
+      description: keyDescription([t.address]),
+      retain: retains(t),
+      condition: conditionOf(t),
+      policy: options.keyPolicy,
+      serverless: template.flavor === 'serverless',
+    });
+    insertPairs(
+      ctx,
+      template.resources,
+      [
+        [keyId, key],
+        [aliasId, aliasResource(t.address, keyId, conditionOf(t))],
+      ],
+      { after: t.resourcePair, separatedLike: separationFallbacks(template) },
+    );
   }
   return tables.map((t) => t.address);
 }
@@ -105,7 +137,12 @@ function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[],
   const ctx: Ctx = {
     text: file.text,
     json: detection.json,
-    style: detectStyle(file.text, detection.templates.map((t) => t.root), chosen[0].template.flavor, detection.json),
+    style: detectStyle(
+      file.text,
+      detection.templates.map((t) => t.root),
+      chosen[0].template.flavor,
+      detection.json,
+    ),
     edits: [],
   };
   const fixed: string[] = [];
@@ -122,7 +159,9 @@ export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: F
     let chosen = detection.tables.filter((t) => targets.includes(t.address));
     if (chosen.length === 0) continue;
     let plan = planFile(file, detection, chosen, options);
-    const declined = detection.aliases ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, 'SSESpecification') : [];
+    const declined = detection.aliases
+      ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, 'SSESpecification')
+      : [];
     if (declined.length > 0) {
       chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
       plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };

@@ -3,7 +3,17 @@
  * policy (from src/rule/keyPolicy.ts, with pseudo parameters) and its alias; ../yaml/render.ts
  * writes them in the file's style.
  */
-import { ALIAS_PREFIX, ANY_PRINCIPAL_REASON, DEFAULT_KEY_POLICY, KEY_SETTINGS, SHARED_ALIAS_SUFFIX, policyDocument, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
+import {
+  ALIAS_PREFIX,
+  ANY_PRINCIPAL_REASON,
+  DEFAULT_KEY_POLICY,
+  KEY_SETTINGS,
+  SHARED_ALIAS_SUFFIX,
+  policyDocument,
+  splitPlaceholders,
+  type KeyPolicyMode,
+  type Placeholder,
+} from '../../rule/keyPolicy.js';
 import { COMMENT, ref, sub, type Value } from '../yaml/values.js';
 
 const PSEUDO: Record<Placeholder, string> = {

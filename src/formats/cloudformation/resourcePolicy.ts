@@ -22,7 +22,10 @@ function policyDocuments(props: CNode | null | undefined, global: boolean): (CNo
       for (const r of replicas.items) holders.push(r, child(r, 'ReplicaStreamSpecification'));
     }
   }
-  return holders.map((h) => child(h, 'ResourcePolicy')).filter((p) => p !== undefined).map((p) => child(p, 'PolicyDocument') ?? p);
+  return holders
+    .map((h) => child(h, 'ResourcePolicy'))
+    .filter((p) => p !== undefined)
+    .map((p) => child(p, 'PolicyDocument') ?? p);
 }
 
 const ACCOUNT_IN_ARN = /^arn:[^:]*:(?:iam|sts)::(\d{12}):/;
@@ -36,7 +39,9 @@ function literal(value: string): string | undefined {
 }
 
 function fromSub(template: string, isResource: (id: string) => boolean): string | undefined {
-  const replaced = template.replace(/\$\{([^}!]+)\}/g, (_, v: string) => (v === 'AWS::AccountId' ? '000000000000' : v.startsWith('AWS::') || isResource(v.split('.')[0]) ? 'x' : `\u0000${v}\u0000`));
+  const replaced = template.replace(/\$\{([^}!]+)\}/g, (_, v: string) =>
+    v === 'AWS::AccountId' ? '000000000000' : v.startsWith('AWS::') || isResource(v.split('.')[0]) ? 'x' : `\u0000${v}\u0000`,
+  );
   const account = /^\d{12}$/.test(replaced) ? replaced : ACCOUNT_IN_ARN.exec(replaced)?.[1];
   if (account === '000000000000') return undefined;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL marks where a variable was replaced above
@@ -62,7 +67,7 @@ function foreignPrincipal(text: string, node: CNode | null | undefined, isResour
     return id === 'AWS::AccountId' || isResource(id) ? [] : [`the account in ${id}`];
   }
   if (fn === 'Fn::GetAtt') {
-    const target = arg?.kind === 'scalar' ? String(arg.value).split('.')[0] : arg?.kind === 'seq' ? scalarString(arg.items[0]) ?? '' : '';
+    const target = arg?.kind === 'scalar' ? String(arg.value).split('.')[0] : arg?.kind === 'seq' ? (scalarString(arg.items[0]) ?? '') : '';
     return isResource(target) ? [] : [snippet(text, n)];
   }
   if (fn === 'Fn::Sub') {
@@ -73,7 +78,8 @@ function foreignPrincipal(text: string, node: CNode | null | undefined, isResour
   }
   if (fn === 'Fn::Join' && arg?.kind === 'seq') {
     const parts = resolveAlias(arg.items[1]);
-    if (parts?.kind === 'seq' && parts.items.some((p) => intrinsicName(p) === 'Ref' && foreignPrincipal(text, p, isResource).length === 0)) return [];
+    if (parts?.kind === 'seq' && parts.items.some((p) => intrinsicName(p) === 'Ref' && foreignPrincipal(text, p, isResource).length === 0))
+      return [];
   }
   return [snippet(text, n)];
 }

@@ -48,10 +48,18 @@ function isYamlProgram(root: CNode | null): root is CMap {
 function verdict(text: string, props: CNode | null | undefined): { status: Status; message: string; facts: SseFacts } {
   const sse = child(props, SSE_PATH.sse);
   if (sse === undefined || sse === null || (sse.kind === 'scalar' && sse.value === null)) {
-    return { status: 'aws-owned', message: `No serverSideEncryption: ${EXPLAIN.awsOwned}`, facts: { kind: 'pulumi-yaml-table', block: 'missing' } };
+    return {
+      status: 'aws-owned',
+      message: `No serverSideEncryption: ${EXPLAIN.awsOwned}`,
+      facts: { kind: 'pulumi-yaml-table', block: 'missing' },
+    };
   }
   if (sse.kind !== 'map') {
-    return { status: 'unknown', message: `serverSideEncryption is ${snippet(text, sse)}: ${EXPLAIN.unknown}`, facts: { kind: 'pulumi-yaml-table', block: 'unresolved' } };
+    return {
+      status: 'unknown',
+      message: `serverSideEncryption is ${snippet(text, sse)}: ${EXPLAIN.unknown}`,
+      facts: { kind: 'pulumi-yaml-table', block: 'unresolved' },
+    };
   }
   const enabledNode = child(sse, 'enabled');
   const keyNode = child(sse, 'kmsKeyArn');
@@ -68,7 +76,11 @@ function verdict(text: string, props: CNode | null | undefined): { status: Statu
   if (enabled === 'unknown') return { status: 'unknown', message: `enabled is ${snippet(text, enabledNode)}: ${EXPLAIN.unknown}`, facts };
   const key = scalarString(keyNode);
   if (keyNode === undefined || (key !== undefined && isAwsManagedKeyRef(key))) {
-    return { status: 'aws-managed', message: `${keyNode ? `kmsKeyArn is ${snippet(text, keyNode)}` : 'SSE is enabled with no kmsKeyArn'}: ${EXPLAIN.awsManaged}`, facts };
+    return {
+      status: 'aws-managed',
+      message: `${keyNode ? `kmsKeyArn is ${snippet(text, keyNode)}` : 'SSE is enabled with no kmsKeyArn'}: ${EXPLAIN.awsManaged}`,
+      facts,
+    };
   }
   return { status: 'customer-managed', message: `Encrypted with customer-managed key ${snippet(text, keyNode)}`, facts };
 }
@@ -104,7 +116,10 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       const resource = resolveAlias(pair.value);
       if (resource?.kind !== 'map' || scalarString(child(resource, 'type')) !== TABLE_TYPE) continue;
       const v = verdict(file.text, child(resource, SSE_PATH.properties));
-      const edit = anchors && (v.status === 'aws-owned' || v.status === 'aws-managed') ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias)) : undefined;
+      const edit =
+        anchors && (v.status === 'aws-owned' || v.status === 'aws-managed')
+          ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias))
+          : undefined;
       const pos = lines.position(pair.keyStart);
       tables.push({
         line: pos.line,

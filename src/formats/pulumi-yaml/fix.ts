@@ -5,7 +5,18 @@
  * Region lookups it needs (those the program has are reused). Uses the map editors and style shared
  * with CloudFormation (../yaml/).
  */
-import { ALIAS_PREFIX, DEFAULT_KEY_POLICY, KEY_SETTINGS, SHARED_ALIAS_SUFFIX, holdsKeyPolicy, keyDescription, policyDocument, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
+import {
+  ALIAS_PREFIX,
+  DEFAULT_KEY_POLICY,
+  KEY_SETTINGS,
+  SHARED_ALIAS_SUFFIX,
+  holdsKeyPolicy,
+  keyDescription,
+  policyDocument,
+  splitPlaceholders,
+  type KeyPolicyMode,
+  type Placeholder,
+} from '../../rule/keyPolicy.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { applySettings, declinedThroughAnchors, insertPairs, uniqueName, type Ctx } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
@@ -33,7 +44,9 @@ function existingLookup(variables: CMap | undefined, p: Placeholder): string | u
 
 /** The program's variable that holds the key policy of this mode (written by an earlier fix). */
 function existingPolicy(text: string, variables: CMap | undefined, mode: KeyPolicyMode): string | undefined {
-  return variables?.pairs.find((v) => v.value && child(v.value, 'fn::toJSON') !== undefined && holdsKeyPolicy(text.slice(v.value.start, v.value.end), mode))?.key;
+  return variables?.pairs.find(
+    (v) => v.value && child(v.value, 'fn::toJSON') !== undefined && holdsKeyPolicy(text.slice(v.value.start, v.value.end), mode),
+  )?.key;
 }
 
 function policy(mode: KeyPolicyMode, names: Record<Placeholder, string>): Value {
@@ -104,25 +117,49 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
     const aliasName = uniqueName(`${keyName}Alias`, taken);
     tables.forEach((t, i) => {
       applySettings(ctx, t.resource, sseSettings('${' + keyName + '.arn}'));
-      if (i === 0) insertPairs(ctx, program.resources, [[keyName, keyOf(tables.map((x) => x.address))], [aliasName, aliasOf(t.address, keyName, SHARED_ALIAS_SUFFIX)]], placement(t));
+      if (i === 0)
+        insertPairs(
+          ctx,
+          program.resources,
+          [
+            [keyName, keyOf(tables.map((x) => x.address))],
+            [aliasName, aliasOf(t.address, keyName, SHARED_ALIAS_SUFFIX)],
+          ],
+          placement(t),
+        );
     });
   } else {
     for (const t of tables) {
       const keyName = uniqueName(`${t.address}Key`, taken);
       const aliasName = uniqueName(`${keyName}Alias`, taken);
       applySettings(ctx, t.resource, sseSettings('${' + keyName + '.arn}'));
-      insertPairs(ctx, program.resources, [[keyName, keyOf([t.address])], [aliasName, aliasOf(t.address, keyName)]], placement(t));
+      insertPairs(
+        ctx,
+        program.resources,
+        [
+          [keyName, keyOf([t.address])],
+          [aliasName, aliasOf(t.address, keyName)],
+        ],
+        placement(t),
+      );
     }
   }
   if (missing.length === 0) return;
   if (variables) insertPairs(ctx, variables, missing);
   else if (ownPair(program.root, 'variables')) {
     // `variables:` with nothing under it.
-    applySettings(ctx, program.root, [{ key: 'variables', complete: true, nested: missing.map(([key, value]) => ({ key, value, replace: () => true })) }]);
+    applySettings(ctx, program.root, [
+      { key: 'variables', complete: true, nested: missing.map(([key, value]) => ({ key, value, replace: () => true })) },
+    ]);
   } else {
     // A program declares its variables before its resources.
     const resourcesPair = ownPair(program.root, 'resources');
-    insertPairs(ctx, program.root, [['variables', Object.fromEntries(missing)]], resourcesPair && !program.root.flow ? { before: resourcesPair } : {});
+    insertPairs(
+      ctx,
+      program.root,
+      [['variables', Object.fromEntries(missing)]],
+      resourcesPair && !program.root.flow ? { before: resourcesPair } : {},
+    );
   }
 }
 
@@ -141,7 +178,9 @@ export function fixPulumiYaml(group: GroupMember<PulumiDetection>[], options: Fi
     let chosen = detection.tables.filter((t) => targets.includes(t.address));
     if (chosen.length === 0) continue;
     let plan = planFile(file, detection, chosen, options);
-    const declined = detection.aliases ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, SSE_PATH.sse) : [];
+    const declined = detection.aliases
+      ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, SSE_PATH.sse)
+      : [];
     if (declined.length > 0) {
       chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
       plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };

@@ -37,7 +37,8 @@ export function verifyPulumiYaml(before: PulumiDetection, after: PulumiDetection
     const keyName = /^\$\{([^.}]+)\.arn\}$/.exec(arn)?.[1];
     const key = keyName ? child(t.program.resources, keyName) : undefined;
     if (scalarString(child(key, 'type')) !== 'aws:kms:Key') problems.push(`table ${t.address} does not reference a generated aws:kms:Key`);
-    else if (scalarString(child(child(key, 'properties'), 'enableKeyRotation')) !== 'true') problems.push(`key ${keyName} of table ${t.address} does not enable rotation`);
+    else if (scalarString(child(child(key, 'properties'), 'enableKeyRotation')) !== 'true')
+      problems.push(`key ${keyName} of table ${t.address} does not enable rotation`);
   }
   return problems;
 }

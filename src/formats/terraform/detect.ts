@@ -122,7 +122,8 @@ function tableVerdict(b: HBlock): Verdict {
     else v = keyVerdict('server_side_encryption.', attr(sse, 'enabled'), attr(sse, 'kms_key_arn'));
   }
   if (v.status !== 'customer-managed' && dynamicBlocks(b, 'replica').length > 0) {
-    v.blocker = 'its replicas come from a dynamic "replica" block: give every replica region a KMS key and set each replica\'s kms_key_arn by hand';
+    v.blocker =
+      'its replicas come from a dynamic "replica" block: give every replica region a KMS key and set each replica\'s kms_key_arn by hand';
   }
   return v;
 }
@@ -138,10 +139,13 @@ function replicaVerdict(b: HBlock): Verdict {
 
 function moduleVerdict(b: HBlock): Verdict {
   const v = keyVerdict('', attr(b, 'server_side_encryption_enabled'), attr(b, 'server_side_encryption_kms_key_arn'));
-  v.message = v.message.replace(/^enabled/, 'server_side_encryption_enabled').replace(/^no kms_key_arn/, 'no server_side_encryption_kms_key_arn');
+  v.message = v.message
+    .replace(/^enabled/, 'server_side_encryption_enabled')
+    .replace(/^no kms_key_arn/, 'no server_side_encryption_kms_key_arn');
   const replicas = attr(b, 'replica_regions');
   if (v.status !== 'customer-managed' && replicas && !/^\[\s*\]$/.test(replicas.value) && replicas.lit?.type !== 'null') {
-    v.blocker = 'the module call has replica_regions: give every replica region a KMS key and set kms_key_arn in each replica_regions entry by hand';
+    v.blocker =
+      'the module call has replica_regions: give every replica region a KMS key and set kms_key_arn in each replica_regions entry by hand';
   }
   return v;
 }
@@ -255,7 +259,11 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => st
     let kind: TfKind | undefined;
     let type = '';
     let address = '';
-    if (b.type === 'resource' && b.labels.length === 2 && (b.labels[0] === 'aws_dynamodb_table' || b.labels[0] === 'aws_dynamodb_table_replica')) {
+    if (
+      b.type === 'resource' &&
+      b.labels.length === 2 &&
+      (b.labels[0] === 'aws_dynamodb_table' || b.labels[0] === 'aws_dynamodb_table_replica')
+    ) {
       kind = b.labels[0] === 'aws_dynamodb_table' ? 'table' : 'table-replica';
       type = b.labels[0];
       address = `${b.labels[0]}.${b.labels[1]}`;

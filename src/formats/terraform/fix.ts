@@ -140,7 +140,15 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
   const perTable = !shared;
   const repeat = perTable ? first.repeat : undefined;
   const index = repeat?.index ?? '';
-  const name = unique(info, 'aws_kms_key', perTable ? first.table.label + (first.table.kind === 'table-replica' ? '_replica' : '') : first.provider ? `dynamodb_${first.provider}` : 'dynamodb');
+  const name = unique(
+    info,
+    'aws_kms_key',
+    perTable
+      ? first.table.label + (first.table.kind === 'table-replica' ? '_replica' : '')
+      : first.provider
+        ? `dynamodb_${first.provider}`
+        : 'dynamodb',
+  );
   const aliasName = unique(info, 'aws_kms_alias', name);
   const replicaAliases = [...new Set(targets.flatMap((t) => t.replicas.map((r) => r.alias)))];
   const description = keyDescription(targets.map((t) => t.displayName));
@@ -165,7 +173,11 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
   out.push({
     type: 'resource',
     labels: ['aws_kms_alias', aliasName],
-    body: [...meta({ provider: first.provider, repeat }, true), { attr: 'name', value: aliasValue }, { attr: 'target_key_id', value: `aws_kms_key.${name}${index}.key_id` }],
+    body: [
+      ...meta({ provider: first.provider, repeat }, true),
+      { attr: 'name', value: aliasValue },
+      { attr: 'target_key_id', value: `aws_kms_key.${name}${index}.key_id` },
+    ],
   });
   const replicaArn = new Map<HBlock, string>();
   const replicaNames = new Map<string, string>();
@@ -184,7 +196,8 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
       ],
     });
   }
-  for (const t of targets) for (const r of t.replicas) replicaArn.set(r.block, `aws_kms_replica_key.${replicaNames.get(r.alias)}${index}.arn`);
+  for (const t of targets)
+    for (const r of t.replicas) replicaArn.set(r.block, `aws_kms_replica_key.${replicaNames.get(r.alias)}${index}.arn`);
   return { name, blocks: out, arn: `aws_kms_key.${name}${index}.arn`, replicaArn };
 }
 
@@ -195,10 +208,15 @@ const always = () => true;
 function pointTable(doc: HclDoc, t: Target, arn: string, replicaArn: Map<HBlock, string>): void {
   const b = t.table.block;
   if (t.table.kind === 'module') {
-    setAttrs(doc, b, [
-      { name: 'server_side_encryption_enabled', value: 'true', replace: (a) => boolOf(a) !== true || a.value !== 'true' },
-      { name: 'server_side_encryption_kms_key_arn', value: arn, replace: always },
-    ], 'separate');
+    setAttrs(
+      doc,
+      b,
+      [
+        { name: 'server_side_encryption_enabled', value: 'true', replace: (a) => boolOf(a) !== true || a.value !== 'true' },
+        { name: 'server_side_encryption_kms_key_arn', value: arn, replace: always },
+      ],
+      'separate',
+    );
     return;
   }
   if (t.table.kind === 'table-replica') {
@@ -396,7 +414,8 @@ function reuseSharedKey(t: Target, key: SharedKey): { replicaArn: Map<HBlock, st
 async function expectKeysOfModule(group: Member[], outputs: Map<string, string>, siblings: TopBlock[]): Promise<void> {
   const keys = new Map<string, boolean>();
   const add = (bs: TopBlock[]) => {
-    for (const b of bs) if (b.type === 'resource' && b.labels[0] === 'aws_kms_key') keys.set(b.labels[1], b.attr('enable_key_rotation')?.value === 'true');
+    for (const b of bs)
+      if (b.type === 'resource' && b.labels[0] === 'aws_kms_key') keys.set(b.labels[1], b.attr('enable_key_rotation')?.value === 'true');
   };
   add(siblings);
   for (const m of group) {
@@ -411,7 +430,9 @@ async function expectKeysOfModule(group: Member[], outputs: Map<string, string>,
 
 /** A Terraform file's blocks (HCL or JSON by its name), without looking for tables. */
 async function parseTerraform(name: string, text: string): Promise<TfDetection> {
-  return name.toLowerCase().endsWith('.json') ? { tables: [], json: (await import('./tfjson.js')).jsonModel(text) } : { tables: [], hcl: await parseHcl(text) };
+  return name.toLowerCase().endsWith('.json')
+    ? { tables: [], json: (await import('./tfjson.js')).jsonModel(text) }
+    : { tables: [], hcl: await parseHcl(text) };
 }
 
 /**

@@ -101,11 +101,20 @@ export function setAttrs(doc: HclDoc, b: HBlock, settings: AttrSetting[], mode: 
       continue;
     }
     const joined = a.row === prevRow + 1 && rows.length > 0 && !!rows[rows.length - 1].attr;
-    rows.push({ attr: a, name: a.name, indent: text.slice(lineStartOf(text, a.start), a.start), value: newValue.get(a) ?? a.value, comment: trailingComment(doc, a), joined, isNew: false });
+    rows.push({
+      attr: a,
+      name: a.name,
+      indent: text.slice(lineStartOf(text, a.start), a.start),
+      value: newValue.get(a) ?? a.value,
+      comment: trailingComment(doc, a),
+      joined,
+      isNew: false,
+    });
     prevRow = a.endRow;
   }
-  const anchorAttr = [...direct].reverse().find((a) => settings.some((s) => s.name === a.name) && isRow(doc, a))
-    ?? (mode === 'join' ? [...direct].reverse().find((a) => isRow(doc, a)) : undefined);
+  const anchorAttr =
+    [...direct].reverse().find((a) => settings.some((s) => s.name === a.name) && isRow(doc, a)) ??
+    (mode === 'join' ? [...direct].reverse().find((a) => isRow(doc, a)) : undefined);
   let insertAt: number;
   let lead = '';
   const newRows: Row[] = missing.map((s, i) => ({ name: s.name, indent, value: s.value, joined: i > 0, isNew: true }));
@@ -160,7 +169,8 @@ export function setAttrs(doc: HclDoc, b: HBlock, settings: AttrSetting[], mode: 
       const cm = Math.max(...run.slice(k, l).map(width));
       for (const r of run.slice(k, l)) {
         const want = ' '.repeat(cm - width(r) + 1);
-        if (text.slice(r.attr!.valueEnd, r.comment!.start) !== want) doc.edits.push({ start: r.attr!.valueEnd, end: r.comment!.start, text: want });
+        if (text.slice(r.attr!.valueEnd, r.comment!.start) !== want)
+          doc.edits.push({ start: r.attr!.valueEnd, end: r.comment!.start, text: want });
       }
       k = l;
     }

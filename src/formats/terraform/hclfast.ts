@@ -117,7 +117,6 @@ function anySpace(): void {
   }
 }
 
-
 /** The end of an item: spaces, an optional comment, then a line break or the end of the file. */
 function endOfLine(): void {
   inlineSpace();
@@ -269,7 +268,21 @@ function space(nl: boolean): void {
   else inlineSpace();
 }
 
-const PRECEDENCE: Record<string, number> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '<': 4, '>': 4, '<=': 4, '>=': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 };
+const PRECEDENCE: Record<string, number> = {
+  '||': 1,
+  '&&': 2,
+  '==': 3,
+  '!=': 3,
+  '<': 4,
+  '>': 4,
+  '<=': 4,
+  '>=': 4,
+  '+': 5,
+  '-': 5,
+  '*': 6,
+  '/': 6,
+  '%': 6,
+};
 
 function operatorAt(): string | undefined {
   const c = code(p);

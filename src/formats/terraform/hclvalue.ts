@@ -93,7 +93,16 @@ class Reader {
       }
       if (c === '\\') {
         const e = this.s[this.p + 1];
-        out += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e === 'u' ? String.fromCharCode(parseInt(this.s.slice(this.p + 2, this.p + 6), 16)) : e;
+        out +=
+          e === 'n'
+            ? '\n'
+            : e === 't'
+              ? '\t'
+              : e === 'r'
+                ? '\r'
+                : e === 'u'
+                  ? String.fromCharCode(parseInt(this.s.slice(this.p + 2, this.p + 6), 16))
+                  : e;
         this.p += e === 'u' ? 6 : 2;
         continue;
       }

@@ -174,7 +174,10 @@ function literalOf(expr: Node): Literal | undefined {
   }
   if (lv.type === 'template_expr') {
     const q = lv.firstNamedChild;
-    if (q?.type === 'quoted_template' && q.namedChildren.every((c) => c?.type !== 'template_interpolation' && c?.type !== 'template_directive')) {
+    if (
+      q?.type === 'quoted_template' &&
+      q.namedChildren.every((c) => c?.type !== 'template_interpolation' && c?.type !== 'template_directive')
+    ) {
       return { type: 'string', value: q.text.slice(1, -1) };
     }
   }
@@ -203,7 +206,8 @@ function attrOf(n: Node): HAttr {
 
 /** Blocks kmsfix reads inside; of the others only the type and labels matter (names taken). */
 export function deep(type: string, labels: string[]): boolean {
-  if (type === 'resource') return /^aws_(dynamodb_table|dynamodb_table_replica|dynamodb_resource_policy|kms_key|kms_alias|kms_replica_key)$/.test(labels[0] ?? '');
+  if (type === 'resource')
+    return /^aws_(dynamodb_table|dynamodb_table_replica|dynamodb_resource_policy|kms_key|kms_alias|kms_replica_key)$/.test(labels[0] ?? '');
   return type === 'module' || type === 'provider' || type === 'data' || type === 'terraform' || type === 'locals';
 }
 
@@ -228,7 +232,18 @@ function blockOf(n: Node, top = false): HBlock {
       }
     }
   }
-  return { kind: 'block', type, labels, start: n.startIndex, end: n.endIndex, open, close, items, row: n.startPosition.row, endRow: n.endPosition.row };
+  return {
+    kind: 'block',
+    type,
+    labels,
+    start: n.startIndex,
+    end: n.endIndex,
+    open,
+    close,
+    items,
+    row: n.startPosition.row,
+    endRow: n.endPosition.row,
+  };
 }
 
 /**
@@ -271,7 +286,8 @@ export async function parseHclReference(text: string): Promise<HFile> {
     for (const c of root.descendantsOfType('comment')) {
       if (!c) continue;
       while (k < ranges.length && ranges[k].end <= c.startIndex) k++;
-      if (k < ranges.length && ranges[k].start <= c.startIndex) comments.push({ start: c.startIndex, end: c.endIndex, row: c.startPosition.row, text: c.text });
+      if (k < ranges.length && ranges[k].start <= c.startIndex)
+        comments.push({ start: c.startIndex, end: c.endIndex, row: c.startPosition.row, text: c.text });
     }
     return { blocks, comments };
   } finally {

@@ -82,7 +82,9 @@ export function policyDocument(name: string, exprs: PlaceholderExprs, mode: KeyP
   const body: RItem[] = POLICY_DOCUMENT_SKIPS.rules.map((id) => ({ comment: `checkov:skip=${id}:${POLICY_DOCUMENT_SKIPS.reason}` }));
   for (const s of keyPolicy(mode)) {
     const principal =
-      'aws' in s.principal ? { type: 'AWS', id: templateExpr(s.principal.aws, exprs) } : { type: 'Service', id: templateExpr(s.principal.service, exprs) };
+      'aws' in s.principal
+        ? { type: 'AWS', id: templateExpr(s.principal.aws, exprs) }
+        : { type: 'Service', id: templateExpr(s.principal.service, exprs) };
     const st: RItem[] = [
       { attr: 'sid', value: hclString(s.sid) },
       { attr: 'effect', value: hclString('Allow') },

@@ -131,7 +131,9 @@ function policyOf(r: TopBlock, m: Module): Value | undefined {
  * belong to another account (or cannot be read); undefined otherwise.
  */
 export function resourcePolicyBlocker(table: PolicyTable, tops: TopBlock[]): string | undefined {
-  const policies = tops.filter((t) => t.type === 'resource' && t.labels[0] === 'aws_dynamodb_resource_policy' && pointsAt(t.attr('resource_arn')?.value ?? '', table));
+  const policies = tops.filter(
+    (t) => t.type === 'resource' && t.labels[0] === 'aws_dynamodb_resource_policy' && pointsAt(t.attr('resource_arn')?.value ?? '', table),
+  );
   if (policies.length === 0) return undefined;
   const ownAccounts = new Set<string>();
   for (const t of tops) {
@@ -140,9 +142,14 @@ export function resourcePolicyBlocker(table: PolicyTable, tops: TopBlock[]): str
     if (ids) for (const v of items(readValue(ids.value))) if (isStr(v) && /^\d{12}$/.test(v.str)) ownAccounts.add(v.str);
   }
   const m: Module = { tops, ownAccounts };
-  const setting = table.kind === 'module' ? 'server_side_encryption_kms_key_arn' : table.kind === 'table-replica' ? 'kms_key_arn' : 'server_side_encryption.kms_key_arn';
+  const setting =
+    table.kind === 'module'
+      ? 'server_side_encryption_kms_key_arn'
+      : table.kind === 'table-replica'
+        ? 'kms_key_arn'
+        : 'server_side_encryption.kms_key_arn';
   const manual =
-    'a key kmsfix generates lets only the table\'s own account use it (kms:CallerAccount), so they would lose access. ' +
+    "a key kmsfix generates lets only the table's own account use it (kms:CallerAccount), so they would lose access. " +
     `By hand: give the table a key whose policy also lets those accounts use it through DynamoDB (kms:CallerAccount), and set ${setting} to it`;
   for (const r of policies) {
     const address = `aws_dynamodb_resource_policy.${r.labels[1]}`;
@@ -156,10 +163,15 @@ export function resourcePolicyBlocker(table: PolicyTable, tops: TopBlock[]): str
     if (others.length === 0) continue;
     const literal = others.filter((a) => /^\d{12}$/.test(a));
     const accounts = others.filter((a) => a !== ANY);
-    const whose = [accounts.length ? `${accounts.length === 1 ? 'account' : 'accounts'} ${accounts.join(', ')}` : '', others.includes(ANY) ? 'any account ("*")' : ''];
+    const whose = [
+      accounts.length ? `${accounts.length === 1 ? 'account' : 'accounts'} ${accounts.join(', ')}` : '',
+      others.includes(ANY) ? 'any account ("*")' : '',
+    ];
     return (
       `its resource policy ${address} grants principals of ${whose.filter(Boolean).join(' and ')}, and ${manual}` +
-      (literal.length ? ` (if ${literal.join(' or ')} is the table's own account, list it in the provider's allowed_account_ids and kmsfix fixes the table)` : '')
+      (literal.length
+        ? ` (if ${literal.join(' or ')} is the table's own account, list it in the provider's allowed_account_ids and kmsfix fixes the table)`
+        : '')
     );
   }
   return undefined;

@@ -2,7 +2,15 @@
  * Terraform JSON (.tf.json): the same model as HCL (blocks and attributes, with JSON paths), and
  * position-aware edits with jsonc-parser that keep the file's indentation and line endings.
  */
-import { applyEdits as applyJsonEdits, modify, parseTree, printParseErrorCode, type JSONPath, type Node as JNode, type ParseError as JParseError } from 'jsonc-parser';
+import {
+  applyEdits as applyJsonEdits,
+  modify,
+  parseTree,
+  printParseErrorCode,
+  type JSONPath,
+  type Node as JNode,
+  type ParseError as JParseError,
+} from 'jsonc-parser';
 import { deepestNesting, detectEol, detectIndentUnit, LineIndex } from '../../core/text.js';
 import { ParseError } from '../../core/types.js';
 import type { Edit } from '../../core/types.js';
@@ -28,7 +36,20 @@ export interface JBlock extends HBlock {
 }
 
 /** Nested block types of the blocks kmsfix reads (everything else is an attribute). */
-const NESTED = new Set(['server_side_encryption', 'replica', 'lifecycle', 'dynamic', 'attribute', 'ttl', 'point_in_time_recovery', 'global_secondary_index', 'local_secondary_index', 'timeouts', 'import_table', 'on_demand_throughput']);
+const NESTED = new Set([
+  'server_side_encryption',
+  'replica',
+  'lifecycle',
+  'dynamic',
+  'attribute',
+  'ttl',
+  'point_in_time_recovery',
+  'global_secondary_index',
+  'local_secondary_index',
+  'timeouts',
+  'import_table',
+  'on_demand_throughput',
+]);
 
 export function parseJsonTree(text: string): JNode {
   const errors: JParseError[] = [];
@@ -66,17 +87,29 @@ export function hclOfJson(n: JNode, text: string): { value: string; lit?: Litera
 
 function props(n: JNode | undefined): [string, JNode, JNode][] {
   if (n?.type !== 'object') return [];
-  return (n.children ?? []).flatMap((p) => (p.children && p.children.length === 2 ? [[p.children[0].value as string, p.children[1], p] as [string, JNode, JNode]] : []));
+  return (n.children ?? []).flatMap((p) =>
+    p.children && p.children.length === 2 ? [[p.children[0].value as string, p.children[1], p] as [string, JNode, JNode]] : [],
+  );
 }
 
 /** A block body: an object, or (for repeated blocks) each object of an array. */
 function bodies(n: JNode, path: JSONPath): [JNode, JSONPath][] {
   if (n.type === 'object') return [[n, path]];
-  if (n.type === 'array') return (n.children ?? []).flatMap((c, i) => (c.type === 'object' ? [[c, [...path, i]] as [JNode, JSONPath]] : []));
+  if (n.type === 'array')
+    return (n.children ?? []).flatMap((c, i) => (c.type === 'object' ? [[c, [...path, i]] as [JNode, JSONPath]] : []));
   return [];
 }
 
-function blockOf(type: string, labels: string[], body: JNode, path: JSONPath, text: string, lines: LineIndex, nested: boolean, at: JNode): JBlock {
+function blockOf(
+  type: string,
+  labels: string[],
+  body: JNode,
+  path: JSONPath,
+  text: string,
+  lines: LineIndex,
+  nested: boolean,
+  at: JNode,
+): JBlock {
   const items: (HAttr | HBlock)[] = [];
   const comments: string[] = [];
   for (const [k, v, p] of props(body)) {
@@ -85,7 +118,8 @@ function blockOf(type: string, labels: string[], body: JNode, path: JSONPath, te
       continue;
     }
     if (nested && k === 'dynamic') {
-      for (const [name, dv, dp] of props(v)) for (const [b, bp] of bodies(dv, [...path, k, name])) items.push(blockOf('dynamic', [name], b, bp, text, lines, true, dp));
+      for (const [name, dv, dp] of props(v))
+        for (const [b, bp] of bodies(dv, [...path, k, name])) items.push(blockOf('dynamic', [name], b, bp, text, lines, true, dp));
     } else if (nested && NESTED.has(k)) {
       for (const [b, bp] of bodies(v, [...path, k])) items.push(blockOf(k, [], b, bp, text, lines, true, p));
     } else {
@@ -137,15 +171,18 @@ export function jsonModel(text: string): JsonModel {
       if (kind === 'resource' || kind === 'data') {
         for (const [type, byName, typeProp] of props(top)) {
           for (const [name, body, nameProp] of props(byName)) {
-            for (const [b, bp] of bodies(body, [...tp, type, name])) blocks.push(blockOf(kind, [type, name], b, bp, text, lines, kind === 'resource', nameProp ?? typeProp));
+            for (const [b, bp] of bodies(body, [...tp, type, name]))
+              blocks.push(blockOf(kind, [type, name], b, bp, text, lines, kind === 'resource', nameProp ?? typeProp));
           }
         }
       } else if (kind === 'module') {
-        for (const [name, body, nameProp] of props(top)) for (const [b, bp] of bodies(body, [...tp, name])) blocks.push(blockOf('module', [name], b, bp, text, lines, false, nameProp));
+        for (const [name, body, nameProp] of props(top))
+          for (const [b, bp] of bodies(body, [...tp, name])) blocks.push(blockOf('module', [name], b, bp, text, lines, false, nameProp));
       } else if (kind === 'terraform' || kind === 'locals') {
         blocks.push(blockOf(kind, [], top, tp, text, lines, false, p));
       } else if (kind === 'provider') {
-        for (const [name, body, nameProp] of props(top)) for (const [b, bp] of bodies(body, [...tp, name])) blocks.push(blockOf('provider', [name], b, bp, text, lines, false, nameProp));
+        for (const [name, body, nameProp] of props(top))
+          for (const [b, bp] of bodies(body, [...tp, name])) blocks.push(blockOf('provider', [name], b, bp, text, lines, false, nameProp));
       }
     }
   }
@@ -241,7 +278,11 @@ export class JsonDoc {
     const deepest = deepestNesting(this.text);
     if (deepest.depth * unit.length >= JSON_EDITOR_MAX_INDENT) {
       const pos = new LineIndex(this.text).position(deepest.offset);
-      throw new ParseError(`nested too deeply for kmsfix's JSON editor (${deepest.depth} levels of ${unit === '\t' ? 'tabs' : `${unit.length} spaces`} at this point)`, pos.line, pos.column);
+      throw new ParseError(
+        `nested too deeply for kmsfix's JSON editor (${deepest.depth} levels of ${unit === '\t' ? 'tabs' : `${unit.length} spaces`} at this point)`,
+        pos.line,
+        pos.column,
+      );
     }
     let out = this.text;
     for (const m of this.mods) out = applyJsonEdits(out, modify(out, m.path, m.value, { formattingOptions }));

@@ -37,7 +37,8 @@ export function verifyTerraform(file: SourceFile, detection: TfDetection, fixed:
     const m = KEY_REF.exec(t.keyRef?.trim() ?? '');
     const key = m && tops.find((b) => b.type === 'resource' && b.labels[0] === 'aws_kms_key' && b.labels[1] === m[1]);
     if (key) {
-      if (key.attr('enable_key_rotation')?.value !== 'true') problems.push(`key aws_kms_key.${m![1]} of ${t.address} does not enable rotation`);
+      if (key.attr('enable_key_rotation')?.value !== 'true')
+        problems.push(`key aws_kms_key.${m![1]} of ${t.address} does not enable rotation`);
     } else if (m && elsewhere?.has(m[1])) {
       if (!elsewhere.get(m[1])) problems.push(`key aws_kms_key.${m[1]} of ${t.address} does not enable rotation`);
     } else {

@@ -100,8 +100,14 @@ export function render(c: Code, style: TsStyle, indent: string, prefix = 0): str
       const big = c.args.filter((a) => !isSimple(a));
       if (big.length === 1 && (big[0].kind === 'obj' || big[0].kind === 'arr')) {
         const at = c.args.indexOf(big[0]);
-        const lead = c.args.slice(0, at).map((a) => inline(a, style) + ', ').join('');
-        const trail = c.args.slice(at + 1).map((a) => ', ' + inline(a, style)).join('');
+        const lead = c.args
+          .slice(0, at)
+          .map((a) => inline(a, style) + ', ')
+          .join('');
+        const trail = c.args
+          .slice(at + 1)
+          .map((a) => ', ' + inline(a, style))
+          .join('');
         return `${c.head}(${lead}${render(big[0], style, indent, prefix + c.head.length + 1 + lead.length)}${trail})`;
       }
       const lines = c.args.map((a) => inner + render(a, style, inner));
@@ -123,7 +129,12 @@ export function renderFunction(spec: { comment?: string; name: string; params: s
       ? oneLine
       : `function ${spec.name}(${style.eol}${spec.params.map((p) => style.indent + p).join(',' + style.eol)}${tc}${style.eol}) {`;
   const ret = `${style.indent}return `;
-  const lines = [...(spec.comment ? docComment(spec.comment) : []), head, `${ret}${render(spec.value, style, style.indent, ret.length - style.indent.length)}${semi}`, '}'];
+  const lines = [
+    ...(spec.comment ? docComment(spec.comment) : []),
+    head,
+    `${ret}${render(spec.value, style, style.indent, ret.length - style.indent.length)}${semi}`,
+    '}',
+  ];
   return lines.join(style.eol);
 }
 

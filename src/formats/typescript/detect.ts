@@ -116,12 +116,16 @@ function cdkTableVerdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdict {
     const s = c.sym(unwrap(enc.value));
     const what = `encryption is ${snippet(sf, enc.value)}`;
     if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryption.DEFAULT') return { status: 'aws-owned', message: `${what}: ${EXPLAIN.awsOwned}` };
-    if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryption.AWS_MANAGED') return { status: 'aws-managed', message: `${what}: ${EXPLAIN.awsManaged}` };
+    if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryption.AWS_MANAGED')
+      return { status: 'aws-managed', message: `${what}: ${EXPLAIN.awsManaged}` };
     if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryption.CUSTOMER_MANAGED') {
       const key = lookup(sf, props, 'encryptionKey');
       return {
         status: 'customer-managed',
-        message: key.kind === 'value' ? `Encrypted with customer-managed key ${snippet(sf, key.value)}` : `${what}: CDK creates a customer-managed key for the table`,
+        message:
+          key.kind === 'value'
+            ? `Encrypted with customer-managed key ${snippet(sf, key.value)}`
+            : `${what}: CDK creates a customer-managed key for the table`,
       };
     }
     return { status: 'unknown', message: `${what}: ${EXPLAIN.unknown}` };
@@ -143,7 +147,11 @@ function cdkTableVerdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdict {
 function cdkTableBlocker(c: Ctx, props: ts.ObjectLiteralExpression): string | undefined {
   const rr = lookup(c.sf, props, 'replicationRegions');
   if (rr.kind === 'absent') return undefined;
-  if (rr.kind === 'value' && ts.isArrayLiteralExpression(unwrap(rr.value)) && (unwrap(rr.value) as ts.ArrayLiteralExpression).elements.length === 0) {
+  if (
+    rr.kind === 'value' &&
+    ts.isArrayLiteralExpression(unwrap(rr.value)) &&
+    (unwrap(rr.value) as ts.ArrayLiteralExpression).elements.length === 0
+  ) {
     return undefined;
   }
   return 'CDK does not support TableEncryption.CUSTOMER_MANAGED with replicationRegions: move the table to TableV2 with a key per replica Region';
@@ -153,12 +161,15 @@ function tableV2Verdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdict {
   const { sf } = c;
   const enc = lookup(sf, props, 'encryption');
   if (enc.kind === 'unknown') return unknownVerdict(enc);
-  if (enc.kind === 'absent') return { status: 'aws-owned', message: `No encryption (TableEncryptionV2.dynamoOwnedKey()): ${EXPLAIN.awsOwned}` };
+  if (enc.kind === 'absent')
+    return { status: 'aws-owned', message: `No encryption (TableEncryptionV2.dynamoOwnedKey()): ${EXPLAIN.awsOwned}` };
   const v = unwrap(enc.value);
   const what = `encryption is ${snippet(sf, enc.value)}`;
   const s = ts.isCallExpression(v) ? c.sym(v.expression) : undefined;
-  if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryptionV2.dynamoOwnedKey') return { status: 'aws-owned', message: `${what}: ${EXPLAIN.awsOwned}` };
-  if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryptionV2.awsManagedKey') return { status: 'aws-managed', message: `${what}: ${EXPLAIN.awsManaged}` };
+  if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryptionV2.dynamoOwnedKey')
+    return { status: 'aws-owned', message: `${what}: ${EXPLAIN.awsOwned}` };
+  if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryptionV2.awsManagedKey')
+    return { status: 'aws-managed', message: `${what}: ${EXPLAIN.awsManaged}` };
   if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryptionV2.customerManagedKey') {
     return { status: 'customer-managed', message: `Encrypted with customer-managed key (${what})` };
   }
@@ -168,7 +179,11 @@ function tableV2Verdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdict {
 function tableV2Blocker(c: Ctx, props: ts.ObjectLiteralExpression): string | undefined {
   const r = lookup(c.sf, props, 'replicas');
   if (r.kind === 'absent') return undefined;
-  if (r.kind === 'value' && ts.isArrayLiteralExpression(unwrap(r.value)) && (unwrap(r.value) as ts.ArrayLiteralExpression).elements.length === 0) {
+  if (
+    r.kind === 'value' &&
+    ts.isArrayLiteralExpression(unwrap(r.value)) &&
+    (unwrap(r.value) as ts.ArrayLiteralExpression).elements.length === 0
+  ) {
     return undefined;
   }
   return (
@@ -198,7 +213,8 @@ function keyVerdict(c: Ctx, key: Lookup, name: string): Verdict {
   if (key.kind === 'unknown') return unknownVerdict(key);
   if (key.kind === 'absent') return { status: 'aws-managed', message: `encryption is enabled with no ${name}: ${EXPLAIN.awsManaged}` };
   const s = stringValue(unwrap(key.value));
-  if (s !== undefined && isAwsManagedKeyRef(s)) return { status: 'aws-managed', message: `${name} is ${snippet(sf, key.value)}: ${EXPLAIN.awsManaged}` };
+  if (s !== undefined && isAwsManagedKeyRef(s))
+    return { status: 'aws-managed', message: `${name} is ${snippet(sf, key.value)}: ${EXPLAIN.awsManaged}` };
   return { status: 'customer-managed', message: `Encrypted with customer-managed key ${snippet(sf, key.value)}` };
 }
 
@@ -250,11 +266,13 @@ function tfVerdict(c: Ctx, props: ts.ObjectLiteralExpression, replicasName: stri
   if (sse.kind === 'unknown') return unknownVerdict(sse);
   if (sse.kind === 'absent') return { status: 'aws-owned', message: `No serverSideEncryption: ${EXPLAIN.awsOwned}` };
   const o = unwrap(sse.value);
-  if (!ts.isObjectLiteralExpression(o)) return { status: 'unknown', message: `serverSideEncryption is ${snippet(sf, sse.value)}: ${EXPLAIN.unknown}` };
+  if (!ts.isObjectLiteralExpression(o))
+    return { status: 'unknown', message: `serverSideEncryption is ${snippet(sf, sse.value)}: ${EXPLAIN.unknown}` };
   const en = lookup(sf, o, 'enabled');
   if (en.kind === 'unknown') return unknownVerdict(en);
   const b = en.kind === 'value' ? boolOf(en.value) : false;
-  if (b === undefined && en.kind === 'value') return { status: 'unknown', message: `serverSideEncryption.enabled is ${snippet(sf, en.value)}: ${EXPLAIN.unknown}` };
+  if (b === undefined && en.kind === 'value')
+    return { status: 'unknown', message: `serverSideEncryption.enabled is ${snippet(sf, en.value)}: ${EXPLAIN.unknown}` };
   if (!b) return { status: 'aws-owned', message: `serverSideEncryption.enabled is not true: ${EXPLAIN.awsOwned}` };
   const v = keyVerdict(c, lookup(sf, o, 'kmsKeyArn'), 'kmsKeyArn');
   if (v.status !== 'customer-managed') return v;
@@ -262,7 +280,8 @@ function tfVerdict(c: Ctx, props: ts.ObjectLiteralExpression, replicasName: stri
   const r = lookup(sf, props, replicasName);
   if (r.kind === 'absent') return v;
   const list = r.kind === 'value' ? unwrap(r.value) : undefined;
-  if (!list || !ts.isArrayLiteralExpression(list)) return { status: 'unknown', message: `${replicasName} is ${snippet(sf, r.kind === 'value' ? r.value : r.node)}: ${EXPLAIN.unknown}` };
+  if (!list || !ts.isArrayLiteralExpression(list))
+    return { status: 'unknown', message: `${replicasName} is ${snippet(sf, r.kind === 'value' ? r.value : r.node)}: ${EXPLAIN.unknown}` };
   for (const el of list.elements) {
     const e = unwrap(el as ts.Expression);
     if (!ts.isObjectLiteralExpression(e)) return { status: 'unknown', message: `replica ${snippet(sf, el)}: ${EXPLAIN.unknown}` };
@@ -303,7 +322,8 @@ function anchorOf(node: ts.Node): { statement?: ts.Statement; blocker?: string }
     if (ts.isConditionalExpression(p) && cur !== p.condition) {
       return { blocker: 'the table is created in a conditional expression: create its key by hand' };
     }
-    if (ts.isFunctionLike(p)) return { blocker: 'the table is created in an expression-bodied function: give it a block body, then run kmsfix again' };
+    if (ts.isFunctionLike(p))
+      return { blocker: 'the table is created in an expression-bodied function: give it a block body, then run kmsfix again' };
     if (ts.isPropertyDeclaration(p) || ts.isClassLike(p)) {
       return { blocker: 'the table is created in a class field initializer: move it into the constructor, then run kmsfix again' };
     }
@@ -385,7 +405,17 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     seen.set(idText, n);
     const address = n === 1 ? idText : `${idText}#${n}`;
     const pos = lines.position(node.getStart(sf));
-    const base = { line: pos.line, column: pos.column, format: cls.framework, type: cls.type, address, kind: cls.kind, framework: cls.framework, node, idNode };
+    const base = {
+      line: pos.line,
+      column: pos.column,
+      format: cls.framework,
+      type: cls.type,
+      address,
+      kind: cls.kind,
+      framework: cls.framework,
+      node,
+      idNode,
+    };
     const props = propsNode ? unwrap(propsNode) : undefined;
     let v: Verdict;
     if (!props) {
@@ -402,7 +432,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     if (!blocker && v.status !== 'customer-managed' && v.status !== 'unknown') {
       if (!idNode) blocker = 'the table has no id';
       else if (cls.kind === 'TableV2' && stackRegionOf(sf, c.sym, node) === 'agnostic') blocker = REGION_AGNOSTIC_BLOCKER;
-      else if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf))) blocker = `the scope ${snippet(sf, scopeNode)} is not a plain name: declare the key by hand`;
+      else if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf)))
+        blocker = `the scope ${snippet(sf, scopeNode)} is not a plain name: declare the key by hand`;
       else blocker = anchor.blocker;
     }
     return {

@@ -67,7 +67,10 @@ function derivedId(sf: ts.SourceFile, idNode: ts.Expression, suffix: string, q: 
 function varBase(sf: ts.SourceFile, t: TsTable): string {
   const id = t.idNode!;
   if (ts.isTemplateExpression(id)) {
-    const fixed = id.getText(sf).slice(1, -1).replace(/\$\{[^}]*\}/g, ' ');
+    const fixed = id
+      .getText(sf)
+      .slice(1, -1)
+      .replace(/\$\{[^}]*\}/g, ' ');
     if (/[A-Za-z]/.test(fixed)) return camelName(fixed);
   }
   return camelName(tableLabel(sf, t));
@@ -125,10 +128,13 @@ function pulumiOpts(t: TsTable): ts.ObjectLiteralExpression | undefined {
 function keepsTable(t: TsTable, sf: ts.SourceFile): boolean {
   if (t.framework === 'pulumi') {
     const opts = pulumiOpts(t);
-    return !!opts && ['protect', 'retainOnDelete'].some((k) => {
-      const l = lookup(sf, opts, k);
-      return l.kind === 'value' && isTrue(l.value);
-    });
+    return (
+      !!opts &&
+      ['protect', 'retainOnDelete'].some((k) => {
+        const l = lookup(sf, opts, k);
+        return l.kind === 'value' && isTrue(l.value);
+      })
+    );
   }
   if (t.framework === 'cdktf' && t.props) {
     const lc = lookup(sf, t.props, 'lifecycle');
@@ -164,7 +170,11 @@ function tableSettings(t: TsTable, ref: Ref, key: Code, sym: (e: ts.Expression) 
   switch (t.kind) {
     case 'Table':
       return [
-        { key: 'encryption', value: raw(ref(CDK_DYNAMODB, ['TableEncryption', 'CUSTOMER_MANAGED'])), keep: (e) => sym(unwrap(e)) === `${CDK_DYNAMODB}#TableEncryption.CUSTOMER_MANAGED` },
+        {
+          key: 'encryption',
+          value: raw(ref(CDK_DYNAMODB, ['TableEncryption', 'CUSTOMER_MANAGED'])),
+          keep: (e) => sym(unwrap(e)) === `${CDK_DYNAMODB}#TableEncryption.CUSTOMER_MANAGED`,
+        },
         { key: 'encryptionKey', value: key },
         { key: 'serverSideEncryption', remove: true },
       ];
@@ -202,7 +212,14 @@ function tableSettings(t: TsTable, ref: Ref, key: Code, sym: (e: ts.Expression) 
  * A template id is judged by its text around the substitutions (`${name}-orders` -> `-key`).
  */
 function nameSuffix(idNode: ts.Expression, pulumi: boolean, word: 'key' | 'alias'): string {
-  const id = stringValue(idNode) ?? (ts.isTemplateExpression(idNode) ? idNode.getText().slice(1, -1).replace(/\$\{[^}]*\}/g, 'x') : undefined);
+  const id =
+    stringValue(idNode) ??
+    (ts.isTemplateExpression(idNode)
+      ? idNode
+          .getText()
+          .slice(1, -1)
+          .replace(/\$\{[^}]*\}/g, 'x')
+      : undefined);
   const cap = word[0].toUpperCase() + word.slice(1);
   if (id !== undefined && /^[a-z0-9]+([-_][a-z0-9]+)+$/.test(id)) return (id.includes('_') && !id.includes('-') ? '_' : '-') + word;
   if (pulumi && id !== undefined && !/[A-Z]/.test(id)) return '-' + word;
@@ -282,7 +299,13 @@ class FilePlanner {
     // Every name of the file, and every name added: imports never clash with a name, nor new names with an import.
     this.taken = new Set();
     this.names = new Names(this.sf, this.taken);
-    this.imports = new ImportPlanner(this.sf, detection.imports, this.taken, this.style, importModeOf(chosen[0].node.expression, detection.imports));
+    this.imports = new ImportPlanner(
+      this.sf,
+      detection.imports,
+      this.taken,
+      this.style,
+      importModeOf(chosen[0].node.expression, detection.imports),
+    );
     this.ctx = { sf: this.sf, text: this.text, style: this.style, edits: [] };
     this.mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
   }
@@ -324,7 +347,8 @@ class FilePlanner {
     const groups = this.keyGroups();
     // With --kms-key-arn, CDK's Table and TableV2 still need a key object: Key.fromKeyArn, once per scope.
     const needsKeyObject = (t: TsTable) => t.framework === 'cdk' && t.kind !== 'CfnTable';
-    const keyed = arn !== undefined ? groups.filter((g) => g.tables.some(needsKeyObject)) : groups.filter((g) => g.tables[0].framework !== 'cdk');
+    const keyed =
+      arn !== undefined ? groups.filter((g) => g.tables.some(needsKeyObject)) : groups.filter((g) => g.tables[0].framework !== 'cdk');
     const scopeLists = this.scopeLists(keyed, arn !== undefined && !isArnLike(arn));
 
     let arnRef: Code | undefined;
@@ -388,9 +412,13 @@ class FilePlanner {
       const scopeNode = t.framework === 'pulumi' ? undefined : t.node.arguments?.[0];
       const names = [scopeNode, p.parent, p.provider].flatMap((n) => (n ? freeNames(n) : []));
       // (An ARN expression is not moved out of its block, nor out of a loop.)
-      const anchor = arnInBlock ? { container: list[0].statement.parent as Anchor['container'], statement: list[0].statement } : sharedAnchor(list.map((g) => g.statement));
+      const anchor = arnInBlock
+        ? { container: list[0].statement.parent as Anchor['container'], statement: list[0].statement }
+        : sharedAnchor(list.map((g) => g.statement));
       if (names.every((n) => visibleAt(n, anchor.container, anchor.statement.getStart(this.sf)))) out.push({ groups: list, anchor });
-      else for (const g of list) out.push({ groups: [g], anchor: { container: g.statement.parent as Anchor['container'], statement: g.statement } });
+      else
+        for (const g of list)
+          out.push({ groups: [g], anchor: { container: g.statement.parent as Anchor['container'], statement: g.statement } });
     }
     return out;
   }
@@ -401,7 +429,8 @@ class FilePlanner {
     const visible = constsVisibleAt(anchor.container, at);
     const scope: SharedScope = { groups, vars: {} };
     const p = this.placementText(t);
-    const same = (a: ts.Expression | undefined, b: string | undefined) => (a ? a.getText(this.sf).replace(/\s+/g, '') : undefined) === b?.replace(/\s+/g, '');
+    const same = (a: ts.Expression | undefined, b: string | undefined) =>
+      (a ? a.getText(this.sf).replace(/\s+/g, '') : undefined) === b?.replace(/\s+/g, '');
     if (arnCode) {
       // Key.fromKeyArn(<scope>, '<id>', <the same ARN>) already there?
       const found = visible.find(
@@ -415,7 +444,11 @@ class FilePlanner {
       if (found) scope.vars.key = found.name;
       else {
         scope.vars.key = this.names.variable(['dynamoDbKey'], anchor.statement);
-        this.declare(anchor.statement, scope.vars.key, cdkImportedKey(this.ref, t.scopeText!, raw(this.q(this.names.id('DynamoDBKey', anchor.statement, false))), arnCode));
+        this.declare(
+          anchor.statement,
+          scope.vars.key,
+          cdkImportedKey(this.ref, t.scopeText!, raw(this.q(this.names.id('DynamoDBKey', anchor.statement, false))), arnCode),
+        );
       }
       return scope;
     }
@@ -424,7 +457,8 @@ class FilePlanner {
         if (t.framework === 'pulumi') {
           if (!ts.isCallExpression(init) || this.sym(init.expression) !== `@pulumi/aws#${PULUMI_LOOKUP[ph].fn}`) return false;
           const [args, opts] = init.arguments;
-          const noArgs = !args || (ts.isObjectLiteralExpression(unwrap(args)) && (unwrap(args) as ts.ObjectLiteralExpression).properties.length === 0);
+          const noArgs =
+            !args || (ts.isObjectLiteralExpression(unwrap(args)) && (unwrap(args) as ts.ObjectLiteralExpression).properties.length === 0);
           const wanted = this.pulumiOptsText(p, false);
           return noArgs && (opts ? same(opts, wanted) : wanted === undefined);
         }
@@ -437,7 +471,9 @@ class FilePlanner {
         // Only the provider may be set: `name` or `endpoint` would select another Region.
         const props = c.properties.map((x) => (x.name && ts.isIdentifier(x.name) ? x.name.text : '?'));
         const provider = lookup(this.sf, c, 'provider');
-        return props.every((n) => n === 'provider') && (provider.kind === 'value' ? same(provider.value, p.provider) : p.provider === undefined);
+        return (
+          props.every((n) => n === 'provider') && (provider.kind === 'value' ? same(provider.value, p.provider) : p.provider === undefined)
+        );
       });
       if (found) {
         scope.vars[ph] = found.name;
@@ -453,7 +489,17 @@ class FilePlanner {
         const opts = this.pulumiOptsText(p, false);
         this.declare(anchor.statement, name, pulumiLookup(this.ref, ph, opts ? raw(opts) : undefined));
       } else {
-        this.declare(anchor.statement, name, cdktfLookup(this.ref, ph, t.scopeText!, raw(this.q(this.names.id(CDKTF_LOOKUP[ph].id + (via ? cap(via) : ''), anchor.statement, false))), p.provider));
+        this.declare(
+          anchor.statement,
+          name,
+          cdktfLookup(
+            this.ref,
+            ph,
+            t.scopeText!,
+            raw(this.q(this.names.id(CDKTF_LOOKUP[ph].id + (via ? cap(via) : ''), anchor.statement, false))),
+            p.provider,
+          ),
+        );
       }
     }
     return scope;
@@ -525,7 +571,8 @@ class FilePlanner {
     const p = this.placementText(first);
     let code: Code;
     if (first.framework === 'cdk') code = cdkAlias(keyVar, tableName, shared);
-    else if (first.framework === 'cdktf') code = cdktfAlias(this.ref, { scope: first.scopeText!, id, keyVar, tableName, shared, provider: p.provider });
+    else if (first.framework === 'cdktf')
+      code = cdktfAlias(this.ref, { scope: first.scopeText!, id, keyVar, tableName, shared, provider: p.provider });
     else {
       const opts = this.pulumiOptsText(p, false);
       code = pulumiAlias(this.ref, { name: id, keyVar, tableName, shared, opts: opts ? raw(opts) : undefined });
@@ -535,7 +582,8 @@ class FilePlanner {
     const line = render(code, this.style, indent) + (this.style.semi ? ';' : '');
     const end = st.end;
     const le = lineEndOf(this.text, end);
-    if (/^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?$/.test(this.text.slice(end, le))) this.after.push({ start: le, end: le, text: this.style.eol + indent + line });
+    if (/^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?$/.test(this.text.slice(end, le)))
+      this.after.push({ start: le, end: le, text: this.style.eol + indent + line });
     // More code on the line (`{ new Table(...) }`): on the same line, after a `;` if the statement has none.
     else this.after.push({ start: end, end, text: (this.text[end - 1] === ';' ? ' ' : '; ') + line });
   }
@@ -558,7 +606,8 @@ class FilePlanner {
     }
     const name = this.names.variable([POLICY_HELPER]);
     this.helpers.set(framework, name);
-    const region: RegionAttribute = framework === 'pulumi' && (majorOf(declaredRange(this.file.absPath, '@pulumi/aws')) ?? 0) >= 7 ? 'region' : 'name';
+    const region: RegionAttribute =
+      framework === 'pulumi' && (majorOf(declaredRange(this.file.absPath, '@pulumi/aws')) ?? 0) >= 7 ? 'region' : 'name';
     const built =
       framework === 'cdk'
         ? { params: [], value: cdkPolicyDocument(this.ref, this.mode) }

@@ -43,7 +43,13 @@ export function canonical(module: string, path: string[]): { module: string; pat
     m = `${CDKTF_AWS}/lib/${kebab(p[0])}`;
     p = p.slice(1);
   } else if (m.startsWith(PULUMI_AWS + '/')) {
-    p = [...m.slice(PULUMI_AWS.length + 1).split('/').slice(0, 1), ...p];
+    p = [
+      ...m
+        .slice(PULUMI_AWS.length + 1)
+        .split('/')
+        .slice(0, 1),
+      ...p,
+    ];
     m = PULUMI_AWS;
   }
   return { module: m, path: p };
@@ -87,10 +93,7 @@ export function bindings(imports: ImportInfo[]): Map<string, { module: string; p
 }
 
 /** The symbol an expression such as `dynamodb.TableEncryption.DEFAULT` names, if it goes back to an import. */
-export function resolveSymbol(
-  node: ts.Expression,
-  binds: Map<string, { module: string; path: string[] }>,
-): SymbolId | undefined {
+export function resolveSymbol(node: ts.Expression, binds: Map<string, { module: string; path: string[] }>): SymbolId | undefined {
   const names: string[] = [];
   let cur: ts.Expression = node;
   while (ts.isPropertyAccessExpression(cur)) {
@@ -194,7 +197,10 @@ export class ImportPlanner {
 
   /** An expression for `member` (first element: the exported name) of the canonical `module`. */
   ref(module: string, member: string[]): string {
-    const rest = member.slice(1).map((m) => '.' + m).join('');
+    const rest = member
+      .slice(1)
+      .map((m) => '.' + m)
+      .join('');
     const imps = this.typeOnlyRef ? this.imports : this.valueImports();
     const sameModule = imps.filter((i) => canonical(i.module, []).module === module && canonical(i.module, []).path.length === 0);
     // 1. A namespace import of the module.
@@ -247,7 +253,8 @@ export class ImportPlanner {
     if (root && this.mode === 'root-named') {
       const rootDecls = imps.filter((i) => i.module === root.module && !i.namespace && i.decl.importClause?.namedBindings);
       // Beside the other submodule aliases (`aws_dynamodb as dynamodb`) when the file has them.
-      const rootDecl = rootDecls.find((i) => i.named.some((n) => n.imported.startsWith(root.path[0].replace(/[A-Z].*$|_.*$/, '')))) ?? rootDecls[0];
+      const rootDecl =
+        rootDecls.find((i) => i.named.some((n) => n.imported.startsWith(root.path[0].replace(/[A-Z].*$|_.*$/, '')))) ?? rootDecls[0];
       // The file's alias style: `aws_dynamodb as dynamodb` gets `aws_kms as kms`; a bare `aws_dynamodb` gets `aws_kms`.
       const submodules = rootDecls.flatMap((i) => i.named.filter((n) => rootOfSubmodule(root.module, n.imported)));
       const bare = submodules.length > 0 && submodules.every((n) => n.imported === n.local) && !this.taken.has(root.path[0]);
@@ -277,7 +284,9 @@ export class ImportPlanner {
       this.taken.add(name);
       return name;
     }
-    const prefix = namespaceAlias(module).replace(/^./, (c) => c.toUpperCase()).replace(/_(.)/g, (_, c: string) => c.toUpperCase());
+    const prefix = namespaceAlias(module)
+      .replace(/^./, (c) => c.toUpperCase())
+      .replace(/_(.)/g, (_, c: string) => c.toUpperCase());
     return this.unique(prefix + name);
   }
 
@@ -315,7 +324,9 @@ export class ImportPlanner {
       const indent = multiline ? /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', last.getStart(this.sf)) + 1))![0] : '';
       const sortedSpecs = order ? [...specs].sort((a, b) => order.cmp(order.key(a), order.key(b))) : specs;
       for (const s of sortedSpecs) {
-        const before = order ? els.find((e) => order.cmp(order.key({ imported: (e.propertyName ?? e.name).text, local: e.name.text }), order.key(s)) > 0) : undefined;
+        const before = order
+          ? els.find((e) => order.cmp(order.key({ imported: (e.propertyName ?? e.name).text, local: e.name.text }), order.key(s)) > 0)
+          : undefined;
         if (!before) {
           tail.push(s);
           continue;

@@ -63,7 +63,9 @@ export function helperParams(mode: KeyPolicyMode): Placeholder[] {
 
 /** The comment above the helper: what the policy lets whom do (the statements' Sids say the rest). */
 export function policyComment(mode: KeyPolicyMode): string {
-  return mode === 'iam' ? 'DynamoDB table key policy: IAM policies grant the use of the key.' : 'DynamoDB table key policy, like aws/dynamodb: used only through DynamoDB.';
+  return mode === 'iam'
+    ? 'DynamoDB table key policy: IAM policies grant the use of the key.'
+    : 'DynamoDB table key policy, like aws/dynamodb: used only through DynamoDB.';
 }
 
 export const POLICY_HELPER = 'dynamoDbKeyPolicy';
@@ -95,7 +97,10 @@ export function cdkPolicyDocument(ref: Ref, mode: KeyPolicyMode): Code {
       ['resources', arr([str('*')])],
     ];
     if (s.stringEquals) {
-      entries.push(['conditions', obj([['StringEquals', obj(Object.entries(s.stringEquals).map(([k, v]) => [k, policyString(v, vars)]))]])]);
+      entries.push([
+        'conditions',
+        obj([['StringEquals', obj(Object.entries(s.stringEquals).map(([k, v]) => [k, policyString(v, vars)]))]]),
+      ]);
     }
     return call(`new ${ref(CDK_IAM, ['PolicyStatement'])}`, obj(entries));
   });
@@ -163,11 +168,19 @@ export function cdktfPolicyHelper(refType: Ref, mode: KeyPolicyMode, region: Reg
 }
 
 /** The Pulumi helper: `function dynamoDbKeyPolicy(callerIdentity: pulumi.Output<aws.GetCallerIdentityResult>, ...)`. */
-export function pulumiPolicyHelper(ref: Ref, refType: Ref, mode: KeyPolicyMode, region: RegionAttribute): { params: string[]; value: Code } {
+export function pulumiPolicyHelper(
+  ref: Ref,
+  refType: Ref,
+  mode: KeyPolicyMode,
+  region: RegionAttribute,
+): { params: string[]; value: Code } {
   const output = refType(PULUMI, ['Output']);
   const params = helperParams(mode).map((p) => `${LOOKUP_PARAMS[p]}: ${output}<${refType(PULUMI_AWS, [PULUMI_LOOKUP[p].result])}>`);
   const interpolate = ref(PULUMI, ['interpolate']);
-  return { params, value: call(ref(PULUMI, ['jsonStringify']), toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), interpolate)))) };
+  return {
+    params,
+    value: call(ref(PULUMI, ['jsonStringify']), toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), interpolate)))),
+  };
 }
 
 // ---------------------------------------------------------------- lookups
@@ -221,7 +234,10 @@ export function cdktfKey(ref: Ref, spec: TfKeySpec): Code {
   );
 }
 
-export function cdktfAlias(ref: Ref, spec: { scope: string; id: Code; keyVar: string; tableName: string; shared: boolean; provider?: string }): Code {
+export function cdktfAlias(
+  ref: Ref,
+  spec: { scope: string; id: Code; keyVar: string; tableName: string; shared: boolean; provider?: string },
+): Code {
   return call(
     `new ${ref(CDKTF_KMS_ALIAS, ['KmsAlias'])}`,
     raw(spec.scope),

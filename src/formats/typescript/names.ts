@@ -9,9 +9,11 @@ import { stringValue, ts } from './parse.js';
 
 /** Words a variable may not be named (reserved, or reserved in strict mode). */
 const RESERVED = new Set(
-  ('break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
     'import in instanceof new null return super switch this throw true try typeof var void while with yield let static ' +
-    'implements interface package private protected public await arguments eval undefined').split(' '),
+    'implements interface package private protected public await arguments eval undefined'
+  ).split(' '),
 );
 
 /** The outermost function around `n`, or undefined at module level. */

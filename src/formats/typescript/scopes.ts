@@ -15,7 +15,8 @@ function isContainer(n: ts.Node): n is Container {
 
 /** The function (or the file) whose body holds `n`: declarations are never moved out of it. */
 export function functionOf(n: ts.Node): ts.Node {
-  for (let cur = n.parent; cur; cur = cur.parent) if (ts.isFunctionLike(cur) || ts.isClassStaticBlockDeclaration(cur) || ts.isSourceFile(cur)) return cur;
+  for (let cur = n.parent; cur; cur = cur.parent)
+    if (ts.isFunctionLike(cur) || ts.isClassStaticBlockDeclaration(cur) || ts.isSourceFile(cur)) return cur;
   return n.getSourceFile();
 }
 
@@ -56,7 +57,11 @@ export function visibleAt(name: string, container: Container, at: number): boole
       }
     }
     if (ts.isFunctionLike(cur) && cur.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name)) return true;
-    if ((ts.isForStatement(cur) || ts.isForOfStatement(cur) || ts.isForInStatement(cur)) && cur.initializer && ts.isVariableDeclarationList(cur.initializer)) {
+    if (
+      (ts.isForStatement(cur) || ts.isForOfStatement(cur) || ts.isForInStatement(cur)) &&
+      cur.initializer &&
+      ts.isVariableDeclarationList(cur.initializer)
+    ) {
       if (cur.initializer.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name)) return true;
     }
   }

@@ -37,7 +37,8 @@ function initializerOf(node: ts.Node, name: string): ts.Expression | undefined {
     const statements = ts.isSourceFile(cur) || ts.isBlock(cur) || ts.isModuleBlock(cur) ? cur.statements : undefined;
     for (const st of statements ?? []) {
       if (!ts.isVariableStatement(st)) continue;
-      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer) return unwrap(d.initializer);
+      for (const d of st.declarationList.declarations)
+        if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer) return unwrap(d.initializer);
     }
   }
   return undefined;

@@ -82,13 +82,19 @@ function which(sites: AliasSite[]): string {
 export function sseEdit(anchors: AnchorIndex, resourcePair: CPair, path: SsePath, isReplacedSite: (site: AliasSite) => boolean): SseEdit {
   const resource = resourcePair.value;
   if (resource?.kind === 'alias') {
-    return { blocker: `the resource is the YAML alias *${resource.source}: give it its own mapping (or a merge key \`${MERGE_KEY}: *${resource.source}\` and its own ${path.properties})`, shared: [] };
+    return {
+      blocker: `the resource is the YAML alias *${resource.source}: give it its own mapping (or a merge key \`${MERGE_KEY}: *${resource.source}\` and its own ${path.properties})`,
+      shared: [],
+    };
   }
   if (resource?.kind !== 'map') return { shared: [] };
   let edited: CMap = resource;
   const props = pair(resource, path.properties);
   if (props && !ownPair(resource, path.properties)) {
-    return { blocker: `${path.properties} comes from a YAML merge key (${MERGE_KEY}): give the table its own ${path.properties} (e.g. \`${MERGE_KEY}: *defaults\` in it)`, shared: [] };
+    return {
+      blocker: `${path.properties} comes from a YAML merge key (${MERGE_KEY}): give the table its own ${path.properties} (e.g. \`${MERGE_KEY}: *defaults\` in it)`,
+      shared: [],
+    };
   }
   const propsValue = props?.value;
   if (propsValue?.kind === 'map') {
@@ -102,7 +108,10 @@ export function sseEdit(anchors: AnchorIndex, resourcePair: CPair, path: SsePath
   if (foreign.length > 0) {
     const a = shared.find((s) => s.sites.some((site) => foreign.includes(site)))!;
     const name = a.anchored.anchor ?? '';
-    const what = a.anchored === edited ? `its ${edited === resource ? 'resource' : edited === propsValue ? path.properties : path.sse} is` : 'its settings lie in';
+    const what =
+      a.anchored === edited
+        ? `its ${edited === resource ? 'resource' : edited === propsValue ? path.properties : path.sse} is`
+        : 'its settings lie in';
     return {
       blocker: `${what} the YAML anchor &${name}, which ${which(foreign)} also use${foreign.length === 1 ? 's' : ''} (*${name}): changing it would change them too; give this table its own ${path.sse} and run kmsfix again`,
       shared,

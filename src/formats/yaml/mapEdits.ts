@@ -86,7 +86,9 @@ function insertionAfter(ctx: Ctx, p: CPair): { at: number; lineStart: boolean } 
 /** The indentation of a map's keys, as text (keys after `- ` get spaces of the same width). */
 function keyIndent(ctx: Ctx, keyStart: number): string {
   const prefix = ctx.text.slice(lineStartOf(ctx.text, keyStart), keyStart);
-  return /^[ \t]*$/.test(prefix) ? prefix : lineIndentOf(ctx.text, keyStart) + ' '.repeat(prefix.length - lineIndentOf(ctx.text, keyStart).length);
+  return /^[ \t]*$/.test(prefix)
+    ? prefix
+    : lineIndentOf(ctx.text, keyStart) + ' '.repeat(prefix.length - lineIndentOf(ctx.text, keyStart).length);
 }
 
 /**
@@ -191,7 +193,11 @@ function replaceValue(ctx: Ctx, map: CMap, p: CPair, v: Value): void {
   const end = pairEnd(ctx, p);
   if (ctx.json) {
     const start = p.value ? p.value.start : colon + 1;
-    ctx.edits.push({ start, end, text: jsonValue(v, lineIndentOf(text, p.keyStart), style.json, style.eol, start - lineStartOf(text, start)) });
+    ctx.edits.push({
+      start,
+      end,
+      text: jsonValue(v, lineIndentOf(text, p.keyStart), style.json, style.eol, start - lineStartOf(text, start)),
+    });
     return;
   }
   if (map.flow) {

@@ -91,7 +91,9 @@ export function yamlFlow(v0: Value, style: YamlStyle): string {
   if (typeof v !== 'object') return yamlScalar(v, style, true);
   if (v instanceof Intrinsic || v instanceof YamlAlias) return yamlInline(v, style, true)!;
   if (Array.isArray(v)) return `[${v.map((x) => yamlFlow(x, style)).join(', ')}]`;
-  return `{${withoutComments(v).map(([k, x]) => `${k}: ${yamlFlow(x, style)}`).join(', ')}}`;
+  return `{${withoutComments(v)
+    .map(([k, x]) => `${k}: ${yamlFlow(x, style)}`)
+    .join(', ')}}`;
 }
 
 /** `key: value` pairs as block lines at `indent`. */
@@ -205,5 +207,10 @@ export function jsonValue(v: Value, indent: string, style: JsonStyle, eol: strin
 }
 
 export function jsonCompact(v: Value): string {
-  return JSON.stringify(toJson(v), null, 1).replace(/\n\s*/g, ' ').replace(/\[ /g, '[').replace(/ \]/g, ']').replace(/\{ /g, '{').replace(/ \}/g, '}');
+  return JSON.stringify(toJson(v), null, 1)
+    .replace(/\n\s*/g, ' ')
+    .replace(/\[ /g, '[')
+    .replace(/ \]/g, ']')
+    .replace(/\{ /g, '{')
+    .replace(/ \}/g, '}');
 }

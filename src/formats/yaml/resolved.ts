@@ -83,7 +83,12 @@ export interface PlainTexts {
  * Where two documents differ, once resolved, outside what `allowance` permits: one message per
  * place (at most 10), empty when they are the same.
  */
-export function resolvedDifferences(before: CNode | null, after: CNode | null, allowance: Allowance = NOTHING, texts?: PlainTexts): string[] {
+export function resolvedDifferences(
+  before: CNode | null,
+  after: CNode | null,
+  allowance: Allowance = NOTHING,
+  texts?: PlainTexts,
+): string[] {
   const out: string[] = [];
   let budget = BUDGET;
   const walk = (a0: CNode | null, b0: CNode | null, al: Allowance, path: string): void => {
@@ -152,7 +157,12 @@ export function resolvedDifferences(before: CNode | null, after: CNode | null, a
  * The differences of every document of a file (by position), each with its own allowance. `texts`:
  * the file's texts before and after, when neither holds a YAML alias.
  */
-export function resolvedFileDifferences(before: (CNode | null)[], after: (CNode | null)[], allowances: Allowance[], texts?: PlainTexts): string[] {
+export function resolvedFileDifferences(
+  before: (CNode | null)[],
+  after: (CNode | null)[],
+  allowances: Allowance[],
+  texts?: PlainTexts,
+): string[] {
   if (before.length !== after.length) return [`the file has ${after.length} YAML documents instead of ${before.length}`];
   const out: string[] = [];
   before.forEach((root, i) => {

@@ -76,7 +76,9 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
     } else if (node.kind === 'seq') {
       for (const item of node.items) {
         if (!node.flow && item.kind === 'map' && !item.flow && item.pairs[0]) {
-          const d = column(text, item.pairs[0].keyStart) - column(text, lineStartOf(text, item.pairs[0].keyStart) + lineIndentWidth(text, item.pairs[0].keyStart));
+          const d =
+            column(text, item.pairs[0].keyStart) -
+            column(text, lineStartOf(text, item.pairs[0].keyStart) + lineIndentWidth(text, item.pairs[0].keyStart));
           if (d >= 2 && text[item.pairs[0].keyStart - d] === '-') dash.set(d, (dash.get(d) ?? 0) + 1);
         }
         visit(item);
@@ -151,5 +153,15 @@ function jsonStyle(text: string, roots: (CNode | null)[]): JsonStyle {
 }
 
 function defaultYaml(flavor: string): YamlStyle {
-  return { indent: '  ', quote: "'", shortTags: true, seqIndent: true, dashWidth: 2, noSub: flavor === 'serverless', flowArgs: true, flowScalars: false, plainInterpolation: false };
+  return {
+    indent: '  ',
+    quote: "'",
+    shortTags: true,
+    seqIndent: true,
+    dashWidth: 2,
+    noSub: flavor === 'serverless',
+    flowArgs: true,
+    flowScalars: false,
+    plainInterpolation: false,
+  };
 }

@@ -565,9 +565,7 @@ function flowCollection(owner: number, tag: string | undefined): CNode {
     break;
   }
   fp++;
-  return isMap
-    ? { kind: 'map', start, end: fp, tag, flow: true, pairs }
-    : { kind: 'seq', start, end: fp, tag, flow: true, items };
+  return isMap ? { kind: 'map', start, end: fp, tag, flow: true, pairs } : { kind: 'seq', start, end: fp, tag, flow: true, items };
 }
 
 function flowValue(owner: number): CNode {
@@ -584,7 +582,15 @@ function flowValue(owner: number): CNode {
   if (c === 34 || c === 39) {
     const e = quotedEnd(fp);
     if (e < 0) giveUp();
-    const node: CScalar = { kind: 'scalar', start: fp, end: e, tag, flow: false, value: quotedValue(fp, e), quote: c === 34 ? 'double' : 'single' };
+    const node: CScalar = {
+      kind: 'scalar',
+      start: fp,
+      end: e,
+      tag,
+      flow: false,
+      value: quotedValue(fp, e),
+      quote: c === 34 ? 'double' : 'single',
+    };
     fp = e;
     return node;
   }
@@ -628,13 +634,30 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 export function resolvePlain(str: string): unknown {
   const c = str.charCodeAt(0);
   // Most plain scalars are words: only strings starting like a number, `.`, `~`, n/N, t/T, f/F can be anything else.
-  if (str.length > 0 && !((c >= 48 && c <= 57) || c === 43 || c === DASH || c === 46 || c === 126 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70)) return str;
+  if (
+    str.length > 0 &&
+    !(
+      (c >= 48 && c <= 57) ||
+      c === 43 ||
+      c === DASH ||
+      c === 46 ||
+      c === 126 ||
+      c === 110 ||
+      c === 78 ||
+      c === 116 ||
+      c === 84 ||
+      c === 102 ||
+      c === 70
+    )
+  )
+    return str;
   if (NULL.test(str)) return null;
   if (BOOL.test(str)) return str[0] === 't' || str[0] === 'T';
   if (INT_OCT.test(str)) return parseInt(str.substring(2), 8);
   if (INT.test(str)) return parseInt(str, 10);
   if (INT_HEX.test(str)) return parseInt(str.substring(2), 16);
-  if (FLOAT_NAN.test(str)) return str.slice(-3).toLowerCase() === 'nan' ? NaN : str[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (FLOAT_NAN.test(str))
+    return str.slice(-3).toLowerCase() === 'nan' ? NaN : str[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   if (FLOAT_EXP.test(str) || FLOAT.test(str)) return parseFloat(str);
   return str;
 }

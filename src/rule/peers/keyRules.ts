@@ -39,16 +39,33 @@ type Rule = { tool: Tool; id: string; formats: KeyFormat[]; fires: (k: KeyFacts)
 
 const allows = (k: KeyFacts) => k.statements.filter((s) => s.effect === 'Allow');
 const awsWildcard = (s: KeyStatementFacts) => s.principal === '*' || s.principal.aws.includes('*');
-const anyWildcard = (s: KeyStatementFacts) => s.principal === '*' || [...s.principal.aws, ...s.principal.service].some((p) => p.includes('*'));
+const anyWildcard = (s: KeyStatementFacts) =>
+  s.principal === '*' || [...s.principal.aws, ...s.principal.service].some((p) => p.includes('*'));
 const globMatch = (pattern: string, action: string) =>
   new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$', 'i').test(action);
 const grants = (s: KeyStatementFacts, actions: readonly string[]) => s.actions.some((p) => actions.some((a) => globMatch(p, a)));
 
 /** KMS actions by IAM access level (Service Authorization Reference), as cloudsplaining classifies them. */
 const PERMISSIONS_MANAGEMENT = ['kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:RetireGrant', 'kms:RevokeGrant'];
-const WRITE = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:UpdateAlias'];
+const WRITE = [
+  'kms:Decrypt',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:ReEncryptFrom',
+  'kms:ScheduleKeyDeletion',
+  'kms:DisableKey',
+  'kms:UpdateAlias',
+];
 /** Actions that can be limited to a key ARN (all key actions; not CreateKey, ListKeys, ListAliases, GenerateRandom...). */
-const RESTRICTABLE = [...PERMISSIONS_MANAGEMENT, ...WRITE, 'kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListGrants', 'kms:ListResourceTags'];
+const RESTRICTABLE = [
+  ...PERMISSIONS_MANAGEMENT,
+  ...WRITE,
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListGrants',
+  'kms:ListResourceTags',
+];
 
 const CFN: KeyFormat[] = ['cloudformation', 'cdk'];
 
@@ -57,19 +74,50 @@ export const KEY_RULES: Rule[] = [
   // with Principal "*" or AWS "*", conditions not considered.
   { tool: 'checkov', id: 'CKV_AWS_33', formats: ['cloudformation', 'serverless', 'cdk'], fires: (k) => allows(k).some(awsWildcard) },
   // Checkov CKV_AWS_33, Terraform: conditioned statements skipped; a data-document reference is never read.
-  { tool: 'checkov', id: 'CKV_AWS_33', formats: ['terraform', 'cdktf'], fires: (k) => !k.policyDocument && allows(k).some((s) => !s.condition && awsWildcard(s)) },
+  {
+    tool: 'checkov',
+    id: 'CKV_AWS_33',
+    formats: ['terraform', 'cdktf'],
+    fires: (k) => !k.policyDocument && allows(k).some((s) => !s.condition && awsWildcard(s)),
+  },
   // Checkov's cloudsplaining checks on data "aws_iam_policy_document" (conditioned statements skipped).
-  { tool: 'checkov', id: 'CKV_AWS_109', formats: ['terraform'], fires: (k) => k.policyDocument && allows(k).some((s) => !s.condition && s.resources.includes('*') && grants(s, PERMISSIONS_MANAGEMENT)) },
-  { tool: 'checkov', id: 'CKV_AWS_111', formats: ['terraform'], fires: (k) => k.policyDocument && allows(k).some((s) => !s.condition && s.resources.includes('*') && grants(s, WRITE)) },
-  { tool: 'checkov', id: 'CKV_AWS_356', formats: ['terraform'], fires: (k) => k.policyDocument && allows(k).some((s) => !s.condition && s.resources.includes('*') && grants(s, RESTRICTABLE)) },
+  {
+    tool: 'checkov',
+    id: 'CKV_AWS_109',
+    formats: ['terraform'],
+    fires: (k) => k.policyDocument && allows(k).some((s) => !s.condition && s.resources.includes('*') && grants(s, PERMISSIONS_MANAGEMENT)),
+  },
+  {
+    tool: 'checkov',
+    id: 'CKV_AWS_111',
+    formats: ['terraform'],
+    fires: (k) => k.policyDocument && allows(k).some((s) => !s.condition && s.resources.includes('*') && grants(s, WRITE)),
+  },
+  {
+    tool: 'checkov',
+    id: 'CKV_AWS_356',
+    formats: ['terraform'],
+    fires: (k) => k.policyDocument && allows(k).some((s) => !s.condition && s.resources.includes('*') && grants(s, RESTRICTABLE)),
+  },
   { tool: 'checkov', id: 'CKV_AWS_7', formats: ['cloudformation', 'serverless', 'cdk', 'terraform', 'cdktf'], fires: (k) => !k.rotation },
   // cfn-nag F76: any `*` in a principal of an Allow statement; conditions never consulted.
   { tool: 'cfn-nag', id: 'F76', formats: CFN, fires: (k) => allows(k).some(anyWildcard) },
   { tool: 'cfn-nag', id: 'F19', formats: CFN, fires: (k) => !k.rotation },
   // KICS da905474 / 7ebc9038 "KMS Key With Vulnerable Policy": an unconditioned Allow with an AWS "*"
   // principal or kms:* (the account root's statement of AWS's default key policy: Checkmarx/kics#6844).
-  { tool: 'kics', id: 'da905474-7454-43c0-b8d2-5756ab951aba', formats: CFN, fires: (k) => allows(k).some((s) => !s.condition && (awsWildcard(s) || s.actions.some((a) => a === 'kms:*' || a === '*'))) },
-  { tool: 'kics', id: '7ebc9038-0bde-479a-acc4-6ed7b6758899', formats: ['terraform', 'cdktf'], fires: (k) => !k.policyDocument && allows(k).some((s) => !s.condition && (awsWildcard(s) || s.actions.some((a) => a === 'kms:*' || a === '*'))) },
+  {
+    tool: 'kics',
+    id: 'da905474-7454-43c0-b8d2-5756ab951aba',
+    formats: CFN,
+    fires: (k) => allows(k).some((s) => !s.condition && (awsWildcard(s) || s.actions.some((a) => a === 'kms:*' || a === '*'))),
+  },
+  {
+    tool: 'kics',
+    id: '7ebc9038-0bde-479a-acc4-6ed7b6758899',
+    formats: ['terraform', 'cdktf'],
+    fires: (k) =>
+      !k.policyDocument && allows(k).some((s) => !s.condition && (awsWildcard(s) || s.actions.some((a) => a === 'kms:*' || a === '*'))),
+  },
   // KICS f6049677 and cfn-guard KMS_NO_WILDCARD_PRINCIPAL: a bare Principal "*" only.
   { tool: 'kics', id: 'f6049677-ec4a-43af-8779-5190b6d03cba', formats: CFN, fires: (k) => allows(k).some((s) => s.principal === '*') },
   { tool: 'cfn-guard', id: 'KMS_NO_WILDCARD_PRINCIPAL', formats: CFN, fires: (k) => k.statements.some((s) => s.principal === '*') },
@@ -92,7 +140,8 @@ export function keyVerdicts(k: KeyFacts): KeyVerdict[] {
   return KEY_RULES.filter((r) => r.formats.includes(k.format)).map((r) => {
     if (!r.fires(k)) return { tool: r.tool, id: r.id, result: 'pass' as const };
     // cfn-guard skips its F76 mirror for a cfn_nag F76 suppression.
-    const suppressed = k.suppressions.includes(`${r.tool}:${r.id}`) || (r.id === 'KMS_NO_WILDCARD_PRINCIPAL' && k.suppressions.includes('cfn-nag:F76'));
+    const suppressed =
+      k.suppressions.includes(`${r.tool}:${r.id}`) || (r.id === 'KMS_NO_WILDCARD_PRINCIPAL' && k.suppressions.includes('cfn-nag:F76'));
     return { tool: r.tool, id: r.id, result: suppressed ? ('suppressed' as const) : ('fail' as const) };
   });
 }

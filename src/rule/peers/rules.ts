@@ -76,7 +76,8 @@ const kicsCfnOwnedCmk: Rule = (f) =>
   f.block === 'missing' || (f.block === 'present' && (f.enabled === undefined || (f.sseType === 'KMS' && isFalse(f.enabled))));
 
 /** KICS 4bd21e68 "DynamoDB Table Not Encrypted" (CloudFormation): SSEEnabled false (or "false"), or missing. */
-const kicsCfnNotEncrypted: Rule = (f) => f.block === 'missing' || (f.block === 'present' && (f.enabled === undefined || isFalse(f.enabled)));
+const kicsCfnNotEncrypted: Rule = (f) =>
+  f.block === 'missing' || (f.block === 'present' && (f.enabled === undefined || isFalse(f.enabled)));
 
 /** cfn_nag W74: SSESpecification nil, or SSEEnabled.to_s not case-insensitively "true". Never reads the key. */
 const cfnNag: Rule = (f) =>

@@ -20,7 +20,11 @@ const EXAMPLES: { title: string; rows: Example[] }[] = [
     rows: [
       { status: 'aws-owned', setting: 'no `SSESpecification`', facts: { kind: 'cfn-table', block: 'missing' } },
       { status: 'aws-owned', setting: '`SSEEnabled: false`', facts: { kind: 'cfn-table', block: 'present', enabled: false } },
-      { status: 'aws-owned', setting: '`SSEEnabled: "false"`, `SSEType: KMS`', facts: { kind: 'cfn-table', block: 'present', enabled: 'false', sseType: 'KMS' } },
+      {
+        status: 'aws-owned',
+        setting: '`SSEEnabled: "false"`, `SSEType: KMS`',
+        facts: { kind: 'cfn-table', block: 'present', enabled: 'false', sseType: 'KMS' },
+      },
       { status: 'aws-managed', setting: '`SSEEnabled: true`, no key', facts: { kind: 'cfn-table', block: 'present', enabled: true } },
       {
         status: 'aws-managed',
@@ -43,8 +47,16 @@ const EXAMPLES: { title: string; rows: Example[] }[] = [
     title: 'Terraform `aws_dynamodb_table`',
     rows: [
       { status: 'aws-owned', setting: 'no `server_side_encryption` block', facts: { kind: 'tf-table', block: 'missing' } },
-      { status: 'aws-owned', setting: '`enabled = false` (with a key)', facts: { kind: 'tf-table', block: 'present', enabled: false, key: { ref: 'aws_kms_key.k' } } },
-      { status: 'aws-managed', setting: '`enabled = true`, no `kms_key_arn`', facts: { kind: 'tf-table', block: 'present', enabled: true } },
+      {
+        status: 'aws-owned',
+        setting: '`enabled = false` (with a key)',
+        facts: { kind: 'tf-table', block: 'present', enabled: false, key: { ref: 'aws_kms_key.k' } },
+      },
+      {
+        status: 'aws-managed',
+        setting: '`enabled = true`, no `kms_key_arn`',
+        facts: { kind: 'tf-table', block: 'present', enabled: true },
+      },
       {
         status: 'aws-managed',
         setting: '`kms_key_arn = "alias/aws/dynamodb"`',
@@ -76,7 +88,9 @@ export function peerTableMarkdown(): string {
       const cells = tools.map((t) => {
         const fired = v[t];
         if (fired === undefined) return 'n/a';
-        return fired.length === 0 ? 'pass' : `**fail** ${fired.map((id) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/.test(id) ? id.slice(0, 8) : id)).join(', ')}`;
+        return fired.length === 0
+          ? 'pass'
+          : `**fail** ${fired.map((id) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/.test(id) ? id.slice(0, 8) : id)).join(', ')}`;
       });
       out.push(`| \`${r.status}\` | ${r.setting} | ${cells.join(' | ')} |`);
     }
@@ -102,8 +116,14 @@ export function keyTableMarkdown(): string {
   for (const format of KEY_FORMATS) {
     for (const mode of KEY_POLICY_MODES) {
       const v = keyVerdicts(generatedKeyFacts(format, mode));
-      const list = (r: string) => v.filter((x) => x.result === r).map((x) => `${x.tool} ${shortId(x.id)}`).join(', ') || 'none';
-      out.push(`| ${FORMAT_NAMES[format]} | \`${mode}\` | ${list('fail')} | ${list('suppressed')} | ${v.length === 0 ? 'no rule reads this key' : list('pass')} |`);
+      const list = (r: string) =>
+        v
+          .filter((x) => x.result === r)
+          .map((x) => `${x.tool} ${shortId(x.id)}`)
+          .join(', ') || 'none';
+      out.push(
+        `| ${FORMAT_NAMES[format]} | \`${mode}\` | ${list('fail')} | ${list('suppressed')} | ${v.length === 0 ? 'no rule reads this key' : list('pass')} |`,
+      );
     }
   }
   return out.join('\n') + '\n';
@@ -122,5 +142,10 @@ function replaceBetween(text: string, startMark: string, endMark: string, body: 
 }
 
 export function withPeerTable(readme: string): string {
-  return replaceBetween(replaceBetween(readme, TABLE_START, TABLE_END, peerTableMarkdown()), KEY_TABLE_START, KEY_TABLE_END, keyTableMarkdown());
+  return replaceBetween(
+    replaceBetween(readme, TABLE_START, TABLE_END, peerTableMarkdown()),
+    KEY_TABLE_START,
+    KEY_TABLE_END,
+    keyTableMarkdown(),
+  );
 }

@@ -19,16 +19,25 @@ async function aliasNames(text: string, options = {}): Promise<string[]> {
 
 describe('generated CloudFormation key aliases', () => {
   it('per table: alias/dynamodb/<table name>', async () => {
-    expect(await aliasNames(template(table('Orders'), table('Carts', 'One')))).toEqual(["!Sub 'alias/dynamodb/${Orders}'", "!Sub 'alias/dynamodb/${Carts}'"]);
+    expect(await aliasNames(template(table('Orders'), table('Carts', 'One')))).toEqual([
+      "!Sub 'alias/dynamodb/${Orders}'",
+      "!Sub 'alias/dynamodb/${Carts}'",
+    ]);
   });
   it('shared: the first table, -shared', async () => {
-    expect(await aliasNames(template(table('Orders'), table('Carts')), { keyStrategy: 'shared' })).toEqual(["!Sub 'alias/dynamodb/${Orders}-shared'"]);
+    expect(await aliasNames(template(table('Orders'), table('Carts')), { keyStrategy: 'shared' })).toEqual([
+      "!Sub 'alias/dynamodb/${Orders}-shared'",
+    ]);
   });
   it('shared, tables with different Conditions: a table without one (the key has none)', async () => {
-    expect(await aliasNames(template(table('Orders', 'One'), table('Carts')), { keyStrategy: 'shared' })).toEqual(["!Sub 'alias/dynamodb/${Carts}-shared'"]);
+    expect(await aliasNames(template(table('Orders', 'One'), table('Carts')), { keyStrategy: 'shared' })).toEqual([
+      "!Sub 'alias/dynamodb/${Carts}-shared'",
+    ]);
   });
   it('shared, every table with a different Condition: the stack name, since no table always exists', async () => {
-    expect(await aliasNames(template(table('Orders', 'One'), table('Carts', 'Two')), { keyStrategy: 'shared' })).toEqual(["!Sub 'alias/dynamodb/${AWS::StackName}-shared'"]);
+    expect(await aliasNames(template(table('Orders', 'One'), table('Carts', 'Two')), { keyStrategy: 'shared' })).toEqual([
+      "!Sub 'alias/dynamodb/${AWS::StackName}-shared'",
+    ]);
   });
   it('serverless.yml: Fn::Join, since the framework resolves ${...} itself', async () => {
     const sls = `service: s\nprovider:\n  name: aws\nresources:\n  Resources:\n${table('Orders').replace(/^/gm, '  ')}`;

@@ -17,13 +17,22 @@ const TAGS = ['Ref', 'Sub', 'GetAtt', 'Join', 'Equals', 'If', 'ImportValue', 'Co
 ]);
 
 interface Key {
-  Metadata?: { checkov?: { skip?: { id: string; comment?: string }[] }; cfn_nag?: { rules_to_suppress?: { id: string; reason?: string }[] } };
-  Properties?: { PendingWindowInDays?: unknown; KeyPolicy?: { Statement?: { Principal?: unknown; Condition?: { StringEquals?: Record<string, unknown> } }[] } };
+  Metadata?: {
+    checkov?: { skip?: { id: string; comment?: string }[] };
+    cfn_nag?: { rules_to_suppress?: { id: string; reason?: string }[] };
+  };
+  Properties?: {
+    PendingWindowInDays?: unknown;
+    KeyPolicy?: { Statement?: { Principal?: unknown; Condition?: { StringEquals?: Record<string, unknown> } }[] };
+  };
 }
 
 function newKeys(input: string, expected: string): [string, Key][] {
   const resources = (t: string) => {
-    const d = parse(t, { customTags: TAGS, merge: true }) as { Resources?: Record<string, { Type?: string }>; resources?: { Resources?: Record<string, { Type?: string }> } };
+    const d = parse(t, { customTags: TAGS, merge: true }) as {
+      Resources?: Record<string, { Type?: string }>;
+      resources?: { Resources?: Record<string, { Type?: string }> };
+    };
     return d.Resources ?? d.resources?.Resources ?? {};
   };
   const before = resources(input);
@@ -42,7 +51,8 @@ describe('generated CloudFormation keys and the rules that judge a * principal',
           expect(key.Properties?.PendingWindowInDays, id).toBeUndefined();
           for (const s of key.Properties?.KeyPolicy?.Statement ?? []) {
             expect(s.Principal, id).not.toBe('*');
-            if ((s.Principal as { AWS?: unknown })?.AWS === '*') expect(Object.keys(s.Condition?.StringEquals ?? {}), id).toContain('kms:CallerAccount');
+            if ((s.Principal as { AWS?: unknown })?.AWS === '*')
+              expect(Object.keys(s.Condition?.StringEquals ?? {}), id).toContain('kms:CallerAccount');
           }
           if (mode === 'iam') {
             expect(key.Metadata, id).toBeUndefined();
@@ -52,7 +62,9 @@ describe('generated CloudFormation keys and the rules that judge a * principal',
           expect(key.Metadata?.cfn_nag?.rules_to_suppress, id).toEqual([{ id: 'F76', reason: ANY_PRINCIPAL_REASON }]);
           if (/^service:/m.test(out.text)) {
             // Inside the key's lines: the line after its logical ID.
-            expect(out.text, id).toMatch(new RegExp(`\\n\\s+${id}:\\r?\\n\\s+# checkov:skip=CKV_AWS_33:${ANY_PRINCIPAL_REASON.replace(/[.*()/]/g, '\\$&')}\\r?\\n`));
+            expect(out.text, id).toMatch(
+              new RegExp(`\\n\\s+${id}:\\r?\\n\\s+# checkov:skip=CKV_AWS_33:${ANY_PRINCIPAL_REASON.replace(/[.*()/]/g, '\\$&')}\\r?\\n`),
+            );
           }
         }
       });

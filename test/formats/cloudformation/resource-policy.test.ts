@@ -19,12 +19,30 @@ const table = (name: string, type: string, policyLines: string) => `  ${name}:
 ${policyLines}`;
 
 const policy = (indent: string, principal: string) =>
-  [`ResourcePolicy:`, `  PolicyDocument:`, `    Version: '2012-10-17'`, `    Statement:`, `      - Effect: Allow`, `        Principal:`, ...principal.split('\n').map((l) => `          ${l}`), `        Action: dynamodb:GetItem`, `        Resource: '*'`]
+  [
+    `ResourcePolicy:`,
+    `  PolicyDocument:`,
+    `    Version: '2012-10-17'`,
+    `    Statement:`,
+    `      - Effect: Allow`,
+    `        Principal:`,
+    ...principal.split('\n').map((l) => `          ${l}`),
+    `        Action: dynamodb:GetItem`,
+    `        Resource: '*'`,
+  ]
     .map((l) => indent + l)
     .join('\n') + '\n';
 
 async function scanOne(text: string) {
-  const r = await processMemory([{ path: 't.yaml', text: `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Partner:\n    Type: String\nResources:\n  Role:\n    Type: AWS::IAM::Role\n${text}` }], 'fix');
+  const r = await processMemory(
+    [
+      {
+        path: 't.yaml',
+        text: `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Partner:\n    Type: String\nResources:\n  Role:\n    Type: AWS::IAM::Role\n${text}`,
+      },
+    ],
+    'fix',
+  );
   expect(r.outcomes[0].error).toBeUndefined();
   return r.outcomes[0].tables[0];
 }
@@ -38,7 +56,13 @@ describe('a table whose resource policy grants another account', () => {
     ['any principal', "AWS: '*'", 'any principal (*)'],
     ['a bare wildcard', "'*'", 'any principal (*)'],
   ])('is not fixable when it names %s, and the message names it', async (_what, principal, named) => {
-    const t = await scanOne(table('T', 'AWS::DynamoDB::Table', policy('      ', principal.startsWith("'") ? '' : principal).replace(/Principal:\n\s+\n/, `Principal: ${principal}\n`)));
+    const t = await scanOne(
+      table(
+        'T',
+        'AWS::DynamoDB::Table',
+        policy('      ', principal.startsWith("'") ? '' : principal).replace(/Principal:\n\s+\n/, `Principal: ${principal}\n`),
+      ),
+    );
     expect(t.fixable).toBe(false);
     expect(t.fixed).toBeUndefined();
     expect(t.message).toContain(`its ResourcePolicy lets in ${named}, which a generated key would lock out of the table`);
@@ -53,7 +77,9 @@ describe('a table whose resource policy grants another account', () => {
 
   it('is not fixable when a global table replica grants another account', async () => {
     const replicas = `      StreamSpecification:\n        StreamViewType: NEW_IMAGE\n      Replicas:\n        - Region: !Ref AWS::Region\n${policy('          ', 'AWS: arn:aws:iam::444455556666:root')}`;
-    const t = await scanOne(table('G', 'AWS::DynamoDB::GlobalTable', replicas).replace('BillingMode: PAY_PER_REQUEST', 'BillingMode: PAY_PER_REQUEST'));
+    const t = await scanOne(
+      table('G', 'AWS::DynamoDB::GlobalTable', replicas).replace('BillingMode: PAY_PER_REQUEST', 'BillingMode: PAY_PER_REQUEST'),
+    );
     expect(t.fixable).toBe(false);
     expect(t.message).toContain('account 444455556666');
   });
@@ -77,7 +103,9 @@ describe('a table whose resource policy grants another account', () => {
   });
 
   it('changes nothing when another account is only denied', async () => {
-    const t = await scanOne(table('T', 'AWS::DynamoDB::Table', policy('      ', 'AWS: 111122223333').replace('Effect: Allow', 'Effect: Deny')));
+    const t = await scanOne(
+      table('T', 'AWS::DynamoDB::Table', policy('      ', 'AWS: 111122223333').replace('Effect: Allow', 'Effect: Deny')),
+    );
     expect(t.fixed).toBe(true);
   });
 });

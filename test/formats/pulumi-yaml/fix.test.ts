@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
 
-const table = (name: string) => `  ${name}:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: id\n      attributes:\n        - name: id\n          type: S\n`;
+const table = (name: string) =>
+  `  ${name}:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: id\n      attributes:\n        - name: id\n          type: S\n`;
 
 describe('Pulumi YAML: one key policy per program', () => {
   it('a table added after a fix gets a key that names the policy already there', async () => {
@@ -22,7 +23,9 @@ describe('Pulumi YAML: one key policy per program', () => {
   });
 
   it('an iam policy is not taken for a drop-in one', async () => {
-    const first = await processMemory([{ path: 'Pulumi.yaml', text: `name: p\nruntime: yaml\nresources:\n${table('orders')}` }], 'fix', { keyPolicy: 'iam' });
+    const first = await processMemory([{ path: 'Pulumi.yaml', text: `name: p\nruntime: yaml\nresources:\n${table('orders')}` }], 'fix', {
+      keyPolicy: 'iam',
+    });
     const second = await processMemory([{ path: 'Pulumi.yaml', text: first.output.get('Pulumi.yaml')! + table('returns') }], 'fix');
     const out = second.output.get('Pulumi.yaml')!;
     expect(out.match(/fn::toJSON/g)).toHaveLength(2);
@@ -31,7 +34,10 @@ describe('Pulumi YAML: one key policy per program', () => {
   });
 
   it('an empty `variables:` gets the declarations, not a second `variables` key', async () => {
-    const r = await processMemory([{ path: 'Pulumi.yaml', text: `name: p\nruntime: yaml\nvariables:\nresources:\n${table('orders')}` }], 'fix');
+    const r = await processMemory(
+      [{ path: 'Pulumi.yaml', text: `name: p\nruntime: yaml\nvariables:\nresources:\n${table('orders')}` }],
+      'fix',
+    );
     expect(r.outcomes[0].error).toBeUndefined();
     const out = r.output.get('Pulumi.yaml')!;
     expect(out.match(/^variables:/gm)).toHaveLength(1);

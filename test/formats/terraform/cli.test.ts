@@ -83,7 +83,9 @@ describe('kmsfix on a Terraform module', () => {
     expect(broken).toEqual(expect.objectContaining({ line: 2, column: 12 }));
     expect(broken.message).toContain('invalid escape sequence');
     for (const f of ['infra/main.tf', 'infra/users.tf']) {
-      expect(out.errors.find((e: { file: string }) => e.file === f)?.message).toMatch(/^fix not written: infra\/broken\.tf, a file of the same group, could not be read \(HCL: invalid escape sequence/);
+      expect(out.errors.find((e: { file: string }) => e.file === f)?.message).toMatch(
+        /^fix not written: infra\/broken\.tf, a file of the same group, could not be read \(HCL: invalid escape sequence/,
+      );
     }
     expect(readFileSync(path.join(dir, 'infra', 'broken.tf'), 'utf8')).toBe(bad);
     before.set('infra/broken.tf', bad);

@@ -52,7 +52,10 @@ describe('terraform: replica without a provider alias for its region', () => {
     expect(local.fixed).toBe(true);
     const out = r.output.get('main.tf')!;
     // The global table's block is byte-identical.
-    const block = GLOBAL.slice(GLOBAL.indexOf('resource "aws_dynamodb_table" "global"'), GLOBAL.indexOf('resource "aws_dynamodb_table" "local"'));
+    const block = GLOBAL.slice(
+      GLOBAL.indexOf('resource "aws_dynamodb_table" "global"'),
+      GLOBAL.indexOf('resource "aws_dynamodb_table" "local"'),
+    );
     expect(out).toContain(block);
     expect(out).not.toContain('aws_kms_key.global');
   });
@@ -76,7 +79,9 @@ describe('terraform: replica without a provider alias for its region', () => {
 
   it('--kms-key-arn declines tables with replicas (one key, one region)', async () => {
     const providers = 'provider "aws" {\n  alias  = "ireland"\n  region = "eu-west-1"\n}\n';
-    const r = await processMemory([{ path: 'main.tf', text: GLOBAL + '\n' + providers }], 'fix', { kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/abc' });
+    const r = await processMemory([{ path: 'main.tf', text: GLOBAL + '\n' + providers }], 'fix', {
+      kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/abc',
+    });
     const t = r.outcomes[0].tables;
     expect(t.find((x) => x.address === 'aws_dynamodb_table.global')!.fixable).toBe(false);
     expect(r.output.get('main.tf')).toContain('kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/abc"');
@@ -98,7 +103,9 @@ describe('terraform: module directories', () => {
     expect(badOut.error?.message).toContain('HCL: unclosed block');
     expect(r.output.get('bad.tf')).toBe(bad);
     expect(r.output.get('good.tf')).toBe(good);
-    expect(r.outcomes.find((o) => o.file.path === 'good.tf')!.error?.message).toBe('fix not written: bad.tf, a file of the same group, could not be read (HCL: unclosed block (opened at line 1))');
+    expect(r.outcomes.find((o) => o.file.path === 'good.tf')!.error?.message).toBe(
+      'fix not written: bad.tf, a file of the same group, could not be read (HCL: unclosed block (opened at line 1))',
+    );
   });
 
   it('declares each data source once per module, in the file of the first fixed table', async () => {
@@ -130,13 +137,16 @@ describe('terraform: module directories', () => {
 
 describe('terraform JSON', () => {
   it('keeps CRLF and tab indentation of a .tf.json file', async () => {
-    const text = '{\r\n\t"resource": {\r\n\t\t"aws_dynamodb_table": {\r\n\t\t\t"t": {\r\n\t\t\t\t"name": "t",\r\n\t\t\t\t"hash_key": "id"\r\n\t\t\t}\r\n\t\t}\r\n\t}\r\n}\r\n';
+    const text =
+      '{\r\n\t"resource": {\r\n\t\t"aws_dynamodb_table": {\r\n\t\t\t"t": {\r\n\t\t\t\t"name": "t",\r\n\t\t\t\t"hash_key": "id"\r\n\t\t\t}\r\n\t\t}\r\n\t}\r\n}\r\n';
     const r = await processMemory([{ path: 'main.tf.json', text }], 'fix');
     expect(r.outcomes[0].error).toBeUndefined();
     const out = r.output.get('main.tf.json')!;
     expect(out.startsWith(text.slice(0, text.indexOf('"hash_key": "id"')))).toBe(true);
     expect(out.replace(/\r\n/g, '')).not.toContain('\n');
-    expect(out).toContain('\r\n\t\t\t\t"server_side_encryption": {\r\n\t\t\t\t\t"enabled": true,\r\n\t\t\t\t\t"kms_key_arn": "${aws_kms_key.t.arn}"\r\n\t\t\t\t}');
+    expect(out).toContain(
+      '\r\n\t\t\t\t"server_side_encryption": {\r\n\t\t\t\t\t"enabled": true,\r\n\t\t\t\t\t"kms_key_arn": "${aws_kms_key.t.arn}"\r\n\t\t\t\t}',
+    );
     const parsed = JSON.parse(out);
     expect(parsed.resource.aws_kms_key.t.enable_key_rotation).toBe(true);
     expect(Object.keys(parsed.data)).toEqual(['aws_iam_policy_document', 'aws_caller_identity', 'aws_partition', 'aws_region']);
@@ -148,7 +158,8 @@ describe('terraform JSON', () => {
   });
 
   it('fixes a module call in .tf.json and reuses data sources declared in an HCL file of the module', async () => {
-    const json = JSON.stringify({ module: { tables: { source: 'terraform-aws-modules/dynamodb-table/aws', name: 'orders' } } }, null, 2) + '\n';
+    const json =
+      JSON.stringify({ module: { tables: { source: 'terraform-aws-modules/dynamodb-table/aws', name: 'orders' } } }, null, 2) + '\n';
     const hcl = 'data "aws_caller_identity" "this" {}\n';
     const r = await processMemory(
       [
@@ -190,8 +201,16 @@ describe('terraform --kms-key-arn: one reference to the key per module', () => {
   it('a local of the module that holds the ARN is reused (a later run, a table added), and a taken name is not', async () => {
     const locals = `locals {\n  dynamodb_kms_key_arn = "other"\n  table_key            = "${ARN}"\n}\n`;
     const r = await processMemory([{ path: 'a.tf', text: locals + '\n' + t('a') }], 'fix', { kmsKeyArn: ARN });
-    expect(r.output.get('a.tf')).toBe(locals + '\n' + t('a').replace('}\n', '\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = local.table_key\n  }\n}\n'));
-    const fresh = await processMemory([{ path: 'a.tf', text: 'locals {\n  dynamodb_kms_key_arn = "other"\n}\n\n' + t('a') + '\n' + t('b') }], 'fix', { kmsKeyArn: ARN });
+    expect(r.output.get('a.tf')).toBe(
+      locals +
+        '\n' +
+        t('a').replace('}\n', '\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = local.table_key\n  }\n}\n'),
+    );
+    const fresh = await processMemory(
+      [{ path: 'a.tf', text: 'locals {\n  dynamodb_kms_key_arn = "other"\n}\n\n' + t('a') + '\n' + t('b') }],
+      'fix',
+      { kmsKeyArn: ARN },
+    );
     expect(fresh.output.get('a.tf')).toContain(`locals {\n  dynamodb_kms_key_arn_2 = "${ARN}"\n}`);
     expect(fresh.output.get('a.tf')).toContain('kms_key_arn = local.dynamodb_kms_key_arn_2');
   });

@@ -63,21 +63,57 @@ describe('fast HCL parser = tree-sitter', () => {
 
   it('on mutated files: the same model or a fallback, whatever the change', async () => {
     const bases = KNOWN.filter((f) => !isBad(f)).map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, ''));
-    const pieces = [' ', '=', '{', '}', '[', ']', '(', ')', '"', '\n', '\r\n', '#', '//', '/*', '*/', ',', '.', ':', '?', '<<EOT\n', '${', '%{', '-', '!', '...', '\t'];
+    const pieces = [
+      ' ',
+      '=',
+      '{',
+      '}',
+      '[',
+      ']',
+      '(',
+      ')',
+      '"',
+      '\n',
+      '\r\n',
+      '#',
+      '//',
+      '/*',
+      '*/',
+      ',',
+      '.',
+      ':',
+      '?',
+      '<<EOT\n',
+      '${',
+      '%{',
+      '-',
+      '!',
+      '...',
+      '\t',
+    ];
     const fast = await mutants(bases, pieces, compare, SEED, 800);
     expect(fast).toBeGreaterThan(150); // the comparison is not vacuous
   });
 
   it.each([
     ['resource "aws_dynamodb_table" "t" {\n  name = "x"\n  policy = <<EOT\n  {"a": "${var.x}"}\n  EOT\n}\n', 'fast'],
-    ['resource "aws_dynamodb_table" "t" {\n  x = [for k, v in var.m : upper(v) if v != ""]\n  y = {for k, v in var.m : k => v...}\n  z = var.list[*].id\n  w = var.obj.*.name\n  q = a.b[0].c\n  r = var.x ? 1 : 2\n  s = -1\n  t = !var.b\n  u = (1 + 2) * 3 % 4 / 5 - 6\n  v = 1 == 2 || 3 != 4 && 5 <= 6\n}\n', 'fast'],
-    ['resource "aws_dynamodb_table" "t" {\n  tags = {\n    # comment\n    Name = "x" // c2\n    "Env" = var.env /* c3 */\n    (var.k) = 1,\n  }\n}\n', 'fast'],
+    [
+      'resource "aws_dynamodb_table" "t" {\n  x = [for k, v in var.m : upper(v) if v != ""]\n  y = {for k, v in var.m : k => v...}\n  z = var.list[*].id\n  w = var.obj.*.name\n  q = a.b[0].c\n  r = var.x ? 1 : 2\n  s = -1\n  t = !var.b\n  u = (1 + 2) * 3 % 4 / 5 - 6\n  v = 1 == 2 || 3 != 4 && 5 <= 6\n}\n',
+      'fast',
+    ],
+    [
+      'resource "aws_dynamodb_table" "t" {\n  tags = {\n    # comment\n    Name = "x" // c2\n    "Env" = var.env /* c3 */\n    (var.k) = 1,\n  }\n}\n',
+      'fast',
+    ],
     ['resource "aws_dynamodb_table" "t" {\r\n  name = "x"\r\n  server_side_encryption { enabled = true }\r\n}\r\n', 'fast'],
     ['resource "aws_dynamodb_table" "t" {\n\tname\t= "x"\n}\n', 'fast'],
     ['/* multi\nline */\nresource "aws_s3_bucket" "b" {}\n', 'fast'],
     ['resource "aws_dynamodb_table" "t" {\n  name = f(a, b...)\n  x = f(\n    a,\n    b,\n  )\n}\n', 'fast'],
     ['resource "aws_dynamodb_table" "t" {\n  x = "${a}${b}$${c}%%{d}"\n  y = "\\u00e9\\n"\n}\n', 'fast'],
-    ['resource "aws_dynamodb_table" "t" {\n  lifecycle {\n    prevent_destroy = true\n  }\n  dynamic "replica" {\n    for_each = var.r\n    content {\n      region_name = replica.value\n    }\n  }\n}\n', 'fast'],
+    [
+      'resource "aws_dynamodb_table" "t" {\n  lifecycle {\n    prevent_destroy = true\n  }\n  dynamic "replica" {\n    for_each = var.r\n    content {\n      region_name = replica.value\n    }\n  }\n}\n',
+      'fast',
+    ],
     ['resource "aws_dynamodb_table" "t" {\n  x = <<EOT\nEOTX\nEOT\n}\n', 'fast'],
     ['resource "aws_dynamodb_table" "t" {\n  name = "a" "b"\n}\n', 'fallback (reference error)'],
     ['resource "aws_dynamodb_table" "t" {\n  x = 1.5e3\n  y = 1e\n}\n', 'fallback (reference error)'],
@@ -92,6 +128,8 @@ describe('fast HCL parser = tree-sitter', () => {
   it('parseHcl uses the fast model and falls back to tree-sitter, which reports the error', async () => {
     const text = 'resource "aws_dynamodb_table" "t" {\n  name = "x"\n}\n';
     expect(plain(await parseHcl(text))).toEqual(plain(await parseHclReference(text)));
-    await expect(parseHcl('resource "aws_dynamodb_table" "t" {\n  name = "x"\n')).rejects.toMatchObject({ message: expect.stringMatching(/unclosed block/) });
+    await expect(parseHcl('resource "aws_dynamodb_table" "t" {\n  name = "x"\n')).rejects.toMatchObject({
+      message: expect.stringMatching(/unclosed block/),
+    });
   });
 });

@@ -10,9 +10,9 @@ import { outputProblem, shapeOf } from '../../../src/formats/terraform/hclcheck.
 
 describe('shapeOf', () => {
   it('replaces identifiers and plain words, keeps keywords, escapes, numbers and line breaks', () => {
-    expect(shapeOf('resource "aws_kms_key" "tokens_1" {\n  count   = var.enabled ? 1 : 0\n  name = "a\\nb-${x.y[0]}"\n  on = true\n}\n')).toBe(
-      'x "x" "x" {\n x = x.x ? 1 : 0\n x = "x\\nb-${x.x[0]}"\n x = true\n}\n',
-    );
+    expect(
+      shapeOf('resource "aws_kms_key" "tokens_1" {\n  count   = var.enabled ? 1 : 0\n  name = "a\\nb-${x.y[0]}"\n  on = true\n}\n'),
+    ).toBe('x "x" "x" {\n x = x.x ? 1 : 0\n x = "x\\nb-${x.x[0]}"\n x = true\n}\n');
     expect(shapeOf('a = [for k, v in m : k if v != null]')).toBe('x = [for x, x in x : x if x != null]');
   });
 
@@ -46,7 +46,9 @@ describe('outputProblem', () => {
     // The separators around an edit are checked too: an attribute put on the line of another one.
     const after = table.indexOf('"t"\n') + 3;
     const sameLine = ' a = 1';
-    expect(await outputProblem('main.tf', table.slice(0, after) + sameLine + table.slice(after), [{ start: after, end: after, text: sameLine }])).toMatch(/./);
+    expect(
+      await outputProblem('main.tf', table.slice(0, after) + sameLine + table.slice(after), [{ start: after, end: after, text: sameLine }]),
+    ).toMatch(/./);
     const block = '\n\nresource "aws_kms_key" "k" {\n  description = "unterminated\n}\n';
     expect(await outputProblem('main.tf', table + block, [{ start: table.length, end: table.length, text: block }])).toMatch(/./);
   });

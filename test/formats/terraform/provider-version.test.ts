@@ -17,7 +17,10 @@ const lock = (version: string) =>
   `# This file is maintained automatically by "terraform init".\n\nprovider "registry.terraform.io/hashicorp/aws" {\n  version     = "${version}"\n  constraints = ">= 5.0.0"\n  hashes = [\n    "h1:abc=",\n  ]\n}\n`;
 
 async function regionRef(files: Record<string, string>): Promise<string | undefined> {
-  const r = await processMemory(Object.entries(files).map(([p, text]) => ({ path: p, text })), 'fix');
+  const r = await processMemory(
+    Object.entries(files).map(([p, text]) => ({ path: p, text })),
+    'fix',
+  );
   return /data\.aws_region\.current\.(\w+)/.exec([...r.output.values()].join('\n'))?.[1];
 }
 
@@ -45,11 +48,23 @@ describe('terraform: data.aws_region .region or .name by the hashicorp/aws versi
 
   it('required_providers, in any file of the module, in either syntax', async () => {
     expect(await regionRef({ 'main.tf': TABLE })).toBe('name');
-    expect(await regionRef({ 'main.tf': TABLE, 'versions.tf': versions('{\n      source  = "hashicorp/aws"\n      version = "~> 6.0"\n    }') })).toBe('region');
-    expect(await regionRef({ 'main.tf': TABLE, 'versions.tf': versions('{\n      source  = "hashicorp/aws"\n      version = ">= 5.0, < 7.0"\n    }') })).toBe('name');
+    expect(
+      await regionRef({ 'main.tf': TABLE, 'versions.tf': versions('{\n      source  = "hashicorp/aws"\n      version = "~> 6.0"\n    }') }),
+    ).toBe('region');
+    expect(
+      await regionRef({
+        'main.tf': TABLE,
+        'versions.tf': versions('{\n      source  = "hashicorp/aws"\n      version = ">= 5.0, < 7.0"\n    }'),
+      }),
+    ).toBe('name');
     expect(await regionRef({ 'main.tf': TABLE, 'versions.tf': versions('"~> 6.1"') })).toBe('region');
     // Another provider's constraint does not count.
-    expect(await regionRef({ 'main.tf': TABLE, 'versions.tf': versions('{\n      source  = "hashicorp/awscc"\n      version = "~> 6.0"\n    }') })).toBe('name');
+    expect(
+      await regionRef({
+        'main.tf': TABLE,
+        'versions.tf': versions('{\n      source  = "hashicorp/awscc"\n      version = "~> 6.0"\n    }'),
+      }),
+    ).toBe('name');
     const json = JSON.stringify({ terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '>= 6.0' } } } }, null, 2);
     expect(await regionRefOnDisk({ 'main.tf': TABLE, 'versions.tf.json': json })).toBe('region');
   });

@@ -22,7 +22,12 @@ async function orders(text: string, path = 'main.tf') {
   const scan = await processMemory([{ path, text }], 'scan');
   const fix = await processMemory([{ path, text }], 'fix');
   const pick = (r: typeof scan) => r.outcomes.flatMap((o) => o.tables).find((t) => t.address.endsWith('orders'))!;
-  return { scan: pick(scan), fix: pick(fix), out: fix.output.get(path)!, errors: [...scan.outcomes, ...fix.outcomes].map((o) => o.error).filter(Boolean) };
+  return {
+    scan: pick(scan),
+    fix: pick(fix),
+    out: fix.output.get(path)!,
+    errors: [...scan.outcomes, ...fix.outcomes].map((o) => o.error).filter(Boolean),
+  };
 }
 
 describe('terraform: resource policies that grant another account', () => {
@@ -46,11 +51,14 @@ describe('terraform: resource policies that grant another account', () => {
     const policy = `data "aws_iam_policy_document" "reader" {\n  statement {\n    actions   = ["dynamodb:GetItem"]\n    resources = ["*"]\n\n    principals {\n      type        = "AWS"\n      identifiers = [var.partner_arn, "777788889999", "arn:aws:iam::\${var.partner_account}:root"]\n    }\n  }\n\n  statement {\n    actions   = ["dynamodb:Query"]\n    resources = ["*"]\n\n    principals {\n      type        = "*"\n      identifiers = ["*"]\n    }\n  }\n}\n`;
     const r = await orders(TABLE + '\n' + policy + '\n' + resourcePolicy('data.aws_iam_policy_document.reader.json'));
     expect(r.scan.fixable).toBe(false);
-    expect(r.scan.blocker).toContain('grants principals of accounts var.partner_arn, 777788889999, var.partner_account and any account ("*")');
+    expect(r.scan.blocker).toContain(
+      'grants principals of accounts var.partner_arn, 777788889999, var.partner_account and any account ("*")',
+    );
   });
 
   it('a heredoc JSON policy granting "*", and a policy on the table\'s stream', async () => {
-    const heredoc = '<<EOF\n{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "dynamodb:GetRecords", "Resource": "*"}]\n}\nEOF';
+    const heredoc =
+      '<<EOF\n{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "dynamodb:GetRecords", "Resource": "*"}]\n}\nEOF';
     const r = await orders(TABLE + '\n' + resourcePolicy(heredoc, 'aws_dynamodb_table.orders.stream_arn'));
     expect(r.scan.fixable).toBe(false);
     expect(r.scan.blocker).toContain('grants principals of any account ("*"), and');
@@ -67,7 +75,9 @@ describe('terraform: resource policies that grant another account', () => {
     const m = await orders(call + '\n' + resourcePolicy(iamPolicy('"444455556666"'), 'module.orders.dynamodb_table_arn'));
     expect(m.scan.fixable).toBe(false);
     expect(m.scan.blocker).toContain('set server_side_encryption_kms_key_arn to it');
-    const lit = await orders(TABLE + '\n' + resourcePolicy(iamPolicy('"444455556666"'), '"arn:aws:dynamodb:us-east-1:111122223333:table/orders"'));
+    const lit = await orders(
+      TABLE + '\n' + resourcePolicy(iamPolicy('"444455556666"'), '"arn:aws:dynamodb:us-east-1:111122223333:table/orders"'),
+    );
     expect(lit.scan.fixable).toBe(false);
     const json = JSON.stringify(
       {
@@ -76,7 +86,12 @@ describe('terraform: resource policies that grant another account', () => {
           aws_dynamodb_resource_policy: {
             orders: {
               resource_arn: '${aws_dynamodb_table.orders.arn}',
-              policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::444455556666:root'] }, Action: 'dynamodb:GetItem', Resource: '*' }] }),
+              policy: JSON.stringify({
+                Version: '2012-10-17',
+                Statement: [
+                  { Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::444455556666:root'] }, Action: 'dynamodb:GetItem', Resource: '*' },
+                ],
+              }),
             },
           },
         },
@@ -90,7 +105,7 @@ describe('terraform: resource policies that grant another account', () => {
     expect(j.scan.blocker).toContain('account 444455556666');
   });
 
-  it('principals of the table\'s own account do not block the fix', async () => {
+  it("principals of the table's own account do not block the fix", async () => {
     const own = [
       iamPolicy('"arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"'),
       iamPolicy('aws_iam_role.reader.arn'),

@@ -42,11 +42,17 @@ const tableArb: fc.Arbitrary<TableSpec> = fc.record({
   dynamicReplica: rarely(8),
   count: rarely(3),
   file: fc.integer({ min: 0, max: 1 }),
-  policy: fc.option(fc.record({ principal: principalArb, file: fc.integer({ min: 0, max: 2 }), doc: fc.boolean() }), { nil: undefined, freq: 2 }),
+  policy: fc.option(fc.record({ principal: principalArb, file: fc.integer({ min: 0, max: 2 }), doc: fc.boolean() }), {
+    nil: undefined,
+    freq: 2,
+  }),
 });
 const moduleArb: fc.Arbitrary<ModuleSpec> = fc.record({
   tables: fc.array(tableArb, { minLength: 1, maxLength: 4 }),
-  providers: fc.uniqueArray(fc.record({ region: fc.constantFrom(...REGIONS), file: fc.integer({ min: 0, max: 2 }) }), { selector: (p) => p.region, maxLength: 3 }),
+  providers: fc.uniqueArray(fc.record({ region: fc.constantFrom(...REGIONS), file: fc.integer({ min: 0, max: 2 }) }), {
+    selector: (p) => p.region,
+    maxLength: 3,
+  }),
 });
 
 const ACCOUNT = '111122223333';
@@ -73,7 +79,8 @@ function render(spec: ModuleSpec): { files: Map<string, string>; expected: Map<s
   const parts: string[][] = [[], [], []];
   const expected = new Map<string, boolean>();
   parts[2].push('provider "aws" {\n  region              = "us-east-1"\n  allowed_account_ids = ["' + ACCOUNT + '"]\n}\n');
-  for (const p of spec.providers) parts[p.file].push(`provider "aws" {\n  alias  = "${p.region.replace(/-/g, '_')}"\n  region = "${p.region}"\n}\n`);
+  for (const p of spec.providers)
+    parts[p.file].push(`provider "aws" {\n  alias  = "${p.region.replace(/-/g, '_')}"\n  region = "${p.region}"\n}\n`);
   parts[0].push('data "aws_caller_identity" "me" {}\n\nvariable "partner_arn" {\n  type = string\n}\n');
   spec.tables.forEach((t, i) => {
     const label = `t${i}`;
@@ -84,15 +91,26 @@ function render(spec: ModuleSpec): { files: Map<string, string>; expected: Map<s
     if (t.kind === 'module') {
       address = `module.${label}`;
       arnRef = `module.${label}.dynamodb_table_arn`;
-      const sse = t.sse === 'none' ? '' : t.sse === 'off' ? '  server_side_encryption_enabled = false\n' : t.sse === 'managed' ? '  server_side_encryption_enabled = true\n' : '  server_side_encryption_enabled     = true\n  server_side_encryption_kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/k"\n';
+      const sse =
+        t.sse === 'none'
+          ? ''
+          : t.sse === 'off'
+            ? '  server_side_encryption_enabled = false\n'
+            : t.sse === 'managed'
+              ? '  server_side_encryption_enabled = true\n'
+              : '  server_side_encryption_enabled     = true\n  server_side_encryption_kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/k"\n';
       const replicas = t.replicas.length ? `  replica_regions = [${t.replicas.map((r) => `{ region_name = "${r}" }`).join(', ')}]\n` : '';
       if (t.replicas.length) fixable = false;
-      parts[t.file].push(`module "${label}" {\n  source = "terraform-aws-modules/dynamodb-table/aws"\n  name   = "${label}"\n${sse}${replicas}}\n`);
+      parts[t.file].push(
+        `module "${label}" {\n  source = "terraform-aws-modules/dynamodb-table/aws"\n  name   = "${label}"\n${sse}${replicas}}\n`,
+      );
     } else if (t.kind === 'table-replica') {
       address = `aws_dynamodb_table_replica.${label}`;
       arnRef = `aws_dynamodb_table_replica.${label}.arn`;
       const key = t.sse === 'cmk' ? '  kms_key_arn      = "arn:aws:kms:eu-west-1:111122223333:key/k"\n' : '';
-      parts[t.file].push(`resource "aws_dynamodb_table_replica" "${label}" {\n  global_table_arn = "arn:aws:dynamodb:us-east-1:111122223333:table/g"\n${key}}\n`);
+      parts[t.file].push(
+        `resource "aws_dynamodb_table_replica" "${label}" {\n  global_table_arn = "arn:aws:dynamodb:us-east-1:111122223333:table/g"\n${key}}\n`,
+      );
     } else {
       address = `aws_dynamodb_table.${label}`;
       arnRef = `aws_dynamodb_table.${label}${t.count ? '[0]' : ''}.arn`;
@@ -110,7 +128,9 @@ function render(spec: ModuleSpec): { files: Map<string, string>; expected: Map<s
         fixable = false;
       }
       if (t.replicas.some((r) => !spec.providers.some((p) => p.region === r))) fixable = false;
-      parts[t.file].push(`resource "aws_dynamodb_table" "${label}" {\n${count}  name     = "${label}"\n  hash_key = "id"\n${sse}${replicas}}\n`);
+      parts[t.file].push(
+        `resource "aws_dynamodb_table" "${label}" {\n${count}  name     = "${label}"\n  hash_key = "id"\n${sse}${replicas}}\n`,
+      );
     }
     if (t.policy) {
       const { principal, doc } = t.policy;
@@ -126,7 +146,9 @@ function render(spec: ModuleSpec): { files: Map<string, string>; expected: Map<s
       } else {
         policy = `jsonencode({\n    Version = "2012-10-17"\n    Statement = [{\n      Effect    = "${effect}"\n      Principal = { AWS = ${principalText(principal)} }\n      Action    = "dynamodb:GetItem"\n      Resource  = "*"\n    }]\n  })`;
       }
-      parts[t.policy.file].push(`resource "aws_dynamodb_resource_policy" "p${i}" {\n  resource_arn = ${arnRef}\n  policy       = ${policy}\n}\n`);
+      parts[t.policy.file].push(
+        `resource "aws_dynamodb_resource_policy" "p${i}" {\n  resource_arn = ${arnRef}\n  policy       = ${policy}\n}\n`,
+      );
     }
     expected.set(address, fixable);
   });
@@ -149,7 +171,8 @@ async function scanAndFix(files: Map<string, string>) {
 
 describe('terraform: scan says fixable exactly when fix fixes', () => {
   it('a table with a replica whose region has no provider alias: not fixable in scan, with the reason', async () => {
-    const text = 'resource "aws_dynamodb_table" "g" {\n  name     = "g"\n  hash_key = "id"\n\n  replica {\n    region_name = "eu-west-1"\n  }\n}\n';
+    const text =
+      'resource "aws_dynamodb_table" "g" {\n  name     = "g"\n  hash_key = "id"\n\n  replica {\n    region_name = "eu-west-1"\n  }\n}\n';
     const scan = await processMemory([{ path: 'main.tf', text }], 'scan');
     const t = scan.outcomes[0].tables[0];
     expect(t.fixable).toBe(false);

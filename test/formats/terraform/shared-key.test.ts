@@ -45,7 +45,9 @@ describe('terraform --key-strategy shared across the files of one module', () =>
     expect(r.outcomes.map((o) => o.error)).toEqual([undefined, undefined]);
     expect(out[0].text).toBe(first.out[0].text);
     expect(keysOf(out.map((f) => f.text))).toEqual(['dynamodb']);
-    expect(out[1].text).toBe(table('b', '\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = aws_kms_key.dynamodb.arn\n  }\n'));
+    expect(out[1].text).toBe(
+      table('b', '\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = aws_kms_key.dynamodb.arn\n  }\n'),
+    );
   });
 
   it('a rerun reuses the shared key in the same file, and a key per provider stays per provider', async () => {
@@ -56,12 +58,15 @@ describe('terraform --key-strategy shared across the files of one module', () =>
     const { r, out } = await fixMemory([{ path: 'main.tf', text: added }]);
     expect(r.outcomes[0].error).toBeUndefined();
     expect(keysOf([out[0].text])).toEqual(['dynamodb', 'dynamodb_eu']);
-    expect(out[0].text).toContain(table('b', '\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = aws_kms_key.dynamodb.arn\n  }\n'));
+    expect(out[0].text).toContain(
+      table('b', '\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = aws_kms_key.dynamodb.arn\n  }\n'),
+    );
     expect(out[0].text).toContain('kms_key_arn = aws_kms_key.dynamodb_eu.arn\n  }\n}\n');
   });
 
-  it('a rerun reuses the shared key\'s replica keys; a replica region it has no replica key for is declined, saying why', async () => {
-    const providers = 'provider "aws" {\n  alias  = "eu"\n  region = "eu-west-1"\n}\n\nprovider "aws" {\n  alias  = "ap"\n  region = "ap-southeast-2"\n}\n';
+  it("a rerun reuses the shared key's replica keys; a replica region it has no replica key for is declined, saying why", async () => {
+    const providers =
+      'provider "aws" {\n  alias  = "eu"\n  region = "eu-west-1"\n}\n\nprovider "aws" {\n  alias  = "ap"\n  region = "ap-southeast-2"\n}\n';
     const replica = (r: string) => `\n  replica {\n    region_name = "${r}"\n  }\n`;
     const first = await fixMemory([{ path: 'main.tf', text: providers + '\n' + table('a', replica('eu-west-1')) }]);
     expect(first.out[0].text).toContain('resource "aws_kms_replica_key" "dynamodb_eu"');
@@ -70,18 +75,27 @@ describe('terraform --key-strategy shared across the files of one module', () =>
     expect(r.outcomes[0].error).toBeUndefined();
     const tables = new Map(r.outcomes[0].tables.map((t) => [t.address, t]));
     expect(tables.get('aws_dynamodb_table.b')!.fixed).toBe(true);
-    expect(out[0].text).toContain(table('b', replica('eu-west-1').replace('\n  }', '\n    kms_key_arn = aws_kms_replica_key.dynamodb_eu.arn\n  }') + '\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = aws_kms_key.dynamodb.arn\n  }\n'));
+    expect(out[0].text).toContain(
+      table(
+        'b',
+        replica('eu-west-1').replace('\n  }', '\n    kms_key_arn = aws_kms_replica_key.dynamodb_eu.arn\n  }') +
+          '\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = aws_kms_key.dynamodb.arn\n  }\n',
+      ),
+    );
     expect(out[0].text).toContain(table('c', replica('ap-southeast-2')));
     expect(tables.get('aws_dynamodb_table.c')!.fixed).toBeUndefined();
     expect(tables.get('aws_dynamodb_table.c')!.message).toContain(
-      "the module's shared key aws_kms_key.dynamodb has no aws_kms_replica_key created through provider aws.ap (replica region \"ap-southeast-2\")",
+      'the module\'s shared key aws_kms_key.dynamodb has no aws_kms_replica_key created through provider aws.ap (replica region "ap-southeast-2")',
     );
     expect(keysOf([out[0].text])).toEqual(['dynamodb']);
   });
 
   it('a generated per-table key is not taken for a shared key', async () => {
     const perTable = await processMemory([{ path: 'a.tf', text: table('a') }], 'fix');
-    const { out } = await fixMemory([{ path: 'a.tf', text: perTable.output.get('a.tf')! }, { path: 'b.tf', text: table('b') }]);
+    const { out } = await fixMemory([
+      { path: 'a.tf', text: perTable.output.get('a.tf')! },
+      { path: 'b.tf', text: table('b') },
+    ]);
     expect(keysOf(out.map((f) => f.text))).toEqual(['a', 'dynamodb']);
   });
 
@@ -91,7 +105,10 @@ describe('terraform --key-strategy shared across the files of one module', () =>
     const opts = { cwd: dir, mode: 'fix' as const, workers: 0, acceptAwsManaged: false, keyStrategy: 'shared' as const };
     const r = await run(['.'], opts);
     expect(r.outcomes.map((o) => o.error)).toEqual([undefined, undefined]);
-    const changed = r.outcomes.filter((o) => o.newText !== undefined).map((o) => o.file.path).sort();
+    const changed = r.outcomes
+      .filter((o) => o.newText !== undefined)
+      .map((o) => o.file.path)
+      .sort();
     expect(changed).toEqual(['main.tf', 'users.tf']);
     const texts = r.outcomes.map((o) => o.newText!);
     expect(keysOf(texts)).toEqual(['dynamodb']);

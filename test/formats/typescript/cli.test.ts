@@ -18,7 +18,10 @@ function project(): string {
   copyFileSync(fixture('cdk-table-namespace', 'input'), path.join(dir, 'lib', 'orders-stack.ts'));
   copyFileSync(fixture('pulumi', 'input'), path.join(dir, 'index.ts'));
   // Declarations are not infrastructure code, whatever they mention.
-  writeFileSync(path.join(dir, 'lib', 'orders-stack.d.ts'), "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nexport declare const t: dynamodb.Table;\n");
+  writeFileSync(
+    path.join(dir, 'lib', 'orders-stack.d.ts'),
+    "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nexport declare const t: dynamodb.Table;\n",
+  );
   writeFileSync(path.join(dir, 'util.ts'), 'export const answer = 42;\n');
   return dir;
 }
@@ -44,7 +47,9 @@ describe('kmsfix on a TypeScript project', () => {
     const dir = project();
     const r = await runCli(['scan', '--format', 'json', '.'], dir);
     expect(r.code, r.stderr).toBe(1);
-    const out = JSON.parse(r.stdout) as { tables: { file: string; address: string; format: string; type: string; status: string; line: number; column: number }[] };
+    const out = JSON.parse(r.stdout) as {
+      tables: { file: string; address: string; format: string; type: string; status: string; line: number; column: number }[];
+    };
     const got = out.tables.map((t) => `${t.file}:${t.line}:${t.column} ${t.format} ${t.type} ${t.address} ${t.status}`);
     expect(got).toEqual([
       'index.ts:6:16 pulumi aws.dynamodb.Table orders aws-owned',
@@ -57,7 +62,9 @@ describe('kmsfix on a TypeScript project', () => {
     const dir = project();
     const r = await runCli(['fix', '--yes', '--format', 'json', '.'], dir);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(readFileSync(path.join(dir, 'lib', 'orders-stack.ts'), 'utf8')).toBe(readFileSync(fixture('cdk-table-namespace', 'expected'), 'utf8'));
+    expect(readFileSync(path.join(dir, 'lib', 'orders-stack.ts'), 'utf8')).toBe(
+      readFileSync(fixture('cdk-table-namespace', 'expected'), 'utf8'),
+    );
     expect(readFileSync(path.join(dir, 'index.ts'), 'utf8')).toBe(readFileSync(fixture('pulumi', 'expected'), 'utf8'));
     const again = await runCli(['scan', '--format', 'json', '.'], dir);
     expect(again.code, again.stdout).toBe(0);
@@ -66,7 +73,10 @@ describe('kmsfix on a TypeScript project', () => {
 
   it('a TypeScript syntax error is a file error with line and column (exit 2); other files still fixed', async () => {
     const dir = project();
-    writeFileSync(path.join(dir, 'broken.ts'), "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nnew dynamodb.Table(this, 'T', { partitionKey: ;\n");
+    writeFileSync(
+      path.join(dir, 'broken.ts'),
+      "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nnew dynamodb.Table(this, 'T', { partitionKey: ;\n",
+    );
     const r = await runCli(['fix', '--yes', '--format', 'json', '.'], dir);
     expect(r.code).toBe(2);
     const out = JSON.parse(r.stdout) as { errors: { file: string; line: number; column: number; message: string }[] };
@@ -100,7 +110,11 @@ describe('compiler code cache', () => {
     expect(statSync(file).size).toBeGreaterThan(100_000);
 
     const off = mkdtempSync(path.join(tmpdir(), 'kmsfix-nocache-'));
-    const none = await runCli(['scan', '--format', 'json', '.'], dir, undefined, { KMSFIX_CACHE_DIR: 'off', HOME: off, XDG_CACHE_HOME: off });
+    const none = await runCli(['scan', '--format', 'json', '.'], dir, undefined, {
+      KMSFIX_CACHE_DIR: 'off',
+      HOME: off,
+      XDG_CACHE_HOME: off,
+    });
     expect(none.stdout).toBe(first.stdout);
     expect(readdirSync(off)).toEqual([]);
   });

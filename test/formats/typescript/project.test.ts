@@ -61,7 +61,10 @@ describe('Pulumi: the Region attribute follows the @pulumi/aws version the proje
   });
 
   it('a workspace: the nearest package.json that lists @pulumi/aws, from the file up', async () => {
-    const { dir, file } = project({ '.': { devDependencies: { '@pulumi/aws': '7.3.0' } }, 'infra/shop': { name: 'shop' } }, 'infra/shop/index.ts');
+    const { dir, file } = project(
+      { '.': { devDependencies: { '@pulumi/aws': '7.3.0' } }, 'infra/shop': { name: 'shop' } },
+      'infra/shop/index.ts',
+    );
     await fix(dir);
     expect(readFileSync(file, 'utf8')).toBe(read('project/expected.ts'));
   });
@@ -69,7 +72,11 @@ describe('Pulumi: the Region attribute follows the @pulumi/aws version the proje
   it('project/expected.ts: every key policy answers each caller as drop-in (read back by running the program)', () => {
     const found = runTsKeyPolicies(read('project/expected.ts'));
     expect(found.map((k) => k.key).sort()).toEqual(['sessions-key', 'shop-carts-key', 'shop-orders-key']);
-    for (const k of found) expect({ key: k.key, verdicts: k.policy ? verdicts(k.policy, k.region) : k.problem }).toEqual({ key: k.key, verdicts: EXPECTED['drop-in'] });
+    for (const k of found)
+      expect({ key: k.key, verdicts: k.policy ? verdicts(k.policy, k.region) : k.problem }).toEqual({
+        key: k.key,
+        verdicts: EXPECTED['drop-in'],
+      });
   });
 });
 

@@ -20,7 +20,10 @@ import { runCli } from '../../helpers/cli-helper.js';
 import { FIXTURES } from '../../helpers/fixture-cases.js';
 
 const DIR = process.env.KMSFIX_PROVIDERS_DIR;
-const ready = !!DIR && existsSync(path.join(DIR, 'node_modules', '@cdktf', 'provider-aws')) && existsSync(path.join(DIR, 'node_modules', '@pulumi', 'aws'));
+const ready =
+  !!DIR &&
+  existsSync(path.join(DIR, 'node_modules', '@cdktf', 'provider-aws')) &&
+  existsSync(path.join(DIR, 'node_modules', '@pulumi', 'aws'));
 
 const CDKTF = ['cdktf', 'cdktf-root-namespace', 'cdktf-existing-lookups', 'cdktf-kms-key-arn'];
 const PULUMI = ['pulumi', 'pulumi-named-import', 'pulumi-kms-key-arn', 'pulumi-component'];
@@ -60,7 +63,9 @@ describe.skipIf(!ready)('real provider typings and synthesis (KMSFIX_PROVIDERS_D
       skipLibCheck: true,
       types: [],
     });
-    const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? path.basename(d.file.fileName) : ''} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    const errors = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => `${d.file ? path.basename(d.file.fileName) : ''} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
     expect(errors).toEqual([]);
   }, 180_000);
 
@@ -79,7 +84,9 @@ describe.skipIf(!ready)('real provider typings and synthesis (KMSFIX_PROVIDERS_D
       const r = spawnSync(process.execPath, ['main.cjs'], { cwd: dir, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       const stack = path.join(dir, 'cdktf.out', 'stacks', app.stack);
-      const tf = JSON.parse(readFileSync(path.join(stack, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+      const tf = JSON.parse(readFileSync(path.join(stack, 'cdk.tf.json'), 'utf8')) as {
+        resource: Record<string, Record<string, Record<string, unknown>>>;
+      };
       for (const key of Object.values(tf.resource.aws_kms_key)) {
         expect(key.enable_key_rotation).toBe(true);
         expect(JSON.parse(key.policy as string).Statement.map((s: { Sid: string }) => s.Sid)).toEqual(keyPolicy().map((s) => s.sid));

@@ -25,7 +25,9 @@ async function fix(text: string, options: Record<string, unknown> = {}): Promise
 
 describe('a table added after an earlier fix gets what the file already has', () => {
   it('Pulumi: the helper and the three lookups', async () => {
-    const before = fixture('pulumi') + "\nexport const extra = new aws.dynamodb.Table('extra', { attributes: [{ name: 'id', type: 'S' }], hashKey: 'id' });\n";
+    const before =
+      fixture('pulumi') +
+      "\nexport const extra = new aws.dynamodb.Table('extra', { attributes: [{ name: 'id', type: 'S' }], hashKey: 'id' });\n";
     const out = await fix(before);
     expect(count(out, 'function dynamoDbKeyPolicy')).toBe(1);
     expect(count(out, 'getRegionOutput(')).toBe(1);
@@ -47,7 +49,7 @@ describe('a table added after an earlier fix gets what the file already has', ()
 
   it('AWS CDK: the helper (not a dynamoDbKeyPolicy2)', async () => {
     const before = fixture('cdk-table-namespace').replace(
-      "    new cdk.CfnOutput(",
+      '    new cdk.CfnOutput(',
       "    new dynamodb.Table(this, 'Extra', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });\n    new cdk.CfnOutput(",
     );
     const out = await fix(before);
@@ -57,8 +59,14 @@ describe('a table added after an earlier fix gets what the file already has', ()
   });
 
   it('AWS CDK with --kms-key-arn: the imported key and the ARN constant', async () => {
-    const options = JSON.parse(readFileSync(path.join(FIXTURES, 'typescript', 'cdk-kms-key-arn', 'options.json'), 'utf8')) as Record<string, unknown>;
-    const before = fixture('cdk-kms-key-arn').replace("    new CfnTable(this, 'Raw'", "    new Table(this, 'Extra', { partitionKey: { name: 'id', type: AttributeType.STRING } });\n    new CfnTable(this, 'Raw'");
+    const options = JSON.parse(readFileSync(path.join(FIXTURES, 'typescript', 'cdk-kms-key-arn', 'options.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const before = fixture('cdk-kms-key-arn').replace(
+      "    new CfnTable(this, 'Raw'",
+      "    new Table(this, 'Extra', { partitionKey: { name: 'id', type: AttributeType.STRING } });\n    new CfnTable(this, 'Raw'",
+    );
     const out = await fix(before, options);
     expect(count(out, 'fromKeyArn(')).toBe(1);
     expect(count(out, String(options.kmsKeyArn))).toBe(1);
@@ -106,7 +114,9 @@ export class S extends Stack {
 }
 `;
     const out = await fix(text);
-    expect(out).toContain("const b = new Table(this, 'B', { partitionKey: { name: 'pk', type: AttributeType.STRING }, encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: bKey }); bKey.addAlias(`alias/dynamodb/${b.tableName}`); }");
+    expect(out).toContain(
+      "const b = new Table(this, 'B', { partitionKey: { name: 'pk', type: AttributeType.STRING }, encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: bKey }); bKey.addAlias(`alias/dynamodb/${b.tableName}`); }",
+    );
   });
 
   it('a user-written lookup with other arguments (another Region) is not reused', async () => {
@@ -127,30 +137,44 @@ describe('the Region of a CDK stack, from the file', () => {
     const binds = bindings(readImports(sf));
     const out: string[] = [];
     const visit = (n: ts.Node): void => {
-      if (ts.isNewExpression(n) && resolveSymbol(n.expression, binds) === 'aws-cdk-lib/aws-dynamodb#TableV2') out.push(stackRegionOf(sf, (e) => resolveSymbol(e, binds), n));
+      if (ts.isNewExpression(n) && resolveSymbol(n.expression, binds) === 'aws-cdk-lib/aws-dynamodb#TableV2')
+        out.push(stackRegionOf(sf, (e) => resolveSymbol(e, binds), n));
       ts.forEachChild(n, visit);
     };
     visit(sf);
     return out;
   };
-  const head = "import { App, Stack, Stage } from 'aws-cdk-lib';\nimport { TableV2 } from 'aws-cdk-lib/aws-dynamodb';\nconst app = new App();\n";
+  const head =
+    "import { App, Stack, Stage } from 'aws-cdk-lib';\nimport { TableV2 } from 'aws-cdk-lib/aws-dynamodb';\nconst app = new App();\n";
 
   it('new Stack(app, id) under an App: agnostic; with env.region: regional', () => {
     expect(regionOf(head + "const s = new Stack(app, 'S');\nnew TableV2(s, 'T', {} as any);\n")).toEqual(['agnostic']);
-    expect(regionOf(head + "const s = new Stack(app, 'S', { env: { account: '1' } });\nnew TableV2(s, 'T', {} as any);\n")).toEqual(['agnostic']);
-    expect(regionOf(head + "const s = new Stack(app, 'S', { env: { region: 'eu-west-1' } });\nnew TableV2(s, 'T', {} as any);\n")).toEqual(['regional']);
+    expect(regionOf(head + "const s = new Stack(app, 'S', { env: { account: '1' } });\nnew TableV2(s, 'T', {} as any);\n")).toEqual([
+      'agnostic',
+    ]);
+    expect(regionOf(head + "const s = new Stack(app, 'S', { env: { region: 'eu-west-1' } });\nnew TableV2(s, 'T', {} as any);\n")).toEqual([
+      'regional',
+    ]);
   });
 
   it('under a Stage (which may give a Region), or with props from elsewhere: unknown', () => {
-    expect(regionOf(head + "const st = new Stage(app, 'P', { env: { region: 'eu-west-1' } });\nconst s = new Stack(st, 'S');\nnew TableV2(s, 'T', {} as any);\n")).toEqual(['unknown']);
+    expect(
+      regionOf(
+        head +
+          "const st = new Stage(app, 'P', { env: { region: 'eu-west-1' } });\nconst s = new Stack(st, 'S');\nnew TableV2(s, 'T', {} as any);\n",
+      ),
+    ).toEqual(['unknown']);
     expect(regionOf(head + "const s = new Stack(app, 'S', props());\nnew TableV2(s, 'T', {} as any);\n")).toEqual(['unknown']);
   });
 
   it('a stack class: through its constructor to the places the file creates it', () => {
     const cls = (sup: string, sites: string) =>
-      head + `class S extends Stack {\n  constructor(scope: App, id: string, props?: any) {\n    ${sup}\n    new TableV2(this, 'T', {} as any);\n  }\n}\n${sites}`;
+      head +
+      `class S extends Stack {\n  constructor(scope: App, id: string, props?: any) {\n    ${sup}\n    new TableV2(this, 'T', {} as any);\n  }\n}\n${sites}`;
     expect(regionOf(cls('super(scope, id, props);', "new S(app, 'a', { env: { region: 'r' } });\n"))).toEqual(['regional']);
-    expect(regionOf(cls('super(scope, id, props);', "new S(app, 'a', { env: { region: 'r' } });\nnew S(app, 'b');\n"))).toEqual(['agnostic']);
+    expect(regionOf(cls('super(scope, id, props);', "new S(app, 'a', { env: { region: 'r' } });\nnew S(app, 'b');\n"))).toEqual([
+      'agnostic',
+    ]);
     expect(regionOf(cls('super(scope, id);', "new S(app, 'a', { env: { region: 'r' } });\n"))).toEqual(['agnostic']);
     expect(regionOf(cls("super(scope, id, { env: { region: 'r' } });", "new S(app, 'a');\n"))).toEqual(['regional']);
     // Created in another file (bin/app.ts, as cdk init does): unknown here.

@@ -41,7 +41,8 @@ const STACKS: Record<string, number> = { 'cdk-repeated-id': 2 };
 /** Fixtures fixed with --key-policy iam (options.json); the others have the default, drop-in. */
 const IAM_POLICY = ['cdk-key-policy-iam'];
 /** The key policy mode of a synthesized template (stage templates drop the dashes of the stack name). */
-const modeOf = (template: string) => (IAM_POLICY.some((c) => template.replace(/[^a-z0-9]/gi, '').includes(c.replace(/-/g, ''))) ? 'iam' : 'drop-in');
+const modeOf = (template: string) =>
+  IAM_POLICY.some((c) => template.replace(/[^a-z0-9]/gi, '').includes(c.replace(/-/g, ''))) ? 'iam' : 'drop-in';
 
 /** Fixtures with TableV2: CDK cannot render their replica key in a Region-agnostic stack. */
 const REGION_BOUND = ['cdk-tablev2', 'cdk-shared-key', 'cdk-kms-key-arn'];
@@ -121,7 +122,10 @@ app.synth();
       const mode = modeOf(f);
       for (const k of cfnKeyPolicies(readFileSync(path.join(outdir, f), 'utf8'))) {
         judged++;
-        expect({ key: `${f} ${k.key}`, verdicts: k.policy ? verdicts(k.policy, k.region) : k.problem }).toEqual({ key: `${f} ${k.key}`, verdicts: EXPECTED[mode] });
+        expect({ key: `${f} ${k.key}`, verdicts: k.policy ? verdicts(k.policy, k.region) : k.problem }).toEqual({
+          key: `${f} ${k.key}`,
+          verdicts: EXPECTED[mode],
+        });
       }
     }
     expect(judged).toBeGreaterThan(templates.length);
@@ -137,9 +141,16 @@ app.synth();
         keys++;
         expect(r.Properties?.EnableKeyRotation, id).toBe(true);
         const statements = (r.Properties!.KeyPolicy as { Statement: { Sid?: string; Action: unknown; Principal: unknown }[] }).Statement;
-        for (const sid of sids) expect(statements.map((s) => s.Sid), id).toContain(sid);
+        for (const sid of sids)
+          expect(
+            statements.map((s) => s.Sid),
+            id,
+          ).toContain(sid);
         // The account root keeps full access: no lock-out (given a policy, kms.Key adds none of its own).
-        expect(statements.some((s) => s.Action === 'kms:*'), id).toBe(true);
+        expect(
+          statements.some((s) => s.Action === 'kms:*'),
+          id,
+        ).toBe(true);
       }
     }
     expect(keys).toBeGreaterThan(0);
@@ -158,7 +169,10 @@ app.synth();
       const t = JSON.parse(readFileSync(path.join(outdir, f), 'utf8')) as Template;
       const keys = Object.keys(t.Resources).filter((id) => t.Resources[id].Type === 'AWS::KMS::Key');
       for (const key of keys) {
-        const mine = Object.values(t.Resources).filter((r) => r.Type === 'AWS::KMS::Alias' && JSON.stringify(r.Properties?.TargetKeyId) === JSON.stringify({ 'Fn::GetAtt': [key, 'Arn'] }));
+        const mine = Object.values(t.Resources).filter(
+          (r) =>
+            r.Type === 'AWS::KMS::Alias' && JSON.stringify(r.Properties?.TargetKeyId) === JSON.stringify({ 'Fn::GetAtt': [key, 'Arn'] }),
+        );
         expect(mine.length, `${f} ${key}`).toBe(1);
         aliases++;
         // { Fn::Join: ['', ['alias/dynamodb/', { Ref: <table> }, ('-shared')]] }
@@ -185,12 +199,20 @@ describe('AWS CDK: TableV2 in a Region-agnostic stack', () => {
 
   function synthApp(source: string, env: Record<string, string> = {}): { status: number | null; stderr: string; outdir: string } {
     const work = mkdtempSync(path.join(tmpdir(), 'kmsfix-synth-region-'));
-    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+    const js = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    }).outputText;
     writeFileSync(path.join(work, 'app.cjs'), js);
     const outdir = path.join(work, 'cdk.out');
     const r = spawnSync(process.execPath, ['app.cjs'], {
       cwd: work,
-      env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1', CDK_OUTDIR: outdir, ...env },
+      env: {
+        ...process.env,
+        NODE_PATH: path.join(ROOT, 'node_modules'),
+        JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',
+        CDK_OUTDIR: outdir,
+        ...env,
+      },
       encoding: 'utf8',
     });
     return { status: r.status, stderr: r.stderr, outdir };
@@ -198,8 +220,14 @@ describe('AWS CDK: TableV2 in a Region-agnostic stack', () => {
 
   it('the blocker is real: a customer-managed key on that TableV2 does not synthesize (CDK error)', () => {
     const naive = readFileSync(path.join(FIXTURE, 'input.ts'), 'utf8')
-      .replace("import { AttributeType, Table, TableV2 } from 'aws-cdk-lib/aws-dynamodb';", "import { AttributeType, Table, TableV2, TableEncryptionV2 } from 'aws-cdk-lib/aws-dynamodb';\nimport { Key } from 'aws-cdk-lib/aws-kms';")
-      .replace("new TableV2(agnostic, 'Events', { partitionKey: { name: 'pk', type: AttributeType.STRING } });", "new TableV2(agnostic, 'Events', { partitionKey: { name: 'pk', type: AttributeType.STRING }, encryption: TableEncryptionV2.customerManagedKey(new Key(agnostic, 'K')) });");
+      .replace(
+        "import { AttributeType, Table, TableV2 } from 'aws-cdk-lib/aws-dynamodb';",
+        "import { AttributeType, Table, TableV2, TableEncryptionV2 } from 'aws-cdk-lib/aws-dynamodb';\nimport { Key } from 'aws-cdk-lib/aws-kms';",
+      )
+      .replace(
+        "new TableV2(agnostic, 'Events', { partitionKey: { name: 'pk', type: AttributeType.STRING } });",
+        "new TableV2(agnostic, 'Events', { partitionKey: { name: 'pk', type: AttributeType.STRING }, encryption: TableEncryptionV2.customerManagedKey(new Key(agnostic, 'K')) });",
+      );
     expect(naive).toContain('customerManagedKey(new Key(agnostic');
     const r = synthApp(naive, { EVENTS_REGION: 'us-east-1' });
     expect(r.status).not.toBe(0);

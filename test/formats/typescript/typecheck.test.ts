@@ -48,7 +48,9 @@ describe('TypeScript fixtures type-check', () => {
   // A case's project/expected.ts is its fix next to project/package.json (typescript-project.test.ts).
   const projects = cases.map((c) => path.join(c.dir, 'project', 'expected.ts')).filter(existsSync);
   const expected = [...cases.flatMap((c) => c.expectedPaths), ...projects];
-  const inputs = cases.flatMap((c) => c.expectedPaths.map((p) => path.join(path.dirname(p), path.basename(p).replace(/^expected/, 'input'))));
+  const inputs = cases.flatMap((c) =>
+    c.expectedPaths.map((p) => path.join(path.dirname(p), path.basename(p).replace(/^expected/, 'input'))),
+  );
 
   it('has CDK, CDKTF and Pulumi outputs to check', () => {
     expect(expected.length).toBeGreaterThan(10);

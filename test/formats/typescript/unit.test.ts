@@ -36,9 +36,12 @@ describe('style', () => {
     expect(detectTsStyle(tabs)).toEqual({ eol: '\r\n', indent: '\t', quote: "'", importQuote: "'", semi: true, trailingComma: true });
   });
   it("new imports follow the imports' quotes, new code the code's strings (each falls back on the other)", () => {
-    const mixed = parseTypeScript('c.ts', 'import * as a from "a";\nimport * as b from "b";\nconst x = [\'1\', \'2\', \'3\', \'4\', \'5\'];\n');
+    const mixed = parseTypeScript('c.ts', "import * as a from \"a\";\nimport * as b from \"b\";\nconst x = ['1', '2', '3', '4', '5'];\n");
     expect(detectTsStyle(mixed)).toMatchObject({ quote: "'", importQuote: '"' });
-    expect(detectTsStyle(parseTypeScript('d.ts', 'import * as a from "a";\nconst x = 1;\n'))).toMatchObject({ quote: '"', importQuote: '"' });
+    expect(detectTsStyle(parseTypeScript('d.ts', 'import * as a from "a";\nconst x = 1;\n'))).toMatchObject({
+      quote: '"',
+      importQuote: '"',
+    });
   });
 });
 
@@ -58,11 +61,15 @@ describe('import styles', () => {
     });
   }
   it('a local class named Table is not a DynamoDB table; nor is a type-only import', () => {
-    const d = detectTypeScript(file("import type { Table } from 'aws-cdk-lib/aws-dynamodb';\nclass X {}\nnew Table(this, 'T', {});\nnew X();\n"));
+    const d = detectTypeScript(
+      file("import type { Table } from 'aws-cdk-lib/aws-dynamodb';\nclass X {}\nnew Table(this, 'T', {});\nnew X();\n"),
+    );
     expect(d.tables).toEqual([]);
   });
   it('CDKTF through the provider root namespace, Pulumi through a named import', () => {
-    const cdktf = detectTypeScript(file("import * as aws from '@cdktf/provider-aws';\nnew aws.dynamodbTable.DynamodbTable(this, 't', { name: 't' });\n"));
+    const cdktf = detectTypeScript(
+      file("import * as aws from '@cdktf/provider-aws';\nnew aws.dynamodbTable.DynamodbTable(this, 't', { name: 't' });\n"),
+    );
     expect(cdktf.tables.map((t) => t.type)).toEqual(['@cdktf/provider-aws.dynamodbTable.DynamodbTable']);
     const pulumi = detectTypeScript(file("import { dynamodb } from '@pulumi/aws';\nnew dynamodb.Table('t', {});\n"));
     expect(pulumi.tables.map((t) => t.type)).toEqual(['aws.dynamodb.Table']);

@@ -42,17 +42,31 @@ describe('resolved documents', () => {
     const before = root('a: &s {on: false}\nb: *s\n');
     const after = root('a: &s {on: true}\nb: *s\n');
     expect(resolvedDifferences(before, after, allow([{ path: ['a'], leaf: { any: true } }]))).toEqual(['b.on changed']);
-    expect(resolvedDifferences(before, after, allow([{ path: ['a'], leaf: { any: true } }, { path: ['b'], leaf: { any: true } }]))).toEqual([]);
+    expect(
+      resolvedDifferences(
+        before,
+        after,
+        allow([
+          { path: ['a'], leaf: { any: true } },
+          { path: ['b'], leaf: { any: true } },
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('report added and removed keys', () => {
     expect(resolvedDifferences(root('m: {x: 1}\n'), root('m: {y: 1}\n'))).toEqual(['m.x was removed', 'm.y was added']);
-    expect(resolvedDifferences(root('m: {x: 1}\n'), root('m: {x: 1, y: 1}\n'), allow([{ path: ['m'], leaf: { newKeys: true } }]))).toEqual([]);
+    expect(resolvedDifferences(root('m: {x: 1}\n'), root('m: {x: 1, y: 1}\n'), allow([{ path: ['m'], leaf: { newKeys: true } }]))).toEqual(
+      [],
+    );
   });
 
   it('give up, failing, on exponential alias expansion (a billion laughs) instead of hanging', () => {
     let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
-    for (let i = 1; i < 9; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    for (let i = 1; i < 9; i++)
+      text += `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
     expect(resolvedDifferences(root(text), root(text))).toEqual(['the documents are too large to compare once their aliases are expanded']);
   });
 });
@@ -60,9 +74,15 @@ describe('resolved documents', () => {
 describe('verification of a CloudFormation fix on the resolved documents', () => {
   const before = `Resources:\n${TABLE('A', '      SSESpecification: &s\n        SSEEnabled: false\n')}\n${TABLE('B', '      SSESpecification: *s\n')}\n`;
   it('fails a fix of one table that changes another through an anchor', () => {
-    const after = before.replace('SSEEnabled: false', 'SSEEnabled: true\n        SSEType: KMS\n        KMSMasterKeyId: arn:aws:kms:eu-west-1:111122223333:key/k');
+    const after = before.replace(
+      'SSEEnabled: false',
+      'SSEEnabled: true\n        SSEType: KMS\n        KMSMasterKeyId: arn:aws:kms:eu-west-1:111122223333:key/k',
+    );
     const file = { path: 't.yaml', absPath: '/t.yaml', text: before };
-    const problems = verifyCloudFormation(detectCloudFormation(file), detectCloudFormation({ ...file, text: after }), ['A'], { ...DEFAULT_FIX_OPTIONS, kmsKeyArn: 'x' });
+    const problems = verifyCloudFormation(detectCloudFormation(file), detectCloudFormation({ ...file, text: after }), ['A'], {
+      ...DEFAULT_FIX_OPTIONS,
+      kmsKeyArn: 'x',
+    });
     expect(problems).toEqual([
       "outside the tables' encryption settings, Resources.B.Properties.SSESpecification.SSEEnabled changed (YAML aliases and merge keys resolved)",
       "outside the tables' encryption settings, Resources.B.Properties.SSESpecification.SSEType was added (YAML aliases and merge keys resolved)",
@@ -73,21 +93,50 @@ describe('verification of a CloudFormation fix on the resolved documents', () =>
     const plain = `Resources:\n${TABLE('A', '')}${TABLE('B', '')}`;
     const after = plain.replace(/(  B:[\s\S]*?)PAY_PER_REQUEST/, '$1PROVISIONED');
     const file = { path: 't.yaml', absPath: '/t.yaml', text: plain };
-    expect(verifyCloudFormation(detectCloudFormation(file), detectCloudFormation({ ...file, text: after }), ['A'], { ...DEFAULT_FIX_OPTIONS, kmsKeyArn: 'x' })).toEqual([
+    expect(
+      verifyCloudFormation(detectCloudFormation(file), detectCloudFormation({ ...file, text: after }), ['A'], {
+        ...DEFAULT_FIX_OPTIONS,
+        kmsKeyArn: 'x',
+      }),
+    ).toEqual([
       "outside the tables' encryption settings, Resources.B.Properties.BillingMode changed (YAML aliases and merge keys resolved)",
     ]);
-    const json = JSON.stringify({ Resources: { A: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST' } }, B: { Type: 'AWS::SQS::Queue', Properties: { DelaySeconds: 1 } } } }, null, 2);
+    const json = JSON.stringify(
+      {
+        Resources: {
+          A: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST' } },
+          B: { Type: 'AWS::SQS::Queue', Properties: { DelaySeconds: 1 } },
+        },
+      },
+      null,
+      2,
+    );
     const jfile = { path: 't.json', absPath: '/t.json', text: json };
-    const jafter = json.replace('"DelaySeconds": 1', '"DelaySeconds": 2').replace('"PAY_PER_REQUEST"', '"PAY_PER_REQUEST", "SSESpecification": {}');
-    expect(verifyCloudFormation(detectCloudFormation(jfile), detectCloudFormation({ ...jfile, text: jafter }), ['A'], { ...DEFAULT_FIX_OPTIONS, kmsKeyArn: 'x' })).toEqual([
+    const jafter = json
+      .replace('"DelaySeconds": 1', '"DelaySeconds": 2')
+      .replace('"PAY_PER_REQUEST"', '"PAY_PER_REQUEST", "SSESpecification": {}');
+    expect(
+      verifyCloudFormation(detectCloudFormation(jfile), detectCloudFormation({ ...jfile, text: jafter }), ['A'], {
+        ...DEFAULT_FIX_OPTIONS,
+        kmsKeyArn: 'x',
+      }),
+    ).toEqual([
       "outside the tables' encryption settings, Resources.B.Properties.DelaySeconds changed (YAML aliases and merge keys resolved)",
     ]);
   });
 
   it('passes it when both tables are fixed', () => {
-    const after = before.replace('SSEEnabled: false', 'SSEEnabled: true\n        SSEType: KMS\n        KMSMasterKeyId: arn:aws:kms:eu-west-1:111122223333:key/k');
+    const after = before.replace(
+      'SSEEnabled: false',
+      'SSEEnabled: true\n        SSEType: KMS\n        KMSMasterKeyId: arn:aws:kms:eu-west-1:111122223333:key/k',
+    );
     const file = { path: 't.yaml', absPath: '/t.yaml', text: before };
-    expect(verifyCloudFormation(detectCloudFormation(file), detectCloudFormation({ ...file, text: after }), ['A', 'B'], { ...DEFAULT_FIX_OPTIONS, kmsKeyArn: 'x' })).toEqual([]);
+    expect(
+      verifyCloudFormation(detectCloudFormation(file), detectCloudFormation({ ...file, text: after }), ['A', 'B'], {
+        ...DEFAULT_FIX_OPTIONS,
+        kmsKeyArn: 'x',
+      }),
+    ).toEqual([]);
   });
 });
 

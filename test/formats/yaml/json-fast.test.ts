@@ -18,10 +18,16 @@ const SEED = Number(process.env.KMSFIX_PROPERTY_SEED ?? 20261123);
 
 function compare(text: string): Verdict {
   const fast = parseJsonFast(text);
-  return judge(text, fast && [{ root: fast }], referenceOf(() => parseJsonReference(text)), 'jsonc-parser');
+  return judge(
+    text,
+    fast && [{ root: fast }],
+    referenceOf(() => parseJsonReference(text)),
+    'jsonc-parser',
+  );
 }
 
-const read = (files: string[]) => files.map((f) => ({ f, text: readFileSync(f, 'utf8').replace(/^\uFEFF/, '') })).filter(({ text }) => text.trimStart().startsWith('{'));
+const read = (files: string[]) =>
+  files.map((f) => ({ f, text: readFileSync(f, 'utf8').replace(/^\uFEFF/, '') })).filter(({ text }) => text.trimStart().startsWith('{'));
 const OWN = read(filesUnder(FIXTURES, /\.(json|template)$/i));
 const PEER_FILES = HAVE_PEERS ? read(filesUnder(PEERS, /\.json$/i)) : [];
 const KNOWN = [...OWN, ...PEER_FILES];
@@ -48,7 +54,28 @@ describe('fast JSON parser = jsonc-parser', () => {
 
   it('on mutated templates: the same tree or a fallback, whatever the change', async () => {
     const bases = KNOWN.filter(({ f }) => !isBad(f)).map(({ text }) => text);
-    const pieces = [' ', '{', '}', '[', ']', ',', ':', '"', '\\', '\\u00e9', '\\x', '-', '0', '01', '1e', 'true', 'nul', '\t', '\n', '\u000b'];
+    const pieces = [
+      ' ',
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ':',
+      '"',
+      '\\',
+      '\\u00e9',
+      '\\x',
+      '-',
+      '0',
+      '01',
+      '1e',
+      'true',
+      'nul',
+      '\t',
+      '\n',
+      '\u000b',
+    ];
     const fast = await mutants(bases, pieces, compare, SEED, 1500);
     expect(fast).toBeGreaterThan(100); // the comparison is not vacuous (most changes break JSON)
   });

@@ -25,7 +25,12 @@ function stripBom(t: string): string {
 
 /** Fast and reference on one text: the fast tree, when there is one, must equal the reference tree. */
 function compare(text: string): Verdict {
-  return judge(text, parseYamlFast(text), referenceOf(() => parseYamlReference(text)), 'yaml');
+  return judge(
+    text,
+    parseYamlFast(text),
+    referenceOf(() => parseYamlReference(text)),
+    'yaml',
+  );
 }
 
 /** Inputs nested thousands of levels deep exhaust any recursive parser's stack: the engine reports them (bad-input tests). */
@@ -81,7 +86,33 @@ describe('fast YAML parser = reference parser', () => {
 
   it('on mutated templates: the same tree or a fallback, whatever the change', async () => {
     const bases = KNOWN.filter((f) => !f.includes(`${path.sep}bad${path.sep}`)).map((f) => stripBom(readFileSync(f, 'utf8')));
-    const pieces = [' ', '  ', ':', ': ', '-', '- ', '#', ' #', '[', ']', '{', '}', ',', '"', "'", '\n', '\r\n', '|', '>', '!', '&', '*', '?', '\t', '---\n'];
+    const pieces = [
+      ' ',
+      '  ',
+      ':',
+      ': ',
+      '-',
+      '- ',
+      '#',
+      ' #',
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      '"',
+      "'",
+      '\n',
+      '\r\n',
+      '|',
+      '>',
+      '!',
+      '&',
+      '*',
+      '?',
+      '\t',
+      '---\n',
+    ];
     const fast = await mutants(bases, pieces, compare, SEED, 1500);
     expect(fast).toBeGreaterThan(300); // the comparison is not vacuous
   });
@@ -95,7 +126,10 @@ describe('fast YAML parser = reference parser', () => {
     ['A:\n  b:', 'fast'],
     ['A: 1\r\nB:\r\n  - x\r\n  - y: 2\r\n    z: |\r\n      q\r\n      r\r\nC: 3\r\n', 'fast'],
     ['"a b": 1\n\'c\'\'d\': 2\n"e\\u00e9\\n": 3\n', 'fast'],
-    ['A: ~\nB: .inf\nC: -.Inf\nD: .NaN\nE: 0x1F\nF: 0o17\nG: 1e3\nH: +12\nI: 1.50\nJ: -0\nK: 12345678901234567890\nL: TRUE\nM: Null\nN: 1_000\n', 'fast'],
+    [
+      'A: ~\nB: .inf\nC: -.Inf\nD: .NaN\nE: 0x1F\nF: 0o17\nG: 1e3\nH: +12\nI: 1.50\nJ: -0\nK: 12345678901234567890\nL: TRUE\nM: Null\nN: 1_000\n',
+      'fast',
+    ],
     ['A:\n  - - - a\n      - b\n    - c\n  - d\n', 'fast'],
     ['A:\n- a\n- b\nB: 1\n', 'fast'],
     ['A:\n  b: 1\n# col0 comment\n  c: 2\n', 'fast'],

@@ -49,7 +49,11 @@ declare module '@pulumi/pulumi' {
     require(key: string): string;
   }
   export function interpolate(literals: TemplateStringsArray, ...placeholders: Input<unknown>[]): Output<string>;
-  export function jsonStringify(obj: Input<unknown>, replacer?: (this: unknown, key: string, value: unknown) => unknown, space?: string | number): Output<string>;
+  export function jsonStringify(
+    obj: Input<unknown>,
+    replacer?: (this: unknown, key: string, value: unknown) => unknown,
+    space?: string | number,
+  ): Output<string>;
   export function all<T extends unknown[]>(values: [...T]): Output<{ [K in keyof T]: T[K] extends Input<infer U> ? U : never }>;
   export function output<T>(value: Input<T>): Output<T>;
 }
@@ -77,9 +81,15 @@ declare module '@pulumi/aws' {
     /** v7 and later. */
     readonly region: string;
   }
-  export function getCallerIdentityOutput(args?: { id?: Input<string> }, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetCallerIdentityResult>;
+  export function getCallerIdentityOutput(
+    args?: { id?: Input<string> },
+    opts?: pulumi.InvokeOutputOptions,
+  ): pulumi.Output<GetCallerIdentityResult>;
   export function getPartitionOutput(args?: { id?: Input<string> }, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetPartitionResult>;
-  export function getRegionOutput(args?: { endpoint?: Input<string>; id?: Input<string>; region?: Input<string> }, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetRegionResult>;
+  export function getRegionOutput(
+    args?: { endpoint?: Input<string>; id?: Input<string>; region?: Input<string> },
+    opts?: pulumi.InvokeOutputOptions,
+  ): pulumi.Output<GetRegionResult>;
 
   export namespace dynamodb {
     interface TableAttribute {
