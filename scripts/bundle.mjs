@@ -1,8 +1,8 @@
 /**
  * The CLI as a few ES modules (dist/bundle/), for `bin/kmsfix.js`: loading ~70 small modules
  * one by one cost about 20 ms of every run's start (one-file latency is a target; see the
- * README's Benchmark). Code loaded on demand (a transform's fix code, its parsers) stays in its
- * own chunks; packages stay in node_modules. `tsc` still emits dist/src and dist/transforms (the
+ * README's Benchmark). Code loaded on demand (a format's fix code, its parsers) stays in its
+ * own chunks; packages stay in node_modules. `tsc` still emits dist/src (the
  * worker of a run started from the TypeScript sources, in tests, loads dist/src/engine/worker.js).
  */
 import { build } from 'esbuild';

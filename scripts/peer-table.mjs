@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Regenerates the peer-verdict table in README.md from src/peers (run after `npm run build`).
+// Regenerates the peer-verdict table in README.md from src/rule/peers (run after `npm run build`).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withPeerTable } from '../dist/src/rule/peers/table.js';
 

@@ -249,7 +249,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   try {
     const bar = progress(!!io.progress && !p.quiet, io.err, io.cwd, process.stderr.columns);
-    // SARIF re-plans each table's fix from the outcomes' transforms: keep the whole run in this thread.
+    // SARIF re-plans each table's fix from the outcomes' formats: keep the whole run in this thread.
     const workers = p.format === 'sarif' ? { workers: 0 } : {};
     const result = await run(p.paths, {
       ...p.options,

@@ -10,7 +10,7 @@ export interface TableReport extends Omit<DetectedTable, 'facts' | 'suppressions
   file: string;
   compliant: boolean;
   fixable: boolean;
-  /** Peer scanners' rule IDs that fire on this table (src/peers), suppressions aside. */
+  /** Peer scanners' rule IDs that fire on this table (src/rule/peers), suppressions aside. */
   peers: PeerVerdicts;
   /** Inline suppressions found on the table, whichever tool they speak for. */
   suppressions: Suppression[];
@@ -45,7 +45,7 @@ export interface FileOutcome {
   newText?: string;
   /** The edits that made `newText` (offsets into `file.text`), for its diff. */
   edits?: Edit[];
-  /** The stamp of the version read (src/engine/read.ts); the file is replaced only while it has it. */
+  /** The stamp of the version read (src/io/read.ts); the file is replaced only while it has it. */
   stamp?: string;
   /** The symbolic link named on the command line it was reached through ("X -> Y"): never written. */
   link?: string;

@@ -22,7 +22,7 @@ export interface SourceFile {
   /** Absolute path on disk (the same as `path` for in-memory files). */
   absPath: string;
   text: string;
-  /** Test code (src/discovery.ts isTestPath): its tables are reported, and fixed only with --include-tests. */
+  /** Test code (src/io/discover.ts isTestPath): its tables are reported, and fixed only with --include-tests. */
   test?: true;
 }
 
@@ -42,7 +42,7 @@ export interface DetectedTable {
   message: string;
   /** Set when the table is non-compliant but kmsfix cannot fix it: what to do by hand. */
   blocker?: string;
-  /** Raw SSE settings as peer scanners see them (src/peers). Absent: no peer scans this kind. */
+  /** Raw SSE settings as peer scanners see them (src/rule/peers). Absent: no peer scans this kind. */
   facts?: SseFacts;
   /**
    * Inline suppressions found on the table. When given, `status` is the status without them and the
@@ -77,9 +77,9 @@ export interface FixOptions {
   kmsKeyArn?: string;
   /** The AWS managed key counts as compliant: such tables are left alone. */
   acceptAwsManaged: boolean;
-  /** Also fix tables in test code (src/discovery.ts isTestPath), which are otherwise reported only. */
+  /** Also fix tables in test code (src/io/discover.ts isTestPath), which are otherwise reported only. */
   includeTests?: boolean;
-  /** Which key policy generated keys get (src/keyPolicy.ts); default drop-in. */
+  /** Which key policy generated keys get (src/rule/keyPolicy.ts); default drop-in. */
   keyPolicy?: import('../rule/keyPolicy.js').KeyPolicyMode;
   /** scan only: whose rules decide `compliant` (default strict). */
   profile?: import('../rule/peers/evaluate.js').Profile;

@@ -1,7 +1,7 @@
 /**
  * Detect (and for `fix`, plan, apply and verify) a batch of files that were already read, with
  * plain-data results that can cross a worker boundary. Used by the worker pool (src/engine/pool.ts);
- * a batch always holds whole fix groups (the pool batches by folder, and no transform groups files
+ * a batch always holds whole fix groups (the pool batches by folder, and no format groups files
  * across folders), so the results are those of the single-thread path.
  */
 import { FORMATS, loadFormat } from '../formats/index.js';

@@ -2,7 +2,7 @@
 import type { Format } from '../core/types.js';
 import type { FileOutcome } from '../core/result.js';
 
-/** The key of the group a file is fixed in: its family, then the transform's group (default: the file). */
+/** The key of the group a file is fixed in: its family, then the format's group (default: the file). */
 export function groupKeyOf(family: string, transform: Format, absPath: string): string {
   return `${family}\0${transform.groupKey ? transform.groupKey(absPath) : absPath}`;
 }

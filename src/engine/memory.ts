@@ -1,5 +1,5 @@
 /**
- * The pipeline on in-memory files, for tests and tools: same transforms, same verification,
+ * The pipeline on in-memory files, for tests and tools: same formats, same verification,
  * no disk. Files of one group (e.g. one Terraform module) are fixed together.
  */
 import path from 'node:path';

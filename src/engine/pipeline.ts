@@ -41,7 +41,7 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     let message = e.message;
     if (!e.compliant && t.blocker) message = `${message}. Not fixable automatically: ${t.blocker}`;
     if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;
-    // Only the report's own fields: a transform's tables also carry its parse nodes (whole templates,
+    // Only the report's own fields: a format's tables also carry its parse nodes (whole templates,
     // syntax trees), which must not outlive the detection (memory) nor cross to the main thread.
     const { line, column, format, type, address, blocker } = t;
     const report: TableReport = {

@@ -29,7 +29,7 @@ export interface RunOptions extends FixOptions {
   onProgress?: (p: RunProgress) => void;
   /**
    * Worker threads for parsing (default: min(cores, 4) - 1, or KMSFIX_WORKERS). 0 keeps everything in
-   * this thread, with `transform`, `detection` and the file's text on every outcome (SARIF needs
+   * this thread, with `transform` (the format), `detection` and the file's text on every outcome (SARIF needs
    * them). Otherwise a scan's outcomes carry an empty `file.text`, and no `detection`.
    */
   workers?: number;
@@ -39,8 +39,8 @@ export interface RunOptions extends FixOptions {
   parallelMinBytes?: number;
   /**
    * The run will write in place: before reading, remove the temp files of dead runs, completing
-   * any group a killed run had begun to rename (src/engine/temp.ts). Only while holding the lock of
-   * the trees (src/engine/lock.ts).
+   * any group a killed run had begun to rename (src/io/temp.ts). Only while holding the lock of
+   * the trees (src/io/lock.ts).
    */
   cleanTemps?: boolean;
 }

@@ -1,7 +1,7 @@
 /**
  * kmsfix's cache folder, for what a run can reuse from the runs before it on the same machine:
- * the TypeScript compiler's V8 code (transforms/typescript/compiler.ts) and the shapes of Terraform
- * text that HashiCorp's parser accepted (transforms/terraform/hclcheck.ts).
+ * the TypeScript compiler's V8 code (src/formats/typescript/compiler.ts) and the shapes of Terraform
+ * text that HashiCorp's parser accepted (src/formats/terraform/hclcheck.ts).
  *
  * `$KMSFIX_CACHE_DIR`, else `$XDG_CACHE_HOME/kmsfix`, else `~/.cache/kmsfix`; `KMSFIX_CACHE_DIR=off`
  * turns every cache off. A cache is only ever a speed-up: any failure to read or write one (read-only

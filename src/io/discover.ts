@@ -1,6 +1,6 @@
 /**
  * Finding candidate files: walk the given paths, skip build and dependency folders, honour
- * .gitignore files, keep only files some transform accepts. Never follows symlinks while walking.
+ * .gitignore files, keep only files some format accepts. Never follows symlinks while walking.
  */
 import { type Dirent, type Stats, promises as fs, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -37,7 +37,7 @@ export interface Candidate {
   test?: true;
   /**
    * Set when the file is reached through a symbolic link named on the command line (the file
-   * itself, or a folder it was found in): "X -> Y". Such a file is read, never written (src/engine/guard.ts).
+   * itself, or a folder it was found in): "X -> Y". Such a file is read, never written (src/io/guard.ts).
    */
   link?: string;
 }
@@ -145,7 +145,7 @@ export async function discover(
     for (const e of entries) {
       const abs = path.join(dir, e.name);
       if (e.name === '.git') repos.push(dir);
-      // A temp file of a fix (src/engine/temp.ts), never a template: listed for the cleanup of dead runs' ones.
+      // A temp file of a fix (src/io/temp.ts), never a template: listed for the cleanup of dead runs' ones.
       if (isTempName(e.name)) {
         temps.add(abs);
         continue;

@@ -1,6 +1,6 @@
 /**
  * Where `--patch FILE` and `--patch-dir DIR` may write: never over a file or folder the run scans,
- * never into a folder that cannot be made, always atomically (src/engine/write.ts). Each refusal is
+ * never into a folder that cannot be made, always atomically (src/io/write.ts). Each refusal is
  * an OutputError with a message that names the path and the cause (the CLI exits 2).
  */
 import { mkdirSync, realpathSync, statSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Package versions, read from the installed packages themselves: kmsfix's own (`--version`) and
- * those of the parsers whose results are cached (src/cache.ts users name their files after them).
+ * those of the parsers whose results are cached (src/io/cache.ts users name their files after them).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -3,7 +3,7 @@
  * alike): never blocking on a FIFO or a device, a size limit, the substring prefilter on raw
  * bytes, then binary (a NUL byte anywhere), UTF-16 and UTF-8 checks, then BOM removal. Unreadable
  * input becomes a FileError with line and column. Each read also records the file's stamp, checked
- * again just before the file is replaced (src/engine/write.ts).
+ * again just before the file is replaced (src/io/write.ts).
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import { LineIndex, stripBom } from '../core/text.js';

@@ -1,8 +1,8 @@
 /**
  * The files beside a group that its plan needs without fixing them (a Terraform module's files
  * that hold no table: they declare names, data sources and providers), read from disk by the
- * engine's one reader (src/engine/read.ts), never by a transform. Their stamps are kept, so that a
- * change to one of them during the run cancels the group's writes (src/engine/write.ts).
+ * engine's one reader (src/io/read.ts), never by a transform. Their stamps are kept, so that a
+ * change to one of them during the run cancels the group's writes (src/io/write.ts).
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

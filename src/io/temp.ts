@@ -2,7 +2,7 @@
  * kmsfix's temp files: `.kmsfix-tmp-<pid>.<random>-<name>` beside the file they replace, unique per
  * run (two runs never share one), and the owning process in the name. Discovery and the sibling
  * reader never read them. A fix run removes, at its start, those whose owner is dead (a killed run's),
- * after completing any group whose renames that run had begun (its journal, src/engine/write.ts).
+ * after completing any group whose renames that run had begun (its journal, src/io/write.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -67,7 +67,7 @@ export interface Cleanup {
  * completing the groups whose journal says their renames had begun: each remaining temp file is
  * renamed over its target if the target is still the version the killed run read; otherwise that
  * group stays as the killed run left it, and an error says so. Call it only while holding the lock
- * of the trees (src/engine/lock.ts).
+ * of the trees (src/io/lock.ts).
  */
 export function cleanStaleTemps(temps: string[], display: (abs: string) => string): Cleanup {
   const out: Cleanup = { removed: [], completed: [], errors: [] };

@@ -1,6 +1,6 @@
 /**
  * Atomic writes, by group: each file's new text goes to a temp file beside it (unique to this run,
- * src/engine/temp.ts; mode, owner and group copied), which is then renamed over it. The files of a
+ * src/io/temp.ts; mode, owner and group copied), which is then renamed over it. The files of a
  * group (a Terraform module) are written all or none:
  *
  * - a temp file that cannot be written (full disk, permissions) cancels its whole group;
@@ -36,7 +36,7 @@ export interface FileWrite {
   /** Display path, for messages. */
   path: string;
   content: string;
-  /** The stamp of the version that was read (src/engine/read.ts): the file is replaced only while it still has it. */
+  /** The stamp of the version that was read (src/io/read.ts): the file is replaced only while it still has it. */
   stamp?: string;
 }
 

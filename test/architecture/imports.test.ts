@@ -113,7 +113,7 @@ describe('the checker, on a planted tree', () => {
       "import { applySettings } from '../yaml/mapEdits.js';\nimport type { Edit } from '../../core/types.js';\n",
     );
     plant('src/engine/run.ts', "import { formatFor } from '../formats/index.js';\nimport { readCandidate } from '../io/read.js';\n");
-    plant('src/report/json.ts', "import type { FileOutcome } from '../core/result.js';\n");
+    plant('src/report/jsonReport.ts', "import type { FileOutcome } from '../core/result.js';\n");
     plant('src/cli.ts', "import { run } from './engine/run.js';\n");
     // Not allowed.
     plant('src/formats/pulumi-yaml/detect.ts', "import { boolOf } from '../cloudformation/detect.js';\n");

@@ -1,5 +1,5 @@
 /**
- * src/text.ts: the indentation unit read by a character scan gives what the plain definition
+ * src/core/text.ts: the indentation unit read by a character scan gives what the plain definition
  * (split into lines, trim, count) gives, for any text.
  */
 import fc from 'fast-check';

@@ -154,7 +154,7 @@ describe('interrupted runs', () => {
       const dir = path.join(tmp(), 'work');
       mkdirSync(dir);
       cpSync(original, dir, { recursive: true });
-      // Every temp file is written before the first rename (src/engine/write.ts). Attempts 0-1: killed
+      // Every temp file is written before the first rename (src/io/write.ts). Attempts 0-1: killed
       // 0-1 ms after the first rename; attempt 2: 0-10 ms after the first temp file appeared;
       // attempt 3: killed early, before any write.
       const temp = (name: string) => name.startsWith('.kmsfix-tmp-');

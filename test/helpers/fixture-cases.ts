@@ -3,7 +3,7 @@
  * `input/` and `expected/` folders (files fixed together, e.g. a Terraform module). Optional:
  * `options.json` (fix options), `statuses.json` (address -> status the input must scan as),
  * `peers.json` (address -> line, the peer scanners' rules that fire on the input, suppressions
- * found: test/peer-fixtures.test.ts).
+ * found: test/rule/peer-fixtures.test.ts).
  * Bad-input cases live in fixtures/<family>/bad/<case>/: `input.<ext>` and `error.txt`
  * (the expected "line:column: message" prefix).
  */

@@ -2,7 +2,7 @@
  * The peers' own test cases (../shared/peer-cases, beside the repository, read in place) are there
  * on the maintainers' machines and in CI, not in a user's clone. Tests on them are skipped, with the
  * reason, when the folder is absent; the project's own fixtures (fixtures/<family>/peer-*) cover the
- * same behaviours either way (test/peer-fixtures.test.ts). KMSFIX_REQUIRE_PEERS=1 (set by .ci/run)
+ * same behaviours either way (test/rule/peer-fixtures.test.ts). KMSFIX_REQUIRE_PEERS=1 (set by .ci/run)
  * turns the absence into a failure.
  */
 import { existsSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The engine's reader of a group's other files (src/engine/siblings.ts), which transforms get
+ * The engine's reader of a group's other files (src/io/siblings.ts), which formats get
  * through DiskContext instead of reading the disk: the names the transform's entry takes, through
  * the one reader's checks, never kmsfix's temp files, never a FIFO opened.
  */

@@ -1,5 +1,5 @@
 /**
- * The README's table of what peer scanners say about a generated key (src/peers/keyRules.ts,
+ * The README's table of what peer scanners say about a generated key (src/rule/peers/keyRules.ts,
  * generatedKeyFacts) rests on what the transforms really write: here the same facts are read back
  * from every CloudFormation, Serverless and Terraform fixture output (the policy's statements,
  * rotation, PendingWindowInDays, the inline suppressions each scanner reads in that format), and the

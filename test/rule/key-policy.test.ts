@@ -1,6 +1,6 @@
 /**
  * Deploy safety of the generated key policy: every format renders the one policy of
- * src/keyPolicy.ts, and that policy, read back from each format's output, gives the same answers
+ * src/rule/keyPolicy.ts, and that policy, read back from each format's output, gives the same answers
  * for the callers that matter at deploy time (kms-policy-eval.ts): an app role of the account with
  * no KMS permission keeps working through DynamoDB (drop-in) or needs IAM (iam); nobody uses the key
  * directly without IAM, nor through another service or Region; another account never does; the

@@ -1,9 +1,9 @@
 /**
  * Scanner parity on the project's own fixtures (fixtures/<family>/<case>/peers.json): for every
- * behaviour kmsfix reproduces from the peer scanners (src/peers/rules.ts, quirks included), which
+ * behaviour kmsfix reproduces from the peer scanners (src/rule/peers/rules.ts, quirks included), which
  * rules fire on each table, on which line, which suppressions count, under which profile a table
  * passes; and after a fix, no peer rule fires on a fixed table. These run on a fresh clone; the
- * peers' own cases (../shared/peer-cases, test/peers.test.ts) run where that folder exists.
+ * peers' own cases (../shared/peer-cases, test/rule/peers.test.ts) run where that folder exists.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-/** README's peer table is generated from src/peers: it must match what the code computes now. */
+/** README's peer table is generated from src/rule/peers: it must match what the code computes now. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';

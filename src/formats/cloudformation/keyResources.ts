@@ -43,7 +43,7 @@ export interface KeyResourceSpec {
   serverless?: boolean;
 }
 
-/** The inline suppressions of a drop-in key, for the rules that fail any `*` principal (src/keyPolicy.ts). */
+/** The inline suppressions of a drop-in key, for the rules that fail any `*` principal (src/rule/keyPolicy.ts). */
 function suppressions(): Value {
   return {
     checkov: { skip: [{ id: 'CKV_AWS_33', comment: ANY_PRINCIPAL_REASON }] },
@@ -77,7 +77,7 @@ export function keyResource(spec: KeyResourceSpec): Value {
 }
 
 /**
- * The alias of a generated key: `alias/dynamodb/<table name>` (src/keyPolicy.ts), the name read
+ * The alias of a generated key: `alias/dynamodb/<table name>` (src/rule/keyPolicy.ts), the name read
  * with the table's Ref; `-shared` after the first table's name for a key shared by several tables.
  */
 export function aliasResource(table: string, keyId: string, condition?: string, shared = false): Value {

@@ -1,6 +1,6 @@
 /**
  * Who, outside this stack's account, a table's resource policies let in. A generated key lets only
- * this account's principals use it (`kms:CallerAccount`, src/keyPolicy.ts; in `iam` mode the account
+ * this account's principals use it (`kms:CallerAccount`, src/rule/keyPolicy.ts; in `iam` mode the account
  * root alone), so a table whose resource policy grants another account cannot be switched to it
  * without locking that account out: such a table is left to the user (a blocker naming the accounts).
  *

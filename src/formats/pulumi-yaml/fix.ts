@@ -1,6 +1,6 @@
 /**
  * Fixing Pulumi YAML tables: `serverSideEncryption` on the table, an `aws:kms:Key` (rotation) and an
- * `aws:kms:Alias` beside it. The key policy (src/keyPolicy.ts, through fn::toJSON) is a variable of
+ * `aws:kms:Alias` beside it. The key policy (src/rule/keyPolicy.ts, through fn::toJSON) is a variable of
  * the program that every key names, declared once under `variables:` with the account, partition and
  * Region lookups it needs (those the program has are reused). Uses the map editors and style shared
  * with CloudFormation (../yaml/).

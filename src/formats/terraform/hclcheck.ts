@@ -11,7 +11,7 @@
  *   so can plain string text, and the width of a run of spaces never matters), so the key and
  *   alias blocks of a thousand tables are checked once.
  *   Text with a heredoc is checked as it is (its closing marker is an identifier);
- * - and the shapes it accepted are kept in kmsfix's cache folder (src/cache.ts) for the next runs,
+ * - and the shapes it accepted are kept in kmsfix's cache folder (src/io/cache.ts) for the next runs,
  *   per hcl2json version: the key and alias blocks kmsfix writes have the same shapes in every
  *   repository, so that a later fix meets HashiCorp's parser only for new shapes. Loading it costs
  *   about half a second (its WASM compiles, its Go runtime starts): most of a one-module fix.

@@ -9,7 +9,7 @@
  * and comments; it validates them as strictly as HCL does (an attribute ends at its line's end
  * unless inside brackets). As soon as it meets anything else (template directives `%{`, provider
  * functions, non-ASCII identifiers, an error...) it returns undefined and the caller parses with
- * tree-sitter, which also reports errors. test/hcl-fast.test.ts checks that the models are equal
+ * tree-sitter, which also reports errors. test/formats/terraform/hcl-fast.test.ts checks that the models are equal
  * on every Terraform file the tests know, on generated and on mutated files.
  */
 import { LineIndex } from '../../core/text.js';

@@ -68,7 +68,7 @@ const KEY_ARN = /^aws_kms_key\.([A-Za-z_][\w-]*)\.arn$/;
 
 /**
  * The shared keys of an earlier run: an `aws_kms_alias` named by the shared scheme
- * (`alias/dynamodb/...-shared`, src/keyPolicy.ts) on a single `aws_kms_key` of the module.
+ * (`alias/dynamodb/...-shared`, src/rule/keyPolicy.ts) on a single `aws_kms_key` of the module.
  */
 function sharedKeys(tops: TopBlock[]): Map<string, SharedKey> {
   const out = new Map<string, SharedKey>();

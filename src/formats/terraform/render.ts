@@ -76,7 +76,7 @@ function list(values: string[]): string {
   return `[${values.join(', ')}]`;
 }
 
-/** The key policy (src/keyPolicy.ts) as a `data "aws_iam_policy_document"` block. */
+/** The key policy (src/rule/keyPolicy.ts) as a `data "aws_iam_policy_document"` block. */
 export function policyDocument(name: string, exprs: PlaceholderExprs, mode: KeyPolicyMode): RBlock {
   // Checkov reads every policy document as an IAM policy; these lines must sit inside the block.
   const body: RItem[] = POLICY_DOCUMENT_SKIPS.rules.map((id) => ({ comment: `checkov:skip=${id}:${POLICY_DOCUMENT_SKIPS.reason}` }));

@@ -1,6 +1,6 @@
 /**
  * Suppression comments, on the comment lines just above a table's block or inside it, in each
- * tool's own syntax (src/suppressions.ts): Checkov, Trivy/tfsec, KICS and kmsfix's own.
+ * tool's own syntax (src/core/suppressions.ts): Checkov, Trivy/tfsec, KICS and kmsfix's own.
  */
 import { commentSuppressions } from '../../core/suppressions.js';
 import type { Suppression } from '../../core/types.js';

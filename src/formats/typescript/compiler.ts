@@ -6,7 +6,7 @@
  * save the compiled code and load it back (Node 22's `module.enableCompileCache` does the same
  * for every module; Node 20 has no such switch), which brings the load to about 60 ms here.
  *
- * The cache lives in kmsfix's cache folder (src/cache.ts), one file per TypeScript version, Node
+ * The cache lives in kmsfix's cache folder (src/io/cache.ts), one file per TypeScript version, Node
  * version and architecture. V8 rejects cached code that does not match the source or the engine
  * (it is then rebuilt); any failure to read or write the cache only means a slower start.
  */

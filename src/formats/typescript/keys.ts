@@ -1,5 +1,5 @@
 /**
- * The code each framework gets, built from src/keyPolicy.ts (never retyped): one key-policy helper
+ * The code each framework gets, built from src/rule/keyPolicy.ts (never retyped): one key-policy helper
  * function per file, a KMS key and an alias per table (or per shared key), and the lookups of the
  * account, partition and Region the CDKTF and Pulumi policies need.
  *

@@ -2,8 +2,8 @@
  * What the project around a file declares: the version range of a package in the nearest
  * package.json that lists it (dependencies, devDependencies or peerDependencies).
  *
- * KNOWN WART: this is the one place where the TypeScript transform reads the disk itself. The engine
- * should own the disk (issue 17): it would hand a transform the project files it asks for (for
+ * KNOWN WART: this is the one place where the TypeScript format reads the disk itself. The engine
+ * should own the disk (issue 17): it would hand a format the project files it asks for (for
  * example `SourceFile.project?.packageJson`, found and cached once per folder by the engine), and
  * in-memory runs could then carry a package.json too. Until then the read is kept here, small and
  * cached; files that are not on disk (in-memory runs, tests) simply have no package.json.

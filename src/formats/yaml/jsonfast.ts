@@ -2,7 +2,7 @@
  * A fast parser for strict JSON (RFC 8259) producing the same node tree as the reference path
  * (`jsonc-parser`, tree.ts), or nothing: on any error it returns undefined and the caller parses
  * again with `jsonc-parser`, which reports the error with its position. About three times the
- * speed of `jsonc-parser`'s tree. test/json-fast.test.ts compares the two.
+ * speed of `jsonc-parser`'s tree. test/formats/yaml/json-fast.test.ts compares the two.
  */
 import type { CNode, CPair } from './tree.js';
 import { attempt, giveUp } from '../../core/fastparse.js';

@@ -5,7 +5,7 @@
  * documents before and after does: outside what the fix was meant to change (each fixed table's
  * encryption settings, the resources and variables it adds), nothing may differ.
  *
- * Format-independent: a transform describes what may change as an `Allowance` per document and
+ * Format-independent: a format describes what may change as an `Allowance` per document and
  * calls `resolvedDifferences` from its `verify`, so the check can move to wherever verification
  * lives without change.
  */

@@ -10,7 +10,7 @@
  * anything else (anchors, aliases, multi-line plain or quoted scalars, explicit keys, `!!` tags,
  * tabs, several documents, duplicate keys, any syntax error...) it gives up and returns
  * undefined: the caller then parses with `yaml`, which also reports the errors. So this parser
- * never decides what a template means on its own; test/yaml-fast.test.ts checks that its trees
+ * never decides what a template means on its own; test/formats/yaml/yaml-fast.test.ts checks that its trees
  * equal the reference ones on every template the tests know, on generated ones and on mutated ones.
  */
 import type { CMap, CNode, CPair, CScalar, CSeq, ParsedDoc } from './tree.js';

@@ -1,6 +1,6 @@
 /**
  * What peer scanners look at, as raw as they see it: the SSE settings of one table before any
- * kmsfix interpretation. Transforms fill these in; src/peers/rules.ts applies each tool's semantics.
+ * kmsfix interpretation. Formats (src/formats/) fill these in; src/rule/peers/rules.ts applies each tool's semantics.
  */
 
 /** A value that is not a literal (an intrinsic function, a reference, a variable, an expression). */

@@ -159,8 +159,8 @@ export function policyStatementFacts(mode: KeyPolicyMode): KeyStatementFacts[] {
 
 /**
  * What kmsfix writes around the policy of a generated key, per format and mode: the facts the README
- * table is computed from. test/key-peers.test.ts reads the same facts back from every fixture's
- * output, so this cannot drift from what the transforms write.
+ * table is computed from. test/rule/key-peers.test.ts reads the same facts back from every fixture's
+ * output, so this cannot drift from what the formats write.
  */
 export function generatedKeyFacts(format: KeyFormat, mode: KeyPolicyMode = DEFAULT_KEY_POLICY): KeyFacts {
   const dropIn = mode === 'drop-in';

@@ -1,7 +1,7 @@
 /**
  * The README's table of peer verdicts per status, generated from the same rules that compute
- * `peers` (src/peers/rules.ts), so it cannot drift. `npm run docs:peers` writes it into README.md;
- * test/peer-table.test.ts fails when README.md is out of date.
+ * `peers` (src/rule/peers/rules.ts), so it cannot drift. `npm run docs:peers` writes it into README.md;
+ * test/rule/peer-table.test.ts fails when README.md is out of date.
  */
 import type { SseFacts } from './facts.js';
 import { TOOLS, peerVerdicts } from './rules.js';
@@ -110,7 +110,7 @@ const FORMAT_NAMES: Record<KeyFormat, string> = {
 
 const shortId = (id: string) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/.test(id) ? id.slice(0, 8) : id);
 
-/** What each peer tool says about a key kmsfix generates, per format and key policy mode (src/peers/keyRules.ts). */
+/** What each peer tool says about a key kmsfix generates, per format and key policy mode (src/rule/peers/keyRules.ts). */
 export function keyTableMarkdown(): string {
   const out = ['| format | `--key-policy` | rules that fail | suppressed inline, with the reason | pass |', '|---|---|---|---|---|'];
   for (const format of KEY_FORMATS) {

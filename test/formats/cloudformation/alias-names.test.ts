@@ -1,5 +1,5 @@
 /**
- * The alias of a generated CloudFormation key follows src/keyPolicy.ts's scheme,
+ * The alias of a generated CloudFormation key follows src/rule/keyPolicy.ts's scheme,
  * `alias/dynamodb/<table name>` through the table's Ref (`-shared` for a shared key), and only ever
  * names a table that exists whenever the alias does (the same Condition).
  */

@@ -1,5 +1,5 @@
 /**
- * The fast HCL parser (transforms/terraform/hclfast.ts) against the reference path (tree-sitter):
+ * The fast HCL parser (src/formats/terraform/hclfast.ts) against the reference path (tree-sitter):
  * on every Terraform file the tests know (fixtures, the peers' cases read in place), on generated
  * files and on mutated ones, it returns exactly the reference model, or nothing (and then
  * tree-sitter is used). Never a different model, never a model where tree-sitter finds an error.

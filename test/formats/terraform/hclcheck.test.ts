@@ -1,5 +1,5 @@
 /**
- * HashiCorp's parser on what a Terraform fix changed (transforms/terraform/hclcheck.ts): the pieces
+ * HashiCorp's parser on what a Terraform fix changed (src/formats/terraform/hclcheck.ts): the pieces
  * it checks, and the shapes under which it caches a verdict.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -5,10 +5,10 @@
  *
  *   mkdir -p /tmp/kmsfix-providers && cd /tmp/kmsfix-providers && echo '{"private":true}' > package.json
  *   npm install --ignore-scripts @cdktf/provider-aws@21 cdktf@0.21 constructs@10 @pulumi/aws@7 @pulumi/pulumi@3
- *   KMSFIX_PROVIDERS_DIR=/tmp/kmsfix-providers npx vitest run test/typescript-providers.test.ts
+ *   KMSFIX_PROVIDERS_DIR=/tmp/kmsfix-providers npx vitest run test/formats/typescript/providers.test.ts
  *
- * Without it the tests are skipped; test/typescript-typecheck.test.ts checks the same files against
- * the stand-in declarations of test/typings/ on every run.
+ * Without it the tests are skipped; test/formats/typescript/typecheck.test.ts checks the same files against
+ * the stand-in declarations of test/formats/typescript/typings/ on every run.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * Every TypeScript fixture (input and expected output) type-checks: AWS CDK files against the real
  * aws-cdk-lib and constructs from node_modules; CDKTF and Pulumi files against the hand-written
- * declarations in test/typings/ (the real provider packages are too large to install for tests).
+ * declarations in test/formats/typescript/typings/ (the real provider packages are too large to install for tests).
  * The fixtures are outside tsconfig.json, so they get a program of their own.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

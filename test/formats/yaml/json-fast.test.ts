@@ -1,5 +1,5 @@
 /**
- * The fast JSON parser (transforms/cloudformation/jsonfast.ts) against the reference path
+ * The fast JSON parser (src/formats/yaml/jsonfast.ts) against the reference path
  * (`jsonc-parser`): the same tree on every JSON template the tests know, on generated and mutated
  * ones, or nothing where `jsonc-parser` reports an error (it is then used, and reports it).
  */

@@ -1,5 +1,5 @@
 /**
- * The fast YAML parser (transforms/cloudformation/yamlfast.ts) against the reference path (`yaml`):
+ * The fast YAML parser (src/formats/yaml/yamlfast.ts) against the reference path (`yaml`):
  * on every YAML template the tests know (fixtures, the peers' cases read in place), on generated
  * templates and on mutated ones, it returns exactly the reference tree, or nothing (and then the
  * reference parser is used). Never a different tree, never a tree where `yaml` reports an error.

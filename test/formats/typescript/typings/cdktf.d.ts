@@ -1,7 +1,7 @@
 /**
  * Hand-written stand-ins for the parts of `cdktf` and `@cdktf/provider-aws` that kmsfix writes or
  * its fixtures use. The real packages are not devDependencies (@cdktf/provider-aws 21.22.1 unpacks to
- * 392 MB); names and types follow the provider's generated bindings. test/typescript-providers.test.ts
+ * 392 MB); names and types follow the provider's generated bindings. test/formats/typescript/providers.test.ts
  * checks the same fixtures against the real packages when KMSFIX_PROVIDERS_DIR points at an install.
  */
 declare module 'cdktf' {

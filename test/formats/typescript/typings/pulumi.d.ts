@@ -1,7 +1,7 @@
 /**
  * Hand-written stand-ins for the parts of `@pulumi/pulumi` and `@pulumi/aws` that kmsfix writes or
  * its fixtures use. The real packages are not devDependencies (@pulumi/aws 7 with @pulumi/pulumi 3 is
- * 175 MB in 222 packages); names and types follow their published typings. test/typescript-providers.test.ts
+ * 175 MB in 222 packages); names and types follow their published typings. test/formats/typescript/providers.test.ts
  * checks the same fixtures against the real packages when KMSFIX_PROVIDERS_DIR points at an install.
  */
 declare module '@pulumi/pulumi' {
