@@ -8,6 +8,7 @@ import type { Node, Parser } from 'web-tree-sitter';
 import { LineIndex } from '../../core/text.js';
 import { ParseError } from '../../core/types.js';
 import { parseHclFast } from './hclfast.js';
+import { countParse, fastParserOn } from '../../core/fastparse.js';
 
 export type Literal =
   | { type: 'bool'; value: boolean }
@@ -261,7 +262,9 @@ export async function parseHcl(text: string): Promise<HFile> {
     const p = new LineIndex(text).position(nul);
     throw new ParseError('binary file (NUL byte): not HCL', p.line, p.column);
   }
-  const model = (process.env.KMSFIX_HCL_PARSER === 'reference' ? undefined : parseHclFast(text, deep)) ?? (await parseHclReference(text));
+  const fast = fastParserOn('hcl') ? parseHclFast(text, deep) : undefined;
+  countParse('hcl', fast ? 'fast' : 'reference');
+  const model = fast ?? (await parseHclReference(text));
   if (recent.size >= 16) recent.delete(recent.keys().next().value!);
   recent.set(text, model);
   return model;

@@ -19,6 +19,7 @@ import { LineIndex } from '../../core/text.js';
 import { parseYamlFast } from './yamlfast.js';
 import { parseJsonFast } from './jsonfast.js';
 import { ParseError } from '../../core/types.js';
+import { countParse, fastParserOn } from '../../core/fastparse.js';
 
 interface Base {
   start: number;
@@ -187,7 +188,9 @@ function firstLine(message: string): string {
 }
 
 export function parseYaml(text: string): ParsedDoc[] {
-  return (process.env.KMSFIX_YAML_PARSER === 'reference' ? undefined : parseYamlFast(text)) ?? parseYamlReference(text);
+  const fast = fastParserOn('yaml') ? parseYamlFast(text) : undefined;
+  countParse('yaml', fast ? 'fast' : 'reference');
+  return fast ?? parseYamlReference(text);
 }
 
 /** The reference path: `yaml`'s parser, for every template, including those the fast parser leaves to it. */
@@ -237,7 +240,8 @@ function fromJson(node: JNode | undefined): CNode | null {
 }
 
 export function parseJson(text: string): ParsedDoc[] {
-  const fast = process.env.KMSFIX_JSON_PARSER === 'reference' ? undefined : parseJsonFast(text);
+  const fast = fastParserOn('json') ? parseJsonFast(text) : undefined;
+  countParse('json', fast ? 'fast' : 'reference');
   return fast ? [{ root: fast }] : parseJsonReference(text);
 }
 
