@@ -30,7 +30,11 @@ describe('reference parser switches', () => {
     for (const lang of ['yaml', 'json', 'hcl'] as const) expect(stats[lang].fast, lang).toBeGreaterThan(stats[lang].reference);
   });
 
-  for (const [name, lang] of [['KMSFIX_YAML_PARSER', 'yaml'], ['KMSFIX_JSON_PARSER', 'json'], ['KMSFIX_HCL_PARSER', 'hcl']] as const) {
+  for (const [name, lang] of [
+    ['KMSFIX_YAML_PARSER', 'yaml'],
+    ['KMSFIX_JSON_PARSER', 'json'],
+    ['KMSFIX_HCL_PARSER', 'hcl'],
+  ] as const) {
     it(`${name}=reference sends every ${lang} text to the reference parser, and only those`, async () => {
       const { stats } = await run(args, { [name]: 'reference' });
       expect(stats[lang].fast).toBe(0);
