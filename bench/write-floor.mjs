@@ -8,8 +8,9 @@
  */
 import { closeSync, fchmodSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { TEMP_PREFIX } from '../dist/src/engine/write.js';
+import { loadTempPrefix } from './dist.mjs';
 
+const TEMP_PREFIX = await loadTempPrefix();
 const [fixed, pristine] = process.argv.slice(2);
 const writes = [];
 const walk = (rel) => {
