@@ -57,7 +57,7 @@ describe('bench targets (issue 16)', () => {
     expect(over.find((c) => c.target.startsWith('fix peak RSS <='))!.ok).toBe(false);
 
     const growing = checkTargets({ ...good, rss: [{ size: 1, mb: 300 }, { size: 8, mb: 376 }] });
-    expect(growing.find((c) => c.target.startsWith('fix peak RSS flat'))).toMatchObject({ ok: false, value: '1.25x from 1x to 8x' });
+    expect(growing.find((c) => c.target.startsWith('fix peak RSS flat'))).toMatchObject({ ok: false, value: '1.253x from 1x to 8x' });
     expect(growing.find((c) => c.target.startsWith('fix peak RSS <='))!.ok).toBe(null);
   });
 });
