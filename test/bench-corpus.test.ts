@@ -4,10 +4,10 @@
  * otherwise show up as a speed change).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BIN } from '../bench/dist.mjs';
 import { generate, sizeOf } from '../bench/generate.mjs';
 
@@ -32,12 +32,16 @@ const CORPUS = { seed: 5, scale: 0.05, sparse: { files: 80_000 } };
 
 describe('the bench corpus (real shape)', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'kmsfix-corpus-test-'));
+  const again = mkdtempSync(path.join(tmpdir(), 'kmsfix-corpus-test-'));
+  afterAll(() => {
+    rmSync(work, { recursive: true, force: true });
+    rmSync(again, { recursive: true, force: true });
+  });
   generate(work, CORPUS);
   const dense = path.join(work, 'dense');
   const text = (f: string) => readFileSync(f, 'utf8');
 
   it('is the same for the same seed', () => {
-    const again = mkdtempSync(path.join(tmpdir(), 'kmsfix-corpus-test-'));
     generate(again, CORPUS);
     const a = filesBelow(work);
     expect(a.map((f) => path.relative(work, f))).toEqual(filesBelow(again).map((f) => path.relative(again, f)));
