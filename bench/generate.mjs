@@ -1,303 +1,112 @@
 /**
- * A seeded synthetic corpus for `npm run bench`: CloudFormation YAML and JSON, Terraform and CDK
- * files with realistic tables (comments, GSIs, replicas, count/for_each, partial SSE settings, every
- * encryption status) among ordinary resources; and a sparse tree (mostly application code, ~5%
- * infrastructure). Always written under a temporary folder, never into the repository.
+ * The bench's seeded synthetic corpora, always written under a temporary folder, never into the
+ * repository. Two shapes:
  *
- *   node bench/generate.mjs [--seed N] [--out DIR] [--scale X]
+ * - `real` (the default of `npm run bench`, bench/corpus.mjs): YAML anchors, aliases and merge keys
+ *   in a share of the CloudFormation and serverless templates, Terraform modules of many files,
+ *   fewer but larger CDK files, large synthesized JSON templates, Pulumi YAML, and a sparse tree
+ *   that is mostly not infrastructure;
+ * - `classic` (bench/shapes/classic.mjs): the corpus of the first six bench sessions, which the
+ *   tests also draw from (generateDense, cfnYaml, cfnJson, terraform, cdk keep their output).
+ *
+ *   node bench/generate.mjs [--shape real|classic] [--corpus dense|sparse|both] [--seed N]
+ *                           [--scale X] [--anchor-share P] [--tf-module-files N] [--infra-share P]
+ *                           [--out DIR]
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { REAL_FORMATS, generateRealDense, generateRealSparse } from './corpus.mjs';
+import { FORMATS, generateDense, generateSparse } from './shapes/classic.mjs';
 
-/** mulberry32: small, fast, seeded. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: (xs) => xs[Math.floor(next() * xs.length)],
-    chance: (p) => next() < p,
-  };
-}
+export { prng } from './shapes/common.mjs';
+export { FORMATS, cdk, cfnJson, cfnYaml, generateDense, generateSparse, terraform } from './shapes/classic.mjs';
+export { DENSE_MIX, REAL_FORMATS, SPARSE_MIX, generateRealDense, generateRealSparse } from './corpus.mjs';
 
-const WORDS = ['orders', 'users', 'sessions', 'audit', 'ledger', 'payments', 'events', 'inventory', 'carts', 'invoices', 'tokens', 'devices', 'metrics', 'profiles', 'shipments', 'catalog'];
-const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
-const cap = (s) => s[0].toUpperCase() + s.slice(1);
+/** The formats (one folder each below dense/) of a shape. */
+export const formatsOf = (shape) => (shape === 'classic' ? FORMATS : REAL_FORMATS);
 
-function comment(r, prefix) {
-  return r.pick([
-    `${prefix} Owned by the platform team; see the runbook before changing capacity.`,
-    `${prefix} TODO: revisit the key schema once access patterns settle.`,
-    `${prefix} Streams feed the audit pipeline.`,
-    `${prefix} Keep in sync with the application's data model.`,
-    `${prefix} Managed by the ${r.pick(WORDS)} service.`,
-  ]);
-}
-
-// ---------------------------------------------------------------- CloudFormation YAML
-
-/** SSE variants with their status: none, disabled, KMS without key (aws-managed), alias/aws/dynamodb, own key. */
-function cfnSse(r, ind, name) {
-  const k = r.int(0, 5);
-  const i2 = ind + '  ';
-  if (k === 0) return '';
-  if (k === 1) return `${ind}SSESpecification:\n${i2}SSEEnabled: false ${r.chance(0.5) ? '# TODO: encrypt' : ''}\n`;
-  if (k === 2) return `${ind}SSESpecification:\n${i2}SSEEnabled: true\n`;
-  if (k === 3) return `${ind}SSESpecification:\n${i2}SSEEnabled: true\n${i2}SSEType: KMS\n${i2}KMSMasterKeyId: alias/aws/dynamodb\n`;
-  if (k === 4) return `${ind}SSESpecification:\n${i2}SSEEnabled: true\n${i2}SSEType: KMS\n${i2}KMSMasterKeyId: !Ref ${name}KeyArn\n`;
-  return `${ind}SSESpecification:\n${i2}SSEEnabled: "true"\n`;
-}
-
-function yamlTable(r, name, global) {
-  const gsis = r.int(0, 3);
-  let s = `  ${comment(r, '#')}\n  ${name}:\n    Type: ${global ? 'AWS::DynamoDB::GlobalTable' : 'AWS::DynamoDB::Table'}\n`;
-  if (r.chance(0.4)) s += `    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n`;
-  s += `    Properties:\n`;
-  if (!global && r.chance(0.5)) s += `      TableName: !Sub '\${AWS::StackName}-${name.toLowerCase()}'\n`;
-  s += `      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions:\n        - AttributeName: pk\n          AttributeType: S\n        - AttributeName: sk\n          AttributeType: S\n`;
-  for (let g = 0; g < gsis; g++) s += `        - AttributeName: gsi${g}pk\n          AttributeType: ${r.pick(['S', 'N'])}\n`;
-  s += `      KeySchema:\n        - AttributeName: pk\n          KeyType: HASH\n        - AttributeName: sk\n          KeyType: RANGE\n`;
-  if (gsis) {
-    s += `      GlobalSecondaryIndexes:\n`;
-    for (let g = 0; g < gsis; g++) {
-      s += `        - IndexName: by-${r.pick(WORDS)}-${g}\n          KeySchema:\n            - AttributeName: gsi${g}pk\n              KeyType: HASH\n          Projection:\n            ProjectionType: ${r.pick(['ALL', 'KEYS_ONLY'])}\n`;
-    }
+/**
+ * Write the corpus of `shape` under root/dense and root/sparse (`corpus`: which of the two).
+ * `dense` and `sparse` override the mixes (DENSE_MIX, SPARSE_MIX) of the real shape; the classic
+ * shape reads `sparse.files` and `sparse.infraShare` only.
+ */
+export function generate(root, { shape = 'real', corpus = 'both', seed = 1, scale = 1, dense = {}, sparse = {} } = {}) {
+  const out = {};
+  if (corpus !== 'sparse') {
+    const dir = path.join(root, 'dense');
+    out.dense = shape === 'classic' ? generateDense(dir, { seed, scale }) : generateRealDense(dir, { seed, scale, mix: dense });
   }
-  if (r.chance(0.5)) s += `      StreamSpecification:\n        StreamViewType: NEW_AND_OLD_IMAGES\n`;
-  if (r.chance(0.3)) s += `      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: true\n`;
-  if (global) {
-    s += `      SSESpecification:\n        SSEEnabled: true\n        SSEType: KMS\n      Replicas:\n        - Region: !Ref AWS::Region\n`;
-    if (r.chance(0.5)) s += `        - Region: ${r.pick(REGIONS)}\n`;
-  } else {
-    s += cfnSse(r, '      ', name);
+  if (corpus !== 'dense') {
+    const dir = path.join(root, 'sparse');
+    out.sparse =
+      shape === 'classic'
+        ? generateSparse(dir, { seed: seed + 1, total: Math.round((sparse.files ?? 20000) * scale), infraShare: sparse.infraShare ?? 0.05 })
+        : generateRealSparse(dir, { seed: seed + 1, scale, mix: sparse });
   }
-  s += `      Tags:\n        - Key: team\n          Value: ${r.pick(WORDS)}\n`;
-  return s;
+  return out;
 }
 
-function yamlFiller(r, name) {
-  return r.pick([
-    `  ${name}Function:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: nodejs20.x\n      Handler: index.handler\n      Timeout: ${r.int(3, 30)}\n      MemorySize: ${r.pick([128, 256, 512, 1024])}\n      Role: !GetAtt ${name}Role.Arn\n      Code:\n        S3Bucket: !Ref ArtifactBucket\n        S3Key: !Sub '\${Version}/${name}.zip'\n      Environment:\n        Variables:\n          TABLE: !Ref ${name}\n          LOG_LEVEL: info\n`,
-    `  ${name}Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal:\n              Service: lambda.amazonaws.com\n            Action: sts:AssumeRole\n      ManagedPolicyArns:\n        - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\n`,
-    `  ${name}Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: aws:kms\n      VersioningConfiguration:\n        Status: Enabled\n`,
-    `  ${name}Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: ${r.int(30, 900)}\n      MessageRetentionPeriod: 1209600\n      KmsMasterKeyId: alias/aws/sqs\n`,
-  ]);
-}
-
-export function cfnYaml(r, crlf) {
-  const n = r.int(1, 4);
-  let s = `AWSTemplateFormatVersion: '2010-09-09'\n${comment(r, '#')}\nDescription: ${cap(r.pick(WORDS))} service data\nParameters:\n  Version:\n    Type: String\n`;
-  for (let i = 0; i < n; i++) s += `  T${i}KeyArn:\n    Type: String\n`;
-  s += `Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n`;
-  for (let i = 0; i < n; i++) {
-    const name = `${cap(r.pick(WORDS))}${i}Table`.replace(/^(.)/, (c) => c);
-    const tname = `T${i}`;
-    s += yamlTable(r, tname, r.chance(0.1)).replace(/!Ref T(\d)KeyArn/, `!Ref T$1KeyArn`);
-    for (let f = r.int(2, 6); f > 0; f--) s += yamlFiller(r, `${tname}${f}`);
-    void name;
-  }
-  s += `Outputs:\n  Stack:\n    Value: !Ref AWS::StackName\n`;
-  return crlf ? s.replace(/\n/g, '\r\n') : s;
-}
-
-// ---------------------------------------------------------------- CloudFormation JSON
-
-export function cfnJson(r) {
-  const n = r.int(1, 4);
-  const res = { ArtifactBucket: { Type: 'AWS::S3::Bucket' } };
-  const params = { Version: { Type: 'String' } };
-  for (let i = 0; i < n; i++) {
-    const gsis = r.int(0, 3);
-    const props = {
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, ...Array.from({ length: gsis }, (_, g) => ({ AttributeName: `g${g}`, AttributeType: 'S' }))],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    };
-    if (gsis) props.GlobalSecondaryIndexes = Array.from({ length: gsis }, (_, g) => ({ IndexName: `by-g${g}`, KeySchema: [{ AttributeName: `g${g}`, KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }));
-    const k = r.int(0, 4);
-    if (k === 1) props.SSESpecification = { SSEEnabled: false };
-    if (k === 2) props.SSESpecification = { SSEEnabled: true };
-    if (k === 3) props.SSESpecification = { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: 'alias/aws/dynamodb' };
-    if (k === 4) {
-      params[`T${i}KeyArn`] = { Type: 'String' };
-      props.SSESpecification = { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { Ref: `T${i}KeyArn` } };
-    }
-    res[`T${i}`] = { Type: 'AWS::DynamoDB::Table', ...(r.chance(0.4) ? { DeletionPolicy: 'Retain' } : {}), Properties: props };
-    for (let f = r.int(2, 6); f > 0; f--) {
-      res[`T${i}Fn${f}`] = {
-        Type: 'AWS::Lambda::Function',
-        Properties: { Runtime: 'nodejs20.x', Handler: 'index.handler', Timeout: r.int(3, 30), Role: { 'Fn::GetAtt': [`T${i}Role`, 'Arn'] }, Environment: { Variables: { TABLE: { Ref: `T${i}` }, LOG_LEVEL: 'info' } }, Code: { S3Bucket: { Ref: 'ArtifactBucket' }, S3Key: { 'Fn::Sub': '${Version}/fn.zip' } } },
-      };
-    }
-  }
-  return JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Description: 'generated', Parameters: params, Resources: res }, null, r.pick([2, 4])) + (r.chance(0.8) ? '\n' : '');
-}
-
-// ---------------------------------------------------------------- Terraform
-
-function tfTable(r, name) {
-  const gsis = r.int(0, 3);
-  const mode = r.int(0, 9);
-  let s = `${comment(r, '#')}\nresource "aws_dynamodb_table" "${name}" {\n`;
-  if (mode === 0) s += `  count = var.enabled ? 1 : 0\n\n`;
-  if (mode === 1) s += `  for_each = toset(["${r.pick(WORDS)}", "${r.pick(WORDS)}-b"])\n\n`;
-  s += `  name         = ${mode === 1 ? 'each.key' : `"\${var.prefix}-${name}"`}\n  billing_mode = "PAY_PER_REQUEST"\n  hash_key     = "pk"\n  range_key    = "sk"\n\n`;
-  s += `  attribute {\n    name = "pk"\n    type = "S"\n  }\n\n  attribute {\n    name = "sk"\n    type = "S"\n  }\n`;
-  for (let g = 0; g < gsis; g++) {
-    s += `\n  attribute {\n    name = "g${g}"\n    type = "${r.pick(['S', 'N'])}"\n  }\n\n  global_secondary_index {\n    name            = "by-g${g}"\n    hash_key        = "g${g}"\n    projection_type = "${r.pick(['ALL', 'KEYS_ONLY'])}"\n  }\n`;
-  }
-  if (r.chance(0.15)) s += `\n  replica {\n    region_name = "${r.pick(REGIONS)}"\n  }\n`;
-  const k = r.int(0, 4);
-  if (k === 1) s += `\n  server_side_encryption {\n    enabled = false # TODO\n  }\n`;
-  if (k === 2) s += `\n  server_side_encryption {\n    enabled = true\n  }\n`;
-  if (k === 3) s += `\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = var.table_key_arn\n  }\n`;
-  s += `\n  point_in_time_recovery {\n    enabled = ${r.chance(0.5)}\n  }\n\n  tags = {\n    team = "${r.pick(WORDS)}" // owner\n  }\n}\n\n`;
-  return s;
-}
-
-function tfFiller(r, name) {
-  return r.pick([
-    `resource "aws_lambda_function" "${name}" {\n  function_name = "${name}"\n  runtime       = "nodejs20.x"\n  handler       = "index.handler"\n  role          = aws_iam_role.${name}.arn\n  timeout       = ${r.int(3, 30)}\n\n  environment {\n    variables = {\n      LOG_LEVEL = "info"\n    }\n  }\n}\n\n`,
-    `resource "aws_iam_role" "${name}" {\n  name = "${name}"\n  assume_role_policy = jsonencode({\n    Version = "2012-10-17"\n    Statement = [{\n      Effect    = "Allow"\n      Principal = { Service = "lambda.amazonaws.com" }\n      Action    = "sts:AssumeRole"\n    }]\n  })\n}\n\n`,
-    `resource "aws_s3_bucket" "${name}" {\n  bucket = "\${var.prefix}-${name}"\n}\n\n`,
-    `/* Queue for ${name} */\nresource "aws_sqs_queue" "${name}" {\n  name                       = "${name}"\n  visibility_timeout_seconds = ${r.int(30, 900)}\n}\n\n`,
-  ]);
-}
-
-export function terraform(r) {
-  let s = `variable "prefix" {\n  type = string\n}\n\nvariable "enabled" {\n  type    = bool\n  default = true\n}\n\nvariable "table_key_arn" {\n  type    = string\n  default = null\n}\n\n`;
-  for (let i = r.int(1, 3); i > 0; i--) {
-    s += tfTable(r, `${r.pick(WORDS)}_${i}`);
-    for (let f = r.int(2, 6); f > 0; f--) s += tfFiller(r, `fn_${i}_${f}`);
-  }
-  return s;
-}
-
-// ---------------------------------------------------------------- CDK (TypeScript)
-
-export function cdk(r) {
-  const q = r.pick(["'", '"']);
-  const n = r.int(1, 3);
-  let s = `import * as cdk from ${q}aws-cdk-lib${q};\nimport * as dynamodb from ${q}aws-cdk-lib/aws-dynamodb${q};\nimport * as lambda from ${q}aws-cdk-lib/aws-lambda${q};\nimport { Construct } from ${q}constructs${q};\n\n`;
-  s += `export class ${cap(r.pick(WORDS))}Stack extends cdk.Stack {\n  constructor(scope: Construct, id: string, props?: cdk.StackProps) {\n    super(scope, id, props);\n\n`;
-  for (let i = 0; i < n; i++) {
-    const w = r.pick(WORDS);
-    s += `    ${comment(r, '//')}\n    const t${i} = new dynamodb.Table(this, ${q}${cap(w)}${i}${q}, {\n      partitionKey: { name: ${q}pk${q}, type: dynamodb.AttributeType.STRING },\n      sortKey: { name: ${q}sk${q}, type: dynamodb.AttributeType.STRING },\n      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,\n`;
-    const k = r.int(0, 3);
-    if (k === 1) s += `      encryption: dynamodb.TableEncryption.AWS_MANAGED,\n`;
-    if (k === 2) s += `      encryption: dynamodb.TableEncryption.DEFAULT,\n`;
-    if (r.chance(0.4)) s += `      removalPolicy: cdk.RemovalPolicy.RETAIN,\n`;
-    s += `    });\n`;
-    for (let g = r.int(0, 2); g > 0; g--) s += `    t${i}.addGlobalSecondaryIndex({ indexName: ${q}by-g${g}${q}, partitionKey: { name: ${q}g${g}${q}, type: dynamodb.AttributeType.STRING } });\n`;
-    for (let f = r.int(1, 4); f > 0; f--) {
-      s += `\n    const fn${i}${f} = new lambda.Function(this, ${q}Fn${i}${f}${q}, {\n      runtime: lambda.Runtime.NODEJS_20_X,\n      handler: ${q}index.handler${q},\n      code: lambda.Code.fromAsset(${q}lambda/${w}${q}),\n      environment: { TABLE: t${i}.tableName },\n    });\n    t${i}.grantReadWriteData(fn${i}${f});\n`;
-    }
-    s += '\n';
-  }
-  s += `  }\n}\n`;
-  return s;
-}
-
-// ---------------------------------------------------------------- application code (sparse tree)
-
-function appFile(r, ext) {
-  const lines = [];
-  const n = r.int(20, 200);
-  if (ext === '.ts' || ext === '.js') {
-    lines.push(`import { ${r.pick(WORDS)} } from './${r.pick(WORDS)}';`);
-    for (let i = 0; i < n; i++) lines.push(r.pick([`export function ${r.pick(WORDS)}${i}(x: number) {`, `  const v${i} = x * ${r.int(1, 99)};`, `  // ${comment(r, '')}`, `  return v${i};`, '}']));
-  } else if (ext === '.md') {
-    for (let i = 0; i < n; i++) lines.push(r.pick([`# ${cap(r.pick(WORDS))}`, `Some notes about the ${r.pick(WORDS)} service.`, '', `- item ${i}`]));
-  } else if (ext === '.yaml' || ext === '.yml') {
-    lines.push('name: ci', 'on: [push]', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    steps:');
-    for (let i = 0; i < n / 4; i++) lines.push(`      - run: npm run ${r.pick(WORDS)}`);
-  } else if (ext === '.json') {
-    const o = {};
-    for (let i = 0; i < n / 4; i++) o[`${r.pick(WORDS)}${i}`] = r.pick([i, 'value', true, null]);
-    return JSON.stringify(o, null, 2) + '\n';
-  } else {
-    for (let i = 0; i < n; i++) lines.push(`${r.pick(WORDS)} ${r.int(0, 1e6)}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-// ---------------------------------------------------------------- corpora
-
-export const FORMATS = ['yaml', 'json', 'tf', 'cdk'];
-
-/** Dense corpus: per format a folder of many repositories' worth of infrastructure code. */
-export function generateDense(root, { seed = 1, scale = 1 } = {}) {
-  const r = prng(seed);
-  const counts = { yaml: Math.round(1200 * scale), json: Math.round(600 * scale), tf: Math.round(1200 * scale), cdk: Math.round(600 * scale) };
-  const files = { yaml: [], json: [], tf: [], cdk: [] };
-  for (const fmt of FORMATS) {
-    for (let i = 0; i < counts[fmt]; i++) {
-      const dir = path.join(root, fmt, `repo${String(i % 40).padStart(2, '0')}`, r.pick(['infra', 'stacks', 'deploy', 'templates']), `m${Math.floor(i / 40)}`);
-      mkdirSync(dir, { recursive: true });
-      let file;
-      let text;
-      if (fmt === 'yaml') {
-        file = path.join(dir, `${r.pick(WORDS)}-${i}.${r.pick(['yaml', 'yml'])}`);
-        text = cfnYaml(r, r.chance(0.1));
-      } else if (fmt === 'json') {
-        file = path.join(dir, `${r.pick(WORDS)}-${i}.template.json`);
-        text = cfnJson(r);
-      } else if (fmt === 'tf') {
-        file = path.join(dir, 'main.tf');
-        text = terraform(r);
-      } else {
-        file = path.join(dir, `${r.pick(WORDS)}-stack-${i}.ts`);
-        text = cdk(r);
-      }
-      writeFileSync(file, text);
-      files[fmt].push(file);
-    }
-  }
-  return files;
-}
-
-/** Sparse tree: `total` files, `infraShare` of them infrastructure code, the rest application code. */
-export function generateSparse(root, { seed = 2, total = 20000, infraShare = 0.05 } = {}) {
-  const r = prng(seed);
-  const exts = ['.ts', '.ts', '.js', '.md', '.json', '.yaml', '.txt', '.py'];
+/** Files and bytes below `dir`. */
+export function sizeOf(dir) {
+  let files = 0;
   let bytes = 0;
-  for (let i = 0; i < total; i++) {
-    const dir = path.join(root, `pkg${String(i % 100).padStart(2, '0')}`, `src${Math.floor(i / 1000)}`, `d${i % 7}`);
-    mkdirSync(dir, { recursive: true });
-    let name;
-    let text;
-    if (r.chance(infraShare)) {
-      const fmt = r.pick(FORMATS);
-      name = fmt === 'yaml' ? `t${i}.yaml` : fmt === 'json' ? `t${i}.json` : fmt === 'tf' ? `t${i}.tf` : `t${i}-stack.ts`;
-      text = fmt === 'yaml' ? cfnYaml(r, false) : fmt === 'json' ? cfnJson(r) : fmt === 'tf' ? terraform(r) : cdk(r);
-    } else {
-      const ext = r.pick(exts);
-      name = `f${i}${ext}`;
-      text = appFile(r, ext);
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        files++;
+        bytes += statSync(p).size;
+      }
     }
-    writeFileSync(path.join(dir, name), text);
-    bytes += Buffer.byteLength(text);
-  }
-  return { files: total, bytes };
+  };
+  walk(dir);
+  return { files, bytes };
+}
+
+/** `--name value` from argv, or `fallback`. */
+export function argOf(argv, name, fallback) {
+  const i = argv.indexOf(name);
+  return i === -1 ? fallback : argv[i + 1];
+}
+
+/** The mix overrides given on the command line (shared with bench/run.mjs). */
+export function mixArgs(argv) {
+  const num = (k) => (argOf(argv, k) === undefined ? undefined : Number(argOf(argv, k)));
+  const dense = Object.fromEntries(
+    Object.entries({ anchorShare: num('--anchor-share'), tfModuleFiles: num('--tf-module-files') }).filter(([, v]) => v !== undefined),
+  );
+  const sparse = Object.fromEntries(
+    Object.entries({ infraShare: num('--infra-share'), files: num('--sparse-files') }).filter(([, v]) => v !== undefined),
+  );
+  return { dense, sparse };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const arg = (k, d) => {
-    const i = process.argv.indexOf(k);
-    return i === -1 ? d : process.argv[i + 1];
-  };
-  const out = arg('--out') ?? mkdtempSync(path.join(tmpdir(), 'kmsfix-corpus-'));
-  const seed = Number(arg('--seed', '1'));
-  const files = generateDense(path.join(out, 'dense'), { seed, scale: Number(arg('--scale', '1')) });
-  generateSparse(path.join(out, 'sparse'), { seed: seed + 1 });
-  process.stdout.write(`${out}\n${Object.entries(files).map(([k, v]) => `${k}: ${v.length} files`).join('\n')}\n`);
+  const argv = process.argv.slice(2);
+  const out = argOf(argv, '--out') ?? mkdtempSync(path.join(tmpdir(), 'kmsfix-corpus-'));
+  const shape = argOf(argv, '--shape', 'real');
+  const corpus = argOf(argv, '--corpus', 'both');
+  const made = generate(out, {
+    shape,
+    corpus,
+    seed: Number(argOf(argv, '--seed', '1')),
+    scale: Number(argOf(argv, '--scale', '1')),
+    ...mixArgs(argv),
+  });
+  const mb = (b) => (b / 1048576).toFixed(1);
+  let report = `${out}\n`;
+  if (made.dense) {
+    for (const f of formatsOf(shape)) {
+      const s = sizeOf(path.join(out, 'dense', f));
+      report += `dense/${f}: ${s.files} files, ${mb(s.bytes)} MB\n`;
+    }
+  }
+  if (made.sparse) {
+    const s = sizeOf(path.join(out, 'sparse'));
+    report += `sparse: ${s.files} files, ${mb(s.bytes)} MB${made.sparse.infra === undefined ? '' : `, ${made.sparse.infra} of them infrastructure`}\n`;
+  }
+  process.stdout.write(report);
 }

@@ -7,8 +7,9 @@
  *
  *   node bench/rescan.mjs DIR FIXED
  */
-import { main } from '../dist/bundle/cli.js';
+import { loadCli } from './dist.mjs';
 
+const main = await loadCli();
 const [dir, fixed] = process.argv.slice(2);
 let out = '';
 const io = { cwd: process.cwd(), out: (s) => (out += s), err() {}, interactive: false, color: false, ask: async () => '' };

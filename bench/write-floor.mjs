@@ -8,8 +8,9 @@
  */
 import { closeSync, fchmodSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { TEMP_PREFIX } from '../dist/src/io/write.js';
+import { loadTempPrefix } from './dist.mjs';
 
+const TEMP_PREFIX = await loadTempPrefix();
 const [fixed, pristine] = process.argv.slice(2);
 const writes = [];
 const walk = (rel) => {
@@ -38,5 +39,7 @@ const temps = writes.map(({ target, content }) => {
   }
   return tmp;
 });
-writes.forEach(({ target }, i) => renameSync(temps[i], target));
+writes.forEach(({ target }, i) => {
+  renameSync(temps[i], target);
+});
 process.stdout.write(JSON.stringify({ files: writes.length, ms: performance.now() - t0 }) + '\n');

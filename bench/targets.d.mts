@@ -1,0 +1,21 @@
+/** Types for bench/targets.mjs (used by test/bench-targets.test.ts). */
+export const TARGETS: {
+  scanAllMBps: number;
+  scanFormatMBps: number;
+  fixOverFloor: number;
+  fixOverScan: number;
+  fixRssMb: number;
+  rssSizes: number[];
+  rssFlat: number;
+  oneFileOverNode: number;
+};
+export interface BenchNumbers {
+  scanAll: number;
+  scanFormats: Record<string, number>;
+  fixOverFloor: number;
+  fixOverScan: number;
+  rss: { size: number; mb: number }[];
+  nodeMs: number;
+  oneFile: Record<string, number>;
+}
+export function checkTargets(m: BenchNumbers, t?: typeof TARGETS): { target: string; ok: boolean | null; value: string }[];
