@@ -3,8 +3,6 @@
  * interface every format family implements (`Format`, registered by a cheap `FormatEntry` in
  * src/formats/index.ts); the engine (src/engine) drives them. What a run reports is in result.ts.
  */
-import type { Status } from '../rule/status.js';
-import type { SseFacts } from '../rule/peers/facts.js';
 import type { EncryptionFacts } from '../rule/facts.js';
 
 export type { Status } from '../rule/status.js';
@@ -52,15 +50,6 @@ export interface TableFacts extends TableIdentity {
   suppressions: Suppression[];
 }
 
-/** A table as a format detected it before issue 17 phase B-R (a format's own verdict). Being replaced by TableFacts. */
-export interface DetectedTable extends TableIdentity {
-  status: Status;
-  message: string;
-  blocker?: string;
-  facts?: SseFacts;
-  suppressions?: Suppression[];
-}
-
 /** Who a suppression speaks for: a peer tool, or kmsfix itself. */
 export type SuppressionTool = 'kmsfix' | 'checkov' | 'trivy' | 'kics' | 'cfn-nag' | 'cfn-guard';
 
@@ -76,7 +65,7 @@ export interface Suppression {
 }
 
 export interface Detection {
-  tables: (TableFacts | DetectedTable)[];
+  tables: TableFacts[];
 }
 
 export type KeyStrategy = 'per-table' | 'shared';

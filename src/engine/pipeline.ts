@@ -2,15 +2,12 @@
  * The in-memory pipeline for one group of files: detect, plan edits, apply them, verify the
  * result by re-parsing and re-detecting. Nothing here touches the disk.
  */
-import { judge, type Judgement } from '../rule/evaluate.js';
-import { compliantUnder, underProfile } from '../rule/peers/evaluate.js';
-import { peerVerdicts } from '../rule/peers/rules.js';
-import { isFixableStatus } from '../rule/status.js';
+import { judge } from '../rule/evaluate.js';
 import { ParseError } from '../core/types.js';
 import { LineIndex, deepestNesting } from '../core/text.js';
 import { MAX_FILE_BYTES, formatMb } from '../io/read.js';
 import { NO_SIBLINGS, type SiblingSource } from '../io/siblings.js';
-import type { DetectedTable, Detection, Edit, FilePlan, FixOptions, GroupMember, SourceFile, Format } from '../core/types.js';
+import type { Detection, Edit, FilePlan, FixOptions, GroupMember, SourceFile, Format } from '../core/types.js';
 import type { FileError, FileOutcome, TableReport, Watched } from '../core/result.js';
 
 let editsModule: typeof import('../core/edits.js') | undefined;
@@ -37,7 +34,7 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     // The rules decide (src/rule/evaluate.ts); a table carries only the report's own fields, not a
     // format's parse nodes (whole templates, syntax trees), which must not outlive the detection
     // (memory) nor cross to the main thread.
-    const j = 'encryption' in t ? judge(t, { ...options, test: file.test === true }) : legacyJudge(t, file, options);
+    const j = judge(t, { ...options, test: file.test === true });
     const { line, column, format, type, address } = t;
     const report: TableReport = {
       line,
@@ -51,32 +48,12 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
       compliant: j.compliant,
       fixable: j.fixable,
       peers: j.peers,
-      suppressions: t.suppressions ?? [],
+      suppressions: t.suppressions,
     };
     if (j.blocker !== undefined) report.blocker = j.blocker;
     if (j.testCode) report.testCode = true;
     return report;
   });
-}
-
-/** Issue 17 phase B-R, while formats move to TableFacts: a table with its format's own verdict. */
-function legacyJudge(t: DetectedTable, file: SourceFile, options: Partial<FixOptions>): Judgement {
-  const profile = options.profile ?? 'strict';
-  const aam = options.acceptAwsManaged === true;
-  const peers = peerVerdicts(t.facts);
-  const suppressions = t.suppressions ?? [];
-  const e = underProfile(t.status, t.message, suppressions, profile);
-  const strict = profile === 'strict' ? e : underProfile(t.status, t.message, suppressions, 'strict');
-  const compliant = compliantUnder(profile, e.status, peers, suppressions, aam);
-  const leftInTests = file.test === true && !options.includeTests && isFixableStatus(strict.status, options) && !t.blocker;
-  const fixable = isFixableStatus(strict.status, options) && !t.blocker && !leftInTests;
-  let message = e.message;
-  if (!compliant && t.blocker) message = `${message}. Not fixable automatically: ${t.blocker}`;
-  if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;
-  const j: Judgement = { status: e.status, message, compliant, fixable, peers };
-  if (t.blocker !== undefined) j.blocker = t.blocker;
-  if (leftInTests) j.testCode = true;
-  return j;
 }
 
 export async function detectFile(
