@@ -113,7 +113,7 @@ function scalarValue(node: CNode | null | undefined): string | undefined {
 // ---------------------------------------------------------------- settings, as written
 
 /** CloudFormation's words for its settings (the rule's default wording is CloudFormation's). */
-const WORDS: Vocabulary = {
+export const WORDS: Vocabulary = {
   names: {
     container: 'Properties',
     block: 'SSESpecification',

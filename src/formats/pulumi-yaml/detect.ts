@@ -46,7 +46,7 @@ function isYamlProgram(root: CNode | null): root is CMap {
 }
 
 /** Pulumi YAML's words for the settings, where its messages differ from CloudFormation's. */
-const WORDS: Vocabulary = {
+export const WORDS: Vocabulary = {
   names: { container: SSE_PATH.properties, block: SSE_PATH.sse, enabled: 'enabled', key: 'kmsKeyArn' },
   phrases: { enabledAbsent: '{block} is not enabled', enabledFalse: '{block} is not enabled' },
 };

@@ -21,7 +21,7 @@ import { stackRegionOf } from './stackRegion.js';
 
 export type Framework = 'cdk' | 'cdktf' | 'pulumi';
 /** Which table class a construct is (not the peer scanners' table kinds, src/rule/peers/facts.ts TableKind). */
-type TableClass = 'Table' | 'TableV2' | 'CfnTable' | 'CfnGlobalTable' | 'DynamodbTable' | 'PulumiTable';
+export type TableClass = 'Table' | 'TableV2' | 'CfnTable' | 'CfnGlobalTable' | 'DynamodbTable' | 'PulumiTable';
 
 /** Constructor symbol -> what it is. `type` is the name reported to the user. */
 export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framework; type: string }> = {
@@ -238,7 +238,7 @@ const REPLICA_KEYS =
   "that replica's key ARN by hand; kmsfix never half-fixes a global table";
 
 /** How each table class's settings are named in messages. */
-const WORDS: Record<TableClass, Vocabulary> = {
+export const WORDS: Record<TableClass, Vocabulary> = {
   Table: {
     names: { choice: 'encryption', key: 'encryptionKey', enabled: 'serverSideEncryption' },
     phrases: {
