@@ -1,6 +1,7 @@
 /**
- * Finding DynamoDB tables in CloudFormation, SAM and Serverless templates, and deciding each one's
- * status. Works on the shared node tree, so YAML and JSON behave the same.
+ * Finding DynamoDB tables in CloudFormation, SAM and Serverless templates, and reading each one's
+ * encryption settings into neutral facts (src/rule/facts.ts) for the rule to decide on
+ * (src/rule/cmk.ts). Works on the shared node tree, so YAML and JSON behave the same.
  */
 import { assess, fixWanted } from '../../rule/cmk.js';
 import {
@@ -12,7 +13,7 @@ import {
   type Settings,
   type Vocabulary,
 } from '../../rule/facts.js';
-import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
+import { AWS_MANAGED_ALIAS, isFixableStatus } from '../../rule/status.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
 import { commentSuppressions } from '../../core/suppressions.js';
 import type { Raw, Reference, TableKind } from '../../rule/peers/facts.js';
@@ -349,11 +350,10 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
         obstacles: [],
       };
       if (kind === 'global') encryption.replicas = replicasOf(file.text, props);
-      // What keeps a fix from being made, looked for only where the rule wants one.
+      // What keeps a fix from being made, looked for only where the rule would fix the table.
       const a = assess(encryption);
-      const fixable = a.status === 'aws-owned' || a.status === 'aws-managed';
       const localReplica = a.replica === undefined ? undefined : ((child(props, 'Replicas') as CSeq).items[a.replica] as CMap);
-      const edit = anchors && fixable ? editThrough(anchors, rp, kind, localReplica, replaced!) : undefined;
+      const edit = anchors && isFixableStatus(a.status) ? editThrough(anchors, rp, kind, localReplica, replaced!) : undefined;
       const grants = fixWanted(a) ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];
       if (grants.length > 0) encryption.obstacles.push({ kind: 'cross-account-grants', grants });
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);

@@ -1,7 +1,8 @@
 /**
  * Pulumi YAML programs: `resources:` of `type: aws:dynamodb:Table`, with `serverSideEncryption` as in
  * the Terraform provider. Reads the YAML tree shared with CloudFormation (../yaml/tree.ts; aliases
- * and merge keys resolved for reading).
+ * and merge keys resolved for reading). Its settings become neutral facts (src/rule/facts.ts); the
+ * rule decides (src/rule/cmk.ts).
  */
 import { assess, fixWanted } from '../../rule/cmk.js';
 import { ABSENT, type EncryptionFacts, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';

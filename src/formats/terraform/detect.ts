@@ -1,6 +1,7 @@
 /**
  * Finding DynamoDB tables in Terraform (HCL): `aws_dynamodb_table`, `aws_dynamodb_table_replica`
- * and calls of the terraform-aws-modules/dynamodb-table module, each with its encryption status.
+ * and calls of the terraform-aws-modules/dynamodb-table module, each with its encryption settings
+ * as neutral facts (src/rule/facts.ts) for the rule to decide on (src/rule/cmk.ts).
  */
 import { assess, fixWanted } from '../../rule/cmk.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
@@ -213,16 +214,16 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
     const hcl = await parseHcl(file.text);
     det = { tables: detectBlocks(file.text, hcl.blocks, (b) => blockComments(file.text, hcl.comments, b)), hcl };
   }
-  await moduleBlockers(file, det, context);
+  await moduleObstacles(file, det, context);
   return det;
 }
 
-/** The module's other files that may hold what a blocker depends on: provider configurations and resource policies. */
+/** The module's other files that may hold what an obstacle depends on: provider configurations and resource policies. */
 const PROVIDERS_OR_POLICIES = /provider\s*"aws"|"provider"\s*:|aws_dynamodb_resource_policy/;
 /** ...and, once the module has a resource policy, the policy documents and locals it may read. */
 const POLICY_PARTS = /aws_iam_policy_document|locals/;
 
-/** This file's blocks, and those of the module's other files that blockers read (fix.ts reads them). */
+/** This file's blocks, and those of the module's other files that obstacles depend on (fix.ts reads them). */
 async function moduleTops(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<TopBlock[]> {
   const { siblingBlocks } = await import('./fix.js');
   const own = summarize(det, file.text);
@@ -235,12 +236,12 @@ async function moduleTops(file: SourceFile, det: TfDetection, context: DiskConte
 }
 
 /**
- * Blockers that depend on the module, not only on the table's own block: a replica region with no
+ * Obstacles that depend on the module, not only on the table's own block: a replica region with no
  * provider alias to create its key through (replicaKeys, which the fix plans with too), and a
  * resource policy that grants other accounts (resourcePolicy.ts). The module's other files are
- * read only for a table that could otherwise be fixed.
+ * read only for a table the rule would otherwise fix.
  */
-async function moduleBlockers(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
+async function moduleObstacles(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
   const open = det.tables.filter((t) => fixWanted(assess(t.encryption)));
   if (open.length === 0) return;
   let module: Promise<TopBlock[]> | undefined;

@@ -441,7 +441,7 @@ async function parseTerraform(name: string, text: string): Promise<TfDetection> 
  * prefilter skipped them) still declare names, data sources and providers; and the lock file
  * says which hashicorp/aws version the module runs with. The engine reads them
  * (DiskContext.siblings); files that cannot be parsed are left out. `want`: parse only the files
- * whose text it accepts (detection asks for the few blocks a table's blocker depends on).
+ * whose text it accepts (detection asks for the few blocks a table's obstacles depend on).
  */
 export async function siblingBlocks(files: SourceFile[], want?: (text: string) => boolean): Promise<TopBlock[]> {
   const out: TopBlock[] = [];

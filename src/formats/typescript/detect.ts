@@ -1,6 +1,7 @@
 /**
  * Finding DynamoDB tables in TypeScript infrastructure code (AWS CDK v2, CDK for Terraform, Pulumi)
- * and deciding each one's status from the syntax alone: no type checker, nothing is evaluated.
+ * and reading each one's encryption settings into neutral facts (src/rule/facts.ts) from the syntax
+ * alone: no type checker, nothing is evaluated. The rule decides (src/rule/cmk.ts).
  */
 import { assess, fixWanted } from '../../rule/cmk.js';
 import {
