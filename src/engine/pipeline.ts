@@ -30,11 +30,12 @@ export function errorOf(file: SourceFile, err: unknown): FileError {
 }
 
 export function reportTables(file: SourceFile, detection: Detection, options: Partial<FixOptions>): TableReport[] {
+  const judging = { ...options, test: file.test === true };
   return detection.tables.map((t) => {
     // The rules decide (src/rule/evaluate.ts); a table carries only the report's own fields, not a
     // format's parse nodes (whole templates, syntax trees), which must not outlive the detection
     // (memory) nor cross to the main thread.
-    const j = judge(t, { ...options, test: file.test === true });
+    const j = judge(t, judging);
     const { line, column, format, type, address } = t;
     const report: TableReport = {
       line,

@@ -3,7 +3,7 @@
  * encryption settings into neutral facts (src/rule/facts.ts) for the rule to decide on
  * (src/rule/cmk.ts). Works on the shared node tree, so YAML and JSON behave the same.
  */
-import { assess, fixWanted } from '../../rule/cmk.js';
+import { decide, fixWanted } from '../../rule/cmk.js';
 import {
   ABSENT,
   type EncryptionFacts,
@@ -215,7 +215,7 @@ function replicasOf(text: string, props: CNode | null | undefined): Replicas {
   const items = (node.items as CMap[]).map((r): Replica => {
     const region = child(r, 'Region');
     return {
-      source: snippet(text, r),
+      source: '', // each replica is a mapping: never worded
       readable: true,
       region: { source: snippet(text, region), local: isLocalRegion(region) },
       key: keySetting(text, child(child(r, 'SSESpecification'), 'KMSMasterKeyId')),
@@ -351,7 +351,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       };
       if (kind === 'global') encryption.replicas = replicasOf(file.text, props);
       // What keeps a fix from being made, looked for only where the rule would fix the table.
-      const a = assess(encryption);
+      const a = decide(encryption);
       const localReplica = a.replica === undefined ? undefined : ((child(props, 'Replicas') as CSeq).items[a.replica] as CMap);
       const edit = anchors && isFixableStatus(a.status) ? editThrough(anchors, rp, kind, localReplica, replaced!) : undefined;
       const grants = fixWanted(a) ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];

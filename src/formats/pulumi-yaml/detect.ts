@@ -4,7 +4,7 @@
  * and merge keys resolved for reading). Its settings become neutral facts (src/rule/facts.ts); the
  * rule decides (src/rule/cmk.ts).
  */
-import { assess, fixWanted } from '../../rule/cmk.js';
+import { decide, fixWanted } from '../../rule/cmk.js';
 import { ABSENT, type EncryptionFacts, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { commentSuppressions } from '../../core/suppressions.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
@@ -114,7 +114,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
         obstacles: [],
       };
       const edit =
-        anchors && fixWanted(assess(encryption)) ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias)) : undefined;
+        anchors && fixWanted(decide(encryption)) ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias)) : undefined;
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
       const pos = lines.position(pair.keyStart);
       tables.push({

@@ -3,7 +3,7 @@
  * and calls of the terraform-aws-modules/dynamodb-table module, each with its encryption settings
  * as neutral facts (src/rule/facts.ts) for the rule to decide on (src/rule/cmk.ts).
  */
-import { assess, fixWanted } from '../../rule/cmk.js';
+import { decide, fixWanted } from '../../rule/cmk.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { LineIndex } from '../../core/text.js';
@@ -242,7 +242,7 @@ async function moduleTops(file: SourceFile, det: TfDetection, context: DiskConte
  * read only for a table the rule would otherwise fix.
  */
 async function moduleObstacles(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
-  const open = det.tables.filter((t) => fixWanted(assess(t.encryption)));
+  const open = det.tables.filter((t) => fixWanted(decide(t.encryption)));
   if (open.length === 0) return;
   let module: Promise<TopBlock[]> | undefined;
   const tops = () => (module ??= moduleTops(file, det, context));

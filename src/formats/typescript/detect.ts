@@ -3,7 +3,7 @@
  * and reading each one's encryption settings into neutral facts (src/rule/facts.ts) from the syntax
  * alone: no type checker, nothing is evaluated. The rule decides (src/rule/cmk.ts).
  */
-import { assess, fixWanted } from '../../rule/cmk.js';
+import { decide, fixWanted } from '../../rule/cmk.js';
 import {
   ABSENT,
   type EncryptionFacts,
@@ -434,7 +434,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     } else encryption = factsOf(c, cls.kind, props);
     const anchor = anchorOf(node);
     // Where the key would go, looked at only for a table the rule would fix.
-    if (fixWanted(assess(encryption))) {
+    if (fixWanted(decide(encryption))) {
       if (!idNode) encryption.obstacles.push({ kind: 'no-id' });
       else if (cls.kind === 'TableV2' && stackRegionOf(sf, c.sym, node) === 'agnostic')
         encryption.obstacles.push({ kind: 'region-agnostic-stack' });

@@ -36,6 +36,7 @@ export function underProfile(
   suppressions: Suppression[],
   profile: Profile,
 ): { status: Status; message: string } {
+  if (suppressions.length === 0) return { status, message };
   const silencing = honoured(suppressions, profile).filter((s) => s.rule === undefined || EQUIVALENT.has(s.rule));
   if (silencing.length === 0 || status === 'customer-managed') return { status, message };
   return { status: 'suppressed', message: `Suppressed by ${silencing.map((s) => s.text).join(', ')}; without it: ${status}: ${message}` };
@@ -50,7 +51,8 @@ export function compliantUnder(
   acceptAwsManaged: boolean,
 ): boolean {
   if (profile === 'strict') return isCompliant(status, { acceptAwsManaged });
-  return unsuppressed(peers[profile] ?? [], honoured(suppressions, profile)).length === 0;
+  const fired = peers[profile] ?? [];
+  return fired.length === 0 || unsuppressed(fired, honoured(suppressions, profile)).length === 0;
 }
 
 /** "fails CKV_AWS_119, AVD-AWS-0025, W74" for text output; empty when nothing fires. */
