@@ -4,10 +4,10 @@
  * same facts give the same status in every vocabulary; only the words differ.
  */
 import { describe, expect, it } from 'vitest';
-import { WORDS as CFN } from '../../src/formats/cloudformation/detect.js';
+import { WORDS as CFN, detectCloudFormation } from '../../src/formats/cloudformation/detect.js';
 import { WORDS as PULUMI_YAML } from '../../src/formats/pulumi-yaml/detect.js';
-import { WORDS as TF } from '../../src/formats/terraform/detect.js';
-import { WORDS as TS } from '../../src/formats/typescript/detect.js';
+import { WORDS as TF, detectTerraform } from '../../src/formats/terraform/detect.js';
+import { WORDS as TS, detectTypeScript } from '../../src/formats/typescript/detect.js';
 import { assess, messageOf } from '../../src/rule/cmk.js';
 import { judge } from '../../src/rule/evaluate.js';
 import {
@@ -411,5 +411,55 @@ describe('judge: what a report shows', () => {
     expect(j.blocker).toBe('Properties comes from a YAML merge key (<<): give the table its own Properties (e.g. `<<: *defaults` in it)');
     expect(j.message).toMatch(/\. Not fixable automatically: Properties comes from a YAML merge key/);
     expect(judge(table(blocked), { acceptAwsManaged: true }).message).not.toMatch(/Not fixable/);
+  });
+});
+
+describe('formats adapt, the rule decides: from source to verdict', () => {
+  const file = (path: string, text: string) => ({ path, absPath: `/${path}`, text });
+
+  it('a global table with two replicas whose keys cannot be read names the first, in CloudFormation as in CDK', async () => {
+    const cfn = detectCloudFormation(
+      file(
+        't.yaml',
+        'Resources:\n  G:\n    Type: AWS::DynamoDB::GlobalTable\n    Properties:\n      SSESpecification:\n        SSEEnabled: true\n' +
+          '      Replicas:\n        - Region: a\n          SSESpecification:\n            KMSMasterKeyId: !If [c, x, y]\n' +
+          '        - Region: b\n          SSESpecification:\n            KMSMasterKeyId: { a: b }\n',
+      ),
+    );
+    expect(judge(cfn.tables[0]).message).toBe(`KMSMasterKeyId is chosen by Fn::If (!If [c, x, y]): ${EXPLAIN.unknown}`);
+    const cdk = detectTypeScript(
+      file(
+        's.ts',
+        "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nnew dynamodb.CfnGlobalTable(this, 'G', { keySchema: [], sseSpecification: { sseEnabled: true }, " +
+          'replicas: [{ region: "a", sseSpecification: { ...first } }, { region: "b", sseSpecification: { ...second } }] });\n',
+      ),
+    );
+    expect(judge(cdk.tables[0]).message).toBe(`kmsMasterKeyId may come from the spread ...first: ${EXPLAIN.unknown}`);
+  });
+
+  it('peers read the raw side: a module call by its inputs or a block in it, a template whose Properties cannot be read as no block', async () => {
+    const tf = await detectTerraform(
+      file(
+        'main.tf',
+        'module "m" {\n  source = "terraform-aws-modules/dynamodb-table/aws"\n  server_side_encryption {\n    enabled = false\n  }\n}\n',
+      ),
+    );
+    const j = judge(tf.tables[0]);
+    expect([j.status, j.peers]).toEqual([
+      'aws-owned',
+      { kics: ['ce089fd4-1406-47bd-8aad-c259772bb294'], 'aws-config': ['DYNAMODB_TABLE_ENCRYPTED_KMS'] },
+    ]);
+    const cfn = detectCloudFormation(file('t.yaml', 'Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties: !If [c, {}, {}]\n'));
+    expect(judge(cfn.tables[0])).toMatchObject({
+      status: 'unknown',
+      peers: {
+        checkov: ['CKV_AWS_119'],
+        trivy: ['AVD-AWS-0025'],
+        kics: ['c8dee387-a2e6-4a73-a942-183c975549ac', '4bd21e68-38c1-4d58-acdc-6a14b203237f'],
+        'cfn-nag': ['W74'],
+        'cfn-guard': ['DYNAMODB_TABLE_ENCRYPTED_KMS', 'DYNAMODB_TABLE_MUST_BE_ENCRYPTED'],
+        'aws-config': ['DYNAMODB_TABLE_ENCRYPTED_KMS'],
+      },
+    });
   });
 });
