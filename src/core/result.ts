@@ -4,9 +4,15 @@
  * and the progress of a run. Values only: no behaviour.
  */
 import type { PeerVerdicts } from '../rule/peers/rules.js';
-import type { DetectedTable, Detection, Edit, SourceFile, Suppression, Format } from './types.js';
+import type { Detection, Edit, SourceFile, Status, Suppression, TableIdentity, Format } from './types.js';
 
-export interface TableReport extends Omit<DetectedTable, 'facts' | 'suppressions'> {
+/** A table as reported: who and where, and the rules' verdict on it (src/rule/evaluate.ts Judgement). */
+export interface TableReport extends TableIdentity {
+  status: Status;
+  /** What the status means for this table (the reason, in the user's terms). */
+  message: string;
+  /** Set when the table is non-compliant but kmsfix cannot fix it: what to do by hand. */
+  blocker?: string;
   file: string;
   compliant: boolean;
   fixable: boolean;

@@ -3,8 +3,7 @@
  * interface every format family implements (`Format`, registered by a cheap `FormatEntry` in
  * src/formats/index.ts); the engine (src/engine) drives them. What a run reports is in result.ts.
  */
-import type { Status } from '../rule/status.js';
-import type { SseFacts } from '../rule/peers/facts.js';
+import type { EncryptionFacts } from '../rule/facts.js';
 
 export type { Status } from '../rule/status.js';
 
@@ -26,8 +25,8 @@ export interface SourceFile {
   test?: true;
 }
 
-/** A table as a format detects it. `compliant` and `fixable` are decided by the engine. */
-export interface DetectedTable {
+/** Who and where a table is. */
+export interface TableIdentity {
   /** 1-based line and column where the table is declared. */
   line: number;
   column: number;
@@ -37,18 +36,18 @@ export interface DetectedTable {
   type: string;
   /** CloudFormation logical ID, Terraform address, construct id... unique within the file. */
   address: string;
-  status: Status;
-  /** What the status means for this table (the reason, in the user's terms). */
-  message: string;
-  /** Set when the table is non-compliant but kmsfix cannot fix it: what to do by hand. */
-  blocker?: string;
-  /** Raw SSE settings as peer scanners see them (src/rule/peers). Absent: no peer scans this kind. */
-  facts?: SseFacts;
-  /**
-   * Inline suppressions found on the table. When given, `status` is the status without them and the
-   * engine decides (by profile) whether the table is `suppressed`.
-   */
-  suppressions?: Suppression[];
+}
+
+/**
+ * A table as a format reads it: who and where it is, and what the rules read about it, as neutral
+ * facts (its encryption: src/rule/facts.ts). A format decides nothing about it: the rules do
+ * (src/rule/evaluate.ts judge, which the engine calls). A format's own table type extends this one
+ * with its parse nodes, for its fix.
+ */
+export interface TableFacts extends TableIdentity {
+  encryption: EncryptionFacts;
+  /** Inline suppressions found on the table (the rules decide, by profile, which count). */
+  suppressions: Suppression[];
 }
 
 /** Who a suppression speaks for: a peer tool, or kmsfix itself. */
@@ -66,7 +65,7 @@ export interface Suppression {
 }
 
 export interface Detection {
-  tables: DetectedTable[];
+  tables: TableFacts[];
 }
 
 export type KeyStrategy = 'per-table' | 'shared';

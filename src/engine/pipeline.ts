@@ -2,8 +2,7 @@
  * The in-memory pipeline for one group of files: detect, plan edits, apply them, verify the
  * result by re-parsing and re-detecting. Nothing here touches the disk.
  */
-import { evaluate } from '../rule/peers/evaluate.js';
-import { isFixableStatus } from '../rule/status.js';
+import { judge } from '../rule/evaluate.js';
 import { ParseError } from '../core/types.js';
 import { LineIndex, deepestNesting } from '../core/text.js';
 import { MAX_FILE_BYTES, formatMb } from '../io/read.js';
@@ -31,35 +30,29 @@ export function errorOf(file: SourceFile, err: unknown): FileError {
 }
 
 export function reportTables(file: SourceFile, detection: Detection, options: Partial<FixOptions>): TableReport[] {
+  const judging = { ...options, test: file.test === true };
   return detection.tables.map((t) => {
-    const e = evaluate(t, options.profile ?? 'strict', options.acceptAwsManaged === true);
-    // Fixing follows kmsfix's own rule whatever the profile: a customer-managed key satisfies every tool.
-    const strict = options.profile && options.profile !== 'strict' ? evaluate(t, 'strict', options.acceptAwsManaged === true) : e;
-    // Test code is reported, and fixed only when asked: its non-compliant tables are often on purpose.
-    const leftInTests = file.test === true && !options.includeTests && isFixableStatus(strict.status, options) && !t.blocker;
-    const fixable = isFixableStatus(strict.status, options) && !t.blocker && !leftInTests;
-    let message = e.message;
-    if (!e.compliant && t.blocker) message = `${message}. Not fixable automatically: ${t.blocker}`;
-    if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;
-    // Only the report's own fields: a format's tables also carry its parse nodes (whole templates,
-    // syntax trees), which must not outlive the detection (memory) nor cross to the main thread.
-    const { line, column, format, type, address, blocker } = t;
+    // The rules decide (src/rule/evaluate.ts); a table carries only the report's own fields, not a
+    // format's parse nodes (whole templates, syntax trees), which must not outlive the detection
+    // (memory) nor cross to the main thread.
+    const j = judge(t, judging);
+    const { line, column, format, type, address } = t;
     const report: TableReport = {
       line,
       column,
       format,
       type,
       address,
-      status: e.status,
-      message,
+      status: j.status,
+      message: j.message,
       file: file.path,
-      compliant: e.compliant,
-      fixable,
-      peers: e.peers,
-      suppressions: t.suppressions ?? [],
+      compliant: j.compliant,
+      fixable: j.fixable,
+      peers: j.peers,
+      suppressions: t.suppressions,
     };
-    if (blocker !== undefined) report.blocker = blocker;
-    if (leftInTests) report.testCode = true;
+    if (j.blocker !== undefined) report.blocker = j.blocker;
+    if (j.testCode) report.testCode = true;
     return report;
   });
 }

@@ -1,12 +1,23 @@
 /**
- * Finding DynamoDB tables in CloudFormation, SAM and Serverless templates, and deciding each one's
- * status. Works on the shared node tree, so YAML and JSON behave the same.
+ * Finding DynamoDB tables in CloudFormation, SAM and Serverless templates, and reading each one's
+ * encryption settings into neutral facts (src/rule/facts.ts) for the rule to decide on
+ * (src/rule/cmk.ts). Works on the shared node tree, so YAML and JSON behave the same.
  */
-import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../rule/status.js';
+import { decide, fixWanted } from '../../rule/cmk.js';
+import {
+  ABSENT,
+  type EncryptionFacts,
+  type Replica,
+  type Replicas,
+  type Setting,
+  type Settings,
+  type Vocabulary,
+} from '../../rule/facts.js';
+import { AWS_MANAGED_ALIAS, isFixableStatus } from '../../rule/status.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
 import { commentSuppressions } from '../../core/suppressions.js';
-import type { Raw, Reference, SseFacts } from '../../rule/peers/facts.js';
-import type { DetectedTable, Detection, SourceFile, Suppression } from '../../core/types.js';
+import type { Raw, Reference, TableKind } from '../../rule/peers/facts.js';
+import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
 import { AnchorIndex, sseEdit, type AliasSite, type SseEdit } from '../yaml/anchors.js';
 import { checkPlaceholders } from '../yaml/placeholders.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
@@ -23,6 +34,7 @@ import {
   type CMap,
   type CNode,
   type CPair,
+  type CSeq,
 } from '../yaml/tree.js';
 
 export type Flavor = 'cloudformation' | 'sam' | 'serverless';
@@ -39,7 +51,7 @@ export interface CfnTemplate {
   doc: number;
 }
 
-export interface CfnTable extends DetectedTable {
+export interface CfnTable extends TableFacts {
   template: CfnTemplate;
   resourcePair: CPair;
   resource: CMap;
@@ -99,82 +111,87 @@ function scalarValue(node: CNode | null | undefined): string | undefined {
   return node?.kind === 'scalar' && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
 }
 
-/** The status a KMSMasterKeyId value gives a table whose SSE is enabled. */
-export function classifyKey(node: CNode | null | undefined): { status: Status; why?: string } {
-  if (!node || (node.kind === 'scalar' && (node.value === null || node.value === ''))) return { status: 'aws-managed' };
+// ---------------------------------------------------------------- settings, as written
+
+/** CloudFormation's words for its settings (the rule's default wording is CloudFormation's). */
+export const WORDS: Vocabulary = {
+  names: {
+    container: 'Properties',
+    block: 'SSESpecification',
+    enabled: 'SSEEnabled',
+    sseType: 'SSEType',
+    key: 'KMSMasterKeyId',
+    replicas: 'Replicas',
+    replicaKey: 'replica {region} KMSMasterKeyId',
+  },
+};
+
+/** A KMSMasterKeyId as written: the text of an intrinsic function that names a key is read where it can be (Fn::Sub, Fn::Join). */
+function keySetting(text: string, node: CNode | null | undefined): Setting {
+  if (!node) return node === null ? { ...ABSENT, raw: null } : ABSENT;
+  const source = snippet(text, node);
+  const raw = keyRawOf(node);
+  if (node.kind === 'scalar' && (node.value === null || node.value === '')) {
+    return { state: 'literal', source, text: node.value === null ? undefined : '', raw };
+  }
   const fn = intrinsicName(node);
   if (!fn) {
     const s = scalarString(node);
-    if (s === undefined) return { status: 'unknown', why: 'KMSMasterKeyId is not a string' };
-    return isAwsManagedKeyRef(s) ? { status: 'aws-managed' } : { status: 'customer-managed' };
+    if (s === undefined) return { state: 'unreadable', source: `KMSMasterKeyId is not a string (${source})`, raw };
+    return { state: 'literal', source, text: s, raw };
   }
-  if (fn === 'Fn::If') return { status: 'unknown', why: 'KMSMasterKeyId is chosen by Fn::If' };
+  if (fn === 'Fn::If') return { state: 'unreadable', source: `KMSMasterKeyId is chosen by Fn::If (${source})`, raw };
   const arg = intrinsicArg(node);
-  if (fn === 'Fn::Sub') {
-    const tpl = arg?.kind === 'seq' ? scalarValue(arg.items[0]) : scalarValue(arg);
-    if (tpl !== undefined && isAwsManagedKeyRef(tpl)) return { status: 'aws-managed' };
-  }
+  let known: string | undefined;
+  if (fn === 'Fn::Sub') known = arg?.kind === 'seq' ? scalarValue(arg.items[0]) : scalarValue(arg);
   if (fn === 'Fn::Join' && arg?.kind === 'seq') {
     const parts = arg.items[1];
     const last = parts?.kind === 'seq' ? scalarValue(parts.items[parts.items.length - 1]) : undefined;
-    if (last?.endsWith('alias/aws/dynamodb')) return { status: 'aws-managed' };
+    // The joined string ends with its last part.
+    if (last?.endsWith(AWS_MANAGED_ALIAS)) known = AWS_MANAGED_ALIAS;
   }
-  return { status: 'customer-managed' };
+  const state = fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::ImportValue' ? 'reference' : 'expression';
+  return known === undefined ? { state, source, raw } : { state, source, text: known, raw };
 }
 
-// ---------------------------------------------------------------- statuses
-
-interface Verdict {
-  status: Status;
-  message: string;
-  blocker?: string;
+/** SSEEnabled as written. */
+function enabledSetting(text: string, node: CNode | null | undefined): Setting {
+  if (node === undefined) return ABSENT;
+  const source = snippet(text, node);
+  const b = boolOf(node);
+  return {
+    state: node?.kind === 'scalar' && !node.tag ? 'literal' : 'expression',
+    source,
+    bool: b === 'unknown' ? undefined : b,
+    raw: rawOf(node),
+  };
 }
 
-function enabledVerdict(text: string, sse: CNode | null | undefined, where: string): Verdict | undefined {
-  if (sse === undefined || sse === null || (sse.kind === 'scalar' && sse.value === null)) {
-    return { status: 'aws-owned', message: `No ${where}SSESpecification: ${EXPLAIN.awsOwned}` };
-  }
-  const fn = intrinsicName(sse);
-  if (fn || sse.kind !== 'map') {
-    return { status: 'unknown', message: `${where}SSESpecification is ${snippet(text, sse)}: ${EXPLAIN.unknown}` };
-  }
-  const enabledNode = child(sse, 'SSEEnabled');
-  if (enabledNode === undefined) {
-    return { status: 'aws-owned', message: `${where}SSESpecification has no SSEEnabled (false by default): ${EXPLAIN.awsOwned}` };
-  }
-  const enabled = boolOf(enabledNode);
-  if (enabled === 'unknown') {
-    return { status: 'unknown', message: `SSEEnabled is ${snippet(text, enabledNode)}: ${EXPLAIN.unknown}` };
-  }
-  if (!enabled) return { status: 'aws-owned', message: `SSEEnabled is false: ${EXPLAIN.awsOwned}` };
-  const typeNode = child(sse, 'SSEType');
-  if (typeNode && intrinsicName(typeNode)) {
-    return { status: 'unknown', message: `SSEType is ${snippet(text, typeNode)}: ${EXPLAIN.unknown}` };
-  }
-  return undefined;
+/** SSEType as written: only an intrinsic function matters to the rule (KMS is its one value). */
+function sseTypeSetting(text: string, node: CNode | null | undefined): Setting {
+  if (node === undefined) return ABSENT;
+  return { state: intrinsicName(node) ? 'expression' : 'literal', source: snippet(text, node), raw: rawOf(node) };
 }
 
-function keyVerdict(text: string, keyNode: CNode | null | undefined, where = ''): Verdict {
-  const k = classifyKey(keyNode);
-  if (k.status === 'aws-managed') {
-    return keyNode
-      ? { status: 'aws-managed', message: `${where}KMSMasterKeyId is ${snippet(text, keyNode)}: ${EXPLAIN.awsManaged}` }
-      : { status: 'aws-managed', message: `SSE is enabled with no ${where}KMSMasterKeyId: ${EXPLAIN.awsManaged}` };
-  }
-  if (k.status === 'unknown') return { status: 'unknown', message: `${k.why} (${snippet(text, keyNode)}): ${EXPLAIN.unknown}` };
-  return { status: 'customer-managed', message: `Encrypted with customer-managed key ${snippet(text, keyNode)}` };
-}
-
-function tableVerdict(text: string, resource: CMap): Verdict & { keyRefs: string[] } {
-  const props = child(resource, 'Properties');
-  if (props && intrinsicName(props)) {
-    return { status: 'unknown', message: `Properties is ${snippet(text, props)}: ${EXPLAIN.unknown}`, keyRefs: [] };
-  }
+/** The table's (or global table's) SSESpecification; a table's Properties first. */
+function settingsOf(text: string, props: CNode | null | undefined, global: boolean): Settings {
+  if (!global && props && intrinsicName(props))
+    return { model: 'unreadable', container: { state: 'expression', source: snippet(text, props) } };
   const sse = child(props, 'SSESpecification');
-  const v = enabledVerdict(text, sse, '');
-  if (v) return { ...v, keyRefs: [] };
-  const keyNode = child(sse, 'KMSMasterKeyId');
-  return { ...keyVerdict(text, keyNode), keyRefs: referencedIds(keyNode) };
+  if (sse === undefined || sse === null || (sse.kind === 'scalar' && sse.value === null)) {
+    // A null node (an alias that cannot be resolved): peers see a block they cannot read.
+    return sse === null ? { model: 'sse', block: ABSENT, peerBlock: 'unresolved' } : { model: 'sse', block: ABSENT };
+  }
+  if (intrinsicName(sse) || sse.kind !== 'map') return { model: 'sse', block: { state: 'expression', source: snippet(text, sse) } };
+  const settings: Settings = {
+    model: 'sse',
+    block: { state: 'literal', source: '' },
+    enabled: enabledSetting(text, child(sse, 'SSEEnabled')),
+    sseType: sseTypeSetting(text, child(sse, 'SSEType')),
+  };
+  // A global table's keys are its replicas'.
+  if (!global) settings.key = keySetting(text, child(sse, 'KMSMasterKeyId'));
+  return settings;
 }
 
 function isLocalRegion(node: CNode | null | undefined): boolean {
@@ -184,48 +201,35 @@ function isLocalRegion(node: CNode | null | undefined): boolean {
   return false;
 }
 
-function globalTableVerdict(text: string, resource: CMap): Verdict & { keyRefs: string[]; localReplica?: CMap } {
-  const props = child(resource, 'Properties');
-  const sse = child(props, 'SSESpecification');
-  const top = enabledVerdict(text, sse, '');
-  const replicasNode = child(props, 'Replicas');
-  if (replicasNode?.kind !== 'seq' || replicasNode.items.some((r) => r.kind !== 'map')) {
-    const v = top ?? { status: 'unknown' as Status, message: `Replicas is ${snippet(text, replicasNode)}: ${EXPLAIN.unknown}` };
+/** A global table's replicas (each with its own key); a fix sets the key of the one in the stack's own Region. */
+function replicasOf(text: string, props: CNode | null | undefined): Replicas {
+  const node = child(props, 'Replicas');
+  if (node?.kind !== 'seq' || node.items.some((r) => r.kind !== 'map')) {
     return {
-      ...v,
-      blocker: v.status === 'unknown' ? undefined : 'Replicas is not a plain list: set each replica key by hand',
-      keyRefs: [],
+      keys: 'own',
+      list: node === undefined ? ABSENT : { state: 'expression', source: snippet(text, node) },
+      items: [],
+      fix: 'local',
     };
   }
-  const needing: { replica: CMap; region: string; local: boolean }[] = [];
-  let worst: Verdict | undefined;
-  const keyRefs: string[] = [];
-  for (const r of replicasNode.items as CMap[]) {
-    const keyNode = child(child(r, 'SSESpecification'), 'KMSMasterKeyId');
+  const items = (node.items as CMap[]).map((r): Replica => {
     const region = child(r, 'Region');
-    const rv = keyVerdict(text, keyNode, `replica ${snippet(text, region)} `);
-    keyRefs.push(...referencedIds(keyNode));
-    if (rv.status === 'unknown') worst = rv;
-    else if (rv.status === 'aws-managed') {
-      needing.push({ replica: r, region: snippet(text, region) || '(no Region)', local: isLocalRegion(region) });
-      if (!worst) worst = rv;
-    }
-  }
-  const verdict: Verdict = top ??
-    worst ?? { status: 'customer-managed', message: 'Every replica is encrypted with a customer-managed key' };
-  if (verdict.status === 'unknown' || verdict.status === 'customer-managed') return { ...verdict, keyRefs };
-  const remote = needing.filter((n) => !n.local);
-  if (remote.length > 0 || needing.length > 1) {
-    const regions = remote.map((n) => n.region).join(', ');
     return {
-      ...verdict,
-      keyRefs,
-      blocker:
-        `a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in ${regions || 'each replica Region'} ` +
-        "and set that replica's SSESpecification.KMSMasterKeyId to its ARN; kmsfix never half-fixes a global table",
+      source: '', // each replica is a mapping: never worded
+      readable: true,
+      region: { source: snippet(text, region), local: isLocalRegion(region) },
+      key: keySetting(text, child(child(r, 'SSESpecification'), 'KMSMasterKeyId')),
     };
-  }
-  return { ...verdict, keyRefs, localReplica: needing[0]?.replica };
+  });
+  return { keys: 'own', list: { state: 'literal', source: '' }, items, fix: 'local' };
+}
+
+/** Logical IDs the table's key references point at (a global table's: its replicas'), for verification. */
+function keyRefsOf(props: CNode | null | undefined, global: boolean): string[] {
+  if (!global) return referencedIds(child(child(props, 'SSESpecification'), 'KMSMasterKeyId'));
+  const replicas = child(props, 'Replicas');
+  if (replicas?.kind !== 'seq' || replicas.items.some((r) => r.kind !== 'map')) return [];
+  return replicas.items.flatMap((r) => referencedIds(child(child(r, 'SSESpecification'), 'KMSMasterKeyId')));
 }
 
 // ---------------------------------------------------------------- suppressions
@@ -270,7 +274,7 @@ function withReason(what: string, reason: string | undefined): string {
   return reason ? `${what} (${reason.trim()})` : what;
 }
 
-// ---------------------------------------------------------------- facts for peer scanners
+// ---------------------------------------------------------------- as peer scanners read values
 
 function rawOf(node: CNode | null | undefined): Raw | undefined {
   if (node === undefined) return undefined;
@@ -286,29 +290,11 @@ function keyRawOf(node: CNode | null | undefined): Raw | Reference | undefined {
   return rawOf(node);
 }
 
-function factsOf(flavor: Flavor, kind: 'table' | 'global', type: string, resource: CMap): SseFacts {
-  const sse = child(child(resource, 'Properties'), 'SSESpecification');
-  const tableKind =
-    kind === 'global'
-      ? 'cfn-global-table'
-      : type === 'AWS::Serverless::SimpleTable'
-        ? 'sam-simple-table'
-        : flavor === 'serverless'
-          ? 'sls-table'
-          : 'cfn-table';
-  const block =
-    sse === undefined || (sse?.kind === 'scalar' && sse.value === null)
-      ? 'missing'
-      : sse?.kind === 'map' && !intrinsicName(sse)
-        ? 'present'
-        : 'unresolved';
-  return {
-    kind: tableKind,
-    block,
-    enabled: block === 'present' ? rawOf(child(sse, 'SSEEnabled')) : undefined,
-    sseType: block === 'present' ? rawOf(child(sse, 'SSEType')) : undefined,
-    key: block === 'present' ? keyRawOf(child(sse, 'KMSMasterKeyId')) : undefined,
-  };
+/** How peer scanners tell the table apart. */
+function peerKindOf(flavor: Flavor, kind: 'table' | 'global', type: string): TableKind {
+  if (kind === 'global') return 'cfn-global-table';
+  if (type === 'AWS::Serverless::SimpleTable') return 'sam-simple-table';
+  return flavor === 'serverless' ? 'sls-table' : 'cfn-table';
 }
 
 // ---------------------------------------------------------------- templates
@@ -356,14 +342,21 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       const type = scalarString(child(resource, 'Type'));
       if (!type || !TABLE_TYPES.includes(type)) continue;
       const kind = type === 'AWS::DynamoDB::GlobalTable' ? 'global' : 'table';
-      const v = kind === 'global' ? globalTableVerdict(file.text, resource) : tableVerdict(file.text, resource);
-      const fixable = v.status === 'aws-owned' || v.status === 'aws-managed';
-      const edit =
-        anchors && fixable
-          ? editThrough(anchors, rp, kind, 'localReplica' in v ? (v.localReplica as CMap | undefined) : undefined, replaced!)
-          : undefined;
-      const grants = fixable && !v.blocker ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];
-      const suppressions = suppressionsOf(file.text, rp, resource);
+      const props = child(resource, 'Properties');
+      const encryption: EncryptionFacts = {
+        peerKind: peerKindOf(template.flavor, kind, type),
+        words: WORDS,
+        settings: settingsOf(file.text, props, kind === 'global'),
+        obstacles: [],
+      };
+      if (kind === 'global') encryption.replicas = replicasOf(file.text, props);
+      // What keeps a fix from being made, looked for only where the rule would fix the table.
+      const a = decide(encryption);
+      const localReplica = a.replica === undefined ? undefined : ((child(props, 'Replicas') as CSeq).items[a.replica] as CMap);
+      const edit = anchors && isFixableStatus(a.status) ? editThrough(anchors, rp, kind, localReplica, replaced!) : undefined;
+      const grants = fixWanted(a) ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];
+      if (grants.length > 0) encryption.obstacles.push({ kind: 'cross-account-grants', grants });
+      if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
       const pos = lines.position(rp.keyStart);
       tables.push({
         line: pos.line,
@@ -371,32 +364,19 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
         format: template.flavor,
         type,
         address: rp.key,
-        status: v.status,
-        message: v.message,
-        blocker: v.blocker ?? (grants.length > 0 ? crossAccountBlocker(grants) : edit?.blocker),
-        suppressions,
-        facts: factsOf(template.flavor, kind, type, resource),
+        encryption,
+        suppressions: suppressionsOf(file.text, rp, resource),
         template,
         resourcePair: rp,
         resource,
         kind,
-        keyRefs: v.keyRefs,
-        localReplica: 'localReplica' in v ? (v.localReplica as CMap | undefined) : undefined,
+        keyRefs: keyRefsOf(props, kind === 'global'),
+        localReplica,
         shared: edit?.shared ?? [],
       });
     }
   });
   return { tables, templates, json, roots: docs.map((d) => d.root), aliases: docs.some((d) => d.aliases), text: file.text };
-}
-
-/** The manual step for a table whose resource policy lets other accounts in. */
-function crossAccountBlocker(grants: string[]): string {
-  const list = grants.length <= 3 ? grants : [...grants.slice(0, 3), `${grants.length - 3} more`];
-  const who = list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
-  return (
-    `its ResourcePolicy lets in ${who}, which a generated key would lock out of the table (its policy lets only this account use it): ` +
-    'give the table a key whose policy also lets them use it through DynamoDB, then set SSESpecification by hand'
-  );
 }
 
 // ---------------------------------------------------------------- YAML anchors on the way to the settings
@@ -428,7 +408,7 @@ function editThrough(anchors: AnchorIndex, rp: CPair, kind: 'table' | 'global', 
   // A global table's settings are in two places (the table's and its replica's); either may go
   // through an alias or an anchor: left to the user.
   const top = sseEdit(anchors, rp, SSE_PATH, () => false);
-  if (top.blocker) return top;
+  if (top.obstacle) return top;
   const props = ownPair(rp.value, 'Properties')?.value;
   const replicas = props?.kind === 'map' ? ownPair(props, 'Replicas')?.value : undefined;
   const inReplicas = replicas?.kind === 'seq' && (!replica || replicas.items.includes(replica));
@@ -443,10 +423,7 @@ function editThrough(anchors: AnchorIndex, rp: CPair, kind: 'table' | 'global', 
     shared.length > 0 ||
     top.shared.length > 0
   ) {
-    return {
-      blocker: "its settings go through a YAML alias, anchor or merge key: set SSESpecification and the replica's KMSMasterKeyId by hand",
-      shared: [...top.shared, ...shared],
-    };
+    return { obstacle: { kind: 'yaml-global-table' }, shared: [...top.shared, ...shared] };
   }
   return { shared: [] };
 }

@@ -1,13 +1,14 @@
 /**
  * Pulumi YAML programs: `resources:` of `type: aws:dynamodb:Table`, with `serverSideEncryption` as in
  * the Terraform provider. Reads the YAML tree shared with CloudFormation (../yaml/tree.ts; aliases
- * and merge keys resolved for reading).
+ * and merge keys resolved for reading). Its settings become neutral facts (src/rule/facts.ts); the
+ * rule decides (src/rule/cmk.ts).
  */
-import type { SseFacts } from '../../rule/peers/facts.js';
-import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../rule/status.js';
+import { decide, fixWanted } from '../../rule/cmk.js';
+import { ABSENT, type EncryptionFacts, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { commentSuppressions } from '../../core/suppressions.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
-import type { DetectedTable, Detection, SourceFile } from '../../core/types.js';
+import type { Detection, SourceFile, TableFacts } from '../../core/types.js';
 import { AnchorIndex, sseEdit, type SseEdit } from '../yaml/anchors.js';
 import { checkPlaceholders } from '../yaml/placeholders.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
@@ -22,7 +23,7 @@ export interface Program {
   doc: number;
 }
 
-export interface PulumiTable extends DetectedTable {
+export interface PulumiTable extends TableFacts {
   program: Program;
   pair: CPair;
   resource: CMap;
@@ -45,44 +46,35 @@ function isYamlProgram(root: CNode | null): root is CMap {
   return scalarString(runtime) === 'yaml' || scalarString(child(runtime, 'name')) === 'yaml';
 }
 
-function verdict(text: string, props: CNode | null | undefined): { status: Status; message: string; facts: SseFacts } {
+/** Pulumi YAML's words for the settings, where its messages differ from CloudFormation's. */
+export const WORDS: Vocabulary = {
+  names: { container: SSE_PATH.properties, block: SSE_PATH.sse, enabled: 'enabled', key: 'kmsKeyArn' },
+  phrases: { enabledAbsent: '{block} is not enabled', enabledFalse: '{block} is not enabled' },
+};
+
+/** The table's serverSideEncryption as written (the provider's shape: enabled, kmsKeyArn). */
+function settingsOf(text: string, props: CNode | null | undefined): Settings {
   const sse = child(props, SSE_PATH.sse);
-  if (sse === undefined || sse === null || (sse.kind === 'scalar' && sse.value === null)) {
-    return {
-      status: 'aws-owned',
-      message: `No serverSideEncryption: ${EXPLAIN.awsOwned}`,
-      facts: { kind: 'pulumi-yaml-table', block: 'missing' },
-    };
-  }
-  if (sse.kind !== 'map') {
-    return {
-      status: 'unknown',
-      message: `serverSideEncryption is ${snippet(text, sse)}: ${EXPLAIN.unknown}`,
-      facts: { kind: 'pulumi-yaml-table', block: 'unresolved' },
-    };
-  }
+  if (sse === undefined || sse === null || (sse.kind === 'scalar' && sse.value === null)) return { model: 'sse', block: ABSENT };
+  if (sse.kind !== 'map') return { model: 'sse', block: { state: 'expression', source: snippet(text, sse) } };
   const enabledNode = child(sse, 'enabled');
   const keyNode = child(sse, 'kmsKeyArn');
-  const enabled = boolOf(enabledNode);
-  const facts: SseFacts = {
-    kind: 'pulumi-yaml-table',
-    block: 'present',
-    enabled: enabledNode === undefined ? undefined : enabled === 'unknown' ? { unresolved: snippet(text, enabledNode) } : enabled,
-    key: keyNode === undefined ? undefined : (scalarString(keyNode) ?? { unresolved: snippet(text, keyNode) }),
-  };
-  if (enabledNode === undefined || enabled === false) {
-    return { status: 'aws-owned', message: `serverSideEncryption is not enabled: ${EXPLAIN.awsOwned}`, facts };
+  const block: Setting = { state: 'literal', source: '' };
+  let enabled: Setting = ABSENT;
+  if (enabledNode !== undefined) {
+    const on = boolOf(enabledNode);
+    const source = snippet(text, enabledNode);
+    enabled =
+      on === 'unknown' ? { state: 'expression', source, raw: { unresolved: source } } : { state: 'literal', source, bool: on, raw: on };
   }
-  if (enabled === 'unknown') return { status: 'unknown', message: `enabled is ${snippet(text, enabledNode)}: ${EXPLAIN.unknown}`, facts };
-  const key = scalarString(keyNode);
-  if (keyNode === undefined || (key !== undefined && isAwsManagedKeyRef(key))) {
-    return {
-      status: 'aws-managed',
-      message: `${keyNode ? `kmsKeyArn is ${snippet(text, keyNode)}` : 'SSE is enabled with no kmsKeyArn'}: ${EXPLAIN.awsManaged}`,
-      facts,
-    };
+  let key: Setting = ABSENT;
+  if (keyNode !== undefined) {
+    const s = scalarString(keyNode);
+    const source = snippet(text, keyNode);
+    // A value that is not a string (null, a mapping, a tagged value) is taken as a key given some other way.
+    key = s === undefined ? { state: 'expression', source, raw: { unresolved: source } } : { state: 'literal', source, text: s, raw: s };
   }
-  return { status: 'customer-managed', message: `Encrypted with customer-managed key ${snippet(text, keyNode)}`, facts };
+  return { model: 'sse', block, enabled, key };
 }
 
 /** Aliases a fix replaces rather than follows: a table's own `properties: *x` or `serverSideEncryption: *x`. */
@@ -115,11 +107,15 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
     for (const pair of resources.pairs) {
       const resource = resolveAlias(pair.value);
       if (resource?.kind !== 'map' || scalarString(child(resource, 'type')) !== TABLE_TYPE) continue;
-      const v = verdict(file.text, child(resource, SSE_PATH.properties));
+      const encryption: EncryptionFacts = {
+        peerKind: 'pulumi-yaml-table',
+        words: WORDS,
+        settings: settingsOf(file.text, child(resource, SSE_PATH.properties)),
+        obstacles: [],
+      };
       const edit =
-        anchors && (v.status === 'aws-owned' || v.status === 'aws-managed')
-          ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias))
-          : undefined;
+        anchors && fixWanted(decide(encryption)) ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias)) : undefined;
+      if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
       const pos = lines.position(pair.keyStart);
       tables.push({
         line: pos.line,
@@ -127,10 +123,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
         format: 'pulumi-yaml',
         type: TABLE_TYPE,
         address: pair.key,
-        status: v.status,
-        message: v.message,
-        blocker: edit?.blocker,
-        facts: v.facts,
+        encryption,
         suppressions: commentLinesAbove(file.text, pair.keyStart).flatMap((c) => commentSuppressions(c)),
         program,
         pair,

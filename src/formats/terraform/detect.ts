@@ -1,26 +1,29 @@
 /**
  * Finding DynamoDB tables in Terraform (HCL): `aws_dynamodb_table`, `aws_dynamodb_table_replica`
- * and calls of the terraform-aws-modules/dynamodb-table module, each with its encryption status.
+ * and calls of the terraform-aws-modules/dynamodb-table module, each with its encryption settings
+ * as neutral facts (src/rule/facts.ts) for the rule to decide on (src/rule/cmk.ts).
  */
-import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../rule/status.js';
+import { decide, fixWanted } from '../../rule/cmk.js';
+import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
+import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { LineIndex } from '../../core/text.js';
-import type { DetectedTable, Detection, DiskContext, SourceFile } from '../../core/types.js';
+import type { Detection, DiskContext, SourceFile, TableFacts } from '../../core/types.js';
 import type { JsonModel } from './tfjson.js';
 import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
-import type { Raw, Reference, SseFacts } from '../../rule/peers/facts.js';
+import { isReference, type Raw, type Reference, type TableKind } from '../../rule/peers/facts.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import { providersByRegion, regionKey } from './module.js';
-import { resourcePolicyBlocker } from './resourcePolicy.js';
+import { resourcePolicyObstacle } from './resourcePolicy.js';
 import { summarize, type TopBlock } from './topBlocks.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
-export interface TfTable extends DetectedTable {
+export interface TfTable extends TableFacts {
   kind: TfKind;
   /** The resource or module label. */
   label: string;
   block: HBlock;
-  /** The expression the table's key reference is (customer-managed tables). */
+  /** The table's key attribute as written (verification reads the key a fixed table references). */
   keyRef?: string;
 }
 
@@ -33,13 +36,6 @@ export interface TfDetection extends Detection {
 }
 
 export const MODULE_SOURCE = /(^|[/:])terraform-aws-modules\/(dynamodb-table\/aws|terraform-aws-dynamodb-table)(\b|$)/;
-
-interface Verdict {
-  status: Status;
-  message: string;
-  keyRef?: string;
-  blocker?: string;
-}
 
 /** A literal or an expression, as a bool: undefined when it is decided only at deploy time. */
 export function boolOf(a: HAttr | undefined): boolean | 'missing' | undefined {
@@ -54,22 +50,6 @@ export function boolOf(a: HAttr | undefined): boolean | 'missing' | undefined {
 export function isAwsManagedKeyAttr(a: HAttr | undefined): boolean {
   if (!a || a.lit?.type === 'null') return true;
   return a.lit?.type === 'string' && isAwsManagedKeyRef(a.lit.value);
-}
-
-export function keyVerdict(where: string, enabled: HAttr | undefined, key: HAttr | undefined): Verdict {
-  const on = boolOf(enabled);
-  if (on === undefined) {
-    return { status: 'unknown', message: `${where}enabled is the expression \`${enabled!.value}\`: ${EXPLAIN.unknown}` };
-  }
-  if (on !== true) {
-    const why = on === 'missing' ? `${where}enabled is not set` : `${where}enabled = false`;
-    return { status: 'aws-owned', message: `${why}: ${EXPLAIN.awsOwned}` };
-  }
-  if (isAwsManagedKeyAttr(key)) {
-    const why = key && key.lit?.type === 'string' && key.lit.value.trim() !== '' ? `${key.name} = ${key.value}` : `no ${where}kms_key_arn`;
-    return { status: 'aws-managed', message: `${why}: ${EXPLAIN.awsManaged}` };
-  }
-  return { status: 'customer-managed', message: `encrypted with the customer-managed key ${key!.value}`, keyRef: key!.value };
 }
 
 /** A replica block that needs a key of its own (it has no customer-managed key yet), and the provider alias that creates it. */
@@ -88,9 +68,9 @@ export function needsReplicaKeys(b: HBlock): boolean {
 /**
  * The replica keys a table's fix creates: one per replica region, through the module's aliased
  * `provider "aws"` for that region; or, when a region has no such provider, why the table cannot be
- * fixed. Scan (the table's blocker) and fix (the keys it plans) both ask this one function.
+ * fixed. Scan (the table's obstacle) and fix (the keys it plans) both ask this one function.
  */
-export function replicaKeys(b: HBlock, providerByRegion: Map<string, string>): { replicas: Replica[] } | { blocker: string } {
+export function replicaKeys(b: HBlock, providerByRegion: Map<string, string>): { replicas: Replica[] } | { obstacle: Obstacle } {
   const replicas: Replica[] = [];
   for (const r of blocks(b, 'replica')) {
     if (!isAwsManagedKeyAttr(attr(r, 'kms_key_arn'))) continue;
@@ -100,57 +80,104 @@ export function replicaKeys(b: HBlock, providerByRegion: Map<string, string>): {
     const region = regionAttr?.value ?? '(no region_name)';
     if (!alias) {
       const lit = regionAttr?.lit?.type === 'string' ? regionAttr.lit.value : undefined;
-      const suggested = lit ? lit.replace(/-/g, '_') : 'replica';
-      return {
-        blocker:
-          `no provider "aws" configuration with an alias for replica region ${region} in this module: ` +
-          `add \`provider "aws" { alias = "${suggested}"  region = ${region} }\` so kmsfix can create the replica's key in that region`,
-      };
+      return { obstacle: { kind: 'replica-provider', region, alias: lit ? lit.replace(/-/g, '_') : 'replica' } };
     }
     replicas.push({ block: r, alias, region });
   }
   return { replicas };
 }
 
-function tableVerdict(b: HBlock): Verdict {
-  let v: Verdict;
-  if (dynamicBlocks(b, 'server_side_encryption').length > 0) {
-    v = { status: 'unknown', message: `server_side_encryption is a dynamic block: ${EXPLAIN.unknown}` };
-  } else {
+// ---------------------------------------------------------------- settings, as written
+
+/** Terraform's words: its messages name attributes as the configuration writes them. */
+const PHRASES: Vocabulary['phrases'] = {
+  blockAbsent: 'no {block} block',
+  enabledAbsent: '{enabled} is not set',
+  enabledFalse: '{enabled} = false',
+  enabledUnresolved: '{enabled} is the expression `{source}`',
+  keyAbsent: 'no {key}',
+  keyAwsManaged: '{keyAttribute} = {source}',
+  keyCustomer: 'encrypted with the customer-managed key {source}',
+};
+
+export const WORDS: Record<TfKind, Vocabulary> = {
+  table: {
+    names: {
+      block: 'server_side_encryption',
+      enabled: 'server_side_encryption.enabled',
+      key: 'server_side_encryption.kms_key_arn',
+      keyAttribute: 'kms_key_arn',
+    },
+    phrases: PHRASES,
+  },
+  'table-replica': { names: { key: 'kms_key_arn', keyAttribute: 'kms_key_arn' }, phrases: PHRASES },
+  module: {
+    names: {
+      enabled: 'server_side_encryption_enabled',
+      key: 'server_side_encryption_kms_key_arn',
+      keyAttribute: 'server_side_encryption_kms_key_arn',
+    },
+    phrases: PHRASES,
+  },
+};
+
+/** `enabled` as written (`peer`: the attribute peers read, when another). */
+function enabledSetting(a: HAttr | undefined, peer = a): Setting {
+  const on = boolOf(a);
+  const raw = rawOf(peer);
+  if (on === 'missing') return raw === undefined ? ABSENT : { ...ABSENT, raw };
+  const setting: Setting = { state: a!.lit ? 'literal' : 'expression', source: a!.value, raw };
+  if (on !== undefined) setting.bool = on;
+  return setting;
+}
+
+/** `kms_key_arn` as written: none, null and an empty string are the same (the AWS managed key, no key named). */
+function keySetting(a: HAttr | undefined, peer = a): Setting {
+  const raw = keyRawOf(peer);
+  if (!a || a.lit?.type === 'null' || (a.lit?.type === 'string' && a.lit.value.trim() === '')) {
+    return raw === undefined ? ABSENT : { ...ABSENT, raw };
+  }
+  if (a.lit) return { state: 'literal', source: a.value, text: a.lit.type === 'string' ? a.lit.value : String(a.lit.value), raw };
+  return { state: isReference(raw) ? 'reference' : 'expression', source: a.value, raw };
+}
+
+function settingsOf(kind: TfKind, b: HBlock): Settings {
+  if (kind === 'table-replica') return { model: 'sse', key: keySetting(attr(b, 'kms_key_arn')) };
+  if (kind === 'module') {
+    // The module's inputs decide the table; the DataDog KICS fork also reads a server_side_encryption block in the call.
     const sse = blocks(b, 'server_side_encryption')[0];
-    if (!sse) v = { status: 'aws-owned', message: `no server_side_encryption block: ${EXPLAIN.awsOwned}` };
-    else v = keyVerdict('server_side_encryption.', attr(sse, 'enabled'), attr(sse, 'kms_key_arn'));
+    const enabled = attr(b, 'server_side_encryption_enabled');
+    const key = attr(b, 'server_side_encryption_kms_key_arn');
+    return {
+      model: 'sse',
+      enabled: enabledSetting(enabled, enabled ?? attr(sse, 'enabled')),
+      key: keySetting(key, key ?? attr(sse, 'kms_key_arn')),
+      peerBlock: sse || enabled ? 'present' : 'missing',
+    };
   }
-  if (v.status !== 'customer-managed' && dynamicBlocks(b, 'replica').length > 0) {
-    v.blocker =
-      'its replicas come from a dynamic "replica" block: give every replica region a KMS key and set each replica\'s kms_key_arn by hand';
-  }
-  return v;
+  if (dynamicBlocks(b, 'server_side_encryption').length > 0)
+    return { model: 'sse', block: { state: 'expression', source: 'a dynamic block' } };
+  const sse = blocks(b, 'server_side_encryption')[0];
+  if (!sse) return { model: 'sse', block: ABSENT };
+  return {
+    model: 'sse',
+    block: { state: 'literal', source: '' },
+    enabled: enabledSetting(attr(sse, 'enabled')),
+    key: keySetting(attr(sse, 'kms_key_arn')),
+  };
 }
 
-function replicaVerdict(b: HBlock): Verdict {
-  const key = attr(b, 'kms_key_arn');
-  if (isAwsManagedKeyAttr(key)) {
-    const why = key && key.lit?.type === 'string' && key.lit.value.trim() !== '' ? `kms_key_arn = ${key.value}` : 'no kms_key_arn';
-    return { status: 'aws-managed', message: `${why}: ${EXPLAIN.awsManaged}` };
-  }
-  return { status: 'customer-managed', message: `encrypted with the customer-managed key ${key!.value}`, keyRef: key!.value };
+/** What keeps the table from being fixed that its own block shows: replicas or replica Regions kmsfix cannot give keys. */
+function ownObstacles(kind: TfKind, b: HBlock): Obstacle[] {
+  if (kind === 'table' && dynamicBlocks(b, 'replica').length > 0) return [{ kind: 'dynamic-replicas' }];
+  const replicas = kind === 'module' ? attr(b, 'replica_regions') : undefined;
+  if (replicas && !/^\[\s*\]$/.test(replicas.value) && replicas.lit?.type !== 'null') return [{ kind: 'module-replica-regions' }];
+  return [];
 }
 
-function moduleVerdict(b: HBlock): Verdict {
-  const v = keyVerdict('', attr(b, 'server_side_encryption_enabled'), attr(b, 'server_side_encryption_kms_key_arn'));
-  v.message = v.message
-    .replace(/^enabled/, 'server_side_encryption_enabled')
-    .replace(/^no kms_key_arn/, 'no server_side_encryption_kms_key_arn');
-  const replicas = attr(b, 'replica_regions');
-  if (v.status !== 'customer-managed' && replicas && !/^\[\s*\]$/.test(replicas.value) && replicas.lit?.type !== 'null') {
-    v.blocker =
-      'the module call has replica_regions: give every replica region a KMS key and set kms_key_arn in each replica_regions entry by hand';
-  }
-  return v;
-}
+const PEER_KIND: Record<TfKind, TableKind> = { table: 'tf-table', 'table-replica': 'tf-replica', module: 'tf-module' };
 
-// ---------------------------------------------------------------- facts for peer scanners
+// ---------------------------------------------------------------- as peer scanners read values
 
 export function rawOf(a: { value: string; lit?: HAttr['lit'] } | undefined): Raw | undefined {
   if (!a) return undefined;
@@ -172,25 +199,6 @@ export function keyRawOf(a: { value: string; lit?: HAttr['lit'] } | undefined): 
   return rawOf(a);
 }
 
-function factsOf(kind: TfKind, b: HBlock): SseFacts {
-  if (kind === 'table-replica') return { kind: 'tf-replica', block: 'present', key: keyRawOf(attr(b, 'kms_key_arn')) };
-  if (kind === 'module') {
-    // The module's inputs decide the table; the DataDog KICS fork also reads a server_side_encryption block in the call.
-    const sse = blocks(b, 'server_side_encryption')[0];
-    const enabled = attr(b, 'server_side_encryption_enabled');
-    return {
-      kind: 'tf-module',
-      block: sse || enabled ? 'present' : 'missing',
-      enabled: enabled ? rawOf(enabled) : rawOf(attr(sse, 'enabled')),
-      key: keyRawOf(attr(b, 'server_side_encryption_kms_key_arn') ?? attr(sse, 'kms_key_arn')),
-    };
-  }
-  if (dynamicBlocks(b, 'server_side_encryption').length > 0) return { kind: 'tf-table', block: 'unresolved' };
-  const sse = blocks(b, 'server_side_encryption')[0];
-  if (!sse) return { kind: 'tf-table', block: 'missing' };
-  return { kind: 'tf-table', block: 'present', enabled: rawOf(attr(sse, 'enabled')), key: keyRawOf(attr(sse, 'kms_key_arn')) };
-}
-
 export function moduleSourceMatches(b: HBlock): boolean {
   const src = attr(b, 'source');
   return src?.lit?.type === 'string' && MODULE_SOURCE.test(src.lit.value);
@@ -206,16 +214,16 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
     const hcl = await parseHcl(file.text);
     det = { tables: detectBlocks(file.text, hcl.blocks, (b) => blockComments(file.text, hcl.comments, b)), hcl };
   }
-  await moduleBlockers(file, det, context);
+  await moduleObstacles(file, det, context);
   return det;
 }
 
-/** The module's other files that may hold what a blocker depends on: provider configurations and resource policies. */
+/** The module's other files that may hold what an obstacle depends on: provider configurations and resource policies. */
 const PROVIDERS_OR_POLICIES = /provider\s*"aws"|"provider"\s*:|aws_dynamodb_resource_policy/;
 /** ...and, once the module has a resource policy, the policy documents and locals it may read. */
 const POLICY_PARTS = /aws_iam_policy_document|locals/;
 
-/** This file's blocks, and those of the module's other files that blockers read (fix.ts reads them). */
+/** This file's blocks, and those of the module's other files that obstacles depend on (fix.ts reads them). */
 async function moduleTops(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<TopBlock[]> {
   const { siblingBlocks } = await import('./fix.js');
   const own = summarize(det, file.text);
@@ -228,27 +236,28 @@ async function moduleTops(file: SourceFile, det: TfDetection, context: DiskConte
 }
 
 /**
- * Blockers that depend on the module, not only on the table's own block: a replica region with no
+ * Obstacles that depend on the module, not only on the table's own block: a replica region with no
  * provider alias to create its key through (replicaKeys, which the fix plans with too), and a
  * resource policy that grants other accounts (resourcePolicy.ts). The module's other files are
- * read only for a table that could otherwise be fixed.
+ * read only for a table the rule would otherwise fix.
  */
-async function moduleBlockers(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
-  const open = det.tables.filter((t) => !t.blocker && (t.status === 'aws-owned' || t.status === 'aws-managed'));
+async function moduleObstacles(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
+  const open = det.tables.filter((t) => fixWanted(decide(t.encryption)));
   if (open.length === 0) return;
   let module: Promise<TopBlock[]> | undefined;
   const tops = () => (module ??= moduleTops(file, det, context));
   for (const t of open) {
     if (t.kind === 'table' && needsReplicaKeys(t.block)) {
       const r = replicaKeys(t.block, providersByRegion(await tops()));
-      if ('blocker' in r) {
-        t.blocker = r.blocker;
+      if ('obstacle' in r) {
+        t.encryption.obstacles.push(r.obstacle);
         continue;
       }
     }
     const nameAttr = attr(t.block, 'name');
     const name = t.kind === 'table' && nameAttr?.lit?.type === 'string' ? nameAttr.lit.value : undefined;
-    t.blocker = resourcePolicyBlocker({ kind: t.kind, label: t.label, name }, await tops());
+    const obstacle = resourcePolicyObstacle({ kind: t.kind, label: t.label, name }, await tops());
+    if (obstacle) t.encryption.obstacles.push(obstacle);
   }
 }
 
@@ -273,8 +282,11 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => st
       address = `module.${b.labels[0]}`;
     }
     if (!kind) continue;
-    const v = kind === 'table' ? tableVerdict(b) : kind === 'table-replica' ? replicaVerdict(b) : moduleVerdict(b);
     const pos = lines.position(b.start);
+    const key =
+      kind === 'table'
+        ? attr(blocks(b, 'server_side_encryption')[0], 'kms_key_arn')
+        : attr(b, kind === 'module' ? 'server_side_encryption_kms_key_arn' : 'kms_key_arn');
     tables.push({
       line: pos.line,
       column: pos.column,
@@ -284,12 +296,9 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => st
       kind,
       label: b.labels[b.labels.length - 1],
       block: b,
-      status: v.status,
-      message: v.message,
-      blocker: v.blocker,
+      encryption: { peerKind: PEER_KIND[kind], words: WORDS[kind], settings: settingsOf(kind, b), obstacles: ownObstacles(kind, b) },
       suppressions: suppressionsOf(commentsOf(b)),
-      facts: factsOf(kind, b),
-      keyRef: v.keyRef,
+      keyRef: key?.value,
     });
   }
   return tables;

@@ -6,7 +6,8 @@
 import { applyEdits } from '../../core/edits.js';
 import { DEFAULT_KEY_POLICY, KEY_SETTINGS, keyDescription, type KeyPolicyMode } from '../../rule/keyPolicy.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
-import { boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
+import { blockerText } from '../../rule/blockers.js';
+import { WORDS, boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
 import { moduleInfo, providerAlias, unique, type ModuleInfo, type SharedKey } from './module.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
 import { attr, blocks, parseHcl, type HBlock } from './parse.js';
@@ -48,7 +49,7 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { 
   let replicas: Replica[] = [];
   if (table.kind === 'table') {
     const r = replicaKeys(b, info.providerByRegion);
-    if ('blocker' in r) return { declined: r.blocker };
+    if ('obstacle' in r) return { declined: blockerText(r.obstacle, WORDS.table) };
     replicas = r.replicas;
   }
   return { member, table, provider: providerAlias(attr(b, 'provider')?.value), repeat, preventDestroy, replicas, displayName };
@@ -440,7 +441,7 @@ async function parseTerraform(name: string, text: string): Promise<TfDetection> 
  * prefilter skipped them) still declare names, data sources and providers; and the lock file
  * says which hashicorp/aws version the module runs with. The engine reads them
  * (DiskContext.siblings); files that cannot be parsed are left out. `want`: parse only the files
- * whose text it accepts (detection asks for the few blocks a table's blocker depends on).
+ * whose text it accepts (detection asks for the few blocks a table's obstacles depend on).
  */
 export async function siblingBlocks(files: SourceFile[], want?: (text: string) => boolean): Promise<TopBlock[]> {
   const out: TopBlock[] = [];

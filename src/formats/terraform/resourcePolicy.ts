@@ -2,7 +2,7 @@
  * Resource policies (`aws_dynamodb_resource_policy`) that let principals of another account use a
  * table. A key kmsfix generates lets only the table's own account use it through DynamoDB
  * (`kms:CallerAccount`, in both key policy modes), so those principals would be denied by KMS as
- * soon as the table switches to it: such a table is not fixed, and the blocker names the accounts.
+ * soon as the table switches to it: such a table is not fixed, and its obstacle names the accounts.
  *
  * Principals of the table's own account are those kmsfix can prove are: references to
  * `data.aws_caller_identity`, IAM roles and users the module creates, and the account IDs the
@@ -11,6 +11,7 @@
  * variable) blocks the table too, since it may grant one.
  */
 import { isExpr, isObj, isStr, items, readBody, readValue, type Value } from './hclvalue.js';
+import type { Obstacle } from '../../rule/facts.js';
 import type { TopBlock } from './topBlocks.js';
 
 export interface PolicyTable {
@@ -127,10 +128,10 @@ function policyOf(r: TopBlock, m: Module): Value | undefined {
 }
 
 /**
- * Why this table is not fixed, if a resource policy of the module grants principals that may
- * belong to another account (or cannot be read); undefined otherwise.
+ * What keeps this table from being fixed, if a resource policy of the module grants principals that
+ * may belong to another account (or cannot be read); undefined otherwise.
  */
-export function resourcePolicyBlocker(table: PolicyTable, tops: TopBlock[]): string | undefined {
+export function resourcePolicyObstacle(table: PolicyTable, tops: TopBlock[]): Obstacle | undefined {
   const policies = tops.filter(
     (t) => t.type === 'resource' && t.labels[0] === 'aws_dynamodb_resource_policy' && pointsAt(t.attr('resource_arn')?.value ?? '', table),
   );
@@ -142,37 +143,13 @@ export function resourcePolicyBlocker(table: PolicyTable, tops: TopBlock[]): str
     if (ids) for (const v of items(readValue(ids.value))) if (isStr(v) && /^\d{12}$/.test(v.str)) ownAccounts.add(v.str);
   }
   const m: Module = { tops, ownAccounts };
-  const setting =
-    table.kind === 'module'
-      ? 'server_side_encryption_kms_key_arn'
-      : table.kind === 'table-replica'
-        ? 'kms_key_arn'
-        : 'server_side_encryption.kms_key_arn';
-  const manual =
-    "a key kmsfix generates lets only the table's own account use it (kms:CallerAccount), so they would lose access. " +
-    `By hand: give the table a key whose policy also lets those accounts use it through DynamoDB (kms:CallerAccount), and set ${setting} to it`;
   for (const r of policies) {
-    const address = `aws_dynamodb_resource_policy.${r.labels[1]}`;
-    const policy = policyOf(r, m);
-    const who = policy && grantees(policy);
-    if (!who) {
-      const src = r.attr('policy')?.value.trim() ?? '(no policy)';
-      return `its resource policy ${address} is \`${src.length > 60 ? src.slice(0, 57) + '...' : src}\`, which kmsfix cannot read; if it grants other accounts, ${manual}`;
-    }
+    const policy = `aws_dynamodb_resource_policy.${r.labels[1]}`;
+    const doc = policyOf(r, m);
+    const who = doc && grantees(doc);
+    if (!who) return { kind: 'resource-policy', policy, unreadable: r.attr('policy')?.value.trim() ?? '(no policy)', others: [] };
     const others = [...new Set(who.map((p) => accountOf(p, m)).filter((a): a is string => a !== undefined))];
-    if (others.length === 0) continue;
-    const literal = others.filter((a) => /^\d{12}$/.test(a));
-    const accounts = others.filter((a) => a !== ANY);
-    const whose = [
-      accounts.length ? `${accounts.length === 1 ? 'account' : 'accounts'} ${accounts.join(', ')}` : '',
-      others.includes(ANY) ? 'any account ("*")' : '',
-    ];
-    return (
-      `its resource policy ${address} grants principals of ${whose.filter(Boolean).join(' and ')}, and ${manual}` +
-      (literal.length
-        ? ` (if ${literal.join(' or ')} is the table's own account, list it in the provider's allowed_account_ids and kmsfix fixes the table)`
-        : '')
-    );
+    if (others.length > 0) return { kind: 'resource-policy', policy, others };
   }
   return undefined;
 }

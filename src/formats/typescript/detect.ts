@@ -1,18 +1,28 @@
 /**
  * Finding DynamoDB tables in TypeScript infrastructure code (AWS CDK v2, CDK for Terraform, Pulumi)
- * and deciding each one's status from the syntax alone: no type checker, nothing is evaluated.
+ * and reading each one's encryption settings into neutral facts (src/rule/facts.ts) from the syntax
+ * alone: no type checker, nothing is evaluated. The rule decides (src/rule/cmk.ts).
  */
-import { EXPLAIN, isAwsManagedKeyRef, type Status } from '../../rule/status.js';
+import { decide, fixWanted } from '../../rule/cmk.js';
+import {
+  ABSENT,
+  type EncryptionFacts,
+  type Placement,
+  type Replicas,
+  type Setting,
+  type Settings,
+  type Vocabulary,
+} from '../../rule/facts.js';
 import { LineIndex } from '../../core/text.js';
 import { commentSuppressions } from '../../core/suppressions.js';
-import type { DetectedTable, Detection, SourceFile, Suppression } from '../../core/types.js';
+import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
 import { bindings, readImports, resolveSymbol, type ImportInfo } from './imports.js';
 import { parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
 import { stackRegionOf } from './stackRegion.js';
 
 export type Framework = 'cdk' | 'cdktf' | 'pulumi';
 /** Which table class a construct is (not the peer scanners' table kinds, src/rule/peers/facts.ts TableKind). */
-type TableClass = 'Table' | 'TableV2' | 'CfnTable' | 'CfnGlobalTable' | 'DynamodbTable' | 'PulumiTable';
+export type TableClass = 'Table' | 'TableV2' | 'CfnTable' | 'CfnGlobalTable' | 'DynamodbTable' | 'PulumiTable';
 
 /** Constructor symbol -> what it is. `type` is the name reported to the user. */
 export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framework; type: string }> = {
@@ -32,7 +42,7 @@ export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framew
   '@pulumi/aws#dynamodb.Table': { kind: 'PulumiTable', framework: 'pulumi', type: 'aws.dynamodb.Table' },
 };
 
-export interface TsTable extends DetectedTable {
+export interface TsTable extends TableFacts {
   kind: TableClass;
   framework: Framework;
   node: ts.NewExpression;
@@ -51,12 +61,6 @@ export interface TsDetection extends Detection {
   sf: ts.SourceFile;
   imports: ImportInfo[];
   binds: ReturnType<typeof bindings>;
-}
-
-interface Verdict {
-  status: Status;
-  message: string;
-  blocker?: string;
 }
 
 // ---------------------------------------------------------------- object literals
@@ -100,216 +104,234 @@ function boolOf(e: ts.Expression): boolean | undefined {
   return undefined;
 }
 
-function unknownVerdict(l: Extract<Lookup, { kind: 'unknown' }>): Verdict {
-  return { status: 'unknown', message: `${l.why}: ${EXPLAIN.unknown}` };
-}
-
-// ---------------------------------------------------------------- statuses
+// ---------------------------------------------------------------- settings, as written
 
 type Ctx = { sf: ts.SourceFile; sym: (e: ts.Expression) => string | undefined };
 
-function cdkTableVerdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdict {
-  const { sf } = c;
-  const enc = lookup(sf, props, 'encryption');
-  if (enc.kind === 'unknown') return unknownVerdict(enc);
-  if (enc.kind === 'value') {
-    const s = c.sym(unwrap(enc.value));
-    const what = `encryption is ${snippet(sf, enc.value)}`;
-    if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryption.DEFAULT') return { status: 'aws-owned', message: `${what}: ${EXPLAIN.awsOwned}` };
-    if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryption.AWS_MANAGED')
-      return { status: 'aws-managed', message: `${what}: ${EXPLAIN.awsManaged}` };
-    if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryption.CUSTOMER_MANAGED') {
-      const key = lookup(sf, props, 'encryptionKey');
-      return {
-        status: 'customer-managed',
-        message:
-          key.kind === 'value'
-            ? `Encrypted with customer-managed key ${snippet(sf, key.value)}`
-            : `${what}: CDK creates a customer-managed key for the table`,
-      };
-    }
-    return { status: 'unknown', message: `${what}: ${EXPLAIN.unknown}` };
+/** A property as a setting: absent, unreadable (a spread or computed property may set it), or its value as `read` reads it. */
+function settingOf(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string, read: (value: ts.Expression) => Setting): Setting {
+  const l = lookup(sf, o, name);
+  if (l.kind === 'absent') return ABSENT;
+  if (l.kind === 'unknown') return { state: 'unreadable', source: l.why };
+  return read(l.value);
+}
+
+/** A switch: `true` or `false` as written; anything else is decided at run time. */
+const switchOf =
+  (sf: ts.SourceFile) =>
+  (e: ts.Expression): Setting => {
+    const b = boolOf(e);
+    return b === undefined ? { state: 'expression', source: snippet(sf, e) } : { state: 'literal', source: snippet(sf, e), bool: b };
+  };
+
+/** A key: a string literal as such, anything else an expression naming a key. */
+const keyOf =
+  (sf: ts.SourceFile) =>
+  (e: ts.Expression): Setting => {
+    const s = stringValue(unwrap(e));
+    return s === undefined ? { state: 'expression', source: snippet(sf, e) } : { state: 'literal', source: snippet(sf, e), text: s };
+  };
+
+/** A nested object literal (a block): literal when it is one, an expression otherwise. */
+const blockOf =
+  (sf: ts.SourceFile) =>
+  (e: ts.Expression): Setting =>
+    ts.isObjectLiteralExpression(unwrap(e))
+      ? { state: 'literal', source: snippet(sf, e) }
+      : { state: 'expression', source: snippet(sf, e) };
+
+/** The object literal a property holds, if it holds one. */
+function objectAt(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralExpression | undefined {
+  const l = lookup(sf, o, name);
+  const v = l.kind === 'value' ? unwrap(l.value) : undefined;
+  return v && ts.isObjectLiteralExpression(v) ? v : undefined;
+}
+
+/** Is the property absent, or an empty array literal? */
+function noneOrEmpty(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): boolean {
+  const l = lookup(sf, o, name);
+  if (l.kind === 'absent') return true;
+  const v = l.kind === 'value' ? unwrap(l.value) : undefined;
+  return !!v && ts.isArrayLiteralExpression(v) && v.elements.length === 0;
+}
+
+/** The key class CDK's `encryption` value selects (TableEncryption members, TableEncryptionV2 calls). */
+const MEANS: Record<string, Setting['means']> = {
+  'aws-cdk-lib/aws-dynamodb#TableEncryption.DEFAULT': 'aws-owned',
+  'aws-cdk-lib/aws-dynamodb#TableEncryption.AWS_MANAGED': 'aws-managed',
+  'aws-cdk-lib/aws-dynamodb#TableEncryption.CUSTOMER_MANAGED': 'customer-managed',
+  'aws-cdk-lib/aws-dynamodb#TableEncryptionV2.dynamoOwnedKey': 'aws-owned',
+  'aws-cdk-lib/aws-dynamodb#TableEncryptionV2.awsManagedKey': 'aws-managed',
+  'aws-cdk-lib/aws-dynamodb#TableEncryptionV2.customerManagedKey': 'customer-managed',
+};
+
+/** CDK's `encryption`: a TableEncryption member (Table) or a TableEncryptionV2 call (TableV2). */
+function choiceOf(c: Ctx, props: ts.ObjectLiteralExpression, v2: boolean): Setting {
+  return settingOf(c.sf, props, 'encryption', (e) => {
+    const u = unwrap(e);
+    const s = v2 ? (ts.isCallExpression(u) ? c.sym(u.expression) : undefined) : c.sym(u);
+    const means = s === undefined ? undefined : MEANS[s];
+    return means ? { state: 'reference', source: snippet(c.sf, e), means } : { state: 'expression', source: snippet(c.sf, e) };
+  });
+}
+
+/** CloudFormation-shaped SSE (CfnTable, CfnGlobalTable): sseSpecification { sseEnabled, kmsMasterKeyId }. */
+function cfnSettings(sf: ts.SourceFile, props: ts.ObjectLiteralExpression, withKey: boolean): Settings {
+  const block = settingOf(sf, props, 'sseSpecification', blockOf(sf));
+  const o = objectAt(sf, props, 'sseSpecification');
+  if (block.state !== 'literal' || !o) return { model: 'sse', block };
+  const settings: Settings = { model: 'sse', block, enabled: settingOf(sf, o, 'sseEnabled', switchOf(sf)) };
+  if (withKey) settings.key = settingOf(sf, o, 'kmsMasterKeyId', keyOf(sf));
+  return settings;
+}
+
+/** Terraform-shaped SSE (CDKTF DynamodbTable, Pulumi aws.dynamodb.Table): serverSideEncryption { enabled, kmsKeyArn }. */
+function tfSettings(sf: ts.SourceFile, props: ts.ObjectLiteralExpression): Settings {
+  const block = settingOf(sf, props, 'serverSideEncryption', blockOf(sf));
+  const o = objectAt(sf, props, 'serverSideEncryption');
+  if (block.state !== 'literal' || !o) return { model: 'sse', block };
+  return { model: 'sse', block, enabled: settingOf(sf, o, 'enabled', switchOf(sf)), key: settingOf(sf, o, 'kmsKeyArn', keyOf(sf)) };
+}
+
+/** A list of replicas, each object literal's key read by `keyOf`. */
+function replicasOf(
+  sf: ts.SourceFile,
+  props: ts.ObjectLiteralExpression,
+  name: string,
+  keys: Replicas['keys'],
+  keyOfReplica: (o: ts.ObjectLiteralExpression) => Setting,
+): Replicas {
+  const l = lookup(sf, props, name);
+  const replicas: Replicas = { keys, list: ABSENT, items: [], fix: 'none' };
+  if (l.kind === 'absent') {
+    // A global table needs its replicas; another table may have none.
+    if (keys === 'own') replicas.list = { state: 'absent', source: 'missing' };
+    return replicas;
   }
-  // No `encryption`: CDK picks CUSTOMER_MANAGED when encryptionKey is set, AWS_MANAGED for serverSideEncryption: true.
-  const key = lookup(sf, props, 'encryptionKey');
-  if (key.kind === 'unknown') return unknownVerdict(key);
-  if (key.kind === 'value') return { status: 'customer-managed', message: `Encrypted with customer-managed key ${snippet(sf, key.value)}` };
-  const sse = lookup(sf, props, 'serverSideEncryption');
-  if (sse.kind === 'unknown') return unknownVerdict(sse);
-  if (sse.kind === 'value') {
-    const b = boolOf(sse.value);
-    if (b === true) return { status: 'aws-managed', message: `serverSideEncryption is true: ${EXPLAIN.awsManaged}` };
-    if (b === undefined) return { status: 'unknown', message: `serverSideEncryption is ${snippet(sf, sse.value)}: ${EXPLAIN.unknown}` };
+  if (l.kind === 'unknown') {
+    replicas.list = keys === 'own' ? { state: 'unreadable', source: l.why } : { state: 'expression', source: snippet(sf, l.node) };
+    return replicas;
   }
-  return { status: 'aws-owned', message: `No encryption (TableEncryption.DEFAULT): ${EXPLAIN.awsOwned}` };
-}
-
-function cdkTableBlocker(c: Ctx, props: ts.ObjectLiteralExpression): string | undefined {
-  const rr = lookup(c.sf, props, 'replicationRegions');
-  if (rr.kind === 'absent') return undefined;
-  if (
-    rr.kind === 'value' &&
-    ts.isArrayLiteralExpression(unwrap(rr.value)) &&
-    (unwrap(rr.value) as ts.ArrayLiteralExpression).elements.length === 0
-  ) {
-    return undefined;
+  const list = unwrap(l.value);
+  if (!ts.isArrayLiteralExpression(list)) {
+    replicas.list = { state: 'expression', source: snippet(sf, keys === 'own' ? list : l.value) };
+    return replicas;
   }
-  return 'CDK does not support TableEncryption.CUSTOMER_MANAGED with replicationRegions: move the table to TableV2 with a key per replica Region';
+  replicas.list = { state: 'literal', source: snippet(sf, list) };
+  replicas.items = list.elements.map((el) => {
+    const e = unwrap(el as ts.Expression);
+    if (!ts.isObjectLiteralExpression(e)) return { source: snippet(sf, el), readable: false, key: ABSENT };
+    return { source: snippet(sf, el), readable: true, key: keyOfReplica(e) };
+  });
+  return replicas;
 }
 
-function tableV2Verdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdict {
-  const { sf } = c;
-  const enc = lookup(sf, props, 'encryption');
-  if (enc.kind === 'unknown') return unknownVerdict(enc);
-  if (enc.kind === 'absent')
-    return { status: 'aws-owned', message: `No encryption (TableEncryptionV2.dynamoOwnedKey()): ${EXPLAIN.awsOwned}` };
-  const v = unwrap(enc.value);
-  const what = `encryption is ${snippet(sf, enc.value)}`;
-  const s = ts.isCallExpression(v) ? c.sym(v.expression) : undefined;
-  if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryptionV2.dynamoOwnedKey')
-    return { status: 'aws-owned', message: `${what}: ${EXPLAIN.awsOwned}` };
-  if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryptionV2.awsManagedKey')
-    return { status: 'aws-managed', message: `${what}: ${EXPLAIN.awsManaged}` };
-  if (s === 'aws-cdk-lib/aws-dynamodb#TableEncryptionV2.customerManagedKey') {
-    return { status: 'customer-managed', message: `Encrypted with customer-managed key (${what})` };
-  }
-  return { status: 'unknown', message: `${what}: ${EXPLAIN.unknown}` };
+/** A CfnGlobalTable replica's key: sseSpecification.kmsMasterKeyId. */
+function cfnReplicaKey(sf: ts.SourceFile, replica: ts.ObjectLiteralExpression): Setting {
+  const spec = lookup(sf, replica, 'sseSpecification');
+  if (spec.kind === 'unknown') return { state: 'unreadable', source: spec.why };
+  const o = objectAt(sf, replica, 'sseSpecification');
+  return o ? settingOf(sf, o, 'kmsMasterKeyId', keyOf(sf)) : ABSENT;
 }
 
-function tableV2Blocker(c: Ctx, props: ts.ObjectLiteralExpression): string | undefined {
-  const r = lookup(c.sf, props, 'replicas');
-  if (r.kind === 'absent') return undefined;
-  if (
-    r.kind === 'value' &&
-    ts.isArrayLiteralExpression(unwrap(r.value)) &&
-    (unwrap(r.value) as ts.ArrayLiteralExpression).elements.length === 0
-  ) {
-    return undefined;
-  }
-  return (
-    'a KMS key serves one Region and this file gives no key ARN for the replica Regions: create a key in each replica Region and ' +
-    'set encryption: TableEncryptionV2.customerManagedKey(key, { <region>: <key ARN>, ... }) by hand'
-  );
-}
-
-/** CloudFormation-shaped SSE (CfnTable.sseSpecification): same rules as the CloudFormation family. */
-function sseSpecVerdict(c: Ctx, sse: Lookup, where: string): Verdict | ts.ObjectLiteralExpression {
-  const { sf } = c;
-  if (sse.kind === 'unknown') return unknownVerdict(sse);
-  if (sse.kind === 'absent') return { status: 'aws-owned', message: `No ${where}: ${EXPLAIN.awsOwned}` };
-  const o = unwrap(sse.value);
-  if (!ts.isObjectLiteralExpression(o)) return { status: 'unknown', message: `${where} is ${snippet(sf, sse.value)}: ${EXPLAIN.unknown}` };
-  const en = lookup(sf, o, 'sseEnabled');
-  if (en.kind === 'unknown') return unknownVerdict(en);
-  if (en.kind === 'absent') return { status: 'aws-owned', message: `${where} has no sseEnabled (false by default): ${EXPLAIN.awsOwned}` };
-  const b = boolOf(en.value);
-  if (b === undefined) return { status: 'unknown', message: `sseEnabled is ${snippet(sf, en.value)}: ${EXPLAIN.unknown}` };
-  if (!b) return { status: 'aws-owned', message: `sseEnabled is false: ${EXPLAIN.awsOwned}` };
-  return o;
-}
-
-function keyVerdict(c: Ctx, key: Lookup, name: string): Verdict {
-  const { sf } = c;
-  if (key.kind === 'unknown') return unknownVerdict(key);
-  if (key.kind === 'absent') return { status: 'aws-managed', message: `encryption is enabled with no ${name}: ${EXPLAIN.awsManaged}` };
-  const s = stringValue(unwrap(key.value));
-  if (s !== undefined && isAwsManagedKeyRef(s))
-    return { status: 'aws-managed', message: `${name} is ${snippet(sf, key.value)}: ${EXPLAIN.awsManaged}` };
-  return { status: 'customer-managed', message: `Encrypted with customer-managed key ${snippet(sf, key.value)}` };
-}
-
-function cfnTableVerdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdict {
-  const v = sseSpecVerdict(c, lookup(c.sf, props, 'sseSpecification'), 'sseSpecification');
-  if (!ts.isObjectLiteralExpression(v as ts.Node)) return v as Verdict;
-  return keyVerdict(c, lookup(c.sf, v as ts.ObjectLiteralExpression, 'kmsMasterKeyId'), 'kmsMasterKeyId');
-}
-
-const REPLICA_BLOCKER =
-  'a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in each replica Region and set ' +
+const REPLICA_KEYS =
+  'a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in {regions} and set ' +
   "that replica's key ARN by hand; kmsfix never half-fixes a global table";
 
-function cfnGlobalTableVerdict(c: Ctx, props: ts.ObjectLiteralExpression): Verdict {
+/** How each table class's settings are named in messages. */
+export const WORDS: Record<TableClass, Vocabulary> = {
+  Table: {
+    names: { choice: 'encryption', key: 'encryptionKey', enabled: 'serverSideEncryption' },
+    phrases: {
+      choiceAbsent: 'No encryption (TableEncryption.DEFAULT)',
+      choiceCustomer: '{choice} is {source}: CDK creates a customer-managed key for the table',
+    },
+  },
+  TableV2: {
+    names: { choice: 'encryption' },
+    phrases: {
+      choiceAbsent: 'No encryption (TableEncryptionV2.dynamoOwnedKey())',
+      choiceCustomer: 'Encrypted with customer-managed key ({choice} is {source})',
+    },
+  },
+  CfnTable: {
+    names: { block: 'sseSpecification', enabled: 'sseEnabled', key: 'kmsMasterKeyId' },
+    phrases: { keyAbsent: 'encryption is enabled with no {key}' },
+  },
+  CfnGlobalTable: {
+    names: {
+      block: 'sseSpecification',
+      enabled: 'sseEnabled',
+      key: 'kmsMasterKeyId',
+      replicas: 'replicas',
+      replicaKey: 'replica kmsMasterKeyId',
+    },
+    phrases: { keyAbsent: 'encryption is enabled with no {key}', replicaKeys: REPLICA_KEYS },
+  },
+  DynamodbTable: tfWords('replica'),
+  PulumiTable: tfWords('replicas'),
+};
+
+function tfWords(replicas: string): Vocabulary {
+  return {
+    names: {
+      block: 'serverSideEncryption',
+      enabled: 'serverSideEncryption.enabled',
+      key: 'kmsKeyArn',
+      replicas,
+      replicaKey: 'replica kmsKeyArn',
+    },
+    phrases: {
+      enabledAbsent: '{enabled} is not true',
+      enabledFalse: '{enabled} is not true',
+      keyAbsent: 'encryption is enabled with no {key}',
+      replicaKeys: REPLICA_KEYS,
+    },
+  };
+}
+
+/** The encryption facts of a table whose props are an object literal. */
+function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): EncryptionFacts {
   const { sf } = c;
-  const top = sseSpecVerdict(c, lookup(sf, props, 'sseSpecification'), 'sseSpecification');
-  if (!ts.isObjectLiteralExpression(top as ts.Node)) {
-    const v = top as Verdict;
-    return v.status === 'unknown' ? v : { ...v, blocker: REPLICA_BLOCKER };
+  const facts: EncryptionFacts = { peerKind: 'code', words: WORDS[kind], settings: { model: 'sse' }, obstacles: [] };
+  switch (kind) {
+    case 'Table':
+      facts.settings = {
+        model: 'choice',
+        choice: choiceOf(c, props, false),
+        key: settingOf(sf, props, 'encryptionKey', (e) => ({ state: 'reference', source: snippet(sf, e) })),
+        enabled: settingOf(sf, props, 'serverSideEncryption', switchOf(sf)),
+      };
+      if (!noneOrEmpty(sf, props, 'replicationRegions')) facts.obstacles.push({ kind: 'replication-regions' });
+      break;
+    case 'TableV2':
+      facts.settings = { model: 'choice', choice: choiceOf(c, props, true) };
+      if (!noneOrEmpty(sf, props, 'replicas')) facts.obstacles.push({ kind: 'table-v2-replicas' });
+      break;
+    case 'CfnTable':
+      facts.settings = cfnSettings(sf, props, true);
+      break;
+    case 'CfnGlobalTable':
+      facts.settings = cfnSettings(sf, props, false);
+      facts.replicas = replicasOf(sf, props, 'replicas', 'own', (o) => cfnReplicaKey(sf, o));
+      break;
+    case 'DynamodbTable':
+    case 'PulumiTable': {
+      facts.settings = tfSettings(sf, props);
+      const name = kind === 'DynamodbTable' ? 'replica' : 'replicas';
+      facts.replicas = replicasOf(sf, props, name, 'override', (o) => settingOf(sf, o, 'kmsKeyArn', keyOf(sf)));
+      break;
+    }
   }
-  const r = lookup(sf, props, 'replicas');
-  if (r.kind === 'unknown') return unknownVerdict(r);
-  const list = r.kind === 'value' ? unwrap(r.value) : undefined;
-  if (!list || !ts.isArrayLiteralExpression(list)) {
-    return { status: 'unknown', message: `replicas is ${list ? snippet(sf, list) : 'missing'}: ${EXPLAIN.unknown}` };
-  }
-  let worst: Verdict | undefined;
-  for (const el of list.elements) {
-    const e = unwrap(el as ts.Expression);
-    if (!ts.isObjectLiteralExpression(e)) return { status: 'unknown', message: `replica ${snippet(sf, el)}: ${EXPLAIN.unknown}` };
-    const spec = lookup(sf, e, 'sseSpecification');
-    const rv =
-      spec.kind === 'value' && ts.isObjectLiteralExpression(unwrap(spec.value))
-        ? keyVerdict(c, lookup(sf, unwrap(spec.value) as ts.ObjectLiteralExpression, 'kmsMasterKeyId'), 'replica kmsMasterKeyId')
-        : spec.kind === 'unknown'
-          ? unknownVerdict(spec)
-          : keyVerdict(c, { kind: 'absent' }, 'replica kmsMasterKeyId');
-    if (rv.status === 'unknown') return rv;
-    if (rv.status === 'aws-managed') worst ??= rv;
-  }
-  if (worst) return { ...worst, blocker: REPLICA_BLOCKER };
-  return { status: 'customer-managed', message: 'Every replica is encrypted with a customer-managed key' };
+  return facts;
 }
-
-/** Terraform-shaped SSE (CDKTF DynamodbTable, Pulumi aws.dynamodb.Table): `serverSideEncryption { enabled, kmsKeyArn }`. */
-function tfVerdict(c: Ctx, props: ts.ObjectLiteralExpression, replicasName: string): Verdict {
-  const { sf } = c;
-  const sse = lookup(sf, props, 'serverSideEncryption');
-  if (sse.kind === 'unknown') return unknownVerdict(sse);
-  if (sse.kind === 'absent') return { status: 'aws-owned', message: `No serverSideEncryption: ${EXPLAIN.awsOwned}` };
-  const o = unwrap(sse.value);
-  if (!ts.isObjectLiteralExpression(o))
-    return { status: 'unknown', message: `serverSideEncryption is ${snippet(sf, sse.value)}: ${EXPLAIN.unknown}` };
-  const en = lookup(sf, o, 'enabled');
-  if (en.kind === 'unknown') return unknownVerdict(en);
-  const b = en.kind === 'value' ? boolOf(en.value) : false;
-  if (b === undefined && en.kind === 'value')
-    return { status: 'unknown', message: `serverSideEncryption.enabled is ${snippet(sf, en.value)}: ${EXPLAIN.unknown}` };
-  if (!b) return { status: 'aws-owned', message: `serverSideEncryption.enabled is not true: ${EXPLAIN.awsOwned}` };
-  const v = keyVerdict(c, lookup(sf, o, 'kmsKeyArn'), 'kmsKeyArn');
-  if (v.status !== 'customer-managed') return v;
-  // Replicas without their own kmsKeyArn use the AWS managed key of their Region.
-  const r = lookup(sf, props, replicasName);
-  if (r.kind === 'absent') return v;
-  const list = r.kind === 'value' ? unwrap(r.value) : undefined;
-  if (!list || !ts.isArrayLiteralExpression(list))
-    return { status: 'unknown', message: `${replicasName} is ${snippet(sf, r.kind === 'value' ? r.value : r.node)}: ${EXPLAIN.unknown}` };
-  for (const el of list.elements) {
-    const e = unwrap(el as ts.Expression);
-    if (!ts.isObjectLiteralExpression(e)) return { status: 'unknown', message: `replica ${snippet(sf, el)}: ${EXPLAIN.unknown}` };
-    const rv = keyVerdict(c, lookup(sf, e, 'kmsKeyArn'), 'replica kmsKeyArn');
-    if (rv.status !== 'customer-managed') return { ...rv, blocker: REPLICA_BLOCKER };
-  }
-  return v;
-}
-
-function tfBlocker(c: Ctx, props: ts.ObjectLiteralExpression, replicasName: string): string | undefined {
-  const r = lookup(c.sf, props, replicasName);
-  if (r.kind === 'absent') return undefined;
-  const list = r.kind === 'value' ? unwrap(r.value) : undefined;
-  if (list && ts.isArrayLiteralExpression(list) && list.elements.length === 0) return undefined;
-  return REPLICA_BLOCKER;
-}
-
-const REGION_AGNOSTIC_BLOCKER =
-  'its stack is Region-agnostic (created without env.region, under an App): CDK cannot render ' +
-  'TableEncryptionV2.customerManagedKey there and the stack would no longer synthesize. Give the stack ' +
-  'env: { region: ... } (for example process.env.CDK_DEFAULT_REGION), then run kmsfix again';
 
 // ---------------------------------------------------------------- where a key can go
 
 const PLAIN_SCOPE = /^(this|[A-Za-z_$][\w$]*)(\.[A-Za-z_$][\w$]*)*$/;
 
 /** The statement to declare the key before, or why there is none. */
-function anchorOf(node: ts.Node): { statement?: ts.Statement; blocker?: string } {
+function anchorOf(node: ts.Node): { statement?: ts.Statement; where?: Placement } {
   let cur: ts.Node = node;
   while (cur.parent) {
     const p: ts.Node = cur.parent;
@@ -317,19 +339,18 @@ function anchorOf(node: ts.Node): { statement?: ts.Statement; blocker?: string }
       return { statement: cur as ts.Statement };
     }
     if (ts.isIfStatement(p) || ts.isIterationStatement(p, false) || ts.isLabeledStatement(p)) {
-      return { blocker: 'the table is created in the body of an if or a loop without braces: add braces, then run kmsfix again' };
+      return { where: 'unbraced-body' };
     }
     if (ts.isConditionalExpression(p) && cur !== p.condition) {
-      return { blocker: 'the table is created in a conditional expression: create its key by hand' };
+      return { where: 'conditional' };
     }
-    if (ts.isFunctionLike(p))
-      return { blocker: 'the table is created in an expression-bodied function: give it a block body, then run kmsfix again' };
+    if (ts.isFunctionLike(p)) return { where: 'expression-body' };
     if (ts.isPropertyDeclaration(p) || ts.isClassLike(p)) {
-      return { blocker: 'the table is created in a class field initializer: move it into the constructor, then run kmsfix again' };
+      return { where: 'class-field' };
     }
     cur = p;
   }
-  return { blocker: 'no statement to declare a key before' };
+  return { where: 'nowhere' };
 }
 
 // ---------------------------------------------------------------- suppressions
@@ -354,27 +375,14 @@ function suppressionsOf(sf: ts.SourceFile, node: ts.Node): Suppression[] {
 
 // ---------------------------------------------------------------- detection
 
-function verdictFor(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): Verdict {
-  switch (kind) {
-    case 'Table': {
-      const v = cdkTableVerdict(c, props);
-      return v.status === 'customer-managed' || v.status === 'unknown' ? v : { ...v, blocker: cdkTableBlocker(c, props) };
-    }
-    case 'TableV2': {
-      const v = tableV2Verdict(c, props);
-      return v.status === 'customer-managed' || v.status === 'unknown' ? v : { ...v, blocker: tableV2Blocker(c, props) };
-    }
-    case 'CfnTable':
-      return cfnTableVerdict(c, props);
-    case 'CfnGlobalTable':
-      return cfnGlobalTableVerdict(c, props);
-    case 'DynamodbTable':
-    case 'PulumiTable': {
-      const name = kind === 'DynamodbTable' ? 'replica' : 'replicas';
-      const v = tfVerdict(c, props, name);
-      return v.status === 'customer-managed' || v.status === 'unknown' || v.blocker ? v : { ...v, blocker: tfBlocker(c, props, name) };
-    }
-  }
+/** A table whose props kmsfix cannot read. */
+function unreadable(why: string): EncryptionFacts {
+  return {
+    peerKind: 'code',
+    words: { names: {} },
+    settings: { model: 'unreadable', container: { state: 'unreadable', source: why } },
+    obstacles: [],
+  };
 }
 
 export function detectTypeScript(file: SourceFile): TsDetection {
@@ -417,30 +425,26 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       idNode,
     };
     const props = propsNode ? unwrap(propsNode) : undefined;
-    let v: Verdict;
+    let encryption: EncryptionFacts;
     if (!props) {
-      v = { status: 'unknown', message: `${cls.type} has no props: ${EXPLAIN.unknown}` };
+      encryption = unreadable(`${cls.type} has no props`);
     } else if (!ts.isObjectLiteralExpression(props)) {
-      v = {
-        status: 'unknown',
-        message: `props are ${snippet(sf, props)}, not an object literal, so kmsfix cannot see their encryption: ${EXPLAIN.unknown}`,
-        blocker: 'write the props as an object literal in the new expression, or set the encryption by hand',
-      };
-    } else v = verdictFor(c, cls.kind, props);
+      encryption = unreadable(`props are ${snippet(sf, props)}, not an object literal, so kmsfix cannot see their encryption`);
+      encryption.obstacles.push({ kind: 'unreadable-props' });
+    } else encryption = factsOf(c, cls.kind, props);
     const anchor = anchorOf(node);
-    let blocker = v.blocker;
-    if (!blocker && v.status !== 'customer-managed' && v.status !== 'unknown') {
-      if (!idNode) blocker = 'the table has no id';
-      else if (cls.kind === 'TableV2' && stackRegionOf(sf, c.sym, node) === 'agnostic') blocker = REGION_AGNOSTIC_BLOCKER;
+    // Where the key would go, looked at only for a table the rule would fix.
+    if (fixWanted(decide(encryption))) {
+      if (!idNode) encryption.obstacles.push({ kind: 'no-id' });
+      else if (cls.kind === 'TableV2' && stackRegionOf(sf, c.sym, node) === 'agnostic')
+        encryption.obstacles.push({ kind: 'region-agnostic-stack' });
       else if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf)))
-        blocker = `the scope ${snippet(sf, scopeNode)} is not a plain name: declare the key by hand`;
-      else blocker = anchor.blocker;
+        encryption.obstacles.push({ kind: 'scope', source: snippet(sf, scopeNode) });
+      else if (anchor.where) encryption.obstacles.push({ kind: 'placement', where: anchor.where });
     }
     return {
       ...base,
-      status: v.status,
-      message: v.message,
-      blocker,
+      encryption,
       suppressions: suppressionsOf(sf, node),
       props: props && ts.isObjectLiteralExpression(props) ? props : undefined,
       scopeText: scopeNode?.getText(sf),

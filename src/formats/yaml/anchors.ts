@@ -4,7 +4,8 @@
  * inside an anchored node changes every alias of it; an alias itself can be replaced, which changes
  * only the place it sits.
  */
-import { MERGE_KEY, ownPair, pair, type CAlias, type CMap, type CNode, type CPair } from './tree.js';
+import type { Obstacle } from '../../rule/facts.js';
+import { ownPair, pair, type CAlias, type CMap, type CNode, type CPair } from './tree.js';
 
 export interface AliasSite {
   alias: CAlias;
@@ -60,21 +61,16 @@ export interface SsePath {
 
 /** What the edit of one table's encryption settings touches. */
 export interface SseEdit {
-  /** Why the edit cannot be made without changing another part of the document; absent when it can. */
-  blocker?: string;
+  /** What keeps the edit from being made without changing another part of the document; absent when it can be. */
+  obstacle?: Obstacle;
   /** Anchored nodes the edit changes, with their alias sites (empty: the edit changes only this table). */
   shared: { anchored: CNode; sites: AliasSite[] }[];
-}
-
-function which(sites: AliasSite[]): string {
-  const paths = sites.map((s) => s.path || '(the document)');
-  return paths.length <= 3 ? paths.join(', ') : `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`;
 }
 
 /**
  * How setting a table's encryption settings would edit the document. The edit changes the innermost
  * mapping the table owns on its way to the settings (an alias on the way is replaced, not followed:
- * `Properties: *x` becomes a mapping that merges `*x` and sets its own settings). A blocker is given
+ * `Properties: *x` becomes a mapping that merges `*x` and sets its own settings). An obstacle is given
  * when the way goes through a merge key, or when the mapping edited lies in an anchored node that is
  * aliased somewhere the fix would not replace (`isReplacedSite`: the alias is itself on the way to
  * another table's settings, which that table's fix replaces).
@@ -82,19 +78,13 @@ function which(sites: AliasSite[]): string {
 export function sseEdit(anchors: AnchorIndex, resourcePair: CPair, path: SsePath, isReplacedSite: (site: AliasSite) => boolean): SseEdit {
   const resource = resourcePair.value;
   if (resource?.kind === 'alias') {
-    return {
-      blocker: `the resource is the YAML alias *${resource.source}: give it its own mapping (or a merge key \`${MERGE_KEY}: *${resource.source}\` and its own ${path.properties})`,
-      shared: [],
-    };
+    return { obstacle: { kind: 'yaml-alias', alias: resource.source }, shared: [] };
   }
   if (resource?.kind !== 'map') return { shared: [] };
   let edited: CMap = resource;
   const props = pair(resource, path.properties);
   if (props && !ownPair(resource, path.properties)) {
-    return {
-      blocker: `${path.properties} comes from a YAML merge key (${MERGE_KEY}): give the table its own ${path.properties} (e.g. \`${MERGE_KEY}: *defaults\` in it)`,
-      shared: [],
-    };
+    return { obstacle: { kind: 'yaml-merge-key' }, shared: [] };
   }
   const propsValue = props?.value;
   if (propsValue?.kind === 'map') {
@@ -107,13 +97,9 @@ export function sseEdit(anchors: AnchorIndex, resourcePair: CPair, path: SsePath
   const foreign = shared.flatMap((s) => s.sites.filter((site) => !isReplacedSite(site)));
   if (foreign.length > 0) {
     const a = shared.find((s) => s.sites.some((site) => foreign.includes(site)))!;
-    const name = a.anchored.anchor ?? '';
-    const what =
-      a.anchored === edited
-        ? `its ${edited === resource ? 'resource' : edited === propsValue ? path.properties : path.sse} is`
-        : 'its settings lie in';
+    const holds = a.anchored !== edited ? 'around' : edited === resource ? 'resource' : edited === propsValue ? 'container' : 'block';
     return {
-      blocker: `${what} the YAML anchor &${name}, which ${which(foreign)} also use${foreign.length === 1 ? 's' : ''} (*${name}): changing it would change them too; give this table its own ${path.sse} and run kmsfix again`,
+      obstacle: { kind: 'yaml-anchor', anchor: a.anchored.anchor ?? '', holds, sites: foreign.map((s) => s.path || '(the document)') },
       shared,
     };
   }

@@ -1,21 +1,14 @@
 /**
- * Deciding a table's reported status, compliance and peer verdicts under a profile:
- * `strict` (kmsfix's own rule: a customer-managed key; any suppression counts) or one peer tool
- * (that tool's rules decide; only that tool's suppressions count).
+ * Profiles: whose rules decide a table's reported status and compliance. `strict` is kmsfix's own
+ * rule (a customer-managed key; a suppression counts when it silences an equivalent rule); a peer
+ * tool's profile follows that tool's rules, and only that tool's suppressions count.
  */
 import { isCompliant, type Status } from '../status.js';
-import type { DetectedTable, Suppression } from '../../core/types.js';
-import { RULE_IDS, TOOLS, peerVerdicts, type PeerVerdicts } from './rules.js';
+import type { Suppression } from '../../core/types.js';
+import { RULE_IDS, TOOLS, type PeerVerdicts } from './rules.js';
 
 export const PROFILES = ['strict', ...TOOLS] as const;
 export type Profile = (typeof PROFILES)[number];
-
-export interface Evaluation {
-  status: Status;
-  message: string;
-  compliant: boolean;
-  peers: PeerVerdicts;
-}
 
 /** Rules that say what kmsfix's own rule says (a customer-managed key): their suppressions count under strict. */
 const EQUIVALENT = new Set<string>([RULE_IDS.checkovTable, RULE_IDS.checkovReplica, RULE_IDS.trivy, RULE_IDS.cfnNag, RULE_IDS.guardKms]);
@@ -36,20 +29,30 @@ function unsuppressed(fired: string[], used: Suppression[]): string[] {
   return fired.filter((r) => !used.some((s) => (s.rule === undefined ? true : s.rule === r)));
 }
 
-export function evaluate(t: DetectedTable, profile: Profile = 'strict', acceptAwsManaged = false): Evaluation {
-  const peers = peerVerdicts(t.facts);
-  let status = t.status;
-  let message = t.message;
-  const used = honoured(t.suppressions ?? [], profile);
-  const silencing = used.filter((s) => s.rule === undefined || EQUIVALENT.has(s.rule));
-  if (silencing.length > 0 && status !== 'customer-managed') {
-    message = `Suppressed by ${silencing.map((s) => s.text).join(', ')}; without it: ${status}: ${message}`;
-    status = 'suppressed';
-  }
-  let compliant: boolean;
-  if (profile === 'strict') compliant = isCompliant(status, { acceptAwsManaged });
-  else compliant = unsuppressed(peers[profile] ?? [], used).length === 0;
-  return { status, message, compliant, peers };
+/** A table's status and message under a profile: `suppressed` when a suppression it honours silences kmsfix's rule. */
+export function underProfile(
+  status: Status,
+  message: string,
+  suppressions: Suppression[],
+  profile: Profile,
+): { status: Status; message: string } {
+  if (suppressions.length === 0) return { status, message };
+  const silencing = honoured(suppressions, profile).filter((s) => s.rule === undefined || EQUIVALENT.has(s.rule));
+  if (silencing.length === 0 || status === 'customer-managed') return { status, message };
+  return { status: 'suppressed', message: `Suppressed by ${silencing.map((s) => s.text).join(', ')}; without it: ${status}: ${message}` };
+}
+
+/** Does a table pass under a profile: kmsfix's status (strict), or no unsuppressed rule of the tool firing. */
+export function compliantUnder(
+  profile: Profile,
+  status: Status,
+  peers: PeerVerdicts,
+  suppressions: Suppression[],
+  acceptAwsManaged: boolean,
+): boolean {
+  if (profile === 'strict') return isCompliant(status, { acceptAwsManaged });
+  const fired = peers[profile] ?? [];
+  return fired.length === 0 || unsuppressed(fired, honoured(suppressions, profile)).length === 0;
 }
 
 /** "fails CKV_AWS_119, AVD-AWS-0025, W74" for text output; empty when nothing fires. */

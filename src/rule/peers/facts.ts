@@ -45,3 +45,17 @@ export function isUnresolved(v: unknown): v is Unresolved {
 export function isReference(v: unknown): v is Reference {
   return typeof v === 'object' && v !== null && 'ref' in v;
 }
+
+/** The SSE settings of a table as peer scanners read them: the raw side of its encryption facts. */
+export function peerFactsOf(e: import('../facts.js').EncryptionFacts): SseFacts {
+  const s = e.settings;
+  // What holds the settings cannot be read (an intrinsic function): scanners find no block in it.
+  if (s.model !== 'sse') return { kind: e.peerKind, block: 'missing' };
+  const b = s.block;
+  const block = s.peerBlock ?? (!b || b.state === 'literal' ? 'present' : b.state === 'absent' ? 'missing' : 'unresolved');
+  const facts: SseFacts = { kind: e.peerKind, block };
+  if (s.enabled?.raw !== undefined) facts.enabled = s.enabled.raw as Raw;
+  if (s.sseType?.raw !== undefined) facts.sseType = s.sseType.raw as Raw;
+  if (s.key?.raw !== undefined) facts.key = s.key.raw;
+  return facts;
+}

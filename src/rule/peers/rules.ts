@@ -128,11 +128,19 @@ const MATRIX: Record<TableKind, Partial<Record<Tool, [string, Rule][]>>> = {
   code: {},
 };
 
+/** MATRIX as lists, once. */
+const ENTRIES = Object.fromEntries(Object.entries(MATRIX).map(([kind, tools]) => [kind, Object.entries(tools)])) as Record<
+  TableKind,
+  [Tool, [string, Rule][]][]
+>;
+
 export function peerVerdicts(facts: SseFacts | undefined): PeerVerdicts {
   if (!facts) return {};
   const out: PeerVerdicts = {};
-  for (const [tool, rules] of Object.entries(MATRIX[facts.kind]) as [Tool, [string, Rule][]][]) {
-    out[tool] = rules.filter(([, rule]) => rule(facts)).map(([id]) => id);
+  for (const [tool, rules] of ENTRIES[facts.kind]) {
+    const fired: string[] = [];
+    for (const [id, rule] of rules) if (rule(facts)) fired.push(id);
+    out[tool] = fired;
   }
   return out;
 }

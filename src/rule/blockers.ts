@@ -1,0 +1,154 @@
+/**
+ * Obstacles to a fix (src/rule/facts.ts Obstacle): which count for a table, in what order, and the
+ * manual step each one asks of the user (the blocker text), in the format's words.
+ */
+import type { Obstacle, Vocabulary } from './facts.js';
+import type { Status } from './status.js';
+
+type Kind = Obstacle['kind'];
+
+/** The order obstacles are looked at in: the first that counts is the table's blocker. */
+const ORDER: Kind[] = [
+  'unreadable-props',
+  'dynamic-replicas',
+  'module-replica-regions',
+  'replication-regions',
+  'table-v2-replicas',
+  'replica-provider',
+  'no-id',
+  'region-agnostic-stack',
+  'scope',
+  'placement',
+  'resource-policy',
+  'cross-account-grants',
+  'yaml-alias',
+  'yaml-merge-key',
+  'yaml-anchor',
+  'yaml-global-table',
+];
+
+/**
+ * Obstacles that count for every table not customer-managed (an `unknown` one too: the user learns
+ * that settling its value by hand will not be enough). The others count only for a table a fix
+ * would change (aws-owned, aws-managed).
+ */
+const UNLESS_CUSTOMER_MANAGED = new Set<Kind>(['unreadable-props', 'dynamic-replicas', 'module-replica-regions']);
+
+export function counts(o: Obstacle, status: Status): boolean {
+  if (status === 'customer-managed') return false;
+  return UNLESS_CUSTOMER_MANAGED.has(o.kind) || status === 'aws-owned' || status === 'aws-managed';
+}
+
+/** The obstacle that blocks a table of this status, if any. */
+export function firstObstacle(obstacles: Obstacle[], status: Status): Obstacle | undefined {
+  let first: Obstacle | undefined;
+  for (const o of obstacles) {
+    if (counts(o, status) && (!first || ORDER.indexOf(o.kind) < ORDER.indexOf(first.kind))) first = o;
+  }
+  return first;
+}
+
+const MERGE_KEY = '<<';
+
+const PLACEMENT = {
+  'unbraced-body': 'the table is created in the body of an if or a loop without braces: add braces, then run kmsfix again',
+  conditional: 'the table is created in a conditional expression: create its key by hand',
+  'expression-body': 'the table is created in an expression-bodied function: give it a block body, then run kmsfix again',
+  'class-field': 'the table is created in a class field initializer: move it into the constructor, then run kmsfix again',
+  nowhere: 'no statement to declare a key before',
+} as const;
+
+function clip(s: string): string {
+  return s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+
+/** "a", "a and b", "a, b and c", "a, b, c and 2 more". */
+function listed(items: string[]): string {
+  const list = items.length <= 3 ? items : [...items.slice(0, 3), `${items.length - 3} more`];
+  return list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+}
+
+function paths(sites: string[]): string {
+  return sites.length <= 3 ? sites.join(', ') : `${sites.slice(0, 3).join(', ')} and ${sites.length - 3} more`;
+}
+
+function resourcePolicy(o: Extract<Obstacle, { kind: 'resource-policy' }>, words: Vocabulary): string {
+  const manual =
+    "a key kmsfix generates lets only the table's own account use it (kms:CallerAccount), so they would lose access. " +
+    `By hand: give the table a key whose policy also lets those accounts use it through DynamoDB (kms:CallerAccount), and set ${words.names.key} to it`;
+  if (o.unreadable !== undefined) {
+    return `its resource policy ${o.policy} is \`${clip(o.unreadable)}\`, which kmsfix cannot read; if it grants other accounts, ${manual}`;
+  }
+  const literal = o.others.filter((a) => /^\d{12}$/.test(a));
+  const accounts = o.others.filter((a) => a !== '*');
+  const whose = [
+    accounts.length ? `${accounts.length === 1 ? 'account' : 'accounts'} ${accounts.join(', ')}` : '',
+    o.others.includes('*') ? 'any account ("*")' : '',
+  ];
+  return (
+    `its resource policy ${o.policy} grants principals of ${whose.filter(Boolean).join(' and ')}, and ${manual}` +
+    (literal.length
+      ? ` (if ${literal.join(' or ')} is the table's own account, list it in the provider's allowed_account_ids and kmsfix fixes the table)`
+      : '')
+  );
+}
+
+/** The manual step an obstacle asks for. */
+export function blockerText(o: Obstacle, words: Vocabulary): string {
+  const { container, block, key } = words.names;
+  switch (o.kind) {
+    case 'unreadable-props':
+      return 'write the props as an object literal in the new expression, or set the encryption by hand';
+    case 'dynamic-replicas':
+      return 'its replicas come from a dynamic "replica" block: give every replica region a KMS key and set each replica\'s kms_key_arn by hand';
+    case 'module-replica-regions':
+      return 'the module call has replica_regions: give every replica region a KMS key and set kms_key_arn in each replica_regions entry by hand';
+    case 'replication-regions':
+      return 'CDK does not support TableEncryption.CUSTOMER_MANAGED with replicationRegions: move the table to TableV2 with a key per replica Region';
+    case 'table-v2-replicas':
+      return (
+        'a KMS key serves one Region and this file gives no key ARN for the replica Regions: create a key in each replica Region and ' +
+        'set encryption: TableEncryptionV2.customerManagedKey(key, { <region>: <key ARN>, ... }) by hand'
+      );
+    case 'replica-provider':
+      return (
+        `no provider "aws" configuration with an alias for replica region ${o.region} in this module: ` +
+        `add \`provider "aws" { alias = "${o.alias}"  region = ${o.region} }\` so kmsfix can create the replica's key in that region`
+      );
+    case 'no-id':
+      return 'the table has no id';
+    case 'region-agnostic-stack':
+      return (
+        'its stack is Region-agnostic (created without env.region, under an App): CDK cannot render ' +
+        'TableEncryptionV2.customerManagedKey there and the stack would no longer synthesize. Give the stack ' +
+        'env: { region: ... } (for example process.env.CDK_DEFAULT_REGION), then run kmsfix again'
+      );
+    case 'scope':
+      return `the scope ${o.source} is not a plain name: declare the key by hand`;
+    case 'placement':
+      return PLACEMENT[o.where];
+    case 'resource-policy':
+      return resourcePolicy(o, words);
+    case 'cross-account-grants':
+      return (
+        `its ResourcePolicy lets in ${listed(o.grants)}, which a generated key would lock out of the table (its policy lets only this account use it): ` +
+        `give the table a key whose policy also lets them use it through DynamoDB, then set ${block} by hand`
+      );
+    case 'yaml-alias':
+      return `the resource is the YAML alias *${o.alias}: give it its own mapping (or a merge key \`${MERGE_KEY}: *${o.alias}\` and its own ${container})`;
+    case 'yaml-merge-key':
+      return `${container} comes from a YAML merge key (${MERGE_KEY}): give the table its own ${container} (e.g. \`${MERGE_KEY}: *defaults\` in it)`;
+    case 'yaml-anchor': {
+      const what =
+        o.holds === 'around'
+          ? 'its settings lie in'
+          : `its ${o.holds === 'resource' ? 'resource' : o.holds === 'container' ? container : block} is`;
+      return (
+        `${what} the YAML anchor &${o.anchor}, which ${paths(o.sites)} also use${o.sites.length === 1 ? 's' : ''} (*${o.anchor}): ` +
+        `changing it would change them too; give this table its own ${block} and run kmsfix again`
+      );
+    }
+    case 'yaml-global-table':
+      return `its settings go through a YAML alias, anchor or merge key: set ${block} and the replica's ${key} by hand`;
+  }
+}

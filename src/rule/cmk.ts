@@ -1,0 +1,239 @@
+/**
+ * The DynamoDB customer-managed key rule: from a table's encryption facts (src/rule/facts.ts), its
+ * status (before suppressions), the reason in the format's words, and the blocker (the manual step
+ * when a fix cannot be made). Every format's tables go through these functions: `decide` (the
+ * decision), `assess` (in the format's words).
+ */
+import { blockerText, firstObstacle } from './blockers.js';
+import type { EncryptionFacts, Obstacle, Replicas, Setting, Settings, Vocabulary } from './facts.js';
+import { EXPLAIN, isAwsManagedKeyRef, type Status } from './status.js';
+import { say, type Reason } from './words.js';
+
+/** The rule's decision on one table, before it is put in words (what formats ask while they look for obstacles). */
+export interface Decision {
+  status: Status;
+  /** Why (see Said). */
+  reason: Said;
+  /** What blocks a fix: a manual step the settings themselves call for (replicas), or the first obstacle that counts. */
+  blocker?: Said | Obstacle;
+  /** Replicas with keys of their own (global tables): the index of the one a fix sets (the stack's own Region). */
+  replica?: number;
+}
+
+/** The decision in the format's words. */
+export interface Assessment {
+  status: Status;
+  /** Why, in the format's words (without the status's explanation: see `messageOf`). */
+  reason: string;
+  /** The manual step, when the table is not customer-managed and a fix cannot be made. */
+  blocker?: string;
+  replica?: number;
+}
+
+/**
+ * A reason not yet worded: a phrase of words.ts with its values (`replicaRegion`: the key is that
+ * replica's), or the format's own text (why it cannot read a setting).
+ */
+type Said = string | { phrase: Reason; values?: Record<string, string>; replicaRegion?: string };
+
+interface Verdict {
+  status: Status;
+  reason: Said;
+  blocker?: Said;
+}
+
+const verdict = (status: Status, reason: Said): Verdict => ({ status, reason });
+const phrase = (p: Reason, values?: Record<string, string>, replicaRegion?: string): Said => ({ phrase: p, values, replicaRegion });
+
+/** The block and the switch: a verdict when they decide the table, undefined when the key (or replicas) must. */
+function switchVerdict(s: Extract<Settings, { model: 'sse' }>): Verdict | undefined {
+  const { block, enabled, sseType } = s;
+  if (block) {
+    if (block.state === 'absent') return verdict('aws-owned', phrase('blockAbsent'));
+    if (block.state === 'unreadable') return verdict('unknown', block.source);
+    if (block.state !== 'literal') return verdict('unknown', phrase('blockUnresolved', { source: block.source }));
+  }
+  if (enabled) {
+    if (enabled.state === 'absent') return verdict('aws-owned', phrase('enabledAbsent'));
+    if (enabled.state === 'unreadable') return verdict('unknown', enabled.source);
+    if (enabled.bool === false) return verdict('aws-owned', phrase('enabledFalse'));
+    if (enabled.bool !== true) return verdict('unknown', phrase('enabledUnresolved', { source: enabled.source }));
+  }
+  if (sseType && sseType.state !== 'absent' && sseType.state !== 'literal') {
+    return verdict('unknown', phrase('sseTypeUnresolved', { source: sseType.source }));
+  }
+  return undefined;
+}
+
+/** Does this key setting name the AWS managed key (a literal alias/aws/dynamodb or its ARN, null, empty)? */
+function awsManagedKey(key: Setting): boolean {
+  if (key.state === 'literal') return key.text === undefined || isAwsManagedKeyRef(key.text);
+  return key.text !== undefined && isAwsManagedKeyRef(key.text);
+}
+
+/** The status a key setting gives a table (or replica) whose encryption is on. */
+function keyStatus(key: Setting | undefined): Status {
+  if (!key || key.state === 'absent') return 'aws-managed';
+  if (key.state === 'unreadable') return 'unknown';
+  return awsManagedKey(key) ? 'aws-managed' : 'customer-managed';
+}
+
+/** The verdict a key setting gives a table (or the replica in `replicaRegion`) whose encryption is on. */
+function keyVerdict(key: Setting | undefined, replicaRegion?: string): Verdict {
+  const status = keyStatus(key);
+  if (!key || key.state === 'absent') return verdict(status, phrase('keyAbsent', undefined, replicaRegion));
+  if (status === 'unknown') return verdict(status, key.source);
+  return verdict(status, phrase(status === 'aws-managed' ? 'keyAwsManaged' : 'keyCustomer', { source: key.source }, replicaRegion));
+}
+
+/** CDK's shape: a choice of key, an explicit key, a legacy switch. */
+function choiceVerdict(s: Extract<Settings, { model: 'choice' }>): Verdict {
+  const { choice, key, enabled } = s;
+  if (choice.state === 'unreadable') return verdict('unknown', choice.source);
+  if (choice.state !== 'absent') {
+    const is = phrase('choiceIs', { source: choice.source });
+    switch (choice.means) {
+      case 'aws-owned':
+      case 'aws-managed':
+        return verdict(choice.means, is);
+      case 'customer-managed':
+        return key && key.state !== 'absent' && key.state !== 'unreadable'
+          ? verdict('customer-managed', phrase('keyCustomer', { source: key.source }))
+          : verdict('customer-managed', phrase('choiceCustomer', { source: choice.source }));
+      default:
+        return verdict('unknown', is);
+    }
+  }
+  if (key && key.state === 'unreadable') return verdict('unknown', key.source);
+  if (key && key.state !== 'absent') return verdict('customer-managed', phrase('keyCustomer', { source: key.source }));
+  if (enabled && enabled.state === 'unreadable') return verdict('unknown', enabled.source);
+  if (enabled?.bool === true) return verdict('aws-managed', phrase('enabledTrue'));
+  if (enabled && enabled.state !== 'absent' && enabled.bool === undefined) {
+    return verdict('unknown', phrase('enabledUnresolved', { source: enabled.source }));
+  }
+  return verdict('aws-owned', phrase('choiceAbsent'));
+}
+
+const fixableStatus = (s: Status) => s === 'aws-owned' || s === 'aws-managed';
+
+/** The manual step for replica keys, in the Regions named (or each replica Region). */
+const byHand = (regions = ''): Said => phrase('replicaKeys', { regions: regions || 'each replica Region' });
+
+/**
+ * A global table (each replica has its own key): the table's block and switch first, then the
+ * replicas' keys (the first one that cannot be read, else the first AWS managed one). A fix can set
+ * at most the key of the replica in the stack's own Region (`fix: 'local'`), or none.
+ */
+function ownKeysVerdict(top: Verdict | undefined, r: Replicas): Verdict & { replica?: number } {
+  if (r.list.state !== 'literal') {
+    const v =
+      top ??
+      (r.list.state === 'unreadable'
+        ? verdict('unknown', r.list.source)
+        : verdict('unknown', phrase('replicasUnresolved', { source: r.list.source })));
+    if (!fixableStatus(v.status)) return v;
+    return { ...v, blocker: r.fix === 'local' ? phrase('replicasNotPlain') : byHand() };
+  }
+  // The replica that decides: the first one that cannot be read, else the first AWS managed one.
+  let unknown: number | undefined;
+  let needing = 0;
+  let first: number | undefined;
+  let remote = '';
+  r.items.forEach((item, i) => {
+    const status = item.readable ? keyStatus(item.key) : 'unknown';
+    if (status === 'unknown') unknown ??= i;
+    else if (status === 'aws-managed') {
+      needing++;
+      first ??= i;
+      if (!item.region?.local) remote += (remote ? ', ' : '') + (item.region?.source || '(no Region)');
+    }
+  });
+  const decider = unknown ?? first;
+  const v =
+    top ??
+    (decider === undefined
+      ? verdict('customer-managed', phrase('everyReplica'))
+      : r.items[decider].readable
+        ? keyVerdict(r.items[decider].key, r.items[decider].region?.source ?? '')
+        : verdict('unknown', phrase('replicaUnreadable', { source: r.items[decider].source })));
+  if (!fixableStatus(v.status)) return v;
+  if (r.fix === 'none') return { ...v, blocker: byHand() };
+  if (remote || needing > 1) return { ...v, blocker: byHand(remote) };
+  return first === undefined ? v : { ...v, replica: first };
+}
+
+/**
+ * A table whose replicas may override its key: when the table's key is customer-managed, a replica
+ * without one decides. A fix sets no replica key, so a table with replicas is left to the user.
+ */
+function overrideKeysVerdict(v: Verdict, r: Replicas): Verdict {
+  if (v.status === 'customer-managed') {
+    if (r.list.state === 'absent') return v;
+    if (r.list.state !== 'literal') return verdict('unknown', phrase('replicasUnresolved', { source: r.list.source }));
+    for (const item of r.items) {
+      if (!item.readable) return verdict('unknown', phrase('replicaUnreadable', { source: item.source }));
+      if (keyStatus(item.key) !== 'customer-managed') return { ...keyVerdict(item.key, item.region?.source ?? ''), blocker: byHand() };
+    }
+    return v;
+  }
+  const none = r.list.state === 'absent' || (r.list.state === 'literal' && r.items.length === 0);
+  return fixableStatus(v.status) && !none ? { ...v, blocker: byHand() } : v;
+}
+
+function settingsVerdict(f: EncryptionFacts): Verdict & { replica?: number } {
+  const { settings: s, replicas } = f;
+  if (s.model === 'unreadable') {
+    const c = s.container;
+    return verdict('unknown', c.state === 'unreadable' ? c.source : phrase('containerUnresolved', { source: c.source }));
+  }
+  if (s.model === 'choice') return choiceVerdict(s);
+  const top = switchVerdict(s);
+  if (replicas?.keys === 'own') return ownKeysVerdict(top, replicas);
+  const v = top ?? keyVerdict(s.key);
+  return replicas ? overrideKeysVerdict(v, replicas) : v;
+}
+
+/** The rule on one table: status, reason and blocker, not yet in words (cheap: formats ask it while they read). */
+export function decide(f: EncryptionFacts): Decision {
+  const v = settingsVerdict(f);
+  const d: Decision = { status: v.status, reason: v.reason };
+  const blocker = v.blocker ?? firstObstacle(f.obstacles, v.status);
+  if (blocker !== undefined) d.blocker = blocker;
+  if (v.replica !== undefined) d.replica = v.replica;
+  return d;
+}
+
+/** Would a fix be wanted and possible, as far as the facts so far tell (formats look for further obstacles only then)? */
+export function fixWanted(d: Decision): boolean {
+  return fixableStatus(d.status) && d.blocker === undefined;
+}
+
+function word(said: Said, words: Vocabulary): string {
+  if (typeof said === 'string') return said;
+  if (said.replicaRegion === undefined) return say(words, said.phrase, said.values);
+  const key = (words.names.replicaKey ?? 'replica {region} key').replace('{region}', said.replicaRegion);
+  return say(words, said.phrase, { ...said.values, key });
+}
+
+const isObstacle = (b: Said | Obstacle): b is Obstacle => typeof b === 'object' && 'kind' in b;
+
+/** The rule on one table, in the format's words. */
+export function assess(f: EncryptionFacts): Assessment {
+  const d = decide(f);
+  const out: Assessment = { status: d.status, reason: word(d.reason, f.words) };
+  if (d.blocker !== undefined) out.blocker = isObstacle(d.blocker) ? blockerText(d.blocker, f.words) : word(d.blocker, f.words);
+  if (d.replica !== undefined) out.replica = d.replica;
+  return out;
+}
+
+const EXPLAINED: Partial<Record<Status, string>> = {
+  'aws-owned': EXPLAIN.awsOwned,
+  'aws-managed': EXPLAIN.awsManaged,
+  unknown: EXPLAIN.unknown,
+};
+
+/** The reason with what its status means: the table's message before suppressions. */
+export function messageOf(a: Assessment): string {
+  const explained = EXPLAINED[a.status];
+  return explained === undefined ? a.reason : `${a.reason}: ${explained}`;
+}

@@ -1,0 +1,75 @@
+/**
+ * src/rule/: what kmsfix checks tables against, decided in one place over neutral facts.
+ *
+ * Formats (src/formats/<family>/detect.ts) adapt their source into one TableFacts per table
+ * (src/core/types.ts): identity and position, inline suppressions, and for each rule the facts it
+ * reads (today `encryption`: src/rule/facts.ts). They decide nothing; the rule does:
+ *   cmk.ts       the DynamoDB customer-managed key rule: facts -> status, reason, blocker
+ *   words.ts     its reasons in each format's vocabulary; blockers.ts: obstacles -> manual steps
+ *   status.ts    the status vocabulary; keyPolicy.ts: the key policy a fix generates
+ *   peers/       other scanners' verdicts on the same facts (rules.ts) and profiles (evaluate.ts)
+ *   evaluate.ts  (this file) what the engine calls: judge(table, options) -> the table's verdict
+ *
+ * A second rule (say, point-in-time recovery on) goes beside cmk.ts: its facts type beside
+ * facts.ts, a field for them on TableFacts that each format's detect fills in (as data, like
+ * `encryption`), its decision function, and its verdict in judge(). Planning the edits stays with
+ * each format's fix.
+ */
+import type { TableFacts } from '../core/types.js';
+import { assess, messageOf } from './cmk.js';
+import { peerFactsOf } from './peers/facts.js';
+import { compliantUnder, underProfile, type Profile } from './peers/evaluate.js';
+import { peerVerdicts, type PeerVerdicts } from './peers/rules.js';
+import { isFixableStatus, type Status } from './status.js';
+
+export interface JudgeOptions {
+  /** Whose rules decide `compliant` (default strict). */
+  profile?: Profile;
+  /** The AWS managed key counts as compliant. */
+  acceptAwsManaged?: boolean;
+  /** The table is in test code (src/io/discover.ts isTestPath)... */
+  test?: boolean;
+  /** ...and test code is fixed too. */
+  includeTests?: boolean;
+}
+
+/** A table's verdict, as reports show it. */
+export interface Judgement {
+  status: Status;
+  message: string;
+  compliant: boolean;
+  /** A fix would change it (kmsfix's own rule, whatever the profile: a customer-managed key satisfies every tool). */
+  fixable: boolean;
+  /** Set when the table is not customer-managed and kmsfix cannot fix it: what to do by hand. */
+  blocker?: string;
+  /** Peer scanners' rule IDs that fire on the table, suppressions aside. */
+  peers: PeerVerdicts;
+  /** Non-compliant and fixable, but in test code and left alone (no --include-tests). */
+  testCode?: true;
+}
+
+/** The status the rule gives a table, before suppressions (what a fix changes, and verification compares). */
+export function statusOf(t: TableFacts): Status {
+  return assess(t.encryption).status;
+}
+
+export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
+  const a = assess(t.encryption);
+  const peers = peerVerdicts(peerFactsOf(t.encryption));
+  const profile = options.profile ?? 'strict';
+  const aam = options.acceptAwsManaged === true;
+  const base = messageOf(a);
+  const shown = underProfile(a.status, base, t.suppressions, profile);
+  const strict = profile === 'strict' ? shown : underProfile(a.status, base, t.suppressions, 'strict');
+  const compliant = compliantUnder(profile, shown.status, peers, t.suppressions, aam);
+  const wanted = isFixableStatus(strict.status, { acceptAwsManaged: aam }) && a.blocker === undefined;
+  // Test code is reported, and fixed only when asked: its non-compliant tables are often on purpose.
+  const leftInTests = wanted && options.test === true && !options.includeTests;
+  let message = shown.message;
+  if (!compliant && a.blocker !== undefined) message = `${message}. Not fixable automatically: ${a.blocker}`;
+  if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;
+  const out: Judgement = { status: shown.status, message, compliant, fixable: wanted && !leftInTests, peers };
+  if (a.blocker !== undefined) out.blocker = a.blocker;
+  if (leftInTests) out.testCode = true;
+  return out;
+}

@@ -1,0 +1,159 @@
+/**
+ * What a format tells the rule about one table's encryption (`EncryptionFacts`): the settings as
+ * written, neutral and with their source text; the format's words for them; the replicas whose keys
+ * count; and what stands in the way of a fix that only the format can see (obstacles), as data.
+ * Formats fill these in (src/formats/<family>/detect.ts) and decide nothing; src/rule/cmk.ts decides.
+ */
+import type { Raw, Reference, TableKind } from './peers/facts.js';
+
+/** One setting as the format reads it. */
+export interface Setting {
+  /**
+   * absent: not written (the format's default applies); literal: a value written as such;
+   * reference: names another resource or an input (Ref, aws_kms_key.x.arn, var.key, a variable);
+   * expression: any other value decided only at deploy time; unreadable: kmsfix cannot even tell
+   * what is set (a spread, a computed property, a condition choosing the value...).
+   */
+  state: 'absent' | 'literal' | 'reference' | 'expression' | 'unreadable';
+  /** As written (a snippet), for messages; for `unreadable`, why it cannot be read, in the format's terms. */
+  source: string;
+  /** A switch (SSEEnabled, enabled): the literal read as a boolean the way the format reads it; undefined when it is not one. */
+  bool?: boolean;
+  /** A key: the string it is, or is known to end with (a Fn::Sub template); undefined for null or when not known. */
+  text?: string;
+  /** A choice of key (CDK's `encryption`): the kind of key the value selects; undefined when kmsfix does not know the value. */
+  means?: 'aws-owned' | 'aws-managed' | 'customer-managed';
+  /** As peer scanners read this setting (literally; a few read another place): src/rule/peers. */
+  raw?: Raw | Reference;
+}
+
+export const ABSENT: Setting = { state: 'absent', source: '' };
+
+/**
+ * The settings, in one of the shapes tables have:
+ * - `sse`: a block (SSESpecification, server_side_encryption...) with a switch and a key. Each part
+ *   is optional: undefined when the format has no such setting (a module's inputs have no block, a
+ *   Terraform replica resource no switch, only CloudFormation an SSEType).
+ * - `choice`: a setting that chooses the kind of key (CDK's `encryption`), an explicit key, and a
+ *   legacy switch (CDK Table's `serverSideEncryption`).
+ * - `unreadable`: what holds the settings cannot be read (Properties is an intrinsic function, the
+ *   props are not an object literal).
+ */
+export type Settings =
+  | {
+      model: 'sse';
+      block?: Setting;
+      enabled?: Setting;
+      sseType?: Setting;
+      key?: Setting;
+      /** How peer scanners see the block, when not as `block` says (a module call: its inputs, or a block in it). */
+      peerBlock?: 'present' | 'missing' | 'unresolved';
+    }
+  | { model: 'choice'; choice: Setting; key?: Setting; enabled?: Setting }
+  | { model: 'unreadable'; container: Setting };
+
+export interface Replica {
+  /** The replica as written (a snippet); `readable` false when it is not a literal mapping. */
+  source: string;
+  readable: boolean;
+  /** Its Region as written, and whether it is the stack's own Region; undefined when the format does not read it. */
+  region?: { source: string; local: boolean };
+  /** The replica's own key setting. */
+  key: Setting;
+}
+
+/** A table's replicas, when their keys count for the table's status. */
+export interface Replicas {
+  /**
+   * own: each replica's key decides (a global table has no key of its own; the table's block and
+   * switch are read first); override: the table's key decides, unless a replica sets another.
+   */
+  keys: 'own' | 'override';
+  /** The list as written: `literal` when it is a list kmsfix reads item by item. */
+  list: Setting;
+  items: Replica[];
+  /** What the format's fix can do about replica keys: set the key of the replica in the stack's own Region, or nothing. */
+  fix: 'local' | 'none';
+}
+
+/** Where the code offers no place to declare a key before the table (TypeScript). */
+export type Placement = 'unbraced-body' | 'conditional' | 'expression-body' | 'class-field' | 'nowhere';
+
+/**
+ * What stands in the way of a fix, as only the format can see it. The rule says which count (by
+ * status) and in what order, and words the manual step (src/rule/blockers.ts).
+ */
+export type Obstacle =
+  /** The props are not an object literal (TypeScript). */
+  | { kind: 'unreadable-props' }
+  /** Terraform: replicas come from a dynamic "replica" block. */
+  | { kind: 'dynamic-replicas' }
+  /** Terraform: a dynamodb-table module call has replica_regions. */
+  | { kind: 'module-replica-regions' }
+  /** CDK Table: replicationRegions (CDK refuses a customer-managed key with them). */
+  | { kind: 'replication-regions' }
+  /** CDK TableV2: replicas, whose Regions need key ARNs the file does not give. */
+  | { kind: 'table-v2-replicas' }
+  /** Terraform: a replica Region for which the module has no aliased `provider "aws"` to create its key through. */
+  | { kind: 'replica-provider'; region: string; alias: string }
+  /** The table has no id (TypeScript). */
+  | { kind: 'no-id' }
+  /** CDK TableV2 in a stack created without a Region under an App. */
+  | { kind: 'region-agnostic-stack' }
+  /** The construct scope is not a plain name (TypeScript): `source` as written. */
+  | { kind: 'scope'; source: string }
+  /** No statement to declare the key before (TypeScript). */
+  | { kind: 'placement'; where: Placement }
+  /**
+   * Terraform: a resource policy (`policy`, its address) that kmsfix cannot read (`unreadable`, its
+   * value as written) or that grants principals of other accounts (`others`: account IDs and
+   * expressions as written, '*' for any account).
+   */
+  | { kind: 'resource-policy'; policy: string; unreadable?: string; others: string[] }
+  /** CloudFormation: the table's ResourcePolicy lets in principals of other accounts (described). */
+  | { kind: 'cross-account-grants'; grants: string[] }
+  /** YAML: the resource is an alias (`*alias`). */
+  | { kind: 'yaml-alias'; alias: string }
+  /** YAML: the table's Properties come from a merge key. */
+  | { kind: 'yaml-merge-key' }
+  /**
+   * YAML: the mapping the fix edits lies in an anchored node that `sites` (paths) also use; `holds`:
+   * the anchored node is the resource, its Properties, its SSE block, or a mapping around them.
+   */
+  | { kind: 'yaml-anchor'; anchor: string; holds: 'resource' | 'container' | 'block' | 'around'; sites: string[] }
+  /** YAML: a global table's settings go through an alias, an anchor or a merge key. */
+  | { kind: 'yaml-global-table' };
+
+/**
+ * The format's words: the names its settings have (in messages), and how a reason reads where it
+ * differs from the rule's default wording (src/rule/words.ts). `{name}` in a phrase is replaced by
+ * that name, `{source}` by the setting as written.
+ */
+export interface Vocabulary {
+  names: {
+    /** What holds the settings (Properties). */
+    container?: string;
+    block?: string;
+    enabled?: string;
+    sseType?: string;
+    key?: string;
+    /** The key attribute alone, where a message names it so (Terraform's `kms_key_arn = ...`). */
+    keyAttribute?: string;
+    /** The choice of key (CDK's `encryption`). */
+    choice?: string;
+    replicas?: string;
+    /** A replica's key; `{region}` is the replica's Region as written. */
+    replicaKey?: string;
+  };
+  phrases?: Partial<Record<import('./words.js').Reason, string>>;
+}
+
+/** Everything the rule reads about one table's encryption. */
+export interface EncryptionFacts {
+  /** How peer scanners tell this table apart (their rules differ per kind); 'code' when none reads the format. */
+  peerKind: TableKind;
+  words: Vocabulary;
+  settings: Settings;
+  replicas?: Replicas;
+  obstacles: Obstacle[];
+}

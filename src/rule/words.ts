@@ -1,0 +1,59 @@
+/**
+ * How the rule's reasons read. Each reason has a default wording (CloudFormation's); a format's
+ * vocabulary (src/rule/facts.ts Vocabulary) names its settings and may word a reason its own way,
+ * so that a Terraform user reads `server_side_encryption.enabled = false` and a CloudFormation user
+ * `SSEEnabled is false`. `{name}` is a setting's name from the vocabulary, or a value the rule gives
+ * (`{source}`, `{region}`, `{regions}`).
+ */
+import type { Vocabulary } from './facts.js';
+
+const DEFAULTS = {
+  // What holds the settings cannot be read.
+  containerUnresolved: '{container} is {source}',
+  // The block (SSESpecification...).
+  blockAbsent: 'No {block}',
+  blockUnresolved: '{block} is {source}',
+  // The switch (SSEEnabled...).
+  enabledAbsent: '{block} has no {enabled} (false by default)',
+  enabledFalse: '{enabled} is false',
+  enabledTrue: '{enabled} is true',
+  enabledUnresolved: '{enabled} is {source}',
+  sseTypeUnresolved: '{sseType} is {source}',
+  // The key (`{key}` is the replica's key name for a replica).
+  keyAbsent: 'SSE is enabled with no {key}',
+  keyAwsManaged: '{key} is {source}',
+  keyCustomer: 'Encrypted with customer-managed key {source}',
+  // A choice of key (CDK).
+  choiceAbsent: 'No {choice}',
+  choiceIs: '{choice} is {source}',
+  choiceCustomer: '{choice} is {source}',
+  // Replicas.
+  replicasUnresolved: '{replicas} is {source}',
+  replicaUnreadable: 'replica {source}',
+  everyReplica: 'Every replica is encrypted with a customer-managed key',
+  // Manual steps for replicas (blockers).
+  replicasNotPlain: '{replicas} is not a plain list: set each replica key by hand',
+  replicaKeys:
+    'a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in {regions} ' +
+    "and set that replica's {block}.{key} to its ARN; kmsfix never half-fixes a global table",
+} as const;
+
+export type Reason = keyof typeof DEFAULTS;
+
+/** A template split at its placeholders: text, name, text, name, ..., text. */
+const compiled = new Map<string, string[]>();
+
+function partsOf(template: string): string[] {
+  let parts = compiled.get(template);
+  if (!parts) compiled.set(template, (parts = template.split(/\{(\w+)\}/)));
+  return parts;
+}
+
+/** The reason in the format's words, its placeholders filled in. */
+export function say(words: Vocabulary, reason: Reason, values: Record<string, string> = {}): string {
+  const parts = partsOf(words.phrases?.[reason] ?? DEFAULTS[reason]);
+  const names = words.names as Record<string, string | undefined>;
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) out += (values[parts[i]] ?? names[parts[i]] ?? `{${parts[i]}}`) + parts[i + 1];
+  return out;
+}
