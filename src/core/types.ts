@@ -13,6 +13,13 @@ export interface Edit {
   start: number;
   end: number;
   text: string;
+  /**
+   * The addresses of the tables (of the group being fixed) this edit serves. The edits that serve a
+   * table, applied alone in every file of its group, give valid files with that table fixed: SARIF's
+   * per-table fixes are taken so. Absent: the edit serves every table the plan fixes (a shared
+   * declaration: a key-policy helper, lookups, imports, a module's policy document).
+   */
+  tables?: readonly string[];
 }
 
 /** A file as a format sees it. `text` never carries the BOM; the engine restores it on write. */

@@ -3,7 +3,7 @@
  * policy as an aws_iam_policy_document) and an alias beside each table, the table pointed at the
  * key, and the data sources the policy needs declared once per module, reusing existing ones.
  */
-import { applyEdits } from '../../core/edits.js';
+import { applyEdits, serving } from '../../core/edits.js';
 import { DEFAULT_KEY_POLICY, KEY_SETTINGS, keyDescription, type KeyPolicyMode } from '../../rule/keyPolicy.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
@@ -265,27 +265,41 @@ function keyArnRef(v: string, targets: Target[], info: ModuleInfo): { ref: strin
 
 // ---------------------------------------------------------------- writers
 
-/** Where a file's edits are planned: HCL text edits, or JSON modifications. */
+/**
+ * Where a file's edits are planned: HCL text edits, or JSON modifications. `tables`: the tables
+ * the edits serve (Edit.tables); absent for the module's shared declarations.
+ */
 interface Writer {
   point(t: Target, arn: string, replicaArn: Map<HBlock, string>): void;
-  addAfter(t: Target, blocks: RBlock[]): void;
+  addAfter(t: Target, blocks: RBlock[], tables?: string[]): void;
   edits(): Edit[];
 }
 
 function hclWriter(doc: HclDoc): Writer {
+  const own = (tables: string[] | undefined, plan: () => void) => {
+    const from = doc.edits.length;
+    plan();
+    if (tables) serving(doc.edits, from, tables);
+  };
   return {
-    point: (t, arn, replicaArn) => pointTable(doc, t, arn, replicaArn),
-    addAfter: (t, bs) => insertAfter(doc, t.table.block, bs),
+    point: (t, arn, replicaArn) => own([t.table.address], () => pointTable(doc, t, arn, replicaArn)),
+    addAfter: (t, bs, tables) => own(tables, () => insertAfter(doc, t.table.block, bs)),
     edits: () => doc.edits,
   };
 }
 
+/**
+ * A .tf.json file's modifications make one edit (tfjson.ts JsonDoc): it serves every table it
+ * points or adds a key for, or every table of the module when it also holds shared declarations.
+ */
 async function jsonWriter(m: Member): Promise<Writer> {
   const { JsonDoc, jsonOfHcl } = await import('./tfjson.js');
   const doc = new JsonDoc(m.file.text, m.detection.json!);
   const pathOf = (b: HBlock) => (b as import('./tfjson.js').JBlock).jsonPath;
+  let served: Set<string> | undefined = new Set();
   return {
     point(t, arn, replicaArn) {
+      served?.add(t.table.address);
       const b = t.table.block;
       const v = jsonOfHcl(arn);
       if (t.table.kind === 'module') {
@@ -304,10 +318,16 @@ async function jsonWriter(m: Member): Promise<Writer> {
         for (const r of t.replicas) doc.set([...pathOf(r.block), 'kms_key_arn'], jsonOfHcl(replicaArn.get(r.block)!));
       }
     },
-    addAfter: (_t, bs) => {
+    addAfter: (_t, bs, tables) => {
+      if (!tables) served = undefined;
+      else for (const a of tables) served?.add(a);
       for (const x of bs) doc.addBlock(x);
     },
-    edits: () => doc.edits(),
+    edits: () => {
+      const edits = doc.edits();
+      if (served) serving(edits, 0, [...served]);
+      return edits;
+    },
   };
 }
 
@@ -344,7 +364,8 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   }
 
   let declsAfter: Target | undefined;
-  const after: [Target, RBlock[]][] = [];
+  /** Blocks to add after a table, and the tables they serve (none: every table, e.g. a shared local). */
+  const after: [Target, RBlock[], string[] | undefined][] = [];
   const writer = (t: Target) => writers.get(t.member.file.path)!;
   const fixTarget = (t: Target, arn: string, replicaArn: Map<HBlock, string>) => {
     writer(t).point(t, arn, replicaArn);
@@ -354,7 +375,7 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   if (options.kmsKeyArn) {
     const key = keyArnRef(options.kmsKeyArn, targets, info);
     for (const t of targets) fixTarget(t, key.ref, new Map());
-    if (key.local) after.push([targets[0], [key.local]]);
+    if (key.local) after.push([targets[0], [key.local], undefined]);
   } else if (options.keyStrategy === 'shared') {
     const byProvider = new Map<string, Target[]>();
     for (const t of targets) byProvider.set(t.provider, [...(byProvider.get(t.provider) ?? []), t]);
@@ -370,16 +391,16 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
       }
       const key = planKey(ts, decls, info, true);
       for (const t of ts) fixTarget(t, `aws_kms_key.${key.name}.arn`, key.replicaArn);
-      after.push([ts[0], key.blocks]);
+      after.push([ts[0], key.blocks, ts.map((t) => t.table.address)]);
     }
   } else {
     for (const t of targets) {
       const key = planKey([t], decls, info, false);
       fixTarget(t, key.arn, key.replicaArn);
-      after.push([t, key.blocks]);
+      after.push([t, key.blocks, [t.table.address]]);
     }
   }
-  for (const [t, bs] of after) writer(t).addAfter(t, bs);
+  for (const [t, bs, tables] of after) writer(t).addAfter(t, bs, tables);
   if (declsAfter && decls.needed.length > 0) writer(declsAfter).addAfter(declsAfter, decls.needed);
 
   for (const [p, w] of writers) plans.get(p)!.edits.push(...w.edits());
