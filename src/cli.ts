@@ -249,11 +249,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   try {
     const bar = progress(!!io.progress && !p.quiet, io.err, io.cwd, process.stderr.columns);
-    // SARIF re-plans each table's fix from the outcomes' formats: keep the whole run in this thread.
-    const workers = p.format === 'sarif' ? { workers: 0 } : {};
     const result = await run(p.paths, {
       ...p.options,
-      ...workers,
+      // SARIF carries each table's fix: a scan plans them too.
+      planFixes: p.format === 'sarif',
       cwd: io.cwd,
       mode: p.command,
       onProgress: bar.update,
@@ -265,7 +264,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       ...cleanupNotes(result.cleanup),
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
-    if (p.format === 'sarif') return await sarif(p, result.outcomes, result.errors, io);
+    if (p.format === 'sarif') return sarif(p, result.outcomes, result.errors, io);
     return p.command === 'scan' ? scan(p, result.outcomes, result.errors, io) : await fix(p, result, io, notes);
   } finally {
     lock?.release();
@@ -282,8 +281,8 @@ function cleanupNotes(c: Cleanup | undefined): string[] {
 }
 
 /** SARIF for scan and fix --dry-run: same exit codes as their text and JSON forms. */
-async function sarif(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): Promise<number> {
-  io.out(JSON.stringify(await sarifLog(outcomes, errors, p.options, version()), null, 2) + '\n');
+function sarif(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): number {
+  io.out(JSON.stringify(sarifLog(outcomes, errors, version()), null, 2) + '\n');
   const summary = summarize(outcomes, errors);
   if (summary.errors > 0) return 2;
   if (p.command === 'fix') return outcomes.some((o) => o.newText !== undefined) ? 1 : 0;

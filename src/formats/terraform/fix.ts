@@ -3,17 +3,15 @@
  * policy as an aws_iam_policy_document) and an alias beside each table, the table pointed at the
  * key, and the data sources the policy needs declared once per module, reusing existing ones.
  */
-import { applyEdits, serving } from '../../core/edits.js';
+import { serving } from '../../core/edits.js';
 import { DEFAULT_KEY_POLICY, KEY_SETTINGS, keyDescription, type KeyPolicyMode } from '../../rule/keyPolicy.js';
-import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
+import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
 import { boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
 import { moduleInfo, providerAlias, unique, type ModuleInfo, type SharedKey } from './module.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
-import { attr, blocks, parseHcl, type HBlock } from './parse.js';
+import { attr, blocks, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
-import { summarize, type TopBlock } from './topBlocks.js';
-import { outputProblem } from './hclcheck.js';
-import { expectModuleKeys } from './verify.js';
+import { siblingBlocks, summarize } from './topBlocks.js';
 
 type Member = GroupMember<TfDetection>;
 
@@ -404,9 +402,6 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   if (declsAfter && decls.needed.length > 0) writer(declsAfter).addAfter(declsAfter, decls.needed);
 
   for (const [p, w] of writers) plans.get(p)!.edits.push(...w.edits());
-  const outputs = await checkParses(group, plans);
-  // A shared key is declared in one file of the module and referenced from the others.
-  if (options.keyStrategy === 'shared' && !options.kmsKeyArn) await expectKeysOfModule(group, outputs, siblings);
   return plans;
 }
 
@@ -427,70 +422,4 @@ function reuseSharedKey(t: Target, key: SharedKey): { replicaArn: Map<HBlock, st
   return { replicaArn };
 }
 
-/**
- * Tell verification (verify.ts) which keys the module holds once fixed, for the changed files whose
- * tables reference a key declared in another file: the keys of every file of the group as planned,
- * and of the module's other files.
- */
-async function expectKeysOfModule(group: Member[], outputs: Map<string, string>, siblings: TopBlock[]): Promise<void> {
-  const keys = new Map<string, boolean>();
-  const add = (bs: TopBlock[]) => {
-    for (const b of bs)
-      if (b.type === 'resource' && b.labels[0] === 'aws_kms_key') keys.set(b.labels[1], b.attr('enable_key_rotation')?.value === 'true');
-  };
-  add(siblings);
-  for (const m of group) {
-    const out = outputs.get(m.file.path);
-    add(out === undefined ? summarize(m.detection, m.file.text) : summarize(await parseTerraform(m.file.path, out), out));
-  }
-  for (const m of group) {
-    const out = outputs.get(m.file.path);
-    if (out !== undefined) expectModuleKeys(m.file.absPath, out, keys);
-  }
-}
-
-/** A Terraform file's blocks (HCL or JSON by its name), without looking for tables. */
-async function parseTerraform(name: string, text: string): Promise<TfDetection> {
-  return name.toLowerCase().endsWith('.json')
-    ? { tables: [], json: (await import('./tfjson.js')).jsonModel(text) }
-    : { tables: [], hcl: await parseHcl(text) };
-}
-
-/**
- * The module's other files: those the engine did not pass because they hold no table (the
- * prefilter skipped them) still declare names, data sources and providers; and the lock file
- * says which hashicorp/aws version the module runs with. The engine reads them
- * (DiskContext.siblings); files that cannot be parsed are left out. `want`: parse only the files
- * whose text it accepts (detection asks for the few blocks a table's blocker depends on).
- */
-export async function siblingBlocks(files: SourceFile[], want?: (text: string) => boolean): Promise<TopBlock[]> {
-  const out: TopBlock[] = [];
-  for (const { path: name, text } of files) {
-    if (want && !want(text)) continue;
-    try {
-      const detection: TfDetection = name.toLowerCase().endsWith('.json')
-        ? { tables: [], json: (await import('./tfjson.js')).jsonModel(text) }
-        : { tables: [], hcl: await parseHcl(text) };
-      out.push(...summarize(detection, text));
-    } catch {
-      /* unparsable: it is not ours to report */
-    }
-  }
-  return out;
-}
-
-/** Every output must parse with HashiCorp's own parser before anything is written (hclcheck.ts). Returns the outputs. */
-async function checkParses(group: Member[], plans: Map<string, FilePlan>): Promise<Map<string, string>> {
-  const outputs = new Map<string, string>();
-  for (const m of group) {
-    const plan = plans.get(m.file.path)!;
-    if (plan.edits.length === 0) continue;
-    const out = applyEdits(m.file.text, plan.edits as Edit[]);
-    const problem = await outputProblem(m.file.path, out, plan.edits as Edit[]);
-    if (problem) throw new Error(`the fixed ${m.file.path} does not parse with HashiCorp's parser: ${problem}`);
-    outputs.set(m.file.path, out);
-  }
-  return outputs;
-}
-
-export { renderBlockLines };
+export { renderBlockLines, siblingBlocks };

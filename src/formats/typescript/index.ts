@@ -10,7 +10,7 @@ export const typescript: Format<TsDetection> = {
   detect: detectTypeScript,
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
   fix: async (group, options) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options),
-  verify: verifyTypeScript,
+  verify: (files, options) => files.map((f) => (f.edits.length > 0 ? verifyTypeScript(f.file, f.detection, f.fixed, options) : [])),
 };
 
 export default typescript;
