@@ -8,7 +8,7 @@
 import { DEFAULT_KEY_POLICY, holdsKeyPolicy, keyDescription, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
 import { serving } from '../../core/edits.js';
 import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
-import type { Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
+import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { call, obj, quote, raw, render, renderFunction, str, type Code } from './code.js';
 import { lookup, type TsDetection, type TsTable } from './detect.js';
 import { ImportPlanner, importModeOf, resolveSymbol } from './imports.js';
@@ -291,10 +291,11 @@ class FilePlanner {
   readonly refType: Ref = (m, member) => this.imports.refType(m, member);
 
   constructor(
-    private readonly file: SourceFile,
+    file: SourceFile,
     private readonly detection: TsDetection,
     private readonly chosen: TsTable[],
     private readonly options: FixOptions,
+    private readonly project: Project,
   ) {
     this.sf = detection.sf;
     this.text = file.text;
@@ -618,8 +619,7 @@ class FilePlanner {
     }
     const name = this.names.variable([POLICY_HELPER]);
     this.helpers.set(framework, name);
-    const region: RegionAttribute =
-      framework === 'pulumi' && (majorOf(declaredRange(this.file.absPath, '@pulumi/aws')) ?? 0) >= 7 ? 'region' : 'name';
+    const region: RegionAttribute = framework === 'pulumi' && (this.project.pulumiAwsMajor ?? 0) >= 7 ? 'region' : 'name';
     const built =
       framework === 'cdk'
         ? { params: [], value: cdkPolicyDocument(this.ref, this.mode) }
@@ -696,12 +696,26 @@ class FilePlanner {
   }
 }
 
-export function fixTypeScript(group: GroupMember<TsDetection>[], options: FixOptions): Map<string, FilePlan> {
+/** What the project around a file declares that the fix follows (project.ts). */
+interface Project {
+  /** The major version of @pulumi/aws the nearest package.json that lists it allows (Pulumi 7 reads the Region as `.region`). */
+  pulumiAwsMajor?: number;
+}
+
+export async function fixTypeScript(
+  group: GroupMember<TsDetection>[],
+  options: FixOptions,
+  context?: DiskContext,
+): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
   for (const { file, detection, targets } of group) {
     const chosen = detection.tables.filter((t) => targets.includes(t.address) && t.props && t.statement && t.kind !== 'CfnGlobalTable');
     if (chosen.length === 0) continue;
-    plans.set(file.path, new FilePlanner(file, detection, chosen, options).plan());
+    // The package.json is read only for a Pulumi program's keys (their policy names the Region).
+    const project: Project = chosen.some((t) => t.framework === 'pulumi' && !options.kmsKeyArn)
+      ? { pulumiAwsMajor: majorOf(await declaredRange(file, '@pulumi/aws', context)) }
+      : {};
+    plans.set(file.path, new FilePlanner(file, detection, chosen, options, project).plan());
   }
   return plans;
 }
