@@ -88,9 +88,9 @@ export async function detectFile(
 ): Promise<Detected> {
   try {
     const detection = await format.detect(file, disk ? contextFor(disk, [file], format) : undefined);
-    return { file, bom, format, detection, tables: reportTables(file, detection, options) };
+    return { file, bom, format, detection, tables: reportTables(file, detection, options), error: undefined };
   } catch (err) {
-    return { file, bom, format, tables: [], error: errorOf(file, err) };
+    return { file, bom, format, detection: undefined, tables: [], error: errorOf(file, err) };
   }
 }
 
@@ -140,7 +140,10 @@ export async function planGroup(
     for (const m of members) if (targetsOf(m).length > 0) results.set(m, { kind: 'error', error: errorOf(m.file, err) });
     return results;
   }
-  for (const [o, r] of await checkPlans(members, plans, options, disk, context)) results.set(o, r.kind === 'ok' ? { ...r, watched } : r);
+  for (const [o, r] of await checkPlans(members, plans, options, disk, context)) {
+    if (r.kind === 'ok') r.watched = watched;
+    results.set(o, r);
+  }
   return results;
 }
 
@@ -196,7 +199,7 @@ export async function checkPlans(
       const message = `fix not written: the fixed file would be ${formatMb(bytes)}, above the ${formatMb(limit)} input limit, so later runs could not read it (raise the limit with --max-file-size, for this run and later ones)`;
       results.set(o, { kind: 'error', error: { file: o.file.path, message } });
     } else {
-      results.set(o, { kind: 'ok', ...a, watched: [] });
+      results.set(o, { kind: 'ok', edits: a.edits, newText: a.newText, fixed: a.fixed, declined: a.declined, watched: [] });
     }
   }
   return inOrder(members, results);
@@ -238,36 +241,33 @@ export async function fixGroup(group: Detected[], options: FixOptions, disk: Dis
   const out = new Map<Detected, GroupFix>();
   for (const o of group) {
     const r = results.get(o);
-    const fix: GroupFix = { planned: [], declined: [] };
-    if (r?.kind === 'error') fix.error = r.error;
+    let error: FileError | undefined;
+    let declined: Declined[] = [];
+    let changed: Extract<FileFix, { kind: 'ok' }> | undefined;
+    if (r?.kind === 'error') error = r.error;
     else if (r) {
-      fix.declined = r.declined;
+      declined = r.declined;
       if (r.newText !== o.file.text) {
         if (failed) {
-          fix.error = {
+          error = {
             file: o.file.path,
             message: `fix not written: the files of its group are fixed all or none, and ${failed[0].file.path} could not be fixed (${failed[1].error.message})`,
           };
-        } else {
-          fix.newText = r.newText;
-          fix.edits = r.edits;
-          fix.watched = r.watched;
-          fix.planned = o.tables.filter((t) => r.fixed.includes(t.address)).map((t) => t.address);
-        }
+        } else changed = r;
       }
     }
+    const planned = changed ? o.tables.filter((t) => changed.fixed.includes(t.address)).map((t) => t.address) : [];
     // A fixable table that no plan fixed, in a file without an error, would be reported as neither:
     // never leave it silent.
-    if (!o.error && !fix.error) {
-      const missed = o.tables.filter(
-        (t) => t.fixable && !fix.declined.some((d) => d.address === t.address) && !fix.planned.includes(t.address),
-      );
+    if (!o.error && !error) {
+      const missed = o.tables.filter((t) => t.fixable && !declined.some((d) => d.address === t.address) && !planned.includes(t.address));
       if (missed.length > 0)
-        fix.error = {
+        error = {
           file: o.file.path,
           message: `not fixed: no fix was planned for ${missed.map((t) => t.address).join(', ')} (a kmsfix bug: please report it)`,
         };
     }
+    const fix: GroupFix = { error, newText: changed?.newText, edits: changed?.edits, watched: changed?.watched, planned, declined };
     out.set(o, fix);
   }
   return out;

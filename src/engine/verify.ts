@@ -30,7 +30,7 @@ export async function verifyGroup(
     const before = { file: o.file, detection: o.detection! };
     const a = applied.get(o);
     if (!a) {
-      files.push({ ...before, before, edits: [], fixed: [] });
+      files.push({ file: o.file, detection: o.detection!, before, edits: [], fixed: [] });
       owners.push(o);
       continue;
     }
