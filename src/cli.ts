@@ -249,11 +249,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   try {
     const bar = progress(!!io.progress && !p.quiet, io.err, io.cwd, process.stderr.columns);
-    // SARIF re-plans each table's fix from the outcomes' formats: keep the whole run in this thread.
-    const workers = p.format === 'sarif' ? { workers: 0 } : {};
     const result = await run(p.paths, {
       ...p.options,
-      ...workers,
+      // SARIF carries each table's fix: a scan plans them too.
+      planFixes: p.format === 'sarif',
       cwd: io.cwd,
       mode: p.command,
       onProgress: bar.update,
@@ -265,7 +264,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       ...cleanupNotes(result.cleanup),
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
-    if (p.format === 'sarif') return await sarif(p, result.outcomes, result.errors, io);
+    if (p.format === 'sarif') return sarif(p, result.outcomes, result.errors, io);
     return p.command === 'scan' ? scan(p, result.outcomes, result.errors, io) : await fix(p, result, io, notes);
   } finally {
     lock?.release();
@@ -282,8 +281,8 @@ function cleanupNotes(c: Cleanup | undefined): string[] {
 }
 
 /** SARIF for scan and fix --dry-run: same exit codes as their text and JSON forms. */
-async function sarif(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): Promise<number> {
-  io.out(JSON.stringify(await sarifLog(outcomes, errors, p.options, version()), null, 2) + '\n');
+function sarif(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): number {
+  io.out(JSON.stringify(sarifLog(outcomes, errors, version()), null, 2) + '\n');
   const summary = summarize(outcomes, errors);
   if (summary.errors > 0) return 2;
   if (p.command === 'fix') return outcomes.some((o) => o.newText !== undefined) ? 1 : 0;
@@ -304,7 +303,7 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): 
 }
 
 async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promise<number> {
-  const { outcomes, errors } = result;
+  const { outcomes } = result;
   const changed = outcomes.filter((o) => o.newText !== undefined);
   const c = colors(io.color);
   const text = p.format === 'text';
@@ -313,6 +312,9 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
   /** The files whose change is in this run's output: written in place, or in the patch written. */
   const delivered = new Set<FileOutcome>();
   const written = new Set<FileOutcome>();
+  /** What writing the output added: errors of the run, and errors of files (their change not delivered). */
+  const errors = [...result.errors];
+  const failed = new Map<FileOutcome, FileError>();
   // Each diff is built only when something shows or writes it (not for `fix --yes --quiet`).
   const diffs = (list: FileOutcome[]) => list.map((o) => fileDiff(o)).join('');
 
@@ -320,11 +322,11 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
     const inPatch: FileOutcome[] = [];
     for (const o of changed) {
       if (outsideCwd(o.file.path)) {
-        o.error = {
+        failed.set(o, {
           file: o.file.path,
           message:
             'outside the current directory: left out of the patch (git apply works only below the folder it runs in; run kmsfix from a folder that holds it, or use --patch-dir)',
-        };
+        });
       } else inPatch.push(o);
     }
     try {
@@ -339,6 +341,7 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
       checkPatchDir(p.patchDir, p.paths, io.cwd, new Set(outcomes.map((o) => realish(o.file.absPath))));
       const r = await writePatchDir(p.patchDir, p.paths, io.cwd, outcomes, errors, result.repos);
       for (const o of r.delivered) delivered.add(o);
+      errors.push(...r.unwritten);
       if (text) io.out(r.table);
     } catch (err) {
       if (!(err instanceof OutputError)) throw err;
@@ -353,7 +356,9 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
   if (p.dryRun || p.check) for (const o of changed) delivered.add(o);
 
   let write = inPlace && changed.length > 0;
-  const allowed = write ? await guardWrites(changed, p.force) : [];
+  const guarded = write ? await guardWrites(changed, p.force) : { allowed: [], refused: new Map<FileOutcome, FileError>() };
+  for (const [o, e] of guarded.refused) failed.set(o, e);
+  const allowed = guarded.allowed;
   write = allowed.length > 0;
   if (write && io.interactive && !p.yes && text) {
     const count = allowed.flatMap((o) => o.tables).filter((t) => t.planned).length;
@@ -381,7 +386,7 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
       g.write.files.forEach((f, i) => {
         const o = g.members[i];
         const err = outcome.get(f);
-        if (err) o.error = { file: o.file.path, message: err.message };
+        if (err) failed.set(o, { file: o.file.path, message: err.message });
         else {
           written.add(o);
           delivered.add(o);
@@ -389,13 +394,56 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
       });
     }
   }
-  // Planned is what the verified fix holds; fixed, what this run's output holds (the disk in place).
-  for (const o of outcomes) {
-    for (const t of o.tables) {
-      t.fixed = t.planned === true && delivered.has(o);
-      if (inPlace) t.written = t.fixed;
-    }
-  }
+  return report(p, io, notes, {
+    outcomes: delivery(outcomes, delivered, failed, inPlace),
+    errors,
+    changed,
+    delivered,
+    written,
+    planned,
+    write,
+  });
+}
+
+/**
+ * The outcomes as this run's output left them: planned is what the verified fix holds; fixed, what
+ * the output holds (the disk for a fix in place, then also written); a file whose output failed has
+ * that error. New values: the run's outcomes stay as the engine made them.
+ */
+function delivery(
+  outcomes: FileOutcome[],
+  delivered: Set<FileOutcome>,
+  failed: Map<FileOutcome, FileError>,
+  inPlace: boolean,
+): FileOutcome[] {
+  return outcomes.map((o) => ({
+    ...o,
+    ...(failed.has(o) ? { error: failed.get(o) } : {}),
+    tables: o.tables.map((t) => {
+      const fixed = t.planned === true && delivered.has(o);
+      return inPlace ? { ...t, fixed, written: fixed } : { ...t, fixed };
+    }),
+  }));
+}
+
+/** The text or JSON report of a fix, and its exit code. */
+function report(
+  p: Parsed,
+  io: Io,
+  notes: string[],
+  r: {
+    outcomes: FileOutcome[];
+    errors: FileError[];
+    changed: FileOutcome[];
+    delivered: Set<FileOutcome>;
+    written: Set<FileOutcome>;
+    planned: number;
+    write: boolean;
+  },
+): number {
+  const { outcomes, errors, changed, delivered, written, planned, write } = r;
+  const c = colors(io.color);
+  const text = p.format === 'text';
   const fixed = allTables(outcomes).filter((t) => t.fixed).length;
   const allErrs = allErrors(outcomes, errors);
   if (text) {

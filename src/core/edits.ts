@@ -46,3 +46,13 @@ export function applyEdits(text: string, edits: readonly Edit[]): string {
   }
   return s.toString();
 }
+
+/** Mark the edits from index `from` on as serving these tables only (Edit.tables). */
+export function serving(edits: Edit[], from: number, tables: readonly string[]): void {
+  for (let i = from; i < edits.length; i++) edits[i].tables = tables;
+}
+
+/** The edits that serve a table: those marked with its address, and those marked with none (shared). */
+export function editsServing(edits: readonly Edit[], address: string): Edit[] {
+  return edits.filter((e) => !e.tables || e.tables.includes(address));
+}

@@ -4,7 +4,7 @@
  * and the progress of a run. Values only: no behaviour.
  */
 import type { PeerVerdicts } from '../rule/peers/rules.js';
-import type { Detection, Edit, SourceFile, Status, Suppression, TableIdentity, Format } from './types.js';
+import type { Edit, SourceFile, Status, Suppression, TableIdentity } from './types.js';
 
 /** A table as reported: who and where, and the rules' verdict on it (src/rule/evaluate.ts Judgement). */
 export interface TableReport extends TableIdentity {
@@ -40,25 +40,34 @@ export interface FileError {
   message: string;
 }
 
-export interface FileOutcome {
-  file: SourceFile;
-  bom: boolean;
-  transform?: Format;
-  detection?: Detection;
+/**
+ * What the engine found for one file it read: plain data, the same from a worker thread as from
+ * the main thread.
+ */
+export interface FileResult {
   tables: TableReport[];
   error?: FileError;
-  /** Verified fixed text (without BOM); set only when it differs from the input. */
+  /** Verified fixed text (without BOM); set only by fix, and only when it differs from the input. */
   newText?: string;
-  /** The edits that made `newText` (offsets into `file.text`), for its diff. */
+  /**
+   * The edits of the verified fix (offsets into `file.text`): they make `newText` (its diff is built
+   * from them), and each says which tables it serves (Edit.tables), so that the edits that serve one
+   * table are that table's fix (SARIF). Set by fix, and by a scan that plans fixes (SARIF).
+   */
   edits?: Edit[];
-  /** The stamp of the version read (src/io/read.ts); the file is replaced only while it has it. */
-  stamp?: string;
-  /** The symbolic link named on the command line it was reached through ("X -> Y"): never written. */
-  link?: string;
   /** The key of the fix group it belongs to (src/engine/groups.ts): a group is written all or none. */
   group?: string;
   /** Other files the group's plan read (siblings): set on changed files, checked before writing. */
   watched?: Watched[];
+}
+
+export interface FileOutcome extends FileResult {
+  file: SourceFile;
+  bom: boolean;
+  /** The stamp of the version read (src/io/read.ts); the file is replaced only while it has it. */
+  stamp?: string;
+  /** The symbolic link named on the command line it was reached through ("X -> Y"): never written. */
+  link?: string;
 }
 
 export interface RunProgress {

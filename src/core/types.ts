@@ -12,6 +12,13 @@ export interface Edit {
   start: number;
   end: number;
   text: string;
+  /**
+   * The addresses of the tables (of the group being fixed) this edit serves. The edits that serve a
+   * table, applied alone in every file of its group, give valid files with that table fixed: SARIF's
+   * per-table fixes are taken so. Absent: the edit serves every table the plan fixes (a shared
+   * declaration: a key-policy helper, lookups, imports, a module's policy document).
+   */
+  tables?: readonly string[];
 }
 
 /** A file as a format sees it. `text` never carries the BOM; the engine restores it on write. */
@@ -124,12 +131,30 @@ export interface FormatEntry {
 }
 
 /**
+ * A file of a group whose fix the engine verifies (Format.verify): after the plan's edits, which the
+ * engine applied once, re-parsed and re-detected; and as it was before. A file the plan leaves
+ * unchanged has no edits, and the same text and detection before and after.
+ */
+export interface FixedFile<D extends Detection = Detection> {
+  /** The file with its fixed text. */
+  file: SourceFile;
+  /** The detection of the fixed text. */
+  detection: D;
+  before: { file: SourceFile; detection: D };
+  /** The plan's edits of this file (offsets into `before.file.text`). */
+  edits: Edit[];
+  /** Addresses of the tables the plan fixes in this file. */
+  fixed: string[];
+}
+
+/**
  * One format family (src/formats/<family>/index.ts): it reads files (detect) and plans edits (fix),
  * and never touches the disk itself. The engine calls, for each file: `detect`; for each group of
- * files (`groupKey`) with tables to fix: `fix`, then applies the edits, re-runs `detect` on the
- * result and `verify`. `D` is the family's own detection type (its tables keep their parse nodes
- * for `fix`); the engine hands `fix` and `verify` only detections made by the same format's
- * `detect`, so a `Format<CfnDetection>` stands for a `Format` (method parameters are bivariant).
+ * files (`groupKey`) with tables to fix: `fix`, then applies the edits once, re-runs `detect` on
+ * each changed file and checks the tables' statuses, then calls `verify` on the group. `D` is the
+ * family's own detection type (its tables keep their parse nodes for `fix`); the engine hands `fix`
+ * and `verify` only detections made by the same format's `detect`, so a `Format<CfnDetection>`
+ * stands for a `Format` (method parameters are bivariant).
  */
 export interface Format<D extends Detection = Detection> {
   /** Family name, for messages. */
@@ -149,10 +174,12 @@ export interface Format<D extends Detection = Detection> {
    */
   fix(group: GroupMember<D>[], options: FixOptions, context: DiskContext): Map<string, FilePlan> | Promise<Map<string, FilePlan>>;
   /**
-   * Extra checks on a fixed file's re-detection (e.g. the referenced key exists), given the
-   * detection of the file before the fix (`before`). Returns problems.
+   * The format's own checks of a fixed group, beyond the engine's re-detection (e.g. each fixed
+   * table's key exists and rotates, the resolved YAML documents changed only where they should,
+   * HashiCorp's parser accepts the fixed text). Every file of the group is passed, in the order of
+   * the group; returns the problems of each (only those of changed files count).
    */
-  verify?(file: SourceFile, detection: D, fixed: string[], options: FixOptions, before: D): string[];
+  verify?(files: FixedFile<D>[], options: FixOptions, context: DiskContext): string[][] | Promise<string[][]>;
 }
 
 /**
@@ -166,9 +193,17 @@ export interface DiskContext {
    * `accepts`): e.g. the files of a Terraform module that hold no table. Read by the engine like
    * any input: size limit, binary, UTF-8 and BOM checks; kmsfix's temp files and non-regular files
    * never. Sorted by path. Rejects when one of them cannot be read (a plan must not rest on a file
-   * it could not see). In memory (processMemory) there are none: every file is passed.
+   * it could not see). In memory (processMemory): the other in-memory files of those folders that
+   * the run does not read as inputs (e.g. a `.terraform.lock.hcl`).
    */
   siblings(): Promise<SourceFile[]>;
+  /**
+   * The nearest project file named `name` (e.g. package.json) that `accept` takes (default: any),
+   * in the folder of `from` or a folder above it. Read by the engine (size limit, UTF-8 and BOM
+   * checks), once per folder and run; a file that cannot be read counts as absent. In memory
+   * (processMemory): the in-memory files of that name.
+   */
+  projectFile(from: SourceFile, name: string, accept?: (file: SourceFile) => boolean): Promise<SourceFile | undefined>;
 }
 
 /** Input a format cannot read. line/column are 1-based where known. */

@@ -1,15 +1,23 @@
 /**
- * Detect (and for `fix`, plan, apply and verify) a batch of files that were already read, with
- * plain-data results that can cross a worker boundary. Used by the worker pool (src/engine/pool.ts);
- * a batch always holds whole fix groups (the pool batches by folder, and no format groups files
- * across folders), so the results are those of the single-thread path.
+ * A batch of files already read, through the pipeline: detect each file, build the fix groups
+ * (groups.ts), fix each group, and give each file its result as plain data, which can cross a
+ * worker boundary. The one path every file takes: in the main thread, in the pool's workers
+ * (src/engine/pool.ts) and in memory (memory.ts). A batch always holds whole fix groups (the
+ * scheduler sends whole folders, and no format groups files across folders).
  */
 import { FORMATS, loadFormat } from '../formats/index.js';
-import type { Edit, FixOptions, SourceFile } from '../core/types.js';
-import { detectFile, fixGroup } from './pipeline.js';
-import { groupKeyOf } from './groups.js';
-import { diskSiblings } from '../io/siblings.js';
-import type { FileError, FileOutcome, TableReport, Watched } from '../core/result.js';
+import type { FixOptions, SourceFile } from '../core/types.js';
+import type { FileResult } from '../core/result.js';
+import { type Disk, runDisk } from './disk.js';
+import { type Detected, type GroupFix, detectFile, fixGroup, fixedTables } from './pipeline.js';
+import { groupsOf } from './groups.js';
+
+/**
+ * What a batch does: `scan` detects; `fix` also plans, applies and verifies each group's fix;
+ * `plan` is a scan that also plans the verified fix of each group, for SARIF's per-table fixes:
+ * its edits only (its tables as a scan reports them, no error of its own).
+ */
+export type Pass = 'scan' | 'plan' | 'fix';
 
 export interface BatchFile {
   file: SourceFile;
@@ -18,44 +26,46 @@ export interface BatchFile {
   entry: string;
 }
 
-export interface BatchResult {
-  tables: TableReport[];
-  error?: FileError;
-  newText?: string;
-  /** The edits that made `newText`, for its diff (built from them when it is shown or written). */
-  edits?: Edit[];
-  /** The file's fix group (fix only) and the other files its plan read. */
-  group?: string;
-  watched?: Watched[];
-}
-
-export async function processBatch(files: BatchFile[], mode: 'scan' | 'fix', options: FixOptions): Promise<BatchResult[]> {
-  const outcomes: FileOutcome[] = [];
-  const groups = new Map<string, FileOutcome[]>();
-  const siblings = diskSiblings(options.maxFileBytes);
+export async function processBatch(
+  files: BatchFile[],
+  pass: Pass,
+  options: FixOptions,
+  disk: Disk = runDisk(options.maxFileBytes),
+): Promise<FileResult[]> {
+  const detected: Detected[] = [];
   for (const f of files) {
     const entry = FORMATS.find((e) => e.name === f.entry);
-    if (!entry) throw new Error(`unknown transform ${f.entry}`);
-    const transform = await loadFormat(entry);
-    const o = await detectFile(f.file, f.bom, transform, options, siblings);
-    outcomes.push(o);
-    const key = groupKeyOf(entry.name, transform, f.file.absPath);
-    const g = groups.get(key);
-    if (g) g.push(o);
-    else groups.set(key, [o]);
+    if (!entry) throw new Error(`unknown format ${f.entry}`);
+    detected.push(await detectFile(f.file, f.bom, await loadFormat(entry), options, disk));
   }
-  if (mode === 'fix') {
-    for (const [key, g] of groups) {
-      await fixGroup(g, options, siblings);
-      for (const o of g) o.group = key;
-    }
+  if (pass === 'scan') return detected.map((d) => ({ tables: d.tables, error: d.error }));
+  const results = new Map<Detected, FileResult>();
+  for (const [key, group] of groupsOf(detected)) {
+    const fixes = await fixGroup(group, options, disk);
+    const failed = group.some((d) => fixes.get(d)!.error);
+    for (const d of group) results.set(d, pass === 'fix' ? fixResult(d, fixes.get(d)!, key) : planResult(d, fixes.get(d)!, key, failed));
   }
-  return outcomes.map((o) => ({
-    tables: o.tables,
-    error: o.error,
-    newText: o.newText,
-    edits: o.edits,
-    group: o.group,
-    watched: o.watched,
-  }));
+  return detected.map((d) => results.get(d)!);
+}
+
+function fixResult(d: Detected, fix: GroupFix, group: string): FileResult {
+  return {
+    tables: fixedTables(d.tables, fix),
+    error: d.error ?? fix.error,
+    newText: fix.newText,
+    edits: fix.edits,
+    group,
+    watched: fix.watched,
+  };
+}
+
+/** A scan's view of its group's fix: the edits (and planned tables) of a group fixed whole, nothing else. */
+function planResult(d: Detected, fix: GroupFix, group: string, failed: boolean): FileResult {
+  if (failed || !fix.edits) return { tables: d.tables, error: d.error };
+  return {
+    tables: d.tables.map((t) => (fix.planned.includes(t.address) ? { ...t, planned: true } : t)),
+    error: d.error,
+    edits: fix.edits,
+    group,
+  };
 }

@@ -1,14 +1,16 @@
 /**
- * The in-memory pipeline for one group of files: detect, plan edits, apply them, verify the
- * result by re-parsing and re-detecting. Nothing here touches the disk.
+ * The pipeline of one group of files: detect, plan edits, apply them once, verify the result
+ * (verify.ts), and decide what each file of the group gets (all or none). Values in, values out;
+ * what it reads beside its files comes from a Disk (disk.ts).
  */
 import { judge } from '../rule/evaluate.js';
 import { ParseError } from '../core/types.js';
 import { LineIndex, deepestNesting } from '../core/text.js';
 import { MAX_FILE_BYTES, formatMb } from '../io/read.js';
-import { NO_SIBLINGS, type SiblingSource } from '../io/siblings.js';
-import type { Detection, Edit, FilePlan, FixOptions, GroupMember, SourceFile, Format } from '../core/types.js';
-import type { FileError, FileOutcome, TableReport, Watched } from '../core/result.js';
+import type { Detection, DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile, Format } from '../core/types.js';
+import type { FileError, TableReport, Watched } from '../core/result.js';
+import { type Disk, contextFor } from './disk.js';
+import { verifyGroup } from './verify.js';
 
 let editsModule: typeof import('../core/edits.js') | undefined;
 
@@ -57,41 +59,55 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
   });
 }
 
+/**
+ * A file read and detected, for the engine's own use: its detection keeps the format's parse nodes
+ * (whole templates, syntax trees), so it never leaves the batch that made it (memory, threads).
+ */
+export interface Detected {
+  file: SourceFile;
+  bom: boolean;
+  format: Format;
+  detection?: Detection;
+  tables: TableReport[];
+  error?: FileError;
+}
+
 export async function detectFile(
   file: SourceFile,
   bom: boolean,
-  transform: Format,
+  format: Format,
   options: Partial<FixOptions>,
-  siblings?: SiblingSource,
-): Promise<FileOutcome> {
+  disk?: Disk,
+): Promise<Detected> {
   try {
-    const context = siblings ? { siblings: async () => siblings([file], transform).files } : undefined;
-    const detection = await transform.detect(file, context);
-    return { file, bom, transform, detection, tables: reportTables(file, detection, options) };
+    const detection = await format.detect(file, disk ? contextFor(disk, [file], format) : undefined);
+    return { file, bom, format, detection, tables: reportTables(file, detection, options), error: undefined };
   } catch (err) {
-    return { file, bom, transform, tables: [], error: errorOf(file, err) };
+    return { file, bom, format, detection: undefined, tables: [], error: errorOf(file, err) };
   }
 }
 
+export type Declined = { address: string; reason: string };
+
 /** What planning, applying and verifying gave for one file of a group. */
-export type FileResult =
-  | { kind: 'ok'; edits: Edit[]; newText: string; fixed: string[]; declined: { address: string; reason: string }[]; watched: Watched[] }
+export type FileFix =
+  | { kind: 'ok'; edits: Edit[]; newText: string; fixed: string[]; declined: Declined[]; watched: Watched[] }
   | { kind: 'error'; error: FileError };
 
 /**
- * Plan the fixes of one group of files (all of one transform) for the given targets, apply them and
- * verify each result. Mutates nothing: `fixGroup` applies the results, SARIF uses them per table.
+ * Plan the fixes of one group of files (all of one format) for the given targets, apply each file's
+ * edits once and verify the group (verify.ts). Mutates nothing.
  */
 export async function planGroup(
-  group: FileOutcome[],
-  targetsOf: (o: FileOutcome) => string[],
+  group: Detected[],
+  targetsOf: (o: Detected) => string[],
   options: FixOptions,
-  siblings: SiblingSource = NO_SIBLINGS,
-): Promise<Map<FileOutcome, FileResult>> {
-  const results = new Map<FileOutcome, FileResult>();
+  disk: Disk = NO_DISK,
+): Promise<Map<Detected, FileFix>> {
+  const results = new Map<Detected, FileFix>();
   const members = group.filter((o) => o.detection && !o.error);
   if (members.length === 0) return results;
-  const transform = members[0].transform!;
+  const format = members[0].format;
   const gm: GroupMember[] = members.map((o) => ({ file: o.file, detection: o.detection!, targets: targetsOf(o) }));
   if (gm.every((m) => m.targets.length === 0)) return results;
   // A plan must not rest on a file of the group it could not parse (its declarations are unknown).
@@ -102,130 +118,159 @@ export async function planGroup(
     return results;
   }
   let watched: Watched[] = [];
-  const context = {
-    siblings: async () => {
-      const read = siblings(
-        members.map((m) => m.file),
-        transform,
-      );
+  const context = contextFor(
+    disk,
+    members.map((m) => m.file),
+    format,
+    (read) => {
       watched = read.watched;
-      return read.files;
     },
-  };
+  );
   let plans: Map<string, FilePlan>;
   try {
-    plans = await transform.fix(gm, options, context);
+    plans = await format.fix(gm, options, context);
   } catch (err) {
     for (const m of members) if (targetsOf(m).length > 0) results.set(m, { kind: 'error', error: errorOf(m.file, err) });
     return results;
   }
-  for (const o of members) {
-    const plan = plans.get(o.file.path);
-    if (!plan) continue;
-    const declined = plan.declined ?? [];
-    if (plan.edits.length === 0) {
-      results.set(o, { kind: 'ok', edits: [], newText: o.file.text, fixed: [], declined, watched });
-      continue;
-    }
-    try {
-      const { applyEdits } = (editsModule ??= await import('../core/edits.js')); // loaded by fix only, once
-      const newText = applyEdits(o.file.text, plan.edits);
-      const problems = await verify(transform, o, newText, plan.fixed, options, siblings);
-      const limit = options.maxFileBytes ?? MAX_FILE_BYTES;
-      const bytes = Buffer.byteLength(newText) + (o.bom ? 3 : 0);
-      if (problems.length > 0) {
-        results.set(o, {
-          kind: 'error',
-          error: { file: o.file.path, message: `fix not written, verification failed: ${problems.join('; ')}` },
-        });
-      } else if (bytes > limit) {
-        // The limit is on input: a file kmsfix writes must stay readable by the next run.
-        const message = `fix not written: the fixed file would be ${formatMb(bytes)}, above the ${formatMb(limit)} input limit, so later runs could not read it (raise the limit with --max-file-size, for this run and later ones)`;
-        results.set(o, { kind: 'error', error: { file: o.file.path, message } });
-      } else {
-        results.set(o, { kind: 'ok', edits: plan.edits, newText, fixed: plan.fixed, declined, watched });
-      }
-    } catch (err) {
-      results.set(o, { kind: 'error', error: { ...errorOf(o.file, err), message: `fix not written: ${errorOf(o.file, err).message}` } });
-    }
+  for (const [o, r] of await checkPlans(members, plans, options, disk, context)) {
+    if (r.kind === 'ok') r.watched = watched;
+    results.set(o, r);
   }
   return results;
 }
 
 /**
- * Fix every fixable table of a group: sets `newText` on changed files, or `error` when planning or
- * verification fails. All or none: when one file of the group cannot be fixed, no file of it is.
+ * Apply each file's planned edits once and verify the group (verify.ts); then the size limit.
+ * `members`: every file of the group (all of one format, all detected).
  */
-export async function fixGroup(group: FileOutcome[], options: FixOptions, siblings: SiblingSource = NO_SIBLINGS): Promise<void> {
-  const results = await planGroup(group, (o) => o.tables.filter((t) => t.fixable).map((t) => t.address), options, siblings);
-  const failed = [...results].find(([, r]) => r.kind === 'error') as [FileOutcome, Extract<FileResult, { kind: 'error' }>] | undefined;
-  for (const [o, r] of results) {
-    if (r.kind === 'error') {
-      o.error = r.error;
+export async function checkPlans(
+  members: Detected[],
+  plans: Map<string, FilePlan>,
+  options: FixOptions,
+  disk: Disk,
+  context: DiskContext = contextFor(
+    disk,
+    members.map((m) => m.file),
+    members[0].format,
+  ),
+): Promise<Map<Detected, FileFix>> {
+  const results = new Map<Detected, FileFix>();
+  // Each file's edits, applied once: verification and the write both take this text.
+  const applied = new Map<Detected, { edits: Edit[]; newText: string; fixed: string[]; declined: Declined[] }>();
+  for (const o of members) {
+    const plan = plans.get(o.file.path);
+    if (!plan) continue;
+    const declined = plan.declined ?? [];
+    if (plan.edits.length === 0) {
+      results.set(o, { kind: 'ok', edits: [], newText: o.file.text, fixed: [], declined, watched: [] });
       continue;
     }
-    for (const d of r.declined) {
-      const t = o.tables.find((x) => x.address === d.address);
-      if (t) {
-        t.fixable = false;
-        t.message = `${t.message}. Not fixable automatically: ${d.reason}`;
-      }
-    }
-    if (r.newText !== o.file.text) {
-      if (failed) {
-        o.error = {
-          file: o.file.path,
-          message: `fix not written: the files of its group are fixed all or none, and ${failed[0].file.path} could not be fixed (${failed[1].error.message})`,
-        };
-        continue;
-      }
-      o.newText = r.newText;
-      o.edits = r.edits;
-      o.watched = r.watched;
-      for (const t of o.tables) if (r.fixed.includes(t.address)) t.planned = t.fixed = true;
+    try {
+      const { applyEdits } = (editsModule ??= await import('../core/edits.js')); // loaded by fix only, once
+      applied.set(o, { edits: plan.edits, newText: applyEdits(o.file.text, plan.edits), fixed: plan.fixed, declined });
+    } catch (err) {
+      results.set(o, { kind: 'error', error: notWritten(o.file, err) });
     }
   }
-  // A fixable table that no plan fixed, in a file without an error, would be reported as neither:
-  // never leave it silent.
-  for (const o of group) {
-    if (o.error) continue;
-    const missed = o.tables.filter((t) => t.fixable && !t.planned);
-    if (missed.length > 0)
-      o.error = {
-        file: o.file.path,
-        message: `not fixed: no fix was planned for ${missed.map((t) => t.address).join(', ')} (a kmsfix bug: please report it)`,
-      };
+  if (applied.size === 0) return results;
+  let problems: Map<Detected, string[]>;
+  try {
+    problems = await verifyGroup(members[0].format, members, applied, options, disk, context);
+  } catch (err) {
+    for (const o of applied.keys()) results.set(o, { kind: 'error', error: notWritten(o.file, err) });
+    return inOrder(members, results);
   }
+  const limit = options.maxFileBytes ?? MAX_FILE_BYTES;
+  for (const [o, a] of applied) {
+    const found = problems.get(o) ?? [];
+    const bytes = Buffer.byteLength(a.newText) + (o.bom ? 3 : 0);
+    if (found.length > 0) {
+      results.set(o, { kind: 'error', error: { file: o.file.path, message: `fix not written, verification failed: ${found.join('; ')}` } });
+    } else if (bytes > limit) {
+      // The limit is on input: a file kmsfix writes must stay readable by the next run.
+      const message = `fix not written: the fixed file would be ${formatMb(bytes)}, above the ${formatMb(limit)} input limit, so later runs could not read it (raise the limit with --max-file-size, for this run and later ones)`;
+      results.set(o, { kind: 'error', error: { file: o.file.path, message } });
+    } else {
+      results.set(o, { kind: 'ok', edits: a.edits, newText: a.newText, fixed: a.fixed, declined: a.declined, watched: [] });
+    }
+  }
+  return inOrder(members, results);
 }
 
-/** Re-parse and re-detect the fixed text: it must parse, and every fixed table must be customer-managed. */
-async function verify(
-  transform: Format,
-  before: FileOutcome,
-  newText: string,
-  fixed: string[],
-  options: FixOptions,
-  siblings: SiblingSource,
-): Promise<string[]> {
-  const file: SourceFile = { ...before.file, text: newText };
-  let detection: Detection;
-  try {
-    detection = await transform.detect(file, { siblings: async () => siblings([file], transform).files });
-  } catch (err) {
-    const e = errorOf(file, err);
-    return [`the fixed file does not parse (${e.line ?? '?'}:${e.column ?? '?'}: ${e.message})`];
-  }
-  const problems: string[] = [];
-  const after = new Map(reportTables(file, detection, options).map((t) => [t.address, t]));
-  for (const t of before.tables) {
-    const now = after.get(t.address);
-    if (!now) problems.push(`table ${t.address} is no longer found`);
-    else if (fixed.includes(t.address) && now.status !== 'customer-managed') {
-      problems.push(`table ${t.address} is ${now.status}, not customer-managed`);
-    } else if (!fixed.includes(t.address) && now.status !== t.status) {
-      problems.push(`table ${t.address} changed from ${t.status} to ${now.status} though it was not to be fixed`);
+/** The results in the group's order (the first file that fails is the one the others name). */
+function inOrder<T>(members: Detected[], results: Map<Detected, T>): Map<Detected, T> {
+  return new Map(members.flatMap((o) => (results.has(o) ? [[o, results.get(o)!] as const] : [])));
+}
+
+function notWritten(file: SourceFile, err: unknown): FileError {
+  const e = errorOf(file, err);
+  return { ...e, message: `fix not written: ${e.message}` };
+}
+
+/** A disk with nothing on it beside the files passed (a group fixed on its own). */
+const NO_DISK: Disk = { siblings: () => ({ files: [], watched: [] }), projectFiles: () => undefined };
+
+/** What fixing a group gives one of its files: values, from which its outcome is built (batch.ts). */
+export interface GroupFix {
+  error?: FileError;
+  newText?: string;
+  edits?: Edit[];
+  watched?: Watched[];
+  /** Tables the verified fix makes customer-managed. */
+  planned: string[];
+  /** Tables the format declined while planning, and why. */
+  declined: Declined[];
+}
+
+/**
+ * Fix every fixable table of a group: for each file, its verified new text and edits, or its error
+ * when planning or verification fails. All or none: when one file of the group cannot be fixed, no
+ * file of it is.
+ */
+export async function fixGroup(group: Detected[], options: FixOptions, disk: Disk = NO_DISK): Promise<Map<Detected, GroupFix>> {
+  const results = await planGroup(group, (o) => o.tables.filter((t) => t.fixable).map((t) => t.address), options, disk);
+  const failed = [...results].find(([, r]) => r.kind === 'error') as [Detected, Extract<FileFix, { kind: 'error' }>] | undefined;
+  const out = new Map<Detected, GroupFix>();
+  for (const o of group) {
+    const r = results.get(o);
+    let error: FileError | undefined;
+    let declined: Declined[] = [];
+    let changed: Extract<FileFix, { kind: 'ok' }> | undefined;
+    if (r?.kind === 'error') error = r.error;
+    else if (r) {
+      declined = r.declined;
+      if (r.newText !== o.file.text) {
+        if (failed) {
+          error = {
+            file: o.file.path,
+            message: `fix not written: the files of its group are fixed all or none, and ${failed[0].file.path} could not be fixed (${failed[1].error.message})`,
+          };
+        } else changed = r;
+      }
     }
+    const planned = changed ? o.tables.filter((t) => changed.fixed.includes(t.address)).map((t) => t.address) : [];
+    // A fixable table that no plan fixed, in a file without an error, would be reported as neither:
+    // never leave it silent.
+    if (!o.error && !error) {
+      const missed = o.tables.filter((t) => t.fixable && !declined.some((d) => d.address === t.address) && !planned.includes(t.address));
+      if (missed.length > 0)
+        error = {
+          file: o.file.path,
+          message: `not fixed: no fix was planned for ${missed.map((t) => t.address).join(', ')} (a kmsfix bug: please report it)`,
+        };
+    }
+    const fix: GroupFix = { error, newText: changed?.newText, edits: changed?.edits, watched: changed?.watched, planned, declined };
+    out.set(o, fix);
   }
-  if (transform.verify) problems.push(...transform.verify(file, detection, fixed, options, before.detection!));
-  return problems;
+  return out;
+}
+
+/** A file's tables once its group is fixed: declined tables not fixable (and why), planned ones planned. */
+export function fixedTables(tables: TableReport[], fix: GroupFix): TableReport[] {
+  return tables.map((t) => {
+    const d = fix.declined.find((x) => x.address === t.address);
+    if (d) return { ...t, fixable: false, message: `${t.message}. Not fixable automatically: ${d.reason}` };
+    return fix.planned.includes(t.address) ? { ...t, planned: true, fixed: true } : t;
+  });
 }

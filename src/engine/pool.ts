@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { lazyRequire } from '../core/lazy.js';
 import type { Worker } from 'node:worker_threads';
 import type { FixOptions } from '../core/types.js';
-import type { BatchFile, BatchResult } from './batch.js';
+import type { BatchFile, Pass } from './batch.js';
+import type { FileResult } from '../core/result.js';
 import type { WorkerTask } from './worker.js';
 
 // worker_threads is loaded only when a pool starts.
@@ -69,7 +70,7 @@ export function workerScript(): string | undefined {
 
 interface Job {
   task: WorkerTask;
-  resolve(r: BatchResult[]): void;
+  resolve(r: FileResult[]): void;
   reject(e: Error): void;
 }
 
@@ -95,7 +96,7 @@ export class Pool {
         jobs: new Map(),
         dead: false,
       };
-      slot.worker.on('message', (m: { id: number; results?: BatchResult[]; error?: string }) => {
+      slot.worker.on('message', (m: { id: number; results?: FileResult[]; error?: string }) => {
         const job = slot.jobs.get(m.id);
         if (!job) return;
         slot.jobs.delete(m.id);
@@ -123,7 +124,7 @@ export class Pool {
     return this.slots.some((s) => !s.dead && s.jobs.size < IN_FLIGHT);
   }
 
-  run(files: BatchFile[], mode: 'scan' | 'fix', options: FixOptions): Promise<BatchResult[]> {
+  run(files: BatchFile[], mode: Pass, options: FixOptions): Promise<FileResult[]> {
     return new Promise((resolve, reject) => {
       if (this.slots.every((s) => s.dead)) return reject(new Error('no worker left'));
       this.queue.push({ task: { id: this.nextId++, mode, options, files }, resolve, reject });

@@ -1,17 +1,23 @@
 /** A worker thread of the pool (src/engine/pool.ts): runs batches of files through the pipeline. */
 import { parentPort } from 'node:worker_threads';
 import type { FixOptions } from '../core/types.js';
-import { processBatch, type BatchFile } from './batch.js';
+import { processBatch, type BatchFile, type Pass } from './batch.js';
+import { type Disk, runDisk } from './disk.js';
 
 export interface WorkerTask {
   id: number;
-  mode: 'scan' | 'fix';
+  mode: Pass;
   options: FixOptions;
   files: BatchFile[];
 }
 
+/** The worker's reader of siblings and project files: it lives as long as the worker (one run), and so do its caches. */
+let disk: { maxBytes: number | undefined; disk: Disk } | undefined;
+
 parentPort?.on('message', (task: WorkerTask) => {
-  processBatch(task.files, task.mode, task.options).then(
+  if (!disk || disk.maxBytes !== task.options.maxFileBytes)
+    disk = { maxBytes: task.options.maxFileBytes, disk: runDisk(task.options.maxFileBytes) };
+  processBatch(task.files, task.mode, task.options, disk.disk).then(
     (results) => parentPort!.postMessage({ id: task.id, results }),
     (err: unknown) => parentPort!.postMessage({ id: task.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
   );

@@ -13,10 +13,13 @@
 import { statSync } from 'node:fs';
 import { uncommitted } from './git.js';
 import { describeError } from './read.js';
-import type { FileOutcome } from '../core/result.js';
+import type { FileError, FileOutcome } from '../core/result.js';
 
-/** Sets `error` on every changed outcome that must not be written; returns those that may. */
-export async function guardWrites(changed: FileOutcome[], force: boolean): Promise<FileOutcome[]> {
+/** The changed outcomes that may be written, and why each other one may not. */
+export async function guardWrites(
+  changed: FileOutcome[],
+  force: boolean,
+): Promise<{ allowed: FileOutcome[]; refused: Map<FileOutcome, FileError> }> {
   const refused = force ? new Map<string, string>() : await uncommitted(changed.map((o) => o.file.absPath));
   const reasons = new Map<FileOutcome, string>();
   for (const o of changed) {
@@ -49,11 +52,12 @@ export async function guardWrites(changed: FileOutcome[], force: boolean): Promi
         );
     }
   }
-  const ok: FileOutcome[] = [];
+  const allowed: FileOutcome[] = [];
+  const refusedOutcomes = new Map<FileOutcome, FileError>();
   for (const o of changed) {
     const reason = reasons.get(o);
-    if (reason) o.error = { file: o.file.path, message: reason };
-    else ok.push(o);
+    if (reason) refusedOutcomes.set(o, { file: o.file.path, message: reason });
+    else allowed.push(o);
   }
-  return ok;
+  return { allowed, refused: refusedOutcomes };
 }

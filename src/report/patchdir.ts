@@ -39,6 +39,8 @@ export interface PatchDirResult {
   table: string;
   /** The changed files whose diff is in a patch written. */
   delivered: FileOutcome[];
+  /** Patches that could not be written: errors of the run (exit 2); summary.json lists them per repository. */
+  unwritten: FileError[];
 }
 
 interface Bucket {
@@ -165,14 +167,12 @@ export async function writePatchDir(
       errors: repositories.reduce((n, r) => n + r.errors.length, 0),
     },
   };
-  // Errors writing a patch are the run's errors too (exit 2); summary.json lists them per repository.
-  errors.push(...unwritten);
   await writeOutputAtomic(path.join(absDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n', path.join(dir, 'summary.json')).catch(
     (err: Error) => {
       throw new OutputError(err.message);
     },
   );
-  return { repositories, table: renderTable(repositories), delivered };
+  return { repositories, table: renderTable(repositories), delivered, unwritten };
 }
 
 export function renderTable(repos: RepoReport[]): string {

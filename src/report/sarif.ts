@@ -1,16 +1,14 @@
 /**
  * SARIF 2.1.0 for GitHub code scanning: one run, driver `kmsfix` with one rule per kind of finding
- * (the peer rule IDs in its properties), one result per non-compliant table, and for fixable tables
- * `fixes[]` carrying the exact replacements `kmsfix fix` would write for that table.
+ * (the peer rule IDs in its properties), one result per non-compliant table, and for the tables the
+ * run planned a verified fix for, `fixes[]` carrying the exact replacements `kmsfix fix` writes
+ * for that table. It reads a finished run only.
  */
-import { groupOutcomes } from '../engine/groups.js';
-import { planGroup } from '../engine/pipeline.js';
 import { ALL_KINDS, rulesFor } from '../rule/peers/rules.js';
-import { diskSiblings } from '../io/siblings.js';
 import { failingRules } from '../rule/peers/evaluate.js';
 import { LineIndex } from '../core/text.js';
-import { sortEdits } from '../core/edits.js';
-import type { Edit, FixOptions } from '../core/types.js';
+import { editsServing, sortEdits } from '../core/edits.js';
+import type { Edit } from '../core/types.js';
 import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -79,32 +77,30 @@ function replacements(o: FileOutcome, edits: Edit[]): Replacement[] {
   });
 }
 
-/** For each fixable table, the verified edits of fixing that table alone, per file. */
-async function tableFixes(
-  outcomes: FileOutcome[],
-  options: FixOptions,
-): Promise<Map<TableReport, { outcome: FileOutcome; edits: Edit[] }[]>> {
+/**
+ * For each planned table, its fix as the run recorded it: in every file of its group, the edits of
+ * the verified fix that serve it (Edit.tables). Applied alone, they give valid files with that table
+ * fixed; the edits a table shares with others (a key, a policy helper, imports) are in the fix of each.
+ */
+function tableFixes(outcomes: FileOutcome[]): Map<TableReport, { outcome: FileOutcome; edits: Edit[] }[]> {
   const out = new Map<TableReport, { outcome: FileOutcome; edits: Edit[] }[]>();
-  const siblings = diskSiblings(options.maxFileBytes);
-  for (const group of groupOutcomes(outcomes)) {
-    for (const owner of group) {
-      for (const t of owner.tables.filter((x) => x.fixable)) {
-        const results = await planGroup(group, (o) => (o === owner ? [t.address] : []), options, siblings);
-        const changes: { outcome: FileOutcome; edits: Edit[] }[] = [];
-        let ok = true;
-        for (const [o, r] of results) {
-          if (r.kind === 'error') ok = false;
-          else if (r.edits.length > 0) changes.push({ outcome: o, edits: r.edits });
-        }
-        if (ok && changes.length > 0) out.set(t, changes);
+  const groups = new Map<string, FileOutcome[]>();
+  for (const o of outcomes) if (o.group !== undefined && o.edits?.length) groups.set(o.group, [...(groups.get(o.group) ?? []), o]);
+  for (const members of groups.values()) {
+    for (const owner of members) {
+      for (const t of owner.tables) {
+        if (!t.planned) continue;
+        const changes = members.map((o) => ({ outcome: o, edits: editsServing(o.edits!, t.address) })).filter((c) => c.edits.length > 0);
+        if (changes.length > 0) out.set(t, changes);
       }
     }
   }
   return out;
 }
 
-export async function sarifLog(outcomes: FileOutcome[], errors: FileError[], options: FixOptions, version: string) {
-  const fixes = await tableFixes(outcomes, options);
+/** The SARIF log of a finished run (a scan that planned its fixes, or fix --dry-run). */
+export function sarifLog(outcomes: FileOutcome[], errors: FileError[], version: string) {
+  const fixes = tableFixes(outcomes);
   const results = [];
   for (const o of outcomes) {
     for (const t of o.tables) {

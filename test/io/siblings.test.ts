@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diskSiblings } from '../../src/io/siblings.js';
 import { detectFile } from '../../src/engine/pipeline.js';
+import { runDisk } from '../../src/engine/disk.js';
 import type { Detection, DiskContext, SourceFile, Format } from '../../src/core/types.js';
 
 const terraform = { name: 'terraform' } as Format;
@@ -70,7 +71,7 @@ describe("a group's other files, read by the engine", () => {
       },
       fix: () => new Map(),
     };
-    await detectFile(main, false, probe, {}, diskSiblings());
+    await detectFile(main, false, probe, {}, runDisk());
     expect(seen).toEqual(['infra/vars.tf.json', 'infra/versions.tf']);
   });
 });

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generateDense } from '../../bench/generate.mjs';
 import { FIXTURES } from '../helpers/fixture-cases.js';
 import { runCli } from '../helpers/cli-helper.js';
 
@@ -101,6 +102,19 @@ describe('--format sarif', () => {
       statuses[0].fixes[0].artifactChanges[0].replacements,
     );
     expect(fixedText).toBe(readFileSync(path.join(CF, 'yaml-statuses', 'expected.yaml'), 'utf8'));
+  });
+
+  it('reads a finished run: the same log from worker threads as from one thread, fixes included', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-sarif-pool-'));
+    generateDense(dir, { seed: 5, scale: 0.04 }); // ~140 files of every format: past the pool's 50 files
+    for (const args of [['scan'], ['fix', '--dry-run']]) {
+      const one = await runCli([...args, '--format', 'sarif'], dir, undefined, { KMSFIX_WORKERS: '0' });
+      const pooled = await runCli([...args, '--format', 'sarif'], dir, undefined, { KMSFIX_WORKERS: '2', KMSFIX_PARALLEL_MIN_BYTES: '0' });
+      expect(pooled.stdout, args.join(' ')).toBe(one.stdout);
+      expect(pooled.code).toBe(one.code);
+      const results = JSON.parse(one.stdout).runs[0].results as { fixes?: unknown }[];
+      expect(results.filter((r) => r.fixes).length, args.join(' ')).toBeGreaterThan(50);
+    }
   });
 
   it('is only for scan and fix --dry-run', async () => {

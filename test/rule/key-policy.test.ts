@@ -38,7 +38,9 @@ async function keyPolicies(family: Family, files: MemoryFile[]): Promise<KeyPoli
       ? cfnKeyPolicies(f.text)
       : family === 'pulumi-yaml'
         ? pulumiYamlKeyPolicies(f.text)
-        : runTsKeyPolicies(f.text),
+        : f.path.endsWith('.ts')
+          ? runTsKeyPolicies(f.text)
+          : [],
   );
 }
 

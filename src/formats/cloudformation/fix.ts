@@ -4,9 +4,18 @@
  * map editors shared by the YAML/JSON families (../yaml/mapEdits.ts). Every edit is a text range;
  * nothing is re-serialized.
  */
+import { serving } from '../../core/edits.js';
 import { keyDescription } from '../../rule/keyPolicy.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
-import { applySettings, declinedThroughAnchors, insertPairs, uniqueName, type Ctx, type Setting } from '../yaml/mapEdits.js';
+import {
+  applySettings,
+  declinedThroughAnchors,
+  insertPairs,
+  joinThroughAnchors,
+  uniqueName,
+  type Ctx,
+  type Setting,
+} from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
 import { child, scalarString, type CMap } from '../yaml/tree.js';
@@ -72,8 +81,13 @@ function separationFallbacks(template: CfnTemplate): CMap[] {
 }
 
 function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], options: FixOptions): string[] {
+  // Each table's edits serve it alone; a shared key serves every table that names it (Edit.tables).
   if (options.kmsKeyArn) {
-    for (const t of tables) fixTable(ctx, t, options.kmsKeyArn);
+    for (const t of tables) {
+      const from = ctx.edits.length;
+      fixTable(ctx, t, options.kmsKeyArn);
+      serving(ctx.edits, from, [t.address]);
+    }
     return tables.map((t) => t.address);
   }
   const taken = takenNames(template);
@@ -86,8 +100,11 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     // the tables' conditions differ and none is unconditional, after the stack.
     const named = tables.find((t) => conditionOf(t) === condition);
     tables.forEach((t, i) => {
+      const from = ctx.edits.length;
       fixTable(ctx, t, getAtt(keyId, 'Arn'));
+      serving(ctx.edits, from, [t.address]);
       if (i === 0) {
+        const keyFrom = ctx.edits.length;
         const key = keyResource({
           description: keyDescription(tables.map((x) => x.address)),
           retain: tables.some(retains),
@@ -105,11 +122,17 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
           ],
           { after: t.resourcePair, separatedLike: separationFallbacks(template) },
         );
+        serving(
+          ctx.edits,
+          keyFrom,
+          tables.map((x) => x.address),
+        );
       }
     });
     return tables.map((t) => t.address);
   }
   for (const t of tables) {
+    const from = ctx.edits.length;
     const keyId = uniqueName(`${t.address}Key`, taken);
     const aliasId = uniqueName(`${keyId}Alias`, taken);
     fixTable(ctx, t, getAtt(keyId, 'Arn'));
@@ -129,6 +152,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       ],
       { after: t.resourcePair, separatedLike: separationFallbacks(template) },
     );
+    serving(ctx.edits, from, [t.address]);
   }
   return tables.map((t) => t.address);
 }
@@ -150,6 +174,15 @@ function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[],
     const mine = chosen.filter((t) => t.template === template);
     if (mine.length > 0) fixed.push(...planTemplate(ctx, template, mine, options));
   }
+  joinThroughAnchors(
+    ctx.edits,
+    chosen.map((t) => ({
+      address: t.address,
+      doc: t.template.doc,
+      path: [...t.template.resourcesPath, t.address].join('.'),
+      shared: t.shared,
+    })),
+  );
   return { edits: ctx.edits, fixed };
 }
 

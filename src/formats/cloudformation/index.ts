@@ -11,7 +11,8 @@ export const cloudformation: Format<CfnDetection> = {
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
   fix: async (group, options) => (fixModule ??= await import('./fix.js')).fixCloudFormation(group, options),
   // Verification is light (tree walks): loaded with detection, since every fix of a file runs it.
-  verify: (_file, detection, fixed, options, before) => verifyCloudFormation(before, detection, fixed, options),
+  verify: (files, options) =>
+    files.map((f) => (f.edits.length > 0 ? verifyCloudFormation(f.before.detection, f.detection, f.fixed, options) : [])),
 };
 
 export default cloudformation;

@@ -17,8 +17,9 @@ import {
   type KeyPolicyMode,
   type Placeholder,
 } from '../../rule/keyPolicy.js';
+import { serving } from '../../core/edits.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
-import { applySettings, declinedThroughAnchors, insertPairs, uniqueName, type Ctx } from '../yaml/mapEdits.js';
+import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, uniqueName, type Ctx } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
 import { child, ownPair, scalarString, type CMap } from '../yaml/tree.js';
@@ -79,8 +80,19 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
   const variablesNode = child(program.root, 'variables');
   const variables = variablesNode?.kind === 'map' ? variablesNode : undefined;
   const taken = new Set([...program.resources.pairs.map((p) => p.key), ...(variables?.pairs.map((p) => p.key) ?? [])]);
+  // Each table's edits serve it alone, a shared key and the policy variable every table of the
+  // program (Edit.tables).
+  const own = (tableList: PulumiTable[], plan: () => void) => {
+    const from = ctx.edits.length;
+    plan();
+    serving(
+      ctx.edits,
+      from,
+      tableList.map((t) => t.address),
+    );
+  };
   if (options.kmsKeyArn) {
-    for (const t of tables) applySettings(ctx, t.resource, sseSettings(options.kmsKeyArn));
+    for (const t of tables) own([t], () => applySettings(ctx, t.resource, sseSettings(options.kmsKeyArn!)));
     return;
   }
   // One policy per program, in a variable every key names (reused when a run before wrote it), and
@@ -116,35 +128,43 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
     const keyName = uniqueName('dynamodbTablesKey', taken);
     const aliasName = uniqueName(`${keyName}Alias`, taken);
     tables.forEach((t, i) => {
-      applySettings(ctx, t.resource, sseSettings('${' + keyName + '.arn}'));
+      own([t], () => applySettings(ctx, t.resource, sseSettings('${' + keyName + '.arn}')));
       if (i === 0)
-        insertPairs(
-          ctx,
-          program.resources,
-          [
-            [keyName, keyOf(tables.map((x) => x.address))],
-            [aliasName, aliasOf(t.address, keyName, SHARED_ALIAS_SUFFIX)],
-          ],
-          placement(t),
+        own(tables, () =>
+          insertPairs(
+            ctx,
+            program.resources,
+            [
+              [keyName, keyOf(tables.map((x) => x.address))],
+              [aliasName, aliasOf(t.address, keyName, SHARED_ALIAS_SUFFIX)],
+            ],
+            placement(t),
+          ),
         );
     });
   } else {
     for (const t of tables) {
       const keyName = uniqueName(`${t.address}Key`, taken);
       const aliasName = uniqueName(`${keyName}Alias`, taken);
-      applySettings(ctx, t.resource, sseSettings('${' + keyName + '.arn}'));
-      insertPairs(
-        ctx,
-        program.resources,
-        [
-          [keyName, keyOf([t.address])],
-          [aliasName, aliasOf(t.address, keyName)],
-        ],
-        placement(t),
-      );
+      own([t], () => {
+        applySettings(ctx, t.resource, sseSettings('${' + keyName + '.arn}'));
+        insertPairs(
+          ctx,
+          program.resources,
+          [
+            [keyName, keyOf([t.address])],
+            [aliasName, aliasOf(t.address, keyName)],
+          ],
+          placement(t),
+        );
+      });
     }
   }
-  if (missing.length === 0) return;
+  // The policy variable and its lookups serve the program's tables.
+  if (missing.length > 0) own(tables, () => declareVariables(ctx, program, variables, missing));
+}
+
+function declareVariables(ctx: Ctx, program: Program, variables: CMap | undefined, missing: [string, Value][]): void {
   if (variables) insertPairs(ctx, variables, missing);
   else if (ownPair(program.root, 'variables')) {
     // `variables:` with nothing under it.
@@ -169,6 +189,10 @@ function planFile(file: SourceFile, detection: PulumiDetection, chosen: PulumiTa
     const mine = chosen.filter((t) => t.program === program);
     if (mine.length > 0) planProgram(ctx, program, mine, options);
   }
+  joinThroughAnchors(
+    ctx.edits,
+    chosen.map((t) => ({ address: t.address, doc: t.program.doc, path: `resources.${t.address}`, shared: t.shared })),
+  );
   return { edits: ctx.edits, fixed: chosen.map((t) => t.address) };
 }
 

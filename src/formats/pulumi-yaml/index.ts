@@ -8,5 +8,6 @@ export const pulumiYaml: Format<PulumiDetection> = {
   name: 'pulumi-yaml',
   detect: detectPulumiYaml,
   fix: fixPulumiYaml,
-  verify: (_file, detection, fixed, options, before) => verifyPulumiYaml(before, detection, fixed, options),
+  verify: (files, options) =>
+    files.map((f) => (f.edits.length > 0 ? verifyPulumiYaml(f.before.detection, f.detection, f.fixed, options) : [])),
 };

@@ -3,18 +3,16 @@
  * policy as an aws_iam_policy_document) and an alias beside each table, the table pointed at the
  * key, and the data sources the policy needs declared once per module, reusing existing ones.
  */
-import { applyEdits } from '../../core/edits.js';
+import { serving } from '../../core/edits.js';
 import { DEFAULT_KEY_POLICY, KEY_SETTINGS, keyDescription, type KeyPolicyMode } from '../../rule/keyPolicy.js';
-import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
+import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
 import { blockerText } from '../../rule/blockers.js';
 import { WORDS, boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
 import { moduleInfo, providerAlias, unique, type ModuleInfo, type SharedKey } from './module.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
-import { attr, blocks, parseHcl, type HBlock } from './parse.js';
+import { attr, blocks, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
-import { summarize, type TopBlock } from './topBlocks.js';
-import { outputProblem } from './hclcheck.js';
-import { expectModuleKeys } from './verify.js';
+import { siblingBlocks, summarize } from './topBlocks.js';
 
 type Member = GroupMember<TfDetection>;
 
@@ -266,27 +264,41 @@ function keyArnRef(v: string, targets: Target[], info: ModuleInfo): { ref: strin
 
 // ---------------------------------------------------------------- writers
 
-/** Where a file's edits are planned: HCL text edits, or JSON modifications. */
+/**
+ * Where a file's edits are planned: HCL text edits, or JSON modifications. `tables`: the tables
+ * the edits serve (Edit.tables); absent for the module's shared declarations.
+ */
 interface Writer {
   point(t: Target, arn: string, replicaArn: Map<HBlock, string>): void;
-  addAfter(t: Target, blocks: RBlock[]): void;
+  addAfter(t: Target, blocks: RBlock[], tables?: string[]): void;
   edits(): Edit[];
 }
 
 function hclWriter(doc: HclDoc): Writer {
+  const own = (tables: string[] | undefined, plan: () => void) => {
+    const from = doc.edits.length;
+    plan();
+    if (tables) serving(doc.edits, from, tables);
+  };
   return {
-    point: (t, arn, replicaArn) => pointTable(doc, t, arn, replicaArn),
-    addAfter: (t, bs) => insertAfter(doc, t.table.block, bs),
+    point: (t, arn, replicaArn) => own([t.table.address], () => pointTable(doc, t, arn, replicaArn)),
+    addAfter: (t, bs, tables) => own(tables, () => insertAfter(doc, t.table.block, bs)),
     edits: () => doc.edits,
   };
 }
 
+/**
+ * A .tf.json file's modifications make one edit (tfjson.ts JsonDoc): it serves every table it
+ * points or adds a key for, or every table of the module when it also holds shared declarations.
+ */
 async function jsonWriter(m: Member): Promise<Writer> {
   const { JsonDoc, jsonOfHcl } = await import('./tfjson.js');
   const doc = new JsonDoc(m.file.text, m.detection.json!);
   const pathOf = (b: HBlock) => (b as import('./tfjson.js').JBlock).jsonPath;
+  let served: Set<string> | undefined = new Set();
   return {
     point(t, arn, replicaArn) {
+      served?.add(t.table.address);
       const b = t.table.block;
       const v = jsonOfHcl(arn);
       if (t.table.kind === 'module') {
@@ -305,10 +317,16 @@ async function jsonWriter(m: Member): Promise<Writer> {
         for (const r of t.replicas) doc.set([...pathOf(r.block), 'kms_key_arn'], jsonOfHcl(replicaArn.get(r.block)!));
       }
     },
-    addAfter: (_t, bs) => {
+    addAfter: (_t, bs, tables) => {
+      if (!tables) served = undefined;
+      else for (const a of tables) served?.add(a);
       for (const x of bs) doc.addBlock(x);
     },
-    edits: () => doc.edits(),
+    edits: () => {
+      const edits = doc.edits();
+      if (served) serving(edits, 0, [...served]);
+      return edits;
+    },
   };
 }
 
@@ -345,7 +363,8 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   }
 
   let declsAfter: Target | undefined;
-  const after: [Target, RBlock[]][] = [];
+  /** Blocks to add after a table, and the tables they serve (none: every table, e.g. a shared local). */
+  const after: [Target, RBlock[], string[] | undefined][] = [];
   const writer = (t: Target) => writers.get(t.member.file.path)!;
   const fixTarget = (t: Target, arn: string, replicaArn: Map<HBlock, string>) => {
     writer(t).point(t, arn, replicaArn);
@@ -355,7 +374,7 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   if (options.kmsKeyArn) {
     const key = keyArnRef(options.kmsKeyArn, targets, info);
     for (const t of targets) fixTarget(t, key.ref, new Map());
-    if (key.local) after.push([targets[0], [key.local]]);
+    if (key.local) after.push([targets[0], [key.local], undefined]);
   } else if (options.keyStrategy === 'shared') {
     const byProvider = new Map<string, Target[]>();
     for (const t of targets) byProvider.set(t.provider, [...(byProvider.get(t.provider) ?? []), t]);
@@ -371,22 +390,19 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
       }
       const key = planKey(ts, decls, info, true);
       for (const t of ts) fixTarget(t, `aws_kms_key.${key.name}.arn`, key.replicaArn);
-      after.push([ts[0], key.blocks]);
+      after.push([ts[0], key.blocks, ts.map((t) => t.table.address)]);
     }
   } else {
     for (const t of targets) {
       const key = planKey([t], decls, info, false);
       fixTarget(t, key.arn, key.replicaArn);
-      after.push([t, key.blocks]);
+      after.push([t, key.blocks, [t.table.address]]);
     }
   }
-  for (const [t, bs] of after) writer(t).addAfter(t, bs);
+  for (const [t, bs, tables] of after) writer(t).addAfter(t, bs, tables);
   if (declsAfter && decls.needed.length > 0) writer(declsAfter).addAfter(declsAfter, decls.needed);
 
   for (const [p, w] of writers) plans.get(p)!.edits.push(...w.edits());
-  const outputs = await checkParses(group, plans);
-  // A shared key is declared in one file of the module and referenced from the others.
-  if (options.keyStrategy === 'shared' && !options.kmsKeyArn) await expectKeysOfModule(group, outputs, siblings);
   return plans;
 }
 
@@ -407,70 +423,4 @@ function reuseSharedKey(t: Target, key: SharedKey): { replicaArn: Map<HBlock, st
   return { replicaArn };
 }
 
-/**
- * Tell verification (verify.ts) which keys the module holds once fixed, for the changed files whose
- * tables reference a key declared in another file: the keys of every file of the group as planned,
- * and of the module's other files.
- */
-async function expectKeysOfModule(group: Member[], outputs: Map<string, string>, siblings: TopBlock[]): Promise<void> {
-  const keys = new Map<string, boolean>();
-  const add = (bs: TopBlock[]) => {
-    for (const b of bs)
-      if (b.type === 'resource' && b.labels[0] === 'aws_kms_key') keys.set(b.labels[1], b.attr('enable_key_rotation')?.value === 'true');
-  };
-  add(siblings);
-  for (const m of group) {
-    const out = outputs.get(m.file.path);
-    add(out === undefined ? summarize(m.detection, m.file.text) : summarize(await parseTerraform(m.file.path, out), out));
-  }
-  for (const m of group) {
-    const out = outputs.get(m.file.path);
-    if (out !== undefined) expectModuleKeys(m.file.absPath, out, keys);
-  }
-}
-
-/** A Terraform file's blocks (HCL or JSON by its name), without looking for tables. */
-async function parseTerraform(name: string, text: string): Promise<TfDetection> {
-  return name.toLowerCase().endsWith('.json')
-    ? { tables: [], json: (await import('./tfjson.js')).jsonModel(text) }
-    : { tables: [], hcl: await parseHcl(text) };
-}
-
-/**
- * The module's other files: those the engine did not pass because they hold no table (the
- * prefilter skipped them) still declare names, data sources and providers; and the lock file
- * says which hashicorp/aws version the module runs with. The engine reads them
- * (DiskContext.siblings); files that cannot be parsed are left out. `want`: parse only the files
- * whose text it accepts (detection asks for the few blocks a table's obstacles depend on).
- */
-export async function siblingBlocks(files: SourceFile[], want?: (text: string) => boolean): Promise<TopBlock[]> {
-  const out: TopBlock[] = [];
-  for (const { path: name, text } of files) {
-    if (want && !want(text)) continue;
-    try {
-      const detection: TfDetection = name.toLowerCase().endsWith('.json')
-        ? { tables: [], json: (await import('./tfjson.js')).jsonModel(text) }
-        : { tables: [], hcl: await parseHcl(text) };
-      out.push(...summarize(detection, text));
-    } catch {
-      /* unparsable: it is not ours to report */
-    }
-  }
-  return out;
-}
-
-/** Every output must parse with HashiCorp's own parser before anything is written (hclcheck.ts). Returns the outputs. */
-async function checkParses(group: Member[], plans: Map<string, FilePlan>): Promise<Map<string, string>> {
-  const outputs = new Map<string, string>();
-  for (const m of group) {
-    const plan = plans.get(m.file.path)!;
-    if (plan.edits.length === 0) continue;
-    const out = applyEdits(m.file.text, plan.edits as Edit[]);
-    const problem = await outputProblem(m.file.path, out, plan.edits as Edit[]);
-    if (problem) throw new Error(`the fixed ${m.file.path} does not parse with HashiCorp's parser: ${problem}`);
-    outputs.set(m.file.path, out);
-  }
-  return outputs;
-}
-
-export { renderBlockLines };
+export { renderBlockLines, siblingBlocks };

@@ -1,6 +1,7 @@
 /** The top-level blocks of a module's files, HCL or JSON alike: what names are taken, what exists. */
+import type { SourceFile } from '../../core/types.js';
 import type { TfDetection } from './detect.js';
-import { attr, type Literal } from './parse.js';
+import { attr, parseHcl, type Literal } from './parse.js';
 
 export interface TopValue {
   /** The expression as HCL source text. */
@@ -24,4 +25,42 @@ export function summarize(det: TfDetection, text: string): TopBlock[] {
     attr: (name: string) => attr(b, name),
     text: text.slice(b.start, b.end),
   }));
+}
+
+/** A Terraform file's blocks (HCL or JSON by its name), without looking for tables. */
+export async function parseTerraform(name: string, text: string): Promise<TfDetection> {
+  return name.toLowerCase().endsWith('.json')
+    ? { tables: [], json: (await import('./tfjson.js')).jsonModel(text) }
+    : { tables: [], hcl: await parseHcl(text) };
+}
+
+/**
+ * The blocks of each sibling file, per file object: the engine hands the same objects to every
+ * file and group of a folder (DiskContext.siblings), so each is parsed once. null: unparsable.
+ */
+const siblingTops = new WeakMap<SourceFile, TopBlock[] | null>();
+
+/**
+ * The module's other files: those the engine did not pass because they hold no table (the
+ * prefilter skipped them) still declare names, data sources and providers; and the lock file
+ * says which hashicorp/aws version the module runs with. The engine reads them
+ * (DiskContext.siblings); files that cannot be parsed are left out. `want`: parse only the files
+ * whose text it accepts (detection asks for the few blocks a table's blocker depends on).
+ */
+export async function siblingBlocks(files: SourceFile[], want?: (text: string) => boolean): Promise<TopBlock[]> {
+  const out: TopBlock[] = [];
+  for (const file of files) {
+    if (want && !want(file.text)) continue;
+    let tops = siblingTops.get(file);
+    if (tops === undefined) {
+      try {
+        tops = summarize(await parseTerraform(file.path, file.text), file.text);
+      } catch {
+        tops = null; /* unparsable: it is not ours to report */
+      }
+      siblingTops.set(file, tops);
+    }
+    if (tops) out.push(...tops);
+  }
+  return out;
 }

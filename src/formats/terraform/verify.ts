@@ -1,37 +1,35 @@
 /**
- * Checks on a fixed file's re-detection: each fixed table points at a key with rotation on,
- * declared in the same file or, for a key shared by the module (--key-strategy shared), in another
- * file of the module as the same fix leaves it; or at the key given with --kms-key-arn.
+ * Checks on a fixed module beyond the engine's re-detection (Format.verify), on the text the engine
+ * applied: HashiCorp's own parser accepts what each fix changed (hclcheck.ts); each fixed table
+ * points at a key with rotation on, declared in the same file or, for a key shared by the module
+ * (--key-strategy shared), in another file of the module as the same fix leaves it; or at the key
+ * given with --kms-key-arn.
  */
-import type { FixOptions, SourceFile } from '../../core/types.js';
+import type { DiskContext, FixOptions, FixedFile } from '../../core/types.js';
 import type { TfDetection } from './detect.js';
-import { summarize } from './topBlocks.js';
+import { siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 
 const KEY_REF = /^aws_kms_key\.([A-Za-z_][\w-]*)(\[[^\]]*\])?\.arn$/;
 
-/**
- * The keys of a module as a planned fix leaves it (name -> rotation on), for each planned file text:
- * set by the fix (fix.ts), read by the verification of exactly that text, once. Verification is per
- * file; a key shared across files is a fact of the module.
- */
-const moduleKeys = new Map<string, { text: string; keys: Map<string, boolean> }>();
-
-export function expectModuleKeys(absPath: string, text: string, keys: Map<string, boolean>): void {
-  moduleKeys.set(absPath, { text, keys });
+export async function verifyTerraform(files: FixedFile<TfDetection>[], options: FixOptions, context: DiskContext): Promise<string[][]> {
+  const problems: string[][] = [];
+  for (const f of files) {
+    // HashiCorp's parser (hclcheck.ts) is loaded by fix only.
+    const problem = f.edits.length > 0 ? await (await import('./hclcheck.js')).outputProblem(f.file.path, f.file.text, f.edits) : undefined;
+    problems.push(problem ? [`the fixed file does not parse with HashiCorp's parser: ${problem}`] : []);
+  }
+  if (options.kmsKeyArn) return problems;
+  // A shared key is declared in one file of the module and referenced from the others.
+  const elsewhere = options.keyStrategy === 'shared' ? await keysOfModule(files, context) : undefined;
+  files.forEach((f, i) => {
+    if (f.edits.length > 0) problems[i].push(...keyProblems(f, elsewhere));
+  });
+  return problems;
 }
 
-function keysOfModule(file: SourceFile): Map<string, boolean> | undefined {
-  const k = moduleKeys.get(file.absPath);
-  if (!k || k.text !== file.text) return undefined;
-  moduleKeys.delete(file.absPath);
-  return k.keys;
-}
-
-export function verifyTerraform(file: SourceFile, detection: TfDetection, fixed: string[], options: FixOptions): string[] {
-  if (options.kmsKeyArn) return [];
+function keyProblems({ file, detection, fixed }: FixedFile<TfDetection>, elsewhere: Map<string, boolean> | undefined): string[] {
   const problems: string[] = [];
   const tops = summarize(detection, file.text);
-  const elsewhere = keysOfModule(file);
   for (const t of detection.tables) {
     if (!fixed.includes(t.address)) continue;
     const m = KEY_REF.exec(t.keyRef?.trim() ?? '');
@@ -46,4 +44,16 @@ export function verifyTerraform(file: SourceFile, detection: TfDetection, fixed:
     }
   }
   return problems;
+}
+
+/** The keys of the module as the fix leaves it (name -> rotation on): its other files, and every file of the group. */
+async function keysOfModule(files: FixedFile<TfDetection>[], context: DiskContext): Promise<Map<string, boolean>> {
+  const keys = new Map<string, boolean>();
+  const add = (bs: TopBlock[]) => {
+    for (const b of bs)
+      if (b.type === 'resource' && b.labels[0] === 'aws_kms_key') keys.set(b.labels[1], b.attr('enable_key_rotation')?.value === 'true');
+  };
+  add(await siblingBlocks(await context.siblings()));
+  for (const f of files) add(summarize(f.detection, f.file.text));
+  return keys;
 }

@@ -6,8 +6,9 @@
  * prints anything.
  */
 import { DEFAULT_KEY_POLICY, holdsKeyPolicy, keyDescription, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
+import { serving } from '../../core/edits.js';
 import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
-import type { Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
+import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { call, obj, quote, raw, render, renderFunction, str, type Code } from './code.js';
 import { lookup, type TsDetection, type TsTable } from './detect.js';
 import { ImportPlanner, importModeOf, resolveSymbol } from './imports.js';
@@ -41,6 +42,8 @@ import { declaredRange, majorOf } from './project.js';
 import { Names } from './names.js';
 import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from './scopes.js';
 import { detectTsStyle } from './style.js';
+
+const addresses = (tables: TsTable[]) => tables.map((t) => t.address);
 
 function camelName(s: string): string {
   const words = s.split(/[^A-Za-z0-9]+/).filter(Boolean);
@@ -277,8 +280,8 @@ class FilePlanner {
   private readonly ctx: EditCtx;
   private readonly names: Names;
   private readonly mode: KeyPolicyMode;
-  /** Declarations to insert before a statement, in order; written out together at the end. */
-  private readonly pending = new Map<ts.Statement, string[]>();
+  /** Declarations to insert before a statement, in order, with the tables each serves; written out together at the end. */
+  private readonly pending = new Map<ts.Statement, { line: string; tables: string[] }[]>();
   /** Edits after the table statements (aliases) and on them (bindings), applied after the declarations. */
   private readonly after: Edit[] = [];
   /** Module-level declarations (the policy helper, a shared ARN), written after the imports. */
@@ -288,10 +291,11 @@ class FilePlanner {
   readonly refType: Ref = (m, member) => this.imports.refType(m, member);
 
   constructor(
-    private readonly file: SourceFile,
+    file: SourceFile,
     private readonly detection: TsDetection,
     private readonly chosen: TsTable[],
     private readonly options: FixOptions,
+    private readonly project: Project,
   ) {
     this.sf = detection.sf;
     this.text = file.text;
@@ -313,11 +317,14 @@ class FilePlanner {
   private sym = (e: ts.Expression) => resolveSymbol(e, this.detection.binds);
   private q = (s: string) => quote(s, this.style.quote);
 
-  private declare(st: ts.Statement, name: string | undefined, value: Code): void {
+  private declare(st: ts.Statement, name: string | undefined, value: Code, tables: TsTable[]): void {
     const indent = lineIndentOf(this.text, st.getStart(this.sf));
     const prefix = name ? `const ${name} = ` : '';
     const list = this.pending.get(st) ?? [];
-    list.push(`${prefix}${render(value, this.style, indent, prefix.length)}${this.style.semi ? ';' : ''}`);
+    list.push({
+      line: `${prefix}${render(value, this.style, indent, prefix.length)}${this.style.semi ? ';' : ''}`,
+      tables: tables.map((t) => t.address),
+    });
     this.pending.set(st, list);
   }
 
@@ -376,7 +383,9 @@ class FilePlanner {
       }
       for (const t of g.tables) {
         const key = arnRef && !needsKeyObject(t) ? arnRef : raw(keyRefForTable(t, keyVar!));
+        const from = this.ctx.edits.length;
         applySettings(this.ctx, t.props!, tableSettings(t, this.ref, key, this.sym));
+        serving(this.ctx.edits, from, [t.address]);
       }
     }
     this.flush();
@@ -428,6 +437,8 @@ class FilePlanner {
     const at = anchor.statement.getStart(this.sf);
     const visible = constsVisibleAt(anchor.container, at);
     const scope: SharedScope = { groups, vars: {} };
+    /** The declarations of a scope serve its tables. */
+    const served = groups.flatMap((g) => g.tables);
     const p = this.placementText(t);
     const same = (a: ts.Expression | undefined, b: string | undefined) =>
       (a ? a.getText(this.sf).replace(/\s+/g, '') : undefined) === b?.replace(/\s+/g, '');
@@ -448,6 +459,7 @@ class FilePlanner {
           anchor.statement,
           scope.vars.key,
           cdkImportedKey(this.ref, t.scopeText!, raw(this.q(this.names.id('DynamoDBKey', anchor.statement, false))), arnCode),
+          served,
         );
       }
       return scope;
@@ -487,7 +499,7 @@ class FilePlanner {
       scope.vars[ph] = name;
       if (t.framework === 'pulumi') {
         const opts = this.pulumiOptsText(p, false);
-        this.declare(anchor.statement, name, pulumiLookup(this.ref, ph, opts ? raw(opts) : undefined));
+        this.declare(anchor.statement, name, pulumiLookup(this.ref, ph, opts ? raw(opts) : undefined), served);
       } else {
         this.declare(
           anchor.statement,
@@ -499,6 +511,7 @@ class FilePlanner {
             raw(this.q(this.names.id(CDKTF_LOOKUP[ph].id + (via ? cap(via) : ''), anchor.statement, false))),
             p.provider,
           ),
+          served,
         );
       }
     }
@@ -545,7 +558,7 @@ class FilePlanner {
         decl = pulumiKey(this.ref, { name: id, description, policy, opts: opts ? raw(opts) : undefined });
       }
     }
-    this.declare(g.statement, keyVar, decl);
+    this.declare(g.statement, keyVar, decl, g.tables);
     return keyVar;
   }
 
@@ -560,7 +573,7 @@ class FilePlanner {
     else {
       const base = varBase(sf, first);
       expr = this.names.variable([base, base + 'Table'], first.statement!);
-      this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = ` });
+      this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = `, tables: addresses(g.tables) });
     }
     const tableName = tableNameOf(first, expr);
     const pulumi = first.framework === 'pulumi';
@@ -583,9 +596,9 @@ class FilePlanner {
     const end = st.end;
     const le = lineEndOf(this.text, end);
     if (/^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?$/.test(this.text.slice(end, le)))
-      this.after.push({ start: le, end: le, text: this.style.eol + indent + line });
+      this.after.push({ start: le, end: le, text: this.style.eol + indent + line, tables: addresses(g.tables) });
     // More code on the line (`{ new Table(...) }`): on the same line, after a `;` if the statement has none.
-    else this.after.push({ start: end, end, text: (this.text[end - 1] === ';' ? ' ' : '; ') + line });
+    else this.after.push({ start: end, end, text: (this.text[end - 1] === ';' ? ' ' : '; ') + line, tables: addresses(g.tables) });
   }
 
   // ------------------------------------------------------------ module-level declarations
@@ -606,8 +619,7 @@ class FilePlanner {
     }
     const name = this.names.variable([POLICY_HELPER]);
     this.helpers.set(framework, name);
-    const region: RegionAttribute =
-      framework === 'pulumi' && (majorOf(declaredRange(this.file.absPath, '@pulumi/aws')) ?? 0) >= 7 ? 'region' : 'name';
+    const region: RegionAttribute = framework === 'pulumi' && (this.project.pulumiAwsMajor ?? 0) >= 7 ? 'region' : 'name';
     const built =
       framework === 'cdk'
         ? { params: [], value: cdkPolicyDocument(this.ref, this.mode) }
@@ -661,7 +673,10 @@ class FilePlanner {
     this.ctx.edits.push({ start: at, end: at, text: eol + eol + body + (blankAfter ? '' : eol) });
   }
 
-  /** Write the declarations collected for each statement. */
+  /**
+   * Write the declarations collected for each statement: one insertion per declaration, each serving
+   * its tables (the insertions at one point apply in order, as one block).
+   */
   private flush(): void {
     const { sf, text } = this;
     for (const [st, lines] of this.pending) {
@@ -669,23 +684,38 @@ class FilePlanner {
       const indent = lineIndentOf(text, st.getStart(sf));
       const ls = lineStartOf(text, at);
       if (/^[ \t]*$/.test(text.slice(ls, at))) {
+        for (const l of lines) this.ctx.edits.push({ start: ls, end: ls, text: indent + l.line + this.style.eol, tables: l.tables });
         // A blank line before the table's statement: the new block gets one after it too.
         const prevLine = ls > 0 ? text.slice(lineStartOf(text, ls - 1), ls) : '';
-        const gap = ls > 0 && prevLine.trim() === '' ? this.style.eol : '';
-        this.ctx.edits.push({ start: ls, end: ls, text: lines.map((l) => indent + l + this.style.eol).join('') + gap });
+        if (ls > 0 && prevLine.trim() === '')
+          this.ctx.edits.push({ start: ls, end: ls, text: this.style.eol, tables: [...new Set(lines.flatMap((l) => l.tables))] });
       } else {
-        this.ctx.edits.push({ start: at, end: at, text: lines.map((l) => l + ' ').join('') });
+        for (const l of lines) this.ctx.edits.push({ start: at, end: at, text: l.line + ' ', tables: l.tables });
       }
     }
   }
 }
 
-export function fixTypeScript(group: GroupMember<TsDetection>[], options: FixOptions): Map<string, FilePlan> {
+/** What the project around a file declares that the fix follows (project.ts). */
+interface Project {
+  /** The major version of @pulumi/aws the nearest package.json that lists it allows (Pulumi 7 reads the Region as `.region`). */
+  pulumiAwsMajor?: number;
+}
+
+export async function fixTypeScript(
+  group: GroupMember<TsDetection>[],
+  options: FixOptions,
+  context?: DiskContext,
+): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
   for (const { file, detection, targets } of group) {
     const chosen = detection.tables.filter((t) => targets.includes(t.address) && t.props && t.statement && t.kind !== 'CfnGlobalTable');
     if (chosen.length === 0) continue;
-    plans.set(file.path, new FilePlanner(file, detection, chosen, options).plan());
+    // The package.json is read only for a Pulumi program's keys (their policy names the Region).
+    const project: Project = chosen.some((t) => t.framework === 'pulumi' && !options.kmsKeyArn)
+      ? { pulumiAwsMajor: majorOf(await declaredRange(file, '@pulumi/aws', context)) }
+      : {};
+    plans.set(file.path, new FilePlanner(file, detection, chosen, options, project).plan());
   }
   return plans;
 }

@@ -9,8 +9,8 @@ export const typescript: Format<TsDetection> = {
   name: 'typescript',
   detect: detectTypeScript,
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
-  fix: async (group, options) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options),
-  verify: verifyTypeScript,
+  fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options, context),
+  verify: (files, options) => files.map((f) => (f.edits.length > 0 ? verifyTypeScript(f.file, f.detection, f.fixed, options) : [])),
 };
 
 export default typescript;

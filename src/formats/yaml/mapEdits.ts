@@ -286,3 +286,46 @@ export function declinedThroughAnchors(
     };
   });
 }
+
+/** A table as joinThroughAnchors sees it: its address, YAML document, dotted path and anchored nodes its fix edits. */
+export interface AnchoredTable {
+  address: string;
+  doc: number;
+  /** Keys from the document's root to the table's resource, joined with dots (as AliasSite.path). */
+  path: string;
+  shared: SseEdit['shared'];
+}
+
+/**
+ * A table whose fix edits an anchored node changes, through the anchor, every place that aliases
+ * it; its plan is made only when the fix replaces those aliases, on the way to other fixed tables'
+ * settings. So those tables' edits serve it too (Edit.tables): its fix applied alone must replace
+ * the aliases as well, or its edit would change those tables (and so on, through their anchors).
+ */
+export function joinThroughAnchors(edits: Edit[], tables: AnchoredTable[]): void {
+  /** Table -> the tables whose fix needs its edits. */
+  const needs = new Map<string, Set<string>>();
+  for (const t of tables)
+    for (const { sites } of t.shared)
+      for (const site of sites) {
+        const u = tables.find((x) => x !== t && x.doc === t.doc && (site.path === x.path || site.path.startsWith(`${x.path}.`)));
+        if (u) needs.set(u.address, (needs.get(u.address) ?? new Set()).add(t.address));
+      }
+  if (needs.size === 0) return;
+  // Through chains of anchors: whoever needs a table needs what that table needs.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [u, ts] of needs)
+      for (const t of [...ts])
+        for (const [v, vs] of needs)
+          if (vs.has(u) && !vs.has(t) && v !== t) {
+            vs.add(t);
+            changed = true;
+          }
+  }
+  for (const e of edits) {
+    if (!e.tables) continue;
+    const more = e.tables.flatMap((a) => [...(needs.get(a) ?? [])]);
+    if (more.length > 0) e.tables = [...new Set([...e.tables, ...more])];
+  }
+}

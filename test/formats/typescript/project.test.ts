@@ -2,23 +2,28 @@
  * What the project around a file declares: the Pulumi fix reads the Region as `.region` with
  * @pulumi/aws 7 and later (`.name` is deprecated there) and as `.name` before 7 or when no
  * package.json says (the nearest package.json that lists @pulumi/aws, from the file's folder up).
- * Through the real CLI on a project on disk: in-memory runs (the fixture walker) have no package.json.
+ * The engine finds the package.json (DiskContext.projectFile): here through the real CLI on a
+ * project on disk, and in memory (the fixture walker runs fixtures/typescript/pulumi-component-v7/).
  *
  * fixtures/typescript/pulumi-component/: input.ts; expected.ts (no version known, and @pulumi/aws 6);
- * project/package.json (@pulumi/aws ^7) and project/expected.ts (the fix next to that package.json).
+ * fixtures/typescript/pulumi-component-v7/: the same program next to a package.json with
+ * @pulumi/aws ^7, and its fix.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { declaredRange, majorOf } from '../../../src/formats/typescript/project.js';
+import { majorOf } from '../../../src/formats/typescript/project.js';
+import { processMemory } from '../../../src/engine/memory.js';
 import { runCli } from '../../helpers/cli-helper.js';
 import { FIXTURES } from '../../helpers/fixture-cases.js';
 import { EXPECTED, verdicts } from '../../helpers/kms-policy-eval.js';
 import { runTsKeyPolicies } from '../../helpers/kms-policy-extract.js';
 
 const CASE = path.join(FIXTURES, 'typescript', 'pulumi-component');
+const V7 = path.join(FIXTURES, 'typescript', 'pulumi-component-v7');
 const read = (f: string) => readFileSync(path.join(CASE, f), 'utf8');
+const readV7 = (f: string) => readFileSync(path.join(V7, f), 'utf8');
 
 /** A project folder: package.json files by relative folder, and the program at `program`. */
 function project(packages: Record<string, object>, program = 'index.ts'): { dir: string; file: string } {
@@ -39,11 +44,11 @@ async function fix(dir: string): Promise<void> {
 }
 
 describe('Pulumi: the Region attribute follows the @pulumi/aws version the project declares', () => {
-  it('@pulumi/aws ^7 (the fixture project): `.region`, byte for byte project/expected.ts', async () => {
-    const { dir, file } = project({ '.': JSON.parse(read('project/package.json')) });
+  it('@pulumi/aws ^7 (the fixture project): `.region`, byte for byte pulumi-component-v7/expected/index.ts', async () => {
+    const { dir, file } = project({ '.': JSON.parse(readV7('input/package.json')) });
     await fix(dir);
     const out = readFileSync(file, 'utf8');
-    expect(out).toBe(read('project/expected.ts'));
+    expect(out).toBe(readV7('expected/index.ts'));
     expect(out).toContain('region.region');
     expect(out).not.toContain('region.name}');
   });
@@ -66,11 +71,27 @@ describe('Pulumi: the Region attribute follows the @pulumi/aws version the proje
       'infra/shop/index.ts',
     );
     await fix(dir);
-    expect(readFileSync(file, 'utf8')).toBe(read('project/expected.ts'));
+    expect(readFileSync(file, 'utf8')).toBe(readV7('expected/index.ts'));
   });
 
-  it('project/expected.ts: every key policy answers each caller as drop-in (read back by running the program)', () => {
-    const found = runTsKeyPolicies(read('project/expected.ts'));
+  it('in memory too: the in-memory package.json nearest above the program, as on disk', async () => {
+    const program = { path: 'infra/shop/index.ts', text: read('input.ts') };
+    const v7 = { dependencies: { '@pulumi/aws': '^7.0.0' } };
+    const run = async (packages: Record<string, object>) =>
+      (
+        await processMemory([program, ...Object.entries(packages).map(([p, pkg]) => ({ path: p, text: JSON.stringify(pkg) }))], 'fix')
+      ).output.get(program.path);
+    expect(await run({ 'package.json': v7 })).toBe(readV7('expected/index.ts'));
+    expect(await run({ 'package.json': v7, 'infra/package.json': { name: 'infra' } })).toBe(readV7('expected/index.ts'));
+    // The nearest that lists @pulumi/aws wins; none: `.name`.
+    expect(await run({ 'package.json': v7, 'infra/shop/package.json': { devDependencies: { '@pulumi/aws': '6.1.0' } } })).toBe(
+      read('expected.ts'),
+    );
+    expect(await run({})).toBe(read('expected.ts'));
+  });
+
+  it('pulumi-component-v7/expected/index.ts: every key policy answers each caller as drop-in (read back by running the program)', () => {
+    const found = runTsKeyPolicies(readV7('expected/index.ts'));
     expect(found.map((k) => k.key).sort()).toEqual(['sessions-key', 'shop-carts-key', 'shop-orders-key']);
     for (const k of found)
       expect({ key: k.key, verdicts: k.policy ? verdicts(k.policy, k.region) : k.problem }).toEqual({
@@ -96,9 +117,5 @@ describe('project.ts', () => {
       [undefined, undefined],
     ];
     for (const [range, major] of cases) expect(majorOf(range), String(range)).toBe(major);
-  });
-
-  it('finds no package.json for a file that is not on disk', () => {
-    expect(declaredRange('/memory/index.ts', '@pulumi/aws')).toBeUndefined();
   });
 });

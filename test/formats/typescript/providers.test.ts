@@ -45,13 +45,10 @@ describe.skipIf(!ready)('real provider typings and synthesis (KMSFIX_PROVIDERS_D
         writeFileSync(f, readFileSync(path.join(FIXTURES, 'typescript', c, `${side}.ts`)));
         files.push(f);
       }
-      // The fix next to a package.json (typescript-project.test.ts): @pulumi/aws 7's `.region`.
-      const project = path.join(FIXTURES, 'typescript', c, 'project', 'expected.ts');
-      if (existsSync(project)) {
-        files.push(path.join(dir, `${c}-project-expected.ts`));
-        writeFileSync(files[files.length - 1], readFileSync(project));
-      }
     }
+    // The fix next to a package.json (typescript/project.test.ts): @pulumi/aws 7's `.region`.
+    files.push(path.join(dir, 'pulumi-component-v7-expected.ts'));
+    writeFileSync(files[files.length - 1], readFileSync(path.join(FIXTURES, 'typescript', 'pulumi-component-v7', 'expected', 'index.ts')));
     const program = ts.createProgram(files, {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.CommonJS,

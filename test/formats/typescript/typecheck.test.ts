@@ -45,11 +45,13 @@ function diagnostics(program: ts.Program, files: string[]): string[] {
 
 describe('TypeScript fixtures type-check', () => {
   const cases = fixtureCases('typescript');
-  // A case's project/expected.ts is its fix next to project/package.json (typescript-project.test.ts).
-  const projects = cases.map((c) => path.join(c.dir, 'project', 'expected.ts')).filter(existsSync);
-  const expected = [...cases.flatMap((c) => c.expectedPaths), ...projects];
-  const inputs = cases.flatMap((c) =>
-    c.expectedPaths.map((p) => path.join(path.dirname(p), path.basename(p).replace(/^expected/, 'input'))),
+  // A case with input/ and expected/ folders holds a project (its package.json beside the program).
+  const projects = cases.filter((c) => c.expectedPaths.some((p) => p.endsWith('package.json')));
+  const expected = cases.flatMap((c) => c.expectedPaths).filter((p) => p.endsWith('.ts'));
+  const inputs = expected.map((p) =>
+    path.basename(path.dirname(p)) === 'expected'
+      ? path.join(path.dirname(path.dirname(p)), 'input', path.basename(p))
+      : path.join(path.dirname(p), path.basename(p).replace(/^expected/, 'input')),
   );
 
   it('has CDK, CDKTF and Pulumi outputs to check', () => {

@@ -1,0 +1,34 @@
+/**
+ * What the engine reads for a format beside its inputs (DiskContext): the other files of a group's
+ * folders and the project files a format asks for. From disk in a run (src/io: one reader, its
+ * checks and caches), from the in-memory files in processMemory (memory.ts).
+ */
+import type { DiskContext, Format, SourceFile } from '../core/types.js';
+import { type ProjectFileSource, diskProjectFiles, nearestProjectFile } from '../io/project.js';
+import { type SiblingRead, type SiblingSource, diskSiblings } from '../io/siblings.js';
+
+export interface Disk {
+  siblings: SiblingSource;
+  projectFiles: ProjectFileSource;
+}
+
+/** The disk of a run (one per run and thread: its caches live as long). */
+export function runDisk(maxBytes?: number): Disk {
+  return { siblings: diskSiblings(maxBytes), projectFiles: diskProjectFiles(maxBytes) };
+}
+
+/**
+ * The DiskContext of some files of one format: their siblings (read on the first call only, and
+ * handed to `onSiblings` for the write's checks) and the project files they ask for.
+ */
+export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSiblings?: (read: SiblingRead) => void): DiskContext {
+  let read: SiblingRead | undefined;
+  return {
+    siblings: async () => {
+      read ??= disk.siblings(files, format);
+      onSiblings?.(read);
+      return read.files;
+    },
+    projectFile: async (from, name, accept) => nearestProjectFile(disk.projectFiles, from, name, accept),
+  };
+}
