@@ -85,6 +85,8 @@ export interface FixOptions {
   acceptAwsManaged: boolean;
   /** Also fix tables in test code (src/io/discover.ts isTestPath), which are otherwise reported only. */
   includeTests?: boolean;
+  /** Tags, multi-Region, deletion window, description and alias of generated keys (src/rule/keySettings.ts). */
+  key?: import('../rule/keySettings.js').KeySettings;
   /** Which key policy generated keys get (src/rule/keyPolicy.ts); default drop-in. */
   keyPolicy?: import('../rule/keyPolicy.js').KeyPolicyMode;
   /** scan only: whose rules decide `compliant` (default strict). */

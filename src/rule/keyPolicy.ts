@@ -17,6 +17,8 @@
  * customer-managed keys used by DynamoDB.
  */
 
+import { describeKey } from './keySettings.js';
+
 export type Placeholder = 'partition' | 'account' | 'region';
 
 export const KEY_POLICY_MODES = ['drop-in', 'iam'] as const;
@@ -121,8 +123,9 @@ export const KEY_SETTINGS = {
 export const ALIAS_PREFIX = 'alias/dynamodb/';
 export const SHARED_ALIAS_SUFFIX = '-shared';
 
+/** The default description of a generated key (src/rule/keySettings.ts describeKey takes a template). */
 export function keyDescription(tableNames: string[]): string {
-  return tableNames.length === 1 ? `KMS key for DynamoDB table ${tableNames[0]}` : `KMS key for DynamoDB tables ${tableNames.join(', ')}`;
+  return describeKey(tableNames);
 }
 
 /** Split a template string into literal text and placeholders, for formats that join parts. */

@@ -1,0 +1,80 @@
+/**
+ * What a team may choose about the keys kmsfix generates (`.kmsfix.yml` `key:` section, or flags),
+ * one contract for every format: each format's writer renders these the format's way.
+ *
+ * - `tags`: added to every generated key: Terraform `tags = {...}`, CloudFormation `Tags: [{Key, Value}]`,
+ *   AWS CDK `Tags.of(key).add(k, v)`, CDKTF and Pulumi `tags: {...}`, Pulumi YAML `tags:`. Keys are
+ *   written in the order given. Only on keys (not aliases, not tables).
+ * - `multiRegion`: `multi_region = true` / `MultiRegion: true` / `multiRegion: true` on every generated
+ *   primary key (Terraform replica keys are multi-Region already). Default false, except where a
+ *   format needs it (Terraform replicas).
+ * - `deletionWindowDays`: 7 to 30; default 30. Written where the format needs it (Terraform, CDKTF,
+ *   Pulumi `deletion_window_in_days`/`deletionWindowInDays`; CloudFormation `PendingWindowInDays`
+ *   and CDK `pendingWindow` only when it is not the default 30, see KICS 2844c749).
+ * - `description`: a template with `{tables}` (the table names, as today's
+ *   "KMS key for DynamoDB table X" / "...tables X, Y") or `{table}` (same); default DEFAULT_DESCRIPTION.
+ * - `alias`: a template with `{table}` for the deployed table's name as the format refers to it
+ *   (and `-shared` appended to it for a shared key); default DEFAULT_ALIAS = 'alias/dynamodb/{table}'.
+ *   Must start with `alias/`, not `alias/aws/`, hold `{table}` once, and otherwise only the characters
+ *   KMS allows in alias names (A-Z a-z 0-9 / _ -).
+ */
+
+export interface KeySettings {
+  tags?: Record<string, string>;
+  multiRegion?: boolean;
+  deletionWindowDays?: number;
+  description?: string;
+  alias?: string;
+}
+
+export const DEFAULT_DESCRIPTION = 'KMS key for DynamoDB {tables}';
+export const DEFAULT_ALIAS = 'alias/dynamodb/{table}';
+export const DEFAULT_DELETION_WINDOW = 30;
+
+/** The description of a key for these tables, from the template (`{tables}` / `{table}`). */
+export function describeKey(tableNames: string[], template = DEFAULT_DESCRIPTION): string {
+  const names = tableNames.length === 1 ? `table ${tableNames[0]}` : `tables ${tableNames.join(', ')}`;
+  if (template === DEFAULT_DESCRIPTION) return `KMS key for DynamoDB ${names}`;
+  return template.replace(/\{tables\}|\{table\}/g, tableNames.join(', '));
+}
+
+/**
+ * The alias template around the table's name: the literal text before and after `{table}`, so that a
+ * format writes `before + <its reference to the table name> + after` (with `-shared` before `after`
+ * for a shared key).
+ */
+export function aliasParts(template = DEFAULT_ALIAS, shared = false): { before: string; after: string } {
+  const i = template.indexOf('{table}');
+  const before = template.slice(0, i);
+  const after = template.slice(i + '{table}'.length);
+  return { before, after: (shared ? '-shared' : '') + after };
+}
+
+/** Problems with a KeySettings value (for `.kmsfix.yml` and flags); empty when valid. */
+export function keySettingsProblems(s: KeySettings): string[] {
+  const problems: string[] = [];
+  if (
+    s.deletionWindowDays !== undefined &&
+    (!Number.isInteger(s.deletionWindowDays) || s.deletionWindowDays < 7 || s.deletionWindowDays > 30)
+  ) {
+    problems.push(`deletion window must be a whole number of days from 7 to 30, not ${s.deletionWindowDays}`);
+  }
+  if (s.alias !== undefined) {
+    const a = s.alias;
+    if (!a.startsWith('alias/')) problems.push(`alias must start with "alias/": ${a}`);
+    else if (a.startsWith('alias/aws/')) problems.push(`alias must not start with "alias/aws/" (reserved for AWS managed keys): ${a}`);
+    if (a.split('{table}').length !== 2) problems.push(`alias must hold {table} exactly once: ${a}`);
+    else if (!/^[A-Za-z0-9/_-]*$/.test(a.replace('{table}', '')))
+      problems.push(`alias may hold only A-Z a-z 0-9 / _ - besides {table}: ${a}`);
+  }
+  if (s.description !== undefined && (s.description.trim() === '' || s.description.length > 8192)) {
+    problems.push('description must not be empty nor longer than 8192 characters');
+  }
+  for (const [k, v] of Object.entries(s.tags ?? {})) {
+    if (k.length < 1 || k.length > 128 || k.startsWith('aws:'))
+      problems.push(`tag key must be 1 to 128 characters and not start with "aws:": ${k}`);
+    if (typeof v !== 'string' || v.length > 256) problems.push(`tag value of ${k} must be a string of at most 256 characters`);
+  }
+  if (Object.keys(s.tags ?? {}).length > 50) problems.push('at most 50 tags');
+  return problems;
+}
