@@ -49,7 +49,10 @@ function blocks(markdown: string): { text: string; line: number }[] {
       return;
     }
     if (fenced) return;
-    if (line === '') return close();
+    if (line === '') {
+      close();
+      return;
+    }
     if (/^(#+\s|\||[-*]\s|\d+\.\s)/.test(line)) close();
     current ??= { lines: [], line: i + 1 };
     current.lines.push(line);
