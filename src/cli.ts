@@ -69,7 +69,8 @@ Options:
   --patch FILE            fix: write the unified diff to FILE, touch no source file
                           (\`git apply FILE\` from this directory produces what fix would write)
   --patch-dir DIR         fix: one patch per git repository under the paths, DIR/<repository>.patch
-                          (\`git apply\` at that repository's root), and DIR/summary.json; touch no source file
+                          (\`git apply\` at that repository's root), DIR/<repository>.mbox (\`git am\`: one
+                          commit with a message for reviewers), and DIR/summary.json; touch no source file
   --check                 fix: write nothing, list the files fix would change, exit 1 if any (for CI)
   --force                 fix: also write files that have uncommitted changes in their git work tree
   --commit                fix: then, in each git repository written to, one commit on a new branch
