@@ -67,6 +67,7 @@ export declare namespace ts {
   type Expression = TS.Expression;
   type Identifier = TS.Identifier;
   type ImportDeclaration = TS.ImportDeclaration;
+  type ImportEqualsDeclaration = TS.ImportEqualsDeclaration;
   type ModuleBlock = TS.ModuleBlock;
   type NamedImports = TS.NamedImports;
   type NewExpression = TS.NewExpression;
@@ -83,4 +84,5 @@ export declare namespace ts {
   type StringLiteral = TS.StringLiteral;
   type SyntaxKind = TS.SyntaxKind;
   type VariableDeclaration = TS.VariableDeclaration;
+  type VariableStatement = TS.VariableStatement;
 }

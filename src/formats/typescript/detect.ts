@@ -16,7 +16,7 @@ import {
 import { LineIndex } from '../../core/text.js';
 import { commentSuppressions } from '../../core/suppressions.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
-import { bindings, readImports, resolveSymbol, type ImportInfo } from './imports.js';
+import { bindings, importedModuleOf, readImports, resolveSymbol, type ImportInfo } from './imports.js';
 import { parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
 import { stackRegionOf } from './stackRegion.js';
 
@@ -39,12 +39,26 @@ export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framew
     framework: 'cdktf',
     type: '@cdktf/provider-aws.dynamodbTable.DynamodbTable',
   },
+  // @cdktf/provider-aws before the `lib/<resource>` layout (v9 and earlier): one namespace per service.
+  '@cdktf/provider-aws/lib/dynamodb#DynamodbTable': {
+    kind: 'DynamodbTable',
+    framework: 'cdktf',
+    type: '@cdktf/provider-aws.dynamodb.DynamodbTable',
+  },
   '@pulumi/aws#dynamodb.Table': { kind: 'PulumiTable', framework: 'pulumi', type: 'aws.dynamodb.Table' },
 };
+
+/**
+ * Which generation of its framework's packages a table's file is written against: AWS CDK v2
+ * (`aws-cdk-lib`) or v1 (`@aws-cdk/aws-dynamodb`, same API); CDKTF's `lib/<resource>` layout or the
+ * earlier one namespace per service (`lib/dynamodb`, `dynamodb.DynamodbTable`). New code follows it.
+ */
+export type Generation = 'cdk-v2' | 'cdk-v1' | 'cdktf' | 'cdktf-namespaced' | 'pulumi';
 
 export interface TsTable extends TableFacts {
   kind: TableClass;
   framework: Framework;
+  generation: Generation;
   node: ts.NewExpression;
   /** The props / config / args object literal, when the table has one. */
   props?: ts.ObjectLiteralExpression;
@@ -385,6 +399,16 @@ function unreadable(why: string): EncryptionFacts {
   };
 }
 
+const PRE_V1 =
+  'the file imports @aws-cdk/cdk, the AWS CDK before 1.0, whose Table has no customer-managed encryption ' +
+  '(no TableEncryption, no encryptionKey): move the file to @aws-cdk/core (CDK v1) or aws-cdk-lib (v2), then run kmsfix again';
+
+function generationOf(cls: (typeof TABLE_CLASSES)[string], module: string | undefined): Generation {
+  if (cls.framework === 'cdk') return module?.startsWith('@aws-cdk/') ? 'cdk-v1' : 'cdk-v2';
+  if (cls.framework === 'cdktf') return cls.type.endsWith('.dynamodb.DynamodbTable') ? 'cdktf-namespaced' : 'cdktf';
+  return 'pulumi';
+}
+
 export function detectTypeScript(file: SourceFile): TsDetection {
   const sf = parseTypeScript(file.path, file.text);
   const imports = readImports(sf);
@@ -393,6 +417,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   const lines = new LineIndex(file.text);
   const tables: TsTable[] = [];
   const seen = new Map<string, number>();
+  // AWS CDK before 1.0 (`@aws-cdk/cdk`): its Table had no TableEncryption.
+  const preV1 = imports.some((i) => i.module === '@aws-cdk/cdk');
 
   const visit = (node: ts.Node): void => {
     if (ts.isNewExpression(node)) {
@@ -413,11 +439,13 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     seen.set(idText, n);
     const address = n === 1 ? idText : `${idText}#${n}`;
     const pos = lines.position(node.getStart(sf));
+    const generation = generationOf(cls, importedModuleOf(node.expression, binds));
     const base = {
       line: pos.line,
       column: pos.column,
       format: cls.framework,
-      type: cls.type,
+      type: generation === 'cdk-v1' ? cls.type.replace(/^aws-cdk-lib\.aws_dynamodb/, '@aws-cdk/aws-dynamodb') : cls.type,
+      generation,
       address,
       kind: cls.kind,
       framework: cls.framework,
@@ -435,7 +463,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const anchor = anchorOf(node);
     // Where the key would go, looked at only for a table the rule would fix.
     if (fixWanted(decide(encryption))) {
-      if (!idNode) encryption.obstacles.push({ kind: 'no-id' });
+      if (generation === 'cdk-v1' && preV1) encryption.obstacles.push({ kind: 'code-shape', step: PRE_V1 });
+      else if (!idNode) encryption.obstacles.push({ kind: 'no-id' });
       else if (cls.kind === 'TableV2' && stackRegionOf(sf, c.sym, node) === 'agnostic')
         encryption.obstacles.push({ kind: 'region-agnostic-stack' });
       else if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf)))

@@ -11,7 +11,7 @@ import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { call, obj, quote, raw, render, renderFunction, str, type Code } from './code.js';
 import { lookup, type TsDetection, type TsTable } from './detect.js';
-import { ImportPlanner, importModeOf, resolveSymbol } from './imports.js';
+import { cdkV1Module, ImportPlanner, importModeOf, resolveSymbol, type ImportWriting } from './imports.js';
 import {
   CDK,
   CDK_DYNAMODB,
@@ -25,6 +25,7 @@ import {
   cdktfAlias,
   cdktfKey,
   cdktfLookup,
+  cdktfLookupModule,
   cdktfPolicyHelper,
   helperParams,
   policyComment,
@@ -33,6 +34,7 @@ import {
   pulumiLookup,
   pulumiPolicyHelper,
   templatePart,
+  type CdktfLayout,
   type RegionAttribute,
   type Ref,
 } from './keys.js';
@@ -44,6 +46,9 @@ import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from 
 import { detectTsStyle } from './style.js';
 
 const addresses = (tables: TsTable[]) => tables.map((t) => t.address);
+
+/** The @cdktf/provider-aws layout the table's file imports it in (the key and lookups come from the same one). */
+const layoutOf = (t: TsTable): CdktfLayout => (t.generation === 'cdktf-namespaced' ? 'namespaced' : 'lib');
 
 function camelName(s: string): string {
   const words = s.split(/[^A-Za-z0-9]+/).filter(Boolean);
@@ -309,6 +314,7 @@ class FilePlanner {
       this.taken,
       this.style,
       importModeOf(chosen[0].node.expression, detection.imports),
+      writingOf(chosen[0], detection),
     );
     this.ctx = { sf: this.sf, text: this.text, style: this.style, edits: [] };
     this.mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
@@ -390,7 +396,7 @@ class FilePlanner {
     }
     this.flush();
     this.ctx.edits.push(...this.after);
-    this.ctx.edits.push(...this.imports.edits((m) => /^(aws-cdk-lib|@cdktf\/|@pulumi\/|cdktf$)/.test(m)));
+    this.ctx.edits.push(...this.imports.edits((m) => /^(aws-cdk-lib|@aws-cdk\/|@cdktf\/|@pulumi\/|cdktf$)/.test(m)));
     this.writeModuleDecls();
     return { edits: this.ctx.edits, fixed: this.chosen.map((t) => t.address) };
   }
@@ -474,7 +480,8 @@ class FilePlanner {
           const wanted = this.pulumiOptsText(p, false);
           return noArgs && (opts ? same(opts, wanted) : wanted === undefined);
         }
-        if (!ts.isNewExpression(init) || this.sym(init.expression) !== `${CDKTF_LOOKUP[ph].module}#${CDKTF_LOOKUP[ph].cls}`) return false;
+        const cls = `${cdktfLookupModule(ph, layoutOf(t))}#${CDKTF_LOOKUP[ph].cls}`;
+        if (!ts.isNewExpression(init) || this.sym(init.expression) !== cls) return false;
         const [s, , config] = init.arguments ?? [];
         if (s?.getText(this.sf) !== t.scopeText) return false;
         if (!config) return p.provider === undefined;
@@ -504,13 +511,12 @@ class FilePlanner {
         this.declare(
           anchor.statement,
           name,
-          cdktfLookup(
-            this.ref,
-            ph,
-            t.scopeText!,
-            raw(this.q(this.names.id(CDKTF_LOOKUP[ph].id + (via ? cap(via) : ''), anchor.statement, false))),
-            p.provider,
-          ),
+          cdktfLookup(this.ref, ph, {
+            scope: t.scopeText!,
+            id: raw(this.q(this.names.id(CDKTF_LOOKUP[ph].id + (via ? cap(via) : ''), anchor.statement, false))),
+            provider: p.provider,
+            layout: layoutOf(t),
+          }),
           served,
         );
       }
@@ -539,7 +545,7 @@ class FilePlanner {
       ? raw(this.q(uniqueId(pulumi ? 'dynamodb-tables-key' : 'DynamoDBTablesKey')))
       : derivedId(sf, first.idNode!, nameSuffix(first.idNode!, pulumi, 'key'), this.style.quote, uniqueId);
     const description = describe(sf, g.tables);
-    const helper = this.policyHelper(first.framework);
+    const helper = this.policyHelper(first);
     const policy = call(helper, ...(first.framework === 'cdk' ? [] : helperParams(this.mode).map((ph) => raw(scope!.vars[ph]!))));
     let decl: Code;
     if (first.framework === 'cdk') {
@@ -552,7 +558,7 @@ class FilePlanner {
         const extra: [string, Code][] = [];
         if (p.provider) extra.push(['provider', raw(p.provider)]);
         if (keep) extra.push(['lifecycle', obj([['preventDestroy', raw('true')]])]);
-        decl = cdktfKey(this.ref, { scope: first.scopeText!, id, description, policy, extra });
+        decl = cdktfKey(this.ref, { layout: layoutOf(first), scope: first.scopeText!, id, description, policy, extra });
       } else {
         const opts = this.pulumiOptsText(p, keep);
         decl = pulumiKey(this.ref, { name: id, description, policy, opts: opts ? raw(opts) : undefined });
@@ -585,7 +591,15 @@ class FilePlanner {
     let code: Code;
     if (first.framework === 'cdk') code = cdkAlias(keyVar, tableName, shared);
     else if (first.framework === 'cdktf')
-      code = cdktfAlias(this.ref, { scope: first.scopeText!, id, keyVar, tableName, shared, provider: p.provider });
+      code = cdktfAlias(this.ref, {
+        layout: layoutOf(first),
+        scope: first.scopeText!,
+        id,
+        keyVar,
+        tableName,
+        shared,
+        provider: p.provider,
+      });
     else {
       const opts = this.pulumiOptsText(p, false);
       code = pulumiAlias(this.ref, { name: id, keyVar, tableName, shared, opts: opts ? raw(opts) : undefined });
@@ -604,7 +618,8 @@ class FilePlanner {
   // ------------------------------------------------------------ module-level declarations
 
   /** The file's key-policy helper for a framework: one already in the file (an earlier run), or a new one. */
-  private policyHelper(framework: TsTable['framework']): string {
+  private policyHelper(first: TsTable): string {
+    const framework = first.framework;
     const known = this.helpers.get(framework);
     if (known) return known;
     const marker = framework === 'cdk' ? 'PolicyDocument' : framework === 'cdktf' ? 'JSON.stringify' : 'jsonStringify';
@@ -624,7 +639,7 @@ class FilePlanner {
       framework === 'cdk'
         ? { params: [], value: cdkPolicyDocument(this.ref, this.mode) }
         : framework === 'cdktf'
-          ? cdktfPolicyHelper(this.refType, this.mode, region)
+          ? cdktfPolicyHelper(this.refType, this.mode, region, layoutOf(first))
           : pulumiPolicyHelper(this.ref, this.refType, this.mode, region);
     this.moduleDecls.push(renderFunction({ comment: policyComment(this.mode), name, ...built }, this.style));
     return name;
@@ -662,7 +677,7 @@ class FilePlanner {
     if (this.moduleDecls.length === 0) return;
     const eol = this.style.eol;
     const body = this.moduleDecls.join(eol + eol);
-    const lastImport = [...this.sf.statements].reverse().find(ts.isImportDeclaration);
+    const lastImport = [...this.sf.statements].reverse().find((st) => ts.isImportDeclaration(st) || ts.isImportEqualsDeclaration(st));
     if (!lastImport) {
       this.ctx.edits.push({ start: 0, end: 0, text: body + eol + eol });
       return;
@@ -694,6 +709,21 @@ class FilePlanner {
       }
     }
   }
+}
+
+/**
+ * How new imports are written for the file of this table: AWS CDK v1 modules for a v1 table, and
+ * `import x = require('m')` when the table's class is imported so.
+ */
+function writingOf(t: TsTable, detection: TsDetection): ImportWriting {
+  let root: ts.Expression = t.node.expression;
+  while (ts.isPropertyAccessExpression(root)) root = root.expression;
+  const name = ts.isIdentifier(root) ? root.text : undefined;
+  const info = detection.imports.find((i) => i.namespace === name || i.named.some((n) => n.local === name));
+  return {
+    spell: t.generation === 'cdk-v1' ? cdkV1Module : undefined,
+    requireStyle: !!info && ts.isImportEqualsDeclaration(info.decl),
+  };
 }
 
 /** What the project around a file declares that the fix follows (project.ts). */

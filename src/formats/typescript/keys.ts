@@ -30,8 +30,15 @@ export const CDK = 'aws-cdk-lib';
 export const CDK_KMS = 'aws-cdk-lib/aws-kms';
 export const CDK_IAM = 'aws-cdk-lib/aws-iam';
 export const CDK_DYNAMODB = 'aws-cdk-lib/aws-dynamodb';
-export const CDKTF_KMS = '@cdktf/provider-aws/lib/kms-key';
-export const CDKTF_KMS_ALIAS = '@cdktf/provider-aws/lib/kms-alias';
+/**
+ * Where @cdktf/provider-aws keeps what the fix writes, in the layout of the table's own import: one
+ * module per resource (`lib/kms-key`, v10 and later) or one namespace per service (`lib/kms`,
+ * `lib/datasources`, v9 and earlier: `import { kms } from '@cdktf/provider-aws'`).
+ */
+export type CdktfLayout = 'lib' | 'namespaced';
+const CDKTF_LIB = '@cdktf/provider-aws/lib/';
+export const CDKTF_KMS: Record<CdktfLayout, string> = { lib: CDKTF_LIB + 'kms-key', namespaced: CDKTF_LIB + 'kms' };
+export const CDKTF_KMS_ALIAS: Record<CdktfLayout, string> = { lib: CDKTF_LIB + 'kms-alias', namespaced: CDKTF_LIB + 'kms' };
 export const PULUMI_AWS = '@pulumi/aws';
 export const PULUMI = '@pulumi/pulumi';
 
@@ -162,8 +169,13 @@ function lookupReads(region: RegionAttribute): Record<Placeholder, string> {
 }
 
 /** The CDKTF helper: `function dynamoDbKeyPolicy(callerIdentity: DataAwsCallerIdentity, ...) { return JSON.stringify({...}); }`. */
-export function cdktfPolicyHelper(refType: Ref, mode: KeyPolicyMode, region: RegionAttribute): { params: string[]; value: Code } {
-  const params = helperParams(mode).map((p) => `${LOOKUP_PARAMS[p]}: ${refType(CDKTF_LOOKUP[p].module, [CDKTF_LOOKUP[p].cls])}`);
+export function cdktfPolicyHelper(
+  refType: Ref,
+  mode: KeyPolicyMode,
+  region: RegionAttribute,
+  layout: CdktfLayout,
+): { params: string[]; value: Code } {
+  const params = helperParams(mode).map((p) => `${LOOKUP_PARAMS[p]}: ${refType(cdktfLookupModule(p, layout), [CDKTF_LOOKUP[p].cls])}`);
   return { params, value: call('JSON.stringify', toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), '')))) };
 }
 
@@ -197,10 +209,24 @@ export const PULUMI_LOOKUP: Record<Placeholder, { fn: string; result: string }> 
   region: { fn: 'getRegionOutput', result: 'GetRegionResult' },
 };
 
+/** The module of a lookup's class in a provider layout. */
+export function cdktfLookupModule(p: Placeholder, layout: CdktfLayout): string {
+  return layout === 'namespaced' ? CDKTF_LIB + 'datasources' : CDKTF_LOOKUP[p].module;
+}
+
 /** `new DataAwsRegion(this, 'Region')`, with the table's provider when it has one. */
-export function cdktfLookup(ref: Ref, p: Placeholder, scope: string, id: Code, provider: string | undefined): Code {
+export function cdktfLookup(
+  ref: Ref,
+  p: Placeholder,
+  spec: { scope: string; id: Code; provider: string | undefined; layout: CdktfLayout },
+): Code {
   const l = CDKTF_LOOKUP[p];
-  return call(`new ${ref(l.module, [l.cls])}`, raw(scope), id, ...(provider ? [obj([['provider', raw(provider)]])] : []));
+  return call(
+    `new ${ref(cdktfLookupModule(p, spec.layout), [l.cls])}`,
+    raw(spec.scope),
+    spec.id,
+    ...(spec.provider ? [obj([['provider', raw(spec.provider)]])] : []),
+  );
 }
 
 /** `aws.getRegionOutput()`, or `aws.getRegionOutput({}, { parent: this })` with the table's parent / provider. */
@@ -211,6 +237,7 @@ export function pulumiLookup(ref: Ref, p: Placeholder, opts: Code | undefined): 
 // ---------------------------------------------------------------- CDKTF and Pulumi keys and aliases
 
 export interface TfKeySpec {
+  layout: CdktfLayout;
   scope: string;
   id: Code;
   description: Code;
@@ -221,7 +248,7 @@ export interface TfKeySpec {
 
 export function cdktfKey(ref: Ref, spec: TfKeySpec): Code {
   return call(
-    `new ${ref(CDKTF_KMS, ['KmsKey'])}`,
+    `new ${ref(CDKTF_KMS[spec.layout], ['KmsKey'])}`,
     raw(spec.scope),
     spec.id,
     obj([
@@ -236,10 +263,10 @@ export function cdktfKey(ref: Ref, spec: TfKeySpec): Code {
 
 export function cdktfAlias(
   ref: Ref,
-  spec: { scope: string; id: Code; keyVar: string; tableName: string; shared: boolean; provider?: string },
+  spec: { layout: CdktfLayout; scope: string; id: Code; keyVar: string; tableName: string; shared: boolean; provider?: string },
 ): Code {
   return call(
-    `new ${ref(CDKTF_KMS_ALIAS, ['KmsAlias'])}`,
+    `new ${ref(CDKTF_KMS_ALIAS[spec.layout], ['KmsAlias'])}`,
     raw(spec.scope),
     spec.id,
     obj([
