@@ -5,7 +5,8 @@
  * props set, the imports the new code needs added. Every edit is a text range; the compiler never
  * prints anything.
  */
-import { DEFAULT_KEY_POLICY, holdsKeyPolicy, keyDescription, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
+import { DEFAULT_KEY_POLICY, holdsKeyPolicy, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
+import { describeKey } from '../../rule/keySettings.js';
 import { serving } from '../../core/edits.js';
 import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
@@ -18,9 +19,11 @@ import {
   CDKTF_LOOKUP,
   POLICY_HELPER,
   PULUMI_LOOKUP,
+  aliasSafe,
   cdkAlias,
   cdkImportedKey,
   cdkKey,
+  cdkTags,
   cdkPolicyDocument,
   cdktfAlias,
   cdktfKey,
@@ -34,6 +37,7 @@ import {
   pulumiLookup,
   pulumiPolicyHelper,
   templatePart,
+  type AliasName,
   type CdktfLayout,
   type RegionAttribute,
   type Ref,
@@ -95,13 +99,31 @@ function tableLabel(sf: ts.SourceFile, t: TsTable): string {
   return stringValue(t.idNode) ?? t.idNode!.getText(sf);
 }
 
-/** The key's description; a table whose id is computed is named by the same expression. */
-function describe(sf: ts.SourceFile, tables: TsTable[]): Code {
+/** The key's description (the key settings' template); a table whose id is computed is named by the same expression. */
+function describe(sf: ts.SourceFile, tables: TsTable[], template: string | undefined): Code {
   const id = tables.length === 1 ? tables[0].idNode : undefined;
-  if (!id || stringValue(id) !== undefined) return str(keyDescription(tables.map((t) => tableLabel(sf, t))));
-  const [before, after] = keyDescription(['\0']).split('\0').map(templatePart);
+  if (!id || stringValue(id) !== undefined)
+    return str(
+      describeKey(
+        tables.map((t) => tableLabel(sf, t)),
+        template,
+      ),
+    );
   const inner = ts.isTemplateExpression(id) ? id.getText(sf).slice(1, -1) : '${' + id.getText(sf) + '}';
-  return raw('`' + before + inner + after + '`');
+  return raw('`' + describeKey(['\0'], template).split('\0').map(templatePart).join(inner) + '`');
+}
+
+/**
+ * The name an alias is made of: the table's name read at deploy time, except when the table is
+ * given a literal name holding characters a KMS alias may not (`orders.v1`): then that name, each
+ * such character written `-`.
+ */
+function aliasNameOf(t: TsTable, expr: string, sf: ts.SourceFile): AliasName {
+  const prop = t.framework === 'cdk' ? 'tableName' : 'name';
+  const l = t.props ? lookup(sf, t.props, prop) : undefined;
+  const v = l?.kind === 'value' ? stringValue(unwrap(l.value)) : undefined;
+  if (v !== undefined && aliasSafe(v) !== v) return { literal: aliasSafe(v) };
+  return { expr: tableNameOf(t, expr) };
 }
 
 /** Where a statement's own text begins: its attached comments (no blank line in between), then itself. */
@@ -544,13 +566,14 @@ class FilePlanner {
     const id = shared
       ? raw(this.q(uniqueId(pulumi ? 'dynamodb-tables-key' : 'DynamoDBTablesKey')))
       : derivedId(sf, first.idNode!, nameSuffix(first.idNode!, pulumi, 'key'), this.style.quote, uniqueId);
-    const description = describe(sf, g.tables);
+    const settings = this.options.key;
+    const description = describe(sf, g.tables, settings?.description);
     const helper = this.policyHelper(first);
     const policy = call(helper, ...(first.framework === 'cdk' ? [] : helperParams(this.mode).map((ph) => raw(scope!.vars[ph]!))));
     let decl: Code;
     if (first.framework === 'cdk') {
       const destroy = g.tables.every((t) => removalOf(t, this.sym, sf) === 'DESTROY');
-      decl = cdkKey(this.ref, { scope: first.scopeText!, id, description, destroy, policy });
+      decl = cdkKey(this.ref, { scope: first.scopeText!, id, description, destroy, policy, settings });
     } else {
       const keep = g.tables.some((t) => keepsTable(t, sf));
       const p = this.placementText(first);
@@ -558,13 +581,15 @@ class FilePlanner {
         const extra: [string, Code][] = [];
         if (p.provider) extra.push(['provider', raw(p.provider)]);
         if (keep) extra.push(['lifecycle', obj([['preventDestroy', raw('true')]])]);
-        decl = cdktfKey(this.ref, { layout: layoutOf(first), scope: first.scopeText!, id, description, policy, extra });
+        decl = cdktfKey(this.ref, { layout: layoutOf(first), scope: first.scopeText!, id, description, policy, extra, settings });
       } else {
         const opts = this.pulumiOptsText(p, keep);
-        decl = pulumiKey(this.ref, { name: id, description, policy, opts: opts ? raw(opts) : undefined });
+        decl = pulumiKey(this.ref, { name: id, description, policy, opts: opts ? raw(opts) : undefined, settings });
       }
     }
     this.declare(g.statement, keyVar, decl, g.tables);
+    if (first.framework === 'cdk')
+      for (const tag of cdkTags(this.ref, keyVar, settings)) this.declare(g.statement, undefined, tag, g.tables);
     return keyVar;
   }
 
@@ -581,7 +606,8 @@ class FilePlanner {
       expr = this.names.variable([base, base + 'Table'], first.statement!);
       this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = `, tables: addresses(g.tables) });
     }
-    const tableName = tableNameOf(first, expr);
+    const tableName = aliasNameOf(first, expr, sf);
+    const template = this.options.key?.alias;
     const pulumi = first.framework === 'pulumi';
     const uniqueId = (s: string) => this.names.id(s, first.statement!, pulumi);
     const id = shared
@@ -589,7 +615,7 @@ class FilePlanner {
       : derivedId(sf, first.idNode!, nameSuffix(first.idNode!, pulumi, 'alias'), this.style.quote, uniqueId);
     const p = this.placementText(first);
     let code: Code;
-    if (first.framework === 'cdk') code = cdkAlias(keyVar, tableName, shared);
+    if (first.framework === 'cdk') code = cdkAlias(keyVar, tableName, shared, template);
     else if (first.framework === 'cdktf')
       code = cdktfAlias(this.ref, {
         layout: layoutOf(first),
@@ -599,10 +625,11 @@ class FilePlanner {
         tableName,
         shared,
         provider: p.provider,
+        template,
       });
     else {
       const opts = this.pulumiOptsText(p, false);
-      code = pulumiAlias(this.ref, { name: id, keyVar, tableName, shared, opts: opts ? raw(opts) : undefined });
+      code = pulumiAlias(this.ref, { name: id, keyVar, tableName, shared, opts: opts ? raw(opts) : undefined, template });
     }
     const st = first.statement!;
     const indent = lineIndentOf(this.text, st.getStart(sf));

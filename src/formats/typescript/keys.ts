@@ -10,12 +10,11 @@
  * - Pulumi: the same with `aws.getCallerIdentityOutput()`... outputs and `pulumi.jsonStringify`;
  *   `aws.kms.Key`, `aws.kms.Alias`.
  */
+import { aliasParts, DEFAULT_DELETION_WINDOW, type KeySettings } from '../../rule/keySettings.js';
 import {
   ACCOUNT_ROOT,
-  ALIAS_PREFIX,
   ANY_PRINCIPAL,
   KEY_SETTINGS,
-  SHARED_ALIAS_SUFFIX,
   keyPolicy,
   policyDocument,
   splitPlaceholders,
@@ -77,9 +76,42 @@ export function policyComment(mode: KeyPolicyMode): string {
 
 export const POLICY_HELPER = 'dynamoDbKeyPolicy';
 
-/** `alias/dynamodb/<table name>` (`-shared` for a shared key) as a template literal body around `tableName`. */
-function aliasTemplate(tableName: string, shared: boolean): string {
-  return templatePart(ALIAS_PREFIX) + '${' + tableName + '}' + (shared ? templatePart(SHARED_ALIAS_SUFFIX) : '');
+/**
+ * The table name an alias is made of: an expression read from the table at deploy time
+ * (`orders.tableName`), or the name the table is given as a literal, already cut down to the
+ * characters KMS allows in alias names (a DynamoDB table name may hold `.`, an alias may not).
+ */
+export type AliasName = { expr: string } | { literal: string };
+
+/** Characters a KMS alias name may not hold (it allows A-Z a-z 0-9 / _ -), each written `-`. */
+export function aliasSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9/_-]/g, '-');
+}
+
+/**
+ * The alias from the key settings' template (`alias/dynamodb/{table}` by default; `-shared` for a
+ * shared key) around the table's name: a template literal around an expression (`tag` before it, as
+ * Pulumi's `pulumi.interpolate`), or a plain string for a literal name.
+ */
+function aliasCode(name: AliasName, shared: boolean, template: string | undefined, tag = ''): Code {
+  const { before, after } = aliasParts(template, shared);
+  if ('literal' in name) return str(before + name.literal + after);
+  return raw(tag + '`' + templatePart(before) + '${' + name.expr + '}' + templatePart(after) + '`');
+}
+
+/** Key props every generated key of a framework gets from the key settings, in the order they are written. */
+function settingEntries(settings: KeySettings | undefined, deletionWindow: (days: number) => [string, Code] | undefined): [string, Code][] {
+  const out: [string, Code][] = [];
+  if (settings?.multiRegion) out.push(['multiRegion', raw('true')]);
+  const w = deletionWindow(settings?.deletionWindowDays ?? DEFAULT_DELETION_WINDOW);
+  if (w) out.push(w);
+  return out;
+}
+
+/** `tags: { team: 'data' }` (CDKTF, Pulumi), when the settings give tags. */
+function tagEntries(settings: KeySettings | undefined): [string, Code][] {
+  const tags = Object.entries(settings?.tags ?? {});
+  return tags.length ? [['tags', obj(tags.map(([k, v]) => [k, str(v)]))]] : [];
 }
 
 // ---------------------------------------------------------------- AWS CDK
@@ -123,6 +155,7 @@ export interface CdkKeySpec {
   destroy: boolean;
   /** The call of the file's policy helper. */
   policy: Code;
+  settings?: KeySettings;
 }
 
 export function cdkKey(ref: Ref, spec: CdkKeySpec): Code {
@@ -133,10 +166,19 @@ export function cdkKey(ref: Ref, spec: CdkKeySpec): Code {
     obj([
       ['description', spec.description],
       ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
+      // kms.Key's pendingWindow defaults to 30 days: written only when another window is chosen.
+      ...settingEntries(spec.settings, (days) =>
+        days === DEFAULT_DELETION_WINDOW ? undefined : ['pendingWindow', call(ref(CDK, ['Duration', 'days']), raw(String(days)))],
+      ),
       ...(spec.destroy ? [['removalPolicy', raw(ref(CDK, ['RemovalPolicy', 'DESTROY']))] as [string, Code]] : []),
       ['policy', spec.policy],
     ]),
   );
+}
+
+/** `Tags.of(key).add('team', 'data')`, one statement per tag of the key settings (CDK tags constructs, not props). */
+export function cdkTags(ref: Ref, keyVar: string, settings: KeySettings | undefined): Code[] {
+  return Object.entries(settings?.tags ?? {}).map(([k, v]) => call(`${ref(CDK, ['Tags'])}.of(${keyVar}).add`, str(k), str(v)));
 }
 
 /** An existing key, by ARN (--kms-key-arn). */
@@ -145,8 +187,8 @@ export function cdkImportedKey(ref: Ref, scope: string, id: Code, arn: Code): Co
 }
 
 /** `key.addAlias(`alias/dynamodb/${table.tableName}`)`. */
-export function cdkAlias(keyVar: string, tableName: string, shared: boolean): Code {
-  return call(`${keyVar}.addAlias`, raw('`' + aliasTemplate(tableName, shared) + '`'));
+export function cdkAlias(keyVar: string, name: AliasName, shared: boolean, template?: string): Code {
+  return call(`${keyVar}.addAlias`, aliasCode(name, shared, template));
 }
 
 // ---------------------------------------------------------------- JSON policies (CDKTF, Pulumi)
@@ -244,6 +286,13 @@ export interface TfKeySpec {
   policy: Code;
   /** Extra entries (provider, lifecycle) copied from the table. */
   extra: [string, Code][];
+  settings?: KeySettings;
+}
+
+/** CDKTF and Pulumi: `deletionWindowInDays` always (the provider's default is 30 too, written for the reader), then `multiRegion`. */
+function tfSettingEntries(settings: KeySettings | undefined): [string, Code][] {
+  const days = settings?.deletionWindowDays ?? KEY_SETTINGS.pendingWindowInDays;
+  return [['deletionWindowInDays', raw(String(days))], ...settingEntries(settings, () => undefined)];
 }
 
 export function cdktfKey(ref: Ref, spec: TfKeySpec): Code {
@@ -254,8 +303,9 @@ export function cdktfKey(ref: Ref, spec: TfKeySpec): Code {
     obj([
       ['description', spec.description],
       ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
-      ['deletionWindowInDays', raw(String(KEY_SETTINGS.pendingWindowInDays))],
+      ...tfSettingEntries(spec.settings),
       ['policy', spec.policy],
+      ...tagEntries(spec.settings),
       ...spec.extra,
     ]),
   );
@@ -263,14 +313,23 @@ export function cdktfKey(ref: Ref, spec: TfKeySpec): Code {
 
 export function cdktfAlias(
   ref: Ref,
-  spec: { layout: CdktfLayout; scope: string; id: Code; keyVar: string; tableName: string; shared: boolean; provider?: string },
+  spec: {
+    layout: CdktfLayout;
+    scope: string;
+    id: Code;
+    keyVar: string;
+    tableName: AliasName;
+    shared: boolean;
+    provider?: string;
+    template?: string;
+  },
 ): Code {
   return call(
     `new ${ref(CDKTF_KMS_ALIAS[spec.layout], ['KmsAlias'])}`,
     raw(spec.scope),
     spec.id,
     obj([
-      ['name', raw('`' + aliasTemplate(spec.tableName, spec.shared) + '`')],
+      ['name', aliasCode(spec.tableName, spec.shared, spec.template)],
       ['targetKeyId', raw(`${spec.keyVar}.keyId`)],
       ...(spec.provider ? [['provider', raw(spec.provider)] as [string, Code]] : []),
     ]),
@@ -282,6 +341,7 @@ export interface PulumiKeySpec {
   description: Code;
   policy: Code;
   opts?: Code;
+  settings?: KeySettings;
 }
 
 export function pulumiKey(ref: Ref, spec: PulumiKeySpec): Code {
@@ -290,19 +350,23 @@ export function pulumiKey(ref: Ref, spec: PulumiKeySpec): Code {
     obj([
       ['description', spec.description],
       ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
-      ['deletionWindowInDays', raw(String(KEY_SETTINGS.pendingWindowInDays))],
+      ...tfSettingEntries(spec.settings),
       ['policy', spec.policy],
+      ...tagEntries(spec.settings),
     ]),
   ];
   if (spec.opts) args.push(spec.opts);
   return call(`new ${ref(PULUMI_AWS, ['kms', 'Key'])}`, ...args);
 }
 
-export function pulumiAlias(ref: Ref, spec: { name: Code; keyVar: string; tableName: string; shared: boolean; opts?: Code }): Code {
+export function pulumiAlias(
+  ref: Ref,
+  spec: { name: Code; keyVar: string; tableName: AliasName; shared: boolean; opts?: Code; template?: string },
+): Code {
   const args: Code[] = [
     spec.name,
     obj([
-      ['name', raw(ref(PULUMI, ['interpolate']) + '`' + aliasTemplate(spec.tableName, spec.shared) + '`')],
+      ['name', aliasCode(spec.tableName, spec.shared, spec.template, 'literal' in spec.tableName ? '' : ref(PULUMI, ['interpolate']))],
       ['targetKeyId', raw(`${spec.keyVar}.keyId`)],
     ]),
   ];
