@@ -51,6 +51,9 @@ import { detectTsStyle } from './style.js';
 
 const addresses = (tables: TsTable[]) => tables.map((t) => t.address);
 
+/** The statement a table's key is declared before: the table's own, or the `const` that holds its props. */
+const keyStatementOf = (t: TsTable): ts.Statement => t.keyStatement ?? t.statement!;
+
 /** The @cdktf/provider-aws layout the table's file imports it in (the key and lookups come from the same one). */
 const layoutOf = (t: TsTable): CdktfLayout => (t.generation === 'cdktf-namespaced' ? 'namespaced' : 'lib');
 
@@ -365,14 +368,14 @@ class FilePlanner {
   private keyGroups(): KeyGroup[] {
     const groups: KeyGroup[] = [];
     const same = (a: TsTable, b: TsTable) =>
-      a.statement!.parent === b.statement!.parent &&
+      keyStatementOf(a).parent === keyStatementOf(b).parent &&
       a.scopeText === b.scopeText &&
       a.framework === b.framework &&
       JSON.stringify(this.placementText(a)) === JSON.stringify(this.placementText(b));
     for (const t of this.chosen) {
       const g = this.options.keyStrategy === 'shared' ? groups.find((x) => same(x.tables[0], t)) : undefined;
       if (g) g.tables.push(t);
-      else groups.push({ tables: [t], statement: t.statement! });
+      else groups.push({ tables: [t], statement: keyStatementOf(t) });
     }
     return groups;
   }
