@@ -18,6 +18,7 @@ const ORDER: Kind[] = [
   'no-id',
   'region-agnostic-stack',
   'scope',
+  'code-shape',
   'placement',
   'resource-policy',
   'cross-account-grants',
@@ -125,6 +126,8 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
       );
     case 'scope':
       return `the scope ${o.source} is not a plain name: declare the key by hand`;
+    case 'code-shape':
+      return o.step;
     case 'placement':
       return PLACEMENT[o.where];
     case 'resource-policy':

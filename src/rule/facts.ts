@@ -102,6 +102,11 @@ export type Obstacle =
   | { kind: 'region-agnostic-stack' }
   /** The construct scope is not a plain name (TypeScript): `source` as written. */
   | { kind: 'scope'; source: string }
+  /**
+   * TypeScript: what the file is written against, or how its props are held, keeps kmsfix from
+   * writing a fix it can stand behind; `step` is the manual step, in the format's words.
+   */
+  | { kind: 'code-shape'; step: string }
   /** No statement to declare the key before (TypeScript). */
   | { kind: 'placement'; where: Placement }
   /**
