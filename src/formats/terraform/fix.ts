@@ -4,7 +4,8 @@
  * key, and the data sources the policy needs declared once per module, reusing existing ones.
  */
 import { serving } from '../../core/edits.js';
-import { DEFAULT_KEY_POLICY, KEY_SETTINGS, keyDescription, type KeyPolicyMode } from '../../rule/keyPolicy.js';
+import { DEFAULT_KEY_POLICY, KEY_SETTINGS, type KeyPolicyMode } from '../../rule/keyPolicy.js';
+import { DEFAULT_DELETION_WINDOW, aliasParts, describeKey, type KeySettings } from '../../rule/keySettings.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
 import { blockerText } from '../../rule/blockers.js';
 import { WORDS, boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
@@ -134,7 +135,17 @@ function tableRef(t: Target, index: string): string {
   return `aws_dynamodb_table.${t.table.label}${index}.name`;
 }
 
-function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: boolean): KeyPlan {
+/** The key settings contract (src/rule/keySettings.ts) as a key's attributes: the deletion window, then `tags` after a blank line. */
+function windowItem(key: KeySettings): RItem {
+  return { attr: 'deletion_window_in_days', value: String(key.deletionWindowDays ?? DEFAULT_DELETION_WINDOW) };
+}
+
+function tagItems(key: KeySettings): RItem[] {
+  const entries = Object.entries(key.tags ?? {});
+  return entries.length ? [{ blank: true }, { map: 'tags', entries }] : [];
+}
+
+function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: boolean, key: KeySettings): KeyPlan {
   const first = targets[0];
   const perTable = !shared;
   const repeat = perTable ? first.repeat : undefined;
@@ -150,15 +161,19 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
   );
   const aliasName = unique(info, 'aws_kms_alias', name);
   const replicaAliases = [...new Set(targets.flatMap((t) => t.replicas.map((r) => r.alias)))];
-  const description = keyDescription(targets.map((t) => t.displayName));
+  const description = describeKey(
+    targets.map((t) => t.displayName),
+    key.description,
+  );
   const base = { provider: first.provider, repeat };
   const keyBody: RItem[] = [
     ...meta(base, true),
     { attr: 'description', value: hclString(description) },
     { attr: 'enable_key_rotation', value: String(KEY_SETTINGS.enableKeyRotation) },
-    { attr: 'deletion_window_in_days', value: String(KEY_SETTINGS.pendingWindowInDays) },
-    ...(replicaAliases.length ? [{ attr: 'multi_region', value: 'true' }] : []),
+    windowItem(key),
+    ...(replicaAliases.length || key.multiRegion ? [{ attr: 'multi_region', value: 'true' }] : []),
     { attr: 'policy', value: `data.aws_iam_policy_document.${decls.policy(first.provider)}.json` },
+    ...tagItems(key),
   ];
   if (targets.some((t) => t.preventDestroy)) {
     keyBody.push({ blank: true }, { block: { type: 'lifecycle', labels: [], body: [{ attr: 'prevent_destroy', value: 'true' }] } });
@@ -166,9 +181,10 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
   const out: RBlock[] = [{ type: 'resource', labels: ['aws_kms_key', name], body: keyBody }];
   // The alias: named after the table (unique per account and region), or the module for a shared key.
   const named = perTable ? first : targets.find((t) => !t.repeat);
+  const { before, after } = aliasParts(key.alias, !perTable);
   const aliasValue = named
-    ? `"alias/dynamodb/\${${tableRef(named, index)}}${perTable ? '' : '-shared'}"`
-    : hclString(`alias/dynamodb/${first.displayName.replace(/[^A-Za-z0-9/_-]/g, '-')}-shared`);
+    ? `"${before}\${${tableRef(named, index)}}${after}"`
+    : hclString(`${before}${first.displayName.replace(/[^A-Za-z0-9/_-]/g, '-')}${after}`);
   out.push({
     type: 'resource',
     labels: ['aws_kms_alias', aliasName],
@@ -190,8 +206,9 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
         ...meta({ provider: alias, repeat }, true),
         { attr: 'description', value: hclString(`${description} (replica)`) },
         { attr: 'primary_key_arn', value: `aws_kms_key.${name}${index}.arn` },
-        { attr: 'deletion_window_in_days', value: String(KEY_SETTINGS.pendingWindowInDays) },
+        windowItem(key),
         { attr: 'policy', value: `data.aws_iam_policy_document.${decls.policy(alias)}.json` },
+        ...tagItems(key),
       ],
     });
   }
@@ -337,7 +354,7 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   const siblings = await siblingBlocks(await context.siblings());
   const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...siblings];
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
-  const info = moduleInfo(tops, mode);
+  const info = moduleInfo(tops, mode, options.key?.alias);
   const decls = new Decls(info, mode);
   const writers = new Map<string, Writer>();
   for (const m of group) {
@@ -388,13 +405,13 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
         }
         continue;
       }
-      const key = planKey(ts, decls, info, true);
+      const key = planKey(ts, decls, info, true, options.key ?? {});
       for (const t of ts) fixTarget(t, `aws_kms_key.${key.name}.arn`, key.replicaArn);
       after.push([ts[0], key.blocks, ts.map((t) => t.table.address)]);
     }
   } else {
     for (const t of targets) {
-      const key = planKey([t], decls, info, false);
+      const key = planKey([t], decls, info, false, options.key ?? {});
       fixTarget(t, key.arn, key.replicaArn);
       after.push([t, key.blocks, [t.table.address]]);
     }
