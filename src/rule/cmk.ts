@@ -56,7 +56,7 @@ function switchVerdict(s: Extract<Settings, { model: 'sse' }>): Verdict | undefi
   if (enabled) {
     if (enabled.state === 'absent') return verdict('aws-owned', phrase('enabledAbsent'));
     if (enabled.state === 'unreadable') return verdict('unknown', enabled.source);
-    if (enabled.bool === false) return verdict('aws-owned', phrase('enabledFalse'));
+    if (enabled.bool === false) return verdict('aws-owned', phrase('enabledFalse', { source: enabled.source }));
     if (enabled.bool !== true) return verdict('unknown', phrase('enabledUnresolved', { source: enabled.source }));
   }
   if (sseType && sseType.state !== 'absent' && sseType.state !== 'literal') {

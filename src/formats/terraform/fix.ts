@@ -44,7 +44,7 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { 
   const preventDestroy = boolOf(attr(lifecycle, 'prevent_destroy')) === true;
   const nameAttr = attr(b, 'name');
   const literalName = nameAttr?.lit?.type === 'string' && !nameAttr.lit.value.includes('${') ? nameAttr.lit.value : undefined;
-  const displayName = table.kind === 'table-replica' ? `${table.label} (replica)` : (literalName ?? table.label);
+  const displayName = table.kind === 'table-replica' ? `${table.label} (replica)` : (table.local?.name ?? literalName ?? table.label);
   let replicas: Replica[] = [];
   if (table.kind === 'table') {
     const r = replicaKeys(b, info.providerByRegion);
@@ -129,7 +129,15 @@ function meta(t: { provider: string; repeat?: Target['repeat'] }, withRepeat: bo
   return items;
 }
 
-function tableRef(t: Target, index: string): string {
+/** The input names a module call's fix sets: the registry module's, or the local module's variables that feed its table. */
+function moduleInputs(t: TfTable): { enabled: string; key: string } {
+  if (t.local) return { enabled: t.local.enabledVar!, key: t.local.keyVar! };
+  return { enabled: 'server_side_encryption_enabled', key: 'server_side_encryption_kms_key_arn' };
+}
+
+/** The table's deployed name as an expression; undefined for a local module without an output for it (its literal name is used). */
+function tableRef(t: Target, index: string): string | undefined {
+  if (t.table.local) return t.table.local.nameOutput ? `module.${t.table.label}${index}.${t.table.local.nameOutput}` : undefined;
   if (t.table.kind === 'module') return `module.${t.table.label}${index}.dynamodb_table_id`;
   if (t.table.kind === 'table-replica') return `replace(aws_dynamodb_table_replica.${t.table.label}${index}.id, ":", "-")`;
   return `aws_dynamodb_table.${t.table.label}${index}.name`;
@@ -182,9 +190,10 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
   // The alias: named after the table (unique per account and region), or the module for a shared key.
   const named = perTable ? first : targets.find((t) => !t.repeat);
   const { before, after } = aliasParts(key.alias, !perTable);
-  const aliasValue = named
-    ? `"${before}\${${tableRef(named, index)}}${after}"`
-    : hclString(`${before}${first.displayName.replace(/[^A-Za-z0-9/_-]/g, '-')}${after}`);
+  const ref = named && tableRef(named, index);
+  const aliasValue = ref
+    ? `"${before}\${${ref}}${after}"`
+    : hclString(`${before}${(named ?? first).displayName.replace(/[^A-Za-z0-9/_-]/g, '-')}${after}`);
   out.push({
     type: 'resource',
     labels: ['aws_kms_alias', aliasName],
@@ -224,12 +233,13 @@ const always = () => true;
 function pointTable(doc: HclDoc, t: Target, arn: string, replicaArn: Map<HBlock, string>): void {
   const b = t.table.block;
   if (t.table.kind === 'module') {
+    const inputs = moduleInputs(t.table);
     setAttrs(
       doc,
       b,
       [
-        { name: 'server_side_encryption_enabled', value: 'true', replace: (a) => boolOf(a) !== true || a.value !== 'true' },
-        { name: 'server_side_encryption_kms_key_arn', value: arn, replace: always },
+        { name: inputs.enabled, value: 'true', replace: (a) => boolOf(a) !== true || a.value !== 'true' },
+        { name: inputs.key, value: arn, replace: always },
       ],
       'separate',
     );
@@ -319,8 +329,9 @@ async function jsonWriter(m: Member): Promise<Writer> {
       const b = t.table.block;
       const v = jsonOfHcl(arn);
       if (t.table.kind === 'module') {
-        if (attr(b, 'server_side_encryption_enabled')?.value !== 'true') doc.set([...pathOf(b), 'server_side_encryption_enabled'], true);
-        doc.set([...pathOf(b), 'server_side_encryption_kms_key_arn'], v);
+        const inputs = moduleInputs(t.table);
+        if (attr(b, inputs.enabled)?.value !== 'true') doc.set([...pathOf(b), inputs.enabled], true);
+        doc.set([...pathOf(b), inputs.key], v);
       } else if (t.table.kind === 'table-replica') {
         doc.set([...pathOf(b), 'kms_key_arn'], v);
       } else {
@@ -383,8 +394,11 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   /** Blocks to add after a table, and the tables they serve (none: every table, e.g. a shared local). */
   const after: [Target, RBlock[], string[] | undefined][] = [];
   const writer = (t: Target) => writers.get(t.member.file.path)!;
+  // Tables of one local module call share its inputs: the call is set once, with the first table's key.
+  const pointed = new Set<HBlock>();
   const fixTarget = (t: Target, arn: string, replicaArn: Map<HBlock, string>) => {
-    writer(t).point(t, arn, replicaArn);
+    if (!pointed.has(t.table.block)) writer(t).point(t, arn, replicaArn);
+    pointed.add(t.table.block);
     plans.get(t.member.file.path)!.fixed.push(t.table.address);
     declsAfter ??= t;
   };
@@ -411,6 +425,10 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
     }
   } else {
     for (const t of targets) {
+      if (pointed.has(t.table.block)) {
+        fixTarget(t, '', new Map());
+        continue;
+      }
       const key = planKey([t], decls, info, false, options.key ?? {});
       fixTarget(t, key.arn, key.replicaArn);
       after.push([t, key.blocks, [t.table.address]]);
