@@ -5,6 +5,7 @@
  * literals, `cond ? a : b`, `==`, `!=`, `!`, `&&`, `||`, `try()` and `coalesce()` on known values.
  * Anything else is unknown (decided at plan time). Each value says what decided it, for messages.
  */
+import path from 'node:path';
 import type { SourceFile } from '../../core/types.js';
 import { LineIndex } from '../../core/text.js';
 import { isStr, isObj, readBody, type Value } from './hclvalue.js';
@@ -108,7 +109,7 @@ export function moduleEnv(
       if (t.type !== 'variable' || t.labels.length !== 1 || env.vars.has(t.labels[0])) continue;
       const name = t.labels[0];
       const def = t.attr('default');
-      const where = `${call ? `${call.dir.replace(/\/?$/, '/')}` : ''}${base(f.path)}${lineOf(f.text, t.start)}`;
+      const where = `${call ? path.posix.join(call.dir, base(f.path)) : base(f.path)}${lineOf(f.text, t.start)}`;
       const input = call?.inputs.get(name);
       const set = assigned.get(name);
       if (input !== undefined)

@@ -118,9 +118,8 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
 
   for (const t of own) {
     const { settings, evaluated } = sseSettings(t.block, env);
-    if (evaluated.length === 0) continue;
     t.encryption.settings = settings;
-    if (!root) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
+    if (evaluated.length > 0 && !root) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
   }
 
   const lines = new LineIndex(file.text);
