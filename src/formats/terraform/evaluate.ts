@@ -37,8 +37,18 @@ export interface ModuleFile {
 
 const base = (p: string) => p.replace(/^.*\//, '');
 
+/** Line indexes of the texts read here (a module's files are read for each of its files that needs them). */
+const lineIndexes = new Map<string, LineIndex>();
+
 function lineOf(text: string, offset: number | undefined): string {
-  return offset === undefined ? '' : `:${new LineIndex(text).position(offset).line}`;
+  if (offset === undefined) return '';
+  let index = lineIndexes.get(text);
+  if (!index) {
+    if (lineIndexes.size > 64) lineIndexes.clear();
+    index = new LineIndex(text);
+    lineIndexes.set(text, index);
+  }
+  return `:${index.position(offset).line}`;
 }
 
 /** The text of a value read by readBody, as an expression. */

@@ -16,7 +16,7 @@ import { directVariable, evaluate, isTfvars, moduleEnv, readsInputs, type Env, t
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import type { JBlock } from './tfjson.js';
-import { parseTerraform, summarize, type TopBlock } from './topBlocks.js';
+import { parseTerraform, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 
 /** Each file's parse, per file object (the engine hands the same objects to a folder's files). */
 const parsed = new WeakMap<SourceFile, TfDetection | null>();
@@ -36,7 +36,27 @@ async function parseOnce(f: SourceFile): Promise<TfDetection | null> {
 
 const isModuleFile = (f: SourceFile) => /\.tf(\.json)?$/i.test(f.path);
 const nameOf = (f: SourceFile) => path.posix.basename(f.path);
+/** What evaluation reads of a module's files: variables, locals, outputs (a file with none is not parsed for it). */
+const DECLARES = /(^|\n)\s*(variable|locals|output)\b|"(variable|locals|output)"\s*:/;
 
+/** The files of this module folder that declare variables or locals, with their blocks (the siblings' parse is shared with fix.ts). */
+async function envFiles(files: SourceFile[]): Promise<ModuleFile[]> {
+  const out: ModuleFile[] = [];
+  for (const f of files) {
+    let m = envFile.get(f);
+    if (m === undefined) {
+      m = isModuleFile(f) && DECLARES.test(f.text) ? { path: f.path, text: f.text, tops: await siblingBlocks([f]) } : null;
+      envFile.set(f, m);
+    }
+    if (m) out.push(m);
+  }
+  return out;
+}
+
+/** Each sibling's part in evaluation, per file object (the engine hands a folder's files to each of its files). */
+const envFile = new WeakMap<SourceFile, ModuleFile | null>();
+
+/** A called module folder's files, with their blocks (its tables are read in full). */
 async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; blocks: { file: SourceFile; block: HBlock }[] }> {
   const out: ModuleFile[] = [];
   const all: { file: SourceFile; block: HBlock }[] = [];
@@ -48,6 +68,8 @@ async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; 
   }
   return { files: out, blocks: all };
 }
+
+const ROOT_SIGNS = /\b(provider|backend|cloud)\b/;
 
 /** Terraform's signs of a root module: a provider configuration, a backend or cloud block, a lock file, a tfvars file. */
 function isRoot(tops: TopBlock[], siblings: SourceFile[]): boolean {
@@ -110,16 +132,18 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   });
   if (own.length === 0 && calls.length === 0) return;
   const siblings = context ? await context.siblings() : [];
-  const here = await moduleFiles(siblings);
+  const here = await envFiles(siblings);
   const ownFile: ModuleFile = { path: file.path, text: file.text, tops: summarize(det, file.text) };
   let envCache: Env | undefined;
-  const env = () => (envCache ??= moduleEnv([ownFile, ...here.files], siblings));
-  const root = isRoot([...ownFile.tops, ...here.files.flatMap((f) => f.tops)], siblings);
+  const env = () => (envCache ??= moduleEnv([ownFile, ...here], siblings));
+  let rootCache: boolean | undefined;
+  const root = async () =>
+    (rootCache ??= isRoot([...ownFile.tops, ...(await siblingBlocks(siblings, (t) => ROOT_SIGNS.test(t)))], siblings));
 
   for (const t of own) {
     const { settings, evaluated } = sseSettings(t.block, env);
     t.encryption.settings = settings;
-    if (evaluated.length > 0 && !root) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
+    if (evaluated.length > 0 && !(await root())) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
   }
 
   const lines = new LineIndex(file.text);
