@@ -216,6 +216,9 @@ export function moduleSourceMatches(b: HBlock): boolean {
   return src?.lit?.type === 'string' && MODULE_SOURCE.test(src.lit.value);
 }
 
+/** Evaluation of module inputs (inputs.ts), loaded once (each dynamic import() goes through the module loader). */
+let inputsModule: typeof import('./inputs.js') | undefined;
+
 export async function detectTerraform(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
   let det: TfDetection;
   if (file.path.toLowerCase().endsWith('.json')) {
@@ -226,8 +229,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
     const hcl = await parseHcl(file.text);
     det = { tables: detectBlocks(file.text, hcl.blocks, (b) => blockComments(file.text, hcl.comments, b)), hcl };
   }
-  const { evaluateInputs } = await import('./inputs.js');
-  await evaluateInputs(file, det, context);
+  await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context);
   await moduleObstacles(file, det, context);
   return det;
 }
