@@ -163,6 +163,45 @@ describe('tables decided by module inputs', () => {
     );
   });
 
+  it('a local module with two tables fed by the same inputs: the call is set once, both tables fixed (per table and shared)', async () => {
+    const sse = '    enabled     = var.sse\n    kms_key_arn = var.key\n';
+    const files = [
+      { path: 'm/main.tf', text: `${table('a', sse)}\n${table('b', sse)}` },
+      { path: 'm/variables.tf', text: `${variable('sse', 'false')}\n${variable('key', 'null')}` },
+      { path: 'main.tf', text: 'module "pair" {\n  source = "./m"\n}\n' },
+    ];
+    for (const keyStrategy of ['per-table', 'shared'] as const) {
+      const r = await processMemory(files, 'fix', { keyStrategy });
+      expect(r.outcomes.flatMap((o) => (o.error ? [o.error] : []))).toEqual([]);
+      const call = r.outcomes.find((o) => o.file.path === 'main.tf')!;
+      expect(call.tables.map((t) => [t.address, t.fixed])).toEqual([
+        ['module.pair.aws_dynamodb_table.a', true],
+        ['module.pair.aws_dynamodb_table.b', true],
+      ]);
+      const out = r.output.get('main.tf')!;
+      expect(out.match(/resource "aws_kms_key"/g)).toHaveLength(1);
+      expect(out).toContain('  sse = true\n  key = aws_kms_key.');
+    }
+  });
+
+  it('a local module call in .tf.json is fixed through the same inputs', async () => {
+    const files = [
+      { path: 'm/main.tf', text: table('t', '    enabled = var.sse\n') + variable('sse', 'false') + variable('key', 'null') },
+      { path: 'main.tf.json', text: '{\n  "module": {\n    "orders": {\n      "source": "./m"\n    }\n  }\n}\n' },
+    ];
+    const t = (await scan(files))['module.orders'];
+    expect([t.status, t.fixable]).toEqual(['aws-owned', false]); // the key is not an input of the module
+    const withKey = [
+      {
+        ...files[0],
+        text: table('t', '    enabled     = var.sse\n    kms_key_arn = var.key\n') + variable('sse', 'false') + variable('key', 'null'),
+      },
+      files[1],
+    ];
+    const out = (await processMemory(withKey, 'fix')).output.get('main.tf.json')!;
+    expect(JSON.parse(out).module.orders).toEqual({ source: './m', sse: true, key: '${aws_kms_key.orders.arn}' });
+  });
+
   it('a call of a folder that is not there, or holds no table: no table, no error', async () => {
     const r = await processMemory(
       [{ path: 'main.tf', text: 'module "a" {\n  source = "./nowhere"\n}\n\nmodule "b" {\n  source = "../"\n}\n' }],
