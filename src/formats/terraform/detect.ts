@@ -107,7 +107,8 @@ export const PHRASES: Vocabulary['phrases'] = {
   enabledAbsent: '{enabled} is not set',
   enabledFalse: '{enabled} = {source}',
   enabledUnresolved: '{enabled} is the expression `{source}`',
-  keyAbsent: 'no {key}',
+  // {source}: what decided that encryption is on, when a variable did (inputs.ts).
+  keyAbsent: 'no {key}{source}',
   keyAwsManaged: '{keyAttribute} = {source}',
   keyCustomer: 'encrypted with the customer-managed key {source}',
 };

@@ -87,6 +87,24 @@ function evaluatedSetting(a: HAttr, v: Extract<Evaluated, { known: true }>, key:
   return { state: 'literal', source, text: String(v.value), raw: String(v.value) };
 }
 
+/** A switch or key that reads inputs, evaluated (`evaluated` gets its text); as written when it does not, or is not known. */
+function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated: string[]): Setting {
+  const plain = key ? keySetting(a) : enabledSetting(a);
+  if (!a || a.lit || !readsInputs(a.value)) return plain;
+  const v = evaluate(a.value, env());
+  if (!v.known) return v.why.length ? { ...plain, source: `${plain.source} (${v.why.join('; ')})` } : plain;
+  if (key ? v.value !== null && typeof v.value !== 'string' : typeof v.value !== 'boolean') return plain;
+  evaluated.push(a.value.trim());
+  return evaluatedSetting(a, v, key);
+}
+
+/** An absent key of a table whose switch a variable turned on says so (the phrase keyAbsent reads it as `{source}`). */
+function sayWhyOn(s: Settings, enabledName: string): void {
+  if (s.model !== 'sse' || !s.enabled || s.enabled.bool !== true || s.enabled.state !== 'literal' || !s.enabled.source.includes('('))
+    return;
+  if (!s.key || s.key.state === 'absent') s.key = { ...(s.key ?? ABSENT), source: `, and ${enabledName} = ${s.enabled.source}` };
+}
+
 /** The switch and key of a table's `server_side_encryption`, evaluated in `env` where they read inputs. */
 function sseSettings(b: HBlock, env: () => Env, where?: string): { settings: Settings; evaluated: string[]; sse?: HBlock } {
   if (dynamicBlocks(b, 'server_side_encryption').length > 0)
@@ -94,25 +112,27 @@ function sseSettings(b: HBlock, env: () => Env, where?: string): { settings: Set
   const sse = blocks(b, 'server_side_encryption')[0];
   if (!sse) return { settings: { model: 'sse', block: where ? { ...ABSENT, source: where } : ABSENT }, evaluated: [] };
   const evaluated: string[] = [];
-  const one = (a: HAttr | undefined, key: boolean): Setting => {
-    const plain = key ? keySetting(a) : enabledSetting(a);
-    if (!a || a.lit || !readsInputs(a.value)) return plain;
-    const v = evaluate(a.value, env());
-    if (!v.known) return v.why.length ? { ...plain, source: `${plain.source} (${v.why.join('; ')})` } : plain;
-    if (key ? v.value !== null && typeof v.value !== 'string' : typeof v.value !== 'boolean') return plain;
-    evaluated.push(a.value.trim());
-    return evaluatedSetting(a, v, key);
+  const settings: Settings = {
+    model: 'sse',
+    block: { state: 'literal', source: '' },
+    enabled: settingOf(attr(sse, 'enabled'), false, env, evaluated),
+    key: settingOf(attr(sse, 'kms_key_arn'), true, env, evaluated),
   };
-  return {
-    settings: {
-      model: 'sse',
-      block: { state: 'literal', source: '' },
-      enabled: one(attr(sse, 'enabled'), false),
-      key: one(attr(sse, 'kms_key_arn'), true),
-    },
-    evaluated,
-    sse,
-  };
+  sayWhyOn(settings, 'server_side_encryption.enabled');
+  return { settings, evaluated, sse };
+}
+
+/** The inputs of a terraform-aws-modules/dynamodb-table call, evaluated in the calling module where they read its variables or locals. */
+function registryInputs(t: TfTable, env: () => Env): string[] {
+  const s = t.encryption.settings;
+  if (s.model !== 'sse') return [];
+  const evaluated: string[] = [];
+  const enabled = attr(t.block, 'server_side_encryption_enabled');
+  const key = attr(t.block, 'server_side_encryption_kms_key_arn');
+  if (enabled) s.enabled = settingOf(enabled, false, env, evaluated);
+  if (key) s.key = settingOf(key, true, env, evaluated);
+  sayWhyOn(s, 'server_side_encryption_enabled');
+  return evaluated;
 }
 
 /** Attributes of a module call that are not inputs. */
@@ -120,10 +140,13 @@ const META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'de
 const LOCAL_SOURCE = /^\.\.?(\/|$)/;
 
 export async function evaluateInputs(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
+  const reads = (a: HAttr | undefined) => !!a && !a.lit && readsInputs(a.value);
   const own = det.tables.filter((t) => {
+    if (t.kind === 'module')
+      return reads(attr(t.block, 'server_side_encryption_enabled')) || reads(attr(t.block, 'server_side_encryption_kms_key_arn'));
     if (t.kind !== 'table') return false;
     const sse = blocks(t.block, 'server_side_encryption')[0];
-    return [attr(sse, 'enabled'), attr(sse, 'kms_key_arn')].some((a) => a && !a.lit && readsInputs(a.value));
+    return reads(attr(sse, 'enabled')) || reads(attr(sse, 'kms_key_arn'));
   });
   const all = det.hcl?.blocks ?? det.json?.blocks ?? [];
   const calls = all.filter((b) => {
@@ -141,8 +164,13 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     (rootCache ??= isRoot([...ownFile.tops, ...(await siblingBlocks(siblings, (t) => ROOT_SIGNS.test(t)))], siblings));
 
   for (const t of own) {
-    const { settings, evaluated } = sseSettings(t.block, env);
-    t.encryption.settings = settings;
+    let evaluated: string[];
+    if (t.kind === 'module') evaluated = registryInputs(t, env);
+    else {
+      const r = sseSettings(t.block, env);
+      t.encryption.settings = r.settings;
+      evaluated = r.evaluated;
+    }
     if (evaluated.length > 0 && !(await root())) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
   }
 
