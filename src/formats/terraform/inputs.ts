@@ -149,9 +149,11 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     return reads(attr(sse, 'enabled')) || reads(attr(sse, 'kms_key_arn'));
   });
   const all = det.hcl?.blocks ?? det.json?.blocks ?? [];
+  // A local copy of the registry module (`../terraform-aws-modules/terraform-aws-dynamodb-table`) is read as the registry module.
+  const registry = new Set(det.tables.map((t) => t.block));
   const calls = all.filter((b) => {
     const src = attr(b, 'source')?.lit;
-    return b.type === 'module' && b.labels.length === 1 && src?.type === 'string' && LOCAL_SOURCE.test(src.value);
+    return b.type === 'module' && b.labels.length === 1 && src?.type === 'string' && LOCAL_SOURCE.test(src.value) && !registry.has(b);
   });
   if (own.length === 0 && calls.length === 0) return;
   const siblings = context ? await context.siblings() : [];
