@@ -10,6 +10,11 @@ export const FORMATS: readonly ['yaml', 'json', 'tf', 'cdk'];
 export const REAL_FORMATS: readonly ['yaml', 'json', 'tf', 'cdk', 'pulumi'];
 export function formatsOf(shape: 'real' | 'classic'): readonly string[];
 export function cfnYaml(r: Prng, crlf: boolean): string;
+/** The real shape's hand-written CloudFormation/SAM template and serverless.yml, with anchors, aliases and merge keys unless `anchors: false`. */
+export function cfnTemplate(r: Prng, o?: { anchors?: boolean; crlf?: boolean; sam?: boolean }): string;
+export function serverlessYml(r: Prng, o?: { anchors?: boolean }): string;
+/** The real shape's Terraform module: { file name: text }. */
+export function terraformModule(r: Prng, o?: { files?: number; tableFiles?: number }): Record<string, string>;
 export function cfnJson(r: Prng): string;
 export function terraform(r: Prng): string;
 export function cdk(r: Prng): string;

@@ -23,6 +23,8 @@ import { FORMATS, generateDense, generateSparse } from './shapes/classic.mjs';
 export { prng } from './shapes/common.mjs';
 export { FORMATS, cdk, cfnJson, cfnYaml, generateDense, generateSparse, terraform } from './shapes/classic.mjs';
 export { DENSE_MIX, REAL_FORMATS, SPARSE_MIX, generateRealDense, generateRealSparse } from './corpus.mjs';
+export { cfnTemplate, serverlessYml } from './shapes/cfn-yaml.mjs';
+export { terraformModule } from './shapes/terraform-module.mjs';
 
 /** The formats (one folder each below dense/) of a shape. */
 export const formatsOf = (shape) => (shape === 'classic' ? FORMATS : REAL_FORMATS);

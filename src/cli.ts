@@ -16,6 +16,7 @@ import { commitRepositories, commitRefusals } from './report/commit.js';
 import { mailNow } from './report/commitMessage.js';
 import { progress } from './report/progress.js';
 import { writeGroups, writeOutputAtomic } from './io/write.js';
+import { FixStream } from './io/stream.js';
 import { colorDiff, fileDiff, fullText, outsideCwd } from './report/diff.js';
 import { fixJson, scanJson } from './report/jsonReport.js';
 import { sarifLog } from './report/sarif.js';
@@ -271,6 +272,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   try {
     const bar = progress(!!io.progress && !p.quiet, io.err, io.cwd, process.stderr.columns);
+    // Without a prompt, a fix in place writes each chunk of verified groups as it goes (io/stream.ts).
+    const stream = inPlace && !(io.interactive && !p.yes && p.format === 'text') ? fixStream(p, io, bar.done) : undefined;
     const result = await run(p.paths, {
       ...p.options,
       // SARIF carries each table's fix: a scan plans them too.
@@ -279,7 +282,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       mode: p.command,
       onProgress: bar.update,
       cleanTemps: inPlace,
+      ...(stream ? { onVerified: (outcomes, replace) => stream.add(outcomes, replace) } : {}),
     });
+    await stream?.finish();
     bar.done();
     const notes = [
       ...(lock?.takenOver ?? []).map((t) => `took over the lock of a kmsfix run that is no longer running: ${t}`),
@@ -287,7 +292,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
     if (p.format === 'sarif') return sarif(p, result.outcomes, result.errors, io);
-    return p.command === 'scan' ? scan(p, result.outcomes, result.errors, io) : await fix(p, result, io, notes);
+    return p.command === 'scan' ? scan(p, result.outcomes, result.errors, io) : await fix(p, result, io, notes, stream);
   } finally {
     lock?.release();
   }
@@ -324,7 +329,28 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): 
   return summary.errors > 0 ? 2 : summary.nonCompliant > 0 ? 1 : 0;
 }
 
-async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promise<number> {
+/**
+ * The writer of a fix in place without a prompt: the diff of each chunk printed before it is written
+ * (the progress line erased first), or kept for the JSON report.
+ */
+function fixStream(p: Parsed, io: Io, clearProgress: () => void): FixStream {
+  const c = colors(io.color);
+  return new FixStream(p.force, {
+    show(changed) {
+      if (p.format === 'json') return changed.map((o) => fileDiff(o));
+      if (!p.quiet) {
+        clearProgress();
+        const d = changed.map((o) => fileDiff(o)).join('');
+        io.out(io.color ? colorDiff(d, c) : d);
+      }
+      return undefined;
+    },
+    content: (o) => fullText(o, o.newText!),
+  });
+}
+
+async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream?: FixStream): Promise<number> {
+  if (stream) return streamed(p, result, io, notes, stream);
   const { outcomes } = result;
   const changed = outcomes.filter((o) => o.newText !== undefined);
   const c = colors(io.color);
@@ -441,6 +467,25 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
     written,
     planned,
     write,
+    diffOf: (o) => fileDiff(o),
+  });
+}
+
+/** The report of a fix in place that wrote as it went (FixStream): its diffs were printed already. */
+function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream: FixStream): number {
+  const planned = allTables(result.outcomes).filter((t) => t.planned).length;
+  // In the run's order (the stream has them in the order they were verified, which workers may change).
+  const order = new Map(result.outcomes.map((o, i) => [o, i]));
+  const changed = [...stream.changed].sort((a, b) => order.get(a)! - order.get(b)!);
+  return report(p, io, notes, {
+    outcomes: delivery(result.outcomes, stream.written, stream.failed, true),
+    errors: result.errors,
+    changed,
+    delivered: stream.written,
+    written: stream.written,
+    planned,
+    write: stream.attempted,
+    diffOf: (o) => stream.diffs.get(o) ?? '',
   });
 }
 
@@ -478,6 +523,8 @@ function report(
     written: Set<FileOutcome>;
     planned: number;
     write: boolean;
+    /** Each changed file's diff (JSON report). */
+    diffOf: (o: FileOutcome) => string;
   },
 ): number {
   const { outcomes, errors, changed, delivered, written, planned, write } = r;
@@ -506,7 +553,7 @@ function report(
       fixed === planned ? `${planned} fixed in ${files(changed.length)}` : `${planned} planned in ${files(changed.length)}, ${fixed} fixed`;
     io.err(summaryLine(summarize(outcomes, errors), `; ${done}, ${verb}`) + '\n');
   } else {
-    const files = changed.map((o) => ({ file: o.file.path, diff: fileDiff(o), written: written.has(o) }));
+    const files = changed.map((o) => ({ file: o.file.path, diff: r.diffOf(o), written: written.has(o) }));
     io.out(JSON.stringify(fixJson(outcomes, errors, files, notes), null, 2) + '\n');
   }
   if (allErrs.length > 0) return 2;

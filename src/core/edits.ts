@@ -2,7 +2,11 @@
  * Applying text edits: sorted, checked for overlap, applied with magic-string so that
  * every byte outside an edit stays as it was (the model is ESLint's source-code-fixer).
  */
-import MagicString from 'magic-string';
+import type MagicStringType from 'magic-string';
+import { lazyRequire } from './lazy.js';
+
+// Loaded on the first edit applied: a scan (and the diff code the CLI imports) never needs it.
+const magicString = lazyRequire<{ MagicString: typeof MagicStringType }>('magic-string');
 import type { Edit } from './types.js';
 
 export class EditConflictError extends Error {}
@@ -34,7 +38,7 @@ export function checkEdits(text: string, edits: readonly Edit[]): Edit[] {
 export function applyEdits(text: string, edits: readonly Edit[]): string {
   if (edits.length === 0) return text;
   const sorted = checkEdits(text, edits);
-  const s = new MagicString(text);
+  const s = new (magicString().MagicString)(text);
   for (const e of sorted) {
     if (e.start === e.end) {
       if (e.text) s.appendLeft(e.start, e.text);

@@ -19,7 +19,7 @@ import { PARALLEL_MIN_FILES, defaultWorkers, parallelMinBytes, workerScript } fr
 import { Scheduler } from './schedule.js';
 import { readCandidate } from '../io/read.js';
 import { cleanStaleTemps, halfWritten, type Cleanup } from '../io/temp.js';
-import type { FileError, FileOutcome, RunProgress } from '../core/result.js';
+import type { FileError, FileOutcome, FileResult, RunProgress } from '../core/result.js';
 
 export interface RunOptions extends FixOptions {
   cwd: string;
@@ -48,6 +48,13 @@ export interface RunOptions extends FixOptions {
    * the trees (src/io/lock.ts).
    */
   cleanTemps?: boolean;
+  /**
+   * fix: each batch's outcomes (whole groups) as soon as they are verified, in the order they are,
+   * for a caller that writes as it goes (the CLI's fix in place without a prompt, src/io/stream.ts).
+   * The next batch waits for its promise. `replace` swaps an outcome of the run's result for a
+   * lighter one once it is written (no texts), so that the run holds no fixed text after its write.
+   */
+  onVerified?: (outcomes: FileOutcome[], replace: (before: FileOutcome, after: FileOutcome) => void) => Promise<void>;
 }
 
 export interface RunResult {
@@ -96,21 +103,52 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   const script = workers > 0 ? workerScript() : undefined;
   const ownFamily = script ? ownWorkerFamily(candidates.map((c) => c.path)) : undefined;
   const pass = options.mode === 'fix' ? 'fix' : options.planFixes ? 'plan' : 'scan';
-  const scheduler = new Scheduler(pass, plainOptions(options), {
-    script,
-    workers,
-    ownFamily,
-    minFiles: options.parallelMinFiles ?? PARALLEL_MIN_FILES,
-    minBytes: options.parallelMinBytes ?? parallelMinBytes(),
-  });
+  /** Per read: the stamp of the version read, and the symbolic link it was reached through. */
+  const stamps: string[] = [];
+  const links: (string | undefined)[] = [];
+  /** Per read, its outcome once its batch is in; and, while the caller may replace them, where the changed ones are. */
+  const outcomes: FileOutcome[] = [];
+  const pending = new Map<FileOutcome, number>();
+  const replace = (before: FileOutcome, after: FileOutcome) => {
+    const i = pending.get(before);
+    if (i === undefined) return;
+    outcomes[i] = after;
+    pending.delete(before);
+  };
+  const sink = async (indexes: number[], reads: BatchFile[], results: FileResult[]) => {
+    const batch = indexes.map((i, k) => {
+      const r = results[k];
+      // A file's text is needed no further when no edit points into it (its outcome keeps an empty
+      // text): memory grows with the tables found and the files changed, not the bytes read.
+      const file = r.edits || r.newText !== undefined ? reads[k].file : { ...reads[k].file, text: '' };
+      // Copies of the tables (and error): their strings (addresses, messages with snippets) are often
+      // slices of the file's text, which would keep every text read alive (V8's sliced strings: about
+      // 4 KB a table on the bench's corpus). A worker's results arrive as copies already.
+      const own = { tables: structuredClone(r.tables), ...(r.error ? { error: structuredClone(r.error) } : {}) };
+      const o: FileOutcome = { file, bom: reads[k].bom, ...r, ...own, stamp: stamps[i], ...(links[i] ? { link: links[i] } : {}) };
+      outcomes[i] = o;
+      if (options.onVerified && r.newText !== undefined) pending.set(o, i);
+      return o;
+    });
+    if (options.onVerified) await options.onVerified(batch, replace);
+  };
+  const scheduler = new Scheduler(
+    pass,
+    plainOptions(options),
+    {
+      script,
+      workers,
+      ownFamily,
+      minFiles: options.parallelMinFiles ?? PARALLEL_MIN_FILES,
+      minBytes: options.parallelMinBytes ?? parallelMinBytes(),
+    },
+    sink,
+  );
   // The last candidate of each folder: then the folder's files can go (schedule.ts).
   const lastInFolder = new Map<string, number>();
   candidates.forEach((c, i) => {
     lastInFolder.set(path.dirname(c.absPath), i);
   });
-  /** Per read: the stamp of the version read, and the symbolic link it was reached through. */
-  const stamps: string[] = [];
-  const links: (string | undefined)[] = [];
   let lastYield = Date.now();
   for (const [index, c] of candidates.entries()) {
     // Reading is synchronous: let the workers' answers in now and then, so they never starve.
@@ -128,10 +166,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     }
     if (index === lastInFolder.get(dir)) await scheduler.folderDone(dir);
   }
-  const results = await scheduler.finish();
-  const outcomes = scheduler.reads.map(
-    (r, i): FileOutcome => ({ file: r.file, bom: r.bom, ...results[i], stamp: stamps[i], ...(links[i] ? { link: links[i] } : {}) }),
-  );
+  await scheduler.finish();
   return { outcomes, errors, repos, ownWorker: ownFamily, cleanup };
 }
 
@@ -165,6 +200,7 @@ function plainOptions(options: RunOptions): FixOptions {
     mode: _mode,
     cleanTemps: _t,
     planFixes: _f,
+    onVerified: _v,
     ...rest
   } = options;
   return rest;

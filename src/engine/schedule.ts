@@ -34,11 +34,18 @@ export interface Lanes {
   minBytes: number;
 }
 
+/**
+ * Where each batch's results go once in, with the reads they are of (whole groups in a fix): the
+ * scheduler keeps neither after handing them over. Called one batch at a time (the next waits for
+ * the last to be done), so that a sink that writes as it goes holds one batch's texts at most.
+ */
+export type Sink = (indexes: number[], reads: BatchFile[], results: FileResult[]) => Promise<void> | void;
+
 export class Scheduler {
-  /** Every file read, in order; a scan's texts are dropped once their results are in. */
-  readonly reads: BatchFile[] = [];
-  /** Each read's result, once in. */
-  private readonly results: (FileResult | undefined)[] = [];
+  /** The files read and not yet settled, by read index (settled ones are handed to the sink and dropped). */
+  private readonly reads: (BatchFile | undefined)[] = [];
+  /** The sink's work so far: batches are handed over one at a time. */
+  private sinking: Promise<void> = Promise.resolve();
   /** Tables found so far (progress). */
   tables = 0;
   private readBytes = 0;
@@ -58,6 +65,7 @@ export class Scheduler {
     private readonly pass: Pass,
     private readonly options: FixOptions,
     private readonly lanes: Lanes,
+    private readonly sink: Sink,
   ) {
     this.own = lanes.ownFamily && lanes.script ? new Pool(lanes.script, 1) : undefined;
     this.disk = runDisk(options.maxFileBytes);
@@ -116,8 +124,13 @@ export class Scheduler {
     }
   }
 
-  /** Every candidate was looked at: send what is left, wait for every answer, close the workers. */
-  async finish(): Promise<FileResult[]> {
+  /** Files read so far. */
+  get count(): number {
+    return this.reads.length;
+  }
+
+  /** Every candidate was looked at: send what is left, wait for every answer (and the sink), close the workers. */
+  async finish(): Promise<void> {
     // Folders left open (none, unless a candidate list ends inside a folder).
     for (const dir of [...this.ownOpen.keys(), ...this.open.keys()]) await this.folderDone(dir);
     this.ownFlush(true);
@@ -129,11 +142,11 @@ export class Scheduler {
         await Promise.all([this.pool?.close(), this.own?.close()]);
       }
     }
-    return this.reads.map((_, i) => this.results[i]!);
+    await this.sinking;
   }
 
   private async inline(indexes: number[]): Promise<void> {
-    this.settle(indexes, await processBatch(this.batch(indexes), this.pass, this.options, this.disk));
+    await this.settle(indexes, await processBatch(this.batch(indexes), this.pass, this.options, this.disk));
   }
 
   private submit(indexes: number[], to: Pool): void {
@@ -148,23 +161,23 @@ export class Scheduler {
     );
   }
 
-  private settle(indexes: number[], rs: FileResult[]): void {
-    rs.forEach((r, k) => {
-      const i = indexes[k];
-      this.results[i] = r;
-      this.tables += r.tables.length;
-      // A scanned file's text is needed no further (its outcome keeps an empty text), unless a
-      // planned fix's edits point into it: memory grows with the tables found, not the bytes read.
-      if (this.pass !== 'fix' && !r.edits) this.reads[i] = { ...this.reads[i], file: { ...this.reads[i].file, text: '' } };
-    });
+  /** A batch's results are in: to the sink (after the batches before it), and the reads dropped here. */
+  private settle(indexes: number[], rs: FileResult[]): Promise<void> {
+    const reads = this.batch(indexes);
+    for (const [k, i] of indexes.entries()) {
+      this.tables += rs[k].tables.length;
+      this.reads[i] = undefined;
+    }
+    this.sinking = this.sinking.then(() => this.sink(indexes, reads, rs));
+    return this.sinking;
   }
 
   private batch(indexes: number[]): BatchFile[] {
-    return indexes.map((i) => this.reads[i]);
+    return indexes.map((i) => this.reads[i]!);
   }
 
   private bytesOf(indexes: number[]): number {
-    return indexes.reduce((n, i) => n + this.reads[i].file.text.length, 0);
+    return indexes.reduce((n, i) => n + this.reads[i]!.file.text.length, 0);
   }
 
   /** Send the pool its batches: a scan's in fixed-size batches, whole folders otherwise (at most a batch more). */

@@ -109,9 +109,10 @@ function real(p: string): string {
  * Of the given absolute paths, those that must not be modified in place, with the reason: files
  * with uncommitted changes (modified, staged, untracked) and files git ignores without tracking
  * them: git could not restore any of them. Checked on the real file (a path through a symbolic
- * link is checked as its target). Files outside any git work tree are not refused.
+ * link is checked as its target). Files outside any git work tree are not refused. With `statuses`,
+ * each work tree's status is taken once and kept there for the next calls.
  */
-export async function uncommitted(files: string[]): Promise<Map<string, string>> {
+export async function uncommitted(files: string[], statuses?: Map<string, Promise<GitStatus>>): Promise<Map<string, string>> {
   const byRoot = new Map<string, { file: string; real: string }[]>();
   for (const file of files) {
     const r = real(file);
@@ -125,8 +126,14 @@ export async function uncommitted(files: string[]): Promise<Map<string, string>>
       let status: GitStatus;
       let ignored: Set<string>;
       try {
+        // A run that writes as it goes asks once per work tree (statuses): its own writes are not uncommitted changes.
+        let st = statuses?.get(root);
+        if (!st) {
+          st = gitStatus(root);
+          statuses?.set(root, st);
+        }
         [status, ignored] = await Promise.all([
-          gitStatus(root),
+          st,
           gitIgnored(
             root,
             list.map((f) => f.real),

@@ -11,7 +11,7 @@
  *   written, and each says which file of its group was refused.
  */
 import { statSync } from 'node:fs';
-import { uncommitted } from './git.js';
+import { type GitStatus, uncommitted } from './git.js';
 import { describeError } from './read.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 
@@ -19,8 +19,14 @@ import type { FileError, FileOutcome } from '../core/result.js';
 export async function guardWrites(
   changed: FileOutcome[],
   force: boolean,
+  statuses?: Map<string, Promise<GitStatus>>,
 ): Promise<{ allowed: FileOutcome[]; refused: Map<FileOutcome, FileError> }> {
-  const refused = force ? new Map<string, string>() : await uncommitted(changed.map((o) => o.file.absPath));
+  const refused = force
+    ? new Map<string, string>()
+    : await uncommitted(
+        changed.map((o) => o.file.absPath),
+        statuses,
+      );
   const reasons = new Map<FileOutcome, string>();
   for (const o of changed) {
     let reason = refused.get(o.file.absPath);

@@ -4,21 +4,22 @@
  * `jsonc-parser`, tree-sitter), and a run gives the same results either way. KMSFIX_PARSER_STATS
  * shows which parser read how many texts, so the switches are seen to take effect.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli-helper.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
+import { cfnTemplate, prng, serverlessYml } from '../../bench/generate.mjs';
 
 type Stats = Record<'yaml' | 'json' | 'hcl', { fast: number; reference: number }>;
 
 const REFERENCE = { KMSFIX_YAML_PARSER: 'reference', KMSFIX_JSON_PARSER: 'reference', KMSFIX_HCL_PARSER: 'reference' };
 
-async function run(args: string[], env: Record<string, string>): Promise<{ stdout: string; stats: Stats }> {
+async function run(args: string[], env: Record<string, string>, cwd = FIXTURES): Promise<{ stdout: string; stats: Stats }> {
   const stats = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-stats-')), 'stats.json');
   // One thread, so that the stats file counts every parse of the run.
-  const r = await runCli(args, FIXTURES, undefined, { KMSFIX_WORKERS: '0', KMSFIX_PARSER_STATS: stats, ...env });
+  const r = await runCli(args, cwd, undefined, { KMSFIX_WORKERS: '0', KMSFIX_PARSER_STATS: stats, ...env });
   return { stdout: r.stdout, stats: JSON.parse(readFileSync(stats, 'utf8')) as Stats };
 }
 
@@ -56,5 +57,30 @@ describe('reference parser switches', () => {
     expect(reference).toEqual(fast);
     expect(fast.files.length).toBeGreaterThan(30);
     expect(fast.errors.length).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('generated templates with anchors, aliases and merge keys: the fast YAML parser reads them all, with the same statuses, fixes (declines through anchors included) and diffs as yaml', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-anchored-'));
+    try {
+      for (let i = 0; i < 40; i++) {
+        const sub = path.join(dir, `t${i}`);
+        mkdirSync(sub);
+        if (i % 4 === 3) writeFileSync(path.join(sub, 'serverless.yml'), serverlessYml(prng(7000 + i)));
+        else writeFileSync(path.join(sub, 'template.yaml'), cfnTemplate(prng(7000 + i), { sam: i % 4 === 1, crlf: i % 8 === 2 }));
+      }
+      const fixArgs = ['fix', '--dry-run', '--format', 'json', '.'];
+      const fast = await run(fixArgs, {}, dir);
+      const reference = await run(fixArgs, { KMSFIX_YAML_PARSER: 'reference' }, dir);
+      expect(fast.stats.yaml.reference).toBe(0);
+      expect(reference.stats.yaml.fast).toBe(0);
+      const f = JSON.parse(fast.stdout);
+      expect(JSON.parse(reference.stdout)).toEqual(f);
+      expect(f.files.length).toBeGreaterThan(20);
+      expect(f.errors).toEqual([]);
+      // Some tables are declined because of anchors: the alias-safety rules see the fast tree's anchors.
+      expect(fast.stdout).toMatch(/YAML (anchor|alias|merge)|anchor &/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });

@@ -256,15 +256,41 @@ function blockOf(n: Node, top = false): HBlock {
 }
 
 /**
- * The last few models, by text: a fixed file is parsed for HashiCorp's check (hclcheck.ts) and
- * again when it is verified, and a module's files are read by each of its files' fixes. Models
- * are never modified after parsing.
+ * The models parsed last, by text, least recently used first: a fixed file is parsed for
+ * HashiCorp's check (hclcheck.ts) and again when it is verified, and a module's files are read by
+ * each of its files' fixes, so a module of many files needs them all at hand (16 entries made
+ * verification re-parse most fixed files of a 50-file module). Bounded by the text it holds, not
+ * by a count: HCL_CACHE_CHARS characters in all (a model takes a few times its text), and a text
+ * larger than a quarter of that is not kept. Models are never modified after parsing.
  */
+export const HCL_CACHE_CHARS = 4 * 1024 * 1024;
 const recent = new Map<string, HFile>();
+let recentChars = 0;
+
+function remember(text: string, model: HFile): void {
+  if (text.length > HCL_CACHE_CHARS / 4) return;
+  recent.set(text, model);
+  recentChars += text.length;
+  while (recentChars > HCL_CACHE_CHARS) {
+    const oldest = recent.keys().next().value!;
+    recent.delete(oldest);
+    recentChars -= oldest.length;
+  }
+}
+
+/** What the model cache holds (for tests): entries and characters of text. */
+export function hclCacheSize(): { entries: number; chars: number } {
+  return { entries: recent.size, chars: recentChars };
+}
 
 export async function parseHcl(text: string): Promise<HFile> {
   const known = recent.get(text);
-  if (known) return known;
+  if (known) {
+    // Used again: now the most recent.
+    recent.delete(text);
+    recent.set(text, known);
+    return known;
+  }
   const nul = text.indexOf('\0');
   if (nul !== -1) {
     const p = new LineIndex(text).position(nul);
@@ -273,8 +299,7 @@ export async function parseHcl(text: string): Promise<HFile> {
   const fast = fastParserOn('hcl') ? parseHclFast(text, deep) : undefined;
   countParse('hcl', fast ? 'fast' : 'reference');
   const model = fast ?? (await parseHclReference(text));
-  if (recent.size >= 16) recent.delete(recent.keys().next().value!);
-  recent.set(text, model);
+  if (!recent.has(text)) remember(text, model);
   return model;
 }
 

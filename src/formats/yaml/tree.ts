@@ -60,7 +60,7 @@ export type CNode = CMap | CSeq | CScalar | CAlias;
 
 export interface ParsedDoc {
   root: CNode | null;
-  /** The document holds YAML aliases (only the reference parser reads them). */
+  /** The document holds YAML aliases (both parsers read them; each alias points at its anchored node). */
   aliases?: boolean;
 }
 

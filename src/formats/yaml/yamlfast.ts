@@ -6,14 +6,16 @@
  * YAML the slowest part of a scan. This parser reads one common subset of YAML in one pass, at
  * several times that speed: block mappings and sequences indented with spaces, plain and quoted
  * scalars on one line, flow collections (over several lines too), local tags (`!Ref`, `!Sub`),
- * literal and folded block scalars, comments, `---` at the top, LF or CRLF. As soon as it meets
- * anything else (anchors, aliases, multi-line plain or quoted scalars, explicit keys, `!!` tags,
+ * literal and folded block scalars, comments, `---` at the top, LF or CRLF, anchors on values and
+ * aliases to anchors already complete (merge keys `<<: *x` are ordinary keys here, as in the reference
+ * tree: tree.ts applies them). As soon as it meets anything else (anchors on keys or on empty values,
+ * aliases to unknown or unfinished anchors, names outside `[A-Za-z0-9_.-]`, multi-line plain or quoted scalars, explicit keys, `!!` tags,
  * tabs, several documents, duplicate keys, any syntax error...) it gives up and returns
  * undefined: the caller then parses with `yaml`, which also reports the errors. So this parser
  * never decides what a template means on its own; test/formats/yaml/yaml-fast.test.ts checks that its trees
  * equal the reference ones on every template the tests know, on generated ones and on mutated ones.
  */
-import type { CMap, CNode, CPair, CScalar, CSeq, ParsedDoc } from './tree.js';
+import type { CAlias, CMap, CNode, CPair, CScalar, CSeq, ParsedDoc } from './tree.js';
 import { attempt, giveUp } from '../../core/fastparse.js';
 
 let s = '';
@@ -35,10 +37,15 @@ export function parseYamlFast(text: string): ParsedDoc[] | undefined {
   s = text;
   n = text.length;
   keyPos = -1;
+  sawAlias = false;
   try {
-    return attempt(() => [{ root: document() }]);
+    return attempt(() => {
+      const root = document();
+      return [sawAlias ? { root, aliases: true } : { root }];
+    });
   } finally {
     s = '';
+    anchors.clear();
   }
 }
 
@@ -254,18 +261,106 @@ function blockSeq(q: number, col: number, tag: string | undefined): CSeq {
  */
 function afterIndicator(p: number, owner: number, inMap: boolean): CNode {
   let v = spaces(p);
+  if (!atEol(v) && v === p) giveUp();
+  // Node properties: a tag and an anchor, in either order, each followed by a space or the line's end.
   let tag: string | undefined;
-  if (s.charCodeAt(v) === 33 /* ! */ && v > p) {
-    const t = tagEnd(v);
-    tag = s.slice(v, t);
+  let anchor: string | undefined;
+  for (;;) {
+    const c = s.charCodeAt(v);
+    let t: number;
+    if (c === 33 /* ! */ && tag === undefined) {
+      t = tagEnd(v);
+      tag = s.slice(v, t);
+    } else if (c === AMP && anchor === undefined) {
+      t = nameEnd(v + 1);
+      anchor = s.slice(v + 1, t);
+    } else break;
     v = spaces(t);
     if (!(v > t || atEol(t))) giveUp();
-  } else if (!atEol(v) && v === p) giveUp();
+  }
+  if (s.charCodeAt(v) === STAR) {
+    if (tag !== undefined || anchor !== undefined) giveUp();
+    return blockAlias(v, owner);
+  }
+  const slot = anchor === undefined ? undefined : declare(anchor);
+  let node: CNode;
   if (atEol(v) || s.charCodeAt(v) === HASH) {
     if (s.charCodeAt(v) === HASH && s.charCodeAt(v - 1) !== SP) giveUp();
-    return below(nextLine(v), owner, inMap, tag, tag ? -1 : v);
+    node = below(nextLine(v), owner, inMap, tag, tag !== undefined || anchor !== undefined ? -1 : v);
+  } else node = inlineValue(v, owner, tag);
+  if (slot) anchored(node, slot);
+  return node;
+}
+
+// ---------------------------------------------------------------- anchors and aliases
+
+const AMP = 38;
+const STAR = 42;
+
+/**
+ * The anchors defined so far: each name's latest definition by position (as YAML resolves an alias),
+ * its node null while the node is being read (an alias inside it gives up). A node anchored around
+ * a later definition of its own name is complete after it, so its slot is no longer the name's.
+ */
+interface Slot {
+  name: string;
+  node: CNode | null;
+}
+const anchors = new Map<string, Slot>();
+let sawAlias = false;
+
+/**
+ * End of an anchor or alias name starting at q. The subset: ASCII letters, digits, `_`, `-`, `.`;
+ * the name must end at a space, a line end or (`flow`) a flow indicator, else give up (`*a:`, `&a/b`...).
+ */
+function nameEnd(q: number, flow = false): number {
+  let e = q;
+  for (;;) {
+    const c = s.charCodeAt(e);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === DASH || c === 46) e++;
+    else break;
   }
-  return inlineValue(v, owner, tag);
+  if (e === q || e - q > 200) giveUp();
+  if (
+    !(
+      e >= n ||
+      s.charCodeAt(e) === SP ||
+      atEol(e) ||
+      (flow && (s.charCodeAt(e) === 44 || s.charCodeAt(e) === 93 || s.charCodeAt(e) === 125))
+    )
+  )
+    giveUp();
+  return e;
+}
+
+function declare(name: string): Slot {
+  const slot: Slot = { name, node: null };
+  anchors.set(name, slot);
+  return slot;
+}
+
+function anchored(node: CNode, slot: Slot): void {
+  node.anchor = slot.name;
+  slot.node = node;
+}
+
+/** An alias at q (`*name`), to an anchor defined before it and complete; else give up (the reference parser decides). */
+function alias(q: number, flow: boolean): CAlias {
+  const e = nameEnd(q + 1, flow);
+  const source = s.slice(q + 1, e);
+  const target = anchors.get(source)?.node;
+  if (!target) giveUp();
+  sawAlias = true;
+  return { kind: 'alias', start: q, end: e, flow: false, source, target };
+}
+
+/** An alias as a block value: alone on its line (a comment may follow). Sets pos. */
+function blockAlias(v: number, owner: number): CAlias {
+  const node = alias(v, false);
+  pos = restOfLine(node.end);
+  const r = contentLine(pos);
+  if (r < n && lineIndent > owner) giveUp();
+  return node;
 }
 
 /**
@@ -570,13 +665,35 @@ function flowCollection(owner: number, tag: string | undefined): CNode {
 
 function flowValue(owner: number): CNode {
   let tag: string | undefined;
-  if (s.charCodeAt(fp) === 33) {
-    const t = tagEnd(fp);
-    tag = s.slice(fp, t);
-    fp = t;
+  let anchor: string | undefined;
+  for (;;) {
+    const c = s.charCodeAt(fp);
+    if (c === 33 && tag === undefined) {
+      const t = tagEnd(fp);
+      tag = s.slice(fp, t);
+      fp = t;
+    } else if (c === AMP && anchor === undefined) {
+      const t = nameEnd(fp + 1);
+      anchor = s.slice(fp + 1, t);
+      fp = t;
+    } else break;
     if (s.charCodeAt(fp) !== SP) giveUp();
     flowSpace(owner);
   }
+  if (s.charCodeAt(fp) === STAR) {
+    if (tag !== undefined || anchor !== undefined) giveUp();
+    const node = alias(fp, true);
+    fp = node.end;
+    return node;
+  }
+  if (anchor === undefined) return flowNode(owner, tag);
+  const slot = declare(anchor);
+  const node = flowNode(owner, tag);
+  anchored(node, slot);
+  return node;
+}
+
+function flowNode(owner: number, tag: string | undefined): CNode {
   const c = s.charCodeAt(fp);
   if (c === 91 || c === 123) return flowCollection(owner, tag);
   if (c === 34 || c === 39) {

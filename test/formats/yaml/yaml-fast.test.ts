@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseYaml, parseYamlReference } from '../../../src/formats/yaml/tree.js';
+import { parseYaml, parseYamlReference, type CNode, type ParsedDoc } from '../../../src/formats/yaml/tree.js';
 import { parseYamlFast } from '../../../src/formats/yaml/yamlfast.js';
-import { cfnYaml, prng } from '../../../bench/generate.mjs';
+import { cfnTemplate, cfnYaml, prng, serverlessYml, type Prng } from '../../../bench/generate.mjs';
 import { FIXTURES, ROOT } from '../../helpers/fixture-cases.js';
 import { HAVE_PEERS, PEERS, itPeers } from '../../helpers/peer-cases.js';
 import { randomCfnYaml } from '../../helpers/property-gen.js';
@@ -23,6 +23,32 @@ function stripBom(t: string): string {
   return t.charCodeAt(0) === 0xfeff ? t.slice(1) : t;
 }
 
+/**
+ * The documents with each alias's target written as the path of the very node object it points to
+ * in the same tree (or FOREIGN): equal views mean equal trees and the same anchored nodes, which the
+ * alias-safety rules (anchors.ts: AnchorIndex keys sites by node identity) and resolved.ts rely on.
+ */
+function view(docs: ParsedDoc[]): unknown {
+  return docs.map((d) => {
+    const paths = new Map<CNode, string>();
+    const index = (node: CNode | null, at: string): void => {
+      if (!node) return;
+      paths.set(node, at);
+      if (node.kind === 'map') for (const [i, p] of node.pairs.entries()) index(p.value, `${at}.${i}`);
+      else if (node.kind === 'seq') for (const [i, item] of node.items.entries()) index(item, `${at}[${i}]`);
+    };
+    index(d.root, '$');
+    const copy = (node: CNode | null): unknown => {
+      if (!node) return node;
+      if (node.kind === 'alias') return { ...node, target: node.target ? (paths.get(node.target) ?? 'FOREIGN') : null };
+      if (node.kind === 'map') return { ...node, pairs: node.pairs.map((p) => ({ ...p, value: copy(p.value) })) };
+      if (node.kind === 'seq') return { ...node, items: node.items.map(copy) };
+      return node;
+    };
+    return { ...d, root: copy(d.root) };
+  });
+}
+
 /** Fast and reference on one text: the fast tree, when there is one, must equal the reference tree. */
 function compare(text: string): Verdict {
   return judge(
@@ -30,7 +56,96 @@ function compare(text: string): Verdict {
     parseYamlFast(text),
     referenceOf(() => parseYamlReference(text)),
     'yaml',
+    view,
   );
+}
+
+/**
+ * A random document of anchors, aliases and merge keys in every place the fast parser reads them
+ * (block and flow values, sequence items, tags before or after the anchor, comments after them,
+ * names redefined) and some it leaves to `yaml` (aliases before or inside their anchor, anchors on
+ * keys or on empty values, unknown names).
+ */
+function randomAnchored(r: Prng): string {
+  const names = ['a', 'b', 'x-1', 'tbl.defaults', 'Sse_2'];
+  /** Anchors whose nodes are complete (an alias may name them); a tenth of aliases name any name. */
+  const defined: string[] = [];
+  let k = 0;
+  const key = () => `K${k++}`;
+  const alias = () => `*${defined.length > 0 && r.chance(0.9) ? r.pick(defined) : r.pick(names)}`;
+  /** A node with an anchor: the name is defined once the node's text is complete. */
+  const anchoredNode = (props: (name: string) => string, node: () => string): string => {
+    const name = r.pick(names);
+    const text = props(name) + node();
+    defined.push(name);
+    return text;
+  };
+  const scalar = () => r.pick(['1', 'true', 'text', "'quoted'", '"dq"', '!Ref Stage', 'null']);
+  const flow = (depth: number): string => {
+    const item = (): string => {
+      const c = r.int(0, 5);
+      if (c === 0 && depth < 2)
+        return r.chance(0.3)
+          ? anchoredNode(
+              (a) => `&${a} `,
+              () => flow(depth + 1),
+            )
+          : flow(depth + 1);
+      if (c === 1) return anchoredNode((a) => `&${a} `, scalar);
+      if (c === 2) return alias();
+      return scalar();
+    };
+    const n = r.int(0, 3);
+    if (r.chance(0.5)) return `[${Array.from({ length: n }, item).join(', ')}]`;
+    return `{${Array.from({ length: n }, () => `${key()}: ${item()}`).join(', ')}}`;
+  };
+  const valueWithProps = (value: () => string): string => {
+    const c = r.int(0, 4);
+    if (c === 0) return anchoredNode((a) => `&${a} `, value);
+    if (c === 1) return anchoredNode((a) => `&${a} !Tag `, value);
+    if (c === 2) return anchoredNode((a) => `!Tag &${a} `, value);
+    return value();
+  };
+  const block = (ind: string, depth: number): string => {
+    let out = '';
+    const n = r.int(1, 4);
+    for (let i = 0; i < n; i++) {
+      const c = r.int(0, 11);
+      if (c === 0 && depth < 3)
+        out += `${ind}${key()}: ${anchoredNode(
+          (a) => `&${a}${r.pick(['', ' # c'])}\n`,
+          () => block(`${ind}  `, depth + 1),
+        )}`;
+      else if (c === 1 && defined.length > 0) out += `${ind}${key()}: ${alias()}${r.pick(['', '  # c'])}\n`;
+      else if (c === 2 && defined.length > 0 && !out.includes(`${ind}<<:`))
+        out += `${ind}<<: ${r.chance(0.5) ? alias() : `[${alias()}, ${alias()}]`}\n`;
+      else if (c === 3) out += `${ind}${key()}: ${valueWithProps(() => flow(0))}\n`;
+      else if (c === 4 && depth < 3) {
+        out += `${ind}${key()}:\n`;
+        for (let j = r.int(1, 3); j > 0; j--) {
+          const d = r.int(0, 3);
+          if (d === 0 && defined.length > 0) out += `${ind}  - ${alias()}\n`;
+          else if (d === 1)
+            out += `${ind}  - ${anchoredNode(
+              (a) => `&${a}\n`,
+              () => block(`${ind}    `, depth + 1),
+            )}`;
+          else out += `${ind}  - ${valueWithProps(scalar)}\n`;
+        }
+      } else if (c === 5)
+        out += `${ind}${key()}: ${anchoredNode(
+          (a) => `&${a} `,
+          () => `|\n${ind}  line`,
+        )}\n`;
+      else if (c === 6 && r.chance(0.3))
+        out += `${ind}&${r.pick(names)} ${key()}: 1\n`; // an anchor on a key: yaml's
+      else if (c === 7 && r.chance(0.3))
+        out += `${ind}${key()}: &${r.pick(names)}\n`; // an anchor on an empty value: yaml's
+      else out += `${ind}${key()}: ${valueWithProps(scalar)}\n`;
+    }
+    return out;
+  };
+  return block('', 0);
 }
 
 /** Inputs nested thousands of levels deep exhaust any recursive parser's stack: the engine reports them (bad-input tests). */
@@ -47,17 +162,11 @@ function fallbacksOf(files: string[]): string[] {
 describe('fast YAML parser = reference parser', () => {
   it('on every YAML template of the fixtures', () => {
     expect(OWN.length).toBeGreaterThan(40);
-    // What the fast parser leaves to `yaml`: broken inputs, several documents (peer-documents),
-    // anchors, aliases and keep (`|+`) block scalars.
+    // What the fast parser leaves to `yaml`: broken inputs, several documents (peer-documents) and
+    // keep (`|+`) block scalars (pulumi-yaml/anchors has one). Anchors, aliases and merge keys are read.
     expect(fallbacksOf(OWN).filter((f) => !f.includes(`${path.sep}bad${path.sep}`))).toEqual([
-      'fixtures/cloudformation/yaml-alias-properties/expected.yaml',
-      'fixtures/cloudformation/yaml-alias-properties/input.yaml',
-      'fixtures/cloudformation/yaml-anchor-shared/expected.yaml',
-      'fixtures/cloudformation/yaml-anchor-shared/input.yaml',
       'fixtures/cloudformation/yaml-keep-block-scalar/expected.yaml',
       'fixtures/cloudformation/yaml-keep-block-scalar/input.yaml',
-      'fixtures/cloudformation/yaml-merge-keys/expected.yaml',
-      'fixtures/cloudformation/yaml-merge-keys/input.yaml',
       'fixtures/pulumi-yaml/anchors/expected.yaml',
       'fixtures/pulumi-yaml/anchors/input.yaml',
       'fixtures/pulumi-yaml/peer-documents/expected.yaml',
@@ -84,8 +193,28 @@ describe('fast YAML parser = reference parser', () => {
     }
   });
 
+  it('on generated templates with anchors, aliases and merge keys (the benchmark’s real shape), all on the fast path', () => {
+    let aliased = 0;
+    for (let i = 0; i < 120; i++) {
+      const text = i % 3 === 2 ? serverlessYml(prng(SEED + i)) : cfnTemplate(prng(SEED + i), { sam: i % 3 === 1, crlf: i % 10 === 0 });
+      expect(compare(text)).toBe('fast');
+      if (parseYamlFast(text)?.[0].aliases) aliased++;
+    }
+    expect(aliased).toBeGreaterThan(60);
+  });
+
+  it('on random documents of anchors, aliases and merge keys: the same tree (same anchored nodes) or a fallback', () => {
+    const verdicts = { fast: 0, fallback: 0, 'fallback (reference error)': 0 };
+    for (let i = 0; i < 600; i++) verdicts[compare(randomAnchored(prng(SEED + i)))]++;
+    expect(verdicts.fast).toBeGreaterThan(300); // the comparison is not vacuous
+    expect(verdicts.fallback).toBeGreaterThan(20); // nor are the cases left to yaml
+  });
+
   it('on mutated templates: the same tree or a fallback, whatever the change', async () => {
-    const bases = KNOWN.filter((f) => !f.includes(`${path.sep}bad${path.sep}`)).map((f) => stripBom(readFileSync(f, 'utf8')));
+    const bases = [
+      ...KNOWN.filter((f) => !f.includes(`${path.sep}bad${path.sep}`)).map((f) => stripBom(readFileSync(f, 'utf8'))),
+      ...[0, 1, 2, 3].map((i) => cfnTemplate(prng(SEED + i))),
+    ];
     const pieces = [
       ' ',
       '  ',
@@ -112,6 +241,12 @@ describe('fast YAML parser = reference parser', () => {
       '?',
       '\t',
       '---\n',
+      '&a ',
+      '*a',
+      ' *a',
+      '&b !Ref ',
+      '<<: *a\n',
+      '*',
     ];
     const fast = await mutants(bases, pieces, compare, SEED, 1500);
     expect(fast).toBeGreaterThan(300); // the comparison is not vacuous
@@ -146,7 +281,22 @@ describe('fast YAML parser = reference parser', () => {
     ['A: 1\nA: 2\n', 'fallback (reference error)'],
     ['A: "\\q"\n', 'fallback (reference error)'],
     ['A: x\n\tB: 1\n', 'fallback (reference error)'],
-    ['A: &a 1\nB: *a\n', 'fallback'],
+    ['A: &a 1\nB: *a\n', 'fast'],
+    ['A: &a !Ref x\nB: !Sub &b y\nC: [*a, *b]\n', 'fast'],
+    ['A: &a # c\n  b: 1\nB:\n  <<: *a\n  c: 2\nC:\n  <<: [*a, {d: 3}]\n', 'fast'],
+    ['- &a\n  b: 1\n- *a # c\n- {x: &s 1, y: *s}\n', 'fast'],
+    ['A: &a 1\nB: &a 2\nC: *a\n', 'fast'],
+    ['A: &a.b-c_1 |\n  x\nB: *a.b-c_1\n', 'fast'],
+    ['A: &a [*a]\n', 'fallback'],
+    ['A: &a\n  b: *a\n', 'fallback'],
+    ['A: *nope\n', 'fallback'],
+    ['&a A: 1\nB: *a\n', 'fallback'],
+    ['A:\n  - &a x: 1\n', 'fallback'],
+    ['A: &a\nB: *a\n', 'fallback'],
+    ['A: &a 1\nB: *a:\n', 'fallback'],
+    ['A: &a 1\nB: &c *a\n', 'fallback (reference error)'],
+    ['A: &a 1\nB: *a, b\n', 'fallback (reference error)'],
+    ['A: &a\n  b: 1\nB: *a\n  c: 2\n', 'fallback (reference error)'],
     ["A: 'multi\n  line'\n", 'fallback'],
     ['A: >-\n  x\n   more\n  y\n', 'fallback'],
     ['A: x\n---\nB: 1\n', 'fallback'],

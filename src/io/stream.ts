@@ -1,0 +1,109 @@
+/**
+ * A fix in place that writes as it goes (issue 16: memory flat whatever the tree's size): the
+ * engine hands over each batch of verified groups (src/engine/run.ts onVerified); once a chunk
+ * holds CHUNK_FILES changed files or CHUNK_CHARS characters of new text, its diff is shown
+ * (printed, or kept for the JSON report), its files are guarded (guard.ts: uncommitted changes,
+ * links, read-only files; a group all or none) and written by group (write.ts: temp files, stamps
+ * checked just before the renames, journals), and each changed outcome is replaced in the run's
+ * result by one without texts. Nothing of a fixed text is held after its write.
+ *
+ * Only without a confirmation prompt (--yes, or no terminal): the prompt needs the whole diff
+ * before the first write, so that path keeps every fixed text until the answer (cli.ts).
+ * Chunks rather than single groups: each chunk asks git which of its files are ignored (one
+ * process per work tree), and writes in two phases (write.ts); git's status of each work tree is
+ * taken once, at the first chunk, before this run wrote anything.
+ */
+import type { FileError, FileOutcome } from '../core/result.js';
+import type { GitStatus } from './git.js';
+import { guardWrites } from './guard.js';
+import { type GroupWrite, writeGroups } from './write.js';
+
+const CHUNK_FILES = 256;
+const CHUNK_CHARS = 4 * 1024 * 1024;
+
+export interface StreamHooks {
+  /** A chunk's changed files, before they are written: their diff to print, or to keep (returned, one per file). */
+  show(changed: FileOutcome[]): string[] | undefined;
+  /** The bytes to write for a changed file (its new text, with its BOM). */
+  content(o: FileOutcome): string;
+}
+
+type Replace = (before: FileOutcome, after: FileOutcome) => void;
+
+export class FixStream {
+  /** Every changed file so far, without texts, in the order handed over. */
+  readonly changed: FileOutcome[] = [];
+  readonly written = new Set<FileOutcome>();
+  readonly failed = new Map<FileOutcome, FileError>();
+  /** The diffs `show` returned, by (text-less) outcome. */
+  readonly diffs = new Map<FileOutcome, string>();
+  /** Whether some file was allowed to be written (the guard refused not all). */
+  attempted = false;
+  private chunk: { o: FileOutcome; replace: Replace }[] = [];
+  private chars = 0;
+  private readonly statuses = new Map<string, Promise<GitStatus>>();
+
+  constructor(
+    private readonly force: boolean,
+    private readonly hooks: StreamHooks,
+  ) {}
+
+  /** A batch of verified outcomes (whole groups): the changed ones join the chunk, written once it is full. */
+  async add(outcomes: FileOutcome[], replace: Replace): Promise<void> {
+    for (const o of outcomes) {
+      if (o.newText === undefined) continue;
+      this.chunk.push({ o, replace });
+      this.chars += o.newText.length + o.file.text.length;
+    }
+    if (this.chunk.length >= CHUNK_FILES || this.chars >= CHUNK_CHARS) await this.flush();
+  }
+
+  /** The end of the run: the last chunk. */
+  async finish(): Promise<void> {
+    await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const items = this.chunk;
+    this.chunk = [];
+    this.chars = 0;
+    if (items.length === 0) return;
+    const list = items.map((x) => x.o);
+    const shown = this.hooks.show(list);
+    const guarded = await guardWrites(list, this.force, this.statuses);
+    const failed = new Map(guarded.refused);
+    const written = new Set<FileOutcome>();
+    if (guarded.allowed.length > 0) {
+      this.attempted = true;
+      const byGroup = new Map<string, FileOutcome[]>();
+      for (const [i, o] of guarded.allowed.entries()) {
+        const key = o.group ?? `\0file${i}`;
+        byGroup.set(key, [...(byGroup.get(key) ?? []), o]);
+      }
+      const groups = [...byGroup.values()].map((members) => ({
+        members,
+        write: {
+          files: members.map((o) => ({ absPath: o.file.absPath, path: o.file.path, content: this.hooks.content(o), stamp: o.stamp })),
+          watch: members[0].watched,
+        } satisfies GroupWrite,
+      }));
+      const outcome = await writeGroups(groups.map((g) => g.write));
+      for (const g of groups) {
+        for (const [i, f] of g.write.files.entries()) {
+          const err = outcome.get(f);
+          if (err) failed.set(g.members[i], { file: f.path, message: err.message });
+          else written.add(g.members[i]);
+        }
+      }
+    }
+    for (const [k, { o, replace }] of items.entries()) {
+      const light: FileOutcome = { ...o, file: { ...o.file, text: '' }, newText: undefined, edits: undefined, watched: undefined };
+      replace(o, light);
+      this.changed.push(light);
+      const err = failed.get(o);
+      if (err) this.failed.set(light, err);
+      if (written.has(o)) this.written.add(light);
+      if (shown) this.diffs.set(light, shown[k]);
+    }
+  }
+}
