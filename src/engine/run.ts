@@ -48,6 +48,8 @@ export interface RunOptions extends FixOptions {
    * the trees (src/io/lock.ts).
    */
   cleanTemps?: boolean;
+  /** Paths left out of discovery (src/io/discover.ts Exclude): `--exclude`, a configuration file's `exclude`. */
+  exclude?: import('../io/discover.js').Exclude[];
 }
 
 export interface RunResult {
@@ -86,7 +88,7 @@ export function ownWorkerFamily(paths: string[]): string | undefined {
 
 export async function run(paths: string[], options: RunOptions): Promise<RunResult> {
   const accepts = (p: string) => FORMATS.some((e) => e.accepts(p));
-  const { candidates, errors, repos, temps } = await discover(paths.length ? paths : ['.'], options.cwd, accepts);
+  const { candidates, errors, repos, temps } = await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude);
   let cleanup: Cleanup | undefined;
   if (options.cleanTemps) {
     cleanup = cleanStaleTemps(temps, (abs) => displayPath(abs, options.cwd));

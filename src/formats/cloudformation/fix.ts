@@ -19,7 +19,7 @@ import {
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
 import { child, scalarString, type CMap } from '../yaml/tree.js';
-import { getAtt, type Value } from '../yaml/values.js';
+import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
 import type { CfnDetection, CfnTable, CfnTemplate } from './detect.js';
 import { aliasResource, keyResource } from './keyResources.js';
 import { allowedChanges } from './verify.js';
@@ -80,12 +80,32 @@ function separationFallbacks(template: CfnTemplate): CMap[] {
   return parent?.kind === 'map' ? [parent, template.root] : [template.root];
 }
 
+/**
+ * --kms-key-arn as the template writes it (src/rule/keyArn.ts): `!Ref P`, `!GetAtt R.A`,
+ * `!ImportValue E` and `!Sub '...'` become those functions (in the file's own form; a Sub as a Join in
+ * serverless.yml), `${...}` a Sub (in serverless.yml the Framework's variable, kept as a string);
+ * anything else a string.
+ */
+export function keyValueOf(arn: string, serverless: boolean): Value {
+  const v = arn.trim();
+  const tag = /^!(Ref|GetAtt|ImportValue|Sub)\s+(\S.*)$/.exec(v);
+  if (tag) {
+    const arg = tag[2].replace(/^(['"])(.*)\1$/, '$2');
+    if (tag[1] === 'Ref') return ref(arg);
+    if (tag[1] === 'GetAtt') return getAtt(arg.slice(0, arg.indexOf('.')), arg.slice(arg.indexOf('.') + 1));
+    if (tag[1] === 'ImportValue') return new Intrinsic('Fn::ImportValue', arg);
+    return sub(arg);
+  }
+  if (/^\$\{[^{}]+\}$/.test(v) && !serverless) return sub(v);
+  return v;
+}
+
 function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], options: FixOptions): string[] {
   // Each table's edits serve it alone; a shared key serves every table that names it (Edit.tables).
   if (options.kmsKeyArn) {
     for (const t of tables) {
       const from = ctx.edits.length;
-      fixTable(ctx, t, options.kmsKeyArn);
+      fixTable(ctx, t, keyValueOf(options.kmsKeyArn, template.flavor === 'serverless'));
       serving(ctx.edits, from, [t.address]);
     }
     return tables.map((t) => t.address);
