@@ -212,7 +212,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.err('kmsfix: the configuration file has errors; nothing was scanned\n');
       return 2;
     }
-    const message = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? (err as Error).message.split('. ')[0] : (err as Error).message;
+    const message = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      ? (err as Error).message.split('. ')[0]
+      : (err as Error).message;
     io.err(`kmsfix: ${message}\nRun 'kmsfix help' for usage.\n`);
     return 2;
   }
@@ -484,7 +486,8 @@ function report(
   const fixed = allTables(outcomes).filter((t) => t.fixed).length;
   const allErrs = allErrors(outcomes, errors);
   if (text) {
-    for (const t of allTables(outcomes)) if (!t.compliant && !t.fixed) io.err(`not fixed: ${tableLine(t, c, { verbose: p.verbose, full: true })}\n`);
+    for (const t of allTables(outcomes))
+      if (!t.compliant && !t.fixed) io.err(`not fixed: ${tableLine(t, c, { verbose: p.verbose, full: true })}\n`);
     for (const e of allErrs) io.err(`error: ${formatError(e)}\n`);
     const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
     const patchName = p.patch === '-' ? 'stdout' : p.patch;

@@ -75,7 +75,8 @@ ${EXIT}`;
 
 /** The help of one command (scan, fix), or the whole help. */
 export function helpOf(command: string | undefined): string {
-  if (command === 'scan') return `kmsfix scan [PATH...]: report every DynamoDB table and its encryption status.\n\n${SCAN}\n${COMMON}\n${EXIT}`;
+  if (command === 'scan')
+    return `kmsfix scan [PATH...]: report every DynamoDB table and its encryption status.\n\n${SCAN}\n${COMMON}\n${EXIT}`;
   if (command === 'fix') return `kmsfix fix [PATH...]: make every fixable table use a customer-managed key.\n\n${FIX}\n${COMMON}\n${EXIT}`;
   return HELP;
 }

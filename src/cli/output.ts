@@ -28,7 +28,8 @@ export function checkOutputFile(file: string, inputs: string[], cwd: string): vo
   };
   if (isDir(abs)) throw new OutputError(`--output ${file}: is a folder; give the report file's name`);
   for (const input of inputs.length ? inputs : ['.']) {
-    if (realish(path.resolve(cwd, input)) === abs) throw new OutputError(`--output ${file}: is a path given to scan; the report would overwrite it`);
+    if (realish(path.resolve(cwd, input)) === abs)
+      throw new OutputError(`--output ${file}: is a path given to scan; the report would overwrite it`);
   }
   const parent = isDir(path.dirname(abs));
   if (parent === undefined) throw new OutputError(`--output ${file}: the folder ${path.dirname(file)} does not exist`);

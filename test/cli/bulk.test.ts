@@ -273,7 +273,7 @@ describe('progress and --quiet', () => {
       expect(x.errs.join('')).not.toContain('scanning');
       // The table that needs action always; the summary without --quiet only (-q prints only what needs action).
       expect(x.outs.join('')).toContain('svc/a.yaml:11  OrdersTable  aws-owned');
-      if (args.includes('--quiet')) expect(x.outs.join('')).not.toContain('1 table in 1 file');
+      if ((args as readonly string[]).includes('--quiet')) expect(x.outs.join('')).not.toContain('1 table in 1 file');
       else expect(x.outs.join('')).toContain('1 table in 1 file');
     }
     const q = io(d, true);

@@ -100,6 +100,12 @@ export function keyValueOf(arn: string, serverless: boolean): Value {
   return v;
 }
 
+/** `${...}` that a Sub cannot resolve (`${ssm:/x}`, `${self:custom.k}`, `${param:k}`), outside serverless.yml. */
+function frameworkVariable(arn: string, serverless: boolean): boolean {
+  const v = arn.trim();
+  return !serverless && /^\$\{[^{}]+\}$/.test(v) && !/^\$\{(AWS::[A-Za-z]+|[A-Za-z0-9]+(\.[A-Za-z0-9.]+)?)\}$/.test(v);
+}
+
 function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], options: FixOptions): string[] {
   // Each table's edits serve it alone; a shared key serves every table that names it (Edit.tables).
   if (options.kmsKeyArn) {
@@ -211,13 +217,27 @@ export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: F
   for (const { file, detection, targets } of group) {
     let chosen = detection.tables.filter((t) => targets.includes(t.address));
     if (chosen.length === 0) continue;
-    let plan = planFile(file, detection, chosen, options);
-    const declined = detection.aliases
-      ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, 'SSESpecification')
-      : [];
+    // --kms-key-arn '${ssm:...}' is a Serverless Framework variable: a plain template has no such thing.
+    const notHere = chosen.filter(
+      (t) => options.kmsKeyArn !== undefined && frameworkVariable(options.kmsKeyArn, t.template.flavor === 'serverless'),
+    );
+    const unwritable = notHere.map((t) => ({
+      address: t.address,
+      reason: `--kms-key-arn ${options.kmsKeyArn!.trim()} is a Serverless Framework variable, which only serverless.yml resolves: this template takes an ARN, !Ref, !GetAtt, !ImportValue or \${Parameter}`,
+    }));
+    chosen = chosen.filter((t) => !notHere.includes(t));
+    let plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };
+    const declined = [
+      ...unwritable,
+      ...(detection.aliases && chosen.length > 0
+        ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, 'SSESpecification')
+        : []),
+    ];
     if (declined.length > 0) {
-      chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
-      plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };
+      if (declined.length > unwritable.length) {
+        chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
+        plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };
+      }
       plan.declined = declined;
     }
     plans.set(file.path, plan);
