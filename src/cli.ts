@@ -70,7 +70,7 @@ function version(): string {
   return packageVersion(fileURLToPath(import.meta.url));
 }
 
-interface Parsed {
+export interface Parsed {
   command: 'scan' | 'fix';
   paths: string[];
   dryRun: boolean;
@@ -116,7 +116,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-async function parse(argv: string[], cwd: string): Promise<Parsed | { help: string } | 'version'> {
+export async function parse(argv: string[], cwd: string): Promise<Parsed | { help: string } | 'version'> {
   checkFlags(argv, OPTIONS);
   const parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
   const values: Record<string, unknown> & typeof parsed.values = parsed.values;

@@ -179,7 +179,7 @@ export async function parseConfig(text: string, file: string, dir: string): Prom
     }
     const spec = KEYS[name as keyof ConfigValues];
     if (!spec) {
-      at(pair.key as Node, `unknown key '${name}'${didYouMean(name.replace(/-/g, '_'), TOP_KEYS)}`);
+      at(pair.key as Node, `unknown key '${name}'${didYouMean(name.replace(/-/g, '_'), TOP_KEYS, (k) => `'${k}'`)}`);
       continue;
     }
     const v = check(name, node, spec.kind, spec.one);
