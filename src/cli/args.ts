@@ -9,6 +9,16 @@ export class UsageError extends Error {}
 
 export const COMMANDS = ['scan', 'fix', 'help'] as const;
 
+/** Other scanners' flags for what kmsfix does under another name (Checkov, Trivy, KICS). */
+const FOREIGN: Record<string, string> = {
+  'skip-check': 'kmsfix checks one rule: leave tables out with --skip-table PATTERN (their address), or paths with --exclude GLOB',
+  'skip-path': 'use --exclude GLOB',
+  'skip-dirs': 'use --exclude GLOB',
+  'skip-files': 'use --exclude GLOB',
+  'exclude-paths': 'use --exclude GLOB',
+  'output-file': 'use --output FILE',
+};
+
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 /**
@@ -24,6 +34,7 @@ export function checkFlags(argv: string[], options: OptionSpec): void {
     if (a.startsWith('--')) {
       const name = a.slice(2).split('=')[0];
       const spec = options[name];
+      if (!spec && FOREIGN[name]) throw new UsageError(`unknown option --${name}: ${FOREIGN[name]}`);
       if (!spec) throw new UsageError(`unknown option --${name}${didYouMean(name, longs, (k) => `--${k}`)}`);
       if (spec.type === 'string' && !a.includes('=')) i++;
     } else if (a.startsWith('-') && a.length > 1) {
