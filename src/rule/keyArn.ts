@@ -12,7 +12,7 @@
  *   in a template; a variable of the Serverless Framework in `serverless.yml`);
  *   Pulumi YAML `${...}` (an interpolation: `${key.arn}`, `${config.keyArn}`);
  *   TypeScript a property chain `props.keyArn`, `this.key.keyArn` (a bare name like `keyArn` is
- *   refused: it reads like a typo for an ARN).
+ *   refused: it reads like a typo for an ARN; a Terraform-shaped one like `local.x` is Terraform's).
  * A table of a family that cannot write the value is not fixed, with the reason (keyArnProblem).
  */
 
@@ -47,7 +47,8 @@ export function keyArnKinds(value: string): KeyArnKind[] {
   if (TERRAFORM.some((r) => r.test(v))) kinds.push('terraform');
   if (CFN_TAG.test(v)) kinds.push('cloudformation');
   if (INTERPOLATION.test(v)) kinds.push('interpolation');
-  if (TS_CHAIN.test(v) && !TS_RESERVED.has(v.split('.')[0])) kinds.push('typescript');
+  // A Terraform-shaped reference (var.x, local.x, module.m.x...) is Terraform's, though TypeScript could parse it.
+  if (kinds.length === 0 && TS_CHAIN.test(v) && !TS_RESERVED.has(v.split('.')[0])) kinds.push('typescript');
   return kinds;
 }
 
