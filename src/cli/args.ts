@@ -40,7 +40,7 @@ export function checkFlags(argv: string[], options: OptionSpec): void {
     } else if (a.startsWith('-') && a.length > 1) {
       for (const [j, ch] of [...a.slice(1)].entries()) {
         const long = shorts.get(ch);
-        if (!long) throw new UsageError(`unknown option -${ch}${didYouMean(ch, [...shorts.keys()], (k) => `-${k} (--${shorts.get(k)})`)}`);
+        if (!long) throw new UsageError(`unknown option -${ch} (short options: ${[...shorts.keys()].map((k) => `-${k}`).join(' ')})`);
         if (options[long].type === 'string') {
           if (j === a.length - 2) i++;
           break;
