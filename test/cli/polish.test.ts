@@ -11,8 +11,6 @@ import { colorWanted } from '../../src/cli/output.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
 import { runCli, snapshot } from '../helpers/cli-helper.js';
 
-const CF = path.join(FIXTURES, 'cloudformation');
-
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-polish-'));
   for (const [to, from] of Object.entries(files)) {
