@@ -50,7 +50,7 @@ const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   interactive: !!process.stdin.isTTY && !!process.stdout.isTTY,
-  color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+  color: colorWanted(!!process.stdout.isTTY),
   progress: !!process.stderr.isTTY,
   ask: async (q) => {
     const { createInterface } = await import('node:readline/promises');
@@ -166,6 +166,7 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
   if (values['dry-run'] && values.patch) throw new UsageError('--dry-run and --patch cannot be combined');
   const outputs = (['dry-run', 'patch', 'patch-dir', 'check'] as const).filter((f) => values[f] !== undefined);
   if (outputs.length > 1) throw new UsageError(`--${outputs[0]} and --${outputs[1]} cannot be combined`);
+  if (values.patch === '-' && format !== 'text') throw new UsageError(`--patch - and --format ${format} would both write to stdout`);
   if (values.output !== undefined && values.patch !== undefined && values.patch !== '-') {
     throw new UsageError('--output and --patch FILE cannot be combined (--patch - --output FILE writes the patch to FILE)');
   }
@@ -229,7 +230,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const p = parsed;
   // --output FILE: what would go to stdout goes to the file, written atomically at the end.
   const sink = p.output === undefined ? undefined : captured(io);
-  const runIo: Io = { ...(sink?.io ?? io), color: !p.noColor && !sink && colorWanted(io.color) };
+  const runIo: Io = { ...(sink?.io ?? io), color: !p.noColor && !sink && io.color };
   try {
     if (p.output !== undefined) checkOutputFile(p.output, p.paths, io.cwd);
   } catch (err) {

@@ -19,6 +19,7 @@ import { LineIndex, toPosix } from '../core/text.js';
 import { PROFILES } from '../rule/peers/evaluate.js';
 import { KEY_POLICY_MODES } from '../rule/keyPolicy.js';
 import { type KeySettings, keySettingsProblems } from '../rule/keySettings.js';
+import { keyArnUsage } from '../rule/keyArn.js';
 import { didYouMean } from './suggest.js';
 
 export const CONFIG_NAMES = ['.kmsfix.yml', '.kmsfix.yaml'] as const;
@@ -183,7 +184,9 @@ export async function parseConfig(text: string, file: string, dir: string): Prom
       continue;
     }
     const v = check(name, node, spec.kind, spec.one);
-    if (v !== undefined) (config.values as Record<string, unknown>)[name] = v;
+    const arnProblem = name === 'kms_key_arn' && typeof v === 'string' ? keyArnUsage(v) : undefined;
+    if (arnProblem) at(node, arnProblem.replace(/^--kms-key-arn/, 'kms_key_arn'));
+    else if (v !== undefined) (config.values as Record<string, unknown>)[name] = v;
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

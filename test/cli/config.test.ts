@@ -115,6 +115,7 @@ describe('.kmsfix.yml', () => {
       'profile: trivvy',
       'include_tests: yes please',
       'exclude: {a: 1}',
+      'kms_key_arn: foo',
       '',
     ].join('\n');
     const dir = repo(config);
@@ -122,7 +123,7 @@ describe('.kmsfix.yml', () => {
     const r = await runCli(['fix', '--yes'], dir);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n').slice(0, 7)).toEqual([
+    expect(r.stderr.split('\n').slice(0, 8)).toEqual([
       ".kmsfix.yml:1:1: unknown key 'key_stratgy' (did you mean 'key_strategy'?)",
       '.kmsfix.yml:3:25: key.deletion_window_days: deletion window must be a whole number of days from 7 to 30, not 3',
       '.kmsfix.yml:4:10: key.alias: alias must start with "alias/": foo/{table}',
@@ -130,6 +131,7 @@ describe('.kmsfix.yml', () => {
       ".kmsfix.yml:6:10: profile must be strict, checkov, trivy, kics, cfn-nag, cfn-guard, aws-config, not 'trivvy' (did you mean 'trivy'?)",
       '.kmsfix.yml:7:16: include_tests must be true or false',
       '.kmsfix.yml:8:10: exclude must be a list of strings',
+      expect.stringMatching(/^\.kmsfix\.yml:9:14: kms_key_arn 'foo' is not a KMS key ARN/),
     ]);
     expect(snapshot(dir)).toEqual(before);
   });

@@ -74,6 +74,10 @@ describe('--patch -', () => {
     await runCli(['fix', '--patch', 'p.patch', 'infra'], dir);
     expect(out.stdout).toBe(readFileSync(path.join(dir, 'p.patch'), 'utf8'));
     expect(out.stdout).toContain('+++ b/infra/t.yaml');
+    // JSON would share stdout with the patch.
+    const json = await runCli(['fix', '--patch', '-', '--format', 'json', 'infra'], dir);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain('--patch - and --format json would both write to stdout');
   });
 });
 
