@@ -12,6 +12,8 @@ import { OutputError, checkPatchDir, checkPatchFile, realish } from './io/output
 import type { Cleanup } from './io/temp.js';
 import { guardWrites } from './io/guard.js';
 import { writePatchDir } from './report/patchdir.js';
+import { commitRepositories, commitRefusals } from './report/commit.js';
+import { mailNow } from './report/commitMessage.js';
 import { progress } from './report/progress.js';
 import { writeGroups, writeOutputAtomic } from './io/write.js';
 import { colorDiff, fileDiff, fullText, outsideCwd } from './report/diff.js';
@@ -77,6 +79,7 @@ export interface Parsed {
   patch?: string;
   patchDir?: string;
   check: boolean;
+  commit: boolean;
   force: boolean;
   quiet: boolean;
   yes: boolean;
@@ -95,6 +98,7 @@ const OPTIONS = {
   patch: { type: 'string' },
   'patch-dir': { type: 'string' },
   check: { type: 'boolean' },
+  commit: { type: 'boolean' },
   force: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   yes: { type: 'boolean', short: 'y' },
@@ -127,7 +131,18 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
   const [command, ...paths] = positionals;
   checkCommand(command);
   if (command === 'scan') {
-    for (const f of ['dry-run', 'patch', 'patch-dir', 'check', 'force', 'yes', 'key-strategy', 'kms-key-arn', 'key-policy'] as const) {
+    for (const f of [
+      'dry-run',
+      'patch',
+      'patch-dir',
+      'check',
+      'commit',
+      'force',
+      'yes',
+      'key-strategy',
+      'kms-key-arn',
+      'key-policy',
+    ] as const) {
       if (values[f] !== undefined) throw new UsageError(`--${f} is an option of fix, not scan`);
     }
   }
@@ -166,6 +181,9 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
   if (values['dry-run'] && values.patch) throw new UsageError('--dry-run and --patch cannot be combined');
   const outputs = (['dry-run', 'patch', 'patch-dir', 'check'] as const).filter((f) => values[f] !== undefined);
   if (outputs.length > 1) throw new UsageError(`--${outputs[0]} and --${outputs[1]} cannot be combined`);
+  if (values.commit && outputs.length) throw new UsageError(`--commit goes with a fix in place, not --${outputs[0]}`);
+  if (values.commit && values.force)
+    throw new UsageError('--commit and --force cannot be combined: a commit holds only files without uncommitted changes');
   if (values.patch === '-' && format !== 'text') throw new UsageError(`--patch - and --format ${format} would both write to stdout`);
   if (values.output !== undefined && values.patch !== undefined && values.patch !== '-') {
     throw new UsageError('--output and --patch FILE cannot be combined (--patch - --output FILE writes the patch to FILE)');
@@ -181,6 +199,7 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
     patch: values.patch,
     patchDir: values['patch-dir'],
     check: !!values.check,
+    commit: !!values.commit,
     force: !!values.force,
     quiet: !!values.quiet,
     yes: !!values.yes,
@@ -375,7 +394,11 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
   if (p.patchDir) {
     try {
       checkPatchDir(p.patchDir, p.paths, io.cwd, new Set(outcomes.map((o) => realish(o.file.absPath))));
-      const r = await writePatchDir(p.patchDir, p.paths, io.cwd, outcomes, errors, result.repos);
+      const r = await writePatchDir(p.patchDir, p.paths, io.cwd, outcomes, errors, result.repos, {
+        ...p.options,
+        version: version(),
+        date: mailNow(),
+      });
       for (const o of r.delivered) delivered.add(o);
       errors.push(...r.unwritten);
       if (text) io.out(r.table);
@@ -395,7 +418,12 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
   let declined = false;
   const guarded = write ? await guardWrites(changed, p.force) : { allowed: [], refused: new Map<FileOutcome, FileError>() };
   for (const [o, e] of guarded.refused) failed.set(o, e);
-  const allowed = guarded.allowed;
+  let allowed = guarded.allowed;
+  if (p.commit && write) {
+    const c = await commitRefusals(allowed, guarded.refused);
+    for (const [o, e] of c.refused) failed.set(o, e);
+    allowed = c.allowed;
+  }
   write = allowed.length > 0;
   if (write && io.interactive && !p.yes && text) {
     const count = allowed.flatMap((o) => o.tables).filter((t) => t.planned).length;
@@ -429,6 +457,14 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
           delivered.add(o);
         }
       });
+    }
+  }
+  if (p.commit && written.size > 0) {
+    const r = await commitRepositories(outcomes, written, { ...p.options, version: version() }, io.cwd);
+    errors.push(...r.errors);
+    for (const line of r.notes) {
+      if (text) io.err(`${line}\n`);
+      notes.push(line);
     }
   }
   return report(p, io, notes, {

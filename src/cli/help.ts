@@ -12,9 +12,12 @@ const FIX = `Options of fix:
   --patch FILE            write the unified diff to FILE (- for stdout), touch no source file
                           (\`git apply FILE\` from this directory produces what fix would write)
   --patch-dir DIR         one patch per git repository under the paths, DIR/<repository>.patch
-                          (\`git apply\` at that repository's root), and DIR/summary.json; touch no source file
+                          (\`git apply\` at that repository's root), DIR/<repository>.mbox (\`git am\`: one
+                          commit with a message for reviewers), and DIR/summary.json; touch no source file
   --check                 write nothing, list the files fix would change, exit 1 if any (for CI)
   --force                 also write files that have uncommitted changes in their git work tree
+  --commit                then, in each git repository written to, one commit on a new branch
+                          kmsfix/dynamodb-cmk with a message for reviewers (never pushed)
   --yes, -y               never ask (fix asks "Apply N changes? [y/N]" only on a terminal)
   --key-strategy per-table|shared
                           one new key per table (default), or one key per template
