@@ -96,6 +96,16 @@ describe('.kmsfix.yml', () => {
     });
   });
 
+  it('the key section reaches the writers: a Terraform fix renders its tags, deletion window and alias', async () => {
+    const dir = repo('key:\n  tags:\n    team: payments\n  deletion_window_days: 14\n  alias: alias/payments/{table}\n');
+    writeFileSync(path.join(dir, 'main.tf'), 'resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n}\n');
+    const r = await runCli(['fix', '--dry-run', 'main.tf'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('+  deletion_window_in_days = 14\n');
+    expect(r.stdout).toMatch(/\+ {2}tags = \{\n\+ {4}team = "payments"\n/);
+    expect(r.stdout).toContain('+  name          = "alias/payments/${aws_dynamodb_table.t.name}"\n');
+  });
+
   it('exclude and skip_table in the file: globs relative to the file, addresses', async () => {
     const dir = repo('exclude:\n  - infra/managed.yaml\nskip_table: [Orders*]\n');
     const r = await runCli(['scan', '--format', 'json'], path.join(dir, 'infra'));
