@@ -27,6 +27,13 @@ import { PROFILES, type Profile } from './rule/peers/evaluate.js';
 import { DEFAULT_KEY_POLICY, KEY_POLICY_MODES, type KeyPolicyMode } from './rule/keyPolicy.js';
 import { DEFAULT_MAX_FILE_MB } from './io/read.js';
 import type { FileError, FileOutcome } from './core/result.js';
+import type { Exclude } from './io/discover.js';
+import { keyArnUsage } from './rule/keyArn.js';
+import { UsageError, applyConfig, checkCommand, checkFlags } from './cli/args.js';
+import { ConfigError, findConfig, loadConfig } from './cli/config.js';
+import { helpOf } from './cli/help.js';
+import { didYouMean } from './cli/suggest.js';
+import { captured, checkOutputFile, colorWanted } from './cli/output.js';
 
 export interface Io {
   cwd: string;
@@ -46,7 +53,7 @@ const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   interactive: !!process.stdin.isTTY && !!process.stdout.isTTY,
-  color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+  color: colorWanted(!!process.stdout.isTTY),
   progress: !!process.stderr.isTTY,
   ask: async (q) => {
     const { createInterface } = await import('node:readline/promises');
@@ -59,58 +66,14 @@ const processIo: Io = {
   },
 };
 
-export const HELP = `kmsfix: find DynamoDB tables not encrypted with a customer-managed KMS key, and fix the code.
-
-Usage:
-  kmsfix scan [PATH...]   every DynamoDB table found, with its encryption status (PATH defaults to ".")
-  kmsfix fix  [PATH...]   prints a unified diff of every change, then writes
-
-Options:
-  --dry-run               fix: print the diff, write nothing (exit 1 if something would change)
-  --patch FILE            fix: write the unified diff to FILE, touch no source file
-                          (\`git apply FILE\` from this directory produces what fix would write)
-  --patch-dir DIR         fix: one patch per git repository under the paths, DIR/<repository>.patch
-                          (\`git apply\` at that repository's root), DIR/<repository>.mbox (\`git am\`: one
-                          commit with a message for reviewers), and DIR/summary.json; touch no source file
-  --check                 fix: write nothing, list the files fix would change, exit 1 if any (for CI)
-  --force                 fix: also write files that have uncommitted changes in their git work tree
-  --commit                fix: then, in each git repository written to, one commit on a new branch
-                          kmsfix/dynamodb-cmk with a message for reviewers (never pushed)
-  --quiet, -q             no progress display on stderr; fix: no diff on stdout (the summary stays)
-  --yes                   fix: never ask (fix asks "Apply N changes? [y/N]" only on a terminal)
-  --key-strategy per-table|shared
-                          one new key per table (default), or one key per template
-  --kms-key-arn VALUE     use this existing key for every fixed table; generate no key
-  --key-policy drop-in|iam
-                          the policy of generated keys: drop-in (default) lets every principal of the
-                          account use the key through DynamoDB only, like aws/dynamodb (no IAM change);
-                          iam leaves all use to IAM policies (each app role then needs kms: permissions)
-  --accept-aws-managed    count the AWS managed key (alias/aws/dynamodb) as compliant
-  --include-tests         also fix tables in test code (below test/, tests/, __tests__/, and
-                          *.test.ts / *.spec.ts files), which are otherwise reported, not changed
-  --profile strict|checkov|trivy|kics|cfn-nag|cfn-guard|aws-config
-                          scan: whose rules decide compliance and the exit code (default strict:
-                          a customer-managed key; a tool's profile follows that tool's own rules)
-  --max-file-size MB      read files up to this size (default ${DEFAULT_MAX_FILE_MB}); fix writes no file larger,
-                          so that later runs with the same limit can read what it wrote
-  --format text|json|sarif
-                          output format (default: text); sarif (2.1.0, for GitHub code scanning)
-                          with scan or fix --dry-run
-  --version, --help
-
-Exit codes:
-  scan  0 all compliant, 1 some table non-compliant, 2 a file could not be read or parsed, or bad usage
-  fix   0 done; with --dry-run 1 if it would change something; 2 on errors (other files are still processed)
-`;
-
-class UsageError extends Error {}
+export { HELP } from './cli/help.js';
 
 /** kmsfix's own version: the package.json above this file (dist/src or dist/bundle). */
 function version(): string {
   return packageVersion(fileURLToPath(import.meta.url));
 }
 
-interface Parsed {
+export interface Parsed {
   command: 'scan' | 'fix';
   paths: string[];
   dryRun: boolean;
@@ -123,69 +86,51 @@ interface Parsed {
   yes: boolean;
   format: 'text' | 'json' | 'sarif';
   options: FixOptions;
+  /** --output FILE: the report (stdout) goes there. */
+  output?: string;
+  verbose: boolean;
+  noColor: boolean;
+  /** --exclude and the configuration file's exclude. */
+  exclude: Exclude[];
 }
 
-function parse(argv: string[]): Parsed | 'help' | 'version' {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      'dry-run': { type: 'boolean' },
-      patch: { type: 'string' },
-      'patch-dir': { type: 'string' },
-      check: { type: 'boolean' },
-      commit: { type: 'boolean' },
-      force: { type: 'boolean' },
-      quiet: { type: 'boolean', short: 'q' },
-      yes: { type: 'boolean', short: 'y' },
-      'key-strategy': { type: 'string' },
-      'kms-key-arn': { type: 'string' },
-      'key-policy': { type: 'string' },
-      'accept-aws-managed': { type: 'boolean' },
-      'include-tests': { type: 'boolean' },
-      'max-file-size': { type: 'string' },
-      format: { type: 'string' },
-      profile: { type: 'string' },
-      version: { type: 'boolean', short: 'V' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) return 'help';
+const OPTIONS = {
+  'dry-run': { type: 'boolean' },
+  patch: { type: 'string' },
+  'patch-dir': { type: 'string' },
+  check: { type: 'boolean' },
+  commit: { type: 'boolean' },
+  force: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  yes: { type: 'boolean', short: 'y' },
+  'key-strategy': { type: 'string' },
+  'kms-key-arn': { type: 'string' },
+  'key-policy': { type: 'string' },
+  'accept-aws-managed': { type: 'boolean' },
+  'include-tests': { type: 'boolean' },
+  'max-file-size': { type: 'string' },
+  format: { type: 'string' },
+  profile: { type: 'string' },
+  config: { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+  'skip-table': { type: 'string', multiple: true },
+  output: { type: 'string', short: 'o' },
+  verbose: { type: 'boolean', short: 'v' },
+  'no-color': { type: 'boolean' },
+  version: { type: 'boolean', short: 'V' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function parse(argv: string[], cwd: string): Promise<Parsed | { help: string } | 'version'> {
+  checkFlags(argv, OPTIONS);
+  const parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+  const values: Record<string, unknown> & typeof parsed.values = parsed.values;
+  const positionals = parsed.positionals;
+  if (positionals[0] === 'help') return { help: helpOf(positionals[1]) };
+  if (values.help) return { help: helpOf(positionals[0]) };
   if (values.version) return 'version';
   const [command, ...paths] = positionals;
-  if (command !== 'scan' && command !== 'fix') {
-    throw new UsageError(command ? `unknown command '${command}' (expected scan or fix)` : 'missing command (scan or fix)');
-  }
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'sarif')
-    throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
-  if (format === 'sarif' && command === 'fix' && !values['dry-run']) throw new UsageError('--format sarif goes with scan or fix --dry-run');
-  const keyStrategy = values['key-strategy'] ?? 'per-table';
-  if (keyStrategy !== 'per-table' && keyStrategy !== 'shared') {
-    throw new UsageError(`--key-strategy must be per-table or shared, not '${keyStrategy}'`);
-  }
-  const arn = values['kms-key-arn'];
-  if (arn !== undefined && (arn.trim() === '' || /(^|[:/])alias\/aws\/dynamodb$/.test(arn.trim()))) {
-    throw new UsageError('--kms-key-arn must name a customer-managed key, not empty and not alias/aws/dynamodb');
-  }
-  const keyPolicy = values['key-policy'] ?? DEFAULT_KEY_POLICY;
-  if (!(KEY_POLICY_MODES as readonly string[]).includes(keyPolicy)) {
-    throw new UsageError(`--key-policy must be ${KEY_POLICY_MODES.join(' or ')}, not '${keyPolicy}'`);
-  }
-  if (values['key-policy'] !== undefined && arn !== undefined) {
-    throw new UsageError('--key-policy and --kms-key-arn cannot be combined: with --kms-key-arn no key is generated');
-  }
-  const maxMb = values['max-file-size'] ?? String(DEFAULT_MAX_FILE_MB);
-  if (!/^\d+(\.\d+)?$/.test(maxMb) || Number(maxMb) <= 0)
-    throw new UsageError(`--max-file-size must be a number of MB above 0, not '${maxMb}'`);
-  const profile = values.profile ?? 'strict';
-  if (!(PROFILES as readonly string[]).includes(profile)) {
-    throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, not '${profile}'`);
-  }
-  if (command === 'fix' && values.profile !== undefined) {
-    throw new UsageError('--profile is an option of scan: fix always writes customer-managed keys, which satisfy every profile');
-  }
+  checkCommand(command);
   if (command === 'scan') {
     for (const f of [
       'dry-run',
@@ -202,12 +147,52 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       if (values[f] !== undefined) throw new UsageError(`--${f} is an option of fix, not scan`);
     }
   }
+  if (command === 'fix' && values.profile !== undefined) {
+    throw new UsageError('--profile is an option of scan: fix always writes customer-managed keys, which satisfy every profile');
+  }
+  // The configuration file: its values under the flags given here.
+  const configFile = findConfig(values.config, paths, cwd);
+  const config = configFile ? await loadConfig(configFile, cwd) : undefined;
+  if (config) applyConfig(values, config, command);
+  if (values['key-policy'] !== undefined && values['kms-key-arn'] !== undefined) {
+    throw new UsageError('--key-policy and --kms-key-arn cannot be combined: with --kms-key-arn no key is generated');
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json' && format !== 'sarif')
+    throw new UsageError(`--format must be text, json or sarif, not '${format}'${didYouMean(format, ['text', 'json', 'sarif'])}`);
+  if (format === 'sarif' && command === 'fix' && !values['dry-run']) throw new UsageError('--format sarif goes with scan or fix --dry-run');
+  const keyStrategy = values['key-strategy'] ?? 'per-table';
+  if (keyStrategy !== 'per-table' && keyStrategy !== 'shared') {
+    throw new UsageError(`--key-strategy must be per-table or shared, not '${keyStrategy}'`);
+  }
+  const arn = values['kms-key-arn'];
+  const arnProblem = arn === undefined ? undefined : keyArnUsage(arn);
+  if (arnProblem) throw new UsageError(arnProblem);
+  const keyPolicy = values['key-policy'] ?? DEFAULT_KEY_POLICY;
+  if (!(KEY_POLICY_MODES as readonly string[]).includes(keyPolicy)) {
+    throw new UsageError(`--key-policy must be ${KEY_POLICY_MODES.join(' or ')}, not '${keyPolicy}'`);
+  }
+  const maxMb = values['max-file-size'] ?? String(DEFAULT_MAX_FILE_MB);
+  if (!/^\d+(\.\d+)?$/.test(maxMb) || Number(maxMb) <= 0)
+    throw new UsageError(`--max-file-size must be a number of MB above 0, not '${maxMb}'`);
+  const profile = values.profile ?? 'strict';
+  if (!(PROFILES as readonly string[]).includes(profile)) {
+    throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, not '${profile}'${didYouMean(profile, PROFILES)}`);
+  }
   if (values['dry-run'] && values.patch) throw new UsageError('--dry-run and --patch cannot be combined');
   const outputs = (['dry-run', 'patch', 'patch-dir', 'check'] as const).filter((f) => values[f] !== undefined);
   if (outputs.length > 1) throw new UsageError(`--${outputs[0]} and --${outputs[1]} cannot be combined`);
   if (values.commit && outputs.length) throw new UsageError(`--commit goes with a fix in place, not --${outputs[0]}`);
   if (values.commit && values.force)
     throw new UsageError('--commit and --force cannot be combined: a commit holds only files without uncommitted changes');
+  if (values.patch === '-' && format !== 'text') throw new UsageError(`--patch - and --format ${format} would both write to stdout`);
+  if (values.output !== undefined && values.patch !== undefined && values.patch !== '-') {
+    throw new UsageError('--output and --patch FILE cannot be combined (--patch - --output FILE writes the patch to FILE)');
+  }
+  const exclude: Exclude[] = [];
+  if (values.exclude?.length) exclude.push({ patterns: values.exclude });
+  if (config?.values.exclude?.length) exclude.push({ base: config.dir, patterns: config.values.exclude });
+  const skipTables = [...(values['skip-table'] ?? []), ...(config?.values.skip_table ?? [])];
   return {
     command,
     paths,
@@ -220,6 +205,10 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     quiet: !!values.quiet,
     yes: !!values.yes,
     format,
+    output: values.output,
+    verbose: !!values.verbose,
+    noColor: !!values['no-color'],
+    exclude,
     options: {
       keyStrategy: keyStrategy as KeyStrategy,
       kmsKeyArn: arn,
@@ -228,31 +217,63 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       includeTests: !!values['include-tests'],
       profile: profile as Profile,
       maxFileBytes: Math.round(Number(maxMb) * 1024 * 1024),
+      ...(config?.key ? { key: config.key } : {}),
+      ...(skipTables.length ? { skipTables } : {}),
     },
   };
 }
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
+  let parsed: Awaited<ReturnType<typeof parse>>;
   try {
-    parsed = parse(argv);
+    parsed = await parse(argv, io.cwd);
   } catch (err) {
-    io.err(`kmsfix: ${(err as Error).message}\nRun 'kmsfix --help' for usage.\n`);
+    if (err instanceof ConfigError) {
+      for (const problem of err.problems) io.err(`${problem}\n`);
+      io.err('kmsfix: the configuration file has errors; nothing was scanned\n');
+      return 2;
+    }
+    const message = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      ? (err as Error).message.split('. ')[0]
+      : (err as Error).message;
+    io.err(`kmsfix: ${message}\nRun 'kmsfix help' for usage.\n`);
     return 2;
-  }
-  if (parsed === 'help') {
-    io.out(HELP);
-    return 0;
   }
   if (parsed === 'version') {
     io.out(`kmsfix ${version()}\n`);
     return 0;
   }
+  if ('help' in parsed) {
+    io.out(parsed.help);
+    return 0;
+  }
   const p = parsed;
+  // --output FILE: what would go to stdout goes to the file, written atomically at the end.
+  const sink = p.output === undefined ? undefined : captured(io);
+  const runIo: Io = { ...(sink?.io ?? io), color: !p.noColor && !sink && io.color };
+  try {
+    if (p.output !== undefined) checkOutputFile(p.output, p.paths, io.cwd);
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    io.err(`kmsfix: ${err.message}\n`);
+    return 2;
+  }
+  const code = await execute(p, runIo, () => sink?.cancel());
+  if (sink && p.output !== undefined && !sink.cancelled) {
+    const failed = await sink.write(p.output, io.cwd);
+    if (failed) {
+      io.err(`error: ${failed}\n`);
+      return 2;
+    }
+  }
+  return code;
+}
+
+async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<number> {
   const inPlace = p.command === 'fix' && !p.dryRun && !p.patch && !p.patchDir && !p.check;
   // Outputs that cannot be written are refused before the run, with exit 2.
   try {
-    if (p.patch) checkPatchFile(p.patch, p.paths, io.cwd);
+    if (p.patch && p.patch !== '-') checkPatchFile(p.patch, p.paths, io.cwd);
     if (p.patchDir) checkPatchDir(p.patchDir, p.paths, io.cwd);
   } catch (err) {
     if (!(err instanceof OutputError)) throw err;
@@ -283,6 +304,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       onProgress: bar.update,
       cleanTemps: inPlace,
       ...(stream ? { onVerified: (outcomes, replace) => stream.add(outcomes, replace) } : {}),
+      exclude: p.exclude,
     });
     await stream?.finish();
     bar.done();
@@ -291,6 +313,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       ...cleanupNotes(result.cleanup),
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
+    if (p.output !== undefined) {
+      const clash = result.outcomes.find((o) => realish(o.file.absPath) === realish(path.resolve(io.cwd, p.output!)));
+      if (clash) {
+        refuseOutput();
+        io.err(`kmsfix: --output ${p.output}: is a file this run scanned; the report would overwrite it\n`);
+        return 2;
+      }
+    }
     if (p.format === 'sarif') return sarif(p, result.outcomes, result.errors, io);
     return p.command === 'scan' ? scan(p, result.outcomes, result.errors, io) : await fix(p, result, io, notes, stream);
   } finally {
@@ -322,9 +352,11 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): 
     io.out(JSON.stringify(scanJson(outcomes, errors), null, 2) + '\n');
   } else {
     const c = colors(io.color);
-    for (const t of allTables(outcomes)) io.out(tableLine(t, c) + '\n');
+    const line = { verbose: p.verbose, profile: p.options.profile };
+    // -q: only what needs action (non-compliant tables, errors).
+    for (const t of allTables(outcomes)) if (!p.quiet || !t.compliant) io.out(tableLine(t, c, line) + '\n');
     for (const e of allErrors(outcomes, errors)) io.err(`error: ${formatError(e)}\n`);
-    io.out(summaryLine(summary) + '\n');
+    if (!p.quiet) io.out(summaryLine(summary) + '\n');
   }
   return summary.errors > 0 ? 2 : summary.nonCompliant > 0 ? 1 : 0;
 }
@@ -378,7 +410,8 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
       } else inPatch.push(o);
     }
     try {
-      await writeOutputAtomic(path.resolve(io.cwd, p.patch), diffs(inPatch), p.patch);
+      if (p.patch === '-') io.out(diffs(inPatch));
+      else await writeOutputAtomic(path.resolve(io.cwd, p.patch), diffs(inPatch), p.patch);
       for (const o of inPatch) delivered.add(o);
     } catch (err) {
       errors.push({ file: p.patch, message: (err as Error).message });
@@ -408,6 +441,7 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
   if (p.dryRun || p.check) for (const o of changed) delivered.add(o);
 
   let write = inPlace && changed.length > 0;
+  let declined = false;
   const guarded = write ? await guardWrites(changed, p.force) : { allowed: [], refused: new Map<FileOutcome, FileError>() };
   for (const [o, e] of guarded.refused) failed.set(o, e);
   let allowed = guarded.allowed;
@@ -421,8 +455,8 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
     const count = allowed.flatMap((o) => o.tables).filter((t) => t.planned).length;
     const answer = await io.ask(`Apply ${count} change${count === 1 ? '' : 's'}? [y/N] `);
     if (!/^y(es)?$/i.test(answer.trim())) {
-      io.err('Nothing written.\n');
       write = false;
+      declined = true;
     }
   }
   if (write) {
@@ -468,6 +502,7 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
     planned,
     write,
     diffOf: (o) => fileDiff(o),
+    declined,
   });
 }
 
@@ -525,32 +560,43 @@ function report(
     write: boolean;
     /** Each changed file's diff (JSON report). */
     diffOf: (o: FileOutcome) => string;
+    /** The user answered no at the prompt. */
+    declined?: boolean;
   },
 ): number {
-  const { outcomes, errors, changed, delivered, written, planned, write } = r;
+  const { outcomes, errors, changed, delivered, written, planned, write, declined } = r;
   const c = colors(io.color);
   const text = p.format === 'text';
   const fixed = allTables(outcomes).filter((t) => t.fixed).length;
   const allErrs = allErrors(outcomes, errors);
   if (text) {
-    for (const t of allTables(outcomes)) if (!t.compliant && !t.fixed) io.err(`not fixed: ${tableLine(t, c)}\n`);
+    for (const t of allTables(outcomes))
+      if (!t.compliant && !t.fixed) io.err(`not fixed: ${tableLine(t, c, { verbose: p.verbose, full: true })}\n`);
     for (const e of allErrs) io.err(`error: ${formatError(e)}\n`);
     const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+    const patchName = p.patch === '-' ? 'stdout' : p.patch;
     const verb = p.patchDir
       ? `patches written to ${p.patchDir}`
       : p.check
         ? 'check, nothing written'
         : p.patch
           ? delivered.size > 0 || changed.length === 0
-            ? `patch written to ${p.patch}`
+            ? `patch written to ${patchName}`
             : 'no patch written'
           : write
             ? `${files(written.size)} written`
             : p.dryRun
               ? 'dry run, nothing written'
-              : 'nothing written';
+              : declined
+                ? 'nothing written (answered no)'
+                : 'nothing written';
+    // Says what the output holds: a dry run, a check or a "no" at the prompt fixed nothing.
     const done =
-      fixed === planned ? `${planned} fixed in ${files(changed.length)}` : `${planned} planned in ${files(changed.length)}, ${fixed} fixed`;
+      p.dryRun || p.check
+        ? `${planned} would be fixed in ${files(changed.length)}`
+        : fixed === planned
+          ? `${planned} fixed in ${files(changed.length)}`
+          : `${planned} planned in ${files(changed.length)}, ${fixed} fixed`;
     io.err(summaryLine(summarize(outcomes, errors), `; ${done}, ${verb}`) + '\n');
   } else {
     const files = changed.map((o) => ({ file: o.file.path, diff: r.diffOf(o), written: written.has(o) }));

@@ -11,6 +11,10 @@ export interface TableReport extends TableIdentity {
   status: Status;
   /** What the status means for this table (the reason, in the user's terms). */
   message: string;
+  /** The reason alone, short, for one-line reports (text output without --verbose). */
+  reason?: string;
+  /** Under a peer tool's profile: the tool does not scan this kind of table, so it is not counted compliant. */
+  notScannedBy?: string;
   /** Set when the table is non-compliant but kmsfix cannot fix it: what to do by hand. */
   blocker?: string;
   file: string;

@@ -89,6 +89,8 @@ export interface FixOptions {
   key?: import('../rule/keySettings.js').KeySettings;
   /** Which key policy generated keys get (src/rule/keyPolicy.ts); default drop-in. */
   keyPolicy?: import('../rule/keyPolicy.js').KeyPolicyMode;
+  /** Tables left out by address (src/rule/skip.ts, `--skip-table`): reported `suppressed`, never fixed. */
+  skipTables?: string[];
   /** scan only: whose rules decide `compliant` (default strict). */
   profile?: import('../rule/peers/evaluate.js').Profile;
   /**

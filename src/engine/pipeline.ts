@@ -4,6 +4,7 @@
  * what it reads beside its files comes from a Disk (disk.ts).
  */
 import { judge } from '../rule/evaluate.js';
+import { keyArnProblem } from '../rule/keyArn.js';
 import { ParseError } from '../core/types.js';
 import { LineIndex, deepestNesting } from '../core/text.js';
 import { MAX_FILE_BYTES, formatMb } from '../io/read.js';
@@ -55,6 +56,8 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     };
     if (j.blocker !== undefined) report.blocker = j.blocker;
     if (j.testCode) report.testCode = true;
+    report.reason = j.reason;
+    if (j.notScannedBy) report.notScannedBy = j.notScannedBy;
     return report;
   });
 }
@@ -115,6 +118,16 @@ export async function planGroup(
   if (broken) {
     const message = `fix not written: ${broken.file.path}, a file of the same group, could not be read${broken.error ? ` (${broken.error.message})` : ''}`;
     for (const m of members) if (targetsOf(m).length > 0) results.set(m, { kind: 'error', error: { file: m.file.path, message } });
+    return results;
+  }
+  // --kms-key-arn written in a syntax this family does not have: its tables are declined, not broken.
+  const unusable = options.kmsKeyArn === undefined ? undefined : keyArnProblem(options.kmsKeyArn, format.name);
+  if (unusable) {
+    for (const m of gm) {
+      const o = members.find((x) => x.file === m.file)!;
+      const declined = m.targets.map((address) => ({ address, reason: unusable }));
+      results.set(o, { kind: 'ok', edits: [], newText: o.file.text, fixed: [], declined, watched: [] });
+    }
     return results;
   }
   let watched: Watched[] = [];

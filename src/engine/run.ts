@@ -55,6 +55,8 @@ export interface RunOptions extends FixOptions {
    * lighter one once it is written (no texts), so that the run holds no fixed text after its write.
    */
   onVerified?: (outcomes: FileOutcome[], replace: (before: FileOutcome, after: FileOutcome) => void) => Promise<void>;
+  /** Paths left out of discovery (src/io/discover.ts Exclude): `--exclude`, a configuration file's `exclude`. */
+  exclude?: import('../io/discover.js').Exclude[];
 }
 
 export interface RunResult {
@@ -93,7 +95,7 @@ export function ownWorkerFamily(paths: string[]): string | undefined {
 
 export async function run(paths: string[], options: RunOptions): Promise<RunResult> {
   const accepts = (p: string) => FORMATS.some((e) => e.accepts(p));
-  const { candidates, errors, repos, temps } = await discover(paths.length ? paths : ['.'], options.cwd, accepts);
+  const { candidates, errors, repos, temps } = await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude);
   let cleanup: Cleanup | undefined;
   if (options.cleanTemps) {
     cleanup = cleanStaleTemps(temps, (abs) => displayPath(abs, options.cwd));

@@ -97,10 +97,32 @@ function ignored(scopes: IgnoreScope[], absPath: string, isDir: boolean): boolea
   return false;
 }
 
+/**
+ * `--exclude GLOB` and a configuration file's `exclude:`: .gitignore-style patterns, relative to
+ * `base` (the configuration file's folder), or without one to each path given to scan (a folder;
+ * for a file named on the command line, the current directory). Files named on the command line are
+ * excluded too (a pre-commit hook passes file names).
+ */
+export interface Exclude {
+  base?: string;
+  patterns: string[];
+}
+
+function excluder(excludes: Exclude[], cwd: string): (root: string, absPath: string, isDir: boolean) => boolean {
+  const scopes = excludes.filter((e) => e.patterns.length > 0).map((e) => ({ base: e.base, ig: ignoreLib()().add(e.patterns) }));
+  return (root, absPath, isDir) =>
+    scopes.some((s) => {
+      const rel = toPosix(path.relative(s.base ?? root ?? cwd, absPath));
+      if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+      return s.ig.ignores(isDir ? rel + '/' : rel);
+    });
+}
+
 export async function discover(
   inputs: string[],
   cwd: string,
   accepts: (p: string) => boolean,
+  excludes: Exclude[] = [],
 ): Promise<{ candidates: Candidate[]; errors: FileError[]; repos: string[]; temps: string[] }> {
   const candidates: Candidate[] = [];
   const errors: FileError[] = [];
@@ -120,6 +142,7 @@ export async function discover(
   let link: string | undefined;
   /** The folder named on the command line that the current walk started from. */
   let root = cwd;
+  const excluded = excluder(excludes, cwd);
   const add = (absPath: string, explicit: boolean) => {
     if (seen.has(absPath)) return;
     seen.add(absPath);
@@ -151,10 +174,10 @@ export async function discover(
         continue;
       }
       if (e.isDirectory()) {
-        if (SKIPPED_DIRS.has(e.name) || ignored(here, abs, true)) continue;
+        if (SKIPPED_DIRS.has(e.name) || ignored(here, abs, true) || excluded(root, abs, true)) continue;
         walk(abs, here);
       } else if (e.isFile()) {
-        if (accepts(e.name) && !ignored(here, abs, false)) add(abs, false);
+        if (accepts(e.name) && !ignored(here, abs, false) && !excluded(root, abs, false)) add(abs, false);
       } else if (!e.isSymbolicLink() && accepts(e.name) && !ignored(here, abs, false)) {
         // A FIFO, socket or device with a template's name: never opened (a FIFO would block), but said.
         errors.push({ file: displayPath(abs, cwd), message: `not a regular file (${kindOf(e)}): skipped` });
@@ -195,9 +218,12 @@ export async function discover(
       });
       continue;
     }
-    root = abs;
-    if (st.isDirectory()) walk(abs, await ancestorScopes(abs));
-    else {
+    if (st.isDirectory()) {
+      root = abs;
+      walk(abs, await ancestorScopes(abs));
+    } else {
+      root = cwd;
+      if (excluded(cwd, abs, false)) continue;
       add(abs, true);
       tempsBeside(abs);
     }

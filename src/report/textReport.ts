@@ -26,17 +26,54 @@ function paint(status: Status, c: Colors): string {
   }
 }
 
-export function tableLine(t: TableReport, c: Colors): string {
+export interface LineOptions {
+  /** The whole message and the peer rules that fire (default: the short reason). */
+  verbose?: boolean;
+  /** A peer tool's profile: the line shows that tool's verdict, not kmsfix's status. */
+  profile?: string;
+  /** The whole message, without the peer rules (fix's "not fixed" lines: the reason is what to do). */
+  full?: boolean;
+}
+
+/** Under a tool's profile: what that tool says of the table. */
+function verdict(t: TableReport, profile: string, c: Colors): string {
+  if (t.notScannedBy) return c.magenta(`not scanned by ${profile}`);
+  if (t.status === 'suppressed' && t.compliant) return c.dim(`suppressed for ${profile}`);
+  return t.compliant ? c.green(`passes ${profile}`) : c.red(`fails ${profile}`);
+}
+
+/** What the short line adds to the reason: why a non-compliant table is not fixed. */
+function shortNote(t: TableReport): string {
+  if (t.compliant || t.fixed || t.notScannedBy) return '';
+  if (t.testCode) return '; test code, left alone (--include-tests fixes it)';
+  if (!t.fixable && (t.blocker !== undefined || t.status === 'unknown' || t.message.includes('Not fixable automatically')))
+    return '; not fixable automatically (--verbose says what to do)';
+  return '';
+}
+
+/**
+ * One table: `file:line  address  status  reason`. By default the short reason; with `verbose`, the
+ * whole message and the peer rules that fire. Under a tool's profile the status is that tool's verdict.
+ */
+export function tableLine(t: TableReport, c: Colors, o: LineOptions = {}): string {
+  const profile = o.profile && o.profile !== 'strict' ? o.profile : undefined;
+  const status = profile ? verdict(t, profile, c) : paint(t.status, c);
+  if (o.full && !o.verbose) return `${t.file}:${t.line}  ${t.address}  ${status}  ${t.message}`;
+  if (!o.verbose) {
+    const why = profile && t.notScannedBy ? `${t.reason ?? t.message} (kmsfix: ${t.status})` : (t.reason ?? t.message);
+    return `${t.file}:${t.line}  ${t.address}  ${status}  ${why}${shortNote(t)}`;
+  }
   const fails = failingRules(t.peers);
-  const peers = !t.compliant && fails.length > 0 ? `  (fails ${fails.join(', ')})` : '';
-  return `${t.file}:${t.line}  ${t.address}  ${paint(t.status, c)}  ${t.message}${peers}`;
+  const peers = fails.length > 0 ? `  (fails ${fails.join(', ')})` : '';
+  return `${t.file}:${t.line}  ${t.address}  ${status}  ${t.message}${peers}`;
 }
 
 export function summaryLine(s: Summary, extra = ''): string {
   const files = `${s.files} file${s.files === 1 ? '' : 's'}`;
+  const notScanned = s.notScanned ? `, ${s.notScanned} not scanned by ${s.profile}` : '';
   return (
     `${s.tables} table${s.tables === 1 ? '' : 's'} in ${files}: ${s.compliant} compliant, ${s.nonCompliant} non-compliant ` +
-    `(${s.fixable} fixable${s.inTests ? `, ${s.inTests} more in test code, left alone without --include-tests` : ''}), ` +
+    `(${s.fixable} fixable${notScanned}${s.inTests ? `, ${s.inTests} more in test code, left alone without --include-tests` : ''}), ` +
     `${s.errors} error${s.errors === 1 ? '' : 's'}${extra}`
   );
 }

@@ -21,6 +21,7 @@ import { peerFactsOf } from './peers/facts.js';
 import { compliantUnder, underProfile, type Profile } from './peers/evaluate.js';
 import { peerVerdicts, type PeerVerdicts } from './peers/rules.js';
 import { isFixableStatus, type Status } from './status.js';
+import { skippedBy } from './skip.js';
 
 export interface JudgeOptions {
   /** Whose rules decide `compliant` (default strict). */
@@ -31,6 +32,8 @@ export interface JudgeOptions {
   test?: boolean;
   /** ...and test code is fixed too. */
   includeTests?: boolean;
+  /** Address patterns of tables left out (src/rule/skip.ts). */
+  skipTables?: string[];
 }
 
 /** A table's verdict, as reports show it. */
@@ -46,6 +49,10 @@ export interface Judgement {
   peers: PeerVerdicts;
   /** Non-compliant and fixable, but in test code and left alone (no --include-tests). */
   testCode?: true;
+  /** The reason alone, short (the message explains it): for one-line reports. */
+  reason: string;
+  /** Under a peer tool's profile: that tool does not scan this kind of table (not compliant, not failing either). */
+  notScannedBy?: Profile;
 }
 
 /** The status the rule gives a table, before suppressions (what a fix changes, and verification compares). */
@@ -59,17 +66,26 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   const profile = options.profile ?? 'strict';
   const aam = options.acceptAwsManaged === true;
   const base = messageOf(a);
+  const skip = skippedBy(t.address, options.skipTables);
+  if (skip !== undefined) {
+    const reason = `Skipped by --skip-table ${skip}`;
+    return { status: 'suppressed', message: `${reason}; without it: ${a.status}: ${base}`, reason, compliant: true, fixable: false, peers };
+  }
   const shown = underProfile(a.status, base, t.suppressions, profile);
   const strict = profile === 'strict' ? shown : underProfile(a.status, base, t.suppressions, 'strict');
-  const compliant = compliantUnder(profile, shown.status, peers, t.suppressions, aam);
+  const notScanned = profile !== 'strict' && peers[profile] === undefined;
+  const compliant = !notScanned && compliantUnder(profile, shown.status, peers, t.suppressions, aam);
   const wanted = isFixableStatus(strict.status, { acceptAwsManaged: aam }) && a.blocker === undefined;
   // Test code is reported, and fixed only when asked: its non-compliant tables are often on purpose.
   const leftInTests = wanted && options.test === true && !options.includeTests;
   let message = shown.message;
+  if (notScanned) message = `not scanned by ${profile}; kmsfix's own rule: ${shown.status}: ${message}`;
   if (!compliant && a.blocker !== undefined) message = `${message}. Not fixable automatically: ${a.blocker}`;
   if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;
-  const out: Judgement = { status: shown.status, message, compliant, fixable: wanted && !leftInTests, peers };
+  const reason = shown.status === 'suppressed' ? shown.message.split('; without it:')[0] : a.reason;
+  const out: Judgement = { status: shown.status, message, reason, compliant, fixable: wanted && !leftInTests, peers };
   if (a.blocker !== undefined) out.blocker = a.blocker;
   if (leftInTests) out.testCode = true;
+  if (notScanned) out.notScannedBy = profile;
   return out;
 }

@@ -294,12 +294,15 @@ describe('progress and --quiet', () => {
       const x = io(d, progress);
       await main([...args], x);
       expect(x.errs.join('')).not.toContain('scanning');
-      expect(x.outs.join('')).toContain('1 table in 1 file'); // the summary always
+      // The table that needs action always; the summary without --quiet only (-q prints only what needs action).
+      expect(x.outs.join('')).toContain('svc/a.yaml:11  OrdersTable  aws-owned');
+      if ((args as readonly string[]).includes('--quiet')) expect(x.outs.join('')).not.toContain('1 table in 1 file');
+      else expect(x.outs.join('')).toContain('1 table in 1 file');
     }
     const q = io(d, true);
     expect(await main(['fix', '--quiet', '--dry-run', '.'], q)).toBe(1);
     expect(q.outs.join('')).toBe('');
-    expect(q.errs.join('')).toContain('1 fixed in 1 file, dry run, nothing written');
+    expect(q.errs.join('')).toContain('1 would be fixed in 1 file, dry run, nothing written');
     expect(existsSync(path.join(d, 'svc', 'a.yaml'))).toBe(true);
   });
 });

@@ -101,10 +101,12 @@ describe('peer behaviours through the CLI', () => {
     expect(await code('--profile', 'checkov')).toBe(1);
   });
 
-  it('text output names the rules a non-compliant table fails, and a suppressed table still lists them', async () => {
+  it('text output with --verbose names the rules a non-compliant table fails, and a suppressed table still lists them', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'open.yaml'), table('      SSESpecification:\n        SSEEnabled: false\n'));
-    const r = await runCli(['scan', 'open.yaml'], dir);
+    // The default line is short: status, address, one reason; the rules with --verbose (and in JSON).
+    expect((await runCli(['scan', 'open.yaml'], dir)).stdout).not.toContain('fails CKV_AWS_119');
+    const r = await runCli(['scan', '--verbose', 'open.yaml'], dir);
     expect(r.stdout).toMatch(
       /Orders {2}aws-owned .*\(fails CKV_AWS_119, AVD-AWS-0025, 4bd21e68-38c1-4d58-acdc-6a14b203237f, W74, DYNAMODB_TABLE_ENCRYPTED_KMS, DYNAMODB_TABLE_MUST_BE_ENCRYPTED\)/,
     );

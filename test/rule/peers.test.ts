@@ -242,8 +242,8 @@ describe('peer verdicts on the peers own fixtures', () => {
     expect((await scan(sup, ['--profile', 'checkov'])).code).toBe(1);
   });
 
-  itPeers('text output names the peer rules a non-compliant table fails', async () => {
-    const r = await runCli(['scan', 'cfn-nag/W74/dynamodb_table_with_no_encryption.yaml'], PEERS);
+  itPeers('text output with --verbose names the peer rules a non-compliant table fails', async () => {
+    const r = await runCli(['scan', '--verbose', 'cfn-nag/W74/dynamodb_table_with_no_encryption.yaml'], PEERS);
     expect(r.stdout).toMatch(
       /DynamodbNoEncryption {2}aws-owned .*\(fails CKV_AWS_119, AVD-AWS-0025, c8dee387-a2e6-4a73-a942-183c975549ac, 4bd21e68-38c1-4d58-acdc-6a14b203237f, W74, DYNAMODB_TABLE_ENCRYPTED_KMS, DYNAMODB_TABLE_MUST_BE_ENCRYPTED\)/,
     );

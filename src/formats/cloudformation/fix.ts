@@ -19,7 +19,7 @@ import {
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
 import { child, scalarString, type CMap } from '../yaml/tree.js';
-import { getAtt, type Value } from '../yaml/values.js';
+import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
 import type { CfnDetection, CfnTable, CfnTemplate } from './detect.js';
 import { aliasResource, keyResource } from './keyResources.js';
 import { allowedChanges } from './verify.js';
@@ -80,12 +80,38 @@ function separationFallbacks(template: CfnTemplate): CMap[] {
   return parent?.kind === 'map' ? [parent, template.root] : [template.root];
 }
 
+/**
+ * --kms-key-arn as the template writes it (src/rule/keyArn.ts): `!Ref P`, `!GetAtt R.A`,
+ * `!ImportValue E` and `!Sub '...'` become those functions (in the file's own form; a Sub as a Join in
+ * serverless.yml), `${...}` a Sub (in serverless.yml the Framework's variable, kept as a string);
+ * anything else a string.
+ */
+export function keyValueOf(arn: string, serverless: boolean): Value {
+  const v = arn.trim();
+  const tag = /^!(Ref|GetAtt|ImportValue|Sub)\s+(\S.*)$/.exec(v);
+  if (tag) {
+    const arg = tag[2].replace(/^(['"])(.*)\1$/, '$2');
+    if (tag[1] === 'Ref') return ref(arg);
+    if (tag[1] === 'GetAtt') return getAtt(arg.slice(0, arg.indexOf('.')), arg.slice(arg.indexOf('.') + 1));
+    if (tag[1] === 'ImportValue') return new Intrinsic('Fn::ImportValue', arg);
+    return sub(arg);
+  }
+  if (/^\$\{[^{}]+\}$/.test(v) && !serverless) return sub(v);
+  return v;
+}
+
+/** `${...}` that a Sub cannot resolve (`${ssm:/x}`, `${self:custom.k}`, `${param:k}`), outside serverless.yml. */
+function frameworkVariable(arn: string, serverless: boolean): boolean {
+  const v = arn.trim();
+  return !serverless && /^\$\{[^{}]+\}$/.test(v) && !/^\$\{(AWS::[A-Za-z]+|[A-Za-z0-9]+(\.[A-Za-z0-9.]+)?)\}$/.test(v);
+}
+
 function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], options: FixOptions): string[] {
   // Each table's edits serve it alone; a shared key serves every table that names it (Edit.tables).
   if (options.kmsKeyArn) {
     for (const t of tables) {
       const from = ctx.edits.length;
-      fixTable(ctx, t, options.kmsKeyArn);
+      fixTable(ctx, t, keyValueOf(options.kmsKeyArn, template.flavor === 'serverless'));
       serving(ctx.edits, from, [t.address]);
     }
     return tables.map((t) => t.address);
@@ -191,13 +217,27 @@ export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: F
   for (const { file, detection, targets } of group) {
     let chosen = detection.tables.filter((t) => targets.includes(t.address));
     if (chosen.length === 0) continue;
-    let plan = planFile(file, detection, chosen, options);
-    const declined = detection.aliases
-      ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, 'SSESpecification')
-      : [];
+    // --kms-key-arn '${ssm:...}' is a Serverless Framework variable: a plain template has no such thing.
+    const notHere = chosen.filter(
+      (t) => options.kmsKeyArn !== undefined && frameworkVariable(options.kmsKeyArn, t.template.flavor === 'serverless'),
+    );
+    const unwritable = notHere.map((t) => ({
+      address: t.address,
+      reason: `--kms-key-arn ${options.kmsKeyArn!.trim()} is a Serverless Framework variable, which only serverless.yml resolves: this template takes an ARN, !Ref, !GetAtt, !ImportValue or \${Parameter}`,
+    }));
+    chosen = chosen.filter((t) => !notHere.includes(t));
+    let plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };
+    const declined = [
+      ...unwritable,
+      ...(detection.aliases && chosen.length > 0
+        ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, 'SSESpecification')
+        : []),
+    ];
     if (declined.length > 0) {
-      chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
-      plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };
+      if (declined.length > unwritable.length) {
+        chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
+        plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };
+      }
       plan.declined = declined;
     }
     plans.set(file.path, plan);

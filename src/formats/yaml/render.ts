@@ -36,7 +36,13 @@ export interface JsonStyle {
   bracketSpace: boolean;
 }
 
-const SHORT: Record<Intrinsic['fn'], string> = { Ref: '!Ref', 'Fn::GetAtt': '!GetAtt', 'Fn::Sub': '!Sub', 'Fn::Join': '!Join' };
+const SHORT: Record<Intrinsic['fn'], string> = {
+  Ref: '!Ref',
+  'Fn::GetAtt': '!GetAtt',
+  'Fn::Sub': '!Sub',
+  'Fn::Join': '!Join',
+  'Fn::ImportValue': '!ImportValue',
+};
 
 const RESERVED = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
 

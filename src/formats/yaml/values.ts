@@ -7,7 +7,7 @@
 
 export class Intrinsic {
   constructor(
-    readonly fn: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub' | 'Fn::Join',
+    readonly fn: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub' | 'Fn::Join' | 'Fn::ImportValue',
     readonly arg: Value,
   ) {}
 }

@@ -1,0 +1,80 @@
+/**
+ * Command-line helpers around node:util parseArgs: unknown flags and commands with a suggestion,
+ * and a configuration file's values under the flags (flags given on the command line win).
+ */
+import type { Config } from './config.js';
+import { didYouMean } from './suggest.js';
+
+export class UsageError extends Error {}
+
+export const COMMANDS = ['scan', 'fix', 'help'] as const;
+
+/** Other scanners' flags for what kmsfix does under another name (Checkov, Trivy, KICS). */
+const FOREIGN: Record<string, string> = {
+  'skip-check': 'kmsfix checks one rule: leave tables out with --skip-table PATTERN (their address), or paths with --exclude GLOB',
+  'skip-path': 'use --exclude GLOB',
+  'skip-dirs': 'use --exclude GLOB',
+  'skip-files': 'use --exclude GLOB',
+  'exclude-paths': 'use --exclude GLOB',
+  'output-file': 'use --output FILE',
+};
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+/**
+ * Refuse an unknown flag before parseArgs does (its message has no suggestion): `--exlude` gets
+ * "unknown option --exlude (did you mean --exclude?)". Values of string options are skipped.
+ */
+export function checkFlags(argv: string[], options: OptionSpec): void {
+  const longs = Object.keys(options);
+  const shorts = new Map(Object.entries(options).flatMap(([k, o]) => (o.short ? [[o.short, k] as const] : [])));
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return;
+    if (a.startsWith('--')) {
+      const name = a.slice(2).split('=')[0];
+      const spec = options[name];
+      if (!spec && FOREIGN[name]) throw new UsageError(`unknown option --${name}: ${FOREIGN[name]}`);
+      if (!spec) throw new UsageError(`unknown option --${name}${didYouMean(name, longs, (k) => `--${k}`)}`);
+      if (spec.type === 'string' && !a.includes('=')) i++;
+    } else if (a.startsWith('-') && a.length > 1) {
+      for (const [j, ch] of [...a.slice(1)].entries()) {
+        const long = shorts.get(ch);
+        if (!long) throw new UsageError(`unknown option -${ch} (short options: ${[...shorts.keys()].map((k) => `-${k}`).join(' ')})`);
+        if (options[long].type === 'string') {
+          if (j === a.length - 2) i++;
+          break;
+        }
+      }
+    }
+  }
+}
+
+/** `frobnicate` → "unknown command 'frobnicate' (expected scan or fix)", with a suggestion when close. */
+export function checkCommand(command: string | undefined): asserts command is 'scan' | 'fix' {
+  if (command === 'scan' || command === 'fix') return;
+  if (!command) throw new UsageError('missing command (scan or fix)');
+  const hint = didYouMean(command, COMMANDS, (k) => `'${k}'`).replace(/^ \((.*)\)$/, '; $1');
+  throw new UsageError(`unknown command '${command}' (expected scan, fix or help${hint})`);
+}
+
+/** Config keys that are options of one command only: set in the file, they apply to that command. */
+const FIX_ONLY = new Set(['key_strategy', 'key_policy', 'kms_key_arn']);
+const SCAN_ONLY = new Set(['profile']);
+
+/**
+ * Fill in the flags not given on the command line from the configuration file. A value of the other
+ * command's (e.g. `profile` for fix) is left out; lists (`exclude`, `skip_table`) add to the flags'.
+ */
+export function applyConfig(values: Record<string, unknown>, config: Config, command: 'scan' | 'fix'): void {
+  for (const [key, value] of Object.entries(config.values)) {
+    if (command === 'scan' && FIX_ONLY.has(key)) continue;
+    if (command === 'fix' && SCAN_ONLY.has(key)) continue;
+    const flag = key.replace(/_/g, '-');
+    if (Array.isArray(value)) continue; // lists are kept apart: their globs are relative to the file's folder
+    // --kms-key-arn given on the command line replaces a key_policy from the file (no key is generated).
+    if (key === 'key_policy' && values['kms-key-arn'] !== undefined) continue;
+    if (key === 'kms_key_arn' && values['key-policy'] !== undefined) continue;
+    if (values[flag] === undefined) values[flag] = typeof value === 'number' ? String(value) : value;
+  }
+}

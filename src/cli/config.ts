@@ -1,0 +1,246 @@
+/**
+ * `.kmsfix.yml`: a team's defaults for kmsfix, beside its code. Found from the scanned path upward
+ * to the root of its git work tree (the folder holding `.git`), or named with `--config FILE`.
+ * Parsed with `yaml`, validated here: every problem is reported as `file:line:column: message`.
+ * Flags given on the command line override the file (src/cli/args.ts applyConfig).
+ *
+ * Keys are the long flags' names with `_` (or `-`) between words, plus a `key:` section for the
+ * keys kmsfix generates (src/rule/keySettings.ts):
+ *
+ *   key_strategy: per-table | shared        key_policy: drop-in | iam
+ *   kms_key_arn: VALUE                      accept_aws_managed: true | false
+ *   include_tests: true | false             profile: strict | checkov | ...
+ *   max_file_size: MB                       exclude: [GLOB, ...]   skip_table: [PATTERN, ...]
+ *   key: { tags: {K: V}, multi_region: bool, deletion_window_days: 7-30, description: TEXT, alias: TEMPLATE }
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { LineIndex, toPosix } from '../core/text.js';
+import { PROFILES } from '../rule/peers/evaluate.js';
+import { KEY_POLICY_MODES } from '../rule/keyPolicy.js';
+import { type KeySettings, keySettingsProblems } from '../rule/keySettings.js';
+import { keyArnUsage } from '../rule/keyArn.js';
+import { didYouMean } from './suggest.js';
+
+export const CONFIG_NAMES = ['.kmsfix.yml', '.kmsfix.yaml'] as const;
+
+/** What a configuration file sets; absent keys are not set (the flag's default applies). */
+export interface ConfigValues {
+  key_strategy?: string;
+  key_policy?: string;
+  kms_key_arn?: string;
+  accept_aws_managed?: boolean;
+  include_tests?: boolean;
+  profile?: string;
+  max_file_size?: number;
+  exclude?: string[];
+  skip_table?: string[];
+}
+
+export interface Config {
+  /** The file, as shown in messages (relative to cwd when below it). */
+  file: string;
+  /** Its folder (absolute): the base of its `exclude` globs. */
+  dir: string;
+  values: ConfigValues;
+  key?: KeySettings;
+}
+
+/** A configuration file that cannot be used: each message is `file:line:column: problem`. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+type Kind = 'string' | 'boolean' | 'number' | 'strings';
+const KEYS: Record<keyof ConfigValues, { kind: Kind; one?: readonly string[] }> = {
+  key_strategy: { kind: 'string', one: ['per-table', 'shared'] },
+  key_policy: { kind: 'string', one: KEY_POLICY_MODES },
+  kms_key_arn: { kind: 'string' },
+  accept_aws_managed: { kind: 'boolean' },
+  include_tests: { kind: 'boolean' },
+  profile: { kind: 'string', one: PROFILES },
+  max_file_size: { kind: 'number' },
+  exclude: { kind: 'strings' },
+  skip_table: { kind: 'strings' },
+};
+const KEY_KEYS = ['tags', 'multi_region', 'deletion_window_days', 'description', 'alias'] as const;
+const TOP_KEYS = [...Object.keys(KEYS), 'key'];
+
+/**
+ * The configuration file for a run: the one named (`--config`), else the nearest `.kmsfix.yml` above
+ * the first path (or cwd), up to its git work tree's root. Paths whose nearest files differ are refused.
+ */
+export function findConfig(named: string | undefined, paths: string[], cwd: string): string | undefined {
+  if (named !== undefined) {
+    const abs = path.resolve(cwd, named);
+    if (!existsSync(abs)) throw new ConfigError([`${named}: no such configuration file`]);
+    return abs;
+  }
+  const found = new Set<string | undefined>((paths.length ? paths : ['.']).map((p) => nearest(path.resolve(cwd, p))));
+  if (found.size > 1) {
+    const list = [...found].map((f) => (f ? shown(f, cwd) : 'none')).join(', ');
+    throw new ConfigError([
+      `the paths have different configuration files (${list}): run kmsfix once per repository, or name one with --config`,
+    ]);
+  }
+  return [...found][0];
+}
+
+function nearest(start: string): string | undefined {
+  let dir = start;
+  try {
+    if (!statSync(start).isDirectory()) dir = path.dirname(start);
+  } catch {
+    dir = path.dirname(start);
+  }
+  for (;;) {
+    for (const name of CONFIG_NAMES) {
+      const f = path.join(dir, name);
+      if (existsSync(f)) return f;
+    }
+    const up = path.dirname(dir);
+    if (existsSync(path.join(dir, '.git')) || up === dir) return undefined;
+    dir = up;
+  }
+}
+
+function shown(abs: string, cwd: string): string {
+  const rel = path.relative(cwd, abs);
+  return toPosix(rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs);
+}
+
+/** Read and validate a configuration file (absolute path). */
+export async function loadConfig(abs: string, cwd: string): Promise<Config> {
+  const file = shown(abs, cwd);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`${file}: cannot read: ${(err as Error).message}`]);
+  }
+  return parseConfig(text.replace(/^\uFEFF/, ''), file, path.dirname(abs));
+}
+
+type Node = import('yaml').Node;
+
+export async function parseConfig(text: string, file: string, dir: string): Promise<Config> {
+  const YAML = await import('yaml');
+  const lines = new LineIndex(text);
+  const problems: string[] = [];
+  const at = (node: { range?: [number, number, number] | null } | null | undefined, message: string) => {
+    const { line, column } = lines.position(node?.range?.[0] ?? 0);
+    problems.push(`${file}:${line}:${column}: ${message}`);
+  };
+  const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  for (const e of doc.errors) {
+    const { line, column } = lines.position(e.pos[0]);
+    problems.push(`${file}:${line}:${column}: YAML: ${e.message.split('\n')[0]}`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const config: Config = { file, dir, values: {} };
+  const root = doc.contents;
+  if (root === null || (YAML.isScalar(root) && root.value === null)) return config;
+  if (!YAML.isMap(root)) throw new ConfigError([`${file}:1:1: expected a mapping of settings (key: value)`]);
+
+  const scalar = (n: unknown) => (YAML.isScalar(n) ? n.value : undefined);
+  const check = (name: string, node: Node | null, kind: Kind, one?: readonly string[]): unknown => {
+    const v = scalar(node);
+    switch (kind) {
+      case 'string':
+        if (typeof v !== 'string' || v.trim() === '') return at(node, `${name} must be a non-empty string`);
+        if (one && !one.includes(v)) return at(node, `${name} must be ${one.join(', ')}, not '${v}'${didYouMean(v, one, (k) => `'${k}'`)}`);
+        return v;
+      case 'boolean':
+        return typeof v === 'boolean' ? v : at(node, `${name} must be true or false`);
+      case 'number':
+        return typeof v === 'number' && v > 0 ? v : at(node, `${name} must be a number above 0`);
+      case 'strings': {
+        const items = YAML.isSeq(node) ? node.items : YAML.isScalar(node) ? [node] : undefined;
+        if (!items) return at(node, `${name} must be a list of strings`);
+        const out: string[] = [];
+        for (const item of items) {
+          const s = scalar(item);
+          if (typeof s !== 'string' || s.trim() === '') at(item as Node, `${name}: each item must be a non-empty string`);
+          else out.push(s);
+        }
+        return out;
+      }
+    }
+  };
+
+  for (const pair of root.items) {
+    const name = String(scalar(pair.key));
+    const node = pair.value as Node | null;
+    if (name === 'key') {
+      const key = keySection(node);
+      if (key) config.key = key;
+      continue;
+    }
+    const spec = KEYS[name as keyof ConfigValues];
+    if (!spec) {
+      at(pair.key as Node, `unknown key '${name}'${didYouMean(name.replace(/-/g, '_'), TOP_KEYS, (k) => `'${k}'`)}`);
+      continue;
+    }
+    const v = check(name, node, spec.kind, spec.one);
+    const arnProblem = name === 'kms_key_arn' && typeof v === 'string' ? keyArnUsage(v) : undefined;
+    if (arnProblem) at(node, arnProblem.replace(/^--kms-key-arn/, 'kms_key_arn'));
+    else if (v !== undefined) (config.values as Record<string, unknown>)[name] = v;
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+
+  function keySection(node: Node | null): KeySettings | undefined {
+    if (!YAML.isMap(node)) {
+      at(node, 'key must be a mapping (tags, multi_region, deletion_window_days, description, alias)');
+      return undefined;
+    }
+    const out: KeySettings = {};
+    for (const pair of node.items) {
+      const name = String(scalar(pair.key));
+      const value = pair.value as Node | null;
+      const one: KeySettings = {};
+      switch (name) {
+        case 'tags':
+          if (!YAML.isMap(value)) {
+            at(value, 'key.tags must be a mapping of tag names to values');
+            continue;
+          }
+          one.tags = {};
+          for (const t of value.items) {
+            const v = scalar(t.value);
+            if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+              at(t.value as Node, `key.tags.${String(scalar(t.key))} must be a string`);
+              continue;
+            }
+            one.tags[String(scalar(t.key))] = String(v);
+          }
+          break;
+        case 'multi_region': {
+          const v = check('key.multi_region', value, 'boolean');
+          if (typeof v === 'boolean') one.multiRegion = v;
+          break;
+        }
+        case 'deletion_window_days': {
+          const v = scalar(value);
+          if (typeof v !== 'number') at(value, 'key.deletion_window_days must be a number of days from 7 to 30');
+          else one.deletionWindowDays = v;
+          break;
+        }
+        case 'description':
+        case 'alias': {
+          const v = check(`key.${name}`, value, 'string');
+          if (typeof v === 'string') one[name] = v;
+          break;
+        }
+        default:
+          at(pair.key as Node, `unknown key 'key.${name}'${didYouMean(name.replace(/-/g, '_'), KEY_KEYS, (k) => `'key.${k}'`)}`);
+          continue;
+      }
+      for (const p of keySettingsProblems(one)) at(value, `key.${name}: ${p}`);
+      Object.assign(out, one);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,61 @@
+/** Where a run's report goes: colours (--no-color, NO_COLOR, FORCE_COLOR) and --output FILE. */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { Io } from '../cli.js';
+import { OutputError, realish } from '../io/outputs.js';
+import { writeOutputAtomic } from '../io/write.js';
+
+/**
+ * Colours on stdout: FORCE_COLOR (set, and not 0 or false) turns them on, NO_COLOR (set and not
+ * empty, https://no-color.org) off; otherwise `terminal` (stdout is a terminal). --no-color wins over both.
+ */
+export function colorWanted(terminal: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '0' && force.toLowerCase() !== 'false') return true;
+  if (env.NO_COLOR) return false;
+  return terminal;
+}
+
+/** --output FILE: not a folder, not a path given to scan; its folder must exist. */
+export function checkOutputFile(file: string, inputs: string[], cwd: string): void {
+  const abs = realish(path.resolve(cwd, file));
+  const isDir = (p: string) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return undefined;
+    }
+  };
+  if (isDir(abs)) throw new OutputError(`--output ${file}: is a folder; give the report file's name`);
+  for (const input of inputs.length ? inputs : ['.']) {
+    if (realish(path.resolve(cwd, input)) === abs)
+      throw new OutputError(`--output ${file}: is a path given to scan; the report would overwrite it`);
+  }
+  const parent = isDir(path.dirname(abs));
+  if (parent === undefined) throw new OutputError(`--output ${file}: the folder ${path.dirname(file)} does not exist`);
+  if (!parent) throw new OutputError(`--output ${file}: ${path.dirname(file)} is not a folder`);
+}
+
+/** An Io whose stdout is kept, to be written to a file at the end (atomically: all of it or nothing). */
+export function captured(io: Io) {
+  const chunks: string[] = [];
+  let cancelled = false;
+  return {
+    io: { ...io, out: (t: string) => void chunks.push(t), progress: io.progress } as Io,
+    get cancelled() {
+      return cancelled;
+    },
+    cancel() {
+      cancelled = true;
+    },
+    /** Write what was kept; the error's message when it cannot be written. */
+    async write(file: string, cwd: string): Promise<string | undefined> {
+      try {
+        await writeOutputAtomic(path.resolve(cwd, file), chunks.join(''), file);
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+  };
+}

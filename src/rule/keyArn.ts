@@ -1,0 +1,94 @@
+/**
+ * `--kms-key-arn VALUE`: what the value is, and which format families can write it.
+ *
+ * - a key ARN `arn:aws[-cn|-us-gov|-iso|-iso-b]:kms:REGION:ACCOUNT:key/ID` (ID a UUID or an
+ *   `mrk-` multi-Region key ID), or an alias ARN `arn:...:kms:REGION:ACCOUNT:alias/NAME`: every family;
+ * - an alias name `alias/NAME`: CloudFormation only (`KMSMasterKeyId` takes key IDs, ARNs, alias
+ *   names and alias ARNs; Terraform's, CDK's and Pulumi's `kms_key_arn`/`kmsKeyArn`/`Key.fromKeyArn`
+ *   take an ARN);
+ * - an expression, written as is, in the family whose syntax it is:
+ *   Terraform `var.x`, `local.x`, `module.m.output`, `data.type.name.attr`, `aws_kms_*.name.attr`;
+ *   CloudFormation `!Ref P`, `!GetAtt R.Arn`, `!ImportValue E`, `!Sub '...'` and `${...}` (a `Fn::Sub`
+ *   in a template; a variable of the Serverless Framework in `serverless.yml`);
+ *   Pulumi YAML `${...}` (an interpolation: `${key.arn}`, `${config.keyArn}`);
+ *   TypeScript a property chain `props.keyArn`, `this.key.keyArn` (a bare name like `keyArn` is
+ *   refused: it reads like a typo for an ARN; a Terraform-shaped one like `local.x` is Terraform's).
+ * A table of a family that cannot write the value is not fixed, with the reason (keyArnProblem).
+ */
+
+const PARTITION = 'aws(?:-cn|-us-gov|-iso|-iso-b)?';
+const KEY_ID = '(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})';
+const ALIAS_NAME = 'alias/[A-Za-z0-9/_-]+';
+const KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:[a-z]{2}(?:-[a-z]+)+-\\d:\\d{12}:key/${KEY_ID}$`);
+const ALIAS_ARN = new RegExp(`^arn:${PARTITION}:kms:[a-z]{2}(?:-[a-z]+)+-\\d:\\d{12}:${ALIAS_NAME}$`);
+const ALIAS = new RegExp(`^${ALIAS_NAME}$`);
+
+const ID = '[A-Za-z_][A-Za-z0-9_-]*';
+const TERRAFORM = [
+  new RegExp(`^(?:var|local)\\.${ID}$`),
+  new RegExp(`^module\\.${ID}\\.${ID}$`),
+  new RegExp(`^data\\.${ID}\\.${ID}\\.${ID}$`),
+  new RegExp(`^aws_kms_[a-z_]+\\.${ID}\\.${ID}$`),
+];
+const CFN_TAG = /^!(Ref|GetAtt|ImportValue|Sub)\s+(\S.*)$/;
+const INTERPOLATION = /^\$\{[^{}]+\}$/;
+const TS_CHAIN = /^(?:this|[A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*)+$/;
+const TS_RESERVED = new Set(['var', 'let', 'const', 'new', 'function', 'class', 'return', 'typeof', 'void', 'delete']);
+
+export type KeyArnKind = 'key-arn' | 'alias-arn' | 'alias' | 'terraform' | 'cloudformation' | 'interpolation' | 'typescript';
+
+/** What kinds of value this is (an expression can read as more than one family's); empty: none. */
+export function keyArnKinds(value: string): KeyArnKind[] {
+  const v = value.trim();
+  if (KEY_ARN.test(v)) return ['key-arn'];
+  if (ALIAS_ARN.test(v)) return ['alias-arn'];
+  if (ALIAS.test(v)) return ['alias'];
+  const kinds: KeyArnKind[] = [];
+  if (TERRAFORM.some((r) => r.test(v))) kinds.push('terraform');
+  if (CFN_TAG.test(v)) kinds.push('cloudformation');
+  if (INTERPOLATION.test(v)) kinds.push('interpolation');
+  // A Terraform-shaped reference (var.x, local.x, module.m.x...) is Terraform's, though TypeScript could parse it.
+  if (kinds.length === 0 && TS_CHAIN.test(v) && !TS_RESERVED.has(v.split('.')[0])) kinds.push('typescript');
+  return kinds;
+}
+
+/** Why a value is not a usable --kms-key-arn at all (undefined: it is one, for some family). */
+export function keyArnUsage(value: string): string | undefined {
+  const v = value.trim();
+  if (v === '') return '--kms-key-arn must not be empty';
+  if (/(^|[:/])alias\/aws\//.test(v)) return `--kms-key-arn must name a customer-managed key, not an AWS managed key (${v})`;
+  if (v.startsWith('arn:') && !KEY_ARN.test(v) && !ALIAS_ARN.test(v)) {
+    return `--kms-key-arn '${v}' is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID) nor an alias ARN (arn:aws:kms:REGION:ACCOUNT:alias/NAME)`;
+  }
+  if (keyArnKinds(v).length > 0) return undefined;
+  return (
+    `--kms-key-arn '${v}' is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID), an alias ARN, an alias/NAME, ` +
+    'nor an expression kmsfix can write: Terraform var.x, local.x, module.m.x, data.aws_kms_key.k.arn; ' +
+    "CloudFormation !Ref P, !GetAtt R.Arn, !ImportValue E, '${...}'; Pulumi YAML '${key.arn}'; TypeScript props.keyArn"
+  );
+}
+
+/** The kinds each family writes. CloudFormation's family covers SAM and serverless.yml. */
+const WRITES: Record<string, readonly KeyArnKind[]> = {
+  cloudformation: ['key-arn', 'alias-arn', 'alias', 'cloudformation', 'interpolation'],
+  terraform: ['key-arn', 'alias-arn', 'terraform'],
+  'pulumi-yaml': ['key-arn', 'alias-arn', 'interpolation'],
+  typescript: ['key-arn', 'alias-arn', 'typescript'],
+};
+
+const SAY: Record<string, string> = {
+  cloudformation: 'a CloudFormation template takes an ARN, an alias/NAME, !Ref, !GetAtt, !ImportValue, !Sub or ${...}',
+  terraform: 'Terraform takes an ARN (kms_key_arn) or an expression such as var.x, local.x, module.m.x or data.aws_kms_key.k.arn',
+  'pulumi-yaml': 'Pulumi YAML takes an ARN (kmsKeyArn) or an interpolation such as ${key.arn}',
+  typescript: 'TypeScript code takes an ARN or an expression such as props.keyArn',
+};
+
+/** Why a family cannot write this --kms-key-arn value (a table's reason not to be fixed), or undefined. */
+export function keyArnProblem(value: string, family: string): string | undefined {
+  const writes = WRITES[family];
+  if (!writes) return undefined;
+  const kinds = keyArnKinds(value);
+  // A value of no known kind is the caller's to refuse (the CLI does: keyArnUsage); the API passes it on.
+  if (kinds.length === 0 || kinds.some((k) => writes.includes(k))) return undefined;
+  return `--kms-key-arn ${value.trim()} cannot be written here: ${SAY[family]}`;
+}

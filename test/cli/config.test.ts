@@ -1,0 +1,167 @@
+/** `.kmsfix.yml`: found upward to the repository root, or named; validated with file:line:column; flags override it. */
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type Parsed, parse } from '../../src/cli.js';
+import { FIXTURES } from '../helpers/fixture-cases.js';
+import { runCli, snapshot } from '../helpers/cli-helper.js';
+
+const CF = path.join(FIXTURES, 'cloudformation');
+
+/** A repository (a folder with .git) holding infra/app.yaml (a table without SSE) and infra/managed.yaml (AWS managed key). */
+function repo(config?: string, where = '.kmsfix.yml'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-'));
+  mkdirSync(path.join(dir, '.git'));
+  mkdirSync(path.join(dir, 'infra'));
+  cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'infra', 'app.yaml'));
+  cpSync(path.join(CF, 'yaml-aws-managed', 'input.yaml'), path.join(dir, 'infra', 'managed.yaml'));
+  if (config !== undefined) writeFileSync(path.join(dir, where), config);
+  return dir;
+}
+
+async function parsed(args: string[], cwd: string): Promise<Parsed> {
+  const p = await parse(args, cwd);
+  if (p === 'version' || 'help' in p) throw new Error('expected a command');
+  return p;
+}
+
+describe('.kmsfix.yml', () => {
+  it('is found from the scanned path upward, and its settings apply', async () => {
+    const dir = repo('accept_aws_managed: true\n');
+    // infra/managed.yaml's tables are compliant only with accept_aws_managed.
+    const r = await runCli(['scan', '--format', 'json', 'infra/managed.yaml'], dir);
+    expect(JSON.parse(r.stdout).summary.nonCompliant).toBe(0);
+    // From a sub-folder too: the search climbs to the repository root.
+    const sub = await runCli(['scan', '--format', 'json', 'managed.yaml'], path.join(dir, 'infra'));
+    expect(JSON.parse(sub.stdout).summary.nonCompliant).toBe(0);
+  });
+
+  it('stops at the repository root: a file above the folder holding .git is not used', async () => {
+    const outer = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-outer-'));
+    writeFileSync(path.join(outer, '.kmsfix.yml'), 'accept_aws_managed: true\n');
+    const dir = path.join(outer, 'repo');
+    mkdirSync(path.join(dir, '.git'), { recursive: true });
+    cpSync(path.join(CF, 'yaml-aws-managed', 'input.yaml'), path.join(dir, 'managed.yaml'));
+    const r = await runCli(['scan', '--format', 'json', '.'], dir);
+    expect(JSON.parse(r.stdout).summary.nonCompliant).toBe(3);
+  });
+
+  it('--config FILE names one; a missing one is an error (exit 2)', async () => {
+    const dir = repo();
+    writeFileSync(path.join(dir, 'team.yml'), 'accept_aws_managed: true\n');
+    const r = await runCli(['scan', '--config', 'team.yml', '--format', 'json', 'infra/managed.yaml'], dir);
+    expect(JSON.parse(r.stdout).summary.nonCompliant).toBe(0);
+    const missing = await runCli(['scan', '--config', 'nope.yml'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.yml: no such configuration file');
+  });
+
+  it('flags given on the command line override the file', async () => {
+    const dir = repo('key_strategy: shared\nmax_file_size: 2\nprofile: trivy\n');
+    const fix = await parsed(['fix', '--key-strategy', 'per-table'], dir);
+    expect(fix.options.keyStrategy).toBe('per-table');
+    expect(fix.options.maxFileBytes).toBe(2 * 1024 * 1024);
+    // profile is an option of scan: it applies to scan, and fix is not refused for it.
+    expect((await parsed(['scan'], dir)).options.profile).toBe('trivy');
+    expect((await parsed(['scan', '--profile', 'checkov'], dir)).options.profile).toBe('checkov');
+    expect((await parsed(['fix'], dir)).options.keyStrategy).toBe('shared');
+    // --kms-key-arn on the command line replaces the file's key_policy (no key is generated).
+    writeFileSync(path.join(dir, '.kmsfix.yml'), 'key_policy: iam\n');
+    const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const withArn = await parsed(['fix', '--kms-key-arn', arn], dir);
+    expect(withArn.options.kmsKeyArn).toBe(arn);
+  });
+
+  it('the key section becomes FixOptions.key (tags, multi-Region, deletion window, description, alias)', async () => {
+    const dir = repo(
+      [
+        'key:',
+        '  tags:',
+        '    team: payments',
+        '    cost-center: 42',
+        '  multi_region: true',
+        '  deletion_window_days: 14',
+        '  description: "Key of {tables}"',
+        '  alias: alias/payments/{table}',
+        '',
+      ].join('\n'),
+    );
+    expect((await parsed(['fix'], dir)).options.key).toEqual({
+      tags: { team: 'payments', 'cost-center': '42' },
+      multiRegion: true,
+      deletionWindowDays: 14,
+      description: 'Key of {tables}',
+      alias: 'alias/payments/{table}',
+    });
+  });
+
+  it('the key section reaches the writers: a Terraform fix renders its tags, deletion window and alias', async () => {
+    const dir = repo('key:\n  tags:\n    team: payments\n  deletion_window_days: 14\n  alias: alias/payments/{table}\n');
+    writeFileSync(path.join(dir, 'main.tf'), 'resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n}\n');
+    const r = await runCli(['fix', '--dry-run', 'main.tf'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('+  deletion_window_in_days = 14\n');
+    expect(r.stdout).toMatch(/\+ {2}tags = \{\n\+ {4}team = "payments"\n/);
+    expect(r.stdout).toContain('+  name          = "alias/payments/${aws_dynamodb_table.t.name}"\n');
+  });
+
+  it('exclude and skip_table in the file: globs relative to the file, addresses', async () => {
+    const dir = repo('exclude:\n  - infra/managed.yaml\nskip_table: [Orders*]\n');
+    const r = await runCli(['scan', '--format', 'json'], path.join(dir, 'infra'));
+    const out = JSON.parse(r.stdout);
+    expect(out.tables.map((t: { file: string }) => t.file)).toEqual(['app.yaml']);
+    expect(out.tables[0]).toMatchObject({ address: 'OrdersTable', status: 'suppressed', compliant: true, fixable: false });
+    expect(r.code).toBe(0);
+  });
+
+  it('every problem is reported as file:line:column, with a suggestion for an unknown key; nothing runs (exit 2)', async () => {
+    const config = [
+      'key_stratgy: shared',
+      'key:',
+      '  deletion_window_days: 3',
+      '  alias: foo/{table}',
+      '  multi-region: true',
+      'profile: trivvy',
+      'include_tests: yes please',
+      'exclude: {a: 1}',
+      'kms_key_arn: foo',
+      '',
+    ].join('\n');
+    const dir = repo(config);
+    const before = snapshot(dir);
+    const r = await runCli(['fix', '--yes'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').slice(0, 8)).toEqual([
+      ".kmsfix.yml:1:1: unknown key 'key_stratgy' (did you mean 'key_strategy'?)",
+      '.kmsfix.yml:3:25: key.deletion_window_days: deletion window must be a whole number of days from 7 to 30, not 3',
+      '.kmsfix.yml:4:10: key.alias: alias must start with "alias/": foo/{table}',
+      ".kmsfix.yml:5:3: unknown key 'key.multi-region' (did you mean 'key.multi_region'?)",
+      ".kmsfix.yml:6:10: profile must be strict, checkov, trivy, kics, cfn-nag, cfn-guard, aws-config, not 'trivvy' (did you mean 'trivy'?)",
+      '.kmsfix.yml:7:16: include_tests must be true or false',
+      '.kmsfix.yml:8:10: exclude must be a list of strings',
+      expect.stringMatching(/^\.kmsfix\.yml:9:14: kms_key_arn 'foo' is not a KMS key ARN/),
+    ]);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('YAML syntax errors and tags of the key section are positioned too', async () => {
+    const dir = repo('key:\n  tags:\n    aws:owner: me\nkey_policy: [iam\n');
+    const r = await runCli(['scan'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^\.kmsfix\.yml:\d+:\d+: YAML: /);
+    writeFileSync(path.join(dir, '.kmsfix.yml'), 'key:\n  tags:\n    aws:owner: me\n');
+    const tags = await runCli(['scan'], dir);
+    expect(tags.stderr).toContain('.kmsfix.yml:3:5: key.tags: tag key must be 1 to 128 characters and not start with "aws:": aws:owner');
+  });
+
+  it('an empty file sets nothing; paths with different files are refused', async () => {
+    const dir = repo('');
+    expect((await runCli(['scan', 'infra'], dir)).code).toBe(1);
+    const other = repo('include_tests: true\n');
+    const r = await runCli(['scan', dir, other], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the paths have different configuration files');
+  });
+});

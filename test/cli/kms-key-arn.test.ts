@@ -1,0 +1,133 @@
+/** --kms-key-arn validated: ARNs, alias names and each format's expressions; a table whose file cannot take the value is declined. */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { keyArnKinds, keyArnProblem, keyArnUsage } from '../../src/rule/keyArn.js';
+import { FIXTURES } from '../helpers/fixture-cases.js';
+import { runCli, snapshot } from '../helpers/cli-helper.js';
+
+const ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const TF = 'resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n}\n';
+
+/** A CloudFormation YAML template, a JSON one, a serverless.yml and a Terraform module. */
+function mixed(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-arn-'));
+  const cf = (c: string, f: string, to: string) => {
+    mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
+    cpSync(path.join(FIXTURES, 'cloudformation', c, f), path.join(dir, to));
+  };
+  cf('yaml-no-sse', 'input.yaml', 'cfn/t.yaml');
+  cf('json-4space', 'input.json', 'cfn/j.json');
+  cf('serverless', 'input.yml', 'sls/serverless.yml');
+  mkdirSync(path.join(dir, 'tf'));
+  writeFileSync(path.join(dir, 'tf', 'main.tf'), TF);
+  return dir;
+}
+
+describe('what --kms-key-arn accepts', () => {
+  it('key and alias ARNs of every partition, alias names, and expressions by family', () => {
+    expect(keyArnKinds(ARN)).toEqual(['key-arn']);
+    expect(keyArnKinds('arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab')).toEqual(['key-arn']);
+    expect(keyArnKinds('arn:aws-cn:kms:cn-north-1:111122223333:alias/app')).toEqual(['alias-arn']);
+    expect(keyArnKinds('alias/app/orders')).toEqual(['alias']);
+    for (const t of ['var.key_arn', 'local.key_arn', 'module.kms.key_arn', 'data.aws_kms_key.k.arn', 'aws_kms_key.main.arn'])
+      expect(keyArnKinds(t)).toEqual(['terraform']);
+    for (const c of ['!Ref KeyArn', '!GetAtt Key.Arn', '!ImportValue shared-key', "!Sub 'arn:${AWS::Partition}:kms:x'"]) {
+      expect(keyArnKinds(c)).toEqual(['cloudformation']);
+    }
+    expect(keyArnKinds('${config.keyArn}')).toEqual(['interpolation']);
+    expect(keyArnKinds('props.keyArn')).toEqual(['typescript']);
+    expect(keyArnKinds('this.key.keyArn')).toEqual(['typescript']);
+  });
+
+  it('refuses a bare word, a malformed ARN, an empty value and the AWS managed key, each with its reason', () => {
+    expect(keyArnUsage('foo')).toMatch(/^--kms-key-arn 'foo' is not a KMS key ARN .* nor an expression kmsfix can write/);
+    expect(keyArnUsage('arn:aws:kms:eu-west-1:111122223333:key/x')).toContain('is not a KMS key ARN');
+    expect(keyArnUsage('arn:aws:s3:::bucket')).toContain('is not a KMS key ARN');
+    expect(keyArnUsage(' ')).toBe('--kms-key-arn must not be empty');
+    expect(keyArnUsage('alias/aws/dynamodb')).toContain('not an AWS managed key');
+    expect(keyArnUsage('arn:aws:kms:eu-west-1:111122223333:alias/aws/dynamodb')).toContain('not an AWS managed key');
+    expect(keyArnUsage('var.x')).toBeUndefined();
+  });
+
+  it('which family writes what', () => {
+    expect(keyArnProblem(ARN, 'terraform')).toBeUndefined();
+    expect(keyArnProblem('alias/app', 'cloudformation')).toBeUndefined();
+    expect(keyArnProblem('alias/app', 'terraform')).toContain('Terraform takes an ARN');
+    expect(keyArnProblem('alias/app', 'typescript')).toContain('TypeScript code takes an ARN');
+    expect(keyArnProblem('var.x', 'cloudformation')).toContain('a CloudFormation template takes');
+    expect(keyArnProblem('!Ref P', 'terraform')).toContain('Terraform takes');
+    expect(keyArnProblem('!Ref P', 'pulumi-yaml')).toContain('Pulumi YAML takes');
+    expect(keyArnProblem('${key.arn}', 'pulumi-yaml')).toBeUndefined();
+    expect(keyArnProblem('props.keyArn', 'typescript')).toBeUndefined();
+    expect(keyArnProblem('props.keyArn', 'terraform')).toContain('Terraform takes');
+    // A value of no known kind is the CLI's to refuse: the engine's API passes it on.
+    expect(keyArnProblem('x', 'terraform')).toBeUndefined();
+  });
+});
+
+describe('fix --kms-key-arn', () => {
+  it('foo is refused before anything is read (exit 2)', async () => {
+    const dir = mixed();
+    const before = snapshot(dir);
+    const r = await runCli(['fix', '--yes', '--kms-key-arn', 'foo'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("kmsfix: --kms-key-arn 'foo' is not a KMS key ARN");
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('!Ref P: intrinsic functions in templates, in the file own form; Terraform tables declined with the reason', async () => {
+    const dir = mixed();
+    const tf = readFileSync(path.join(dir, 'tf', 'main.tf'), 'utf8');
+    const r = await runCli(['fix', '--yes', '--kms-key-arn', '!Ref TableKeyArn'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'cfn', 't.yaml'), 'utf8')).toContain('        KMSMasterKeyId: !Ref TableKeyArn\n');
+    expect(readFileSync(path.join(dir, 'cfn', 'j.json'), 'utf8')).toMatch(/"KMSMasterKeyId": \{\s+"Ref": "TableKeyArn"\s+\}/);
+    expect(readFileSync(path.join(dir, 'tf', 'main.tf'), 'utf8')).toBe(tf);
+    expect(r.stderr).toContain('not fixed: tf/main.tf:1  aws_dynamodb_table.t  aws-owned');
+    expect(r.stderr).toContain('--kms-key-arn !Ref TableKeyArn cannot be written here: Terraform takes an ARN');
+    // Fixed tables rescan customer-managed (the intrinsic is read back as a key reference).
+    const scan = JSON.parse((await runCli(['scan', '--format', 'json', 'cfn'], dir)).stdout);
+    expect(scan.tables.map((t: { status: string }) => t.status)).toEqual(['customer-managed', 'customer-managed']);
+  });
+
+  it('!GetAtt and !ImportValue', async () => {
+    for (const [value, written] of [
+      ['!GetAtt SharedKey.Arn', 'KMSMasterKeyId: !GetAtt SharedKey.Arn'],
+      ['!ImportValue platform-dynamodb-key-arn', 'KMSMasterKeyId: !ImportValue platform-dynamodb-key-arn'],
+    ]) {
+      const dir = mixed();
+      const r = await runCli(['fix', '--yes', '--kms-key-arn', value, 'cfn/t.yaml'], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(path.join(dir, 'cfn', 't.yaml'), 'utf8')).toContain(written);
+    }
+  });
+
+  it('var.x: Terraform writes the expression; templates are left as they are', async () => {
+    const dir = mixed();
+    const r = await runCli(['fix', '--yes', '--kms-key-arn', 'var.table_key_arn'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'tf', 'main.tf'), 'utf8')).toContain('kms_key_arn = var.table_key_arn');
+    expect(r.stderr).toContain('not fixed: cfn/t.yaml:11  OrdersTable  aws-owned');
+    expect(r.stderr).toContain('a CloudFormation template takes an ARN');
+    expect(r.stderr).toMatch(/5 tables in 4 files: .*\(1 fixable\).*; 1 fixed in 1 file, 1 file written/);
+  });
+
+  it('${ssm:...}: a Serverless Framework variable in serverless.yml, declined in a plain template', async () => {
+    const dir = mixed();
+    const r = await runCli(['fix', '--yes', '--kms-key-arn', '${ssm:/keys/dynamodb}', 'cfn', 'sls'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'sls', 'serverless.yml'), 'utf8')).toContain('KMSMasterKeyId: ${ssm:/keys/dynamodb}');
+    expect(r.stderr).toContain('is a Serverless Framework variable, which only serverless.yml resolves');
+    expect(readFileSync(path.join(dir, 'cfn', 't.yaml'), 'utf8')).not.toContain('KMSMasterKeyId');
+  });
+
+  it('alias/NAME: CloudFormation writes it; Terraform, which takes an ARN, declines', async () => {
+    const dir = mixed();
+    const r = await runCli(['fix', '--yes', '--kms-key-arn', 'alias/app/orders', 'cfn/t.yaml', 'tf'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'cfn', 't.yaml'), 'utf8')).toContain('KMSMasterKeyId: alias/app/orders');
+    expect(r.stderr).toContain('Terraform takes an ARN (kms_key_arn)');
+  });
+});

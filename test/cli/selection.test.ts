@@ -1,0 +1,92 @@
+/** What a run looks at: --exclude GLOB (discovery) and --skip-table PATTERN (tables by address). */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { skippedBy } from '../../src/rule/skip.js';
+import { FIXTURES } from '../helpers/fixture-cases.js';
+import { runCli } from '../helpers/cli-helper.js';
+
+const TEMPLATE = readFileSync(path.join(FIXTURES, 'cloudformation', 'yaml-no-sse', 'input.yaml'));
+
+function tree(files: string[]): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-select-'));
+  for (const f of files) {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), TEMPLATE);
+  }
+  return dir;
+}
+
+const files = async (args: string[], cwd: string) =>
+  (JSON.parse((await runCli(['scan', '--format', 'json', ...args], cwd)).stdout).tables as { file: string }[]).map((t) => t.file);
+
+describe('--exclude GLOB', () => {
+  it('leaves out paths matching .gitignore-style globs, relative to the scanned folder; repeatable', async () => {
+    const dir = tree(['app/t.yaml', 'examples/t.yaml', 'legacy/old/t.yaml', 'app/sample.yaml']);
+    expect(await files(['.'], dir)).toEqual(['app/sample.yaml', 'app/t.yaml', 'examples/t.yaml', 'legacy/old/t.yaml']);
+    expect(await files(['--exclude', 'examples/', '--exclude', 'legacy', '.'], dir)).toEqual(['app/sample.yaml', 'app/t.yaml']);
+    expect(await files(['--exclude', 'sample.*', '.'], dir)).toEqual(['app/t.yaml', 'examples/t.yaml', 'legacy/old/t.yaml']);
+    // Relative to the folder given to scan: "t.yaml" below app/ is app/t.yaml from the parent.
+    expect(await files(['--exclude', '/t.yaml', 'app'], dir)).toEqual(['app/sample.yaml']);
+    expect(await files(['--exclude', '/t.yaml', '.'], dir)).toEqual([
+      'app/sample.yaml',
+      'app/t.yaml',
+      'examples/t.yaml',
+      'legacy/old/t.yaml',
+    ]);
+  });
+
+  it('applies to files named on the command line too (a pre-commit hook passes file names)', async () => {
+    const dir = tree(['app/t.yaml', 'examples/t.yaml']);
+    expect(await files(['--exclude', 'examples/**', 'app/t.yaml', 'examples/t.yaml'], dir)).toEqual(['app/t.yaml']);
+  });
+
+  it('a fix leaves excluded files untouched', async () => {
+    const dir = tree(['app/t.yaml', 'examples/t.yaml']);
+    const r = await runCli(['fix', '--yes', '--exclude', 'examples', '.'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'examples/t.yaml')).equals(TEMPLATE)).toBe(true);
+    expect(readFileSync(path.join(dir, 'app/t.yaml')).equals(TEMPLATE)).toBe(false);
+  });
+});
+
+describe('--skip-table PATTERN', () => {
+  it('matches whole addresses with * and ?', () => {
+    expect(skippedBy('OrdersTable', ['Orders*'])).toBe('Orders*');
+    expect(skippedBy('aws_dynamodb_table.legacy_a', ['aws_dynamodb_table.legacy_?'])).toBe('aws_dynamodb_table.legacy_?');
+    expect(skippedBy('module.cache.aws_dynamodb_table.t', ['module.cache.*'])).toBe('module.cache.*');
+    expect(skippedBy('OrdersTable', ['Orders'])).toBeUndefined();
+    expect(skippedBy('XOrdersTable', ['Orders*'])).toBeUndefined();
+    expect(skippedBy('a.b', ['a?b', 'a.c'])).toBe('a?b');
+  });
+
+  it('reports a skipped table suppressed and compliant (exit 0), and fix never changes it', async () => {
+    const dir = tree(['t.yaml']);
+    const r = await runCli(['scan', '--skip-table', 'OrdersTable'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('t.yaml:11  OrdersTable  suppressed  Skipped by --skip-table OrdersTable');
+    const json = JSON.parse((await runCli(['scan', '--format', 'json', '--skip-table', 'Orders*'], dir)).stdout);
+    expect(json.tables[0]).toMatchObject({ status: 'suppressed', compliant: true, fixable: false });
+    expect(json.tables[0].message).toContain('without it: aws-owned');
+    const fix = await runCli(['fix', '--yes', '--skip-table', 'Orders*'], dir);
+    expect(fix.code).toBe(0);
+    expect(readFileSync(path.join(dir, 't.yaml')).equals(TEMPLATE)).toBe(true);
+  });
+
+  it('--skip-check is not an option (one rule): the message suggests --skip-table', async () => {
+    const r = await runCli(['scan', '--skip-check', 'CKV_AWS_119'], tree([]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown option --skip-check: kmsfix checks one rule: leave tables out with --skip-table PATTERN');
+  });
+});
+
+describe('fixtures still pass through discovery', () => {
+  it('a tree with a gitignored folder and an excluded one', async () => {
+    const dir = tree(['a/t.yaml', 'b/t.yaml', 'c/t.yaml']);
+    mkdirSync(path.join(dir, '.git'));
+    writeFileSync(path.join(dir, '.gitignore'), 'b/\n');
+    cpSync(path.join(dir, 'a', 't.yaml'), path.join(dir, 'a', 'u.yaml'));
+    expect(await files(['--exclude', 'c', '.'], dir)).toEqual(['a/t.yaml', 'a/u.yaml']);
+  });
+});
