@@ -293,8 +293,10 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
   }
   try {
     const bar = progress(!!io.progress && !p.quiet, io.err, io.cwd, process.stderr.columns);
-    // Without a prompt, a fix in place writes each chunk of verified groups as it goes (io/stream.ts).
-    const stream = inPlace && !(io.interactive && !p.yes && p.format === 'text') ? fixStream(p, io, bar.done) : undefined;
+    // Without a prompt, a fix in place writes each chunk of verified groups as it goes (io/stream.ts);
+    // not with --commit, which refuses a whole repository before anything of it is written.
+    const prompt = io.interactive && !p.yes && p.format === 'text';
+    const stream = inPlace && !prompt && !p.commit ? fixStream(p, io, bar.done) : undefined;
     const result = await run(p.paths, {
       ...p.options,
       // SARIF carries each table's fix: a scan plans them too.
