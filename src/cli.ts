@@ -82,6 +82,9 @@ Options:
   --accept-aws-managed    count the AWS managed key (alias/aws/dynamodb) as compliant
   --include-tests         also fix tables in test code (below test/, tests/, __tests__/, and
                           *.test.ts / *.spec.ts files), which are otherwise reported, not changed
+  --fix-parameterised     fix: also fix tables whose encryption a template parameter's default decides
+                          (SSEEnabled: !Ref EnableSSE with Default: false): the table's settings are
+                          written explicitly and the parameter no longer controls them
   --profile strict|checkov|trivy|kics|cfn-nag|cfn-guard|aws-config
                           scan: whose rules decide compliance and the exit code (default strict:
                           a customer-managed key; a tool's profile follows that tool's own rules)
@@ -136,6 +139,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       'key-policy': { type: 'string' },
       'accept-aws-managed': { type: 'boolean' },
       'include-tests': { type: 'boolean' },
+      'fix-parameterised': { type: 'boolean' },
       'max-file-size': { type: 'string' },
       format: { type: 'string' },
       profile: { type: 'string' },
@@ -179,7 +183,18 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     throw new UsageError('--profile is an option of scan: fix always writes customer-managed keys, which satisfy every profile');
   }
   if (command === 'scan') {
-    for (const f of ['dry-run', 'patch', 'patch-dir', 'check', 'force', 'yes', 'key-strategy', 'kms-key-arn', 'key-policy'] as const) {
+    for (const f of [
+      'dry-run',
+      'patch',
+      'patch-dir',
+      'check',
+      'force',
+      'yes',
+      'key-strategy',
+      'kms-key-arn',
+      'key-policy',
+      'fix-parameterised',
+    ] as const) {
       if (values[f] !== undefined) throw new UsageError(`--${f} is an option of fix, not scan`);
     }
   }
@@ -203,6 +218,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       keyPolicy: keyPolicy as KeyPolicyMode,
       acceptAwsManaged: !!values['accept-aws-managed'],
       includeTests: !!values['include-tests'],
+      fixParameterised: !!values['fix-parameterised'],
       profile: profile as Profile,
       maxFileBytes: Math.round(Number(maxMb) * 1024 * 1024),
     },

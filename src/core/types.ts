@@ -85,6 +85,11 @@ export interface FixOptions {
   acceptAwsManaged: boolean;
   /** Also fix tables in test code (src/io/discover.ts isTestPath), which are otherwise reported only. */
   includeTests?: boolean;
+  /**
+   * Also fix tables whose encryption a template parameter's default decides (`--fix-parameterised`):
+   * the table's settings are then written explicitly and the parameter no longer controls them.
+   */
+  fixParameterised?: boolean;
   /** Tags, multi-Region, deletion window, description and alias of generated keys (src/rule/keySettings.ts). */
   key?: import('../rule/keySettings.js').KeySettings;
   /** Which key policy generated keys get (src/rule/keyPolicy.ts); default drop-in. */

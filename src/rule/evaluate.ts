@@ -16,6 +16,7 @@
  * each format's fix.
  */
 import type { TableFacts } from '../core/types.js';
+import type { Obstacle } from './facts.js';
 import { assess, messageOf } from './cmk.js';
 import { peerFactsOf } from './peers/facts.js';
 import { compliantUnder, underProfile, type Profile } from './peers/evaluate.js';
@@ -31,7 +32,11 @@ export interface JudgeOptions {
   test?: boolean;
   /** ...and test code is fixed too. */
   includeTests?: boolean;
+  /** Settings decided by an input's default (a CloudFormation parameter) are fixed too, taking the decision from the input. */
+  fixParameterised?: boolean;
 }
+
+const PARAMETERISED: ReadonlySet<Obstacle['kind']> = new Set(['parameter']);
 
 /** A table's verdict, as reports show it. */
 export interface Judgement {
@@ -54,7 +59,8 @@ export function statusOf(t: TableFacts): Status {
 }
 
 export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
-  const a = assess(t.encryption);
+  const waived = options.fixParameterised ? PARAMETERISED : undefined;
+  const a = assess(t.encryption, waived);
   const peers = peerVerdicts(peerFactsOf(t.encryption));
   const profile = options.profile ?? 'strict';
   const aam = options.acceptAwsManaged === true;
@@ -68,6 +74,11 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   let message = shown.message;
   if (!compliant && a.blocker !== undefined) message = `${message}. Not fixable automatically: ${a.blocker}`;
   if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;
+  const parameter = waived && wanted ? t.encryption.obstacles.find((o) => o.kind === 'parameter') : undefined;
+  if (parameter?.kind === 'parameter' && !leftInTests) {
+    const one = parameter.inputs.length === 1;
+    message = `${message}. Fixed with --fix-parameterised: the table's settings are written explicitly, so ${parameter.inputs.join(' and ')} no longer ${one ? 'controls' : 'control'} them`;
+  }
   const out: Judgement = { status: shown.status, message, compliant, fixable: wanted && !leftInTests, peers };
   if (a.blocker !== undefined) out.blocker = a.blocker;
   if (leftInTests) out.testCode = true;

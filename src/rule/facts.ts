@@ -25,6 +25,11 @@ export interface Setting {
   means?: 'aws-owned' | 'aws-managed' | 'customer-managed';
   /** As peer scanners read this setting (literally; a few read another place): src/rule/peers. */
   raw?: Raw | Reference;
+  /**
+   * The value was read through an input with a default (a CloudFormation parameter), as peer
+   * scanners evaluate it: what decided it, for messages ("parameter EnableSSE's default (false)").
+   */
+  via?: string;
 }
 
 export const ABSENT: Setting = { state: 'absent', source: '' };
@@ -112,6 +117,10 @@ export type Obstacle =
   | { kind: 'resource-policy'; policy: string; unreadable?: string; others: string[] }
   /** CloudFormation: the table's ResourcePolicy lets in principals of other accounts (described). */
   | { kind: 'cross-account-grants'; grants: string[] }
+  /** A setting the rule read through an input's default (`decidedBy`: what decided, as Setting.via says); waived by --fix-parameterised. */
+  | { kind: 'parameter'; decidedBy: string[]; inputs: string[] }
+  /** The table's name or address holds a template placeholder (`where`: which), that generated names would have to refer to. */
+  | { kind: 'template-placeholder'; where: string; placeholder: string }
   /** YAML: the resource is an alias (`*alias`). */
   | { kind: 'yaml-alias'; alias: string }
   /** YAML: the table's Properties come from a merge key. */

@@ -19,7 +19,8 @@ import { commentSuppressions } from '../../core/suppressions.js';
 import type { Raw, Reference, TableKind } from '../../rule/peers/facts.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
 import { AnchorIndex, sseEdit, type AliasSite, type SseEdit } from '../yaml/anchors.js';
-import { checkPlaceholders } from '../yaml/placeholders.js';
+import { placeholderError, placeholderIn, placeholderSetting } from '../../core/placeholders.js';
+import { ParseError } from '../../core/types.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { crossAccountGrants } from './resourcePolicy.js';
 import {
@@ -138,6 +139,8 @@ function keySetting(text: string, node: CNode | null | undefined): Setting {
   if (!fn) {
     const s = scalarString(node);
     if (s === undefined) return { state: 'unreadable', source: `KMSMasterKeyId is not a string (${source})`, raw };
+    const p = placeholderIn(s);
+    if (p !== undefined) return { state: 'unreadable', source: placeholderSetting('KMSMasterKeyId', p), raw };
     return { state: 'literal', source, text: s, raw };
   }
   if (fn === 'Fn::If') return { state: 'unreadable', source: `KMSMasterKeyId is chosen by Fn::If (${source})`, raw };
@@ -158,6 +161,8 @@ function keySetting(text: string, node: CNode | null | undefined): Setting {
 function enabledSetting(text: string, node: CNode | null | undefined): Setting {
   if (node === undefined) return ABSENT;
   const source = snippet(text, node);
+  const p = placeholderIn(scalarString(node) ?? '');
+  if (p !== undefined) return { state: 'unreadable', source: placeholderSetting('SSEEnabled', p), raw: rawOf(node) };
   const b = boolOf(node);
   return {
     state: node?.kind === 'scalar' && !node.tag ? 'literal' : 'expression',
@@ -170,6 +175,8 @@ function enabledSetting(text: string, node: CNode | null | undefined): Setting {
 /** SSEType as written: only an intrinsic function matters to the rule (KMS is its one value). */
 function sseTypeSetting(text: string, node: CNode | null | undefined): Setting {
   if (node === undefined) return ABSENT;
+  const p = placeholderIn(scalarString(node) ?? '');
+  if (p !== undefined) return { state: 'unreadable', source: placeholderSetting('SSEType', p), raw: rawOf(node) };
   return { state: intrinsicName(node) ? 'expression' : 'literal', source: snippet(text, node), raw: rawOf(node) };
 }
 
@@ -323,10 +330,18 @@ function toPlain(node: CNode | null): unknown {
   return null;
 }
 
+/** The documents; a file that does not parse is reported at the template placeholder that broke it, if any (src/core/placeholders.ts). */
+function parsed(text: string, json: boolean) {
+  try {
+    return json ? parseJson(text) : parseYaml(text);
+  } catch (err) {
+    throw err instanceof ParseError ? placeholderError(text, err) : err;
+  }
+}
+
 export function detectCloudFormation(file: SourceFile): CfnDetection {
   const json = looksLikeJson(file.path, file.text);
-  checkPlaceholders(file.text);
-  const docs = json ? parseJson(file.text) : parseYaml(file.text);
+  const docs = parsed(file.text, json);
   const lines = new LineIndex(file.text);
   const templates: CfnTemplate[] = [];
   const tables: CfnTable[] = [];
@@ -357,6 +372,9 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       const grants = fixWanted(a) ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];
       if (grants.length > 0) encryption.obstacles.push({ kind: 'cross-account-grants', grants });
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
+      const idPlaceholder = placeholderIn(rp.key);
+      if (idPlaceholder !== undefined)
+        encryption.obstacles.push({ kind: 'template-placeholder', where: 'logical ID', placeholder: idPlaceholder });
       const pos = lines.position(rp.keyStart);
       tables.push({
         line: pos.line,

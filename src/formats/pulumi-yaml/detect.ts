@@ -8,9 +8,9 @@ import { decide, fixWanted } from '../../rule/cmk.js';
 import { ABSENT, type EncryptionFacts, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { commentSuppressions } from '../../core/suppressions.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
-import type { Detection, SourceFile, TableFacts } from '../../core/types.js';
+import { ParseError, type Detection, type SourceFile, type TableFacts } from '../../core/types.js';
 import { AnchorIndex, sseEdit, type SseEdit } from '../yaml/anchors.js';
-import { checkPlaceholders } from '../yaml/placeholders.js';
+import { placeholderError, placeholderIn, placeholderSetting } from '../../core/placeholders.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 
@@ -64,15 +64,24 @@ function settingsOf(text: string, props: CNode | null | undefined): Settings {
   if (enabledNode !== undefined) {
     const on = boolOf(enabledNode);
     const source = snippet(text, enabledNode);
-    enabled =
-      on === 'unknown' ? { state: 'expression', source, raw: { unresolved: source } } : { state: 'literal', source, bool: on, raw: on };
+    const p = placeholderIn(scalarString(enabledNode) ?? '');
+    enabled = p
+      ? { state: 'unreadable', source: placeholderSetting('enabled', p), raw: { unresolved: source } }
+      : on === 'unknown'
+        ? { state: 'expression', source, raw: { unresolved: source } }
+        : { state: 'literal', source, bool: on, raw: on };
   }
   let key: Setting = ABSENT;
   if (keyNode !== undefined) {
     const s = scalarString(keyNode);
     const source = snippet(text, keyNode);
     // A value that is not a string (null, a mapping, a tagged value) is taken as a key given some other way.
-    key = s === undefined ? { state: 'expression', source, raw: { unresolved: source } } : { state: 'literal', source, text: s, raw: s };
+    const p = placeholderIn(s ?? '');
+    key = p
+      ? { state: 'unreadable', source: placeholderSetting('kmsKeyArn', p), raw: s }
+      : s === undefined
+        ? { state: 'expression', source, raw: { unresolved: source } }
+        : { state: 'literal', source, text: s, raw: s };
   }
   return { model: 'sse', block, enabled, key };
 }
@@ -91,8 +100,12 @@ function replacedSites(resources: CMap): Set<CNode> {
 }
 
 export function detectPulumiYaml(file: SourceFile): PulumiDetection {
-  checkPlaceholders(file.text);
-  const docs = parseYaml(file.text);
+  let docs: ReturnType<typeof parseYaml>;
+  try {
+    docs = parseYaml(file.text);
+  } catch (err) {
+    throw err instanceof ParseError ? placeholderError(file.text, err) : err;
+  }
   const lines = new LineIndex(file.text);
   const tables: PulumiTable[] = [];
   const programs: Program[] = [];
@@ -116,6 +129,9 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       const edit =
         anchors && fixWanted(decide(encryption)) ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias)) : undefined;
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
+      const namePlaceholder = placeholderIn(pair.key);
+      if (namePlaceholder !== undefined)
+        encryption.obstacles.push({ kind: 'template-placeholder', where: 'resource name', placeholder: namePlaceholder });
       const pos = lines.position(pair.keyStart);
       tables.push({
         line: pos.line,
