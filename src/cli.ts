@@ -325,6 +325,14 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
   const text = p.format === 'text';
   const inPlace = !p.dryRun && !p.patch && !p.patchDir && !p.check;
   const planned = allTables(outcomes).filter((t) => t.planned).length;
+  // A parameter no longer controls what --fix-parameterised wrote explicitly: said once per table (src/rule/evaluate.ts words it).
+  for (const t of allTables(outcomes)) {
+    const said = t.planned ? /Fixed with --fix-parameterised: (.*)$/.exec(t.message)?.[1] : undefined;
+    if (said === undefined) continue;
+    const note = `${t.file}:${t.line} ${t.address}: ${said}`;
+    notes.push(note);
+    if (text) io.err(`note: ${note}\n`);
+  }
   /** The files whose change is in this run's output: written in place, or in the patch written. */
   const delivered = new Set<FileOutcome>();
   const written = new Set<FileOutcome>();

@@ -199,8 +199,8 @@ function settingsVerdict(f: EncryptionFacts): Verdict & { replica?: number } {
   if (s.model === 'choice') return choiceVerdict(s);
   const top = switchVerdict(s);
   if (replicas?.keys === 'own') return ownKeysVerdict(top, replicas);
-  // Encryption on (through SSEEnabled, SSEType and the key): each of them read through an input decided too.
-  const v = top ?? through(keyVerdict(s.key), s.enabled, s.sseType, s.key);
+  // Encryption on: the switch and the key decided (SSEType has one value that matters, KMS).
+  const v = top ?? through(keyVerdict(s.key), s.enabled, s.key);
   return replicas ? overrideKeysVerdict(v, replicas) : v;
 }
 

@@ -127,11 +127,47 @@ export const WORDS: Vocabulary = {
   },
 };
 
+/**
+ * The template's parameters that have a Default, by name: a setting that is `!Ref` to one of them is
+ * read as its default, as Checkov and cfn-nag evaluate it, and says so (Setting.via). A parameter
+ * without a Default, or any other intrinsic (Fn::If on a condition...), stays decided at deploy time.
+ */
+export type Defaults = Map<string, CNode>;
+
+function defaultsOf(root: CMap): Defaults {
+  const out: Defaults = new Map();
+  const params = child(root, 'Parameters');
+  if (params?.kind !== 'map') return out;
+  for (const p of params.pairs) {
+    const d = child(p.value, 'Default');
+    if (d?.kind === 'scalar' && !d.tag) out.set(p.key, d);
+  }
+  return out;
+}
+
+/** The parameter a setting is `!Ref` to and its default, when it has one. */
+function parameterDefault(node: CNode | null | undefined, defaults: Defaults | undefined): { name: string; value: CNode } | undefined {
+  if (!defaults || defaults.size === 0 || intrinsicName(node) !== 'Ref') return undefined;
+  const name = referencedIds(node)[0];
+  const value = name === undefined ? undefined : defaults.get(name);
+  return value === undefined ? undefined : { name, value };
+}
+
+function viaParameter(name: string, value: CNode): string {
+  const v = value.kind === 'scalar' ? value.value : undefined;
+  return `parameter ${name}'s default (${v === '' || v === null || v === undefined ? "''" : String(v)})`;
+}
+
 /** A KMSMasterKeyId as written: the text of an intrinsic function that names a key is read where it can be (Fn::Sub, Fn::Join). */
-function keySetting(text: string, node: CNode | null | undefined): Setting {
+function keySetting(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
   if (!node) return node === null ? { ...ABSENT, raw: null } : ABSENT;
   const source = snippet(text, node);
   const raw = keyRawOf(node);
+  const param = parameterDefault(node, defaults);
+  if (param) {
+    const d = keySetting(text, param.value);
+    if (d.state === 'literal') return { ...d, source, raw, via: viaParameter(param.name, param.value) };
+  }
   if (node.kind === 'scalar' && (node.value === null || node.value === '')) {
     return { state: 'literal', source, text: node.value === null ? undefined : '', raw };
   }
@@ -158,9 +194,14 @@ function keySetting(text: string, node: CNode | null | undefined): Setting {
 }
 
 /** SSEEnabled as written. */
-function enabledSetting(text: string, node: CNode | null | undefined): Setting {
+function enabledSetting(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
   if (node === undefined) return ABSENT;
   const source = snippet(text, node);
+  const param = parameterDefault(node, defaults);
+  if (param) {
+    const d = enabledSetting(text, param.value);
+    if (d.bool !== undefined) return { ...d, source, raw: rawOf(node), via: viaParameter(param.name, param.value) };
+  }
   const p = placeholderIn(scalarString(node) ?? '');
   if (p !== undefined) return { state: 'unreadable', source: placeholderSetting('SSEEnabled', p), raw: rawOf(node) };
   const b = boolOf(node);
@@ -173,15 +214,18 @@ function enabledSetting(text: string, node: CNode | null | undefined): Setting {
 }
 
 /** SSEType as written: only an intrinsic function matters to the rule (KMS is its one value). */
-function sseTypeSetting(text: string, node: CNode | null | undefined): Setting {
+function sseTypeSetting(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
   if (node === undefined) return ABSENT;
+  const param = parameterDefault(node, defaults);
+  if (param && scalarString(param.value) === 'KMS')
+    return { state: 'literal', source: snippet(text, node), raw: rawOf(node), via: viaParameter(param.name, param.value) };
   const p = placeholderIn(scalarString(node) ?? '');
   if (p !== undefined) return { state: 'unreadable', source: placeholderSetting('SSEType', p), raw: rawOf(node) };
   return { state: intrinsicName(node) ? 'expression' : 'literal', source: snippet(text, node), raw: rawOf(node) };
 }
 
 /** The table's (or global table's) SSESpecification; a table's Properties first. */
-function settingsOf(text: string, props: CNode | null | undefined, global: boolean): Settings {
+function settingsOf(text: string, props: CNode | null | undefined, global: boolean, defaults?: Defaults): Settings {
   if (!global && props && intrinsicName(props))
     return { model: 'unreadable', container: { state: 'expression', source: snippet(text, props) } };
   const sse = child(props, 'SSESpecification');
@@ -193,11 +237,11 @@ function settingsOf(text: string, props: CNode | null | undefined, global: boole
   const settings: Settings = {
     model: 'sse',
     block: { state: 'literal', source: '' },
-    enabled: enabledSetting(text, child(sse, 'SSEEnabled')),
-    sseType: sseTypeSetting(text, child(sse, 'SSEType')),
+    enabled: enabledSetting(text, child(sse, 'SSEEnabled'), defaults),
+    sseType: sseTypeSetting(text, child(sse, 'SSEType'), defaults),
   };
   // A global table's keys are its replicas'.
-  if (!global) settings.key = keySetting(text, child(sse, 'KMSMasterKeyId'));
+  if (!global) settings.key = keySetting(text, child(sse, 'KMSMasterKeyId'), defaults);
   return settings;
 }
 
@@ -237,6 +281,11 @@ function keyRefsOf(props: CNode | null | undefined, global: boolean): string[] {
   const replicas = child(props, 'Replicas');
   if (replicas?.kind !== 'seq' || replicas.items.some((r) => r.kind !== 'map')) return [];
   return replicas.items.flatMap((r) => referencedIds(child(child(r, 'SSESpecification'), 'KMSMasterKeyId')));
+}
+
+/** The parameters whose defaults decided (Setting.via, as viaParameter words it). */
+function parametersOf(via: string[]): string[] {
+  return [...new Set(via.map((v) => /^parameter (\S+)'s/.exec(v)![1]))];
 }
 
 // ---------------------------------------------------------------- suppressions
@@ -351,6 +400,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
     templates.push(template);
     const anchors = doc.aliases ? new AnchorIndex(doc.root) : undefined;
     const replaced = anchors ? replacedSites(template) : undefined;
+    const defaults = template.flavor === 'serverless' ? undefined : defaultsOf(template.root);
     for (const rp of template.resources.pairs) {
       const resource = resolveAlias(rp.value);
       if (resource?.kind !== 'map') continue;
@@ -361,7 +411,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       const encryption: EncryptionFacts = {
         peerKind: peerKindOf(template.flavor, kind, type),
         words: WORDS,
-        settings: settingsOf(file.text, props, kind === 'global'),
+        settings: settingsOf(file.text, props, kind === 'global', defaults),
         obstacles: [],
       };
       if (kind === 'global') encryption.replicas = replicasOf(file.text, props);
@@ -372,6 +422,9 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       const grants = fixWanted(a) ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];
       if (grants.length > 0) encryption.obstacles.push({ kind: 'cross-account-grants', grants });
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
+      // A status a parameter's default decides: left to the parameter unless --fix-parameterised.
+      const parameters = a.via && isFixableStatus(a.status) ? parametersOf(a.via) : [];
+      if (parameters.length > 0) encryption.obstacles.push({ kind: 'parameter', decidedBy: a.via!, inputs: parameters });
       const idPlaceholder = placeholderIn(rp.key);
       if (idPlaceholder !== undefined)
         encryption.obstacles.push({ kind: 'template-placeholder', where: 'logical ID', placeholder: idPlaceholder });
