@@ -73,6 +73,11 @@ export interface Suppression {
 
 export interface Detection {
   tables: TableFacts[];
+  /**
+   * The file is also an error (reported with its line) although some of its tables could be read
+   * (e.g. YAML duplicate keys elsewhere): its tables are reported, the file is never fixed.
+   */
+  error?: ParseError;
 }
 
 export type KeyStrategy = 'per-table' | 'shared';

@@ -21,6 +21,7 @@ const ORDER: Kind[] = [
   'placement',
   'resource-policy',
   'cross-account-grants',
+  'file-error',
   'template-placeholder',
   'parameter',
   'yaml-alias',
@@ -137,6 +138,8 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         `its ResourcePolicy lets in ${listed(o.grants)}, which a generated key would lock out of the table (its policy lets only this account use it): ` +
         `give the table a key whose policy also lets them use it through DynamoDB, then set ${block} by hand`
       );
+    case 'file-error':
+      return `the file has an error at ${o.at} (${o.message}), so kmsfix does not write it: correct it, then run kmsfix again`;
     case 'parameter':
       return (
         `the setting is decided by ${listed(o.decidedBy)}: kmsfix leaves it to the ${o.inputs.length === 1 ? 'parameter' : 'parameters'}; ` +

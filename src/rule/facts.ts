@@ -121,6 +121,8 @@ export type Obstacle =
   | { kind: 'parameter'; decidedBy: string[]; inputs: string[] }
   /** The table's name or address holds a template placeholder (`where`: which), that generated names would have to refer to. */
   | { kind: 'template-placeholder'; where: string; placeholder: string }
+  /** The file also holds an error (`at`: line:column, `message`), so kmsfix never writes it (YAML duplicate keys). */
+  | { kind: 'file-error'; at: string; message: string }
   /** YAML: the resource is an alias (`*alias`). */
   | { kind: 'yaml-alias'; alias: string }
   /** YAML: the table's Properties come from a merge key. */

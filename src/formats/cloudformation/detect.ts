@@ -382,7 +382,7 @@ function toPlain(node: CNode | null): unknown {
 /** The documents; a file that does not parse is reported at the template placeholder that broke it, if any (src/core/placeholders.ts). */
 function parsed(text: string, json: boolean) {
   try {
-    return json ? parseJson(text) : parseYaml(text);
+    return json ? parseJson(text) : parseYaml(text, true);
   } catch (err) {
     throw err instanceof ParseError ? placeholderError(text, err) : err;
   }
@@ -394,10 +394,13 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
   const lines = new LineIndex(file.text);
   const templates: CfnTemplate[] = [];
   const tables: CfnTable[] = [];
+  const duplicates = docs.flatMap((d) => d.duplicates ?? []);
+  const error = duplicates.length > 0 ? duplicateKeyError(file.text, lines, duplicates[0]) : undefined;
   docs.forEach((doc, docIndex) => {
     const template = templateOf(doc.root, docIndex);
     if (!template) return;
     templates.push(template);
+    if (doc.duplicates && ambiguousPath(template)) return;
     const anchors = doc.aliases ? new AnchorIndex(doc.root) : undefined;
     const replaced = anchors ? replacedSites(template) : undefined;
     const defaults = template.flavor === 'serverless' ? undefined : defaultsOf(template.root);
@@ -406,6 +409,8 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       if (resource?.kind !== 'map') continue;
       const type = scalarString(child(resource, 'Type'));
       if (!type || !TABLE_TYPES.includes(type)) continue;
+      // Duplicate keys: a table whose logical ID repeats, or that holds a repeated key, is not read.
+      if (doc.duplicates && ambiguousTable(template, rp, doc.duplicates)) continue;
       const kind = type === 'AWS::DynamoDB::GlobalTable' ? 'global' : 'table';
       const props = child(resource, 'Properties');
       const encryption: EncryptionFacts = {
@@ -425,6 +430,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       // A status a parameter's default decides: left to the parameter unless --fix-parameterised.
       const parameters = a.via && isFixableStatus(a.status) ? parametersOf(a.via) : [];
       if (parameters.length > 0) encryption.obstacles.push({ kind: 'parameter', decidedBy: a.via!, inputs: parameters });
+      if (error) encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
       const idPlaceholder = placeholderIn(rp.key);
       if (idPlaceholder !== undefined)
         encryption.obstacles.push({ kind: 'template-placeholder', where: 'logical ID', placeholder: idPlaceholder });
@@ -447,7 +453,48 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       });
     }
   });
-  return { tables, templates, json, roots: docs.map((d) => d.root), aliases: docs.some((d) => d.aliases), text: file.text };
+  const detection: CfnDetection = {
+    tables,
+    templates,
+    json,
+    roots: docs.map((d) => d.root),
+    aliases: docs.some((d) => d.aliases),
+    text: file.text,
+  };
+  if (error) detection.error = error;
+  return detection;
+}
+
+// ---------------------------------------------------------------- YAML duplicate keys
+
+/**
+ * A file with duplicate keys is an error (at the first repeated key), and its tables that do not
+ * depend on a repeated key are still reported (never fixed: the engine writes no file in error).
+ */
+function duplicateKeyError(text: string, lines: LineIndex, offset: number): ParseError {
+  const key = /^[^:\r\n]*/.exec(text.slice(offset))![0].trim();
+  const pos = lines.position(offset);
+  return new ParseError(
+    `YAML: Map keys must be unique: ${key} repeats a key of its mapping (the tables read without it are reported; the file is not fixed)`,
+    pos.line,
+    pos.column,
+  );
+}
+
+/** A key on the way to the resources (Resources, resources) is repeated: which tables the template means is not known. */
+function ambiguousPath(template: CfnTemplate): boolean {
+  let map: CNode | null | undefined = template.root;
+  for (const key of template.resourcesPath) {
+    if (map?.kind !== 'map' || map.pairs.filter((p) => p.key === key).length > 1) return true;
+    map = child(map, key);
+  }
+  return false;
+}
+
+function ambiguousTable(template: CfnTemplate, rp: CPair, duplicates: number[]): boolean {
+  if (template.resources.pairs.filter((p) => p.key === rp.key).length > 1) return true;
+  const end = rp.value?.end ?? rp.keyEnd;
+  return duplicates.some((d) => d >= rp.keyStart && d < end);
 }
 
 // ---------------------------------------------------------------- YAML anchors on the way to the settings
