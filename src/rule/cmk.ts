@@ -48,7 +48,7 @@ interface Verdict {
 const verdict = (status: Status, reason: Said): Verdict => ({ status, reason });
 
 /** The verdict, decided by these settings: those read through an input's default are named (Setting.via). */
-function through(v: Verdict, ...settings: (Setting | undefined)[]): Verdict {
+function through<V extends Verdict>(v: V, ...settings: (Setting | undefined)[]): V {
   const via = settings.flatMap((s) => (s?.via === undefined ? [] : [s.via]));
   return via.length === 0 ? v : { ...v, via: [...(v.via ?? []), ...via] };
 }
@@ -198,7 +198,8 @@ function settingsVerdict(f: EncryptionFacts): Verdict & { replica?: number } {
   }
   if (s.model === 'choice') return choiceVerdict(s);
   const top = switchVerdict(s);
-  if (replicas?.keys === 'own') return ownKeysVerdict(top, replicas);
+  // A global table: its switch (when on) decided with the replicas' keys.
+  if (replicas?.keys === 'own') return top ? ownKeysVerdict(top, replicas) : through(ownKeysVerdict(top, replicas), s.enabled);
   // Encryption on: the switch and the key decided (SSEType has one value that matters, KMS).
   const v = top ?? through(keyVerdict(s.key), s.enabled, s.key);
   return replicas ? overrideKeysVerdict(v, replicas) : v;
