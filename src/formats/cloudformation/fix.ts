@@ -5,7 +5,7 @@
  * nothing is re-serialized.
  */
 import { serving } from '../../core/edits.js';
-import { keyDescription } from '../../rule/keyPolicy.js';
+import { describeKey } from '../../rule/keySettings.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import {
   applySettings,
@@ -106,13 +106,17 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       if (i === 0) {
         const keyFrom = ctx.edits.length;
         const key = keyResource({
-          description: keyDescription(tables.map((x) => x.address)),
+          description: describeKey(
+            tables.map((x) => x.address),
+            options.key?.description,
+          ),
+          settings: options.key,
           retain: tables.some(retains),
           condition,
           policy: options.keyPolicy,
           serverless: template.flavor === 'serverless',
         });
-        const alias = aliasResource(named?.address ?? 'AWS::StackName', keyId, condition, true);
+        const alias = aliasResource(named?.address ?? 'AWS::StackName', keyId, condition, true, options.key?.alias);
         insertPairs(
           ctx,
           template.resources,
@@ -137,7 +141,8 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     const aliasId = uniqueName(`${keyId}Alias`, taken);
     fixTable(ctx, t, getAtt(keyId, 'Arn'));
     const key = keyResource({
-      description: keyDescription([t.address]),
+      description: describeKey([t.address], options.key?.description),
+      settings: options.key,
       retain: retains(t),
       condition: conditionOf(t),
       policy: options.keyPolicy,
@@ -148,7 +153,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       template.resources,
       [
         [keyId, key],
-        [aliasId, aliasResource(t.address, keyId, conditionOf(t))],
+        [aliasId, aliasResource(t.address, keyId, conditionOf(t), false, options.key?.alias)],
       ],
       { after: t.resourcePair, separatedLike: separationFallbacks(template) },
     );
