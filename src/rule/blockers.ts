@@ -22,6 +22,7 @@ const ORDER: Kind[] = [
   'resource-policy',
   'cross-account-grants',
   'file-error',
+  'for-each',
   'template-placeholder',
   'parameter',
   'yaml-alias',
@@ -138,6 +139,8 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         `its ResourcePolicy lets in ${listed(o.grants)}, which a generated key would lock out of the table (its policy lets only this account use it): ` +
         `give the table a key whose policy also lets them use it through DynamoDB, then set ${block} by hand`
       );
+    case 'for-each':
+      return `${o.why} of ${o.loop}: set ${block} in the loop body by hand`;
     case 'file-error':
       return `the file has an error at ${o.at} (${o.message}), so kmsfix does not write it: correct it, then run kmsfix again`;
     case 'parameter':

@@ -34,7 +34,8 @@ export function keyPolicyValue(mode: KeyPolicyMode): Value {
 }
 
 export interface KeyResourceSpec {
-  description: string;
+  /** A string, or a Fn::Sub in a Fn::ForEach body (`${Name}` put in by the loop). */
+  description: Value;
   retain: boolean;
   condition?: string;
   policy?: KeyPolicyMode;
@@ -88,13 +89,21 @@ export function keyResource(spec: KeyResourceSpec): Value {
  * `alias/dynamodb/{table}`) around the table's name read with the table's Ref; `-shared` after the
  * first table's name for a key shared by several tables.
  */
-export function aliasResource(table: string, keyId: string, condition?: string, shared = false, template?: string): Value {
+export function aliasResource(
+  table: string,
+  keyId: string,
+  condition?: string,
+  shared = false,
+  template?: string,
+  /** The key as the alias names it (default `!Ref keyId`; in a Fn::ForEach body `!GetAtt [!Sub keyId, Arn]`). */
+  target: Value = ref(keyId),
+): Value {
   const r: { [key: string]: Value } = { Type: 'AWS::KMS::Alias' };
   if (condition) r.Condition = condition;
   const { before, after } = aliasParts(template, shared);
   r.Properties = {
     AliasName: sub(`${before}\${${table}}${after}`),
-    TargetKeyId: ref(keyId),
+    TargetKeyId: target,
   };
   return r;
 }
