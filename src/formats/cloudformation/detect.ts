@@ -242,24 +242,42 @@ function sseTypeSetting(text: string, node: CNode | null | undefined, defaults?:
 }
 
 /** The table's (or global table's) SSESpecification; a table's Properties first. */
-function settingsOf(text: string, props: CNode | null | undefined, global: boolean, defaults?: Defaults): Settings {
+function settingsOf(text: string, props: CNode | null | undefined, global: boolean, defaults?: Defaults, inherited?: CMap): Settings {
   if (!global && props && intrinsicName(props))
     return { model: 'unreadable', container: { state: 'expression', source: snippet(text, props) } };
   const sse = child(props, 'SSESpecification');
-  if (sse === undefined || sse === null || (sse.kind === 'scalar' && sse.value === null)) {
+  const own = !(sse === undefined || sse === null || (sse.kind === 'scalar' && sse.value === null));
+  if (!own && !inherited) {
     // A null node (an alias that cannot be resolved): peers see a block they cannot read.
     return sse === null ? { model: 'sse', block: ABSENT, peerBlock: 'unresolved' } : { model: 'sse', block: ABSENT };
   }
-  if (intrinsicName(sse) || sse.kind !== 'map') return { model: 'sse', block: { state: 'expression', source: snippet(text, sse) } };
+  if (own && (intrinsicName(sse) || sse!.kind !== 'map'))
+    return { model: 'sse', block: { state: 'expression', source: snippet(text, sse) } };
+  // SAM Globals (`Globals: SimpleTable: SSESpecification`): each setting the table does not write
+  // comes from there, and says so; peer scanners read the resource alone (no raw value for them).
+  const read = (key: string, setting: (node: CNode | null | undefined) => Setting): Setting => {
+    const mine = own ? pair(sse, key) : undefined;
+    if (mine || !inherited || !pair(inherited, key)) return setting(child(sse, key));
+    const { raw: _, ...s } = setting(child(inherited, key));
+    return { ...s, via: s.via ? `${s.via} in Globals.SimpleTable` : 'Globals.SimpleTable.SSESpecification' };
+  };
   const settings: Settings = {
     model: 'sse',
     block: { state: 'literal', source: '' },
-    enabled: enabledSetting(text, child(sse, 'SSEEnabled'), defaults),
-    sseType: sseTypeSetting(text, child(sse, 'SSEType'), defaults),
+    enabled: read('SSEEnabled', (n) => enabledSetting(text, n, defaults)),
+    sseType: read('SSEType', (n) => sseTypeSetting(text, n, defaults)),
   };
+  if (!own) settings.peerBlock = 'missing';
   // A global table's keys are its replicas'.
-  if (!global) settings.key = keySetting(text, child(sse, 'KMSMasterKeyId'), defaults);
+  if (!global) settings.key = read('KMSMasterKeyId', (n) => keySetting(text, n, defaults));
   return settings;
+}
+
+/** SAM's `Globals: SimpleTable: SSESpecification`, for the template's SimpleTables. */
+function simpleTableGlobals(template: CfnTemplate): CMap | undefined {
+  if (template.flavor !== 'sam') return undefined;
+  const sse = child(child(child(template.root, 'Globals'), 'SimpleTable'), 'SSESpecification');
+  return sse?.kind === 'map' ? sse : undefined;
 }
 
 function isLocalRegion(node: CNode | null | undefined): boolean {
@@ -302,7 +320,7 @@ function keyRefsOf(props: CNode | null | undefined, global: boolean): string[] {
 
 /** The parameters whose defaults decided (Setting.via, as viaParameter words it). */
 function parametersOf(via: string[]): string[] {
-  return [...new Set(via.map((v) => /^parameter (\S+)'s/.exec(v)![1]))];
+  return [...new Set(via.flatMap((v) => /^parameter (\S+)'s/.exec(v)?.[1] ?? []))];
 }
 
 // ---------------------------------------------------------------- suppressions
@@ -423,6 +441,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
     const anchors = doc.aliases ? new AnchorIndex(doc.root) : undefined;
     const replaced = anchors ? replacedSites(template) : undefined;
     const defaults = template.flavor === 'serverless' ? undefined : defaultsOf(template.root);
+    const simpleGlobals = simpleTableGlobals(template);
     const entries: { rp: CPair; loop?: ForEachLoop }[] = [];
     for (const rp of template.resources.pairs) {
       const loop = forEachLoop(rp, defaults);
@@ -441,7 +460,13 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       const encryption: EncryptionFacts = {
         peerKind: peerKindOf(template.flavor, kind, type),
         words: WORDS,
-        settings: settingsOf(file.text, props, kind === 'global', defaults),
+        settings: settingsOf(
+          file.text,
+          props,
+          kind === 'global',
+          defaults,
+          type === 'AWS::Serverless::SimpleTable' ? simpleGlobals : undefined,
+        ),
         obstacles: [],
       };
       if (kind === 'global') encryption.replicas = replicasOf(file.text, props);
