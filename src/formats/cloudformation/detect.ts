@@ -20,6 +20,7 @@ import type { Raw, Reference, TableKind } from '../../rule/peers/facts.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
 import { AnchorIndex, sseEdit, type AliasSite, type SseEdit } from '../yaml/anchors.js';
 import { placeholderError, placeholderIn, placeholderSetting } from '../../core/placeholders.js';
+import { duplicateKeyError } from '../yaml/duplicates.js';
 import { ParseError } from '../../core/types.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { crossAccountGrants } from './resourcePolicy.js';
@@ -569,20 +570,6 @@ function loopAddress(loop: ForEachLoop, outputKey: string): string {
 }
 
 // ---------------------------------------------------------------- YAML duplicate keys
-
-/**
- * A file with duplicate keys is an error (at the first repeated key), and its tables that do not
- * depend on a repeated key are still reported (never fixed: the engine writes no file in error).
- */
-function duplicateKeyError(text: string, lines: LineIndex, offset: number): ParseError {
-  const key = /^[^:\r\n]*/.exec(text.slice(offset))![0].trim();
-  const pos = lines.position(offset);
-  return new ParseError(
-    `YAML: Map keys must be unique: ${key} repeats a key of its mapping (the tables read without it are reported; the file is not fixed)`,
-    pos.line,
-    pos.column,
-  );
-}
 
 /** A key on the way to the resources (Resources, resources) is repeated: which tables the template means is not known. */
 function ambiguousPath(template: CfnTemplate): boolean {

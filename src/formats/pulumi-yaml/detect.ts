@@ -11,6 +11,7 @@ import { LineIndex, commentLinesAbove } from '../../core/text.js';
 import { ParseError, type Detection, type SourceFile, type TableFacts } from '../../core/types.js';
 import { AnchorIndex, sseEdit, type SseEdit } from '../yaml/anchors.js';
 import { placeholderError, placeholderIn, placeholderSetting } from '../../core/placeholders.js';
+import { duplicateKeyError } from '../yaml/duplicates.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 
@@ -102,15 +103,19 @@ function replacedSites(resources: CMap): Set<CNode> {
 export function detectPulumiYaml(file: SourceFile): PulumiDetection {
   let docs: ReturnType<typeof parseYaml>;
   try {
-    docs = parseYaml(file.text);
+    docs = parseYaml(file.text, true);
   } catch (err) {
     throw err instanceof ParseError ? placeholderError(file.text, err) : err;
   }
   const lines = new LineIndex(file.text);
   const tables: PulumiTable[] = [];
   const programs: Program[] = [];
+  // Duplicate keys: an error at the first, and the resources that depend on none still reported (never fixed).
+  const duplicates = docs.flatMap((d) => d.duplicates ?? []);
+  const error = duplicates.length > 0 ? duplicateKeyError(file.text, lines, duplicates[0]) : undefined;
   docs.forEach((doc, docIndex) => {
     if (!isYamlProgram(doc.root)) return;
+    if (doc.duplicates && doc.root.pairs.filter((p) => p.key === 'resources').length > 1) return;
     const resources = child(doc.root, 'resources');
     if (resources?.kind !== 'map') return;
     const program = { root: doc.root, resources, doc: docIndex };
@@ -120,6 +125,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
     for (const pair of resources.pairs) {
       const resource = resolveAlias(pair.value);
       if (resource?.kind !== 'map' || scalarString(child(resource, 'type')) !== TABLE_TYPE) continue;
+      if (doc.duplicates && ambiguous(resources, pair, doc.duplicates)) continue;
       const encryption: EncryptionFacts = {
         peerKind: 'pulumi-yaml-table',
         words: WORDS,
@@ -129,6 +135,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       const edit =
         anchors && fixWanted(decide(encryption)) ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias)) : undefined;
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
+      if (error) encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
       const namePlaceholder = placeholderIn(pair.key);
       if (namePlaceholder !== undefined)
         encryption.obstacles.push({ kind: 'template-placeholder', where: 'resource name', placeholder: namePlaceholder });
@@ -148,5 +155,20 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       });
     }
   });
-  return { tables, programs, roots: docs.map((d) => d.root), aliases: docs.some((d) => d.aliases), text: file.text };
+  const detection: PulumiDetection = {
+    tables,
+    programs,
+    roots: docs.map((d) => d.root),
+    aliases: docs.some((d) => d.aliases),
+    text: file.text,
+  };
+  if (error) detection.error = error;
+  return detection;
+}
+
+/** A resource whose name repeats, or that holds a repeated key, is not read. */
+function ambiguous(resources: CMap, pair: CPair, duplicates: number[]): boolean {
+  if (resources.pairs.filter((p) => p.key === pair.key).length > 1) return true;
+  const end = pair.value?.end ?? pair.keyEnd;
+  return duplicates.some((d) => d >= pair.keyStart && d < end);
 }

@@ -1,5 +1,5 @@
 /**
- * YAML duplicate keys (issue 18 item 7): the file is an error at the first repeated key, and the
+ * YAML duplicate keys (issue 18 item 7), CloudFormation family and Pulumi YAML: the file is an error at the first repeated key, and the
  * tables it declares unambiguously are still reported (not fixable: the file is never written).
  * A table whose logical ID repeats, or that holds a repeated key, is not read. The CLI's exit code
  * and summary count the error and the tables (scan: 2, as for any error).
@@ -36,6 +36,30 @@ describe('YAML duplicate keys', () => {
     const resources = `Resources:\n  A:\n${table}Resources:\n  B:\n${table}`;
     const o = (await processMemory([{ path: 't.yaml', text: resources }], 'scan')).outcomes[0];
     expect([o.tables.length, o.error?.line]).toEqual([0, 6]);
+  });
+
+  it('Pulumi YAML: the same', async () => {
+    const text = `name: app
+runtime: yaml
+resources:
+  sessions:
+    type: aws:dynamodb:Table
+    properties:
+      hashKey: id
+  bucket:
+    type: aws:s3:Bucket
+    properties:
+      acl: private
+      acl: public-read
+  carts:
+    type: aws:dynamodb:Table
+    properties:
+      hashKey: id
+      hashKey: cartId
+`;
+    const o = (await processMemory([{ path: 'Pulumi.yaml', text }], 'fix')).outcomes[0];
+    expect([o.error?.line, o.error?.column, o.newText]).toEqual([12, 7, undefined]);
+    expect(o.tables.map((t) => [t.address, t.status, t.fixable])).toEqual([['sessions', 'aws-owned', false]]);
   });
 
   it('CLI: scan exits 2 and counts both the error and the tables; fix writes nothing', async () => {
