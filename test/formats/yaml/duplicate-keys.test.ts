@@ -1,6 +1,7 @@
 /**
- * YAML duplicate keys (issue 18 item 7), CloudFormation family and Pulumi YAML: the file is an error at the first repeated key, and the
- * tables it declares unambiguously are still reported (not fixable: the file is never written).
+ * YAML duplicate keys (issue 18 item 7), CloudFormation family and Pulumi YAML: the file is an error
+ * at the first repeated key, and the tables it declares unambiguously are still reported (not
+ * fixable: the file is never written).
  * A table whose logical ID repeats, or that holds a repeated key, is not read. The CLI's exit code
  * and summary count the error and the tables (scan: 2, as for any error).
  */
