@@ -15,12 +15,12 @@ for (const family of readdirSync(root)) {
     const opts = existsSync(path.join(dir, 'options.json')) ? JSON.parse(readFileSync(path.join(dir, 'options.json'), 'utf8')) : {};
     const inDir = path.join(dir, 'input');
     if (existsSync(inDir) && statSync(inDir).isDirectory()) {
-      const files = readdirSync(inDir)
-        .sort()
-        .map((n) => ({ path: n, text: readFileSync(path.join(inDir, n), 'utf8') }));
+      const files = filesUnder(inDir).map((n) => ({ path: n, text: readFileSync(path.join(inDir, n), 'utf8') }));
       const r = await processMemory(files, 'fix', opts);
-      mkdirSync(path.join(dir, 'expected'), { recursive: true });
-      for (const [p, t] of r.output) writeFileSync(path.join(dir, 'expected', p), t);
+      for (const [p, t] of r.output) {
+        mkdirSync(path.dirname(path.join(dir, 'expected', p)), { recursive: true });
+        writeFileSync(path.join(dir, 'expected', p), t);
+      }
       report(family, name, r);
     } else {
       const input = readdirSync(dir).find((n) => n.startsWith('input.'));
@@ -31,6 +31,15 @@ for (const family of readdirSync(root)) {
       report(family, name, r);
     }
   }
+}
+
+function filesUnder(folder, prefix = '') {
+  return readdirSync(path.join(folder, prefix))
+    .sort()
+    .flatMap((n) => {
+      const rel = prefix ? `${prefix}/${n}` : n;
+      return statSync(path.join(folder, rel)).isDirectory() ? filesUnder(folder, rel) : [rel];
+    });
 }
 
 function report(family, name, r) {

@@ -12,6 +12,8 @@ import { OutputError, checkPatchDir, checkPatchFile, realish } from './io/output
 import type { Cleanup } from './io/temp.js';
 import { guardWrites } from './io/guard.js';
 import { writePatchDir } from './report/patchdir.js';
+import { commitRepositories, commitRefusals } from './report/commit.js';
+import { mailNow } from './report/commitMessage.js';
 import { progress } from './report/progress.js';
 import { writeGroups, writeOutputAtomic } from './io/write.js';
 import { colorDiff, fileDiff, fullText, outsideCwd } from './report/diff.js';
@@ -67,9 +69,12 @@ Options:
   --patch FILE            fix: write the unified diff to FILE, touch no source file
                           (\`git apply FILE\` from this directory produces what fix would write)
   --patch-dir DIR         fix: one patch per git repository under the paths, DIR/<repository>.patch
-                          (\`git apply\` at that repository's root), and DIR/summary.json; touch no source file
+                          (\`git apply\` at that repository's root), DIR/<repository>.mbox (\`git am\`: one
+                          commit with a message for reviewers), and DIR/summary.json; touch no source file
   --check                 fix: write nothing, list the files fix would change, exit 1 if any (for CI)
   --force                 fix: also write files that have uncommitted changes in their git work tree
+  --commit                fix: then, in each git repository written to, one commit on a new branch
+                          kmsfix/dynamodb-cmk with a message for reviewers (never pushed)
   --quiet, -q             no progress display on stderr; fix: no diff on stdout (the summary stays)
   --yes                   fix: never ask (fix asks "Apply N changes? [y/N]" only on a terminal)
   --key-strategy per-table|shared
@@ -114,6 +119,7 @@ interface Parsed {
   patch?: string;
   patchDir?: string;
   check: boolean;
+  commit: boolean;
   force: boolean;
   quiet: boolean;
   yes: boolean;
@@ -131,6 +137,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       patch: { type: 'string' },
       'patch-dir': { type: 'string' },
       check: { type: 'boolean' },
+      commit: { type: 'boolean' },
       force: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       yes: { type: 'boolean', short: 'y' },
@@ -188,6 +195,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       'patch',
       'patch-dir',
       'check',
+      'commit',
       'force',
       'yes',
       'key-strategy',
@@ -201,6 +209,9 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (values['dry-run'] && values.patch) throw new UsageError('--dry-run and --patch cannot be combined');
   const outputs = (['dry-run', 'patch', 'patch-dir', 'check'] as const).filter((f) => values[f] !== undefined);
   if (outputs.length > 1) throw new UsageError(`--${outputs[0]} and --${outputs[1]} cannot be combined`);
+  if (values.commit && outputs.length) throw new UsageError(`--commit goes with a fix in place, not --${outputs[0]}`);
+  if (values.commit && values.force)
+    throw new UsageError('--commit and --force cannot be combined: a commit holds only files without uncommitted changes');
   return {
     command,
     paths,
@@ -208,6 +219,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     patch: values.patch,
     patchDir: values['patch-dir'],
     check: !!values.check,
+    commit: !!values.commit,
     force: !!values.force,
     quiet: !!values.quiet,
     yes: !!values.yes,
@@ -363,7 +375,11 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
   if (p.patchDir) {
     try {
       checkPatchDir(p.patchDir, p.paths, io.cwd, new Set(outcomes.map((o) => realish(o.file.absPath))));
-      const r = await writePatchDir(p.patchDir, p.paths, io.cwd, outcomes, errors, result.repos);
+      const r = await writePatchDir(p.patchDir, p.paths, io.cwd, outcomes, errors, result.repos, {
+        ...p.options,
+        version: version(),
+        date: mailNow(),
+      });
       for (const o of r.delivered) delivered.add(o);
       errors.push(...r.unwritten);
       if (text) io.out(r.table);
@@ -382,7 +398,12 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
   let write = inPlace && changed.length > 0;
   const guarded = write ? await guardWrites(changed, p.force) : { allowed: [], refused: new Map<FileOutcome, FileError>() };
   for (const [o, e] of guarded.refused) failed.set(o, e);
-  const allowed = guarded.allowed;
+  let allowed = guarded.allowed;
+  if (p.commit && write) {
+    const c = await commitRefusals(allowed, guarded.refused);
+    for (const [o, e] of c.refused) failed.set(o, e);
+    allowed = c.allowed;
+  }
   write = allowed.length > 0;
   if (write && io.interactive && !p.yes && text) {
     const count = allowed.flatMap((o) => o.tables).filter((t) => t.planned).length;
@@ -416,6 +437,14 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[]): Promi
           delivered.add(o);
         }
       });
+    }
+  }
+  if (p.commit && written.size > 0) {
+    const r = await commitRepositories(outcomes, written, { ...p.options, version: version() }, io.cwd);
+    errors.push(...r.errors);
+    for (const line of r.notes) {
+      if (text) io.err(`${line}\n`);
+      notes.push(line);
     }
   }
   return report(p, io, notes, {

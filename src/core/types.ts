@@ -216,6 +216,14 @@ export interface DiskContext {
    * (processMemory): the in-memory files of that name.
    */
   projectFile(from: SourceFile, name: string, accept?: (file: SourceFile) => boolean): Promise<SourceFile | undefined>;
+  /**
+   * The group files of another folder, `rel` from the folder of `from` (e.g. the module a Terraform
+   * `module` block calls with `source = "../../"`), of the names the format's entry takes as a
+   * group's files, read by the engine as siblings are (size limit, binary, UTF-8 and BOM checks).
+   * Sorted by path. Undefined when the folder cannot be listed or one of its files cannot be read.
+   * In memory: the in-memory files of that folder.
+   */
+  folder(from: SourceFile, rel: string): Promise<SourceFile[] | undefined>;
 }
 
 /** Input a format cannot read. line/column are 1-based where known. */

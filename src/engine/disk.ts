@@ -3,6 +3,7 @@
  * folders and the project files a format asks for. From disk in a run (src/io: one reader, its
  * checks and caches), from the in-memory files in processMemory (memory.ts).
  */
+import path from 'node:path';
 import type { DiskContext, Format, SourceFile } from '../core/types.js';
 import { type ProjectFileSource, diskProjectFiles, nearestProjectFile } from '../io/project.js';
 import { type SiblingRead, type SiblingSource, diskSiblings } from '../io/siblings.js';
@@ -10,11 +11,13 @@ import { type SiblingRead, type SiblingSource, diskSiblings } from '../io/siblin
 export interface Disk {
   siblings: SiblingSource;
   projectFiles: ProjectFileSource;
+  /** Other folders' group files (DiskContext.folder): read as siblings are, with a cache of their own. */
+  folders?: SiblingSource;
 }
 
 /** The disk of a run (one per run and thread: its caches live as long). */
 export function runDisk(maxBytes?: number): Disk {
-  return { siblings: diskSiblings(maxBytes), projectFiles: diskProjectFiles(maxBytes) };
+  return { siblings: diskSiblings(maxBytes), projectFiles: diskProjectFiles(maxBytes), folders: diskSiblings(maxBytes) };
 }
 
 /**
@@ -30,5 +33,19 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
       return read.files;
     },
     projectFile: async (from, name, accept) => nearestProjectFile(disk.projectFiles, from, name, accept),
+    folder: async (from, rel) => {
+      // The folder's files are the siblings of a file no folder holds (a name no file has).
+      const none = '\0';
+      const at: SourceFile = {
+        path: path.posix.normalize(path.posix.join(path.posix.dirname(from.path), rel, none)),
+        absPath: path.join(path.dirname(from.absPath), rel, none),
+        text: '',
+      };
+      try {
+        return (disk.folders ?? disk.siblings)([at], format).files;
+      } catch {
+        return undefined;
+      }
+    },
   };
 }

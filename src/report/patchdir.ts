@@ -1,6 +1,7 @@
 /**
  * `fix --patch-dir DIR`: one patch per git repository (named after the repository folder), with
- * paths relative to that repository's root so `git apply` works there, plus DIR/summary.json
+ * paths relative to that repository's root so `git apply` works there, the same change as a mail
+ * `git am` turns into one commit with its message (DIR/<repository>.mbox), plus DIR/summary.json
  * (per repository: tables found, fixed, not fixable and why, errors) and a short table for stdout.
  * Files outside any git work tree are grouped under the command-line path they were found under.
  */
@@ -12,6 +13,7 @@ import { toPosix } from '../core/text.js';
 import { OutputError, makeDir } from '../io/outputs.js';
 import { writeOutputAtomic } from '../io/write.js';
 import type { FileError, FileOutcome } from '../core/result.js';
+import { type MessageOptions, commitMessage, patchMail } from './commitMessage.js';
 
 export interface RepoReport {
   repository: string;
@@ -21,6 +23,8 @@ export interface RepoReport {
   git: boolean;
   /** The patch file name inside DIR, or null when nothing changes (or it could not be written). */
   patch: string | null;
+  /** The same change as a mail `git am` takes (one commit with its message), for git repositories; or null. */
+  mail: string | null;
   files: number;
   filesChanged: number;
   tables: number;
@@ -62,6 +66,8 @@ export async function writePatchDir(
   outcomes: FileOutcome[],
   errors: FileError[],
   repos: string[],
+  /** What the mails' commit messages say about the fix, and their date. */
+  message: MessageOptions & { date: Date },
 ): Promise<PatchDirResult> {
   const absDir = path.resolve(cwd, dir);
   const absInputs = (inputs.length ? inputs : ['.']).map((i) => path.resolve(cwd, i));
@@ -105,23 +111,36 @@ export async function writePatchDir(
     used.add(name);
     const changed = b.outcomes.filter((o) => o.newText !== undefined);
     const patchFile = path.join(absDir, `${name}.patch`);
+    const mailFile = path.join(absDir, `${name}.mbox`);
     const patchErrors: FileError[] = [];
     let written = false;
+    let mailed = false;
     if (changed.length > 0) {
-      try {
-        await writeOutputAtomic(
-          patchFile,
-          changed.map((o) => fileDiff(o, toPosix(path.relative(b.root, o.file.absPath)))).join(''),
-          path.join(dir, `${name}.patch`),
-        );
-        written = true;
-        delivered.push(...changed);
-      } catch (err) {
-        patchErrors.push({ file: toPosix(path.join(dir, `${name}.patch`)), message: (err as Error).message });
+      const diff = changed.map((o) => fileDiff(o, toPosix(path.relative(b.root, o.file.absPath)))).join('');
+      const outputs: [string, string, () => void][] = [[patchFile, diff, () => (written = true)]];
+      if (b.git) {
+        const m = commitMessage(b.outcomes, message, (o) => toPosix(path.relative(b.root, o.file.absPath)));
+        outputs.push([mailFile, patchMail(m, diff, message.version, message.date), () => (mailed = true)]);
+      } else await fs.rm(mailFile, { force: true });
+      for (const [file, text, done] of outputs) {
+        const shown = path.join(dir, path.basename(file));
+        try {
+          await writeOutputAtomic(file, text, shown);
+          done();
+        } catch (err) {
+          patchErrors.push({ file: toPosix(shown), message: (err as Error).message });
+        }
+      }
+      // The change is delivered when both of its files are written.
+      if (patchErrors.length === 0) delivered.push(...changed);
+      else {
+        written = false;
         unwritten.push(...patchErrors);
       }
     } else {
-      await fs.rm(patchFile, { force: true }); // stale from an earlier run
+      // Stale from an earlier run.
+      await fs.rm(patchFile, { force: true });
+      await fs.rm(mailFile, { force: true });
     }
     const tables = b.outcomes.flatMap((o) => o.tables);
     const rel = (abs: string) => toPosix(path.relative(b.root, abs));
@@ -130,6 +149,7 @@ export async function writePatchDir(
       path: toPosix(path.relative(cwd, b.root) || '.'),
       git: b.git,
       patch: written ? `${name}.patch` : null,
+      mail: written && mailed ? `${name}.mbox` : null,
       files: b.outcomes.length,
       filesChanged: changed.length,
       tables: tables.length,
@@ -157,6 +177,7 @@ export async function writePatchDir(
     summary: {
       repositories: repositories.length,
       patches: repositories.filter((r) => r.patch).length,
+      mails: repositories.filter((r) => r.mail).length,
       files: total('files'),
       filesChanged: total('filesChanged'),
       tables: total('tables'),

@@ -13,12 +13,18 @@ import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
+/** The project's home (package.json `homepage`, checked by test/report/sarif.test.ts): rules' helpUri point into its README. */
+export const PROJECT_URL = 'https://github.com/kmsfix/kmsfix';
+
 const RULES = [
   {
     id: 'kmsfix/aws-owned-key',
     name: 'DynamoDBTableAwsOwnedKey',
     status: 'aws-owned',
     level: 'error',
+    // GitHub code scanning: 0.1-3.9 low, 4.0-6.9 medium, 7.0-8.9 high.
+    severity: '5.0',
+    anchor: 'why',
     short: 'DynamoDB table encrypted with an AWS owned key',
     help: 'The table has no SSESpecification (or SSE is disabled): its data is encrypted with a key AWS owns, invisible to your account, not auditable in CloudTrail and not revocable. Run `kmsfix fix` to give it a customer-managed KMS key with rotation and a key policy that lets DynamoDB use it.',
   },
@@ -27,6 +33,8 @@ const RULES = [
     name: 'DynamoDBTableAwsManagedKey',
     status: 'aws-managed',
     level: 'warning',
+    severity: '3.0',
+    anchor: 'why',
     short: 'DynamoDB table encrypted with the AWS managed key alias/aws/dynamodb',
     help: 'The AWS managed key cannot have its policy changed, cannot be shared or rotated on your terms. Run `kmsfix fix` to use a customer-managed KMS key instead.',
   },
@@ -35,6 +43,8 @@ const RULES = [
     name: 'DynamoDBTableEncryptionUnknown',
     status: 'unknown',
     level: 'note',
+    severity: '1.0',
+    anchor: 'why',
     short: 'DynamoDB table encryption decided only at deploy time',
     help: 'The encryption setting depends on a condition, parameter or variable. kmsfix never changes it: check the deployed value, or set SSESpecification explicitly.',
   },
@@ -122,7 +132,15 @@ export function sarifLog(outcomes: FileOutcome[], errors: FileError[], version: 
           },
         ],
         partialFingerprints: { 'kmsfix/table': `${t.file}#${t.type}#${t.address}` },
-        properties: { status: t.status, format: t.format, type: t.type, address: t.address, fixable: t.fixable, peers: t.peers },
+        properties: {
+          'security-severity': rule.severity,
+          status: t.status,
+          format: t.format,
+          type: t.type,
+          address: t.address,
+          fixable: t.fixable,
+          peers: t.peers,
+        },
       };
       const change = fixes.get(t);
       // SARIF goes with scan and fix --dry-run: a fix may be planned (fixes[] holds it), never written.
@@ -151,15 +169,21 @@ export function sarifLog(outcomes: FileOutcome[], errors: FileError[], version: 
           driver: {
             name: 'kmsfix',
             version,
-            informationUri: 'https://www.npmjs.com/package/kmsfix',
+            informationUri: PROJECT_URL,
             rules: RULES.map((r) => ({
               id: r.id,
               name: r.name,
               shortDescription: { text: r.short },
               fullDescription: { text: r.help },
               help: { text: r.help },
+              helpUri: `${PROJECT_URL}#${r.anchor}`,
               defaultConfiguration: { level: r.level },
-              properties: { tags: ['security', 'encryption', 'dynamodb', 'kms'], peerRules: allPeerRules() },
+              properties: {
+                tags: ['security', 'encryption', 'dynamodb', 'kms'],
+                'security-severity': r.severity,
+                precision: 'very-high',
+                peerRules: allPeerRules(),
+              },
             })),
           },
         },

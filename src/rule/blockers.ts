@@ -9,6 +9,7 @@ type Kind = Obstacle['kind'];
 
 /** The order obstacles are looked at in: the first that counts is the table's blocker. */
 const ORDER: Kind[] = [
+  'module-inputs',
   'unreadable-props',
   'dynamic-replicas',
   'module-replica-regions',
@@ -18,8 +19,10 @@ const ORDER: Kind[] = [
   'no-id',
   'region-agnostic-stack',
   'scope',
+  'code-shape',
   'placement',
   'resource-policy',
+  'module-literal',
   'cross-account-grants',
   'file-error',
   'for-each',
@@ -120,6 +123,17 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         `no provider "aws" configuration with an alias for replica region ${o.region} in this module: ` +
         `add \`provider "aws" { alias = "${o.alias}"  region = ${o.region} }\` so kmsfix can create the replica's key in that region`
       );
+    case 'module-inputs':
+      return (
+        `its encryption comes from ${listed(o.inputs)} of this module, which the module's callers set, and this folder is not a root module ` +
+        '(no provider or backend configuration, lock file or tfvars): kmsfix does not write a key into a reusable module. Where the module is called, ' +
+        'pass the switch as true and a customer-managed key ARN (kmsfix fixes the local module calls it scans), or set them in terraform.tfvars if this folder is a root module'
+      );
+    case 'module-literal':
+      return (
+        `the module's table (${o.where}) sets ${listed(o.missing)} itself, not through an input the call can pass: ` +
+        'set server_side_encryption in that table, or give the module variables for it and pass them here'
+      );
     case 'no-id':
       return 'the table has no id';
     case 'region-agnostic-stack':
@@ -130,6 +144,8 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
       );
     case 'scope':
       return `the scope ${o.source} is not a plain name: declare the key by hand`;
+    case 'code-shape':
+      return o.step;
     case 'placement':
       return PLACEMENT[o.where];
     case 'resource-policy':

@@ -65,7 +65,7 @@ function switchVerdict(s: Extract<Settings, { model: 'sse' }>): Verdict | undefi
   if (enabled) {
     if (enabled.state === 'absent') return verdict('aws-owned', phrase('enabledAbsent'));
     if (enabled.state === 'unreadable') return verdict('unknown', enabled.source);
-    if (enabled.bool === false) return through(verdict('aws-owned', phrase('enabledFalse')), enabled);
+    if (enabled.bool === false) return through(verdict('aws-owned', phrase('enabledFalse', { source: enabled.source })), enabled);
     if (enabled.bool !== true) return verdict('unknown', phrase('enabledUnresolved', { source: enabled.source }));
   }
   if (sseType?.state === 'unreadable') return verdict('unknown', sseType.source);
@@ -91,7 +91,7 @@ function keyStatus(key: Setting | undefined): Status {
 /** The verdict a key setting gives a table (or the replica in `replicaRegion`) whose encryption is on. */
 function keyVerdict(key: Setting | undefined, replicaRegion?: string): Verdict {
   const status = keyStatus(key);
-  if (!key || key.state === 'absent') return verdict(status, phrase('keyAbsent', undefined, replicaRegion));
+  if (!key || key.state === 'absent') return verdict(status, phrase('keyAbsent', { source: key?.source ?? '' }, replicaRegion));
   if (status === 'unknown') return verdict(status, key.source);
   return verdict(status, phrase(status === 'aws-managed' ? 'keyAwsManaged' : 'keyCustomer', { source: key.source }, replicaRegion));
 }

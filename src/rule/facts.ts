@@ -93,6 +93,16 @@ export type Obstacle =
   | { kind: 'unreadable-props' }
   /** Terraform: replicas come from a dynamic "replica" block. */
   | { kind: 'dynamic-replicas' }
+  /**
+   * Terraform: the table's encryption comes from variables of a module that is not a root module
+   * (callers set them): `inputs` as the settings read them (var.x).
+   */
+  | { kind: 'module-inputs'; inputs: string[] }
+  /**
+   * Terraform: a call of a local module whose table sets its encryption itself (`where`: the
+   * table's file and line), with no input of the call for the switch or the key (`missing`).
+   */
+  | { kind: 'module-literal'; where: string; missing: string[] }
   /** Terraform: a dynamodb-table module call has replica_regions. */
   | { kind: 'module-replica-regions' }
   /** CDK Table: replicationRegions (CDK refuses a customer-managed key with them). */
@@ -107,6 +117,11 @@ export type Obstacle =
   | { kind: 'region-agnostic-stack' }
   /** The construct scope is not a plain name (TypeScript): `source` as written. */
   | { kind: 'scope'; source: string }
+  /**
+   * TypeScript: what the file is written against, or how its props are held, keeps kmsfix from
+   * writing a fix it can stand behind; `step` is the manual step, in the format's words.
+   */
+  | { kind: 'code-shape'; step: string }
   /** No statement to declare the key before (TypeScript). */
   | { kind: 'placement'; where: Placement }
   /**

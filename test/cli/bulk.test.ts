@@ -73,7 +73,19 @@ describe('fix --patch-dir', () => {
     expect(after).toEqual(before);
 
     const names = readdirSync(path.join(a, 'patches')).sort();
-    expect(names).toEqual(['audit.patch', 'global.patch', 'loose.patch', 'orders-2.patch', 'orders.patch', 'summary.json']);
+    // Git repositories also get their change as a mail for git am (test/cli/commit.test.ts); loose folders do not.
+    expect(names).toEqual([
+      'audit.mbox',
+      'audit.patch',
+      'global.mbox',
+      'global.patch',
+      'loose.patch',
+      'orders-2.mbox',
+      'orders-2.patch',
+      'orders.mbox',
+      'orders.patch',
+      'summary.json',
+    ]);
     const orders = readFileSync(path.join(a, 'patches', 'orders.patch'), 'utf8');
     expect(orders).toContain('diff --git a/infra/app.yaml b/infra/app.yaml');
     expect(orders).toContain('diff --git a/infra/win.yaml b/infra/win.yaml');
@@ -138,7 +150,18 @@ describe('fix --patch-dir', () => {
     // Files outside any repository are grouped under the command-line folder they were found in.
     const names = readdirSync(path.join(a, 'p')).sort();
     expect(names).toEqual(
-      ['audit.patch', 'global.patch', `${path.basename(a)}.patch`, 'orders-2.patch', 'orders.patch', 'summary.json'].sort(),
+      [
+        'audit.patch',
+        'global.patch',
+        `${path.basename(a)}.patch`,
+        'orders-2.patch',
+        'orders.patch',
+        'summary.json',
+        'audit.mbox',
+        'global.mbox',
+        'orders-2.mbox',
+        'orders.mbox',
+      ].sort(),
     );
     expect(readFileSync(path.join(a, 'p', `${path.basename(a)}.patch`), 'utf8')).toContain('--- a/loose/t.yaml');
   });

@@ -19,6 +19,10 @@ const JOINED: Record<string, Record<string, string[]>> = {
     'aws_dynamodb_table.orders': ['aws_dynamodb_table.events'],
     'aws_dynamodb_table.events': ['aws_dynamodb_table.orders'],
   },
+  'terraform/key-settings-json': {
+    'aws_dynamodb_table.orders': ['aws_dynamodb_table.events'],
+    'aws_dynamodb_table.events': ['aws_dynamodb_table.orders'],
+  },
 };
 
 describe('the edits that serve one table are a valid fix of that table alone', () => {

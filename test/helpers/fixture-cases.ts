@@ -1,6 +1,7 @@
 /**
  * Fixture cases: fixtures/<family>/<case>/ holds `input.<ext>` and `expected.<ext>` (one file), or
- * `input/` and `expected/` folders (files fixed together, e.g. a Terraform module). Optional:
+ * `input/` and `expected/` folders (files fixed together, e.g. a Terraform module; subfolders too,
+ * e.g. a module and the examples that call it with `source = "../../"`). Optional:
  * `options.json` (fix options), `statuses.json` (address -> status the input must scan as),
  * `peers.json` (address -> line, the peer scanners' rules that fire on the input, suppressions
  * found: test/rule/peer-fixtures.test.ts).
@@ -42,10 +43,20 @@ export interface BadCase {
   error: string;
 }
 
+/** The files under a folder, as paths relative to it with `/` (a Terraform case may hold modules in subfolders). */
+function filesUnder(folder: string, prefix = ''): string[] {
+  return readdirSync(path.join(folder, prefix))
+    .sort()
+    .flatMap((n) => {
+      const rel = prefix ? `${prefix}/${n}` : n;
+      return statSync(path.join(folder, rel)).isDirectory() ? filesUnder(folder, rel) : [rel];
+    });
+}
+
 function readSide(dir: string, side: 'input' | 'expected'): { files: MemoryFile[]; paths: string[] } {
   const folder = path.join(dir, side);
   if (existsSync(folder) && statSync(folder).isDirectory()) {
-    const names = readdirSync(folder).sort();
+    const names = filesUnder(folder);
     return {
       files: names.map((n) => ({ path: n, text: readFileSync(path.join(folder, n), 'utf8') })),
       paths: names.map((n) => path.join(folder, n)),

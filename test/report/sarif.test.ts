@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateDense } from '../../bench/generate.mjs';
-import { FIXTURES } from '../helpers/fixture-cases.js';
+import { FIXTURES, ROOT } from '../helpers/fixture-cases.js';
 import { runCli } from '../helpers/cli-helper.js';
 
 const require = createRequire(import.meta.url);
@@ -71,6 +71,49 @@ describe('--format sarif', () => {
     // Tables that cannot be fixed have no fixes.
     const blocked = run.results.find((x: { properties: { address: string } }) => x.properties.address === 'Accounts');
     expect(blocked.fixes).toBeUndefined();
+  });
+
+  it('carries what GitHub code scanning reads: security-severity, helpUri, full description', async () => {
+    const dir = tree();
+    const log = JSON.parse((await runCli(['scan', '--format', 'sarif'], dir)).stdout);
+    const run = log.runs[0];
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(run.tool.driver.informationUri).toBe(pkg.homepage);
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const anchors = new Set(
+      readme
+        .split('\n')
+        .filter((l) => l.startsWith('#'))
+        .map((l) =>
+          l
+            .replace(/^#+\s*/, '')
+            .toLowerCase()
+            .replace(/[^a-z0-9 -]/g, '')
+            .replace(/ /g, '-'),
+        ),
+    );
+    const rules = run.tool.driver.rules as {
+      id: string;
+      helpUri: string;
+      fullDescription: { text: string };
+      properties: Record<string, unknown>;
+    }[];
+    for (const rule of rules) {
+      expect(rule.helpUri.startsWith(`${pkg.homepage}#`), rule.id).toBe(true);
+      expect(anchors.has(rule.helpUri.split('#')[1]), rule.helpUri).toBe(true);
+      expect(rule.fullDescription.text.length).toBeGreaterThan(40);
+      const sev = Number(rule.properties['security-severity']);
+      expect(sev > 0 && sev < 10, rule.id).toBe(true);
+    }
+    expect(run.results.length).toBeGreaterThan(0);
+    for (const res of run.results as { ruleIndex: number; ruleId: string; properties: Record<string, unknown> }[]) {
+      const rule = rules[res.ruleIndex];
+      expect(rule.id).toBe(res.ruleId);
+      expect(res.properties['security-severity']).toBe(rule.properties['security-severity']);
+    }
+    // An AWS owned key weighs more than the AWS managed one.
+    const sev = (id: string) => Number(rules.find((r) => r.id === id)!.properties['security-severity']);
+    expect(sev('kmsfix/aws-owned-key')).toBeGreaterThan(sev('kmsfix/aws-managed-key'));
   });
 
   it('each fix, applied to the source, gives what kmsfix fix writes', async () => {

@@ -19,8 +19,20 @@ import { summarize, type TopBlock } from './topBlocks.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
+/** A table of a local module (`source = "../../"`) as a call of it configures it. */
+export interface LocalCall {
+  /** The module's variables that feed the table's switch and key, when they are plain `var.x` (or a local of one). */
+  enabledVar?: string;
+  keyVar?: string;
+  /** The module's output that holds the table's name (`module.x.<output>` in the alias); else `name`: a literal name, or the call's label. */
+  nameOutput?: string;
+  name: string;
+}
+
 export interface TfTable extends TableFacts {
   kind: TfKind;
+  /** A call of a local module (kind 'module'). */
+  local?: LocalCall;
   /** The resource or module label. */
   label: string;
   block: HBlock;
@@ -91,12 +103,13 @@ export function replicaKeys(b: HBlock, providerByRegion: Map<string, string>): {
 // ---------------------------------------------------------------- settings, as written
 
 /** Terraform's words: its messages name attributes as the configuration writes them. */
-const PHRASES: Vocabulary['phrases'] = {
+export const PHRASES: Vocabulary['phrases'] = {
   blockAbsent: 'no {block} block',
   enabledAbsent: '{enabled} is not set',
-  enabledFalse: '{enabled} = false',
+  enabledFalse: '{enabled} = {source}',
   enabledUnresolved: '{enabled} is the expression `{source}`',
-  keyAbsent: 'no {key}',
+  // {source}: what decided that encryption is on, when a variable did (inputs.ts).
+  keyAbsent: 'no {key}{source}',
   keyAwsManaged: '{keyAttribute} = {source}',
   keyCustomer: 'encrypted with the customer-managed key {source}',
 };
@@ -123,7 +136,7 @@ export const WORDS: Record<TfKind, Vocabulary> = {
 };
 
 /** `enabled` as written (`peer`: the attribute peers read, when another). */
-function enabledSetting(a: HAttr | undefined, peer = a): Setting {
+export function enabledSetting(a: HAttr | undefined, peer = a): Setting {
   const on = boolOf(a);
   const raw = rawOf(peer);
   if (on === 'missing') return raw === undefined ? ABSENT : { ...ABSENT, raw };
@@ -133,7 +146,7 @@ function enabledSetting(a: HAttr | undefined, peer = a): Setting {
 }
 
 /** `kms_key_arn` as written: none, null and an empty string are the same (the AWS managed key, no key named). */
-function keySetting(a: HAttr | undefined, peer = a): Setting {
+export function keySetting(a: HAttr | undefined, peer = a): Setting {
   const raw = keyRawOf(peer);
   if (!a || a.lit?.type === 'null' || (a.lit?.type === 'string' && a.lit.value.trim() === '')) {
     return raw === undefined ? ABSENT : { ...ABSENT, raw };
@@ -213,6 +226,9 @@ export function moduleSourceMatches(b: HBlock): boolean {
   return src?.lit?.type === 'string' && MODULE_SOURCE.test(src.lit.value);
 }
 
+/** Evaluation of module inputs (inputs.ts), loaded once (each dynamic import() goes through the module loader). */
+let inputsModule: typeof import('./inputs.js') | undefined;
+
 export async function detectTerraform(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
   let det: TfDetection;
   if (file.path.toLowerCase().endsWith('.json')) {
@@ -223,6 +239,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
     const hcl = await parseHcl(file.text);
     det = { tables: detectBlocks(file.text, hcl.blocks, (b) => blockComments(file.text, hcl.comments, b)), hcl };
   }
+  await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context);
   await moduleObstacles(file, det, context);
   return det;
 }

@@ -2,12 +2,16 @@
 import type { FormatEntry } from '../../core/types.js';
 
 const TABLE = /aws_dynamodb_table|terraform-aws-modules\/dynamodb-table|terraform-aws-dynamodb-table/;
+/** A module call with a local source (`source = "../../"`, `"source": "./modules/x"`): the module it calls may declare a table. */
+const LOCAL_CALL = /"?source"?\s*[=:]\s*"\.\.?\//;
 
 export const terraformEntry: FormatEntry = {
   name: 'terraform',
   accepts: (path) => /\.tf(\.json)?$/i.test(path),
-  prefilter: (text) => TABLE.test(text),
-  // A module's files, and its lock file (which hashicorp/aws version the module runs with).
-  siblingFile: (name) => /\.tf(\.json)?$/i.test(name) || name === '.terraform.lock.hcl',
+  prefilter: (text) => TABLE.test(text) || LOCAL_CALL.test(text),
+  // A module's files, its lock file (which hashicorp/aws version the module runs with), and the
+  // variable files Terraform loads for a root module (terraform.tfvars, *.auto.tfvars).
+  siblingFile: (name) =>
+    /\.tf(\.json)?$/i.test(name) || name === '.terraform.lock.hcl' || /^terraform\.tfvars(\.json)?$|\.auto\.tfvars(\.json)?$/.test(name),
   load: async () => (await import('./index.js')).terraform,
 };

@@ -4,7 +4,8 @@
  * key, and the data sources the policy needs declared once per module, reusing existing ones.
  */
 import { serving } from '../../core/edits.js';
-import { DEFAULT_KEY_POLICY, KEY_SETTINGS, keyDescription, type KeyPolicyMode } from '../../rule/keyPolicy.js';
+import { DEFAULT_KEY_POLICY, KEY_SETTINGS, type KeyPolicyMode } from '../../rule/keyPolicy.js';
+import { DEFAULT_DELETION_WINDOW, aliasParts, describeKey, type KeySettings } from '../../rule/keySettings.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
 import { blockerText } from '../../rule/blockers.js';
 import { WORDS, boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
@@ -43,7 +44,7 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { 
   const preventDestroy = boolOf(attr(lifecycle, 'prevent_destroy')) === true;
   const nameAttr = attr(b, 'name');
   const literalName = nameAttr?.lit?.type === 'string' && !nameAttr.lit.value.includes('${') ? nameAttr.lit.value : undefined;
-  const displayName = table.kind === 'table-replica' ? `${table.label} (replica)` : (literalName ?? table.label);
+  const displayName = table.kind === 'table-replica' ? `${table.label} (replica)` : (table.local?.name ?? literalName ?? table.label);
   let replicas: Replica[] = [];
   if (table.kind === 'table') {
     const r = replicaKeys(b, info.providerByRegion);
@@ -128,13 +129,31 @@ function meta(t: { provider: string; repeat?: Target['repeat'] }, withRepeat: bo
   return items;
 }
 
-function tableRef(t: Target, index: string): string {
+/** The input names a module call's fix sets: the registry module's, or the local module's variables that feed its table. */
+function moduleInputs(t: TfTable): { enabled: string; key: string } {
+  if (t.local) return { enabled: t.local.enabledVar!, key: t.local.keyVar! };
+  return { enabled: 'server_side_encryption_enabled', key: 'server_side_encryption_kms_key_arn' };
+}
+
+/** The table's deployed name as an expression; undefined for a local module without an output for it (its literal name is used). */
+function tableRef(t: Target, index: string): string | undefined {
+  if (t.table.local) return t.table.local.nameOutput ? `module.${t.table.label}${index}.${t.table.local.nameOutput}` : undefined;
   if (t.table.kind === 'module') return `module.${t.table.label}${index}.dynamodb_table_id`;
   if (t.table.kind === 'table-replica') return `replace(aws_dynamodb_table_replica.${t.table.label}${index}.id, ":", "-")`;
   return `aws_dynamodb_table.${t.table.label}${index}.name`;
 }
 
-function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: boolean): KeyPlan {
+/** The key settings contract (src/rule/keySettings.ts) as a key's attributes: the deletion window, then `tags` after a blank line. */
+function windowItem(key: KeySettings): RItem {
+  return { attr: 'deletion_window_in_days', value: String(key.deletionWindowDays ?? DEFAULT_DELETION_WINDOW) };
+}
+
+function tagItems(key: KeySettings): RItem[] {
+  const entries = Object.entries(key.tags ?? {});
+  return entries.length ? [{ blank: true }, { map: 'tags', entries }] : [];
+}
+
+function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: boolean, key: KeySettings): KeyPlan {
   const first = targets[0];
   const perTable = !shared;
   const repeat = perTable ? first.repeat : undefined;
@@ -150,15 +169,19 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
   );
   const aliasName = unique(info, 'aws_kms_alias', name);
   const replicaAliases = [...new Set(targets.flatMap((t) => t.replicas.map((r) => r.alias)))];
-  const description = keyDescription(targets.map((t) => t.displayName));
+  const description = describeKey(
+    targets.map((t) => t.displayName),
+    key.description,
+  );
   const base = { provider: first.provider, repeat };
   const keyBody: RItem[] = [
     ...meta(base, true),
     { attr: 'description', value: hclString(description) },
     { attr: 'enable_key_rotation', value: String(KEY_SETTINGS.enableKeyRotation) },
-    { attr: 'deletion_window_in_days', value: String(KEY_SETTINGS.pendingWindowInDays) },
-    ...(replicaAliases.length ? [{ attr: 'multi_region', value: 'true' }] : []),
+    windowItem(key),
+    ...(replicaAliases.length || key.multiRegion ? [{ attr: 'multi_region', value: 'true' }] : []),
     { attr: 'policy', value: `data.aws_iam_policy_document.${decls.policy(first.provider)}.json` },
+    ...tagItems(key),
   ];
   if (targets.some((t) => t.preventDestroy)) {
     keyBody.push({ blank: true }, { block: { type: 'lifecycle', labels: [], body: [{ attr: 'prevent_destroy', value: 'true' }] } });
@@ -166,9 +189,11 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
   const out: RBlock[] = [{ type: 'resource', labels: ['aws_kms_key', name], body: keyBody }];
   // The alias: named after the table (unique per account and region), or the module for a shared key.
   const named = perTable ? first : targets.find((t) => !t.repeat);
-  const aliasValue = named
-    ? `"alias/dynamodb/\${${tableRef(named, index)}}${perTable ? '' : '-shared'}"`
-    : hclString(`alias/dynamodb/${first.displayName.replace(/[^A-Za-z0-9/_-]/g, '-')}-shared`);
+  const { before, after } = aliasParts(key.alias, !perTable);
+  const ref = named && tableRef(named, index);
+  const aliasValue = ref
+    ? `"${before}\${${ref}}${after}"`
+    : hclString(`${before}${(named ?? first).displayName.replace(/[^A-Za-z0-9/_-]/g, '-')}${after}`);
   out.push({
     type: 'resource',
     labels: ['aws_kms_alias', aliasName],
@@ -190,8 +215,9 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
         ...meta({ provider: alias, repeat }, true),
         { attr: 'description', value: hclString(`${description} (replica)`) },
         { attr: 'primary_key_arn', value: `aws_kms_key.${name}${index}.arn` },
-        { attr: 'deletion_window_in_days', value: String(KEY_SETTINGS.pendingWindowInDays) },
+        windowItem(key),
         { attr: 'policy', value: `data.aws_iam_policy_document.${decls.policy(alias)}.json` },
+        ...tagItems(key),
       ],
     });
   }
@@ -207,12 +233,13 @@ const always = () => true;
 function pointTable(doc: HclDoc, t: Target, arn: string, replicaArn: Map<HBlock, string>): void {
   const b = t.table.block;
   if (t.table.kind === 'module') {
+    const inputs = moduleInputs(t.table);
     setAttrs(
       doc,
       b,
       [
-        { name: 'server_side_encryption_enabled', value: 'true', replace: (a) => boolOf(a) !== true || a.value !== 'true' },
-        { name: 'server_side_encryption_kms_key_arn', value: arn, replace: always },
+        { name: inputs.enabled, value: 'true', replace: (a) => boolOf(a) !== true || a.value !== 'true' },
+        { name: inputs.key, value: arn, replace: always },
       ],
       'separate',
     );
@@ -302,8 +329,9 @@ async function jsonWriter(m: Member): Promise<Writer> {
       const b = t.table.block;
       const v = jsonOfHcl(arn);
       if (t.table.kind === 'module') {
-        if (attr(b, 'server_side_encryption_enabled')?.value !== 'true') doc.set([...pathOf(b), 'server_side_encryption_enabled'], true);
-        doc.set([...pathOf(b), 'server_side_encryption_kms_key_arn'], v);
+        const inputs = moduleInputs(t.table);
+        if (attr(b, inputs.enabled)?.value !== 'true') doc.set([...pathOf(b), inputs.enabled], true);
+        doc.set([...pathOf(b), inputs.key], v);
       } else if (t.table.kind === 'table-replica') {
         doc.set([...pathOf(b), 'kms_key_arn'], v);
       } else {
@@ -337,7 +365,7 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   const siblings = await siblingBlocks(await context.siblings());
   const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...siblings];
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
-  const info = moduleInfo(tops, mode);
+  const info = moduleInfo(tops, mode, options.key?.alias);
   const decls = new Decls(info, mode);
   const writers = new Map<string, Writer>();
   for (const m of group) {
@@ -366,8 +394,11 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   /** Blocks to add after a table, and the tables they serve (none: every table, e.g. a shared local). */
   const after: [Target, RBlock[], string[] | undefined][] = [];
   const writer = (t: Target) => writers.get(t.member.file.path)!;
+  // Tables of one local module call share its inputs: the call is set once, with the first table's key.
+  const pointed = new Set<HBlock>();
   const fixTarget = (t: Target, arn: string, replicaArn: Map<HBlock, string>) => {
-    writer(t).point(t, arn, replicaArn);
+    if (!pointed.has(t.table.block)) writer(t).point(t, arn, replicaArn);
+    pointed.add(t.table.block);
     plans.get(t.member.file.path)!.fixed.push(t.table.address);
     declsAfter ??= t;
   };
@@ -388,13 +419,17 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
         }
         continue;
       }
-      const key = planKey(ts, decls, info, true);
+      const key = planKey(ts, decls, info, true, options.key ?? {});
       for (const t of ts) fixTarget(t, `aws_kms_key.${key.name}.arn`, key.replicaArn);
       after.push([ts[0], key.blocks, ts.map((t) => t.table.address)]);
     }
   } else {
     for (const t of targets) {
-      const key = planKey([t], decls, info, false);
+      if (pointed.has(t.table.block)) {
+        fixTarget(t, '', new Map());
+        continue;
+      }
+      const key = planKey([t], decls, info, false, options.key ?? {});
       fixTarget(t, key.arn, key.replicaArn);
       after.push([t, key.blocks, [t.table.address]]);
     }

@@ -3,7 +3,8 @@
  * the names taken, the data sources and policy documents it can reuse, the provider aliases by
  * region, and the shared keys (--key-strategy shared) of an earlier run.
  */
-import { ALIAS_PREFIX, SHARED_ALIAS_SUFFIX, holdsKeyPolicy, type KeyPolicyMode } from '../../rule/keyPolicy.js';
+import { holdsKeyPolicy, type KeyPolicyMode } from '../../rule/keyPolicy.js';
+import { aliasParts } from '../../rule/keySettings.js';
 import { isObj, isStr, items, readBody, type Value } from './hclvalue.js';
 import type { TopBlock } from './topBlocks.js';
 
@@ -67,16 +68,17 @@ const KEY_ID = /^aws_kms_key\.([A-Za-z_][\w-]*)\.key_id$/;
 const KEY_ARN = /^aws_kms_key\.([A-Za-z_][\w-]*)\.arn$/;
 
 /**
- * The shared keys of an earlier run: an `aws_kms_alias` named by the shared scheme
- * (`alias/dynamodb/...-shared`, src/rule/keyPolicy.ts) on a single `aws_kms_key` of the module.
+ * The shared keys of an earlier run: an `aws_kms_alias` named by the shared scheme of the alias
+ * template (`alias/dynamodb/...-shared` by default, src/rule/keySettings.ts) on a single `aws_kms_key` of the module.
  */
-function sharedKeys(tops: TopBlock[]): Map<string, SharedKey> {
+function sharedKeys(tops: TopBlock[], aliasTemplate?: string): Map<string, SharedKey> {
+  const { before, after } = aliasParts(aliasTemplate, true);
   const out = new Map<string, SharedKey>();
   const resource = (type: string, name: string) => tops.find((t) => t.type === 'resource' && t.labels[0] === type && t.labels[1] === name);
   for (const a of tops) {
     if (a.type !== 'resource' || a.labels[0] !== 'aws_kms_alias') continue;
     const name = a.attr('name')?.value.trim() ?? '';
-    if (!name.startsWith('"' + ALIAS_PREFIX) || !name.endsWith(SHARED_ALIAS_SUFFIX + '"')) continue;
+    if (!name.startsWith('"' + before) || !name.endsWith(after + '"')) continue;
     const m = KEY_ID.exec(a.attr('target_key_id')?.value.trim() ?? '');
     const key = m && resource('aws_kms_key', m[1]);
     if (!key || key.attr('count') || key.attr('for_each')) continue;
@@ -141,13 +143,13 @@ function plainLocals(tops: TopBlock[]): Map<string, string> {
   return out;
 }
 
-export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode): ModuleInfo {
+export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?: string): ModuleInfo {
   const info: ModuleInfo = {
     taken: new Set(),
     region: new Map(),
     policy: new Map(),
     providerByRegion: providersByRegion(tops),
-    sharedKey: sharedKeys(tops),
+    sharedKey: sharedKeys(tops, aliasTemplate),
     regionAttribute: awsProviderMajor(tops) >= 6 ? 'region' : 'name',
     locals: plainLocals(tops),
   };

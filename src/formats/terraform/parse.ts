@@ -201,11 +201,19 @@ function attrOf(n: Node): HAttr {
   };
 }
 
-/** Blocks kmsfix reads inside; of the others only the type and labels matter (names taken). */
+/** Blocks kmsfix reads inside (variables and outputs: for evaluate.ts); of the others only the type and labels matter (names taken). */
 export function deep(type: string, labels: string[]): boolean {
   if (type === 'resource')
     return /^aws_(dynamodb_table|dynamodb_table_replica|dynamodb_resource_policy|kms_key|kms_alias|kms_replica_key)$/.test(labels[0] ?? '');
-  return type === 'module' || type === 'provider' || type === 'data' || type === 'terraform' || type === 'locals';
+  return (
+    type === 'module' ||
+    type === 'provider' ||
+    type === 'data' ||
+    type === 'terraform' ||
+    type === 'locals' ||
+    type === 'variable' ||
+    type === 'output'
+  );
 }
 
 function blockOf(n: Node, top = false): HBlock {

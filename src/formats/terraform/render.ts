@@ -4,7 +4,12 @@
  */
 import { POLICY_DOCUMENT_SKIPS, keyPolicy, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
 
-export type RItem = { attr: string; value: string } | { block: RBlock } | { blank: true } | { comment: string };
+export type RItem =
+  | { attr: string; value: string }
+  | { block: RBlock }
+  | { blank: true }
+  | { comment: string }
+  | { map: string; entries: [string, string][] };
 
 export interface RBlock {
   type: string;
@@ -43,6 +48,9 @@ export function renderBlockLines(b: RBlock, indent: string, unit: string): strin
     } else if ('comment' in item) {
       flush();
       out.push(`${inner}# ${item.comment}`);
+    } else if ('map' in item) {
+      flush();
+      out.push(...mapLines(item.map, item.entries, inner, unit));
     } else {
       flush();
       out.push(...renderBlockLines(item.block, inner, unit));
@@ -53,9 +61,29 @@ export function renderBlockLines(b: RBlock, indent: string, unit: string): strin
   return out;
 }
 
+/** An object key: a bare identifier when it is one, else a string. */
+export function hclKey(k: string): string {
+  return /^[A-Za-z_]\w*$/.test(k) ? k : hclString(k);
+}
+
+/** `name = { k = "v" ... }` with string values, as terraform fmt writes it (keys aligned); `{}` when empty. */
+export function mapLines(name: string, entries: [string, string][], indent: string, unit: string): string[] {
+  if (entries.length === 0) return [`${indent}${name} = {}`];
+  const keys = alignRun(entries.map(([k]) => hclKey(k)));
+  return [`${indent}${name} = {`, ...entries.map(([, v], i) => `${indent}${unit}${keys[i]} = ${hclString(v)}`), `${indent}}`];
+}
+
 /** An HCL string literal. */
 export function hclString(s: string): string {
-  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '$${').replace(/%\{/g, '%%{') + '"';
+  return (
+    '"' +
+    s
+      .replace(/\\/g, '\\\\')
+      .replace(/"/g, '\\"')
+      .replace(/\$\{/g, () => '$${')
+      .replace(/%\{/g, '%%{') +
+    '"'
+  );
 }
 
 /** Expressions for the placeholders of the key policy. */

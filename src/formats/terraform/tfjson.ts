@@ -210,6 +210,11 @@ export function jsonOfHcl(v: string, attrName?: string): unknown {
   return '${' + s + '}';
 }
 
+/** A literal string as a Terraform JSON string (which is a template: `${` and `%{` escaped). */
+export function jsonString(v: string): string {
+  return v.replace(/\$\{/g, () => '$${').replace(/%\{/g, '%%{');
+}
+
 function splitTop(s: string): string[] {
   const out: string[] = [];
   let depth = 0;
@@ -241,6 +246,7 @@ export function jsonBody(items: RItem[]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const item of items) {
     if ('attr' in item) o[item.attr] = jsonOfHcl(item.value, item.attr);
+    else if ('map' in item) o[item.map] = Object.fromEntries(item.entries.map(([k, v]) => [k, jsonString(v)]));
     else if ('block' in item) {
       const body = jsonBody(item.block.body);
       if (item.block.type === 'lifecycle') o.lifecycle = body;

@@ -15,6 +15,8 @@ export interface TopBlock {
   attr(name: string): TopValue | undefined;
   /** The block's source text. */
   text: string;
+  /** Its offset in the file (HCL). */
+  start?: number;
 }
 
 export function summarize(det: TfDetection, text: string): TopBlock[] {
@@ -24,6 +26,7 @@ export function summarize(det: TfDetection, text: string): TopBlock[] {
     labels: b.labels,
     attr: (name: string) => attr(b, name),
     text: text.slice(b.start, b.end),
+    start: b.start,
   }));
 }
 

@@ -57,6 +57,7 @@ export function saveCompilerCache(): void {
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace ts {
   type ArrayLiteralExpression = TS.ArrayLiteralExpression;
+  type BindingName = TS.BindingName;
   type Block = TS.Block;
   type CallExpression = TS.CallExpression;
   type CaseClause = TS.CaseClause;
@@ -67,6 +68,7 @@ export declare namespace ts {
   type Expression = TS.Expression;
   type Identifier = TS.Identifier;
   type ImportDeclaration = TS.ImportDeclaration;
+  type ImportEqualsDeclaration = TS.ImportEqualsDeclaration;
   type ModuleBlock = TS.ModuleBlock;
   type NamedImports = TS.NamedImports;
   type NewExpression = TS.NewExpression;
@@ -74,6 +76,7 @@ export declare namespace ts {
   type NodeArray<T extends TS.Node> = TS.NodeArray<T>;
   type ObjectLiteralElementLike = TS.ObjectLiteralElementLike;
   type ObjectLiteralExpression = TS.ObjectLiteralExpression;
+  type PropertyAccessExpression = TS.PropertyAccessExpression;
   type PropertyAssignment = TS.PropertyAssignment;
   type PropertyName = TS.PropertyName;
   type ScriptKind = TS.ScriptKind;
@@ -83,4 +86,5 @@ export declare namespace ts {
   type StringLiteral = TS.StringLiteral;
   type SyntaxKind = TS.SyntaxKind;
   type VariableDeclaration = TS.VariableDeclaration;
+  type VariableStatement = TS.VariableStatement;
 }

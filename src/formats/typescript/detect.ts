@@ -16,8 +16,10 @@ import {
 import { LineIndex } from '../../core/text.js';
 import { commentSuppressions } from '../../core/suppressions.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
-import { bindings, readImports, resolveSymbol, type ImportInfo } from './imports.js';
+import { bindings, importedModuleOf, readImports, resolveSymbol, type ImportInfo } from './imports.js';
+import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
+import { functionOf } from './scopes.js';
 import { stackRegionOf } from './stackRegion.js';
 
 export type Framework = 'cdk' | 'cdktf' | 'pulumi';
@@ -39,12 +41,26 @@ export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framew
     framework: 'cdktf',
     type: '@cdktf/provider-aws.dynamodbTable.DynamodbTable',
   },
+  // @cdktf/provider-aws before the `lib/<resource>` layout (v9 and earlier): one namespace per service.
+  '@cdktf/provider-aws/lib/dynamodb#DynamodbTable': {
+    kind: 'DynamodbTable',
+    framework: 'cdktf',
+    type: '@cdktf/provider-aws.dynamodb.DynamodbTable',
+  },
   '@pulumi/aws#dynamodb.Table': { kind: 'PulumiTable', framework: 'pulumi', type: 'aws.dynamodb.Table' },
 };
+
+/**
+ * Which generation of its framework's packages a table's file is written against: AWS CDK v2
+ * (`aws-cdk-lib`) or v1 (`@aws-cdk/aws-dynamodb`, same API); CDKTF's `lib/<resource>` layout or the
+ * earlier one namespace per service (`lib/dynamodb`, `dynamodb.DynamodbTable`). New code follows it.
+ */
+export type Generation = 'cdk-v2' | 'cdk-v1' | 'cdktf' | 'cdktf-namespaced' | 'pulumi';
 
 export interface TsTable extends TableFacts {
   kind: TableClass;
   framework: Framework;
+  generation: Generation;
   node: ts.NewExpression;
   /** The props / config / args object literal, when the table has one. */
   props?: ts.ObjectLiteralExpression;
@@ -52,8 +68,10 @@ export interface TsTable extends TableFacts {
   idNode?: ts.Expression;
   /** CDK, CDKTF: the scope argument, as written. */
   scopeText?: string;
-  /** The statement the key is declared before. */
+  /** The statement that creates the table (its alias goes after it). */
   statement?: ts.Statement;
+  /** The statement the key is declared before, when not `statement`: the `const` that holds the props. */
+  keyStatement?: ts.Statement;
 }
 
 export interface TsDetection extends Detection {
@@ -75,11 +93,21 @@ export function snippet(sf: ts.SourceFile, node: ts.Node): string {
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
-/** The property `name` of an object literal, as the object would hold it (the last write wins; a later spread hides it). */
-export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): Lookup {
+/**
+ * The property `name` of an object literal, as the object would hold it (the last write wins). A
+ * spread of a `const` object literal of the file is read through (its value, when it has the
+ * property, is found in that literal: `prop.parent` tells); any other spread hides what came before.
+ */
+export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string, depth = 0): Lookup {
   let found: Lookup = { kind: 'absent' };
   for (const p of o.properties) {
     if (ts.isSpreadAssignment(p)) {
+      const base = depth < 8 ? constObjectOf(p.expression) : undefined;
+      if (base) {
+        const inner = lookup(sf, base.literal, name, depth + 1);
+        if (inner.kind !== 'absent') found = inner;
+        continue;
+      }
       found = { kind: 'unknown', node: p, why: `${name} may come from the spread ${snippet(sf, p)}` };
       continue;
     }
@@ -385,6 +413,16 @@ function unreadable(why: string): EncryptionFacts {
   };
 }
 
+const PRE_V1 =
+  'the file imports @aws-cdk/cdk, the AWS CDK before 1.0, whose Table has no customer-managed encryption ' +
+  '(no TableEncryption, no encryptionKey): move the file to @aws-cdk/core (CDK v1) or aws-cdk-lib (v2), then run kmsfix again';
+
+function generationOf(cls: (typeof TABLE_CLASSES)[string], module: string | undefined): Generation {
+  if (cls.framework === 'cdk') return module?.startsWith('@aws-cdk/') ? 'cdk-v1' : 'cdk-v2';
+  if (cls.framework === 'cdktf') return cls.type.endsWith('.dynamodb.DynamodbTable') ? 'cdktf-namespaced' : 'cdktf';
+  return 'pulumi';
+}
+
 export function detectTypeScript(file: SourceFile): TsDetection {
   const sf = parseTypeScript(file.path, file.text);
   const imports = readImports(sf);
@@ -393,6 +431,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   const lines = new LineIndex(file.text);
   const tables: TsTable[] = [];
   const seen = new Map<string, number>();
+  // AWS CDK before 1.0 (`@aws-cdk/cdk`): its Table had no TableEncryption.
+  const preV1 = imports.some((i) => i.module === '@aws-cdk/cdk');
 
   const visit = (node: ts.Node): void => {
     if (ts.isNewExpression(node)) {
@@ -413,29 +453,50 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     seen.set(idText, n);
     const address = n === 1 ? idText : `${idText}#${n}`;
     const pos = lines.position(node.getStart(sf));
+    const generation = generationOf(cls, importedModuleOf(node.expression, binds));
     const base = {
       line: pos.line,
       column: pos.column,
       format: cls.framework,
-      type: cls.type,
+      type: generation === 'cdk-v1' ? cls.type.replace(/^aws-cdk-lib\.aws_dynamodb/, '@aws-cdk/aws-dynamodb') : cls.type,
+      generation,
       address,
       kind: cls.kind,
       framework: cls.framework,
       node,
       idNode,
     };
-    const props = propsNode ? unwrap(propsNode) : undefined;
+    const written = propsNode ? unwrap(propsNode) : undefined;
+    // `new Table(this, 'T', props)` with `const props = {...}` in the file: the table's props are that literal.
+    const held = written && ts.isIdentifier(written) ? constObjectOf(written) : undefined;
+    const props = held ? held.literal : written;
     let encryption: EncryptionFacts;
     if (!props) {
       encryption = unreadable(`${cls.type} has no props`);
     } else if (!ts.isObjectLiteralExpression(props)) {
-      encryption = unreadable(`props are ${snippet(sf, props)}, not an object literal, so kmsfix cannot see their encryption`);
+      const what = ts.isIdentifier(props)
+        ? `the variable ${props.text}, not a const object literal of this file`
+        : `${snippet(sf, props)}, not an object literal`;
+      encryption = unreadable(`props are ${what}, so kmsfix cannot see their encryption`);
       encryption.obstacles.push({ kind: 'unreadable-props' });
     } else encryption = factsOf(c, cls.kind, props);
     const anchor = anchorOf(node);
     // Where the key would go, looked at only for a table the rule would fix.
     if (fixWanted(decide(encryption))) {
-      if (!idNode) encryption.obstacles.push({ kind: 'no-id' });
+      const shape =
+        (generation === 'cdk-v1' && preV1 ? PRE_V1 : undefined) ??
+        (held ? heldProblem(held, node, anchor.statement, scopeNode) : undefined);
+      const legacy =
+        props && ts.isObjectLiteralExpression(props) && cls.kind === 'Table' ? lookup(sf, props, 'serverSideEncryption') : undefined;
+      if (shape) encryption.obstacles.push({ kind: 'code-shape', step: shape });
+      else if (legacy?.kind === 'value' && legacy.prop.parent !== props)
+        encryption.obstacles.push({
+          kind: 'code-shape',
+          step:
+            `serverSideEncryption comes from a spread object (line ${lines.position(legacy.prop.getStart(sf)).line}), and CDK refuses it ` +
+            'beside encryption: remove it there (or give the table its own props), then run kmsfix again',
+        });
+      else if (!idNode) encryption.obstacles.push({ kind: 'no-id' });
       else if (cls.kind === 'TableV2' && stackRegionOf(sf, c.sym, node) === 'agnostic')
         encryption.obstacles.push({ kind: 'region-agnostic-stack' });
       else if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf)))
@@ -449,7 +510,62 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       props: props && ts.isObjectLiteralExpression(props) ? props : undefined,
       scopeText: scopeNode?.getText(sf),
       statement: anchor.statement,
+      keyStatement: held?.statement,
     };
+  };
+
+  /** Is this use of a const the props argument of the table `node`? */
+  const isPropsOf = (u: ts.Identifier, node: ts.NewExpression) => (node.arguments ?? []).some((a) => unwrap(a) === u);
+  /** Is this use of a const the props argument of some table? */
+  const isTableProps = (u: ts.Identifier) => {
+    let cur: ts.Node = u;
+    while (cur.parent && ts.isExpression(cur.parent) && unwrap(cur.parent as ts.Expression) === u) cur = cur.parent;
+    const p = cur.parent;
+    return !!p && ts.isNewExpression(p) && !!TABLE_CLASSES[c.sym(p.expression) ?? ''];
+  };
+
+  /**
+   * Why the key cannot be declared before the `const` that holds a table's props (the props refer to
+   * the key, so it must exist when the const is evaluated), or undefined when it can.
+   */
+  const heldProblem = (
+    held: ConstObject,
+    node: ts.NewExpression,
+    statement: ts.Statement | undefined,
+    scope: ts.Expression | undefined,
+  ): string | undefined => {
+    const at = (n: ts.Node) => `line ${lines.position(n.getStart(sf)).line}`;
+    const others = usesOf(held).filter((u) => !isPropsOf(u, node));
+    if (others.length > 0) {
+      const tables = others.filter((u) => isTableProps(u)).length;
+      const where = others.map(at).join(', ');
+      return tables === others.length
+        ? `its props, the const ${held.name}, are shared with ${tables === 1 ? 'another table' : `${tables} other tables`} (${where}); ` +
+            `each table needs its own key: give each its own props (for example { ...${held.name} }), then run kmsfix again`
+        : `its props, the const ${held.name}, are also used elsewhere (${where}), which a change to them would change too: ` +
+            `give the table its own props (for example { ...${held.name} }), then run kmsfix again`;
+    }
+    if (!statement || functionOf(held.statement) !== functionOf(statement))
+      return (
+        `its props, the const ${held.name} (${at(held.statement)}), are declared outside the function that creates the table, ` +
+        'where its key cannot be declared: declare them in that function, then run kmsfix again'
+      );
+    for (let cur: ts.Node | undefined = statement.parent; cur && cur !== held.statement.parent; cur = cur.parent) {
+      if (ts.isIterationStatement(cur, false))
+        return (
+          `its props, the const ${held.name} (${at(held.statement)}), are declared outside the loop that creates the table, ` +
+          'so one key would serve every table of the loop: declare them in the loop, then run kmsfix again'
+        );
+    }
+    // The scope argument must exist where the key goes: before the const.
+    const scopeDecl = scope && ts.isIdentifier(scope) ? declarationOf(scope) : undefined;
+    if (scope && ts.isIdentifier(scope) && scopeDecl && scopeDecl !== 'other' && held.statement.pos < scopeDecl.pos) {
+      return (
+        `its props, the const ${held.name} (${at(held.statement)}), are declared before its scope ${scope.text}, ` +
+        'and the key (made in that scope) must exist before them: declare them after it, then run kmsfix again'
+      );
+    }
+    return undefined;
   };
 
   visit(sf);

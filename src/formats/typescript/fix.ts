@@ -5,26 +5,30 @@
  * props set, the imports the new code needs added. Every edit is a text range; the compiler never
  * prints anything.
  */
-import { DEFAULT_KEY_POLICY, holdsKeyPolicy, keyDescription, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
+import { DEFAULT_KEY_POLICY, holdsKeyPolicy, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
+import { describeKey } from '../../rule/keySettings.js';
 import { serving } from '../../core/edits.js';
 import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { call, obj, quote, raw, render, renderFunction, str, type Code } from './code.js';
 import { lookup, type TsDetection, type TsTable } from './detect.js';
-import { ImportPlanner, importModeOf, resolveSymbol } from './imports.js';
+import { cdkV1Module, ImportPlanner, importModeOf, resolveSymbol, type ImportWriting } from './imports.js';
 import {
   CDK,
   CDK_DYNAMODB,
   CDKTF_LOOKUP,
   POLICY_HELPER,
   PULUMI_LOOKUP,
+  aliasSafe,
   cdkAlias,
   cdkImportedKey,
   cdkKey,
+  cdkTags,
   cdkPolicyDocument,
   cdktfAlias,
   cdktfKey,
   cdktfLookup,
+  cdktfLookupModule,
   cdktfPolicyHelper,
   helperParams,
   policyComment,
@@ -33,6 +37,8 @@ import {
   pulumiLookup,
   pulumiPolicyHelper,
   templatePart,
+  type AliasName,
+  type CdktfLayout,
   type RegionAttribute,
   type Ref,
 } from './keys.js';
@@ -44,6 +50,12 @@ import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from 
 import { detectTsStyle } from './style.js';
 
 const addresses = (tables: TsTable[]) => tables.map((t) => t.address);
+
+/** The statement a table's key is declared before: the table's own, or the `const` that holds its props. */
+const keyStatementOf = (t: TsTable): ts.Statement => t.keyStatement ?? t.statement!;
+
+/** The @cdktf/provider-aws layout the table's file imports it in (the key and lookups come from the same one). */
+const layoutOf = (t: TsTable): CdktfLayout => (t.generation === 'cdktf-namespaced' ? 'namespaced' : 'lib');
 
 function camelName(s: string): string {
   const words = s.split(/[^A-Za-z0-9]+/).filter(Boolean);
@@ -90,13 +102,31 @@ function tableLabel(sf: ts.SourceFile, t: TsTable): string {
   return stringValue(t.idNode) ?? t.idNode!.getText(sf);
 }
 
-/** The key's description; a table whose id is computed is named by the same expression. */
-function describe(sf: ts.SourceFile, tables: TsTable[]): Code {
+/** The key's description (the key settings' template); a table whose id is computed is named by the same expression. */
+function describe(sf: ts.SourceFile, tables: TsTable[], template: string | undefined): Code {
   const id = tables.length === 1 ? tables[0].idNode : undefined;
-  if (!id || stringValue(id) !== undefined) return str(keyDescription(tables.map((t) => tableLabel(sf, t))));
-  const [before, after] = keyDescription(['\0']).split('\0').map(templatePart);
+  if (!id || stringValue(id) !== undefined)
+    return str(
+      describeKey(
+        tables.map((t) => tableLabel(sf, t)),
+        template,
+      ),
+    );
   const inner = ts.isTemplateExpression(id) ? id.getText(sf).slice(1, -1) : '${' + id.getText(sf) + '}';
-  return raw('`' + before + inner + after + '`');
+  return raw('`' + describeKey(['\0'], template).split('\0').map(templatePart).join(inner) + '`');
+}
+
+/**
+ * The name an alias is made of: the table's name read at deploy time, except when the table is
+ * given a literal name holding characters a KMS alias may not (`orders.v1`): then that name, each
+ * such character written `-`.
+ */
+function aliasNameOf(t: TsTable, expr: string, sf: ts.SourceFile): AliasName {
+  const prop = t.framework === 'cdk' ? 'tableName' : 'name';
+  const l = t.props ? lookup(sf, t.props, prop) : undefined;
+  const v = l?.kind === 'value' ? stringValue(unwrap(l.value)) : undefined;
+  if (v !== undefined && aliasSafe(v) !== v) return { literal: aliasSafe(v) };
+  return { expr: tableNameOf(t, expr) };
 }
 
 /** Where a statement's own text begins: its attached comments (no blank line in between), then itself. */
@@ -309,6 +339,7 @@ class FilePlanner {
       this.taken,
       this.style,
       importModeOf(chosen[0].node.expression, detection.imports),
+      writingOf(chosen[0], detection),
     );
     this.ctx = { sf: this.sf, text: this.text, style: this.style, edits: [] };
     this.mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
@@ -337,14 +368,14 @@ class FilePlanner {
   private keyGroups(): KeyGroup[] {
     const groups: KeyGroup[] = [];
     const same = (a: TsTable, b: TsTable) =>
-      a.statement!.parent === b.statement!.parent &&
+      keyStatementOf(a).parent === keyStatementOf(b).parent &&
       a.scopeText === b.scopeText &&
       a.framework === b.framework &&
       JSON.stringify(this.placementText(a)) === JSON.stringify(this.placementText(b));
     for (const t of this.chosen) {
       const g = this.options.keyStrategy === 'shared' ? groups.find((x) => same(x.tables[0], t)) : undefined;
       if (g) g.tables.push(t);
-      else groups.push({ tables: [t], statement: t.statement! });
+      else groups.push({ tables: [t], statement: keyStatementOf(t) });
     }
     return groups;
   }
@@ -390,7 +421,7 @@ class FilePlanner {
     }
     this.flush();
     this.ctx.edits.push(...this.after);
-    this.ctx.edits.push(...this.imports.edits((m) => /^(aws-cdk-lib|@cdktf\/|@pulumi\/|cdktf$)/.test(m)));
+    this.ctx.edits.push(...this.imports.edits((m) => /^(aws-cdk-lib|@aws-cdk\/|@cdktf\/|@pulumi\/|cdktf$)/.test(m)));
     this.writeModuleDecls();
     return { edits: this.ctx.edits, fixed: this.chosen.map((t) => t.address) };
   }
@@ -474,7 +505,8 @@ class FilePlanner {
           const wanted = this.pulumiOptsText(p, false);
           return noArgs && (opts ? same(opts, wanted) : wanted === undefined);
         }
-        if (!ts.isNewExpression(init) || this.sym(init.expression) !== `${CDKTF_LOOKUP[ph].module}#${CDKTF_LOOKUP[ph].cls}`) return false;
+        const cls = `${cdktfLookupModule(ph, layoutOf(t))}#${CDKTF_LOOKUP[ph].cls}`;
+        if (!ts.isNewExpression(init) || this.sym(init.expression) !== cls) return false;
         const [s, , config] = init.arguments ?? [];
         if (s?.getText(this.sf) !== t.scopeText) return false;
         if (!config) return p.provider === undefined;
@@ -504,13 +536,12 @@ class FilePlanner {
         this.declare(
           anchor.statement,
           name,
-          cdktfLookup(
-            this.ref,
-            ph,
-            t.scopeText!,
-            raw(this.q(this.names.id(CDKTF_LOOKUP[ph].id + (via ? cap(via) : ''), anchor.statement, false))),
-            p.provider,
-          ),
+          cdktfLookup(this.ref, ph, {
+            scope: t.scopeText!,
+            id: raw(this.q(this.names.id(CDKTF_LOOKUP[ph].id + (via ? cap(via) : ''), anchor.statement, false))),
+            provider: p.provider,
+            layout: layoutOf(t),
+          }),
           served,
         );
       }
@@ -538,13 +569,14 @@ class FilePlanner {
     const id = shared
       ? raw(this.q(uniqueId(pulumi ? 'dynamodb-tables-key' : 'DynamoDBTablesKey')))
       : derivedId(sf, first.idNode!, nameSuffix(first.idNode!, pulumi, 'key'), this.style.quote, uniqueId);
-    const description = describe(sf, g.tables);
-    const helper = this.policyHelper(first.framework);
+    const settings = this.options.key;
+    const description = describe(sf, g.tables, settings?.description);
+    const helper = this.policyHelper(first);
     const policy = call(helper, ...(first.framework === 'cdk' ? [] : helperParams(this.mode).map((ph) => raw(scope!.vars[ph]!))));
     let decl: Code;
     if (first.framework === 'cdk') {
       const destroy = g.tables.every((t) => removalOf(t, this.sym, sf) === 'DESTROY');
-      decl = cdkKey(this.ref, { scope: first.scopeText!, id, description, destroy, policy });
+      decl = cdkKey(this.ref, { scope: first.scopeText!, id, description, destroy, policy, settings });
     } else {
       const keep = g.tables.some((t) => keepsTable(t, sf));
       const p = this.placementText(first);
@@ -552,13 +584,15 @@ class FilePlanner {
         const extra: [string, Code][] = [];
         if (p.provider) extra.push(['provider', raw(p.provider)]);
         if (keep) extra.push(['lifecycle', obj([['preventDestroy', raw('true')]])]);
-        decl = cdktfKey(this.ref, { scope: first.scopeText!, id, description, policy, extra });
+        decl = cdktfKey(this.ref, { layout: layoutOf(first), scope: first.scopeText!, id, description, policy, extra, settings });
       } else {
         const opts = this.pulumiOptsText(p, keep);
-        decl = pulumiKey(this.ref, { name: id, description, policy, opts: opts ? raw(opts) : undefined });
+        decl = pulumiKey(this.ref, { name: id, description, policy, opts: opts ? raw(opts) : undefined, settings });
       }
     }
     this.declare(g.statement, keyVar, decl, g.tables);
+    if (first.framework === 'cdk')
+      for (const tag of cdkTags(this.ref, keyVar, settings)) this.declare(g.statement, undefined, tag, g.tables);
     return keyVar;
   }
 
@@ -575,7 +609,8 @@ class FilePlanner {
       expr = this.names.variable([base, base + 'Table'], first.statement!);
       this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = `, tables: addresses(g.tables) });
     }
-    const tableName = tableNameOf(first, expr);
+    const tableName = aliasNameOf(first, expr, sf);
+    const template = this.options.key?.alias;
     const pulumi = first.framework === 'pulumi';
     const uniqueId = (s: string) => this.names.id(s, first.statement!, pulumi);
     const id = shared
@@ -583,12 +618,21 @@ class FilePlanner {
       : derivedId(sf, first.idNode!, nameSuffix(first.idNode!, pulumi, 'alias'), this.style.quote, uniqueId);
     const p = this.placementText(first);
     let code: Code;
-    if (first.framework === 'cdk') code = cdkAlias(keyVar, tableName, shared);
+    if (first.framework === 'cdk') code = cdkAlias(keyVar, tableName, shared, template);
     else if (first.framework === 'cdktf')
-      code = cdktfAlias(this.ref, { scope: first.scopeText!, id, keyVar, tableName, shared, provider: p.provider });
+      code = cdktfAlias(this.ref, {
+        layout: layoutOf(first),
+        scope: first.scopeText!,
+        id,
+        keyVar,
+        tableName,
+        shared,
+        provider: p.provider,
+        template,
+      });
     else {
       const opts = this.pulumiOptsText(p, false);
-      code = pulumiAlias(this.ref, { name: id, keyVar, tableName, shared, opts: opts ? raw(opts) : undefined });
+      code = pulumiAlias(this.ref, { name: id, keyVar, tableName, shared, opts: opts ? raw(opts) : undefined, template });
     }
     const st = first.statement!;
     const indent = lineIndentOf(this.text, st.getStart(sf));
@@ -604,7 +648,8 @@ class FilePlanner {
   // ------------------------------------------------------------ module-level declarations
 
   /** The file's key-policy helper for a framework: one already in the file (an earlier run), or a new one. */
-  private policyHelper(framework: TsTable['framework']): string {
+  private policyHelper(first: TsTable): string {
+    const framework = first.framework;
     const known = this.helpers.get(framework);
     if (known) return known;
     const marker = framework === 'cdk' ? 'PolicyDocument' : framework === 'cdktf' ? 'JSON.stringify' : 'jsonStringify';
@@ -624,7 +669,7 @@ class FilePlanner {
       framework === 'cdk'
         ? { params: [], value: cdkPolicyDocument(this.ref, this.mode) }
         : framework === 'cdktf'
-          ? cdktfPolicyHelper(this.refType, this.mode, region)
+          ? cdktfPolicyHelper(this.refType, this.mode, region, layoutOf(first))
           : pulumiPolicyHelper(this.ref, this.refType, this.mode, region);
     this.moduleDecls.push(renderFunction({ comment: policyComment(this.mode), name, ...built }, this.style));
     return name;
@@ -662,7 +707,7 @@ class FilePlanner {
     if (this.moduleDecls.length === 0) return;
     const eol = this.style.eol;
     const body = this.moduleDecls.join(eol + eol);
-    const lastImport = [...this.sf.statements].reverse().find(ts.isImportDeclaration);
+    const lastImport = [...this.sf.statements].reverse().find((st) => ts.isImportDeclaration(st) || ts.isImportEqualsDeclaration(st));
     if (!lastImport) {
       this.ctx.edits.push({ start: 0, end: 0, text: body + eol + eol });
       return;
@@ -694,6 +739,21 @@ class FilePlanner {
       }
     }
   }
+}
+
+/**
+ * How new imports are written for the file of this table: AWS CDK v1 modules for a v1 table, and
+ * `import x = require('m')` when the table's class is imported so.
+ */
+function writingOf(t: TsTable, detection: TsDetection): ImportWriting {
+  let root: ts.Expression = t.node.expression;
+  while (ts.isPropertyAccessExpression(root)) root = root.expression;
+  const name = ts.isIdentifier(root) ? root.text : undefined;
+  const info = detection.imports.find((i) => i.namespace === name || i.named.some((n) => n.local === name));
+  return {
+    spell: t.generation === 'cdk-v1' ? cdkV1Module : undefined,
+    requireStyle: !!info && ts.isImportEqualsDeclaration(info.decl),
+  };
 }
 
 /** What the project around a file declares that the fix follows (project.ts). */

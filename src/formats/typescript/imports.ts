@@ -9,7 +9,8 @@ import { ts } from './parse.js';
 export type SymbolId = string;
 
 export interface ImportInfo {
-  decl: ts.ImportDeclaration;
+  /** `import ... from 'm'`, or `import x = require('m')` (a namespace import). */
+  decl: ts.ImportDeclaration | ts.ImportEqualsDeclaration;
   /** The module as written. */
   module: string;
   namespace?: string;
@@ -19,6 +20,8 @@ export interface ImportInfo {
 }
 
 const CDK = 'aws-cdk-lib';
+/** AWS CDK v1: one package per module (`@aws-cdk/aws-dynamodb`), the core classes in `@aws-cdk/core`. */
+const CDK_V1 = '@aws-cdk/';
 const CDKTF_AWS = '@cdktf/provider-aws';
 const PULUMI_AWS = '@pulumi/aws';
 
@@ -33,8 +36,11 @@ function camel(kebabName: string): string {
 /** Canonical form of a module and a member path below it. */
 export function canonical(module: string, path: string[]): { module: string; path: string[] } {
   let m = module.replace(/\/index(\.js)?$/, '');
-  // `aws-cdk-lib/core` exports the root's core classes (Stack, Aws, RemovalPolicy...).
-  if (m === `${CDK}/core`) m = CDK;
+  // AWS CDK v1 has the same API, one package per module: `@aws-cdk/aws-kms` is `aws-cdk-lib/aws-kms`
+  // (src/formats/typescript/detect.ts tells the generations apart; ImportPlanner spells new imports in the file's).
+  if (m.startsWith(CDK_V1 + 'aws-')) m = CDK + '/' + m.slice(CDK_V1.length);
+  // `aws-cdk-lib/core` (and v1's `@aws-cdk/core`) exports the root's core classes (Stack, Aws, RemovalPolicy...).
+  if (m === `${CDK}/core` || m === `${CDK_V1}core`) m = CDK;
   let p = path;
   if (m === CDK && p[0]?.startsWith('aws_')) {
     m = `${CDK}/${p[0].replace(/_/g, '-')}`;
@@ -63,6 +69,15 @@ export function symbolId(module: string, path: string[]): SymbolId {
 export function readImports(sf: ts.SourceFile): ImportInfo[] {
   const out: ImportInfo[] = [];
   for (const st of sf.statements) {
+    // `import dynamodb = require('@aws-cdk/aws-dynamodb')`: a namespace import.
+    if (
+      ts.isImportEqualsDeclaration(st) &&
+      ts.isExternalModuleReference(st.moduleReference) &&
+      ts.isStringLiteral(st.moduleReference.expression)
+    ) {
+      out.push({ decl: st, module: st.moduleReference.expression.text, namespace: st.name.text, named: [], typeOnly: st.isTypeOnly });
+      continue;
+    }
     if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
     const clause = st.importClause;
     const info: ImportInfo = { decl: st, module: st.moduleSpecifier.text, named: [], typeOnly: clause?.isTypeOnly ?? false };
@@ -90,6 +105,13 @@ export function bindings(imports: ImportInfo[]): Map<string, { module: string; p
     for (const n of i.named) if (!n.typeOnly) map.set(n.local, { module: i.module, path: [n.imported] });
   }
   return map;
+}
+
+/** The module, as the file writes it, that the name an expression such as `dynamodb.Table` starts with is imported from. */
+export function importedModuleOf(node: ts.Expression, binds: Map<string, { module: string; path: string[] }>): string | undefined {
+  let cur: ts.Expression = node;
+  while (ts.isPropertyAccessExpression(cur)) cur = cur.expression;
+  return ts.isIdentifier(cur) ? binds.get(cur.text)?.module : undefined;
 }
 
 /** The symbol an expression such as `dynamodb.TableEncryption.DEFAULT` names, if it goes back to an import. */
@@ -146,6 +168,26 @@ function orderOf(list: { imported: string; local: string }[]): (typeof ORDERS)[n
   return ORDERS.find((o) => list.every((x, i) => i === 0 || o.cmp(o.key(list[i - 1]), o.key(x)) <= 0));
 }
 
+/** An import with named bindings (`import { a, b } from 'm'`), the only kind names are added to. */
+function isNamedDecl(i: ImportInfo): i is ImportInfo & { decl: ts.ImportDeclaration } {
+  return ts.isImportDeclaration(i.decl) && !!i.decl.importClause?.namedBindings;
+}
+
+/** How new import declarations are written: the module as the file's generation spells it, `import x = require(...)` or not. */
+export interface ImportWriting {
+  /** Canonical module -> the module to import (AWS CDK v1: `aws-cdk-lib/aws-kms` -> `@aws-cdk/aws-kms`). */
+  spell?: (module: string) => string;
+  /** The file imports the table's module as `import x = require('m')`: namespaces are imported so too. */
+  requireStyle?: boolean;
+}
+
+/** AWS CDK v1 spelling of a canonical module: `aws-cdk-lib` -> `@aws-cdk/core`, `aws-cdk-lib/aws-kms` -> `@aws-cdk/aws-kms`. */
+export function cdkV1Module(module: string): string {
+  if (module === CDK) return CDK_V1 + 'core';
+  if (module.startsWith(CDK + '/aws-')) return CDK_V1 + module.slice(CDK.length + 1);
+  return module;
+}
+
 /** Short local names for namespaces the fix may import. */
 function namespaceAlias(module: string): string {
   if (module === CDK) return 'cdk';
@@ -170,6 +212,7 @@ export class ImportPlanner {
     private readonly taken: Set<string>,
     private readonly style: ImportStyle,
     private readonly mode: ImportMode,
+    private readonly writing: ImportWriting = {},
   ) {}
 
   private unique(base: string): string {
@@ -248,10 +291,10 @@ export class ImportPlanner {
       }
     }
     // 5. Add an import, in the file's style.
-    const namedDecl = sameModule.find((i) => !i.namespace && !i.default && i.decl.importClause?.namedBindings);
+    const namedDecl = sameModule.filter(isNamedDecl).find((i) => !i.namespace && !i.default);
     if (namedDecl && this.mode !== 'namespace') return this.addNamed(namedDecl.decl, member[0]) + rest;
     if (root && this.mode === 'root-named') {
-      const rootDecls = imps.filter((i) => i.module === root.module && !i.namespace && i.decl.importClause?.namedBindings);
+      const rootDecls = imps.filter(isNamedDecl).filter((i) => i.module === root.module && !i.namespace);
       // Beside the other submodule aliases (`aws_dynamodb as dynamodb`) when the file has them.
       const rootDecl =
         rootDecls.find((i) => i.named.some((n) => n.imported.startsWith(root.path[0].replace(/[A-Z].*$|_.*$/, '')))) ?? rootDecls[0];
@@ -351,9 +394,12 @@ export class ImportPlanner {
     if (this.pendingDecls.length > 0) {
       const decls = this.imports.map((i) => i.decl);
       const anchor = [...this.imports].reverse().find((i) => anchorModules(i.module))?.decl ?? decls[decls.length - 1];
+      const spell = this.writing.spell ?? ((m: string) => m);
       const lines = [...this.pendingDecls]
+        .map((d) => ({ ...d, module: spell(d.module) }))
         .sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0))
         .map((d) => {
+          if (d.namespace && this.writing.requireStyle) return `import ${d.namespace} = require(${q}${d.module}${q})${semi}`;
           const what = d.namespace
             ? `* as ${d.namespace}`
             : `{ ${[...d.named]
@@ -408,7 +454,9 @@ export function importModeOf(callee: ts.Expression, imports: ImportInfo[]): Impo
     if (n) {
       const c = canonical(i.module, [n.imported]);
       // `import { aws_dynamodb as dynamodb } from 'aws-cdk-lib'`, `import { dynamodbTable } from '@cdktf/provider-aws'`
-      if (c.module !== canonical(i.module, []).module || (i.module === PULUMI_AWS && callee !== cur)) return 'root-named';
+      // `import { dynamodb } from '@cdktf/provider-aws'` (a service namespace, v9 and earlier) with `dynamodb.DynamodbTable`.
+      const cdktfNamespace = i.module === CDKTF_AWS && callee !== cur && rootOfSubmodule(CDKTF_AWS, n.imported);
+      if (c.module !== canonical(i.module, []).module || (i.module === PULUMI_AWS && callee !== cur) || cdktfNamespace) return 'root-named';
       return 'named';
     }
   }

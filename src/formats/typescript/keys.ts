@@ -10,12 +10,11 @@
  * - Pulumi: the same with `aws.getCallerIdentityOutput()`... outputs and `pulumi.jsonStringify`;
  *   `aws.kms.Key`, `aws.kms.Alias`.
  */
+import { aliasParts, DEFAULT_DELETION_WINDOW, type KeySettings } from '../../rule/keySettings.js';
 import {
   ACCOUNT_ROOT,
-  ALIAS_PREFIX,
   ANY_PRINCIPAL,
   KEY_SETTINGS,
-  SHARED_ALIAS_SUFFIX,
   keyPolicy,
   policyDocument,
   splitPlaceholders,
@@ -30,8 +29,15 @@ export const CDK = 'aws-cdk-lib';
 export const CDK_KMS = 'aws-cdk-lib/aws-kms';
 export const CDK_IAM = 'aws-cdk-lib/aws-iam';
 export const CDK_DYNAMODB = 'aws-cdk-lib/aws-dynamodb';
-export const CDKTF_KMS = '@cdktf/provider-aws/lib/kms-key';
-export const CDKTF_KMS_ALIAS = '@cdktf/provider-aws/lib/kms-alias';
+/**
+ * Where @cdktf/provider-aws keeps what the fix writes, in the layout of the table's own import: one
+ * module per resource (`lib/kms-key`, v10 and later) or one namespace per service (`lib/kms`,
+ * `lib/datasources`, v9 and earlier: `import { kms } from '@cdktf/provider-aws'`).
+ */
+export type CdktfLayout = 'lib' | 'namespaced';
+const CDKTF_LIB = '@cdktf/provider-aws/lib/';
+export const CDKTF_KMS: Record<CdktfLayout, string> = { lib: CDKTF_LIB + 'kms-key', namespaced: CDKTF_LIB + 'kms' };
+export const CDKTF_KMS_ALIAS: Record<CdktfLayout, string> = { lib: CDKTF_LIB + 'kms-alias', namespaced: CDKTF_LIB + 'kms' };
 export const PULUMI_AWS = '@pulumi/aws';
 export const PULUMI = '@pulumi/pulumi';
 
@@ -70,9 +76,42 @@ export function policyComment(mode: KeyPolicyMode): string {
 
 export const POLICY_HELPER = 'dynamoDbKeyPolicy';
 
-/** `alias/dynamodb/<table name>` (`-shared` for a shared key) as a template literal body around `tableName`. */
-function aliasTemplate(tableName: string, shared: boolean): string {
-  return templatePart(ALIAS_PREFIX) + '${' + tableName + '}' + (shared ? templatePart(SHARED_ALIAS_SUFFIX) : '');
+/**
+ * The table name an alias is made of: an expression read from the table at deploy time
+ * (`orders.tableName`), or the name the table is given as a literal, already cut down to the
+ * characters KMS allows in alias names (a DynamoDB table name may hold `.`, an alias may not).
+ */
+export type AliasName = { expr: string } | { literal: string };
+
+/** Characters a KMS alias name may not hold (it allows A-Z a-z 0-9 / _ -), each written `-`. */
+export function aliasSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9/_-]/g, '-');
+}
+
+/**
+ * The alias from the key settings' template (`alias/dynamodb/{table}` by default; `-shared` for a
+ * shared key) around the table's name: a template literal around an expression (`tag` before it, as
+ * Pulumi's `pulumi.interpolate`), or a plain string for a literal name.
+ */
+function aliasCode(name: AliasName, shared: boolean, template: string | undefined, tag = ''): Code {
+  const { before, after } = aliasParts(template, shared);
+  if ('literal' in name) return str(before + name.literal + after);
+  return raw(tag + '`' + templatePart(before) + '${' + name.expr + '}' + templatePart(after) + '`');
+}
+
+/** Key props every generated key of a framework gets from the key settings, in the order they are written. */
+function settingEntries(settings: KeySettings | undefined, deletionWindow: (days: number) => [string, Code] | undefined): [string, Code][] {
+  const out: [string, Code][] = [];
+  if (settings?.multiRegion) out.push(['multiRegion', raw('true')]);
+  const w = deletionWindow(settings?.deletionWindowDays ?? DEFAULT_DELETION_WINDOW);
+  if (w) out.push(w);
+  return out;
+}
+
+/** `tags: { team: 'data' }` (CDKTF, Pulumi), when the settings give tags. */
+function tagEntries(settings: KeySettings | undefined): [string, Code][] {
+  const tags = Object.entries(settings?.tags ?? {});
+  return tags.length ? [['tags', obj(tags.map(([k, v]) => [k, str(v)]))]] : [];
 }
 
 // ---------------------------------------------------------------- AWS CDK
@@ -116,6 +155,7 @@ export interface CdkKeySpec {
   destroy: boolean;
   /** The call of the file's policy helper. */
   policy: Code;
+  settings?: KeySettings;
 }
 
 export function cdkKey(ref: Ref, spec: CdkKeySpec): Code {
@@ -126,10 +166,19 @@ export function cdkKey(ref: Ref, spec: CdkKeySpec): Code {
     obj([
       ['description', spec.description],
       ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
+      // kms.Key's pendingWindow defaults to 30 days: written only when another window is chosen.
+      ...settingEntries(spec.settings, (days) =>
+        days === DEFAULT_DELETION_WINDOW ? undefined : ['pendingWindow', call(ref(CDK, ['Duration', 'days']), raw(String(days)))],
+      ),
       ...(spec.destroy ? [['removalPolicy', raw(ref(CDK, ['RemovalPolicy', 'DESTROY']))] as [string, Code]] : []),
       ['policy', spec.policy],
     ]),
   );
+}
+
+/** `Tags.of(key).add('team', 'data')`, one statement per tag of the key settings (CDK tags constructs, not props). */
+export function cdkTags(ref: Ref, keyVar: string, settings: KeySettings | undefined): Code[] {
+  return Object.entries(settings?.tags ?? {}).map(([k, v]) => call(`${ref(CDK, ['Tags'])}.of(${keyVar}).add`, str(k), str(v)));
 }
 
 /** An existing key, by ARN (--kms-key-arn). */
@@ -138,8 +187,8 @@ export function cdkImportedKey(ref: Ref, scope: string, id: Code, arn: Code): Co
 }
 
 /** `key.addAlias(`alias/dynamodb/${table.tableName}`)`. */
-export function cdkAlias(keyVar: string, tableName: string, shared: boolean): Code {
-  return call(`${keyVar}.addAlias`, raw('`' + aliasTemplate(tableName, shared) + '`'));
+export function cdkAlias(keyVar: string, name: AliasName, shared: boolean, template?: string): Code {
+  return call(`${keyVar}.addAlias`, aliasCode(name, shared, template));
 }
 
 // ---------------------------------------------------------------- JSON policies (CDKTF, Pulumi)
@@ -162,8 +211,13 @@ function lookupReads(region: RegionAttribute): Record<Placeholder, string> {
 }
 
 /** The CDKTF helper: `function dynamoDbKeyPolicy(callerIdentity: DataAwsCallerIdentity, ...) { return JSON.stringify({...}); }`. */
-export function cdktfPolicyHelper(refType: Ref, mode: KeyPolicyMode, region: RegionAttribute): { params: string[]; value: Code } {
-  const params = helperParams(mode).map((p) => `${LOOKUP_PARAMS[p]}: ${refType(CDKTF_LOOKUP[p].module, [CDKTF_LOOKUP[p].cls])}`);
+export function cdktfPolicyHelper(
+  refType: Ref,
+  mode: KeyPolicyMode,
+  region: RegionAttribute,
+  layout: CdktfLayout,
+): { params: string[]; value: Code } {
+  const params = helperParams(mode).map((p) => `${LOOKUP_PARAMS[p]}: ${refType(cdktfLookupModule(p, layout), [CDKTF_LOOKUP[p].cls])}`);
   return { params, value: call('JSON.stringify', toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), '')))) };
 }
 
@@ -197,10 +251,24 @@ export const PULUMI_LOOKUP: Record<Placeholder, { fn: string; result: string }> 
   region: { fn: 'getRegionOutput', result: 'GetRegionResult' },
 };
 
+/** The module of a lookup's class in a provider layout. */
+export function cdktfLookupModule(p: Placeholder, layout: CdktfLayout): string {
+  return layout === 'namespaced' ? CDKTF_LIB + 'datasources' : CDKTF_LOOKUP[p].module;
+}
+
 /** `new DataAwsRegion(this, 'Region')`, with the table's provider when it has one. */
-export function cdktfLookup(ref: Ref, p: Placeholder, scope: string, id: Code, provider: string | undefined): Code {
+export function cdktfLookup(
+  ref: Ref,
+  p: Placeholder,
+  spec: { scope: string; id: Code; provider: string | undefined; layout: CdktfLayout },
+): Code {
   const l = CDKTF_LOOKUP[p];
-  return call(`new ${ref(l.module, [l.cls])}`, raw(scope), id, ...(provider ? [obj([['provider', raw(provider)]])] : []));
+  return call(
+    `new ${ref(cdktfLookupModule(p, spec.layout), [l.cls])}`,
+    raw(spec.scope),
+    spec.id,
+    ...(spec.provider ? [obj([['provider', raw(spec.provider)]])] : []),
+  );
 }
 
 /** `aws.getRegionOutput()`, or `aws.getRegionOutput({}, { parent: this })` with the table's parent / provider. */
@@ -211,24 +279,33 @@ export function pulumiLookup(ref: Ref, p: Placeholder, opts: Code | undefined): 
 // ---------------------------------------------------------------- CDKTF and Pulumi keys and aliases
 
 export interface TfKeySpec {
+  layout: CdktfLayout;
   scope: string;
   id: Code;
   description: Code;
   policy: Code;
   /** Extra entries (provider, lifecycle) copied from the table. */
   extra: [string, Code][];
+  settings?: KeySettings;
+}
+
+/** CDKTF and Pulumi: `deletionWindowInDays` always (the provider's default is 30 too, written for the reader), then `multiRegion`. */
+function tfSettingEntries(settings: KeySettings | undefined): [string, Code][] {
+  const days = settings?.deletionWindowDays ?? KEY_SETTINGS.pendingWindowInDays;
+  return [['deletionWindowInDays', raw(String(days))], ...settingEntries(settings, () => undefined)];
 }
 
 export function cdktfKey(ref: Ref, spec: TfKeySpec): Code {
   return call(
-    `new ${ref(CDKTF_KMS, ['KmsKey'])}`,
+    `new ${ref(CDKTF_KMS[spec.layout], ['KmsKey'])}`,
     raw(spec.scope),
     spec.id,
     obj([
       ['description', spec.description],
       ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
-      ['deletionWindowInDays', raw(String(KEY_SETTINGS.pendingWindowInDays))],
+      ...tfSettingEntries(spec.settings),
       ['policy', spec.policy],
+      ...tagEntries(spec.settings),
       ...spec.extra,
     ]),
   );
@@ -236,14 +313,23 @@ export function cdktfKey(ref: Ref, spec: TfKeySpec): Code {
 
 export function cdktfAlias(
   ref: Ref,
-  spec: { scope: string; id: Code; keyVar: string; tableName: string; shared: boolean; provider?: string },
+  spec: {
+    layout: CdktfLayout;
+    scope: string;
+    id: Code;
+    keyVar: string;
+    tableName: AliasName;
+    shared: boolean;
+    provider?: string;
+    template?: string;
+  },
 ): Code {
   return call(
-    `new ${ref(CDKTF_KMS_ALIAS, ['KmsAlias'])}`,
+    `new ${ref(CDKTF_KMS_ALIAS[spec.layout], ['KmsAlias'])}`,
     raw(spec.scope),
     spec.id,
     obj([
-      ['name', raw('`' + aliasTemplate(spec.tableName, spec.shared) + '`')],
+      ['name', aliasCode(spec.tableName, spec.shared, spec.template)],
       ['targetKeyId', raw(`${spec.keyVar}.keyId`)],
       ...(spec.provider ? [['provider', raw(spec.provider)] as [string, Code]] : []),
     ]),
@@ -255,6 +341,7 @@ export interface PulumiKeySpec {
   description: Code;
   policy: Code;
   opts?: Code;
+  settings?: KeySettings;
 }
 
 export function pulumiKey(ref: Ref, spec: PulumiKeySpec): Code {
@@ -263,19 +350,23 @@ export function pulumiKey(ref: Ref, spec: PulumiKeySpec): Code {
     obj([
       ['description', spec.description],
       ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
-      ['deletionWindowInDays', raw(String(KEY_SETTINGS.pendingWindowInDays))],
+      ...tfSettingEntries(spec.settings),
       ['policy', spec.policy],
+      ...tagEntries(spec.settings),
     ]),
   ];
   if (spec.opts) args.push(spec.opts);
   return call(`new ${ref(PULUMI_AWS, ['kms', 'Key'])}`, ...args);
 }
 
-export function pulumiAlias(ref: Ref, spec: { name: Code; keyVar: string; tableName: string; shared: boolean; opts?: Code }): Code {
+export function pulumiAlias(
+  ref: Ref,
+  spec: { name: Code; keyVar: string; tableName: AliasName; shared: boolean; opts?: Code; template?: string },
+): Code {
   const args: Code[] = [
     spec.name,
     obj([
-      ['name', raw(ref(PULUMI, ['interpolate']) + '`' + aliasTemplate(spec.tableName, spec.shared) + '`')],
+      ['name', aliasCode(spec.tableName, spec.shared, spec.template, 'literal' in spec.tableName ? '' : ref(PULUMI, ['interpolate']))],
       ['targetKeyId', raw(`${spec.keyVar}.keyId`)],
     ]),
   ];

@@ -116,11 +116,16 @@ export function applySettings(ctx: EditCtx, o: ts.ObjectLiteralExpression, setti
   const removals: ts.PropertyAssignment[] = [];
   for (const s of settings) {
     const l = lookup(ctx.sf, o, s.key);
+    // A value read through a spread (`{ ...base }`, src/formats/typescript/consts.ts) is not edited
+    // there (other tables may spread it too): the object gets its own property after the spread.
+    const inherited = l.kind === 'value' && l.prop.parent !== o;
     if ('remove' in s) {
-      if (l.kind === 'value') removals.push(l.prop);
+      if (l.kind === 'value' && !inherited) removals.push(l.prop);
       continue;
     }
-    if (l.kind !== 'value') {
+    if (inherited) {
+      if (!('keep' in s && s.keep?.(l.value))) missing.push([s.key, settingValue(s)]);
+    } else if (l.kind !== 'value') {
       missing.push([s.key, settingValue(s)]);
     } else if ('nested' in s) {
       const inner = unwrap(l.value);

@@ -52,7 +52,7 @@ export function visibleAt(name: string, container: Container, at: number): boole
   for (let cur: ts.Node | undefined = container; cur; cur = cur.parent) {
     if (isContainer(cur)) {
       for (const st of (cur as Container).statements) {
-        if (st.pos >= at && !ts.isFunctionDeclaration(st) && !ts.isImportDeclaration(st)) continue;
+        if (st.pos >= at && !ts.isFunctionDeclaration(st) && !ts.isImportDeclaration(st) && !ts.isImportEqualsDeclaration(st)) continue;
         if (declares(st, name)) return true;
       }
     }
@@ -71,6 +71,7 @@ export function visibleAt(name: string, container: Container, at: number): boole
 function declares(st: ts.Statement, name: string): boolean {
   if (ts.isVariableStatement(st)) return st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
   if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) return st.name.text === name;
+  if (ts.isImportEqualsDeclaration(st)) return !st.isTypeOnly && st.name.text === name;
   if (ts.isImportDeclaration(st)) {
     const c = st.importClause;
     if (!c || c.isTypeOnly) return false;

@@ -29,6 +29,7 @@ function mostCommon<T>(m: Map<T, number>, fallback: T): T {
 
 const SEMI_KINDS = new Set([
   ts.SyntaxKind.ImportDeclaration,
+  ts.SyntaxKind.ImportEqualsDeclaration,
   ts.SyntaxKind.VariableStatement,
   ts.SyntaxKind.ExpressionStatement,
   ts.SyntaxKind.ReturnStatement,
@@ -70,12 +71,16 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
   };
 
   const visit = (node: ts.Node): void => {
-    if (ts.isStringLiteral(node) && !ts.isImportDeclaration(node.parent) && !ts.isExportDeclaration(node.parent)) {
+    // `import x = require('m')`: its string is a module specifier too.
+    const specifier =
+      !!node.parent &&
+      (ts.isImportDeclaration(node.parent) || ts.isExportDeclaration(node.parent) || ts.isExternalModuleReference(node.parent));
+    if (ts.isStringLiteral(node) && !specifier) {
       if (text[node.getStart(sf)] === '"') double++;
       else single++;
     }
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
-      if (text[node.moduleSpecifier.getStart(sf)] === '"') importDouble++;
+    if (ts.isStringLiteral(node) && specifier && !ts.isExportDeclaration(node.parent)) {
+      if (text[node.getStart(sf)] === '"') importDouble++;
       else importSingle++;
     }
     if (SEMI_KINDS.has(node.kind)) {

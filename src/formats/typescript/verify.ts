@@ -7,7 +7,12 @@ import { lookup, type TsDetection, type TsTable } from './detect.js';
 import { resolveSymbol } from './imports.js';
 import { ts, unwrap } from './parse.js';
 
-const KEY_CLASSES = new Set(['aws-cdk-lib/aws-kms#Key', '@cdktf/provider-aws/lib/kms-key#KmsKey', '@pulumi/aws#kms.Key']);
+const KEY_CLASSES = new Set([
+  'aws-cdk-lib/aws-kms#Key',
+  '@cdktf/provider-aws/lib/kms-key#KmsKey',
+  '@cdktf/provider-aws/lib/kms#KmsKey',
+  '@pulumi/aws#kms.Key',
+]);
 
 /** The expression naming the table's key: `encryptionKey`, `customerManagedKey(x)`, `kmsMasterKeyId`, `kmsKeyArn`. */
 function keyExpression(sf: ts.SourceFile, t: TsTable): ts.Expression | undefined {

@@ -20,6 +20,17 @@ async function fixMemory(files: MemoryFile[]) {
 }
 
 describe('terraform --key-strategy shared across the files of one module', () => {
+  it('a later run finds the shared key by the alias template of the key settings and points a new table at it', async () => {
+    const opts = { ...SHARED, key: { alias: 'alias/platform/{table}/ddb' } };
+    const first = await processMemory([{ path: 'a.tf', text: table('a') }], 'fix', opts);
+    const fixed = first.output.get('a.tf')!;
+    expect(fixed).toContain('name          = "alias/platform/${aws_dynamodb_table.a.name}-shared/ddb"');
+    const second = await processMemory([{ path: 'a.tf', text: `${fixed}\n${table('b')}` }], 'fix', opts);
+    const out = second.output.get('a.tf')!;
+    expect(keysOf([out])).toEqual(['dynamodb']);
+    expect(out.match(/kms_key_arn = aws_kms_key\.dynamodb\.arn/g)).toHaveLength(2);
+  });
+
   it('fixes tables in two files with one key, declared once, and verification passes', async () => {
     const { r, out } = await fixMemory([
       { path: 'a.tf', text: table('a') },

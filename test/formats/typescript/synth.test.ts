@@ -33,6 +33,8 @@ const CASES = [
   'cdk-import-style',
   'cdk-import-quotes',
   'cdk-repeated-id',
+  'cdk-props-const',
+  'cdk-props-spread',
 ];
 
 /** Exported Stack classes per fixture (one stack each), when not one. */
@@ -110,8 +112,8 @@ app.synth();
     const r = await runCli(['scan', '--format', 'json', ...templates], outdir);
     const out = JSON.parse(r.stdout) as { tables: { file: string; address: string; type: string; status: string }[]; errors: unknown[] };
     expect(out.errors).toEqual([]);
-    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 + 3 + 1 + 1 + 1 + 1 + 2 tables in the fixtures above; the 15 outside REGION_BOUND twice.
-    expect(out.tables.length).toBe(24 + 15);
+    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 + 3 + 1 + 1 + 1 + 1 + 2 + 1 + 2 tables in the fixtures above; the 18 outside REGION_BOUND twice.
+    expect(out.tables.length).toBe(27 + 18);
     for (const t of out.tables) expect(`${t.file} ${t.address} ${t.status}`).toBe(`${t.file} ${t.address} customer-managed`);
     expect(r.code).toBe(0);
   }, 60_000);

@@ -158,4 +158,26 @@ declare module '@cdktf/provider-aws' {
   export * as dataAwsCallerIdentity from '@cdktf/provider-aws/lib/data-aws-caller-identity';
   export * as dataAwsPartition from '@cdktf/provider-aws/lib/data-aws-partition';
   export * as dataAwsRegion from '@cdktf/provider-aws/lib/data-aws-region';
+  // The layout before lib/<resource> (v9 and earlier): the provider class at the root, one namespace per service.
+  export { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+  export * as dynamodb from '@cdktf/provider-aws/lib/dynamodb';
+  export * as kms from '@cdktf/provider-aws/lib/kms';
+  export * as datasources from '@cdktf/provider-aws/lib/datasources';
+}
+
+// @cdktf/provider-aws v9 and earlier: one module per service, the same classes (jsii types
+// `@cdktf/provider-aws.dynamodb.DynamodbTable`, `.kms.KmsKey`, `.datasources.DataAwsRegion`).
+declare module '@cdktf/provider-aws/lib/dynamodb' {
+  export * from '@cdktf/provider-aws/lib/dynamodb-table';
+}
+
+declare module '@cdktf/provider-aws/lib/kms' {
+  export * from '@cdktf/provider-aws/lib/kms-key';
+  export * from '@cdktf/provider-aws/lib/kms-alias';
+}
+
+declare module '@cdktf/provider-aws/lib/datasources' {
+  export * from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+  export * from '@cdktf/provider-aws/lib/data-aws-partition';
+  export * from '@cdktf/provider-aws/lib/data-aws-region';
 }

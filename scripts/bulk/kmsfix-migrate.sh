@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Fix one repository in place with kmsfix: the script multi-gitter (`multi-gitter run`) or turbolift
+# (`turbolift foreach`) runs in each repository's root. See "Bulk migration" in the kmsfix README.
+#
+#   kmsfix-migrate.sh [--commit] [-- extra kmsfix fix flags...]
+#
+#   --commit   also commit (kmsfix fix --commit: branch kmsfix/dynamodb-cmk, the reviewer's message);
+#              for multi-gitter --manual-commit -B kmsfix/dynamodb-cmk, whose pull request then takes
+#              its title and body from that message. Without it, the files are left changed for the
+#              tool to commit (multi-gitter's -m, turbolift commit).
+#
+# Environment: KMSFIX, the command to run (default: kmsfix on the PATH, else npx --yes kmsfix);
+# KMSFIX_KEEP_PARTIAL=1 keeps what was fixed when some file had an error (default: undo it all).
+#
+# Exit codes: 0 done (fixed, or nothing to fix: the tools open no pull request without a change);
+# 1 kmsfix reported errors (a file it could not read, parse, fix or write): the repository is put
+# back as it was, so that the tool records it as failed and opens no pull request with half a change;
+# 3 not a clean git work tree (the script undoes by resetting it, so it must start clean);
+# any other code: kmsfix's own (bad usage, crash), the repository put back as well.
+set -u
+
+commit=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --commit) commit=(--commit); shift ;;
+    --) shift; break ;;
+    *) echo "kmsfix-migrate: unknown argument $1" >&2; exit 3 ;;
+  esac
+done
+
+if [ -n "${KMSFIX:-}" ]; then
+  read -r -a kmsfix <<< "$KMSFIX"
+elif command -v kmsfix > /dev/null 2>&1; then
+  kmsfix=(kmsfix)
+else
+  kmsfix=(npx --yes kmsfix)
+fi
+
+if ! git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+  echo "kmsfix-migrate: $PWD is not a git work tree" >&2
+  exit 3
+fi
+if [ -n "$(git status --porcelain --untracked-files=all)" ]; then
+  echo "kmsfix-migrate: $PWD has uncommitted changes; run it on a clean clone" >&2
+  exit 3
+fi
+start=$(git rev-parse HEAD)
+branch=$(git symbolic-ref -q --short HEAD || true)
+had_branch=$(git rev-parse -q --verify refs/heads/kmsfix/dynamodb-cmk > /dev/null && echo yes || echo no)
+
+undo() {
+  if [ -n "$branch" ] && [ "$(git symbolic-ref -q --short HEAD || true)" != "$branch" ]; then
+    git checkout -q -f "$branch"
+  fi
+  git reset -q --hard "$start"
+  git clean -q -fd
+  if [ "$had_branch" = no ] && [ "$branch" != kmsfix/dynamodb-cmk ]; then
+    git branch -q -D kmsfix/dynamodb-cmk > /dev/null 2>&1 || true
+  fi
+}
+
+# ${a[@]+"${a[@]}"}: an empty array under set -u, in bash 3.2 (macOS) too.
+"${kmsfix[@]}" fix --yes --quiet ${commit[@]+"${commit[@]}"} "$@" .
+code=$?
+case "$code" in
+  0) exit 0 ;;
+  2)
+    if [ "${KMSFIX_KEEP_PARTIAL:-}" = 1 ]; then
+      echo "kmsfix-migrate: kmsfix reported errors; keeping what it fixed (KMSFIX_KEEP_PARTIAL=1)" >&2
+      exit 0
+    fi
+    echo "kmsfix-migrate: kmsfix reported errors; repository put back as it was" >&2
+    undo
+    exit 1
+    ;;
+  *)
+    echo "kmsfix-migrate: kmsfix exited $code; repository put back as it was" >&2
+    undo
+    exit "$code"
+    ;;
+esac

@@ -1,0 +1,289 @@
+/**
+ * Tables whose encryption comes from a module's inputs (evaluate.ts), as Checkov and Trivy read them:
+ * - a table whose `server_side_encryption` reads `var.x` / `local.y`: the value the module's
+ *   tfvars or defaults give it, and (a module that is not a root module) the obstacle that its
+ *   callers own the decision;
+ * - a call of a local module (`module "orders" { source = "../../" }`): the module's tables,
+ *   evaluated with the call's inputs, fixed at the call when variables feed their switch and key.
+ * The module's files come through the engine (DiskContext.siblings / folder), never from the disk.
+ */
+import path from 'node:path';
+import { LineIndex } from '../../core/text.js';
+import type { DiskContext, SourceFile } from '../../core/types.js';
+import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
+import { PHRASES, enabledSetting, keySetting, keyRawOf, rawOf, type TfDetection, type TfTable } from './detect.js';
+import { directVariable, evaluate, isTfvars, moduleEnv, readsInputs, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
+import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
+import { blockComments, suppressionsOf } from './suppress.js';
+import type { JBlock } from './tfjson.js';
+import { parseTerraform, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+
+/** Each file's parse, per file object (the engine hands the same objects to a folder's files). */
+const parsed = new WeakMap<SourceFile, TfDetection | null>();
+
+async function parseOnce(f: SourceFile): Promise<TfDetection | null> {
+  let d = parsed.get(f);
+  if (d === undefined) {
+    try {
+      d = await parseTerraform(f.path, f.text);
+    } catch {
+      d = null; // not ours to report here: the file is an input of its own folder
+    }
+    parsed.set(f, d);
+  }
+  return d;
+}
+
+const isModuleFile = (f: SourceFile) => /\.tf(\.json)?$/i.test(f.path);
+const nameOf = (f: SourceFile) => path.posix.basename(f.path);
+/** What evaluation reads of a module's files: variables, locals, outputs (a file with none is not parsed for it). */
+const DECLARES = /(^|\n)\s*(variable|locals|output)\b|"(variable|locals|output)"\s*:/;
+
+/** The files of this module folder that declare variables or locals, with their blocks (the siblings' parse is shared with fix.ts). */
+async function envFiles(files: SourceFile[]): Promise<ModuleFile[]> {
+  const out: ModuleFile[] = [];
+  for (const f of files) {
+    let m = envFile.get(f);
+    if (m === undefined) {
+      m = isModuleFile(f) && DECLARES.test(f.text) ? { path: f.path, text: f.text, tops: await siblingBlocks([f]) } : null;
+      envFile.set(f, m);
+    }
+    if (m) out.push(m);
+  }
+  return out;
+}
+
+/** Each sibling's part in evaluation, per file object (the engine hands a folder's files to each of its files). */
+const envFile = new WeakMap<SourceFile, ModuleFile | null>();
+
+/** A called module folder's files, with their blocks (its tables are read in full). */
+async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; blocks: { file: SourceFile; block: HBlock }[] }> {
+  const out: ModuleFile[] = [];
+  const all: { file: SourceFile; block: HBlock }[] = [];
+  for (const f of files.filter(isModuleFile)) {
+    const d = await parseOnce(f);
+    if (!d) continue;
+    out.push({ path: f.path, text: f.text, tops: summarize(d, f.text) });
+    for (const b of d.hcl?.blocks ?? d.json?.blocks ?? []) all.push({ file: f, block: b });
+  }
+  return { files: out, blocks: all };
+}
+
+const ROOT_SIGNS = /\b(provider|backend|cloud)\b/;
+
+/** Terraform's signs of a root module: a provider configuration, a backend or cloud block, a lock file, a tfvars file. */
+function isRoot(tops: TopBlock[], siblings: SourceFile[]): boolean {
+  if (siblings.some((f) => nameOf(f) === '.terraform.lock.hcl' || isTfvars(nameOf(f)))) return true;
+  return tops.some(
+    (t) => t.type === 'provider' || (t.type === 'terraform' && /\b(backend|cloud)\s*("[^"]*"\s*)?\{|"(backend|cloud)"\s*:/.test(t.text)),
+  );
+}
+
+/** An evaluated switch or key as a setting: the value, with what decided it as its source. */
+function evaluatedSetting(a: HAttr, v: Extract<Evaluated, { known: true }>, key: boolean): Setting {
+  const source = `${a.value.trim()}${v.why.length ? ` (${v.why.join('; ')})` : ''}`;
+  if (!key) return { state: 'literal', source, bool: v.value === true, raw: v.value === null ? null : (v.value as boolean) };
+  if (v.value === null || v.value === '') return { state: 'literal', source, raw: null };
+  return { state: 'literal', source, text: String(v.value), raw: String(v.value) };
+}
+
+/** A switch or key that reads inputs, evaluated (`evaluated` gets its text); as written when it does not, or is not known. */
+function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated: string[]): Setting {
+  const plain = key ? keySetting(a) : enabledSetting(a);
+  if (!a || a.lit || !readsInputs(a.value)) return plain;
+  const v = evaluate(a.value, env());
+  if (!v.known) return v.why.length ? { ...plain, source: `${plain.source} (${v.why.join('; ')})` } : plain;
+  if (key ? v.value !== null && typeof v.value !== 'string' : typeof v.value !== 'boolean') return plain;
+  evaluated.push(a.value.trim());
+  return evaluatedSetting(a, v, key);
+}
+
+/** An absent key of a table whose switch a variable turned on says so (the phrase keyAbsent reads it as `{source}`). */
+function sayWhyOn(s: Settings, enabledName: string): void {
+  if (s.model !== 'sse' || !s.enabled || s.enabled.bool !== true || s.enabled.state !== 'literal' || !s.enabled.source.includes('('))
+    return;
+  if (!s.key || s.key.state === 'absent') s.key = { ...(s.key ?? ABSENT), source: `, and ${enabledName} = ${s.enabled.source}` };
+}
+
+/** The switch and key of a table's `server_side_encryption`, evaluated in `env` where they read inputs. */
+function sseSettings(b: HBlock, env: () => Env, where?: string): { settings: Settings; evaluated: string[]; sse?: HBlock } {
+  if (dynamicBlocks(b, 'server_side_encryption').length > 0)
+    return { settings: { model: 'sse', block: { state: 'expression', source: 'a dynamic block' } }, evaluated: [] };
+  const sse = blocks(b, 'server_side_encryption')[0];
+  if (!sse) return { settings: { model: 'sse', block: where ? { ...ABSENT, source: where } : ABSENT }, evaluated: [] };
+  const evaluated: string[] = [];
+  const settings: Settings = {
+    model: 'sse',
+    block: { state: 'literal', source: '' },
+    enabled: settingOf(attr(sse, 'enabled'), false, env, evaluated),
+    key: settingOf(attr(sse, 'kms_key_arn'), true, env, evaluated),
+  };
+  sayWhyOn(settings, 'server_side_encryption.enabled');
+  return { settings, evaluated, sse };
+}
+
+/** The inputs of a terraform-aws-modules/dynamodb-table call, evaluated in the calling module where they read its variables or locals. */
+function registryInputs(t: TfTable, env: () => Env): string[] {
+  const s = t.encryption.settings;
+  if (s.model !== 'sse') return [];
+  const evaluated: string[] = [];
+  const enabled = attr(t.block, 'server_side_encryption_enabled');
+  const key = attr(t.block, 'server_side_encryption_kms_key_arn');
+  if (enabled) s.enabled = settingOf(enabled, false, env, evaluated);
+  if (key) s.key = settingOf(key, true, env, evaluated);
+  sayWhyOn(s, 'server_side_encryption_enabled');
+  return evaluated;
+}
+
+/** Attributes of a module call that are not inputs. */
+const META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
+const LOCAL_SOURCE = /^\.\.?(\/|$)/;
+
+export async function evaluateInputs(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
+  const reads = (a: HAttr | undefined) => !!a && !a.lit && readsInputs(a.value);
+  const own = det.tables.filter((t) => {
+    if (t.kind === 'module')
+      return reads(attr(t.block, 'server_side_encryption_enabled')) || reads(attr(t.block, 'server_side_encryption_kms_key_arn'));
+    if (t.kind !== 'table') return false;
+    const sse = blocks(t.block, 'server_side_encryption')[0];
+    return reads(attr(sse, 'enabled')) || reads(attr(sse, 'kms_key_arn'));
+  });
+  const all = det.hcl?.blocks ?? det.json?.blocks ?? [];
+  // A local copy of the registry module (`../terraform-aws-modules/terraform-aws-dynamodb-table`) is read as the registry module.
+  const registry = new Set(det.tables.map((t) => t.block));
+  const calls = all.filter((b) => {
+    const src = attr(b, 'source')?.lit;
+    return b.type === 'module' && b.labels.length === 1 && src?.type === 'string' && LOCAL_SOURCE.test(src.value) && !registry.has(b);
+  });
+  if (own.length === 0 && calls.length === 0) return;
+  const siblings = context ? await context.siblings() : [];
+  const here = await envFiles(siblings);
+  const ownFile: ModuleFile = { path: file.path, text: file.text, tops: summarize(det, file.text) };
+  let envCache: Env | undefined;
+  const env = () => (envCache ??= moduleEnv([ownFile, ...here], siblings));
+  let rootCache: boolean | undefined;
+  const root = async () =>
+    (rootCache ??= isRoot([...ownFile.tops, ...(await siblingBlocks(siblings, (t) => ROOT_SIGNS.test(t)))], siblings));
+
+  for (const t of own) {
+    let evaluated: string[];
+    if (t.kind === 'module') evaluated = registryInputs(t, env);
+    else {
+      const r = sseSettings(t.block, env);
+      t.encryption.settings = r.settings;
+      evaluated = r.evaluated;
+    }
+    if (evaluated.length > 0 && !(await root())) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
+  }
+
+  const lines = new LineIndex(file.text);
+  for (const call of calls) {
+    const rel = (attr(call, 'source')!.lit as { value: string }).value;
+    const files = await context?.folder(file, rel);
+    if (!files) continue;
+    const module = await moduleFiles(files);
+    const inputs = new Map<string, string>();
+    for (const item of call.items) if (item.kind === 'attr' && !META.has(item.name)) inputs.set(item.name, item.value);
+    const label = call.labels[0];
+    const callEnv = moduleEnv(module.files, [], { label, inputs, env: env(), dir: rel });
+    // The module's tables the call creates: not those whose `count` it sets to 0 (`var.create_table && !var.autoscaling_enabled ? 1 : 0`).
+    const tables = module.blocks.filter(({ block: b }) => {
+      if (b.type !== 'resource' || b.labels[0] !== 'aws_dynamodb_table' || b.labels.length !== 2) return false;
+      const count = attr(b, 'count');
+      const n = count ? evaluate(count.value, callEnv) : undefined;
+      return !(n?.known && (n.value === 0 || n.value === false));
+    });
+    if (tables.length === 0) continue;
+    const pos = lines.position(call.start);
+    for (const { file: mf, block: tb } of tables) {
+      const where = `${path.posix.normalize(path.posix.join(rel, nameOf(mf)))}:${new LineIndex(mf.text).position(tb.start).line}`;
+      const tableName = `aws_dynamodb_table.${tb.labels[1]}`;
+      const { settings, sse } = sseSettings(tb, () => callEnv, where);
+      const enabledVar = sse && directVariable(attr(sse, 'enabled')?.value ?? '', callEnv);
+      const keyVar = sse && directVariable(attr(sse, 'kms_key_arn')?.value ?? '', callEnv);
+      const obstacles: Obstacle[] = [];
+      for (const r of dynamicBlocks(tb, 'replica')) {
+        const each = attr(r, 'for_each');
+        const v = each && directVariable(each.value, callEnv);
+        const def =
+          v &&
+          module.files
+            .flatMap((f) => f.tops)
+            .find((t) => t.type === 'variable' && t.labels[0] === v)
+            ?.attr('default');
+        // Replicas only when the call passes them: a dynamic block over a variable that defaults to [] and that the call does not set makes none.
+        if (v && !inputs.has(v) && def && /^\[\s*\]$/.test(def.value.trim())) continue;
+        obstacles.push(v && inputs.has(v) ? { kind: 'module-replica-regions' } : { kind: 'dynamic-replicas' });
+      }
+      for (const { block: p } of module.blocks) {
+        if (p.type !== 'resource' || p.labels[0] !== 'aws_dynamodb_resource_policy') continue;
+        const policy = attr(p, 'policy');
+        const fed = [...(policy?.value.matchAll(/\bvar\.([A-Za-z_][\w-]*)/g) ?? [])].map((m) => m[1]).find((v) => inputs.has(v));
+        if (fed)
+          obstacles.push({
+            kind: 'resource-policy',
+            policy: `aws_dynamodb_resource_policy.${p.labels[1]} of the module (input ${fed})`,
+            unreadable: inputs.get(fed)!.trim(),
+            others: [],
+          });
+      }
+      const missing = [
+        ...(enabledVar ? [] : ['server_side_encryption.enabled']),
+        ...(keyVar ? [] : ['server_side_encryption.kms_key_arn']),
+      ];
+      const nameAttr = attr(tb, 'name');
+      const name = nameAttr ? evaluate(nameAttr.value, callEnv) : undefined;
+      const words: Vocabulary = {
+        names: {
+          block: 'server_side_encryption',
+          enabled: 'server_side_encryption.enabled',
+          key: 'server_side_encryption.kms_key_arn',
+          keyAttribute: 'kms_key_arn',
+        },
+        phrases: { ...PHRASES, blockAbsent: `no {block} block in ${tableName} (${where})` },
+      };
+      const table: TfTable = {
+        line: pos.line,
+        column: pos.column,
+        format: 'terraform',
+        type: 'module',
+        address: tables.length === 1 ? `module.${label}` : `module.${label}.${tableName}`,
+        kind: 'module',
+        label,
+        block: call,
+        encryption: {
+          peerKind: 'tf-table',
+          words,
+          settings,
+          obstacles: [
+            ...obstacles,
+            ...(missing.length ? [{ kind: 'module-literal' as const, where: `${tableName}, ${where}`, missing }] : []),
+          ],
+        },
+        suppressions: suppressionsOf(det.hcl ? blockComments(file.text, det.hcl.comments, call) : ((call as JBlock).comments ?? [])),
+        local: {
+          enabledVar,
+          keyVar,
+          nameOutput: nameOutputOf(module.files, tb.labels[1]),
+          name: name?.known && typeof name.value === 'string' ? name.value : label,
+        },
+        keyRef: keyVar ? inputs.get(keyVar) : undefined,
+      };
+      if (settings.model === 'sse') {
+        // Peers evaluate the module as the call configures it.
+        settings.peerBlock = settings.block?.state === 'absent' ? 'missing' : 'present';
+        if (settings.enabled && settings.enabled.raw === undefined) settings.enabled.raw = rawOf(attr(sse, 'enabled'));
+        if (settings.key && settings.key.raw === undefined) settings.key.raw = keyRawOf(attr(sse, 'kms_key_arn'));
+      }
+      det.tables.push(table);
+    }
+  }
+}
+
+/** The module's output that gives its table's name or id (`module.x.<output>`). */
+function nameOutputOf(files: ModuleFile[], label: string): string | undefined {
+  const re = new RegExp(`aws_dynamodb_table\\.${label}(\\[[^\\]]*\\])?\\.(name|id)\\b`);
+  for (const f of files)
+    for (const t of f.tops) if (t.type === 'output' && t.labels.length === 1 && re.test(t.attr('value')?.value ?? '')) return t.labels[0];
+  return undefined;
+}

@@ -1,0 +1,83 @@
+/**
+ * `fix --commit`, around a fix in place: before writing, which files may not be written so that each
+ * repository's commit holds its whole change (src/io/commit.ts); after writing, one commit per
+ * repository on branch kmsfix/dynamodb-cmk with the message of src/report/commitMessage.ts.
+ */
+import path from 'node:path';
+import { toPosix } from '../core/text.js';
+import { commitFiles, commitPlan } from '../io/commit.js';
+import { repoRootOf } from '../io/git.js';
+import { COMMIT_BRANCH, type MessageOptions, commitMessage, commitText } from './commitMessage.js';
+import type { FileError, FileOutcome } from '../core/result.js';
+
+/**
+ * Of the files a fix in place may write (guard.ts said yes), those --commit may write: none outside
+ * a git work tree, none in a repository where another file was refused or the branch exists.
+ */
+export async function commitRefusals(
+  allowed: FileOutcome[],
+  refusedByGuard: Map<FileOutcome, FileError>,
+): Promise<{ allowed: FileOutcome[]; refused: Map<FileOutcome, FileError> }> {
+  const plan = await commitPlan(
+    allowed.map((o) => o.file.absPath),
+    COMMIT_BRANCH,
+  );
+  const blocked = new Map<string, FileOutcome>();
+  for (const [o] of refusedByGuard) {
+    const root = repoRootOf(o.file.absPath);
+    if (root && !blocked.has(root)) blocked.set(root, o);
+  }
+  const refused = new Map<FileOutcome, FileError>();
+  const out: FileOutcome[] = [];
+  for (const o of allowed) {
+    const reason = plan.refused.get(o.file.absPath);
+    const root = repoRootOf(o.file.absPath);
+    const by = root ? blocked.get(root) : undefined;
+    if (reason) refused.set(o, { file: o.file.path, message: reason });
+    else if (by)
+      refused.set(o, {
+        file: o.file.path,
+        message: `not written: --commit makes one commit of the whole change of a repository, and ${by.file.path} in it was refused (${refusedByGuard.get(by)!.message})`,
+      });
+    else out.push(o);
+  }
+  return { allowed: out, refused };
+}
+
+/** One commit per repository holding written files; errors (the files stay written) and a line per commit. */
+export async function commitRepositories(
+  outcomes: FileOutcome[],
+  written: Set<FileOutcome>,
+  options: MessageOptions,
+  cwd: string,
+): Promise<{ errors: FileError[]; notes: string[] }> {
+  const byRoot = new Map<string, FileOutcome[]>();
+  for (const o of outcomes) {
+    const root = repoRootOf(o.file.absPath);
+    if (root) byRoot.set(root, [...(byRoot.get(root) ?? []), o]);
+  }
+  const errors: FileError[] = [];
+  const notes: string[] = [];
+  for (const [root, list] of byRoot) {
+    const files = list.filter((o) => written.has(o));
+    if (files.length === 0) continue;
+    // The message tells the tables of the files written (a repository's unwritten ones as not changed).
+    const shown = list.map((o) => (written.has(o) ? o : { ...o, newText: undefined }));
+    const message = commitMessage(shown, options, (o) => toPosix(path.relative(root, o.file.absPath)));
+    const where = toPosix(path.relative(cwd, root)) || '.';
+    try {
+      const id = await commitFiles(
+        root,
+        files.map((o) => o.file.absPath),
+        COMMIT_BRANCH,
+        commitText(message),
+      );
+      notes.push(
+        `committed ${files.length} file${files.length === 1 ? '' : 's'} in ${where} on branch ${COMMIT_BRANCH} (${id}), not pushed`,
+      );
+    } catch (err) {
+      errors.push({ file: where, message: `--commit: ${(err as Error).message} (the files are written; commit them by hand)` });
+    }
+  }
+  return { errors, notes };
+}

@@ -1,0 +1,155 @@
+/**
+ * The commit message of a fix in one repository, for `fix --commit` and the mails of `--patch-dir`
+ * (`git am`): a subject, the tables fixed with their new keys and the peer rules they now pass,
+ * the tables left for a person, and what a reviewer checks before deploying (no downtime, cost,
+ * who can use the key, how to roll back). It reads a finished run only.
+ */
+import { failingRules } from '../rule/peers/evaluate.js';
+import { DEFAULT_DELETION_WINDOW, type KeySettings } from '../rule/keySettings.js';
+import { DEFAULT_KEY_POLICY, type KeyPolicyMode } from '../rule/keyPolicy.js';
+import type { FileOutcome, TableReport } from '../core/result.js';
+
+export const COMMIT_BRANCH = 'kmsfix/dynamodb-cmk';
+
+/** The fix options the message explains. */
+export interface MessageOptions {
+  keyStrategy: 'per-table' | 'shared';
+  kmsKeyArn?: string;
+  keyPolicy?: KeyPolicyMode;
+  key?: KeySettings;
+  /** kmsfix's version. */
+  version: string;
+}
+
+export interface CommitMessage {
+  subject: string;
+  body: string;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Words wrapped at 72 columns, each line after the first indented by `indent`. */
+function wrap(text: string, indent: string, first = ''): string {
+  const lines: string[] = [];
+  let line = first;
+  let words = 0;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (words > 0 && line.length + 1 + word.length > 72) {
+      lines.push(line);
+      line = indent + word;
+    } else line = words > 0 ? `${line} ${word}` : line + word;
+    words++;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+function keyOf(o: MessageOptions): string {
+  if (o.kmsKeyArn) return `the existing key ${o.kmsKeyArn}`;
+  const alias = (o.key?.alias ?? 'alias/dynamodb/{table}').replace('{table}', '<table name>');
+  return o.keyStrategy === 'shared'
+    ? `a new customer-managed KMS key shared by the tables of its template or module (rotation on, alias ${alias.replace('<table name>', '<first table name>-shared')})`
+    : `a new customer-managed KMS key of its own (rotation on, alias ${alias})`;
+}
+
+/**
+ * The message for these outcomes (one repository's files): `fixed` tells which tables the change
+ * holds (default: those the verified fix planned). `root` makes file paths relative to it.
+ */
+export function commitMessage(outcomes: FileOutcome[], o: MessageOptions, pathOf: (f: FileOutcome) => string = (f) => f.file.path) {
+  const fixed: { t: TableReport; file: string }[] = [];
+  const left: { t: TableReport; file: string }[] = [];
+  for (const f of outcomes) {
+    for (const t of f.tables) {
+      if (t.compliant) continue;
+      if (t.planned && f.newText !== undefined) fixed.push({ t, file: pathOf(f) });
+      else left.push({ t, file: pathOf(f) });
+    }
+  }
+  const files = new Set(fixed.map((x) => x.file)).size;
+  const subject = `Encrypt ${plural(fixed.length, 'DynamoDB table')} with customer-managed KMS keys`;
+  const mode = o.keyPolicy ?? DEFAULT_KEY_POLICY;
+  const window = o.key?.deletionWindowDays ?? DEFAULT_DELETION_WINDOW;
+  const out: string[] = [];
+  out.push(
+    wrap(
+      `kmsfix ${o.version} changed ${plural(files, 'file')} so that ${plural(fixed.length, 'DynamoDB table')} ` +
+        `${fixed.length === 1 ? 'is' : 'are'} encrypted with a customer-managed KMS key instead of an AWS owned or AWS managed key.`,
+      '',
+    ),
+    '',
+    'Tables:',
+  );
+  for (const { t, file } of fixed) {
+    out.push(`* ${t.address} (${file}:${t.line}), was ${t.status}`);
+    out.push(wrap(`key: ${keyOf(o)}`, '    ', '  '));
+    const rules = failingRules(t.peers);
+    if (rules.length) out.push(wrap(`now passes: ${rules.join(', ')}`, '    ', '  '));
+  }
+  if (left.length) {
+    out.push('', 'Not changed (see kmsfix scan for the manual step):');
+    for (const { t, file } of left) out.push(wrap(`${t.address} (${file}:${t.line}), ${t.status}`, '    ', '* '));
+  }
+  out.push('', 'Before deploying, check:');
+  const notes = [
+    'No downtime: DynamoDB switches a table to another key in place; the table stays readable and writable while it does.',
+    o.kmsKeyArn
+      ? `Cost: no new key; the existing key is billed as before, plus its requests (DynamoDB caches data keys, so they are few).`
+      : `Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests (DynamoDB caches data keys, so they are few).`,
+    o.kmsKeyArn
+      ? `Who can use the key: its own key policy decides. It must let every principal that uses these tables use the key through DynamoDB, or they lose access when this is deployed.`
+      : mode === 'drop-in'
+        ? "Who can use the key (key policy drop-in): every principal of this account that DynamoDB lets in, through DynamoDB in the table's Region only, like aws/dynamodb; no IAM policy has to change. The account administers the key; no other account can use it."
+        : 'Who can use the key (key policy iam): only principals whose IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on it. Grant them to every role that reads or writes these tables BEFORE deploying, or they lose access.',
+    o.kmsKeyArn
+      ? 'Roll back: revert this commit and deploy; the tables switch back in place.'
+      : `Roll back: revert this commit and deploy; the tables switch back in place. Keep the key until they have: a key removed from the code is only scheduled for deletion (${window} days; aws kms cancel-key-deletion undoes it), and a table whose key is disabled or deleted cannot be read.`,
+  ];
+  for (const n of notes) out.push(wrap(n, '  ', '* '));
+  return { subject, body: out.join('\n') + '\n' };
+}
+
+/** The message as `git commit -F` takes it. */
+export function commitText(m: CommitMessage): string {
+  return `${m.subject}\n\n${m.body}`;
+}
+
+/** RFC 2822 date, as git format-patch writes it (UTC). */
+function mailDate(d: Date): string {
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${days[d.getUTCDay()]}, ${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+/** The author of a mail: kmsfix itself (`git am` keeps it; the committer is whoever applies it). */
+export const MAIL_AUTHOR = 'kmsfix <kmsfix@users.noreply.github.com>';
+
+/**
+ * A `git format-patch` style mail (mbox) that `git am` turns into one commit with this message:
+ * the magic From line, From:/Date:/Subject: headers, the body, `---`, then the diff. `diff` is the
+ * plain patch (`diff --git` headers, paths from the repository root).
+ */
+export function patchMail(m: CommitMessage, diff: string, version: string, date: Date): string {
+  return (
+    'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n' +
+    `From: ${MAIL_AUTHOR}\n` +
+    `Date: ${mailDate(date)}\n` +
+    `Subject: [PATCH] ${m.subject}\n` +
+    'MIME-Version: 1.0\n' +
+    'Content-Type: text/plain; charset=UTF-8\n' +
+    'Content-Transfer-Encoding: 8bit\n' +
+    '\n' +
+    m.body +
+    '---\n' +
+    diff +
+    '-- \n' +
+    `kmsfix ${version}\n\n`
+  );
+}
+
+/** The date of mails: SOURCE_DATE_EPOCH (reproducible builds) when set, else now. */
+export function mailNow(env: NodeJS.ProcessEnv = process.env): Date {
+  const s = env.SOURCE_DATE_EPOCH;
+  return s && /^\d+$/.test(s) ? new Date(Number(s) * 1000) : new Date();
+}

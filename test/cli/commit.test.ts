@@ -1,0 +1,238 @@
+/**
+ * Bulk migration that ends in commits: --patch-dir's mails that `git am` applies as one commit with
+ * the reviewer's message, and `fix --commit` (a branch and one commit per repository, never pushed,
+ * refused on a dirty tree or outside git).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES } from '../helpers/fixture-cases.js';
+import { runCli, snapshot } from '../helpers/cli-helper.js';
+
+const CF = path.join(FIXTURES, 'cloudformation');
+const TF = path.join(FIXTURES, 'terraform');
+const ID = {
+  GIT_AUTHOR_NAME: 'Dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.com',
+  GIT_COMMITTER_NAME: 'Dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.com',
+};
+const ENV = { ...ID, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, env: { ...process.env, ...ENV }, encoding: 'utf8' });
+}
+
+function tmp(): string {
+  return mkdtempSync(path.join(tmpdir(), 'kmsfix-commit-'));
+}
+
+/** A committed repository: rel -> fixture file. */
+function repo(dir: string, files: Record<string, string>): string {
+  mkdirSync(dir, { recursive: true });
+  for (const [rel, src] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    cpSync(src, path.join(dir, rel));
+  }
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-q', '-m', 'init');
+  return dir;
+}
+
+const FILES = () => ({
+  'infra/app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml'),
+  'tf/main.tf': path.join(TF, 'no-sse-block', 'input.tf'),
+  'g.yaml': path.join(CF, 'global-table-multi-region', 'input.yaml'),
+  'README.md': path.join(CF, 'yaml-no-sse', 'input.yaml'),
+});
+
+describe('--patch-dir mails for git am', () => {
+  it('each git repository gets DIR/<repository>.mbox: git am makes one commit with the message and the same files as a fix in place', async () => {
+    const root = tmp();
+    const a = repo(path.join(root, 'orders'), FILES());
+    const b = path.join(tmp(), 'orders');
+    cpSync(a, b, { recursive: true });
+    const r = await runCli(['fix', '--patch-dir', 'out', 'orders'], root, '', { ...ENV, SOURCE_DATE_EPOCH: '1764547200' });
+    expect(r.code, r.stderr).toBe(0);
+    const mail = readFileSync(path.join(root, 'out', 'orders.mbox'), 'utf8');
+    const lines = mail.split('\n');
+    expect(lines[0]).toBe('From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001');
+    expect(lines[1]).toMatch(/^From: kmsfix <.+@.+>$/);
+    expect(lines[2]).toBe('Date: Mon, 1 Dec 2025 00:00:00 +0000');
+    expect(lines[3]).toBe('Subject: [PATCH] Encrypt 3 DynamoDB tables with customer-managed KMS keys');
+    // The plain diff is the same change.
+    const plain = readFileSync(path.join(root, 'out', 'orders.patch'), 'utf8');
+    expect(mail).toContain(`\n---\n${plain}-- \n`);
+    const summary = JSON.parse(readFileSync(path.join(root, 'out', 'summary.json'), 'utf8'));
+    expect(summary.repositories[0]).toMatchObject({ patch: 'orders.patch', mail: 'orders.mbox' });
+
+    git(a, 'am', '-q', path.join(root, 'out', 'orders.mbox'));
+    expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('2');
+    expect(git(a, 'status', '--porcelain')).toBe('');
+    expect(git(a, 'log', '-1', '--format=%an <%ae>')).toMatch(/^kmsfix </);
+    const message = git(a, 'log', '-1', '--format=%B');
+    expect(message.split('\n')[0]).toBe('Encrypt 3 DynamoDB tables with customer-managed KMS keys');
+    // The tables, their new keys, the peer rules they now pass.
+    expect(message).toContain('* OrdersTable (infra/app.yaml:11), was aws-owned');
+    expect(message).toContain('* aws_dynamodb_table.orders (tf/main.tf:11), was aws-owned');
+    expect(message).toMatch(/key: a new customer-managed KMS key of its own \(rotation on, alias\s+alias\/dynamodb\/<table name>\)/);
+    expect(message).toMatch(/now passes: CKV_AWS_119, AVD-AWS-0025,/);
+    // The table that could not be fixed, and the deploy notes.
+    expect(message).toMatch(/Not changed[^\n]*\n\* Accounts \(g\.yaml:\d+\), aws-managed/);
+    expect(message).toMatch(/No downtime: DynamoDB switches a table to another key in place/);
+    expect(message).toMatch(/about \$1 per month/);
+    expect(message).toMatch(/Who can use the key \(key policy drop-in\)/);
+    expect(message).toMatch(/Roll back: revert this commit/);
+    // The same files as a fix in place.
+    expect((await runCli(['fix', '--yes', '--quiet', '.'], b, '', ENV)).code).toBe(0);
+    expect(snapshot(a)).toEqual(snapshot(b));
+  });
+
+  it('says what the options change: --key-policy iam, --key-strategy shared, --kms-key-arn', async () => {
+    const root = tmp();
+    repo(path.join(root, 'r'), { 'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    const mail = async (...args: string[]) => {
+      const r = await runCli(['fix', '--patch-dir', 'out', ...args, 'r'], root, '', ENV);
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(path.join(root, 'out', 'r.mbox'), 'utf8').replace(/\n\s+/g, ' ');
+    };
+    expect(await mail('--key-policy', 'iam')).toMatch(
+      /Who can use the key \(key policy iam\): only principals whose IAM policies grant kms:Decrypt/,
+    );
+    expect(await mail('--key-strategy', 'shared')).toContain(
+      'a new customer-managed KMS key shared by the tables of its template or module',
+    );
+    const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const m = await mail('--kms-key-arn', arn);
+    expect(m).toContain(`key: the existing key ${arn}`);
+    expect(m).toContain('Cost: no new key');
+  });
+
+  it('git am --keep-cr applies a CRLF file', async () => {
+    const root = tmp();
+    const a = repo(path.join(root, 'win'), { 'app.yaml': path.join(CF, 'yaml-crlf-bom', 'input.yaml') });
+    expect((await runCli(['fix', '--patch-dir', 'out', 'win'], root, '', ENV)).code).toBe(0);
+    git(a, 'am', '-q', '--keep-cr', path.join(root, 'out', 'win.mbox'));
+    expect(readFileSync(path.join(a, 'app.yaml'))).toEqual(readFileSync(path.join(CF, 'yaml-crlf-bom', 'expected.yaml')));
+  });
+});
+
+describe('fix --commit', () => {
+  it('writes, then makes one commit of exactly those files on a new branch kmsfix/dynamodb-cmk, and pushes nothing', async () => {
+    const a = repo(tmp(), FILES());
+    const remote = tmp();
+    git(remote, 'init', '-q', '--bare');
+    git(a, 'remote', 'add', 'origin', remote);
+    git(a, 'push', '-q', 'origin', 'main');
+    // Unrelated work staged and unstaged elsewhere in the repository stays out of the commit.
+    writeFileSync(path.join(a, 'notes.txt'), 'wip\n');
+    git(a, 'add', 'notes.txt');
+    writeFileSync(path.join(a, 'README.md'), 'changed\n');
+    const r = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/committed 3 files in \. on branch kmsfix\/dynamodb-cmk \([0-9a-f]+\), not pushed/);
+    expect(git(a, 'branch', '--show-current').trim()).toBe('kmsfix/dynamodb-cmk');
+    expect(git(a, 'rev-list', '--count', 'main..HEAD').trim()).toBe('1');
+    expect(git(a, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
+      'g.yaml',
+      'infra/app.yaml',
+      'tf/main.tf',
+    ]);
+    expect(git(a, 'log', '-1', '--format=%an')).toBe('Dev\n');
+    const message = git(a, 'log', '-1', '--format=%B');
+    expect(message.split('\n')[0]).toBe('Encrypt 3 DynamoDB tables with customer-managed KMS keys');
+    expect(message).toContain('Before deploying, check:');
+    expect(git(a, 'status', '--porcelain').split('\n').filter(Boolean).sort()).toEqual([' M README.md', 'A  notes.txt']);
+    expect(readFileSync(path.join(a, 'infra/app.yaml'), 'utf8')).toBe(readFileSync(path.join(CF, 'yaml-no-sse', 'expected.yaml'), 'utf8'));
+    // Never pushed.
+    expect(git(remote, 'branch', '--list').trim()).toBe('main');
+    // A second run finds nothing to do: no new commit.
+    const again = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
+    expect(again.code).toBe(0);
+    expect(git(a, 'rev-list', '--count', 'main..HEAD').trim()).toBe('1');
+  });
+
+  it('one commit per repository under the paths', async () => {
+    const root = tmp();
+    const one = repo(path.join(root, 'one'), { 'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    const two = repo(path.join(root, 'two'), { 'main.tf': path.join(TF, 'no-sse-block', 'input.tf') });
+    const clean = repo(path.join(root, 'clean'), { 'ok.yaml': path.join(CF, 'yaml-no-sse', 'expected.yaml') });
+    const r = await runCli(['fix', '--yes', '--commit', '--format', 'json', 'one', 'two', 'clean'], root, '', ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).notes).toEqual([
+      expect.stringMatching(/^committed 1 file in one on branch kmsfix\/dynamodb-cmk/),
+      expect.stringMatching(/^committed 1 file in two on branch kmsfix\/dynamodb-cmk/),
+    ]);
+    for (const d of [one, two])
+      expect(git(d, 'log', '-1', '--format=%s').trim()).toBe('Encrypt 1 DynamoDB table with customer-managed KMS keys');
+    expect(git(clean, 'branch', '--show-current').trim()).toBe('main');
+  });
+
+  it('refuses a repository where a file it would write has uncommitted changes: nothing written or committed there', async () => {
+    const a = repo(tmp(), FILES());
+    writeFileSync(path.join(a, 'tf/main.tf'), `${readFileSync(path.join(a, 'tf/main.tf'), 'utf8')}# wip\n`);
+    const before = snapshot(a);
+    const r = await runCli(['fix', '--yes', '--commit'], a, '', ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('tf/main.tf: has uncommitted changes in its git work tree');
+    expect(r.stderr).toMatch(
+      /infra\/app\.yaml: not written: --commit makes one commit of the whole change of a repository, and tf\/main\.tf in it was refused/,
+    );
+    expect(snapshot(a)).toEqual(before);
+    expect(git(a, 'branch', '--list').trim()).toBe('* main');
+  });
+
+  it('refuses files outside any git work tree, with a message', async () => {
+    const d = tmp();
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(d, 'app.yaml'));
+    const r = await runCli(['fix', '--yes', '--commit'], d, '', ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('app.yaml: is not in a git work tree: not written (--commit writes only inside git repositories)');
+    expect(readFileSync(path.join(d, 'app.yaml'), 'utf8')).toBe(readFileSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), 'utf8'));
+  });
+
+  it('refuses when the branch exists and is not checked out; adds to it when it is', async () => {
+    const a = repo(tmp(), { 'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    git(a, 'branch', 'kmsfix/dynamodb-cmk');
+    const r = await runCli(['fix', '--yes', '--commit'], a, '', ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/branch kmsfix\/dynamodb-cmk, which already exists/);
+    expect(git(a, 'status', '--porcelain')).toBe('');
+    git(a, 'switch', '-q', 'kmsfix/dynamodb-cmk');
+    expect((await runCli(['fix', '--yes', '--commit'], a, '', ENV)).code).toBe(0);
+    expect(git(a, 'rev-list', '--count', 'main..HEAD').trim()).toBe('1');
+  });
+
+  it('reports a commit that fails (no identity) as an error, the files staying written', async () => {
+    const a = repo(tmp(), { 'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    git(a, 'config', 'user.useConfigOnly', 'true');
+    const env = {
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: '',
+      GIT_AUTHOR_EMAIL: '',
+      GIT_COMMITTER_NAME: '',
+      GIT_COMMITTER_EMAIL: '',
+      EMAIL: '',
+    };
+    const r = await runCli(['fix', '--yes', '--commit'], a, '', env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--commit: git commit failed: .*\(the files are written; commit them by hand\)/s);
+    expect(readFileSync(path.join(a, 'app.yaml'), 'utf8')).toBe(readFileSync(path.join(CF, 'yaml-no-sse', 'expected.yaml'), 'utf8'));
+  });
+
+  it('goes with a fix in place only', async () => {
+    const d = tmp();
+    for (const args of [['--dry-run'], ['--check'], ['--patch', 'x.patch'], ['--patch-dir', 'p'], ['--force']]) {
+      const r = await runCli(['fix', '--commit', ...args], d, '', ENV);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/--commit/);
+    }
+    expect((await runCli(['scan', '--commit'], d, '', ENV)).stderr).toContain('--commit is an option of fix, not scan');
+    expect((await runCli(['--help'], d)).stdout).toContain('--commit');
+    expect(existsSync(path.join(d, 'x.patch'))).toBe(false);
+  });
+});

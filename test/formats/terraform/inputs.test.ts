@@ -1,0 +1,230 @@
+/**
+ * Terraform tables decided by a module's inputs (src/formats/terraform/evaluate.ts, inputs.ts):
+ * expressions evaluated as Checkov and Trivy do, messages that say which value decided, who owns
+ * the fix (the call, the root module's table, nobody when the module is reusable), and local module
+ * calls read through the engine, in memory and on disk.
+ */
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { processMemory, type MemoryFile } from '../../../src/engine/memory.js';
+import { run } from '../../../src/engine/run.js';
+import { evaluate, moduleEnv, type Env } from '../../../src/formats/terraform/evaluate.js';
+import { FIXTURES } from '../../helpers/fixture-cases.js';
+
+const env: Env = {
+  vars: new Map([
+    ['on', { expr: 'true', why: 'on defaults to true' }],
+    ['off', { expr: 'false', why: 'off defaults to false' }],
+    ['none', { expr: 'null', why: 'none defaults to null' }],
+    ['env', { expr: '"dev"', why: 'env = "dev" in dev.auto.tfvars' }],
+    ['required', { why: 'required has no default' }],
+  ]),
+  locals: new Map([
+    ['prod', 'var.env == "prod"'],
+    ['loop', 'local.loop'],
+  ]),
+};
+const value = (expr: string) => {
+  const v = evaluate(expr, env);
+  return v.known ? v.value : 'unknown';
+};
+
+const table = (name: string, sse: string) =>
+  `resource "aws_dynamodb_table" "${name}" {\n  name     = "${name}"\n  hash_key = "id"\n\n  server_side_encryption {\n${sse}  }\n}\n`;
+const variable = (name: string, def?: string) => `variable "${name}" {\n${def === undefined ? '' : `  default = ${def}\n`}}\n`;
+
+async function scan(files: MemoryFile[]) {
+  const r = await processMemory(files, 'scan');
+  return Object.fromEntries(r.outcomes.flatMap((o) => o.tables.map((t) => [t.address, t])));
+}
+
+describe('evaluate: expressions on known values', () => {
+  it('literals, variables, locals, operators, conditionals', () => {
+    expect(value('var.on')).toBe(true);
+    expect(value('!var.on')).toBe(false);
+    expect(value('var.on && !var.off')).toBe(true);
+    expect(value('var.off || var.on')).toBe(true);
+    expect(value('var.none != null')).toBe(false);
+    expect(value('var.none == null ? "alias/aws/dynamodb" : var.none')).toBe('alias/aws/dynamodb');
+    expect(value('local.prod ? 1 : 0')).toBe(0);
+    expect(value('(var.env != "prod") && var.on')).toBe(true);
+  });
+
+  it('try() and coalesce() when their arguments are known', () => {
+    expect(value('try(var.on, false)')).toBe(true);
+    expect(value('coalesce(var.none, "arn:aws:kms:eu-west-1:111122223333:key/k")')).toBe('arn:aws:kms:eu-west-1:111122223333:key/k');
+    expect(value('coalesce(var.required, true)')).toBe('unknown');
+  });
+
+  it('unknown: no default, references, other functions, interpolation, a local that loops', () => {
+    for (const e of ['var.required', 'aws_kms_key.k.arn', 'lookup(var.m, "k", null)', '"${var.env}-x"', 'local.loop', 'var.undeclared'])
+      expect(value(e), e).toBe('unknown');
+  });
+
+  it('says which value decided', () => {
+    expect(evaluate('local.prod ? true : var.off', env).why).toEqual(['env = "dev" in dev.auto.tfvars', 'off defaults to false']);
+  });
+
+  it('precedence: a call input, else *.auto.tfvars (in name order) over terraform.tfvars, else the default', () => {
+    const files = [{ path: 'variables.tf', text: '', tops: [] }];
+    const tops = ['a', 'b', 'c'].map((n) => ({
+      type: 'variable',
+      labels: [n],
+      text: '',
+      attr: (k: string) => (k === 'default' ? { value: '1' } : undefined),
+    }));
+    files[0] = { path: 'variables.tf', text: '', tops } as never;
+    const tfvars = [
+      { path: 'b.auto.tfvars', absPath: '/m/b.auto.tfvars', text: 'a = 4\n' },
+      { path: 'terraform.tfvars', absPath: '/m/terraform.tfvars', text: 'a = 2\nb = 2\n' },
+      { path: 'a.auto.tfvars', absPath: '/m/a.auto.tfvars', text: 'a = 3\n' },
+    ];
+    const root = moduleEnv(files, tfvars);
+    expect(['a', 'b', 'c'].map((n) => value2(`var.${n}`, root))).toEqual([4, 2, 1]);
+    expect(evaluate('var.a', root).why[0]).toBe('a = 4 in b.auto.tfvars:1');
+    // A called module: the call's inputs; tfvars are the root module's only.
+    const called = moduleEnv(files, tfvars, { label: 'm', inputs: new Map([['b', '5']]), dir: '../m' });
+    expect(['a', 'b'].map((n) => value2(`var.${n}`, called))).toEqual([1, 5]);
+    expect(evaluate('var.a', called).why[0]).toBe('a defaults to 1 (../m/variables.tf) and module.m does not set it');
+  });
+});
+
+function value2(expr: string, e: Env) {
+  const v = evaluate(expr, e);
+  return v.known ? v.value : 'unknown';
+}
+
+describe('tables decided by module inputs', () => {
+  it('a reusable module (no provider, backend, lock file or tfvars): the value decides the status, the callers own the fix', async () => {
+    const files = [
+      { path: 'main.tf', text: table('t', '    enabled     = var.sse\n    kms_key_arn = var.key\n') },
+      { path: 'variables.tf', text: variable('sse', 'false') + variable('key', 'null') },
+    ];
+    const t = (await scan(files))['aws_dynamodb_table.t'];
+    expect(t.status).toBe('aws-owned');
+    expect(t.fixable).toBe(false);
+    expect(t.message).toContain('server_side_encryption.enabled = var.sse (sse defaults to false (variables.tf:1))');
+    expect(t.blocker).toContain('kmsfix does not write a key into a reusable module');
+    const fixed = await processMemory(files, 'fix');
+    expect(fixed.outcomes.every((o) => o.newText === undefined)).toBe(true);
+  });
+
+  it('a root module (a provider configuration): the table is fixed, terraform.tfvars decides before the default', async () => {
+    const files = [
+      { path: 'main.tf', text: `provider "aws" {\n  region = "eu-west-1"\n}\n\n${table('t', '    enabled = var.sse\n')}` },
+      { path: 'variables.tf', text: variable('sse', 'false') },
+      { path: 'terraform.tfvars', text: 'sse = true\n' },
+    ];
+    const t = (await scan(files))['aws_dynamodb_table.t'];
+    expect(t.status).toBe('aws-managed');
+    expect(t.fixable).toBe(true);
+    const out = (await processMemory(files, 'fix')).output.get('main.tf')!;
+    expect(out).toContain('    enabled     = true\n    kms_key_arn = aws_kms_key.t.arn\n');
+  });
+
+  it('a local module call: the message names the default and the call that does not set it', async () => {
+    const files = [
+      {
+        path: 'modules/table/main.tf',
+        text: table('this', '    enabled     = var.server_side_encryption_enabled\n    kms_key_arn = var.key_arn\n'),
+      },
+      {
+        path: 'modules/table/variables.tf',
+        text: `${variable('server_side_encryption_enabled', 'false')}\n${variable('key_arn', 'null')}`,
+      },
+      { path: 'main.tf', text: 'module "orders" {\n  source = "./modules/table"\n}\n' },
+    ];
+    const t = (await scan(files))['module.orders'];
+    expect(t.status).toBe('aws-owned');
+    expect(t.fixable).toBe(true);
+    expect(t.message).toContain(
+      'server_side_encryption_enabled defaults to false (modules/table/variables.tf:1) and module.orders does not set it',
+    );
+    const out = (await processMemory(files, 'fix')).output;
+    expect(out.get('main.tf')).toContain(
+      '  server_side_encryption_enabled = true\n  key_arn                        = aws_kms_key.orders.arn\n',
+    );
+    expect(out.get('main.tf')).toContain('name          = "alias/dynamodb/this"');
+    expect(out.get('modules/table/main.tf')).toBe(files[0].text);
+  });
+
+  it('a local module whose table writes its encryption itself: the call is reported, not fixed', async () => {
+    const files = [
+      { path: 'modules/table/main.tf', text: table('this', '    enabled = false\n') },
+      { path: 'main.tf', text: 'module "orders" {\n  source = "./modules/table"\n}\n' },
+    ];
+    const t = (await scan(files))['module.orders'];
+    expect(t.status).toBe('aws-owned');
+    expect(t.fixable).toBe(false);
+    expect(t.blocker).toContain(
+      "the module's table (aws_dynamodb_table.this, modules/table/main.tf:1) sets server_side_encryption.enabled",
+    );
+  });
+
+  it('a local module with two tables fed by the same inputs: the call is set once, both tables fixed (per table and shared)', async () => {
+    const sse = '    enabled     = var.sse\n    kms_key_arn = var.key\n';
+    const files = [
+      { path: 'm/main.tf', text: `${table('a', sse)}\n${table('b', sse)}` },
+      { path: 'm/variables.tf', text: `${variable('sse', 'false')}\n${variable('key', 'null')}` },
+      { path: 'main.tf', text: 'module "pair" {\n  source = "./m"\n}\n' },
+    ];
+    for (const keyStrategy of ['per-table', 'shared'] as const) {
+      const r = await processMemory(files, 'fix', { keyStrategy });
+      expect(r.outcomes.flatMap((o) => (o.error ? [o.error] : []))).toEqual([]);
+      const call = r.outcomes.find((o) => o.file.path === 'main.tf')!;
+      expect(call.tables.map((t) => [t.address, t.fixed])).toEqual([
+        ['module.pair.aws_dynamodb_table.a', true],
+        ['module.pair.aws_dynamodb_table.b', true],
+      ]);
+      const out = r.output.get('main.tf')!;
+      expect(out.match(/resource "aws_kms_key"/g)).toHaveLength(1);
+      expect(out).toContain('  sse = true\n  key = aws_kms_key.');
+    }
+  });
+
+  it('a local module call in .tf.json is fixed through the same inputs', async () => {
+    const files = [
+      { path: 'm/main.tf', text: table('t', '    enabled = var.sse\n') + variable('sse', 'false') + variable('key', 'null') },
+      { path: 'main.tf.json', text: '{\n  "module": {\n    "orders": {\n      "source": "./m"\n    }\n  }\n}\n' },
+    ];
+    const t = (await scan(files))['module.orders'];
+    expect([t.status, t.fixable]).toEqual(['aws-owned', false]); // the key is not an input of the module
+    const withKey = [
+      {
+        ...files[0],
+        text: table('t', '    enabled     = var.sse\n    kms_key_arn = var.key\n') + variable('sse', 'false') + variable('key', 'null'),
+      },
+      files[1],
+    ];
+    const out = (await processMemory(withKey, 'fix')).output.get('main.tf.json')!;
+    expect(JSON.parse(out).module.orders).toEqual({ source: './m', sse: true, key: '${aws_kms_key.orders.arn}' });
+  });
+
+  it('a call of a folder that is not there, or holds no table: no table, no error', async () => {
+    const r = await processMemory(
+      [{ path: 'main.tf', text: 'module "a" {\n  source = "./nowhere"\n}\n\nmodule "b" {\n  source = "../"\n}\n' }],
+      'scan',
+    );
+    expect(r.outcomes.map((o) => [o.error, o.tables.length])).toEqual([[undefined, 0]]);
+  });
+
+  it('on disk: the example calling ../../ is fixed at the call, the module folder is left alone', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tf-local-'));
+    cpSync(path.join(FIXTURES, 'terraform', 'module-local-source', 'input'), dir, { recursive: true });
+    const r = await run(['.'], { cwd: dir, mode: 'fix', workers: 0, acceptAwsManaged: false, keyStrategy: 'per-table' });
+    expect(r.outcomes.flatMap((o) => (o.error ? [o.error] : []))).toEqual([]);
+    const want = path.join(FIXTURES, 'terraform', 'module-local-source', 'expected');
+    for (const o of r.outcomes) {
+      const expected = readFileSync(path.join(want, o.file.path), 'utf8');
+      expect(o.newText ?? o.file.text, o.file.path).toBe(expected);
+    }
+    expect(
+      r.outcomes
+        .filter((o) => o.newText !== undefined)
+        .map((o) => o.file.path)
+        .sort(),
+    ).toEqual(['examples/basic/main.tf', 'examples/encrypted/main.tf']);
+  });
+});
