@@ -108,6 +108,7 @@ const OPTIONS = {
   'key-policy': { type: 'string' },
   'accept-aws-managed': { type: 'boolean' },
   'include-tests': { type: 'boolean' },
+  'fix-parameterised': { type: 'boolean' },
   'max-file-size': { type: 'string' },
   format: { type: 'string' },
   profile: { type: 'string' },
@@ -143,6 +144,7 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
       'key-strategy',
       'kms-key-arn',
       'key-policy',
+      'fix-parameterised',
     ] as const) {
       if (values[f] !== undefined) throw new UsageError(`--${f} is an option of fix, not scan`);
     }
@@ -215,6 +217,7 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
       keyPolicy: keyPolicy as KeyPolicyMode,
       acceptAwsManaged: !!values['accept-aws-managed'],
       includeTests: !!values['include-tests'],
+      fixParameterised: !!values['fix-parameterised'],
       profile: profile as Profile,
       maxFileBytes: Math.round(Number(maxMb) * 1024 * 1024),
       ...(config?.key ? { key: config.key } : {}),
@@ -391,6 +394,14 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
   const text = p.format === 'text';
   const inPlace = !p.dryRun && !p.patch && !p.patchDir && !p.check;
   const planned = allTables(outcomes).filter((t) => t.planned).length;
+  // A parameter no longer controls what --fix-parameterised wrote explicitly: said once per table (src/rule/evaluate.ts words it).
+  for (const t of allTables(outcomes)) {
+    const said = t.planned ? /Fixed with --fix-parameterised: (.*)$/.exec(t.message)?.[1] : undefined;
+    if (said === undefined) continue;
+    const note = `${t.file}:${t.line} ${t.address}: ${said}`;
+    notes.push(note);
+    if (text) io.err(`note: ${note}\n`);
+  }
   /** The files whose change is in this run's output: written in place, or in the patch written. */
   const delivered = new Set<FileOutcome>();
   const written = new Set<FileOutcome>();

@@ -33,6 +33,9 @@ const FIX = `Options of fix:
                           iam leaves all use to IAM policies (each app role then needs kms: permissions)
   --include-tests         also fix tables in test code (below test/, tests/, __tests__/, and
                           *.test.ts / *.spec.ts files), which are otherwise reported, not changed
+  --fix-parameterised     also fix tables whose encryption a template parameter's default decides
+                          (SSEEnabled: !Ref EnableSSE with Default: false): the table's settings are
+                          written explicitly and the parameter no longer controls them
 `;
 
 const SCAN = `Options of scan:

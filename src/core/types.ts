@@ -73,6 +73,11 @@ export interface Suppression {
 
 export interface Detection {
   tables: TableFacts[];
+  /**
+   * The file is also an error (reported with its line) although some of its tables could be read
+   * (e.g. YAML duplicate keys elsewhere): its tables are reported, the file is never fixed.
+   */
+  error?: ParseError;
 }
 
 export type KeyStrategy = 'per-table' | 'shared';
@@ -85,6 +90,11 @@ export interface FixOptions {
   acceptAwsManaged: boolean;
   /** Also fix tables in test code (src/io/discover.ts isTestPath), which are otherwise reported only. */
   includeTests?: boolean;
+  /**
+   * Also fix tables whose encryption a template parameter's default decides (`--fix-parameterised`):
+   * the table's settings are then written explicitly and the parameter no longer controls them.
+   */
+  fixParameterised?: boolean;
   /** Tags, multi-Region, deletion window, description and alias of generated keys (src/rule/keySettings.ts). */
   key?: import('../rule/keySettings.js').KeySettings;
   /** Which key policy generated keys get (src/rule/keyPolicy.ts); default drop-in. */

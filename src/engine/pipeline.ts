@@ -84,7 +84,9 @@ export async function detectFile(
 ): Promise<Detected> {
   try {
     const detection = await format.detect(file, disk ? contextFor(disk, [file], format) : undefined);
-    return { file, bom, format, detection, tables: reportTables(file, detection, options), error: undefined };
+    // A file read in part (Detection.error): its readable tables and its error; planGroup never fixes it.
+    const error = detection.error ? errorOf(file, detection.error) : undefined;
+    return { file, bom, format, detection, tables: reportTables(file, detection, options), error };
   } catch (err) {
     return { file, bom, format, detection: undefined, tables: [], error: errorOf(file, err) };
   }

@@ -24,6 +24,10 @@ const ORDER: Kind[] = [
   'resource-policy',
   'module-literal',
   'cross-account-grants',
+  'file-error',
+  'for-each',
+  'template-placeholder',
+  'parameter',
   'yaml-alias',
   'yaml-merge-key',
   'yaml-anchor',
@@ -42,10 +46,11 @@ export function counts(o: Obstacle, status: Status): boolean {
   return UNLESS_CUSTOMER_MANAGED.has(o.kind) || status === 'aws-owned' || status === 'aws-managed';
 }
 
-/** The obstacle that blocks a table of this status, if any. */
-export function firstObstacle(obstacles: Obstacle[], status: Status): Obstacle | undefined {
+/** The obstacle that blocks a table of this status, if any (`waived`: kinds the user chose to fix through). */
+export function firstObstacle(obstacles: Obstacle[], status: Status, waived?: ReadonlySet<Kind>): Obstacle | undefined {
   let first: Obstacle | undefined;
   for (const o of obstacles) {
+    if (waived?.has(o.kind)) continue;
     if (counts(o, status) && (!first || ORDER.indexOf(o.kind) < ORDER.indexOf(first.kind))) first = o;
   }
   return first;
@@ -150,6 +155,17 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         `its ResourcePolicy lets in ${listed(o.grants)}, which a generated key would lock out of the table (its policy lets only this account use it): ` +
         `give the table a key whose policy also lets them use it through DynamoDB, then set ${block} by hand`
       );
+    case 'for-each':
+      return `${o.why} of ${o.loop}: set ${block} in the loop body by hand`;
+    case 'file-error':
+      return `the file has an error at ${o.at} (${o.message}), so kmsfix does not write it: correct it, then run kmsfix again`;
+    case 'parameter':
+      return (
+        `the setting is decided by ${listed(o.decidedBy)}: kmsfix leaves it to the ${o.inputs.length === 1 ? 'parameter' : 'parameters'}; ` +
+        `run fix with --fix-parameterised to set the table explicitly (then ${listed(o.inputs)} no longer ${o.inputs.length === 1 ? 'controls' : 'control'} it), or change the default`
+      );
+    case 'template-placeholder':
+      return `its ${o.where} holds the template placeholder ${JSON.stringify(clip(o.placeholder))}, which the names of a generated key would have to refer to: render the template, then run kmsfix on the result`;
     case 'yaml-alias':
       return `the resource is the YAML alias *${o.alias}: give it its own mapping (or a merge key \`${MERGE_KEY}: *${o.alias}\` and its own ${container})`;
     case 'yaml-merge-key':

@@ -18,6 +18,8 @@ export interface Decision {
   blocker?: Said | Obstacle;
   /** Replicas with keys of their own (global tables): the index of the one a fix sets (the stack's own Region). */
   replica?: number;
+  /** Inputs' defaults that decided (Setting.via), for the reason. */
+  via?: string[];
 }
 
 /** The decision in the format's words. */
@@ -40,9 +42,16 @@ interface Verdict {
   status: Status;
   reason: Said;
   blocker?: Said;
+  via?: string[];
 }
 
 const verdict = (status: Status, reason: Said): Verdict => ({ status, reason });
+
+/** The verdict, decided by these settings: those read through an input's default are named (Setting.via). */
+function through<V extends Verdict>(v: V, ...settings: (Setting | undefined)[]): V {
+  const via = settings.flatMap((s) => (s?.via === undefined ? [] : [s.via]));
+  return via.length === 0 ? v : { ...v, via: [...(v.via ?? []), ...via] };
+}
 const phrase = (p: Reason, values?: Record<string, string>, replicaRegion?: string): Said => ({ phrase: p, values, replicaRegion });
 
 /** The block and the switch: a verdict when they decide the table, undefined when the key (or replicas) must. */
@@ -56,9 +65,10 @@ function switchVerdict(s: Extract<Settings, { model: 'sse' }>): Verdict | undefi
   if (enabled) {
     if (enabled.state === 'absent') return verdict('aws-owned', phrase('enabledAbsent'));
     if (enabled.state === 'unreadable') return verdict('unknown', enabled.source);
-    if (enabled.bool === false) return verdict('aws-owned', phrase('enabledFalse', { source: enabled.source }));
+    if (enabled.bool === false) return through(verdict('aws-owned', phrase('enabledFalse', { source: enabled.source })), enabled);
     if (enabled.bool !== true) return verdict('unknown', phrase('enabledUnresolved', { source: enabled.source }));
   }
+  if (sseType?.state === 'unreadable') return verdict('unknown', sseType.source);
   if (sseType && sseType.state !== 'absent' && sseType.state !== 'literal') {
     return verdict('unknown', phrase('sseTypeUnresolved', { source: sseType.source }));
   }
@@ -188,18 +198,24 @@ function settingsVerdict(f: EncryptionFacts): Verdict & { replica?: number } {
   }
   if (s.model === 'choice') return choiceVerdict(s);
   const top = switchVerdict(s);
-  if (replicas?.keys === 'own') return ownKeysVerdict(top, replicas);
-  const v = top ?? keyVerdict(s.key);
+  // A global table: its switch (when on) decided with the replicas' keys.
+  if (replicas?.keys === 'own') return top ? ownKeysVerdict(top, replicas) : through(ownKeysVerdict(top, replicas), s.enabled);
+  // Encryption on: the switch and the key decided (SSEType has one value that matters, KMS).
+  const v = top ?? through(keyVerdict(s.key), s.enabled, s.key);
   return replicas ? overrideKeysVerdict(v, replicas) : v;
 }
 
-/** The rule on one table: status, reason and blocker, not yet in words (cheap: formats ask it while they read). */
-export function decide(f: EncryptionFacts): Decision {
+/**
+ * The rule on one table: status, reason and blocker, not yet in words (cheap: formats ask it while
+ * they read). `waived`: obstacles the user chose to fix through (--fix-parameterised).
+ */
+export function decide(f: EncryptionFacts, waived?: ReadonlySet<Obstacle['kind']>): Decision {
   const v = settingsVerdict(f);
   const d: Decision = { status: v.status, reason: v.reason };
-  const blocker = v.blocker ?? firstObstacle(f.obstacles, v.status);
+  const blocker = v.blocker ?? firstObstacle(f.obstacles, v.status, waived);
   if (blocker !== undefined) d.blocker = blocker;
   if (v.replica !== undefined) d.replica = v.replica;
+  if (v.via !== undefined) d.via = v.via;
   return d;
 }
 
@@ -218,9 +234,10 @@ function word(said: Said, words: Vocabulary): string {
 const isObstacle = (b: Said | Obstacle): b is Obstacle => typeof b === 'object' && 'kind' in b;
 
 /** The rule on one table, in the format's words. */
-export function assess(f: EncryptionFacts): Assessment {
-  const d = decide(f);
-  const out: Assessment = { status: d.status, reason: word(d.reason, f.words) };
+export function assess(f: EncryptionFacts, waived?: ReadonlySet<Obstacle['kind']>): Assessment {
+  const d = decide(f, waived);
+  const reason = word(d.reason, f.words);
+  const out: Assessment = { status: d.status, reason: d.via ? `${reason}, decided by ${d.via.join(' and ')}` : reason };
   if (d.blocker !== undefined) out.blocker = isObstacle(d.blocker) ? blockerText(d.blocker, f.words) : word(d.blocker, f.words);
   if (d.replica !== undefined) out.replica = d.replica;
   return out;

@@ -16,6 +16,7 @@
  * each format's fix.
  */
 import type { TableFacts } from '../core/types.js';
+import type { Obstacle } from './facts.js';
 import { assess, messageOf } from './cmk.js';
 import { peerFactsOf } from './peers/facts.js';
 import { compliantUnder, underProfile, type Profile } from './peers/evaluate.js';
@@ -34,7 +35,11 @@ export interface JudgeOptions {
   includeTests?: boolean;
   /** Address patterns of tables left out (src/rule/skip.ts). */
   skipTables?: string[];
+  /** Settings decided by an input's default (a CloudFormation parameter) are fixed too, taking the decision from the input. */
+  fixParameterised?: boolean;
 }
+
+const PARAMETERISED: ReadonlySet<Obstacle['kind']> = new Set(['parameter']);
 
 /** A table's verdict, as reports show it. */
 export interface Judgement {
@@ -61,7 +66,8 @@ export function statusOf(t: TableFacts): Status {
 }
 
 export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
-  const a = assess(t.encryption);
+  const waived = options.fixParameterised ? PARAMETERISED : undefined;
+  const a = assess(t.encryption, waived);
   const peers = peerVerdicts(peerFactsOf(t.encryption));
   const profile = options.profile ?? 'strict';
   const aam = options.acceptAwsManaged === true;
@@ -82,6 +88,11 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   if (notScanned) message = `not scanned by ${profile}; kmsfix's own rule: ${shown.status}: ${message}`;
   if (!compliant && a.blocker !== undefined) message = `${message}. Not fixable automatically: ${a.blocker}`;
   if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;
+  const parameter = waived && wanted ? t.encryption.obstacles.find((o) => o.kind === 'parameter') : undefined;
+  if (parameter?.kind === 'parameter' && !leftInTests) {
+    const one = parameter.inputs.length === 1;
+    message = `${message}. Fixed with --fix-parameterised: the table's settings are written explicitly, so ${parameter.inputs.join(' and ')} no longer ${one ? 'controls' : 'control'} them`;
+  }
   const reason = shown.status === 'suppressed' ? shown.message.split('; without it:')[0] : a.reason;
   const out: Judgement = { status: shown.status, message, reason, compliant, fixable: wanted && !leftInTests, peers };
   if (a.blocker !== undefined) out.blocker = a.blocker;

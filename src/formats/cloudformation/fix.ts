@@ -5,7 +5,7 @@
  * nothing is re-serialized.
  */
 import { serving } from '../../core/edits.js';
-import { keyDescription } from '../../rule/keyPolicy.js';
+import { describeKey } from '../../rule/keySettings.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import {
   applySettings,
@@ -60,7 +60,25 @@ function takenNames(template: CfnTemplate): Set<string> {
     if (m?.kind === 'map') for (const p of m.pairs) names.add(p.key);
   }
   for (const p of template.resources.pairs) names.add(p.key);
+  // The output keys of Fn::ForEach bodies are logical IDs too (with the loop's values put in).
+  for (const p of template.resources.pairs) {
+    const body = p.key.startsWith('Fn::ForEach::') && p.value?.kind === 'seq' ? p.value.items[2] : undefined;
+    if (body?.kind === 'map') for (const b of body.pairs) names.add(b.key);
+  }
   return names;
+}
+
+/** The logical IDs of the tables a detected table stands for (a loop's: those it generates, as its address lists them). */
+function tableNames(t: CfnTable): string[] {
+  return t.loop ? t.address.slice(t.loop.pair.key.length + 2).split(', ') : [t.address];
+}
+
+/** The table's logical ID as the template writes it (a Fn::ForEach output key such as `${Name}Table`). */
+const logicalId = (t: CfnTable) => t.resourcePair.key;
+
+/** A key's ARN as the table names it: `!GetAtt Key.Arn`, or in a loop body `!GetAtt [!Sub '${Name}TableKey', Arn]`. */
+function keyArn(t: CfnTable, keyId: string): Value {
+  return t.loop ? new Intrinsic('Fn::GetAtt', [sub(keyId), 'Arn']) : getAtt(keyId, 'Arn');
 }
 
 function retains(table: CfnTable): boolean {
@@ -124,7 +142,8 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     const condition = conditions.size === 1 ? [...conditions][0] : undefined;
     // The alias is named after a table that exists whenever the key does (same Condition); when
     // the tables' conditions differ and none is unconditional, after the stack.
-    const named = tables.find((t) => conditionOf(t) === condition);
+    // A loop's table is no single logical ID to name the alias after.
+    const named = tables.find((t) => conditionOf(t) === condition && !t.loop);
     tables.forEach((t, i) => {
       const from = ctx.edits.length;
       fixTable(ctx, t, getAtt(keyId, 'Arn'));
@@ -132,13 +151,14 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       if (i === 0) {
         const keyFrom = ctx.edits.length;
         const key = keyResource({
-          description: keyDescription(tables.map((x) => x.address)),
+          description: describeKey(tables.flatMap(tableNames), options.key?.description),
+          settings: options.key,
           retain: tables.some(retains),
           condition,
           policy: options.keyPolicy,
           serverless: template.flavor === 'serverless',
         });
-        const alias = aliasResource(named?.address ?? 'AWS::StackName', keyId, condition, true);
+        const alias = aliasResource(named?.address ?? 'AWS::StackName', keyId, condition, true, options.key?.alias);
         insertPairs(
           ctx,
           template.resources,
@@ -146,7 +166,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
             [keyId, key],
             [aliasId, alias],
           ],
-          { after: t.resourcePair, separatedLike: separationFallbacks(template) },
+          { after: t.loop?.pair ?? t.resourcePair, separatedLike: separationFallbacks(template) },
         );
         serving(
           ctx.edits,
@@ -159,24 +179,29 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
   }
   for (const t of tables) {
     const from = ctx.edits.length;
-    const keyId = uniqueName(`${t.address}Key`, taken);
+    // A table of a Fn::ForEach body gets its key and alias in the same body, one per generated table.
+    const id = logicalId(t);
+    const keyId = uniqueName(`${id}Key`, taken);
     const aliasId = uniqueName(`${keyId}Alias`, taken);
-    fixTable(ctx, t, getAtt(keyId, 'Arn'));
+    fixTable(ctx, t, keyArn(t, keyId));
+    const description = describeKey([id], options.key?.description);
     const key = keyResource({
-      description: keyDescription([t.address]),
+      description: t.loop ? sub(description) : description,
       retain: retains(t),
       condition: conditionOf(t),
       policy: options.keyPolicy,
       serverless: template.flavor === 'serverless',
+      settings: options.key,
     });
+    const alias = aliasResource(id, keyId, conditionOf(t), false, options.key?.alias, t.loop ? keyArn(t, keyId) : undefined);
     insertPairs(
       ctx,
-      template.resources,
+      t.loop?.body ?? template.resources,
       [
         [keyId, key],
-        [aliasId, aliasResource(t.address, keyId, conditionOf(t))],
+        [aliasId, alias],
       ],
-      { after: t.resourcePair, separatedLike: separationFallbacks(template) },
+      { after: t.resourcePair, separatedLike: t.loop ? [t.loop.body, ...separationFallbacks(template)] : separationFallbacks(template) },
     );
     serving(ctx.edits, from, [t.address]);
   }

@@ -3,12 +3,11 @@
  * policy (from src/rule/keyPolicy.ts, with pseudo parameters) and its alias; ../yaml/render.ts
  * writes them in the file's style.
  */
+import { aliasParts, DEFAULT_DELETION_WINDOW, type KeySettings } from '../../rule/keySettings.js';
 import {
-  ALIAS_PREFIX,
   ANY_PRINCIPAL_REASON,
   DEFAULT_KEY_POLICY,
   KEY_SETTINGS,
-  SHARED_ALIAS_SUFFIX,
   policyDocument,
   splitPlaceholders,
   type KeyPolicyMode,
@@ -35,12 +34,15 @@ export function keyPolicyValue(mode: KeyPolicyMode): Value {
 }
 
 export interface KeyResourceSpec {
-  description: string;
+  /** A string, or a Fn::Sub in a Fn::ForEach body (`${Name}` put in by the loop). */
+  description: Value;
   retain: boolean;
   condition?: string;
   policy?: KeyPolicyMode;
   /** A serverless.yml: Checkov reads its suppressions from comments there, not from Metadata. */
   serverless?: boolean;
+  /** Tags, multi-Region and deletion window (src/rule/keySettings.ts; the description comes resolved). */
+  settings?: KeySettings;
 }
 
 /** The inline suppressions of a drop-in key, for the rules that fail any `*` principal (src/rule/keyPolicy.ts). */
@@ -52,11 +54,12 @@ function suppressions(): Value {
 }
 
 /** CloudFormation's PendingWindowInDays when the template sets none. */
-const DEFAULT_PENDING_WINDOW = 30;
+const DEFAULT_PENDING_WINDOW = DEFAULT_DELETION_WINDOW;
 
 /**
- * The key. `PendingWindowInDays` is left at CloudFormation's default, which is the project's 30
- * days (KICS 2844c749 fails any key that sets it).
+ * The key. `PendingWindowInDays` is written only when the key settings ask for another window than
+ * CloudFormation's default, which is the project's 30 days (KICS 2844c749 fails any key that sets
+ * it); `MultiRegion: true` when asked; tags as `Tags: [{Key, Value}]`, in the order given, last.
  */
 export function keyResource(spec: KeyResourceSpec): Value {
   const mode = spec.policy ?? DEFAULT_KEY_POLICY;
@@ -69,23 +72,38 @@ export function keyResource(spec: KeyResourceSpec): Value {
     r.UpdateReplacePolicy = 'Retain';
   }
   if (mode === 'drop-in') r.Metadata = suppressions();
+  const settings = spec.settings ?? {};
   const props: { [key: string]: Value } = { Description: spec.description, EnableKeyRotation: KEY_SETTINGS.enableKeyRotation };
-  if (KEY_SETTINGS.pendingWindowInDays !== DEFAULT_PENDING_WINDOW) props.PendingWindowInDays = KEY_SETTINGS.pendingWindowInDays;
+  if (settings.multiRegion) props.MultiRegion = true;
+  const window = settings.deletionWindowDays ?? KEY_SETTINGS.pendingWindowInDays;
+  if (window !== DEFAULT_PENDING_WINDOW) props.PendingWindowInDays = window;
   props.KeyPolicy = keyPolicyValue(mode);
+  const tags = Object.entries(settings.tags ?? {});
+  if (tags.length > 0) props.Tags = tags.map(([Key, Value]) => ({ Key, Value }));
   r.Properties = props;
   return r;
 }
 
 /**
- * The alias of a generated key: `alias/dynamodb/<table name>` (src/rule/keyPolicy.ts), the name read
- * with the table's Ref; `-shared` after the first table's name for a key shared by several tables.
+ * The alias of a generated key: the alias template (src/rule/keySettings.ts, default
+ * `alias/dynamodb/{table}`) around the table's name read with the table's Ref; `-shared` after the
+ * first table's name for a key shared by several tables.
  */
-export function aliasResource(table: string, keyId: string, condition?: string, shared = false): Value {
+export function aliasResource(
+  table: string,
+  keyId: string,
+  condition?: string,
+  shared = false,
+  template?: string,
+  /** The key as the alias names it (default `!Ref keyId`; in a Fn::ForEach body `!GetAtt [!Sub keyId, Arn]`). */
+  target: Value = ref(keyId),
+): Value {
   const r: { [key: string]: Value } = { Type: 'AWS::KMS::Alias' };
   if (condition) r.Condition = condition;
+  const { before, after } = aliasParts(template, shared);
   r.Properties = {
-    AliasName: sub(`${ALIAS_PREFIX}\${${table}}${shared ? SHARED_ALIAS_SUFFIX : ''}`),
-    TargetKeyId: ref(keyId),
+    AliasName: sub(`${before}\${${table}}${after}`),
+    TargetKeyId: target,
   };
   return r;
 }

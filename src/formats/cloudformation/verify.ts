@@ -21,9 +21,12 @@ export function allowedChanges(before: CfnDetection, fixed: string[]): Allowance
       paths.push({ path: base, leaf: { newKeys: true } });
       for (const t of before.tables) {
         if (t.template !== template || !fixed.includes(t.address)) continue;
-        const props = [...base, t.address, 'Properties'];
+        // A Fn::ForEach table: its loop body (the list's third item) may get new resources too.
+        const at = t.loop ? [...base, t.loop.pair.key, '*', t.resourcePair.key] : [...base, t.address];
+        if (t.loop) paths.push({ path: [...base, t.loop.pair.key, '*'], leaf: { newKeys: true } });
+        const props = [...at, 'Properties'];
         if (child(t.resource, 'Properties')?.kind !== 'map') paths.push({ path: props, leaf: { any: true } });
-        paths.push({ path: [...base, t.address], leaf: { newKeys: new Set(['Properties']) } });
+        paths.push({ path: at, leaf: { newKeys: new Set(['Properties']) } });
         paths.push({ path: [...props, 'SSESpecification'], leaf: { any: true } });
         if (t.kind === 'global') paths.push({ path: [...props, 'Replicas', '*', 'SSESpecification'], leaf: { any: true } });
       }
@@ -41,7 +44,7 @@ export function verifyCloudFormation(before: CfnDetection, after: CfnDetection, 
   for (const t of after.tables) {
     if (!fixed.includes(t.address)) continue;
     const keyId = t.keyRefs[t.keyRefs.length - 1];
-    const key = keyId ? child(t.template.resources, keyId) : undefined;
+    const key = keyId ? (child(t.loop?.body, keyId) ?? child(t.template.resources, keyId)) : undefined;
     if (scalarString(child(key, 'Type')) !== 'AWS::KMS::Key') {
       problems.push(`table ${t.address} does not reference a generated AWS::KMS::Key`);
     } else if (scalarString(child(child(key, 'Properties'), 'EnableKeyRotation')) !== 'true') {

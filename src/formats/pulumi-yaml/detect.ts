@@ -8,9 +8,10 @@ import { decide, fixWanted } from '../../rule/cmk.js';
 import { ABSENT, type EncryptionFacts, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { commentSuppressions } from '../../core/suppressions.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
-import type { Detection, SourceFile, TableFacts } from '../../core/types.js';
+import { ParseError, type Detection, type SourceFile, type TableFacts } from '../../core/types.js';
 import { AnchorIndex, sseEdit, type SseEdit } from '../yaml/anchors.js';
-import { checkPlaceholders } from '../yaml/placeholders.js';
+import { placeholderError, placeholderIn, placeholderSetting } from '../../core/placeholders.js';
+import { duplicateKeyError } from '../yaml/duplicates.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 
@@ -64,15 +65,24 @@ function settingsOf(text: string, props: CNode | null | undefined): Settings {
   if (enabledNode !== undefined) {
     const on = boolOf(enabledNode);
     const source = snippet(text, enabledNode);
-    enabled =
-      on === 'unknown' ? { state: 'expression', source, raw: { unresolved: source } } : { state: 'literal', source, bool: on, raw: on };
+    const p = placeholderIn(scalarString(enabledNode) ?? '');
+    enabled = p
+      ? { state: 'unreadable', source: placeholderSetting('enabled', p), raw: { unresolved: source } }
+      : on === 'unknown'
+        ? { state: 'expression', source, raw: { unresolved: source } }
+        : { state: 'literal', source, bool: on, raw: on };
   }
   let key: Setting = ABSENT;
   if (keyNode !== undefined) {
     const s = scalarString(keyNode);
     const source = snippet(text, keyNode);
     // A value that is not a string (null, a mapping, a tagged value) is taken as a key given some other way.
-    key = s === undefined ? { state: 'expression', source, raw: { unresolved: source } } : { state: 'literal', source, text: s, raw: s };
+    const p = placeholderIn(s ?? '');
+    key = p
+      ? { state: 'unreadable', source: placeholderSetting('kmsKeyArn', p), raw: s }
+      : s === undefined
+        ? { state: 'expression', source, raw: { unresolved: source } }
+        : { state: 'literal', source, text: s, raw: s };
   }
   return { model: 'sse', block, enabled, key };
 }
@@ -91,13 +101,21 @@ function replacedSites(resources: CMap): Set<CNode> {
 }
 
 export function detectPulumiYaml(file: SourceFile): PulumiDetection {
-  checkPlaceholders(file.text);
-  const docs = parseYaml(file.text);
+  let docs: ReturnType<typeof parseYaml>;
+  try {
+    docs = parseYaml(file.text, true);
+  } catch (err) {
+    throw err instanceof ParseError ? placeholderError(file.text, err) : err;
+  }
   const lines = new LineIndex(file.text);
   const tables: PulumiTable[] = [];
   const programs: Program[] = [];
+  // Duplicate keys: an error at the first, and the resources that depend on none still reported (never fixed).
+  const duplicates = docs.flatMap((d) => d.duplicates ?? []);
+  const error = duplicates.length > 0 ? duplicateKeyError(file.text, lines, duplicates[0]) : undefined;
   docs.forEach((doc, docIndex) => {
     if (!isYamlProgram(doc.root)) return;
+    if (doc.duplicates && doc.root.pairs.filter((p) => p.key === 'resources').length > 1) return;
     const resources = child(doc.root, 'resources');
     if (resources?.kind !== 'map') return;
     const program = { root: doc.root, resources, doc: docIndex };
@@ -107,6 +125,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
     for (const pair of resources.pairs) {
       const resource = resolveAlias(pair.value);
       if (resource?.kind !== 'map' || scalarString(child(resource, 'type')) !== TABLE_TYPE) continue;
+      if (doc.duplicates && ambiguous(resources, pair, doc.duplicates)) continue;
       const encryption: EncryptionFacts = {
         peerKind: 'pulumi-yaml-table',
         words: WORDS,
@@ -116,6 +135,10 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       const edit =
         anchors && fixWanted(decide(encryption)) ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias)) : undefined;
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
+      if (error) encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
+      const namePlaceholder = placeholderIn(pair.key);
+      if (namePlaceholder !== undefined)
+        encryption.obstacles.push({ kind: 'template-placeholder', where: 'resource name', placeholder: namePlaceholder });
       const pos = lines.position(pair.keyStart);
       tables.push({
         line: pos.line,
@@ -132,5 +155,20 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       });
     }
   });
-  return { tables, programs, roots: docs.map((d) => d.root), aliases: docs.some((d) => d.aliases), text: file.text };
+  const detection: PulumiDetection = {
+    tables,
+    programs,
+    roots: docs.map((d) => d.root),
+    aliases: docs.some((d) => d.aliases),
+    text: file.text,
+  };
+  if (error) detection.error = error;
+  return detection;
+}
+
+/** A resource whose name repeats, or that holds a repeated key, is not read. */
+function ambiguous(resources: CMap, pair: CPair, duplicates: number[]): boolean {
+  if (resources.pairs.filter((p) => p.key === pair.key).length > 1) return true;
+  const end = pair.value?.end ?? pair.keyEnd;
+  return duplicates.some((d) => d >= pair.keyStart && d < end);
 }

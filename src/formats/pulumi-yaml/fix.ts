@@ -6,18 +6,16 @@
  * with CloudFormation (../yaml/).
  */
 import {
-  ALIAS_PREFIX,
   DEFAULT_KEY_POLICY,
   KEY_SETTINGS,
-  SHARED_ALIAS_SUFFIX,
   holdsKeyPolicy,
-  keyDescription,
   policyDocument,
   splitPlaceholders,
   type KeyPolicyMode,
   type Placeholder,
 } from '../../rule/keyPolicy.js';
 import { serving } from '../../core/edits.js';
+import { aliasParts, describeKey } from '../../rule/keySettings.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, uniqueName, type Ctx } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
@@ -110,19 +108,23 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
     policyName = uniqueName('dynamodbKeyPolicy', taken);
     missing.push([policyName, policy(mode, names)]);
   }
-  const keyOf = (description: string[]): Value => ({
-    type: 'aws:kms:Key',
-    properties: {
-      description: keyDescription(description),
+  // The key settings (src/rule/keySettings.ts): Pulumi YAML writes the deletion window always, tags as a map.
+  const settings = options.key ?? {};
+  const keyOf = (description: string[]): Value => {
+    const properties: { [key: string]: Value } = {
+      description: describeKey(description, settings.description),
       enableKeyRotation: KEY_SETTINGS.enableKeyRotation,
-      deletionWindowInDays: KEY_SETTINGS.pendingWindowInDays,
-      policy: '${' + policyName + '}',
-    },
-  });
-  const aliasOf = (table: string, keyName: string, suffix = ''): Value => ({
-    type: 'aws:kms:Alias',
-    properties: { name: `${ALIAS_PREFIX}\${${table}.name}${suffix}`, targetKeyId: '${' + keyName + '.keyId}' },
-  });
+    };
+    if (settings.multiRegion) properties.multiRegion = true;
+    properties.deletionWindowInDays = settings.deletionWindowDays ?? KEY_SETTINGS.pendingWindowInDays;
+    properties.policy = '${' + policyName + '}';
+    if (settings.tags && Object.keys(settings.tags).length > 0) properties.tags = { ...settings.tags };
+    return { type: 'aws:kms:Key', properties };
+  };
+  const aliasOf = (table: string, keyName: string, shared = false): Value => {
+    const { before, after } = aliasParts(settings.alias, shared);
+    return { type: 'aws:kms:Alias', properties: { name: `${before}\${${table}.name}${after}`, targetKeyId: '${' + keyName + '.keyId}' } };
+  };
   const placement = (t: PulumiTable) => ({ after: t.pair, separatedLike: [program.root] });
   if (options.keyStrategy === 'shared') {
     const keyName = uniqueName('dynamodbTablesKey', taken);
@@ -136,7 +138,7 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
             program.resources,
             [
               [keyName, keyOf(tables.map((x) => x.address))],
-              [aliasName, aliasOf(t.address, keyName, SHARED_ALIAS_SUFFIX)],
+              [aliasName, aliasOf(t.address, keyName, true)],
             ],
             placement(t),
           ),

@@ -7,6 +7,7 @@ import { decide, fixWanted } from '../../rule/cmk.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { LineIndex } from '../../core/text.js';
+import { placeholderIn, placeholderSetting } from '../../core/placeholders.js';
 import type { Detection, DiskContext, SourceFile, TableFacts } from '../../core/types.js';
 import type { JsonModel } from './tfjson.js';
 import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
@@ -150,6 +151,8 @@ export function keySetting(a: HAttr | undefined, peer = a): Setting {
   if (!a || a.lit?.type === 'null' || (a.lit?.type === 'string' && a.lit.value.trim() === '')) {
     return raw === undefined ? ABSENT : { ...ABSENT, raw };
   }
+  const placeholder = a.lit?.type === 'string' ? placeholderIn(a.lit.value) : undefined;
+  if (placeholder !== undefined) return { state: 'unreadable', source: placeholderSetting('kms_key_arn', placeholder), raw };
   if (a.lit) return { state: 'literal', source: a.value, text: a.lit.type === 'string' ? a.lit.value : String(a.lit.value), raw };
   return { state: isReference(raw) ? 'reference' : 'expression', source: a.value, raw };
 }
@@ -210,6 +213,12 @@ export function rawOf(a: { value: string; lit?: HAttr['lit'] } | undefined): Raw
 export function keyRawOf(a: { value: string; lit?: HAttr['lit'] } | undefined): Raw | Reference | undefined {
   if (a && !a.lit && /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*|\[[^\]]*\])+$/.test(a.value.trim())) return { ref: a.value.trim() };
   return rawOf(a);
+}
+
+/** A resource name holding a template placeholder (EJS `<%= name %>`): a generated key could not refer to the table. */
+function labelPlaceholder(label: string | undefined): Obstacle[] {
+  const p = placeholderIn(label ?? '');
+  return p === undefined ? [] : [{ kind: 'template-placeholder', where: 'resource name', placeholder: p }];
 }
 
 export function moduleSourceMatches(b: HBlock): boolean {
@@ -313,7 +322,12 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => st
       kind,
       label: b.labels[b.labels.length - 1],
       block: b,
-      encryption: { peerKind: PEER_KIND[kind], words: WORDS[kind], settings: settingsOf(kind, b), obstacles: ownObstacles(kind, b) },
+      encryption: {
+        peerKind: PEER_KIND[kind],
+        words: WORDS[kind],
+        settings: settingsOf(kind, b),
+        obstacles: [...ownObstacles(kind, b), ...labelPlaceholder(b.labels[b.labels.length - 1])],
+      },
       suppressions: suppressionsOf(commentsOf(b)),
       keyRef: key?.value,
     });

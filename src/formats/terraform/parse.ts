@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Node, Parser } from 'web-tree-sitter';
+import { placeholderError } from '../../core/placeholders.js';
 import { LineIndex } from '../../core/text.js';
 import { ParseError } from '../../core/types.js';
 import { parseHclFast } from './hclfast.js';
@@ -104,17 +105,12 @@ function firstProblem(root: Node): Node | undefined {
   return found;
 }
 
+/** The error of a file that does not parse: at the template placeholder that broke it, if any (src/core/placeholders.ts). */
 function errorFor(text: string, root: Node, lines: LineIndex): ParseError {
-  const placeholder = /<%=?[\s\S]*?%>|\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/.exec(text);
-  if (placeholder) {
-    const p = lines.position(placeholder.index);
-    const shown = placeholder[0].length > 30 ? placeholder[0].slice(0, 27) + '...' : placeholder[0];
-    return new ParseError(
-      `template placeholder ${JSON.stringify(shown)}: render the template first, then run kmsfix on the result`,
-      p.line,
-      p.column,
-    );
-  }
+  return placeholderError(text, syntaxError(text, root, lines));
+}
+
+function syntaxError(text: string, root: Node, lines: LineIndex): ParseError {
   // A heredoc whose closing marker never comes.
   const opener = /<<-?([A-Za-z_][\w-]*)\r?\n/g;
   for (let m = opener.exec(text); m; m = opener.exec(text)) {

@@ -76,7 +76,7 @@ export function yamlInline(v0: Value, style: YamlStyle, flow = false): string | 
   if (typeof v !== 'object') return yamlScalar(v, style, flow);
   if (v instanceof YamlAlias) return `*${v.name}`;
   if (v instanceof Intrinsic) {
-    if (v.fn === 'Fn::GetAtt' && style.shortTags) {
+    if (v.fn === 'Fn::GetAtt' && style.shortTags && Array.isArray(v.arg) && typeof v.arg[0] === 'string') {
       const [r, a] = v.arg as string[];
       return `!GetAtt ${r}.${a}`;
     }
@@ -117,9 +117,15 @@ function withoutComments(v: { [key: string]: Value }): [string, Value][] {
   return Object.entries(v).filter(([k]) => k !== COMMENT);
 }
 
-function yamlPair(key: string, v0: Value, indent: string, style: YamlStyle): string[] {
+/** A key as written: quoted when it holds `${...}` / `&{...}` (a Fn::ForEach output key), as such keys are usually written. */
+function yamlKey(key: string, style: YamlStyle): string {
+  return key.includes('{') ? yamlScalar(key, { ...style, plainInterpolation: false }) : key;
+}
+
+function yamlPair(key0: string, v0: Value, indent: string, style: YamlStyle): string[] {
+  const key = yamlKey(key0, style);
   const v = normalize(v0, style);
-  let inline = Array.isArray(v) && style.flowArgs && key.startsWith('Fn::') ? yamlFlow(v, style) : yamlInline(v, style);
+  let inline = Array.isArray(v) && style.flowArgs && key0.startsWith('Fn::') ? yamlFlow(v, style) : yamlInline(v, style);
   if (inline === undefined && Array.isArray(v) && style.flowScalars && v.every((x) => typeof x !== 'object')) {
     const flow = yamlFlow(v, style);
     if (indent.length + key.length + 2 + flow.length <= FLOW_WIDTH) inline = flow;

@@ -62,6 +62,11 @@ export interface ParsedDoc {
   root: CNode | null;
   /** The document holds YAML aliases (both parsers read them; each alias points at its anchored node). */
   aliases?: boolean;
+  /**
+   * Offsets of keys that repeat an earlier key of their mapping, when the caller asked to read past
+   * them (`parseYaml(text, true)`): both pairs are kept in the tree, and the caller must report them.
+   */
+  duplicates?: number[];
 }
 
 /** The node an alias stands for (following chains of aliases); any other node itself. */
@@ -187,14 +192,15 @@ function firstLine(message: string): string {
   return message.split(/ at line \d+, column \d+/)[0].split('\n')[0];
 }
 
-export function parseYaml(text: string): ParsedDoc[] {
+/** `keepDuplicates`: duplicate keys (`Map keys must be unique`) are returned in ParsedDoc.duplicates rather than thrown. */
+export function parseYaml(text: string, keepDuplicates = false): ParsedDoc[] {
   const fast = fastParserOn('yaml') ? parseYamlFast(text) : undefined;
   countParse('yaml', fast ? 'fast' : 'reference');
-  return fast ?? parseYamlReference(text);
+  return fast ?? parseYamlReference(text, keepDuplicates);
 }
 
 /** The reference path: `yaml`'s parser, for every template, including those the fast parser leaves to it. */
-export function parseYamlReference(text: string): ParsedDoc[] {
+export function parseYamlReference(text: string, keepDuplicates = false): ParsedDoc[] {
   // Speed: every warning (e.g. each unresolved `!Ref` tag) is an Error; skip its stack trace and
   // its pretty context, and compute the position of the one error reported here.
   const limit = Error.stackTraceLimit;
@@ -206,7 +212,15 @@ export function parseYamlReference(text: string): ParsedDoc[] {
     Error.stackTraceLimit = limit;
   }
   const list = Array.isArray(docs) ? docs : [];
+  const duplicates = new Map<Yaml.Document.Parsed, number[]>();
   for (const d of list) {
+    if (keepDuplicates && d.errors.length > 0 && d.errors.every((e) => e.code === 'DUPLICATE_KEY' && e.pos[0] >= 0)) {
+      duplicates.set(
+        d,
+        d.errors.map((e) => e.pos[0]),
+      );
+      continue;
+    }
     const err = d.errors[0];
     if (err) {
       const pos = err.pos[0] >= 0 ? new LineIndex(text).position(err.pos[0]) : undefined;
@@ -216,7 +230,9 @@ export function parseYamlReference(text: string): ParsedDoc[] {
   return list.map((d) => {
     const cx: FromYaml = { doc: d, done: new Map(), aliases: false };
     const root = fromYaml(d.contents as YNode | null, cx);
-    return cx.aliases ? { root, aliases: true } : { root };
+    const doc: ParsedDoc = cx.aliases ? { root, aliases: true } : { root };
+    if (duplicates.has(d)) doc.duplicates = duplicates.get(d);
+    return doc;
   });
 }
 

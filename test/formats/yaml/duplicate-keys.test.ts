@@ -1,0 +1,80 @@
+/**
+ * YAML duplicate keys (issue 18 item 7), CloudFormation family and Pulumi YAML: the file is an error
+ * at the first repeated key, and the tables it declares unambiguously are still reported (not
+ * fixable: the file is never written).
+ * A table whose logical ID repeats, or that holds a repeated key, is not read. The CLI's exit code
+ * and summary count the error and the tables (scan: 2, as for any error).
+ */
+import { mkdtempSync, readFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+import { runCli } from '../../helpers/cli-helper.js';
+import { FIXTURES } from '../../helpers/fixture-cases.js';
+
+const CASE = path.join(FIXTURES, 'cloudformation/bad/duplicate-key-elsewhere/input.yaml');
+
+describe('YAML duplicate keys', () => {
+  it('an error with its line, and the unambiguous tables reported, not fixable', async () => {
+    const text = readFileSync(CASE, 'utf8');
+    const r = await processMemory([{ path: 'template.yaml', text }], 'fix');
+    const o = r.outcomes[0];
+    expect([o.error?.line, o.error?.column]).toEqual([25, 11]);
+    expect(o.error?.message).toMatch(/^YAML: Map keys must be unique: TABLE_NAME repeats a key/);
+    expect(o.tables.map((t) => [t.address, t.status, t.fixable])).toEqual([
+      ['OrdersTable', 'aws-owned', false],
+      ['Sessions', 'aws-owned', false],
+    ]);
+    expect(o.tables[0].message).toContain('Not fixable automatically: the file has an error at 25:11');
+    expect(o.newText).toBeUndefined();
+  });
+
+  it('a repeated logical ID or Resources: none of those tables', async () => {
+    const table = '    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n';
+    const twice = `Resources:\n  A:\n${table}  A:\n${table}  B:\n${table}`;
+    expect((await processMemory([{ path: 't.yaml', text: twice }], 'scan')).outcomes[0].tables.map((t) => t.address)).toEqual(['B']);
+    const resources = `Resources:\n  A:\n${table}Resources:\n  B:\n${table}`;
+    const o = (await processMemory([{ path: 't.yaml', text: resources }], 'scan')).outcomes[0];
+    expect([o.tables.length, o.error?.line]).toEqual([0, 6]);
+  });
+
+  it('Pulumi YAML: the same', async () => {
+    const text = `name: app
+runtime: yaml
+resources:
+  sessions:
+    type: aws:dynamodb:Table
+    properties:
+      hashKey: id
+  bucket:
+    type: aws:s3:Bucket
+    properties:
+      acl: private
+      acl: public-read
+  carts:
+    type: aws:dynamodb:Table
+    properties:
+      hashKey: id
+      hashKey: cartId
+`;
+    const o = (await processMemory([{ path: 'Pulumi.yaml', text }], 'fix')).outcomes[0];
+    expect([o.error?.line, o.error?.column, o.newText]).toEqual([12, 7, undefined]);
+    expect(o.tables.map((t) => [t.address, t.status, t.fixable])).toEqual([['sessions', 'aws-owned', false]]);
+  });
+
+  it('CLI: scan exits 2 and counts both the error and the tables; fix writes nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-dup-'));
+    copyFileSync(CASE, path.join(dir, 'template.yaml'));
+    const scan = await runCli(['scan', '--format', 'json'], dir);
+    expect(scan.code).toBe(2);
+    const out = JSON.parse(scan.stdout) as { summary: { tables: number; errors: number; fixable: number }; tables: unknown[] };
+    expect(out.summary).toMatchObject({ tables: 2, errors: 1, fixable: 0 });
+    const text = await runCli(['scan'], dir);
+    expect(text.stdout + text.stderr).toContain('template.yaml:25:11');
+    expect(text.stdout).toContain('2 tables in 1 file: 0 compliant, 2 non-compliant (0 fixable), 1 error');
+    const before = readFileSync(path.join(dir, 'template.yaml'));
+    expect((await runCli(['fix', '--yes', '-q'], dir)).code).toBe(2);
+    expect(readFileSync(path.join(dir, 'template.yaml')).equals(before)).toBe(true);
+  });
+});
