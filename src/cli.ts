@@ -387,13 +387,8 @@ function fixStream(p: Parsed, io: Io, clearProgress: () => void): FixStream {
 }
 
 async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream?: FixStream): Promise<number> {
-  if (stream) return streamed(p, result, io, notes, stream);
   const { outcomes } = result;
-  const changed = outcomes.filter((o) => o.newText !== undefined);
-  const c = colors(io.color);
   const text = p.format === 'text';
-  const inPlace = !p.dryRun && !p.patch && !p.patchDir && !p.check;
-  const planned = allTables(outcomes).filter((t) => t.planned).length;
   // A parameter no longer controls what --fix-parameterised wrote explicitly: said once per table (src/rule/evaluate.ts words it).
   for (const t of allTables(outcomes)) {
     const said = t.planned ? /Fixed with --fix-parameterised: (.*)$/.exec(t.message)?.[1] : undefined;
@@ -402,6 +397,11 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
     notes.push(note);
     if (text) io.err(`note: ${note}\n`);
   }
+  if (stream) return streamed(p, result, io, notes, stream);
+  const changed = outcomes.filter((o) => o.newText !== undefined);
+  const c = colors(io.color);
+  const inPlace = !p.dryRun && !p.patch && !p.patchDir && !p.check;
+  const planned = allTables(outcomes).filter((t) => t.planned).length;
   /** The files whose change is in this run's output: written in place, or in the patch written. */
   const delivered = new Set<FileOutcome>();
   const written = new Set<FileOutcome>();
