@@ -33,7 +33,9 @@ const DECLARATION = [
   {
     family: 'typescript',
     ext: /(?<!\.d)\.ts$/,
-    re: /\bnew\s+(?:[\w$]+\.)*(?:Table|TableV2|CfnTable|CfnGlobalTable|DynamodbTable)\s*\(/g,
+    // Not in a line comment; a construct's first argument is its scope or name, never an object literal
+    // (which `new Table({...})` of other libraries, e.g. dynamodb-toolbox, takes).
+    re: /^(?![ \t]*\/\/).*\bnew\s+(?:[\w$]+\.)*(?:Table|TableV2|CfnTable|CfnGlobalTable|DynamodbTable)\s*\(\s*(?!\{)/gm,
   },
 ];
 
