@@ -77,6 +77,8 @@ export interface ForEachLoop {
   body: CMap;
   /** The collection's values, when written as a list (or the default of a CommaDelimitedList parameter); undefined otherwise. */
   values?: string[];
+  /** The loop whose body holds this one (a nested `Fn::ForEach`); undefined for a loop of Resources. */
+  outer?: ForEachLoop;
 }
 
 export interface CfnDetection extends Detection {
@@ -443,12 +445,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
     const replaced = anchors ? replacedSites(template) : undefined;
     const defaults = template.flavor === 'serverless' ? undefined : defaultsOf(template.root);
     const simpleGlobals = simpleTableGlobals(template);
-    const entries: { rp: CPair; loop?: ForEachLoop }[] = [];
-    for (const rp of template.resources.pairs) {
-      const loop = forEachLoop(rp, defaults);
-      if (loop) for (const bp of loop.body.pairs) entries.push({ rp: bp, loop });
-      else entries.push({ rp });
-    }
+    const entries = resourceEntries(template.resources, defaults);
     for (const { rp, loop } of entries) {
       const resource = resolveAlias(rp.value);
       if (resource?.kind !== 'map') continue;
@@ -482,7 +479,13 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       const parameters = a.via && isFixableStatus(a.status) ? parametersOf(a.via) : [];
       if (parameters.length > 0) encryption.obstacles.push({ kind: 'parameter', decidedBy: a.via!, inputs: parameters });
       if (error) encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
-      if (loop && (kind === 'global' || rp.key.includes('&{') || !rp.key.includes('${' + loop.identifier + '}')))
+      if (loop?.outer)
+        encryption.obstacles.push({
+          kind: 'for-each',
+          loop: loopPath(loop),
+          why: 'inside a nested Fn::ForEach loop',
+        });
+      else if (loop && (kind === 'global' || rp.key.includes('&{') || !rp.key.includes('${' + loop.identifier + '}')))
         encryption.obstacles.push({
           kind: 'for-each',
           loop: loop.pair.key,
@@ -530,8 +533,20 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
 
 const FOR_EACH = 'Fn::ForEach::';
 
-/** A `Fn::ForEach::X` pair of Resources as a loop, when it has the documented shape. */
-function forEachLoop(rp: CPair, defaults: Defaults | undefined): ForEachLoop | undefined {
+/**
+ * The resources of a Resources mapping, each with the innermost loop that generates it: a loop's
+ * body is read as resources too, and so is the body of a loop inside it (any depth).
+ */
+function resourceEntries(resources: CMap, defaults: Defaults | undefined, outer?: ForEachLoop): { rp: CPair; loop?: ForEachLoop }[] {
+  return resources.pairs.flatMap((rp) => {
+    const loop = forEachLoop(rp, defaults, outer);
+    if (loop) return resourceEntries(loop.body, defaults, loop);
+    return [outer ? { rp, loop: outer } : { rp }];
+  });
+}
+
+/** A `Fn::ForEach::X` pair of Resources (or of a loop body) as a loop, when it has the documented shape. */
+function forEachLoop(rp: CPair, defaults: Defaults | undefined, outer?: ForEachLoop): ForEachLoop | undefined {
   if (!rp.key.startsWith(FOR_EACH)) return undefined;
   const v = resolveAlias(rp.value);
   if (v?.kind !== 'seq' || v.items.length !== 3) return undefined;
@@ -539,6 +554,7 @@ function forEachLoop(rp: CPair, defaults: Defaults | undefined): ForEachLoop | u
   const body = resolveAlias(v.items[2]);
   if (identifier === undefined || body?.kind !== 'map') return undefined;
   const loop: ForEachLoop = { pair: rp, identifier, body };
+  if (outer) loop.outer = outer;
   const values = collectionValues(resolveAlias(v.items[1]), defaults);
   if (values) loop.values = values;
   return loop;
@@ -563,10 +579,29 @@ function expand(key: string, identifier: string, value: string): string {
     .join(value.replace(/[^A-Za-z0-9]/g, ''));
 }
 
-/** How a loop's table is reported: once, with the logical IDs the loop generates (or its output key when they are not known). */
+/** The loops from the outermost to this one. */
+function loopChain(loop: ForEachLoop): ForEachLoop[] {
+  return loop.outer ? [...loopChain(loop.outer), loop] : [loop];
+}
+
+/** A loop as reported: its key, after those of the loops that hold it (`Fn::ForEach::Envs/Fn::ForEach::Tables`). */
+function loopPath(loop: ForEachLoop): string {
+  return loopChain(loop)
+    .map((l) => l.pair.key)
+    .join('/');
+}
+
+/**
+ * How a loop's table is reported: once per innermost loop, with the logical IDs the loops generate
+ * (each outer value with each inner value), or its output key when a loop's values are not known.
+ */
 function loopAddress(loop: ForEachLoop, outputKey: string): string {
-  const names = loop.values?.map((v) => expand(outputKey, loop.identifier, v));
-  return `${loop.pair.key}: ${names && names.length > 0 ? names.join(', ') : outputKey}`;
+  let names: string[] | undefined = [outputKey];
+  for (const l of loopChain(loop)) {
+    const values = l.values;
+    names = values && values.length > 0 ? names?.flatMap((n) => values.map((v) => expand(n, l.identifier, v))) : undefined;
+  }
+  return `${loopPath(loop)}: ${names ? [...new Set(names)].join(', ') : outputKey}`;
 }
 
 // ---------------------------------------------------------------- YAML duplicate keys

@@ -70,7 +70,7 @@ function takenNames(template: CfnTemplate): Set<string> {
 
 /** The logical IDs of the tables a detected table stands for (a loop's: those it generates, as its address lists them). */
 function tableNames(t: CfnTable): string[] {
-  return t.loop ? t.address.slice(t.loop.pair.key.length + 2).split(', ') : [t.address];
+  return t.loop ? t.address.slice(t.address.indexOf(': ') + 2).split(', ') : [t.address];
 }
 
 /** The table's logical ID as the template writes it (a Fn::ForEach output key such as `${Name}Table`). */

@@ -43,4 +43,66 @@ describe('Fn::ForEach', () => {
     expect([t.address, t.fixable]).toEqual(['Fn::ForEach::Tables: OrdersTable, UsersTable', false]);
     expect(t.message).toContain('its output key &{Name}Table does not name each table with ${Name} of Fn::ForEach::Tables');
   });
+
+  describe('a loop nested in another loop body (fixtures/cloudformation/for-each-nested)', () => {
+    const nested = (outer: string, inner: string, sse = '') => `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Envs:
+    - Env
+    - ${outer}
+    - Fn::ForEach::Tables:
+        - Name
+        - ${inner}
+        - '\${Env}\${Name}Table':
+            Type: AWS::DynamoDB::Table
+            Properties:
+              BillingMode: PAY_PER_REQUEST${sse}
+`;
+
+    it('reported once per innermost loop, outer values × inner values, not fixable with the reason', async () => {
+      const [t] = await scan(nested('[Dev, Prod]', '[Orders, Users]'));
+      expect([t.address, t.status, t.fixable, t.line]).toEqual([
+        'Fn::ForEach::Envs/Fn::ForEach::Tables: DevOrdersTable, DevUsersTable, ProdOrdersTable, ProdUsersTable',
+        'aws-owned',
+        false,
+        10,
+      ]);
+      expect(t.message).toContain('inside a nested Fn::ForEach loop of Fn::ForEach::Envs/Fn::ForEach::Tables');
+      const out = (await processMemory([{ path: 't.yaml', text: nested('[Dev, Prod]', '[Orders, Users]') }], 'fix')).outcomes[0];
+      expect(out.newText ?? null).toBeNull();
+    });
+
+    it('its status comes from its properties', async () => {
+      const [t] = await scan(nested('[Dev]', '[Orders]', '\n              SSESpecification:\n                SSEEnabled: true'));
+      expect([t.address, t.status]).toEqual(['Fn::ForEach::Envs/Fn::ForEach::Tables: DevOrdersTable', 'aws-managed']);
+    });
+
+    it('a collection kmsfix cannot list: reported with the output key', async () => {
+      const [t] = await scan(nested("!Split [',', !ImportValue Envs]", '[Orders, Users]'));
+      expect(t.address).toBe('Fn::ForEach::Envs/Fn::ForEach::Tables: ${Env}${Name}Table');
+    });
+
+    it('in a JSON template too', async () => {
+      const text = JSON.stringify(
+        {
+          AWSTemplateFormatVersion: '2010-09-09',
+          Transform: 'AWS::LanguageExtensions',
+          Resources: {
+            'Fn::ForEach::Envs': [
+              'Env',
+              ['Dev', 'Prod'],
+              { 'Fn::ForEach::Tables': ['Name', ['Orders'], { '${Env}${Name}Table': { Type: 'AWS::DynamoDB::Table', Properties: {} } }] },
+            ],
+          },
+        },
+        null,
+        2,
+      );
+      const tables = (await processMemory([{ path: 't.json', text }], 'scan')).outcomes[0].tables;
+      expect(tables.map((t) => [t.address, t.status, t.fixable])).toEqual([
+        ['Fn::ForEach::Envs/Fn::ForEach::Tables: DevOrdersTable, ProdOrdersTable', 'aws-owned', false],
+      ]);
+    });
+  });
 });
