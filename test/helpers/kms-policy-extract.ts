@@ -98,13 +98,13 @@ export interface CfnResource {
   Properties?: Record<string, unknown>;
 }
 
-/** The resources of a template (YAML or JSON, CloudFormation, SAM or serverless.yml), merge keys applied. */
+/** The resources of a template (YAML or JSON, CloudFormation, SAM or serverless.yml), merge keys applied, with those of Fn::ForEach bodies. */
 export function cfnResources(text: string): Record<string, CfnResource> {
   const doc = parseYaml(text, { customTags: CFN_TAGS, uniqueKeys: false, merge: true }) as {
     Resources?: Record<string, CfnResource>;
     resources?: { Resources?: Record<string, CfnResource> };
   };
-  return doc.Resources ?? doc.resources?.Resources ?? {};
+  return Object.fromEntries(withLoopBodies(doc.Resources ?? doc.resources?.Resources ?? {}));
 }
 
 /** The resources with those of Fn::ForEach loop bodies (any depth), under their output keys (`${Name}TableKey`). */
@@ -118,7 +118,7 @@ function withLoopBodies(resources: Record<string, unknown>): [string, CfnResourc
 
 /** Every AWS::KMS::Key of a template (YAML or JSON, CloudFormation, SAM or serverless.yml), in Fn::ForEach bodies too. */
 export function cfnKeyPolicies(text: string): KeyPolicyFound[] {
-  return withLoopBodies(cfnResources(text))
+  return Object.entries(cfnResources(text))
     .filter(([, r]) => r?.Type === 'AWS::KMS::Key')
     .map(([key, r]) =>
       attempt(key, REGION, () => {
