@@ -98,19 +98,27 @@ export interface CfnResource {
   Properties?: Record<string, unknown>;
 }
 
-/** The resources of a template (YAML or JSON, CloudFormation, SAM or serverless.yml), merge keys applied. */
+/** The resources of a template (YAML or JSON, CloudFormation, SAM or serverless.yml), merge keys applied, with those of Fn::ForEach bodies. */
 export function cfnResources(text: string): Record<string, CfnResource> {
   const doc = parseYaml(text, { customTags: CFN_TAGS, uniqueKeys: false, merge: true }) as {
     Resources?: Record<string, CfnResource>;
     resources?: { Resources?: Record<string, CfnResource> };
   };
-  return doc.Resources ?? doc.resources?.Resources ?? {};
+  return Object.fromEntries(withLoopBodies(doc.Resources ?? doc.resources?.Resources ?? {}));
 }
 
-/** Every AWS::KMS::Key of a template (YAML or JSON, CloudFormation, SAM or serverless.yml). */
+/** The resources with those of Fn::ForEach loop bodies (any depth), under their output keys (`${Name}TableKey`). */
+function withLoopBodies(resources: Record<string, unknown>): [string, CfnResource][] {
+  return Object.entries(resources).flatMap(([key, r]) => {
+    const body = key.startsWith('Fn::ForEach::') && Array.isArray(r) ? r[2] : undefined;
+    if (body && typeof body === 'object') return withLoopBodies(body as Record<string, unknown>);
+    return [[key, r as CfnResource]];
+  });
+}
+
+/** Every AWS::KMS::Key of a template (YAML or JSON, CloudFormation, SAM or serverless.yml), in Fn::ForEach bodies too. */
 export function cfnKeyPolicies(text: string): KeyPolicyFound[] {
-  const resources = cfnResources(text);
-  return Object.entries(resources)
+  return Object.entries(cfnResources(text))
     .filter(([, r]) => r?.Type === 'AWS::KMS::Key')
     .map(([key, r]) =>
       attempt(key, REGION, () => {

@@ -18,9 +18,9 @@ import {
 } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
-import { child, scalarString, type CMap } from '../yaml/tree.js';
+import { child, scalarString, type CMap, type CPair } from '../yaml/tree.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
-import type { CfnDetection, CfnTable, CfnTemplate } from './detect.js';
+import { type CfnDetection, type CfnTable, type CfnTemplate, loopChain } from './detect.js';
 import { aliasResource, keyResource } from './keyResources.js';
 import { allowedChanges } from './verify.js';
 
@@ -60,17 +60,22 @@ function takenNames(template: CfnTemplate): Set<string> {
     if (m?.kind === 'map') for (const p of m.pairs) names.add(p.key);
   }
   for (const p of template.resources.pairs) names.add(p.key);
-  // The output keys of Fn::ForEach bodies are logical IDs too (with the loop's values put in).
-  for (const p of template.resources.pairs) {
-    const body = p.key.startsWith('Fn::ForEach::') && p.value?.kind === 'seq' ? p.value.items[2] : undefined;
-    if (body?.kind === 'map') for (const b of body.pairs) names.add(b.key);
-  }
+  // The output keys of Fn::ForEach bodies are logical IDs too (with the loop's values put in), in nested loops as well.
+  const outputKeys = (pairs: CPair[]): void => {
+    for (const p of pairs) {
+      const body = p.key.startsWith('Fn::ForEach::') && p.value?.kind === 'seq' ? p.value.items[2] : undefined;
+      if (body?.kind !== 'map') continue;
+      for (const b of body.pairs) names.add(b.key);
+      outputKeys(body.pairs);
+    }
+  };
+  outputKeys(template.resources.pairs);
   return names;
 }
 
 /** The logical IDs of the tables a detected table stands for (a loop's: those it generates, as its address lists them). */
 function tableNames(t: CfnTable): string[] {
-  return t.loop ? t.address.slice(t.loop.pair.key.length + 2).split(', ') : [t.address];
+  return t.loop ? t.address.slice(t.address.indexOf(': ') + 2).split(', ') : [t.address];
 }
 
 /** The table's logical ID as the template writes it (a Fn::ForEach output key such as `${Name}Table`). */
@@ -144,37 +149,38 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     // the tables' conditions differ and none is unconditional, after the stack.
     // A loop's table is no single logical ID to name the alias after.
     const named = tables.find((t) => conditionOf(t) === condition && !t.loop);
-    tables.forEach((t, i) => {
+    for (const t of tables) {
       const from = ctx.edits.length;
       fixTable(ctx, t, getAtt(keyId, 'Arn'));
       serving(ctx.edits, from, [t.address]);
-      if (i === 0) {
-        const keyFrom = ctx.edits.length;
-        const key = keyResource({
-          description: describeKey(tables.flatMap(tableNames), options.key?.description),
-          settings: options.key,
-          retain: tables.some(retains),
-          condition,
-          policy: options.keyPolicy,
-          serverless: template.flavor === 'serverless',
-        });
-        const alias = aliasResource(named?.address ?? 'AWS::StackName', keyId, condition, true, options.key?.alias);
-        insertPairs(
-          ctx,
-          template.resources,
-          [
-            [keyId, key],
-            [aliasId, alias],
-          ],
-          { after: t.loop?.pair ?? t.resourcePair, separatedLike: separationFallbacks(template) },
-        );
-        serving(
-          ctx.edits,
-          keyFrom,
-          tables.map((x) => x.address),
-        );
-      }
+    }
+    // After the first table (its loop's pair, the outermost when loops are nested); inserted after
+    // the tables' edits, which may end where that pair does (a table later in the same loop body).
+    const first = tables[0];
+    const keyFrom = ctx.edits.length;
+    const key = keyResource({
+      description: describeKey(tables.flatMap(tableNames), options.key?.description),
+      settings: options.key,
+      retain: tables.some(retains),
+      condition,
+      policy: options.keyPolicy,
+      serverless: template.flavor === 'serverless',
     });
+    const alias = aliasResource(named?.address ?? 'AWS::StackName', keyId, condition, true, options.key?.alias);
+    insertPairs(
+      ctx,
+      template.resources,
+      [
+        [keyId, key],
+        [aliasId, alias],
+      ],
+      { after: first.loop ? loopChain(first.loop)[0].pair : first.resourcePair, separatedLike: separationFallbacks(template) },
+    );
+    serving(
+      ctx.edits,
+      keyFrom,
+      tables.map((x) => x.address),
+    );
     return tables.map((t) => t.address);
   }
   for (const t of tables) {

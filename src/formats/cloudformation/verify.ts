@@ -4,7 +4,7 @@
  * from the originals only where the fix was meant to change them.
  */
 import type { FixOptions } from '../../core/types.js';
-import type { CfnDetection } from './detect.js';
+import { type CfnDetection, loopChain } from './detect.js';
 import { allow, plainTexts, resolvedFileDifferences, type Allowance } from '../yaml/resolved.js';
 import { child, scalarString } from '../yaml/tree.js';
 
@@ -21,9 +21,11 @@ export function allowedChanges(before: CfnDetection, fixed: string[]): Allowance
       paths.push({ path: base, leaf: { newKeys: true } });
       for (const t of before.tables) {
         if (t.template !== template || !fixed.includes(t.address)) continue;
-        // A Fn::ForEach table: its loop body (the list's third item) may get new resources too.
-        const at = t.loop ? [...base, t.loop.pair.key, '*', t.resourcePair.key] : [...base, t.address];
-        if (t.loop) paths.push({ path: [...base, t.loop.pair.key, '*'], leaf: { newKeys: true } });
+        // A Fn::ForEach table: its loop body (the list's third item) may get new resources too (the
+        // innermost loop's, when loops are nested).
+        const body = t.loop ? [...base, ...loopChain(t.loop).flatMap((l) => [l.pair.key, '*'])] : base;
+        const at = t.loop ? [...body, t.resourcePair.key] : [...base, t.address];
+        if (t.loop) paths.push({ path: body, leaf: { newKeys: true } });
         const props = [...at, 'Properties'];
         if (child(t.resource, 'Properties')?.kind !== 'map') paths.push({ path: props, leaf: { any: true } });
         paths.push({ path: at, leaf: { newKeys: new Set(['Properties']) } });
