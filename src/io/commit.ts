@@ -5,32 +5,13 @@
  * repository where the branch exists (and is not the one checked out) or where a file kmsfix would
  * write has uncommitted changes (refused by guard.ts), so that a commit holds the whole change.
  */
-import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { repoRootOf } from './git.js';
+import { execGit, real, repoRootOf } from './git.js';
 
-function git(root: string, args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'git',
-      ['-C', root, ...args],
-      { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
-      (err, stdout, stderr) => {
-        if (err) reject(new Error(`git ${args[0]} failed: ${(stderr || err.message).trim()}`));
-        else resolve(stdout);
-      },
-    );
-    if (input !== undefined) child.stdin?.end(input);
-  });
-}
-
-function real(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
+async function git(root: string, args: string[], input?: string): Promise<string> {
+  const r = await execGit(root, args, input);
+  if (r.code !== 0) throw new Error(`git ${args[0]} failed: ${r.message}`);
+  return r.stdout;
 }
 
 /** The repository of each file (absolute paths), or the reason it cannot be committed. */

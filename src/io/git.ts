@@ -56,48 +56,52 @@ export function parsePorcelainZ(out: string, root: string): Set<string> {
   return dirty;
 }
 
-export function gitStatus(root: string): Promise<GitStatus> {
-  return new Promise((resolve, reject) => {
-    execFile(
+/**
+ * Runs git in `root` (never taking optional locks, so a run beside the user's own git commands does
+ * not get in their way), `input` on its stdin. Resolves with its exit code and output; rejects only
+ * when git cannot be started.
+ */
+export function execGit(
+  root: string,
+  args: string[],
+  input?: string,
+): Promise<{ code: number; stdout: string; stderr: string; message: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
       'git',
-      ['-C', root, 'status', '--porcelain=v1', '-z', '--untracked-files=all'],
+      ['-C', root, ...args],
       { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
       (err, stdout, stderr) => {
-        if (err) reject(new Error(`git status failed in ${root}: ${(stderr || err.message).trim()}`));
-        else resolve({ dirty: parsePorcelainZ(stdout, root) });
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+        resolve({ code, stdout, stderr, message: (stderr || err?.message || '').trim() });
       },
     );
+    if (input !== undefined) child.stdin?.end(input);
   });
+}
+
+export async function gitStatus(root: string): Promise<GitStatus> {
+  const r = await execGit(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+  if (r.code !== 0) throw new Error(`git status failed in ${root}: ${r.message}`);
+  return { dirty: parsePorcelainZ(r.stdout, root) };
 }
 
 /** Of `files` (relative to `root`), those git ignores and does not track: `git check-ignore` (tracked files are never ignored). */
-export function gitIgnored(root: string, files: string[]): Promise<Set<string>> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'git',
-      ['-C', root, 'check-ignore', '-z', '--stdin'],
-      { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
-      (err, stdout, stderr) => {
-        // Exit 1: none of them is ignored.
-        if (err && (err as { code?: number }).code !== 1)
-          reject(new Error(`git check-ignore failed in ${root}: ${(stderr || err.message).trim()}`));
-        else
-          resolve(
-            new Set(
-              stdout
-                .split('\0')
-                .filter(Boolean)
-                .map((f) => path.join(root, f)),
-            ),
-          );
-      },
-    );
-    child.stdin?.end(files.map((f) => path.relative(root, f)).join('\0') + '\0');
-  });
+export async function gitIgnored(root: string, files: string[]): Promise<Set<string>> {
+  const input = files.map((f) => path.relative(root, f)).join('\0') + '\0';
+  const r = await execGit(root, ['check-ignore', '-z', '--stdin'], input);
+  // Exit 1: none of them is ignored.
+  if (r.code !== 0 && r.code !== 1) throw new Error(`git check-ignore failed in ${root}: ${r.message}`);
+  return new Set(
+    r.stdout
+      .split('\0')
+      .filter(Boolean)
+      .map((f) => path.join(root, f)),
+  );
 }
 
 /** The real path (symbolic links resolved), or the path itself when it cannot be resolved. */
-function real(p: string): string {
+export function real(p: string): string {
   try {
     return realpathSync(p);
   } catch {
