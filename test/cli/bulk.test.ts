@@ -7,16 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli.js';
 import { parsePorcelainZ } from '../../src/io/git.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { runCli, snapshot } from '../helpers/cli-helper.js';
+import { runCli, snapshot, GIT_ENV } from '../helpers/cli-helper.js';
 
 const CF = path.join(FIXTURES, 'cloudformation');
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-};
 
 function tmp(): string {
   return mkdtempSync(path.join(tmpdir(), 'kmsfix-bulk-'));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BIN } from '../helpers/cli-helper.js';
+import { BIN, GIT_ENV } from '../helpers/cli-helper.js';
 import { FIXTURES, ROOT } from '../helpers/fixture-cases.js';
 
 interface Hook {
@@ -27,13 +27,6 @@ const hooks = parse(readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf
 const hook = (id: string) => hooks.find((h) => h.id === id)!;
 const CF = path.join(FIXTURES, 'cloudformation');
 const TF = path.join(FIXTURES, 'terraform');
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-};
 
 function git(cwd: string, ...args: string[]): string {
   return spawnSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).stdout;

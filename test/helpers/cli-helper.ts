@@ -6,6 +6,15 @@ import { ROOT } from './fixture-cases.js';
 
 export const BIN = path.join(ROOT, 'bin', 'kmsfix.js');
 
+/** The environment for git in a test repository: an identity to commit with. */
+export const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+};
+
 export function runCli(
   args: string[],
   cwd: string,

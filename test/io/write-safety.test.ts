@@ -23,18 +23,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { runCli, snapshot } from '../helpers/cli-helper.js';
+import { runCli, snapshot, GIT_ENV } from '../helpers/cli-helper.js';
 import { undeclaredReferences } from '../helpers/terraform-helpers.js';
 
 const MODULE = path.join(FIXTURES, 'terraform', 'module-dir');
 const CF = path.join(FIXTURES, 'cloudformation');
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-};
 const ENV = { KMSFIX_LOCK_DIR: mkdtempSync(path.join(tmpdir(), 'kmsfix-locks-')) };
 process.env.KMSFIX_LOCK_DIR = ENV.KMSFIX_LOCK_DIR; // for main() in this process
 
