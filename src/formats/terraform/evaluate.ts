@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { SourceFile } from '../../core/types.js';
 import { LineIndex } from '../../core/text.js';
-import { isStr, isObj, readBody, type Value } from './hclvalue.js';
+import { isExpr, isStr, isObj, readBody, type Value } from './hclvalue.js';
 import type { TopBlock } from './topBlocks.js';
 
 export type Known = boolean | string | number | null;
@@ -54,7 +54,7 @@ function lineOf(text: string, offset: number | undefined): string {
 /** The text of a value read by readBody, as an expression. */
 function exprOf(v: Value): string | undefined {
   if (isStr(v)) return JSON.stringify(v.str);
-  if (!Array.isArray(v) && 'expr' in v) return v.expr;
+  if (isExpr(v)) return v.expr;
   return undefined;
 }
 
