@@ -70,36 +70,57 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
     }
   };
 
+  const K = ts.SyntaxKind;
   const visit = (node: ts.Node): void => {
-    // `import x = require('m')`: its string is a module specifier too.
-    const specifier =
-      !!node.parent &&
-      (ts.isImportDeclaration(node.parent) || ts.isExportDeclaration(node.parent) || ts.isExternalModuleReference(node.parent));
-    if (ts.isStringLiteral(node) && !specifier) {
-      if (text[node.getStart(sf)] === '"') double++;
-      else single++;
-    }
-    if (ts.isStringLiteral(node) && specifier && !ts.isExportDeclaration(node.parent)) {
-      if (text[node.getStart(sf)] === '"') importDouble++;
-      else importSingle++;
-    }
-    if (SEMI_KINDS.has(node.kind)) {
+    const kind = node.kind;
+    if (kind === K.StringLiteral) {
+      // `import x = require('m')`: its string is a module specifier too.
+      const parent = node.parent;
+      const specifier =
+        !!parent && (ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent) || ts.isExternalModuleReference(parent));
+      if (!specifier) {
+        if (text[node.getStart(sf)] === '"') double++;
+        else single++;
+      } else if (!ts.isExportDeclaration(parent)) {
+        if (text[node.getStart(sf)] === '"') importDouble++;
+        else importSingle++;
+      }
+    } else if (SEMI_KINDS.has(kind)) {
       if (text[node.end - 1] === ';') semi++;
       else noSemi++;
     }
-    if (ts.isObjectLiteralExpression(node)) list(node.getStart(sf), node.properties, node.end - 1);
-    else if (ts.isArrayLiteralExpression(node)) list(node.getStart(sf), node.elements, node.end - 1);
-    else if (ts.isBlock(node) || ts.isModuleBlock(node)) list(node.getStart(sf), node.statements, node.end - 1, false);
-    else if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
-      list(node.members.pos - 1, node.members, node.end - 1, false);
-    } else if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments && node.arguments.length > 0) {
-      const open = text.indexOf('(', node.expression.end);
-      if (!onLineOf(open, node.arguments[0].getStart(sf))) {
-        const last = node.arguments[node.arguments.length - 1];
-        if (!onLineOf(last.end, node.end - 1)) {
-          if (node.arguments.hasTrailingComma) trailing++;
-          else noTrailing++;
+    switch (kind) {
+      case K.ObjectLiteralExpression:
+        list(node.getStart(sf), (node as ts.ObjectLiteralExpression).properties, node.end - 1);
+        break;
+      case K.ArrayLiteralExpression:
+        list(node.getStart(sf), (node as ts.ArrayLiteralExpression).elements, node.end - 1);
+        break;
+      case K.Block:
+      case K.ModuleBlock:
+        list(node.getStart(sf), (node as ts.Block | ts.ModuleBlock).statements, node.end - 1, false);
+        break;
+      case K.ClassDeclaration:
+      case K.ClassExpression: {
+        // A class expression has the same members.
+        const members = (node as ts.ClassDeclaration).members;
+        list(members.pos - 1, members, node.end - 1, false);
+        break;
+      }
+      case K.CallExpression:
+      case K.NewExpression: {
+        const call = node as ts.CallExpression | ts.NewExpression;
+        if (call.arguments && call.arguments.length > 0) {
+          const open = text.indexOf('(', call.expression.end);
+          if (!onLineOf(open, call.arguments[0].getStart(sf))) {
+            const last = call.arguments[call.arguments.length - 1];
+            if (!onLineOf(last.end, node.end - 1)) {
+              if (call.arguments.hasTrailingComma) trailing++;
+              else noTrailing++;
+            }
+          }
         }
+        break;
       }
     }
     ts.forEachChild(node, visit);

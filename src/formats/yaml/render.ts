@@ -171,11 +171,15 @@ function toJson(v: Value): unknown {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Nesting depth of collections: a scalar 0, `["a"]` 1, `{"Fn::GetAtt": ["K", "Arn"]}` 2. */
-function depth(v: Json): number {
-  if (v === null || typeof v !== 'object') return 0;
-  const kids = Array.isArray(v) ? v : Object.values(v);
-  return 1 + Math.max(0, ...kids.map(depth));
+/**
+ * Whether a value nests collections at most `limit` deep (a scalar 0, `["a"]` 1,
+ * `{"Fn::GetAtt": ["K", "Arn"]}` 2); stops at the first branch deeper than that.
+ */
+function nestsAtMost(v: Json, limit: number): boolean {
+  if (v === null || typeof v !== 'object') return true;
+  if (limit === 0) return false;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) if (!nestsAtMost(x, limit - 1)) return false;
+  return true;
 }
 
 function jsonInline(v: Json, style: JsonStyle): string {
@@ -192,7 +196,7 @@ function jsonInline(v: Json, style: JsonStyle): string {
 /** A value laid out like the file: small collections on one line if it writes them so and they fit. */
 function jsonLayout(v: Json, indent: string, column: number, style: JsonStyle, eol: string): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (style.inline && depth(v) <= 2) {
+  if (style.inline && nestsAtMost(v, 2)) {
     const one = jsonInline(v, style);
     if (column + one.length + 1 <= style.width) return one;
   }

@@ -131,7 +131,7 @@ function jsonStyle(text: string, roots: (CNode | null)[]): JsonStyle {
   const visit = (node: CNode | null): void => {
     if (!node || node.kind === 'scalar' || node.kind === 'alias') return;
     const kids = node.kind === 'map' ? node.pairs.map((p) => p.value) : node.items;
-    if (kids.length > 0 && nesting(node) <= 2 && node.end - node.start <= 120) {
+    if (kids.length > 0 && node.end - node.start <= 120 && nesting(node) <= 2) {
       if (text.lastIndexOf('\n', node.end - 1) < node.start) {
         inline++;
         const counts = node.kind === 'map' ? brace : bracket;
