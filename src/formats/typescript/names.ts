@@ -47,23 +47,36 @@ interface Pool {
   original: Set<string>;
 }
 
-function pool(sf: ts.SourceFile, all: Set<string>, collect: (n: ts.Node) => string | undefined): Pool {
-  const p: Pool = { all, module: new Set(), regions: new Map(), scoped: new Set(), original: new Set() };
+function emptyPool(all: Set<string>): Pool {
+  return { all, module: new Set(), regions: new Map(), scoped: new Set(), original: new Set() };
+}
+
+function addTo(p: Pool, v: string, region: ts.Node | undefined): void {
+  p.all.add(v);
+  p.original.add(v);
+  if (region) {
+    let names = p.regions.get(region);
+    if (!names) p.regions.set(region, (names = new Set()));
+    names.add(v);
+  } else p.module.add(v);
+}
+
+/** The file's variable names and string values (construct ids), by region, in one walk of the tree. */
+function pools(sf: ts.SourceFile, taken: Set<string>): { vars: Pool; ids: Pool } {
+  const vars = emptyPool(taken);
+  const ids = emptyPool(new Set());
   const visit = (n: ts.Node, region: ts.Node | undefined): void => {
     const inner = region ?? (ts.isFunctionLike(n) || ts.isClassStaticBlockDeclaration(n) ? n : undefined);
-    const v = collect(n);
-    if (v !== undefined) {
-      p.all.add(v);
-      p.original.add(v);
-      if (inner) {
-        if (!p.regions.has(inner)) p.regions.set(inner, new Set());
-        p.regions.get(inner)!.add(v);
-      } else p.module.add(v);
+    if (ts.isIdentifier(n)) {
+      if (isNameUse(n)) addTo(vars, n.text, inner);
+    } else {
+      const v = stringValue(n);
+      if (v !== undefined) addTo(ids, v, inner);
     }
     ts.forEachChild(n, (c) => visit(c, inner));
   };
   visit(sf, undefined);
-  return p;
+  return { vars, ids };
 }
 
 function pick(p: Pool, bases: string[], at: ts.Node | undefined, numbered = (b: string, i: number) => `${b}${i}`): string {
@@ -88,8 +101,7 @@ export class Names {
 
   /** `taken` is shared with the import planner, which adds module-level names to it. */
   constructor(sf: ts.SourceFile, taken: Set<string>) {
-    this.vars = pool(sf, taken, (n) => (ts.isIdentifier(n) && isNameUse(n) ? n.text : undefined));
-    this.ids = pool(sf, new Set(), (n) => stringValue(n));
+    ({ vars: this.vars, ids: this.ids } = pools(sf, taken));
   }
 
   /** A variable name for a declaration at `at` (module level when absent): the first free base, else the first numbered. */
