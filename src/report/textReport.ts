@@ -1,14 +1,18 @@
 /** Human-readable reports: one line per table, then a summary line. */
-import pc from 'picocolors';
+import type pc from 'picocolors';
 import { failingRules } from '../rule/peers/evaluate.js';
 import type { Status } from '../rule/status.js';
 import type { Summary } from './summary.js';
 import type { TableReport } from '../core/result.js';
+import { lazyRequire } from '../core/lazy.js';
+
+// Required on first use: an ES import of this CommonJS package costs Node's export analysis at every start.
+const picocolors = lazyRequire<typeof pc>('picocolors');
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
 export function colors(enabled: boolean): Colors {
-  return pc.createColors(enabled);
+  return picocolors().createColors(enabled);
 }
 
 function paint(status: Status, c: Colors): string {
