@@ -17,7 +17,7 @@ export interface Disk {
 
 /** The disk of a run (one per run and thread: its caches live as long). */
 export function runDisk(maxBytes?: number): Disk {
-  return { siblings: diskSiblings(maxBytes), projectFiles: diskProjectFiles(maxBytes), folders: diskSiblings(maxBytes) };
+  return { siblings: diskSiblings(maxBytes), projectFiles: diskProjectFiles(maxBytes), folders: diskSiblings(maxBytes, true) };
 }
 
 /**

@@ -4,11 +4,13 @@
  * the one reader's checks, never kmsfix's temp files, never a FIFO opened.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diskSiblings } from '../../src/io/siblings.js';
+import { stampOf } from '../../src/io/read.js';
+import { writeGroups } from '../../src/io/write.js';
 import { detectFile } from '../../src/engine/pipeline.js';
 import { runDisk } from '../../src/engine/disk.js';
 import type { Detection, DiskContext, SourceFile, Format } from '../../src/core/types.js';
@@ -52,11 +54,40 @@ describe("a group's other files, read by the engine", () => {
     }
   });
 
-  it('a file changed since the last read of its folder is read again', () => {
+  it('a file of the folder the run is in is read once; changed after that read, its kept stamp stops the write', async () => {
     const { dir, main } = module();
     const source = diskSiblings();
+    const first = source([main], terraform);
+    const versions = path.join(dir, 'versions.tf');
+    writeFileSync(versions, 'terraform { required_version = ">= 1.5" }\n');
+    const again = source([main], terraform);
+    // The same read, with the stamp of that read: no re-listing and no re-stat per file of the module.
+    expect(again.files).toEqual(first.files);
+    expect(again.files.find((f) => f.path === 'infra/versions.tf')!.text).toBe('terraform {}\n');
+    // ...and the write, which checks the watched stamps, refuses the group.
+    const target = path.join(dir, 'main.tf');
+    const before = readFileSync(target, 'utf8');
+    const stamp = stampOf(statSync(target, { bigint: true }));
+    const result = await writeGroups([{ files: [{ absPath: target, path: 'infra/main.tf', content: 'x', stamp }], watch: again.watched }]);
+    expect([...result.values()][0]?.message).toMatch(/infra\/versions\.tf changed on disk during the run/);
+    expect(readFileSync(target, 'utf8')).toBe(before);
+  });
+
+  it('another folder (a called module) is re-checked at each read: a changed file is read again', () => {
+    const { dir, main } = module();
+    const source = diskSiblings(undefined, true);
     expect(source([main], terraform).files.find((f) => f.path === 'infra/versions.tf')!.text).toBe('terraform {}\n');
     writeFileSync(path.join(dir, 'versions.tf'), 'terraform { required_version = ">= 1.5" }\n');
+    expect(source([main], terraform).files.find((f) => f.path === 'infra/versions.tf')!.text).toContain('required_version');
+  });
+
+  it('leaving the folder drops it: coming back reads the files again', () => {
+    const { dir, main } = module();
+    const other = module();
+    const source = diskSiblings();
+    source([main], terraform);
+    writeFileSync(path.join(dir, 'versions.tf'), 'terraform { required_version = ">= 1.5" }\n');
+    source([other.main], terraform);
     expect(source([main], terraform).files.find((f) => f.path === 'infra/versions.tf')!.text).toContain('required_version');
   });
 

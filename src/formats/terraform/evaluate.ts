@@ -305,11 +305,6 @@ export function evaluate(expr: string, env: Env, depth = 0): Evaluated {
   return new Evaluator(toks, env, depth).run();
 }
 
-/** Does the expression read a variable or a local (so that evaluating it says more than its text)? */
-export function readsInputs(expr: string): boolean {
-  return /\b(var|local)\.[A-Za-z_]/.test(expr);
-}
-
 /** The variable an expression is, directly (`var.x`), or through one local (`local.y = var.x`). */
 export function directVariable(expr: string, env: Env): string | undefined {
   const s = expr.trim();

@@ -12,7 +12,8 @@ import { LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { PHRASES, enabledSetting, keySetting, keyRawOf, rawOf, type TfDetection, type TfTable } from './detect.js';
-import { directVariable, evaluate, isTfvars, moduleEnv, readsInputs, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
+import { directVariable, evaluate, isTfvars, moduleEnv, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
+import { readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import type { JBlock } from './tfjson.js';
@@ -70,6 +71,13 @@ async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; 
 }
 
 const ROOT_SIGNS = /\b(provider|backend|cloud)\b/;
+/** Whether a file's text matches ROOT_SIGNS, per file object (each of a module's files asks it of all the others). */
+const rootSigns = new WeakMap<SourceFile, boolean>();
+const hasRootSigns = (f: SourceFile): boolean => {
+  let v = rootSigns.get(f);
+  if (v === undefined) rootSigns.set(f, (v = ROOT_SIGNS.test(f.text)));
+  return v;
+};
 
 /** Terraform's signs of a root module: a provider configuration, a backend or cloud block, a lock file, a tfvars file. */
 function isRoot(tops: TopBlock[], siblings: SourceFile[]): boolean {
@@ -137,24 +145,10 @@ function registryInputs(t: TfTable, env: () => Env): string[] {
 
 /** Attributes of a module call that are not inputs. */
 const META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
-const LOCAL_SOURCE = /^\.\.?(\/|$)/;
 
-export async function evaluateInputs(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
-  const reads = (a: HAttr | undefined) => !!a && !a.lit && readsInputs(a.value);
-  const own = det.tables.filter((t) => {
-    if (t.kind === 'module')
-      return reads(attr(t.block, 'server_side_encryption_enabled')) || reads(attr(t.block, 'server_side_encryption_kms_key_arn'));
-    if (t.kind !== 'table') return false;
-    const sse = blocks(t.block, 'server_side_encryption')[0];
-    return reads(attr(sse, 'enabled')) || reads(attr(sse, 'kms_key_arn'));
-  });
-  const all = det.hcl?.blocks ?? det.json?.blocks ?? [];
-  // A local copy of the registry module (`../terraform-aws-modules/terraform-aws-dynamodb-table`) is read as the registry module.
-  const registry = new Set(det.tables.map((t) => t.block));
-  const calls = all.filter((b) => {
-    const src = attr(b, 'source')?.lit;
-    return b.type === 'module' && b.labels.length === 1 && src?.type === 'string' && LOCAL_SOURCE.test(src.value) && !registry.has(b);
-  });
+/** Evaluate what `uses` (inputUses.ts) found in the file: detection calls this only when it found something. */
+export async function evaluateInputs(file: SourceFile, det: TfDetection, context: DiskContext | undefined, uses: InputUses): Promise<void> {
+  const { own, calls } = uses;
   if (own.length === 0 && calls.length === 0) return;
   const siblings = context ? await context.siblings() : [];
   const here = await envFiles(siblings);
@@ -162,8 +156,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   let envCache: Env | undefined;
   const env = () => (envCache ??= moduleEnv([ownFile, ...here], siblings));
   let rootCache: boolean | undefined;
-  const root = async () =>
-    (rootCache ??= isRoot([...ownFile.tops, ...(await siblingBlocks(siblings, (t) => ROOT_SIGNS.test(t)))], siblings));
+  const root = async () => (rootCache ??= isRoot([...ownFile.tops, ...(await siblingBlocks(siblings.filter(hasRootSigns)))], siblings));
 
   for (const t of own) {
     let evaluated: string[];

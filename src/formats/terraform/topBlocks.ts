@@ -47,13 +47,12 @@ const siblingTops = new WeakMap<SourceFile, TopBlock[] | null>();
  * The module's other files: those the engine did not pass because they hold no table (the
  * prefilter skipped them) still declare names, data sources and providers; and the lock file
  * says which hashicorp/aws version the module runs with. The engine reads them
- * (DiskContext.siblings); files that cannot be parsed are left out. `want`: parse only the files
- * whose text it accepts (detection asks for the few blocks a table's blocker depends on).
+ * (DiskContext.siblings); files that cannot be parsed are left out. Detection passes only the
+ * files that may hold the few blocks a table's blocker depends on.
  */
-export async function siblingBlocks(files: SourceFile[], want?: (text: string) => boolean): Promise<TopBlock[]> {
+export async function siblingBlocks(files: SourceFile[]): Promise<TopBlock[]> {
   const out: TopBlock[] = [];
   for (const file of files) {
-    if (want && !want(file.text)) continue;
     let tops = siblingTops.get(file);
     if (tops === undefined) {
       try {
