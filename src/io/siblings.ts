@@ -9,7 +9,7 @@ import path from 'node:path';
 import { FORMATS } from '../formats/index.js';
 import { toPosix } from '../core/text.js';
 import type { SourceFile, Format } from '../core/types.js';
-import { MAX_FILE_BYTES, decodeSource, readBytes, stampOf } from './read.js';
+import { MAX_FILE_BYTES, type SharedReads, decodeSource, readBytes, stampOf } from './read.js';
 import { isTempName } from './temp.js';
 import type { Watched } from '../core/result.js';
 
@@ -31,6 +31,36 @@ function stampNow(abs: string): string | undefined {
   }
 }
 
+/**
+ * The bytes of the folder a run is reading, read once for its two readers (SharedReads): a file
+ * of a group's folder (a name some format reads as a group's file) that the candidates' reader
+ * read is kept for the siblings' reader, and the reverse. Each read is handed over once, with the
+ * stamp it was read with, which the write checks (src/io/write.ts); reads of another folder drop
+ * those kept, so it holds one folder's bytes at most.
+ */
+export class FolderReads implements SharedReads {
+  private dir: string | undefined;
+  private readonly bytes = new Map<string, { buf: Buffer; stamp: string }>();
+
+  take(absPath: string, maxBytes: number): { buf: Buffer; stamp: string } | undefined {
+    const read = this.bytes.get(absPath);
+    if (!read) return undefined;
+    this.bytes.delete(absPath);
+    return read.buf.length <= maxBytes ? read : undefined;
+  }
+
+  keep(absPath: string, read: { buf: Buffer; stamp: string }): void {
+    const name = path.basename(absPath);
+    if (!FORMATS.some((e) => e.siblingFile?.(name))) return;
+    const dir = path.dirname(absPath);
+    if (dir !== this.dir) {
+      this.bytes.clear();
+      this.dir = dir;
+    }
+    this.bytes.set(absPath, read);
+  }
+}
+
 /** A folder's group files as read: its listing (the names the format takes), and each file read (null: a directory). */
 interface Folder {
   dir: string;
@@ -46,13 +76,14 @@ interface Folder {
  * folder by folder: a module's files are detected one after another, then planned and verified):
  *
  * - `recheck` false (a group's own folder): listed and read once while the run stays in the folder,
- *   each file with the stamp of its one read. A file changed after that read is not read again:
+ *   each file with the stamp of its one read (`shared`: the bytes the run's reader of candidates
+ *   read, FolderReads). A file changed after that read is not read again:
  *   its stamp, in the group's watched files, no longer matches when the write checks it, and the
  *   group is not written (src/io/write.ts), so no write rests on a text that is not on disk.
  * - `recheck` true (other folders, DiskContext.folder, read from many folders and never watched):
  *   listed again at each call, and a kept file is reused only while its stamp is unchanged.
  */
-export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false): SiblingSource {
+export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?: SharedReads): SiblingSource {
   let cache: Folder | undefined;
   return (members, transform) => {
     const entry = FORMATS.find((e) => e.name === transform.name);
@@ -86,7 +117,9 @@ export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false): Siblin
           continue;
         }
         const display = toPosix(shown === '.' ? name : `${shown}/${name}`);
-        const read = readBytes(abs, display, maxBytes);
+        const taken = recheck ? undefined : shared?.take(abs, maxBytes);
+        const read = taken ?? readBytes(abs, display, maxBytes);
+        if (!taken && !('error' in read)) shared?.keep(abs, read);
         if ('error' in read && /not a regular file \(a directory\)/.test(read.error.message)) {
           folder.reads.set(abs, null);
           continue;
