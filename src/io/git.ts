@@ -3,9 +3,12 @@
  * holding `.git`, a folder or a worktree/submodule file), and which files have uncommitted changes
  * (`git status --porcelain -z`), so that a fix in place never mixes with work not yet committed.
  */
-import { execFile } from 'node:child_process';
+import { lazyRequire } from '../core/lazy.js';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+
+/** node:child_process, loaded when git is first run (never by a scan outside a repository). */
+const childProcess = lazyRequire<typeof import('node:child_process')>('node:child_process');
 
 const rootCache = new Map<string, string | null>();
 
@@ -67,7 +70,7 @@ export function execGit(
   input?: string,
 ): Promise<{ code: number; stdout: string; stderr: string; message: string }> {
   return new Promise((resolve) => {
-    const child = execFile(
+    const child = childProcess().execFile(
       'git',
       ['-C', root, ...args],
       { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },

@@ -11,12 +11,15 @@
  * The lock is advisory: what keeps a file whole when two writers meet anyway (another tool, a run
  * with another lock folder) is the check of each file's stamp just before its rename (write.ts).
  */
-import { createHash } from 'node:crypto';
+import { lazyRequire } from '../core/lazy.js';
 import { chmodSync, linkSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRootOf } from './git.js';
 import { isAlive } from './temp.js';
+
+/** node:crypto, loaded by a fix (a scan takes no lock). */
+const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
 
 export class LockError extends Error {}
 
@@ -41,7 +44,7 @@ export function lockDir(): string {
 }
 
 export function lockFileFor(root: string): string {
-  return path.join(lockDir(), `${createHash('sha256').update(root).digest('hex').slice(0, 24)}.lock`);
+  return path.join(lockDir(), `${crypto().createHash('sha256').update(root).digest('hex').slice(0, 24)}.lock`);
 }
 
 /** The trees of the given inputs (see above), real paths, without duplicates. */
