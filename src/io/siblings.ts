@@ -68,6 +68,8 @@ interface Folder {
   /** The names the format takes, sorted, with their absolute paths. */
   names: { name: string; abs: string }[];
   reads: Map<string, { file: SourceFile; watched: Watched } | null>;
+  /** Once every file is read (not re-checked): all of them in order, and each one's index. */
+  all?: { files: SourceFile[]; watched: Watched[]; at: Map<string, number> };
 }
 
 /**
@@ -107,6 +109,16 @@ export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?
         cache = { dir, shown, names, reads: same ? cache!.reads : new Map() };
       }
       const folder = cache!;
+      if (folder.all && !recheck) {
+        // The usual call (each of a module's files in turn): the folder's files but the member's.
+        const { files, watched, at } = folder.all;
+        const i = members.length === 1 ? (at.get(members[0].absPath) ?? -1) : -2;
+        if (i !== -2) {
+          out.files.push(...(i === -1 ? files : [...files.slice(0, i), ...files.slice(i + 1)]));
+          out.watched.push(...(i === -1 ? watched : [...watched.slice(0, i), ...watched.slice(i + 1)]));
+          continue;
+        }
+      }
       for (const { name, abs } of folder.names) {
         if (known.has(abs)) continue;
         const kept = folder.reads.get(abs);
@@ -131,6 +143,17 @@ export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?
         folder.reads.set(abs, { file: decoded.file, watched });
         out.files.push(decoded.file);
         out.watched.push(watched);
+      }
+      if (!recheck && !folder.all && folder.names.every(({ abs }) => folder.reads.has(abs))) {
+        const all: NonNullable<Folder['all']> = { files: [], watched: [], at: new Map() };
+        for (const { abs } of folder.names) {
+          const kept = folder.reads.get(abs);
+          if (!kept) continue;
+          all.at.set(abs, all.files.length);
+          all.files.push(kept.file);
+          all.watched.push(kept.watched);
+        }
+        folder.all = all;
       }
     }
     return out;

@@ -96,7 +96,9 @@ export function isTfvars(name: string): boolean {
   return /^terraform\.tfvars(\.json)?$/.test(name) || /\.auto\.tfvars(\.json)?$/.test(name);
 }
 
-function tfvarsFiles(files: SourceFile[]): SourceFile[] {
+export function tfvarsFiles(all: SourceFile[]): SourceFile[] {
+  // Every tfvars name holds `.tfvars` (a cheap test first: a module's files are many, its tfvars files few).
+  const files = all.filter((f) => f.path.includes('.tfvars'));
   const named = (n: string) => files.filter((f) => base(f.path) === n);
   const auto = files.filter((f) => /\.auto\.tfvars(\.json)?$/.test(base(f.path))).sort((a, b) => (base(a.path) < base(b.path) ? -1 : 1));
   return [...named('terraform.tfvars'), ...named('terraform.tfvars.json'), ...auto];

@@ -98,22 +98,31 @@ function comment(allowMultiline: boolean): boolean {
   return false;
 }
 
+// The scanning loops below run over every byte of every file read, mostly before V8 has optimized
+// them (a run is short): runs of plain characters are skipped by sticky regular expressions, which
+// run as native code, instead of a loop of calls per character.
+const SPACES = /[ \t]*/y;
+const ANY_SPACES = /(?:[ \t\n]|\r\n)*/y;
+
 /** Spaces, tabs and comments on the current line (a block comment may not span lines). */
 function inlineSpace(): void {
   for (;;) {
-    const c = code(p);
-    if (c === SP || c === TAB) p++;
-    else if (!comment(false)) return;
+    SPACES.lastIndex = p;
+    SPACES.test(s);
+    p = SPACES.lastIndex;
+    const c = s.charCodeAt(p);
+    if ((c !== 35 && c !== 47) || !comment(false)) return;
   }
 }
 
 /** Whitespace, line breaks and comments (inside brackets, between items). */
 function anySpace(): void {
   for (;;) {
-    const c = code(p);
-    if (c === SP || c === TAB || c === LF) p++;
-    else if (c === CR && code(p + 1) === LF) p += 2;
-    else if (!comment(true)) return;
+    ANY_SPACES.lastIndex = p;
+    ANY_SPACES.test(s);
+    p = ANY_SPACES.lastIndex;
+    const c = s.charCodeAt(p);
+    if ((c !== 35 && c !== 47) || !comment(true)) return;
   }
 }
 
@@ -135,11 +144,13 @@ function isIdPart(c: number): boolean {
   return isIdStart(c) || (c >= 48 && c <= 57) || c === 45;
 }
 
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_-]*/y;
+
 function identifier(): string {
   const start = p;
-  if (!isIdStart(code(p))) giveUp();
-  p++;
-  while (isIdPart(code(p))) p++;
+  IDENTIFIER.lastIndex = p;
+  if (!IDENTIFIER.test(s)) giveUp();
+  p = IDENTIFIER.lastIndex;
   const c = code(p);
   // A non-ASCII identifier character, or `::` (a provider function): left to tree-sitter.
   if (c >= 128 || (c === 58 && code(p + 1) === 58)) giveUp();
@@ -562,11 +573,17 @@ function objectKey(): void {
 // ---------------------------------------------------------------- templates
 
 /** A quoted template; a string literal when it has no interpolation. */
+/** Template text up to the next character that may end it or start an escape or a template sequence. */
+const TEMPLATE_TEXT = /[^"\\$%\n\r]*/y;
+
 function quoted(): Literal | null {
   const start = p;
   p++;
   let plain = true;
   for (;;) {
+    TEMPLATE_TEXT.lastIndex = p;
+    TEMPLATE_TEXT.test(s);
+    p = TEMPLATE_TEXT.lastIndex;
     const c = code(p);
     if (c === -1 || c === LF || c === CR) giveUp();
     if (c === 34) break;
@@ -610,6 +627,9 @@ function templateSequence(): number {
   return INTERPOLATION;
 }
 
+/** Heredoc text up to the end of its line or a possible template sequence. */
+const HEREDOC_TEXT = /[^\n$%]*/y;
+
 function heredoc(): void {
   p += 2;
   if (code(p) === 45) p++;
@@ -627,6 +647,9 @@ function heredoc(): void {
     }
     // Template text to the end of the line, with its interpolations.
     for (;;) {
+      HEREDOC_TEXT.lastIndex = p;
+      HEREDOC_TEXT.test(s);
+      p = HEREDOC_TEXT.lastIndex;
       const c = code(p);
       if (c === -1) giveUp();
       if (c === LF) {

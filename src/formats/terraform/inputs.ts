@@ -12,7 +12,7 @@ import { LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { PHRASES, enabledSetting, keySetting, keyRawOf, rawOf, type TfDetection, type TfTable } from './detect.js';
-import { directVariable, evaluate, isTfvars, moduleEnv, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
+import { directVariable, evaluate, isTfvars, moduleEnv, tfvarsFiles, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
 import { readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
 import { blockComments, suppressionsOf } from './suppress.js';
@@ -143,6 +143,24 @@ function registryInputs(t: TfTable, env: () => Env): string[] {
   return evaluated;
 }
 
+/** The last module environment built without a file of its own declarations, and what it was built from. */
+let lastEnv: { files: ModuleFile[]; tfvars: SourceFile[]; env: Env } | undefined;
+
+const sameFiles = <T>(a: T[], b: T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The environment of the module of `own` (moduleEnv): `own` first, then the declaring files of its
+ * folder. A file that declares no variable and no local (a table's file, mostly) adds nothing: its
+ * module's other files of that folder then give the same environment, built once for them all.
+ */
+function rootEnv(own: ModuleFile, here: ModuleFile[], siblings: SourceFile[]): Env {
+  if (own.tops.some((t) => t.type === 'variable' || t.type === 'locals')) return moduleEnv([own, ...here], siblings);
+  const tfvars = tfvarsFiles(siblings);
+  if (lastEnv && sameFiles(lastEnv.files, here) && sameFiles(lastEnv.tfvars, tfvars)) return lastEnv.env;
+  lastEnv = { files: here, tfvars, env: moduleEnv(here, tfvars) };
+  return lastEnv.env;
+}
+
 /** Attributes of a module call that are not inputs. */
 const META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
 
@@ -154,7 +172,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   const here = await envFiles(siblings);
   const ownFile: ModuleFile = { path: file.path, text: file.text, tops: summarize(det, file.text) };
   let envCache: Env | undefined;
-  const env = () => (envCache ??= moduleEnv([ownFile, ...here], siblings));
+  const env = () => (envCache ??= rootEnv(ownFile, here, siblings));
   let rootCache: boolean | undefined;
   const root = async () => (rootCache ??= isRoot([...ownFile.tops, ...(await siblingBlocks(siblings.filter(hasRootSigns)))], siblings));
 
