@@ -175,7 +175,8 @@ function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | und
     p++;
     inlineSpace();
     const valueStart = p;
-    const lit = expression(false);
+    const simple = oneLine ? undefined : simpleValue();
+    const lit = simple !== undefined ? simple : expression(false);
     const valueEnd = p;
     if (!oneLine) endOfLine();
     return {
@@ -247,6 +248,34 @@ function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | und
 }
 
 // ---------------------------------------------------------------- expressions
+
+/**
+ * The most common attribute values, with nothing after them on their line but spaces and a line
+ * comment: a plain string (no escape, no template sequence), an unsigned number, true, false, null,
+ * or a traversal of names (`var.x`, `aws_iam_role.r.arn`). One regular expression reads them
+ * instead of the descent through expression() (the same result: no operator and no conditional can
+ * follow). Anything else, or a form the descent refuses (a keyword, `true.x`), is left to it.
+ */
+const SIMPLE_VALUE =
+  /(?:"([^"\\$%\n\r]*)"|(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*)*))(?=[ \t]*(?:\n|\r\n|#|\/\/|$))/y;
+
+/** The literal of a simple value at p (null: a traversal), p after it; undefined (p unchanged) when it is not one. */
+function simpleValue(): Literal | null | undefined {
+  SIMPLE_VALUE.lastIndex = p;
+  const m = SIMPLE_VALUE.exec(s);
+  if (!m) return undefined;
+  const word = m[3];
+  if (word !== undefined) {
+    if (KEYWORDS.has(word)) return undefined;
+    const literal = word === 'true' || word === 'false' || word === 'null';
+    if (literal && m[4]) return undefined;
+    p = SIMPLE_VALUE.lastIndex;
+    if (!literal) return null;
+    return word === 'null' ? { type: 'null' } : { type: 'bool', value: word === 'true' };
+  }
+  p = SIMPLE_VALUE.lastIndex;
+  return m[1] !== undefined ? { type: 'string', value: m[1] } : { type: 'number', value: m[2] };
+}
 
 /**
  * An expression at p; leaves p just after its last token. Line breaks are allowed only inside
