@@ -71,20 +71,29 @@ async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; 
 }
 
 const ROOT_SIGNS = /\b(provider|backend|cloud)\b/;
-/** Whether a file's text matches ROOT_SIGNS, per file object (each of a module's files asks it of all the others). */
-const rootSigns = new WeakMap<SourceFile, boolean>();
-const hasRootSigns = (f: SourceFile): boolean => {
-  let v = rootSigns.get(f);
-  if (v === undefined) rootSigns.set(f, (v = ROOT_SIGNS.test(f.text)));
+
+/** A provider configuration, or a `terraform` block with a backend or cloud block. */
+const rootBlock = (t: TopBlock) =>
+  t.type === 'provider' || (t.type === 'terraform' && /\b(backend|cloud)\s*("[^"]*"\s*)?\{|"(backend|cloud)"\s*:/.test(t.text));
+
+/** Whether a file of the folder makes it a root module, per file object (each of a module's files asks it of all the others). */
+const rootFiles = new WeakMap<SourceFile, boolean>();
+
+async function isRootFile(f: SourceFile): Promise<boolean> {
+  let v = rootFiles.get(f);
+  if (v === undefined) {
+    const name = nameOf(f);
+    v = name === '.terraform.lock.hcl' || isTfvars(name) || (ROOT_SIGNS.test(f.text) && (await siblingBlocks([f])).some(rootBlock));
+    rootFiles.set(f, v);
+  }
   return v;
-};
+}
 
 /** Terraform's signs of a root module: a provider configuration, a backend or cloud block, a lock file, a tfvars file. */
-function isRoot(tops: TopBlock[], siblings: SourceFile[]): boolean {
-  if (siblings.some((f) => nameOf(f) === '.terraform.lock.hcl' || isTfvars(nameOf(f)))) return true;
-  return tops.some(
-    (t) => t.type === 'provider' || (t.type === 'terraform' && /\b(backend|cloud)\s*("[^"]*"\s*)?\{|"(backend|cloud)"\s*:/.test(t.text)),
-  );
+async function isRoot(own: TopBlock[], siblings: SourceFile[]): Promise<boolean> {
+  if (own.some(rootBlock)) return true;
+  for (const f of siblings) if (await isRootFile(f)) return true;
+  return false;
 }
 
 /** An evaluated switch or key as a setting: the value, with what decided it as its source. */
@@ -174,7 +183,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   let envCache: Env | undefined;
   const env = () => (envCache ??= rootEnv(ownFile, here, siblings));
   let rootCache: boolean | undefined;
-  const root = async () => (rootCache ??= isRoot([...ownFile.tops, ...(await siblingBlocks(siblings.filter(hasRootSigns)))], siblings));
+  const root = async () => (rootCache ??= await isRoot(ownFile.tops, siblings));
 
   for (const t of own) {
     let evaluated: string[];
