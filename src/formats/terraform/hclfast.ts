@@ -163,9 +163,10 @@ type Deep = (type: string, labels: string[]) => boolean;
 
 /**
  * An attribute or a block at p. `deep` (top level only) says whether a block's items are kept;
- * `oneLine`: the single attribute of a one-line block (no line break after it).
+ * `oneLine`: the single attribute of a one-line block (no line break after it); `build` false: an
+ * item of a block that is not kept, read (and checked) all the same, but not built.
  */
-function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | undefined {
+function bodyItem(deep: Deep | undefined, oneLine = false, build = true): HAttr | HBlock | undefined {
   const start = p;
   const name = identifier();
   const nameEnd = p;
@@ -179,6 +180,7 @@ function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | und
     const lit = simple !== undefined ? simple : expression(false);
     const valueEnd = p;
     if (!oneLine) endOfLine();
+    if (!build) return undefined;
     return {
       kind: 'attr',
       name,
@@ -214,7 +216,7 @@ function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | und
     else giveUp();
     inlineSpace();
   }
-  const keep = deep ? deep(name, labels) : true;
+  const keep = build && (deep ? deep(name, labels) : true);
   const open = p;
   p++;
   inlineSpace();
@@ -230,13 +232,13 @@ function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | und
         close = p;
         break;
       }
-      const item = bodyItem(undefined);
-      if (keep && item) items.push(item);
+      const item = bodyItem(undefined, false, keep);
+      if (item) items.push(item);
     }
   } else {
     // A one-line block holds one attribute: `server_side_encryption { enabled = true }`.
-    const item = bodyItem(undefined, true);
-    if (keep && item) items.push(item);
+    const item = bodyItem(undefined, true, keep);
+    if (item) items.push(item);
     inlineSpace();
     if (code(p) !== 125) giveUp();
     close = p;
@@ -244,7 +246,8 @@ function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | und
   p = close + 1;
   const end = p;
   endOfLine();
-  return { kind: 'block', type: name, labels, start, end, open, close, items: keep ? items : [], row: rowOf(start), endRow: rowOf(close) };
+  if (!build) return undefined;
+  return { kind: 'block', type: name, labels, start, end, open, close, items, row: rowOf(start), endRow: rowOf(close) };
 }
 
 // ---------------------------------------------------------------- expressions
