@@ -6,10 +6,13 @@
 import path from 'node:path';
 import type { DiskContext, Format, SourceFile } from '../core/types.js';
 import { type ProjectFileSource, diskProjectFiles, nearestProjectFile } from '../io/project.js';
-import { type SiblingRead, type SiblingSource, diskSiblings } from '../io/siblings.js';
+import { FolderReads, type SiblingRead, type SiblingSource, diskSiblings } from '../io/siblings.js';
+import type { SharedReads } from '../io/read.js';
 
 export interface Disk {
   siblings: SiblingSource;
+  /** The bytes of the folder being read, shared with the run's reader of candidates (src/io/siblings.ts FolderReads). */
+  reads?: SharedReads;
   projectFiles: ProjectFileSource;
   /** Other folders' group files (DiskContext.folder): read as siblings are, with a cache of their own. */
   folders?: SiblingSource;
@@ -17,7 +20,13 @@ export interface Disk {
 
 /** The disk of a run (one per run and thread: its caches live as long). */
 export function runDisk(maxBytes?: number): Disk {
-  return { siblings: diskSiblings(maxBytes), projectFiles: diskProjectFiles(maxBytes), folders: diskSiblings(maxBytes) };
+  const reads = new FolderReads();
+  return {
+    siblings: diskSiblings(maxBytes, false, reads),
+    reads,
+    projectFiles: diskProjectFiles(maxBytes),
+    folders: diskSiblings(maxBytes, true),
+  };
 }
 
 /**

@@ -17,7 +17,7 @@ import type { FixOptions, FormatEntry } from '../core/types.js';
 import type { BatchFile } from './batch.js';
 import { PARALLEL_MIN_FILES, defaultWorkers, parallelMinBytes, workerScript } from './pool.js';
 import { Scheduler } from './schedule.js';
-import { readCandidate } from '../io/read.js';
+import { readCandidate, type SharedReads } from '../io/read.js';
 import { cleanStaleTemps, halfWritten, type Cleanup } from '../io/temp.js';
 import type { FileError, FileOutcome, FileResult, RunProgress } from '../core/result.js';
 
@@ -160,7 +160,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     }
     options.onProgress?.({ scanned: index + 1, candidates: candidates.length, tables: scheduler.tables, current: c.absPath });
     const dir = path.dirname(c.absPath);
-    const read = await readOne(c, options.maxFileBytes, errors);
+    const read = await readOne(c, options.maxFileBytes, errors, scheduler.sharedReads);
     if (read) {
       stamps.push(read.stamp);
       links.push(c.link);
@@ -177,9 +177,11 @@ async function readOne(
   c: Candidate,
   maxFileBytes: number | undefined,
   errors: FileError[],
+  shared?: SharedReads,
 ): Promise<{ file: BatchFile; stamp: string } | undefined> {
   let chosen: FormatEntry | undefined;
-  const read = await readCandidate(c.absPath, c.path, c.explicit, (raw) => (chosen = formatFor(c.path, raw)) !== undefined, maxFileBytes);
+  const prefilter = (raw: string) => (chosen = formatFor(c.path, raw)) !== undefined;
+  const read = await readCandidate(c.absPath, c.path, c.explicit, prefilter, maxFileBytes, shared);
   if (read.kind === 'skip') return undefined;
   if (read.kind === 'error') {
     errors.push(read.error);

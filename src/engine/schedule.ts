@@ -15,6 +15,7 @@ import type { FixOptions } from '../core/types.js';
 import type { FileResult } from '../core/result.js';
 import { type BatchFile, type Pass, processBatch } from './batch.js';
 import { type Disk, runDisk } from './disk.js';
+import type { SharedReads } from '../io/read.js';
 import { Pool } from './pool.js';
 
 /** A batch for one worker message: this many files or bytes, whichever comes first. */
@@ -70,6 +71,11 @@ export class Scheduler {
     this.own = lanes.ownFamily && lanes.script ? new Pool(lanes.script, 1) : undefined;
     this.disk = runDisk(options.maxFileBytes);
     this.byFolder = pass !== 'scan';
+  }
+
+  /** The bytes of the folder being read, shared by the run's reader of candidates and this thread's reader of group files. */
+  get sharedReads(): SharedReads | undefined {
+    return this.disk.reads;
   }
 
   /** Whether workers are running (reading should then let their answers in now and then). */

@@ -3,11 +3,11 @@
  * holding `.git`, a folder or a worktree/submodule file), and which files have uncommitted changes
  * (`git status --porcelain -z`), so that a fix in place never mixes with work not yet committed.
  */
+import { lazyRequire } from '../core/lazy.js';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { lazyRequire } from '../core/lazy.js';
 
-// Loaded by the first git command, not by every run's start.
+/** node:child_process, loaded when git is first run (never by a scan outside a repository). */
 const childProcess = lazyRequire<typeof import('node:child_process')>('node:child_process');
 
 const rootCache = new Map<string, string | null>();

@@ -11,13 +11,14 @@
  * The lock is advisory: what keeps a file whole when two writers meet anyway (another tool, a run
  * with another lock folder) is the check of each file's stamp just before its rename (write.ts).
  */
+import { lazyRequire } from '../core/lazy.js';
 import { chmodSync, linkSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRootOf } from './git.js';
 import { isAlive } from './temp.js';
-import { lazyRequire } from '../core/lazy.js';
 
+/** node:crypto, loaded by a fix (a scan takes no lock). */
 const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
 
 export class LockError extends Error {}

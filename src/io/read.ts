@@ -134,17 +134,31 @@ export function readBytes(absPath: string, path: string, maxBytes = MAX_FILE_BYT
   }
 }
 
+/**
+ * The bytes of the folder a run is reading, shared by its two readers (src/io/siblings.ts
+ * FolderReads): the candidates' reader takes a file the group's reader read already, and leaves
+ * it the files it read, so a module's files are read from disk once.
+ */
+export interface SharedReads {
+  /** A read of this file made in this run (once: it is then forgotten), within the size limit. */
+  take(absPath: string, maxBytes: number): { buf: Buffer; stamp: string } | undefined;
+  keep(absPath: string, read: { buf: Buffer; stamp: string }): void;
+}
+
 export async function readCandidate(
   absPath: string,
   path: string,
   explicit: boolean,
   prefilter: (raw: string) => boolean,
   maxBytes = MAX_FILE_BYTES,
+  shared?: SharedReads,
 ): Promise<ReadResult> {
   // Synchronous: open, fstat, read, close, without a thread-pool round trip for each (reading many
   // small files was mostly waiting); the size limit is checked before anything is read.
-  const read = readBytes(absPath, path, maxBytes);
+  const taken = shared?.take(absPath, maxBytes);
+  const read = taken ?? readBytes(absPath, path, maxBytes);
   if ('error' in read) return { kind: 'error', error: read.error };
+  if (!taken) shared?.keep(absPath, read);
   const { buf, stamp } = read;
   const utf16 = utf16Bom(buf);
   // A UTF-16 file is reported when it holds a table (its prefilter sees the decoded text), not skipped silently.

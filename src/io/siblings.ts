@@ -4,13 +4,12 @@
  * engine's one reader (src/io/read.ts), never by a transform. Their stamps are kept, so that a
  * change to one of them during the run cancels the group's writes (src/io/write.ts).
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FORMATS } from '../formats/index.js';
 import { toPosix } from '../core/text.js';
 import type { SourceFile, Format } from '../core/types.js';
-import { MAX_FILE_BYTES, decodeSource, readBytes, stampOf } from './read.js';
-import { statSync } from 'node:fs';
+import { MAX_FILE_BYTES, type SharedReads, decodeSource, readBytes, stampOf } from './read.js';
 import { isTempName } from './temp.js';
 import type { Watched } from '../core/result.js';
 
@@ -33,12 +32,61 @@ function stampNow(abs: string): string | undefined {
 }
 
 /**
- * Reads siblings from disk, with the run's size limit. Throws an Error naming a sibling that cannot
- * be read. The files of the last folder read are kept, for the next file or group of that folder
- * (a run goes folder by folder), checked against their stamps.
+ * The bytes of the folder a run is reading, read once for its two readers (SharedReads): a file
+ * of a group's folder (a name some format reads as a group's file) that the candidates' reader
+ * read is kept for the siblings' reader, and the reverse. Each read is handed over once, with the
+ * stamp it was read with, which the write checks (src/io/write.ts); reads of another folder drop
+ * those kept, so it holds one folder's bytes at most.
  */
-export function diskSiblings(maxBytes = MAX_FILE_BYTES): SiblingSource {
-  let cache: { dir: string; reads: Map<string, { file: SourceFile; watched: Watched }> } | undefined;
+export class FolderReads implements SharedReads {
+  private dir: string | undefined;
+  private readonly bytes = new Map<string, { buf: Buffer; stamp: string }>();
+
+  take(absPath: string, maxBytes: number): { buf: Buffer; stamp: string } | undefined {
+    const read = this.bytes.get(absPath);
+    if (!read) return undefined;
+    this.bytes.delete(absPath);
+    return read.buf.length <= maxBytes ? read : undefined;
+  }
+
+  keep(absPath: string, read: { buf: Buffer; stamp: string }): void {
+    const name = path.basename(absPath);
+    if (!FORMATS.some((e) => e.siblingFile?.(name))) return;
+    const dir = path.dirname(absPath);
+    if (dir !== this.dir) {
+      this.bytes.clear();
+      this.dir = dir;
+    }
+    this.bytes.set(absPath, read);
+  }
+}
+
+/** A folder's group files as read: its listing (the names the format takes), and each file read (null: a directory). */
+interface Folder {
+  dir: string;
+  shown: string;
+  /** The names the format takes, sorted, with their absolute paths. */
+  names: { name: string; abs: string }[];
+  reads: Map<string, { file: SourceFile; watched: Watched } | null>;
+  /** Once every file is read (not re-checked): all of them in order, and each one's index. */
+  all?: { files: SourceFile[]; watched: Watched[]; at: Map<string, number> };
+}
+
+/**
+ * Reads siblings from disk, with the run's size limit. Throws an Error naming a sibling that cannot
+ * be read. The folder last read is kept for the next file or group of that folder (a run goes
+ * folder by folder: a module's files are detected one after another, then planned and verified):
+ *
+ * - `recheck` false (a group's own folder): listed and read once while the run stays in the folder,
+ *   each file with the stamp of its one read (`shared`: the bytes the run's reader of candidates
+ *   read, FolderReads). A file changed after that read is not read again:
+ *   its stamp, in the group's watched files, no longer matches when the write checks it, and the
+ *   group is not written (src/io/write.ts), so no write rests on a text that is not on disk.
+ * - `recheck` true (other folders, DiskContext.folder, read from many folders and never watched):
+ *   listed again at each call, and a kept file is reused only while its stamp is unchanged.
+ */
+export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?: SharedReads): SiblingSource {
+  let cache: Folder | undefined;
   return (members, transform) => {
     const entry = FORMATS.find((e) => e.name === transform.name);
     const wanted = (name: string) => (entry?.siblingFile ? entry.siblingFile(name) : (entry?.accepts(name) ?? false));
@@ -47,33 +95,65 @@ export function diskSiblings(maxBytes = MAX_FILE_BYTES): SiblingSource {
     // Display paths: beside the members' own (relative to the current directory).
     const displayDir = new Map(members.map((m) => [path.dirname(m.absPath), path.posix.dirname(m.path)]));
     for (const [dir, shown] of [...displayDir].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      let names: string[];
-      try {
-        names = readdirSync(dir).sort();
-      } catch (err) {
-        throw new Error(`cannot list ${shown} for the other files of the group: ${(err as Error).message}`);
+      const same = cache?.dir === dir && cache.shown === shown;
+      if (!same || recheck) {
+        let names: Folder['names'];
+        try {
+          names = readdirSync(dir)
+            .filter((name) => !isTempName(name) && wanted(name))
+            .sort()
+            .map((name) => ({ name, abs: path.join(dir, name) }));
+        } catch (err) {
+          throw new Error(`cannot list ${shown} for the other files of the group: ${(err as Error).message}`);
+        }
+        cache = { dir, shown, names, reads: same ? cache!.reads : new Map() };
       }
-      if (cache?.dir !== dir) cache = { dir, reads: new Map() };
-      for (const name of names) {
-        const abs = path.join(dir, name);
-        if (isTempName(name) || known.has(abs) || !wanted(name)) continue;
-        const display = toPosix(shown === '.' ? name : `${shown}/${name}`);
-        const kept = cache.reads.get(abs);
-        if (kept && kept.watched.path === display && stampNow(abs) === kept.watched.stamp) {
+      const folder = cache!;
+      if (folder.all && !recheck) {
+        // The usual call (each of a module's files in turn): the folder's files but the member's.
+        const { files, watched, at } = folder.all;
+        const i = members.length === 1 ? (at.get(members[0].absPath) ?? -1) : -2;
+        if (i !== -2) {
+          out.files.push(...(i === -1 ? files : [...files.slice(0, i), ...files.slice(i + 1)]));
+          out.watched.push(...(i === -1 ? watched : [...watched.slice(0, i), ...watched.slice(i + 1)]));
+          continue;
+        }
+      }
+      for (const { name, abs } of folder.names) {
+        if (known.has(abs)) continue;
+        const kept = folder.reads.get(abs);
+        if (kept === null) continue; // a directory named like a module file is not a file of the group
+        if (kept && (!recheck || stampNow(abs) === kept.watched.stamp)) {
           out.files.push(kept.file);
           out.watched.push(kept.watched);
           continue;
         }
-        const read = readBytes(abs, display, maxBytes);
-        // A directory named like a template is not a file of the group.
-        if ('error' in read && /not a regular file \(a directory\)/.test(read.error.message)) continue;
+        const display = toPosix(shown === '.' ? name : `${shown}/${name}`);
+        const taken = recheck ? undefined : shared?.take(abs, maxBytes);
+        const read = taken ?? readBytes(abs, display, maxBytes);
+        if (!taken && !('error' in read)) shared?.keep(abs, read);
+        if ('error' in read && /not a regular file \(a directory\)/.test(read.error.message)) {
+          folder.reads.set(abs, null);
+          continue;
+        }
         if ('error' in read) throw new Error(`cannot read ${display}, a file of the same group: ${read.error.message}`);
         const decoded = decodeSource(read.buf, display, abs);
         if ('error' in decoded) throw new Error(`cannot read ${display}, a file of the same group: ${decoded.error.message}`);
         const watched = { absPath: abs, path: display, stamp: read.stamp };
-        cache.reads.set(abs, { file: decoded.file, watched });
+        folder.reads.set(abs, { file: decoded.file, watched });
         out.files.push(decoded.file);
         out.watched.push(watched);
+      }
+      if (!recheck && !folder.all && folder.names.every(({ abs }) => folder.reads.has(abs))) {
+        const all: NonNullable<Folder['all']> = { files: [], watched: [], at: new Map() };
+        for (const { abs } of folder.names) {
+          const kept = folder.reads.get(abs);
+          if (!kept) continue;
+          all.at.set(abs, all.files.length);
+          all.files.push(kept.file);
+          all.watched.push(kept.watched);
+        }
+        folder.all = all;
       }
     }
     return out;

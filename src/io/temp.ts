@@ -4,22 +4,19 @@
  * reader never read them. A fix run removes, at its start, those whose owner is dead (a killed run's),
  * after completing any group whose renames that run had begun (its journal, src/io/write.ts).
  */
+import { lazyRequire } from '../core/lazy.js';
 import { readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeError, stampOf } from './read.js';
-import { lazyRequire } from '../core/lazy.js';
 import type { FileError } from '../core/result.js';
 
 export const TEMP_PREFIX = '.kmsfix-tmp-';
 
-// node:crypto is loaded by the first write, not by every scan's start.
+/** node:crypto, loaded by the first temp name (a scan never needs one). */
 const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
-let runTag: string | undefined;
-
 /** This run's part of every temp name: pid and a random tag. */
-function runTagOf(): string {
-  return (runTag ??= `${process.pid}.${crypto().randomBytes(4).toString('hex')}`);
-}
+let runTag: string | undefined;
+const tag = () => (runTag ??= `${process.pid}.${crypto().randomBytes(4).toString('hex')}`);
 
 export function isTempName(name: string): boolean {
   return name.startsWith(TEMP_PREFIX);
@@ -27,12 +24,12 @@ export function isTempName(name: string): boolean {
 
 /** This run's temp file for a target (or for a name of its own, e.g. a journal), in the target's folder. */
 export function tempPathFor(target: string, name = path.basename(target)): string {
-  return path.join(path.dirname(target), `${TEMP_PREFIX}${runTagOf()}-${name}`);
+  return path.join(path.dirname(target), `${TEMP_PREFIX}${tag()}-${name}`);
 }
 
 /** This run's n-th journal, for a group written in `dir`. */
 export function journalPathIn(dir: string, n: number): string {
-  return path.join(dir, `${TEMP_PREFIX}${runTagOf()}.${n}.journal`);
+  return path.join(dir, `${TEMP_PREFIX}${tag()}.${n}.journal`);
 }
 
 /** The pid that owns a temp file, from its name; undefined for names without one (kmsfix before 0.2). */

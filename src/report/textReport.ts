@@ -1,18 +1,18 @@
 /** Human-readable reports: one line per table, then a summary line. */
-import type pc from 'picocolors';
+import type Picocolors from 'picocolors';
+import { lazyRequire } from '../core/lazy.js';
 import { failingRules } from '../rule/peers/evaluate.js';
 import type { Status } from '../rule/status.js';
 import type { Summary } from './summary.js';
 import type { TableReport } from '../core/result.js';
-import { lazyRequire } from '../core/lazy.js';
 
-// Required on first use: an ES import of this CommonJS package costs Node's export analysis at every start.
-const picocolors = lazyRequire<typeof pc>('picocolors');
+/** picocolors, required (a CommonJS package: no export analysis by the ES module loader at start-up). */
+const pc = lazyRequire<typeof Picocolors>('picocolors');
 
-export type Colors = ReturnType<typeof pc.createColors>;
+export type Colors = ReturnType<typeof Picocolors.createColors>;
 
 export function colors(enabled: boolean): Colors {
-  return picocolors().createColors(enabled);
+  return pc().createColors(enabled);
 }
 
 function paint(status: Status, c: Colors): string {

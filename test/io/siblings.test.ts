@@ -4,11 +4,13 @@
  * the one reader's checks, never kmsfix's temp files, never a FIFO opened.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diskSiblings } from '../../src/io/siblings.js';
+import { FolderReads, diskSiblings } from '../../src/io/siblings.js';
+import { readBytes, readCandidate, stampOf } from '../../src/io/read.js';
+import { writeGroups } from '../../src/io/write.js';
 import { detectFile } from '../../src/engine/pipeline.js';
 import { runDisk } from '../../src/engine/disk.js';
 import type { Detection, DiskContext, SourceFile, Format } from '../../src/core/types.js';
@@ -52,11 +54,40 @@ describe("a group's other files, read by the engine", () => {
     }
   });
 
-  it('a file changed since the last read of its folder is read again', () => {
+  it('a file of the folder the run is in is read once; changed after that read, its kept stamp stops the write', async () => {
     const { dir, main } = module();
     const source = diskSiblings();
+    const first = source([main], terraform);
+    const versions = path.join(dir, 'versions.tf');
+    writeFileSync(versions, 'terraform { required_version = ">= 1.5" }\n');
+    const again = source([main], terraform);
+    // The same read, with the stamp of that read: no re-listing and no re-stat per file of the module.
+    expect(again.files).toEqual(first.files);
+    expect(again.files.find((f) => f.path === 'infra/versions.tf')!.text).toBe('terraform {}\n');
+    // ...and the write, which checks the watched stamps, refuses the group.
+    const target = path.join(dir, 'main.tf');
+    const before = readFileSync(target, 'utf8');
+    const stamp = stampOf(statSync(target, { bigint: true }));
+    const result = await writeGroups([{ files: [{ absPath: target, path: 'infra/main.tf', content: 'x', stamp }], watch: again.watched }]);
+    expect([...result.values()][0]?.message).toMatch(/infra\/versions\.tf changed on disk during the run/);
+    expect(readFileSync(target, 'utf8')).toBe(before);
+  });
+
+  it('another folder (a called module) is re-checked at each read: a changed file is read again', () => {
+    const { dir, main } = module();
+    const source = diskSiblings(undefined, true);
     expect(source([main], terraform).files.find((f) => f.path === 'infra/versions.tf')!.text).toBe('terraform {}\n');
     writeFileSync(path.join(dir, 'versions.tf'), 'terraform { required_version = ">= 1.5" }\n');
+    expect(source([main], terraform).files.find((f) => f.path === 'infra/versions.tf')!.text).toContain('required_version');
+  });
+
+  it('leaving the folder drops it: coming back reads the files again', () => {
+    const { dir, main } = module();
+    const other = module();
+    const source = diskSiblings();
+    source([main], terraform);
+    writeFileSync(path.join(dir, 'versions.tf'), 'terraform { required_version = ">= 1.5" }\n');
+    source([other.main], terraform);
     expect(source([main], terraform).files.find((f) => f.path === 'infra/versions.tf')!.text).toContain('required_version');
   });
 
@@ -73,5 +104,43 @@ describe("a group's other files, read by the engine", () => {
     };
     await detectFile(main, false, probe, {}, runDisk());
     expect(seen).toEqual(['infra/vars.tf.json', 'infra/versions.tf']);
+  });
+});
+
+describe("the folder's bytes, read once for both readers (FolderReads)", () => {
+  it("the group's reader takes what the candidates' reader read, with its stamp, and the reverse", async () => {
+    const { dir, main } = module();
+    const reads = new FolderReads();
+    // The candidates' reader read versions.tf (skipped by its prefilter): kept for the group's reader.
+    const versions = path.join(dir, 'versions.tf');
+    expect((await readCandidate(versions, 'infra/versions.tf', false, () => false, undefined, reads)).kind).toBe('skip');
+    const stamp = stampOf(statSync(versions, { bigint: true }));
+    writeFileSync(versions, 'terraform { required_version = ">= 1.5" }\n'); // after that read: the group's reader gets the read, not the disk
+    const got = diskSiblings(undefined, false, reads)([main], terraform);
+    expect(got.files.find((f) => f.path === 'infra/versions.tf')!.text).toBe('terraform {}\n');
+    expect(got.watched.find((w) => w.path === 'infra/versions.tf')!.stamp).toBe(stamp);
+    // ...and vars.tf.json, read by the group's reader, is the candidates' reader's (once).
+    const vars = path.join(dir, 'vars.tf.json');
+    expect(reads.take(vars, 1024)?.buf.toString()).toBe('{"variable": {"x": {}}}\n');
+    expect(reads.take(vars, 1024)).toBeUndefined();
+  });
+
+  it('keeps one folder, only the names a format reads as group files, and never a read above the size limit', () => {
+    const a = module();
+    const b = module();
+    const reads = new FolderReads();
+    const read = (abs: string) => {
+      const r = readBytes(abs, abs);
+      if ('error' in r) throw new Error(r.error.message);
+      return r;
+    };
+    reads.keep(path.join(a.dir, 'README.md'), read(path.join(a.dir, 'README.md')));
+    expect(reads.take(path.join(a.dir, 'README.md'), 1024)).toBeUndefined();
+    reads.keep(path.join(a.dir, 'versions.tf'), read(path.join(a.dir, 'versions.tf')));
+    expect(reads.take(path.join(a.dir, 'versions.tf'), 4)).toBeUndefined();
+    reads.keep(path.join(a.dir, 'versions.tf'), read(path.join(a.dir, 'versions.tf')));
+    reads.keep(path.join(b.dir, 'versions.tf'), read(path.join(b.dir, 'versions.tf')));
+    expect(reads.take(path.join(a.dir, 'versions.tf'), 1024)).toBeUndefined();
+    expect(reads.take(path.join(b.dir, 'versions.tf'), 1024)).toBeDefined();
   });
 });

@@ -15,7 +15,8 @@ import { isReference, type Raw, type Reference, type TableKind } from '../../rul
 import { blockComments, suppressionsOf } from './suppress.js';
 import { providersByRegion, regionKey } from './module.js';
 import { resourcePolicyObstacle } from './resourcePolicy.js';
-import { summarize, type TopBlock } from './topBlocks.js';
+import { siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+import { inputUses } from './inputUses.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
@@ -239,7 +240,9 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
     const hcl = await parseHcl(file.text);
     det = { tables: detectBlocks(file.text, hcl.blocks, (b) => blockComments(file.text, hcl.comments, b)), hcl };
   }
-  await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context);
+  const uses = inputUses(det);
+  if (uses.own.length > 0 || uses.calls.length > 0)
+    await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context, uses);
   await moduleObstacles(file, det, context);
   return det;
 }
@@ -249,16 +252,31 @@ const PROVIDERS_OR_POLICIES = /provider\s*"aws"|"provider"\s*:|aws_dynamodb_reso
 /** ...and, once the module has a resource policy, the policy documents and locals it may read. */
 const POLICY_PARTS = /aws_iam_policy_document|locals/;
 
+/** Whether a file's text matches PROVIDERS_OR_POLICIES (0), POLICY_PARTS (1): per file object, as each of a module's files asks of all the others. */
+const holds = new WeakMap<SourceFile, [boolean, boolean?]>();
+
+function providersOrPolicies(file: SourceFile): boolean {
+  let h = holds.get(file);
+  if (!h) holds.set(file, (h = [PROVIDERS_OR_POLICIES.test(file.text)]));
+  return h[0];
+}
+
+function policyParts(file: SourceFile): boolean {
+  const h = holds.get(file) ?? [providersOrPolicies(file)];
+  h[1] ??= POLICY_PARTS.test(file.text);
+  holds.set(file, h);
+  return h[1];
+}
+
 /** This file's blocks, and those of the module's other files that obstacles depend on (fix.ts reads them). */
 async function moduleTops(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<TopBlock[]> {
-  const { siblingBlocks } = await import('./fix.js');
   const own = summarize(det, file.text);
   // The engine reads the module's other files (none in memory, where every file is passed).
   const siblings = context ? await context.siblings() : [];
-  const first = await siblingBlocks(siblings, (text) => PROVIDERS_OR_POLICIES.test(text));
+  const first = await siblingBlocks(siblings.filter(providersOrPolicies));
   const all = [...own, ...first];
   if (!all.some((t) => t.type === 'resource' && t.labels[0] === 'aws_dynamodb_resource_policy')) return all;
-  return [...all, ...(await siblingBlocks(siblings, (text) => POLICY_PARTS.test(text) && !PROVIDERS_OR_POLICIES.test(text)))];
+  return [...all, ...(await siblingBlocks(siblings.filter((f) => policyParts(f) && !providersOrPolicies(f))))];
 }
 
 /**

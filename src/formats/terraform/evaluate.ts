@@ -58,8 +58,17 @@ function exprOf(v: Value): string | undefined {
   return undefined;
 }
 
+/** Each tfvars file's assignments, per file object (a module's files are handed to each of its files). */
+const tfvarsRead = new WeakMap<SourceFile, Map<string, { expr: string; where: string }>>();
+
 /** Top-level `name = value` assignments of a .tfvars file (HCL) or .tfvars.json. */
 function tfvarsOf(file: SourceFile): Map<string, { expr: string; where: string }> {
+  let out = tfvarsRead.get(file);
+  if (!out) tfvarsRead.set(file, (out = readTfvars(file)));
+  return out;
+}
+
+function readTfvars(file: SourceFile): Map<string, { expr: string; where: string }> {
   const out = new Map<string, { expr: string; where: string }>();
   if (file.path.endsWith('.json')) {
     try {
@@ -87,10 +96,41 @@ export function isTfvars(name: string): boolean {
   return /^terraform\.tfvars(\.json)?$/.test(name) || /\.auto\.tfvars(\.json)?$/.test(name);
 }
 
-function tfvarsFiles(files: SourceFile[]): SourceFile[] {
+export function tfvarsFiles(all: SourceFile[]): SourceFile[] {
+  // Every tfvars name holds `.tfvars` (a cheap test first: a module's files are many, its tfvars files few).
+  const files = all.filter((f) => f.path.includes('.tfvars'));
   const named = (n: string) => files.filter((f) => base(f.path) === n);
   const auto = files.filter((f) => /\.auto\.tfvars(\.json)?$/.test(base(f.path))).sort((a, b) => (base(a.path) < base(b.path) ? -1 : 1));
   return [...named('terraform.tfvars'), ...named('terraform.tfvars.json'), ...auto];
+}
+
+/** What one file of a module declares: its locals (name -> expression) and variables (with their default), in order. */
+interface Declared {
+  locals: [string, string][];
+  vars: { name: string; def?: string; line: string }[];
+}
+
+/** Each module file's declarations, per file object (a module's files are handed to each of its files, whose evaluations share them). */
+const declared = new WeakMap<ModuleFile, Declared>();
+
+function declarationsOf(f: ModuleFile): Declared {
+  let d = declared.get(f);
+  if (d) return d;
+  d = { locals: [], vars: [] };
+  for (const t of f.tops) {
+    if (t.type === 'locals') {
+      const body = readBody(t.text);
+      if (isObj(body))
+        for (const [k, v] of body.obj) {
+          const e = exprOf(v);
+          if (e !== undefined) d.locals.push([k, e]);
+        }
+    }
+    if (t.type !== 'variable' || t.labels.length !== 1) continue;
+    d.vars.push({ name: t.labels[0], def: t.attr('default')?.value, line: lineOf(f.text, t.start) });
+  }
+  declared.set(f, d);
+  return d;
 }
 
 /**
@@ -107,27 +147,19 @@ export function moduleEnv(
   const assigned = new Map<string, { expr: string; where: string }>();
   if (!call) for (const f of tfvarsFiles(tfvars)) for (const [k, v] of tfvarsOf(f)) assigned.set(k, v);
   for (const f of files) {
-    for (const t of f.tops) {
-      if (t.type === 'locals') {
-        const body = readBody(t.text);
-        if (isObj(body))
-          for (const [k, v] of body.obj) {
-            const e = exprOf(v);
-            if (e !== undefined && !env.locals.has(k)) env.locals.set(k, e);
-          }
-      }
-      if (t.type !== 'variable' || t.labels.length !== 1 || env.vars.has(t.labels[0])) continue;
-      const name = t.labels[0];
-      const def = t.attr('default');
-      const where = `${call ? path.posix.join(call.dir, base(f.path)) : base(f.path)}${lineOf(f.text, t.start)}`;
+    const d = declarationsOf(f);
+    for (const [k, e] of d.locals) if (!env.locals.has(k)) env.locals.set(k, e);
+    for (const { name, def, line } of d.vars) {
+      if (env.vars.has(name)) continue;
+      const where = `${call ? path.posix.join(call.dir, base(f.path)) : base(f.path)}${line}`;
       const input = call?.inputs.get(name);
       const set = assigned.get(name);
       if (input !== undefined)
         env.vars.set(name, { expr: input, env: call?.env, why: `module.${call?.label} sets ${name} = ${input.trim()}` });
       else if (set) env.vars.set(name, { expr: set.expr, why: `${name} = ${set.expr.trim()} in ${set.where}` });
-      else if (def) {
+      else if (def !== undefined) {
         const unset = call ? ` and module.${call.label} does not set it` : '';
-        env.vars.set(name, { expr: def.value, why: `${name} defaults to ${def.value.trim()} (${where})${unset}` });
+        env.vars.set(name, { expr: def, why: `${name} defaults to ${def.trim()} (${where})${unset}` });
       } else env.vars.set(name, { why: `${name} has no default (${where})${call ? ` and module.${call.label} does not set it` : ''}` });
     }
   }
@@ -303,11 +335,6 @@ export function evaluate(expr: string, env: Env, depth = 0): Evaluated {
   const toks = tokens(expr.trim());
   if (!toks || toks.length === 0) return UNKNOWN();
   return new Evaluator(toks, env, depth).run();
-}
-
-/** Does the expression read a variable or a local (so that evaluating it says more than its text)? */
-export function readsInputs(expr: string): boolean {
-  return /\b(var|local)\.[A-Za-z_]/.test(expr);
 }
 
 /** The variable an expression is, directly (`var.x`), or through one local (`local.y = var.x`). */

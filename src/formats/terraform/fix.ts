@@ -458,4 +458,4 @@ function reuseSharedKey(t: Target, key: SharedKey): { replicaArn: Map<HBlock, st
   return { replicaArn };
 }
 
-export { renderBlockLines, siblingBlocks };
+export { renderBlockLines };

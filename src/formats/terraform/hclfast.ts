@@ -98,22 +98,31 @@ function comment(allowMultiline: boolean): boolean {
   return false;
 }
 
+// The scanning loops below run over every byte of every file read, mostly before V8 has optimized
+// them (a run is short): runs of plain characters are skipped by sticky regular expressions, which
+// run as native code, instead of a loop of calls per character.
+const SPACES = /[ \t]*/y;
+const ANY_SPACES = /(?:[ \t\n]|\r\n)*/y;
+
 /** Spaces, tabs and comments on the current line (a block comment may not span lines). */
 function inlineSpace(): void {
   for (;;) {
-    const c = code(p);
-    if (c === SP || c === TAB) p++;
-    else if (!comment(false)) return;
+    SPACES.lastIndex = p;
+    SPACES.test(s);
+    p = SPACES.lastIndex;
+    const c = s.charCodeAt(p);
+    if ((c !== 35 && c !== 47) || !comment(false)) return;
   }
 }
 
 /** Whitespace, line breaks and comments (inside brackets, between items). */
 function anySpace(): void {
   for (;;) {
-    const c = code(p);
-    if (c === SP || c === TAB || c === LF) p++;
-    else if (c === CR && code(p + 1) === LF) p += 2;
-    else if (!comment(true)) return;
+    ANY_SPACES.lastIndex = p;
+    ANY_SPACES.test(s);
+    p = ANY_SPACES.lastIndex;
+    const c = s.charCodeAt(p);
+    if ((c !== 35 && c !== 47) || !comment(true)) return;
   }
 }
 
@@ -135,11 +144,13 @@ function isIdPart(c: number): boolean {
   return isIdStart(c) || (c >= 48 && c <= 57) || c === 45;
 }
 
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_-]*/y;
+
 function identifier(): string {
   const start = p;
-  if (!isIdStart(code(p))) giveUp();
-  p++;
-  while (isIdPart(code(p))) p++;
+  IDENTIFIER.lastIndex = p;
+  if (!IDENTIFIER.test(s)) giveUp();
+  p = IDENTIFIER.lastIndex;
   const c = code(p);
   // A non-ASCII identifier character, or `::` (a provider function): left to tree-sitter.
   if (c >= 128 || (c === 58 && code(p + 1) === 58)) giveUp();
@@ -152,9 +163,10 @@ type Deep = (type: string, labels: string[]) => boolean;
 
 /**
  * An attribute or a block at p. `deep` (top level only) says whether a block's items are kept;
- * `oneLine`: the single attribute of a one-line block (no line break after it).
+ * `oneLine`: the single attribute of a one-line block (no line break after it); `build` false: an
+ * item of a block that is not kept, read (and checked) all the same, but not built.
  */
-function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | undefined {
+function bodyItem(deep: Deep | undefined, oneLine = false, build = true): HAttr | HBlock | undefined {
   const start = p;
   const name = identifier();
   const nameEnd = p;
@@ -164,9 +176,11 @@ function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | und
     p++;
     inlineSpace();
     const valueStart = p;
-    const lit = expression(false);
+    const simple = oneLine ? undefined : simpleValue();
+    const lit = simple !== undefined ? simple : expression(false);
     const valueEnd = p;
     if (!oneLine) endOfLine();
+    if (!build) return undefined;
     return {
       kind: 'attr',
       name,
@@ -202,7 +216,7 @@ function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | und
     else giveUp();
     inlineSpace();
   }
-  const keep = deep ? deep(name, labels) : true;
+  const keep = build && (deep ? deep(name, labels) : true);
   const open = p;
   p++;
   inlineSpace();
@@ -218,13 +232,13 @@ function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | und
         close = p;
         break;
       }
-      const item = bodyItem(undefined);
-      if (keep && item) items.push(item);
+      const item = bodyItem(undefined, false, keep);
+      if (item) items.push(item);
     }
   } else {
     // A one-line block holds one attribute: `server_side_encryption { enabled = true }`.
-    const item = bodyItem(undefined, true);
-    if (keep && item) items.push(item);
+    const item = bodyItem(undefined, true, keep);
+    if (item) items.push(item);
     inlineSpace();
     if (code(p) !== 125) giveUp();
     close = p;
@@ -232,10 +246,39 @@ function bodyItem(deep: Deep | undefined, oneLine = false): HAttr | HBlock | und
   p = close + 1;
   const end = p;
   endOfLine();
-  return { kind: 'block', type: name, labels, start, end, open, close, items: keep ? items : [], row: rowOf(start), endRow: rowOf(close) };
+  if (!build) return undefined;
+  return { kind: 'block', type: name, labels, start, end, open, close, items, row: rowOf(start), endRow: rowOf(close) };
 }
 
 // ---------------------------------------------------------------- expressions
+
+/**
+ * The most common attribute values, with nothing after them on their line but spaces and a line
+ * comment: a plain string (no escape, no template sequence), an unsigned number, true, false, null,
+ * or a traversal of names (`var.x`, `aws_iam_role.r.arn`). One regular expression reads them
+ * instead of the descent through expression() (the same result: no operator and no conditional can
+ * follow). Anything else, or a form the descent refuses (a keyword, `true.x`), is left to it.
+ */
+const SIMPLE_VALUE =
+  /(?:"([^"\\$%\n\r]*)"|(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*)*))(?=[ \t]*(?:\n|\r\n|#|\/\/|$))/y;
+
+/** The literal of a simple value at p (null: a traversal), p after it; undefined (p unchanged) when it is not one. */
+function simpleValue(): Literal | null | undefined {
+  SIMPLE_VALUE.lastIndex = p;
+  const m = SIMPLE_VALUE.exec(s);
+  if (!m) return undefined;
+  const word = m[3];
+  if (word !== undefined) {
+    if (KEYWORDS.has(word)) return undefined;
+    const literal = word === 'true' || word === 'false' || word === 'null';
+    if (literal && m[4]) return undefined;
+    p = SIMPLE_VALUE.lastIndex;
+    if (!literal) return null;
+    return word === 'null' ? { type: 'null' } : { type: 'bool', value: word === 'true' };
+  }
+  p = SIMPLE_VALUE.lastIndex;
+  return m[1] !== undefined ? { type: 'string', value: m[1] } : { type: 'number', value: m[2] };
+}
 
 /**
  * An expression at p; leaves p just after its last token. Line breaks are allowed only inside
@@ -562,11 +605,17 @@ function objectKey(): void {
 // ---------------------------------------------------------------- templates
 
 /** A quoted template; a string literal when it has no interpolation. */
+/** Template text up to the next character that may end it or start an escape or a template sequence. */
+const TEMPLATE_TEXT = /[^"\\$%\n\r]*/y;
+
 function quoted(): Literal | null {
   const start = p;
   p++;
   let plain = true;
   for (;;) {
+    TEMPLATE_TEXT.lastIndex = p;
+    TEMPLATE_TEXT.test(s);
+    p = TEMPLATE_TEXT.lastIndex;
     const c = code(p);
     if (c === -1 || c === LF || c === CR) giveUp();
     if (c === 34) break;
@@ -610,6 +659,9 @@ function templateSequence(): number {
   return INTERPOLATION;
 }
 
+/** Heredoc text up to the end of its line or a possible template sequence. */
+const HEREDOC_TEXT = /[^\n$%]*/y;
+
 function heredoc(): void {
   p += 2;
   if (code(p) === 45) p++;
@@ -627,6 +679,9 @@ function heredoc(): void {
     }
     // Template text to the end of the line, with its interpolations.
     for (;;) {
+      HEREDOC_TEXT.lastIndex = p;
+      HEREDOC_TEXT.test(s);
+      p = HEREDOC_TEXT.lastIndex;
       const c = code(p);
       if (c === -1) giveUp();
       if (c === LF) {

@@ -12,7 +12,8 @@ import { LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { PHRASES, enabledSetting, keySetting, keyRawOf, rawOf, type TfDetection, type TfTable } from './detect.js';
-import { directVariable, evaluate, isTfvars, moduleEnv, readsInputs, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
+import { directVariable, evaluate, isTfvars, moduleEnv, tfvarsFiles, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
+import { readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import type { JBlock } from './tfjson.js';
@@ -71,12 +72,28 @@ async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; 
 
 const ROOT_SIGNS = /\b(provider|backend|cloud)\b/;
 
+/** A provider configuration, or a `terraform` block with a backend or cloud block. */
+const rootBlock = (t: TopBlock) =>
+  t.type === 'provider' || (t.type === 'terraform' && /\b(backend|cloud)\s*("[^"]*"\s*)?\{|"(backend|cloud)"\s*:/.test(t.text));
+
+/** Whether a file of the folder makes it a root module, per file object (each of a module's files asks it of all the others). */
+const rootFiles = new WeakMap<SourceFile, boolean>();
+
+async function isRootFile(f: SourceFile): Promise<boolean> {
+  let v = rootFiles.get(f);
+  if (v === undefined) {
+    const name = nameOf(f);
+    v = name === '.terraform.lock.hcl' || isTfvars(name) || (ROOT_SIGNS.test(f.text) && (await siblingBlocks([f])).some(rootBlock));
+    rootFiles.set(f, v);
+  }
+  return v;
+}
+
 /** Terraform's signs of a root module: a provider configuration, a backend or cloud block, a lock file, a tfvars file. */
-function isRoot(tops: TopBlock[], siblings: SourceFile[]): boolean {
-  if (siblings.some((f) => nameOf(f) === '.terraform.lock.hcl' || isTfvars(nameOf(f)))) return true;
-  return tops.some(
-    (t) => t.type === 'provider' || (t.type === 'terraform' && /\b(backend|cloud)\s*("[^"]*"\s*)?\{|"(backend|cloud)"\s*:/.test(t.text)),
-  );
+async function isRoot(own: TopBlock[], siblings: SourceFile[]): Promise<boolean> {
+  if (own.some(rootBlock)) return true;
+  for (const f of siblings) if (await isRootFile(f)) return true;
+  return false;
 }
 
 /** An evaluated switch or key as a setting: the value, with what decided it as its source. */
@@ -135,35 +152,38 @@ function registryInputs(t: TfTable, env: () => Env): string[] {
   return evaluated;
 }
 
+/** The last module environment built without a file of its own declarations, and what it was built from. */
+let lastEnv: { files: ModuleFile[]; tfvars: SourceFile[]; env: Env } | undefined;
+
+const sameFiles = <T>(a: T[], b: T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The environment of the module of `own` (moduleEnv): `own` first, then the declaring files of its
+ * folder. A file that declares no variable and no local (a table's file, mostly) adds nothing: its
+ * module's other files of that folder then give the same environment, built once for them all.
+ */
+function rootEnv(own: ModuleFile, here: ModuleFile[], siblings: SourceFile[]): Env {
+  if (own.tops.some((t) => t.type === 'variable' || t.type === 'locals')) return moduleEnv([own, ...here], siblings);
+  const tfvars = tfvarsFiles(siblings);
+  if (lastEnv && sameFiles(lastEnv.files, here) && sameFiles(lastEnv.tfvars, tfvars)) return lastEnv.env;
+  lastEnv = { files: here, tfvars, env: moduleEnv(here, tfvars) };
+  return lastEnv.env;
+}
+
 /** Attributes of a module call that are not inputs. */
 const META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
-const LOCAL_SOURCE = /^\.\.?(\/|$)/;
 
-export async function evaluateInputs(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
-  const reads = (a: HAttr | undefined) => !!a && !a.lit && readsInputs(a.value);
-  const own = det.tables.filter((t) => {
-    if (t.kind === 'module')
-      return reads(attr(t.block, 'server_side_encryption_enabled')) || reads(attr(t.block, 'server_side_encryption_kms_key_arn'));
-    if (t.kind !== 'table') return false;
-    const sse = blocks(t.block, 'server_side_encryption')[0];
-    return reads(attr(sse, 'enabled')) || reads(attr(sse, 'kms_key_arn'));
-  });
-  const all = det.hcl?.blocks ?? det.json?.blocks ?? [];
-  // A local copy of the registry module (`../terraform-aws-modules/terraform-aws-dynamodb-table`) is read as the registry module.
-  const registry = new Set(det.tables.map((t) => t.block));
-  const calls = all.filter((b) => {
-    const src = attr(b, 'source')?.lit;
-    return b.type === 'module' && b.labels.length === 1 && src?.type === 'string' && LOCAL_SOURCE.test(src.value) && !registry.has(b);
-  });
+/** Evaluate what `uses` (inputUses.ts) found in the file: detection calls this only when it found something. */
+export async function evaluateInputs(file: SourceFile, det: TfDetection, context: DiskContext | undefined, uses: InputUses): Promise<void> {
+  const { own, calls } = uses;
   if (own.length === 0 && calls.length === 0) return;
   const siblings = context ? await context.siblings() : [];
   const here = await envFiles(siblings);
   const ownFile: ModuleFile = { path: file.path, text: file.text, tops: summarize(det, file.text) };
   let envCache: Env | undefined;
-  const env = () => (envCache ??= moduleEnv([ownFile, ...here], siblings));
+  const env = () => (envCache ??= rootEnv(ownFile, here, siblings));
   let rootCache: boolean | undefined;
-  const root = async () =>
-    (rootCache ??= isRoot([...ownFile.tops, ...(await siblingBlocks(siblings, (t) => ROOT_SIGNS.test(t)))], siblings));
+  const root = async () => (rootCache ??= await isRoot(ownFile.tops, siblings));
 
   for (const t of own) {
     let evaluated: string[];

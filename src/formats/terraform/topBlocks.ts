@@ -1,7 +1,7 @@
 /** The top-level blocks of a module's files, HCL or JSON alike: what names are taken, what exists. */
 import type { SourceFile } from '../../core/types.js';
 import type { TfDetection } from './detect.js';
-import { attr, parseHcl, type Literal } from './parse.js';
+import { attr, parseHcl, type HFile, type Literal } from './parse.js';
 
 export interface TopValue {
   /** The expression as HCL source text. */
@@ -19,9 +19,20 @@ export interface TopBlock {
   start?: number;
 }
 
+/** Each HCL model's top blocks (a model is shared by every parse of its text, parse.ts; detection and evaluation both ask). */
+const summaries = new WeakMap<HFile, TopBlock[]>();
+
+/** A file's top blocks (the same array for the same model: not to be modified). */
 export function summarize(det: TfDetection, text: string): TopBlock[] {
   if (det.json) return det.json.tops;
-  return (det.hcl?.blocks ?? []).map((b) => ({
+  if (!det.hcl) return [];
+  let tops = summaries.get(det.hcl);
+  if (!tops) summaries.set(det.hcl, (tops = summarizeHcl(det.hcl, text)));
+  return tops;
+}
+
+function summarizeHcl(hcl: HFile, text: string): TopBlock[] {
+  return hcl.blocks.map((b) => ({
     type: b.type,
     labels: b.labels,
     attr: (name: string) => attr(b, name),
@@ -47,13 +58,12 @@ const siblingTops = new WeakMap<SourceFile, TopBlock[] | null>();
  * The module's other files: those the engine did not pass because they hold no table (the
  * prefilter skipped them) still declare names, data sources and providers; and the lock file
  * says which hashicorp/aws version the module runs with. The engine reads them
- * (DiskContext.siblings); files that cannot be parsed are left out. `want`: parse only the files
- * whose text it accepts (detection asks for the few blocks a table's blocker depends on).
+ * (DiskContext.siblings); files that cannot be parsed are left out. Detection passes only the
+ * files that may hold the few blocks a table's blocker depends on.
  */
-export async function siblingBlocks(files: SourceFile[], want?: (text: string) => boolean): Promise<TopBlock[]> {
+export async function siblingBlocks(files: SourceFile[]): Promise<TopBlock[]> {
   const out: TopBlock[] = [];
   for (const file of files) {
-    if (want && !want(file.text)) continue;
     let tops = siblingTops.get(file);
     if (tops === undefined) {
       try {

@@ -125,6 +125,42 @@ describe('fast HCL parser = tree-sitter', () => {
     expect(await compare(text)).toBe(verdict);
   });
 
+  // Attribute values read at once when nothing but spaces and a line comment follows them (hclfast.ts simpleValue), and their near misses.
+  it.each([
+    ...['"x"', '"x" # c', '"x"\t// c', '"x" /* c */', '"a$b"', '"a%b"', '"a\\"b"', '12', '1.5', '1.5E-3', 'true', 'false', 'null'],
+    ...[
+      'var.x',
+      'aws_iam_role.r.arn',
+      'a-b.c-d',
+      'a.0',
+      'a.for',
+      'a.b # c',
+      'a.b /* c */ ? 1 : 2',
+      'x ? 1 : 2',
+      '"x" ? 1 : 2',
+      'a.b+1',
+      '-1',
+    ],
+  ])('the simple value %s: the same model as tree-sitter', async (value) => {
+    expect(await compare(`resource "aws_dynamodb_table" "t" {\n  a = ${value}\n  b = 1\n}\n`)).toBe('fast');
+  });
+
+  it.each([
+    ['1e', 'fallback (reference error)'],
+    ['1.', 'fallback (reference error)'],
+    ['12ab', 'fallback (reference error)'],
+    ['a..b', 'fallback (reference error)'],
+    ['1.5.3', 'fallback'],
+    ['true.x', 'fallback'],
+    ['null[0]', 'fallback'],
+    ['for', 'fallback'],
+    ['in.x', 'fallback'],
+    ['a .b', 'fallback'],
+    ['f (1)', 'fallback'],
+  ] as const)('the near miss %s: %s', async (value, verdict) => {
+    expect(await compare(`resource "aws_dynamodb_table" "t" {\n  a = ${value}\n  b = 1\n}\n`)).toBe(verdict);
+  });
+
   it('parseHcl uses the fast model and falls back to tree-sitter, which reports the error', async () => {
     const text = 'resource "aws_dynamodb_table" "t" {\n  name = "x"\n}\n';
     expect(plain(await parseHcl(text))).toEqual(plain(await parseHclReference(text)));
