@@ -12,7 +12,7 @@ import path from 'node:path';
 import type * as TS from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { loadTypeScript, ts as used } from '../../../src/formats/typescript/compiler.js';
-import { parseTypeScript } from '../../../src/formats/typescript/parse.js';
+import { newExpressions, parseTypeScript } from '../../../src/formats/typescript/parse.js';
 import { cdk, prng } from '../../../bench/generate.mjs';
 import { PARSER_API } from '../../../scripts/ts-parser.mjs';
 import { ROOT } from '../../helpers/fixture-cases.js';
@@ -43,6 +43,10 @@ function dump(t: typeof TS, file: string, text: string): string {
     // fixtures/typescript/bad/deep-nesting: too deep for the stack, in both.
     return `thrown: ${(e as Error).name}`;
   }
+  return dumpTree(t, sf);
+}
+
+function dumpTree(t: typeof TS, sf: TS.SourceFile): string {
   const out: string[] = [];
   const walk = (n: TS.Node, depth: number, parent: TS.Node | undefined) => {
     const own = n as unknown as { escapedText?: string; text?: string };
@@ -130,6 +134,33 @@ describe('the parser-only build of TypeScript', () => {
       }
     }
     expect(errors).toBeGreaterThan(100);
+  });
+
+  it("parseTypeScript links every node to its parent as the compiler's setParentNodes does, and lists the `new` expressions in order", () => {
+    const r = prng(7);
+    const inputs = [
+      ...files(path.join(ROOT, 'fixtures', 'typescript'), (n) => n.endsWith('.ts') && !n.includes('bad')).map((f) =>
+        readFileSync(f, 'utf8'),
+      ),
+      ...Array.from({ length: 10 }, () => cdk(r)),
+    ];
+    for (const [k, text] of inputs.entries()) {
+      let sf: TS.SourceFile;
+      try {
+        sf = parseTypeScript(`f${k}.ts`, text);
+      } catch {
+        continue; // a bad-input fixture
+      }
+      expect(dumpTree(used, sf)).toBe(dump(full, `f${k}.ts`, text));
+      expect(dumpTree(used, sf)).not.toContain(' false ');
+      const news: TS.Node[] = [];
+      const visit = (n: TS.Node): void => {
+        if (used.isNewExpression(n)) news.push(n);
+        used.forEachChild(n, visit);
+      };
+      visit(sf);
+      expect(newExpressions(sf)).toEqual(news);
+    }
   });
 
   it('gives the same error messages through kmsfix (parseTypeScript)', () => {
