@@ -386,6 +386,9 @@ function anchorOf(node: ts.Node): { statement?: ts.Statement; where?: Placement 
 
 // ---------------------------------------------------------------- suppressions
 
+/** A prefilter for commentSuppressions (src/core/suppressions.ts): `checkov:skip=`, `trivy:ignore:`, `tfsec:ignore:`, `kmsfix:ignore`, `kics-scan`. */
+export const MAYBE_SUPPRESSION = /:(skip|ignore)|kics-scan/i;
+
 /**
  * Suppression comments (`// kmsfix:ignore reason`, `// checkov:skip=CKV_AWS_119:reason`, and the other
  * tools' syntaxes) in the comments just above the table's `new` expression, up to its statement.
@@ -395,7 +398,10 @@ function suppressionsOf(sf: ts.SourceFile, node: ts.Node): Suppression[] {
   const out: Suppression[] = [];
   for (let cur: ts.Node | undefined = node; cur && !ts.isSourceFile(cur); cur = cur.parent) {
     for (const r of ts.getLeadingCommentRanges(text, cur.pos) ?? []) {
-      for (const line of text.slice(r.pos, r.end).split('\n')) {
+      const comment = text.slice(r.pos, r.end);
+      // Every syntax commentSuppressions reads has one of these (most comments have none).
+      if (!MAYBE_SUPPRESSION.test(comment)) continue;
+      for (const line of comment.split('\n')) {
         for (const s of commentSuppressions(line.replace(/\*\/\s*$/, ''))) if (!out.some((o) => o.text === s.text)) out.push(s);
       }
     }
