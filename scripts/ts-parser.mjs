@@ -5,13 +5,16 @@
  *
  * typescript.js is one esbuild bundle of the compiler, the checker, the emitter, the language service
  * and tsserver: 9 MB that every process meeting a `.ts` file compiled (or loaded from V8's code cache)
- * for the parser alone. This keeps the same code, unchanged, minus the top-level declarations that the
- * names kmsfix uses (PARSER_API) cannot reach: a reachability walk over the bundle's top-level
- * statements, by the identifiers each one mentions. The statements kept are the original text, in the
- * original order; nothing is rewritten. Statements that only register or fill in something (a
- * namespace's body, `__export(ns, ...)`, `X.y = ...`, the code fixes' and refactors' `register*` calls)
- * go with the declaration they fill in; any other top-level statement is kept. Run directly, it prints
- * what it kept and dropped.
+ * for the parser alone. This keeps the same code minus the top-level declarations that the names
+ * kmsfix uses (PARSER_API) cannot reach: a reachability walk over the bundle's top-level statements,
+ * by the top-level names each one mentions (the binder's scopes tell a local from a top-level name).
+ * The statements kept are the original text, in the original order. Two lists are cut to what is
+ * reached, and nothing else is rewritten: a namespace's export list (`__export(ns, { m: () => m })`,
+ * when `ns.m` is all the code reads of it) and the entries of the `Diagnostics` table (152 of its
+ * 2,000 messages). Statements that only fill in something (a namespace's body, `X.y = ...`, the code
+ * fixes' and refactors' `register*` calls) go with the declaration they fill in; any other top-level
+ * statement is kept. `node scripts/ts-parser.mjs --report [--why name,...] [--dropped]` says what it
+ * kept and why.
  *
  * test/formats/typescript/parser-build.test.ts parses every TypeScript fixture and more with both
  * builds and compares the trees node by node, and checks that PARSER_API covers every value of `ts`
@@ -101,6 +104,8 @@ export const PARSER_API = [
 ];
 
 const HEAD = 'var ts = {}; ((module) => {\n';
+/** Object-literal tables read entry by entry (see deriveParser). */
+const TABLES = ['Diagnostics'];
 const TAIL = '\n})({ get exports()';
 
 /**
@@ -183,7 +188,8 @@ export function deriveParser(source, ts, api = PARSER_API) {
   });
 
   // Namespaces built by `__export(ns, { member: () => target, ... })`: `ns.member` reaches that member only.
-  const members = new Map(); // ns -> Map(member -> target name)
+  const members = new Map(); // ns -> Map(member -> target name; undefined for a table's entry)
+  const tables = new Map(); // table -> { index of its statement, its object literal }
   for (const [ns, list] of fills) {
     for (const i of list) {
       const e = statements[i].expression;
@@ -199,6 +205,23 @@ export function deriveParser(source, ts, api = PARSER_API) {
     }
   }
 
+  // Tables built as one object literal (`var Diagnostics = { name: diag(...), ... }`, 500 KB of
+  // messages): `Diagnostics.name` reaches that entry only.
+  for (const table of TABLES) {
+    const [i] = declares.get(table) ?? [];
+    const d = i === undefined ? undefined : statements[i].declarationList?.declarations;
+    const literal = d?.length === 1 ? d[0].initializer : undefined;
+    if (!literal || !ts.isObjectLiteralExpression(literal)) throw new Error(`typescript.js has no object literal ${table}`);
+    const map = new Map();
+    for (const p of literal.properties) {
+      if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name) || !ts.isCallExpression(p.initializer))
+        throw new Error(`unexpected entry of ${table}`);
+      map.set(p.name.text, undefined);
+    }
+    members.set(table, map);
+    tables.set(table, { index: i, literal });
+  }
+
   // The binder's scopes: an identifier is a top-level name unless a function or block around it declares it.
   ts.bindSourceFile(sf, { target: ts.ScriptTarget.Latest, allowJs: true });
   const isLocal = (id) => {
@@ -211,7 +234,7 @@ export function deriveParser(source, ts, api = PARSER_API) {
     const out = new Set();
     const walk = (n) => {
       if (ts.isIdentifier(n)) {
-        if (declares.has(n.text) && !isPropertyName(ts, n) && !isLocal(n)) {
+        if (declares.has(n.text) && !isPropertyName(ts, n) && !isDeclarationName(ts, n) && !isLocal(n)) {
           const p = n.parent;
           out.add(members.has(n.text) && ts.isPropertyAccessExpression(p) && p.expression === n ? `${n.text}.${p.name.text}` : n.text);
         }
@@ -251,10 +274,11 @@ export function deriveParser(source, ts, api = PARSER_API) {
     if (dot > 0) {
       // One member of a namespace: the namespace object (declared, not filled in) and the member's target.
       const ns = name.slice(0, dot);
-      const target = members.get(ns).get(name.slice(dot + 1));
-      if (target === undefined) throw new Error(`${ns} exports no ${name.slice(dot + 1)}`);
+      const member = name.slice(dot + 1);
+      if (!members.get(ns).has(member)) throw new Error(`${ns} has no ${member}`);
       for (const i of declares.get(ns)) keep(i, name);
-      reach(target, name);
+      const target = members.get(ns).get(member);
+      if (target !== undefined) reach(target, name);
       continue;
     }
     for (const i of declares.get(name) ?? []) keep(i, name);
@@ -276,11 +300,20 @@ export function deriveParser(source, ts, api = PARSER_API) {
     return chain.join(' <- ');
   };
 
+  // A table with the entries reached (all of them when the table itself is).
+  const tableOf = (table) => {
+    const { literal } = tables.get(table);
+    const all = reached.has(table);
+    const props = literal.properties.filter((p) => all || reached.has(`${table}.${p.name.text}`));
+    return `\nvar ${table} = {\n${props.map((p) => `  ${p.getText(sf)}`).join(',\n')}\n};`;
+  };
+
   const parts = [];
   statements.forEach((st, i) => {
     if (!kept.has(i)) return;
+    const table = [...tables].find(([, t]) => t.index === i)?.[0];
     const ns = members.has(ownerOf(st)) && !ts.isVariableStatement(st) ? ownerOf(st) : undefined;
-    parts.push(ns ? exportsOf(ns, i) : body.slice(st.getFullStart(), st.getEnd()));
+    parts.push(table ? tableOf(table) : ns ? exportsOf(ns, i) : body.slice(st.getFullStart(), st.getEnd()));
   });
   const license = source.slice(0, start).trim();
   const text =
@@ -301,6 +334,12 @@ export function deriveParser(source, ts, api = PARSER_API) {
 function bindingNames(ts, name, add) {
   if (ts.isIdentifier(name)) add(name.text);
   else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(ts, el.name, add);
+}
+
+/** Is this identifier the name a declaration gives (`var x`, `function x`), not a use of it? */
+function isDeclarationName(ts, id) {
+  const p = id.parent;
+  return !!p && (ts.isVariableDeclaration(p) || ts.isFunctionDeclaration(p) || ts.isClassDeclaration(p)) && p.name === id;
 }
 
 /** Is this identifier a property's name (`a.name`, `{ name: v }`, `name() {}`), not a reference? */

@@ -5,7 +5,7 @@
  * compiling it costs about 250 ms in every process (and every worker thread) that meets a `.ts` file,
  * more than the parse of a whole CDK app. So `npm run build` derives a parser-only build of it
  * (scripts/ts-parser.mjs: the same code, less the top-level declarations the parser and the names
- * kmsfix uses cannot reach, 1.5 MB) into dist/ts-parser/, and this loads that when it is there for
+ * kmsfix uses cannot reach, 1 MB) into dist/ts-parser/, and this loads that when it is there for
  * the installed TypeScript version, the whole package otherwise (`KMSFIX_TS_PARSER=full` forces it).
  *
  * V8 can save the compiled code and load it back (Node 22's `module.enableCompileCache` does the same
