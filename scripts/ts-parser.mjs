@@ -1,6 +1,6 @@
 /**
  * A parser-only build of the installed TypeScript compiler, for kmsfix's start-up: `npm run build`
- * writes dist/ts-parser/typescript-<version>.cjs (src/formats/typescript/compiler.ts loads it, and
+ * writes dist/ts-parser/typescript-<version>-<hash>.cjs (src/formats/typescript/compiler.ts loads it, and
  * falls back to the whole `typescript` package when it is missing or fails).
  *
  * typescript.js is one esbuild bundle of the compiler, the checker, the emitter, the language service
