@@ -1,20 +1,25 @@
 /**
- * The TypeScript compiler (the `typescript` package), loaded on first use with a V8 code cache.
+ * The TypeScript compiler's parser, loaded on first use with a V8 code cache.
  *
- * `typescript.js` is 9 MB of JavaScript: compiling it costs about 250 ms in every process (and
- * every worker thread) that meets a `.ts` file, more than the parse of a whole CDK app. V8 can
- * save the compiled code and load it back (Node 22's `module.enableCompileCache` does the same
- * for every module; Node 20 has no such switch), which brings the load to about 60 ms here.
+ * `typescript.js` is 9 MB of JavaScript (the parser, the checker, the emitter, the language service):
+ * compiling it costs about 250 ms in every process (and every worker thread) that meets a `.ts` file,
+ * more than the parse of a whole CDK app. So `npm run build` derives a parser-only build of it
+ * (scripts/ts-parser.mjs: the same code, less the top-level declarations the parser and the names
+ * kmsfix uses cannot reach, 1 MB) into dist/ts-parser/, and this loads that when it is there for
+ * the installed TypeScript version, the whole package otherwise (`KMSFIX_TS_PARSER=full` forces it).
  *
- * The cache lives in kmsfix's cache folder (src/io/cache.ts), one file per TypeScript version, Node
- * version and architecture. V8 rejects cached code that does not match the source or the engine
- * (it is then rebuilt); any failure to read or write the cache only means a slower start.
+ * V8 can save the compiled code and load it back (Node 22's `module.enableCompileCache` does the same
+ * for every module; Node 20 has no such switch). The cache lives in kmsfix's cache folder
+ * (src/io/cache.ts), one file per compiler file, Node version and architecture. V8 rejects cached code
+ * that does not match the source or the engine (it is then rebuilt); any failure to read or write the
+ * cache only means a slower start.
  */
 import { isAscii } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import Module from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import type * as TS from 'typescript';
 import { cachePath, readCache, writeCache } from '../../io/cache.js';
@@ -24,13 +29,34 @@ const require = createRequire(import.meta.url);
 
 let pendingCache: (() => void) | undefined;
 
-function load(): typeof TS {
-  const file = require.resolve('typescript');
-  // An unknown version only shares the cache file between versions; V8 still checks the source.
-  const cacheFile = cachePath(`typescript-${packageVersion(file)}-node${process.version}-${process.arch}.v8cache`);
-  if (!cacheFile) return require(file) as typeof TS;
+const full = require.resolve('typescript');
+// An unknown version only shares the cache file between versions; V8 still checks the source.
+const version = packageVersion(full);
+
+/**
+ * The parser-only build for TypeScript `version`: dist/ts-parser/typescript-<version>-<hash>.cjs in
+ * kmsfix's folder (this module runs from src/, dist/src/ or dist/bundle/), or undefined.
+ */
+function parserBuild(version: string): string | undefined {
+  const prefix = `typescript-${version}-`;
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)), i = 0; i < 4; i++, dir = path.dirname(dir)) {
+    const folder = path.join(dir, 'dist', 'ts-parser');
+    try {
+      const name = readdirSync(folder).find((n) => n.startsWith(prefix) && n.endsWith('.cjs'));
+      if (name) return path.join(folder, name);
+    } catch {
+      // Not here: climb.
+    }
+  }
+  return undefined;
+}
+
+/** Run a CommonJS file through vm.Script with V8's cached code for it, when there is some. */
+function loadCached(file: string, cacheName: string): unknown {
+  const cacheFile = cachePath(cacheName);
+  if (!cacheFile) return require(file);
   const cachedData = readCache(cacheFile);
-  // typescript.js is ASCII: decoded as latin1 when it is (13 ms instead of 36 for its 9 MB).
+  // The compiler is ASCII: decoded as latin1 when it is (13 ms instead of 36 for typescript.js's 9 MB).
   const bytes = readFileSync(file);
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
@@ -41,10 +67,32 @@ function load(): typeof TS {
     // Saved after the first parse, so that the functions a parse compiles lazily are in it too.
     pendingCache = () => writeCache(cacheFile, script.createCachedData());
   }
-  return mod.exports as typeof TS;
+  return mod.exports;
 }
 
-export const ts: typeof TS = load();
+/**
+ * The parser-only build `parser` (by default the one for the installed version, if built), else the
+ * whole compiler: a build that fails to load, or is not of the installed version, is not used.
+ */
+export function loadTypeScript(parser: string | undefined = defaultParser()): typeof TS {
+  const engine = `node${process.version}-${process.arch}`;
+  if (parser) {
+    try {
+      const ts = loadCached(parser, `${path.basename(parser, '.cjs')}-${engine}.v8cache`) as typeof TS;
+      if (typeof ts.createSourceFile === 'function' && ts.version === version) return ts;
+    } catch {
+      // A broken build: the whole compiler below.
+    }
+    pendingCache = undefined;
+  }
+  return loadCached(full, `typescript-${version}-${engine}.v8cache`) as typeof TS;
+}
+
+function defaultParser(): string | undefined {
+  return process.env.KMSFIX_TS_PARSER === 'full' ? undefined : parserBuild(version);
+}
+
+export const ts: typeof TS = loadTypeScript();
 
 /** Write the code cache once, after the first file was parsed (no-op when it was used). */
 export function saveCompilerCache(): void {

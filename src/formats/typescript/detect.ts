@@ -18,7 +18,7 @@ import { commentSuppressions } from '../../core/suppressions.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
 import { bindings, importedModuleOf, readImports, resolveSymbol, type ImportInfo } from './imports.js';
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
-import { parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
+import { newExpressions, parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
 import { functionOf } from './scopes.js';
 import { stackRegionOf } from './stackRegion.js';
 
@@ -49,6 +49,9 @@ export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framew
   },
   '@pulumi/aws#dynamodb.Table': { kind: 'PulumiTable', framework: 'pulumi', type: 'aws.dynamodb.Table' },
 };
+
+/** The last names of the table classes (`dynamodb.Table` is a Table, whatever `dynamodb` is; a bare name may be an alias). */
+const CLASS_NAMES = new Set(Object.keys(TABLE_CLASSES).map((k) => k.split(/[#.]/).pop()!));
 
 /**
  * Which generation of its framework's packages a table's file is written against: AWS CDK v2
@@ -383,6 +386,9 @@ function anchorOf(node: ts.Node): { statement?: ts.Statement; where?: Placement 
 
 // ---------------------------------------------------------------- suppressions
 
+/** A prefilter for commentSuppressions (src/core/suppressions.ts): `checkov:skip=`, `trivy:ignore:`, `tfsec:ignore:`, `kmsfix:ignore`, `kics-scan`. */
+export const MAYBE_SUPPRESSION = /:(skip|ignore)|kics-scan/i;
+
 /**
  * Suppression comments (`// kmsfix:ignore reason`, `// checkov:skip=CKV_AWS_119:reason`, and the other
  * tools' syntaxes) in the comments just above the table's `new` expression, up to its statement.
@@ -392,7 +398,10 @@ function suppressionsOf(sf: ts.SourceFile, node: ts.Node): Suppression[] {
   const out: Suppression[] = [];
   for (let cur: ts.Node | undefined = node; cur && !ts.isSourceFile(cur); cur = cur.parent) {
     for (const r of ts.getLeadingCommentRanges(text, cur.pos) ?? []) {
-      for (const line of text.slice(r.pos, r.end).split('\n')) {
+      const comment = text.slice(r.pos, r.end);
+      // Every syntax commentSuppressions reads has one of these (most comments have none).
+      if (!MAYBE_SUPPRESSION.test(comment)) continue;
+      for (const line of comment.split('\n')) {
         for (const s of commentSuppressions(line.replace(/\*\/\s*$/, ''))) if (!out.some((o) => o.text === s.text)) out.push(s);
       }
     }
@@ -434,12 +443,10 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   // AWS CDK before 1.0 (`@aws-cdk/cdk`): its Table had no TableEncryption.
   const preV1 = imports.some((i) => i.module === '@aws-cdk/cdk');
 
-  const visit = (node: ts.Node): void => {
-    if (ts.isNewExpression(node)) {
-      const cls = TABLE_CLASSES[c.sym(node.expression) ?? ''];
-      if (cls) tables.push(tableOf(node, cls));
-    }
-    ts.forEachChild(node, visit);
+  /** The table class `new <callee>(...)` creates, if any (most `new`s of a stack are other constructs: told by their last name first). */
+  const classOf = (callee: ts.Expression) => {
+    if (ts.isPropertyAccessExpression(callee) ? !CLASS_NAMES.has(callee.name.text) : !ts.isIdentifier(callee)) return undefined;
+    return TABLE_CLASSES[c.sym(callee) ?? ''];
   };
 
   const tableOf = (node: ts.NewExpression, cls: (typeof TABLE_CLASSES)[string]): TsTable => {
@@ -568,6 +575,9 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     return undefined;
   };
 
-  visit(sf);
+  for (const node of newExpressions(sf)) {
+    const cls = classOf(node.expression);
+    if (cls) tables.push(tableOf(node, cls));
+  }
   return { tables, sf, imports, binds };
 }

@@ -10,7 +10,7 @@
  * another file, its props come from elsewhere, or a Stage may give the Region).
  */
 import { lookup } from './detect.js';
-import { ts, unwrap } from './parse.js';
+import { newExpressions, ts, unwrap } from './parse.js';
 
 export type StackRegion = 'agnostic' | 'regional' | 'unknown';
 
@@ -22,13 +22,8 @@ const APP = 'aws-cdk-lib#App';
 /** `new X(...)` sites of a class declared in the file. */
 function sitesOf(sf: ts.SourceFile, cls: ts.ClassDeclaration): ts.NewExpression[] {
   const name = cls.name?.text;
-  const out: ts.NewExpression[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name) out.push(n);
-    ts.forEachChild(n, visit);
-  };
-  if (name) visit(sf);
-  return out;
+  if (!name) return [];
+  return newExpressions(sf).filter((n) => ts.isIdentifier(n.expression) && n.expression.text === name);
 }
 
 /** The initializer of the variable `name` as the code at `node` sees it (nearest declaration around it). */

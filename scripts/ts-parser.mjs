@@ -1,0 +1,412 @@
+/**
+ * A parser-only build of the installed TypeScript compiler, for kmsfix's start-up: `npm run build`
+ * writes dist/ts-parser/typescript-<version>-<hash>.cjs (src/formats/typescript/compiler.ts loads it, and
+ * falls back to the whole `typescript` package when it is missing or fails).
+ *
+ * typescript.js is one esbuild bundle of the compiler, the checker, the emitter, the language service
+ * and tsserver: 9 MB that every process meeting a `.ts` file compiled (or loaded from V8's code cache)
+ * for the parser alone. This keeps the same code minus the top-level declarations that the names
+ * kmsfix uses (PARSER_API) cannot reach: a reachability walk over the bundle's top-level statements,
+ * by the top-level names each one mentions (the binder's scopes tell a local from a top-level name).
+ * The statements kept are the original text, in the original order. Two lists are cut to what is
+ * reached, and nothing else is rewritten: a namespace's export list (`__export(ns, { m: () => m })`,
+ * when `ns.m` is all the code reads of it) and the entries of the `Diagnostics` table (152 of its
+ * 2,000 messages). Statements that only fill in something (a namespace's body, `X.y = ...`, the code
+ * fixes' and refactors' `register*` calls) go with the declaration they fill in; any other top-level
+ * statement is kept. `node scripts/ts-parser.mjs --report [--why name,...] [--dropped]` says what it
+ * kept and why.
+ *
+ * test/formats/typescript/parser-build.test.ts parses every TypeScript fixture and more with both
+ * builds and compares the trees node by node, and checks that PARSER_API covers every value of `ts`
+ * kmsfix's sources use.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The values of the TypeScript namespace kmsfix uses (src/formats/typescript/*: `ts.<name>`). */
+export const PARSER_API = [
+  'JSDocParsingMode',
+  'NodeFlags',
+  'ScriptKind',
+  'ScriptTarget',
+  'SyntaxKind',
+  'createSourceFile',
+  'factory',
+  'flattenDiagnosticMessageText',
+  'forEachChild',
+  'getLeadingCommentRanges',
+  'isArrayLiteralExpression',
+  'isAsExpression',
+  'isBinaryExpression',
+  'isBindingElement',
+  'isBlock',
+  'isCallExpression',
+  'isCaseBlock',
+  'isCaseClause',
+  'isCatchClause',
+  'isClassDeclaration',
+  'isClassExpression',
+  'isClassLike',
+  'isClassStaticBlockDeclaration',
+  'isComputedPropertyName',
+  'isConditionalExpression',
+  'isConstructorDeclaration',
+  'isDefaultClause',
+  'isEnumDeclaration',
+  'isExportDeclaration',
+  'isExpression',
+  'isExpressionStatement',
+  'isExternalModuleReference',
+  'isForInStatement',
+  'isForOfStatement',
+  'isForStatement',
+  'isFunctionDeclaration',
+  'isFunctionExpression',
+  'isFunctionLike',
+  'isIdentifier',
+  'isIfStatement',
+  'isImportDeclaration',
+  'isImportEqualsDeclaration',
+  'isIterationStatement',
+  'isLabeledStatement',
+  'isMethodDeclaration',
+  'isModuleBlock',
+  'isNamedImports',
+  'isNamespaceImport',
+  'isNewExpression',
+  'isNoSubstitutionTemplateLiteral',
+  'isNonNullExpression',
+  'isNumericLiteral',
+  'isObjectLiteralExpression',
+  'isOmittedExpression',
+  'isParenthesizedExpression',
+  'isPrivateIdentifier',
+  'isPropertyAccessExpression',
+  'isPropertyAssignment',
+  'isPropertyDeclaration',
+  'isPropertySignature',
+  'isQualifiedName',
+  'isSatisfiesExpression',
+  'isSourceFile',
+  'isSpreadAssignment',
+  'isStatement',
+  'isStringLiteral',
+  'isTemplateExpression',
+  'isTypeQueryNode',
+  'isTypeReferenceNode',
+  'isVariableDeclaration',
+  'isVariableDeclarationList',
+  'isVariableStatement',
+  'version',
+];
+
+const HEAD = 'var ts = {}; ((module) => {\n';
+/** Object-literal tables read entry by entry (see deriveParser). */
+const TABLES = ['Diagnostics'];
+const TAIL = '\n})({ get exports()';
+
+/**
+ * The parser-only module's source, from typescript.js's text and the compiler itself (to read the
+ * bundle's syntax). Throws when the bundle is not shaped as expected.
+ */
+export function deriveParser(source, ts, api = PARSER_API) {
+  const start = source.indexOf(HEAD);
+  const end = source.lastIndexOf(TAIL);
+  if (start < 0 || end < start) throw new Error('typescript.js is not the expected bundle (no module function)');
+  const body = source.slice(start + HEAD.length, end);
+  const sf = ts.createSourceFile('typescript.js', body, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const statements = sf.statements;
+
+  // Top-level names -> the statements that declare them.
+  const declares = new Map();
+  const declare = (name, i) => {
+    if (!declares.has(name)) declares.set(name, []);
+    declares.get(name).push(i);
+  };
+  statements.forEach((st, i) => {
+    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) bindingNames(ts, d.name, (n) => declare(n, i));
+    else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) declare(st.name.text, i);
+  });
+
+  // Statements that are not declarations: which name each one fills in ('root': kept; 'drop': dropped).
+  const ownerOf = (st) => {
+    if (ts.isExpressionStatement(st)) {
+      const e = st.expression;
+      if (ts.isStringLiteral(e)) return 'root'; // "use strict"
+      // module.exports = __toCommonJS(typescript_exports); and the `0 && (module.exports = {...})` annotation.
+      if (/^(0 && \()?module\.exports = /.test(e.getText(sf))) return 'drop';
+      if (ts.isCallExpression(e)) {
+        const callee = e.expression;
+        // __export(ns_exports, { ... })
+        if (ts.isIdentifier(callee) && callee.text === '__export' && ts.isIdentifier(e.arguments[0])) return e.arguments[0].text;
+        // ((Ns2) => { ... })(Ns || (Ns = {}))
+        const arg = e.arguments[0];
+        if (e.arguments.length === 1 && arg && ts.isBinaryExpression(arg) && ts.isIdentifier(arg.left)) {
+          if (ts.isParenthesizedExpression(callee) && (ts.isArrowFunction(callee.expression) || ts.isFunctionExpression(callee.expression)))
+            return arg.left.text;
+        }
+        // The language service's code fixes and refactors register themselves.
+        if (ts.isIdentifier(callee) && (callee.text === 'registerCodeFix' || callee.text === 'registerRefactor')) return callee.text;
+      }
+      // _Version.zero = new _Version(...), Ns.y = ...
+      if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(e.left)) {
+        const target = e.left.expression;
+        if (ts.isIdentifier(target) && declares.has(target.text)) return target.text;
+      }
+    }
+    if (ts.isIfStatement(st)) {
+      // if (sys && ...) { ... } and if (typeof console !== "undefined") { Debug.loggingHost = ... }
+      const t = st.expression.getText(sf);
+      if (/^sys && /.test(t)) return 'sys';
+      const block = st.thenStatement;
+      if (/^typeof console !== "undefined"$/.test(t) && ts.isBlock(block) && block.statements.length === 1) {
+        const inner = block.statements[0];
+        if (ts.isExpressionStatement(inner) && ts.isBinaryExpression(inner.expression)) {
+          const left = inner.expression.left;
+          if (ts.isPropertyAccessExpression(left) && ts.isIdentifier(left.expression)) return left.expression.text;
+        }
+      }
+    }
+    return 'root';
+  };
+
+  const fills = new Map(); // name -> statements that fill it in
+  const roots = [];
+  const dropped = [];
+  statements.forEach((st, i) => {
+    if (ts.isVariableStatement(st) || ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) return;
+    const owner = ownerOf(st);
+    if (owner === 'root') roots.push(i);
+    else if (owner === 'drop') dropped.push(i);
+    else {
+      if (!fills.has(owner)) fills.set(owner, []);
+      fills.get(owner).push(i);
+    }
+  });
+
+  // Namespaces built by `__export(ns, { member: () => target, ... })`: `ns.member` reaches that member only.
+  const members = new Map(); // ns -> Map(member -> target name; undefined for a table's entry)
+  const tables = new Map(); // table -> { index of its statement, its object literal }
+  for (const [ns, list] of fills) {
+    for (const i of list) {
+      const e = statements[i].expression;
+      if (!e || !ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== '__export') continue;
+      const map = new Map();
+      for (const p of e.arguments[1].properties) {
+        const body = p.initializer?.body;
+        if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name) || !body || !ts.isIdentifier(body))
+          throw new Error(`unexpected export of ${ns}`);
+        map.set(p.name.text, body.text);
+      }
+      members.set(ns, map);
+    }
+  }
+
+  // Tables built as one object literal (`var Diagnostics = { name: diag(...), ... }`, 500 KB of
+  // messages): `Diagnostics.name` reaches that entry only.
+  for (const table of TABLES) {
+    const [i] = declares.get(table) ?? [];
+    const d = i === undefined ? undefined : statements[i].declarationList?.declarations;
+    const literal = d?.length === 1 ? d[0].initializer : undefined;
+    if (!literal || !ts.isObjectLiteralExpression(literal)) throw new Error(`typescript.js has no object literal ${table}`);
+    const map = new Map();
+    for (const p of literal.properties) {
+      if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name) || !ts.isCallExpression(p.initializer))
+        throw new Error(`unexpected entry of ${table}`);
+      map.set(p.name.text, undefined);
+    }
+    members.set(table, map);
+    tables.set(table, { index: i, literal });
+  }
+
+  // The binder's scopes: an identifier is a top-level name unless a function or block around it declares it.
+  ts.bindSourceFile(sf, { target: ts.ScriptTarget.Latest, allowJs: true });
+  const isLocal = (id) => {
+    for (let n = id.parent; n && n !== sf; n = n.parent) if (n.locals?.has(id.escapedText)) return true;
+    return false;
+  };
+
+  // The top-level names (or namespace members, `ns.member`) a statement mentions, not as a property name.
+  const mentions = (st) => {
+    const out = new Set();
+    const walk = (n) => {
+      if (ts.isIdentifier(n)) {
+        if (declares.has(n.text) && !isPropertyName(ts, n) && !isDeclarationName(ts, n) && !isLocal(n)) {
+          const p = n.parent;
+          out.add(members.has(n.text) && ts.isPropertyAccessExpression(p) && p.expression === n ? `${n.text}.${p.name.text}` : n.text);
+        }
+        return;
+      }
+      ts.forEachChild(n, walk);
+    };
+    walk(st);
+    return out;
+  };
+
+  const kept = new Set();
+  const reached = new Set();
+  const queue = [];
+  const via = new Map(); // name -> the name whose statements first mentioned it (for --why)
+  const keep = (i, from) => {
+    if (kept.has(i)) return;
+    kept.add(i);
+    for (const n of mentions(statements[i])) reach(n, from);
+  };
+  const reach = (name, from) => {
+    if (reached.has(name)) return;
+    reached.add(name);
+    via.set(name, from);
+    queue.push(name);
+  };
+  for (const name of api) {
+    if (!declares.has(name)) throw new Error(`typescript.js declares no ${name}`);
+    reach(name);
+  }
+  // The namespaces' export lists below call it.
+  if (members.size > 0) reach('__export', '(namespaces)');
+  for (const i of roots) keep(i, `(${statements[i].getText(sf).slice(0, 40)})`);
+  while (queue.length > 0) {
+    const name = queue.shift();
+    const dot = name.indexOf('.');
+    if (dot > 0) {
+      // One member of a namespace: the namespace object (declared, not filled in) and the member's target.
+      const ns = name.slice(0, dot);
+      const member = name.slice(dot + 1);
+      if (!members.get(ns).has(member)) throw new Error(`${ns} has no ${member}`);
+      for (const i of declares.get(ns)) keep(i, name);
+      const target = members.get(ns).get(member);
+      if (target !== undefined) reach(target, name);
+      continue;
+    }
+    for (const i of declares.get(name) ?? []) keep(i, name);
+    if (!members.has(name)) for (const i of fills.get(name) ?? []) keep(i, name);
+  }
+  // A namespace's `__export` with the members reached (all of them when the namespace itself is).
+  const exportsOf = (ns, i) => {
+    const all = reached.has(ns);
+    const e = statements[i].expression;
+    const props = e.arguments[1].properties.filter((p) => all || reached.has(`${ns}.${p.name.text}`));
+    return props.length === 0 ? undefined : `\n__export(${ns}, {\n${props.map((p) => `  ${p.getText(sf)}`).join(',\n')}\n});`;
+  };
+  for (const [ns, list] of fills) {
+    if (members.has(ns)) for (const i of list) if (exportsOf(ns, i)) kept.add(i);
+  }
+  const why = (name) => {
+    const chain = [];
+    for (let n = name; n !== undefined && chain.length < 50; n = via.get(n)) chain.push(n);
+    return chain.join(' <- ');
+  };
+
+  // A table with the entries reached (all of them when the table itself is).
+  const tableOf = (table) => {
+    const { literal } = tables.get(table);
+    const all = reached.has(table);
+    const props = literal.properties.filter((p) => all || reached.has(`${table}.${p.name.text}`));
+    return `\nvar ${table} = {\n${props.map((p) => `  ${p.getText(sf)}`).join(',\n')}\n};`;
+  };
+
+  const parts = [];
+  statements.forEach((st, i) => {
+    if (!kept.has(i)) return;
+    const table = [...tables].find(([, t]) => t.index === i)?.[0];
+    const ns = members.has(ownerOf(st)) && !ts.isVariableStatement(st) ? ownerOf(st) : undefined;
+    parts.push(table ? tableOf(table) : ns ? exportsOf(ns, i) : body.slice(st.getFullStart(), st.getEnd()));
+  });
+  const license = source.slice(0, start).trim();
+  const text =
+    `${license}\n// The parser of TypeScript ${ts.version}, derived from typescript.js by kmsfix's scripts/ts-parser.mjs: ` +
+    `its top-level statements that the names exported below reach, unchanged.\n` +
+    `${parts.join('')}\nmodule.exports = { ${api.join(', ')} };\n`;
+  const droppedNames = [...declares.keys()].filter((n) => !reached.has(n));
+  return {
+    text,
+    kept: kept.size,
+    total: statements.length,
+    droppedNames,
+    why,
+    roots: roots.map((i) => statements[i].getText(sf).slice(0, 80)),
+  };
+}
+
+function bindingNames(ts, name, add) {
+  if (ts.isIdentifier(name)) add(name.text);
+  else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(ts, el.name, add);
+}
+
+/** Is this identifier the name a declaration gives (`var x`, `function x`), not a use of it? */
+function isDeclarationName(ts, id) {
+  const p = id.parent;
+  return !!p && (ts.isVariableDeclaration(p) || ts.isFunctionDeclaration(p) || ts.isClassDeclaration(p)) && p.name === id;
+}
+
+/** Is this identifier a property's name (`a.name`, `{ name: v }`, `name() {}`), not a reference? */
+function isPropertyName(ts, id) {
+  const p = id.parent;
+  if (!p) return false;
+  if (ts.isPropertyAccessExpression(p)) return p.name === id;
+  if (ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) return p.name === id;
+  if (ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p)) return p.name === id;
+  if (ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p)) return true;
+  return false;
+}
+
+/**
+ * Write dist/ts-parser/typescript-<version>-<hash>.cjs for the installed TypeScript (`hash`: of its
+ * text, so that V8's code cache, named after the file, never meets another text of the same length).
+ * Skipped when the stamp says the same typescript.js and the same version of this script made it.
+ */
+export function writeParser(root, { force = false, log = () => {} } = {}) {
+  const require = createRequire(path.join(root, 'package.json'));
+  const file = require.resolve('typescript');
+  const source = readFileSync(file, 'latin1');
+  const outdir = path.join(root, 'dist', 'ts-parser');
+  const stampFile = path.join(outdir, 'stamp.json');
+  const stamp = JSON.stringify({ typescript: sha(source), script: sha(readFileSync(fileURLToPath(import.meta.url), 'latin1')) });
+  const previous = existsSync(stampFile) ? JSON.parse(readFileSync(stampFile, 'utf8')) : undefined;
+  if (
+    !force &&
+    previous &&
+    JSON.stringify({ typescript: previous.typescript, script: previous.script }) === stamp &&
+    existsSync(path.join(outdir, previous.file ?? '-'))
+  ) {
+    return path.join(outdir, previous.file);
+  }
+  rmSync(outdir, { recursive: true, force: true });
+  const ts = require(file);
+  const derived = deriveParser(source, ts);
+  log(derived);
+  const name = `typescript-${ts.version}-${sha(derived.text).slice(0, 12)}.cjs`;
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(path.join(outdir, name), derived.text, 'latin1');
+  writeFileSync(stampFile, JSON.stringify({ ...JSON.parse(stamp), file: name }, null, 2));
+  return path.join(outdir, name);
+}
+
+const sha = (text) => createHash('sha256').update(text, 'latin1').digest('hex');
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const report = process.argv.includes('--report');
+  const w = process.argv.indexOf('--why');
+  try {
+    const out = writeParser(root, {
+      force: report || w > 0,
+      log: (d) => {
+        console.log(`ts-parser: kept ${d.kept} of ${d.total} top-level statements of typescript.js, ${d.text.length} bytes`);
+        if (report) console.log(`kept whatever reaches them:\n  ${d.roots.join('\n  ')}`);
+        if (w > 0) for (const n of process.argv[w + 1].split(',')) console.log(d.why(n));
+        if (process.argv.includes('--dropped')) console.log(`dropped: ${d.droppedNames.join(' ')}`);
+      },
+    });
+    if (report) console.log(`wrote ${out}`);
+  } catch (e) {
+    // kmsfix then loads the whole compiler (src/formats/typescript/compiler.ts): slower, same results.
+    rmSync(path.join(root, 'dist', 'ts-parser'), { recursive: true, force: true });
+    console.warn(
+      `ts-parser: no parser-only build of TypeScript (${e instanceof Error ? e.message : e}); kmsfix will load the whole compiler`,
+    );
+  }
+}

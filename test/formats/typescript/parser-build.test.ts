@@ -1,0 +1,192 @@
+/**
+ * The parser-only build of TypeScript (scripts/ts-parser.mjs, written by `npm run build` into
+ * dist/ts-parser/) against the whole `typescript` package: the same trees, node by node, and the
+ * same syntax errors, on every TypeScript file of the fixtures, kmsfix's own sources, the compiler's
+ * lib .d.ts files, some of aws-cdk-lib, and mutated fixtures; it exports every value kmsfix uses;
+ * and compiler.ts falls back to the whole package when the build is missing or broken.
+ */
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type * as TS from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { loadTypeScript, ts as used } from '../../../src/formats/typescript/compiler.js';
+import { newExpressions, parseTypeScript } from '../../../src/formats/typescript/parse.js';
+import { cdk, prng } from '../../../bench/generate.mjs';
+import { PARSER_API } from '../../../scripts/ts-parser.mjs';
+import { ROOT } from '../../helpers/fixture-cases.js';
+
+const require = createRequire(import.meta.url);
+const full = require('typescript') as typeof TS;
+
+const buildDir = path.join(ROOT, 'dist', 'ts-parser');
+const built = readdirSync(buildDir).find((n) => n.startsWith(`typescript-${full.version}-`) && n.endsWith('.cjs'));
+const parser = require(path.join(buildDir, built ?? 'missing: run npm run build')) as typeof TS;
+
+function files(dir: string, test: (name: string) => boolean, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) files(p, test, out);
+    else if (test(name)) out.push(p);
+  }
+  return out;
+}
+
+/** A tree as text: each node's kind, range, flags, own text and parent, in forEachChild order; then the syntax errors. */
+function dump(t: typeof TS, file: string, text: string): string {
+  const options = { languageVersion: t.ScriptTarget.Latest, jsDocParsingMode: t.JSDocParsingMode.ParseNone };
+  let sf: TS.SourceFile;
+  try {
+    sf = t.createSourceFile(file, text, options, true, t.ScriptKind.TS);
+  } catch (e) {
+    // fixtures/typescript/bad/deep-nesting: too deep for the stack, in both.
+    return `thrown: ${(e as Error).name}`;
+  }
+  return dumpTree(t, sf);
+}
+
+function dumpTree(t: typeof TS, sf: TS.SourceFile): string {
+  const out: string[] = [];
+  const walk = (n: TS.Node, depth: number, parent: TS.Node | undefined) => {
+    const own = n as unknown as { escapedText?: string; text?: string };
+    const value = t.isIdentifier(n) || t.isPrivateIdentifier(n) ? own.escapedText : t.isSourceFile(n) ? '' : own.text;
+    out.push(`${depth} ${t.SyntaxKind[n.kind]} ${n.pos}-${n.end} ${n.flags} ${n.parent === parent} ${value ?? ''}`);
+    t.forEachChild(n, (c) => walk(c, depth + 1, n));
+  };
+  walk(sf, 0, undefined);
+  const diags = (sf as unknown as { parseDiagnostics: TS.Diagnostic[] }).parseDiagnostics;
+  for (const d of diags) out.push(`! ${d.start} ${d.length} ${d.code} ${t.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  return out.join('\n');
+}
+
+function same(file: string, text: string): void {
+  const expected = dump(full, file, text);
+  const actual = dump(parser, file, text);
+  if (actual !== expected) expect(actual, file).toBe(expected);
+}
+
+/** A small seeded generator (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('the parser-only build of TypeScript', () => {
+  it('is built, for the installed version', () => {
+    expect(built, 'npm run build writes it').toBeDefined();
+    expect(parser.version).toBe(full.version);
+    // Far smaller than the compiler: no checker, emitter or language service.
+    expect(statSync(path.join(buildDir, built!)).size).toBeLessThan(statSync(require.resolve('typescript')).size / 3);
+    expect((parser as unknown as Record<string, unknown>).createProgram).toBeUndefined();
+  });
+
+  it('exports every value of the compiler that kmsfix uses', () => {
+    const src = path.join(ROOT, 'src', 'formats', 'typescript');
+    const names = new Set<string>();
+    for (const f of files(src, (n) => n.endsWith('.ts'))) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/\bts\.([A-Za-z_$][\w$]*)/g)) if (m[1] in full) names.add(m[1]);
+    }
+    expect(names.size).toBeGreaterThan(30);
+    const missing = [...names].filter((n) => !PARSER_API.includes(n) || !(n in parser));
+    expect(missing).toEqual([]);
+  });
+
+  it('kmsfix runs on it (tests from the sources too)', () => {
+    expect(used.version).toBe(full.version);
+    expect((used as unknown as Record<string, unknown>).createProgram).toBeUndefined();
+  });
+
+  it("gives the same trees as the whole compiler: fixtures, kmsfix sources, the compiler's .d.ts, aws-cdk-lib", () => {
+    const inputs = [
+      ...files(path.join(ROOT, 'fixtures'), (n) => n.endsWith('.ts')),
+      ...files(path.join(ROOT, 'src'), (n) => n.endsWith('.ts')),
+      ...files(path.join(ROOT, 'test', 'formats', 'typescript'), (n) => n.endsWith('.ts')),
+      // The compiler's own declarations (lib.dom and lib.webworker aside: 3 MB of the same shapes).
+      ...files(path.dirname(require.resolve('typescript')), (n) => /^(lib\.(?!dom|webworker).*|typescript)\.d\.ts$/.test(n)),
+      ...files(path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')), 'aws-dynamodb'), (n) => /\.(d\.ts|js)$/.test(n)),
+    ];
+    expect(inputs.length).toBeGreaterThan(250);
+    for (const f of inputs) same(f, readFileSync(f, 'utf8'));
+    const r = prng(16);
+    for (let k = 0; k < 20; k++) same(`generated-${k}.ts`, cdk(r));
+  });
+
+  it('gives the same trees and syntax errors on broken TypeScript (mutated fixtures)', () => {
+    const next = random(16);
+    const tokens = ['{', '}', '(', ')', ',', ';', '`', "'", '"', '/*', '//', 'new ', '=>', '<', '>', '?.', '...', '@', '#', '\\', '\n'];
+    let errors = 0;
+    for (const f of files(path.join(ROOT, 'fixtures'), (n) => n.endsWith('.ts'))) {
+      const text = readFileSync(f, 'utf8');
+      for (let k = 0; k < 6; k++) {
+        const at = Math.floor(next() * text.length);
+        const cut = Math.floor(next() * 8);
+        const mutated =
+          k === 0
+            ? text.slice(0, at)
+            : text.slice(0, at) + (k % 2 ? tokens[Math.floor(next() * tokens.length)] : '') + text.slice(at + cut);
+        same(`${f}#${k}`, mutated);
+        if (dump(parser, f, mutated).includes('\n! ')) errors++;
+      }
+    }
+    expect(errors).toBeGreaterThan(100);
+  });
+
+  it("parseTypeScript links every node to its parent as the compiler's setParentNodes does, and lists the `new` expressions in order", () => {
+    const r = prng(7);
+    const inputs = [
+      ...files(path.join(ROOT, 'fixtures', 'typescript'), (n) => n.endsWith('.ts') && !n.includes('bad')).map((f) =>
+        readFileSync(f, 'utf8'),
+      ),
+      ...Array.from({ length: 10 }, () => cdk(r)),
+    ];
+    for (const [k, text] of inputs.entries()) {
+      let sf: TS.SourceFile;
+      try {
+        sf = parseTypeScript(`f${k}.ts`, text);
+      } catch {
+        continue; // a bad-input fixture
+      }
+      expect(dumpTree(used, sf)).toBe(dump(full, `f${k}.ts`, text));
+      expect(dumpTree(used, sf)).not.toContain(' false ');
+      const news: TS.Node[] = [];
+      const visit = (n: TS.Node): void => {
+        if (used.isNewExpression(n)) news.push(n);
+        used.forEachChild(n, visit);
+      };
+      visit(sf);
+      expect(newExpressions(sf)).toEqual(news);
+    }
+  });
+
+  it('gives the same error messages through kmsfix (parseTypeScript)', () => {
+    const text = "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nnew dynamodb.Table(this, 'T', { partitionKey: ;\n";
+    expect(() => parseTypeScript('a.ts', text)).toThrow(/TypeScript: Expression expected\./);
+  });
+});
+
+describe('loading the compiler', () => {
+  it('falls back to the whole package when the parser-only build is broken or missing', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-ts-parser-'));
+    const broken = path.join(dir, `typescript-${full.version}-000000000000.cjs`);
+    writeFileSync(broken, 'module.exports = {}; throw new Error("broken");\n');
+    for (const file of [broken, path.join(dir, 'missing.cjs')]) {
+      const t = loadTypeScript(file);
+      expect(t.version).toBe(full.version);
+      expect(typeof (t as unknown as Record<string, unknown>).createProgram).toBe('function');
+      expect(t.createSourceFile('a.ts', 'const a = 1;', t.ScriptTarget.Latest).statements).toHaveLength(1);
+    }
+  });
+
+  it('does not take a build of another TypeScript version', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-ts-parser-'));
+    const other = path.join(dir, 'typescript-0.0.1-000000000000.cjs');
+    writeFileSync(other, `module.exports = { ...require(${JSON.stringify(path.join(buildDir, built!))}), version: '0.0.1' };\n`);
+    expect(typeof (loadTypeScript(other) as unknown as Record<string, unknown>).createProgram).toBe('function');
+  });
+});
