@@ -18,6 +18,7 @@ import type { BatchFile } from './batch.js';
 import { PARALLEL_MIN_FILES, defaultWorkers, parallelMinBytes, workerScript } from './pool.js';
 import { Scheduler } from './schedule.js';
 import { TableCopies } from './own.js';
+import { heapCheck, watchHeap } from './heap.js';
 import { readCandidate } from '../io/read.js';
 import { cleanStaleTemps, halfWritten, type Cleanup } from '../io/temp.js';
 import type { FileError, FileOutcome, FileResult, RunProgress } from '../core/result.js';
@@ -84,6 +85,9 @@ export interface RunResult {
 const OWN_WORKER_FAMILY = 'typescript';
 export const OWN_WORKER_MIN_FILES = 50;
 
+/** From this many candidate files, the main thread's heap is watched (heap.ts). */
+const HEAP_WATCH_MIN_FILES = 256;
+
 /**
  * Whether the TypeScript files of a run get a worker thread of their own, from the start, while this
  * thread does every other family: when the candidates hold at least OWN_WORKER_MIN_FILES of each.
@@ -110,6 +114,8 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     cleanup = cleanStaleTemps(temps, (abs) => displayPath(abs, options.cwd));
     errors.push(...cleanup.errors);
   } else errors.push(...halfWritten(temps, (abs) => displayPath(abs, options.cwd)));
+  // Before any worker starts (heap.ts); a small run never grows its heap enough to need it.
+  if (candidates.length >= HEAP_WATCH_MIN_FILES) watchHeap();
   const workers = options.workers ?? defaultWorkers();
   const script = workers > 0 ? workerScript() : undefined;
   const ownFamily = script ? ownWorkerFamily(candidates.map((c) => c.path)) : undefined;
@@ -144,6 +150,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       return o;
     });
     if (options.onVerified) await options.onVerified(batch, replace);
+    heapCheck();
   };
   const scheduler = new Scheduler(
     pass,
