@@ -4,9 +4,13 @@
  * collection before it collects again (its largest growing factor, used when the heap may grow to
  * gigabytes): a fix of the bench's corpus holds about 50 MB, and its heap grew to 200 MB and more
  * once the run was long enough (4x and 8x the corpus), where a short run stopped before that.
- * Between batches, run.ts asks `heapCheck()`: once the heap has grown by SLACK past what the last
- * forced collection left, a full collection is forced. Nothing is capped: a run that holds more
- * only collects less often, it never runs out of memory sooner (a --max-old-space-size would).
+ * Between batches of a fix, run.ts asks `heapCheck()`: past FLOOR, once the heap has grown by the
+ * slack (48 MB, or half the heap the last forced collection left if more) past what that
+ * collection left, a full collection is forced. So the heap stays near what a fix of the bench's
+ * corpus reaches by itself (V8's own collections keep it under FLOOR there, and it pays nothing),
+ * however large the tree (docs/performance.md, tenth session). Nothing is capped: a run that
+ * holds more collects less often, and never runs out of memory sooner (a --max-old-space-size
+ * would).
  *
  * V8 hands scripts a `gc` function only under --expose-gc. Any V8 flag set for the whole run would
  * also change V8's flag hash, and the TypeScript compiler's code cache (made under the default
@@ -18,6 +22,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 
 const MB = 1024 * 1024;
+
+/** Below this much heap in use, V8 is left alone (a fix of the bench's corpus stays under it by itself). */
+const FLOOR = 112 * MB;
 
 /** The slack, in bytes: at least this much, or half the heap left by the last collection if more. */
 function slackMin(): number {
@@ -54,9 +61,9 @@ export function watchHeap(): void {
 export function heapCheck(): void {
   if (!gc) return;
   const used = v8.getHeapStatistics().used_heap_size;
-  if (budget === 0) budget = used + slackMin();
+  if (budget === 0) budget = Math.max(FLOOR, used + slackMin());
   if (used < budget) return;
   gc();
   const live = v8.getHeapStatistics().used_heap_size;
-  budget = live + Math.max(slackMin(), live / 2);
+  budget = Math.max(FLOOR, live + Math.max(slackMin(), live / 2));
 }

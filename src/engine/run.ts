@@ -85,7 +85,7 @@ export interface RunResult {
 const OWN_WORKER_FAMILY = 'typescript';
 export const OWN_WORKER_MIN_FILES = 50;
 
-/** From this many candidate files, the main thread's heap is watched (heap.ts). */
+/** From this many candidate files, a fix watches the main thread's heap (heap.ts). */
 const HEAP_WATCH_MIN_FILES = 256;
 
 /**
@@ -114,8 +114,10 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     cleanup = cleanStaleTemps(temps, (abs) => displayPath(abs, options.cwd));
     errors.push(...cleanup.errors);
   } else errors.push(...halfWritten(temps, (abs) => displayPath(abs, options.cwd)));
-  // Before any worker starts (heap.ts); a small run never grows its heap enough to need it.
-  if (candidates.length >= HEAP_WATCH_MIN_FILES) watchHeap();
+  // A fix's heap is watched (heap.ts), from before any worker starts; a small run never grows its
+  // heap enough to need it, and a scan (which keeps every table to the end) is left to V8.
+  const watch = options.mode === 'fix' && candidates.length >= HEAP_WATCH_MIN_FILES;
+  if (watch) watchHeap();
   const workers = options.workers ?? defaultWorkers();
   const script = workers > 0 ? workerScript() : undefined;
   const ownFamily = script ? ownWorkerFamily(candidates.map((c) => c.path)) : undefined;
@@ -150,7 +152,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       return o;
     });
     if (options.onVerified) await options.onVerified(batch, replace);
-    heapCheck();
+    if (watch) heapCheck();
   };
   const scheduler = new Scheduler(
     pass,
