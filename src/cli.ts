@@ -21,6 +21,7 @@ import { colorDiff, fileDiff, fullText, outsideCwd } from './report/diff.js';
 import { fixJson, scanJson } from './report/jsonReport.js';
 import { sarifLog } from './report/sarif.js';
 import { allErrors, allTables, formatError, summarize } from './report/summary.js';
+import { PARAMETERISED_NOTE, type Tally, emptyTally, fold, withTally } from './report/fold.js';
 import { colors, summaryLine, tableLine } from './report/textReport.js';
 import type { FixOptions, KeyStrategy } from './core/types.js';
 import { PROFILES, type Profile } from './rule/peers/evaluate.js';
@@ -299,7 +300,15 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
     // Without a prompt, a fix in place writes each chunk of verified groups as it goes (io/stream.ts);
     // not with --commit, which refuses a whole repository before anything of it is written.
     const prompt = io.interactive && !p.yes && p.format === 'text';
-    const stream = inPlace && !prompt && !p.commit ? fixStream(p, io, bar.done) : undefined;
+    const outputAbs = p.output === undefined ? undefined : realish(path.resolve(io.cwd, p.output));
+    /** Whether --output names a file this run read (with a stream, checked as each file settles: the result may not keep them all). */
+    let clash = false;
+    const stream =
+      inPlace && !prompt && !p.commit
+        ? fixStream(p, io, bar.done, (o) => {
+            if (outputAbs !== undefined && !clash) clash = realish(o.file.absPath) === outputAbs;
+          })
+        : undefined;
     const result = await run(p.paths, {
       ...p.options,
       // SARIF carries each table's fix: a scan plans them too.
@@ -308,18 +317,17 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
       mode: p.command,
       onProgress: bar.update,
       cleanTemps: inPlace,
-      ...(stream ? { onVerified: (outcomes, replace) => stream.add(outcomes, replace) } : {}),
+      ...(stream ? { onVerified: (outcomes, replace) => stream.add(outcomes, replace), onVerifiedEnd: () => stream.finish() } : {}),
       exclude: p.exclude,
     });
-    await stream?.finish();
     bar.done();
     const notes = [
       ...(lock?.takenOver ?? []).map((t) => `took over the lock of a kmsfix run that is no longer running: ${t}`),
       ...cleanupNotes(result.cleanup),
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
-    if (p.output !== undefined) {
-      const clash = result.outcomes.find((o) => realish(o.file.absPath) === realish(path.resolve(io.cwd, p.output!)));
+    if (outputAbs !== undefined) {
+      if (!stream) clash = result.outcomes.some((o) => realish(o.file.absPath) === outputAbs);
       if (clash) {
         refuseOutput();
         io.err(`kmsfix: --output ${p.output}: is a file this run scanned; the report would overwrite it\n`);
@@ -368,11 +376,14 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): 
 
 /**
  * The writer of a fix in place without a prompt: the diff of each chunk printed before it is written
- * (the progress line erased first), or kept for the JSON report.
+ * (the progress line erased first), or kept for the JSON report. For the text report, each file
+ * settled is folded (report/fold.ts): the result keeps only what the report prints, and `tally`
+ * counts the rest. `seen`: every file settled, before it is folded.
  */
-function fixStream(p: Parsed, io: Io, clearProgress: () => void): FixStream {
+function fixStream(p: Parsed, io: Io, clearProgress: () => void, seen: (o: FileOutcome) => void): FixStream & { tally?: Tally } {
   const c = colors(io.color);
-  return new FixStream(p.force, {
+  const tally = p.format === 'text' ? emptyTally() : undefined;
+  const stream: FixStream & { tally?: Tally } = new FixStream(p.force, {
     show(changed) {
       if (p.format === 'json') return changed.map((o) => fileDiff(o));
       if (!p.quiet) {
@@ -383,15 +394,21 @@ function fixStream(p: Parsed, io: Io, clearProgress: () => void): FixStream {
       return undefined;
     },
     content: (o) => fullText(o, o.newText!),
+    settle(o, written, error) {
+      seen(o);
+      return tally ? fold(o, written, error, tally) : o;
+    },
   });
+  stream.tally = tally;
+  return stream;
 }
 
-async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream?: FixStream): Promise<number> {
+async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream?: FixStream & { tally?: Tally }): Promise<number> {
   const { outcomes } = result;
   const text = p.format === 'text';
   // A parameter no longer controls what --fix-parameterised wrote explicitly: said once per table (src/rule/evaluate.ts words it).
   for (const t of allTables(outcomes)) {
-    const said = t.planned ? /Fixed with --fix-parameterised: (.*)$/.exec(t.message)?.[1] : undefined;
+    const said = t.planned ? PARAMETERISED_NOTE.exec(t.message)?.[1] : undefined;
     if (said === undefined) continue;
     const note = `${t.file}:${t.line} ${t.address}: ${said}`;
     notes.push(note);
@@ -519,9 +536,12 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
   });
 }
 
-/** The report of a fix in place that wrote as it went (FixStream): its diffs were printed already. */
-function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream: FixStream): number {
-  const planned = allTables(result.outcomes).filter((t) => t.planned).length;
+/**
+ * The report of a fix in place that wrote as it went (FixStream): its diffs were printed already.
+ * For the text report, the result holds only what it prints, and the stream's tally the rest.
+ */
+function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream: FixStream & { tally?: Tally }): number {
+  const planned = allTables(result.outcomes).filter((t) => t.planned).length + (stream.tally?.planned ?? 0);
   // In the run's order (the stream has them in the order they were verified, which workers may change).
   const order = new Map(result.outcomes.map((o, i) => [o, i]));
   const changed = [...stream.changed].sort((a, b) => order.get(a)! - order.get(b)!);
@@ -534,6 +554,7 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
     planned,
     write: stream.attempted,
     diffOf: (o) => stream.diffs.get(o) ?? '',
+    folded: stream.tally ? { tally: stream.tally, changed: stream.changedCount, written: stream.writtenCount } : undefined,
   });
 }
 
@@ -575,12 +596,16 @@ function report(
     diffOf: (o: FileOutcome) => string;
     /** The user answered no at the prompt. */
     declined?: boolean;
+    /** Text report of a streamed fix: what was let go of the outcomes (report/fold.ts), and the files changed and written in all. */
+    folded?: { tally: Tally; changed: number; written: number };
   },
 ): number {
-  const { outcomes, errors, changed, delivered, written, planned, write, declined } = r;
+  const { outcomes, errors, changed, delivered, written, planned, write, declined, folded } = r;
   const c = colors(io.color);
   const text = p.format === 'text';
-  const fixed = allTables(outcomes).filter((t) => t.fixed).length;
+  const fixed = allTables(outcomes).filter((t) => t.fixed).length + (folded?.tally.fixed ?? 0);
+  const changedCount = folded?.changed ?? changed.length;
+  const writtenCount = folded?.written ?? written.size;
   const allErrs = allErrors(outcomes, errors);
   if (text) {
     for (const t of allTables(outcomes))
@@ -597,7 +622,7 @@ function report(
             ? `patch written to ${patchName}`
             : 'no patch written'
           : write
-            ? `${files(written.size)} written`
+            ? `${files(writtenCount)} written`
             : p.dryRun
               ? 'dry run, nothing written'
               : declined
@@ -606,11 +631,11 @@ function report(
     // Says what the output holds: a dry run, a check or a "no" at the prompt fixed nothing.
     const done =
       p.dryRun || p.check
-        ? `${planned} would be fixed in ${files(changed.length)}`
+        ? `${planned} would be fixed in ${files(changedCount)}`
         : fixed === planned
-          ? `${planned} fixed in ${files(changed.length)}`
-          : `${planned} planned in ${files(changed.length)}, ${fixed} fixed`;
-    io.err(summaryLine(summarize(outcomes, errors), `; ${done}, ${verb}`) + '\n');
+          ? `${planned} fixed in ${files(changedCount)}`
+          : `${planned} planned in ${files(changedCount)}, ${fixed} fixed`;
+    io.err(summaryLine(withTally(summarize(outcomes, errors), folded?.tally), `; ${done}, ${verb}`) + '\n');
   } else {
     const files = changed.map((o) => ({ file: o.file.path, diff: r.diffOf(o), written: written.has(o) }));
     io.out(JSON.stringify(fixJson(outcomes, errors, files, notes), null, 2) + '\n');

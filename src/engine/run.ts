@@ -17,6 +17,8 @@ import type { FixOptions, FormatEntry } from '../core/types.js';
 import type { BatchFile } from './batch.js';
 import { PARALLEL_MIN_FILES, defaultWorkers, parallelMinBytes, workerScript } from './pool.js';
 import { Scheduler } from './schedule.js';
+import { TableCopies } from './own.js';
+import { heapCheck, watchHeap } from './heap.js';
 import { readCandidate, type SharedReads } from '../io/read.js';
 import { cleanStaleTemps, halfWritten, type Cleanup } from '../io/temp.js';
 import type { FileError, FileOutcome, FileResult, RunProgress } from '../core/result.js';
@@ -52,14 +54,22 @@ export interface RunOptions extends FixOptions {
    * fix: each batch's outcomes (whole groups) as soon as they are verified, in the order they are,
    * for a caller that writes as it goes (the CLI's fix in place without a prompt, src/io/stream.ts).
    * The next batch waits for its promise. `replace` swaps an outcome of the run's result for a
-   * lighter one once it is written (no texts), so that the run holds no fixed text after its write.
+   * lighter one once it is settled (written: no texts; or only what the report still needs), or
+   * drops it (`after` undefined: the caller counted it), so that the run holds no fixed text after
+   * its write, and its result does not grow with the tree.
    */
-  onVerified?: (outcomes: FileOutcome[], replace: (before: FileOutcome, after: FileOutcome) => void) => Promise<void>;
+  onVerified?: (outcomes: FileOutcome[], replace: Replace) => Promise<void>;
+  /** With onVerified: once the last batch was handed over, before the result is made (the caller's last writes and replacements). */
+  onVerifiedEnd?: () => Promise<void>;
   /** Paths left out of discovery (src/io/discover.ts Exclude): `--exclude`, a configuration file's `exclude`. */
   exclude?: import('../io/discover.js').Exclude[];
 }
 
+/** Swap an outcome of the run's result for another, or drop it (undefined). */
+export type Replace = (before: FileOutcome, after: FileOutcome | undefined) => void;
+
 export interface RunResult {
+  /** One per file read, in the order read; with onVerified, less those the caller dropped. */
   outcomes: FileOutcome[];
   /** Errors not tied to a parsed file (missing paths, unreadable files). */
   errors: FileError[];
@@ -74,6 +84,9 @@ export interface RunResult {
 /** The family that gets a worker of its own (see ownWorkerFamily), and how many files of it and of others that takes. */
 const OWN_WORKER_FAMILY = 'typescript';
 export const OWN_WORKER_MIN_FILES = 50;
+
+/** From this many candidate files, a fix watches the main thread's heap (heap.ts). */
+const HEAP_WATCH_MIN_FILES = 256;
 
 /**
  * Whether the TypeScript files of a run get a worker thread of their own, from the start, while this
@@ -101,38 +114,45 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     cleanup = cleanStaleTemps(temps, (abs) => displayPath(abs, options.cwd));
     errors.push(...cleanup.errors);
   } else errors.push(...halfWritten(temps, (abs) => displayPath(abs, options.cwd)));
+  // A fix's heap is watched (heap.ts), from before any worker starts; a small run never grows its
+  // heap enough to need it, and a scan (which keeps every table to the end) is left to V8.
+  const watch = options.mode === 'fix' && candidates.length >= HEAP_WATCH_MIN_FILES;
+  if (watch) watchHeap();
   const workers = options.workers ?? defaultWorkers();
   const script = workers > 0 ? workerScript() : undefined;
   const ownFamily = script ? ownWorkerFamily(candidates.map((c) => c.path)) : undefined;
   const pass = options.mode === 'fix' ? 'fix' : options.planFixes ? 'plan' : 'scan';
   /** Per read: the stamp of the version read, and the symbolic link it was reached through. */
-  const stamps: string[] = [];
+  const stamps: (string | undefined)[] = [];
   const links: (string | undefined)[] = [];
-  /** Per read, its outcome once its batch is in; and, while the caller may replace them, where the changed ones are. */
-  const outcomes: FileOutcome[] = [];
+  /** Per read, its outcome once its batch is in (undefined once the caller dropped it); and, while the caller may replace them, where they are. */
+  const outcomes: (FileOutcome | undefined)[] = [];
   const pending = new Map<FileOutcome, number>();
-  const replace = (before: FileOutcome, after: FileOutcome) => {
+  const replace: Replace = (before, after) => {
     const i = pending.get(before);
     if (i === undefined) return;
     outcomes[i] = after;
     pending.delete(before);
   };
+  const copies = new TableCopies();
   const sink = async (indexes: number[], reads: BatchFile[], results: FileResult[]) => {
     const batch = indexes.map((i, k) => {
       const r = results[k];
       // A file's text is needed no further when no edit points into it (its outcome keeps an empty
       // text): memory grows with the tables found and the files changed, not the bytes read.
       const file = r.edits || r.newText !== undefined ? reads[k].file : { ...reads[k].file, text: '' };
-      // Copies of the tables (and error): their strings (addresses, messages with snippets) are often
-      // slices of the file's text, which would keep every text read alive (V8's sliced strings: about
-      // 4 KB a table on the bench's corpus). A worker's results arrive as copies already.
-      const own = { tables: structuredClone(r.tables), ...(r.error ? { error: structuredClone(r.error) } : {}) };
+      // The run's own copies of the tables (own.ts) and error: their strings are often slices of the
+      // file's text, which would keep every text read alive (V8's sliced strings).
+      const own = { tables: copies.copy(r.tables, file.path), ...(r.error ? { error: structuredClone(r.error) } : {}) };
       const o: FileOutcome = { file, bom: reads[k].bom, ...r, ...own, stamp: stamps[i], ...(links[i] ? { link: links[i] } : {}) };
       outcomes[i] = o;
-      if (options.onVerified && r.newText !== undefined) pending.set(o, i);
+      stamps[i] = undefined;
+      links[i] = undefined;
+      if (options.onVerified) pending.set(o, i);
       return o;
     });
     if (options.onVerified) await options.onVerified(batch, replace);
+    if (watch) heapCheck();
   };
   const scheduler = new Scheduler(
     pass,
@@ -152,13 +172,18 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     lastInFolder.set(path.dirname(c.absPath), i);
   });
   let lastYield = Date.now();
-  for (const [index, c] of candidates.entries()) {
+  // Each candidate is let go once looked at (memory: a tree's candidates are all listed first).
+  const queue: (Candidate | undefined)[] = candidates;
+  const total = candidates.length;
+  for (let index = 0; index < total; index++) {
+    const c = queue[index]!;
+    queue[index] = undefined;
     // Reading is synchronous: let the workers' answers in now and then, so they never starve.
     if (scheduler.threaded && Date.now() - lastYield > 5) {
       await new Promise((resolve) => setImmediate(resolve));
       lastYield = Date.now();
     }
-    options.onProgress?.({ scanned: index + 1, candidates: candidates.length, tables: scheduler.tables, current: c.absPath });
+    options.onProgress?.({ scanned: index + 1, candidates: total, tables: scheduler.tables, current: c.absPath });
     const dir = path.dirname(c.absPath);
     const read = await readOne(c, options.maxFileBytes, errors, scheduler.sharedReads);
     if (read) {
@@ -166,10 +191,14 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       links.push(c.link);
       await scheduler.add(read.file, dir);
     }
-    if (index === lastInFolder.get(dir)) await scheduler.folderDone(dir);
+    if (index === lastInFolder.get(dir)) {
+      lastInFolder.delete(dir);
+      await scheduler.folderDone(dir);
+    }
   }
   await scheduler.finish();
-  return { outcomes, errors, repos, ownWorker: ownFamily, cleanup };
+  await options.onVerifiedEnd?.();
+  return { outcomes: outcomes.filter((o) => o !== undefined), errors, repos, ownWorker: ownFamily, cleanup };
 }
 
 /** Read a candidate, with the format that reads it; undefined when skipped or unreadable (then its error is added). */
@@ -205,6 +234,7 @@ function plainOptions(options: RunOptions): FixOptions {
     cleanTemps: _t,
     planFixes: _f,
     onVerified: _v,
+    onVerifiedEnd: _e,
     ...rest
   } = options;
   return rest;

@@ -5,7 +5,9 @@
  * (printed, or kept for the JSON report), its files are guarded (guard.ts: uncommitted changes,
  * links, read-only files; a group all or none) and written by group (write.ts: temp files, stamps
  * checked just before the renames, journals), and each changed outcome is replaced in the run's
- * result by one without texts. Nothing of a fixed text is held after its write.
+ * result by one without texts. Nothing of a fixed text is held after its write. Every outcome,
+ * changed or not, is then handed to the `settle` hook, which may keep less of it (the text report
+ * keeps only what it prints, src/report/fold.ts).
  *
  * Only without a confirmation prompt (--yes, or no terminal): the prompt needs the whole diff
  * before the first write, so that path keeps every fixed text until the answer (cli.ts).
@@ -26,17 +28,27 @@ export interface StreamHooks {
   show(changed: FileOutcome[]): string[] | undefined;
   /** The bytes to write for a changed file (its new text, with its BOM). */
   content(o: FileOutcome): string;
+  /**
+   * A file settled: unchanged, or its change written (`written`) or not (`error`). What the run keeps
+   * of it (default: the outcome, without texts once changed); undefined: nothing (the hook counted
+   * what its report needs, src/report/fold.ts).
+   */
+  settle?(o: FileOutcome, written: boolean, error: FileError | undefined): FileOutcome | undefined;
 }
 
-type Replace = (before: FileOutcome, after: FileOutcome) => void;
+type Replace = (before: FileOutcome, after: FileOutcome | undefined) => void;
 
 export class FixStream {
-  /** Every changed file so far, without texts, in the order handed over. */
+  /** Every changed file kept so far (settle), without texts, in the order handed over. */
   readonly changed: FileOutcome[] = [];
+  /** Of those, the ones written, and the ones not with why. */
   readonly written = new Set<FileOutcome>();
   readonly failed = new Map<FileOutcome, FileError>();
-  /** The diffs `show` returned, by (text-less) outcome. */
+  /** The diffs `show` returned, by (text-less) outcome kept. */
   readonly diffs = new Map<FileOutcome, string>();
+  /** Changed files, and written ones, kept or not. */
+  changedCount = 0;
+  writtenCount = 0;
   /** Whether some file was allowed to be written (the guard refused not all). */
   attempted = false;
   private chunk: { o: FileOutcome; replace: Replace }[] = [];
@@ -51,7 +63,10 @@ export class FixStream {
   /** A batch of verified outcomes (whole groups): the changed ones join the chunk, written once it is full. */
   async add(outcomes: FileOutcome[], replace: Replace): Promise<void> {
     for (const o of outcomes) {
-      if (o.newText === undefined) continue;
+      if (o.newText === undefined) {
+        replace(o, this.hooks.settle ? this.hooks.settle(o, false, undefined) : o);
+        continue;
+      }
       this.chunk.push({ o, replace });
       this.chars += o.newText.length + o.file.text.length;
     }
@@ -97,13 +112,17 @@ export class FixStream {
       }
     }
     for (const [k, { o, replace }] of items.entries()) {
-      const light: FileOutcome = { ...o, file: { ...o.file, text: '' }, newText: undefined, edits: undefined, watched: undefined };
-      replace(o, light);
-      this.changed.push(light);
       const err = failed.get(o);
-      if (err) this.failed.set(light, err);
-      if (written.has(o)) this.written.add(light);
-      if (shown) this.diffs.set(light, shown[k]);
+      const light: FileOutcome = { ...o, file: { ...o.file, text: '' }, newText: undefined, edits: undefined, watched: undefined };
+      const kept = this.hooks.settle ? this.hooks.settle(light, written.has(o), err) : light;
+      replace(o, kept);
+      this.changedCount++;
+      if (written.has(o)) this.writtenCount++;
+      if (!kept) continue;
+      this.changed.push(kept);
+      if (err) this.failed.set(kept, err);
+      if (written.has(o)) this.written.add(kept);
+      if (shown) this.diffs.set(kept, shown[k]);
     }
   }
 }

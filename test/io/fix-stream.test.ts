@@ -51,10 +51,10 @@ describe('fix in place, written as it goes', () => {
         if (p.scanned === p.candidates) writtenBeforeLastRead = readFileSync(fileOf(dir, 0), 'utf8').includes('KMSMasterKeyId');
       },
       onVerified: (outcomes, replace) => stream.add(outcomes, replace),
+      onVerifiedEnd: () => stream.finish(),
     });
-    await stream.finish();
     expect(writtenBeforeLastRead).toBe(true);
-    // The last file, of the last chunk, is written by finish().
+    // The last file, of the last chunk, is written by finish() (onVerifiedEnd, before run() returns).
     expect(readFileSync(fileOf(dir, FILES - 1), 'utf8')).toContain('KMSMasterKeyId');
     expect(stream.written.size).toBe(FILES);
     expect(stream.failed.size).toBe(0);

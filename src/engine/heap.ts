@@ -1,0 +1,69 @@
+/**
+ * The main thread's heap kept near what it holds (issue 16: a fix's memory flat whatever the
+ * tree's size). V8 lets its old generation grow to about four times the live heap of its last full
+ * collection before it collects again (its largest growing factor, used when the heap may grow to
+ * gigabytes): a fix of the bench's corpus holds about 50 MB, and its heap grew to 200 MB and more
+ * once the run was long enough (4x and 8x the corpus), where a short run stopped before that.
+ * Between batches of a fix, run.ts asks `heapCheck()`: past FLOOR, once the heap has grown by the
+ * slack (48 MB, or half the heap the last forced collection left if more) past what that
+ * collection left, a full collection is forced. So the heap stays near what a fix of the bench's
+ * corpus reaches by itself (V8's own collections keep it under FLOOR there, and it pays nothing),
+ * however large the tree (docs/performance.md, tenth session). Nothing is capped: a run that
+ * holds more collects less often, and never runs out of memory sooner (a --max-old-space-size
+ * would).
+ *
+ * V8 hands scripts a `gc` function only under --expose-gc. Any V8 flag set for the whole run would
+ * also change V8's flag hash, and the TypeScript compiler's code cache (made under the default
+ * flags, src/formats/typescript/compiler.ts) would be rejected; so the flag is turned on just long
+ * enough to take the function from a new context, and off again, before any worker starts.
+ * KMSFIX_HEAP_SLACK_MB sets the slack (0: never force a collection).
+ */
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+const MB = 1024 * 1024;
+
+/** Below this much heap in use, V8 is left alone (a fix of the bench's corpus stays under it by itself). */
+const FLOOR = 112 * MB;
+
+/** The slack, in bytes: at least this much, or half the heap left by the last collection if more. */
+function slackMin(): number {
+  const env = process.env.KMSFIX_HEAP_SLACK_MB;
+  if (env !== undefined && /^\d+$/.test(env)) return Number(env) * MB;
+  return 48 * MB;
+}
+
+let gc: (() => void) | undefined;
+let taken = false;
+let budget = 0;
+
+/** Take V8's `gc` function (once per process; before any worker starts). Quietly nothing when V8 refuses. */
+export function watchHeap(): void {
+  if (taken) return;
+  taken = true;
+  if (slackMin() === 0) return;
+  if (typeof globalThis.gc === 'function') {
+    gc = globalThis.gc;
+    return;
+  }
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    const f: unknown = vm.runInNewContext('gc');
+    if (typeof f === 'function') gc = f as () => void;
+  } catch {
+    gc = undefined;
+  } finally {
+    v8.setFlagsFromString('--no-expose-gc');
+  }
+}
+
+/** Between batches: a full collection once the heap has grown by the slack since the last one. */
+export function heapCheck(): void {
+  if (!gc) return;
+  const used = v8.getHeapStatistics().used_heap_size;
+  if (budget === 0) budget = Math.max(FLOOR, used + slackMin());
+  if (used < budget) return;
+  gc();
+  const live = v8.getHeapStatistics().used_heap_size;
+  budget = Math.max(FLOOR, live + Math.max(slackMin(), live / 2));
+}

@@ -1,0 +1,113 @@
+/**
+ * A fix in place without a prompt writes as it goes and, for the text report, keeps only what the
+ * report prints (src/report/fold.ts: counts for the rest). Its report must be the one the whole
+ * result gives: the prompt's path (answered y) keeps every outcome to the end, so both are run on
+ * copies of every fixture (fixed, compliant, unfixable, suppressed, test code, bad input) and their
+ * output compared, byte for byte.
+ */
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Io, main } from '../../src/cli.js';
+import { emptyTally, fold, withTally } from '../../src/report/fold.js';
+import { summarize } from '../../src/report/summary.js';
+import { processMemory } from '../../src/engine/memory.js';
+import { FIXTURES } from '../helpers/fixture-cases.js';
+import { runCli, snapshot } from '../helpers/cli-helper.js';
+
+const dirs: string[] = [];
+const savedWorkers = process.env.KMSFIX_WORKERS;
+
+beforeAll(() => {
+  // One thread: the diff then comes in the same order on both paths.
+  process.env.KMSFIX_WORKERS = '0';
+});
+
+afterAll(() => {
+  if (savedWorkers === undefined) delete process.env.KMSFIX_WORKERS;
+  else process.env.KMSFIX_WORKERS = savedWorkers;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A copy of every fixture, with one file the guard refuses to write (read-only) beside them. */
+function copy(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-streamed-'));
+  dirs.push(dir);
+  cpSync(FIXTURES, path.join(dir, 'fixtures'), { recursive: true });
+  const ro = path.join(dir, 'fixtures', 'ro.yaml');
+  writeFileSync(ro, 'Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n');
+  chmodSync(ro, 0o444);
+  return dir;
+}
+
+async function fixWith(dir: string, args: string[], prompt: boolean): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = {
+    cwd: dir,
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    interactive: prompt,
+    color: false,
+    ask: async () => 'y',
+  };
+  const code = await main(['fix', ...(prompt ? [] : ['--yes']), ...args, 'fixtures'], io);
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+describe('the text report of a fix written as it goes', () => {
+  for (const args of [[], ['--verbose', '--include-tests'], ['--fix-parameterised', '--quiet']]) {
+    it(`is the whole result's report, on every fixture (${args.join(' ') || 'no flags'})`, async () => {
+      const a = copy();
+      const b = copy();
+      const streamed = await fixWith(a, args, false);
+      const whole = await fixWith(b, args, true);
+      expect(streamed.err).toMatch(/tables in \d+ files: .*, \d+ errors?; /);
+      expect(streamed.err).toContain('error: fixtures/ro.yaml');
+      expect(streamed.err).toContain('not fixed: ');
+      if (args.includes('--fix-parameterised')) expect(streamed.err).toContain('note: ');
+      expect(streamed).toEqual(whole);
+      expect(snapshot(a)).toEqual(snapshot(b));
+    }, 120_000);
+  }
+
+  it('refuses --output naming a file the run read (exit 2), text and JSON', async () => {
+    for (const format of ['text', 'json']) {
+      const dir = copy();
+      const target = 'fixtures/cloudformation/sam/input.yaml';
+      const r = await runCli(['fix', '--yes', '--format', format, '--output', target, 'fixtures'], dir, undefined, { KMSFIX_WORKERS: '0' });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--output ${target}: is a file this run scanned`);
+      // Fixed in place by the run, not overwritten by the report.
+      expect(readFileSync(path.join(dir, target), 'utf8')).toMatch(/^AWSTemplateFormatVersion/);
+    }
+  }, 120_000);
+});
+
+describe('fold', () => {
+  it('keeps what the report names and counts the rest: the summary is unchanged', async () => {
+    const yaml = (key: string) =>
+      `Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      SSESpecification:\n        SSEEnabled: true\n${key}`;
+    const { outcomes } = await processMemory(
+      [
+        { path: 'fixed.yaml', text: yaml('') },
+        { path: 'cmk.yaml', text: yaml('        SSEType: KMS\n        KMSMasterKeyId: arn:aws:kms:us-east-1:111122223333:key/k\n') },
+        { path: 'bad.yaml', text: 'Resources: [\n' },
+      ],
+      'fix',
+    );
+    const tally = emptyTally();
+    const kept = outcomes.flatMap((o) => fold(o, o.newText !== undefined, undefined, tally) ?? []);
+    // The fixed and the compliant file are counted only; the bad one keeps its error.
+    expect(kept.map((o) => o.file.path)).toEqual(['bad.yaml']);
+    expect(tally).toMatchObject({ files: 2, tables: 2, compliant: 1, nonCompliant: 1, planned: 1, fixed: 1 });
+    const all = outcomes.map((o) => ({ ...o, tables: o.tables.map((t) => ({ ...t, fixed: t.planned === true })) }));
+    expect(withTally(summarize(kept, []), tally)).toEqual(summarize(all, []));
+    // A planned table whose file was not written is not fixed: it stays, for its line and the exit code.
+    const unwritten = emptyTally();
+    const fixedFile = outcomes.find((o) => o.file.path === 'fixed.yaml')!;
+    expect(fold(fixedFile, false, { file: 'fixed.yaml', message: 'refused' }, unwritten)?.tables).toHaveLength(1);
+    expect(unwritten.files).toBe(0);
+  });
+});
