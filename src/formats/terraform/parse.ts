@@ -257,9 +257,11 @@ function blockOf(n: Node, top = false): HBlock {
  * each of its files' fixes, so a module of many files needs them all at hand (16 entries made
  * verification re-parse most fixed files of a 50-file module). Bounded by the text it holds, not
  * by a count: HCL_CACHE_CHARS characters in all (a model takes a few times its text), and a text
- * larger than a quarter of that is not kept. Models are never modified after parsing.
+ * larger than a quarter of that is not kept. Models are never modified after parsing. 1 M characters
+ * holds some fifteen modules of 50 files (a run fixes one folder at a time); 4 M held 27 MB of the
+ * 50 MB a fix keeps live, for no time saved (tenth session, docs/performance.md).
  */
-export const HCL_CACHE_CHARS = 4 * 1024 * 1024;
+export const HCL_CACHE_CHARS = 1024 * 1024;
 const recent = new Map<string, HFile>();
 let recentChars = 0;
 
