@@ -12,16 +12,9 @@ import type { Summary } from './summary.js';
 /** What --fix-parameterised tells of a table it fixed (src/rule/evaluate.ts words it; cli.ts prints it as a note). */
 export const PARAMETERISED_NOTE = /Fixed with --fix-parameterised: (.*)$/;
 
-/** The counts of the tables and files let go. */
-export interface Tally {
-  files: number;
-  tables: number;
-  compliant: number;
-  nonCompliant: number;
-  fixable: number;
-  inTests: number;
+/** The counts of the tables and files let go: a Summary's (errors stay in their outcomes), and what a fix adds. */
+export interface Tally extends Omit<Summary, 'errors' | 'notScanned'> {
   notScanned: number;
-  profile?: string;
   planned: number;
   /** Planned and in the output (written). */
   fixed: number;
