@@ -4,7 +4,7 @@
  * is counted here and let go; what it prints stays, in the run's order: the tables it names ("not
  * fixed:" lines, --fix-parameterised notes) and the files with an error. So the run's result does not
  * grow with the tree (issue 16: memory flat), and the report is the one the whole result would give
- * (test/report/fold.test.ts). The JSON report lists every table, so it folds nothing.
+ * (test/cli/streamed-report.test.ts). The JSON report lists every table, so it folds nothing.
  */
 import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 import type { Summary } from './summary.js';
