@@ -21,7 +21,7 @@ import { colorDiff, fileDiff, fullText, outsideCwd } from './report/diff.js';
 import { fixJson, scanJson } from './report/jsonReport.js';
 import { sarifLog } from './report/sarif.js';
 import { allErrors, allTables, formatError, summarize } from './report/summary.js';
-import { PARAMETERISED_NOTE, type Tally, emptyTally, fold, withTally } from './report/fold.js';
+import { PARAMETERISED_NOTE, type Tally, emptyTally, fold } from './report/fold.js';
 import { colors, summaryLine, tableLine } from './report/textReport.js';
 import type { FixOptions, KeyStrategy } from './core/types.js';
 import { PROFILES, type Profile } from './rule/peers/evaluate.js';
@@ -635,7 +635,7 @@ function report(
         : fixed === planned
           ? `${planned} fixed in ${files(changedCount)}`
           : `${planned} planned in ${files(changedCount)}, ${fixed} fixed`;
-    io.err(summaryLine(withTally(summarize(outcomes, errors), folded?.tally), `; ${done}, ${verb}`) + '\n');
+    io.err(summaryLine(summarize(outcomes, errors, folded?.tally), `; ${done}, ${verb}`) + '\n');
   } else {
     const files = changed.map((o) => ({ file: o.file.path, diff: r.diffOf(o), written: written.has(o) }));
     io.out(JSON.stringify(fixJson(outcomes, errors, files, notes), null, 2) + '\n');

@@ -7,21 +7,21 @@
  * (test/cli/streamed-report.test.ts). The JSON report lists every table, so it folds nothing.
  */
 import type { FileError, FileOutcome, TableReport } from '../core/result.js';
-import type { Summary } from './summary.js';
+import { type TableCounts, countTable, noTables } from './summary.js';
 
 /** What --fix-parameterised tells of a table it fixed (src/rule/evaluate.ts words it; cli.ts prints it as a note). */
 export const PARAMETERISED_NOTE = /Fixed with --fix-parameterised: (.*)$/;
 
-/** The counts of the tables and files let go: a Summary's (errors stay in their outcomes), and what a fix adds. */
-export interface Tally extends Omit<Summary, 'errors' | 'notScanned'> {
-  notScanned: number;
+/** The counts of the tables and files let go (errors stay in their outcomes), and what a fix adds. */
+export interface Tally extends TableCounts {
+  files: number;
   planned: number;
   /** Planned and in the output (written). */
   fixed: number;
 }
 
 export function emptyTally(): Tally {
-  return { files: 0, tables: 0, compliant: 0, nonCompliant: 0, fixable: 0, inTests: 0, notScanned: 0, planned: 0, fixed: 0 };
+  return { ...noTables(), files: 0, planned: 0, fixed: 0 };
 }
 
 /**
@@ -40,34 +40,9 @@ export function fold(o: FileOutcome, written: boolean, failed: FileError | undef
   if (!keep) tally.files++;
   for (const t of o.tables) {
     if (named(t)) continue;
-    tally.tables++;
-    if (t.compliant) tally.compliant++;
-    else tally.nonCompliant++;
-    if (t.fixable && !t.compliant) tally.fixable++;
-    if (t.testCode && !t.compliant) tally.inTests++;
-    if (t.notScannedBy) {
-      tally.notScanned++;
-      tally.profile ??= t.notScannedBy;
-    }
+    countTable(t, tally);
     if (t.planned) tally.planned++;
     if (t.planned && written) tally.fixed++;
   }
   return keep ? { ...o, tables: kept } : undefined;
-}
-
-/** A summary of the outcomes kept, with the tally of those let go added. */
-export function withTally(s: Summary, tally: Tally | undefined): Summary {
-  if (!tally) return s;
-  const out: Summary = {
-    files: s.files + tally.files,
-    tables: s.tables + tally.tables,
-    compliant: s.compliant + tally.compliant,
-    nonCompliant: s.nonCompliant + tally.nonCompliant,
-    fixable: s.fixable + tally.fixable,
-    inTests: s.inTests + tally.inTests,
-    errors: s.errors,
-  };
-  const notScanned = (s.notScanned ?? 0) + tally.notScanned;
-  if (notScanned > 0) Object.assign(out, { notScanned, profile: s.profile ?? tally.profile });
-  return out;
 }

@@ -24,21 +24,55 @@ export function allErrors(outcomes: FileOutcome[], errors: FileError[]): FileErr
   return [...errors, ...outcomes.flatMap((o) => (o.error ? [o.error] : []))];
 }
 
-export function summarize(outcomes: FileOutcome[], errors: FileError[]): Summary {
-  const tables = allTables(outcomes);
+/** A summary's counts of tables: what each one means is said in countTable only. */
+export interface TableCounts {
+  tables: number;
+  compliant: number;
+  nonCompliant: number;
+  fixable: number;
+  inTests: number;
+  notScanned: number;
+  /** The profile of the first table not scanned (one profile per run). */
+  profile?: string;
+}
+
+export function noTables(): TableCounts {
+  return { tables: 0, compliant: 0, nonCompliant: 0, fixable: 0, inTests: 0, notScanned: 0 };
+}
+
+/** Count one table. */
+export function countTable(t: TableReport, c: TableCounts): void {
+  c.tables++;
+  if (t.compliant) c.compliant++;
+  else c.nonCompliant++;
+  // Fixable counts among the non-compliant: under a tool's profile a table may pass that tool and
+  // still be fixable by kmsfix's own rule (an AWS managed key under Trivy's).
+  if (t.fixable && !t.compliant) c.fixable++;
+  if (t.testCode && !t.compliant) c.inTests++;
+  if (t.notScannedBy) {
+    c.notScanned++;
+    c.profile ??= t.notScannedBy;
+  }
+}
+
+/**
+ * The summary of a run's outcomes and errors; `counted`: files and tables already counted and let
+ * go (a streamed text fix, src/report/fold.ts), added in.
+ */
+export function summarize(outcomes: FileOutcome[], errors: FileError[], counted?: TableCounts & { files: number }): Summary {
+  const c = noTables();
+  for (const t of allTables(outcomes)) countTable(t, c);
   const out: Summary = {
-    files: outcomes.length,
-    tables: tables.length,
-    compliant: tables.filter((t) => t.compliant).length,
-    nonCompliant: tables.filter((t) => !t.compliant).length,
-    // Fixable counts among the non-compliant: under a tool's profile a table may pass that tool and
-    // still be fixable by kmsfix's own rule (an AWS managed key under Trivy's).
-    fixable: tables.filter((t) => t.fixable && !t.compliant).length,
-    inTests: tables.filter((t) => t.testCode && !t.compliant).length,
+    files: outcomes.length + (counted?.files ?? 0),
+    tables: c.tables + (counted?.tables ?? 0),
+    compliant: c.compliant + (counted?.compliant ?? 0),
+    nonCompliant: c.nonCompliant + (counted?.nonCompliant ?? 0),
+    fixable: c.fixable + (counted?.fixable ?? 0),
+    inTests: c.inTests + (counted?.inTests ?? 0),
     errors: allErrors(outcomes, errors).length,
   };
-  const notScanned = tables.filter((t) => t.notScannedBy);
-  if (notScanned.length > 0) Object.assign(out, { notScanned: notScanned.length, profile: notScanned[0].notScannedBy });
+  const notScanned = c.notScanned + (counted?.notScanned ?? 0);
+  if (notScanned > 0) Object.assign(out, { notScanned, profile: c.profile ?? counted?.profile });
   return out;
 }
 
