@@ -74,6 +74,12 @@ export interface FileOutcome extends FileResult {
   link?: string;
 }
 
+/**
+ * Swap an outcome of a run's result for another once its file is settled, or drop it (undefined):
+ * what a fix that writes as it goes (src/io/stream.ts) hands back to the run (src/engine/run.ts).
+ */
+export type Replace = (before: FileOutcome, after: FileOutcome | undefined) => void;
+
 export interface RunProgress {
   /** Candidate files looked at so far, of `candidates`. */
   scanned: number;

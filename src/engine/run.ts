@@ -21,7 +21,7 @@ import { TableCopies } from './own.js';
 import { heapCheck, watchHeap } from './heap.js';
 import { readCandidate, type SharedReads } from '../io/read.js';
 import { cleanStaleTemps, halfWritten, type Cleanup } from '../io/temp.js';
-import type { FileError, FileOutcome, FileResult, RunProgress } from '../core/result.js';
+import type { FileError, FileOutcome, FileResult, Replace, RunProgress } from '../core/result.js';
 
 export interface RunOptions extends FixOptions {
   cwd: string;
@@ -64,9 +64,6 @@ export interface RunOptions extends FixOptions {
   /** Paths left out of discovery (src/io/discover.ts Exclude): `--exclude`, a configuration file's `exclude`. */
   exclude?: import('../io/discover.js').Exclude[];
 }
-
-/** Swap an outcome of the run's result for another, or drop it (undefined). */
-export type Replace = (before: FileOutcome, after: FileOutcome | undefined) => void;
 
 export interface RunResult {
   /** One per file read, in the order read; with onVerified, less those the caller dropped. */

@@ -15,7 +15,7 @@
  * process per work tree), and writes in two phases (write.ts); git's status of each work tree is
  * taken once, at the first chunk, before this run wrote anything.
  */
-import type { FileError, FileOutcome } from '../core/result.js';
+import type { FileError, FileOutcome, Replace } from '../core/result.js';
 import type { GitStatus } from './git.js';
 import { guardWrites } from './guard.js';
 import { type GroupWrite, writeGroups } from './write.js';
@@ -35,8 +35,6 @@ export interface StreamHooks {
    */
   settle?(o: FileOutcome, written: boolean, error: FileError | undefined): FileOutcome | undefined;
 }
-
-type Replace = (before: FileOutcome, after: FileOutcome | undefined) => void;
 
 export class FixStream {
   /** Every changed file kept so far (settle), without texts, in the order handed over. */
