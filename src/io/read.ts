@@ -145,6 +145,15 @@ export interface SharedReads {
   keep(absPath: string, read: { buf: Buffer; stamp: string }): void;
 }
 
+/** readBytes, through the folder's shared reads when given: a read the other reader made is taken, a new one left for it. */
+export function readShared(absPath: string, path: string, maxBytes: number, shared: SharedReads | undefined): ReturnType<typeof readBytes> {
+  const taken = shared?.take(absPath, maxBytes);
+  if (taken) return taken;
+  const read = readBytes(absPath, path, maxBytes);
+  if (!('error' in read)) shared?.keep(absPath, read);
+  return read;
+}
+
 export async function readCandidate(
   absPath: string,
   path: string,
@@ -155,10 +164,8 @@ export async function readCandidate(
 ): Promise<ReadResult> {
   // Synchronous: open, fstat, read, close, without a thread-pool round trip for each (reading many
   // small files was mostly waiting); the size limit is checked before anything is read.
-  const taken = shared?.take(absPath, maxBytes);
-  const read = taken ?? readBytes(absPath, path, maxBytes);
+  const read = readShared(absPath, path, maxBytes, shared);
   if ('error' in read) return { kind: 'error', error: read.error };
-  if (!taken) shared?.keep(absPath, read);
   const { buf, stamp } = read;
   const utf16 = utf16Bom(buf);
   // A UTF-16 file is reported when it holds a table (its prefilter sees the decoded text), not skipped silently.

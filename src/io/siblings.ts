@@ -9,7 +9,7 @@ import path from 'node:path';
 import { FORMATS } from '../formats/index.js';
 import { toPosix } from '../core/text.js';
 import type { SourceFile, Format } from '../core/types.js';
-import { MAX_FILE_BYTES, type SharedReads, decodeSource, readBytes, stampOf } from './read.js';
+import { MAX_FILE_BYTES, type SharedReads, decodeSource, readShared, stampOf } from './read.js';
 import { isTempName } from './temp.js';
 import type { Watched } from '../core/result.js';
 
@@ -129,9 +129,7 @@ export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?
           continue;
         }
         const display = toPosix(shown === '.' ? name : `${shown}/${name}`);
-        const taken = recheck ? undefined : shared?.take(abs, maxBytes);
-        const read = taken ?? readBytes(abs, display, maxBytes);
-        if (!taken && !('error' in read)) shared?.keep(abs, read);
+        const read = readShared(abs, display, maxBytes, recheck ? undefined : shared);
         if ('error' in read && /not a regular file \(a directory\)/.test(read.error.message)) {
           folder.reads.set(abs, null);
           continue;
