@@ -87,8 +87,8 @@ export interface CfnDetection extends Detection {
   json: boolean;
   /** Every document's root, templates or not (for verification on the resolved documents). */
   roots: (CNode | null)[];
-  /** Whether any document holds YAML aliases. */
-  aliases: boolean;
+  /** Where the file's YAML aliases start, every document's, in text order (empty: none). */
+  aliases: number[];
   /** The text the roots were parsed from. */
   text: string;
 }
@@ -519,7 +519,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
     templates,
     json,
     roots: docs.map((d) => d.root),
-    aliases: docs.some((d) => d.aliases),
+    aliases: docs.flatMap((d) => d.aliases ?? []),
     text: file.text,
   };
   if (error) detection.error = error;

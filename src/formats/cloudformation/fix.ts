@@ -260,7 +260,7 @@ export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: F
     let plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };
     const declined = [
       ...unwritable,
-      ...(detection.aliases && chosen.length > 0
+      ...(detection.aliases.length > 0 && chosen.length > 0
         ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, 'SSESpecification')
         : []),
     ];

@@ -5,7 +5,7 @@
  */
 import type { FixOptions } from '../../core/types.js';
 import { type CfnDetection, loopChain } from './detect.js';
-import { allow, plainTexts, resolvedFileDifferences, type Allowance } from '../yaml/resolved.js';
+import { allow, fileTexts, resolvedFileDifferences, type Allowance } from '../yaml/resolved.js';
 import { child, scalarString } from '../yaml/tree.js';
 
 /**
@@ -39,7 +39,7 @@ export function allowedChanges(before: CfnDetection, fixed: string[]): Allowance
 
 /** Problems of a fixed template (empty: it may be written). */
 export function verifyCloudFormation(before: CfnDetection, after: CfnDetection, fixed: string[], options: FixOptions): string[] {
-  const problems = resolvedFileDifferences(before.roots, after.roots, allowedChanges(before, fixed), plainTexts(before, after)).map(
+  const problems = resolvedFileDifferences(before.roots, after.roots, allowedChanges(before, fixed), fileTexts(before, after)).map(
     (d) => `outside the tables' encryption settings, ${d} (YAML aliases and merge keys resolved)`,
   );
   if (options.kmsKeyArn) return problems;

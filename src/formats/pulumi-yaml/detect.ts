@@ -36,7 +36,8 @@ export interface PulumiDetection extends Detection {
   tables: PulumiTable[];
   programs: Program[];
   roots: (CNode | null)[];
-  aliases: boolean;
+  /** Where the file's YAML aliases start, every document's, in text order (empty: none). */
+  aliases: number[];
   /** The text the roots were parsed from. */
   text: string;
 }
@@ -159,7 +160,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
     tables,
     programs,
     roots: docs.map((d) => d.root),
-    aliases: docs.some((d) => d.aliases),
+    aliases: docs.flatMap((d) => d.aliases ?? []),
     text: file.text,
   };
   if (error) detection.error = error;

@@ -204,7 +204,7 @@ export function fixPulumiYaml(group: GroupMember<PulumiDetection>[], options: Fi
     let chosen = detection.tables.filter((t) => targets.includes(t.address));
     if (chosen.length === 0) continue;
     let plan = planFile(file, detection, chosen, options);
-    const declined = detection.aliases
+    const declined = detection.aliases.length > 0
       ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, SSE_PATH.sse)
       : [];
     if (declined.length > 0) {

@@ -1,5 +1,5 @@
 /** Checks on a fixed Pulumi YAML program: the resolved documents differ only where the fix was meant to change them. */
-import { allow, plainTexts, resolvedFileDifferences, type Allowance } from '../yaml/resolved.js';
+import { allow, fileTexts, resolvedFileDifferences, type Allowance } from '../yaml/resolved.js';
 import type { FixOptions } from '../../core/types.js';
 import { child, scalarString } from '../yaml/tree.js';
 import { SSE_PATH, type PulumiDetection } from './detect.js';
@@ -27,7 +27,7 @@ export function allowedChanges(before: PulumiDetection, fixed: string[]): Allowa
 
 /** Problems of a fixed program (empty: it may be written): each fixed table uses a generated key with rotation. */
 export function verifyPulumiYaml(before: PulumiDetection, after: PulumiDetection, fixed: string[], options: FixOptions): string[] {
-  const problems = resolvedFileDifferences(before.roots, after.roots, allowedChanges(before, fixed), plainTexts(before, after)).map(
+  const problems = resolvedFileDifferences(before.roots, after.roots, allowedChanges(before, fixed), fileTexts(before, after)).map(
     (d) => `outside the tables' encryption settings, ${d} (YAML aliases and merge keys resolved)`,
   );
   if (options.kmsKeyArn) return problems;

@@ -71,12 +71,28 @@ function describe(path: string): string {
 }
 
 /**
- * The texts of two documents without aliases: a node written with the same text in both has the
- * same value, so its subtree need not be walked (most of a file is outside the edits).
+ * The texts of a file before and after, and where its aliases start before: a node written with the
+ * same text in both, and with no alias inside it, has the same value, so its subtree need not be
+ * walked (most of a file is outside the edits). A node that holds an alias is walked: the alias's
+ * value is written elsewhere, where an edit may have changed it.
  */
-export interface PlainTexts {
+export interface FileTexts {
   before: string;
   after: string;
+  /** Where the aliases of `before` start, in text order. */
+  aliases: readonly number[];
+}
+
+/** Whether an alias starts in [start, end). */
+function holdsAlias(aliases: readonly number[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = aliases.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (aliases[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < aliases.length && aliases[lo] < end;
 }
 
 /**
@@ -87,7 +103,7 @@ export function resolvedDifferences(
   before: CNode | null,
   after: CNode | null,
   allowance: Allowance = NOTHING,
-  texts?: PlainTexts,
+  texts?: FileTexts,
 ): string[] {
   const out: string[] = [];
   let budget = BUDGET;
@@ -101,6 +117,7 @@ export function resolvedDifferences(
       a0.kind === b0.kind &&
       a0.tag === b0.tag &&
       a0.end - a0.start === b0.end - b0.start &&
+      !holdsAlias(texts.aliases, a0.start, a0.end) &&
       texts.before.slice(a0.start, a0.end) === texts.after.slice(b0.start, b0.end)
     ) {
       return;
@@ -155,13 +172,13 @@ export function resolvedDifferences(
 
 /**
  * The differences of every document of a file (by position), each with its own allowance. `texts`:
- * the file's texts before and after, when neither holds a YAML alias.
+ * the file's texts before and after (`fileTexts`), so that what they write the same is not walked.
  */
 export function resolvedFileDifferences(
   before: (CNode | null)[],
   after: (CNode | null)[],
   allowances: Allowance[],
-  texts?: PlainTexts,
+  texts?: FileTexts,
 ): string[] {
   if (before.length !== after.length) return [`the file has ${after.length} YAML documents instead of ${before.length}`];
   const out: string[] = [];
@@ -172,7 +189,7 @@ export function resolvedFileDifferences(
   return out;
 }
 
-/** The texts of a file before and after, for `resolvedFileDifferences`, when neither holds an alias. */
-export function plainTexts(before: { text: string; aliases: boolean }, after: { text: string; aliases: boolean }): PlainTexts | undefined {
-  return before.aliases || after.aliases ? undefined : { before: before.text, after: after.text };
+/** The texts of a file before and after, and where its aliases started, for `resolvedFileDifferences`. */
+export function fileTexts(before: { text: string; aliases: readonly number[] }, after: { text: string }): FileTexts {
+  return { before: before.text, after: after.text, aliases: before.aliases };
 }

@@ -60,8 +60,11 @@ export type CNode = CMap | CSeq | CScalar | CAlias;
 
 export interface ParsedDoc {
   root: CNode | null;
-  /** The document holds YAML aliases (both parsers read them; each alias points at its anchored node). */
-  aliases?: boolean;
+  /**
+   * Where the document's YAML aliases start, in text order; absent when it holds none (both parsers
+   * read aliases; each points at its anchored node).
+   */
+  aliases?: number[];
   /**
    * Offsets of keys that repeat an earlier key of their mapping, when the caller asked to read past
    * them (`parseYaml(text, true)`): both pairs are kept in the tree, and the caller must report them.
@@ -138,7 +141,8 @@ const jsonc = lazyRequire<typeof Jsonc>('jsonc-parser');
 interface FromYaml {
   doc: Yaml.Document.Parsed;
   done: Map<YNode, CNode>;
-  aliases: boolean;
+  /** Where the aliases converted so far start. */
+  aliases: number[];
 }
 
 function fromYaml(node: YNode | null | undefined, cx: FromYaml): CNode | null {
@@ -176,7 +180,7 @@ function convertYaml(node: YNode | null | undefined, cx: FromYaml): CNode | null
     // An anchor is defined before its aliases, so its node is converted already, unless the alias
     // sits inside the node it names (a circular reference): then it resolves to nothing.
     const target = node.resolve(cx.doc) as YNode | undefined;
-    cx.aliases = true;
+    cx.aliases.push(start);
     return { kind: 'alias', start, end, flow: false, source: node.source, target: (target && cx.done.get(target)) ?? null };
   }
   if (isScalar(node)) {
@@ -228,9 +232,9 @@ export function parseYamlReference(text: string, keepDuplicates = false): Parsed
     }
   }
   return list.map((d) => {
-    const cx: FromYaml = { doc: d, done: new Map(), aliases: false };
+    const cx: FromYaml = { doc: d, done: new Map(), aliases: [] };
     const root = fromYaml(d.contents as YNode | null, cx);
-    const doc: ParsedDoc = cx.aliases ? { root, aliases: true } : { root };
+    const doc: ParsedDoc = cx.aliases.length > 0 ? { root, aliases: cx.aliases.sort((a, b) => a - b) } : { root };
     if (duplicates.has(d)) doc.duplicates = duplicates.get(d);
     return doc;
   });

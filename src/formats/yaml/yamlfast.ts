@@ -37,11 +37,11 @@ export function parseYamlFast(text: string): ParsedDoc[] | undefined {
   s = text;
   n = text.length;
   keyPos = -1;
-  sawAlias = false;
+  aliasStarts = [];
   try {
     return attempt(() => {
       const root = document();
-      return [sawAlias ? { root, aliases: true } : { root }];
+      return [aliasStarts.length > 0 ? { root, aliases: aliasStarts } : { root }];
     });
   } finally {
     s = '';
@@ -307,7 +307,8 @@ interface Slot {
   node: CNode | null;
 }
 const anchors = new Map<string, Slot>();
-let sawAlias = false;
+/** Where the aliases read so far start (in text order: the parser reads forward). */
+let aliasStarts: number[] = [];
 
 /**
  * End of an anchor or alias name starting at q. The subset: ASCII letters, digits, `_`, `-`, `.`;
@@ -350,7 +351,7 @@ function alias(q: number, flow: boolean): CAlias {
   const source = s.slice(q + 1, e);
   const target = anchors.get(source)?.node;
   if (!target) giveUp();
-  sawAlias = true;
+  aliasStarts.push(q);
   return { kind: 'alias', start: q, end: e, flow: false, source, target };
 }
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
 import { detectCloudFormation } from '../../../src/formats/cloudformation/detect.js';
-import { allow, resolvedDifferences } from '../../../src/formats/yaml/resolved.js';
+import { allow, fileTexts, resolvedDifferences } from '../../../src/formats/yaml/resolved.js';
 import { parseYaml } from '../../../src/formats/yaml/tree.js';
 import { verifyCloudFormation } from '../../../src/formats/cloudformation/verify.js';
 import { DEFAULT_FIX_OPTIONS } from '../../../src/engine/pipeline.js';
@@ -52,6 +52,17 @@ describe('resolved documents', () => {
         ]),
       ),
     ).toEqual([]);
+  });
+
+  it('skip what both texts write the same only where it holds no alias (the alias may name a changed anchor)', () => {
+    const before = 'a: &s {on: false}\nb: {k: [1, *s]}\nc: {k: [1, 2]}\n';
+    const after = 'a: &s {on: true}\nb: {k: [1, *s]}\nc: {k: [1, 2]}\n';
+    const [doc] = parseYaml(before);
+    expect(doc.aliases).toEqual([before.indexOf('*s')]);
+    const texts = fileTexts({ text: before, aliases: doc.aliases! }, { text: after });
+    expect(resolvedDifferences(doc.root, root(after), allow([{ path: ['a'], leaf: { any: true } }]), texts)).toEqual(['b.k[1].on changed']);
+    // Without the alias offsets, b's text (the same in both) would hide the change.
+    expect(resolvedDifferences(doc.root, root(after), allow([{ path: ['a'], leaf: { any: true } }]), { ...texts, aliases: [] })).toEqual([]);
   });
 
   it('report added and removed keys', () => {
