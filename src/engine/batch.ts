@@ -6,7 +6,7 @@
  * scheduler sends whole folders, and no format groups files across folders).
  */
 import { FORMATS, loadFormat } from '../formats/index.js';
-import type { FixOptions, SourceFile } from '../core/types.js';
+import type { FixOptions, Format, SourceFile } from '../core/types.js';
 import type { FileResult } from '../core/result.js';
 import { type Disk, runDisk } from './disk.js';
 import { type Detected, type GroupFix, detectFile, fixGroup, fixedTables } from './pipeline.js';
@@ -32,20 +32,32 @@ export async function processBatch(
   options: FixOptions,
   disk: Disk = runDisk(options.maxFileBytes),
 ): Promise<FileResult[]> {
-  const detected: Detected[] = [];
-  for (const f of files) {
+  const items: { index: number; file: SourceFile; bom: boolean; format: Format }[] = [];
+  for (const [index, f] of files.entries()) {
     const entry = FORMATS.find((e) => e.name === f.entry);
     if (!entry) throw new Error(`unknown format ${f.entry}`);
-    detected.push(await detectFile(f.file, f.bom, await loadFormat(entry), options, disk));
+    items.push({ index, file: f.file, bom: f.bom, format: await loadFormat(entry) });
   }
-  if (pass === 'scan') return detected.map((d) => ({ tables: d.tables, error: d.error }));
-  const results = new Map<Detected, FileResult>();
-  for (const [key, group] of groupsOf(detected)) {
-    const fixes = await fixGroup(group, options, disk);
-    const failed = group.some((d) => fixes.get(d)!.error);
-    for (const d of group) results.set(d, pass === 'fix' ? fixResult(d, fixes.get(d)!, key) : planResult(d, fixes.get(d)!, key, failed));
+  const results: FileResult[] = new Array(files.length);
+  if (pass === 'scan') {
+    for (const it of items) {
+      const d = await detectFile(it.file, it.bom, it.format, options, disk);
+      results[it.index] = { tables: d.tables, error: d.error };
+    }
+    return results;
   }
-  return detected.map((d) => results.get(d)!);
+  // One group at a time, detected, fixed and let go before the next: the parse trees of one group
+  // are alive at a time, not the whole batch's (less for the garbage collector to copy and keep).
+  for (const [key, group] of groupsOf(items)) {
+    const detected: Detected[] = [];
+    for (const it of group) detected.push(await detectFile(it.file, it.bom, it.format, options, disk));
+    const fixes = await fixGroup(detected, options, disk);
+    const failed = detected.some((d) => fixes.get(d)!.error);
+    detected.forEach((d, k) => {
+      results[group[k].index] = pass === 'fix' ? fixResult(d, fixes.get(d)!, key) : planResult(d, fixes.get(d)!, key, failed);
+    });
+  }
+  return results;
 }
 
 function fixResult(d: Detected, fix: GroupFix, group: string): FileResult {
