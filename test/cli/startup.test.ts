@@ -78,7 +78,7 @@ describe('a one-file scan loads only what it uses', () => {
   it('no crypto, child_process or CommonJS export analysis, from the CommonJS build or the ES modules', () => {
     const cache = mkdtempSync(path.join(tmpdir(), 'kmsfix-startup-cache-'));
     builtins(['scan', tf], { KMSFIX_CACHE_DIR: cache }); // writes the cached code
-    for (const env of [{ KMSFIX_CACHE_DIR: cache }, { KMSFIX_CJS: 'off' }]) {
+    for (const env of [{ KMSFIX_CACHE_DIR: cache }, { KMSFIX_CJS: 'off' }] as Record<string, string>[]) {
       const run = builtins(['scan', tf], env);
       expect(run.stdout).toContain('aws_dynamodb_table');
       for (const unused of ['crypto', 'child_process', 'internal/deps/cjs-module-lexer/lexer'])
