@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -96,6 +97,42 @@ describe('the CLI runs the same from its CommonJS build and from its ES modules'
     expect(cachedCode(cache)).toHaveLength(1);
   });
 });
+
+describe('the CommonJS build runs on every Node 20', () => {
+  const file = path.join(ROOT, 'dist', 'bundle', 'cli.cjs');
+  const code = readFileSync(file, 'utf8');
+
+  it('has no import(): vm.Script runs one only with importModuleDynamically (Node 20.12 and later)', () => {
+    const lines = code.split('\n').filter((l) => !/^\s*\/\//.test(l));
+    expect(lines.filter((l) => /(^|[^\w$.])import\s*\(/.test(l))).toEqual([]);
+  });
+
+  it('requires no ES-only package (require() of an ES module needs Node 20.19): those are bundled in', () => {
+    const required = new Set(
+      [...code.matchAll(/\b(?:lazyRequire|require)\("([^"]+)"\)/g)].map((m) => m[1]).filter((id) => !id.startsWith('node:')),
+    );
+    expect([...required]).toEqual(expect.arrayContaining(['yaml', 'web-tree-sitter']));
+    expect(required.has('magic-string')).toBe(false);
+    const req = createRequire(file);
+    for (const id of required) {
+      const entry = req.resolve(id);
+      // A .cjs file, or a .js one in a package that is not "type": "module".
+      expect(entry.endsWith('.cjs') || (entry.endsWith('.js') && packageType(entry) !== 'module'), `${id}: ${entry}`).toBe(true);
+    }
+  });
+});
+
+/** The "type" of the package.json nearest to `file`. */
+function packageType(file: string): string | undefined {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { type?: string }).type;
+    } catch {
+      // No package.json here: climb.
+    }
+  }
+  return undefined;
+}
 
 describe('cached code that cannot be used, a cache folder that cannot be written', () => {
   const args = ['scan', 'demo'];
