@@ -1,6 +1,6 @@
 /**
- * The start of a `kmsfix` process: bin/kmsfix.js runs the build of this file (dist/bundle/start.cjs,
- * scripts/bundle.mjs), which runs the CLI as one CommonJS file (dist/bundle/cli.cjs) with V8's compiled
+ * The start of a `kmsfix` process: bin/kmsfix.cjs (package.json "bin"; bin/kmsfix.js too) runs the build
+ * of this file (dist/bundle/start.cjs, scripts/bundle.mjs), which runs the CLI as one CommonJS file (dist/bundle/cli.cjs) with V8's compiled
  * code for it from kmsfix's cache folder (src/io/codeCache.ts, src/io/cache.ts), else as ES modules
  * (dist/bundle/cli.js).
  *
@@ -10,10 +10,12 @@
  * vm.Script, which has no `import()` of an ES module on every Node 20: scripts/bundle.mjs bundles the
  * ES-only packages into it and turns every other `import()` into require().
  *
- * The ES modules run instead (same behaviour, slower start) when `KMSFIX_CJS=off`, when caching is off
- * (`KMSFIX_CACHE_DIR=off`), when there is no cached code and none can be written (a read-only cache
- * folder: each run would compile the whole file), or when loading the CommonJS file fails: always before
- * the CLI's main() ran, so it runs once.
+ * The cached code is written after a run of a scan or fix that had none (or had it rejected), so that it
+ * holds what such a run compiles. The ES modules run instead (same behaviour, slower start) when
+ * `KMSFIX_CJS=off`, when caching is off (`KMSFIX_CACHE_DIR=off`), when there is no cached code and none
+ * can be written (a read-only cache folder), or when loading the CommonJS file fails: always before the
+ * CLI's main() ran, so it runs once. This file is bundled with the two cache modules it imports: the start
+ * loads no ES module of kmsfix's, and the cache folder's rule stays in src/io/cache.ts.
  */
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
