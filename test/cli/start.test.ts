@@ -89,6 +89,30 @@ describe('the CLI runs the same from its CommonJS build and from its ES modules'
     expect(cachedCode(cache)).toHaveLength(1);
   });
 
+  it('its worker threads run the ES worker, dist/bundle/worker.js, found beside cli.cjs', async () => {
+    const dir = tmp('hook');
+    const hook = path.join(dir, 'worker-hook.cjs');
+    writeFileSync(
+      hook,
+      `const wt = require('node:worker_threads');
+const W = wt.Worker;
+wt.Worker = class extends W { constructor(script, options) { process._rawDebug('WORKER ' + script); super(script, options); } };
+`,
+    );
+    // Enough files for the pool (PARALLEL_MIN_FILES), whatever their size.
+    const tree = tmp('tree');
+    for (let i = 0; i < 60; i++) cpSync(path.join(FIXTURES, 'cloudformation', 'yaml-no-sse', 'input.yaml'), path.join(tree, `t${i}.yaml`));
+    const cache = tmp('cache');
+    const env = { KMSFIX_CACHE_DIR: cache, KMSFIX_PARALLEL_MIN_BYTES: '0', KMSFIX_WORKERS: '1', NODE_OPTIONS: `--require ${hook}` };
+    const reference = await run(['scan', '.'], ES_MODULES, tree);
+    for (const label of ['cold', 'warm']) {
+      const r = await run(['scan', '.'], env, tree);
+      expect(r.stderr, label).toContain(`WORKER ${path.join(ROOT, 'dist', 'bundle', 'worker.js')}`);
+      expect(r.stdout, label).toBe(reference.stdout);
+    }
+    expect(cachedCode(cache)).toHaveLength(1);
+  });
+
   it('bin/kmsfix.js (an ES module) starts the same way as the package bin, bin/kmsfix.cjs', async () => {
     expect(BIN.endsWith(path.join('bin', 'kmsfix.cjs'))).toBe(true);
     const cache = tmp('cache');
