@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The CLI as a user runs it (it starts dist/bundle/cli.js). */
-export const BIN = path.join(ROOT, 'bin', 'kmsfix.js');
+/** The CLI as a user runs it (package.json "bin"; src/cli/start.ts). */
+export const BIN = path.join(ROOT, 'bin', 'kmsfix.cjs');
 
-/** The CLI's `main(argv, io?)`, from the bundle bin/kmsfix.js starts. */
+/** The CLI's `main(argv, io?)`, from its ES modules (bin/kmsfix.cjs starts its CommonJS build when it has cached code for it). */
 export const loadCli = async () => (await import('../dist/bundle/cli.js')).main;
 
 /** The name prefix of kmsfix's temp files (src/io/temp.ts). */

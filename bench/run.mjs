@@ -190,7 +190,7 @@ async function main() {
     );
   }
 
-  // One-file latency, end to end through bin/kmsfix.js, interleaved with `node -e 0` (after one
+  // One-file latency, end to end through bin/kmsfix.cjs, interleaved with `node -e 0` (after one
   // unmeasured round that warms the page cache).
   const files = pickLatencyFiles(dense, SHAPE);
   const commands = [
@@ -277,7 +277,7 @@ async function main() {
       `| ${r.size}x | ${f0(r.files)} | ${mb(r.bytes)} | ${f0(r.ms)} | ${f0(r.fixed)} | ${f0(r.mb)} |${RSS_QUIET ? ` ${f0(r.quietMs)} | ${f0(r.quietMb)} |` : ''}`,
     );
   say('');
-  say(`One-file latency (median of ${LATENCY_RUNS} interleaved runs, end to end through bin/kmsfix.js):`);
+  say(`One-file latency (median of ${LATENCY_RUNS} interleaved runs, end to end through bin/kmsfix.cjs):`);
   say('');
   say('| command | file | KB | median ms | min-max ms | / `node -e 0` |');
   say('|---|---|---:|---:|---:|---:|');

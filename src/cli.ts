@@ -273,7 +273,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   return code;
 }
 
+let commandRan = false;
+
+/** This process ran a scan or a fix (src/cli/start.ts saves the CLI's cached code after one, not after `--version`). */
+export function ranCommand(): boolean {
+  return commandRan;
+}
+
 async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<number> {
+  commandRan = true;
   const inPlace = p.command === 'fix' && !p.dryRun && !p.patch && !p.patchDir && !p.check;
   // Outputs that cannot be written are refused before the run, with exit 2.
   try {

@@ -1,12 +1,7 @@
 /**
- * Applying text edits: sorted, checked for overlap, applied with magic-string so that
- * every byte outside an edit stays as it was (the model is ESLint's source-code-fixer).
+ * Text edits: sorted, checked for overlap, and which tables each serves. They are applied by
+ * src/core/apply.ts (magic-string), which only a fix loads.
  */
-import type MagicStringType from 'magic-string';
-import { lazyRequire } from './lazy.js';
-
-// Loaded on the first edit applied: a scan (and the diff code the CLI imports) never needs it.
-const magicString = lazyRequire<{ MagicString: typeof MagicStringType }>('magic-string');
 import type { Edit } from './types.js';
 
 export class EditConflictError extends Error {}
@@ -33,22 +28,6 @@ export function checkEdits(text: string, edits: readonly Edit[]): Edit[] {
     if (e.end > e.start) lastEnd = e.end;
   }
   return sorted;
-}
-
-export function applyEdits(text: string, edits: readonly Edit[]): string {
-  if (edits.length === 0) return text;
-  const sorted = checkEdits(text, edits);
-  const s = new (magicString().MagicString)(text);
-  for (const e of sorted) {
-    if (e.start === e.end) {
-      if (e.text) s.appendLeft(e.start, e.text);
-    } else if (e.text === '') {
-      s.remove(e.start, e.end);
-    } else {
-      s.overwrite(e.start, e.end, e.text);
-    }
-  }
-  return s.toString();
 }
 
 /** Mark the edits from index `from` on as serving these tables only (Edit.tables). */

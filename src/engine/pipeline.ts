@@ -13,7 +13,7 @@ import type { FileError, TableReport, Watched } from '../core/result.js';
 import { type Disk, contextFor } from './disk.js';
 import { verifyGroup } from './verify.js';
 
-let editsModule: typeof import('../core/edits.js') | undefined;
+let applyModule: typeof import('../core/apply.js') | undefined;
 
 export const DEFAULT_FIX_OPTIONS: FixOptions = { keyStrategy: 'per-table', acceptAwsManaged: false };
 
@@ -182,7 +182,7 @@ export async function checkPlans(
       continue;
     }
     try {
-      const { applyEdits } = (editsModule ??= await import('../core/edits.js')); // loaded by fix only, once
+      const { applyEdits } = (applyModule ??= await import('../core/apply.js')); // loaded by fix only, once (magic-string)
       applied.set(o, { edits: plan.edits, newText: applyEdits(o.file.text, plan.edits), fixed: plan.fixed, declined });
     } catch (err) {
       results.set(o, { kind: 'error', error: notWritten(o.file, err) });

@@ -95,7 +95,7 @@ describe('action.yml', () => {
     const steps = action.runs.steps;
     expect(steps.find((s) => s.name === 'Install kmsfix')?.run).toMatch(/npm ci .*--prefix "\$GITHUB_ACTION_PATH"/);
     const scan = steps.find((s) => s.id === 'scan')!;
-    expect(scan.run).toMatch(/kmsfix\.js" scan --format sarif/);
+    expect(scan.run).toMatch(/kmsfix\.cjs" scan --format sarif/);
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))!;
     expect(upload.with?.sarif_file).toBe('${{ inputs.sarif-file }}');
     // Findings fail the job only after the upload: the upload runs whatever came before.

@@ -14,12 +14,23 @@ it('npm pack holds bin, dist, LICENSE, README and package.json, and no tests, fi
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const files = (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
-  for (const f of ['bin/kmsfix.js', 'dist/bundle/cli.js', 'LICENSE', 'README.md', 'package.json']) expect(files, f).toContain(f);
+  for (const f of [
+    'bin/kmsfix.cjs',
+    'bin/kmsfix.js',
+    'dist/bundle/start.cjs',
+    'dist/bundle/cli.cjs',
+    'dist/bundle/cli.js',
+    'LICENSE',
+    'README.md',
+    'package.json',
+  ])
+    expect(files, f).toContain(f);
   const bad = files.filter(
     (f) => /^(src|test|fixtures|bench|scripts|docs|node_modules)\//.test(f) || /\.test\.[jt]s$/.test(f) || f.startsWith('.'),
   );
   expect(bad).toEqual([]);
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  expect(pkg.bin).toEqual({ kmsfix: 'bin/kmsfix.cjs' });
   expect(pkg.repository.url).toMatch(/^git\+https:\/\/github\.com\/.+\.git$/);
   expect(pkg.homepage).toMatch(/^https:\/\//);
   expect(pkg.bugs.url).toMatch(/^https:\/\//);

@@ -2,7 +2,8 @@
  * What a one-file scan loads (its latency is a target, issue 16): no code and no Node module it does
  * not use. A Terraform file's scan loads neither the fix's code nor, when no table reads a variable,
  * the evaluation of module inputs; and nothing of a fix (crypto for temp names and locks,
- * child_process for git), nor a CommonJS package through the ES module loader's export analysis.
+ * child_process for git), nor a CommonJS package through the ES module loader's export analysis. With its
+ * cached code (src/cli/start.ts), the CLI's CommonJS build runs without Node's ES module loader.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,8 +13,11 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../helpers/fixture-cases.js';
 import { BIN } from '../helpers/cli-helper.js';
 
-/** The bundle chunks (by their sources) and the Node built-in modules a run of the built CLI loads. */
-function loads(args: string[]): { sources: string[]; builtins: string[]; stdout: string } {
+/**
+ * The bundle chunks (by their sources) a run of the CLI's ES modules loads (KMSFIX_CJS=off: the same
+ * code as its CommonJS build, in the chunks the worker threads and the fallback load).
+ */
+function esmSources(args: string[]): { sources: string[]; stdout: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-startup-'));
   const hooks = path.join(dir, 'hooks.mjs');
   writeFileSync(
@@ -26,34 +30,72 @@ function loads(args: string[]): { sources: string[]; builtins: string[]; stdout:
 `,
   );
   const register = path.join(dir, 'register.mjs');
-  writeFileSync(
-    register,
-    `import { register } from 'node:module';
-register(${JSON.stringify(new URL(`file://${hooks}`).href)});
-process.on('exit', () => process._rawDebug('BUILTINS ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ')));
-`,
-  );
-  const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`);
+  const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', KMSFIX_CJS: 'off' },
+  });
   const lines = r.stderr.split('\n');
-  return {
-    sources: lines.filter((l) => l.startsWith('SOURCE ')).map((l) => l.slice(7)),
-    builtins: (lines.find((l) => l.startsWith('BUILTINS ')) ?? '').split(' ').slice(1),
-    stdout: r.stdout,
-  };
+  return { sources: lines.filter((l) => l.startsWith('SOURCE ')).map((l) => l.slice(7)), stdout: r.stdout };
+}
+
+/** The Node built-in modules a run of the built CLI loads, with `env` (its CommonJS build unless KMSFIX_CJS=off). */
+function builtins(args: string[], env: Record<string, string>): { builtins: string[]; stdout: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-startup-'));
+  const atExit = path.join(dir, 'at-exit.cjs');
+  writeFileSync(
+    atExit,
+    "process.on('exit', () => process._rawDebug('BUILTINS ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ')));\n",
+  );
+  const r = spawnSync(process.execPath, ['--require', atExit, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
+  return { builtins: (r.stderr.split('\n').find((l) => l.startsWith('BUILTINS ')) ?? '').split(' ').slice(1), stdout: r.stdout };
 }
 
 describe('a one-file scan loads only what it uses', () => {
-  it('a Terraform file: no fix code, no input evaluation, no crypto, child_process or CommonJS export analysis', () => {
-    const run = loads(['scan', path.join(FIXTURES, 'terraform', 'no-sse-block', 'input.tf')]);
+  const tf = path.join(FIXTURES, 'terraform', 'no-sse-block', 'input.tf');
+
+  it('a Terraform file: no fix code (nor magic-string), no input evaluation', () => {
+    const run = esmSources(['scan', tf]);
     expect(run.stdout).toContain('aws_dynamodb_table');
     expect(run.sources).toContain('src/formats/terraform/detect.ts');
-    for (const unused of ['src/formats/terraform/fix.ts', 'src/formats/terraform/inputs.ts', 'src/formats/terraform/evaluate.ts'])
+    for (const unused of [
+      'src/formats/terraform/fix.ts',
+      'src/formats/terraform/inputs.ts',
+      'src/formats/terraform/evaluate.ts',
+      'src/core/apply.ts',
+    ])
       expect(run.sources).not.toContain(unused);
-    for (const unused of ['crypto', 'child_process', 'internal/deps/cjs-module-lexer/lexer']) expect(run.builtins).not.toContain(unused);
   });
 
   it('a table whose key reads a variable loads the evaluation', () => {
-    const run = loads(['scan', path.join(FIXTURES, 'terraform', 'variables-root', 'input')]);
+    const run = esmSources(['scan', path.join(FIXTURES, 'terraform', 'variables-root', 'input')]);
     expect(run.sources).toContain('src/formats/terraform/evaluate.ts');
+  });
+
+  it('no crypto, child_process or CommonJS export analysis, from the CommonJS build or the ES modules', () => {
+    const cache = mkdtempSync(path.join(tmpdir(), 'kmsfix-startup-cache-'));
+    builtins(['scan', tf], { KMSFIX_CACHE_DIR: cache }); // writes the cached code
+    for (const env of [{ KMSFIX_CACHE_DIR: cache }, { KMSFIX_CJS: 'off' }] as Record<string, string>[]) {
+      const run = builtins(['scan', tf], env);
+      expect(run.stdout).toContain('aws_dynamodb_table');
+      for (const unused of ['crypto', 'child_process', 'internal/deps/cjs-module-lexer/lexer'])
+        expect(run.builtins, unused).not.toContain(unused);
+    }
+  });
+
+  it('with cached code, a run starts no ES module loader', () => {
+    const cache = mkdtempSync(path.join(tmpdir(), 'kmsfix-startup-cache-'));
+    builtins(['scan', tf], { KMSFIX_CACHE_DIR: cache });
+    const esm = ['internal/modules/esm/translators', 'internal/modules/esm/module_job'];
+    for (const args of [['scan', tf], ['--version']]) {
+      const run = builtins(args, { KMSFIX_CACHE_DIR: cache });
+      expect(run.builtins).toContain('vm');
+      for (const m of esm) expect(run.builtins, m).not.toContain(m);
+    }
+    // The ES modules do: the test sees the difference.
+    for (const m of esm) expect(builtins(['--version'], { KMSFIX_CJS: 'off' }).builtins).toContain(m);
   });
 });

@@ -1,10 +1,10 @@
-/** Running the built CLI (bin/kmsfix.js) as a user would, in a given folder. */
+/** Running the built CLI (bin/kmsfix.cjs, package.json "bin") as a user would, in a given folder. */
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './fixture-cases.js';
 
-export const BIN = path.join(ROOT, 'bin', 'kmsfix.js');
+export const BIN = path.join(ROOT, 'bin', 'kmsfix.cjs');
 
 /** The environment for git in a test repository: an identity to commit with. */
 export const GIT_ENV = {

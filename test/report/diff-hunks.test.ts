@@ -5,7 +5,7 @@
 import { applyPatch, createTwoFilesPatch, formatPatch } from 'diff';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEdits } from '../../src/core/edits.js';
+import { applyEdits } from '../../src/core/apply.js';
 import { editHunks } from '../../src/report/diff.js';
 import type { Edit } from '../../src/core/types.js';
 

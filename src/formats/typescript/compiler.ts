@@ -8,21 +8,18 @@
  * kmsfix uses cannot reach, 1 MB) into dist/ts-parser/, and this loads that when it is there for
  * the installed TypeScript version, the whole package otherwise (`KMSFIX_TS_PARSER=full` forces it).
  *
- * V8 can save the compiled code and load it back (Node 22's `module.enableCompileCache` does the same
- * for every module; Node 20 has no such switch). The cache lives in kmsfix's cache folder
- * (src/io/cache.ts), one file per compiler file, Node version and architecture. V8 rejects cached code
- * that does not match the source or the engine (it is then rebuilt); any failure to read or write the
- * cache only means a slower start.
+ * V8 can save the compiled code and load it back (src/io/codeCache.ts; Node 22's
+ * `module.enableCompileCache` does the same for every module, Node 20 has no such switch). The cache lives
+ * in kmsfix's cache folder (src/io/cache.ts), one file per compiler file, Node version and architecture.
+ * Rejected cached code is rebuilt; any failure to read or write the cache only means a slower start.
  */
-import { isAscii } from 'node:buffer';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
 import type * as TS from 'typescript';
-import { cachePath, readCache, writeCache } from '../../io/cache.js';
+import { cachePath } from '../../io/cache.js';
+import { codeCacheName, runCached } from '../../io/codeCache.js';
 import { packageVersion } from '../../io/packages.js';
 
 const require = createRequire(import.meta.url);
@@ -51,23 +48,14 @@ function parserBuild(version: string): string | undefined {
   return undefined;
 }
 
-/** Run a CommonJS file through vm.Script with V8's cached code for it, when there is some. */
+/** Require a CommonJS file with V8's cached code for it (src/io/codeCache.ts), when caching is on. */
 function loadCached(file: string, cacheName: string): unknown {
   const cacheFile = cachePath(cacheName);
   if (!cacheFile) return require(file);
-  const cachedData = readCache(cacheFile);
-  // The compiler is ASCII: decoded as latin1 when it is (13 ms instead of 36 for typescript.js's 9 MB).
-  const bytes = readFileSync(file);
-  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  const mod = { exports: {} as unknown, filename: file, id: file, loaded: false };
-  wrapper.call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
-  if (!cachedData || script.cachedDataRejected) {
-    // Saved after the first parse, so that the functions a parse compiles lazily are in it too.
-    pendingCache = () => writeCache(cacheFile, script.createCachedData());
-  }
-  return mod.exports;
+  const { exports, save } = runCached(file, cacheFile);
+  // Saved after the first parse, so that the functions a parse compiles lazily are in it too.
+  pendingCache = save;
+  return exports;
 }
 
 /**
@@ -75,17 +63,16 @@ function loadCached(file: string, cacheName: string): unknown {
  * whole compiler: a build that fails to load, or is not of the installed version, is not used.
  */
 export function loadTypeScript(parser: string | undefined = defaultParser()): typeof TS {
-  const engine = `node${process.version}-${process.arch}`;
   if (parser) {
     try {
-      const ts = loadCached(parser, `${path.basename(parser, '.cjs')}-${engine}.v8cache`) as typeof TS;
+      const ts = loadCached(parser, codeCacheName(path.basename(parser, '.cjs'))) as typeof TS;
       if (typeof ts.createSourceFile === 'function' && ts.version === version) return ts;
     } catch {
       // A broken build: the whole compiler below.
     }
     pendingCache = undefined;
   }
-  return loadCached(full, `typescript-${version}-${engine}.v8cache`) as typeof TS;
+  return loadCached(full, codeCacheName(`typescript-${version}`)) as typeof TS;
 }
 
 function defaultParser(): string | undefined {

@@ -4,7 +4,7 @@
  * after or before a given one, pick unused names. Shared by the YAML/JSON families (CloudFormation,
  * Pulumi YAML). Every edit is a text range; nothing is re-serialized.
  */
-import { applyEdits } from '../../core/edits.js';
+import { applyEdits } from '../../core/apply.js';
 import { lineEndOf, lineIndentOf, lineStartOf, trimBack } from '../../core/text.js';
 import type { Edit, FilePlan } from '../../core/types.js';
 import type { SseEdit } from './anchors.js';

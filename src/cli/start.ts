@@ -1,0 +1,79 @@
+/**
+ * The start of a `kmsfix` process: bin/kmsfix.cjs (package.json "bin"; bin/kmsfix.js too) runs the build
+ * of this file (dist/bundle/start.cjs, scripts/bundle.mjs), which runs the CLI as one CommonJS file (dist/bundle/cli.cjs) with V8's compiled
+ * code for it from kmsfix's cache folder (src/io/codeCache.ts, src/io/cache.ts), else as ES modules
+ * (dist/bundle/cli.js).
+ *
+ * Node 20's ES module loader and the compile of kmsfix's own code were about 50 ms of every run, and Node
+ * 20 keeps no compiled code for modules (`module.enableCompileCache` is Node 22's); a one-file scan's
+ * latency is a target (issue 16, docs/performance.md "Eleventh session"). The CommonJS file is run through
+ * vm.Script, which has no `import()` of an ES module on every Node 20: scripts/bundle.mjs bundles the
+ * ES-only packages into it and turns every other `import()` into require().
+ *
+ * The cached code is written after a run of a scan or fix that had none (or had it rejected), so that it
+ * holds what such a run compiles. The ES modules run instead (same behaviour, slower start) when
+ * `KMSFIX_CJS=off`, when caching is off (`KMSFIX_CACHE_DIR=off`), when there is no cached code and none
+ * can be written (a read-only cache folder), or when loading the CommonJS file fails: always before the
+ * CLI's main() ran, so it runs once. This file is bundled with the two cache modules it imports: the start
+ * loads no ES module of kmsfix's, and the cache folder's rule stays in src/io/cache.ts.
+ */
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cachePath } from '../io/cache.js';
+import { codeCacheName, runCached } from '../io/codeCache.js';
+
+/** The content hash of dist/bundle/cli.cjs, written here by scripts/bundle.mjs (the cache file's name). */
+declare const KMSFIX_CLI_HASH: string;
+
+type Main = (argv: string[]) => Promise<number>;
+interface Cli {
+  main: Main;
+  ranCommand(): boolean;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Run the CLI on `argv`; its exit code becomes the process's. */
+export function start(argv: string[]): void {
+  const cjs = commonJsCli();
+  if (cjs) {
+    cjs.cli.main(argv).then((code) => {
+      process.exitCode = code;
+      // After a scan or fix only: the cached code then has the functions a run of files compiles too
+      // (V8 compiles a function on its first call); the code `--version` runs is too little.
+      if (cjs.cli.ranCommand()) cjs.save?.();
+    });
+    return;
+  }
+  import(pathToFileURL(path.join(here, 'cli.js')).href)
+    .then((cli: Cli) => cli.main(argv))
+    .then((code) => {
+      process.exitCode = code;
+    });
+}
+
+/** dist/bundle/cli.cjs run with cached code, or undefined (the ES modules then). */
+function commonJsCli(): { cli: Cli; save?: () => void } | undefined {
+  if (process.env.KMSFIX_CJS === 'off') return undefined;
+  const cacheFile = cachePath(codeCacheName(`cli-${KMSFIX_CLI_HASH}`));
+  if (!cacheFile || !(existsSync(cacheFile) || writable(path.dirname(cacheFile)))) return undefined;
+  try {
+    const { exports, save } = runCached(path.join(here, 'cli.cjs'), cacheFile);
+    const cli = exports as Partial<Cli>;
+    return typeof cli.main === 'function' && typeof cli.ranCommand === 'function' ? { cli: cli as Cli, save } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The folder exists (or can be made) and files can be written in it. */
+function writable(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
