@@ -124,8 +124,12 @@ async function main() {
   }
   progress(`copies made in ${((Date.now() - g0) / 1000).toFixed(1)} s`);
 
-  // Warm the page cache, so that every measurement reads from memory.
+  // Warm the page cache, so that every measurement reads from memory. This machine also pages out
+  // file pages untouched for about a minute (a DAMON `pageout` scheme, kdamond), and the copies
+  // wait minutes for their turn: each tree is read again just before a fix of it (`warm`), as the
+  // scan's tree is by the grep before it, so that the fix and the scan both read from memory.
   await measure('grep', ['-rlE', PATTERN, work]);
+  const warm = (dir) => helper('read-all.mjs', [dir]);
 
   // Per format and overall: grep, scan, fix, and the fix's floor.
   const rows = {};
@@ -137,7 +141,10 @@ async function main() {
     row.found = JSON.parse(row.scan.stdout).summary;
     if (!subRows.includes(f)) {
       // Text output with --quiet, as a bulk run would use it.
-      row.fix = await median((i) => kmsfix(['fix', '--yes', '--quiet', copies[f][i]]), RUNS);
+      row.fix = await median(async (i) => {
+        await warm(copies[f][i]);
+        return kmsfix(['fix', '--yes', '--quiet', copies[f][i]]);
+      }, RUNS);
       row.fixed = fixedCount(row.fix.stderr);
       // The floor: the fixed tree scanned by a process that has just scanned the input (what
       // verification parses and detects again, with warm parsers), less reading every file
@@ -165,14 +172,19 @@ async function main() {
   // Everything in one thread (KMSFIX_WORKERS=0), to compare with the default.
   const single = await median(() => kmsfix(['scan', '--format', 'json', '--quiet', dense], { KMSFIX_WORKERS: '0' }), RUNS);
   const singleFix = FIX_WORKERS_OFF
-    ? await median((i) => kmsfix(['fix', '--yes', '--quiet', copies.single[i]], { KMSFIX_WORKERS: '0' }), RUNS)
+    ? await median(async (i) => {
+        await warm(copies.single[i]);
+        return kmsfix(['fix', '--yes', '--quiet', copies.single[i]], { KMSFIX_WORKERS: '0' });
+      }, RUNS)
     : undefined;
 
   // The fix's peak RSS as the tree grows: one run per size, the diff printed (to /dev/null), as
   // `kmsfix fix --yes` does on a terminal; with --rss-quiet, also `fix --yes --quiet` (no diff).
   const rss = [];
   for (const s of RSS_SIZES) {
+    await warm(rssTrees[`diff${s}`]);
     const r = await kmsfix(['fix', '--yes', rssTrees[`diff${s}`]], {}, { stdout: 'ignore' });
+    if (RSS_QUIET) await warm(rssTrees[`quiet${s}`]);
     const q = RSS_QUIET ? await kmsfix(['fix', '--yes', '--quiet', rssTrees[`quiet${s}`]]) : undefined;
     const row = {
       size: s,
