@@ -204,9 +204,10 @@ export function fixPulumiYaml(group: GroupMember<PulumiDetection>[], options: Fi
     let chosen = detection.tables.filter((t) => targets.includes(t.address));
     if (chosen.length === 0) continue;
     let plan = planFile(file, detection, chosen, options);
-    const declined = detection.aliases.length > 0
-      ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, SSE_PATH.sse)
-      : [];
+    const declined =
+      detection.aliases.length > 0
+        ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, SSE_PATH.sse)
+        : [];
     if (declined.length > 0) {
       chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
       plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };

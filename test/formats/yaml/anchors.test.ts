@@ -62,7 +62,9 @@ describe('resolved documents', () => {
     const texts = fileTexts({ text: before, aliases: doc.aliases! }, { text: after });
     expect(resolvedDifferences(doc.root, root(after), allow([{ path: ['a'], leaf: { any: true } }]), texts)).toEqual(['b.k[1].on changed']);
     // Without the alias offsets, b's text (the same in both) would hide the change.
-    expect(resolvedDifferences(doc.root, root(after), allow([{ path: ['a'], leaf: { any: true } }]), { ...texts, aliases: [] })).toEqual([]);
+    expect(resolvedDifferences(doc.root, root(after), allow([{ path: ['a'], leaf: { any: true } }]), { ...texts, aliases: [] })).toEqual(
+      [],
+    );
   });
 
   it('report added and removed keys', () => {
