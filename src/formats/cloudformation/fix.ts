@@ -261,7 +261,7 @@ export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: F
     const declined = [
       ...unwritable,
       ...(detection.aliases.length > 0 && chosen.length > 0
-        ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, 'SSESpecification')
+        ? declinedThroughAnchors(detection, plan, allowedChanges(detection, plan.fixed), chosen, 'SSESpecification')
         : []),
     ];
     if (declined.length > 0) {

@@ -206,7 +206,7 @@ export function fixPulumiYaml(group: GroupMember<PulumiDetection>[], options: Fi
     let plan = planFile(file, detection, chosen, options);
     const declined =
       detection.aliases.length > 0
-        ? declinedThroughAnchors(file.text, plan, detection.roots, allowedChanges(detection, plan.fixed), chosen, SSE_PATH.sse)
+        ? declinedThroughAnchors(detection, plan, allowedChanges(detection, plan.fixed), chosen, SSE_PATH.sse)
         : [];
     if (declined.length > 0) {
       chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));

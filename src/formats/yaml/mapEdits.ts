@@ -9,7 +9,7 @@ import { lineEndOf, lineIndentOf, lineStartOf, trimBack } from '../../core/text.
 import type { Edit, FilePlan } from '../../core/types.js';
 import type { SseEdit } from './anchors.js';
 import { jsonCompact, jsonValue, yamlBlock, yamlFlow, yamlInline, yamlPairs } from './render.js';
-import { resolvedFileDifferences, type Allowance } from './resolved.js';
+import { fileTexts, resolvedFileDifferences, type Allowance } from './resolved.js';
 import type { FileStyle } from './style.js';
 import { MERGE_KEY, ownPair, pair, parseYaml, resolveAlias, type CAlias, type CMap, type CNode, type CPair } from './tree.js';
 import { YamlAlias, type Value } from './values.js';
@@ -264,20 +264,21 @@ export function uniqueName(base: string, taken: Set<string>): string {
  * In a file with YAML aliases, the tables whose fix would change other places through an anchor
  * (an alias that the fix does not replace: another table left as it is, say): the plan is tried on
  * the resolved documents, and if they differ beyond what `allowances` permit, the tables that edit
- * an anchored node are declined. Shared with Pulumi YAML.
+ * an anchored node are declined. Shared with Pulumi YAML. `before`: the file's detection (its text,
+ * documents and where its aliases start).
  */
 export function declinedThroughAnchors(
-  text: string,
+  before: { text: string; roots: (CNode | null)[]; aliases: readonly number[] },
   plan: FilePlan,
-  roots: (CNode | null)[],
   allowances: Allowance[],
   tables: { address: string; shared: SseEdit['shared'] }[],
   setting: string,
 ): { address: string; reason: string }[] {
   const culprits = tables.filter((t) => t.shared.length > 0);
   if (culprits.length === 0) return [];
-  const after = parseYaml(applyEdits(text, plan.edits)).map((d) => d.root);
-  if (resolvedFileDifferences(roots, after, allowances).length === 0) return [];
+  const text = applyEdits(before.text, plan.edits);
+  const after = parseYaml(text).map((d) => d.root);
+  if (resolvedFileDifferences(before.roots, after, allowances, fileTexts(before, { text })).length === 0) return [];
   return culprits.map((t) => {
     const { anchored, sites } = t.shared[0];
     return {
