@@ -1,7 +1,7 @@
 /**
- * A batch of files already read, through the pipeline: detect each file, build the fix groups
- * (groups.ts), fix each group, and give each file its result as plain data, which can cross a
- * worker boundary. The one path every file takes: in the main thread, in the pool's workers
+ * A batch of files already read, through the pipeline: build the fix groups (groups.ts), detect and
+ * fix each group in turn (a scan only detects), and give each file its result as plain data, which
+ * can cross a worker boundary. The one path every file takes: in the main thread, in the pool's workers
  * (src/engine/pool.ts) and in memory (memory.ts). A batch always holds whole fix groups (the
  * scheduler sends whole folders, and no format groups files across folders).
  */
