@@ -1,6 +1,6 @@
 /**
  * Running and timing the processes the bench measures: wall time, and for kmsfix (started through
- * bench/child.mjs) the child's own CPU time and peak RSS, worker threads included.
+ * bench/child.cjs, which runs bin/kmsfix.cjs) the child's own CPU time and peak RSS, worker threads included.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from './dist.mjs';
 
-const CHILD = path.join(ROOT, 'bench', 'child.mjs');
+const CHILD = path.join(ROOT, 'bench', 'child.cjs');
 
 /**
  * Run a command: { ms, code, stdout, stderr, usage } (usage: process.resourceUsage() of a kmsfix
