@@ -325,7 +325,13 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
       mode: p.command,
       onProgress: bar.update,
       cleanTemps: inPlace,
-      ...(stream ? { onVerified: (outcomes, replace) => stream.add(outcomes, replace), onVerifiedEnd: () => stream.finish() } : {}),
+      ...(stream
+        ? {
+            onVerified: (outcomes, replace) => stream.add(outcomes, replace),
+            onVerifiedEnd: () => stream.finish(),
+            writesSettled: () => stream.idle(),
+          }
+        : {}),
       exclude: p.exclude,
     });
     bar.done();

@@ -16,16 +16,22 @@ export interface Disk {
   projectFiles: ProjectFileSource;
   /** Other folders' group files (DiskContext.folder): read as siblings are, with a cache of their own. */
   folders?: SiblingSource;
+  /**
+   * Resolves once the run's writes under way are done (RunOptions.writesSettled): another folder's
+   * files are read after it, whole as written, never halfway through a group's renames.
+   */
+  settled?: () => Promise<void>;
 }
 
 /** The disk of a run (one per run and thread: its caches live as long). */
-export function runDisk(maxBytes?: number): Disk {
+export function runDisk(maxBytes?: number, settled?: () => Promise<void>): Disk {
   const reads = new FolderReads();
   return {
     siblings: diskSiblings(maxBytes, false, reads),
     reads,
     projectFiles: diskProjectFiles(maxBytes),
     folders: diskSiblings(maxBytes, true),
+    ...(settled ? { settled } : {}),
   };
 }
 
@@ -50,6 +56,7 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
         absPath: path.join(path.dirname(from.absPath), rel, none),
         text: '',
       };
+      await disk.settled?.();
       try {
         return (disk.folders ?? disk.siblings)([at], format).files;
       } catch {

@@ -61,6 +61,13 @@ export interface RunOptions extends FixOptions {
   onVerified?: (outcomes: FileOutcome[], replace: Replace) => Promise<void>;
   /** With onVerified: once the last batch was handed over, before the result is made (the caller's last writes and replacements). */
   onVerifiedEnd?: () => Promise<void>;
+  /**
+   * With onVerified, when the caller's writes go on in the background (src/io/stream.ts): resolves
+   * once those under way are done. This thread reads another folder's files (a Terraform module's
+   * called module) only then, so that it reads them as it did when each write was waited for: whole,
+   * never halfway through a group's renames.
+   */
+  writesSettled?: () => Promise<void>;
   /** Paths left out of discovery (src/io/discover.ts Exclude): `--exclude`, a configuration file's `exclude`. */
   exclude?: import('../io/discover.js').Exclude[];
 }
@@ -162,6 +169,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       minBytes: options.parallelMinBytes ?? parallelMinBytes(),
     },
     sink,
+    options.writesSettled,
   );
   // The last candidate of each folder: then the folder's files can go (schedule.ts).
   const lastInFolder = new Map<string, number>();
@@ -175,8 +183,9 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   for (let index = 0; index < total; index++) {
     const c = queue[index]!;
     queue[index] = undefined;
-    // Reading is synchronous: let the workers' answers in now and then, so they never starve.
-    if (scheduler.threaded && Date.now() - lastYield > 5) {
+    // Reading is synchronous: let the workers' answers in now and then, so they never starve, and a
+    // fix's writes go on meanwhile (src/io/stream.ts: a chunk's renames, on the thread pool).
+    if ((scheduler.threaded || options.onVerified) && Date.now() - lastYield > 5) {
       await new Promise((resolve) => setImmediate(resolve));
       lastYield = Date.now();
     }
@@ -232,6 +241,7 @@ function plainOptions(options: RunOptions): FixOptions {
     planFixes: _f,
     onVerified: _v,
     onVerifiedEnd: _e,
+    writesSettled: _s,
     ...rest
   } = options;
   return rest;

@@ -67,9 +67,10 @@ export class Scheduler {
     private readonly options: FixOptions,
     private readonly lanes: Lanes,
     private readonly sink: Sink,
+    writesSettled?: () => Promise<void>,
   ) {
     this.own = lanes.ownFamily && lanes.script ? new Pool(lanes.script, 1) : undefined;
-    this.disk = runDisk(options.maxFileBytes);
+    this.disk = runDisk(options.maxFileBytes, writesSettled);
     this.byFolder = pass !== 'scan';
   }
 

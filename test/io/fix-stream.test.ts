@@ -1,14 +1,17 @@
 /**
  * A fix in place without a prompt writes as it goes (src/io/stream.ts, issue 16): each chunk of
- * verified groups is written while the run still reads, the run keeps no fixed text after its
- * write, and what is printed and written is what a dry run shows, across several chunks.
+ * verified groups is written while the run still reads, its renames going on while the run fixes
+ * the next chunk, the run keeps no fixed text after its write, and what is printed and written is
+ * what a dry run shows, across several chunks.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/engine/run.js';
+import type { FileOutcome } from '../../src/core/result.js';
 import { FixStream } from '../../src/io/stream.js';
+import { TEMP_PREFIX } from '../../src/io/temp.js';
 import { runCli } from '../helpers/cli-helper.js';
 
 const template = (i: number) =>
@@ -48,7 +51,13 @@ describe('fix in place, written as it goes', () => {
       keyStrategy: 'per-table',
       acceptAwsManaged: false,
       onProgress: (p) => {
-        if (p.scanned === p.candidates) writtenBeforeLastRead = readFileSync(fileOf(dir, 0), 'utf8').includes('KMSMasterKeyId');
+        // Written, or being written: its temp file is there, its rename under way (the chunk's
+        // renames go on while the run reads on).
+        const first = fileOf(dir, 0);
+        if (p.scanned === p.candidates)
+          writtenBeforeLastRead =
+            readFileSync(first, 'utf8').includes('KMSMasterKeyId') ||
+            readdirSync(path.dirname(first)).some((n) => n.startsWith(TEMP_PREFIX));
       },
       onVerified: (outcomes, replace) => stream.add(outcomes, replace),
       onVerifiedEnd: () => stream.finish(),
@@ -83,4 +92,59 @@ describe('fix in place, written as it goes', () => {
     expect(json.files.every((f: { written: boolean }) => f.written)).toBe(true);
     for (const i of [0, 123, FILES - 1]) expect(readFileSync(fileOf(b, i), 'utf8')).toBe(readFileSync(fileOf(a, i), 'utf8'));
   }, 120_000);
+});
+
+describe('a chunk written in the background', () => {
+  /** A full chunk (256 changed files), as the run hands over verified groups. */
+  function chunk(dir: string, n = 256): FileOutcome[] {
+    return Array.from({ length: n }, (_, i) => {
+      const absPath = fileOf(dir, i);
+      const text = readFileSync(absPath, 'utf8');
+      return {
+        file: { path: path.relative(dir, absPath), absPath, text },
+        newText: `${text}# fixed\n`,
+        tables: [],
+      } as unknown as FileOutcome;
+    });
+  }
+
+  it('returns from a full chunk once its temp files are written, and settles it by the next flush or finish', async () => {
+    const dir = tree();
+    const stream = new FixStream(true, { show: () => undefined, content: (o) => o.newText! });
+    const replaced: FileOutcome[] = [];
+    await stream.add(chunk(dir), (_before, after) => {
+      if (after) replaced.push(after);
+    });
+    // Every temp file is there, the renames under way: nothing settled yet (their callbacks need the
+    // event loop), and the run goes on meanwhile.
+    expect(stream.writtenCount).toBe(0);
+    expect(replaced).toHaveLength(0);
+    const temps = Array.from(
+      { length: 256 },
+      (_, i) => readdirSync(path.dirname(fileOf(dir, i))).filter((n) => n.startsWith(TEMP_PREFIX)).length,
+    );
+    expect(
+      temps.reduce((a, b) => a + b, 0) +
+        [...Array(256).keys()].filter((i) => readFileSync(fileOf(dir, i), 'utf8').endsWith('# fixed\n')).length,
+    ).toBeGreaterThanOrEqual(256);
+    await stream.idle();
+    expect(stream.writtenCount).toBe(256);
+    expect(replaced).toHaveLength(256);
+    await stream.finish();
+    for (const i of [0, 255]) expect(readFileSync(fileOf(dir, i), 'utf8')).toMatch(/# fixed\n$/);
+    for (let i = 0; i < 256; i++) expect(readdirSync(path.dirname(fileOf(dir, i))).filter((n) => n.startsWith(TEMP_PREFIX))).toEqual([]);
+  });
+
+  it('throws what went wrong settling a chunk at the next flush or at finish, never lost', async () => {
+    const dir = tree();
+    const stream = new FixStream(true, {
+      show: () => undefined,
+      content: (o) => o.newText!,
+      settle: () => {
+        throw new Error('settle failed');
+      },
+    });
+    await stream.add(chunk(dir), () => {});
+    await expect(stream.finish()).rejects.toThrow('settle failed');
+  });
 });
