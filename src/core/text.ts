@@ -11,6 +11,8 @@ export function stripBom(text: string): { text: string; bom: boolean } {
 
 /** The file's line ending: CRLF when most of its line breaks are CRLF. */
 export function detectEol(text: string): '\n' | '\r\n' {
+  // Most files have no CR at all: one native search instead of a look at every line break.
+  if (!text.includes('\r')) return '\n';
   let crlf = 0;
   let lf = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {

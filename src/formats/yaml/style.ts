@@ -13,11 +13,11 @@ function column(text: string, offset: number): number {
   return offset - lineStartOf(text, offset);
 }
 
-function lineIndentWidth(text: string, offset: number): number {
-  const start = lineStartOf(text, offset);
-  let i = start;
+/** The offset of the first character after the indent of the line holding `offset`. */
+function indentEnd(text: string, offset: number): number {
+  let i = lineStartOf(text, offset);
   while (text[i] === ' ' || text[i] === '\t') i++;
-  return i - start;
+  return i;
 }
 
 function mostCommon<T>(counts: Map<T, number>, fallback: T): T {
@@ -60,26 +60,30 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
       for (const p of node.pairs) {
         if (p.key === 'Ref' || p.key.startsWith('Fn::')) long++;
         const v = p.value;
+        // The key's line start, looked up once per pair (a backward search of the text).
+        const keyLine = !node.flow && v && !v.flow ? lineStartOf(text, p.keyStart) : 0;
         if (!node.flow && v && !v.flow && v.kind === 'map' && v.pairs[0]) {
-          const d = column(text, v.pairs[0].keyStart) - column(text, p.keyStart);
-          if (d > 0 && lineStartOf(text, v.pairs[0].keyStart) !== lineStartOf(text, p.keyStart)) steps.set(d, (steps.get(d) ?? 0) + 1);
+          const innerLine = lineStartOf(text, v.pairs[0].keyStart);
+          const d = v.pairs[0].keyStart - innerLine - (p.keyStart - keyLine);
+          if (d > 0 && innerLine !== keyLine) steps.set(d, (steps.get(d) ?? 0) + 1);
         }
         if (v?.kind === 'seq' && v.items.length > 0 && !node.flow) {
           const counts = p.key.startsWith('Fn::') ? argsFlow : v.items.every((i) => i.kind === 'scalar') ? scalarsFlow : undefined;
           counts?.set(v.flow, (counts.get(v.flow) ?? 0) + 1);
         }
         if (!node.flow && v && !v.flow && v.kind === 'seq' && v.items.length > 0) {
-          seq.set(column(text, v.start) > column(text, p.keyStart), (seq.get(column(text, v.start) > column(text, p.keyStart)) ?? 0) + 1);
+          const indented = column(text, v.start) > p.keyStart - keyLine;
+          seq.set(indented, (seq.get(indented) ?? 0) + 1);
         }
         visit(v);
       }
     } else if (node.kind === 'seq') {
       for (const item of node.items) {
         if (!node.flow && item.kind === 'map' && !item.flow && item.pairs[0]) {
-          const d =
-            column(text, item.pairs[0].keyStart) -
-            column(text, lineStartOf(text, item.pairs[0].keyStart) + lineIndentWidth(text, item.pairs[0].keyStart));
-          if (d >= 2 && text[item.pairs[0].keyStart - d] === '-') dash.set(d, (dash.get(d) ?? 0) + 1);
+          // The key's column less its line's indent: the dash and the spaces after it.
+          const key = item.pairs[0].keyStart;
+          const d = key - indentEnd(text, key);
+          if (d >= 2 && text[key - d] === '-') dash.set(d, (dash.get(d) ?? 0) + 1);
         }
         visit(item);
       }
@@ -108,12 +112,9 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
 /** Depth of a collection's nesting (a scalar 0), stopping past 3. */
 function nesting(node: CNode | null): number {
   if (!node || node.kind === 'scalar' || node.kind === 'alias') return 0;
-  const kids = node.kind === 'map' ? node.pairs.map((p) => p.value) : node.items;
+  const n = node.kind === 'map' ? node.pairs.length : node.items.length;
   let d = 0;
-  for (const k of kids) {
-    d = Math.max(d, nesting(k));
-    if (d >= 3) break;
-  }
+  for (let i = 0; i < n && d < 3; i++) d = Math.max(d, nesting(node.kind === 'map' ? node.pairs[i].value : node.items[i]));
   return 1 + d;
 }
 
@@ -130,8 +131,8 @@ function jsonStyle(text: string, roots: (CNode | null)[]): JsonStyle {
   const bracket = new Map<boolean, number>();
   const visit = (node: CNode | null): void => {
     if (!node || node.kind === 'scalar' || node.kind === 'alias') return;
-    const kids = node.kind === 'map' ? node.pairs.map((p) => p.value) : node.items;
-    if (kids.length > 0 && node.end - node.start <= 120 && nesting(node) <= 2) {
+    const n = node.kind === 'map' ? node.pairs.length : node.items.length;
+    if (n > 0 && node.end - node.start <= 120 && nesting(node) <= 2) {
       if (text.lastIndexOf('\n', node.end - 1) < node.start) {
         inline++;
         const counts = node.kind === 'map' ? brace : bracket;
@@ -140,7 +141,7 @@ function jsonStyle(text: string, roots: (CNode | null)[]): JsonStyle {
         width = Math.max(width, Math.min(120, (lineEnd === -1 ? text.length : lineEnd) - lineStartOf(text, node.start)));
       } else multi++;
     }
-    kids.forEach(visit);
+    for (let i = 0; i < n; i++) visit(node.kind === 'map' ? node.pairs[i].value : node.items[i]);
   };
   roots.forEach(visit);
   return {
