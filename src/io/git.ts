@@ -103,10 +103,15 @@ export async function gitIgnored(root: string, files: string[]): Promise<Set<str
   );
 }
 
-/** The real path (symbolic links resolved), or the path itself when it cannot be resolved. */
+/**
+ * The real path (symbolic links resolved), or the path itself when it cannot be resolved. The
+ * system's realpath: one call per file, where Node's own resolves each component with an lstat
+ * (the guard asks it of every file a fix writes); Node's on Windows, where the system's can name
+ * a mapped drive or a subst'ed folder otherwise.
+ */
 export function real(p: string): string {
   try {
-    return realpathSync(p);
+    return process.platform === 'win32' ? realpathSync(p) : realpathSync.native(p);
   } catch {
     return p;
   }
