@@ -333,6 +333,10 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
           }
         : {}),
       exclude: p.exclude,
+    }).catch(async (err: unknown) => {
+      // A run that fails still lets the chunk under way finish its renames before the lock goes.
+      await stream?.idle();
+      throw err;
     });
     bar.done();
     const notes = [
