@@ -4,9 +4,9 @@
  * collection before it collects again (its largest growing factor, used when the heap may grow to
  * gigabytes): a fix of the bench's corpus holds about 50 MB, and its heap grew to 200 MB and more
  * once the run was long enough (4x and 8x the corpus), where a short run stopped before that.
- * Between batches of a fix, run.ts asks `heapCheck()`: past FLOOR, once the heap has grown by the
- * slack (48 MB, or half the heap the last forced collection left if more) past what that
- * collection left, a full collection is forced. So the heap stays near what a fix of the bench's
+ * Between batches of a fix (every 20 ms at most), run.ts asks `heapCheck()`: past FLOOR, once
+ * the heap has grown by the slack (48 MB, or half the heap the last forced collection left if
+ * more) past what that collection left, a full collection is forced. So the heap stays near what a fix of the bench's
  * corpus reaches by itself (V8's own collections keep it under FLOOR there, and it pays nothing),
  * however large the tree (docs/performance.md, tenth session). Nothing is capped: a run that
  * holds more collects less often, and never runs out of memory sooner (a --max-old-space-size

@@ -86,7 +86,7 @@ export class FixStream {
     await this.settled();
   }
 
-  /** Resolves once the chunk in flight (if any) is written and settled; what went wrong is thrown by the next flush. */
+  /** Resolves once the chunk in flight (if any) is written and settled; what went wrong is thrown by the next flush or by finish. */
   async idle(): Promise<void> {
     await this.inFlight;
   }
