@@ -60,20 +60,25 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
       for (const p of node.pairs) {
         if (p.key === 'Ref' || p.key.startsWith('Fn::')) long++;
         const v = p.value;
-        // The key's line start, looked up once per pair (a backward search of the text).
-        const keyLine = !node.flow && v && !v.flow ? lineStartOf(text, p.keyStart) : 0;
-        if (!node.flow && v && !v.flow && v.kind === 'map' && v.pairs[0]) {
-          const innerLine = lineStartOf(text, v.pairs[0].keyStart);
-          const d = v.pairs[0].keyStart - innerLine - (p.keyStart - keyLine);
-          if (d > 0 && innerLine !== keyLine) steps.set(d, (steps.get(d) ?? 0) + 1);
-        }
         if (v?.kind === 'seq' && v.items.length > 0 && !node.flow) {
           const counts = p.key.startsWith('Fn::') ? argsFlow : v.items.every((i) => i.kind === 'scalar') ? scalarsFlow : undefined;
           counts?.set(v.flow, (counts.get(v.flow) ?? 0) + 1);
         }
-        if (!node.flow && v && !v.flow && v.kind === 'seq' && v.items.length > 0) {
-          const indented = column(text, v.start) > p.keyStart - keyLine;
-          seq.set(indented, (seq.get(indented) ?? 0) + 1);
+        // A block collection under a block key: the indentation step, or whether the sequence is
+        // indented. The key's line start is looked up once (a backward search of the text), and
+        // only here: most values are scalars.
+        if (!node.flow && v && !v.flow && (v.kind === 'map' ? v.pairs.length > 0 : v.kind === 'seq' && v.items.length > 0)) {
+          const keyLine = lineStartOf(text, p.keyStart);
+          const keyColumn = p.keyStart - keyLine;
+          if (v.kind === 'map') {
+            const inner = v.pairs[0].keyStart;
+            const innerLine = lineStartOf(text, inner);
+            const d = inner - innerLine - keyColumn;
+            if (d > 0 && innerLine !== keyLine) steps.set(d, (steps.get(d) ?? 0) + 1);
+          } else {
+            const indented = column(text, v.start) > keyColumn;
+            seq.set(indented, (seq.get(indented) ?? 0) + 1);
+          }
         }
         visit(v);
       }
