@@ -132,7 +132,8 @@ async function main() {
   const warm = (dir) => helper('read-all.mjs', [dir]);
   // One unmeasured scan, as a user's first run: it writes the CLI's cached code (src/cli/start.ts) and
   // the TypeScript parser's, which every later run loads, as a user's second run does.
-  await kmsfix(['scan', '--quiet', '--format', 'json', ...pickLatencyFiles(dense, SHAPE).map((x) => x.file)]);
+  const latencyFiles = pickLatencyFiles(dense, SHAPE);
+  await kmsfix(['scan', '--quiet', '--format', 'json', ...latencyFiles.map((x) => x.file)]);
 
   // Per format and overall: grep, scan, fix, and the fix's floor.
   const rows = {};
@@ -207,11 +208,10 @@ async function main() {
 
   // One-file latency, end to end through bin/kmsfix.cjs, interleaved with `node -e 0` (after one
   // unmeasured round that warms the page cache).
-  const files = pickLatencyFiles(dense, SHAPE);
   const commands = [
     { label: '`node -e 0`', args: ['-e', '0'] },
     { label: '`kmsfix --version`', args: [BIN, '--version'] },
-    ...files.map((x) => ({ label: x.label, file: x.file, args: [BIN, 'scan', x.file] })),
+    ...latencyFiles.map((x) => ({ label: x.label, file: x.file, args: [BIN, 'scan', x.file] })),
   ];
   const times = commands.map(() => []);
   for (let round = -1; round < LATENCY_RUNS; round++) {

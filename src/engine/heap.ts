@@ -6,11 +6,11 @@
  * once the run was long enough (4x and 8x the corpus), where a short run stopped before that.
  * Between batches of a fix (every 20 ms at most), run.ts asks `heapCheck()`: past FLOOR, once
  * the heap has grown by the slack (48 MB, or half the heap the last forced collection left if
- * more) past what that collection left, a full collection is forced. So the heap stays near what a fix of the bench's
- * corpus reaches by itself (V8's own collections keep it under FLOOR there, and it pays nothing),
- * however large the tree (docs/performance.md, tenth session). Nothing is capped: a run that
- * holds more collects less often, and never runs out of memory sooner (a --max-old-space-size
- * would).
+ * more) past what that collection left, a full collection is forced. So the heap stays near what
+ * a fix of the bench's corpus reaches by itself (V8's own collections keep it under FLOOR there,
+ * and it pays nothing), however large the tree (docs/performance.md, tenth session). Nothing is
+ * capped: a run that holds more collects less often, and never runs out of memory sooner (a
+ * --max-old-space-size would).
  *
  * V8 hands scripts a `gc` function only under --expose-gc. Any V8 flag set for the whole run would
  * also change V8's flag hash, and the TypeScript compiler's code cache (made under the default
