@@ -21,7 +21,8 @@ import { colorDiff, fileDiff, fullText, outsideCwd } from './report/diff.js';
 import { fixJson, scanJson } from './report/jsonReport.js';
 import { sarifLog } from './report/sarif.js';
 import { allErrors, allTables, formatError, summarize } from './report/summary.js';
-import { PARAMETERISED_NOTE, type Tally, emptyTally, fold } from './report/fold.js';
+import { type Tally, emptyTally, fold, parameterisedNote } from './report/fold.js';
+import { JsonFixStream } from './report/jsonStream.js';
 import { colors, summaryLine, tableLine } from './report/textReport.js';
 import type { FixOptions, KeyStrategy } from './core/types.js';
 import { PROFILES, type Profile } from './rule/peers/evaluate.js';
@@ -252,8 +253,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   }
   const p = parsed;
-  // --output FILE: what would go to stdout goes to the file, written atomically at the end.
-  const sink = p.output === undefined ? undefined : captured(io);
+  // --output FILE: what would go to stdout goes to the file, put in place at the end (atomically).
+  const sink = p.output === undefined ? undefined : captured(io, p.output, io.cwd);
   const runIo: Io = { ...(sink?.io ?? io), color: !p.noColor && !sink && io.color };
   try {
     if (p.output !== undefined) checkOutputFile(p.output, p.paths, io.cwd);
@@ -262,9 +263,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.err(`kmsfix: ${err.message}\n`);
     return 2;
   }
-  const code = await execute(p, runIo, () => sink?.cancel());
-  if (sink && p.output !== undefined && !sink.cancelled) {
-    const failed = await sink.write(p.output, io.cwd);
+  const code = await execute(p, runIo, () => sink?.cancel()).catch((err: unknown) => {
+    sink?.cancel();
+    throw err;
+  });
+  if (sink && !sink.cancelled) {
+    const failed = sink.write();
     if (failed) {
       io.err(`error: ${failed}\n`);
       return 2;
@@ -336,6 +340,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
     }).catch(async (err: unknown) => {
       // A run that fails still lets the chunk under way finish its renames before the lock goes.
       await stream?.idle();
+      stream?.json?.discard();
       throw err;
     });
     bar.done();
@@ -392,18 +397,23 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): 
   return summary.errors > 0 ? 2 : summary.nonCompliant > 0 ? 1 : 0;
 }
 
+/** A fix in place written as it goes, and what its report let go of the outcomes: a text report's tally, or the JSON report printed so far. */
+type Streamed = FixStream & { tally?: Tally; json?: JsonFixStream };
+
 /**
  * The writer of a fix in place without a prompt: the diff of each chunk printed before it is written
- * (the progress line erased first), or kept for the JSON report. For the text report, each file
- * settled is folded (report/fold.ts): the result keeps only what the report prints, and `tally`
- * counts the rest. `seen`: every file settled, before it is folded.
+ * (the progress line erased first), or handed to the JSON report. Each file settled is folded: for
+ * the text report (report/fold.ts), the result keeps only what the report prints, and `tally`
+ * counts the rest; the JSON report prints its tables and spools its diff (report/jsonStream.ts).
+ * `seen`: every file settled, before it is folded.
  */
-function fixStream(p: Parsed, io: Io, clearProgress: () => void, seen: (o: FileOutcome) => void): FixStream & { tally?: Tally } {
+function fixStream(p: Parsed, io: Io, clearProgress: () => void, seen: (o: FileOutcome) => void): Streamed {
   const c = colors(io.color);
   const tally = p.format === 'text' ? emptyTally() : undefined;
-  const stream: FixStream & { tally?: Tally } = new FixStream(p.force, {
+  const json = p.format === 'json' ? new JsonFixStream(io.out) : undefined;
+  const stream: Streamed = new FixStream(p.force, {
     show(changed) {
-      if (p.format === 'json') return changed.map((o) => fileDiff(o));
+      if (json) return changed.map((o) => fileDiff(o));
       if (!p.quiet) {
         clearProgress();
         const d = changed.map((o) => fileDiff(o)).join('');
@@ -412,23 +422,24 @@ function fixStream(p: Parsed, io: Io, clearProgress: () => void, seen: (o: FileO
       return undefined;
     },
     content: (o) => fullText(o, o.newText!),
-    settle(o, written, error) {
+    settle(o, written, error, diff) {
       seen(o);
+      if (json) return json.settle(o, written, error, diff);
       return tally ? fold(o, written, error, tally) : o;
     },
   });
   stream.tally = tally;
+  stream.json = json;
   return stream;
 }
 
-async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream?: FixStream & { tally?: Tally }): Promise<number> {
+async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream?: Streamed): Promise<number> {
   const { outcomes } = result;
   const text = p.format === 'text';
   // A parameter no longer controls what --fix-parameterised wrote explicitly: said once per table (src/rule/evaluate.ts words it).
   for (const t of allTables(outcomes)) {
-    const said = t.planned ? PARAMETERISED_NOTE.exec(t.message)?.[1] : undefined;
-    if (said === undefined) continue;
-    const note = `${t.file}:${t.line} ${t.address}: ${said}`;
+    const note = parameterisedNote(t);
+    if (note === undefined) continue;
     notes.push(note);
     if (text) io.err(`note: ${note}\n`);
   }
@@ -555,11 +566,13 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
 }
 
 /**
- * The report of a fix in place that wrote as it went (FixStream): its diffs were printed already.
- * For the text report, the result holds only what it prints, and the stream's tally the rest.
+ * The report of a fix in place that wrote as it went (FixStream): its diffs were printed already
+ * (text), or its tables and diffs (JSON). The result holds only what the report prints, and the
+ * stream's tally counts the rest.
  */
-function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream: FixStream & { tally?: Tally }): number {
-  const planned = allTables(result.outcomes).filter((t) => t.planned).length + (stream.tally?.planned ?? 0);
+function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream: Streamed): number {
+  const tally = stream.tally ?? stream.json?.tally;
+  const planned = allTables(result.outcomes).filter((t) => t.planned).length + (tally?.planned ?? 0);
   // In the run's order (the stream has them in the order they were verified, which workers may change).
   const order = new Map(result.outcomes.map((o, i) => [o, i]));
   const changed = [...stream.changed].sort((a, b) => order.get(a)! - order.get(b)!);
@@ -571,8 +584,8 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
     written: stream.written,
     planned,
     write: stream.attempted,
-    diffOf: (o) => stream.diffs.get(o) ?? '',
-    folded: stream.tally ? { tally: stream.tally, changed: stream.changedCount, written: stream.writtenCount } : undefined,
+    diffOf: () => '',
+    folded: tally ? { tally, changed: stream.changedCount, written: stream.writtenCount, json: stream.json } : undefined,
   });
 }
 
@@ -614,8 +627,11 @@ function report(
     diffOf: (o: FileOutcome) => string;
     /** The user answered no at the prompt. */
     declined?: boolean;
-    /** Text report of a streamed fix: what was let go of the outcomes (report/fold.ts), and the files changed and written in all. */
-    folded?: { tally: Tally; changed: number; written: number };
+    /**
+     * A streamed fix: what was let go of the outcomes (report/fold.ts, report/jsonStream.ts), the
+     * files changed and written in all, and the JSON report printed so far.
+     */
+    folded?: { tally: Tally; changed: number; written: number; json?: JsonFixStream };
   },
 ): number {
   const { outcomes, errors, changed, delivered, written, planned, write, declined, folded } = r;
@@ -654,13 +670,15 @@ function report(
           ? `${planned} fixed in ${files(changedCount)}`
           : `${planned} planned in ${files(changedCount)}, ${fixed} fixed`;
     io.err(summaryLine(summarize(outcomes, errors, folded?.tally), `; ${done}, ${verb}`) + '\n');
+  } else if (folded?.json) {
+    folded.json.end(outcomes, errors, [...notes, ...folded.json.notes], changedCount, writtenCount);
   } else {
     const files = changed.map((o) => ({ file: o.file.path, diff: r.diffOf(o), written: written.has(o) }));
     io.out(JSON.stringify(fixJson(outcomes, errors, files, notes), null, 2) + '\n');
   }
   if (allErrs.length > 0) return 2;
   // A fixable table left unfixed is an error's doing, unless the user said no at the prompt.
-  if (write && allTables(outcomes).some((t) => t.planned && !t.fixed)) return 2;
+  if (write && fixed < planned) return 2;
   if ((p.dryRun || p.check) && changed.length > 0) return 1;
   return 0;
 }

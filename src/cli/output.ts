@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Io } from '../cli.js';
 import { OutputError, realish } from '../io/outputs.js';
-import { writeOutputAtomic } from '../io/write.js';
+import { SpooledOutput } from '../io/write.js';
 
 /**
  * Colours on stdout: FORCE_COLOR (set, and not 0 or false) turns them on, NO_COLOR (set and not
@@ -36,22 +36,33 @@ export function checkOutputFile(file: string, inputs: string[], cwd: string): vo
   if (!parent) throw new OutputError(`--output ${file}: ${path.dirname(file)} is not a folder`);
 }
 
-/** An Io whose stdout is kept, to be written to a file at the end (atomically: all of it or nothing). */
-export function captured(io: Io) {
-  const chunks: string[] = [];
+/**
+ * An Io whose stdout goes to --output FILE: written beside it as the run goes and put in place at
+ * the end, all of the report or nothing (src/io/write.ts SpooledOutput), so that a long report is
+ * not held in memory. `cancel`: the file is left as it was.
+ */
+export function captured(io: Io, file: string, cwd: string) {
+  const spool = new SpooledOutput(path.resolve(cwd, file), file);
   let cancelled = false;
   return {
-    io: { ...io, out: (t: string) => void chunks.push(t), progress: io.progress } as Io,
+    io: {
+      ...io,
+      out: (t: string) => {
+        if (!cancelled) spool.write(t);
+      },
+      progress: io.progress,
+    } as Io,
     get cancelled() {
       return cancelled;
     },
     cancel() {
       cancelled = true;
+      spool.discard();
     },
-    /** Write what was kept; the error's message when it cannot be written. */
-    async write(file: string, cwd: string): Promise<string | undefined> {
+    /** Puts the report in place; the error's message when it cannot be written. */
+    write(): string | undefined {
       try {
-        await writeOutputAtomic(path.resolve(cwd, file), chunks.join(''), file);
+        spool.commit();
         return undefined;
       } catch (err) {
         return (err as Error).message;

@@ -2,7 +2,7 @@
  * A fix in place that writes as it goes (issue 16: memory flat whatever the tree's size): the
  * engine hands over each batch of verified groups (src/engine/run.ts onVerified); once a chunk
  * holds CHUNK_FILES changed files or CHUNK_CHARS characters of new text, its diff is shown
- * (printed, or kept for the JSON report), its files are guarded (guard.ts: uncommitted changes,
+ * (printed, or handed to the JSON report), its files are guarded (guard.ts: uncommitted changes,
  * links, read-only files; a group all or none) and written by group (write.ts: temp files, stamps
  * checked just before the renames, journals), and each changed outcome is replaced in the run's
  * result by one without texts. Nothing of a fixed text is held after its write. Every outcome,
@@ -30,16 +30,17 @@ const CHUNK_FILES = 256;
 const CHUNK_CHARS = 4 * 1024 * 1024;
 
 export interface StreamHooks {
-  /** A chunk's changed files, before they are written: their diff to print, or to keep (returned, one per file). */
+  /** A chunk's changed files, before they are written: their diff to print, or to hand to `settle` (returned, one per file). */
   show(changed: FileOutcome[]): string[] | undefined;
   /** The bytes to write for a changed file (its new text, with its BOM). */
   content(o: FileOutcome): string;
   /**
-   * A file settled: unchanged, or its change written (`written`) or not (`error`). What the run keeps
-   * of it (default: the outcome, without texts once changed); undefined: nothing (the hook counted
-   * what its report needs, src/report/fold.ts).
+   * A file settled: unchanged, or its change written (`written`) or not (`error`); `diff`: what `show`
+   * returned for it. What the run keeps of it (default: the outcome, without texts once changed);
+   * undefined: nothing (the hook counted or printed what its report needs, src/report/fold.ts,
+   * src/report/jsonStream.ts).
    */
-  settle?(o: FileOutcome, written: boolean, error: FileError | undefined): FileOutcome | undefined;
+  settle?(o: FileOutcome, written: boolean, error: FileError | undefined, diff: string | undefined): FileOutcome | undefined;
 }
 
 export class FixStream {
@@ -48,8 +49,6 @@ export class FixStream {
   /** Of those, the ones written, and the ones not with why. */
   readonly written = new Set<FileOutcome>();
   readonly failed = new Map<FileOutcome, FileError>();
-  /** The diffs `show` returned, by (text-less) outcome kept. */
-  readonly diffs = new Map<FileOutcome, string>();
   /** Changed files, and written ones, kept or not. */
   changedCount = 0;
   writtenCount = 0;
@@ -71,7 +70,7 @@ export class FixStream {
   async add(outcomes: FileOutcome[], replace: Replace): Promise<void> {
     for (const o of outcomes) {
       if (o.newText === undefined) {
-        replace(o, this.hooks.settle ? this.hooks.settle(o, false, undefined) : o);
+        replace(o, this.hooks.settle ? this.hooks.settle(o, false, undefined, undefined) : o);
         continue;
       }
       this.chunk.push({ o, replace });
@@ -153,7 +152,7 @@ export class FixStream {
     for (const [k, { o, replace }] of items.entries()) {
       const err = failed.get(o);
       const light: FileOutcome = { ...o, file: { ...o.file, text: '' }, newText: undefined, edits: undefined, watched: undefined };
-      const kept = this.hooks.settle ? this.hooks.settle(light, written.has(o), err) : light;
+      const kept = this.hooks.settle ? this.hooks.settle(light, written.has(o), err, shown?.[k]) : light;
       replace(o, kept);
       this.changedCount++;
       if (written.has(o)) this.writtenCount++;
@@ -161,7 +160,6 @@ export class FixStream {
       this.changed.push(kept);
       if (err) this.failed.set(kept, err);
       if (written.has(o)) this.written.add(kept);
-      if (shown) this.diffs.set(kept, shown[k]);
     }
   }
 }

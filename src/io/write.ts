@@ -18,6 +18,7 @@ import {
   fchownSync,
   fstatSync,
   openSync,
+  renameSync,
   promises as fs,
   rmSync,
   statSync,
@@ -227,5 +228,59 @@ export async function writeOutputAtomic(absPath: string, content: string, displa
   } catch (err) {
     await fs.rm(tmp, { force: true });
     throw new WriteError(`cannot write ${display}: ${describeError(err)}`);
+  }
+}
+
+/**
+ * An output file written as a run goes and put in place at its end (--output FILE): the text goes
+ * to a temp file beside it, renamed over it by `commit`, removed by `discard`. So the file is all of
+ * the report or untouched, as with writeOutputAtomic, without holding the report in memory.
+ */
+export class SpooledOutput {
+  private fd: number | undefined;
+  private readonly temp: string;
+  private failure: string | undefined;
+
+  constructor(
+    private readonly absPath: string,
+    private readonly display: string,
+  ) {
+    this.temp = tempPathFor(absPath);
+  }
+
+  /** Appends text; an error is kept, and reported by commit. */
+  write(text: string): void {
+    if (this.failure !== undefined) return;
+    try {
+      this.fd ??= openSync(this.temp, 'wx');
+      writeSync(this.fd, text);
+    } catch (err) {
+      this.failure = describeError(err);
+    }
+  }
+
+  /** Puts the file in place (an empty one when nothing was written); throws a WriteError naming the file and the cause. */
+  commit(): void {
+    this.write('');
+    let cause = this.failure;
+    if (cause === undefined) {
+      try {
+        closeSync(this.fd!);
+        this.fd = undefined;
+        renameSync(this.temp, this.absPath);
+        return;
+      } catch (err) {
+        cause = describeError(err);
+      }
+    }
+    this.discard();
+    throw new WriteError(`cannot write ${this.display}: ${cause}`);
+  }
+
+  /** Removes what was written; the output file is left as it was. */
+  discard(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    rmSync(this.temp, { force: true });
   }
 }

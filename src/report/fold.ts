@@ -12,6 +12,12 @@ import { type TableCounts, countTable, noTables } from './summary.js';
 /** What --fix-parameterised tells of a table it fixed (src/rule/evaluate.ts words it; cli.ts prints it as a note). */
 export const PARAMETERISED_NOTE = /Fixed with --fix-parameterised: (.*)$/;
 
+/** The note a fix prints once for a table it planned with --fix-parameterised, or undefined. */
+export function parameterisedNote(t: TableReport): string | undefined {
+  const said = t.planned ? PARAMETERISED_NOTE.exec(t.message)?.[1] : undefined;
+  return said === undefined ? undefined : `${t.file}:${t.line} ${t.address}: ${said}`;
+}
+
 /** The counts of the tables and files let go (errors stay in their outcomes), and what a fix adds. */
 export interface Tally extends TableCounts {
   files: number;

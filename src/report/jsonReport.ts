@@ -1,8 +1,8 @@
 /** The JSON report (`--format json`): a stable, versioned shape. */
-import { allErrors, allTables, summarize } from './summary.js';
+import { type TableCounts, allErrors, allTables, summarize } from './summary.js';
 import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 
-function tableJson(t: TableReport, withFixed: boolean) {
+export function tableJson(t: TableReport, withFixed: boolean) {
   const out: Record<string, unknown> = {
     file: t.file,
     line: t.line,
@@ -47,12 +47,27 @@ export function fixJson(
     files,
     errors: allErrors(outcomes, errors),
     notes,
-    summary: {
-      ...summarize(outcomes, errors),
+    summary: fixSummary(outcomes, errors, undefined, {
       planned: tables.filter((t) => t.planned).length,
       fixed: tables.filter((t) => t.fixed).length,
-      filesChanged: files.length,
-      filesWritten: files.filter((f) => f.written).length,
-    },
+      changed: files.length,
+      written: files.filter((f) => f.written).length,
+    }),
+  };
+}
+
+/** A fix's summary: the scan's counts (with those `counted` and let go, src/report/jsonStream.ts), then the fix's. */
+export function fixSummary(
+  outcomes: FileOutcome[],
+  errors: FileError[],
+  counted: (TableCounts & { files: number }) | undefined,
+  fix: { planned: number; fixed: number; changed: number; written: number },
+) {
+  return {
+    ...summarize(outcomes, errors, counted),
+    planned: fix.planned,
+    fixed: fix.fixed,
+    filesChanged: fix.changed,
+    filesWritten: fix.written,
   };
 }

@@ -5,7 +5,7 @@
  * copies of every fixture (fixed, compliant, unfixable, suppressed, test code, bad input) and their
  * output compared, byte for byte.
  */
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,40 @@ describe('the text report of a fix written as it goes', () => {
     }, 120_000);
   }
 
+  // The JSON report of a fix in place is always streamed (no prompt): its tables and files, in the
+  // order the files settled, must be the dry run's (the whole result's path), written where fixed.
+  for (const args of [[], ['--include-tests'], ['--fix-parameterised']]) {
+    it(`JSON: the dry run's tables, files, errors and notes, each fixed table written (${args.join(' ') || 'no flags'})`, async () => {
+      const a = copy();
+      const b = copy();
+      const dry = await fixWith(a, ['--dry-run', '--format', 'json', ...args], false);
+      const fixed = await fixWith(b, ['--format', 'json', ...args], false);
+      const d = JSON.parse(dry.out);
+      const f = JSON.parse(fixed.out);
+      expect(fixed.out).toBe(`${JSON.stringify(f, null, 2)}\n`);
+      type Row = { file: string; line?: number; address?: string; fixed?: boolean; written?: boolean };
+      const sorted = (rows: Row[]) =>
+        [...rows].sort((x, y) => (`${x.file}:${x.line}:${x.address}` < `${y.file}:${y.line}:${y.address}` ? -1 : 1));
+      // The read-only file is refused: in the dry run's diff, not written in place.
+      const refused = (r: Row) => r.file === 'fixtures/ro.yaml';
+      expect(sorted(f.tables)).toEqual(
+        sorted(d.tables).map((t) => ({ ...t, fixed: t.fixed && !refused(t), written: t.fixed && !refused(t) })),
+      );
+      expect(sorted(f.files)).toEqual(sorted(d.files).map((x) => ({ ...x, written: !refused(x) })));
+      expect(sorted(f.errors)).toEqual(sorted([...d.errors, { file: 'fixtures/ro.yaml', message: expect.stringContaining('read-only') }]));
+      expect([...f.notes].sort()).toEqual([...d.notes].sort());
+      if (args.includes('--fix-parameterised')) expect(f.notes.length).toBeGreaterThan(0);
+      const planned = d.summary.planned;
+      expect(f.summary).toEqual({
+        ...d.summary,
+        errors: d.summary.errors + 1,
+        fixed: planned - 1,
+        filesWritten: d.summary.filesChanged - 1,
+      });
+      expect(fixed.code).toBe(2);
+    }, 120_000);
+  }
+
   it('refuses --output naming a file the run read (exit 2), text and JSON', async () => {
     for (const format of ['text', 'json']) {
       const dir = copy();
@@ -79,8 +113,9 @@ describe('the text report of a fix written as it goes', () => {
       const r = await runCli(['fix', '--yes', '--format', format, '--output', target, 'fixtures'], dir, undefined, { KMSFIX_WORKERS: '0' });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`--output ${target}: is a file this run scanned`);
-      // Fixed in place by the run, not overwritten by the report.
+      // Fixed in place by the run, not overwritten by the report; the report's temp file removed.
       expect(readFileSync(path.join(dir, target), 'utf8')).toMatch(/^AWSTemplateFormatVersion/);
+      expect(readdirSync(path.dirname(path.join(dir, target))).filter((n) => n.startsWith('.kmsfix-tmp-'))).toEqual([]);
     }
   }, 120_000);
 });
