@@ -315,9 +315,11 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
     const outputAbs = p.output === undefined ? undefined : realish(path.resolve(io.cwd, p.output));
     /** Whether --output names a file this run read (with a stream, checked as each file settles: the result may not keep them all). */
     let clash = false;
+    // A preview (--dry-run, --check) goes as it does too, without the writes; not SARIF, one document of every result.
+    const preview = p.command === 'fix' && (p.dryRun || p.check) && p.format !== 'sarif';
     const stream =
-      inPlace && !prompt && !p.commit
-        ? fixStream(p, io, bar.done, (o) => {
+      (inPlace && !prompt && !p.commit) || preview
+        ? fixStream(p, io, inPlace, bar.done, (o) => {
             if (outputAbs !== undefined && !clash) clash = realish(o.file.absPath) === outputAbs;
           })
         : undefined;
@@ -401,33 +403,41 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): 
 type Streamed = FixStream & { tally?: Tally; json?: JsonFixStream };
 
 /**
- * The writer of a fix in place without a prompt: the diff of each chunk printed before it is written
- * (the progress line erased first), or handed to the JSON report. Each file settled is folded: for
- * the text report (report/fold.ts), the result keeps only what the report prints, and `tally`
- * counts the rest; the JSON report prints its tables and spools its diff (report/jsonStream.ts).
- * `seen`: every file settled, before it is folded.
+ * The writer of a fix in place without a prompt, or of a preview (`inPlace` false: --dry-run,
+ * --check): the diff of each chunk printed before it is written (the progress line erased first;
+ * --check: the files' paths), or handed to the JSON report. Each file settled is folded: for the
+ * text report (report/fold.ts), the result keeps only what the report prints, and `tally` counts the
+ * rest; the JSON report prints its tables and spools its diff (report/jsonStream.ts). `seen`: every
+ * file settled, before it is folded.
  */
-function fixStream(p: Parsed, io: Io, clearProgress: () => void, seen: (o: FileOutcome) => void): Streamed {
+function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: () => void, seen: (o: FileOutcome) => void): Streamed {
   const c = colors(io.color);
   const tally = p.format === 'text' ? emptyTally() : undefined;
-  const json = p.format === 'json' ? new JsonFixStream(io.out) : undefined;
-  const stream: Streamed = new FixStream(p.force, {
-    show(changed) {
-      if (json) return changed.map((o) => fileDiff(o));
-      if (!p.quiet) {
-        clearProgress();
-        const d = changed.map((o) => fileDiff(o)).join('');
-        io.out(io.color ? colorDiff(d, c) : d);
-      }
-      return undefined;
+  const json = p.format === 'json' ? new JsonFixStream(io.out, inPlace) : undefined;
+  const stream: Streamed = new FixStream(
+    p.force,
+    {
+      show(changed) {
+        if (json) return changed.map((o) => fileDiff(o));
+        if (p.check) {
+          clearProgress();
+          io.out(changed.map((o) => `${o.file.path}\n`).join(''));
+        } else if (!p.quiet) {
+          clearProgress();
+          const d = changed.map((o) => fileDiff(o)).join('');
+          io.out(io.color ? colorDiff(d, c) : d);
+        }
+        return undefined;
+      },
+      content: (o) => fullText(o, o.newText!),
+      settle(o, delivered, error, diff) {
+        seen(o);
+        if (json) return json.settle(o, delivered, error, diff);
+        return tally ? fold(o, delivered, error, tally) : o;
+      },
     },
-    content: (o) => fullText(o, o.newText!),
-    settle(o, written, error, diff) {
-      seen(o);
-      if (json) return json.settle(o, written, error, diff);
-      return tally ? fold(o, written, error, tally) : o;
-    },
-  });
+    inPlace,
+  );
   stream.tally = tally;
   stream.json = json;
   return stream;
@@ -566,9 +576,9 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
 }
 
 /**
- * The report of a fix in place that wrote as it went (FixStream): its diffs were printed already
- * (text), or its tables and diffs (JSON). The result holds only what the report prints, and the
- * stream's tally counts the rest.
+ * The report of a fix in place that wrote as it went, or of a preview (FixStream): its diffs were
+ * printed already (text), or its tables and diffs (JSON). The result holds only what the report
+ * prints, and the stream's tally counts the rest.
  */
 function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream: Streamed): number {
   const tally = stream.tally ?? stream.json?.tally;
@@ -577,10 +587,10 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
   const order = new Map(result.outcomes.map((o, i) => [o, i]));
   const changed = [...stream.changed].sort((a, b) => order.get(a)! - order.get(b)!);
   return report(p, io, notes, {
-    outcomes: delivery(result.outcomes, stream.written, stream.failed, true),
+    outcomes: delivery(result.outcomes, stream.delivered, stream.failed, stream.inPlace),
     errors: result.errors,
     changed,
-    delivered: stream.written,
+    delivered: stream.delivered,
     written: stream.written,
     planned,
     write: stream.attempted,
@@ -596,7 +606,7 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
  */
 function delivery(
   outcomes: FileOutcome[],
-  delivered: Set<FileOutcome>,
+  delivered: ReadonlySet<FileOutcome>,
   failed: Map<FileOutcome, FileError>,
   inPlace: boolean,
 ): FileOutcome[] {
@@ -619,8 +629,8 @@ function report(
     outcomes: FileOutcome[];
     errors: FileError[];
     changed: FileOutcome[];
-    delivered: Set<FileOutcome>;
-    written: Set<FileOutcome>;
+    delivered: ReadonlySet<FileOutcome>;
+    written: ReadonlySet<FileOutcome>;
     planned: number;
     write: boolean;
     /** Each changed file's diff (JSON report). */
@@ -679,6 +689,6 @@ function report(
   if (allErrs.length > 0) return 2;
   // A fixable table left unfixed is an error's doing, unless the user said no at the prompt.
   if (write && fixed < planned) return 2;
-  if ((p.dryRun || p.check) && changed.length > 0) return 1;
+  if ((p.dryRun || p.check) && changedCount > 0) return 1;
   return 0;
 }

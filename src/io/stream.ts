@@ -9,6 +9,9 @@
  * changed or not, is then handed to the `settle` hook, which may keep less of it (the text report
  * keeps only what it prints, src/report/fold.ts).
  *
+ * A preview (`fix --dry-run`, `--check`; `inPlace` false) goes the same way without the writes: each
+ * chunk's diff is shown, and its files settled as in the output, not written.
+ *
  * Only without a confirmation prompt (--yes, or no terminal): the prompt needs the whole diff
  * before the first write, so that path keeps every fixed text until the answer (cli.ts).
  * Chunks rather than single groups: each chunk asks git which of its files are ignored (one
@@ -28,6 +31,7 @@ import { type GroupWrite, writeGroups } from './write.js';
 
 const CHUNK_FILES = 256;
 const CHUNK_CHARS = 4 * 1024 * 1024;
+const NONE: ReadonlySet<FileOutcome> = new Set();
 
 export interface StreamHooks {
   /** A chunk's changed files, before they are written: their diff to print, or to hand to `settle` (returned, one per file). */
@@ -35,21 +39,22 @@ export interface StreamHooks {
   /** The bytes to write for a changed file (its new text, with its BOM). */
   content(o: FileOutcome): string;
   /**
-   * A file settled: unchanged, or its change written (`written`) or not (`error`); `diff`: what `show`
+   * A file settled: unchanged, or its change in the output (`delivered`: written, for a fix in
+   * place) or not (`error`); `diff`: what `show`
    * returned for it. What the run keeps of it (default: the outcome, without texts once changed);
    * undefined: nothing (the hook counted or printed what its report needs, src/report/fold.ts,
    * src/report/jsonStream.ts).
    */
-  settle?(o: FileOutcome, written: boolean, error: FileError | undefined, diff: string | undefined): FileOutcome | undefined;
+  settle?(o: FileOutcome, delivered: boolean, error: FileError | undefined, diff: string | undefined): FileOutcome | undefined;
 }
 
 export class FixStream {
   /** Every changed file kept so far (settle), without texts, in the order handed over. */
   readonly changed: FileOutcome[] = [];
-  /** Of those, the ones written, and the ones not with why. */
-  readonly written = new Set<FileOutcome>();
+  /** Of those, the ones in the output (written, for a fix in place), and the ones not with why. */
+  readonly delivered = new Set<FileOutcome>();
   readonly failed = new Map<FileOutcome, FileError>();
-  /** Changed files, and written ones, kept or not. */
+  /** Changed files, and written ones (a fix in place), kept or not. */
   changedCount = 0;
   writtenCount = 0;
   /** Whether some file was allowed to be written (the guard refused not all). */
@@ -64,7 +69,14 @@ export class FixStream {
   constructor(
     private readonly force: boolean,
     private readonly hooks: StreamHooks,
+    /** False for a preview: nothing is guarded or written. */
+    readonly inPlace = true,
   ) {}
+
+  /** The changed files written (kept ones): those delivered, for a fix in place; none for a preview. */
+  get written(): ReadonlySet<FileOutcome> {
+    return this.inPlace ? this.delivered : NONE;
+  }
 
   /** A batch of verified outcomes (whole groups): the changed ones join the chunk, written once it is full. */
   async add(outcomes: FileOutcome[], replace: Replace): Promise<void> {
@@ -107,6 +119,7 @@ export class FixStream {
     await this.settled();
     const list = items.map((x) => x.o);
     const shown = this.hooks.show(list);
+    if (!this.inPlace) return this.settle(items, new Map(), new Set(list), shown);
     const guarded = await guardWrites(list, this.force, this.statuses);
     const failed = new Map(guarded.refused);
     if (guarded.allowed.length === 0) return this.settle(items, failed, new Set(), shown);
@@ -146,20 +159,21 @@ export class FixStream {
   private settle(
     items: { o: FileOutcome; replace: Replace }[],
     failed: Map<FileOutcome, FileError>,
-    written: Set<FileOutcome>,
+    delivered: Set<FileOutcome>,
     shown: string[] | undefined,
   ): void {
     for (const [k, { o, replace }] of items.entries()) {
       const err = failed.get(o);
       const light: FileOutcome = { ...o, file: { ...o.file, text: '' }, newText: undefined, edits: undefined, watched: undefined };
-      const kept = this.hooks.settle ? this.hooks.settle(light, written.has(o), err, shown?.[k]) : light;
+      const output = delivered.has(o);
+      const kept = this.hooks.settle ? this.hooks.settle(light, output, err, shown?.[k]) : light;
       replace(o, kept);
       this.changedCount++;
-      if (written.has(o)) this.writtenCount++;
+      if (output && this.inPlace) this.writtenCount++;
       if (!kept) continue;
       this.changed.push(kept);
       if (err) this.failed.set(kept, err);
-      if (written.has(o)) this.written.add(kept);
+      if (output) this.delivered.add(kept);
     }
   }
 }

@@ -38,16 +38,21 @@ export class JsonFixStream {
   private files = 0;
   private spool: { fd: number; path: string; unlinked: boolean } | undefined;
 
-  constructor(private readonly out: (text: string) => void) {}
+  /** `inPlace`: the fix writes its files (else a preview: `fix --dry-run`, `--check`, nothing written). */
+  constructor(
+    private readonly out: (text: string) => void,
+    private readonly inPlace = true,
+  ) {}
 
   /**
-   * A settled file: its tables printed (`fixed` when its change is in the output, `written` when on
-   * disk), its diff spooled. What the run keeps of it: the outcome without tables when it has an
-   * error (`failed` is added to it by the caller), else nothing.
+   * A settled file: its tables printed (`fixed` when its change is in the output, `delivered`;
+   * `written` when that output is the file itself), its diff spooled. What the run keeps of it: the
+   * outcome without tables when it has an error (`failed` is added to it by the caller), else nothing.
    */
-  settle(o: FileOutcome, written: boolean, failed: FileError | undefined, diff: string | undefined): FileOutcome | undefined {
+  settle(o: FileOutcome, delivered: boolean, failed: FileError | undefined, diff: string | undefined): FileOutcome | undefined {
+    const written = delivered && this.inPlace;
     for (const t of o.tables) {
-      const fixed = t.planned === true && written;
+      const fixed = t.planned === true && delivered;
       countTable(t, this.tally);
       if (t.planned) this.tally.planned++;
       if (fixed) this.tally.fixed++;
@@ -55,7 +60,7 @@ export class JsonFixStream {
       if (note !== undefined) this.notes.push(note);
       this.out(
         (this.tables++ === 0 ? '{\n  "version": 1,\n  "tables": [\n    ' : ',\n    ') +
-          element(tableJson({ ...t, fixed, written: fixed }, true)),
+          element(tableJson({ ...t, fixed, written: fixed && written }, true)),
       );
     }
     if (diff !== undefined) this.spoolFile({ file: o.file.path, diff, written });

@@ -69,23 +69,43 @@ describe('the text report of a fix written as it goes', () => {
       if (args.includes('--fix-parameterised')) expect(streamed.err).toContain('note: ');
       expect(streamed).toEqual(whole);
       expect(snapshot(a)).toEqual(snapshot(b));
+      // A dry run goes as it does too: the same diff, printed chunk by chunk.
+      const dry = await fixWith(copy(), ['--dry-run', ...args], false);
+      expect(dry.out).toBe(whole.out);
+      expect(dry.err).toMatch(/would be fixed in \d+ files, dry run, nothing written\n$/);
+      expect(dry.code).toBe(2);
     }, 120_000);
   }
 
-  // The JSON report of a fix in place is always streamed (no prompt): its tables and files, in the
-  // order the files settled, must be the dry run's (the whole result's path), written where fixed.
+  // The JSON report of a fix in place, and of a dry run, is always streamed (no prompt): their tables
+  // and files, in the order the files settled, must be those of --patch (the whole result's path),
+  // each fixed table written in place.
   for (const args of [[], ['--include-tests'], ['--fix-parameterised']]) {
-    it(`JSON: the dry run's tables, files, errors and notes, each fixed table written (${args.join(' ') || 'no flags'})`, async () => {
+    it(`JSON: the whole result's tables, files, errors and notes, each fixed table written (${args.join(' ') || 'no flags'})`, async () => {
       const a = copy();
       const b = copy();
+      const whole = await fixWith(a, ['--patch', 'out.patch', '--format', 'json', ...args], false);
       const dry = await fixWith(a, ['--dry-run', '--format', 'json', ...args], false);
       const fixed = await fixWith(b, ['--format', 'json', ...args], false);
+      const w = JSON.parse(whole.out);
       const d = JSON.parse(dry.out);
       const f = JSON.parse(fixed.out);
-      expect(fixed.out).toBe(`${JSON.stringify(f, null, 2)}\n`);
+      for (const r of [dry, fixed]) expect(r.out).toBe(`${JSON.stringify(JSON.parse(r.out), null, 2)}\n`);
       type Row = { file: string; line?: number; address?: string; fixed?: boolean; written?: boolean };
       const sorted = (rows: Row[]) =>
         [...rows].sort((x, y) => (`${x.file}:${x.line}:${x.address}` < `${y.file}:${y.line}:${y.address}` ? -1 : 1));
+      const same = (x: typeof d) => ({
+        ...x,
+        tables: sorted(x.tables),
+        files: sorted(x.files),
+        errors: sorted(x.errors),
+        notes: [...x.notes].sort(),
+      });
+      expect(same(d)).toEqual(same(w));
+      expect(dry.code).toBe(whole.code === 2 ? 2 : 1);
+      // --check lists the files the whole result changes, in the run's order (one thread).
+      const check = await fixWith(a, ['--check', ...args], false);
+      expect(check.out).toBe(w.files.map((x: Row) => `${x.file}\n`).join(''));
       // The read-only file is refused: in the dry run's diff, not written in place.
       const refused = (r: Row) => r.file === 'fixtures/ro.yaml';
       expect(sorted(f.tables)).toEqual(
