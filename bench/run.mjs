@@ -184,9 +184,12 @@ async function main() {
 
   // The fix's peak RSS as the tree grows: one run per size, the diff printed (to /dev/null), as
   // `kmsfix fix --yes` does on a terminal; with --rss-quiet, also `fix --yes --quiet` (no diff).
+  // Before it, on the same tree, the preview of a bulk run with its JSON report (every table and
+  // every diff in it): `fix --dry-run --format json`.
   const rss = [];
   for (const s of RSS_SIZES) {
     await warm(rssTrees[`diff${s}`]);
+    const j = await kmsfix(['fix', '--dry-run', '--format', 'json', rssTrees[`diff${s}`]], {}, { stdout: 'ignore' });
     const r = await kmsfix(['fix', '--yes', rssTrees[`diff${s}`]], {}, { stdout: 'ignore' });
     if (RSS_QUIET) await warm(rssTrees[`quiet${s}`]);
     const q = RSS_QUIET ? await kmsfix(['fix', '--yes', '--quiet', rssTrees[`quiet${s}`]]) : undefined;
@@ -199,10 +202,12 @@ async function main() {
       fixed: fixedCount(r.stderr),
       quietMs: q?.ms,
       quietMb: q && (q.usage?.maxRSS ?? NaN) / 1024,
+      jsonMs: j.ms,
+      jsonMb: (j.usage?.maxRSS ?? NaN) / 1024,
     };
     rss.push(row);
     progress(
-      `  fix of ${s}x: ${f0(row.ms)} ms, peak RSS ${f0(row.mb)} MB${q ? `; with --quiet ${f0(row.quietMs)} ms, ${f0(row.quietMb)} MB` : ''}`,
+      `  fix of ${s}x: ${f0(row.ms)} ms, peak RSS ${f0(row.mb)} MB${q ? `; with --quiet ${f0(row.quietMs)} ms, ${f0(row.quietMb)} MB` : ''}; dry run, JSON: ${f0(row.jsonMs)} ms, ${f0(row.jsonMb)} MB`,
     );
   }
 
@@ -283,13 +288,17 @@ async function main() {
     );
   }
   say('');
-  say('Fix peak RSS as the tree grows (`kmsfix fix --yes`, diff printed to /dev/null; one run per size, a new process each):');
+  say(
+    'Fix peak RSS as the tree grows (`kmsfix fix --yes`, diff printed to /dev/null; before it, `kmsfix fix --dry-run --format json` of the same tree, its report to /dev/null; one run per size, a new process each):',
+  );
   say('');
-  say(`| corpus | files | MB | fix ms | tables fixed | peak RSS MB |${RSS_QUIET ? ' with --quiet: fix ms | peak RSS MB |' : ''}`);
-  say(`|---|---:|---:|---:|---:|---:|${RSS_QUIET ? '---:|---:|' : ''}`);
+  say(
+    `| corpus | files | MB | fix ms | tables fixed | peak RSS MB |${RSS_QUIET ? ' with --quiet: fix ms | peak RSS MB |' : ''} dry run, JSON: ms | peak RSS MB |`,
+  );
+  say(`|---|---:|---:|---:|---:|---:|${RSS_QUIET ? '---:|---:|' : ''}---:|---:|`);
   for (const r of rss)
     say(
-      `| ${r.size}x | ${f0(r.files)} | ${mb(r.bytes)} | ${f0(r.ms)} | ${f0(r.fixed)} | ${f0(r.mb)} |${RSS_QUIET ? ` ${f0(r.quietMs)} | ${f0(r.quietMb)} |` : ''}`,
+      `| ${r.size}x | ${f0(r.files)} | ${mb(r.bytes)} | ${f0(r.ms)} | ${f0(r.fixed)} | ${f0(r.mb)} |${RSS_QUIET ? ` ${f0(r.quietMs)} | ${f0(r.quietMb)} |` : ''} ${f0(r.jsonMs)} | ${f0(r.jsonMb)} |`,
     );
   say('');
   say(`One-file latency (median of ${LATENCY_RUNS} interleaved runs, end to end through bin/kmsfix.cjs):`);
@@ -338,6 +347,7 @@ async function main() {
     fixOverFloor: all.fix.ms / all.floorMs,
     fixOverScan: all.fix.ms / all.scan.ms,
     rss: rss.map((r) => ({ size: r.size, mb: r.mb })),
+    rssJson: rss.map((r) => ({ size: r.size, mb: r.jsonMb })),
     nodeMs,
     oneFile: Object.fromEntries(latency.filter((c) => c.file).map((c) => [c.label, c.ms])),
   });

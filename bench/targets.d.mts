@@ -15,6 +15,8 @@ export interface BenchNumbers {
   fixOverFloor: number;
   fixOverScan: number;
   rss: { size: number; mb: number }[];
+  /** `fix --dry-run --format json` at each size, when measured. */
+  rssJson?: { size: number; mb: number }[];
   nodeMs: number;
   oneFile: Record<string, number>;
 }

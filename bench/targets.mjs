@@ -28,7 +28,7 @@ const x = (v) => `${v.toFixed(3)}x`;
 
 /**
  * m: { scanAll: MB/s, scanFormats: { label: MB/s }, fixOverFloor, fixOverScan,
- *      rss: [{ size, mb }], nodeMs, oneFile: { label: ms } }
+ *      rss: [{ size, mb }], rssJson?: [{ size, mb }], nodeMs, oneFile: { label: ms } }
  * Returns [{ target, ok, value }] in the issue's order.
  */
 export function checkTargets(m, t = TARGETS) {
@@ -43,24 +43,8 @@ export function checkTargets(m, t = TARGETS) {
   }
   out.push({ target: `fix <= ${t.fixOverFloor}x its floor`, ok: m.fixOverFloor <= t.fixOverFloor, value: x(m.fixOverFloor) });
   out.push({ target: `fix <= ${t.fixOverScan}x the scan (dense corpus)`, ok: m.fixOverScan <= t.fixOverScan, value: x(m.fixOverScan) });
-  const rss = [...m.rss].sort((a, b) => a.size - b.size);
-  const missing = t.rssSizes.filter((s) => !rss.some((r) => r.size === s));
-  const list = rss.map((r) => `${r.size}x ${Math.round(r.mb)} MB`).join(', ');
-  const under = rss.length > 0 && rss.every((r) => r.mb <= t.fixRssMb);
-  out.push({
-    target: `fix peak RSS <= ${t.fixRssMb} MB at ${t.rssSizes.map((s) => `${s}x`).join(', ')} the corpus`,
-    // Any size over the limit is a miss; all under it is met only once every size was measured.
-    ok: rss.length === 0 ? null : !under ? false : missing.length ? null : true,
-    value: `${list || 'not measured'}${missing.length ? ` (${missing.map((s) => `${s}x`).join(', ')} not measured)` : ''}`,
-  });
-  const first = rss.find((r) => r.size === 1);
-  const last = rss[rss.length - 1];
-  const growth = first && last && last.size > 1 ? last.mb / first.mb : NaN;
-  out.push({
-    target: `fix peak RSS flat (${last && last.size > 1 ? `${last.size}x` : 'the largest size'} within ${t.rssFlat}x of 1x)`,
-    ok: Number.isFinite(growth) ? growth <= t.rssFlat : null,
-    value: Number.isFinite(growth) ? `${x(growth)} from 1x to ${last.size}x` : 'not measured',
-  });
+  out.push(...rssTargets(m.rss, 'fix', t));
+  if (m.rssJson) out.push(...rssTargets(m.rssJson, 'fix --dry-run --format json', t));
   for (const [label, ms] of Object.entries(m.oneFile)) {
     const ratio = ms / m.nodeMs;
     out.push({
@@ -70,4 +54,28 @@ export function checkTargets(m, t = TARGETS) {
     });
   }
   return out;
+}
+
+/** The two memory targets of one command measured at every size (`rows`: [{ size, mb }]). */
+function rssTargets(rows, command, t) {
+  const rss = [...rows].sort((a, b) => a.size - b.size);
+  const missing = t.rssSizes.filter((s) => !rss.some((r) => r.size === s));
+  const list = rss.map((r) => `${r.size}x ${Math.round(r.mb)} MB`).join(', ');
+  const under = rss.length > 0 && rss.every((r) => r.mb <= t.fixRssMb);
+  const first = rss.find((r) => r.size === 1);
+  const last = rss[rss.length - 1];
+  const growth = first && last && last.size > 1 ? last.mb / first.mb : NaN;
+  return [
+    {
+      target: `${command} peak RSS <= ${t.fixRssMb} MB at ${t.rssSizes.map((s) => `${s}x`).join(', ')} the corpus`,
+      // Any size over the limit is a miss; all under it is met only once every size was measured.
+      ok: rss.length === 0 ? null : !under ? false : missing.length ? null : true,
+      value: `${list || 'not measured'}${missing.length ? ` (${missing.map((s) => `${s}x`).join(', ')} not measured)` : ''}`,
+    },
+    {
+      target: `${command} peak RSS flat (${last && last.size > 1 ? `${last.size}x` : 'the largest size'} within ${t.rssFlat}x of 1x)`,
+      ok: Number.isFinite(growth) ? growth <= t.rssFlat : null,
+      value: Number.isFinite(growth) ? `${x(growth)} from 1x to ${last.size}x` : 'not measured',
+    },
+  ];
 }

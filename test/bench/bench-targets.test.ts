@@ -86,4 +86,26 @@ describe('bench targets (issue 16)', () => {
     expect(growing.find((c) => c.target.startsWith('fix peak RSS flat'))).toMatchObject({ ok: false, value: '1.253x from 1x to 8x' });
     expect(growing.find((c) => c.target.startsWith('fix peak RSS <='))!.ok).toBe(null);
   });
+
+  it('RSS of the JSON preview: its own two targets, after those of the fix, judged the same way', () => {
+    const both = checkTargets({
+      ...good,
+      rssJson: [
+        { size: 1, mb: 300 },
+        { size: 2, mb: 310 },
+        { size: 4, mb: 330 },
+        { size: 8, mb: 401 },
+      ],
+    });
+    const targets = both.map((c) => c.target);
+    const at = targets.indexOf('fix peak RSS flat (8x within 1.25x of 1x)');
+    expect(targets.slice(at + 1, at + 3)).toEqual([
+      'fix --dry-run --format json peak RSS <= 400 MB at 1x, 2x, 4x, 8x the corpus',
+      'fix --dry-run --format json peak RSS flat (8x within 1.25x of 1x)',
+    ]);
+    expect(both[at + 1]).toMatchObject({ ok: false, value: '1x 300 MB, 2x 310 MB, 4x 330 MB, 8x 401 MB' });
+    expect(both[at + 2]).toMatchObject({ ok: false, value: '1.337x from 1x to 8x' });
+    // The fix's own verdicts are unchanged.
+    expect(both[at]).toMatchObject({ ok: true });
+  });
 });
