@@ -11,11 +11,11 @@ import { LockError, acquireLocks, treeRoots, type Lock } from './io/lock.js';
 import { OutputError, checkPatchDir, checkPatchFile, realish } from './io/outputs.js';
 import type { Cleanup } from './io/temp.js';
 import { guardWrites } from './io/guard.js';
-import { writePatchDir } from './report/patchdir.js';
+import { PatchDirWriter } from './report/patchdir.js';
 import { commitRepositories, commitRefusals } from './report/commit.js';
 import { mailNow } from './report/commitMessage.js';
 import { progress } from './report/progress.js';
-import { writeGroups, writeOutputAtomic } from './io/write.js';
+import { SpooledOutput, writeGroups, writeOutputAtomic } from './io/write.js';
 import { FixStream } from './io/stream.js';
 import { colorDiff, fileDiff, fullText, outsideCwd } from './report/diff.js';
 import { fixJson, scanJson } from './report/jsonReport.js';
@@ -307,6 +307,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
       return 2;
     }
   }
+  let stream: Streamed | undefined;
   try {
     const bar = progress(!!io.progress && !p.quiet, io.err, io.cwd, process.stderr.columns);
     // Without a prompt, a fix in place writes each chunk of verified groups as it goes (io/stream.ts);
@@ -317,12 +318,18 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
     let clash = false;
     // A preview (--dry-run, --check) goes as it does too, without the writes; not SARIF, one document of every result.
     const preview = p.command === 'fix' && (p.dryRun || p.check) && p.format !== 'sarif';
-    const stream =
+    // So do --patch and --patch-dir with the text report (the JSON report holds each file's diff).
+    const patching = p.command === 'fix' && (p.patch !== undefined || p.patchDir !== undefined) && p.format === 'text';
+    const seen = (o: FileOutcome) => {
+      if (outputAbs !== undefined && !clash) clash = realish(o.file.absPath) === outputAbs;
+    };
+    const writer =
       (inPlace && !prompt && !p.commit) || preview
-        ? fixStream(p, io, inPlace, bar.done, (o) => {
-            if (outputAbs !== undefined && !clash) clash = realish(o.file.absPath) === outputAbs;
-          })
-        : undefined;
+        ? fixStream(p, io, inPlace, bar.done, seen)
+        : patching
+          ? patchStream(p, io, bar.done, seen)
+          : undefined;
+    stream = writer;
     const result = await run(p.paths, {
       ...p.options,
       // SARIF carries each table's fix: a scan plans them too.
@@ -331,18 +338,17 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
       mode: p.command,
       onProgress: bar.update,
       cleanTemps: inPlace,
-      ...(stream
+      ...(writer
         ? {
-            onVerified: (outcomes, replace) => stream.add(outcomes, replace),
-            onVerifiedEnd: () => stream.finish(),
-            writesSettled: () => stream.idle(),
+            onVerified: (outcomes, replace) => writer.add(outcomes, replace),
+            onVerifiedEnd: () => writer.finish(),
+            writesSettled: () => writer.idle(),
           }
         : {}),
       exclude: p.exclude,
     }).catch(async (err: unknown) => {
       // A run that fails still lets the chunk under way finish its renames before the lock goes.
       await stream?.idle();
-      stream?.json?.discard();
       throw err;
     });
     bar.done();
@@ -362,6 +368,10 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
     if (p.format === 'sarif') return sarif(p, result.outcomes, result.errors, io);
     return p.command === 'scan' ? scan(p, result.outcomes, result.errors, io) : await fix(p, result, io, notes, stream);
   } finally {
+    // Whatever the run did not put in place: a JSON report's spool, a patch's temp files.
+    stream?.json?.discard();
+    stream?.patches?.file?.discard();
+    stream?.patches?.dir?.discard();
     lock?.release();
   }
 }
@@ -399,8 +409,74 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): 
   return summary.errors > 0 ? 2 : summary.nonCompliant > 0 ? 1 : 0;
 }
 
-/** A fix in place written as it goes, and what its report let go of the outcomes: a text report's tally, or the JSON report printed so far. */
-type Streamed = FixStream & { tally?: Tally; json?: JsonFixStream };
+/**
+ * A fix in place written as it goes, or a preview, and what its report let go of the outcomes: a
+ * text report's tally, or the JSON report printed so far; or the patches written so far.
+ */
+type Streamed = FixStream & { tally?: Tally; json?: JsonFixStream; patches?: Patches };
+
+/** The outputs of `--patch FILE` and `--patch-dir DIR` written as the run goes, put in place at its end. */
+interface Patches {
+  file?: SpooledOutput;
+  dir?: PatchDirWriter;
+}
+
+/** Why a changed file is not in `--patch`'s patch. */
+function outsidePatch(o: FileOutcome): FileError {
+  return {
+    file: o.file.path,
+    message:
+      'outside the current directory: left out of the patch (git apply works only below the folder it runs in; run kmsfix from a folder that holds it, or use --patch-dir)',
+  };
+}
+
+/**
+ * The writer of `--patch` and `--patch-dir` (text report): each chunk's diffs go to the patch (a
+ * temp file beside it, or stdout for `--patch -`) or to their repository's patch in DIR, and its
+ * files' texts are let go. The outcomes are kept without texts: whether the change is delivered
+ * is known once the patches are put in place (fix).
+ */
+function patchStream(p: Parsed, io: Io, clearProgress: () => void, seen: (o: FileOutcome) => void): Streamed {
+  const patches: Patches = {
+    ...(p.patchDir ? { dir: new PatchDirWriter(p.patchDir, p.paths, io.cwd) } : {}),
+    ...(p.patch && p.patch !== '-' ? { file: new SpooledOutput(path.resolve(io.cwd, p.patch), p.patch) } : {}),
+  };
+  const stream: Streamed = new FixStream(
+    p.force,
+    {
+      show(changed) {
+        patches.dir?.add(changed);
+        if (p.patch) {
+          const d = changed
+            .filter((o) => !outsideCwd(o.file.path))
+            .map((o) => fileDiff(o))
+            .join('');
+          if (patches.file) patches.file.write(d);
+          else if (d) {
+            clearProgress();
+            io.out(d);
+          }
+        }
+        return undefined;
+      },
+      content: (o) => fullText(o, o.newText!),
+      refuse: (changed) => new Map(p.patch ? changed.filter((o) => outsideCwd(o.file.path)).map((o) => [o, outsidePatch(o)]) : []),
+      settle(o) {
+        seen(o);
+        return o;
+      },
+    },
+    false,
+  );
+  stream.patches = patches;
+  return stream;
+}
+
+/** The changed files a stream kept, in the run's order (the stream has them in the order they settled, which workers may change). */
+function inRunOrder(result: RunResult, kept: FileOutcome[]): FileOutcome[] {
+  const order = new Map(result.outcomes.map((o, i) => [o, i]));
+  return [...kept].sort((a, b) => order.get(a)! - order.get(b)!);
+}
 
 /**
  * The writer of a fix in place without a prompt, or of a preview (`inPlace` false: --dry-run,
@@ -453,8 +529,12 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
     notes.push(note);
     if (text) io.err(`note: ${note}\n`);
   }
-  if (stream) return streamed(p, result, io, notes, stream);
-  const changed = outcomes.filter((o) => o.newText !== undefined);
+  if (stream && !stream.patches) return streamed(p, result, io, notes, stream);
+  // --patch and --patch-dir written as the run went: the outcomes are kept, without texts.
+  const patches = stream?.patches;
+  const changedSet = new Set(stream?.changed);
+  const isChanged = patches ? (o: FileOutcome) => changedSet.has(o) : (o: FileOutcome) => o.newText !== undefined;
+  const changed = patches ? inRunOrder(result, stream!.changed) : outcomes.filter(isChanged);
   const c = colors(io.color);
   const inPlace = !p.dryRun && !p.patch && !p.patchDir && !p.check;
   const planned = allTables(outcomes).filter((t) => t.planned).length;
@@ -469,37 +549,31 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
 
   if (p.patch) {
     const inPatch: FileOutcome[] = [];
-    for (const o of changed) {
-      if (outsideCwd(o.file.path)) {
-        failed.set(o, {
-          file: o.file.path,
-          message:
-            'outside the current directory: left out of the patch (git apply works only below the folder it runs in; run kmsfix from a folder that holds it, or use --patch-dir)',
-        });
-      } else inPatch.push(o);
-    }
+    if (patches) for (const [o, e] of stream!.failed) failed.set(o, e);
+    else for (const o of changed) outsideCwd(o.file.path) ? failed.set(o, outsidePatch(o)) : inPatch.push(o);
     try {
-      if (p.patch === '-') io.out(diffs(inPatch));
+      if (patches) patches.file?.commit();
+      else if (p.patch === '-') io.out(diffs(inPatch));
       else await writeOutputAtomic(path.resolve(io.cwd, p.patch), diffs(inPatch), p.patch);
-      for (const o of inPatch) delivered.add(o);
+      for (const o of patches ? stream!.delivered : inPatch) delivered.add(o);
     } catch (err) {
       errors.push({ file: p.patch, message: (err as Error).message });
     }
   }
   if (p.patchDir) {
+    const writer = patches?.dir ?? new PatchDirWriter(p.patchDir, p.paths, io.cwd);
     try {
       checkPatchDir(p.patchDir, p.paths, io.cwd, new Set(outcomes.map((o) => realish(o.file.absPath))));
-      const r = await writePatchDir(p.patchDir, p.paths, io.cwd, outcomes, errors, result.repos, {
-        ...p.options,
-        version: version(),
-        date: mailNow(),
-      });
+      if (!patches) writer.add(changed);
+      const r = await writer.finish(outcomes, errors, result.repos, isChanged, { ...p.options, version: version(), date: mailNow() });
       for (const o of r.delivered) delivered.add(o);
       errors.push(...r.unwritten);
       if (text) io.out(r.table);
     } catch (err) {
       if (!(err instanceof OutputError)) throw err;
       errors.push({ file: p.patchDir, message: err.message });
+    } finally {
+      writer.discard();
     }
   }
   if (text && p.check) for (const o of changed) io.out(`${o.file.path}\n`);
@@ -583,9 +657,7 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
 function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream: Streamed): number {
   const tally = stream.tally ?? stream.json?.tally;
   const planned = allTables(result.outcomes).filter((t) => t.planned).length + (tally?.planned ?? 0);
-  // In the run's order (the stream has them in the order they were verified, which workers may change).
-  const order = new Map(result.outcomes.map((o, i) => [o, i]));
-  const changed = [...stream.changed].sort((a, b) => order.get(a)! - order.get(b)!);
+  const changed = inRunOrder(result, stream.changed);
   return report(p, io, notes, {
     outcomes: delivery(result.outcomes, stream.delivered, stream.failed, stream.inPlace),
     errors: result.errors,

@@ -9,8 +9,9 @@
  * changed or not, is then handed to the `settle` hook, which may keep less of it (the text report
  * keeps only what it prints, src/report/fold.ts).
  *
- * A preview (`fix --dry-run`, `--check`; `inPlace` false) goes the same way without the writes: each
- * chunk's diff is shown, and its files settled as in the output, not written.
+ * A preview (`fix --dry-run`, `--check`, `--patch`, `--patch-dir`; `inPlace` false) goes the same way
+ * without the writes: each chunk's diff is shown (or added to the patch), and its files settled as in
+ * the output (or refused), not written.
  *
  * Only without a confirmation prompt (--yes, or no terminal): the prompt needs the whole diff
  * before the first write, so that path keeps every fixed text until the answer (cli.ts).
@@ -38,6 +39,8 @@ export interface StreamHooks {
   show(changed: FileOutcome[]): string[] | undefined;
   /** The bytes to write for a changed file (its new text, with its BOM). */
   content(o: FileOutcome): string;
+  /** A preview's changed files left out of its output, and why (--patch: those outside the current directory). */
+  refuse?(changed: FileOutcome[]): Map<FileOutcome, FileError>;
   /**
    * A file settled: unchanged, or its change in the output (`delivered`: written, for a fix in
    * place) or not (`error`); `diff`: what `show`
@@ -119,7 +122,10 @@ export class FixStream {
     await this.settled();
     const list = items.map((x) => x.o);
     const shown = this.hooks.show(list);
-    if (!this.inPlace) return this.settle(items, new Map(), new Set(list), shown);
+    if (!this.inPlace) {
+      const refused = this.hooks.refuse?.(list) ?? new Map<FileOutcome, FileError>();
+      return this.settle(items, refused, new Set(list.filter((o) => !refused.has(o))), shown);
+    }
     const guarded = await guardWrites(list, this.force, this.statuses);
     const failed = new Map(guarded.refused);
     if (guarded.allowed.length === 0) return this.settle(items, failed, new Set(), shown);

@@ -248,12 +248,12 @@ export class SpooledOutput {
     this.temp = tempPathFor(absPath);
   }
 
-  /** Appends text; an error is kept, and reported by commit. */
-  write(text: string): void {
+  /** Appends text (or bytes); an error is kept, and reported by commit. */
+  write(text: string | Uint8Array): void {
     if (this.failure !== undefined) return;
     try {
       this.fd ??= openSync(this.temp, 'wx');
-      writeSync(this.fd, text);
+      writeAll(this.fd, text);
     } catch (err) {
       this.failure = describeError(err);
     }
@@ -282,5 +282,21 @@ export class SpooledOutput {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     rmSync(this.temp, { force: true });
+  }
+}
+
+/** Writes all of `data` at the file's position (writeSync may write less than it is given). */
+export function writeAll(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+}
+
+/** Appends all of `text` to a file (made if missing). */
+export function appendAll(file: string, text: string): void {
+  const fd = openSync(file, 'a');
+  try {
+    writeAll(fd, text);
+  } finally {
+    closeSync(fd);
   }
 }

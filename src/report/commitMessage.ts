@@ -56,13 +56,19 @@ function keyOf(o: MessageOptions): string {
  * The message for these outcomes (one repository's files): `fixed` tells which tables the change
  * holds (default: those the verified fix planned). `root` makes file paths relative to it.
  */
-export function commitMessage(outcomes: FileOutcome[], o: MessageOptions, pathOf: (f: FileOutcome) => string = (f) => f.file.path) {
+export function commitMessage(
+  outcomes: FileOutcome[],
+  o: MessageOptions,
+  pathOf: (f: FileOutcome) => string = (f) => f.file.path,
+  /** Whether a file's change is in the commit (default: it has a new text; a run that writes as it goes lets texts go). */
+  changed: (f: FileOutcome) => boolean = (f) => f.newText !== undefined,
+) {
   const fixed: { t: TableReport; file: string }[] = [];
   const left: { t: TableReport; file: string }[] = [];
   for (const f of outcomes) {
     for (const t of f.tables) {
       if (t.compliant) continue;
-      if (t.planned && f.newText !== undefined) fixed.push({ t, file: pathOf(f) });
+      if (t.planned && changed(f)) fixed.push({ t, file: pathOf(f) });
       else left.push({ t, file: pathOf(f) });
     }
   }
@@ -131,6 +137,11 @@ export const MAIL_AUTHOR = 'kmsfix <kmsfix@users.noreply.github.com>';
  * plain patch (`diff --git` headers, paths from the repository root).
  */
 export function patchMail(m: CommitMessage, diff: string, version: string, date: Date): string {
+  return mailHead(m, date) + diff + mailTail(version);
+}
+
+/** A mail's headers and message, up to its diff (patchMail). */
+export function mailHead(m: CommitMessage, date: Date): string {
   return (
     'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n' +
     `From: ${MAIL_AUTHOR}\n` +
@@ -141,11 +152,13 @@ export function patchMail(m: CommitMessage, diff: string, version: string, date:
     'Content-Transfer-Encoding: 8bit\n' +
     '\n' +
     m.body +
-    '---\n' +
-    diff +
-    '-- \n' +
-    `kmsfix ${version}\n\n`
+    '---\n'
   );
+}
+
+/** What follows a mail's diff (patchMail). */
+export function mailTail(version: string): string {
+  return `-- \nkmsfix ${version}\n\n`;
 }
 
 /** The date of mails: SOURCE_DATE_EPOCH (reproducible builds) when set, else now. */

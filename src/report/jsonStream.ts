@@ -14,7 +14,8 @@
  * its owner only, and unlinked as soon as it is open where the system allows it (Linux, macOS): it
  * is gone with the process, whatever ends it.
  */
-import { closeSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, unlinkSync } from 'node:fs';
+import { writeAll } from '../io/write.js';
 import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -113,7 +114,7 @@ export class JsonFixStream {
       }
       this.spool = { fd, path: file, unlinked };
     }
-    writeSync(this.spool.fd, (this.files++ === 0 ? '' : ',\n    ') + element(entry));
+    writeAll(this.spool.fd, (this.files++ === 0 ? '' : ',\n    ') + element(entry));
   }
 
   private copySpool(): void {

@@ -5,15 +5,17 @@
  * (per repository: tables found, fixed, not fixable and why, errors) and a short table for stdout.
  * Files outside any git work tree are grouped under the command-line path they were found under.
  */
-import { promises as fs } from 'node:fs';
+import { closeSync, promises as fs, openSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { repoRootOf } from '../io/git.js';
 import { fileDiff } from './diff.js';
 import { toPosix } from '../core/text.js';
 import { OutputError, makeDir } from '../io/outputs.js';
-import { writeOutputAtomic } from '../io/write.js';
+import { SpooledOutput, appendAll, writeOutputAtomic } from '../io/write.js';
+import { tempPathFor } from '../io/temp.js';
+import { describeError } from '../io/read.js';
 import type { FileError, FileOutcome } from '../core/result.js';
-import { type MessageOptions, commitMessage, patchMail } from './commitMessage.js';
+import { type MessageOptions, commitMessage, mailHead, mailTail } from './commitMessage.js';
 
 export interface RepoReport {
   repository: string;
@@ -52,6 +54,9 @@ interface Bucket {
   git: boolean;
   outcomes: FileOutcome[];
   errors: FileError[];
+  /** The temp file in DIR its changed files' diffs were appended to (paths from its root), and why they could not be. */
+  spool?: string;
+  spoolError?: string;
 }
 
 function within(dir: string, p: string): boolean {
@@ -59,141 +64,225 @@ function within(dir: string, p: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-export async function writePatchDir(
-  dir: string,
-  inputs: string[],
-  cwd: string,
-  outcomes: FileOutcome[],
-  errors: FileError[],
-  repos: string[],
-  /** What the mails' commit messages say about the fix, and their date. */
-  message: MessageOptions & { date: Date },
-): Promise<PatchDirResult> {
-  const absDir = path.resolve(cwd, dir);
-  const absInputs = (inputs.length ? inputs : ['.']).map((i) => path.resolve(cwd, i));
-  const buckets = new Map<string, Bucket>();
-  const bucket = (root: string, git: boolean): Bucket => {
-    let b = buckets.get(root);
-    if (!b) buckets.set(root, (b = { root, git, outcomes: [], errors: [] }));
-    return b;
-  };
-  for (const r of repos) bucket(r, true);
-  for (const i of absInputs) {
-    const r = repoRootOf(i, true);
-    if (r) bucket(r, true);
+/**
+ * Writes DIR: `add` appends each changed file's diff to its repository's patch as the run goes (a temp
+ * file in DIR), so that a fix that writes as it goes holds no diff (src/io/stream.ts); `finish` puts
+ * each patch in place, writes its mail and summary.json. A run that keeps every outcome adds them all
+ * at the end (writePatchDir).
+ */
+export class PatchDirWriter {
+  private readonly absDir: string;
+  private readonly absInputs: string[];
+  private readonly buckets = new Map<string, Bucket>();
+  private made = false;
+  /** Spools made so far (each one's name in DIR). */
+  private spools = 0;
+
+  constructor(
+    private readonly dir: string,
+    inputs: string[],
+    private readonly cwd: string,
+  ) {
+    this.absDir = path.resolve(cwd, dir);
+    this.absInputs = (inputs.length ? inputs : ['.']).map((i) => path.resolve(cwd, i));
   }
-  const place = (absPath: string): Bucket => {
+
+  /** Changed files (run's order within a repository): their diffs, paths from their repository's root, appended to its patch. */
+  add(changed: FileOutcome[]): void {
+    const byBucket = new Map<Bucket, string[]>();
+    for (const o of changed) {
+      if (within(this.absDir, o.file.absPath)) continue;
+      const b = this.place(o.file.absPath);
+      const list = byBucket.get(b) ?? [];
+      list.push(fileDiff(o, toPosix(path.relative(b.root, o.file.absPath))));
+      byBucket.set(b, list);
+    }
+    for (const [b, diffs] of byBucket) {
+      if (b.spoolError !== undefined) continue;
+      try {
+        if (!this.made) makeDir(this.absDir, this.dir);
+        this.made = true;
+        b.spool ??= tempPathFor(path.join(this.absDir, `${this.spools++}.patch`));
+        appendAll(b.spool, diffs.join(''));
+      } catch (err) {
+        b.spoolError = err instanceof OutputError ? err.message : describeError(err);
+      }
+    }
+  }
+
+  /**
+   * Every outcome of the run (with or without texts), its errors and the repositories it met: the
+   * patches and mails put in place, summary.json written. `changed`: whether an outcome's change was
+   * added. Throws an OutputError when DIR or summary.json cannot be written.
+   */
+  async finish(
+    outcomes: FileOutcome[],
+    errors: FileError[],
+    repos: string[],
+    changed: (o: FileOutcome) => boolean,
+    /** What the mails' commit messages say about the fix, and their date. */
+    message: MessageOptions & { date: Date },
+  ): Promise<PatchDirResult> {
+    const { absDir, dir, cwd } = this;
+    for (const r of repos) this.bucket(r, true);
+    for (const i of this.absInputs) {
+      const r = repoRootOf(i, true);
+      if (r) this.bucket(r, true);
+    }
+    for (const o of outcomes) {
+      if (within(absDir, o.file.absPath)) continue; // our own output from an earlier run
+      this.place(o.file.absPath).outcomes.push(o);
+    }
+    for (const e of errors) this.place(path.resolve(cwd, e.file)).errors.push(e);
+
+    // Names: the folder's name; a second folder of the same name gets -2, -3, ... (in path order).
+    const sorted = [...this.buckets.values()].sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));
+    const used = new Set<string>(['summary']);
+    makeDir(absDir, dir);
+    const repositories: RepoReport[] = [];
+    const delivered: FileOutcome[] = [];
+    /** Patches that could not be written. */
+    const unwritten: FileError[] = [];
+    for (const b of sorted) {
+      const base = (path.basename(b.root) || 'root').replace(/[^A-Za-z0-9._-]/g, '_');
+      let name = base;
+      for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
+      used.add(name);
+      const files = b.outcomes.filter(changed);
+      const patchFile = path.join(absDir, `${name}.patch`);
+      const mailFile = path.join(absDir, `${name}.mbox`);
+      const patchErrors: FileError[] = [];
+      const fail = (file: string, message: string) => patchErrors.push({ file: toPosix(path.join(dir, path.basename(file))), message });
+      let written = false;
+      let mailed = false;
+      if (files.length > 0) {
+        if (b.spoolError !== undefined || !b.spool)
+          fail(patchFile, `cannot write ${toPosix(path.join(dir, path.basename(patchFile)))}: ${b.spoolError ?? 'its diff was not kept'}`);
+        else {
+          if (b.git) {
+            const m = commitMessage(b.outcomes, message, (o) => toPosix(path.relative(b.root, o.file.absPath)), changed);
+            const mail = new SpooledOutput(mailFile, toPosix(path.join(dir, path.basename(mailFile))));
+            mail.write(mailHead(m, message.date));
+            copyFile(b.spool, (bytes) => mail.write(bytes));
+            mail.write(mailTail(message.version));
+            try {
+              mail.commit();
+              mailed = true;
+            } catch (err) {
+              fail(mailFile, (err as Error).message);
+            }
+          } else await fs.rm(mailFile, { force: true });
+          try {
+            await fs.rename(b.spool, patchFile);
+            b.spool = undefined;
+            written = true;
+          } catch (err) {
+            fail(patchFile, `cannot write ${toPosix(path.join(dir, path.basename(patchFile)))}: ${describeError(err)}`);
+          }
+        }
+        // The change is delivered when both of its files are written.
+        if (patchErrors.length === 0) delivered.push(...files);
+        else {
+          written = false;
+          unwritten.push(...patchErrors);
+        }
+      } else {
+        // Stale from an earlier run.
+        await fs.rm(patchFile, { force: true });
+        await fs.rm(mailFile, { force: true });
+      }
+      const tables = b.outcomes.flatMap((o) => o.tables);
+      const rel = (abs: string) => toPosix(path.relative(b.root, abs));
+      repositories.push({
+        repository: name,
+        path: toPosix(path.relative(cwd, b.root) || '.'),
+        git: b.git,
+        patch: written ? `${name}.patch` : null,
+        mail: written && mailed ? `${name}.mbox` : null,
+        files: b.outcomes.length,
+        filesChanged: files.length,
+        tables: tables.length,
+        compliant: tables.filter((t) => t.compliant).length,
+        planned: tables.filter((t) => t.planned).length,
+        fixed: written ? tables.filter((t) => t.planned).length : 0,
+        notFixable: b.outcomes.flatMap((o) =>
+          o.tables
+            .filter((t) => !t.compliant && !t.planned)
+            .map((t) => ({ file: rel(o.file.absPath), line: t.line, address: t.address, status: t.status, reason: t.message })),
+        ),
+        errors: [
+          ...[...b.errors, ...b.outcomes.flatMap((o) => (o.error ? [o.error] : []))].map((e) => ({
+            ...e,
+            file: rel(path.resolve(cwd, e.file)),
+          })),
+          ...patchErrors,
+        ],
+      });
+    }
+    this.discard();
+    const total = (k: 'files' | 'filesChanged' | 'tables' | 'compliant' | 'planned' | 'fixed') =>
+      repositories.reduce((n, r) => n + r[k], 0);
+    const summary = {
+      version: 1,
+      repositories,
+      summary: {
+        repositories: repositories.length,
+        patches: repositories.filter((r) => r.patch).length,
+        mails: repositories.filter((r) => r.mail).length,
+        files: total('files'),
+        filesChanged: total('filesChanged'),
+        tables: total('tables'),
+        compliant: total('compliant'),
+        planned: total('planned'),
+        fixed: total('fixed'),
+        notFixable: repositories.reduce((n, r) => n + r.notFixable.length, 0),
+        errors: repositories.reduce((n, r) => n + r.errors.length, 0),
+      },
+    };
+    await writeOutputAtomic(
+      path.join(absDir, 'summary.json'),
+      JSON.stringify(summary, null, 2) + '\n',
+      path.join(dir, 'summary.json'),
+    ).catch((err: Error) => {
+      throw new OutputError(err.message);
+    });
+    return { repositories, table: renderTable(repositories), delivered, unwritten };
+  }
+
+  /** Removes the patches not put in place (a run that failed, or a repository whose patch was not written). */
+  discard(): void {
+    for (const b of this.buckets.values()) {
+      if (b.spool) rmSync(b.spool, { force: true });
+      b.spool = undefined;
+    }
+  }
+
+  private bucket(root: string, git: boolean): Bucket {
+    let b = this.buckets.get(root);
+    if (!b) this.buckets.set(root, (b = { root, git, outcomes: [], errors: [] }));
+    return b;
+  }
+
+  private place(absPath: string): Bucket {
     const r = repoRootOf(absPath);
-    if (r) return bucket(r, true);
-    const input = absInputs.filter((i) => within(i, absPath)).sort((a, b) => b.length - a.length)[0];
+    if (r) return this.bucket(r, true);
+    const input = this.absInputs.filter((i) => within(i, absPath)).sort((a, b) => b.length - a.length)[0];
     // A file named on the command line stands for its folder.
     const root = !input ? path.dirname(absPath) : input === absPath ? path.dirname(absPath) : input;
-    return bucket(root, false);
-  };
-  for (const o of outcomes) {
-    if (within(absDir, o.file.absPath)) continue; // our own output from an earlier run
-    place(o.file.absPath).outcomes.push(o);
+    return this.bucket(root, false);
   }
-  for (const e of errors) place(path.resolve(cwd, e.file)).errors.push(e);
+}
 
-  // Names: the folder's name; a second folder of the same name gets -2, -3, ... (in path order).
-  const sorted = [...buckets.values()].sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));
-  const used = new Set<string>(['summary']);
-  makeDir(absDir, dir);
-  const repositories: RepoReport[] = [];
-  const delivered: FileOutcome[] = [];
-  /** Patches that could not be written. */
-  const unwritten: FileError[] = [];
-  for (const b of sorted) {
-    const base = (path.basename(b.root) || 'root').replace(/[^A-Za-z0-9._-]/g, '_');
-    let name = base;
-    for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
-    used.add(name);
-    const changed = b.outcomes.filter((o) => o.newText !== undefined);
-    const patchFile = path.join(absDir, `${name}.patch`);
-    const mailFile = path.join(absDir, `${name}.mbox`);
-    const patchErrors: FileError[] = [];
-    let written = false;
-    let mailed = false;
-    if (changed.length > 0) {
-      const diff = changed.map((o) => fileDiff(o, toPosix(path.relative(b.root, o.file.absPath)))).join('');
-      const outputs: [string, string, () => void][] = [[patchFile, diff, () => (written = true)]];
-      if (b.git) {
-        const m = commitMessage(b.outcomes, message, (o) => toPosix(path.relative(b.root, o.file.absPath)));
-        outputs.push([mailFile, patchMail(m, diff, message.version, message.date), () => (mailed = true)]);
-      } else await fs.rm(mailFile, { force: true });
-      for (const [file, text, done] of outputs) {
-        const shown = path.join(dir, path.basename(file));
-        try {
-          await writeOutputAtomic(file, text, shown);
-          done();
-        } catch (err) {
-          patchErrors.push({ file: toPosix(shown), message: (err as Error).message });
-        }
-      }
-      // The change is delivered when both of its files are written.
-      if (patchErrors.length === 0) delivered.push(...changed);
-      else {
-        written = false;
-        unwritten.push(...patchErrors);
-      }
-    } else {
-      // Stale from an earlier run.
-      await fs.rm(patchFile, { force: true });
-      await fs.rm(mailFile, { force: true });
-    }
-    const tables = b.outcomes.flatMap((o) => o.tables);
-    const rel = (abs: string) => toPosix(path.relative(b.root, abs));
-    repositories.push({
-      repository: name,
-      path: toPosix(path.relative(cwd, b.root) || '.'),
-      git: b.git,
-      patch: written ? `${name}.patch` : null,
-      mail: written && mailed ? `${name}.mbox` : null,
-      files: b.outcomes.length,
-      filesChanged: changed.length,
-      tables: tables.length,
-      compliant: tables.filter((t) => t.compliant).length,
-      planned: tables.filter((t) => t.planned).length,
-      fixed: written ? tables.filter((t) => t.planned).length : 0,
-      notFixable: b.outcomes.flatMap((o) =>
-        o.tables
-          .filter((t) => !t.compliant && !t.planned)
-          .map((t) => ({ file: rel(o.file.absPath), line: t.line, address: t.address, status: t.status, reason: t.message })),
-      ),
-      errors: [
-        ...[...b.errors, ...b.outcomes.flatMap((o) => (o.error ? [o.error] : []))].map((e) => ({
-          ...e,
-          file: rel(path.resolve(cwd, e.file)),
-        })),
-        ...patchErrors,
-      ],
-    });
+/** A file's bytes, handed over 1 MB at a time. */
+function copyFile(file: string, write: (bytes: Uint8Array) => void): void {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null))
+      write(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
   }
-  const total = (k: 'files' | 'filesChanged' | 'tables' | 'compliant' | 'planned' | 'fixed') => repositories.reduce((n, r) => n + r[k], 0);
-  const summary = {
-    version: 1,
-    repositories,
-    summary: {
-      repositories: repositories.length,
-      patches: repositories.filter((r) => r.patch).length,
-      mails: repositories.filter((r) => r.mail).length,
-      files: total('files'),
-      filesChanged: total('filesChanged'),
-      tables: total('tables'),
-      compliant: total('compliant'),
-      planned: total('planned'),
-      fixed: total('fixed'),
-      notFixable: repositories.reduce((n, r) => n + r.notFixable.length, 0),
-      errors: repositories.reduce((n, r) => n + r.errors.length, 0),
-    },
-  };
-  await writeOutputAtomic(path.join(absDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n', path.join(dir, 'summary.json')).catch(
-    (err: Error) => {
-      throw new OutputError(err.message);
-    },
-  );
-  return { repositories, table: renderTable(repositories), delivered, unwritten };
 }
 
 export function renderTable(repos: RepoReport[]): string {

@@ -126,6 +126,35 @@ describe('the text report of a fix written as it goes', () => {
     }, 120_000);
   }
 
+  // --patch and --patch-dir with the text report write their patches as the run goes; with JSON the
+  // whole result is kept (its files carry their diffs): the same patches, byte for byte.
+  it('--patch and --patch-dir: the same patches and summary as the whole result writes', async () => {
+    const dir = copy();
+    const env = { SOURCE_DATE_EPOCH: '1700000000' };
+    const text = await fixWith(dir, ['--patch', 'text.patch'], false);
+    const json = await fixWith(dir, ['--patch', 'json.patch', '--format', 'json'], false);
+    expect(text.code).toBe(json.code);
+    const patchOf = (n: string) => readFileSync(path.join(dir, n), 'utf8');
+    expect(patchOf('text.patch')).toBe(patchOf('json.patch'));
+    expect(patchOf('text.patch')).toContain('diff --git a/fixtures/');
+    const saved = process.env.SOURCE_DATE_EPOCH;
+    process.env.SOURCE_DATE_EPOCH = env.SOURCE_DATE_EPOCH;
+    try {
+      const t = await fixWith(dir, ['--patch-dir', 'p-text'], false);
+      const j = await fixWith(dir, ['--patch-dir', 'p-json', '--format', 'json'], false);
+      expect(t.code).toBe(j.code);
+      expect(t.out).toContain('fixtures');
+      const files = (d: string) => snapshot(path.join(dir, d));
+      expect(files('p-text')).toEqual(files('p-json'));
+      expect([...files('p-text').keys()].some((k) => k.endsWith('.patch'))).toBe(true);
+      // No temp file left in either folder.
+      expect([...files('p-text').keys(), ...files('p-json').keys()].filter((k) => k.includes('.kmsfix-tmp-'))).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+      else process.env.SOURCE_DATE_EPOCH = saved;
+    }
+  }, 120_000);
+
   it('refuses --output naming a file the run read (exit 2), text and JSON', async () => {
     for (const format of ['text', 'json']) {
       const dir = copy();

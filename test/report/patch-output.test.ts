@@ -106,8 +106,26 @@ describe('outputs that cannot be written', () => {
     expect(pd.code).toBe(2);
     const summary = JSON.parse(readFileSync(path.join(dir, 'out', 'summary.json'), 'utf8'));
     expect(summary.summary).toMatchObject({ planned: 1, fixed: 0, patches: 0 });
+    const patch = `out/${path.basename(dir)}.patch`;
+    expect(summary.repositories[0].errors).toEqual([{ file: patch, message: `cannot write ${patch}: no space left on device (ENOSPC)` }]);
     expect(JSON.parse(pd.stdout).tables[0]).toMatchObject({ planned: true, fixed: false });
     expect(readdirSync(path.join(dir, 'out'))).toEqual(['summary.json']);
+
+    // The text report writes each repository's patch as the run goes (a temp file in DIR): the same.
+    const streamed = await runNode(['--import', ENOSPC], ['fix', '--patch-dir', 'out2', 'app.yaml'], dir, {
+      KMSFIX_TEST_ENOSPC: '\\.patch$',
+    });
+    expect(streamed.code).toBe(2);
+    expect(streamed.stderr).toContain(
+      `error: out2/${path.basename(dir)}.patch: cannot write out2/${path.basename(dir)}.patch: no space left`,
+    );
+    expect(streamed.stderr).toContain('not fixed: app.yaml:');
+    expect(JSON.parse(readFileSync(path.join(dir, 'out2', 'summary.json'), 'utf8')).summary).toMatchObject({
+      planned: 1,
+      fixed: 0,
+      patches: 0,
+    });
+    expect(readdirSync(path.join(dir, 'out2'))).toEqual(['summary.json']);
   });
 });
 
