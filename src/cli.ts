@@ -17,6 +17,7 @@ import { mailNow } from './report/commitMessage.js';
 import { progress } from './report/progress.js';
 import { SpooledOutput, writeGroups, writeOutputAtomic } from './io/write.js';
 import { FixStream } from './io/stream.js';
+import { OrderedSpool } from './io/spool.js';
 import { colorDiff, fileDiff, fullText, outsideCwd } from './report/diff.js';
 import { fixJson, scanJson } from './report/jsonReport.js';
 import { sarifLog } from './report/sarif.js';
@@ -327,7 +328,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
       (inPlace && !prompt && !p.commit) || preview
         ? fixStream(p, io, inPlace, bar.done, seen)
         : patching
-          ? patchStream(p, io, bar.done, seen)
+          ? patchStream(p, io, seen)
           : undefined;
     stream = writer;
     const result = await run(p.paths, {
@@ -340,7 +341,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
       cleanTemps: inPlace,
       ...(writer
         ? {
-            onVerified: (outcomes, replace) => writer.add(outcomes, replace),
+            onVerified: (outcomes, replace, orderOf) => writer.add(outcomes, replace, orderOf),
             onVerifiedEnd: () => writer.finish(),
             writesSettled: () => writer.idle(),
           }
@@ -370,7 +371,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
   } finally {
     // Whatever the run did not put in place: a JSON report's spool, a patch's temp files.
     stream?.json?.discard();
-    stream?.patches?.file?.discard();
+    stream?.patches?.spool?.discard();
     stream?.patches?.dir?.discard();
     lock?.release();
   }
@@ -415,9 +416,10 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): 
  */
 type Streamed = FixStream & { tally?: Tally; json?: JsonFixStream; patches?: Patches };
 
-/** The outputs of `--patch FILE` and `--patch-dir DIR` written as the run goes, put in place at its end. */
+/** The diffs of `--patch` and `--patch-dir` kept on disk as the run goes, written in the run's order at its end. */
 interface Patches {
-  file?: SpooledOutput;
+  /** --patch: under 'patch'. */
+  spool?: OrderedSpool;
   dir?: PatchDirWriter;
 }
 
@@ -431,32 +433,23 @@ function outsidePatch(o: FileOutcome): FileError {
 }
 
 /**
- * The writer of `--patch` and `--patch-dir` (text report): each chunk's diffs go to the patch (a
- * temp file beside it, or stdout for `--patch -`) or to their repository's patch in DIR, and its
- * files' texts are let go. The outcomes are kept without texts: whether the change is delivered
- * is known once the patches are put in place (fix).
+ * The writer of `--patch` and `--patch-dir` (text report): each chunk's diffs are kept on disk
+ * (src/io/spool.ts), for the patch or their repository's patch in DIR, and its files' texts are let
+ * go. The outcomes are kept without texts: whether the change is delivered is known once the
+ * patches are written (fix).
  */
-function patchStream(p: Parsed, io: Io, clearProgress: () => void, seen: (o: FileOutcome) => void): Streamed {
+function patchStream(p: Parsed, io: Io, seen: (o: FileOutcome) => void): Streamed {
   const patches: Patches = {
     ...(p.patchDir ? { dir: new PatchDirWriter(p.patchDir, p.paths, io.cwd) } : {}),
-    ...(p.patch && p.patch !== '-' ? { file: new SpooledOutput(path.resolve(io.cwd, p.patch), p.patch) } : {}),
+    ...(p.patch ? { spool: new OrderedSpool() } : {}),
   };
   const stream: Streamed = new FixStream(
     p.force,
     {
-      show(changed) {
-        patches.dir?.add(changed);
-        if (p.patch) {
-          const d = changed
-            .filter((o) => !outsideCwd(o.file.path))
-            .map((o) => fileDiff(o))
-            .join('');
-          if (patches.file) patches.file.write(d);
-          else if (d) {
-            clearProgress();
-            io.out(d);
-          }
-        }
+      show(changed, orders) {
+        patches.dir?.add(changed, orders);
+        for (const [k, o] of changed.entries())
+          if (patches.spool && !outsideCwd(o.file.path)) patches.spool.append('patch', orders[k], fileDiff(o));
         return undefined;
       },
       content: (o) => fullText(o, o.newText!),
@@ -470,6 +463,17 @@ function patchStream(p: Parsed, io: Io, clearProgress: () => void, seen: (o: Fil
   );
   stream.patches = patches;
   return stream;
+}
+
+/** --patch's diffs kept as the run went, in the run's order: to stdout (`-`), or to the file, atomically. */
+function writeSpooled(patch: string, spool: OrderedSpool, io: Io): void {
+  if (patch === '-') {
+    for (const d of spool.texts('patch')) io.out(d);
+    return;
+  }
+  const out = new SpooledOutput(path.resolve(io.cwd, patch), patch);
+  for (const d of spool.texts('patch')) out.write(d);
+  out.commit();
 }
 
 /** The changed files a stream kept, in the run's order (the stream has them in the order they settled, which workers may change). */
@@ -506,10 +510,10 @@ function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: () => voi
         return undefined;
       },
       content: (o) => fullText(o, o.newText!),
-      settle(o, delivered, error, diff) {
+      settle(o, how) {
         seen(o);
-        if (json) return json.settle(o, delivered, error, diff);
-        return tally ? fold(o, delivered, error, tally) : o;
+        if (json) return json.settle(o, how);
+        return tally ? fold(o, how.delivered, how.error, tally) : o;
       },
     },
     inPlace,
@@ -552,7 +556,7 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
     if (patches) for (const [o, e] of stream!.failed) failed.set(o, e);
     else for (const o of changed) outsideCwd(o.file.path) ? failed.set(o, outsidePatch(o)) : inPatch.push(o);
     try {
-      if (patches) patches.file?.commit();
+      if (patches) writeSpooled(p.patch, patches.spool!, io);
       else if (p.patch === '-') io.out(diffs(inPatch));
       else await writeOutputAtomic(path.resolve(io.cwd, p.patch), diffs(inPatch), p.patch);
       for (const o of patches ? stream!.delivered : inPatch) delivered.add(o);
@@ -564,7 +568,11 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
     const writer = patches?.dir ?? new PatchDirWriter(p.patchDir, p.paths, io.cwd);
     try {
       checkPatchDir(p.patchDir, p.paths, io.cwd, new Set(outcomes.map((o) => realish(o.file.absPath))));
-      if (!patches) writer.add(changed);
+      if (!patches)
+        writer.add(
+          changed,
+          changed.map((_, i) => i),
+        );
       const r = await writer.finish(outcomes, errors, result.repos, isChanged, { ...p.options, version: version(), date: mailNow() });
       for (const o of r.delivered) delivered.add(o);
       errors.push(...r.unwritten);

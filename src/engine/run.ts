@@ -56,9 +56,10 @@ export interface RunOptions extends FixOptions {
    * The next batch waits for its promise. `replace` swaps an outcome of the run's result for a
    * lighter one once it is settled (written: no texts; or only what the report still needs), or
    * drops it (`after` undefined: the caller counted it), so that the run holds no fixed text after
-   * its write, and its result does not grow with the tree.
+   * its write, and its result does not grow with the tree. `orderOf`: an outcome's place in the
+   * run's order (the result's), until it is replaced.
    */
-  onVerified?: (outcomes: FileOutcome[], replace: Replace) => Promise<void>;
+  onVerified?: (outcomes: FileOutcome[], replace: Replace, orderOf: (o: FileOutcome) => number) => Promise<void>;
   /** With onVerified: once the last batch was handed over, before the result is made (the caller's last writes and replacements). */
   onVerifiedEnd?: () => Promise<void>;
   /**
@@ -138,6 +139,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     outcomes[i] = after;
     pending.delete(before);
   };
+  const orderOf = (o: FileOutcome) => pending.get(o) ?? -1;
   const copies = new TableCopies();
   let lastHeapCheck = 0;
   const sink = async (indexes: number[], reads: BatchFile[], results: FileResult[]) => {
@@ -156,7 +158,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       if (options.onVerified) pending.set(o, i);
       return o;
     });
-    if (options.onVerified) await options.onVerified(batch, replace);
+    if (options.onVerified) await options.onVerified(batch, replace, orderOf);
     // Every 20 ms at most, not after every batch: V8's heap statistics walk every space (22 ms of
     // a fix of the bench's dense corpus when asked after each of its batches).
     if (watch && Date.now() - lastHeapCheck >= 20) {

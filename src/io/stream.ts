@@ -34,21 +34,41 @@ const CHUNK_FILES = 256;
 const CHUNK_CHARS = 4 * 1024 * 1024;
 const NONE: ReadonlySet<FileOutcome> = new Set();
 
+/** A changed file waiting in the chunk. */
+interface Item {
+  o: FileOutcome;
+  replace: Replace;
+  order: number;
+}
+
 export interface StreamHooks {
-  /** A chunk's changed files, before they are written: their diff to print, or to hand to `settle` (returned, one per file). */
-  show(changed: FileOutcome[]): string[] | undefined;
+  /**
+   * A chunk's changed files, before they are written (`orders`: each one's place in the run's order):
+   * their diff to print, or to hand to `settle` (returned, one per file).
+   */
+  show(changed: FileOutcome[], orders: number[]): string[] | undefined;
   /** The bytes to write for a changed file (its new text, with its BOM). */
   content(o: FileOutcome): string;
   /** A preview's changed files left out of its output, and why (--patch: those outside the current directory). */
   refuse?(changed: FileOutcome[]): Map<FileOutcome, FileError>;
   /**
-   * A file settled: unchanged, or its change in the output (`delivered`: written, for a fix in
-   * place) or not (`error`); `diff`: what `show`
-   * returned for it. What the run keeps of it (default: the outcome, without texts once changed);
-   * undefined: nothing (the hook counted or printed what its report needs, src/report/fold.ts,
-   * src/report/jsonStream.ts).
+   * A file settled (`how`). What the run keeps of it (default: the outcome, without texts once
+   * changed); undefined: nothing (the hook counted or spooled what its report needs,
+   * src/report/fold.ts, src/report/jsonStream.ts).
    */
-  settle?(o: FileOutcome, delivered: boolean, error: FileError | undefined, diff: string | undefined): FileOutcome | undefined;
+  settle?(o: FileOutcome, how: Settled): FileOutcome | undefined;
+}
+
+/** How a file settled. */
+export interface Settled {
+  /** Its change is in the output (written, for a fix in place); false for an unchanged file, or an `error`. */
+  delivered: boolean;
+  /** Why its change is not. */
+  error?: FileError;
+  /** What `show` returned for it. */
+  diff?: string;
+  /** Its place in the run's order (its read's index, src/engine/run.ts), whatever the order files settle in. */
+  order: number;
 }
 
 export class FixStream {
@@ -62,8 +82,10 @@ export class FixStream {
   writtenCount = 0;
   /** Whether some file was allowed to be written (the guard refused not all). */
   attempted = false;
-  private chunk: { o: FileOutcome; replace: Replace }[] = [];
+  private chunk: Item[] = [];
   private chars = 0;
+  /** Outcomes handed over so far (their order when the caller gives none). */
+  private handed = 0;
   /** The chunk whose renames are under way, settled once they are done; what went wrong settling it. */
   private inFlight: Promise<void> | undefined;
   private failure: { error: unknown } | undefined;
@@ -81,14 +103,18 @@ export class FixStream {
     return this.inPlace ? this.delivered : NONE;
   }
 
-  /** A batch of verified outcomes (whole groups): the changed ones join the chunk, written once it is full. */
-  async add(outcomes: FileOutcome[], replace: Replace): Promise<void> {
+  /**
+   * A batch of verified outcomes (whole groups): the changed ones join the chunk, written once it is
+   * full. `orderOf`: each one's place in the run's order (default: the order handed over).
+   */
+  async add(outcomes: FileOutcome[], replace: Replace, orderOf: (o: FileOutcome) => number = () => this.handed++): Promise<void> {
     for (const o of outcomes) {
+      const order = orderOf(o);
       if (o.newText === undefined) {
-        replace(o, this.hooks.settle ? this.hooks.settle(o, false, undefined, undefined) : o);
+        replace(o, this.hooks.settle ? this.hooks.settle(o, { delivered: false, order }) : o);
         continue;
       }
-      this.chunk.push({ o, replace });
+      this.chunk.push({ o, replace, order });
       this.chars += o.newText.length + o.file.text.length;
     }
     if (this.chunk.length >= CHUNK_FILES || this.chars >= CHUNK_CHARS) await this.flush();
@@ -121,7 +147,10 @@ export class FixStream {
     if (items.length === 0) return;
     await this.settled();
     const list = items.map((x) => x.o);
-    const shown = this.hooks.show(list);
+    const shown = this.hooks.show(
+      list,
+      items.map((x) => x.order),
+    );
     if (!this.inPlace) {
       const refused = this.hooks.refuse?.(list) ?? new Map<FileOutcome, FileError>();
       return this.settle(items, refused, new Set(list.filter((o) => !refused.has(o))), shown);
@@ -162,17 +191,12 @@ export class FixStream {
   }
 
   /** A chunk's files settled: each outcome replaced by what the run keeps of it, counted. */
-  private settle(
-    items: { o: FileOutcome; replace: Replace }[],
-    failed: Map<FileOutcome, FileError>,
-    delivered: Set<FileOutcome>,
-    shown: string[] | undefined,
-  ): void {
-    for (const [k, { o, replace }] of items.entries()) {
+  private settle(items: Item[], failed: Map<FileOutcome, FileError>, delivered: Set<FileOutcome>, shown: string[] | undefined): void {
+    for (const [k, { o, replace, order }] of items.entries()) {
       const err = failed.get(o);
       const light: FileOutcome = { ...o, file: { ...o.file, text: '' }, newText: undefined, edits: undefined, watched: undefined };
       const output = delivered.has(o);
-      const kept = this.hooks.settle ? this.hooks.settle(light, output, err, shown?.[k]) : light;
+      const kept = this.hooks.settle ? this.hooks.settle(light, { delivered: output, error: err, diff: shown?.[k], order }) : light;
       replace(o, kept);
       this.changedCount++;
       if (output && this.inPlace) this.writtenCount++;

@@ -290,13 +290,3 @@ export function writeAll(fd: number, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
 }
-
-/** Appends all of `text` to a file (made if missing). */
-export function appendAll(file: string, text: string): void {
-  const fd = openSync(file, 'a');
-  try {
-    writeAll(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-}

@@ -1,43 +1,35 @@
 /**
- * The JSON report of a fix in place that writes as it goes (src/io/stream.ts), with nothing of it
- * held to the end (issue 16: memory flat whatever the tree's size). Each file, once settled, is
- * let go: its tables are printed at once, its diff (if changed) is appended to a spool file, and
- * only a file with an error is kept, without its tables, for the `errors` array. The end prints the
- * spooled diffs as the `files` array, then `errors`, `notes` and `summary`.
+ * The JSON report of a fix that writes as it goes, or of a preview (src/io/stream.ts), with nothing
+ * of it held to the end (issue 16: memory flat whatever the tree's size). Each file, once settled,
+ * is let go: its tables and its diff (if changed), as the report prints them, go to a spool file
+ * (src/io/spool.ts: a file of the run's own in the system's temp folder; memory keeps where each
+ * one is and the file's place in the run's order), and only a file with an error is kept, without
+ * its tables, for the `errors` array. The end prints the report: the tables and then the files,
+ * read back in the run's order.
  *
- * The report has the same fields, the same layout (`JSON.stringify(report, null, 2)`) and the same
- * counts as the whole result's (src/report/jsonReport.ts fixJson, the path of a fix that keeps every
- * outcome); its tables and files are in the order the files settled (unchanged files at once,
- * changed ones once their chunk is written), not the run's order.
- *
- * The spool is a file of this run's own in the system's temp folder, opened exclusively, readable by
- * its owner only, and unlinked as soon as it is open where the system allows it (Linux, macOS): it
- * is gone with the process, whatever ends it.
+ * So the report is, byte for byte, the one the whole result gives (src/report/jsonReport.ts
+ * fixJson): the same fields, layout (`JSON.stringify(report, null, 2)`), counts and order, whatever
+ * order the files settled in (workers, chunks).
  */
-import { closeSync, openSync, readSync, rmSync, unlinkSync } from 'node:fs';
-import { writeAll } from '../io/write.js';
-import os from 'node:os';
-import path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
-import { lazyRequire } from '../core/lazy.js';
 import type { FileError, FileOutcome } from '../core/result.js';
+import { OrderedSpool } from '../io/spool.js';
+import type { Settled } from '../io/stream.js';
 import { type Tally, emptyTally, parameterisedNote } from './fold.js';
 import { fixSummary, tableJson } from './jsonReport.js';
 import { allErrors, countTable } from './summary.js';
 
-const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
-
-/** An array element of `JSON.stringify(report, null, 2)`: at depth 2, after its separator. */
+/** An array element of `JSON.stringify(report, null, 2)`: at depth 2. */
 const element = (value: unknown) => JSON.stringify(value, null, 2).replace(/\n/g, '\n    ');
+/** Between two elements of such an array. */
+const SEP = ',\n    ';
 
 export class JsonFixStream {
   /** The tables let go (all of them), and the fix's counts. */
   readonly tally: Tally = emptyTally();
-  /** --fix-parameterised's notes, in the order their files settled. */
-  readonly notes: string[] = [];
-  private tables = 0;
-  private files = 0;
-  private spool: { fd: number; path: string; unlinked: boolean } | undefined;
+  /** --fix-parameterised's notes, with their file's place in the run's order. */
+  private readonly noted: [number, string][] = [];
+  /** Each file's tables ('tables') and files entry ('files'), as the report prints them. */
+  private readonly spool = new OrderedSpool();
 
   /** `inPlace`: the fix writes its files (else a preview: `fix --dry-run`, `--check`, nothing written). */
   constructor(
@@ -45,27 +37,31 @@ export class JsonFixStream {
     private readonly inPlace = true,
   ) {}
 
+  /** --fix-parameterised's notes, in the run's order. */
+  get notes(): string[] {
+    return [...this.noted].sort((a, b) => a[0] - b[0]).map(([, n]) => n);
+  }
+
   /**
-   * A settled file: its tables printed (`fixed` when its change is in the output, `delivered`;
-   * `written` when that output is the file itself), its diff spooled. What the run keeps of it: the
-   * outcome without tables when it has an error (`failed` is added to it by the caller), else nothing.
+   * A settled file: its tables (`fixed` when its change is in the output, `written` when that output
+   * is the file itself) and its diff spooled. What the run keeps of it: the outcome without tables
+   * when it has an error (the caller adds a failure to it), else nothing.
    */
-  settle(o: FileOutcome, delivered: boolean, failed: FileError | undefined, diff: string | undefined): FileOutcome | undefined {
-    const written = delivered && this.inPlace;
+  settle(o: FileOutcome, how: Settled): FileOutcome | undefined {
+    const written = how.delivered && this.inPlace;
+    const tables: string[] = [];
     for (const t of o.tables) {
-      const fixed = t.planned === true && delivered;
+      const fixed = t.planned === true && how.delivered;
       countTable(t, this.tally);
       if (t.planned) this.tally.planned++;
       if (fixed) this.tally.fixed++;
       const note = parameterisedNote(t);
-      if (note !== undefined) this.notes.push(note);
-      this.out(
-        (this.tables++ === 0 ? '{\n  "version": 1,\n  "tables": [\n    ' : ',\n    ') +
-          element(tableJson({ ...t, fixed, written: fixed && written }, true)),
-      );
+      if (note !== undefined) this.noted.push([how.order, note]);
+      tables.push(element(tableJson({ ...t, fixed, written: fixed && written }, true)));
     }
-    if (diff !== undefined) this.spoolFile({ file: o.file.path, diff, written });
-    if (o.error === undefined && failed === undefined) {
+    if (tables.length > 0) this.spool.append('tables', how.order, tables.join(SEP));
+    if (how.diff !== undefined) this.spool.append('files', how.order, element({ file: o.file.path, diff: how.diff, written }));
+    if (o.error === undefined && how.error === undefined) {
       this.tally.files++;
       return undefined;
     }
@@ -73,62 +69,37 @@ export class JsonFixStream {
   }
 
   /**
-   * The rest of the report: the spooled files, the errors (of the run, and of the files kept), the
-   * notes and the summary. `changed`/`written`: files changed and written in all. The spool is removed.
+   * The report, printed: the spooled tables and files in the run's order, then the errors (of the
+   * run, and of the files kept), the notes and the summary. `changed`/`written`: files changed and
+   * written in all. The spool is removed.
    */
   end(kept: FileOutcome[], errors: FileError[], notes: string[], changed: number, written: number): void {
-    const head = this.tables === 0 ? '{\n  "version": 1,\n  "tables": [],\n  "files": ' : '\n  ],\n  "files": ';
-    if (this.files === 0) this.out(`${head}[]`);
-    else {
-      this.out(`${head}[\n    `);
-      this.copySpool();
-      this.out('\n  ]');
-    }
+    this.out('{\n  "version": 1,\n  "tables": ');
+    this.array('tables');
+    this.out(',\n  "files": ');
+    this.array('files');
     const rest = {
       errors: allErrors(kept, errors),
       notes,
       summary: fixSummary(kept, errors, this.tally, { planned: this.tally.planned, fixed: this.tally.fixed, changed, written }),
     };
     this.out(`,\n${JSON.stringify(rest, null, 2).slice(2)}\n`);
-  }
-
-  /** Closes and removes the spool (after end, or when the run failed). */
-  discard(): void {
-    if (!this.spool) return;
-    const { fd, path: file, unlinked } = this.spool;
-    this.spool = undefined;
-    closeSync(fd);
-    if (!unlinked) rmSync(file, { force: true });
-  }
-
-  private spoolFile(entry: { file: string; diff: string; written: boolean }): void {
-    if (!this.spool) {
-      const file = path.join(os.tmpdir(), `kmsfix-${process.pid}-${crypto().randomBytes(6).toString('hex')}.files.json`);
-      const fd = openSync(file, 'wx+', 0o600);
-      let unlinked = false;
-      try {
-        unlinkSync(file);
-        unlinked = true;
-      } catch {
-        // Not while it is open (some Windows file systems): removed by discard.
-      }
-      this.spool = { fd, path: file, unlinked };
-    }
-    writeAll(this.spool.fd, (this.files++ === 0 ? '' : ',\n    ') + element(entry));
-  }
-
-  private copySpool(): void {
-    const { fd } = this.spool!;
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    const decoder = new StringDecoder('utf8');
-    for (let at = 0; ; ) {
-      const n = readSync(fd, buffer, 0, buffer.length, at);
-      if (n === 0) break;
-      at += n;
-      this.out(decoder.write(buffer.subarray(0, n)));
-    }
-    const last = decoder.end();
-    if (last) this.out(last);
     this.discard();
+  }
+
+  /** Removes the spool (after end, or when the run failed). */
+  discard(): void {
+    this.spool.discard();
+  }
+
+  /** One array of the report: the spooled elements of `key`, in the run's order. */
+  private array(key: string): void {
+    let first = true;
+    for (const text of this.spool.texts(key)) {
+      this.out(first ? '[\n    ' : SEP);
+      this.out(text);
+      first = false;
+    }
+    this.out(first ? '[]' : '\n  ]');
   }
 }

@@ -5,14 +5,14 @@
  * (per repository: tables found, fixed, not fixable and why, errors) and a short table for stdout.
  * Files outside any git work tree are grouped under the command-line path they were found under.
  */
-import { closeSync, promises as fs, openSync, readSync, rmSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { repoRootOf } from '../io/git.js';
 import { fileDiff } from './diff.js';
 import { toPosix } from '../core/text.js';
 import { OutputError, makeDir } from '../io/outputs.js';
-import { SpooledOutput, appendAll, writeOutputAtomic } from '../io/write.js';
-import { tempPathFor } from '../io/temp.js';
+import { SpooledOutput, writeOutputAtomic } from '../io/write.js';
+import { OrderedSpool } from '../io/spool.js';
 import { describeError } from '../io/read.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import { type MessageOptions, commitMessage, mailHead, mailTail } from './commitMessage.js';
@@ -54,8 +54,7 @@ interface Bucket {
   git: boolean;
   outcomes: FileOutcome[];
   errors: FileError[];
-  /** The temp file in DIR its changed files' diffs were appended to (paths from its root), and why they could not be. */
-  spool?: string;
+  /** Why its changed files' diffs could not be kept (src/io/spool.ts). */
   spoolError?: string;
 }
 
@@ -65,18 +64,17 @@ function within(dir: string, p: string): boolean {
 }
 
 /**
- * Writes DIR: `add` appends each changed file's diff to its repository's patch as the run goes (a temp
- * file in DIR), so that a fix that writes as it goes holds no diff (src/io/stream.ts); `finish` puts
- * each patch in place, writes its mail and summary.json. A run that keeps every outcome adds them all
- * at the end (writePatchDir).
+ * Writes DIR: `add` keeps each changed file's diff for its repository's patch as the run goes, on
+ * disk (src/io/spool.ts), so that a fix that writes as it goes holds no diff (src/io/stream.ts);
+ * `finish` writes each patch (its diffs in the run's order) and its mail, each atomically, and
+ * summary.json. A run that keeps every outcome adds them all at the end.
  */
 export class PatchDirWriter {
   private readonly absDir: string;
   private readonly absInputs: string[];
   private readonly buckets = new Map<string, Bucket>();
-  private made = false;
-  /** Spools made so far (each one's name in DIR). */
-  private spools = 0;
+  /** Each repository's diffs, under its root. */
+  private readonly spool = new OrderedSpool();
 
   constructor(
     private readonly dir: string,
@@ -87,25 +85,16 @@ export class PatchDirWriter {
     this.absInputs = (inputs.length ? inputs : ['.']).map((i) => path.resolve(cwd, i));
   }
 
-  /** Changed files (run's order within a repository): their diffs, paths from their repository's root, appended to its patch. */
-  add(changed: FileOutcome[]): void {
-    const byBucket = new Map<Bucket, string[]>();
-    for (const o of changed) {
+  /** Changed files (`orders`: each one's place in the run's order): their diffs, paths from their repository's root, kept for its patch. */
+  add(changed: FileOutcome[], orders: number[]): void {
+    for (const [k, o] of changed.entries()) {
       if (within(this.absDir, o.file.absPath)) continue;
       const b = this.place(o.file.absPath);
-      const list = byBucket.get(b) ?? [];
-      list.push(fileDiff(o, toPosix(path.relative(b.root, o.file.absPath))));
-      byBucket.set(b, list);
-    }
-    for (const [b, diffs] of byBucket) {
       if (b.spoolError !== undefined) continue;
       try {
-        if (!this.made) makeDir(this.absDir, this.dir);
-        this.made = true;
-        b.spool ??= tempPathFor(path.join(this.absDir, `${this.spools++}.patch`));
-        appendAll(b.spool, diffs.join(''));
+        this.spool.append(b.root, orders[k], fileDiff(o, toPosix(path.relative(b.root, o.file.absPath))));
       } catch (err) {
-        b.spoolError = err instanceof OutputError ? err.message : describeError(err);
+        b.spoolError = describeError(err);
       }
     }
   }
@@ -156,29 +145,29 @@ export class PatchDirWriter {
       let written = false;
       let mailed = false;
       if (files.length > 0) {
-        if (b.spoolError !== undefined || !b.spool)
-          fail(patchFile, `cannot write ${toPosix(path.join(dir, path.basename(patchFile)))}: ${b.spoolError ?? 'its diff was not kept'}`);
+        const shown = (file: string) => toPosix(path.join(dir, path.basename(file)));
+        if (b.spoolError !== undefined || !this.spool.has(b.root))
+          fail(patchFile, `cannot write ${shown(patchFile)}: ${b.spoolError ?? 'its diff was not kept'}`);
         else {
+          /** Writes one output atomically: its head, the diffs in the run's order, its tail. */
+          const put = (file: string, head: string, tail: string): boolean => {
+            const out = new SpooledOutput(file, shown(file));
+            out.write(head);
+            for (const diff of this.spool.texts(b.root)) out.write(diff);
+            out.write(tail);
+            try {
+              out.commit();
+              return true;
+            } catch (err) {
+              fail(file, (err as Error).message);
+              return false;
+            }
+          };
+          written = put(patchFile, '', '');
           if (b.git) {
             const m = commitMessage(b.outcomes, message, (o) => toPosix(path.relative(b.root, o.file.absPath)), changed);
-            const mail = new SpooledOutput(mailFile, toPosix(path.join(dir, path.basename(mailFile))));
-            mail.write(mailHead(m, message.date));
-            copyFile(b.spool, (bytes) => mail.write(bytes));
-            mail.write(mailTail(message.version));
-            try {
-              mail.commit();
-              mailed = true;
-            } catch (err) {
-              fail(mailFile, (err as Error).message);
-            }
+            mailed = put(mailFile, mailHead(m, message.date), mailTail(message.version));
           } else await fs.rm(mailFile, { force: true });
-          try {
-            await fs.rename(b.spool, patchFile);
-            b.spool = undefined;
-            written = true;
-          } catch (err) {
-            fail(patchFile, `cannot write ${toPosix(path.join(dir, path.basename(patchFile)))}: ${describeError(err)}`);
-          }
         }
         // The change is delivered when both of its files are written.
         if (patchErrors.length === 0) delivered.push(...files);
@@ -249,12 +238,9 @@ export class PatchDirWriter {
     return { repositories, table: renderTable(repositories), delivered, unwritten };
   }
 
-  /** Removes the patches not put in place (a run that failed, or a repository whose patch was not written). */
+  /** Removes the diffs kept (after finish, or when the run failed). */
   discard(): void {
-    for (const b of this.buckets.values()) {
-      if (b.spool) rmSync(b.spool, { force: true });
-      b.spool = undefined;
-    }
+    this.spool.discard();
   }
 
   private bucket(root: string, git: boolean): Bucket {
@@ -270,18 +256,6 @@ export class PatchDirWriter {
     // A file named on the command line stands for its folder.
     const root = !input ? path.dirname(absPath) : input === absPath ? path.dirname(absPath) : input;
     return this.bucket(root, false);
-  }
-}
-
-/** A file's bytes, handed over 1 MB at a time. */
-function copyFile(file: string, write: (bytes: Uint8Array) => void): void {
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null))
-      write(buffer.subarray(0, n));
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * The JSON report of a fix written as it goes (src/report/jsonStream.ts) prints each settled file's
- * tables at once and spools its diff: settled in the run's order, its bytes must be the whole
- * result's report (src/report/jsonReport.ts fixJson), and nothing of it may stay in the result.
+ * The JSON report of a fix written as it goes (src/report/jsonStream.ts) spools each settled file's
+ * tables and diff and prints them in the run's order at the end: in whatever order the files
+ * settle, its bytes must be the whole result's report (src/report/jsonReport.ts fixJson), and
+ * nothing of a file may stay in the result but its error.
  */
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,16 +21,21 @@ const CMK =
 /** This process's spool files left in the temp folder. */
 const spools = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`kmsfix-${process.pid}-`));
 
-/** The report streamed, each outcome settled in the run's order; `written`: which changed files were written. */
-function streamed(outcomes: FileOutcome[], written: (o: FileOutcome) => boolean) {
+/**
+ * The report streamed, the outcomes settled in `settleOrder` (indexes into `outcomes`, the run's
+ * order; default: that order); `written`: which changed files were written.
+ */
+function streamed(outcomes: FileOutcome[], written: (o: FileOutcome) => boolean, settleOrder = outcomes.map((_, i) => i)) {
   const out: string[] = [];
   const json = new JsonFixStream((t) => out.push(t));
   const kept: FileOutcome[] = [];
-  for (const o of outcomes) {
+  for (const order of settleOrder) {
+    const o = outcomes[order];
     const changed = o.newText !== undefined;
-    const k = json.settle(o, changed && written(o), undefined, changed ? fileDiff(o) : undefined);
+    const k = json.settle(o, { delivered: changed && written(o), diff: changed ? fileDiff(o) : undefined, order });
     if (k) kept.push(k);
   }
+  kept.sort((a, b) => outcomes.findIndex((o) => o.file.path === a.file.path) - outcomes.findIndex((o) => o.file.path === b.file.path));
   const changed = outcomes.filter((o) => o.newText !== undefined);
   json.end(kept, [], json.notes, changed.length, changed.filter(written).length);
   return { text: out.join(''), kept, json };
@@ -49,7 +55,7 @@ function whole(outcomes: FileOutcome[], written: (o: FileOutcome) => boolean): s
 }
 
 describe('the JSON report of a fix written as it goes', () => {
-  it("is, byte for byte, the whole result's report, and keeps only the files with an error", async () => {
+  it("is, byte for byte, the whole result's report, whatever order the files settle in, and keeps only the files with an error", async () => {
     const { outcomes } = await processMemory(
       [
         { path: 'a.yaml', text: yaml('A', '') },
@@ -64,6 +70,11 @@ describe('the JSON report of a fix written as it goes', () => {
     const written = (o: FileOutcome) => o.file.path !== 'c.yaml';
     const s = streamed(outcomes, written);
     expect(s.text).toBe(whole(outcomes, written));
+    for (const order of [
+      [4, 3, 2, 1, 0],
+      [2, 0, 4, 1, 3],
+    ])
+      expect(streamed(outcomes, written, order).text).toBe(s.text);
     const report = JSON.parse(s.text);
     expect(report.summary).toMatchObject({ files: 5, tables: 4, planned: 3, fixed: 2, filesChanged: 3, filesWritten: 2, errors: 1 });
     expect(s.kept.map((o) => [o.file.path, o.tables.length])).toEqual([['bad.yaml', 0]]);
@@ -76,23 +87,26 @@ describe('the JSON report of a fix written as it goes', () => {
     expect(JSON.parse(s.text)).toMatchObject({ tables: [], files: [] });
   });
 
-  it('copies a spool larger than its read buffer without splitting a character', async () => {
-    // Multi-byte characters (2, 3 and 4 bytes in UTF-8) in a description: the 1 MB buffer ends inside some.
+  it('reads back a large diff of multi-byte characters whole', async () => {
+    // Characters of 2, 3 and 4 bytes in UTF-8: the spool's offsets are in bytes, its text in characters.
     const long = 'é€😀'.repeat(120_000);
     const { outcomes } = await processMemory([{ path: 'big.yaml', text: `Description: ${long}\n${yaml('Big', '')}` }], 'fix');
     const o = outcomes[0];
     const diff = `${fileDiff(o)}# ${long}\n`;
     const out: string[] = [];
     const json = new JsonFixStream((t) => out.push(t));
-    json.settle(o, true, undefined, diff);
-    json.end([], [], [], 1, 1);
-    expect(JSON.parse(out.join('')).files[0].diff).toBe(diff);
+    json.settle({ ...o, tables: [] }, { delivered: true, diff: `é${diff}`, order: 1 });
+    json.settle(o, { delivered: true, diff, order: 0 });
+    json.end([], [], [], 2, 2);
+    const report = JSON.parse(out.join(''));
+    expect(report.files.map((f: { diff: string }) => f.diff)).toEqual([diff, `é${diff}`]);
+    expect(report.tables).toHaveLength(1);
   });
 
   it('leaves no spool behind when the run fails before the end', async () => {
     const { outcomes } = await processMemory([{ path: 'a.yaml', text: yaml('A', '') }], 'fix');
     const json = new JsonFixStream(() => {});
-    json.settle(outcomes[0], true, undefined, fileDiff(outcomes[0]));
+    json.settle(outcomes[0], { delivered: true, diff: fileDiff(outcomes[0]), order: 0 });
     json.discard();
     json.discard();
     expect(spools()).toEqual([]);

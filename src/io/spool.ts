@@ -1,0 +1,80 @@
+/**
+ * Texts kept on disk instead of in memory, and read back in the caller's order: what a fix that
+ * writes as it goes still has to print or write at its end (the JSON report's tables and diffs, the
+ * patches of --patch and --patch-dir), in the run's order whatever order its files settled in.
+ * Memory holds four values per text.
+ *
+ * The file is this run's own in the system's temp folder, opened exclusively, readable by its owner
+ * only, and unlinked as soon as it is open where the system allows it (Linux, macOS): it is gone
+ * with the process, whatever ends it. Elsewhere `discard` removes it.
+ */
+import { closeSync, openSync, readSync, rmSync, unlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { lazyRequire } from '../core/lazy.js';
+import { writeAll } from './write.js';
+
+const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
+
+interface Entry {
+  key: string;
+  order: number;
+  at: number;
+  length: number;
+}
+
+export class OrderedSpool {
+  private file: { fd: number; path: string; unlinked: boolean; bytes: number } | undefined;
+  private readonly entries: Entry[] = [];
+
+  /** Keeps `text` under `key`, at `order`. */
+  append(key: string, order: number, text: string): void {
+    if (!this.file) {
+      const file = path.join(os.tmpdir(), `kmsfix-${process.pid}-${crypto().randomBytes(6).toString('hex')}.spool`);
+      const fd = openSync(file, 'wx+', 0o600);
+      let unlinked = false;
+      try {
+        unlinkSync(file);
+        unlinked = true;
+      } catch {
+        // Not while it is open (some Windows file systems): removed by discard.
+      }
+      this.file = { fd, path: file, unlinked, bytes: 0 };
+    }
+    const bytes = Buffer.from(text);
+    writeAll(this.file.fd, bytes);
+    this.entries.push({ key, order, at: this.file.bytes, length: bytes.length });
+    this.file.bytes += bytes.length;
+  }
+
+  /** Whether some text is kept under `key`. */
+  has(key: string): boolean {
+    return this.entries.some((e) => e.key === key);
+  }
+
+  /** The texts kept under `key`, by order (ties: in the order they were kept). */
+  *texts(key: string): Generator<string> {
+    const list = this.entries.filter((e) => e.key === key).sort((a, b) => a.order - b.order);
+    for (const e of list) yield this.read(e);
+  }
+
+  /** Closes and removes the file. */
+  discard(): void {
+    if (!this.file) return;
+    const { fd, path: file, unlinked } = this.file;
+    this.file = undefined;
+    this.entries.length = 0;
+    closeSync(fd);
+    if (!unlinked) rmSync(file, { force: true });
+  }
+
+  private read(e: Entry): string {
+    const buffer = Buffer.allocUnsafe(e.length);
+    for (let n = 0; n < e.length; ) {
+      const got = readSync(this.file!.fd, buffer, n, e.length - n, e.at + n);
+      if (got === 0) throw new Error('the spool file ended early');
+      n += got;
+    }
+    return buffer.toString('utf8');
+  }
+}
