@@ -554,7 +554,11 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
   if (p.patch) {
     const inPatch: FileOutcome[] = [];
     if (patches) for (const [o, e] of stream!.failed) failed.set(o, e);
-    else for (const o of changed) outsideCwd(o.file.path) ? failed.set(o, outsidePatch(o)) : inPatch.push(o);
+    else
+      for (const o of changed) {
+        if (outsideCwd(o.file.path)) failed.set(o, outsidePatch(o));
+        else inPatch.push(o);
+      }
     try {
       if (patches) writeSpooled(p.patch, patches.spool!, io);
       else if (p.patch === '-') io.out(diffs(inPatch));
