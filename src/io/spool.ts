@@ -6,7 +6,9 @@
  *
  * The file is this run's own in the system's temp folder, opened exclusively, readable by its owner
  * only, and unlinked as soon as it is open where the system allows it (Linux, macOS): it is gone
- * with the process, whatever ends it. Elsewhere `discard` removes it.
+ * with the process, whatever ends it. Elsewhere `discard` removes it. When it cannot be made or
+ * written (no writable temp folder, a full disk), the texts from then on are kept in memory, as
+ * they were before there was a spool: slower to grow flat, never lost.
  */
 import { closeSync, openSync, readSync, rmSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
@@ -19,32 +21,39 @@ const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
 interface Entry {
   key: string;
   order: number;
+  /** Where it is in the file; or the text itself, when it could not be written there. */
   at: number;
   length: number;
+  text?: string;
 }
 
 export class OrderedSpool {
   private file: { fd: number; path: string; unlinked: boolean; bytes: number } | undefined;
+  /** The file could not be made or written: texts are kept in memory. */
+  private inMemory = false;
   private readonly entries: Entry[] = [];
 
   /** Keeps `text` under `key`, at `order`. */
   append(key: string, order: number, text: string): void {
-    if (!this.file) {
-      const file = path.join(os.tmpdir(), `kmsfix-${process.pid}-${crypto().randomBytes(6).toString('hex')}.spool`);
-      const fd = openSync(file, 'wx+', 0o600);
-      let unlinked = false;
+    const file = this.inMemory ? undefined : (this.file ?? this.open());
+    if (file) {
+      const bytes = Buffer.from(text);
       try {
-        unlinkSync(file);
-        unlinked = true;
+        writeAll(file.fd, bytes);
+        this.entries.push({ key, order, at: file.bytes, length: bytes.length });
+        file.bytes += bytes.length;
+        return;
       } catch {
-        // Not while it is open (some Windows file systems): removed by discard.
+        // What was written of it is never read: the next texts go to memory too.
+        this.inMemory = true;
       }
-      this.file = { fd, path: file, unlinked, bytes: 0 };
     }
-    const bytes = Buffer.from(text);
-    writeAll(this.file.fd, bytes);
-    this.entries.push({ key, order, at: this.file.bytes, length: bytes.length });
-    this.file.bytes += bytes.length;
+    this.entries.push({ key, order, at: -1, length: 0, text });
+  }
+
+  /** Whether the texts kept so far all went to the file. */
+  get onDisk(): boolean {
+    return this.file !== undefined && !this.inMemory;
   }
 
   /** Whether some text is kept under `key`. */
@@ -68,7 +77,26 @@ export class OrderedSpool {
     if (!unlinked) rmSync(file, { force: true });
   }
 
+  private open(): OrderedSpool['file'] {
+    try {
+      const file = path.join(os.tmpdir(), `kmsfix-${process.pid}-${crypto().randomBytes(6).toString('hex')}.spool`);
+      const fd = openSync(file, 'wx+', 0o600);
+      let unlinked = false;
+      try {
+        unlinkSync(file);
+        unlinked = true;
+      } catch {
+        // Not while it is open (some Windows file systems): removed by discard.
+      }
+      this.file = { fd, path: file, unlinked, bytes: 0 };
+    } catch {
+      this.inMemory = true;
+    }
+    return this.file;
+  }
+
   private read(e: Entry): string {
+    if (e.text !== undefined) return e.text;
     const buffer = Buffer.allocUnsafe(e.length);
     for (let n = 0; n < e.length; ) {
       const got = readSync(this.file!.fd, buffer, n, e.length - n, e.at + n);

@@ -1,0 +1,50 @@
+/**
+ * Texts kept on disk for the end of a run (src/io/spool.ts): read back by key in the caller's order,
+ * whole, whatever their characters; in memory when the temp folder cannot be written; nothing left
+ * behind.
+ */
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OrderedSpool } from '../../src/io/spool.js';
+
+const mine = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`kmsfix-${process.pid}-`) && n.endsWith('.spool'));
+const saved = process.env.TMPDIR;
+afterEach(() => {
+  if (saved === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = saved;
+});
+
+function fill(spool: OrderedSpool): void {
+  spool.append('a', 3, 'third é€😀\n');
+  spool.append('b', 0, 'other key');
+  spool.append('a', 1, 'first');
+  spool.append('a', 2, 'second, then');
+  spool.append('a', 2, 'second again (a tie keeps the order kept)');
+}
+
+describe('OrderedSpool', () => {
+  it('gives back each key’s texts by order, ties in the order kept, and removes its file', () => {
+    const spool = new OrderedSpool();
+    fill(spool);
+    expect([...spool.texts('a')]).toEqual(['first', 'second, then', 'second again (a tie keeps the order kept)', 'third é€😀\n']);
+    expect([...spool.texts('b')]).toEqual(['other key']);
+    expect(spool.has('b')).toBe(true);
+    expect(spool.has('c')).toBe(false);
+    expect(spool.onDisk).toBe(true);
+    // Unlinked as soon as it was open (Linux): never visible in the temp folder.
+    expect(mine()).toEqual([]);
+    spool.discard();
+    spool.discard();
+    expect([...spool.texts('a')]).toEqual([]);
+  });
+
+  it('keeps the texts in memory when the temp folder cannot be written', () => {
+    process.env.TMPDIR = '/nonexistent/kmsfix-spool-test';
+    const spool = new OrderedSpool();
+    fill(spool);
+    expect(spool.onDisk).toBe(false);
+    expect([...spool.texts('a')]).toEqual(['first', 'second, then', 'second again (a tie keeps the order kept)', 'third é€😀\n']);
+    spool.discard();
+  });
+});
