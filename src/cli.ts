@@ -372,6 +372,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
     // Whatever the run did not put in place: a JSON report's spool, a patch's temp files.
     stream?.json?.discard();
     stream?.patches?.spool?.discard();
+    stream?.preview?.discard();
     stream?.patches?.dir?.discard();
     lock?.release();
   }
@@ -414,7 +415,7 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): 
  * A fix in place written as it goes, or a preview, and what its report let go of the outcomes: a
  * text report's tally, or the JSON report printed so far; or the patches written so far.
  */
-type Streamed = FixStream & { tally?: Tally; json?: JsonFixStream; patches?: Patches };
+type Streamed = FixStream & { tally?: Tally; json?: JsonFixStream; patches?: Patches; preview?: OrderedSpool };
 
 /** The diffs of `--patch` and `--patch-dir` kept on disk as the run goes, written in the run's order at its end. */
 interface Patches {
@@ -484,25 +485,26 @@ function inRunOrder(result: RunResult, kept: FileOutcome[]): FileOutcome[] {
 
 /**
  * The writer of a fix in place without a prompt, or of a preview (`inPlace` false: --dry-run,
- * --check): the diff of each chunk printed before it is written (the progress line erased first;
- * --check: the files' paths), or handed to the JSON report. Each file settled is folded: for the
- * text report (report/fold.ts), the result keeps only what the report prints, and `tally` counts the
- * rest; the JSON report prints its tables and spools its diff (report/jsonStream.ts). `seen`: every
- * file settled, before it is folded.
+ * --check): the diff of each chunk printed before it is written (the progress line erased first),
+ * or, for a preview, kept on disk and printed at the end in the run's order (--check: the files'
+ * paths), or handed to the JSON report. Each file settled is folded: for the text report
+ * (report/fold.ts), the result keeps only what the report prints, and `tally` counts the rest; the
+ * JSON report spools its tables and diff (report/jsonStream.ts). `seen`: every file settled, before
+ * it is folded.
  */
 function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: () => void, seen: (o: FileOutcome) => void): Streamed {
   const c = colors(io.color);
   const tally = p.format === 'text' ? emptyTally() : undefined;
   const json = p.format === 'json' ? new JsonFixStream(io.out, inPlace) : undefined;
+  // A text preview prints at the end, in the run's order, as it did when it kept every text.
+  const preview = !json && !inPlace && (p.check || !p.quiet) ? new OrderedSpool() : undefined;
   const stream: Streamed = new FixStream(
     p.force,
     {
-      show(changed) {
+      show(changed, orders) {
         if (json) return changed.map((o) => fileDiff(o));
-        if (p.check) {
-          clearProgress();
-          io.out(changed.map((o) => `${o.file.path}\n`).join(''));
-        } else if (!p.quiet) {
+        if (preview) for (const [k, o] of changed.entries()) preview.append('out', orders[k], p.check ? `${o.file.path}\n` : fileDiff(o));
+        else if (!p.quiet) {
           clearProgress();
           const d = changed.map((o) => fileDiff(o)).join('');
           io.out(io.color ? colorDiff(d, c) : d);
@@ -520,6 +522,7 @@ function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: () => voi
   );
   stream.tally = tally;
   stream.json = json;
+  stream.preview = preview;
   return stream;
 }
 
@@ -667,6 +670,11 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
  * prints, and the stream's tally counts the rest.
  */
 function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream: Streamed): number {
+  if (stream.preview) {
+    const c = colors(io.color);
+    for (const t of stream.preview.texts('out')) io.out(io.color && !p.check ? colorDiff(t, c) : t);
+    stream.preview.discard();
+  }
   const tally = stream.tally ?? stream.json?.tally;
   const planned = allTables(result.outcomes).filter((t) => t.planned).length + (tally?.planned ?? 0);
   const changed = inRunOrder(result, stream.changed);

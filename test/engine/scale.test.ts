@@ -41,11 +41,17 @@ describe('worker threads', () => {
     try {
       process.env.KMSFIX_WORKERS = '0';
       const single = await runCli(['fix', '--dry-run', '--format', 'json', '.'], corpus);
+      // A text preview is printed in the run's order too, whatever order its files settle in.
+      const singleDiff = await runCli(['fix', '--dry-run', '.'], corpus);
+      const singleCheck = await runCli(['fix', '--check', '.'], corpus);
       process.env.KMSFIX_WORKERS = '2';
       process.env.KMSFIX_PARALLEL_MIN_BYTES = '0';
       const pooled = await runCli(['fix', '--dry-run', '--format', 'json', '.'], corpus);
       expect(single.code).toBe(1);
       expect(pooled.stdout).toBe(single.stdout);
+      expect(singleDiff.stdout).toContain('+++ b/');
+      expect((await runCli(['fix', '--dry-run', '.'], corpus)).stdout).toBe(singleDiff.stdout);
+      expect((await runCli(['fix', '--check', '.'], corpus)).stdout).toBe(singleCheck.stdout);
       // Workers that run out of memory: their batches are done again in the main thread.
       process.env.KMSFIX_WORKER_HEAP_MB = '2';
       const starved = await runCli(['fix', '--dry-run', '--format', 'json', '.'], corpus);
