@@ -4,10 +4,10 @@
  * text that HashiCorp's parser accepted (src/formats/terraform/hclcheck.ts).
  *
  * `$KMSFIX_CACHE_DIR`, else `$XDG_CACHE_HOME/kmsfix`, else `~/.cache/kmsfix`; `KMSFIX_CACHE_DIR=off`
- * turns every cache off. A cache is only ever a speed-up: any failure to read or write one (read-only
+ * turns every cache off. Other builds' cached code unused for a month is removed (pruneStale). A cache is only ever a speed-up: any failure to read or write one (read-only
  * home, full disk, a file another version wrote) means the work is done again, never an error.
  */
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -60,5 +60,37 @@ export function appendCache(file: string | undefined, text: string): void {
     appendFileSync(file, text, { mode: 0o600 });
   } catch {
     // The next run does the work again.
+  }
+}
+
+/** A cache file of another build not written for this long is removed when a build writes its own. */
+export const STALE_CACHE_DAYS = 30;
+
+/**
+ * Removes, beside the cache file just written, the other builds' files of the same family (the name
+ * up to its first `-`: `cli`, `typescript`) that were not written for STALE_CACHE_DAYS days, and
+ * temp files a killed write left more than a day ago. A build still in use whose file is removed
+ * only compiles once more, and writes it again. Failures are ignored.
+ */
+export function pruneStale(file: string, now = Date.now()): void {
+  const dir = path.dirname(file);
+  const name = path.basename(file);
+  const family = `${name.slice(0, name.indexOf('-') + 1)}`;
+  if (family.length < 2) return;
+  try {
+    for (const other of readdirSync(dir)) {
+      if (other === name || !other.startsWith(family)) continue;
+      const temp = other.endsWith('.tmp');
+      if (!temp && !other.endsWith('.v8cache')) continue;
+      const abs = path.join(dir, other);
+      try {
+        const age = now - statSync(abs).mtimeMs;
+        if (age > (temp ? 1 : STALE_CACHE_DAYS) * 86_400_000) rmSync(abs, { force: true });
+      } catch {
+        // Gone already, or not ours to remove.
+      }
+    }
+  } catch {
+    // No folder to list: nothing to prune.
   }
 }

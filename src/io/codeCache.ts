@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { readCache, writeCache } from './cache.js';
+import { pruneStale, readCache, writeCache } from './cache.js';
 
 export interface CachedRun {
   /** The file's `module.exports`. */
@@ -44,6 +44,8 @@ export function runCached(file: string, cacheFile: string): CachedRun {
   const save = () => {
     try {
       writeCache(cacheFile, script.createCachedData());
+      // A new build's first run: older builds' files of the same code, unused for a month, go.
+      pruneStale(cacheFile);
     } catch {
       // No cache: the next run compiles again.
     }
