@@ -240,6 +240,9 @@ export class SpooledOutput {
   private fd: number | undefined;
   private readonly temp: string;
   private failure: string | undefined;
+  /** Small writes (a report's lines), gathered up to 64 KB for one system call. */
+  private pending: string[] = [];
+  private pendingLength = 0;
 
   constructor(
     private readonly absPath: string,
@@ -248,20 +251,16 @@ export class SpooledOutput {
     this.temp = tempPathFor(absPath);
   }
 
-  /** Appends text (or bytes); an error is kept, and reported by commit. */
-  write(text: string | Uint8Array): void {
-    if (this.failure !== undefined) return;
-    try {
-      this.fd ??= openSync(this.temp, 'wx');
-      writeAll(this.fd, text);
-    } catch (err) {
-      this.failure = describeError(err);
-    }
+  /** Appends text; an error is kept, and reported by commit. */
+  write(text: string): void {
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= 64 * 1024) this.flush();
   }
 
   /** Puts the file in place (an empty one when nothing was written); throws a WriteError naming the file and the cause. */
   commit(): void {
-    this.write('');
+    this.flush();
     let cause = this.failure;
     if (cause === undefined) {
       try {
@@ -279,9 +278,25 @@ export class SpooledOutput {
 
   /** Removes what was written; the output file is left as it was. */
   discard(): void {
+    this.pending = [];
+    this.pendingLength = 0;
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     rmSync(this.temp, { force: true });
+  }
+
+  /** Writes what is gathered (the temp file made at the first flush). */
+  private flush(): void {
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingLength = 0;
+    if (this.failure !== undefined) return;
+    try {
+      this.fd ??= openSync(this.temp, 'wx');
+      writeAll(this.fd, text);
+    } catch (err) {
+      this.failure = describeError(err);
+    }
   }
 }
 

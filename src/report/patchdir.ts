@@ -141,11 +141,12 @@ export class PatchDirWriter {
       const patchFile = path.join(absDir, `${name}.patch`);
       const mailFile = path.join(absDir, `${name}.mbox`);
       const patchErrors: FileError[] = [];
-      const fail = (file: string, message: string) => patchErrors.push({ file: toPosix(path.join(dir, path.basename(file))), message });
+      /** An output as the user named its folder. */
+      const shown = (file: string) => toPosix(path.join(dir, path.basename(file)));
+      const fail = (file: string, message: string) => patchErrors.push({ file: shown(file), message });
       let written = false;
       let mailed = false;
       if (files.length > 0) {
-        const shown = (file: string) => toPosix(path.join(dir, path.basename(file)));
         if (b.spoolError !== undefined || !this.spool.has(b.root))
           fail(patchFile, `cannot write ${shown(patchFile)}: ${b.spoolError ?? 'its diff was not kept'}`);
         else {

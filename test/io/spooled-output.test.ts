@@ -30,11 +30,12 @@ describe('SpooledOutput', () => {
     writeFileSync(file, 'old\n');
     const out = new SpooledOutput(file, 'report.json');
     out.write('{\n');
-    out.write('"a": "é€😀"\n}\n');
+    // More than is gathered for one write: the temp file beside FILE is made, FILE stays.
+    out.write(`"a": "${'é€😀'.repeat(20_000)}"\n}\n`);
     expect(readFileSync(file, 'utf8')).toBe('old\n');
     expect(readdirSync(dir)).toHaveLength(2);
     out.commit();
-    expect(readFileSync(file, 'utf8')).toBe('{\n"a": "é€😀"\n}\n');
+    expect(readFileSync(file, 'utf8')).toBe(`{\n"a": "${'é€😀'.repeat(20_000)}"\n}\n`);
     expect(readdirSync(dir)).toEqual(['report.json']);
   });
 
