@@ -20,7 +20,7 @@ import { FixStream } from './io/stream.js';
 import { OrderedSpool } from './io/spool.js';
 import { colorDiff, fileDiff, fullText, outsideCwd } from './report/diff.js';
 import { fixJson, scanJson } from './report/jsonReport.js';
-import { sarifLog } from './report/sarif.js';
+import { SarifStream } from './report/sarifStream.js';
 import { allErrors, allTables, formatError, summarize } from './report/summary.js';
 import { type Tally, emptyTally, fold, parameterisedNote } from './report/fold.js';
 import { JsonFixStream } from './report/jsonStream.js';
@@ -309,6 +309,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
     }
   }
   let stream: Streamed | undefined;
+  let sarifOut: SarifStream | undefined;
   try {
     const bar = progress(!!io.progress && !p.quiet, io.err, io.cwd, process.stderr.columns);
     // Without a prompt, a fix in place writes each chunk of verified groups as it goes (io/stream.ts);
@@ -331,6 +332,9 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
           ? patchStream(p, io, seen)
           : undefined;
     stream = writer;
+    // SARIF: each batch's results spooled as the run goes, the outcomes let go of their texts.
+    sarifOut = p.format === 'sarif' ? new SarifStream() : undefined;
+    const sarifSink = sarifOut;
     const result = await run(p.paths, {
       ...p.options,
       // SARIF carries each table's fix: a scan plans them too.
@@ -345,7 +349,9 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
             onVerifiedEnd: () => writer.finish(),
             writesSettled: () => writer.idle(),
           }
-        : {}),
+        : sarifSink
+          ? { onVerified: async (outcomes, replace, orderOf) => sarifSink.add(outcomes, replace, orderOf) }
+          : {}),
       exclude: p.exclude,
     }).catch(async (err: unknown) => {
       // A run that fails still lets the chunk under way finish its renames before the lock goes.
@@ -366,13 +372,14 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
         return 2;
       }
     }
-    if (p.format === 'sarif') return sarif(p, result.outcomes, result.errors, io);
+    if (sarifSink) return sarif(p, result.outcomes, result.errors, io, sarifSink);
     return p.command === 'scan' ? scan(p, result.outcomes, result.errors, io) : await fix(p, result, io, notes, stream);
   } finally {
     // Whatever the run did not put in place: a JSON report's spool, a patch's temp files.
     stream?.json?.discard();
     stream?.patches?.spool?.discard();
     stream?.preview?.discard();
+    sarifOut?.discard();
     stream?.patches?.dir?.discard();
     lock?.release();
   }
@@ -388,11 +395,11 @@ function cleanupNotes(c: Cleanup | undefined): string[] {
 }
 
 /** SARIF for scan and fix --dry-run: same exit codes as their text and JSON forms. */
-function sarif(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): number {
-  io.out(JSON.stringify(sarifLog(outcomes, errors, version()), null, 2) + '\n');
+function sarif(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io, log: SarifStream): number {
+  log.end(outcomes, errors, version(), io.out);
   const summary = summarize(outcomes, errors);
   if (summary.errors > 0) return 2;
-  if (p.command === 'fix') return outcomes.some((o) => o.newText !== undefined) ? 1 : 0;
+  if (p.command === 'fix') return log.changed > 0 ? 1 : 0;
   return summary.nonCompliant > 0 ? 1 : 0;
 }
 

@@ -2,7 +2,8 @@
  * SARIF 2.1.0 for GitHub code scanning: one run, driver `kmsfix` with one rule per kind of finding
  * (the peer rule IDs in its properties), one result per non-compliant table, and for the tables the
  * run planned a verified fix for, `fixes[]` carrying the exact replacements `kmsfix fix` writes
- * for that table. It reads a finished run only.
+ * for that table. It reads a finished run, or (src/report/sarifStream.ts) each batch of whole fix
+ * groups as the run goes.
  */
 import { ALL_KINDS, rulesFor } from '../rule/peers/rules.js';
 import { failingRules } from '../rule/peers/evaluate.js';
@@ -108,11 +109,14 @@ function tableFixes(outcomes: FileOutcome[]): Map<TableReport, { outcome: FileOu
   return out;
 }
 
-/** The SARIF log of a finished run (a scan that planned its fixes, or fix --dry-run). */
-export function sarifLog(outcomes: FileOutcome[], errors: FileError[], version: string) {
+/**
+ * Each outcome's results (one per non-compliant table), in order: `outcomes` hold whole fix groups
+ * (a run's result, or one batch of a run that plans by folder), so that each table's fix is found.
+ */
+export function sarifResults(outcomes: FileOutcome[]): Record<string, unknown>[][] {
   const fixes = tableFixes(outcomes);
-  const results = [];
-  for (const o of outcomes) {
+  return outcomes.map((o) => {
+    const results: Record<string, unknown>[] = [];
     for (const t of o.tables) {
       if (t.compliant) continue;
       const rule = RULES.find((r) => r.status === t.status) ?? RULES[2];
@@ -158,7 +162,17 @@ export function sarifLog(outcomes: FileOutcome[], errors: FileError[], version: 
       }
       results.push(result);
     }
-  }
+    return results;
+  });
+}
+
+/** The SARIF log of a finished run (a scan that planned its fixes, or fix --dry-run). */
+export function sarifLog(outcomes: FileOutcome[], errors: FileError[], version: string) {
+  return sarifDocument(sarifResults(outcomes).flat(), outcomes, errors, version);
+}
+
+/** The SARIF log around `results`: the driver, its rules, and the run's errors (of `errors` and of the outcomes). */
+export function sarifDocument(results: unknown, outcomes: FileOutcome[], errors: FileError[], version: string) {
   const allErrors = [...errors, ...outcomes.flatMap((o) => (o.error ? [o.error] : []))];
   return {
     $schema: SCHEMA,

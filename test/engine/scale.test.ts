@@ -44,6 +44,7 @@ describe('worker threads', () => {
       // A text preview is printed in the run's order too, whatever order its files settle in.
       const singleDiff = await runCli(['fix', '--dry-run', '.'], corpus);
       const singleCheck = await runCli(['fix', '--check', '.'], corpus);
+      const singleSarif = await runCli(['scan', '--format', 'sarif', '.'], corpus);
       process.env.KMSFIX_WORKERS = '2';
       process.env.KMSFIX_PARALLEL_MIN_BYTES = '0';
       const pooled = await runCli(['fix', '--dry-run', '--format', 'json', '.'], corpus);
@@ -52,6 +53,8 @@ describe('worker threads', () => {
       expect(singleDiff.stdout).toContain('+++ b/');
       expect((await runCli(['fix', '--dry-run', '.'], corpus)).stdout).toBe(singleDiff.stdout);
       expect((await runCli(['fix', '--check', '.'], corpus)).stdout).toBe(singleCheck.stdout);
+      expect(singleSarif.stdout).toContain('"fixes"');
+      expect((await runCli(['scan', '--format', 'sarif', '.'], corpus)).stdout).toBe(singleSarif.stdout);
       // Workers that run out of memory: their batches are done again in the main thread.
       process.env.KMSFIX_WORKER_HEAP_MB = '2';
       const starved = await runCli(['fix', '--dry-run', '--format', 'json', '.'], corpus);

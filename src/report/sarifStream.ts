@@ -1,0 +1,55 @@
+/**
+ * The SARIF log of a run that plans its fixes (`scan --format sarif`, `fix --dry-run --format sarif`)
+ * with nothing of a file held to the end (issue 16: memory flat whatever the tree's size). Each
+ * batch of whole fix groups (src/engine/run.ts onVerified; a run that plans goes folder by folder)
+ * gives its results at once: they are kept on disk (src/io/spool.ts) with each file's place in the
+ * run's order, and the outcomes are handed back without their texts and edits. The end prints the
+ * log with the results read back in the run's order: byte for byte the log of a run that keeps
+ * everything (src/report/sarif.ts sarifLog).
+ */
+import type { FileError, FileOutcome, Replace } from '../core/result.js';
+import { OrderedSpool } from '../io/spool.js';
+import { sarifDocument, sarifResults } from './sarif.js';
+
+/** Stands for the results in the rendered log, where they are printed from the spool. */
+const RESULTS = '\u0000kmsfix-results\u0000';
+/** A result as `JSON.stringify(log, null, 2)` prints it: at depth 4, in runs[0].results. */
+const element = (value: unknown) => JSON.stringify(value, null, 2).replace(/\n/g, '\n        ');
+const SEP = ',\n        ';
+
+export class SarifStream {
+  private readonly spool = new OrderedSpool();
+  /** Files whose fix was planned and verified (fix --dry-run: exit 1 when some are). */
+  changed = 0;
+
+  /** A batch of whole groups: its results spooled, each outcome replaced by one without texts or edits. */
+  add(outcomes: FileOutcome[], replace: Replace, orderOf: (o: FileOutcome) => number): void {
+    const results = sarifResults(outcomes);
+    for (const [k, o] of outcomes.entries()) {
+      if (results[k].length > 0) this.spool.append('results', orderOf(o), results[k].map(element).join(SEP));
+      if (o.newText !== undefined) this.changed++;
+      replace(o, { ...o, file: { ...o.file, text: '' }, newText: undefined, edits: undefined, watched: undefined });
+    }
+  }
+
+  /** The log, printed: `outcomes` (without texts) give the errors; the spool is removed. */
+  end(outcomes: FileOutcome[], errors: FileError[], version: string, out: (text: string) => void): void {
+    const text = `${JSON.stringify(sarifDocument(RESULTS, outcomes, errors, version), null, 2)}\n`;
+    const marker = `"results": ${JSON.stringify(RESULTS)}`;
+    const at = text.indexOf(marker);
+    out(`${text.slice(0, at)}"results": `);
+    let first = true;
+    for (const r of this.spool.texts('results')) {
+      out(first ? '[\n        ' : SEP);
+      out(r);
+      first = false;
+    }
+    out(first ? '[]' : '\n      ]');
+    out(text.slice(at + marker.length));
+    this.discard();
+  }
+
+  discard(): void {
+    this.spool.discard();
+  }
+}
