@@ -11,7 +11,8 @@ import { processMemory } from '../../src/engine/memory.js';
 import { sarifLog } from '../../src/report/sarif.js';
 import { SarifStream } from '../../src/report/sarifStream.js';
 
-const cfn = (name: string) => `Resources:\n  ${name}:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n`;
+const cfn = (name: string) =>
+  `Resources:\n  ${name}:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n`;
 const tf = (name: string) => `resource "aws_dynamodb_table" "${name}" {\n  name     = "${name}"\n  hash_key = "id"\n}\n`;
 
 async function outcomes(): Promise<FileOutcome[]> {
@@ -52,7 +53,12 @@ describe('the SARIF log of a run that plans as it goes', () => {
     ]) {
       const stream = new SarifStream();
       const kept = new Map<FileOutcome, FileOutcome | undefined>();
-      for (const batch of batches(list, order)) stream.add(batch, (before, after) => kept.set(before, after), (o) => list.indexOf(o));
+      for (const batch of batches(list, order))
+        stream.add(
+          batch,
+          (before, after) => kept.set(before, after),
+          (o) => list.indexOf(o),
+        );
       const light = list.map((o) => kept.get(o)!);
       for (const o of light) {
         expect(o.file.text).toBe('');
