@@ -419,8 +419,8 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): 
 }
 
 /**
- * A fix in place written as it goes, or a preview, and what its report let go of the outcomes: a
- * text report's tally, or the JSON report printed so far; or the patches written so far.
+ * A fix in place written as it goes, or a preview, and what its report keeps of the files let go: a
+ * text report's tally, the JSON report's spool, a text preview's spool, or the patches' spools.
  */
 type Streamed = FixStream & { tally?: Tally; json?: JsonFixStream; patches?: Patches; preview?: OrderedSpool };
 
