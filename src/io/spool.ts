@@ -2,7 +2,7 @@
  * Texts kept on disk instead of in memory, and read back in the caller's order: what a fix that
  * writes as it goes still has to print or write at its end (the JSON report's tables and diffs, the
  * patches of --patch and --patch-dir), in the run's order whatever order its files settled in.
- * Memory holds four values per text.
+ * Memory holds three values per text, listed by key.
  *
  * The file is this run's own in the system's temp folder, opened exclusively, readable by its owner
  * only, and unlinked as soon as it is open where the system allows it (Linux, macOS): it is gone
@@ -19,7 +19,6 @@ import { writeAll } from './write.js';
 const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
 
 interface Entry {
-  key: string;
   order: number;
   /** Where it is in the file; or the text itself, when it could not be written there. */
   at: number;
@@ -31,7 +30,8 @@ export class OrderedSpool {
   private file: { fd: number; path: string; unlinked: boolean; bytes: number } | undefined;
   /** The file could not be made or written: texts are kept in memory. */
   private inMemory = false;
-  private readonly entries: Entry[] = [];
+  /** Each key's texts, in the order they were kept. */
+  private readonly entries = new Map<string, Entry[]>();
 
   /** Keeps `text` under `key`, at `order`. */
   append(key: string, order: number, text: string): void {
@@ -40,7 +40,7 @@ export class OrderedSpool {
       const bytes = Buffer.from(text);
       try {
         writeAll(file.fd, bytes);
-        this.entries.push({ key, order, at: file.bytes, length: bytes.length });
+        this.keep(key, { order, at: file.bytes, length: bytes.length });
         file.bytes += bytes.length;
         return;
       } catch {
@@ -48,7 +48,7 @@ export class OrderedSpool {
         this.inMemory = true;
       }
     }
-    this.entries.push({ key, order, at: -1, length: 0, text });
+    this.keep(key, { order, at: -1, length: 0, text });
   }
 
   /** Whether the texts kept so far all went to the file. */
@@ -58,23 +58,29 @@ export class OrderedSpool {
 
   /** Whether some text is kept under `key`. */
   has(key: string): boolean {
-    return this.entries.some((e) => e.key === key);
+    return this.entries.has(key);
   }
 
   /** The texts kept under `key`, by order (ties: in the order they were kept). */
   *texts(key: string): Generator<string> {
-    const list = this.entries.filter((e) => e.key === key).sort((a, b) => a.order - b.order);
+    const list = [...(this.entries.get(key) ?? [])].sort((a, b) => a.order - b.order);
     for (const e of list) yield this.read(e);
   }
 
   /** Closes and removes the file. */
   discard(): void {
+    this.entries.clear();
     if (!this.file) return;
     const { fd, path: file, unlinked } = this.file;
     this.file = undefined;
-    this.entries.length = 0;
     closeSync(fd);
     if (!unlinked) rmSync(file, { force: true });
+  }
+
+  private keep(key: string, e: Entry): void {
+    const list = this.entries.get(key);
+    if (list) list.push(e);
+    else this.entries.set(key, [e]);
   }
 
   private open(): OrderedSpool['file'] {
