@@ -15,13 +15,12 @@ import type { FileError, FileOutcome } from '../core/result.js';
 import { OrderedSpool } from '../io/spool.js';
 import type { Settled } from '../io/stream.js';
 import { type Tally, emptyTally, parameterisedNote } from './fold.js';
+import { jsonElement, jsonElements, printJsonArray } from './jsonArray.js';
 import { fixSummary, tableJson } from './jsonReport.js';
 import { allErrors, countTable } from './summary.js';
 
-/** An array element of `JSON.stringify(report, null, 2)`: at depth 2. */
-const element = (value: unknown) => JSON.stringify(value, null, 2).replace(/\n/g, '\n    ');
-/** Between two elements of such an array. */
-const SEP = ',\n    ';
+/** The report's `tables` and `files` elements stand 4 spaces in. */
+const INDENT = 4;
 
 export class JsonFixStream {
   /** The tables let go (all of them), and the fix's counts. */
@@ -57,10 +56,10 @@ export class JsonFixStream {
       if (fixed) this.tally.fixed++;
       const note = parameterisedNote(t);
       if (note !== undefined) this.noted.push([how.order, note]);
-      tables.push(element(tableJson({ ...t, fixed, written: fixed && written }, true)));
+      tables.push(jsonElement(tableJson({ ...t, fixed, written: fixed && written }, true), INDENT));
     }
-    if (tables.length > 0) this.spool.append('tables', how.order, tables.join(SEP));
-    if (how.diff !== undefined) this.spool.append('files', how.order, element({ file: o.file.path, diff: how.diff, written }));
+    if (tables.length > 0) this.spool.append('tables', how.order, jsonElements(tables, INDENT));
+    if (how.diff !== undefined) this.spool.append('files', how.order, jsonElement({ file: o.file.path, diff: how.diff, written }, INDENT));
     if (o.error === undefined && how.error === undefined) {
       this.tally.files++;
       return undefined;
@@ -75,9 +74,9 @@ export class JsonFixStream {
    */
   end(kept: FileOutcome[], errors: FileError[], notes: string[], changed: number, written: number): void {
     this.out('{\n  "version": 1,\n  "tables": ');
-    this.array('tables');
+    printJsonArray(this.spool.texts('tables'), INDENT, this.out);
     this.out(',\n  "files": ');
-    this.array('files');
+    printJsonArray(this.spool.texts('files'), INDENT, this.out);
     const rest = {
       errors: allErrors(kept, errors),
       notes,
@@ -90,16 +89,5 @@ export class JsonFixStream {
   /** Removes the spool (after end, or when the run failed). */
   discard(): void {
     this.spool.discard();
-  }
-
-  /** One array of the report: the spooled elements of `key`, in the run's order. */
-  private array(key: string): void {
-    let first = true;
-    for (const text of this.spool.texts(key)) {
-      this.out(first ? '[\n    ' : SEP);
-      this.out(text);
-      first = false;
-    }
-    this.out(first ? '[]' : '\n  ]');
   }
 }

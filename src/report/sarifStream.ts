@@ -9,13 +9,13 @@
  */
 import type { FileError, FileOutcome, Replace } from '../core/result.js';
 import { OrderedSpool } from '../io/spool.js';
+import { jsonElement, jsonElements, printJsonArray } from './jsonArray.js';
 import { sarifDocument, sarifResults } from './sarif.js';
 
 /** Stands for the results in the rendered log, where they are printed from the spool. */
 const RESULTS = '\u0000kmsfix-results\u0000';
-/** A result as `JSON.stringify(log, null, 2)` prints it: at depth 4, in runs[0].results. */
-const element = (value: unknown) => JSON.stringify(value, null, 2).replace(/\n/g, '\n        ');
-const SEP = ',\n        ';
+/** The log's results (runs[0].results) stand 8 spaces in. */
+const INDENT = 8;
 
 export class SarifStream {
   private readonly spool = new OrderedSpool();
@@ -26,7 +26,15 @@ export class SarifStream {
   add(outcomes: FileOutcome[], replace: Replace, orderOf: (o: FileOutcome) => number): void {
     const results = sarifResults(outcomes);
     for (const [k, o] of outcomes.entries()) {
-      if (results[k].length > 0) this.spool.append('results', orderOf(o), results[k].map(element).join(SEP));
+      if (results[k].length > 0)
+        this.spool.append(
+          'results',
+          orderOf(o),
+          jsonElements(
+            results[k].map((r) => jsonElement(r, INDENT)),
+            INDENT,
+          ),
+        );
       if (o.newText !== undefined) this.changed++;
       replace(o, { ...o, file: { ...o.file, text: '' }, newText: undefined, edits: undefined, watched: undefined });
     }
@@ -38,13 +46,7 @@ export class SarifStream {
     const marker = `"results": ${JSON.stringify(RESULTS)}`;
     const at = text.indexOf(marker);
     out(`${text.slice(0, at)}"results": `);
-    let first = true;
-    for (const r of this.spool.texts('results')) {
-      out(first ? '[\n        ' : SEP);
-      out(r);
-      first = false;
-    }
-    out(first ? '[]' : '\n      ]');
+    printJsonArray(this.spool.texts('results'), INDENT, out);
     out(text.slice(at + marker.length));
     this.discard();
   }
