@@ -572,7 +572,7 @@ async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream
     try {
       if (patches) writeSpooled(p.patch, patches.spool!, io);
       else if (p.patch === '-') io.out(diffs(inPatch));
-      else await writeOutputAtomic(path.resolve(io.cwd, p.patch), diffs(inPatch), p.patch);
+      else writeOutputAtomic(path.resolve(io.cwd, p.patch), diffs(inPatch), p.patch);
       for (const o of patches ? stream!.delivered : inPatch) delivered.add(o);
     } catch (err) {
       errors.push({ file: p.patch, message: (err as Error).message });

@@ -218,17 +218,12 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
 
 /**
  * One file written atomically that is not a source file (a patch, summary.json): a temp file
- * beside it, then a rename. Throws a WriteError naming the file and the cause.
+ * beside it, then a rename (SpooledOutput, all at once). Throws a WriteError naming the file and the cause.
  */
-export async function writeOutputAtomic(absPath: string, content: string, display: string): Promise<void> {
-  const tmp = tempPathFor(absPath);
-  try {
-    await fs.writeFile(tmp, content, { flag: 'wx' });
-    await fs.rename(tmp, absPath);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw new WriteError(`cannot write ${display}: ${describeError(err)}`);
-  }
+export function writeOutputAtomic(absPath: string, content: string, display: string): void {
+  const out = new SpooledOutput(absPath, display);
+  out.write(content);
+  out.commit();
 }
 
 /**

@@ -229,13 +229,11 @@ export class PatchDirWriter {
         errors: repositories.reduce((n, r) => n + r.errors.length, 0),
       },
     };
-    await writeOutputAtomic(
-      path.join(absDir, 'summary.json'),
-      JSON.stringify(summary, null, 2) + '\n',
-      path.join(dir, 'summary.json'),
-    ).catch((err: Error) => {
-      throw new OutputError(err.message);
-    });
+    try {
+      writeOutputAtomic(path.join(absDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n', path.join(dir, 'summary.json'));
+    } catch (err) {
+      throw new OutputError((err as Error).message);
+    }
     return { repositories, table: renderTable(repositories), delivered, unwritten };
   }
 

@@ -14,7 +14,7 @@ import { gitQuote } from '../../src/report/diff.js';
 
 const CF = path.join(FIXTURES, 'cloudformation');
 const ENV = { KMSFIX_LOCK_DIR: mkdtempSync(path.join(tmpdir(), 'kmsfix-locks-')) };
-/** Preloaded into the CLI: fs.promises.writeFile fails with ENOSPC on paths matching KMSFIX_TEST_ENOSPC. */
+/** Preloaded into the CLI: writes to paths matching KMSFIX_TEST_ENOSPC fail with ENOSPC, half written (test/faults/enospc.mjs). */
 const ENOSPC = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'faults', 'enospc.mjs');
 
 function tmp(): string {
