@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { lazyRequire } from '../core/lazy.js';
 import { writeAll } from './write.js';
+import type { FileOutcome } from '../core/result.js';
 
 const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
 
@@ -110,5 +111,35 @@ export class OrderedSpool {
       n += got;
     }
     return buffer.toString('utf8');
+  }
+}
+
+/**
+ * Texts of changed files kept on disk by outcome, for a fix that needs them after its run: the new
+ * text each file is written with once the prompt or --commit's checks allow it, and the diff of
+ * each file for the JSON report of a fix written after its run or of patches.
+ */
+export class FileTexts {
+  private readonly spool = new OrderedSpool();
+  private readonly ids = new Map<FileOutcome, number>();
+
+  /** Keeps `text` as what `o` is written with (`content`) or its diff. */
+  keep(o: FileOutcome, kind: 'content' | 'diff', text: string): void {
+    let id = this.ids.get(o);
+    if (id === undefined) this.ids.set(o, (id = this.ids.size));
+    this.spool.append(`${kind}${id}`, 0, text);
+  }
+
+  /** The text kept for `o` (undefined: none). */
+  get(o: FileOutcome, kind: 'content' | 'diff'): string | undefined {
+    const id = this.ids.get(o);
+    if (id === undefined) return undefined;
+    for (const t of this.spool.texts(`${kind}${id}`)) return t;
+    return undefined;
+  }
+
+  discard(): void {
+    this.ids.clear();
+    this.spool.discard();
   }
 }

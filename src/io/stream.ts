@@ -13,8 +13,14 @@
  * without the writes: each chunk's diff is shown (or added to the patch), and its files settled as in
  * the output (or refused), not written.
  *
- * Only without a confirmation prompt (--yes, or no terminal): the prompt needs the whole diff
- * before the first write, so that path keeps every fixed text until the answer (cli.ts).
+ * A stream that holds (`hold`) settles nothing during the run: every outcome is kept without its
+ * texts, and each changed file's diff (and, in place, its new text) is kept on disk (spool.ts
+ * FileTexts), until the caller has decided what the output holds. That is a fix in place that asks
+ * first (the prompt shows the whole diff before the first write) or commits (--commit refuses a
+ * whole repository before anything of it is written): `writeHeld` writes the files allowed, chunk
+ * by chunk from the disk. And --patch / --patch-dir, whose patches are written at the end. Then
+ * `settleHeld` hands every file to `settle` in the run's order, as a stream that writes as it goes
+ * does file by file.
  * Chunks rather than single groups: each chunk asks git which of its files are ignored (one
  * process per work tree), and writes in two phases (write.ts); git's status of each work tree is
  * taken once, at the first chunk, before this run wrote anything.
@@ -25,9 +31,10 @@
  * waits for it to settle first, and `finish` waits for the last; so at most two chunks' texts are
  * held, and every file is settled (written or not, and why) before the run reports.
  */
-import type { FileError, FileOutcome, Replace } from '../core/result.js';
+import type { FileError, FileOutcome, Replace, Watched } from '../core/result.js';
 import type { GitStatus } from './git.js';
 import { guardWrites } from './guard.js';
+import type { FileTexts } from './spool.js';
 import { type GroupWrite, writeGroups } from './write.js';
 
 const CHUNK_FILES = 256;
@@ -96,7 +103,14 @@ export class FixStream {
     private readonly hooks: StreamHooks,
     /** False for a preview: nothing is guarded or written. */
     readonly inPlace = true,
+    /** A stream that holds every outcome until the end (settleHeld): where each changed file's diff and new text are kept. */
+    readonly hold?: FileTexts,
   ) {}
+
+  /** A stream that holds: the changed files so far (without texts), in the order handed over. */
+  readonly held: FileOutcome[] = [];
+  /** A stream that holds, in place: per changed file, the other files its group's plan read (checked before writing). */
+  private readonly watched = new Map<FileOutcome, Watched[]>();
 
   /** The changed files written (kept ones): those delivered, for a fix in place; none for a preview. */
   get written(): ReadonlySet<FileOutcome> {
@@ -111,7 +125,8 @@ export class FixStream {
     for (const o of outcomes) {
       const order = orderOf(o);
       if (o.newText === undefined) {
-        replace(o, this.hooks.settle ? this.hooks.settle(o, { delivered: false, order }) : o);
+        if (this.hold) replace(o, lighten(o));
+        else replace(o, this.hooks.settle ? this.hooks.settle(o, { delivered: false, order }) : o);
         continue;
       }
       this.chunk.push({ o, replace, order });
@@ -153,8 +168,10 @@ export class FixStream {
     );
     if (!this.inPlace) {
       const refused = this.hooks.refuse?.(list) ?? new Map<FileOutcome, FileError>();
+      if (this.hold) return this.keep(items, shown, refused);
       return this.settle(items, refused, new Set(list.filter((o) => !refused.has(o))), shown);
     }
+    if (this.hold) return this.keep(items, shown, new Map());
     const guarded = await guardWrites(list, this.force, this.statuses);
     const failed = new Map(guarded.refused);
     if (guarded.allowed.length === 0) return this.settle(items, failed, new Set(), shown);
@@ -190,20 +207,105 @@ export class FixStream {
       });
   }
 
-  /** A chunk's files settled: each outcome replaced by what the run keeps of it, counted. */
-  private settle(items: Item[], failed: Map<FileOutcome, FileError>, delivered: Set<FileOutcome>, shown: string[] | undefined): void {
-    for (const [k, { o, replace, order }] of items.entries()) {
-      const err = failed.get(o);
-      const light: FileOutcome = { ...o, file: { ...o.file, text: '' }, newText: undefined, edits: undefined, watched: undefined };
-      const output = delivered.has(o);
-      const kept = this.hooks.settle ? this.hooks.settle(light, { delivered: output, error: err, diff: shown?.[k], order }) : light;
-      replace(o, kept);
-      this.changedCount++;
-      if (output && this.inPlace) this.writtenCount++;
-      if (!kept) continue;
-      this.changed.push(kept);
-      if (err) this.failed.set(kept, err);
-      if (output) this.delivered.add(kept);
+  /** A chunk held: each file's diff (and new text, in place) on disk, its outcome without texts; `refused`: left out of a preview's output. */
+  private keep(items: Item[], shown: string[] | undefined, refused: Map<FileOutcome, FileError>): void {
+    const hold = this.hold!;
+    for (const [k, { o, replace }] of items.entries()) {
+      const light = lighten(o);
+      if (shown?.[k] !== undefined) hold.keep(light, 'diff', shown[k]);
+      if (this.inPlace) hold.keep(light, 'content', this.hooks.content(o));
+      if (this.inPlace && o.watched) this.watched.set(light, o.watched);
+      const err = refused.get(o);
+      if (err) this.failed.set(light, err);
+      replace(o, light);
+      this.held.push(light);
     }
   }
+
+  /**
+   * A fix in place that held its files, after the run: writes those that may be written (`allowed`:
+   * the guard, --commit and the prompt said yes), by group, chunk by chunk from the disk (at most one
+   * chunk's texts in memory). Which were written, and why each other one was not.
+   */
+  async writeHeld(allowed: FileOutcome[]): Promise<{ written: Set<FileOutcome>; failed: Map<FileOutcome, FileError> }> {
+    const written = new Set<FileOutcome>();
+    const failed = new Map<FileOutcome, FileError>();
+    if (allowed.length > 0) this.attempted = true;
+    const byGroup = new Map<string, FileOutcome[]>();
+    for (const [i, o] of allowed.entries()) {
+      const key = o.group ?? `\0file${i}`;
+      byGroup.set(key, [...(byGroup.get(key) ?? []), o]);
+    }
+    let chunk: { members: FileOutcome[]; write: GroupWrite }[] = [];
+    let chars = 0;
+    const write = async () => {
+      const outcome = await writeGroups(chunk.map((g) => g.write));
+      for (const g of chunk)
+        for (const [i, f] of g.write.files.entries()) {
+          const err = outcome.get(f);
+          if (err) failed.set(g.members[i], { file: f.path, message: err.message });
+          else written.add(g.members[i]);
+        }
+      chunk = [];
+      chars = 0;
+    };
+    for (const members of byGroup.values()) {
+      const files = members.map((o) => ({
+        absPath: o.file.absPath,
+        path: o.file.path,
+        content: this.hold!.get(o, 'content')!,
+        stamp: o.stamp,
+      }));
+      chunk.push({ members, write: { files, watch: this.watched.get(members[0]) } });
+      for (const f of files) chars += f.content.length;
+      if (chars >= CHUNK_CHARS) await write();
+    }
+    if (chunk.length > 0) await write();
+    return { written, failed };
+  }
+
+  /**
+   * The end of a stream that held: every outcome of the run (`outcomes`, in the run's order) handed
+   * to `settle`, as a stream that writes as it goes does file by file. `delivered`: the changed files
+   * whose change is in the output; `failed`: why each other one's is not. What the run keeps, in order.
+   */
+  settleHeld(outcomes: FileOutcome[], delivered: ReadonlySet<FileOutcome>, failed: ReadonlyMap<FileOutcome, FileError>): FileOutcome[] {
+    const changed = new Set(this.held);
+    this.delivered.clear();
+    this.failed.clear();
+    const kept: FileOutcome[] = [];
+    for (const [order, o] of outcomes.entries()) {
+      if (!changed.has(o)) {
+        const k = this.hooks.settle ? this.hooks.settle(o, { delivered: false, order }) : o;
+        if (k) kept.push(k);
+        continue;
+      }
+      const k = this.count(o, { delivered: delivered.has(o), error: failed.get(o), diff: this.hold?.get(o, 'diff'), order });
+      if (k) kept.push(k);
+    }
+    return kept;
+  }
+
+  /** A chunk's files settled: each outcome replaced by what the run keeps of it, counted. */
+  private settle(items: Item[], failed: Map<FileOutcome, FileError>, delivered: Set<FileOutcome>, shown: string[] | undefined): void {
+    for (const [k, { o, replace, order }] of items.entries())
+      replace(o, this.count(lighten(o), { delivered: delivered.has(o), error: failed.get(o), diff: shown?.[k], order }));
+  }
+
+  /** A changed file settled (`light`: without texts): counted, handed to `settle`, and what the run keeps of it listed. */
+  private count(light: FileOutcome, how: Settled): FileOutcome | undefined {
+    const kept = this.hooks.settle ? this.hooks.settle(light, how) : light;
+    this.changedCount++;
+    if (how.delivered && this.inPlace) this.writtenCount++;
+    if (!kept) return undefined;
+    this.changed.push(kept);
+    if (how.error) this.failed.set(kept, how.error);
+    if (how.delivered) this.delivered.add(kept);
+    return kept;
+  }
+}
+
+/** An outcome without its texts: what a stream keeps of a changed file once it is written or kept on disk. */
+function lighten(o: FileOutcome): FileOutcome {
+  return { ...o, file: { ...o.file, text: '' }, newText: undefined, edits: undefined, watched: undefined };
 }

@@ -62,8 +62,12 @@ export async function commitRepositories(
     const files = list.filter((o) => written.has(o));
     if (files.length === 0) continue;
     // The message tells the tables of the files written (a repository's unwritten ones as not changed).
-    const shown = list.map((o) => (written.has(o) ? o : { ...o, newText: undefined }));
-    const message = commitMessage(shown, options, (o) => toPosix(path.relative(root, o.file.absPath)));
+    const message = commitMessage(
+      list,
+      options,
+      (o) => toPosix(path.relative(root, o.file.absPath)),
+      (o) => written.has(o),
+    );
     const where = toPosix(path.relative(cwd, root)) || '.';
     try {
       const id = await commitFiles(

@@ -1,0 +1,327 @@
+/**
+ * What `kmsfix fix` does with the run's verified fixes, and its report. Every fix goes through a
+ * stream (src/io/stream.ts), so no fixed text is held to the end (issue 16: memory flat whatever the
+ * tree's size):
+ *
+ * - a fix in place without a prompt or --commit writes each chunk as it comes, its diff printed
+ *   first; a preview (--dry-run, --check) shows it the same way without writing;
+ * - a fix in place that asks first or commits, and --patch / --patch-dir, hold their files: their
+ *   diffs and new texts kept on disk (src/io/spool.ts FileTexts), their outcomes without texts,
+ *   until the run is over; then the patches are written, or the whole diff is shown, the prompt
+ *   asked and the files allowed written (--commit: each repository's whole change or nothing), and
+ *   every file is settled as a stream that writes as it goes settles it.
+ *
+ * Each settled file is folded: for the text report (report/fold.ts) the result keeps only what the
+ * report prints and a tally counts the rest; the JSON report spools its tables and diff
+ * (report/jsonStream.ts).
+ */
+import path from 'node:path';
+import type { Io, Parsed } from '../cli.js';
+import type { RunResult } from '../engine/run.js';
+import type { FileError, FileOutcome } from '../core/result.js';
+import { guardWrites } from '../io/guard.js';
+import { OutputError, checkPatchDir, realish } from '../io/outputs.js';
+import { FileTexts, OrderedSpool } from '../io/spool.js';
+import { FixStream } from '../io/stream.js';
+import { SpooledOutput } from '../io/write.js';
+import { commitRefusals, commitRepositories } from '../report/commit.js';
+import { mailNow } from '../report/commitMessage.js';
+import { colorDiff, fileDiff, fullText, outsideCwd } from '../report/diff.js';
+import { type Tally, emptyTally, fold, parameterisedNote } from '../report/fold.js';
+import { JsonFixStream } from '../report/jsonStream.js';
+import { PatchDirWriter } from '../report/patchdir.js';
+import { allErrors, allTables, formatError, summarize } from '../report/summary.js';
+import { colors, summaryLine, tableLine } from '../report/textReport.js';
+
+/**
+ * A fix's stream, and what its report keeps of the files let go: a text report's tally, or the JSON
+ * report's spool; a text preview's spool; the patches' spools.
+ */
+export type Streamed = FixStream & { tally?: Tally; json?: JsonFixStream; patches?: Patches; preview?: OrderedSpool };
+
+/** The diffs of `--patch` and `--patch-dir` kept on disk as the run goes, written in the run's order at its end. */
+interface Patches {
+  /** --patch: under 'patch'. */
+  spool?: OrderedSpool;
+  dir?: PatchDirWriter;
+}
+
+/** A fix in place writes after its run: it asks first (a terminal, text report, no --yes) or commits. */
+function writesAfterRun(p: Parsed, io: Io, inPlace: boolean): boolean {
+  return inPlace && (p.commit || (io.interactive && !p.yes && p.format === 'text'));
+}
+
+/**
+ * The stream of a fix (`inPlace`: it writes its files). `clearProgress` erases the progress line
+ * before a diff is printed; `seen` is told of every file settled, before it is folded.
+ */
+export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: () => void, seen: (o: FileOutcome) => void): Streamed {
+  const c = colors(io.color);
+  const patching = p.patch !== undefined || p.patchDir !== undefined;
+  const hold = patching || writesAfterRun(p, io, inPlace);
+  const tally = p.format === 'text' ? emptyTally() : undefined;
+  const json = p.format === 'json' ? new JsonFixStream(io.out, inPlace) : undefined;
+  // A text preview prints at the end, in the run's order.
+  const preview = !json && !inPlace && !patching && (p.check || !p.quiet) ? new OrderedSpool() : undefined;
+  const patches: Patches | undefined = patching
+    ? {
+        ...(p.patchDir ? { dir: new PatchDirWriter(p.patchDir, p.paths, io.cwd) } : {}),
+        ...(p.patch ? { spool: new OrderedSpool() } : {}),
+      }
+    : undefined;
+  const stream: Streamed = new FixStream(
+    p.force,
+    {
+      show(changed, orders) {
+        // Each diff is built only when something shows or writes it (not for `fix --yes --quiet`).
+        const diffs = json || patches?.spool || (hold && inPlace && !p.quiet) ? changed.map((o) => fileDiff(o)) : undefined;
+        if (patches) {
+          patches.dir?.add(changed, orders);
+          for (const [k, o] of changed.entries())
+            if (patches.spool && !outsideCwd(o.file.path)) patches.spool.append('patch', orders[k], diffs![k]);
+          return json ? diffs : undefined;
+        }
+        if (json || hold) return diffs;
+        if (preview) for (const [k, o] of changed.entries()) preview.append('out', orders[k], p.check ? `${o.file.path}\n` : fileDiff(o));
+        else if (!p.quiet) {
+          clearProgress();
+          const d = changed.map((o) => fileDiff(o)).join('');
+          io.out(io.color ? colorDiff(d, c) : d);
+        }
+        return undefined;
+      },
+      content: (o) => fullText(o, o.newText!),
+      ...(p.patch
+        ? { refuse: (changed: FileOutcome[]) => new Map(changed.filter((o) => outsideCwd(o.file.path)).map((o) => [o, outsidePatch(o)])) }
+        : {}),
+      settle(o, how) {
+        seen(o);
+        if (json) return json.settle(o, how);
+        return fold(o, how.delivered, how.error, tally!);
+      },
+    },
+    inPlace,
+    hold ? new FileTexts() : undefined,
+  );
+  stream.tally = tally;
+  stream.json = json;
+  stream.preview = preview;
+  stream.patches = patches;
+  return stream;
+}
+
+/** Whatever a stream did not put in place: its spools, a patch's temp files. */
+export function discardStream(stream: Streamed): void {
+  stream.json?.discard();
+  stream.patches?.spool?.discard();
+  stream.patches?.dir?.discard();
+  stream.preview?.discard();
+  stream.hold?.discard();
+}
+
+/** Why a changed file is not in `--patch`'s patch. */
+function outsidePatch(o: FileOutcome): FileError {
+  return {
+    file: o.file.path,
+    message:
+      'outside the current directory: left out of the patch (git apply works only below the folder it runs in; run kmsfix from a folder that holds it, or use --patch-dir)',
+  };
+}
+
+/** --patch's diffs kept as the run went, in the run's order: to stdout (`-`), or to the file, atomically. */
+function writeSpooled(patch: string, spool: OrderedSpool, io: Io): void {
+  if (patch === '-') {
+    for (const d of spool.texts('patch')) io.out(d);
+    return;
+  }
+  const out = new SpooledOutput(path.resolve(io.cwd, patch), patch);
+  for (const d of spool.texts('patch')) out.write(d);
+  out.commit();
+}
+
+/** The changed files a stream kept, in the run's order (the stream has them in the order they came, which workers may change). */
+function inRunOrder(result: RunResult, kept: FileOutcome[]): FileOutcome[] {
+  const order = new Map(result.outcomes.map((o, i) => [o, i]));
+  return [...kept].sort((a, b) => order.get(a)! - order.get(b)!);
+}
+
+/** What a held stream's output added: the files delivered and why others were not, errors, and notes for after the report's own. */
+interface Delivery {
+  delivered: Set<FileOutcome>;
+  failed: Map<FileOutcome, FileError>;
+  errors: FileError[];
+  after: string[];
+  declined?: boolean;
+}
+
+/** The fix's output put in place (a held stream's), and its report; the exit code. */
+export async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream: Streamed, version: string): Promise<number> {
+  const text = p.format === 'text';
+  // A parameter no longer controls what --fix-parameterised wrote explicitly: said once per table
+  // (src/rule/evaluate.ts words it). A held stream has every table yet: said before the diff and
+  // the prompt (the JSON report has them from its stream, as a stream's folded files).
+  const say = (outcomes: FileOutcome[]) => {
+    for (const t of allTables(outcomes)) {
+      const note = parameterisedNote(t);
+      if (note === undefined) continue;
+      notes.push(note);
+      if (text) io.err(`note: ${note}\n`);
+    }
+  };
+  if (!stream.hold) {
+    say(result.outcomes);
+    return streamed(p, result, io, notes, stream);
+  }
+  if (text) say(result.outcomes);
+  const d = stream.patches ? await writePatches(p, result, io, stream, version) : await writeHeld(p, result, io, stream, version);
+  const outcomes = stream.settleHeld(result.outcomes, d.delivered, d.failed);
+  if (text) for (const line of d.after) io.err(`${line}\n`);
+  return streamed(p, { ...result, outcomes, errors: d.errors }, io, notes, stream, d);
+}
+
+/** --patch and --patch-dir: the patches written from the spools; the files in a patch written are delivered. */
+async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Streamed, version: string): Promise<Delivery> {
+  const d: Delivery = { delivered: new Set(), failed: new Map(stream.failed), errors: [...result.errors], after: [] };
+  const patches = stream.patches!;
+  if (p.patch) {
+    try {
+      writeSpooled(p.patch, patches.spool!, io);
+      for (const o of stream.held) if (!d.failed.has(o)) d.delivered.add(o);
+    } catch (err) {
+      d.errors.push({ file: p.patch, message: (err as Error).message });
+    }
+  }
+  const writer = patches.dir;
+  if (p.patchDir && writer) {
+    const changed = new Set(stream.held);
+    try {
+      checkPatchDir(p.patchDir, p.paths, io.cwd, new Set(result.outcomes.map((o) => realish(o.file.absPath))));
+      const r = await writer.finish(result.outcomes, d.errors, result.repos, (o) => changed.has(o), {
+        ...p.options,
+        version,
+        date: mailNow(),
+      });
+      for (const o of r.delivered) d.delivered.add(o);
+      d.errors.push(...r.unwritten);
+      if (p.format === 'text') io.out(r.table);
+    } catch (err) {
+      if (!(err instanceof OutputError)) throw err;
+      d.errors.push({ file: p.patchDir, message: err.message });
+    } finally {
+      writer.discard();
+    }
+  }
+  return d;
+}
+
+/**
+ * A fix in place that held its files: the whole diff shown, the files guarded (and, with --commit,
+ * each repository's whole change or none of it), the prompt asked, the files allowed written from
+ * the disk, then one commit per repository (--commit).
+ */
+async function writeHeld(p: Parsed, result: RunResult, io: Io, stream: Streamed, version: string): Promise<Delivery> {
+  const text = p.format === 'text';
+  const d: Delivery = { delivered: new Set(), failed: new Map(), errors: [...result.errors], after: [] };
+  const changed = inRunOrder(result, stream.held);
+  if (changed.length === 0) return d;
+  if (text && !p.quiet) {
+    const c = colors(io.color);
+    for (const o of changed) {
+      const diff = stream.hold!.get(o, 'diff') ?? '';
+      io.out(io.color ? colorDiff(diff, c) : diff);
+    }
+  }
+  const guarded = await guardWrites(changed, p.force);
+  for (const [o, e] of guarded.refused) d.failed.set(o, e);
+  let allowed = guarded.allowed;
+  if (p.commit && allowed.length > 0) {
+    const c = await commitRefusals(allowed, guarded.refused);
+    for (const [o, e] of c.refused) d.failed.set(o, e);
+    allowed = c.allowed;
+  }
+  if (allowed.length > 0 && io.interactive && !p.yes && text) {
+    const count = allowed.flatMap((o) => o.tables).filter((t) => t.planned).length;
+    const answer = await io.ask(`Apply ${count} change${count === 1 ? '' : 's'}? [y/N] `);
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      d.declined = true;
+      return d;
+    }
+  }
+  const w = await stream.writeHeld(allowed);
+  for (const [o, e] of w.failed) d.failed.set(o, e);
+  for (const o of w.written) d.delivered.add(o);
+  if (p.commit && w.written.size > 0) {
+    const r = await commitRepositories(result.outcomes, w.written, { ...p.options, version }, io.cwd);
+    d.errors.push(...r.errors);
+    d.after.push(...r.notes);
+  }
+  return d;
+}
+
+/**
+ * The report of a fix once every file is settled: the text report (its diffs printed already, or a
+ * preview's printed now) or the JSON report printed from its spool. The result holds only what the
+ * report prints, and the stream's tally counts the rest.
+ */
+function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream: Streamed, d?: Delivery): number {
+  if (stream.preview) {
+    const c = colors(io.color);
+    for (const t of stream.preview.texts('out')) io.out(io.color && !p.check ? colorDiff(t, c) : t);
+    stream.preview.discard();
+  }
+  const tally = (stream.tally ?? stream.json?.tally)!;
+  const { outcomes, errors } = result;
+  const planned = allTables(outcomes).filter((t) => t.planned).length + tally.planned;
+  const delivered = stream.delivered;
+  // The outcomes as the output left them: planned is what the verified fix holds; fixed, what the
+  // output holds (the disk for a fix in place, then also written); a file whose output failed has that error.
+  const shown = outcomes.map((o) => ({
+    ...o,
+    ...(stream.failed.has(o) ? { error: stream.failed.get(o) } : {}),
+    tables: o.tables.map((t) => {
+      const fixed = t.planned === true && delivered.has(o);
+      return stream.inPlace ? { ...t, fixed, written: fixed } : { ...t, fixed };
+    }),
+  }));
+  const c = colors(io.color);
+  const fixed = allTables(shown).filter((t) => t.fixed).length + tally.fixed;
+  const allErrs = allErrors(shown, errors);
+  const write = stream.attempted;
+  if (p.format === 'text') {
+    for (const t of allTables(shown))
+      if (!t.compliant && !t.fixed) io.err(`not fixed: ${tableLine(t, c, { verbose: p.verbose, full: true })}\n`);
+    for (const e of allErrs) io.err(`error: ${formatError(e)}\n`);
+    const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+    const patchName = p.patch === '-' ? 'stdout' : p.patch;
+    const verb = p.patchDir
+      ? `patches written to ${p.patchDir}`
+      : p.check
+        ? 'check, nothing written'
+        : p.patch
+          ? (d?.delivered.size ?? 0) > 0 || stream.changedCount === 0
+            ? `patch written to ${patchName}`
+            : 'no patch written'
+          : write
+            ? `${files(stream.writtenCount)} written`
+            : p.dryRun
+              ? 'dry run, nothing written'
+              : d?.declined
+                ? 'nothing written (answered no)'
+                : 'nothing written';
+    // Says what the output holds: a dry run, a check or a "no" at the prompt fixed nothing.
+    const done =
+      p.dryRun || p.check
+        ? `${planned} would be fixed in ${files(stream.changedCount)}`
+        : fixed === planned
+          ? `${planned} fixed in ${files(stream.changedCount)}`
+          : `${planned} planned in ${files(stream.changedCount)}, ${fixed} fixed`;
+    io.err(summaryLine(summarize(shown, errors, tally), `; ${done}, ${verb}`) + '\n');
+  } else {
+    stream.json!.end(shown, errors, [...notes, ...stream.json!.notes, ...(d?.after ?? [])], stream.changedCount, stream.writtenCount);
+  }
+  if (allErrs.length > 0) return 2;
+  // A fixable table left unfixed is an error's doing, unless the user said no at the prompt.
+  if (write && fixed < planned) return 2;
+  if ((p.dryRun || p.check) && stream.changedCount > 0) return 1;
+  return 0;
+}
