@@ -1,9 +1,10 @@
 /**
- * A fix in place without a prompt writes as it goes and, for the text report, keeps only what the
- * report prints (src/report/fold.ts: counts for the rest). Its report must be the one the whole
- * result gives: the prompt's path (answered y) keeps every outcome to the end, so both are run on
- * copies of every fixture (fixed, compliant, unfixable, suppressed, test code, bad input) and their
- * output compared, byte for byte.
+ * Every fix goes through a stream (src/cli/fix.ts) and, for the text report, keeps only what the
+ * report prints (src/report/fold.ts: counts for the rest). A fix in place without a prompt writes
+ * as it goes; the prompt's path (answered y) holds every file until the answer and settles them
+ * after. Both must give the report the whole result gave (the build before streams, compared byte
+ * for byte in docs/performance.md), so both are run on copies of every fixture (fixed, compliant,
+ * unfixable, suppressed, test code, bad input) and their output compared, byte for byte.
  */
 import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,7 +80,8 @@ describe('the text report of a fix written as it goes', () => {
 
   // The JSON report of a fix in place, and of a dry run, is always streamed (no prompt): spooled as
   // files settle, printed in the run's order at the end. A dry run's must be, byte for byte, that of
-  // --patch (the whole result's path); a fix in place's the same, each fixed table written.
+  // --patch (which holds its files and settles them after the run); a fix in place's the same, each
+  // fixed table written.
   for (const args of [[], ['--include-tests'], ['--fix-parameterised']]) {
     it(`JSON: the whole result's report, byte for byte; in place, each fixed table written (${args.join(' ') || 'no flags'})`, async () => {
       const a = copy();
@@ -117,8 +119,8 @@ describe('the text report of a fix written as it goes', () => {
     }, 120_000);
   }
 
-  // --patch and --patch-dir with the text report write their patches as the run goes; with JSON the
-  // whole result is kept (its files carry their diffs): the same patches, byte for byte.
+  // --patch and --patch-dir keep their diffs on disk as the run goes, with the text report and with
+  // JSON (whose files carry their diffs too): the same patches, byte for byte.
   it('--patch and --patch-dir: the same patches and summary as the whole result writes', async () => {
     const dir = copy();
     const env = { SOURCE_DATE_EPOCH: '1700000000' };
@@ -150,6 +152,12 @@ describe('the text report of a fix written as it goes', () => {
     for (const format of ['text', 'json']) {
       const dir = copy();
       const target = 'fixtures/cloudformation/sam/input.yaml';
+      // A stream that holds its files (--patch-dir) settles them after the run: refused the same.
+      const held = await runCli(['fix', '--patch-dir', 'pd', '--format', format, '--output', target, 'fixtures'], dir, undefined, {
+        KMSFIX_WORKERS: '0',
+      });
+      expect(held.code).toBe(2);
+      expect(held.stderr).toContain(`--output ${target}: is a file this run scanned`);
       const r = await runCli(['fix', '--yes', '--format', format, '--output', target, 'fixtures'], dir, undefined, { KMSFIX_WORKERS: '0' });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`--output ${target}: is a file this run scanned`);

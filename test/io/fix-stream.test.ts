@@ -2,7 +2,9 @@
  * A fix in place without a prompt writes as it goes (src/io/stream.ts, issue 16): each chunk of
  * verified groups is written while the run still reads, its renames going on while the run fixes
  * the next chunk, the run keeps no fixed text after its write, and what is printed and written is
- * what a dry run shows, across several chunks.
+ * what a dry run shows, across several chunks. A fix that asks first or commits holds its files
+ * instead: nothing written during the run, no fixed text kept in memory, the files allowed written
+ * after it from the disk.
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/engine/run.js';
 import type { FileOutcome } from '../../src/core/result.js';
+import { FileTexts } from '../../src/io/spool.js';
 import { FixStream } from '../../src/io/stream.js';
 import { TEMP_PREFIX } from '../../src/io/temp.js';
 import { runCli } from '../helpers/cli-helper.js';
@@ -92,6 +95,93 @@ describe('fix in place, written as it goes', () => {
     expect(json.files.every((f: { written: boolean }) => f.written)).toBe(true);
     for (const i of [0, 123, FILES - 1]) expect(readFileSync(fileOf(b, i), 'utf8')).toBe(readFileSync(fileOf(a, i), 'utf8'));
   }, 120_000);
+});
+
+describe('a fix in place that holds its files (the prompt, --commit)', () => {
+  it("writes nothing during the run and keeps no fixed text; writes the allowed files from the disk after it; settles every file in the run's order", async () => {
+    const dir = tree();
+    const texts = new FileTexts();
+    const contents = new Map<string, string>();
+    const settled: number[] = [];
+    const stream = new FixStream(
+      false,
+      {
+        show: (changed) => changed.map((o) => `diff of ${o.file.path}\n`),
+        content: (o) => {
+          contents.set(o.file.absPath, o.newText!);
+          return o.newText!;
+        },
+        settle: (o, how) => {
+          settled.push(how.order);
+          return o;
+        },
+      },
+      true,
+      texts,
+    );
+    const result = await run(['.'], {
+      cwd: dir,
+      mode: 'fix',
+      workers: 0,
+      keyStrategy: 'per-table',
+      acceptAwsManaged: false,
+      onVerified: (outcomes, replace) => stream.add(outcomes, replace),
+      onVerifiedEnd: () => stream.finish(),
+    });
+    // Held: nothing written, nothing settled, no text of any file in the run's result.
+    expect(readFileSync(fileOf(dir, 0), 'utf8')).not.toContain('KMSMasterKeyId');
+    expect(settled).toEqual([]);
+    expect(stream.held).toHaveLength(FILES);
+    expect(stream.attempted).toBe(false);
+    for (const o of result.outcomes) {
+      expect(o.file.text).toBe('');
+      expect(o.newText).toBeUndefined();
+      expect(o.edits).toBeUndefined();
+    }
+    expect(texts.get(stream.held[7], 'diff')).toBe(`diff of ${stream.held[7].file.path}\n`);
+    // The even files allowed: written with the verified text kept on disk; the odd ones untouched.
+    const allowed = stream.held.filter((_, i) => i % 2 === 0);
+    const w = await stream.writeHeld(allowed);
+    expect(w.failed.size).toBe(0);
+    expect([...w.written]).toEqual(allowed);
+    for (const [i, o] of stream.held.entries()) {
+      const now = readFileSync(o.file.absPath, 'utf8');
+      if (i % 2 === 0) expect(now).toBe(contents.get(o.file.absPath));
+      else expect(now).not.toContain('KMSMasterKeyId');
+    }
+    // Settled after: every file, in the run's order, with its delivery and failure.
+    const refused = { file: stream.held[1].file.path, message: 'refused' };
+    const kept = stream.settleHeld(result.outcomes, w.written, new Map([[stream.held[1], refused]]));
+    expect(settled).toEqual(result.outcomes.map((_, i) => i));
+    expect(kept).toEqual(result.outcomes);
+    expect(stream.changedCount).toBe(FILES);
+    expect(stream.writtenCount).toBe(allowed.length);
+    expect(stream.failed.get(stream.held[1])).toEqual(refused);
+    expect(stream.attempted).toBe(true);
+    texts.discard();
+  });
+
+  it('writes held texts larger than a chunk, chunk by chunk', async () => {
+    const dir = tree();
+    const texts = new FileTexts();
+    const stream = new FixStream(false, { show: () => undefined, content: (o) => o.newText! }, true, texts);
+    // Three files of 1.5 M characters (multi-byte): a chunk is 4 M, so two writes.
+    const big = (i: number) => `# ${'é'.repeat(1_500_000)} ${i}\n`;
+    const outcomes = [0, 1, 2].map((i) => {
+      const absPath = fileOf(dir, i);
+      return {
+        file: { path: path.relative(dir, absPath), absPath, text: readFileSync(absPath, 'utf8') },
+        newText: big(i),
+        tables: [],
+      } as unknown as FileOutcome;
+    });
+    await stream.add(outcomes, () => {});
+    await stream.finish();
+    const w = await stream.writeHeld(stream.held);
+    expect(w.written.size).toBe(3);
+    for (const i of [0, 1, 2]) expect(readFileSync(fileOf(dir, i), 'utf8')).toBe(big(i));
+    texts.discard();
+  });
 });
 
 describe('a chunk written in the background', () => {

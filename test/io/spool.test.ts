@@ -6,7 +6,8 @@
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OrderedSpool } from '../../src/io/spool.js';
+import { FileTexts, OrderedSpool } from '../../src/io/spool.js';
+import type { FileOutcome } from '../../src/core/result.js';
 
 const mine = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`kmsfix-${process.pid}-`) && n.endsWith('.spool'));
 const saved = process.env.TMPDIR;
@@ -46,5 +47,23 @@ describe('OrderedSpool', () => {
     expect(spool.onDisk).toBe(false);
     expect([...spool.texts('a')]).toEqual(['first', 'second, then', 'second again (a tie keeps the order kept)', 'third é€😀\n']);
     spool.discard();
+  });
+});
+
+describe('FileTexts', () => {
+  it('gives back the text kept for each outcome and kind, none for others', () => {
+    const texts = new FileTexts();
+    const a = { file: { path: 'a' } } as unknown as FileOutcome;
+    const b = { file: { path: 'b' } } as unknown as FileOutcome;
+    texts.keep(a, 'content', 'naïve ✓\r\n');
+    texts.keep(b, 'diff', '--- b\n');
+    texts.keep(a, 'diff', '--- a\n');
+    expect(texts.get(a, 'content')).toBe('naïve ✓\r\n');
+    expect(texts.get(a, 'diff')).toBe('--- a\n');
+    expect(texts.get(b, 'diff')).toBe('--- b\n');
+    expect(texts.get(b, 'content')).toBeUndefined();
+    expect(texts.get({ file: { path: 'c' } } as unknown as FileOutcome, 'diff')).toBeUndefined();
+    texts.discard();
+    expect(texts.get(a, 'content')).toBeUndefined();
   });
 });
