@@ -6,7 +6,11 @@
  * write has uncommitted changes (refused by guard.ts), so that a commit holds the whole change.
  */
 import path from 'node:path';
+import { inLanes } from '../core/lists.js';
 import { execGit, real, repoRootOf } from './git.js';
+
+/** How many repositories --commit asks git about at a time. */
+export const GIT_LANES = 4;
 
 async function git(root: string, args: string[], input?: string): Promise<string> {
   const r = await execGit(root, args, input);
@@ -21,14 +25,24 @@ export async function commitPlan(files: string[], branch: string): Promise<{ rep
   for (const f of files) {
     const root = repoRootOf(real(f));
     if (!root) refused.set(f, 'is not in a git work tree: not written (--commit writes only inside git repositories)');
-    else repos.set(root, [...(repos.get(root) ?? []), f]);
+    else {
+      const list = repos.get(root);
+      if (list) list.push(f);
+      else repos.set(root, [f]);
+    }
   }
-  for (const [root, list] of [...repos]) {
-    const head = (await git(root, ['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
-    const exists = await git(root, ['rev-parse', '--verify', '-q', `refs/heads/${branch}`]).then(
-      () => true,
-      () => false,
-    );
+  // Repositories a few at a time: each asks git twice (a process each), and a bulk run has hundreds.
+  await inLanes([...repos], GIT_LANES, async ([root, list]) => {
+    const [head, exists] = await Promise.all([
+      git(root, ['symbolic-ref', '-q', '--short', 'HEAD']).then(
+        (h) => h.trim(),
+        () => '',
+      ),
+      git(root, ['rev-parse', '--verify', '-q', `refs/heads/${branch}`]).then(
+        () => true,
+        () => false,
+      ),
+    ]);
     if (exists && head !== branch) {
       for (const f of list)
         refused.set(
@@ -37,7 +51,7 @@ export async function commitPlan(files: string[], branch: string): Promise<{ rep
         );
       repos.delete(root);
     }
-  }
+  });
   return { repos, refused };
 }
 

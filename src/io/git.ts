@@ -130,7 +130,9 @@ export async function uncommitted(files: string[], statuses?: Map<string, Promis
     const r = real(file);
     const root = repoRootOf(r);
     if (!root) continue;
-    byRoot.set(root, [...(byRoot.get(root) ?? []), { file, real: r }]);
+    const list = byRoot.get(root);
+    if (list) list.push({ file, real: r });
+    else byRoot.set(root, [{ file, real: r }]);
   }
   const refused = new Map<string, string>();
   await Promise.all(

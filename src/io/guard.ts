@@ -14,6 +14,7 @@ import { statSync } from 'node:fs';
 import { type GitStatus, uncommitted } from './git.js';
 import { describeError } from './read.js';
 import type { FileError, FileOutcome } from '../core/result.js';
+import { groupBy } from '../core/lists.js';
 
 /** The changed outcomes that may be written, and why each other one may not. */
 export async function guardWrites(
@@ -44,8 +45,7 @@ export async function guardWrites(
     if (reason) reasons.set(o, reason);
   }
   // Groups: all or none.
-  const byGroup = new Map<string, FileOutcome[]>();
-  for (const o of changed) if (o.group !== undefined) byGroup.set(o.group, [...(byGroup.get(o.group) ?? []), o]);
+  const byGroup = groupBy(changed, (o) => o.group);
   for (const members of byGroup.values()) {
     const first = members.find((m) => reasons.has(m));
     if (!first || members.length < 2) continue;

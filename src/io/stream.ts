@@ -36,6 +36,7 @@ import type { GitStatus } from './git.js';
 import { guardWrites } from './guard.js';
 import type { FileTexts } from './spool.js';
 import { type GroupWrite, writeGroups } from './write.js';
+import { groupBy } from '../core/lists.js';
 
 const CHUNK_FILES = 256;
 const CHUNK_CHARS = 4 * 1024 * 1024;
@@ -176,11 +177,7 @@ export class FixStream {
     const failed = new Map(guarded.refused);
     if (guarded.allowed.length === 0) return this.settle(items, failed, new Set(), shown);
     this.attempted = true;
-    const byGroup = new Map<string, FileOutcome[]>();
-    for (const [i, o] of guarded.allowed.entries()) {
-      const key = o.group ?? `\0file${i}`;
-      byGroup.set(key, [...(byGroup.get(key) ?? []), o]);
-    }
+    const byGroup = groupBy(guarded.allowed, (o, i) => o.group ?? `\0file${i}`);
     const groups = [...byGroup.values()].map((members) => ({
       members,
       write: {
@@ -231,11 +228,7 @@ export class FixStream {
     const written = new Set<FileOutcome>();
     const failed = new Map<FileOutcome, FileError>();
     if (allowed.length > 0) this.attempted = true;
-    const byGroup = new Map<string, FileOutcome[]>();
-    for (const [i, o] of allowed.entries()) {
-      const key = o.group ?? `\0file${i}`;
-      byGroup.set(key, [...(byGroup.get(key) ?? []), o]);
-    }
+    const byGroup = groupBy(allowed, (o, i) => o.group ?? `\0file${i}`);
     let chunk: { members: FileOutcome[]; write: GroupWrite }[] = [];
     let chars = 0;
     const write = async () => {

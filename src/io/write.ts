@@ -29,6 +29,7 @@ import path from 'node:path';
 import { describeError, stampOf } from './read.js';
 import type { Watched } from '../core/result.js';
 import { journalPathIn, tempPathFor, type Journal } from './temp.js';
+import { inLanes } from '../core/lists.js';
 
 export { TEMP_PREFIX } from './temp.js';
 
@@ -93,18 +94,6 @@ function stampNow(absPath: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Run `job` on every item, `concurrency` at a time. */
-async function inLanes<T>(items: T[], concurrency: number, job: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await job(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
 }
 
 /**

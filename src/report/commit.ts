@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { toPosix } from '../core/text.js';
-import { commitFiles, commitPlan } from '../io/commit.js';
+import { groupBy, inLanes } from '../core/lists.js';
+import { GIT_LANES, commitFiles, commitPlan } from '../io/commit.js';
 import { repoRootOf } from '../io/git.js';
 import { COMMIT_BRANCH, type MessageOptions, commitMessage, commitText } from './commitMessage.js';
 import type { FileError, FileOutcome } from '../core/result.js';
@@ -51,16 +52,12 @@ export async function commitRepositories(
   options: MessageOptions,
   cwd: string,
 ): Promise<{ errors: FileError[]; notes: string[] }> {
-  const byRoot = new Map<string, FileOutcome[]>();
-  for (const o of outcomes) {
-    const root = repoRootOf(o.file.absPath);
-    if (root) byRoot.set(root, [...(byRoot.get(root) ?? []), o]);
-  }
-  const errors: FileError[] = [];
-  const notes: string[] = [];
-  for (const [root, list] of byRoot) {
+  const byRoot = groupBy(outcomes, (o) => repoRootOf(o.file.absPath));
+  // Repositories a few at a time (each commit is five git processes); errors and notes in their order.
+  const done: { error?: FileError; note?: string }[] = [];
+  await inLanes([...byRoot], GIT_LANES, async ([root, list], i) => {
     const files = list.filter((o) => written.has(o));
-    if (files.length === 0) continue;
+    if (files.length === 0) return;
     // The message tells the tables of the files written (a repository's unwritten ones as not changed).
     const message = commitMessage(
       list,
@@ -76,12 +73,15 @@ export async function commitRepositories(
         COMMIT_BRANCH,
         commitText(message),
       );
-      notes.push(
-        `committed ${files.length} file${files.length === 1 ? '' : 's'} in ${where} on branch ${COMMIT_BRANCH} (${id}), not pushed`,
-      );
+      done[i] = {
+        note: `committed ${files.length} file${files.length === 1 ? '' : 's'} in ${where} on branch ${COMMIT_BRANCH} (${id}), not pushed`,
+      };
     } catch (err) {
-      errors.push({ file: where, message: `--commit: ${(err as Error).message} (the files are written; commit them by hand)` });
+      done[i] = { error: { file: where, message: `--commit: ${(err as Error).message} (the files are written; commit them by hand)` } };
     }
-  }
-  return { errors, notes };
+  });
+  return {
+    errors: done.flatMap((d) => (d?.error ? [d.error] : [])),
+    notes: done.flatMap((d) => (d?.note ? [d.note] : [])),
+  };
 }

@@ -11,6 +11,7 @@ import { LineIndex } from '../core/text.js';
 import { editsServing, sortEdits } from '../core/edits.js';
 import type { Edit } from '../core/types.js';
 import type { FileError, FileOutcome, TableReport } from '../core/result.js';
+import { groupBy } from '../core/lists.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -95,8 +96,7 @@ function replacements(o: FileOutcome, edits: Edit[]): Replacement[] {
  */
 function tableFixes(outcomes: FileOutcome[]): Map<TableReport, { outcome: FileOutcome; edits: Edit[] }[]> {
   const out = new Map<TableReport, { outcome: FileOutcome; edits: Edit[] }[]>();
-  const groups = new Map<string, FileOutcome[]>();
-  for (const o of outcomes) if (o.group !== undefined && o.edits?.length) groups.set(o.group, [...(groups.get(o.group) ?? []), o]);
+  const groups = groupBy(outcomes, (o) => (o.edits?.length ? o.group : undefined));
   for (const members of groups.values()) {
     for (const owner of members) {
       for (const t of owner.tables) {
