@@ -185,11 +185,16 @@ async function main() {
   // The fix's peak RSS as the tree grows: one run per size, the diff printed (to /dev/null), as
   // `kmsfix fix --yes` does on a terminal; with --rss-quiet, also `fix --yes --quiet` (no diff).
   // Before it, on the same tree, the preview of a bulk run with its JSON report (every table and
-  // every diff in it): `fix --dry-run --format json`.
+  // every diff in it): `fix --dry-run --format json`; and a fix that holds its files until the run
+  // is over (as the prompt and --commit do): `fix --patch-dir DIR --format json`, a patch and a
+  // mail per repository for review.
   const rss = [];
   for (const s of RSS_SIZES) {
     await warm(rssTrees[`diff${s}`]);
     const j = await kmsfix(['fix', '--dry-run', '--format', 'json', rssTrees[`diff${s}`]], {}, { stdout: 'ignore' });
+    const patches = path.join(work, `patches-${s}x`);
+    const h = await kmsfix(['fix', '--patch-dir', patches, '--format', 'json', rssTrees[`diff${s}`]], {}, { stdout: 'ignore' });
+    rmSync(patches, { recursive: true, force: true });
     const r = await kmsfix(['fix', '--yes', rssTrees[`diff${s}`]], {}, { stdout: 'ignore' });
     if (RSS_QUIET) await warm(rssTrees[`quiet${s}`]);
     const q = RSS_QUIET ? await kmsfix(['fix', '--yes', '--quiet', rssTrees[`quiet${s}`]]) : undefined;
@@ -204,10 +209,12 @@ async function main() {
       quietMb: q && (q.usage?.maxRSS ?? NaN) / 1024,
       jsonMs: j.ms,
       jsonMb: (j.usage?.maxRSS ?? NaN) / 1024,
+      heldMs: h.ms,
+      heldMb: (h.usage?.maxRSS ?? NaN) / 1024,
     };
     rss.push(row);
     progress(
-      `  fix of ${s}x: ${f0(row.ms)} ms, peak RSS ${f0(row.mb)} MB${q ? `; with --quiet ${f0(row.quietMs)} ms, ${f0(row.quietMb)} MB` : ''}; dry run, JSON: ${f0(row.jsonMs)} ms, ${f0(row.jsonMb)} MB`,
+      `  fix of ${s}x: ${f0(row.ms)} ms, peak RSS ${f0(row.mb)} MB${q ? `; with --quiet ${f0(row.quietMs)} ms, ${f0(row.quietMb)} MB` : ''}; dry run, JSON: ${f0(row.jsonMs)} ms, ${f0(row.jsonMb)} MB; --patch-dir, JSON: ${f0(row.heldMs)} ms, ${f0(row.heldMb)} MB`,
     );
   }
 
@@ -289,16 +296,16 @@ async function main() {
   }
   say('');
   say(
-    'Fix peak RSS as the tree grows (`kmsfix fix --yes`, diff printed to /dev/null; before it, `kmsfix fix --dry-run --format json` of the same tree, its report to /dev/null; one run per size, a new process each):',
+    'Fix peak RSS as the tree grows (`kmsfix fix --yes`, diff printed to /dev/null; before it, `kmsfix fix --dry-run --format json` and `kmsfix fix --patch-dir DIR --format json` of the same tree, their reports to /dev/null; one run per size, a new process each):',
   );
   say('');
   say(
-    `| corpus | files | MB | fix ms | tables fixed | peak RSS MB |${RSS_QUIET ? ' with --quiet: fix ms | peak RSS MB |' : ''} dry run, JSON: ms | peak RSS MB |`,
+    `| corpus | files | MB | fix ms | tables fixed | peak RSS MB |${RSS_QUIET ? ' with --quiet: fix ms | peak RSS MB |' : ''} dry run, JSON: ms | peak RSS MB | --patch-dir, JSON: ms | peak RSS MB |`,
   );
-  say(`|---|---:|---:|---:|---:|---:|${RSS_QUIET ? '---:|---:|' : ''}---:|---:|`);
+  say(`|---|---:|---:|---:|---:|---:|${RSS_QUIET ? '---:|---:|' : ''}---:|---:|---:|---:|`);
   for (const r of rss)
     say(
-      `| ${r.size}x | ${f0(r.files)} | ${mb(r.bytes)} | ${f0(r.ms)} | ${f0(r.fixed)} | ${f0(r.mb)} |${RSS_QUIET ? ` ${f0(r.quietMs)} | ${f0(r.quietMb)} |` : ''} ${f0(r.jsonMs)} | ${f0(r.jsonMb)} |`,
+      `| ${r.size}x | ${f0(r.files)} | ${mb(r.bytes)} | ${f0(r.ms)} | ${f0(r.fixed)} | ${f0(r.mb)} |${RSS_QUIET ? ` ${f0(r.quietMs)} | ${f0(r.quietMb)} |` : ''} ${f0(r.jsonMs)} | ${f0(r.jsonMb)} | ${f0(r.heldMs)} | ${f0(r.heldMb)} |`,
     );
   say('');
   say(`One-file latency (median of ${LATENCY_RUNS} interleaved runs, end to end through bin/kmsfix.cjs):`);
@@ -348,6 +355,7 @@ async function main() {
     fixOverScan: all.fix.ms / all.scan.ms,
     rss: rss.map((r) => ({ size: r.size, mb: r.mb })),
     rssJson: rss.map((r) => ({ size: r.size, mb: r.jsonMb })),
+    rssHeld: rss.map((r) => ({ size: r.size, mb: r.heldMb })),
     nodeMs,
     oneFile: Object.fromEntries(latency.filter((c) => c.file).map((c) => [c.label, c.ms])),
   });

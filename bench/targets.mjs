@@ -28,7 +28,7 @@ const x = (v) => `${v.toFixed(3)}x`;
 
 /**
  * m: { scanAll: MB/s, scanFormats: { label: MB/s }, fixOverFloor, fixOverScan,
- *      rss: [{ size, mb }], rssJson?: [{ size, mb }], nodeMs, oneFile: { label: ms } }
+ *      rss: [{ size, mb }], rssJson?: [{ size, mb }], rssHeld?: [{ size, mb }], nodeMs, oneFile: { label: ms } }
  * Returns [{ target, ok, value }] in the issue's order.
  */
 export function checkTargets(m, t = TARGETS) {
@@ -45,6 +45,7 @@ export function checkTargets(m, t = TARGETS) {
   out.push({ target: `fix <= ${t.fixOverScan}x the scan (dense corpus)`, ok: m.fixOverScan <= t.fixOverScan, value: x(m.fixOverScan) });
   out.push(...rssTargets(m.rss, 'fix', t));
   if (m.rssJson) out.push(...rssTargets(m.rssJson, 'fix --dry-run --format json', t));
+  if (m.rssHeld) out.push(...rssTargets(m.rssHeld, 'fix --patch-dir DIR --format json', t));
   for (const [label, ms] of Object.entries(m.oneFile)) {
     const ratio = ms / m.nodeMs;
     out.push({

@@ -108,4 +108,17 @@ describe('bench targets (issue 16)', () => {
     // The fix's own verdicts are unchanged.
     expect(both[at]).toMatchObject({ ok: true });
   });
+
+  it("RSS of a fix that holds its files (--patch-dir, JSON): its own two targets, after the preview's", () => {
+    const rows = (mbs: number[]) => mbs.map((mb, i) => ({ size: 2 ** i, mb }));
+    const all = checkTargets({ ...good, rssJson: rows([240, 260, 270, 280]), rssHeld: rows([236, 300, 317, 330]) });
+    const targets = all.map((c) => c.target);
+    const at = targets.indexOf('fix --dry-run --format json peak RSS flat (8x within 1.25x of 1x)');
+    expect(targets.slice(at + 1, at + 3)).toEqual([
+      'fix --patch-dir DIR --format json peak RSS <= 400 MB at 1x, 2x, 4x, 8x the corpus',
+      'fix --patch-dir DIR --format json peak RSS flat (8x within 1.25x of 1x)',
+    ]);
+    expect(all[at + 1]).toMatchObject({ ok: true, value: '1x 236 MB, 2x 300 MB, 4x 317 MB, 8x 330 MB' });
+    expect(all[at + 2]).toMatchObject({ ok: false, value: '1.398x from 1x to 8x' });
+  });
 });
