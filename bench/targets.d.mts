@@ -17,6 +17,8 @@ export interface BenchNumbers {
   rss: { size: number; mb: number }[];
   /** `fix --dry-run --format json` at each size, when measured. */
   rssJson?: { size: number; mb: number }[];
+  /** The same for a fix that holds its files until the run is over (`fix --patch-dir DIR --format json`). */
+  rssHeld?: { size: number; mb: number }[];
   nodeMs: number;
   oneFile: Record<string, number>;
 }
