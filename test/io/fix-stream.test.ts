@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { run } from '../../src/engine/run.js';
+import { type RunOptions, run } from '../../src/engine/run.js';
 import type { FileOutcome } from '../../src/core/result.js';
 import { FileTexts } from '../../src/io/spool.js';
 import { FixStream } from '../../src/io/stream.js';
@@ -36,6 +36,20 @@ function tree(): string {
   return dir;
 }
 
+/** A fix of `dir` in one thread, its verified outcomes handed to `stream` (`more`: other run options). */
+function fixThrough(dir: string, stream: FixStream, more: Partial<RunOptions> = {}) {
+  return run(['.'], {
+    cwd: dir,
+    mode: 'fix',
+    workers: 0,
+    keyStrategy: 'per-table',
+    acceptAwsManaged: false,
+    onVerified: (outcomes, replace) => stream.add(outcomes, replace),
+    onVerifiedEnd: () => stream.finish(),
+    ...more,
+  });
+}
+
 const fileOf = (dir: string, i: number) => path.join(dir, `s${String(i).padStart(3, '0')}`, 'template.yaml');
 
 afterEach(() => {
@@ -47,12 +61,7 @@ describe('fix in place, written as it goes', () => {
     const dir = tree();
     const stream = new FixStream(false, { show: () => undefined, content: (o) => o.newText! });
     let writtenBeforeLastRead: boolean | undefined;
-    const result = await run(['.'], {
-      cwd: dir,
-      mode: 'fix',
-      workers: 0,
-      keyStrategy: 'per-table',
-      acceptAwsManaged: false,
+    const result = await fixThrough(dir, stream, {
       onProgress: (p) => {
         // Written, or being written: its temp file is there, its rename under way (the chunk's
         // renames go on while the run reads on).
@@ -62,8 +71,6 @@ describe('fix in place, written as it goes', () => {
             readFileSync(first, 'utf8').includes('KMSMasterKeyId') ||
             readdirSync(path.dirname(first)).some((n) => n.startsWith(TEMP_PREFIX));
       },
-      onVerified: (outcomes, replace) => stream.add(outcomes, replace),
-      onVerifiedEnd: () => stream.finish(),
     });
     expect(writtenBeforeLastRead).toBe(true);
     // The last file, of the last chunk, is written by finish() (onVerifiedEnd, before run() returns).
@@ -119,15 +126,7 @@ describe('a fix in place that holds its files (the prompt, --commit)', () => {
       true,
       texts,
     );
-    const result = await run(['.'], {
-      cwd: dir,
-      mode: 'fix',
-      workers: 0,
-      keyStrategy: 'per-table',
-      acceptAwsManaged: false,
-      onVerified: (outcomes, replace) => stream.add(outcomes, replace),
-      onVerifiedEnd: () => stream.finish(),
-    });
+    const result = await fixThrough(dir, stream);
     // Held: nothing written, nothing settled, no text of any file in the run's result.
     expect(readFileSync(fileOf(dir, 0), 'utf8')).not.toContain('KMSMasterKeyId');
     expect(settled).toEqual([]);
