@@ -172,7 +172,7 @@ export async function fix(p: Parsed, result: RunResult, io: Io, notes: string[],
     say(result.outcomes);
     return streamed(p, result, io, notes, stream);
   }
-  if (text) say(result.outcomes);
+  if (text) for (const o of result.outcomes) say([stream.full(o)]);
   const d = stream.patches ? await writePatches(p, result, io, stream, version) : await writeHeld(p, result, io, stream, version);
   const outcomes = stream.settleHeld(result.outcomes, d.delivered, d.failed);
   if (text) for (const line of d.after) io.err(`${line}\n`);
@@ -196,11 +196,14 @@ async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Stream
     const changed = new Set(stream.held);
     try {
       checkPatchDir(p.patchDir, p.paths, io.cwd, new Set(result.outcomes.map((o) => realish(o.file.absPath))));
-      const r = await writer.finish(result.outcomes, d.errors, result.repos, (o) => changed.has(o), {
-        ...p.options,
-        version,
-        date: mailNow(),
-      });
+      const r = await writer.finish(
+        result.outcomes,
+        d.errors,
+        result.repos,
+        (o) => changed.has(o),
+        { ...p.options, version, date: mailNow() },
+        (o) => stream.full(o),
+      );
       for (const o of r.delivered) d.delivered.add(o);
       d.errors.push(...r.unwritten);
       if (p.format === 'text') io.out(r.table);
@@ -240,7 +243,8 @@ async function writeHeld(p: Parsed, result: RunResult, io: Io, stream: Streamed,
     allowed = c.allowed;
   }
   if (allowed.length > 0 && io.interactive && !p.yes && text) {
-    const count = allowed.flatMap((o) => o.tables).filter((t) => t.planned).length;
+    let count = 0;
+    for (const o of allowed) count += stream.full(o).tables.filter((t) => t.planned).length;
     const answer = await io.ask(`Apply ${count} change${count === 1 ? '' : 's'}? [y/N] `);
     if (!/^y(es)?$/i.test(answer.trim())) {
       d.declined = true;
@@ -251,7 +255,7 @@ async function writeHeld(p: Parsed, result: RunResult, io: Io, stream: Streamed,
   for (const [o, e] of w.failed) d.failed.set(o, e);
   for (const o of w.written) d.delivered.add(o);
   if (p.commit && w.written.size > 0) {
-    const r = await commitRepositories(result.outcomes, w.written, { ...p.options, version }, io.cwd);
+    const r = await commitRepositories(result.outcomes, w.written, { ...p.options, version }, io.cwd, (o) => stream.full(o));
     d.errors.push(...r.errors);
     d.after.push(...r.notes);
   }

@@ -115,23 +115,25 @@ export class OrderedSpool {
 }
 
 /**
- * Texts of changed files kept on disk by outcome, for a fix that needs them after its run: the new
- * text each file is written with once the prompt or --commit's checks allow it, and the diff of
- * each file for the JSON report of a fix written after its run or of patches.
+ * Texts of files kept on disk by outcome, for a fix that needs them after its run (src/io/stream.ts,
+ * a stream that holds): the new text each changed file is written with once the prompt or
+ * --commit's checks allow it, each changed file's diff, and each file's tables (as JSON).
  */
+type TextKind = 'content' | 'diff' | 'tables';
+
 export class FileTexts {
   private readonly spool = new OrderedSpool();
   private readonly ids = new Map<FileOutcome, number>();
 
-  /** Keeps `text` as what `o` is written with (`content`) or its diff. */
-  keep(o: FileOutcome, kind: 'content' | 'diff', text: string): void {
+  /** Keeps `text` as what `o` is written with (`content`), its diff, or its tables. */
+  keep(o: FileOutcome, kind: TextKind, text: string): void {
     let id = this.ids.get(o);
     if (id === undefined) this.ids.set(o, (id = this.ids.size));
     this.spool.append(`${kind}${id}`, 0, text);
   }
 
   /** The text kept for `o` (undefined: none). */
-  get(o: FileOutcome, kind: 'content' | 'diff'): string | undefined {
+  get(o: FileOutcome, kind: TextKind): string | undefined {
     const id = this.ids.get(o);
     if (id === undefined) return undefined;
     for (const t of this.spool.texts(`${kind}${id}`)) return t;

@@ -14,8 +14,8 @@
  * the output (or refused), not written.
  *
  * A stream that holds (`hold`) settles nothing during the run: every outcome is kept without its
- * texts, and each changed file's diff (and, in place, its new text) is kept on disk (spool.ts
- * FileTexts), until the caller has decided what the output holds. That is a fix in place that asks
+ * texts and tables, and its tables, each changed file's diff (and, in place, its new text) are kept
+ * on disk (spool.ts FileTexts; `full` reads an outcome's tables back), until the caller has decided what the output holds. That is a fix in place that asks
  * first (the prompt shows the whole diff before the first write) or commits (--commit refuses a
  * whole repository before anything of it is written): `writeHeld` writes the files allowed, chunk
  * by chunk from the disk. And --patch / --patch-dir, whose patches are written at the end. Then
@@ -104,7 +104,7 @@ export class FixStream {
     private readonly hooks: StreamHooks,
     /** False for a preview: nothing is guarded or written. */
     readonly inPlace = true,
-    /** A stream that holds every outcome until the end (settleHeld): where each changed file's diff and new text are kept. */
+    /** A stream that holds every outcome until the end (settleHeld): where each file's tables, and each changed file's diff and new text, are kept. */
     readonly hold?: FileTexts,
   ) {}
 
@@ -126,7 +126,7 @@ export class FixStream {
     for (const o of outcomes) {
       const order = orderOf(o);
       if (o.newText === undefined) {
-        if (this.hold) replace(o, lighten(o));
+        if (this.hold) replace(o, this.park(o));
         else replace(o, this.hooks.settle ? this.hooks.settle(o, { delivered: false, order }) : o);
         continue;
       }
@@ -204,11 +204,24 @@ export class FixStream {
       });
   }
 
+  /** A held file's outcome: without texts, and its tables on disk (memory keeps no table of a held file). */
+  private park(o: FileOutcome): FileOutcome {
+    const light = { ...lighten(o), tables: [] };
+    if (o.tables.length > 0) this.hold!.keep(light, 'tables', JSON.stringify(o.tables));
+    return light;
+  }
+
+  /** A held outcome with its tables read back from the disk: a new object, the held one stays as it is. Others as they are. */
+  full(o: FileOutcome): FileOutcome {
+    const tables = this.hold?.get(o, 'tables');
+    return tables === undefined ? o : { ...o, tables: JSON.parse(tables) };
+  }
+
   /** A chunk held: each file's diff (and new text, in place) on disk, its outcome without texts; `refused`: left out of a preview's output. */
   private keep(items: Item[], shown: string[] | undefined, refused: Map<FileOutcome, FileError>): void {
     const hold = this.hold!;
     for (const [k, { o, replace }] of items.entries()) {
-      const light = lighten(o);
+      const light = this.park(o);
       if (shown?.[k] !== undefined) hold.keep(light, 'diff', shown[k]);
       if (this.inPlace) hold.keep(light, 'content', this.hooks.content(o));
       if (this.inPlace && o.watched) this.watched.set(light, o.watched);
@@ -269,11 +282,11 @@ export class FixStream {
     const kept: FileOutcome[] = [];
     for (const [order, o] of outcomes.entries()) {
       if (!changed.has(o)) {
-        const k = this.hooks.settle ? this.hooks.settle(o, { delivered: false, order }) : o;
+        const k = this.hooks.settle ? this.hooks.settle(this.full(o), { delivered: false, order }) : this.full(o);
         if (k) kept.push(k);
         continue;
       }
-      const k = this.count(o, { delivered: delivered.has(o), error: failed.get(o), diff: this.hold?.get(o, 'diff'), order });
+      const k = this.count(this.full(o), { delivered: delivered.has(o), error: failed.get(o), diff: this.hold?.get(o, 'diff'), order });
       if (k) kept.push(k);
     }
     return kept;

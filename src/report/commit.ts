@@ -51,6 +51,8 @@ export async function commitRepositories(
   written: Set<FileOutcome>,
   options: MessageOptions,
   cwd: string,
+  /** An outcome with its tables (a fix that held its files keeps them on disk: read back one repository at a time). */
+  full: (o: FileOutcome) => FileOutcome = (o) => o,
 ): Promise<{ errors: FileError[]; notes: string[] }> {
   const byRoot = groupBy(outcomes, (o) => repoRootOf(o.file.absPath));
   // Repositories a few at a time (each commit is five git processes); errors and notes in their order.
@@ -59,11 +61,13 @@ export async function commitRepositories(
     const files = list.filter((o) => written.has(o));
     if (files.length === 0) return;
     // The message tells the tables of the files written (a repository's unwritten ones as not changed).
+    const fulls = list.map(full);
+    const changed = new Set(fulls.filter((_, k) => written.has(list[k])));
     const message = commitMessage(
-      list,
+      fulls,
       options,
       (o) => toPosix(path.relative(root, o.file.absPath)),
-      (o) => written.has(o),
+      (o) => changed.has(o),
     );
     const where = toPosix(path.relative(cwd, root)) || '.';
     try {

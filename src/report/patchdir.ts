@@ -111,6 +111,8 @@ export class PatchDirWriter {
     changed: (o: FileOutcome) => boolean,
     /** What the mails' commit messages say about the fix, and their date. */
     message: MessageOptions & { date: Date },
+    /** An outcome with its tables (a fix that held its files keeps them on disk: read back one repository at a time). */
+    full: (o: FileOutcome) => FileOutcome = (o) => o,
   ): Promise<PatchDirResult> {
     const { absDir, dir, cwd } = this;
     for (const r of repos) this.bucket(r, true);
@@ -138,6 +140,8 @@ export class PatchDirWriter {
       for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
       used.add(name);
       const files = b.outcomes.filter(changed);
+      const outs = b.outcomes.map(full);
+      const isChanged = new Set(outs.filter((_, k) => changed(b.outcomes[k])));
       const patchFile = path.join(absDir, `${name}.patch`);
       const mailFile = path.join(absDir, `${name}.mbox`);
       const patchErrors: FileError[] = [];
@@ -166,7 +170,12 @@ export class PatchDirWriter {
           };
           written = put(patchFile, '', '');
           if (b.git) {
-            const m = commitMessage(b.outcomes, message, (o) => toPosix(path.relative(b.root, o.file.absPath)), changed);
+            const m = commitMessage(
+              outs,
+              message,
+              (o) => toPosix(path.relative(b.root, o.file.absPath)),
+              (o) => isChanged.has(o),
+            );
             mailed = put(mailFile, mailHead(m, message.date), mailTail(message.version));
           } else await fs.rm(mailFile, { force: true });
         }
@@ -181,7 +190,7 @@ export class PatchDirWriter {
         await fs.rm(patchFile, { force: true });
         await fs.rm(mailFile, { force: true });
       }
-      const tables = b.outcomes.flatMap((o) => o.tables);
+      const tables = outs.flatMap((o) => o.tables);
       const rel = (abs: string) => toPosix(path.relative(b.root, abs));
       repositories.push({
         repository: name,
@@ -195,7 +204,7 @@ export class PatchDirWriter {
         compliant: tables.filter((t) => t.compliant).length,
         planned: tables.filter((t) => t.planned).length,
         fixed: written ? tables.filter((t) => t.planned).length : 0,
-        notFixable: b.outcomes.flatMap((o) =>
+        notFixable: outs.flatMap((o) =>
           o.tables
             .filter((t) => !t.compliant && !t.planned)
             .map((t) => ({ file: rel(o.file.absPath), line: t.line, address: t.address, status: t.status, reason: t.message })),

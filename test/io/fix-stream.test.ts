@@ -132,10 +132,13 @@ describe('a fix in place that holds its files (the prompt, --commit)', () => {
     expect(settled).toEqual([]);
     expect(stream.held).toHaveLength(FILES);
     expect(stream.attempted).toBe(false);
+    // Held: no text and no table of any file in memory; its tables read back from the disk.
     for (const o of result.outcomes) {
       expect(o.file.text).toBe('');
       expect(o.newText).toBeUndefined();
       expect(o.edits).toBeUndefined();
+      expect(o.tables).toEqual([]);
+      expect(stream.full(o).tables).toMatchObject([{ status: 'aws-owned', planned: true, file: o.file.path }]);
     }
     expect(texts.get(stream.held[7], 'diff')).toBe(`diff of ${stream.held[7].file.path}\n`);
     // The even files allowed: written with the verified text kept on disk; the odd ones untouched.
@@ -152,10 +155,11 @@ describe('a fix in place that holds its files (the prompt, --commit)', () => {
     const refused = { file: stream.held[1].file.path, message: 'refused' };
     const kept = stream.settleHeld(result.outcomes, w.written, new Map([[stream.held[1], refused]]));
     expect(settled).toEqual(result.outcomes.map((_, i) => i));
-    expect(kept).toEqual(result.outcomes);
+    expect(kept.map((o) => o.file.path)).toEqual(result.outcomes.map((o) => o.file.path));
+    expect(kept.map((o) => o.tables)).toEqual(result.outcomes.map((o) => stream.full(o).tables));
     expect(stream.changedCount).toBe(FILES);
     expect(stream.writtenCount).toBe(allowed.length);
-    expect(stream.failed.get(stream.held[1])).toEqual(refused);
+    expect([...stream.failed.values()]).toEqual([refused]);
     expect(stream.attempted).toBe(true);
     texts.discard();
   });
