@@ -9,18 +9,23 @@
  * changed or not, is then handed to the `settle` hook, which may keep less of it (the text report
  * keeps only what it prints, src/report/fold.ts).
  *
- * A preview (`fix --dry-run`, `--check`, `--patch`, `--patch-dir`; `inPlace` false) goes the same way
- * without the writes: each chunk's diff is shown (or added to the patch), and its files settled as in
- * the output (or refused), not written.
+ * A preview (`fix --dry-run`, `--check`; `inPlace` false) goes the same way without the writes:
+ * each chunk's diff is shown, and its files settled as in the output, not written.
  *
- * A stream that holds (`hold`) settles nothing during the run: every outcome is kept without its
- * texts and tables, and its tables, each changed file's diff (and, in place, its new text) are kept
- * on disk (spool.ts FileTexts; `full` reads an outcome's tables back), until the caller has decided what the output holds. That is a fix in place that asks
- * first (the prompt shows the whole diff before the first write) or commits (--commit refuses a
- * whole repository before anything of it is written): `writeHeld` writes the files allowed, chunk
- * by chunk from the disk. And --patch / --patch-dir, whose patches are written at the end. Then
- * `settleHeld` hands every file to `settle` in the run's order, as a stream that writes as it goes
- * does file by file.
+ * A stream that holds (`hold`) settles nothing during the run. Every outcome is kept without its
+ * texts and tables; its tables, and each changed file's diff (and, in place, its new text), are
+ * kept on disk (spool.ts FileTexts; `full` reads an outcome's tables back) until the caller has
+ * decided what the output holds:
+ *
+ * - a fix in place that asks first (the prompt shows the whole diff before the first write) or
+ *   commits (--commit refuses a whole repository before anything of it is written): `writeHeld`
+ *   writes the files allowed, chunk by chunk from the disk;
+ * - --patch and --patch-dir (`inPlace` false), whose patches are written at the end (`refuse`: the
+ *   files left out of the patch).
+ *
+ * Then `settleHeld` hands every file to `settle` in the run's order, as a stream that writes as it
+ * goes does file by file.
+ *
  * Chunks rather than single groups: each chunk asks git which of its files are ignored (one
  * process per work tree), and writes in two phases (write.ts); git's status of each work tree is
  * taken once, at the first chunk, before this run wrote anything.
