@@ -261,12 +261,19 @@ export class FixStream {
       chars = 0;
     };
     for (const members of byGroup.values()) {
-      const files = members.map((o) => ({
-        absPath: o.file.absPath,
-        path: o.file.path,
-        content: this.hold!.get(o, 'content')!,
-        stamp: o.stamp,
-      }));
+      let files: GroupWrite['files'];
+      try {
+        files = members.map((o) => {
+          const content = this.hold!.get(o, 'content');
+          if (content === undefined) throw new Error('it was not kept');
+          return { absPath: o.file.absPath, path: o.file.path, content, stamp: o.stamp };
+        });
+      } catch (err) {
+        // The spool cannot give a fixed text back (a disk error): the group is not written, and says why.
+        const message = `not written: its fixed text could not be read back from kmsfix's temp file (${(err as Error).message})`;
+        for (const o of members) failed.set(o, { file: o.file.path, message });
+        continue;
+      }
       chunk.push({ members, write: { files, watch: this.watched.get(members[0]) } });
       for (const f of files) chars += f.content.length;
       if (chars >= CHUNK_CHARS) await write();

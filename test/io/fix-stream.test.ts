@@ -164,6 +164,37 @@ describe('a fix in place that holds its files (the prompt, --commit)', () => {
     texts.discard();
   });
 
+  it('a fixed text the spool cannot give back: its group is not written and says why, the others are', async () => {
+    const dir = tree();
+    const texts = new FileTexts();
+    const stream = new FixStream(false, { show: () => undefined, content: (o) => o.newText! }, true, texts);
+    const outcomes = [0, 1, 2].map((i) => {
+      const absPath = fileOf(dir, i);
+      const text = readFileSync(absPath, 'utf8');
+      return {
+        file: { path: path.relative(dir, absPath), absPath, text },
+        newText: `${text}# fixed\n`,
+        tables: [],
+      } as unknown as FileOutcome;
+    });
+    await stream.add(outcomes, () => {});
+    await stream.finish();
+    const unreadable = stream.held[1];
+    const get = texts.get.bind(texts);
+    texts.get = (o, kind) => {
+      if (o === unreadable) throw new Error('the spool file ended early');
+      return get(o, kind);
+    };
+    const w = await stream.writeHeld(stream.held);
+    expect(w.failed.get(unreadable)?.message).toBe(
+      "not written: its fixed text could not be read back from kmsfix's temp file (the spool file ended early)",
+    );
+    expect(readFileSync(fileOf(dir, 1), 'utf8')).not.toContain('# fixed');
+    for (const i of [0, 2]) expect(readFileSync(fileOf(dir, i), 'utf8')).toMatch(/# fixed\n$/);
+    expect(w.written.size).toBe(2);
+    texts.discard();
+  });
+
   it('writes held texts larger than a chunk, chunk by chunk', async () => {
     const dir = tree();
     const texts = new FileTexts();
