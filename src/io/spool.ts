@@ -19,12 +19,15 @@ import type { FileOutcome } from '../core/result.js';
 
 const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
 
-interface Entry {
-  order: number;
-  /** Where it is in the file; or the text itself, when it could not be written there. */
+/** Where a text is in the file; or the text itself, when it could not be written there. */
+interface Stored {
   at: number;
   length: number;
   text?: string;
+}
+
+interface Entry extends Stored {
+  order: number;
 }
 
 export class OrderedSpool {
@@ -36,20 +39,25 @@ export class OrderedSpool {
 
   /** Keeps `text` under `key`, at `order`. */
   append(key: string, order: number, text: string): void {
+    this.keep(key, { ...this.store(text), order });
+  }
+
+  /** Writes `text` to the file (or keeps it, when the file cannot be written), and says where it is: `read` gives it back. */
+  store(text: string): Stored {
     const file = this.inMemory ? undefined : (this.file ?? this.open());
     if (file) {
       const bytes = Buffer.from(text);
       try {
         writeAll(file.fd, bytes);
-        this.keep(key, { order, at: file.bytes, length: bytes.length });
+        const at = file.bytes;
         file.bytes += bytes.length;
-        return;
+        return { at, length: bytes.length };
       } catch {
         // What was written of it is never read: the next texts go to memory too.
         this.inMemory = true;
       }
     }
-    this.keep(key, { order, at: -1, length: 0, text });
+    return { at: -1, length: 0, text };
   }
 
   /** Whether the texts kept so far all went to the file. */
@@ -102,7 +110,8 @@ export class OrderedSpool {
     return this.file;
   }
 
-  private read(e: Entry): string {
+  /** A text stored (`store`), read back. */
+  read(e: Stored): string {
     if (e.text !== undefined) return e.text;
     const buffer = Buffer.allocUnsafe(e.length);
     for (let n = 0; n < e.length; ) {
@@ -123,25 +132,25 @@ type TextKind = 'content' | 'diff' | 'tables';
 
 export class FileTexts {
   private readonly spool = new OrderedSpool();
-  private readonly ids = new Map<FileOutcome, number>();
+  /** Per outcome, where each of its texts is (no key strings or lists: a held fix keeps one of these per file of the tree). */
+  private readonly stored = new Map<FileOutcome, Partial<Record<TextKind, Stored>>>();
 
   /** Keeps `text` as what `o` is written with (`content`), its diff, or its tables. */
   keep(o: FileOutcome, kind: TextKind, text: string): void {
-    let id = this.ids.get(o);
-    if (id === undefined) this.ids.set(o, (id = this.ids.size));
-    this.spool.append(`${kind}${id}`, 0, text);
+    const at = this.spool.store(text);
+    const kept = this.stored.get(o);
+    if (kept) kept[kind] = at;
+    else this.stored.set(o, { [kind]: at });
   }
 
   /** The text kept for `o` (undefined: none). */
   get(o: FileOutcome, kind: TextKind): string | undefined {
-    const id = this.ids.get(o);
-    if (id === undefined) return undefined;
-    for (const t of this.spool.texts(`${kind}${id}`)) return t;
-    return undefined;
+    const at = this.stored.get(o)?.[kind];
+    return at === undefined ? undefined : this.spool.read(at);
   }
 
   discard(): void {
-    this.ids.clear();
+    this.stored.clear();
     this.spool.discard();
   }
 }
