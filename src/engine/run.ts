@@ -18,7 +18,7 @@ import type { BatchFile } from './batch.js';
 import { PARALLEL_MIN_FILES, defaultWorkers, parallelMinBytes, workerScript } from './pool.js';
 import { Scheduler } from './schedule.js';
 import { TableCopies } from './own.js';
-import { heapCheck, watchHeap } from './heap.js';
+import { heapTick, watchHeap } from '../core/heap.js';
 import { readCandidate, type SharedReads } from '../io/read.js';
 import { cleanStaleTemps, halfWritten, type Cleanup } from '../io/temp.js';
 import type { FileError, FileOutcome, FileResult, Replace, RunProgress } from '../core/result.js';
@@ -141,7 +141,6 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   };
   const orderOf = (o: FileOutcome) => pending.get(o) ?? -1;
   const copies = new TableCopies();
-  let lastHeapCheck = 0;
   const sink = async (indexes: number[], reads: BatchFile[], results: FileResult[]) => {
     const batch = indexes.map((i, k) => {
       const r = results[k];
@@ -159,12 +158,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       return o;
     });
     if (options.onVerified) await options.onVerified(batch, replace, orderOf);
-    // Every 20 ms at most, not after every batch: V8's heap statistics walk every space (22 ms of
-    // a fix of the bench's dense corpus when asked after each of its batches).
-    if (watch && Date.now() - lastHeapCheck >= 20) {
-      lastHeapCheck = Date.now();
-      heapCheck();
-    }
+    if (watch) heapTick();
   };
   const scheduler = new Scheduler(
     pass,

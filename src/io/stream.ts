@@ -42,6 +42,7 @@ import { guardWrites } from './guard.js';
 import type { FileTexts } from './spool.js';
 import { type GroupWrite, writeGroups } from './write.js';
 import { groupBy } from '../core/lists.js';
+import { heapTick } from '../core/heap.js';
 
 const CHUNK_FILES = 256;
 const CHUNK_CHARS = 4 * 1024 * 1024;
@@ -259,6 +260,7 @@ export class FixStream {
         }
       chunk = [];
       chars = 0;
+      heapTick();
     };
     for (const members of byGroup.values()) {
       let files: GroupWrite['files'];
@@ -293,6 +295,8 @@ export class FixStream {
     this.failed.clear();
     const kept: FileOutcome[] = [];
     for (const [order, o] of outcomes.entries()) {
+      // A long loop after the run: the heap watch goes on (core/heap.ts).
+      heapTick();
       if (!changed.has(o)) {
         const k = this.hooks.settle ? this.hooks.settle(this.full(o), { delivered: false, order }) : this.full(o);
         if (k) kept.push(k);

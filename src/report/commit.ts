@@ -10,6 +10,7 @@ import { GIT_LANES, commitFiles, commitPlan } from '../io/commit.js';
 import { repoRootOf } from '../io/git.js';
 import { COMMIT_BRANCH, type MessageOptions, commitMessage, commitText } from './commitMessage.js';
 import type { FileError, FileOutcome } from '../core/result.js';
+import { heapTick } from '../core/heap.js';
 
 /**
  * Of the files a fix in place may write (guard.ts said yes), those --commit may write: none outside
@@ -60,6 +61,7 @@ export async function commitRepositories(
   await inLanes([...byRoot], GIT_LANES, async ([root, list], i) => {
     const files = list.filter((o) => written.has(o));
     if (files.length === 0) return;
+    heapTick();
     // The message tells the tables of the files written (a repository's unwritten ones as not changed).
     const fulls = list.map(full);
     const changed = new Set(fulls.filter((_, k) => written.has(list[k])));

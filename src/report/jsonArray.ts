@@ -3,6 +3,7 @@
  * array elements on disk and print them at the end (src/report/jsonStream.ts, src/report/sarifStream.ts):
  * the bytes are those of the whole document.
  */
+import { heapTick } from '../core/heap.js';
 
 /** An array's element as it stands inside a document, `indent` spaces in. */
 export function jsonElement(value: unknown, indent: number): string {
@@ -22,6 +23,7 @@ export function printJsonArray(texts: Iterable<string>, indent: number, out: (te
     out(first ? `[\n${pad}` : `,\n${pad}`);
     out(text);
     first = false;
+    heapTick();
   }
   out(first ? '[]' : `\n${pad.slice(2)}]`);
 }

@@ -16,6 +16,7 @@ import { OrderedSpool } from '../io/spool.js';
 import { describeError } from '../io/read.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import { type MessageOptions, commitMessage, mailHead, mailTail } from './commitMessage.js';
+import { heapTick } from '../core/heap.js';
 
 export interface RepoReport {
   repository: string;
@@ -139,9 +140,8 @@ export class PatchDirWriter {
       let name = base;
       for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
       used.add(name);
+      heapTick();
       const files = b.outcomes.filter(changed);
-      const outs = b.outcomes.map(full);
-      const isChanged = new Set(outs.filter((_, k) => changed(b.outcomes[k])));
       const patchFile = path.join(absDir, `${name}.patch`);
       const mailFile = path.join(absDir, `${name}.mbox`);
       const patchErrors: FileError[] = [];
@@ -170,6 +170,9 @@ export class PatchDirWriter {
           };
           written = put(patchFile, '', '');
           if (b.git) {
+            // The message names every table of the repository: its outcomes with their tables, for it only.
+            const outs = b.outcomes.map(full);
+            const isChanged = new Set(outs.filter((_, k) => changed(b.outcomes[k])));
             const m = commitMessage(
               outs,
               message,
@@ -190,8 +193,21 @@ export class PatchDirWriter {
         await fs.rm(patchFile, { force: true });
         await fs.rm(mailFile, { force: true });
       }
-      const tables = outs.flatMap((o) => o.tables);
+      // The counts, one file's tables at a time (a folder without git is one bucket, however large).
       const rel = (abs: string) => toPosix(path.relative(b.root, abs));
+      const count = { tables: 0, compliant: 0, planned: 0 };
+      const notFixable: RepoReport['notFixable'] = [];
+      for (const o of b.outcomes) {
+        heapTick();
+        const { tables } = full(o);
+        count.tables += tables.length;
+        for (const t of tables) {
+          if (t.compliant) count.compliant++;
+          if (t.planned) count.planned++;
+          if (!t.compliant && !t.planned)
+            notFixable.push({ file: rel(o.file.absPath), line: t.line, address: t.address, status: t.status, reason: t.message });
+        }
+      }
       repositories.push({
         repository: name,
         path: toPosix(path.relative(cwd, b.root) || '.'),
@@ -200,15 +216,9 @@ export class PatchDirWriter {
         mail: written && mailed ? `${name}.mbox` : null,
         files: b.outcomes.length,
         filesChanged: files.length,
-        tables: tables.length,
-        compliant: tables.filter((t) => t.compliant).length,
-        planned: tables.filter((t) => t.planned).length,
-        fixed: written ? tables.filter((t) => t.planned).length : 0,
-        notFixable: outs.flatMap((o) =>
-          o.tables
-            .filter((t) => !t.compliant && !t.planned)
-            .map((t) => ({ file: rel(o.file.absPath), line: t.line, address: t.address, status: t.status, reason: t.message })),
-        ),
+        ...count,
+        fixed: written ? count.planned : 0,
+        notFixable,
         errors: [
           ...[...b.errors, ...b.outcomes.flatMap((o) => (o.error ? [o.error] : []))].map((e) => ({
             ...e,

@@ -1,12 +1,12 @@
 /**
- * The main thread's heap watch (src/engine/heap.ts): a full collection once the heap is past its
+ * The main thread's heap watch (src/core/heap.ts): a full collection once the heap is past its
  * floor and has grown by the slack, without leaving any V8 flag changed (the TypeScript compiler's code cache is checked
  * against V8's flag hash: a cache made before must still be accepted after).
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { heapCheck, watchHeap } from '../../src/engine/heap.js';
+import { heapCheck, watchHeap } from '../../src/core/heap.js';
 
 const saved = process.env.KMSFIX_HEAP_SLACK_MB;
 afterAll(() => {
