@@ -50,6 +50,19 @@ function fixThrough(dir: string, stream: FixStream, more: Partial<RunOptions> = 
   });
 }
 
+/** The first `n` files of `dir` changed (a line added), as the run hands over verified groups (a full chunk: 256). */
+function chunk(dir: string, n = 256): FileOutcome[] {
+  return Array.from({ length: n }, (_, i) => {
+    const absPath = fileOf(dir, i);
+    const text = readFileSync(absPath, 'utf8');
+    return {
+      file: { path: path.relative(dir, absPath), absPath, text },
+      newText: `${text}# fixed\n`,
+      tables: [],
+    } as unknown as FileOutcome;
+  });
+}
+
 const fileOf = (dir: string, i: number) => path.join(dir, `s${String(i).padStart(3, '0')}`, 'template.yaml');
 
 afterEach(() => {
@@ -168,16 +181,7 @@ describe('a fix in place that holds its files (the prompt, --commit)', () => {
     const dir = tree();
     const texts = new FileTexts();
     const stream = new FixStream(false, { show: () => undefined, content: (o) => o.newText! }, true, texts);
-    const outcomes = [0, 1, 2].map((i) => {
-      const absPath = fileOf(dir, i);
-      const text = readFileSync(absPath, 'utf8');
-      return {
-        file: { path: path.relative(dir, absPath), absPath, text },
-        newText: `${text}# fixed\n`,
-        tables: [],
-      } as unknown as FileOutcome;
-    });
-    await stream.add(outcomes, () => {});
+    await stream.add(chunk(dir, 3), () => {});
     await stream.finish();
     const unreadable = stream.held[1];
     const get = texts.get.bind(texts);
@@ -219,19 +223,6 @@ describe('a fix in place that holds its files (the prompt, --commit)', () => {
 });
 
 describe('a chunk written in the background', () => {
-  /** A full chunk (256 changed files), as the run hands over verified groups. */
-  function chunk(dir: string, n = 256): FileOutcome[] {
-    return Array.from({ length: n }, (_, i) => {
-      const absPath = fileOf(dir, i);
-      const text = readFileSync(absPath, 'utf8');
-      return {
-        file: { path: path.relative(dir, absPath), absPath, text },
-        newText: `${text}# fixed\n`,
-        tables: [],
-      } as unknown as FileOutcome;
-    });
-  }
-
   it('returns from a full chunk once its temp files are written, and settles it by the next flush or finish', async () => {
     const dir = tree();
     const stream = new FixStream(true, { show: () => undefined, content: (o) => o.newText! });
