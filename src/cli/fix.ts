@@ -158,8 +158,9 @@ interface Delivery {
 export async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream: Streamed, version: string): Promise<number> {
   const text = p.format === 'text';
   // A parameter no longer controls what --fix-parameterised wrote explicitly: said once per table
-  // (src/rule/evaluate.ts words it). A held stream has every table yet: said before the diff and
-  // the prompt (the JSON report has them from its stream, as a stream's folded files).
+  // (src/rule/evaluate.ts words it; only with --fix-parameterised). A held stream has every table
+  // yet, on disk: said before the diff and the prompt (the JSON report has them from its stream, as
+  // a stream's folded files).
   const say = (outcomes: FileOutcome[]) => {
     for (const t of allTables(outcomes)) {
       const note = parameterisedNote(t);
@@ -172,7 +173,7 @@ export async function fix(p: Parsed, result: RunResult, io: Io, notes: string[],
     say(result.outcomes);
     return streamed(p, result, io, notes, stream);
   }
-  if (text) for (const o of result.outcomes) say([stream.full(o)]);
+  if (text && p.options.fixParameterised) for (const o of result.outcomes) say([stream.full(o)]);
   const d = stream.patches ? await writePatches(p, result, io, stream, version) : await writeHeld(p, result, io, stream, version);
   const outcomes = stream.settleHeld(result.outcomes, d.delivered, d.failed);
   if (text) for (const line of d.after) io.err(`${line}\n`);

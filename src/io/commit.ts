@@ -6,7 +6,7 @@
  * write has uncommitted changes (refused by guard.ts), so that a commit holds the whole change.
  */
 import path from 'node:path';
-import { inLanes } from '../core/lists.js';
+import { groupBy, inLanes } from '../core/lists.js';
 import { execGit, real, repoRootOf } from './git.js';
 
 /** How many repositories --commit asks git about at a time. */
@@ -20,17 +20,12 @@ async function git(root: string, args: string[], input?: string): Promise<string
 
 /** The repository of each file (absolute paths), or the reason it cannot be committed. */
 export async function commitPlan(files: string[], branch: string): Promise<{ repos: Map<string, string[]>; refused: Map<string, string> }> {
-  const repos = new Map<string, string[]>();
   const refused = new Map<string, string>();
-  for (const f of files) {
+  const repos = groupBy(files, (f) => {
     const root = repoRootOf(real(f));
     if (!root) refused.set(f, 'is not in a git work tree: not written (--commit writes only inside git repositories)');
-    else {
-      const list = repos.get(root);
-      if (list) list.push(f);
-      else repos.set(root, [f]);
-    }
-  }
+    return root;
+  });
   // Repositories a few at a time: each asks git twice (a process each), and a bulk run has hundreds.
   await inLanes([...repos], GIT_LANES, async ([root, list]) => {
     const [head, exists] = await Promise.all([

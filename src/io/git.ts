@@ -4,6 +4,7 @@
  * (`git status --porcelain -z`), so that a fix in place never mixes with work not yet committed.
  */
 import { lazyRequire } from '../core/lazy.js';
+import { groupBy } from '../core/lists.js';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
@@ -125,15 +126,10 @@ export function real(p: string): string {
  * each work tree's status is taken once and kept there for the next calls.
  */
 export async function uncommitted(files: string[], statuses?: Map<string, Promise<GitStatus>>): Promise<Map<string, string>> {
-  const byRoot = new Map<string, { file: string; real: string }[]>();
-  for (const file of files) {
-    const r = real(file);
-    const root = repoRootOf(r);
-    if (!root) continue;
-    const list = byRoot.get(root);
-    if (list) list.push({ file, real: r });
-    else byRoot.set(root, [{ file, real: r }]);
-  }
+  const byRoot = groupBy(
+    files.map((file) => ({ file, real: real(file) })),
+    (f) => repoRootOf(f.real),
+  );
   const refused = new Map<string, string>();
   await Promise.all(
     [...byRoot].map(async ([root, list]) => {

@@ -298,7 +298,8 @@ export class FixStream {
       // A long loop after the run: the heap watch goes on (core/heap.ts).
       heapTick();
       if (!changed.has(o)) {
-        const k = this.hooks.settle ? this.hooks.settle(this.full(o), { delivered: false, order }) : this.full(o);
+        const full = this.full(o);
+        const k = this.hooks.settle ? this.hooks.settle(full, { delivered: false, order }) : full;
         if (k) kept.push(k);
         continue;
       }

@@ -52,8 +52,8 @@ export async function commitRepositories(
   written: Set<FileOutcome>,
   options: MessageOptions,
   cwd: string,
-  /** An outcome with its tables (a fix that held its files keeps them on disk: read back one repository at a time). */
-  full: (o: FileOutcome) => FileOutcome = (o) => o,
+  /** An outcome with its tables (a fix that holds its files keeps them on disk: read back one repository at a time). */
+  full: (o: FileOutcome) => FileOutcome,
 ): Promise<{ errors: FileError[]; notes: string[] }> {
   const byRoot = groupBy(outcomes, (o) => repoRootOf(o.file.absPath));
   // Repositories a few at a time (each commit is five git processes); errors and notes in their order.

@@ -68,7 +68,7 @@ function within(dir: string, p: string): boolean {
  * Writes DIR: `add` keeps each changed file's diff for its repository's patch as the run goes, on
  * disk (src/io/spool.ts), so that a fix that writes as it goes holds no diff (src/io/stream.ts);
  * `finish` writes each patch (its diffs in the run's order) and its mail, each atomically, and
- * summary.json. A run that keeps every outcome adds them all at the end.
+ * summary.json.
  */
 export class PatchDirWriter {
   private readonly absDir: string;
@@ -112,8 +112,8 @@ export class PatchDirWriter {
     changed: (o: FileOutcome) => boolean,
     /** What the mails' commit messages say about the fix, and their date. */
     message: MessageOptions & { date: Date },
-    /** An outcome with its tables (a fix that held its files keeps them on disk: read back one repository at a time). */
-    full: (o: FileOutcome) => FileOutcome = (o) => o,
+    /** An outcome with its tables (a fix that holds its files keeps them on disk: read back one repository, or one file, at a time). */
+    full: (o: FileOutcome) => FileOutcome,
   ): Promise<PatchDirResult> {
     const { absDir, dir, cwd } = this;
     for (const r of repos) this.bucket(r, true);
@@ -150,6 +150,8 @@ export class PatchDirWriter {
       const fail = (file: string, message: string) => patchErrors.push({ file: shown(file), message });
       let written = false;
       let mailed = false;
+      /** A git repository's outcomes with their tables, read back once for its mail and its counts. */
+      let outs: FileOutcome[] | undefined;
       if (files.length > 0) {
         if (b.spoolError !== undefined || !this.spool.has(b.root))
           fail(patchFile, `cannot write ${shown(patchFile)}: ${b.spoolError ?? 'its diff was not kept'}`);
@@ -171,7 +173,7 @@ export class PatchDirWriter {
           written = put(patchFile, '', '');
           if (b.git) {
             // The message names every table of the repository: its outcomes with their tables, for it only.
-            const outs = b.outcomes.map(full);
+            outs = b.outcomes.map(full);
             const isChanged = new Set(outs.filter((_, k) => changed(b.outcomes[k])));
             const m = commitMessage(
               outs,
@@ -197,9 +199,9 @@ export class PatchDirWriter {
       const rel = (abs: string) => toPosix(path.relative(b.root, abs));
       const count = { tables: 0, compliant: 0, planned: 0 };
       const notFixable: RepoReport['notFixable'] = [];
-      for (const o of b.outcomes) {
+      for (const [k, o] of b.outcomes.entries()) {
         heapTick();
-        const { tables } = full(o);
+        const { tables } = outs?.[k] ?? full(o);
         count.tables += tables.length;
         for (const t of tables) {
           if (t.compliant) count.compliant++;
