@@ -43,7 +43,29 @@ export interface Candidate {
 }
 
 export function displayPath(absPath: string, cwd: string): string {
-  return toPosix(path.relative(cwd, absPath) || '.');
+  return toPosix(relativeUnder(cwd, absPath) || '.');
+}
+
+/**
+ * `path.join(dir, name)` for an entry of a folder being walked (`dir` absolute and normalized, `name`
+ * as readdir gives it): one concatenation. path.join normalizes the whole path again, character by
+ * character, and leaves it as a tree of string pieces in memory: a walk makes one per entry, and a
+ * run keeps its candidates' paths to the end.
+ */
+function childPath(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
+}
+
+/**
+ * `path.relative(base, abs)` for the walk's paths: a slice when `abs` is below `base` (both absolute
+ * and normalized; path.relative resolves both again), path.relative for anything else.
+ */
+export function relativeUnder(base: string, abs: string): string {
+  if (abs.length > base.length && abs.startsWith(base)) {
+    if (base.endsWith(path.sep)) return abs.slice(base.length);
+    if (abs[base.length] === path.sep) return abs.slice(base.length + 1);
+  }
+  return path.relative(base, abs);
 }
 
 interface IgnoreScope {
@@ -90,7 +112,7 @@ async function ancestorScopes(dir: string): Promise<IgnoreScope[]> {
 
 function ignored(scopes: IgnoreScope[], absPath: string, isDir: boolean): boolean {
   for (const s of scopes) {
-    const rel = toPosix(path.relative(s.dir, absPath));
+    const rel = toPosix(relativeUnder(s.dir, absPath));
     if (!rel || rel.startsWith('..')) continue;
     if (s.ig.ignores(isDir ? rel + '/' : rel)) return true;
   }
@@ -112,7 +134,7 @@ function excluder(excludes: Exclude[], cwd: string): (root: string, absPath: str
   const scopes = excludes.filter((e) => e.patterns.length > 0).map((e) => ({ base: e.base, ig: ignoreLib()().add(e.patterns) }));
   return (root, absPath, isDir) =>
     scopes.some((s) => {
-      const rel = toPosix(path.relative(s.base ?? root ?? cwd, absPath));
+      const rel = toPosix(relativeUnder(s.base ?? root ?? cwd, absPath));
       if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return false;
       return s.ig.ignores(isDir ? rel + '/' : rel);
     });
@@ -148,7 +170,7 @@ export async function discover(
     seen.add(absPath);
     const c: Candidate = { absPath, path: displayPath(absPath, cwd), explicit };
     if (link) c.link = link;
-    if (!explicit && isTestPath(toPosix(path.relative(root, absPath)))) c.test = true;
+    if (!explicit && isTestPath(toPosix(relativeUnder(root, absPath)))) c.test = true;
     candidates.push(c);
   };
 
@@ -166,7 +188,7 @@ export async function discover(
     const here = own ? [...scopes, own] : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      const abs = path.join(dir, e.name);
+      const abs = childPath(dir, e.name);
       if (e.name === '.git') repos.push(dir);
       // A temp file of a fix (src/io/temp.ts), never a template: listed for the cleanup of dead runs' ones.
       if (isTempName(e.name)) {

@@ -8,7 +8,7 @@ const LOCAL_CALL = /"?source"?\s*[=:]\s*"\.\.?\//;
 export const terraformEntry: FormatEntry = {
   name: 'terraform',
   accepts: (path) => /\.tf(\.json)?$/i.test(path),
-  prefilter: (text) => TABLE.test(text) || LOCAL_CALL.test(text),
+  prefilter: (text) => (text.includes('dynamodb') && TABLE.test(text)) || (text.includes('source') && LOCAL_CALL.test(text)),
   // A module's files, its lock file (which hashicorp/aws version the module runs with), and the
   // variable files Terraform loads for a root module (terraform.tfvars, *.auto.tfvars).
   siblingFile: (name) =>

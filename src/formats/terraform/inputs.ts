@@ -39,6 +39,9 @@ const isModuleFile = (f: SourceFile) => /\.tf(\.json)?$/i.test(f.path);
 const nameOf = (f: SourceFile) => path.posix.basename(f.path);
 /** What evaluation reads of a module's files: variables, locals, outputs (a file with none is not parsed for it). */
 const DECLARES = /(^|\n)\s*(variable|locals|output)\b|"(variable|locals|output)"\s*:/;
+/** DECLARES, after a search for its words (the regular expression has no fixed start to search for: it tries every position of the text). */
+const declares = (text: string) =>
+  (text.includes('variable') || text.includes('locals') || text.includes('output')) && DECLARES.test(text);
 
 /** The files of this module folder that declare variables or locals, with their blocks (the siblings' parse is shared with fix.ts). */
 async function envFiles(files: SourceFile[]): Promise<ModuleFile[]> {
@@ -46,7 +49,7 @@ async function envFiles(files: SourceFile[]): Promise<ModuleFile[]> {
   for (const f of files) {
     let m = envFile.get(f);
     if (m === undefined) {
-      m = isModuleFile(f) && DECLARES.test(f.text) ? { path: f.path, text: f.text, tops: await siblingBlocks([f]) } : null;
+      m = isModuleFile(f) && declares(f.text) ? { path: f.path, text: f.text, tops: await siblingBlocks([f]) } : null;
       envFile.set(f, m);
     }
     if (m) out.push(m);
