@@ -24,8 +24,10 @@ const TEST_DIRS = new Set(['test', 'tests', '__tests__']);
 export function isTestPath(relPath: string): boolean {
   const parts = relPath.split('/');
   const name = parts[parts.length - 1];
-  return parts.slice(0, -1).some((p) => TEST_DIRS.has(p)) || /\.(test|spec)\.[cm]?[jt]sx?$/i.test(name);
+  return parts.slice(0, -1).some((p) => TEST_DIRS.has(p)) || isTestName(name);
 }
+
+const isTestName = (name: string) => /\.(test|spec)\.[cm]?[jt]sx?$/i.test(name);
 
 export interface Candidate {
   absPath: string;
@@ -52,7 +54,7 @@ export function displayPath(absPath: string, cwd: string): string {
  * character, and leaves it as a tree of string pieces in memory: a walk makes one per entry, and a
  * run keeps its candidates' paths to the end.
  */
-function childPath(dir: string, name: string): string {
+export function childPath(dir: string, name: string): string {
   return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
 }
 
@@ -165,25 +167,32 @@ export async function discover(
   /** The folder named on the command line that the current walk started from. */
   let root = cwd;
   const excluded = excluder(excludes, cwd);
-  const add = (absPath: string, explicit: boolean) => {
+  /** A file found (`shown`: its display path), named on the command line (`explicit`) or in test code below the walk's root. */
+  const add = (absPath: string, shown: string, explicit: boolean, test: boolean) => {
     if (seen.has(absPath)) return;
     seen.add(absPath);
-    const c: Candidate = { absPath, path: displayPath(absPath, cwd), explicit };
+    const c: Candidate = { absPath, path: shown, explicit };
     if (link) c.link = link;
-    if (!explicit && isTestPath(toPosix(relativeUnder(root, absPath)))) c.test = true;
+    if (test) c.test = true;
     candidates.push(c);
   };
 
   // Synchronous on purpose: one thread-pool round trip per folder made walking large trees
   // mostly waiting; nothing else runs in this thread meanwhile.
-  function walk(dir: string, scopes: IgnoreScope[]): void {
+  /**
+   * `shown`: the folder's display path (displayPath); `testDir`: whether it is test code below the
+   * walk's root (isTestPath). Its entries' display paths are made from it: path.relative for each
+   * file was a tenth of a Terraform scan (the bench runs kmsfix from outside the tree it scans).
+   */
+  function walk(dir: string, scopes: IgnoreScope[], shown: string, testDir: boolean): void {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
-      errors.push({ file: displayPath(dir, cwd), message: `cannot read directory: ${(err as Error).message}` });
+      errors.push({ file: shown, message: `cannot read directory: ${(err as Error).message}` });
       return;
     }
+    const shownOf = (name: string) => (shown === '.' ? name : shown.endsWith('/') ? shown + name : `${shown}/${name}`);
     const own = entries.some((e) => e.name === '.gitignore') ? loadGitignoreSync(dir) : undefined;
     const here = own ? [...scopes, own] : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -197,12 +206,13 @@ export async function discover(
       }
       if (e.isDirectory()) {
         if (SKIPPED_DIRS.has(e.name) || ignored(here, abs, true) || excluded(root, abs, true)) continue;
-        walk(abs, here);
+        walk(abs, here, shownOf(e.name), testDir || TEST_DIRS.has(e.name));
       } else if (e.isFile()) {
-        if (accepts(e.name) && !ignored(here, abs, false) && !excluded(root, abs, false)) add(abs, false);
+        if (accepts(e.name) && !ignored(here, abs, false) && !excluded(root, abs, false))
+          add(abs, shownOf(e.name), false, testDir || isTestName(e.name));
       } else if (!e.isSymbolicLink() && accepts(e.name) && !ignored(here, abs, false)) {
         // A FIFO, socket or device with a template's name: never opened (a FIFO would block), but said.
-        errors.push({ file: displayPath(abs, cwd), message: `not a regular file (${kindOf(e)}): skipped` });
+        errors.push({ file: shownOf(e.name), message: `not a regular file (${kindOf(e)}): skipped` });
       }
     }
   }
@@ -242,11 +252,11 @@ export async function discover(
     }
     if (st.isDirectory()) {
       root = abs;
-      walk(abs, await ancestorScopes(abs));
+      walk(abs, await ancestorScopes(abs), displayPath(abs, cwd), false);
     } else {
       root = cwd;
       if (excluded(cwd, abs, false)) continue;
-      add(abs, true);
+      add(abs, displayPath(abs, cwd), true, false);
       tempsBeside(abs);
     }
   }

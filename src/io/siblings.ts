@@ -11,6 +11,7 @@ import { toPosix } from '../core/text.js';
 import type { SourceFile, Format } from '../core/types.js';
 import { MAX_FILE_BYTES, type SharedReads, decodeSource, readShared, stampOf } from './read.js';
 import { isTempName } from './temp.js';
+import { childPath } from './discover.js';
 import type { Watched } from '../core/result.js';
 
 export interface SiblingRead {
@@ -102,7 +103,7 @@ export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?
           names = readdirSync(dir)
             .filter((name) => !isTempName(name) && wanted(name))
             .sort()
-            .map((name) => ({ name, abs: path.join(dir, name) }));
+            .map((name) => ({ name, abs: childPath(dir, name) }));
         } catch (err) {
           throw new Error(`cannot list ${shown} for the other files of the group: ${(err as Error).message}`);
         }

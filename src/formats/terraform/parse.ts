@@ -252,14 +252,16 @@ function blockOf(n: Node, top = false): HBlock {
 }
 
 /**
- * The models parsed last, by text, least recently used first: a fixed file is parsed for
- * HashiCorp's check (hclcheck.ts) and again when it is verified, and a module's files are read by
- * each of its files' fixes, so a module of many files needs them all at hand (16 entries made
- * verification re-parse most fixed files of a 50-file module). Bounded by the text it holds, not
- * by a count: HCL_CACHE_CHARS characters in all (a model takes a few times its text), and a text
- * larger than a quarter of that is not kept. Models are never modified after parsing. 1 M characters
- * holds some fifteen modules of 50 files (a run fixes one folder at a time); 4 M held 27 MB of the
- * 50 MB a fix keeps live, for no time saved (tenth session, docs/performance.md).
+ * The models tree-sitter parsed last, by text, least recently used first: a fixed file is parsed
+ * for HashiCorp's check (hclcheck.ts) and again when it is verified, and a module's files are read
+ * by each of its files' fixes. Only tree-sitter's models are kept (the texts the fast parser leaves
+ * to it, 1 to 2 MB/s): the fast parser reads a text again faster than the run keeps its model. Kept
+ * models outlive two young-generation collections and are copied by both, and the cache let go of
+ * one every time it took one: with the fast parser's models kept too (1 M characters), a scan of
+ * the bench's Terraform took 7% more time and a fix of it 4% more, for about 900 parses saved
+ * (docs/performance.md, fifteenth session). Bounded by the text it holds, not by a count:
+ * HCL_CACHE_CHARS characters in all (a model takes a few times its text), and a text larger than
+ * a quarter of that is not kept. Models are never modified after parsing.
  */
 export const HCL_CACHE_CHARS = 1024 * 1024;
 const recent = new Map<string, HFile>();
@@ -296,7 +298,8 @@ export async function parseHcl(text: string): Promise<HFile> {
   }
   const fast = fastParserOn('hcl') ? parseHclFast(text, deep) : undefined;
   countParse('hcl', fast ? 'fast' : 'reference');
-  const model = fast ?? (await parseHclReference(text));
+  if (fast) return fast;
+  const model = await parseHclReference(text);
   if (!recent.has(text)) remember(text, model);
   return model;
 }
