@@ -40,8 +40,7 @@ const nameOf = (f: SourceFile) => path.posix.basename(f.path);
 /** What evaluation reads of a module's files: variables, locals, outputs (a file with none is not parsed for it). */
 const DECLARES = /(^|\n)\s*(variable|locals|output)\b|"(variable|locals|output)"\s*:/;
 /** DECLARES, after a search for its words (the regular expression has no fixed start to search for: it tries every position of the text). */
-const declares = (text: string) =>
-  (text.includes('variable') || text.includes('locals') || text.includes('output')) && DECLARES.test(text);
+const declares = (text: string) => (text.includes('variable') || text.includes('locals') || text.includes('output')) && DECLARES.test(text);
 
 /** The files of this module folder that declare variables or locals, with their blocks (the siblings' parse is shared with fix.ts). */
 async function envFiles(files: SourceFile[]): Promise<ModuleFile[]> {
