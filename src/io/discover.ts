@@ -181,7 +181,7 @@ export async function discover(
   // mostly waiting; nothing else runs in this thread meanwhile.
   /**
    * `shown`: the folder's display path (displayPath); `testDir`: whether it is test code below the
-   * walk's root (isTestPath). Its entries' display paths are made from it: path.relative for each
+   * walk's root (isTestPath). Its files' display paths are made from it: path.relative for each
    * file was a tenth of a Terraform scan (the bench runs kmsfix from outside the tree it scans).
    */
   function walk(dir: string, scopes: IgnoreScope[], shown: string, testDir: boolean): void {
@@ -206,7 +206,8 @@ export async function discover(
       }
       if (e.isDirectory()) {
         if (SKIPPED_DIRS.has(e.name) || ignored(here, abs, true) || excluded(root, abs, true)) continue;
-        walk(abs, here, shownOf(e.name), testDir || TEST_DIRS.has(e.name));
+        // Below a folder outside the current directory, a folder may lead back into it (`..` then `a`).
+        walk(abs, here, shown.startsWith('..') ? displayPath(abs, cwd) : shownOf(e.name), testDir || TEST_DIRS.has(e.name));
       } else if (e.isFile()) {
         if (accepts(e.name) && !ignored(here, abs, false) && !excluded(root, abs, false))
           add(abs, shownOf(e.name), false, testDir || isTestName(e.name));

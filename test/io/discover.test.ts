@@ -1,0 +1,95 @@
+/**
+ * The walk's paths (src/io/discover.ts): each entry's display path is made from its folder's, and
+ * its test-code flag from its folder's, instead of path.relative and isTestPath per file. Checked
+ * against those two, the reference, from a current directory inside, above, beside and outside the
+ * tree, with folders and files of every test-code shape.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discover, isTestPath, relativeUnder } from '../../src/io/discover.js';
+import { toPosix } from '../../src/core/text.js';
+
+let base: string;
+const accepts = (name: string) => /\.(ya?ml|json|tf|ts)$/.test(name);
+
+beforeAll(() => {
+  base = mkdtempSync(path.join(tmpdir(), 'kmsfix-discover-'));
+  const files = [
+    'repo/template.yaml',
+    'repo/test/template.yaml',
+    'repo/a/tests/deep/main.tf',
+    'repo/a/__tests__/stack.ts',
+    'repo/a/b/stack.test.ts',
+    'repo/a/b/stack.spec.ts',
+    'repo/a/b/stack.ts',
+    'repo/a/testing/main.tf',
+    'repo/a/b/c/d/e/f/g/template.json',
+    'repo/notes.md',
+  ];
+  for (const f of files) {
+    mkdirSync(path.join(base, 'tests', path.dirname(f)), { recursive: true });
+    writeFileSync(path.join(base, 'tests', f), '{}\n');
+  }
+});
+
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+describe('discover: display paths and test code', () => {
+  const cases = [
+    { name: 'the tree itself', cwd: () => path.join(base, 'tests', 'repo'), input: '.' },
+    { name: 'above the tree', cwd: () => base, input: 'tests/repo' },
+    { name: 'inside the tree (a sub-folder)', cwd: () => path.join(base, 'tests', 'repo', 'a'), input: '..' },
+    { name: 'beside the tree', cwd: () => path.join(base, 'tests', 'repo', 'a', 'b'), input: '../../test' },
+    { name: 'outside it, input absolute', cwd: () => tmpdir(), input: '' },
+    { name: 'the file system root', cwd: () => path.parse(base).root, input: '' },
+  ];
+  for (const c of cases) {
+    it(`from ${c.name}`, async () => {
+      const cwd = c.cwd();
+      const input = c.input || path.join(base, 'tests', 'repo');
+      const root = path.resolve(cwd, input);
+      const { candidates, errors } = await discover([input], cwd, accepts);
+      expect(errors).toEqual([]);
+      expect(candidates.length).toBeGreaterThan(0);
+      for (const cand of candidates) {
+        expect(cand.path).toBe(toPosix(path.relative(cwd, cand.absPath) || '.'));
+        expect(cand.absPath).toBe(path.join(path.dirname(cand.absPath), path.basename(cand.absPath)));
+        expect(cand.test === true, cand.path).toBe(isTestPath(toPosix(path.relative(root, cand.absPath))));
+      }
+      // A folder named `tests` above the walk's root does not make its files test code.
+      const shown = (rel: string) => candidates.find((x) => x.absPath === path.join(base, 'tests', rel));
+      if (root === path.join(base, 'tests', 'repo')) {
+        expect(shown('repo/template.yaml')?.test).toBeUndefined();
+        expect(shown('repo/a/testing/main.tf')?.test).toBeUndefined();
+        expect(shown('repo/a/b/stack.ts')?.test).toBeUndefined();
+        for (const t of ['repo/test/template.yaml', 'repo/a/tests/deep/main.tf', 'repo/a/__tests__/stack.ts', 'repo/a/b/stack.test.ts'])
+          expect(shown(t)?.test, t).toBe(true);
+      }
+    });
+  }
+
+  it('a file named on the command line: its own display path, never test code', async () => {
+    const cwd = path.join(base, 'tests', 'repo', 'a');
+    const { candidates } = await discover(['b/stack.test.ts', '../test/template.yaml'], cwd, accepts);
+    expect(candidates.map((c) => [c.path, c.test])).toEqual([
+      ['b/stack.test.ts', undefined],
+      ['../test/template.yaml', undefined],
+    ]);
+  });
+
+  it('relativeUnder is path.relative, by a slice below the base', () => {
+    const pairs: [string, string][] = [
+      ['/a/b', '/a/b/c/d.tf'],
+      ['/a/b/', '/a/b/c'],
+      ['/', '/x/y'],
+      ['/a/b', '/a/bc/d'],
+      ['/a/b', '/a/b'],
+      ['/a/b', '/a'],
+      ['/a/b/c', '/x/y'],
+      ['/a/./b', '/a/b/c'],
+    ];
+    for (const [from, to] of pairs) expect(relativeUnder(from, to), `${from} ${to}`).toBe(path.relative(from, to));
+  });
+});
