@@ -21,8 +21,11 @@
  * enough to take the function from a new context, and off again, before any worker starts.
  * KMSFIX_HEAP_SLACK_MB sets the slack (0: never force a collection).
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import { lazyRequire } from './lazy.js';
+
+// node:v8 loads about thirty of Node's own modules (streams among them): required on first use, by a fix.
+const v8 = lazyRequire<typeof import('node:v8')>('node:v8');
+const vm = lazyRequire<typeof import('node:vm')>('node:vm');
 
 const MB = 1024 * 1024;
 
@@ -50,13 +53,13 @@ export function watchHeap(): void {
     return;
   }
   try {
-    v8.setFlagsFromString('--expose-gc');
-    const f: unknown = vm.runInNewContext('gc');
+    v8().setFlagsFromString('--expose-gc');
+    const f: unknown = vm().runInNewContext('gc');
     if (typeof f === 'function') gc = f as () => void;
   } catch {
     gc = undefined;
   } finally {
-    v8.setFlagsFromString('--no-expose-gc');
+    v8().setFlagsFromString('--no-expose-gc');
   }
 }
 
@@ -77,10 +80,10 @@ export function heapTick(): void {
 /** Between batches: a full collection once the heap has grown by the slack since the last one. */
 export function heapCheck(): void {
   if (!gc) return;
-  const used = v8.getHeapStatistics().used_heap_size;
+  const used = v8().getHeapStatistics().used_heap_size;
   if (budget === 0) budget = Math.max(FLOOR, used + slackMin());
   if (used < budget) return;
   gc();
-  const live = v8.getHeapStatistics().used_heap_size;
+  const live = v8().getHeapStatistics().used_heap_size;
   budget = Math.max(FLOOR, live + Math.max(slackMin(), live / 2));
 }

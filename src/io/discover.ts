@@ -2,7 +2,7 @@
  * Finding candidate files: walk the given paths, skip build and dependency folders, honour
  * .gitignore files, keep only files some format accepts. Never follows symlinks while walking.
  */
-import { type Dirent, type Stats, promises as fs, readFileSync, readdirSync } from 'node:fs';
+import { type Dirent, type Stats, accessSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { lazyRequire } from '../core/lazy.js';
 import type { Ignore } from 'ignore';
@@ -99,7 +99,7 @@ async function ancestorScopes(dir: string): Promise<IgnoreScope[]> {
   for (let cur = dir; ; cur = d, d = path.dirname(cur)) {
     if (cur !== dir) chain.unshift(cur);
     try {
-      await fs.access(path.join(cur, '.git'));
+      accessSync(path.join(cur, '.git'));
       found = true;
       break;
     } catch {
@@ -225,11 +225,11 @@ export async function discover(
     let st: Stats;
     link = undefined;
     try {
-      const own = await fs.lstat(abs);
+      const own = lstatSync(abs);
       if (own.isSymbolicLink()) {
-        const target = await fs.readlink(abs);
+        const target = readlinkSync(abs);
         try {
-          st = await fs.stat(abs);
+          st = statSync(abs);
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           const why =

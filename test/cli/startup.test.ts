@@ -75,14 +75,16 @@ describe('a one-file scan loads only what it uses', () => {
     expect(run.sources).toContain('src/formats/terraform/evaluate.ts');
   });
 
-  it('no crypto, child_process or CommonJS export analysis, from the CommonJS build or the ES modules', () => {
+  it('no crypto, child_process, v8 (thirty modules of its own), stdin (fs/promises, readline) or CommonJS export analysis, from the CommonJS build or the ES modules', () => {
     const cache = mkdtempSync(path.join(tmpdir(), 'kmsfix-startup-cache-'));
     builtins(['scan', tf], { KMSFIX_CACHE_DIR: cache }); // writes the cached code
     for (const env of [{ KMSFIX_CACHE_DIR: cache }, { KMSFIX_CJS: 'off' }] as Record<string, string>[]) {
       const run = builtins(['scan', tf], env);
       expect(run.stdout).toContain('aws_dynamodb_table');
-      for (const unused of ['crypto', 'child_process', 'internal/deps/cjs-module-lexer/lexer'])
+      for (const unused of ['crypto', 'child_process', 'v8', 'internal/deps/cjs-module-lexer/lexer'])
         expect(run.builtins, unused).not.toContain(unused);
+      // stdin's stream is never made (isatty instead), and with it fs/promises; Node's ES module loader loads that itself.
+      if (env.KMSFIX_CJS !== 'off') expect(run.builtins).not.toContain('internal/fs/promises');
     }
   });
 
