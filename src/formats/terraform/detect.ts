@@ -257,7 +257,9 @@ const holds = new WeakMap<SourceFile, [boolean, boolean?]>();
 
 function providersOrPolicies(file: SourceFile): boolean {
   let h = holds.get(file);
-  if (!h) holds.set(file, (h = [PROVIDERS_OR_POLICIES.test(file.text)]));
+  // Both forms name `provider`, or the policy's type: a word search first (the regular expression has no fixed start to search for).
+  const t = file.text;
+  if (!h) holds.set(file, (h = [(t.includes('provider') || t.includes('aws_dynamodb_resource_policy')) && PROVIDERS_OR_POLICIES.test(t)]));
   return h[0];
 }
 
