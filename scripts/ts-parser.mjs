@@ -9,7 +9,7 @@
  * kmsfix uses (PARSER_API) cannot reach: a reachability walk over the bundle's top-level statements,
  * by the top-level names each one mentions (the binder's scopes tell a local from a top-level name).
  * The statements kept are the original text, in the original order. Two lists are cut to what is
- * reached, and nothing else is rewritten: a namespace's export list (`__export(ns, { m: () => m })`,
+ * reached, and one statement is rewritten (REWRITES: the performance hooks); nothing else: a namespace's export list (`__export(ns, { m: () => m })`,
  * when `ns.m` is all the code reads of it) and the entries of the `Diagnostics` table (152 of its
  * 2,000 messages). Statements that only fill in something (a namespace's body, `X.y = ...`, the code
  * fixes' and refactors' `register*` calls) go with the declaration they fill in; any other top-level
@@ -106,6 +106,14 @@ export const PARSER_API = [
 const HEAD = 'var ts = {}; ((module) => {\n';
 /** Object-literal tables read entry by entry (see deriveParser). */
 const TABLES = ['Diagnostics'];
+
+/**
+ * The one statement rewritten: the compiler's performance marks (off unless `ts.performance.enable()`
+ * is called, which a parse never does) look for Node's performance hooks when the module loads, and
+ * `require("perf_hooks")` loads nine of Node's modules (about 1 ms of a one-file CDK scan). Without
+ * the hooks, its timestamps come from Date.now; the trees are the same (parser-build.test.ts).
+ */
+const REWRITES = new Map([['var nativePerformanceHooks = tryGetPerformanceHooks();', '\nvar nativePerformanceHooks = void 0;']]);
 const TAIL = '\n})({ get exports()';
 
 /**
@@ -313,12 +321,13 @@ export function deriveParser(source, ts, api = PARSER_API) {
     if (!kept.has(i)) return;
     const table = [...tables].find(([, t]) => t.index === i)?.[0];
     const ns = members.has(ownerOf(st)) && !ts.isVariableStatement(st) ? ownerOf(st) : undefined;
-    parts.push(table ? tableOf(table) : ns ? exportsOf(ns, i) : body.slice(st.getFullStart(), st.getEnd()));
+    const text = body.slice(st.getFullStart(), st.getEnd());
+    parts.push(table ? tableOf(table) : ns ? exportsOf(ns, i) : (REWRITES.get(text.trim()) ?? text));
   });
   const license = source.slice(0, start).trim();
   const text =
     `${license}\n// The parser of TypeScript ${ts.version}, derived from typescript.js by kmsfix's scripts/ts-parser.mjs: ` +
-    `its top-level statements that the names exported below reach, unchanged.\n` +
+    `its top-level statements that the names exported below reach, unchanged (but for not looking for Node's performance hooks).\n` +
     `${parts.join('')}\nmodule.exports = { ${api.join(', ')} };\n`;
   const droppedNames = [...declares.keys()].filter((n) => !reached.has(n));
   return {

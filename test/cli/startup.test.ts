@@ -88,6 +88,15 @@ describe('a one-file scan loads only what it uses', () => {
     }
   });
 
+  it("a CDK file: the TypeScript parser does not load Node's performance hooks (scripts/ts-parser.mjs REWRITES)", () => {
+    const cache = mkdtempSync(path.join(tmpdir(), 'kmsfix-startup-cache-'));
+    const ts = path.join(FIXTURES, 'typescript', 'cdk-tablev2', 'input.ts');
+    builtins(['scan', ts], { KMSFIX_CACHE_DIR: cache });
+    const run = builtins(['scan', ts], { KMSFIX_CACHE_DIR: cache });
+    expect(run.stdout).toContain('TableEncryptionV2');
+    expect(run.builtins).not.toContain('perf_hooks');
+  });
+
   it('with cached code, a run starts no ES module loader', () => {
     const cache = mkdtempSync(path.join(tmpdir(), 'kmsfix-startup-cache-'));
     builtins(['scan', tf], { KMSFIX_CACHE_DIR: cache });
