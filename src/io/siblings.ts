@@ -89,6 +89,19 @@ interface Folder {
 export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?: SharedReads): SiblingSource {
   let cache: Folder | undefined;
   return (members, transform) => {
+    // The usual call, first: one member, a file of the folder whose files were all read (each of a
+    // module's files in turn): the folder's files but the member's, with nothing else looked up.
+    const i = members.length === 1 && !recheck ? cache?.all?.at.get(members[0].absPath) : undefined;
+    if (i !== undefined && cache!.shown === path.posix.dirname(members[0].path)) {
+      const { files, watched } = cache!.all!;
+      const out: SiblingRead = { files: [], watched: [] };
+      for (let k = 0; k < files.length; k++) {
+        if (k === i) continue;
+        out.files.push(files[k]);
+        out.watched.push(watched[k]);
+      }
+      return out;
+    }
     const entry = FORMATS.find((e) => e.name === transform.name);
     const wanted = (name: string) => (entry?.siblingFile ? entry.siblingFile(name) : (entry?.accepts(name) ?? false));
     const known = new Set(members.map((m) => m.absPath));

@@ -308,7 +308,7 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
 }
 
 function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => string[]): TfTable[] {
-  const lines = new LineIndex(text);
+  const lines = LineIndex.of(text);
   const tables: TfTable[] = [];
   for (const b of all) {
     let kind: TfKind | undefined;

@@ -33,7 +33,7 @@ export function parseHclFast(text: string, deep: Deep): HFile | undefined {
   n = text.length;
   p = 0;
   comments = [];
-  lines = new LineIndex(text);
+  lines = LineIndex.of(text);
   try {
     return attempt(() => file(deep));
   } finally {
