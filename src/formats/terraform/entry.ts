@@ -2,8 +2,12 @@
 import type { FormatEntry } from '../../core/types.js';
 
 const TABLE = /aws_dynamodb_table|terraform-aws-modules\/dynamodb-table|terraform-aws-dynamodb-table/;
-/** A module call with a local source (`source = "../../"`, `"source": "./modules/x"`): the module it calls may declare a table. */
-const LOCAL_CALL = /"?source"?\s*[=:]\s*"\.\.?\//;
+/**
+ * A module call with a local source (`source = "../../"`, `"source": "./modules/x"`): the module it
+ * calls may declare a table. (A quote before `source` may be there or not: the search needs no
+ * pattern for it, and starts at the word.)
+ */
+const LOCAL_CALL = /source"?\s*[=:]\s*"\.\.?\//;
 
 export const terraformEntry: FormatEntry = {
   name: 'terraform',

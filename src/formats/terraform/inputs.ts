@@ -37,10 +37,26 @@ async function parseOnce(f: SourceFile): Promise<TfDetection | null> {
 
 const isModuleFile = (f: SourceFile) => /\.tf(\.json)?$/i.test(f.path);
 const nameOf = (f: SourceFile) => path.posix.basename(f.path);
-/** What evaluation reads of a module's files: variables, locals, outputs (a file with none is not parsed for it). */
-const DECLARES = /(^|\n)\s*(variable|locals|output)\b|"(variable|locals|output)"\s*:/;
-/** DECLARES, after a search for its words (the regular expression has no fixed start to search for: it tries every position of the text). */
-const declares = (text: string) => (text.includes('variable') || text.includes('locals') || text.includes('output')) && DECLARES.test(text);
+/**
+ * What evaluation reads of a module's files: a `variable`, `locals` or `output` block (the word first
+ * on its line), or its JSON key; a file with none is not parsed for it. The same test as
+ * `/(^|\n)\s*(variable|locals|output)\b|"(variable|locals|output)"\s*:/`, which has no fixed start to
+ * search for and tried every position of the text: the words are searched for, and the line's start
+ * checked behind each (test/formats/terraform/declares.test.ts compares the two).
+ */
+const DECLARE_WORDS = /\b(?:variable|locals|output)\b|"(?:variable|locals|output)"\s*:/g;
+
+export function declares(text: string): boolean {
+  if (!text.includes('variable') && !text.includes('locals') && !text.includes('output')) return false;
+  DECLARE_WORDS.lastIndex = 0;
+  for (let m = DECLARE_WORDS.exec(text); m !== null; m = DECLARE_WORDS.exec(text)) {
+    if (m[0].charCodeAt(0) === 34 /* " */) return true;
+    let i = m.index - 1;
+    while (i >= 0 && text[i] !== '\n' && /\s/.test(text[i])) i--;
+    if (i < 0 || text[i] === '\n') return true;
+  }
+  return false;
+}
 
 /** The files of this module folder that declare variables or locals, with their blocks (the siblings' parse is shared with fix.ts). */
 async function envFiles(files: SourceFile[]): Promise<ModuleFile[]> {
