@@ -58,6 +58,11 @@ export function childPath(dir: string, name: string): string {
   return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
 }
 
+/** The display path of `name` in the folder shown as `shown` (a display path: `.` for the current directory). */
+export function shownIn(shown: string, name: string): string {
+  return shown === '.' ? name : shown.endsWith('/') ? shown + name : `${shown}/${name}`;
+}
+
 /**
  * `path.relative(base, abs)` for the walk's paths: a slice when `abs` is below `base` (both absolute
  * and normalized; path.relative resolves both again), path.relative for anything else.
@@ -192,7 +197,6 @@ export async function discover(
       errors.push({ file: shown, message: `cannot read directory: ${(err as Error).message}` });
       return;
     }
-    const shownOf = (name: string) => (shown === '.' ? name : shown.endsWith('/') ? shown + name : `${shown}/${name}`);
     const own = entries.some((e) => e.name === '.gitignore') ? loadGitignoreSync(dir) : undefined;
     const here = own ? [...scopes, own] : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -207,13 +211,13 @@ export async function discover(
       if (e.isDirectory()) {
         if (SKIPPED_DIRS.has(e.name) || ignored(here, abs, true) || excluded(root, abs, true)) continue;
         // Below a folder outside the current directory, a folder may lead back into it (`..` then `a`).
-        walk(abs, here, shown.startsWith('..') ? displayPath(abs, cwd) : shownOf(e.name), testDir || TEST_DIRS.has(e.name));
+        walk(abs, here, shown.startsWith('..') ? displayPath(abs, cwd) : shownIn(shown, e.name), testDir || TEST_DIRS.has(e.name));
       } else if (e.isFile()) {
         if (accepts(e.name) && !ignored(here, abs, false) && !excluded(root, abs, false))
-          add(abs, shownOf(e.name), false, testDir || isTestName(e.name));
+          add(abs, shownIn(shown, e.name), false, testDir || isTestName(e.name));
       } else if (!e.isSymbolicLink() && accepts(e.name) && !ignored(here, abs, false)) {
         // A FIFO, socket or device with a template's name: never opened (a FIFO would block), but said.
-        errors.push({ file: shownOf(e.name), message: `not a regular file (${kindOf(e)}): skipped` });
+        errors.push({ file: shownIn(shown, e.name), message: `not a regular file (${kindOf(e)}): skipped` });
       }
     }
   }

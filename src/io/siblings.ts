@@ -11,7 +11,7 @@ import { toPosix } from '../core/text.js';
 import type { SourceFile, Format } from '../core/types.js';
 import { MAX_FILE_BYTES, type SharedReads, decodeSource, readShared, stampOf } from './read.js';
 import { isTempName } from './temp.js';
-import { childPath } from './discover.js';
+import { childPath, shownIn } from './discover.js';
 import type { Watched } from '../core/result.js';
 
 export interface SiblingRead {
@@ -89,16 +89,17 @@ interface Folder {
 export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?: SharedReads): SiblingSource {
   let cache: Folder | undefined;
   return (members, transform) => {
-    // The usual call, first: one member, a file of the folder whose files were all read (each of a
-    // module's files in turn): the folder's files but the member's, with nothing else looked up.
-    const i = members.length === 1 && !recheck ? cache?.all?.at.get(members[0].absPath) : undefined;
-    if (i !== undefined && cache!.shown === path.posix.dirname(members[0].path)) {
-      const { files, watched } = cache!.all!;
+    // The usual call, first: one member, in the folder whose files were all read (each of a module's
+    // files in turn): the folder's files but the member's, with nothing else looked up.
+    const one = members.length === 1 && !recheck ? members[0] : undefined;
+    const all = cache?.all;
+    if (one && all && cache!.dir === path.dirname(one.absPath) && cache!.shown === path.posix.dirname(one.path)) {
+      const i = all.at.get(one.absPath) ?? -1;
       const out: SiblingRead = { files: [], watched: [] };
-      for (let k = 0; k < files.length; k++) {
+      for (let k = 0; k < all.files.length; k++) {
         if (k === i) continue;
-        out.files.push(files[k]);
-        out.watched.push(watched[k]);
+        out.files.push(all.files[k]);
+        out.watched.push(all.watched[k]);
       }
       return out;
     }
@@ -123,16 +124,6 @@ export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?
         cache = { dir, shown, names, reads: same ? cache!.reads : new Map() };
       }
       const folder = cache!;
-      if (folder.all && !recheck) {
-        // The usual call (each of a module's files in turn): the folder's files but the member's.
-        const { files, watched, at } = folder.all;
-        const i = members.length === 1 ? (at.get(members[0].absPath) ?? -1) : -2;
-        if (i !== -2) {
-          out.files.push(...(i === -1 ? files : [...files.slice(0, i), ...files.slice(i + 1)]));
-          out.watched.push(...(i === -1 ? watched : [...watched.slice(0, i), ...watched.slice(i + 1)]));
-          continue;
-        }
-      }
       for (const { name, abs } of folder.names) {
         if (known.has(abs)) continue;
         const kept = folder.reads.get(abs);
@@ -142,7 +133,7 @@ export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?
           out.watched.push(kept.watched);
           continue;
         }
-        const display = toPosix(shown === '.' ? name : `${shown}/${name}`);
+        const display = toPosix(shownIn(shown, name));
         const read = readShared(abs, display, maxBytes, recheck ? undefined : shared);
         if ('error' in read && /not a regular file \(a directory\)/.test(read.error.message)) {
           folder.reads.set(abs, null);

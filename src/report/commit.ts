@@ -8,7 +8,7 @@ import { toPosix } from '../core/text.js';
 import { groupBy, inLanes } from '../core/lists.js';
 import { GIT_LANES, commitFiles, commitPlan } from '../io/commit.js';
 import { repoRootOf } from '../io/git.js';
-import { COMMIT_BRANCH, type MessageOptions, commitMessage, commitText } from './commitMessage.js';
+import { COMMIT_BRANCH, type MessageOptions, commitText, repositoryMessage } from './commitMessage.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import { heapTick } from '../core/heap.js';
 
@@ -63,14 +63,7 @@ export async function commitRepositories(
     if (files.length === 0) return;
     heapTick();
     // The message tells the tables of the files written (a repository's unwritten ones as not changed).
-    const fulls = list.map(full);
-    const changed = new Set(fulls.filter((_, k) => written.has(list[k])));
-    const message = commitMessage(
-      fulls,
-      options,
-      (o) => toPosix(path.relative(root, o.file.absPath)),
-      (o) => changed.has(o),
-    );
+    const { message } = repositoryMessage(list, root, options, (o) => written.has(o), full);
     const where = toPosix(path.relative(cwd, root)) || '.';
     try {
       const id = await commitFiles(

@@ -7,6 +7,8 @@
 import { failingRules } from '../rule/peers/evaluate.js';
 import { DEFAULT_DELETION_WINDOW, type KeySettings } from '../rule/keySettings.js';
 import { DEFAULT_KEY_POLICY, type KeyPolicyMode } from '../rule/keyPolicy.js';
+import path from 'node:path';
+import { toPosix } from '../core/text.js';
 import type { FileOutcome, TableReport } from '../core/result.js';
 
 export const COMMIT_BRANCH = 'kmsfix/dynamodb-cmk';
@@ -53,8 +55,32 @@ function keyOf(o: MessageOptions): string {
 }
 
 /**
- * The message for these outcomes (one repository's files): `fixed` tells which tables the change
- * holds (default: those the verified fix planned). `root` makes file paths relative to it.
+ * The message of the repository at `root` (`--commit`, and `--patch-dir`'s mail), its paths from that
+ * root: its outcomes read back with their tables (`full`: a fix that holds its files keeps them on
+ * disk, read back here one repository at a time), those `changed` in the commit. The outcomes read
+ * back come with it, for a caller that counts their tables too.
+ */
+export function repositoryMessage(
+  outcomes: FileOutcome[],
+  root: string,
+  o: MessageOptions,
+  changed: (f: FileOutcome) => boolean,
+  full: (f: FileOutcome) => FileOutcome,
+): { message: CommitMessage; outcomes: FileOutcome[] } {
+  const fulls = outcomes.map(full);
+  const inCommit = new Set(fulls.filter((_, k) => changed(outcomes[k])));
+  const message = commitMessage(
+    fulls,
+    o,
+    (f) => toPosix(path.relative(root, f.file.absPath)),
+    (f) => inCommit.has(f),
+  );
+  return { message, outcomes: fulls };
+}
+
+/**
+ * The message for these outcomes (one repository's files): `changed` tells which files' changes the
+ * commit holds (the tables the verified fix planned in them are told as fixed); `pathOf` names a file.
  */
 export function commitMessage(
   outcomes: FileOutcome[],

@@ -15,7 +15,7 @@ import { SpooledOutput, writeOutputAtomic } from '../io/write.js';
 import { OrderedSpool } from '../io/spool.js';
 import { describeError } from '../io/read.js';
 import type { FileError, FileOutcome } from '../core/result.js';
-import { type MessageOptions, commitMessage, mailHead, mailTail } from './commitMessage.js';
+import { type MessageOptions, mailHead, mailTail, repositoryMessage } from './commitMessage.js';
 import { heapTick } from '../core/heap.js';
 
 export interface RepoReport {
@@ -173,15 +173,9 @@ export class PatchDirWriter {
           written = put(patchFile, '', '');
           if (b.git) {
             // The message names every table of the repository: its outcomes with their tables, for it only.
-            outs = b.outcomes.map(full);
-            const isChanged = new Set(outs.filter((_, k) => changed(b.outcomes[k])));
-            const m = commitMessage(
-              outs,
-              message,
-              (o) => toPosix(path.relative(b.root, o.file.absPath)),
-              (o) => isChanged.has(o),
-            );
-            mailed = put(mailFile, mailHead(m, message.date), mailTail(message.version));
+            const m = repositoryMessage(b.outcomes, b.root, message, changed, full);
+            outs = m.outcomes;
+            mailed = put(mailFile, mailHead(m.message, message.date), mailTail(message.version));
           } else await fs.rm(mailFile, { force: true });
         }
         // The change is delivered when both of its files are written.
