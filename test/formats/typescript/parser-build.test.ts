@@ -3,7 +3,7 @@
  * dist/ts-parser/) against the whole `typescript` package: the same trees, node by node, and the
  * same syntax errors, on every TypeScript file of the fixtures, kmsfix's own sources, the compiler's
  * lib .d.ts files, some of aws-cdk-lib, and mutated fixtures; it exports every value kmsfix uses;
- * and compiler.ts falls back to the whole package when the build is missing or broken.
+ * it leaves out the compiler's map of identifiers, which kmsfix never reads; and compiler.ts falls back to the whole package when the build is missing or broken.
  */
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTypeScript, ts as used } from '../../../src/formats/typescript/compiler.js';
 import { newExpressions, parseTypeScript } from '../../../src/formats/typescript/parse.js';
 import { cdk, prng } from '../../../bench/generate.mjs';
-import { PARSER_API } from '../../../scripts/ts-parser.mjs';
+import { INNER_REWRITES, PARSER_API } from '../../../scripts/ts-parser.mjs';
 import { ROOT } from '../../helpers/fixture-cases.js';
 
 const require = createRequire(import.meta.url);
@@ -162,6 +162,19 @@ describe('the parser-only build of TypeScript', () => {
       visit(sf);
       expect(newExpressions(sf)).toEqual(news);
     }
+  });
+
+  it("does not intern identifiers (INNER_REWRITES), and kmsfix never reads the compiler's map of them", () => {
+    const text = "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nnew dynamodb.Table(this, 'T', { tableName: 'T' });\n";
+    const identifiers = (t: typeof TS) =>
+      (t.createSourceFile('a.ts', text, t.ScriptTarget.Latest, false, t.ScriptKind.TS) as unknown as { identifiers: Map<string, string> })
+        .identifiers;
+    expect([...identifiers(full).keys()]).toEqual(expect.arrayContaining(['dynamodb', 'Table', 'tableName']));
+    expect(identifiers(parser).size).toBe(0);
+    // The rewritten function is the only change inside a statement, and each rewrite applies once.
+    expect(INNER_REWRITES.map((r) => r.to)).toEqual(['function internIdentifier(text) {\n    return text;\n  }']);
+    for (const f of files(path.join(ROOT, 'src'), (n) => n.endsWith('.ts')))
+      expect(readFileSync(f, 'utf8'), f).not.toMatch(/\.identifiers\b/);
   });
 
   it('gives the same error messages through kmsfix (parseTypeScript)', () => {
