@@ -12,9 +12,10 @@
  * reached: a namespace's export list (`__export(ns, { m: () => m })`, when `ns.m` is all the code
  * reads of it) and the entries of the `Diagnostics` table (152 of its 2,000 messages). One statement
  * is rewritten (REWRITES: the performance hooks), and two places inside statements
- * (INNER_REWRITES: identifiers not interned; a list's length written only when it changes); nothing else. Statements that only fill in something (a namespace's body, `X.y = ...`, the code
- * fixes' and refactors' `register*` calls) go with the declaration they fill in; any other top-level
- * statement is kept. `node scripts/ts-parser.mjs --report [--why name,...] [--dropped]` says what it
+ * (INNER_REWRITES: identifiers not interned; a list's length written only when it changes);
+ * nothing else. Statements that only fill in something (a namespace's body, `X.y = ...`, the code
+ * fixes' and refactors' `register*` calls) go with the declaration they fill in; any other
+ * top-level statement is kept. `node scripts/ts-parser.mjs --report [--why name,...] [--dropped]` says what it
  * kept and why.
  *
  * test/formats/typescript/parser-build.test.ts parses every TypeScript fixture and more with both
