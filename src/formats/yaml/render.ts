@@ -169,49 +169,81 @@ function toJson(v: Value): unknown {
   return v;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A collection's members as JSON writes them: an intrinsic is a one-key object; comment lines are left out. */
+function jsonEntries(v: Intrinsic | { [key: string]: Value }): [string, Value][] {
+  return v instanceof Intrinsic ? [[v.fn, v.arg]] : withoutComments(v);
+}
+
+/** A scalar as JSON, or an error for what JSON cannot hold. */
+function jsonScalar(v: Value): string {
+  if (v instanceof YamlAlias) throw new Error('a YAML alias cannot be written in JSON');
+  return JSON.stringify(v);
+}
 
 /**
  * Whether a value nests collections at most `limit` deep (a scalar 0, `["a"]` 1,
  * `{"Fn::GetAtt": ["K", "Arn"]}` 2); stops at the first branch deeper than that.
  */
-function nestsAtMost(v: Json, limit: number): boolean {
-  if (v === null || typeof v !== 'object') return true;
+function nestsAtMost(v: Value, limit: number): boolean {
+  if (typeof v !== 'object' || v instanceof YamlAlias) return true;
   if (limit === 0) return false;
-  for (const x of Array.isArray(v) ? v : Object.values(v)) if (!nestsAtMost(x, limit - 1)) return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (!nestsAtMost(x, limit - 1)) return false;
+  } else for (const [, x] of jsonEntries(v)) if (!nestsAtMost(x, limit - 1)) return false;
   return true;
 }
 
-function jsonInline(v: Json, style: JsonStyle): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+function jsonInline(v: Value, style: JsonStyle): string {
+  if (typeof v !== 'object' || v instanceof YamlAlias) return jsonScalar(v);
   if (Array.isArray(v)) {
     const s = style.bracketSpace ? ' ' : '';
     return v.length === 0 ? '[]' : `[${s}${v.map((x) => jsonInline(x, style)).join(', ')}${s}]`;
   }
-  const entries = Object.entries(v);
+  const entries = jsonEntries(v);
   const s = style.braceSpace ? ' ' : '';
   return entries.length === 0 ? '{}' : `{${s}${entries.map(([k, x]) => `${JSON.stringify(k)}: ${jsonInline(x, style)}`).join(', ')}${s}}`;
 }
 
-/** A value laid out like the file: small collections on one line if it writes them so and they fit. */
-function jsonLayout(v: Json, indent: string, column: number, style: JsonStyle, eol: string): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+/**
+ * A value laid out like the file, as pieces pushed to `out` (joined once by the caller): small
+ * collections on one line if it writes them so and they fit.
+ */
+function jsonLayout(out: string[], v: Value, indent: string, column: number, style: JsonStyle, eol: string): void {
+  if (typeof v !== 'object' || v instanceof YamlAlias) {
+    out.push(jsonScalar(v));
+    return;
+  }
   if (style.inline && nestsAtMost(v, 2)) {
     const one = jsonInline(v, style);
-    if (column + one.length + 1 <= style.width) return one;
+    if (column + one.length + 1 <= style.width) {
+      out.push(one);
+      return;
+    }
   }
   const inner = indent + style.indent;
   if (Array.isArray(v)) {
-    if (v.length === 0) return '[]';
-    return `[${eol}${v.map((x) => inner + jsonLayout(x, inner, inner.length, style, eol)).join(',' + eol)}${eol}${indent}]`;
+    if (v.length === 0) {
+      out.push('[]');
+      return;
+    }
+    for (let i = 0; i < v.length; i++) {
+      out.push(i === 0 ? `[${eol}${inner}` : `,${eol}${inner}`);
+      jsonLayout(out, v[i], inner, inner.length, style, eol);
+    }
+    out.push(`${eol}${indent}]`);
+    return;
   }
-  const entries = Object.entries(v);
-  if (entries.length === 0) return '{}';
-  const lines = entries.map(([k, x]) => {
-    const head = `${inner}${JSON.stringify(k)}: `;
-    return head + jsonLayout(x, inner, head.length, style, eol);
-  });
-  return `{${eol}${lines.join(',' + eol)}${eol}${indent}}`;
+  const entries = jsonEntries(v);
+  if (entries.length === 0) {
+    out.push('{}');
+    return;
+  }
+  for (let i = 0; i < entries.length; i++) {
+    const head = `${inner}${JSON.stringify(entries[i][0])}: `;
+    out.push(i === 0 ? `{${eol}${head}` : `,${eol}${head}`);
+    jsonLayout(out, entries[i][1], inner, head.length, style, eol);
+  }
+  out.push(`${eol}${indent}}`);
 }
 
 /**
@@ -219,7 +251,9 @@ function jsonLayout(v: Json, indent: string, column: number, style: JsonStyle, e
  * from there, small collections kept on one line when the file does so.
  */
 export function jsonValue(v: Value, indent: string, style: JsonStyle, eol: string, column = indent.length): string {
-  return jsonLayout(toJson(v) as Json, indent, column, style, eol);
+  const out: string[] = [];
+  jsonLayout(out, v, indent, column, style, eol);
+  return out.join('');
 }
 
 export function jsonCompact(v: Value): string {
