@@ -45,6 +45,11 @@ function value(): CNode {
     const v = string();
     return { kind: 'scalar', start, end: p, flow: false, value: v, quote: 'double' };
   }
+  return plain();
+}
+
+/** A number, `true`, `false` or `null` at p. */
+function plain(): CNode {
   const start = p;
   let v: unknown;
   if (s.startsWith('true', p)) {
@@ -90,7 +95,24 @@ function number(): number {
 /** A string at p (its quotes included); returns its value. */
 function string(): string {
   const start = ++p;
-  let out: string | undefined;
+  for (;;) {
+    if (p >= n) giveUp();
+    const c = s.charCodeAt(p);
+    if (c === 34) break;
+    if (c < 32) giveUp();
+    if (c === 92 /* \ */) return escaped(start);
+    p++;
+  }
+  p++;
+  return s.slice(start, p - 1);
+}
+
+/**
+ * The rest of a string that holds an escape, from its first backslash at p (`start`: the string's
+ * first character). Apart from string(), whose loop stays small: most strings have none.
+ */
+function escaped(start: number): string {
+  let out = '';
   let from = start;
   for (;;) {
     if (p >= n) giveUp();
@@ -98,7 +120,7 @@ function string(): string {
     if (c === 34) break;
     if (c < 32) giveUp();
     if (c === 92 /* \ */) {
-      out = (out ?? '') + s.slice(from, p);
+      out += s.slice(from, p);
       const x = s[p + 1];
       switch (x) {
         case '"':
@@ -137,7 +159,7 @@ function string(): string {
     }
     p++;
   }
-  const v = out === undefined ? s.slice(start, p) : out + s.slice(from, p);
+  const v = out + s.slice(from, p);
   p++;
   return v;
 }
