@@ -105,11 +105,19 @@ export function yamlFlow(v0: Value, style: YamlStyle): string {
 /** `key: value` pairs as block lines at `indent`. */
 export function yamlPairs(entries: [string, Value][], indent: string, style: YamlStyle): string[] {
   const lines: string[] = [];
+  pairsInto(lines, entries, indent, style);
+  return lines;
+}
+
+/**
+ * The lines of yamlPairs, yamlBlock and one pair are pushed to one array that the caller made
+ * (nested collections no longer return arrays for their parent to copy).
+ */
+function pairsInto(lines: string[], entries: [string, Value][], indent: string, style: YamlStyle): void {
   for (const [k, v] of entries) {
     if (k === COMMENT) lines.push(`${indent}# ${String(v)}`);
-    else lines.push(...yamlPair(k, v, indent, style));
+    else pairInto(lines, k, v, indent, style);
   }
-  return lines;
 }
 
 /** A mapping's entries without comment lines (for JSON and flow style, which have none). */
@@ -122,7 +130,7 @@ function yamlKey(key: string, style: YamlStyle): string {
   return key.includes('{') ? yamlScalar(key, { ...style, plainInterpolation: false }) : key;
 }
 
-function yamlPair(key0: string, v0: Value, indent: string, style: YamlStyle): string[] {
+function pairInto(lines: string[], key0: string, v0: Value, indent: string, style: YamlStyle): void {
   const key = yamlKey(key0, style);
   const v = normalize(v0, style);
   let inline = Array.isArray(v) && style.flowArgs && key0.startsWith('Fn::') ? yamlFlow(v, style) : yamlInline(v, style);
@@ -130,33 +138,45 @@ function yamlPair(key0: string, v0: Value, indent: string, style: YamlStyle): st
     const flow = yamlFlow(v, style);
     if (indent.length + key.length + 2 + flow.length <= FLOW_WIDTH) inline = flow;
   }
-  if (inline !== undefined) return [`${indent}${key}: ${inline}`];
-  return [`${indent}${key}:`, ...yamlBlock(v, indent, style)];
+  if (inline !== undefined) {
+    lines.push(`${indent}${key}: ${inline}`);
+    return;
+  }
+  lines.push(`${indent}${key}:`);
+  blockInto(lines, v, indent, style);
 }
 
 /** The block lines of a value that goes under `key:` at `indent`. */
 export function yamlBlock(v0: Value, indent: string, style: YamlStyle): string[] {
+  const lines: string[] = [];
+  blockInto(lines, v0, indent, style);
+  return lines;
+}
+
+function blockInto(lines: string[], v0: Value, indent: string, style: YamlStyle): void {
   const v = normalize(v0, style);
   const inner = indent + style.indent;
-  if (v instanceof Intrinsic) return yamlPair(v.fn, v.arg, inner, { ...style, shortTags: false });
+  if (v instanceof Intrinsic) {
+    pairInto(lines, v.fn, v.arg, inner, { ...style, shortTags: false });
+    return;
+  }
   if (Array.isArray(v)) {
     const dash = style.seqIndent ? inner : indent;
-    const lines: string[] = [];
     for (const item of v) {
       if (isPlainObject(item)) {
-        const pad = ' '.repeat(style.dashWidth);
-        const sub = yamlPairs(Object.entries(item), dash + pad, style);
-        sub[0] = dash + '-'.padEnd(style.dashWidth) + sub[0].slice(dash.length + style.dashWidth);
-        lines.push(...sub);
+        // The item's first line gets the dash in place of its indent's last columns.
+        const first = lines.length;
+        pairsInto(lines, Object.entries(item), dash + ' '.repeat(style.dashWidth), style);
+        lines[first] = dash + '-'.padEnd(style.dashWidth) + lines[first].slice(dash.length + style.dashWidth);
       } else {
         const one = yamlInline(item, style, false) ?? yamlFlow(item, style);
         lines.push(`${dash}- ${one}`);
       }
     }
-    return lines;
+    return;
   }
-  if (isPlainObject(v)) return yamlPairs(Object.entries(v), inner, style);
-  return [inner + yamlInline(v, style)!];
+  if (isPlainObject(v)) pairsInto(lines, Object.entries(v), inner, style);
+  else lines.push(inner + yamlInline(v, style)!);
 }
 
 // ---------------------------------------------------------------- JSON
