@@ -15,8 +15,8 @@
  * (INNER_REWRITES: identifiers not interned; a list's length written only when it changes);
  * nothing else. Statements that only fill in something (a namespace's body, `X.y = ...`, the code
  * fixes' and refactors' `register*` calls) go with the declaration they fill in; any other
- * top-level statement is kept. `node scripts/ts-parser.mjs --report [--why name,...] [--dropped]` says what it
- * kept and why.
+ * top-level statement is kept. `node scripts/ts-parser.mjs --report [--why name,...] [--dropped]`
+ * says what it kept and why.
  *
  * test/formats/typescript/parser-build.test.ts parses every TypeScript fixture and more with both
  * builds and compares the trees node by node, and checks that PARSER_API covers every value of `ts`
@@ -119,12 +119,14 @@ const REWRITES = new Map([['var nativePerformanceHooks = tryGetPerformanceHooks(
 
 /**
  * Text rewritten inside the statements kept, each found exactly once (or the build stops: a new
- * compiler needs a look). The trees stay the same, node by node (test/formats/typescript/parser-build.test.ts).
+ * compiler needs a look). The trees stay the same, node by node
+ * (test/formats/typescript/parser-build.test.ts).
  *
  * - The parser interns every identifier's text in a Map per file (`sourceFile.identifiers`, for the
  *   checker's and the emitter's unique names); each lookup hashes a fresh substring. kmsfix reads
- *   identifiers by value and never reads that map (the test checks both). Without it the first parse
- *   of the bench's CDK stacks takes about 8% less (297 against 324 ms, medians of 5 alternating processes).
+ *   identifiers by value and never reads that map (the test checks both). Without it the first
+ *   parse of the bench's CDK stacks takes about 8% less (297 against 324 ms, medians of 5
+ *   alternating processes).
  * - After each speculative parse (`lookAhead`, `tryParse`: many per statement), the parser cuts its
  *   list of syntax errors back to its length before, almost always the length it has: writing an
  *   array's length calls into V8 even then. Written only when it differs: a warm parse of those

@@ -3,7 +3,8 @@
  * dist/ts-parser/) against the whole `typescript` package: the same trees, node by node, and the
  * same syntax errors, on every TypeScript file of the fixtures, kmsfix's own sources, the compiler's
  * lib .d.ts files, some of aws-cdk-lib, and mutated fixtures; it exports every value kmsfix uses;
- * it leaves out the compiler's map of identifiers, which kmsfix never reads; and compiler.ts falls back to the whole package when the build is missing or broken.
+ * it leaves out the compiler's map of identifiers, which kmsfix never reads; and compiler.ts falls
+ * back to the whole package when the build is missing or broken.
  */
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
