@@ -181,11 +181,13 @@ function blockInto(lines: string[], v0: Value, indent: string, style: YamlStyle)
 
 // ---------------------------------------------------------------- JSON
 
+const ALIAS_IN_JSON = 'a YAML alias cannot be written in JSON';
+
+/** A value as plain JSON data (for jsonCompact). */
 function toJson(v: Value): unknown {
-  if (v instanceof YamlAlias) throw new Error('a YAML alias cannot be written in JSON');
-  if (v instanceof Intrinsic) return { [v.fn]: toJson(v.arg) };
+  if (v instanceof YamlAlias) throw new Error(ALIAS_IN_JSON);
   if (Array.isArray(v)) return v.map(toJson);
-  if (typeof v === 'object') return Object.fromEntries(withoutComments(v).map(([k, x]) => [k, toJson(x)]));
+  if (typeof v === 'object') return Object.fromEntries(jsonEntries(v).map(([k, x]) => [k, toJson(x)]));
   return v;
 }
 
@@ -196,7 +198,7 @@ function jsonEntries(v: Intrinsic | { [key: string]: Value }): [string, Value][]
 
 /** A scalar as JSON, or an error for what JSON cannot hold. */
 function jsonScalar(v: Value): string {
-  if (v instanceof YamlAlias) throw new Error('a YAML alias cannot be written in JSON');
+  if (v instanceof YamlAlias) throw new Error(ALIAS_IN_JSON);
   return JSON.stringify(v);
 }
 
