@@ -10,6 +10,7 @@
  * PARALLEL_MIN_FILES files and parallelMinBytes() read, the rest go to a pool of worker threads
  * (src/engine/pool.ts) while this thread keeps reading.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { type Candidate, discover, displayPath } from '../io/discover.js';
 import { FORMATS, formatFor, formatsFor } from '../formats/index.js';
@@ -19,6 +20,7 @@ import { PARALLEL_MIN_FILES, defaultWorkers, parallelMinBytes, workerScript } fr
 import { Scheduler } from './schedule.js';
 import { TableCopies } from './own.js';
 import { heapTick, watchHeap } from '../core/heap.js';
+import { optimizeAgain, optimizeLess } from '../core/tiering.js';
 import { readCandidate, type SharedReads } from '../io/read.js';
 import { cleanStaleTemps, halfWritten, type Cleanup } from '../io/temp.js';
 import type { FileError, FileOutcome, FileResult, Replace, RunProgress } from '../core/result.js';
@@ -111,6 +113,28 @@ export function ownWorkerFamily(paths: string[]): string | undefined {
   return own >= OWN_WORKER_MIN_FILES && others >= OWN_WORKER_MIN_FILES ? OWN_WORKER_FAMILY : undefined;
 }
 
+/** A light run's bounds (src/core/tiering.ts): how many files at most, and their bytes in all. */
+const LIGHT_MAX_FILES = 32;
+const LIGHT_MIN_BYTES = 32 * 1024;
+const LIGHT_MAX_BYTES = 256 * 1024;
+
+/**
+ * Whether a run of `candidates` is light (TurboFan off while it runs, src/core/tiering.ts): at most
+ * LIGHT_MAX_FILES files, too few for workers, of LIGHT_MIN_BYTES to LIGHT_MAX_BYTES in all.
+ */
+export function lightRun(candidates: Candidate[], minFiles: number, minBytes: number): boolean {
+  if (candidates.length > Math.min(LIGHT_MAX_FILES, minFiles)) return false;
+  let bytes = 0;
+  for (const c of candidates) {
+    try {
+      bytes += statSync(c.absPath).size;
+    } catch {
+      // Reported when it is read.
+    }
+  }
+  return bytes >= LIGHT_MIN_BYTES && bytes <= LIGHT_MAX_BYTES && bytes < minBytes;
+}
+
 export async function run(paths: string[], options: RunOptions): Promise<RunResult> {
   const accepts = (p: string) => FORMATS.some((e) => e.accepts(p));
   const { candidates, errors, repos, temps } = await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude);
@@ -160,6 +184,8 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     if (options.onVerified) await options.onVerified(batch, replace, orderOf);
     if (watch) heapTick();
   };
+  const minFiles = options.parallelMinFiles ?? PARALLEL_MIN_FILES;
+  const minBytes = options.parallelMinBytes ?? parallelMinBytes();
   const scheduler = new Scheduler(
     pass,
     plainOptions(options),
@@ -167,8 +193,8 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       script,
       workers,
       ownFamily,
-      minFiles: options.parallelMinFiles ?? PARALLEL_MIN_FILES,
-      minBytes: options.parallelMinBytes ?? parallelMinBytes(),
+      minFiles,
+      minBytes,
     },
     sink,
     options.writesSettled,
@@ -178,34 +204,40 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   candidates.forEach((c, i) => {
     lastInFolder.set(path.dirname(c.absPath), i);
   });
-  let lastYield = Date.now();
-  // Each candidate is let go once looked at (memory: a tree's candidates are all listed first).
-  const queue: (Candidate | undefined)[] = candidates;
-  const total = candidates.length;
-  for (let index = 0; index < total; index++) {
-    const c = queue[index]!;
-    queue[index] = undefined;
-    // Reading is synchronous: let the workers' answers in now and then, so they never starve, and a
-    // fix's writes go on meanwhile (src/io/stream.ts: a chunk's renames, on the thread pool).
-    if ((scheduler.threaded || options.onVerified) && Date.now() - lastYield > 5) {
-      await new Promise((resolve) => setImmediate(resolve));
-      lastYield = Date.now();
+  // No worker starts in a light run: V8's flags are the process's (src/core/tiering.ts).
+  if (!ownFamily && lightRun(candidates, minFiles, minBytes)) optimizeLess();
+  try {
+    let lastYield = Date.now();
+    // Each candidate is let go once looked at (memory: a tree's candidates are all listed first).
+    const queue: (Candidate | undefined)[] = candidates;
+    const total = candidates.length;
+    for (let index = 0; index < total; index++) {
+      const c = queue[index]!;
+      queue[index] = undefined;
+      // Reading is synchronous: let the workers' answers in now and then, so they never starve, and a
+      // fix's writes go on meanwhile (src/io/stream.ts: a chunk's renames, on the thread pool).
+      if ((scheduler.threaded || options.onVerified) && Date.now() - lastYield > 5) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+      }
+      options.onProgress?.({ scanned: index + 1, candidates: total, tables: scheduler.tables, current: c.absPath });
+      const dir = path.dirname(c.absPath);
+      const read = await readOne(c, options.maxFileBytes, errors, scheduler.sharedReads);
+      if (read) {
+        stamps.push(read.stamp);
+        links.push(c.link);
+        await scheduler.add(read.file, dir);
+      }
+      if (index === lastInFolder.get(dir)) {
+        lastInFolder.delete(dir);
+        await scheduler.folderDone(dir);
+      }
     }
-    options.onProgress?.({ scanned: index + 1, candidates: total, tables: scheduler.tables, current: c.absPath });
-    const dir = path.dirname(c.absPath);
-    const read = await readOne(c, options.maxFileBytes, errors, scheduler.sharedReads);
-    if (read) {
-      stamps.push(read.stamp);
-      links.push(c.link);
-      await scheduler.add(read.file, dir);
-    }
-    if (index === lastInFolder.get(dir)) {
-      lastInFolder.delete(dir);
-      await scheduler.folderDone(dir);
-    }
+    await scheduler.finish();
+    await options.onVerifiedEnd?.();
+  } finally {
+    optimizeAgain();
   }
-  await scheduler.finish();
-  await options.onVerifiedEnd?.();
   return { outcomes: outcomes.filter((o) => o !== undefined), errors, repos, ownWorker: ownFamily, cleanup };
 }
 

@@ -4,14 +4,16 @@
  * through vm.Script with `cachedData`, the way Node would run them with require(). Used for the
  * TypeScript parser (src/formats/typescript/compiler.ts) and for the CLI itself (src/cli/start.ts).
  *
- * V8 checks cached code against the engine and the source's length only: a cache file's name must
- * change with the file's content (a version, a hash). Rejected cached code is compiled again.
+ * V8 checks cached code against the engine, its flags (src/core/tiering.ts) and the source's length
+ * only: a cache file's name must change with the file's content (a version, a hash). Rejected cached
+ * code is compiled again.
  */
 import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { underDefaultFlags } from '../core/tiering.js';
 import { pruneStale, readCache, writeCache } from './cache.js';
 
 export interface CachedRun {
@@ -35,7 +37,7 @@ export function runCached(file: string, cacheFile: string): CachedRun {
   // ASCII text decoded as latin1 (13 ms instead of 36 for typescript.js's 9 MB); esbuild writes ASCII.
   const bytes = readFileSync(file);
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  const script = underDefaultFlags(() => new vm.Script(Module.wrap(source), { filename: file, cachedData }));
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   const mod = { exports: {} as unknown, filename: file, id: file, loaded: false };
   wrapper.call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
@@ -43,7 +45,8 @@ export function runCached(file: string, cacheFile: string): CachedRun {
   if (cachedData && !script.cachedDataRejected) return { exports: mod.exports };
   const save = () => {
     try {
-      writeCache(cacheFile, script.createCachedData());
+      const data = underDefaultFlags(() => script.createCachedData());
+      writeCache(cacheFile, data);
       // A new build's first run: older builds' files of the same code, unused for a month, go.
       pruneStale(cacheFile);
     } catch {

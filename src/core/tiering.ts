@@ -1,0 +1,50 @@
+/**
+ * V8's optimizing compiler (TurboFan) left off during a light run (issue 16: a one-file scan's latency).
+ *
+ * V8 compiles a hot function again, optimized, on a background thread, and Node waits for every such
+ * compile before the process exits. In a run of a few hundred kilobytes the optimized code comes too
+ * late to pay back: the fast JSON parser's `object()` became hot while a 62 KB template was read, its
+ * compile took 20-30 ms, and the process sat idle that long at exit (a CPU profile's last 37 ms of a
+ * 128 ms run). With TurboFan off, `kmsfix scan` of that file went from 213 to 189 ms (31 alternating
+ * runs; `node -e 0` 126 ms); of one JSON template of 125 KB 212 -> 191 ms, of 250 KB 254 -> 219 ms
+ * (minima of 15). Larger runs need TurboFan: scans of 1 MB of CDK stacks took 1.6-1.9x as long without
+ * it, of 3 MB of YAML or Terraform 1.1-1.5x. Below about 32 KB it changes nothing measurable, and
+ * node:v8 costs about 4 ms to load; so run.ts turns it off between those sizes only
+ * (docs/performance.md, eighteenth session).
+ *
+ * V8's flags are the process's. V8 checks a code cache against a hash of them, which it computes the
+ * first time a cache is read or made in the process and keeps: were that first time in a light run
+ * (kmsfix's own code cache is off, or was not read), the caches the process reads would be rejected
+ * and those it makes rejected by every other run. So code caches (src/io/codeCache.ts) are read and
+ * made under the default flags (`underDefaultFlags`). A run turns TurboFan on again when it ends.
+ */
+import { lazyRequire } from './lazy.js';
+
+const v8 = lazyRequire<typeof import('node:v8')>('node:v8');
+
+let off = false;
+
+/** Turn TurboFan off until `optimizeAgain()`. */
+export function optimizeLess(): void {
+  if (off) return;
+  v8().setFlagsFromString('--no-turbofan');
+  off = true;
+}
+
+/** Turn TurboFan on again (nothing when `optimizeLess()` was not called). */
+export function optimizeAgain(): void {
+  if (!off) return;
+  v8().setFlagsFromString('--turbofan');
+  off = false;
+}
+
+/** `fn()` with V8's flags as the process started with them (V8 hashes them into a code cache). */
+export function underDefaultFlags<T>(fn: () => T): T {
+  if (!off) return fn();
+  v8().setFlagsFromString('--turbofan');
+  try {
+    return fn();
+  } finally {
+    v8().setFlagsFromString('--no-turbofan');
+  }
+}
