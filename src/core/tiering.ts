@@ -3,14 +3,16 @@
  *
  * V8 compiles a hot function again, optimized, on a background thread, and Node waits for every such
  * compile before the process exits. In a run of a few hundred kilobytes the optimized code comes too
- * late to pay back: the fast JSON parser's `object()` became hot while a 62 KB template was read, its
- * compile took 20-30 ms, and the process sat idle that long at exit (a CPU profile's last 37 ms of a
- * 128 ms run). With TurboFan off, `kmsfix scan` of that file went from 213 to 189 ms (31 alternating
- * runs; `node -e 0` 126 ms); of one JSON template of 125 KB 212 -> 191 ms, of 250 KB 254 -> 219 ms
- * (minima of 15). Larger runs need TurboFan: scans of 1 MB of CDK stacks took 1.6-1.9x as long without
- * it, of 3 MB of YAML or Terraform 1.1-1.5x. Below about 32 KB it changes nothing measurable, and
- * node:v8 costs about 4 ms to load; so run.ts turns it off between those sizes only
- * (docs/performance.md, eighteenth session).
+ * late to pay back, and its compiles take one of the machine's two cores from the run: the fast JSON
+ * parser's `object()` became hot while a 62 KB template was read, its compile took 20-30 ms, and the
+ * process sat idle that long at exit (a CPU profile's last 37 ms of a 128 ms run); the TypeScript
+ * compiler's first parse of a 16 KB CDK stack took 18-28 ms with TurboFan and 14 ms without (8 runs
+ * each). With TurboFan off (against on; medians of 25 alternating runs, `node -e 0` 116-126 ms):
+ * `kmsfix scan` of that template 213 -> 189 ms, of 14 YAML templates (100 KB) 323 -> 301 ms, of 5
+ * CDK stacks (100 KB) 432 -> 404 ms; of one small YAML, Terraform, CDK or Pulumi file the same within
+ * 5 ms (node:v8 costs about 4 ms to load). Larger runs need TurboFan: scans of 1 MB of CDK stacks took
+ * 1.6-1.9x as long without it, of 3 MB of YAML or Terraform 1.1-1.5x. So run.ts turns it off for a run
+ * of at most 32 files and 256 KB (docs/performance.md, eighteenth session).
  *
  * V8's flags are the process's. V8 checks a code cache against a hash of them, which it computes the
  * first time a cache is read or made in the process and keeps: were that first time in a light run

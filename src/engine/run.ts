@@ -115,12 +115,11 @@ export function ownWorkerFamily(paths: string[]): string | undefined {
 
 /** A light run's bounds (src/core/tiering.ts): how many files at most, and their bytes in all. */
 const LIGHT_MAX_FILES = 32;
-const LIGHT_MIN_BYTES = 32 * 1024;
 const LIGHT_MAX_BYTES = 256 * 1024;
 
 /**
  * Whether a run of `candidates` is light (TurboFan off while it runs, src/core/tiering.ts): at most
- * LIGHT_MAX_FILES files, too few for workers, of LIGHT_MIN_BYTES to LIGHT_MAX_BYTES in all.
+ * LIGHT_MAX_FILES files, too few for workers, of at most LIGHT_MAX_BYTES in all.
  */
 export function lightRun(candidates: Candidate[], minFiles: number, minBytes: number): boolean {
   if (candidates.length > Math.min(LIGHT_MAX_FILES, minFiles)) return false;
@@ -132,7 +131,7 @@ export function lightRun(candidates: Candidate[], minFiles: number, minBytes: nu
       // Reported when it is read.
     }
   }
-  return bytes >= LIGHT_MIN_BYTES && bytes <= LIGHT_MAX_BYTES && bytes < minBytes;
+  return bytes <= LIGHT_MAX_BYTES && bytes < minBytes;
 }
 
 export async function run(paths: string[], options: RunOptions): Promise<RunResult> {

@@ -30,10 +30,11 @@ describe('lightRun', () => {
     return { absPath, path: name, explicit: true };
   };
 
-  it('is a few files of 32 to 256 KB in all, too few for workers', () => {
+  it('is a few files of at most 256 KB in all, too few for workers', () => {
     expect(lightRun([file('a.json', 62 * KB)], 50, 32 * KB * KB)).toBe(true);
-    expect(lightRun([file('b.json', 8 * KB)], 50, 32 * KB * KB)).toBe(false);
-    expect(lightRun([file('c.json', 300 * KB)], 50, 32 * KB * KB)).toBe(false);
+    expect(lightRun([file('b.json', 256 * KB)], 50, 32 * KB * KB)).toBe(true);
+    expect(lightRun([file('c.json', 256 * KB + 1)], 50, 32 * KB * KB)).toBe(false);
+    expect(lightRun([], 50, 32 * KB * KB)).toBe(true);
     const many = Array.from({ length: 33 }, (_, i) => file(`m${i}.yml`, 2 * KB));
     expect(lightRun(many.slice(0, 32), 50, 32 * KB * KB)).toBe(true);
     expect(lightRun(many, 50, 32 * KB * KB)).toBe(false);
