@@ -6,11 +6,12 @@
  * cached code (src/cli/start.ts), the CLI's CommonJS build runs without Node's ES module loader.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES } from '../helpers/fixture-cases.js';
+import { FIXTURES, ROOT } from '../helpers/fixture-cases.js';
 import { BIN } from '../helpers/cli-helper.js';
 
 /**
@@ -75,13 +76,15 @@ describe('a one-file scan loads only what it uses', () => {
     expect(run.sources).toContain('src/formats/terraform/evaluate.ts');
   });
 
-  it('no crypto, child_process, v8 (thirty modules of its own), stdin (fs/promises, readline) or CommonJS export analysis, from the CommonJS build or the ES modules', () => {
+  // node:v8 (thirty modules of its own) is loaded: a light run turns TurboFan off through it, and is
+  // no slower for that (src/core/tiering.ts).
+  it('no crypto, child_process, stdin (fs/promises, readline) or CommonJS export analysis, from the CommonJS build or the ES modules', () => {
     const cache = mkdtempSync(path.join(tmpdir(), 'kmsfix-startup-cache-'));
     builtins(['scan', tf], { KMSFIX_CACHE_DIR: cache }); // writes the cached code
     for (const env of [{ KMSFIX_CACHE_DIR: cache }, { KMSFIX_CJS: 'off' }] as Record<string, string>[]) {
       const run = builtins(['scan', tf], env);
       expect(run.stdout).toContain('aws_dynamodb_table');
-      for (const unused of ['crypto', 'child_process', 'v8', 'internal/deps/cjs-module-lexer/lexer'])
+      for (const unused of ['crypto', 'child_process', 'internal/deps/cjs-module-lexer/lexer'])
         expect(run.builtins, unused).not.toContain(unused);
       // stdin's stream is never made (isatty instead), and with it fs/promises; Node's ES module loader loads that itself.
       if (env.KMSFIX_CJS !== 'off') expect(run.builtins).not.toContain('internal/fs/promises');
@@ -108,5 +111,16 @@ describe('a one-file scan loads only what it uses', () => {
     }
     // The ES modules do: the test sees the difference.
     for (const m of esm) expect(builtins(['--version'], { KMSFIX_CJS: 'off' }).builtins).toContain(m);
+  });
+});
+
+describe('the files run with cached code', () => {
+  // src/io/codeCache.ts reads an ASCII file as a one-byte string, any other as UTF-8: one character
+  // outside ASCII doubles the memory its text takes (scripts/bundle.mjs asciiOnly).
+  it("are ASCII: the CLI's CommonJS build and the TypeScript parser build", () => {
+    const parsers = readdirSync(path.join(ROOT, 'dist', 'ts-parser')).filter((n) => n.endsWith('.cjs'));
+    expect(parsers.length).toBeGreaterThan(0);
+    for (const file of [path.join('dist', 'bundle', 'cli.cjs'), ...parsers.map((n) => path.join('dist', 'ts-parser', n))])
+      expect(isAscii(readFileSync(path.join(ROOT, file))), file).toBe(true);
   });
 });
