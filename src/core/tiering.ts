@@ -11,7 +11,7 @@
  * `kmsfix scan` of that template 213 -> 189 ms, of 14 YAML templates (100 KB) 323 -> 301 ms, of 5
  * CDK stacks (100 KB) 432 -> 404 ms; of one small YAML, Terraform, CDK or Pulumi file the same within
  * 5 ms (node:v8 costs about 4 ms to load). Larger runs need TurboFan: scans of 1 MB of CDK stacks took
- * 1.6-1.9x as long without it, of 3 MB of YAML or Terraform 1.1-1.5x. So run.ts turns it off for a run
+ * 1.4-1.9x as long without it, of 3 MB of YAML or Terraform 1.1-1.5x. So run.ts turns it off for a run
  * of at most 32 files and 256 KB (docs/performance.md, eighteenth session).
  *
  * V8's flags are the process's. V8 checks a code cache against a hash of them, which it computes the
@@ -26,9 +26,12 @@ const v8 = lazyRequire<typeof import('node:v8')>('node:v8');
 
 let off = false;
 
-/** Turn TurboFan off until `optimizeAgain()`. */
+/** A V8 flag choosing the compilers, set when the process started: then kmsfix leaves them as they are. */
+const COMPILER_FLAG = /--(?:no[-_])?(?:jitless|turbofan|opt|maglev|sparkplug|max[-_]opt)\b/;
+
+/** Turn TurboFan off until `optimizeAgain()` (nothing when Node was started with a compiler flag). */
 export function optimizeLess(): void {
-  if (off) return;
+  if (off || COMPILER_FLAG.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`)) return;
   v8().setFlagsFromString('--no-turbofan');
   off = true;
 }

@@ -65,8 +65,8 @@ function template(kb: number): string {
 
 describe('the built CLI', () => {
   // --trace-opt prints a line for each function V8 marks for optimization.
-  const marked = (file: string) => {
-    const r = spawnSync(process.execPath, ['--trace-opt', BIN, 'scan', file], {
+  const marked = (file: string, flags: string[] = []) => {
+    const r = spawnSync(process.execPath, ['--trace-opt', ...flags, BIN, 'scan', file], {
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1', KMSFIX_CACHE_DIR: path.join(dir, 'cache') },
     });
@@ -81,6 +81,12 @@ describe('the built CLI', () => {
     writeFileSync(large, template(400));
     expect(marked(light)).toBe(0);
     expect(marked(large)).toBeGreaterThan(0);
+  });
+
+  it('leaves the compilers as Node was told when it was started with a flag choosing them', () => {
+    const light = path.join(dir, 'light-own-flags.template.json');
+    writeFileSync(light, template(60));
+    expect(marked(light, ['--turbofan'])).toBeGreaterThan(0);
   });
 });
 
