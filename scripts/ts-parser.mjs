@@ -460,7 +460,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const out = writeParser(root, {
       force: report || w > 0,
       log: (d) => {
-        console.log(`ts-parser: kept ${d.kept} of ${d.total} top-level statements of typescript.js, ${d.text.length} bytes before minifying`);
+        console.log(
+          `ts-parser: kept ${d.kept} of ${d.total} top-level statements of typescript.js, ${d.text.length} bytes before minifying`,
+        );
         if (report) console.log(`kept whatever reaches them:\n  ${d.roots.join('\n  ')}`);
         if (w > 0) for (const n of process.argv[w + 1].split(',')) console.log(d.why(n));
         if (process.argv.includes('--dropped')) console.log(`dropped: ${d.droppedNames.join(' ')}`);

@@ -178,7 +178,11 @@ describe('the parser-only build of TypeScript', () => {
     expect(INNER_REWRITES[1].to).toContain('parseDiagnostics.length !== saveParseDiagnosticsLength');
     // The written file's whitespace is minified (scripts/ts-parser.mjs minified): compared without
     // comments, whitespace, and the semicolon a block's last statement may drop.
-    const squeeze = (t: string) => t.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, '').replace(/;}/g, '}');
+    const squeeze = (t: string) =>
+      t
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\s+/g, '')
+        .replace(/;}/g, '}');
     const derived = squeeze(readFileSync(path.join(buildDir, built!), 'utf8'));
     for (const r of INNER_REWRITES) {
       expect(derived).toContain(squeeze(r.to));
