@@ -22,7 +22,7 @@ import { createRequire } from 'node:module';
 import { appendCache, cachePath, readCache } from '../../io/cache.js';
 import { packageVersion } from '../../io/packages.js';
 import type { Edit } from '../../core/types.js';
-import { parseHcl, type HAttr, type HBlock } from './parse.js';
+import { parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
 
 type Hcl2Json = typeof import('@cdktf/hcl2json');
 let hcl2json: Promise<Hcl2Json> | undefined;
@@ -138,13 +138,14 @@ function spanOf(items: Item[], r: Range, lo0: number, hi0: number): { block?: HB
 
 /**
  * Why HashiCorp's parser rejects the fixed text `out`, made by `edits`, or undefined. JSON files
- * are parsed whole; HCL files piece by piece (see above), after kmsfix's own parser read the whole.
+ * are parsed whole; HCL files piece by piece (see above), after kmsfix's own parser read the whole
+ * (`model`: its model of `out`, when the caller has it).
  */
-export async function outputProblem(file: string, out: string, edits: Edit[]): Promise<string | undefined> {
+export async function outputProblem(file: string, out: string, edits: Edit[], model?: HFile): Promise<string | undefined> {
   if (file.endsWith('.json')) return hcl2jsonProblem(file, out);
   let tops: HBlock[];
   try {
-    tops = (await parseHcl(out)).blocks;
+    tops = (model ?? (await parseHcl(out))).blocks;
   } catch (e) {
     return (e as Error).message;
   }

@@ -14,8 +14,10 @@ const KEY_REF = /^aws_kms_key\.([A-Za-z_][\w-]*)(\[[^\]]*\])?\.arn$/;
 export async function verifyTerraform(files: FixedFile<TfDetection>[], options: FixOptions, context: DiskContext): Promise<string[][]> {
   const problems: string[][] = [];
   for (const f of files) {
-    // HashiCorp's parser (hclcheck.ts) is loaded by fix only.
-    const problem = f.edits.length > 0 ? await (await import('./hclcheck.js')).outputProblem(f.file.path, f.file.text, f.edits) : undefined;
+    // HashiCorp's parser (hclcheck.ts) is loaded by fix only. The re-detection's model of this same
+    // text (parse.ts parseHcl) gives the pieces to check: the text is not parsed a second time.
+    const check = f.edits.length > 0 ? (await import('./hclcheck.js')).outputProblem : undefined;
+    const problem = check ? await check(f.file.path, f.file.text, f.edits, f.detection.hcl) : undefined;
     problems.push(problem ? [`the fixed file does not parse with HashiCorp's parser: ${problem}`] : []);
   }
   if (options.kmsKeyArn) return problems;

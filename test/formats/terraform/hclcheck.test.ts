@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { outputProblem, shapeOf } from '../../../src/formats/terraform/hclcheck.js';
+import { parseHcl, type HFile } from '../../../src/formats/terraform/parse.js';
+import { parseStats } from '../../../src/core/fastparse.js';
+import { processMemory } from '../../../src/engine/memory.js';
 
 describe('shapeOf', () => {
   it('replaces identifiers and plain words, keeps keywords, escapes, numbers and line breaks', () => {
@@ -51,6 +54,38 @@ describe('outputProblem', () => {
     ).toMatch(/./);
     const block = '\n\nresource "aws_kms_key" "k" {\n  description = "unterminated\n}\n';
     expect(await outputProblem('main.tf', table + block, [{ start: table.length, end: table.length, text: block }])).toMatch(/./);
+  });
+
+  it('takes the model of the output it is given (the re-detection made it) instead of parsing the text again, with the same verdicts', async () => {
+    const at = table.indexOf('\n}');
+    const cases = ['\n\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = aws_kms_key.t.arn\n  }', '\n  a = 1 b = 2'];
+    for (const insert of cases) {
+      const out = table.slice(0, at) + insert + table.slice(at);
+      const edits = [{ start: at, end: at, text: insert }];
+      const alone = await outputProblem('main.tf', out, edits);
+      let model: HFile | undefined;
+      try {
+        model = await parseHcl(out);
+      } catch {
+        continue; // kmsfix's own parser rejects it: the re-detection reports that, no model to pass
+      }
+      const before = parseStats.hcl.fast + parseStats.hcl.reference;
+      expect(await outputProblem('main.tf', out, edits, model)).toBe(alone);
+      expect(parseStats.hcl.fast + parseStats.hcl.reference).toBe(before);
+    }
+  });
+
+  it('a Terraform fix parses each fixed text once (its re-detection), not again for HashiCorp’s check', async () => {
+    const files = [
+      { path: 'm/main.tf', text: table },
+      { path: 'm/other.tf', text: 'resource "aws_dynamodb_table" "u" {\n  name = "u"\n}\n' },
+    ];
+    const before = parseStats.hcl.fast + parseStats.hcl.reference;
+    const run = await processMemory(files, 'fix');
+    const parses = parseStats.hcl.fast + parseStats.hcl.reference - before;
+    expect(run.outcomes.every((o) => o.newText !== undefined && !o.error)).toBe(true);
+    // Two files: detected (2), fixed and re-detected (2); siblings are each other's group files.
+    expect(parses).toBe(4);
   });
 
   it('parses JSON outputs whole', async () => {
