@@ -9,7 +9,7 @@ import { DEFAULT_DELETION_WINDOW, aliasParts, describeKey, type KeySettings } fr
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
 import { blockerText } from '../../rule/blockers.js';
 import { WORDS, boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
-import { moduleInfo, providerAlias, unique, type ModuleInfo, type SharedKey } from './module.js';
+import { informsModule, moduleInfo, providerAlias, unique, type ModuleInfo, type SharedKey } from './module.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
 import { attr, blocks, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
@@ -362,7 +362,9 @@ async function jsonWriter(m: Member): Promise<Writer> {
 
 export async function fixTerraform(group: Member[], options: FixOptions, context: DiskContext): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
-  const siblings = await siblingBlocks(await context.siblings());
+  // The module's other files, those that can inform moduleInfo (the others are not parsed: in a
+  // module of fifty files, most hold only Lambda, IAM, queue... resources).
+  const siblings = await siblingBlocks((await context.siblings()).filter((f) => informsModule(f.text)));
   const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...siblings];
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
   const info = moduleInfo(tops, mode, options.key?.alias);

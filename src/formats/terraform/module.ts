@@ -143,6 +143,22 @@ function plainLocals(tops: TopBlock[]): Map<string, string> {
   return out;
 }
 
+/**
+ * The words a file's text holds when moduleInfo can learn something from its blocks: a provider
+ * block (or the lock file's, or a `terraform` block's required_providers), a `locals` block, an
+ * `aws_kms_*` resource (shared keys, and the names `unique` gives keys, aliases and replica keys),
+ * a data source of a kind the fix declares (`unique` gives those too; policy documents). moduleInfo
+ * reads nothing else: other resources' and data sources' names are taken, but `unique` is asked
+ * only for these kinds. Block types are bare words (HCL) or plain keys (JSON); a label or key
+ * spelled with an escape holds a backslash, so a file with one is read too.
+ */
+const INFO_WORDS = ['provider', 'locals', 'aws_kms', 'aws_caller_identity', 'aws_partition', 'aws_region', 'aws_iam_policy_document', '\\'];
+
+/** Whether moduleInfo could learn anything from this text's blocks (INFO_WORDS); false: its blocks change nothing it returns. */
+export function informsModule(text: string): boolean {
+  return INFO_WORDS.some((w) => text.includes(w));
+}
+
 export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?: string): ModuleInfo {
   const info: ModuleInfo = {
     taken: new Set(),
