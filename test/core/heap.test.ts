@@ -31,7 +31,7 @@ describe('heap watch', () => {
   it('collects once the heap is past the floor and has grown by the slack, and not before', () => {
     process.env.KMSFIX_HEAP_SLACK_MB = '16';
     heapCheck();
-    // The heap grown past the floor (112 MB) and the slack: large arrays (only a full collection frees them), then let go.
+    // The heap grown past the floor (80 MB) and the slack: large arrays (only a full collection frees them), then let go.
     let held: number[][] | undefined = [];
     while (used() < 160 * 1024 * 1024 && held.length < 1024) held.push(new Array(64 * 1024).fill(held.length));
     expect(used()).toBeGreaterThan(150 * 1024 * 1024);
