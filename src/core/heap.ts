@@ -2,8 +2,8 @@
  * The main thread's heap kept near what it holds (issue 16: a fix's memory flat whatever the
  * tree's size). V8 lets its old generation grow to about four times the live heap of its last full
  * collection before it collects again (its largest growing factor, used when the heap may grow to
- * gigabytes): a fix of the bench's corpus held about 50 MB (tenth session), and its heap grew to 200 MB and more
- * once the run was long enough (4x and 8x the corpus), where a short run stopped before that.
+ * gigabytes): a fix of the bench's corpus held about 50 MB (tenth session), and its heap grew to
+ * 200 MB and more once the run was long enough (4x and 8x the corpus), where a short run stopped before that.
  * Between batches of a fix, run.ts asks `heapTick()` (`heapCheck()` every 20 ms at most), and so do
  * the loops of a fix that holds its files once its run is over (src/io/stream.ts settleHeld and
  * writeHeld, src/report/patchdir.ts finish), which otherwise let the heap grow to V8's own limit
@@ -12,7 +12,7 @@
  * more) past what that collection left, a full collection is forced. So the heap stays near what
  * a fix of the bench's corpus reaches by itself, however large the tree (docs/performance.md,
  * tenth and nineteenth sessions): such a fix leaves 15 to 25 MB live after each full collection,
- * and V8's own three collections of a 1x fix come at 58 and 87 MB; at 80 MB, one of them is
+ * and V8's own three collections of a 1x fix come at 15, 58 and 87 MB in use; at 80 MB, the last is
  * forced a little sooner (the same count), and 8x the corpus peaks 25 to 30 MB lower. Nothing is
  * capped: a run that holds more collects less often, and never runs out of memory sooner (a
  * --max-old-space-size would).
