@@ -3,7 +3,8 @@
  * tree's size). V8 lets its old generation grow to about four times the live heap of its last full
  * collection before it collects again (its largest growing factor, used when the heap may grow to
  * gigabytes): a fix of the bench's corpus held about 50 MB (tenth session), and its heap grew to
- * 200 MB and more once the run was long enough (4x and 8x the corpus), where a short run stopped before that.
+ * 200 MB and more once the run was long enough (4x and 8x the corpus), where a short run stopped
+ * before that.
  * Between batches of a fix, run.ts asks `heapTick()` (`heapCheck()` every 20 ms at most), and so do
  * the loops of a fix that holds its files once its run is over (src/io/stream.ts settleHeld and
  * writeHeld, src/report/patchdir.ts finish), which otherwise let the heap grow to V8's own limit
