@@ -15,7 +15,7 @@ import { isReference, type Raw, type Reference, type TableKind } from '../../rul
 import { blockComments, suppressionsOf } from './suppress.js';
 import { providersByRegion, regionKey } from './module.js';
 import { resourcePolicyObstacle } from './resourcePolicy.js';
-import { siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { inputUses } from './inputUses.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
@@ -232,7 +232,7 @@ let inputsModule: typeof import('./inputs.js') | undefined;
 
 export async function detectTerraform(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
   let det: TfDetection;
-  if (file.path.toLowerCase().endsWith('.json')) {
+  if (jsonSyntax(file.path)) {
     const { jsonModel } = await import('./tfjson.js');
     const json = jsonModel(file.text);
     det = { tables: detectBlocks(file.text, json.blocks, (b) => (b as import('./tfjson.js').JBlock).comments), json };

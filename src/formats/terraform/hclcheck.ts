@@ -23,13 +23,14 @@ import { appendCache, cachePath, readCache } from '../../io/cache.js';
 import { packageVersion } from '../../io/packages.js';
 import type { Edit } from '../../core/types.js';
 import { parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
+import { jsonSyntax } from './topBlocks.js';
 
 type Hcl2Json = typeof import('@cdktf/hcl2json');
 let hcl2json: Promise<Hcl2Json> | undefined;
 
 /** Why HashiCorp's parser rejects a file, or undefined if it accepts it. Loads the parser lazily. */
 export async function hcl2jsonProblem(file: string, text: string): Promise<string | undefined> {
-  if (file.endsWith('.json')) {
+  if (jsonSyntax(file)) {
     try {
       JSON.parse(text);
       return undefined;
@@ -142,7 +143,7 @@ function spanOf(items: Item[], r: Range, lo0: number, hi0: number): { block?: HB
  * (`model`: its model of `out`, when the caller has it).
  */
 export async function outputProblem(file: string, out: string, edits: Edit[], model?: HFile): Promise<string | undefined> {
-  if (file.endsWith('.json')) return hcl2jsonProblem(file, out);
+  if (jsonSyntax(file)) return hcl2jsonProblem(file, out);
   let tops: HBlock[];
   try {
     tops = (model ?? (await parseHcl(out))).blocks;

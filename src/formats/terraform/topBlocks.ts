@@ -41,11 +41,14 @@ function summarizeHcl(hcl: HFile, text: string): TopBlock[] {
   }));
 }
 
+/** Whether a Terraform file is in JSON syntax (`*.tf.json`), by its name: the one test detection, parsing and HashiCorp's check share. */
+export function jsonSyntax(name: string): boolean {
+  return name.toLowerCase().endsWith('.json');
+}
+
 /** A Terraform file's blocks (HCL or JSON by its name), without looking for tables. */
 export async function parseTerraform(name: string, text: string): Promise<TfDetection> {
-  return name.toLowerCase().endsWith('.json')
-    ? { tables: [], json: (await import('./tfjson.js')).jsonModel(text) }
-    : { tables: [], hcl: await parseHcl(text) };
+  return jsonSyntax(name) ? { tables: [], json: (await import('./tfjson.js')).jsonModel(text) } : { tables: [], hcl: await parseHcl(text) };
 }
 
 /**

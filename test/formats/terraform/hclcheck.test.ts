@@ -10,6 +10,7 @@ import { outputProblem, shapeOf } from '../../../src/formats/terraform/hclcheck.
 import { parseHcl, type HFile } from '../../../src/formats/terraform/parse.js';
 import { parseStats } from '../../../src/core/fastparse.js';
 import { processMemory } from '../../../src/engine/memory.js';
+import { FIXTURES } from '../../helpers/fixture-cases.js';
 
 describe('shapeOf', () => {
   it('replaces identifiers and plain words, keeps keywords, escapes, numbers and line breaks', () => {
@@ -75,6 +76,13 @@ describe('outputProblem', () => {
     }
   });
 
+  it('a Terraform JSON file named in capitals is fixed and verified as JSON, as it is detected', async () => {
+    const text = readFileSync(path.join(FIXTURES, 'terraform', 'tf-json', 'input.tf.json'), 'utf8');
+    const run = await processMemory([{ path: 'm/MAIN.TF.JSON', text }], 'fix');
+    expect(run.outcomes[0].error).toBeUndefined();
+    expect(run.outcomes[0].newText).toBe(readFileSync(path.join(FIXTURES, 'terraform', 'tf-json', 'expected.tf.json'), 'utf8'));
+  });
+
   it('a Terraform fix parses each fixed text once (its re-detection), not again for HashiCorp’s check', async () => {
     const files = [
       { path: 'm/main.tf', text: table },
@@ -90,6 +98,8 @@ describe('outputProblem', () => {
 
   it('parses JSON outputs whole', async () => {
     expect(await outputProblem('main.tf.json', '{"resource": {}}', [])).toBeUndefined();
+    // The name's case as detection reads it: a `.TF.JSON` file is JSON for both.
+    expect(await outputProblem('MAIN.TF.JSON', '{"resource": {}}', [])).toBeUndefined();
     expect(await outputProblem('main.tf.json', '{"resource": }', [])).toMatch(/JSON|Unexpected/);
   });
 });
@@ -126,6 +136,15 @@ describe('shapes kept for the next runs', () => {
     vi.resetModules();
     return import('../../../src/formats/terraform/hclcheck.js');
   }
+
+  it('checks a Terraform JSON file named in capitals as JSON, as detection reads it (with no shape kept before)', async () => {
+    const check = await fresh(cacheFolder());
+    const out = '{"resource": {"aws_kms_key": {"k": {"enable_key_rotation": true}}}}\n';
+    const insert = '"aws_kms_key": {"k": {"enable_key_rotation": true}}';
+    const at = out.indexOf(insert);
+    for (const name of ['main.tf.json', 'MAIN.TF.JSON', 'main.Tf.Json'])
+      expect(await check.outputProblem(name, out, [{ start: at, end: at + insert.length, text: insert }]), name).toBeUndefined();
+  });
 
   it('a later run does not call HashiCorp’s parser for a shape it accepted; a rejected shape is checked every time', async () => {
     const dir = cacheFolder();
