@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { informsModule, moduleInfo, type ModuleInfo } from '../../../src/formats/terraform/module.js';
-import { parseTerraform, summarize, type TopBlock } from '../../../src/formats/terraform/topBlocks.js';
+import { siblingBlocks, type TopBlock } from '../../../src/formats/terraform/topBlocks.js';
 import { prng, terraformModule } from '../../../bench/generate.mjs';
 import { KEY_POLICY_MODES } from '../../../src/rule/keyPolicy.js';
 import { runCli } from '../../helpers/cli-helper.js';
@@ -32,12 +32,9 @@ function planView(info: ModuleInfo) {
   return { ...rest, taken: [...taken].filter((n) => UNIQUE_PREFIXES.some((p) => n.startsWith(p))).sort() };
 }
 
-async function topsOf(name: string, text: string): Promise<TopBlock[]> {
-  try {
-    return summarize(await parseTerraform(name, text), text);
-  } catch {
-    return []; // unparsable: siblingBlocks leaves it out too
-  }
+/** A file's blocks as the plan reads a module's other files (unparsable: none). */
+function topsOf(name: string, text: string): Promise<TopBlock[]> {
+  return siblingBlocks([{ path: name, absPath: path.join(path.sep, 'module', name), text }]);
 }
 
 /** Each module's files, by name: the Terraform fixtures' folders (inputs and outputs) and generated modules. */
