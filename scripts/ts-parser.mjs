@@ -442,8 +442,8 @@ const sha = (text) => createHash('sha256').update(text, 'latin1').digest('hex');
  * as they are): 1,028 -> 725 KB for TypeScript 6.0.3. Every run that parses TypeScript reads the
  * file and makes it a string, and a first touch of memory is what costs most in a short run on the
  * bench's machine (docs/performance.md, eighteenth session): a one-file CDK scan 233 -> 221 ms and
- * 5,389 -> 5,015 minor page faults (medians of 41 alternating runs). The parser-build test compares both builds' trees, and finds
- * the inner rewrites in the written file whatever its whitespace.
+ * 5,389 -> 5,015 minor page faults (medians of 41 alternating runs). The parser-build test compares
+ * both builds' trees, and finds the inner rewrites in the written file whatever its whitespace.
  */
 function minified(text) {
   const header = /^(?:\/\*![\s\S]*?\*\/\s*)?(?:\/\/.*\n)/.exec(text);
