@@ -51,11 +51,25 @@ export const helper = (name, args) => measure(process.execPath, [path.join(ROOT,
 /** Run `fn(i)` `runs` times: the median wall time, the last run's output, the largest peak RSS (KB). */
 export async function median(fn, runs) {
   const all = [];
-  let last;
-  for (let i = 0; i < runs; i++) {
-    last = await fn(i);
-    all.push(last);
-  }
+  for (let i = 0; i < runs; i++) all.push(await fn(i));
+  return summary(all);
+}
+
+/**
+ * Several measurements taken in turn, run by run (a, b, c, then a, b, c again...), each summarized as
+ * `median` does. A ratio of two of them then compares runs made within seconds of each other: on a
+ * host whose load moves from minute to minute, blocks of one measurement after the other's put the
+ * two sides of a ratio under different loads.
+ */
+export async function interleaved(fns, runs) {
+  const all = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++) for (const [k, fn] of Object.entries(fns)) all[k].push(await fn(i));
+  return Object.fromEntries(Object.entries(all).map(([k, xs]) => [k, summary(xs)]));
+}
+
+/** The median wall time of some runs, the last run's output, the largest peak RSS (KB). */
+function summary(all) {
+  const last = all[all.length - 1];
   const sorted = [...all].sort((a, b) => a.ms - b.ms);
   const mid = sorted[Math.floor(sorted.length / 2)];
   return { ...last, ms: mid.ms, usage: mid.usage, all: all.map((x) => x.ms), peakKb: Math.max(...all.map((x) => x.usage?.maxRSS ?? 0)) };

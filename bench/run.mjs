@@ -4,7 +4,8 @@
  *
  * - per format and overall: scan MB/s, fix MB/s, fix/scan, the fix's floor (scan + verification's
  *   warm parse and detection of the fixed files + bare atomic writes) and fix/floor, tables found
- *   and fixed, the fix's peak RSS, the `grep -rl` baseline;
+ *   and fixed, the fix's peak RSS, the `grep -rl` baseline; the scan, the fix and the floor's parts
+ *   measured in turn, run by run, so that each ratio compares runs made under the same load;
  * - the fix's peak RSS on 1x, 2x, 4x (and with --rss-8x, 8x) the dense corpus;
  * - one-file `kmsfix scan FILE` latency per format against `node -e 0`, interleaved, medians;
  * - the sparse tree's scan against reading every file;
@@ -22,7 +23,7 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BIN, loadSkippedDirs } from './dist.mjs';
 import { argOf, formatsOf, generate, mixArgs, sizeOf } from './generate.mjs';
-import { f0, f1, f2, fps, helper, kmsfix, mbps, measure, median, mid } from './measure.mjs';
+import { f0, f1, f2, fps, helper, interleaved, kmsfix, mbps, measure, median, mid } from './measure.mjs';
 import { TARGETS, checkTargets } from './targets.mjs';
 import { pickLatencyFiles } from './latency-files.mjs';
 
@@ -141,33 +142,45 @@ async function main() {
     const dir = dirOf(f);
     const row = { size: size[f] };
     row.grep = await median(() => measure('grep', ['-rlE', PATTERN, dir]), RUNS);
-    row.scan = await median(() => kmsfix(['scan', '--format', 'json', '--quiet', dir]), RUNS);
-    row.found = JSON.parse(row.scan.stdout).summary;
-    if (!subRows.includes(f)) {
-      // Text output with --quiet, as a bulk run would use it.
-      row.fix = await median(async (i) => {
-        await warm(copies[f][i]);
-        return kmsfix(['fix', '--yes', '--quiet', copies[f][i]]);
-      }, RUNS);
+    const scan = () => kmsfix(['scan', '--format', 'json', '--quiet', dir]);
+    if (subRows.includes(f)) row.scan = await median(scan, RUNS);
+    else {
+      // The scan, the fix and each part of the fix's floor, in turn, run by run (`interleaved`):
+      // the ratios below compare measurements made under the same load.
+      Object.assign(
+        row,
+        await interleaved(
+          {
+            scan,
+            // Text output with --quiet, as a bulk run would use it.
+            fix: async (i) => {
+              await warm(copies[f][i]);
+              return kmsfix(['fix', '--yes', '--quiet', copies[f][i]]);
+            },
+            // The floor: the fixed tree scanned by a process that has just scanned the input (what
+            // verification parses and detects again, with warm parsers), less reading every file
+            // (which verification does not do), plus the fix's writes alone with bare calls.
+            rescan: async () => {
+              const r = await helper('rescan.mjs', [dir, copies[f][0]]);
+              return { ...r, ...JSON.parse(r.stdout) };
+            },
+            // In-process times: the walk and reads alone, without the process's start.
+            read: async () => {
+              const r = await helper('read-all.mjs', [dir]);
+              return { ...r, ms: JSON.parse(r.stdout).ms };
+            },
+            writes: async (i) => {
+              const r = await helper('write-floor.mjs', [copies[f][i], copies[`floor-${f}`][i]]);
+              return { ...r, ...JSON.parse(r.stdout) };
+            },
+          },
+          RUNS,
+        ),
+      );
       row.fixed = fixedCount(row.fix.stderr);
-      // The floor: the fixed tree scanned by a process that has just scanned the input (what
-      // verification parses and detects again, with warm parsers), less reading every file
-      // (which verification does not do), plus the fix's writes alone with bare calls.
-      row.rescan = await median(async () => {
-        const r = await helper('rescan.mjs', [dir, copies[f][0]]);
-        return { ...r, ...JSON.parse(r.stdout) };
-      }, RUNS);
-      // In-process times: the walk and reads alone, without the process's start.
-      row.read = await median(async () => {
-        const r = await helper('read-all.mjs', [dir]);
-        return { ...r, ms: JSON.parse(r.stdout).ms };
-      }, RUNS);
-      row.writes = await median(async (i) => {
-        const r = await helper('write-floor.mjs', [copies[f][i], copies[`floor-${f}`][i]]);
-        return { ...r, ...JSON.parse(r.stdout) };
-      }, RUNS);
       row.floorMs = row.scan.ms + Math.max(0, row.rescan.ms - row.read.ms) + row.writes.ms;
     }
+    row.found = JSON.parse(row.scan.stdout).summary;
     rows[f] = row;
     progress(`  ${f}: scan ${f0(row.scan.ms)} ms${row.fix ? `, fix ${f0(row.fix.ms)} ms, floor ${f0(row.floorMs)} ms` : ''}`);
   }
