@@ -206,19 +206,41 @@ function findKey(q: number): boolean {
 
 // ---------------------------------------------------------------- block collections
 
+/**
+ * Whether `key` is among the keys of a mapping parsed so far (a duplicate is left to the reference
+ * parser). Most mappings of a template hold a few keys: a look at each is cheaper than a Set made
+ * for every mapping (a Set per mapping was 3% of what a YAML fix allocated). Past KEYS_SCANNED
+ * keys, the caller's Set (`keys`, made here once and then given every key) answers.
+ */
+const KEYS_SCANNED = 16;
+function isDuplicate(pairs: CPair[], key: string, keys: Set<string> | undefined): boolean {
+  if (keys) return keys.has(key);
+  for (let i = 0; i < pairs.length; i++) if (pairs[i].key === key) return true;
+  return false;
+}
+
+/** The Set of a mapping's keys once it has KEYS_SCANNED of them (`keys` until then: undefined). */
+function keySet(pairs: CPair[], keys: Set<string> | undefined): Set<string> | undefined {
+  if (keys) {
+    keys.add(pairs[pairs.length - 1].key);
+    return keys;
+  }
+  return pairs.length >= KEYS_SCANNED ? new Set(pairs.map((p) => p.key)) : undefined;
+}
+
 function blockMap(q: number, col: number, tag: string | undefined): CMap {
   const pairs: CPair[] = [];
-  const seen = new Set<string>();
+  let keys: Set<string> | undefined;
   let end = q;
   for (;;) {
     if (!keyAt(q)) giveUp();
     const key = keyText;
-    if (seen.has(key)) giveUp();
-    seen.add(key);
+    if (isDuplicate(pairs, key, keys)) giveUp();
     const keyStart = q;
     const kEnd = keyEnd;
     const value = afterIndicator(colonAt + 1, col, true);
     pairs.push({ key, keyStart, keyEnd: kEnd, value });
+    keys = keySet(pairs, keys);
     end = value.end;
     const r = contentLine(pos);
     if (r >= n || lineIndent < col) break;
@@ -617,7 +639,7 @@ function flowCollection(owner: number, tag: string | undefined): CNode {
   fp++;
   const pairs: CPair[] = [];
   const items: CNode[] = [];
-  const seen = new Set<string>();
+  let keys: Set<string> | undefined;
   for (;;) {
     flowSpace(owner);
     if (fp >= n) giveUp();
@@ -636,8 +658,7 @@ function flowCollection(owner: number, tag: string | undefined): CNode {
         key = String(resolvePlain(s.slice(fp, e)));
         fp = e;
       }
-      if (seen.has(key)) giveUp();
-      seen.add(key);
+      if (isDuplicate(pairs, key, keys)) giveUp();
       const keyEnd = fp;
       if (s.charCodeAt(fp) !== COLON) giveUp();
       fp++;
@@ -646,6 +667,7 @@ function flowCollection(owner: number, tag: string | undefined): CNode {
       if (d === 44 || d === close) giveUp(); // an empty value
       const value = flowValue(owner);
       pairs.push({ key, keyStart, keyEnd, value });
+      keys = keySet(pairs, keys);
     } else {
       items.push(flowValue(owner));
       flowSpace(owner);

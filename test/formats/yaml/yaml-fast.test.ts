@@ -307,6 +307,30 @@ describe('fast YAML parser = reference parser', () => {
     expect(compare(text)).toBe(verdict);
   });
 
+  // A mapping's keys are looked at one by one up to 16 of them, then through a Set: a duplicate on
+  // either side of that point, in block and flow style, goes to the reference parser (which rejects it).
+  const keys = (n: number) => Array.from({ length: n }, (_, i) => `K${i}`);
+  const block = (ks: string[]) => `Top:\n${ks.map((k, i) => `  ${k}: ${i}\n`).join('')}`;
+  const flow = (ks: string[]) => `Top: {${ks.map((k, i) => `${k}: ${i}`).join(', ')}}\n`;
+  it.each([
+    ['block, 40 keys', block(keys(40)), 'fast'],
+    ['flow, 40 keys', flow(keys(40)), 'fast'],
+    ...[1, 14, 15, 16, 17, 30]
+      .flatMap((at) =>
+        [0, at - 1].map((dup) => {
+          const ks = keys(at);
+          ks.push(ks[dup]);
+          return [
+            [`block, key ${at + 1} repeats key ${dup + 1}`, block([...ks, 'Z']), 'fallback (reference error)'],
+            [`flow, key ${at + 1} repeats key ${dup + 1}`, flow([...ks, 'Z']), 'fallback (reference error)'],
+          ];
+        }),
+      )
+      .flat(),
+  ] as [string, string, string][])('%s: %s', (_name, text, verdict) => {
+    expect(compare(text)).toBe(verdict);
+  });
+
   it('parseYaml uses the fast tree and falls back to yaml, which reports the error', () => {
     expect(parseYaml('A: 1\n')[0].root).toEqual(parseYamlReference('A: 1\n')[0].root);
     let error: unknown;
