@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
 import { detectCloudFormation } from '../../../src/formats/cloudformation/detect.js';
+import { AnchorIndex, spell } from '../../../src/formats/yaml/anchors.js';
 import { allow, fileTexts, resolvedDifferences } from '../../../src/formats/yaml/resolved.js';
 import { parseYaml } from '../../../src/formats/yaml/tree.js';
 import { verifyCloudFormation } from '../../../src/formats/cloudformation/verify.js';
@@ -28,6 +29,24 @@ ${sse}`;
 function root(text: string) {
   return parseYaml(text)[0].root;
 }
+
+describe('paths in messages', () => {
+  it('are spelled from their steps: keys joined by dots, indexes in brackets', () => {
+    expect(spell([])).toBe('');
+    expect(spell(['Resources', 'T', 'Tags', 0, 'Key'])).toBe('Resources.T.Tags[0].Key');
+    expect(spell([0, 'Key', 1])).toBe('[0].Key[1]');
+    expect(spell(['', 'x'])).toBe('x');
+  });
+
+  it('name where each alias sits, and where the resolved documents differ', () => {
+    const sites = (text: string) => [...new AnchorIndex(root(text)).sites.values()].flat().map((s) => s.path);
+    expect(sites('A: &a {x: 1}\nB:\n  - C: *a\n    D: [1, *a]\n')).toEqual(['B[0].C', 'B[0].D[1]']);
+    expect(sites('- &a 1\n- *a\n- {k: *a}\n')).toEqual(['[1]', '[2].k']);
+    expect(resolvedDifferences(root('1\n'), root('2\n'))).toEqual(['the document changed']);
+    expect(resolvedDifferences(root('- a: [1, {b: 2}]\n'), root('- a: [1, {b: 3}]\n'))).toEqual(['[0].a[1].b changed']);
+    expect(resolvedDifferences(root('- a: 1\n'), root('- b: 1\n'))).toEqual(['[0].a was removed', '[0].b was added']);
+  });
+});
 
 describe('resolved documents', () => {
   it('expand aliases and merge keys, own keys winning', () => {
