@@ -13,7 +13,7 @@ import {
   type KeyPolicyMode,
   type Placeholder,
 } from '../../rule/keyPolicy.js';
-import { COMMENT, ref, sub, type Value } from '../yaml/values.js';
+import { COMMENT, constant, ref, sub, type Value } from '../yaml/values.js';
 
 const PSEUDO: Record<Placeholder, string> = {
   partition: 'AWS::Partition',
@@ -29,8 +29,13 @@ function policyString(template: string): Value {
   return sub(parts.map((p) => (typeof p === 'string' ? p : '${' + PSEUDO[p.placeholder] + '}')).join(''));
 }
 
+/** The key policy of each mode, built once (a constant: render.ts writes it once per place and style). */
+const POLICY_VALUES = new Map<KeyPolicyMode, Value>();
+
 export function keyPolicyValue(mode: KeyPolicyMode): Value {
-  return policyDocument(mode, policyString) as Value;
+  let v = POLICY_VALUES.get(mode);
+  if (!v) POLICY_VALUES.set(mode, (v = constant(policyDocument(mode, policyString) as Value)));
+  return v;
 }
 
 export interface KeyResourceSpec {

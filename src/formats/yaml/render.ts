@@ -3,7 +3,7 @@
  * long (`Fn::GetAtt`) intrinsics, the file's quote character, indent unit and sequence indentation;
  * JSON with the file's indent. Lines are returned without line endings; callers join with the EOL.
  */
-import { COMMENT, Intrinsic, YamlAlias, subToJoin, type Value } from './values.js';
+import { COMMENT, Intrinsic, YamlAlias, isConstant, subToJoin, type Value } from './values.js';
 
 export interface YamlStyle {
   indent: string;
@@ -130,7 +130,39 @@ function yamlKey(key: string, style: YamlStyle): string {
   return key.includes('{') ? yamlScalar(key, { ...style, plainInterpolation: false }) : key;
 }
 
+/**
+ * What the renderers wrote for each constant value (values.ts `constant`), by place and style: the
+ * same key policy goes into every fixed template of a run, and was built and written again for each
+ * (about 2% of a dense fix's main thread). At most MEMO_SIZE texts per value.
+ */
+const memos = new WeakMap<object, Map<string, string | string[]>>();
+const styleKeys = new WeakMap<object, string>();
+const MEMO_SIZE = 64;
+
+function memoOf(v: object, at: string, style: YamlStyle | JsonStyle): { map: Map<string, string | string[]>; key: string } {
+  let sk = styleKeys.get(style);
+  if (sk === undefined) styleKeys.set(style, (sk = JSON.stringify(style)));
+  let map = memos.get(v);
+  if (!map || map.size >= MEMO_SIZE) memos.set(v, (map = new Map()));
+  return { map, key: `${at}\u0000${sk}` };
+}
+
 function pairInto(lines: string[], key0: string, v0: Value, indent: string, style: YamlStyle): void {
+  if (isConstant(v0)) {
+    const { map, key } = memoOf(v0, `${key0}\u0000${indent}`, style);
+    let done = map.get(key) as string[] | undefined;
+    if (!done) {
+      done = [];
+      writePair(done, key0, v0, indent, style);
+      map.set(key, done);
+    }
+    for (const line of done) lines.push(line);
+    return;
+  }
+  writePair(lines, key0, v0, indent, style);
+}
+
+function writePair(lines: string[], key0: string, v0: Value, indent: string, style: YamlStyle): void {
   const key = yamlKey(key0, style);
   const v = normalize(v0, style);
   let inline = Array.isArray(v) && style.flowArgs && key0.startsWith('Fn::') ? yamlFlow(v, style) : yamlInline(v, style);
@@ -231,6 +263,21 @@ function jsonInline(v: Value, style: JsonStyle): string {
  * collections on one line if it writes them so and they fit.
  */
 function jsonLayout(out: string[], v: Value, indent: string, column: number, style: JsonStyle, eol: string): void {
+  if (isConstant(v)) {
+    const { map, key } = memoOf(v, `${indent}\u0000${column}\u0000${eol}`, style);
+    let done = map.get(key) as string | undefined;
+    if (done === undefined) {
+      const parts: string[] = [];
+      writeJson(parts, v, indent, column, style, eol);
+      map.set(key, (done = parts.join('')));
+    }
+    out.push(done);
+    return;
+  }
+  writeJson(out, v, indent, column, style, eol);
+}
+
+function writeJson(out: string[], v: Value, indent: string, column: number, style: JsonStyle, eol: string): void {
   if (typeof v !== 'object' || v instanceof YamlAlias) {
     out.push(jsonScalar(v));
     return;

@@ -43,3 +43,28 @@ export function subToJoin(template: string): Intrinsic {
   if (last < template.length) parts.push(template.slice(last));
   return new Intrinsic('Fn::Join', ['', parts]);
 }
+
+const CONSTANTS = new WeakSet<object>();
+
+/**
+ * A value that never changes, frozen all the way down: the renderers (render.ts) write it once per
+ * place and style and reuse the text. For what every fix of a run inserts the same (a key policy of
+ * one mode), built once.
+ */
+export function constant<T extends Value>(v: T): T {
+  const freeze = (x: Value): void => {
+    if (typeof x !== 'object' || Object.isFrozen(x)) return;
+    Object.freeze(x);
+    if (x instanceof Intrinsic) freeze(x.arg);
+    else if (Array.isArray(x)) x.forEach(freeze);
+    else if (!(x instanceof YamlAlias)) Object.values(x).forEach(freeze);
+  };
+  freeze(v);
+  if (typeof v === 'object') CONSTANTS.add(v);
+  return v;
+}
+
+/** Whether `v` was made by `constant`. */
+export function isConstant(v: Value): v is Exclude<Value, string | number | boolean> {
+  return typeof v === 'object' && CONSTANTS.has(v);
+}
