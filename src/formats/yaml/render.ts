@@ -139,23 +139,28 @@ const memos = new WeakMap<object, Map<string, string | string[]>>();
 const styleKeys = new WeakMap<object, string>();
 const MEMO_SIZE = 64;
 
-function memoOf(v: object, at: string, style: YamlStyle | JsonStyle): { map: Map<string, string | string[]>; key: string } {
+/** The text `make` writes for constant `v` at `at` (the place: syntax, key, indent...) in `style`, made once. */
+function memoized<T extends string | string[]>(v: object, at: string, style: YamlStyle | JsonStyle, make: () => T): T {
   let sk = styleKeys.get(style);
   if (sk === undefined) styleKeys.set(style, (sk = JSON.stringify(style)));
+  const key = `${at}\u0000${sk}`;
   let map = memos.get(v);
-  if (!map || map.size >= MEMO_SIZE) memos.set(v, (map = new Map()));
-  return { map, key: `${at}\u0000${sk}` };
+  if (!map) memos.set(v, (map = new Map()));
+  let done = map.get(key) as T | undefined;
+  if (done === undefined) {
+    if (map.size >= MEMO_SIZE) map.clear();
+    map.set(key, (done = make()));
+  }
+  return done;
 }
 
 function pairInto(lines: string[], key0: string, v0: Value, indent: string, style: YamlStyle): void {
   if (isConstant(v0)) {
-    const { map, key } = memoOf(v0, `${key0}\u0000${indent}`, style);
-    let done = map.get(key) as string[] | undefined;
-    if (!done) {
-      done = [];
-      writePair(done, key0, v0, indent, style);
-      map.set(key, done);
-    }
+    const done = memoized(v0, `yaml\u0000${key0}\u0000${indent}`, style, () => {
+      const out: string[] = [];
+      writePair(out, key0, v0, indent, style);
+      return out;
+    });
     for (const line of done) lines.push(line);
     return;
   }
@@ -264,14 +269,13 @@ function jsonInline(v: Value, style: JsonStyle): string {
  */
 function jsonLayout(out: string[], v: Value, indent: string, column: number, style: JsonStyle, eol: string): void {
   if (isConstant(v)) {
-    const { map, key } = memoOf(v, `${indent}\u0000${column}\u0000${eol}`, style);
-    let done = map.get(key) as string | undefined;
-    if (done === undefined) {
-      const parts: string[] = [];
-      writeJson(parts, v, indent, column, style, eol);
-      map.set(key, (done = parts.join('')));
-    }
-    out.push(done);
+    out.push(
+      memoized(v, `json\u0000${indent}\u0000${column}\u0000${eol}`, style, () => {
+        const parts: string[] = [];
+        writeJson(parts, v, indent, column, style, eol);
+        return parts.join('');
+      }),
+    );
     return;
   }
   writeJson(out, v, indent, column, style, eol);
