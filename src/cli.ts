@@ -7,7 +7,7 @@ import { isatty } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from './io/packages.js';
-import { run } from './engine/run.js';
+import { ranLightOnly, run } from './engine/run.js';
 import { LockError, acquireLocks, treeRoots, type Lock } from './io/lock.js';
 import { OutputError, checkPatchDir, checkPatchFile, realish } from './io/outputs.js';
 import type { Cleanup } from './io/temp.js';
@@ -274,9 +274,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
 let commandRan = false;
 
-/** This process ran a scan or a fix (src/cli/start.ts saves the CLI's cached code after one, not after `--version`). */
+/**
+ * This process ran a scan or a fix, of a few files (src/engine/run.ts ranLightOnly): src/cli/start.ts
+ * saves the CLI's cached code after one, not after `--version` (too little code) nor after a run of a
+ * tree (too much: every later run would load it).
+ */
 export function ranCommand(): boolean {
-  return commandRan;
+  return commandRan && ranLightOnly();
 }
 
 async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<number> {

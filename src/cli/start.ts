@@ -10,11 +10,11 @@
  * vm.Script, which has no `import()` of an ES module on every Node 20: scripts/bundle.mjs bundles the
  * ES-only packages into it and turns every other `import()` into require().
  *
- * The cached code is written after a run of a scan or fix that had none (or had it rejected), so that it
- * holds what such a run compiles. The ES modules run instead (same behaviour, slower start) when
- * `KMSFIX_CJS=off`, when caching is off (`KMSFIX_CACHE_DIR=off`), when there is no cached code and none
- * can be written (a read-only cache folder), or when loading the CommonJS file fails: always before the
- * CLI's main() ran, so it runs once. This file is bundled with the two cache modules it imports: the start
+ * The cached code is written after a run of a scan or fix of a few files (src/engine/run.ts ranLightOnly)
+ * that had none (or had it rejected), so that it holds what such a run compiles. The ES modules run
+ * instead (same behaviour, slower start) when `KMSFIX_CJS=off`, when caching is off
+ * (`KMSFIX_CACHE_DIR=off`), when there is no cached code and none can be written (a read-only cache
+ * folder), or when loading the CommonJS file fails: always before the CLI's main() ran, so it runs once. This file is bundled with the two cache modules it imports: the start
  * loads no ES module of kmsfix's, and the cache folder's rule stays in src/io/cache.ts.
  */
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
@@ -40,8 +40,9 @@ export function start(argv: string[]): void {
   if (cjs) {
     cjs.cli.main(argv).then((code) => {
       process.exitCode = code;
-      // After a scan or fix only: the cached code then has the functions a run of files compiles too
-      // (V8 compiles a function on its first call); the code `--version` runs is too little.
+      // After a scan or fix of a few files only: the cached code then has the functions such a run
+      // compiles too (V8 compiles a function on its first call); the code `--version` runs is too little,
+      // a whole tree's (every format's, and the fix's) too much for the runs that load it after.
       if (cjs.cli.ranCommand()) cjs.save?.();
     });
     return;

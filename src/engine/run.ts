@@ -134,6 +134,22 @@ export function lightRun(candidates: Candidate[], minFiles: number, minBytes: nu
   return bytes <= LIGHT_MAX_BYTES && bytes < minBytes;
 }
 
+/** This process's runs so far: the light ones that read a file, and the others (ranLightOnly). */
+const runs = { light: 0, heavy: 0 };
+
+/**
+ * Whether this process ran, and every run it made was light (lightRun) and had a file to read: then
+ * the CLI's cached code is written (src/cli/start.ts), and holds what such a run compiles. Cached code
+ * written by a run of a whole tree holds every format's code and the fix's, and every later run
+ * loads all of it: 637 and 724 KB from two such runs of the bench's corpus, against 290 to 430 KB
+ * from one to five files; a one-file scan 0 to 3 ms slower with the first, 3 to 15 ms with the
+ * second; a tree's scan or fix no faster with either, nor slower with none (docs/performance.md,
+ * twenty-first session).
+ */
+export function ranLightOnly(): boolean {
+  return runs.light > 0 && runs.heavy === 0;
+}
+
 export async function run(paths: string[], options: RunOptions): Promise<RunResult> {
   const accepts = (p: string) => FORMATS.some((e) => e.accepts(p));
   const { candidates, errors, repos, temps } = await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude);
@@ -204,7 +220,10 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     lastInFolder.set(path.dirname(c.absPath), i);
   });
   // No worker starts in a light run: V8's flags are the process's (src/core/tiering.ts).
-  if (!ownFamily && lightRun(candidates, minFiles, minBytes)) optimizeLess();
+  const light = !ownFamily && lightRun(candidates, minFiles, minBytes);
+  if (light) optimizeLess();
+  if (!light) runs.heavy++;
+  else if (candidates.length > 0) runs.light++;
   try {
     let lastYield = Date.now();
     // Each candidate is let go once looked at (memory: a tree's candidates are all listed first).

@@ -4,7 +4,7 @@
  * a scan or fix only, replaced when V8 rejects it, and a cache folder that cannot be written is no error.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -89,6 +89,30 @@ describe('the CLI runs the same from its CommonJS build and from its ES modules'
     expect(cachedCode(cache)).toHaveLength(1);
   });
 
+  it('a run of a tree writes no cached code (it would hold every format and the fix); a run of a few files then does', async () => {
+    // 33 files: one more than a light run's (src/engine/run.ts lightRun); the demo's files among them.
+    const tree = tmp('tree');
+    cpSync(path.join(FIXTURES, 'demo'), tree, { recursive: true });
+    for (let i = 0; i < 33; i++) writeFileSync(path.join(tree, `empty-${i}.tf`), '');
+    const cache = tmp('cache');
+    const reference = await run(['scan', '.'], ES_MODULES, tree);
+    expect(reference.code).toBe(1);
+    for (const label of ['first', 'second']) expect(await run(['scan', '.'], { KMSFIX_CACHE_DIR: cache }, tree), label).toEqual(reference);
+    expect(cachedCode(cache)).toEqual([]);
+    // A run that finds no file to read: nothing of any format's to keep either.
+    mkdirSync(path.join(tree, 'docs'));
+    writeFileSync(path.join(tree, 'docs', 'notes.md'), 'AWS::DynamoDB::Table\n');
+    await run(['scan', 'docs'], { KMSFIX_CACHE_DIR: cache }, tree);
+    expect(cachedCode(cache)).toEqual([]);
+    // A light run writes it; the tree's next run uses it and leaves it as it is.
+    await run(['scan', 'demo'], { KMSFIX_CACHE_DIR: cache });
+    const [name] = cachedCode(cache);
+    expect(name).toMatch(CACHED_CODE);
+    const bytes = readFileSync(path.join(cache, name));
+    expect(await run(['scan', '.'], { KMSFIX_CACHE_DIR: cache }, tree)).toEqual(reference);
+    expect(readFileSync(path.join(cache, name)).equals(bytes)).toBe(true);
+  });
+
   it('its worker threads run the ES worker, dist/bundle/worker.js, found beside cli.cjs', async () => {
     const dir = tmp('hook');
     const hook = path.join(dir, 'worker-hook.cjs');
@@ -106,11 +130,13 @@ wt.Worker = class extends W { constructor(script, options) { process._rawDebug('
     const env = { KMSFIX_CACHE_DIR: cache, KMSFIX_PARALLEL_MIN_BYTES: '0', KMSFIX_WORKERS: '1', NODE_OPTIONS: `--require ${hook}` };
     const reference = await run(['scan', '.'], ES_MODULES, tree);
     for (const label of ['cold', 'warm']) {
+      // Warm: with the cached code a run of a few files wrote (a tree's run writes none).
+      if (label === 'warm') await run(['scan', 'demo'], { KMSFIX_CACHE_DIR: cache });
+      expect(cachedCode(cache)).toHaveLength(label === 'warm' ? 1 : 0);
       const r = await run(['scan', '.'], env, tree);
       expect(r.stderr, label).toContain(`WORKER ${path.join(ROOT, 'dist', 'bundle', 'worker.js')}`);
       expect(r.stdout, label).toBe(reference.stdout);
     }
-    expect(cachedCode(cache)).toHaveLength(1);
   });
 
   it('bin/kmsfix.js (an ES module) starts the same way as the package bin, bin/kmsfix.cjs', async () => {
