@@ -21,7 +21,7 @@ import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors,
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
 import { child, ownPair, scalarString, type CMap } from '../yaml/tree.js';
-import type { Value } from '../yaml/values.js';
+import { constant, type Value } from '../yaml/values.js';
 import { SSE_PATH, type Program, type PulumiDetection, type PulumiTable } from './detect.js';
 import { allowedChanges } from './verify.js';
 
@@ -48,12 +48,27 @@ function existingPolicy(text: string, variables: CMap | undefined, mode: KeyPoli
   )?.key;
 }
 
+/** The policies built so far, by mode and lookup names; past POLICIES_KEPT, the map starts again. */
+const POLICIES = new Map<string, Value>();
+const POLICIES_KEPT = 64;
+
+/**
+ * The key policy of `mode` with the program's lookup variables `names`: built once for each (the
+ * same in almost every program), and a constant, so that render.ts writes it once per place and style.
+ */
 function policy(mode: KeyPolicyMode, names: Record<Placeholder, string>): Value {
-  const interpolate = (template: string) =>
-    splitPlaceholders(template)
-      .map((p) => (typeof p === 'string' ? p : '${' + names[p.placeholder] + '}'))
-      .join('');
-  return { 'fn::toJSON': policyDocument(mode, interpolate) as Value };
+  const id = [mode, ...(Object.keys(LOOKUPS) as Placeholder[]).map((p) => names[p])].join('\0');
+  let value = POLICIES.get(id);
+  if (value === undefined) {
+    const interpolate = (template: string) =>
+      splitPlaceholders(template)
+        .map((p) => (typeof p === 'string' ? p : '${' + names[p.placeholder] + '}'))
+        .join('');
+    value = constant({ 'fn::toJSON': policyDocument(mode, interpolate) as Value });
+    if (POLICIES.size >= POLICIES_KEPT) POLICIES.clear();
+    POLICIES.set(id, value);
+  }
+  return value;
 }
 
 function sseSettings(arn: string) {

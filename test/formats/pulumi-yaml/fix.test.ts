@@ -33,6 +33,36 @@ describe('Pulumi YAML: one key policy per program', () => {
     expect(out.match(/fn::invoke/g)).toHaveLength(3);
   });
 
+  it('programs fixed in one run: each policy names its own lookups (the policy is built once per mode and names)', async () => {
+    const lookup = (name: string, fn: string, ret: string) => `  ${name}:\n    fn::invoke:\n      function: ${fn}\n      return: ${ret}\n`;
+    const own = `variables:\n${lookup('acct', 'aws:getCallerIdentity', 'accountId')}${lookup('part', 'aws:getPartition', 'partition')}${lookup('where', 'aws:getRegion', 'name')}`;
+    const files = [
+      { path: 'a/Pulumi.yaml', text: `name: a\nruntime: yaml\nresources:\n${table('orders')}` },
+      { path: 'b/Pulumi.yaml', text: `name: b\nruntime: yaml\n${own}resources:\n${table('orders')}` },
+      { path: 'c/Pulumi.yaml', text: `name: c\nruntime: yaml\nresources:\n${table('orders')}` },
+      { path: 'd/Pulumi.yaml', text: `name: d\nruntime: yaml\n${own}resources:\n${table('orders')}` },
+    ];
+    for (const keyPolicy of ['drop-in', 'iam'] as const) {
+      const r = await processMemory(files, 'fix', { keyPolicy });
+      const policyOf = (p: string) => {
+        const out = r.output.get(p)!;
+        return out.slice(out.indexOf('  dynamodbKeyPolicy:'), out.indexOf('resources:'));
+      };
+      for (const p of ['a', 'c']) {
+        expect(policyOf(`${p}/Pulumi.yaml`)).toContain('${accountId}');
+        expect(policyOf(`${p}/Pulumi.yaml`)).not.toContain('${acct}');
+      }
+      for (const p of ['b', 'd']) {
+        expect(policyOf(`${p}/Pulumi.yaml`)).toContain('${acct}');
+        expect(policyOf(`${p}/Pulumi.yaml`)).not.toContain('${accountId}');
+        expect(r.output.get(`${p}/Pulumi.yaml`)!.match(/fn::invoke/g)).toHaveLength(3);
+      }
+      expect(policyOf('a/Pulumi.yaml')).toBe(policyOf('c/Pulumi.yaml'));
+      expect(policyOf('b/Pulumi.yaml')).toBe(policyOf('d/Pulumi.yaml'));
+      if (keyPolicy === 'iam') expect(policyOf('a/Pulumi.yaml')).toContain('${partition}');
+    }
+  });
+
   it('an empty `variables:` gets the declarations, not a second `variables` key', async () => {
     const r = await processMemory(
       [{ path: 'Pulumi.yaml', text: `name: p\nruntime: yaml\nvariables:\nresources:\n${table('orders')}` }],
