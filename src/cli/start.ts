@@ -14,8 +14,9 @@
  * that had none (or had it rejected), so that it holds what such a run compiles. The ES modules run
  * instead (same behaviour, slower start) when `KMSFIX_CJS=off`, when caching is off
  * (`KMSFIX_CACHE_DIR=off`), when there is no cached code and none can be written (a read-only cache
- * folder), or when loading the CommonJS file fails: always before the CLI's main() ran, so it runs once. This file is bundled with the two cache modules it imports: the start
- * loads no ES module of kmsfix's, and the cache folder's rule stays in src/io/cache.ts.
+ * folder), or when loading the CommonJS file fails: always before the CLI's main() ran, so it runs once.
+ * This file is bundled with the two cache modules it imports: the start loads no ES module of kmsfix's,
+ * and the cache folder's rule stays in src/io/cache.ts.
  */
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';

@@ -141,10 +141,10 @@ const runs = { light: 0, heavy: 0 };
  * Whether this process ran, and every run it made was light (lightRun) and had a file to read: then
  * the CLI's cached code is written (src/cli/start.ts), and holds what such a run compiles. Cached code
  * written by a run of a whole tree holds every format's code and the fix's, and every later run
- * loads all of it: 637 and 724 KB from two such runs of the bench's corpus, against 290 to 430 KB
- * from one to five files; a one-file scan 0 to 3 ms slower with the first, 3 to 15 ms with the
- * second; a tree's scan or fix no faster with either, nor slower with none (docs/performance.md,
- * twenty-first session).
+ * loads all of it: 637 KB from a dry-run fix of the bench's corpus, 724 KB left by an earlier
+ * session's runs of it, against 290 to 430 KB from one to five files; a one-file scan 0 to 3 ms
+ * slower with the first, 3 to 15 ms with the second; a tree's scan or fix no faster with either,
+ * nor slower with none (docs/performance.md, twenty-first session).
  */
 export function ranLightOnly(): boolean {
   return runs.light > 0 && runs.heavy === 0;

@@ -90,7 +90,7 @@ describe('the CLI runs the same from its CommonJS build and from its ES modules'
   });
 
   it('a run of a tree writes no cached code (it would hold every format and the fix); a run of a few files then does', async () => {
-    // 33 files: one more than a light run's (src/engine/run.ts lightRun); the demo's files among them.
+    // The demo and 33 empty files: more than a light run's 32 (src/engine/run.ts lightRun).
     const tree = tmp('tree');
     cpSync(path.join(FIXTURES, 'demo'), tree, { recursive: true });
     for (let i = 0; i < 33; i++) writeFileSync(path.join(tree, `empty-${i}.tf`), '');
