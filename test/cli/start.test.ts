@@ -1,7 +1,8 @@
 /**
  * The CLI's start (src/cli/start.ts): its CommonJS build run with V8's cached code, else its ES modules.
  * Whichever runs, a run prints the same and exits with the same code; the cached code is written after
- * a scan or fix only, replaced when V8 rejects it, and a cache folder that cannot be written is no error.
+ * a scan or fix of a few files only (never by a tree's), replaced when V8 rejects it, and a cache folder
+ * that cannot be written is no error.
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
