@@ -57,7 +57,8 @@ const POLICIES_KEPT = 64;
  * same in almost every program), and a constant, so that render.ts writes it once per place and style.
  */
 function policy(mode: KeyPolicyMode, names: Record<Placeholder, string>): Value {
-  const id = [mode, ...(Object.keys(LOOKUPS) as Placeholder[]).map((p) => names[p])].join('\0');
+  // JSON: no two lists of names give the same key, whatever characters a name holds.
+  const id = JSON.stringify([mode, ...(Object.keys(LOOKUPS) as Placeholder[]).map((p) => names[p])]);
   let value = POLICIES.get(id);
   if (value === undefined) {
     const interpolate = (template: string) =>
