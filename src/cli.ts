@@ -272,19 +272,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   return code;
 }
 
-let commandRan = false;
-
 /**
- * This process ran a scan or a fix, of a few files (src/engine/run.ts ranLightOnly): src/cli/start.ts
- * saves the CLI's cached code after one, not after `--version` (too little code) nor after a run of a
- * tree (too much: every later run would load it).
+ * This process ran a scan or a fix, of a few files (src/engine/run.ts ranLightOnly; only `execute`
+ * runs one): src/cli/start.ts saves the CLI's cached code after one, not after `--version` (too little
+ * code) nor after a run of a tree (too much: every later run would load it).
  */
 export function ranCommand(): boolean {
-  return commandRan && ranLightOnly();
+  return ranLightOnly();
 }
 
 async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<number> {
-  commandRan = true;
   const inPlace = p.command === 'fix' && !p.dryRun && !p.patch && !p.patchDir && !p.check;
   // Outputs that cannot be written are refused before the run, with exit 2.
   try {

@@ -220,10 +220,10 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     lastInFolder.set(path.dirname(c.absPath), i);
   });
   // No worker starts in a light run: V8's flags are the process's (src/core/tiering.ts).
-  const light = !ownFamily && lightRun(candidates, minFiles, minBytes);
-  if (light) optimizeLess();
-  if (!light) runs.heavy++;
-  else if (candidates.length > 0) runs.light++;
+  if (!ownFamily && lightRun(candidates, minFiles, minBytes)) {
+    optimizeLess();
+    if (candidates.length > 0) runs.light++;
+  } else runs.heavy++;
   try {
     let lastYield = Date.now();
     // Each candidate is let go once looked at (memory: a tree's candidates are all listed first).
