@@ -58,7 +58,8 @@ export interface RunOptions extends FixOptions {
    * The next batch waits for its promise. `replace` swaps an outcome of the run's result for a
    * lighter one once it is settled (written: no texts; or only what the report still needs), or
    * drops it (`after` undefined: the caller counted it), so that the run holds no fixed text after
-   * its write, and its result does not grow with the tree. `orderOf`: an outcome's place in the
+   * its write, and its result does not grow with the tree. The run copies what `after` holds in
+   * place (own.ts: its tables and error), so the caller's references to it stay valid. `orderOf`: an outcome's place in the
    * run's order (the result's), until it is replaced.
    */
   onVerified?: (outcomes: FileOutcome[], replace: Replace, orderOf: (o: FileOutcome) => number) => Promise<void>;
@@ -172,24 +173,31 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   /** Per read, its outcome once its batch is in (undefined once the caller dropped it); and, while the caller may replace them, where they are. */
   const outcomes: (FileOutcome | undefined)[] = [];
   const pending = new Map<FileOutcome, number>();
+  // The run's own copies of an outcome's tables (own.ts) and error, in place: their strings are
+  // often slices of the file's text, which would keep every text read alive (V8's sliced strings).
+  // Made for what the run keeps: with onVerified, once the caller says what that is (replace), since
+  // it lets most tables go (a fix's text report keeps the tables it names, its JSON report none).
+  const copies = new TableCopies();
+  const own = (o: FileOutcome): FileOutcome => {
+    o.tables = copies.copy(o.tables, o.file.path);
+    if (o.error) o.error = structuredClone(o.error);
+    return o;
+  };
   const replace: Replace = (before, after) => {
     const i = pending.get(before);
     if (i === undefined) return;
-    outcomes[i] = after;
+    outcomes[i] = after && own(after);
     pending.delete(before);
   };
   const orderOf = (o: FileOutcome) => pending.get(o) ?? -1;
-  const copies = new TableCopies();
   const sink = async (indexes: number[], reads: BatchFile[], results: FileResult[]) => {
     const batch = indexes.map((i, k) => {
       const r = results[k];
       // A file's text is needed no further when no edit points into it (its outcome keeps an empty
       // text): memory grows with the tables found and the files changed, not the bytes read.
       const file = r.edits || r.newText !== undefined ? reads[k].file : { ...reads[k].file, text: '' };
-      // The run's own copies of the tables (own.ts) and error: their strings are often slices of the
-      // file's text, which would keep every text read alive (V8's sliced strings).
-      const own = { tables: copies.copy(r.tables, file.path), ...(r.error ? { error: structuredClone(r.error) } : {}) };
-      const o: FileOutcome = { file, bom: reads[k].bom, ...r, ...own, stamp: stamps[i], ...(links[i] ? { link: links[i] } : {}) };
+      const made: FileOutcome = { file, bom: reads[k].bom, ...r, stamp: stamps[i], ...(links[i] ? { link: links[i] } : {}) };
+      const o = options.onVerified ? made : own(made);
       outcomes[i] = o;
       stamps[i] = undefined;
       links[i] = undefined;
@@ -253,6 +261,8 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     }
     await scheduler.finish();
     await options.onVerifiedEnd?.();
+    // Outcomes the caller did not replace (none, once its last writes are done): copied as kept.
+    for (const o of pending.keys()) own(o);
   } finally {
     optimizeAgain();
   }
