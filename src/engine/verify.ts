@@ -6,7 +6,8 @@
  */
 import type { Detection, DiskContext, Edit, FixOptions, FixedFile, Format } from '../core/types.js';
 import { type Disk, contextFor } from './disk.js';
-import { type Detected, errorOf, reportTables } from './pipeline.js';
+import { judgedStatus } from '../rule/evaluate.js';
+import { type Detected, errorOf } from './pipeline.js';
 
 export interface Applied {
   edits: Edit[];
@@ -43,7 +44,8 @@ export async function verifyGroup(
       problems.set(o, [`the fixed file does not parse (${e.line ?? '?'}:${e.column ?? '?'}: ${e.message})`]);
       continue;
     }
-    problems.set(o, tableProblems(o, reportTables(file, detection, options), a.fixed));
+    const after = detection.tables.map((t) => ({ address: t.address, status: judgedStatus(t, options) }));
+    problems.set(o, tableProblems(o, after, a.fixed));
     files.push({ file, detection, before, edits: a.edits, fixed: a.fixed });
     owners.push(o);
   }

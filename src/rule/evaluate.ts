@@ -17,7 +17,7 @@
  */
 import type { TableFacts } from '../core/types.js';
 import type { Obstacle } from './facts.js';
-import { assess, messageOf } from './cmk.js';
+import { assess, decide, messageOf } from './cmk.js';
 import { peerFactsOf } from './peers/facts.js';
 import { compliantUnder, underProfile, type Profile } from './peers/evaluate.js';
 import { peerVerdicts, type PeerVerdicts } from './peers/rules.js';
@@ -62,7 +62,17 @@ export interface Judgement {
 
 /** The status the rule gives a table, before suppressions (what a fix changes, and verification compares). */
 export function statusOf(t: TableFacts): Status {
-  return assess(t.encryption).status;
+  return decide(t.encryption).status;
+}
+
+/**
+ * judge(t, options).status alone: what verification compares before and after a fix (src/engine/
+ * verify.ts), without the verdict's words and the peers' verdicts it would build and drop.
+ * test/rule/judged-status.test.ts holds it to judge's on every fixture and peer case.
+ */
+export function judgedStatus(t: TableFacts, options: JudgeOptions = {}): Status {
+  if (skippedBy(t.address, options.skipTables) !== undefined) return 'suppressed';
+  return underProfile(statusOf(t), '', t.suppressions, options.profile ?? 'strict').status;
 }
 
 export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
