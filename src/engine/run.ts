@@ -59,8 +59,8 @@ export interface RunOptions extends FixOptions {
    * lighter one once it is settled (written: no texts; or only what the report still needs), or
    * drops it (`after` undefined: the caller counted it), so that the run holds no fixed text after
    * its write, and its result does not grow with the tree. The run copies what `after` holds in
-   * place (own.ts: its tables and error), so the caller's references to it stay valid. `orderOf`: an outcome's place in the
-   * run's order (the result's), until it is replaced.
+   * place (own.ts: its tables and error), so the caller's references to it stay valid. `orderOf`:
+   * an outcome's place in the run's order (the result's), until it is replaced.
    */
   onVerified?: (outcomes: FileOutcome[], replace: Replace, orderOf: (o: FileOutcome) => number) => Promise<void>;
   /** With onVerified: once the last batch was handed over, before the result is made (the caller's last writes and replacements). */

@@ -60,7 +60,7 @@ export interface Judgement {
   notScannedBy?: Profile;
 }
 
-/** The status the rule gives a table, before suppressions (what a fix changes, and verification compares). */
+/** The status the rule gives a table, before suppressions and --skip-table (what a fix changes). */
 export function statusOf(t: TableFacts): Status {
   return decide(t.encryption).status;
 }
