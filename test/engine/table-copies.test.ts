@@ -32,7 +32,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-/** A tree of `files` templates of two tables each; a fix's dry run of it, with `onVerified`. */
+/** A tree of `files` templates of two tables each, fixed by the engine (run() writes nothing), with `onVerified`; and how many tables were copied. */
 async function fixed(files: number, onVerified?: RunOptions['onVerified']) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-copies-'));
   dirs.push(dir);
