@@ -80,7 +80,12 @@ export function execGit(
         resolve({ code, stdout, stderr, message: (stderr || err?.message || '').trim() });
       },
     );
-    if (input !== undefined) child.stdin?.end(input);
+    if (input !== undefined && child.stdin) {
+      // git may exit without reading all of its input (a commit that fails at once: no identity),
+      // which breaks the pipe (EPIPE): its exit code says what went wrong, not a crash of the run.
+      child.stdin.on('error', () => {});
+      child.stdin.end(input);
+    }
   });
 }
 
