@@ -75,7 +75,11 @@ function fixResult(d: Detected, fix: GroupFix, group: string): FileResult {
 function planResult(d: Detected, fix: GroupFix, group: string, failed: boolean): FileResult {
   if (failed || !fix.edits) return { tables: d.tables, error: d.error };
   return {
-    tables: d.tables.map((t) => (fix.planned.includes(t.address) ? { ...t, planned: true } : t)),
+    // In place, as fixedTables: the file's own tables, held by nothing else.
+    tables: d.tables.map((t) => {
+      if (fix.planned.includes(t.address)) t.planned = true;
+      return t;
+    }),
     error: d.error,
     edits: fix.edits,
     group,

@@ -281,11 +281,23 @@ export async function fixGroup(group: Detected[], options: FixOptions, disk: Dis
   return out;
 }
 
-/** A file's tables once its group is fixed: declined tables not fixable (and why), planned ones planned. */
+/**
+ * A file's tables once its group is fixed: declined tables not fixable (and why), planned ones
+ * planned. In place: the tables are the file's own, made by reportTables for this detection and
+ * held by nothing else, and a copy of each (an object spread, on tables of many shapes) was 24 to
+ * 40 ms of a dense fix's main thread. The fields keep their order: those set here are either
+ * already there (fixable, message) or added last (planned, then fixed), as a spread puts them.
+ */
 export function fixedTables(tables: TableReport[], fix: GroupFix): TableReport[] {
-  return tables.map((t) => {
+  for (const t of tables) {
     const d = fix.declined.find((x) => x.address === t.address);
-    if (d) return { ...t, fixable: false, message: `${t.message}. Not fixable automatically: ${d.reason}` };
-    return fix.planned.includes(t.address) ? { ...t, planned: true, fixed: true } : t;
-  });
+    if (d) {
+      t.fixable = false;
+      t.message = `${t.message}. Not fixable automatically: ${d.reason}`;
+    } else if (fix.planned.includes(t.address)) {
+      t.planned = true;
+      t.fixed = true;
+    }
+  }
+  return tables;
 }
