@@ -37,9 +37,12 @@ describe('fixedTables', () => {
     const objects = [...tables];
     const out = fixedTables(tables, fix);
     expect(out).toBe(tables);
-    out.forEach((t, i) => expect(t).toBe(objects[i]));
+    for (const [i, t] of out.entries()) expect(t).toBe(objects[i]);
     expect(out[0]).toMatchObject({ planned: true, fixed: true, fixable: true });
-    expect(out[1]).toMatchObject({ fixable: false, message: 'No SSESpecification. Not fixable automatically: Properties comes from a YAML merge key' });
+    expect(out[1]).toMatchObject({
+      fixable: false,
+      message: 'No SSESpecification. Not fixable automatically: Properties comes from a YAML merge key',
+    });
     expect(out[1].planned).toBeUndefined();
     expect(out[2]).toEqual(table('Other'));
   });
