@@ -74,7 +74,9 @@ function writeTemp(absPath: string, content: string, st: BigIntStats): string {
         try {
           fchownSync(fd, uid, gid);
         } catch (err) {
-          throw new WriteError(`owned by uid ${uid}, gid ${gid}, which kmsfix cannot give its new version (${describeError(err)}): not written`);
+          throw new WriteError(
+            `owned by uid ${uid}, gid ${gid}, which kmsfix cannot give its new version (${describeError(err)}): not written`,
+          );
         }
         // chown clears the set-id bits: set the mode again.
         fchmodSync(fd, mode);
