@@ -11,14 +11,29 @@ import { ROOT } from './dist.mjs';
 const CHILD = path.join(ROOT, 'bench', 'child.cjs');
 
 /**
- * Run a command: { ms, code, stdout, stderr, usage } (usage: process.resourceUsage() of a kmsfix
- * child). `stdout: 'ignore'` sends the child's stdout to /dev/null (a fix's diff, which the
+ * CPU time the hypervisor gave to other guests while this one had work to run ("steal" in
+ * /proc/stat, all cores, in ms; USER_HZ is 100 on Linux): the part of a slow run that is the host's.
+ * NaN where /proc/stat is not readable.
+ */
+export function stolenMs() {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+    return Number(f[8]) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Run a command: { ms, code, stdout, stderr, usage, stolen } (usage: process.resourceUsage() of a
+ * kmsfix child; stolen: `stolenMs()` while it ran). `stdout: 'ignore'` sends the child's stdout to /dev/null (a fix's diff, which the
  * bench does not read and should not hold in its own memory).
  */
 export function measure(cmd, args, env = {}, { stdout = 'pipe' } = {}) {
   return new Promise((resolve, reject) => {
     const stats = path.join(tmpdir(), `kmsfix-bench-stats-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
     const t0 = process.hrtime.bigint();
+    const steal0 = stolenMs();
     const child = spawn(cmd, args, {
       env: { ...process.env, NO_COLOR: '1', KMSFIX_BENCH_STATS: stats, ...env },
       stdio: ['ignore', stdout, 'pipe'],
@@ -30,6 +45,7 @@ export function measure(cmd, args, env = {}, { stdout = 'pipe' } = {}) {
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      const stolen = stolenMs() - steal0;
       let usage;
       try {
         usage = JSON.parse(readFileSync(stats, 'utf8'));
@@ -37,7 +53,7 @@ export function measure(cmd, args, env = {}, { stdout = 'pipe' } = {}) {
       } catch {
         usage = undefined;
       }
-      resolve({ ms, code, stdout: Buffer.concat(out).toString('utf8'), stderr: err, usage });
+      resolve({ ms, code, stdout: Buffer.concat(out).toString('utf8'), stderr: err, usage, stolen });
     });
   });
 }
@@ -72,7 +88,14 @@ function summary(all) {
   const last = all[all.length - 1];
   const sorted = [...all].sort((a, b) => a.ms - b.ms);
   const mid = sorted[Math.floor(sorted.length / 2)];
-  return { ...last, ms: mid.ms, usage: mid.usage, all: all.map((x) => x.ms), peakKb: Math.max(...all.map((x) => x.usage?.maxRSS ?? 0)) };
+  return {
+    ...last,
+    ms: mid.ms,
+    usage: mid.usage,
+    stolen: mid.stolen,
+    all: all.map((x) => x.ms),
+    peakKb: Math.max(...all.map((x) => x.usage?.maxRSS ?? 0)),
+  };
 }
 
 /** The median of numbers. */

@@ -23,7 +23,7 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BIN, loadSkippedDirs } from './dist.mjs';
 import { argOf, formatsOf, generate, mixArgs, sizeOf } from './generate.mjs';
-import { f0, f1, f2, fps, helper, interleaved, kmsfix, mbps, measure, median, mid } from './measure.mjs';
+import { f0, f1, f2, fps, helper, interleaved, kmsfix, mbps, measure, median, mid, stolenMs } from './measure.mjs';
 import { TARGETS, checkTargets } from './targets.mjs';
 import { pickLatencyFiles } from './latency-files.mjs';
 
@@ -70,6 +70,36 @@ const load = () =>
     .loadavg()
     .map((v) => v.toFixed(1))
     .join(' ');
+/**
+ * The host's speed for a moment: a fixed integer loop over a 4 MB table (no allocation, so the JIT
+ * settles after the warm-up), the median of 15 runs in ms. The same code on an idle vCPU of this
+ * machine takes 2.0 ms in some seconds and 2.9 in others (no steal counted): a run's CPU times, and
+ * the ratios between measurements taken at different moments, move with it.
+ */
+const probe = () => {
+  const table = new Int32Array(1 << 20);
+  const work = (n) => {
+    let x = 2463534242 | 0;
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      const k = x & 0xfffff;
+      table[k] = (table[k] + i) | 0;
+      h = (h + table[(k * 7) & 0xfffff]) | 0;
+    }
+    return h;
+  };
+  for (let r = 0; r < 10; r++) work(100_000);
+  const xs = [];
+  for (let r = 0; r < 15; r++) {
+    const t0 = process.hrtime.bigint();
+    work(1_000_000);
+    xs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return mid(xs);
+};
 const copyOf = (src, dst) => {
   cpSync(src, dst, { recursive: true });
   return dst;
@@ -79,7 +109,8 @@ const fixedCount = (stderr) => Number((/; (\d+) fixed in/.exec(stderr) ?? [])[1]
 async function main() {
   const work = mkdtempSync(path.join(tmpdir(), 'kmsfix-bench-'));
   const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? os.cpus()[0]?.model ?? 'unknown';
-  const machine = { cores: os.availableParallelism(), cpu, node: process.version, loadStart: load(), psiStart: psi() };
+  const machine = { cores: os.availableParallelism(), cpu, node: process.version, loadStart: load(), psiStart: psi(), probeStart: probe() };
+  const runStart = { ms: Date.now(), stolen: stolenMs() };
   say(
     `kmsfix bench: shape ${SHAPE}, seed ${SEED}, scale ${SCALE}, median of ${RUNS} runs (one-file latency: ${LATENCY_RUNS}); corpus in ${work}`,
   );
@@ -339,10 +370,10 @@ async function main() {
   say('');
   const cpuMs = (u) => (u ? (u.userCPUTime + u.systemCPUTime) / 1000 : NaN);
   say(
-    `- dense scan: ${f1(mbps(all.size.bytes, all.scan.ms))} MB/s as run by default (CPU ${f0(cpuMs(all.scan.usage))} ms in ${f0(all.scan.ms)} ms), ${f1(mbps(all.size.bytes, single.ms))} MB/s with workers off (KMSFIX_WORKERS=0)`,
+    `- dense scan: ${f1(mbps(all.size.bytes, all.scan.ms))} MB/s as run by default (CPU ${f0(cpuMs(all.scan.usage))} ms in ${f0(all.scan.ms)} ms, ${f0(all.scan.stolen)} ms stolen), ${f1(mbps(all.size.bytes, single.ms))} MB/s with workers off (KMSFIX_WORKERS=0)`,
   );
   say(
-    `- dense fix: ${f0(all.fix.ms)} ms (CPU ${f0(cpuMs(all.fix.usage))} ms), ${f2(all.fix.ms / all.scan.ms)}x the scan; floor ${f0(all.floorMs)} ms (${f2(all.floorMs / all.scan.ms)}x the scan), the fix ${f2(all.fix.ms / all.floorMs)}x its floor${singleFix ? `; with workers off: ${f0(singleFix.ms)} ms` : ''}`,
+    `- dense fix: ${f0(all.fix.ms)} ms (CPU ${f0(cpuMs(all.fix.usage))} ms, ${f0(all.fix.stolen)} ms stolen), ${f2(all.fix.ms / all.scan.ms)}x the scan; floor ${f0(all.floorMs)} ms (${f2(all.floorMs / all.scan.ms)}x the scan), the fix ${f2(all.fix.ms / all.floorMs)}x its floor${singleFix ? `; with workers off: ${f0(singleFix.ms)} ms` : ''}`,
   );
   say(
     `- peak RSS of the dense runs: scans ${f0(Math.max(...Object.values(rows).map((r) => r.scan.peakKb)) / 1024)} MB, fixes with --quiet ${f0(
@@ -361,6 +392,11 @@ async function main() {
     );
   }
   say(`- load average at the end: ${load()}; CPU pressure ${psi()} (other processes on the machine slow every number down)`);
+  const coreMs = (Date.now() - runStart.ms) * machine.cores;
+  const stolen = stolenMs() - runStart.stolen;
+  say(
+    `- the host: a fixed CPU loop took ${f2(machine.probeStart)} ms at the start and ${f2(probe())} ms at the end (less is faster); the hypervisor took ${f0(stolen / 1000)} s of the ${f0(coreMs / 1000)} s of CPU time this run spanned (${f1((100 * stolen) / coreMs)}%, "steal")`,
+  );
   say('');
   const scanFormats = Object.fromEntries(
     [...formats.flatMap((x) => (x === 'yaml' ? ['yaml', 'yaml/anchors'] : [x]))]
