@@ -461,18 +461,6 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const address = n === 1 ? idText : `${idText}#${n}`;
     const pos = lines.position(node.getStart(sf));
     const generation = generationOf(cls, importedModuleOf(node.expression, binds));
-    const base = {
-      line: pos.line,
-      column: pos.column,
-      format: cls.framework,
-      type: generation === 'cdk-v1' ? cls.type.replace(/^aws-cdk-lib\.aws_dynamodb/, '@aws-cdk/aws-dynamodb') : cls.type,
-      generation,
-      address,
-      kind: cls.kind,
-      framework: cls.framework,
-      node,
-      idNode,
-    };
     const written = propsNode ? unwrap(propsNode) : undefined;
     // `new Table(this, 'T', props)` with `const props = {...}` in the file: the table's props are that literal.
     const held = written && ts.isIdentifier(written) ? constObjectOf(written) : undefined;
@@ -510,8 +498,18 @@ export function detectTypeScript(file: SourceFile): TsDetection {
         encryption.obstacles.push({ kind: 'scope', source: snippet(sf, scopeNode) });
       else if (anchor.where) encryption.obstacles.push({ kind: 'placement', where: anchor.where });
     }
+    // One literal, not a spread of the fields above: a spread copies through V8's slow path.
     return {
-      ...base,
+      line: pos.line,
+      column: pos.column,
+      format: cls.framework,
+      type: generation === 'cdk-v1' ? cls.type.replace(/^aws-cdk-lib\.aws_dynamodb/, '@aws-cdk/aws-dynamodb') : cls.type,
+      generation,
+      address,
+      kind: cls.kind,
+      framework: cls.framework,
+      node,
+      idNode,
       encryption,
       suppressions: suppressionsOf(sf, node),
       props: props && ts.isObjectLiteralExpression(props) ? props : undefined,
