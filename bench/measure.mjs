@@ -26,8 +26,9 @@ export function stolenMs() {
 
 /**
  * Run a command: { ms, code, stdout, stderr, usage, stolen } (usage: process.resourceUsage() of a
- * kmsfix child; stolen: `stolenMs()` while it ran). `stdout: 'ignore'` sends the child's stdout to /dev/null (a fix's diff, which the
- * bench does not read and should not hold in its own memory).
+ * kmsfix child; stolen: what `stolenMs()` counted while it ran, on every core). `stdout: 'ignore'`
+ * sends the child's stdout to /dev/null (a fix's diff, which the bench does not read and should not
+ * hold in its own memory).
  */
 export function measure(cmd, args, env = {}, { stdout = 'pipe' } = {}) {
   return new Promise((resolve, reject) => {

@@ -498,7 +498,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
         encryption.obstacles.push({ kind: 'scope', source: snippet(sf, scopeNode) });
       else if (anchor.where) encryption.obstacles.push({ kind: 'placement', where: anchor.where });
     }
-    // One literal, not a spread of the fields above: a spread copies through V8's slow path.
+    // One object literal: built as a spread of another object holding its first ten fields, it was
+    // copied through V8's slow path, once per table.
     return {
       line: pos.line,
       column: pos.column,
