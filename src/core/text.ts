@@ -5,6 +5,16 @@
 
 export const BOM = '\uFEFF';
 
+/**
+ * A copy of `s` that shares no memory with other strings: not a slice of a file's text (a V8 sliced
+ * string keeps its whole parent alive) nor a concatenation (a tree of pieces, 32 bytes a node).
+ * For strings a run keeps per file or table to its end (issue 16: memory flat).
+ */
+export function flatCopy(s: string): string {
+  // Short strings are copied by slice itself; a longer one is made anew by the JSON parser, in one piece.
+  return s.length < 13 ? s : JSON.parse(JSON.stringify(s));
+}
+
 export function stripBom(text: string): { text: string; bom: boolean } {
   return text.startsWith(BOM) ? { text: text.slice(1), bom: true } : { text, bom: false };
 }

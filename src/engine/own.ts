@@ -12,15 +12,10 @@
 import type { PeerVerdicts } from '../rule/peers/rules.js';
 import type { TableReport } from '../core/result.js';
 import type { Suppression } from '../core/types.js';
+import { flatCopy as flat } from '../core/text.js';
 
 /** Past this many distinct values, a pool starts again (a run with many unique messages keeps no more than this). */
 const MAX_SHARED = 4096;
-
-/** A copy of `s` that shares no memory with the string it was cut from. */
-function flat(s: string): string {
-  // Short strings are copied by slice itself; a longer slice keeps its parent alive.
-  return s.length < 13 ? s : JSON.parse(JSON.stringify(s));
-}
 
 class Shared<T> {
   private map = new Map<string, T>();

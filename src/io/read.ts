@@ -27,7 +27,9 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * Any write to the file, a rename over it, or a chmod changes it; `touch -r` cannot restore ctime.
  */
 export function stampOf(st: BigIntStats): string {
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  // Joined, not a template: one flat string (a template of five numbers made a tree of pieces, about
+  // 350 bytes against 80; a fix that holds its outcomes keeps one stamp per file to its end).
+  return [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
 }
 
 /** "a FIFO", "a directory"...: what a non-regular file is, for messages. */

@@ -43,6 +43,7 @@ import type { FileTexts } from './spool.js';
 import { type GroupWrite, writeGroups } from './write.js';
 import { groupBy } from '../core/lists.js';
 import { heapTick } from '../core/heap.js';
+import { flatCopy } from '../core/text.js';
 
 const CHUNK_FILES = 256;
 const CHUNK_CHARS = 4 * 1024 * 1024;
@@ -212,7 +213,7 @@ export class FixStream {
 
   /** A held file's outcome: without texts, and its tables on disk (memory keeps no table of a held file). */
   private park(o: FileOutcome): FileOutcome {
-    const light = { ...lighten(o), tables: [] };
+    const light = parked(o);
     if (o.tables.length > 0) this.hold!.keep(light, 'tables', JSON.stringify(o.tables));
     return light;
   }
@@ -329,6 +330,23 @@ export class FixStream {
 }
 
 /** An outcome without its texts: what a stream keeps of a changed file once it is written or kept on disk. */
+/**
+ * What a stream that holds keeps of a file until the end of the run, one per file of the tree: its
+ * outcome without texts, tables, edits or watched files, in as few bytes as it can be (no key for
+ * what it lacks; its path, stamp and group each one flat string, not the pieces they were joined
+ * from: about 0.4 KB a file, against 1.1 KB as `lighten` leaves it).
+ */
+function parked(o: FileOutcome): FileOutcome {
+  const file: FileOutcome['file'] = { path: flatCopy(o.file.path), absPath: flatCopy(o.file.absPath), text: '' };
+  if (o.file.test) file.test = true;
+  const light: FileOutcome = { file, bom: o.bom, tables: [] };
+  if (o.error !== undefined) light.error = o.error;
+  if (o.group !== undefined) light.group = flatCopy(o.group);
+  if (o.stamp !== undefined) light.stamp = flatCopy(o.stamp);
+  if (o.link !== undefined) light.link = o.link;
+  return light;
+}
+
 function lighten(o: FileOutcome): FileOutcome {
   return { ...o, file: { ...o.file, text: '' }, newText: undefined, edits: undefined, watched: undefined };
 }

@@ -177,6 +177,36 @@ describe('a fix in place that holds its files (the prompt, --commit)', () => {
     texts.discard();
   });
 
+  it('keeps of each held file what the run reads after it, and no key for what it lacks (one per file of the tree)', async () => {
+    const dir = tree();
+    const texts = new FileTexts();
+    const stream = new FixStream(false, { show: () => undefined, content: (o) => o.newText! }, true, texts);
+    const [a, b] = chunk(dir, 2);
+    const error = { file: a.file.path, line: 3, column: 1, message: 'a note' };
+    const changed = {
+      ...a,
+      file: { ...a.file, test: true as const },
+      bom: true,
+      group: 'group-1',
+      stamp: '64768:12:345:1764739200123456789:1764739200123456789',
+      link: 'in -> s000',
+      error,
+      edits: [],
+      watched: [],
+    } as FileOutcome;
+    const unchanged = { ...b, newText: undefined, bom: false } as FileOutcome;
+    const replaced = new Map<FileOutcome, FileOutcome | undefined>();
+    await stream.add([changed, unchanged], (before, after) => replaced.set(before, after));
+    await stream.finish();
+    const { path: p, absPath } = a.file;
+    expect(stream.held).toStrictEqual([
+      { file: { path: p, absPath, text: '', test: true }, bom: true, tables: [], error, group: 'group-1', stamp: changed.stamp, link: 'in -> s000' },
+    ]);
+    expect(replaced.get(changed)).toBe(stream.held[0]);
+    expect(replaced.get(unchanged)).toStrictEqual({ file: { path: b.file.path, absPath: b.file.absPath, text: '' }, bom: false, tables: [] });
+    texts.discard();
+  });
+
   it('a fixed text the spool cannot give back: its group is not written and says why, the others are', async () => {
     const dir = tree();
     const texts = new FileTexts();
