@@ -200,10 +200,22 @@ describe('a fix in place that holds its files (the prompt, --commit)', () => {
     await stream.finish();
     const { path: p, absPath } = a.file;
     expect(stream.held).toStrictEqual([
-      { file: { path: p, absPath, text: '', test: true }, bom: true, tables: [], error, group: 'group-1', stamp: changed.stamp, link: 'in -> s000' },
+      {
+        file: { path: p, absPath, text: '', test: true },
+        bom: true,
+        tables: [],
+        error,
+        group: 'group-1',
+        stamp: changed.stamp,
+        link: 'in -> s000',
+      },
     ]);
     expect(replaced.get(changed)).toBe(stream.held[0]);
-    expect(replaced.get(unchanged)).toStrictEqual({ file: { path: b.file.path, absPath: b.file.absPath, text: '' }, bom: false, tables: [] });
+    expect(replaced.get(unchanged)).toStrictEqual({
+      file: { path: b.file.path, absPath: b.file.absPath, text: '' },
+      bom: false,
+      tables: [],
+    });
     texts.discard();
   });
 
