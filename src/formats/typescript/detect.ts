@@ -75,6 +75,12 @@ export interface TsTable extends TableFacts {
   statement?: ts.Statement;
   /** The statement the key is declared before, when not `statement`: the `const` that holds the props. */
   keyStatement?: ts.Statement;
+  /**
+   * The name of the `const` that holds the props, when that const cannot change for this table alone
+   * (shared with other tables, used elsewhere, or declared where the key cannot precede it): a fix
+   * gives the table its own props there, `{ ...name, <settings> }`, and leaves the const as it is.
+   */
+  spreadOf?: ts.Identifier;
 }
 
 export interface TsDetection extends Detection {
@@ -477,19 +483,29 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     } else encryption = factsOf(c, cls.kind, props);
     const anchor = anchorOf(node);
     // Where the key would go, looked at only for a table the rule would fix.
+    let spreadOf: ts.Identifier | undefined;
     if (fixWanted(decide(encryption))) {
-      const shape =
-        (generation === 'cdk-v1' && preV1 ? PRE_V1 : undefined) ??
-        (held ? heldProblem(held, node, anchor.statement, scopeNode) : undefined);
+      // A const that cannot change for this table alone: the table gets its own props where it is
+      // created, a spread of the const and the settings, and its key goes before its own statement.
+      const unshared = held ? heldProblem(held, node, anchor.statement, scopeNode) : undefined;
+      if (unshared !== undefined) spreadOf = written as ts.Identifier;
       const legacy =
         props && ts.isObjectLiteralExpression(props) && cls.kind === 'Table' ? lookup(sf, props, 'serverSideEncryption') : undefined;
-      if (shape) encryption.obstacles.push({ kind: 'code-shape', step: shape });
+      const legacyLine = legacy?.kind === 'value' ? lines.position(legacy.prop.getStart(sf)).line : 0;
+      if (generation === 'cdk-v1' && preV1) encryption.obstacles.push({ kind: 'code-shape', step: PRE_V1 });
       else if (legacy?.kind === 'value' && legacy.prop.parent !== props)
         encryption.obstacles.push({
           kind: 'code-shape',
           step:
-            `serverSideEncryption comes from a spread object (line ${lines.position(legacy.prop.getStart(sf)).line}), and CDK refuses it ` +
+            `serverSideEncryption comes from a spread object (line ${legacyLine}), and CDK refuses it ` +
             'beside encryption: remove it there (or give the table its own props), then run kmsfix again',
+        });
+      else if (legacy?.kind === 'value' && held && unshared !== undefined)
+        encryption.obstacles.push({
+          kind: 'code-shape',
+          step:
+            `serverSideEncryption is set in the const ${held.name} (line ${legacyLine}), which kmsfix leaves as it is (${unshared}), ` +
+            'and CDK refuses it beside encryption: remove it there (or give the table its own props), then run kmsfix again',
         });
       else if (!idNode) encryption.obstacles.push({ kind: 'no-id' });
       else if (cls.kind === 'TableV2' && stackRegionOf(sf, c.sym, node) === 'agnostic')
@@ -516,7 +532,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       props: props && ts.isObjectLiteralExpression(props) ? props : undefined,
       scopeText: scopeNode?.getText(sf),
       statement: anchor.statement,
-      keyStatement: held?.statement,
+      keyStatement: spreadOf ? undefined : held?.statement,
+      spreadOf,
     };
   };
 
@@ -531,8 +548,9 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   };
 
   /**
-   * Why the key cannot be declared before the `const` that holds a table's props (the props refer to
-   * the key, so it must exist when the const is evaluated), or undefined when it can.
+   * Why the `const` that holds a table's props cannot change for this table alone, or undefined when
+   * it can: other uses would see the change, or the key cannot be declared before the const (the
+   * props refer to the key, so it must exist when the const is evaluated).
    */
   const heldProblem = (
     held: ConstObject,
@@ -546,30 +564,18 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       const tables = others.filter((u) => isTableProps(u)).length;
       const where = others.map(at).join(', ');
       return tables === others.length
-        ? `its props, the const ${held.name}, are shared with ${tables === 1 ? 'another table' : `${tables} other tables`} (${where}); ` +
-            `each table needs its own key: give each its own props (for example { ...${held.name} }), then run kmsfix again`
-        : `its props, the const ${held.name}, are also used elsewhere (${where}), which a change to them would change too: ` +
-            `give the table its own props (for example { ...${held.name} }), then run kmsfix again`;
+        ? `shared with ${tables === 1 ? 'another table' : `${tables} other tables`} (${where})`
+        : `also used elsewhere (${where})`;
     }
     if (!statement || functionOf(held.statement) !== functionOf(statement))
-      return (
-        `its props, the const ${held.name} (${at(held.statement)}), are declared outside the function that creates the table, ` +
-        'where its key cannot be declared: declare them in that function, then run kmsfix again'
-      );
+      return `declared at ${at(held.statement)}, outside the function that creates the table`;
     for (let cur: ts.Node | undefined = statement.parent; cur && cur !== held.statement.parent; cur = cur.parent) {
-      if (ts.isIterationStatement(cur, false))
-        return (
-          `its props, the const ${held.name} (${at(held.statement)}), are declared outside the loop that creates the table, ` +
-          'so one key would serve every table of the loop: declare them in the loop, then run kmsfix again'
-        );
+      if (ts.isIterationStatement(cur, false)) return `declared at ${at(held.statement)}, outside the loop that creates the table`;
     }
     // The scope argument must exist where the key goes: before the const.
     const scopeDecl = scope && ts.isIdentifier(scope) ? declarationOf(scope) : undefined;
     if (scope && ts.isIdentifier(scope) && scopeDecl && scopeDecl !== 'other' && held.statement.pos < scopeDecl.pos) {
-      return (
-        `its props, the const ${held.name} (${at(held.statement)}), are declared before its scope ${scope.text}, ` +
-        'and the key (made in that scope) must exist before them: declare them after it, then run kmsfix again'
-      );
+      return `declared at ${at(held.statement)}, before the table's scope ${scope.text}`;
     }
     return undefined;
   };

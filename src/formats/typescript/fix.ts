@@ -42,7 +42,7 @@ import {
   type RegionAttribute,
   type Ref,
 } from './keys.js';
-import { applySettings, type EditCtx, type Setting } from './objects.js';
+import { applySettings, type EditCtx, type Setting, spreadProps } from './objects.js';
 import { stringValue, ts, unwrap } from './parse.js';
 import { declaredRange, majorOf } from './project.js';
 import { Names } from './names.js';
@@ -415,7 +415,9 @@ class FilePlanner {
       for (const t of g.tables) {
         const key = arnRef && !needsKeyObject(t) ? arnRef : raw(keyRefForTable(t, keyVar!));
         const from = this.ctx.edits.length;
-        applySettings(this.ctx, t.props!, tableSettings(t, this.ref, key, this.sym));
+        const settings = tableSettings(t, this.ref, key, this.sym);
+        if (t.spreadOf) spreadProps(this.ctx, t.spreadOf, t.props!, settings);
+        else applySettings(this.ctx, t.props!, settings);
         serving(this.ctx.edits, from, [t.address]);
       }
     }

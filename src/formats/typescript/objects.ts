@@ -111,6 +111,29 @@ function removeProp(ctx: EditCtx, o: ts.ObjectLiteralExpression, p: ts.ObjectLit
   ctx.edits.push({ start: i > 0 ? o.properties[i - 1].end : start, end: p.end, text: '' });
 }
 
+/**
+ * Props held in a `const` that cannot change for this table alone (src/formats/typescript/detect.ts
+ * `spreadOf`): the table gets its own props where it names the const, `{ ...name, <settings> }` one
+ * entry a line, and the const stays as it is. `held`: the const's literal, what the table has now;
+ * a setting it already satisfies (`keep`) is left out. Nothing is removed: detection declines a
+ * table whose const holds what a fix would remove.
+ */
+export function spreadProps(ctx: EditCtx, name: ts.Identifier, held: ts.ObjectLiteralExpression, settings: Setting[]): void {
+  const entries = [`...${name.text}`];
+  for (const s of settings) {
+    if ('remove' in s) continue;
+    const l = lookup(ctx.sf, held, s.key);
+    if (l.kind === 'value' && 'keep' in s && s.keep?.(l.value)) continue;
+    entries.push(`${propKey(s.key, ctx.style)}: ${inline(settingValue(s), ctx.style)}`);
+  }
+  const { text, sf, style } = ctx;
+  const start = name.getStart(sf);
+  // One entry a line, as a formatter lays out what would not fit on the line (none of these does).
+  const indent = lineIndentOf(text, start);
+  const lines = entries.map((e) => style.eol + indent + style.indent + e);
+  ctx.edits.push({ start, end: name.end, text: `{${lines.join(',')}${style.trailingComma ? ',' : ''}${style.eol}${indent}}` });
+}
+
 export function applySettings(ctx: EditCtx, o: ts.ObjectLiteralExpression, settings: Setting[]): void {
   const missing: [string, Code][] = [];
   const removals: ts.PropertyAssignment[] = [];

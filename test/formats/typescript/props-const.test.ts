@@ -1,8 +1,9 @@
 /**
  * Props held in a `const` object literal of the file, or spread from one (issue 18): followed and
  * fixed there (fixtures/typescript/cdk-props-const, cdk-props-spread, cdktf-props-const); when the
- * key cannot be declared before the const, or a change would reach other uses, the table is
- * reported not fixable with the reason (cdk-props-shared). Any other variable or call stays unknown.
+ * key cannot be declared before the const, or a change would reach other uses, the table gets props
+ * of its own where it is created, a spread of the const and its settings (cdk-props-shared). Any
+ * other variable or call stays unknown.
  */
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
@@ -60,10 +61,9 @@ describe('props from a const object literal', () => {
     expect(tables[1].why).toMatch(/props are make\(\), not an object literal/);
   });
 
-  it('not fixable, with the reason: shared, used elsewhere, declared outside the function or the loop, a legacy setting in a spread', async () => {
-    const tables = await scan(
-      stack(
-        `    const shared = { partitionKey: pk };
+  it('a const that cannot change for the table alone (shared, used elsewhere, outside the function or the loop): the table gets { ...const, <settings> }, the const stays', async () => {
+    const input = stack(
+      `    const shared = { partitionKey: pk };
     new dynamodb.Table(this, 'L', shared);
     new dynamodb.Table(this, 'R', shared);
     const logged = { partitionKey: pk };
@@ -74,17 +74,75 @@ describe('props from a const object literal', () => {
     for (const n of names) {
       new dynamodb.Table(this, n, each);
     }
-    const legacy = { serverSideEncryption: true };
-    new dynamodb.Table(this, 'Legacy', { partitionKey: pk, ...legacy } as dynamodb.TableProps);`,
-        'const outer = { partitionKey: pk };',
+    const v2 = { partitionKey: pk };
+    new dynamodb.TableV2(this, 'V2a', v2);
+    new dynamodb.TableV2(this, 'V2b', v2 as dynamodb.TablePropsV2);`,
+      'const outer = { partitionKey: pk };',
+    );
+    const tables = await scan(input);
+    expect(tables.map((t) => [t.address, t.fixable])).toEqual(['L', 'R', 'Logged', 'Far', 'n', 'V2a', 'V2b'].map((a) => [a, true]));
+    const r = await processMemory([{ path: 'stack.ts', text: input }], 'fix');
+    const out = r.output.get('stack.ts')!;
+    // Every const as it was; each table its own props, a spread of the const and its settings.
+    for (const decl of [
+      'const shared = { partitionKey: pk };',
+      'const logged = { partitionKey: pk };',
+      'const outer = { partitionKey: pk };',
+    ]) {
+      expect(out).toContain(decl);
+    }
+    const own = (head: string, spread: string, settings: string[], after = ')') =>
+      [`${head} {`, `      ...${spread},`, ...settings.map((x) => `      ${x},`), `    }${after};`].join('\n');
+    expect(out).toContain(
+      own("const l = new dynamodb.Table(this, 'L',", 'shared', [
+        'encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED',
+        'encryptionKey: lKey',
+      ]),
+    );
+    expect(out).toContain(
+      own("const far = new dynamodb.Table(this, 'Far',", 'outer', [
+        'encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED',
+        'encryptionKey: farKey',
+      ]),
+    );
+    expect(out).toContain(
+      'const nTable = new dynamodb.Table(this, n, {\n        ...each,\n        encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,\n',
+    );
+    expect(out).toContain(
+      own("const v2a = new dynamodb.TableV2(this, 'V2a',", 'v2', ['encryption: dynamodb.TableEncryptionV2.customerManagedKey(v2aKey)']),
+    );
+    expect(out).toContain(
+      own(
+        "const v2b = new dynamodb.TableV2(this, 'V2b',",
+        'v2',
+        ['encryption: dynamodb.TableEncryptionV2.customerManagedKey(v2bKey)'],
+        ' as dynamodb.TablePropsV2)',
       ),
     );
+    // Each key before its own table (the const `shared` comes before both).
+    expect(out.indexOf('const lKey')).toBeGreaterThan(out.indexOf('const shared'));
+    expect(out.indexOf('const rKey')).toBeGreaterThan(out.indexOf("new dynamodb.Table(this, 'L'"));
+    const again = await scan(out);
+    expect(again.map((t) => t.status)).toEqual(Array(7).fill('customer-managed'));
+  });
+
+  it('not fixable, with the reason: a legacy setting in a spread, or in a const the fix leaves as it is', async () => {
+    const tables = await scan(
+      stack(`    const legacy = { serverSideEncryption: true };
+    new dynamodb.Table(this, 'Legacy', { partitionKey: pk, ...legacy } as dynamodb.TableProps);
+    const old = { partitionKey: pk, serverSideEncryption: true };
+    new dynamodb.Table(this, 'OldA', old as dynamodb.TableProps);
+    new dynamodb.Table(this, 'OldB', old as dynamodb.TableProps);
+    const own = { partitionKey: pk, serverSideEncryption: true };
+    new dynamodb.Table(this, 'Own', own as dynamodb.TableProps);`),
+    );
     const why = Object.fromEntries(tables.map((t) => [t.address, t.fixable ? 'fixable' : t.why]));
-    expect(why.L).toMatch(/the const shared, are shared with another table \(line 10\)/);
-    expect(why.R).toMatch(/the const shared, are shared with another table \(line 9\)/);
-    expect(why.Logged).toMatch(/the const logged, are also used elsewhere \(line 12\)/);
-    expect(why.Far).toMatch(/the const outer \(line 4\), are declared outside the function that creates the table/);
-    expect(why.n).toMatch(/the const each \(line 15\), are declared outside the loop/);
-    expect(why.Legacy).toMatch(/serverSideEncryption comes from a spread object \(line 19\)/);
+    expect(why.Legacy).toMatch(/serverSideEncryption comes from a spread object \(line 8\)/);
+    expect(why.OldA).toMatch(
+      /serverSideEncryption is set in the const old \(line 10\), which kmsfix leaves as it is \(shared with another table \(line 12\)\), and CDK refuses it beside encryption/,
+    );
+    expect(why.OldB).toMatch(/the const old \(line 10\), which kmsfix leaves as it is \(shared with another table \(line 11\)\)/);
+    // A const of its own is changed in place: the legacy setting replaced.
+    expect(why.Own).toBe('fixable');
   });
 });

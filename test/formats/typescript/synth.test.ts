@@ -35,6 +35,7 @@ const CASES = [
   'cdk-repeated-id',
   'cdk-props-const',
   'cdk-props-spread',
+  'cdk-props-shared',
 ];
 
 /** Exported Stack classes per fixture (one stack each), when not one. */
@@ -112,8 +113,8 @@ app.synth();
     const r = await runCli(['scan', '--format', 'json', ...templates], outdir);
     const out = JSON.parse(r.stdout) as { tables: { file: string; address: string; type: string; status: string }[]; errors: unknown[] };
     expect(out.errors).toEqual([]);
-    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 + 3 + 1 + 1 + 1 + 1 + 2 + 1 + 2 tables in the fixtures above; the 18 outside REGION_BOUND twice.
-    expect(out.tables.length).toBe(27 + 18);
+    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 + 3 + 1 + 1 + 1 + 1 + 2 + 1 + 2 + 8 tables in the fixtures above; the 26 outside REGION_BOUND twice.
+    expect(out.tables.length).toBe(35 + 26);
     for (const t of out.tables) expect(`${t.file} ${t.address} ${t.status}`).toBe(`${t.file} ${t.address} customer-managed`);
     expect(r.code).toBe(0);
   }, 60_000);
