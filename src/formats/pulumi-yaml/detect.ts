@@ -5,7 +5,15 @@
  * rule decides (src/rule/cmk.ts).
  */
 import { decide, fixWanted } from '../../rule/cmk.js';
-import { ABSENT, type EncryptionFacts, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
+import {
+  ABSENT,
+  type EncryptionFacts,
+  type Replica,
+  type Replicas,
+  type Setting,
+  type Settings,
+  type Vocabulary,
+} from '../../rule/facts.js';
 import { commentSuppressions } from '../../core/suppressions.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
 import { ParseError, type Detection, type SourceFile, type TableFacts } from '../../core/types.js';
@@ -50,9 +58,60 @@ function isYamlProgram(root: CNode | null): root is CMap {
 
 /** Pulumi YAML's words for the settings, where its messages differ from CloudFormation's. */
 export const WORDS: Vocabulary = {
-  names: { container: SSE_PATH.properties, block: SSE_PATH.sse, enabled: 'enabled', key: 'kmsKeyArn' },
-  phrases: { enabledAbsent: '{block} is not enabled', enabledFalse: '{block} is not enabled' },
+  names: {
+    container: SSE_PATH.properties,
+    block: SSE_PATH.sse,
+    enabled: 'enabled',
+    key: 'kmsKeyArn',
+    replicas: 'replicas',
+    replicaKey: 'replica {region} kmsKeyArn',
+  },
+  phrases: {
+    enabledAbsent: '{block} is not enabled',
+    enabledFalse: '{block} is not enabled',
+    replicaKeys:
+      'a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in {regions} and set ' +
+      "that replica's kmsKeyArn to its ARN; kmsfix never half-fixes a global table",
+  },
 };
+
+/** A key setting as written (`kmsKeyArn`, of the table or of a replica). */
+function keySettingOf(text: string, keyNode: CNode | null | undefined): Setting {
+  if (keyNode === undefined) return ABSENT;
+  const s = scalarString(keyNode);
+  const source = snippet(text, keyNode);
+  // A value that is not a string (null, a mapping, a tagged value) is taken as a key given some other way.
+  const p = placeholderIn(s ?? '');
+  return p
+    ? { state: 'unreadable', source: placeholderSetting('kmsKeyArn', p), raw: s }
+    : s === undefined
+      ? { state: 'expression', source, raw: { unresolved: source } }
+      : { state: 'literal', source, text: s, raw: s };
+}
+
+/**
+ * The table's `replicas` (the provider's list of `regionName`, `kmsKeyArn`, ...), or undefined when it
+ * has none. Each replica's key overrides the table's in its Region; a fix sets none, so the rule leaves
+ * a table with replicas to the user, with the step to take (src/rule/cmk.ts).
+ */
+function replicasOf(text: string, props: CNode | null | undefined): Replicas | undefined {
+  const node = child(props, 'replicas');
+  if (node === undefined || node === null || (node.kind === 'scalar' && node.value === null)) return undefined;
+  const list = resolveAlias(node);
+  if (list?.kind !== 'seq') return { keys: 'override', list: { state: 'expression', source: snippet(text, node) }, items: [], fix: 'none' };
+  const items = list.items.map((item): Replica => {
+    const m = resolveAlias(item);
+    if (m?.kind !== 'map') return { source: snippet(text, item), readable: false, key: ABSENT };
+    const region = child(m, 'regionName');
+    return {
+      source: snippet(text, item),
+      readable: true,
+      ...(region ? { region: { source: snippet(text, region), local: false } } : {}),
+      key: keySettingOf(text, child(m, 'kmsKeyArn')),
+    };
+  });
+  return { keys: 'override', list: { state: 'literal', source: snippet(text, list) }, items, fix: 'none' };
+}
 
 /** The table's serverSideEncryption as written (the provider's shape: enabled, kmsKeyArn). */
 function settingsOf(text: string, props: CNode | null | undefined): Settings {
@@ -73,19 +132,7 @@ function settingsOf(text: string, props: CNode | null | undefined): Settings {
         ? { state: 'expression', source, raw: { unresolved: source } }
         : { state: 'literal', source, bool: on, raw: on };
   }
-  let key: Setting = ABSENT;
-  if (keyNode !== undefined) {
-    const s = scalarString(keyNode);
-    const source = snippet(text, keyNode);
-    // A value that is not a string (null, a mapping, a tagged value) is taken as a key given some other way.
-    const p = placeholderIn(s ?? '');
-    key = p
-      ? { state: 'unreadable', source: placeholderSetting('kmsKeyArn', p), raw: s }
-      : s === undefined
-        ? { state: 'expression', source, raw: { unresolved: source } }
-        : { state: 'literal', source, text: s, raw: s };
-  }
-  return { model: 'sse', block, enabled, key };
+  return { model: 'sse', block, enabled, key: keySettingOf(text, keyNode) };
 }
 
 /** Aliases a fix replaces rather than follows: a table's own `properties: *x` or `serverSideEncryption: *x`. */
@@ -127,12 +174,15 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       const resource = resolveAlias(pair.value);
       if (resource?.kind !== 'map' || scalarString(child(resource, 'type')) !== TABLE_TYPE) continue;
       if (doc.duplicates && ambiguous(resources, pair, doc.duplicates)) continue;
+      const props = child(resource, SSE_PATH.properties);
       const encryption: EncryptionFacts = {
         peerKind: 'pulumi-yaml-table',
         words: WORDS,
-        settings: settingsOf(file.text, child(resource, SSE_PATH.properties)),
+        settings: settingsOf(file.text, props),
         obstacles: [],
       };
+      const replicas = replicasOf(file.text, props);
+      if (replicas) encryption.replicas = replicas;
       const edit =
         anchors && fixWanted(decide(encryption)) ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias)) : undefined;
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
