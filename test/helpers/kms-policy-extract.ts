@@ -98,13 +98,19 @@ export interface CfnResource {
   Properties?: Record<string, unknown>;
 }
 
-/** The resources of a template (YAML or JSON, CloudFormation, SAM or serverless.yml), merge keys applied, with those of Fn::ForEach bodies. */
+/**
+ * The resources of a template (YAML or JSON, CloudFormation, SAM or serverless.yml, or a file of
+ * Resources that serverless.yml includes), merge keys applied, with those of Fn::ForEach bodies.
+ */
 export function cfnResources(text: string): Record<string, CfnResource> {
   const doc = parseYaml(text, { customTags: CFN_TAGS, uniqueKeys: false, merge: true }) as {
     Resources?: Record<string, CfnResource>;
     resources?: { Resources?: Record<string, CfnResource> };
-  };
-  return Object.fromEntries(withLoopBodies(doc.Resources ?? doc.resources?.Resources ?? {}));
+  } & Record<string, unknown>;
+  const own = doc.Resources ?? doc.resources?.Resources;
+  // A file of Resources: its top-level values are resources (or `${file(...)}` includes, strings).
+  const included = !own && Object.values(doc).some((r) => typeof (r as CfnResource | null)?.Type === 'string');
+  return Object.fromEntries(withLoopBodies(own ?? (included ? (doc as Record<string, CfnResource>) : {})));
 }
 
 /** The resources with those of Fn::ForEach loop bodies (any depth), under their output keys (`${Name}TableKey`). */

@@ -3,6 +3,7 @@
  * encryption settings into neutral facts (src/rule/facts.ts) for the rule to decide on
  * (src/rule/cmk.ts). Works on the shared node tree, so YAML and JSON behave the same.
  */
+import path from 'node:path';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import {
   ABSENT,
@@ -51,6 +52,8 @@ export interface CfnTemplate {
   resourcesPath: string[];
   /** Index of the template's YAML document in the file. */
   doc: number;
+  /** The document is one resource's body (its `resources` a map made for it, named after the file): read, never fixed. */
+  lone?: true;
 }
 
 export interface CfnTable extends TableFacts {
@@ -393,20 +396,36 @@ function peerKindOf(flavor: Flavor, kind: 'table' | 'global', type: string): Tab
 
 // ---------------------------------------------------------------- templates
 
-function templateOf(root: CNode | null, doc: number): CfnTemplate | undefined {
+/** A resource: its `Type` as CloudFormation names them. */
+const isResource = (p: CPair) => /^(AWS|Custom|Alexa)::/.test(scalarString(child(p.value, 'Type')) ?? '');
+
+/** A Serverless Framework include in place of a value (`${file(audit.yml)}`). */
+const isInclude = (p: CPair) => /^\$\{file\(.*\)\}$/.test(scalarString(p.value) ?? '');
+
+function templateOf(root: CNode | null, doc: number, name: string): CfnTemplate | undefined {
   if (root?.kind !== 'map') return undefined;
   const resources = child(root, 'Resources');
   if (resources?.kind === 'map') {
     const transform = child(root, 'Transform');
     const sam = transform !== undefined && /AWS::Serverless/.test(JSON.stringify(transform && toPlain(transform)));
-    const typed = resources.pairs.some(
-      (p) => /^(AWS|Custom|Alexa)::/.test(scalarString(child(p.value, 'Type')) ?? '') || p.key.startsWith(FOR_EACH),
-    );
+    const typed = resources.pairs.some((p) => isResource(p) || p.key.startsWith(FOR_EACH));
     if (pair(root, 'AWSTemplateFormatVersion') || sam || typed)
       return { flavor: sam ? 'sam' : 'cloudformation', root, resources, resourcesPath: ['Resources'], doc };
   }
   const sls = child(child(root, 'resources'), 'Resources');
   if (sls?.kind === 'map') return { flavor: 'serverless', root, resources: sls, resourcesPath: ['resources', 'Resources'], doc };
+  // Resources in a file of their own: what serverless.yml includes as `Resources: ${file(tables.yml)}`,
+  // every key of the document a resource, or one included in turn (`AuditTable: ${file(audit.yml)}`).
+  // The Framework resolves its variables, as in serverless.yml.
+  if (resources === undefined && root.pairs.some(isResource) && root.pairs.every((p) => isResource(p) || isInclude(p)))
+    return { flavor: 'serverless', root, resources: root, resourcesPath: [], doc };
+  // One table's body in a file of its own (`OrdersTable: ${file(orders-table.yml)}`): read as a
+  // resource named after the file, with nowhere beside it for its key.
+  if (resources === undefined && TABLE_TYPES.includes(scalarString(child(root, 'Type')) ?? '')) {
+    const lone: CPair = { key: name, keyStart: root.start, keyEnd: root.start, value: root };
+    const map: CMap = { kind: 'map', start: root.start, end: root.end, flow: root.flow, pairs: [lone] };
+    return { flavor: 'serverless', root, resources: map, resourcesPath: [], doc, lone: true };
+  }
   return undefined;
 }
 
@@ -437,7 +456,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
   const duplicates = docs.flatMap((d) => d.duplicates ?? []);
   const error = duplicates.length > 0 ? duplicateKeyError(file.text, lines, duplicates[0]) : undefined;
   docs.forEach((doc, docIndex) => {
-    const template = templateOf(doc.root, docIndex);
+    const template = templateOf(doc.root, docIndex, path.basename(file.path).replace(/\.[^.]*$/, ''));
     if (!template) return;
     templates.push(template);
     if (doc.duplicates && ambiguousPath(template)) return;
@@ -490,6 +509,13 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
               : `its output key ${rp.key} does not name each table with ${(unnamed.length > 0 ? unnamed : loopChain(loop))
                   .map((l) => '${' + l.identifier + '}')
                   .join(' and ')}`,
+        });
+      if (template.lone)
+        encryption.obstacles.push({
+          kind: 'code-shape',
+          step:
+            "the file is one resource's body (included by `${file(...)}`), with no Resources beside it for its key: make it a file " +
+            'of Resources (`Resources: ${file(...)}` in serverless.yml, the table under its logical ID in the file), then run kmsfix again',
         });
       const idPlaceholder = placeholderIn(rp.key);
       if (idPlaceholder !== undefined)

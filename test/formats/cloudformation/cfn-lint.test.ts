@@ -39,6 +39,20 @@ function serverlessAsTemplate(text: string): string {
 }
 
 /**
+ * A file of Resources that serverless.yml includes (`Resources: ${file(tables.yml)}`) is not a
+ * template either: lint it under `Resources:`, its variables resolved as above; one resource's body
+ * (`Type:` at the top) under a logical ID of its own; the `${file(...)}` includes left out.
+ */
+function resourceFileAsTemplate(text: string): string {
+  const lines = text
+    .split(/\r?\n/)
+    .filter((l) => !/: \$\{file\(.*\)\}\s*$/.test(l))
+    .map((l) => (l.trim() === '' ? l : `  ${/^Type:/m.test(text) ? '  ' : ''}${l}`));
+  const body = lines.join('\n').replace(/\$\{(?!AWS::)(?:[^{}]|\{[^{}]*\})*\}/g, 'slsvar');
+  return `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n${/^Type:/m.test(text) ? '  Included:\n' : ''}${body}\n`;
+}
+
+/**
  * Placeholders of other tools (cookiecutter, SSM Automation, SAR, src/core/placeholders.ts) are
  * rendered before deployment: linted as a plain word, as the rendered template would hold.
  */
@@ -61,9 +75,21 @@ describe('cfn-lint on expected outputs', () => {
     for (const c of cases) {
       for (const p of c.expectedPaths) {
         const text = readFileSync(p, 'utf8');
-        if (/^service:/m.test(text) && /^resources:/m.test(text)) {
+        if (/^service:/m.test(text) && /^\s+Resources:\s*$/m.test(text)) {
           const f = path.join(dir, `${c.name}.yaml`);
           writeFileSync(f, serverlessAsTemplate(text));
+          files.push(f);
+        } else if (/^service:/m.test(text)) {
+          // A serverless.yml whose Resources are included: nothing of its own to lint.
+        } else if (text.trimStart().startsWith('{') && !/^\s*"(AWSTemplateFormatVersion|Resources)":/m.test(text)) {
+          // A file of Resources in JSON: under Resources, its variables resolved.
+          const f = path.join(dir, `${c.name}-${path.basename(p)}`);
+          const resources = JSON.parse(text.replace(/\$\{(?!AWS::)(?:[^{}]|\{[^{}]*\})*\}/g, 'slsvar'));
+          writeFileSync(f, JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: resources }, null, 2));
+          files.push(f);
+        } else if (!/^(AWSTemplateFormatVersion|Resources|Transform|Description):/m.test(text) && !text.trimStart().startsWith('{')) {
+          const f = path.join(dir, `${c.name}-${path.basename(p)}`);
+          writeFileSync(f, resourceFileAsTemplate(text));
           files.push(f);
         } else if (placeholdersRendered(text) !== text) {
           const f = path.join(dir, `${c.name}${path.extname(p)}`);
