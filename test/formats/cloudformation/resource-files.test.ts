@@ -1,0 +1,49 @@
+/**
+ * Files that serverless.yml includes with `${file(...)}` (src/formats/cloudformation/detect.ts
+ * `templateOf`): a file of Resources (every top-level key a resource, or an include) is read and
+ * fixed in place; a file that is one table's body is read, named after the file, and never fixed.
+ * fixtures/cloudformation/serverless-resource-files has the whole layout, fixed.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const TABLE = `  Type: AWS::DynamoDB::Table
+  Properties:
+    BillingMode: PAY_PER_REQUEST
+    AttributeDefinitions:
+      - AttributeName: id
+        AttributeType: S
+    KeySchema:
+      - AttributeName: id
+        KeyType: HASH
+`;
+
+async function scan(path: string, text: string) {
+  const r = await processMemory([{ path, text }], 'scan');
+  expect(r.outcomes[0]?.error).toBeUndefined();
+  return (r.outcomes[0]?.tables ?? []).map((t) => ({ address: t.address, format: t.format, fixable: t.fixable, message: t.message }));
+}
+
+describe('files serverless.yml includes', () => {
+  it('a file of Resources: its tables, as serverless.yml resources; an include among them is let be', async () => {
+    const tables = await scan('resources/tables.yml', `Orders:\n${TABLE}Audit: \${file(audit.yml)}\n`);
+    expect(tables).toMatchObject([{ address: 'Orders', format: 'serverless', fixable: true }]);
+  });
+
+  it('a document with any other key is not a file of Resources (nothing read)', async () => {
+    expect(await scan('config/other.yml', `Orders:\n${TABLE}stage: dev\n`)).toEqual([]);
+  });
+
+  it("one table's body: read under the file's name, never fixed, with the step to take", async () => {
+    const body = TABLE.replace(/^ {2}/gm, '');
+    const tables = await scan('resources/orders-table.yml', body);
+    expect(tables).toMatchObject([{ address: 'orders-table', format: 'serverless', fixable: false }]);
+    expect(tables[0].message).toMatch(/Not fixable automatically: the file is one resource's body \(included by `\$\{file\(\.\.\.\)\}`\)/);
+    const r = await processMemory([{ path: 'resources/orders-table.yml', text: body }], 'fix');
+    expect(r.outcomes[0].newText).toBeUndefined();
+  });
+
+  it('the body of any other resource is not read', async () => {
+    expect(await scan('resources/bucket.yml', 'Type: AWS::S3::Bucket\nProperties:\n  BucketName: b\n')).toEqual([]);
+  });
+});
