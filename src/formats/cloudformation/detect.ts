@@ -414,14 +414,15 @@ function templateOf(root: CNode | null, doc: number, name: string): CfnTemplate 
   }
   const sls = child(child(root, 'resources'), 'Resources');
   if (sls?.kind === 'map') return { flavor: 'serverless', root, resources: sls, resourcesPath: ['resources', 'Resources'], doc };
+  if (resources !== undefined) return undefined;
   // Resources in a file of their own: what serverless.yml includes as `Resources: ${file(tables.yml)}`,
   // every key of the document a resource, or one included in turn (`AuditTable: ${file(audit.yml)}`).
   // The Framework resolves its variables, as in serverless.yml.
-  if (resources === undefined && root.pairs.some(isResource) && root.pairs.every((p) => isResource(p) || isInclude(p)))
+  if (root.pairs.some(isResource) && root.pairs.every((p) => isResource(p) || isInclude(p)))
     return { flavor: 'serverless', root, resources: root, resourcesPath: [], doc };
   // One table's body in a file of its own (`OrdersTable: ${file(orders-table.yml)}`): read as a
   // resource named after the file, with nowhere beside it for its key.
-  if (resources === undefined && TABLE_TYPES.includes(scalarString(child(root, 'Type')) ?? '')) {
+  if (TABLE_TYPES.includes(scalarString(child(root, 'Type')) ?? '')) {
     const lone: CPair = { key: name, keyStart: root.start, keyEnd: root.start, value: root };
     const map: CMap = { kind: 'map', start: root.start, end: root.end, flow: root.flow, pairs: [lone] };
     return { flavor: 'serverless', root, resources: map, resourcesPath: [], doc, lone: true };
@@ -455,8 +456,10 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
   const tables: CfnTable[] = [];
   const duplicates = docs.flatMap((d) => d.duplicates ?? []);
   const error = duplicates.length > 0 ? duplicateKeyError(file.text, lines, duplicates[0]) : undefined;
+  // A document that is one resource's body is named after the file.
+  const stem = path.basename(file.path).replace(/\.[^.]*$/, '');
   docs.forEach((doc, docIndex) => {
-    const template = templateOf(doc.root, docIndex, path.basename(file.path).replace(/\.[^.]*$/, ''));
+    const template = templateOf(doc.root, docIndex, stem);
     if (!template) return;
     templates.push(template);
     if (doc.duplicates && ambiguousPath(template)) return;

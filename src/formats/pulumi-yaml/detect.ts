@@ -101,10 +101,11 @@ function replicasOf(text: string, props: CNode | null | undefined): Replicas | u
   if (list?.kind !== 'seq') return { keys: 'override', list: { state: 'expression', source: snippet(text, node) }, items: [], fix: 'none' };
   const items = list.items.map((item): Replica => {
     const m = resolveAlias(item);
-    if (m?.kind !== 'map') return { source: snippet(text, item), readable: false, key: ABSENT };
+    const source = snippet(text, item);
+    if (m?.kind !== 'map') return { source, readable: false, key: ABSENT };
     const region = child(m, 'regionName');
     return {
-      source: snippet(text, item),
+      source,
       readable: true,
       ...(region ? { region: { source: snippet(text, region), local: false } } : {}),
       key: keySettingOf(text, child(m, 'kmsKeyArn')),

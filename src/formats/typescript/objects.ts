@@ -119,14 +119,14 @@ function removeProp(ctx: EditCtx, o: ts.ObjectLiteralExpression, p: ts.ObjectLit
  * table whose const holds what a fix would remove.
  */
 export function spreadProps(ctx: EditCtx, name: ts.Identifier, held: ts.ObjectLiteralExpression, settings: Setting[]): void {
+  const { text, sf, style } = ctx;
   const entries = [`...${name.text}`];
   for (const s of settings) {
     if ('remove' in s) continue;
-    const l = lookup(ctx.sf, held, s.key);
+    const l = lookup(sf, held, s.key);
     if (l.kind === 'value' && 'keep' in s && s.keep?.(l.value)) continue;
-    entries.push(`${propKey(s.key, ctx.style)}: ${inline(settingValue(s), ctx.style)}`);
+    entries.push(`${propKey(s.key, style)}: ${inline(settingValue(s), style)}`);
   }
-  const { text, sf, style } = ctx;
   const start = name.getStart(sf);
   // One entry a line, as a formatter lays out what would not fit on the line (none of these does).
   const indent = lineIndentOf(text, start);

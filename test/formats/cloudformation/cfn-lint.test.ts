@@ -17,6 +17,11 @@ function cfnLintAvailable(): string | undefined {
   }
 }
 
+/** Serverless variables (`${self:...}`, not CloudFormation's `${AWS::...}`) as a plain word, as the framework's deploy would leave a value. */
+function slsVariablesResolved(text: string): string {
+  return text.replace(/\$\{(?!AWS::)(?:[^{}]|\{[^{}]*\})*\}/g, 'slsvar');
+}
+
 /**
  * A serverless.yml is not a template: lint its `resources.Resources` as one. Serverless variables
  * (`${self:...}`) are resolved by the framework at deploy time; here they become a plain word, and an
@@ -31,10 +36,7 @@ function serverlessAsTemplate(text: string): string {
     if (l.trim() !== '' && l.length - l.trimStart().length <= indent) break;
     body.push(l.slice(indent));
   }
-  const resolved = body
-    .join('\n')
-    .replace(/SSEEnabled: \$\{.*\}/g, 'SSEEnabled: false')
-    .replace(/\$\{(?!AWS::)(?:[^{}]|\{[^{}]*\})*\}/g, 'slsvar');
+  const resolved = slsVariablesResolved(body.join('\n').replace(/SSEEnabled: \$\{.*\}/g, 'SSEEnabled: false'));
   return `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n${resolved}\n`;
 }
 
@@ -44,12 +46,12 @@ function serverlessAsTemplate(text: string): string {
  * (`Type:` at the top) under a logical ID of its own; the `${file(...)}` includes left out.
  */
 function resourceFileAsTemplate(text: string): string {
+  const lone = /^Type:/m.test(text);
   const lines = text
     .split(/\r?\n/)
     .filter((l) => !/: \$\{file\(.*\)\}\s*$/.test(l))
-    .map((l) => (l.trim() === '' ? l : `  ${/^Type:/m.test(text) ? '  ' : ''}${l}`));
-  const body = lines.join('\n').replace(/\$\{(?!AWS::)(?:[^{}]|\{[^{}]*\})*\}/g, 'slsvar');
-  return `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n${/^Type:/m.test(text) ? '  Included:\n' : ''}${body}\n`;
+    .map((l) => (l.trim() === '' ? l : `  ${lone ? '  ' : ''}${l}`));
+  return `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n${lone ? '  Included:\n' : ''}${slsVariablesResolved(lines.join('\n'))}\n`;
 }
 
 /**
@@ -84,7 +86,7 @@ describe('cfn-lint on expected outputs', () => {
         } else if (text.trimStart().startsWith('{') && !/^\s*"(AWSTemplateFormatVersion|Resources)":/m.test(text)) {
           // A file of Resources in JSON: under Resources, its variables resolved.
           const f = path.join(dir, `${c.name}-${path.basename(p)}`);
-          const resources = JSON.parse(text.replace(/\$\{(?!AWS::)(?:[^{}]|\{[^{}]*\})*\}/g, 'slsvar'));
+          const resources = JSON.parse(slsVariablesResolved(text));
           writeFileSync(f, JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: resources }, null, 2));
           files.push(f);
         } else if (!/^(AWSTemplateFormatVersion|Resources|Transform|Description):/m.test(text) && !text.trimStart().startsWith('{')) {
