@@ -106,6 +106,7 @@ const OPTIONS = {
   'accept-aws-managed': { type: 'boolean' },
   'include-tests': { type: 'boolean' },
   'fix-parameterised': { type: 'boolean' },
+  'recreate-replicas': { type: 'boolean' },
   'max-file-size': { type: 'string' },
   format: { type: 'string' },
   profile: { type: 'string' },
@@ -142,6 +143,7 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
       'kms-key-arn',
       'key-policy',
       'fix-parameterised',
+      'recreate-replicas',
     ] as const) {
       if (values[f] !== undefined) throw new UsageError(`--${f} is an option of fix, not scan`);
     }
@@ -215,6 +217,7 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
       acceptAwsManaged: !!values['accept-aws-managed'],
       includeTests: !!values['include-tests'],
       fixParameterised: !!values['fix-parameterised'],
+      recreateReplicas: !!values['recreate-replicas'],
       profile: profile as Profile,
       maxFileBytes: Math.round(Number(maxMb) * 1024 * 1024),
       ...(config?.key ? { key: config.key } : {}),

@@ -27,7 +27,7 @@ import { SpooledOutput } from '../io/write.js';
 import { commitRefusals, commitRepositories } from '../report/commit.js';
 import { mailNow } from '../report/commitMessage.js';
 import { colorDiff, fileDiff, fullText, outsideCwd } from '../report/diff.js';
-import { type Tally, emptyTally, fold, parameterisedNote } from '../report/fold.js';
+import { type Tally, emptyTally, fold, fixNote } from '../report/fold.js';
 import { JsonFixStream } from '../report/jsonStream.js';
 import { PatchDirWriter } from '../report/patchdir.js';
 import { allErrors, allTables, formatError, summarize } from '../report/summary.js';
@@ -157,13 +157,14 @@ interface Delivery {
 /** The fix's output put in place (a held stream's), and its report; the exit code. */
 export async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream: Streamed, version: string): Promise<number> {
   const text = p.format === 'text';
-  // A parameter no longer controls what --fix-parameterised wrote explicitly: said once per table
-  // (src/rule/evaluate.ts words it; only with --fix-parameterised). A held stream has every table
+  // A parameter no longer controls what --fix-parameterised wrote explicitly, and terraform apply
+  // re-creates the replicas --recreate-replicas gave keys: said once per table (src/rule/evaluate.ts
+  // words it; only with those flags). A held stream has every table
   // yet, on disk: said before the diff and the prompt (the JSON report has them from its stream, as
   // a stream's folded files).
   const say = (outcomes: FileOutcome[]) => {
     for (const t of allTables(outcomes)) {
-      const note = parameterisedNote(t);
+      const note = fixNote(t);
       if (note === undefined) continue;
       notes.push(note);
       if (text) io.err(`note: ${note}\n`);
@@ -173,7 +174,7 @@ export async function fix(p: Parsed, result: RunResult, io: Io, notes: string[],
     say(result.outcomes);
     return streamed(p, result, io, notes, stream);
   }
-  if (text && p.options.fixParameterised) for (const o of result.outcomes) say([stream.full(o)]);
+  if (text && (p.options.fixParameterised || p.options.recreateReplicas)) for (const o of result.outcomes) say([stream.full(o)]);
   const d = stream.patches ? await writePatches(p, result, io, stream, version) : await writeHeld(p, result, io, stream, version);
   const outcomes = stream.settleHeld(result.outcomes, d.delivered, d.failed);
   if (text) for (const line of d.after) io.err(`${line}\n`);

@@ -36,6 +36,9 @@ const FIX = `Options of fix:
   --fix-parameterised     also fix tables whose encryption a template parameter's default decides
                           (SSEEnabled: !Ref EnableSSE with Default: false): the table's settings are
                           written explicitly and the parameter no longer controls them
+  --recreate-replicas     also fix Terraform tables whose replicas need a new key: terraform apply
+                          deletes and re-creates each such replica (the AWS provider changes a
+                          replica's key no other way), out of service until it is copied again
 `;
 
 const SCAN = `Options of scan:

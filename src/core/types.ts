@@ -95,6 +95,11 @@ export interface FixOptions {
    * the table's settings are then written explicitly and the parameter no longer controls them.
    */
   fixParameterised?: boolean;
+  /**
+   * Also fix Terraform tables whose fix has the AWS provider delete and re-create replicas
+   * (`--recreate-replicas`: a replica's new key; src/rule/blockers.ts recreationEffect).
+   */
+  recreateReplicas?: boolean;
   /** Tags, multi-Region, deletion window, description and alias of generated keys (src/rule/keySettings.ts). */
   key?: import('../rule/keySettings.js').KeySettings;
   /** Which key policy generated keys get (src/rule/keyPolicy.ts); default drop-in. */

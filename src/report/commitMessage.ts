@@ -30,6 +30,14 @@ export interface CommitMessage {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** "a", "a and b", "a, b and c". */
+const listed = (items: string[]) => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+
+/** What terraform apply does to the replicas of a table fixed with --recreate-replicas (src/rule/evaluate.ts words it). */
+function recreation(t: TableReport): string | undefined {
+  return /Fixed with --recreate-replicas: (.*)$/.exec(t.message)?.[1];
+}
+
 /** Words wrapped at 72 columns, each line after the first indented by `indent`. */
 function wrap(text: string, indent: string, first = ''): string {
   const lines: string[] = [];
@@ -112,9 +120,12 @@ export function commitMessage(
     '',
     'Tables:',
   );
+  const recreated = fixed.filter(({ t }) => recreation(t) !== undefined).map(({ t }) => t.address);
   for (const { t, file } of fixed) {
     out.push(`* ${t.address} (${file}:${t.line}), was ${t.status}`);
     out.push(wrap(`key: ${keyOf(o)}`, '    ', '  '));
+    const deploy = recreation(t);
+    if (deploy !== undefined) out.push(wrap(`deploy: ${deploy}`, '    ', '  '));
     const rules = failingRules(t.peers);
     if (rules.length) out.push(wrap(`now passes: ${rules.join(', ')}`, '    ', '  '));
   }
@@ -123,8 +134,15 @@ export function commitMessage(
     for (const { t, file } of left) out.push(wrap(`${t.address} (${file}:${t.line}), ${t.status}`, '    ', '* '));
   }
   out.push('', 'Before deploying, check:');
+  const others = fixed.length > recreated.length;
+  // Reverting changes the replicas' keys back, which the provider does the same way.
+  const back = recreated.length ? ' (their replicas do not: reverting deletes and re-creates them once more)' : '';
   const notes = [
-    'No downtime: DynamoDB switches a table to another key in place; the table stays readable and writable while it does.',
+    recreated.length === 0
+      ? 'No downtime: DynamoDB switches a table to another key in place; the table stays readable and writable while it does.'
+      : `Replicas re-created (--recreate-replicas): to give the replicas of ${listed(recreated)} their keys, terraform apply deletes and re-creates them. ` +
+        'Each is out of service in its Region until DynamoDB has copied the table into it again (hours for a large table), and its stream gets a new ARN: ' +
+        `deploy when those Regions can do without them, then re-point stream consumers.${others ? ' The other tables switch keys in place, with no downtime.' : ''}`,
     o.kmsKeyArn
       ? `Cost: no new key; the existing key is billed as before, plus its requests (DynamoDB caches data keys, so they are few).`
       : `Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests (DynamoDB caches data keys, so they are few).`,
@@ -134,8 +152,8 @@ export function commitMessage(
         ? "Who can use the key (key policy drop-in): every principal of this account that DynamoDB lets in, through DynamoDB in the table's Region only, like aws/dynamodb; no IAM policy has to change. The account administers the key; no other account can use it."
         : 'Who can use the key (key policy iam): only principals whose IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on it. Grant them to every role that reads or writes these tables BEFORE deploying, or they lose access.',
     o.kmsKeyArn
-      ? 'Roll back: revert this commit and deploy; the tables switch back in place.'
-      : `Roll back: revert this commit and deploy; the tables switch back in place. Keep the key until they have: a key removed from the code is only scheduled for deletion (${window} days; aws kms cancel-key-deletion undoes it), and a table whose key is disabled or deleted cannot be read.`,
+      ? `Roll back: revert this commit and deploy; the tables switch back in place${back}.`
+      : `Roll back: revert this commit and deploy; the tables switch back in place${back}. Keep the key until they have: a key removed from the code is only scheduled for deletion (${window} days; aws kms cancel-key-deletion undoes it), and a table whose key is disabled or deleted cannot be read.`,
   ];
   for (const n of notes) out.push(wrap(n, '  ', '* '));
   return { subject, body: out.join('\n') + '\n' };

@@ -2,19 +2,22 @@
  * The text report of a fix in place that writes as it goes (src/io/stream.ts), kept small: once a
  * file is settled (unchanged, or its change written or refused), what the report would only count
  * is counted here and let go; what it prints stays, in the run's order: the tables it names ("not
- * fixed:" lines, --fix-parameterised notes) and the files with an error. So the run's result does not
+ * fixed:" lines, --fix-parameterised and --recreate-replicas notes) and the files with an error. So the run's result does not
  * grow with the tree (issue 16: memory flat), and the report is the one the whole result would give
  * (test/cli/streamed-report.test.ts). The JSON report lists every table, so it folds nothing.
  */
 import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 import { type TableCounts, countTable, noTables } from './summary.js';
 
-/** What --fix-parameterised tells of a table it fixed (src/rule/evaluate.ts words it; cli.ts prints it as a note). */
-export const PARAMETERISED_NOTE = /Fixed with --fix-parameterised: (.*)$/;
+/**
+ * What a fix through a waived obstacle tells of a table (--fix-parameterised, --recreate-replicas:
+ * src/rule/evaluate.ts words it; cli.ts prints it as a note).
+ */
+export const FIX_NOTE = /Fixed with --(?:fix-parameterised|recreate-replicas): (.*)$/;
 
-/** The note a fix prints once for a table it planned with --fix-parameterised, or undefined. */
-export function parameterisedNote(t: TableReport): string | undefined {
-  const said = t.planned ? PARAMETERISED_NOTE.exec(t.message)?.[1] : undefined;
+/** The note a fix prints once for a table it planned through a waived obstacle, or undefined. */
+export function fixNote(t: TableReport): string | undefined {
+  const said = t.planned ? FIX_NOTE.exec(t.message)?.[1] : undefined;
   return said === undefined ? undefined : `${t.file}:${t.line} ${t.address}: ${said}`;
 }
 
@@ -36,10 +39,10 @@ export function emptyTally(): Tally {
  */
 export function fold(o: FileOutcome, written: boolean, failed: FileError | undefined, tally: Tally): FileOutcome | undefined {
   // A table the report prints: not compliant and not fixed, planned and not fixed (the exit code),
-  // or fixed with --fix-parameterised (a note).
+  // or fixed through a waived obstacle (a note).
   const named = (t: TableReport) => {
     const fixed = t.planned === true && written;
-    return (!t.compliant && !fixed) || (t.planned === true && !fixed) || (t.planned === true && PARAMETERISED_NOTE.test(t.message));
+    return (!t.compliant && !fixed) || (t.planned === true && !fixed) || (t.planned === true && FIX_NOTE.test(t.message));
   };
   const kept = o.tables.filter(named);
   const keep = kept.length > 0 || o.error !== undefined || failed !== undefined;

@@ -14,7 +14,7 @@
 import type { FileError, FileOutcome } from '../core/result.js';
 import { OrderedSpool } from '../io/spool.js';
 import type { Settled } from '../io/stream.js';
-import { type Tally, emptyTally, parameterisedNote } from './fold.js';
+import { type Tally, emptyTally, fixNote } from './fold.js';
 import { jsonElement, jsonElements, printJsonArray } from './jsonArray.js';
 import { fixSummary, tableJson } from './jsonReport.js';
 import { allErrors, countTable } from './summary.js';
@@ -25,7 +25,7 @@ const INDENT = 4;
 export class JsonFixStream {
   /** The tables let go (all of them), and the fix's counts. */
   readonly tally: Tally = emptyTally();
-  /** --fix-parameterised's notes, with their file's place in the run's order. */
+  /** --fix-parameterised's and --recreate-replicas' notes, with their file's place in the run's order. */
   private readonly noted: [number, string][] = [];
   /** Each file's tables ('tables') and files entry ('files'), as the report prints them. */
   private readonly spool = new OrderedSpool();
@@ -36,7 +36,7 @@ export class JsonFixStream {
     private readonly inPlace = true,
   ) {}
 
-  /** --fix-parameterised's notes, in the run's order. */
+  /** --fix-parameterised's and --recreate-replicas' notes, in the run's order. */
   get notes(): string[] {
     return [...this.noted].sort((a, b) => a[0] - b[0]).map(([, n]) => n);
   }
@@ -54,7 +54,7 @@ export class JsonFixStream {
       countTable(t, this.tally);
       if (t.planned) this.tally.planned++;
       if (fixed) this.tally.fixed++;
-      const note = parameterisedNote(t);
+      const note = fixNote(t);
       if (note !== undefined) this.noted.push([how.order, note]);
       tables.push(jsonElement(tableJson({ ...t, fixed, written: fixed && written }, true), INDENT));
     }

@@ -16,6 +16,7 @@ const ORDER: Kind[] = [
   'replication-regions',
   'table-v2-replicas',
   'replica-provider',
+  'replica-recreation',
   'no-id',
   'region-agnostic-stack',
   'scope',
@@ -33,6 +34,12 @@ const ORDER: Kind[] = [
   'yaml-anchor',
   'yaml-global-table',
 ];
+
+/**
+ * Obstacles a user may choose to fix through (--fix-parameterised, --recreate-replicas): a format
+ * still looks for the others behind them (a table they block is one a fix may yet change).
+ */
+export const WAIVABLE: ReadonlySet<Kind> = new Set(['parameter', 'replica-recreation']);
 
 /**
  * Obstacles that count for every table not customer-managed (an `unknown` one too: the user learns
@@ -101,6 +108,31 @@ function resourcePolicy(o: Extract<Obstacle, { kind: 'resource-policy' }>, words
   );
 }
 
+/**
+ * What a fix of replica keys does at `terraform apply`, and how to go ahead anyway. The AWS provider
+ * changes a replica's key only by deleting the replica and creating it again (a `replica` block:
+ * "like ForceNew for the replica"; `aws_dynamodb_table_replica.kms_key_arn`: forces replacement),
+ * although DynamoDB itself could switch it in place.
+ */
+export function recreationEffect(o: Extract<Obstacle, { kind: 'replica-recreation' }>): string {
+  const one = o.resource || o.replicas.length === 1;
+  const done = o.resource
+    ? `terraform apply replaces the replica (provider ${o.replicas[0]}): its kms_key_arn forces a new resource`
+    : `terraform apply deletes and re-creates ${one ? 'the replica' : 'the replicas'} in ${listed(o.replicas)} (the AWS provider changes a replica's key no other way)`;
+  return (
+    `${done}. ${one ? 'It is' : 'They are'} out of service until DynamoDB has copied the table into ${one ? 'it' : 'them'} again ` +
+    `(hours for a large table), and ${one ? 'its stream gets a new ARN' : 'their streams get new ARNs'}`
+  );
+}
+
+function replicaRecreation(o: Extract<Obstacle, { kind: 'replica-recreation' }>): string {
+  const one = o.resource || o.replicas.length === 1;
+  return (
+    `with a new key, ${recreationEffect(o)}. Run fix with --recreate-replicas to accept that, and deploy when ` +
+    `${one ? 'that Region can do without its replica' : 'those Regions can do without their replicas'} (then re-point stream consumers)`
+  );
+}
+
 /** The manual step an obstacle asks for. */
 export function blockerText(o: Obstacle, words: Vocabulary): string {
   const { container, block, key } = words.names;
@@ -123,6 +155,8 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         `no provider "aws" configuration with an alias for replica region ${o.region} in this module: ` +
         `add \`provider "aws" { alias = "${o.alias}"  region = ${o.region} }\` so kmsfix can create the replica's key in that region`
       );
+    case 'replica-recreation':
+      return replicaRecreation(o);
     case 'module-inputs':
       return (
         `its encryption comes from ${listed(o.inputs)} of this module, which the module's callers set, and this folder is not a root module ` +

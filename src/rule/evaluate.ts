@@ -18,6 +18,7 @@
 import type { TableFacts } from '../core/types.js';
 import type { Obstacle } from './facts.js';
 import { assess, decide, messageOf } from './cmk.js';
+import { recreationEffect } from './blockers.js';
 import { peerFactsOf } from './peers/facts.js';
 import { compliantUnder, underProfile, type Profile } from './peers/evaluate.js';
 import { peerVerdicts, type PeerVerdicts } from './peers/rules.js';
@@ -37,9 +38,27 @@ export interface JudgeOptions {
   skipTables?: string[];
   /** Settings decided by an input's default (a CloudFormation parameter) are fixed too, taking the decision from the input. */
   fixParameterised?: boolean;
+  /** Tables whose fix has Terraform delete and re-create replicas are fixed too (src/rule/blockers.ts recreationEffect). */
+  recreateReplicas?: boolean;
 }
 
-const PARAMETERISED: ReadonlySet<Obstacle['kind']> = new Set(['parameter']);
+/** The obstacles the user chose to fix through, and what the fix then says of each table (a note). */
+function waivedBy(options: JudgeOptions): Set<Obstacle['kind']> | undefined {
+  const kinds = new Set<Obstacle['kind']>();
+  if (options.fixParameterised) kinds.add('parameter');
+  if (options.recreateReplicas) kinds.add('replica-recreation');
+  return kinds.size ? kinds : undefined;
+}
+
+/** The note of a table fixed through a waived obstacle (src/report/fold.ts FIX_NOTE reads it back). */
+function waivedNote(o: Obstacle): string | undefined {
+  if (o.kind === 'parameter') {
+    const one = o.inputs.length === 1;
+    return `Fixed with --fix-parameterised: the table's settings are written explicitly, so ${o.inputs.join(' and ')} no longer ${one ? 'controls' : 'control'} them`;
+  }
+  if (o.kind === 'replica-recreation') return `Fixed with --recreate-replicas: ${recreationEffect(o)}`;
+  return undefined;
+}
 
 /** A table's verdict, as reports show it. */
 export interface Judgement {
@@ -76,7 +95,7 @@ export function judgedStatus(t: TableFacts, options: JudgeOptions = {}): Status 
 }
 
 export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
-  const waived = options.fixParameterised ? PARAMETERISED : undefined;
+  const waived = waivedBy(options);
   const a = assess(t.encryption, waived);
   const peers = peerVerdicts(peerFactsOf(t.encryption));
   const profile = options.profile ?? 'strict';
@@ -98,11 +117,9 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   if (notScanned) message = `not scanned by ${profile}; kmsfix's own rule: ${shown.status}: ${message}`;
   if (!compliant && a.blocker !== undefined) message = `${message}. Not fixable automatically: ${a.blocker}`;
   if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;
-  const parameter = waived && wanted ? t.encryption.obstacles.find((o) => o.kind === 'parameter') : undefined;
-  if (parameter?.kind === 'parameter' && !leftInTests) {
-    const one = parameter.inputs.length === 1;
-    message = `${message}. Fixed with --fix-parameterised: the table's settings are written explicitly, so ${parameter.inputs.join(' and ')} no longer ${one ? 'controls' : 'control'} them`;
-  }
+  const through = waived && wanted && !leftInTests ? t.encryption.obstacles.find((o) => waived.has(o.kind)) : undefined;
+  const note = through && waivedNote(through);
+  if (note) message = `${message}. ${note}`;
   const reason = shown.status === 'suppressed' ? shown.message.split('; without it:')[0] : a.reason;
   const out: Judgement = { status: shown.status, message, reason, compliant, fixable: wanted && !leftInTests, peers };
   if (a.blocker !== undefined) out.blocker = a.blocker;

@@ -111,6 +111,13 @@ export type Obstacle =
   | { kind: 'table-v2-replicas' }
   /** Terraform: a replica Region for which the module has no aliased `provider "aws"` to create its key through. */
   | { kind: 'replica-provider'; region: string; alias: string }
+  /**
+   * Terraform: a fix would change the key of replicas, which the AWS provider does by deleting and
+   * re-creating each one (a `replica` block's `kms_key_arn`; `aws_dynamodb_table_replica`'s forces a
+   * new resource). `replicas`: their Regions as written, or the replica resource's provider;
+   * `resource`: the table is an `aws_dynamodb_table_replica`. Waived by --recreate-replicas.
+   */
+  | { kind: 'replica-recreation'; replicas: string[]; resource: boolean }
   /** The table has no id (TypeScript). */
   | { kind: 'no-id' }
   /** CDK TableV2 in a stack created without a Region under an App. */

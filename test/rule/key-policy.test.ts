@@ -78,7 +78,8 @@ describe('the key policy, read back from every format, answers the same for ever
           path: path.basename(f).replace(/^input/, 'main'),
           text: readFileSync(path.join(FIXTURES, f), 'utf8'),
         }));
-        const r = await processMemory(files, 'fix', { keyPolicy: mode });
+        // Replicas get keys only when their re-creation is accepted (src/rule/blockers.ts recreationEffect).
+        const r = await processMemory(files, 'fix', { keyPolicy: mode, recreateReplicas: true });
         expect(r.outcomes.flatMap((o) => (o.error ? [o.error.message] : []))).toEqual([]);
         const before = new Set((await keyPolicies(input.family, files)).map((k) => k.key));
         const found = (await keyPolicies(input.family, fixedFiles(input.files, r.output))).filter((k) => !before.has(k.key));
@@ -90,7 +91,9 @@ describe('the key policy, read back from every format, answers the same for ever
 
   it('a replica key in another Region is usable through DynamoDB in its own Region only', async () => {
     const f = 'terraform/replica-providers/input.tf';
-    const r = await processMemory([{ path: 'main.tf', text: readFileSync(path.join(FIXTURES, f), 'utf8') }], 'fix');
+    const r = await processMemory([{ path: 'main.tf', text: readFileSync(path.join(FIXTURES, f), 'utf8') }], 'fix', {
+      recreateReplicas: true,
+    });
     const found = await keyPolicies('terraform', fixedFiles([f], r.output));
     const remote = found.filter((k) => k.region !== REGION);
     expect(remote.length).toBeGreaterThan(0);

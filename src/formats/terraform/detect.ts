@@ -4,6 +4,7 @@
  * as neutral facts (src/rule/facts.ts) for the rule to decide on (src/rule/cmk.ts).
  */
 import { decide, fixWanted } from '../../rule/cmk.js';
+import { WAIVABLE } from '../../rule/blockers.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { LineIndex } from '../../core/text.js';
@@ -189,7 +190,26 @@ function ownObstacles(kind: TfKind, b: HBlock): Obstacle[] {
   if (kind === 'table' && dynamicBlocks(b, 'replica').length > 0) return [{ kind: 'dynamic-replicas' }];
   const replicas = kind === 'module' ? attr(b, 'replica_regions') : undefined;
   if (replicas && !/^\[\s*\]$/.test(replicas.value) && replicas.lit?.type !== 'null') return [{ kind: 'module-replica-regions' }];
-  return [];
+  const recreated = recreatedReplicas(kind, b);
+  return recreated ? [recreated] : [];
+}
+
+/**
+ * The replicas a fix would have Terraform delete and re-create: a table's replica blocks without a
+ * customer-managed key (the fix sets their kms_key_arn), or the replica resource itself.
+ */
+function recreatedReplicas(kind: TfKind, b: HBlock): Obstacle | undefined {
+  if (kind === 'table-replica') return { kind: 'replica-recreation', replicas: [unquoted(attr(b, 'provider')) ?? 'aws'], resource: true };
+  if (kind !== 'table') return undefined;
+  const regions = blocks(b, 'replica')
+    .filter((r) => isAwsManagedKeyAttr(attr(r, 'kms_key_arn')))
+    .map((r) => unquoted(attr(r, 'region_name')) ?? '(no region_name)');
+  return regions.length ? { kind: 'replica-recreation', replicas: regions, resource: false } : undefined;
+}
+
+/** A string's value, or an expression as written. */
+function unquoted(a: HAttr | undefined): string | undefined {
+  return a?.lit?.type === 'string' ? a.lit.value : a?.value.trim();
 }
 
 const PEER_KIND: Record<TfKind, TableKind> = { table: 'tf-table', 'table-replica': 'tf-replica', module: 'tf-module' };
@@ -285,10 +305,10 @@ async function moduleTops(file: SourceFile, det: TfDetection, context: DiskConte
  * Obstacles that depend on the module, not only on the table's own block: a replica region with no
  * provider alias to create its key through (replicaKeys, which the fix plans with too), and a
  * resource policy that grants other accounts (resourcePolicy.ts). The module's other files are
- * read only for a table the rule would otherwise fix.
+ * read only for a table the rule would otherwise fix (or fix with --recreate-replicas).
  */
 async function moduleObstacles(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
-  const open = det.tables.filter((t) => fixWanted(decide(t.encryption)));
+  const open = det.tables.filter((t) => fixWanted(decide(t.encryption, WAIVABLE)));
   if (open.length === 0) return;
   let module: Promise<TopBlock[]> | undefined;
   const tops = () => (module ??= moduleTops(file, det, context));

@@ -65,7 +65,7 @@ describe('terraform: replica without a provider alias for its region', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tf-replica-'));
     writeFileSync(path.join(dir, 'main.tf'), GLOBAL);
     writeFileSync(path.join(dir, 'providers.tf'), providers);
-    const opts = { cwd: dir, workers: 0, keyStrategy: 'per-table' as const, acceptAwsManaged: false };
+    const opts = { cwd: dir, workers: 0, keyStrategy: 'per-table' as const, acceptAwsManaged: false, recreateReplicas: true };
     const scan = await run(['.'], { ...opts, mode: 'scan' });
     expect(scan.outcomes.flatMap((o) => o.tables).map((t) => t.fixable)).toEqual([true, true]);
     const r = await run(['.'], { ...opts, mode: 'fix' });

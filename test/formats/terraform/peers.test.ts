@@ -84,7 +84,8 @@ describe('terraform peer cases', () => {
         }
       }
 
-      const fixed = await processMemory([file], 'fix');
+      // Replica keys are written only when their re-creation is accepted (CKV_AWS_271's replica resource).
+      const fixed = await processMemory([file], 'fix', { recreateReplicas: true });
       expect(fixed.outcomes[0].error).toBeUndefined();
       const out = fixed.output.get(file.path)!;
       const rescan = await processMemory([{ path: file.path, text: out }], 'scan');

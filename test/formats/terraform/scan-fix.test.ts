@@ -2,7 +2,7 @@
  * `fixable` in scan is exactly what fix does, for Terraform modules of random shapes: replicas with
  * and without a provider alias for their region (declared in the table's file, another file, or a
  * file with no table), dynamic replicas, module calls, replica resources, and resource policies
- * granting this or another account. Run on disk: the module's other files are part of the answer.
+ * granting this or another account; with and without --recreate-replicas. Run on disk: the module's other files are part of the answer.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,8 @@ interface TableSpec {
 interface ModuleSpec {
   tables: TableSpec[];
   providers: { region: string; file: number }[];
+  /** --recreate-replicas: replicas may get new keys (terraform apply re-creates them). */
+  recreate: boolean;
 }
 
 const principalArb = fc.constantFrom<Principal>('own', 'role', 'literal', 'allowed', 'var', 'star', 'deny-star', 'unreadable');
@@ -53,6 +55,7 @@ const moduleArb: fc.Arbitrary<ModuleSpec> = fc.record({
     selector: (p) => p.region,
     maxLength: 3,
   }),
+  recreate: rarely(4).map((x) => !x),
 });
 
 const ACCOUNT = '111122223333';
@@ -111,6 +114,8 @@ function render(spec: ModuleSpec): { files: Map<string, string>; expected: Map<s
       parts[t.file].push(
         `resource "aws_dynamodb_table_replica" "${label}" {\n  global_table_arn = "arn:aws:dynamodb:us-east-1:111122223333:table/g"\n${key}}\n`,
       );
+      // Its new key replaces it: only with --recreate-replicas.
+      if (!spec.recreate) fixable = false;
     } else {
       address = `aws_dynamodb_table.${label}`;
       arnRef = `aws_dynamodb_table.${label}${t.count ? '[0]' : ''}.arn`;
@@ -128,6 +133,8 @@ function render(spec: ModuleSpec): { files: Map<string, string>; expected: Map<s
         fixable = false;
       }
       if (t.replicas.some((r) => !spec.providers.some((p) => p.region === r))) fixable = false;
+      // New replica keys re-create the replicas: only with --recreate-replicas.
+      if (t.replicas.length > 0 && !spec.recreate) fixable = false;
       parts[t.file].push(
         `resource "aws_dynamodb_table" "${label}" {\n${count}  name     = "${label}"\n  hash_key = "id"\n${sse}${replicas}}\n`,
       );
@@ -160,10 +167,10 @@ function render(spec: ModuleSpec): { files: Map<string, string>; expected: Map<s
   return { files, expected };
 }
 
-async function scanAndFix(files: Map<string, string>) {
+async function scanAndFix(files: Map<string, string>, recreateReplicas: boolean) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tf-agree-'));
   for (const [name, text] of files) writeFileSync(path.join(dir, name), text);
-  const opts = { cwd: dir, workers: 0, keyStrategy: 'per-table' as const, acceptAwsManaged: false };
+  const opts = { cwd: dir, workers: 0, keyStrategy: 'per-table' as const, acceptAwsManaged: false, recreateReplicas };
   const scan = await run(['.'], { ...opts, mode: 'scan' });
   const fix = await run(['.'], { ...opts, mode: 'fix' });
   return { scan, fix };
@@ -180,11 +187,11 @@ describe('terraform: scan says fixable exactly when fix fixes', () => {
   });
 
   it('on random modules: scan fixable == fix fixed == what the module allows', async () => {
-    const seen = { fixed: 0, blocked: 0, replicaFixed: 0, policyBlocked: 0, policyFixed: 0 };
+    const seen = { fixed: 0, blocked: 0, replicaFixed: 0, replicaKept: 0, policyBlocked: 0, policyFixed: 0 };
     await fc.assert(
       fc.asyncProperty(moduleArb, async (spec) => {
         const { files, expected } = render(spec);
-        const { scan, fix } = await scanAndFix(files);
+        const { scan, fix } = await scanAndFix(files, spec.recreate);
         expect(scan.outcomes.map((o) => o.error).filter(Boolean)).toEqual([]);
         expect(fix.outcomes.map((o) => o.error).filter(Boolean)).toEqual([]);
         const scanned = new Map(scan.outcomes.flatMap((o) => o.tables).map((t) => [t.address, t.fixable]));
@@ -197,6 +204,8 @@ describe('terraform: scan says fixable exactly when fix fixes', () => {
           const ok = [...expected.values()][i];
           seen[ok ? 'fixed' : 'blocked']++;
           if (ok && t.kind === 'table' && t.replicas.length > 0) seen.replicaFixed++;
+          if (!spec.recreate && t.sse !== 'cmk' && t.kind !== 'module' && (t.kind === 'table-replica' || t.replicas.length > 0))
+            seen.replicaKept++;
           if (t.policy && t.sse !== 'cmk') seen[ok ? 'policyFixed' : 'policyBlocked']++;
         });
       }),

@@ -7,7 +7,8 @@ import { processMemory, type MemoryFile } from '../../../src/engine/memory.js';
 import { run } from '../../../src/engine/run.js';
 import { FIXTURES } from '../../helpers/fixture-cases.js';
 
-const SHARED = { keyStrategy: 'shared' as const };
+// Replicas get keys only when their re-creation is accepted (--recreate-replicas).
+const SHARED = { keyStrategy: 'shared' as const, recreateReplicas: true };
 const table = (n: string, extra = '') => `resource "aws_dynamodb_table" "${n}" {\n  name     = "${n}"\n  hash_key = "id"\n${extra}}\n`;
 
 function keysOf(texts: Iterable<string>): string[] {

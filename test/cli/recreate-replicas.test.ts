@@ -1,0 +1,53 @@
+/**
+ * --recreate-replicas from the command line: scan refuses it (an option of fix); a fix without it
+ * leaves a Terraform table whose replicas need new keys as it is, and with it writes the fixture's
+ * output and says, per table, what terraform apply will do to the replicas (a note on stderr,
+ * `notes` in JSON). The rule and the commit message: test/formats/terraform/replica-recreation.test.ts.
+ */
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli-helper.js';
+import { FIXTURES } from '../helpers/fixture-cases.js';
+
+const CASE = path.join(FIXTURES, 'terraform/replica-providers');
+
+function tree(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-replicas-'));
+  cpSync(path.join(CASE, 'input.tf'), path.join(dir, 'main.tf'));
+  return dir;
+}
+
+const EFFECT =
+  "main.tf:15 aws_dynamodb_table.global: terraform apply deletes and re-creates the replicas in us-east-2 and us-west-2 (the AWS provider changes a replica's key no other way)";
+
+describe('--recreate-replicas', () => {
+  it('scan refuses it (an option of fix), and reports the table not fixable, naming the flag', async () => {
+    const dir = tree();
+    const refused = await runCli(['scan', '--recreate-replicas'], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--recreate-replicas is an option of fix');
+    const out = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout) as {
+      tables: { address: string; fixable: boolean; message: string }[];
+    };
+    expect(out.tables.map((t) => [t.address, t.fixable])).toEqual([['aws_dynamodb_table.global', false]]);
+    expect(out.tables[0].message).toContain(
+      'Not fixable automatically: with a new key, terraform apply deletes and re-creates the replicas',
+    );
+    expect(out.tables[0].message).toContain('Run fix with --recreate-replicas to accept that');
+  });
+
+  it('fix without it changes nothing; with it, writes the fixture output and notes what apply does to the replicas', async () => {
+    const dir = tree();
+    const before = readFileSync(path.join(dir, 'main.tf'), 'utf8');
+    await runCli(['fix', '--yes', '-q'], dir);
+    expect(readFileSync(path.join(dir, 'main.tf'), 'utf8')).toBe(before);
+    const json = await runCli(['fix', '--dry-run', '--format', 'json', '--recreate-replicas'], dir);
+    expect((JSON.parse(json.stdout) as { notes: string[] }).notes).toEqual([expect.stringContaining(EFFECT)]);
+    const r = await runCli(['fix', '--yes', '-q', '--recreate-replicas'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`note: ${EFFECT}. They are out of service until DynamoDB has copied the table into them again`);
+    expect(readFileSync(path.join(dir, 'main.tf'), 'utf8')).toBe(readFileSync(path.join(CASE, 'expected.tf'), 'utf8'));
+  });
+});
