@@ -11,6 +11,7 @@ type Kind = Obstacle['kind'];
 const ORDER: Kind[] = [
   'module-inputs',
   'unreadable-props',
+  'ignored-changes',
   'dynamic-replicas',
   'module-replica-regions',
   'replication-regions',
@@ -157,6 +158,12 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
       );
     case 'replica-recreation':
       return replicaRecreation(o);
+    case 'ignored-changes':
+      return (
+        `${o.where} lists ${o.entry}, so ${o.tool} would leave the deployed table's encryption as it is: a fix would change only the code. ` +
+        `${/^['"]?all['"]?$/.test(o.entry) ? `List only the attributes to ignore in ${o.where}` : `Take ${o.entry} out of ${o.where}`}, then run kmsfix again ` +
+        '(or, if the key is managed outside this code on purpose, suppress the finding)'
+      );
     case 'module-inputs':
       return (
         `its encryption comes from ${listed(o.inputs)} of this module, which the module's callers set, and this folder is not a root module ` +

@@ -103,6 +103,12 @@ export type Obstacle =
    * table's file and line), with no input of the call for the switch or the key (`missing`).
    */
   | { kind: 'module-literal'; where: string; missing: string[] }
+  /**
+   * The table's own deploy options tell the tool to ignore changes to what a fix edits (`where`:
+   * the option as the format names it, `entry`: the entry as written, `tool`: the command that
+   * would ignore them): a fix would change the code and never the deployed table.
+   */
+  | { kind: 'ignored-changes'; where: string; entry: string; tool: string }
   /** Terraform: a dynamodb-table module call has replica_regions. */
   | { kind: 'module-replica-regions' }
   /** CDK Table: replicationRegions (CDK refuses a customer-managed key with them). */

@@ -8,6 +8,7 @@ import { decide, fixWanted } from '../../rule/cmk.js';
 import {
   ABSENT,
   type EncryptionFacts,
+  type Obstacle,
   type Replica,
   type Replicas,
   type Setting,
@@ -38,6 +39,8 @@ export interface PulumiTable extends TableFacts {
   resource: CMap;
   /** Anchored nodes (aliased elsewhere) that fixing this table edits. */
   shared: SseEdit['shared'];
+  /** `options: protect` or `retainOnDelete`: the key is kept too (`retainOnDelete: true`). */
+  retain: boolean;
 }
 
 export interface PulumiDetection extends Detection {
@@ -149,6 +152,33 @@ function replacedSites(resources: CMap): Set<CNode> {
   return sites;
 }
 
+/**
+ * What the table's resource `options` keep a fix from doing right: a provider (or a parent, whose
+ * providers it inherits) that the generated key and its policy's Region and account lookups would
+ * not go through, so the key could be in another Region than the table; and `ignoreChanges` naming
+ * serverSideEncryption, which `pulumi up` would then leave as it is.
+ */
+function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
+  if (!opts) return [];
+  const out: Obstacle[] = [];
+  const through = ['provider', 'providers', 'parent'].find((k) => ownPair(opts, k));
+  if (through) {
+    const what = snippet(text, child(opts, through));
+    out.push({
+      kind: 'code-shape',
+      step:
+        `the table is created with options.${through} ${what}, and kmsfix would create its key, and the Region and account lookups of the key's policy, ` +
+        `through the default provider (possibly another Region or account than the table's): create the key with the same ${through} by hand, then set ${SSE_PATH.sse}`,
+    });
+  }
+  const ignore = resolveAlias(child(opts, 'ignoreChanges'));
+  const entries = ignore?.kind === 'seq' ? ignore.items : ignore ? [ignore] : [];
+  const entry = entries.find((e) => /^serverSideEncryption\b/.test(scalarString(resolveAlias(e)) ?? ''));
+  if (entry)
+    out.push({ kind: 'ignored-changes', where: 'options.ignoreChanges', entry: snippet(text, entry), tool: 'pulumi up' });
+  return out;
+}
+
 export function detectPulumiYaml(file: SourceFile): PulumiDetection {
   let docs: ReturnType<typeof parseYaml>;
   try {
@@ -187,6 +217,8 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       const edit =
         anchors && fixWanted(decide(encryption)) ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias)) : undefined;
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
+      const opts = resolveAlias(child(resource, 'options'));
+      encryption.obstacles.push(...optionObstacles(file.text, opts?.kind === 'map' ? opts : undefined));
       if (error) encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
       const namePlaceholder = placeholderIn(pair.key);
       if (namePlaceholder !== undefined)
@@ -204,6 +236,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
         pair,
         resource,
         shared: edit?.shared ?? [],
+        retain: opts?.kind === 'map' && ['protect', 'retainOnDelete'].some((k) => boolOf(resolveAlias(child(opts, k))) === true),
       });
     }
   });

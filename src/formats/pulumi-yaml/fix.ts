@@ -126,7 +126,8 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
   }
   // The key settings (src/rule/keySettings.ts): Pulumi YAML writes the deletion window always, tags as a map.
   const settings = options.key ?? {};
-  const keyOf = (description: string[]): Value => {
+  // A key of protected tables is kept when the program is destroyed (a table whose key is deleted cannot be read).
+  const keyOf = (description: string[], retain: boolean): Value => {
     const properties: { [key: string]: Value } = {
       description: describeKey(description, settings.description),
       enableKeyRotation: KEY_SETTINGS.enableKeyRotation,
@@ -135,7 +136,7 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
     properties.deletionWindowInDays = settings.deletionWindowDays ?? KEY_SETTINGS.pendingWindowInDays;
     properties.policy = '${' + policyName + '}';
     if (settings.tags && Object.keys(settings.tags).length > 0) properties.tags = { ...settings.tags };
-    return { type: 'aws:kms:Key', properties };
+    return retain ? { type: 'aws:kms:Key', properties, options: { retainOnDelete: true } } : { type: 'aws:kms:Key', properties };
   };
   const aliasOf = (table: string, keyName: string, shared = false): Value => {
     const { before, after } = aliasParts(settings.alias, shared);
@@ -153,7 +154,7 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
             ctx,
             program.resources,
             [
-              [keyName, keyOf(tables.map((x) => x.address))],
+              [keyName, keyOf(tables.map((x) => x.address), tables.some((x) => x.retain))],
               [aliasName, aliasOf(t.address, keyName, true)],
             ],
             placement(t),
@@ -170,7 +171,7 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
           ctx,
           program.resources,
           [
-            [keyName, keyOf([t.address])],
+            [keyName, keyOf([t.address], t.retain)],
             [aliasName, aliasOf(t.address, keyName)],
           ],
           placement(t),

@@ -190,8 +190,33 @@ function ownObstacles(kind: TfKind, b: HBlock): Obstacle[] {
   if (kind === 'table' && dynamicBlocks(b, 'replica').length > 0) return [{ kind: 'dynamic-replicas' }];
   const replicas = kind === 'module' ? attr(b, 'replica_regions') : undefined;
   if (replicas && !/^\[\s*\]$/.test(replicas.value) && replicas.lit?.type !== 'null') return [{ kind: 'module-replica-regions' }];
+  const out: Obstacle[] = [];
+  const ignored = ignoredChanges(kind, b);
+  if (ignored) out.push(ignored);
   const recreated = recreatedReplicas(kind, b);
-  return recreated ? [recreated] : [];
+  if (recreated) out.push(recreated);
+  return out;
+}
+
+/**
+ * `lifecycle { ignore_changes = [...] }` naming what a fix edits (`all`, `server_side_encryption`,
+ * a path under it; `replica` when replicas need keys; a replica resource's `kms_key_arn`): apply
+ * would leave the deployed table as it is. A module call has no lifecycle.
+ */
+function ignoredChanges(kind: TfKind, b: HBlock): Obstacle | undefined {
+  const a = attr(blocks(b, 'lifecycle')[0], 'ignore_changes');
+  if (!a || kind === 'module') return undefined;
+  const edited =
+    kind === 'table-replica' ? ['kms_key_arn'] : ['server_side_encryption', ...(needsReplicaKeys(b) ? ['replica'] : [])];
+  const text = a.value.trim();
+  const entries = text.startsWith('[') ? text.slice(1, text.endsWith(']') ? -1 : undefined).split(',') : [text];
+  for (const raw of entries) {
+    const entry = raw.replace(/#.*|\/\/.*/g, '').trim();
+    const root = /^"?([A-Za-z_][\w-]*)/.exec(entry)?.[1];
+    if (root === 'all' || (root !== undefined && edited.includes(root)))
+      return { kind: 'ignored-changes', where: 'lifecycle.ignore_changes', entry, tool: 'terraform apply' };
+  }
+  return undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import { decide, fixWanted } from '../../rule/cmk.js';
 import {
   ABSENT,
   type EncryptionFacts,
+  type Obstacle,
   type Placement,
   type Replicas,
   type Setting,
@@ -438,6 +439,40 @@ function generationOf(cls: (typeof TABLE_CLASSES)[string], module: string | unde
   return 'pulumi';
 }
 
+/** Roots of the property paths a fix edits, as ignoreChanges entries name them (Pulumi: camelCase; CDKTF: either). */
+const EDITED = new Set(['serverSideEncryption', 'server_side_encryption']);
+
+/**
+ * Pulumi's `ignoreChanges` resource option and CDKTF's `lifecycle.ignoreChanges`, when they name
+ * what a fix edits (or CDKTF's "all"): the deploy would leave the table as it is.
+ */
+function ignoredChanges(
+  sf: ts.SourceFile,
+  framework: Framework,
+  props: ts.Expression | undefined,
+  options: ts.Expression | undefined,
+): Obstacle | undefined {
+  const literal = (e: ts.Expression | undefined) => {
+    const u = e && unwrap(e);
+    return u && ts.isObjectLiteralExpression(u) ? u : undefined;
+  };
+  const lifecycle = framework === 'cdktf' ? literal(props) : undefined;
+  const cdktfLc = lifecycle ? lookup(sf, lifecycle, 'lifecycle') : undefined;
+  const holder = framework === 'pulumi' ? literal(options) : literal(cdktfLc?.kind === 'value' ? cdktfLc.value : undefined);
+  const found = holder ? lookup(sf, holder, 'ignoreChanges') : undefined;
+  if (found?.kind !== 'value') return undefined;
+  const v = unwrap(found.value);
+  for (const e of ts.isArrayLiteralExpression(v) ? v.elements : [v]) {
+    const entry = stringValue(e);
+    const root = entry === undefined ? undefined : /^[A-Za-z_$][\w$]*/.exec(entry)?.[0];
+    if (root === undefined || !(EDITED.has(root) || (framework === 'cdktf' && entry === 'all'))) continue;
+    return framework === 'pulumi'
+      ? { kind: 'ignored-changes', where: 'the resource option ignoreChanges', entry: e.getText(sf), tool: 'pulumi up' }
+      : { kind: 'ignored-changes', where: 'lifecycle.ignoreChanges', entry: e.getText(sf), tool: 'terraform apply (cdktf deploy)' };
+  }
+  return undefined;
+}
+
 export function detectTypeScript(file: SourceFile): TsDetection {
   const sf = parseTypeScript(file.path, file.text);
   const imports = readImports(sf);
@@ -492,6 +527,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       const legacy =
         props && ts.isObjectLiteralExpression(props) && cls.kind === 'Table' ? lookup(sf, props, 'serverSideEncryption') : undefined;
       const legacyLine = legacy?.kind === 'value' ? lines.position(legacy.prop.getStart(sf)).line : 0;
+      const ignored = ignoredChanges(sf, cls.framework, props, args[2]);
+      if (ignored) encryption.obstacles.push(ignored);
       if (generation === 'cdk-v1' && preV1) encryption.obstacles.push({ kind: 'code-shape', step: PRE_V1 });
       else if (legacy?.kind === 'value' && legacy.prop.parent !== props)
         encryption.obstacles.push({

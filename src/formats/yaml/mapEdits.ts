@@ -167,7 +167,10 @@ export function insertPairs(ctx: Ctx, map: CMap, entries: [string, Value][], whe
   const gap = blankSeparated(ctx, map, where.separatedLike) ? eol + eol : eol;
   if (where.before) {
     const start = startWithComments(text, where.before.keyStart);
-    ctx.edits.push({ start, end: start, text: blocks.join(gap) + gap });
+    // A pair set apart from the one above it by a blank line stays so: the new entries go after that
+    // line, and one follows them.
+    const apart = start > 0 && text.slice(lineStartOf(text, start - 1), start).trim() === '';
+    ctx.edits.push({ start, end: start, text: blocks.join(gap) + (apart ? eol + eol : gap) });
     return;
   }
   const { at: pos, lineStart } = insertionAfter(ctx, anchor);
