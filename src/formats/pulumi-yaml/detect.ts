@@ -174,8 +174,7 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
   const ignore = resolveAlias(child(opts, 'ignoreChanges'));
   const entries = ignore?.kind === 'seq' ? ignore.items : ignore ? [ignore] : [];
   const entry = entries.find((e) => /^serverSideEncryption\b/.test(scalarString(resolveAlias(e)) ?? ''));
-  if (entry)
-    out.push({ kind: 'ignored-changes', where: 'options.ignoreChanges', entry: snippet(text, entry), tool: 'pulumi up' });
+  if (entry) out.push({ kind: 'ignored-changes', where: 'options.ignoreChanges', entry: snippet(text, entry), tool: 'pulumi up' });
   return out;
 }
 

@@ -154,7 +154,13 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
             ctx,
             program.resources,
             [
-              [keyName, keyOf(tables.map((x) => x.address), tables.some((x) => x.retain))],
+              [
+                keyName,
+                keyOf(
+                  tables.map((x) => x.address),
+                  tables.some((x) => x.retain),
+                ),
+              ],
               [aliasName, aliasOf(t.address, keyName, true)],
             ],
             placement(t),

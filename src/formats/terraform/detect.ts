@@ -206,8 +206,7 @@ function ownObstacles(kind: TfKind, b: HBlock): Obstacle[] {
 function ignoredChanges(kind: TfKind, b: HBlock): Obstacle | undefined {
   const a = attr(blocks(b, 'lifecycle')[0], 'ignore_changes');
   if (!a || kind === 'module') return undefined;
-  const edited =
-    kind === 'table-replica' ? ['kms_key_arn'] : ['server_side_encryption', ...(needsReplicaKeys(b) ? ['replica'] : [])];
+  const edited = kind === 'table-replica' ? ['kms_key_arn'] : ['server_side_encryption', ...(needsReplicaKeys(b) ? ['replica'] : [])];
   const text = a.value.trim();
   const entries = text.startsWith('[') ? text.slice(1, text.endsWith(']') ? -1 : undefined).split(',') : [text];
   for (const raw of entries) {
