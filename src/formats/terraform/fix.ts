@@ -51,7 +51,18 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { 
     if ('obstacle' in r) return { declined: blockerText(r.obstacle, WORDS.table) };
     replicas = r.replicas;
   }
-  return { member, table, provider: providerAlias(attr(b, 'provider')?.value), repeat, preventDestroy, replicas, displayName };
+  const provider = table.kind === 'module' ? moduleProvider(b) : providerAlias(attr(b, 'provider')?.value);
+  return { member, table, provider, repeat, preventDestroy, replicas, displayName };
+}
+
+/**
+ * The provider a module call passes as the module's default `aws` (`providers = { aws = aws.eu }`,
+ * or `"providers": { "aws": "aws.eu" }`): its alias, which the key beside the call goes through,
+ * so that it is in the Region of the module's table ('' for the default provider).
+ */
+function moduleProvider(b: HBlock): string {
+  const m = /(?:^|[{\s,])"?aws"?\s*[=:]\s*"?aws\.([A-Za-z_][\w-]*)"?/.exec(attr(b, 'providers')?.value ?? '');
+  return m ? m[1] : '';
 }
 
 // ---------------------------------------------------------------- declarations

@@ -221,3 +221,37 @@ describe('terraform --kms-key-arn: one reference to the key per module', () => {
     expect(r.output.get('a.tf')!.match(/kms_key_arn = var\.table_key_arn/g)).toHaveLength(2);
   });
 });
+
+describe('terraform: a module call given another provider', () => {
+  it('creates the key, its alias and its policy Region lookup through the provider the call passes as aws (HCL and JSON)', async () => {
+    const providers = 'provider "aws" {\n  region = "us-east-1"\n}\n\nprovider "aws" {\n  alias  = "eu"\n  region = "eu-west-1"\n}\n';
+    const call =
+      'module "orders" {\n  source = "terraform-aws-modules/dynamodb-table/aws"\n\n  providers = {\n    aws = aws.eu\n  }\n\n  name     = "orders"\n  hash_key = "id"\n}\n';
+    const r = await processMemory([{ path: 'main.tf', text: `${providers}\n${call}` }], 'fix');
+    const out = r.output.get('main.tf')!;
+    expect(out).toContain('resource "aws_kms_key" "orders" {\n  provider = aws.eu\n');
+    expect(out).toContain('resource "aws_kms_alias" "orders" {\n  provider = aws.eu\n');
+    expect(out).toContain('values   = ["dynamodb.${data.aws_region.eu.name}.amazonaws.com"]');
+    expect(out).toContain('data "aws_region" "eu" {\n  provider = aws.eu\n}');
+
+    const json = JSON.stringify(
+      {
+        module: {
+          orders: { source: 'terraform-aws-modules/dynamodb-table/aws', providers: { aws: 'aws.eu' }, name: 'orders', hash_key: 'id' },
+        },
+      },
+      null,
+      2,
+    );
+    const j = await processMemory([{ path: 'main.tf.json', text: json }], 'fix');
+    expect(j.outcomes[0].error).toBeUndefined();
+    const fixed = JSON.parse(j.output.get('main.tf.json')!) as { resource: { aws_kms_key: Record<string, { provider?: string }> } };
+    expect(fixed.resource.aws_kms_key.orders.provider).toBe('aws.eu');
+    // Without providers, the default provider, as before.
+    const plain = await processMemory(
+      [{ path: 'main.tf', text: call.replace(/\n {2}providers = \{\n {4}aws = aws\.eu\n {2}\}\n/, '') }],
+      'fix',
+    );
+    expect(plain.output.get('main.tf')).not.toContain('provider = aws.');
+  });
+});
