@@ -59,7 +59,7 @@ export function checkCommand(command: string | undefined): asserts command is 's
 }
 
 /** Config keys that are options of one command only: set in the file, they apply to that command. */
-const FIX_ONLY = new Set(['key_strategy', 'key_policy', 'kms_key_arn', 'fix_parameterised']);
+const FIX_ONLY = new Set(['key_strategy', 'key_policy', 'kms_key_arn', 'fix_parameterised', 'recreate_replicas']);
 const SCAN_ONLY = new Set(['profile']);
 
 /**

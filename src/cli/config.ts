@@ -10,7 +10,7 @@
  *   key_strategy: per-table | shared        key_policy: drop-in | iam
  *   kms_key_arn: VALUE                      accept_aws_managed: true | false
  *   include_tests: true | false             profile: strict | checkov | ...
- *   fix_parameterised: true | false
+ *   fix_parameterised: true | false         recreate_replicas: true | false
  *   max_file_size: MB                       exclude: [GLOB, ...]   skip_table: [PATTERN, ...]
  *   key: { tags: {K: V}, multi_region: bool, deletion_window_days: 7-30, description: TEXT, alias: TEMPLATE }
  */
@@ -33,6 +33,7 @@ export interface ConfigValues {
   accept_aws_managed?: boolean;
   include_tests?: boolean;
   fix_parameterised?: boolean;
+  recreate_replicas?: boolean;
   profile?: string;
   max_file_size?: number;
   exclude?: string[];
@@ -63,6 +64,7 @@ const KEYS: Record<keyof ConfigValues, { kind: Kind; one?: readonly string[] }> 
   accept_aws_managed: { kind: 'boolean' },
   include_tests: { kind: 'boolean' },
   fix_parameterised: { kind: 'boolean' },
+  recreate_replicas: { kind: 'boolean' },
   profile: { kind: 'string', one: PROFILES },
   max_file_size: { kind: 'number' },
   exclude: { kind: 'strings' },

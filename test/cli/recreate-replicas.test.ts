@@ -4,7 +4,7 @@
  * output and says, per table, what terraform apply will do to the replicas (a note on stderr,
  * `notes` in JSON). The rule and the commit message: test/formats/terraform/replica-recreation.test.ts.
  */
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,17 @@ describe('--recreate-replicas', () => {
     const r = await runCli(['fix', '--yes', '-q', '--recreate-replicas'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`note: ${EFFECT}. They are out of service until DynamoDB has copied the table into them again`);
+    expect(readFileSync(path.join(dir, 'main.tf'), 'utf8')).toBe(readFileSync(path.join(CASE, 'expected.tf'), 'utf8'));
+  });
+
+  it('recreate_replicas: true in .kmsfix.yml does the same for fix, and scan ignores it', async () => {
+    const dir = tree();
+    mkdirSync(path.join(dir, '.git'));
+    writeFileSync(path.join(dir, '.kmsfix.yml'), 'recreate_replicas: true\n');
+    expect((await runCli(['scan', '-q'], dir)).code).toBe(1);
+    // --force: the folder is no git work tree (.git is empty), only where the file is looked for.
+    const r = await runCli(['fix', '--yes', '-q', '--force'], dir);
+    expect(r.stderr).toContain(`note: ${EFFECT}`);
     expect(readFileSync(path.join(dir, 'main.tf'), 'utf8')).toBe(readFileSync(path.join(CASE, 'expected.tf'), 'utf8'));
   });
 });
