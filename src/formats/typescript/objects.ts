@@ -120,17 +120,19 @@ function removeProp(ctx: EditCtx, o: ts.ObjectLiteralExpression, p: ts.ObjectLit
  */
 export function spreadProps(ctx: EditCtx, name: ts.Identifier, held: ts.ObjectLiteralExpression, settings: Setting[]): void {
   const { text, sf, style } = ctx;
+  const start = name.getStart(sf);
+  // One entry a line, as a formatter lays out what would not fit on the line (none of these does);
+  // an entry too long for its line on several, as everywhere a fix writes props.
+  const indent = lineIndentOf(text, start);
+  const inner = indent + style.indent;
   const entries = [`...${name.text}`];
   for (const s of settings) {
     if ('remove' in s) continue;
     const l = lookup(sf, held, s.key);
     if (l.kind === 'value' && 'keep' in s && s.keep?.(l.value)) continue;
-    entries.push(`${propKey(s.key, style)}: ${inline(settingValue(s), style)}`);
+    entries.push(entryText(ctx, s.key, settingValue(s), inner));
   }
-  const start = name.getStart(sf);
-  // One entry a line, as a formatter lays out what would not fit on the line (none of these does).
-  const indent = lineIndentOf(text, start);
-  const lines = entries.map((e) => style.eol + indent + style.indent + e);
+  const lines = entries.map((e) => style.eol + inner + e);
   ctx.edits.push({ start, end: name.end, text: `{${lines.join(',')}${style.trailingComma ? ',' : ''}${style.eol}${indent}}` });
 }
 
