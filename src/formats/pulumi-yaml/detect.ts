@@ -41,6 +41,8 @@ export interface PulumiTable extends TableFacts {
   shared: SseEdit['shared'];
   /** `options: protect` or `retainOnDelete`: the key is kept too (`retainOnDelete: true`). */
   retain: boolean;
+  /** `options: provider: ${name}`: that provider resource's name (the key and its policy's lookups go through it). */
+  provider?: string;
 }
 
 export interface PulumiDetection extends Detection {
@@ -152,16 +154,24 @@ function replacedSites(resources: CMap): Set<CNode> {
   return sites;
 }
 
+/** `options: provider: ${name}`: the provider resource's name, which the fix creates the key and its lookups through. */
+export function providerOf(opts: CMap | undefined): string | undefined {
+  const v = scalarString(resolveAlias(child(opts, 'provider')) ?? null);
+  return v === undefined ? undefined : /^\$\{([A-Za-z_][\w-]*)\}$/.exec(v.trim())?.[1];
+}
+
 /**
- * What the table's resource `options` keep a fix from doing right: a provider (or a parent, whose
- * providers it inherits) that the generated key and its policy's Region and account lookups would
- * not go through, so the key could be in another Region than the table; and `ignoreChanges` naming
- * serverSideEncryption, which `pulumi up` would then leave as it is.
+ * What the table's resource `options` keep a fix from doing right: providers (a `providers` map,
+ * a parent whose providers the table inherits, a `provider` that is not `${name}`) that the
+ * generated key and its policy's Region and account lookups would not go through, so the key could
+ * be in another Region than the table; and `ignoreChanges` naming serverSideEncryption, which
+ * `pulumi up` would then leave as it is.
  */
 function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
   if (!opts) return [];
   const out: Obstacle[] = [];
-  const through = ['provider', 'providers', 'parent'].find((k) => ownPair(opts, k));
+  // A provider named as `${name}` goes to the key and its lookups too (providerOf).
+  const through = ['provider', 'providers', 'parent'].find((k) => ownPair(opts, k) && !(k === 'provider' && providerOf(opts)));
   if (through) {
     const what = snippet(text, child(opts, through));
     out.push({
@@ -236,6 +246,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
         resource,
         shared: edit?.shared ?? [],
         retain: opts?.kind === 'map' && ['protect', 'retainOnDelete'].some((k) => boolOf(resolveAlias(child(opts, k))) === true),
+        provider: opts?.kind === 'map' ? providerOf(opts) : undefined,
       });
     }
   });

@@ -32,20 +32,43 @@ const LOOKUPS: Record<Placeholder, { name: string; function: string; return: str
   region: { name: 'region', function: 'aws:getRegion', return: 'name', accepts: ['name', 'region'] },
 };
 
-/** The program's variable that already holds a lookup (`fn::invoke` of the same function and field). */
-function existingLookup(variables: CMap | undefined, p: Placeholder): string | undefined {
+/**
+ * The program's variable that already holds a lookup (`fn::invoke` of the same function and field,
+ * through the same provider: `provider` a provider resource's name, '' the default provider).
+ */
+function existingLookup(variables: CMap | undefined, p: Placeholder, provider: string): string | undefined {
   const want = LOOKUPS[p];
+  const through = provider ? '${' + provider + '}' : undefined;
   return variables?.pairs.find((v) => {
     const invoke = child(v.value, 'fn::invoke');
-    return scalarString(child(invoke, 'function')) === want.function && want.accepts.includes(scalarString(child(invoke, 'return')) ?? '');
+    return (
+      scalarString(child(invoke, 'function')) === want.function &&
+      want.accepts.includes(scalarString(child(invoke, 'return')) ?? '') &&
+      scalarString(child(child(invoke, 'options'), 'provider'))?.trim() === through
+    );
   })?.key;
 }
 
-/** The program's variable that holds the key policy of this mode (written by an earlier fix). */
-function existingPolicy(text: string, variables: CMap | undefined, mode: KeyPolicyMode): string | undefined {
-  return variables?.pairs.find(
-    (v) => v.value && child(v.value, 'fn::toJSON') !== undefined && holdsKeyPolicy(text.slice(v.value.start, v.value.end), mode),
-  )?.key;
+/** A lookup's variable: `fn::invoke` of its function, through the provider when the tables have one. */
+function lookupValue(p: Placeholder, provider: string): Value {
+  const { function: fn, return: field } = LOOKUPS[p];
+  return {
+    'fn::invoke': provider
+      ? { function: fn, options: { provider: '${' + provider + '}' }, return: field }
+      : { function: fn, return: field },
+  };
+}
+
+/**
+ * The program's variable that holds the key policy of this mode (written by an earlier fix) with the
+ * Region lookup `region`: a policy of another provider's tables names another Region.
+ */
+function existingPolicy(text: string, variables: CMap | undefined, mode: KeyPolicyMode, region: string): string | undefined {
+  return variables?.pairs.find((v) => {
+    if (!v.value || child(v.value, 'fn::toJSON') === undefined) return false;
+    const policyText = text.slice(v.value.start, v.value.end);
+    return holdsKeyPolicy(policyText, mode) && policyText.includes('${' + region + '}');
+  })?.key;
 }
 
 /** The policies built so far, by mode and lookup names; past POLICIES_KEPT, the map starts again. */
@@ -109,25 +132,36 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
     for (const t of tables) own([t], () => applySettings(ctx, t.resource, sseSettings(options.kmsKeyArn!)));
     return;
   }
-  // One policy per program, in a variable every key names (reused when a run before wrote it), and
-  // the lookups it needs: those the program has, else new variables.
+  // One policy per program and provider, in a variable every key of those tables names (reused when
+  // a run before wrote it), and the lookups it needs: those the program has, else new variables.
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
   const missing: [string, Value][] = [];
-  let policyName = existingPolicy(ctx.text, variables, mode);
-  if (!policyName) {
+  const policyFor = (provider: string): string => {
+    const suffix = provider ? provider[0].toUpperCase() + provider.slice(1) : '';
+    const region = existingLookup(variables, 'region', provider);
+    const have = region ? existingPolicy(ctx.text, variables, mode, region) : undefined;
+    if (have) return have;
     const names = {} as Record<Placeholder, string>;
     for (const p of Object.keys(LOOKUPS) as Placeholder[]) {
-      const have = existingLookup(variables, p);
-      names[p] = have ?? uniqueName(LOOKUPS[p].name, taken);
-      if (!have) missing.push([names[p], { 'fn::invoke': { function: LOOKUPS[p].function, return: LOOKUPS[p].return } }]);
+      const found = existingLookup(variables, p, provider);
+      names[p] = found ?? uniqueName(LOOKUPS[p].name + suffix, taken);
+      if (!found) missing.push([names[p], lookupValue(p, provider)]);
     }
-    policyName = uniqueName('dynamodbKeyPolicy', taken);
-    missing.push([policyName, policy(mode, names)]);
-  }
+    const name = uniqueName(`dynamodbKeyPolicy${suffix}`, taken);
+    missing.push([name, policy(mode, names)]);
+    return name;
+  };
   // The key settings (src/rule/keySettings.ts): Pulumi YAML writes the deletion window always, tags as a map.
   const settings = options.key ?? {};
-  // A key of protected tables is kept when the program is destroyed (a table whose key is deleted cannot be read).
-  const keyOf = (description: string[], retain: boolean): Value => {
+  // The key and alias go through the tables' provider; a key of protected tables is kept when the
+  // program is destroyed (a table whose key is deleted cannot be read).
+  const optionsOf = (provider: string, retain = false): { options?: Value } => {
+    const o: { [key: string]: Value } = {};
+    if (provider) o.provider = '${' + provider + '}';
+    if (retain) o.retainOnDelete = true;
+    return Object.keys(o).length ? { options: o } : {};
+  };
+  const keyOf = (description: string[], policyName: string, provider: string, retain: boolean): Value => {
     const properties: { [key: string]: Value } = {
       description: describeKey(description, settings.description),
       enableKeyRotation: KEY_SETTINGS.enableKeyRotation,
@@ -136,39 +170,49 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
     properties.deletionWindowInDays = settings.deletionWindowDays ?? KEY_SETTINGS.pendingWindowInDays;
     properties.policy = '${' + policyName + '}';
     if (settings.tags && Object.keys(settings.tags).length > 0) properties.tags = { ...settings.tags };
-    return retain ? { type: 'aws:kms:Key', properties, options: { retainOnDelete: true } } : { type: 'aws:kms:Key', properties };
+    return { type: 'aws:kms:Key', properties, ...optionsOf(provider, retain) };
   };
-  const aliasOf = (table: string, keyName: string, shared = false): Value => {
+  const aliasOf = (table: string, keyName: string, provider: string, shared = false): Value => {
     const { before, after } = aliasParts(settings.alias, shared);
-    return { type: 'aws:kms:Alias', properties: { name: `${before}\${${table}.name}${after}`, targetKeyId: '${' + keyName + '.keyId}' } };
+    return {
+      type: 'aws:kms:Alias',
+      properties: { name: `${before}\${${table}.name}${after}`, targetKeyId: '${' + keyName + '.keyId}' },
+      ...optionsOf(provider),
+    };
   };
   const placement = (t: PulumiTable) => ({ after: t.pair, separatedLike: [program.root] });
-  if (options.keyStrategy === 'shared') {
-    const keyName = uniqueName('dynamodbTablesKey', taken);
-    const aliasName = uniqueName(`${keyName}Alias`, taken);
-    tables.forEach((t, i) => {
-      own([t], () => applySettings(ctx, t.resource, sseSettings('${' + keyName + '.arn}')));
-      if (i === 0)
-        own(tables, () =>
-          insertPairs(
-            ctx,
-            program.resources,
-            [
+  // The tables of each provider ('' the default one), in the program's order.
+  const groups = new Map<string, PulumiTable[]>();
+  for (const t of tables) groups.set(t.provider ?? '', [...(groups.get(t.provider ?? '') ?? []), t]);
+  for (const [provider, group] of groups) {
+    const policyName = policyFor(provider);
+    if (options.keyStrategy === 'shared') {
+      const keyName = uniqueName(`dynamodbTablesKey${provider ? provider[0].toUpperCase() + provider.slice(1) : ''}`, taken);
+      const aliasName = uniqueName(`${keyName}Alias`, taken);
+      const key = keyOf(
+        group.map((x) => x.address),
+        policyName,
+        provider,
+        group.some((x) => x.retain),
+      );
+      group.forEach((t, i) => {
+        own([t], () => applySettings(ctx, t.resource, sseSettings('${' + keyName + '.arn}')));
+        if (i === 0)
+          own(group, () =>
+            insertPairs(
+              ctx,
+              program.resources,
               [
-                keyName,
-                keyOf(
-                  tables.map((x) => x.address),
-                  tables.some((x) => x.retain),
-                ),
+                [keyName, key],
+                [aliasName, aliasOf(t.address, keyName, provider, true)],
               ],
-              [aliasName, aliasOf(t.address, keyName, true)],
-            ],
-            placement(t),
-          ),
-        );
-    });
-  } else {
-    for (const t of tables) {
+              placement(t),
+            ),
+          );
+      });
+      continue;
+    }
+    for (const t of group) {
       const keyName = uniqueName(`${t.address}Key`, taken);
       const aliasName = uniqueName(`${keyName}Alias`, taken);
       own([t], () => {
@@ -177,8 +221,8 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
           ctx,
           program.resources,
           [
-            [keyName, keyOf([t.address], t.retain)],
-            [aliasName, aliasOf(t.address, keyName)],
+            [keyName, keyOf([t.address], policyName, provider, t.retain)],
+            [aliasName, aliasOf(t.address, keyName, provider)],
           ],
           placement(t),
         );

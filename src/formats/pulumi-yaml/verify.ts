@@ -25,7 +25,10 @@ export function allowedChanges(before: PulumiDetection, fixed: string[]): Allowa
   });
 }
 
-/** Problems of a fixed program (empty: it may be written): each fixed table uses a generated key with rotation. */
+/**
+ * Problems of a fixed program (empty: it may be written): each fixed table uses a generated key with
+ * rotation, created through the table's own provider (so in its Region).
+ */
 export function verifyPulumiYaml(before: PulumiDetection, after: PulumiDetection, fixed: string[], options: FixOptions): string[] {
   const problems = resolvedFileDifferences(before.roots, after.roots, allowedChanges(before, fixed), fileTexts(before, after)).map(
     (d) => `outside the tables' encryption settings, ${d} (YAML aliases and merge keys resolved)`,
@@ -39,6 +42,8 @@ export function verifyPulumiYaml(before: PulumiDetection, after: PulumiDetection
     if (scalarString(child(key, 'type')) !== 'aws:kms:Key') problems.push(`table ${t.address} does not reference a generated aws:kms:Key`);
     else if (scalarString(child(child(key, 'properties'), 'enableKeyRotation')) !== 'true')
       problems.push(`key ${keyName} of table ${t.address} does not enable rotation`);
+    else if (scalarString(child(child(key, 'options'), 'provider')) !== (t.provider ? '${' + t.provider + '}' : undefined))
+      problems.push(`key ${keyName} of table ${t.address} is not created through the table's provider`);
   }
   return problems;
 }
