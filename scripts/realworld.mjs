@@ -23,7 +23,7 @@ const DECLARATION = [
     ext: /\.(ya?ml|json|template)$/,
     re: /(?:Type["']?\s*:\s*["']?)(?:AWS::DynamoDB::(?:Global)?Table|AWS::Serverless::SimpleTable)\b/g,
   },
-  { family: 'pulumi-yaml', ext: /\.ya?ml$/, re: /\btype:\s*["']?aws:dynamodb(?:\/table)?:Table\b/g },
+  { family: 'pulumi-yaml', ext: /\.ya?ml$/, re: /\btype:\s*["']?aws:dynamodb(?:\/table(?:Replica)?)?:Table(?:Replica)?\b/g },
   {
     family: 'terraform',
     ext: /\.tf$/,
@@ -35,7 +35,7 @@ const DECLARATION = [
     ext: /(?<!\.d)\.ts$/,
     // Not in a line comment; a construct's first argument is its scope or name, never an object literal
     // (which `new Table({...})` of other libraries, e.g. dynamodb-toolbox, takes).
-    re: /^(?![ \t]*\/\/).*\bnew\s+(?:[\w$]+\.)*(?:Table|TableV2|CfnTable|CfnGlobalTable|DynamodbTable)\s*\(\s*(?!\{)/gm,
+    re: /^(?![ \t]*\/\/).*\bnew\s+(?:[\w$]+\.)*(?:Table|TableV2|CfnTable|CfnGlobalTable|DynamodbTable|TableReplica|DynamodbTableReplica)\s*\(\s*(?!\{)/gm,
   },
 ];
 

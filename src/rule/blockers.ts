@@ -17,7 +17,9 @@ const ORDER: Kind[] = [
   'replication-regions',
   'table-v2-replicas',
   'replica-provider',
+  'global-table-members',
   'replica-recreation',
+  'replica-resource',
   'no-id',
   'region-agnostic-stack',
   'scope',
@@ -158,6 +160,20 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
       );
     case 'replica-recreation':
       return replicaRecreation(o);
+    case 'replica-resource':
+      return (
+        "a replica's key must be in the replica's Region (created through the replica's provider), and a new kmsKeyArn replaces the replica: " +
+        'the deploy deletes it and creates it again, out of service until DynamoDB has copied the table into it, with a new stream ARN. ' +
+        'Create a key in that Region and set kmsKeyArn by hand, when the Region can do without its replica'
+      );
+    case 'global-table-members': {
+      const together = "DynamoDB changes a global table's encryption for every replica at once, so a fix of";
+      const step = 'give the table and each replica a customer-managed key of its Region together, by hand';
+      return o.table !== undefined
+        ? `its global table ${o.table} is not encrypted with a customer-managed key: ${together} this replica alone would fail at deploy: ${step}`
+        : `it is the global table of ${listed(o.replicas)}, declared as ${o.replicas.length === 1 ? 'a resource' : 'resources'} of ${o.replicas.length === 1 ? 'its' : 'their'} own: ` +
+            `${together} this table alone would fail at deploy: ${step}`;
+    }
     case 'ignored-changes':
       return (
         `${o.where} lists ${o.entry}, so ${o.tool} would leave the deployed table's encryption as it is: a fix would change only the code. ` +

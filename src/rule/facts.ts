@@ -124,6 +124,14 @@ export type Obstacle =
    * `resource`: the table is an `aws_dynamodb_table_replica`. Waived by --recreate-replicas.
    */
   | { kind: 'replica-recreation'; replicas: string[]; resource: boolean }
+  /** CDKTF, Pulumi: a replica of a global table as its own resource (never fixed: its Region, its replacement). */
+  | { kind: 'replica-resource' }
+  /**
+   * A global table whose replicas are resources of their own: the table (`replicas` names them) or
+   * one of its replicas (`table` names the table, not customer-managed). DynamoDB changes a global
+   * table's encryption for every replica at once, so one of them fixed alone would fail at deploy.
+   */
+  | { kind: 'global-table-members'; replicas: string[]; table?: string }
   /** The table has no id (TypeScript). */
   | { kind: 'no-id' }
   /** CDK TableV2 in a stack created without a Region under an App. */

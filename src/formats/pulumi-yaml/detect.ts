@@ -25,6 +25,10 @@ import { boolOf, snippet } from '../yaml/scalars.js';
 import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 
 export const TABLE_TYPE = 'aws:dynamodb:Table';
+/** The table's type token, short or whole (`aws:dynamodb/table:Table`, as `pulumi convert` writes it). */
+const TABLE_TYPES = new Set([TABLE_TYPE, 'aws:dynamodb/table:Table']);
+/** A replica of a global table in another Region, as its own resource: read, never fixed (obstacle replica-resource). */
+const REPLICA_TYPES = new Set(['aws:dynamodb:TableReplica', 'aws:dynamodb/tableReplica:TableReplica']);
 export const SSE_PATH = { properties: 'properties', sse: 'serverSideEncryption' };
 
 export interface Program {
@@ -79,6 +83,9 @@ export const WORDS: Vocabulary = {
       "that replica's kmsKeyArn to its ARN; kmsfix never half-fixes a global table",
   },
 };
+
+/** A replica resource's one setting. */
+const REPLICA_WORDS: Vocabulary = { names: { key: 'kmsKeyArn', keyAttribute: 'kmsKeyArn' }, phrases: { keyAbsent: 'no {key}' } };
 
 /** A key setting as written (`kmsKeyArn`, of the table or of a replica). */
 function keySettingOf(text: string, keyNode: CNode | null | undefined): Setting {
@@ -145,7 +152,7 @@ function settingsOf(text: string, props: CNode | null | undefined): Settings {
 function replacedSites(resources: CMap): Set<CNode> {
   const sites = new Set<CNode>();
   for (const p of resources.pairs) {
-    if (p.value?.kind !== 'map' || scalarString(child(p.value, 'type')) !== TABLE_TYPE) continue;
+    if (p.value?.kind !== 'map' || !TABLE_TYPES.has(scalarString(child(p.value, 'type')) ?? '')) continue;
     const props = ownPair(p.value, SSE_PATH.properties)?.value;
     if (props?.kind === 'alias') sites.add(props);
     const sse = props?.kind === 'map' ? ownPair(props, SSE_PATH.sse)?.value : undefined;
@@ -188,6 +195,23 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
   return out;
 }
 
+/**
+ * A global table whose replicas are resources of their own (`globalTableArn: ${orders.arn}`) is fixed
+ * with them or not at all, and kmsfix does not fix replica resources: the table gets the obstacle.
+ */
+function globalTableMembers(tables: PulumiTable[]): void {
+  for (const r of tables) {
+    if (!REPLICA_TYPES.has(r.type)) continue;
+    const arn = scalarString(resolveAlias(child(child(r.resource, SSE_PATH.properties), 'globalTableArn')) ?? null);
+    const name = /^\$\{([^.}]+)\.arn\}$/.exec(arn?.trim() ?? '')?.[1];
+    const table = tables.find((t) => t.program === r.program && t.address === name && TABLE_TYPES.has(t.type));
+    if (!table) continue;
+    const had = table.encryption.obstacles.find((o) => o.kind === 'global-table-members');
+    if (had?.kind === 'global-table-members') had.replicas.push(r.address);
+    else table.encryption.obstacles.push({ kind: 'global-table-members', replicas: [r.address] });
+  }
+}
+
 export function detectPulumiYaml(file: SourceFile): PulumiDetection {
   let docs: ReturnType<typeof parseYaml>;
   try {
@@ -212,16 +236,21 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
     const replaced = anchors ? replacedSites(resources) : undefined;
     for (const pair of resources.pairs) {
       const resource = resolveAlias(pair.value);
-      if (resource?.kind !== 'map' || scalarString(child(resource, 'type')) !== TABLE_TYPE) continue;
+      const type = resource?.kind === 'map' ? (scalarString(child(resource, 'type')) ?? '') : '';
+      const replica = REPLICA_TYPES.has(type);
+      if (resource?.kind !== 'map' || !(replica || TABLE_TYPES.has(type))) continue;
       if (doc.duplicates && ambiguous(resources, pair, doc.duplicates)) continue;
       const props = child(resource, SSE_PATH.properties);
-      const encryption: EncryptionFacts = {
-        peerKind: 'pulumi-yaml-table',
-        words: WORDS,
-        settings: settingsOf(file.text, props),
-        obstacles: [],
-      };
-      const replicas = replicasOf(file.text, props);
+      const encryption: EncryptionFacts = replica
+        ? {
+            // No peer scanner reads a replica resource of Pulumi YAML.
+            peerKind: 'code',
+            words: REPLICA_WORDS,
+            settings: { model: 'sse', key: keySettingOf(file.text, child(props, 'kmsKeyArn')) },
+            obstacles: [{ kind: 'replica-resource' }],
+          }
+        : { peerKind: 'pulumi-yaml-table', words: WORDS, settings: settingsOf(file.text, props), obstacles: [] };
+      const replicas = replica ? undefined : replicasOf(file.text, props);
       if (replicas) encryption.replicas = replicas;
       const edit =
         anchors && fixWanted(decide(encryption)) ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias)) : undefined;
@@ -237,7 +266,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
         line: pos.line,
         column: pos.column,
         format: 'pulumi-yaml',
-        type: TABLE_TYPE,
+        type,
         address: pair.key,
         encryption,
         suppressions: commentLinesAbove(file.text, pair.keyStart).flatMap((c) => commentSuppressions(c)),
@@ -250,6 +279,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       });
     }
   });
+  globalTableMembers(tables);
   const detection: PulumiDetection = {
     tables,
     programs,

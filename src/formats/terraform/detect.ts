@@ -291,8 +291,8 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   return det;
 }
 
-/** The module's other files that may hold what an obstacle depends on: provider configurations and resource policies. */
-const PROVIDERS_OR_POLICIES = /provider\s*"aws"|"provider"\s*:|aws_dynamodb_resource_policy/;
+/** The module's other files that may hold what an obstacle depends on: provider configurations, resource policies, replica resources. */
+const PROVIDERS_OR_POLICIES = /provider\s*"aws"|"provider"\s*:|aws_dynamodb_resource_policy|aws_dynamodb_table_replica/;
 /** ...and, once the module has a resource policy, the policy documents and locals it may read. */
 const POLICY_PARTS = /aws_iam_policy_document|locals/;
 
@@ -303,7 +303,7 @@ function providersOrPolicies(file: SourceFile): boolean {
   let h = holds.get(file);
   // Both forms name `provider`, or the policy's type: a word search first (the regular expression has no fixed start to search for).
   const t = file.text;
-  if (!h) holds.set(file, (h = [(t.includes('provider') || t.includes('aws_dynamodb_resource_policy')) && PROVIDERS_OR_POLICIES.test(t)]));
+  if (!h) holds.set(file, (h = [(t.includes('provider') || t.includes('aws_dynamodb_')) && PROVIDERS_OR_POLICIES.test(t)]));
   return h[0];
 }
 
@@ -344,11 +344,41 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
         continue;
       }
     }
+    const members = globalTableMembers(t, det, await tops());
+    if (members) t.encryption.obstacles.push(members);
     const nameAttr = attr(t.block, 'name');
     const name = t.kind === 'table' && nameAttr?.lit?.type === 'string' ? nameAttr.lit.value : undefined;
     const obstacle = resourcePolicyObstacle({ kind: t.kind, label: t.label, name }, await tops());
     if (obstacle) t.encryption.obstacles.push(obstacle);
   }
+}
+
+/** The table a replica resource's `global_table_arn` names (`aws_dynamodb_table.<label>[...].arn`), by label. */
+function globalTableOf(arn: { value: string } | undefined): string | undefined {
+  return /^\s*aws_dynamodb_table\.([A-Za-z_][\w-]*)(\[[^\]]*\])?\.arn\s*$/.exec(arn?.value ?? '')?.[1];
+}
+
+/**
+ * A global table and its replica resources are fixed together or not at all: a table that replica
+ * resources of the module name, or a replica resource whose table (in this file) is not
+ * customer-managed, has the obstacle.
+ */
+function globalTableMembers(t: TfTable, det: TfDetection, tops: TopBlock[]): Obstacle | undefined {
+  if (t.kind === 'table') {
+    const replicas = tops
+      .filter(
+        (b) =>
+          b.type === 'resource' && b.labels[0] === 'aws_dynamodb_table_replica' && globalTableOf(b.attr('global_table_arn')) === t.label,
+      )
+      .map((b) => `aws_dynamodb_table_replica.${b.labels[1]}`);
+    return replicas.length ? { kind: 'global-table-members', replicas } : undefined;
+  }
+  if (t.kind !== 'table-replica') return undefined;
+  const label = globalTableOf(attr(t.block, 'global_table_arn'));
+  const table = det.tables.find((x) => x.kind === 'table' && x.label === label);
+  return table && decide(table.encryption).status !== 'customer-managed'
+    ? { kind: 'global-table-members', replicas: [t.address], table: table.address }
+    : undefined;
 }
 
 function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => string[]): TfTable[] {

@@ -25,7 +25,15 @@ import { stackRegionOf } from './stackRegion.js';
 
 export type Framework = 'cdk' | 'cdktf' | 'pulumi';
 /** Which table class a construct is (not the peer scanners' table kinds, src/rule/peers/facts.ts TableKind). */
-export type TableClass = 'Table' | 'TableV2' | 'CfnTable' | 'CfnGlobalTable' | 'DynamodbTable' | 'PulumiTable';
+export type TableClass =
+  | 'Table'
+  | 'TableV2'
+  | 'CfnTable'
+  | 'CfnGlobalTable'
+  | 'DynamodbTable'
+  | 'PulumiTable'
+  | 'DynamodbTableReplica'
+  | 'PulumiTableReplica';
 
 /** Constructor symbol -> what it is. `type` is the name reported to the user. */
 export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framework; type: string }> = {
@@ -49,6 +57,18 @@ export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framew
     type: '@cdktf/provider-aws.dynamodb.DynamodbTable',
   },
   '@pulumi/aws#dynamodb.Table': { kind: 'PulumiTable', framework: 'pulumi', type: 'aws.dynamodb.Table' },
+  // A replica of a global table in another Region, as its own resource: read, never fixed (obstacle replica-resource).
+  '@cdktf/provider-aws/lib/dynamodb-table-replica#DynamodbTableReplica': {
+    kind: 'DynamodbTableReplica',
+    framework: 'cdktf',
+    type: '@cdktf/provider-aws.dynamodbTableReplica.DynamodbTableReplica',
+  },
+  '@cdktf/provider-aws/lib/dynamodb#DynamodbTableReplica': {
+    kind: 'DynamodbTableReplica',
+    framework: 'cdktf',
+    type: '@cdktf/provider-aws.dynamodb.DynamodbTableReplica',
+  },
+  '@pulumi/aws#dynamodb.TableReplica': { kind: 'PulumiTableReplica', framework: 'pulumi', type: 'aws.dynamodb.TableReplica' },
 };
 
 /** The last names of the table classes (`dynamodb.Table` is a Table, whatever `dynamodb` is; a bare name may be an alias). */
@@ -276,6 +296,9 @@ const REPLICA_KEYS =
   'a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in {regions} and set ' +
   "that replica's key ARN by hand; kmsfix never half-fixes a global table";
 
+/** A replica resource (CDKTF DynamodbTableReplica, Pulumi dynamodb.TableReplica): its one setting. */
+const REPLICA_WORDS: Vocabulary = { names: { key: 'kmsKeyArn', keyAttribute: 'kmsKeyArn' }, phrases: { keyAbsent: 'no {key}' } };
+
 /** How each table class's settings are named in messages. */
 export const WORDS: Record<TableClass, Vocabulary> = {
   Table: {
@@ -308,6 +331,8 @@ export const WORDS: Record<TableClass, Vocabulary> = {
   },
   DynamodbTable: tfWords('replica'),
   PulumiTable: tfWords('replicas'),
+  DynamodbTableReplica: REPLICA_WORDS,
+  PulumiTableReplica: REPLICA_WORDS,
 };
 
 function tfWords(replicas: string): Vocabulary {
@@ -352,6 +377,11 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
     case 'CfnGlobalTable':
       facts.settings = cfnSettings(sf, props, false);
       facts.replicas = replicasOf(sf, props, 'replicas', 'own', (o) => cfnReplicaKey(sf, o));
+      break;
+    case 'DynamodbTableReplica':
+    case 'PulumiTableReplica':
+      facts.settings = { model: 'sse', key: settingOf(sf, props, 'kmsKeyArn', keyOf(sf)) };
+      facts.obstacles.push({ kind: 'replica-resource' });
       break;
     case 'DynamodbTable':
     case 'PulumiTable': {
@@ -621,5 +651,33 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const cls = classOf(node.expression);
     if (cls) tables.push(tableOf(node, cls));
   }
+  globalTableMembers(sf, tables);
   return { tables, sf, imports, binds };
+}
+
+/** The name of the variable a `new` expression initializes (`const orders = new Table(...)`), if any. */
+function declaredName(node: ts.Node): string | undefined {
+  let cur = node.parent;
+  while (cur && (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur))) cur = cur.parent;
+  return cur && ts.isVariableDeclaration(cur) && ts.isIdentifier(cur.name) ? cur.name.text : undefined;
+}
+
+/**
+ * A global table whose replicas are resources of their own (`globalTableArn: orders.arn`) is fixed
+ * with them or not at all, and kmsfix does not fix replica resources: the table gets the obstacle.
+ */
+function globalTableMembers(sf: ts.SourceFile, tables: TsTable[]): void {
+  for (const r of tables) {
+    if ((r.kind !== 'DynamodbTableReplica' && r.kind !== 'PulumiTableReplica') || !r.props || !ts.isObjectLiteralExpression(r.props))
+      continue;
+    const arn = lookup(sf, r.props, 'globalTableArn');
+    const v = arn.kind === 'value' ? unwrap(arn.value) : undefined;
+    if (!v || !ts.isPropertyAccessExpression(v) || v.name.text !== 'arn' || !ts.isIdentifier(v.expression)) continue;
+    const name = v.expression.text;
+    const table = tables.find((t) => (t.kind === 'DynamodbTable' || t.kind === 'PulumiTable') && declaredName(t.node) === name);
+    if (!table) continue;
+    const had = table.encryption.obstacles.find((o) => o.kind === 'global-table-members');
+    if (had?.kind === 'global-table-members') had.replicas.push(r.address);
+    else table.encryption.obstacles.push({ kind: 'global-table-members', replicas: [r.address] });
+  }
 }

@@ -236,7 +236,9 @@ function tableSettings(t: TsTable, ref: Ref, key: Code, sym: (e: ts.Expression) 
         },
       ];
     case 'CfnGlobalTable':
-      throw new Error('CfnGlobalTable is never fixed');
+    case 'DynamodbTableReplica':
+    case 'PulumiTableReplica':
+      throw new Error(`${t.kind} is never fixed`);
   }
 }
 

@@ -15,6 +15,8 @@ const table = (name: string, through?: string) =>
   (through ? `    options:\n      provider: \${${through}}\n` : '');
 const program = (...resources: string[]) => `name: app\nruntime: yaml\nresources:\n${resources.join('')}`;
 
+const file = (text: string) => ({ path: 'Pulumi.yaml', absPath: '/Pulumi.yaml', text });
+
 async function fix(text: string, keyStrategy: 'per-table' | 'shared' = 'per-table') {
   const r = await processMemory([{ path: 'Pulumi.yaml', text }], 'fix', { keyStrategy });
   expect(r.outcomes[0].error).toBeUndefined();
@@ -54,15 +56,15 @@ describe('Pulumi YAML: a table created through a provider', () => {
       '      policy: ${dynamodbKeyPolicyEu}\n',
     );
     expect(wrong).not.toBe(out);
-    const before = detectPulumiYaml({ path: 'Pulumi.yaml', text });
+    const before = detectPulumiYaml(file(text));
     expect(
-      verifyPulumiYaml(before, detectPulumiYaml({ path: 'Pulumi.yaml', text: out }), ['orders'], {
+      verifyPulumiYaml(before, detectPulumiYaml(file(out)), ['orders'], {
         keyStrategy: 'per-table',
         acceptAwsManaged: false,
       }),
     ).toEqual([]);
     expect(
-      verifyPulumiYaml(before, detectPulumiYaml({ path: 'Pulumi.yaml', text: wrong }), ['orders'], {
+      verifyPulumiYaml(before, detectPulumiYaml(file(wrong)), ['orders'], {
         keyStrategy: 'per-table',
         acceptAwsManaged: false,
       }),

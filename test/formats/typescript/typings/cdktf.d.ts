@@ -83,6 +83,20 @@ declare module '@cdktf/provider-aws/lib/dynamodb-table' {
   }
 }
 
+declare module '@cdktf/provider-aws/lib/dynamodb-table-replica' {
+  import { Construct } from 'constructs';
+  import { TerraformMetaArguments, TerraformResource } from 'cdktf';
+  export interface DynamodbTableReplicaConfig extends TerraformMetaArguments {
+    readonly globalTableArn: string;
+    readonly kmsKeyArn?: string;
+    readonly pointInTimeRecovery?: boolean;
+  }
+  export class DynamodbTableReplica extends TerraformResource {
+    constructor(scope: Construct, id: string, config: DynamodbTableReplicaConfig);
+    get arn(): string;
+  }
+}
+
 declare module '@cdktf/provider-aws/lib/kms-key' {
   import { Construct } from 'constructs';
   import { TerraformMetaArguments, TerraformResource } from 'cdktf';

@@ -115,6 +115,8 @@ declare module '@pulumi/aws' {
       writeCapacity?: Input<number>;
       serverSideEncryption?: Input<TableServerSideEncryption>;
       replicas?: Input<Input<TableReplica>[]>;
+      streamEnabled?: Input<boolean>;
+      streamViewType?: Input<string>;
       tags?: Input<{ [key: string]: Input<string> }>;
     }
     class Table extends pulumi.CustomResource {
@@ -122,6 +124,21 @@ declare module '@pulumi/aws' {
       readonly arn: pulumi.Output<string>;
       readonly name: pulumi.Output<string>;
     }
+    // The resource `aws.dynamodb.TableReplica` (the interface TableReplica above is a replicas entry, as in @pulumi/aws's types.input).
+    interface TableReplicaArgs {
+      globalTableArn: Input<string>;
+      kmsKeyArn?: Input<string>;
+      pointInTimeRecovery?: Input<boolean>;
+      tags?: Input<{ [key: string]: Input<string> }>;
+    }
+    class TableReplica extends pulumi.CustomResource {
+      constructor(name: string, args: TableReplicaArgs, opts?: pulumi.CustomResourceOptions);
+      readonly arn: pulumi.Output<string>;
+    }
+  }
+
+  export class Provider extends pulumi.ProviderResource {
+    constructor(name: string, args?: { region?: Input<string> }, opts?: pulumi.ResourceOptions);
   }
 
   export namespace kms {
