@@ -5,6 +5,7 @@
  * who can use the key, how to roll back). It reads a finished run only.
  */
 import { failingRules } from '../rule/peers/evaluate.js';
+import { listed } from '../rule/blockers.js';
 import { DEFAULT_DELETION_WINDOW, type KeySettings } from '../rule/keySettings.js';
 import { DEFAULT_KEY_POLICY, type KeyPolicyMode } from '../rule/keyPolicy.js';
 import path from 'node:path';
@@ -29,9 +30,6 @@ export interface CommitMessage {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** "a", "a and b", "a, b and c". */
-const listed = (items: string[]) => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 
 /** What terraform apply does to the replicas of a table fixed with --recreate-replicas (src/rule/evaluate.ts words it). */
 function recreation(t: TableReport): string | undefined {

@@ -2,9 +2,10 @@
  * The text report of a fix in place that writes as it goes (src/io/stream.ts), kept small: once a
  * file is settled (unchanged, or its change written or refused), what the report would only count
  * is counted here and let go; what it prints stays, in the run's order: the tables it names ("not
- * fixed:" lines, --fix-parameterised and --recreate-replicas notes) and the files with an error. So the run's result does not
- * grow with the tree (issue 16: memory flat), and the report is the one the whole result would give
- * (test/cli/streamed-report.test.ts). The JSON report lists every table, so it folds nothing.
+ * fixed:" lines, --fix-parameterised and --recreate-replicas notes) and the files with an error. So
+ * the run's result does not grow with the tree (issue 16: memory flat), and the report is the one
+ * the whole result would give (test/cli/streamed-report.test.ts). The JSON report lists every
+ * table, so it folds nothing.
  */
 import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 import { type TableCounts, countTable, noTables } from './summary.js';

@@ -81,7 +81,7 @@ function clip(s: string): string {
 }
 
 /** "a", "a and b", "a, b and c", "a, b, c and 2 more". */
-function listed(items: string[]): string {
+export function listed(items: string[]): string {
   const list = items.length <= 3 ? items : [...items.slice(0, 3), `${items.length - 3} more`];
   return list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
 }
