@@ -3,7 +3,7 @@
  * (verify.ts), and decide what each file of the group gets (all or none). Values in, values out;
  * what it reads beside its files comes from a Disk (disk.ts).
  */
-import { judge } from '../rule/evaluate.js';
+import { FIX_NOTE, judge } from '../rule/evaluate.js';
 import { keyArnProblem } from '../rule/keyArn.js';
 import { ParseError } from '../core/types.js';
 import { LineIndex, deepestNesting } from '../core/text.js';
@@ -288,12 +288,16 @@ export async function fixGroup(group: Detected[], options: FixOptions, disk: Dis
  * 40 ms of a dense fix's main thread. The fields keep their order: those set here are either
  * already there (fixable, message) or added last (planned, then fixed), as a spread puts them.
  */
+/** The note of a table fixed through a waived obstacle (src/rule/evaluate.ts FIX_NOTE), with the sentence break before it. */
+const WAIVED_NOTE = new RegExp(`\\. ${FIX_NOTE.source}`);
+
 export function fixedTables(tables: TableReport[], fix: GroupFix): TableReport[] {
   for (const t of tables) {
     const d = fix.declined.find((x) => x.address === t.address);
     if (d) {
       t.fixable = false;
-      t.message = `${t.message}. Not fixable automatically: ${d.reason}`;
+      // What a waived obstacle's flag would have done (src/rule/evaluate.ts) did not happen.
+      t.message = `${t.message.replace(WAIVED_NOTE, '')}. Not fixable automatically: ${d.reason}`;
     } else if (fix.planned.includes(t.address)) {
       t.planned = true;
       t.fixed = true;

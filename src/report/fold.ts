@@ -9,12 +9,7 @@
  */
 import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 import { type TableCounts, countTable, noTables } from './summary.js';
-
-/**
- * What a fix through a waived obstacle tells of a table (--fix-parameterised, --recreate-replicas:
- * src/rule/evaluate.ts words it; cli.ts prints it as a note).
- */
-export const FIX_NOTE = /Fixed with --(?:fix-parameterised|recreate-replicas): (.*)$/;
+import { FIX_NOTE } from '../rule/evaluate.js';
 
 /** The note a fix prints once for a table it planned through a waived obstacle, or undefined. */
 export function fixNote(t: TableReport): string | undefined {

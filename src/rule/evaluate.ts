@@ -50,7 +50,13 @@ function waivedBy(options: JudgeOptions): Set<Obstacle['kind']> | undefined {
   return kinds.size ? kinds : undefined;
 }
 
-/** The note of a table fixed through a waived obstacle (src/report/fold.ts FIX_NOTE reads it back). */
+/**
+ * What a fix through a waived obstacle tells of a table, read back from its message (cli.ts prints
+ * it as a note; src/engine/pipeline.ts drops it from a table the plan declined after all).
+ */
+export const FIX_NOTE = /Fixed with --(?:fix-parameterised|recreate-replicas): (.*)$/;
+
+/** The note of a table fixed through a waived obstacle (FIX_NOTE reads it back). */
 function waivedNote(o: Obstacle): string | undefined {
   if (o.kind === 'parameter') {
     const one = o.inputs.length === 1;

@@ -56,6 +56,23 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { 
 }
 
 /**
+ * Why --kms-key-arn cannot serve this table, when its key is in another Region than the table: the
+ * ARN's Region against the literal region of the table's provider (a replica resource whose
+ * provider's region is not written is declined too: a replica is never in its table's Region, where
+ * such a key usually is). undefined: no known mismatch.
+ */
+function otherRegion(t: Target, arn: string, info: ModuleInfo): string | undefined {
+  const keyRegion = /^arn:aws[\w-]*:kms:([a-z0-9-]+):/.exec(arn.trim())?.[1];
+  const region = info.regionOfProvider.get(t.provider);
+  const provider = t.provider ? `provider aws.${t.provider}` : 'the default provider';
+  if (keyRegion && region && keyRegion !== region)
+    return `--kms-key-arn names a key in ${keyRegion}, and this table is in ${region} (${provider}): a table's key must be in its Region`;
+  if (t.table.kind === 'table-replica' && (!keyRegion || !region))
+    return `--kms-key-arn names one key, and this replica is in the Region of ${provider}, which kmsfix cannot check it against: give the replica a key of its Region by hand`;
+  return undefined;
+}
+
+/**
  * The provider a module call passes as the module's default `aws` (`providers = { aws = aws.eu }`,
  * or `"providers": { "aws": "aws.eu" }`): its alias, which the key beside the call goes through,
  * so that it is in the Region of the module's table ('' for the default provider).
@@ -399,6 +416,8 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
           address,
           reason: '--kms-key-arn names one key in one region, and this table has replicas in other regions: give each replica region a key',
         });
+      } else if (options.kmsKeyArn && otherRegion(t, options.kmsKeyArn, info)) {
+        plans.get(m.file.path)!.declined!.push({ address, reason: otherRegion(t, options.kmsKeyArn, info)! });
       } else targets.push(t);
     }
   }

@@ -25,6 +25,8 @@ export interface ModuleInfo {
   policy: Map<string, string>;
   /** region (literal value, or expression text) -> provider alias. */
   providerByRegion: Map<string, string>;
+  /** provider alias ('' for the default provider) -> its region, when a literal. */
+  regionOfProvider: Map<string, string>;
   /** provider alias -> the module's shared key. */
   sharedKey: Map<string, SharedKey>;
   /**
@@ -60,6 +62,19 @@ export function providersByRegion(tops: TopBlock[]): Map<string, string> {
     const alias = t.attr('alias')?.lit;
     const key = regionKey(t.attr('region'));
     if (alias?.type === 'string' && key && !out.has(key)) out.set(key, alias.value);
+  }
+  return out;
+}
+
+/** provider alias ('' for the default provider) -> its literal region (the first configuration of each). */
+function providerRegions(tops: TopBlock[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of tops) {
+    if (t.type !== 'provider' || t.labels[0] !== 'aws') continue;
+    const alias = t.attr('alias')?.lit;
+    const region = t.attr('region')?.lit;
+    const name = alias?.type === 'string' ? alias.value : alias === undefined && !t.attr('alias') ? '' : undefined;
+    if (name !== undefined && region?.type === 'string' && !out.has(name)) out.set(name, region.value);
   }
   return out;
 }
@@ -165,6 +180,7 @@ export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?
     region: new Map(),
     policy: new Map(),
     providerByRegion: providersByRegion(tops),
+    regionOfProvider: providerRegions(tops),
     sharedKey: sharedKeys(tops, aliasTemplate),
     regionAttribute: awsProviderMajor(tops) >= 6 ? 'region' : 'name',
     locals: plainLocals(tops),

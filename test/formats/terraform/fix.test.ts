@@ -255,3 +255,51 @@ describe('terraform: a module call given another provider', () => {
     expect(plain.output.get('main.tf')).not.toContain('provider = aws.');
   });
 });
+
+describe('terraform --kms-key-arn: a key of another Region than the table', () => {
+  const ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const providers = 'provider "aws" {\n  region = "us-east-1"\n}\n\nprovider "aws" {\n  alias  = "ohio"\n  region = "us-east-2"\n}\n';
+  const table = (n: string, provider = '') =>
+    `resource "aws_dynamodb_table" "${n}" {\n${provider}  name     = "${n}"\n  hash_key = "id"\n}\n`;
+  const replica = (n: string, provider: string) =>
+    `resource "aws_dynamodb_table_replica" "${n}" {\n${provider}  global_table_arn = "arn:aws:dynamodb:us-east-1:111122223333:table/t"\n}\n`;
+
+  it("is declined for a table or replica whose provider's region differs, or a replica whose region is not written; used where it matches", async () => {
+    const text = [
+      providers,
+      table('home'),
+      table('ohio', '  provider = aws.ohio\n\n'),
+      replica('ohio_replica', '  provider         = aws.ohio\n'),
+      replica('unknown_replica', '  provider         = aws.elsewhere\n'),
+    ].join('\n');
+    const r = await processMemory([{ path: 'main.tf', text }], 'fix', { kmsKeyArn: ARN, recreateReplicas: true });
+    const by = new Map(r.outcomes[0].tables.map((t) => [t.address, t]));
+    expect(by.get('aws_dynamodb_table.home')!.fixed).toBe(true);
+    expect(by.get('aws_dynamodb_table.ohio')!.fixed).toBeUndefined();
+    expect(by.get('aws_dynamodb_table.ohio')!.message).toContain(
+      "--kms-key-arn names a key in us-east-1, and this table is in us-east-2 (provider aws.ohio): a table's key must be in its Region",
+    );
+    expect(by.get('aws_dynamodb_table_replica.ohio_replica')!.message).toContain(
+      '--kms-key-arn names a key in us-east-1, and this table is in us-east-2',
+    );
+    // The note --recreate-replicas gives a table it fixes is dropped from one the plan declined after all.
+    expect(by.get('aws_dynamodb_table_replica.ohio_replica')!.message).not.toContain('Fixed with');
+    expect(by.get('aws_dynamodb_table_replica.unknown_replica')!.message).toContain(
+      '--kms-key-arn names one key, and this replica is in the Region of provider aws.elsewhere, which kmsfix cannot check it against',
+    );
+    const out = r.output.get('main.tf')!;
+    expect(out.match(new RegExp(`kms_key_arn += "${ARN}"`, 'g'))).toHaveLength(1);
+    // A key of the replica's own Region is used.
+    const ohioArn = ARN.replace('us-east-1', 'us-east-2');
+    const o = await processMemory(
+      [{ path: 'main.tf', text: [providers, replica('ohio_replica', '  provider         = aws.ohio\n')].join('\n') }],
+      'fix',
+      {
+        kmsKeyArn: ohioArn,
+        recreateReplicas: true,
+      },
+    );
+    expect(o.outcomes[0].tables[0].fixed).toBe(true);
+    expect(o.output.get('main.tf')).toContain(`kms_key_arn      = "${ohioArn}"`);
+  });
+});
