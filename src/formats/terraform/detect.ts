@@ -344,7 +344,7 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
         continue;
       }
     }
-    const members = globalTableMembers(t, det, await tops());
+    const members = await globalTableMembers(t, det, await tops(), context);
     if (members) t.encryption.obstacles.push(members);
     const nameAttr = attr(t.block, 'name');
     const name = t.kind === 'table' && nameAttr?.lit?.type === 'string' ? nameAttr.lit.value : undefined;
@@ -360,10 +360,15 @@ function globalTableOf(arn: { value: string } | undefined): string | undefined {
 
 /**
  * A global table and its replica resources are fixed together or not at all: a table that replica
- * resources of the module name, or a replica resource whose table (in this file) is not
- * customer-managed, has the obstacle.
+ * resources of the module name, or a replica resource whose table (in this file, or another file of
+ * the module) is not customer-managed, has the obstacle.
  */
-function globalTableMembers(t: TfTable, det: TfDetection, tops: TopBlock[]): Obstacle | undefined {
+async function globalTableMembers(
+  t: TfTable,
+  det: TfDetection,
+  tops: TopBlock[],
+  context: DiskContext | undefined,
+): Promise<Obstacle | undefined> {
   if (t.kind === 'table') {
     const replicas = tops
       .filter(
@@ -375,7 +380,16 @@ function globalTableMembers(t: TfTable, det: TfDetection, tops: TopBlock[]): Obs
   }
   if (t.kind !== 'table-replica') return undefined;
   const label = globalTableOf(attr(t.block, 'global_table_arn'));
-  const table = det.tables.find((x) => x.kind === 'table' && x.label === label);
+  if (label === undefined) return undefined;
+  let table = det.tables.find((x) => x.kind === 'table' && x.label === label);
+  // In another file of the module (read as found; its own siblings not consulted).
+  for (const f of table || !context ? [] : await context.siblings()) {
+    if (!f.text.includes(label) || !f.text.includes('aws_dynamodb_table')) continue;
+    // A file that does not parse is the run's error, and keeps its module from being fixed.
+    const other = await detectTerraform(f).catch(() => undefined);
+    table = other?.tables.find((x) => x.kind === 'table' && x.label === label);
+    if (table) break;
+  }
   return table && decide(table.encryption).status !== 'customer-managed'
     ? { kind: 'global-table-members', replicas: [t.address], table: table.address }
     : undefined;

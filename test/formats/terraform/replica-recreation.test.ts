@@ -5,8 +5,12 @@
  * report, the notes and the commit message then spell out; without it they are left as they are,
  * with the consequence and the flag named.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
+import { run } from '../../../src/engine/run.js';
 import { commitMessage, commitText } from '../../../src/report/commitMessage.js';
 
 const PROVIDERS =
@@ -118,5 +122,24 @@ describe('terraform: a fix that would re-create replicas', () => {
     expect(commitText(commitMessage(plain.r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' }))).toContain(
       '* No downtime: DynamoDB switches',
     );
+  });
+
+  it('a replica resource whose global table is in another file of the module: fixed only when that table is customer-managed (on disk)', async () => {
+    const replicaFile = `${PROVIDERS}\n${REPLICA_RESOURCE.replace('aws_dynamodb_table.events', 'aws_dynamodb_table.orders')}`;
+    const cmk = '\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/k"\n  }\n';
+    for (const [tableBody, fixable] of [
+      ['', false],
+      [cmk, true],
+    ] as const) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tf-global-'));
+      writeFileSync(path.join(dir, 'tables.tf'), table('orders', tableBody));
+      writeFileSync(path.join(dir, 'replicas.tf'), replicaFile);
+      const opts = { cwd: dir, workers: 0, keyStrategy: 'per-table' as const, acceptAwsManaged: false, recreateReplicas: true };
+      const r = await run(['.'], { ...opts, mode: 'scan' });
+      const replica = r.outcomes.flatMap((o) => o.tables).find((t) => t.address === 'aws_dynamodb_table_replica.orders_ohio')!;
+      expect(replica.fixable, tableBody ? 'table customer-managed' : 'table aws-owned').toBe(fixable);
+      if (!fixable)
+        expect(replica.message).toContain('its global table aws_dynamodb_table.orders is not encrypted with a customer-managed key');
+    }
   });
 });
