@@ -6,6 +6,7 @@
  */
 import { failingRules } from '../rule/peers/evaluate.js';
 import { listed } from '../rule/blockers.js';
+import { FIX_NOTE } from '../rule/evaluate.js';
 import { DEFAULT_DELETION_WINDOW, type KeySettings } from '../rule/keySettings.js';
 import { DEFAULT_KEY_POLICY, type KeyPolicyMode } from '../rule/keyPolicy.js';
 import path from 'node:path';
@@ -33,7 +34,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** What terraform apply does to the replicas of a table fixed with --recreate-replicas (src/rule/evaluate.ts words it). */
 function recreation(t: TableReport): string | undefined {
-  return /Fixed with --recreate-replicas: (.*)$/.exec(t.message)?.[1];
+  const note = FIX_NOTE.exec(t.message);
+  return note?.[1] === '--recreate-replicas' ? note[2] : undefined;
 }
 
 /** Words wrapped at 72 columns, each line after the first indented by `indent`. */

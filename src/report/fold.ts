@@ -13,7 +13,7 @@ import { FIX_NOTE } from '../rule/evaluate.js';
 
 /** The note a fix prints once for a table it planned through a waived obstacle, or undefined. */
 export function fixNote(t: TableReport): string | undefined {
-  const said = t.planned ? FIX_NOTE.exec(t.message)?.[1] : undefined;
+  const said = t.planned ? FIX_NOTE.exec(t.message)?.[2] : undefined;
   return said === undefined ? undefined : `${t.file}:${t.line} ${t.address}: ${said}`;
 }
 

@@ -44,6 +44,13 @@ const ORDER: Kind[] = [
  */
 export const WAIVABLE: ReadonlySet<Kind> = new Set(['parameter', 'replica-recreation']);
 
+/** A global table's replica resource, named on the table's obstacle (one obstacle for all its replicas). */
+export function addGlobalTableReplica(obstacles: Obstacle[], replica: string): void {
+  const had = obstacles.find((o) => o.kind === 'global-table-members');
+  if (had?.kind === 'global-table-members') had.replicas.push(replica);
+  else obstacles.push({ kind: 'global-table-members', replicas: [replica] });
+}
+
 /**
  * Obstacles that count for every table not customer-managed (an `unknown` one too: the user learns
  * that settling its value by hand will not be enough). The others count only for a table a fix

@@ -42,19 +42,21 @@ export interface JudgeOptions {
   recreateReplicas?: boolean;
 }
 
-/** The obstacles the user chose to fix through, and what the fix then says of each table (a note). */
-function waivedBy(options: JudgeOptions): Set<Obstacle['kind']> | undefined {
-  const kinds = new Set<Obstacle['kind']>();
-  if (options.fixParameterised) kinds.add('parameter');
-  if (options.recreateReplicas) kinds.add('replica-recreation');
-  return kinds.size ? kinds : undefined;
+/** The obstacles the user chose to fix through, by [fixParameterised][recreateReplicas]: built once, not per table. */
+const WAIVED: (ReadonlySet<Obstacle['kind']> | undefined)[][] = [
+  [undefined, new Set(['replica-recreation'])],
+  [new Set(['parameter']), new Set(['parameter', 'replica-recreation'])],
+];
+
+function waivedBy(options: JudgeOptions): ReadonlySet<Obstacle['kind']> | undefined {
+  return WAIVED[options.fixParameterised ? 1 : 0][options.recreateReplicas ? 1 : 0];
 }
 
 /**
  * What a fix through a waived obstacle tells of a table, read back from its message (cli.ts prints
  * it as a note; src/engine/pipeline.ts drops it from a table the plan declined after all).
  */
-export const FIX_NOTE = /Fixed with --(?:fix-parameterised|recreate-replicas): (.*)$/;
+export const FIX_NOTE = /Fixed with (--fix-parameterised|--recreate-replicas): (.*)$/;
 
 /** The note of a table fixed through a waived obstacle (FIX_NOTE reads it back). */
 function waivedNote(o: Obstacle): string | undefined {

@@ -40,6 +40,12 @@ const DEFAULTS = {
 
 export type Reason = keyof typeof DEFAULTS;
 
+/** A replica declared as a resource of its own in CDKTF or Pulumi (TypeScript, YAML): its one setting. */
+export const REPLICA_RESOURCE_WORDS: Vocabulary = {
+  names: { key: 'kmsKeyArn', keyAttribute: 'kmsKeyArn' },
+  phrases: { keyAbsent: 'no {key}' },
+};
+
 /** A template split at its placeholders: text, name, text, name, ..., text. */
 const compiled = new Map<string, string[]>();
 

@@ -5,6 +5,8 @@
  * rule decides (src/rule/cmk.ts).
  */
 import { decide, fixWanted } from '../../rule/cmk.js';
+import { addGlobalTableReplica } from '../../rule/blockers.js';
+import { REPLICA_RESOURCE_WORDS } from '../../rule/words.js';
 import {
   ABSENT,
   type EncryptionFacts,
@@ -83,9 +85,6 @@ export const WORDS: Vocabulary = {
       "that replica's kmsKeyArn to its ARN; kmsfix never half-fixes a global table",
   },
 };
-
-/** A replica resource's one setting. */
-const REPLICA_WORDS: Vocabulary = { names: { key: 'kmsKeyArn', keyAttribute: 'kmsKeyArn' }, phrases: { keyAbsent: 'no {key}' } };
 
 /** A key setting as written (`kmsKeyArn`, of the table or of a replica). */
 function keySettingOf(text: string, keyNode: CNode | null | undefined): Setting {
@@ -205,10 +204,7 @@ function globalTableMembers(tables: PulumiTable[]): void {
     const arn = scalarString(resolveAlias(child(child(r.resource, SSE_PATH.properties), 'globalTableArn')) ?? null);
     const name = /^\$\{([^.}]+)\.arn\}$/.exec(arn?.trim() ?? '')?.[1];
     const table = tables.find((t) => t.program === r.program && t.address === name && TABLE_TYPES.has(t.type));
-    if (!table) continue;
-    const had = table.encryption.obstacles.find((o) => o.kind === 'global-table-members');
-    if (had?.kind === 'global-table-members') had.replicas.push(r.address);
-    else table.encryption.obstacles.push({ kind: 'global-table-members', replicas: [r.address] });
+    if (table) addGlobalTableReplica(table.encryption.obstacles, r.address);
   }
 }
 
@@ -245,7 +241,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
         ? {
             // No peer scanner reads a replica resource of Pulumi YAML.
             peerKind: 'code',
-            words: REPLICA_WORDS,
+            words: REPLICA_RESOURCE_WORDS,
             settings: { model: 'sse', key: keySettingOf(file.text, child(props, 'kmsKeyArn')) },
             obstacles: [{ kind: 'replica-resource' }],
           }

@@ -136,8 +136,10 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
   // a run before wrote it), and the lookups it needs: those the program has, else new variables.
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
   const missing: [string, Value][] = [];
+  // The names of a provider's lookups, policy and shared key end in its name (`regionEu`).
+  const suffixOf = (provider: string) => (provider ? provider[0].toUpperCase() + provider.slice(1) : '');
   const policyFor = (provider: string): string => {
-    const suffix = provider ? provider[0].toUpperCase() + provider.slice(1) : '';
+    const suffix = suffixOf(provider);
     const region = existingLookup(variables, 'region', provider);
     const have = region ? existingPolicy(ctx.text, variables, mode, region) : undefined;
     if (have) return have;
@@ -183,11 +185,15 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
   const placement = (t: PulumiTable) => ({ after: t.pair, separatedLike: [program.root] });
   // The tables of each provider ('' the default one), in the program's order.
   const groups = new Map<string, PulumiTable[]>();
-  for (const t of tables) groups.set(t.provider ?? '', [...(groups.get(t.provider ?? '') ?? []), t]);
+  for (const t of tables) {
+    const group = groups.get(t.provider ?? '');
+    if (group) group.push(t);
+    else groups.set(t.provider ?? '', [t]);
+  }
   for (const [provider, group] of groups) {
     const policyName = policyFor(provider);
     if (options.keyStrategy === 'shared') {
-      const keyName = uniqueName(`dynamodbTablesKey${provider ? provider[0].toUpperCase() + provider.slice(1) : ''}`, taken);
+      const keyName = uniqueName(`dynamodbTablesKey${suffixOf(provider)}`, taken);
       const aliasName = uniqueName(`${keyName}Alias`, taken);
       const key = keyOf(
         group.map((x) => x.address),

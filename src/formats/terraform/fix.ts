@@ -410,15 +410,18 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
     for (const address of m.targets) {
       const table = m.detection.tables.find((t) => t.address === address)!;
       const t = targetOf(m, table, info);
-      if ('declined' in t) plans.get(m.file.path)!.declined!.push({ address, reason: t.declined });
-      else if (options.kmsKeyArn && t.replicas.length > 0) {
-        plans.get(m.file.path)!.declined!.push({
-          address,
-          reason: '--kms-key-arn names one key in one region, and this table has replicas in other regions: give each replica region a key',
-        });
-      } else if (options.kmsKeyArn && otherRegion(t, options.kmsKeyArn, info)) {
-        plans.get(m.file.path)!.declined!.push({ address, reason: otherRegion(t, options.kmsKeyArn, info)! });
-      } else targets.push(t);
+      if ('declined' in t) {
+        plans.get(m.file.path)!.declined!.push({ address, reason: t.declined });
+        continue;
+      }
+      // --kms-key-arn: one key, in one Region.
+      const reason = !options.kmsKeyArn
+        ? undefined
+        : t.replicas.length > 0
+          ? '--kms-key-arn names one key in one region, and this table has replicas in other regions: give each replica region a key'
+          : otherRegion(t, options.kmsKeyArn, info);
+      if (reason !== undefined) plans.get(m.file.path)!.declined!.push({ address, reason });
+      else targets.push(t);
     }
   }
 

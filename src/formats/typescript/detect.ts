@@ -4,6 +4,8 @@
  * alone: no type checker, nothing is evaluated. The rule decides (src/rule/cmk.ts).
  */
 import { decide, fixWanted } from '../../rule/cmk.js';
+import { addGlobalTableReplica } from '../../rule/blockers.js';
+import { REPLICA_RESOURCE_WORDS } from '../../rule/words.js';
 import {
   ABSENT,
   type EncryptionFacts,
@@ -296,9 +298,6 @@ const REPLICA_KEYS =
   'a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in {regions} and set ' +
   "that replica's key ARN by hand; kmsfix never half-fixes a global table";
 
-/** A replica resource (CDKTF DynamodbTableReplica, Pulumi dynamodb.TableReplica): its one setting. */
-const REPLICA_WORDS: Vocabulary = { names: { key: 'kmsKeyArn', keyAttribute: 'kmsKeyArn' }, phrases: { keyAbsent: 'no {key}' } };
-
 /** How each table class's settings are named in messages. */
 export const WORDS: Record<TableClass, Vocabulary> = {
   Table: {
@@ -331,8 +330,8 @@ export const WORDS: Record<TableClass, Vocabulary> = {
   },
   DynamodbTable: tfWords('replica'),
   PulumiTable: tfWords('replicas'),
-  DynamodbTableReplica: REPLICA_WORDS,
-  PulumiTableReplica: REPLICA_WORDS,
+  DynamodbTableReplica: REPLICA_RESOURCE_WORDS,
+  PulumiTableReplica: REPLICA_RESOURCE_WORDS,
 };
 
 function tfWords(replicas: string): Vocabulary {
@@ -486,9 +485,9 @@ function ignoredChanges(
     const u = e && unwrap(e);
     return u && ts.isObjectLiteralExpression(u) ? u : undefined;
   };
-  const lifecycle = framework === 'cdktf' ? literal(props) : undefined;
-  const cdktfLc = lifecycle ? lookup(sf, lifecycle, 'lifecycle') : undefined;
-  const holder = framework === 'pulumi' ? literal(options) : literal(cdktfLc?.kind === 'value' ? cdktfLc.value : undefined);
+  const cdktfProps = framework === 'cdktf' ? literal(props) : undefined;
+  const lifecycle = cdktfProps ? lookup(sf, cdktfProps, 'lifecycle') : undefined;
+  const holder = framework === 'pulumi' ? literal(options) : literal(lifecycle?.kind === 'value' ? lifecycle.value : undefined);
   const found = holder ? lookup(sf, holder, 'ignoreChanges') : undefined;
   if (found?.kind !== 'value') return undefined;
   const v = unwrap(found.value);
@@ -675,9 +674,6 @@ function globalTableMembers(sf: ts.SourceFile, tables: TsTable[]): void {
     if (!v || !ts.isPropertyAccessExpression(v) || v.name.text !== 'arn' || !ts.isIdentifier(v.expression)) continue;
     const name = v.expression.text;
     const table = tables.find((t) => (t.kind === 'DynamodbTable' || t.kind === 'PulumiTable') && declaredName(t.node) === name);
-    if (!table) continue;
-    const had = table.encryption.obstacles.find((o) => o.kind === 'global-table-members');
-    if (had?.kind === 'global-table-members') had.replicas.push(r.address);
-    else table.encryption.obstacles.push({ kind: 'global-table-members', replicas: [r.address] });
+    if (table) addGlobalTableReplica(table.encryption.obstacles, r.address);
   }
 }
