@@ -20,6 +20,7 @@ const ORDER: Kind[] = [
   'global-table-members',
   'replica-recreation',
   'replica-resource',
+  'multi-account-replication',
   'no-id',
   'region-agnostic-stack',
   'scope',
@@ -43,6 +44,23 @@ const ORDER: Kind[] = [
  * still looks for the others behind them (a table they block is one a fix may yet change).
  */
 export const WAIVABLE: ReadonlySet<Kind> = new Set(['parameter', 'replica-recreation']);
+
+/** DynamoDB's principal for replication across accounts (multi-account global tables). */
+export const REPLICATION_PRINCIPAL = 'replication.dynamodb.amazonaws.com';
+
+/**
+ * The obstacle of a table whose resource policy (`policy`, as the format names it; its text
+ * `policyText`) lets DynamoDB's cross-account replication in, as the source and each replica of a
+ * multi-account global table must; undefined when it does not.
+ */
+export function replicationPolicy(policy: string, policyText: string): Obstacle | undefined {
+  if (!policyText.includes(REPLICATION_PRINCIPAL)) return undefined;
+  return {
+    kind: 'multi-account-replication',
+    why: `${policy} lets DynamoDB's cross-account replication in, as the source and each replica of a multi-account global table must`,
+    replicas: [],
+  };
+}
 
 /** A global table's replica resource, named on the table's obstacle (one obstacle for all its replicas). */
 export function addGlobalTableReplica(obstacles: Obstacle[], replica: string): void {
@@ -172,6 +190,12 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         "a replica's key must be in the replica's Region (created through the replica's provider), and a new kmsKeyArn replaces the replica: " +
         'the deploy deletes it and creates it again, out of service until DynamoDB has copied the table into it, with a new stream ARN. ' +
         'Create a key in that Region and set kmsKeyArn by hand, when the Region can do without its replica'
+      );
+    case 'multi-account-replication':
+      return (
+        `${o.why}${o.replicas.length ? ` (replicas: ${listed(o.replicas)})` : ''}: replication across accounts runs as DynamoDB's ` +
+        `replication service (${REPLICATION_PRINCIPAL}), which the table's key must let through, and kmsfix neither writes nor checks such a key policy: ` +
+        "create a customer-managed key in the table's account and Region whose policy allows the replication, and give it to the table by hand"
       );
     case 'global-table-members': {
       const together = "DynamoDB changes a global table's encryption for every replica at once, so a fix of";

@@ -127,6 +127,13 @@ export type Obstacle =
   /** CDKTF, Pulumi: a replica of a global table as its own resource (never fixed: its Region, its replacement). */
   | { kind: 'replica-resource' }
   /**
+   * A table of a multi-account global table, a replica or the source (`why`: what says so, `replicas`:
+   * the replicas that name it, or the ARNs it grants replication to). Replication across accounts
+   * runs as DynamoDB's replication service principal, which each replica's key must let through, and
+   * kmsfix neither writes nor checks such a key policy: never fixed.
+   */
+  | { kind: 'multi-account-replication'; why: string; replicas: string[] }
+  /**
    * A global table whose replicas are resources of their own: the table (`replicas` names them) or
    * one of its replicas (`table` names the table, not customer-managed). DynamoDB changes a global
    * table's encryption for every replica at once, so one of them fixed alone would fail at deploy.

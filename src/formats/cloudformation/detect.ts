@@ -8,6 +8,7 @@ import { decide, fixWanted } from '../../rule/cmk.js';
 import {
   ABSENT,
   type EncryptionFacts,
+  type Obstacle,
   type Replica,
   type Replicas,
   type Setting,
@@ -15,6 +16,7 @@ import {
   type Vocabulary,
 } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isFixableStatus } from '../../rule/status.js';
+import { replicationPolicy } from '../../rule/blockers.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
 import { commentSuppressions } from '../../core/suppressions.js';
 import type { Raw, Reference, TableKind } from '../../rule/peers/facts.js';
@@ -24,7 +26,7 @@ import { placeholderError, placeholderIn, placeholderSetting } from '../../core/
 import { duplicateKeyError } from '../yaml/duplicates.js';
 import { ParseError } from '../../core/types.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
-import { crossAccountGrants } from './resourcePolicy.js';
+import { crossAccountGrants, policyText } from './resourcePolicy.js';
 import {
   child,
   looksLikeJson,
@@ -448,6 +450,17 @@ function parsed(text: string, json: boolean) {
   }
 }
 
+/** A table of a multi-account global table, as its template says (src/rule/facts.ts multi-account-replication). */
+function multiAccountObstacle(text: string, props: CNode | null | undefined, resource: CMap, global: boolean): Obstacle | undefined {
+  if (global && child(props, 'GlobalTableSourceArn') !== undefined)
+    return {
+      kind: 'multi-account-replication',
+      why: 'it is a replica, in another account, of the global table its GlobalTableSourceArn names',
+      replicas: [],
+    };
+  return replicationPolicy('its ResourcePolicy', policyText(text, resource, global));
+}
+
 export function detectCloudFormation(file: SourceFile): CfnDetection {
   const json = looksLikeJson(file.path, file.text);
   const docs = parsed(file.text, json);
@@ -496,6 +509,8 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       const edit = anchors && isFixableStatus(a.status) && !loop ? editThrough(anchors, rp, kind, localReplica, replaced!) : undefined;
       const grants = fixWanted(a) ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];
       if (grants.length > 0) encryption.obstacles.push({ kind: 'cross-account-grants', grants });
+      const multiAccount = fixWanted(a) ? multiAccountObstacle(file.text, props, resource, kind === 'global') : undefined;
+      if (multiAccount) encryption.obstacles.push(multiAccount);
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
       // A status a parameter's default decides: left to the parameter unless --fix-parameterised.
       const parameters = a.via && isFixableStatus(a.status) ? parametersOf(a.via) : [];

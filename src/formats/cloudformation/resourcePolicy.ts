@@ -127,3 +127,10 @@ export function crossAccountGrants(text: string, resources: CMap, table: CMap, g
   }
   return [...found];
 }
+
+/** The text of the table's resource policies, as written (src/rule/blockers.ts replicationPolicy reads it). */
+export function policyText(text: string, table: CMap, global: boolean): string {
+  return policyDocuments(child(table, 'Properties'), global)
+    .map((d) => (d ? text.slice(d.start, d.end) : ''))
+    .join('\n');
+}

@@ -12,6 +12,7 @@
  */
 import { isExpr, isObj, isStr, items, readBody, readValue, type Value } from './hclvalue.js';
 import type { Obstacle } from '../../rule/facts.js';
+import { replicationPolicy } from '../../rule/blockers.js';
 import type { TopBlock } from './topBlocks.js';
 
 export interface PolicyTable {
@@ -114,13 +115,20 @@ function accountOfExpr(e: string, m: Module, depth: number): string | undefined 
   return e;
 }
 
+const POLICY_DOCUMENT = /^data\.aws_iam_policy_document\.([\w-]+)\.(json|minified_json)$/;
+
+/** The `data "aws_iam_policy_document"` block a resource policy's `policy` names, if it names one of the module. */
+function documentBlock(r: TopBlock, m: Module): TopBlock | undefined {
+  const doc = POLICY_DOCUMENT.exec(r.attr('policy')?.value.trim() ?? '');
+  return doc ? m.tops.find((t) => t.type === 'data' && t.labels[0] === 'aws_iam_policy_document' && t.labels[1] === doc[1]) : undefined;
+}
+
 /** The policy a resource policy block holds, read; undefined when kmsfix cannot read it. */
 function policyOf(r: TopBlock, m: Module): Value | undefined {
   const a = r.attr('policy');
   if (!a) return undefined;
-  const doc = /^data\.aws_iam_policy_document\.([\w-]+)\.(json|minified_json)$/.exec(a.value.trim());
-  if (doc) {
-    const d = m.tops.find((t) => t.type === 'data' && t.labels[0] === 'aws_iam_policy_document' && t.labels[1] === doc[1]);
+  if (POLICY_DOCUMENT.test(a.value.trim())) {
+    const d = documentBlock(r, m);
     return d ? readBody(d.text) : undefined;
   }
   const v = a.lit?.type === 'string' ? { str: a.lit.value } : readValue(a.value);
@@ -145,6 +153,8 @@ export function resourcePolicyObstacle(table: PolicyTable, tops: TopBlock[]): Ob
   const m: Module = { tops, ownAccounts };
   for (const r of policies) {
     const policy = `aws_dynamodb_resource_policy.${r.labels[1]}`;
+    const replication = replicationPolicy(policy, `${r.text}\n${documentBlock(r, m)?.text ?? ''}`);
+    if (replication) return replication;
     const doc = policyOf(r, m);
     const who = doc && grantees(doc);
     if (!who) return { kind: 'resource-policy', policy, unreadable: r.attr('policy')?.value.trim() ?? '(no policy)', others: [] };

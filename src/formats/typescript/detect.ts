@@ -35,7 +35,8 @@ export type TableClass =
   | 'DynamodbTable'
   | 'PulumiTable'
   | 'DynamodbTableReplica'
-  | 'PulumiTableReplica';
+  | 'PulumiTableReplica'
+  | 'TableV2MultiAccountReplica';
 
 /** Constructor symbol -> what it is. `type` is the name reported to the user. */
 export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framework; type: string }> = {
@@ -71,6 +72,12 @@ export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framew
     type: '@cdktf/provider-aws.dynamodb.DynamodbTableReplica',
   },
   '@pulumi/aws#dynamodb.TableReplica': { kind: 'PulumiTableReplica', framework: 'pulumi', type: 'aws.dynamodb.TableReplica' },
+  // A replica in another account of a TableV2's global table (aws-cdk-lib 2.254): read, never fixed (obstacle multi-account-replication).
+  'aws-cdk-lib/aws-dynamodb#TableV2MultiAccountReplica': {
+    kind: 'TableV2MultiAccountReplica',
+    framework: 'cdk',
+    type: 'aws-cdk-lib.aws_dynamodb.TableV2MultiAccountReplica',
+  },
 };
 
 /** The last names of the table classes (`dynamodb.Table` is a Table, whatever `dynamodb` is; a bare name may be an alias). */
@@ -332,6 +339,13 @@ export const WORDS: Record<TableClass, Vocabulary> = {
   PulumiTable: tfWords('replicas'),
   DynamodbTableReplica: REPLICA_RESOURCE_WORDS,
   PulumiTableReplica: REPLICA_RESOURCE_WORDS,
+  TableV2MultiAccountReplica: {
+    names: { choice: 'encryption' },
+    phrases: {
+      choiceAbsent: 'No encryption (an AWS owned key)',
+      choiceCustomer: 'Encrypted with customer-managed key ({choice} is {source})',
+    },
+  },
 };
 
 function tfWords(replicas: string): Vocabulary {
@@ -369,6 +383,21 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
     case 'TableV2':
       facts.settings = { model: 'choice', choice: choiceOf(c, props, true) };
       if (!noneOrEmpty(sf, props, 'replicas')) facts.obstacles.push({ kind: 'table-v2-replicas' });
+      // Settings replicated with no replica of its own: the source of a multi-account global table.
+      else if (lookup(sf, props, 'globalTableSettingsReplicationMode').kind !== 'absent')
+        facts.obstacles.push({
+          kind: 'multi-account-replication',
+          why: 'it sets globalTableSettingsReplicationMode with no replicas of its own, as the source of a multi-account global table does',
+          replicas: [],
+        });
+      break;
+    case 'TableV2MultiAccountReplica':
+      facts.settings = { model: 'choice', choice: choiceOf(c, props, true) };
+      facts.obstacles.push({
+        kind: 'multi-account-replication',
+        why: "it is a replica, in another account, of replicaSourceTable's global table",
+        replicas: [],
+      });
       break;
     case 'CfnTable':
       facts.settings = cfnSettings(sf, props, true);
@@ -654,26 +683,77 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   return { tables, sf, imports, binds };
 }
 
-/** The name of the variable a `new` expression initializes (`const orders = new Table(...)`), if any. */
+/**
+ * What holds the table a `new` expression creates: the variable it initializes (`const orders = new
+ * Table(...)`: `orders`) or the property of `this` it is assigned to (`this.orders = new ...`: `this.orders`).
+ */
 function declaredName(node: ts.Node): string | undefined {
   let cur = node.parent;
   while (cur && (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur))) cur = cur.parent;
-  return cur && ts.isVariableDeclaration(cur) && ts.isIdentifier(cur.name) ? cur.name.text : undefined;
+  if (cur && ts.isVariableDeclaration(cur) && ts.isIdentifier(cur.name)) return cur.name.text;
+  if (cur && ts.isBinaryExpression(cur) && cur.operatorToken.kind === ts.SyntaxKind.EqualsToken) return holderName(cur.left);
+  return undefined;
+}
+
+/** `orders` or `this.orders` as written, else undefined. */
+function holderName(e: ts.Expression): string | undefined {
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) return u.text;
+  if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword) return `this.${u.name.text}`;
+  return undefined;
 }
 
 /**
- * A global table whose replicas are resources of their own (`globalTableArn: orders.arn`) is fixed
- * with them or not at all, and kmsfix does not fix replica resources: the table gets the obstacle.
+ * A global table whose replicas are resources of their own is fixed with them or not at all, and
+ * kmsfix does not fix replica resources: the table gets the obstacle (`globalTableArn: orders.arn`).
+ * The source of a CDK multi-account global table is not fixed either: its replica names it
+ * (`replicaSourceTable: orders`), or, declared in another file, the table grants it replication
+ * (`orders.grants.multiAccountReplicationTo(arn)`).
  */
 function globalTableMembers(sf: ts.SourceFile, tables: TsTable[]): void {
+  const named = (name: string, kinds: TableClass[]) => tables.find((t) => kinds.includes(t.kind) && declaredName(t.node) === name);
+  const multiAccount = (table: TsTable | undefined, replica: string) => {
+    const obstacles = table?.encryption.obstacles;
+    const had = obstacles?.find((o) => o.kind === 'multi-account-replication');
+    if (had?.kind === 'multi-account-replication') had.replicas.push(replica);
+    else
+      obstacles?.push({ kind: 'multi-account-replication', why: 'it is the source of a multi-account global table', replicas: [replica] });
+  };
   for (const r of tables) {
-    if ((r.kind !== 'DynamodbTableReplica' && r.kind !== 'PulumiTableReplica') || !r.props || !ts.isObjectLiteralExpression(r.props))
-      continue;
-    const arn = lookup(sf, r.props, 'globalTableArn');
-    const v = arn.kind === 'value' ? unwrap(arn.value) : undefined;
-    if (!v || !ts.isPropertyAccessExpression(v) || v.name.text !== 'arn' || !ts.isIdentifier(v.expression)) continue;
-    const name = v.expression.text;
-    const table = tables.find((t) => (t.kind === 'DynamodbTable' || t.kind === 'PulumiTable') && declaredName(t.node) === name);
-    if (table) addGlobalTableReplica(table.encryption.obstacles, r.address);
+    if (!r.props) continue;
+    if (r.kind === 'DynamodbTableReplica' || r.kind === 'PulumiTableReplica') {
+      const v = valueOf(sf, r.props, 'globalTableArn');
+      const table =
+        v && ts.isPropertyAccessExpression(v) && v.name.text === 'arn' && ts.isIdentifier(v.expression)
+          ? named(v.expression.text, ['DynamodbTable', 'PulumiTable'])
+          : undefined;
+      if (table) addGlobalTableReplica(table.encryption.obstacles, r.address);
+    } else if (r.kind === 'TableV2MultiAccountReplica') {
+      const v = valueOf(sf, r.props, 'replicaSourceTable');
+      const source = v && holderName(v);
+      if (source) multiAccount(named(source, ['TableV2']), r.address);
+    }
   }
+  if (!sf.text.includes('multiAccountReplicationTo')) return;
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n)) {
+      const callee = n.expression;
+      const grants =
+        ts.isPropertyAccessExpression(callee) && callee.name.text === 'multiAccountReplicationTo' ? callee.expression : undefined;
+      const source =
+        grants && ts.isPropertyAccessExpression(grants) && grants.name.text === 'grants' ? holderName(grants.expression) : undefined;
+      if (source) {
+        const arg = n.arguments[0];
+        multiAccount(named(source, ['TableV2']), arg ? snippet(sf, arg) : 'a replica');
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+}
+
+/** The value of a property of an object literal, unwrapped, when it is written there. */
+function valueOf(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  const l = lookup(sf, o, name);
+  return l.kind === 'value' ? unwrap(l.value) : undefined;
 }

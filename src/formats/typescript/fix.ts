@@ -238,6 +238,7 @@ function tableSettings(t: TsTable, ref: Ref, key: Code, sym: (e: ts.Expression) 
     case 'CfnGlobalTable':
     case 'DynamodbTableReplica':
     case 'PulumiTableReplica':
+    case 'TableV2MultiAccountReplica':
       throw new Error(`${t.kind} is never fixed`);
   }
 }
