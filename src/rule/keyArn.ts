@@ -92,3 +92,16 @@ export function keyArnProblem(value: string, family: string): string | undefined
   if (kinds.length === 0 || kinds.some((k) => writes.includes(k))) return undefined;
   return `--kms-key-arn ${value.trim()} cannot be written here: ${SAY[family]}`;
 }
+
+/** The Region of a literal key or alias ARN (`arn:aws:kms:eu-west-1:...`), if the value is one. */
+export function keyArnRegion(value: string): string | undefined {
+  return /^arn:aws[\w-]*:kms:([a-z0-9-]+):/.exec(value.trim())?.[1];
+}
+
+/** Why --kms-key-arn cannot serve a table written to be in `regions`, or undefined when it can (or the Regions are not known). */
+export function keyRegionMismatch(arn: string, regions: string[] | undefined, where: string): string | undefined {
+  const keyRegion = keyArnRegion(arn);
+  const others = keyRegion && regions ? regions.filter((r) => r !== keyRegion) : [];
+  if (!keyRegion || others.length === 0) return undefined;
+  return `--kms-key-arn names a key in ${keyRegion}, and this table is in ${others.join(' and ')} (${where}): a table's key must be in its Region`;
+}

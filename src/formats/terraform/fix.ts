@@ -8,6 +8,7 @@ import { DEFAULT_KEY_POLICY, KEY_SETTINGS, type KeyPolicyMode } from '../../rule
 import { DEFAULT_DELETION_WINDOW, aliasParts, describeKey, type KeySettings } from '../../rule/keySettings.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
 import { blockerText } from '../../rule/blockers.js';
+import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
 import { WORDS, boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
 import { informsModule, moduleInfo, providerAlias, unique, type ModuleInfo, type SharedKey } from './module.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
@@ -62,11 +63,11 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { 
  * such a key usually is). undefined: no known mismatch.
  */
 function otherRegion(t: Target, arn: string, info: ModuleInfo): string | undefined {
-  const keyRegion = /^arn:aws[\w-]*:kms:([a-z0-9-]+):/.exec(arn.trim())?.[1];
+  const keyRegion = keyArnRegion(arn);
   const region = info.regionOfProvider.get(t.provider);
   const provider = t.provider ? `provider aws.${t.provider}` : 'the default provider';
-  if (keyRegion && region && keyRegion !== region)
-    return `--kms-key-arn names a key in ${keyRegion}, and this table is in ${region} (${provider}): a table's key must be in its Region`;
+  const mismatch = keyRegionMismatch(arn, region ? [region] : undefined, provider);
+  if (mismatch) return mismatch;
   if (t.table.kind === 'table-replica' && (!keyRegion || !region))
     return `--kms-key-arn names one key, and this replica is in the Region of ${provider}, which kmsfix cannot check it against: give the replica a key of its Region by hand`;
   return undefined;

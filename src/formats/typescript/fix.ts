@@ -7,6 +7,8 @@
  */
 import { DEFAULT_KEY_POLICY, holdsKeyPolicy, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
 import { describeKey } from '../../rule/keySettings.js';
+import { keyRegionMismatch } from '../../rule/keyArn.js';
+import { tableRegionsOf } from './regions.js';
 import { serving } from '../../core/edits.js';
 import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
@@ -774,13 +776,33 @@ export async function fixTypeScript(
 ): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
   for (const { file, detection, targets } of group) {
-    const chosen = detection.tables.filter((t) => targets.includes(t.address) && t.props && t.statement && t.kind !== 'CfnGlobalTable');
-    if (chosen.length === 0) continue;
+    let chosen = detection.tables.filter((t) => targets.includes(t.address) && t.props && t.statement && t.kind !== 'CfnGlobalTable');
+    const declined = options.kmsKeyArn ? otherRegions(detection, chosen, options.kmsKeyArn) : [];
+    if (declined.length > 0) chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
+    if (chosen.length === 0) {
+      if (declined.length > 0) plans.set(file.path, { edits: [], fixed: [], declined });
+      continue;
+    }
     // The package.json is read only for a Pulumi program's keys (their policy names the Region).
     const project: Project = chosen.some((t) => t.framework === 'pulumi' && !options.kmsKeyArn)
       ? { pulumiAwsMajor: majorOf(await declaredRange(file, '@pulumi/aws', context)) }
       : {};
-    plans.set(file.path, new FilePlanner(file, detection, chosen, options, project).plan());
+    const plan = new FilePlanner(file, detection, chosen, options, project).plan();
+    if (declined.length > 0) plan.declined = [...(plan.declined ?? []), ...declined];
+    plans.set(file.path, plan);
   }
   return plans;
+}
+
+/** Tables --kms-key-arn cannot serve: the file writes their Region, and the key is in another. */
+function otherRegions(detection: TsDetection, chosen: TsTable[], arn: string): { address: string; reason: string }[] {
+  const sym = (e: ts.Expression) => resolveSymbol(e, detection.binds);
+  const out: { address: string; reason: string }[] = [];
+  for (const t of chosen) {
+    const provider = placementOf(t, detection.sf).provider;
+    const where = t.framework === 'cdk' ? "its stack's env.region" : `provider ${provider?.getText(detection.sf)}`;
+    const reason = keyRegionMismatch(arn, tableRegionsOf(t, detection.sf, sym, provider), where);
+    if (reason) out.push({ address: t.address, reason });
+  }
+  return out;
 }

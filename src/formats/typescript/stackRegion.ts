@@ -10,7 +10,7 @@
  * another file, its props come from elsewhere, or a Stage may give the Region).
  */
 import { lookup } from './detect.js';
-import { newExpressions, ts, unwrap } from './parse.js';
+import { newExpressions, stringValue, ts, unwrap } from './parse.js';
 
 export type StackRegion = 'agnostic' | 'regional' | 'unknown';
 
@@ -27,7 +27,7 @@ function sitesOf(sf: ts.SourceFile, cls: ts.ClassDeclaration): ts.NewExpression[
 }
 
 /** The initializer of the variable `name` as the code at `node` sees it (nearest declaration around it). */
-function initializerOf(node: ts.Node, name: string): ts.Expression | undefined {
+export function initializerOf(node: ts.Node, name: string): ts.Expression | undefined {
   for (let cur: ts.Node | undefined = node.parent; cur; cur = cur.parent) {
     const statements = ts.isSourceFile(cur) || ts.isBlock(cur) || ts.isModuleBlock(cur) ? cur.statements : undefined;
     for (const st of statements ?? []) {
@@ -49,7 +49,7 @@ function classOfThis(node: ts.Node): ts.ClassDeclaration | undefined {
 }
 
 /** The Region the props of a stack give: `regional`, none (`agnostic` until a Stage says otherwise), or `unknown`. */
-function regionOfProps(sf: ts.SourceFile, props: ts.Expression | undefined): StackRegion {
+function regionOfProps(sf: ts.SourceFile, props: ts.Expression | undefined, seen?: Seen): StackRegion {
   if (!props) return 'agnostic';
   const p = unwrap(props);
   if (!ts.isObjectLiteralExpression(p)) return 'unknown';
@@ -59,18 +59,19 @@ function regionOfProps(sf: ts.SourceFile, props: ts.Expression | undefined): Sta
   const e = unwrap(env.value);
   if (!ts.isObjectLiteralExpression(e)) return 'unknown';
   const region = lookup(sf, e, 'region');
+  if (region.kind === 'value') seen?.push(stringValue(unwrap(region.value)));
   return region.kind === 'absent' ? 'agnostic' : region.kind === 'value' ? 'regional' : 'unknown';
 }
 
 /** A stack created by `site` (`new Stack(scope, id, props)` or `new MyStack(...)`). */
-function regionOfSite(sf: ts.SourceFile, sym: Sym, site: ts.NewExpression): StackRegion {
+function regionOfSite(sf: ts.SourceFile, sym: Sym, site: ts.NewExpression, seen?: Seen): StackRegion {
   const args = site.arguments ?? [];
-  if (sym(site.expression) === STACK) return withScope(sym, args[0], regionOfProps(sf, args[2]));
+  if (sym(site.expression) === STACK) return withScope(sym, args[0], regionOfProps(sf, args[2], seen));
   // A stack class of this file: follow its super(...) call through its constructor's parameters.
   if (!ts.isIdentifier(site.expression)) return 'unknown';
   const name = site.expression.text;
   const cls = sf.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === name);
-  return cls ? regionOfClass(sf, sym, cls, (i) => args[i]) : 'unknown';
+  return cls ? regionOfClass(sf, sym, cls, (i) => args[i], seen) : 'unknown';
 }
 
 /** Under an App, a stack without a Region has none; under anything else a Stage may give one. */
@@ -82,7 +83,13 @@ function withScope(sym: Sym, scope: ts.Expression | undefined, props: StackRegio
 }
 
 /** The Region of an instance of `cls` whose constructor gets `arg(i)` (undefined: not known here). */
-function regionOfClass(sf: ts.SourceFile, sym: Sym, cls: ts.ClassDeclaration, arg: (i: number) => ts.Expression | undefined): StackRegion {
+function regionOfClass(
+  sf: ts.SourceFile,
+  sym: Sym,
+  cls: ts.ClassDeclaration,
+  arg: (i: number) => ts.Expression | undefined,
+  seen?: Seen,
+): StackRegion {
   const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
   if (!base || sym(base) !== STACK) return 'unknown';
   const ctor = cls.members.find(ts.isConstructorDeclaration);
@@ -103,11 +110,24 @@ function regionOfClass(sf: ts.SourceFile, sym: Sym, cls: ts.ClassDeclaration, ar
   const props = through(superCall.arguments[2]);
   if (props === 'unknown') return 'unknown';
   const scope = through(superCall.arguments[0]);
-  return withScope(sym, scope === 'unknown' ? undefined : scope, regionOfProps(sf, props));
+  return withScope(sym, scope === 'unknown' ? undefined : scope, regionOfProps(sf, props, seen));
+}
+
+/** The Region each site that creates a stack gives, when it gives one: the literal, or undefined. */
+type Seen = (string | undefined)[];
+
+/**
+ * The Regions the stack of a table is created in, when the file shows every one of them as a
+ * literal (`env: { region: 'eu-west-1' }` at each site); undefined otherwise.
+ */
+export function stackRegionsOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpression): string[] | undefined {
+  const seen: Seen = [];
+  if (stackRegionOf(sf, sym, table, seen) !== 'regional' || seen.length === 0 || seen.some((r) => r === undefined)) return undefined;
+  return [...new Set(seen as string[])];
 }
 
 /** The Region of the stack a table is created in (its scope argument). */
-export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpression): StackRegion {
+export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpression, seen?: Seen): StackRegion {
   const scope = table.arguments?.[0] ? unwrap(table.arguments[0]) : undefined;
   if (!scope) return 'unknown';
   if (scope.kind === ts.SyntaxKind.ThisKeyword) {
@@ -115,12 +135,12 @@ export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpressi
     if (!cls) return 'unknown';
     const sites = sitesOf(sf, cls);
     if (sites.length === 0) return 'unknown';
-    const each = sites.map((s) => regionOfClass(sf, sym, cls, (i) => s.arguments?.[i]));
+    const each = sites.map((s) => regionOfClass(sf, sym, cls, (i) => s.arguments?.[i], seen));
     return combine(each);
   }
   if (ts.isIdentifier(scope)) {
     const init = initializerOf(table, scope.text);
-    return init && ts.isNewExpression(init) ? regionOfSite(sf, sym, init) : 'unknown';
+    return init && ts.isNewExpression(init) ? regionOfSite(sf, sym, init, seen) : 'unknown';
   }
   return 'unknown';
 }

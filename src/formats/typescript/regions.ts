@@ -1,0 +1,63 @@
+/**
+ * The Regions a table is deployed to, when its file writes them as literals: a CDK table's stack
+ * (`env: { region: 'eu-west-1' }` at every site that creates it, stackRegion.ts), a CDKTF or Pulumi
+ * table's own provider (`provider: west`, with `const west = new aws.Provider('west', { region:
+ * 'us-west-2' })` or `new AwsProvider(this, 'west', { region: 'us-west-2' })` in the file). A table
+ * on the default provider, or whose stack gets its Region from elsewhere, has none known here.
+ *
+ * Used to decline --kms-key-arn when the key is in another Region: a table's key must be in its
+ * Region, and the deploy would fail.
+ */
+import type { TsTable } from './detect.js';
+import { lookup } from './detect.js';
+import { stringValue, ts, unwrap } from './parse.js';
+import { initializerOf, stackRegionsOf } from './stackRegion.js';
+
+type Sym = (e: ts.Expression) => string | undefined;
+
+/** `@pulumi/aws` Provider and CDKTF's AwsProvider (props: Pulumi's second argument, CDKTF's third). */
+function providerProps(sym: Sym, e: ts.NewExpression): ts.Expression | undefined {
+  const s = sym(e.expression) ?? '';
+  if (s === '@pulumi/aws#Provider') return e.arguments?.[1];
+  if (/^@cdktf\/provider-aws\b.*[#.]AwsProvider$/.test(s)) return e.arguments?.[2];
+  return undefined;
+}
+
+/** The literal region of the provider `provider` names in the file (`west` or `this.west`), if any. */
+function providerRegion(sf: ts.SourceFile, sym: Sym, at: ts.Node, provider: ts.Expression): string | undefined {
+  const p = unwrap(provider);
+  let init: ts.Expression | undefined;
+  if (ts.isIdentifier(p)) init = initializerOf(at, p.text);
+  else if (ts.isPropertyAccessExpression(p) && p.expression.kind === ts.SyntaxKind.ThisKeyword) init = assignedToThis(sf, p.name.text);
+  if (!init || !ts.isNewExpression(init)) return undefined;
+  const props = providerProps(sym, init);
+  const o = props && unwrap(props);
+  if (!o || !ts.isObjectLiteralExpression(o)) return undefined;
+  const region = lookup(sf, o, 'region');
+  return region.kind === 'value' ? stringValue(unwrap(region.value)) : undefined;
+}
+
+/** What `this.<name> = ...` assigns, when the file assigns it exactly once. */
+function assignedToThis(sf: ts.SourceFile, name: string): ts.Expression | undefined {
+  const found: ts.Expression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(n.left) &&
+      n.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      n.left.name.text === name
+    )
+      found.push(unwrap(n.right));
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** The table's Regions as its file writes them, or undefined when the file does not show them all. */
+export function tableRegionsOf(t: TsTable, sf: ts.SourceFile, sym: Sym, provider: ts.Expression | undefined): string[] | undefined {
+  if (t.framework === 'cdk') return stackRegionsOf(sf, sym, t.node);
+  const region = provider ? providerRegion(sf, sym, t.node, provider) : undefined;
+  return region === undefined ? undefined : [region];
+}
