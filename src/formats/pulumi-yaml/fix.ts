@@ -16,11 +16,12 @@ import {
 } from '../../rule/keyPolicy.js';
 import { serving } from '../../core/edits.js';
 import { aliasParts, describeKey } from '../../rule/keySettings.js';
+import { keyRegionMismatch } from '../../rule/keyArn.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, uniqueName, type Ctx } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
-import { child, ownPair, scalarString, type CMap } from '../yaml/tree.js';
+import { child, ownPair, resolveAlias, scalarString, type CMap } from '../yaml/tree.js';
 import { constant, type Value } from '../yaml/values.js';
 import { SSE_PATH, type Program, type PulumiDetection, type PulumiTable } from './detect.js';
 import { allowedChanges } from './verify.js';
@@ -275,7 +276,12 @@ export function fixPulumiYaml(group: GroupMember<PulumiDetection>[], options: Fi
   const plans = new Map<string, FilePlan>();
   for (const { file, detection, targets } of group) {
     let chosen = detection.tables.filter((t) => targets.includes(t.address));
-    if (chosen.length === 0) continue;
+    const elsewhere = options.kmsKeyArn ? otherRegions(chosen, options.kmsKeyArn) : [];
+    if (elsewhere.length > 0) chosen = chosen.filter((t) => !elsewhere.some((d) => d.address === t.address));
+    if (chosen.length === 0) {
+      if (elsewhere.length > 0) plans.set(file.path, { edits: [], fixed: [], declined: elsewhere });
+      continue;
+    }
     let plan = planFile(file, detection, chosen, options);
     const declined =
       detection.aliases.length > 0
@@ -286,7 +292,25 @@ export function fixPulumiYaml(group: GroupMember<PulumiDetection>[], options: Fi
       plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };
       plan.declined = declined;
     }
+    if (elsewhere.length > 0) plan.declined = [...(plan.declined ?? []), ...elsewhere];
     plans.set(file.path, plan);
   }
   return plans;
+}
+
+/**
+ * Tables --kms-key-arn cannot serve: created through a provider of the program (`options.provider:
+ * ${west}`) whose `region` is another literal than the ARN's (a table's key must be in its Region).
+ */
+function otherRegions(chosen: PulumiTable[], arn: string): { address: string; reason: string }[] {
+  const out: { address: string; reason: string }[] = [];
+  for (const t of chosen) {
+    const provider = t.provider ? resolveAlias(child(t.program.resources, t.provider)) : undefined;
+    const type = scalarString(resolveAlias(child(provider, 'type')) ?? null);
+    if (type !== 'pulumi:providers:aws') continue;
+    const region = scalarString(resolveAlias(child(resolveAlias(child(provider, 'properties')), 'region')) ?? null);
+    const reason = keyRegionMismatch(arn, region === undefined ? undefined : [region], `provider \${${t.provider}}`);
+    if (reason) out.push({ address: t.address, reason });
+  }
+  return out;
 }

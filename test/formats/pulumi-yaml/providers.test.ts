@@ -71,3 +71,25 @@ describe('Pulumi YAML: a table created through a provider', () => {
     ).toEqual(["key ordersKey of table orders is not created through the table's provider"]);
   });
 });
+
+describe('Pulumi YAML --kms-key-arn: a key of another Region than the provider the table goes through', () => {
+  it("is declined with the reason; a table of the key's Region, or on the default provider, gets the ARN", async () => {
+    const arn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const text = program(
+      provider('eu', 'eu-west-1'),
+      provider('home', 'us-east-1'),
+      table('orders', 'eu'),
+      table('carts', 'home'),
+      table('plain'),
+    );
+    const r = await processMemory([{ path: 'Pulumi.yaml', text }], 'fix', { kmsKeyArn: arn });
+    const by = new Map(r.outcomes[0].tables.map((t) => [t.address, t]));
+    expect(by.get('orders')!.fixed).toBeUndefined();
+    expect(by.get('orders')!.message).toContain(
+      "Not fixable automatically: --kms-key-arn names a key in us-east-1, and this table is in eu-west-1 (provider ${eu}): a table's key must be in its Region",
+    );
+    expect(by.get('carts')!.fixed).toBe(true);
+    expect(by.get('plain')!.fixed).toBe(true);
+    expect(r.output.get('Pulumi.yaml')!.match(/kmsKeyArn: /g)).toHaveLength(2);
+  });
+});
