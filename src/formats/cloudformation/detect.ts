@@ -219,17 +219,17 @@ function keySetting(text: string, node: CNode | null | undefined, defaults?: Def
 }
 
 /** SSEEnabled as written. */
-function enabledSetting(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
+function enabledSetting(text: string, node: CNode | null | undefined, yaml11: boolean, defaults?: Defaults): Setting {
   if (node === undefined) return ABSENT;
   const source = snippet(text, node);
   const param = parameterDefault(node, defaults);
   if (param) {
-    const d = enabledSetting(text, param.value);
+    const d = enabledSetting(text, param.value, yaml11);
     if (d.bool !== undefined) return { ...d, source, raw: rawOf(node), via: viaParameter(param.name, param.value) };
   }
   const p = placeholderIn(scalarString(node) ?? '');
   if (p !== undefined) return { state: 'unreadable', source: placeholderSetting('SSEEnabled', p), raw: rawOf(node) };
-  const b = boolOf(node);
+  const b = boolOf(node, yaml11);
   return {
     state: node?.kind === 'scalar' && !node.tag ? 'literal' : 'expression',
     source,
@@ -249,8 +249,19 @@ function sseTypeSetting(text: string, node: CNode | null | undefined, defaults?:
   return { state: intrinsicName(node) ? 'expression' : 'literal', source: snippet(text, node), raw: rawOf(node) };
 }
 
-/** The table's (or global table's) SSESpecification; a table's Properties first. */
-function settingsOf(text: string, props: CNode | null | undefined, global: boolean, defaults?: Defaults, inherited?: CMap): Settings {
+/**
+ * The table's (or global table's) SSESpecification; a table's Properties first. `yaml11`: the
+ * template is CloudFormation's YAML 1.1 (not JSON, not a serverless.yml, which the Serverless
+ * Framework reads as YAML 1.2 and sends as JSON), so a plain `SSEEnabled: yes` is true.
+ */
+function settingsOf(
+  text: string,
+  props: CNode | null | undefined,
+  global: boolean,
+  yaml11: boolean,
+  defaults?: Defaults,
+  inherited?: CMap,
+): Settings {
   if (!global && props && intrinsicName(props))
     return { model: 'unreadable', container: { state: 'expression', source: snippet(text, props) } };
   const sse = child(props, 'SSESpecification');
@@ -272,13 +283,18 @@ function settingsOf(text: string, props: CNode | null | undefined, global: boole
   const settings: Settings = {
     model: 'sse',
     block: { state: 'literal', source: '' },
-    enabled: read('SSEEnabled', (n) => enabledSetting(text, n, defaults)),
+    enabled: read('SSEEnabled', (n) => enabledSetting(text, n, yaml11, defaults)),
     sseType: read('SSEType', (n) => sseTypeSetting(text, n, defaults)),
   };
   if (!own) settings.peerBlock = 'missing';
   // A global table's keys are its replicas'.
   if (!global) settings.key = read('KMSMasterKeyId', (n) => keySetting(text, n, defaults));
   return settings;
+}
+
+/** Does CloudFormation read this template's plain scalars as YAML 1.1 (`yes` a boolean)? Not JSON, not a serverless.yml's. */
+export function yaml11(template: CfnTemplate, json: boolean): boolean {
+  return !json && template.flavor !== 'serverless';
 }
 
 /** SAM's `Globals: SimpleTable: SSESpecification`, for the template's SimpleTables. */
@@ -497,6 +513,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
           file.text,
           props,
           kind === 'global',
+          yaml11(template, json),
           defaults,
           type === 'AWS::Serverless::SimpleTable' ? simpleGlobals : undefined,
         ),

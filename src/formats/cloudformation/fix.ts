@@ -20,15 +20,16 @@ import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
 import { child, scalarString, type CMap, type CPair } from '../yaml/tree.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
-import { type CfnDetection, type CfnTable, type CfnTemplate, loopChain } from './detect.js';
+import { type CfnDetection, type CfnTable, type CfnTemplate, loopChain, yaml11 } from './detect.js';
 import { aliasResource, keyResource } from './keyResources.js';
 import { allowedChanges } from './verify.js';
 
 // ---------------------------------------------------------------- tables and keys
 
-function sseSettings(keyValue: Value | undefined): Setting[] {
+function sseSettings(keyValue: Value | undefined, yaml11: boolean): Setting[] {
   const s: Setting[] = [
-    { key: 'SSEEnabled', value: true, replace: (n) => boolOf(n) !== true },
+    // A `yes` CloudFormation reads as true stays as written.
+    { key: 'SSEEnabled', value: true, replace: (n) => boolOf(n, yaml11) !== true },
     { key: 'SSEType', value: 'KMS', replace: (n) => scalarString(n) !== 'KMS' },
   ];
   if (keyValue !== undefined) s.push({ key: 'KMSMasterKeyId', value: keyValue, replace: () => true });
@@ -36,6 +37,7 @@ function sseSettings(keyValue: Value | undefined): Setting[] {
 }
 
 function fixTable(ctx: Ctx, table: CfnTable, keyValue: Value): void {
+  const plainBools = yaml11(table.template, ctx.json);
   if (table.kind === 'global') {
     // Insertions at one offset apply in the order given: the replica (nested deeper) goes first.
     if (table.localReplica) {
@@ -44,12 +46,12 @@ function fixTable(ctx: Ctx, table: CfnTable, keyValue: Value): void {
       ]);
     }
     applySettings(ctx, table.resource, [
-      { key: 'Properties', nested: [{ key: 'SSESpecification', complete: true, nested: sseSettings(undefined) }] },
+      { key: 'Properties', nested: [{ key: 'SSESpecification', complete: true, nested: sseSettings(undefined, plainBools) }] },
     ]);
     return;
   }
   applySettings(ctx, table.resource, [
-    { key: 'Properties', nested: [{ key: 'SSESpecification', complete: true, nested: sseSettings(keyValue) }] },
+    { key: 'Properties', nested: [{ key: 'SSESpecification', complete: true, nested: sseSettings(keyValue, plainBools) }] },
   ]);
 }
 

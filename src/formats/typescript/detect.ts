@@ -722,14 +722,14 @@ function globalTableMembers(sf: ts.SourceFile, tables: TsTable[]): void {
   for (const r of tables) {
     if (!r.props) continue;
     if (r.kind === 'DynamodbTableReplica' || r.kind === 'PulumiTableReplica') {
-      const v = valueOf(sf, r.props, 'globalTableArn');
+      const v = propValue(sf, r.props, 'globalTableArn');
       const table =
         v && ts.isPropertyAccessExpression(v) && v.name.text === 'arn' && ts.isIdentifier(v.expression)
           ? named(v.expression.text, ['DynamodbTable', 'PulumiTable'])
           : undefined;
       if (table) addGlobalTableReplica(table.encryption.obstacles, r.address);
     } else if (r.kind === 'TableV2MultiAccountReplica') {
-      const v = valueOf(sf, r.props, 'replicaSourceTable');
+      const v = propValue(sf, r.props, 'replicaSourceTable');
       const source = v && holderName(v);
       if (source) multiAccount(named(source, ['TableV2']), r.address);
     }
@@ -753,7 +753,7 @@ function globalTableMembers(sf: ts.SourceFile, tables: TsTable[]): void {
 }
 
 /** The value of a property of an object literal, unwrapped, when it is written there. */
-function valueOf(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+function propValue(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
   const l = lookup(sf, o, name);
   return l.kind === 'value' ? unwrap(l.value) : undefined;
 }

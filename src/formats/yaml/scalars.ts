@@ -3,9 +3,26 @@ import type { CNode } from './tree.js';
 
 export type Tri = true | false | 'unknown';
 
-export function boolOf(node: CNode | null | undefined): Tri {
+/**
+ * YAML 1.1's other booleans, which CloudFormation reads in a template (it parses YAML 1.1): plain
+ * `yes`, `on` and their cases are true, `no` and `off` false; `y` and `n` stay strings there.
+ */
+const YAML11_BOOLS = new Map<string, boolean>([
+  ...['yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((v): [string, boolean] => [v, true]),
+  ...['no', 'No', 'NO', 'off', 'Off', 'OFF'].map((v): [string, boolean] => [v, false]),
+]);
+
+/**
+ * A scalar's boolean: YAML's true and false, the strings "true" and "false" in any case, and with
+ * `yaml11` (a CloudFormation or SAM template written in YAML) YAML 1.1's plain yes/no/on/off.
+ */
+export function boolOf(node: CNode | null | undefined, yaml11 = false): Tri {
   if (node?.kind !== 'scalar' || node.tag) return 'unknown';
   if (typeof node.value === 'boolean') return node.value;
+  if (yaml11 && node.quote === 'plain' && typeof node.value === 'string') {
+    const b = YAML11_BOOLS.get(node.value);
+    if (b !== undefined) return b;
+  }
   if (typeof node.value === 'string') {
     const v = node.value.trim().toLowerCase();
     if (v === 'true') return true;
