@@ -55,6 +55,14 @@ function fixTable(ctx: Ctx, table: CfnTable, keyValue: Value): void {
   ]);
 }
 
+/**
+ * A logical ID's letters and digits (and a loop's `${Name}` placeholders), the only characters
+ * CloudFormation takes in one: `recipe_table` names its key `recipetableKey`.
+ */
+function alphanumeric(id: string): string {
+  return id.replace(/\$\{[^}]*\}|[^A-Za-z0-9]/g, (m) => (m.startsWith('${') ? m : '')) || 'Table';
+}
+
 function takenNames(template: CfnTemplate): Set<string> {
   const names = new Set<string>();
   for (const section of ['Resources', 'Parameters', 'Conditions', 'Mappings', 'Outputs']) {
@@ -189,7 +197,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     const from = ctx.edits.length;
     // A table of a Fn::ForEach body gets its key and alias in the same body, one per generated table.
     const id = logicalId(t);
-    const keyId = uniqueName(`${id}Key`, taken);
+    const keyId = uniqueName(`${alphanumeric(id)}Key`, taken);
     const aliasId = uniqueName(`${keyId}Alias`, taken);
     fixTable(ctx, t, keyArn(t, keyId));
     const description = describeKey([id], options.key?.description);

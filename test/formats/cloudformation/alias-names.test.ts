@@ -45,3 +45,18 @@ describe('generated CloudFormation key aliases', () => {
     expect(r.output.get('serverless.yml')).toContain("AliasName: !Join ['', [alias/dynamodb/, !Ref Orders]]");
   });
 });
+
+describe('generated CloudFormation logical IDs', () => {
+  it("take only the table's letters and digits (CloudFormation refuses others), a loop's ${Name} kept", async () => {
+    const r = await processMemory([{ path: 't.yaml', text: template(table('recipe_table'), table('orders-v2')) }], 'fix', {});
+    const out = r.output.get('t.yaml')!;
+    expect([...out.matchAll(/^ {2}(\S+):$/gm)].map((m) => m[1])).toEqual([
+      'recipe_table',
+      'recipetableKey',
+      'recipetableKeyAlias',
+      'orders-v2',
+      'ordersv2Key',
+      'ordersv2KeyAlias',
+    ]);
+  });
+});
