@@ -94,7 +94,8 @@ export interface TsTable extends TableFacts {
   kind: TableClass;
   framework: Framework;
   generation: Generation;
-  node: ts.NewExpression;
+  /** The `new` expression, or for a subclass of a table class the `super(...)` call in its constructor. */
+  node: ts.NewExpression | ts.CallExpression;
   /** The props / config / args object literal, when the table has one. */
   props?: ts.ObjectLiteralExpression;
   /** The construct id (CDK, CDKTF) or resource name (Pulumi) expression. */
@@ -548,7 +549,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     return TABLE_CLASSES[c.sym(callee) ?? ''];
   };
 
-  const tableOf = (node: ts.NewExpression, cls: (typeof TABLE_CLASSES)[string]): TsTable => {
+  const tableOf = (node: ts.NewExpression | ts.CallExpression, cls: (typeof TABLE_CLASSES)[string]): TsTable => {
     const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
     const pulumi = cls.framework === 'pulumi';
     const idNode = pulumi ? args[0] : args[1];
@@ -633,7 +634,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   };
 
   /** Is this use of a const the props argument of the table `node`? */
-  const isPropsOf = (u: ts.Identifier, node: ts.NewExpression) => (node.arguments ?? []).some((a) => unwrap(a) === u);
+  const isPropsOf = (u: ts.Identifier, node: ts.NewExpression | ts.CallExpression) => (node.arguments ?? []).some((a) => unwrap(a) === u);
   /** Is this use of a const the props argument of some table? */
   const isTableProps = (u: ts.Identifier) => {
     let cur: ts.Node = u;
@@ -649,7 +650,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
    */
   const heldProblem = (
     held: ConstObject,
-    node: ts.NewExpression,
+    node: ts.NewExpression | ts.CallExpression,
     statement: ts.Statement | undefined,
     scope: ts.Expression | undefined,
   ): string | undefined => {
@@ -679,8 +680,44 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const cls = classOf(node.expression);
     if (cls) tables.push(tableOf(node, cls));
   }
+  // A subclass of a table class (`class AuditTable extends Table { constructor(...) { super(scope, id, {...}) } }`),
+  // wherever it is created: its table is read at the super call, named after the class, never fixed.
+  if (/\bextends\b/.test(sf.text)) {
+    for (const { name, base, call } of subclasses(sf)) {
+      const cls = classOf(base);
+      if (!cls) continue;
+      const t = tableOf(call, cls);
+      t.address = name;
+      t.type = `${name} (${t.type})`;
+      t.encryption.obstacles.push({
+        kind: 'code-shape',
+        step:
+          `the table is created through the class ${name}, a subclass of ${cls.type}, which kmsfix does not rewrite: ` +
+          'set the encryption in its super(...) props (or let its callers pass one) by hand',
+      });
+      tables.push(t);
+    }
+  }
   globalTableMembers(sf, tables);
   return { tables, sf, imports, binds };
+}
+
+/** Classes of the file that extend another class, with their constructor's `super(...)` call. */
+function subclasses(sf: ts.SourceFile): { name: string; base: ts.Expression; call: ts.CallExpression }[] {
+  const out: { name: string; base: ts.Expression; call: ts.CallExpression }[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isClassLike(n) && n.name) {
+      const base = n.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+      const ctor = base ? n.members.find(ts.isConstructorDeclaration) : undefined;
+      const call = ctor?.body?.statements
+        .map((st) => (ts.isExpressionStatement(st) ? unwrap(st.expression) : undefined))
+        .find((e): e is ts.CallExpression => !!e && ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword);
+      if (base && call) out.push({ name: n.name.text, base, call });
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
 }
 
 /**

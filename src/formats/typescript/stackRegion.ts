@@ -120,14 +120,14 @@ type Seen = (string | undefined)[];
  * The Regions the stack of a table is created in, when the file shows every one of them as a
  * literal (`env: { region: 'eu-west-1' }` at each site); undefined otherwise.
  */
-export function stackRegionsOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpression): string[] | undefined {
+export function stackRegionsOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpression | ts.CallExpression): string[] | undefined {
   const seen: Seen = [];
   if (stackRegionOf(sf, sym, table, seen) !== 'regional' || seen.length === 0 || seen.some((r) => r === undefined)) return undefined;
   return [...new Set(seen as string[])];
 }
 
 /** The Region of the stack a table is created in (its scope argument). */
-export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpression, seen?: Seen): StackRegion {
+export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpression | ts.CallExpression, seen?: Seen): StackRegion {
   const scope = table.arguments?.[0] ? unwrap(table.arguments[0]) : undefined;
   if (!scope) return 'unknown';
   if (scope.kind === ts.SyntaxKind.ThisKeyword) {

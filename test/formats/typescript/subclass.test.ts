@@ -1,0 +1,63 @@
+/**
+ * A table created through a subclass of a table class (`class AuditTable extends Table { constructor(...)
+ * { super(scope, id, {...}) } }`, as test helpers and platform libraries write them) was a silent miss.
+ * It is read at the super call, named after the class, wherever the class is created, and never
+ * fixed; classes that extend anything else are not tables.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const FILE = `import { Stack } from 'aws-cdk-lib';
+import { AttributeType, Table, TableEncryption, TableV2, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
+import * as aws from '@pulumi/aws';
+import type { Construct } from 'constructs';
+
+export class AuditTable extends Table {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { partitionKey: { name: 'id', type: AttributeType.STRING } });
+  }
+}
+
+export class KeyedTable extends Table {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { partitionKey: { name: 'id', type: AttributeType.STRING }, encryption: TableEncryption.CUSTOMER_MANAGED });
+  }
+}
+
+export class ExtendedTable extends TableV2 {
+  constructor(scope: Construct, id: string, extra: Partial<TableProps> = {}) {
+    super(scope, id, { partitionKey: { name: 'id', type: AttributeType.STRING }, ...extra });
+  }
+}
+
+export class SessionsTable extends aws.dynamodb.Table {
+  constructor(name: string) {
+    super(name, { attributes: [{ name: 'id', type: 'S' }], hashKey: 'id' });
+  }
+}
+
+export class AppStack extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, {});
+    new AuditTable(this, 'Audit');
+  }
+}
+`;
+
+describe('tables created through a subclass of a table class', () => {
+  it('are reported at the super call, named after the class, and never fixed', async () => {
+    const r = await processMemory([{ path: 'tables.ts', text: FILE }], 'fix', {});
+    expect(r.outcomes[0].error).toBeUndefined();
+    const by = new Map(r.outcomes[0].tables.map((t) => [t.address, t]));
+    expect([...by.keys()].sort()).toEqual(['AuditTable', 'ExtendedTable', 'KeyedTable', 'SessionsTable']);
+    expect(by.get('AuditTable')).toMatchObject({ line: 8, status: 'aws-owned', type: 'AuditTable (aws-cdk-lib.aws_dynamodb.Table)' });
+    expect(by.get('AuditTable')!.message).toContain(
+      'Not fixable automatically: the table is created through the class AuditTable, a subclass of aws-cdk-lib.aws_dynamodb.Table, ' +
+        'which kmsfix does not rewrite: set the encryption in its super(...) props (or let its callers pass one) by hand',
+    );
+    expect(by.get('KeyedTable')!.status).toBe('customer-managed');
+    expect(by.get('ExtendedTable')!.status).toBe('unknown');
+    expect(by.get('SessionsTable')).toMatchObject({ status: 'aws-owned', fixable: false });
+    expect(r.output.get('tables.ts') ?? FILE).toBe(FILE);
+  });
+});
