@@ -702,21 +702,18 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   return { tables, sf, imports, binds };
 }
 
-/** Classes of the file that extend another class, with their constructor's `super(...)` call. */
+/** The file's top-level classes that extend another class, with their constructor's `super(...)` call. */
 function subclasses(sf: ts.SourceFile): { name: string; base: ts.Expression; call: ts.CallExpression }[] {
   const out: { name: string; base: ts.Expression; call: ts.CallExpression }[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isClassLike(n) && n.name) {
-      const base = n.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-      const ctor = base ? n.members.find(ts.isConstructorDeclaration) : undefined;
-      const call = ctor?.body?.statements
-        .map((st) => (ts.isExpressionStatement(st) ? unwrap(st.expression) : undefined))
-        .find((e): e is ts.CallExpression => !!e && ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword);
-      if (base && call) out.push({ name: n.name.text, base, call });
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
+  for (const n of sf.statements) {
+    if (!ts.isClassDeclaration(n) || !n.name) continue;
+    const base = n.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    const ctor = base ? n.members.find(ts.isConstructorDeclaration) : undefined;
+    const call = ctor?.body?.statements
+      .map((st) => (ts.isExpressionStatement(st) ? unwrap(st.expression) : undefined))
+      .find((e): e is ts.CallExpression => !!e && ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword);
+    if (base && call) out.push({ name: n.name.text, base, call });
+  }
   return out;
 }
 
