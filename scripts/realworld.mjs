@@ -37,6 +37,10 @@ const DECLARATION = [
     // (which `new Table({...})` of other libraries, e.g. dynamodb-toolbox, takes).
     re: /^(?![ \t]*\/\/).*\bnew\s+(?:[\w$]+\.)*(?:Table|TableV2|TableV2MultiAccountReplica|CfnTable|CfnGlobalTable|DynamodbTable|TableReplica|DynamodbTableReplica)\s*\(\s*(?!\{)/gm,
   },
+  // CloudFormation resources written as object literals (a Serverless Framework serverless.ts), and
+  // tables created through a subclass (counted once, at the class).
+  { family: 'typescript', ext: /(?<!\.d)\.ts$/, re: /^(?![ \t]*\/\/).*\bType:\s*["']AWS::DynamoDB::(?:Global)?Table["']/gm },
+  { family: 'typescript', ext: /(?<!\.d)\.ts$/, re: /^(?![ \t]*\/\/).*\bclass\s+\w+\s+extends\s+(?:[\w$]+\.)*(?:Table|TableV2|CfnTable|DynamodbTable)\b/gm },
 ];
 
 function* walk(dir) {

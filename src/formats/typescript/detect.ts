@@ -24,8 +24,9 @@ import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts
 import { newExpressions, parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
 import { functionOf } from './scopes.js';
 import { stackRegionOf } from './stackRegion.js';
+import { resourceTables } from './resources.js';
 
-export type Framework = 'cdk' | 'cdktf' | 'pulumi';
+export type Framework = 'cdk' | 'cdktf' | 'pulumi' | 'serverless';
 /** Which table class a construct is (not the peer scanners' table kinds, src/rule/peers/facts.ts TableKind). */
 export type TableClass =
   | 'Table'
@@ -36,7 +37,8 @@ export type TableClass =
   | 'PulumiTable'
   | 'DynamodbTableReplica'
   | 'PulumiTableReplica'
-  | 'TableV2MultiAccountReplica';
+  | 'TableV2MultiAccountReplica'
+  | 'CfnResource';
 
 /** Constructor symbol -> what it is. `type` is the name reported to the user. */
 export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framework; type: string }> = {
@@ -88,14 +90,17 @@ const CLASS_NAMES = new Set(Object.keys(TABLE_CLASSES).map((k) => k.split(/[#.]/
  * (`aws-cdk-lib`) or v1 (`@aws-cdk/aws-dynamodb`, same API); CDKTF's `lib/<resource>` layout or the
  * earlier one namespace per service (`lib/dynamodb`, `dynamodb.DynamodbTable`). New code follows it.
  */
-export type Generation = 'cdk-v2' | 'cdk-v1' | 'cdktf' | 'cdktf-namespaced' | 'pulumi';
+export type Generation = 'cdk-v2' | 'cdk-v1' | 'cdktf' | 'cdktf-namespaced' | 'pulumi' | 'serverless';
 
 export interface TsTable extends TableFacts {
   kind: TableClass;
   framework: Framework;
   generation: Generation;
-  /** The `new` expression, or for a subclass of a table class the `super(...)` call in its constructor. */
-  node: ts.NewExpression | ts.CallExpression;
+  /**
+   * The `new` expression, or for a subclass of a table class the `super(...)` call in its constructor;
+   * for a CloudFormation resource written as an object literal (`serverless.ts`), that literal.
+   */
+  node: ts.NewExpression | ts.CallExpression | ts.ObjectLiteralExpression;
   /** The props / config / args object literal, when the table has one. */
   props?: ts.ObjectLiteralExpression;
   /** The construct id (CDK, CDKTF) or resource name (Pulumi) expression. */
@@ -112,6 +117,12 @@ export interface TsTable extends TableFacts {
    * gives the table its own props there, `{ ...name, <settings> }`, and leaves the const as it is.
    */
   spreadOf?: ts.Identifier;
+}
+
+/** The construct call of a table created by code (every table a fix changes): its `new` or `super(...)`. */
+export function constructOf(t: TsTable): ts.NewExpression | ts.CallExpression {
+  if (ts.isObjectLiteralExpression(t.node)) throw new Error(`${t.address} is a resource object, not a construct`);
+  return t.node;
 }
 
 export interface TsDetection extends Detection {
@@ -177,7 +188,12 @@ function boolOf(e: ts.Expression): boolean | undefined {
 type Ctx = { sf: ts.SourceFile; sym: (e: ts.Expression) => string | undefined };
 
 /** A property as a setting: absent, unreadable (a spread or computed property may set it), or its value as `read` reads it. */
-function settingOf(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string, read: (value: ts.Expression) => Setting): Setting {
+export function settingOf(
+  sf: ts.SourceFile,
+  o: ts.ObjectLiteralExpression,
+  name: string,
+  read: (value: ts.Expression) => Setting,
+): Setting {
   const l = lookup(sf, o, name);
   if (l.kind === 'absent') return ABSENT;
   if (l.kind === 'unknown') return { state: 'unreadable', source: l.why };
@@ -185,7 +201,7 @@ function settingOf(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: strin
 }
 
 /** A switch: `true` or `false` as written; anything else is decided at run time. */
-const switchOf =
+export const switchOf =
   (sf: ts.SourceFile) =>
   (e: ts.Expression): Setting => {
     const b = boolOf(e);
@@ -193,7 +209,7 @@ const switchOf =
   };
 
 /** A key: a string literal as such, anything else an expression naming a key. */
-const keyOf =
+export const keyOf =
   (sf: ts.SourceFile) =>
   (e: ts.Expression): Setting => {
     const s = stringValue(unwrap(e));
@@ -201,7 +217,7 @@ const keyOf =
   };
 
 /** A nested object literal (a block): literal when it is one, an expression otherwise. */
-const blockOf =
+export const blockOf =
   (sf: ts.SourceFile) =>
   (e: ts.Expression): Setting =>
     ts.isObjectLiteralExpression(unwrap(e))
@@ -209,7 +225,7 @@ const blockOf =
       : { state: 'expression', source: snippet(sf, e) };
 
 /** The object literal a property holds, if it holds one. */
-function objectAt(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralExpression | undefined {
+export function objectAt(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralExpression | undefined {
   const l = lookup(sf, o, name);
   const v = l.kind === 'value' ? unwrap(l.value) : undefined;
   return v && ts.isObjectLiteralExpression(v) ? v : undefined;
@@ -243,13 +259,16 @@ function choiceOf(c: Ctx, props: ts.ObjectLiteralExpression, v2: boolean): Setti
   });
 }
 
+/** The CloudFormation SSE names: CDK's L1 props (camelCase), or the resource's own (PascalCase). */
+export const CFN_NAMES = { block: 'sseSpecification', enabled: 'sseEnabled', key: 'kmsMasterKeyId' };
+
 /** CloudFormation-shaped SSE (CfnTable, CfnGlobalTable): sseSpecification { sseEnabled, kmsMasterKeyId }. */
-function cfnSettings(sf: ts.SourceFile, props: ts.ObjectLiteralExpression, withKey: boolean): Settings {
-  const block = settingOf(sf, props, 'sseSpecification', blockOf(sf));
-  const o = objectAt(sf, props, 'sseSpecification');
+export function cfnSettings(sf: ts.SourceFile, props: ts.ObjectLiteralExpression, withKey: boolean, names = CFN_NAMES): Settings {
+  const block = settingOf(sf, props, names.block, blockOf(sf));
+  const o = objectAt(sf, props, names.block);
   if (block.state !== 'literal' || !o) return { model: 'sse', block };
-  const settings: Settings = { model: 'sse', block, enabled: settingOf(sf, o, 'sseEnabled', switchOf(sf)) };
-  if (withKey) settings.key = settingOf(sf, o, 'kmsMasterKeyId', keyOf(sf));
+  const settings: Settings = { model: 'sse', block, enabled: settingOf(sf, o, names.enabled, switchOf(sf)) };
+  if (withKey) settings.key = settingOf(sf, o, names.key, keyOf(sf));
   return settings;
 }
 
@@ -262,7 +281,7 @@ function tfSettings(sf: ts.SourceFile, props: ts.ObjectLiteralExpression): Setti
 }
 
 /** A list of replicas, each object literal's key read by `keyOf`. */
-function replicasOf(
+export function replicasOf(
   sf: ts.SourceFile,
   props: ts.ObjectLiteralExpression,
   name: string,
@@ -340,6 +359,15 @@ export const WORDS: Record<TableClass, Vocabulary> = {
   PulumiTable: tfWords('replicas'),
   DynamodbTableReplica: REPLICA_RESOURCE_WORDS,
   PulumiTableReplica: REPLICA_RESOURCE_WORDS,
+  CfnResource: {
+    names: {
+      block: 'SSESpecification',
+      enabled: 'SSEEnabled',
+      key: 'KMSMasterKeyId',
+      replicas: 'Replicas',
+      replicaKey: 'replica KMSMasterKeyId',
+    },
+  },
   TableV2MultiAccountReplica: {
     names: { choice: 'encryption' },
     phrases: {
@@ -459,7 +487,7 @@ export const MAYBE_SUPPRESSION = /:(skip|ignore)|kics-scan/i;
  * Suppression comments (`// kmsfix:ignore reason`, `// checkov:skip=CKV_AWS_119:reason`, and the other
  * tools' syntaxes) in the comments just above the table's `new` expression, up to its statement.
  */
-function suppressionsOf(sf: ts.SourceFile, node: ts.Node): Suppression[] {
+export function suppressionsOf(sf: ts.SourceFile, node: ts.Node): Suppression[] {
   const text = sf.text;
   const out: Suppression[] = [];
   for (let cur: ts.Node | undefined = node; cur && !ts.isSourceFile(cur); cur = cur.parent) {
@@ -479,7 +507,7 @@ function suppressionsOf(sf: ts.SourceFile, node: ts.Node): Suppression[] {
 // ---------------------------------------------------------------- detection
 
 /** A table whose props kmsfix cannot read. */
-function unreadable(why: string): EncryptionFacts {
+export function unreadable(why: string): EncryptionFacts {
   return {
     peerKind: 'code',
     words: { names: {} },
@@ -698,6 +726,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       tables.push(t);
     }
   }
+  // CloudFormation resources written as object literals (a Serverless Framework serverless.ts).
+  if (sf.text.includes('AWS::DynamoDB::')) tables.push(...resourceTables(sf, lines));
   globalTableMembers(sf, tables);
   return { tables, sf, imports, binds };
 }

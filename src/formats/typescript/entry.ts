@@ -1,7 +1,8 @@
 /** Cheap registry entry for the TypeScript family (AWS CDK, CDK for Terraform, Pulumi): TypeScript loads only when a file needs it. */
 import type { FormatEntry } from '../../core/types.js';
 
-const MARKERS = /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws/;
+// `AWS::DynamoDB::`: CloudFormation resources written as object literals (a Serverless Framework serverless.ts).
+const MARKERS = /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws|AWS::DynamoDB::/;
 
 export const typescriptEntry: FormatEntry = {
   name: 'typescript',

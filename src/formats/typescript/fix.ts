@@ -13,7 +13,7 @@ import { serving } from '../../core/edits.js';
 import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { call, obj, quote, raw, render, renderFunction, str, type Code } from './code.js';
-import { lookup, type TsDetection, type TsTable } from './detect.js';
+import { constructOf, lookup, type TsDetection, type TsTable } from './detect.js';
 import { cdkV1Module, ImportPlanner, importModeOf, resolveSymbol, type ImportWriting } from './imports.js';
 import {
   CDK,
@@ -155,7 +155,8 @@ const isTrue = (e: ts.Expression | undefined) => e !== undefined && unwrap(e).ki
 
 /** Pulumi resource options (the third argument), when written as an object literal. */
 function pulumiOpts(t: TsTable): ts.ObjectLiteralExpression | undefined {
-  const opts = t.node.arguments?.[2] ? unwrap(t.node.arguments[2]) : undefined;
+  const arg = constructOf(t).arguments?.[2];
+  const opts = arg ? unwrap(arg) : undefined;
   return opts && ts.isObjectLiteralExpression(opts) ? opts : undefined;
 }
 
@@ -241,6 +242,7 @@ function tableSettings(t: TsTable, ref: Ref, key: Code, sym: (e: ts.Expression) 
     case 'DynamodbTableReplica':
     case 'PulumiTableReplica':
     case 'TableV2MultiAccountReplica':
+    case 'CfnResource':
       throw new Error(`${t.kind} is never fixed`);
   }
 }
@@ -343,7 +345,7 @@ class FilePlanner {
       detection.imports,
       this.taken,
       this.style,
-      importModeOf(chosen[0].node.expression, detection.imports),
+      importModeOf(constructOf(chosen[0]).expression, detection.imports),
       writingOf(chosen[0], detection),
     );
     this.ctx = { sf: this.sf, text: this.text, style: this.style, edits: [] };
@@ -456,7 +458,7 @@ class FilePlanner {
     for (const list of byKey.values()) {
       const t = list[0].tables[0];
       const p = placementOf(t, this.sf);
-      const scopeNode = t.framework === 'pulumi' ? undefined : t.node.arguments?.[0];
+      const scopeNode = t.framework === 'pulumi' ? undefined : constructOf(t).arguments?.[0];
       const names = [scopeNode, p.parent, p.provider].flatMap((n) => (n ? freeNames(n) : []));
       // (An ARN expression is not moved out of its block, nor out of a loop.)
       const anchor = arnInBlock
@@ -753,7 +755,7 @@ class FilePlanner {
  * `import x = require('m')` when the table's class is imported so.
  */
 function writingOf(t: TsTable, detection: TsDetection): ImportWriting {
-  let root: ts.Expression = t.node.expression;
+  let root: ts.Expression = constructOf(t).expression;
   while (ts.isPropertyAccessExpression(root)) root = root.expression;
   const name = ts.isIdentifier(root) ? root.text : undefined;
   const info = detection.imports.find((i) => i.namespace === name || i.named.some((n) => n.local === name));

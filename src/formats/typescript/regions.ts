@@ -9,7 +9,7 @@
  * Region, and the deploy would fail.
  */
 import type { TsTable } from './detect.js';
-import { lookup } from './detect.js';
+import { constructOf, lookup } from './detect.js';
 import { stringValue, ts, unwrap } from './parse.js';
 import { initializerOf, stackRegionsOf } from './stackRegion.js';
 
@@ -57,7 +57,8 @@ function assignedToThis(sf: ts.SourceFile, name: string): ts.Expression | undefi
 
 /** The table's Regions as its file writes them, or undefined when the file does not show them all. */
 export function tableRegionsOf(t: TsTable, sf: ts.SourceFile, sym: Sym, provider: ts.Expression | undefined): string[] | undefined {
-  if (t.framework === 'cdk') return stackRegionsOf(sf, sym, t.node);
+  if (t.framework === 'serverless') return undefined;
+  if (t.framework === 'cdk') return stackRegionsOf(sf, sym, constructOf(t));
   const region = provider ? providerRegion(sf, sym, t.node, provider) : undefined;
   return region === undefined ? undefined : [region];
 }
