@@ -40,7 +40,11 @@ const DECLARATION = [
   // CloudFormation resources written as object literals (a Serverless Framework serverless.ts), and
   // tables created through a subclass (counted once, at the class).
   { family: 'typescript', ext: /(?<!\.d)\.ts$/, re: /^(?![ \t]*\/\/).*\bType:\s*["']AWS::DynamoDB::(?:Global)?Table["']/gm },
-  { family: 'typescript', ext: /(?<!\.d)\.ts$/, re: /^(?![ \t]*\/\/).*\bclass\s+\w+\s+extends\s+(?:[\w$]+\.)*(?:Table|TableV2|CfnTable|DynamodbTable)\b/gm },
+  {
+    family: 'typescript',
+    ext: /(?<!\.d)\.ts$/,
+    re: /^(?![ \t]*\/\/).*\bclass\s+\w+\s+extends\s+(?:[\w$]+\.)*(?:Table|TableV2|CfnTable|DynamodbTable)\b/gm,
+  },
 ];
 
 function* walk(dir) {
