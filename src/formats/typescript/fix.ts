@@ -9,6 +9,7 @@ import { DEFAULT_KEY_POLICY, holdsKeyPolicy, type KeyPolicyMode, type Placeholde
 import { describeKey } from '../../rule/keySettings.js';
 import { keyRegionMismatch } from '../../rule/keyArn.js';
 import { tableRegionsOf } from './regions.js';
+import { planResources } from './fixResources.js';
 import { serving } from '../../core/edits.js';
 import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
@@ -778,11 +779,17 @@ export async function fixTypeScript(
 ): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
   for (const { file, detection, targets } of group) {
+    // CloudFormation resources written as object literals (a serverless.ts): their own plan (fixResources.ts).
+    const resources = detection.tables.filter((t) => targets.includes(t.address) && t.kind === 'CfnResource');
+    if (resources.length > 0) {
+      const ctx = { sf: detection.sf, text: file.text, style: detectTsStyle(detection.sf), edits: [] };
+      plans.set(file.path, { edits: ctx.edits, fixed: planResources(ctx, resources, options) });
+    }
     let chosen = detection.tables.filter((t) => targets.includes(t.address) && t.props && t.statement && t.kind !== 'CfnGlobalTable');
     const declined = options.kmsKeyArn ? otherRegions(detection, chosen, options.kmsKeyArn) : [];
     if (declined.length > 0) chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
     if (chosen.length === 0) {
-      if (declined.length > 0) plans.set(file.path, { edits: [], fixed: [], declined });
+      if (declined.length > 0) plans.set(file.path, { ...(plans.get(file.path) ?? { edits: [], fixed: [] }), declined });
       continue;
     }
     // The package.json is read only for a Pulumi program's keys (their policy names the Region).
@@ -791,6 +798,11 @@ export async function fixTypeScript(
       : {};
     const plan = new FilePlanner(file, detection, chosen, options, project).plan();
     if (declined.length > 0) plan.declined = [...(plan.declined ?? []), ...declined];
+    const planned = plans.get(file.path);
+    if (planned) {
+      plan.edits.push(...planned.edits);
+      plan.fixed.push(...planned.fixed);
+    }
     plans.set(file.path, plan);
   }
   return plans;

@@ -3,7 +3,7 @@
  * (`serverless.ts`, the aws-nodejs-typescript template) declares `resources: { Resources: { Orders: {
  * Type: 'AWS::DynamoDB::Table', Properties: {...} } } }`. Each DynamoDB table there is read as
  * CloudFormation reads it (`SSESpecification`: `SSEEnabled`, `KMSMasterKeyId`; a global table's
- * replica keys) and reported. kmsfix does not fix it: the message says what to write by hand.
+ * replica keys) and reported; fixResources.ts fixes a table (a global table is left to the user).
  */
 import { ABSENT, type EncryptionFacts, type Setting } from '../../rule/facts.js';
 import type { LineIndex } from '../../core/text.js';
@@ -14,9 +14,8 @@ const TYPES = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
 const NAMES = { block: 'SSESpecification', enabled: 'SSEEnabled', key: 'KMSMasterKeyId' };
 
 const STEP =
-  'the table is a CloudFormation resource written in TypeScript (a serverless.ts), which kmsfix reads but does not rewrite: ' +
-  "give it SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: <a key's ARN> } and an AWS::KMS::Key with rotation " +
-  'by hand, or move its resources into a file of Resources (`${file(...)}`), which kmsfix fixes';
+  "a global table written in TypeScript (a serverless.ts): give each replica's SSESpecification a KMSMasterKeyId of a key in its " +
+  'Region by hand; kmsfix never half-fixes a global table';
 
 /** A global table replica's key: SSESpecification.KMSMasterKeyId. */
 function replicaKey(sf: ts.SourceFile, replica: ts.ObjectLiteralExpression): Setting {
@@ -35,7 +34,8 @@ function factsOf(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression, global
   if (value) facts.settings = cfnSettings(sf, value, !global, NAMES);
   if (global)
     facts.replicas = replicasOf(sf, value ?? ts.factory.createObjectLiteralExpression(), 'Replicas', 'own', (o) => replicaKey(sf, o));
-  facts.obstacles.push({ kind: 'code-shape', step: STEP });
+  // kmsfix fixes a table resource (fixResources.ts), not a global table's replicas.
+  if (global) facts.obstacles.push({ kind: 'code-shape', step: STEP });
   return facts;
 }
 

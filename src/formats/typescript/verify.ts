@@ -5,6 +5,7 @@
 import type { FixOptions, SourceFile } from '../../core/types.js';
 import { lookup, type TsDetection, type TsTable } from './detect.js';
 import { resolveSymbol } from './imports.js';
+import { resourceKeyProblem } from './fixResources.js';
 import { ts, unwrap } from './parse.js';
 
 const KEY_CLASSES = new Set([
@@ -54,6 +55,11 @@ export function verifyTypeScript(_file: SourceFile, detection: TsDetection, fixe
   const problems: string[] = [];
   for (const t of detection.tables) {
     if (!fixed.includes(t.address)) continue;
+    if (t.kind === 'CfnResource') {
+      const problem = resourceKeyProblem(sf, t);
+      if (problem) problems.push(problem);
+      continue;
+    }
     let e = keyExpression(sf, t);
     // `key.keyArn`, `key.arn`
     if (e && ts.isPropertyAccessExpression(e) && ['keyArn', 'arn'].includes(e.name.text)) e = e.expression;

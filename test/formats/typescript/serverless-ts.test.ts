@@ -3,11 +3,33 @@
  * template) declares its tables as CloudFormation resources in object literals: `resources: {
  * Resources: { Orders: { Type: 'AWS::DynamoDB::Table', Properties: {...} } } }`. They were a silent
  * miss (the file did not pass the TypeScript prefilter). They are read as CloudFormation reads them,
- * reported with their status and suppressions, and never fixed (the message gives the step).
+ * reported with their status and suppressions; a table is fixed as a serverless.yml's is (a global
+ * table is not). The one-run output is fixtures/typescript/serverless-ts; here the service that
+ * output evaluates to is linted by cfn-lint as the template the Framework would deploy.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
 import { typescriptEntry } from '../../../src/formats/typescript/entry.js';
+import { detectTypeScript } from '../../../src/formats/typescript/detect.js';
+import { verifyTypeScript } from '../../../src/formats/typescript/verify.js';
+import { FIXTURES } from '../../helpers/fixture-cases.js';
+
+/** The configuration object a serverless.ts exports (transpiled and run, as the Framework loads it). */
+function evaluate(source: string): { resources: { Resources: Record<string, unknown>; Conditions?: unknown } } {
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
+  const module = { exports: {} as Record<string, unknown> };
+  vm.runInNewContext(js, { module, exports: module.exports, require: () => ({}) });
+  return (module.exports.default ?? module.exports) as never;
+}
+
+/** Serverless variables (`${self:...}`, `${sls:stage}`) as a plain word, as the Framework's deploy would leave a value. */
+const slsResolved = (json: string) => json.replace(/\$\{(?!AWS::)[^{}]*\}/g, 'slsvar');
 
 const SERVICE = `import type { AWS } from '@serverless/typescript';
 
@@ -47,7 +69,7 @@ module.exports = serverlessConfiguration;
 `;
 
 describe('serverless.ts: CloudFormation resources in object literals', () => {
-  it('pass the prefilter, and each table is reported with its status, never fixed', async () => {
+  it('pass the prefilter; each table is reported with its status, the tables fixed, a global table not', async () => {
     expect(typescriptEntry.prefilter(SERVICE)).toBe(true);
     const r = await processMemory([{ path: 'serverless.ts', text: SERVICE }], 'fix', {});
     expect(r.outcomes[0].error).toBeUndefined();
@@ -58,15 +80,64 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
       format: 'serverless',
       type: 'AWS::DynamoDB::Table',
       status: 'aws-owned',
-      fixable: false,
+      fixed: true,
     });
-    expect(by.get('ShopItems')!.message).toContain(
-      'Not fixable automatically: the table is a CloudFormation resource written in TypeScript (a serverless.ts), which kmsfix reads but does not rewrite',
-    );
-    expect(by.get('Orders')).toMatchObject({ status: 'aws-managed', reason: 'SSE is enabled with no KMSMasterKeyId' });
+    expect(by.get('Orders')).toMatchObject({ status: 'aws-managed', reason: 'SSE is enabled with no KMSMasterKeyId', fixed: true });
     expect(by.get('Keyed')!.status).toBe('customer-managed');
-    expect(by.get('Global')!.status).toBe('aws-managed');
+    expect(by.get('Global')).toMatchObject({ status: 'aws-managed', fixable: false });
+    expect(by.get('Global')!.message).toContain('kmsfix never half-fixes a global table');
     expect(by.get('Cache')!.status).toBe('suppressed');
-    expect(r.output.get('serverless.ts') ?? SERVICE).toBe(SERVICE);
+    const out = r.output.get('serverless.ts')!;
+    expect(out).toContain("      ShopItemsKey: {\n        Type: 'AWS::KMS::Key',\n");
+    expect(out).toContain("KMSMasterKeyId: { 'Fn::GetAtt': ['OrdersKey', 'Arn'] }");
+    // The Framework resolves ${...} in a serverless.ts too: no Fn::Sub is written.
+    expect(out).not.toContain('Fn::Sub');
+  });
+
+  it("a fix's output, evaluated, is a template cfn-lint accepts (no errors), and fixing it again changes nothing", async () => {
+    const expected = readFileSync(path.join(FIXTURES, 'typescript', 'serverless-ts', 'expected.ts'), 'utf8');
+    const { resources } = evaluate(expected);
+    expect(Object.keys(resources.Resources)).toContain('ShopItemsTableKey');
+    let version: string | undefined;
+    try {
+      version = execFileSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+    } catch {}
+    expect(version, 'cfn-lint is not on PATH: install it (pip install cfn-lint)').toBeDefined();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-sls-ts-')), 'template.json');
+    writeFileSync(file, slsResolved(JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', ...resources }, null, 2)));
+    const r = spawnSync('cfn-lint', ['--format', 'parseable', '--', file], { encoding: 'utf8' });
+    const errors = r.stdout.split('\n').filter((l) => /:E\d+:/.test(l));
+    expect(errors).toEqual([]);
+    const again = await processMemory([{ path: 'serverless.ts', text: expected }], 'fix', {});
+    expect(again.outcomes[0].tables.every((t) => t.status === 'customer-managed')).toBe(true);
+    expect(again.output.get('serverless.ts') ?? expected).toBe(expected);
+  });
+
+  it('--key-strategy shared and --kms-key-arn: one key for the Resources, or the ARN on each table', async () => {
+    const shared = await processMemory([{ path: 'serverless.ts', text: SERVICE }], 'fix', { keyStrategy: 'shared' });
+    const out = shared.output.get('serverless.ts')!;
+    expect(out.match(/Type: 'AWS::KMS::Key'/g)).toHaveLength(1);
+    expect(out.match(/'Fn::GetAtt': \['DynamoDBTablesKey', 'Arn'\]/g)).toHaveLength(2);
+    const arn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const given = await processMemory([{ path: 'serverless.ts', text: SERVICE }], 'fix', { kmsKeyArn: arn });
+    const withArn = given.output.get('serverless.ts')!;
+    expect(withArn).not.toContain('AWS::KMS::Key');
+    expect(withArn.split(`KMSMasterKeyId: '${arn}'`)).toHaveLength(3);
+  });
+
+  it('verification refuses a fixed table whose key is not a rotating AWS::KMS::Key of its Resources', () => {
+    const expected = readFileSync(path.join(FIXTURES, 'typescript', 'serverless-ts', 'expected.ts'), 'utf8');
+    const verify = (text: string) =>
+      verifyTypeScript(
+        { path: 'serverless.ts', absPath: '/serverless.ts', text },
+        detectTypeScript({ path: 'serverless.ts', absPath: '/serverless.ts', text }),
+        ['ShopItemsTable', 'OrdersTable'],
+        { keyStrategy: 'per-table', acceptAwsManaged: false },
+      );
+    expect(verify(expected)).toEqual([]);
+    const noRotation = expected.replace(/(ShopItemsTableKey: \{[\s\S]*?EnableKeyRotation: )true/, '$1false');
+    expect(verify(noRotation)).toEqual(['the key of table ShopItemsTable does not enable rotation']);
+    const elsewhere = expected.replace("['OrdersTableKey', 'Arn']", "['OrdersQueue', 'Arn']");
+    expect(verify(elsewhere)).toEqual(['table OrdersTable does not reference an AWS::KMS::Key of its Resources']);
   });
 });

@@ -1,0 +1,157 @@
+/**
+ * The fix of CloudFormation resources written as object literals (a Serverless Framework
+ * `serverless.ts`, read by resources.ts): the table's `Properties` get `SSESpecification: {
+ * SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [<key>, 'Arn'] } }`, and its
+ * `Resources` object the key and alias a serverless.yml gets (cloudformation/keyResources.ts: the
+ * one key policy, rotation, the key settings), written as TypeScript in the file's style. The
+ * Framework resolves `${...}` in a serverless.ts too, so a Fn::Sub is written as a Fn::Join.
+ */
+import { serving } from '../../core/edits.js';
+import type { FixOptions } from '../../core/types.js';
+import { describeKey } from '../../rule/keySettings.js';
+import { aliasResource, keyResource } from '../cloudformation/keyResources.js';
+import { COMMENT, Intrinsic, YamlAlias, getAtt, subToJoin, type Value } from '../yaml/values.js';
+import { arr, obj, raw, str, type Code } from './code.js';
+import { lookup, type TsTable } from './detect.js';
+import { applySettings, insertProps, type EditCtx } from './objects.js';
+import { propertyName, stringValue, ts, unwrap } from './parse.js';
+
+/** A CloudFormation value as TypeScript: intrinsic functions in their long form, a Sub as a Join. */
+export function codeOf(v: Value): Code {
+  if (typeof v === 'string') return str(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return raw(String(v));
+  if (v instanceof YamlAlias) throw new Error('a YAML alias has no TypeScript form');
+  if (v instanceof Intrinsic) {
+    if (v.fn === 'Fn::Sub' && typeof v.arg === 'string') return codeOf(subToJoin(v.arg));
+    return obj([[v.fn, codeOf(v.arg)]]);
+  }
+  if (Array.isArray(v)) return arr(v.map(codeOf));
+  return obj(Object.entries(v).flatMap(([k, x]): [string, Code][] => (k === COMMENT ? [] : [[k, codeOf(x)]])));
+}
+
+/** The `Resources` object literal a table's resource is a property of. */
+export function resourcesOf(t: TsTable): ts.ObjectLiteralExpression {
+  let cur: ts.Node = t.node;
+  while (!ts.isPropertyAssignment(cur)) cur = cur.parent;
+  return cur.parent as ts.ObjectLiteralExpression;
+}
+
+const text = (sf: ts.SourceFile, o: ts.ObjectLiteralExpression, key: string): string | undefined => {
+  const l = lookup(sf, o, key);
+  return l.kind === 'value' ? stringValue(unwrap(l.value)) : undefined;
+};
+
+const isTrue = (e: ts.Expression) => unwrap(e).kind === ts.SyntaxKind.TrueKeyword;
+
+function sse(ctx: EditCtx, t: TsTable, key: Code): void {
+  const resource = t.node as ts.ObjectLiteralExpression;
+  const settings = [
+    { key: 'SSEEnabled', value: raw('true'), keep: isTrue },
+    { key: 'SSEType', value: str('KMS'), keep: (e: ts.Expression) => stringValue(unwrap(e)) === 'KMS' },
+    { key: 'KMSMasterKeyId', value: key },
+  ];
+  applySettings(ctx, resource, [{ key: 'Properties', nested: [{ key: 'SSESpecification', nested: settings }] }]);
+}
+
+/** Plan the fix of `tables` (AWS::DynamoDB::Table resources of the file); returns the addresses fixed. */
+export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptions): string[] {
+  const { sf } = ctx;
+  if (options.kmsKeyArn) {
+    for (const t of tables) {
+      const from = ctx.edits.length;
+      sse(ctx, t, str(options.kmsKeyArn.trim()));
+      serving(ctx.edits, from, [t.address]);
+    }
+    return tables.map((t) => t.address);
+  }
+  // One Resources object at a time: its new keys and aliases go at its end, after what it holds.
+  const groups = new Map<ts.ObjectLiteralExpression, TsTable[]>();
+  for (const t of tables) groups.set(resourcesOf(t), [...(groups.get(resourcesOf(t)) ?? []), t]);
+  for (const [resources, mine] of groups) {
+    const taken = new Set(
+      resources.properties.map((p) => (p.name ? propertyName(p.name as ts.PropertyName) : undefined)).filter((n) => n !== undefined),
+    );
+    const unique = (base: string) => {
+      let name = base;
+      for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
+      taken.add(name);
+      return name;
+    };
+    const props = (t: TsTable) => t.node as ts.ObjectLiteralExpression;
+    const retains = (t: TsTable) => ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => (text(sf, props(t), k) ?? 'Delete') !== 'Delete');
+    if (options.keyStrategy === 'shared') {
+      const from = ctx.edits.length;
+      const keyId = unique('DynamoDBTablesKey');
+      const aliasId = unique(`${keyId}Alias`);
+      const conditions = new Set(mine.map((t) => text(sf, props(t), 'Condition')));
+      const condition = conditions.size === 1 ? [...conditions][0] : undefined;
+      const named = mine.find((t) => text(sf, props(t), 'Condition') === condition);
+      for (const t of mine) sse(ctx, t, codeOf(getAtt(keyId, 'Arn')));
+      const key = keyResource({
+        description: describeKey(
+          mine.map((t) => t.address),
+          options.key?.description,
+        ),
+        settings: options.key,
+        retain: mine.some(retains),
+        condition,
+        policy: options.keyPolicy,
+        serverless: true,
+      });
+      insertProps(ctx, resources, [
+        [keyId, codeOf(key)],
+        [aliasId, codeOf(aliasResource(named?.address ?? 'AWS::StackName', keyId, condition, true, options.key?.alias))],
+      ]);
+      serving(
+        ctx.edits,
+        from,
+        mine.map((t) => t.address),
+      );
+      continue;
+    }
+    for (const t of mine) {
+      const at = ctx.edits.length;
+      const keyId = unique(`${t.address.replace(/[^A-Za-z0-9]/g, '') || 'Table'}Key`);
+      const aliasId = unique(`${keyId}Alias`);
+      sse(ctx, t, codeOf(getAtt(keyId, 'Arn')));
+      const condition = text(sf, props(t), 'Condition');
+      const key = keyResource({
+        description: describeKey([t.address], options.key?.description),
+        retain: retains(t),
+        condition,
+        policy: options.keyPolicy,
+        serverless: true,
+        settings: options.key,
+      });
+      // At the end of Resources, in the tables' order (insertions at one offset apply in the order given).
+      insertProps(ctx, resources, [
+        [keyId, codeOf(key)],
+        [aliasId, codeOf(aliasResource(t.address, keyId, condition, false, options.key?.alias))],
+      ]);
+      serving(ctx.edits, at, [t.address]);
+    }
+  }
+  return tables.map((t) => t.address);
+}
+
+/**
+ * Verification of a fixed resource (re-detected): its KMSMasterKeyId is `{ 'Fn::GetAtt': [<id>, 'Arn'] }`
+ * naming an AWS::KMS::Key of the same Resources with rotation on. A problem, or undefined.
+ */
+export function resourceKeyProblem(sf: ts.SourceFile, t: TsTable): string | undefined {
+  const at = (o: ts.Expression | undefined, key: string) => {
+    const u = o && unwrap(o);
+    if (!u || !ts.isObjectLiteralExpression(u)) return undefined;
+    const l = lookup(sf, u, key);
+    return l.kind === 'value' ? unwrap(l.value) : undefined;
+  };
+  const ref = at(at(at(t.node, 'Properties'), 'SSESpecification'), 'KMSMasterKeyId');
+  const getAttArgs = at(ref, 'Fn::GetAtt');
+  const id = getAttArgs && ts.isArrayLiteralExpression(getAttArgs) ? stringValue(getAttArgs.elements[0]) : undefined;
+  const key = id === undefined ? undefined : at(resourcesOf(t), id);
+  if (!key || text(sf, key as ts.ObjectLiteralExpression, 'Type') !== 'AWS::KMS::Key')
+    return `table ${t.address} does not reference an AWS::KMS::Key of its Resources`;
+  const rotation = at(at(key, 'Properties'), 'EnableKeyRotation');
+  if (!rotation || !isTrue(rotation)) return `the key of table ${t.address} does not enable rotation`;
+  return undefined;
+}
