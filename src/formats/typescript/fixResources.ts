@@ -8,6 +8,7 @@
  */
 import { serving } from '../../core/edits.js';
 import type { FixOptions } from '../../core/types.js';
+import { keyArnKinds } from '../../rule/keyArn.js';
 import { describeKey } from '../../rule/keySettings.js';
 import { aliasResource, keyResource } from '../cloudformation/keyResources.js';
 import { COMMENT, Intrinsic, YamlAlias, getAtt, subToJoin, type Value } from '../yaml/values.js';
@@ -59,7 +60,9 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
   if (options.kmsKeyArn) {
     for (const t of tables) {
       const from = ctx.edits.length;
-      sse(ctx, t, str(options.kmsKeyArn.trim()));
+      // An ARN as a string; a property chain (`process.env.KEY_ARN`, `config.keyArn`) as the code it is.
+      const arn = options.kmsKeyArn.trim();
+      sse(ctx, t, keyArnKinds(arn).includes('typescript') ? raw(arn) : str(arn));
       serving(ctx.edits, from, [t.address]);
     }
     return tables.map((t) => t.address);

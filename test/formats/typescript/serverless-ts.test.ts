@@ -123,6 +123,9 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     const withArn = given.output.get('serverless.ts')!;
     expect(withArn).not.toContain('AWS::KMS::Key');
     expect(withArn.split(`KMSMasterKeyId: '${arn}'`)).toHaveLength(3);
+    // A property chain is written as code, not as a string.
+    const chain = await processMemory([{ path: 'serverless.ts', text: SERVICE }], 'fix', { kmsKeyArn: 'process.env.TABLE_KEY_ARN' });
+    expect(chain.output.get('serverless.ts')!.split('KMSMasterKeyId: process.env.TABLE_KEY_ARN')).toHaveLength(3);
   });
 
   it('verification refuses a fixed table whose key is not a rotating AWS::KMS::Key of its Resources', () => {
