@@ -117,11 +117,28 @@ async function ancestorScopes(dir: string): Promise<IgnoreScope[]> {
   return scopes.filter((s): s is IgnoreScope => s !== undefined);
 }
 
+/**
+ * Is the path ignored by the .gitignore files of `scopes` (outermost first)? As git decides: the
+ * deepest file with a rule for the path has the last word, so a folder's `!lib` re-includes what
+ * the root's `lib/` leaves out, and what is below it.
+ */
 function ignored(scopes: IgnoreScope[], absPath: string, isDir: boolean): boolean {
-  for (const s of scopes) {
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const s = scopes[i];
     const rel = toPosix(relativeUnder(s.dir, absPath));
     if (!rel || rel.startsWith('..')) continue;
-    if (s.ig.ignores(isDir ? rel + '/' : rel)) return true;
+    const r = s.ig.test(isDir ? rel + '/' : rel);
+    if (r.unignored) return false;
+    if (r.ignored) return !reincluded(scopes.slice(i + 1), absPath);
+  }
+  return false;
+}
+
+/** Does one of the deeper .gitignore files re-include a folder above the path (`!lib` below a root's `lib/`)? */
+function reincluded(deeper: IgnoreScope[], absPath: string): boolean {
+  for (const t of deeper) {
+    const parts = toPosix(relativeUnder(t.dir, absPath)).split('/');
+    for (let k = 1; k < parts.length; k++) if (t.ig.test(`${parts.slice(0, k).join('/')}/`).unignored) return true;
   }
   return false;
 }

@@ -81,6 +81,18 @@ describe('--skip-table PATTERN', () => {
   });
 });
 
+describe('.gitignore files at several levels', () => {
+  it("a deeper file's negation re-includes a folder the root's leaves out, as git does", async () => {
+    const dir = tree(['lib/t.yaml', 'svc/lib/t.yaml', 'svc/lib/deep/t.yaml', 'other/lib/t.yaml', 'svc/build/t.yaml']);
+    mkdirSync(path.join(dir, '.git'));
+    writeFileSync(path.join(dir, '.gitignore'), 'lib/\nbuild/\n');
+    writeFileSync(path.join(dir, 'svc', '.gitignore'), '!lib\n');
+    expect(await files(['.'], dir)).toEqual(['svc/lib/deep/t.yaml', 'svc/lib/t.yaml']);
+    // The same folder scanned by name: its ancestors' files count as they do from the root.
+    expect(await files(['svc'], dir)).toEqual(['svc/lib/deep/t.yaml', 'svc/lib/t.yaml']);
+  });
+});
+
 describe('fixtures still pass through discovery', () => {
   it('a tree with a gitignored folder and an excluded one', async () => {
     const dir = tree(['a/t.yaml', 'b/t.yaml', 'c/t.yaml']);

@@ -134,6 +134,20 @@ export function cfnKeyPolicies(text: string): KeyPolicyFound[] {
     );
 }
 
+/**
+ * Every AWS::KMS::Key of a Serverless Framework serverless.ts: the module is transpiled and run (its
+ * imports as empty stand-ins), and the configuration it exports read as a serverless.yml's.
+ */
+export function serverlessTsKeyPolicies(source: string): KeyPolicyFound[] {
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const module = { exports: {} as Record<string, unknown> };
+  new Function('module', 'exports', 'require', js)(module, module.exports, () => ({}));
+  return cfnKeyPolicies(JSON.stringify(module.exports.default ?? module.exports));
+}
+
+/** Is this TypeScript a serverless.ts (CloudFormation resources in object literals), not a CDKTF or Pulumi program? */
+export const isServerlessTs = (source: string) => /\bResources\s*:/.test(source) && source.includes("'AWS::");
+
 // ---------------------------------------------------------------- Pulumi YAML
 
 /** Every aws:kms:Key of a Pulumi YAML file, document by document. */

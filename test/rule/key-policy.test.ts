@@ -19,6 +19,8 @@ import {
   cfnKeyPolicies,
   pulumiYamlKeyPolicies,
   runTsKeyPolicies,
+  isServerlessTs,
+  serverlessTsKeyPolicies,
   terraformKeyPolicies,
   type KeyPolicyFound,
 } from '../helpers/kms-policy-extract.js';
@@ -39,7 +41,9 @@ async function keyPolicies(family: Family, files: MemoryFile[]): Promise<KeyPoli
       : family === 'pulumi-yaml'
         ? pulumiYamlKeyPolicies(f.text)
         : f.path.endsWith('.ts')
-          ? runTsKeyPolicies(f.text)
+          ? isServerlessTs(f.text)
+            ? serverlessTsKeyPolicies(f.text)
+            : runTsKeyPolicies(f.text)
           : [],
   );
 }

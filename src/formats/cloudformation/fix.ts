@@ -21,7 +21,7 @@ import { detectStyle } from '../yaml/style.js';
 import { child, scalarString, type CMap, type CPair } from '../yaml/tree.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
 import { type CfnDetection, type CfnTable, type CfnTemplate, loopChain, yaml11 } from './detect.js';
-import { aliasResource, keyResource } from './keyResources.js';
+import { aliasResource, keyResource } from '../yaml/cfnKeyResources.js';
 import { allowedChanges } from './verify.js';
 
 // ---------------------------------------------------------------- tables and keys

@@ -104,31 +104,38 @@ class Decls {
     return [...this.docs, ...this.sources];
   }
 
-  caller(): string {
-    return (this.info.caller ??= this.data('aws_caller_identity', 'current', []));
+  /** The data source of this kind read through the provider `alias` ('' the default one): the module's, or a new one. */
+  private lookup(kind: 'aws_caller_identity' | 'aws_partition' | 'aws_region', names: Map<string, string>, alias: string): string {
+    let name = names.get(alias);
+    if (!name) {
+      name = alias ? this.data(kind, alias, [{ attr: 'provider', value: `aws.${alias}` }]) : this.data(kind, 'current', []);
+      names.set(alias, name);
+    }
+    return name;
   }
 
-  partition(): string {
-    return (this.info.partition ??= this.data('aws_partition', 'current', []));
+  caller(alias: string): string {
+    return this.lookup('aws_caller_identity', this.info.caller, alias);
+  }
+
+  partition(alias: string): string {
+    return this.lookup('aws_partition', this.info.partition, alias);
   }
 
   region(alias: string): string {
-    let name = this.info.region.get(alias);
-    if (!name) {
-      name = alias ? this.data('aws_region', alias, [{ attr: 'provider', value: `aws.${alias}` }]) : this.data('aws_region', 'current', []);
-      this.info.region.set(alias, name);
-    }
-    return name;
+    return this.lookup('aws_region', this.info.region, alias);
   }
 
   /** The key policy document for keys created through this provider. */
   policy(alias: string): string {
     let name = this.info.policy.get(alias);
     if (!name) {
-      const account = `data.aws_caller_identity.${this.caller()}.account_id`;
+      // Through the provider the key is created with: its account (a provider may assume a role in
+      // another), its partition, its Region.
+      const account = `data.aws_caller_identity.${this.caller(alias)}.account_id`;
       const exprs = {
         account,
-        partition: `data.aws_partition.${this.partition()}.partition`,
+        partition: `data.aws_partition.${this.partition(alias)}.partition`,
         region: `data.aws_region.${this.region(alias)}.${this.info.regionAttribute}`,
       };
       name = unique(this.info, 'data.aws_iam_policy_document', alias ? `dynamodb_kms_${alias}` : 'dynamodb_kms');

@@ -17,8 +17,13 @@ export interface SharedKey {
 
 export interface ModuleInfo {
   taken: Set<string>;
-  caller?: string;
-  partition?: string;
+  /**
+   * provider alias ('' for the default provider) -> data "aws_caller_identity" / "aws_partition" name:
+   * a key created through a provider names that provider's account (which may be another one, when
+   * the provider assumes a role there) and partition in its policy.
+   */
+  caller: Map<string, string>;
+  partition: Map<string, string>;
   /** provider alias ('' for the default provider) -> data "aws_region" name. */
   region: Map<string, string>;
   /** provider alias -> data "aws_iam_policy_document" name holding kmsfix's key policy. */
@@ -122,15 +127,15 @@ export function lowestMajor(constraint: string): number {
 }
 
 /**
- * The lowest major version of hashicorp/aws the module can run with: the version its lock file
- * selected (`.terraform.lock.hcl` in the module folder), else the lower bound of the
- * `required_providers` constraints of its `terraform` blocks; 0 when nothing says.
+ * The lowest major version of hashicorp/aws the module can run with: the lower bound of the
+ * `required_providers` constraints of its `terraform` blocks, else (no constraint) the version its
+ * lock file selected (`.terraform.lock.hcl` in the module folder); 0 when nothing says. The
+ * constraints come first: a module others call (`source = "../../"`) runs with their provider,
+ * whatever its own lock file selected, as long as the constraints allow it.
  */
 export function awsProviderMajor(tops: TopBlock[]): number {
-  const locked = tops.find((t) => t.type === 'provider' && /(^|\/)hashicorp\/aws$/.test(t.labels[0] ?? ''));
-  const version = locked?.attr('version')?.lit;
-  if (version?.type === 'string') return lowestMajor(version.value);
   let lowest = 0;
+  let constrained = false;
   for (const t of tops) {
     if (t.type !== 'terraform') continue;
     const body = readBody(t.text);
@@ -140,11 +145,17 @@ export function awsProviderMajor(tops: TopBlock[]): number {
         const source = isObj(req) ? req.obj.get('source') : undefined;
         const isAws = isStr(source) ? /^(registry\.terraform\.io\/)?hashicorp\/aws$/i.test(source.str) : name === 'aws';
         const v: Value | undefined = isObj(req) ? req.obj.get('version') : req;
-        if (isAws && isStr(v)) lowest = Math.max(lowest, lowestMajor(v.str));
+        if (isAws && isStr(v)) {
+          constrained = true;
+          lowest = Math.max(lowest, lowestMajor(v.str));
+        }
       }
     }
   }
-  return lowest;
+  if (constrained) return lowest;
+  const locked = tops.find((t) => t.type === 'provider' && /(^|\/)hashicorp\/aws$/.test(t.labels[0] ?? ''));
+  const version = locked?.attr('version')?.lit;
+  return version?.type === 'string' ? lowestMajor(version.value) : 0;
 }
 
 /** The module's locals whose value is a plain string (no interpolation). */
@@ -177,6 +188,8 @@ export function informsModule(text: string): boolean {
 export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?: string): ModuleInfo {
   const info: ModuleInfo = {
     taken: new Set(),
+    caller: new Map(),
+    partition: new Map(),
     region: new Map(),
     policy: new Map(),
     providerByRegion: providersByRegion(tops),
@@ -196,8 +209,8 @@ export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?
       if (t.attr('count') || t.attr('for_each')) continue;
       const [kind, name] = t.labels;
       const alias = providerAlias(t.attr('provider')?.value);
-      if (kind === 'aws_caller_identity' && !alias) info.caller ??= name;
-      else if (kind === 'aws_partition' && !alias) info.partition ??= name;
+      if (kind === 'aws_caller_identity' && !info.caller.has(alias)) info.caller.set(alias, name);
+      else if (kind === 'aws_partition' && !info.partition.has(alias)) info.partition.set(alias, name);
       else if (kind === 'aws_region' && !t.attr('region') && !t.attr('name') && !info.region.has(alias)) info.region.set(alias, name);
     }
   }

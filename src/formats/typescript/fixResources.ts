@@ -2,7 +2,7 @@
  * The fix of CloudFormation resources written as object literals (a Serverless Framework
  * `serverless.ts`, read by resources.ts): the table's `Properties` get `SSESpecification: {
  * SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [<key>, 'Arn'] } }`, and its
- * `Resources` object the key and alias a serverless.yml gets (cloudformation/keyResources.ts: the
+ * `Resources` object the key and alias a serverless.yml gets (yaml/cfnKeyResources.ts: the
  * one key policy, rotation, the key settings), written as TypeScript in the file's style. The
  * Framework resolves `${...}` in a serverless.ts too, so a Fn::Sub is written as a Fn::Join.
  */
@@ -10,7 +10,7 @@ import { serving } from '../../core/edits.js';
 import type { FixOptions } from '../../core/types.js';
 import { keyArnKinds } from '../../rule/keyArn.js';
 import { describeKey } from '../../rule/keySettings.js';
-import { aliasResource, keyResource } from '../cloudformation/keyResources.js';
+import { aliasResource, keyResource } from '../yaml/cfnKeyResources.js';
 import { COMMENT, Intrinsic, YamlAlias, getAtt, subToJoin, type Value } from '../yaml/values.js';
 import { arr, obj, raw, str, type Code } from './code.js';
 import { lookup, type TsTable } from './detect.js';
@@ -83,13 +83,17 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
     const props = (t: TsTable) => t.node as ts.ObjectLiteralExpression;
     const retains = (t: TsTable) => ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => (text(sf, props(t), k) ?? 'Delete') !== 'Delete');
     if (options.keyStrategy === 'shared') {
-      const from = ctx.edits.length;
       const keyId = unique('DynamoDBTablesKey');
       const aliasId = unique(`${keyId}Alias`);
       const conditions = new Set(mine.map((t) => text(sf, props(t), 'Condition')));
       const condition = conditions.size === 1 ? [...conditions][0] : undefined;
       const named = mine.find((t) => text(sf, props(t), 'Condition') === condition);
-      for (const t of mine) sse(ctx, t, codeOf(getAtt(keyId, 'Arn')));
+      for (const t of mine) {
+        const at = ctx.edits.length;
+        sse(ctx, t, codeOf(getAtt(keyId, 'Arn')));
+        serving(ctx.edits, at, [t.address]);
+      }
+      const keyAt = ctx.edits.length;
       const key = keyResource({
         description: describeKey(
           mine.map((t) => t.address),
@@ -105,9 +109,10 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
         [keyId, codeOf(key)],
         [aliasId, codeOf(aliasResource(named?.address ?? 'AWS::StackName', keyId, condition, true, options.key?.alias))],
       ]);
+      // The key serves every table that names it.
       serving(
         ctx.edits,
-        from,
+        keyAt,
         mine.map((t) => t.address),
       );
       continue;

@@ -2,7 +2,7 @@
  * Values to insert into a YAML or JSON file, independent of its syntax: plain data, YAML aliases,
  * comment lines, and CloudFormation-style intrinsic functions (`!Ref`, `Fn::GetAtt`...), which
  * render.ts writes in the file's own form (short tags or long keys). A family builds its resources
- * from these (cloudformation/keyResources.ts, pulumi-yaml/fix.ts); render.ts writes them per file style.
+ * from these (yaml/cfnKeyResources.ts, pulumi-yaml/fix.ts); render.ts writes them per file style.
  */
 
 export class Intrinsic {

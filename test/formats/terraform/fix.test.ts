@@ -303,3 +303,28 @@ describe('terraform --kms-key-arn: a key of another Region than the table', () =
     expect(o.output.get('main.tf')).toContain(`kms_key_arn      = "${ohioArn}"`);
   });
 });
+
+describe("terraform: a key created through a provider alias reads that provider's account and partition", () => {
+  it('declares (or reuses) data "aws_caller_identity" and "aws_partition" through the alias, as it does "aws_region"', async () => {
+    const text = [
+      'provider "aws" {\n  alias  = "tenant"\n  region = "eu-west-1"\n  assume_role {\n    role_arn = "arn:aws:iam::444455556666:role/deploy"\n  }\n}\n',
+      'data "aws_caller_identity" "tenant_account" {\n  provider = aws.tenant\n}\n',
+      'resource "aws_dynamodb_table" "orders" {\n  provider = aws.tenant\n  name     = "orders"\n  hash_key = "id"\n}\n',
+      'resource "aws_dynamodb_table" "home" {\n  name     = "home"\n  hash_key = "id"\n}\n',
+    ].join('\n');
+    const r = await processMemory([{ path: 'main.tf', text }], 'fix', {});
+    const out = r.output.get('main.tf')!;
+    const tenantPolicy = out.slice(out.indexOf('data "aws_iam_policy_document" "dynamodb_kms_tenant"'));
+    const tenantDoc = tenantPolicy.slice(0, tenantPolicy.indexOf('\n}\n'));
+    // The module's own lookup through the alias is reused; the partition is read through it too.
+    expect(tenantDoc).toContain('iam::${data.aws_caller_identity.tenant_account.account_id}:root');
+    expect(tenantDoc).toContain('arn:${data.aws_partition.tenant.partition}:');
+    expect(tenantDoc).toContain('values   = [data.aws_caller_identity.tenant_account.account_id]');
+    expect(tenantDoc).not.toContain('.current.');
+    expect(out).toContain('data "aws_partition" "tenant" {\n  provider = aws.tenant\n}\n');
+    // The default provider's key reads the default provider's account.
+    const homePolicy = out.slice(out.indexOf('data "aws_iam_policy_document" "dynamodb_kms" {'));
+    expect(homePolicy.slice(0, homePolicy.indexOf('\n}\n'))).toContain('data.aws_caller_identity.current.account_id');
+    expect(out).toContain('data "aws_caller_identity" "current" {}');
+  });
+});

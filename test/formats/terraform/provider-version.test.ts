@@ -69,10 +69,17 @@ describe('terraform: data.aws_region .region or .name by the hashicorp/aws versi
     expect(await regionRefOnDisk({ 'main.tf': TABLE, 'versions.tf.json': json })).toBe('region');
   });
 
-  it('the lock file in the module folder decides when there is one', async () => {
+  it('the constraints decide when there are some (a module others call runs with their provider); else the lock file', async () => {
     const loose = versions('{\n      source  = "hashicorp/aws"\n      version = ">= 5.0"\n    }');
     expect(await regionRefOnDisk({ 'main.tf': TABLE, 'versions.tf': loose })).toBe('name');
-    expect(await regionRefOnDisk({ 'main.tf': TABLE, 'versions.tf': loose, '.terraform.lock.hcl': lock('6.3.0') })).toBe('region');
+    // Locked to 6, but callers may run it with 5 (which has no `region`): `.name`, deprecated in 6, works on both.
+    expect(await regionRefOnDisk({ 'main.tf': TABLE, 'versions.tf': loose, '.terraform.lock.hcl': lock('6.3.0') })).toBe('name');
     expect(await regionRefOnDisk({ 'main.tf': TABLE + '\n' + loose, '.terraform.lock.hcl': lock('5.100.0') })).toBe('name');
+    // A stale lock file (5.x) under a constraint that needs 6: the constraint.
+    const six = versions('{\n      source  = "hashicorp/aws"\n      version = "> 6.9.0"\n    }');
+    expect(await regionRefOnDisk({ 'main.tf': TABLE, 'versions.tf': six, '.terraform.lock.hcl': lock('5.98.0') })).toBe('region');
+    // No constraint: the lock file.
+    expect(await regionRefOnDisk({ 'main.tf': TABLE, '.terraform.lock.hcl': lock('6.3.0') })).toBe('region');
+    expect(await regionRefOnDisk({ 'main.tf': TABLE, '.terraform.lock.hcl': lock('5.100.0') })).toBe('name');
   });
 });

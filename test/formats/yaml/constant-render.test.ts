@@ -4,7 +4,7 @@
  * gives, at every indent, column, line ending and style, in YAML and JSON, however often it is asked.
  */
 import { describe, expect, it } from 'vitest';
-import { keyPolicyValue } from '../../../src/formats/cloudformation/keyResources.js';
+import { keyPolicyValue } from '../../../src/formats/yaml/cfnKeyResources.js';
 import { type JsonStyle, type YamlStyle, jsonValue, yamlPairs } from '../../../src/formats/yaml/render.js';
 import { Intrinsic, YamlAlias, constant, isConstant, type Value } from '../../../src/formats/yaml/values.js';
 

@@ -1,7 +1,8 @@
 /**
- * The CloudFormation resources a fix adds, as values (../yaml/values.ts): the KMS key with its key
- * policy (from src/rule/keyPolicy.ts, with pseudo parameters) and its alias; ../yaml/render.ts
- * writes them in the file's style.
+ * The CloudFormation resources a fix adds, as values (values.ts): the KMS key with its key
+ * policy (from src/rule/keyPolicy.ts, with pseudo parameters) and its alias; render.ts writes them in
+ * a template's style, and typescript/fixResources.ts as a serverless.ts's TypeScript (shared by both
+ * families, so here).
  */
 import { aliasParts, DEFAULT_DELETION_WINDOW, type KeySettings } from '../../rule/keySettings.js';
 import {
@@ -13,7 +14,7 @@ import {
   type KeyPolicyMode,
   type Placeholder,
 } from '../../rule/keyPolicy.js';
-import { COMMENT, constant, ref, sub, type Value } from '../yaml/values.js';
+import { COMMENT, constant, ref, sub, type Value } from './values.js';
 
 const PSEUDO: Record<Placeholder, string> = {
   partition: 'AWS::Partition',
