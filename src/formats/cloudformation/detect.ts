@@ -112,7 +112,7 @@ export function intrinsicName(node: CNode | null | undefined): string | undefine
   return undefined;
 }
 
-function intrinsicArg(node: CNode): CNode | null {
+export function intrinsicArg(node: CNode): CNode | null {
   return node.tag ? node : node.kind === 'map' ? node.pairs[0].value : null;
 }
 

@@ -20,8 +20,8 @@ import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
 import { child, scalarString, type CMap, type CPair } from '../yaml/tree.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
-import { type CfnDetection, type CfnTable, type CfnTemplate, loopChain, yaml11 } from './detect.js';
-import { aliasResource, keyResource } from '../yaml/cfnKeyResources.js';
+import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, yaml11 } from './detect.js';
+import { aliasResource, dottedName, keyResource } from '../yaml/cfnKeyResources.js';
 import { allowedChanges } from './verify.js';
 
 // ---------------------------------------------------------------- tables and keys
@@ -103,6 +103,18 @@ function retains(table: CfnTable): boolean {
   });
 }
 
+/** The table's TableName as written: a string, or a Sub's template; undefined for anything else. */
+function tableNameText(table: CfnTable): string | undefined {
+  const n = child(child(table.resource, 'Properties'), 'TableName');
+  const fn = intrinsicName(n);
+  if (!fn) return scalarString(n);
+  if (fn !== 'Fn::Sub' || !n) return undefined;
+  // `!Sub 'x'` is its own argument, tag and all.
+  const arg = intrinsicArg(n);
+  const template = arg?.kind === 'seq' ? arg.items[0] : arg;
+  return template?.kind === 'scalar' && typeof template.value === 'string' ? template.value : undefined;
+}
+
 function conditionOf(table: CfnTable): string | undefined {
   return scalarString(child(table.resource, 'Condition'));
 }
@@ -176,7 +188,15 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       policy: options.keyPolicy,
       serverless: template.flavor === 'serverless',
     });
-    const alias = aliasResource(named?.address ?? 'AWS::StackName', keyId, condition, true, options.key?.alias);
+    const alias = aliasResource(
+      named?.address ?? 'AWS::StackName',
+      keyId,
+      condition,
+      true,
+      options.key?.alias,
+      undefined,
+      !!named && dottedName(tableNameText(named)),
+    );
     insertPairs(
       ctx,
       template.resources,
@@ -209,7 +229,15 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       serverless: template.flavor === 'serverless',
       settings: options.key,
     });
-    const alias = aliasResource(id, keyId, conditionOf(t), false, options.key?.alias, t.loop ? keyArn(t, keyId) : undefined);
+    const alias = aliasResource(
+      id,
+      keyId,
+      conditionOf(t),
+      false,
+      options.key?.alias,
+      t.loop ? keyArn(t, keyId) : undefined,
+      dottedName(tableNameText(t)),
+    );
     insertPairs(
       ctx,
       t.loop?.body ?? template.resources,

@@ -30,6 +30,11 @@ interface Target {
   replicas: Replica[];
   /** A literal table name, for descriptions. */
   displayName: string;
+  /**
+   * The table's name, as written, has a character a KMS alias name cannot hold (a `.`, which
+   * DynamoDB allows): the alias reads it through `replace(..., ".", "-")`.
+   */
+  aliasUnsafe: boolean;
 }
 
 function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { declined: string } {
@@ -46,6 +51,8 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { 
   const nameAttr = attr(b, 'name');
   const literalName = nameAttr?.lit?.type === 'string' && !nameAttr.lit.value.includes('${') ? nameAttr.lit.value : undefined;
   const displayName = table.kind === 'table-replica' ? `${table.label} (replica)` : (table.local?.name ?? literalName ?? table.label);
+  const written = nameAttr?.value.trim() ?? '';
+  const aliasUnsafe = written.startsWith('"') && written.replace(/\$\{[^}]*\}/g, '').includes('.');
   let replicas: Replica[] = [];
   if (table.kind === 'table') {
     const r = replicaKeys(b, info.providerByRegion);
@@ -53,7 +60,7 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { 
     replicas = r.replicas;
   }
   const provider = table.kind === 'module' ? moduleProvider(b) : providerAlias(attr(b, 'provider')?.value);
-  return { member, table, provider, repeat, preventDestroy, replicas, displayName };
+  return { member, table, provider, repeat, preventDestroy, replicas, displayName, aliasUnsafe };
 }
 
 /**
@@ -176,7 +183,8 @@ function tableRef(t: Target, index: string): string | undefined {
   if (t.table.local) return t.table.local.nameOutput ? `module.${t.table.label}${index}.${t.table.local.nameOutput}` : undefined;
   if (t.table.kind === 'module') return `module.${t.table.label}${index}.dynamodb_table_id`;
   if (t.table.kind === 'table-replica') return `replace(aws_dynamodb_table_replica.${t.table.label}${index}.id, ":", "-")`;
-  return `aws_dynamodb_table.${t.table.label}${index}.name`;
+  const name = `aws_dynamodb_table.${t.table.label}${index}.name`;
+  return t.aliasUnsafe ? `replace(${name}, ".", "-")` : name;
 }
 
 /** The key settings contract (src/rule/keySettings.ts) as a key's attributes: the deletion window, then `tags` after a blank line. */

@@ -10,7 +10,7 @@ import { serving } from '../../core/edits.js';
 import type { FixOptions } from '../../core/types.js';
 import { keyArnKinds } from '../../rule/keyArn.js';
 import { describeKey } from '../../rule/keySettings.js';
-import { aliasResource, keyResource } from '../yaml/cfnKeyResources.js';
+import { aliasResource, dottedName, keyResource } from '../yaml/cfnKeyResources.js';
 import { COMMENT, Intrinsic, YamlAlias, getAtt, subToJoin, type Value } from '../yaml/values.js';
 import { arr, obj, raw, str, type Code } from './code.js';
 import { lookup, type TsTable } from './detect.js';
@@ -81,6 +81,12 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
       return name;
     };
     const props = (t: TsTable) => t.node as ts.ObjectLiteralExpression;
+    // A TableName with a `.` (a KMS alias name cannot hold one), as written.
+    const dotted = (t: TsTable) => {
+      const p = lookup(sf, props(t), 'Properties');
+      const o = p.kind === 'value' ? unwrap(p.value) : undefined;
+      return !!o && ts.isObjectLiteralExpression(o) && dottedName(text(sf, o, 'TableName'));
+    };
     const retains = (t: TsTable) => ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => (text(sf, props(t), k) ?? 'Delete') !== 'Delete');
     if (options.keyStrategy === 'shared') {
       const keyId = unique('DynamoDBTablesKey');
@@ -107,7 +113,20 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
       });
       insertProps(ctx, resources, [
         [keyId, codeOf(key)],
-        [aliasId, codeOf(aliasResource(named?.address ?? 'AWS::StackName', keyId, condition, true, options.key?.alias))],
+        [
+          aliasId,
+          codeOf(
+            aliasResource(
+              named?.address ?? 'AWS::StackName',
+              keyId,
+              condition,
+              true,
+              options.key?.alias,
+              undefined,
+              !!named && dotted(named),
+            ),
+          ),
+        ],
       ]);
       // The key serves every table that names it.
       serving(
@@ -134,7 +153,7 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
       // At the end of Resources, in the tables' order (insertions at one offset apply in the order given).
       insertProps(ctx, resources, [
         [keyId, codeOf(key)],
-        [aliasId, codeOf(aliasResource(t.address, keyId, condition, false, options.key?.alias))],
+        [aliasId, codeOf(aliasResource(t.address, keyId, condition, false, options.key?.alias, undefined, dotted(t)))],
       ]);
       serving(ctx.edits, at, [t.address]);
     }

@@ -14,7 +14,7 @@ import {
   type KeyPolicyMode,
   type Placeholder,
 } from '../../rule/keyPolicy.js';
-import { COMMENT, constant, ref, sub, type Value } from './values.js';
+import { COMMENT, Intrinsic, constant, ref, sub, type Value } from './values.js';
 
 const PSEUDO: Record<Placeholder, string> = {
   partition: 'AWS::Partition',
@@ -103,13 +103,27 @@ export function aliasResource(
   template?: string,
   /** The key as the alias names it (default `!Ref keyId`; in a Fn::ForEach body `!GetAtt [!Sub keyId, Arn]`). */
   target: Value = ref(keyId),
+  /**
+   * The table's name may hold a `.` (DynamoDB allows it, a KMS alias does not): the alias name is
+   * split at each `.` and joined with `-` when the stack deploys.
+   */
+  dotted = false,
 ): Value {
   const r: { [key: string]: Value } = { Type: 'AWS::KMS::Alias' };
   if (condition) r.Condition = condition;
   const { before, after } = aliasParts(template, shared);
+  const name = sub(`${before}\${${table}}${after}`);
   r.Properties = {
-    AliasName: sub(`${before}\${${table}}${after}`),
+    AliasName: dotted ? new Intrinsic('Fn::Join', ['-', new Intrinsic('Fn::Split', ['.', name])]) : name,
     TargetKeyId: target,
   };
   return r;
+}
+
+/**
+ * Does a table's TableName, as written, hold a `.` a KMS alias name cannot: a string, or the
+ * literal parts of a Sub template (`${Stage}.orders`)? Parameters and other functions are not known.
+ */
+export function dottedName(value: Value | string | undefined): boolean {
+  return typeof value === 'string' && value.replace(/\$\{[^}]*\}/g, '').includes('.');
 }

@@ -41,6 +41,7 @@ const SHORT: Record<Intrinsic['fn'], string> = {
   'Fn::GetAtt': '!GetAtt',
   'Fn::Sub': '!Sub',
   'Fn::Join': '!Join',
+  'Fn::Split': '!Split',
   'Fn::ImportValue': '!ImportValue',
 };
 

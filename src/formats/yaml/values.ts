@@ -7,7 +7,7 @@
 
 export class Intrinsic {
   constructor(
-    readonly fn: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub' | 'Fn::Join' | 'Fn::ImportValue',
+    readonly fn: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub' | 'Fn::Join' | 'Fn::Split' | 'Fn::ImportValue',
     readonly arg: Value,
   ) {}
 }

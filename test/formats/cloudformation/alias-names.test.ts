@@ -60,3 +60,35 @@ describe('generated CloudFormation logical IDs', () => {
     ]);
   });
 });
+
+describe('a table name with a dot', () => {
+  const named = (id: string, name: string) => table(id).replace('    Properties:\n', `    Properties:\n      TableName: ${name}\n`);
+  it('CloudFormation: the alias name is split at each "." and joined with "-" (a KMS alias cannot hold a dot; DynamoDB names can)', async () => {
+    expect(
+      await aliasNames(
+        template(named('Orders', 'prod.orders'), named('Carts', "!Sub '${AWS::StackName}.carts'"), named('Plain', 'plain-table')),
+      ),
+    ).toEqual([
+      `!Join ['-', !Split ['.', !Sub 'alias/dynamodb/\${Orders}']]`,
+      `!Join ['-', !Split ['.', !Sub 'alias/dynamodb/\${Carts}']]`,
+      "!Sub 'alias/dynamodb/${Plain}'",
+    ]);
+    // A parameter's value is not known: left as it is.
+    expect(await aliasNames(template(named('Param', '!Ref TableNameParam')))).toEqual(["!Sub 'alias/dynamodb/${Param}'"]);
+  });
+
+  it('Terraform: the alias reads the name through replace(..., ".", "-")', async () => {
+    const tf = (n: string, name: string) => `resource "aws_dynamodb_table" "${n}" {\n  name     = ${name}\n  hash_key = "id"\n}\n`;
+    const text = [
+      tf('orders', '"prod.orders"'),
+      tf('carts', '"${var.env}.carts"'),
+      tf('plain', '"plain"'),
+      'variable "env" {\n  type = string\n}\n',
+    ].join('\n');
+    const r = await processMemory([{ path: 'main.tf', text }], 'fix', {});
+    const out = r.output.get('main.tf')!;
+    expect(out).toContain('name          = "alias/dynamodb/${replace(aws_dynamodb_table.orders.name, ".", "-")}"');
+    expect(out).toContain('name          = "alias/dynamodb/${replace(aws_dynamodb_table.carts.name, ".", "-")}"');
+    expect(out).toContain('name          = "alias/dynamodb/${aws_dynamodb_table.plain.name}"');
+  });
+});

@@ -143,4 +143,14 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     const elsewhere = expected.replace("['OrdersTableKey', 'Arn']", "['OrdersQueue', 'Arn']");
     expect(verify(elsewhere)).toEqual(['table OrdersTable does not reference an AWS::KMS::Key of its Resources']);
   });
+
+  it('a TableName with a dot gets an alias name split at the dot and joined with "-"', async () => {
+    const text = SERVICE.replace(
+      "KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],",
+      "TableName: 'shop.items',\n          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],",
+    );
+    const out = (await processMemory([{ path: 'serverless.ts', text }], 'fix', {})).output.get('serverless.ts')!;
+    const alias = out.slice(out.indexOf('ShopItemsKeyAlias: {'));
+    expect(alias.slice(0, alias.indexOf('TargetKeyId'))).toMatch(/AliasName: \{\s+'Fn::Join': \[\s+'-',\s+\{\s+'Fn::Split': \[\s+'\.',/);
+  });
 });
