@@ -219,7 +219,7 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
       );
     case 'module-literal':
       return (
-        `the module's table (${o.where}) sets ${listed(o.missing)} itself, not through an input the call can pass: ` +
+        `the module's table (${o.where}) takes ${listed(o.missing)} from no input the call can pass (it sets or leaves them out itself): ` +
         'set server_side_encryption in that table, or give the module variables for it and pass them here'
       );
     case 'no-id':

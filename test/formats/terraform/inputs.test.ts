@@ -159,7 +159,8 @@ describe('tables decided by module inputs', () => {
     expect(t.status).toBe('aws-owned');
     expect(t.fixable).toBe(false);
     expect(t.blocker).toContain(
-      "the module's table (aws_dynamodb_table.this, modules/table/main.tf:1) sets server_side_encryption.enabled",
+      "the module's table (aws_dynamodb_table.this, modules/table/main.tf:1) takes server_side_encryption.enabled and " +
+        'server_side_encryption.kms_key_arn from no input the call can pass (it sets or leaves them out itself)',
     );
   });
 
