@@ -78,3 +78,8 @@ export function keySettingsProblems(s: KeySettings): string[] {
   if (Object.keys(s.tags ?? {}).length > 50) problems.push('at most 50 tags');
   return problems;
 }
+
+/** Characters a KMS alias name may not hold (it allows A-Z a-z 0-9 / _ -), each written `-`. */
+export function aliasSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9/_-]/g, '-');
+}

@@ -15,7 +15,7 @@ import {
   type Placeholder,
 } from '../../rule/keyPolicy.js';
 import { serving } from '../../core/edits.js';
-import { aliasParts, describeKey } from '../../rule/keySettings.js';
+import { aliasParts, aliasSafe, describeKey } from '../../rule/keySettings.js';
 import { keyRegionMismatch } from '../../rule/keyArn.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, uniqueName, type Ctx } from '../yaml/mapEdits.js';
@@ -175,11 +175,17 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
     if (settings.tags && Object.keys(settings.tags).length > 0) properties.tags = { ...settings.tags };
     return { type: 'aws:kms:Key', properties, ...optionsOf(provider, retain) };
   };
-  const aliasOf = (table: string, keyName: string, provider: string, shared = false): Value => {
+  const aliasOf = (t: PulumiTable, keyName: string, provider: string, shared = false): Value => {
     const { before, after } = aliasParts(settings.alias, shared);
+    // A literal name holding a character a KMS alias may not (`orders.v1`): that name, each such character `-`.
+    const literal = scalarString(resolveAlias(child(resolveAlias(child(t.resource, SSE_PATH.properties)), 'name')));
+    const name = literal !== undefined && !literal.includes('${') && aliasSafe(literal) !== literal ? aliasSafe(literal) : undefined;
     return {
       type: 'aws:kms:Alias',
-      properties: { name: `${before}\${${table}.name}${after}`, targetKeyId: '${' + keyName + '.keyId}' },
+      properties: {
+        name: name !== undefined ? `${before}${name}${after}` : `${before}\${${t.address}.name}${after}`,
+        targetKeyId: '${' + keyName + '.keyId}',
+      },
       ...optionsOf(provider),
     };
   };
@@ -211,7 +217,7 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
               program.resources,
               [
                 [keyName, key],
-                [aliasName, aliasOf(t.address, keyName, provider, true)],
+                [aliasName, aliasOf(t, keyName, provider, true)],
               ],
               placement(t),
             ),
@@ -229,7 +235,7 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
           program.resources,
           [
             [keyName, keyOf([t.address], policyName, provider, t.retain)],
-            [aliasName, aliasOf(t.address, keyName, provider)],
+            [aliasName, aliasOf(t, keyName, provider)],
           ],
           placement(t),
         );

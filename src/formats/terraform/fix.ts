@@ -5,7 +5,7 @@
  */
 import { serving } from '../../core/edits.js';
 import { DEFAULT_KEY_POLICY, KEY_SETTINGS, type KeyPolicyMode } from '../../rule/keyPolicy.js';
-import { DEFAULT_DELETION_WINDOW, aliasParts, describeKey, type KeySettings } from '../../rule/keySettings.js';
+import { DEFAULT_DELETION_WINDOW, aliasParts, aliasSafe, describeKey, type KeySettings } from '../../rule/keySettings.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
 import { blockerText } from '../../rule/blockers.js';
 import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
@@ -235,9 +235,7 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
   const named = perTable ? first : targets.find((t) => !t.repeat);
   const { before, after } = aliasParts(key.alias, !perTable);
   const ref = named && tableRef(named, index);
-  const aliasValue = ref
-    ? `"${before}\${${ref}}${after}"`
-    : hclString(`${before}${(named ?? first).displayName.replace(/[^A-Za-z0-9/_-]/g, '-')}${after}`);
+  const aliasValue = ref ? `"${before}\${${ref}}${after}"` : hclString(`${before}${aliasSafe((named ?? first).displayName)}${after}`);
   out.push({
     type: 'resource',
     labels: ['aws_kms_alias', aliasName],

@@ -6,7 +6,7 @@
  * prints anything.
  */
 import { DEFAULT_KEY_POLICY, holdsKeyPolicy, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
-import { describeKey } from '../../rule/keySettings.js';
+import { aliasSafe, describeKey } from '../../rule/keySettings.js';
 import { keyRegionMismatch } from '../../rule/keyArn.js';
 import { tableRegionsOf } from './regions.js';
 import { planResources } from './fixResources.js';
@@ -22,7 +22,6 @@ import {
   CDKTF_LOOKUP,
   POLICY_HELPER,
   PULUMI_LOOKUP,
-  aliasSafe,
   cdkAlias,
   cdkImportedKey,
   cdkKey,

@@ -83,11 +83,6 @@ export const POLICY_HELPER = 'dynamoDbKeyPolicy';
  */
 export type AliasName = { expr: string } | { literal: string };
 
-/** Characters a KMS alias name may not hold (it allows A-Z a-z 0-9 / _ -), each written `-`. */
-export function aliasSafe(name: string): string {
-  return name.replace(/[^A-Za-z0-9/_-]/g, '-');
-}
-
 /**
  * The alias from the key settings' template (`alias/dynamodb/{table}` by default; `-shared` for a
  * shared key) around the table's name: a template literal around an expression (`tag` before it, as

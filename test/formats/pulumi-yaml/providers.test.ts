@@ -93,3 +93,13 @@ describe('Pulumi YAML --kms-key-arn: a key of another Region than the provider t
     expect(r.output.get('Pulumi.yaml')!.match(/kmsKeyArn: /g)).toHaveLength(2);
   });
 });
+
+describe('Pulumi YAML: a table name a KMS alias cannot hold', () => {
+  it("a literal name with a '.' gets an alias of that name, each '.' written '-'; other names are read at deploy", async () => {
+    const named = (name: string, value: string) =>
+      `  ${name}:\n    type: aws:dynamodb:Table\n    properties:\n      name: ${value}\n      hashKey: id\n`;
+    const { out } = await fix(program(named('orders', 'prod.orders'), named('carts', 'carts')));
+    expect(out).toContain('      name: alias/dynamodb/prod-orders\n');
+    expect(out).toContain("      name: 'alias/dynamodb/${carts.name}'\n");
+  });
+});

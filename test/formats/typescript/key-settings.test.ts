@@ -11,7 +11,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
-import { aliasSafe } from '../../../src/formats/typescript/keys.js';
+import { aliasSafe } from '../../../src/rule/keySettings.js';
 import { FIXTURES, ROOT } from '../../helpers/fixture-cases.js';
 
 const CDK = `import * as cdk from 'aws-cdk-lib';
