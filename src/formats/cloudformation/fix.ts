@@ -4,9 +4,10 @@
  * map editors shared by the YAML/JSON families (../yaml/mapEdits.ts). Every edit is a text range;
  * nothing is re-serialized.
  */
+import path from 'node:path';
 import { serving } from '../../core/edits.js';
 import { describeKey } from '../../rule/keySettings.js';
-import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
+import type { DiskContext, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import {
   applySettings,
   declinedThroughAnchors,
@@ -281,11 +282,60 @@ function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[],
   return { edits: ctx.edits, fixed };
 }
 
-export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: FixOptions): Map<string, FilePlan> {
+/** The Serverless Framework service files that may include a file of Resources with `${file(...)}`. */
+const SERVICE_FILES = ['serverless.yml', 'serverless.yaml', 'serverless.ts'];
+
+/**
+ * The keys of `file` (a file of Resources) that a service file above it includes one by one,
+ * `${file(resources/orders.yml):OrdersTable}`: only that key's value is deployed, so a key and
+ * alias a fix adds beside it would never be.
+ */
+async function includedKeysOf(file: SourceFile, context: DiskContext | undefined): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  if (!context) return keys;
+  const selecting = (service: SourceFile) => {
+    const found = new Map<string, string>();
+    for (const m of service.text.matchAll(/\$\{file\(\s*([^)\s]+?)\s*\)\s*:\s*([A-Za-z0-9_.-]+)\s*\}/g)) {
+      const target = path.resolve(path.dirname(service.absPath), m[1].replace(/^['"]|['"]$/g, ''));
+      if (target === file.absPath) found.set(m[2], `${service.path}: ${m[0]}`);
+    }
+    return found;
+  };
+  for (const name of SERVICE_FILES) {
+    const service = await context.projectFile(file, name, (f) => selecting(f).size > 0);
+    if (service) for (const [k, v] of selecting(service)) keys.set(k, v);
+  }
+  return keys;
+}
+
+export async function fixCloudFormation(
+  group: GroupMember<CfnDetection>[],
+  options: FixOptions,
+  context?: DiskContext,
+): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
   for (const { file, detection, targets } of group) {
     let chosen = detection.tables.filter((t) => targets.includes(t.address));
     if (chosen.length === 0) continue;
+    // A table a service file includes by its key alone: what a fix adds beside it would not be deployed.
+    const included =
+      !options.kmsKeyArn && chosen.some((t) => t.template.flavor === 'serverless' && t.template.resourcesPath.length === 0)
+        ? await includedKeysOf(file, context)
+        : new Map<string, string>();
+    const selected = chosen
+      .filter((t) => t.template.resourcesPath.length === 0 && included.has(t.address))
+      .map((t) => ({
+        address: t.address,
+        reason:
+          `${included.get(t.address)} includes this table alone, so the key and alias a fix adds beside it would not be deployed ` +
+          '(and its KMSMasterKeyId would name a resource the stack lacks): include the whole file of Resources (`${file(...)}` without ' +
+          'a key), or move the table into serverless.yml, then run kmsfix again',
+      }));
+    chosen = chosen.filter((t) => !selected.some((d) => d.address === t.address));
+    if (chosen.length === 0) {
+      plans.set(file.path, { edits: [], fixed: [], declined: selected });
+      continue;
+    }
     // --kms-key-arn '${ssm:...}' is a Serverless Framework variable: a plain template has no such thing.
     const notHere = chosen.filter(
       (t) => options.kmsKeyArn !== undefined && frameworkVariable(options.kmsKeyArn, t.template.flavor === 'serverless'),
@@ -309,6 +359,7 @@ export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: F
       }
       plan.declined = declined;
     }
+    if (selected.length > 0) plan.declined = [...(plan.declined ?? []), ...selected];
     plans.set(file.path, plan);
   }
   return plans;

@@ -47,3 +47,36 @@ describe('files serverless.yml includes', () => {
     expect(await scan('resources/bucket.yml', 'Type: AWS::S3::Bucket\nProperties:\n  BucketName: b\n')).toEqual([]);
   });
 });
+
+describe('a file of Resources that a service file includes key by key', () => {
+  it('a table included alone (`${file(...):Key}`) is declined with the step; a file included whole is fixed', async () => {
+    const service = [
+      'service: todo',
+      'provider:',
+      '  name: aws',
+      'resources:',
+      '  Resources:',
+      '    todoTable: ${file(serverless/resources/todos/todo-table.yml):todoTable}',
+      '  Outputs: ${file(serverless/resources/outputs.yml)}',
+      '  extra: ${file(serverless/resources/whole.yml)}',
+      '',
+    ].join('\n');
+    const r = await processMemory(
+      [
+        { path: 'serverless.yml', text: service },
+        { path: 'serverless/resources/todos/todo-table.yml', text: `todoTable:\n${TABLE}` },
+        { path: 'serverless/resources/whole.yml', text: `Orders:\n${TABLE}` },
+      ],
+      'fix',
+    );
+    const by = new Map(r.outcomes.flatMap((o) => o.tables.map((t) => [t.address, t])));
+    expect(by.get('todoTable')!.fixed).toBeUndefined();
+    expect(by.get('todoTable')!.message).toContain(
+      'Not fixable automatically: serverless.yml: ${file(serverless/resources/todos/todo-table.yml):todoTable} includes this table alone, ' +
+        'so the key and alias a fix adds beside it would not be deployed',
+    );
+    expect(r.output.get('serverless/resources/todos/todo-table.yml') ?? `todoTable:\n${TABLE}`).toBe(`todoTable:\n${TABLE}`);
+    expect(by.get('Orders')!.fixed).toBe(true);
+    expect(r.output.get('serverless/resources/whole.yml')).toMatch(/^OrdersKey:\n(  #.*\n)?  Type: AWS::KMS::Key\n/m);
+  });
+});
