@@ -39,39 +39,100 @@ function factsOf(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression, global
   return facts;
 }
 
-/** The DynamoDB tables of `Resources: { ... }` object literals in the file. */
+/** What holds a resource object: its expression's parent, through parentheses and type assertions. */
+function holderOf(node: ts.Node): ts.Node {
+  let cur = node.parent;
+  while (
+    ts.isParenthesizedExpression(cur) ||
+    ts.isAsExpression(cur) ||
+    ts.isSatisfiesExpression(cur) ||
+    cur.kind === ts.SyntaxKind.TypeAssertionExpression
+  )
+    cur = cur.parent;
+  return cur;
+}
+
+/** The name of the declaration around a node (a function, method or variable), for a resource built there. */
+function enclosingName(node: ts.Node): string | undefined {
+  for (let cur: ts.Node | undefined = node.parent; cur; cur = cur.parent) {
+    if ((ts.isFunctionDeclaration(cur) || ts.isMethodDeclaration(cur)) && cur.name) return cur.name.getText();
+    if (ts.isVariableDeclaration(cur) && ts.isIdentifier(cur.name)) return cur.name.text;
+  }
+  return undefined;
+}
+
+/**
+ * The DynamoDB tables written as CloudFormation resource objects in the file: `{ Type:
+ * 'AWS::DynamoDB::Table', Properties: {...} }`. One that is a property of a map (`Resources: {
+ * Orders: {...} }`, or a const of resources the service spreads into its Resources) is named by
+ * that property and fixed there; one held in a const of its own, or built by a function, is
+ * reported under that name and not fixed (kmsfix does not follow it to the Resources that name it).
+ */
 export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
   const out: TsTable[] = [];
   const visit = (n: ts.Node): void => {
-    if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'Resources') {
-      const resources = unwrap(n.initializer);
-      if (ts.isObjectLiteralExpression(resources)) {
-        for (const p of resources.properties) {
-          const id = ts.isPropertyAssignment(p) ? propertyName(p.name) : undefined;
-          const resource = id !== undefined ? unwrap((p as ts.PropertyAssignment).initializer) : undefined;
-          if (!resource || !ts.isObjectLiteralExpression(resource)) continue;
-          const typeOf = lookup(sf, resource, 'Type');
-          const type = typeOf.kind === 'value' ? stringValue(unwrap(typeOf.value)) : undefined;
-          if (!type || !TYPES.has(type)) continue;
-          const pos = lines.position(p.getStart(sf));
-          out.push({
-            line: pos.line,
-            column: pos.column,
-            format: 'serverless',
-            type,
-            generation: 'serverless',
-            address: id!,
-            kind: 'CfnResource',
-            framework: 'serverless',
-            node: resource,
-            encryption: factsOf(sf, resource, type === 'AWS::DynamoDB::GlobalTable'),
-            suppressions: suppressionsOf(sf, p),
-          });
-        }
+    if (ts.isObjectLiteralExpression(n)) {
+      const typeOf = lookup(sf, n, 'Type');
+      const type = typeOf.kind === 'value' ? stringValue(unwrap(typeOf.value)) : undefined;
+      if (type && TYPES.has(type)) {
+        out.push(tableOf(sf, lines, n, type));
+        return;
       }
     }
     ts.forEachChild(n, visit);
   };
   visit(sf);
   return out;
+}
+
+/**
+ * Is this map of resources deployed as it is, so that a key added to it is deployed too: the value of
+ * a `Resources` property, or a const the file spreads (`...name`) or names as `Resources: name`, or
+ * declared with a type that names Resources (`AWS['resources']['Resources']`)?
+ */
+function deployedMap(sf: ts.SourceFile, map: ts.ObjectLiteralExpression): boolean {
+  const holder = holderOf(map);
+  if (ts.isPropertyAssignment(holder)) return propertyName(holder.name) === 'Resources';
+  if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return false;
+  if (holder.type && /\bResources\b/.test(holder.type.getText(sf))) return true;
+  const name = holder.name.text.replace(/[$]/g, '\\$');
+  return new RegExp(`\\.\\.\\.\\s*${name}\\b|\\bResources\\s*:\\s*${name}\\b`).test(sf.text);
+}
+
+function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteralExpression, type: string): TsTable {
+  const holder = holderOf(resource);
+  const id = ts.isPropertyAssignment(holder) ? propertyName(holder.name) : undefined;
+  const encryption = factsOf(sf, resource, type === 'AWS::DynamoDB::GlobalTable');
+  let address = id;
+  const step = (what: string) =>
+    `${what}, and kmsfix does not follow it to the Resources it is deployed from: give the table SSESpecification and an ` +
+    'AWS::KMS::Key by hand, or write it in its Resources (or in a const of resources spread into them), which kmsfix fixes';
+  if (id === undefined) {
+    const own = ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? holder.name.text : undefined;
+    const by = own ? undefined : enclosingName(resource);
+    address = own ?? (by ? `${by}()` : `resource at line ${lines.position(resource.getStart(sf)).line}`);
+    const what = own
+      ? `the table's resource is the const ${own}`
+      : by
+        ? `the table's resource is built by ${by}()`
+        : "the table's resource is an expression";
+    encryption.obstacles.push({ kind: 'code-shape', step: step(what) });
+  } else if (!deployedMap(sf, holder.parent as ts.ObjectLiteralExpression)) {
+    encryption.obstacles.push({ kind: 'code-shape', step: step(`the map that holds ${id} is not one the file deploys as Resources`) });
+  }
+  const at = ts.isPropertyAssignment(holder) || ts.isVariableDeclaration(holder) ? holder : resource;
+  const pos = lines.position(at.getStart(sf));
+  return {
+    line: pos.line,
+    column: pos.column,
+    format: 'serverless',
+    type,
+    generation: 'serverless',
+    address: address!,
+    kind: 'CfnResource',
+    framework: 'serverless',
+    node: resource,
+    encryption,
+    suppressions: suppressionsOf(sf, at),
+  };
 }

@@ -153,4 +153,41 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     const alias = out.slice(out.indexOf('ShopItemsKeyAlias: {'));
     expect(alias.slice(0, alias.indexOf('TargetKeyId'))).toMatch(/AliasName: \{\s+'Fn::Join': \[\s+'-',\s+\{\s+'Fn::Split': \[\s+'\.',/);
   });
+
+  it('resources outside the Resources literal: a map it spreads or a typed Resources const are fixed there; a table const or a builder function is reported', async () => {
+    const table = (props = '') =>
+      `{\n    Type: 'AWS::DynamoDB::Table',\n    Properties: {\n      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],${props}\n    },\n  }`;
+    const text = [
+      "import type { AWS } from '@serverless/typescript';",
+      '',
+      `const dynamo = {\n  Spread: ${table()},\n};`,
+      `export const typed: AWS['resources']['Resources'] = {\n  Typed: ${table()},\n};`,
+      `const untyped = {\n  Elsewhere: ${table()},\n};`,
+      `const own = ${table()};`,
+      `function buildTable(name: string) {\n  return ${table()};\n}`,
+      '',
+      'module.exports = {',
+      "  service: 'shop',",
+      "  resources: { Resources: { ...dynamo, Own: own, Built: buildTable('b'), Other: untyped.Elsewhere } },",
+      '};',
+      '',
+    ].join('\n');
+    const r = await processMemory([{ path: 'serverless.ts', text }], 'fix', {});
+    const by = new Map(r.outcomes[0].tables.map((t) => [t.address, t]));
+    expect([...by.keys()]).toEqual(['Spread', 'Typed', 'Elsewhere', 'own', 'buildTable()']);
+    expect(by.get('Spread')!.fixed).toBe(true);
+    expect(by.get('Typed')!.fixed).toBe(true);
+    const out = r.output.get('serverless.ts')!;
+    // Each key goes into the map its table is in.
+    expect(out.indexOf('SpreadKey: {')).toBeLessThan(out.indexOf('export const typed'));
+    expect(out.indexOf('TypedKey: {')).toBeGreaterThan(out.indexOf('export const typed'));
+    expect(by.get('Elsewhere')!.message).toContain(
+      'Not fixable automatically: the map that holds Elsewhere is not one the file deploys as Resources, and kmsfix does not follow it',
+    );
+    expect(by.get('own')!.message).toContain(
+      "Not fixable automatically: the table's resource is the const own, and kmsfix does not follow it",
+    );
+    expect(by.get('buildTable()')!.message).toContain("the table's resource is built by buildTable()");
+    for (const t of ['Elsewhere', 'own', 'buildTable()']) expect(by.get(t)!.fixed, t).toBeUndefined();
+  });
 });
