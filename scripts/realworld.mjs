@@ -105,7 +105,8 @@ const FAMILY = {
   cdktf: 'typescript',
   pulumi: 'typescript',
 };
-const familyOf = (format) => FAMILY[format] ?? format;
+/** A table's family: a serverless.ts's resources (format serverless, a .ts file) count as TypeScript, where they are declared. */
+const familyOf = (format, file = '') => (/\.ts$/.test(file) ? 'typescript' : (FAMILY[format] ?? format));
 const shortReason = (m) =>
   (m.match(/Not fixable automatically: ([^:.]*)/)?.[1] ?? m.split(/[:.]/)[0])
     .replace(/`[^`]*`/g, '`…`')
@@ -119,7 +120,7 @@ for (const dir of dirs) {
   for (const t of result.tables) {
     const abs = path.resolve(t.file);
     perFile.set(abs, (perFile.get(abs) ?? 0) + 1);
-    const r = row(familyOf(t.format));
+    const r = row(familyOf(t.format, t.file));
     r.reported++;
     r.statuses[t.status] = (r.statuses[t.status] ?? 0) + 1;
     if (t.compliant) continue;
