@@ -15,7 +15,7 @@ export function readsInputs(expr: string): boolean {
 export const LOCAL_SOURCE = /^\.\.?(\/|$)/;
 
 export interface InputUses {
-  /** The file's tables whose switch or key reads inputs. */
+  /** The file's tables (and replica resources) whose switch or key reads inputs. */
   own: TfTable[];
   /** Its calls of local modules (not a local copy of the registry module, which is a table of `det`). */
   calls: HBlock[];
@@ -26,6 +26,7 @@ export function inputUses(det: TfDetection): InputUses {
   const own = det.tables.filter((t) => {
     if (t.kind === 'module')
       return reads(attr(t.block, 'server_side_encryption_enabled')) || reads(attr(t.block, 'server_side_encryption_kms_key_arn'));
+    if (t.kind === 'table-replica') return reads(attr(t.block, 'kms_key_arn'));
     if (t.kind !== 'table') return false;
     const sse = blocks(t.block, 'server_side_encryption')[0];
     return reads(attr(sse, 'enabled')) || reads(attr(sse, 'kms_key_arn'));

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
+import { addGlobalTableReplica } from '../../rule/blockers.js';
 import { PHRASES, enabledSetting, keySetting, keyRawOf, rawOf, type TfDetection, type TfTable } from './detect.js';
 import { directVariable, evaluate, isTfvars, moduleEnv, tfvarsFiles, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
 import { readsInputs, type InputUses } from './inputUses.js';
@@ -206,7 +207,11 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   for (const t of own) {
     let evaluated: string[];
     if (t.kind === 'module') evaluated = registryInputs(t, env);
-    else {
+    else if (t.kind === 'table-replica') {
+      // A replica resource's one setting: its kms_key_arn (null or "" by default: the AWS managed key).
+      evaluated = [];
+      t.encryption.settings = { model: 'sse', key: settingOf(attr(t.block, 'kms_key_arn'), true, env, evaluated) };
+    } else {
       const r = sseSettings(t.block, env);
       t.encryption.settings = r.settings;
       evaluated = r.evaluated;
@@ -231,6 +236,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       const n = count ? evaluate(count.value, callEnv) : undefined;
       return !(n?.known && (n.value === 0 || n.value === false));
     });
+    globalTableReplicas(det, module.blocks, inputs, label, rel);
     if (tables.length === 0) continue;
     const pos = lines.position(call.start);
     for (const { file: mf, block: tb } of tables) {
@@ -324,4 +330,27 @@ function nameOutputOf(files: ModuleFile[], label: string): string | undefined {
   for (const f of files)
     for (const t of f.tops) if (t.type === 'output' && t.labels.length === 1 && re.test(t.attr('value')?.value ?? '')) return t.labels[0];
   return undefined;
+}
+
+/**
+ * A replica resource of a local module whose `global_table_arn` is an input the call sets to a table
+ * of this file (`global_table_arn = aws_dynamodb_table.orders.arn`): that table's global table has a
+ * replica declared apart, and DynamoDB changes a global table's encryption for every replica at once,
+ * so the table is not fixed alone (obstacle global-table-members, as for a replica resource of its own module).
+ */
+function globalTableReplicas(
+  det: TfDetection,
+  blocks: { block: HBlock }[],
+  inputs: Map<string, string>,
+  label: string,
+  rel: string,
+): void {
+  for (const { block: rb } of blocks) {
+    if (rb.type !== 'resource' || rb.labels[0] !== 'aws_dynamodb_table_replica' || rb.labels.length !== 2) continue;
+    const input = /^var\.([A-Za-z_][\w-]*)$/.exec(attr(rb, 'global_table_arn')?.value.trim() ?? '')?.[1];
+    const passed = input ? inputs.get(input)?.trim() : undefined;
+    const named = passed ? /^aws_dynamodb_table\.([\w-]+)(\[[^\]]*\])?\.arn$/.exec(passed)?.[1] : undefined;
+    const table = named ? det.tables.find((t) => t.kind === 'table' && t.label === named) : undefined;
+    if (table) addGlobalTableReplica(table.encryption.obstacles, `module.${label} (aws_dynamodb_table_replica.${rb.labels[1]} of ${rel})`);
+  }
 }

@@ -230,3 +230,41 @@ describe('tables decided by module inputs', () => {
     ).toEqual(['examples/basic/main.tf', 'examples/encrypted/main.tf']);
   });
 });
+
+describe('replica resources and their inputs', () => {
+  const replicaModule = [
+    variable('kms_key_arn', 'null'),
+    variable('global_table_arn'),
+    'resource "aws_dynamodb_table_replica" "replica" {\n  global_table_arn = var.global_table_arn\n  kms_key_arn      = var.kms_key_arn\n}\n',
+  ].join('\n');
+
+  it("a replica resource's kms_key_arn read from a variable is evaluated (null: the AWS managed key), as a table's key is", async () => {
+    const t = (await scan([{ path: 'modules/replica/main.tf', text: replicaModule }]))['aws_dynamodb_table_replica.replica'];
+    expect(t.status).toBe('aws-managed');
+    expect(t.reason).toBe('kms_key_arn = var.kms_key_arn (kms_key_arn defaults to null (main.tf:1))');
+  });
+
+  it("a table whose replica a local module declares (global_table_arn passed as the table's arn) is not fixed alone", async () => {
+    const root = [
+      'provider "aws" {\n  region = "eu-west-1"\n}\n',
+      'provider "aws" {\n  alias  = "london"\n  region = "eu-west-2"\n}\n',
+      'resource "aws_dynamodb_table" "orders" {\n  name     = "orders"\n  hash_key = "id"\n}\n',
+      'resource "aws_dynamodb_table" "audit" {\n  name     = "audit"\n  hash_key = "id"\n}\n',
+      'module "replica" {\n  source = "../modules/replica"\n  providers = {\n    aws = aws.london\n  }\n  global_table_arn = aws_dynamodb_table.orders.arn\n}\n',
+    ].join('\n');
+    const r = await processMemory(
+      [
+        { path: 'modules/replica/main.tf', text: replicaModule },
+        { path: 'root/main.tf', text: root },
+      ],
+      'fix',
+      { recreateReplicas: true },
+    );
+    const by = Object.fromEntries(r.outcomes.flatMap((o) => o.tables.map((t) => [`${o.file.path}:${t.address}`, t])));
+    expect(by['root/main.tf:aws_dynamodb_table.orders'].fixed).toBeUndefined();
+    expect(by['root/main.tf:aws_dynamodb_table.orders'].message).toContain(
+      'it is the global table of module.replica (aws_dynamodb_table_replica.replica of ../modules/replica), declared as a resource of its own',
+    );
+    expect(by['root/main.tf:aws_dynamodb_table.audit'].fixed).toBe(true);
+  });
+});
