@@ -338,13 +338,7 @@ function nameOutputOf(files: ModuleFile[], label: string): string | undefined {
  * replica declared apart, and DynamoDB changes a global table's encryption for every replica at once,
  * so the table is not fixed alone (obstacle global-table-members, as for a replica resource of its own module).
  */
-function globalTableReplicas(
-  det: TfDetection,
-  blocks: { block: HBlock }[],
-  inputs: Map<string, string>,
-  label: string,
-  rel: string,
-): void {
+function globalTableReplicas(det: TfDetection, blocks: { block: HBlock }[], inputs: Map<string, string>, label: string, rel: string): void {
   for (const { block: rb } of blocks) {
     if (rb.type !== 'resource' || rb.labels[0] !== 'aws_dynamodb_table_replica' || rb.labels.length !== 2) continue;
     const input = /^var\.([A-Za-z_][\w-]*)$/.exec(attr(rb, 'global_table_arn')?.value.trim() ?? '')?.[1];
