@@ -30,12 +30,20 @@ export function codeOf(v: Value): Code {
   return obj(Object.entries(v).flatMap(([k, x]): [string, Code][] => (k === COMMENT ? [] : [[k, codeOf(x)]])));
 }
 
-/** The `Resources` object literal a table's resource is a property of. */
-export function resourcesOf(t: TsTable): ts.ObjectLiteralExpression {
+/** The property that holds a table's resource in its map of resources (a fixed table has one). */
+function propertyOf(t: TsTable): ts.PropertyAssignment {
   let cur: ts.Node = t.node;
   while (!ts.isPropertyAssignment(cur)) cur = cur.parent;
-  return cur.parent as ts.ObjectLiteralExpression;
+  return cur;
 }
+
+/** The `Resources` object literal a table's resource is a property of. */
+export function resourcesOf(t: TsTable): ts.ObjectLiteralExpression {
+  return propertyOf(t).parent as ts.ObjectLiteralExpression;
+}
+
+/** The table's logical ID: its property's name (its address may carry `#2`, when two maps of the file share it). */
+const logicalId = (t: TsTable) => propertyName(propertyOf(t).name) ?? t.address;
 
 const text = (sf: ts.SourceFile, o: ts.ObjectLiteralExpression, key: string): string | undefined => {
   const l = lookup(sf, o, key);
@@ -101,10 +109,7 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
       }
       const keyAt = ctx.edits.length;
       const key = keyResource({
-        description: describeKey(
-          mine.map((t) => t.address),
-          options.key?.description,
-        ),
+        description: describeKey(mine.map(logicalId), options.key?.description),
         settings: options.key,
         retain: mine.some(retains),
         condition,
@@ -117,7 +122,7 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
           aliasId,
           codeOf(
             aliasResource(
-              named?.address ?? 'AWS::StackName',
+              named ? logicalId(named) : 'AWS::StackName',
               keyId,
               condition,
               true,
@@ -138,12 +143,13 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
     }
     for (const t of mine) {
       const at = ctx.edits.length;
-      const keyId = unique(`${t.address.replace(/[^A-Za-z0-9]/g, '') || 'Table'}Key`);
+      const id = logicalId(t);
+      const keyId = unique(`${id.replace(/[^A-Za-z0-9]/g, '') || 'Table'}Key`);
       const aliasId = unique(`${keyId}Alias`);
       sse(ctx, t, codeOf(getAtt(keyId, 'Arn')));
       const condition = text(sf, props(t), 'Condition');
       const key = keyResource({
-        description: describeKey([t.address], options.key?.description),
+        description: describeKey([id], options.key?.description),
         retain: retains(t),
         condition,
         policy: options.keyPolicy,
@@ -153,7 +159,7 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
       // At the end of Resources, in the tables' order (insertions at one offset apply in the order given).
       insertProps(ctx, resources, [
         [keyId, codeOf(key)],
-        [aliasId, codeOf(aliasResource(t.address, keyId, condition, false, options.key?.alias, undefined, dotted(t)))],
+        [aliasId, codeOf(aliasResource(id, keyId, condition, false, options.key?.alias, undefined, dotted(t)))],
       ]);
       serving(ctx.edits, at, [t.address]);
     }

@@ -82,6 +82,13 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
     ts.forEachChild(n, visit);
   };
   visit(sf);
+  // Two maps of one file may hold the same logical ID: each table's address stays its own (`Orders#2`).
+  const seen = new Map<string, number>();
+  for (const t of out) {
+    const n = (seen.get(t.address) ?? 0) + 1;
+    seen.set(t.address, n);
+    if (n > 1) t.address = `${t.address}#${n}`;
+  }
   return out;
 }
 

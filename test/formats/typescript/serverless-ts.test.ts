@@ -190,4 +190,17 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     expect(by.get('buildTable()')!.message).toContain("the table's resource is built by buildTable()");
     for (const t of ['Elsewhere', 'own', 'buildTable()']) expect(by.get(t)!.fixed, t).toBeUndefined();
   });
+
+  it('two maps of one file with the same logical ID: each table its own address, each key named after its logical ID', async () => {
+    const table = "{ Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] } }";
+    const text = `const a = {\n  Orders: ${table},\n};\nconst b = {\n  Orders: ${table},\n};\nmodule.exports = { resources: { Resources: { ...a } }, other: { Resources: { ...b } } };\n`;
+    const r = await processMemory([{ path: 'serverless.ts', text }], 'fix', {});
+    expect(r.outcomes[0].tables.map((t) => [t.address, t.fixed])).toEqual([
+      ['Orders', true],
+      ['Orders#2', true],
+    ]);
+    const out = r.output.get('serverless.ts')!;
+    expect(out.match(/ {2}OrdersKey: \{/g)).toHaveLength(2);
+    expect(out).not.toContain('#2');
+  });
 });
