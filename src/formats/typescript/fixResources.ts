@@ -14,6 +14,7 @@ import { aliasResource, dottedName, keyResource } from '../yaml/cfnKeyResources.
 import { COMMENT, Intrinsic, YamlAlias, getAtt, subToJoin, type Value } from '../yaml/values.js';
 import { arr, obj, raw, str, type Code } from './code.js';
 import { lookup, type TsTable } from './detect.js';
+import { isTrue, logicalId, resourcesOf, stringAt } from './resources.js';
 import { applySettings, insertProps, type EditCtx } from './objects.js';
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
 
@@ -29,28 +30,6 @@ export function codeOf(v: Value): Code {
   if (Array.isArray(v)) return arr(v.map(codeOf));
   return obj(Object.entries(v).flatMap(([k, x]): [string, Code][] => (k === COMMENT ? [] : [[k, codeOf(x)]])));
 }
-
-/** The property that holds a table's resource in its map of resources (a fixed table has one). */
-function propertyOf(t: TsTable): ts.PropertyAssignment {
-  let cur: ts.Node = t.node;
-  while (!ts.isPropertyAssignment(cur)) cur = cur.parent;
-  return cur;
-}
-
-/** The `Resources` object literal a table's resource is a property of. */
-export function resourcesOf(t: TsTable): ts.ObjectLiteralExpression {
-  return propertyOf(t).parent as ts.ObjectLiteralExpression;
-}
-
-/** The table's logical ID: its property's name (its address may carry `#2`, when two maps of the file share it). */
-const logicalId = (t: TsTable) => propertyName(propertyOf(t).name) ?? t.address;
-
-const text = (sf: ts.SourceFile, o: ts.ObjectLiteralExpression, key: string): string | undefined => {
-  const l = lookup(sf, o, key);
-  return l.kind === 'value' ? stringValue(unwrap(l.value)) : undefined;
-};
-
-const isTrue = (e: ts.Expression) => unwrap(e).kind === ts.SyntaxKind.TrueKeyword;
 
 function sse(ctx: EditCtx, t: TsTable, key: Code): void {
   const resource = t.node as ts.ObjectLiteralExpression;
@@ -93,15 +72,16 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
     const dotted = (t: TsTable) => {
       const p = lookup(sf, props(t), 'Properties');
       const o = p.kind === 'value' ? unwrap(p.value) : undefined;
-      return !!o && ts.isObjectLiteralExpression(o) && dottedName(text(sf, o, 'TableName'));
+      return !!o && ts.isObjectLiteralExpression(o) && dottedName(stringAt(sf, o, 'TableName'));
     };
-    const retains = (t: TsTable) => ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => (text(sf, props(t), k) ?? 'Delete') !== 'Delete');
+    const retains = (t: TsTable) =>
+      ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => (stringAt(sf, props(t), k) ?? 'Delete') !== 'Delete');
     if (options.keyStrategy === 'shared') {
       const keyId = unique('DynamoDBTablesKey');
       const aliasId = unique(`${keyId}Alias`);
-      const conditions = new Set(mine.map((t) => text(sf, props(t), 'Condition')));
+      const conditions = new Set(mine.map((t) => stringAt(sf, props(t), 'Condition')));
       const condition = conditions.size === 1 ? [...conditions][0] : undefined;
-      const named = mine.find((t) => text(sf, props(t), 'Condition') === condition);
+      const named = mine.find((t) => stringAt(sf, props(t), 'Condition') === condition);
       for (const t of mine) {
         const at = ctx.edits.length;
         sse(ctx, t, codeOf(getAtt(keyId, 'Arn')));
@@ -147,7 +127,7 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
       const keyId = unique(`${id.replace(/[^A-Za-z0-9]/g, '') || 'Table'}Key`);
       const aliasId = unique(`${keyId}Alias`);
       sse(ctx, t, codeOf(getAtt(keyId, 'Arn')));
-      const condition = text(sf, props(t), 'Condition');
+      const condition = stringAt(sf, props(t), 'Condition');
       const key = keyResource({
         description: describeKey([id], options.key?.description),
         retain: retains(t),
@@ -165,26 +145,4 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
     }
   }
   return tables.map((t) => t.address);
-}
-
-/**
- * Verification of a fixed resource (re-detected): its KMSMasterKeyId is `{ 'Fn::GetAtt': [<id>, 'Arn'] }`
- * naming an AWS::KMS::Key of the same Resources with rotation on. A problem, or undefined.
- */
-export function resourceKeyProblem(sf: ts.SourceFile, t: TsTable): string | undefined {
-  const at = (o: ts.Expression | undefined, key: string) => {
-    const u = o && unwrap(o);
-    if (!u || !ts.isObjectLiteralExpression(u)) return undefined;
-    const l = lookup(sf, u, key);
-    return l.kind === 'value' ? unwrap(l.value) : undefined;
-  };
-  const ref = at(at(at(t.node, 'Properties'), 'SSESpecification'), 'KMSMasterKeyId');
-  const getAttArgs = at(ref, 'Fn::GetAtt');
-  const id = getAttArgs && ts.isArrayLiteralExpression(getAttArgs) ? stringValue(getAttArgs.elements[0]) : undefined;
-  const key = id === undefined ? undefined : at(resourcesOf(t), id);
-  if (!key || text(sf, key as ts.ObjectLiteralExpression, 'Type') !== 'AWS::KMS::Key')
-    return `table ${t.address} does not reference an AWS::KMS::Key of its Resources`;
-  const rotation = at(at(key, 'Properties'), 'EnableKeyRotation');
-  if (!rotation || !isTrue(rotation)) return `the key of table ${t.address} does not enable rotation`;
-  return undefined;
 }

@@ -143,3 +143,48 @@ function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteral
     suppressions: suppressionsOf(sf, at),
   };
 }
+
+/** A property's string value, as written. */
+export const stringAt = (sf: ts.SourceFile, o: ts.ObjectLiteralExpression, key: string): string | undefined => {
+  const l = lookup(sf, o, key);
+  return l.kind === 'value' ? stringValue(unwrap(l.value)) : undefined;
+};
+
+export const isTrue = (e: ts.Expression) => unwrap(e).kind === ts.SyntaxKind.TrueKeyword;
+
+/** The property that holds a table's resource in its map of resources (a fixed table has one). */
+function propertyOf(t: TsTable): ts.PropertyAssignment {
+  let cur: ts.Node = t.node;
+  while (!ts.isPropertyAssignment(cur)) cur = cur.parent;
+  return cur;
+}
+
+/** The `Resources` object literal a table's resource is a property of. */
+export function resourcesOf(t: TsTable): ts.ObjectLiteralExpression {
+  return propertyOf(t).parent as ts.ObjectLiteralExpression;
+}
+
+/** The table's logical ID: its property's name (its address may carry `#2`, when two maps of the file share it). */
+export const logicalId = (t: TsTable) => propertyName(propertyOf(t).name) ?? t.address;
+
+/**
+ * Verification of a fixed resource (re-detected): its KMSMasterKeyId is `{ 'Fn::GetAtt': [<id>, 'Arn'] }`
+ * naming an AWS::KMS::Key of the same Resources with rotation on. A problem, or undefined.
+ */
+export function resourceKeyProblem(sf: ts.SourceFile, t: TsTable): string | undefined {
+  const at = (o: ts.Expression | undefined, key: string) => {
+    const u = o && unwrap(o);
+    if (!u || !ts.isObjectLiteralExpression(u)) return undefined;
+    const l = lookup(sf, u, key);
+    return l.kind === 'value' ? unwrap(l.value) : undefined;
+  };
+  const ref = at(at(at(t.node, 'Properties'), 'SSESpecification'), 'KMSMasterKeyId');
+  const getAttArgs = at(ref, 'Fn::GetAtt');
+  const id = getAttArgs && ts.isArrayLiteralExpression(getAttArgs) ? stringValue(getAttArgs.elements[0]) : undefined;
+  const key = id === undefined ? undefined : at(resourcesOf(t), id);
+  if (!key || stringAt(sf, key as ts.ObjectLiteralExpression, 'Type') !== 'AWS::KMS::Key')
+    return `table ${t.address} does not reference an AWS::KMS::Key of its Resources`;
+  const rotation = at(at(key, 'Properties'), 'EnableKeyRotation');
+  if (!rotation || !isTrue(rotation)) return `the key of table ${t.address} does not enable rotation`;
+  return undefined;
+}

@@ -5,7 +5,7 @@
 import type { FixOptions, SourceFile } from '../../core/types.js';
 import { lookup, type TsDetection, type TsTable } from './detect.js';
 import { resolveSymbol } from './imports.js';
-import { resourceKeyProblem } from './fixResources.js';
+import { resourceKeyProblem } from './resources.js';
 import { ts, unwrap } from './parse.js';
 
 const KEY_CLASSES = new Set([
