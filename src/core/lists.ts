@@ -23,3 +23,11 @@ export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T, i: number) =>
   }
   return out;
 }
+
+/** `base`, or `base2`, `base3`... the first not in `taken`, which then holds it (a new name in a file, a module, a program). */
+export function uniqueName(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
+  taken.add(name);
+  return name;
+}

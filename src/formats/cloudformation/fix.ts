@@ -6,17 +6,10 @@
  */
 import path from 'node:path';
 import { serving } from '../../core/edits.js';
+import { uniqueName } from '../../core/lists.js';
 import { describeKey } from '../../rule/keySettings.js';
 import type { DiskContext, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
-import {
-  applySettings,
-  declinedThroughAnchors,
-  insertPairs,
-  joinThroughAnchors,
-  uniqueName,
-  type Ctx,
-  type Setting,
-} from '../yaml/mapEdits.js';
+import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx, type Setting } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
 import { child, scalarString, type CMap, type CPair } from '../yaml/tree.js';
@@ -293,8 +286,11 @@ const SERVICE_FILES = ['serverless.yml', 'serverless.yaml', 'serverless.ts'];
 async function includedKeysOf(file: SourceFile, context: DiskContext | undefined): Promise<Map<string, string>> {
   const keys = new Map<string, string>();
   if (!context) return keys;
+  const read = new Map<SourceFile, Map<string, string>>();
   const selecting = (service: SourceFile) => {
-    const found = new Map<string, string>();
+    let found = read.get(service);
+    if (found) return found;
+    read.set(service, (found = new Map<string, string>()));
     for (const m of service.text.matchAll(/\$\{file\(\s*([^)\s]+?)\s*\)\s*:\s*([A-Za-z0-9_.-]+)\s*\}/g)) {
       const target = path.resolve(path.dirname(service.absPath), m[1].replace(/^['"]|['"]$/g, ''));
       if (target === file.absPath) found.set(m[2], `${service.path}: ${m[0]}`);

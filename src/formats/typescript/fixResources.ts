@@ -7,6 +7,7 @@
  * Framework resolves `${...}` in a serverless.ts too, so a Fn::Sub is written as a Fn::Join.
  */
 import { serving } from '../../core/edits.js';
+import { groupBy, uniqueName } from '../../core/lists.js';
 import type { FixOptions } from '../../core/types.js';
 import { keyArnKinds } from '../../rule/keyArn.js';
 import { describeKey } from '../../rule/keySettings.js';
@@ -55,18 +56,11 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
     return tables.map((t) => t.address);
   }
   // One Resources object at a time: its new keys and aliases go at its end, after what it holds.
-  const groups = new Map<ts.ObjectLiteralExpression, TsTable[]>();
-  for (const t of tables) groups.set(resourcesOf(t), [...(groups.get(resourcesOf(t)) ?? []), t]);
-  for (const [resources, mine] of groups) {
+  for (const [resources, mine] of groupBy(tables, resourcesOf)) {
     const taken = new Set(
       resources.properties.map((p) => (p.name ? propertyName(p.name as ts.PropertyName) : undefined)).filter((n) => n !== undefined),
     );
-    const unique = (base: string) => {
-      let name = base;
-      for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
-      taken.add(name);
-      return name;
-    };
+    const unique = (base: string) => uniqueName(base, taken);
     const props = (t: TsTable) => t.node as ts.ObjectLiteralExpression;
     // A TableName with a `.` (a KMS alias name cannot hold one), as written.
     const dotted = (t: TsTable) => {

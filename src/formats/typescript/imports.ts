@@ -3,6 +3,7 @@
  * named `Table` all resolve to one symbol), and how to refer to a symbol the fix needs, adding only
  * the import that is missing, in the file's own style.
  */
+import { uniqueName } from '../../core/lists.js';
 import { ts } from './parse.js';
 
 /** A symbol as `<canonical module>#<member path>`, e.g. `aws-cdk-lib/aws-dynamodb#TableEncryption.DEFAULT`. */
@@ -216,10 +217,7 @@ export class ImportPlanner {
   ) {}
 
   private unique(base: string): string {
-    let name = base;
-    for (let i = 2; this.taken.has(name); i++) name = `${base}${i}`;
-    this.taken.add(name);
-    return name;
+    return uniqueName(base, this.taken);
   }
 
   private valueImports(): ImportInfo[] {

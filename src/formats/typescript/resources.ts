@@ -98,6 +98,15 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
  * declared with a type that names Resources (`AWS['resources']['Resources']`)?
  */
 function deployedMap(sf: ts.SourceFile, map: ts.ObjectLiteralExpression): boolean {
+  let known = DEPLOYED.get(map);
+  if (known === undefined) DEPLOYED.set(map, (known = readDeployedMap(sf, map)));
+  return known;
+}
+
+/** Each map's answer, asked once for all the tables it holds. */
+const DEPLOYED = new WeakMap<ts.ObjectLiteralExpression, boolean>();
+
+function readDeployedMap(sf: ts.SourceFile, map: ts.ObjectLiteralExpression): boolean {
   const holder = holderOf(map);
   if (ts.isPropertyAssignment(holder)) return propertyName(holder.name) === 'Resources';
   if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return false;

@@ -256,13 +256,6 @@ export function applySettings(ctx: Ctx, map: CMap, settings: Setting[]): void {
   if (missing.length > 0) insertPairs(ctx, map, missing);
 }
 
-export function uniqueName(base: string, taken: Set<string>): string {
-  let name = base;
-  for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
-  taken.add(name);
-  return name;
-}
-
 /**
  * In a file with YAML aliases, the tables whose fix would change other places through an anchor
  * (an alias that the fix does not replace: another table left as it is, say): the plan is tried on
