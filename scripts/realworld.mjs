@@ -37,9 +37,14 @@ const DECLARATION = [
     // (which `new Table({...})` of other libraries, e.g. dynamodb-toolbox, takes).
     re: /^(?![ \t]*\/\/).*\bnew\s+(?:[\w$]+\.)*(?:Table|TableV2|TableV2MultiAccountReplica|CfnTable|CfnGlobalTable|DynamodbTable|TableReplica|DynamodbTableReplica)\s*\(\s*(?!\{)/gm,
   },
-  // CloudFormation resources written as object literals (a Serverless Framework serverless.ts), and
+  // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or .js), and
   // tables created through a subclass (counted once, at the class).
-  { family: 'typescript', ext: /(?<!\.d)\.ts$/, re: /^(?![ \t]*\/\/).*\bType:\s*["']AWS::DynamoDB::(?:Global)?Table["']/gm },
+  // (A serverless.js too: the TypeScript family reads it for these alone.)
+  {
+    family: 'typescript',
+    ext: /(?<!\.d)\.ts$|(?:^|\/)serverless\.[cm]?js$/,
+    re: /^(?![ \t]*\/\/).*\bType:\s*["']AWS::DynamoDB::(?:Global)?Table["']/gm,
+  },
   {
     family: 'typescript',
     ext: /(?<!\.d)\.ts$/,

@@ -145,8 +145,8 @@ export function serverlessTsKeyPolicies(source: string): KeyPolicyFound[] {
   return cfnKeyPolicies(JSON.stringify(module.exports.default ?? module.exports));
 }
 
-/** Is this TypeScript a serverless.ts (CloudFormation resources in object literals), not a CDKTF or Pulumi program? */
-export const isServerlessTs = (source: string) => /\bResources\s*:/.test(source) && source.includes("'AWS::");
+/** Is this TypeScript a serverless.ts or .js (CloudFormation resources in object literals), not a CDKTF or Pulumi program? */
+export const isServerlessTs = (source: string) => /\bResources\s*:/.test(source) && /['"]AWS::/.test(source);
 
 // ---------------------------------------------------------------- Pulumi YAML
 

@@ -40,7 +40,7 @@ async function keyPolicies(family: Family, files: MemoryFile[]): Promise<KeyPoli
       ? cfnKeyPolicies(f.text)
       : family === 'pulumi-yaml'
         ? pulumiYamlKeyPolicies(f.text)
-        : f.path.endsWith('.ts')
+        : /\.ts$|(?:^|\/)serverless\.[cm]?js$/.test(f.path)
           ? isServerlessTs(f.text)
             ? serverlessTsKeyPolicies(f.text)
             : runTsKeyPolicies(f.text)

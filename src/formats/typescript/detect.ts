@@ -21,7 +21,7 @@ import { commentSuppressions } from '../../core/suppressions.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
 import { bindings, importedModuleOf, readImports, resolveSymbol, type ImportInfo } from './imports.js';
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
-import { newExpressions, parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
+import { isJavaScript, newExpressions, parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
 import { functionOf } from './scopes.js';
 import { stackRegionOf } from './stackRegion.js';
 import { resourceTables } from './resources.js';
@@ -704,13 +704,15 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     return undefined;
   };
 
-  for (const node of newExpressions(sf)) {
+  // A serverless.js is read for its CloudFormation resources alone (the CDK, CDKTF and Pulumi fixes write TypeScript).
+  const js = isJavaScript(file.path);
+  for (const node of js ? [] : newExpressions(sf)) {
     const cls = classOf(node.expression);
     if (cls) tables.push(tableOf(node, cls));
   }
   // A subclass of a table class (`class AuditTable extends Table { constructor(...) { super(scope, id, {...}) } }`),
   // wherever it is created: its table is read at the super call, named after the class, never fixed.
-  if (/\bextends\b/.test(sf.text)) {
+  if (!js && /\bextends\b/.test(sf.text)) {
     for (const { name, base, call } of subclasses(sf)) {
       const cls = classOf(base);
       if (!cls) continue;
@@ -726,7 +728,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       tables.push(t);
     }
   }
-  // CloudFormation resources written as object literals (a Serverless Framework serverless.ts).
+  // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or serverless.js).
   if (sf.text.includes('AWS::DynamoDB::')) tables.push(...resourceTables(sf, lines));
   globalTableMembers(sf, tables);
   return { tables, sf, imports, binds };

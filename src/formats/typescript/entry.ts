@@ -1,12 +1,18 @@
-/** Cheap registry entry for the TypeScript family (AWS CDK, CDK for Terraform, Pulumi): TypeScript loads only when a file needs it. */
+/**
+ * Cheap registry entry for the TypeScript family (AWS CDK, CDK for Terraform, Pulumi, serverless.ts and
+ * serverless.js): TypeScript loads only when a file needs it.
+ */
 import type { FormatEntry } from '../../core/types.js';
 
 // `AWS::DynamoDB::`: CloudFormation resources written as object literals (a Serverless Framework serverless.ts).
 const MARKERS = /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws|AWS::DynamoDB::/;
 
+/** A Serverless Framework service written in JavaScript (`serverless.js`, `.cjs`, `.mjs`): read for its resources alone. */
+export const SERVERLESS_JS = /(?:^|[\\/])serverless\.[cm]?js$/i;
+
 export const typescriptEntry: FormatEntry = {
   name: 'typescript',
-  accepts: (path) => /\.ts$/i.test(path) && !/\.d\.ts$/i.test(path),
+  accepts: (path) => (/\.ts$/i.test(path) && !/\.d\.ts$/i.test(path)) || SERVERLESS_JS.test(path),
   prefilter: (text) => MARKERS.test(text),
   load: async () => (await import('./index.js')).typescript,
 };

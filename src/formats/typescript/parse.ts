@@ -51,10 +51,14 @@ export function newExpressions(sf: ts.SourceFile): ts.NewExpression[] {
   return news;
 }
 
+/** A JavaScript file (a serverless.js, `.cjs`, `.mjs`). */
+export const isJavaScript = (path: string) => /\.[cm]?js$/i.test(path);
+
 export function parseTypeScript(path: string, text: string): ts.SourceFile {
   // JSDoc comments are not parsed into nodes (nothing here reads them; 15 to 35% of the parse).
   const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
-  const sf = ts.createSourceFile(path, text, options, false, ts.ScriptKind.TS);
+  // A serverless.js is JavaScript (entry.ts): type annotations there are syntax errors.
+  const sf = ts.createSourceFile(path, text, options, false, isJavaScript(path) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
   saveCompilerCache();
   const diags = (sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
   if (diags.length > 0) {

@@ -31,6 +31,19 @@ function evaluate(source: string): { resources: { Resources: Record<string, unkn
 /** Serverless variables (`${self:...}`, `${sls:stage}`) as a plain word, as the Framework's deploy would leave a value. */
 const slsResolved = (json: string) => json.replace(/\$\{(?!AWS::)[^{}]*\}/g, 'slsvar');
 
+/** cfn-lint's errors on the template a service's resources make (cfn-lint is on the machine image and in CI). */
+function lintErrors(resources: Record<string, unknown>): string[] {
+  let version: string | undefined;
+  try {
+    version = execFileSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+  } catch {}
+  expect(version, 'cfn-lint is not on PATH: install it (pip install cfn-lint)').toBeDefined();
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-sls-ts-')), 'template.json');
+  writeFileSync(file, slsResolved(JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', ...resources }, null, 2)));
+  const r = spawnSync('cfn-lint', ['--format', 'parseable', '--', file], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter((l) => /:E\d+:/.test(l));
+}
+
 const SERVICE = `import type { AWS } from '@serverless/typescript';
 
 const serverlessConfiguration: AWS = {
@@ -98,16 +111,7 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     const expected = readFileSync(path.join(FIXTURES, 'typescript', 'serverless-ts', 'expected.ts'), 'utf8');
     const { resources } = evaluate(expected);
     expect(Object.keys(resources.Resources)).toContain('ShopItemsTableKey');
-    let version: string | undefined;
-    try {
-      version = execFileSync('cfn-lint', ['--version'], { encoding: 'utf8' });
-    } catch {}
-    expect(version, 'cfn-lint is not on PATH: install it (pip install cfn-lint)').toBeDefined();
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-sls-ts-')), 'template.json');
-    writeFileSync(file, slsResolved(JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', ...resources }, null, 2)));
-    const r = spawnSync('cfn-lint', ['--format', 'parseable', '--', file], { encoding: 'utf8' });
-    const errors = r.stdout.split('\n').filter((l) => /:E\d+:/.test(l));
-    expect(errors).toEqual([]);
+    expect(lintErrors(resources)).toEqual([]);
     const again = await processMemory([{ path: 'serverless.ts', text: expected }], 'fix', {});
     expect(again.outcomes[0].tables.every((t) => t.status === 'customer-managed')).toBe(true);
     expect(again.output.get('serverless.ts') ?? expected).toBe(expected);
@@ -202,5 +206,41 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     const out = r.output.get('serverless.ts')!;
     expect(out.match(/ {2}OrdersKey: \{/g)).toHaveLength(2);
     expect(out).not.toContain('#2');
+  });
+});
+
+describe('serverless.js: a service written in JavaScript', () => {
+  const JS = path.join(FIXTURES, 'typescript', 'serverless-js');
+
+  it('serverless.js, .cjs and .mjs are read (no other .js file); only their CloudFormation resources, never a construct', async () => {
+    for (const name of ['serverless.js', 'svc/serverless.cjs', 'serverless.mjs', 'serverless.ts'])
+      expect(typescriptEntry.accepts(name), name).toBe(true);
+    for (const name of ['app.js', 'my-serverless.js', 'serverless.config.js', 'serverless.d.ts'])
+      expect(typescriptEntry.accepts(name), name).toBe(false);
+    const text = [
+      "const dynamodb = require('aws-cdk-lib/aws-dynamodb');",
+      'new dynamodb.Table(stack, "T", { partitionKey: { name: "id", type: dynamodb.AttributeType.STRING } });',
+      "module.exports = { resources: { Resources: { Orders: { Type: 'AWS::DynamoDB::Table' } } } };",
+      '',
+    ].join('\n');
+    const r = await processMemory([{ path: 'serverless.js', text }], 'fix', {});
+    expect(r.outcomes[0].tables.map((t) => [t.address, t.status, t.fixed])).toEqual([['Orders', 'aws-owned', true]]);
+  });
+
+  it("the fixture's output, required as the Framework loads it, is a template cfn-lint accepts; fixing it again changes nothing", async () => {
+    const expected = readFileSync(path.join(JS, 'expected', 'serverless.js'), 'utf8');
+    const { resources } = evaluate(expected);
+    expect(Object.keys(resources.Resources)).toEqual([
+      'OrdersTable',
+      'AuditTable',
+      'OrdersTableKey',
+      'OrdersTableKeyAlias',
+      'AuditTableKey',
+      'AuditTableKeyAlias',
+    ]);
+    expect(lintErrors(resources)).toEqual([]);
+    const again = await processMemory([{ path: 'serverless.js', text: expected }], 'fix', {});
+    expect(again.outcomes[0].tables.every((t) => t.status === 'customer-managed')).toBe(true);
+    expect(again.output.get('serverless.js') ?? expected).toBe(expected);
   });
 });
