@@ -179,12 +179,19 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
   const aliasOf = (t: PulumiTable, keyName: string, provider: string, shared = false): Value => {
     const { before, after } = aliasParts(settings.alias, shared);
     // A literal name holding a character a KMS alias may not (`orders.v1`): that name, each such character `-`.
-    const literal = scalarString(resolveAlias(child(resolveAlias(child(t.resource, SSE_PATH.properties)), 'name')));
+    const written = child(resolveAlias(child(t.resource, SSE_PATH.properties)), 'name');
+    const literal = scalarString(resolveAlias(written));
     const name = literal !== undefined && !literal.includes('${') && aliasSafe(literal) !== literal ? aliasSafe(literal) : undefined;
+    // A name the program computes (`${pulumi.stack}.orders`) may hold a `.` when deployed: written `-` there
+    // (fn::split, fn::join). One Pulumi makes of the logical name holds none (a logical name with a `.`
+    // cannot be referenced as `${name.arn}`: such a fix fails verification and is not written).
+    const computed = !!written && (literal === undefined || literal.includes('${'));
+    const deployed = `${before}\${${t.address}.name}${after}`;
     return {
       type: 'aws:kms:Alias',
       properties: {
-        name: name !== undefined ? `${before}${name}${after}` : `${before}\${${t.address}.name}${after}`,
+        name:
+          name !== undefined ? `${before}${name}${after}` : computed ? { 'fn::join': ['-', { 'fn::split': ['.', deployed] }] } : deployed,
         targetKeyId: '${' + keyName + '.keyId}',
       },
       ...optionsOf(provider),

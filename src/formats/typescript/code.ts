@@ -10,13 +10,16 @@ export type Code =
   | { kind: 'obj'; entries: [string, Code][] }
   | { kind: 'arr'; items: Code[] }
   /** `head(` args `)`: e.g. `new iam.PolicyStatement(` {...} `)`. */
-  | { kind: 'call'; head: string; args: Code[] };
+  | { kind: 'call'; head: string; args: Code[] }
+  /** Parts written one after the other on one line (a template literal around a call, an arrow function). */
+  | { kind: 'seq'; parts: Code[] };
 
 export const raw = (text: string): Code => ({ kind: 'raw', text });
 export const str = (value: string): Code => ({ kind: 'str', value });
 export const obj = (entries: [string, Code][]): Code => ({ kind: 'obj', entries });
 export const arr = (items: Code[]): Code => ({ kind: 'arr', items });
 export const call = (head: string, ...args: Code[]): Code => ({ kind: 'call', head, args });
+export const seq = (...parts: Code[]): Code => ({ kind: 'seq', parts });
 
 /** A string literal in the file's quote style. */
 export function quote(value: string, q: "'" | '"'): string {
@@ -39,7 +42,12 @@ export function propKey(key: string, style: TsStyle): string {
 const INLINE_WIDTH = 80;
 
 function isSimple(c: Code): boolean {
-  return c.kind === 'raw' || c.kind === 'str' || (c.kind === 'call' && c.args.every((a) => a.kind === 'raw' || a.kind === 'str'));
+  return (
+    c.kind === 'raw' ||
+    c.kind === 'str' ||
+    c.kind === 'seq' ||
+    (c.kind === 'call' && c.args.every((a) => a.kind === 'raw' || a.kind === 'str'))
+  );
 }
 
 export function inline(c: Code, style: TsStyle): string {
@@ -54,6 +62,8 @@ export function inline(c: Code, style: TsStyle): string {
       return `[${c.items.map((i) => inline(i, style)).join(', ')}]`;
     case 'call':
       return `${c.head}(${c.args.map((a) => inline(a, style)).join(', ')})`;
+    case 'seq':
+      return c.parts.map((p) => inline(p, style)).join('');
   }
 }
 
@@ -74,6 +84,7 @@ export function render(c: Code, style: TsStyle, indent: string, prefix = 0): str
   switch (c.kind) {
     case 'raw':
     case 'str':
+    case 'seq':
       return inline(c, style);
     case 'obj': {
       if (c.entries.length === 0) return inline(c, style);

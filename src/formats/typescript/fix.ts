@@ -13,12 +13,13 @@ import { planResources } from './fixResources.js';
 import { serving } from '../../core/edits.js';
 import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
-import { call, obj, quote, raw, render, renderFunction, str, type Code } from './code.js';
+import { call, obj, quote, raw, render, renderFunction, seq, str, type Code } from './code.js';
 import { constructOf, lookup, type TsDetection, type TsTable } from './detect.js';
 import { cdkV1Module, ImportPlanner, importModeOf, resolveSymbol, type ImportWriting } from './imports.js';
 import {
   CDK,
   CDK_DYNAMODB,
+  CDKTF_CORE,
   CDKTF_LOOKUP,
   POLICY_HELPER,
   PULUMI_LOOKUP,
@@ -121,14 +122,25 @@ function describe(sf: ts.SourceFile, tables: TsTable[], template: string | undef
 /**
  * The name an alias is made of: the table's name read at deploy time, except when the table is
  * given a literal name holding characters a KMS alias may not (`orders.v1`): then that name, each
- * such character written `-`.
+ * such character written `-`. A name the file does not write as a literal (`${stage}.orders`, a
+ * prop; a Pulumi table named after a resource name that is not a literal without `.`) may hold a `.`
+ * at deploy time: its `.` is written `-` there (CDK `Fn.join('-', Fn.split('.', name))`, CDKTF
+ * `Fn.replace(name, '.', '-')`, Pulumi `name.apply((n) => n.replace(/\./g, '-'))`). A name CloudFormation
+ * generates (stack name, logical ID, suffix) never holds one.
  */
-function aliasNameOf(t: TsTable, expr: string, sf: ts.SourceFile): AliasName {
+function aliasNameOf(t: TsTable, expr: string, sf: ts.SourceFile, ref: Ref): AliasName {
   const prop = t.framework === 'cdk' ? 'tableName' : 'name';
   const l = t.props ? lookup(sf, t.props, prop) : undefined;
   const v = l?.kind === 'value' ? stringValue(unwrap(l.value)) : undefined;
   if (v !== undefined && aliasSafe(v) !== v) return { literal: aliasSafe(v) };
-  return { expr: tableNameOf(t, expr) };
+  const name = raw(tableNameOf(t, expr));
+  const resourceName = t.framework === 'pulumi' && t.idNode ? stringValue(t.idNode) : undefined;
+  const safe =
+    l?.kind === 'absent' ? t.framework !== 'pulumi' || (resourceName !== undefined && !resourceName.includes('.')) : v !== undefined;
+  if (safe) return { expr: name };
+  if (t.framework === 'cdk') return { expr: call(ref(CDK, ['Fn', 'join']), str('-'), call(ref(CDK, ['Fn', 'split']), str('.'), name)) };
+  if (t.framework === 'cdktf') return { expr: call(ref(CDKTF_CORE, ['Fn', 'replace']), name, str('.'), str('-')) };
+  return { expr: call(`${tableNameOf(t, expr)}.apply`, seq(raw('(n) => n.replace(/\\./g, '), str('-'), raw(')'))) };
 }
 
 /** Where a statement's own text begins: its attached comments (no blank line in between), then itself. */
@@ -618,7 +630,7 @@ class FilePlanner {
       expr = this.names.variable([base, base + 'Table'], first.statement!);
       this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = `, tables: addresses(g.tables) });
     }
-    const tableName = aliasNameOf(first, expr, sf);
+    const tableName = aliasNameOf(first, expr, sf, this.ref);
     const template = this.options.key?.alias;
     const pulumi = first.framework === 'pulumi';
     const uniqueId = (s: string) => this.names.id(s, first.statement!, pulumi);

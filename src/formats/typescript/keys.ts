@@ -21,7 +21,7 @@ import {
   type KeyPolicyMode,
   type Placeholder,
 } from '../../rule/keyPolicy.js';
-import { arr, call, obj, raw, str, type Code } from './code.js';
+import { arr, call, obj, raw, seq, str, type Code } from './code.js';
 
 export type Ref = (module: string, member: string[]) => string;
 
@@ -40,6 +40,7 @@ export const CDKTF_KMS: Record<CdktfLayout, string> = { lib: CDKTF_LIB + 'kms-ke
 export const CDKTF_KMS_ALIAS: Record<CdktfLayout, string> = { lib: CDKTF_LIB + 'kms-alias', namespaced: CDKTF_LIB + 'kms' };
 export const PULUMI_AWS = '@pulumi/aws';
 export const PULUMI = '@pulumi/pulumi';
+export const CDKTF_CORE = 'cdktf';
 
 /** A template literal body: backticks, backslashes and `${` escaped. */
 export function templatePart(s: string): string {
@@ -78,10 +79,11 @@ export const POLICY_HELPER = 'dynamoDbKeyPolicy';
 
 /**
  * The table name an alias is made of: an expression read from the table at deploy time
- * (`orders.tableName`), or the name the table is given as a literal, already cut down to the
- * characters KMS allows in alias names (a DynamoDB table name may hold `.`, an alias may not).
+ * (`orders.tableName`, or one that writes its `.` as `-` there), or the name the table is given as a
+ * literal, already cut down to the characters KMS allows in alias names (a DynamoDB table name may
+ * hold `.`, an alias may not).
  */
-export type AliasName = { expr: string } | { literal: string };
+export type AliasName = { expr: Code } | { literal: string };
 
 /**
  * The alias from the key settings' template (`alias/dynamodb/{table}` by default; `-shared` for a
@@ -91,7 +93,7 @@ export type AliasName = { expr: string } | { literal: string };
 function aliasCode(name: AliasName, shared: boolean, template: string | undefined, tag = ''): Code {
   const { before, after } = aliasParts(template, shared);
   if ('literal' in name) return str(before + name.literal + after);
-  return raw(tag + '`' + templatePart(before) + '${' + name.expr + '}' + templatePart(after) + '`');
+  return seq(raw(tag + '`' + templatePart(before) + '${'), name.expr, raw('}' + templatePart(after) + '`'));
 }
 
 /** Key props every generated key of a framework gets from the key settings, in the order they are written. */

@@ -74,3 +74,22 @@ describe('Pulumi YAML: one key policy per program', () => {
     expect(out).toMatch(/^variables:\n  accountId:\n/m);
   });
 });
+
+describe('Pulumi YAML: alias names from table names', () => {
+  const named = (name: string, value: string) => table(name).replace('      hashKey: id\n', `      name: ${value}\n      hashKey: id\n`);
+
+  it("a computed name may hold a '.' when deployed: the alias splits it there and joins with '-'; a literal name is written safe", async () => {
+    const text = `name: p\nruntime: yaml\nresources:\n${named('entries', '${pulumi.stack}.entries')}${named('plain', 'plain.v1')}${table('audit')}`;
+    const r = await processMemory([{ path: 'Pulumi.yaml', text }], 'fix');
+    expect(r.outcomes[0].error).toBeUndefined();
+    const out = r.output.get('Pulumi.yaml')!;
+    expect(out).toContain(
+      "  entriesKeyAlias:\n    type: aws:kms:Alias\n    properties:\n      name:\n        fn::join:\n          - '-'\n          - fn::split:\n              - '.'\n              - alias/dynamodb/${entries.name}\n",
+    );
+    expect(out).toContain('      name: alias/dynamodb/plain-v1\n');
+    // Pulumi names a table without a name after its logical name (no '.' can be referenced): as it is.
+    expect(out).toContain('      name: alias/dynamodb/${audit.name}\n');
+    const again = await processMemory([{ path: 'Pulumi.yaml', text: out }], 'fix');
+    expect(again.output.get('Pulumi.yaml') ?? out).toBe(out);
+  });
+});

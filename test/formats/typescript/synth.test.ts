@@ -36,6 +36,7 @@ const CASES = [
   'cdk-props-const',
   'cdk-props-spread',
   'cdk-props-shared',
+  'cdk-alias-computed-name',
 ];
 
 /** Exported Stack classes per fixture (one stack each), when not one. */
@@ -113,8 +114,8 @@ app.synth();
     const r = await runCli(['scan', '--format', 'json', ...templates], outdir);
     const out = JSON.parse(r.stdout) as { tables: { file: string; address: string; type: string; status: string }[]; errors: unknown[] };
     expect(out.errors).toEqual([]);
-    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 + 3 + 1 + 1 + 1 + 1 + 2 + 1 + 2 + 8 tables in the fixtures above; the 26 outside REGION_BOUND twice.
-    expect(out.tables.length).toBe(35 + 26);
+    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 + 3 + 1 + 1 + 1 + 1 + 2 + 1 + 2 + 8 + 2 tables in the fixtures above; the 28 outside REGION_BOUND twice.
+    expect(out.tables.length).toBe(37 + 28);
     for (const t of out.tables) expect(`${t.file} ${t.address} ${t.status}`).toBe(`${t.file} ${t.address} customer-managed`);
     expect(r.code).toBe(0);
   }, 60_000);
@@ -178,10 +179,19 @@ app.synth();
         );
         expect(mine.length, `${f} ${key}`).toBe(1);
         aliases++;
-        // { Fn::Join: ['', ['alias/dynamodb/', { Ref: <table> }, ('-shared')]] }
+        // { Fn::Join: ['', ['alias/dynamodb/', { Ref: <table> }, ('-shared')]] }; a table name the file
+        // computes (it may hold a `.`) as { Fn::Join: ['-', { Fn::Split: ['.', { Ref: <table> }] }] }.
         const [, parts] = (mine[0].Properties!.AliasName as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
         expect(parts[0], `${f} ${key}`).toBe(ALIAS_PREFIX);
-        const table = (parts[1] as { Ref: string }).Ref;
+        const name = parts[1] as { Ref: string } | { 'Fn::Join': ['-', { 'Fn::Split': ['.', { Ref: string }] }] };
+        const table = 'Ref' in name ? name.Ref : name['Fn::Join'][1]['Fn::Split'][1].Ref;
+        if (f.includes('aliascomputedname') && !('Ref' in name)) {
+          // The alias CloudFormation creates for the table's name (`dev.eu.entries`): its dots written `-`.
+          const tableName = t.Resources[table].Properties!.TableName as string;
+          expect(`${ALIAS_PREFIX}${tableName.split('.').join('-')}`).toBe('alias/dynamodb/dev-eu-entries');
+        }
+        if (f.includes('aliascomputedname'))
+          expect('Ref' in name, `${f} ${key}: a computed name is split at its dots`).toBe(table.startsWith('Audit'));
         expect(t.Resources[table]?.Type, `${f} ${key}`).toMatch(/^AWS::DynamoDB::(Table|GlobalTable)$/);
         expect(JSON.stringify(t.Resources[table].Properties), `${f}: the aliased table uses the key`).toContain(key);
         const shared = f.replace(/[^a-z0-9]/gi, '').includes('cdksharedkey');

@@ -30,6 +30,7 @@ declare module 'cdktf' {
   }
   export class Fn {
     static jsonencode(value: unknown): string;
+    static replace(value: string, substring: string, replacement: string): string;
   }
 }
 

@@ -56,6 +56,7 @@ declare module '@pulumi/pulumi' {
   ): Output<string>;
   export function all<T extends unknown[]>(values: [...T]): Output<{ [K in keyof T]: T[K] extends Input<infer U> ? U : never }>;
   export function output<T>(value: Input<T>): Output<T>;
+  export function getStack(): string;
 }
 
 declare module '@pulumi/aws' {
