@@ -178,13 +178,32 @@ function moduleInputs(t: TfTable): { enabled: string; key: string } {
   return { enabled: 'server_side_encryption_enabled', key: 'server_side_encryption_kms_key_arn' };
 }
 
-/** The table's deployed name as an expression; undefined for a local module without an output for it (its literal name is used). */
-function tableRef(t: Target, index: string): string | undefined {
-  if (t.table.local) return t.table.local.nameOutput ? `module.${t.table.label}${index}.${t.table.local.nameOutput}` : undefined;
-  if (t.table.kind === 'module') return `module.${t.table.label}${index}.dynamodb_table_id`;
-  if (t.table.kind === 'table-replica') return `replace(aws_dynamodb_table_replica.${t.table.label}${index}.id, ":", "-")`;
+/**
+ * The table's deployed name inside the alias's quoted name: an expression interpolated
+ * (`${aws_dynamodb_table.t.name}`), or a template's own text. Undefined for a local module called
+ * once without an output for it (its literal name is used). A local module called with `count` or
+ * `for_each` names each instance's table differently, and each alias must differ too: the call's own
+ * expression for the name (`each.key`, `"t-${count.index}"`: the alias has the same
+ * `count`/`for_each`), else the instance's key or index after the call's label.
+ */
+function aliasNamePart(t: Target, index: string): string | undefined {
+  const local = t.table.local;
+  if (local?.nameOutput) return `\${module.${t.table.label}${index}.${local.nameOutput}}`;
+  if (local && t.repeat) {
+    const input = local.nameInput?.trim();
+    // `"t-${count.index}"`: an index holds no `.`, so the template is spliced as it is.
+    const quoted = input && /^"[^"]*"$/.test(input) ? input.slice(1, -1) : undefined;
+    if (quoted !== undefined && !quoted.replace(/\$\{\s*count\.index\s*\}/g, '').match(/\$\{|\./)) return quoted;
+    if (input !== undefined) return `\${replace(${input}, ".", "-")}`;
+    return t.repeat.attr === 'count'
+      ? `${t.table.label}-\${count.index}`
+      : `${t.table.label}-\${replace(each.key, "/[^a-zA-Z0-9/_-]/", "-")}`;
+  }
+  if (local) return undefined;
+  if (t.table.kind === 'module') return `\${module.${t.table.label}${index}.dynamodb_table_id}`;
+  if (t.table.kind === 'table-replica') return `\${replace(aws_dynamodb_table_replica.${t.table.label}${index}.id, ":", "-")}`;
   const name = `aws_dynamodb_table.${t.table.label}${index}.name`;
-  return t.aliasUnsafe ? `replace(${name}, ".", "-")` : name;
+  return `\${${t.aliasUnsafe ? `replace(${name}, ".", "-")` : name}}`;
 }
 
 /** The key settings contract (src/rule/keySettings.ts) as a key's attributes: the deletion window, then `tags` after a blank line. */
@@ -234,8 +253,8 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
   // The alias: named after the table (unique per account and region), or the module for a shared key.
   const named = perTable ? first : targets.find((t) => !t.repeat);
   const { before, after } = aliasParts(key.alias, !perTable);
-  const ref = named && tableRef(named, index);
-  const aliasValue = ref ? `"${before}\${${ref}}${after}"` : hclString(`${before}${aliasSafe((named ?? first).displayName)}${after}`);
+  const part = named && aliasNamePart(named, index);
+  const aliasValue = part ? `"${before}${part}${after}"` : hclString(`${before}${aliasSafe((named ?? first).displayName)}${after}`);
   out.push({
     type: 'resource',
     labels: ['aws_kms_alias', aliasName],

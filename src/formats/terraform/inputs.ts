@@ -277,6 +277,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       ];
       const nameAttr = attr(tb, 'name');
       const name = nameAttr ? evaluate(nameAttr.value, callEnv) : undefined;
+      const nameVar = nameAttr && directVariable(nameAttr.value, callEnv);
       const words: Vocabulary = {
         names: {
           block: 'server_side_encryption',
@@ -310,6 +311,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
           keyVar,
           nameOutput: nameOutputOf(module.files, tb.labels[1]),
           name: name?.known && typeof name.value === 'string' ? name.value : label,
+          nameInput: nameVar ? inputs.get(nameVar) : undefined,
         },
         keyRef: keyVar ? inputs.get(keyVar) : undefined,
       };

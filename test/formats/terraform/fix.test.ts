@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { processMemory } from '../../../src/engine/memory.js';
 import { run } from '../../../src/engine/run.js';
+import { fixtureCases } from '../../helpers/fixture-cases.js';
 
 const GLOBAL = `provider "aws" {
   region = "us-east-1"
@@ -326,5 +327,35 @@ describe("terraform: a key created through a provider alias reads that provider'
     const homePolicy = out.slice(out.indexOf('data "aws_iam_policy_document" "dynamodb_kms" {'));
     expect(homePolicy.slice(0, homePolicy.indexOf('\n}\n'))).toContain('data.aws_caller_identity.current.account_id');
     expect(out).toContain('data "aws_caller_identity" "current" {}');
+  });
+});
+
+describe('Terraform: an alias per instance', () => {
+  it('every generated aws_kms_alias with count or for_each in the fixture outputs names each instance apart (KMS refuses a repeated alias name)', () => {
+    let repeated = 0;
+    for (const c of fixtureCases('terraform')) {
+      for (const f of c.expected.filter((e) => e.path.endsWith('.tf'))) {
+        for (const m of f.text.matchAll(/^resource "aws_kms_alias" "(\w+)" \{\n([\s\S]*?)^\}/gm)) {
+          const body = m[2];
+          const repeat = /^\s+(count|for_each)\s+=/m.exec(body)?.[1];
+          if (!repeat) continue;
+          repeated++;
+          const name = /^\s+name\s+=\s+(.*)$/m.exec(body)![1];
+          expect(name, `${c.name}/${f.path} aws_kms_alias.${m[1]}`).toMatch(
+            repeat === 'count' ? /count\.index/ : /each\.(key|value)|\[each\.key\]/,
+          );
+        }
+      }
+    }
+    expect(repeated).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a local module called with for_each or count: the alias follows the name the call gives each instance', async () => {
+    const c = fixtureCases('terraform').find((x) => x.name === 'module-local-repeated')!;
+    const main = c.expected.find((f) => f.path === 'main.tf')!.text;
+    expect(main).toContain('name          = "alias/dynamodb/${replace(each.key, ".", "-")}"');
+    expect(main).toContain('name          = "alias/dynamodb/shard-${count.index}"');
+    // The module names its table itself: the instance's key after the call's label, cut to alias characters.
+    expect(main).toContain('name          = "alias/dynamodb/tenants-${replace(each.key, "/[^a-zA-Z0-9/_-]/", "-")}"');
   });
 });
