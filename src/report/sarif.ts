@@ -47,8 +47,8 @@ const RULES = [
     level: 'note',
     severity: '1.0',
     anchor: 'why',
-    short: 'DynamoDB table encryption decided only at deploy time',
-    help: 'The encryption setting depends on a condition, parameter or variable. kmsfix never changes it: check the deployed value, or set SSESpecification explicitly.',
+    short: 'DynamoDB table encryption not known from the code',
+    help: 'The encryption setting depends on a condition, parameter or variable, or on code kmsfix does not read. kmsfix never changes it: check the deployed value, or set SSESpecification explicitly.',
   },
 ] as const;
 

@@ -32,7 +32,7 @@ export function isFixableStatus(status: Status, options: ComplianceOptions = {})
 export const EXPLAIN = {
   awsOwned: 'data is encrypted with an AWS owned key: invisible to the account, not auditable in CloudTrail, not revocable',
   awsManaged: 'the AWS managed key alias/aws/dynamodb is used: its policy cannot be changed, it cannot be rotated on your terms or shared',
-  unknown: 'decided only at deploy time, so kmsfix does not change it: check the deployed value or set it explicitly',
+  unknown: 'not known from the code alone, so kmsfix does not change it: check the deployed value or set it explicitly',
 } as const;
 
 export const AWS_MANAGED_ALIAS = 'alias/aws/dynamodb';

@@ -24,6 +24,7 @@ import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts
 import { isJavaScript, newExpressions, parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
 import { functionOf } from './scopes.js';
 import { stackRegionOf } from './stackRegion.js';
+import { escapeHatches } from './overrides.js';
 import { resourceTables } from './resources.js';
 
 export type Framework = 'cdk' | 'cdktf' | 'pulumi' | 'serverless';
@@ -731,6 +732,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or serverless.js).
   if (sf.text.includes('AWS::DynamoDB::')) tables.push(...resourceTables(sf, lines));
   globalTableMembers(sf, tables);
+  escapeHatches(sf, lines, tables);
   return { tables, sf, imports, binds };
 }
 

@@ -1,0 +1,68 @@
+/**
+ * Escape hatches that set a table's encryption past its props: AWS CDK's
+ * `(t.node.defaultChild as CfnTable).addPropertyOverride('SSESpecification', {...})` (or
+ * `addOverride('Properties.SSESpecification...')`, `addPropertyDeletionOverride`), CDK for
+ * Terraform's `t.addOverride('server_side_encryption', {...})`. The override wins at synth: the
+ * props say nothing about the deployed encryption, and a key added to them would be unused (billed,
+ * its alias naming the wrong key). Such a table is `unknown`, never fixed.
+ */
+import type { LineIndex } from '../../core/text.js';
+import { type TsTable, unreadable } from './detect.js';
+import { stringValue, ts, unwrap } from './parse.js';
+
+const METHODS = new Set(['addPropertyOverride', 'addOverride', 'addPropertyDeletionOverride', 'addDeletionOverride']);
+/** The override paths that reach a table's encryption (CloudFormation, Terraform JSON, CDKTF's camelCase). */
+const PATHS = /^(?:Properties\.)?SSESpecification\b|^server_side_encryption\b|^serverSideEncryption\b/;
+
+/** The name a table is bound to (`const t = new Table(...)`, `this.t = new Table(...)`), if any. */
+function boundName(t: TsTable): string | undefined {
+  const holder = t.node.parent;
+  if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) return holder.name.text;
+  if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken) return holder.left.getText();
+  return undefined;
+}
+
+/** The text an override's receiver is made of: itself, and the initializer of the const it names (`const cfn = t.node.defaultChild as CfnTable`). */
+function receiverText(sf: ts.SourceFile, receiver: ts.Expression, consts: Map<string, ts.Expression>): string {
+  const r = unwrap(receiver);
+  const init = ts.isIdentifier(r) ? consts.get(r.text) : undefined;
+  return init ? `${r.getText(sf)} ${init.getText(sf)}` : r.getText(sf);
+}
+
+const mentions = (text: string, name: string) => new RegExp(`(^|[^\\w$.])${name.replace(/[$.]/g, '\\$&')}(?![\\w$])`).test(text);
+
+export function escapeHatches(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
+  if (!/Override\s*\(/.test(sf.text)) return;
+  const constructs = tables.filter((t) => t.kind !== 'CfnResource');
+  if (constructs.length === 0) return;
+  const consts = new Map<string, ts.Expression>();
+  const calls: ts.CallExpression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) consts.set(n.name.text, n.initializer);
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && METHODS.has(n.expression.name.text)) {
+      const path = stringValue(n.arguments[0]);
+      if (path !== undefined && PATHS.test(path)) calls.push(n);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  for (const call of calls) {
+    const callee = call.expression as ts.PropertyAccessExpression;
+    const text = receiverText(sf, callee.expression, consts);
+    const named = constructs.filter((t) => {
+      const name = boundName(t);
+      return name !== undefined && mentions(text, name);
+    });
+    // An override whose table the file does not show (a helper's parameter, a loop): every table of the file may be it.
+    const targets = named.length > 0 ? named : constructs;
+    const { line } = lines.position(call.getStart(sf));
+    const how = `${callee.name.text}('${stringValue(call.arguments[0])}', ...)`;
+    for (const t of targets) {
+      const facts = unreadable(
+        `its encryption is set by an escape hatch, ${how} at line ${line}, which kmsfix does not read` +
+          (named.length > 0 ? '' : ' (the override names no table of the file: it may be this one)'),
+      );
+      t.encryption = { ...facts, obstacles: t.encryption.obstacles };
+    }
+  }
+}

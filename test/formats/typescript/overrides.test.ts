@@ -1,0 +1,78 @@
+/**
+ * Escape hatches: a CDK `addPropertyOverride('SSESpecification', ...)` or a CDKTF
+ * `addOverride('server_side_encryption', ...)` decides the deployed encryption past the props. Such a
+ * table was reported from its props (aws-owned) and "fixed": the override still won at synth, and the
+ * fix added an unused key whose alias named the wrong key. It is unknown, never fixed.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const CDK = `import { Stack } from 'aws-cdk-lib';
+import { AttributeType, CfnTable, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+export class S extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const key = new Key(this, 'K', { enableKeyRotation: true });
+    const t = new Table(this, 'T', { partitionKey: { name: 'id', type: AttributeType.STRING } });
+    (t.node.defaultChild as CfnTable).addPropertyOverride('SSESpecification', { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: key.keyArn });
+    const other = new Table(this, 'Other', { partitionKey: { name: 'id', type: AttributeType.STRING } });
+    const cfn = other.node.defaultChild as CfnTable;
+    cfn.addOverride('Properties.SSESpecification.KMSMasterKeyId', key.keyArn);
+    new Table(this, 'Plain', { partitionKey: { name: 'id', type: AttributeType.STRING } });
+  }
+}
+`;
+
+const CDKTF = `import { Construct } from 'constructs';
+import { TerraformStack } from 'cdktf';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+
+export class S extends TerraformStack {
+  constructor(scope: Construct, id: string, keyArn: string) {
+    super(scope, id);
+    const users = new DynamodbTable(this, 'users', { name: 'users', hashKey: 'id', attribute: [{ name: 'id', type: 'S' }] });
+    users.addOverride('server_side_encryption', { enabled: true, kms_key_arn: keyArn });
+  }
+}
+`;
+
+describe('escape hatches that set a table encryption', () => {
+  it('CDK: the overridden tables are unknown and not fixed, with the override named; the others are fixed', async () => {
+    const r = await processMemory([{ path: 'stack.ts', text: CDK }], 'fix', {});
+    const by = new Map(r.outcomes[0].tables.map((t) => [t.address, t]));
+    expect(by.get('T')).toMatchObject({ status: 'unknown', fixable: false });
+    expect(by.get('T')!.reason).toBe(
+      "its encryption is set by an escape hatch, addPropertyOverride('SSESpecification', ...) at line 11, which kmsfix does not read",
+    );
+    expect(by.get('Other')).toMatchObject({ status: 'unknown', fixable: false });
+    expect(by.get('Other')!.reason).toContain("addOverride('Properties.SSESpecification.KMSMasterKeyId', ...) at line 14");
+    expect(by.get('Plain')).toMatchObject({ status: 'aws-owned', fixed: true });
+    const out = r.output.get('stack.ts')!;
+    expect(out).not.toMatch(/new Key\(this, 'TKey'|new Key\(this, 'OtherKey'/);
+  });
+
+  it('CDKTF: addOverride of server_side_encryption', async () => {
+    const r = await processMemory([{ path: 'main.ts', text: CDKTF }], 'fix', {});
+    expect(r.outcomes[0].tables.map((t) => [t.address, t.status, t.fixed])).toEqual([['users', 'unknown', undefined]]);
+    expect(r.output.get('main.ts') ?? CDKTF).toBe(CDKTF);
+  });
+
+  it('an override the file does not tie to a table (a helper parameter) makes every table of the file unknown; other overrides change nothing', async () => {
+    const helper = CDK.replace(
+      "    (t.node.defaultChild as CfnTable).addPropertyOverride('SSESpecification'",
+      "    encrypt(t.node.defaultChild as CfnTable);\n    function encrypt(c: CfnTable) { c.addPropertyOverride('SSESpecification'",
+    ).replace('key.keyArn });\n    const other', 'key.keyArn }); }\n    const other');
+    const r = await processMemory([{ path: 'stack.ts', text: helper }], 'scan', {});
+    expect(r.outcomes[0].error).toBeUndefined();
+    expect(r.outcomes[0].tables.map((t) => t.status)).toEqual(['unknown', 'unknown', 'unknown']);
+    const billing = CDK.replaceAll("'SSESpecification'", "'BillingMode'").replace(
+      "'Properties.SSESpecification.KMSMasterKeyId'",
+      "'Properties.TableClass'",
+    );
+    const plain = await processMemory([{ path: 'stack.ts', text: billing }], 'scan', {});
+    expect(plain.outcomes[0].tables.map((t) => t.status)).toEqual(['aws-owned', 'aws-owned', 'aws-owned']);
+  });
+});
