@@ -15,7 +15,7 @@ import { detectStyle } from '../yaml/style.js';
 import { child, scalarString, type CMap, type CPair } from '../yaml/tree.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
 import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, yaml11 } from './detect.js';
-import { aliasResource, dottedName, keyResource } from '../yaml/cfnKeyResources.js';
+import { aliasResource, keyResource, nameMayHoldDot } from '../yaml/cfnKeyResources.js';
 import { allowedChanges } from './verify.js';
 
 // ---------------------------------------------------------------- tables and keys
@@ -109,6 +109,51 @@ function tableNameText(table: CfnTable): string | undefined {
   return template?.kind === 'scalar' && typeof template.value === 'string' ? template.value : undefined;
 }
 
+/**
+ * May the table's deployed name hold a `.` (its alias then splits it at each `.` and joins with `-`)?
+ * A name CloudFormation generates (stack name, logical ID, suffix) holds none; a literal or Sub
+ * template is read (nameMayHoldDot); a parameter holds none when its AllowedValues or AllowedPattern
+ * leave none out; any other function may.
+ */
+function tableNameMayHoldDot(table: CfnTable, template: CfnTemplate): boolean {
+  const n = child(child(table.resource, 'Properties'), 'TableName');
+  if (!n) return false;
+  // A Fn::ForEach identifier: its values when written without `.`, or any value when the table's logical ID
+  // (alphanumeric, a CloudFormation rule) is made of it.
+  const loops = table.loop ? loopChain(table.loop) : [];
+  const loopDotless = (name: string) =>
+    loops.some(
+      (l) =>
+        l.identifier === name &&
+        ((l.values?.length && l.values.every((v) => !v.includes('.'))) || new RegExp(`[$&]\\{${name}\\}`).test(table.resourcePair.key)),
+    );
+  const dotless = (name: string) => loopDotless(name) || parameterDotless(template, name);
+  const fn = intrinsicName(n);
+  if (fn === 'Ref') {
+    const arg = intrinsicArg(n);
+    const p = arg?.kind === 'scalar' && typeof arg.value === 'string' ? arg.value : undefined;
+    return p === undefined || !dotless(p);
+  }
+  const text = tableNameText(table);
+  if (text === undefined) return true;
+  // `!Sub [template, { Var: ... }]`: its own variables are not known.
+  return nameMayHoldDot(text, fn === 'Fn::Sub' && intrinsicArg(n)?.kind === 'seq' ? () => false : dotless);
+}
+
+/** Does a template parameter allow only values without a `.` (AllowedValues, or an AllowedPattern that writes none)? */
+function parameterDotless(template: CfnTemplate, name: string): boolean {
+  const p = child(child(template.root, 'Parameters'), name);
+  if (p?.kind !== 'map') return false;
+  const allowed = child(p, 'AllowedValues');
+  if (allowed?.kind === 'seq' && allowed.items.length > 0)
+    return allowed.items.every((i) => {
+      const v = scalarString(i);
+      return v !== undefined && !v.includes('.');
+    });
+  const pattern = scalarString(child(p, 'AllowedPattern'));
+  return pattern !== undefined && !pattern.includes('.');
+}
+
 function conditionOf(table: CfnTable): string | undefined {
   return scalarString(child(table.resource, 'Condition'));
 }
@@ -189,7 +234,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       true,
       options.key?.alias,
       undefined,
-      !!named && dottedName(tableNameText(named)),
+      !!named && tableNameMayHoldDot(named, template),
     );
     insertPairs(
       ctx,
@@ -230,7 +275,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       false,
       options.key?.alias,
       t.loop ? keyArn(t, keyId) : undefined,
-      dottedName(tableNameText(t)),
+      tableNameMayHoldDot(t, template),
     );
     insertPairs(
       ctx,

@@ -11,7 +11,7 @@ import { groupBy, uniqueName } from '../../core/lists.js';
 import type { FixOptions } from '../../core/types.js';
 import { keyArnKinds } from '../../rule/keyArn.js';
 import { describeKey } from '../../rule/keySettings.js';
-import { aliasResource, dottedName, keyResource } from '../yaml/cfnKeyResources.js';
+import { aliasResource, keyResource, nameMayHoldDot } from '../yaml/cfnKeyResources.js';
 import { COMMENT, Intrinsic, YamlAlias, getAtt, subToJoin, type Value } from '../yaml/values.js';
 import { arr, obj, raw, str, type Code } from './code.js';
 import { lookup, type TsTable } from './detect.js';
@@ -62,11 +62,15 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
     );
     const unique = (base: string) => uniqueName(base, taken);
     const props = (t: TsTable) => t.node as ts.ObjectLiteralExpression;
-    // A TableName with a `.` (a KMS alias name cannot hold one), as written.
+    // A TableName that may hold a `.` (a KMS alias name cannot): a string whose text or variables may, or any other expression.
     const dotted = (t: TsTable) => {
       const p = lookup(sf, props(t), 'Properties');
       const o = p.kind === 'value' ? unwrap(p.value) : undefined;
-      return !!o && ts.isObjectLiteralExpression(o) && dottedName(stringAt(sf, o, 'TableName'));
+      if (!o || !ts.isObjectLiteralExpression(o)) return false;
+      const name = lookup(sf, o, 'TableName');
+      if (name.kind === 'absent') return false;
+      const text = stringAt(sf, o, 'TableName');
+      return text === undefined || nameMayHoldDot(text);
     };
     const retains = (t: TsTable) =>
       ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => (stringAt(sf, props(t), k) ?? 'Delete') !== 'Delete');

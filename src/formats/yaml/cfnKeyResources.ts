@@ -120,10 +120,21 @@ export function aliasResource(
   return r;
 }
 
+/** Substitutions that never hold a `.`: pseudo parameters (not AWS::URLSuffix) and the Serverless stage and service (names the Framework allows without one). */
+const DOTLESS =
+  /^(?:AWS::(?:StackName|Region|AccountId|Partition)|sls:stage|opt:stage(?:,.*)?|self:provider\.stage|self:service|sls:instanceId)$/;
+
 /**
- * Does a table's TableName, as written, hold a `.` a KMS alias name cannot: a string, or the
- * literal parts of a Sub template (`${Stage}.orders`)? Parameters and other functions are not known.
+ * May a table's name, a string with substitutions (`${Stage}.orders`, `orders-${sls:stage}`), hold a
+ * `.` when deployed, which a KMS alias name cannot? Yes when its literal parts hold one, or a
+ * substitution might: a parameter that `variableDotless` does not clear, a resource attribute, a
+ * Serverless variable other than the stage and service.
  */
-export function dottedName(value: Value | string | undefined): boolean {
-  return typeof value === 'string' && value.replace(/\$\{[^}]*\}/g, '').includes('.');
+export function nameMayHoldDot(name: string, variableDotless: (name: string) => boolean = () => false): boolean {
+  if (name.replace(/\$\{[^}]*\}/g, '').includes('.')) return true;
+  for (const m of name.matchAll(/\$\{([^}]*)\}/g)) {
+    const v = m[1].trim();
+    if (!v.startsWith('!') && !DOTLESS.test(v) && !variableDotless(v)) return true;
+  }
+  return false;
 }

@@ -13,7 +13,7 @@ const template = (...tables: string[]) =>
 
 async function aliasNames(text: string, options = {}): Promise<string[]> {
   const r = await processMemory([{ path: 't.yaml', text }], 'fix', options);
-  expect(r.outcomes[0].error).toBeUndefined();
+  expect(r.outcomes[0].error?.message).toBeUndefined();
   return [...r.output.get('t.yaml')!.matchAll(/AliasName: (.*)/g)].map((m) => m[1]);
 }
 
@@ -73,8 +73,45 @@ describe('a table name with a dot', () => {
       `!Join ['-', !Split ['.', !Sub 'alias/dynamodb/\${Carts}']]`,
       "!Sub 'alias/dynamodb/${Plain}'",
     ]);
-    // A parameter's value is not known: left as it is.
-    expect(await aliasNames(template(named('Param', '!Ref TableNameParam')))).toEqual(["!Sub 'alias/dynamodb/${Param}'"]);
+  });
+
+  it('a name known only at deploy time may hold one: split and joined too, unless what it is made of cannot', async () => {
+    const split = (id: string) => `!Join ['-', !Split ['.', !Sub 'alias/dynamodb/\${${id}}']]`;
+    const params =
+      'Parameters:\n  Free:\n    Type: String\n    Default: orders\n  Listed:\n    Type: String\n    AllowedValues: [dev, prod]\n' +
+      "  Patterned:\n    Type: String\n    AllowedPattern: '^[a-z0-9-]+$'\n  Dotted:\n    Type: String\n    AllowedPattern: '^[a-z0-9.-]+$'\n";
+    const text = template(
+      named('Free', '!Ref Free'),
+      named('Listed', "!Sub '${AWS::StackName}-${Listed}'"),
+      named('Patterned', '!Ref Patterned'),
+      named('Dotted', "!Sub '${Dotted}-x'"),
+      named('Pseudo', "!Sub '${AWS::StackName}-${AWS::Region}'"),
+      named('Joined', "!Join ['-', [a, !Ref Free]]"),
+      named('Attribute', "!Sub '${Other.Arn}'"),
+      table('Generated'),
+    ).replace('Resources:\n', () => `${params}Resources:\n`);
+    expect(await aliasNames(text)).toEqual([
+      split('Free'),
+      "!Sub 'alias/dynamodb/${Listed}'",
+      "!Sub 'alias/dynamodb/${Patterned}'",
+      split('Dotted'),
+      "!Sub 'alias/dynamodb/${Pseudo}'",
+      split('Joined'),
+      split('Attribute'),
+      // A name CloudFormation generates (stack name, logical ID, suffix) holds no dot.
+      "!Sub 'alias/dynamodb/${Generated}'",
+    ]);
+  });
+
+  it('serverless.yml: the stage and service hold no dot; another variable may', async () => {
+    const sls = (name: string) =>
+      `service: s\nprovider:\n  name: aws\nresources:\n  Resources:\n${named('Orders', name).replace(/^/gm, '  ')}`;
+    const alias = async (name: string) =>
+      /AliasName: (.*)/.exec((await processMemory([{ path: 'serverless.yml', text: sls(name) }], 'fix')).output.get('serverless.yml')!)![1];
+    expect(await alias("'${self:service}-orders-${sls:stage}'")).toBe("!Join ['', [alias/dynamodb/, !Ref Orders]]");
+    expect(await alias("'${self:custom.tableName}'")).toMatch(
+      /^!Join \['-', !Split \['\.', !Join \['', \[alias\/dynamodb\/, !Ref Orders\]\]\]\]$/,
+    );
   });
 
   it('Terraform: the alias reads the name through replace(..., ".", "-")', async () => {
