@@ -225,11 +225,14 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     case 'no-id':
       return 'the table has no id';
     case 'region-agnostic-stack':
-      return (
-        'its stack is Region-agnostic (created without env.region, under an App): CDK cannot render ' +
-        'TableEncryptionV2.customerManagedKey there and the stack would no longer synthesize. Give the stack ' +
-        'env: { region: ... } (for example process.env.CDK_DEFAULT_REGION), then run kmsfix again'
-      );
+      return o.amplify
+        ? 'its stack is a stack of an Amplify Gen2 backend, which Amplify creates without a Region: CDK cannot render ' +
+            'TableEncryptionV2.customerManagedKey there and the backend would no longer synthesize. Create the table as a ' +
+            'Table (encryption: TableEncryption.CUSTOMER_MANAGED with an encryptionKey, which needs no Region), or give ' +
+            'the TableV2 a key by hand'
+        : 'its stack is Region-agnostic (created without env.region, under an App): CDK cannot render ' +
+            'TableEncryptionV2.customerManagedKey there and the stack would no longer synthesize. Give the stack ' +
+            'env: { region: ... } (for example process.env.CDK_DEFAULT_REGION), then run kmsfix again';
     case 'scope':
       return `the scope ${o.source} is not a plain name: declare the key by hand`;
     case 'code-shape':

@@ -142,7 +142,8 @@ export type Obstacle =
   /** The table has no id (TypeScript). */
   | { kind: 'no-id' }
   /** CDK TableV2 in a stack created without a Region under an App. */
-  | { kind: 'region-agnostic-stack' }
+  /** `amplify`: a stack of an Amplify Gen2 backend (Amplify creates them without a Region). */
+  | { kind: 'region-agnostic-stack'; amplify?: boolean }
   /** The construct scope is not a plain name (TypeScript): `source` as written. */
   | { kind: 'scope'; source: string }
   /**

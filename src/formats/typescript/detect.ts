@@ -23,7 +23,7 @@ import { bindings, importedModuleOf, readImports, resolveSymbol, type ImportInfo
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { isJavaScript, newExpressions, parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
 import { functionOf } from './scopes.js';
-import { stackRegionOf } from './stackRegion.js';
+import { noRegion, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
 import { resourceTables } from './resources.js';
 
@@ -633,8 +633,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
             'and CDK refuses it beside encryption: remove it there (or give the table its own props), then run kmsfix again',
         });
       else if (!idNode) encryption.obstacles.push({ kind: 'no-id' });
-      else if (cls.kind === 'TableV2' && stackRegionOf(sf, c.sym, node) === 'agnostic')
-        encryption.obstacles.push({ kind: 'region-agnostic-stack' });
+      else if (cls.kind === 'TableV2' && noRegion(stackRegionOf(sf, c.sym, node)))
+        encryption.obstacles.push({ kind: 'region-agnostic-stack', amplify: stackRegionOf(sf, c.sym, node) === 'amplify' || undefined });
       else if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf)))
         encryption.obstacles.push({ kind: 'scope', source: snippet(sf, scopeNode) });
       else if (anchor.where) encryption.obstacles.push({ kind: 'placement', where: anchor.where });

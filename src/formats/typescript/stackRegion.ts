@@ -12,7 +12,11 @@
 import { lookup } from './detect.js';
 import { newExpressions, stringValue, ts, unwrap } from './parse.js';
 
-export type StackRegion = 'agnostic' | 'regional' | 'unknown';
+/** `amplify`: no Region, a stack of an Amplify Gen2 backend. */
+export type StackRegion = 'agnostic' | 'amplify' | 'regional' | 'unknown';
+
+/** A stack the file shows to have no Region. */
+export const noRegion = (r: StackRegion) => r === 'agnostic' || r === 'amplify';
 
 type Sym = (e: ts.Expression) => string | undefined;
 
@@ -138,11 +142,39 @@ export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpressi
     const each = sites.map((s) => regionOfClass(sf, sym, cls, (i) => s.arguments?.[i], seen));
     return combine(each);
   }
+  if (amplifyStack(sf, table, scope)) return 'amplify';
   if (ts.isIdentifier(scope)) {
     const init = initializerOf(table, scope.text);
     return init && ts.isNewExpression(init) ? regionOfSite(sf, sym, init, seen) : 'unknown';
   }
   return 'unknown';
+}
+
+/**
+ * A stack of an Amplify Gen2 backend (`backend.createStack('db')`, `Stack.of(backend.data)`,
+ * `backend.data.stack`, with `const backend = defineBackend({...})` from @aws-amplify/backend): Amplify
+ * creates its App and stacks without an `env`, so they have no Region.
+ */
+function amplifyStack(sf: ts.SourceFile, at: ts.Node, scope: ts.Expression): boolean {
+  if (!/from\s+['"]@aws-amplify\/backend['"]/.test(sf.text)) return false;
+  const resolved = (e: ts.Expression): ts.Expression => {
+    const u = unwrap(e);
+    return ts.isIdentifier(u) ? (initializerOf(at, u.text) ?? u) : u;
+  };
+  /** Is `e` the backend, or a member of it (`backend.data`)? */
+  const ofBackend = (e: ts.Expression): boolean => {
+    let root = unwrap(e);
+    while (ts.isPropertyAccessExpression(root)) root = unwrap(root.expression);
+    const init = resolved(root);
+    return ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'defineBackend';
+  };
+  const s = resolved(scope);
+  if (ts.isCallExpression(s) && ts.isPropertyAccessExpression(s.expression)) {
+    const method = s.expression.name.text;
+    if (method === 'createStack') return ofBackend(s.expression.expression);
+    if (method === 'of' && s.arguments[0]) return ofBackend(s.arguments[0]);
+  }
+  return ts.isPropertyAccessExpression(s) && ofBackend(s);
 }
 
 /** One site without a Region is enough for the fix to fail; all must have one for it to work. */

@@ -270,4 +270,45 @@ describe('AWS CDK: TableV2 in a Region-agnostic stack', () => {
       'Unknown.template.json customer-managed',
     ]);
   }, 120_000);
+
+  // An Amplify Gen2 backend creates its App and stacks without an env: every stack is Region-agnostic.
+  const AMPLIFY = `import { defineBackend } from '@aws-amplify/backend';
+import { Stack } from 'aws-cdk-lib';
+import { AttributeType, Table, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { data } from './data/resource';
+
+const backend = defineBackend({ data });
+const stack = backend.createStack('db');
+new TableV2(stack, 'Items', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+new TableV2(Stack.of(backend.data), 'Beside', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+new Table(stack, 'Orders', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+`;
+
+  it('Amplify Gen2: a TableV2 in a backend stack is not fixable (the Amplify step); a Table there is fixed, and synthesizes', async () => {
+    const r = await processMemory([{ path: 'amplify/backend.ts', text: AMPLIFY }], 'fix');
+    const t = Object.fromEntries(r.outcomes[0].tables.map((x) => [x.address, x]));
+    for (const a of ['Items', 'Beside']) {
+      expect(t[a].fixable, a).toBe(false);
+      expect(t[a].blocker, a).toMatch(/^its stack is a stack of an Amplify Gen2 backend, which Amplify creates without a Region/);
+    }
+    expect(t.Orders.fixed).toBe(true);
+    // The fixed backend, with Amplify's App and stacks stood in for (no env, as Amplify makes them).
+    const fixed = r.output
+      .get('amplify/backend.ts')!
+      .replace("import { defineBackend } from '@aws-amplify/backend';\n", '')
+      .replace("import { data } from './data/resource';\n", '')
+      .replace(
+        'const backend = defineBackend({ data });',
+        "const app = new (require('aws-cdk-lib').App)();\nconst backend = { createStack: (n: string) => new Stack(app, n), data: new Stack(app, 'data') };",
+      )
+      .concat('app.synth();\n');
+    const synth = synthApp(fixed);
+    expect(synth.stderr).not.toMatch(/Error/);
+    expect(synth.status).toBe(0);
+    const db = JSON.parse(readFileSync(path.join(synth.outdir, 'db.template.json'), 'utf8')) as Template;
+    const orders = Object.values(db.Resources).find(
+      (x) => x.Type === 'AWS::DynamoDB::Table' && JSON.stringify(x.Properties).includes('KMSMasterKeyId'),
+    );
+    expect(orders, 'the fixed Table uses its key').toBeDefined();
+  }, 120_000);
 });
