@@ -11,7 +11,8 @@ import { describeError, kindOf } from './read.js';
 import { isTempName } from './temp.js';
 import type { FileError } from '../core/result.js';
 
-export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', 'cdk.out', '.aws-sam', '.serverless']);
+// `#current-cloud-backend`: the Amplify CLI's copy of what it last deployed (amplify/), never edited by hand.
+export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', 'cdk.out', '.aws-sam', '.serverless', '#current-cloud-backend']);
 
 /** Folders of test code: a table there is often non-compliant on purpose. */
 const TEST_DIRS = new Set(['test', 'tests', '__tests__']);

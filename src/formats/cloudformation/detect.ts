@@ -477,6 +477,16 @@ function multiAccountObstacle(text: string, props: CNode | null | undefined, res
   return replicationPolicy('its ResourcePolicy', policyText(text, resource, global));
 }
 
+/**
+ * A template the Amplify CLI (Gen1) builds into a resource's `build/` folder from its cli-inputs.json,
+ * schema and override.ts at each `amplify push`: a change there is lost at the next one.
+ */
+const AMPLIFY_BUILD = /(?:^|\/)amplify\/backend\/(?:[^/]+\/)+build\//;
+const AMPLIFY_BUILD_STEP =
+  "the template is built by the Amplify CLI (a resource's build/ folder) at each `amplify push`, so a change here would be lost: " +
+  "set the table's encryption with `amplify override <category>` (its override.ts: the table's sseSpecification, with a " +
+  'customer-managed KMS key) and push';
+
 export function detectCloudFormation(file: SourceFile): CfnDetection {
   const json = looksLikeJson(file.path, file.text);
   const docs = parsed(file.text, json);
@@ -487,6 +497,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
   const error = duplicates.length > 0 ? duplicateKeyError(file.text, lines, duplicates[0]) : undefined;
   // A document that is one resource's body is named after the file.
   const stem = path.basename(file.path).replace(/\.[^.]*$/, '');
+  const amplifyBuild = AMPLIFY_BUILD.test(file.path);
   docs.forEach((doc, docIndex) => {
     const template = templateOf(doc.root, docIndex, stem);
     if (!template) return;
@@ -552,6 +563,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
             "the file is one resource's body (included by `${file(...)}`), with no Resources beside it for its key: make it a file " +
             'of Resources (`Resources: ${file(...)}` in serverless.yml, the table under its logical ID in the file), then run kmsfix again',
         });
+      if (amplifyBuild) encryption.obstacles.push({ kind: 'code-shape', step: AMPLIFY_BUILD_STEP });
       const idPlaceholder = placeholderIn(rp.key);
       if (idPlaceholder !== undefined)
         encryption.obstacles.push({ kind: 'template-placeholder', where: 'logical ID', placeholder: idPlaceholder });
