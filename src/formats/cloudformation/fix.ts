@@ -349,6 +349,31 @@ async function includedKeysOf(file: SourceFile, context: DiskContext | undefined
   return keys;
 }
 
+/** CloudFormation's limit on the resources of one template (stack). */
+export const MAX_RESOURCES = 500;
+
+/**
+ * The tables of templates that a fix would take past CloudFormation's 500 resources (a key and an
+ * alias per table, or one pair for a shared key): the stack would not deploy. Counted as written (a
+ * SAM or Serverless transform adds more at deploy; a Fn::ForEach counts once), so only a sure failure.
+ */
+function beyondResourceLimit(tables: CfnTable[], options: FixOptions): { address: string; reason: string }[] {
+  const out: { address: string; reason: string }[] = [];
+  for (const template of new Set(tables.map((t) => t.template))) {
+    const mine = tables.filter((t) => t.template === template);
+    const now = template.resources.pairs.length;
+    const added = options.keyStrategy === 'shared' ? 2 : 2 * mine.length;
+    if (now + added <= MAX_RESOURCES) continue;
+    const reason =
+      `the template holds ${now} resources, and the ${added} a fix adds (a key and an alias ${options.keyStrategy === 'shared' ? 'for its tables' : 'per table'}) ` +
+      `would take it past CloudFormation's ${MAX_RESOURCES}: the stack would not deploy. ` +
+      (options.keyStrategy === 'shared' ? '' : 'Use --key-strategy shared (one key for the template), ') +
+      'use --kms-key-arn with an existing key (adds none), or move resources to a nested stack';
+    out.push(...mine.map((t) => ({ address: t.address, reason })));
+  }
+  return out;
+}
+
 export async function fixCloudFormation(
   group: GroupMember<CfnDetection>[],
   options: FixOptions,
@@ -386,6 +411,9 @@ export async function fixCloudFormation(
       reason: `--kms-key-arn ${options.kmsKeyArn!.trim()} is a Serverless Framework variable, which only serverless.yml resolves: this template takes an ARN, !Ref, !GetAtt, !ImportValue or \${Parameter}`,
     }));
     chosen = chosen.filter((t) => !notHere.includes(t));
+    const overLimit = options.kmsKeyArn ? [] : beyondResourceLimit(chosen, options);
+    unwritable.push(...overLimit);
+    chosen = chosen.filter((t) => !overLimit.some((d) => d.address === t.address));
     let plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };
     const declined = [
       ...unwritable,
