@@ -12,7 +12,7 @@ import type { DiskContext, FilePlan, FixOptions, GroupMember, SourceFile } from 
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx, type Setting } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
-import { child, scalarString, type CMap, type CPair } from '../yaml/tree.js';
+import { child, pair, scalarString, type CMap, type CPair } from '../yaml/tree.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
 import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, yaml11 } from './detect.js';
 import { aliasResource, keyResource, nameMayHoldDot } from '../yaml/cfnKeyResources.js';
@@ -190,12 +190,13 @@ function frameworkVariable(arn: string, serverless: boolean): boolean {
   return !serverless && /^\$\{[^{}]+\}$/.test(v) && !/^\$\{(AWS::[A-Za-z]+|[A-Za-z0-9]+(\.[A-Za-z0-9.]+)?)\}$/.test(v);
 }
 
-function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], options: FixOptions): string[] {
+/** `serverless`: the Framework resolves the file's `${...}` (a serverless.yml, or a file a service includes whole). */
+function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], options: FixOptions, serverless: boolean): string[] {
   // Each table's edits serve it alone; a shared key serves every table that names it (Edit.tables).
   if (options.kmsKeyArn) {
     for (const t of tables) {
       const from = ctx.edits.length;
-      fixTable(ctx, t, keyValueOf(options.kmsKeyArn, template.flavor === 'serverless'));
+      fixTable(ctx, t, keyValueOf(options.kmsKeyArn, serverless));
       serving(ctx.edits, from, [t.address]);
     }
     return tables.map((t) => t.address);
@@ -225,7 +226,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       retain: tables.some(retains),
       condition,
       policy: options.keyPolicy,
-      serverless: template.flavor === 'serverless',
+      serverless,
     });
     const alias = aliasResource(
       named?.address ?? 'AWS::StackName',
@@ -265,7 +266,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       retain: retains(t),
       condition: conditionOf(t),
       policy: options.keyPolicy,
-      serverless: template.flavor === 'serverless',
+      serverless,
       settings: options.key,
     });
     const alias = aliasResource(
@@ -291,14 +292,15 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
   return tables.map((t) => t.address);
 }
 
-function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[], options: FixOptions): FilePlan {
+/** `includedWhole`: a service file includes this file of Resources whole, so the Framework resolves its `${...}` too. */
+function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[], options: FixOptions, includedWhole: boolean): FilePlan {
   const ctx: Ctx = {
     text: file.text,
     json: detection.json,
     style: detectStyle(
       file.text,
       detection.templates.map((t) => t.root),
-      chosen[0].template.flavor,
+      includedWhole ? 'serverless' : chosen[0].template.flavor,
       detection.json,
     ),
     edits: [],
@@ -306,7 +308,7 @@ function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[],
   const fixed: string[] = [];
   for (const template of detection.templates) {
     const mine = chosen.filter((t) => t.template === template);
-    if (mine.length > 0) fixed.push(...planTemplate(ctx, template, mine, options));
+    if (mine.length > 0) fixed.push(...planTemplate(ctx, template, mine, options, includedWhole || template.flavor === 'serverless'));
   }
   joinThroughAnchors(
     ctx.edits,
@@ -323,30 +325,41 @@ function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[],
 /** The Serverless Framework service files that may include a file of Resources with `${file(...)}`. */
 const SERVICE_FILES = ['serverless.yml', 'serverless.yaml', 'serverless.ts'];
 
-/**
- * The keys of `file` (a file of Resources) that a service file above it includes one by one,
- * `${file(resources/orders.yml):OrdersTable}`: only that key's value is deployed, so a key and
- * alias a fix adds beside it would never be.
- */
-async function includedKeysOf(file: SourceFile, context: DiskContext | undefined): Promise<Map<string, string>> {
-  const keys = new Map<string, string>();
-  if (!context) return keys;
-  const read = new Map<SourceFile, Map<string, string>>();
-  const selecting = (service: SourceFile) => {
+/** How the service files above a file of Resources include it. */
+interface Includes {
+  /** Its keys included one by one, `${file(resources/orders.yml):OrdersTable}`: only that key's value is deployed. */
+  keys: Map<string, string>;
+  /** A service file that includes it whole, `${file(resources/tables.yml)}`: the Framework resolves its `${...}`. */
+  whole?: string;
+}
+
+async function includesOf(file: SourceFile, context: DiskContext | undefined): Promise<Includes> {
+  const out: Includes = { keys: new Map() };
+  if (!context) return out;
+  const read = new Map<SourceFile, Includes>();
+  const including = (service: SourceFile) => {
     let found = read.get(service);
     if (found) return found;
-    read.set(service, (found = new Map<string, string>()));
-    for (const m of service.text.matchAll(/\$\{file\(\s*([^)\s]+?)\s*\)\s*:\s*([A-Za-z0-9_.-]+)\s*\}/g)) {
+    read.set(service, (found = { keys: new Map() }));
+    for (const m of service.text.matchAll(/\$\{file\(\s*([^)\s]+?)\s*\)\s*(?::\s*([A-Za-z0-9_.-]+)\s*)?\}/g)) {
       const target = path.resolve(path.dirname(service.absPath), m[1].replace(/^['"]|['"]$/g, ''));
-      if (target === file.absPath) found.set(m[2], `${service.path}: ${m[0]}`);
+      if (target !== file.absPath) continue;
+      if (m[2] === undefined) found.whole ??= service.path;
+      else found.keys.set(m[2], `${service.path}: ${m[0]}`);
     }
     return found;
   };
   for (const name of SERVICE_FILES) {
-    const service = await context.projectFile(file, name, (f) => selecting(f).size > 0);
-    if (service) for (const [k, v] of selecting(service)) keys.set(k, v);
+    const service = await context.projectFile(file, name, (f) => {
+      const i = including(f);
+      return i.keys.size > 0 || i.whole !== undefined;
+    });
+    if (!service) continue;
+    const i = including(service);
+    for (const [k, v] of i.keys) out.keys.set(k, v);
+    out.whole ??= i.whole;
   }
-  return keys;
+  return out;
 }
 
 /** CloudFormation's limit on the resources of one template (stack). */
@@ -383,11 +396,13 @@ export async function fixCloudFormation(
   for (const { file, detection, targets } of group) {
     let chosen = detection.tables.filter((t) => targets.includes(t.address));
     if (chosen.length === 0) continue;
-    // A table a service file includes by its key alone: what a fix adds beside it would not be deployed.
-    const included =
-      !options.kmsKeyArn && chosen.some((t) => t.template.flavor === 'serverless' && t.template.resourcesPath.length === 0)
-        ? await includedKeysOf(file, context)
-        : new Map<string, string>();
+    // A table a service file includes by its key alone: what a fix adds beside it would not be deployed. A file of
+    // Resources a service file includes whole: the Framework resolves its `${...}`, so no Fn::Sub is written there.
+    const includes = chosen.some((t) => t.template.resourcesPath.length === 0 || !pair(t.template.root, 'AWSTemplateFormatVersion'))
+      ? await includesOf(file, context)
+      : { keys: new Map<string, string>() };
+    const included = options.kmsKeyArn ? new Map<string, string>() : includes.keys;
+    const includedWhole = includes.whole !== undefined;
     const selected = chosen
       .filter((t) => t.template.resourcesPath.length === 0 && included.has(t.address))
       .map((t) => ({
@@ -404,7 +419,7 @@ export async function fixCloudFormation(
     }
     // --kms-key-arn '${ssm:...}' is a Serverless Framework variable: a plain template has no such thing.
     const notHere = chosen.filter(
-      (t) => options.kmsKeyArn !== undefined && frameworkVariable(options.kmsKeyArn, t.template.flavor === 'serverless'),
+      (t) => options.kmsKeyArn !== undefined && frameworkVariable(options.kmsKeyArn, includedWhole || t.template.flavor === 'serverless'),
     );
     const unwritable = notHere.map((t) => ({
       address: t.address,
@@ -414,7 +429,7 @@ export async function fixCloudFormation(
     const overLimit = options.kmsKeyArn ? [] : beyondResourceLimit(chosen, options);
     unwritable.push(...overLimit);
     chosen = chosen.filter((t) => !overLimit.some((d) => d.address === t.address));
-    let plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };
+    let plan = chosen.length > 0 ? planFile(file, detection, chosen, options, includedWhole) : { edits: [], fixed: [] };
     const declined = [
       ...unwritable,
       ...(detection.aliases.length > 0 && chosen.length > 0
@@ -424,7 +439,7 @@ export async function fixCloudFormation(
     if (declined.length > 0) {
       if (declined.length > unwritable.length) {
         chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
-        plan = chosen.length > 0 ? planFile(file, detection, chosen, options) : { edits: [], fixed: [] };
+        plan = chosen.length > 0 ? planFile(file, detection, chosen, options, includedWhole) : { edits: [], fixed: [] };
       }
       plan.declined = declined;
     }

@@ -80,3 +80,24 @@ describe('a file of Resources that a service file includes key by key', () => {
     expect(r.output.get('serverless/resources/whole.yml')).toMatch(/^OrdersKey:\n(  #.*\n)?  Type: AWS::KMS::Key\n/m);
   });
 });
+
+describe('a template a service file includes whole', () => {
+  const template = `Resources:\n  NotesTable:\n${TABLE.replace(/^/gm, '  ').replace(/ +$/, '')}`;
+  const service = 'service: notes\nprovider:\n  name: aws\nresources:\n  - ${file(resources/table.yml)}\n';
+
+  it('is written as serverless.yml is: the Framework resolves its ${...}, so no Fn::Sub (a Join instead); alone, a Sub', async () => {
+    const r = await processMemory(
+      [
+        { path: 'serverless.yml', text: service },
+        { path: 'resources/table.yml', text: template },
+      ],
+      'fix',
+    );
+    const out = r.output.get('resources/table.yml')!;
+    expect(out).toContain('NotesTableKey:');
+    expect(out).not.toContain('!Sub');
+    expect(out).toContain("AliasName: !Join ['', [alias/dynamodb/, !Ref NotesTable]]");
+    const alone = await processMemory([{ path: 'resources/table.yml', text: template }], 'fix');
+    expect(alone.output.get('resources/table.yml')).toContain("AliasName: !Sub 'alias/dynamodb/${NotesTable}'");
+  });
+});
