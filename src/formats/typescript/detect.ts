@@ -83,6 +83,27 @@ export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framew
   },
 };
 
+/**
+ * CDK for Terraform's AWS tables in layouts kmsfix reads but writes no imports for: @cdktf/provider-aws
+ * before its namespaces (`import { DynamodbTable } from '@cdktf/provider-aws'`, every class at the root),
+ * and the bindings `cdktf get` generates into `.gen/providers/aws` (flat, namespaced or per resource).
+ */
+const OTHER_CDKTF_LAYOUT =
+  /^(@cdktf\/provider-aws|(?:.*\/)?\.gen\/providers\/aws(?:\/lib)?(?:\/[a-z-]+)?)#(?:[a-zA-Z]+\.)?(DynamodbTable|DynamodbTableReplica)$/;
+
+/** A table class of another CDKTF layout (OTHER_CDKTF_LAYOUT), with the step a fix would need. */
+function otherCdktfLayout(symbol: string): ((typeof TABLE_CLASSES)[string] & { layout: string }) | undefined {
+  const m = OTHER_CDKTF_LAYOUT.exec(symbol);
+  if (!m) return undefined;
+  const replica = m[2] === 'DynamodbTableReplica';
+  return {
+    kind: replica ? 'DynamodbTableReplica' : 'DynamodbTable',
+    framework: 'cdktf',
+    type: `${m[1]}.${m[2]}`,
+    layout: m[1],
+  };
+}
+
 /** The last names of the table classes (`dynamodb.Table` is a Table, whatever `dynamodb` is; a bare name may be an alias). */
 const CLASS_NAMES = new Set(Object.keys(TABLE_CLASSES).map((k) => k.split(/[#.]/).pop()!));
 
@@ -575,7 +596,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   /** The table class `new <callee>(...)` creates, if any (most `new`s of a stack are other constructs: told by their last name first). */
   const classOf = (callee: ts.Expression) => {
     if (ts.isPropertyAccessExpression(callee) ? !CLASS_NAMES.has(callee.name.text) : !ts.isIdentifier(callee)) return undefined;
-    return TABLE_CLASSES[c.sym(callee) ?? ''];
+    const symbol = c.sym(callee) ?? '';
+    return TABLE_CLASSES[symbol] ?? otherCdktfLayout(symbol);
   };
 
   const tableOf = (node: ts.NewExpression | ts.CallExpression, cls: (typeof TABLE_CLASSES)[string]): TsTable => {
@@ -709,7 +731,17 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   const js = isJavaScript(file.path);
   for (const node of js ? [] : newExpressions(sf)) {
     const cls = classOf(node.expression);
-    if (cls) tables.push(tableOf(node, cls));
+    if (!cls) continue;
+    const t = tableOf(node, cls);
+    if ('layout' in cls)
+      t.encryption.obstacles.push({
+        kind: 'code-shape',
+        step:
+          `the file imports CDK for Terraform's AWS provider from ${cls.layout}, a layout kmsfix writes no imports for ` +
+          "(it writes @cdktf/provider-aws's lib/<resource> and namespaced ones): give the table serverSideEncryption with the ARN " +
+          'of a customer-managed KMS key by hand (a KmsKey with enableKeyRotation, from the same provider bindings)',
+      });
+    tables.push(t);
   }
   // A subclass of a table class (`class AuditTable extends Table { constructor(...) { super(scope, id, {...}) } }`),
   // wherever it is created: its table is read at the super call, named after the class, never fixed.
