@@ -43,9 +43,21 @@ export interface Io {
   ask(question: string): Promise<string>;
 }
 
+/**
+ * stdout closed by its reader (`kmsfix scan | head`): the rest of the output is dropped, and the run
+ * goes on to its end (a fix's writes complete; each is atomic), rather than dying on EPIPE.
+ */
+let stdoutClosed = false;
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  stdoutClosed = true;
+});
+
 const processIo: Io = {
   cwd: process.cwd(),
-  out: (t) => process.stdout.write(t),
+  out: (t) => {
+    if (!stdoutClosed) process.stdout.write(t);
+  },
   err: (t) => process.stderr.write(t),
   // isatty, not process.stdin.isTTY: reading that property makes stdin's stream (from a file or
   // /dev/null, an fs.ReadStream: about twenty of Node's modules, 2 ms of a one-file scan).
