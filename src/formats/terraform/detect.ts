@@ -18,6 +18,7 @@ import { providersByRegion, regionKey } from './module.js';
 import { resourcePolicyObstacle } from './resourcePolicy.js';
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { inputUses } from './inputUses.js';
+import { awsManagedKeyData } from './managedKeyData.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
@@ -289,6 +290,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   const uses = inputUses(det);
   if (uses.own.length > 0 || uses.calls.length > 0)
     await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context, uses);
+  await awsManagedKeyData(file, det, context);
   await moduleObstacles(file, det, context);
   return det;
 }
