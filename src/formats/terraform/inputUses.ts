@@ -11,6 +11,27 @@ export function readsInputs(expr: string): boolean {
   return /\b(var|local)\.[A-Za-z_]/.test(expr);
 }
 
+/**
+ * The expression inside a template that is one interpolation and nothing else (`"${var.enc}"`,
+ * Terraform 0.11's way to write `var.enc`): Terraform 0.12 and later give such a template the
+ * value of that expression, unconverted. undefined for any other expression (`"${a}-x"`,
+ * `"${a}${b}"`, `"%{if ...}"`). Strings inside the interpolation are skipped; one whose own
+ * templates hold quotes may not be read (then undefined: left as the expression it is).
+ */
+export function soleInterpolation(expr: string): string | undefined {
+  const s = expr.trim();
+  if (!s.startsWith('"${') || !s.endsWith('}"')) return undefined;
+  let depth = 1;
+  for (let i = 3; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"') {
+      for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === '\\') i++;
+    } else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i === s.length - 2 ? s.slice(3, i).trim() || undefined : undefined;
+  }
+  return undefined;
+}
+
 /** A module source that is a folder of this repository (`./modules/x`, `../../`). */
 export const LOCAL_SOURCE = /^\.\.?(\/|$)/;
 

@@ -9,6 +9,7 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { LineIndex } from '../../core/text.js';
 import type { TfDetection } from './detect.js';
+import { soleInterpolation } from './inputUses.js';
 import { siblingBlocks, summarize, type TopBlock, type TopValue } from './topBlocks.js';
 
 /** `data.aws_kms_alias.<name>.<attr>` or `data.aws_kms_key.<name>.<attr>` (an instance index allowed), as a whole expression. */
@@ -16,9 +17,7 @@ const DATA_KEY = /^data\.(aws_kms_alias|aws_kms_key)\.([A-Za-z_][\w-]*)(?:\[[^\]
 
 /** The data source a key expression reads, when it is one of those (`"${...}"` around it allowed). */
 function dataKeyOf(expr: string): { type: string; name: string } | undefined {
-  const s = expr.trim();
-  const inner = /^"\$\{([^"{}]*)\}"$/.exec(s)?.[1] ?? s;
-  const m = DATA_KEY.exec(inner.trim());
+  const m = DATA_KEY.exec(soleInterpolation(expr) ?? expr.trim());
   return m ? { type: m[1], name: m[2] } : undefined;
 }
 
