@@ -13,9 +13,9 @@ export const terraformEntry: FormatEntry = {
   name: 'terraform',
   accepts: (path) => /\.tf(\.json)?$/i.test(path),
   prefilter: (text) => (text.includes('dynamodb') && TABLE.test(text)) || (text.includes('source') && LOCAL_CALL.test(text)),
-  // A module's files, its lock file (which hashicorp/aws version the module runs with), and the
-  // variable files Terraform loads for a root module (terraform.tfvars, *.auto.tfvars).
-  siblingFile: (name) =>
-    /\.tf(\.json)?$/i.test(name) || name === '.terraform.lock.hcl' || /^terraform\.tfvars(\.json)?$|\.auto\.tfvars(\.json)?$/.test(name),
+  // A module's files, its lock file (which hashicorp/aws version the module runs with), and its
+  // variable files: those Terraform loads for a root module (terraform.tfvars, *.auto.tfvars), and
+  // those passed with -var-file (prod.tfvars), which set a variable per environment.
+  siblingFile: (name) => /\.tf(\.json)?$/i.test(name) || name === '.terraform.lock.hcl' || /\.tfvars(\.json)?$/.test(name),
   load: async () => (await import('./index.js')).terraform,
 };

@@ -64,7 +64,7 @@ function exprOf(v: Value): string | undefined {
 const tfvarsRead = new WeakMap<SourceFile, Map<string, { expr: string; where: string }>>();
 
 /** Top-level `name = value` assignments of a .tfvars file (HCL) or .tfvars.json. */
-function tfvarsOf(file: SourceFile): Map<string, { expr: string; where: string }> {
+export function tfvarsOf(file: SourceFile): Map<string, { expr: string; where: string }> {
   let out = tfvarsRead.get(file);
   if (!out) tfvarsRead.set(file, (out = readTfvars(file)));
   return out;
@@ -348,4 +348,20 @@ export function directVariable(expr: string, env: Env): string | undefined {
   const l = /^local\.([A-Za-z_][\w-]*)$/.exec(s);
   const e = l && env.locals.get(l[1]);
   return e ? /^var\.([A-Za-z_][\w-]*)$/.exec(soleInterpolation(e) ?? e.trim())?.[1] : undefined;
+}
+
+/** The variables an expression reads, directly or through the module's locals (each local followed once). */
+export function variablesRead(expr: string, env: Env, seen = new Set<string>()): string[] {
+  const out: string[] = [];
+  for (const m of expr.matchAll(/\b(var|local)\.([A-Za-z_][\w-]*)/g)) {
+    if (m[1] === 'var') {
+      if (!out.includes(m[2])) out.push(m[2]);
+      continue;
+    }
+    const e = env.locals.get(m[2]);
+    if (e === undefined || seen.has(m[2])) continue;
+    seen.add(m[2]);
+    for (const v of variablesRead(e, env, seen)) if (!out.includes(v)) out.push(v);
+  }
+  return out;
 }

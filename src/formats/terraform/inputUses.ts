@@ -42,15 +42,20 @@ export interface InputUses {
   calls: HBlock[];
 }
 
+/** The attributes that hold a table's encryption switch and key, as its kind writes them. */
+export function encryptionAttrs(t: TfTable): { enabled?: HAttr; key?: HAttr } {
+  if (t.kind === 'module')
+    return { enabled: attr(t.block, 'server_side_encryption_enabled'), key: attr(t.block, 'server_side_encryption_kms_key_arn') };
+  if (t.kind === 'table-replica') return { key: attr(t.block, 'kms_key_arn') };
+  const sse = blocks(t.block, 'server_side_encryption')[0];
+  return { enabled: attr(sse, 'enabled'), key: attr(sse, 'kms_key_arn') };
+}
+
 export function inputUses(det: TfDetection): InputUses {
   const reads = (a: HAttr | undefined) => !!a && !a.lit && readsInputs(a.value);
   const own = det.tables.filter((t) => {
-    if (t.kind === 'module')
-      return reads(attr(t.block, 'server_side_encryption_enabled')) || reads(attr(t.block, 'server_side_encryption_kms_key_arn'));
-    if (t.kind === 'table-replica') return reads(attr(t.block, 'kms_key_arn'));
-    if (t.kind !== 'table') return false;
-    const sse = blocks(t.block, 'server_side_encryption')[0];
-    return reads(attr(sse, 'enabled')) || reads(attr(sse, 'kms_key_arn'));
+    const { enabled, key } = encryptionAttrs(t);
+    return reads(enabled) || reads(key);
   });
   const all = det.hcl?.blocks ?? det.json?.blocks ?? [];
   // A local copy of the registry module (`../terraform-aws-modules/terraform-aws-dynamodb-table`) is read as the registry module.

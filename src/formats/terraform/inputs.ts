@@ -13,12 +13,23 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
 import { PHRASES, enabledSetting, keySetting, keyRawOf, rawOf, type TfDetection, type TfTable } from './detect.js';
-import { directVariable, evaluate, isTfvars, moduleEnv, tfvarsFiles, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
-import { readsInputs, type InputUses } from './inputUses.js';
+import {
+  directVariable,
+  evaluate,
+  isTfvars,
+  moduleEnv,
+  tfvarsFiles,
+  variablesRead,
+  type Env,
+  type Evaluated,
+  type ModuleFile,
+} from './evaluate.js';
+import { encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import type { JBlock } from './tfjson.js';
 import { parseTerraform, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+import { outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
 
 /** Each file's parse, per file object (the engine hands the same objects to a folder's files). */
 const parsed = new WeakMap<SourceFile, TfDetection | null>();
@@ -158,6 +169,28 @@ function sseSettings(b: HBlock, env: () => Env, where?: string): { settings: Set
   return { settings, evaluated, sse };
 }
 
+/**
+ * A root module's switch or key whose variables a var-file or terragrunt.hcl sets (varSources.ts):
+ * not known before plan (one value per environment), whatever the defaults and tfvars say. Only
+ * settings evaluated to a value (literal now) are looked at.
+ */
+async function markSetOutside(
+  s: Settings,
+  words: Vocabulary,
+  attrs: { enabled?: HAttr; key?: HAttr },
+  varsOf: (a: HAttr) => string[],
+  outside: () => Promise<Map<string, OutsideSetters>>,
+): Promise<void> {
+  if (s.model !== 'sse') return;
+  for (const which of ['enabled', 'key'] as const) {
+    const a = attrs[which];
+    const setting = s[which];
+    if (!a || a.lit || setting?.state !== 'literal') continue;
+    const why = setOutside(varsOf(a), await outside());
+    if (why) s[which] = { state: 'unreadable', source: `${words.names[which]} = ${a.value.trim()}: ${why}`, raw: setting.raw };
+  }
+}
+
 /** The inputs of a terraform-aws-modules/dynamodb-table call, evaluated in the calling module where they read its variables or locals. */
 function registryInputs(t: TfTable, env: () => Env): string[] {
   const s = t.encryption.settings;
@@ -203,6 +236,8 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   const env = () => (envCache ??= rootEnv(ownFile, here, siblings));
   let rootCache: boolean | undefined;
   const root = async () => (rootCache ??= await isRoot(ownFile.tops, siblings));
+  let outsideCache: Promise<Map<string, OutsideSetters>> | undefined;
+  const outside = () => (outsideCache ??= outsideAssignments(file, context!));
 
   for (const t of own) {
     let evaluated: string[];
@@ -216,7 +251,12 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       t.encryption.settings = r.settings;
       evaluated = r.evaluated;
     }
-    if (evaluated.length > 0 && !(await root())) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
+    if (evaluated.length === 0) continue;
+    if (!(await root())) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
+    else if (context) {
+      const { enabled, key } = encryptionAttrs(t);
+      await markSetOutside(t.encryption.settings, t.encryption.words, { enabled, key }, (a) => variablesRead(a.value, env()), outside);
+    }
   }
 
   const lines = new LineIndex(file.text);
@@ -242,7 +282,22 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     for (const { file: mf, block: tb } of tables) {
       const where = `${path.posix.normalize(path.posix.join(rel, nameOf(mf)))}:${new LineIndex(mf.text).position(tb.start).line}`;
       const tableName = `aws_dynamodb_table.${tb.labels[1]}`;
-      const { settings, sse } = sseSettings(tb, () => callEnv, where);
+      const words: Vocabulary = {
+        names: {
+          block: 'server_side_encryption',
+          enabled: 'server_side_encryption.enabled',
+          key: 'server_side_encryption.kms_key_arn',
+          keyAttribute: 'kms_key_arn',
+        },
+        phrases: { ...PHRASES, blockAbsent: `no {block} block in ${tableName} (${where})` },
+      };
+      const { settings, sse, evaluated } = sseSettings(tb, () => callEnv, where);
+      // The root module's variables the call passes to the table's switch and key.
+      if (evaluated.length > 0 && sse && context && (await root())) {
+        const callerVars = (a: HAttr) =>
+          variablesRead(a.value, callEnv).flatMap((v) => (inputs.has(v) ? variablesRead(inputs.get(v)!, env()) : []));
+        await markSetOutside(settings, words, { enabled: attr(sse, 'enabled'), key: attr(sse, 'kms_key_arn') }, callerVars, outside);
+      }
       const enabledVar = sse && directVariable(attr(sse, 'enabled')?.value ?? '', callEnv);
       const keyVar = sse && directVariable(attr(sse, 'kms_key_arn')?.value ?? '', callEnv);
       const obstacles: Obstacle[] = [];
@@ -278,15 +333,6 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       const nameAttr = attr(tb, 'name');
       const name = nameAttr ? evaluate(nameAttr.value, callEnv) : undefined;
       const nameVar = nameAttr && directVariable(nameAttr.value, callEnv);
-      const words: Vocabulary = {
-        names: {
-          block: 'server_side_encryption',
-          enabled: 'server_side_encryption.enabled',
-          key: 'server_side_encryption.kms_key_arn',
-          keyAttribute: 'kms_key_arn',
-        },
-        phrases: { ...PHRASES, blockAbsent: `no {block} block in ${tableName} (${where})` },
-      };
       const table: TfTable = {
         line: pos.line,
         column: pos.column,
