@@ -3,7 +3,7 @@
  * and calls of the terraform-aws-modules/dynamodb-table module, each with its encryption settings
  * as neutral facts (src/rule/facts.ts) for the rule to decide on (src/rule/cmk.ts).
  */
-import { decide, fixWanted } from '../../rule/cmk.js';
+import { assess, decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
@@ -291,6 +291,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   if (uses.own.length > 0 || uses.calls.length > 0)
     await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context, uses);
   await awsManagedKeyData(file, det, context);
+  await replicasOfTables(det, context);
   await moduleObstacles(file, det, context);
   return det;
 }
@@ -383,10 +384,17 @@ async function globalTableMembers(
     return replicas.length ? { kind: 'global-table-members', replicas } : undefined;
   }
   if (t.kind !== 'table-replica') return undefined;
+  const table = await globalTable(t, det, context);
+  return table && decide(table.encryption).status !== 'customer-managed'
+    ? { kind: 'global-table-members', replicas: [t.address], table: table.address }
+    : undefined;
+}
+
+/** The table of a replica resource (`global_table_arn`): in its file, else in another file of the module (read as found; its own siblings not consulted). */
+async function globalTable(t: TfTable, det: TfDetection, context: DiskContext | undefined): Promise<TfTable | undefined> {
   const label = globalTableOf(attr(t.block, 'global_table_arn'));
   if (label === undefined) return undefined;
   let table = det.tables.find((x) => x.kind === 'table' && x.label === label);
-  // In another file of the module (read as found; its own siblings not consulted).
   for (const f of table || !context ? [] : await context.siblings()) {
     if (!f.text.includes(label) || !f.text.includes('aws_dynamodb_table')) continue;
     // A file that does not parse is the run's error, and keeps its module from being fixed.
@@ -394,9 +402,30 @@ async function globalTableMembers(
     table = other?.tables.find((x) => x.kind === 'table' && x.label === label);
     if (table) break;
   }
-  return table && decide(table.encryption).status !== 'customer-managed'
-    ? { kind: 'global-table-members', replicas: [t.address], table: table.address }
-    : undefined;
+  return table;
+}
+
+/**
+ * A replica resource without a key of its own (no kms_key_arn, null, "") uses its table's kind of
+ * encryption: the AWS owned key when the table uses it (then aws-owned, not aws-managed), the AWS
+ * managed key when the table uses KMS (as it reads by default). A table decided at plan time
+ * leaves the replica so too.
+ */
+async function replicasOfTables(det: TfDetection, context: DiskContext | undefined): Promise<void> {
+  for (const t of det.tables) {
+    const s = t.encryption.settings;
+    if (t.kind !== 'table-replica' || s.model !== 'sse' || !s.key) continue;
+    if (!(s.key.state === 'absent' || (s.key.state === 'literal' && s.key.text === undefined))) continue;
+    const table = await globalTable(t, det, context);
+    if (!table) continue;
+    const d = assess(table.encryption);
+    if (d.status !== 'aws-owned' && d.status !== 'unknown') continue;
+    const source = `no kms_key_arn: the replica uses the encryption of its table ${table.address}, which ${
+      d.status === 'aws-owned' ? 'uses the AWS owned key' : 'is decided at plan time'
+    } (${d.reason})`;
+    s.enabled = d.status === 'aws-owned' ? { state: 'literal', source, bool: false } : { state: 'unreadable', source };
+    t.encryption.words = { ...t.encryption.words, phrases: { ...t.encryption.words.phrases, enabledFalse: '{source}' } };
+  }
 }
 
 function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => string[]): TfTable[] {
