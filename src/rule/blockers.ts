@@ -179,10 +179,13 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         'set encryption: TableEncryptionV2.customerManagedKey(key, { <region>: <key ARN>, ... }) by hand'
       );
     case 'replica-provider':
-      return (
-        `no provider "aws" configuration with an alias for replica region ${o.region} in this module: ` +
-        `add \`provider "aws" { alias = "${o.alias}"  region = ${o.region} }\` so kmsfix can create the replica's key in that region`
-      );
+      return !o.child
+        ? `no provider "aws" configuration with an alias for replica region ${o.region} in this module: ` +
+            `add a provider "aws" block with alias = "${o.alias}" and region = ${o.region}, so kmsfix can create the replica's key in that region`
+        : `no provider "aws" configuration with an alias for replica region ${o.region} in this module, which other modules call ` +
+            `(a module does not configure providers): its callers must pass a provider for that Region through the module's providers argument ` +
+            `(declare configuration_aliases = [aws.${o.alias}] in its required_providers, and have each call pass providers = { aws.${o.alias} = ... }), ` +
+            `then give the replica a key of that Region by hand`;
     case 'replica-recreation':
       return replicaRecreation(o);
     case 'replica-resource':

@@ -115,8 +115,11 @@ export type Obstacle =
   | { kind: 'replication-regions' }
   /** CDK TableV2: replicas, whose Regions need key ARNs the file does not give. */
   | { kind: 'table-v2-replicas' }
-  /** Terraform: a replica Region for which the module has no aliased `provider "aws"` to create its key through. */
-  | { kind: 'replica-provider'; region: string; alias: string }
+  /**
+   * Terraform: a replica Region for which the module has no aliased `provider "aws"` to create its key
+   * through (`child`: the module is not a root module, its callers pass providers; else one is added to it).
+   */
+  | { kind: 'replica-provider'; region: string; alias: string; child?: true }
   /**
    * Terraform: a fix would change the key of replicas, which the AWS provider does by deleting and
    * re-creating each one (a `replica` block's `kms_key_arn`; `aws_dynamodb_table_replica`'s forces a

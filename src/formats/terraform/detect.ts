@@ -19,6 +19,7 @@ import { resourcePolicyObstacle } from './resourcePolicy.js';
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { inputUses } from './inputUses.js';
 import { awsManagedKeyData } from './managedKeyData.js';
+import { isRootModule } from './rootModule.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
@@ -86,9 +87,14 @@ export function needsReplicaKeys(b: HBlock): boolean {
 /**
  * The replica keys a table's fix creates: one per replica region, through the module's aliased
  * `provider "aws"` for that region; or, when a region has no such provider, why the table cannot be
- * fixed. Scan (the table's obstacle) and fix (the keys it plans) both ask this one function.
+ * fixed (`root`: whether the module is a root module, which the step depends on). Scan (the table's
+ * obstacle) and fix (the keys it plans) both ask this one function.
  */
-export function replicaKeys(b: HBlock, providerByRegion: Map<string, string>): { replicas: Replica[] } | { obstacle: Obstacle } {
+export function replicaKeys(
+  b: HBlock,
+  providerByRegion: Map<string, string>,
+  root: boolean,
+): { replicas: Replica[] } | { obstacle: Obstacle } {
   const replicas: Replica[] = [];
   for (const r of blocks(b, 'replica')) {
     if (!isAwsManagedKeyAttr(attr(r, 'kms_key_arn'))) continue;
@@ -98,7 +104,14 @@ export function replicaKeys(b: HBlock, providerByRegion: Map<string, string>): {
     const region = regionAttr?.value ?? '(no region_name)';
     if (!alias) {
       const lit = regionAttr?.lit?.type === 'string' ? regionAttr.lit.value : undefined;
-      return { obstacle: { kind: 'replica-provider', region, alias: lit ? lit.replace(/-/g, '_') : 'replica' } };
+      return {
+        obstacle: {
+          kind: 'replica-provider',
+          region,
+          alias: lit ? lit.replace(/-/g, '_') : 'replica',
+          ...(root ? {} : { child: true as const }),
+        },
+      };
     }
     replicas.push({ block: r, alias, region });
   }
@@ -343,7 +356,8 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   const tops = () => (module ??= moduleTops(file, det, context));
   for (const t of open) {
     if (t.kind === 'table' && needsReplicaKeys(t.block)) {
-      const r = replicaKeys(t.block, providersByRegion(await tops()));
+      const siblings = context ? await context.siblings() : [];
+      const r = replicaKeys(t.block, providersByRegion(await tops()), await isRootModule(await tops(), siblings));
       if ('obstacle' in r) {
         t.encryption.obstacles.push(r.obstacle);
         continue;

@@ -94,10 +94,6 @@ function readTfvars(file: SourceFile): Map<string, { expr: string; where: string
 }
 
 /** The tfvars files Terraform loads for a root module, lowest precedence first. */
-export function isTfvars(name: string): boolean {
-  return /^terraform\.tfvars(\.json)?$/.test(name) || /\.auto\.tfvars(\.json)?$/.test(name);
-}
-
 export function tfvarsFiles(all: SourceFile[]): SourceFile[] {
   // Every tfvars name holds `.tfvars` (a cheap test first: a module's files are many, its tfvars files few).
   const files = all.filter((f) => f.path.includes('.tfvars'));

@@ -15,6 +15,7 @@ import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcled
 import { attr, blocks, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
 import { siblingBlocks, summarize } from './topBlocks.js';
+import { isRootModule } from './rootModule.js';
 
 type Member = GroupMember<TfDetection>;
 
@@ -37,7 +38,7 @@ interface Target {
   aliasUnsafe: boolean;
 }
 
-function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { declined: string } {
+function targetOf(member: Member, table: TfTable, info: ModuleInfo, root: boolean): Target | { declined: string } {
   const b = table.block;
   const count = attr(b, 'count');
   const forEach = attr(b, 'for_each');
@@ -55,7 +56,7 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { 
   const aliasUnsafe = written.startsWith('"') && written.replace(/\$\{[^}]*\}/g, '').includes('.');
   let replicas: Replica[] = [];
   if (table.kind === 'table') {
-    const r = replicaKeys(b, info.providerByRegion);
+    const r = replicaKeys(b, info.providerByRegion, root);
     if ('obstacle' in r) return { declined: blockerText(r.obstacle, WORDS.table) };
     replicas = r.replicas;
   }
@@ -425,8 +426,11 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   const plans = new Map<string, FilePlan>();
   // The module's other files, those that can inform moduleInfo (the others are not parsed: in a
   // module of fifty files, most hold only Lambda, IAM, queue... resources).
-  const siblings = await siblingBlocks((await context.siblings()).filter((f) => informsModule(f.text)));
+  const siblingFiles = await context.siblings();
+  const siblings = await siblingBlocks(siblingFiles.filter((f) => informsModule(f.text)));
   const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...siblings];
+  // A root module (a replica Region's missing provider is added there, or passed by the callers of a module).
+  const root = group.some((m) => m.targets.length > 0) && (await isRootModule(tops, siblingFiles));
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
   const info = moduleInfo(tops, mode, options.key?.alias);
   const decls = new Decls(info, mode);
@@ -442,7 +446,7 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   for (const m of group) {
     for (const address of m.targets) {
       const table = m.detection.tables.find((t) => t.address === address)!;
-      const t = targetOf(m, table, info);
+      const t = targetOf(m, table, info, root);
       if ('declined' in t) {
         plans.get(m.file.path)!.declined!.push({ address, reason: t.declined });
         continue;

@@ -13,22 +13,13 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
 import { PHRASES, enabledSetting, keySetting, keyRawOf, rawOf, type TfDetection, type TfTable } from './detect.js';
-import {
-  directVariable,
-  evaluate,
-  isTfvars,
-  moduleEnv,
-  tfvarsFiles,
-  variablesRead,
-  type Env,
-  type Evaluated,
-  type ModuleFile,
-} from './evaluate.js';
+import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
 import { encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import type { JBlock } from './tfjson.js';
-import { parseTerraform, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+import { parseTerraform, siblingBlocks, summarize } from './topBlocks.js';
+import { isRootModule } from './rootModule.js';
 import { outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
 
 /** Each file's parse, per file object (the engine hands the same objects to a folder's files). */
@@ -98,32 +89,6 @@ async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; 
     for (const b of d.hcl?.blocks ?? d.json?.blocks ?? []) all.push({ file: f, block: b });
   }
   return { files: out, blocks: all };
-}
-
-const ROOT_SIGNS = /\b(provider|backend|cloud)\b/;
-
-/** A provider configuration, or a `terraform` block with a backend or cloud block. */
-const rootBlock = (t: TopBlock) =>
-  t.type === 'provider' || (t.type === 'terraform' && /\b(backend|cloud)\s*("[^"]*"\s*)?\{|"(backend|cloud)"\s*:/.test(t.text));
-
-/** Whether a file of the folder makes it a root module, per file object (each of a module's files asks it of all the others). */
-const rootFiles = new WeakMap<SourceFile, boolean>();
-
-async function isRootFile(f: SourceFile): Promise<boolean> {
-  let v = rootFiles.get(f);
-  if (v === undefined) {
-    const name = nameOf(f);
-    v = name === '.terraform.lock.hcl' || isTfvars(name) || (ROOT_SIGNS.test(f.text) && (await siblingBlocks([f])).some(rootBlock));
-    rootFiles.set(f, v);
-  }
-  return v;
-}
-
-/** Terraform's signs of a root module: a provider configuration, a backend or cloud block, a lock file, a tfvars file. */
-async function isRoot(own: TopBlock[], siblings: SourceFile[]): Promise<boolean> {
-  if (own.some(rootBlock)) return true;
-  for (const f of siblings) if (await isRootFile(f)) return true;
-  return false;
 }
 
 /** An evaluated switch or key as a setting: the value, with what decided it as its source. */
@@ -235,7 +200,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   let envCache: Env | undefined;
   const env = () => (envCache ??= rootEnv(ownFile, here, siblings));
   let rootCache: boolean | undefined;
-  const root = async () => (rootCache ??= await isRoot(ownFile.tops, siblings));
+  const root = async () => (rootCache ??= await isRootModule(ownFile.tops, siblings));
   let outsideCache: Promise<Map<string, OutsideSetters>> | undefined;
   const outside = () => (outsideCache ??= outsideAssignments(file, context!));
 

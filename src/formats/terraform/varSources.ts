@@ -9,7 +9,8 @@
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
-import { isTfvars, tfvarsOf } from './evaluate.js';
+import { tfvarsOf } from './evaluate.js';
+import { isTfvars } from './rootModule.js';
 import { isObj, readBody } from './hclvalue.js';
 
 /** Subfolders of a root module where per-environment var-files are kept (the engine lists no folder for a format: these are looked in). */
