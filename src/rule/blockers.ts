@@ -170,7 +170,10 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     case 'dynamic-replicas':
       return 'its replicas come from a dynamic "replica" block: give every replica region a KMS key and set each replica\'s kms_key_arn by hand';
     case 'module-replica-regions':
-      return 'the module call has replica_regions: give every replica region a KMS key and set kms_key_arn in each replica_regions entry by hand';
+      return (
+        o.step ??
+        'the module call has replica_regions: give every replica region a KMS key and set kms_key_arn in each replica_regions entry by hand'
+      );
     case 'replication-regions':
       return 'CDK does not support TableEncryption.CUSTOMER_MANAGED with replicationRegions: move the table to TableV2 with a key per replica Region';
     case 'table-v2-replicas':

@@ -109,8 +109,8 @@ export type Obstacle =
    * would ignore them): a fix would change the code and never the deployed table.
    */
   | { kind: 'ignored-changes'; where: string; entry: string; tool: string }
-  /** Terraform: a dynamodb-table module call has replica_regions. */
-  | { kind: 'module-replica-regions' }
+  /** Terraform: a registry module call has replicas (`step`: the manual step, when not the rule's). */
+  | { kind: 'module-replica-regions'; step?: string }
   /** CDK Table: replicationRegions (CDK refuses a customer-managed key with them). */
   | { kind: 'replication-regions' }
   /** CDK TableV2: replicas, whose Regions need key ARNs the file does not give. */

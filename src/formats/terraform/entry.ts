@@ -1,7 +1,7 @@
 /** Cheap registry entry for the Terraform family: tree-sitter loads only when a file needs it. */
 import type { FormatEntry } from '../../core/types.js';
 
-const TABLE = /aws_dynamodb_table|terraform-aws-modules\/dynamodb-table|terraform-aws-dynamodb-table/;
+const TABLE = /aws_dynamodb_table|terraform-aws-modules\/dynamodb-table|terraform-aws-dynamodb|cloudposse\/dynamodb|mineiros-io\/dynamodb/;
 /**
  * A module call with a local source (`source = "../../"`, `"source": "./modules/x"`): the module it
  * calls may declare a table. (A quote before `source` may be there or not: the search needs no

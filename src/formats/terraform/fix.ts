@@ -174,9 +174,10 @@ function meta(t: { provider: string; repeat?: Target['repeat'] }, withRepeat: bo
 }
 
 /** The input names a module call's fix sets: the registry module's, or the local module's variables that feed its table. */
-function moduleInputs(t: TfTable): { enabled: string; key: string } {
-  if (t.local) return { enabled: t.local.enabledVar!, key: t.local.keyVar! };
-  return { enabled: 'server_side_encryption_enabled', key: 'server_side_encryption_kms_key_arn' };
+function moduleInputs(t: TfTable): { enabled: string; on: string; json: unknown; key: string } {
+  if (t.local) return { enabled: t.local.enabledVar!, on: 'true', json: true, key: t.local.keyVar! };
+  const m = t.registry!;
+  return { enabled: m.enabled.input, on: m.enabled.fixed, json: m.enabled.json, key: m.key };
 }
 
 /**
@@ -201,7 +202,7 @@ function aliasNamePart(t: Target, index: string): string | undefined {
       : `${t.table.label}-\${replace(each.key, "/[^a-zA-Z0-9/_-]/", "-")}`;
   }
   if (local) return undefined;
-  if (t.table.kind === 'module') return `\${module.${t.table.label}${index}.dynamodb_table_id}`;
+  if (t.table.registry) return `\${module.${t.table.label}${index}.${t.table.registry.nameOutput}}`;
   if (t.table.kind === 'table-replica') return `\${replace(aws_dynamodb_table_replica.${t.table.label}${index}.id, ":", "-")}`;
   const name = `aws_dynamodb_table.${t.table.label}${index}.name`;
   return `\${${t.aliasUnsafe ? `replace(${name}, ".", "-")` : name}}`;
@@ -300,7 +301,7 @@ function pointTable(doc: HclDoc, t: Target, arn: string, replicaArn: Map<HBlock,
       doc,
       b,
       [
-        { name: inputs.enabled, value: 'true', replace: (a) => boolOf(a) !== true || a.value !== 'true' },
+        { name: inputs.enabled, value: inputs.on, replace: (a) => a.value.trim() !== inputs.on },
         { name: inputs.key, value: arn, replace: always },
       ],
       'separate',
@@ -392,7 +393,7 @@ async function jsonWriter(m: Member): Promise<Writer> {
       const v = jsonOfHcl(arn);
       if (t.table.kind === 'module') {
         const inputs = moduleInputs(t.table);
-        if (attr(b, inputs.enabled)?.value !== 'true') doc.set([...pathOf(b), inputs.enabled], true);
+        if (attr(b, inputs.enabled)?.value.trim() !== inputs.on) doc.set([...pathOf(b), inputs.enabled], inputs.json);
         doc.set([...pathOf(b), inputs.key], v);
       } else if (t.table.kind === 'table-replica') {
         doc.set([...pathOf(b), 'kms_key_arn'], v);

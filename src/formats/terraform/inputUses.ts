@@ -44,8 +44,10 @@ export interface InputUses {
 
 /** The attributes that hold a table's encryption switch and key, as its kind writes them. */
 export function encryptionAttrs(t: TfTable): { enabled?: HAttr; key?: HAttr } {
-  if (t.kind === 'module')
-    return { enabled: attr(t.block, 'server_side_encryption_enabled'), key: attr(t.block, 'server_side_encryption_kms_key_arn') };
+  if (t.kind === 'module') {
+    const m = t.registry;
+    return m ? { enabled: attr(t.block, m.enabled.input), key: attr(t.block, m.key) } : {};
+  }
   if (t.kind === 'table-replica') return { key: attr(t.block, 'kms_key_arn') };
   const sse = blocks(t.block, 'server_side_encryption')[0];
   return { enabled: attr(sse, 'enabled'), key: attr(sse, 'kms_key_arn') };

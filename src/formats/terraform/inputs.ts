@@ -12,7 +12,7 @@ import { LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
-import { PHRASES, enabledSetting, keySetting, keyRawOf, rawOf, type TfDetection, type TfTable } from './detect.js';
+import { PHRASES, enabledSetting, keySetting, keyRawOf, moduleInputSettings, rawOf, type TfDetection, type TfTable } from './detect.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
 import { encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
@@ -156,16 +156,21 @@ async function markSetOutside(
   }
 }
 
-/** The inputs of a terraform-aws-modules/dynamodb-table call, evaluated in the calling module where they read its variables or locals. */
+/** The inputs of a registry module call (registryModules.ts), evaluated in the calling module where they read its variables or locals. */
 function registryInputs(t: TfTable, env: () => Env): string[] {
   const s = t.encryption.settings;
-  if (s.model !== 'sse') return [];
+  const m = t.registry;
+  if (s.model !== 'sse' || !m) return [];
   const evaluated: string[] = [];
-  const enabled = attr(t.block, 'server_side_encryption_enabled');
-  const key = attr(t.block, 'server_side_encryption_kms_key_arn');
-  if (enabled) s.enabled = settingOf(enabled, false, env, evaluated);
-  if (key) s.key = settingOf(key, true, env, evaluated);
-  sayWhyOn(s, 'server_side_encryption_enabled');
+  const written = moduleInputSettings(t.block, m);
+  const { enabled, key } = encryptionAttrs(t);
+  const settings = m.settings(
+    enabled ? settingOf(enabled, m.switchIsString === true, env, evaluated) : written.enabled,
+    key ? settingOf(key, true, env, evaluated) : written.key,
+  );
+  s.enabled = settings.enabled;
+  s.key = settings.key;
+  sayWhyOn(s, m.enabled.input);
   return evaluated;
 }
 
