@@ -27,7 +27,8 @@ const DECLARATION = [
   {
     family: 'terraform',
     ext: /\.tf$/,
-    re: /^\s*resource\s+"aws_dynamodb_table(?:_replica)?"|^\s*source\s*=\s*"terraform-aws-modules\/dynamodb-table\/aws"/gm,
+    // Resources, and calls of the registry modules kmsfix reads (registry or git source).
+    re: /^\s*resource\s+"aws_dynamodb_table(?:_replica)?"|^\s*source\s*=\s*"(?:terraform-aws-modules\/dynamodb-table\/aws|(?:cloudposse|mineiros-io)\/dynamodb\/aws|[^"]*github\.com[/:](?:cloudposse|mineiros-io)\/terraform-aws-dynamodb(?:\.git)?(?![\w-])[^"]*)"/gm,
   },
   { family: 'terraform', ext: /\.tf\.json$/, re: /"aws_dynamodb_table(?:_replica)?"\s*:/g },
   {

@@ -170,7 +170,10 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     case 'dynamic-replicas':
       return 'its replicas come from a dynamic "replica" block: give every replica region a KMS key and set each replica\'s kms_key_arn by hand';
     case 'module-replica-regions':
-      return 'the module call has replica_regions: give every replica region a KMS key and set kms_key_arn in each replica_regions entry by hand';
+      return (
+        o.step ??
+        'the module call has replica_regions: give every replica region a KMS key and set kms_key_arn in each replica_regions entry by hand'
+      );
     case 'replication-regions':
       return 'CDK does not support TableEncryption.CUSTOMER_MANAGED with replicationRegions: move the table to TableV2 with a key per replica Region';
     case 'table-v2-replicas':
@@ -179,10 +182,13 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         'set encryption: TableEncryptionV2.customerManagedKey(key, { <region>: <key ARN>, ... }) by hand'
       );
     case 'replica-provider':
-      return (
-        `no provider "aws" configuration with an alias for replica region ${o.region} in this module: ` +
-        `add \`provider "aws" { alias = "${o.alias}"  region = ${o.region} }\` so kmsfix can create the replica's key in that region`
-      );
+      return !o.child
+        ? `no provider "aws" configuration with an alias for replica region ${o.region} in this module: ` +
+            `add a provider "aws" block with alias = "${o.alias}" and region = ${o.region}, so kmsfix can create the replica's key in that region`
+        : `no provider "aws" configuration with an alias for replica region ${o.region} in this module, which other modules call ` +
+            `(a module does not configure providers): its callers must pass a provider for that Region through the module's providers argument ` +
+            `(declare configuration_aliases = [aws.${o.alias}] in its required_providers, and have each call pass providers = { aws.${o.alias} = ... }), ` +
+            `then give the replica a key of that Region by hand`;
     case 'replica-recreation':
       return replicaRecreation(o);
     case 'replica-resource':

@@ -109,14 +109,17 @@ export type Obstacle =
    * would ignore them): a fix would change the code and never the deployed table.
    */
   | { kind: 'ignored-changes'; where: string; entry: string; tool: string }
-  /** Terraform: a dynamodb-table module call has replica_regions. */
-  | { kind: 'module-replica-regions' }
+  /** Terraform: a registry module call has replicas (`step`: the manual step, when not the rule's). */
+  | { kind: 'module-replica-regions'; step?: string }
   /** CDK Table: replicationRegions (CDK refuses a customer-managed key with them). */
   | { kind: 'replication-regions' }
   /** CDK TableV2: replicas, whose Regions need key ARNs the file does not give. */
   | { kind: 'table-v2-replicas' }
-  /** Terraform: a replica Region for which the module has no aliased `provider "aws"` to create its key through. */
-  | { kind: 'replica-provider'; region: string; alias: string }
+  /**
+   * Terraform: a replica Region for which the module has no aliased `provider "aws"` to create its key
+   * through (`child`: the module is not a root module, its callers pass providers; else one is added to it).
+   */
+  | { kind: 'replica-provider'; region: string; alias: string; child?: true }
   /**
    * Terraform: a fix would change the key of replicas, which the AWS provider does by deleting and
    * re-creating each one (a `replica` block's `kms_key_arn`; `aws_dynamodb_table_replica`'s forces a

@@ -3,7 +3,7 @@
  * and calls of the terraform-aws-modules/dynamodb-table module, each with its encryption settings
  * as neutral facts (src/rule/facts.ts) for the rule to decide on (src/rule/cmk.ts).
  */
-import { decide, fixWanted } from '../../rule/cmk.js';
+import { assess, decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
@@ -18,6 +18,9 @@ import { providersByRegion, regionKey } from './module.js';
 import { resourcePolicyObstacle } from './resourcePolicy.js';
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { inputUses } from './inputUses.js';
+import { awsManagedKeyData } from './managedKeyData.js';
+import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
+import { isRootModule } from './rootModule.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
@@ -37,6 +40,8 @@ export interface TfTable extends TableFacts {
   kind: TfKind;
   /** A call of a local module (kind 'module'). */
   local?: LocalCall;
+  /** A call of a registry module (kind 'module'): which one. */
+  registry?: RegistryModule;
   /** The resource or module label. */
   label: string;
   block: HBlock;
@@ -51,8 +56,6 @@ export interface TfDetection extends Detection {
   /** Set for .tf.json files. */
   json?: JsonModel;
 }
-
-export const MODULE_SOURCE = /(^|[/:])terraform-aws-modules\/(dynamodb-table\/aws|terraform-aws-dynamodb-table)(\b|$)/;
 
 /** A literal or an expression, as a bool: undefined when it is decided only at deploy time. */
 export function boolOf(a: HAttr | undefined): boolean | 'missing' | undefined {
@@ -85,9 +88,14 @@ export function needsReplicaKeys(b: HBlock): boolean {
 /**
  * The replica keys a table's fix creates: one per replica region, through the module's aliased
  * `provider "aws"` for that region; or, when a region has no such provider, why the table cannot be
- * fixed. Scan (the table's obstacle) and fix (the keys it plans) both ask this one function.
+ * fixed (`root`: whether the module is a root module, which the step depends on). Scan (the table's
+ * obstacle) and fix (the keys it plans) both ask this one function.
  */
-export function replicaKeys(b: HBlock, providerByRegion: Map<string, string>): { replicas: Replica[] } | { obstacle: Obstacle } {
+export function replicaKeys(
+  b: HBlock,
+  providerByRegion: Map<string, string>,
+  root: boolean,
+): { replicas: Replica[] } | { obstacle: Obstacle } {
   const replicas: Replica[] = [];
   for (const r of blocks(b, 'replica')) {
     if (!isAwsManagedKeyAttr(attr(r, 'kms_key_arn'))) continue;
@@ -97,7 +105,14 @@ export function replicaKeys(b: HBlock, providerByRegion: Map<string, string>): {
     const region = regionAttr?.value ?? '(no region_name)';
     if (!alias) {
       const lit = regionAttr?.lit?.type === 'string' ? regionAttr.lit.value : undefined;
-      return { obstacle: { kind: 'replica-provider', region, alias: lit ? lit.replace(/-/g, '_') : 'replica' } };
+      return {
+        obstacle: {
+          kind: 'replica-provider',
+          region,
+          alias: lit ? lit.replace(/-/g, '_') : 'replica',
+          ...(root ? {} : { child: true as const }),
+        },
+      };
     }
     replicas.push({ block: r, alias, region });
   }
@@ -129,15 +144,29 @@ export const WORDS: Record<TfKind, Vocabulary> = {
     phrases: PHRASES,
   },
   'table-replica': { names: { key: 'kms_key_arn', keyAttribute: 'kms_key_arn' }, phrases: PHRASES },
-  module: {
-    names: {
-      enabled: 'server_side_encryption_enabled',
-      key: 'server_side_encryption_kms_key_arn',
-      keyAttribute: 'server_side_encryption_kms_key_arn',
-    },
-    phrases: PHRASES,
-  },
+  module: { names: REGISTRY_MODULES[0].words, phrases: PHRASES },
 };
+
+/** Each registry module's words (its inputs' names), made once. */
+const moduleWords = new Map<RegistryModule, Vocabulary>();
+
+function wordsOf(kind: TfKind, m: RegistryModule | undefined): Vocabulary {
+  if (!m) return WORDS[kind];
+  let w = moduleWords.get(m);
+  if (!w) moduleWords.set(m, (w = { names: m.words, phrases: { ...PHRASES, ...m.phrases } }));
+  return w;
+}
+
+/** A registry module call's switch and key inputs as written (peers: a server_side_encryption block in the call, when the input is not set). */
+export function moduleInputSettings(b: HBlock, m: RegistryModule): { enabled: Setting; key: Setting } {
+  const sse = blocks(b, 'server_side_encryption')[0];
+  const enabled = attr(b, m.enabled.input);
+  const key = attr(b, m.key);
+  return {
+    enabled: m.switchIsString ? keySetting(enabled) : enabledSetting(enabled, enabled ?? attr(sse, 'enabled')),
+    key: keySetting(key, key ?? attr(sse, 'kms_key_arn')),
+  };
+}
 
 /** `enabled` as written (`peer`: the attribute peers read, when another). */
 export function enabledSetting(a: HAttr | undefined, peer = a): Setting {
@@ -161,19 +190,13 @@ export function keySetting(a: HAttr | undefined, peer = a): Setting {
   return { state: isReference(raw) ? 'reference' : 'expression', source: a.value, raw };
 }
 
-function settingsOf(kind: TfKind, b: HBlock): Settings {
+function settingsOf(kind: TfKind, b: HBlock, m: RegistryModule | undefined): Settings {
   if (kind === 'table-replica') return { model: 'sse', key: keySetting(attr(b, 'kms_key_arn')) };
-  if (kind === 'module') {
+  if (m) {
     // The module's inputs decide the table; the DataDog KICS fork also reads a server_side_encryption block in the call.
-    const sse = blocks(b, 'server_side_encryption')[0];
-    const enabled = attr(b, 'server_side_encryption_enabled');
-    const key = attr(b, 'server_side_encryption_kms_key_arn');
-    return {
-      model: 'sse',
-      enabled: enabledSetting(enabled, enabled ?? attr(sse, 'enabled')),
-      key: keySetting(key, key ?? attr(sse, 'kms_key_arn')),
-      peerBlock: sse || enabled ? 'present' : 'missing',
-    };
+    const { enabled, key } = moduleInputSettings(b, m);
+    const present = blocks(b, 'server_side_encryption').length > 0 || attr(b, m.enabled.input);
+    return { model: 'sse', ...m.settings(enabled, key), peerBlock: present ? 'present' : 'missing' };
   }
   if (dynamicBlocks(b, 'server_side_encryption').length > 0)
     return { model: 'sse', block: { state: 'expression', source: 'a dynamic block' } };
@@ -188,10 +211,11 @@ function settingsOf(kind: TfKind, b: HBlock): Settings {
 }
 
 /** What keeps the table from being fixed that its own block shows: replicas or replica Regions kmsfix cannot give keys. */
-function ownObstacles(kind: TfKind, b: HBlock): Obstacle[] {
+function ownObstacles(kind: TfKind, b: HBlock, m: RegistryModule | undefined): Obstacle[] {
   if (kind === 'table' && dynamicBlocks(b, 'replica').length > 0) return [{ kind: 'dynamic-replicas' }];
-  const replicas = kind === 'module' ? attr(b, 'replica_regions') : undefined;
-  if (replicas && !/^\[\s*\]$/.test(replicas.value) && replicas.lit?.type !== 'null') return [{ kind: 'module-replica-regions' }];
+  const replicas = m ? attr(b, m.replicas.input) : undefined;
+  if (replicas && !/^\[\s*\]$/.test(replicas.value) && replicas.lit?.type !== 'null')
+    return [{ kind: 'module-replica-regions', ...(m?.replicas.step ? { step: m.replicas.step } : {}) }];
   const out: Obstacle[] = [];
   const ignored = ignoredChanges(kind, b);
   if (ignored) out.push(ignored);
@@ -268,9 +292,10 @@ function labelPlaceholder(label: string | undefined): Obstacle[] {
   return p === undefined ? [] : [{ kind: 'template-placeholder', where: 'resource name', placeholder: p }];
 }
 
-export function moduleSourceMatches(b: HBlock): boolean {
-  const src = attr(b, 'source');
-  return src?.lit?.type === 'string' && MODULE_SOURCE.test(src.lit.value);
+/** The registry module a call names, unless the call creates no table (its `enabled = false`, `module_enabled = false`). */
+function registryCall(b: HBlock): RegistryModule | undefined {
+  const m = registryModuleOf(attr(b, 'source'));
+  return m && !(m.create && boolOf(attr(b, m.create)) === false) ? m : undefined;
 }
 
 /** Evaluation of module inputs (inputs.ts), loaded once (each dynamic import() goes through the module loader). */
@@ -289,6 +314,8 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   const uses = inputUses(det);
   if (uses.own.length > 0 || uses.calls.length > 0)
     await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context, uses);
+  await awsManagedKeyData(file, det, context);
+  await replicasOfTables(det, context);
   await moduleObstacles(file, det, context);
   return det;
 }
@@ -340,7 +367,8 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   const tops = () => (module ??= moduleTops(file, det, context));
   for (const t of open) {
     if (t.kind === 'table' && needsReplicaKeys(t.block)) {
-      const r = replicaKeys(t.block, providersByRegion(await tops()));
+      const siblings = context ? await context.siblings() : [];
+      const r = replicaKeys(t.block, providersByRegion(await tops()), await isRootModule(await tops(), siblings));
       if ('obstacle' in r) {
         t.encryption.obstacles.push(r.obstacle);
         continue;
@@ -381,10 +409,17 @@ async function globalTableMembers(
     return replicas.length ? { kind: 'global-table-members', replicas } : undefined;
   }
   if (t.kind !== 'table-replica') return undefined;
+  const table = await globalTable(t, det, context);
+  return table && decide(table.encryption).status !== 'customer-managed'
+    ? { kind: 'global-table-members', replicas: [t.address], table: table.address }
+    : undefined;
+}
+
+/** The table of a replica resource (`global_table_arn`): in its file, else in another file of the module (read as found; its own siblings not consulted). */
+async function globalTable(t: TfTable, det: TfDetection, context: DiskContext | undefined): Promise<TfTable | undefined> {
   const label = globalTableOf(attr(t.block, 'global_table_arn'));
   if (label === undefined) return undefined;
   let table = det.tables.find((x) => x.kind === 'table' && x.label === label);
-  // In another file of the module (read as found; its own siblings not consulted).
   for (const f of table || !context ? [] : await context.siblings()) {
     if (!f.text.includes(label) || !f.text.includes('aws_dynamodb_table')) continue;
     // A file that does not parse is the run's error, and keeps its module from being fixed.
@@ -392,9 +427,30 @@ async function globalTableMembers(
     table = other?.tables.find((x) => x.kind === 'table' && x.label === label);
     if (table) break;
   }
-  return table && decide(table.encryption).status !== 'customer-managed'
-    ? { kind: 'global-table-members', replicas: [t.address], table: table.address }
-    : undefined;
+  return table;
+}
+
+/**
+ * A replica resource without a key of its own (no kms_key_arn, null, "") uses its table's kind of
+ * encryption: the AWS owned key when the table uses it (then aws-owned, not aws-managed), the AWS
+ * managed key when the table uses KMS (as it reads by default). A table decided at plan time
+ * leaves the replica so too.
+ */
+async function replicasOfTables(det: TfDetection, context: DiskContext | undefined): Promise<void> {
+  for (const t of det.tables) {
+    const s = t.encryption.settings;
+    if (t.kind !== 'table-replica' || s.model !== 'sse' || !s.key) continue;
+    if (!(s.key.state === 'absent' || (s.key.state === 'literal' && s.key.text === undefined))) continue;
+    const table = await globalTable(t, det, context);
+    if (!table) continue;
+    const d = assess(table.encryption);
+    if (d.status !== 'aws-owned' && d.status !== 'unknown') continue;
+    const source = `no kms_key_arn: the replica uses the encryption of its table ${table.address}, which ${
+      d.status === 'aws-owned' ? 'uses the AWS owned key' : 'is decided at plan time'
+    } (${d.reason})`;
+    s.enabled = d.status === 'aws-owned' ? { state: 'literal', source, bool: false } : { state: 'unreadable', source };
+    t.encryption.words = { ...t.encryption.words, phrases: { ...t.encryption.words.phrases, enabledFalse: '{source}' } };
+  }
 }
 
 function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => string[]): TfTable[] {
@@ -404,6 +460,7 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => st
     let kind: TfKind | undefined;
     let type = '';
     let address = '';
+    let registry: RegistryModule | undefined;
     if (
       b.type === 'resource' &&
       b.labels.length === 2 &&
@@ -412,7 +469,7 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => st
       kind = b.labels[0] === 'aws_dynamodb_table' ? 'table' : 'table-replica';
       type = b.labels[0];
       address = `${b.labels[0]}.${b.labels[1]}`;
-    } else if (b.type === 'module' && b.labels.length === 1 && moduleSourceMatches(b)) {
+    } else if (b.type === 'module' && b.labels.length === 1 && (registry = registryCall(b))) {
       kind = 'module';
       type = 'module';
       address = `module.${b.labels[0]}`;
@@ -420,9 +477,7 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => st
     if (!kind) continue;
     const pos = lines.position(b.start);
     const key =
-      kind === 'table'
-        ? attr(blocks(b, 'server_side_encryption')[0], 'kms_key_arn')
-        : attr(b, kind === 'module' ? 'server_side_encryption_kms_key_arn' : 'kms_key_arn');
+      kind === 'table' ? attr(blocks(b, 'server_side_encryption')[0], 'kms_key_arn') : attr(b, registry ? registry.key : 'kms_key_arn');
     tables.push({
       line: pos.line,
       column: pos.column,
@@ -432,11 +487,13 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => st
       kind,
       label: b.labels[b.labels.length - 1],
       block: b,
+      ...(registry ? { registry } : {}),
       encryption: {
-        peerKind: PEER_KIND[kind],
-        words: WORDS[kind],
-        settings: settingsOf(kind, b),
-        obstacles: [...ownObstacles(kind, b), ...labelPlaceholder(b.labels[b.labels.length - 1])],
+        // Peers model only terraform-aws-modules calls (the DataDog KICS fork); other registry modules: none.
+        peerKind: registry && registry !== REGISTRY_MODULES[0] ? 'code' : PEER_KIND[kind],
+        words: wordsOf(kind, registry),
+        settings: settingsOf(kind, b, registry),
+        obstacles: [...ownObstacles(kind, b, registry), ...labelPlaceholder(b.labels[b.labels.length - 1])],
       },
       suppressions: suppressionsOf(commentsOf(b)),
       keyRef: key?.value,

@@ -1,7 +1,7 @@
 /** Cheap registry entry for the Terraform family: tree-sitter loads only when a file needs it. */
 import type { FormatEntry } from '../../core/types.js';
 
-const TABLE = /aws_dynamodb_table|terraform-aws-modules\/dynamodb-table|terraform-aws-dynamodb-table/;
+const TABLE = /aws_dynamodb_table|terraform-aws-modules\/dynamodb-table|terraform-aws-dynamodb|cloudposse\/dynamodb|mineiros-io\/dynamodb/;
 /**
  * A module call with a local source (`source = "../../"`, `"source": "./modules/x"`): the module it
  * calls may declare a table. (A quote before `source` may be there or not: the search needs no
@@ -13,9 +13,9 @@ export const terraformEntry: FormatEntry = {
   name: 'terraform',
   accepts: (path) => /\.tf(\.json)?$/i.test(path),
   prefilter: (text) => (text.includes('dynamodb') && TABLE.test(text)) || (text.includes('source') && LOCAL_CALL.test(text)),
-  // A module's files, its lock file (which hashicorp/aws version the module runs with), and the
-  // variable files Terraform loads for a root module (terraform.tfvars, *.auto.tfvars).
-  siblingFile: (name) =>
-    /\.tf(\.json)?$/i.test(name) || name === '.terraform.lock.hcl' || /^terraform\.tfvars(\.json)?$|\.auto\.tfvars(\.json)?$/.test(name),
+  // A module's files, its lock file (which hashicorp/aws version the module runs with), and its
+  // variable files: those Terraform loads for a root module (terraform.tfvars, *.auto.tfvars), and
+  // those passed with -var-file (prod.tfvars), which set a variable per environment.
+  siblingFile: (name) => /\.tf(\.json)?$/i.test(name) || name === '.terraform.lock.hcl' || /\.tfvars(\.json)?$/.test(name),
   load: async () => (await import('./index.js')).terraform,
 };

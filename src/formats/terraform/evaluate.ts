@@ -2,7 +2,8 @@
  * Terraform values as Checkov and Trivy evaluate them, for the few settings that decide a table's
  * encryption: a module's variables (a module call's inputs, else `*.auto.tfvars` and
  * `terraform.tfvars` beside a root module, else the variable's default), its simple `locals`,
- * literals, `cond ? a : b`, `==`, `!=`, `!`, `&&`, `||`, `try()` and `coalesce()` on known values.
+ * literals, `cond ? a : b`, `==`, `!=`, `!`, `&&`, `||`, `try()` and `coalesce()` on known values,
+ * and `"${x}"` (one interpolation alone) as `x`.
  * Anything else is unknown (decided at plan time). Each value says what decided it, for messages.
  */
 import path from 'node:path';
@@ -10,6 +11,7 @@ import type { SourceFile } from '../../core/types.js';
 import { LineIndex } from '../../core/text.js';
 import { isExpr, isStr, isObj, readBody, type Value } from './hclvalue.js';
 import type { TopBlock } from './topBlocks.js';
+import { soleInterpolation } from './inputUses.js';
 
 export type Known = boolean | string | number | null;
 
@@ -62,7 +64,7 @@ function exprOf(v: Value): string | undefined {
 const tfvarsRead = new WeakMap<SourceFile, Map<string, { expr: string; where: string }>>();
 
 /** Top-level `name = value` assignments of a .tfvars file (HCL) or .tfvars.json. */
-function tfvarsOf(file: SourceFile): Map<string, { expr: string; where: string }> {
+export function tfvarsOf(file: SourceFile): Map<string, { expr: string; where: string }> {
   let out = tfvarsRead.get(file);
   if (!out) tfvarsRead.set(file, (out = readTfvars(file)));
   return out;
@@ -92,10 +94,6 @@ function readTfvars(file: SourceFile): Map<string, { expr: string; where: string
 }
 
 /** The tfvars files Terraform loads for a root module, lowest precedence first. */
-export function isTfvars(name: string): boolean {
-  return /^terraform\.tfvars(\.json)?$/.test(name) || /\.auto\.tfvars(\.json)?$/.test(name);
-}
-
 export function tfvarsFiles(all: SourceFile[]): SourceFile[] {
   // Every tfvars name holds `.tfvars` (a cheap test first: a module's files are many, its tfvars files few).
   const files = all.filter((f) => f.path.includes('.tfvars'));
@@ -332,17 +330,34 @@ class Evaluator {
 
 /** An expression's value in a module's environment. */
 export function evaluate(expr: string, env: Env, depth = 0): Evaluated {
-  const toks = tokens(expr.trim());
+  // `"${x}"`: x's value, unconverted (Terraform 0.12 and later), as `x` written alone.
+  const toks = tokens(soleInterpolation(expr) ?? expr.trim());
   if (!toks || toks.length === 0) return UNKNOWN();
   return new Evaluator(toks, env, depth).run();
 }
 
 /** The variable an expression is, directly (`var.x`), or through one local (`local.y = var.x`). */
 export function directVariable(expr: string, env: Env): string | undefined {
-  const s = expr.trim();
+  const s = soleInterpolation(expr) ?? expr.trim();
   const m = /^var\.([A-Za-z_][\w-]*)$/.exec(s);
   if (m) return m[1];
   const l = /^local\.([A-Za-z_][\w-]*)$/.exec(s);
   const e = l && env.locals.get(l[1]);
-  return e ? /^var\.([A-Za-z_][\w-]*)$/.exec(e.trim())?.[1] : undefined;
+  return e ? /^var\.([A-Za-z_][\w-]*)$/.exec(soleInterpolation(e) ?? e.trim())?.[1] : undefined;
+}
+
+/** The variables an expression reads, directly or through the module's locals (each local followed once). */
+export function variablesRead(expr: string, env: Env, seen = new Set<string>()): string[] {
+  const out: string[] = [];
+  for (const m of expr.matchAll(/\b(var|local)\.([A-Za-z_][\w-]*)/g)) {
+    if (m[1] === 'var') {
+      if (!out.includes(m[2])) out.push(m[2]);
+      continue;
+    }
+    const e = env.locals.get(m[2]);
+    if (e === undefined || seen.has(m[2])) continue;
+    seen.add(m[2]);
+    for (const v of variablesRead(e, env, seen)) if (!out.includes(v)) out.push(v);
+  }
+  return out;
 }

@@ -15,6 +15,7 @@ import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcled
 import { attr, blocks, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
 import { siblingBlocks, summarize } from './topBlocks.js';
+import { isRootModule } from './rootModule.js';
 
 type Member = GroupMember<TfDetection>;
 
@@ -37,7 +38,7 @@ interface Target {
   aliasUnsafe: boolean;
 }
 
-function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { declined: string } {
+function targetOf(member: Member, table: TfTable, info: ModuleInfo, root: boolean): Target | { declined: string } {
   const b = table.block;
   const count = attr(b, 'count');
   const forEach = attr(b, 'for_each');
@@ -55,7 +56,7 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo): Target | { 
   const aliasUnsafe = written.startsWith('"') && written.replace(/\$\{[^}]*\}/g, '').includes('.');
   let replicas: Replica[] = [];
   if (table.kind === 'table') {
-    const r = replicaKeys(b, info.providerByRegion);
+    const r = replicaKeys(b, info.providerByRegion, root);
     if ('obstacle' in r) return { declined: blockerText(r.obstacle, WORDS.table) };
     replicas = r.replicas;
   }
@@ -173,9 +174,10 @@ function meta(t: { provider: string; repeat?: Target['repeat'] }, withRepeat: bo
 }
 
 /** The input names a module call's fix sets: the registry module's, or the local module's variables that feed its table. */
-function moduleInputs(t: TfTable): { enabled: string; key: string } {
-  if (t.local) return { enabled: t.local.enabledVar!, key: t.local.keyVar! };
-  return { enabled: 'server_side_encryption_enabled', key: 'server_side_encryption_kms_key_arn' };
+function moduleInputs(t: TfTable): { enabled: string; on: string; json: unknown; key: string } {
+  if (t.local) return { enabled: t.local.enabledVar!, on: 'true', json: true, key: t.local.keyVar! };
+  const m = t.registry!;
+  return { enabled: m.enabled.input, on: m.enabled.fixed, json: m.enabled.json, key: m.key };
 }
 
 /**
@@ -200,7 +202,7 @@ function aliasNamePart(t: Target, index: string): string | undefined {
       : `${t.table.label}-\${replace(each.key, "/[^a-zA-Z0-9/_-]/", "-")}`;
   }
   if (local) return undefined;
-  if (t.table.kind === 'module') return `\${module.${t.table.label}${index}.dynamodb_table_id}`;
+  if (t.table.registry) return `\${module.${t.table.label}${index}.${t.table.registry.nameOutput}}`;
   if (t.table.kind === 'table-replica') return `\${replace(aws_dynamodb_table_replica.${t.table.label}${index}.id, ":", "-")}`;
   const name = `aws_dynamodb_table.${t.table.label}${index}.name`;
   return `\${${t.aliasUnsafe ? `replace(${name}, ".", "-")` : name}}`;
@@ -299,7 +301,7 @@ function pointTable(doc: HclDoc, t: Target, arn: string, replicaArn: Map<HBlock,
       doc,
       b,
       [
-        { name: inputs.enabled, value: 'true', replace: (a) => boolOf(a) !== true || a.value !== 'true' },
+        { name: inputs.enabled, value: inputs.on, replace: (a) => a.value.trim() !== inputs.on },
         { name: inputs.key, value: arn, replace: always },
       ],
       'separate',
@@ -391,7 +393,7 @@ async function jsonWriter(m: Member): Promise<Writer> {
       const v = jsonOfHcl(arn);
       if (t.table.kind === 'module') {
         const inputs = moduleInputs(t.table);
-        if (attr(b, inputs.enabled)?.value !== 'true') doc.set([...pathOf(b), inputs.enabled], true);
+        if (attr(b, inputs.enabled)?.value.trim() !== inputs.on) doc.set([...pathOf(b), inputs.enabled], inputs.json);
         doc.set([...pathOf(b), inputs.key], v);
       } else if (t.table.kind === 'table-replica') {
         doc.set([...pathOf(b), 'kms_key_arn'], v);
@@ -425,8 +427,11 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   const plans = new Map<string, FilePlan>();
   // The module's other files, those that can inform moduleInfo (the others are not parsed: in a
   // module of fifty files, most hold only Lambda, IAM, queue... resources).
-  const siblings = await siblingBlocks((await context.siblings()).filter((f) => informsModule(f.text)));
+  const siblingFiles = await context.siblings();
+  const siblings = await siblingBlocks(siblingFiles.filter((f) => informsModule(f.text)));
   const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...siblings];
+  // A root module (a replica Region's missing provider is added there, or passed by the callers of a module).
+  const root = group.some((m) => m.targets.length > 0) && (await isRootModule(tops, siblingFiles));
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
   const info = moduleInfo(tops, mode, options.key?.alias);
   const decls = new Decls(info, mode);
@@ -442,7 +447,7 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   for (const m of group) {
     for (const address of m.targets) {
       const table = m.detection.tables.find((t) => t.address === address)!;
-      const t = targetOf(m, table, info);
+      const t = targetOf(m, table, info, root);
       if ('declined' in t) {
         plans.get(m.file.path)!.declined!.push({ address, reason: t.declined });
         continue;

@@ -11,6 +11,27 @@ export function readsInputs(expr: string): boolean {
   return /\b(var|local)\.[A-Za-z_]/.test(expr);
 }
 
+/**
+ * The expression inside a template that is one interpolation and nothing else (`"${var.enc}"`,
+ * Terraform 0.11's way to write `var.enc`): Terraform 0.12 and later give such a template the
+ * value of that expression, unconverted. undefined for any other expression (`"${a}-x"`,
+ * `"${a}${b}"`, `"%{if ...}"`). Strings inside the interpolation are skipped; one whose own
+ * templates hold quotes may not be read (then undefined: left as the expression it is).
+ */
+export function soleInterpolation(expr: string): string | undefined {
+  const s = expr.trim();
+  if (!s.startsWith('"${') || !s.endsWith('}"')) return undefined;
+  let depth = 1;
+  for (let i = 3; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"') {
+      for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === '\\') i++;
+    } else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i === s.length - 2 ? s.slice(3, i).trim() || undefined : undefined;
+  }
+  return undefined;
+}
+
 /** A module source that is a folder of this repository (`./modules/x`, `../../`). */
 export const LOCAL_SOURCE = /^\.\.?(\/|$)/;
 
@@ -21,15 +42,22 @@ export interface InputUses {
   calls: HBlock[];
 }
 
+/** The attributes that hold a table's encryption switch and key, as its kind writes them. */
+export function encryptionAttrs(t: TfTable): { enabled?: HAttr; key?: HAttr } {
+  if (t.kind === 'module') {
+    const m = t.registry;
+    return m ? { enabled: attr(t.block, m.enabled.input), key: attr(t.block, m.key) } : {};
+  }
+  if (t.kind === 'table-replica') return { key: attr(t.block, 'kms_key_arn') };
+  const sse = blocks(t.block, 'server_side_encryption')[0];
+  return { enabled: attr(sse, 'enabled'), key: attr(sse, 'kms_key_arn') };
+}
+
 export function inputUses(det: TfDetection): InputUses {
   const reads = (a: HAttr | undefined) => !!a && !a.lit && readsInputs(a.value);
   const own = det.tables.filter((t) => {
-    if (t.kind === 'module')
-      return reads(attr(t.block, 'server_side_encryption_enabled')) || reads(attr(t.block, 'server_side_encryption_kms_key_arn'));
-    if (t.kind === 'table-replica') return reads(attr(t.block, 'kms_key_arn'));
-    if (t.kind !== 'table') return false;
-    const sse = blocks(t.block, 'server_side_encryption')[0];
-    return reads(attr(sse, 'enabled')) || reads(attr(sse, 'kms_key_arn'));
+    const { enabled, key } = encryptionAttrs(t);
+    return reads(enabled) || reads(key);
   });
   const all = det.hcl?.blocks ?? det.json?.blocks ?? [];
   // A local copy of the registry module (`../terraform-aws-modules/terraform-aws-dynamodb-table`) is read as the registry module.

@@ -12,13 +12,15 @@ import { LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
-import { PHRASES, enabledSetting, keySetting, keyRawOf, rawOf, type TfDetection, type TfTable } from './detect.js';
-import { directVariable, evaluate, isTfvars, moduleEnv, tfvarsFiles, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
-import { readsInputs, type InputUses } from './inputUses.js';
+import { PHRASES, enabledSetting, keySetting, keyRawOf, moduleInputSettings, rawOf, type TfDetection, type TfTable } from './detect.js';
+import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
+import { encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import type { JBlock } from './tfjson.js';
-import { parseTerraform, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+import { parseTerraform, siblingBlocks, summarize } from './topBlocks.js';
+import { isRootModule } from './rootModule.js';
+import { outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
 
 /** Each file's parse, per file object (the engine hands the same objects to a folder's files). */
 const parsed = new WeakMap<SourceFile, TfDetection | null>();
@@ -89,32 +91,6 @@ async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; 
   return { files: out, blocks: all };
 }
 
-const ROOT_SIGNS = /\b(provider|backend|cloud)\b/;
-
-/** A provider configuration, or a `terraform` block with a backend or cloud block. */
-const rootBlock = (t: TopBlock) =>
-  t.type === 'provider' || (t.type === 'terraform' && /\b(backend|cloud)\s*("[^"]*"\s*)?\{|"(backend|cloud)"\s*:/.test(t.text));
-
-/** Whether a file of the folder makes it a root module, per file object (each of a module's files asks it of all the others). */
-const rootFiles = new WeakMap<SourceFile, boolean>();
-
-async function isRootFile(f: SourceFile): Promise<boolean> {
-  let v = rootFiles.get(f);
-  if (v === undefined) {
-    const name = nameOf(f);
-    v = name === '.terraform.lock.hcl' || isTfvars(name) || (ROOT_SIGNS.test(f.text) && (await siblingBlocks([f])).some(rootBlock));
-    rootFiles.set(f, v);
-  }
-  return v;
-}
-
-/** Terraform's signs of a root module: a provider configuration, a backend or cloud block, a lock file, a tfvars file. */
-async function isRoot(own: TopBlock[], siblings: SourceFile[]): Promise<boolean> {
-  if (own.some(rootBlock)) return true;
-  for (const f of siblings) if (await isRootFile(f)) return true;
-  return false;
-}
-
 /** An evaluated switch or key as a setting: the value, with what decided it as its source. */
 function evaluatedSetting(a: HAttr, v: Extract<Evaluated, { known: true }>, key: boolean): Setting {
   const source = `${a.value.trim()}${v.why.length ? ` (${v.why.join('; ')})` : ''}`;
@@ -158,16 +134,43 @@ function sseSettings(b: HBlock, env: () => Env, where?: string): { settings: Set
   return { settings, evaluated, sse };
 }
 
-/** The inputs of a terraform-aws-modules/dynamodb-table call, evaluated in the calling module where they read its variables or locals. */
+/**
+ * A root module's switch or key whose variables a var-file or terragrunt.hcl sets (varSources.ts):
+ * not known before plan (one value per environment), whatever the defaults and tfvars say. Only
+ * settings evaluated to a value (literal now) are looked at.
+ */
+async function markSetOutside(
+  s: Settings,
+  words: Vocabulary,
+  attrs: { enabled?: HAttr; key?: HAttr },
+  varsOf: (a: HAttr) => string[],
+  outside: () => Promise<Map<string, OutsideSetters>>,
+): Promise<void> {
+  if (s.model !== 'sse') return;
+  for (const which of ['enabled', 'key'] as const) {
+    const a = attrs[which];
+    const setting = s[which];
+    if (!a || a.lit || setting?.state !== 'literal') continue;
+    const why = setOutside(varsOf(a), await outside());
+    if (why) s[which] = { state: 'unreadable', source: `${words.names[which]} = ${a.value.trim()}: ${why}`, raw: setting.raw };
+  }
+}
+
+/** The inputs of a registry module call (registryModules.ts), evaluated in the calling module where they read its variables or locals. */
 function registryInputs(t: TfTable, env: () => Env): string[] {
   const s = t.encryption.settings;
-  if (s.model !== 'sse') return [];
+  const m = t.registry;
+  if (s.model !== 'sse' || !m) return [];
   const evaluated: string[] = [];
-  const enabled = attr(t.block, 'server_side_encryption_enabled');
-  const key = attr(t.block, 'server_side_encryption_kms_key_arn');
-  if (enabled) s.enabled = settingOf(enabled, false, env, evaluated);
-  if (key) s.key = settingOf(key, true, env, evaluated);
-  sayWhyOn(s, 'server_side_encryption_enabled');
+  const written = moduleInputSettings(t.block, m);
+  const { enabled, key } = encryptionAttrs(t);
+  const settings = m.settings(
+    enabled ? settingOf(enabled, m.switchIsString === true, env, evaluated) : written.enabled,
+    key ? settingOf(key, true, env, evaluated) : written.key,
+  );
+  s.enabled = settings.enabled;
+  s.key = settings.key;
+  sayWhyOn(s, m.enabled.input);
   return evaluated;
 }
 
@@ -202,7 +205,9 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   let envCache: Env | undefined;
   const env = () => (envCache ??= rootEnv(ownFile, here, siblings));
   let rootCache: boolean | undefined;
-  const root = async () => (rootCache ??= await isRoot(ownFile.tops, siblings));
+  const root = async () => (rootCache ??= await isRootModule(ownFile.tops, siblings));
+  let outsideCache: Promise<Map<string, OutsideSetters>> | undefined;
+  const outside = () => (outsideCache ??= outsideAssignments(file, context!));
 
   for (const t of own) {
     let evaluated: string[];
@@ -216,7 +221,12 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       t.encryption.settings = r.settings;
       evaluated = r.evaluated;
     }
-    if (evaluated.length > 0 && !(await root())) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
+    if (evaluated.length === 0) continue;
+    if (!(await root())) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
+    else if (context) {
+      const { enabled, key } = encryptionAttrs(t);
+      await markSetOutside(t.encryption.settings, t.encryption.words, { enabled, key }, (a) => variablesRead(a.value, env()), outside);
+    }
   }
 
   const lines = new LineIndex(file.text);
@@ -242,7 +252,22 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     for (const { file: mf, block: tb } of tables) {
       const where = `${path.posix.normalize(path.posix.join(rel, nameOf(mf)))}:${new LineIndex(mf.text).position(tb.start).line}`;
       const tableName = `aws_dynamodb_table.${tb.labels[1]}`;
-      const { settings, sse } = sseSettings(tb, () => callEnv, where);
+      const words: Vocabulary = {
+        names: {
+          block: 'server_side_encryption',
+          enabled: 'server_side_encryption.enabled',
+          key: 'server_side_encryption.kms_key_arn',
+          keyAttribute: 'kms_key_arn',
+        },
+        phrases: { ...PHRASES, blockAbsent: `no {block} block in ${tableName} (${where})` },
+      };
+      const { settings, sse, evaluated } = sseSettings(tb, () => callEnv, where);
+      // The root module's variables the call passes to the table's switch and key.
+      if (evaluated.length > 0 && sse && context && (await root())) {
+        const callerVars = (a: HAttr) =>
+          variablesRead(a.value, callEnv).flatMap((v) => (inputs.has(v) ? variablesRead(inputs.get(v)!, env()) : []));
+        await markSetOutside(settings, words, { enabled: attr(sse, 'enabled'), key: attr(sse, 'kms_key_arn') }, callerVars, outside);
+      }
       const enabledVar = sse && directVariable(attr(sse, 'enabled')?.value ?? '', callEnv);
       const keyVar = sse && directVariable(attr(sse, 'kms_key_arn')?.value ?? '', callEnv);
       const obstacles: Obstacle[] = [];
@@ -278,15 +303,6 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       const nameAttr = attr(tb, 'name');
       const name = nameAttr ? evaluate(nameAttr.value, callEnv) : undefined;
       const nameVar = nameAttr && directVariable(nameAttr.value, callEnv);
-      const words: Vocabulary = {
-        names: {
-          block: 'server_side_encryption',
-          enabled: 'server_side_encryption.enabled',
-          key: 'server_side_encryption.kms_key_arn',
-          keyAttribute: 'kms_key_arn',
-        },
-        phrases: { ...PHRASES, blockAbsent: `no {block} block in ${tableName} (${where})` },
-      };
       const table: TfTable = {
         line: pos.line,
         column: pos.column,

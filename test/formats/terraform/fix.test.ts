@@ -61,6 +61,29 @@ describe('terraform: replica without a provider alias for its region', () => {
     expect(out).not.toContain('aws_kms_key.global');
   });
 
+  it('the step is valid HCL: a provider block described, never written as a one-line block of two arguments', async () => {
+    const r = await processMemory([{ path: 'main.tf', text: GLOBAL }], 'scan');
+    const global = r.outcomes[0].tables.find((t) => t.address === 'aws_dynamodb_table.global')!;
+    expect(global.blocker).toBe(
+      'no provider "aws" configuration with an alias for replica region "eu-west-1" in this module: add a provider "aws" block with ' +
+        'alias = "eu_west_1" and region = "eu-west-1", so kmsfix can create the replica\'s key in that region',
+    );
+    expect(global.message).not.toMatch(/\{ alias = [^}\n]*region/);
+  });
+
+  it('in a module others call (no provider, backend, lock file or tfvars), the callers pass the provider: no provider block suggested', async () => {
+    const child = GLOBAL.replace('provider "aws" {\n  region = "us-east-1"\n}\n', '');
+    for (const mode of ['scan', 'fix'] as const) {
+      const r = await processMemory([{ path: 'modules/table/main.tf', text: child }], mode);
+      const global = r.outcomes[0].tables.find((t) => t.address === 'aws_dynamodb_table.global')!;
+      expect(global.fixable, mode).toBe(false);
+      expect(global.blocker).toContain('in this module, which other modules call');
+      expect(global.blocker).toContain("through the module's providers argument");
+      expect(global.blocker).toContain('configuration_aliases = [aws.eu_west_1]');
+      expect(global.blocker).not.toContain('add a provider "aws" block');
+    }
+  });
+
   it('fixes it once the alias is configured in another file of the module (scan says so too)', async () => {
     const providers = 'provider "aws" {\n  alias  = "ireland"\n  region = "eu-west-1"\n}\n';
     const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tf-replica-'));

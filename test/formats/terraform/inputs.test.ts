@@ -63,6 +63,16 @@ describe('evaluate: expressions on known values', () => {
       expect(value(e), e).toBe('unknown');
   });
 
+  it('a template that is one interpolation is the value of its expression, unconverted (Terraform 0.12+)', () => {
+    expect(value('"${var.on}"')).toBe(true);
+    expect(value('"${var.env}"')).toBe('dev');
+    expect(value('"${ var.none }"')).toBe(null);
+    expect(value('"${var.env == "prod" ? false : var.on}"')).toBe(true);
+    expect(value('"${local.prod}"')).toBe(false);
+    for (const e of ['"${var.on}${var.off}"', '"${var.on} "', '"x${var.on}"', '"${var.on}" == "true"', '"${}"'])
+      expect(value(e), e).toBe('unknown');
+  });
+
   it('says which value decided', () => {
     expect(evaluate('local.prod ? true : var.off', env).why).toEqual(['env = "dev" in dev.auto.tfvars', 'off defaults to false']);
   });
@@ -122,6 +132,38 @@ describe('tables decided by module inputs', () => {
     expect(t.fixable).toBe(true);
     const out = (await processMemory(files, 'fix')).output.get('main.tf')!;
     expect(out).toContain('    enabled     = true\n    kms_key_arn = aws_kms_key.t.arn\n');
+  });
+
+  it('enabled = "${var.sse}" (Terraform 0.11 style) is decided as enabled = var.sse, and fixed so', async () => {
+    for (const [def, status] of [
+      ['true', 'aws-managed'],
+      ['false', 'aws-owned'],
+    ]) {
+      const files = (enabled: string) => [
+        { path: 'main.tf', text: `provider "aws" {\n  region = "eu-west-1"\n}\n\n${table('t', `    enabled = ${enabled}\n`)}` },
+        { path: 'variables.tf', text: variable('sse', def) },
+      ];
+      const t = (await scan(files('"${var.sse}"')))['aws_dynamodb_table.t'];
+      const plain = (await scan(files('var.sse')))['aws_dynamodb_table.t'];
+      expect([t.status, t.fixable], def).toEqual([status, true]);
+      expect(plain.status).toBe(status);
+      expect(t.message).toContain(`(sse defaults to ${def} (variables.tf:1))`);
+      const out = (await processMemory(files('"${var.sse}"'), 'fix')).output.get('main.tf')!;
+      expect(out).toContain('    enabled     = true\n    kms_key_arn = aws_kms_key.t.arn\n');
+    }
+  });
+
+  it('a local module whose table reads "${var.x}": the call gets the inputs, as for var.x', async () => {
+    const files = [
+      { path: 'modules/table/main.tf', text: table('this', '    enabled     = "${var.sse}"\n    kms_key_arn = "${var.key}"\n') },
+      { path: 'modules/table/variables.tf', text: `${variable('sse', 'false')}\n${variable('key', 'null')}` },
+      { path: 'main.tf', text: 'module "orders" {\n  source = "./modules/table"\n}\n' },
+    ];
+    const t = (await scan(files))['module.orders'];
+    expect([t.status, t.fixable]).toEqual(['aws-owned', true]);
+    const out = (await processMemory(files, 'fix')).output.get('main.tf')!;
+    expect(out).toContain('sse = true');
+    expect(out).toContain('key = aws_kms_key.orders.arn');
   });
 
   it('a local module call: the message names the default and the call that does not set it', async () => {

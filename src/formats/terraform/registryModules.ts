@@ -1,0 +1,123 @@
+/**
+ * The registry modules whose calls are DynamoDB tables (`module "x" { source = ... }`, any version,
+ * registry or git source, or a local copy), and how each one's inputs encrypt the table, as its
+ * variables.tf and main.tf say:
+ *
+ * - terraform-aws-modules/dynamodb-table: `server_side_encryption_enabled` (default false: AWS owned)
+ *   and `server_side_encryption_kms_key_arn` (default null); `replica_regions`.
+ * - cloudposse/dynamodb: `enable_encryption` (default true) and `server_side_encryption_kms_key_arn`
+ *   (default null: the AWS managed key); `replicas` (Regions, whose replicas the module always
+ *   creates with `kms_key_arn = null`); `enabled = false` creates nothing.
+ * - mineiros-io/dynamodb: `kms_type` (AWS_OWNED, AWS_MANAGED, CUSTOMER_MANAGED; when null,
+ *   CUSTOMER_MANAGED if `kms_key_arn` is set, else AWS_OWNED) and `kms_key_arn`;
+ *   `replica_region_names` (replicas without a key); `module_enabled = false` creates nothing.
+ */
+import { ABSENT, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
+import type { HAttr } from './parse.js';
+
+export interface RegistryModule {
+  /** As messages name it. */
+  name: string;
+  source: RegExp;
+  /** The input that switches encryption on (mineiros: the kind of key), and the value a fix gives it (HCL, JSON). */
+  enabled: { input: string; fixed: string; json: unknown };
+  key: string;
+  /** The input listing replica Regions, and the manual step when a call sets it (default: the rule's). */
+  replicas: { input: string; step?: string };
+  /** The input that, false, has the call create nothing. */
+  create?: string;
+  /** The module's output that gives the table's name (the generated alias reads `module.x.<output>`). */
+  nameOutput: string;
+  words: Vocabulary['names'];
+  phrases?: Vocabulary['phrases'];
+  /** The settings from the inputs as read (the switch as a string for mineiros' kms_type). */
+  settings(enabled: Setting, key: Setting): Pick<Extract<Settings, { model: 'sse' }>, 'enabled' | 'key'>;
+  /** Read the switch as a string (kms_type), not as a bool. */
+  switchIsString?: true;
+}
+
+export const REGISTRY_MODULES: RegistryModule[] = [
+  {
+    name: 'terraform-aws-modules/dynamodb-table',
+    source: /(^|[/:])terraform-aws-modules\/(dynamodb-table\/aws|terraform-aws-dynamodb-table)(\b|$)/,
+    enabled: { input: 'server_side_encryption_enabled', fixed: 'true', json: true },
+    key: 'server_side_encryption_kms_key_arn',
+    replicas: { input: 'replica_regions' },
+    nameOutput: 'dynamodb_table_id',
+    words: {
+      enabled: 'server_side_encryption_enabled',
+      key: 'server_side_encryption_kms_key_arn',
+      keyAttribute: 'server_side_encryption_kms_key_arn',
+    },
+    settings: (enabled, key) => ({ enabled, key }),
+  },
+  {
+    name: 'cloudposse/dynamodb',
+    source: /(^|[/:])cloudposse\/(dynamodb\/aws|terraform-aws-dynamodb(\.git)?)(?![\w-])/,
+    enabled: { input: 'enable_encryption', fixed: 'true', json: true },
+    key: 'server_side_encryption_kms_key_arn',
+    replicas: {
+      input: 'replicas',
+      step:
+        'the module call sets replicas, and the module creates each replica with kms_key_arn = null, so no customer-managed key reaches them ' +
+        '(a replica with a key of its own needs one in its Region): declare the table without the module, with a KMS key in each replica Region, by hand',
+    },
+    create: 'enabled',
+    nameOutput: 'table_name',
+    words: { enabled: 'enable_encryption', key: 'server_side_encryption_kms_key_arn', keyAttribute: 'server_side_encryption_kms_key_arn' },
+    // enable_encryption defaults to true: unset, the key decides.
+    settings: (enabled, key) =>
+      enabled.state !== 'absent'
+        ? { enabled, key }
+        : { key: key.state === 'absent' ? { ...key, source: `${key.source} (enable_encryption defaults to true)` } : key },
+  },
+  {
+    name: 'mineiros-io/dynamodb',
+    source: /(^|[/:])mineiros-io\/(dynamodb\/aws|terraform-aws-dynamodb(\.git)?)(?![\w-])/,
+    enabled: { input: 'kms_type', fixed: '"CUSTOMER_MANAGED"', json: 'CUSTOMER_MANAGED' },
+    key: 'kms_key_arn',
+    replicas: {
+      input: 'replica_region_names',
+      step:
+        'the module call sets replica_region_names, and the module creates each replica without a kms_key_arn, so no customer-managed key reaches them ' +
+        '(a replica with a key of its own needs one in its Region): declare the table without the module, with a KMS key in each replica Region, by hand',
+    },
+    create: 'module_enabled',
+    nameOutput: 'table.name',
+    words: { enabled: 'kms_type', key: 'kms_key_arn', keyAttribute: 'kms_key_arn' },
+    phrases: {
+      enabledAbsent: 'neither kms_type nor kms_key_arn is set (the module then uses AWS_OWNED)',
+    },
+    switchIsString: true,
+    settings: mineirosSettings,
+  },
+];
+
+/**
+ * mineiros-io/dynamodb's kms_type (read as a string: `text`) and kms_key_arn, as the module's
+ * locals turn them into its table's server_side_encryption.
+ */
+function mineirosSettings(kmsType: Setting, key: Setting): Pick<Extract<Settings, { model: 'sse' }>, 'enabled' | 'key'> {
+  const keyed = key.state !== 'absent' && !(key.state === 'literal' && key.text === undefined);
+  if (kmsType.state === 'absent' || (kmsType.state === 'literal' && kmsType.text === undefined))
+    return keyed ? { key } : { enabled: { ...ABSENT, raw: kmsType.raw }, key };
+  if (kmsType.state !== 'literal') return { enabled: { ...kmsType, bool: undefined, text: undefined }, key };
+  const on = (bool: boolean): Setting => ({ state: 'literal', source: kmsType.source, bool, raw: kmsType.raw });
+  switch (kmsType.text) {
+    case 'AWS_OWNED':
+      return { enabled: on(false), key };
+    case 'AWS_MANAGED':
+      return { enabled: on(true), key: { ...ABSENT, source: `, as kms_type = ${kmsType.source}` } };
+    case 'CUSTOMER_MANAGED':
+      return { enabled: on(true), key };
+    default:
+      return { enabled: { state: 'unreadable', source: `kms_type = ${kmsType.source}, a value the module does not know` }, key };
+  }
+}
+
+/** The registry module a call's literal source names, if any. */
+export function registryModuleOf(source: HAttr | undefined): RegistryModule | undefined {
+  if (source?.lit?.type !== 'string') return undefined;
+  const s = source.lit.value;
+  return REGISTRY_MODULES.find((m) => m.source.test(s));
+}

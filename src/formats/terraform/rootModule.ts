@@ -1,0 +1,40 @@
+/**
+ * Terraform's signs of a root module (one run with `terraform apply`, not a module others call): a
+ * provider configuration, a `terraform` block with a backend or cloud block, a lock file, a tfvars
+ * file Terraform loads. Who owns a fix (inputs.ts) and which step a message gives (a provider block
+ * to add, or one the callers must pass) depend on it.
+ */
+import path from 'node:path';
+import type { SourceFile } from '../../core/types.js';
+import { siblingBlocks, type TopBlock } from './topBlocks.js';
+
+/** The tfvars files Terraform loads by itself for a root module (terraform.tfvars, *.auto.tfvars, and their JSON forms). */
+export function isTfvars(name: string): boolean {
+  return /^terraform\.tfvars(\.json)?$/.test(name) || /\.auto\.tfvars(\.json)?$/.test(name);
+}
+
+const ROOT_SIGNS = /\b(provider|backend|cloud)\b/;
+
+/** A provider configuration, or a `terraform` block with a backend or cloud block. */
+const rootBlock = (t: TopBlock) =>
+  t.type === 'provider' || (t.type === 'terraform' && /\b(backend|cloud)\s*("[^"]*"\s*)?\{|"(backend|cloud)"\s*:/.test(t.text));
+
+/** Whether a file of the folder makes it a root module, per file object (each of a module's files asks it of all the others). */
+const rootFiles = new WeakMap<SourceFile, boolean>();
+
+async function isRootFile(f: SourceFile): Promise<boolean> {
+  let v = rootFiles.get(f);
+  if (v === undefined) {
+    const name = path.posix.basename(f.path);
+    v = name === '.terraform.lock.hcl' || isTfvars(name) || (ROOT_SIGNS.test(f.text) && (await siblingBlocks([f])).some(rootBlock));
+    rootFiles.set(f, v);
+  }
+  return v;
+}
+
+/** Is the module of these blocks (`own`: those of the files at hand) and these other files of its folder a root module? */
+export async function isRootModule(own: TopBlock[], siblings: SourceFile[]): Promise<boolean> {
+  if (own.some(rootBlock)) return true;
+  for (const f of siblings) if (await isRootFile(f)) return true;
+  return false;
+}

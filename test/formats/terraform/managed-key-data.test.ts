@@ -1,0 +1,79 @@
+/**
+ * The AWS managed key reached through a data source (src/formats/terraform/managedKeyData.ts):
+ * `data.aws_kms_alias` named alias/aws/dynamodb (`.arn`, `.target_key_arn`) and `data.aws_kms_key`
+ * whose key_id is that alias are aws-managed, not customer-managed. fixtures/terraform/aws-managed-data
+ * holds the data sources in another file of the module; these cases hold them in the table's file.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const DATA = `data "aws_kms_alias" "dynamodb" {
+  name = "alias/aws/dynamodb"
+}
+
+data "aws_kms_key" "k" {
+  key_id = "alias/aws/dynamodb"
+}
+`;
+
+const table = (name: string, key: string) => `
+resource "aws_dynamodb_table" "${name}" {
+  name         = "${name}"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = ${key}
+  }
+}
+`;
+
+const MODULE = `
+module "orders" {
+  source = "terraform-aws-modules/dynamodb-table/aws"
+  name   = "orders"
+
+  server_side_encryption_enabled     = true
+  server_side_encryption_kms_key_arn = data.aws_kms_alias.dynamodb.target_key_arn
+}
+`;
+
+const TEXT = `provider "aws" {\n  region = "us-east-1"\n}\n\n${DATA}${table('target', 'data.aws_kms_alias.dynamodb.target_key_arn')}${table('arn', 'data.aws_kms_alias.dynamodb.arn')}${table('key', 'data.aws_kms_key.k.arn')}${table('template', '"${data.aws_kms_key.k.arn}"')}${MODULE}`;
+
+describe('the AWS managed key through a data source', () => {
+  it('is aws-managed (table, template, registry module call), naming the data source', async () => {
+    const r = await processMemory([{ path: 'main.tf', text: TEXT }], 'scan');
+    const tables = r.outcomes[0].tables;
+    expect(Object.fromEntries(tables.map((t) => [t.address, [t.status, t.fixable]]))).toEqual({
+      'aws_dynamodb_table.target': ['aws-managed', true],
+      'aws_dynamodb_table.arn': ['aws-managed', true],
+      'aws_dynamodb_table.key': ['aws-managed', true],
+      'aws_dynamodb_table.template': ['aws-managed', true],
+      'module.orders': ['aws-managed', true],
+    });
+    expect(tables[0].message).toContain('data.aws_kms_alias.dynamodb names alias/aws/dynamodb, main.tf:5');
+    expect(tables[2].message).toContain('data.aws_kms_key.k names alias/aws/dynamodb, main.tf:9');
+  });
+
+  it('is fixed: the data source reference replaced by a generated key; compliant with --accept-aws-managed', async () => {
+    const r = await processMemory([{ path: 'main.tf', text: TEXT }], 'fix');
+    const out = r.output.get('main.tf')!;
+    expect(out).toContain('kms_key_arn = aws_kms_key.target.arn');
+    expect(out).toContain('server_side_encryption_kms_key_arn = aws_kms_key.orders.arn');
+    expect(out).not.toMatch(/kms_key_arn\s*=\s*"?\$?\{?data\.aws_kms_/);
+    const accepted = await processMemory([{ path: 'main.tf', text: TEXT }], 'fix', { acceptAwsManaged: true });
+    expect(accepted.output.get('main.tf')).toBe(TEXT);
+  });
+
+  it('another alias, or a key not named by the AWS managed alias, stays customer-managed', async () => {
+    const text = `data "aws_kms_alias" "orders" {\n  name = "alias/orders"\n}\n${table('own', 'data.aws_kms_alias.orders.target_key_arn')}${table('unseen', 'data.aws_kms_key.elsewhere.arn')}`;
+    const r = await processMemory([{ path: 'main.tf', text }], 'scan');
+    expect(r.outcomes[0].tables.map((t) => t.status)).toEqual(['customer-managed', 'customer-managed']);
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * A root module's variables set from outside what Terraform reads by itself
+ * (src/formats/terraform/varSources.ts): a var-file passed with -var-file (beside the module, or in
+ * env/), the inputs of a terragrunt.hcl in the folder or above it. A table whose encryption reads
+ * such a variable is unknown, names the file, and is never fixed (the key those files set would be
+ * dropped).
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory, type MemoryFile } from '../../../src/engine/memory.js';
+
+const MAIN = `provider "aws" {
+  region = "us-east-1"
+}
+
+variable "kms_key_arn" {
+  default = null
+}
+
+variable "encrypt" {
+  default = true
+}
+
+locals {
+  sse_on = var.encrypt
+}
+
+resource "aws_dynamodb_table" "t" {
+  name         = "t"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  server_side_encryption {
+    enabled     = local.sse_on
+    kms_key_arn = var.kms_key_arn
+  }
+}
+`;
+
+const ARN = '"arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555"';
+
+async function both(files: MemoryFile[]) {
+  const scan = await processMemory(files, 'scan');
+  const fix = await processMemory(files, 'fix');
+  const t = scan.outcomes.flatMap((o) => o.tables).find((x) => x.address === 'aws_dynamodb_table.t')!;
+  return { t, changed: fix.outcomes.some((o) => o.newText !== undefined) };
+}
+
+describe('variables set from outside the root module', () => {
+  it('without such a file: aws-managed (kms_key_arn defaults to null) and fixed', async () => {
+    const { t, changed } = await both([
+      { path: 'main.tf', text: MAIN },
+      { path: 'terraform.tfvars', text: 'encrypt = true\n' },
+    ]);
+    expect([t.status, t.fixable, changed]).toEqual(['aws-managed', true, true]);
+  });
+
+  for (const [where, files, said] of [
+    [
+      'env/prod.tfvars',
+      [{ path: 'env/prod.tfvars', text: `kms_key_arn = ${ARN}\n` }],
+      'kms_key_arn is set per environment by env/prod.tfvars',
+    ],
+    [
+      'prod.tfvars and env/dev.tfvars.json beside it',
+      [
+        { path: 'prod.tfvars', text: `kms_key_arn = ${ARN}\n` },
+        { path: 'env/dev.tfvars.json', text: `{ "kms_key_arn": ${ARN} }\n` },
+      ],
+      'kms_key_arn is set per environment by prod.tfvars, env/dev.tfvars.json (-var-file)',
+    ],
+    [
+      'terragrunt.hcl',
+      [{ path: 'terragrunt.hcl', text: `inputs = {\n  kms_key_arn = ${ARN}\n}\n` }],
+      'kms_key_arn is set by terragrunt.hcl inputs',
+    ],
+    [
+      'a terragrunt.hcl above',
+      [{ path: '../terragrunt.hcl', text: `locals {\n  common = {}\n}\n\ninputs = merge(local.common, {\n  kms_key_arn = ${ARN}\n})\n` }],
+      'kms_key_arn is set by the inputs of ../terragrunt.hcl',
+    ],
+  ] as [string, MemoryFile[], string][]) {
+    it(`kms_key_arn set by ${where}: unknown, naming it, not fixed`, async () => {
+      const { t, changed } = await both([{ path: 'main.tf', text: MAIN }, ...files]);
+      expect([t.status, t.fixable, changed]).toEqual(['unknown', false, false]);
+      expect(t.message).toContain(`server_side_encryption.kms_key_arn = var.kms_key_arn: ${said}`);
+    });
+  }
+
+  it('the switch through a local: enabled = local.sse_on, var.encrypt set by a var-file', async () => {
+    const { t, changed } = await both([
+      { path: 'main.tf', text: MAIN.replace('    kms_key_arn = var.kms_key_arn\n', '') },
+      { path: 'env/prod.tfvars', text: 'encrypt = false\n' },
+    ]);
+    expect([t.status, changed]).toEqual(['unknown', false]);
+    expect(t.message).toContain('server_side_encryption.enabled = local.sse_on: encrypt is set per environment by env/prod.tfvars');
+  });
+
+  it('a var-file or terragrunt.hcl setting other variables changes nothing', async () => {
+    const { t, changed } = await both([
+      { path: 'main.tf', text: MAIN },
+      { path: 'env/prod.tfvars', text: 'region = "us-east-1"\n' },
+      { path: 'terragrunt.hcl', text: 'inputs = {\n  name = "t"\n}\n' },
+    ]);
+    expect([t.status, changed]).toEqual(['aws-managed', true]);
+  });
+
+  it('a registry module call and a local module call fed by such a variable', async () => {
+    const files: MemoryFile[] = [
+      {
+        path: 'main.tf',
+        text: `provider "aws" {\n  region = "us-east-1"\n}\n\nvariable "kms_key_arn" {\n  default = null\n}\n\nmodule "registry" {\n  source = "terraform-aws-modules/dynamodb-table/aws"\n  name   = "r"\n\n  server_side_encryption_enabled     = true\n  server_side_encryption_kms_key_arn = var.kms_key_arn\n}\n\nmodule "local" {\n  source = "./modules/table"\n  key    = var.kms_key_arn\n}\n`,
+      },
+      {
+        path: 'modules/table/main.tf',
+        text: `variable "key" {\n  default = null\n}\n\nresource "aws_dynamodb_table" "this" {\n  name     = "l"\n  hash_key = "id"\n\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = var.key\n  }\n}\n`,
+      },
+      { path: 'env/prod.tfvars', text: `kms_key_arn = ${ARN}\n` },
+    ];
+    const scan = await processMemory(files, 'scan');
+    const tables = Object.fromEntries(scan.outcomes.flatMap((o) => o.tables.map((t) => [t.address, t])));
+    expect(tables['module.registry'].status).toBe('unknown');
+    expect(tables['module.registry'].message).toContain('kms_key_arn is set per environment by env/prod.tfvars');
+    expect(tables['module.local'].status).toBe('unknown');
+    expect(tables['module.local'].message).toContain('kms_key_arn is set per environment by env/prod.tfvars');
+    const fix = await processMemory(files, 'fix');
+    expect(fix.output.get('main.tf')).toBe(files[0].text);
+  });
+});
