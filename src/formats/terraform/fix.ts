@@ -53,7 +53,10 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo, root: boolea
   const literalName = nameAttr?.lit?.type === 'string' && !nameAttr.lit.value.includes('${') ? nameAttr.lit.value : undefined;
   const displayName = table.kind === 'table-replica' ? `${table.label} (replica)` : (table.local?.name ?? literalName ?? table.label);
   const written = nameAttr?.value.trim() ?? '';
-  const aliasUnsafe = written.startsWith('"') && written.replace(/\$\{[^}]*\}/g, '').includes('.');
+  // A name that holds or may hold a `.` when applied: a literal with one, or anything Terraform computes
+  // (a variable, a local, each.key) but an index; a name written as a plain literal without one is safe.
+  const aliasUnsafe =
+    written !== '' && !(/^"[^"]*"$/.test(written) && !written.replace(/\$\{\s*count\.index\s*\}/g, '').match(/\$\{|%\{|\./));
   let replicas: Replica[] = [];
   if (table.kind === 'table') {
     const r = replicaKeys(b, info.providerByRegion, root);

@@ -120,10 +120,15 @@ describe('a table name with a dot', () => {
       tf('orders', '"prod.orders"'),
       tf('carts', '"${var.env}.carts"'),
       tf('plain', '"plain"'),
+      // A name Terraform computes may hold one when applied (a variable's value, whatever its default).
+      tf('named', 'var.env'),
+      tf('env', '"${var.env}-env"'),
       'variable "env" {\n  type = string\n}\n',
     ].join('\n');
     const r = await processMemory([{ path: 'main.tf', text }], 'fix', {});
     const out = r.output.get('main.tf')!;
+    expect(out).toContain('name          = "alias/dynamodb/${replace(aws_dynamodb_table.named.name, ".", "-")}"');
+    expect(out).toContain('name          = "alias/dynamodb/${replace(aws_dynamodb_table.env.name, ".", "-")}"');
     expect(out).toContain('name          = "alias/dynamodb/${replace(aws_dynamodb_table.orders.name, ".", "-")}"');
     expect(out).toContain('name          = "alias/dynamodb/${replace(aws_dynamodb_table.carts.name, ".", "-")}"');
     expect(out).toContain('name          = "alias/dynamodb/${aws_dynamodb_table.plain.name}"');
