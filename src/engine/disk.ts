@@ -3,6 +3,7 @@
  * folders and the project files a format asks for. From disk in a run (src/io: one reader, its
  * checks and caches), from the in-memory files in processMemory (memory.ts).
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DiskContext, Format, SourceFile } from '../core/types.js';
 import { type ProjectFileSource, diskProjectFiles, nearestProjectFile } from '../io/project.js';
@@ -21,6 +22,11 @@ export interface Disk {
    * files are read after it, whole as written, never halfway through a group's renames.
    */
   settled?: () => Promise<void>;
+  /**
+   * Folders DiskContext.folder found missing in this run: asked again (a Terraform module's var-file
+   * folders, once per file of the module), they are not looked for again. A run creates no folder.
+   */
+  missing?: Set<string>;
 }
 
 /** The disk of a run (one per run and thread: its caches live as long). */
@@ -31,6 +37,7 @@ export function runDisk(maxBytes?: number, settled?: () => Promise<void>): Disk 
     reads,
     projectFiles: diskProjectFiles(maxBytes),
     folders: diskSiblings(maxBytes, true),
+    missing: new Set(),
     ...(settled ? { settled } : {}),
   };
 }
@@ -56,10 +63,19 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
         absPath: path.join(path.dirname(from.absPath), rel, none),
         text: '',
       };
+      const dir = path.dirname(at.absPath);
+      if (disk.missing?.has(dir)) return undefined;
+      // A folder that is not there (most var-file folders a Terraform module is asked about): no listing's error to build.
+      if (disk.missing && !existsSync(dir)) {
+        disk.missing.add(dir);
+        return undefined;
+      }
       await disk.settled?.();
       try {
         return (disk.folders ?? disk.siblings)([at], format).files;
-      } catch {
+      } catch (e) {
+        // siblings.ts words the listing's failure, with the system's code in it.
+        if (/\b(ENOENT|ENOTDIR)\b/.test((e as Error).message)) disk.missing?.add(dir);
         return undefined;
       }
     },

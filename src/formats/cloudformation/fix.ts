@@ -398,9 +398,10 @@ export async function fixCloudFormation(
     if (chosen.length === 0) continue;
     // A table a service file includes by its key alone: what a fix adds beside it would not be deployed. A file of
     // Resources a service file includes whole: the Framework resolves its `${...}`, so no Fn::Sub is written there.
-    const includes = chosen.some((t) => t.template.resourcesPath.length === 0 || !pair(t.template.root, 'AWSTemplateFormatVersion'))
-      ? await includesOf(file, context)
-      : { keys: new Map<string, string>() };
+    const includable = (t: CfnTable) =>
+      t.template.resourcesPath.length === 0 ||
+      (t.template.flavor === 'cloudformation' && !pair(t.template.root, 'AWSTemplateFormatVersion'));
+    const includes = chosen.some(includable) ? await includesOf(file, context) : { keys: new Map<string, string>() };
     const included = options.kmsKeyArn ? new Map<string, string>() : includes.keys;
     const includedWhole = includes.whole !== undefined;
     const selected = chosen

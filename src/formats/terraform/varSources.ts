@@ -36,8 +36,20 @@ export interface OutsideSetters {
   terragrunt: string[];
 }
 
-/** The variables set from outside the module (name -> who sets it), read once per call. */
-export async function outsideAssignments(file: SourceFile, context: DiskContext): Promise<Map<string, OutsideSetters>> {
+/** Each module folder's answer, per DiskContext (the files of a group share one): asked by each of its files. */
+const byContext = new WeakMap<DiskContext, Map<string, Promise<Map<string, OutsideSetters>>>>();
+
+/** The variables set from outside the module (name -> who sets it), read once per module folder. */
+export function outsideAssignments(file: SourceFile, context: DiskContext): Promise<Map<string, OutsideSetters>> {
+  let folders = byContext.get(context);
+  if (!folders) byContext.set(context, (folders = new Map()));
+  const dir = path.posix.dirname(file.path);
+  let found = folders.get(dir);
+  if (!found) folders.set(dir, (found = readOutsideAssignments(file, context)));
+  return found;
+}
+
+async function readOutsideAssignments(file: SourceFile, context: DiskContext): Promise<Map<string, OutsideSetters>> {
   const out = new Map<string, OutsideSetters>();
   const dir = path.posix.dirname(file.path);
   const rel = (p: string) => path.posix.relative(dir, p) || path.posix.basename(p);
