@@ -38,6 +38,15 @@ interface Target {
   aliasUnsafe: boolean;
 }
 
+/**
+ * May a table name written so (`"orders"`, `var.name`, `"t-${count.index}"`) hold a `.` when applied? A
+ * literal with one, or anything Terraform computes (a variable, a local, each.key) but an index; a name
+ * written as a plain literal without one does not. Nothing written: the provider's or module's own name.
+ */
+function mayHoldDot(written: string): boolean {
+  return written !== '' && !(/^"[^"]*"$/.test(written) && !written.replace(/\$\{\s*count\.index\s*\}/g, '').match(/\$\{|%\{|\./));
+}
+
 function targetOf(member: Member, table: TfTable, info: ModuleInfo, root: boolean): Target | { declined: string } {
   const b = table.block;
   const count = attr(b, 'count');
@@ -53,10 +62,7 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo, root: boolea
   const literalName = nameAttr?.lit?.type === 'string' && !nameAttr.lit.value.includes('${') ? nameAttr.lit.value : undefined;
   const displayName = table.kind === 'table-replica' ? `${table.label} (replica)` : (table.local?.name ?? literalName ?? table.label);
   const written = nameAttr?.value.trim() ?? '';
-  // A name that holds or may hold a `.` when applied: a literal with one, or anything Terraform computes
-  // (a variable, a local, each.key) but an index; a name written as a plain literal without one is safe.
-  const aliasUnsafe =
-    written !== '' && !(/^"[^"]*"$/.test(written) && !written.replace(/\$\{\s*count\.index\s*\}/g, '').match(/\$\{|%\{|\./));
+  const aliasUnsafe = mayHoldDot(written);
   let replicas: Replica[] = [];
   if (table.kind === 'table') {
     const r = replicaKeys(b, info.providerByRegion, root);
@@ -205,7 +211,11 @@ function aliasNamePart(t: Target, index: string): string | undefined {
       : `${t.table.label}-\${replace(each.key, "/[^a-zA-Z0-9/_-]/", "-")}`;
   }
   if (local) return undefined;
-  if (t.table.registry) return `\${module.${t.table.label}${index}.${t.table.registry.nameOutput}}`;
+  if (t.table.registry) {
+    const name = `module.${t.table.label}${index}.${t.table.registry.nameOutput}`;
+    const input = t.table.registry.nameInput;
+    return `\${${input && mayHoldDot(attr(t.table.block, input)?.value.trim() ?? '') ? `replace(${name}, ".", "-")` : name}}`;
+  }
   if (t.table.kind === 'table-replica') return `\${replace(aws_dynamodb_table_replica.${t.table.label}${index}.id, ":", "-")}`;
   const name = `aws_dynamodb_table.${t.table.label}${index}.name`;
   return `\${${t.aliasUnsafe ? `replace(${name}, ".", "-")` : name}}`;

@@ -28,6 +28,12 @@ export interface RegistryModule {
   create?: string;
   /** The module's output that gives the table's name (the generated alias reads `module.x.<output>`). */
   nameOutput: string;
+  /**
+   * The input the table's name is (the alias reads it through `replace(..., ".", "-")` unless the call
+   * writes it as a literal without a `.`); none where the module cleans the name itself (cloudposse's
+   * label drops every character but letters, digits and `-`).
+   */
+  nameInput?: string;
   words: Vocabulary['names'];
   phrases?: Vocabulary['phrases'];
   /** The settings from the inputs as read (the switch as a string for mineiros' kms_type). */
@@ -44,6 +50,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
     key: 'server_side_encryption_kms_key_arn',
     replicas: { input: 'replica_regions' },
     nameOutput: 'dynamodb_table_id',
+    nameInput: 'name',
     words: {
       enabled: 'server_side_encryption_enabled',
       key: 'server_side_encryption_kms_key_arn',
@@ -84,6 +91,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
     },
     create: 'module_enabled',
     nameOutput: 'table.name',
+    nameInput: 'name',
     words: { enabled: 'kms_type', key: 'kms_key_arn', keyAttribute: 'kms_key_arn' },
     phrases: {
       enabledAbsent: 'neither kms_type nor kms_key_arn is set (the module then uses AWS_OWNED)',

@@ -128,6 +128,22 @@ describe('a table name with a dot', () => {
     const r = await processMemory([{ path: 'main.tf', text }], 'fix', {});
     const out = r.output.get('main.tf')!;
     expect(out).toContain('name          = "alias/dynamodb/${replace(aws_dynamodb_table.named.name, ".", "-")}"');
+    // A registry module's table, named by its `name` input: the same rule.
+    const call = (label: string, name: string) =>
+      `module "${label}" {\n  source  = "terraform-aws-modules/dynamodb-table/aws"\n  name    = ${name}\n  hash_key = "id"\n}\n`;
+    const modules = await processMemory(
+      [
+        {
+          path: 'm.tf',
+          text: [call('fixed', '"orders"'), call('computed', 'var.env'), 'variable "env" {\n  type = string\n}\n'].join('\n'),
+        },
+      ],
+      'fix',
+      {},
+    );
+    const m = modules.output.get('m.tf')!;
+    expect(m).toContain('name          = "alias/dynamodb/${module.fixed.dynamodb_table_id}"');
+    expect(m).toContain('name          = "alias/dynamodb/${replace(module.computed.dynamodb_table_id, ".", "-")}"');
     expect(out).toContain('name          = "alias/dynamodb/${replace(aws_dynamodb_table.env.name, ".", "-")}"');
     expect(out).toContain('name          = "alias/dynamodb/${replace(aws_dynamodb_table.orders.name, ".", "-")}"');
     expect(out).toContain('name          = "alias/dynamodb/${replace(aws_dynamodb_table.carts.name, ".", "-")}"');
