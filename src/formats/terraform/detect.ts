@@ -415,8 +415,17 @@ async function globalTableMembers(
     : undefined;
 }
 
+/** Each replica resource's table, looked for once (replicasOfTables and globalTableMembers both ask). */
+const tableOfReplica = new WeakMap<TfTable, Promise<TfTable | undefined>>();
+
 /** The table of a replica resource (`global_table_arn`): in its file, else in another file of the module (read as found; its own siblings not consulted). */
-async function globalTable(t: TfTable, det: TfDetection, context: DiskContext | undefined): Promise<TfTable | undefined> {
+function globalTable(t: TfTable, det: TfDetection, context: DiskContext | undefined): Promise<TfTable | undefined> {
+  let found = tableOfReplica.get(t);
+  if (!found) tableOfReplica.set(t, (found = findGlobalTable(t, det, context)));
+  return found;
+}
+
+async function findGlobalTable(t: TfTable, det: TfDetection, context: DiskContext | undefined): Promise<TfTable | undefined> {
   const label = globalTableOf(attr(t.block, 'global_table_arn'));
   if (label === undefined) return undefined;
   let table = det.tables.find((x) => x.kind === 'table' && x.label === label);

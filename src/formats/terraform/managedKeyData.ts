@@ -42,8 +42,9 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
   });
   if (refs.length === 0) return;
   // The table's file first, then the module's other files that name a KMS data source (read only now).
+  // Each file's blocks are summarized once, however many tables ask (once()).
   const files: { path: string; text: string; tops: () => Promise<TopBlock[]> }[] = [
-    { path: file.path, text: file.text, tops: async () => summarize(det, file.text) },
+    { path: file.path, text: file.text, tops: once(async () => summarize(det, file.text)) },
   ];
   let siblingsRead = false;
   const find = async (type: string, name: string): Promise<{ block: TopBlock; where: string } | undefined> => {
@@ -51,7 +52,7 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
     for (let i = 0; ; i++) {
       if (i === files.length && !siblingsRead && context) {
         siblingsRead = true;
-        for (const f of (await context.siblings()).filter(mentions)) files.push({ ...f, tops: () => siblingBlocks([f]) });
+        for (const f of (await context.siblings()).filter(mentions)) files.push({ ...f, tops: once(() => siblingBlocks([f])) });
       }
       if (i >= files.length) return undefined;
       const block = (await files[i].tops()).find(match);
@@ -67,6 +68,11 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
 }
 
 const base = (p: string) => p.replace(/^.*\//, '');
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}
 
 function lineOf(text: string, offset: number | undefined): string {
   return offset === undefined ? '' : `:${LineIndex.of(text).position(offset).line}`;

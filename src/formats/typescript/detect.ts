@@ -639,6 +639,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       const legacyLine = legacy?.kind === 'value' ? lines.position(legacy.prop.getStart(sf)).line : 0;
       const ignored = ignoredChanges(sf, cls.framework, props, args[2]);
       if (ignored) encryption.obstacles.push(ignored);
+      const region = cls.kind === 'TableV2' ? stackRegionOf(sf, c.sym, node) : undefined;
       if (generation === 'cdk-v1' && preV1) encryption.obstacles.push({ kind: 'code-shape', step: PRE_V1 });
       else if (legacy?.kind === 'value' && legacy.prop.parent !== props)
         encryption.obstacles.push({
@@ -655,8 +656,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
             'and CDK refuses it beside encryption: remove it there (or give the table its own props), then run kmsfix again',
         });
       else if (!idNode) encryption.obstacles.push({ kind: 'no-id' });
-      else if (cls.kind === 'TableV2' && noRegion(stackRegionOf(sf, c.sym, node)))
-        encryption.obstacles.push({ kind: 'region-agnostic-stack', amplify: stackRegionOf(sf, c.sym, node) === 'amplify' || undefined });
+      else if (region && noRegion(region))
+        encryption.obstacles.push({ kind: 'region-agnostic-stack', amplify: region === 'amplify' || undefined });
       else if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf)))
         encryption.obstacles.push({ kind: 'scope', source: snippet(sf, scopeNode) });
       else if (anchor.where) encryption.obstacles.push({ kind: 'placement', where: anchor.where });
