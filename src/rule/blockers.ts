@@ -257,6 +257,12 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     case 'file-error':
       return `the file has an error at ${o.at} (${o.message}), so kmsfix does not write it: correct it, then run kmsfix again`;
     case 'parameter':
+      if (o.condition)
+        return (
+          `the setting is chosen by ${listed(o.decidedBy)}: kmsfix leaves the choice to the template; run fix with --fix-parameterised ` +
+          `to set the table explicitly (then ${listed(o.inputs)} no longer ${o.inputs.length === 1 ? 'chooses' : 'choose'} it; ` +
+          `remove it from Conditions if nothing else uses it)`
+        );
       return (
         `the setting is decided by ${listed(o.decidedBy)}: kmsfix leaves it to the ${o.inputs.length === 1 ? 'parameter' : 'parameters'}; ` +
         `run fix with --fix-parameterised to set the table explicitly (then ${listed(o.inputs)} no longer ${o.inputs.length === 1 ? 'controls' : 'control'} it), or change the default`

@@ -5,7 +5,7 @@
  * decision), `assess` (in the format's words).
  */
 import { blockerText, firstObstacle } from './blockers.js';
-import type { EncryptionFacts, Obstacle, Replicas, Setting, Settings, Vocabulary } from './facts.js';
+import type { Branches, EncryptionFacts, Obstacle, Replicas, Setting, Settings, Vocabulary } from './facts.js';
 import { EXPLAIN, isAwsManagedKeyRef, type Status } from './status.js';
 import { say, type Reason } from './words.js';
 
@@ -20,6 +20,8 @@ export interface Decision {
   replica?: number;
   /** Inputs' defaults that decided (Setting.via), for the reason. */
   via?: string[];
+  /** A condition chose the setting that decided (Settings.branches): whichever it picks, the status is this one. */
+  condition?: string;
 }
 
 /** The decision in the format's words. */
@@ -43,6 +45,7 @@ interface Verdict {
   reason: Said;
   blocker?: Said;
   via?: string[];
+  condition?: string;
 }
 
 const verdict = (status: Status, reason: Said): Verdict => ({ status, reason });
@@ -190,8 +193,32 @@ function overrideKeysVerdict(v: Verdict, r: Replicas): Verdict {
   return fixableStatus(v.status) && !none ? { ...v, blocker: byHand() } : v;
 }
 
+/**
+ * A setting a condition chooses: each choice decided with the rest of the table's facts. When every
+ * choice leaves the table AWS owned or AWS managed (the same replica to set, if any, and no choice
+ * read through an input's default), the table is that whichever the condition picks (AWS owned if
+ * any choice is); otherwise undefined, and the setting reads as written (unknown).
+ */
+function branchesVerdict(f: EncryptionFacts, b: Branches): (Verdict & { replica?: number }) | undefined {
+  const vs = b.settings.map((settings) => settingsVerdict({ ...f, settings }));
+  // A choice read through an input's default (a parameter) may take other values: not decided here.
+  const decided = vs.every((v) => fixableStatus(v.status) && v.via === undefined && v.replica === vs[0].replica);
+  if (vs.length === 0 || !decided) return undefined;
+  const v: Verdict & { replica?: number } = verdict(
+    vs.some((x) => x.status === 'aws-owned') ? 'aws-owned' : 'aws-managed',
+    phrase(`${b.name}Branches` as const, { source: b.source }),
+  );
+  const blocker = vs.find((x) => x.blocker !== undefined)?.blocker;
+  if (blocker !== undefined) v.blocker = blocker;
+  if (vs[0].replica !== undefined) v.replica = vs[0].replica;
+  v.condition = b.condition;
+  return v;
+}
+
 function settingsVerdict(f: EncryptionFacts): Verdict & { replica?: number } {
   const { settings: s, replicas } = f;
+  const chosen = s.model === 'sse' && s.branches ? branchesVerdict(f, s.branches) : undefined;
+  if (chosen) return chosen;
   if (s.model === 'unreadable') {
     const c = s.container;
     return verdict('unknown', c.state === 'unreadable' ? c.source : phrase('containerUnresolved', { source: c.source }));
@@ -216,6 +243,7 @@ export function decide(f: EncryptionFacts, waived?: ReadonlySet<Obstacle['kind']
   if (blocker !== undefined) d.blocker = blocker;
   if (v.replica !== undefined) d.replica = v.replica;
   if (v.via !== undefined) d.via = v.via;
+  if (v.condition !== undefined) d.condition = v.condition;
   return d;
 }
 

@@ -62,6 +62,8 @@ export const FIX_NOTE = /Fixed with (--fix-parameterised|--recreate-replicas): (
 function waivedNote(o: Obstacle): string | undefined {
   if (o.kind === 'parameter') {
     const one = o.inputs.length === 1;
+    if (o.condition)
+      return `Fixed with --fix-parameterised: the table's settings are written explicitly, so condition ${o.inputs.join(' and ')} no longer ${one ? 'chooses' : 'choose'} them`;
     return `Fixed with --fix-parameterised: the table's settings are written explicitly, so ${o.inputs.join(' and ')} no longer ${one ? 'controls' : 'control'} them`;
   }
   if (o.kind === 'replica-recreation') return `Fixed with --recreate-replicas: ${recreationEffect(o)}`;

@@ -53,9 +53,24 @@ export type Settings =
       key?: Setting;
       /** How peer scanners see the block, when not as `block` says (a module call: its inputs, or a block in it). */
       peerBlock?: 'present' | 'missing' | 'unresolved';
+      /** A setting a condition chooses (CloudFormation's Fn::If): the settings as each choice would make them. */
+      branches?: Branches;
     }
   | { model: 'choice'; choice: Setting; key?: Setting; enabled?: Setting }
   | { model: 'unreadable'; container: Setting };
+
+/**
+ * A setting whose value a condition chooses (`name`: block, enabled or key; `source`: as written):
+ * the table's settings as each value would make them. Each is decided; when none makes the table
+ * customer-managed (and none is unknown), the table is not compliant whichever the condition picks.
+ */
+export interface Branches {
+  name: 'block' | 'enabled' | 'key';
+  source: string;
+  /** What chooses (a CloudFormation condition's name). */
+  condition: string;
+  settings: Settings[];
+}
 
 export interface Replica {
   /** The replica as written (a snippet); `readable` false when it is not a literal mapping. */
@@ -164,8 +179,11 @@ export type Obstacle =
   | { kind: 'resource-policy'; policy: string; unreadable?: string; others: string[] }
   /** CloudFormation: the table's ResourcePolicy lets in principals of other accounts (described). */
   | { kind: 'cross-account-grants'; grants: string[] }
-  /** A setting the rule read through an input's default (`decidedBy`: what decided, as Setting.via says); waived by --fix-parameterised. */
-  | { kind: 'parameter'; decidedBy: string[]; inputs: string[] }
+  /**
+   * A setting the rule read through an input's default (`decidedBy`: what decided, as Setting.via
+   * says), or that a condition chooses (`condition`: `inputs` are conditions); waived by --fix-parameterised.
+   */
+  | { kind: 'parameter'; decidedBy: string[]; inputs: string[]; condition?: true }
   /** The table's name or address holds a template placeholder (`where`: which), that generated names would have to refer to. */
   | { kind: 'template-placeholder'; where: string; placeholder: string }
   /** The file also holds an error (`at`: line:column, `message`), so kmsfix never writes it (YAML duplicate keys). */

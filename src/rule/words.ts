@@ -19,6 +19,10 @@ const DEFAULTS = {
   enabledTrue: '{enabled} is true',
   enabledUnresolved: '{enabled} is {source}',
   sseTypeUnresolved: '{sseType} is {source}',
+  // A setting a condition chooses, none of whose values uses a customer-managed key.
+  blockBranches: '{block} is {source}: no value it can take uses a customer-managed key',
+  enabledBranches: '{enabled} is {source}: no value it can take uses a customer-managed key',
+  keyBranches: '{key} is {source}: no value it can take uses a customer-managed key',
   // The key (`{key}` is the replica's key name for a replica).
   keyAbsent: 'SSE is enabled with no {key}',
   keyAwsManaged: '{key} is {source}',

@@ -24,7 +24,7 @@ interface Out {
 }
 
 describe('--fix-parameterised', () => {
-  it('scan: the status from the default, with the parameter named; not fixable; Fn::If stays unknown', async () => {
+  it('scan: the status from the default, with the parameter named; not fixable; Fn::If between two non-compliant values left to its condition', async () => {
     const out = JSON.parse((await runCli(['scan', '--format', 'json'], tree())).stdout) as Out;
     const by = Object.fromEntries(out.tables.map((t) => [t.address, t]));
     expect(by.SseOff.status).toBe('aws-owned');
@@ -34,7 +34,11 @@ describe('--fix-parameterised', () => {
     expect(by.EmptyKey.message).toMatch(/^KMSMasterKeyId is !Ref KeyParam, decided by parameter KeyParam's default \(''\)/);
     expect(by.ManagedKeyTable.status).toBe('aws-managed');
     expect(by.CustomKeyTable.status).toBe('customer-managed');
-    expect(by.IfTable.status).toBe('unknown');
+    // SSEEnabled: !If [UseKms, true, false]: the AWS managed or the AWS owned key, whichever UseKms picks.
+    expect(by.IfTable.status).toBe('aws-owned');
+    expect(by.IfTable.message).toMatch(/^SSEEnabled is !If \[UseKms, true, false\]: no value it can take uses a customer-managed key/);
+    expect(by.IfTable.fixable).toBe(false);
+    expect(by.IfTable.message).toContain('Not fixable automatically: the setting is chosen by Fn::If on condition UseKms');
     expect(out.summary.fixable).toBe(0);
   });
 
@@ -54,6 +58,7 @@ describe('--fix-parameterised', () => {
     expect(r.stderr).toContain(
       "template.yaml:28 SseOff: the table's settings are written explicitly, so EnableSSE no longer controls them",
     );
+    expect(r.stderr).toContain("IfTable: the table's settings are written explicitly, so condition UseKms no longer chooses them");
     expect(readFileSync(path.join(dir, 'template.yaml'), 'utf8')).toBe(
       readFileSync(path.join(FIXTURES, 'cloudformation/parameter-defaults-fixed/expected.yaml'), 'utf8'),
     );

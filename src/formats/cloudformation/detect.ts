@@ -264,14 +264,51 @@ function settingsOf(
 ): Settings {
   if (!global && props && intrinsicName(props))
     return { model: 'unreadable', container: { state: 'expression', source: snippet(text, props) } };
-  const sse = child(props, 'SSESpecification');
+  return sseSettingsOf(text, child(props, 'SSESpecification'), global, yaml11, defaults, inherited);
+}
+
+/**
+ * `Fn::If [Condition, a, b]`: the condition's name and the two values it chooses between (undefined
+ * for `!Ref AWS::NoValue`: not written); undefined for any other node.
+ */
+function ifChoices(node: CNode | null | undefined): { condition: string; values: (CNode | undefined)[] } | undefined {
+  if (intrinsicName(node) !== 'Fn::If') return undefined;
+  const arg = intrinsicArg(node!);
+  const condition = arg?.kind === 'seq' && arg.items.length === 3 ? scalarValue(arg.items[0]) : undefined;
+  if (condition === undefined) return undefined;
+  const values = (arg as CSeq).items.slice(1).map((item) => {
+    const b = resolveAlias(item);
+    return intrinsicName(b) === 'Ref' && referencedIds(b)[0] === 'AWS::NoValue' ? undefined : (b ?? undefined);
+  });
+  return { condition, values };
+}
+
+/** An SSESpecification (or one of a Fn::If's choices for it) read into settings. */
+function sseSettingsOf(
+  text: string,
+  sse: CNode | null | undefined,
+  global: boolean,
+  yaml11: boolean,
+  defaults?: Defaults,
+  inherited?: CMap,
+): Settings {
   const own = !(sse === undefined || sse === null || (sse.kind === 'scalar' && sse.value === null));
   if (!own && !inherited) {
     // A null node (an alias that cannot be resolved): peers see a block they cannot read.
     return sse === null ? { model: 'sse', block: ABSENT, peerBlock: 'unresolved' } : { model: 'sse', block: ABSENT };
   }
-  if (own && (intrinsicName(sse) || sse!.kind !== 'map'))
-    return { model: 'sse', block: { state: 'expression', source: snippet(text, sse) } };
+  if (own && (intrinsicName(sse) || sse!.kind !== 'map')) {
+    const settings: Settings = { model: 'sse', block: { state: 'expression', source: snippet(text, sse) } };
+    const choices = ifChoices(sse);
+    if (choices)
+      settings.branches = {
+        name: 'block',
+        source: settings.block!.source,
+        condition: choices.condition,
+        settings: choices.values.map((c) => sseSettingsOf(text, c, global, yaml11, defaults)),
+      };
+    return settings;
+  }
   // SAM Globals (`Globals: SimpleTable: SSESpecification`): each setting the table does not write
   // comes from there, and says so; peer scanners read the resource alone (no raw value for them).
   const read = (key: string, setting: (node: CNode | null | undefined) => Setting): Setting => {
@@ -289,6 +326,23 @@ function settingsOf(
   if (!own) settings.peerBlock = 'missing';
   // A global table's keys are its replicas'.
   if (!global) settings.key = read('KMSMasterKeyId', (n) => keySetting(text, n, defaults));
+  // A switch or key that Fn::If chooses (the first that does): the settings as each choice makes them.
+  const enabledChoices = own ? ifChoices(child(sse, 'SSEEnabled')) : undefined;
+  const keyChoices = own && !global && !enabledChoices ? ifChoices(child(sse, 'KMSMasterKeyId')) : undefined;
+  if (enabledChoices)
+    settings.branches = {
+      name: 'enabled',
+      source: settings.enabled!.source,
+      condition: enabledChoices.condition,
+      settings: enabledChoices.values.map((c) => ({ ...settings, enabled: c ? enabledSetting(text, c, yaml11, defaults) : ABSENT })),
+    };
+  else if (keyChoices)
+    settings.branches = {
+      name: 'key',
+      source: snippet(text, child(sse, 'KMSMasterKeyId')),
+      condition: keyChoices.condition,
+      settings: keyChoices.values.map((c) => ({ ...settings, key: c ? keySetting(text, c, defaults) : ABSENT })),
+    };
   return settings;
 }
 
@@ -543,6 +597,14 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       // A status a parameter's default decides: left to the parameter unless --fix-parameterised.
       const parameters = a.via && isFixableStatus(a.status) ? parametersOf(a.via) : [];
       if (parameters.length > 0) encryption.obstacles.push({ kind: 'parameter', decidedBy: a.via!, inputs: parameters });
+      // A setting Fn::If chooses (none of its values customer-managed): left to the condition unless --fix-parameterised.
+      if (a.condition !== undefined && isFixableStatus(a.status))
+        encryption.obstacles.push({
+          kind: 'parameter',
+          decidedBy: [`Fn::If on condition ${a.condition}`],
+          inputs: [a.condition],
+          condition: true,
+        });
       if (error) encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
       const unnamed = loop ? loopChain(loop).filter((l) => !rp.key.includes('${' + l.identifier + '}')) : [];
       if (loop && (kind === 'global' || rp.key.includes('&{') || unnamed.length > 0))
