@@ -105,9 +105,12 @@ export interface CfnResource {
 export function cfnResources(text: string): Record<string, CfnResource> {
   const doc = parseYaml(text, { customTags: CFN_TAGS, uniqueKeys: false, merge: true }) as {
     Resources?: Record<string, CfnResource>;
-    resources?: { Resources?: Record<string, CfnResource> };
+    resources?: { Resources?: Record<string, CfnResource> } | { Resources?: Record<string, CfnResource> }[];
   } & Record<string, unknown>;
-  const own = doc.Resources ?? doc.resources?.Resources;
+  // serverless.yml's `resources` may be a list, whose items the Framework merges.
+  const items = Array.isArray(doc.resources) ? doc.resources.filter((r) => typeof r === 'object' && r !== null) : [];
+  const merged = items.length > 0 ? Object.assign({}, ...items.map((r) => r.Resources ?? {})) : undefined;
+  const own = doc.Resources ?? (Array.isArray(doc.resources) ? merged : doc.resources?.Resources);
   // A file of Resources: its top-level values are resources (or `${file(...)}` includes, strings).
   const included = !own && Object.values(doc).some((r) => typeof (r as CfnResource | null)?.Type === 'string');
   return Object.fromEntries(withLoopBodies(own ?? (included ? (doc as Record<string, CfnResource>) : {})));

@@ -267,6 +267,11 @@ function settingsOf(
   return sseSettingsOf(text, child(props, 'SSESpecification'), global, yaml11, defaults, inherited);
 }
 
+/** `!Ref AWS::NoValue`: the property is not written. */
+function isNoValue(node: CNode | null | undefined): boolean {
+  return intrinsicName(node) === 'Ref' && referencedIds(node)[0] === 'AWS::NoValue';
+}
+
 /**
  * `Fn::If [Condition, a, b]`: the condition's name and the two values it chooses between (undefined
  * for `!Ref AWS::NoValue`: not written); undefined for any other node.
@@ -278,7 +283,7 @@ function ifChoices(node: CNode | null | undefined): { condition: string; values:
   if (condition === undefined) return undefined;
   const values = (arg as CSeq).items.slice(1).map((item) => {
     const b = resolveAlias(item);
-    return intrinsicName(b) === 'Ref' && referencedIds(b)[0] === 'AWS::NoValue' ? undefined : (b ?? undefined);
+    return isNoValue(b) ? undefined : (b ?? undefined);
   });
   return { condition, values };
 }
@@ -292,6 +297,8 @@ function sseSettingsOf(
   defaults?: Defaults,
   inherited?: CMap,
 ): Settings {
+  // `!Ref AWS::NoValue` (as SSESpecification or as one of its settings) is the property not written.
+  if (isNoValue(sse)) sse = undefined;
   const own = !(sse === undefined || sse === null || (sse.kind === 'scalar' && sse.value === null));
   if (!own && !inherited) {
     // A null node (an alias that cannot be resolved): peers see a block they cannot read.
@@ -312,8 +319,9 @@ function sseSettingsOf(
   // SAM Globals (`Globals: SimpleTable: SSESpecification`): each setting the table does not write
   // comes from there, and says so; peer scanners read the resource alone (no raw value for them).
   const read = (key: string, setting: (node: CNode | null | undefined) => Setting): Setting => {
-    const mine = own ? pair(sse, key) : undefined;
-    if (mine || !inherited || !pair(inherited, key)) return setting(child(sse, key));
+    const written = child(sse, key);
+    const mine = own && !isNoValue(written) ? pair(sse, key) : undefined;
+    if (mine || !inherited || !pair(inherited, key)) return setting(isNoValue(written) ? undefined : written);
     const { raw: _, ...s } = setting(child(inherited, key));
     return { ...s, via: s.via ? `${s.via} in Globals.SimpleTable` : 'Globals.SimpleTable.SSESpecification' };
   };
@@ -393,7 +401,10 @@ function keyRefsOf(props: CNode | null | undefined, global: boolean): string[] {
   if (!global) return referencedIds(child(child(props, 'SSESpecification'), 'KMSMasterKeyId'));
   const replicas = child(props, 'Replicas');
   if (replicas?.kind !== 'seq' || replicas.items.some((r) => r.kind !== 'map')) return [];
-  return replicas.items.flatMap((r) => referencedIds(child(child(r, 'SSESpecification'), 'KMSMasterKeyId')));
+  // A fix sets the key of the replica in the stack's own Region: that one's reference is the one to check.
+  return replicas.items
+    .filter((r) => isLocalRegion(child(r, 'Region')))
+    .flatMap((r) => referencedIds(child(child(r, 'SSESpecification'), 'KMSMasterKeyId')));
 }
 
 /** The parameters whose defaults decided (Setting.via, as viaParameter words it). */
@@ -474,6 +485,23 @@ const isResource = (p: CPair) => /^(AWS|Custom|Alexa)::/.test(scalarString(child
 /** A Serverless Framework include in place of a value (`${file(audit.yml)}`). */
 const isInclude = (p: CPair) => /^\$\{file\(.*\)\}$/.test(scalarString(p.value) ?? '');
 
+/**
+ * The templates of one YAML document: one, except a serverless.yml whose `resources` is a list,
+ * whose items the Framework merges (each item with `Resources` is a template of its own, edited in place).
+ */
+function templatesOf(root: CNode | null, doc: number, name: string): CfnTemplate[] {
+  const list = root?.kind === 'map' && !pair(root, 'Resources') ? child(root, 'resources') : undefined;
+  if (list?.kind === 'seq')
+    return list.items.flatMap((item, i) => {
+      const resources = child(resolveAlias(item), 'Resources');
+      return resources?.kind === 'map'
+        ? [{ flavor: 'serverless' as const, root: root as CMap, resources, resourcesPath: ['resources', String(i), 'Resources'], doc }]
+        : [];
+    });
+  const template = templateOf(root, doc, name);
+  return template ? [template] : [];
+}
+
 function templateOf(root: CNode | null, doc: number, name: string): CfnTemplate | undefined {
   if (root?.kind !== 'map') return undefined;
   const resources = child(root, 'Resources');
@@ -553,8 +581,9 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
   const stem = path.basename(file.path).replace(/\.[^.]*$/, '');
   const amplifyBuild = AMPLIFY_BUILD.test(file.path);
   docs.forEach((doc, docIndex) => {
-    const template = templateOf(doc.root, docIndex, stem);
-    if (!template) return;
+    for (const template of templatesOf(doc.root, docIndex, stem)) readTemplate(doc, template);
+  });
+  function readTemplate(doc: (typeof docs)[number], template: CfnTemplate): void {
     templates.push(template);
     if (doc.duplicates && ambiguousPath(template)) return;
     const anchors = doc.aliases ? new AnchorIndex(doc.root) : undefined;
@@ -626,6 +655,12 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
             'of Resources (`Resources: ${file(...)}` in serverless.yml, the table under its logical ID in the file), then run kmsfix again',
         });
       if (amplifyBuild) encryption.obstacles.push({ kind: 'code-shape', step: AMPLIFY_BUILD_STEP });
+      const idVariable = !loop && template.flavor === 'serverless' ? /\$\{[^}]*\}/.exec(rp.key)?.[0] : undefined;
+      if (idVariable !== undefined)
+        encryption.obstacles.push({
+          kind: 'code-shape',
+          step: `its logical ID holds the Serverless variable ${idVariable}, which the names of a generated key would have to refer to: write the logical ID literally, then run kmsfix again`,
+        });
       const idPlaceholder = placeholderIn(rp.key);
       if (idPlaceholder !== undefined)
         encryption.obstacles.push({ kind: 'template-placeholder', where: 'logical ID', placeholder: idPlaceholder });
@@ -648,7 +683,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
         ...(loop ? { loop } : {}),
       });
     }
-  });
+  }
   const detection: CfnDetection = {
     tables,
     templates,
@@ -742,6 +777,11 @@ function loopAddress(loop: ForEachLoop, outputKey: string): string {
 function ambiguousPath(template: CfnTemplate): boolean {
   let map: CNode | null | undefined = template.root;
   for (const key of template.resourcesPath) {
+    // An item of serverless.yml's `resources` list.
+    if (map?.kind === 'seq') {
+      map = resolveAlias(map.items[Number(key)]);
+      continue;
+    }
     if (map?.kind !== 'map' || map.pairs.filter((p) => p.key === key).length > 1) return true;
     map = child(map, key);
   }

@@ -12,7 +12,7 @@ import type { DiskContext, FilePlan, FixOptions, GroupMember, SourceFile } from 
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx, type Setting } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
-import { child, pair, scalarString, type CMap, type CPair } from '../yaml/tree.js';
+import { child, pair, resolveAlias, scalarString, type CMap, type CPair } from '../yaml/tree.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
 import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, yaml11 } from './detect.js';
 import { aliasResource, keyResource, nameMayHoldDot } from '../yaml/cfnKeyResources.js';
@@ -64,6 +64,13 @@ function takenNames(template: CfnTemplate): Set<string> {
     if (m?.kind === 'map') for (const p of m.pairs) names.add(p.key);
   }
   for (const p of template.resources.pairs) names.add(p.key);
+  // serverless.yml's `resources` list: the Framework merges its items' Resources into one.
+  const list = child(template.root, 'resources');
+  if (list?.kind === 'seq')
+    for (const item of list.items) {
+      const resources = child(resolveAlias(item), 'Resources');
+      if (resources?.kind === 'map') for (const p of resources.pairs) names.add(p.key);
+    }
   // The output keys of Fn::ForEach bodies are logical IDs too (with the loop's values put in), in nested loops as well.
   const outputKeys = (pairs: CPair[]): void => {
     for (const p of pairs) {
@@ -90,11 +97,18 @@ function keyArn(t: CfnTable, keyId: string): Value {
   return t.loop ? new Intrinsic('Fn::GetAtt', [sub(keyId), 'Arn']) : getAtt(keyId, 'Arn');
 }
 
+/**
+ * Is the table meant to outlive its stack (its key is then retained too: a deleted key makes a kept
+ * table unreadable)? Any DeletionPolicy or UpdateReplacePolicy but Delete, or deletion protection
+ * (deleting the stack fails on the table, and the way out, retaining it, would delete its key).
+ */
 function retains(table: CfnTable): boolean {
-  return ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => {
+  const policies = ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => {
     const v = child(table.resource, k);
     return v !== undefined && scalarString(v) !== 'Delete';
   });
+  const protection = child(child(table.resource, 'Properties'), 'DeletionProtectionEnabled');
+  return policies || (protection !== undefined && boolOf(protection, yaml11(table.template, false)) !== false);
 }
 
 /** The table's TableName as written: a string, or a Sub's template; undefined for anything else. */

@@ -17,7 +17,8 @@ export function allowedChanges(before: CfnDetection, fixed: string[]): Allowance
     const paths: { path: string[]; leaf: Allowance }[] = [];
     for (const template of before.templates) {
       if (template.doc !== doc) continue;
-      const base = template.resourcesPath;
+      // An item of serverless.yml's `resources` list: the allowance is for any item (the others are not edited).
+      const base = template.resourcesPath.map((k) => (/^\d+$/.test(k) ? '*' : k));
       paths.push({ path: base, leaf: { newKeys: true } });
       for (const t of before.tables) {
         if (t.template !== template || !fixed.includes(t.address)) continue;
