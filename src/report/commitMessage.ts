@@ -151,6 +151,12 @@ export function commitMessage(
       : mode === 'drop-in'
         ? "Who can use the key (key policy drop-in): every principal of this account that DynamoDB lets in, through DynamoDB in the table's Region only, like aws/dynamodb; no IAM policy has to change. The account administers the key; no other account can use it."
         : 'Who can use the key (key policy iam): only principals whose IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on it. Grant them to every role that reads or writes these tables BEFORE deploying, or they lose access.',
+    ...(o.kmsKeyArn
+      ? []
+      : [
+          "Who deploys: the role that deploys the stack or plan (a CloudFormation service role, CDK's deploy role, a pipeline role) now creates KMS keys and aliases: " +
+            'it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, kms:CreateAlias, kms:DescribeKey and kms:TagResource, and no service control policy may deny them in this account.',
+        ]),
     o.kmsKeyArn
       ? `Roll back: revert this commit and deploy; the tables switch back in place${back}.`
       : `Roll back: revert this commit and deploy; the tables switch back in place${back}. Keep the key until they have: a key removed from the code is only scheduled for deletion (${window} days; aws kms cancel-key-deletion undoes it), and a table whose key is disabled or deleted cannot be read.`,

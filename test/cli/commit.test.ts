@@ -85,6 +85,10 @@ describe('--patch-dir mails for git am', () => {
     expect(message).toMatch(/No downtime: DynamoDB switches a table to another key in place/);
     expect(message).toMatch(/about \$1 per month/);
     expect(message).toMatch(/Who can use the key \(key policy drop-in\)/);
+    // New keys are created by whoever deploys: it needs the KMS permissions, and no SCP denying them.
+    expect(message.replace(/\n\s+/g, ' ')).toMatch(
+      /Who deploys: .* it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, kms:CreateAlias/,
+    );
     expect(message).toMatch(/Roll back: revert this commit/);
     // The same files as a fix in place.
     expect((await runCli(['fix', '--yes', '--quiet', '.'], b, '', ENV)).code).toBe(0);
@@ -109,6 +113,7 @@ describe('--patch-dir mails for git am', () => {
     const m = await mail('--kms-key-arn', arn);
     expect(m).toContain(`key: the existing key ${arn}`);
     expect(m).toContain('Cost: no new key');
+    expect(m).not.toContain('Who deploys');
   });
 
   it('git am --keep-cr applies a CRLF file', async () => {
