@@ -136,7 +136,7 @@ export function insertPairs(ctx: Ctx, map: CMap, entries: [string, Value][], whe
   if (!anchor) {
     // An empty flow mapping: `{}`.
     const body = ctx.json
-      ? entries.map(([k, v]) => `${JSON.stringify(k)}: ${jsonCompact(v)}`).join(', ')
+      ? entries.map(([k, v]) => `${JSON.stringify(k)}${style.json.colon}${jsonCompact(v, style.json.colon)}`).join(', ')
       : entries.map(([k, v]) => `${k}: ${yamlFlow(v, style.yaml)}`).join(', ');
     ctx.edits.push({ start: map.start, end: map.end, text: ctx.json ? `{ ${body} }` : `{${body}}` });
     return;
@@ -148,13 +148,17 @@ export function insertPairs(ctx: Ctx, map: CMap, entries: [string, Value][], whe
       const indent = lineIndentOf(text, map.pairs[0].keyStart);
       const body = entries
         .map(([k, v]) => {
-          const head = `${indent}${JSON.stringify(k)}: `;
+          const head = `${indent}${JSON.stringify(k)}${style.json.colon}`;
           return `,${eol}${head}${jsonValue(v, indent, style.json, eol, head.length)}`;
         })
         .join('');
       ctx.edits.push({ start: at, end: at, text: body });
     } else {
-      ctx.edits.push({ start: at, end: at, text: entries.map(([k, v]) => `, ${JSON.stringify(k)}: ${jsonCompact(v)}`).join('') });
+      ctx.edits.push({
+        start: at,
+        end: at,
+        text: entries.map(([k, v]) => `, ${JSON.stringify(k)}${style.json.colon}${jsonCompact(v, style.json.colon)}`).join(''),
+      });
     }
     return;
   }

@@ -34,6 +34,8 @@ export interface JsonStyle {
   /** Spaces inside the braces / brackets of a one-line collection: `{ "a": 1 }`, `[ 1 ]`. */
   braceSpace: boolean;
   bracketSpace: boolean;
+  /** Between a key and its value: `": "`, or `" : "` in files that write `"Type" : "..."`. */
+  colon: string;
 }
 
 const SHORT: Record<Intrinsic['fn'], string> = {
@@ -261,7 +263,9 @@ function jsonInline(v: Value, style: JsonStyle): string {
   }
   const entries = jsonEntries(v);
   const s = style.braceSpace ? ' ' : '';
-  return entries.length === 0 ? '{}' : `{${s}${entries.map(([k, x]) => `${JSON.stringify(k)}: ${jsonInline(x, style)}`).join(', ')}${s}}`;
+  return entries.length === 0
+    ? '{}'
+    : `{${s}${entries.map(([k, x]) => `${JSON.stringify(k)}${style.colon}${jsonInline(x, style)}`).join(', ')}${s}}`;
 }
 
 /**
@@ -313,7 +317,7 @@ function writeJson(out: string[], v: Value, indent: string, column: number, styl
     return;
   }
   for (let i = 0; i < entries.length; i++) {
-    const head = `${inner}${JSON.stringify(entries[i][0])}: `;
+    const head = `${inner}${JSON.stringify(entries[i][0])}${style.colon}`;
     out.push(i === 0 ? `{${eol}${head}` : `,${eol}${head}`);
     jsonLayout(out, entries[i][1], inner, head.length, style, eol);
   }
@@ -330,7 +334,9 @@ export function jsonValue(v: Value, indent: string, style: JsonStyle, eol: strin
   return out.join('');
 }
 
-export function jsonCompact(v: Value): string {
+/** A value on one line, without spaces inside brackets and braces; `colon` as the file writes it. */
+export function jsonCompact(v: Value, colon = ': '): string {
+  if (colon !== ': ') return jsonInline(v, { indent: '', inline: true, width: 0, braceSpace: false, bracketSpace: false, colon });
   return JSON.stringify(toJson(v), null, 1)
     .replace(/\n\s*/g, ' ')
     .replace(/\[ /g, '[')

@@ -122,7 +122,7 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
   const unit = mostCommon(steps, 2);
   return {
     eol,
-    json: { indent: '  ', inline: false, width: 80, braceSpace: true, bracketSpace: false },
+    json: { indent: '  ', inline: false, width: 80, braceSpace: true, bracketSpace: false, colon: ': ' },
     yaml: {
       indent: tabs ? '  ' : ' '.repeat(unit),
       quote: double > single ? '"' : "'",
@@ -157,9 +157,16 @@ function jsonStyle(text: string, roots: (CNode | null)[]): JsonStyle {
   let width = 80;
   const brace = new Map<boolean, number>();
   const bracket = new Map<boolean, number>();
+  // `"Type" : "..."` (a space before the colon) or `"Type": "..."`.
+  const spaced = new Map<boolean, number>();
   const visit = (node: CNode | null): void => {
     if (!node || node.kind === 'scalar' || node.kind === 'alias') return;
     const n = node.kind === 'map' ? node.pairs.length : node.items.length;
+    if (node.kind === 'map')
+      for (const p of node.pairs) {
+        const before = text[p.keyEnd] === ' ' || text[p.keyEnd] === '\t';
+        spaced.set(before, (spaced.get(before) ?? 0) + 1);
+      }
     if (n > 0 && node.end - node.start <= 120 && nesting(node) <= 2) {
       if (text.lastIndexOf('\n', node.end - 1) < node.start) {
         inline++;
@@ -178,6 +185,7 @@ function jsonStyle(text: string, roots: (CNode | null)[]): JsonStyle {
     width,
     braceSpace: mostCommon(brace, true),
     bracketSpace: mostCommon(bracket, false),
+    colon: mostCommon(spaced, false) ? ' : ' : ': ',
   };
 }
 

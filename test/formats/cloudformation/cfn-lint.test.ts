@@ -83,7 +83,7 @@ describe('cfn-lint on expected outputs', () => {
           files.push(f);
         } else if (/^service:/m.test(text)) {
           // A serverless.yml whose Resources are included: nothing of its own to lint.
-        } else if (text.trimStart().startsWith('{') && !/^\s*"(AWSTemplateFormatVersion|Resources)":/m.test(text)) {
+        } else if (text.trimStart().startsWith('{') && !/^\s*"(AWSTemplateFormatVersion|Resources)"\s*:/m.test(text)) {
           // A file of Resources in JSON: under Resources, its variables resolved.
           const f = path.join(dir, `${c.name}-${path.basename(p)}`);
           const resources = JSON.parse(slsVariablesResolved(text));

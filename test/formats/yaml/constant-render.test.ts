@@ -33,7 +33,7 @@ const yamlStyles: YamlStyle[] = [
   { ...YAML, indent: '    ', quote: '"', shortTags: false, seqIndent: false, dashWidth: 4 },
   { ...YAML, noSub: true, flowArgs: false, flowScalars: true },
 ];
-const JSON_STYLE: JsonStyle = { indent: '  ', inline: false, width: 80, braceSpace: true, bracketSpace: false };
+const JSON_STYLE: JsonStyle = { indent: '  ', inline: false, width: 80, braceSpace: true, bracketSpace: false, colon: ': ' };
 const jsonStyles: JsonStyle[] = [
   JSON_STYLE,
   { ...JSON_STYLE, indent: '    ', inline: true },

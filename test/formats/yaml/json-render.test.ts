@@ -68,10 +68,10 @@ const reference = {
 };
 
 const STYLES: JsonStyle[] = [
-  { indent: '  ', inline: false, width: 80, braceSpace: true, bracketSpace: false },
-  { indent: '    ', inline: true, width: 80, braceSpace: true, bracketSpace: false },
-  { indent: '\t', inline: true, width: 120, braceSpace: false, bracketSpace: true },
-  { indent: ' ', inline: true, width: 40, braceSpace: false, bracketSpace: false },
+  { indent: '  ', inline: false, width: 80, braceSpace: true, bracketSpace: false, colon: ': ' },
+  { indent: '    ', inline: true, width: 80, braceSpace: true, bracketSpace: false, colon: ': ' },
+  { indent: '\t', inline: true, width: 120, braceSpace: false, bracketSpace: true, colon: ': ' },
+  { indent: ' ', inline: true, width: 40, braceSpace: false, bracketSpace: false, colon: ': ' },
 ];
 
 describe('jsonValue', () => {
