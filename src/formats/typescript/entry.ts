@@ -5,7 +5,8 @@
 import type { FormatEntry } from '../../core/types.js';
 
 // `AWS::DynamoDB::`: CloudFormation resources written as object literals (a Serverless Framework serverless.ts).
-const MARKERS = /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws|AWS::DynamoDB::/;
+// `@aws-amplify/backend`: an Amplify Gen2 data resource, whose `a.model()`s are tables.
+const MARKERS = /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws|AWS::DynamoDB::|@aws-amplify\/backend/;
 
 /** A Serverless Framework service written in JavaScript (`serverless.js`, `.cjs`, `.mjs`): read for its resources alone. */
 export const SERVERLESS_JS = /(?:^|[\\/])serverless\.[cm]?js$/i;

@@ -1,5 +1,7 @@
 /** The TypeScript family: AWS CDK v2, CDK for Terraform and Pulumi programs written in TypeScript. */
 import type { Format } from '../../core/types.js';
+import { LineIndex } from '../../core/text.js';
+import { amplifyModelTables, mayHoldModels } from './amplifyData.js';
 import { detectTypeScript, type TsDetection } from './detect.js';
 import { verifyTypeScript } from './verify.js';
 
@@ -7,7 +9,15 @@ let fixModule: typeof import('./fix.js') | undefined;
 
 export const typescript: Format<TsDetection> = {
   name: 'typescript',
-  detect: detectTypeScript,
+  detect: (file, context) => {
+    const d = detectTypeScript(file);
+    if (!mayHoldModels(file.text)) return d;
+    // Amplify Gen2 data models: tables Amplify creates, read with what amplify/backend.ts sets for them.
+    return amplifyModelTables(file, d.sf, new LineIndex(file.text), context).then((models) => {
+      d.tables.push(...models);
+      return d;
+    });
+  },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
   fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options, context),
   verify: (files, options) => files.map((f) => (f.edits.length > 0 ? verifyTypeScript(f.file, f.detection, f.fixed, options) : [])),

@@ -47,7 +47,12 @@ describe('TypeScript fixtures type-check', () => {
   const cases = fixtureCases('typescript');
   // A case with input/ and expected/ folders holds a project (its package.json beside the program).
   const projects = cases.filter((c) => c.expectedPaths.some((p) => p.endsWith('package.json')));
-  const expected = cases.flatMap((c) => c.expectedPaths).filter((p) => p.endsWith('.ts'));
+  // An Amplify Gen2 backend imports @aws-amplify/backend (not a dependency here); kmsfix reports its
+  // data models and writes nothing there (cdk-amplify-data-models: its expected files are its inputs).
+  const expected = cases
+    .filter((c) => c.name !== 'cdk-amplify-data-models')
+    .flatMap((c) => c.expectedPaths)
+    .filter((p) => p.endsWith('.ts'));
   const inputs = expected.map((p) =>
     path.basename(path.dirname(p)) === 'expected'
       ? path.join(path.dirname(path.dirname(p)), 'input', path.basename(p))
