@@ -380,19 +380,44 @@ async function includesOf(file: SourceFile, context: DiskContext | undefined): P
 export const MAX_RESOURCES = 500;
 
 /**
+ * The fewest resources the SAM transform adds to a template: a role for each function or state
+ * machine that names none, one resource at least for each event source (a permission, a mapping, a
+ * rule), and the implicit API with its deployment and stage when an Api event names no RestApiId.
+ */
+function samTransformAdds(template: CfnTemplate): number {
+  if (template.flavor !== 'sam') return 0;
+  let added = 0;
+  let implicitApi = false;
+  for (const p of template.resources.pairs) {
+    const type = scalarString(child(p.value, 'Type'));
+    if (type !== 'AWS::Serverless::Function' && type !== 'AWS::Serverless::StateMachine') continue;
+    const props = child(p.value, 'Properties');
+    if (!pair(props, 'Role')) added++;
+    const events = child(props, 'Events');
+    if (events?.kind !== 'map') continue;
+    added += events.pairs.length;
+    for (const e of events.pairs)
+      if (scalarString(child(e.value, 'Type')) === 'Api' && !pair(child(e.value, 'Properties'), 'RestApiId')) implicitApi = true;
+  }
+  return added + (implicitApi ? 3 : 0);
+}
+
+/**
  * The tables of templates that a fix would take past CloudFormation's 500 resources (a key and an
- * alias per table, or one pair for a shared key): the stack would not deploy. Counted as written (a
- * SAM or Serverless transform adds more at deploy; a Fn::ForEach counts once), so only a sure failure.
+ * alias per table, or one pair for a shared key): the stack would not deploy. Counted as written,
+ * with the fewest a SAM transform adds (samTransformAdds; a Serverless deploy adds more, a
+ * Fn::ForEach counts once), so only a sure failure.
  */
 function beyondResourceLimit(tables: CfnTable[], options: FixOptions): { address: string; reason: string }[] {
   const out: { address: string; reason: string }[] = [];
   for (const template of new Set(tables.map((t) => t.template))) {
     const mine = tables.filter((t) => t.template === template);
-    const now = template.resources.pairs.length;
+    const transformed = samTransformAdds(template);
+    const now = template.resources.pairs.length + transformed;
     const added = options.keyStrategy === 'shared' ? 2 : 2 * mine.length;
     if (now + added <= MAX_RESOURCES) continue;
     const reason =
-      `the template holds ${now} resources, and the ${added} a fix adds (a key and an alias ${options.keyStrategy === 'shared' ? 'for its tables' : 'per table'}) ` +
+      `the template holds ${now} resources${transformed > 0 ? ` once the SAM transform has added its own (${transformed} at least)` : ''}, and the ${added} a fix adds (a key and an alias ${options.keyStrategy === 'shared' ? 'for its tables' : 'per table'}) ` +
       `would take it past CloudFormation's ${MAX_RESOURCES}: the stack would not deploy. ` +
       (options.keyStrategy === 'shared' ? '' : 'Use --key-strategy shared (one key for the template), ') +
       'use --kms-key-arn with an existing key (adds none), or move resources to a nested stack';

@@ -30,4 +30,20 @@ describe("CloudFormation's 500 resources", () => {
     expect(shared.outcomes[0].tables.map((x) => x.fixed)).toEqual([true, true]);
     expect([...shared.output.get('t.yaml')!.matchAll(/^ {2}\w+:$/gm)]).toHaveLength(500);
   });
+
+  it('a SAM template: the resources the transform adds count (a role per function without one, a resource per event, the implicit API)', async () => {
+    const fn = (i: number, events: string) =>
+      `  Fn${i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: src/\n${events}`;
+    const api = '      Events:\n        Get:\n          Type: Api\n          Properties: {Path: /x, Method: get}\n';
+    const sam = (functions: number) =>
+      `AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n${table('Orders')}${Array.from({ length: functions }, (_, i) => fn(i, i === 0 ? api : '')).join('')}`;
+    // 1 table + 246 functions + 246 roles + 1 event + 3 (implicit API, deployment, stage) = 497: a key and an alias fit.
+    expect((await processMemory([{ path: 't.yaml', text: sam(246) }], 'fix', {})).outcomes[0].tables[0].fixed).toBe(true);
+    // 247 functions: 499 once transformed, 501 with the fix.
+    const r = await processMemory([{ path: 't.yaml', text: sam(247) }], 'fix', {});
+    expect(r.outcomes[0].tables[0].fixed).toBeUndefined();
+    expect(r.outcomes[0].tables[0].message).toContain(
+      'the template holds 499 resources once the SAM transform has added its own (251 at least), and the 2 a fix adds',
+    );
+  });
 });
