@@ -32,6 +32,8 @@ export interface LocalCall {
   /** The module's output that holds the table's name (`module.x.<output>` in the alias); else `name`: a literal name, or the call's label. */
   nameOutput?: string;
   name: string;
+  /** `name` is the table's name as the call makes it (known before plan), not the call's label. */
+  nameKnown?: true;
   /** The call's expression for the table's name, when the module names it with a variable the call sets (`name = each.key`). */
   nameInput?: string;
 }

@@ -326,7 +326,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
           enabledVar,
           keyVar,
           nameOutput: nameOutputOf(module.files, tb.labels[1]),
-          name: name?.known && typeof name.value === 'string' ? name.value : label,
+          ...(name?.known && typeof name.value === 'string' ? { name: name.value, nameKnown: true as const } : { name: label }),
           nameInput: nameVar ? inputs.get(nameVar) : undefined,
         },
         keyRef: keyVar ? inputs.get(keyVar) : undefined,
