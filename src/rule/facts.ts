@@ -165,7 +165,8 @@ export type Obstacle =
   /** The construct scope is not a plain name (TypeScript): `source` as written. */
   | { kind: 'scope'; source: string }
   /**
-   * TypeScript: what the file is written against, or how its props are held, keeps kmsfix from
+   * TypeScript: what the file is written against, or how its props are held (Terraform: the module
+   * version a call pins), keeps kmsfix from
    * writing a fix it can stand behind; `step` is the manual step, in the format's words.
    */
   | { kind: 'code-shape'; step: string }

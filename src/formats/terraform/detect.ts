@@ -20,6 +20,7 @@ import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks
 import { inputUses } from './inputUses.js';
 import { awsManagedKeyData } from './managedKeyData.js';
 import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
+import { pinnedBelow } from './moduleVersion.js';
 import { isRootModule } from './rootModule.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
@@ -219,11 +220,31 @@ function ownObstacles(kind: TfKind, b: HBlock, m: RegistryModule | undefined): O
   if (replicas && !/^\[\s*\]$/.test(replicas.value) && replicas.lit?.type !== 'null')
     return [{ kind: 'module-replica-regions', ...(m?.replicas.step ? { step: m.replicas.step } : {}) }];
   const out: Obstacle[] = [];
+  const old = m && olderModule(b, m);
+  if (old) out.push(old);
   const ignored = ignoredChanges(kind, b);
   if (ignored) out.push(ignored);
   const recreated = recreatedReplicas(kind, b);
   if (recreated) out.push(recreated);
   return out;
+}
+
+/** A registry module call pinned to versions without what a fix writes or reads (registryModules.ts `since`). */
+function olderModule(b: HBlock, m: RegistryModule): Obstacle | undefined {
+  const source = attr(b, 'source')?.lit;
+  const version = attr(b, 'version')?.lit;
+  const pin = pinnedBelow(
+    source?.type === 'string' ? source.value : '',
+    version?.type === 'string' ? version.value : undefined,
+    m.since.version,
+  );
+  if (pin === undefined) return undefined;
+  return {
+    kind: 'code-shape',
+    step:
+      `the call pins ${m.name} to ${pin}, a version without ${m.since.lacks}, which a fix would use (terraform plan would fail): ` +
+      `upgrade the module to ${m.since.version} or later (read its changelog), then run kmsfix again`,
+  };
 }
 
 /**
