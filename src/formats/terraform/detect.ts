@@ -21,6 +21,7 @@ import { inputUses } from './inputUses.js';
 import { awsManagedKeyData } from './managedKeyData.js';
 import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
 import { pinnedBelow } from './moduleVersion.js';
+import { applyOverrides } from './overrides.js';
 import { isRootModule } from './rootModule.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
@@ -339,6 +340,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
     await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context, uses);
   await awsManagedKeyData(file, det, context);
   await replicasOfTables(det, context);
+  await applyOverrides(file, det, context);
   await moduleObstacles(file, det, context);
   return det;
 }
