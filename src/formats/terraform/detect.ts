@@ -5,7 +5,15 @@
  */
 import { assess, decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
-import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
+import {
+  ABSENT,
+  type Obstacle,
+  type Replica as ReplicaFacts,
+  type Replicas,
+  type Setting,
+  type Settings,
+  type Vocabulary,
+} from '../../rule/facts.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { LineIndex } from '../../core/text.js';
 import { placeholderIn, placeholderSetting } from '../../core/placeholders.js';
@@ -144,8 +152,15 @@ export const WORDS: Record<TfKind, Vocabulary> = {
       enabled: 'server_side_encryption.enabled',
       key: 'server_side_encryption.kms_key_arn',
       keyAttribute: 'kms_key_arn',
+      replicas: 'replica',
+      replicaKey: 'replica {region} kms_key_arn',
     },
-    phrases: PHRASES,
+    phrases: {
+      ...PHRASES,
+      replicaKeys:
+        'a replica without a kms_key_arn uses the AWS managed key of its Region: create a customer-managed key (or a multi-Region replica key) in {regions} ' +
+        "and set that replica block's kms_key_arn to its ARN (terraform apply re-creates the replica); kmsfix never half-fixes a global table",
+    },
   },
   'table-replica': { names: { key: 'kms_key_arn', keyAttribute: 'kms_key_arn' }, phrases: PHRASES },
   module: { names: REGISTRY_MODULES[0].words, phrases: PHRASES },
@@ -212,6 +227,40 @@ function settingsOf(kind: TfKind, b: HBlock, m: RegistryModule | undefined): Set
     enabled: enabledSetting(attr(sse, 'enabled')),
     key: keySetting(attr(sse, 'kms_key_arn')),
   };
+}
+
+/**
+ * A table's replicas, whose keys count when the table's own key is customer-managed: a `replica`
+ * block without `kms_key_arn` uses the AWS managed key of its Region (`override`). A dynamic block
+ * counts as one replica when its content sets a key, else as a list kmsfix cannot read. The fix gives
+ * every replica a key with the table's (`all`), as far as its obstacles allow.
+ */
+function replicasOf(text: string, b: HBlock): { replicas?: Replicas } {
+  const dynamic = dynamicBlocks(b, 'replica');
+  const plain = blocks(b, 'replica');
+  if (plain.length === 0 && dynamic.length === 0) return {};
+  const item = (r: HBlock, key: HAttr | undefined, region: HAttr | undefined): ReplicaFacts => ({
+    source: text.slice(r.start, r.end),
+    readable: true,
+    region: { source: unquoted(region) ?? '(no region_name)', local: false },
+    key: keySetting(key),
+  });
+  const items = plain.map((r) => item(r, attr(r, 'kms_key_arn'), attr(r, 'region_name')));
+  for (const d of dynamic) {
+    const content = blocks(d, 'content')[0];
+    const key = attr(content, 'kms_key_arn');
+    if (!key || key.lit?.type === 'null')
+      return {
+        replicas: {
+          keys: 'override',
+          list: { state: 'expression', source: 'a dynamic block whose content sets no kms_key_arn' },
+          items: [],
+          fix: 'all',
+        },
+      };
+    items.push(item(d, key, attr(content, 'region_name')));
+  }
+  return { replicas: { keys: 'override', list: { state: 'literal', source: '' }, items, fix: 'all' } };
 }
 
 /** What keeps the table from being fixed that its own block shows: replicas or replica Regions kmsfix cannot give keys. */
@@ -527,6 +576,7 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => st
         peerKind: registry && registry !== REGISTRY_MODULES[0] ? 'code' : PEER_KIND[kind],
         words: wordsOf(kind, registry),
         settings: settingsOf(kind, b, registry),
+        ...(kind === 'table' ? replicasOf(text, b) : {}),
         obstacles: [...ownObstacles(kind, b, registry), ...labelPlaceholder(b.labels[b.labels.length - 1])],
       },
       suppressions: suppressionsOf(commentsOf(b)),
