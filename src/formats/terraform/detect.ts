@@ -36,7 +36,10 @@ export type TfKind = 'table' | 'table-replica' | 'module';
 
 /** A table of a local module (`source = "../../"`) as a call of it configures it. */
 export interface LocalCall {
-  /** The module's variables that feed the table's switch and key, when they are plain `var.x` (or a local of one). */
+  /**
+   * The module's variables that feed the table's switch and key, when they are plain `var.x` (or a
+   * local of one); no switch variable when the module sets `enabled = true` itself.
+   */
   enabledVar?: string;
   keyVar?: string;
   /** The module's output that holds the table's name (`module.x.<output>` in the alias); else `name`: a literal name, or the call's label. */

@@ -12,7 +12,7 @@ import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
 import { WORDS, boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
 import { informsModule, moduleInfo, providerAlias, unique, type ModuleInfo, type SharedKey } from './module.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
-import { attr, blocks, type HBlock } from './parse.js';
+import { attr, blocks, type HAttr, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
 import { siblingBlocks, summarize } from './topBlocks.js';
 import { isRootModule } from './rootModule.js';
@@ -176,8 +176,8 @@ function meta(t: { provider: string; repeat?: Target['repeat'] }, withRepeat: bo
 }
 
 /** The input names a module call's fix sets: the registry module's, or the local module's variables that feed its table. */
-function moduleInputs(t: TfTable): { enabled: string; on: string; json: unknown; key: string } {
-  if (t.local) return { enabled: t.local.enabledVar!, on: 'true', json: true, key: t.local.keyVar! };
+function moduleInputs(t: TfTable): { enabled?: string; on: string; json: unknown; key: string } {
+  if (t.local) return { enabled: t.local.enabledVar, on: 'true', json: true, key: t.local.keyVar! };
   const m = t.registry!;
   return { enabled: m.enabled.input, on: m.enabled.fixed, json: m.enabled.json, key: m.key };
 }
@@ -312,7 +312,7 @@ function pointTable(doc: HclDoc, t: Target, arn: string, replicaArn: Map<HBlock,
       doc,
       b,
       [
-        { name: inputs.enabled, value: inputs.on, replace: (a) => a.value.trim() !== inputs.on },
+        ...(inputs.enabled ? [{ name: inputs.enabled, value: inputs.on, replace: (a: HAttr) => a.value.trim() !== inputs.on }] : []),
         { name: inputs.key, value: arn, replace: always },
       ],
       'separate',
@@ -404,7 +404,7 @@ async function jsonWriter(m: Member): Promise<Writer> {
       const v = jsonOfHcl(arn);
       if (t.table.kind === 'module') {
         const inputs = moduleInputs(t.table);
-        if (attr(b, inputs.enabled)?.value.trim() !== inputs.on) doc.set([...pathOf(b), inputs.enabled], inputs.json);
+        if (inputs.enabled && attr(b, inputs.enabled)?.value.trim() !== inputs.on) doc.set([...pathOf(b), inputs.enabled], inputs.json);
         doc.set([...pathOf(b), inputs.key], v);
       } else if (t.table.kind === 'table-replica') {
         doc.set([...pathOf(b), 'kms_key_arn'], v);
