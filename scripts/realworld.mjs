@@ -81,6 +81,8 @@ function declarations(file) {
     // A TypeScript `new Table(` counts only in files that import a DynamoDB library.
     if (n && d.family === 'typescript' && !/dynamodb|provider-aws|@pulumi\/aws/i.test(text)) continue;
     if (n && d.family === 'pulumi-yaml' && !/^runtime:\s*yaml/m.test(text)) continue;
+    // A Terraform override file declares nothing: its blocks merge into the module's other files'.
+    if (n && d.family === 'terraform' && /(^|\/)(override|[^/]+_override)\.tf(\.json)?$/.test(file)) continue;
     if (n) found.push({ family: d.family, n });
   }
   return found;

@@ -177,7 +177,8 @@ function ownKeysVerdict(top: Verdict | undefined, r: Replicas): Verdict & { repl
 
 /**
  * A table whose replicas may override its key: when the table's key is customer-managed, a replica
- * without one decides. A fix sets no replica key, so a table with replicas is left to the user.
+ * without one decides. A fix sets no replica key (unless the format's fix gives them all one with the
+ * table's: `all`), so a table with replicas is left to the user.
  */
 function overrideKeysVerdict(v: Verdict, r: Replicas): Verdict {
   if (v.status === 'customer-managed') {
@@ -190,7 +191,7 @@ function overrideKeysVerdict(v: Verdict, r: Replicas): Verdict {
     return v;
   }
   const none = r.list.state === 'absent' || (r.list.state === 'literal' && r.items.length === 0);
-  return fixableStatus(v.status) && !none ? { ...v, blocker: byHand() } : v;
+  return fixableStatus(v.status) && !none && r.fix !== 'all' ? { ...v, blocker: byHand() } : v;
 }
 
 /**

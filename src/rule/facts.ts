@@ -92,8 +92,11 @@ export interface Replicas {
   /** The list as written: `literal` when it is a list kmsfix reads item by item. */
   list: Setting;
   items: Replica[];
-  /** What the format's fix can do about replica keys: set the key of the replica in the stack's own Region, or nothing. */
-  fix: 'local' | 'none';
+  /**
+   * What the format's fix can do about replica keys: set the key of the replica in the stack's own
+   * Region, nothing, or (`all`, Terraform) give every replica a key with the table's (its obstacles say when it cannot).
+   */
+  fix: 'local' | 'none' | 'all';
 }
 
 /** Where the code offers no place to declare a key before the table (TypeScript). */
@@ -165,7 +168,8 @@ export type Obstacle =
   /** The construct scope is not a plain name (TypeScript): `source` as written. */
   | { kind: 'scope'; source: string }
   /**
-   * TypeScript: what the file is written against, or how its props are held, keeps kmsfix from
+   * TypeScript: what the file is written against, or how its props are held (Terraform: the module
+   * version a call pins), keeps kmsfix from
    * writing a fix it can stand behind; `step` is the manual step, in the format's words.
    */
   | { kind: 'code-shape'; step: string }

@@ -5,7 +5,15 @@
  */
 import { assess, decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
-import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
+import {
+  ABSENT,
+  type Obstacle,
+  type Replica as ReplicaFacts,
+  type Replicas,
+  type Setting,
+  type Settings,
+  type Vocabulary,
+} from '../../rule/facts.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { LineIndex } from '../../core/text.js';
 import { placeholderIn, placeholderSetting } from '../../core/placeholders.js';
@@ -20,18 +28,25 @@ import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks
 import { inputUses } from './inputUses.js';
 import { awsManagedKeyData } from './managedKeyData.js';
 import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
+import { pinnedBelow } from './moduleVersion.js';
+import { applyOverrides } from './overrides.js';
 import { isRootModule } from './rootModule.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
 /** A table of a local module (`source = "../../"`) as a call of it configures it. */
 export interface LocalCall {
-  /** The module's variables that feed the table's switch and key, when they are plain `var.x` (or a local of one). */
+  /**
+   * The module's variables that feed the table's switch and key, when they are plain `var.x` (or a
+   * local of one); no switch variable when the module sets `enabled = true` itself.
+   */
   enabledVar?: string;
   keyVar?: string;
   /** The module's output that holds the table's name (`module.x.<output>` in the alias); else `name`: a literal name, or the call's label. */
   nameOutput?: string;
   name: string;
+  /** `name` is the table's name as the call makes it (known before plan), not the call's label. */
+  nameKnown?: true;
   /** The call's expression for the table's name, when the module names it with a variable the call sets (`name = each.key`). */
   nameInput?: string;
 }
@@ -140,8 +155,15 @@ export const WORDS: Record<TfKind, Vocabulary> = {
       enabled: 'server_side_encryption.enabled',
       key: 'server_side_encryption.kms_key_arn',
       keyAttribute: 'kms_key_arn',
+      replicas: 'replica',
+      replicaKey: 'replica {region} kms_key_arn',
     },
-    phrases: PHRASES,
+    phrases: {
+      ...PHRASES,
+      replicaKeys:
+        'a replica without a kms_key_arn uses the AWS managed key of its Region: create a customer-managed key (or a multi-Region replica key) in {regions} ' +
+        "and set that replica block's kms_key_arn to its ARN (terraform apply re-creates the replica); kmsfix never half-fixes a global table",
+    },
   },
   'table-replica': { names: { key: 'kms_key_arn', keyAttribute: 'kms_key_arn' }, phrases: PHRASES },
   module: { names: REGISTRY_MODULES[0].words, phrases: PHRASES },
@@ -210,6 +232,40 @@ function settingsOf(kind: TfKind, b: HBlock, m: RegistryModule | undefined): Set
   };
 }
 
+/**
+ * A table's replicas, whose keys count when the table's own key is customer-managed: a `replica`
+ * block without `kms_key_arn` uses the AWS managed key of its Region (`override`). A dynamic block
+ * counts as one replica when its content sets a key, else as a list kmsfix cannot read. The fix gives
+ * every replica a key with the table's (`all`), as far as its obstacles allow.
+ */
+function replicasOf(text: string, b: HBlock): { replicas?: Replicas } {
+  const dynamic = dynamicBlocks(b, 'replica');
+  const plain = blocks(b, 'replica');
+  if (plain.length === 0 && dynamic.length === 0) return {};
+  const item = (r: HBlock, key: HAttr | undefined, region: HAttr | undefined): ReplicaFacts => ({
+    source: text.slice(r.start, r.end),
+    readable: true,
+    region: { source: unquoted(region) ?? '(no region_name)', local: false },
+    key: keySetting(key),
+  });
+  const items = plain.map((r) => item(r, attr(r, 'kms_key_arn'), attr(r, 'region_name')));
+  for (const d of dynamic) {
+    const content = blocks(d, 'content')[0];
+    const key = attr(content, 'kms_key_arn');
+    if (!key || key.lit?.type === 'null')
+      return {
+        replicas: {
+          keys: 'override',
+          list: { state: 'expression', source: 'a dynamic block whose content sets no kms_key_arn' },
+          items: [],
+          fix: 'all',
+        },
+      };
+    items.push(item(d, key, attr(content, 'region_name')));
+  }
+  return { replicas: { keys: 'override', list: { state: 'literal', source: '' }, items, fix: 'all' } };
+}
+
 /** What keeps the table from being fixed that its own block shows: replicas or replica Regions kmsfix cannot give keys. */
 function ownObstacles(kind: TfKind, b: HBlock, m: RegistryModule | undefined): Obstacle[] {
   if (kind === 'table' && dynamicBlocks(b, 'replica').length > 0) return [{ kind: 'dynamic-replicas' }];
@@ -217,11 +273,31 @@ function ownObstacles(kind: TfKind, b: HBlock, m: RegistryModule | undefined): O
   if (replicas && !/^\[\s*\]$/.test(replicas.value) && replicas.lit?.type !== 'null')
     return [{ kind: 'module-replica-regions', ...(m?.replicas.step ? { step: m.replicas.step } : {}) }];
   const out: Obstacle[] = [];
+  const old = m && olderModule(b, m);
+  if (old) out.push(old);
   const ignored = ignoredChanges(kind, b);
   if (ignored) out.push(ignored);
   const recreated = recreatedReplicas(kind, b);
   if (recreated) out.push(recreated);
   return out;
+}
+
+/** A registry module call pinned to versions without what a fix writes or reads (registryModules.ts `since`). */
+function olderModule(b: HBlock, m: RegistryModule): Obstacle | undefined {
+  const source = attr(b, 'source')?.lit;
+  const version = attr(b, 'version')?.lit;
+  const pin = pinnedBelow(
+    source?.type === 'string' ? source.value : '',
+    version?.type === 'string' ? version.value : undefined,
+    m.since.version,
+  );
+  if (pin === undefined) return undefined;
+  return {
+    kind: 'code-shape',
+    step:
+      `the call pins ${m.name} to ${pin}, a version without ${m.since.lacks}, which a fix would use (terraform plan would fail): ` +
+      `upgrade the module to ${m.since.version} or later (read its changelog), then run kmsfix again`,
+  };
 }
 
 /**
@@ -316,6 +392,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
     await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context, uses);
   await awsManagedKeyData(file, det, context);
   await replicasOfTables(det, context);
+  await applyOverrides(file, det, context);
   await moduleObstacles(file, det, context);
   return det;
 }
@@ -502,6 +579,7 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => st
         peerKind: registry && registry !== REGISTRY_MODULES[0] ? 'code' : PEER_KIND[kind],
         words: wordsOf(kind, registry),
         settings: settingsOf(kind, b, registry),
+        ...(kind === 'table' ? replicasOf(text, b) : {}),
         obstacles: [...ownObstacles(kind, b, registry), ...labelPlaceholder(b.labels[b.labels.length - 1])],
       },
       suppressions: suppressionsOf(commentsOf(b)),

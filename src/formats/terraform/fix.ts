@@ -12,7 +12,7 @@ import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
 import { WORDS, boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
 import { informsModule, moduleInfo, providerAlias, unique, type ModuleInfo, type SharedKey } from './module.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
-import { attr, blocks, type HBlock } from './parse.js';
+import { attr, blocks, type HAttr, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
 import { siblingBlocks, summarize } from './topBlocks.js';
 import { isRootModule } from './rootModule.js';
@@ -31,11 +31,6 @@ interface Target {
   replicas: Replica[];
   /** A literal table name, for descriptions. */
   displayName: string;
-  /**
-   * The table's name, as written, has a character a KMS alias name cannot hold (a `.`, which
-   * DynamoDB allows): the alias reads it through `replace(..., ".", "-")`.
-   */
-  aliasUnsafe: boolean;
 }
 
 /**
@@ -61,8 +56,6 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo, root: boolea
   const nameAttr = attr(b, 'name');
   const literalName = nameAttr?.lit?.type === 'string' && !nameAttr.lit.value.includes('${') ? nameAttr.lit.value : undefined;
   const displayName = table.kind === 'table-replica' ? `${table.label} (replica)` : (table.local?.name ?? literalName ?? table.label);
-  const written = nameAttr?.value.trim() ?? '';
-  const aliasUnsafe = mayHoldDot(written);
   let replicas: Replica[] = [];
   if (table.kind === 'table') {
     const r = replicaKeys(b, info.providerByRegion, root);
@@ -70,7 +63,7 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo, root: boolea
     replicas = r.replicas;
   }
   const provider = table.kind === 'module' ? moduleProvider(b) : providerAlias(attr(b, 'provider')?.value);
-  return { member, table, provider, repeat, preventDestroy, replicas, displayName, aliasUnsafe };
+  return { member, table, provider, repeat, preventDestroy, replicas, displayName };
 }
 
 /**
@@ -183,8 +176,8 @@ function meta(t: { provider: string; repeat?: Target['repeat'] }, withRepeat: bo
 }
 
 /** The input names a module call's fix sets: the registry module's, or the local module's variables that feed its table. */
-function moduleInputs(t: TfTable): { enabled: string; on: string; json: unknown; key: string } {
-  if (t.local) return { enabled: t.local.enabledVar!, on: 'true', json: true, key: t.local.keyVar! };
+function moduleInputs(t: TfTable): { enabled?: string; on: string; json: unknown; key: string } {
+  if (t.local) return { enabled: t.local.enabledVar, on: 'true', json: true, key: t.local.keyVar! };
   const m = t.registry!;
   return { enabled: m.enabled.input, on: m.enabled.fixed, json: m.enabled.json, key: m.key };
 }
@@ -199,26 +192,31 @@ function moduleInputs(t: TfTable): { enabled: string; on: string; json: unknown;
  */
 function aliasNamePart(t: Target, index: string): string | undefined {
   const local = t.table.local;
-  if (local?.nameOutput) return `\${module.${t.table.label}${index}.${local.nameOutput}}`;
-  if (local && t.repeat) {
+  if (local) {
     const input = local.nameInput?.trim();
+    // The name as the call makes it: its expression for the module's name variable, else the module's own name when known.
+    const written = input ?? (local.nameKnown ? JSON.stringify(local.name) : 'unknown');
+    if (local.nameOutput) return `\${${dotSafe(`module.${t.table.label}${index}.${local.nameOutput}`, written)}}`;
+    if (!t.repeat) return undefined;
     // `"t-${count.index}"`: an index holds no `.`, so the template is spliced as it is.
-    const quoted = input && /^"[^"]*"$/.test(input) ? input.slice(1, -1) : undefined;
-    if (quoted !== undefined && !quoted.replace(/\$\{\s*count\.index\s*\}/g, '').match(/\$\{|\./)) return quoted;
-    if (input !== undefined) return `\${replace(${input}, ".", "-")}`;
+    if (input !== undefined) return mayHoldDot(input) ? `\${${dotSafe(input, input)}}` : input.slice(1, -1);
     return t.repeat.attr === 'count'
       ? `${t.table.label}-\${count.index}`
       : `${t.table.label}-\${replace(each.key, "/[^a-zA-Z0-9/_-]/", "-")}`;
   }
-  if (local) return undefined;
   if (t.table.registry) {
     const name = `module.${t.table.label}${index}.${t.table.registry.nameOutput}`;
     const input = t.table.registry.nameInput;
-    return `\${${input && mayHoldDot(attr(t.table.block, input)?.value.trim() ?? '') ? `replace(${name}, ".", "-")` : name}}`;
+    return `\${${input ? dotSafe(name, attr(t.table.block, input)?.value.trim() ?? '') : name}}`;
   }
   if (t.table.kind === 'table-replica') return `\${replace(aws_dynamodb_table_replica.${t.table.label}${index}.id, ":", "-")}`;
-  const name = `aws_dynamodb_table.${t.table.label}${index}.name`;
-  return `\${${t.aliasUnsafe ? `replace(${name}, ".", "-")` : name}}`;
+  // A name DynamoDB allows and a KMS alias does not (a `.`) is read through replace().
+  return `\${${dotSafe(`aws_dynamodb_table.${t.table.label}${index}.name`, attr(t.table.block, 'name')?.value.trim() ?? '')}}`;
+}
+
+/** A table name reference as an alias reads it: through `replace(..., ".", "-")` when the name, as written, may hold a `.` (mayHoldDot). */
+function dotSafe(ref: string, written: string): string {
+  return mayHoldDot(written) ? `replace(${ref}, ".", "-")` : ref;
 }
 
 /** The key settings contract (src/rule/keySettings.ts) as a key's attributes: the deletion window, then `tags` after a blank line. */
@@ -314,7 +312,7 @@ function pointTable(doc: HclDoc, t: Target, arn: string, replicaArn: Map<HBlock,
       doc,
       b,
       [
-        { name: inputs.enabled, value: inputs.on, replace: (a) => a.value.trim() !== inputs.on },
+        ...(inputs.enabled ? [{ name: inputs.enabled, value: inputs.on, replace: (a: HAttr) => a.value.trim() !== inputs.on }] : []),
         { name: inputs.key, value: arn, replace: always },
       ],
       'separate',
@@ -406,7 +404,7 @@ async function jsonWriter(m: Member): Promise<Writer> {
       const v = jsonOfHcl(arn);
       if (t.table.kind === 'module') {
         const inputs = moduleInputs(t.table);
-        if (attr(b, inputs.enabled)?.value.trim() !== inputs.on) doc.set([...pathOf(b), inputs.enabled], inputs.json);
+        if (inputs.enabled && attr(b, inputs.enabled)?.value.trim() !== inputs.on) doc.set([...pathOf(b), inputs.enabled], inputs.json);
         doc.set([...pathOf(b), inputs.key], v);
       } else if (t.table.kind === 'table-replica') {
         doc.set([...pathOf(b), 'kms_key_arn'], v);

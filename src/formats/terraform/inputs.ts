@@ -12,7 +12,17 @@ import { LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
-import { PHRASES, enabledSetting, keySetting, keyRawOf, moduleInputSettings, rawOf, type TfDetection, type TfTable } from './detect.js';
+import {
+  PHRASES,
+  boolOf,
+  enabledSetting,
+  keySetting,
+  keyRawOf,
+  moduleInputSettings,
+  rawOf,
+  type TfDetection,
+  type TfTable,
+} from './detect.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
 import { encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
@@ -296,8 +306,9 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
             others: [],
           });
       }
+      // A switch the module sets to true itself needs no input: the call passes only the key.
       const missing = [
-        ...(enabledVar ? [] : ['server_side_encryption.enabled']),
+        ...(enabledVar || boolOf(attr(sse, 'enabled')) === true ? [] : ['server_side_encryption.enabled']),
         ...(keyVar ? [] : ['server_side_encryption.kms_key_arn']),
       ];
       const nameAttr = attr(tb, 'name');
@@ -326,7 +337,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
           enabledVar,
           keyVar,
           nameOutput: nameOutputOf(module.files, tb.labels[1]),
-          name: name?.known && typeof name.value === 'string' ? name.value : label,
+          ...(name?.known && typeof name.value === 'string' ? { name: name.value, nameKnown: true as const } : { name: label }),
           nameInput: nameVar ? inputs.get(nameVar) : undefined,
         },
         keyRef: keyVar ? inputs.get(keyVar) : undefined,

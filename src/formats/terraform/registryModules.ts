@@ -1,7 +1,7 @@
 /**
  * The registry modules whose calls are DynamoDB tables (`module "x" { source = ... }`, any version,
  * registry or git source, or a local copy), and how each one's inputs encrypt the table, as its
- * variables.tf and main.tf say:
+ * variables.tf and main.tf say (`since`: a call pinned to an older version is not fixed):
  *
  * - terraform-aws-modules/dynamodb-table: `server_side_encryption_enabled` (default false: AWS owned)
  *   and `server_side_encryption_kms_key_arn` (default null); `replica_regions`.
@@ -26,6 +26,8 @@ export interface RegistryModule {
   replicas: { input: string; step?: string };
   /** The input that, false, has the call create nothing. */
   create?: string;
+  /** The first version with the inputs and output a fix writes and reads, and what older ones lack (moduleVersion.ts). */
+  since: { version: string; lacks: string };
   /** The module's output that gives the table's name (the generated alias reads `module.x.<output>`). */
   nameOutput: string;
   /**
@@ -49,6 +51,8 @@ export const REGISTRY_MODULES: RegistryModule[] = [
     enabled: { input: 'server_side_encryption_enabled', fixed: 'true', json: true },
     key: 'server_side_encryption_kms_key_arn',
     replicas: { input: 'replica_regions' },
+    // Before v1.0.0 the output was this_dynamodb_table_id.
+    since: { version: '1.0.0', lacks: 'the output dynamodb_table_id (named this_dynamodb_table_id before)' },
     nameOutput: 'dynamodb_table_id',
     nameInput: 'name',
     words: {
@@ -70,6 +74,8 @@ export const REGISTRY_MODULES: RegistryModule[] = [
         '(a replica with a key of its own needs one in its Region): declare the table without the module, with a KMS key in each replica Region, by hand',
     },
     create: 'enabled',
+    // 0.22.0 added the key input; before, enable_encryption meant the AWS managed key.
+    since: { version: '0.22.0', lacks: 'the input server_side_encryption_kms_key_arn' },
     nameOutput: 'table_name',
     words: { enabled: 'enable_encryption', key: 'server_side_encryption_kms_key_arn', keyAttribute: 'server_side_encryption_kms_key_arn' },
     // enable_encryption defaults to true: unset, the key decides.
@@ -90,6 +96,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
         '(a replica with a key of its own needs one in its Region): declare the table without the module, with a KMS key in each replica Region, by hand',
     },
     create: 'module_enabled',
+    since: { version: '0.1.2', lacks: 'the input kms_type' },
     nameOutput: 'table.name',
     nameInput: 'name',
     words: { enabled: 'kms_type', key: 'kms_key_arn', keyAttribute: 'kms_key_arn' },

@@ -2,7 +2,9 @@
  * Values a root module's variables get from outside what Terraform reads by itself (evaluate.ts
  * reads terraform.tfvars and *.auto.tfvars): the var-files passed with `-var-file` (`prod.tfvars`
  * beside the module, `env/prod.tfvars` in a conventional subfolder), and the `inputs` of a
- * `terragrunt.hcl` in the module's folder or a folder above it. A table whose encryption reads such
+ * `terragrunt.hcl` in the module's folder or a folder above it, and, for an atmos component (an
+ * `atmos.yaml` in the module's folder or above), every variable: atmos sets them from its stack
+ * manifests (a `<stack>-<component>.terraform.tfvars.json` it writes at run time). A table whose encryption reads such
  * a variable is deployed with a value kmsfix does not see (one per environment): its status is
  * unknown and it is never fixed (a fix would drop the key those files set). Read through the engine
  * (DiskContext), only for a table whose encryption reads a root module's variable.
@@ -34,7 +36,11 @@ const isVarFile = (p: string) => /\.tfvars(\.json)?$/.test(p);
 export interface OutsideSetters {
   varFiles: string[];
   terragrunt: string[];
+  atmos: string[];
 }
+
+/** The entry of setters of every variable (an atmos component's). */
+const EVERY = '*';
 
 /** Each module folder's answer, per DiskContext (the files of a group share one): asked by each of its files. */
 const byContext = new WeakMap<DiskContext, Map<string, Promise<Map<string, OutsideSetters>>>>();
@@ -55,7 +61,7 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext): P
   const rel = (p: string) => path.posix.relative(dir, p) || path.posix.basename(p);
   const add = (name: string, kind: keyof OutsideSetters, where: string) => {
     let s = out.get(name);
-    if (!s) out.set(name, (s = { varFiles: [], terragrunt: [] }));
+    if (!s) out.set(name, (s = { varFiles: [], terragrunt: [], atmos: [] }));
     if (!s[kind].includes(where)) s[kind].push(where);
   };
   const varFiles = (await context.siblings()).filter((f) => isVarFile(f.path) && !isTfvars(path.posix.basename(f.path)));
@@ -68,6 +74,8 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext): P
     return false;
   });
   for (const f of terragrunt) for (const name of terragruntInputs(f.text)) add(name, 'terragrunt', rel(f.path));
+  const atmos = await context.projectFile(file, 'atmos.yaml');
+  if (atmos) add(EVERY, 'atmos', rel(atmos.path));
   return out;
 }
 
@@ -88,10 +96,12 @@ export function setOutside(vars: string[], outside: Map<string, OutsideSetters>)
   const said: string[] = [];
   for (const v of vars) {
     const s = outside.get(v);
-    if (!s) continue;
-    if (s.varFiles.length) said.push(`${v} is set per environment by ${s.varFiles.join(', ')} (-var-file)`);
-    const inputs = s.terragrunt.map((p) => (p === 'terragrunt.hcl' ? 'terragrunt.hcl inputs' : `the inputs of ${p}`));
+    if (s?.varFiles.length) said.push(`${v} is set per environment by ${s.varFiles.join(', ')} (-var-file)`);
+    const inputs = (s?.terragrunt ?? []).map((p) => (p === 'terragrunt.hcl' ? 'terragrunt.hcl inputs' : `the inputs of ${p}`));
     if (inputs.length) said.push(`${v} is set by ${inputs.join(', ')}`);
+    const atmos = outside.get(EVERY)?.atmos ?? [];
+    if (atmos.length)
+      said.push(`${v} is set per stack by atmos (${atmos.join(', ')}: a component's variables come from its stack manifests)`);
   }
   return said.length ? said.join('; ') : undefined;
 }

@@ -1,7 +1,8 @@
 /**
  * A root module's variables set from outside what Terraform reads by itself
  * (src/formats/terraform/varSources.ts): a var-file passed with -var-file (beside the module, or in
- * env/), the inputs of a terragrunt.hcl in the folder or above it. A table whose encryption reads
+ * env/), the inputs of a terragrunt.hcl in the folder or above it, an atmos.yaml above (an atmos
+ * component: every variable comes from its stack manifests). A table whose encryption reads
  * such a variable is unknown, names the file, and is never fixed (the key those files set would be
  * dropped).
  */
@@ -90,6 +91,17 @@ describe('variables set from outside the root module', () => {
       expect(t.message).toContain(`server_side_encryption.kms_key_arn = var.kms_key_arn: ${said}`);
     });
   }
+
+  it('an atmos component (an atmos.yaml above): every variable comes from its stack manifests: unknown, not fixed', async () => {
+    const { t, changed } = await both([
+      { path: 'main.tf', text: MAIN },
+      { path: '../../atmos.yaml', text: 'components:\n  terraform:\n    base_path: components/terraform\n' },
+    ]);
+    expect([t.status, t.fixable, changed]).toEqual(['unknown', false, false]);
+    expect(t.message).toContain(
+      "server_side_encryption.enabled = local.sse_on: encrypt is set per stack by atmos (../../atmos.yaml: a component's variables come from its stack manifests)",
+    );
+  });
 
   it('the switch through a local: enabled = local.sse_on, var.encrypt set by a var-file', async () => {
     const { t, changed } = await both([

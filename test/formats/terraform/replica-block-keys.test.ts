@@ -1,0 +1,101 @@
+/**
+ * A table with a customer-managed key and a `replica` block without kms_key_arn: that replica uses
+ * the AWS managed key of its Region, so the table is aws-managed, not fixable (replica keys by hand),
+ * as the rule's `override` replicas say for every format (src/rule/cmk.ts overrideKeysVerdict;
+ * Pulumi YAML's replicas read the same). A table without a customer-managed key is fixed with its
+ * replicas as before (--recreate-replicas: fixtures/terraform/replica-providers).
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const table = (replicas: string) => `provider "aws" {
+  region = "us-east-1"
+}
+
+provider "aws" {
+  alias  = "us_west_2"
+  region = "us-west-2"
+}
+
+resource "aws_kms_key" "k" {
+  enable_key_rotation = true
+  multi_region        = true
+}
+
+resource "aws_dynamodb_table" "stat" {
+  name             = "stat"
+  billing_mode     = "PAY_PER_REQUEST"
+  hash_key         = "id"
+  stream_enabled   = true
+  stream_view_type = "NEW_AND_OLD_IMAGES"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+${replicas}
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.k.arn
+  }
+}
+`;
+
+async function scan(replicas: string) {
+  const r = await processMemory([{ path: 'main.tf', text: table(replicas) }], 'scan');
+  return r.outcomes[0].tables[0];
+}
+
+describe('replica blocks of a table with a customer-managed key', () => {
+  it('a replica without kms_key_arn: aws-managed, naming its Region, replica keys by hand', async () => {
+    const t = await scan('\n  replica {\n    region_name = "us-west-2"\n  }\n');
+    expect(t.status).toBe('aws-managed');
+    expect(t.compliant).toBe(false);
+    expect(t.fixable).toBe(false);
+    expect(t.message).toContain('no replica us-west-2 kms_key_arn');
+    expect(t.message).toContain("set that replica block's kms_key_arn to its ARN");
+  });
+
+  it('a replica with a key of its own: customer-managed', async () => {
+    const t = await scan('\n  replica {\n    region_name = "us-west-2"\n    kms_key_arn = aws_kms_replica_key.k.arn\n  }\n');
+    expect(t.status).toBe('customer-managed');
+  });
+
+  it('a replica naming the AWS managed key: aws-managed', async () => {
+    const t = await scan('\n  replica {\n    region_name = "us-west-2"\n    kms_key_arn = "alias/aws/dynamodb"\n  }\n');
+    expect(t.status).toBe('aws-managed');
+    expect(t.fixable).toBe(false);
+  });
+
+  it('a dynamic "replica" whose content sets a key: customer-managed; one that sets none: unknown', async () => {
+    const keyed = await scan(`
+  dynamic "replica" {
+    for_each = var.regions
+    content {
+      region_name = replica.value
+      kms_key_arn = var.replica_keys[replica.value]
+    }
+  }
+`);
+    expect(keyed.status).toBe('customer-managed');
+    const bare = await scan(`
+  dynamic "replica" {
+    for_each = var.regions
+    content {
+      region_name = replica.value
+    }
+  }
+`);
+    expect(bare.status).toBe('unknown');
+    expect(bare.message).toContain('replica is a dynamic block whose content sets no kms_key_arn');
+  });
+
+  it('a table without a customer-managed key and its replicas are fixed together with --recreate-replicas', async () => {
+    const text = table('\n  replica {\n    region_name = "us-west-2"\n  }\n').replace(/\n {2}server_side_encryption \{[^}]*\}\n/, '\n');
+    const r = await processMemory([{ path: 'main.tf', text }], 'fix', { recreateReplicas: true });
+    const t = r.outcomes[0].tables[0];
+    expect(t.status).toBe('aws-owned');
+    expect(t.fixable).toBe(true);
+    expect(r.output.get('main.tf')).toContain('kms_key_arn = aws_kms_replica_key.stat_us_west_2.arn');
+  });
+});
