@@ -52,7 +52,9 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo, root: boolea
       ? { attr: 'for_each' as const, value: forEach.value, index: '[each.key]' }
       : undefined;
   const lifecycle = blocks(b, 'lifecycle')[0];
-  const preventDestroy = boolOf(attr(lifecycle, 'prevent_destroy')) === true;
+  // A table meant to outlive a destroy (prevent_destroy, or deletion protection, on which a destroy fails
+  // and the way out, leaving the table, would destroy its key): its key is kept from destruction too.
+  const preventDestroy = boolOf(attr(lifecycle, 'prevent_destroy')) === true || boolOf(attr(b, 'deletion_protection_enabled')) === true;
   const nameAttr = attr(b, 'name');
   const literalName = nameAttr?.lit?.type === 'string' && !nameAttr.lit.value.includes('${') ? nameAttr.lit.value : undefined;
   const displayName = table.kind === 'table-replica' ? `${table.label} (replica)` : (table.local?.name ?? literalName ?? table.label);
