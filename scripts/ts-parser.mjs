@@ -93,6 +93,7 @@ export const PARSER_API = [
   'isPropertySignature',
   'isQualifiedName',
   'isSatisfiesExpression',
+  'isShorthandPropertyAssignment',
   'isSourceFile',
   'isSpreadAssignment',
   'isStatement',

@@ -114,6 +114,7 @@ export declare namespace ts {
   type PropertyAccessExpression = TS.PropertyAccessExpression;
   type PropertyAssignment = TS.PropertyAssignment;
   type PropertyName = TS.PropertyName;
+  type ShorthandPropertyAssignment = TS.ShorthandPropertyAssignment;
   type ScriptKind = TS.ScriptKind;
   type ScriptTarget = TS.ScriptTarget;
   type SourceFile = TS.SourceFile;

@@ -21,7 +21,9 @@ import { commentSuppressions } from '../../core/suppressions.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
 import { bindings, importedModuleOf, readImports, resolveSymbol, type ImportInfo } from './imports.js';
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
-import { isJavaScript, newExpressions, parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
+import { lookup, snippet } from './lookup.js';
+import { objectOf, readOptions, unreadableOptionsStep } from './options.js';
+import { isJavaScript, newExpressions, parseTypeScript, stringValue, ts, unwrap } from './parse.js';
 import { functionOf } from './scopes.js';
 import { noRegion, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
@@ -156,47 +158,7 @@ export interface TsDetection extends Detection {
 
 // ---------------------------------------------------------------- object literals
 
-export type Lookup =
-  | { kind: 'absent' }
-  | { kind: 'value'; prop: ts.PropertyAssignment; value: ts.Expression }
-  | { kind: 'unknown'; node: ts.Node; why: string };
-
-export function snippet(sf: ts.SourceFile, node: ts.Node): string {
-  const s = node.getText(sf).replace(/\s+/g, ' ').trim();
-  return s.length > 60 ? s.slice(0, 57) + '...' : s;
-}
-
-/**
- * The property `name` of an object literal, as the object would hold it (the last write wins). A
- * spread of a `const` object literal of the file is read through (its value, when it has the
- * property, is found in that literal: `prop.parent` tells); any other spread hides what came before.
- */
-export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string, depth = 0): Lookup {
-  let found: Lookup = { kind: 'absent' };
-  for (const p of o.properties) {
-    if (ts.isSpreadAssignment(p)) {
-      const base = depth < 8 ? constObjectOf(p.expression) : undefined;
-      if (base) {
-        const inner = lookup(sf, base.literal, name, depth + 1);
-        if (inner.kind !== 'absent') found = inner;
-        continue;
-      }
-      found = { kind: 'unknown', node: p, why: `${name} may come from the spread ${snippet(sf, p)}` };
-      continue;
-    }
-    if (p.name && ts.isComputedPropertyName(p.name)) {
-      const key = stringValue(p.name.expression);
-      if (key === undefined) {
-        found = { kind: 'unknown', node: p, why: `${name} may be set by the computed property ${snippet(sf, p.name)}` };
-        continue;
-      }
-      if (key !== name) continue;
-    } else if (!p.name || propertyName(p.name) !== name) continue;
-    if (ts.isPropertyAssignment(p)) found = { kind: 'value', prop: p, value: p.initializer };
-    else found = { kind: 'unknown', node: p, why: `${name} is ${snippet(sf, p)}` };
-  }
-  return found;
-}
+export { lookup, snippet, type Lookup } from './lookup.js';
 
 function boolOf(e: ts.Expression): boolean | undefined {
   const u = unwrap(e);
@@ -561,10 +523,8 @@ function ignoredChanges(
   props: ts.Expression | undefined,
   options: ts.Expression | undefined,
 ): Obstacle | undefined {
-  const literal = (e: ts.Expression | undefined) => {
-    const u = e && unwrap(e);
-    return u && ts.isObjectLiteralExpression(u) ? u : undefined;
-  };
+  // Written in place, or a const object literal of the file (src/formats/typescript/options.ts).
+  const literal = (e: ts.Expression | undefined) => (e ? objectOf(e)?.literal : undefined);
   const cdktfProps = framework === 'cdktf' ? literal(props) : undefined;
   const lifecycle = cdktfProps ? lookup(sf, cdktfProps, 'lifecycle') : undefined;
   const holder = framework === 'pulumi' ? literal(options) : literal(lifecycle?.kind === 'value' ? lifecycle.value : undefined);
@@ -639,6 +599,13 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       const legacyLine = legacy?.kind === 'value' ? lines.position(legacy.prop.getStart(sf)).line : 0;
       const ignored = ignoredChanges(sf, cls.framework, props, args[2]);
       if (ignored) encryption.obstacles.push(ignored);
+      // The key, alias and lookups share the table's provider (its Region), parent and protection.
+      const options =
+        cls.framework === 'pulumi' || cls.framework === 'cdktf'
+          ? readOptions(sf, cls.framework, props && ts.isObjectLiteralExpression(props) ? props : undefined, args[2])
+          : undefined;
+      if (options && 'unreadable' in options)
+        encryption.obstacles.push({ kind: 'code-shape', step: unreadableOptionsStep(cls.framework, options) });
       const region = cls.kind === 'TableV2' ? stackRegionOf(sf, c.sym, node) : undefined;
       if (generation === 'cdk-v1' && preV1) encryption.obstacles.push({ kind: 'code-shape', step: PRE_V1 });
       else if (legacy?.kind === 'value' && legacy.prop.parent !== props)
