@@ -42,6 +42,7 @@ export const PARSER_API = [
   'forEachChild',
   'getLeadingCommentRanges',
   'isArrayLiteralExpression',
+  'isArrowFunction',
   'isAsExpression',
   'isBinaryExpression',
   'isBindingElement',

@@ -29,6 +29,7 @@ import { noRegion, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
 import { metadataSuppressionsOf } from './metadata.js';
 import { resourceTables } from './resources.js';
+import { sstGlobalSymbol, sstStep, sstTableProps, type SstGeneration } from './sst.js';
 
 export type Framework = 'cdk' | 'cdktf' | 'pulumi' | 'serverless';
 /** Which table class a construct is (not the peer scanners' table kinds, src/rule/peers/facts.ts TableKind). */
@@ -45,7 +46,7 @@ export type TableClass =
   | 'CfnResource';
 
 /** Constructor symbol -> what it is. `type` is the name reported to the user. */
-export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framework; type: string }> = {
+export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framework; type: string; sst?: SstGeneration }> = {
   'aws-cdk-lib/aws-dynamodb#Table': { kind: 'Table', framework: 'cdk', type: 'aws-cdk-lib.aws_dynamodb.Table' },
   'aws-cdk-lib/aws-dynamodb#TableV2': { kind: 'TableV2', framework: 'cdk', type: 'aws-cdk-lib.aws_dynamodb.TableV2' },
   'aws-cdk-lib/aws-dynamodb#CfnTable': { kind: 'CfnTable', framework: 'cdk', type: 'aws-cdk-lib.aws_dynamodb.CfnTable' },
@@ -78,6 +79,10 @@ export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framew
     type: '@cdktf/provider-aws.dynamodb.DynamodbTableReplica',
   },
   '@pulumi/aws#dynamodb.TableReplica': { kind: 'PulumiTableReplica', framework: 'pulumi', type: 'aws.dynamodb.TableReplica' },
+  // SST's tables (sst.ts): read where their encryption is written, never fixed.
+  'sst#aws.Dynamo': { kind: 'PulumiTable', framework: 'pulumi', type: 'sst.aws.Dynamo', sst: 'v3' },
+  'sst/constructs#Table': { kind: 'Table', framework: 'cdk', type: 'sst/constructs.Table', sst: 'v2' },
+  '@serverless-stack/resources#Table': { kind: 'Table', framework: 'cdk', type: '@serverless-stack/resources.Table', sst: 'v2' },
   // A replica in another account of a TableV2's global table (aws-cdk-lib 2.254): read, never fixed (obstacle multi-account-replication).
   'aws-cdk-lib/aws-dynamodb#TableV2MultiAccountReplica': {
     kind: 'TableV2MultiAccountReplica',
@@ -557,7 +562,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   /** The table class `new <callee>(...)` creates, if any (most `new`s of a stack are other constructs: told by their last name first). */
   const classOf = (callee: ts.Expression) => {
     if (ts.isPropertyAccessExpression(callee) ? !CLASS_NAMES.has(callee.name.text) : !ts.isIdentifier(callee)) return undefined;
-    const symbol = c.sym(callee) ?? '';
+    const symbol = c.sym(callee) ?? sstGlobalSymbol(callee) ?? '';
     return TABLE_CLASSES[symbol] ?? otherCdktfLayout(symbol);
   };
 
@@ -578,7 +583,11 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const held = written && ts.isIdentifier(written) ? constObjectOf(written) : undefined;
     const props = held ? held.literal : written;
     let encryption: EncryptionFacts;
-    if (!props) {
+    const sst = cls.sst ? sstTableProps(sf, cls.sst, propsNode) : undefined;
+    if (sst === 'absent') encryption = factsOf(c, cls.kind, ts.factory.createObjectLiteralExpression());
+    else if (sst && 'unreadable' in sst) encryption = unreadable(`${cls.type}: ${sst.unreadable}, so kmsfix cannot see its encryption`);
+    else if (sst) encryption = factsOf(c, cls.kind, sst);
+    else if (!props) {
       encryption = unreadable(`${cls.type} has no props`);
     } else if (!ts.isObjectLiteralExpression(props)) {
       const what = ts.isIdentifier(props)
@@ -590,7 +599,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const anchor = anchorOf(node);
     // Where the key would go, looked at only for a table the rule would fix.
     let spreadOf: ts.Identifier | undefined;
-    if (fixWanted(decide(encryption))) {
+    if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(cls.sst) });
+    else if (fixWanted(decide(encryption))) {
       // A const that cannot change for this table alone: the table gets its own props where it is
       // created, a spread of the const and the settings, and its key goes before its own statement.
       const unshared = held ? heldProblem(held, node, anchor.statement, scopeNode) : undefined;
@@ -645,7 +655,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       idNode,
       encryption,
       suppressions: suppressionsOf(sf, node),
-      props: props && ts.isObjectLiteralExpression(props) ? props : undefined,
+      props: props && ts.isObjectLiteralExpression(props) && !cls.sst ? props : undefined,
       scopeText: scopeNode?.getText(sf),
       statement: anchor.statement,
       keyStatement: spreadOf ? undefined : held?.statement,
@@ -702,6 +712,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const cls = classOf(node.expression);
     if (!cls) continue;
     const t = tableOf(node, cls);
+    if (cls.framework === 'pulumi' && !cls.sst && !c.sym(node.expression))
+      t.encryption.obstacles.push({ kind: 'code-shape', step: sstStep('v3-global') });
     if ('layout' in cls)
       t.encryption.obstacles.push({
         kind: 'code-shape',
