@@ -161,10 +161,29 @@ function statementStart(sf: ts.SourceFile, st: ts.Statement): number {
   return start;
 }
 
-function removalOf(t: TsTable, sym: (e: ts.Expression) => string | undefined, sf: ts.SourceFile): 'RETAIN' | 'DESTROY' {
+/**
+ * A CDK table's removal policy, which its key follows: DESTROY, RETAIN (kms.Key's default), or a choice
+ * between the two that the table makes (`isSandbox ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN`),
+ * copied as written. Any other expression may be SNAPSHOT, which kms.Key refuses: the key is retained.
+ */
+type Removal = 'RETAIN' | 'DESTROY' | { expr: ts.Expression };
+
+function removalOf(t: TsTable, sym: (e: ts.Expression) => string | undefined, sf: ts.SourceFile): Removal {
   if (!t.props || (t.kind !== 'Table' && t.kind !== 'TableV2')) return 'RETAIN';
   const l = lookup(sf, t.props, 'removalPolicy');
-  return l.kind === 'value' && sym(unwrap(l.value)) === `${CDK}#RemovalPolicy.DESTROY` ? 'DESTROY' : 'RETAIN';
+  if (l.kind !== 'value') return 'RETAIN';
+  const leaf = (e: ts.Expression) => /#RemovalPolicy\.(DESTROY|RETAIN)$/.exec(sym(unwrap(e)) ?? '')?.[1];
+  const choice = (e: ts.Expression): boolean => {
+    const u = unwrap(e);
+    return ts.isConditionalExpression(u) ? choice(u.whenTrue) && choice(u.whenFalse) : leaf(u) !== undefined;
+  };
+  const v = unwrap(l.value);
+  if (leaf(v) === 'DESTROY') return 'DESTROY';
+  if (!ts.isConditionalExpression(v) || !choice(v) || !/DESTROY/.test(v.getText(sf))) return 'RETAIN';
+  // The names the choice reads must be seen where the key is declared.
+  const at = keyStatementOf(t);
+  const container = at.parent as Parameters<typeof visibleAt>[1];
+  return freeNames(v).every((n) => visibleAt(n, container, at.getStart(sf))) ? { expr: v } : 'RETAIN';
 }
 
 const isTrue = (e: ts.Expression | undefined) => e !== undefined && unwrap(e).kind === ts.SyntaxKind.TrueKeyword;
@@ -557,8 +576,12 @@ class FilePlanner {
     const policy = call(helper, ...(first.framework === 'cdk' ? [] : helperParams(this.mode).map((ph) => raw(scope!.vars[ph]!))));
     let decl: Code;
     if (first.framework === 'cdk') {
-      const destroy = g.tables.every((t) => removalOf(t, this.sym, sf) === 'DESTROY');
-      decl = cdkKey(this.ref, { scope: first.scopeText!, id, description, destroy, policy, settings });
+      const removals = g.tables.map((t) => removalOf(t, this.sym, sf));
+      const texts = new Set(removals.map((r) => (typeof r === 'string' ? r : r.expr.getText(sf))));
+      const one = texts.size === 1 ? removals[0] : 'RETAIN';
+      const removal =
+        one === 'DESTROY' ? raw(this.ref(CDK, ['RemovalPolicy', 'DESTROY'])) : one === 'RETAIN' ? undefined : raw(one.expr.getText(sf));
+      decl = cdkKey(this.ref, { scope: first.scopeText!, id, description, removal, policy, settings });
     } else {
       const keep = g.tables.some((t) => optionsOf(t, sf).retain);
       const p = this.placementText(first);
