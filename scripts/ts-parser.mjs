@@ -97,6 +97,7 @@ export const PARSER_API = [
   'isShorthandPropertyAssignment',
   'isSourceFile',
   'isSpreadAssignment',
+  'isSpreadElement',
   'isStatement',
   'isStringLiteral',
   'isTemplateExpression',

@@ -569,10 +569,14 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   const tableOf = (node: ts.NewExpression | ts.CallExpression, cls: (typeof TABLE_CLASSES)[string]): TsTable => {
     const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
     const pulumi = cls.framework === 'pulumi';
-    const idNode = pulumi ? args[0] : args[1];
-    const propsNode = pulumi ? args[1] : args[2];
-    const scopeNode = pulumi ? undefined : args[0];
-    const idText = idNode ? (stringValue(idNode) ?? idNode.getText(sf)) : '(no id)';
+    // `new Table(...makeArgs(name, {...}))`: the arguments from a spread on are not seen.
+    const spreadAt = args.findIndex((a) => ts.isSpreadElement(a));
+    const argAt = (i: number) => (spreadAt === -1 || i < spreadAt ? args[i] : undefined);
+    const idNode = argAt(pulumi ? 0 : 1);
+    const propsNode = argAt(pulumi ? 1 : 2);
+    const scopeNode = pulumi ? undefined : argAt(0);
+    const spread = spreadAt === -1 ? undefined : spreadText(sf, args[spreadAt] as ts.SpreadElement);
+    const idText = idNode ? (stringValue(idNode) ?? idNode.getText(sf)) : (spread ?? '(no id)');
     const n = (seen.get(idText) ?? 0) + 1;
     seen.set(idText, n);
     const address = n === 1 ? idText : `${idText}#${n}`;
@@ -587,7 +591,10 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     if (sst === 'absent') encryption = factsOf(c, cls.kind, ts.factory.createObjectLiteralExpression());
     else if (sst && 'unreadable' in sst) encryption = unreadable(`${cls.type}: ${sst.unreadable}, so kmsfix cannot see its encryption`);
     else if (sst) encryption = factsOf(c, cls.kind, sst);
-    else if (!props) {
+    else if (!props && spread) {
+      encryption = unreadable(`${cls.type}'s props come from the spread ${spread}, so kmsfix cannot see their encryption`);
+      encryption.obstacles.push({ kind: 'unreadable-props' });
+    } else if (!props) {
       encryption = unreadable(`${cls.type} has no props`);
     } else if (!ts.isObjectLiteralExpression(props)) {
       const what = ts.isIdentifier(props)
@@ -748,6 +755,12 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   escapeHatches(sf, lines, tables);
   metadataSuppressionsOf(sf, lines, tables);
   return { tables, sf, imports, binds };
+}
+
+/** A spread argument, short: `...transform(...)` for a call, else its text cut as `snippet` cuts it. */
+function spreadText(sf: ts.SourceFile, a: ts.SpreadElement): string {
+  const e = unwrap(a.expression);
+  return ts.isCallExpression(e) ? `...${snippet(sf, e.expression)}(...)` : snippet(sf, a);
 }
 
 /** The file's top-level classes that extend another class, with their constructor's `super(...)` call. */
