@@ -29,3 +29,39 @@ export function commentSuppressions(comment: string, today: Date = new Date()): 
   if (m) out.push({ tool: 'kmsfix', text: `kmsfix:ignore${m[1].trim() ? ` (${m[1].trim()})` : ''}` });
   return out;
 }
+
+/** A resource's Metadata as plain values (a map, a list, a string, a boolean); what a format could not read is absent. */
+export type Plain = { [key: string]: Plain } | Plain[] | string | number | boolean | undefined;
+
+const field = (v: Plain, key: string): Plain => (v && typeof v === 'object' && !Array.isArray(v) ? v[key] : undefined);
+const text = (v: Plain): string | undefined => (typeof v === 'string' ? v : undefined);
+const withId = (list: Plain, id: string): Plain => (Array.isArray(list) ? list.find((i) => field(i, 'id') === id) : undefined);
+/** The rule IDs a Metadata suppression of this rule names (checkov, cfn_nag, cfn-guard). */
+export const METADATA_RULE_IDS = ['CKV_AWS_119', 'W74', 'DYNAMODB_TABLE_ENCRYPTED_KMS', 'DYNAMODB_TABLE_MUST_BE_ENCRYPTED'];
+
+const said = (what: string, reason: string | undefined) => (reason ? `${what} (${reason.trim()})` : what);
+
+/**
+ * The suppressions a resource's Metadata holds for this rule, in the peer tools' own keys: checkov
+ * `skip` CKV_AWS_119, cfn_nag `rules_to_suppress` W74, cfn-guard `SuppressedRules`
+ * DYNAMODB_TABLE_ENCRYPTED_KMS (or DYNAMODB_TABLE_MUST_BE_ENCRYPTED, that rule alone), and
+ * `kmsfix: { ignore: true }`. `where` names the Metadata in the user's terms (AWS CDK's
+ * `cfnOptions.metadata`, `addMetadata`). The same reading as CloudFormation's `Metadata`
+ * (src/formats/cloudformation/detect.ts suppressionsOf), for a Metadata a format holds as values.
+ */
+export function metadataSuppressions(md: Plain, where: string): Suppression[] {
+  const found: Suppression[] = [];
+  const checkov = withId(field(field(md, 'checkov'), 'skip'), 'CKV_AWS_119');
+  if (checkov) found.push({ tool: 'checkov', text: said(`${where}.checkov.skip CKV_AWS_119`, text(field(checkov, 'comment'))) });
+  const nag = withId(field(field(md, 'cfn_nag'), 'rules_to_suppress'), 'W74');
+  if (nag) found.push({ tool: 'cfn-nag', text: said(`${where}.cfn_nag.rules_to_suppress W74`, text(field(nag, 'reason'))) });
+  const guard = field(field(md, 'guard'), 'SuppressedRules');
+  for (const rule of ['DYNAMODB_TABLE_ENCRYPTED_KMS', 'DYNAMODB_TABLE_MUST_BE_ENCRYPTED']) {
+    if (Array.isArray(guard) && guard.includes(rule))
+      found.push({ tool: 'cfn-guard', rule, text: `${where}.guard.SuppressedRules ${rule}` });
+  }
+  const own = field(md, 'kmsfix');
+  if (field(own, 'ignore') === true || own === 'ignore')
+    found.push({ tool: 'kmsfix', text: said(`${where}.kmsfix.ignore`, text(field(own, 'reason'))) });
+  return found;
+}

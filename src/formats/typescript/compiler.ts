@@ -114,6 +114,8 @@ export declare namespace ts {
   type PropertyAccessExpression = TS.PropertyAccessExpression;
   type PropertyAssignment = TS.PropertyAssignment;
   type PropertyName = TS.PropertyName;
+  type ShorthandPropertyAssignment = TS.ShorthandPropertyAssignment;
+  type SpreadElement = TS.SpreadElement;
   type ScriptKind = TS.ScriptKind;
   type ScriptTarget = TS.ScriptTarget;
   type SourceFile = TS.SourceFile;

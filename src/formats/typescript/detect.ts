@@ -21,11 +21,15 @@ import { commentSuppressions } from '../../core/suppressions.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
 import { bindings, importedModuleOf, readImports, resolveSymbol, type ImportInfo } from './imports.js';
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
-import { isJavaScript, newExpressions, parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
+import { lookup, snippet } from './lookup.js';
+import { objectOf, readOptions, unreadableOptionsStep } from './options.js';
+import { isJavaScript, newExpressions, parseTypeScript, stringValue, ts, unwrap } from './parse.js';
 import { functionOf } from './scopes.js';
 import { noRegion, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
+import { metadataSuppressionsOf } from './metadata.js';
 import { resourceTables } from './resources.js';
+import { sstGlobalSymbol, sstStep, sstTableProps, type SstGeneration } from './sst.js';
 
 export type Framework = 'cdk' | 'cdktf' | 'pulumi' | 'serverless';
 /** Which table class a construct is (not the peer scanners' table kinds, src/rule/peers/facts.ts TableKind). */
@@ -42,7 +46,7 @@ export type TableClass =
   | 'CfnResource';
 
 /** Constructor symbol -> what it is. `type` is the name reported to the user. */
-export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framework; type: string }> = {
+export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framework; type: string; sst?: SstGeneration }> = {
   'aws-cdk-lib/aws-dynamodb#Table': { kind: 'Table', framework: 'cdk', type: 'aws-cdk-lib.aws_dynamodb.Table' },
   'aws-cdk-lib/aws-dynamodb#TableV2': { kind: 'TableV2', framework: 'cdk', type: 'aws-cdk-lib.aws_dynamodb.TableV2' },
   'aws-cdk-lib/aws-dynamodb#CfnTable': { kind: 'CfnTable', framework: 'cdk', type: 'aws-cdk-lib.aws_dynamodb.CfnTable' },
@@ -75,6 +79,10 @@ export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framew
     type: '@cdktf/provider-aws.dynamodb.DynamodbTableReplica',
   },
   '@pulumi/aws#dynamodb.TableReplica': { kind: 'PulumiTableReplica', framework: 'pulumi', type: 'aws.dynamodb.TableReplica' },
+  // SST's tables (sst.ts): read where their encryption is written, never fixed.
+  'sst#aws.Dynamo': { kind: 'PulumiTable', framework: 'pulumi', type: 'sst.aws.Dynamo', sst: 'v3' },
+  'sst/constructs#Table': { kind: 'Table', framework: 'cdk', type: 'sst/constructs.Table', sst: 'v2' },
+  '@serverless-stack/resources#Table': { kind: 'Table', framework: 'cdk', type: '@serverless-stack/resources.Table', sst: 'v2' },
   // A replica in another account of a TableV2's global table (aws-cdk-lib 2.254): read, never fixed (obstacle multi-account-replication).
   'aws-cdk-lib/aws-dynamodb#TableV2MultiAccountReplica': {
     kind: 'TableV2MultiAccountReplica',
@@ -156,47 +164,7 @@ export interface TsDetection extends Detection {
 
 // ---------------------------------------------------------------- object literals
 
-export type Lookup =
-  | { kind: 'absent' }
-  | { kind: 'value'; prop: ts.PropertyAssignment; value: ts.Expression }
-  | { kind: 'unknown'; node: ts.Node; why: string };
-
-export function snippet(sf: ts.SourceFile, node: ts.Node): string {
-  const s = node.getText(sf).replace(/\s+/g, ' ').trim();
-  return s.length > 60 ? s.slice(0, 57) + '...' : s;
-}
-
-/**
- * The property `name` of an object literal, as the object would hold it (the last write wins). A
- * spread of a `const` object literal of the file is read through (its value, when it has the
- * property, is found in that literal: `prop.parent` tells); any other spread hides what came before.
- */
-export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string, depth = 0): Lookup {
-  let found: Lookup = { kind: 'absent' };
-  for (const p of o.properties) {
-    if (ts.isSpreadAssignment(p)) {
-      const base = depth < 8 ? constObjectOf(p.expression) : undefined;
-      if (base) {
-        const inner = lookup(sf, base.literal, name, depth + 1);
-        if (inner.kind !== 'absent') found = inner;
-        continue;
-      }
-      found = { kind: 'unknown', node: p, why: `${name} may come from the spread ${snippet(sf, p)}` };
-      continue;
-    }
-    if (p.name && ts.isComputedPropertyName(p.name)) {
-      const key = stringValue(p.name.expression);
-      if (key === undefined) {
-        found = { kind: 'unknown', node: p, why: `${name} may be set by the computed property ${snippet(sf, p.name)}` };
-        continue;
-      }
-      if (key !== name) continue;
-    } else if (!p.name || propertyName(p.name) !== name) continue;
-    if (ts.isPropertyAssignment(p)) found = { kind: 'value', prop: p, value: p.initializer };
-    else found = { kind: 'unknown', node: p, why: `${name} is ${snippet(sf, p)}` };
-  }
-  return found;
-}
+export { lookup, snippet, type Lookup } from './lookup.js';
 
 function boolOf(e: ts.Expression): boolean | undefined {
   const u = unwrap(e);
@@ -561,10 +529,8 @@ function ignoredChanges(
   props: ts.Expression | undefined,
   options: ts.Expression | undefined,
 ): Obstacle | undefined {
-  const literal = (e: ts.Expression | undefined) => {
-    const u = e && unwrap(e);
-    return u && ts.isObjectLiteralExpression(u) ? u : undefined;
-  };
+  // Written in place, or a const object literal of the file (src/formats/typescript/options.ts).
+  const literal = (e: ts.Expression | undefined) => (e ? objectOf(e)?.literal : undefined);
   const cdktfProps = framework === 'cdktf' ? literal(props) : undefined;
   const lifecycle = cdktfProps ? lookup(sf, cdktfProps, 'lifecycle') : undefined;
   const holder = framework === 'pulumi' ? literal(options) : literal(lifecycle?.kind === 'value' ? lifecycle.value : undefined);
@@ -596,17 +562,21 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   /** The table class `new <callee>(...)` creates, if any (most `new`s of a stack are other constructs: told by their last name first). */
   const classOf = (callee: ts.Expression) => {
     if (ts.isPropertyAccessExpression(callee) ? !CLASS_NAMES.has(callee.name.text) : !ts.isIdentifier(callee)) return undefined;
-    const symbol = c.sym(callee) ?? '';
+    const symbol = c.sym(callee) ?? sstGlobalSymbol(callee) ?? '';
     return TABLE_CLASSES[symbol] ?? otherCdktfLayout(symbol);
   };
 
   const tableOf = (node: ts.NewExpression | ts.CallExpression, cls: (typeof TABLE_CLASSES)[string]): TsTable => {
     const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
     const pulumi = cls.framework === 'pulumi';
-    const idNode = pulumi ? args[0] : args[1];
-    const propsNode = pulumi ? args[1] : args[2];
-    const scopeNode = pulumi ? undefined : args[0];
-    const idText = idNode ? (stringValue(idNode) ?? idNode.getText(sf)) : '(no id)';
+    // `new Table(...makeArgs(name, {...}))`: the arguments from a spread on are not seen.
+    const spreadAt = args.findIndex((a) => ts.isSpreadElement(a));
+    const argAt = (i: number) => (spreadAt === -1 || i < spreadAt ? args[i] : undefined);
+    const idNode = argAt(pulumi ? 0 : 1);
+    const propsNode = argAt(pulumi ? 1 : 2);
+    const scopeNode = pulumi ? undefined : argAt(0);
+    const spread = spreadAt === -1 ? undefined : spreadText(sf, args[spreadAt] as ts.SpreadElement);
+    const idText = idNode ? (stringValue(idNode) ?? idNode.getText(sf)) : (spread ?? '(no id)');
     const n = (seen.get(idText) ?? 0) + 1;
     seen.set(idText, n);
     const address = n === 1 ? idText : `${idText}#${n}`;
@@ -617,7 +587,14 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const held = written && ts.isIdentifier(written) ? constObjectOf(written) : undefined;
     const props = held ? held.literal : written;
     let encryption: EncryptionFacts;
-    if (!props) {
+    const sst = cls.sst ? sstTableProps(sf, cls.sst, propsNode) : undefined;
+    if (sst === 'absent') encryption = factsOf(c, cls.kind, ts.factory.createObjectLiteralExpression());
+    else if (sst && 'unreadable' in sst) encryption = unreadable(`${cls.type}: ${sst.unreadable}, so kmsfix cannot see its encryption`);
+    else if (sst) encryption = factsOf(c, cls.kind, sst);
+    else if (!props && spread) {
+      encryption = unreadable(`${cls.type}'s props come from the spread ${spread}, so kmsfix cannot see their encryption`);
+      encryption.obstacles.push({ kind: 'unreadable-props' });
+    } else if (!props) {
       encryption = unreadable(`${cls.type} has no props`);
     } else if (!ts.isObjectLiteralExpression(props)) {
       const what = ts.isIdentifier(props)
@@ -629,7 +606,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const anchor = anchorOf(node);
     // Where the key would go, looked at only for a table the rule would fix.
     let spreadOf: ts.Identifier | undefined;
-    if (fixWanted(decide(encryption))) {
+    if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(cls.sst) });
+    else if (fixWanted(decide(encryption))) {
       // A const that cannot change for this table alone: the table gets its own props where it is
       // created, a spread of the const and the settings, and its key goes before its own statement.
       const unshared = held ? heldProblem(held, node, anchor.statement, scopeNode) : undefined;
@@ -639,6 +617,13 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       const legacyLine = legacy?.kind === 'value' ? lines.position(legacy.prop.getStart(sf)).line : 0;
       const ignored = ignoredChanges(sf, cls.framework, props, args[2]);
       if (ignored) encryption.obstacles.push(ignored);
+      // The key, alias and lookups share the table's provider (its Region), parent and protection.
+      const options =
+        cls.framework === 'pulumi' || cls.framework === 'cdktf'
+          ? readOptions(sf, cls.framework, props && ts.isObjectLiteralExpression(props) ? props : undefined, args[2])
+          : undefined;
+      if (options && 'unreadable' in options)
+        encryption.obstacles.push({ kind: 'code-shape', step: unreadableOptionsStep(cls.framework, options) });
       const region = cls.kind === 'TableV2' ? stackRegionOf(sf, c.sym, node) : undefined;
       if (generation === 'cdk-v1' && preV1) encryption.obstacles.push({ kind: 'code-shape', step: PRE_V1 });
       else if (legacy?.kind === 'value' && legacy.prop.parent !== props)
@@ -677,7 +662,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       idNode,
       encryption,
       suppressions: suppressionsOf(sf, node),
-      props: props && ts.isObjectLiteralExpression(props) ? props : undefined,
+      props: props && ts.isObjectLiteralExpression(props) && !cls.sst ? props : undefined,
       scopeText: scopeNode?.getText(sf),
       statement: anchor.statement,
       keyStatement: spreadOf ? undefined : held?.statement,
@@ -734,6 +719,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const cls = classOf(node.expression);
     if (!cls) continue;
     const t = tableOf(node, cls);
+    if (cls.framework === 'pulumi' && !cls.sst && !c.sym(node.expression))
+      t.encryption.obstacles.push({ kind: 'code-shape', step: sstStep('v3-global') });
     if ('layout' in cls)
       t.encryption.obstacles.push({
         kind: 'code-shape',
@@ -766,7 +753,14 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   if (sf.text.includes('AWS::DynamoDB::')) tables.push(...resourceTables(sf, lines));
   globalTableMembers(sf, tables);
   escapeHatches(sf, lines, tables);
+  metadataSuppressionsOf(sf, lines, tables);
   return { tables, sf, imports, binds };
+}
+
+/** A spread argument, short: `...transform(...)` for a call, else its text cut as `snippet` cuts it. */
+function spreadText(sf: ts.SourceFile, a: ts.SpreadElement): string {
+  const e = unwrap(a.expression);
+  return ts.isCallExpression(e) ? `...${snippet(sf, e.expression)}(...)` : snippet(sf, a);
 }
 
 /** The file's top-level classes that extend another class, with their constructor's `super(...)` call. */

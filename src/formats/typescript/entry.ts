@@ -6,7 +6,10 @@ import type { FormatEntry } from '../../core/types.js';
 
 // `AWS::DynamoDB::`: CloudFormation resources written as object literals (a Serverless Framework serverless.ts).
 // `@aws-amplify/backend`: an Amplify Gen2 data resource, whose `a.model()`s are tables.
-const MARKERS = /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws|AWS::DynamoDB::|@aws-amplify\/backend/;
+// SST v3's `sst.aws.Dynamo` component (src/formats/typescript/sst.ts).
+const MARKERS = /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws|AWS::DynamoDB::|@aws-amplify\/backend|sst\.aws\.Dynamo/;
+/** SST v2's constructs: a file that imports them and names a `Table`. */
+const SST_V2 = /sst\/constructs|@serverless-stack\/resources/;
 
 /** A Serverless Framework service written in JavaScript (`serverless.js`, `.cjs`, `.mjs`): read for its resources alone. */
 export const SERVERLESS_JS = /(?:^|[\\/])serverless\.[cm]?js$/i;
@@ -14,6 +17,6 @@ export const SERVERLESS_JS = /(?:^|[\\/])serverless\.[cm]?js$/i;
 export const typescriptEntry: FormatEntry = {
   name: 'typescript',
   accepts: (path) => (/\.ts$/i.test(path) && !/\.d\.ts$/i.test(path)) || SERVERLESS_JS.test(path),
-  prefilter: (text) => MARKERS.test(text),
+  prefilter: (text) => MARKERS.test(text) || (SST_V2.test(text) && /\bTable\b/.test(text)),
   load: async () => (await import('./index.js')).typescript,
 };

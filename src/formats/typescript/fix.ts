@@ -51,6 +51,7 @@ import { declaredRange, majorOf } from './project.js';
 import { Names } from './names.js';
 import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from './scopes.js';
 import { detectTsStyle } from './style.js';
+import { optionsOf } from './options.js';
 
 const addresses = (tables: TsTable[]) => tables.map((t) => t.address);
 
@@ -94,9 +95,12 @@ function varBase(sf: ts.SourceFile, t: TsTable): string {
   return camelName(tableLabel(sf, t));
 }
 
-/** `west` for `provider: west` or `provider: this.west`: names the lookups made through it. */
+/**
+ * `west` for `provider: west` or `provider: this.west`, `envOpts` for the provider of options held in
+ * a const (`envOpts.provider`): names the lookups made through it.
+ */
 function providerName(provider: string | undefined): string | undefined {
-  const m = provider ? /(?:^|\.)([A-Za-z_$][\w$]*)$/.exec(provider) : null;
+  const m = provider ? /(?:^|\.)([A-Za-z_$][\w$]*)(?:\.provider)?$/.exec(provider) : null;
   return m ? m[1] : undefined;
 }
 
@@ -157,57 +161,32 @@ function statementStart(sf: ts.SourceFile, st: ts.Statement): number {
   return start;
 }
 
-function removalOf(t: TsTable, sym: (e: ts.Expression) => string | undefined, sf: ts.SourceFile): 'RETAIN' | 'DESTROY' {
+/**
+ * A CDK table's removal policy, which its key follows: DESTROY, RETAIN (kms.Key's default), or a choice
+ * between the two that the table makes (`isSandbox ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN`),
+ * copied as written. Any other expression may be SNAPSHOT, which kms.Key refuses: the key is retained.
+ */
+type Removal = 'RETAIN' | 'DESTROY' | { expr: ts.Expression };
+
+function removalOf(t: TsTable, sym: (e: ts.Expression) => string | undefined, sf: ts.SourceFile): Removal {
   if (!t.props || (t.kind !== 'Table' && t.kind !== 'TableV2')) return 'RETAIN';
   const l = lookup(sf, t.props, 'removalPolicy');
-  return l.kind === 'value' && sym(unwrap(l.value)) === `${CDK}#RemovalPolicy.DESTROY` ? 'DESTROY' : 'RETAIN';
+  if (l.kind !== 'value') return 'RETAIN';
+  const leaf = (e: ts.Expression) => /#RemovalPolicy\.(DESTROY|RETAIN)$/.exec(sym(unwrap(e)) ?? '')?.[1];
+  const choice = (e: ts.Expression): boolean => {
+    const u = unwrap(e);
+    return ts.isConditionalExpression(u) ? choice(u.whenTrue) && choice(u.whenFalse) : leaf(u) !== undefined;
+  };
+  const v = unwrap(l.value);
+  if (leaf(v) === 'DESTROY') return 'DESTROY';
+  if (!ts.isConditionalExpression(v) || !choice(v) || !/DESTROY/.test(v.getText(sf))) return 'RETAIN';
+  // The names the choice reads must be seen where the key is declared.
+  const at = keyStatementOf(t);
+  const container = at.parent as Parameters<typeof visibleAt>[1];
+  return freeNames(v).every((n) => visibleAt(n, container, at.getStart(sf))) ? { expr: v } : 'RETAIN';
 }
 
 const isTrue = (e: ts.Expression | undefined) => e !== undefined && unwrap(e).kind === ts.SyntaxKind.TrueKeyword;
-
-/** Pulumi resource options (the third argument), when written as an object literal. */
-function pulumiOpts(t: TsTable): ts.ObjectLiteralExpression | undefined {
-  const arg = constructOf(t).arguments?.[2];
-  const opts = arg ? unwrap(arg) : undefined;
-  return opts && ts.isObjectLiteralExpression(opts) ? opts : undefined;
-}
-
-/** Pulumi resource options / CDKTF lifecycle that keep a table: the key gets the same protection. */
-function keepsTable(t: TsTable, sf: ts.SourceFile): boolean {
-  if (t.framework === 'pulumi') {
-    const opts = pulumiOpts(t);
-    return (
-      !!opts &&
-      ['protect', 'retainOnDelete'].some((k) => {
-        const l = lookup(sf, opts, k);
-        return l.kind === 'value' && isTrue(l.value);
-      })
-    );
-  }
-  if (t.framework === 'cdktf' && t.props) {
-    const lc = lookup(sf, t.props, 'lifecycle');
-    const o = lc.kind === 'value' ? unwrap(lc.value) : undefined;
-    if (o && ts.isObjectLiteralExpression(o)) {
-      const p = lookup(sf, o, 'preventDestroy');
-      return p.kind === 'value' && isTrue(p.value);
-    }
-  }
-  return false;
-}
-
-/**
- * Where the table's resources live, copied to its key, alias and lookups: CDKTF `provider`, Pulumi
- * `parent` and `provider` options (expression texts; absent when the table has none).
- */
-function placementOf(t: TsTable, sf: ts.SourceFile): { parent?: ts.Expression; provider?: ts.Expression } {
-  const get = (o: ts.ObjectLiteralExpression | undefined, k: string) => {
-    const l = o ? lookup(sf, o, k) : undefined;
-    return l?.kind === 'value' ? l.value : undefined;
-  };
-  if (t.framework === 'pulumi') return { parent: get(pulumiOpts(t), 'parent'), provider: get(pulumiOpts(t), 'provider') };
-  if (t.framework === 'cdktf') return { provider: get(t.props, 'provider') };
-  return {};
-}
 
 function keyRefForTable(t: TsTable, keyVar: string): string {
   if (t.framework === 'cdk') return t.kind === 'CfnTable' ? `${keyVar}.keyArn` : keyVar;
@@ -378,9 +357,10 @@ class FilePlanner {
     this.pending.set(st, list);
   }
 
+  /** The table's parent and provider as its key, alias and lookups write them (src/formats/typescript/options.ts). */
   private placementText(t: TsTable): { parent?: string; provider?: string } {
-    const p = placementOf(t, this.sf);
-    return { parent: p.parent?.getText(this.sf), provider: p.provider?.getText(this.sf) };
+    const p = optionsOf(t, this.sf);
+    return { parent: p.parent?.text, provider: p.provider?.text };
   }
 
   /** Key groups: one per table, or (--key-strategy shared) one per block, scope and placement. */
@@ -469,9 +449,9 @@ class FilePlanner {
     const out: { groups: KeyGroup[]; anchor: Anchor }[] = [];
     for (const list of byKey.values()) {
       const t = list[0].tables[0];
-      const p = placementOf(t, this.sf);
+      const p = optionsOf(t, this.sf);
       const scopeNode = t.framework === 'pulumi' ? undefined : constructOf(t).arguments?.[0];
-      const names = [scopeNode, p.parent, p.provider].flatMap((n) => (n ? freeNames(n) : []));
+      const names = [scopeNode, p.parent?.needs, p.provider?.needs].flatMap((n) => (n ? freeNames(n) : []));
       // (An ARN expression is not moved out of its block, nor out of a loop.)
       const anchor = arnInBlock
         ? { container: list[0].statement.parent as Anchor['container'], statement: list[0].statement }
@@ -596,10 +576,14 @@ class FilePlanner {
     const policy = call(helper, ...(first.framework === 'cdk' ? [] : helperParams(this.mode).map((ph) => raw(scope!.vars[ph]!))));
     let decl: Code;
     if (first.framework === 'cdk') {
-      const destroy = g.tables.every((t) => removalOf(t, this.sym, sf) === 'DESTROY');
-      decl = cdkKey(this.ref, { scope: first.scopeText!, id, description, destroy, policy, settings });
+      const removals = g.tables.map((t) => removalOf(t, this.sym, sf));
+      const texts = new Set(removals.map((r) => (typeof r === 'string' ? r : r.expr.getText(sf))));
+      const one = texts.size === 1 ? removals[0] : 'RETAIN';
+      const removal =
+        one === 'DESTROY' ? raw(this.ref(CDK, ['RemovalPolicy', 'DESTROY'])) : one === 'RETAIN' ? undefined : raw(one.expr.getText(sf));
+      decl = cdkKey(this.ref, { scope: first.scopeText!, id, description, removal, policy, settings });
     } else {
-      const keep = g.tables.some((t) => keepsTable(t, sf));
+      const keep = g.tables.some((t) => optionsOf(t, sf).retain);
       const p = this.placementText(first);
       if (first.framework === 'cdktf') {
         const extra: [string, Code][] = [];
@@ -824,9 +808,9 @@ function otherRegions(detection: TsDetection, chosen: TsTable[], arn: string): {
   const sym = (e: ts.Expression) => resolveSymbol(e, detection.binds);
   const out: { address: string; reason: string }[] = [];
   for (const t of chosen) {
-    const provider = placementOf(t, detection.sf).provider;
-    const where = t.framework === 'cdk' ? "its stack's env.region" : `provider ${provider?.getText(detection.sf)}`;
-    const reason = keyRegionMismatch(arn, tableRegionsOf(t, detection.sf, sym, provider), where);
+    const provider = t.framework === 'cdk' ? undefined : optionsOf(t, detection.sf).provider;
+    const where = t.framework === 'cdk' ? "its stack's env.region" : `provider ${provider?.text}`;
+    const reason = keyRegionMismatch(arn, tableRegionsOf(t, detection.sf, sym, provider?.value), where);
     if (reason) out.push({ address: t.address, reason });
   }
   return out;

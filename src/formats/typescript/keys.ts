@@ -148,8 +148,8 @@ export interface CdkKeySpec {
   /** The construct id, as code. */
   id: Code;
   description: Code;
-  /** `DESTROY` when every table of the key is destroyed with the stack; kms.Key retains by default. */
-  destroy: boolean;
+  /** The key's removalPolicy, following its tables' (absent: kms.Key's default, RETAIN). */
+  removal?: Code;
   /** The call of the file's policy helper. */
   policy: Code;
   settings?: KeySettings;
@@ -167,7 +167,7 @@ export function cdkKey(ref: Ref, spec: CdkKeySpec): Code {
       ...settingEntries(spec.settings, (days) =>
         days === DEFAULT_DELETION_WINDOW ? undefined : ['pendingWindow', call(ref(CDK, ['Duration', 'days']), raw(String(days)))],
       ),
-      ...(spec.destroy ? [['removalPolicy', raw(ref(CDK, ['RemovalPolicy', 'DESTROY']))] as [string, Code]] : []),
+      ...(spec.removal ? [['removalPolicy', spec.removal] as [string, Code]] : []),
       ['policy', spec.policy],
     ]),
   );

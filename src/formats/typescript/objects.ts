@@ -32,9 +32,14 @@ function entryText(ctx: EditCtx, key: string, value: Code, indent: string): stri
   return k + render(value, ctx.style, indent, k.length);
 }
 
-/** Replace a property's value, laid out for the line the property starts on. */
-function replaceValue(ctx: EditCtx, prop: ts.PropertyAssignment, value: Code): void {
+/** Replace a property's value, laid out for the line the property starts on (a shorthand `{ key }` becomes `key: value`). */
+function replaceValue(ctx: EditCtx, prop: ts.PropertyAssignment | ts.ShorthandPropertyAssignment, value: Code): void {
   const indent = lineIndentOf(ctx.text, prop.getStart(ctx.sf));
+  if (ts.isShorthandPropertyAssignment(prop)) {
+    const start = prop.name.getStart(ctx.sf);
+    ctx.edits.push({ start, end: prop.name.end, text: entryText(ctx, prop.name.text, value, indent) });
+    return;
+  }
   const prefix = prop.initializer.getStart(ctx.sf) - lineStartOf(ctx.text, prop.getStart(ctx.sf)) - indent.length;
   ctx.edits.push({ start: prop.initializer.getStart(ctx.sf), end: prop.initializer.end, text: render(value, ctx.style, indent, prefix) });
 }
@@ -138,7 +143,7 @@ export function spreadProps(ctx: EditCtx, name: ts.Identifier, held: ts.ObjectLi
 
 export function applySettings(ctx: EditCtx, o: ts.ObjectLiteralExpression, settings: Setting[]): void {
   const missing: [string, Code][] = [];
-  const removals: ts.PropertyAssignment[] = [];
+  const removals: (ts.PropertyAssignment | ts.ShorthandPropertyAssignment)[] = [];
   for (const s of settings) {
     const l = lookup(ctx.sf, o, s.key);
     // A value read through a spread (`{ ...base }`, src/formats/typescript/consts.ts) is not edited

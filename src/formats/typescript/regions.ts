@@ -23,12 +23,14 @@ function providerProps(sym: Sym, e: ts.NewExpression): ts.Expression | undefined
   return undefined;
 }
 
-/** The literal region of the provider `provider` names in the file (`west` or `this.west`), if any. */
+/** The literal region of the provider `provider` names in the file (`west`, `this.west`, or the `new` itself), if any. */
 function providerRegion(sf: ts.SourceFile, sym: Sym, at: ts.Node, provider: ts.Expression): string | undefined {
   const p = unwrap(provider);
   let init: ts.Expression | undefined;
   if (ts.isIdentifier(p)) init = initializerOf(at, p.text);
   else if (ts.isPropertyAccessExpression(p) && p.expression.kind === ts.SyntaxKind.ThisKeyword) init = assignedToThis(sf, p.name.text);
+  // Created where options held in a const name it (`const opts = { provider: new aws.Provider(...) }`).
+  else if (ts.isNewExpression(p)) init = p;
   if (!init || !ts.isNewExpression(init)) return undefined;
   const props = providerProps(sym, init);
   const o = props && unwrap(props);

@@ -146,3 +146,21 @@ describe('props from a const object literal', () => {
     expect(why.Own).toBe('fixable');
   });
 });
+
+describe('arguments from a spread', () => {
+  it('a table whose arguments come from a spread is unknown, named by the spread, short', async () => {
+    const tables = await scan(`import * as aws from '@pulumi/aws';
+declare function transform(...a: unknown[]): [string, aws.dynamodb.TableArgs];
+export const t = new aws.dynamodb.Table(
+  ...transform(undefined, 'orders', {
+    attributes: [{ name: 'id', type: 'S' }],
+    hashKey: 'id',
+    billingMode: 'PAY_PER_REQUEST',
+  }),
+);
+`);
+    expect(tables).toHaveLength(1);
+    expect(tables[0]).toMatchObject({ address: '...transform(...)', status: 'unknown', fixable: false });
+    expect(tables[0].why).toContain("aws.dynamodb.Table's props come from the spread ...transform(...)");
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * Suppressions an AWS CDK app writes into a table's CloudFormation Metadata: `(orders.node.defaultChild
+ * as CfnTable).cfnOptions.metadata = { checkov: { skip: [...] } }` or `.addMetadata('cfn_nag', {...})`,
+ * on the table's default child (also through a const that holds it: `const cfn = orders.node.defaultChild
+ * as CfnTable`), or on a `CfnTable` itself. The synthesized template carries them as `Metadata`, and
+ * they are read as CloudFormation's are (src/core/suppressions.ts metadataSuppressions). Only literals
+ * count. A call of the project's own helper that names the table and one of these rule IDs
+ * (`addCfnGuardSuppression(orders, 'DYNAMODB_TABLE_ENCRYPTED_KMS')`) is not read as a suppression, but
+ * the table is not fixed: the call may record an exception, which a fix would silently override.
+ */
+import { METADATA_RULE_IDS, metadataSuppressions, type Plain } from '../../core/suppressions.js';
+import type { LineIndex } from '../../core/text.js';
+import { declarationOf } from './consts.js';
+import type { TsTable } from './detect.js';
+import { propertyName, stringValue, ts, unwrap } from './parse.js';
+
+/** A literal as a plain value (objects, arrays, strings, numbers, booleans); anything else is absent. */
+function plain(e: ts.Expression): Plain {
+  const u = unwrap(e);
+  const s = stringValue(u);
+  if (s !== undefined) return s;
+  if (u.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (u.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (ts.isNumericLiteral(u)) return Number(u.text);
+  if (ts.isArrayLiteralExpression(u)) return u.elements.map(plain);
+  if (!ts.isObjectLiteralExpression(u)) return undefined;
+  const out: { [key: string]: Plain } = {};
+  for (const p of u.properties) {
+    const key = ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) ? propertyName(p.name) : undefined;
+    if (key !== undefined) out[key] = plain((p as ts.PropertyAssignment).initializer);
+  }
+  return out;
+}
+
+/** What holds a table: the declaration of `const orders = new Table(...)`, or `this.orders` for `this.orders = new Table(...)`. */
+function holderOf(t: TsTable): ts.VariableDeclaration | string | undefined {
+  let cur = t.node.parent;
+  while (cur && (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur))) cur = cur.parent;
+  if (cur && ts.isVariableDeclaration(cur)) return cur;
+  if (cur && ts.isBinaryExpression(cur) && cur.operatorToken.kind === ts.SyntaxKind.EqualsToken) return unwrap(cur.left).getText();
+  return undefined;
+}
+
+/** The table a name (`orders`, `this.orders`) holds. */
+function named(e: ts.Expression, tables: TsTable[]): TsTable | undefined {
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) {
+    const d = declarationOf(u);
+    return d && d !== 'other' ? tables.find((t) => holderOf(t) === d) : undefined;
+  }
+  if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword)
+    return tables.find((t) => holderOf(t) === u.getText());
+  return undefined;
+}
+
+/** The table whose CloudFormation resource `receiver` is: `orders.node.defaultChild`, a CfnTable, or a const holding either. */
+function resourceOf(receiver: ts.Expression, tables: TsTable[]): TsTable | undefined {
+  let e = unwrap(receiver);
+  if (ts.isIdentifier(e)) {
+    const d = declarationOf(e);
+    const list = d && d !== 'other' ? d.parent : undefined;
+    if (d && d !== 'other' && d.initializer && list && ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) {
+      const init = unwrap(d.initializer);
+      const own = tables.find((t) => t.node === init);
+      if (own) return own.kind === 'CfnTable' || own.kind === 'CfnGlobalTable' ? own : undefined;
+      e = init;
+    }
+  }
+  if (ts.isPropertyAccessExpression(e) && e.name.text === 'defaultChild') {
+    const node = unwrap(e.expression);
+    return ts.isPropertyAccessExpression(node) && node.name.text === 'node' ? named(node.expression, tables) : undefined;
+  }
+  const t = named(e, tables);
+  return t && (t.kind === 'CfnTable' || t.kind === 'CfnGlobalTable') ? t : undefined;
+}
+
+const RULE_IDS = new RegExp(METADATA_RULE_IDS.join('|'));
+
+export function metadataSuppressionsOf(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
+  const calls = RULE_IDS.test(sf.text);
+  if (!calls && !/addMetadata\s*\(|cfnOptions\s*\.\s*metadata\b/.test(sf.text)) return;
+  const cdk = tables.filter((t) => t.framework === 'cdk' && t.kind !== 'CfnResource');
+  if (cdk.length === 0) return;
+  const add = (receiver: ts.Expression, md: Plain, where: string) => {
+    const t = resourceOf(receiver, cdk);
+    if (!t) return;
+    for (const s of metadataSuppressions(md, where)) if (!t.suppressions.some((o) => o.text === s.text)) t.suppressions.push(s);
+  };
+  // helper(orders, 'DYNAMODB_TABLE_ENCRYPTED_KMS'): maybe a suppression kmsfix cannot read.
+  const helperCall = (n: ts.CallExpression) => {
+    const rule = n.arguments.map((a) => stringValue(a)).find((s) => s !== undefined && METADATA_RULE_IDS.includes(s));
+    if (rule === undefined) return;
+    for (const a of n.arguments) {
+      const t = named(a, cdk) ?? resourceOf(a, cdk);
+      if (!t || t.encryption.obstacles.some((o) => o.kind === 'code-shape' && o.step.includes(rule))) continue;
+      const call = n.getText(sf).replace(/\s+/g, ' ');
+      t.encryption.obstacles.push({
+        kind: 'code-shape',
+        step:
+          `${call.length > 90 ? call.slice(0, 87) + '...' : call} (line ${lines.position(n.getStart(sf)).line}) names this table and ${rule}, ` +
+          'and may suppress that rule in its Metadata, which kmsfix does not read through a call: if it does, mark the table ' +
+          'with a `// kmsfix:ignore <reason>` comment; if not, or the exception no longer holds, remove the call and run kmsfix again',
+      });
+    }
+  };
+  const visit = (n: ts.Node): void => {
+    // <resource>.cfnOptions.metadata = {...}
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = unwrap(n.left);
+      const options = ts.isPropertyAccessExpression(left) && left.name.text === 'metadata' ? unwrap(left.expression) : undefined;
+      if (options && ts.isPropertyAccessExpression(options) && options.name.text === 'cfnOptions')
+        add(options.expression, plain(n.right), 'cfnOptions.metadata');
+    }
+    // <resource>.addMetadata('checkov', {...})
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'addMetadata') {
+      const key = n.arguments[0] && stringValue(n.arguments[0]);
+      if (key !== undefined && n.arguments[1]) add(n.expression.expression, { [key]: plain(n.arguments[1]) }, 'addMetadata');
+    } else if (calls && ts.isCallExpression(n)) helperCall(n);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+}

@@ -1,0 +1,161 @@
+/**
+ * The options of a table that its key, alias and lookups must share: Pulumi's `parent` and `provider`
+ * resource options (the third argument) and `protect` / `retainOnDelete`; CDKTF's `provider` and
+ * `lifecycle.preventDestroy` in the table's config. A key made through another provider than the
+ * table's is in another Region, and DynamoDB refuses it: what cannot be read here makes the table
+ * not fixable (detect.ts), it is never taken as absent.
+ *
+ * Read as written (`{ provider: west }`, the shorthand `{ provider }`), through a `const` object
+ * literal of the file (`const opts = { provider: west }`, then written `opts.provider`) and through a
+ * spread of one; a parameter, a `let`, a call or a spread of anything else is unreadable.
+ */
+import { constObjectOf } from './consts.js';
+import type { TsTable } from './detect.js';
+import { lookup, snippet } from './lookup.js';
+import { ts, unwrap } from './parse.js';
+
+/** An option to copy: its value as the table's code holds it, the text that names it at the key, and the node whose names that text needs. */
+export interface Copied {
+  value: ts.Expression;
+  text: string;
+  needs: ts.Node;
+}
+
+export interface CopiedOptions {
+  parent?: Copied;
+  provider?: Copied;
+  /** The table is kept (Pulumi `protect`/`retainOnDelete`, CDKTF `lifecycle.preventDestroy`): its key is kept too. */
+  retain: boolean;
+}
+
+/** Why the options cannot be read, and the variable that holds them when one does (`opts`, `...opts`). */
+export type Unreadable = { unreadable: string; holder?: string };
+
+export type OptionsRead = CopiedOptions | Unreadable;
+
+/** The name a value or spread is read from, when it is a plain variable. */
+function nameOf(n: ts.Node): string | undefined {
+  const e = ts.isSpreadAssignment(n) ? unwrap(n.expression) : ts.isExpression(n) ? unwrap(n) : undefined;
+  return e && ts.isIdentifier(e) ? e.text : undefined;
+}
+
+/** An object literal as written, or the one a `const` of the file holds (named `holder`). */
+export function objectOf(e: ts.Expression): { literal: ts.ObjectLiteralExpression; holder?: string } | undefined {
+  const u = unwrap(e);
+  if (ts.isObjectLiteralExpression(u)) return { literal: u };
+  const held = constObjectOf(u);
+  return held ? { literal: held.literal, holder: held.name } : undefined;
+}
+
+/** A reference the key can repeat (`west`, `this.west`, `this`), not an expression that would create a second provider. */
+function isReference(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  if (ts.isIdentifier(u) || u.kind === ts.SyntaxKind.ThisKeyword) return true;
+  return ts.isPropertyAccessExpression(u) && isReference(u.expression);
+}
+
+/**
+ * The option `key` of an object literal (`holder`: the const that holds it, the text is then
+ * `holder.key`), or why it cannot be read. A value read through a spread of a const is named through
+ * that const (`base.provider`).
+ */
+function optionIn(
+  sf: ts.SourceFile,
+  o: { literal: ts.ObjectLiteralExpression; holder?: string },
+  at: ts.Expression,
+  key: string,
+): Copied | 'absent' | Unreadable {
+  const l = lookup(sf, o.literal, key);
+  if (l.kind === 'absent') return 'absent';
+  if (l.kind === 'unknown') return { unreadable: l.why, holder: nameOf(l.node) };
+  if (o.holder) return { value: l.value, text: `${o.holder}.${key}`, needs: at };
+  if (l.prop.parent !== o.literal) {
+    let via: { name: string; node: ts.Expression } | undefined;
+    for (const p of o.literal.properties) {
+      if (!ts.isSpreadAssignment(p)) continue;
+      const base = constObjectOf(p.expression);
+      if (base && lookup(sf, base.literal, key).kind === 'value') via = { name: base.name, node: p.expression };
+    }
+    if (via) return { value: l.value, text: `${via.name}.${key}`, needs: via.node };
+  }
+  if (!isReference(l.value))
+    return {
+      unreadable: `${key} is created in place (${snippet(sf, l.value)}), and the key cannot name the same one: declare it as a const first`,
+    };
+  return { value: l.value, text: l.value.getText(sf), needs: l.value };
+}
+
+/** Is a kept-table switch on? Anything but a literal `false` counts (a key kept for nothing costs less than a key lost). */
+function keeps(sf: ts.SourceFile, o: { literal: ts.ObjectLiteralExpression }, key: string): boolean {
+  const l = lookup(sf, o.literal, key);
+  return l.kind !== 'absent' && !(l.kind === 'value' && unwrap(l.value).kind === ts.SyntaxKind.FalseKeyword);
+}
+
+/**
+ * What the key, alias and lookups of a table copy. `props`: the table's props / config literal
+ * (CDKTF); `options`: Pulumi's third argument.
+ */
+export function readOptions(
+  sf: ts.SourceFile,
+  framework: TsTable['framework'],
+  props: ts.ObjectLiteralExpression | undefined,
+  options: ts.Expression | undefined,
+): OptionsRead {
+  if (framework === 'pulumi') {
+    if (!options) return { retain: false };
+    const o = objectOf(options);
+    if (!o)
+      return {
+        unreadable: `the resource options are ${snippet(sf, options)}, not an object literal (or a const holding one)`,
+        holder: nameOf(options),
+      };
+    const out: CopiedOptions = { retain: keeps(sf, o, 'protect') || keeps(sf, o, 'retainOnDelete') };
+    for (const key of ['parent', 'provider'] as const) {
+      const c = optionIn(sf, o, options, key);
+      if (c === 'absent') continue;
+      if ('unreadable' in c) return c;
+      out[key] = c;
+    }
+    return out;
+  }
+  if (framework === 'cdktf' && props) {
+    const o = { literal: props };
+    const out: CopiedOptions = { retain: false };
+    const provider = optionIn(sf, o, props, 'provider');
+    if (provider !== 'absent' && 'unreadable' in provider) return provider;
+    if (provider !== 'absent') out.provider = provider;
+    const lc = lookup(sf, props, 'lifecycle');
+    if (lc.kind === 'unknown') return { unreadable: lc.why };
+    if (lc.kind === 'value') {
+      const lifecycle = objectOf(lc.value);
+      if (!lifecycle) return { unreadable: `lifecycle is ${snippet(sf, lc.value)}, not an object literal (or a const holding one)` };
+      out.retain = keeps(sf, lifecycle, 'preventDestroy');
+    }
+    return out;
+  }
+  return { retain: false };
+}
+
+/** The options of a table a fix changes (detect.ts declined the table when they are unreadable). */
+export function optionsOf(t: TsTable, sf: ts.SourceFile): CopiedOptions {
+  const options = ts.isObjectLiteralExpression(t.node) ? undefined : t.node.arguments?.[2];
+  const read = readOptions(sf, t.framework, t.props, options);
+  if ('unreadable' in read) throw new Error(`${t.address}: ${read.unreadable}`);
+  return read;
+}
+
+/** The step when a table's options cannot be read. */
+export function unreadableOptionsStep(framework: TsTable['framework'], read: Unreadable): string {
+  const pulumi = framework === 'pulumi';
+  const what = pulumi ? 'resource options (parent, provider, protect)' : 'provider and lifecycle';
+  const example =
+    pulumi && read.holder
+      ? ` (\`{ parent: ${read.holder}.parent, provider: ${read.holder}.provider }\`, and \`retainOnDelete: true\` on the key when the table is protected)`
+      : '';
+  return (
+    `${read.unreadable}, so kmsfix cannot tell the table's ${what}, which its key, alias and lookups must share ` +
+    '(a key made through another provider is in another Region, and DynamoDB refuses it): create the key ' +
+    `(enableKeyRotation), its alias and the policy's lookups by hand with the table's options${example}, ` +
+    'or write the options as an object literal (or a const object literal of this file) and run kmsfix again'
+  );
+}

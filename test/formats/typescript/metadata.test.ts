@@ -1,0 +1,88 @@
+/**
+ * AWS CDK suppressions written into a table's CloudFormation Metadata (`cfnOptions.metadata = {...}`,
+ * `addMetadata(...)`, src/formats/typescript/metadata.ts) are read as the synthesized template's
+ * `Metadata` is: the source and the template get the same verdict. A project's helper that names the
+ * table and a rule ID is not read, but keeps the table from being fixed.
+ * Fixture: typescript/cdk-metadata-suppressions.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+import { runCli } from '../../helpers/cli-helper.js';
+import { FIXTURES, ROOT } from '../../helpers/fixture-cases.js';
+
+const fixture = path.join(FIXTURES, 'typescript', 'cdk-metadata-suppressions', 'input.ts');
+
+async function scan(text: string) {
+  const r = await processMemory([{ path: 'stack.ts', text }], 'scan');
+  expect(r.outcomes[0].error).toBeUndefined();
+  return r.outcomes[0].tables;
+}
+
+const stack = (body: string) => `import * as cdk from 'aws-cdk-lib';
+import { CfnTable, Table, AttributeType } from 'aws-cdk-lib/aws-dynamodb';
+const partitionKey = { name: 'id', type: AttributeType.STRING };
+export class S extends cdk.Stack {
+  constructor(scope: cdk.App, id: string) {
+    super(scope, id);
+${body}
+  }
+}
+`;
+
+describe('AWS CDK Metadata suppressions', () => {
+  it('only the table the Metadata is written on, and only this rule', async () => {
+    const tables = await scan(
+      stack(`    const a = new Table(this, 'A', { partitionKey });
+    const b = new Table(this, 'B', { partitionKey });
+    (a.node.defaultChild as CfnTable).cfnOptions.metadata = { checkov: { skip: [{ id: 'CKV_AWS_119' }] } };
+    (b.node.defaultChild as CfnTable).cfnOptions.metadata = { checkov: { skip: [{ id: 'CKV_AWS_28' }] } };
+    const c = new Table(this, 'C', { partitionKey });
+    (c.node.defaultChild as CfnTable).addMetadata('guard', { SuppressedRules: ['DYNAMODB_TABLE_MUST_BE_ENCRYPTED'] });`),
+    );
+    expect(tables.map((t) => [t.address, t.status])).toEqual([
+      ['A', 'suppressed'],
+      ['B', 'aws-owned'],
+      // cfn-guard's other rule (encryption at all) is suppressed, not the customer-managed one.
+      ['C', 'aws-owned'],
+    ]);
+  });
+
+  it('the synthesized template gets the verdicts the source gets', async () => {
+    const source = readFileSync(fixture, 'utf8');
+    const fromSource = Object.fromEntries((await scan(source)).map((t) => [t.address, t.status]));
+    const work = mkdtempSync(path.join(tmpdir(), 'kmsfix-metadata-'));
+    const js = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    }).outputText;
+    writeFileSync(path.join(work, 'stack.cjs'), js);
+    writeFileSync(
+      path.join(work, 'app.cjs'),
+      `const cdk = require('aws-cdk-lib');
+const app = new cdk.App({ outdir: 'cdk.out' });
+new (require('./stack.cjs').DataStack)(app, 'Data');
+app.synth();
+`,
+    );
+    const r = spawnSync(process.execPath, ['app.cjs'], {
+      cwd: work,
+      env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const outdir = path.join(work, 'cdk.out');
+    const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
+    const out = JSON.parse((await runCli(['scan', '--format', 'json', ...templates], outdir)).stdout) as {
+      tables: { address: string; status: string }[];
+    };
+    const fromTemplate = Object.fromEntries(out.tables.map((t) => [t.address.replace(/[0-9A-F]{8}$/, ''), t.status]));
+    for (const id of ['Scenarios', 'History', 'Cache', 'Raw', 'Sessions']) expect([id, fromTemplate[id]]).toEqual([id, fromSource[id]]);
+    // The helper's Metadata is seen in the template only: in the source, the table is left alone (not fixable).
+    expect(fromTemplate.Agents).toBe('suppressed');
+    expect(fromSource.Agents).toBe('aws-managed');
+  }, 120_000);
+});
