@@ -7,7 +7,8 @@ import type { FormatEntry } from '../../core/types.js';
 // `AWS::DynamoDB::`: CloudFormation resources written as object literals (a Serverless Framework serverless.ts).
 // `@aws-amplify/backend`: an Amplify Gen2 data resource, whose `a.model()`s are tables.
 // SST v3's `sst.aws.Dynamo` component (src/formats/typescript/sst.ts).
-const MARKERS = /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws|AWS::DynamoDB::|@aws-amplify\/backend|sst\.aws\.Dynamo/;
+const MARKERS =
+  /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws|AWS::DynamoDB::|@aws-amplify\/backend|sst\.aws\.Dynamo/;
 /** SST v2's constructs: a file that imports them and names a `Table`. */
 const SST_V2 = /sst\/constructs|@serverless-stack\/resources/;
 
