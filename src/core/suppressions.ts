@@ -34,8 +34,10 @@ export function commentSuppressions(comment: string, today: Date = new Date()): 
 export type Plain = { [key: string]: Plain } | Plain[] | string | number | boolean | undefined;
 
 const field = (v: Plain, key: string): Plain => (v && typeof v === 'object' && !Array.isArray(v) ? v[key] : undefined);
-const text = (v: Plain): string | undefined => (typeof v === 'string' ? v : undefined);
-const withId = (list: Plain, id: string): Plain => (Array.isArray(list) ? list.find((i) => field(i, 'id') === id) : undefined);
+const text = (v: Plain): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+const withId = (list: Plain, id: string): Plain => (Array.isArray(list) ? list.find((i) => text(field(i, 'id')) === id) : undefined);
+/** A switch as CloudFormation reads it: a boolean, or the string `true` (as a synthesized template may hold it). */
+const on = (v: Plain): boolean => v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true');
 /** The rule IDs a Metadata suppression of this rule names (checkov, cfn_nag, cfn-guard). */
 export const METADATA_RULE_IDS = ['CKV_AWS_119', 'W74', 'DYNAMODB_TABLE_ENCRYPTED_KMS', 'DYNAMODB_TABLE_MUST_BE_ENCRYPTED'];
 
@@ -46,8 +48,8 @@ const said = (what: string, reason: string | undefined) => (reason ? `${what} ($
  * `skip` CKV_AWS_119, cfn_nag `rules_to_suppress` W74, cfn-guard `SuppressedRules`
  * DYNAMODB_TABLE_ENCRYPTED_KMS (or DYNAMODB_TABLE_MUST_BE_ENCRYPTED, that rule alone), and
  * `kmsfix: { ignore: true }`. `where` names the Metadata in the user's terms (AWS CDK's
- * `cfnOptions.metadata`, `addMetadata`). The same reading as CloudFormation's `Metadata`
- * (src/formats/cloudformation/detect.ts suppressionsOf), for a Metadata a format holds as values.
+ * `cfnOptions.metadata`, `addMetadata`; CloudFormation's `Metadata`): one reading for every format
+ * that holds a Metadata as values (src/formats/cloudformation/detect.ts suppressionsOf, AWS CDK's).
  */
 export function metadataSuppressions(md: Plain, where: string): Suppression[] {
   const found: Suppression[] = [];
@@ -57,11 +59,11 @@ export function metadataSuppressions(md: Plain, where: string): Suppression[] {
   if (nag) found.push({ tool: 'cfn-nag', text: said(`${where}.cfn_nag.rules_to_suppress W74`, text(field(nag, 'reason'))) });
   const guard = field(field(md, 'guard'), 'SuppressedRules');
   for (const rule of ['DYNAMODB_TABLE_ENCRYPTED_KMS', 'DYNAMODB_TABLE_MUST_BE_ENCRYPTED']) {
-    if (Array.isArray(guard) && guard.includes(rule))
+    if (Array.isArray(guard) && guard.some((g) => text(g) === rule))
       found.push({ tool: 'cfn-guard', rule, text: `${where}.guard.SuppressedRules ${rule}` });
   }
   const own = field(md, 'kmsfix');
-  if (field(own, 'ignore') === true || own === 'ignore')
+  if (on(field(own, 'ignore')) || own === 'ignore')
     found.push({ tool: 'kmsfix', text: said(`${where}.kmsfix.ignore`, text(field(own, 'reason'))) });
   return found;
 }

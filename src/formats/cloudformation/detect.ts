@@ -18,7 +18,7 @@ import {
 import { AWS_MANAGED_ALIAS, isFixableStatus } from '../../rule/status.js';
 import { replicationPolicy } from '../../rule/blockers.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
-import { commentSuppressions } from '../../core/suppressions.js';
+import { commentSuppressions, metadataSuppressions, type Plain } from '../../core/suppressions.js';
 import type { Raw, Reference, TableKind } from '../../rule/peers/facts.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
 import { AnchorIndex, sseEdit, type AliasSite, type SseEdit } from '../yaml/anchors.js';
@@ -414,29 +414,9 @@ function parametersOf(via: string[]): string[] {
 
 // ---------------------------------------------------------------- suppressions
 
-function seqHasId(node: CNode | null | undefined, id: string): CMap | undefined {
-  if (node?.kind !== 'seq') return undefined;
-  return node.items.find((i): i is CMap => i.kind === 'map' && scalarString(child(i, 'id')) === id);
-}
-
 export function suppressionsOf(text: string, resourcePair: CPair, resource: CMap): Suppression[] {
-  const found: Suppression[] = [];
   const md = child(resource, 'Metadata');
-  const checkov = seqHasId(child(child(md, 'checkov'), 'skip'), 'CKV_AWS_119');
-  if (checkov)
-    found.push({ tool: 'checkov', text: withReason('Metadata.checkov.skip CKV_AWS_119', scalarString(child(checkov, 'comment'))) });
-  const nag = seqHasId(child(child(md, 'cfn_nag'), 'rules_to_suppress'), 'W74');
-  if (nag) found.push({ tool: 'cfn-nag', text: withReason('Metadata.cfn_nag.rules_to_suppress W74', scalarString(child(nag, 'reason'))) });
-  const guard = child(child(md, 'guard'), 'SuppressedRules');
-  for (const rule of ['DYNAMODB_TABLE_ENCRYPTED_KMS', 'DYNAMODB_TABLE_MUST_BE_ENCRYPTED']) {
-    if (guard?.kind === 'seq' && guard.items.some((i) => scalarString(i) === rule)) {
-      found.push({ tool: 'cfn-guard', rule, text: `Metadata.guard.SuppressedRules ${rule}` });
-    }
-  }
-  const own = child(md, 'kmsfix');
-  if (own && (boolOf(child(own, 'ignore')) === true || scalarString(own) === 'ignore')) {
-    found.push({ tool: 'kmsfix', text: withReason('Metadata.kmsfix.ignore', scalarString(child(own, 'reason'))) });
-  }
+  const found: Suppression[] = md ? metadataSuppressions(toPlain(md) as Plain, 'Metadata') : [];
   // Comments (YAML): on the logical ID's line, or in the comment lines just above it.
   const lineEnd = text.indexOf('\n', resourcePair.keyStart);
   const comments = [
@@ -448,10 +428,6 @@ export function suppressionsOf(text: string, resourcePair: CPair, resource: CMap
     if (hash !== -1) found.push(...commentSuppressions(c.slice(hash)));
   }
   return found;
-}
-
-function withReason(what: string, reason: string | undefined): string {
-  return reason ? `${what} (${reason.trim()})` : what;
 }
 
 // ---------------------------------------------------------------- as peer scanners read values
