@@ -32,6 +32,12 @@ const DECLARATION = [
   },
   { family: 'terraform', ext: /\.tf\.json$/, re: /"aws_dynamodb_table(?:_replica)?"\s*:/g },
   {
+    family: 'terraform',
+    ext: /(?:^|\/)terragrunt\.hcl$/,
+    // A terragrunt unit whose terraform { source } is one of those modules (tfr:///, git::, github.com/ forms).
+    re: /^\s*source\s*=\s*"[^"\n]*(?:terraform-aws-modules\/(?:dynamodb-table\/aws|terraform-aws-dynamodb-table)|(?:cloudposse|mineiros-io)\/(?:dynamodb\/aws|terraform-aws-dynamodb(?:\.git)?(?![\w-])))[^"\n]*"/gm,
+  },
+  {
     family: 'typescript',
     ext: /(?<!\.d)\.ts$/,
     // Not in a line comment; a construct's first argument is its scope or name, never an object literal
