@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'kmsfix.js');
-const SKIP = new Set(['.git', 'node_modules', '.terraform', 'cdk.out', '.aws-sam', '.serverless']);
+const SKIP = new Set(['.git', 'node_modules', '.terraform', '.terragrunt-cache', 'cdk.out', '.aws-sam', '.serverless']);
 
 /** Family of a file by extension, and the declarations a plain text search finds in it. */
 const DECLARATION = [

@@ -1,12 +1,15 @@
 /**
  * Terragrunt units whose `terraform { source }` is a DynamoDB registry module are tables (they were
  * missed: scan exited 0). Statuses: fixtures/terraform/terragrunt-units (statuses.json). Here: the
- * manual step in each module's words, nothing written by fix, terragrunt's lock table left out.
+ * manual step in each module's words, nothing written by fix, terragrunt's lock table left out,
+ * and units under .terragrunt-cache (terragrunt's copies) never read. The CLI tests need `npm run build`.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
+import { runCli } from '../../helpers/cli-helper.js';
 import { FIXTURES } from '../../helpers/fixture-cases.js';
 
 const LIVE = path.join(FIXTURES, 'terraform', 'terragrunt-units', 'input');
@@ -63,5 +66,19 @@ describe('terragrunt units', () => {
     expect(alone.outcomes[0].tables[0].message).toMatch(
       /^server_side_encryption_enabled and server_side_encryption_kms_key_arn may be set by include "root" \(no root.hcl in a folder above\)/,
     );
+  });
+
+  it('kmsfix scan reports the units, exits 1, and never reads .terragrunt-cache', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tg-'));
+    cpSync(LIVE, dir, { recursive: true });
+    // Terragrunt copies the unit's folder into its cache, beside the module it downloads.
+    cpSync(path.join(LIVE, 'live', 'prod', 'roasts'), path.join(dir, 'live', 'prod', 'roasts', '.terragrunt-cache', 'ab', 'cd'), {
+      recursive: true,
+    });
+    const scan = await runCli(['scan', '--format', 'json', '.'], dir);
+    expect(scan.code, scan.stderr).toBe(1);
+    const files = (JSON.parse(scan.stdout).tables as { file: string }[]).map((t) => t.file);
+    expect(files).toHaveLength(9);
+    expect(files.filter((f) => f.includes('.terragrunt-cache'))).toEqual([]);
   });
 });
