@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'kmsfix.js');
-const SKIP = new Set(['.git', 'node_modules', '.terraform', 'cdk.out', '.aws-sam', '.serverless']);
+const SKIP = new Set(['.git', 'node_modules', '.terraform', '.terragrunt-cache', 'cdk.out', '.aws-sam', '.serverless']);
 
 /** Family of a file by extension, and the declarations a plain text search finds in it. */
 const DECLARATION = [
@@ -31,6 +31,12 @@ const DECLARATION = [
     re: /^\s*resource\s+"aws_dynamodb_table(?:_replica)?"|^\s*source\s*=\s*"(?:terraform-aws-modules\/dynamodb-table\/aws|(?:cloudposse|mineiros-io)\/dynamodb\/aws|[^"]*github\.com[/:](?:cloudposse|mineiros-io)\/terraform-aws-dynamodb(?:\.git)?(?![\w-])[^"]*)"/gm,
   },
   { family: 'terraform', ext: /\.tf\.json$/, re: /"aws_dynamodb_table(?:_replica)?"\s*:/g },
+  {
+    family: 'terraform',
+    ext: /(?:^|\/)terragrunt\.hcl$/,
+    // A terragrunt unit whose terraform { source } is one of those modules (tfr:///, git::, github.com/ forms).
+    re: /^\s*source\s*=\s*"[^"\n]*(?:terraform-aws-modules\/(?:dynamodb-table\/aws|terraform-aws-dynamodb-table)|(?:cloudposse|mineiros-io)\/(?:dynamodb\/aws|terraform-aws-dynamodb(?:\.git)?(?![\w-])))[^"\n]*"/gm,
+  },
   {
     family: 'typescript',
     ext: /(?<!\.d)\.ts$/,

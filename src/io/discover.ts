@@ -12,7 +12,17 @@ import { isTempName } from './temp.js';
 import type { FileError } from '../core/result.js';
 
 // `#current-cloud-backend`: the Amplify CLI's copy of what it last deployed (amplify/), never edited by hand.
-export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', 'cdk.out', '.aws-sam', '.serverless', '#current-cloud-backend']);
+// `.terragrunt-cache`: terragrunt's copies of a unit's folder and the module it downloads, as `.terraform` holds Terraform's.
+export const SKIPPED_DIRS = new Set([
+  '.git',
+  'node_modules',
+  '.terraform',
+  '.terragrunt-cache',
+  'cdk.out',
+  '.aws-sam',
+  '.serverless',
+  '#current-cloud-backend',
+]);
 
 /** Folders of test code: a table there is often non-compliant on purpose. */
 const TEST_DIRS = new Set(['test', 'tests', '__tests__']);

@@ -172,7 +172,7 @@ export const WORDS: Record<TfKind, Vocabulary> = {
 /** Each registry module's words (its inputs' names), made once. */
 const moduleWords = new Map<RegistryModule, Vocabulary>();
 
-function wordsOf(kind: TfKind, m: RegistryModule | undefined): Vocabulary {
+export function wordsOf(kind: TfKind, m: RegistryModule | undefined): Vocabulary {
   if (!m) return WORDS[kind];
   let w = moduleWords.get(m);
   if (!w) moduleWords.set(m, (w = { names: m.words, phrases: { ...PHRASES, ...m.phrases } }));
@@ -212,14 +212,17 @@ export function keySetting(a: HAttr | undefined, peer = a): Setting {
   return { state: isReference(raw) ? 'reference' : 'expression', source: a.value, raw };
 }
 
+/** A registry module call's encryption, from its inputs (a terragrunt unit's `inputs` are read as such a call: terragruntUnit.ts). */
+export function moduleCallSettings(b: HBlock, m: RegistryModule): Settings {
+  // The module's inputs decide the table; the DataDog KICS fork also reads a server_side_encryption block in the call.
+  const { enabled, key } = moduleInputSettings(b, m);
+  const present = blocks(b, 'server_side_encryption').length > 0 || attr(b, m.enabled.input);
+  return { model: 'sse', ...m.settings(enabled, key), peerBlock: present ? 'present' : 'missing' };
+}
+
 function settingsOf(kind: TfKind, b: HBlock, m: RegistryModule | undefined): Settings {
   if (kind === 'table-replica') return { model: 'sse', key: keySetting(attr(b, 'kms_key_arn')) };
-  if (m) {
-    // The module's inputs decide the table; the DataDog KICS fork also reads a server_side_encryption block in the call.
-    const { enabled, key } = moduleInputSettings(b, m);
-    const present = blocks(b, 'server_side_encryption').length > 0 || attr(b, m.enabled.input);
-    return { model: 'sse', ...m.settings(enabled, key), peerBlock: present ? 'present' : 'missing' };
-  }
+  if (m) return moduleCallSettings(b, m);
   if (dynamicBlocks(b, 'server_side_encryption').length > 0)
     return { model: 'sse', block: { state: 'expression', source: 'a dynamic block' } };
   const sse = blocks(b, 'server_side_encryption')[0];
@@ -269,9 +272,8 @@ function replicasOf(text: string, b: HBlock): { replicas?: Replicas } {
 /** What keeps the table from being fixed that its own block shows: replicas or replica Regions kmsfix cannot give keys. */
 function ownObstacles(kind: TfKind, b: HBlock, m: RegistryModule | undefined): Obstacle[] {
   if (kind === 'table' && dynamicBlocks(b, 'replica').length > 0) return [{ kind: 'dynamic-replicas' }];
-  const replicas = m ? attr(b, m.replicas.input) : undefined;
-  if (replicas && !/^\[\s*\]$/.test(replicas.value) && replicas.lit?.type !== 'null')
-    return [{ kind: 'module-replica-regions', ...(m?.replicas.step ? { step: m.replicas.step } : {}) }];
+  const replicas = m && moduleReplicas(b, m);
+  if (replicas) return [replicas];
   const out: Obstacle[] = [];
   const old = m && olderModule(b, m);
   if (old) out.push(old);
@@ -280,6 +282,13 @@ function ownObstacles(kind: TfKind, b: HBlock, m: RegistryModule | undefined): O
   const recreated = recreatedReplicas(kind, b);
   if (recreated) out.push(recreated);
   return out;
+}
+
+/** A registry module call that sets its replica Regions (its replicas get no key of their own). */
+export function moduleReplicas(b: HBlock, m: RegistryModule): Obstacle | undefined {
+  const replicas = attr(b, m.replicas.input);
+  if (!replicas || /^\[\s*\]$/.test(replicas.value) || replicas.lit?.type === 'null') return undefined;
+  return { kind: 'module-replica-regions', ...(m.replicas.step ? { step: m.replicas.step } : {}) };
 }
 
 /** A registry module call pinned to versions without what a fix writes or reads (registryModules.ts `since`). */
@@ -371,7 +380,12 @@ function labelPlaceholder(label: string | undefined): Obstacle[] {
 /** The registry module a call names, unless the call creates no table (its `enabled = false`, `module_enabled = false`). */
 function registryCall(b: HBlock): RegistryModule | undefined {
   const m = registryModuleOf(attr(b, 'source'));
-  return m && !(m.create && boolOf(attr(b, m.create)) === false) ? m : undefined;
+  return m && createsTable(b, m) ? m : undefined;
+}
+
+/** Whether a registry module call creates its table (not `enabled = false`, `module_enabled = false`). */
+export function createsTable(b: HBlock, m: RegistryModule): boolean {
+  return !(m.create && boolOf(attr(b, m.create)) === false);
 }
 
 /** Evaluation of module inputs (inputs.ts), loaded once (each dynamic import() goes through the module loader). */

@@ -9,9 +9,12 @@ const TABLE = /aws_dynamodb_table|terraform-aws-modules\/dynamodb-table|terrafor
  */
 const LOCAL_CALL = /source"?\s*[=:]\s*"\.\.?\//;
 
+/** A terragrunt unit: read for the registry module its `terraform { source }` names (terragruntUnit.ts), a group of its own. */
+export const isTerragruntUnit = (path: string) => /(^|[\\/])terragrunt\.hcl$/.test(path);
+
 export const terraformEntry: FormatEntry = {
   name: 'terraform',
-  accepts: (path) => /\.tf(\.json)?$/i.test(path),
+  accepts: (path) => /\.tf(\.json)?$/i.test(path) || isTerragruntUnit(path),
   prefilter: (text) => (text.includes('dynamodb') && TABLE.test(text)) || (text.includes('source') && LOCAL_CALL.test(text)),
   // A module's files, its lock file (which hashicorp/aws version the module runs with), and its
   // variable files: those Terraform loads for a root module (terraform.tfvars, *.auto.tfvars), and

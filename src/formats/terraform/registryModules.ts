@@ -27,7 +27,11 @@ export interface RegistryModule {
   /** The input that, false, has the call create nothing. */
   create?: string;
   /** The first version with the inputs and output a fix writes and reads, and what older ones lack (moduleVersion.ts). */
-  since: { version: string; lacks: string };
+  since: {
+    version: string;
+    lacks: string /** What older versions lack is an input (a terragrunt unit's step asks for the upgrade too). */;
+    input?: true;
+  };
   /** The module's output that gives the table's name (the generated alias reads `module.x.<output>`). */
   nameOutput: string;
   /**
@@ -75,7 +79,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
     },
     create: 'enabled',
     // 0.22.0 added the key input; before, enable_encryption meant the AWS managed key.
-    since: { version: '0.22.0', lacks: 'the input server_side_encryption_kms_key_arn' },
+    since: { version: '0.22.0', lacks: 'the input server_side_encryption_kms_key_arn', input: true },
     nameOutput: 'table_name',
     words: { enabled: 'enable_encryption', key: 'server_side_encryption_kms_key_arn', keyAttribute: 'server_side_encryption_kms_key_arn' },
     // enable_encryption defaults to true: unset, the key decides.
@@ -96,7 +100,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
         '(a replica with a key of its own needs one in its Region): declare the table without the module, with a KMS key in each replica Region, by hand',
     },
     create: 'module_enabled',
-    since: { version: '0.1.2', lacks: 'the input kms_type' },
+    since: { version: '0.1.2', lacks: 'the input kms_type', input: true },
     nameOutput: 'table.name',
     nameInput: 'name',
     words: { enabled: 'kms_type', key: 'kms_key_arn', keyAttribute: 'kms_key_arn' },

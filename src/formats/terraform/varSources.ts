@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { tfvarsOf } from './evaluate.js';
 import { isTfvars } from './rootModule.js';
-import { isObj, readBody } from './hclvalue.js';
+import { terragruntInputs } from './terragruntConfig.js';
 
 /** Subfolders of a root module where per-environment var-files are kept (the engine lists no folder for a format: these are looked in). */
 const VAR_FILE_FOLDERS = [
@@ -73,7 +73,7 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext): P
     terragrunt.push(f);
     return false;
   });
-  for (const f of terragrunt) for (const name of terragruntInputs(f.text)) add(name, 'terragrunt', rel(f.path));
+  for (const f of terragrunt) for (const name of terragruntNames(f.text)) add(name, 'terragrunt', rel(f.path));
   const atmos = await context.projectFile(file, 'atmos.yaml');
   if (atmos) add(EVERY, 'atmos', rel(atmos.path));
   return out;
@@ -83,11 +83,10 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext): P
  * The names a terragrunt.hcl's `inputs` sets: the keys of its object; when it is not an object
  * kmsfix reads (`merge(local.common, {...})`), every word of the file, since any may be one.
  */
-function terragruntInputs(text: string): string[] {
-  const body = readBody(`{\n${text}\n}`);
-  const inputs = isObj(body) ? body.obj.get('inputs') : undefined;
-  if (inputs === undefined) return [];
-  if (isObj(inputs)) return [...inputs.obj.keys()];
+function terragruntNames(text: string): string[] {
+  const inputs = terragruntInputs(text);
+  if (inputs.kind === 'none') return [];
+  if (inputs.kind === 'object') return [...inputs.inputs.keys()];
   return [...new Set(text.match(/[A-Za-z_][\w-]*/g) ?? [])];
 }
 

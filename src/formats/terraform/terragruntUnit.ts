@@ -1,0 +1,186 @@
+/**
+ * A terragrunt unit (`terragrunt.hcl`) whose `terraform { source = ... }` is one of the DynamoDB
+ * registry modules (registryModules.ts: `tfr:///terraform-aws-modules/dynamodb-table/aws?version=...`,
+ * `git::https://github.com/terraform-aws-modules/terraform-aws-dynamodb-table.git//?ref=...`,
+ * cloudposse's and mineiros-io's): terragrunt deploys the module as a root module with the unit's
+ * `inputs` as its variables, so the unit is a table, read as a call of that module whose arguments
+ * are the inputs (detect.ts moduleCallSettings: one reader). Inputs an `include` merges in are read
+ * from the included file when its path is `find_in_parent_folders(...)`; an include kmsfix cannot
+ * find, or `inputs` that are not an object, leave the switch and the key unknown.
+ *
+ * Never fixed: a key must be a resource beside the module, and a unit declares none (the step names
+ * a key unit and the inputs to set). Terragrunt's own lock tables (`remote_state { config {
+ * dynamodb_table = ... } }`) are created by terragrunt, not Terraform, and are not reported.
+ */
+import path from 'node:path';
+import { LineIndex } from '../../core/text.js';
+import type { DiskContext, SourceFile } from '../../core/types.js';
+import type { Settings, Setting } from '../../rule/facts.js';
+import { DYNAMODB_KEY_USE } from '../../rule/keyPolicy.js';
+import { createsTable, moduleCallSettings, moduleReplicas, PHRASES, wordsOf, type TfDetection } from './detect.js';
+import { isExpr, isObj, isStr, type Value } from './hclvalue.js';
+import { pinnedBelow } from './moduleVersion.js';
+import { attr, parseHcl, type HAttr, type HBlock, type Literal } from './parse.js';
+import { REGISTRY_MODULES, type RegistryModule } from './registryModules.js';
+import { blockComments, suppressionsOf } from './suppress.js';
+import { parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
+
+export async function detectTerragruntUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
+  // The prefilter took the file for any mention of a module kmsfix reads, or of a local source.
+  if (!file.text.includes('dynamodb')) return { tables: [] };
+  const hcl = await parseHcl(file.text);
+  const tf = hcl.blocks.find((b) => b.type === 'terraform');
+  const source = attr(tf, 'source');
+  // A source with interpolations (`?ref=${local.version}`) still names its module.
+  const sourceText = source?.lit?.type === 'string' ? source.lit.value : (source?.value ?? '');
+  const m = REGISTRY_MODULES.find((r) => r.source.test(sourceText));
+  if (!tf || !m) return { tables: [], hcl };
+  const call = await unitCall(file, context, tf, m);
+  if (!createsTable(call.block, m)) return { tables: [], hcl };
+  const folder = path.posix.basename(path.posix.dirname(file.absPath.replace(/\\/g, '/')));
+  const pos = LineIndex.of(file.text).position(tf.start);
+  const replicas = moduleReplicas(call.block, m);
+  return {
+    hcl,
+    tables: [
+      {
+        line: pos.line,
+        column: pos.column,
+        format: 'terraform',
+        type: 'terragrunt unit',
+        address: `terragrunt unit ${folder}`,
+        kind: 'module',
+        label: folder,
+        block: call.block,
+        registry: m,
+        encryption: {
+          // No peer scanner reads terragrunt units.
+          peerKind: 'code',
+          words: unitWords(m),
+          settings: call.settings,
+          obstacles: [replicas ?? { kind: 'code-shape', step: unitStep(m, sourceText) }],
+        },
+        suppressions: suppressionsOf(blockComments(file.text, hcl.comments, tf)),
+        keyRef: attr(call.block, m.key)?.value,
+      },
+    ],
+  };
+}
+
+/** The module's words, where a unit says `inputs` for a call's arguments. */
+function unitWords(m: RegistryModule) {
+  const w = wordsOf('module', m);
+  return { ...w, phrases: { ...PHRASES, enabledAbsent: '{enabled} is not set in inputs', ...m.phrases } };
+}
+
+/**
+ * The unit as a call of its module: a block whose arguments are the inputs that decide its table
+ * (those an include sets, then the unit's own over them, as terragrunt merges them), and its
+ * settings; unknown when the unit's `inputs` are not an object, or when an include kmsfix cannot
+ * read may set the switch or the key the unit does not set itself.
+ */
+async function unitCall(
+  file: SourceFile,
+  context: DiskContext | undefined,
+  tf: HBlock,
+  m: RegistryModule,
+): Promise<{ block: HBlock; settings: Settings }> {
+  const wanted = [m.enabled.input, m.key, m.replicas.input, ...(m.create ? [m.create] : [])];
+  const args = new Map<string, HAttr>();
+  const unread: string[] = [];
+  const dir = path.posix.dirname(file.path);
+  for (const inc of terragruntIncludes(file.text)) {
+    const label = inc.label ? `include "${inc.label}"` : 'include';
+    const name = parentFolderName(inc.path);
+    const found = name && context ? await context.projectFile(file, name, (f) => path.posix.dirname(f.path) !== dir) : undefined;
+    if (!found) {
+      unread.push(name ? `${label} (no ${name} in a folder above)` : `${label} (path = ${inc.path ? written(inc.path) : 'not set'})`);
+      continue;
+    }
+    const where = path.posix.relative(dir, found.path);
+    const inputs = terragruntInputs(found.text);
+    if (inputs.kind === 'expression') unread.push(`${label} (the inputs of ${where}: ${inputs.source})`);
+    if (inputs.kind !== 'object') continue;
+    for (const n of wanted) {
+      const v = inputs.inputs.get(n);
+      if (v !== undefined) args.set(n, argument(n, v, tf, ` (inputs of ${where})`));
+    }
+  }
+  const own = terragruntInputs(file.text);
+  const block: HBlock = { ...tf, type: 'module', labels: [], items: [] };
+  if (own.kind === 'expression') {
+    const why = `inputs = ${own.source}, which terragrunt evaluates (kmsfix reads an inputs object)`;
+    return { block, settings: { model: 'sse', enabled: unreadable(why) } };
+  }
+  const mine = own.kind === 'object' ? own.inputs : new Map<string, Value>();
+  for (const n of wanted) {
+    const v = mine.get(n);
+    if (v !== undefined) args.set(n, argument(n, v, tf, ''));
+  }
+  block.items = [...args.values()];
+  const open = [m.enabled.input, m.key].filter((n) => !mine.has(n));
+  if (unread.length > 0 && open.length > 0) {
+    const why = `${open.join(' and ')} may be set by ${unread.join(', ')}, which kmsfix cannot read`;
+    return { block, settings: { model: 'sse', enabled: unreadable(why) } };
+  }
+  return { block, settings: moduleCallSettings(block, m) };
+}
+
+const unreadable = (source: string): Setting => ({ state: 'unreadable', source });
+
+/** An input as a call's argument: its value as written and, for a literal, the literal (at the unit's terraform block: a unit is never edited). */
+function argument(name: string, v: Value, at: HBlock, from: string): HAttr {
+  const lit = literalOf(v);
+  return {
+    kind: 'attr',
+    name,
+    start: at.start,
+    end: at.start,
+    nameEnd: at.start,
+    eq: at.start,
+    valueStart: at.start,
+    valueEnd: at.start,
+    value: written(v) + from,
+    ...(lit ? { lit } : {}),
+    row: at.row,
+    endRow: at.row,
+  };
+}
+
+function literalOf(v: Value): Literal | undefined {
+  if (isStr(v)) return /[$%]\{/.test(v.str) ? undefined : { type: 'string', value: v.str };
+  if (!isExpr(v)) return undefined;
+  if (v.expr === 'true' || v.expr === 'false') return { type: 'bool', value: v.expr === 'true' };
+  if (v.expr === 'null') return { type: 'null' };
+  return /^-?\d+(\.\d+)?$/.test(v.expr) ? { type: 'number', value: v.expr } : undefined;
+}
+
+/** A value as HCL writes it (for messages; a list's emptiness for the replicas input). */
+function written(v: Value): string {
+  // Escapes are decoded (a message shows the value), interpolations kept as written.
+  if (isStr(v)) return `"${v.str}"`;
+  if (isExpr(v)) return v.expr;
+  if (Array.isArray(v)) return `[${v.map(written).join(', ')}]`;
+  return isObj(v) ? `{ ${[...v.obj].map(([k, x]) => `${k} = ${written(x)}`).join(', ')} }` : '';
+}
+
+/**
+ * The manual step: a key unit (rotation on, the key policy of every kmsfix fix) and the unit's
+ * inputs that use it, in the module's words; first the upgrade when the unit pins a version
+ * without the key input.
+ */
+function unitStep(m: RegistryModule, source: string): string {
+  const version = /[?&]version=([^&]+)/.exec(source)?.[1];
+  const pin = m.since.input ? pinnedBelow(source, version, m.since.version) : undefined;
+  const upgrade = pin
+    ? `upgrade ${m.name} to ${m.since.version} or later (the unit pins ${pin}, a version without ${m.since.lacks}), then `
+    : '';
+  return (
+    `a terragrunt unit deploys the module alone, so kmsfix cannot declare a key beside it: ${upgrade}create a KMS key with rotation on ` +
+    '(a unit of its own, for example of terraform-aws-modules/kms/aws) whose key policy lets the account administer it and use it through DynamoDB ' +
+    `(the statement kmsfix writes: ${DYNAMODB_KEY_USE.join(', ')} ` +
+    'for any principal with kms:CallerAccount = the account and kms:ViaService = dynamodb.<region>.amazonaws.com), ' +
+    `add dependency "kms" { config_path = "<that unit's folder>" } to this unit, and set ${m.enabled.input} = ${m.enabled.fixed} and ` +
+    `${m.key} = dependency.kms.outputs.key_arn in its inputs`
+  );
+}
