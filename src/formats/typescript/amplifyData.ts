@@ -119,7 +119,7 @@ type Overrides = Map<string, { setting: Setting; where: string }>;
 
 function backendOverrides(backend: SourceFile | undefined): Overrides {
   const out: Overrides = new Map();
-  if (!backend || !backend.text.includes('amplifyDynamoDbTables') || !backend.text.includes('sseSpecification')) return out;
+  if (!backend?.text.includes('amplifyDynamoDbTables') || !backend.text.includes('sseSpecification')) return out;
   const sf = parseTypeScript(backend.path, backend.text);
   const visit = (node: ts.Node): void => {
     if (
