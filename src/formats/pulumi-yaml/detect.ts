@@ -45,7 +45,10 @@ export interface PulumiTable extends TableFacts {
   resource: CMap;
   /** Anchored nodes (aliased elsewhere) that fixing this table edits. */
   shared: SseEdit['shared'];
-  /** `options: protect` or `retainOnDelete`: the key is kept too (`retainOnDelete: true`). */
+  /**
+   * `options: protect` or `retainOnDelete`, or `deletionProtectionEnabled` not `false` (a destroy fails on
+   * the table; leaving it behind would delete its key): the key is kept too (`retainOnDelete: true`).
+   */
   retain: boolean;
   /** `options: provider: ${name}`: that provider resource's name (the key and its policy's lookups go through it). */
   provider?: string;
@@ -198,6 +201,12 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
  * A global table whose replicas are resources of their own (`globalTableArn: ${orders.arn}`) is fixed
  * with them or not at all, and kmsfix does not fix replica resources: the table gets the obstacle.
  */
+/** A deletion-protected table (`deletionProtectionEnabled` set, and not `false`). */
+function deletionProtected(resource: CMap): boolean {
+  const on = child(child(resource, 'properties'), 'deletionProtectionEnabled');
+  return on !== undefined && boolOf(resolveAlias(on)) !== false;
+}
+
 function globalTableMembers(tables: PulumiTable[]): void {
   for (const r of tables) {
     if (!REPLICA_TYPES.has(r.type)) continue;
@@ -270,7 +279,9 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
         pair,
         resource,
         shared: edit?.shared ?? [],
-        retain: opts?.kind === 'map' && ['protect', 'retainOnDelete'].some((k) => boolOf(resolveAlias(child(opts, k))) === true),
+        retain:
+          (opts?.kind === 'map' && ['protect', 'retainOnDelete'].some((k) => boolOf(resolveAlias(child(opts, k))) === true)) ||
+          deletionProtected(resource),
         provider: opts?.kind === 'map' ? providerOf(opts) : undefined,
       });
     }
