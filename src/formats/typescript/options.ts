@@ -136,11 +136,17 @@ export function readOptions(
   return { retain: false };
 }
 
+/** Each table's options, read once: its key, alias, lookups and the key's protection all ask. */
+const copied = new WeakMap<TsTable, CopiedOptions>();
+
 /** The options of a table a fix changes (detect.ts declined the table when they are unreadable). */
 export function optionsOf(t: TsTable, sf: ts.SourceFile): CopiedOptions {
+  let read = copied.get(t);
+  if (read) return read;
   const options = ts.isObjectLiteralExpression(t.node) ? undefined : t.node.arguments?.[2];
-  const read = readOptions(sf, t.framework, t.props, options);
-  if ('unreadable' in read) throw new Error(`${t.address}: ${read.unreadable}`);
+  const got = readOptions(sf, t.framework, t.props, options);
+  if ('unreadable' in got) throw new Error(`${t.address}: ${got.unreadable}`);
+  copied.set(t, (read = got));
   return read;
 }
 
