@@ -553,7 +553,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   const imports = readImports(sf);
   const binds = bindings(imports);
   const c: Ctx = { sf, sym: (e) => resolveSymbol(e, binds) };
-  const lines = new LineIndex(file.text);
+  const lines = LineIndex.of(file.text);
   const tables: TsTable[] = [];
   const seen = new Map<string, number>();
   // AWS CDK before 1.0 (`@aws-cdk/cdk`): its Table had no TableEncryption.

@@ -13,7 +13,7 @@ export const typescript: Format<TsDetection> = {
     const d = detectTypeScript(file);
     if (!mayHoldModels(file.text)) return d;
     // Amplify Gen2 data models: tables Amplify creates, read with what amplify/backend.ts sets for them.
-    return amplifyModelTables(file, d.sf, new LineIndex(file.text), context).then((models) => {
+    return amplifyModelTables(file, d.sf, LineIndex.of(file.text), context).then((models) => {
       d.tables.push(...models);
       return d;
     });
