@@ -18,6 +18,7 @@ import { lazyRequire } from '../../core/lazy.js';
 import { LineIndex } from '../../core/text.js';
 import { parseYamlFast } from './yamlfast.js';
 import { parseJsonFast } from './jsonfast.js';
+import { joinUnderIndentedFlows } from './flowIndent.js';
 import { ParseError } from '../../core/types.js';
 import { countParse, fastParserOn } from '../../core/fastparse.js';
 
@@ -212,6 +213,14 @@ export function parseYamlReference(text: string, keepDuplicates = false): Parsed
   let docs: Yaml.Document.Parsed[] | Yaml.EmptyStream;
   try {
     docs = yaml().parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+    // A flow collection indented no deeper than its key: CloudFormation reads it; so do we, on the same offsets.
+    if (Array.isArray(docs) && docs.some((d) => d.errors.some((e) => e.code === 'BAD_INDENT' && e.message.startsWith('Flow')))) {
+      const joined = joinUnderIndentedFlows(text);
+      if (joined !== undefined) {
+        const retry = yaml().parseAllDocuments(joined, { prettyErrors: false, uniqueKeys: true });
+        if (Array.isArray(retry) && retry.every((d) => d.errors.every((e) => e.code === 'DUPLICATE_KEY'))) docs = retry;
+      }
+    }
   } finally {
     Error.stackTraceLimit = limit;
   }

@@ -163,8 +163,11 @@ describe('fast YAML parser = reference parser', () => {
   it('on every YAML template of the fixtures', () => {
     expect(OWN.length).toBeGreaterThan(40);
     // What the fast parser leaves to `yaml`: broken inputs, several documents (peer-documents) and
-    // keep (`|+`) block scalars (pulumi-yaml/anchors has one). Anchors, aliases and merge keys are read.
+    // keep (`|+`) block scalars (pulumi-yaml/anchors has one), flow collections indented like their key
+    // (flow-under-indented: `yaml` reads them once joined). Anchors, aliases and merge keys are read.
     expect(fallbacksOf(OWN).filter((f) => !f.includes(`${path.sep}bad${path.sep}`))).toEqual([
+      'fixtures/cloudformation/flow-under-indented/expected.yaml',
+      'fixtures/cloudformation/flow-under-indented/input.yaml',
       'fixtures/cloudformation/yaml-keep-block-scalar/expected.yaml',
       'fixtures/cloudformation/yaml-keep-block-scalar/input.yaml',
       'fixtures/pulumi-yaml/anchors/expected.yaml',

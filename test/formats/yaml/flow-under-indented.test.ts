@@ -1,0 +1,57 @@
+/**
+ * A flow collection indented no deeper than its key (AWS Solutions templates' AppRegistry tags):
+ * CloudFormation and PyYAML read it, `yaml` rejects it. kmsfix reads it with that collection's line
+ * breaks as spaces (same offsets), only where that is sure to read the same; otherwise the file stays
+ * an error with its line. The fixture cloudformation/flow-under-indented fixes such a template.
+ */
+import { describe, expect, it } from 'vitest';
+import { joinUnderIndentedFlows } from '../../../src/formats/yaml/flowIndent.js';
+import { parseYamlReference } from '../../../src/formats/yaml/tree.js';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const template = (tags: string) =>
+  `Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: []\n${tags}\n  B:\n    Type: X\n`;
+
+describe('flow collections indented like their key', () => {
+  it('joins the collection on one line, same length, and leaves the rest', () => {
+    const text = template("      Tags: {\n      'a': !Ref X,\n      'b': \"c\", \n      }");
+    const joined = joinUnderIndentedFlows(text)!;
+    expect(joined.length).toBe(text.length);
+    expect(joined).toBe(template("      Tags: {       'a': !Ref X,       'b': \"c\",        }"));
+  });
+
+  it('keeps CRLF widths: each line break becomes as many spaces', () => {
+    const text = template('      Tags: [\r\n      {Key: a, Value: b},\r\n      ]').replace(/\n/g, '\r\n').replace(/\r\r/g, '\r');
+    expect(joinUnderIndentedFlows(text)?.length).toBe(text.length);
+  });
+
+  it('reads the same values as a well-indented document, at the same offsets', () => {
+    const text = template("      Tags: {\n      'a': !Ref X,\n      'b': c d,\n      }");
+    const [doc] = parseYamlReference(text);
+    const props = (doc.root as any).pairs[0].value.pairs[0].value.pairs[1].value;
+    const tags = props.pairs[1].value;
+    expect(tags.pairs.map((p: any) => [p.key, p.value.value ?? p.value.kind])).toEqual([
+      ['a', 'X'],
+      ['b', 'c d'],
+    ]);
+    expect(text.slice(tags.start, tags.end).startsWith('{')).toBe(true);
+    expect(text.slice(tags.start, tags.end).endsWith('}')).toBe(true);
+  });
+
+  it('leaves well-indented collections alone', () => {
+    expect(joinUnderIndentedFlows(template('      Tags: [\n        a,\n        b ]'))).toBeUndefined();
+  });
+
+  it.each([
+    ['a comment', "      Tags: {\n      'a': b, # why\n      }"],
+    ['a plain scalar over two lines', '      Tags: {\n      a: b\n      c,\n      }'],
+    ['a quoted scalar over two lines', "      Tags: {\n      a: 'b\n      c',\n      }"],
+    ['an unclosed collection', "      Tags: {\n      'a': b,\n"],
+  ])('declines %s: the file stays an error with its line', async (_, tags) => {
+    const text = template(tags);
+    expect(joinUnderIndentedFlows(text)).toBeUndefined();
+    const r = await processMemory([{ path: 'template.yaml', text }], 'scan');
+    expect(r.outcomes[0].error?.message).toMatch(/^YAML: /);
+    expect(r.outcomes[0].error?.line).toBeGreaterThan(5);
+  });
+});
