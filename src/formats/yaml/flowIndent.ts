@@ -24,12 +24,17 @@ export function joinUnderIndentedFlows(text: string): string | undefined {
   let out = text;
   const seen = new Set<number>();
   // Each join can change how the rest lexes (the lexer gives up at an under-indented line): re-lex after each.
-  for (let round = 0; round < 200; round++) {
-    const start = flowStarts(out).find((s) => !seen.has(s));
-    if (start === undefined) break;
-    seen.add(start);
-    const joined = joinFlow(out, start);
-    if (joined !== undefined) out = joined;
+  for (let joined = true; joined; ) {
+    joined = false;
+    for (const start of flowStarts(out)) {
+      if (seen.has(start)) continue;
+      seen.add(start);
+      const next = joinFlow(out, start);
+      if (next === undefined) continue;
+      out = next;
+      joined = true;
+      break;
+    }
   }
   return out === text ? undefined : out;
 }

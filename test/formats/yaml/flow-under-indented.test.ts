@@ -38,6 +38,12 @@ describe('flow collections indented like their key', () => {
     expect(text.slice(tags.start, tags.end).endsWith('}')).toBe(true);
   });
 
+  it('finds one after hundreds of well-indented collections', () => {
+    const many = Array.from({ length: 400 }, (_, i) => `  R${i}:\n    Type: X\n    Properties:\n      A: !FindInMap [a, b, c]\n`).join('');
+    const text = `${template('      Tags: {\n      a: b,\n      }')}${many}`;
+    expect(joinUnderIndentedFlows(text)).toBe(`${template('      Tags: {       a: b,       }')}${many}`);
+  });
+
   it('leaves well-indented collections alone', () => {
     expect(joinUnderIndentedFlows(template('      Tags: [\n        a,\n        b ]'))).toBeUndefined();
   });
