@@ -2,14 +2,20 @@
  * Inline suppression comments, in every tool's own syntax. One place for all formats:
  *   checkov:skip=CKV_AWS_119[:reason]          (also CKV_AWS_271 for table replicas)
  *   trivy:ignore:AVD-AWS-0025[:exp:YYYY-MM-DD]  tfsec:ignore:aws-dynamodb-table-customer-key[:exp:...]
+ *     (also tfsec's legacy ID AWS092, and `*`, which Trivy and tfsec read as every rule)
  *   kics-scan ignore-block | kics-scan ignore-line
  *   kmsfix:ignore [reason]
- * An expired trivy/tfsec ignore (its date is past) suppresses nothing, as in Trivy.
+ * Trivy/tfsec ignores are read as Trivy reads them (pkg/iac/ignore): each word of the comment that
+ * starts `trivy:` or `tfsec:` is `key:value` sections in any order. An expired one (`exp:` past)
+ * suppresses nothing; one scoped to a workspace (`ws:dev`) or to some instances (`[name=x]`)
+ * suppresses nothing either: the table fails in the other workspaces or instances, and the code is
+ * the same for all of them.
  */
 import type { Suppression } from './types.js';
 
 const CHECKOV = /checkov:skip=(CKV_AWS_119|CKV_AWS_271)(?::([^\r\n]*))?/;
-const TRIVY = /(trivy|tfsec):ignore:(AVD-AWS-0025|aws-dynamodb-table-customer-key|avd-aws-0025)(?::exp:(\d{4}-\d{2}-\d{2}))?/i;
+/** The IDs Trivy and tfsec know this rule by (AWS092: tfsec's legacy ID, which it still reads). */
+const TRIVY_IDS = new Set(['avd-aws-0025', 'aws-dynamodb-table-customer-key', 'aws092', '*']);
 const KICS = /kics-scan\s+(ignore-block|ignore-line)/;
 const KMSFIX = /kmsfix:ignore\b[ \t]*([^\r\n]*)/;
 
@@ -17,17 +23,32 @@ export function commentSuppressions(comment: string, today: Date = new Date()): 
   const out: Suppression[] = [];
   const c = CHECKOV.exec(comment);
   if (c) out.push({ tool: 'checkov', text: `checkov:skip=${c[1]}${c[2] ? ` (${c[2].trim()})` : ''}` });
-  const t = TRIVY.exec(comment);
-  if (t) {
-    const expires = t[3];
-    const expired = expires !== undefined && new Date(`${expires}T23:59:59Z`).getTime() < today.getTime();
-    if (!expired) out.push({ tool: 'trivy', text: `${t[1]}:ignore:${t[2]}${expires ? ` (until ${expires})` : ''}` });
-  }
+  const t = trivyIgnore(comment, today);
+  if (t) out.push({ tool: 'trivy', text: t });
   const k = KICS.exec(comment);
   if (k) out.push({ tool: 'kics', text: `kics-scan ${k[1]}` });
   const m = KMSFIX.exec(comment);
   if (m) out.push({ tool: 'kmsfix', text: `kmsfix:ignore${m[1].trim() ? ` (${m[1].trim()})` : ''}` });
   return out;
+}
+
+/** The Trivy/tfsec ignore of this rule a comment holds, as its suppression's text; none when expired or scoped. */
+function trivyIgnore(comment: string, today: Date): string | undefined {
+  for (const word of comment.split(/\s+/)) {
+    const m = /^[#/*]*(trivy|tfsec):(\S+)$/.exec(word);
+    if (!m) continue;
+    const parts = m[2].split(':');
+    const sections = new Map<string, string>();
+    for (let i = 0; i + 1 < parts.length; i += 2) sections.set(parts[i], parts[i + 1]);
+    const ignore = sections.get('ignore');
+    const id = ignore?.replace(/\[.*$/, '');
+    if (!id || !TRIVY_IDS.has(id.toLowerCase())) continue;
+    const expires = sections.get('exp');
+    if (expires !== undefined && !(new Date(`${expires}T23:59:59Z`).getTime() >= today.getTime())) continue;
+    if (sections.has('ws') || id !== ignore) continue;
+    return `${m[1]}:ignore:${id}${expires ? ` (until ${expires})` : ''}`;
+  }
+  return undefined;
 }
 
 /** A resource's Metadata as plain values (a map, a list, a string, a boolean); what a format could not read is absent. */
