@@ -8,7 +8,7 @@
  */
 import ts from 'typescript';
 import { parse as parseYaml, parseAllDocuments, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
-import { joinUnderIndentedFlows } from '../../src/formats/yaml/flowIndent.js';
+import { joinUnderIndented } from '../../src/formats/yaml/underIndented.js';
 import { ACCOUNT, PARTITION, REGION, type PolicyDocument } from './kms-policy-eval.js';
 
 export interface KeyPolicyFound {
@@ -104,8 +104,8 @@ export interface CfnResource {
  * Resources that serverless.yml includes), merge keys applied, with those of Fn::ForEach bodies.
  */
 export function cfnResources(text: string): Record<string, CfnResource> {
-  // A flow collection indented like its key (as AWS Solutions write tags) reads as kmsfix reads it.
-  const doc = parseYaml(joinUnderIndentedFlows(text) ?? text, { customTags: CFN_TAGS, uniqueKeys: false, merge: true }) as {
+  // Values continued no deeper than their key (as AWS Solutions write them) read as kmsfix reads them.
+  const doc = parseYaml(joinUnderIndented(text)?.text ?? text, { customTags: CFN_TAGS, uniqueKeys: false, merge: true }) as {
     Resources?: Record<string, CfnResource>;
     resources?: { Resources?: Record<string, CfnResource> } | { Resources?: Record<string, CfnResource> }[];
   } & Record<string, unknown>;

@@ -18,7 +18,7 @@ import { lazyRequire } from '../../core/lazy.js';
 import { LineIndex } from '../../core/text.js';
 import { parseYamlFast } from './yamlfast.js';
 import { parseJsonFast } from './jsonfast.js';
-import { joinUnderIndentedFlows } from './flowIndent.js';
+import { joinUnderIndented } from './underIndented.js';
 import { ParseError } from '../../core/types.js';
 import { countParse, fastParserOn } from '../../core/fastparse.js';
 
@@ -144,6 +144,8 @@ interface FromYaml {
   done: Map<YNode, CNode>;
   /** Where the aliases converted so far start. */
   aliases: number[];
+  /** The values of quoted scalars read from their own text (underIndented.ts), by their start. */
+  values?: Map<number, string>;
 }
 
 function fromYaml(node: YNode | null | undefined, cx: FromYaml): CNode | null {
@@ -188,7 +190,7 @@ function convertYaml(node: YNode | null | undefined, cx: FromYaml): CNode | null
     const quote =
       node.type === 'QUOTE_SINGLE' ? 'single' : node.type === 'QUOTE_DOUBLE' ? 'double' : node.type === 'PLAIN' ? 'plain' : 'block';
     // An empty value (`Key:`) is a zero-length null scalar.
-    return { kind: 'scalar', start, end, tag, flow: false, value: node.value, quote };
+    return { kind: 'scalar', start, end, tag, flow: false, value: cx.values?.get(start) ?? node.value, quote };
   }
   return null;
 }
@@ -211,14 +213,18 @@ export function parseYamlReference(text: string, keepDuplicates = false): Parsed
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   let docs: Yaml.Document.Parsed[] | Yaml.EmptyStream;
+  let values: Map<number, string> | undefined;
   try {
     docs = yaml().parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
-    // A flow collection indented no deeper than its key: CloudFormation reads it; so do we, on the same offsets.
-    if (Array.isArray(docs) && docs.some((d) => d.errors.some((e) => e.code === 'BAD_INDENT' && e.message.startsWith('Flow')))) {
-      const joined = joinUnderIndentedFlows(text);
+    // Lines that continue a value no deeper than its key: CloudFormation reads them; so do we, on the same offsets.
+    if (Array.isArray(docs) && docs.some((d) => d.errors.some((e) => e.code !== 'DUPLICATE_KEY'))) {
+      const joined = joinUnderIndented(text);
       if (joined !== undefined) {
-        const retry = yaml().parseAllDocuments(joined, { prettyErrors: false, uniqueKeys: true });
-        if (Array.isArray(retry) && retry.every((d) => d.errors.every((e) => e.code === 'DUPLICATE_KEY'))) docs = retry;
+        const retry = yaml().parseAllDocuments(joined.text, { prettyErrors: false, uniqueKeys: true });
+        if (Array.isArray(retry) && retry.every((d) => d.errors.every((e) => e.code === 'DUPLICATE_KEY'))) {
+          docs = retry;
+          values = joined.values;
+        }
       }
     }
   } finally {
@@ -241,7 +247,7 @@ export function parseYamlReference(text: string, keepDuplicates = false): Parsed
     }
   }
   return list.map((d) => {
-    const cx: FromYaml = { doc: d, done: new Map(), aliases: [] };
+    const cx: FromYaml = { doc: d, done: new Map(), aliases: [], values };
     const root = fromYaml(d.contents as YNode | null, cx);
     const doc: ParsedDoc = cx.aliases.length > 0 ? { root, aliases: cx.aliases.sort((a, b) => a - b) } : { root };
     if (duplicates.has(d)) doc.duplicates = duplicates.get(d);

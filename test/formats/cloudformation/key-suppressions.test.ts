@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ANY_PRINCIPAL_REASON } from '../../../src/rule/keyPolicy.js';
 import { fixtureCases } from '../../helpers/fixture-cases.js';
-import { joinUnderIndentedFlows } from '../../../src/formats/yaml/flowIndent.js';
+import { joinUnderIndented } from '../../../src/formats/yaml/underIndented.js';
 
 const TAGS = ['Ref', 'Sub', 'GetAtt', 'Join', 'Equals', 'If', 'ImportValue', 'Condition'].flatMap((n) => [
   { tag: `!${n}`, resolve: (v: unknown) => ({ [n]: v }) },
@@ -30,8 +30,8 @@ interface Key {
 
 function newKeys(input: string, expected: string): [string, Key][] {
   const resources = (t: string) => {
-    // A flow collection indented like its key (flow-under-indented) reads as kmsfix reads it.
-    const d = parse(joinUnderIndentedFlows(t) ?? t, { customTags: TAGS, merge: true }) as {
+    // Values continued no deeper than their key (flow-under-indented) read as kmsfix reads them.
+    const d = parse(joinUnderIndented(t)?.text ?? t, { customTags: TAGS, merge: true }) as {
       Resources?: Record<string, { Type?: string }>;
       resources?: { Resources?: Record<string, { Type?: string }> };
     };

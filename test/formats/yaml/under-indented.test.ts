@@ -1,14 +1,17 @@
 /**
- * A flow collection indented no deeper than its key (AWS Solutions templates' AppRegistry tags):
- * CloudFormation and PyYAML read it, `yaml` rejects it. kmsfix reads it with that collection's line
- * breaks as spaces (same offsets), only where that is sure to read the same; otherwise the file stays
- * an error with its line. The fixture cloudformation/flow-under-indented fixes such a template.
+ * Lines that continue a value no deeper than its key: a flow collection (AWS Solutions templates'
+ * AppRegistry tags) or a quoted scalar (their e-mail subjects and CSP headers). CloudFormation and
+ * PyYAML read them, `yaml` rejects them. kmsfix reads them with those line breaks as spaces (same
+ * offsets), a quoted scalar's value from its own text, a flow collection only where that is sure to
+ * read the same; otherwise the file stays an error with its line. The fixture
+ * cloudformation/flow-under-indented fixes such a template.
  */
 import { describe, expect, it } from 'vitest';
-import { joinUnderIndentedFlows } from '../../../src/formats/yaml/flowIndent.js';
+import { joinUnderIndented } from '../../../src/formats/yaml/underIndented.js';
 import { parseYamlReference } from '../../../src/formats/yaml/tree.js';
 import { processMemory } from '../../../src/engine/memory.js';
 
+const joinUnderIndentedFlows = (text: string) => joinUnderIndented(text)?.text;
 const template = (tags: string) =>
   `Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: []\n${tags}\n  B:\n    Type: X\n`;
 
@@ -59,5 +62,29 @@ describe('flow collections indented like their key', () => {
     const r = await processMemory([{ path: 'template.yaml', text }], 'scan');
     expect(r.outcomes[0].error?.message).toMatch(/^YAML: /);
     expect(r.outcomes[0].error?.line).toBeGreaterThan(5);
+  });
+});
+
+describe('quoted scalars continued no deeper than their key', () => {
+  const valueAt = (text: string, key: string): unknown => {
+    const [doc] = parseYamlReference(text);
+    const props = (doc.root as any).pairs[0].value.pairs[0].value.pairs[1].value;
+    const found = props.pairs.find((p: any) => p.key === key).value;
+    return found.kind === 'seq' ? found.items[0].value : found.value;
+  };
+
+  it('reads the value as it folds (one space per line break), at the same offsets', () => {
+    const text = template('      Subject: !Sub "Console credentials\n      (${AWS::Region})"');
+    expect(joinUnderIndented(text)?.text.length).toBe(text.length);
+    expect(valueAt(text, 'Subject')).toBe('Console credentials (${AWS::Region})');
+  });
+
+  it('reads an escaped line break (`\\` at the end of a line) in a sequence item', () => {
+    const text = template("      Csp: !Sub\n        - \"object-src 'none'; \\\n        base-uri 'self';\"\r".replace('\r', ''));
+    expect(valueAt(text, 'Csp')).toBe("object-src 'none'; base-uri 'self';");
+  });
+
+  it('leaves quoted scalars continued deeper alone', () => {
+    expect(joinUnderIndented(template("      A: 'x\n        y'"))).toBeUndefined();
   });
 });

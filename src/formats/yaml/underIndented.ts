@@ -4,43 +4,46 @@ import { lazyRequire } from '../../core/lazy.js';
 const yaml = lazyRequire<typeof Yaml>('yaml');
 
 /**
- * CloudFormation (and PyYAML, cfn-lint, the AWS CLI) accept a flow collection in a block mapping
- * whose lines are indented no deeper than its key, as AWS Solutions templates write their
- * AppRegistry tags:
+ * CloudFormation (and PyYAML, cfn-lint, the AWS CLI) accept lines that continue a value no deeper
+ * than its key, as AWS Solutions templates write them: a flow collection (their AppRegistry tags)
  *
  *       Tags: {
  *       'Solutions:SolutionID': !FindInMap [Solution, Data, "SolutionID"],
  *       }
  *
- * `yaml` follows YAML 1.2 and rejects it ("Flow map in block collection must be sufficiently
- * indented"). Inside a flow collection a line break is only a separator, so the same document reads
- * with that collection's line breaks written as spaces: same length, so every offset (and every
- * edit) stays the user's. Only where that is sure: no comment, no quoted or plain scalar running
- * over a line break; anything else leaves the text as it is (and the error is reported).
+ * or a quoted scalar over lines (`EmailSubject: !Sub "Credentials` / `(${AWS::Region})"` under it).
+ * `yaml` follows YAML 1.2 and rejects both. Inside a flow collection a line break only separates,
+ * and a quoted scalar's line breaks fold: so the same document reads with those line breaks written
+ * as spaces, same length, so every offset (and every edit) stays the user's. A quoted scalar's value
+ * is then read from its own text alone (where its lines are deep enough), so it folds as written. A
+ * flow collection is joined only where that cannot change a value (no comment, no plain scalar over
+ * lines); anything else leaves the text as it is (and the error is reported).
  *
- * Returns the text with such collections on one line, or undefined when there is none to join.
+ * Returns the text with such values on one line and the values of the quoted scalars joined (by
+ * their start), or undefined when there is none to join.
  */
-export function joinUnderIndentedFlows(text: string): string | undefined {
+export function joinUnderIndented(text: string): { text: string; values: Map<number, string> } | undefined {
   let out = text;
+  const values = new Map<number, string>();
   const seen = new Set<number>();
   // Each join can change how the rest lexes (the lexer gives up at an under-indented line): re-lex after each.
   for (let joined = true; joined; ) {
     joined = false;
-    for (const start of flowStarts(out)) {
+    for (const start of valueStarts(out)) {
       if (seen.has(start)) continue;
       seen.add(start);
-      const next = joinFlow(out, start);
+      const next = out[start] === '{' || out[start] === '[' ? joinFlow(out, start) : joinQuoted(out, start, values);
       if (next === undefined) continue;
       out = next;
       joined = true;
       break;
     }
   }
-  return out === text ? undefined : out;
+  return out === text ? undefined : { text: out, values };
 }
 
-/** Offsets of the flow collections that open in block context, as `yaml`'s lexer reads the text. */
-function flowStarts(text: string): number[] {
+/** Offsets of the flow collections and quoted scalars that open in block context, as `yaml`'s lexer reads the text. */
+function valueStarts(text: string): number[] {
   const starts: number[] = [];
   let offset = 0;
   let level = 0;
@@ -51,7 +54,8 @@ function flowStarts(text: string): number[] {
     if (token === '{' || token === '[') {
       if (level === 0) starts.push(offset);
       level++;
-    } else if ((token === '}' || token === ']') && level > 0) level--;
+    } else if (level === 0 && (token[0] === '"' || token[0] === "'")) starts.push(offset);
+    else if ((token === '}' || token === ']') && level > 0) level--;
     offset += token.length;
   }
   return starts;
@@ -94,6 +98,39 @@ function joinFlow(text: string, start: number): string | undefined {
     }
   }
   if (depth !== 0 || !shallow) return undefined;
+  return spaced(text, breaks);
+}
+
+/**
+ * The text with the line breaks of the quoted scalar opening at `start` written as spaces, when some
+ * line of it is indented no deeper than the line it opens on and its text alone reads as a string
+ * (then kept in `values`); otherwise undefined.
+ */
+function joinQuoted(text: string, start: number, values: Map<number, string>): string | undefined {
+  const end = quoteEnd(text, start, true);
+  if (end === undefined) return undefined;
+  const indent = leadingSpaces(text, text.lastIndexOf('\n', start - 1) + 1);
+  const breaks: number[] = [];
+  let shallow = false;
+  for (let i = text.indexOf('\n', start); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) {
+    breaks.push(text[i - 1] === '\r' ? i - 1 : i);
+    const next = leadingSpaces(text, i + 1);
+    if (!/[\r\n]/.test(text[i + 1 + next] ?? '\n') && next <= indent) shallow = true;
+  }
+  if (!shallow) return undefined;
+  let value: unknown;
+  try {
+    value = yaml().parse(text.slice(start, end + 1));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'string') return undefined;
+  values.set(start, value);
+  return spaced(text, breaks);
+}
+
+/** The text with each of these line breaks (`\n` or `\r\n`) written as as many spaces. */
+function spaced(text: string, breaks: number[]): string {
   let out = '';
   let from = 0;
   for (const b of breaks) {
@@ -104,12 +141,12 @@ function joinFlow(text: string, start: number): string | undefined {
   return out + text.slice(from);
 }
 
-/** The offset of the quote that closes the quoted scalar opening at `i`, if it closes on its line. */
-function quoteEnd(text: string, i: number): number | undefined {
+/** The offset of the quote that closes the quoted scalar opening at `i` (on its line, unless `lines`). */
+function quoteEnd(text: string, i: number, lines = false): number | undefined {
   const q = text[i];
   for (let j = i + 1; j < text.length; j++) {
     const c = text[j];
-    if (c === '\n' || c === '\r') return undefined;
+    if ((c === '\n' || c === '\r') && !lines) return undefined;
     if (q === '"' && c === '\\') j++;
     else if (c === q) {
       if (q === "'" && text[j + 1] === "'") j++;
