@@ -12,6 +12,7 @@ import { LineIndex } from '../../core/text.js';
 import { isExpr, isStr, isObj, readBody, type Value } from './hclvalue.js';
 import type { TopBlock } from './topBlocks.js';
 import { soleInterpolation } from './inputUses.js';
+import { isAwsManagedKeyRef } from '../../rule/status.js';
 
 export type Known = boolean | string | number | null;
 
@@ -201,6 +202,22 @@ class Evaluator {
     return this.p === this.toks.length ? v : UNKNOWN(v.why);
   }
 
+  /** A whole-expression `c ? a : b` whose condition is not known: its condition (as written) and both branches. */
+  choice(): { condition: string; branches: [Evaluated, Evaluated] } | undefined {
+    const c = this.or();
+    const condition = this.toks
+      .slice(0, this.p)
+      .map((t) => t.v)
+      .join(' ');
+    if (c.known || !this.peek('?')) return undefined;
+    this.p++;
+    const a = this.cond();
+    if (!this.peek(':')) return undefined;
+    this.p++;
+    const b = this.cond();
+    return this.p === this.toks.length ? { condition, branches: [a, b] } : undefined;
+  }
+
   private peek(v: string): boolean {
     const t = this.toks[this.p];
     return t?.t === 'op' && t.v === v;
@@ -334,6 +351,23 @@ export function evaluate(expr: string, env: Env, depth = 0): Evaluated {
   const toks = tokens(soleInterpolation(expr) ?? expr.trim());
   if (!toks || toks.length === 0) return UNKNOWN();
   return new Evaluator(toks, env, depth).run();
+}
+
+/**
+ * A key chosen by a condition kmsfix cannot decide, one of whose values is the AWS managed key (null,
+ * "", alias/aws/dynamodb or its ARN): `cond ? aws_kms_key.k.arn : null`. Whichever the other value,
+ * the table is not known to be customer-managed (as CloudFormation's Fn::If between a key and
+ * AWS::NoValue). Returns when it is the AWS managed key (`when var.x is false`).
+ */
+export function awsManagedChoice(expr: string, env: Env): string | undefined {
+  const toks = tokens(soleInterpolation(expr) ?? expr.trim());
+  const choice = toks && toks.length > 0 ? new Evaluator(toks, env, 0).choice() : undefined;
+  const managed = (v: Evaluated) =>
+    v.known && (v.value === null || v.value === '' || (typeof v.value === 'string' && isAwsManagedKeyRef(v.value)));
+  if (!choice) return undefined;
+  const [then, otherwise] = choice.branches.map(managed);
+  if (!then && !otherwise) return undefined;
+  return then && otherwise ? `whatever ${choice.condition} is` : `when ${choice.condition} is ${then}`;
 }
 
 /** The variable an expression is, directly (`var.x`), or through one local (`local.y = var.x`). */

@@ -14,6 +14,7 @@ import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } f
 import { addGlobalTableReplica } from '../../rule/blockers.js';
 import {
   PHRASES,
+  awsManagedChoiceSaid,
   boolOf,
   enabledSetting,
   keySetting,
@@ -23,7 +24,17 @@ import {
   type TfDetection,
   type TfTable,
 } from './detect.js';
-import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
+import {
+  awsManagedChoice,
+  directVariable,
+  evaluate,
+  moduleEnv,
+  tfvarsFiles,
+  variablesRead,
+  type Env,
+  type Evaluated,
+  type ModuleFile,
+} from './evaluate.js';
 import { encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
 import { blockComments, suppressionsOf } from './suppress.js';
@@ -114,7 +125,11 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
   const plain = key ? keySetting(a) : enabledSetting(a);
   if (!a || a.lit || !readsInputs(a.value)) return plain;
   const v = evaluate(a.value, env());
-  if (!v.known) return v.why.length ? { ...plain, source: `${plain.source} (${v.why.join('; ')})` } : plain;
+  if (!v.known) {
+    const choice = key ? awsManagedChoice(a.value, env()) : undefined;
+    if (choice !== undefined) return { ...plain, state: 'unreadable', source: awsManagedChoiceSaid(a.value, choice) };
+    return v.why.length ? { ...plain, source: `${plain.source} (${v.why.join('; ')})` } : plain;
+  }
   if (key ? v.value !== null && typeof v.value !== 'string' : typeof v.value !== 'boolean') return plain;
   evaluated.push(a.value.trim());
   return evaluatedSetting(a, v, key);
