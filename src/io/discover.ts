@@ -24,6 +24,15 @@ export const SKIPPED_DIRS = new Set([
   '#current-cloud-backend',
 ]);
 
+/**
+ * What the CDK integ-runner writes: a test's snapshot folder (`integ.table.js.snapshot/`, templates and
+ * cdk.out files it compares the next synth with) and the older `integ.table.expected.json`. Generated
+ * as cdk.out is: a fix there would only fail the snapshot comparison (the table is the test's, in code).
+ */
+export function isIntegSnapshot(name: string, dir: boolean): boolean {
+  return dir ? /\.(js|ts)\.snapshot$/.test(name) : /^integ\..*\.expected\.json$/.test(name);
+}
+
 /** Folders of test code: a table there is often non-compliant on purpose. */
 const TEST_DIRS = new Set(['test', 'tests', '__tests__']);
 
@@ -237,11 +246,11 @@ export async function discover(
         continue;
       }
       if (e.isDirectory()) {
-        if (SKIPPED_DIRS.has(e.name) || ignored(here, abs, true) || excluded(root, abs, true)) continue;
+        if (SKIPPED_DIRS.has(e.name) || isIntegSnapshot(e.name, true) || ignored(here, abs, true) || excluded(root, abs, true)) continue;
         // Below a folder outside the current directory, a folder may lead back into it (`..` then `a`).
         walk(abs, here, shown.startsWith('..') ? displayPath(abs, cwd) : shownIn(shown, e.name), testDir || TEST_DIRS.has(e.name));
       } else if (e.isFile()) {
-        if (accepts(e.name) && !ignored(here, abs, false) && !excluded(root, abs, false))
+        if (accepts(e.name) && !isIntegSnapshot(e.name, false) && !ignored(here, abs, false) && !excluded(root, abs, false))
           add(abs, shownIn(shown, e.name), false, testDir || isTestName(e.name));
       } else if (!e.isSymbolicLink() && accepts(e.name) && !ignored(here, abs, false)) {
         // A FIFO, socket or device with a template's name: never opened (a FIFO would block), but said.

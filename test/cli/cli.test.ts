@@ -93,12 +93,19 @@ describe('kmsfix scan', () => {
     expect((await runCli(['scan', '--accept-aws-managed'], dir)).code).toBe(0);
   });
 
-  it('skips node_modules, cdk.out and .gitignored paths; reports a missing path', async () => {
+  it('skips node_modules, cdk.out, integ snapshots and .gitignored paths; reports a missing path', async () => {
     const dir = tmp();
     const t = readFileSync(path.join(CF, 'yaml-no-sse', 'input.yaml'));
-    for (const p of ['node_modules/x/t.yaml', 'cdk.out/t.yaml', 'generated/t.yaml', 'src/t.yaml']) {
+    for (const p of [
+      'node_modules/x/t.yaml',
+      'cdk.out/t.yaml',
+      'generated/t.yaml',
+      'integ/integ.table.js.snapshot/Stack.template.yaml',
+      'integ/integ.table.expected.json',
+      'src/t.yaml',
+    ]) {
       mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-      writeFileSync(path.join(dir, p), t);
+      writeFileSync(path.join(dir, p), p.endsWith('.json') ? readFileSync(path.join(CF, 'json-2space', 'input.json')) : t);
     }
     writeFileSync(path.join(dir, '.gitignore'), 'generated/\n');
     mkdirSync(path.join(dir, '.git'));
