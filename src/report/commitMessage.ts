@@ -157,6 +157,12 @@ export function commitMessage(
           "Who deploys: the role that deploys the stack or plan (a CloudFormation service role, CDK's deploy role, a pipeline role) now creates KMS keys and aliases: " +
             'it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, kms:CreateAlias, kms:DescribeKey and kms:TagResource, and no service control policy may deny them in this account.',
         ]),
+    ...(fixed.some(({ t }) => t.format === 'cdk')
+      ? [
+          'cdk-nag: where the app applies AwsSolutionsChecks, a grant on these tables (grantWriteData, grantReadWriteData, grantFullAccess) now also grants ' +
+            "kms:ReEncrypt* and kms:GenerateDataKey* on the key, which AwsSolutions-IAM5 reports as an error: cdk synth fails until it is suppressed (appliesTo 'Action::kms:ReEncrypt*' and 'Action::kms:GenerateDataKey*').",
+        ]
+      : []),
     o.kmsKeyArn
       ? `Roll back: revert this commit and deploy; the tables switch back in place${back}.`
       : `Roll back: revert this commit and deploy; the tables switch back in place${back}. Keep the key until they have: a key removed from the code is only scheduled for deletion (${window} days; aws kms cancel-key-deletion undoes it), and a table whose key is disabled or deleted cannot be read.`,

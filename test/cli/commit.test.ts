@@ -90,6 +90,8 @@ describe('--patch-dir mails for git am', () => {
       /Who deploys: .* it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, kms:CreateAlias/,
     );
     expect(message).toMatch(/Roll back: revert this commit/);
+    // No CDK table: nothing about cdk-nag.
+    expect(message).not.toContain('cdk-nag');
     // The same files as a fix in place.
     expect((await runCli(['fix', '--yes', '--quiet', '.'], b, '', ENV)).code).toBe(0);
     expect(snapshot(a)).toEqual(snapshot(b));
@@ -114,6 +116,17 @@ describe('--patch-dir mails for git am', () => {
     expect(m).toContain(`key: the existing key ${arn}`);
     expect(m).toContain('Cost: no new key');
     expect(m).not.toContain('Who deploys');
+  });
+
+  it('a CDK table: grants now add KMS actions that cdk-nag AwsSolutions-IAM5 reports', async () => {
+    const root = tmp();
+    repo(path.join(root, 'r'), { 'lib/stack.ts': path.join(FIXTURES, 'typescript', 'cdk-core-imports', 'input.ts') });
+    const r = await runCli(['fix', '--patch-dir', 'out', 'r'], root, '', ENV);
+    expect(r.code, r.stderr).toBe(0);
+    const m = readFileSync(path.join(root, 'out', 'r.mbox'), 'utf8').replace(/\n\s+/g, ' ');
+    expect(m).toContain(
+      "now also grants kms:ReEncrypt* and kms:GenerateDataKey* on the key, which AwsSolutions-IAM5 reports as an error: cdk synth fails until it is suppressed (appliesTo 'Action::kms:ReEncrypt*' and 'Action::kms:GenerateDataKey*')",
+    );
   });
 
   it('git am --keep-cr applies a CRLF file', async () => {
