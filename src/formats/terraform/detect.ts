@@ -29,7 +29,7 @@ import { inputUses } from './inputUses.js';
 import { awsManagedKeyData } from './managedKeyData.js';
 import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
 import { pinnedBelow } from './moduleVersion.js';
-import { awsManagedChoice } from './evaluate.js';
+import { awsManagedChoice } from './expression.js';
 import { applyOverrides } from './overrides.js';
 import { isRootModule } from './rootModule.js';
 

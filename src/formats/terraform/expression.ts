@@ -1,0 +1,256 @@
+/**
+ * Terraform expressions as kmsfix evaluates them: literals, `var.x` and `local.y` through a module's
+ * environment (evaluate.ts builds it from declarations, defaults, tfvars and call inputs), `cond ? a
+ * : b`, `==`, `!=`, `!`, `&&`, `||`, `try(...)`, `coalesce(...)`. Light: detection reads a key's
+ * choice (awsManagedChoice) without loading the rest of the evaluation.
+ */
+import { soleInterpolation } from './inputUses.js';
+import { isAwsManagedKeyRef } from '../../rule/status.js';
+
+export type Known = boolean | string | number | null;
+
+/** A value and what decided it ("var.x defaults to false (variables.tf:12)"); `known` false: decided at plan time. */
+export type Evaluated = { known: true; value: Known; why: string[] } | { known: false; why: string[] };
+
+/** Where one variable's value comes from: an expression (in `env`, the caller's for a call input) and why. */
+interface VarSource {
+  expr?: string;
+  env?: Env;
+  why: string;
+}
+
+export interface Env {
+  vars: Map<string, VarSource>;
+  locals: Map<string, string>;
+}
+
+// ---------------------------------------------------------------- expressions
+
+type Tok = { t: 'id' | 'str' | 'num' | 'op'; v: string };
+
+function tokens(s: string): Tok[] | undefined {
+  const out: Tok[] = [];
+  const re =
+    /\s+|([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\])*)|("(?:[^"\\$%]|\\.|\$(?!\{)|%(?!\{))*")|(-?\d+(?:\.\d+)?)|(==|!=|&&|\|\||[?:!(),])/y;
+  let i = 0;
+  while (i < s.length) {
+    re.lastIndex = i;
+    const m = re.exec(s);
+    if (!m) return undefined;
+    i = re.lastIndex;
+    if (m[1]) out.push({ t: 'id', v: m[1] });
+    else if (m[2]) out.push({ t: 'str', v: m[2] });
+    else if (m[3]) out.push({ t: 'num', v: m[3] });
+    else if (m[4]) out.push({ t: 'op', v: m[4] });
+  }
+  return out;
+}
+
+const UNKNOWN = (why: string[] = []): Evaluated => ({ known: false, why });
+
+class Evaluator {
+  private p = 0;
+  constructor(
+    private readonly toks: Tok[],
+    private readonly env: Env,
+    private readonly depth: number,
+  ) {}
+
+  run(): Evaluated {
+    const v = this.cond();
+    return this.p === this.toks.length ? v : UNKNOWN(v.why);
+  }
+
+  /** A whole-expression `c ? a : b` whose condition is not known: its condition (as written) and both branches. */
+  choice(): { condition: string; branches: [Evaluated, Evaluated] } | undefined {
+    const c = this.or();
+    const condition = this.toks
+      .slice(0, this.p)
+      .map((t) => t.v)
+      .join(' ');
+    if (c.known || !this.peek('?')) return undefined;
+    this.p++;
+    const a = this.cond();
+    if (!this.peek(':')) return undefined;
+    this.p++;
+    const b = this.cond();
+    return this.p === this.toks.length ? { condition, branches: [a, b] } : undefined;
+  }
+
+  private peek(v: string): boolean {
+    const t = this.toks[this.p];
+    return t?.t === 'op' && t.v === v;
+  }
+
+  private cond(): Evaluated {
+    const c = this.or();
+    if (!this.peek('?')) return c;
+    this.p++;
+    const a = this.cond();
+    if (!this.peek(':')) return UNKNOWN();
+    this.p++;
+    const b = this.cond();
+    if (!c.known || typeof c.value !== 'boolean') return UNKNOWN(c.why);
+    const chosen = c.value ? a : b;
+    return { ...chosen, why: [...c.why, ...chosen.why] };
+  }
+
+  private binary(next: () => Evaluated, ops: string[], apply: (op: string, a: Known, b: Known) => Known | undefined): Evaluated {
+    let left = next();
+    while (ops.some((o) => this.peek(o))) {
+      const op = this.toks[this.p++].v;
+      const right = next();
+      const why = [...left.why, ...right.why];
+      const v = left.known && right.known ? apply(op, left.value, right.value) : undefined;
+      left = v === undefined ? UNKNOWN(why) : { known: true, value: v, why };
+    }
+    return left;
+  }
+
+  private or(): Evaluated {
+    return this.binary(
+      () => this.and(),
+      ['||'],
+      (_, a, b) => (typeof a === 'boolean' && typeof b === 'boolean' ? a || b : undefined),
+    );
+  }
+
+  private and(): Evaluated {
+    return this.binary(
+      () => this.eq(),
+      ['&&'],
+      (_, a, b) => (typeof a === 'boolean' && typeof b === 'boolean' ? a && b : undefined),
+    );
+  }
+
+  private eq(): Evaluated {
+    return this.binary(
+      () => this.unary(),
+      ['==', '!='],
+      (op, a, b) => (op === '==' ? a === b : a !== b),
+    );
+  }
+
+  private unary(): Evaluated {
+    if (this.peek('!')) {
+      this.p++;
+      const v = this.unary();
+      return v.known && typeof v.value === 'boolean' ? { known: true, value: !v.value, why: v.why } : UNKNOWN(v.why);
+    }
+    return this.primary();
+  }
+
+  private args(): Evaluated[] | undefined {
+    const out: Evaluated[] = [];
+    if (this.peek(')')) {
+      this.p++;
+      return out;
+    }
+    for (;;) {
+      out.push(this.cond());
+      if (this.peek(',')) this.p++;
+      else if (this.peek(')')) {
+        this.p++;
+        return out;
+      } else return undefined;
+    }
+  }
+
+  private primary(): Evaluated {
+    const t = this.toks[this.p++];
+    if (!t) return UNKNOWN();
+    if (t.t === 'op' && t.v === '(') {
+      const v = this.cond();
+      if (!this.peek(')')) return UNKNOWN(v.why);
+      this.p++;
+      return v;
+    }
+    if (t.t === 'str') return { known: true, value: JSON.parse(t.v) as string, why: [] };
+    if (t.t === 'num') return { known: true, value: Number(t.v), why: [] };
+    if (t.t !== 'id') return UNKNOWN();
+    if (t.v === 'true' || t.v === 'false') return { known: true, value: t.v === 'true', why: [] };
+    if (t.v === 'null') return { known: true, value: null, why: [] };
+    if (this.peek('(')) {
+      this.p++;
+      const args = this.args();
+      if (!args) return UNKNOWN();
+      const why = args.flatMap((a) => a.why);
+      if (t.v === 'try') {
+        const first = args.find((a) => a.known);
+        return args[0]?.known ? args[0] : first && args.every((a) => a.known || a === args[0]) ? { ...first, why } : UNKNOWN(why);
+      }
+      if (t.v === 'coalesce') {
+        for (const a of args) {
+          if (!a.known) return UNKNOWN(why);
+          if (a.value !== null && a.value !== '') return { known: true, value: a.value, why };
+        }
+        return UNKNOWN(why);
+      }
+      return UNKNOWN(why);
+    }
+    const m = /^(var|local)\.([A-Za-z_][\w-]*)$/.exec(t.v);
+    if (!m || this.depth > 16) return UNKNOWN();
+    if (m[1] === 'local') {
+      const e = this.env.locals.get(m[2]);
+      if (e === undefined) return UNKNOWN();
+      const v = evaluate(e, this.env, this.depth + 1);
+      return { ...v, why: v.why.length ? v.why : [`local.${m[2]} = ${e.trim()}`] };
+    }
+    const src = this.env.vars.get(m[2]);
+    if (!src) return UNKNOWN();
+    if (src.expr === undefined) return UNKNOWN([src.why]);
+    const v = evaluate(src.expr, src.env ?? { vars: new Map(), locals: new Map() }, this.depth + 1);
+    return { ...v, why: [src.why, ...v.why] };
+  }
+}
+
+/** An expression's value in a module's environment. */
+export function evaluate(expr: string, env: Env, depth = 0): Evaluated {
+  // `"${x}"`: x's value, unconverted (Terraform 0.12 and later), as `x` written alone.
+  const toks = tokens(soleInterpolation(expr) ?? expr.trim());
+  if (!toks || toks.length === 0) return UNKNOWN();
+  return new Evaluator(toks, env, depth).run();
+}
+
+/**
+ * A key chosen by a condition kmsfix cannot decide, one of whose values is the AWS managed key (null,
+ * "", alias/aws/dynamodb or its ARN): `cond ? aws_kms_key.k.arn : null`. Whichever the other value,
+ * the table is not known to be customer-managed (as CloudFormation's Fn::If between a key and
+ * AWS::NoValue). Returns when it is the AWS managed key (`when var.x is false`).
+ */
+export function awsManagedChoice(expr: string, env: Env): string | undefined {
+  const toks = tokens(soleInterpolation(expr) ?? expr.trim());
+  const choice = toks && toks.length > 0 ? new Evaluator(toks, env, 0).choice() : undefined;
+  const managed = (v: Evaluated) =>
+    v.known && (v.value === null || v.value === '' || (typeof v.value === 'string' && isAwsManagedKeyRef(v.value)));
+  if (!choice) return undefined;
+  const [then, otherwise] = choice.branches.map(managed);
+  if (!then && !otherwise) return undefined;
+  return then && otherwise ? `whatever ${choice.condition} is` : `when ${choice.condition} is ${then}`;
+}
+
+/** The variable an expression is, directly (`var.x`), or through one local (`local.y = var.x`). */
+export function directVariable(expr: string, env: Env): string | undefined {
+  const s = soleInterpolation(expr) ?? expr.trim();
+  const m = /^var\.([A-Za-z_][\w-]*)$/.exec(s);
+  if (m) return m[1];
+  const l = /^local\.([A-Za-z_][\w-]*)$/.exec(s);
+  const e = l && env.locals.get(l[1]);
+  return e ? /^var\.([A-Za-z_][\w-]*)$/.exec(soleInterpolation(e) ?? e.trim())?.[1] : undefined;
+}
+
+/** The variables an expression reads, directly or through the module's locals (each local followed once). */
+export function variablesRead(expr: string, env: Env, seen = new Set<string>()): string[] {
+  const out: string[] = [];
+  for (const m of expr.matchAll(/\b(var|local)\.([A-Za-z_][\w-]*)/g)) {
+    if (m[1] === 'var') {
+      if (!out.includes(m[2])) out.push(m[2]);
+      continue;
+    }
+    const e = env.locals.get(m[2]);
+    if (e === undefined || seen.has(m[2])) continue;
+    seen.add(m[2]);
+    for (const v of variablesRead(e, env, seen)) if (!out.includes(v)) out.push(v);
+  }
+  return out;
+}
