@@ -782,7 +782,7 @@ function subclasses(sf: ts.SourceFile): { name: string; base: ts.Expression; cal
  * What holds the table a `new` expression creates: the variable it initializes (`const orders = new
  * Table(...)`: `orders`) or the property of `this` it is assigned to (`this.orders = new ...`: `this.orders`).
  */
-function declaredName(node: ts.Node): string | undefined {
+export function declaredName(node: ts.Node): string | undefined {
   let cur = node.parent;
   while (cur && (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur))) cur = cur.parent;
   if (cur && ts.isVariableDeclaration(cur) && ts.isIdentifier(cur.name)) return cur.name.text;

@@ -14,7 +14,7 @@ import { serving } from '../../core/edits.js';
 import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { call, obj, quote, raw, render, renderFunction, seq, str, type Code } from './code.js';
-import { constructOf, lookup, type TsDetection, type TsTable } from './detect.js';
+import { constructOf, declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
 import { cdkV1Module, ImportPlanner, importModeOf, resolveSymbol, type ImportWriting } from './imports.js';
 import {
   CDK,
@@ -91,6 +91,11 @@ function varBase(sf: ts.SourceFile, t: TsTable): string {
       .slice(1, -1)
       .replace(/\$\{[^}]*\}/g, ' ');
     if (/[A-Za-z]/.test(fixed)) return camelName(fixed);
+  }
+  // An id held in a constant (`new Table(this, ORDERS_TABLE, ...)`): the variable that holds the table reads better.
+  if (stringValue(id) === undefined && !ts.isTemplateExpression(id)) {
+    const holder = declaredName(t.node)?.replace(/^this\./, '');
+    if (holder) return holder;
   }
   return camelName(tableLabel(sf, t));
 }
