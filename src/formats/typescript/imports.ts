@@ -344,6 +344,16 @@ export class ImportPlanner {
     this.pendingNamed.set(decl, list);
   }
 
+  /** New import lines after a declaration (and after a comment that ends its line). */
+  private after(decl: ts.Node, lines: string[]): { start: number; end: number; text: string } {
+    const text = this.sf.text;
+    let at = decl.end;
+    const nl = text.indexOf('\n', at);
+    const lineRest = text.slice(at, nl === -1 ? text.length : nl);
+    if (/^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?\r?$/.test(lineRest)) at = nl === -1 ? text.length : nl - (text[nl - 1] === '\r' ? 1 : 0);
+    return { start: at, end: at, text: lines.map((l) => this.style.eol + l).join('') };
+  }
+
   /** The edits that add the planned imports. */
   edits(anchorModules: (m: string) => boolean): { start: number; end: number; text: string }[] {
     const text = this.sf.text;
@@ -393,31 +403,88 @@ export class ImportPlanner {
       const decls = this.imports.map((i) => i.decl);
       const anchor = [...this.imports].reverse().find((i) => anchorModules(i.module))?.decl ?? decls[decls.length - 1];
       const spell = this.writing.spell ?? ((m: string) => m);
-      const lines = [...this.pendingDecls]
+      const pending = [...this.pendingDecls]
         .map((d) => ({ ...d, module: spell(d.module) }))
-        .sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0))
-        .map((d) => {
-          if (d.namespace && this.writing.requireStyle) return `import ${d.namespace} = require(${q}${d.module}${q})${semi}`;
-          const what = d.namespace
-            ? `* as ${d.namespace}`
-            : `{ ${[...d.named]
-                .sort((a, b) => a.local.localeCompare(b.local, 'en', { sensitivity: 'base' }))
-                .map(specText)
-                .join(', ')} }`;
-          return `import ${what} from ${q}${d.module}${q}${semi}`;
-        });
-      if (anchor) {
-        let at = anchor.end;
-        const nl = text.indexOf('\n', at);
-        const lineRest = text.slice(at, nl === -1 ? text.length : nl);
-        if (/^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?\r?$/.test(lineRest)) at = nl === -1 ? text.length : nl - (text[nl - 1] === '\r' ? 1 : 0);
-        out.push({ start: at, end: at, text: lines.map((l) => this.style.eol + l).join('') });
+        .sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
+      const wrapped = wrappedImport(this.sf, this.imports);
+      const line = (d: PendingDecl) => {
+        if (d.namespace && this.writing.requireStyle) return `import ${d.namespace} = require(${q}${d.module}${q})${semi}`;
+        const names = [...d.named].sort((a, b) => a.local.localeCompare(b.local, 'en', { sensitivity: 'base' })).map(specText);
+        const one = `import ${d.namespace ? `* as ${d.namespace}` : `{ ${names.join(', ')} }`} from ${q}${d.module}${q}${semi}`;
+        // A file whose formatter wraps long import lists (Prettier's 80 columns) gets a long one wrapped the same way.
+        if (d.namespace || !wrapped || one.length <= WRAP_WIDTH) return one;
+        const body = names.map((n) => wrapped.indent + n).join(`,${this.style.eol}`) + (wrapped.trailingComma ? ',' : '');
+        return `import {${this.style.eol}${body}${this.style.eol}} from ${q}${d.module}${q}${semi}`;
+      };
+      const run = anchor ? sortedRun(this.sf, this.imports, anchor) : undefined;
+      if (run) {
+        // The file's package imports are in module order (eslint import/order `alphabetize`): each new one goes before
+        // the first that sorts after it, or after the last.
+        const before = new Map<ts.Node | undefined, string[]>();
+        for (const d of pending) {
+          const next = run.imports.find((i) => run.compare(i.module, d.module) > 0)?.decl;
+          before.set(next, [...(before.get(next) ?? []), line(d)]);
+        }
+        for (const [next, ls] of before) {
+          if (!next) out.push(this.after(run.imports[run.imports.length - 1].decl, ls));
+          else out.push({ start: next.getStart(this.sf), end: next.getStart(this.sf), text: ls.map((l) => l + this.style.eol).join('') });
+        }
+      } else if (anchor) {
+        out.push(this.after(anchor, pending.map(line)));
       } else {
-        out.push({ start: 0, end: 0, text: lines.map((l) => l + this.style.eol).join('') });
+        out.push({ start: 0, end: 0, text: pending.map((d) => line(d) + this.style.eol).join('') });
       }
     }
     return out;
   }
+}
+
+/** Prettier's default print width: a new import list longer than this is wrapped where the file wraps one. */
+const WRAP_WIDTH = 80;
+
+/** How the file writes a named import list over several lines (one name per line): the names' indent and a trailing comma. */
+function wrappedImport(sf: ts.SourceFile, imports: ImportInfo[]): { indent: string; trailingComma: boolean } | undefined {
+  for (const i of imports) {
+    const nb = ts.isImportDeclaration(i.decl) ? i.decl.importClause?.namedBindings : undefined;
+    if (!nb || !ts.isNamedImports(nb) || nb.elements.length < 2) continue;
+    const first = nb.elements[0].getStart(sf);
+    const lineStart = sf.text.lastIndexOf('\n', first - 1) + 1;
+    const indent = sf.text.slice(lineStart, first);
+    if (lineStart <= nb.getStart(sf) || !/^[ \t]+$/.test(indent)) continue;
+    return { indent, trailingComma: nb.elements.hasTrailingComma };
+  }
+  return undefined;
+}
+
+/**
+ * The package imports around `anchor` (consecutive, none relative, none but the first with a comment
+ * of its own) when there are at least two and they are in module order, with that order (by code
+ * unit, or ignoring case): new imports keep it. Undefined otherwise.
+ */
+function sortedRun(
+  sf: ts.SourceFile,
+  imports: ImportInfo[],
+  anchor: ts.Node,
+): { imports: ImportInfo[]; compare: (a: string, b: string) => number } | undefined {
+  const at = imports.findIndex((i) => i.decl === anchor);
+  if (at === -1) return undefined;
+  const inRun = (i: ImportInfo) => !i.module.startsWith('.');
+  let from = at;
+  while (from > 0 && inRun(imports[from - 1])) from--;
+  let to = at;
+  while (to + 1 < imports.length && inRun(imports[to + 1])) to++;
+  const run = imports.slice(from, to + 1);
+  if (run.length < 2 || !inRun(imports[at])) return undefined;
+  if (run.slice(1).some((i) => (ts.getLeadingCommentRanges(sf.text, i.decl.pos) ?? []).length > 0)) return undefined;
+  const orders = [
+    (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0),
+    (a: string, b: string) => {
+      const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+      return x < y ? -1 : x > y ? 1 : 0;
+    },
+  ];
+  const compare = orders.find((c) => run.every((i, k) => k === 0 || c(run[k - 1].module, i.module) <= 0));
+  return compare ? { imports: run, compare } : undefined;
 }
 
 /** Does `name`, imported from the package root `rootModule`, name a submodule (`aws_dynamodb`, `dynamodbTable`)? */
