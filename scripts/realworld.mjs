@@ -42,7 +42,7 @@ const DECLARATION = [
     ext: /(?<!\.d)\.ts$/,
     // Not in a line comment; a construct's first argument is its scope or name, never an object literal
     // (which `new Table({...})` of other libraries, e.g. dynamodb-toolbox, takes).
-    re: /^(?![ \t]*\/\/).*\bnew\s+(?:[\w$]+\.)*(?:Table|TableV2|TableV2MultiAccountReplica|CfnTable|CfnGlobalTable|DynamodbTable|TableReplica|DynamodbTableReplica)\s*\(\s*(?!\{)/gm,
+    re: /^(?![ \t]*\/\/).*\bnew\s+(?:[\w$]+\.)*(?:Table|TableV2|TableV2MultiAccountReplica|CfnTable|CfnGlobalTable|GlobalTable|DynamodbTable|TableReplica|DynamodbTableReplica)\s*\(\s*(?!\{)/gm,
   },
   // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or .js), and
   // tables created through a subclass (counted once, at the class).
