@@ -23,7 +23,11 @@ const DECLARATION = [
     ext: /\.(ya?ml|json|template)$/,
     re: /(?:Type["']?\s*:\s*["']?)(?:AWS::DynamoDB::(?:Global)?Table|AWS::Serverless::SimpleTable)\b/g,
   },
-  { family: 'pulumi-yaml', ext: /\.ya?ml$/, re: /\btype:\s*["']?aws:dynamodb(?:\/table(?:Replica)?)?:Table(?:Replica)?\b/g },
+  {
+    family: 'pulumi-yaml',
+    ext: /\.ya?ml$/,
+    re: /\btype:\s*["']?(?:aws:dynamodb(?:\/table(?:Replica)?)?:Table(?:Replica)?|aws-native:dynamodb:(?:Global)?Table)\b/g,
+  },
   {
     family: 'terraform',
     ext: /\.tf$/,
