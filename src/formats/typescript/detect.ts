@@ -635,6 +635,9 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     // Where the key would go, looked at only for a table the rule would fix.
     let spreadOf: ts.Identifier | undefined;
     if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(cls.sst) });
+    // Never fixed: its options, provider and Region are aws-native's, which the fix below does not read.
+    else if (cls.kind === 'NativeTable' || cls.kind === 'NativeGlobalTable')
+      encryption.obstacles.push({ kind: 'aws-native', where: 'args', keyArn: 'key.arn' });
     else if (fixWanted(decide(encryption))) {
       // A const that cannot change for this table alone: the table gets its own props where it is
       // created, a spread of the const and the settings, and its key goes before its own statement.
@@ -749,8 +752,6 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const t = tableOf(node, cls);
     if (cls.framework === 'pulumi' && !cls.sst && !c.sym(node.expression))
       t.encryption.obstacles.push({ kind: 'code-shape', step: sstStep('v3-global') });
-    if (cls.kind === 'NativeTable' || cls.kind === 'NativeGlobalTable')
-      t.encryption.obstacles.push({ kind: 'aws-native', where: 'args', keyArn: 'key.arn' });
     if ('layout' in cls)
       t.encryption.obstacles.push({
         kind: 'code-shape',

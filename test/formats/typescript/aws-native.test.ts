@@ -48,6 +48,19 @@ new ddb.GlobalTable("d", { ${ARGS.slice(1, -1)}, replicas: [{ region: "us-east-1
     expect(tables[3].message).toMatch(/kmsfix never half-fixes a global table$/);
   });
 
+  it('options kmsfix cannot read do not change the step (the classic provider fix is not what applies)', async () => {
+    const [t] = await fix(
+      'index.ts',
+      `import * as aws_native from "@pulumi/aws-native";
+export function make(opts: any) {
+  return new aws_native.dynamodb.Table("a", ${ARGS}, opts);
+}
+`,
+    );
+    expect(t).toMatchObject({ status: 'aws-owned', fixable: false });
+    expect(t.message).toMatch(/Pulumi's AWS Native provider \(aws-native\)/);
+  });
+
   it('a table class of another package named the same is not one', async () => {
     expect(await fix('index.ts', `import { dynamodb } from "./mine";\nnew dynamodb.Table("a", ${ARGS});\n`)).toEqual([]);
   });
