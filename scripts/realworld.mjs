@@ -23,7 +23,11 @@ const DECLARATION = [
     ext: /\.(ya?ml|json|template)$/,
     re: /(?:Type["']?\s*:\s*["']?)(?:AWS::DynamoDB::(?:Global)?Table|AWS::Serverless::SimpleTable)\b/g,
   },
-  { family: 'pulumi-yaml', ext: /\.ya?ml$/, re: /\btype:\s*["']?aws:dynamodb(?:\/table(?:Replica)?)?:Table(?:Replica)?\b/g },
+  {
+    family: 'pulumi-yaml',
+    ext: /\.ya?ml$/,
+    re: /\btype:\s*["']?(?:aws:dynamodb(?:\/table(?:Replica)?)?:Table(?:Replica)?|aws-native:dynamodb:(?:Global)?Table)\b/g,
+  },
   {
     family: 'terraform',
     ext: /\.tf$/,
@@ -42,7 +46,7 @@ const DECLARATION = [
     ext: /(?<!\.d)\.ts$/,
     // Not in a line comment; a construct's first argument is its scope or name, never an object literal
     // (which `new Table({...})` of other libraries, e.g. dynamodb-toolbox, takes).
-    re: /^(?![ \t]*\/\/).*\bnew\s+(?:[\w$]+\.)*(?:Table|TableV2|TableV2MultiAccountReplica|CfnTable|CfnGlobalTable|DynamodbTable|TableReplica|DynamodbTableReplica)\s*\(\s*(?!\{)/gm,
+    re: /^(?![ \t]*\/\/).*\bnew\s+(?:[\w$]+\.)*(?:Table|TableV2|TableV2MultiAccountReplica|CfnTable|CfnGlobalTable|GlobalTable|DynamodbTable|TableReplica|DynamodbTableReplica)\s*\(\s*(?!\{)/gm,
   },
   // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or .js), and
   // tables created through a subclass (counted once, at the class).

@@ -25,6 +25,7 @@ const ORDER: Kind[] = [
   'region-agnostic-stack',
   'scope',
   'code-shape',
+  'aws-native',
   'placement',
   'resource-policy',
   'module-literal',
@@ -243,6 +244,13 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
       return `the scope ${o.source} is not a plain name: declare the key by hand`;
     case 'code-shape':
       return o.step;
+    case 'aws-native':
+      return (
+        "the table is a resource of Pulumi's AWS Native provider (aws-native), which kmsfix reads but does not fix: create a " +
+        "customer-managed KMS key in the table's Region and account (an aws-native kms.Key with enableKeyRotation: true and a " +
+        'keyPolicy that keeps your account in, or an aws.kms.Key through a provider of that Region: aws:region is not ' +
+        `aws-native:region), then set its ${o.where} sseSpecification: { sseEnabled: true, sseType: "KMS", kmsMasterKeyId: ${o.keyArn} }`
+      );
     case 'placement':
       return PLACEMENT[o.where];
     case 'resource-policy':

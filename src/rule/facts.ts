@@ -173,6 +173,12 @@ export type Obstacle =
    * writing a fix it can stand behind; `step` is the manual step, in the format's words.
    */
   | { kind: 'code-shape'; step: string }
+  /**
+   * A table of Pulumi's AWS Native provider (TypeScript, Pulumi YAML), read as CloudFormation's and
+   * never fixed: `where` names what holds its settings (`args`, `properties`), `keyArn` how a key's ARN
+   * is written there (`key.arn`, `${key.arn}`).
+   */
+  | { kind: 'aws-native'; where: string; keyArn: string }
   /** No statement to declare the key before (TypeScript). */
   | { kind: 'placement'; where: Placement }
   /**

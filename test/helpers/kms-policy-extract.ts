@@ -422,7 +422,8 @@ export function runTsKeyPolicies(source: string): KeyPolicyFound[] {
     });
   const modules = new Map<string, unknown>();
   const req = (m: string) => {
-    if (!/^(constructs|cdktf|@cdktf\/provider-aws(\/.*)?|@pulumi\/(pulumi|aws))$/.test(m)) throw new Error(`the program requires ${m}`);
+    if (!/^(constructs|cdktf|@cdktf\/provider-aws(\/.*)?|@pulumi\/(pulumi|aws|aws-native))$/.test(m))
+      throw new Error(`the program requires ${m}`);
     if (!modules.has(m)) modules.set(m, namespace([m]));
     return modules.get(m);
   };

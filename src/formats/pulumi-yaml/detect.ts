@@ -1,6 +1,6 @@
 /**
  * Pulumi YAML programs: `resources:` of `type: aws:dynamodb:Table`, with `serverSideEncryption` as in
- * the Terraform provider. Reads the YAML tree shared with CloudFormation (../yaml/tree.ts; aliases
+ * the Terraform provider; and aws-native's tables, read as CloudFormation's (native.ts). Reads the YAML tree shared with CloudFormation (../yaml/tree.ts; aliases
  * and merge keys resolved for reading). Its settings become neutral facts (src/rule/facts.ts); the
  * rule decides (src/rule/cmk.ts).
  */
@@ -21,8 +21,10 @@ import { commentSuppressions } from '../../core/suppressions.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
 import { ParseError, type Detection, type SourceFile, type TableFacts } from '../../core/types.js';
 import { AnchorIndex, sseEdit, type SseEdit } from '../yaml/anchors.js';
-import { placeholderError, placeholderIn, placeholderSetting } from '../../core/placeholders.js';
+import { placeholderError, placeholderIn } from '../../core/placeholders.js';
 import { duplicateKeyError } from '../yaml/duplicates.js';
+import { keySettingOf, switchSettingOf } from './settings.js';
+import { NATIVE_TYPES, nativeFacts } from './native.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 
@@ -89,20 +91,6 @@ export const WORDS: Vocabulary = {
   },
 };
 
-/** A key setting as written (`kmsKeyArn`, of the table or of a replica). */
-function keySettingOf(text: string, keyNode: CNode | null | undefined): Setting {
-  if (keyNode === undefined) return ABSENT;
-  const s = scalarString(keyNode);
-  const source = snippet(text, keyNode);
-  // A value that is not a string (null, a mapping, a tagged value) is taken as a key given some other way.
-  const p = placeholderIn(s ?? '');
-  return p
-    ? { state: 'unreadable', source: placeholderSetting('kmsKeyArn', p), raw: s }
-    : s === undefined
-      ? { state: 'expression', source, raw: { unresolved: source } }
-      : { state: 'literal', source, text: s, raw: s };
-}
-
 /**
  * The table's `replicas` (the provider's list of `regionName`, `kmsKeyArn`, ...), or undefined when it
  * has none. Each replica's key overrides the table's in its Region; a fix sets none, so the rule leaves
@@ -133,21 +121,9 @@ function settingsOf(text: string, props: CNode | null | undefined): Settings {
   const sse = child(props, SSE_PATH.sse);
   if (sse === undefined || sse === null || (sse.kind === 'scalar' && sse.value === null)) return { model: 'sse', block: ABSENT };
   if (sse.kind !== 'map') return { model: 'sse', block: { state: 'expression', source: snippet(text, sse) } };
-  const enabledNode = child(sse, 'enabled');
-  const keyNode = child(sse, 'kmsKeyArn');
   const block: Setting = { state: 'literal', source: '' };
-  let enabled: Setting = ABSENT;
-  if (enabledNode !== undefined) {
-    const on = boolOf(enabledNode);
-    const source = snippet(text, enabledNode);
-    const p = placeholderIn(scalarString(enabledNode) ?? '');
-    enabled = p
-      ? { state: 'unreadable', source: placeholderSetting('enabled', p), raw: { unresolved: source } }
-      : on === 'unknown'
-        ? { state: 'expression', source, raw: { unresolved: source } }
-        : { state: 'literal', source, bool: on, raw: on };
-  }
-  return { model: 'sse', block, enabled, key: keySettingOf(text, keyNode) };
+  const enabled = switchSettingOf(text, child(sse, 'enabled'), 'enabled');
+  return { model: 'sse', block, enabled, key: keySettingOf(text, child(sse, 'kmsKeyArn')) };
 }
 
 /** Aliases a fix replaces rather than follows: a table's own `properties: *x` or `serverSideEncryption: *x`. */
@@ -243,25 +219,31 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       const resource = resolveAlias(pair.value);
       const type = resource?.kind === 'map' ? (scalarString(child(resource, 'type')) ?? '') : '';
       const replica = REPLICA_TYPES.has(type);
-      if (resource?.kind !== 'map' || !(replica || TABLE_TYPES.has(type))) continue;
+      const native = NATIVE_TYPES.has(type);
+      if (resource?.kind !== 'map' || !(replica || native || TABLE_TYPES.has(type))) continue;
       if (doc.duplicates && ambiguous(resources, pair, doc.duplicates)) continue;
       const props = child(resource, SSE_PATH.properties);
-      const encryption: EncryptionFacts = replica
-        ? {
-            // No peer scanner reads a replica resource of Pulumi YAML.
-            peerKind: 'code',
-            words: REPLICA_RESOURCE_WORDS,
-            settings: { model: 'sse', key: keySettingOf(file.text, child(props, 'kmsKeyArn')) },
-            obstacles: [{ kind: 'replica-resource' }],
-          }
-        : { peerKind: 'pulumi-yaml-table', words: WORDS, settings: settingsOf(file.text, props), obstacles: [] };
-      const replicas = replica ? undefined : replicasOf(file.text, props);
+      const encryption: EncryptionFacts = native
+        ? nativeFacts(file.text, type, props)
+        : replica
+          ? {
+              // No peer scanner reads a replica resource of Pulumi YAML.
+              peerKind: 'code',
+              words: REPLICA_RESOURCE_WORDS,
+              settings: { model: 'sse', key: keySettingOf(file.text, child(props, 'kmsKeyArn')) },
+              obstacles: [{ kind: 'replica-resource' }],
+            }
+          : { peerKind: 'pulumi-yaml-table', words: WORDS, settings: settingsOf(file.text, props), obstacles: [] };
+      const replicas = replica || native ? undefined : replicasOf(file.text, props);
       if (replicas) encryption.replicas = replicas;
       const edit =
-        anchors && fixWanted(decide(encryption)) ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias)) : undefined;
+        anchors && !native && fixWanted(decide(encryption))
+          ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias))
+          : undefined;
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
       const opts = resolveAlias(child(resource, 'options'));
-      encryption.obstacles.push(...optionObstacles(file.text, opts?.kind === 'map' ? opts : undefined));
+      // (An aws-native table's options are its provider's: its obstacle says what to write.)
+      if (!native) encryption.obstacles.push(...optionObstacles(file.text, opts?.kind === 'map' ? opts : undefined));
       if (error) encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
       const namePlaceholder = placeholderIn(pair.key);
       if (namePlaceholder !== undefined)

@@ -40,6 +40,8 @@ export type TableClass =
   | 'CfnGlobalTable'
   | 'DynamodbTable'
   | 'PulumiTable'
+  | 'NativeTable'
+  | 'NativeGlobalTable'
   | 'DynamodbTableReplica'
   | 'PulumiTableReplica'
   | 'TableV2MultiAccountReplica'
@@ -67,6 +69,14 @@ export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framew
     type: '@cdktf/provider-aws.dynamodb.DynamodbTable',
   },
   '@pulumi/aws#dynamodb.Table': { kind: 'PulumiTable', framework: 'pulumi', type: 'aws.dynamodb.Table' },
+  // Pulumi's AWS Native provider (generated from the CloudFormation schema): read as CfnTable and
+  // CfnGlobalTable are, never fixed (obstacle aws-native).
+  '@pulumi/aws-native#dynamodb.Table': { kind: 'NativeTable', framework: 'pulumi', type: 'aws-native.dynamodb.Table' },
+  '@pulumi/aws-native#dynamodb.GlobalTable': {
+    kind: 'NativeGlobalTable',
+    framework: 'pulumi',
+    type: 'aws-native.dynamodb.GlobalTable',
+  },
   // A replica of a global table in another Region, as its own resource: read, never fixed (obstacle replica-resource).
   '@cdktf/provider-aws/lib/dynamodb-table-replica#DynamodbTableReplica': {
     kind: 'DynamodbTableReplica',
@@ -250,14 +260,22 @@ function choiceOf(c: Ctx, props: ts.ObjectLiteralExpression, v2: boolean): Setti
 }
 
 /** The CloudFormation SSE names: CDK's L1 props (camelCase), or the resource's own (PascalCase). */
-export const CFN_NAMES = { block: 'sseSpecification', enabled: 'sseEnabled', key: 'kmsMasterKeyId' };
+export const CFN_NAMES = { block: 'sseSpecification', enabled: 'sseEnabled', sseType: 'sseType', key: 'kmsMasterKeyId' };
 
-/** CloudFormation-shaped SSE (CfnTable, CfnGlobalTable): sseSpecification { sseEnabled, kmsMasterKeyId }. */
+/**
+ * CloudFormation-shaped SSE (CfnTable, CfnGlobalTable, aws-native's tables): sseSpecification
+ * { sseEnabled, sseType, kmsMasterKeyId }. sseType matters only when it is not a string (KMS is its one value).
+ */
 export function cfnSettings(sf: ts.SourceFile, props: ts.ObjectLiteralExpression, withKey: boolean, names = CFN_NAMES): Settings {
   const block = settingOf(sf, props, names.block, blockOf(sf));
   const o = objectAt(sf, props, names.block);
   if (block.state !== 'literal' || !o) return { model: 'sse', block };
-  const settings: Settings = { model: 'sse', block, enabled: settingOf(sf, o, names.enabled, switchOf(sf)) };
+  const settings: Settings = {
+    model: 'sse',
+    block,
+    enabled: settingOf(sf, o, names.enabled, switchOf(sf)),
+    sseType: settingOf(sf, o, names.sseType, keyOf(sf)),
+  };
   if (withKey) settings.key = settingOf(sf, o, names.key, keyOf(sf));
   return settings;
 }
@@ -315,6 +333,23 @@ const REPLICA_KEYS =
   'a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in {regions} and set ' +
   "that replica's key ARN by hand; kmsfix never half-fixes a global table";
 
+/** CloudFormation's SSE in camelCase: CDK's CfnTable and CfnGlobalTable, and aws-native's tables. */
+const CFN_TABLE_WORDS: Vocabulary = {
+  names: { block: 'sseSpecification', enabled: 'sseEnabled', sseType: 'sseType', key: 'kmsMasterKeyId' },
+  phrases: { keyAbsent: 'encryption is enabled with no {key}' },
+};
+const CFN_GLOBAL_WORDS: Vocabulary = {
+  names: {
+    block: 'sseSpecification',
+    enabled: 'sseEnabled',
+    sseType: 'sseType',
+    key: 'kmsMasterKeyId',
+    replicas: 'replicas',
+    replicaKey: 'replica kmsMasterKeyId',
+  },
+  phrases: { keyAbsent: 'encryption is enabled with no {key}', replicaKeys: REPLICA_KEYS },
+};
+
 /** How each table class's settings are named in messages. */
 export const WORDS: Record<TableClass, Vocabulary> = {
   Table: {
@@ -331,20 +366,10 @@ export const WORDS: Record<TableClass, Vocabulary> = {
       choiceCustomer: 'Encrypted with customer-managed key ({choice} is {source})',
     },
   },
-  CfnTable: {
-    names: { block: 'sseSpecification', enabled: 'sseEnabled', key: 'kmsMasterKeyId' },
-    phrases: { keyAbsent: 'encryption is enabled with no {key}' },
-  },
-  CfnGlobalTable: {
-    names: {
-      block: 'sseSpecification',
-      enabled: 'sseEnabled',
-      key: 'kmsMasterKeyId',
-      replicas: 'replicas',
-      replicaKey: 'replica kmsMasterKeyId',
-    },
-    phrases: { keyAbsent: 'encryption is enabled with no {key}', replicaKeys: REPLICA_KEYS },
-  },
+  CfnTable: CFN_TABLE_WORDS,
+  CfnGlobalTable: CFN_GLOBAL_WORDS,
+  NativeTable: CFN_TABLE_WORDS,
+  NativeGlobalTable: CFN_GLOBAL_WORDS,
   DynamodbTable: tfWords('replica'),
   PulumiTable: tfWords('replicas'),
   DynamodbTableReplica: REPLICA_RESOURCE_WORDS,
@@ -353,6 +378,7 @@ export const WORDS: Record<TableClass, Vocabulary> = {
     names: {
       block: 'SSESpecification',
       enabled: 'SSEEnabled',
+      sseType: 'SSEType',
       key: 'KMSMasterKeyId',
       replicas: 'Replicas',
       replicaKey: 'replica KMSMasterKeyId',
@@ -419,9 +445,11 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
       });
       break;
     case 'CfnTable':
+    case 'NativeTable':
       facts.settings = cfnSettings(sf, props, true);
       break;
     case 'CfnGlobalTable':
+    case 'NativeGlobalTable':
       facts.settings = cfnSettings(sf, props, false);
       facts.replicas = replicasOf(sf, props, 'replicas', 'own', (o) => cfnReplicaKey(sf, o));
       break;
@@ -607,6 +635,9 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     // Where the key would go, looked at only for a table the rule would fix.
     let spreadOf: ts.Identifier | undefined;
     if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(cls.sst) });
+    // Never fixed: its options, provider and Region are aws-native's, which the fix below does not read.
+    else if (cls.kind === 'NativeTable' || cls.kind === 'NativeGlobalTable')
+      encryption.obstacles.push({ kind: 'aws-native', where: 'args', keyArn: 'key.arn' });
     else if (fixWanted(decide(encryption))) {
       // A const that cannot change for this table alone: the table gets its own props where it is
       // created, a spread of the const and the settings, and its key goes before its own statement.

@@ -246,6 +246,8 @@ function tableSettings(t: TsTable, ref: Ref, key: Code, sym: (e: ts.Expression) 
         },
       ];
     case 'CfnGlobalTable':
+    case 'NativeTable':
+    case 'NativeGlobalTable':
     case 'DynamodbTableReplica':
     case 'PulumiTableReplica':
     case 'TableV2MultiAccountReplica':

@@ -11,7 +11,7 @@ import { cfnSettings, keyOf, lookup, objectAt, replicasOf, settingOf, suppressio
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
 
 const TYPES = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
-const NAMES = { block: 'SSESpecification', enabled: 'SSEEnabled', key: 'KMSMasterKeyId' };
+const NAMES = { block: 'SSESpecification', enabled: 'SSEEnabled', sseType: 'SSEType', key: 'KMSMasterKeyId' };
 
 const STEP =
   "a global table written in TypeScript (a serverless.ts): give each replica's SSESpecification a KMSMasterKeyId of a key in its " +
