@@ -8,10 +8,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { joinUnderIndented } from '../../../src/formats/yaml/underIndented.js';
-import { parseYamlReference } from '../../../src/formats/yaml/tree.js';
+import { child, parseYamlReference, type CNode } from '../../../src/formats/yaml/tree.js';
 import { processMemory } from '../../../src/engine/memory.js';
 
 const joinUnderIndentedFlows = (text: string) => joinUnderIndented(text)?.text;
+/** A scalar's value (tagged or not), or the node's kind. */
+const scalarOf = (n: CNode | null | undefined) => (n?.kind === 'scalar' ? n.value : n?.kind);
+/** Resources.T.Properties of a parsed template. */
+const propsOf = (text: string) => child(child(child(parseYamlReference(text)[0].root, 'Resources'), 'T'), 'Properties');
 const template = (tags: string) =>
   `Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: []\n${tags}\n  B:\n    Type: X\n`;
 
@@ -30,10 +34,8 @@ describe('flow collections indented like their key', () => {
 
   it('reads the same values as a well-indented document, at the same offsets', () => {
     const text = template("      Tags: {\n      'a': !Ref X,\n      'b': c d,\n      }");
-    const [doc] = parseYamlReference(text);
-    const props = (doc.root as any).pairs[0].value.pairs[0].value.pairs[1].value;
-    const tags = props.pairs[1].value;
-    expect(tags.pairs.map((p: any) => [p.key, p.value.value ?? p.value.kind])).toEqual([
+    const tags = child(propsOf(text), 'Tags') as CNode;
+    expect(tags.kind === 'map' && tags.pairs.map((p) => [p.key, scalarOf(p.value)])).toEqual([
       ['a', 'X'],
       ['b', 'c d'],
     ]);
@@ -67,10 +69,8 @@ describe('flow collections indented like their key', () => {
 
 describe('quoted scalars continued no deeper than their key', () => {
   const valueAt = (text: string, key: string): unknown => {
-    const [doc] = parseYamlReference(text);
-    const props = (doc.root as any).pairs[0].value.pairs[0].value.pairs[1].value;
-    const found = props.pairs.find((p: any) => p.key === key).value;
-    return found.kind === 'seq' ? found.items[0].value : found.value;
+    const found = child(propsOf(text), key);
+    return scalarOf(found?.kind === 'seq' ? found.items[0] : found);
   };
 
   it('reads the value as it folds (one space per line break), at the same offsets', () => {
