@@ -145,7 +145,7 @@ function resourcePolicy(o: Extract<Obstacle, { kind: 'resource-policy' }>, words
 export function recreationEffect(o: Extract<Obstacle, { kind: 'replica-recreation' }>): string {
   const one = o.resource || o.replicas.length === 1;
   const done = o.resource
-    ? `terraform apply replaces the replica (provider ${o.replicas[0]}): its kms_key_arn forces a new resource`
+    ? `terraform apply replaces the replica (${o.replicas[0]}): its kms_key_arn forces a new resource`
     : `terraform apply deletes and re-creates ${one ? 'the replica' : 'the replicas'} in ${listed(o.replicas)} (the AWS provider changes a replica's key no other way)`;
   return (
     `${done}. ${one ? 'It is' : 'They are'} out of service until DynamoDB has copied the table into ${one ? 'it' : 'them'} again ` +

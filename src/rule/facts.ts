@@ -141,8 +141,9 @@ export type Obstacle =
   /**
    * Terraform: a fix would change the key of replicas, which the AWS provider does by deleting and
    * re-creating each one (a `replica` block's `kms_key_arn`; `aws_dynamodb_table_replica`'s forces a
-   * new resource). `replicas`: their Regions as written, or the replica resource's provider;
-   * `resource`: the table is an `aws_dynamodb_table_replica`. Waived by --recreate-replicas.
+   * new resource). `replicas`: their Regions as written, or where the replica resource is (`provider
+   * aws.ohio`, `region us-east-2`); `resource`: the table is an `aws_dynamodb_table_replica`. Waived by
+   * --recreate-replicas.
    */
   | { kind: 'replica-recreation'; replicas: string[]; resource: boolean }
   /** CDKTF, Pulumi: a replica of a global table as its own resource (never fixed: its Region, its replacement). */

@@ -294,6 +294,15 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
         if (v && !inputs.has(v) && def && /^\[\s*\]$/.test(def.value.trim())) continue;
         obstacles.push(v && inputs.has(v) ? { kind: 'module-replica-regions' } : { kind: 'dynamic-replicas' });
       }
+      // The key beside the call is created through the call's provider, in its Region.
+      const region = attr(tb, 'region');
+      if (region && region.lit?.type !== 'null')
+        obstacles.push({
+          kind: 'code-shape',
+          step:
+            `${tableName} (${where}) sets region = ${region.value.trim()}, and a key kmsfix creates beside the call would be in the Region ` +
+            `of the call's provider: create a key in the table's Region by hand and pass it as the module's key input`,
+        });
       for (const { block: p } of module.blocks) {
         if (p.type !== 'resource' || p.labels[0] !== 'aws_dynamodb_resource_policy') continue;
         const policy = attr(p, 'policy');
