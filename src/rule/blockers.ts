@@ -24,6 +24,7 @@ const ORDER: Kind[] = [
   'no-id',
   'region-agnostic-stack',
   'scope',
+  'resource-region',
   'code-shape',
   'placement',
   'resource-policy',
@@ -241,6 +242,12 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
             'env: { region: ... } (for example process.env.CDK_DEFAULT_REGION), then run kmsfix again';
     case 'scope':
       return `the scope ${o.source} is not a plain name: declare the key by hand`;
+    case 'resource-region':
+      return (
+        `the table sets its own Region (region: ${o.region}), and kmsfix would create its key, and the Region its key policy names, ` +
+        "in its provider's Region: create a KMS key in the table's Region by hand (the same region on the key, and " +
+        `kms:ViaService dynamodb.<that Region>.amazonaws.com in its policy), then set ${key} to it`
+      );
     case 'code-shape':
       return o.step;
     case 'placement':

@@ -177,6 +177,11 @@ export type Obstacle =
   /** No statement to declare the key before (TypeScript). */
   | { kind: 'placement'; where: Placement }
   /**
+   * Pulumi (AWS 7) and CDKTF (hashicorp/aws 6): the table sets its own Region (`region`, as written),
+   * which a generated key, created through the table's provider, would not be in.
+   */
+  | { kind: 'resource-region'; region: string }
+  /**
    * Terraform: a resource policy (`policy`, its address) that kmsfix cannot read (`unreadable`, its
    * value as written) or that grants principals of other accounts (`others`: account IDs and
    * expressions as written, '*' for any account).
