@@ -218,6 +218,8 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   const root = async () => (rootCache ??= await isRootModule(ownFile.tops, siblings));
   let outsideCache: Promise<Map<string, OutsideSetters>> | undefined;
   const outside = () => (outsideCache ??= outsideAssignments(file, context!));
+  let unitsCache: Promise<Map<string, OutsideSetters>> | undefined;
+  const units = () => (unitsCache ??= outsideAssignments(file, context!, true));
 
   for (const t of own) {
     let evaluated: string[];
@@ -232,10 +234,13 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       evaluated = r.evaluated;
     }
     if (evaluated.length === 0) continue;
-    if (!(await root())) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
-    else if (context) {
+    const isRoot = await root();
+    if (!isRoot) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
+    if (context) {
+      // A module others call is set from outside only by the terragrunt units that deploy its folder.
+      const setters = isRoot ? outside : units;
       const { enabled, key } = encryptionAttrs(t);
-      await markSetOutside(t.encryption.settings, t.encryption.words, { enabled, key }, (a) => variablesRead(a.value, env()), outside);
+      await markSetOutside(t.encryption.settings, t.encryption.words, { enabled, key }, (a) => variablesRead(a.value, env()), setters);
     }
   }
 
