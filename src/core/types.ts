@@ -146,6 +146,12 @@ export interface FormatEntry {
   prefilter(text: string): boolean;
   /** Which names in a folder are files of a group, for DiskContext.siblings (default: `accepts`). */
   siblingFile?(name: string): boolean;
+  /**
+   * Which names of the run's candidates the family may ask for across the scanned trees
+   * (DiskContext.treeFiles: Terraform, each `terragrunt.hcl`, which may deploy a module folder
+   * elsewhere in the tree). Default: none.
+   */
+  treeFile?(name: string): boolean;
   load(): Promise<Format>;
 }
 
@@ -231,6 +237,15 @@ export interface DiskContext {
    * In memory: the in-memory files of that folder.
    */
   folder(from: SourceFile, rel: string): Promise<SourceFile[] | undefined>;
+  /**
+   * Every candidate of the run named `name` (a name the format's entry takes as a tree file,
+   * `FormatEntry.treeFile`), wherever it is in the scanned trees, as discovery found them
+   * (.gitignore, excludes): e.g. each `terragrunt.hcl` that may deploy a Terraform module folder.
+   * Read by the engine as project files are (size limit, UTF-8 and BOM checks, once per run and
+   * thread); one that cannot be read is left out. Sorted by path. In memory: the in-memory files
+   * of that name.
+   */
+  treeFiles(name: string): Promise<SourceFile[]>;
 }
 
 /** Input a format cannot read. line/column are 1-based where known. */

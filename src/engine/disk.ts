@@ -27,18 +27,32 @@ export interface Disk {
    * folders, once per file of the module), they are not looked for again. A run creates no folder.
    */
   missing?: Set<string>;
+  /** The run's tree files (DiskContext.treeFiles) of a name. */
+  treeFiles?: (name: string) => SourceFile[];
 }
 
-/** The disk of a run (one per run and thread: its caches live as long). */
-export function runDisk(maxBytes?: number, settled?: () => Promise<void>): Disk {
+/** A candidate of the run that a format may ask for across the scanned trees (FormatEntry.treeFile): its display and absolute paths. */
+export interface TreeFile {
+  path: string;
+  absPath: string;
+}
+
+/** The disk of a run (one per run and thread: its caches live as long); `tree`: the run's tree files. */
+export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: TreeFile[] = []): Disk {
   const reads = new FolderReads();
+  const projectFiles = diskProjectFiles(maxBytes);
   return {
     siblings: diskSiblings(maxBytes, false, reads),
     reads,
-    projectFiles: diskProjectFiles(maxBytes),
+    projectFiles,
     folders: diskSiblings(maxBytes, true),
     missing: new Set(),
     ...(settled ? { settled } : {}),
+    // Read through the project files' reader: its checks, and its cache.
+    treeFiles: (name) =>
+      tree
+        .filter((t) => path.posix.basename(t.path) === name)
+        .flatMap((t) => projectFiles(path.dirname(t.absPath), path.posix.dirname(t.path), name) ?? []),
   };
 }
 
@@ -79,5 +93,6 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
         return undefined;
       }
     },
+    treeFiles: async (name) => (disk.treeFiles?.(name) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
   };
 }

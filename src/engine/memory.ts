@@ -99,5 +99,6 @@ function memoryDisk(files: SourceFile[]): Disk {
       return { files: found, watched: [] };
     },
     projectFiles: (dir, _shown, name) => byPath.get(path.join(dir, name)),
+    treeFiles: (name) => files.filter((f) => path.basename(f.absPath) === name),
   };
 }

@@ -14,7 +14,8 @@ import type { Worker } from 'node:worker_threads';
 import type { FixOptions } from '../core/types.js';
 import type { BatchFile, Pass } from './batch.js';
 import type { FileResult } from '../core/result.js';
-import type { WorkerTask } from './worker.js';
+import type { WorkerData, WorkerTask } from './worker.js';
+import type { TreeFile } from './disk.js';
 
 // worker_threads is loaded only when a pool starts.
 const workerThreads = lazyRequire<typeof import('node:worker_threads')>('node:worker_threads');
@@ -88,11 +89,13 @@ export class Pool {
   private readonly queue: Job[] = [];
   private nextId = 1;
 
-  constructor(script: string, size: number) {
+  /** `tree`: the run's tree files (DiskContext.treeFiles), handed to each worker once. */
+  constructor(script: string, size: number, tree: TreeFile[] = []) {
     const { Worker: WorkerThread } = workerThreads();
+    const workerData: WorkerData = { tree };
     for (let i = 0; i < size; i++) {
       const slot: Slot = {
-        worker: new WorkerThread(script, { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } }),
+        worker: new WorkerThread(script, { workerData, resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } }),
         jobs: new Map(),
         dead: false,
       };

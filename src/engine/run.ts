@@ -207,6 +207,10 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     if (options.onVerified) await options.onVerified(batch, replace, orderOf);
     if (watch) heapTick();
   };
+  // The candidates a format may ask for across the trees (FormatEntry.treeFile: each terragrunt.hcl).
+  const tree = candidates
+    .filter((c) => FORMATS.some((e) => e.treeFile?.(path.posix.basename(c.path))))
+    .map((c) => ({ path: c.path, absPath: c.absPath }));
   const minFiles = options.parallelMinFiles ?? PARALLEL_MIN_FILES;
   const minBytes = options.parallelMinBytes ?? parallelMinBytes();
   const scheduler = new Scheduler(
@@ -218,6 +222,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       ownFamily,
       minFiles,
       minBytes,
+      tree,
     },
     sink,
     options.writesSettled,

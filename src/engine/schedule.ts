@@ -14,7 +14,7 @@
 import type { FixOptions } from '../core/types.js';
 import type { FileResult } from '../core/result.js';
 import { type BatchFile, type Pass, processBatch } from './batch.js';
-import { type Disk, runDisk } from './disk.js';
+import { type Disk, type TreeFile, runDisk } from './disk.js';
 import type { SharedReads } from '../io/read.js';
 import { Pool } from './pool.js';
 
@@ -33,6 +33,8 @@ export interface Lanes {
   minFiles: number;
   /** ...and this many characters. */
   minBytes: number;
+  /** The run's tree files (DiskContext.treeFiles), for every lane. */
+  tree?: TreeFile[];
 }
 
 /**
@@ -69,8 +71,8 @@ export class Scheduler {
     private readonly sink: Sink,
     writesSettled?: () => Promise<void>,
   ) {
-    this.own = lanes.ownFamily && lanes.script ? new Pool(lanes.script, 1) : undefined;
-    this.disk = runDisk(options.maxFileBytes, writesSettled);
+    this.own = lanes.ownFamily && lanes.script ? new Pool(lanes.script, 1, lanes.tree) : undefined;
+    this.disk = runDisk(options.maxFileBytes, writesSettled, lanes.tree);
     this.byFolder = pass !== 'scan';
   }
 
@@ -107,7 +109,7 @@ export class Scheduler {
       this.reads.length > this.lanes.minFiles &&
       this.readBytes >= this.lanes.minBytes
     )
-      this.pool = new Pool(this.lanes.script, poolWorkers);
+      this.pool = new Pool(this.lanes.script, poolWorkers, this.lanes.tree);
     if (this.byFolder) return;
     if (folder.inline) await this.inline([i]);
     else {

@@ -24,6 +24,7 @@ const ORDER: Kind[] = [
   'no-id',
   'region-agnostic-stack',
   'scope',
+  'resource-region',
   'code-shape',
   'aws-native',
   'placement',
@@ -146,7 +147,7 @@ function resourcePolicy(o: Extract<Obstacle, { kind: 'resource-policy' }>, words
 export function recreationEffect(o: Extract<Obstacle, { kind: 'replica-recreation' }>): string {
   const one = o.resource || o.replicas.length === 1;
   const done = o.resource
-    ? `terraform apply replaces the replica (provider ${o.replicas[0]}): its kms_key_arn forces a new resource`
+    ? `terraform apply replaces the replica (${o.replicas[0]}): its kms_key_arn forces a new resource`
     : `terraform apply deletes and re-creates ${one ? 'the replica' : 'the replicas'} in ${listed(o.replicas)} (the AWS provider changes a replica's key no other way)`;
   return (
     `${done}. ${one ? 'It is' : 'They are'} out of service until DynamoDB has copied the table into ${one ? 'it' : 'them'} again ` +
@@ -242,6 +243,12 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
             'env: { region: ... } (for example process.env.CDK_DEFAULT_REGION), then run kmsfix again';
     case 'scope':
       return `the scope ${o.source} is not a plain name: declare the key by hand`;
+    case 'resource-region':
+      return (
+        `the table sets its own Region (region: ${o.region}), and kmsfix would create its key, and the Region its key policy names, ` +
+        "in its provider's Region: create a KMS key in the table's Region by hand (the same region on the key, and " +
+        `kms:ViaService dynamodb.<that Region>.amazonaws.com in its policy), then set ${key} to it`
+      );
     case 'code-shape':
       return o.step;
     case 'aws-native':

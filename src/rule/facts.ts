@@ -141,8 +141,9 @@ export type Obstacle =
   /**
    * Terraform: a fix would change the key of replicas, which the AWS provider does by deleting and
    * re-creating each one (a `replica` block's `kms_key_arn`; `aws_dynamodb_table_replica`'s forces a
-   * new resource). `replicas`: their Regions as written, or the replica resource's provider;
-   * `resource`: the table is an `aws_dynamodb_table_replica`. Waived by --recreate-replicas.
+   * new resource). `replicas`: their Regions as written, or where the replica resource is (`provider
+   * aws.ohio`, `region us-east-2`); `resource`: the table is an `aws_dynamodb_table_replica`. Waived by
+   * --recreate-replicas.
    */
   | { kind: 'replica-recreation'; replicas: string[]; resource: boolean }
   /** CDKTF, Pulumi: a replica of a global table as its own resource (never fixed: its Region, its replacement). */
@@ -181,6 +182,11 @@ export type Obstacle =
   | { kind: 'aws-native'; where: string; keyArn: string }
   /** No statement to declare the key before (TypeScript). */
   | { kind: 'placement'; where: Placement }
+  /**
+   * Pulumi (AWS 7) and CDKTF (hashicorp/aws 6): the table sets its own Region (`region`, as written),
+   * which a generated key, created through the table's provider, would not be in.
+   */
+  | { kind: 'resource-region'; region: string }
   /**
    * Terraform: a resource policy (`policy`, its address) that kmsfix cannot read (`unreadable`, its
    * value as written) or that grants principals of other accounts (`others`: account IDs and

@@ -253,19 +253,29 @@ export function terraformKeyPolicies(files: Hcl[]): KeyPolicyFound[] {
   };
   const data = blocks.data ?? {};
   const regionData = (name: string) => regionOfProvider(data.aws_region?.[name]?.[0]?.provider);
+  // A variable or local (a key's `region = var.x`, hashicorp/aws 6) stands for one Region, named by the expression.
+  const symbolic = (expr: string) => (/^(var|local)\.[\w.-]+$/.test(expr) ? `<${expr}>` : undefined);
   const resolve = (s: string): string =>
     s.replace(/\$\{([^}]+)\}/g, (_, expr: string) => {
       if (/^data\.aws_caller_identity\.[\w-]+\.account_id$/.test(expr)) return ACCOUNT;
       if (/^data\.aws_partition\.[\w-]+\.partition$/.test(expr)) return PARTITION;
       const m = /^data\.aws_region\.([\w-]+)\.(name|region)$/.exec(expr);
       if (m) return regionData(m[1]);
+      const v = symbolic(expr);
+      if (v) return v;
       throw new Error(`\${${expr}} in a key policy`);
     });
+  // A key's Region: its own `region` argument (hashicorp/aws 6), else its provider's.
+  const regionOfKey = (key: Record<string, unknown>): string => {
+    if (typeof key.region !== 'string') return regionOfProvider(key.provider);
+    const only = /^\$\{([^}]+)\}$/.exec(key.region);
+    return only ? (symbolic(only[1]) ?? key.region) : key.region;
+  };
   const docs = data.aws_iam_policy_document ?? {};
   const keys = Object.entries({ ...(blocks.resource?.aws_kms_key ?? {}) }).map(([n, b]) => [`aws_kms_key.${n}`, b[0]] as const);
   const replicas = Object.entries(blocks.resource?.aws_kms_replica_key ?? {}).map(([n, b]) => [`aws_kms_replica_key.${n}`, b[0]] as const);
   return [...keys, ...replicas].map(([address, key]) =>
-    attempt(address, regionOfProvider(key.provider), () => {
+    attempt(address, regionOfKey(key), () => {
       const m = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(String(key.policy ?? ''));
       if (!m || !docs[m[1]]) throw new Error(`policy is not a policy document of the module (${String(key.policy)})`);
       const statements = bodies(docs[m[1]][0].statement ?? []).map((raw) => {

@@ -244,6 +244,11 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       const opts = resolveAlias(child(resource, 'options'));
       // (An aws-native table's options are its provider's: its obstacle says what to write.)
       if (!native) encryption.obstacles.push(...optionObstacles(file.text, opts?.kind === 'map' ? opts : undefined));
+      // Pulumi AWS 7: a table in a Region of its own, which the key and its policy's lookups would not follow.
+      const region = native ? undefined : child(props, 'region');
+      const regionValue = region ? resolveAlias(region) : undefined;
+      if (region && regionValue && !(regionValue.kind === 'scalar' && regionValue.value === null))
+        encryption.obstacles.push({ kind: 'resource-region', region: snippet(file.text, region) });
       if (error) encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
       const namePlaceholder = placeholderIn(pair.key);
       if (namePlaceholder !== undefined)

@@ -23,6 +23,7 @@ import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HF
 import { isReference, type Raw, type Reference, type TableKind } from '../../rule/peers/facts.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import { providersByRegion, regionKey } from './module.js';
+import { passedProvider, placeOf, placementObstacle, type Placement } from './placement.js';
 import { resourcePolicyObstacle } from './resourcePolicy.js';
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { inputUses } from './inputUses.js';
@@ -88,12 +89,28 @@ export function isAwsManagedKeyAttr(a: HAttr | undefined): boolean {
   return a.lit?.type === 'string' && isAwsManagedKeyRef(a.lit.value);
 }
 
-/** A replica block that needs a key of its own (it has no customer-managed key yet), and the provider alias that creates it. */
+/** A replica block that needs a key of its own (it has no customer-managed key yet), and where its key is created. */
 export interface Replica {
   block: HBlock;
-  alias: string;
+  place: Placement;
   /** The region as written (for messages). */
   region: string;
+}
+
+/** Where a resource's key goes (placement.ts): its `provider` and `region` arguments. */
+export function resourcePlace(b: HBlock): Placement {
+  return placeOf(attr(b, 'provider')?.value, attr(b, 'region'));
+}
+
+/**
+ * Where a table's key goes: a resource's placement; a module call's, the provider it passes as the
+ * module's `aws` and, for a registry module with a `region` input, that input.
+ */
+export function tablePlace(t: TfTable): Placement {
+  const b = t.block;
+  if (t.kind !== 'module') return resourcePlace(b);
+  const region = t.registry?.region ? attr(b, t.registry.region) : undefined;
+  return placeOf(passedProvider(attr(b, 'providers')?.value), region);
 }
 
 /** Does this table have replica blocks that need a key in their region? */
@@ -104,8 +121,10 @@ export function needsReplicaKeys(b: HBlock): boolean {
 /**
  * The replica keys a table's fix creates: one per replica region, through the module's aliased
  * `provider "aws"` for that region; or, when a region has no such provider, why the table cannot be
- * fixed (`root`: whether the module is a root module, which the step depends on). Scan (the table's
- * obstacle) and fix (the keys it plans) both ask this one function.
+ * fixed (`root`: whether the module is a root module, which the step depends on). A table with a
+ * `region` argument of its own (hashicorp/aws 6) gets them the same way: through its provider, with
+ * `region` set to the replica's region_name. Scan (the table's obstacle) and fix (the keys it plans)
+ * both ask this one function.
  */
 export function replicaKeys(
   b: HBlock,
@@ -113,12 +132,17 @@ export function replicaKeys(
   root: boolean,
 ): { replicas: Replica[] } | { obstacle: Obstacle } {
   const replicas: Replica[] = [];
+  const table = resourcePlace(b);
   for (const r of blocks(b, 'replica')) {
     if (!isAwsManagedKeyAttr(attr(r, 'kms_key_arn'))) continue;
     const regionAttr = attr(r, 'region_name');
+    const region = regionAttr?.value ?? '(no region_name)';
+    if (table.region !== undefined && regionAttr) {
+      replicas.push({ block: r, place: { provider: table.provider, region: regionAttr.value.trim() }, region });
+      continue;
+    }
     const key = regionKey(regionAttr);
     const alias = key ? providerByRegion.get(key) : undefined;
-    const region = regionAttr?.value ?? '(no region_name)';
     if (!alias) {
       const lit = regionAttr?.lit?.type === 'string' ? regionAttr.lit.value : undefined;
       return {
@@ -130,7 +154,7 @@ export function replicaKeys(
         },
       };
     }
-    replicas.push({ block: r, alias, region });
+    replicas.push({ block: r, place: { provider: alias }, region });
   }
   return { replicas };
 }
@@ -285,6 +309,14 @@ function ownObstacles(kind: TfKind, b: HBlock, m: RegistryModule | undefined): O
   const out: Obstacle[] = [];
   const old = m && olderModule(b, m);
   if (old) out.push(old);
+  const region = m && !m.region ? attr(b, 'region') : undefined;
+  if (region && region.lit?.type !== 'null')
+    out.push({
+      kind: 'code-shape',
+      step:
+        `the call sets region = ${region.value.trim()}, which kmsfix does not know ${m!.name} to create its table in: ` +
+        'create a key in the Region of the table by hand and set the key input to it',
+    });
   const ignored = ignoredChanges(kind, b);
   if (ignored) out.push(ignored);
   const recreated = recreatedReplicas(kind, b);
@@ -342,7 +374,12 @@ function ignoredChanges(kind: TfKind, b: HBlock): Obstacle | undefined {
  * customer-managed key (the fix sets their kms_key_arn), or the replica resource itself.
  */
 function recreatedReplicas(kind: TfKind, b: HBlock): Obstacle | undefined {
-  if (kind === 'table-replica') return { kind: 'replica-recreation', replicas: [unquoted(attr(b, 'provider')) ?? 'aws'], resource: true };
+  if (kind === 'table-replica') {
+    const region = attr(b, 'region');
+    const where =
+      region && region.lit?.type !== 'null' ? `region ${unquoted(region)}` : `provider ${unquoted(attr(b, 'provider')) ?? 'aws'}`;
+    return { kind: 'replica-recreation', replicas: [where], resource: true };
+  }
   if (kind !== 'table') return undefined;
   const regions = blocks(b, 'replica')
     .filter((r) => isAwsManagedKeyAttr(attr(r, 'kms_key_arn')))
@@ -464,12 +501,27 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   if (open.length === 0) return;
   let module: Promise<TopBlock[]> | undefined;
   const tops = () => (module ??= moduleTops(file, det, context));
+  let required: Promise<TopBlock[]> | undefined;
+  const requirements = () => (required ??= requirementTops(file, det, context));
   for (const t of open) {
+    const place = tablePlace(t);
+    const misplaced = await placementObstacle(place, requirements);
+    if (misplaced) {
+      t.encryption.obstacles.push(misplaced);
+      continue;
+    }
     if (t.kind === 'table' && needsReplicaKeys(t.block)) {
       const siblings = context ? await context.siblings() : [];
       const r = replicaKeys(t.block, providersByRegion(await tops()), await isRootModule(await tops(), siblings));
-      if ('obstacle' in r) {
-        t.encryption.obstacles.push(r.obstacle);
+      const obstacle =
+        'obstacle' in r
+          ? r.obstacle
+          : await firstObstacle(
+              r.replicas.map((x) => x.place),
+              requirements,
+            );
+      if (obstacle) {
+        t.encryption.obstacles.push(obstacle);
         continue;
       }
     }
@@ -480,6 +532,21 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
     const obstacle = resourcePolicyObstacle({ kind: t.kind, label: t.label, name }, await tops());
     if (obstacle) t.encryption.obstacles.push(obstacle);
   }
+}
+
+/** The first placement a key cannot follow (placementObstacle), if any. */
+async function firstObstacle(places: Placement[], tops: () => Promise<TopBlock[]>): Promise<Obstacle | undefined> {
+  for (const p of places) {
+    const o = await placementObstacle(p, tops);
+    if (o) return o;
+  }
+  return undefined;
+}
+
+/** This file's blocks, and those of the module's other files that may declare required_providers (placement.ts reads them). */
+async function requirementTops(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<TopBlock[]> {
+  const siblings = context ? await context.siblings() : [];
+  return [...summarize(det, file.text), ...(await siblingBlocks(siblings.filter((f) => f.text.includes('required_providers'))))];
 }
 
 /** The table a replica resource's `global_table_arn` names (`aws_dynamodb_table.<label>[...].arn`), by label. */

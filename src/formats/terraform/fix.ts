@@ -9,8 +9,9 @@ import { DEFAULT_DELETION_WINDOW, aliasParts, aliasSafe, describeKey, type KeySe
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
 import { blockerText } from '../../rule/blockers.js';
 import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
-import { WORDS, boolOf, replicaKeys, type Replica, type TfDetection, type TfTable } from './detect.js';
-import { informsModule, moduleInfo, providerAlias, unique, type ModuleInfo, type SharedKey } from './module.js';
+import { WORDS, boolOf, replicaKeys, tablePlace, type Replica, type TfDetection, type TfTable } from './detect.js';
+import { informsModule, moduleInfo, unique, type ModuleInfo, type SharedKey } from './module.js';
+import { literalRegion, placeKey, placeLabel, placeWords, type Placement } from './placement.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
 import { attr, blocks, type HAttr, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
@@ -24,8 +25,8 @@ type Member = GroupMember<TfDetection>;
 interface Target {
   member: Member;
   table: TfTable;
-  /** The provider alias of the table ('' for the default). */
-  provider: string;
+  /** Where the table's key goes: its provider and, with hashicorp/aws 6, its own `region` (placement.ts). */
+  place: Placement;
   repeat?: { attr: 'count' | 'for_each'; value: string; index: string };
   preventDestroy: boolean;
   replicas: Replica[];
@@ -64,35 +65,24 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo, root: boolea
     if ('obstacle' in r) return { declined: blockerText(r.obstacle, WORDS.table) };
     replicas = r.replicas;
   }
-  const provider = table.kind === 'module' ? moduleProvider(b) : providerAlias(attr(b, 'provider')?.value);
-  return { member, table, provider, repeat, preventDestroy, replicas, displayName };
+  return { member, table, place: tablePlace(table), repeat, preventDestroy, replicas, displayName };
 }
 
 /**
  * Why --kms-key-arn cannot serve this table, when its key is in another Region than the table: the
- * ARN's Region against the literal region of the table's provider (a replica resource whose
- * provider's region is not written is declined too: a replica is never in its table's Region, where
- * such a key usually is). undefined: no known mismatch.
+ * ARN's Region against the table's own literal `region` (hashicorp/aws 6), else the literal region
+ * of its provider (a replica resource whose Region is not written is declined too: a replica is never
+ * in its table's Region, where such a key usually is). undefined: no known mismatch.
  */
 function otherRegion(t: Target, arn: string, info: ModuleInfo): string | undefined {
   const keyRegion = keyArnRegion(arn);
-  const region = info.regionOfProvider.get(t.provider);
-  const provider = t.provider ? `provider aws.${t.provider}` : 'the default provider';
-  const mismatch = keyRegionMismatch(arn, region ? [region] : undefined, provider);
+  const region = t.place.region !== undefined ? literalRegion(t.place.region) : info.regionOfProvider.get(t.place.provider);
+  const where = placeWords(t.place);
+  const mismatch = keyRegionMismatch(arn, region ? [region] : undefined, where);
   if (mismatch) return mismatch;
   if (t.table.kind === 'table-replica' && (!keyRegion || !region))
-    return `--kms-key-arn names one key, and this replica is in the Region of ${provider}, which kmsfix cannot check it against: give the replica a key of its Region by hand`;
+    return `--kms-key-arn names one key, and this replica is in the Region of ${where}, which kmsfix cannot check it against: give the replica a key of its Region by hand`;
   return undefined;
-}
-
-/**
- * The provider a module call passes as the module's default `aws` (`providers = { aws = aws.eu }`,
- * or `"providers": { "aws": "aws.eu" }`): its alias, which the key beside the call goes through,
- * so that it is in the Region of the module's table ('' for the default provider).
- */
-function moduleProvider(b: HBlock): string {
-  const m = /(?:^|[{\s,])"?aws"?\s*[=:]\s*"?aws\.([A-Za-z_][\w-]*)"?/.exec(attr(b, 'providers')?.value ?? '');
-  return m ? m[1] : '';
 }
 
 // ---------------------------------------------------------------- declarations
@@ -116,43 +106,46 @@ class Decls {
     return [...this.docs, ...this.sources];
   }
 
-  /** The data source of this kind read through the provider `alias` ('' the default one): the module's, or a new one. */
-  private lookup(kind: 'aws_caller_identity' | 'aws_partition' | 'aws_region', names: Map<string, string>, alias: string): string {
-    let name = names.get(alias);
+  /** The data source of this kind read through the provider `provider` ('' the default one): the module's, or a new one. */
+  private lookup(kind: 'aws_caller_identity' | 'aws_partition' | 'aws_region', names: Map<string, string>, provider: string): string {
+    let name = names.get(provider);
     if (!name) {
-      name = alias ? this.data(kind, alias, [{ attr: 'provider', value: `aws.${alias}` }]) : this.data(kind, 'current', []);
-      names.set(alias, name);
+      name = provider ? this.data(kind, placeLabel({ provider }), [{ attr: 'provider', value: provider }]) : this.data(kind, 'current', []);
+      names.set(provider, name);
     }
     return name;
   }
 
-  caller(alias: string): string {
-    return this.lookup('aws_caller_identity', this.info.caller, alias);
+  caller(provider: string): string {
+    return this.lookup('aws_caller_identity', this.info.caller, provider);
   }
 
-  partition(alias: string): string {
-    return this.lookup('aws_partition', this.info.partition, alias);
+  partition(provider: string): string {
+    return this.lookup('aws_partition', this.info.partition, provider);
   }
 
-  region(alias: string): string {
-    return this.lookup('aws_region', this.info.region, alias);
+  region(provider: string): string {
+    return this.lookup('aws_region', this.info.region, provider);
   }
 
-  /** The key policy document for keys created through this provider. */
-  policy(alias: string): string {
-    let name = this.info.policy.get(alias);
+  /** The key policy document for keys created at this placement. */
+  policy(place: Placement): string {
+    const id = placeKey(place);
+    let name = this.info.policy.get(id);
     if (!name) {
       // Through the provider the key is created with: its account (a provider may assume a role in
-      // another), its partition, its Region.
-      const account = `data.aws_caller_identity.${this.caller(alias)}.account_id`;
+      // another), its partition, its Region; or the Region the key's own `region` argument names (the
+      // account and partition stay the provider's).
+      const account = `data.aws_caller_identity.${this.caller(place.provider)}.account_id`;
       const exprs = {
         account,
-        partition: `data.aws_partition.${this.partition(alias)}.partition`,
-        region: `data.aws_region.${this.region(alias)}.${this.info.regionAttribute}`,
+        partition: `data.aws_partition.${this.partition(place.provider)}.partition`,
+        region: place.region ?? `data.aws_region.${this.region(place.provider)}.${this.info.regionAttribute}`,
       };
-      name = unique(this.info, 'data.aws_iam_policy_document', alias ? `dynamodb_kms_${alias}` : 'dynamodb_kms');
+      const label = placeLabel(place);
+      name = unique(this.info, 'data.aws_iam_policy_document', label ? `dynamodb_kms_${label}` : 'dynamodb_kms');
       this.docs.push(policyDocument(name, exprs, this.mode));
-      this.info.policy.set(alias, name);
+      this.info.policy.set(id, name);
     }
     return name;
   }
@@ -169,10 +162,12 @@ interface KeyPlan {
   replicaArn: Map<HBlock, string>;
 }
 
-function meta(t: { provider: string; repeat?: Target['repeat'] }, withRepeat: boolean): RItem[] {
+/** The arguments that place a generated resource as its table is: count/for_each, provider, and (hashicorp/aws 6) region. */
+function meta(t: { place: Placement; repeat?: Target['repeat'] }): RItem[] {
   const items: RItem[] = [];
-  if (withRepeat && t.repeat) items.push({ attr: t.repeat.attr, value: t.repeat.value });
-  if (t.provider) items.push({ attr: 'provider', value: `aws.${t.provider}` });
+  if (t.repeat) items.push({ attr: t.repeat.attr, value: t.repeat.value });
+  if (t.place.provider) items.push({ attr: 'provider', value: t.place.provider });
+  if (t.place.region !== undefined) items.push({ attr: 'region', value: t.place.region });
   if (items.length) items.push({ blank: true });
   return items;
 }
@@ -236,29 +231,28 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
   const perTable = !shared;
   const repeat = perTable ? first.repeat : undefined;
   const index = repeat?.index ?? '';
+  const label = placeLabel(first.place);
   const name = unique(
     info,
     'aws_kms_key',
-    perTable
-      ? first.table.label + (first.table.kind === 'table-replica' ? '_replica' : '')
-      : first.provider
-        ? `dynamodb_${first.provider}`
-        : 'dynamodb',
+    perTable ? first.table.label + (first.table.kind === 'table-replica' ? '_replica' : '') : label ? `dynamodb_${label}` : 'dynamodb',
   );
   const aliasName = unique(info, 'aws_kms_alias', name);
-  const replicaAliases = [...new Set(targets.flatMap((t) => t.replicas.map((r) => r.alias)))];
+  // One replica key per replica placement.
+  const replicaPlaces = new Map<string, Placement>();
+  for (const t of targets)
+    for (const r of t.replicas) if (!replicaPlaces.has(placeKey(r.place))) replicaPlaces.set(placeKey(r.place), r.place);
   const description = describeKey(
     targets.map((t) => t.displayName),
     key.description,
   );
-  const base = { provider: first.provider, repeat };
   const keyBody: RItem[] = [
-    ...meta(base, true),
+    ...meta({ place: first.place, repeat }),
     { attr: 'description', value: hclString(description) },
     { attr: 'enable_key_rotation', value: String(KEY_SETTINGS.enableKeyRotation) },
     windowItem(key),
-    ...(replicaAliases.length || key.multiRegion ? [{ attr: 'multi_region', value: 'true' }] : []),
-    { attr: 'policy', value: `data.aws_iam_policy_document.${decls.policy(first.provider)}.json` },
+    ...(replicaPlaces.size || key.multiRegion ? [{ attr: 'multi_region', value: 'true' }] : []),
+    { attr: 'policy', value: `data.aws_iam_policy_document.${decls.policy(first.place)}.json` },
     ...tagItems(key),
   ];
   if (targets.some((t) => t.preventDestroy)) {
@@ -274,31 +268,31 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
     type: 'resource',
     labels: ['aws_kms_alias', aliasName],
     body: [
-      ...meta({ provider: first.provider, repeat }, true),
+      ...meta({ place: first.place, repeat }),
       { attr: 'name', value: aliasValue },
       { attr: 'target_key_id', value: `aws_kms_key.${name}${index}.key_id` },
     ],
   });
   const replicaArn = new Map<HBlock, string>();
   const replicaNames = new Map<string, string>();
-  for (const alias of replicaAliases) {
-    const rname = unique(info, 'aws_kms_replica_key', `${name}_${alias}`);
-    replicaNames.set(alias, rname);
+  for (const [id, place] of replicaPlaces) {
+    const rname = unique(info, 'aws_kms_replica_key', `${name}_${placeLabel(place)}`);
+    replicaNames.set(id, rname);
     out.push({
       type: 'resource',
       labels: ['aws_kms_replica_key', rname],
       body: [
-        ...meta({ provider: alias, repeat }, true),
+        ...meta({ place, repeat }),
         { attr: 'description', value: hclString(`${description} (replica)`) },
         { attr: 'primary_key_arn', value: `aws_kms_key.${name}${index}.arn` },
         windowItem(key),
-        { attr: 'policy', value: `data.aws_iam_policy_document.${decls.policy(alias)}.json` },
+        { attr: 'policy', value: `data.aws_iam_policy_document.${decls.policy(place)}.json` },
         ...tagItems(key),
       ],
     });
   }
   for (const t of targets)
-    for (const r of t.replicas) replicaArn.set(r.block, `aws_kms_replica_key.${replicaNames.get(r.alias)}${index}.arn`);
+    for (const r of t.replicas) replicaArn.set(r.block, `aws_kms_replica_key.${replicaNames.get(placeKey(r.place))}${index}.arn`);
   return { name, blocks: out, arn: `aws_kms_key.${name}${index}.arn`, replicaArn };
 }
 
@@ -493,10 +487,10 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
     for (const t of targets) fixTarget(t, key.ref, new Map());
     if (key.local) after.push([targets[0], [key.local], undefined]);
   } else if (options.keyStrategy === 'shared') {
-    const byProvider = new Map<string, Target[]>();
-    for (const t of targets) byProvider.set(t.provider, [...(byProvider.get(t.provider) ?? []), t]);
-    for (const ts of byProvider.values()) {
-      const existing = info.sharedKey.get(ts[0].provider);
+    const byPlace = new Map<string, Target[]>();
+    for (const t of targets) byPlace.set(placeKey(t.place), [...(byPlace.get(placeKey(t.place)) ?? []), t]);
+    for (const ts of byPlace.values()) {
+      const existing = info.sharedKey.get(placeKey(ts[0].place));
       if (existing) {
         for (const t of ts) {
           const reuse = reuseSharedKey(t, existing);
@@ -531,11 +525,11 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
 function reuseSharedKey(t: Target, key: SharedKey): { replicaArn: Map<HBlock, string> } | { declined: string } {
   const replicaArn = new Map<HBlock, string>();
   for (const r of t.replicas) {
-    const name = key.replicas.get(r.alias);
+    const name = key.replicas.get(placeKey(r.place));
     if (!name) {
       return {
         declined:
-          `the module's shared key aws_kms_key.${key.name} has no aws_kms_replica_key created through provider aws.${r.alias} ` +
+          `the module's shared key aws_kms_key.${key.name} has no aws_kms_replica_key created ${r.place.region === undefined ? 'through' : 'with'} ${placeWords(r.place)} ` +
           `(replica region ${r.region}): add one (the key must be multi-Region), or fix this table with --key-strategy per-table`,
       };
     }

@@ -233,6 +233,8 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   const root = async () => (rootCache ??= await isRootModule(ownFile.tops, siblings));
   let outsideCache: Promise<Map<string, OutsideSetters>> | undefined;
   const outside = () => (outsideCache ??= outsideAssignments(file, context!));
+  let unitsCache: Promise<Map<string, OutsideSetters>> | undefined;
+  const units = () => (unitsCache ??= outsideAssignments(file, context!, true));
 
   for (const t of own) {
     let evaluated: string[];
@@ -247,10 +249,13 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       evaluated = r.evaluated;
     }
     if (evaluated.length === 0) continue;
-    if (!(await root())) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
-    else if (context) {
+    const isRoot = await root();
+    if (!isRoot) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
+    if (context) {
+      // A module others call is set from outside only by the terragrunt units that deploy its folder.
+      const setters = isRoot ? outside : units;
       const { enabled, key } = encryptionAttrs(t);
-      await markSetOutside(t.encryption.settings, t.encryption.words, { enabled, key }, (a) => variablesRead(a.value, env()), outside);
+      await markSetOutside(t.encryption.settings, t.encryption.words, { enabled, key }, (a) => variablesRead(a.value, env()), setters);
     }
   }
 
@@ -309,6 +314,15 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
         if (v && !inputs.has(v) && def && /^\[\s*\]$/.test(def.value.trim())) continue;
         obstacles.push(v && inputs.has(v) ? { kind: 'module-replica-regions' } : { kind: 'dynamic-replicas' });
       }
+      // The key beside the call is created through the call's provider, in its Region.
+      const region = attr(tb, 'region');
+      if (region && region.lit?.type !== 'null')
+        obstacles.push({
+          kind: 'code-shape',
+          step:
+            `${tableName} (${where}) sets region = ${region.value.trim()}, and a key kmsfix creates beside the call would be in the Region ` +
+            `of the call's provider: create a key in the table's Region by hand and pass it as the module's key input`,
+        });
       for (const { block: p } of module.blocks) {
         if (p.type !== 'resource' || p.labels[0] !== 'aws_dynamodb_resource_policy') continue;
         const policy = attr(p, 'policy');

@@ -5,34 +5,36 @@
  */
 import { holdsKeyPolicy, type KeyPolicyMode } from '../../rule/keyPolicy.js';
 import { aliasParts } from '../../rule/keySettings.js';
-import { isObj, isStr, items, readBody, type Value } from './hclvalue.js';
+import { isObj, isStr, readBody, type Value } from './hclvalue.js';
+import { isAwsRequirement, placeKey, placeOf, providerRef, requiredProviders } from './placement.js';
 import type { TopBlock } from './topBlocks.js';
 
 /** A shared key an earlier run declared, and its replica keys. */
 export interface SharedKey {
   name: string;
-  /** Replica provider alias -> aws_kms_replica_key name. */
+  /** Replica key placement (placeKey) -> aws_kms_replica_key name. */
   replicas: Map<string, string>;
 }
 
 export interface ModuleInfo {
   taken: Set<string>;
   /**
-   * provider alias ('' for the default provider) -> data "aws_caller_identity" / "aws_partition" name:
-   * a key created through a provider names that provider's account (which may be another one, when
-   * the provider assumes a role there) and partition in its policy.
+   * provider reference ('' for the default provider, `aws.east`, `awsalternate`: placement.ts) ->
+   * data "aws_caller_identity" / "aws_partition" name: a key created through a provider names that
+   * provider's account (which may be another one, when the provider assumes a role there) and
+   * partition in its policy (a resource's `region` changes neither).
    */
   caller: Map<string, string>;
   partition: Map<string, string>;
-  /** provider alias ('' for the default provider) -> data "aws_region" name. */
+  /** provider reference -> data "aws_region" name (the Region of keys without a `region` argument of their own). */
   region: Map<string, string>;
-  /** provider alias -> data "aws_iam_policy_document" name holding kmsfix's key policy. */
+  /** key placement (placeKey) -> data "aws_iam_policy_document" name holding kmsfix's key policy. */
   policy: Map<string, string>;
-  /** region (literal value, or expression text) -> provider alias. */
+  /** region (literal value, or expression text) -> the reference of the aliased `aws` provider for it (`aws.east`). */
   providerByRegion: Map<string, string>;
-  /** provider alias ('' for the default provider) -> its region, when a literal. */
+  /** provider reference -> its region, when a literal. */
   regionOfProvider: Map<string, string>;
-  /** provider alias -> the module's shared key. */
+  /** key placement (placeKey) -> the module's shared key. */
   sharedKey: Map<string, SharedKey>;
   /**
    * The attribute of `data "aws_region"` that holds the region's name: `region` when the module
@@ -41,14 +43,6 @@ export interface ModuleInfo {
   regionAttribute: 'name' | 'region';
   /** local name -> its value, for the locals that are plain strings. */
   locals: Map<string, string>;
-}
-
-/** The alias of `provider = aws.NAME` ('' for the default provider). */
-export function providerAlias(value: string | undefined): string {
-  if (!value) return '';
-  const v = value.replace(/^"|"$/g, '').trim();
-  const dot = v.indexOf('.');
-  return dot === -1 ? '' : v.slice(dot + 1);
 }
 
 /** A region as a map key: a literal region, or an expression's text. */
@@ -66,20 +60,22 @@ export function providersByRegion(tops: TopBlock[]): Map<string, string> {
     if (t.type !== 'provider' || t.labels[0] !== 'aws') continue;
     const alias = t.attr('alias')?.lit;
     const key = regionKey(t.attr('region'));
-    if (alias?.type === 'string' && key && !out.has(key)) out.set(key, alias.value);
+    if (alias?.type === 'string' && key && !out.has(key)) out.set(key, `aws.${alias.value}`);
   }
   return out;
 }
 
-/** provider alias ('' for the default provider) -> its literal region (the first configuration of each). */
+/** provider reference ('' for the default `aws`, `aws.east`, `awsalternate`) -> its literal region (the first configuration of each). */
 function providerRegions(tops: TopBlock[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const t of tops) {
-    if (t.type !== 'provider' || t.labels[0] !== 'aws') continue;
+    if (t.type !== 'provider' || t.labels.length !== 1) continue;
     const alias = t.attr('alias')?.lit;
     const region = t.attr('region')?.lit;
-    const name = alias?.type === 'string' ? alias.value : alias === undefined && !t.attr('alias') ? '' : undefined;
-    if (name !== undefined && region?.type === 'string' && !out.has(name)) out.set(name, region.value);
+    const name =
+      alias?.type === 'string' ? `${t.labels[0]}.${alias.value}` : alias === undefined && !t.attr('alias') ? t.labels[0] : undefined;
+    const ref = name === undefined ? undefined : providerRef(name);
+    if (ref !== undefined && region?.type === 'string' && !out.has(ref)) out.set(ref, region.value);
   }
   return out;
 }
@@ -102,16 +98,16 @@ function sharedKeys(tops: TopBlock[], aliasTemplate?: string): Map<string, Share
     const m = KEY_ID.exec(a.attr('target_key_id')?.value.trim() ?? '');
     const key = m && resource('aws_kms_key', m[1]);
     if (!key || key.attr('count') || key.attr('for_each')) continue;
-    const provider = providerAlias(key.attr('provider')?.value);
-    if (out.has(provider)) continue;
+    const place = placeKey(placeOf(key.attr('provider')?.value, key.attr('region')));
+    if (out.has(place)) continue;
     const replicas = new Map<string, string>();
     for (const r of tops) {
       if (r.type !== 'resource' || r.labels[0] !== 'aws_kms_replica_key' || r.attr('count') || r.attr('for_each')) continue;
       if (KEY_ARN.exec(r.attr('primary_key_arn')?.value.trim() ?? '')?.[1] !== key.labels[1]) continue;
-      const alias = providerAlias(r.attr('provider')?.value);
-      if (!replicas.has(alias)) replicas.set(alias, r.labels[1]);
+      const at = placeKey(placeOf(r.attr('provider')?.value, r.attr('region')));
+      if (!replicas.has(at)) replicas.set(at, r.labels[1]);
     }
-    out.set(provider, { name: key.labels[1], replicas });
+    out.set(place, { name: key.labels[1], replicas });
   }
   return out;
 }
@@ -136,20 +132,11 @@ export function lowestMajor(constraint: string): number {
 export function awsProviderMajor(tops: TopBlock[]): number {
   let lowest = 0;
   let constrained = false;
-  for (const t of tops) {
-    if (t.type !== 'terraform') continue;
-    const body = readBody(t.text);
-    for (const rp of isObj(body) ? items(body.obj.get('required_providers')) : []) {
-      if (!isObj(rp)) continue;
-      for (const [name, req] of rp.obj) {
-        const source = isObj(req) ? req.obj.get('source') : undefined;
-        const isAws = isStr(source) ? /^(registry\.terraform\.io\/)?hashicorp\/aws$/i.test(source.str) : name === 'aws';
-        const v: Value | undefined = isObj(req) ? req.obj.get('version') : req;
-        if (isAws && isStr(v)) {
-          constrained = true;
-          lowest = Math.max(lowest, lowestMajor(v.str));
-        }
-      }
+  for (const [name, req] of requiredProviders(tops)) {
+    const v: Value | undefined = isObj(req) ? req.obj.get('version') : req;
+    if (isAwsRequirement(name, req) && isStr(v)) {
+      constrained = true;
+      lowest = Math.max(lowest, lowestMajor(v.str));
     }
   }
   if (constrained) return lowest;
@@ -208,17 +195,27 @@ export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?
       info.taken.add(`data.${t.labels[0]}.${t.labels[1]}`);
       if (t.attr('count') || t.attr('for_each')) continue;
       const [kind, name] = t.labels;
-      const alias = providerAlias(t.attr('provider')?.value);
-      if (kind === 'aws_caller_identity' && !info.caller.has(alias)) info.caller.set(alias, name);
-      else if (kind === 'aws_partition' && !info.partition.has(alias)) info.partition.set(alias, name);
-      else if (kind === 'aws_region' && !t.attr('region') && !t.attr('name') && !info.region.has(alias)) info.region.set(alias, name);
+      const provider = providerRef(t.attr('provider')?.value);
+      if (kind === 'aws_caller_identity' && !info.caller.has(provider)) info.caller.set(provider, name);
+      else if (kind === 'aws_partition' && !info.partition.has(provider)) info.partition.set(provider, name);
+      else if (kind === 'aws_region' && !t.attr('region') && !t.attr('name') && !info.region.has(provider)) info.region.set(provider, name);
     }
   }
-  // kmsfix's own policy documents of this mode, from an earlier run.
+  // kmsfix's own policy documents of this mode, from an earlier run: the Region through a provider's
+  // data "aws_region", or as a key's `region` argument writes it (`dynamodb.eu-west-2.amazonaws.com`,
+  // `dynamodb.${var.region}.amazonaws.com`), with the account of a provider's data "aws_caller_identity".
   for (const t of tops) {
     if (t.type !== 'data' || t.labels[0] !== 'aws_iam_policy_document' || !holdsKeyPolicy(t.text, mode)) continue;
     const m = /data\.aws_region\.([\w-]+)\./.exec(t.text);
-    for (const [alias, name] of info.region) if (m && m[1] === name && !info.policy.has(alias)) info.policy.set(alias, t.labels[1]);
+    for (const [provider, name] of info.region)
+      if (m && m[1] === name && !info.policy.has(provider)) info.policy.set(provider, t.labels[1]);
+    const own = m ? undefined : /dynamodb\.(?:\$\{([^}]+)\}|([a-z0-9-]+))\.amazonaws\.com/.exec(t.text);
+    const account = /data\.aws_caller_identity\.([\w-]+)\./.exec(t.text)?.[1];
+    const provider = [...info.caller].find(([, name]) => name === account)?.[0];
+    if (own && provider !== undefined) {
+      const place = placeKey({ provider, region: own[1]?.trim() ?? `"${own[2]}"` });
+      if (!info.policy.has(place)) info.policy.set(place, t.labels[1]);
+    }
   }
   return info;
 }

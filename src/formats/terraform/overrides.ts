@@ -17,8 +17,8 @@ export function isOverrideFile(file: string): boolean {
   return /^(override|.+_override)\.tf(\.json)?$/.test(path.basename(file));
 }
 
-/** What a fix reads to shape the key beside the table (its repetition, provider, lifecycle, name for the alias). */
-const SHAPE = new Set(['count', 'for_each', 'provider', 'providers', 'lifecycle', 'name', 'source', 'version']);
+/** What a fix reads to shape the key beside the table (its repetition, provider and Region, lifecycle, name for the alias). */
+const SHAPE = new Set(['count', 'for_each', 'provider', 'providers', 'region', 'lifecycle', 'name', 'source', 'version']);
 
 /** The names a table's encryption depends on, for its kind (a local module call: any input). */
 function encryptionNames(t: TfTable): ((name: string) => boolean) | undefined {

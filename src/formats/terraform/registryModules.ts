@@ -32,6 +32,12 @@ export interface RegistryModule {
     lacks: string /** What older versions lack is an input (a terragrunt unit's step asks for the upgrade too). */;
     input?: true;
   };
+  /**
+   * The input that sets the Region the module creates its table in (hashicorp/aws 6's resource-level
+   * `region`), which the key beside the call gets too; a module without one: a call that sets `region`
+   * is not fixed.
+   */
+  region?: string;
   /** The module's output that gives the table's name (the generated alias reads `module.x.<output>`). */
   nameOutput: string;
   /**
@@ -57,6 +63,8 @@ export const REGISTRY_MODULES: RegistryModule[] = [
     replicas: { input: 'replica_regions' },
     // Before v1.0.0 the output was this_dynamodb_table_id.
     since: { version: '1.0.0', lacks: 'the output dynamodb_table_id (named this_dynamodb_table_id before)' },
+    // 5.0.0 added `region` (var.region on the table, for hashicorp/aws 6).
+    region: 'region',
     nameOutput: 'dynamodb_table_id',
     nameInput: 'name',
     words: {

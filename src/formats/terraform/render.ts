@@ -89,13 +89,21 @@ export function hclString(s: string): string {
 /** Expressions for the placeholders of the key policy. */
 export type PlaceholderExprs = Record<Placeholder, string>;
 
-/** A template string with placeholders, as an HCL expression (a bare reference when it is only one). */
+/** A quoted string without interpolation (`"eu-west-2"`), whose text goes into a template as it is. */
+const PLAIN_STRING = /^"(?:[^"\\$%]|\\.|\$(?!\{)|%(?!\{))*"$/;
+
+/**
+ * A template string with placeholders, as an HCL expression (a bare reference when it is only one).
+ * A placeholder whose expression is a plain string (a key's literal `region`) is written into the
+ * template as text: `"dynamodb.eu-west-2.amazonaws.com"`.
+ */
 export function templateExpr(template: string, exprs: PlaceholderExprs): string {
   const parts = splitPlaceholders(template);
   if (parts.length === 1 && typeof parts[0] !== 'string') return exprs[parts[0].placeholder];
   let s = '"';
   for (const p of parts) {
-    s += typeof p === 'string' ? hclString(p).slice(1, -1) : '${' + exprs[p.placeholder] + '}';
+    const expr = typeof p === 'string' ? undefined : exprs[p.placeholder].trim();
+    s += expr === undefined ? hclString(p as string).slice(1, -1) : PLAIN_STRING.test(expr) ? expr.slice(1, -1) : '${' + expr + '}';
   }
   return s + '"';
 }

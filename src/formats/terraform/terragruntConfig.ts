@@ -4,7 +4,7 @@
  * two uses: a root module's variables set from outside (varSources.ts) and a terragrunt unit that
  * deploys a DynamoDB registry module (terragruntUnit.ts).
  */
-import { isExpr, isObj, items, readBody, type Value } from './hclvalue.js';
+import { isExpr, isObj, isStr, items, readBody, type Value } from './hclvalue.js';
 
 /**
  * A configuration's `inputs`: absent; an object kmsfix reads (name -> value as written); or an
@@ -32,6 +32,22 @@ export function terragruntInputs(text: string): TerragruntInputs {
   // As written, on one line, shortened for a message.
   const source = isExpr(inputs) ? inputs.expr.replace(/\s+/g, ' ') : 'an expression';
   return { kind: 'expression', source: source.length > 60 ? `${source.slice(0, 57)}...` : source };
+}
+
+/**
+ * The local folder a unit's `terraform { source }` deploys, relative to the unit's folder: a relative
+ * path (`../../modules//dynamodb`, `//` marking the module's subfolder of the copied tree) or one from
+ * `${get_terragrunt_dir()}`, posix and normalized (`../../modules/dynamodb`). Undefined for any other
+ * source (a registry, git or HTTP source, another function, no source).
+ */
+export function localSource(text: string): string | undefined {
+  const body = bodyOf(text);
+  const tf = isObj(body) ? items(body.obj.get('terraform'))[0] : undefined;
+  const source = isObj(tf) ? tf.obj.get('source') : undefined;
+  if (!isStr(source)) return undefined;
+  const s = source.str.trim().replace(/^\$\{\s*get_terragrunt_dir\(\s*\)\s*\}\//, './');
+  if (!/^\.\.?\//.test(s) || /[$%]\{|[?#]/.test(s)) return undefined;
+  return s.replace(/\/\/+/g, '/').replace(/\/$/, '') || '.';
 }
 
 /** A configuration's `include` blocks: their label (none for a bare `include`) and `path` as written. */

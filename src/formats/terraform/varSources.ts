@@ -4,16 +4,19 @@
  * beside the module, `env/prod.tfvars` in a conventional subfolder), and the `inputs` of a
  * `terragrunt.hcl` in the module's folder or a folder above it, and, for an atmos component (an
  * `atmos.yaml` in the module's folder or above), every variable: atmos sets them from its stack
- * manifests (a `<stack>-<component>.terraform.tfvars.json` it writes at run time). A table whose encryption reads such
- * a variable is deployed with a value kmsfix does not see (one per environment): its status is
- * unknown and it is never fixed (a fix would drop the key those files set). Read through the engine
- * (DiskContext), only for a table whose encryption reads a root module's variable.
+ * manifests (a `<stack>-<component>.terraform.tfvars.json` it writes at run time). And, for any
+ * module folder, the `inputs` of a terragrunt unit anywhere in the scanned trees whose
+ * `terraform { source }` is that folder (`source = "../../../aws//dynamodb"`): terragrunt deploys
+ * the folder as a root module with them. A table whose encryption reads such a variable is deployed
+ * with a value kmsfix does not see (one per environment): its status is unknown and it is never
+ * fixed (a fix would drop the key those files set). Read through the engine (DiskContext), only for
+ * a table whose encryption reads a module's variable.
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { tfvarsOf } from './evaluate.js';
 import { isTfvars } from './rootModule.js';
-import { terragruntInputs } from './terragruntConfig.js';
+import { localSource, parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
 
 /** Subfolders of a root module where per-environment var-files are kept (the engine lists no folder for a format: these are looked in). */
 const VAR_FILE_FOLDERS = [
@@ -37,38 +40,61 @@ export interface OutsideSetters {
   varFiles: string[];
   terragrunt: string[];
   atmos: string[];
+  /** terragrunt units that deploy the module folder (their terragrunt.hcl). */
+  units: string[];
 }
 
-/** The entry of setters of every variable (an atmos component's). */
+/** The entry of setters of every variable (an atmos component's; a unit whose included inputs kmsfix cannot read). */
 const EVERY = '*';
 
 /** Each module folder's answer, per DiskContext (the files of a group share one): asked by each of its files. */
 const byContext = new WeakMap<DiskContext, Map<string, Promise<Map<string, OutsideSetters>>>>();
 
-/** The variables set from outside the module (name -> who sets it), read once per module folder. */
-export function outsideAssignments(file: SourceFile, context: DiskContext): Promise<Map<string, OutsideSetters>> {
+/**
+ * The variables set from outside the module (name -> who sets it), read once per module folder.
+ * `unitsOnly`: a module that is not a root module, whose variables only the terragrunt units that
+ * deploy its folder set (a var-file, a terragrunt.hcl above it or atmos set a root module's).
+ */
+export function outsideAssignments(file: SourceFile, context: DiskContext, unitsOnly = false): Promise<Map<string, OutsideSetters>> {
   let folders = byContext.get(context);
   if (!folders) byContext.set(context, (folders = new Map()));
   const dir = path.posix.dirname(file.path);
-  let found = folders.get(dir);
-  if (!found) folders.set(dir, (found = readOutsideAssignments(file, context)));
+  const key = unitsOnly ? `${dir}\0units` : dir;
+  let found = folders.get(key);
+  if (!found) folders.set(key, (found = readOutsideAssignments(file, context, unitsOnly)));
   return found;
 }
 
-async function readOutsideAssignments(file: SourceFile, context: DiskContext): Promise<Map<string, OutsideSetters>> {
+async function readOutsideAssignments(file: SourceFile, context: DiskContext, unitsOnly: boolean): Promise<Map<string, OutsideSetters>> {
   const out = new Map<string, OutsideSetters>();
   const dir = path.posix.dirname(file.path);
   const rel = (p: string) => path.posix.relative(dir, p) || path.posix.basename(p);
   const add = (name: string, kind: keyof OutsideSetters, where: string) => {
     let s = out.get(name);
-    if (!s) out.set(name, (s = { varFiles: [], terragrunt: [], atmos: [] }));
+    if (!s) out.set(name, (s = { varFiles: [], terragrunt: [], atmos: [], units: [] }));
     if (!s[kind].includes(where)) s[kind].push(where);
   };
+  const terragrunt: SourceFile[] = [];
+  if (!unitsOnly) await rootSetters(file, context, add, rel, terragrunt);
+  for (const unit of await context.treeFiles('terragrunt.hcl')) {
+    if (terragrunt.some((f) => f.path === unit.path) || deployedFolder(unit) !== path.posix.normalize(dir)) continue;
+    for (const name of await unitInputNames(unit, context)) add(name, 'units', rel(unit.path));
+  }
+  return out;
+}
+
+/** A root module's setters: var-files, terragrunt.hcl inputs from its folder up (collected in `terragrunt`), atmos. */
+async function rootSetters(
+  file: SourceFile,
+  context: DiskContext,
+  add: (name: string, kind: keyof OutsideSetters, where: string) => void,
+  rel: (p: string) => string,
+  terragrunt: SourceFile[],
+): Promise<void> {
   const varFiles = (await context.siblings()).filter((f) => isVarFile(f.path) && !isTfvars(path.posix.basename(f.path)));
   for (const sub of VAR_FILE_FOLDERS) varFiles.push(...((await context.folder(file, sub)) ?? []).filter((f) => isVarFile(f.path)));
   for (const f of varFiles) for (const name of tfvarsOf(f).keys()) add(name, 'varFiles', rel(f.path));
   // Every terragrunt.hcl from the module's folder up (a parent's inputs reach the folders that include it).
-  const terragrunt: SourceFile[] = [];
   await context.projectFile(file, 'terragrunt.hcl', (f) => {
     terragrunt.push(f);
     return false;
@@ -76,7 +102,35 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext): P
   for (const f of terragrunt) for (const name of terragruntNames(f.text)) add(name, 'terragrunt', rel(f.path));
   const atmos = await context.projectFile(file, 'atmos.yaml');
   if (atmos) add(EVERY, 'atmos', rel(atmos.path));
-  return out;
+}
+
+/** The module folder a terragrunt unit deploys from a local source (localSource), as a display path; per file object. */
+const deployed = new WeakMap<SourceFile, string | null>();
+
+function deployedFolder(unit: SourceFile): string | undefined {
+  let d = deployed.get(unit);
+  if (d === undefined) {
+    const source = unit.text.includes('source') ? localSource(unit.text) : undefined;
+    d = source === undefined ? null : path.posix.normalize(path.posix.join(path.posix.dirname(unit.path), source));
+    deployed.set(unit, d);
+  }
+  return d ?? undefined;
+}
+
+/**
+ * The names a unit's inputs set: its own, and those of the files its `include` blocks name when
+ * kmsfix finds them as terragrunt does (`find_in_parent_folders(...)`); an include it cannot find
+ * may set any of them (EVERY).
+ */
+async function unitInputNames(unit: SourceFile, context: DiskContext): Promise<string[]> {
+  const names = terragruntNames(unit.text);
+  const dir = path.posix.dirname(unit.path);
+  for (const inc of terragruntIncludes(unit.text)) {
+    const name = parentFolderName(inc.path);
+    const found = name ? await context.projectFile(unit, name, (f) => path.posix.dirname(f.path) !== dir) : undefined;
+    names.push(...(found ? terragruntNames(found.text) : [EVERY]));
+  }
+  return names;
 }
 
 /**
@@ -101,6 +155,11 @@ export function setOutside(vars: string[], outside: Map<string, OutsideSetters>)
     const atmos = outside.get(EVERY)?.atmos ?? [];
     if (atmos.length)
       said.push(`${v} is set per stack by atmos (${atmos.join(', ')}: a component's variables come from its stack manifests)`);
+    const units = s?.units ?? [];
+    const unread = (outside.get(EVERY)?.units ?? []).filter((u) => !units.includes(u));
+    if (units.length) said.push(`${v} is set by the inputs of the terragrunt ${units.length === 1 ? 'unit' : 'units'} ${units.join(', ')}`);
+    if (unread.length)
+      said.push(`${v} may be set by the inputs a terragrunt unit includes from a file kmsfix cannot find (${unread.join(', ')})`);
   }
   return said.length ? said.join('; ') : undefined;
 }

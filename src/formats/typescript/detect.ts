@@ -232,6 +232,11 @@ export function objectAt(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name:
 }
 
 /** Is the property absent, or an empty array literal? */
+/** `null` or `undefined`, as written. */
+function isNullOrUndefined(e: ts.Expression): boolean {
+  return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
+}
+
 function noneOrEmpty(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): boolean {
   const l = lookup(sf, o, name);
   if (l.kind === 'absent') return true;
@@ -655,6 +660,11 @@ export function detectTypeScript(file: SourceFile): TsDetection {
           : undefined;
       if (options && 'unreadable' in options)
         encryption.obstacles.push({ kind: 'code-shape', step: unreadableOptionsStep(cls.framework, options) });
+      // Pulumi AWS 7 and CDKTF on hashicorp/aws 6: a table in a Region of its own, which the key would not follow.
+      const ownRegion = options && props && ts.isObjectLiteralExpression(props) ? lookup(sf, props, 'region') : undefined;
+      const regionValue = ownRegion?.kind === 'value' ? unwrap(ownRegion.value) : undefined;
+      if (ownRegion?.kind === 'value' && regionValue && !isNullOrUndefined(regionValue))
+        encryption.obstacles.push({ kind: 'resource-region', region: snippet(sf, ownRegion.value) });
       const region = cls.kind === 'TableV2' ? stackRegionOf(sf, c.sym, node) : undefined;
       if (generation === 'cdk-v1' && preV1) encryption.obstacles.push({ kind: 'code-shape', step: PRE_V1 });
       else if (legacy?.kind === 'value' && legacy.prop.parent !== props)

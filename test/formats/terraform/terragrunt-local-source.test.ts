@@ -1,0 +1,157 @@
+/**
+ * A Terraform module folder that a terragrunt unit elsewhere in the scanned trees deploys through a
+ * local `terraform { source = "../../modules//orders" }` gets the variables the unit's inputs set
+ * from outside (src/formats/terraform/varSources.ts): a table whose encryption reads one is
+ * unknown, naming the unit, and never fixed, whether the folder looks like a root module or not.
+ * The units reach each thread's detection through DiskContext.treeFiles. (Fixture:
+ * terragrunt-local-module.)
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { processMemory, type MemoryFile } from '../../../src/engine/memory.js';
+import { run } from '../../../src/engine/run.js';
+import { DEFAULT_FIX_OPTIONS } from '../../../src/engine/pipeline.js';
+import { localSource } from '../../../src/formats/terraform/terragruntConfig.js';
+
+const MODULE = `variable "kms_key_arn" {
+  type    = string
+  default = null
+}
+
+resource "aws_dynamodb_table" "orders" {
+  name     = "orders"
+  hash_key = "id"
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = var.kms_key_arn
+  }
+}
+`;
+const PROVIDER = 'provider "aws" {\n  region = "ca-central-1"\n}\n';
+const unit = (source: string, inputs: string, include = '') =>
+  `${include}terraform {\n  source = "${source}"\n}\n\ninputs = {\n${inputs}}\n`;
+
+async function orders(files: MemoryFile[]) {
+  const scan = await processMemory(files, 'scan');
+  const fix = await processMemory(files, 'fix');
+  const t = scan.outcomes.flatMap((o) => o.tables).find((x) => x.address === 'aws_dynamodb_table.orders')!;
+  return { t, changed: fix.outcomes.some((o) => o.newText !== undefined) };
+}
+
+describe('a module folder deployed by a terragrunt unit with a local source', () => {
+  it('reads the local sources terragrunt resolves, and no other', () => {
+    const src = (s: string) => localSource(`terraform {\n  source = "${s}"\n}\n`);
+    expect(src('../../../aws//dynamodb')).toBe('../../../aws/dynamodb');
+    expect(src('../modules/orders/')).toBe('../modules/orders');
+    expect(src('./')).toBe('.');
+    expect(src('${get_terragrunt_dir()}/../../modules//orders')).toBe('./../../modules/orders');
+    expect(src('${get_repo_root()}/modules//orders')).toBeUndefined();
+    expect(src('git::https://github.com/acme/modules.git//orders?ref=v1.0.0')).toBeUndefined();
+    expect(src('tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.0.0')).toBeUndefined();
+    expect(localSource('inputs = {}\n')).toBeUndefined();
+  });
+
+  it('a root-looking module folder whose key a unit sets: unknown, naming the unit, not fixed', async () => {
+    const { t, changed } = await orders([
+      { path: 'modules/orders/main.tf', text: MODULE },
+      { path: 'modules/orders/provider.tf', text: PROVIDER },
+      {
+        path: 'live/prod/orders/terragrunt.hcl',
+        text: unit('../../../modules//orders', '  kms_key_arn = dependency.kms.outputs.key_arn\n'),
+      },
+    ]);
+    expect([t.status, t.fixable, changed]).toEqual(['unknown', false, false]);
+    expect(t.message).toContain(
+      'server_side_encryption.kms_key_arn = var.kms_key_arn: kms_key_arn is set by the inputs of the terragrunt unit ../../live/prod/orders/terragrunt.hcl',
+    );
+  });
+
+  it('a module others call, set by two units: unknown, naming both (its defaults alone would make it aws-managed)', async () => {
+    const { t, changed } = await orders([
+      { path: 'modules/orders/main.tf', text: MODULE },
+      {
+        path: 'live/prod/orders/terragrunt.hcl',
+        text: unit('../../../modules/orders', '  kms_key_arn = dependency.kms.outputs.key_arn\n'),
+      },
+      {
+        path: 'live/stage/orders/terragrunt.hcl',
+        text: unit('../../../modules/orders', '  kms_key_arn = "arn:aws:kms:ca-central-1:111122223333:alias/x"\n'),
+      },
+    ]);
+    expect([t.status, changed]).toEqual(['unknown', false]);
+    expect(t.message).toContain(
+      'kms_key_arn is set by the inputs of the terragrunt units ../../live/prod/orders/terragrunt.hcl, ../../live/stage/orders/terragrunt.hcl',
+    );
+  });
+
+  it('a unit that sets other inputs, or deploys another folder, changes nothing', async () => {
+    const { t, changed } = await orders([
+      { path: 'modules/orders/main.tf', text: MODULE },
+      { path: 'modules/orders/provider.tf', text: PROVIDER },
+      { path: 'live/prod/orders/terragrunt.hcl', text: unit('../../../modules//orders', '  name = "orders"\n') },
+      { path: 'live/prod/other/terragrunt.hcl', text: unit('../../../modules//other', '  kms_key_arn = "x"\n') },
+    ]);
+    expect([t.status, t.fixable, changed]).toEqual(['aws-managed', true, true]);
+  });
+
+  it("a unit's included inputs count; an include kmsfix cannot find may set the key", async () => {
+    const included = await orders([
+      { path: 'modules/orders/main.tf', text: MODULE },
+      { path: 'modules/orders/provider.tf', text: PROVIDER },
+      { path: 'live/root.hcl', text: 'inputs = {\n  kms_key_arn = "arn:aws:kms:ca-central-1:111122223333:alias/x"\n}\n' },
+      {
+        path: 'live/prod/orders/terragrunt.hcl',
+        text: unit(
+          '../../../modules//orders',
+          '  name = "orders"\n',
+          'include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n\n',
+        ),
+      },
+    ]);
+    expect([included.t.status, included.changed]).toEqual(['unknown', false]);
+    expect(included.t.message).toContain('kms_key_arn is set by the inputs of the terragrunt unit ../../live/prod/orders/terragrunt.hcl');
+    const unread = await orders([
+      { path: 'modules/orders/main.tf', text: MODULE },
+      { path: 'modules/orders/provider.tf', text: PROVIDER },
+      {
+        path: 'live/prod/orders/terragrunt.hcl',
+        text: unit(
+          '../../../modules//orders',
+          '  name = "orders"\n',
+          'include "env" {\n  path = "${get_terragrunt_dir()}/../env.hcl"\n}\n\n',
+        ),
+      },
+    ]);
+    expect([unread.t.status, unread.changed]).toEqual(['unknown', false]);
+    expect(unread.t.message).toContain(
+      'kms_key_arn may be set by the inputs a terragrunt unit includes from a file kmsfix cannot find (../../live/prod/orders/terragrunt.hcl)',
+    );
+  });
+
+  it('on disk, in this thread and in worker threads alike', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-tg-local-'));
+    const write = (p: string, text: string) => {
+      mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+      writeFileSync(path.join(root, p), text);
+    };
+    // Enough module folders for the pool to take some.
+    for (let i = 0; i < 12; i++) {
+      write(`modules/m${i}/main.tf`, MODULE.replace('"orders"', `"orders${i}"`));
+      write(`modules/m${i}/provider.tf`, PROVIDER);
+      write(`live/prod/m${i}/terragrunt.hcl`, unit(`../../../modules//m${i}`, '  kms_key_arn = dependency.kms.outputs.key_arn\n'));
+    }
+    const base = { ...DEFAULT_FIX_OPTIONS, cwd: root, mode: 'fix' as const };
+    for (const r of [
+      await run(['.'], { ...base, workers: 0 }),
+      await run(['.'], { ...base, workers: 2, parallelMinFiles: 0, parallelMinBytes: 0 }),
+    ]) {
+      const tables = r.outcomes.flatMap((o) => o.tables);
+      expect(tables).toHaveLength(12);
+      expect(tables.every((t) => t.status === 'unknown' && t.message.includes('is set by the inputs of the terragrunt unit'))).toBe(true);
+      expect(r.outcomes.every((o) => o.newText === undefined)).toBe(true);
+    }
+  });
+});
