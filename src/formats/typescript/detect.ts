@@ -27,6 +27,7 @@ import { isJavaScript, newExpressions, parseTypeScript, stringValue, ts, unwrap 
 import { functionOf } from './scopes.js';
 import { noRegion, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
+import { conditionalTables } from './conditions.js';
 import { metadataSuppressionsOf } from './metadata.js';
 import { resourceTables } from './resources.js';
 import { sstGlobalSymbol, sstStep, sstTableProps, type SstGeneration } from './sst.js';
@@ -753,6 +754,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   if (sf.text.includes('AWS::DynamoDB::')) tables.push(...resourceTables(sf, lines));
   globalTableMembers(sf, tables);
   escapeHatches(sf, lines, tables);
+  conditionalTables(sf, lines, tables);
   metadataSuppressionsOf(sf, lines, tables);
   return { tables, sf, imports, binds };
 }

@@ -10,8 +10,8 @@
  */
 import { METADATA_RULE_IDS, metadataSuppressions, type Plain } from '../../core/suppressions.js';
 import type { LineIndex } from '../../core/text.js';
-import { declarationOf } from './consts.js';
 import type { TsTable } from './detect.js';
+import { named, resourceOf } from './defaultChild.js';
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
 
 /** A literal as a plain value (objects, arrays, strings, numbers, booleans); anything else is absent. */
@@ -30,48 +30,6 @@ function plain(e: ts.Expression): Plain {
     if (key !== undefined) out[key] = plain((p as ts.PropertyAssignment).initializer);
   }
   return out;
-}
-
-/** What holds a table: the declaration of `const orders = new Table(...)`, or `this.orders` for `this.orders = new Table(...)`. */
-function holderOf(t: TsTable): ts.VariableDeclaration | string | undefined {
-  let cur = t.node.parent;
-  while (cur && (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur))) cur = cur.parent;
-  if (cur && ts.isVariableDeclaration(cur)) return cur;
-  if (cur && ts.isBinaryExpression(cur) && cur.operatorToken.kind === ts.SyntaxKind.EqualsToken) return unwrap(cur.left).getText();
-  return undefined;
-}
-
-/** The table a name (`orders`, `this.orders`) holds. */
-function named(e: ts.Expression, tables: TsTable[]): TsTable | undefined {
-  const u = unwrap(e);
-  if (ts.isIdentifier(u)) {
-    const d = declarationOf(u);
-    return d && d !== 'other' ? tables.find((t) => holderOf(t) === d) : undefined;
-  }
-  if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword)
-    return tables.find((t) => holderOf(t) === u.getText());
-  return undefined;
-}
-
-/** The table whose CloudFormation resource `receiver` is: `orders.node.defaultChild`, a CfnTable, or a const holding either. */
-function resourceOf(receiver: ts.Expression, tables: TsTable[]): TsTable | undefined {
-  let e = unwrap(receiver);
-  if (ts.isIdentifier(e)) {
-    const d = declarationOf(e);
-    const list = d && d !== 'other' ? d.parent : undefined;
-    if (d && d !== 'other' && d.initializer && list && ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) {
-      const init = unwrap(d.initializer);
-      const own = tables.find((t) => t.node === init);
-      if (own) return own.kind === 'CfnTable' || own.kind === 'CfnGlobalTable' ? own : undefined;
-      e = init;
-    }
-  }
-  if (ts.isPropertyAccessExpression(e) && e.name.text === 'defaultChild') {
-    const node = unwrap(e.expression);
-    return ts.isPropertyAccessExpression(node) && node.name.text === 'node' ? named(node.expression, tables) : undefined;
-  }
-  const t = named(e, tables);
-  return t && (t.kind === 'CfnTable' || t.kind === 'CfnGlobalTable') ? t : undefined;
 }
 
 const RULE_IDS = new RegExp(METADATA_RULE_IDS.join('|'));
