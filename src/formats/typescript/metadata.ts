@@ -5,7 +5,8 @@
  * as CfnTable`), or on a `CfnTable` itself. The synthesized template carries them as `Metadata`, and
  * they are read as CloudFormation's are (src/core/suppressions.ts metadataSuppressions). Only literals
  * count. A call of the project's own helper that names the table and one of these rule IDs
- * (`addCfnGuardSuppression(orders, 'DYNAMODB_TABLE_ENCRYPTED_KMS')`) is not read as a suppression, but
+ * (`addCfnGuardSuppression(orders, 'DYNAMODB_TABLE_ENCRYPTED_KMS')`, also in an array or an object:
+ * `[{ id: 'W74', reason }]`) is not read as a suppression, but
  * the table is not fixed: the call may record an exception, which a fix would silently override.
  */
 import { METADATA_RULE_IDS, metadataSuppressions, type Plain } from '../../core/suppressions.js';
@@ -34,6 +35,23 @@ function plain(e: ts.Expression): Plain {
 
 const RULE_IDS = new RegExp(METADATA_RULE_IDS.join('|'));
 
+/** A rule ID a helper's argument names: a string, or one in its array literals and object literals' values, at any depth. */
+function ruleIn(e: ts.Expression): string | undefined {
+  const u = unwrap(e);
+  const s = stringValue(u);
+  if (s !== undefined) return METADATA_RULE_IDS.includes(s) ? s : undefined;
+  const parts = ts.isArrayLiteralExpression(u)
+    ? u.elements
+    : ts.isObjectLiteralExpression(u)
+      ? u.properties.flatMap((p) => (ts.isPropertyAssignment(p) ? [p.initializer] : []))
+      : [];
+  for (const p of parts) {
+    const r = ruleIn(p);
+    if (r !== undefined) return r;
+  }
+  return undefined;
+}
+
 export function metadataSuppressionsOf(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
   const calls = RULE_IDS.test(sf.text);
   if (!calls && !/addMetadata\s*\(|cfnOptions\s*\.\s*metadata\b/.test(sf.text)) return;
@@ -44,9 +62,10 @@ export function metadataSuppressionsOf(sf: ts.SourceFile, lines: LineIndex, tabl
     if (!t) return;
     for (const s of metadataSuppressions(md, where)) if (!t.suppressions.some((o) => o.text === s.text)) t.suppressions.push(s);
   };
-  // helper(orders, 'DYNAMODB_TABLE_ENCRYPTED_KMS'): maybe a suppression kmsfix cannot read.
+  // helper(orders, 'DYNAMODB_TABLE_ENCRYPTED_KMS'), also in an array or an object (`[{ id: 'W74', reason }]`):
+  // maybe a suppression kmsfix cannot read.
   const helperCall = (n: ts.CallExpression) => {
-    const rule = n.arguments.map((a) => stringValue(a)).find((s) => s !== undefined && METADATA_RULE_IDS.includes(s));
+    const rule = n.arguments.map(ruleIn).find((s) => s !== undefined);
     if (rule === undefined) return;
     for (const a of n.arguments) {
       const t = named(a, cdk) ?? resourceOf(a, cdk);
