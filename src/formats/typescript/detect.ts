@@ -643,7 +643,10 @@ export function detectTypeScript(file: SourceFile): TsDetection {
         });
       else if (!idNode) encryption.obstacles.push({ kind: 'no-id' });
       else if (region && noRegion(region))
-        encryption.obstacles.push({ kind: 'region-agnostic-stack', amplify: region === 'amplify' || undefined });
+        encryption.obstacles.push({
+          kind: 'region-agnostic-stack',
+          by: region === 'amplify' || region === 'pulumi-cdk' ? region : undefined,
+        });
       else if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf)))
         encryption.obstacles.push({ kind: 'scope', source: snippet(sf, scopeNode) });
       else if (anchor.where) encryption.obstacles.push({ kind: 'placement', where: anchor.where });
