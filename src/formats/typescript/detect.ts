@@ -28,6 +28,7 @@ import { functionOf } from './scopes.js';
 import { noRegion, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
 import { conditionalTables } from './conditions.js';
+import { adapterMappings } from './adapter.js';
 import { metadataSuppressionsOf } from './metadata.js';
 import { resourceTables } from './resources.js';
 import { sstGlobalSymbol, sstStep, sstTableProps, type SstGeneration } from './sst.js';
@@ -758,6 +759,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   globalTableMembers(sf, tables);
   escapeHatches(sf, lines, tables);
   conditionalTables(sf, lines, tables);
+  adapterMappings(sf, lines, tables);
   metadataSuppressionsOf(sf, lines, tables);
   return { tables, sf, imports, binds };
 }
