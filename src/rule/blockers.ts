@@ -233,7 +233,14 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     case 'no-id':
       return 'the table has no id';
     case 'region-agnostic-stack':
-      return o.amplify
+      if (o.by === 'pulumi-cdk')
+        return (
+          'its stack is a @pulumi/cdk Stack created without props.env, which has no Region: CDK cannot render ' +
+          'TableEncryptionV2.customerManagedKey there and the program would no longer synthesize. Give the stack ' +
+          "its Region in its options, { props: { env: app.env } } (the App's Pulumi provider Region) or { props: { env: { region: ... } } }, " +
+          'then run kmsfix again'
+        );
+      return o.by === 'amplify'
         ? 'its stack is a stack of an Amplify Gen2 backend, which Amplify creates without a Region: CDK cannot render ' +
             'TableEncryptionV2.customerManagedKey there and the backend would no longer synthesize. Create the table as a ' +
             'Table (encryption: TableEncryption.CUSTOMER_MANAGED with an encryptionKey, which needs no Region), or give ' +

@@ -164,8 +164,11 @@ export type Obstacle =
   /** The table has no id (TypeScript). */
   | { kind: 'no-id' }
   /** CDK TableV2 in a stack created without a Region under an App. */
-  /** `amplify`: a stack of an Amplify Gen2 backend (Amplify creates them without a Region). */
-  | { kind: 'region-agnostic-stack'; amplify?: boolean }
+  /**
+   * `by`: who creates the stack without a Region: an Amplify Gen2 backend, or Pulumi's CDK adapter
+   * (`@pulumi/cdk`'s `Stack`, whose CDK props are `options.props`).
+   */
+  | { kind: 'region-agnostic-stack'; by?: 'amplify' | 'pulumi-cdk' }
   /** The construct scope is not a plain name (TypeScript): `source` as written. */
   | { kind: 'scope'; source: string }
   /**

@@ -20,6 +20,16 @@ const TEXT_SEARCH_FALSE_POSITIVES = new Set([
   'fixtures/terraform/terragrunt-units/expected/live/prod/disabled/terragrunt.hcl',
 ]);
 
+/**
+ * Declarations kmsfix does not read, as documented: the Terraform table a CDKTF `@cdktf/aws-cdk` mapping
+ * creates from a CDK table's properties (`new dynamodbTable.DynamodbTable(...)` inside registerMapping;
+ * docs/typescript.md). Each file reports one table fewer than it declares, no more.
+ */
+const DOCUMENTED_MISSES = new Map([
+  ['fixtures/typescript/cdk-cdktf-adapter-mapping/input.ts', 1],
+  ['fixtures/typescript/cdk-cdktf-adapter-mapping/expected.ts', 1],
+]);
+
 describe('real-world coverage script', () => {
   it('finds every table declaration of the fixtures reported by kmsfix, or its file in error', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'realworld.mjs'), 'fixtures', '--json'], {
@@ -28,8 +38,13 @@ describe('real-world coverage script', () => {
       maxBuffer: 1 << 28,
     });
     expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { byFamily: Record<string, { declared: number; reported: number }>; misses: { file: string }[] };
-    const misses = out.misses.filter((m) => !TEXT_SEARCH_FALSE_POSITIVES.has(m.file));
+    const out = JSON.parse(r.stdout) as {
+      byFamily: Record<string, { declared: number; reported: number }>;
+      misses: { file: string; declared: number; reported: number }[];
+    };
+    const misses = out.misses.filter(
+      (m) => !TEXT_SEARCH_FALSE_POSITIVES.has(m.file) && DOCUMENTED_MISSES.get(m.file) !== m.declared - m.reported,
+    );
     expect(misses).toEqual([]);
     for (const family of ['cloudformation', 'terraform', 'typescript', 'pulumi-yaml']) {
       expect(out.byFamily[family]?.reported, family).toBeGreaterThan(0);

@@ -322,6 +322,9 @@ describe('obstacles', () => {
     const unknownTable: Settings = { model: 'sse', block: expr('var.sse') };
     const cmk: Settings = { model: 'sse', block: BLOCK, enabled: lit('true', { bool: true }), key: ref('k') };
     expect(blockerOf(TS.TableV2, off, [{ kind: 'region-agnostic-stack' }])).toMatch(/^its stack is Region-agnostic/);
+    expect(blockerOf(TS.TableV2, off, [{ kind: 'region-agnostic-stack', by: 'pulumi-cdk' }])).toMatch(
+      /@pulumi\/cdk Stack.*props: \{ env: app\.env \}/,
+    );
     expect(blockerOf(TS.TableV2, unknownTable, [{ kind: 'region-agnostic-stack' }])).toBeUndefined();
     expect(blockerOf(TF.table, unknownTable, [{ kind: 'dynamic-replicas' }])).toMatch(/^its replicas come from a dynamic "replica" block/);
     expect(blockerOf(TF.table, cmk, [{ kind: 'dynamic-replicas' }])).toBeUndefined();

@@ -27,6 +27,8 @@ import { isJavaScript, newExpressions, parseTypeScript, stringValue, ts, unwrap 
 import { functionOf } from './scopes.js';
 import { noRegion, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
+import { conditionalTables } from './conditions.js';
+import { adapterMappings } from './adapter.js';
 import { metadataSuppressionsOf } from './metadata.js';
 import { resourceTables } from './resources.js';
 import { sstGlobalSymbol, sstStep, sstTableProps, type SstGeneration } from './sst.js';
@@ -683,7 +685,10 @@ export function detectTypeScript(file: SourceFile): TsDetection {
         });
       else if (!idNode) encryption.obstacles.push({ kind: 'no-id' });
       else if (region && noRegion(region))
-        encryption.obstacles.push({ kind: 'region-agnostic-stack', amplify: region === 'amplify' || undefined });
+        encryption.obstacles.push({
+          kind: 'region-agnostic-stack',
+          by: region === 'amplify' || region === 'pulumi-cdk' ? region : undefined,
+        });
       else if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf)))
         encryption.obstacles.push({ kind: 'scope', source: snippet(sf, scopeNode) });
       else if (anchor.where) encryption.obstacles.push({ kind: 'placement', where: anchor.where });
@@ -794,6 +799,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   if (sf.text.includes('AWS::DynamoDB::')) tables.push(...resourceTables(sf, lines));
   globalTableMembers(sf, tables);
   escapeHatches(sf, lines, tables);
+  conditionalTables(sf, lines, tables);
+  adapterMappings(sf, lines, tables);
   metadataSuppressionsOf(sf, lines, tables);
   return { tables, sf, imports, binds };
 }

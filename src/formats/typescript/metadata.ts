@@ -5,13 +5,14 @@
  * as CfnTable`), or on a `CfnTable` itself. The synthesized template carries them as `Metadata`, and
  * they are read as CloudFormation's are (src/core/suppressions.ts metadataSuppressions). Only literals
  * count. A call of the project's own helper that names the table and one of these rule IDs
- * (`addCfnGuardSuppression(orders, 'DYNAMODB_TABLE_ENCRYPTED_KMS')`) is not read as a suppression, but
+ * (`addCfnGuardSuppression(orders, 'DYNAMODB_TABLE_ENCRYPTED_KMS')`, also in an array or an object:
+ * `[{ id: 'W74', reason }]`) is not read as a suppression, but
  * the table is not fixed: the call may record an exception, which a fix would silently override.
  */
 import { METADATA_RULE_IDS, metadataSuppressions, type Plain } from '../../core/suppressions.js';
 import type { LineIndex } from '../../core/text.js';
-import { declarationOf } from './consts.js';
 import type { TsTable } from './detect.js';
+import { named, resourceOf } from './defaultChild.js';
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
 
 /** A literal as a plain value (objects, arrays, strings, numbers, booleans); anything else is absent. */
@@ -32,49 +33,24 @@ function plain(e: ts.Expression): Plain {
   return out;
 }
 
-/** What holds a table: the declaration of `const orders = new Table(...)`, or `this.orders` for `this.orders = new Table(...)`. */
-function holderOf(t: TsTable): ts.VariableDeclaration | string | undefined {
-  let cur = t.node.parent;
-  while (cur && (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur))) cur = cur.parent;
-  if (cur && ts.isVariableDeclaration(cur)) return cur;
-  if (cur && ts.isBinaryExpression(cur) && cur.operatorToken.kind === ts.SyntaxKind.EqualsToken) return unwrap(cur.left).getText();
-  return undefined;
-}
-
-/** The table a name (`orders`, `this.orders`) holds. */
-function named(e: ts.Expression, tables: TsTable[]): TsTable | undefined {
-  const u = unwrap(e);
-  if (ts.isIdentifier(u)) {
-    const d = declarationOf(u);
-    return d && d !== 'other' ? tables.find((t) => holderOf(t) === d) : undefined;
-  }
-  if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword)
-    return tables.find((t) => holderOf(t) === u.getText());
-  return undefined;
-}
-
-/** The table whose CloudFormation resource `receiver` is: `orders.node.defaultChild`, a CfnTable, or a const holding either. */
-function resourceOf(receiver: ts.Expression, tables: TsTable[]): TsTable | undefined {
-  let e = unwrap(receiver);
-  if (ts.isIdentifier(e)) {
-    const d = declarationOf(e);
-    const list = d && d !== 'other' ? d.parent : undefined;
-    if (d && d !== 'other' && d.initializer && list && ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) {
-      const init = unwrap(d.initializer);
-      const own = tables.find((t) => t.node === init);
-      if (own) return own.kind === 'CfnTable' || own.kind === 'CfnGlobalTable' ? own : undefined;
-      e = init;
-    }
-  }
-  if (ts.isPropertyAccessExpression(e) && e.name.text === 'defaultChild') {
-    const node = unwrap(e.expression);
-    return ts.isPropertyAccessExpression(node) && node.name.text === 'node' ? named(node.expression, tables) : undefined;
-  }
-  const t = named(e, tables);
-  return t && (t.kind === 'CfnTable' || t.kind === 'CfnGlobalTable') ? t : undefined;
-}
-
 const RULE_IDS = new RegExp(METADATA_RULE_IDS.join('|'));
+
+/** A rule ID a helper's argument names: a string, or one in its array literals and object literals' values, at any depth. */
+function ruleIn(e: ts.Expression): string | undefined {
+  const u = unwrap(e);
+  const s = stringValue(u);
+  if (s !== undefined) return METADATA_RULE_IDS.includes(s) ? s : undefined;
+  const parts = ts.isArrayLiteralExpression(u)
+    ? u.elements
+    : ts.isObjectLiteralExpression(u)
+      ? u.properties.flatMap((p) => (ts.isPropertyAssignment(p) ? [p.initializer] : []))
+      : [];
+  for (const p of parts) {
+    const r = ruleIn(p);
+    if (r !== undefined) return r;
+  }
+  return undefined;
+}
 
 export function metadataSuppressionsOf(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
   const calls = RULE_IDS.test(sf.text);
@@ -86,9 +62,10 @@ export function metadataSuppressionsOf(sf: ts.SourceFile, lines: LineIndex, tabl
     if (!t) return;
     for (const s of metadataSuppressions(md, where)) if (!t.suppressions.some((o) => o.text === s.text)) t.suppressions.push(s);
   };
-  // helper(orders, 'DYNAMODB_TABLE_ENCRYPTED_KMS'): maybe a suppression kmsfix cannot read.
+  // helper(orders, 'DYNAMODB_TABLE_ENCRYPTED_KMS'), also in an array or an object (`[{ id: 'W74', reason }]`):
+  // maybe a suppression kmsfix cannot read.
   const helperCall = (n: ts.CallExpression) => {
-    const rule = n.arguments.map((a) => stringValue(a)).find((s) => s !== undefined && METADATA_RULE_IDS.includes(s));
+    const rule = n.arguments.map(ruleIn).find((s) => s !== undefined);
     if (rule === undefined) return;
     for (const a of n.arguments) {
       const t = named(a, cdk) ?? resourceOf(a, cdk);

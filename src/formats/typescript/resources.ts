@@ -11,6 +11,36 @@ import { cfnSettings, keyOf, lookup, objectAt, replicasOf, settingOf, suppressio
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
 
 const TYPES = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
+
+/**
+ * Calls whose arguments describe a template instead of declaring one: CDK's assertions
+ * (`template.hasResource('AWS::DynamoDB::Table', { Type: ..., Condition: ... })`, `Match.objectLike`,
+ * `Template.fromJSON`) and jest's matchers. An object there is a pattern, never a resource.
+ */
+const ASSERTIONS = new Set([
+  'hasResource',
+  'hasResourceProperties',
+  'findResources',
+  'allResources',
+  'allResourcesProperties',
+  'resourceCountIs',
+  'resourcePropertiesCountIs',
+  'templateMatches',
+  'fromJSON',
+  'objectLike',
+  'objectEquals',
+  'exact',
+  'arrayWith',
+  'toEqual',
+  'toStrictEqual',
+  'toMatchObject',
+  'toHaveProperty',
+  'toContainEqual',
+  'toMatchInlineSnapshot',
+]);
+
+const isAssertion = (n: ts.Node) =>
+  ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ASSERTIONS.has(n.expression.name.text);
 const NAMES = { block: 'SSESpecification', enabled: 'SSEEnabled', sseType: 'SSEType', key: 'KMSMasterKeyId' };
 
 const STEP =
@@ -67,6 +97,7 @@ function enclosingName(node: ts.Node): string | undefined {
  * Orders: {...} }`, or a const of resources the service spreads into its Resources) is named by
  * that property and fixed there; one held in a const of its own, or built by a function, is
  * reported under that name and not fixed (kmsfix does not follow it to the Resources that name it).
+ * The arguments of a test's assertions (`ASSERTIONS`) are patterns, not read.
  */
 export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
   const out: TsTable[] = [];
@@ -79,6 +110,7 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
         return;
       }
     }
+    if (isAssertion(n)) return;
     ts.forEachChild(n, visit);
   };
   visit(sf);

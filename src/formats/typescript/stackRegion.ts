@@ -8,20 +8,39 @@
  * of them gives no Region under an `App` (so no Stage can give one): the fix would not synthesize.
  * `regional` when each gives `env.region`; `unknown` otherwise (the stack class is created in
  * another file, its props come from elsewhere, or a Stage may give the Region).
+ *
+ * Pulumi's CDK adapter (`@pulumi/cdk`) has its own `Stack(app, id, options)`, created in the CDK `App`
+ * its `App` holds (no Stage): its CDK props are `options.props`, and without `props.env.region` it has
+ * no Region wherever it is created (`pulumi-cdk`).
  */
 import { lookup } from './detect.js';
 import { newExpressions, stringValue, ts, unwrap } from './parse.js';
 
-/** `amplify`: no Region, a stack of an Amplify Gen2 backend. */
-export type StackRegion = 'agnostic' | 'amplify' | 'regional' | 'unknown';
+/** `amplify`: no Region, a stack of an Amplify Gen2 backend; `pulumi-cdk`: no Region, a `@pulumi/cdk` Stack. */
+export type StackRegion = 'agnostic' | 'amplify' | 'pulumi-cdk' | 'regional' | 'unknown';
 
 /** A stack the file shows to have no Region. */
-export const noRegion = (r: StackRegion) => r === 'agnostic' || r === 'amplify';
+export const noRegion = (r: StackRegion) => r === 'agnostic' || r === 'amplify' || r === 'pulumi-cdk';
 
 type Sym = (e: ts.Expression) => string | undefined;
 
 const STACK = 'aws-cdk-lib#Stack';
 const APP = 'aws-cdk-lib#App';
+const PULUMI_STACK = '@pulumi/cdk#Stack';
+
+/** A constructor argument the file does not show (the class is not created in it). */
+type Arg = ts.Expression | undefined | 'unknown';
+
+/** A `@pulumi/cdk` Stack's options: its CDK props are `options.props`, and no Stage may give a Region. */
+function regionOfPulumiOptions(sf: ts.SourceFile, options: ts.Expression | undefined, seen?: Seen): StackRegion {
+  if (!options) return 'pulumi-cdk';
+  const o = unwrap(options);
+  if (!ts.isObjectLiteralExpression(o)) return 'unknown';
+  const props = lookup(sf, o, 'props');
+  if (props.kind === 'unknown') return 'unknown';
+  const r = regionOfProps(sf, props.kind === 'value' ? props.value : undefined, seen);
+  return r === 'agnostic' ? 'pulumi-cdk' : r;
+}
 
 /** `new X(...)` sites of a class declared in the file. */
 function sitesOf(sf: ts.SourceFile, cls: ts.ClassDeclaration): ts.NewExpression[] {
@@ -71,6 +90,7 @@ function regionOfProps(sf: ts.SourceFile, props: ts.Expression | undefined, seen
 function regionOfSite(sf: ts.SourceFile, sym: Sym, site: ts.NewExpression, seen?: Seen): StackRegion {
   const args = site.arguments ?? [];
   if (sym(site.expression) === STACK) return withScope(sym, args[0], regionOfProps(sf, args[2], seen));
+  if (sym(site.expression) === PULUMI_STACK) return regionOfPulumiOptions(sf, args[2], seen);
   // A stack class of this file: follow its super(...) call through its constructor's parameters.
   if (!ts.isIdentifier(site.expression)) return 'unknown';
   const name = site.expression.text;
@@ -87,15 +107,10 @@ function withScope(sym: Sym, scope: ts.Expression | undefined, props: StackRegio
 }
 
 /** The Region of an instance of `cls` whose constructor gets `arg(i)` (undefined: not known here). */
-function regionOfClass(
-  sf: ts.SourceFile,
-  sym: Sym,
-  cls: ts.ClassDeclaration,
-  arg: (i: number) => ts.Expression | undefined,
-  seen?: Seen,
-): StackRegion {
+function regionOfClass(sf: ts.SourceFile, sym: Sym, cls: ts.ClassDeclaration, arg: (i: number) => Arg, seen?: Seen): StackRegion {
   const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-  if (!base || sym(base) !== STACK) return 'unknown';
+  const stack = base && sym(base);
+  if (stack !== STACK && stack !== PULUMI_STACK) return 'unknown';
   const ctor = cls.members.find(ts.isConstructorDeclaration);
   const superCall = ctor?.body?.statements
     .map((s) => (ts.isExpressionStatement(s) ? unwrap(s.expression) : undefined))
@@ -109,10 +124,12 @@ function regionOfClass(
     if (!ts.isIdentifier(u)) return u;
     const i = params.indexOf(u.text);
     if (i < 0) return 'unknown';
-    return arg(i) ?? ctor.parameters[i].initializer ?? undefined;
+    const a = arg(i);
+    return a === 'unknown' ? a : (a ?? ctor.parameters[i].initializer ?? undefined);
   };
   const props = through(superCall.arguments[2]);
   if (props === 'unknown') return 'unknown';
+  if (stack === PULUMI_STACK) return regionOfPulumiOptions(sf, props, seen);
   const scope = through(superCall.arguments[0]);
   return withScope(sym, scope === 'unknown' ? undefined : scope, regionOfProps(sf, props, seen));
 }
@@ -138,7 +155,8 @@ export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpressi
     const cls = classOfThis(table);
     if (!cls) return 'unknown';
     const sites = sitesOf(sf, cls);
-    if (sites.length === 0) return 'unknown';
+    // Not created in the file: what its super call alone shows (a @pulumi/cdk Stack needs no more).
+    if (sites.length === 0) return regionOfClass(sf, sym, cls, () => 'unknown') === 'pulumi-cdk' ? 'pulumi-cdk' : 'unknown';
     const each = sites.map((s) => regionOfClass(sf, sym, cls, (i) => s.arguments?.[i], seen));
     return combine(each);
   }
@@ -179,6 +197,7 @@ function amplifyStack(sf: ts.SourceFile, at: ts.Node, scope: ts.Expression): boo
 
 /** One site without a Region is enough for the fix to fail; all must have one for it to work. */
 function combine(list: StackRegion[]): StackRegion {
-  if (list.includes('agnostic')) return 'agnostic';
+  const none = list.find(noRegion);
+  if (none) return none;
   return list.every((r) => r === 'regional') ? 'regional' : 'unknown';
 }

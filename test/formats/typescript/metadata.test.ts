@@ -84,5 +84,9 @@ app.synth();
     // The helper's Metadata is seen in the template only: in the source, the table is left alone (not fixable).
     expect(fromTemplate.Agents).toBe('suppressed');
     expect(fromSource.Agents).toBe('aws-managed');
+    // The same through helpers that take the rule IDs in a list (cfn_nag's objects, guard's IDs).
+    for (const id of ['Conversations', 'Prompts']) expect([id, fromTemplate[id], fromSource[id]]).toEqual([id, 'suppressed', 'aws-owned']);
+    const fixable = Object.fromEntries((await scan(source)).map((t) => [t.address, t.fixable]));
+    expect([fixable.Agents, fixable.Conversations, fixable.Prompts]).toEqual([false, false, false]);
   }, 120_000);
 });

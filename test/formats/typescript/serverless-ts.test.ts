@@ -207,6 +207,22 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     expect(out.match(/ {2}OrdersKey: \{/g)).toHaveLength(2);
     expect(out).not.toContain('#2');
   });
+
+  it("a CDK test's assertions hold patterns, not resources: nothing reported", async () => {
+    const text = `import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+declare const template: Template;
+it('creates the table conditionally', () => {
+  template.hasResource('AWS::DynamoDB::Table', { Type: 'AWS::DynamoDB::Table', Condition: 'CreateTableCondition' });
+  template.hasResourceProperties('AWS::DynamoDB::Table', Match.objectLike({ Type: 'AWS::DynamoDB::Table' }));
+  expect(template.toJSON()).toMatchObject({ Resources: { T: { Type: 'AWS::DynamoDB::Table' } } });
+  Template.fromJSON({ Resources: { T: { Type: 'AWS::DynamoDB::Table', Properties: {} } } });
+});
+`;
+    const r = await processMemory([{ path: 'test/stack.test.ts', text }], 'scan');
+    expect(r.outcomes[0].error).toBeUndefined();
+    expect(r.outcomes[0].tables).toEqual([]);
+  });
 });
 
 describe('serverless.js: a service written in JavaScript', () => {

@@ -1,0 +1,51 @@
+/**
+ * The table a statement past its props names: `orders` or `this.orders` (the variable or field that
+ * holds it), or its CloudFormation resource (`orders.node.defaultChild`, a const holding it, or a
+ * `CfnTable` itself). Used by the Metadata suppressions (metadata.ts) and the conditions (conditions.ts)
+ * an AWS CDK app writes on a table's resource.
+ */
+import { declarationOf } from './consts.js';
+import type { TsTable } from './detect.js';
+import { ts, unwrap } from './parse.js';
+
+/** What holds a table: the declaration of `const orders = new Table(...)`, or `this.orders` for `this.orders = new Table(...)`. */
+function holderOf(t: TsTable): ts.VariableDeclaration | string | undefined {
+  let cur = t.node.parent;
+  while (cur && (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur))) cur = cur.parent;
+  if (cur && ts.isVariableDeclaration(cur)) return cur;
+  if (cur && ts.isBinaryExpression(cur) && cur.operatorToken.kind === ts.SyntaxKind.EqualsToken) return unwrap(cur.left).getText();
+  return undefined;
+}
+
+/** The table a name (`orders`, `this.orders`) holds. */
+export function named(e: ts.Expression, tables: TsTable[]): TsTable | undefined {
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) {
+    const d = declarationOf(u);
+    return d && d !== 'other' ? tables.find((t) => holderOf(t) === d) : undefined;
+  }
+  if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword)
+    return tables.find((t) => holderOf(t) === u.getText());
+  return undefined;
+}
+
+/** The table whose CloudFormation resource `receiver` is: `orders.node.defaultChild`, a CfnTable, or a const holding either. */
+export function resourceOf(receiver: ts.Expression, tables: TsTable[]): TsTable | undefined {
+  let e = unwrap(receiver);
+  if (ts.isIdentifier(e)) {
+    const d = declarationOf(e);
+    const list = d && d !== 'other' ? d.parent : undefined;
+    if (d && d !== 'other' && d.initializer && list && ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) {
+      const init = unwrap(d.initializer);
+      const own = tables.find((t) => t.node === init);
+      if (own) return own.kind === 'CfnTable' || own.kind === 'CfnGlobalTable' ? own : undefined;
+      e = init;
+    }
+  }
+  if (ts.isPropertyAccessExpression(e) && e.name.text === 'defaultChild') {
+    const node = unwrap(e.expression);
+    return ts.isPropertyAccessExpression(node) && node.name.text === 'node' ? named(node.expression, tables) : undefined;
+  }
+  const t = named(e, tables);
+  return t && (t.kind === 'CfnTable' || t.kind === 'CfnGlobalTable') ? t : undefined;
+}
