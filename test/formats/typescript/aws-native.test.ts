@@ -5,20 +5,9 @@
  * fixtures/typescript/pulumi-aws-native has the statuses.
  */
 import { describe, expect, it } from 'vitest';
-import { processMemory } from '../../../src/engine/memory.js';
+import { tablesLeftAsWritten } from '../../helpers/unfixed.js';
 
-async function fix(path: string, text: string) {
-  const r = await processMemory([{ path, text }], 'fix');
-  expect(r.outcomes[0]?.error).toBeUndefined();
-  expect(r.output.get(path)).toBe(text);
-  return (r.outcomes[0]?.tables ?? []).map((t) => ({
-    address: t.address,
-    type: t.type,
-    status: t.status,
-    fixable: t.fixable,
-    message: t.message,
-  }));
-}
+const fix = tablesLeftAsWritten;
 
 const ARGS = `{ keySchema: [{ attributeName: "id", keyType: "HASH" }], attributeDefinitions: [{ attributeName: "id", attributeType: "S" }] }`;
 

@@ -5,20 +5,9 @@
  * `cdk.table`), reported with a step, never fixed.
  */
 import { describe, expect, it } from 'vitest';
-import { processMemory } from '../../../src/engine/memory.js';
+import { tablesLeftAsWritten } from '../../helpers/unfixed.js';
 
-async function scan(path: string, text: string) {
-  const r = await processMemory([{ path, text }], 'fix');
-  expect(r.outcomes[0]?.error).toBeUndefined();
-  expect(r.output.get(path)).toBe(text);
-  return (r.outcomes[0]?.tables ?? []).map((t) => ({
-    address: t.address,
-    type: t.type,
-    status: t.status,
-    fixable: t.fixable,
-    message: t.message,
-  }));
-}
+const scan = tablesLeftAsWritten;
 
 const v3 = (body: string) => `/// <reference path="./.sst/platform/config.d.ts" />
 export default $config({
