@@ -163,6 +163,12 @@ export function commitMessage(
             "kms:ReEncrypt* and kms:GenerateDataKey* on the key, which AwsSolutions-IAM5 reports as an error: cdk synth fails until it is suppressed (appliesTo 'Action::kms:ReEncrypt*' and 'Action::kms:GenerateDataKey*').",
         ]
       : []),
+    ...(fixed.some(({ t }) => t.format === 'cdk' && t.type.startsWith('@aws-cdk/')) && !o.kmsKeyArn
+      ? [
+          'AWS CDK v1: the fixed files import @aws-cdk/aws-kms (and @aws-cdk/aws-iam for the key policy); declare them in package.json at the version of ' +
+            '@aws-cdk/aws-dynamodb (npm installs them already, as its dependencies; pnpm and Yarn PnP do not), then update the lockfile.',
+        ]
+      : []),
     o.kmsKeyArn
       ? `Roll back: revert this commit and deploy; the tables switch back in place${back}.`
       : `Roll back: revert this commit and deploy; the tables switch back in place${back}. Keep the key until they have: a key removed from the code is only scheduled for deletion (${window} days; aws kms cancel-key-deletion undoes it), and a table whose key is disabled or deleted cannot be read.`,

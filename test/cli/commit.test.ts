@@ -124,9 +124,19 @@ describe('--patch-dir mails for git am', () => {
     const r = await runCli(['fix', '--patch-dir', 'out', 'r'], root, '', ENV);
     expect(r.code, r.stderr).toBe(0);
     const m = readFileSync(path.join(root, 'out', 'r.mbox'), 'utf8').replace(/\n\s+/g, ' ');
+    expect(m).not.toContain('AWS CDK v1');
     expect(m).toContain(
       "now also grants kms:ReEncrypt* and kms:GenerateDataKey* on the key, which AwsSolutions-IAM5 reports as an error: cdk synth fails until it is suppressed (appliesTo 'Action::kms:ReEncrypt*' and 'Action::kms:GenerateDataKey*')",
     );
+  });
+
+  it('an AWS CDK v1 table: the new @aws-cdk/aws-kms import is to be declared in package.json', async () => {
+    const root = tmp();
+    repo(path.join(root, 'r'), { 'lib/stack.ts': path.join(FIXTURES, 'typescript', 'cdk-v1-named', 'input.ts') });
+    const r = await runCli(['fix', '--patch-dir', 'out', 'r'], root, '', ENV);
+    expect(r.code, r.stderr).toBe(0);
+    const m = readFileSync(path.join(root, 'out', 'r.mbox'), 'utf8').replace(/\n\s+/g, ' ');
+    expect(m).toContain('AWS CDK v1: the fixed files import @aws-cdk/aws-kms');
   });
 
   it('git am --keep-cr applies a CRLF file', async () => {
