@@ -235,13 +235,8 @@ export function keySetting(a: HAttr | undefined, peer = a): Setting {
   if (placeholder !== undefined) return { state: 'unreadable', source: placeholderSetting('kms_key_arn', placeholder), raw };
   if (a.lit) return { state: 'literal', source: a.value, text: a.lit.type === 'string' ? a.lit.value : String(a.lit.value), raw };
   const choice = awsManagedChoice(a.value, { vars: new Map(), locals: new Map() });
-  if (choice !== undefined) return { state: 'unreadable', source: awsManagedChoiceSaid(a.value, choice), raw };
+  if (choice !== undefined) return { state: 'unreadable', source: choice, raw };
   return { state: isReference(raw) ? 'reference' : 'expression', source: a.value, raw };
-}
-
-/** Why a key a condition chooses, one of whose values is the AWS managed key, is not known (evaluate.ts awsManagedChoice). */
-export function awsManagedChoiceSaid(expr: string, when: string): string {
-  return `kms_key_arn = ${expr.trim()}: the AWS managed key ${when}, which the code alone does not tell`;
 }
 
 /** A registry module call's encryption, from its inputs (a terragrunt unit's `inputs` are read as such a call: terragruntUnit.ts). */

@@ -147,5 +147,5 @@ export function moduleEnv(
   return env;
 }
 
-export { awsManagedChoice, directVariable, evaluate, variablesRead } from './expression.js';
+export { directVariable, evaluate, variablesRead } from './expression.js';
 export type { Env, Evaluated, Known } from './expression.js';

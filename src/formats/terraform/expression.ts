@@ -216,7 +216,8 @@ export function evaluate(expr: string, env: Env, depth = 0): Evaluated {
  * A key chosen by a condition kmsfix cannot decide, one of whose values is the AWS managed key (null,
  * "", alias/aws/dynamodb or its ARN): `cond ? aws_kms_key.k.arn : null`. Whichever the other value,
  * the table is not known to be customer-managed (as CloudFormation's Fn::If between a key and
- * AWS::NoValue). Returns when it is the AWS managed key (`when var.x is false`).
+ * AWS::NoValue). Returns why, as the key setting's source (`kms_key_arn = ...: the AWS managed key when
+ * var.x is false, ...`).
  */
 export function awsManagedChoice(expr: string, env: Env): string | undefined {
   const toks = tokens(soleInterpolation(expr) ?? expr.trim());
@@ -226,7 +227,8 @@ export function awsManagedChoice(expr: string, env: Env): string | undefined {
   if (!choice) return undefined;
   const [then, otherwise] = choice.branches.map(managed);
   if (!then && !otherwise) return undefined;
-  return then && otherwise ? `whatever ${choice.condition} is` : `when ${choice.condition} is ${then}`;
+  const when = then && otherwise ? `whatever ${choice.condition} is` : `when ${choice.condition} is ${then}`;
+  return `kms_key_arn = ${expr.trim()}: the AWS managed key ${when}, which the code alone does not tell`;
 }
 
 /** The variable an expression is, directly (`var.x`), or through one local (`local.y = var.x`). */

@@ -14,7 +14,6 @@ import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } f
 import { addGlobalTableReplica } from '../../rule/blockers.js';
 import {
   PHRASES,
-  awsManagedChoiceSaid,
   boolOf,
   enabledSetting,
   keySetting,
@@ -24,17 +23,8 @@ import {
   type TfDetection,
   type TfTable,
 } from './detect.js';
-import {
-  awsManagedChoice,
-  directVariable,
-  evaluate,
-  moduleEnv,
-  tfvarsFiles,
-  variablesRead,
-  type Env,
-  type Evaluated,
-  type ModuleFile,
-} from './evaluate.js';
+import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
+import { awsManagedChoice } from './expression.js';
 import { encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
 import { blockComments, suppressionsOf } from './suppress.js';
@@ -127,7 +117,7 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
   const v = evaluate(a.value, env());
   if (!v.known) {
     const choice = key ? awsManagedChoice(a.value, env()) : undefined;
-    if (choice !== undefined) return { ...plain, state: 'unreadable', source: awsManagedChoiceSaid(a.value, choice) };
+    if (choice !== undefined) return { ...plain, state: 'unreadable', source: choice };
     return v.why.length ? { ...plain, source: `${plain.source} (${v.why.join('; ')})` } : plain;
   }
   if (key ? v.value !== null && typeof v.value !== 'string' : typeof v.value !== 'boolean') return plain;

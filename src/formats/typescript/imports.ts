@@ -156,12 +156,15 @@ interface PendingDecl {
 
 const specText = (s: Spec) => (s.typeOnly ? 'type ' : '') + (s.imported === s.local ? s.imported : `${s.imported} as ${s.local}`);
 
+/** Code-unit (ASCII) order, as sort-imports and eslint import/order compare by default. */
+const ascii = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Orders a named-import list may follow: by imported or local name, ignoring case or not (ASCII, as sort-imports does). */
 const ORDERS: { key: (s: { imported: string; local: string }) => string; cmp: (a: string, b: string) => number }[] = [
   { key: (s) => s.imported, cmp: (a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }) },
-  { key: (s) => s.imported, cmp: (a, b) => (a < b ? -1 : a > b ? 1 : 0) },
+  { key: (s) => s.imported, cmp: ascii },
   { key: (s) => s.local, cmp: (a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }) },
-  { key: (s) => s.local, cmp: (a, b) => (a < b ? -1 : a > b ? 1 : 0) },
+  { key: (s) => s.local, cmp: ascii },
 ];
 
 /** The order a list of names follows, if any (a one-name list follows the first). */
@@ -403,9 +406,7 @@ export class ImportPlanner {
       const decls = this.imports.map((i) => i.decl);
       const anchor = [...this.imports].reverse().find((i) => anchorModules(i.module))?.decl ?? decls[decls.length - 1];
       const spell = this.writing.spell ?? ((m: string) => m);
-      const pending = [...this.pendingDecls]
-        .map((d) => ({ ...d, module: spell(d.module) }))
-        .sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
+      const pending = [...this.pendingDecls].map((d) => ({ ...d, module: spell(d.module) })).sort((a, b) => ascii(a.module, b.module));
       const wrapped = wrappedImport(this.sf, this.imports);
       const line = (d: PendingDecl) => {
         if (d.namespace && this.writing.requireStyle) return `import ${d.namespace} = require(${q}${d.module}${q})${semi}`;
@@ -476,13 +477,7 @@ function sortedRun(
   const run = imports.slice(from, to + 1);
   if (run.length < 2 || !inRun(imports[at])) return undefined;
   if (run.slice(1).some((i) => (ts.getLeadingCommentRanges(sf.text, i.decl.pos) ?? []).length > 0)) return undefined;
-  const orders = [
-    (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0),
-    (a: string, b: string) => {
-      const [x, y] = [a.toLowerCase(), b.toLowerCase()];
-      return x < y ? -1 : x > y ? 1 : 0;
-    },
-  ];
+  const orders = [ascii, (a: string, b: string) => ascii(a.toLowerCase(), b.toLowerCase())];
   const compare = orders.find((c) => run.every((i, k) => k === 0 || c(run[k - 1].module, i.module) <= 0));
   return compare ? { imports: run, compare } : undefined;
 }

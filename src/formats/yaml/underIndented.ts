@@ -70,13 +70,11 @@ const SEPARATOR_AFTER = new Set([',', '}', ']']);
  * same; otherwise undefined.
  */
 function joinFlow(text: string, start: number): string | undefined {
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  const indent = leadingSpaces(text, lineStart);
+  const indent = lineIndent(text, start);
   const breaks: number[] = [];
   let shallow = false;
   let depth = 0;
-  let i = start;
-  for (; i < text.length; i++) {
+  for (let i = start; i < text.length; i++) {
     const c = text[i];
     if (c === '{' || c === '[') depth++;
     else if (c === '}' || c === ']') {
@@ -88,12 +86,11 @@ function joinFlow(text: string, start: number): string | undefined {
       i = end;
     } else if (c === '#' && /\s/.test(text[i - 1])) return undefined;
     else if (c === '\n') {
-      const lineBreak = text[i - 1] === '\r' ? i - 1 : i;
+      const lineBreak = lineBreakAt(text, i);
       const before = lastNonBlank(text, lineBreak);
       const after = firstNonBlank(text, i + 1);
       if (!SEPARATOR_BEFORE.has(before) && !SEPARATOR_AFTER.has(after)) return undefined; // a plain scalar over lines
-      const next = leadingSpaces(text, i + 1);
-      if (!/[\r\n]/.test(text[i + 1 + next] ?? '\n') && next <= indent) shallow = true;
+      if (shallowAfter(text, i, indent)) shallow = true;
       breaks.push(lineBreak);
     }
   }
@@ -109,13 +106,12 @@ function joinFlow(text: string, start: number): string | undefined {
 function joinQuoted(text: string, start: number, values: Map<number, string>): string | undefined {
   const end = quoteEnd(text, start, true);
   if (end === undefined) return undefined;
-  const indent = leadingSpaces(text, text.lastIndexOf('\n', start - 1) + 1);
+  const indent = lineIndent(text, start);
   const breaks: number[] = [];
   let shallow = false;
   for (let i = text.indexOf('\n', start); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) {
-    breaks.push(text[i - 1] === '\r' ? i - 1 : i);
-    const next = leadingSpaces(text, i + 1);
-    if (!/[\r\n]/.test(text[i + 1 + next] ?? '\n') && next <= indent) shallow = true;
+    breaks.push(lineBreakAt(text, i));
+    if (shallowAfter(text, i, indent)) shallow = true;
   }
   if (!shallow) return undefined;
   let value: unknown;
@@ -154,6 +150,22 @@ function quoteEnd(text: string, i: number, lines = false): number | undefined {
     }
   }
   return undefined;
+}
+
+/** The indent of the line that holds `offset`. */
+function lineIndent(text: string, offset: number): number {
+  return leadingSpaces(text, text.lastIndexOf('\n', offset - 1) + 1);
+}
+
+/** Where the line break whose `\n` is at `newline` starts (its `\r`, if it has one). */
+function lineBreakAt(text: string, newline: number): number {
+  return text[newline - 1] === '\r' ? newline - 1 : newline;
+}
+
+/** Is the line after the `\n` at `newline` a line with content, indented no deeper than `indent`? */
+function shallowAfter(text: string, newline: number, indent: number): boolean {
+  const next = leadingSpaces(text, newline + 1);
+  return !/[\r\n]/.test(text[newline + 1 + next] ?? '\n') && next <= indent;
 }
 
 function leadingSpaces(text: string, from: number): number {
