@@ -120,7 +120,7 @@ function paths(sites: string[]): string {
 function resourcePolicy(o: Extract<Obstacle, { kind: 'resource-policy' }>, words: Vocabulary): string {
   const manual =
     "a key kmsfix generates lets only the table's own account use it (kms:CallerAccount), so they would lose access. " +
-    `By hand: give the table a key whose policy also lets those accounts use it through DynamoDB (kms:CallerAccount), and set ${words.names.key} to it`;
+    `By hand: give the table a key whose policy also lets those accounts use it through DynamoDB (kms:CallerAccount), and set ${words.names.key ?? words.names.choice} to it`;
   if (o.unreadable !== undefined) {
     return `its resource policy ${o.policy} is \`${clip(o.unreadable)}\`, which kmsfix cannot read; if it grants other accounts, ${manual}`;
   }
@@ -132,8 +132,8 @@ function resourcePolicy(o: Extract<Obstacle, { kind: 'resource-policy' }>, words
   ];
   return (
     `its resource policy ${o.policy} grants principals of ${whose.filter(Boolean).join(' and ')}, and ${manual}` +
-    (literal.length
-      ? ` (if ${literal.join(' or ')} is the table's own account, list it in the provider's allowed_account_ids and kmsfix fixes the table)`
+    (literal.length && o.ownAccounts
+      ? ` (if ${literal.join(' or ')} is the table's own account, list it in ${o.ownAccounts} and kmsfix fixes the table)`
       : '')
   );
 }

@@ -191,11 +191,13 @@ export type Obstacle =
    */
   | { kind: 'resource-region'; region: string }
   /**
-   * Terraform: a resource policy (`policy`, its address) that kmsfix cannot read (`unreadable`, its
-   * value as written) or that grants principals of other accounts (`others`: account IDs and
-   * expressions as written, '*' for any account).
+   * Terraform, and TypeScript code (src/formats/typescript/resourcePolicy.ts): a resource policy
+   * (`policy`, its address or where the code gives it) that kmsfix cannot read (`unreadable`, its value
+   * as written) or that grants principals of other accounts (`others`: account IDs and expressions as
+   * written, '*' for any account). `ownAccounts`: where a literal account ID can be declared the
+   * table's own (Terraform: the provider's allowed_account_ids).
    */
-  | { kind: 'resource-policy'; policy: string; unreadable?: string; others: string[] }
+  | { kind: 'resource-policy'; policy: string; unreadable?: string; others: string[]; ownAccounts?: string }
   /** CloudFormation: the table's ResourcePolicy lets in principals of other accounts (described). */
   | { kind: 'cross-account-grants'; grants: string[] }
   /**

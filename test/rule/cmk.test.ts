@@ -342,7 +342,12 @@ describe('obstacles', () => {
   });
 
   it("are worded in the format's terms", () => {
-    const policy: Obstacle = { kind: 'resource-policy', policy: 'aws_dynamodb_resource_policy.p', others: ['444455556666', '*'] };
+    const policy: Obstacle = {
+      kind: 'resource-policy',
+      policy: 'aws_dynamodb_resource_policy.p',
+      others: ['444455556666', '*'],
+      ownAccounts: "the provider's allowed_account_ids",
+    };
     expect(blockerOf(TF.module, off, [policy])).toBe(
       'its resource policy aws_dynamodb_resource_policy.p grants principals of account 444455556666 and any account ("*"), and ' +
         "a key kmsfix generates lets only the table's own account use it (kms:CallerAccount), so they would lose access. " +

@@ -25,6 +25,7 @@ import { placeholderError, placeholderIn } from '../../core/placeholders.js';
 import { duplicateKeyError } from '../yaml/duplicates.js';
 import { keySettingOf, switchSettingOf } from './settings.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
+import { sharedTables } from './resourcePolicy.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 
@@ -274,6 +275,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
     }
   });
   globalTableMembers(tables);
+  sharedTables(file.text, tables);
   const detection: PulumiDetection = {
     tables,
     programs,

@@ -159,7 +159,7 @@ export function resourcePolicyObstacle(table: PolicyTable, tops: TopBlock[]): Ob
     const who = doc && grantees(doc);
     if (!who) return { kind: 'resource-policy', policy, unreadable: r.attr('policy')?.value.trim() ?? '(no policy)', others: [] };
     const others = [...new Set(who.map((p) => accountOf(p, m)).filter((a): a is string => a !== undefined))];
-    if (others.length > 0) return { kind: 'resource-policy', policy, others };
+    if (others.length > 0) return { kind: 'resource-policy', policy, others, ownAccounts: "the provider's allowed_account_ids" };
   }
   return undefined;
 }

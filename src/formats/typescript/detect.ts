@@ -31,6 +31,7 @@ import { conditionalTables } from './conditions.js';
 import { adapterMappings } from './adapter.js';
 import { metadataSuppressionsOf } from './metadata.js';
 import { resourceTables } from './resources.js';
+import { sharedTables } from './resourcePolicy.js';
 import { sstGlobalSymbol, sstStep, sstTableProps, type SstGeneration } from './sst.js';
 
 export type Framework = 'cdk' | 'cdktf' | 'pulumi' | 'serverless';
@@ -123,6 +124,10 @@ function otherCdktfLayout(symbol: string): ((typeof TABLE_CLASSES)[string] & { l
     layout: m[1],
   };
 }
+
+/** Resource policies of a table as resources of their own (Pulumi, CDK for Terraform; resourcePolicy.ts). */
+const POLICY_CLASSES =
+  /^(?:@pulumi\/aws#dynamodb\.ResourcePolicy|@cdktf\/provider-aws\/lib\/dynamodb(?:-resource-policy)?#DynamodbResourcePolicy)$/;
 
 /** The last names of the table classes (`dynamodb.Table` is a Table, whatever `dynamodb` is; a bare name may be an alias). */
 const CLASS_NAMES = new Set(Object.keys(TABLE_CLASSES).map((k) => k.split(/[#.]/).pop()!));
@@ -800,6 +805,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   globalTableMembers(sf, tables);
   escapeHatches(sf, lines, tables);
   conditionalTables(sf, lines, tables);
+  sharedTables(sf, lines, tables, (callee) => POLICY_CLASSES.test(c.sym(callee) ?? ''));
   adapterMappings(sf, lines, tables);
   metadataSuppressionsOf(sf, lines, tables);
   return { tables, sf, imports, binds };

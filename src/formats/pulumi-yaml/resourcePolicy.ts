@@ -1,0 +1,112 @@
+/**
+ * Pulumi YAML tables a resource policy (`type: aws:dynamodb:ResourcePolicy` with `resourceArn:
+ * ${orders.arn}` or `${orders.streamArn}`) shares with (maybe) another account: not fixed, since a
+ * generated key lets only the table's own account use it (as src/formats/typescript/resourcePolicy.ts
+ * says for code). The policy is read from `fn::toJSON` or a JSON string; an `AWS` principal counts as
+ * this account's when it is the caller identity's account (`${current.accountId}`, with an
+ * `aws:getCallerIdentity` invoke in the file) or a resource of the program (`${role.arn}`).
+ */
+import { replicationPolicy } from '../../rule/blockers.js';
+import type { Obstacle } from '../../rule/facts.js';
+import { snippet } from '../yaml/scalars.js';
+import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
+import type { PulumiTable } from './detect.js';
+
+const POLICY_TYPES = new Set(['aws:dynamodb:ResourcePolicy', 'aws:dynamodb/resourcePolicy:ResourcePolicy']);
+const ACCOUNT_IN_ARN = /^arn:[^:]*:(?:iam|sts)::([^:]*):/;
+
+interface Ctx {
+  text: string;
+  others: Set<string>;
+  unreadable?: string;
+  /** Is `${name...}` this account's (a resource of the program, or the caller identity's account)? */
+  own: (interpolation: string) => boolean;
+}
+
+/** One `AWS` principal as written (a string, maybe with `${...}` interpolations). */
+function principal(c: Ctx, value: string): undefined {
+  if (value === '*' || /^\d{12}$/.test(value)) {
+    c.others.add(value);
+    return;
+  }
+  const account = ACCOUNT_IN_ARN.exec(value)?.[1];
+  const whole = /^\$\{([^}]+)\}$/.exec(account ?? value)?.[1];
+  if (whole !== undefined && c.own(whole)) return;
+  c.others.add(account ?? value);
+}
+
+/** The Allow statements' `AWS` principals of a policy read into plain values (from YAML or JSON). */
+function statements(c: Ctx, doc: unknown, at: string): undefined {
+  const sts = (doc as { Statement?: unknown } | null)?.Statement;
+  for (const s of [sts ?? []].flat() as { Effect?: unknown; Principal?: unknown; NotPrincipal?: unknown }[]) {
+    if (typeof s !== 'object' || s === null) {
+      c.unreadable ??= at;
+      return;
+    }
+    if (s.Effect === 'Deny') continue;
+    if (s.NotPrincipal !== undefined) c.others.add('*');
+    const aws = typeof s.Principal === 'object' && s.Principal !== null ? (s.Principal as { AWS?: unknown }).AWS : s.Principal;
+    for (const v of [aws ?? []].flat()) {
+      if (typeof v === 'string') principal(c, v);
+      else c.unreadable ??= at;
+    }
+  }
+}
+
+/** A YAML node as a plain value (maps, lists, scalars as strings); undefined for what is not plain data. */
+function plain(n: CNode | null | undefined): unknown {
+  const r = resolveAlias(n);
+  if (!r) return null;
+  if (r.kind === 'map') return Object.fromEntries(r.pairs.map((p) => [p.key, plain(p.value)]));
+  if (r.kind === 'seq') return r.items.map(plain);
+  return scalarString(r) ?? (r.kind === 'scalar' ? r.value : undefined);
+}
+
+function readPolicy(c: Ctx, policy: CNode | null | undefined): undefined {
+  const p = resolveAlias(policy);
+  const at = p ? snippet(c.text, p) : '(no policy)';
+  const json = p?.kind === 'map' ? child(p, 'fn::toJSON') : undefined;
+  if (json !== undefined) return statements(c, plain(json), at);
+  const s = p ? scalarString(p) : undefined;
+  if (s === undefined) {
+    c.unreadable ??= at;
+    return;
+  }
+  try {
+    statements(c, JSON.parse(s), at);
+  } catch {
+    c.unreadable ??= at;
+  }
+}
+
+/** Gives each table of the file that a resource policy shares with (maybe) another account the obstacle `resource-policy`. */
+export function sharedTables(text: string, tables: PulumiTable[]): void {
+  if (!text.includes('ResourcePolicy')) return;
+  const callerIdentity = text.includes('getCallerIdentity');
+  for (const program of new Set(tables.map((t) => t.program))) {
+    const resourceNames = new Set(program.resources.pairs.map((p) => p.key));
+    const own = (x: string) => {
+      const [name, ...rest] = x.trim().split('.');
+      return (callerIdentity && rest.join('.') === 'accountId') || (resourceNames.has(name) && rest.length > 0);
+    };
+    for (const pair of program.resources.pairs) {
+      const r = resolveAlias(pair.value);
+      if (r?.kind !== 'map' || !POLICY_TYPES.has(scalarString(child(r, 'type')) ?? '')) continue;
+      const props = child(r, 'properties');
+      const arn = scalarString(resolveAlias(child(props, 'resourceArn')) ?? null)?.trim() ?? '';
+      const name = /^\$\{([^.}]+)\.(?:arn|streamArn)\}$/.exec(arn)?.[1];
+      const table = tables.find((t) => t.program === program && t.address === name);
+      if (!table) continue;
+      const c: Ctx = { text, others: new Set(), own };
+      readPolicy(c, child(props, 'policy'));
+      const o: Obstacle | undefined =
+        replicationPolicy(`its resource policy ${pair.key}`, text.slice(r.start, r.end)) ??
+        (c.unreadable !== undefined
+          ? { kind: 'resource-policy', policy: pair.key, unreadable: c.unreadable, others: [...c.others] }
+          : c.others.size > 0
+            ? { kind: 'resource-policy', policy: pair.key, others: [...c.others] }
+            : undefined);
+      if (o) table.encryption.obstacles.push(o);
+    }
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * Tables a resource policy shares with other accounts, in code (src/formats/typescript/resourcePolicy.ts,
+ * src/formats/pulumi-yaml/resourcePolicy.ts): a generated key lets only the table's own account use it
+ * (kms:CallerAccount), so such a table is not fixed, as CloudFormation's and Terraform's are not.
+ * Fixture: typescript/cdk-resource-policy.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+async function tablesOf(path: string, text: string) {
+  const r = await processMemory([{ path, text }], 'scan');
+  expect(r.outcomes[0].error).toBeUndefined();
+  return r.outcomes[0].tables.map((t) => ({ address: t.address, fixable: t.fixable, message: t.message }));
+}
+
+/** [address, fixable, the accounts (or what cannot be read) the message names] of a CDK stack's tables. */
+async function cdk(body: string) {
+  const text = `import * as cdk from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Table, TableV2, CfnTable, AttributeType } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+const partitionKey = { name: 'id', type: AttributeType.STRING };
+declare function makePolicy(): iam.PolicyDocument;
+export class S extends cdk.Stack {
+  constructor(scope: Construct, id: string, fn: { role: iam.IRole }) {
+    super(scope, id);
+${body}
+  }
+}
+`;
+  return (await tablesOf('stack.ts', text)).map((t) => [t.address, t.fixable, grantsIn(t.message)]);
+}
+
+function grantsIn(message: string): string {
+  const m = /its resource policy (.*?) (grants principals of (.*?), and|is `(.*?)`, which kmsfix cannot read)/.exec(message);
+  return m ? (m[3] ?? `unreadable ${m[4]}`) : '';
+}
+
+describe('AWS CDK: a table shared with another account is not fixed', () => {
+  it('the resourcePolicy prop: another account blocks, this account does not', async () => {
+    expect(
+      await cdk(`    new Table(this, 'Shared', { partitionKey, resourcePolicy: new iam.PolicyDocument({ statements: [
+      new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('111122223333')], actions: ['dynamodb:GetItem'], resources: ['*'] }),
+    ] }) });
+    const reader = new iam.Role(this, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    new TableV2(this, 'Own', { partitionKey, resourcePolicy: new iam.PolicyDocument({ statements: [
+      new iam.PolicyStatement({ principals: [new iam.AccountRootPrincipal(), new iam.AccountPrincipal(this.account), reader,
+        new iam.ArnPrincipal(\`arn:aws:iam::\${cdk.Stack.of(this).account}:role/app\`), new iam.ServicePrincipal('lambda.amazonaws.com')],
+        actions: ['dynamodb:GetItem'], resources: ['*'] }),
+      new iam.PolicyStatement({ effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['dynamodb:DeleteTable'], resources: ['*'] }),
+    ] }) });`),
+    ).toEqual([
+      ['Shared', false, 'account 111122223333'],
+      ['Own', true, ''],
+    ]);
+  });
+
+  it('addToResourcePolicy on the table (not on another construct), with principals added to the statement later', async () => {
+    expect(
+      await cdk(`    const a = new Table(this, 'A', { partitionKey });
+    const b = new Table(this, 'B', { partitionKey });
+    const bucket = new s3.Bucket(this, 'Bucket');
+    const st = new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: ['*'] });
+    st.addArnPrincipal('arn:aws:iam::444455556666:role/analytics');
+    a.addToResourcePolicy(st);
+    bucket.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['s3:GetObject'], resources: ['*'] }));`),
+    ).toEqual([
+      ['A', false, 'account 444455556666'],
+      ['B', true, ''],
+    ]);
+  });
+
+  it('a grant to a principal of another account (CDK writes it into the resource policy), not to a role of the app', async () => {
+    expect(
+      await cdk(`    const a = new Table(this, 'A', { partitionKey });
+    a.grantReadData(new iam.AccountPrincipal('111122223333'));
+    const b = new Table(this, 'B', { partitionKey });
+    b.grantReadWriteData(fn.role);
+    b.grantStreamRead(new iam.Role(this, 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+    const c = new Table(this, 'C', { partitionKey });
+    c.grant(new iam.AnyPrincipal(), 'dynamodb:GetItem');`),
+    ).toEqual([
+      ['A', false, 'account 111122223333'],
+      ['B', true, ''],
+      ['C', false, 'any account ("*")'],
+    ]);
+  });
+
+  it('a policy the file does not show blocks the table (it may grant another account)', async () => {
+    expect(await cdk(`    new Table(this, 'A', { partitionKey, resourcePolicy: makePolicy() });`)).toEqual([
+      ['A', false, 'unreadable makePolicy()'],
+    ]);
+  });
+
+  it("a resource policy letting DynamoDB's cross-account replication in (a multi-account global table)", async () => {
+    const text = `import * as iam from 'aws-cdk-lib/aws-iam';
+import { Table, AttributeType } from 'aws-cdk-lib/aws-dynamodb';
+export function make(scope: any) {
+  const t = new Table(scope, 'Source', { partitionKey: { name: 'id', type: AttributeType.STRING } });
+  t.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('replication.dynamodb.amazonaws.com')], actions: ['dynamodb:*'], resources: ['*'] }));
+}
+`;
+    const [t] = await tablesOf('stack.ts', text);
+    expect([t.fixable, t.message]).toEqual([false, expect.stringContaining("lets DynamoDB's cross-account replication in")]);
+  });
+
+  it("a CfnTable's resourcePolicy written as a policy document", async () => {
+    expect(
+      await cdk(`    new CfnTable(this, 'A', { keySchema: [{ attributeName: 'id', keyType: 'HASH' }], resourcePolicy: { policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::111122223333:root'] }, Action: 'dynamodb:GetItem', Resource: '*' }],
+    } } });`),
+    ).toEqual([['A', false, 'account 111122223333']]);
+  });
+});
+
+describe('Pulumi and CDK for Terraform: a resource policy resource naming the table', () => {
+  it('Pulumi TypeScript: aws.dynamodb.ResourcePolicy, the policy through apply and JSON.stringify', async () => {
+    const text = `import * as aws from '@pulumi/aws';
+const current = aws.getCallerIdentityOutput();
+const shared = new aws.dynamodb.Table('shared', { attributes: [{ name: 'id', type: 'S' }], hashKey: 'id' });
+new aws.dynamodb.ResourcePolicy('shared-policy', {
+  resourceArn: shared.arn,
+  policy: shared.arn.apply((arn) => JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'dynamodb:GetItem', Resource: arn }] })),
+});
+const own = new aws.dynamodb.Table('own', { attributes: [{ name: 'id', type: 'S' }], hashKey: 'id' });
+new aws.dynamodb.ResourcePolicy('own-policy', {
+  resourceArn: own.streamArn,
+  policy: pulumi.jsonStringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: pulumi.interpolate\`arn:aws:iam::\${current.accountId}:root\` }, Action: 'dynamodb:GetItem', Resource: own.arn }] }),
+});
+`;
+    const tables = await tablesOf('index.ts', text);
+    expect(tables.map((t) => [t.address, t.fixable, grantsIn(t.message)])).toEqual([
+      ['shared', false, 'account 111122223333'],
+      // pulumi.interpolate is not read: the principal may be another account's.
+      ['own', false, expect.stringContaining('current.accountId')],
+    ]);
+  });
+
+  it('CDK for Terraform: DynamodbResourcePolicy with Fn.jsonencode', async () => {
+    const text = `import { Construct } from 'constructs';
+import { Fn, TerraformStack } from 'cdktf';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { DynamodbResourcePolicy } from '@cdktf/provider-aws/lib/dynamodb-resource-policy';
+export class S extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const t = new DynamodbTable(this, 'orders', { name: 'orders', hashKey: 'id', attribute: [{ name: 'id', type: 'S' }] });
+    new DynamodbResourcePolicy(this, 'orders-policy', { resourceArn: t.arn, policy: Fn.jsonencode({ Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'dynamodb:GetItem', Resource: t.arn }] }) });
+  }
+}
+`;
+    const tables = await tablesOf('main.ts', text);
+    expect(tables.map((t) => [t.address, t.fixable, grantsIn(t.message)])).toEqual([['orders', false, 'any account ("*")']]);
+  });
+
+  it('Pulumi YAML: aws:dynamodb:ResourcePolicy with fn::toJSON; the caller identity is this account', async () => {
+    const text = `name: shared
+runtime: yaml
+variables:
+  current:
+    fn::invoke:
+      function: aws:getCallerIdentity
+resources:
+  shared:
+    type: aws:dynamodb:Table
+    properties: { attributes: [{ name: id, type: S }], hashKey: id }
+  sharedPolicy:
+    type: aws:dynamodb:ResourcePolicy
+    properties:
+      resourceArn: \${shared.arn}
+      policy:
+        fn::toJSON:
+          Statement:
+            - Effect: Allow
+              Principal:
+                AWS: arn:aws:iam::111122223333:root
+              Action: dynamodb:GetItem
+              Resource: \${shared.arn}
+  own:
+    type: aws:dynamodb:Table
+    properties: { attributes: [{ name: id, type: S }], hashKey: id }
+  ownPolicy:
+    type: aws:dynamodb:ResourcePolicy
+    properties:
+      resourceArn: \${own.arn}
+      policy: '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\${current.accountId}:root"},"Action":"dynamodb:GetItem","Resource":"*"}]}'
+`;
+    const tables = await tablesOf('Pulumi.yaml', text);
+    expect(tables.map((t) => [t.address, t.fixable, grantsIn(t.message)])).toEqual([
+      ['shared', false, 'account 111122223333'],
+      ['own', true, ''],
+    ]);
+  });
+});
+
+describe('Pulumi: the policy returned from a callback block', () => {
+  it('reads `return JSON.stringify(...)` in an apply callback', async () => {
+    const text = `import * as aws from '@pulumi/aws';
+const t = new aws.dynamodb.Table('t', { attributes: [{ name: 'id', type: 'S' }], hashKey: 'id' });
+new aws.dynamodb.ResourcePolicy('p', {
+  resourceArn: t.arn,
+  policy: t.arn.apply((arn) => {
+    const doc = { Statement: [{ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::111122223333:role/r'] }, Action: 'dynamodb:GetItem', Resource: arn }] };
+    return JSON.stringify(doc);
+  }),
+});
+`;
+    const tables = await tablesOf('index.ts', text);
+    expect(tables.map((x) => [x.address, x.fixable, grantsIn(x.message)])).toEqual([['t', false, 'account 111122223333']]);
+  });
+});
