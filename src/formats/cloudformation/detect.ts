@@ -264,6 +264,11 @@ function settingsOf(
 ): Settings {
   if (!global && props && intrinsicName(props))
     return { model: 'unreadable', container: { state: 'expression', source: snippet(text, props) } };
+  // A scalar as the whole Properties: a Serverless variable (`${file(./orders.yml)}`, `${self:custom.orders}`)
+  // the Framework replaces with a mapping kmsfix does not read (a fix would replace it, and the table with it).
+  const whole = resolveAlias(props);
+  if (whole && whole.kind !== 'map' && !(whole.kind === 'scalar' && whole.value === null))
+    return { model: 'unreadable', container: { state: 'expression', source: snippet(text, whole) } };
   return sseSettingsOf(text, child(props, 'SSESpecification'), global, yaml11, defaults, inherited);
 }
 

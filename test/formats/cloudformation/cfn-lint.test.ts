@@ -24,8 +24,9 @@ function slsVariablesResolved(text: string): string {
 
 /**
  * A serverless.yml is not a template: lint its `resources.Resources` as one. Serverless variables
- * (`${self:...}`) are resolved by the framework at deploy time; here they become a plain word, and an
- * SSEEnabled that is a variable becomes `false` (the value that variable would need to be linted as).
+ * (`${self:...}`) are resolved by the framework at deploy time; here they become a plain word, an
+ * SSEEnabled that is a variable becomes `false`, and a table's whole Properties that is one, a
+ * table's minimal Properties (the values those variables would need to be linted as).
  */
 function serverlessAsTemplate(text: string): string {
   const lines = text.split(/\r?\n/);
@@ -36,7 +37,15 @@ function serverlessAsTemplate(text: string): string {
     if (l.trim() !== '' && l.length - l.trimStart().length <= indent) break;
     body.push(l.slice(indent));
   }
-  const resolved = slsVariablesResolved(body.join('\n').replace(/SSEEnabled: \$\{.*\}/g, 'SSEEnabled: false'));
+  const resolved = slsVariablesResolved(
+    body
+      .join('\n')
+      .replace(/SSEEnabled: \$\{.*\}/g, 'SSEEnabled: false')
+      .replace(
+        /Properties: \$\{.*\}/g,
+        'Properties: {BillingMode: PAY_PER_REQUEST, KeySchema: [{AttributeName: id, KeyType: HASH}], AttributeDefinitions: [{AttributeName: id, AttributeType: S}]}',
+      ),
+  );
   return `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n${resolved}\n`;
 }
 
