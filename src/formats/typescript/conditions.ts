@@ -91,10 +91,66 @@ function resolve(sf: ts.SourceFile, receiver: ts.Expression, tables: TsTable[]):
   return constructTables(sf, u, tables);
 }
 
+/** The step for a table that `what` (where and how) may make conditional. */
+function conditionalStep(what: string): string {
+  return (
+    `${what}: a key and alias added without it would stay when the condition is false, the alias naming a table that does not ` +
+    'exist, and CloudFormation would reject the template. Add the key by hand where the condition is in scope, give it ' +
+    'and its alias the same condition ((key.node.defaultChild as kms.CfnKey).cfnOptions.condition and ' +
+    "(alias.node.defaultChild as kms.CfnAlias).cfnOptions.condition), and pass it as the table's key"
+  );
+}
+
+/** Does the expression name a `CfnCondition` the file creates (`const c = new cdk.CfnCondition(...)`)? */
+function isCondition(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  const d = ts.isIdentifier(u) ? declarationOf(u) : undefined;
+  const init = d && d !== 'other' && d.initializer ? unwrap(d.initializer) : undefined;
+  const callee = init && ts.isNewExpression(init) ? unwrap(init.expression) : undefined;
+  return !!callee && /(^|\.)CfnCondition$/.test(callee.getText());
+}
+
+/**
+ * A condition set on a table past what the file shows: a function given the table that is named for
+ * conditions or also given a `CfnCondition` (`setCondition(table, cond)`, a helper of another file), or
+ * an Aspect named for conditions added to the table (`Aspects.of(table).add(new ConditionAspect(c))`).
+ */
+function helperConditions(sf: ts.SourceFile, lines: LineIndex, cdk: TsTable[]): void {
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n)) {
+      const callee = unwrap(n.expression);
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+      const aspect =
+        name === 'add' && ts.isPropertyAccessExpression(callee) && /(^|\.)Aspects\.of\(/.test(callee.expression.getText(sf))
+          ? (unwrap(callee.expression) as ts.CallExpression).arguments[0]
+          : undefined;
+      const given = aspect ? [aspect] : n.arguments.filter((a) => !ts.isSpreadElement(a));
+      const named = aspect
+        ? /Condition/i.test(n.arguments.map((a) => a.getText(sf)).join(','))
+        : /condition/i.test(name) || n.arguments.some(isCondition);
+      if (named) {
+        const targets = new Set(given.flatMap((a) => resolve(sf, a, cdk) ?? []));
+        const line = lines.position(n.getStart(sf)).line;
+        const call = n.getText(sf).replace(/\s+/g, ' ');
+        for (const t of targets)
+          t.encryption.obstacles.push({
+            kind: 'code-shape',
+            step: conditionalStep(
+              `its CloudFormation resource may get a Condition from ${call.length > 60 ? call.slice(0, 57) + '...' : call} at line ${line}`,
+            ),
+          });
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+}
+
 export function conditionalTables(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
-  if (!/cfnOptions\s*\.\s*condition\b/.test(sf.text)) return;
   const cdk = tables.filter((t) => t.framework === 'cdk' && t.kind !== 'CfnResource');
   if (cdk.length === 0) return;
+  if (/condition/i.test(sf.text.replace(/cfnOptions\s*\.\s*condition\b/g, ''))) helperConditions(sf, lines, cdk);
+  if (!/cfnOptions\s*\.\s*condition\b/.test(sf.text)) return;
   const visit = (n: ts.Node): void => {
     if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       const left = unwrap(n.left);
@@ -107,13 +163,10 @@ export function conditionalTables(sf: ts.SourceFile, lines: LineIndex, tables: T
         for (const t of targets)
           t.encryption.obstacles.push({
             kind: 'code-shape',
-            step:
+            step: conditionalStep(
               `${found ? 'its CloudFormation resource' : 'a resource the file does not name (it may be this table)'} gets a Condition ` +
-              `at line ${line} (cfnOptions.condition = ${condition.length > 60 ? condition.slice(0, 57) + '...' : condition}): ` +
-              'a key and alias added without it would stay when the condition is false, the alias naming a table that does not ' +
-              'exist, and CloudFormation would reject the template. Add the key by hand where the condition is in scope, give it ' +
-              'and its alias the same condition ((key.node.defaultChild as kms.CfnKey).cfnOptions.condition and ' +
-              "(alias.node.defaultChild as kms.CfnAlias).cfnOptions.condition), and pass it as the table's key",
+                `at line ${line} (cfnOptions.condition = ${condition.length > 60 ? condition.slice(0, 57) + '...' : condition})`,
+            ),
           });
       }
     }

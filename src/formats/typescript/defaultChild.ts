@@ -6,7 +6,7 @@
  */
 import { declarationOf } from './consts.js';
 import type { TsTable } from './detect.js';
-import { ts, unwrap } from './parse.js';
+import { stringValue, ts, unwrap } from './parse.js';
 
 /** What holds a table: the declaration of `const orders = new Table(...)`, or `this.orders` for `this.orders = new Table(...)`. */
 function holderOf(t: TsTable): ts.VariableDeclaration | string | undefined {
@@ -45,6 +45,12 @@ export function resourceOf(receiver: ts.Expression, tables: TsTable[]): TsTable 
   if (ts.isPropertyAccessExpression(e) && e.name.text === 'defaultChild') {
     const node = unwrap(e.expression);
     return ts.isPropertyAccessExpression(node) && node.name.text === 'node' ? named(node.expression, tables) : undefined;
+  }
+  // `orders.node.findChild('Resource')`: the child a Table or TableV2 creates its CfnTable as.
+  if (ts.isCallExpression(e) && stringValue(e.arguments[0]) === 'Resource') {
+    const callee = unwrap(e.expression);
+    const node = ts.isPropertyAccessExpression(callee) && callee.name.text === 'findChild' ? unwrap(callee.expression) : undefined;
+    return node && ts.isPropertyAccessExpression(node) && node.name.text === 'node' ? named(node.expression, tables) : undefined;
   }
   const t = named(e, tables);
   return t && (t.kind === 'CfnTable' || t.kind === 'CfnGlobalTable') ? t : undefined;

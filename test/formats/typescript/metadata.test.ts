@@ -52,6 +52,20 @@ describe('AWS CDK Metadata suppressions', () => {
     ]);
   });
 
+  it("through node.findChild('Resource'), the child a Table creates its CfnTable as (AWS Solutions' cost optimizer)", async () => {
+    const tables = await scan(
+      stack(`    const a = new Table(this, 'A', { partitionKey });
+    const aNode = a.node.findChild('Resource') as cdk.aws_dynamodb.CfnTable;
+    aNode.cfnOptions.metadata = { guard: { SuppressedRules: ['DYNAMODB_TABLE_ENCRYPTED_KMS'] } };
+    const b = new Table(this, 'B', { partitionKey });
+    (b.node.findChild('Policy') as cdk.CfnResource).cfnOptions.metadata = { guard: { SuppressedRules: ['DYNAMODB_TABLE_ENCRYPTED_KMS'] } };`),
+    );
+    expect(tables.map((t) => [t.address, t.status])).toEqual([
+      ['A', 'suppressed'],
+      ['B', 'aws-owned'],
+    ]);
+  });
+
   it('the synthesized template gets the verdicts the source gets', async () => {
     const source = readFileSync(fixture, 'utf8');
     const fromSource = Object.fromEntries((await scan(source)).map((t) => [t.address, t.status]));
