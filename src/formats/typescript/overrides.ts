@@ -31,21 +31,48 @@ function receiverText(sf: ts.SourceFile, receiver: ts.Expression, consts: Map<st
 
 const mentions = (text: string, name: string) => new RegExp(`(^|[^\\w$.])${name.replace(/[$.]/g, '\\$&')}(?![\\w$])`).test(text);
 
+/** Does the file write an escape hatch, or pass an encryption path to a function (a project's helper)? */
+const MAY_OVERRIDE = /Override\s*\(|['"`](?:Properties\.)?SSESpecification\b|['"`]server_side_encryption\b|['"`]serverSideEncryption\b/;
+
+/**
+ * A project's helper given a table and an encryption path (`overrideProperty(this.registry,
+ * 'SSESpecification', {...})`, AWS Solutions' instance scheduler writes one): it may override the
+ * encryption as an escape hatch does, so the tables it names are `unknown` too.
+ */
+function helperOverrides(sf: ts.SourceFile, lines: LineIndex, constructs: TsTable[], helpers: ts.CallExpression[]): void {
+  for (const call of helpers) {
+    const args = call.arguments.map((a) => a.getText(sf)).join(' ');
+    const { line } = lines.position(call.getStart(sf));
+    const path = call.arguments.map((a) => stringValue(a)).find((p) => p !== undefined && PATHS.test(p));
+    const callee = call.expression.getText(sf).replace(/\s+/g, '');
+    for (const t of constructs) {
+      const name = boundName(t);
+      if (name === undefined || !mentions(args, name)) continue;
+      const facts = unreadable(
+        `its encryption may be set by ${callee}(..., '${path}', ...) at line ${line}, a function kmsfix does not read`,
+      );
+      t.encryption = { ...facts, obstacles: t.encryption.obstacles };
+    }
+  }
+}
+
 export function escapeHatches(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
-  if (!/Override\s*\(/.test(sf.text)) return;
+  if (!MAY_OVERRIDE.test(sf.text)) return;
   const constructs = tables.filter((t) => t.kind !== 'CfnResource');
   if (constructs.length === 0) return;
   const consts = new Map<string, ts.Expression>();
   const calls: ts.CallExpression[] = [];
+  const helpers: ts.CallExpression[] = [];
   const visit = (n: ts.Node): void => {
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) consts.set(n.name.text, n.initializer);
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && METHODS.has(n.expression.name.text)) {
       const path = stringValue(n.arguments[0]);
       if (path !== undefined && PATHS.test(path)) calls.push(n);
-    }
+    } else if (ts.isCallExpression(n) && n.arguments.some((a) => PATHS.test(stringValue(a) ?? ''))) helpers.push(n);
     ts.forEachChild(n, visit);
   };
   visit(sf);
+  helperOverrides(sf, lines, constructs, helpers);
   for (const call of calls) {
     const callee = call.expression as ts.PropertyAccessExpression;
     const text = receiverText(sf, callee.expression, consts);

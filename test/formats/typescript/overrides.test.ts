@@ -75,4 +75,27 @@ describe('escape hatches that set a table encryption', () => {
     const plain = await processMemory([{ path: 'stack.ts', text: billing }], 'scan', {});
     expect(plain.outcomes[0].tables.map((t) => t.status)).toEqual(['aws-owned', 'aws-owned', 'aws-owned']);
   });
+
+  it("a project's helper given a table and the encryption path (another file's overrideProperty): that table is unknown", async () => {
+    const text = `import { Stack } from 'aws-cdk-lib';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { overrideProperty } from './cfn';
+export class DataLayer {
+  readonly registry: Table;
+  constructor(scope: Stack) {
+    this.registry = new Table(scope, 'ResourceRegistry', { partitionKey: { name: 'account', type: AttributeType.STRING } });
+    overrideProperty(this.registry, 'SSESpecification', { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: 'alias/central' });
+    const state = new Table(scope, 'State', { partitionKey: { name: 'id', type: AttributeType.STRING } });
+    overrideProperty(state, 'DeletionProtectionEnabled', true);
+  }
+}
+`;
+    const r = await processMemory([{ path: 'data.ts', text }], 'scan', {});
+    expect(r.outcomes[0].error).toBeUndefined();
+    expect(r.outcomes[0].tables.map((t) => [t.address, t.status, t.fixable])).toEqual([
+      ['ResourceRegistry', 'unknown', false],
+      ['State', 'aws-owned', true],
+    ]);
+    expect(r.outcomes[0].tables[0].message).toMatch(/may be set by overrideProperty\(\.\.\., 'SSESpecification', \.\.\.\) at line 8/);
+  });
 });
