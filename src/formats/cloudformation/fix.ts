@@ -316,6 +316,8 @@ function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[],
       detection.templates.map((t) => t.root),
       includedWhole ? 'serverless' : chosen[0].template.flavor,
       detection.json,
+      // A file of resources no service file includes whole may be an AWS::Include snippet.
+      !includedWhole && detection.templates.every((t) => t.resourcesPath.length === 0),
     ),
     edits: [],
   };

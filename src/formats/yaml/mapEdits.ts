@@ -136,7 +136,7 @@ export function insertPairs(ctx: Ctx, map: CMap, entries: [string, Value][], whe
   if (!anchor) {
     // An empty flow mapping: `{}`.
     const body = ctx.json
-      ? entries.map(([k, v]) => `${JSON.stringify(k)}${style.json.colon}${jsonCompact(v, style.json.colon)}`).join(', ')
+      ? entries.map(([k, v]) => `${JSON.stringify(k)}${style.json.colon}${jsonCompact(v, style.json.colon, style.json.noSub)}`).join(', ')
       : entries.map(([k, v]) => `${k}: ${yamlFlow(v, style.yaml)}`).join(', ');
     ctx.edits.push({ start: map.start, end: map.end, text: ctx.json ? `{ ${body} }` : `{${body}}` });
     return;
@@ -157,7 +157,9 @@ export function insertPairs(ctx: Ctx, map: CMap, entries: [string, Value][], whe
       ctx.edits.push({
         start: at,
         end: at,
-        text: entries.map(([k, v]) => `, ${JSON.stringify(k)}${style.json.colon}${jsonCompact(v, style.json.colon)}`).join(''),
+        text: entries
+          .map(([k, v]) => `, ${JSON.stringify(k)}${style.json.colon}${jsonCompact(v, style.json.colon, style.json.noSub)}`)
+          .join(''),
       });
     }
     return;

@@ -36,6 +36,8 @@ export interface JsonStyle {
   bracketSpace: boolean;
   /** Between a key and its value: `": "`, or `" : "` in files that write `"Type" : "..."`. */
   colon: string;
+  /** The Serverless Framework reads the file (serverless.json, a file of Resources it includes): `Fn::Sub` with `${...}` is written `Fn::Join`. */
+  noSub?: boolean;
 }
 
 const SHORT: Record<Intrinsic['fn'], string> = {
@@ -330,12 +332,24 @@ function writeJson(out: string[], v: Value, indent: string, column: number, styl
  */
 export function jsonValue(v: Value, indent: string, style: JsonStyle, eol: string, column = indent.length): string {
   const out: string[] = [];
-  jsonLayout(out, v, indent, column, style, eol);
+  jsonLayout(out, style.noSub ? joinsForSubs(v) : v, indent, column, style, eol);
   return out.join('');
 }
 
-/** A value on one line, without spaces inside brackets and braces; `colon` as the file writes it. */
-export function jsonCompact(v: Value, colon = ': '): string {
+/** `Fn::Sub` with `${...}` as `Fn::Join` throughout a value (YAML does it as it writes: normalize). */
+function joinsForSubs(v: Value): Value {
+  if (v instanceof Intrinsic) {
+    if (v.fn === 'Fn::Sub' && typeof v.arg === 'string' && v.arg.includes('${')) return subToJoin(v.arg);
+    return new Intrinsic(v.fn, joinsForSubs(v.arg));
+  }
+  if (Array.isArray(v)) return v.map(joinsForSubs);
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, joinsForSubs(x)]));
+  return v;
+}
+
+/** A value on one line, without spaces inside brackets and braces; `colon` as the file writes it; `noSub` as JsonStyle's. */
+export function jsonCompact(v0: Value, colon = ': ', noSub = false): string {
+  const v = noSub ? joinsForSubs(v0) : v0;
   if (colon !== ': ') return jsonInline(v, { indent: '', inline: true, width: 0, braceSpace: false, bracketSpace: false, colon });
   return JSON.stringify(toJson(v), null, 1)
     .replace(/\n\s*/g, ' ')

@@ -32,10 +32,15 @@ function mostCommon<T>(counts: Map<T, number>, fallback: T): T {
   return best;
 }
 
-export function detectStyle(text: string, roots: (CNode | null)[], flavor: string, json: boolean): FileStyle {
+/**
+ * `bare`: the file is a mapping of resources alone (a file a serverless.yml includes, or a snippet
+ * CloudFormation's AWS::Include inserts, where the short `!Ref` form is not allowed): intrinsics
+ * are written in their long form unless the file already writes short ones.
+ */
+export function detectStyle(text: string, roots: (CNode | null)[], flavor: string, json: boolean, bare = false): FileStyle {
   const eol = detectEol(text);
   if (json) {
-    return { eol, json: jsonStyle(text, roots), yaml: defaultYaml(flavor) };
+    return { eol, json: { ...jsonStyle(text, roots), noSub: flavor === 'serverless' }, yaml: defaultYaml(flavor) };
   }
   const steps = new Map<number, number>();
   const seq = new Map<boolean, number>();
@@ -126,7 +131,7 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
     yaml: {
       indent: tabs ? '  ' : ' '.repeat(unit),
       quote: double > single ? '"' : "'",
-      shortTags: short > 0 || long === 0,
+      shortTags: short > 0 || (long === 0 && !bare),
       seqIndent: mostCommon(seq, true),
       dashWidth: mostCommon(dash, 2),
       noSub: flavor === 'serverless',

@@ -101,3 +101,37 @@ describe('a template a service file includes whole', () => {
     expect(alone.output.get('resources/table.yml')).toContain("AliasName: !Sub 'alias/dynamodb/${NotesTable}'");
   });
 });
+
+describe('what a fix writes where the Serverless Framework, or an AWS::Include, reads the file', () => {
+  const fixed = async (path: string, text: string) => [...(await processMemory([{ path, text }], 'fix')).output.values()][0];
+
+  it('a file of Resources no service file includes may be an AWS::Include snippet: long-form intrinsics, unless it writes short ones', async () => {
+    const out = await fixed('snippets/tables.yaml', `Orders:\n${TABLE}`);
+    expect(out).toContain('Fn::GetAtt: [OrdersKey, Arn]');
+    expect(out).not.toMatch(/!(GetAtt|Ref|Join|Sub)\b/);
+    const short = await fixed('snippets/tables.yaml', `Orders:\n${TABLE}    TableName: !Sub '\${AWS::StackName}-orders'\n`);
+    expect(short).toContain('!GetAtt OrdersKey.Arn');
+  });
+
+  it('serverless.json: Fn::Join where serverless.yml gets one, not Fn::Sub (the Framework resolves ${...})', async () => {
+    const service = {
+      service: 'orders',
+      provider: { name: 'aws' },
+      resources: {
+        Resources: {
+          Orders: {
+            Type: 'AWS::DynamoDB::Table',
+            Properties: {
+              BillingMode: 'PAY_PER_REQUEST',
+              AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+              KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+            },
+          },
+        },
+      },
+    };
+    const out = await fixed('serverless.json', `${JSON.stringify(service, null, 2)}\n`);
+    expect(out).toContain('"Fn::Join"');
+    expect(out).not.toContain('"Fn::Sub"');
+  });
+});
