@@ -206,6 +206,26 @@ describe('tables decided by module inputs', () => {
     );
   });
 
+  it("a suppression on the module's table speaks for its calls, under the profile in force, naming where it is", async () => {
+    const sse = '    enabled     = var.sse\n    kms_key_arn = var.key\n';
+    const files = [
+      { path: 'modules/table/main.tf', text: `# checkov:skip=CKV_AWS_119:public data\n${table('this', sse)}` },
+      { path: 'modules/table/variables.tf', text: `${variable('sse', 'false')}\n${variable('key', 'null')}` },
+      { path: 'main.tf', text: 'provider "aws" {\n  region = "eu-west-1"\n}\n\nmodule "orders" {\n  source = "./modules/table"\n}\n' },
+    ];
+    const t = (await scan(files))['module.orders'];
+    expect([t.status, t.fixable, t.compliant]).toEqual(['suppressed', false, true]);
+    expect(t.message).toContain('Suppressed by checkov:skip=CKV_AWS_119 (public data) in modules/table/main.tf:1; without it: aws-owned');
+    expect((await processMemory(files, 'fix')).outcomes.every((o) => o.newText === undefined)).toBe(true);
+    // Under Trivy's rules a Checkov skip counts for nothing, for the call as for the module's own row.
+    const trivy = await processMemory(files, 'scan', { profile: 'trivy' });
+    const statuses = trivy.outcomes.flatMap((o) => o.tables.map((x) => [x.address, x.status, x.compliant]));
+    expect(statuses).toEqual([
+      ['aws_dynamodb_table.this', 'aws-owned', false],
+      ['module.orders', 'aws-owned', false],
+    ]);
+  });
+
   it('a local module with two tables fed by the same inputs: the call is set once, both tables fixed (per table and shared)', async () => {
     const sse = '    enabled     = var.sse\n    kms_key_arn = var.key\n';
     const files = [
