@@ -24,7 +24,7 @@ import {
   type TfTable,
 } from './detect.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
-import { awsManagedChoice } from './expression.js';
+import { asBool, awsManagedChoice } from './expression.js';
 import { encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock, type HComment } from './parse.js';
 import { blockComments, moduleTableSuppressions, suppressionsOf } from './suppress.js';
@@ -112,7 +112,8 @@ async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; 
 /** An evaluated switch or key as a setting: the value, with what decided it as its source. */
 function evaluatedSetting(a: HAttr, v: Extract<Evaluated, { known: true }>, key: boolean): Setting {
   const source = `${a.value.trim()}${v.why.length ? ` (${v.why.join('; ')})` : ''}`;
-  if (!key) return { state: 'literal', source, bool: v.value === true, raw: v.value === null ? null : (v.value as boolean) };
+  // The switch keeps its value as written for the peers' rules ("true" stays a string, as a literal would).
+  if (!key) return { state: 'literal', source, bool: asBool(v.value) === true, raw: v.value };
   if (v.value === null || v.value === '') return { state: 'literal', source, raw: null };
   return { state: 'literal', source, text: String(v.value), raw: String(v.value) };
 }
@@ -127,7 +128,7 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
     if (choice !== undefined) return { ...plain, state: 'unreadable', source: choice };
     return v.why.length ? { ...plain, source: `${plain.source} (${v.why.join('; ')})` } : plain;
   }
-  if (key ? v.value !== null && typeof v.value !== 'string' : typeof v.value !== 'boolean') return plain;
+  if (key ? v.value !== null && typeof v.value !== 'string' : asBool(v.value) === undefined) return plain;
   evaluated.push(a.value.trim());
   return evaluatedSetting(a, v, key);
 }

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { processMemory, type MemoryFile } from '../../../src/engine/memory.js';
 import { run } from '../../../src/engine/run.js';
 import { evaluate, moduleEnv, type Env } from '../../../src/formats/terraform/evaluate.js';
+import { asBool } from '../../../src/formats/terraform/expression.js';
 import { FIXTURES } from '../../helpers/fixture-cases.js';
 
 const env: Env = {
@@ -71,6 +72,25 @@ describe('evaluate: expressions on known values', () => {
     expect(value('"${local.prod}"')).toBe(false);
     for (const e of ['"${var.on}${var.off}"', '"${var.on} "', '"x${var.on}"', '"${var.on}" == "true"', '"${}"'])
       expect(value(e), e).toBe('unknown');
+  });
+
+  it('a bool argument takes exactly the strings "true" and "false" as bools, as Terraform converts them', () => {
+    expect([asBool(true), asBool('true'), asBool(false), asBool('false')]).toEqual([true, true, false, false]);
+    for (const v of ['True', 'FALSE', ' true', '1', '0', 'yes', '', null, 1]) expect(asBool(v), String(v)).toBeUndefined();
+  });
+
+  it('a string "true" from a default, a tfvars file or a local decides the switch; "True" does not', async () => {
+    const files = (def: string, tfvars?: string) => [
+      { path: 'main.tf', text: `provider "aws" {\n  region = "eu-west-1"\n}\n\n${table('t', '    enabled = var.sse\n')}` },
+      { path: 'variables.tf', text: `variable "sse" {\n  type    = string\n  default = ${def}\n}\n` },
+      ...(tfvars ? [{ path: 'terraform.tfvars', text: tfvars }] : []),
+    ];
+    const status = async (f: MemoryFile[]) => (await scan(f))['aws_dynamodb_table.t'];
+    expect((await status(files('"true"'))).message).toContain('(sse defaults to "true" (variables.tf:1))');
+    expect((await status(files('"true"'))).status).toBe('aws-managed');
+    expect((await status(files('"false"'))).status).toBe('aws-owned');
+    expect((await status(files('"true"', 'sse = "false"\n'))).message).toContain('(sse = "false" in terraform.tfvars:1)');
+    expect((await status(files('"True"'))).status).toBe('unknown');
   });
 
   it('says which value decided', () => {
