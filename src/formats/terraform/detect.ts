@@ -30,7 +30,7 @@ import { inputUses } from './inputUses.js';
 import { awsManagedKeyData } from './managedKeyData.js';
 import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
 import { pinnedBelow } from './moduleVersion.js';
-import { awsManagedChoice } from './expression.js';
+import { asBool, awsManagedChoice } from './expression.js';
 import { applyOverrides } from './overrides.js';
 import { isRootModule } from './rootModule.js';
 
@@ -77,8 +77,10 @@ export interface TfDetection extends Detection {
 /** A literal or an expression, as a bool: undefined when it is decided only at deploy time. */
 export function boolOf(a: HAttr | undefined): boolean | 'missing' | undefined {
   if (!a) return 'missing';
-  if (a.lit?.type === 'bool') return a.lit.value;
-  if (a.lit?.type === 'string' && (a.lit.value === 'true' || a.lit.value === 'false')) return a.lit.value === 'true';
+  if (a.lit?.type === 'bool' || a.lit?.type === 'string') {
+    const b = asBool(a.lit.value);
+    if (b !== undefined) return b;
+  }
   if (a.lit?.type === 'null') return 'missing';
   return undefined;
 }

@@ -9,6 +9,15 @@ import { isAwsManagedKeyRef } from '../../rule/status.js';
 
 export type Known = boolean | string | number | null;
 
+/**
+ * A value as a bool argument receives it: Terraform converts exactly the strings "true" and "false"
+ * (a `type = string` variable feeding `enabled`); anything else is no bool (undefined).
+ */
+export function asBool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  return v === 'true' || v === 'false' ? v === 'true' : undefined;
+}
+
 /** A value and what decided it ("var.x defaults to false (variables.tf:12)"); `known` false: decided at plan time. */
 export type Evaluated = { known: true; value: Known; why: string[] } | { known: false; why: string[] };
 

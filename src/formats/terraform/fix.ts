@@ -32,6 +32,34 @@ interface Target {
   replicas: Replica[];
   /** A literal table name, for descriptions. */
   displayName: string;
+  /** A repeated table's name in its key's description, as HCL template text (instanceName). */
+  instanceName?: string;
+}
+
+/** What a table's name may read for a key's description to repeat it: a resource's attribute would make a dependency cycle. */
+const DESCRIBABLE_ROOTS = new Set(['var', 'local', 'each', 'count']);
+
+/**
+ * What each instance's key description calls a table with `count` / `for_each` (one description per
+ * instance, as HCL template text): the name as the table (or the call) writes it, when it reads only
+ * var., local., each. and count. (`"shard-${count.index}"` -> `shard-${count.index}`, `each.value.name`
+ * -> `${each.value.name}`); else the display name and the instance's key or index (`this[${each.key}]`).
+ */
+function instanceName(written: string | undefined, displayName: string, index: 'count' | 'for_each'): string {
+  const name = written?.trim() ?? '';
+  // The first name of each traversal (`each` of each.value.name); a dotted word in a string counts too (then: the key).
+  const roots = [...name.matchAll(/(?<![\w.-])([A-Za-z_][\w-]*)\s*\./g)].map((m) => m[1]);
+  if (name && !name.includes('\n') && roots.every((r) => DESCRIBABLE_ROOTS.has(r)))
+    return /^"(?:[^"\\]|\\.)*"$/.test(name) ? name.slice(1, -1) : `\${${name}}`;
+  return `${hclString(displayName).slice(1, -1)}[\${${index === 'count' ? 'count.index' : 'each.key'}}]`;
+}
+
+/** The name a table's block writes: its `name`, a registry call's name input, the input a local module call names its table with. */
+function writtenName(table: TfTable): string | undefined {
+  if (table.kind === 'table') return attr(table.block, 'name')?.value;
+  if (table.local) return table.local.nameInput;
+  const input = table.registry?.nameInput;
+  return input ? attr(table.block, input)?.value : undefined;
 }
 
 /**
@@ -65,7 +93,9 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo, root: boolea
     if ('obstacle' in r) return { declined: blockerText(r.obstacle, WORDS.table) };
     replicas = r.replicas;
   }
-  return { member, table, place: tablePlace(table), repeat, preventDestroy, replicas, displayName };
+  const target: Target = { member, table, place: tablePlace(table), repeat, preventDestroy, replicas, displayName };
+  if (repeat) target.instanceName = instanceName(writtenName(table), displayName, repeat.attr);
+  return target;
 }
 
 /**
@@ -226,6 +256,9 @@ function tagItems(key: KeySettings): RItem[] {
   return entries.length ? [{ blank: true }, { map: 'tags', entries }] : [];
 }
 
+/** Where a repeated table's name goes in its key's description (no table name holds it). */
+const MARK = '\u0001';
+
 function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: boolean, key: KeySettings): KeyPlan {
   const first = targets[0];
   const perTable = !shared;
@@ -242,13 +275,15 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
   const replicaPlaces = new Map<string, Placement>();
   for (const t of targets)
     for (const r of t.replicas) if (!replicaPlaces.has(placeKey(r.place))) replicaPlaces.set(placeKey(r.place), r.place);
-  const description = describeKey(
-    targets.map((t) => t.displayName),
-    key.description,
-  );
+  // A repeated table's key describes each instance (instanceName), spliced into the quoted text at MARK.
+  const each = repeat ? first.instanceName : undefined;
+  const description = (suffix = '') =>
+    hclString(describeKey(each === undefined ? targets.map((t) => t.displayName) : [MARK], key.description) + suffix)
+      .split(MARK)
+      .join(each ?? '');
   const keyBody: RItem[] = [
     ...meta({ place: first.place, repeat }),
-    { attr: 'description', value: hclString(description) },
+    { attr: 'description', value: description() },
     { attr: 'enable_key_rotation', value: String(KEY_SETTINGS.enableKeyRotation) },
     windowItem(key),
     ...(replicaPlaces.size || key.multiRegion ? [{ attr: 'multi_region', value: 'true' }] : []),
@@ -283,7 +318,7 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
       labels: ['aws_kms_replica_key', rname],
       body: [
         ...meta({ place, repeat }),
-        { attr: 'description', value: hclString(`${description} (replica)`) },
+        { attr: 'description', value: description(' (replica)') },
         { attr: 'primary_key_arn', value: `aws_kms_key.${name}${index}.arn` },
         windowItem(key),
         { attr: 'policy', value: `data.aws_iam_policy_document.${decls.policy(place)}.json` },

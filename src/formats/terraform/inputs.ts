@@ -24,10 +24,10 @@ import {
   type TfTable,
 } from './detect.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
-import { awsManagedChoice } from './expression.js';
+import { asBool, awsManagedChoice } from './expression.js';
 import { encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
-import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
-import { blockComments, suppressionsOf } from './suppress.js';
+import { attr, blocks, dynamicBlocks, type HAttr, type HBlock, type HComment } from './parse.js';
+import { blockComments, moduleTableSuppressions, suppressionsOf } from './suppress.js';
 import type { JBlock } from './tfjson.js';
 import { parseTerraform, siblingBlocks, summarize } from './topBlocks.js';
 import { isRootModule } from './rootModule.js';
@@ -89,15 +89,22 @@ async function envFiles(files: SourceFile[]): Promise<ModuleFile[]> {
 /** Each sibling's part in evaluation, per file object (the engine hands a folder's files to each of its files). */
 const envFile = new WeakMap<SourceFile, ModuleFile | null>();
 
+/** A block of a called module, with its file and that file's comments (HCL; none for `.tf.json`). */
+interface ModuleBlock {
+  file: SourceFile;
+  block: HBlock;
+  comments?: HComment[];
+}
+
 /** A called module folder's files, with their blocks (its tables are read in full). */
-async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; blocks: { file: SourceFile; block: HBlock }[] }> {
+async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; blocks: ModuleBlock[] }> {
   const out: ModuleFile[] = [];
-  const all: { file: SourceFile; block: HBlock }[] = [];
+  const all: ModuleBlock[] = [];
   for (const f of files.filter(isModuleFile)) {
     const d = await parseOnce(f);
     if (!d) continue;
     out.push({ path: f.path, text: f.text, tops: summarize(d, f.text) });
-    for (const b of d.hcl?.blocks ?? d.json?.blocks ?? []) all.push({ file: f, block: b });
+    for (const b of d.hcl?.blocks ?? d.json?.blocks ?? []) all.push({ file: f, block: b, comments: d.hcl?.comments });
   }
   return { files: out, blocks: all };
 }
@@ -105,7 +112,8 @@ async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; 
 /** An evaluated switch or key as a setting: the value, with what decided it as its source. */
 function evaluatedSetting(a: HAttr, v: Extract<Evaluated, { known: true }>, key: boolean): Setting {
   const source = `${a.value.trim()}${v.why.length ? ` (${v.why.join('; ')})` : ''}`;
-  if (!key) return { state: 'literal', source, bool: v.value === true, raw: v.value === null ? null : (v.value as boolean) };
+  // The switch keeps its value as written for the peers' rules ("true" stays a string, as a literal would).
+  if (!key) return { state: 'literal', source, bool: asBool(v.value) === true, raw: v.value };
   if (v.value === null || v.value === '') return { state: 'literal', source, raw: null };
   return { state: 'literal', source, text: String(v.value), raw: String(v.value) };
 }
@@ -120,7 +128,7 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
     if (choice !== undefined) return { ...plain, state: 'unreadable', source: choice };
     return v.why.length ? { ...plain, source: `${plain.source} (${v.why.join('; ')})` } : plain;
   }
-  if (key ? v.value !== null && typeof v.value !== 'string' : typeof v.value !== 'boolean') return plain;
+  if (key ? v.value !== null && typeof v.value !== 'string' : asBool(v.value) === undefined) return plain;
   evaluated.push(a.value.trim());
   return evaluatedSetting(a, v, key);
 }
@@ -269,8 +277,10 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     globalTableReplicas(det, module.blocks, inputs, label, rel);
     if (tables.length === 0) continue;
     const pos = lines.position(call.start);
-    for (const { file: mf, block: tb } of tables) {
-      const where = `${path.posix.normalize(path.posix.join(rel, nameOf(mf)))}:${new LineIndex(mf.text).position(tb.start).line}`;
+    const callSuppressions = suppressionsOf(det.hcl ? blockComments(file.text, det.hcl.comments, call) : ((call as JBlock).comments ?? []));
+    for (const { file: mf, block: tb, comments } of tables) {
+      const moduleFile = path.posix.normalize(path.posix.join(rel, nameOf(mf)));
+      const where = `${moduleFile}:${new LineIndex(mf.text).position(tb.start).line}`;
       const tableName = `aws_dynamodb_table.${tb.labels[1]}`;
       const words: Vocabulary = {
         names: {
@@ -351,7 +361,8 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
             ...(missing.length ? [{ kind: 'module-literal' as const, where: `${tableName}, ${where}`, missing }] : []),
           ],
         },
-        suppressions: suppressionsOf(det.hcl ? blockComments(file.text, det.hcl.comments, call) : ((call as JBlock).comments ?? [])),
+        // The call's own, and the table's in the module: a suppression there is the team's word for every instance.
+        suppressions: [...callSuppressions, ...moduleTableSuppressions(mf.text, comments, tb, moduleFile)],
         local: {
           enabledVar,
           keyVar,

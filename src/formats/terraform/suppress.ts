@@ -3,33 +3,67 @@
  * tool's own syntax (src/core/suppressions.ts): Checkov, Trivy/tfsec, KICS and kmsfix's own.
  */
 import { commentSuppressions } from '../../core/suppressions.js';
+import { LineIndex } from '../../core/text.js';
 import type { Suppression } from '../../core/types.js';
-import type { HComment } from './parse.js';
+import type { HBlock, HComment } from './parse.js';
 
-/** The comments that speak for a block: those inside it, and the comment lines right above it. */
-export function blockComments(text: string, comments: HComment[], b: { start: number; end: number }): string[] {
-  const out: string[] = [];
-  for (const c of comments) if (c.start >= b.start && c.start < b.end) out.push(c.text);
+/** A comment that speaks for a block, and the offset of its line in the file. */
+interface PlacedComment {
+  text: string;
+  at: number;
+}
+
+/** The comments that speak for a block, placed: those inside it, and the comment lines right above it. */
+function placedComments(text: string, comments: HComment[], b: { start: number; end: number }): PlacedComment[] {
+  const out: PlacedComment[] = [];
+  for (const c of comments) if (c.start >= b.start && c.start < b.end) out.push({ text: c.text, at: c.start });
   let end = text.lastIndexOf('\n', b.start - 1);
   while (end > 0) {
     const start = text.lastIndexOf('\n', end - 1) + 1;
     const line = text.slice(start, end).trim();
     if (!/^(#|\/\/|\/\*|\*)/.test(line)) break;
-    out.push(line);
+    out.push({ text: line, at: start });
     end = start - 1;
   }
   return out;
 }
 
-export function suppressionsOf(texts: string[]): Suppression[] {
+/** The comments that speak for a block: those inside it, and the comment lines right above it. */
+export function blockComments(text: string, comments: HComment[], b: { start: number; end: number }): string[] {
+  return placedComments(text, comments, b).map((c) => c.text);
+}
+
+export function suppressionsOf(texts: string[], placed?: (index: number) => string): Suppression[] {
   const seen = new Set<string>();
   const out: Suppression[] = [];
-  for (const t of texts) {
+  texts.forEach((t, i) => {
     for (const s of commentSuppressions(t)) {
       const k = `${s.tool}\0${s.text}`;
-      if (!seen.has(k)) out.push(s);
+      if (!seen.has(k)) out.push(placed ? { ...s, text: `${s.text} in ${placed(i)}` } : s);
       seen.add(k);
     }
-  }
+  });
   return out;
+}
+
+/**
+ * The suppressions of a local module's table (read as for the table's own row), for a call of the
+ * module: the call creates that table, so they speak for it too. Each names the module file
+ * (`file`, as the caller reaches it) and the line of its comment: `checkov:skip=CKV_AWS_119 in
+ * modules/t/main.tf:9`. A `.tf.json` block's `"//"` comments (no parse of their own: `comments`
+ * undefined) are named at the block's line.
+ */
+export function moduleTableSuppressions(
+  text: string,
+  comments: HComment[] | undefined,
+  b: HBlock & { comments?: string[] },
+  file: string,
+): Suppression[] {
+  const placed = comments ? placedComments(text, comments, b) : (b.comments ?? []).map((t) => ({ text: t, at: b.start }));
+  if (placed.length === 0) return [];
+  const lines = new LineIndex(text);
+  return suppressionsOf(
+    placed.map((c) => c.text),
+    (i) => `${file}:${lines.position(placed[i].at).line}`,
+  );
 }

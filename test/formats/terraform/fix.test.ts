@@ -382,3 +382,37 @@ describe('Terraform: an alias per instance', () => {
     expect(main).toContain('name          = "alias/dynamodb/tenants-${replace(each.key, "/[^a-zA-Z0-9/_-]/", "-")}"');
   });
 });
+
+describe('Terraform: a key description per instance', () => {
+  const repeated = (meta: string, name: string) =>
+    `resource "aws_dynamodb_table" "t" {\n  ${meta}\n  name     = ${name}\n  hash_key = "id"\n\n  attribute {\n    name = "id"\n    type = "S"\n  }\n}\n`;
+  const description = async (meta: string, name: string, options = {}) => {
+    const text = `provider "aws" {\n  region = "eu-west-1"\n}\n\n${repeated(meta, name)}`;
+    const out = (await processMemory([{ path: 'main.tf', text }], 'fix', options)).output.get('main.tf')!;
+    return /^ {2}description\s+= (.*)$/m.exec(out)?.[1];
+  };
+
+  it("the table's name when it reads only var., local., each. and count.; else the label and the instance's key", async () => {
+    expect(await description('for_each = var.tables', '"${var.prefix}-${each.key}"')).toBe(
+      '"KMS key for DynamoDB table ${var.prefix}-${each.key}"',
+    );
+    expect(await description('for_each = local.tables', 'each.value.name')).toBe('"KMS key for DynamoDB table ${each.value.name}"');
+    expect(await description('count = 2', 'format("t-%d", count.index)')).toBe(
+      '"KMS key for DynamoDB table ${format("t-%d", count.index)}"',
+    );
+    // A count that switches the table on: one instance, its name.
+    expect(await description('count = var.enabled ? 1 : 0', 'var.name')).toBe('"KMS key for DynamoDB table ${var.name}"');
+    // A resource's attribute in the name: the description would depend on it (and on the table, a cycle for its own).
+    expect(await description('for_each = var.tables', '"${each.key}-${random_id.s.hex}"')).toBe(
+      '"KMS key for DynamoDB table t[${each.key}]"',
+    );
+    expect(await description('count = 2', 'data.aws_ssm_parameter.names.value')).toBe('"KMS key for DynamoDB table t[${count.index}]"');
+  });
+
+  it('a description template holds the instance name where it says {table}; a shared key keeps its list', async () => {
+    expect(await description('count = 2', '"t-${count.index}"', { key: { description: "Orders' {table} key" } })).toBe(
+      '"Orders\' t-${count.index} key"',
+    );
+    expect(await description('count = 2', '"t-${count.index}"', { keyStrategy: 'shared' })).toBe('"KMS key for DynamoDB table t"');
+  });
+});

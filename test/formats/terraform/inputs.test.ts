@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { processMemory, type MemoryFile } from '../../../src/engine/memory.js';
 import { run } from '../../../src/engine/run.js';
 import { evaluate, moduleEnv, type Env } from '../../../src/formats/terraform/evaluate.js';
+import { asBool } from '../../../src/formats/terraform/expression.js';
 import { FIXTURES } from '../../helpers/fixture-cases.js';
 
 const env: Env = {
@@ -71,6 +72,25 @@ describe('evaluate: expressions on known values', () => {
     expect(value('"${local.prod}"')).toBe(false);
     for (const e of ['"${var.on}${var.off}"', '"${var.on} "', '"x${var.on}"', '"${var.on}" == "true"', '"${}"'])
       expect(value(e), e).toBe('unknown');
+  });
+
+  it('a bool argument takes exactly the strings "true" and "false" as bools, as Terraform converts them', () => {
+    expect([asBool(true), asBool('true'), asBool(false), asBool('false')]).toEqual([true, true, false, false]);
+    for (const v of ['True', 'FALSE', ' true', '1', '0', 'yes', '', null, 1]) expect(asBool(v), String(v)).toBeUndefined();
+  });
+
+  it('a string "true" from a default, a tfvars file or a local decides the switch; "True" does not', async () => {
+    const files = (def: string, tfvars?: string) => [
+      { path: 'main.tf', text: `provider "aws" {\n  region = "eu-west-1"\n}\n\n${table('t', '    enabled = var.sse\n')}` },
+      { path: 'variables.tf', text: `variable "sse" {\n  type    = string\n  default = ${def}\n}\n` },
+      ...(tfvars ? [{ path: 'terraform.tfvars', text: tfvars }] : []),
+    ];
+    const status = async (f: MemoryFile[]) => (await scan(f))['aws_dynamodb_table.t'];
+    expect((await status(files('"true"'))).message).toContain('(sse defaults to "true" (variables.tf:1))');
+    expect((await status(files('"true"'))).status).toBe('aws-managed');
+    expect((await status(files('"false"'))).status).toBe('aws-owned');
+    expect((await status(files('"true"', 'sse = "false"\n'))).message).toContain('(sse = "false" in terraform.tfvars:1)');
+    expect((await status(files('"True"'))).status).toBe('unknown');
   });
 
   it('says which value decided', () => {
@@ -204,6 +224,26 @@ describe('tables decided by module inputs', () => {
       "the module's table (aws_dynamodb_table.this, modules/table/main.tf:1) takes server_side_encryption.enabled and " +
         'server_side_encryption.kms_key_arn from no input the call can pass (it sets or leaves them out itself)',
     );
+  });
+
+  it("a suppression on the module's table speaks for its calls, under the profile in force, naming where it is", async () => {
+    const sse = '    enabled     = var.sse\n    kms_key_arn = var.key\n';
+    const files = [
+      { path: 'modules/table/main.tf', text: `# checkov:skip=CKV_AWS_119:public data\n${table('this', sse)}` },
+      { path: 'modules/table/variables.tf', text: `${variable('sse', 'false')}\n${variable('key', 'null')}` },
+      { path: 'main.tf', text: 'provider "aws" {\n  region = "eu-west-1"\n}\n\nmodule "orders" {\n  source = "./modules/table"\n}\n' },
+    ];
+    const t = (await scan(files))['module.orders'];
+    expect([t.status, t.fixable, t.compliant]).toEqual(['suppressed', false, true]);
+    expect(t.message).toContain('Suppressed by checkov:skip=CKV_AWS_119 (public data) in modules/table/main.tf:1; without it: aws-owned');
+    expect((await processMemory(files, 'fix')).outcomes.every((o) => o.newText === undefined)).toBe(true);
+    // Under Trivy's rules a Checkov skip counts for nothing, for the call as for the module's own row.
+    const trivy = await processMemory(files, 'scan', { profile: 'trivy' });
+    const statuses = trivy.outcomes.flatMap((o) => o.tables.map((x) => [x.address, x.status, x.compliant]));
+    expect(statuses).toEqual([
+      ['aws_dynamodb_table.this', 'aws-owned', false],
+      ['module.orders', 'aws-owned', false],
+    ]);
   });
 
   it('a local module with two tables fed by the same inputs: the call is set once, both tables fixed (per table and shared)', async () => {
