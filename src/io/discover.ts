@@ -199,7 +199,7 @@ export async function discover(
   cwd: string,
   accepts: (p: string) => boolean,
   excludes: Exclude[] = [],
-): Promise<{ candidates: Candidate[]; errors: FileError[]; repos: string[]; temps: string[] }> {
+): Promise<{ candidates: Candidate[]; errors: FileError[]; repos: string[]; temps: string[]; cdkApps: string[] }> {
   const candidates: Candidate[] = [];
   const errors: FileError[] = [];
   /** Git work tree roots met while walking (folders holding `.git`), for per-repository reports. */
@@ -207,6 +207,8 @@ export async function discover(
   const seen = new Set<string>();
   /** kmsfix temp files found in the folders looked at (absolute paths). */
   const temps = new Set<string>();
+  /** The `cdk.json` files of the walked folders (absolute paths): CDK apps, whose language src/io/cdkApps.ts tells. */
+  const cdkApps: string[] = [];
   const tempsBeside = (file: string) => {
     try {
       for (const name of readdirSync(path.dirname(file))) if (isTempName(name)) temps.add(path.join(path.dirname(file), name));
@@ -262,6 +264,7 @@ export async function discover(
         // Below a folder outside the current directory, a folder may lead back into it (`..` then `a`).
         walk(abs, here, shown.startsWith('..') ? displayPath(abs, cwd) : shownIn(shown, e.name), testDir || TEST_DIRS.has(e.name));
       } else if (e.isFile()) {
+        if (e.name === 'cdk.json' && !ignored(here, abs, false) && !excluded(root, abs, false)) cdkApps.push(abs);
         if (
           accepts(e.name) &&
           !isIntegSnapshot(e.name, false) &&
@@ -320,5 +323,5 @@ export async function discover(
       tempsBeside(abs);
     }
   }
-  return { candidates, errors, repos, temps: [...temps] };
+  return { candidates, errors, repos, temps: [...temps], cdkApps };
 }
