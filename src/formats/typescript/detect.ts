@@ -590,7 +590,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   // A CDK, CDKTF, Pulumi or SST program in JavaScript (src/formats/typescript/javascript.ts): its constructs
   // are read, never fixed; one a compiler wrote is read at its source; a serverless.js for its resources alone.
   const program = isJavaScriptProgram(file.path);
-  const js = isJavaScript(file.path) && !(program && !isCompiledJavaScript(file.text));
+  const compiled = program && isCompiledJavaScript(file.text);
+  const js = isJavaScript(file.path) && !(program && !compiled);
   const binds = bindings(program ? [...imports, ...readRequires(sf)] : imports);
   const c: Ctx = { sf, sym: (e) => resolveSymbol(e, binds) };
   const lines = LineIndex.of(file.text);
@@ -800,8 +801,16 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       tables.push(t);
     }
   }
-  // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or serverless.js).
-  if (!program && sf.text.includes('AWS::DynamoDB::')) tables.push(...resourceTables(sf, lines));
+  // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or serverless.js,
+  // a file of Resources it includes); in another JavaScript file, never fixed.
+  if (!compiled && sf.text.includes('AWS::DynamoDB::')) {
+    for (const t of resourceTables(sf, lines)) {
+      const jsStep = program ? javaScriptStep(t.kind) : undefined;
+      if (jsStep && !t.encryption.obstacles.some((o) => o.kind === 'code-shape'))
+        t.encryption.obstacles.push({ kind: 'code-shape', step: jsStep });
+      tables.push(t);
+    }
+  }
   globalTableMembers(sf, tables);
   escapeHatches(sf, lines, tables);
   conditionalTables(sf, lines, tables);

@@ -49,33 +49,38 @@ const { TableV2 } = require('aws-cdk-lib/aws-dynamodb');`,
       ['Audit', 'aws-owned', false],
     ]);
     expect(tables[0].message).toContain(
-      'Not fixable automatically: the file is JavaScript, which kmsfix reads but does not rewrite (its fixes write TypeScript)',
+      'Not fixable automatically: the file is JavaScript, which kmsfix reads but does not rewrite (it rewrites TypeScript files and serverless.js)',
     );
     expect(tables[0].message).toContain('`encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: key`');
     expect(tables[2].message).toContain("`sseSpecification: { sseEnabled: true, sseType: 'KMS', kmsMasterKeyId: key.keyArn }`");
     expect(tables[3].message).toContain('`encryption: TableEncryptionV2.customerManagedKey(key)`');
   });
 
-  it("a compiler's output is not read; nor a JavaScript file's CloudFormation resources (a serverless.js's are)", async () => {
+  it("a compiler's output is not read; a JavaScript file's CloudFormation resources are, fixed in a serverless.js only", async () => {
     const compiled = `"use strict";
 Object.defineProperty(exports, "__esModule", { value: true });
 const dynamodb = require("aws-cdk-lib/aws-dynamodb");
 new dynamodb.Table(this, "Orders", {});
 `;
     const resources = `module.exports = { Resources: { Orders: { Type: 'AWS::DynamoDB::Table', Properties: {} } } };\n`;
+    // A file of Resources a serverless.yml includes (\`- \${file(resources/tables.js)}\`), which the Framework runs.
+    const included = `module.exports = () => ({\n  Resources: { Carts: { Type: 'AWS::DynamoDB::Table', Properties: {} } },\n});\n`;
     const r = await processMemory(
       [
         { path: 'dist/stack.js', text: compiled },
-        { path: 'resources/tables.js', text: resources },
+        { path: 'resources/tables.js', text: included },
         { path: 'serverless.js', text: `module.exports = { service: 's', resources: ${resources.slice(17, -2)} };\n` },
       ],
       'scan',
     );
-    expect(r.outcomes.map((o) => [o.file.path, o.error, o.tables.map((t) => t.address)])).toEqual([
+    expect(r.outcomes.map((o) => [o.file.path, o.error, o.tables.map((t) => [t.address, t.status, t.fixable])])).toEqual([
       ['dist/stack.js', undefined, []],
-      ['resources/tables.js', undefined, []],
-      ['serverless.js', undefined, ['Orders']],
+      ['resources/tables.js', undefined, [['Carts', 'aws-owned', false]]],
+      ['serverless.js', undefined, [['Orders', 'aws-owned', true]]],
     ]);
+    expect(r.outcomes[1].tables[0].message).toContain(
+      "as kmsfix writes it in a serverless.js: `SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': ['<Table>Key', 'Arn'] } }`",
+    );
   });
 
   it('discovery leaves out a JavaScript file beside a TypeScript file of the same name (tsc compiles in place)', async () => {
