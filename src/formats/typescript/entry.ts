@@ -16,10 +16,11 @@ const SST_V2 = /sst\/constructs|@serverless-stack\/resources/;
 export const SERVERLESS_JS = /(?:^|[\\/])serverless\.[cm]?js$/i;
 
 // JavaScript files (`.js`, `.mjs`, `.cjs`): CDK, CDKTF, Pulumi and SST programs, read and never fixed
-// (src/formats/typescript/javascript.ts), and serverless.js. The prefilter lets in only those that name a table's module.
+// (src/formats/typescript/javascript.ts), and serverless.js; not a minified bundle (`*.min.js`: vendored front-end
+// code, megabytes read for nothing). The prefilter lets in only those that name a table's module.
 export const typescriptEntry: FormatEntry = {
   name: 'typescript',
-  accepts: (path) => (/\.ts$/i.test(path) && !/\.d\.ts$/i.test(path)) || /\.[cm]?js$/i.test(path),
+  accepts: (path) => (/\.ts$/i.test(path) && !/\.d\.ts$/i.test(path)) || (/\.[cm]?js$/i.test(path) && !/\.min\.[cm]?js$/i.test(path)),
   prefilter: (text) => MARKERS.test(text) || (SST_V2.test(text) && /\bTable\b/.test(text)),
   load: async () => (await import('./index.js')).typescript,
 };
