@@ -84,6 +84,7 @@ export const PARSER_API = [
   'isNoSubstitutionTemplateLiteral',
   'isNonNullExpression',
   'isNumericLiteral',
+  'isObjectBindingPattern',
   'isObjectLiteralExpression',
   'isOmittedExpression',
   'isParenthesizedExpression',

@@ -363,6 +363,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
     const notes = [
       ...(lock?.takenOver ?? []).map((t) => `took over the lock of a kmsfix run that is no longer running: ${t}`),
       ...cleanupNotes(result.cleanup),
+      ...result.notes,
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
     if (outputAbs !== undefined) {
@@ -374,8 +375,8 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
         return 2;
       }
     }
-    if (sarifSink) return sarif(p, result.outcomes, result.errors, io, sarifSink);
-    return stream ? await fix(p, result, io, notes, stream, version()) : scan(p, result.outcomes, result.errors, io);
+    if (sarifSink) return sarif(p, result.outcomes, result.errors, io, sarifSink, notes);
+    return stream ? await fix(p, result, io, notes, stream, version()) : scan(p, result.outcomes, result.errors, io, notes);
   } finally {
     // Whatever the run did not put in place: a report's spool, a patch's temp files.
     if (stream) discardStream(stream);
@@ -394,18 +395,18 @@ function cleanupNotes(c: Cleanup | undefined): string[] {
 }
 
 /** SARIF for scan and fix --dry-run: same exit codes as their text and JSON forms. */
-function sarif(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io, log: SarifStream): number {
-  log.end(outcomes, errors, version(), io.out);
+function sarif(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io, log: SarifStream, notes: string[]): number {
+  log.end(outcomes, errors, version(), io.out, notes);
   const summary = summarize(outcomes, errors);
   if (summary.errors > 0) return 2;
   if (p.command === 'fix') return log.changed > 0 ? 1 : 0;
   return summary.nonCompliant > 0 ? 1 : 0;
 }
 
-function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io): number {
+function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io, notes: string[]): number {
   const summary = summarize(outcomes, errors);
   if (p.format === 'json') {
-    io.out(JSON.stringify(scanJson(outcomes, errors), null, 2) + '\n');
+    io.out(JSON.stringify(scanJson(outcomes, errors, notes), null, 2) + '\n');
   } else {
     const c = colors(io.color);
     const line = { verbose: p.verbose, profile: p.options.profile };

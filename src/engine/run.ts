@@ -13,6 +13,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { type Candidate, discover, displayPath } from '../io/discover.js';
+import { unreadCdkApps } from '../io/cdkApps.js';
 import { FORMATS, formatFor, formatsFor } from '../formats/index.js';
 import type { FixOptions, FormatEntry } from '../core/types.js';
 import type { BatchFile } from './batch.js';
@@ -87,6 +88,8 @@ export interface RunResult {
   ownWorker?: string;
   /** With cleanTemps: what was cleaned up. */
   cleanup?: Cleanup;
+  /** What the run did not read and says so: CDK apps in a language kmsfix does not read (src/io/cdkApps.ts). */
+  notes: string[];
 }
 
 /** The family that gets a worker of its own (see ownWorkerFamily), and how many files of it and of others that takes. */
@@ -153,7 +156,8 @@ export function ranLightOnly(): boolean {
 
 export async function run(paths: string[], options: RunOptions): Promise<RunResult> {
   const accepts = (p: string) => FORMATS.some((e) => e.accepts(p));
-  const { candidates, errors, repos, temps } = await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude);
+  const { candidates, errors, repos, temps, cdkApps } = await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude);
+  const notes = unreadCdkApps(cdkApps.map((absPath) => ({ absPath, shown: displayPath(absPath, options.cwd) })));
   let cleanup: Cleanup | undefined;
   if (options.cleanTemps) {
     cleanup = cleanStaleTemps(temps, (abs) => displayPath(abs, options.cwd));
@@ -271,7 +275,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   } finally {
     optimizeAgain();
   }
-  return { outcomes: outcomes.filter((o) => o !== undefined), errors, repos, ownWorker: ownFamily, cleanup };
+  return { outcomes: outcomes.filter((o) => o !== undefined), errors, repos, ownWorker: ownFamily, cleanup, notes };
 }
 
 /** Read a candidate, with the format that reads it; undefined when skipped or unreadable (then its error is added). */

@@ -33,6 +33,16 @@ export function isIntegSnapshot(name: string, dir: boolean): boolean {
   return dir ? /\.(js|ts)\.snapshot$/.test(name) : /^integ\..*\.expected\.json$/.test(name);
 }
 
+/**
+ * A JavaScript file beside a TypeScript file of the same name (`stack.js` and `stack.ts`, `.mjs` and
+ * `.mts`, `.cjs` and `.cts`): tsc's output (`cdk init --language typescript` compiles in place), whose
+ * tables are the source's. `names`: the folder's entries.
+ */
+export function isCompiledBeside(name: string, names: ReadonlySet<string>): boolean {
+  const m = /^(.+)\.([cm]?)js$/i.exec(name);
+  return !!m && (names.has(`${m[1]}.${m[2]}ts`) || (m[2] === '' && names.has(`${m[1]}.tsx`)));
+}
+
 /** Folders of test code: a table there is often non-compliant on purpose. */
 const TEST_DIRS = new Set(['test', 'tests', '__tests__']);
 
@@ -189,7 +199,7 @@ export async function discover(
   cwd: string,
   accepts: (p: string) => boolean,
   excludes: Exclude[] = [],
-): Promise<{ candidates: Candidate[]; errors: FileError[]; repos: string[]; temps: string[] }> {
+): Promise<{ candidates: Candidate[]; errors: FileError[]; repos: string[]; temps: string[]; cdkApps: string[] }> {
   const candidates: Candidate[] = [];
   const errors: FileError[] = [];
   /** Git work tree roots met while walking (folders holding `.git`), for per-repository reports. */
@@ -197,6 +207,8 @@ export async function discover(
   const seen = new Set<string>();
   /** kmsfix temp files found in the folders looked at (absolute paths). */
   const temps = new Set<string>();
+  /** The `cdk.json` files of the walked folders (absolute paths): CDK apps, whose language src/io/cdkApps.ts tells. */
+  const cdkApps: string[] = [];
   const tempsBeside = (file: string) => {
     try {
       for (const name of readdirSync(path.dirname(file))) if (isTempName(name)) temps.add(path.join(path.dirname(file), name));
@@ -237,6 +249,8 @@ export async function discover(
     const own = entries.some((e) => e.name === '.gitignore') ? loadGitignoreSync(dir) : undefined;
     const here = own ? [...scopes, own] : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let names: Set<string> | undefined;
+    const compiled = (name: string) => /\.[cm]?js$/i.test(name) && isCompiledBeside(name, (names ??= new Set(entries.map((x) => x.name))));
     for (const e of entries) {
       const abs = childPath(dir, e.name);
       if (e.name === '.git') repos.push(dir);
@@ -250,7 +264,14 @@ export async function discover(
         // Below a folder outside the current directory, a folder may lead back into it (`..` then `a`).
         walk(abs, here, shown.startsWith('..') ? displayPath(abs, cwd) : shownIn(shown, e.name), testDir || TEST_DIRS.has(e.name));
       } else if (e.isFile()) {
-        if (accepts(e.name) && !isIntegSnapshot(e.name, false) && !ignored(here, abs, false) && !excluded(root, abs, false))
+        if (e.name === 'cdk.json' && !ignored(here, abs, false) && !excluded(root, abs, false)) cdkApps.push(abs);
+        if (
+          accepts(e.name) &&
+          !isIntegSnapshot(e.name, false) &&
+          !compiled(e.name) &&
+          !ignored(here, abs, false) &&
+          !excluded(root, abs, false)
+        )
           add(abs, shownIn(shown, e.name), false, testDir || isTestName(e.name));
       } else if (!e.isSymbolicLink() && accepts(e.name) && !ignored(here, abs, false)) {
         // A FIFO, socket or device with a template's name: never opened (a FIFO would block), but said.
@@ -302,5 +323,5 @@ export async function discover(
       tempsBeside(abs);
     }
   }
-  return { candidates, errors, repos, temps: [...temps] };
+  return { candidates, errors, repos, temps: [...temps], cdkApps };
 }

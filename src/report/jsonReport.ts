@@ -25,11 +25,13 @@ export function tableJson(t: TableReport, withFixed: boolean) {
   return out;
 }
 
-export function scanJson(outcomes: FileOutcome[], errors: FileError[]) {
+/** `notes`: what the run says beside its tables and errors (a CDK app in a language kmsfix does not read), as a fix's report has them. */
+export function scanJson(outcomes: FileOutcome[], errors: FileError[], notes: string[] = []) {
   return {
     version: 1,
     tables: allTables(outcomes).map((t) => tableJson(t, false)),
     errors: allErrors(outcomes, errors),
+    notes,
     summary: summarize(outcomes, errors),
   };
 }

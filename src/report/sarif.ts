@@ -167,12 +167,12 @@ export function sarifResults(outcomes: FileOutcome[]): Record<string, unknown>[]
 }
 
 /** The SARIF log of a finished run (a scan that planned its fixes, or fix --dry-run). */
-export function sarifLog(outcomes: FileOutcome[], errors: FileError[], version: string) {
-  return sarifDocument(sarifResults(outcomes).flat(), outcomes, errors, version);
+export function sarifLog(outcomes: FileOutcome[], errors: FileError[], version: string, notes: string[] = []) {
+  return sarifDocument(sarifResults(outcomes).flat(), outcomes, errors, version, notes);
 }
 
 /** The SARIF log around `results`: the driver, its rules, and the run's errors (of `errors` and of the outcomes). */
-export function sarifDocument(results: unknown, outcomes: FileOutcome[], errors: FileError[], version: string) {
+export function sarifDocument(results: unknown, outcomes: FileOutcome[], errors: FileError[], version: string, notes: string[] = []) {
   const allErrors = [...errors, ...outcomes.flatMap((o) => (o.error ? [o.error] : []))];
   return {
     $schema: SCHEMA,
@@ -204,18 +204,22 @@ export function sarifDocument(results: unknown, outcomes: FileOutcome[], errors:
         invocations: [
           {
             executionSuccessful: allErrors.length === 0,
-            toolExecutionNotifications: allErrors.map((e) => ({
-              level: 'error',
-              message: { text: e.message },
-              locations: [
-                {
-                  physicalLocation: {
-                    artifactLocation: { uri: e.file },
-                    ...(e.line ? { region: { startLine: e.line, ...(e.column ? { startColumn: e.column } : {}) } } : {}),
+            // The run's notes (a CDK app in a language kmsfix does not read), then its errors.
+            toolExecutionNotifications: [
+              ...notes.map((text) => ({ level: 'note', message: { text } })),
+              ...allErrors.map((e) => ({
+                level: 'error',
+                message: { text: e.message },
+                locations: [
+                  {
+                    physicalLocation: {
+                      artifactLocation: { uri: e.file },
+                      ...(e.line ? { region: { startLine: e.line, ...(e.column ? { startColumn: e.column } : {}) } } : {}),
+                    },
                   },
-                },
-              ],
-            })),
+                ],
+              })),
+            ],
           },
         ],
         results,

@@ -41,8 +41,8 @@ export class SarifStream {
   }
 
   /** The log, printed: `outcomes` (without texts) give the errors; the spool is removed. */
-  end(outcomes: FileOutcome[], errors: FileError[], version: string, out: (text: string) => void): void {
-    const text = `${JSON.stringify(sarifDocument(RESULTS, outcomes, errors, version), null, 2)}\n`;
+  end(outcomes: FileOutcome[], errors: FileError[], version: string, out: (text: string) => void, notes: string[] = []): void {
+    const text = `${JSON.stringify(sarifDocument(RESULTS, outcomes, errors, version, notes), null, 2)}\n`;
     const marker = `"results": ${JSON.stringify(RESULTS)}`;
     const at = text.indexOf(marker);
     out(`${text.slice(0, at)}"results": `);

@@ -9,8 +9,9 @@
  * The table is found as metadata.ts finds it (defaultChild.ts), and also through a method of the file
  * that creates and returns it (`const t = this.createTable(); (t.node.defaultChild as
  * CfnResource).cfnOptions.condition = c`). A receiver cast to another resource class (`as
- * iam.CfnPolicy`), or holding what `new` creates that is not a table, is not a table; a receiver the
- * file does not resolve may be any of its tables.
+ * iam.CfnPolicy`), or holding what `new` creates that is not a table, or a NestedStack's
+ * `nestedStackResource` (its AWS::CloudFormation::Stack), is not a table; a receiver the file does not
+ * resolve may be any of its tables.
  */
 import type { LineIndex } from '../../core/text.js';
 import { declarationOf } from './consts.js';
@@ -84,6 +85,8 @@ function resolve(sf: ts.SourceFile, receiver: ts.Expression, tables: TsTable[]):
   const own = resourceOf(receiver, tables);
   if (own) return [own];
   const u = unwrap(receiver);
+  // A NestedStack's own resource, an AWS::CloudFormation::Stack.
+  if (ts.isPropertyAccessExpression(u) && u.name.text === 'nestedStackResource') return [];
   if (ts.isPropertyAccessExpression(u) && u.name.text === 'defaultChild') {
     const node = unwrap(u.expression);
     return ts.isPropertyAccessExpression(node) && node.name.text === 'node' ? constructTables(sf, node.expression, tables) : undefined;

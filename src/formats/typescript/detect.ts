@@ -19,7 +19,8 @@ import {
 import { LineIndex } from '../../core/text.js';
 import { commentSuppressions } from '../../core/suppressions.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
-import { bindings, importedModuleOf, readImports, resolveSymbol, type ImportInfo } from './imports.js';
+import { bindings, importedModuleOf, readImports, readRequires, resolveSymbol, type ImportInfo } from './imports.js';
+import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './javascript.js';
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { lookup, snippet } from './lookup.js';
 import { objectOf, readOptions, unreadableOptionsStep } from './options.js';
@@ -591,7 +592,12 @@ function ignoredChanges(
 export function detectTypeScript(file: SourceFile): TsDetection {
   const sf = parseTypeScript(file.path, file.text);
   const imports = readImports(sf);
-  const binds = bindings(imports);
+  // A CDK, CDKTF, Pulumi or SST program in JavaScript (src/formats/typescript/javascript.ts): its constructs
+  // are read, never fixed; one a compiler wrote is read at its source; a serverless.js for its resources alone.
+  const program = isJavaScriptProgram(file.path);
+  const compiled = program && isCompiledJavaScript(file.text);
+  const js = isJavaScript(file.path) && !(program && !compiled);
+  const binds = bindings(program ? [...imports, ...readRequires(sf)] : imports);
   const c: Ctx = { sf, sym: (e) => resolveSymbol(e, binds) };
   const lines = LineIndex.of(file.text);
   const tables: TsTable[] = [];
@@ -646,7 +652,9 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const anchor = anchorOf(node);
     // Where the key would go, looked at only for a table the rule would fix.
     let spreadOf: ts.Identifier | undefined;
+    const jsStep = program ? javaScriptStep(cls.kind) : undefined;
     if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(cls.sst) });
+    else if (jsStep) encryption.obstacles.push({ kind: 'code-shape', step: jsStep });
     // Never fixed: its options, provider and Region are aws-native's, which the fix below does not read.
     else if (cls.kind === 'NativeTable' || cls.kind === 'NativeGlobalTable')
       encryption.obstacles.push({ kind: 'aws-native', where: 'args', keyArn: 'key.arn' });
@@ -764,8 +772,6 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     return undefined;
   };
 
-  // A serverless.js is read for its CloudFormation resources alone (the CDK, CDKTF and Pulumi fixes write TypeScript).
-  const js = isJavaScript(file.path);
   for (const node of js ? [] : newExpressions(sf)) {
     const cls = classOf(node.expression);
     if (!cls) continue;
@@ -800,8 +806,16 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       tables.push(t);
     }
   }
-  // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or serverless.js).
-  if (sf.text.includes('AWS::DynamoDB::')) tables.push(...resourceTables(sf, lines));
+  // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or serverless.js,
+  // a file of Resources it includes); in another JavaScript file, never fixed.
+  if (!compiled && sf.text.includes('AWS::DynamoDB::')) {
+    for (const t of resourceTables(sf, lines)) {
+      const jsStep = program ? javaScriptStep(t.kind) : undefined;
+      if (jsStep && !t.encryption.obstacles.some((o) => o.kind === 'code-shape'))
+        t.encryption.obstacles.push({ kind: 'code-shape', step: jsStep });
+      tables.push(t);
+    }
+  }
   globalTableMembers(sf, tables);
   escapeHatches(sf, lines, tables);
   conditionalTables(sf, lines, tables);

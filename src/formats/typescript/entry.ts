@@ -1,6 +1,6 @@
 /**
  * Cheap registry entry for the TypeScript family (AWS CDK, CDK for Terraform, Pulumi, serverless.ts and
- * serverless.js): TypeScript loads only when a file needs it.
+ * serverless.js; the same programs in JavaScript): TypeScript loads only when a file needs it.
  */
 import type { FormatEntry } from '../../core/types.js';
 
@@ -15,9 +15,12 @@ const SST_V2 = /sst\/constructs|@serverless-stack\/resources/;
 /** A Serverless Framework service written in JavaScript (`serverless.js`, `.cjs`, `.mjs`): read for its resources alone. */
 export const SERVERLESS_JS = /(?:^|[\\/])serverless\.[cm]?js$/i;
 
+// JavaScript files (`.js`, `.mjs`, `.cjs`): CDK, CDKTF, Pulumi and SST programs, read and never fixed
+// (src/formats/typescript/javascript.ts), and serverless.js; not a minified bundle (`*.min.js`: vendored front-end
+// code, megabytes read for nothing). The prefilter lets in only those that name a table's module.
 export const typescriptEntry: FormatEntry = {
   name: 'typescript',
-  accepts: (path) => (/\.ts$/i.test(path) && !/\.d\.ts$/i.test(path)) || SERVERLESS_JS.test(path),
+  accepts: (path) => (/\.ts$/i.test(path) && !/\.d\.ts$/i.test(path)) || (/\.[cm]?js$/i.test(path) && !/\.min\.[cm]?js$/i.test(path)),
   prefilter: (text) => MARKERS.test(text) || (SST_V2.test(text) && /\bTable\b/.test(text)),
   load: async () => (await import('./index.js')).typescript,
 };

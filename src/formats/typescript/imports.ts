@@ -95,8 +95,51 @@ export function readImports(sf: ts.SourceFile): ImportInfo[] {
   return out;
 }
 
+/**
+ * A JavaScript file's top-level `require` calls, as the imports they stand for: `const dynamodb =
+ * require('m')` (a namespace), `const { Table, aws_dynamodb: ddb } = require('m')` and `const Table =
+ * require('m').Table` (named). Only for the names they bind (`bindings`): a JavaScript file is never fixed.
+ */
+export function readRequires(sf: ts.SourceFile): Binding[] {
+  const out: Binding[] = [];
+  const moduleOf = (e: ts.Expression | undefined) =>
+    e &&
+    ts.isCallExpression(e) &&
+    ts.isIdentifier(e.expression) &&
+    e.expression.text === 'require' &&
+    e.arguments.length === 1 &&
+    ts.isStringLiteral(e.arguments[0])
+      ? e.arguments[0].text
+      : undefined;
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) {
+      const init = d.initializer;
+      const member = init && ts.isPropertyAccessExpression(init) && ts.isIdentifier(init.name) ? init.name.text : undefined;
+      const module = moduleOf(member !== undefined ? (init as ts.PropertyAccessExpression).expression : init);
+      if (module === undefined) continue;
+      const info: Binding = { module, named: [], typeOnly: false };
+      if (ts.isIdentifier(d.name)) {
+        if (member === undefined) info.namespace = d.name.text;
+        else info.named.push({ imported: member, local: d.name.text, typeOnly: false });
+      } else if (ts.isObjectBindingPattern(d.name) && member === undefined) {
+        for (const el of d.name.elements) {
+          const imported = el.propertyName ? (ts.isIdentifier(el.propertyName) ? el.propertyName.text : undefined) : undefined;
+          if (el.dotDotDotToken || !ts.isIdentifier(el.name) || (el.propertyName && imported === undefined)) continue;
+          info.named.push({ imported: imported ?? el.name.text, local: el.name.text, typeOnly: false });
+        }
+      }
+      out.push(info);
+    }
+  }
+  return out;
+}
+
+/** What `bindings` reads of an import: an `import` declaration's, or a `require` call's (readRequires). */
+export type Binding = Omit<ImportInfo, 'decl'>;
+
 /** Local name -> (module, member path) for every value binding of the file's imports. */
-export function bindings(imports: ImportInfo[]): Map<string, { module: string; path: string[] }> {
+export function bindings(imports: readonly Binding[]): Map<string, { module: string; path: string[] }> {
   const map = new Map<string, { module: string; path: string[] }>();
   for (const i of imports) {
     if (i.typeOnly) continue;

@@ -57,9 +57,12 @@ export function sstTableProps(
   return o;
 }
 
+/** The key a manual step asks for. */
+export const CUSTOMER_KEY = 'a customer-managed KMS key (with enableKeyRotation, and a key policy that lets DynamoDB use it)';
+
 /** The manual step for an SST table. */
 export function sstStep(generation: SstGeneration | 'v3-global'): string {
-  const key = 'a customer-managed KMS key (with enableKeyRotation, and a key policy that lets DynamoDB use it)';
+  const key = CUSTOMER_KEY;
   if (generation === 'v3')
     return (
       "the table is created by SST's sst.aws.Dynamo component, which kmsfix does not rewrite: give it " +

@@ -27,11 +27,13 @@ function project(): string {
 }
 
 describe('entry', () => {
-  it('accepts .ts, not .d.ts', () => {
+  it('accepts .ts and JavaScript (.js, .mjs, .cjs), not .d.ts', () => {
     expect(typescriptEntry.accepts('lib/stack.ts')).toBe(true);
     expect(typescriptEntry.accepts('lib/stack.d.ts')).toBe(false);
     expect(typescriptEntry.accepts('lib/stack.tsx')).toBe(false);
-    expect(typescriptEntry.accepts('lib/stack.js')).toBe(false);
+    for (const name of ['lib/stack.js', 'stacks/Storage.mjs', 'index.cjs']) expect(typescriptEntry.accepts(name), name).toBe(true);
+    // A minified bundle (vendored front-end code) is never a program kmsfix reads: not read at all.
+    expect(typescriptEntry.accepts('site/assets/js/aws-sdk.min.js')).toBe(false);
   });
   it('prefilters on DynamoDB markers of each framework', () => {
     expect(typescriptEntry.prefilter("import * as dynamodb from 'aws-cdk-lib/aws-dynamodb'")).toBe(true);

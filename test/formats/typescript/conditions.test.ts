@@ -75,6 +75,17 @@ describe('AWS CDK tables made conditional', () => {
     ]);
   });
 
+  it("a NestedStack's nestedStackResource (AWS::CloudFormation::Stack) is never a table", async () => {
+    expect(
+      await scan(`    new Table(this, 'A', { partitionKey });
+    const webUi = new cdk.NestedStack(this, 'WebUI');
+    const r = webUi.nestedStackResource as cdk.CfnResource;
+    r.cfnOptions.condition = cond;
+    (webUi.nestedStackResource as cdk.CfnResource).cfnOptions.condition = cond;
+    webUi.nestedStackResource!.cfnOptions.condition = cond;`),
+    ).toEqual([['A', true, false]]);
+  });
+
   it('no condition: fixed as before', async () => {
     expect(await scan(`    new Table(this, 'A', { partitionKey });`)).toEqual([['A', true, false]]);
   });

@@ -1,0 +1,69 @@
+/**
+ * CDK apps in a language kmsfix does not read (src/io/cdkApps.ts): a Python, Java, Go or C# app's
+ * `cdk.json` is said once per app, in the text output (a note), the JSON report (`notes`) and SARIF
+ * (a tool notification of level note), and a clean tree still exits 0. A TypeScript or JavaScript app
+ * says nothing.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unreadLanguage } from '../../src/io/cdkApps.js';
+import { runCli } from '../helpers/cli-helper.js';
+
+describe('the language of a cdk.json app', () => {
+  it('tells Python, Java, Go and C# from TypeScript and JavaScript', () => {
+    const cases: [string, string | undefined][] = [
+      ['python app.py', 'Python'],
+      ['python3 app.py', 'Python'],
+      ['.venv/bin/python -m app', 'Python'],
+      ['mvn -e -q compile exec:java', 'Java'],
+      ['./gradlew run', 'Java'],
+      ['go mod download && go run dynamodb.go', 'Go'],
+      ['dotnet run -p src/Orders/Orders.csproj', 'C#'],
+      ['npx ts-node --prefer-ts-exts bin/app.ts', undefined],
+      ['node bin/app.js', undefined],
+      ['npx tsx bin/app.ts', undefined],
+    ];
+    for (const [app, language] of cases) expect(unreadLanguage(app), app).toBe(language);
+  });
+});
+
+describe('kmsfix scan beside a CDK app it does not read', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-cdk-apps-'));
+    const files: Record<string, string> = {
+      'etl/cdk.json': '{ "app": "python3 app.py", "context": {} }\n',
+      'etl/lib/dynamodb_stack.py': 'table = dynamodb.Table(self, "Orders")\n',
+      'web/cdk.json': '{ "app": "npx ts-node --prefer-ts-exts bin/web.ts" }\n',
+      'broken/cdk.json': '{ "app": \n',
+    };
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(path.join(dir, path.dirname(f)), { recursive: true });
+      writeFileSync(path.join(dir, f), text);
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const note =
+    'etl/cdk.json: a CDK app in Python (app: "python3 app.py"), which kmsfix does not read (it reads CDK apps in TypeScript and ' +
+    'JavaScript): its tables are not reported; to check them, run cdk synth and scan the templates in cdk.out';
+
+  it('text: one note on stderr, exit 0', async () => {
+    const r = await runCli(['scan', '.'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`note: ${note}\n`);
+  });
+
+  it('JSON: notes; SARIF: a notification of level note, the run still successful', async () => {
+    const json = await runCli(['scan', '--format', 'json', '.'], dir);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).notes).toEqual([note]);
+    const sarif = await runCli(['scan', '--format', 'sarif', '.'], dir);
+    expect(sarif.code).toBe(0);
+    const invocation = JSON.parse(sarif.stdout).runs[0].invocations[0];
+    expect(invocation.executionSuccessful).toBe(true);
+    expect(invocation.toolExecutionNotifications).toEqual([{ level: 'note', message: { text: note } }]);
+  });
+});
