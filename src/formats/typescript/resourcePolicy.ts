@@ -385,7 +385,10 @@ export function sharedTables(
   isPolicyClass: (callee: ts.Expression) => boolean,
 ): void {
   const text = sf.text;
-  if (!/resourcePolicy|ResourcePolicy|\.grant/.test(text)) return;
+  // A grant reaches the resource policy only for a principal the file builds (`new iam.AccountPrincipal(...)`,
+  // `Role.fromRoleArn(...)`): without one, only the policies themselves are looked for.
+  const grants = /\.grant/.test(text) && /Principal|from(?:Role|User)Arn/.test(text);
+  if (!grants && !/resourcePolicy|ResourcePolicy/.test(text)) return;
   const callerIdentity = /CallerIdentity/.test(text);
   const at = (n: ts.Node) => `line ${lines.position(n.getStart(sf)).line}`;
   /** The table's obstacle from a policy (`node`, its code: DynamoDB's cross-account replication let in is an obstacle of its own). */
@@ -413,7 +416,7 @@ export function sharedTables(
         const method = callee.name.text;
         let receiver = unwrap(callee.expression);
         if (ts.isPropertyAccessExpression(receiver) && receiver.name.text === 'grants') receiver = unwrap(receiver.expression);
-        const t = method === 'addToResourcePolicy' || TABLE_GRANT.test(method) ? named(receiver, cdk) : undefined;
+        const t = method === 'addToResourcePolicy' || (grants && TABLE_GRANT.test(method)) ? named(receiver, cdk) : undefined;
         if (t && n.arguments[0]) {
           const c = fresh();
           if (method === 'addToResourcePolicy') statement(c, n.arguments[0]);
