@@ -7,13 +7,12 @@
  * `aws:getCallerIdentity` invoke in the file) or a resource of the program (`${role.arn}`).
  */
 import { replicationPolicy } from '../../rule/blockers.js';
-import type { Obstacle } from '../../rule/facts.js';
+import { granteeOf, allowedPrincipals, sharedPolicyObstacle } from '../../rule/policyPrincipals.js';
 import { snippet } from '../yaml/scalars.js';
 import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
 import type { PulumiTable } from './detect.js';
 
 const POLICY_TYPES = new Set(['aws:dynamodb:ResourcePolicy', 'aws:dynamodb/resourcePolicy:ResourcePolicy']);
-const ACCOUNT_IN_ARN = /^arn:[^:]*:(?:iam|sts)::([^:]*):/;
 
 interface Ctx {
   text: string;
@@ -23,34 +22,15 @@ interface Ctx {
   own: (interpolation: string) => boolean;
 }
 
-/** One `AWS` principal as written (a string, maybe with `${...}` interpolations). */
+/** One `AWS` principal as written (a string, maybe with `${...}` interpolations): its account, unless this account's. */
 function principal(c: Ctx, value: string): undefined {
-  if (value === '*' || /^\d{12}$/.test(value)) {
-    c.others.add(value);
-    return;
-  }
-  const account = ACCOUNT_IN_ARN.exec(value)?.[1];
-  const whole = /^\$\{([^}]+)\}$/.exec(account ?? value)?.[1];
-  if (whole !== undefined && c.own(whole)) return;
-  c.others.add(account ?? value);
+  const grantee = granteeOf(value);
+  const whole = /^\$\{([^}]+)\}$/.exec(grantee)?.[1];
+  if (whole === undefined || !c.own(whole)) c.others.add(grantee);
 }
 
-/** The Allow statements' `AWS` principals of a policy read into plain values (from YAML or JSON). */
 function statements(c: Ctx, doc: unknown, at: string): undefined {
-  const sts = (doc as { Statement?: unknown } | null)?.Statement;
-  for (const s of [sts ?? []].flat() as { Effect?: unknown; Principal?: unknown; NotPrincipal?: unknown }[]) {
-    if (typeof s !== 'object' || s === null) {
-      c.unreadable ??= at;
-      return;
-    }
-    if (s.Effect === 'Deny') continue;
-    if (s.NotPrincipal !== undefined) c.others.add('*');
-    const aws = typeof s.Principal === 'object' && s.Principal !== null ? (s.Principal as { AWS?: unknown }).AWS : s.Principal;
-    for (const v of [aws ?? []].flat()) {
-      if (typeof v === 'string') principal(c, v);
-      else c.unreadable ??= at;
-    }
-  }
+  if (!allowedPrincipals(doc, (p) => principal(c, p))) c.unreadable ??= at;
 }
 
 /** A YAML node as a plain value (maps, lists, scalars as strings); undefined for what is not plain data. */
@@ -99,13 +79,9 @@ export function sharedTables(text: string, tables: PulumiTable[]): void {
       if (!table) continue;
       const c: Ctx = { text, others: new Set(), own };
       readPolicy(c, child(props, 'policy'));
-      const o: Obstacle | undefined =
+      const o =
         replicationPolicy(`its resource policy ${pair.key}`, text.slice(r.start, r.end)) ??
-        (c.unreadable !== undefined
-          ? { kind: 'resource-policy', policy: pair.key, unreadable: c.unreadable, others: [...c.others] }
-          : c.others.size > 0
-            ? { kind: 'resource-policy', policy: pair.key, others: [...c.others] }
-            : undefined);
+        sharedPolicyObstacle(pair.key, c.others, c.unreadable);
       if (o) table.encryption.obstacles.push(o);
     }
   }

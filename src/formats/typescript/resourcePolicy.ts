@@ -20,7 +20,7 @@
  */
 import type { LineIndex } from '../../core/text.js';
 import { replicationPolicy } from '../../rule/blockers.js';
-import type { Obstacle } from '../../rule/facts.js';
+import { ACCOUNT_IN_ARN, allowedPrincipals, granteeOf, sharedPolicyObstacle } from '../../rule/policyPrincipals.js';
 import { declarationOf } from './consts.js';
 import { named } from './defaultChild.js';
 import type { TsTable } from './detect.js';
@@ -42,7 +42,6 @@ interface Ctx {
 }
 
 const OWN_ACCOUNT = /^(?:this\.account|this\.stack\.account|(?:[\w$]+\.)*Stack\.of\([^()]*\)\.account|(?:[\w$]+\.)*Aws\.ACCOUNT_ID)$/;
-const ACCOUNT_IN_ARN = /^arn:[^:]*:(?:iam|sts)::([^:]*):/;
 const OWN = '\u0000own\u0000';
 
 const lastName = (e: ts.Expression): string => {
@@ -90,11 +89,7 @@ function arn(c: Ctx, e: ts.Expression): undefined {
   const u = unwrap(e);
   const s = stringValue(u);
   if (s !== undefined) {
-    if (s === '*' || /^\d{12}$/.test(s)) c.found.others.add(s);
-    else {
-      const m = ACCOUNT_IN_ARN.exec(s);
-      c.found.others.add(m ? m[1] : s);
-    }
+    c.found.others.add(granteeOf(s));
     return;
   }
   if (ts.isTemplateExpression(u)) {
@@ -307,7 +302,8 @@ function policyValue(c: Ctx, e: ts.Expression, depth = 0): undefined {
   const s = stringValue(u);
   if (s !== undefined) {
     try {
-      return jsonText(c, JSON.parse(s) as unknown, u);
+      if (!allowedPrincipals(JSON.parse(s) as unknown, (p) => c.found.others.add(granteeOf(p)))) unread(c, u);
+      return;
     } catch {
       return unread(c, u);
     }
@@ -332,29 +328,8 @@ function policyValue(c: Ctx, e: ts.Expression, depth = 0): undefined {
   unread(c, u);
 }
 
-/** A policy written as a JSON string in the code. */
-function jsonText(c: Ctx, doc: unknown, at: ts.Node): undefined {
-  const sts = (doc as { Statement?: unknown })?.Statement;
-  for (const s of [sts ?? []].flat() as { Effect?: unknown; Principal?: unknown; NotPrincipal?: unknown }[]) {
-    if (typeof s !== 'object' || s === null) return unread(c, at);
-    if (s.Effect === 'Deny') continue;
-    if (s.NotPrincipal !== undefined) c.found.others.add('*');
-    const aws = typeof s.Principal === 'object' && s.Principal !== null ? (s.Principal as { AWS?: unknown }).AWS : s.Principal;
-    for (const v of [aws ?? []].flat()) {
-      if (typeof v !== 'string') return unread(c, at);
-      if (v === '*' || /^\d{12}$/.test(v)) c.found.others.add(v);
-      else c.found.others.add(ACCOUNT_IN_ARN.exec(v)?.[1] ?? v);
-    }
-  }
-}
-
 const TABLE_GRANT = /^grant\w*$/;
 const CDK_KINDS = new Set(['Table', 'TableV2', 'CfnTable', 'CfnGlobalTable']);
-
-function obstacle(policy: string, f: Found): Obstacle | undefined {
-  if (f.unreadable !== undefined) return { kind: 'resource-policy', policy, unreadable: f.unreadable, others: [...f.others] };
-  return f.others.size > 0 ? { kind: 'resource-policy', policy, others: [...f.others] } : undefined;
-}
 
 /** The `resourcePolicy` properties of a table's props (a CfnTable's stream's too), replicas aside. */
 function policyProps(props: ts.ObjectLiteralExpression): ts.Expression[] {
@@ -393,7 +368,9 @@ export function sharedTables(
   const at = (n: ts.Node) => `line ${lines.position(n.getStart(sf)).line}`;
   /** The table's obstacle from a policy (`node`, its code: DynamoDB's cross-account replication let in is an obstacle of its own). */
   const give = (t: TsTable, policy: string, f: Found, node?: ts.Node) => {
-    const o = (node && replicationPolicy(`its resource policy ${policy}`, node.getText(sf))) ?? obstacle(policy, f);
+    const o =
+      (node && replicationPolicy(`its resource policy ${policy}`, node.getText(sf))) ??
+      sharedPolicyObstacle(policy, f.others, f.unreadable);
     if (o) t.encryption.obstacles.push(o);
   };
   const fresh = (): Ctx => ({ sf, found: { others: new Set() }, callerIdentity });
