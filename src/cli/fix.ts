@@ -157,9 +157,9 @@ interface Delivery {
 /** The fix's output put in place (a held stream's), and its report; the exit code. */
 export async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream: Streamed, version: string): Promise<number> {
   const text = p.format === 'text';
-  // A parameter no longer controls what --fix-parameterised wrote explicitly, and terraform apply
-  // re-creates the replicas --recreate-replicas gave keys: said once per table (src/rule/evaluate.ts
-  // words it; only with those flags). A held stream has every table
+  // A parameter no longer controls what --fix-parameterised wrote explicitly, terraform apply
+  // re-creates the replicas --recreate-replicas gave keys, a local DynamoDB plugin's migration fails:
+  // said once per table (src/rule/evaluate.ts words it). A held stream has every table
   // yet, on disk: said before the diff and the prompt (the JSON report has them from its stream, as
   // a stream's folded files).
   const say = (outcomes: FileOutcome[]) => {
@@ -174,7 +174,7 @@ export async function fix(p: Parsed, result: RunResult, io: Io, notes: string[],
     say(result.outcomes);
     return streamed(p, result, io, notes, stream);
   }
-  if (text && (p.options.fixParameterised || p.options.recreateReplicas)) for (const o of result.outcomes) say([stream.full(o)]);
+  if (text && stream.noted) for (const o of result.outcomes) say([stream.full(o)]);
   const d = stream.patches ? await writePatches(p, result, io, stream, version) : await writeHeld(p, result, io, stream, version);
   const outcomes = stream.settleHeld(result.outcomes, d.delivered, d.failed);
   if (text) for (const line of d.after) io.err(`${line}\n`);

@@ -44,6 +44,7 @@ import { type GroupWrite, writeGroups } from './write.js';
 import { groupBy } from '../core/lists.js';
 import { heapTick } from '../core/heap.js';
 import { flatCopy } from '../core/text.js';
+import { FIX_NOTE } from '../rule/evaluate.js';
 
 const CHUNK_FILES = 256;
 const CHUNK_CHARS = 4 * 1024 * 1024;
@@ -117,6 +118,8 @@ export class FixStream {
 
   /** A stream that holds: the changed files so far (without texts), in the order handed over. */
   readonly held: FileOutcome[] = [];
+  /** A stream that holds: some table it parked was planned with a note (src/rule/evaluate.ts FIX_NOTE), said before the prompt. */
+  noted = false;
   /** A stream that holds, in place: per changed file, the other files its group's plan read (checked before writing). */
   private readonly watched = new Map<FileOutcome, Watched[]>();
 
@@ -215,6 +218,7 @@ export class FixStream {
   private park(o: FileOutcome): FileOutcome {
     const light = parked(o);
     if (o.tables.length > 0) this.hold!.keep(light, 'tables', JSON.stringify(o.tables));
+    if (!this.noted) this.noted = o.tables.some((t) => t.planned === true && FIX_NOTE.test(t.message));
     return light;
   }
 

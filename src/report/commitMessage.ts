@@ -35,7 +35,13 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** What terraform apply does to the replicas of a table fixed with --recreate-replicas (src/rule/evaluate.ts words it). */
 function recreation(t: TableReport): string | undefined {
   const note = FIX_NOTE.exec(t.message);
-  return note?.[1] === '--recreate-replicas' ? note[2] : undefined;
+  return note?.[1] === 'Fixed with --recreate-replicas' ? note[2] : undefined;
+}
+
+/** The plugin that migrates a table into DynamoDB Local, when a fix breaks that migration (src/rule/evaluate.ts words it). */
+function localMigration(t: TableReport): string | undefined {
+  const note = FIX_NOTE.exec(t.message);
+  return note?.[1] === 'Local development' ? /^(\S+)/.exec(note[2])?.[1] : undefined;
 }
 
 /** Words wrapped at 72 columns, each line after the first indented by `indent`. */
@@ -169,12 +175,29 @@ export function commitMessage(
             '@aws-cdk/aws-dynamodb (npm installs them already, as its dependencies; pnpm and Yarn PnP do not), then update the lockfile.',
         ]
       : []),
+    ...localMigrations(fixed.map(({ t }) => t)),
     o.kmsKeyArn
       ? `Roll back: revert this commit and deploy; the tables switch back in place${back}.`
       : `Roll back: revert this commit and deploy; the tables switch back in place${back}. Keep the key until they have: a key removed from the code is only scheduled for deletion (${window} days; aws kms cancel-key-deletion undoes it), and a table whose key is disabled or deleted cannot be read.`,
   ];
   for (const n of notes) out.push(wrap(n, '  ', '* '));
   return { subject, body: out.join('\n') + '\n' };
+}
+
+/** The note on the tables whose DynamoDB Local migration a fix breaks, once for the commit. */
+function localMigrations(tables: TableReport[]): string[] {
+  const by = new Map<string, string[]>();
+  for (const t of tables) {
+    const plugin = localMigration(t);
+    if (plugin) by.set(plugin, [...(by.get(plugin) ?? []), t.address]);
+  }
+  return [...by].map(
+    ([plugin, addresses]) =>
+      `Local development: ${plugin} creates ${listed(addresses)} in DynamoDB Local from the template and passes SSESpecification on as written; ` +
+      'the KMSMasterKeyId this commit writes is a CloudFormation function (an object) where the DynamoDB API takes a string, so that migration ' +
+      '(sls dynamodb migrate, sls offline start with migrate: true) fails. The deployed tables are not affected. Before merging, have the local ' +
+      'migration drop SSESpecification or create the local tables from their own definitions.',
+  );
 }
 
 /** The message as `git commit -F` takes it. */

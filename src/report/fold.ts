@@ -2,7 +2,7 @@
  * The text report of a fix in place that writes as it goes (src/io/stream.ts), kept small: once a
  * file is settled (unchanged, or its change written or refused), what the report would only count
  * is counted here and let go; what it prints stays, in the run's order: the tables it names ("not
- * fixed:" lines, --fix-parameterised and --recreate-replicas notes) and the files with an error. So
+ * fixed:" lines, the notes of src/rule/evaluate.ts FIX_NOTE) and the files with an error. So
  * the run's result does not grow with the tree (issue 16: memory flat), and the report is the one
  * the whole result would give (test/cli/streamed-report.test.ts). The JSON report lists every
  * table, so it folds nothing.
@@ -11,9 +11,11 @@ import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 import { type TableCounts, countTable, noTables } from './summary.js';
 import { FIX_NOTE } from '../rule/evaluate.js';
 
-/** The note a fix prints once for a table it planned through a waived obstacle, or undefined. */
+/** The note a fix prints once for a table it planned through a waived obstacle or with a local migration to tell of, or undefined. */
 export function fixNote(t: TableReport): string | undefined {
-  const said = t.planned ? FIX_NOTE.exec(t.message)?.[2] : undefined;
+  const m = t.planned ? FIX_NOTE.exec(t.message) : null;
+  // A waived obstacle's flag is the user's own (its note says what it did); local development is named.
+  const said = m ? (m[1].startsWith('Fixed with') ? m[2] : m[0]) : undefined;
   return said === undefined ? undefined : `${t.file}:${t.line} ${t.address}: ${said}`;
 }
 

@@ -56,7 +56,20 @@ function waivedBy(options: JudgeOptions): ReadonlySet<Obstacle['kind']> | undefi
  * What a fix through a waived obstacle tells of a table, read back from its message (cli.ts prints
  * it as a note; src/engine/pipeline.ts drops it from a table the plan declined after all).
  */
-export const FIX_NOTE = /Fixed with (--fix-parameterised|--recreate-replicas): (.*)$/;
+export const FIX_NOTE = /(Fixed with --fix-parameterised|Fixed with --recreate-replicas|Local development): (.*)$/;
+
+/**
+ * What a fix does to a service whose plugin creates its tables in DynamoDB Local from the template
+ * (EncryptionFacts.localMigrations): checked against both plugins' createTable (they rename
+ * SSEEnabled and pass the rest on) and the SDKs they use.
+ */
+function localNote(plugin: string): string {
+  return (
+    `Local development: ${plugin} passes SSESpecification to DynamoDB Local as written, and the KMSMasterKeyId a fix writes is a ` +
+    'CloudFormation function (an object) where the API takes a string: its migration of this table (sls dynamodb migrate; sls offline start ' +
+    'with migrate: true) fails (AWS SDK v2: InvalidParameterType). The deployed table is not affected'
+  );
+}
 
 /** The note of a table fixed through a waived obstacle (FIX_NOTE reads it back). */
 function waivedNote(o: Obstacle): string | undefined {
@@ -130,6 +143,7 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   const through = waived && wanted && !leftInTests ? t.encryption.obstacles.find((o) => waived.has(o.kind)) : undefined;
   const note = through && waivedNote(through);
   if (note) message = `${message}. ${note}`;
+  if (wanted && !leftInTests && t.encryption.localMigrations) message = `${message}. ${localNote(t.encryption.localMigrations)}`;
   const reason = shown.status === 'suppressed' ? shown.message.split('; without it:')[0] : a.reason;
   const out: Judgement = { status: shown.status, message, reason, compliant, fixable: wanted && !leftInTests, peers };
   if (a.blocker !== undefined) out.blocker = a.blocker;

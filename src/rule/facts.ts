@@ -255,4 +255,12 @@ export interface EncryptionFacts {
   settings: Settings;
   replicas?: Replicas;
   obstacles: Obstacle[];
+  /**
+   * The Serverless Framework plugin of the table's service that creates its tables in DynamoDB Local
+   * from the template (serverless-dynamodb-local, serverless-dynamodb): it passes SSESpecification
+   * on as written, so a fixed table's KMSMasterKeyId (a CloudFormation function) reaches the
+   * DynamoDB API as an object (src/rule/evaluate.ts localNote says so). Not an obstacle: the
+   * deployed table is right; local development is what changes.
+   */
+  localMigrations?: string;
 }

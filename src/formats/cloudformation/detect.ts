@@ -545,6 +545,23 @@ function multiAccountObstacle(text: string, props: CNode | null | undefined, res
  * schema and override.ts at each `amplify push`: a change there is lost at the next one.
  */
 const AMPLIFY_BUILD = /(?:^|\/)amplify\/backend\/(?:[^/]+\/)+build\//;
+
+/** The plugins that create a service's tables in DynamoDB Local from its Resources (serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks). */
+const LOCAL_MIGRATIONS = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;
+
+/** A serverless.yml's plugin that migrates its AWS::DynamoDB::Table resources into DynamoDB Local (EncryptionFacts.localMigrations). */
+function localMigrationsOf(template: CfnTemplate): string | undefined {
+  if (template.flavor !== 'serverless') return undefined;
+  let plugins = child(template.root, 'plugins');
+  // `plugins: {localPath: ..., modules: [...]}`
+  if (plugins?.kind === 'map') plugins = child(plugins, 'modules');
+  if (plugins?.kind !== 'seq') return undefined;
+  for (const item of plugins.items) {
+    const name = scalarString(item)?.trim();
+    if (name && LOCAL_MIGRATIONS.test(name)) return name;
+  }
+  return undefined;
+}
 const AMPLIFY_BUILD_STEP =
   "the template is built by the Amplify CLI (a resource's build/ folder) at each `amplify push`, so a change here would be lost: " +
   "set the table's encryption with `amplify override <category>` (its override.ts: the table's sseSpecification, with a " +
@@ -571,6 +588,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
     const replaced = anchors ? replacedSites(template) : undefined;
     const defaults = template.flavor === 'serverless' ? undefined : defaultsOf(template.root);
     const simpleGlobals = simpleTableGlobals(template);
+    const localMigrations = localMigrationsOf(template);
     const entries = resourceEntries(template.resources, defaults);
     for (const { rp, loop } of entries) {
       const resource = resolveAlias(rp.value);
@@ -595,6 +613,8 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
         obstacles: [],
       };
       if (kind === 'global') encryption.replicas = replicasOf(file.text, props);
+      // The plugins migrate AWS::DynamoDB::Table resources only.
+      if (localMigrations && type === 'AWS::DynamoDB::Table') encryption.localMigrations = localMigrations;
       // What keeps a fix from being made, looked for only where the rule would fix the table.
       const a = decide(encryption);
       const localReplica = a.replica === undefined ? undefined : ((child(props, 'Replicas') as CSeq).items[a.replica] as CMap);
