@@ -264,3 +264,6 @@ export interface EncryptionFacts {
    */
   localMigrations?: string;
 }
+
+/** The plugins of EncryptionFacts.localMigrations: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
+export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;

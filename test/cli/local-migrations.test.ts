@@ -47,6 +47,22 @@ describe('serverless-dynamodb-local', () => {
     expect(plain.tables.find((t) => t.address === 'OrdersTable')!.message).not.toContain('Local development');
   });
 
+  it('serverless.ts: the plugin in its plugins array is named the same way', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-local-ts-'));
+    const ts = readFileSync(path.join(FIXTURES, 'typescript/serverless-ts/input.ts'), 'utf8');
+    const withPlugin = ts.replace(
+      "frameworkVersion: '3',",
+      "frameworkVersion: '3',\n  plugins: ['serverless-esbuild', 'serverless-dynamodb-local'],",
+    );
+    expect(withPlugin).not.toBe(ts);
+    writeFileSync(path.join(dir, 'serverless.ts'), withPlugin);
+    const out = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout) as Out;
+    expect(out.tables.find((t) => t.address === 'ShopItemsTable')!.message).toContain(NOTE);
+    writeFileSync(path.join(dir, 'serverless.ts'), ts);
+    const plain = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout) as Out;
+    expect(plain.tables.find((t) => t.address === 'ShopItemsTable')!.message).not.toContain('Local development');
+  });
+
   it('fix in place and its preview print the note once per fixed table; the JSON report lists it', async () => {
     const dir = service();
     const preview = await runCli(['fix', '--dry-run'], dir);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import {
   ABSENT,
+  LOCAL_MIGRATION_PLUGIN,
   type EncryptionFacts,
   type Obstacle,
   type Replica,
@@ -546,9 +547,6 @@ function multiAccountObstacle(text: string, props: CNode | null | undefined, res
  */
 const AMPLIFY_BUILD = /(?:^|\/)amplify\/backend\/(?:[^/]+\/)+build\//;
 
-/** The plugins that create a service's tables in DynamoDB Local from its Resources (serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks). */
-const LOCAL_MIGRATIONS = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;
-
 /** A serverless.yml's plugin that migrates its AWS::DynamoDB::Table resources into DynamoDB Local (EncryptionFacts.localMigrations). */
 function localMigrationsOf(template: CfnTemplate): string | undefined {
   if (template.flavor !== 'serverless') return undefined;
@@ -558,7 +556,7 @@ function localMigrationsOf(template: CfnTemplate): string | undefined {
   if (plugins?.kind !== 'seq') return undefined;
   for (const item of plugins.items) {
     const name = scalarString(item)?.trim();
-    if (name && LOCAL_MIGRATIONS.test(name)) return name;
+    if (name && LOCAL_MIGRATION_PLUGIN.test(name)) return name;
   }
   return undefined;
 }

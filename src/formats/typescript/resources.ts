@@ -5,7 +5,7 @@
  * CloudFormation reads it (`SSESpecification`: `SSEEnabled`, `KMSMasterKeyId`; a global table's
  * replica keys) and reported; fixResources.ts fixes a table (a global table is left to the user).
  */
-import { ABSENT, type EncryptionFacts, type Setting } from '../../rule/facts.js';
+import { ABSENT, LOCAL_MIGRATION_PLUGIN, type EncryptionFacts, type Setting } from '../../rule/facts.js';
 import type { LineIndex } from '../../core/text.js';
 import { cfnSettings, keyOf, lookup, objectAt, replicasOf, settingOf, suppressionsOf, unreadable, WORDS, type TsTable } from './detect.js';
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
@@ -114,6 +114,9 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
     ts.forEachChild(n, visit);
   };
   visit(sf);
+  const local = out.length > 0 ? localMigrationsOf(sf) : undefined;
+  // The plugins migrate AWS::DynamoDB::Table resources only.
+  if (local) for (const t of out) if (t.type === 'AWS::DynamoDB::Table') t.encryption.localMigrations = local;
   // Two maps of one file may hold the same logical ID: each table's address stays its own (`Orders#2`).
   const seen = new Map<string, number>();
   for (const t of out) {
@@ -122,6 +125,25 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
     if (n > 1) t.address = `${t.address}#${n}`;
   }
   return out;
+}
+
+/** A serverless.ts's plugin (`plugins: ['serverless-dynamodb-local']`) that migrates its tables into DynamoDB Local (EncryptionFacts.localMigrations). */
+function localMigrationsOf(sf: ts.SourceFile): string | undefined {
+  if (!sf.text.includes('serverless-dynamodb')) return undefined;
+  let found: string | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found !== undefined) return;
+    if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'plugins' && ts.isArrayLiteralExpression(unwrap(n.initializer))) {
+      for (const e of (unwrap(n.initializer) as ts.ArrayLiteralExpression).elements) {
+        const name = stringValue(unwrap(e))?.trim();
+        if (name && LOCAL_MIGRATION_PLUGIN.test(name)) found = name;
+      }
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
 }
 
 /**
