@@ -61,7 +61,7 @@ function programOf(file: SourceFile): Program | null {
 async function entryFile(file: SourceFile, context: DiskContext): Promise<SourceFile | undefined> {
   const cdkJson = await context.projectFile(file, 'cdk.json', (f) => appOf(f) !== undefined);
   const entry = cdkJson && entryOf(appOf(cdkJson)!);
-  if (!cdkJson || !entry || entry.startsWith('../') || path.posix.isAbsolute(entry)) return undefined;
+  if (!cdkJson || !entry || path.posix.isAbsolute(entry)) return undefined;
   const files = await context.folder(cdkJson, path.posix.dirname(entry));
   const named = path.posix.basename(entry);
   const source = /\.js$/i.test(named) ? named.replace(/\.js$/i, '.ts') : undefined;

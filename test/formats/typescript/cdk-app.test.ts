@@ -107,6 +107,11 @@ describe('TableV2: the stack as the CDK app entry creates it', () => {
     const ts = (cmd: string) => project(agnostic, [], JSON.stringify({ app: cmd }));
     expect((await scan(ts('npx tsx bin/my-app.ts'))).Events.fixable).toBe(false);
     expect((await scan(ts('node bin/my-app.js'))).Events.fixable).toBe(false);
+    // The app in a folder of a monorepo: the nearest cdk.json above the table's file.
+    const nested = project(agnostic).map((f) => ({ ...f, path: `packages/cdk/${f.path}` }));
+    expect((await scan([{ path: 'cdk.json', text: '{"app":"node other.js"}' }, ...nested])).Events.blocker).toContain(
+      '(MyAppStack, created in packages/cdk/bin/my-app.ts line 7 without env.region',
+    );
     const compiled = `"use strict";
 Object.defineProperty(exports, "__esModule", { value: true });
 const cdk = require("aws-cdk-lib");
