@@ -26,7 +26,7 @@ import { lookup, snippet } from './lookup.js';
 import { objectOf, readOptions, unreadableOptionsStep } from './options.js';
 import { isJavaScript, newExpressions, parseTypeScript, stringValue, ts, unwrap } from './parse.js';
 import { functionOf } from './scopes.js';
-import { noRegion, stackRegionOf } from './stackRegion.js';
+import { noRegion, stackClassCreatedElsewhere, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
 import { conditionalTables } from './conditions.js';
 import { adapterMappings } from './adapter.js';
@@ -165,6 +165,11 @@ export interface TsTable extends TableFacts {
    * gives the table its own props there, `{ ...name, <settings> }`, and leaves the const as it is.
    */
   spreadOf?: ts.Identifier;
+  /**
+   * CDK TableV2: the stack class it is created in, when the file exports that class and never
+   * creates it: the app's entry decides whether the stack has a Region (src/formats/typescript/cdkApp.ts).
+   */
+  stackClass?: ts.ClassDeclaration;
 }
 
 /** The construct call of a table created by code (every table a fix changes): its `new` or `super(...)`. */
@@ -652,6 +657,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const anchor = anchorOf(node);
     // Where the key would go, looked at only for a table the rule would fix.
     let spreadOf: ts.Identifier | undefined;
+    let stackClass: ts.ClassDeclaration | undefined;
     const jsStep = program ? javaScriptStep(cls.kind) : undefined;
     if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(cls.sst) });
     else if (jsStep) encryption.obstacles.push({ kind: 'code-shape', step: jsStep });
@@ -702,9 +708,13 @@ export function detectTypeScript(file: SourceFile): TsDetection {
           kind: 'region-agnostic-stack',
           by: region === 'amplify' || region === 'pulumi-cdk' ? region : undefined,
         });
-      else if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf)))
-        encryption.obstacles.push({ kind: 'scope', source: snippet(sf, scopeNode) });
-      else if (anchor.where) encryption.obstacles.push({ kind: 'placement', where: anchor.where });
+      else {
+        // Its stack class is created in another file: the app's entry may show it Region-agnostic (cdkApp.ts).
+        if (region === 'unknown') stackClass = stackClassCreatedElsewhere(sf, c.sym, node);
+        if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf)))
+          encryption.obstacles.push({ kind: 'scope', source: snippet(sf, scopeNode) });
+        else if (anchor.where) encryption.obstacles.push({ kind: 'placement', where: anchor.where });
+      }
     }
     // One object literal: built as a spread of another object holding its first ten fields, it was
     // copied through V8's slow path, once per table.
@@ -726,6 +736,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       statement: anchor.statement,
       keyStatement: spreadOf ? undefined : held?.statement,
       spreadOf,
+      stackClass,
     };
   };
 

@@ -1,7 +1,8 @@
 /** The TypeScript family: AWS CDK v2, CDK for Terraform and Pulumi programs written in TypeScript. */
-import type { Format } from '../../core/types.js';
+import type { DiskContext, Format, SourceFile } from '../../core/types.js';
 import { LineIndex } from '../../core/text.js';
 import { amplifyModelTables, mayHoldModels } from './amplifyData.js';
+import { entryStackRegions } from './cdkApp.js';
 import { detectTypeScript, type TsDetection } from './detect.js';
 import { verifyTypeScript } from './verify.js';
 
@@ -11,16 +12,22 @@ export const typescript: Format<TsDetection> = {
   name: 'typescript',
   detect: (file, context) => {
     const d = detectTypeScript(file);
-    if (!mayHoldModels(file.text)) return d;
-    // Amplify Gen2 data models: tables Amplify creates, read with what amplify/backend.ts sets for them.
-    return amplifyModelTables(file, d.sf, LineIndex.of(file.text), context).then((models) => {
-      d.tables.push(...models);
-      return d;
-    });
+    // A TableV2 in a stack class the file does not create: how the CDK app's entry creates it.
+    if (d.tables.some((t) => t.stackClass)) return entryStackRegions(file, d, context).then(() => withModels(file, d, context));
+    return withModels(file, d, context);
   },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
   fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options, context),
   verify: (files, options) => files.map((f) => (f.edits.length > 0 ? verifyTypeScript(f.file, f.detection, f.fixed, options) : [])),
 };
+
+function withModels(file: SourceFile, d: TsDetection, context?: DiskContext): TsDetection | Promise<TsDetection> {
+  if (!mayHoldModels(file.text)) return d;
+  // Amplify Gen2 data models: tables Amplify creates, read with what amplify/backend.ts sets for them.
+  return amplifyModelTables(file, d.sf, LineIndex.of(file.text), context).then((models) => {
+    d.tables.push(...models);
+    return d;
+  });
+}
 
 export default typescript;

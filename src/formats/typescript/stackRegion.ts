@@ -7,7 +7,9 @@
  * Read from the file alone: `agnostic` when every way the file creates the stack is known and one
  * of them gives no Region under an `App` (so no Stage can give one): the fix would not synthesize.
  * `regional` when each gives `env.region`; `unknown` otherwise (the stack class is created in
- * another file, its props come from elsewhere, or a Stage may give the Region).
+ * another file, its props come from elsewhere, or a Stage may give the Region). A stack class the
+ * file exports and never creates is read the same way where the CDK app's entry creates it
+ * (`stackRegionAt`, for cdkApp.ts: the arguments there, the class's super call here).
  *
  * Pulumi's CDK adapter (`@pulumi/cdk`) has its own `Stack(app, id, options)`, created in the CDK `App`
  * its `App` holds (no Stage): its CDK props are `options.props`, and without `props.env.region` it has
@@ -106,8 +108,24 @@ function withScope(sym: Sym, scope: ts.Expression | undefined, props: StackRegio
   return init && ts.isNewExpression(init) && sym(init.expression) === APP ? 'agnostic' : 'unknown';
 }
 
-/** The Region of an instance of `cls` whose constructor gets `arg(i)` (undefined: not known here). */
-function regionOfClass(sf: ts.SourceFile, sym: Sym, cls: ts.ClassDeclaration, arg: (i: number) => Arg, seen?: Seen): StackRegion {
+/** A file's syntax, and the symbol each name of it stands for (through its imports). */
+export interface Src {
+  sf: ts.SourceFile;
+  sym: Sym;
+}
+
+/**
+ * The Region of an instance of `cls` whose constructor gets `arg(i)` (undefined: not known here),
+ * written in `site` (the file that creates it: by default the class's own).
+ */
+function regionOfClass(
+  sf: ts.SourceFile,
+  sym: Sym,
+  cls: ts.ClassDeclaration,
+  arg: (i: number) => Arg,
+  seen?: Seen,
+  site: Src = { sf, sym },
+): StackRegion {
   const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
   const stack = base && sym(base);
   if (stack !== STACK && stack !== PULUMI_STACK) return 'unknown';
@@ -117,21 +135,24 @@ function regionOfClass(sf: ts.SourceFile, sym: Sym, cls: ts.ClassDeclaration, ar
     .find((e): e is ts.CallExpression => !!e && ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword);
   if (!ctor || !superCall) return 'unknown';
   const params = ctor.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
-  /** A super argument, through the constructor's parameters to the site's arguments. */
-  const through = (e: ts.Expression | undefined): ts.Expression | undefined | 'unknown' => {
-    if (!e) return undefined;
+  const own: Src = { sf, sym };
+  /** A super argument, through the constructor's parameters to the site's arguments, with the file it is written in. */
+  const through = (e: ts.Expression | undefined): { e: ts.Expression | undefined; in: Src } | 'unknown' => {
+    if (!e) return { e: undefined, in: own };
     const u = unwrap(e);
-    if (!ts.isIdentifier(u)) return u;
+    if (!ts.isIdentifier(u)) return { e: u, in: own };
     const i = params.indexOf(u.text);
     if (i < 0) return 'unknown';
     const a = arg(i);
-    return a === 'unknown' ? a : (a ?? ctor.parameters[i].initializer ?? undefined);
+    if (a === 'unknown') return a;
+    return a ? { e: a, in: site } : { e: ctor.parameters[i].initializer ?? undefined, in: own };
   };
   const props = through(superCall.arguments[2]);
   if (props === 'unknown') return 'unknown';
-  if (stack === PULUMI_STACK) return regionOfPulumiOptions(sf, props, seen);
+  if (stack === PULUMI_STACK) return regionOfPulumiOptions(props.in.sf, props.e, seen);
   const scope = through(superCall.arguments[0]);
-  return withScope(sym, scope === 'unknown' ? undefined : scope, regionOfProps(sf, props, seen));
+  const region = regionOfProps(props.in.sf, props.e, seen);
+  return scope === 'unknown' ? withScope(sym, undefined, region) : withScope(scope.in.sym, scope.e, region);
 }
 
 /** The Region each site that creates a stack gives, when it gives one: the literal, or undefined. */
@@ -166,6 +187,50 @@ export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpressi
     return init && ts.isNewExpression(init) ? regionOfSite(sf, sym, init, seen) : 'unknown';
   }
   return 'unknown';
+}
+
+/**
+ * The stack class a table is created in (`this` of a class extending `Stack`), when the file exports
+ * it and never creates it: the CDK app's entry may (src/formats/typescript/cdkApp.ts).
+ */
+export function stackClassCreatedElsewhere(
+  sf: ts.SourceFile,
+  sym: Sym,
+  table: ts.NewExpression | ts.CallExpression,
+): ts.ClassDeclaration | undefined {
+  const scope = table.arguments?.[0] ? unwrap(table.arguments[0]) : undefined;
+  if (scope?.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const cls = classOfThis(table);
+  const base = cls?.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  if (!cls?.name || !base || sym(base) !== STACK || sitesOf(sf, cls).length > 0) return undefined;
+  const name = cls.name.text;
+  const exported =
+    cls.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ||
+    sf.statements.some(
+      (st) =>
+        ts.isExportDeclaration(st) &&
+        !st.moduleSpecifier &&
+        st.exportClause?.kind === ts.SyntaxKind.NamedExports &&
+        st.exportClause.elements.some((e) => (e.propertyName ?? e.name).getText(sf) === name),
+    );
+  return exported ? cls : undefined;
+}
+
+/**
+ * The Region of a stack class of `of` as another file (`at`: the CDK app's entry) creates it, at
+ * each `new` whose class is `target` there: `unknown` when it creates none. `site`: the first
+ * `new` that gives no Region, when one does.
+ */
+export function stackRegionAt(
+  of: Src,
+  cls: ts.ClassDeclaration,
+  at: Src,
+  target: string,
+): { region: StackRegion; site?: ts.NewExpression } {
+  const sites = newExpressions(at.sf).filter((n) => at.sym(n.expression) === target);
+  const each = sites.map((s) => regionOfClass(of.sf, of.sym, cls, (i) => s.arguments?.[i], undefined, at));
+  const region = sites.length ? combine(each) : 'unknown';
+  return { region, site: sites[each.findIndex(noRegion)] };
 }
 
 /**

@@ -4,7 +4,7 @@
  * every table must come out customer-managed, with a rotating key whose policy is kmsfix's.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
@@ -268,6 +268,72 @@ describe('AWS CDK: TableV2 in a Region-agnostic stack', () => {
       'Agnostic.template.json customer-managed',
       'Regional.template.json customer-managed',
       'Unknown.template.json customer-managed',
+    ]);
+  }, 120_000);
+
+  /** A cdk init-like project (`folder`: cdk.json, bin/, lib/), compiled where it is and run from its `app` entry. */
+  function synthProject(folder: string, edit: (file: string, text: string) => string = (_, t) => t, env: Record<string, string> = {}) {
+    const work = mkdtempSync(path.join(tmpdir(), 'kmsfix-synth-project-'));
+    const entry = (JSON.parse(readFileSync(path.join(folder, 'cdk.json'), 'utf8')) as { app: string }).app.split(' ').pop()!;
+    for (const dir of ['bin', 'lib'])
+      for (const name of readdirSync(path.join(folder, dir))) {
+        const source = edit(`${dir}/${name}`, readFileSync(path.join(folder, dir, name), 'utf8'));
+        const js = ts.transpileModule(source, {
+          compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+        }).outputText;
+        mkdirSync(path.join(work, dir), { recursive: true });
+        writeFileSync(path.join(work, dir, name.replace(/\.ts$/, '.js')), js);
+      }
+    const outdir = path.join(work, 'cdk.out');
+    const r = spawnSync(process.execPath, [entry.replace(/\.ts$/, '.js')], {
+      cwd: work,
+      env: {
+        ...process.env,
+        NODE_PATH: path.join(ROOT, 'node_modules'),
+        JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',
+        CDK_OUTDIR: outdir,
+        ...env,
+      },
+      encoding: 'utf8',
+    });
+    return { status: r.status, stderr: r.stderr, outdir };
+  }
+
+  // cdk init's layout: the stack class in lib/, created in bin/ (cdk.json's app) with its env commented out.
+  const PROJECT = path.join(FIXTURES, 'typescript', 'cdk-tablev2-app-entry');
+
+  it('cdk init layout: the blocker is real (a customer-managed key on the TableV2 does not synthesize from bin/)', () => {
+    const r = synthProject(path.join(PROJECT, 'expected', 'agnostic'), (file, text) =>
+      file === 'lib/agnostic-stack.ts'
+        ? text.replace(
+            "new dynamodb.TableV2(this, 'Events', {",
+            "new dynamodb.TableV2(this, 'Events', {\n      encryption: dynamodb.TableEncryptionV2.customerManagedKey(new kms.Key(this, 'EventsKey')),",
+          )
+        : text,
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('Replica SSE specification cannot be rendered in a region agnostic stack');
+  }, 120_000);
+
+  it('cdk init layout: the fixed projects synthesize from their entries; the Table and the TableV2 with a Region scan customer-managed', async () => {
+    const tables: string[] = [];
+    for (const [name, env] of [
+      ['agnostic', {}],
+      ['regional', { CDK_DEFAULT_REGION: 'eu-west-1', CDK_DEFAULT_ACCOUNT: '111122223333' }],
+    ] as const) {
+      const r = synthProject(path.join(PROJECT, 'expected', name), undefined, env);
+      expect(r.stderr).not.toMatch(/Error/);
+      expect(r.status).toBe(0);
+      const files = readdirSync(r.outdir).filter((f) => f.endsWith('.template.json'));
+      const scan = await runCli(['scan', '--format', 'json', ...files], r.outdir);
+      tables.push(
+        ...(JSON.parse(scan.stdout) as { tables: { file: string; status: string }[] }).tables.map((x) => `${x.file} ${x.status}`),
+      );
+    }
+    expect(tables.sort()).toEqual([
+      'AgnosticStack.template.json aws-owned',
+      'AgnosticStack.template.json customer-managed',
+      'RegionalStack.template.json customer-managed',
     ]);
   }, 120_000);
 

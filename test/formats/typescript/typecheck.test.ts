@@ -53,9 +53,11 @@ describe('TypeScript fixtures type-check', () => {
     .filter((c) => c.name !== 'cdk-amplify-data-models')
     .flatMap((c) => c.expectedPaths)
     .filter((p) => p.endsWith('.ts'));
+  // In a case's expected/ folder (at any depth: a project's bin/ and lib/), the same path under input/.
+  const folder = `${path.sep}expected${path.sep}`;
   const inputs = expected.map((p) =>
-    path.basename(path.dirname(p)) === 'expected'
-      ? path.join(path.dirname(path.dirname(p)), 'input', path.basename(p))
+    p.includes(folder)
+      ? p.replace(folder, `${path.sep}input${path.sep}`)
       : path.join(path.dirname(p), path.basename(p).replace(/^expected/, 'input')),
   );
 

@@ -1,0 +1,109 @@
+/**
+ * Where a CDK app creates the stack class of a file: `cdk init` writes the class in lib/<name>-stack.ts
+ * and creates it in bin/<name>.ts, the file the `app` command of cdk.json runs, with its `env`
+ * commented out (a Region-agnostic stack). A TableV2 in such a stack cannot get a customer-managed
+ * key (stackRegion.ts). Read only for a TableV2 whose file exports its stack class and never creates
+ * it (TsTable.stackClass): the nearest cdk.json with an `app` (DiskContext.projectFile), and the one
+ * .ts or .js file its command names (DiskContext.folder), parsed once per run and thread.
+ */
+import path from 'node:path';
+import type { DiskContext, SourceFile } from '../../core/types.js';
+import type { TsDetection, TsTable } from './detect.js';
+import { type Binding, bindings, readImports, readRequires, resolveSymbol, symbolId } from './imports.js';
+import { isJavaScript, parseTypeScript, ts } from './parse.js';
+import { noRegion, type Src, stackRegionAt } from './stackRegion.js';
+
+/** A source file's extension, as an import may leave it out (`../lib/stack`, `../lib/stack.js` for stack.ts). */
+const EXTENSION = /\.(?:[cm]?ts|tsx|[cm]?js|jsx)$/i;
+
+/** The one program file an `app` command runs (`npx ts-node --prefer-ts-exts bin/app.ts`, `node bin/app.js`); undefined when it names none or several. */
+export function entryOf(app: string): string | undefined {
+  const files = app
+    .split(/\s+/)
+    .map((w) => w.replace(/^["']|["']$/g, ''))
+    .filter((w) => !w.startsWith('-') && /\.[cm]?[jt]s$/i.test(w));
+  return files.length === 1 ? path.posix.normalize(files[0].replace(/\\/g, '/')) : undefined;
+}
+
+/** The `app` command of a cdk.json, if it has one. */
+function appOf(file: SourceFile): string | undefined {
+  try {
+    const app = (JSON.parse(file.text) as { app?: unknown } | null)?.app;
+    return typeof app === 'string' ? app : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An entry file, parsed, with its imports (and `require` calls, in JavaScript). */
+type Program = Src & { imports: Binding[] };
+
+/** Each entry file parsed (null: not readable as a program). */
+const parsed = new WeakMap<SourceFile, Program | null>();
+
+function programOf(file: SourceFile): Program | null {
+  let program = parsed.get(file);
+  if (program === undefined) {
+    try {
+      const sf = parseTypeScript(file.path, file.text);
+      const imports: Binding[] = isJavaScript(file.path) ? [...readImports(sf), ...readRequires(sf)] : readImports(sf);
+      const binds = bindings(imports);
+      program = { sf, sym: (e) => resolveSymbol(e, binds), imports };
+    } catch {
+      program = null;
+    }
+    parsed.set(file, program);
+  }
+  return program;
+}
+
+/** The entry file of the CDK app around `file`: a named `.js` is read at its `.ts` beside it, when there is one. */
+async function entryFile(file: SourceFile, context: DiskContext): Promise<SourceFile | undefined> {
+  const cdkJson = await context.projectFile(file, 'cdk.json', (f) => appOf(f) !== undefined);
+  const entry = cdkJson && entryOf(appOf(cdkJson)!);
+  if (!cdkJson || !entry || path.posix.isAbsolute(entry)) return undefined;
+  const files = await context.folder(cdkJson, path.posix.dirname(entry));
+  const named = path.posix.basename(entry);
+  const source = /\.js$/i.test(named) ? named.replace(/\.js$/i, '.ts') : undefined;
+  const byName = (n: string) => files?.find((f) => path.basename(f.absPath) === n);
+  return (source && byName(source)) || byName(named);
+}
+
+/** The symbol the entry gives `cls` of `file` (`../lib/stack#MyStack`), when it imports it. */
+function symbolIn(entry: SourceFile, program: Program, file: SourceFile, cls: ts.ClassDeclaration): string | undefined {
+  const own = file.absPath.replace(EXTENSION, '');
+  const isDefault = cls.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+  const i = program.imports.find((b) => {
+    if (!b.module.startsWith('.')) return false;
+    const target = path.resolve(path.dirname(entry.absPath), b.module).replace(EXTENSION, '');
+    return target === own || path.join(target, 'index') === own;
+  });
+  return i && symbolId(i.module, isDefault ? [] : [cls.name!.text]);
+}
+
+/**
+ * Each TableV2 of the file whose stack class the CDK app's entry creates without a Region gets the
+ * `region-agnostic-stack` obstacle, as one whose stack the file itself shows Region-agnostic.
+ */
+export async function entryStackRegions(file: SourceFile, d: TsDetection, context: DiskContext | undefined): Promise<void> {
+  const pending = d.tables.filter((t): t is TsTable & { stackClass: ts.ClassDeclaration } => !!t.stackClass);
+  if (!context || pending.length === 0) return;
+  const entry = await entryFile(file, context);
+  const program = entry && programOf(entry);
+  if (!entry || !program) return;
+  const own: Src = { sf: d.sf, sym: (e) => resolveSymbol(e, d.binds) };
+  const verdicts = new Map<ts.ClassDeclaration, string | undefined>();
+  for (const t of pending) {
+    if (!verdicts.has(t.stackClass)) {
+      const target = symbolIn(entry, program, file, t.stackClass);
+      const at = target ? stackRegionAt(own, t.stackClass, program, target) : undefined;
+      const line = at?.site && program.sf.getLineAndCharacterOfPosition(at.site.getStart(program.sf)).line + 1;
+      verdicts.set(
+        t.stackClass,
+        at && noRegion(at.region) ? `${t.stackClass.name!.text}, created in ${entry.path} line ${line}` : undefined,
+      );
+    }
+    const where = verdicts.get(t.stackClass);
+    if (where) t.encryption.obstacles.push({ kind: 'region-agnostic-stack', at: where });
+  }
+}
