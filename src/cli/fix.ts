@@ -27,7 +27,7 @@ import { SpooledOutput } from '../io/write.js';
 import { commitRefusals, commitRepositories } from '../report/commit.js';
 import { mailNow } from '../report/commitMessage.js';
 import { colorDiff, fileDiff, fullText, outsideCwd } from '../report/diff.js';
-import { type Tally, emptyTally, fold, fixNote } from '../report/fold.js';
+import { type Tally, emptyTally, fold, fixNotes } from '../report/fold.js';
 import { JsonFixStream } from '../report/jsonStream.js';
 import { PatchDirWriter } from '../report/patchdir.js';
 import { allErrors, allTables, formatError, summarize } from '../report/summary.js';
@@ -164,10 +164,10 @@ export async function fix(p: Parsed, result: RunResult, io: Io, notes: string[],
   // a stream's folded files).
   const say = (outcomes: FileOutcome[]) => {
     for (const t of allTables(outcomes)) {
-      const note = fixNote(t);
-      if (note === undefined) continue;
-      notes.push(note);
-      if (text) io.err(`note: ${note}\n`);
+      for (const note of fixNotes(t)) {
+        notes.push(note);
+        if (text) io.err(`note: ${note}\n`);
+      }
     }
   };
   if (!stream.hold) {

@@ -24,6 +24,8 @@ export interface TableReport extends TableIdentity {
   peers: PeerVerdicts;
   /** Inline suppressions found on the table, whichever tool they speak for. */
   suppressions: Suppression[];
+  /** Fixable: what a fix changes beyond the table, for its reviewer (src/rule/cautions.ts; also in `message`). */
+  cautions?: string[];
   /** Set by fix: the verified fix makes the table customer-managed. */
   planned?: boolean;
   /**

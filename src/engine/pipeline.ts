@@ -56,6 +56,7 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     };
     if (j.blocker !== undefined) report.blocker = j.blocker;
     if (j.testCode) report.testCode = true;
+    if (j.cautions) report.cautions = j.cautions;
     report.reason = j.reason;
     if (j.notScannedBy) report.notScannedBy = j.notScannedBy;
     return report;
@@ -297,7 +298,11 @@ export function fixedTables(tables: TableReport[], fix: GroupFix): TableReport[]
     if (d) {
       t.fixable = false;
       // What a waived obstacle's flag would have done (src/rule/evaluate.ts) did not happen.
-      t.message = `${t.message.replace(WAIVED_NOTE, '')}. Not fixable automatically: ${d.reason}`;
+      let message = t.message.replace(WAIVED_NOTE, '');
+      // Nor what it would have changed beyond the table.
+      for (const c of t.cautions ?? []) message = message.replace(`. ${c}`, '');
+      delete t.cautions;
+      t.message = `${message}. Not fixable automatically: ${d.reason}`;
     } else if (fix.planned.includes(t.address)) {
       t.planned = true;
       t.fixed = true;

@@ -44,7 +44,7 @@ import { type GroupWrite, writeGroups } from './write.js';
 import { groupBy } from '../core/lists.js';
 import { heapTick } from '../core/heap.js';
 import { flatCopy } from '../core/text.js';
-import { FIX_NOTE } from '../rule/evaluate.js';
+import { hasFixNote } from '../rule/evaluate.js';
 
 const CHUNK_FILES = 256;
 const CHUNK_CHARS = 4 * 1024 * 1024;
@@ -218,7 +218,7 @@ export class FixStream {
   private park(o: FileOutcome): FileOutcome {
     const light = parked(o);
     if (o.tables.length > 0) this.hold!.keep(light, 'tables', JSON.stringify(o.tables));
-    if (!this.noted) this.noted = o.tables.some((t) => t.planned === true && FIX_NOTE.test(t.message));
+    if (!this.noted) this.noted = o.tables.some(hasFixNote);
     return light;
   }
 

@@ -35,13 +35,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** What terraform apply does to the replicas of a table fixed with --recreate-replicas (src/rule/evaluate.ts words it). */
 function recreation(t: TableReport): string | undefined {
   const note = FIX_NOTE.exec(t.message);
-  return note?.[1] === 'Fixed with --recreate-replicas' ? note[2] : undefined;
-}
-
-/** The plugin that migrates a table into DynamoDB Local, when a fix breaks that migration (src/rule/evaluate.ts words it). */
-function localMigration(t: TableReport): string | undefined {
-  const note = FIX_NOTE.exec(t.message);
-  return note?.[1] === 'Local development' ? /^(\S+)/.exec(note[2])?.[1] : undefined;
+  return note?.[1] === '--recreate-replicas' ? note[2] : undefined;
 }
 
 /** Words wrapped at 72 columns, each line after the first indented by `indent`. */
@@ -153,10 +147,14 @@ export function commitMessage(
       ? `Cost: no new key; the existing key is billed as before, plus its requests (DynamoDB caches data keys, so they are few).`
       : `Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests (DynamoDB caches data keys, so they are few).`,
     o.kmsKeyArn
-      ? `Who can use the key: its own key policy decides. It must let every principal that uses these tables use the key through DynamoDB, or they lose access when this is deployed.`
+      ? `Who can use the key: its own key policy decides. It must let every principal that uses these tables use the key through DynamoDB (and a permissions boundary, session policy or service control policy that limits one must allow it too), or they lose access when this is deployed.`
       : mode === 'drop-in'
-        ? "Who can use the key (key policy drop-in): every principal of this account that DynamoDB lets in, through DynamoDB in the table's Region only, like aws/dynamodb; no IAM policy has to change. The account administers the key; no other account can use it."
-        : 'Who can use the key (key policy iam): only principals whose IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on it. Grant them to every role that reads or writes these tables BEFORE deploying, or they lose access.',
+        ? "Who can use the key (key policy drop-in): every principal of this account that DynamoDB lets in, through DynamoDB in the table's Region only, like aws/dynamodb; " +
+          'no identity policy has to change. What limits a caller still does: a permissions boundary, a session policy (sts:AssumeRole with Policy, as ' +
+          'tenant-isolation code passes) or a service control policy must allow kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, ' +
+          'kms:CreateGrant and kms:DescribeKey on the key (DynamoDB asks KMS as each caller, and a key policy whose principal is * cannot lift them), or that ' +
+          'caller loses access to the tables. The account administers the key; no other account can use it.'
+        : 'Who can use the key (key policy iam): only principals whose IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on it. Grant them to every role that reads or writes these tables BEFORE deploying (and allow them in any permissions boundary, session policy or service control policy that limits such a role), or they lose access.',
     ...(o.kmsKeyArn
       ? []
       : [
@@ -175,7 +173,7 @@ export function commitMessage(
             '@aws-cdk/aws-dynamodb (npm installs them already, as its dependencies; pnpm and Yarn PnP do not), then update the lockfile.',
         ]
       : []),
-    ...localMigrations(fixed.map(({ t }) => t)),
+    ...cautions(fixed.map(({ t }) => t)),
     o.kmsKeyArn
       ? `Roll back: revert this commit and deploy; the tables switch back in place${back}.`
       : `Roll back: revert this commit and deploy; the tables switch back in place${back}. Keep the key until they have: a key removed from the code is only scheduled for deletion (${window} days; aws kms cancel-key-deletion undoes it), and a table whose key is disabled or deleted cannot be read.`,
@@ -184,20 +182,11 @@ export function commitMessage(
   return { subject, body: out.join('\n') + '\n' };
 }
 
-/** The note on the tables whose DynamoDB Local migration a fix breaks, once for the commit. */
-function localMigrations(tables: TableReport[]): string[] {
+/** What the fix changes beyond its tables (TableReport.cautions), each said once for the commit with the tables it concerns. */
+function cautions(tables: TableReport[]): string[] {
   const by = new Map<string, string[]>();
-  for (const t of tables) {
-    const plugin = localMigration(t);
-    if (plugin) by.set(plugin, [...(by.get(plugin) ?? []), t.address]);
-  }
-  return [...by].map(
-    ([plugin, addresses]) =>
-      `Local development: ${plugin} creates ${listed(addresses)} in DynamoDB Local from the template and passes SSESpecification on as written; ` +
-      'the KMSMasterKeyId this commit writes is a CloudFormation function (an object) where the DynamoDB API takes a string, so that migration ' +
-      '(sls dynamodb migrate, sls offline start with migrate: true) fails. The deployed tables are not affected. Before merging, have the local ' +
-      'migration drop SSESpecification or create the local tables from their own definitions.',
-  );
+  for (const t of tables) for (const c of t.cautions ?? []) by.set(c, [...(by.get(c) ?? []), t.address]);
+  return [...by].map(([c, addresses]) => `${c} (${listed(addresses)}).`);
 }
 
 /** The message as `git commit -F` takes it. */

@@ -9,14 +9,18 @@
  */
 import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 import { type TableCounts, countTable, noTables } from './summary.js';
-import { FIX_NOTE } from '../rule/evaluate.js';
+import { FIX_NOTE, hasFixNote } from '../rule/evaluate.js';
 
-/** The note a fix prints once for a table it planned through a waived obstacle or with a local migration to tell of, or undefined. */
-export function fixNote(t: TableReport): string | undefined {
-  const m = t.planned ? FIX_NOTE.exec(t.message) : null;
-  // A waived obstacle's flag is the user's own (its note says what it did); local development is named.
-  const said = m ? (m[1].startsWith('Fixed with') ? m[2] : m[0]) : undefined;
-  return said === undefined ? undefined : `${t.file}:${t.line} ${t.address}: ${said}`;
+/**
+ * The notes a fix prints once for a table it planned: what a waived obstacle's flag did, and what the
+ * fix changes beyond the table (TableReport.cautions).
+ */
+export function fixNotes(t: TableReport): string[] {
+  if (!t.planned) return [];
+  const said = FIX_NOTE.exec(t.message)?.[2];
+  const notes = said === undefined ? [] : [said];
+  if (t.cautions) notes.push(...t.cautions);
+  return notes.map((n) => `${t.file}:${t.line} ${t.address}: ${n}`);
 }
 
 /** The counts of the tables and files let go (errors stay in their outcomes), and what a fix adds. */
@@ -40,7 +44,7 @@ export function fold(o: FileOutcome, written: boolean, failed: FileError | undef
   // or fixed through a waived obstacle (a note).
   const named = (t: TableReport) => {
     const fixed = t.planned === true && written;
-    return (!t.compliant && !fixed) || (t.planned === true && !fixed) || (t.planned === true && FIX_NOTE.test(t.message));
+    return (!t.compliant && !fixed) || (t.planned === true && !fixed) || hasFixNote(t);
   };
   const kept = o.tables.filter(named);
   const keep = kept.length > 0 || o.error !== undefined || failed !== undefined;

@@ -17,6 +17,7 @@ export function tableJson(t: TableReport, withFixed: boolean) {
     peers: t.peers,
     suppressions: t.suppressions,
   };
+  if (t.cautions) out.cautions = t.cautions;
   if (withFixed) {
     out.planned = t.planned === true;
     out.fixed = t.fixed === true;

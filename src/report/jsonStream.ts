@@ -14,7 +14,7 @@
 import type { FileError, FileOutcome } from '../core/result.js';
 import { OrderedSpool } from '../io/spool.js';
 import type { Settled } from '../io/stream.js';
-import { type Tally, emptyTally, fixNote } from './fold.js';
+import { type Tally, emptyTally, fixNotes } from './fold.js';
 import { jsonElement, jsonElements, printJsonArray } from './jsonArray.js';
 import { fixSummary, tableJson } from './jsonReport.js';
 import { allErrors, countTable } from './summary.js';
@@ -54,8 +54,7 @@ export class JsonFixStream {
       countTable(t, this.tally);
       if (t.planned) this.tally.planned++;
       if (fixed) this.tally.fixed++;
-      const note = fixNote(t);
-      if (note !== undefined) this.noted.push([how.order, note]);
+      for (const note of fixNotes(t)) this.noted.push([how.order, note]);
       tables.push(jsonElement(tableJson({ ...t, fixed, written: fixed && written }, true), INDENT));
     }
     if (tables.length > 0) this.spool.append('tables', how.order, jsonElements(tables, INDENT));

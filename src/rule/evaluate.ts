@@ -19,6 +19,7 @@ import type { TableFacts } from '../core/types.js';
 import type { Obstacle } from './facts.js';
 import { assess, decide, messageOf } from './cmk.js';
 import { recreationEffect } from './blockers.js';
+import { cautionText } from './cautions.js';
 import { peerFactsOf } from './peers/facts.js';
 import { compliantUnder, underProfile, type Profile } from './peers/evaluate.js';
 import { peerVerdicts, type PeerVerdicts } from './peers/rules.js';
@@ -56,20 +57,11 @@ function waivedBy(options: JudgeOptions): ReadonlySet<Obstacle['kind']> | undefi
  * What a fix through a waived obstacle tells of a table, read back from its message (cli.ts prints
  * it as a note; src/engine/pipeline.ts drops it from a table the plan declined after all).
  */
-export const FIX_NOTE = /(Fixed with --fix-parameterised|Fixed with --recreate-replicas|Local development): (.*)$/;
+export const FIX_NOTE = /Fixed with (--fix-parameterised|--recreate-replicas): (.*)$/;
 
-/**
- * What a fix does to a service whose plugin creates its tables in DynamoDB Local from the template
- * (EncryptionFacts.localMigrations): checked against both plugins' createTable (they rename
- * SSEEnabled and pass the rest on) and the SDKs they use.
- */
-function localNote(plugin: string): string {
-  return (
-    `Local development: ${plugin} passes SSESpecification to DynamoDB Local as written, and the KMSMasterKeyId a fix writes is a ` +
-    'CloudFormation function (an object) where the API takes a string: its migration of this table (sls dynamodb migrate; sls offline start ' +
-    'with migrate: true) fails (AWS SDK v2: InvalidParameterType). The deployed table is not affected'
-  );
-}
+/** Does a fix print a note for this table it planned: a waived obstacle's (FIX_NOTE), or its cautions (src/report/fold.ts fixNotes)? */
+export const hasFixNote = (t: { planned?: boolean; cautions?: string[]; message: string }) =>
+  t.planned === true && (t.cautions !== undefined || FIX_NOTE.test(t.message));
 
 /** The note of a table fixed through a waived obstacle (FIX_NOTE reads it back). */
 function waivedNote(o: Obstacle): string | undefined {
@@ -94,6 +86,8 @@ export interface Judgement {
   blocker?: string;
   /** Peer scanners' rule IDs that fire on the table, suppressions aside. */
   peers: PeerVerdicts;
+  /** Fixable: what the fix changes beyond the table, for its reviewer (src/rule/cautions.ts; also in `message`). */
+  cautions?: string[];
   /** Non-compliant and fixable, but in test code and left alone (no --include-tests). */
   testCode?: true;
   /** The reason alone, short (the message explains it): for one-line reports. */
@@ -140,14 +134,17 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   if (notScanned) message = `not scanned by ${profile}; kmsfix's own rule: ${shown.status}: ${message}`;
   if (!compliant && a.blocker !== undefined) message = `${message}. Not fixable automatically: ${a.blocker}`;
   if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;
+  // What the fix changes beyond the table (before a waived obstacle's note, which ends the message: FIX_NOTE).
+  const cautions = wanted && !leftInTests ? t.encryption.cautions?.map(cautionText) : undefined;
+  if (cautions) for (const c of cautions) message = `${message}. ${c}`;
   const through = waived && wanted && !leftInTests ? t.encryption.obstacles.find((o) => waived.has(o.kind)) : undefined;
   const note = through && waivedNote(through);
   if (note) message = `${message}. ${note}`;
-  if (wanted && !leftInTests && t.encryption.localMigrations) message = `${message}. ${localNote(t.encryption.localMigrations)}`;
   const reason = shown.status === 'suppressed' ? shown.message.split('; without it:')[0] : a.reason;
   const out: Judgement = { status: shown.status, message, reason, compliant, fixable: wanted && !leftInTests, peers };
   if (a.blocker !== undefined) out.blocker = a.blocker;
   if (leftInTests) out.testCode = true;
+  if (cautions) out.cautions = cautions;
   if (notScanned) out.notScannedBy = profile;
   return out;
 }

@@ -256,15 +256,19 @@ export interface EncryptionFacts {
   settings: Settings;
   replicas?: Replicas;
   obstacles: Obstacle[];
-  /**
-   * The Serverless Framework plugin of the table's service that creates its tables in DynamoDB Local
-   * from the template (serverless-dynamodb-local, serverless-dynamodb): it passes SSESpecification
-   * on as written, so a fixed table's KMSMasterKeyId (a CloudFormation function) reaches the
-   * DynamoDB API as an object (src/rule/evaluate.ts localNote says so). Not an obstacle: the
-   * deployed table is right; local development is what changes.
-   */
-  localMigrations?: string;
+  /** What a fix changes beyond the table, for its reviewer (src/rule/cautions.ts words each). */
+  cautions?: Caution[];
 }
 
-/** The plugins of EncryptionFacts.localMigrations: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
+/**
+ * Not an obstacle: the fix is right for the deployed table, and something around it needs a look.
+ * `local-migrations`: the Serverless Framework plugin of the table's service that creates its tables
+ * in DynamoDB Local from the template (serverless-dynamodb-local, serverless-dynamodb) passes
+ * SSESpecification on as written, so a fixed table's KMSMasterKeyId (a CloudFormation function)
+ * reaches the DynamoDB API as an object. `permissions-boundary`: the table's file gives roles a
+ * permissions boundary (`where`: what sets it, as written), which a key policy cannot lift.
+ */
+export type Caution = { kind: 'local-migrations'; plugin: string } | { kind: 'permissions-boundary'; where: string[] };
+
+/** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
 export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;

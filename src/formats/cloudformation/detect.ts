@@ -612,7 +612,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       };
       if (kind === 'global') encryption.replicas = replicasOf(file.text, props);
       // The plugins migrate AWS::DynamoDB::Table resources only.
-      if (localMigrations && type === 'AWS::DynamoDB::Table') encryption.localMigrations = localMigrations;
+      if (localMigrations && type === 'AWS::DynamoDB::Table') encryption.cautions = [{ kind: 'local-migrations', plugin: localMigrations }];
       // What keeps a fix from being made, looked for only where the rule would fix the table.
       const a = decide(encryption);
       const localReplica = a.replica === undefined ? undefined : ((child(props, 'Replicas') as CSeq).items[a.replica] as CMap);

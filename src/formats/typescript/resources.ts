@@ -116,7 +116,9 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
   visit(sf);
   const local = out.length > 0 ? localMigrationsOf(sf) : undefined;
   // The plugins migrate AWS::DynamoDB::Table resources only.
-  if (local) for (const t of out) if (t.type === 'AWS::DynamoDB::Table') t.encryption.localMigrations = local;
+  if (local)
+    for (const t of out)
+      if (t.type === 'AWS::DynamoDB::Table') (t.encryption.cautions ??= []).push({ kind: 'local-migrations', plugin: local });
   // Two maps of one file may hold the same logical ID: each table's address stays its own (`Orders#2`).
   const seen = new Map<string, number>();
   for (const t of out) {

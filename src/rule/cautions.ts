@@ -1,0 +1,30 @@
+/**
+ * What a fix tells its reviewer beyond the table (EncryptionFacts.cautions): one sentence each,
+ * led by its label, in scan's message, fix's notes and the commit message's checklist.
+ */
+import type { Caution } from './facts.js';
+
+/** How many of a caution's places are named before "and N more". */
+const NAMED = 3;
+
+const listed = (items: string[]) =>
+  items.length <= NAMED ? items.join(', ') : `${items.slice(0, NAMED).join(', ')} and ${items.length - NAMED} more`;
+
+export function cautionText(c: Caution): string {
+  switch (c.kind) {
+    case 'local-migrations':
+      // Checked against both plugins' createTable (they rename SSEEnabled and pass the rest on) and the SDKs they use.
+      return (
+        `Local development: ${c.plugin} passes SSESpecification to DynamoDB Local as written, and the KMSMasterKeyId a fix writes is a ` +
+        'CloudFormation function (an object) where the API takes a string: its migration of this table (sls dynamodb migrate; sls offline start ' +
+        'with migrate: true) fails (AWS SDK v2: InvalidParameterType). The deployed table is not affected; have the local migration drop ' +
+        'SSESpecification, or create the local table from its own definition'
+      );
+    case 'permissions-boundary':
+      return (
+        `Permissions boundary: this file gives roles a permissions boundary (${listed(c.where)}), which limits what the key policy grants ` +
+        '(its principal is *): a role that uses this table keeps access only if its boundary allows kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, ' +
+        'kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on the key (DynamoDB asks KMS as each caller); check the boundary before deploying'
+      );
+  }
+}
