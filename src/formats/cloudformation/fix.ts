@@ -16,6 +16,7 @@ import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
 import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, yaml11 } from './detect.js';
 import { aliasResource, keyResource, nameMayHoldDot } from '../yaml/cfnKeyResources.js';
 import { allowedChanges } from './verify.js';
+import { resolvedByFramework } from './includes.js';
 
 // ---------------------------------------------------------------- tables and keys
 
@@ -392,9 +393,10 @@ export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: F
   for (const { file, detection, targets } of group) {
     let chosen = detection.tables.filter((t) => targets.includes(t.address));
     if (chosen.length === 0) continue;
-    // A file of Resources a service file includes whole: the Framework resolves its `${...}`, so no Fn::Sub is written
-    // there (detect read the includes: a table a service file includes by its key alone is no target, but with --kms-key-arn).
-    const includedWhole = detection.includes?.whole !== undefined;
+    // A file of Resources a service file includes whole (or a template's whole Resources): the Framework resolves its
+    // `${...}`, so no Fn::Sub is written there (detect read the includes: a table a service file includes by its key
+    // alone is no target, but with --kms-key-arn).
+    const includedWhole = resolvedByFramework(detection);
     // --kms-key-arn '${ssm:...}' is a Serverless Framework variable: a plain template has no such thing.
     const notHere = chosen.filter(
       (t) => options.kmsKeyArn !== undefined && frameworkVariable(options.kmsKeyArn, includedWhole || t.template.flavor === 'serverless'),

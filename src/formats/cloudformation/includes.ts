@@ -41,6 +41,16 @@ export function includeKey(t: CfnTemplate, address: string): string {
   return [...t.resourcesPath, address].join('.');
 }
 
+/**
+ * Does a service file include the file so that the Framework resolves the `${...}` a fix writes with
+ * its tables: whole, or a template's whole Resources (`${file(template.yml):Resources}`)?
+ */
+export function resolvedByFramework(detection: CfnDetection): boolean {
+  const i = detection.includes;
+  if (!i) return false;
+  return i.whole !== undefined || detection.templates.some((t) => t.resourcesPath.length > 0 && i.keys.has(t.resourcesPath.join('.')));
+}
+
 const NONE: Includes = { keys: new Map() };
 
 /**

@@ -166,6 +166,19 @@ describe('a template a service file includes whole', () => {
     const alone = await processMemory([{ path: 'resources/table.yml', text: template }], 'fix');
     expect(alone.output.get('resources/table.yml')).toContain("AliasName: !Sub 'alias/dynamodb/${NotesTable}'");
   });
+
+  it('so is one whose whole Resources a service file includes, `${file(resources/table.yml):Resources}`: scan and fix take its table', async () => {
+    const files = [
+      { path: 'serverless.yml', text: 'service: notes\nresources:\n  Resources: ${file(resources/table.yml):Resources}\n' },
+      { path: 'resources/table.yml', text: template },
+    ];
+    const scanned = await processMemory(files, 'scan');
+    expect(scanned.outcomes.flatMap((o) => o.tables)).toMatchObject([{ address: 'NotesTable', fixable: true }]);
+    const out = (await processMemory(files, 'fix')).output.get('resources/table.yml')!;
+    expect(out).toContain('NotesTableKey:');
+    expect(out).not.toContain('!Sub');
+    expect(out).toContain("AliasName: !Join ['', [alias/dynamodb/, !Ref NotesTable]]");
+  });
 });
 
 describe('what a fix writes where the Serverless Framework, or an AWS::Include, reads the file', () => {
