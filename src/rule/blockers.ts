@@ -26,6 +26,7 @@ const ORDER: Kind[] = [
   'scope',
   'resource-region',
   'code-shape',
+  'key-include',
   'aws-native',
   'placement',
   'resource-policy',
@@ -42,10 +43,11 @@ const ORDER: Kind[] = [
 ];
 
 /**
- * Obstacles a user may choose to fix through (--fix-parameterised, --recreate-replicas): a format
- * still looks for the others behind them (a table they block is one a fix may yet change).
+ * Obstacles a user may choose to fix through (--fix-parameterised, --recreate-replicas), or that an
+ * option takes away (--kms-key-arn: nothing is added beside the table): a format still looks for the
+ * others behind them (a table they block is one a fix may yet change).
  */
-export const WAIVABLE: ReadonlySet<Kind> = new Set(['parameter', 'replica-recreation']);
+export const WAIVABLE: ReadonlySet<Kind> = new Set(['parameter', 'replica-recreation', 'key-include']);
 
 /** DynamoDB's principal for replication across accounts (multi-account global tables). */
 export const REPLICATION_PRINCIPAL = 'replication.dynamodb.amazonaws.com';
@@ -259,6 +261,13 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
       );
     case 'code-shape':
       return o.step;
+    case 'key-include':
+      return (
+        `${o.include} includes this table alone, so the key and alias a fix adds beside it would not be deployed ` +
+        '(and its KMSMasterKeyId would name a resource the stack lacks): include the whole file of Resources (`${file(...)}` without ' +
+        'a key), or move the table into serverless.yml, then run kmsfix again; or run fix with --kms-key-arn and an existing key ' +
+        '(it adds nothing beside the table)'
+      );
     case 'aws-native':
       return (
         "the table is a resource of Pulumi's AWS Native provider (aws-native), which kmsfix reads but does not fix: create a " +

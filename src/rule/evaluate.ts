@@ -41,16 +41,24 @@ export interface JudgeOptions {
   fixParameterised?: boolean;
   /** Tables whose fix has Terraform delete and re-create replicas are fixed too (src/rule/blockers.ts recreationEffect). */
   recreateReplicas?: boolean;
+  /** A fix uses this existing key and adds none, so what keeps a generated key from being deployed is no obstacle (`key-include`). */
+  kmsKeyArn?: string;
 }
 
-/** The obstacles the user chose to fix through, by [fixParameterised][recreateReplicas]: built once, not per table. */
-const WAIVED: (ReadonlySet<Obstacle['kind']> | undefined)[][] = [
-  [undefined, new Set(['replica-recreation'])],
-  [new Set(['parameter']), new Set(['parameter', 'replica-recreation'])],
-];
+/** Each option and the obstacle it waives (src/rule/blockers.ts WAIVABLE). */
+const WAIVERS = [
+  ['fixParameterised', 'parameter'],
+  ['recreateReplicas', 'replica-recreation'],
+  ['kmsKeyArn', 'key-include'],
+] as const satisfies readonly (readonly [keyof JudgeOptions, Obstacle['kind']])[];
+
+/** The obstacles waived by each combination of the options (a bit per WAIVERS entry): built once, not per table. */
+const WAIVED: (ReadonlySet<Obstacle['kind']> | undefined)[] = Array.from({ length: 1 << WAIVERS.length }, (_, bits) =>
+  bits === 0 ? undefined : new Set(WAIVERS.filter((_, i) => bits & (1 << i)).map(([, kind]) => kind)),
+);
 
 function waivedBy(options: JudgeOptions): ReadonlySet<Obstacle['kind']> | undefined {
-  return WAIVED[options.fixParameterised ? 1 : 0][options.recreateReplicas ? 1 : 0];
+  return WAIVED[WAIVERS.reduce((bits, [option], i) => (options[option] ? bits | (1 << i) : bits), 0)];
 }
 
 /**
@@ -137,8 +145,11 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   // What the fix changes beyond the table (before a waived obstacle's note, which ends the message: FIX_NOTE).
   const cautions = wanted && !leftInTests ? t.encryption.cautions?.map(cautionText) : undefined;
   if (cautions) for (const c of cautions) message = `${message}. ${c}`;
-  const through = waived && wanted && !leftInTests ? t.encryption.obstacles.find((o) => waived.has(o.kind)) : undefined;
-  const note = through && waivedNote(through);
+  // The first waived obstacle with a note (--kms-key-arn waives one without).
+  const note =
+    waived && wanted && !leftInTests
+      ? t.encryption.obstacles.map((o) => (waived.has(o.kind) ? waivedNote(o) : undefined)).find((n) => n !== undefined)
+      : undefined;
   if (note) message = `${message}. ${note}`;
   const reason = shown.status === 'suppressed' ? shown.message.split('; without it:')[0] : a.reason;
   const out: Judgement = { status: shown.status, message, reason, compliant, fixable: wanted && !leftInTests, peers };

@@ -28,6 +28,7 @@ import { duplicateKeyError } from '../yaml/duplicates.js';
 import { ParseError } from '../../core/types.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { crossAccountGrants, policyText } from './resourcePolicy.js';
+import type { Includes } from './includes.js';
 import {
   child,
   looksLikeJson,
@@ -97,6 +98,8 @@ export interface CfnDetection extends Detection {
   aliases: number[];
   /** The text the roots were parsed from. */
   text: string;
+  /** How service files include the file, when it has a table a fix would change and could be included (includes.ts). */
+  includes?: Includes;
 }
 
 // ---------------------------------------------------------------- intrinsics and literals

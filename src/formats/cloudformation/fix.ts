@@ -4,11 +4,10 @@
  * map editors shared by the YAML/JSON families (../yaml/mapEdits.ts). Every edit is a text range;
  * nothing is re-serialized.
  */
-import path from 'node:path';
 import { serving } from '../../core/edits.js';
 import { uniqueName } from '../../core/lists.js';
 import { describeKey } from '../../rule/keySettings.js';
-import type { DiskContext, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
+import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx, type Setting } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
@@ -17,6 +16,7 @@ import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
 import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, yaml11 } from './detect.js';
 import { aliasResource, keyResource, nameMayHoldDot } from '../yaml/cfnKeyResources.js';
 import { allowedChanges } from './verify.js';
+import { resolvedByFramework } from './includes.js';
 
 // ---------------------------------------------------------------- tables and keys
 
@@ -338,46 +338,6 @@ function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[],
   return { edits: ctx.edits, fixed };
 }
 
-/** The Serverless Framework service files that may include a file of Resources with `${file(...)}`. */
-const SERVICE_FILES = ['serverless.yml', 'serverless.yaml', 'serverless.ts'];
-
-/** How the service files above a file of Resources include it. */
-interface Includes {
-  /** Its keys included one by one, `${file(resources/orders.yml):OrdersTable}`: only that key's value is deployed. */
-  keys: Map<string, string>;
-  /** A service file that includes it whole, `${file(resources/tables.yml)}`: the Framework resolves its `${...}`. */
-  whole?: string;
-}
-
-async function includesOf(file: SourceFile, context: DiskContext | undefined): Promise<Includes> {
-  const out: Includes = { keys: new Map() };
-  if (!context) return out;
-  const read = new Map<SourceFile, Includes>();
-  const including = (service: SourceFile) => {
-    let found = read.get(service);
-    if (found) return found;
-    read.set(service, (found = { keys: new Map() }));
-    for (const m of service.text.matchAll(/\$\{file\(\s*([^)\s]+?)\s*\)\s*(?::\s*([A-Za-z0-9_.-]+)\s*)?\}/g)) {
-      const target = path.resolve(path.dirname(service.absPath), m[1].replace(/^['"]|['"]$/g, ''));
-      if (target !== file.absPath) continue;
-      if (m[2] === undefined) found.whole ??= service.path;
-      else found.keys.set(m[2], `${service.path}: ${m[0]}`);
-    }
-    return found;
-  };
-  for (const name of SERVICE_FILES) {
-    const service = await context.projectFile(file, name, (f) => {
-      const i = including(f);
-      return i.keys.size > 0 || i.whole !== undefined;
-    });
-    if (!service) continue;
-    const i = including(service);
-    for (const [k, v] of i.keys) out.keys.set(k, v);
-    out.whole ??= i.whole;
-  }
-  return out;
-}
-
 /** CloudFormation's limit on the resources of one template (stack). */
 export const MAX_RESOURCES = 500;
 
@@ -428,37 +388,15 @@ function beyondResourceLimit(tables: CfnTable[], options: FixOptions): { address
   return out;
 }
 
-export async function fixCloudFormation(
-  group: GroupMember<CfnDetection>[],
-  options: FixOptions,
-  context?: DiskContext,
-): Promise<Map<string, FilePlan>> {
+export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: FixOptions): Map<string, FilePlan> {
   const plans = new Map<string, FilePlan>();
   for (const { file, detection, targets } of group) {
     let chosen = detection.tables.filter((t) => targets.includes(t.address));
     if (chosen.length === 0) continue;
-    // A table a service file includes by its key alone: what a fix adds beside it would not be deployed. A file of
-    // Resources a service file includes whole: the Framework resolves its `${...}`, so no Fn::Sub is written there.
-    const includable = (t: CfnTable) =>
-      t.template.resourcesPath.length === 0 ||
-      (t.template.flavor === 'cloudformation' && !pair(t.template.root, 'AWSTemplateFormatVersion'));
-    const includes = chosen.some(includable) ? await includesOf(file, context) : { keys: new Map<string, string>() };
-    const included = options.kmsKeyArn ? new Map<string, string>() : includes.keys;
-    const includedWhole = includes.whole !== undefined;
-    const selected = chosen
-      .filter((t) => t.template.resourcesPath.length === 0 && included.has(t.address))
-      .map((t) => ({
-        address: t.address,
-        reason:
-          `${included.get(t.address)} includes this table alone, so the key and alias a fix adds beside it would not be deployed ` +
-          '(and its KMSMasterKeyId would name a resource the stack lacks): include the whole file of Resources (`${file(...)}` without ' +
-          'a key), or move the table into serverless.yml, then run kmsfix again',
-      }));
-    chosen = chosen.filter((t) => !selected.some((d) => d.address === t.address));
-    if (chosen.length === 0) {
-      plans.set(file.path, { edits: [], fixed: [], declined: selected });
-      continue;
-    }
+    // A file of Resources a service file includes whole (or a template's whole Resources): the Framework resolves its
+    // `${...}`, so no Fn::Sub is written there (detect read the includes: a table a service file includes by its key
+    // alone is no target, but with --kms-key-arn).
+    const includedWhole = resolvedByFramework(detection);
     // --kms-key-arn '${ssm:...}' is a Serverless Framework variable: a plain template has no such thing.
     const notHere = chosen.filter(
       (t) => options.kmsKeyArn !== undefined && frameworkVariable(options.kmsKeyArn, includedWhole || t.template.flavor === 'serverless'),
@@ -485,7 +423,6 @@ export async function fixCloudFormation(
       }
       plan.declined = declined;
     }
-    if (selected.length > 0) plan.declined = [...(plan.declined ?? []), ...selected];
     plans.set(file.path, plan);
   }
   return plans;

@@ -1,15 +1,17 @@
 /** The CloudFormation family: CloudFormation and SAM templates (YAML, JSON) and serverless.yml. */
 import type { Format } from '../../core/types.js';
 import { detectCloudFormation, type CfnDetection } from './detect.js';
+import { withIncludes } from './includes.js';
 import { verifyCloudFormation } from './verify.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
 
 export const cloudformation: Format<CfnDetection> = {
   name: 'cloudformation',
-  detect: detectCloudFormation,
+  // What the file's own text says, then how the service files above it include it (a file that could be included only).
+  detect: (file, context) => withIncludes(detectCloudFormation(file), file, context),
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
-  fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixCloudFormation(group, options, context),
+  fix: async (group, options) => (fixModule ??= await import('./fix.js')).fixCloudFormation(group, options),
   // Verification is light (tree walks): loaded with detection, since every fix of a file runs it.
   verify: (files, options) =>
     files.map((f) => (f.edits.length > 0 ? verifyCloudFormation(f.before.detection, f.detection, f.fixed, options) : [])),

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
+import type { DiskContext } from '../../../src/core/types.js';
+import { cloudformation } from '../../../src/formats/cloudformation/index.js';
 
 const TABLE = `  Type: AWS::DynamoDB::Table
   Properties:
@@ -49,35 +51,99 @@ describe('files serverless.yml includes', () => {
 });
 
 describe('a file of Resources that a service file includes key by key', () => {
-  it('a table included alone (`${file(...):Key}`) is declined with the step; a file included whole is fixed', async () => {
-    const service = [
-      'service: todo',
-      'provider:',
-      '  name: aws',
-      'resources:',
-      '  Resources:',
-      '    todoTable: ${file(serverless/resources/todos/todo-table.yml):todoTable}',
-      '  Outputs: ${file(serverless/resources/outputs.yml)}',
-      '  extra: ${file(serverless/resources/whole.yml)}',
-      '',
-    ].join('\n');
+  const service = [
+    'service: todo',
+    'provider:',
+    '  name: aws',
+    'resources:',
+    '  Resources:',
+    '    todoTable: ${file(serverless/resources/todos/todo-table.yml):todoTable}',
+    '  Outputs: ${file(serverless/resources/outputs.yml)}',
+    '  extra: ${file(serverless/resources/whole.yml)}',
+    '',
+  ].join('\n');
+  const files = [
+    { path: 'serverless.yml', text: service },
+    { path: 'serverless/resources/todos/todo-table.yml', text: `todoTable:\n${TABLE}` },
+    { path: 'serverless/resources/whole.yml', text: `Orders:\n${TABLE}` },
+  ];
+  const STEP =
+    'serverless.yml: ${file(serverless/resources/todos/todo-table.yml):todoTable} includes this table alone, ' +
+    'so the key and alias a fix adds beside it would not be deployed (and its KMSMasterKeyId would name a resource the stack lacks): ' +
+    'include the whole file of Resources (`${file(...)}` without a key), or move the table into serverless.yml, then run kmsfix again; ' +
+    'or run fix with --kms-key-arn and an existing key (it adds nothing beside the table)';
+  const tablesOf = (r: Awaited<ReturnType<typeof processMemory>>) =>
+    new Map(r.outcomes.flatMap((o) => o.tables.map((t) => [t.address, t])));
+
+  it('scan says what fix does: a table included alone is not fixable, with the step; a file included whole is', async () => {
+    const by = tablesOf(await processMemory(files, 'scan'));
+    expect(by.get('todoTable')).toMatchObject({ status: 'aws-owned', fixable: false, blocker: STEP });
+    expect(by.get('todoTable')!.message).toContain(`Not fixable automatically: ${STEP}`);
+    expect(by.get('Orders')).toMatchObject({ status: 'aws-owned', fixable: true });
+    expect(by.get('Orders')!.blocker).toBeUndefined();
+  });
+
+  it('fix leaves the table included alone as it is, with the same step; it fixes the file included whole', async () => {
+    const r = await processMemory(files, 'fix');
+    const by = tablesOf(r);
+    expect(by.get('todoTable')!.fixed).toBeUndefined();
+    expect(by.get('todoTable')).toMatchObject({ fixable: false, blocker: STEP });
+    expect(r.output.get('serverless/resources/todos/todo-table.yml')).toBe(`todoTable:\n${TABLE}`);
+    expect(by.get('Orders')!.fixed).toBe(true);
+    expect(r.output.get('serverless/resources/whole.yml')).toMatch(/^OrdersKey:\n(  #.*\n)?  Type: AWS::KMS::Key\n/m);
+  });
+
+  it('with --kms-key-arn nothing is added beside the table: scan and fix take it, and fix sets its key', async () => {
+    const kmsKeyArn = '${ssm:/orders/table-key-arn}';
+    expect(tablesOf(await processMemory(files, 'scan', { kmsKeyArn })).get('todoTable')).toMatchObject({ fixable: true });
+    const r = await processMemory(files, 'fix', { kmsKeyArn });
+    expect(tablesOf(r).get('todoTable')!.fixed).toBe(true);
+    const out = r.output.get('serverless/resources/todos/todo-table.yml')!;
+    expect(out).toBe(
+      `todoTable:\n${TABLE}    SSESpecification:\n      SSEEnabled: true\n      SSEType: KMS\n      KMSMasterKeyId: '${kmsKeyArn}'\n`,
+    );
+  });
+
+  it('a table of a template (`Resources:` at its top) included alone, `${file(...):Resources.Orders}`, is not fixable either', async () => {
+    const template = `Resources:\n  Orders:\n${TABLE.replace(/^/gm, '  ').replace(/ +$/, '')}`;
     const r = await processMemory(
       [
-        { path: 'serverless.yml', text: service },
-        { path: 'serverless/resources/todos/todo-table.yml', text: `todoTable:\n${TABLE}` },
-        { path: 'serverless/resources/whole.yml', text: `Orders:\n${TABLE}` },
+        { path: 'serverless.yml', text: 'service: s\nresources:\n  Resources:\n    Orders: ${file(./tables.yml):Resources.Orders}\n' },
+        { path: 'tables.yml', text: template },
       ],
       'fix',
     );
-    const by = new Map(r.outcomes.flatMap((o) => o.tables.map((t) => [t.address, t])));
-    expect(by.get('todoTable')!.fixed).toBeUndefined();
-    expect(by.get('todoTable')!.message).toContain(
-      'Not fixable automatically: serverless.yml: ${file(serverless/resources/todos/todo-table.yml):todoTable} includes this table alone, ' +
-        'so the key and alias a fix adds beside it would not be deployed',
-    );
-    expect(r.output.get('serverless/resources/todos/todo-table.yml') ?? `todoTable:\n${TABLE}`).toBe(`todoTable:\n${TABLE}`);
-    expect(by.get('Orders')!.fixed).toBe(true);
-    expect(r.output.get('serverless/resources/whole.yml')).toMatch(/^OrdersKey:\n(  #.*\n)?  Type: AWS::KMS::Key\n/m);
+    const orders = tablesOf(r).get('Orders')!;
+    expect(orders).toMatchObject({ fixable: false });
+    expect(orders.blocker).toMatch(/^serverless\.yml: \$\{file\(\.\/tables\.yml\):Resources\.Orders\} includes this table alone/);
+    expect(r.output.get('tables.yml')).toBe(template);
+  });
+});
+
+describe('what detect asks of the service files above a file', () => {
+  const asked = async (path: string, text: string) => {
+    const names: string[] = [];
+    const context: DiskContext = {
+      siblings: async () => [],
+      projectFile: async (_from, name) => {
+        names.push(name);
+        return undefined;
+      },
+      folder: async () => undefined,
+      treeFiles: async () => [],
+    };
+    await cloudformation.detect({ path, absPath: `/p/${path}`, text }, context);
+    return names;
+  };
+
+  it('only a file that could be included, with a table a fix would change', async () => {
+    expect(await asked('resources/tables.yml', `Orders:\n${TABLE}`)).toEqual(['serverless.yml', 'serverless.yaml', 'serverless.ts']);
+    expect(await asked('resources/tables.yml', `Resources:\n  Orders:\n${TABLE.replace(/^/gm, '  ')}`)).toHaveLength(3);
+    const encrypted = `${TABLE}    SSESpecification:\n      SSEEnabled: true\n      SSEType: KMS\n      KMSMasterKeyId: arn:aws:kms:us-east-1:111122223333:key/k\n`;
+    expect(await asked('resources/tables.yml', `Orders:\n${encrypted}`)).toEqual([]);
+    const template = `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Orders:\n${TABLE.replace(/^/gm, '  ')}`;
+    expect(await asked('template.yaml', template)).toEqual([]);
+    expect(await asked('serverless.yml', `service: s\nresources:\n  Resources:\n    Orders:\n${TABLE.replace(/^/gm, '    ')}`)).toEqual([]);
   });
 });
 
@@ -99,6 +165,19 @@ describe('a template a service file includes whole', () => {
     expect(out).toContain("AliasName: !Join ['', [alias/dynamodb/, !Ref NotesTable]]");
     const alone = await processMemory([{ path: 'resources/table.yml', text: template }], 'fix');
     expect(alone.output.get('resources/table.yml')).toContain("AliasName: !Sub 'alias/dynamodb/${NotesTable}'");
+  });
+
+  it('so is one whose whole Resources a service file includes, `${file(resources/table.yml):Resources}`: scan and fix take its table', async () => {
+    const files = [
+      { path: 'serverless.yml', text: 'service: notes\nresources:\n  Resources: ${file(resources/table.yml):Resources}\n' },
+      { path: 'resources/table.yml', text: template },
+    ];
+    const scanned = await processMemory(files, 'scan');
+    expect(scanned.outcomes.flatMap((o) => o.tables)).toMatchObject([{ address: 'NotesTable', fixable: true }]);
+    const out = (await processMemory(files, 'fix')).output.get('resources/table.yml')!;
+    expect(out).toContain('NotesTableKey:');
+    expect(out).not.toContain('!Sub');
+    expect(out).toContain("AliasName: !Join ['', [alias/dynamodb/, !Ref NotesTable]]");
   });
 });
 

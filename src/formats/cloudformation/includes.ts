@@ -1,0 +1,106 @@
+/**
+ * How the Serverless Framework service files above a file of Resources include it with `${file(...)}`,
+ * read through the engine (DiskContext.projectFile) when detect finds a table a fix would change in a
+ * file that could be included: a table included by its key alone gets the `key-include` obstacle (scan
+ * and fix say the same), and fix learns whether a service file includes the file whole (the Framework
+ * then resolves its `${...}`: no Fn::Sub is written there). A normal template pays nothing.
+ */
+import path from 'node:path';
+import { decide } from '../../rule/cmk.js';
+import { isFixableStatus } from '../../rule/status.js';
+import type { DiskContext, SourceFile } from '../../core/types.js';
+import { pair } from '../yaml/tree.js';
+import type { CfnDetection, CfnTemplate } from './detect.js';
+
+/** The Serverless Framework service files that may include a file of Resources with `${file(...)}`. */
+const SERVICE_FILES = ['serverless.yml', 'serverless.yaml', 'serverless.ts'];
+
+/** How the service files above a file of Resources include it. */
+export interface Includes {
+  /**
+   * Its keys included one by one, `${file(resources/orders.yml):OrdersTable}` (a dotted path,
+   * `:Resources.OrdersTable`, for a template): only that key's value is deployed. Key -> the include
+   * as the service file writes it.
+   */
+  keys: Map<string, string>;
+  /** A service file that includes it whole, `${file(resources/tables.yml)}`: the Framework resolves its `${...}`. */
+  whole?: string;
+}
+
+/**
+ * A template a service file may include: a bare file of Resources, or a file of `Resources:` without
+ * AWSTemplateFormatVersion (a template CloudFormation deploys on its own declares it more often than not).
+ */
+export function includable(t: CfnTemplate): boolean {
+  if (t.lone) return false;
+  return t.resourcesPath.length === 0 || (t.flavor === 'cloudformation' && !pair(t.root, 'AWSTemplateFormatVersion'));
+}
+
+/** The key a service file writes to include one table of the template alone (`OrdersTable`, `Resources.OrdersTable`). */
+export function includeKey(t: CfnTemplate, address: string): string {
+  return [...t.resourcesPath, address].join('.');
+}
+
+/**
+ * Does a service file include the file so that the Framework resolves the `${...}` a fix writes with
+ * its tables: whole, or a template's whole Resources (`${file(template.yml):Resources}`)?
+ */
+export function resolvedByFramework(detection: CfnDetection): boolean {
+  const i = detection.includes;
+  if (!i) return false;
+  return i.whole !== undefined || detection.templates.some((t) => t.resourcesPath.length > 0 && i.keys.has(t.resourcesPath.join('.')));
+}
+
+const NONE: Includes = { keys: new Map() };
+
+/**
+ * Detect's part: the includes of a file with a table a fix would change in an includable template
+ * (its detection's `includes`, for fix), and the `key-include` obstacle on each table a service file
+ * includes alone. Synchronous, and the detection as it was, for any other file.
+ */
+export function withIncludes(
+  detection: CfnDetection,
+  file: SourceFile,
+  context: DiskContext | undefined,
+): CfnDetection | Promise<CfnDetection> {
+  if (!context) return detection;
+  const open = detection.tables.filter((t) => !t.loop && includable(t.template) && isFixableStatus(decide(t.encryption).status));
+  if (open.length === 0) return detection;
+  return includesOf(file, context).then((includes) => {
+    detection.includes = includes;
+    for (const t of open) {
+      const include = includes.keys.get(includeKey(t.template, t.address));
+      if (include !== undefined) t.encryption.obstacles.push({ kind: 'key-include', include });
+    }
+    return detection;
+  });
+}
+
+/** The includes of the file by the nearest service files above it (each name's nearest that includes it). */
+async function includesOf(file: SourceFile, context: DiskContext): Promise<Includes> {
+  const out: Includes = { keys: new Map() };
+  const read = new Map<SourceFile, Includes>();
+  const including = (service: SourceFile) => {
+    let found = read.get(service);
+    if (found) return found;
+    read.set(service, (found = { keys: new Map() }));
+    for (const m of service.text.matchAll(/\$\{file\(\s*([^)\s]+?)\s*\)\s*(?::\s*([A-Za-z0-9_.-]+)\s*)?\}/g)) {
+      const target = path.resolve(path.dirname(service.absPath), m[1].replace(/^['"]|['"]$/g, ''));
+      if (target !== file.absPath) continue;
+      if (m[2] === undefined) found.whole ??= service.path;
+      else found.keys.set(m[2], `${service.path}: ${m[0]}`);
+    }
+    return found;
+  };
+  for (const name of SERVICE_FILES) {
+    const service = await context.projectFile(file, name, (f) => {
+      const i = including(f);
+      return i.keys.size > 0 || i.whole !== undefined;
+    });
+    if (!service) continue;
+    const i = including(service);
+    for (const [k, v] of i.keys) out.keys.set(k, v);
+    out.whole ??= i.whole;
+  }
+  return out.keys.size > 0 || out.whole !== undefined ? out : NONE;
+}
