@@ -22,7 +22,7 @@ export function cautionText(c: Caution): string {
       );
     case 'permissions-boundary':
       return (
-        `Permissions boundary: this file gives roles a permissions boundary (${listed(c.where)}), which limits what the key policy grants ` +
+        `Permissions boundary: roles beside this table have one (${listed(c.where)}), which limits what the key policy grants ` +
         '(its principal is *): a role that uses this table keeps access only if its boundary allows kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, ' +
         'kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on the key (DynamoDB asks KMS as each caller); check the boundary before deploying'
       );

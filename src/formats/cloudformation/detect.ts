@@ -7,7 +7,6 @@ import path from 'node:path';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import {
   ABSENT,
-  LOCAL_MIGRATION_PLUGIN,
   type EncryptionFacts,
   type Obstacle,
   type Replica,
@@ -29,6 +28,7 @@ import { ParseError } from '../../core/types.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { crossAccountGrants, policyText } from './resourcePolicy.js';
 import type { Includes } from './includes.js';
+import { templateCautions } from './cautions.js';
 import {
   child,
   looksLikeJson,
@@ -550,19 +550,6 @@ function multiAccountObstacle(text: string, props: CNode | null | undefined, res
  */
 const AMPLIFY_BUILD = /(?:^|\/)amplify\/backend\/(?:[^/]+\/)+build\//;
 
-/** A serverless.yml's plugin that migrates its AWS::DynamoDB::Table resources into DynamoDB Local (EncryptionFacts.localMigrations). */
-function localMigrationsOf(template: CfnTemplate): string | undefined {
-  if (template.flavor !== 'serverless') return undefined;
-  let plugins = child(template.root, 'plugins');
-  // `plugins: {localPath: ..., modules: [...]}`
-  if (plugins?.kind === 'map') plugins = child(plugins, 'modules');
-  if (plugins?.kind !== 'seq') return undefined;
-  for (const item of plugins.items) {
-    const name = scalarString(item)?.trim();
-    if (name && LOCAL_MIGRATION_PLUGIN.test(name)) return name;
-  }
-  return undefined;
-}
 const AMPLIFY_BUILD_STEP =
   "the template is built by the Amplify CLI (a resource's build/ folder) at each `amplify push`, so a change here would be lost: " +
   "set the table's encryption with `amplify override <category>` (its override.ts: the table's sseSpecification, with a " +
@@ -589,7 +576,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
     const replaced = anchors ? replacedSites(template) : undefined;
     const defaults = template.flavor === 'serverless' ? undefined : defaultsOf(template.root);
     const simpleGlobals = simpleTableGlobals(template);
-    const localMigrations = localMigrationsOf(template);
+    const cautions = templateCautions(file.text, template);
     const entries = resourceEntries(template.resources, defaults);
     for (const { rp, loop } of entries) {
       const resource = resolveAlias(rp.value);
@@ -614,8 +601,8 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
         obstacles: [],
       };
       if (kind === 'global') encryption.replicas = replicasOf(file.text, props);
-      // The plugins migrate AWS::DynamoDB::Table resources only.
-      if (localMigrations && type === 'AWS::DynamoDB::Table') encryption.cautions = [{ kind: 'local-migrations', plugin: localMigrations }];
+      const own = type === 'AWS::DynamoDB::Table' ? cautions.tables : cautions.all;
+      if (own) encryption.cautions = own;
       // What keeps a fix from being made, looked for only where the rule would fix the table.
       const a = decide(encryption);
       const localReplica = a.replica === undefined ? undefined : ((child(props, 'Replicas') as CSeq).items[a.replica] as CMap);

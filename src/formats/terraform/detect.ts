@@ -26,6 +26,7 @@ import { providersByRegion, regionKey } from './module.js';
 import { passedProvider, placeOf, placementObstacle, type Placement } from './placement.js';
 import { resourcePolicyObstacle } from './resourcePolicy.js';
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+import { boundaryCautions } from './boundaries.js';
 import { inputUses } from './inputUses.js';
 import { awsManagedKeyData } from './managedKeyData.js';
 import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
@@ -450,6 +451,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   await replicasOfTables(det, context);
   await applyOverrides(file, det, context);
   await moduleObstacles(file, det, context);
+  await boundaryCautions(file, det, context);
   return det;
 }
 

@@ -2,6 +2,7 @@
 import type { DiskContext, Format, SourceFile } from '../../core/types.js';
 import { LineIndex } from '../../core/text.js';
 import { amplifyModelTables, mayHoldModels } from './amplifyData.js';
+import { boundaryCautions } from './boundaries.js';
 import { entryStackRegions } from './cdkApp.js';
 import { detectTypeScript, type TsDetection } from './detect.js';
 import { verifyTypeScript } from './verify.js';
@@ -12,6 +13,7 @@ export const typescript: Format<TsDetection> = {
   name: 'typescript',
   detect: (file, context) => {
     const d = detectTypeScript(file);
+    boundaryCautions(file.text, d);
     // A TableV2 in a stack class the file does not create: how the CDK app's entry creates it.
     if (d.tables.some((t) => t.stackClass)) return entryStackRegions(file, d, context).then(() => withModels(file, d, context));
     return withModels(file, d, context);

@@ -1,0 +1,55 @@
+/**
+ * What a fix changes beyond a template's tables (EncryptionFacts.cautions), read once per template:
+ * a Serverless plugin that migrates the tables into DynamoDB Local, and the permissions boundaries the
+ * template gives roles (a key policy whose principal is * cannot lift a boundary).
+ */
+import { type Caution, LOCAL_MIGRATION_PLUGIN } from '../../rule/facts.js';
+import { child, resolveAlias, scalarString } from '../yaml/tree.js';
+import type { CfnTemplate } from './detect.js';
+
+/** A serverless.yml's plugin that migrates its AWS::DynamoDB::Table resources into DynamoDB Local. */
+function localMigrationsOf(template: CfnTemplate): string | undefined {
+  if (template.flavor !== 'serverless') return undefined;
+  let plugins = child(template.root, 'plugins');
+  // `plugins: {localPath: ..., modules: [...]}`
+  if (plugins?.kind === 'map') plugins = child(plugins, 'modules');
+  if (plugins?.kind !== 'seq') return undefined;
+  for (const item of plugins.items) {
+    const name = scalarString(item)?.trim();
+    if (name && LOCAL_MIGRATION_PLUGIN.test(name)) return name;
+  }
+  return undefined;
+}
+
+/** Resources whose `PermissionsBoundary` bounds a role: IAM roles and users, and the roles SAM makes for functions and state machines. */
+const BOUNDED = new Set(['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
+
+/** What gives the template's roles a permissions boundary, as written (a logical ID, or the setting's path). */
+function boundariesOf(text: string, template: CfnTemplate): string[] {
+  if (!text.includes('ermissionsBoundary')) return [];
+  const out: string[] = [];
+  const root = template.root;
+  if (template.flavor === 'serverless') {
+    const provider = child(root, 'provider');
+    if (child(child(child(provider, 'iam'), 'role'), 'permissionsBoundary') != null) out.push('provider.iam.role.permissionsBoundary');
+    if (child(provider, 'rolePermissionsBoundary') != null) out.push('provider.rolePermissionsBoundary');
+  }
+  if (child(child(child(root, 'Globals'), 'Function'), 'PermissionsBoundary') != null) out.push('Globals.Function.PermissionsBoundary');
+  for (const p of template.resources.pairs) {
+    const resource = resolveAlias(p.value);
+    if (resource?.kind !== 'map') continue;
+    const type = scalarString(child(resource, 'Type'));
+    if (type && BOUNDED.has(type) && child(child(resource, 'Properties'), 'PermissionsBoundary') != null) out.push(p.key);
+  }
+  return out;
+}
+
+/** The cautions of every table of a template (src/rule/cautions.ts words them); undefined when there are none. */
+export function templateCautions(text: string, template: CfnTemplate): { all?: Caution[]; tables?: Caution[] } {
+  const where = boundariesOf(text, template);
+  const all: Caution[] = where.length > 0 ? [{ kind: 'permissions-boundary', where }] : [];
+  const plugin = localMigrationsOf(template);
+  // The plugins migrate AWS::DynamoDB::Table resources only.
+  const tables: Caution[] = plugin ? [...all, { kind: 'local-migrations', plugin }] : all;
+  return { all: all.length > 0 ? all : undefined, tables: tables.length > 0 ? tables : undefined };
+}

@@ -1,0 +1,169 @@
+/**
+ * Permissions boundaries beside a table (EncryptionFacts.cautions `permissions-boundary`): a key policy
+ * whose principal is * cannot lift a boundary, so a role whose boundary allows no KMS action loses
+ * access once its table uses a KMS key. Each format reads the boundaries its files give roles and
+ * says so on each table a fix would change: scan's message and JSON, fix's notes, the commit message.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GIT_ENV, runCli } from '../helpers/cli-helper.js';
+
+const LABEL = 'Permissions boundary: roles beside this table have one (';
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-boundary-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+interface Out {
+  tables: { address: string; fixable: boolean; message: string; cautions?: string[] }[];
+  notes: string[];
+}
+
+async function tables(dir: string): Promise<Record<string, Out['tables'][number]>> {
+  const out = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout) as Out;
+  return Object.fromEntries(out.tables.map((t) => [t.address, t]));
+}
+
+const TABLE_YAML = `  OrdersTable:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - AttributeName: id
+          AttributeType: S
+      KeySchema:
+        - AttributeName: id
+          KeyType: HASH
+  KeyedTable:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - AttributeName: id
+          AttributeType: S
+      KeySchema:
+        - AttributeName: id
+          KeyType: HASH
+      SSESpecification:
+        SSEEnabled: true
+        SSEType: KMS
+        KMSMasterKeyId: arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+`;
+
+const SAM = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  BoundaryArn:
+    Type: String
+Globals:
+  Function:
+    PermissionsBoundary: !Ref BoundaryArn
+Resources:
+  AppRole:
+    Type: AWS::IAM::Role
+    Properties:
+      PermissionsBoundary: !Ref BoundaryArn
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: sts:AssumeRole
+${TABLE_YAML}`;
+
+const TF_TABLE = `resource "aws_dynamodb_table" "orders" {
+  name         = "orders"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+`;
+
+describe('permissions boundaries beside a table', () => {
+  it('CloudFormation and SAM: roles and Globals with PermissionsBoundary; a compliant table says nothing', async () => {
+    const by = await tables(project({ 'template.yaml': SAM }));
+    expect(by.OrdersTable.cautions).toEqual([expect.stringContaining(`${LABEL}Globals.Function.PermissionsBoundary, AppRole)`)]);
+    expect(by.OrdersTable.message).toContain(`. ${LABEL}`);
+    expect(by.OrdersTable.message).toContain('its boundary allows kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*');
+    expect(by.KeyedTable.cautions).toBeUndefined();
+    expect(by.KeyedTable.message).not.toContain('Permissions boundary');
+  });
+
+  it('a template without a boundary says nothing', async () => {
+    const by = await tables(project({ 'template.yaml': `Resources:\n${TABLE_YAML}` }));
+    expect(by.OrdersTable.fixable).toBe(true);
+    expect(by.OrdersTable.cautions).toBeUndefined();
+  });
+
+  it('Serverless Framework: provider.iam.role.permissionsBoundary', async () => {
+    const sls = `service: orders\nprovider:\n  name: aws\n  iam:\n    role:\n      permissionsBoundary: arn:aws:iam::111122223333:policy/boundary\nresources:\n  Resources:\n${TABLE_YAML.replace(/^/gm, '  ')}`;
+    const by = await tables(project({ 'serverless.yml': sls }));
+    expect(by.OrdersTable.cautions).toEqual([expect.stringContaining(`${LABEL}provider.iam.role.permissionsBoundary)`)]);
+  });
+
+  it("Terraform: a role's permissions_boundary and a module input named for one, in the module's other files", async () => {
+    const iam = `resource "aws_iam_role" "app" {\n  name                 = "app"\n  permissions_boundary = var.boundary\n  assume_role_policy   = "{}"\n}\n\nmodule "lambda" {\n  source                    = "terraform-aws-modules/lambda/aws"\n  role_permissions_boundary = var.boundary\n}\n\nvariable "boundary" {\n  type = string\n}\n`;
+    const by = await tables(project({ 'main.tf': TF_TABLE, 'iam.tf': iam }));
+    expect(by['aws_dynamodb_table.orders'].cautions).toEqual([expect.stringContaining(`${LABEL}aws_iam_role.app, module.lambda)`)]);
+    const plain = await tables(project({ 'main.tf': TF_TABLE, 'iam.tf': 'resource "aws_iam_role" "app" {\n  name = "app"\n}\n' }));
+    expect(plain['aws_dynamodb_table.orders'].cautions).toBeUndefined();
+  });
+
+  it('AWS CDK: a permissionsBoundary prop and PermissionsBoundary.of(...)', async () => {
+    const stack = `import * as cdk from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+export class AppStack extends cdk.Stack {
+  constructor(scope: Construct, id: string, props?: cdk.StackProps) {
+    super(scope, id, props);
+    const boundary = iam.ManagedPolicy.fromManagedPolicyName(this, 'Boundary', 'developer-boundary');
+    iam.PermissionsBoundary.of(this).apply(boundary);
+    new iam.Role(this, 'AppRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), permissionsBoundary: boundary });
+    new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  }
+}
+`;
+    const by = await tables(project({ 'stack.ts': stack }));
+    expect(by.Orders.cautions).toEqual([expect.stringContaining(`${LABEL}PermissionsBoundary.of(this), AppRole)`)]);
+  });
+
+  it('fix: a note per table, and the commit message says it once with the tables it concerns', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-boundary-repo-'));
+    const repo = path.join(root, 'app');
+    mkdirSync(repo);
+    writeFileSync(
+      path.join(repo, 'template.yaml'),
+      SAM.replace(
+        '  KeyedTable:',
+        '  AuditTable:\n' + TABLE_YAML.split('  KeyedTable:')[0].split('\n').slice(1).join('\n') + '  KeyedTable:',
+      ),
+    );
+    for (const args of [
+      ['init', '-q'],
+      ['add', '-A'],
+      ['commit', '-qm', 'init'],
+    ])
+      execFileSync('git', args, { cwd: repo, env: GIT_ENV });
+    const r = await runCli(['fix', '--patch-dir', 'patches', 'app'], root);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`OrdersTable: ${LABEL}`);
+    expect(r.stderr).toContain(`AuditTable: ${LABEL}`);
+    const mail = readFileSync(path.join(root, 'patches', 'app.mbox'), 'utf8').replace(/\n\s+/g, ' ');
+    expect(mail.split(LABEL).length).toBe(2);
+    expect(mail).toContain('check the boundary before deploying (OrdersTable and AuditTable).');
+  });
+});
