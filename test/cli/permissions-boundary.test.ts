@@ -141,6 +141,29 @@ export class AppStack extends cdk.Stack {
     expect(by.Orders.cautions).toEqual([expect.stringContaining(`${LABEL}PermissionsBoundary.of(this), AppRole)`)]);
   });
 
+  it("AWS CDK: the boundary cdk.json's context gives every role of the app", async () => {
+    const stack = `import * as cdk from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+export class AppStack extends cdk.Stack {
+  constructor(scope: Construct, id: string, props?: cdk.StackProps) {
+    super(scope, id, props);
+    new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  }
+}
+`;
+    const cdkJson = (context: object) => JSON.stringify({ app: 'npx ts-node bin/app.ts', context });
+    const bounded = await tables(
+      project({ 'lib/stack.ts': stack, 'cdk.json': cdkJson({ '@aws-cdk/core:permissionsBoundary': { name: 'developer-policy' } }) }),
+    );
+    expect(bounded.Orders.cautions).toEqual([
+      expect.stringContaining(`${LABEL}cdk.json context @aws-cdk/core:permissionsBoundary developer-policy)`),
+    ]);
+    const plain = await tables(project({ 'lib/stack.ts': stack, 'cdk.json': cdkJson({}) }));
+    expect(plain.Orders.cautions).toBeUndefined();
+  });
+
   it('fix: a note per table, and the commit message says it once with the tables it concerns', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-boundary-repo-'));
     const repo = path.join(root, 'app');

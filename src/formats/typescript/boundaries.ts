@@ -3,8 +3,11 @@
  * `permissions-boundary`): a key policy whose principal is * cannot lift a boundary. Read in a file
  * that names one: a `permissionsBoundary` property (CDK `Role` and `Function` props, Pulumi and CDKTF
  * role args, serverless.ts `provider.iam.role.permissionsBoundary`) and CDK's
- * `PermissionsBoundary.of(scope).apply(...)`.
+ * `PermissionsBoundary.of(scope).apply(...)`; and, for an AWS CDK app, the boundary its cdk.json's
+ * context gives every role (`@aws-cdk/core:permissionsBoundary`).
  */
+import type { DiskContext, SourceFile } from '../../core/types.js';
+import { appBoundary } from './cdkApp.js';
 import type { TsDetection } from './detect.js';
 import { propertyName, stringValue, ts } from './parse.js';
 
@@ -39,10 +42,15 @@ function boundaries(sf: ts.SourceFile): string[] {
   return [...new Set(out)];
 }
 
-/** Each table of a file that gives roles a permissions boundary gets the caution. */
-export function boundaryCautions(text: string, d: TsDetection): void {
-  if (d.tables.length === 0 || !text.includes(WORD)) return;
-  const where = boundaries(d.sf);
+/**
+ * Each table of a file that gives roles a permissions boundary gets the caution, and each CDK table of
+ * an app whose cdk.json gives every role one (read only for a file with CDK tables).
+ */
+export async function boundaryCautions(file: SourceFile, d: TsDetection, context: DiskContext | undefined): Promise<void> {
+  if (d.tables.length === 0) return;
+  const where = file.text.includes(WORD) ? boundaries(d.sf) : [];
+  const app = d.tables.some((t) => t.format === 'cdk') ? await appBoundary(file, context) : undefined;
+  if (app) where.push(app);
   if (where.length === 0) return;
   for (const t of d.tables) (t.encryption.cautions ??= []).push({ kind: 'permissions-boundary', where });
 }

@@ -25,14 +25,43 @@ export function entryOf(app: string): string | undefined {
   return files.length === 1 ? path.posix.normalize(files[0].replace(/\\/g, '/')) : undefined;
 }
 
-/** The `app` command of a cdk.json, if it has one. */
-function appOf(file: SourceFile): string | undefined {
-  try {
-    const app = (JSON.parse(file.text) as { app?: unknown } | null)?.app;
-    return typeof app === 'string' ? app : undefined;
-  } catch {
-    return undefined;
+/** What kmsfix reads of a cdk.json: its `app` command, and the permissions boundary its context gives every role of the app. */
+interface CdkJson {
+  app?: string;
+  boundary?: string;
+}
+
+const cdkJsons = new WeakMap<SourceFile, CdkJson>();
+
+function cdkJsonOf(file: SourceFile): CdkJson {
+  let read = cdkJsons.get(file);
+  if (read === undefined) {
+    read = {};
+    try {
+      const json = JSON.parse(file.text) as { app?: unknown; context?: Record<string, unknown> } | null;
+      if (typeof json?.app === 'string') read.app = json.app;
+      const b = json?.context?.['@aws-cdk/core:permissionsBoundary'] as { name?: unknown; arn?: unknown } | undefined;
+      const named = b?.name ?? b?.arn;
+      if (named !== undefined) read.boundary = typeof named === 'string' ? named : JSON.stringify(named);
+    } catch {
+      // Not JSON: no app.
+    }
+    cdkJsons.set(file, read);
   }
+  return read;
+}
+
+/** The `app` command of a cdk.json, if it has one. */
+const appOf = (file: SourceFile) => cdkJsonOf(file).app;
+
+/**
+ * The permissions boundary the CDK app's cdk.json gives every role of the app (context
+ * `@aws-cdk/core:permissionsBoundary`), as a caution names it.
+ */
+export async function appBoundary(file: SourceFile, context: DiskContext | undefined): Promise<string | undefined> {
+  const cdkJson = context && (await context.projectFile(file, 'cdk.json', (f) => appOf(f) !== undefined));
+  const boundary = cdkJson && cdkJsonOf(cdkJson).boundary;
+  return boundary && `${cdkJson.path} context @aws-cdk/core:permissionsBoundary ${boundary}`;
 }
 
 /** An entry file, parsed, with its imports (and `require` calls, in JavaScript). */

@@ -13,10 +13,10 @@ export const typescript: Format<TsDetection> = {
   name: 'typescript',
   detect: (file, context) => {
     const d = detectTypeScript(file);
-    boundaryCautions(file.text, d);
-    // A TableV2 in a stack class the file does not create: how the CDK app's entry creates it.
-    if (d.tables.some((t) => t.stackClass)) return entryStackRegions(file, d, context).then(() => withModels(file, d, context));
-    return withModels(file, d, context);
+    if (d.tables.length === 0) return withModels(file, d, context);
+    // A TableV2 in a stack class the file does not create: how the CDK app's entry creates it. Roles' permissions boundaries.
+    const regions = d.tables.some((t) => t.stackClass) ? entryStackRegions(file, d, context) : undefined;
+    return Promise.all([regions, boundaryCautions(file, d, context)]).then(() => withModels(file, d, context));
   },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
   fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options, context),
