@@ -143,7 +143,10 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   if (!compliant && a.blocker !== undefined) message = `${message}. Not fixable automatically: ${a.blocker}`;
   if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;
   // What the fix changes beyond the table (before a waived obstacle's note, which ends the message: FIX_NOTE).
-  const cautions = wanted && !leftInTests ? t.encryption.cautions?.map(cautionText) : undefined;
+  // A literal --kms-key-arn is a string where the plugins pass it on: their migration takes it.
+  const literalKey = options.kmsKeyArn !== undefined && /^(?:arn:|alias\/)\S*$/.test(options.kmsKeyArn.trim());
+  const own = t.encryption.cautions?.filter((c) => !(literalKey && c.kind === 'local-migrations'));
+  const cautions = wanted && !leftInTests && own?.length ? own.map(cautionText) : undefined;
   if (cautions) for (const c of cautions) message = `${message}. ${c}`;
   // The first waived obstacle with a note (--kms-key-arn waives one without).
   const note =

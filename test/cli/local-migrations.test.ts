@@ -78,6 +78,13 @@ describe('serverless-dynamodb-local', () => {
     );
   });
 
+  it('--kms-key-arn with a literal ARN writes a string, which the plugins pass on: no note', async () => {
+    const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const r = await runCli(['fix', '--dry-run', '--kms-key-arn', arn], service());
+    expect(r.stdout).toContain(`KMSMasterKeyId: ${arn}`);
+    expect(r.stderr).not.toContain('Local development');
+  });
+
   it('--patch-dir: the commit message tells the reviewer before merging', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-local-repo-'));
     const repo = path.join(root, 'orders');
