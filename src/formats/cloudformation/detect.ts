@@ -29,6 +29,7 @@ import { boolOf, snippet } from '../yaml/scalars.js';
 import { crossAccountGrants, policyText } from './resourcePolicy.js';
 import type { Includes } from './includes.js';
 import { templateCautions } from './cautions.js';
+import { additionalStackTemplates, tableAddress, type AdditionalStack } from './additionalStacks.js';
 import {
   child,
   looksLikeJson,
@@ -58,6 +59,8 @@ export interface CfnTemplate {
   doc: number;
   /** The document is one resource's body (its `resources` a map made for it, named after the file): read, never fixed. */
   lone?: true;
+  /** A stack of serverless-plugin-additional-stacks (`custom.additionalStacks.<name>`), not the service's stack. */
+  stack?: AdditionalStack;
 }
 
 export interface CfnTable extends TableFacts {
@@ -472,9 +475,14 @@ const isInclude = (p: CPair) => /^\$\{file\(.*\)\}$/.test(scalarString(p.value) 
 
 /**
  * The templates of one YAML document: one, except a serverless.yml whose `resources` is a list,
- * whose items the Framework merges (each item with `Resources` is a template of its own, edited in place).
+ * whose items the Framework merges (each item with `Resources` is a template of its own, edited in
+ * place), and a serverless.yml's additional stacks (additionalStacks.ts), each a template of its own.
  */
 function templatesOf(root: CNode | null, doc: number, name: string): CfnTemplate[] {
+  return [...serviceTemplatesOf(root, doc, name), ...additionalStackTemplates(root, doc)];
+}
+
+function serviceTemplatesOf(root: CNode | null, doc: number, name: string): CfnTemplate[] {
   const list = root?.kind === 'map' && !pair(root, 'Resources') ? child(root, 'resources') : undefined;
   if (list?.kind === 'seq')
     return list.items.flatMap((item, i) => {
@@ -659,7 +667,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
         column: pos.column,
         format: template.flavor,
         type,
-        address: loop ? loopAddress(loop, rp.key) : rp.key,
+        address: tableAddress(template, loop ? loopAddress(loop, rp.key) : rp.key),
         encryption,
         suppressions: suppressionsOf(file.text, rp, resource),
         template,

@@ -59,13 +59,15 @@ function alphanumeric(id: string): string {
 
 function takenNames(template: CfnTemplate): Set<string> {
   const names = new Set<string>();
-  for (const section of ['Resources', 'Parameters', 'Conditions', 'Mappings', 'Outputs']) {
-    const m = child(template.root, section);
-    if (m?.kind === 'map') for (const p of m.pairs) names.add(p.key);
-  }
+  // An additional stack's names are its own (its map, or each map of its list: the plugin merges them).
+  for (const holder of template.stack?.parts ?? [template.root])
+    for (const section of ['Resources', 'Parameters', 'Conditions', 'Mappings', 'Outputs']) {
+      const m = child(holder, section);
+      if (m?.kind === 'map') for (const p of m.pairs) names.add(p.key);
+    }
   for (const p of template.resources.pairs) names.add(p.key);
   // serverless.yml's `resources` list: the Framework merges its items' Resources into one.
-  const list = child(template.root, 'resources');
+  const list = template.stack ? undefined : child(template.root, 'resources');
   if (list?.kind === 'seq')
     for (const item of list.items) {
       const resources = child(resolveAlias(item), 'Resources');
@@ -86,10 +88,10 @@ function takenNames(template: CfnTemplate): Set<string> {
 
 /** The logical IDs of the tables a detected table stands for (a loop's: those it generates, as its address lists them). */
 function tableNames(t: CfnTable): string[] {
-  return t.loop ? t.address.slice(t.address.indexOf(': ') + 2).split(', ') : [t.address];
+  return t.loop ? t.address.slice(t.address.indexOf(': ') + 2).split(', ') : [logicalId(t)];
 }
 
-/** The table's logical ID as the template writes it (a Fn::ForEach output key such as `${Name}Table`). */
+/** The table's logical ID as the template writes it (a Fn::ForEach output key such as `${Name}Table`; an additional stack's, without the stack's name). */
 const logicalId = (t: CfnTable) => t.resourcePair.key;
 
 /** A key's ARN as the table names it: `!GetAtt Key.Arn`, or in a loop body `!GetAtt [!Sub '${Name}TableKey', Arn]`. */
@@ -172,9 +174,16 @@ function conditionOf(table: CfnTable): string | undefined {
   return scalarString(child(table.resource, 'Condition'));
 }
 
-/** Where the Resources of one resource learn their blank-line convention: `resources:` (serverless.yml), then the root. */
+/**
+ * Where the Resources of one resource learn their blank-line convention: `resources:` (serverless.yml)
+ * or the additional stack's map that holds them, then the root.
+ */
 function separationFallbacks(template: CfnTemplate): CMap[] {
-  const parent = template.flavor === 'serverless' ? child(template.root, 'resources') : undefined;
+  const parent = template.stack
+    ? template.stack.parts.find((m) => child(m, 'Resources') === template.resources)
+    : template.flavor === 'serverless'
+      ? child(template.root, 'resources')
+      : undefined;
   return parent?.kind === 'map' ? [parent, template.root] : [template.root];
 }
 
@@ -243,7 +252,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       serverless,
     });
     const alias = aliasResource(
-      named?.address ?? 'AWS::StackName',
+      named ? logicalId(named) : 'AWS::StackName',
       keyId,
       condition,
       true,
@@ -331,7 +340,7 @@ function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[],
     chosen.map((t) => ({
       address: t.address,
       doc: t.template.doc,
-      path: [...t.template.resourcesPath, t.address].join('.'),
+      path: [...t.template.resourcesPath, t.loop ? t.address : logicalId(t)].join('.'),
       shared: t.shared,
     })),
   );

@@ -25,7 +25,7 @@ export function allowedChanges(before: CfnDetection, fixed: string[]): Allowance
         // A Fn::ForEach table: its loop body (the list's third item) may get new resources too (the
         // innermost loop's, when loops are nested).
         const body = t.loop ? [...base, ...loopChain(t.loop).flatMap((l) => [l.pair.key, '*'])] : base;
-        const at = t.loop ? [...body, t.resourcePair.key] : [...base, t.address];
+        const at = [...body, t.resourcePair.key];
         if (t.loop) paths.push({ path: body, leaf: { newKeys: true } });
         const props = [...at, 'Properties'];
         if (child(t.resource, 'Properties')?.kind !== 'map') paths.push({ path: props, leaf: { any: true } });
