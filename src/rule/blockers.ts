@@ -10,6 +10,7 @@ type Kind = Obstacle['kind'];
 /** The order obstacles are looked at in: the first that counts is the table's blocker. */
 const ORDER: Kind[] = [
   'module-inputs',
+  'factory',
   'unreadable-props',
   'ignored-changes',
   'dynamic-replicas',
@@ -78,7 +79,7 @@ export function addGlobalTableReplica(obstacles: Obstacle[], replica: string): v
  * that settling its value by hand will not be enough). The others count only for a table a fix
  * would change (aws-owned, aws-managed).
  */
-const UNLESS_CUSTOMER_MANAGED = new Set<Kind>(['unreadable-props', 'dynamic-replicas', 'module-replica-regions']);
+const UNLESS_CUSTOMER_MANAGED = new Set<Kind>(['factory', 'unreadable-props', 'dynamic-replicas', 'module-replica-regions']);
 
 export function counts(o: Obstacle, status: Status): boolean {
   if (status === 'customer-managed') return false;
@@ -260,6 +261,7 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         `kms:ViaService dynamodb.<that Region>.amazonaws.com in its policy), then set ${key} to it`
       );
     case 'code-shape':
+    case 'factory':
       return o.step;
     case 'key-include':
       return (

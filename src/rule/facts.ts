@@ -179,6 +179,11 @@ export type Obstacle =
    */
   | { kind: 'code-shape'; step: string }
   /**
+   * TypeScript: the table is created by a call given its class (`app.addResource(aws.dynamodb.Table, {...})`),
+   * which kmsfix does not follow: `step`, where to set the key. Counts for an `unknown` table too.
+   */
+  | { kind: 'factory'; step: string }
+  /**
    * A table of Pulumi's AWS Native provider (TypeScript, Pulumi YAML), read as CloudFormation's and
    * never fixed: `where` names what holds its settings (`args`, `properties`), `keyArn` how a key's ARN
    * is written there (`key.arn`, `${key.arn}`).

@@ -119,13 +119,15 @@ describe('every key in the expected fixture outputs has the policy of its mode',
     for (const c of fixtureCases(family)) {
       // CDK programs are judged once synthesized (typescript-synth.test.ts); --kms-key-arn generates no key.
       if (c.options.kmsKeyArn || (family === 'typescript' && c.name.startsWith('cdk-'))) continue;
-      it(`${family}/${c.name}`, async () => {
+      // A case kmsfix leaves as it is (its tables not fixable) has no generated key to judge, and its
+      // program may require a package the stand-ins do not know (pulumi-webiny-factory: @webiny/pulumi).
+      const changed = c.expected.some((f) => f.text !== c.input.find((i) => i.path === f.path)?.text);
+      it.skipIf(!changed)(`${family}/${c.name}`, async () => {
         const before = new Set((await keyPolicies(family, c.input)).map((k) => k.key));
         const after = (await keyPolicies(family, c.expected)).filter((k) => !before.has(k.key));
         const mode = (c.options.keyPolicy as KeyPolicyMode | undefined) ?? 'drop-in';
         // A fix that changed the file without generating a key would leave nothing to judge here.
-        const changed = c.expected.some((f) => f.text !== c.input.find((i) => i.path === f.path)?.text);
-        if (changed) expect(after.length, 'generated keys found in the expected output').toBeGreaterThan(0);
+        expect(after.length, 'generated keys found in the expected output').toBeGreaterThan(0);
         for (const k of after) expect(judged(k)).toEqual({ key: k.key, verdicts: EXPECTED[mode] });
       });
     }

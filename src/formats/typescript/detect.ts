@@ -24,7 +24,8 @@ import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './jav
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { lookup, snippet } from './lookup.js';
 import { objectOf, readOptions, unreadableOptionsStep } from './options.js';
-import { isJavaScript, newExpressions, parseTypeScript, stringValue, ts, unwrap } from './parse.js';
+import { callExpressions, isJavaScript, newExpressions, parseTypeScript, stringValue, ts, unwrap } from './parse.js';
+import { factorySites, type FactorySite } from './factories.js';
 import { functionOf } from './scopes.js';
 import { noRegion, stackClassCreatedElsewhere, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
@@ -617,17 +618,18 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     return TABLE_CLASSES[symbol] ?? otherCdktfLayout(symbol);
   };
 
-  const tableOf = (node: ts.NewExpression | ts.CallExpression, cls: (typeof TABLE_CLASSES)[string]): TsTable => {
-    const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+  /** `via`: a table a call creates from the class it is given (factories.ts), with the arguments it passes, if known. */
+  const tableOf = (node: ts.NewExpression | ts.CallExpression, cls: (typeof TABLE_CLASSES)[string], via?: FactorySite): TsTable => {
+    const args: readonly (ts.Expression | undefined)[] = via ? (via.args ?? []) : (node.arguments ?? []);
     const pulumi = cls.framework === 'pulumi';
     // `new Table(...makeArgs(name, {...}))`: the arguments from a spread on are not seen.
-    const spreadAt = args.findIndex((a) => ts.isSpreadElement(a));
+    const spreadAt = args.findIndex((a) => a !== undefined && ts.isSpreadElement(a));
     const argAt = (i: number) => (spreadAt === -1 || i < spreadAt ? args[i] : undefined);
     const idNode = argAt(pulumi ? 0 : 1);
     const propsNode = argAt(pulumi ? 1 : 2);
     const scopeNode = pulumi ? undefined : argAt(0);
     const spread = spreadAt === -1 ? undefined : spreadText(sf, args[spreadAt] as ts.SpreadElement);
-    const idText = idNode ? (stringValue(idNode) ?? idNode.getText(sf)) : (spread ?? '(no id)');
+    const idText = via?.address ?? (idNode ? (stringValue(idNode) ?? idNode.getText(sf)) : (spread ?? '(no id)'));
     const n = (seen.get(idText) ?? 0) + 1;
     seen.set(idText, n);
     const address = n === 1 ? idText : `${idText}#${n}`;
@@ -645,6 +647,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     else if (!props && spread) {
       encryption = unreadable(`${cls.type}'s props come from the spread ${spread}, so kmsfix cannot see their encryption`);
       encryption.obstacles.push({ kind: 'unreadable-props' });
+    } else if (!props && via) {
+      encryption = unreadable(`${cls.type} is created through ${snippet(sf, via.call.expression)}(), whose arguments kmsfix does not read`);
     } else if (!props) {
       encryption = unreadable(`${cls.type} has no props`);
     } else if (!ts.isObjectLiteralExpression(props)) {
@@ -659,7 +663,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     let spreadOf: ts.Identifier | undefined;
     let stackClass: ts.ClassDeclaration | undefined;
     const jsStep = program ? javaScriptStep(cls.kind) : undefined;
-    if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(cls.sst) });
+    if (via) encryption.obstacles.push({ kind: 'factory', step: via.step });
+    else if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(cls.sst) });
     else if (jsStep) encryption.obstacles.push({ kind: 'code-shape', step: jsStep });
     // Never fixed: its options, provider and Region are aws-native's, which the fix below does not read.
     else if (cls.kind === 'NativeTable' || cls.kind === 'NativeGlobalTable')
@@ -799,6 +804,9 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       });
     tables.push(t);
   }
+  // A table class given to a call that creates the table (Webiny's `app.addResource(aws.dynamodb.Table, {...})`): never fixed.
+  for (const site of js ? [] : factorySites(sf, lines, callExpressions(sf), CLASS_NAMES, binds, classOf))
+    tables.push(tableOf(site.call, site.cls, site));
   // A subclass of a table class (`class AuditTable extends Table { constructor(...) { super(scope, id, {...}) } }`),
   // wherever it is created: its table is read at the super call, named after the class, never fixed.
   if (!js && /\bextends\b/.test(sf.text)) {

@@ -6,26 +6,34 @@ import { ParseError } from '../../core/types.js';
 export { ts };
 
 /**
- * The `new` expressions of a tree parseTypeScript gave, in source order (tables are among them), kept
- * on the tree itself. Not in a WeakMap keyed by the tree: V8's young-generation collections keep a
- * WeakMap entry alive while its key is in the old generation, and the entry held the whole tree
- * (through its parents) from one file to the next: scavenges cost 4 times more on a CDK scan.
+ * The `new` expressions of a tree parseTypeScript gave, in source order (tables are among them), and
+ * its calls with arguments (a table class may be passed to one: factories.ts), kept on the tree itself.
+ * Not in a WeakMap keyed by the tree: V8's young-generation collections keep a WeakMap entry alive
+ * while its key is in the old generation, and the entry held the whole tree (through its parents) from
+ * one file to the next: scavenges cost 4 times more on a CDK scan.
  */
-const NEWS = Symbol('kmsfix.newExpressions');
-type WithNews = ts.SourceFile & { [NEWS]?: ts.NewExpression[] };
+const SITES = Symbol('kmsfix.sites');
+interface Sites {
+  news: ts.NewExpression[];
+  calls: ts.CallExpression[];
+}
+type WithSites = ts.SourceFile & { [SITES]?: Sites };
 
 /**
  * Set every node's parent, as `createSourceFile(..., setParentNodes: true)` does, and collect the
- * `new` expressions on the way: one walk of the tree instead of the compiler's (a queue-driven walk,
- * about 17% of the parse) and a second one for the tables.
+ * `new` expressions and calls on the way: one walk of the tree instead of the compiler's (a
+ * queue-driven walk, about 17% of the parse) and more for the tables.
  */
-function linkParents(sf: ts.SourceFile): ts.NewExpression[] {
+function linkParents(sf: ts.SourceFile): Sites {
   const news: ts.NewExpression[] = [];
+  const calls: ts.CallExpression[] = [];
   const NEW = ts.SyntaxKind.NewExpression;
+  const CALL = ts.SyntaxKind.CallExpression;
   let parent: ts.Node = sf;
   const visit = (child: ts.Node): undefined => {
     (child as { parent: ts.Node }).parent = parent;
     if (child.kind === NEW) news.push(child as ts.NewExpression);
+    else if (child.kind === CALL && (child as ts.CallExpression).arguments.length > 0) calls.push(child as ts.CallExpression);
     const outer = parent;
     parent = child;
     ts.forEachChild(child, visit);
@@ -33,23 +41,30 @@ function linkParents(sf: ts.SourceFile): ts.NewExpression[] {
     return undefined;
   };
   ts.forEachChild(sf, visit);
-  return news;
+  return { news, calls };
 }
 
-/** The `new` expressions of a tree, in source order (walked once per tree). */
-export function newExpressions(sf: ts.SourceFile): ts.NewExpression[] {
-  let news = (sf as WithNews)[NEWS];
-  if (!news) {
-    const found: ts.NewExpression[] = [];
+/** The `new` expressions and calls with arguments of a tree, in source order (walked once per tree). */
+function sitesOf(sf: ts.SourceFile): Sites {
+  let sites = (sf as WithSites)[SITES];
+  if (!sites) {
+    const found: Sites = { news: [], calls: [] };
     const visit = (n: ts.Node): void => {
-      if (ts.isNewExpression(n)) found.push(n);
+      if (ts.isNewExpression(n)) found.news.push(n);
+      else if (ts.isCallExpression(n) && n.arguments.length > 0) found.calls.push(n);
       ts.forEachChild(n, visit);
     };
     visit(sf);
-    news = (sf as WithNews)[NEWS] = found;
+    sites = (sf as WithSites)[SITES] = found;
   }
-  return news;
+  return sites;
 }
+
+/** The `new` expressions of a tree, in source order. */
+export const newExpressions = (sf: ts.SourceFile): ts.NewExpression[] => sitesOf(sf).news;
+
+/** The calls of a tree that have arguments, in source order. */
+export const callExpressions = (sf: ts.SourceFile): ts.CallExpression[] => sitesOf(sf).calls;
 
 /** A JavaScript file (a serverless.js, `.cjs`, `.mjs`). */
 export const isJavaScript = (path: string) => /\.[cm]?js$/i.test(path);
@@ -66,7 +81,7 @@ export function parseTypeScript(path: string, text: string): ts.SourceFile {
     const pos = new LineIndex(text).position(d.start ?? 0);
     throw new ParseError(`TypeScript: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`, pos.line, pos.column);
   }
-  (sf as WithNews)[NEWS] = linkParents(sf);
+  (sf as WithSites)[SITES] = linkParents(sf);
   return sf;
 }
 

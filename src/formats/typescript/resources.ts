@@ -39,7 +39,7 @@ const ASSERTIONS = new Set([
   'toMatchInlineSnapshot',
 ]);
 
-const isAssertion = (n: ts.Node) =>
+export const isAssertion = (n: ts.Node) =>
   ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ASSERTIONS.has(n.expression.name.text);
 const NAMES = { block: 'SSESpecification', enabled: 'SSEEnabled', sseType: 'SSEType', key: 'KMSMasterKeyId' };
 

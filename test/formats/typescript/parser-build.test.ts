@@ -13,7 +13,7 @@ import path from 'node:path';
 import type * as TS from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { loadTypeScript, ts as used } from '../../../src/formats/typescript/compiler.js';
-import { newExpressions, parseTypeScript } from '../../../src/formats/typescript/parse.js';
+import { callExpressions, newExpressions, parseTypeScript } from '../../../src/formats/typescript/parse.js';
 import { cdk, prng } from '../../../bench/generate.mjs';
 import { INNER_REWRITES, PARSER_API } from '../../../scripts/ts-parser.mjs';
 import { ROOT } from '../../helpers/fixture-cases.js';
@@ -138,7 +138,7 @@ describe('the parser-only build of TypeScript', () => {
     expect(errors).toBeGreaterThan(100);
   });
 
-  it("parseTypeScript links every node to its parent as the compiler's setParentNodes does, and lists the `new` expressions in order", () => {
+  it("parseTypeScript links every node to its parent as the compiler's setParentNodes does, and lists the `new` expressions and the calls with arguments in order", () => {
     const r = prng(7);
     const inputs = [
       ...files(path.join(ROOT, 'fixtures', 'typescript'), (n) => n.endsWith('.ts') && !n.includes('bad')).map((f) =>
@@ -156,12 +156,15 @@ describe('the parser-only build of TypeScript', () => {
       expect(dumpTree(used, sf)).toBe(dump(full, `f${k}.ts`, text));
       expect(dumpTree(used, sf)).not.toContain(' false ');
       const news: TS.Node[] = [];
+      const calls: TS.Node[] = [];
       const visit = (n: TS.Node): void => {
         if (used.isNewExpression(n)) news.push(n);
+        if (used.isCallExpression(n) && n.arguments.length > 0) calls.push(n);
         used.forEachChild(n, visit);
       };
       visit(sf);
       expect(newExpressions(sf)).toEqual(news);
+      expect(callExpressions(sf)).toEqual(calls);
     }
   });
 

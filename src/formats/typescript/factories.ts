@@ -1,0 +1,106 @@
+/**
+ * A table class passed as a value to a call, which creates the table itself: Webiny's Pulumi SDK
+ * (`app.addResource(aws.dynamodb.Table, { name, config, opts })` runs `new ctor(name, config, opts)`),
+ * a project's `factory(dynamodb.Table, ...)`. No `new` names the class, so these tables were a silent
+ * miss. They are reported where the call is and never fixed: kmsfix does not edit through a factory.
+ * The calls come from the walk that links the tree's parents (parse.ts); only an argument that is the
+ * class itself counts: a type, `x instanceof Table`, `Table.fromTableName(...)` are not values of it,
+ * and neither is a class given to a test's assertion or test double (`expect(x).toBeInstanceOf(Table)`,
+ * `jest.spyOn(Table, ...)`).
+ */
+import type { LineIndex } from '../../core/text.js';
+import type { TABLE_CLASSES } from './detect.js';
+import { lookup, snippet } from './lookup.js';
+import { objectOf } from './options.js';
+import { stringValue, ts, unwrap } from './parse.js';
+import { isAssertion } from './resources.js';
+
+type TableClassInfo = (typeof TABLE_CLASSES)[string];
+
+export interface FactorySite {
+  call: ts.CallExpression;
+  cls: TableClassInfo;
+  /** The arguments `new Class(...)` gets from the factory, when kmsfix knows them (Webiny's addResource); else none are read. */
+  args?: (ts.Expression | undefined)[];
+  address: string;
+  step: string;
+}
+
+/** Calls a class is given to in a test, not to be created: jest's and sinon's doubles, `expect(Table)`. */
+const TEST_CALLS = new Set(['expect', 'spyOn', 'mocked', 'mock', 'createStubInstance', 'stub', 'replace']);
+
+/** The last name of a callee (`app.addResource`: `addResource`), as written. */
+function calleeName(callee: ts.Expression): string | undefined {
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  return undefined;
+}
+
+const isTestCall = (call: ts.CallExpression, name: string | undefined) =>
+  isAssertion(call) || (name !== undefined && (TEST_CALLS.has(name) || /instanceof/i.test(name)));
+
+/**
+ * Could this argument be a table class as a value: an imported name (`Table`, renamed or not), or a
+ * property access whose last name is a table class's (`dynamodb.Table`)? Most arguments are neither,
+ * and are not resolved.
+ */
+const mayBeClass = (a: ts.Expression, names: ReadonlySet<string>, imported: ReadonlyMap<string, unknown>) =>
+  ts.isIdentifier(a) ? imported.has(a.text) : ts.isPropertyAccessExpression(a) && names.has(a.name.text);
+
+/** Webiny's way to set a resource's args past its module (its docs: the `pulumi` callback of webiny.application.ts). */
+const WEBINY =
+  'for Webiny: app.resources.<name>.config.serverSideEncryption({ enabled: true, kmsKeyArn: key.arn }) in the pulumi ' +
+  'callback of webiny.application.ts, with an aws.kms.Key that has enableKeyRotation';
+
+/**
+ * The calls of the file given a table class (`classOf` tells one; `imported`: the file's imported names), with what kmsfix reads of each:
+ * Webiny's `X.addResource(Class, { name, config, opts })` for a Pulumi table, its `config` as the
+ * table's args; any other call, nothing (the table is unknown).
+ */
+export function factorySites(
+  sf: ts.SourceFile,
+  lines: LineIndex,
+  calls: readonly ts.CallExpression[],
+  classNames: ReadonlySet<string>,
+  imported: ReadonlyMap<string, unknown>,
+  classOf: (e: ts.Expression) => TableClassInfo | undefined,
+): FactorySite[] {
+  const out: FactorySite[] = [];
+  for (const call of calls) {
+    let at = -1;
+    let cls: TableClassInfo | undefined;
+    for (let i = 0; i < call.arguments.length && !cls; i++) {
+      const a = call.arguments[i];
+      if (mayBeClass(a, classNames, imported)) {
+        cls = classOf(a);
+        at = i;
+      }
+    }
+    if (!cls) continue;
+    const name = calleeName(call.expression);
+    if (isTestCall(call, name)) continue;
+    const callee = snippet(sf, call.expression);
+    const className = call.arguments[at].getText(sf);
+    const rest = call.arguments.slice(at + 1);
+    const params = at === 0 && name === 'addResource' && rest[0] ? objectOf(rest[0])?.literal : undefined;
+    const value = (o: ts.ObjectLiteralExpression | undefined, key: string) => {
+      const l = o ? lookup(sf, o, key) : undefined;
+      return l?.kind === 'value' ? l.value : undefined;
+    };
+    // The address: a `name` written in an object argument, else a string argument, else the call and its line.
+    const named = rest.map((r) => stringValue(unwrap(value(objectOf(r)?.literal, 'name') ?? r))).find((s) => s !== undefined);
+    const address = named ?? `${callee}(${className}) at line ${lines.position(call.getStart(sf)).line}`;
+    const webiny = params && cls.kind === 'PulumiTable' && !cls.sst;
+    const step =
+      `the table is created through ${callee}(), which kmsfix does not follow: give the table a customer-managed key ` +
+      `where its arguments are written${name === 'addResource' ? ` (${WEBINY})` : ''}`;
+    out.push({
+      call,
+      cls,
+      args: webiny ? [value(params, 'name'), value(params, 'config'), value(params, 'opts')] : undefined,
+      address,
+      step,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+/**
+ * A table class passed as a value to a call that creates the table (Webiny's `app.addResource(aws.dynamodb.Table,
+ * { name, config, opts })`, a project's `factory(dynamodb.Table, ...)`) was a silent miss: no `new` names the
+ * class. Such a table is reported where the call is, never fixed (src/formats/typescript/factories.ts); a class
+ * in a type, an `instanceof`, a static call on it, a test's assertion or double is not a table.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+async function scan(text: string, path = 'stack.ts') {
+  const r = await processMemory([{ path, text }], 'fix', {});
+  expect(r.outcomes[0].error).toBeUndefined();
+  expect(r.output.get(path) ?? text).toBe(text);
+  return r.outcomes[0].tables;
+}
+
+const STEP = 'which kmsfix does not follow: give the table a customer-managed key where its arguments are written';
+
+describe('a table class given to a call', () => {
+  it("Webiny's addResource: read through its config, never fixed", async () => {
+    const tables = await scan(`import * as aws from '@pulumi/aws';
+import { dynamodb } from '@pulumi/aws';
+import type { PulumiApp } from '@webiny/pulumi';
+
+export function tables(app: PulumiApp, opts: object) {
+  app.addResource(aws.dynamodb.Table, { name: 'webiny', config: { hashKey: 'PK' }, opts });
+  app.addResource(dynamodb.Table, { name: 'managed', config: { hashKey: 'PK', serverSideEncryption: { enabled: true } } });
+  // kmsfix:ignore cache, rebuilt on deploy
+  app.addResource(aws.dynamodb.Table, { name: 'cache' });
+}
+`);
+    const by = new Map(tables.map((t) => [t.address, t]));
+    expect([...by.keys()].sort()).toEqual(['cache', 'managed', 'webiny']);
+    expect(by.get('webiny')).toMatchObject({ line: 6, status: 'aws-owned', fixable: false, type: 'aws.dynamodb.Table', format: 'pulumi' });
+    expect(by.get('webiny')!.message).toContain(`Not fixable automatically: the table is created through app.addResource(), ${STEP}`);
+    expect(by.get('webiny')!.message).toContain('for Webiny: app.resources.<name>.config.serverSideEncryption(');
+    expect(by.get('managed')).toMatchObject({ status: 'aws-managed', fixable: false });
+    expect(by.get('cache')!.status).toBe('suppressed');
+  });
+
+  it('any other call: reported unknown, with the step, named by a name it is given or by the call', async () => {
+    const tables = await scan(`import { Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { TableV2 as T2 } from 'aws-cdk-lib/aws-dynamodb';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { makeConstruct } from './factory';
+
+export class AppStack extends Stack {
+  constructor(scope: any, id: string) {
+    super(scope, id);
+    makeConstruct(dynamodb.Table, this, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    this.register(T2, { name: 'Events' });
+    build(DynamodbTable);
+    build(dynamodb.CfnTable);
+  }
+}
+`);
+    const by = new Map(tables.map((t) => [t.address, t]));
+    expect([...by.keys()].sort()).toEqual(['Events', 'Orders', 'build(DynamodbTable) at line 12', 'build(dynamodb.CfnTable) at line 13']);
+    expect(by.get('Orders')).toMatchObject({ line: 10, status: 'unknown', fixable: false, type: 'aws-cdk-lib.aws_dynamodb.Table' });
+    expect(by.get('Orders')!.message).toContain(`Not fixable automatically: the table is created through makeConstruct(), ${STEP}`);
+    expect(by.get('Orders')!.message).not.toContain('Webiny');
+    expect(by.get('Events')).toMatchObject({ status: 'unknown', type: 'aws-cdk-lib.aws_dynamodb.TableV2' });
+    expect(by.get('build(DynamodbTable) at line 12')).toMatchObject({ status: 'unknown', format: 'cdktf' });
+  });
+
+  it('a class that is not a value given to a call is not a table', async () => {
+    const tables = await scan(`import { Aspects, IAspect, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import * as aws from '@pulumi/aws';
+import type { IConstruct } from 'constructs';
+
+function first<T>(items: unknown[], _c?: T): T { return items[0] as T; }
+class Local {}
+
+export class Checks extends Stack implements IAspect {
+  visit(node: IConstruct): void {
+    if (node instanceof Table) console.log(node.tableName);
+  }
+  check(t: Table, cls: typeof Table, stack: Stack) {
+    const tables = this.node.findAll().filter((c) => c instanceof dynamodb.Table);
+    const one = first<typeof Table>(tables);
+    Aspects.of(this).add(this);
+    const imported = Table.fromTableName(this, 'Existing', 'existing');
+    const arn = dynamodb.Table.fromTableArn(this, 'ByArn', 'arn:aws:dynamodb:us-east-1:1:table/x');
+    const got = aws.dynamodb.Table.get('legacy', 'legacy');
+    expect(t).toBeInstanceOf(Table);
+    expect(Table).toBeDefined();
+    jest.spyOn(Table, 'fromTableName');
+    jest.mocked(aws.dynamodb.Table);
+    Template.fromStack(stack).resourceCountIs('AWS::DynamoDB::Table', 1);
+    assert.instanceOf(one, Table);
+    register(Local, cls, imported, arn, got);
+  }
+}
+declare const expect: any, jest: any, assert: any, register: any;
+`);
+    expect(tables).toEqual([]);
+  });
+});
