@@ -121,8 +121,8 @@ describe('every key in the expected fixture outputs has the policy of its mode',
       if (c.options.kmsKeyArn || (family === 'typescript' && c.name.startsWith('cdk-'))) continue;
       // A case kmsfix leaves as it is (its tables not fixable) has no generated key to judge, and its
       // program may require a package the stand-ins do not know (pulumi-webiny-factory: @webiny/pulumi).
-      const changed = c.expected.some((f) => f.text !== c.input.find((i) => i.path === f.path)?.text);
-      it.skipIf(!changed)(`${family}/${c.name}`, async () => {
+      if (c.expected.every((f) => f.text === c.input.find((i) => i.path === f.path)?.text)) continue;
+      it(`${family}/${c.name}`, async () => {
         const before = new Set((await keyPolicies(family, c.input)).map((k) => k.key));
         const after = (await keyPolicies(family, c.expected)).filter((k) => !before.has(k.key));
         const mode = (c.options.keyPolicy as KeyPolicyMode | undefined) ?? 'drop-in';
