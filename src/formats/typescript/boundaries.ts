@@ -7,6 +7,8 @@
  * context gives every role (`@aws-cdk/core:permissionsBoundary`).
  */
 import type { DiskContext, SourceFile } from '../../core/types.js';
+import { decide, fixWanted } from '../../rule/cmk.js';
+import { WAIVABLE } from '../../rule/blockers.js';
 import { appBoundary } from './cdkApp.js';
 import type { TsDetection } from './detect.js';
 import { propertyName, stringValue, ts } from './parse.js';
@@ -47,9 +49,11 @@ function boundaries(sf: ts.SourceFile): string[] {
  * an app whose cdk.json gives every role one (read only for a file with CDK tables).
  */
 export async function boundaryCautions(file: SourceFile, d: TsDetection, context: DiskContext | undefined): Promise<void> {
-  if (d.tables.length === 0) return;
+  // Said only on a table a fix would change (src/rule/evaluate.ts judge).
+  const open = d.tables.filter((t) => fixWanted(decide(t.encryption, WAIVABLE)));
+  if (open.length === 0) return;
   const where = file.text.includes(WORD) ? boundaries(d.sf) : [];
-  const app = d.tables.some((t) => t.format === 'cdk') ? await appBoundary(file, context) : undefined;
+  const app = open.some((t) => t.format === 'cdk') ? await appBoundary(file, context) : undefined;
   if (app) where.push(app);
   if (where.length === 0) return;
   for (const t of d.tables) (t.encryption.cautions ??= []).push({ kind: 'permissions-boundary', where });
