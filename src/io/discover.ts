@@ -12,6 +12,7 @@ import { isTempName } from './temp.js';
 import type { FileError } from '../core/result.js';
 
 // `#current-cloud-backend`: the Amplify CLI's copy of what it last deployed (amplify/), never edited by hand.
+// `cdk.out`, `cdktf.out`: what `cdk synth` and `cdktf synth` write (named on the command line, read and never fixed: src/core/synthOutput.ts).
 // `.terragrunt-cache`: terragrunt's copies of a unit's folder and the module it downloads, as `.terraform` holds Terraform's.
 export const SKIPPED_DIRS = new Set([
   '.git',
@@ -19,6 +20,7 @@ export const SKIPPED_DIRS = new Set([
   '.terraform',
   '.terragrunt-cache',
   'cdk.out',
+  'cdktf.out',
   '.aws-sam',
   '.serverless',
   '#current-cloud-backend',
