@@ -9,9 +9,11 @@ import type { Ignore } from 'ignore';
 import { toPosix } from '../core/text.js';
 import { describeError, kindOf } from './read.js';
 import { isTempName } from './temp.js';
+import { APP_FILES } from './cdkApps.js';
 import type { FileError } from '../core/result.js';
 
 // `#current-cloud-backend`: the Amplify CLI's copy of what it last deployed (amplify/), never edited by hand.
+// `cdk.out`, `cdktf.out`: what `cdk synth` and `cdktf synth` write (named on the command line, read and never fixed: src/core/synthOutput.ts).
 // `.terragrunt-cache`: terragrunt's copies of a unit's folder and the module it downloads, as `.terraform` holds Terraform's.
 export const SKIPPED_DIRS = new Set([
   '.git',
@@ -19,6 +21,7 @@ export const SKIPPED_DIRS = new Set([
   '.terraform',
   '.terragrunt-cache',
   'cdk.out',
+  'cdktf.out',
   '.aws-sam',
   '.serverless',
   '#current-cloud-backend',
@@ -207,7 +210,7 @@ export async function discover(
   const seen = new Set<string>();
   /** kmsfix temp files found in the folders looked at (absolute paths). */
   const temps = new Set<string>();
-  /** The `cdk.json` files of the walked folders (absolute paths): CDK apps, whose language src/io/cdkApps.ts tells. */
+  /** The `cdk.json` and `cdktf.json` files of the walked folders (absolute paths): CDK and CDKTF apps, whose language src/io/cdkApps.ts tells. */
   const cdkApps: string[] = [];
   const tempsBeside = (file: string) => {
     try {
@@ -264,7 +267,7 @@ export async function discover(
         // Below a folder outside the current directory, a folder may lead back into it (`..` then `a`).
         walk(abs, here, shown.startsWith('..') ? displayPath(abs, cwd) : shownIn(shown, e.name), testDir || TEST_DIRS.has(e.name));
       } else if (e.isFile()) {
-        if (e.name === 'cdk.json' && !ignored(here, abs, false) && !excluded(root, abs, false)) cdkApps.push(abs);
+        if (APP_FILES.has(e.name) && !ignored(here, abs, false) && !excluded(root, abs, false)) cdkApps.push(abs);
         if (
           accepts(e.name) &&
           !isIntegSnapshot(e.name, false) &&

@@ -9,6 +9,7 @@ type Kind = Obstacle['kind'];
 
 /** The order obstacles are looked at in: the first that counts is the table's blocker. */
 const ORDER: Kind[] = [
+  'synth-output',
   'module-inputs',
   'factory',
   'unreadable-props',
@@ -233,6 +234,15 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         `the module's table (${o.where}) takes ${listed(o.missing)} from no input the call can pass (it sets or leaves them out itself): ` +
         'set server_side_encryption in that table, or give the module variables for it and pass them here'
       );
+    case 'synth-output': {
+      const [synth, app, languages] =
+        o.tool === 'cdk' ? ['cdk synth', 'CDK app', 'TypeScript and JavaScript'] : ['cdktf synth', 'CDKTF app', 'TypeScript'];
+      return (
+        `this is \`${synth}\` output (${o.why}${o.app ? `, from the ${app} of ${o.app}` : ''}): the next synth overwrites it, so a fix here ` +
+        `would never reach the app. Fix the table in the ${app} that generates it (kmsfix fixes apps in ${languages}; in another ` +
+        `language, give the table a customer-managed KMS key by hand), then run ${synth} again`
+      );
+    }
     case 'no-id':
       return 'the table has no id';
     case 'region-agnostic-stack':

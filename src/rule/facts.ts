@@ -161,6 +161,12 @@ export type Obstacle =
    * table's encryption for every replica at once, so one of them fixed alone would fail at deploy.
    */
   | { kind: 'global-table-members'; replicas: string[]; table?: string }
+  /**
+   * The file is synthesized output (src/core/synthOutput.ts): `tool`'s synth wrote it, and writes it
+   * again; `why`: what says so (`under cdk.out`, the resource's Metadata aws:cdk:path beside a
+   * cdk.json); `app`: the app that generates it, when known (`infra/cdk.json`).
+   */
+  | { kind: 'synth-output'; tool: 'cdk' | 'cdktf'; why: string; app?: string }
   /** The table has no id (TypeScript). */
   | { kind: 'no-id' }
   /** CDK TableV2 in a stack created without a Region under an App. */

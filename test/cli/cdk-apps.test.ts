@@ -1,6 +1,6 @@
 /**
- * CDK apps in a language kmsfix does not read (src/io/cdkApps.ts): a Python, Java, Go or C# app's
- * `cdk.json` is said once per app, in the text output (a note), the JSON report (`notes`) and SARIF
+ * CDK and CDKTF apps in a language kmsfix does not read (src/io/cdkApps.ts): a Python, Java, Go or C#
+ * app's `cdk.json` or `cdktf.json` is said once per app, in the text output (a note), the JSON report (`notes`) and SARIF
  * (a tool notification of level note), and a clean tree still exits 0. A TypeScript or JavaScript app
  * says nothing.
  */
@@ -27,6 +27,12 @@ describe('the language of a cdk.json app', () => {
     ];
     for (const [app, language] of cases) expect(unreadLanguage(app), app).toBe(language);
   });
+
+  it("a cdktf.json's language, when its command says none", () => {
+    expect(unreadLanguage('./run.sh', 'python')).toBe('Python');
+    expect(unreadLanguage('./run.sh', 'csharp')).toBe('C#');
+    expect(unreadLanguage('npx ts-node main.ts', 'typescript')).toBeUndefined();
+  });
 });
 
 describe('kmsfix scan beside a CDK app it does not read', () => {
@@ -38,6 +44,10 @@ describe('kmsfix scan beside a CDK app it does not read', () => {
       'etl/lib/dynamodb_stack.py': 'table = dynamodb.Table(self, "Orders")\n',
       'web/cdk.json': '{ "app": "npx ts-node --prefer-ts-exts bin/web.ts" }\n',
       'broken/cdk.json': '{ "app": \n',
+      'tf/cdktf.json': '{ "language": "python", "app": "pipenv run python main.py", "terraformProviders": ["aws@~> 5.0"] }\n',
+      'tf/cdktf.out/stacks/orders/cdk.tf.json':
+        '{ "resource": { "aws_dynamodb_table": { "orders": { "name": "orders", "hash_key": "id", "attribute": [{ "name": "id", "type": "S" }] } } } }\n',
+      'tfts/cdktf.json': '{ "language": "typescript", "app": "npx ts-node main.ts" }\n',
     };
     for (const [f, text] of Object.entries(files)) {
       mkdirSync(path.join(dir, path.dirname(f)), { recursive: true });
@@ -50,20 +60,34 @@ describe('kmsfix scan beside a CDK app it does not read', () => {
     'etl/cdk.json: a CDK app in Python (app: "python3 app.py"), which kmsfix does not read (it reads CDK apps in TypeScript and ' +
     'JavaScript): its tables are not reported; to check them, run cdk synth and scan the templates in cdk.out';
 
-  it('text: one note on stderr, exit 0', async () => {
+  const cdktfNote =
+    'tf/cdktf.json: a CDKTF app in Python (app: "pipenv run python main.py"), which kmsfix does not read (it reads CDKTF apps in ' +
+    'TypeScript and JavaScript): its tables are not reported; to check them, run cdktf synth and scan the stacks in cdktf.out (kmsfix scan cdktf.out)';
+
+  it('text: one note per app on stderr, exit 0 (cdktf.out is not walked into)', async () => {
     const r = await runCli(['scan', '.'], dir);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(`note: ${note}\n`);
+    expect(r.stderr).toBe(`note: ${note}\nnote: ${cdktfNote}\n`);
+  });
+
+  it('cdktf.out named on the command line: its table reported, not fixable', async () => {
+    const r = await runCli(['scan', '--format', 'json', 'tf/cdktf.out'], dir);
+    const [t] = JSON.parse(r.stdout).tables;
+    expect(t).toMatchObject({ address: 'aws_dynamodb_table.orders', status: 'aws-owned', fixable: false });
+    expect(t.message).toContain('this is `cdktf synth` output (under cdktf.out)');
   });
 
   it('JSON: notes; SARIF: a notification of level note, the run still successful', async () => {
     const json = await runCli(['scan', '--format', 'json', '.'], dir);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout).notes).toEqual([note]);
+    expect(JSON.parse(json.stdout).notes).toEqual([note, cdktfNote]);
     const sarif = await runCli(['scan', '--format', 'sarif', '.'], dir);
     expect(sarif.code).toBe(0);
     const invocation = JSON.parse(sarif.stdout).runs[0].invocations[0];
     expect(invocation.executionSuccessful).toBe(true);
-    expect(invocation.toolExecutionNotifications).toEqual([{ level: 'note', message: { text: note } }]);
+    expect(invocation.toolExecutionNotifications).toEqual([
+      { level: 'note', message: { text: note } },
+      { level: 'note', message: { text: cdktfNote } },
+    ]);
   });
 });

@@ -2,14 +2,19 @@
 import type { Format } from '../../core/types.js';
 import { detectCloudFormation, type CfnDetection } from './detect.js';
 import { withIncludes } from './includes.js';
+import { withSynthOutput } from './synthesized.js';
 import { verifyCloudFormation } from './verify.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
 
 export const cloudformation: Format<CfnDetection> = {
   name: 'cloudformation',
-  // What the file's own text says, then how the service files above it include it (a file that could be included only).
-  detect: (file, context) => withIncludes(detectCloudFormation(file), file, context),
+  // What the file's own text says, then whether cdk synth wrote it (a file under cdk.out, or a CDK-marked
+  // table beside a CDK app), and how the service files above it include it (a file that could be included only).
+  detect: (file, context) => {
+    const d = withSynthOutput(detectCloudFormation(file), file, context);
+    return d instanceof Promise ? d.then((r) => withIncludes(r, file, context)) : withIncludes(d, file, context);
+  },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
   fix: async (group, options) => (fixModule ??= await import('./fix.js')).fixCloudFormation(group, options),
   // Verification is light (tree walks): loaded with detection, since every fix of a file runs it.

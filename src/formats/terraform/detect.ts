@@ -34,6 +34,7 @@ import { pinnedBelow } from './moduleVersion.js';
 import { asBool, awsManagedChoice } from './expression.js';
 import { applyOverrides } from './overrides.js';
 import { isRootModule } from './rootModule.js';
+import { synthOutputAt } from '../../core/synthOutput.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
@@ -452,6 +453,9 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   await applyOverrides(file, det, context);
   await moduleObstacles(file, det, context);
   await boundaryCautions(file, det, context);
+  // cdktf synth's output (cdktf.out/stacks/<stack>/cdk.tf.json): reported, never fixed.
+  const synth = synthOutputAt(file.absPath);
+  if (synth) for (const t of det.tables) t.encryption.obstacles.push(synth);
   return det;
 }
 

@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
+import { cdkJsonOf, hasCdkApp } from '../../core/cdkJson.js';
 import type { TsDetection, TsTable } from './detect.js';
 import { type Binding, bindings, readImports, readRequires, resolveSymbol, symbolId } from './imports.js';
 import { isJavaScript, parseTypeScript, ts } from './parse.js';
@@ -25,32 +26,6 @@ export function entryOf(app: string): string | undefined {
   return files.length === 1 ? path.posix.normalize(files[0].replace(/\\/g, '/')) : undefined;
 }
 
-/** What kmsfix reads of a cdk.json: its `app` command, and the permissions boundary its context gives every role of the app. */
-interface CdkJson {
-  app?: string;
-  boundary?: string;
-}
-
-const cdkJsons = new WeakMap<SourceFile, CdkJson>();
-
-function cdkJsonOf(file: SourceFile): CdkJson {
-  let read = cdkJsons.get(file);
-  if (read === undefined) {
-    read = {};
-    try {
-      const json = JSON.parse(file.text) as { app?: unknown; context?: Record<string, unknown> } | null;
-      if (typeof json?.app === 'string') read.app = json.app;
-      const b = json?.context?.['@aws-cdk/core:permissionsBoundary'] as { name?: unknown; arn?: unknown } | undefined;
-      const named = b?.name ?? b?.arn;
-      if (named !== undefined) read.boundary = typeof named === 'string' ? named : JSON.stringify(named);
-    } catch {
-      // Not JSON: no app.
-    }
-    cdkJsons.set(file, read);
-  }
-  return read;
-}
-
 /** The `app` command of a cdk.json, if it has one. */
 const appOf = (file: SourceFile) => cdkJsonOf(file).app;
 
@@ -59,7 +34,7 @@ const appOf = (file: SourceFile) => cdkJsonOf(file).app;
  * `@aws-cdk/core:permissionsBoundary`), as a caution names it.
  */
 export async function appBoundary(file: SourceFile, context: DiskContext | undefined): Promise<string | undefined> {
-  const cdkJson = context && (await context.projectFile(file, 'cdk.json', (f) => appOf(f) !== undefined));
+  const cdkJson = context && (await context.projectFile(file, 'cdk.json', hasCdkApp));
   const boundary = cdkJson && cdkJsonOf(cdkJson).boundary;
   return boundary && `${cdkJson.path} context @aws-cdk/core:permissionsBoundary ${boundary}`;
 }
@@ -88,7 +63,7 @@ function programOf(file: SourceFile): Program | null {
 
 /** The entry file of the CDK app around `file`: a named `.js` is read at its `.ts` beside it, when there is one. */
 async function entryFile(file: SourceFile, context: DiskContext): Promise<SourceFile | undefined> {
-  const cdkJson = await context.projectFile(file, 'cdk.json', (f) => appOf(f) !== undefined);
+  const cdkJson = await context.projectFile(file, 'cdk.json', hasCdkApp);
   const entry = cdkJson && entryOf(appOf(cdkJson)!);
   if (!cdkJson || !entry || path.posix.isAbsolute(entry)) return undefined;
   const files = await context.folder(cdkJson, path.posix.dirname(entry));

@@ -1,0 +1,39 @@
+/**
+ * What kmsfix reads of a CDK app's `cdk.json`: its `app` command, and the permissions boundary its
+ * context gives every role of the app. Read once per file object (a project file the engine hands
+ * a format, DiskContext.projectFile), or from a text (discovery's cdk.json files, src/io/cdkApps.ts).
+ */
+import type { SourceFile } from './types.js';
+
+export interface CdkJson {
+  app?: string;
+  /** Context `@aws-cdk/core:permissionsBoundary`, its name or ARN as written. */
+  boundary?: string;
+}
+
+/** A cdk.json's text read; not JSON: nothing. */
+export function readCdkJson(text: string): CdkJson {
+  const read: CdkJson = {};
+  try {
+    const json = JSON.parse(text) as { app?: unknown; context?: Record<string, unknown> } | null;
+    if (typeof json?.app === 'string') read.app = json.app;
+    const b = json?.context?.['@aws-cdk/core:permissionsBoundary'] as { name?: unknown; arn?: unknown } | undefined;
+    const named = b?.name ?? b?.arn;
+    if (named !== undefined) read.boundary = typeof named === 'string' ? named : JSON.stringify(named);
+  } catch {
+    // Not JSON: no app.
+  }
+  return read;
+}
+
+const cdkJsons = new WeakMap<SourceFile, CdkJson>();
+
+/** A cdk.json project file read (once per file object). */
+export function cdkJsonOf(file: SourceFile): CdkJson {
+  let read = cdkJsons.get(file);
+  if (read === undefined) cdkJsons.set(file, (read = readCdkJson(file.text)));
+  return read;
+}
+
+/** Does a cdk.json give an `app` command (a CDK app's, as `cdk init` writes it)? */
+export const hasCdkApp = (file: SourceFile) => cdkJsonOf(file).app !== undefined;

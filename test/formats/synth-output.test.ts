@@ -1,0 +1,128 @@
+/**
+ * Synthesized output (src/core/synthOutput.ts, src/formats/cloudformation/synthesized.ts): tables of
+ * a template `cdk synth` wrote, under cdk.out or copied beside the CDK app (Metadata aws:cdk:path and a
+ * cdk.json with an app at or above), and of `cdktf synth`'s cdktf.out, are reported as read and never
+ * fixed, the step sending the user to the app. A CDK-marked template with no CDK app around stays fixable.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory, type MemoryFile } from '../../src/engine/memory.js';
+
+const TEMPLATE = `Resources:
+  Orders3F2A9C1B:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      KeySchema:
+        - AttributeName: id
+          KeyType: HASH
+      AttributeDefinitions:
+        - AttributeName: id
+          AttributeType: S
+    UpdateReplacePolicy: Retain
+    DeletionPolicy: Retain
+    Metadata:
+      aws:cdk:path: OrdersStack/Orders/Resource
+`;
+
+const CDK_JSON = '{ "app": "python3 app.py" }\n';
+
+const CDKTF = JSON.stringify(
+  {
+    '//': { metadata: { backend: 'local', stackName: 'orders', version: '0.20.0' } },
+    provider: { aws: [{ region: 'us-east-1' }] },
+    resource: {
+      aws_dynamodb_table: {
+        orders: {
+          '//': { metadata: { path: 'orders/orders', uniqueId: 'orders' } },
+          name: 'orders',
+          billing_mode: 'PAY_PER_REQUEST',
+          hash_key: 'id',
+          attribute: [{ name: 'id', type: 'S' }],
+        },
+      },
+    },
+  },
+  null,
+  2,
+);
+
+async function tablesOf(files: MemoryFile[], path: string) {
+  const r = await processMemory(files, 'scan');
+  const o = r.outcomes.find((x) => x.file.path === path)!;
+  expect(o.error).toBeUndefined();
+  return o.tables;
+}
+
+async function fixed(files: MemoryFile[], path: string) {
+  const r = await processMemory(files, 'fix');
+  return r.outcomes.find((x) => x.file.path === path)!.newText !== undefined;
+}
+
+describe('cdk synth output beside its CDK app', () => {
+  const files = [
+    { path: 'etl/cdk.json', text: CDK_JSON },
+    { path: 'etl/template.yaml', text: TEMPLATE },
+  ];
+
+  it('is reported as read, not fixable, the step naming the app and the synth', async () => {
+    const [t] = await tablesOf(files, 'etl/template.yaml');
+    expect(t).toMatchObject({ address: 'Orders3F2A9C1B', status: 'aws-owned', fixable: false });
+    expect(t.message).toContain(
+      'Not fixable automatically: this is `cdk synth` output (Metadata aws:cdk:path OrdersStack/Orders/Resource, from the CDK app of ' +
+        'etl/cdk.json, app "python3 app.py"): the next synth overwrites it, so a fix here would never reach the app. Fix the table in ' +
+        'the CDK app that generates it',
+    );
+    expect(t.message).toMatch(/then run cdk synth again$/);
+    expect(await fixed(files, 'etl/template.yaml')).toBe(false);
+  });
+
+  it('a cdk.json in a folder above counts; one without an app does not', async () => {
+    const deeper = [CDK_JSON, '{ "context": {} }\n'].map((cdk) => [
+      { path: 'etl/cdk.json', text: cdk },
+      { path: 'etl/synth/template.yaml', text: TEMPLATE },
+    ]);
+    expect((await tablesOf(deeper[0], 'etl/synth/template.yaml'))[0].fixable).toBe(false);
+    expect((await tablesOf(deeper[1], 'etl/synth/template.yaml'))[0].fixable).toBe(true);
+  });
+
+  it('without a CDK app around, a CDK-marked template may be what is deployed: fixable, and fixed', async () => {
+    const alone = [{ path: 'deployed/template.yaml', text: TEMPLATE }];
+    expect((await tablesOf(alone, 'deployed/template.yaml'))[0].fixable).toBe(true);
+    expect(await fixed(alone, 'deployed/template.yaml')).toBe(true);
+  });
+
+  it('a table without aws:cdk:path beside a cdk.json (a hand-written template the app includes) stays fixable', async () => {
+    const own = [
+      { path: 'etl/cdk.json', text: CDK_JSON },
+      { path: 'etl/legacy.yaml', text: TEMPLATE.replace(/ {4}Metadata:\n.*\n/, '') },
+    ];
+    expect((await tablesOf(own, 'etl/legacy.yaml'))[0].fixable).toBe(true);
+  });
+});
+
+describe('files under cdk.out and cdktf.out', () => {
+  it('a template under cdk.out, with or without a CDK app around: not fixable', async () => {
+    const text = JSON.stringify({
+      Resources: { Orders: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST' } } },
+    });
+    const files = [{ path: 'cdk.out/OrdersStack.template.json', text }];
+    const [t] = await tablesOf(files, 'cdk.out/OrdersStack.template.json');
+    expect(t).toMatchObject({ status: 'aws-owned', fixable: false });
+    expect(t.message).toContain('Not fixable automatically: this is `cdk synth` output (under cdk.out): the next synth overwrites it');
+    expect(await fixed(files, 'cdk.out/OrdersStack.template.json')).toBe(false);
+  });
+
+  it("cdktf synth's cdk.tf.json: not fixable, the step naming cdktf synth", async () => {
+    const files = [{ path: 'app/cdktf.out/stacks/orders/cdk.tf.json', text: CDKTF }];
+    const [t] = await tablesOf(files, 'app/cdktf.out/stacks/orders/cdk.tf.json');
+    expect(t).toMatchObject({ address: 'aws_dynamodb_table.orders', status: 'aws-owned', fixable: false });
+    expect(t.message).toContain('Not fixable automatically: this is `cdktf synth` output (under cdktf.out)');
+    expect(t.message).toMatch(/then run cdktf synth again$/);
+    expect(await fixed(files, 'app/cdktf.out/stacks/orders/cdk.tf.json')).toBe(false);
+  });
+
+  it('the same cdk.tf.json elsewhere is read as Terraform JSON, and fixed', async () => {
+    const files = [{ path: 'app/tf/cdk.tf.json', text: CDKTF }];
+    expect((await tablesOf(files, 'app/tf/cdk.tf.json'))[0].fixable).toBe(true);
+  });
+});
