@@ -118,7 +118,7 @@ export class FixStream {
 
   /** A stream that holds: the changed files so far (without texts), in the order handed over. */
   readonly held: FileOutcome[] = [];
-  /** A stream that holds: some table it parked was planned with a note (src/rule/evaluate.ts FIX_NOTE), said before the prompt. */
+  /** A stream that holds: some table it parked was planned with a note (src/rule/evaluate.ts hasFixNote), said before the prompt. */
   noted = false;
   /** A stream that holds, in place: per changed file, the other files its group's plan read (checked before writing). */
   private readonly watched = new Map<FileOutcome, Watched[]>();
