@@ -11,6 +11,7 @@ import { DEFAULT_DELETION_WINDOW, type KeySettings } from '../rule/keySettings.j
 import { DEFAULT_KEY_POLICY, type KeyPolicyMode } from '../rule/keyPolicy.js';
 import path from 'node:path';
 import { toPosix } from '../core/text.js';
+import { rollbackNote } from './rollback.js';
 import type { FileOutcome, TableReport } from '../core/result.js';
 
 export const COMMIT_BRANCH = 'kmsfix/dynamodb-cmk';
@@ -38,12 +39,12 @@ function recreation(t: TableReport): string | undefined {
   return note?.[1] === '--recreate-replicas' ? note[2] : undefined;
 }
 
-/** Words wrapped at 72 columns, each line after the first indented by `indent`. */
+/** Words wrapped at 72 columns, each line after the first indented by `indent`; code in backquotes is never broken. */
 function wrap(text: string, indent: string, first = ''): string {
   const lines: string[] = [];
   let line = first;
   let words = 0;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  for (const word of text.match(/(?:`[^`]*`|\S)+/g) ?? []) {
     if (words > 0 && line.length + 1 + word.length > 72) {
       lines.push(line);
       line = indent + word;
@@ -135,8 +136,6 @@ export function commitMessage(
   }
   out.push('', 'Before deploying, check:');
   const others = fixed.length > recreated.length;
-  // Reverting changes the replicas' keys back, which the provider does the same way.
-  const back = recreated.length ? ' (their replicas do not: reverting deletes and re-creates them once more)' : '';
   const notes = [
     recreated.length === 0
       ? 'No downtime: DynamoDB switches a table to another key in place; the table stays readable and writable while it does.'
@@ -174,11 +173,13 @@ export function commitMessage(
         ]
       : []),
     ...cautions(fixed.map(({ t }) => t)),
-    o.kmsKeyArn
-      ? `Roll back: revert this commit and deploy; the tables switch back in place${back}.`
-      : `Roll back: revert this commit and deploy; the tables switch back in place${back}. Keep the key until they have: a key removed from the code is only scheduled for deletion (${window} days; aws kms cancel-key-deletion undoes it), and a table whose key is disabled or deleted cannot be read.`,
   ];
   for (const n of notes) out.push(wrap(n, '  ', '* '));
+  const rollback = rollbackNote(
+    fixed.map(({ t }) => t),
+    { existingKey: o.kmsKeyArn !== undefined, windowDays: window, recreated },
+  );
+  for (const n of rollback) out.push(wrap(n.text, n.indent, n.first));
   return { subject, body: out.join('\n') + '\n' };
 }
 

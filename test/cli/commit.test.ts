@@ -89,7 +89,13 @@ describe('--patch-dir mails for git am', () => {
     expect(message.replace(/\n\s+/g, ' ')).toMatch(
       /Who deploys: .* it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, kms:CreateAlias/,
     );
-    expect(message).toMatch(/Roll back: revert this commit/);
+    // Rolled back in two deploys, with each table's old setting in its own format; a revert alone would delete Terraform's keys under its tables.
+    const flat = message.replace(/\s+/g, ' ');
+    expect(flat).toContain('* Roll back in two deploys; reverting this commit alone is not a roll back:');
+    expect(flat).toContain('- CloudFormation, SAM and Serverless, was aws-owned: `SSESpecification: {SSEEnabled: false}`');
+    expect(flat).toContain('- Terraform, was aws-owned: `server_side_encryption { enabled = false }`');
+    expect(flat).toContain('2. Then remove the keys and aliases this commit added, keeping those settings, and deploy');
+    expect(flat).toContain('Terraform: removing `kms_key_arn` or the whole encryption block plans no change to the table');
     // No CDK table: nothing about cdk-nag.
     expect(message).not.toContain('cdk-nag');
     // The same files as a fix in place.
@@ -116,6 +122,11 @@ describe('--patch-dir mails for git am', () => {
     expect(m).toContain(`key: the existing key ${arn}`);
     expect(m).toContain('Cost: no new key');
     expect(m).not.toContain('Who deploys');
+    // No key of kmsfix's to remove: one deploy sets the tables back.
+    expect(m).toContain(
+      "* Roll back: set each table's encryption back explicitly and deploy; the key itself is not touched: - CloudFormation, SAM and Serverless, was aws-owned: `SSESpecification: {SSEEnabled: false}`",
+    );
+    expect(m).not.toContain('two deploys');
   });
 
   it('a CDK table: grants now add KMS actions that cdk-nag AwsSolutions-IAM5 reports', async () => {
@@ -125,6 +136,7 @@ describe('--patch-dir mails for git am', () => {
     expect(r.code, r.stderr).toBe(0);
     const m = readFileSync(path.join(root, 'out', 'r.mbox'), 'utf8').replace(/\n\s+/g, ' ');
     expect(m).not.toContain('AWS CDK v1');
+    expect(m).toContain('- AWS CDK Table, was aws-owned: `encryption: TableEncryption.DEFAULT`');
     expect(m).toContain(
       "now also grants kms:ReEncrypt* and kms:GenerateDataKey* on the key, which AwsSolutions-IAM5 reports as an error: cdk synth fails until it is suppressed (appliesTo 'Action::kms:ReEncrypt*' and 'Action::kms:GenerateDataKey*')",
     );

@@ -100,7 +100,7 @@ describe('terraform: a fix that would re-create replicas', () => {
     }
   });
 
-  it('the commit message does not promise no downtime: it names the tables whose replicas apply re-creates, and what reverting does', async () => {
+  it('the commit message does not promise no downtime: it names the tables whose replicas apply re-creates, and how their replicas are rolled back', async () => {
     const { r } = await fix(`${PROVIDERS}\n${GLOBAL}\n${LOCAL}`, true);
     const text = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' }));
     // Lines are wrapped at 72 columns: read as one line.
@@ -114,8 +114,9 @@ describe('terraform: a fix that would re-create replicas', () => {
       '* Replicas re-created (--recreate-replicas): to give the replicas of aws_dynamodb_table.orders their keys, terraform apply deletes and re-creates them.',
     );
     expect(flat).toContain('The other tables switch keys in place, with no downtime.');
+    expect(flat).toContain('* Roll back in two deploys; reverting this commit alone is not a roll back:');
     expect(flat).toContain(
-      '* Roll back: revert this commit and deploy; the tables switch back in place (their replicas do not: reverting deletes and re-creates them once more).',
+      'A replica that --recreate-replicas gave a key keeps it until it is re-created without one (remove its replica, apply, add it back, apply): do that before step 2.',
     );
     // A fix without replicas keeps the usual note.
     const plain = await fix(LOCAL);

@@ -1,0 +1,162 @@
+/**
+ * How to roll a fix back, for the commit message: per format family of the tables fixed, and per
+ * what each table was. A revert of the fix is not a roll back. Terraform's AWS provider (and CDK for
+ * Terraform and Pulumi, built on it) reads `kms_key_arn` back as Optional+Computed: removing it, or
+ * the whole `server_side_encryption` block, plans no change to the table, while the key the revert
+ * removes is destroyed under it (hashicorp/terraform-provider-aws#29811; reproduced with
+ * hashicorp/aws 5.100.0 in test/formats/terraform/rollback-plan.test.ts). And in every format a key
+ * removed in the deploy that switches its table away may be pending deletion before DynamoDB is done
+ * with it. So: set the old encryption explicitly and keep the keys, deploy and wait; then remove the
+ * keys.
+ */
+import type { TableReport } from '../core/result.js';
+
+type Was = 'aws-owned' | 'aws-managed';
+
+/** The setting that puts a table of this kind back on what it was, as its own code writes it. */
+function setting(t: TableReport, was: Was): string {
+  const owned = was === 'aws-owned';
+  switch (family(t)) {
+    case 'cloudformation-global':
+      return owned
+        ? '`SSESpecification: {SSEEnabled: false}` and no `KMSMasterKeyId` in its replicas'
+        : '`SSESpecification: {SSEEnabled: true, SSEType: KMS}` and no `KMSMasterKeyId` in its replicas';
+    case 'cloudformation':
+      return owned
+        ? '`SSESpecification: {SSEEnabled: false}`'
+        : '`SSESpecification: {SSEEnabled: true}` without `SSEType` or `KMSMasterKeyId`';
+    case 'cdk-l1':
+      return owned ? '`sseSpecification: { sseEnabled: false }`' : '`sseSpecification: { sseEnabled: true }` without a key';
+    case 'cdk-v2':
+      return owned ? '`encryption: TableEncryptionV2.dynamoOwnedKey()`' : '`encryption: TableEncryptionV2.awsManagedKey()`';
+    case 'cdk':
+      return owned ? '`encryption: TableEncryption.DEFAULT`' : '`encryption: TableEncryption.AWS_MANAGED`';
+    case 'terraform':
+      return owned
+        ? '`server_side_encryption { enabled = false }`'
+        : '`server_side_encryption { enabled = true }` with `kms_key_arn` set to the ARN of alias/aws/dynamodb (`data "aws_kms_alias"`)';
+    case 'cdktf':
+      return owned
+        ? '`serverSideEncryption: { enabled: false }`'
+        : '`serverSideEncryption: { enabled: true }` with `kmsKeyArn` set to the ARN of alias/aws/dynamodb (`DataAwsKmsAlias`)';
+    case 'pulumi':
+      return owned
+        ? '`serverSideEncryption: { enabled: false }`'
+        : '`serverSideEncryption: { enabled: true }` with `kmsKeyArn` set to the ARN of alias/aws/dynamodb (`aws.kms.getAlias`)';
+    case 'pulumi-yaml':
+      return owned
+        ? '`serverSideEncryption: { enabled: false }`'
+        : '`serverSideEncryption: { enabled: true }` with `kmsKeyArn` set to the ARN of alias/aws/dynamodb (`fn::invoke` `aws:kms:getAlias`)';
+  }
+}
+
+type Family = 'cloudformation' | 'cloudformation-global' | 'cdk' | 'cdk-v2' | 'cdk-l1' | 'terraform' | 'cdktf' | 'pulumi' | 'pulumi-yaml';
+
+const FAMILY_NAME: Record<Family, string> = {
+  cloudformation: 'CloudFormation, SAM and Serverless',
+  'cloudformation-global': 'AWS::DynamoDB::GlobalTable',
+  cdk: 'AWS CDK Table',
+  'cdk-v2': 'AWS CDK TableV2',
+  'cdk-l1': 'AWS CDK CfnTable',
+  terraform: 'Terraform',
+  cdktf: 'CDK for Terraform',
+  pulumi: 'Pulumi',
+  'pulumi-yaml': 'Pulumi YAML',
+};
+
+function family(t: TableReport): Family {
+  switch (t.format) {
+    case 'terraform':
+    case 'cdktf':
+    case 'pulumi':
+    case 'pulumi-yaml':
+      return t.format;
+    case 'cdk':
+      if (/\bCfn(Global)?Table$/.test(t.type)) return 'cdk-l1';
+      return /\bTableV2$/.test(t.type) ? 'cdk-v2' : 'cdk';
+    default:
+      return t.type === 'AWS::DynamoDB::GlobalTable' ? 'cloudformation-global' : 'cloudformation';
+  }
+}
+
+/** Families whose tables a revert alone leaves on the key (the provider keeps a key it reads back). */
+const PROVIDER_KEEPS_KEY: ReadonlySet<Family> = new Set(['terraform', 'cdktf', 'pulumi', 'pulumi-yaml']);
+
+/** The settings to write back, each once, in the order the tables come. */
+function settings(tables: TableReport[]): string[] {
+  const seen = new Set<string>();
+  for (const t of tables) {
+    const was: Was = t.status === 'aws-managed' ? 'aws-managed' : 'aws-owned';
+    seen.add(`${FAMILY_NAME[family(t)]}, was ${was}: ${setting(t, was)}`);
+  }
+  return [...seen];
+}
+
+/** A paragraph of the note: its first line starts with `first`, the others with `indent`. */
+export interface NoteLine {
+  first: string;
+  indent: string;
+  text: string;
+}
+
+/**
+ * The commit message's roll-back note, as paragraphs. `windowDays`: the new keys' deletion waiting
+ * period; `existingKey`: the fix pointed the tables at a key it did not create (--kms-key-arn);
+ * `recreated`: tables whose replicas --recreate-replicas re-creates.
+ */
+export function rollbackNote(tables: TableReport[], opts: { existingKey: boolean; windowDays: number; recreated: string[] }): NoteLine[] {
+  const families = new Set(tables.map(family));
+  const kept = [...families].filter((f) => PROVIDER_KEEPS_KEY.has(f));
+  const keyArgs = [...new Set(kept.map((f) => (f === 'terraform' ? '`kms_key_arn`' : '`kmsKeyArn`')))].join(' or ');
+  const item = (text: string): NoteLine => ({ first: '    - ', indent: '      ', text });
+  const out: NoteLine[] = [];
+  if (opts.existingKey) {
+    out.push({
+      first: '* ',
+      indent: '  ',
+      text: "Roll back: set each table's encryption back explicitly and deploy; the key itself is not touched:",
+    });
+    out.push(...settings(tables).map(item));
+  } else {
+    out.push(
+      { first: '* ', indent: '  ', text: 'Roll back in two deploys; reverting this commit alone is not a roll back:' },
+      {
+        first: '  1. ',
+        indent: '     ',
+        text:
+          "Keep the new keys and set each table's encryption back explicitly, deploy, and wait until `aws dynamodb describe-table " +
+          '--query Table.SSEDescription` no longer names the new key (null for an AWS owned key) and is not UPDATING:',
+      },
+      ...settings(tables).map((text) => ({ ...item(text), first: '     - ', indent: '       ' })),
+      {
+        first: '  2. ',
+        indent: '     ',
+        text:
+          'Then remove the keys and aliases this commit added, keeping those settings, and deploy: each key is scheduled for deletion ' +
+          `(${opts.windowDays} days; \`aws kms cancel-key-deletion\` undoes it; a key kept on delete stays until you schedule its deletion).`,
+      },
+      {
+        first: '  ',
+        indent: '  ',
+        text:
+          'A table whose key is disabled or pending deletion cannot be read, and DynamoDB archives it after seven days: never remove a ' +
+          'key in the deploy that switches its table away.',
+      },
+    );
+  }
+  if (kept.length)
+    out.push({
+      first: '  ',
+      indent: '  ',
+      text:
+        `${kept.map((f) => FAMILY_NAME[f]).join(', ')}: removing ${keyArgs} or the whole encryption block plans no change to the table, as the provider keeps ` +
+        `the key it reads back (hashicorp/terraform-provider-aws#29811), so a revert alone leaves the table on ${opts.existingKey ? 'that key' : 'its new key and deletes that key under it'}.`,
+    });
+  if (opts.recreated.length)
+    out.push({
+      first: '  ',
+      indent: '  ',
+      text: `A replica that --recreate-replicas gave a key keeps it until it is re-created without one (remove its replica, apply, add it back, apply)${opts.existingKey ? '' : ': do that before step 2'}.`,
+    });
+  return out;
+}
