@@ -133,7 +133,7 @@ export function rollbackNote(tables: TableReport[], opts: { existingKey: boolean
         indent: '     ',
         text:
           'Then remove the keys and aliases this commit added, keeping those settings, and deploy: each key is scheduled for deletion ' +
-          `(${opts.windowDays} days; \`aws kms cancel-key-deletion\` undoes it; a key kept on delete stays until you schedule its deletion).`,
+          `(${opts.windowDays} days; \`aws kms cancel-key-deletion\` then \`aws kms enable-key\` undo it; a key kept on delete stays until you schedule its deletion).`,
       },
       {
         first: '  ',
