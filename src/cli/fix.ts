@@ -145,6 +145,12 @@ function inRunOrder(result: RunResult, kept: FileOutcome[]): FileOutcome[] {
   return [...kept].sort((a, b) => order.get(a)! - order.get(b)!);
 }
 
+/** Said by a text fix that changed tables and wrote no commit message (--commit and --patch-dir do). */
+export const BEFORE_DEPLOYING =
+  'before deploying: the commit message of --commit or --patch-dir holds the checklist (who can use the new keys, what the deploying ' +
+  'role needs); roll back in two deploys, never by a revert alone: a reverted Terraform fix deletes the keys under its tables ' +
+  '(https://github.com/kmsfix/kmsfix#rolling-back)';
+
 /** What a held stream's output added: the files delivered and why others were not, errors, and notes for after the report's own. */
 interface Delivery {
   delivered: Set<FileOutcome>;
@@ -321,6 +327,8 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
         : fixed === planned
           ? `${planned} fixed in ${files(stream.changedCount)}`
           : `${planned} planned in ${files(stream.changedCount)}, ${fixed} fixed`;
+    // The reviewer's checklist is in the commit message, which only --commit and --patch-dir write.
+    if (planned > 0 && !p.commit && !p.patchDir) io.err(`${BEFORE_DEPLOYING}\n`);
     io.err(summaryLine(summarize(shown, errors, tally), `; ${done}, ${verb}`) + '\n');
   } else {
     stream.json!.end(shown, errors, [...notes, ...stream.json!.notes, ...(d?.after ?? [])], stream.changedCount, stream.writtenCount);

@@ -1,0 +1,36 @@
+/**
+ * A text fix that changes tables without writing a commit message (in place, --dry-run, --check,
+ * --patch) points at the checklist that message holds, and says that a revert is not a roll back;
+ * --commit and --patch-dir write the message itself, and a run that changes nothing says nothing.
+ */
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { BEFORE_DEPLOYING } from '../../src/cli/fix.js';
+import { runCli } from '../helpers/cli-helper.js';
+import { FIXTURES } from '../helpers/fixture-cases.js';
+
+function folder(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-before-'));
+  cpSync(path.join(FIXTURES, 'terraform', 'no-sse-block', 'input.tf'), path.join(dir, 'main.tf'));
+  return dir;
+}
+
+it('fix says where the deploy checklist is, and that a revert is not a roll back, unless it wrote the commit message', async () => {
+  expect(BEFORE_DEPLOYING).toContain('never by a revert alone');
+  for (const args of [['--dry-run'], ['--check'], ['--patch', 'out.patch'], ['--yes']]) {
+    const r = await runCli(['fix', ...args, '.'], folder());
+    expect(r.stderr, args.join(' ')).toContain(`${BEFORE_DEPLOYING}\n`);
+  }
+  const dir = folder();
+  const patches = await runCli(['fix', '--patch-dir', path.join(dir, 'out'), '.'], dir);
+  expect(patches.code, patches.stderr).toBe(0);
+  expect(patches.stderr).not.toContain('before deploying');
+  // Nothing left to fix: nothing said.
+  const again = folder();
+  expect((await runCli(['fix', '--yes', '.'], again)).code).toBe(0);
+  expect((await runCli(['fix', '--yes', '.'], again)).stderr).not.toContain('before deploying');
+  // scan never says it.
+  expect((await runCli(['scan', '.'], folder())).stderr).not.toContain('before deploying');
+});
