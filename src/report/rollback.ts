@@ -31,6 +31,11 @@ function setting(t: TableReport, was: Was): string {
       return owned ? '`encryption: TableEncryptionV2.dynamoOwnedKey()`' : '`encryption: TableEncryptionV2.awsManagedKey()`';
     case 'cdk':
       return owned ? '`encryption: TableEncryption.DEFAULT`' : '`encryption: TableEncryption.AWS_MANAGED`';
+    case 'terraform-module':
+      // An input left null passes null to kms_key_arn, which changes nothing (the provider keeps the key it read back).
+      return owned
+        ? 'the inputs that give the module\'s table `enabled = false` (terraform-aws-modules: `server_side_encryption_enabled = false`; cloudposse: `enable_encryption = false`; mineiros-io: `kms_type = "AWS_OWNED"`)'
+        : 'the inputs that give the module\'s table `enabled = true` and, as its key, the ARN of alias/aws/dynamodb (terraform-aws-modules and cloudposse: `server_side_encryption_kms_key_arn`; mineiros-io: `kms_type = "CUSTOMER_MANAGED"` with `kms_key_arn`): a key input left null changes nothing';
     case 'terraform':
       return owned
         ? '`server_side_encryption { enabled = false }`'
@@ -50,7 +55,17 @@ function setting(t: TableReport, was: Was): string {
   }
 }
 
-type Family = 'cloudformation' | 'cloudformation-global' | 'cdk' | 'cdk-v2' | 'cdk-l1' | 'terraform' | 'cdktf' | 'pulumi' | 'pulumi-yaml';
+type Family =
+  | 'cloudformation'
+  | 'cloudformation-global'
+  | 'cdk'
+  | 'cdk-v2'
+  | 'cdk-l1'
+  | 'terraform'
+  | 'terraform-module'
+  | 'cdktf'
+  | 'pulumi'
+  | 'pulumi-yaml';
 
 const FAMILY_NAME: Record<Family, string> = {
   cloudformation: 'CloudFormation, SAM and Serverless',
@@ -59,6 +74,7 @@ const FAMILY_NAME: Record<Family, string> = {
   'cdk-v2': 'AWS CDK TableV2',
   'cdk-l1': 'AWS CDK CfnTable',
   terraform: 'Terraform',
+  'terraform-module': 'Terraform module call',
   cdktf: 'CDK for Terraform',
   pulumi: 'Pulumi',
   'pulumi-yaml': 'Pulumi YAML',
@@ -67,6 +83,7 @@ const FAMILY_NAME: Record<Family, string> = {
 function family(t: TableReport): Family {
   switch (t.format) {
     case 'terraform':
+      return t.type === 'module' ? 'terraform-module' : 'terraform';
     case 'cdktf':
     case 'pulumi':
     case 'pulumi-yaml':
@@ -80,7 +97,7 @@ function family(t: TableReport): Family {
 }
 
 /** Families whose tables a revert alone leaves on the key (the provider keeps a key it reads back). */
-const PROVIDER_KEEPS_KEY: ReadonlySet<Family> = new Set(['terraform', 'cdktf', 'pulumi', 'pulumi-yaml']);
+const PROVIDER_KEEPS_KEY: ReadonlySet<Family> = new Set(['terraform', 'terraform-module', 'cdktf', 'pulumi', 'pulumi-yaml']);
 
 /** The settings to write back, each once, in the order the tables come. */
 function settings(tables: TableReport[]): string[] {
@@ -107,7 +124,9 @@ export interface NoteLine {
 export function rollbackNote(tables: TableReport[], opts: { existingKey: boolean; windowDays: number; recreated: string[] }): NoteLine[] {
   const families = new Set(tables.map(family));
   const kept = [...families].filter((f) => PROVIDER_KEEPS_KEY.has(f));
-  const keyArgs = [...new Set(kept.map((f) => (f === 'terraform' ? '`kms_key_arn`' : '`kmsKeyArn`')))].join(' or ');
+  const keyArgs = [
+    ...new Set(kept.map((f) => (f === 'terraform' ? '`kms_key_arn`' : f === 'terraform-module' ? "a module's key input" : '`kmsKeyArn`'))),
+  ].join(' or ');
   const item = (text: string): NoteLine => ({ first: '    - ', indent: '      ', text });
   const out: NoteLine[] = [];
   if (opts.existingKey) {

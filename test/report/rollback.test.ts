@@ -1,0 +1,73 @@
+/**
+ * The roll-back note of the commit message (src/report/rollback.ts): each fixed table's old setting in
+ * its own format's words, two deploys unless the key was not kmsfix's, and the warning that a revert
+ * alone leaves a table on a deleted key where the provider keeps a key it reads back.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TableReport } from '../../src/core/result.js';
+import { rollbackNote } from '../../src/report/rollback.js';
+
+const table = (format: string, type: string, status: 'aws-owned' | 'aws-managed') =>
+  ({ format, type, status, address: `${format}.${type}` }) as TableReport;
+const note = (tables: TableReport[], existingKey = false, recreated: string[] = []) =>
+  rollbackNote(tables, { existingKey, windowDays: 7, recreated })
+    .map((n) => n.first + n.text)
+    .join('\n');
+
+describe('rollbackNote', () => {
+  it("gives each format's own setting, once per format and former status", () => {
+    const text = note([
+      table('cloudformation', 'AWS::DynamoDB::Table', 'aws-owned'),
+      table('sam', 'AWS::Serverless::SimpleTable', 'aws-owned'),
+      table('cloudformation', 'AWS::DynamoDB::GlobalTable', 'aws-managed'),
+      table('cdk', 'aws-cdk-lib.aws_dynamodb.Table', 'aws-managed'),
+      table('cdk', 'aws-cdk-lib.aws_dynamodb.TableV2', 'aws-owned'),
+      table('cdk', 'aws-cdk-lib.aws_dynamodb.CfnTable', 'aws-owned'),
+      table('terraform', 'aws_dynamodb_table', 'aws-owned'),
+      table('terraform', 'module', 'aws-managed'),
+      table('cdktf', '@cdktf/provider-aws.dynamodbTable.DynamodbTable', 'aws-owned'),
+      table('pulumi-yaml', 'aws:dynamodb:Table', 'aws-managed'),
+    ]);
+    expect(text.match(/CloudFormation, SAM and Serverless, was aws-owned/g)).toHaveLength(1);
+    for (const line of [
+      '- CloudFormation, SAM and Serverless, was aws-owned: `SSESpecification: {SSEEnabled: false}`',
+      '- AWS::DynamoDB::GlobalTable, was aws-managed: `SSESpecification: {SSEEnabled: true, SSEType: KMS}` and no `KMSMasterKeyId` in its replicas',
+      '- AWS CDK Table, was aws-managed: `encryption: TableEncryption.AWS_MANAGED`',
+      '- AWS CDK TableV2, was aws-owned: `encryption: TableEncryptionV2.dynamoOwnedKey()`',
+      '- AWS CDK CfnTable, was aws-owned: `sseSpecification: { sseEnabled: false }`',
+      '- Terraform, was aws-owned: `server_side_encryption { enabled = false }`',
+      "- Terraform module call, was aws-managed: the inputs that give the module's table `enabled = true`",
+      '- CDK for Terraform, was aws-owned: `serverSideEncryption: { enabled: false }`',
+      '- Pulumi YAML, was aws-managed: `serverSideEncryption: { enabled: true }` with `kmsKeyArn` set to the ARN of alias/aws/dynamodb',
+    ])
+      expect(text).toContain(line);
+    expect(text).toContain('1. Keep the new keys');
+    expect(text).toContain('2. Then remove the keys and aliases this commit added');
+    expect(text).toContain('(7 days;');
+    expect(text).toContain(
+      "Terraform, Terraform module call, CDK for Terraform, Pulumi YAML: removing `kms_key_arn` or a module's key input or `kmsKeyArn` or the whole encryption block plans no change",
+    );
+  });
+
+  it('CloudFormation and CDK alone: two deploys, and no word of a provider keeping the key', () => {
+    const text = note([
+      table('cdk', 'aws-cdk-lib.aws_dynamodb.Table', 'aws-owned'),
+      table('serverless', 'AWS::DynamoDB::Table', 'aws-owned'),
+    ]);
+    expect(text).toContain('Roll back in two deploys');
+    expect(text).not.toContain('plans no change');
+  });
+
+  it('--kms-key-arn: one deploy; the key is not touched; a Terraform revert leaves the table on that key', () => {
+    const text = note([table('terraform', 'aws_dynamodb_table', 'aws-managed')], true);
+    expect(text).toContain("* Roll back: set each table's encryption back explicitly and deploy; the key itself is not touched:");
+    expect(text).not.toContain('two deploys');
+    expect(text).toContain('so a revert alone leaves the table on that key.');
+  });
+
+  it('replicas that --recreate-replicas gave keys are re-created once more, before the keys go', () => {
+    expect(note([table('terraform', 'aws_dynamodb_table', 'aws-owned')], false, ['aws_dynamodb_table.x'])).toContain(
+      'keeps it until it is re-created without one (remove its replica, apply, add it back, apply): do that before step 2.',
+    );
+  });
+});
