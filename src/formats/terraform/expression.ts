@@ -86,6 +86,22 @@ class Evaluator {
     return this.p === this.toks.length ? { condition, branches: [a, b] } : undefined;
   }
 
+  /**
+   * A whole-expression `try(x, ..., d)` whose first value is not known, or `lookup(m, k, d)` (maps are
+   * not evaluated): the function and its fallback `d`.
+   */
+  fallback(): { fn: 'try' | 'lookup'; value: Evaluated } | undefined {
+    const t = this.toks[0];
+    if (t?.t !== 'id' || (t.v !== 'try' && t.v !== 'lookup')) return undefined;
+    this.p = 1;
+    if (!this.peek('(')) return undefined;
+    this.p++;
+    const args = this.args();
+    if (!args || this.p !== this.toks.length) return undefined;
+    if (t.v === 'lookup' ? args.length !== 3 : args.length < 2 || args[0].known) return undefined;
+    return { fn: t.v, value: args[args.length - 1] };
+  }
+
   private peek(v: string): boolean {
     const t = this.toks[this.p];
     return t?.t === 'op' && t.v === v;
@@ -223,7 +239,8 @@ export function evaluate(expr: string, env: Env, depth = 0): Evaluated {
 
 /**
  * A key chosen by a condition kmsfix cannot decide, one of whose values is the AWS managed key (null,
- * "", alias/aws/dynamodb or its ARN): `cond ? aws_kms_key.k.arn : null`. Whichever the other value,
+ * "", alias/aws/dynamodb or its ARN): `cond ? aws_kms_key.k.arn : null`, or a fallback to it that
+ * kmsfix cannot tell is not taken: `try(each.value.kms_key_arn, null)`, `lookup(var.t, "k", null)`. Whichever the other value,
  * the table is not known to be customer-managed (as CloudFormation's Fn::If between a key and
  * AWS::NoValue). Returns why, as the key setting's source (`kms_key_arn = ...: the AWS managed key when
  * var.x is false, ...`).
@@ -233,7 +250,13 @@ export function awsManagedChoice(expr: string, env: Env): string | undefined {
   const choice = toks && toks.length > 0 ? new Evaluator(toks, env, 0).choice() : undefined;
   const managed = (v: Evaluated) =>
     v.known && (v.value === null || v.value === '' || (typeof v.value === 'string' && isAwsManagedKeyRef(v.value)));
-  if (!choice) return undefined;
+  if (!choice) {
+    // try(each.value.kms_key_arn, null), lookup(var.t, "kms_key_arn", null): the fallback, when the value is not there.
+    const fallback = toks && toks.length > 0 ? new Evaluator(toks, env, 0).fallback() : undefined;
+    if (!fallback || !managed(fallback.value)) return undefined;
+    const when = fallback.fn === 'try' ? 'when its first value cannot be read' : 'when the map has no such key';
+    return `kms_key_arn = ${expr.trim()}: the AWS managed key ${when}, which the code alone does not tell`;
+  }
   const [then, otherwise] = choice.branches.map(managed);
   if (!then && !otherwise) return undefined;
   const when = then && otherwise ? `whatever ${choice.condition} is` : `when ${choice.condition} is ${then}`;

@@ -1,0 +1,37 @@
+/**
+ * A key that falls back to the AWS managed key when its value is not there (`try(x, null)` whose first
+ * value kmsfix cannot read, `lookup(map, "k", null)`: maps are not evaluated) is not known to be
+ * customer-managed: `unknown`, as `cond ? key : null` is, never `customer-managed` (the table would be
+ * counted compliant and never fixed).
+ */
+import { expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const table = (name: string, key: string, head = '') =>
+  `resource "aws_dynamodb_table" "${name}" {\n${head}  name     = "${name}"\n  hash_key = "id"\n\n  attribute {\n    name = "id"\n    type = "S"\n  }\n\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = ${key}\n  }\n}\n`;
+
+it('try(..., null) and lookup(..., null) over values the code does not give are unknown, with why', async () => {
+  const text = [
+    'variable "tables" {\n  type = map(any)\n}\n',
+    'variable "config" {\n  type = any\n}\n',
+    table('each', 'try(each.value.kms_key_arn, null)', '  for_each = var.tables\n'),
+    table('lookup', 'lookup(var.config, "kms_key_arn", null)'),
+    table('lookup_empty', 'lookup(var.config, "kms_key_arn", "")'),
+    // A fallback that is itself a customer-managed key, and a plain reference: customer-managed, as before.
+    table('keyed_fallback', 'try(each.value.kms_key_arn, aws_kms_key.k.arn)', '  for_each = var.tables\n'),
+    table('plain', 'aws_kms_key.k.arn'),
+  ].join('\n');
+  const r = await processMemory([{ path: 'main.tf', text }], 'scan');
+  const by = new Map(r.outcomes[0].tables.map((t) => [t.address, t]));
+  for (const name of ['each', 'lookup', 'lookup_empty']) {
+    const t = by.get(`aws_dynamodb_table.${name}`)!;
+    expect(t.status, name).toBe('unknown');
+    expect(t.compliant).toBe(false);
+  }
+  expect(by.get('aws_dynamodb_table.each')!.message).toContain(
+    'kms_key_arn = try(each.value.kms_key_arn, null): the AWS managed key when its first value cannot be read, which the code alone does not tell',
+  );
+  expect(by.get('aws_dynamodb_table.lookup')!.message).toContain('the AWS managed key when the map has no such key');
+  expect(by.get('aws_dynamodb_table.keyed_fallback')!.status).toBe('customer-managed');
+  expect(by.get('aws_dynamodb_table.plain')!.status).toBe('customer-managed');
+});
