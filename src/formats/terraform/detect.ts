@@ -316,11 +316,33 @@ function ownObstacles(kind: TfKind, b: HBlock, m: RegistryModule | undefined): O
         `the call sets region = ${region.value.trim()}, which kmsfix does not know ${m!.name} to create its table in: ` +
         'create a key in the Region of the table by hand and set the key input to it',
     });
+  const maybe = m && createdMaybe(b, m);
+  if (maybe) out.push(maybe);
   const ignored = ignoredChanges(kind, b);
   if (ignored) out.push(ignored);
   const recreated = recreatedReplicas(kind, b);
   if (recreated) out.push(recreated);
   return out;
+}
+
+/**
+ * A registry module call whose table exists only when an input the code does not decide says so
+ * (`create_table = var.create`): a key and alias beside the call would be created either way, the
+ * alias named `alias/dynamodb/` (the module's name output is "" then), which a second such call in the
+ * account and Region fails to create.
+ */
+function createdMaybe(b: HBlock, m: RegistryModule): Obstacle | undefined {
+  const on = m.create ? attr(b, m.create) : undefined;
+  const sure = boolOf(on);
+  if (!on || sure === true || sure === 'missing') return undefined;
+  const expr = on.value.trim();
+  return {
+    kind: 'code-shape',
+    step:
+      `the call creates its table only when ${m.create} = ${expr} is true, and a key and alias beside it would be created either way ` +
+      `(the alias then named alias/dynamodb/): give the aws_kms_key and aws_kms_alias count = ${expr} ? 1 : 0 by hand, ` +
+      `and set ${m.key} = one(aws_kms_key.<name>[*].arn)`,
+  };
 }
 
 /** A registry module call that sets its replica Regions (its replicas get no key of their own). */

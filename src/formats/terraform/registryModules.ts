@@ -4,7 +4,8 @@
  * variables.tf and main.tf say (`since`: a call pinned to an older version is not fixed):
  *
  * - terraform-aws-modules/dynamodb-table: `server_side_encryption_enabled` (default false: AWS owned)
- *   and `server_side_encryption_kms_key_arn` (default null); `replica_regions`.
+ *   and `server_side_encryption_kms_key_arn` (default null); `replica_regions`; `create_table = false`
+ *   creates nothing.
  * - cloudposse/dynamodb: `enable_encryption` (default true) and `server_side_encryption_kms_key_arn`
  *   (default null: the AWS managed key); `replicas` (Regions, whose replicas the module always
  *   creates with `kms_key_arn = null`); `enabled = false` creates nothing.
@@ -61,6 +62,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
     enabled: { input: 'server_side_encryption_enabled', fixed: 'true', json: true },
     key: 'server_side_encryption_kms_key_arn',
     replicas: { input: 'replica_regions' },
+    create: 'create_table',
     // Before v1.0.0 the output was this_dynamodb_table_id.
     since: { version: '1.0.0', lacks: 'the output dynamodb_table_id (named this_dynamodb_table_id before)' },
     // 5.0.0 added `region` (var.region on the table, for hashicorp/aws 6).

@@ -69,4 +69,24 @@ module "mi_type" {
     );
     expect(t).toEqual({});
   });
+
+  it('a call whose table exists only when an input the code does not decide says so is not fixed: a key and alias would be created either way', async () => {
+    const t = await scan(
+      'variable "create" {\n  type = bool\n}\n\n' +
+        'module "maybe" {\n  source       = "terraform-aws-modules/dynamodb-table/aws"\n  create_table = var.create\n  name         = "maybe"\n  hash_key     = "id"\n}\n\n' +
+        'module "sure" {\n  source       = "terraform-aws-modules/dynamodb-table/aws"\n  create_table = true\n  name         = "sure"\n  hash_key     = "id"\n}\n\n' +
+        'module "off" {\n  source       = "terraform-aws-modules/dynamodb-table/aws"\n  create_table = false\n}\n\n' +
+        'module "posse" {\n  source  = "cloudposse/dynamodb/aws"\n  enabled = var.create\n}\n',
+    );
+    expect(Object.keys(t).sort()).toEqual(['module.maybe', 'module.posse', 'module.sure']);
+    expect(t['module.sure'].fixable).toBe(true);
+    for (const [address, input] of [
+      ['module.maybe', 'create_table'],
+      ['module.posse', 'enabled'],
+    ]) {
+      expect(t[address].fixable, address).toBe(false);
+      expect(t[address].blocker).toContain(`the call creates its table only when ${input} = var.create is true`);
+      expect(t[address].blocker).toContain('give the aws_kms_key and aws_kms_alias count = var.create ? 1 : 0 by hand');
+    }
+  });
 });
