@@ -2,8 +2,9 @@
  * New names (variables) and ids (construct ids, resource names) that clash with nothing the code
  * around them sees. A name declared in a function must differ from the file's module-level names
  * and from every name of that function (the outermost one around it: nested callbacks included);
- * two sibling functions (the constructors of two stacks) may each get `ordersKey`. Module-level
- * names (imports, the policy helper) differ from every name of the file.
+ * two sibling functions (the constructors of two stacks) may each get `ordersKey`. A construct id
+ * differs from every string of its class (all its methods create in `this`). Module-level names
+ * (imports, the policy helper) differ from every name of the file.
  */
 import { stringValue, ts } from './parse.js';
 
@@ -16,11 +17,23 @@ const RESERVED = new Set(
   ).split(' '),
 );
 
-/** The outermost function around `n`, or undefined at module level. */
-function regionOf(n: ts.Node): ts.Node | undefined {
+/**
+ * Where a name must be unique: a function (and the static block of a class), or, for construct ids, a
+ * class too: every method of a stack class creates constructs in the same scope, `this`.
+ */
+function isRegion(n: ts.Node, classes: boolean): boolean {
+  return (
+    ts.isFunctionLike(n) ||
+    ts.isClassStaticBlockDeclaration(n) ||
+    (classes && (n.kind === ts.SyntaxKind.ClassDeclaration || n.kind === ts.SyntaxKind.ClassExpression))
+  );
+}
+
+/** The outermost region around `n`, or undefined at module level. */
+function regionOf(n: ts.Node, classes: boolean): ts.Node | undefined {
   let region: ts.Node | undefined;
   for (let cur = n.parent; cur && !ts.isSourceFile(cur); cur = cur.parent) {
-    if (ts.isFunctionLike(cur) || ts.isClassStaticBlockDeclaration(cur)) region = cur;
+    if (isRegion(cur, classes)) region = cur;
   }
   return region;
 }
@@ -65,22 +78,24 @@ function addTo(p: Pool, v: string, region: ts.Node | undefined): void {
 function pools(sf: ts.SourceFile, taken: Set<string>): { vars: Pool; ids: Pool } {
   const vars = emptyPool(taken);
   const ids = emptyPool(new Set());
-  const visit = (n: ts.Node, region: ts.Node | undefined): void => {
-    const inner = region ?? (ts.isFunctionLike(n) || ts.isClassStaticBlockDeclaration(n) ? n : undefined);
+  const visit = (n: ts.Node, region: ts.Node | undefined, idRegion: ts.Node | undefined): void => {
+    const inner = region ?? (isRegion(n, false) ? n : undefined);
+    const idInner = idRegion ?? (isRegion(n, true) ? n : undefined);
     if (ts.isIdentifier(n)) {
       if (isNameUse(n)) addTo(vars, n.text, inner);
     } else {
       const v = stringValue(n);
-      if (v !== undefined) addTo(ids, v, inner);
+      if (v !== undefined) addTo(ids, v, idInner);
     }
-    ts.forEachChild(n, (c) => visit(c, inner));
+    ts.forEachChild(n, (c) => visit(c, inner, idInner));
   };
-  visit(sf, undefined);
+  visit(sf, undefined, undefined);
   return { vars, ids };
 }
 
-function pick(p: Pool, bases: string[], at: ts.Node | undefined, numbered = (b: string, i: number) => `${b}${i}`): string {
-  const region = at ? regionOf(at) : undefined;
+function pick(p: Pool, bases: string[], at: ts.Node | undefined, classes: boolean): string {
+  const numbered = (b: string, i: number) => `${b}${i}`;
+  const region = at ? regionOf(at, classes) : undefined;
   const local = region ? (p.regions.get(region) ?? new Set<string>()) : undefined;
   const moduleAdded = (n: string) => p.all.has(n) && !p.original.has(n) && !p.scoped.has(n);
   const free = (n: string) => (local ? !p.module.has(n) && !local.has(n) && !moduleAdded(n) : !p.all.has(n));
@@ -107,14 +122,15 @@ export class Names {
   /** A variable name for a declaration at `at` (module level when absent): the first free base, else the first numbered. */
   variable(bases: string[], at?: ts.Node): string {
     const allowed = bases.filter((b) => !RESERVED.has(b));
-    return pick(this.vars, allowed.length ? allowed : bases.map((b) => b + 'Value'), at);
+    return pick(this.vars, allowed.length ? allowed : bases.map((b) => b + 'Value'), at, false);
   }
 
   /**
-   * A construct id or resource name: unique in the function that creates it (CDK and CDKTF construct
-   * ids are unique per scope), or in the whole file (`fileWide`: Pulumi names, unique per stack).
+   * A construct id or resource name: unique in the class, or else the function, that creates it (CDK
+   * and CDKTF construct ids are unique per scope, and every method of a stack class creates in `this`),
+   * or in the whole file (`fileWide`: Pulumi names, unique per stack).
    */
   id(base: string, at: ts.Node | undefined, fileWide: boolean): string {
-    return pick(this.ids, [base], fileWide ? undefined : at);
+    return pick(this.ids, [base], fileWide ? undefined : at, true);
   }
 }
