@@ -711,7 +711,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       else if (region && noRegion(region))
         encryption.obstacles.push({
           kind: 'region-agnostic-stack',
-          by: region === 'amplify' || region === 'pulumi-cdk' ? region : undefined,
+          by: region === 'amplify' || region === 'pulumi-cdk' || region === 'stage' ? region : undefined,
         });
       else {
         // Its stack class is created in another file: the app's entry may show it Region-agnostic (cdkApp.ts).
