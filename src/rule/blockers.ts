@@ -258,9 +258,9 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
             'TableEncryptionV2.customerManagedKey there and the backend would no longer synthesize. Create the table as a ' +
             'Table (encryption: TableEncryption.CUSTOMER_MANAGED with an encryptionKey, which needs no Region), or give ' +
             'the TableV2 a key by hand'
-        : `its stack is Region-agnostic (${o.at ?? 'created'} without env.region, under an App): CDK cannot render ` +
+        : `its stack is Region-agnostic (${o.at ?? 'created'} ${o.by === 'stage' ? 'in a Stage ' : ''}without env.region, under an App): CDK cannot render ` +
             'TableEncryptionV2.customerManagedKey there and the stack would no longer synthesize ("Replica SSE specification ' +
-            'cannot be rendered in a region agnostic stack"). Give the stack env: { region: ... }' +
+            `cannot be rendered in a region agnostic stack"). Give the ${o.by === 'stage' ? 'Stage (or the stack)' : 'stack'} env: { region: ... }` +
             `${o.at ? ' where it is created' : ''} (for example process.env.CDK_DEFAULT_REGION), then run kmsfix again`;
     case 'scope':
       return `the scope ${o.source} is not a plain name: declare the key by hand`;

@@ -96,7 +96,7 @@ export async function entryStackRegions(file: SourceFile, d: TsDetection, contex
   const program = entry && programOf(entry);
   if (!entry || !program) return;
   const own: Src = { sf: d.sf, sym: (e) => resolveSymbol(e, d.binds) };
-  const verdicts = new Map<ts.ClassDeclaration, string | undefined>();
+  const verdicts = new Map<ts.ClassDeclaration, { at: string; stage: boolean } | undefined>();
   for (const t of pending) {
     if (!verdicts.has(t.stackClass)) {
       const target = symbolIn(entry, program, file, t.stackClass);
@@ -104,10 +104,13 @@ export async function entryStackRegions(file: SourceFile, d: TsDetection, contex
       const line = at?.site && program.sf.getLineAndCharacterOfPosition(at.site.getStart(program.sf)).line + 1;
       verdicts.set(
         t.stackClass,
-        at && noRegion(at.region) ? `${t.stackClass.name!.text}, created in ${entry.path} line ${line}` : undefined,
+        at && noRegion(at.region)
+          ? { at: `${t.stackClass.name!.text}, created in ${entry.path} line ${line}`, stage: at.region === 'stage' }
+          : undefined,
       );
     }
     const where = verdicts.get(t.stackClass);
-    if (where) t.encryption.obstacles.push({ kind: 'region-agnostic-stack', at: where });
+    if (where)
+      t.encryption.obstacles.push({ kind: 'region-agnostic-stack', at: where.at, ...(where.stage ? { by: 'stage' as const } : {}) });
   }
 }

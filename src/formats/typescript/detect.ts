@@ -34,6 +34,7 @@ import { adapterMappings } from './adapter.js';
 import { metadataSuppressionsOf } from './metadata.js';
 import { resourceTables } from './resources.js';
 import { sharedTables } from './resourcePolicy.js';
+import { cdktfIteratorObstacle } from './iterators.js';
 import { sstGlobalSymbol, sstStep, sstTableProps, type SstGeneration } from './sst.js';
 
 export type Framework = 'cdk' | 'cdktf' | 'pulumi' | 'serverless';
@@ -679,6 +680,10 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       const legacyLine = legacy?.kind === 'value' ? lines.position(legacy.prop.getStart(sf)).line : 0;
       const ignored = ignoredChanges(sf, cls.framework, props, args[2]);
       if (ignored) encryption.obstacles.push(ignored);
+      // CDKTF forEach or count: the alias cannot name the table's instances (iterators.ts).
+      const iterated =
+        cls.framework === 'cdktf' && props && ts.isObjectLiteralExpression(props) ? cdktfIteratorObstacle(sf, props) : undefined;
+      if (iterated) encryption.obstacles.push(iterated);
       // The key, alias and lookups share the table's provider (its Region), parent and protection.
       const options =
         cls.framework === 'pulumi' || cls.framework === 'cdktf'
@@ -711,7 +716,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       else if (region && noRegion(region))
         encryption.obstacles.push({
           kind: 'region-agnostic-stack',
-          by: region === 'amplify' || region === 'pulumi-cdk' ? region : undefined,
+          by: region === 'amplify' || region === 'pulumi-cdk' || region === 'stage' ? region : undefined,
         });
       else {
         // Its stack class is created in another file: the app's entry may show it Region-agnostic (cdkApp.ts).

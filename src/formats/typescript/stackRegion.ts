@@ -6,8 +6,10 @@
  *
  * Read from the file alone: `agnostic` when every way the file creates the stack is known and one
  * of them gives no Region under an `App` (so no Stage can give one): the fix would not synthesize.
- * `regional` when each gives `env.region`; `unknown` otherwise (the stack class is created in
- * another file, its props come from elsewhere, or a Stage may give the Region). A stack class the
+ * `stage` the same, under a Stage the file creates (`new Stage(app, id)`, or a Stage class of the
+ * file through its `super(...)` call) without `env.region` under an `App`. `regional` when each gives
+ * `env.region`; `unknown` otherwise (the stack class is created in another file, its props come from
+ * elsewhere, or a Stage may give the Region). A stack class the
  * file exports and never creates is read the same way where the CDK app's entry creates it
  * (`stackRegionAt`, for cdkApp.ts: the arguments there, the class's super call here).
  *
@@ -18,16 +20,20 @@
 import { lookup } from './detect.js';
 import { newExpressions, stringValue, ts, unwrap } from './parse.js';
 
-/** `amplify`: no Region, a stack of an Amplify Gen2 backend; `pulumi-cdk`: no Region, a `@pulumi/cdk` Stack. */
-export type StackRegion = 'agnostic' | 'amplify' | 'pulumi-cdk' | 'regional' | 'unknown';
+/**
+ * `amplify`: no Region, a stack of an Amplify Gen2 backend; `pulumi-cdk`: no Region, a `@pulumi/cdk` Stack;
+ * `stage`: no Region, created in a Stage that has none.
+ */
+export type StackRegion = 'agnostic' | 'amplify' | 'pulumi-cdk' | 'stage' | 'regional' | 'unknown';
 
 /** A stack the file shows to have no Region. */
-export const noRegion = (r: StackRegion) => r === 'agnostic' || r === 'amplify' || r === 'pulumi-cdk';
+export const noRegion = (r: StackRegion) => r === 'agnostic' || r === 'amplify' || r === 'pulumi-cdk' || r === 'stage';
 
 type Sym = (e: ts.Expression) => string | undefined;
 
 const STACK = 'aws-cdk-lib#Stack';
 const APP = 'aws-cdk-lib#App';
+const STAGE = 'aws-cdk-lib#Stage';
 const PULUMI_STACK = '@pulumi/cdk#Stack';
 
 /** A constructor argument the file does not show (the class is not created in it). */
@@ -100,12 +106,55 @@ function regionOfSite(sf: ts.SourceFile, sym: Sym, site: ts.NewExpression, seen?
   return cls ? regionOfClass(sf, sym, cls, (i) => args[i], seen) : 'unknown';
 }
 
-/** Under an App, a stack without a Region has none; under anything else a Stage may give one. */
+/**
+ * Under an App, a stack without a Region has none; under a Stage the file shows without one
+ * (scopeRegion), neither; under anything else a Stage may give one.
+ */
 function withScope(sym: Sym, scope: ts.Expression | undefined, props: StackRegion): StackRegion {
   if (props !== 'agnostic') return props;
-  const s = scope ? unwrap(scope) : undefined;
-  const init = s && ts.isIdentifier(s) ? initializerOf(s, s.text) : s;
-  return init && ts.isNewExpression(init) && sym(init.expression) === APP ? 'agnostic' : 'unknown';
+  return scope ? scopeRegion(sym, unwrap(scope)) : 'unknown';
+}
+
+/** How deep scopeRegion follows Stages in Stages (a Stage class that creates itself would never end). */
+const MAX_STAGES = 8;
+let stageDepth = 0;
+
+/**
+ * The Region a scope gives a stack that has none of its own: `agnostic` for an `App`; `stage` for a
+ * Stage that has none (`new Stage(app, id)`, a variable holding one, or `this` of a Stage class of the
+ * file, followed to every `new` of it there); `unknown` otherwise (a Stage with a Region, or one the
+ * file does not show).
+ */
+function scopeRegion(sym: Sym, s: ts.Expression): StackRegion {
+  if (stageDepth >= MAX_STAGES) return 'unknown';
+  stageDepth++;
+  try {
+    const sf = s.getSourceFile();
+    let region: StackRegion;
+    if (s.kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = classOfThis(s);
+      const sites = cls ? sitesOf(sf, cls) : [];
+      region =
+        cls && sites.length
+          ? combine(sites.map((n) => regionOfClass(sf, sym, cls, (i) => n.arguments?.[i], undefined, undefined, STAGE)))
+          : 'unknown';
+    } else {
+      const init = ts.isIdentifier(s) ? initializerOf(s, s.text) : s;
+      if (!init || !ts.isNewExpression(init)) return 'unknown';
+      const args = init.arguments ?? [];
+      const callee = sym(init.expression);
+      if (callee === APP) return 'agnostic';
+      if (callee === STAGE) region = withScope(sym, args[0], regionOfProps(sf, args[2]));
+      else {
+        const name = ts.isIdentifier(init.expression) ? init.expression.text : undefined;
+        const cls = sf.statements.find((st): st is ts.ClassDeclaration => ts.isClassDeclaration(st) && !!name && st.name?.text === name);
+        region = cls ? regionOfClass(sf, sym, cls, (i) => args[i], undefined, undefined, STAGE) : 'unknown';
+      }
+    }
+    return noRegion(region) ? 'stage' : 'unknown';
+  } finally {
+    stageDepth--;
+  }
 }
 
 /** A file's syntax, and the symbol each name of it stands for (through its imports). */
@@ -116,7 +165,8 @@ export interface Src {
 
 /**
  * The Region of an instance of `cls` whose constructor gets `arg(i)` (undefined: not known here),
- * written in `site` (the file that creates it: by default the class's own).
+ * written in `site` (the file that creates it: by default the class's own). `stage`: `cls` is read as
+ * a Stage class (its props' `env` is the Region of the stacks in it), not a stack class.
  */
 function regionOfClass(
   sf: ts.SourceFile,
@@ -125,10 +175,11 @@ function regionOfClass(
   arg: (i: number) => Arg,
   seen?: Seen,
   site: Src = { sf, sym },
+  stage?: typeof STAGE,
 ): StackRegion {
   const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
   const stack = base && sym(base);
-  if (stack !== STACK && stack !== PULUMI_STACK) return 'unknown';
+  if (stage ? stack !== STAGE : stack !== STACK && stack !== PULUMI_STACK) return 'unknown';
   const ctor = cls.members.find(ts.isConstructorDeclaration);
   const superCall = ctor?.body?.statements
     .map((s) => (ts.isExpressionStatement(s) ? unwrap(s.expression) : undefined))

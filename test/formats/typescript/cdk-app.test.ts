@@ -74,14 +74,41 @@ describe('TableV2: the stack as the CDK app entry creates it', () => {
       expect((await scan(project(bin))).Events.fixable, bin).toBe(false);
   });
 
-  it('a Region given, or env the entry does not show, or a Stage between: the TableV2 is fixed as before', async () => {
+  it('a Stage the entry creates without a Region, under the App: not fixable, the step names the Stage', async () => {
+    const stage = `class AppStage extends cdk.Stage {
+  constructor(scope: cdk.App, id: string, props?: cdk.StageProps) {
+    super(scope, id, props);
+    new MyAppStack(this, 'Data');
+  }
+}`;
+    for (const bin of [
+      entry(`const stage = new cdk.Stage(app, 'Dev');\nnew MyAppStack(stage, 'MyAppStack');`),
+      entry(`const stage = new cdk.Stage(app, 'Dev', { env: { account: '111122223333' } });\nnew MyAppStack(stage, 'MyAppStack');`),
+      entry(`new AppStage(app, 'Dev');`, stage),
+    ]) {
+      const t = (await scan(project(bin))).Events;
+      expect(t.fixable, bin).toBe(false);
+      expect(t.blocker, bin).toMatch(/\(MyAppStack, created in bin\/my-app\.ts line \d+ in a Stage without env\.region, under an App\)/);
+      expect(t.blocker, bin).toContain('Give the Stage (or the stack) env: { region: ... } where it is created');
+    }
+  });
+
+  it('a Region given, or env the entry does not show, or a Stage with a Region between: the TableV2 is fixed as before', async () => {
     for (const bin of [
       entry(
         `new MyAppStack(app, 'MyAppStack', { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } });`,
       ),
       entry(`new MyAppStack(app, 'MyAppStack', { env });`, "const env = { region: 'eu-west-1' };"),
       entry(`new MyAppStack(app, 'MyAppStack', props);`, 'declare const props: cdk.StackProps;'),
-      entry(`const stage = new cdk.Stage(app, 'Prod');\nnew MyAppStack(stage, 'MyAppStack');`),
+      entry(`const stage = new cdk.Stage(app, 'Prod', { env: { region: 'eu-west-1' } });\nnew MyAppStack(stage, 'MyAppStack');`),
+      entry(
+        `const stage = new cdk.Stage(app, 'Prod', stageProps);\nnew MyAppStack(stage, 'MyAppStack');`,
+        'declare const stageProps: cdk.StageProps;',
+      ),
+      entry(
+        `const stage = new cdk.Stage(pipelineScope, 'Prod');\nnew MyAppStack(stage, 'MyAppStack');`,
+        'declare const pipelineScope: cdk.Stack;',
+      ),
       entry(`new cdk.Stack(app, 'Other');`),
       // Another class of the same name.
       "import * as cdk from 'aws-cdk-lib';\nimport { MyAppStack } from './other';\nconst app = new cdk.App();\nnew MyAppStack(app, 'S');\n",

@@ -157,7 +157,31 @@ describe('the Region of a CDK stack, from the file', () => {
     ]);
   });
 
-  it('under a Stage (which may give a Region), or with props from elsewhere: unknown', () => {
+  it('under a Stage the file creates without a Region under an App: stage (no Region)', () => {
+    const inStage = (stage: string) => head + `${stage}\nconst s = new Stack(st, 'S');\nnew TableV2(s, 'T', {} as any);\n`;
+    expect(regionOf(inStage("const st = new Stage(app, 'P');"))).toEqual(['stage']);
+    expect(regionOf(inStage("const st = new Stage(app, 'P', { env: { account: '1' } });"))).toEqual(['stage']);
+    expect(regionOf(inStage("const p = new Stage(app, 'P');\nconst st = new Stage(p, 'Q');"))).toEqual(['stage']);
+    expect(regionOf(inStage("const p = new Stage(app, 'P', { env: { region: 'r' } });\nconst st = new Stage(p, 'Q');"))).toEqual([
+      'unknown',
+    ]);
+    expect(regionOf(inStage("const st = new Stage(other, 'P');"))).toEqual(['unknown']);
+    // A stack class created in a Stage class of the file, created under the App (the CDK Pipelines dev stage).
+    const app = (sites: string, stackProps = '') =>
+      head +
+      'class Data extends Stack {\n  constructor(scope: any, id: string, props?: any) {\n    super(scope, id, props);\n' +
+      "    new TableV2(this, 'T', {} as any);\n  }\n}\n" +
+      'class AppStage extends Stage {\n  constructor(scope: any, id: string, props?: any) {\n    super(scope, id, props);\n' +
+      `    new Data(this, 'Data'${stackProps});\n  }\n}\n${sites}`;
+    expect(regionOf(app("new AppStage(app, 'Dev');\n"))).toEqual(['stage']);
+    expect(regionOf(app("new AppStage(app, 'Prod', { env: { region: 'r' } });\nnew AppStage(app, 'Dev');\n"))).toEqual(['stage']);
+    expect(regionOf(app("new AppStage(app, 'Prod', { env: { region: 'r' } });\n"))).toEqual(['unknown']);
+    expect(regionOf(app("new AppStage(app, 'Dev');\n", ", { env: { region: 'r' } }"))).toEqual(['regional']);
+    // A Stage class the file does not create: its Region is not known here.
+    expect(regionOf(app(''))).toEqual(['unknown']);
+  });
+
+  it('under a Stage with a Region (or one the file does not show), or with props from elsewhere: unknown', () => {
     expect(
       regionOf(
         head +
