@@ -2,7 +2,7 @@
  * Obstacles to a fix (src/rule/facts.ts Obstacle): which count for a table, in what order, and the
  * manual step each one asks of the user (the blocker text), in the format's words.
  */
-import type { Obstacle, Vocabulary } from './facts.js';
+import { GLOBAL_TABLES_PLUGIN, type Obstacle, type Vocabulary } from './facts.js';
 import type { Status } from './status.js';
 
 type Kind = Obstacle['kind'];
@@ -23,6 +23,7 @@ const ORDER: Kind[] = [
   'replica-recreation',
   'replica-resource',
   'multi-account-replication',
+  'api-global-table',
   'no-id',
   'region-agnostic-stack',
   'scope',
@@ -66,6 +67,24 @@ export function replicationPolicy(policy: string, policyText: string): Obstacle 
     why: `${policy} lets DynamoDB's cross-account replication in, as the source and each replica of a multi-account global table must`,
     replicas: [],
   };
+}
+
+/**
+ * The obstacle of a table the service's serverless-create-global-dynamodb-table joins into a global
+ * table (`v2`: its custom.globalTables says `version: v2`, 2019.11.21; else 2017.11.29, its default).
+ */
+export function globalTablesPlugin(v2: boolean): Obstacle {
+  return v2
+    ? {
+        kind: 'api-global-table',
+        version: '2019.11.21',
+        why: `the service's plugin ${GLOBAL_TABLES_PLUGIN} (custom.globalTables, version: v2) adds its replicas through DynamoDB's API without a key of their Region`,
+      }
+    : {
+        kind: 'api-global-table',
+        version: '2017.11.29',
+        why: `the service's plugin ${GLOBAL_TABLES_PLUGIN} (custom.globalTables, version v1: its default) joins it into a global table after each deploy`,
+      };
 }
 
 /** A global table's replica resource, named on the table's obstacle (one obstacle for all its replicas). */
@@ -209,6 +228,14 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         `replication service (${REPLICATION_PRINCIPAL}), which the table's key must let through, and kmsfix neither writes nor checks such a key policy: ` +
         "create a customer-managed key in the table's account and Region whose policy allows the replication, and give it to the table by hand"
       );
+    case 'api-global-table':
+      return o.version === '2017.11.29'
+        ? `${o.why}: a global table of version 2017.11.29 (Legacy) takes no customer-managed key, so a fix would fail at deploy. ` +
+            'Update the global table to version 2019.11.21 (Current) first (the console\'s "Update version", or declare it as an ' +
+            'AWS::DynamoDB::GlobalTable, no longer joined through the API), then give each replica a customer-managed key of its Region, by hand'
+        : `${o.why}: a table with a customer-managed key needs one of each replica's Region, so a fix would fail at deploy. ` +
+            'Declare the global table in the template (an AWS::DynamoDB::GlobalTable, each replica with a customer-managed key of its Region) ' +
+            'instead of having it made after the deploy, by hand';
     case 'global-table-members': {
       const together = "DynamoDB changes a global table's encryption for every replica at once, so a fix of";
       const step = 'give the table and each replica a customer-managed key of its Region together, by hand';

@@ -156,6 +156,13 @@ export type Obstacle =
    */
   | { kind: 'multi-account-replication'; why: string; replicas: string[] }
   /**
+   * The deploy joins the table into a global table through DynamoDB's API, outside the code (`why`:
+   * what says so, a grant of dynamodb:CreateGlobalTable, a Serverless plugin). `version` 2017.11.29
+   * (Legacy): its replicas take no customer-managed key; 2019.11.21: the API call adds replicas
+   * without a key of their Region. Either way a fix would fail at deploy: never fixed.
+   */
+  | { kind: 'api-global-table'; why: string; version: '2017.11.29' | '2019.11.21' }
+  /**
    * A global table whose replicas are resources of their own: the table (`replicas` names them) or
    * one of its replicas (`table` names the table, not customer-managed). DynamoDB changes a global
    * table's encryption for every replica at once, so one of them fixed alone would fail at deploy.
@@ -290,3 +297,9 @@ export type Caution = { kind: 'local-migrations'; plugin: string } | { kind: 'pe
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
 export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;
+
+/**
+ * The Serverless Framework plugin that joins every AWS::DynamoDB::Table of the service's stack into a
+ * global table after each deploy, through DynamoDB's API (Obstacle `api-global-table`).
+ */
+export const GLOBAL_TABLES_PLUGIN = 'serverless-create-global-dynamodb-table';

@@ -29,6 +29,7 @@ import { boolOf, snippet } from '../yaml/scalars.js';
 import { crossAccountGrants, policyText } from './resourcePolicy.js';
 import type { Includes } from './includes.js';
 import { templateCautions } from './cautions.js';
+import { apiGlobalTables } from './apiGlobalTables.js';
 import { additionalStackTemplates, tableAddress, type AdditionalStack } from './additionalStacks.js';
 import {
   child,
@@ -585,6 +586,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
     const defaults = template.flavor === 'serverless' ? undefined : defaultsOf(template.root);
     const simpleGlobals = simpleTableGlobals(template);
     const cautions = templateCautions(file.text, template);
+    const apiGlobal = apiGlobalTables(file.text, template);
     const entries = resourceEntries(template.resources, defaults);
     for (const { rp, loop } of entries) {
       const resource = resolveAlias(rp.value);
@@ -619,6 +621,8 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       if (grants.length > 0) encryption.obstacles.push({ kind: 'cross-account-grants', grants });
       const multiAccount = fixWanted(a) ? multiAccountObstacle(file.text, props, resource, kind === 'global') : undefined;
       if (multiAccount) encryption.obstacles.push(multiAccount);
+      const joined = fixWanted(a) ? apiGlobal(rp.key, resource) : undefined;
+      if (joined) encryption.obstacles.push(joined);
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
       // A status a parameter's default decides: left to the parameter unless --fix-parameterised.
       const parameters = a.via && isFixableStatus(a.status) ? parametersOf(a.via) : [];

@@ -8,6 +8,8 @@
 import path from 'node:path';
 import { decide } from '../../rule/cmk.js';
 import { isFixableStatus } from '../../rule/status.js';
+import { globalTablesPlugin } from '../../rule/blockers.js';
+import { GLOBAL_TABLES_PLUGIN } from '../../rule/facts.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { pair } from '../yaml/tree.js';
 import type { CfnDetection, CfnTemplate } from './detect.js';
@@ -25,6 +27,11 @@ export interface Includes {
   keys: Map<string, string>;
   /** A service file that includes it whole, `${file(resources/tables.yml)}`: the Framework resolves its `${...}`. */
   whole?: string;
+  /**
+   * A service file that includes it lists serverless-create-global-dynamodb-table with its
+   * custom.globalTables (read from the text; `v2`: `version: v2`): its tables are joined into global tables.
+   */
+  globalTables?: { v2: boolean };
 }
 
 /**
@@ -71,6 +78,8 @@ export function withIncludes(
     for (const t of open) {
       const include = includes.keys.get(includeKey(t.template, t.address));
       if (include !== undefined) t.encryption.obstacles.push({ kind: 'key-include', include });
+      if (includes.globalTables && t.type === 'AWS::DynamoDB::Table')
+        t.encryption.obstacles.push(globalTablesPlugin(includes.globalTables.v2));
     }
     return detection;
   });
@@ -90,6 +99,8 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
       if (m[2] === undefined) found.whole ??= service.path;
       else found.keys.set(m[2], `${service.path}: ${m[0]}`);
     }
+    if (service.text.includes(GLOBAL_TABLES_PLUGIN) && /\bglobalTables['"]?\s*:/.test(service.text))
+      found.globalTables = { v2: /\bglobalTables['"]?\s*:[\s\S]*?\bversion['"]?\s*:\s*['"]?v2\b/.test(service.text) };
     return found;
   };
   for (const name of SERVICE_FILES) {
@@ -101,6 +112,7 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
     const i = including(service);
     for (const [k, v] of i.keys) out.keys.set(k, v);
     out.whole ??= i.whole;
+    if (i.keys.size > 0 || i.whole !== undefined) out.globalTables ??= i.globalTables;
   }
   return out.keys.size > 0 || out.whole !== undefined ? out : NONE;
 }

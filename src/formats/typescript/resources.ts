@@ -5,7 +5,8 @@
  * CloudFormation reads it (`SSESpecification`: `SSEEnabled`, `KMSMasterKeyId`; a global table's
  * replica keys) and reported; fixResources.ts fixes a table (a global table is left to the user).
  */
-import { ABSENT, LOCAL_MIGRATION_PLUGIN, type EncryptionFacts, type Setting } from '../../rule/facts.js';
+import { ABSENT, GLOBAL_TABLES_PLUGIN, LOCAL_MIGRATION_PLUGIN, type EncryptionFacts, type Setting } from '../../rule/facts.js';
+import { globalTablesPlugin } from '../../rule/blockers.js';
 import type { LineIndex } from '../../core/text.js';
 import { cfnSettings, keyOf, lookup, objectAt, replicasOf, settingOf, suppressionsOf, unreadable, WORDS, type TsTable } from './detect.js';
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
@@ -119,6 +120,9 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
   if (local)
     for (const t of out)
       if (t.type === 'AWS::DynamoDB::Table') (t.encryption.cautions ??= []).push({ kind: 'local-migrations', plugin: local });
+  const joined = out.length > 0 ? globalTablesPluginOf(sf) : undefined;
+  // The plugin joins the stack's AWS::DynamoDB::Table resources into global tables.
+  if (joined) for (const t of out) if (t.type === 'AWS::DynamoDB::Table') t.encryption.obstacles.push(globalTablesPlugin(joined.v2));
   // Two maps of one file may hold the same logical ID: each table's address stays its own (`Orders#2`).
   const seen = new Map<string, number>();
   for (const t of out) {
@@ -146,6 +150,38 @@ function localMigrationsOf(sf: ts.SourceFile): string | undefined {
   };
   visit(sf);
   return found;
+}
+
+/**
+ * A serverless.ts's plugin serverless-create-global-dynamodb-table with its `custom.globalTables`
+ * (without it the plugin does nothing): every table of the service joined into a global table
+ * (`v2`: `version: 'v2'`), src/formats/cloudformation/apiGlobalTables.ts for serverless.yml.
+ */
+function globalTablesPluginOf(sf: ts.SourceFile): { v2: boolean } | undefined {
+  if (!sf.text.includes(GLOBAL_TABLES_PLUGIN) || !sf.text.includes('globalTables')) return undefined;
+  let listed = false;
+  let v2 = false;
+  const visit = (n: ts.Node): void => {
+    if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'plugins' && ts.isArrayLiteralExpression(unwrap(n.initializer))) {
+      for (const e of (unwrap(n.initializer) as ts.ArrayLiteralExpression).elements)
+        if (stringValue(unwrap(e))?.trim() === GLOBAL_TABLES_PLUGIN) listed = true;
+      return;
+    }
+    if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'globalTables') {
+      const config = unwrap(n.initializer);
+      if (ts.isObjectLiteralExpression(config))
+        for (const p of config.properties)
+          if (
+            ts.isPropertyAssignment(p) &&
+            propertyName(p.name) === 'version' &&
+            stringValue(unwrap(p.initializer))?.trim().toLowerCase() === 'v2'
+          )
+            v2 = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return listed ? { v2 } : undefined;
 }
 
 /**

@@ -1,0 +1,222 @@
+/**
+ * Tables a deploy joins into a global table through DynamoDB's API (src/formats/cloudformation/
+ * apiGlobalTables.ts): a template that grants dynamodb:CreateGlobalTable or dynamodb:UpdateGlobalTable
+ * (version 2017.11.29, whose replicas take no customer-managed key), and a Serverless service with
+ * serverless-create-global-dynamodb-table. Such tables are reported not fixable, by scan and fix
+ * alike; the fixtures cloudformation/legacy-global-table-grant and serverless-global-tables-plugin
+ * hold the outputs.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const table = (id: string, name?: string) => `  ${id}:
+    Type: AWS::DynamoDB::Table
+    Properties:
+${name ? `      TableName: ${name}\n` : ''}      KeySchema: [{ AttributeName: id, KeyType: HASH }]
+      AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+`;
+
+const role = (statement: string) => `  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+${statement
+  .split('\n')
+  .map((l) => `              ${l}`)
+  .join('\n')}
+`;
+
+const template = (resources: string) =>
+  `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Name:\n    Type: String\nResources:\n${resources}`;
+
+/** Each table's fix outcome, and whether scan says the same about it. */
+async function verdicts(path: string, text: string) {
+  const [fix, scan] = await Promise.all([processMemory([{ path, text }], 'fix'), processMemory([{ path, text }], 'scan')]);
+  expect(fix.outcomes[0].error).toBeUndefined();
+  const scanned = new Map(scan.outcomes[0].tables.map((t) => [t.address, t]));
+  return Object.fromEntries(
+    fix.outcomes[0].tables.map((t) => {
+      expect(scanned.get(t.address)?.fixable, t.address).toBe(t.fixable);
+      expect(scanned.get(t.address)?.blocker, t.address).toBe(t.blocker);
+      return [t.address, { fixed: t.fixed === true, fixable: t.fixable, blocker: t.blocker }];
+    }),
+  );
+}
+
+const LEGACY =
+  'a global table of version 2017.11.29 (Legacy) takes no customer-managed key, so a fix would fail at deploy. Update the global table ' +
+  'to version 2019.11.21 (Current) first';
+
+describe('a template that grants the global table APIs of version 2017.11.29', () => {
+  it('leaves the tables its Resource names (Ref, GetAtt, Fn::Sub, a literal table name), and fixes the others', async () => {
+    const v = await verdicts(
+      'template.yaml',
+      template(
+        table('Subbed') +
+          table('Referenced') +
+          table('Literal', 'orders') +
+          table('Other', 'other') +
+          table('Unnamed') +
+          role(`- Effect: Allow
+  Action: [dynamodb:CreateGlobalTable, dynamodb:DescribeGlobalTable]
+  Resource:
+    - !Sub arn:aws:dynamodb::\${AWS::AccountId}:global-table/\${Subbed}
+    - !GetAtt Referenced.Arn
+- Effect: Allow
+  Action: dynamodb:UpdateGlobalTable
+  Resource: arn:aws:dynamodb:*:123456789012:table/orders`),
+      ),
+    );
+    expect(v.Subbed).toEqual({
+      fixed: false,
+      fixable: false,
+      blocker: expect.stringContaining(`the template grants dynamodb:CreateGlobalTable and dynamodb:UpdateGlobalTable on it: ${LEGACY}`),
+    });
+    expect(v.Referenced.fixed).toBe(false);
+    expect(v.Literal.fixed).toBe(false);
+    for (const t of ['Other', 'Unnamed']) expect(v[t], t).toEqual({ fixed: true, fixable: true, blocker: undefined });
+  });
+
+  it('leaves every table when the Resource names none it can tell (*, a parameter), or is missing', async () => {
+    for (const resource of ["'*'", '!Sub arn:aws:dynamodb:*:*:table/${Name}', '!Ref Name', null]) {
+      const v = await verdicts(
+        'template.yaml',
+        template(
+          table('A', 'a') +
+            table('B') +
+            role(`- Effect: Allow\n  Action: dynamodb:CreateGlobalTable${resource === null ? '' : `\n  Resource: ${resource}`}`),
+        ),
+      );
+      for (const t of ['A', 'B']) expect(v[t].blocker, `${t} ${resource}`).toContain(LEGACY);
+    }
+  });
+
+  it('reads patterns that name the APIs, in JSON too; not dynamodb:* or *, nor a Deny', async () => {
+    const json = JSON.stringify({
+      AWSTemplateFormatVersion: '2010-09-09',
+      Resources: {
+        T: { Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [] } },
+        P: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'DynamoDB:*Global*', Resource: '*' }] } },
+        },
+      },
+    });
+    expect((await verdicts('template.json', json)).T.blocker).toContain(LEGACY);
+    for (const statement of [
+      '- Effect: Allow\n  Action: dynamodb:*\n  Resource: "*"',
+      '- Effect: Allow\n  Action: "*"\n  Resource: "*"',
+      '- Effect: Deny\n  Action: dynamodb:CreateGlobalTable\n  Resource: "*"',
+      '- Effect: Allow\n  Action: dynamodb:DescribeGlobalTable\n  Resource: "*"',
+    ]) {
+      const v = await verdicts('template.yaml', template(table('T') + role(statement)));
+      expect(v.T, statement).toEqual({ fixed: true, fixable: true, blocker: undefined });
+    }
+  });
+
+  it('SAM: a function policy statement', async () => {
+    const v = await verdicts(
+      'template.yaml',
+      `Transform: AWS::Serverless-2016-10-31\nResources:\n${table('T')}  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: i.h\n      Runtime: nodejs20.x\n      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: dynamodb:CreateGlobalTable\n              Resource: !Sub 'arn:aws:dynamodb::\${AWS::AccountId}:global-table/\${T}'\n`,
+    );
+    expect(v.T.blocker).toContain(LEGACY);
+  });
+});
+
+const service = (custom: string, plugins = '  - serverless-create-global-dynamodb-table\n') =>
+  `service: s\nprovider:\n  name: aws\nplugins:\n${plugins}${custom}resources:\n  Resources:\n${table('A')
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : l))
+    .join(
+      '\n',
+    )}    G:\n      Type: AWS::DynamoDB::GlobalTable\n      Properties:\n        KeySchema: []\n        Replicas: [{ Region: !Ref AWS::Region }]\n`;
+
+describe('a Serverless service with serverless-create-global-dynamodb-table', () => {
+  it("leaves its AWS::DynamoDB::Table resources (version 2017.11.29, the plugin's default), not an AWS::DynamoDB::GlobalTable", async () => {
+    const v = await verdicts('serverless.yml', service('custom:\n  globalTables:\n    regions: [eu-west-1]\n'));
+    expect(v.A).toEqual({
+      fixed: false,
+      fixable: false,
+      blocker: expect.stringContaining(
+        `the service's plugin serverless-create-global-dynamodb-table (custom.globalTables, version v1: its default) joins it into a global table after each deploy: ${LEGACY}`,
+      ),
+    });
+    expect(v.G.blocker ?? '').not.toContain('serverless-create-global-dynamodb-table');
+  });
+
+  it('version: v2 adds replicas without a key of their Region', async () => {
+    const v = await verdicts('serverless.yml', service('custom:\n  globalTables:\n    version: v2\n    regions: [eu-west-1]\n'));
+    expect(v.A.blocker).toContain('(custom.globalTables, version: v2) adds its replicas through DynamoDB');
+    expect(v.A.fixed).toBe(false);
+  });
+
+  it('a variable as custom counts; no custom.globalTables, or no plugin, does not', async () => {
+    expect((await verdicts('serverless.yml', service('custom: ${file(custom.yml)}\n'))).A.fixed).toBe(false);
+    expect((await verdicts('serverless.yml', service('custom:\n  other: 1\n'))).A.fixed).toBe(true);
+    expect(
+      (await verdicts('serverless.yml', service('custom:\n  globalTables:\n    regions: [eu-west-1]\n', '  - serverless-offline\n'))).A
+        .fixed,
+    ).toBe(true);
+  });
+
+  it('plugin 1.x: a list of tables by Output key or name leaves those only', async () => {
+    const text = `service: s\nprovider:\n  name: aws\nplugins: [serverless-create-global-dynamodb-table]\ncustom:\n  globalTables:\n    - regions: [eu-west-1]\n      tableKey: NotesName\n    - regions: [eu-west-1]\n      tableName: tags\nresources:\n  Resources:\n${[
+      table('Notes'),
+      table('Tags', 'tags'),
+      table('Other', 'other'),
+    ]
+      .join('')
+      .split('\n')
+      .map((l) => (l ? `  ${l}` : l))
+      .join('\n')}  Outputs:\n    NotesName:\n      Value: !Ref Notes\n`;
+    const v = await verdicts('serverless.yml', text);
+    expect(v.Notes.fixed).toBe(false);
+    expect(v.Tags.fixed).toBe(false);
+    expect(v.Other.fixed).toBe(true);
+  });
+
+  it('a file of Resources the service includes: its tables too (scan and fix alike)', async () => {
+    const files = (custom: string) => [
+      {
+        path: 'serverless.yml',
+        text: `service: s\nprovider:\n  name: aws\nplugins:\n  - serverless-create-global-dynamodb-table\n${custom}resources:\n  Resources: \${file(resources/tables.yml)}\n`,
+      },
+      { path: 'resources/tables.yml', text: table('Notes').replace(/^ {2}/gm, '') },
+    ];
+    for (const [custom, fixed] of [
+      ['custom:\n  globalTables:\n    regions: [eu-west-1]\n', false],
+      ['custom:\n  other: 1\n', true],
+    ] as const) {
+      for (const mode of ['scan', 'fix'] as const) {
+        const t = (await processMemory(files(custom), mode)).outcomes.flatMap((o) => o.tables).find((x) => x.address === 'Notes')!;
+        expect(t.fixable, `${mode} ${custom}`).toBe(fixed);
+        if (!fixed) expect(t.blocker).toContain(LEGACY);
+      }
+    }
+  });
+
+  it('serverless.ts: the plugin and its custom.globalTables', async () => {
+    const ts = (plugins: string) => `import type { AWS } from '@serverless/typescript';
+const config: AWS = {
+  service: 's',
+  provider: { name: 'aws', runtime: 'nodejs20.x' },
+  plugins: [${plugins}],
+  custom: { globalTables: { version: 'v2', regions: ['eu-west-1'] } },
+  resources: {
+    Resources: {
+      Notes: { Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [], AttributeDefinitions: [] } },
+    },
+  },
+};
+module.exports = config;
+`;
+    const v = await verdicts('serverless.ts', ts("'serverless-create-global-dynamodb-table'"));
+    expect(v.Notes.fixed).toBe(false);
+    expect(v.Notes.blocker).toContain('(custom.globalTables, version: v2) adds its replicas');
+    expect((await verdicts('serverless.ts', ts("'serverless-offline'"))).Notes.fixed).toBe(true);
+  });
+});
