@@ -4,6 +4,7 @@ import { LineIndex } from '../../core/text.js';
 import { amplifyModelTables, mayHoldModels } from './amplifyData.js';
 import { boundaryCautions } from './boundaries.js';
 import { entryStackRegions } from './cdkApp.js';
+import { cdkV1VersionLimits } from './cdkV1Version.js';
 import { detectTypeScript, type TsDetection } from './detect.js';
 import { verifyTypeScript } from './verify.js';
 
@@ -16,7 +17,10 @@ export const typescript: Format<TsDetection> = {
     if (d.tables.length === 0) return withModels(file, d, context);
     // A TableV2 in a stack class the file does not create: how the CDK app's entry creates it. Roles' permissions boundaries.
     const regions = d.tables.some((t) => t.stackClass) ? entryStackRegions(file, d, context) : undefined;
-    return Promise.all([regions, boundaryCautions(file, d, context)]).then(() => withModels(file, d, context));
+    // A CDK v1 project's @aws-cdk/aws-dynamodb may lack what a fix writes; read before the cautions, said on open tables only.
+    const limits = cdkV1VersionLimits(file, d, context);
+    const cautions = limits ? limits.then(() => boundaryCautions(file, d, context)) : boundaryCautions(file, d, context);
+    return Promise.all([regions, cautions]).then(() => withModels(file, d, context));
   },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
   fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options, context),

@@ -41,8 +41,59 @@ export async function declaredRange(file: SourceFile, name: string, context: Dis
   return pkg && rangeIn(pkg, name);
 }
 
+/** A version as major, minor, patch (a prerelease is read as its release). */
+export type Version = readonly [number, number, number];
+
+/** One comparator's lower bound (`1.22.0`, `^1.22`, `~1.22.0`, `>=1.22.0`, `>1.21`, `1.x`); null: an upper bound (`<2`); undefined: not a version. */
+function floorOf(comparator: string): Version | null | undefined {
+  const m = /^(<=?|>=?|=|\^|~>?)?v?(\d+)(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:[-+][\w.+-]*)?$/.exec(comparator);
+  if (!m) return undefined;
+  const [, op, major, minor, patch] = m;
+  if (op === '<' || op === '<=') return null;
+  const num = (s: string | undefined) => (s === undefined || /[xX*]/.test(s) ? undefined : Number(s));
+  const v = [Number(major), num(minor), num(patch)] as const;
+  if (op !== '>') return [v[0], v[1] ?? 0, v[2] ?? 0];
+  // Above the version written: the next patch, minor or major it leaves open.
+  if (v[1] === undefined) return [v[0] + 1, 0, 0];
+  return v[2] === undefined ? [v[0], v[1] + 1, 0] : [v[0], v[1], v[2] + 1];
+}
+
+/**
+ * The lowest version a range such as `1.22.0`, `^1.22.0`, `~1.22`, `1.x`, `>=1.22.0 <2`, `1.22.0 - 1.40.0`,
+ * `^1.30 || ^1.40` or `npm:@aws-cdk/aws-dynamodb@^1.22.0` allows; undefined when it sets no floor
+ * (`*`, `<2`, a tag such as `latest`, `workspace:*`, a path or URL).
+ */
+export function lowestVersion(range: string | undefined): Version | undefined {
+  if (range === undefined) return undefined;
+  let lowest: Version | undefined;
+  for (const alternative of range
+    .trim()
+    .replace(/^npm:.+@/, '')
+    .split('||')) {
+    // `>= 1.2` as `>=1.2`; a hyphen range from its first version.
+    const comparators = alternative
+      .trim()
+      .replace(/([<>=^~]+)\s+/g, '$1')
+      .split(/\s+-\s+/)[0]
+      .split(/\s+/);
+    let floor: Version | undefined;
+    for (const c of comparators) {
+      const f = floorOf(c);
+      if (f === undefined) return undefined;
+      if (f && (!floor || compareVersions(f, floor) > 0)) floor = f;
+    }
+    if (!floor) return undefined;
+    if (!lowest || compareVersions(floor, lowest) < 0) lowest = floor;
+  }
+  return lowest;
+}
+
+/** Negative when a is below b, 0 when equal, positive when above. */
+export function compareVersions(a: Version, b: Version): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+}
+
 /** The major version a range such as `^7.2.0`, `~6.1`, `7.x`, `>=7.0.0 <8` or `7` allows at least; undefined when it says none. */
 export function majorOf(range: string | undefined): number | undefined {
-  const m = range ? /(?:^|[\s^~=>v])(\d+)(?:\.|\s|$|x|\*)/.exec(range.trim().replace(/^npm:.+@/, '')) : null;
-  return m ? Number(m[1]) : undefined;
+  return lowestVersion(range)?.[0];
 }

@@ -51,6 +51,70 @@ export class S extends cdk.Stack {
   });
 });
 
+describe('AWS CDK v1: the version the project declares (package.json)', () => {
+  // Read in the packages' typings (npm pack): TableEncryption and Table's encryption/encryptionKey since
+  // @aws-cdk/aws-dynamodb 1.39.0, sid in @aws-cdk/aws-iam's PolicyStatement props since 1.28.0, CfnTable's
+  // sseSpecification.kmsMasterKeyId since 1.8.0. fixtures/typescript/cdk-v1-before-1.39: 1.22.0, nothing fixed.
+  const stack = `import cdk = require('@aws-cdk/core');
+import dynamodb = require('@aws-cdk/aws-dynamodb');
+export class S extends cdk.Stack {
+  constructor(scope: cdk.App, id: string) {
+    super(scope, id);
+    new dynamodb.Table(this, 'Settings', { serverSideEncryption: true, partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    new dynamodb.CfnTable(this, 'Registrations', { keySchema: [{ attributeName: 'id', keyType: 'HASH' }] });
+  }
+}
+`;
+  async function scanWith(packages: Record<string, object>) {
+    const files = Object.entries(packages).map(([p, pkg]) => ({ path: p, text: JSON.stringify(pkg) }));
+    const r = await processMemory([{ path: 'app/lib/stack.ts', text: stack }, ...files], 'scan');
+    const o = r.outcomes.find((x) => x.file.path === 'app/lib/stack.ts')!;
+    return Object.fromEntries(o.tables.map((t) => [t.address, t.fixable ? 'fixable' : t.blocker]));
+  }
+  const dynamodb = (range: string) => ({ dependencies: { '@aws-cdk/aws-dynamodb': range, '@aws-cdk/core': range } });
+
+  it('1.22.0 (aws-solutions/smart-product-solution): neither fixable, the step names the version to upgrade to', async () => {
+    const r = await scanWith({ 'app/package.json': dynamodb('1.22.0') });
+    expect(r.Settings).toMatch(
+      /@aws-cdk\/aws-dynamodb 1\.22\.0, whose CDK v1 has no TableEncryption.*\(added in 1\.39\.0\), nor sid .*\(added in 1\.28\.0\).*upgrade @aws-cdk\/aws-dynamodb, @aws-cdk\/aws-kms, @aws-cdk\/aws-iam and @aws-cdk\/core to 1\.39\.0 or later.*addPropertyOverride\('SSESpecification'/,
+    );
+    expect(r.Registrations).toMatch(
+      /no sid \(the key policy's statement ids\) in @aws-cdk\/aws-iam's PolicyStatement props \(added in 1\.28\.0\).*to 1\.28\.0 or later/,
+    );
+    expect(r.Registrations).not.toMatch(/TableEncryption|kmsMasterKeyId/);
+  });
+
+  it('1.6.1: CfnTable also lacks sseSpecification.kmsMasterKeyId', async () => {
+    expect((await scanWith({ 'package.json': dynamodb('~1.6.1') })).Registrations).toMatch(
+      /no sid .*\(added in 1\.28\.0\), nor sseType nor kmsMasterKeyId in CfnTable's sseSpecification \(added in 1\.8\.0\).*to 1\.28\.0 or later/,
+    );
+  });
+
+  it('the first versions that have it: 1.38.0 and 1.39.0 for Table, 1.27.0 and 1.28.0 for CfnTable', async () => {
+    expect(await scanWith({ 'package.json': dynamodb('1.38.0') })).toEqual({
+      Settings: expect.stringContaining('1.39.0'),
+      Registrations: 'fixable',
+    });
+    expect(await scanWith({ 'package.json': dynamodb('1.39.0') })).toEqual({ Settings: 'fixable', Registrations: 'fixable' });
+    expect((await scanWith({ 'package.json': dynamodb('1.27.0') })).Registrations).toMatch(/1\.28\.0 or later/);
+    expect((await scanWith({ 'package.json': dynamodb('1.28.0') })).Registrations).toBe('fixable');
+  });
+
+  it('a range by its lowest version; the nearest package.json that lists it; none, or no floor: fixed as before', async () => {
+    expect((await scanWith({ 'package.json': dynamodb('^1.30.0') })).Settings).toMatch(/\^1\.30\.0, whose CDK v1 has no TableEncryption/);
+    expect((await scanWith({ 'package.json': dynamodb('>=1.38.0 <2') })).Settings).toMatch(/1\.39\.0 or later/);
+    expect((await scanWith({ 'package.json': dynamodb('^1.39.0') })).Settings).toBe('fixable');
+    expect((await scanWith({ 'package.json': { devDependencies: { '@aws-cdk/aws-dynamodb': '^1.100.0' } } })).Settings).toBe('fixable');
+    // The nearest that lists it wins, from the file's folder up.
+    const nested = { 'package.json': dynamodb('1.22.0'), 'app/package.json': dynamodb('1.120.0') };
+    expect(await scanWith(nested)).toEqual({ Settings: 'fixable', Registrations: 'fixable' });
+    const unlisted = { 'package.json': dynamodb('1.22.0'), 'app/package.json': { name: 'app' } };
+    expect((await scanWith(unlisted)).Settings).toMatch(/1\.22\.0/);
+    for (const none of [{}, { 'package.json': { name: 'app' } }, { 'package.json': dynamodb('*') }, { 'package.json': 'not json' }])
+      expect(await scanWith(none as Record<string, object>)).toEqual({ Settings: 'fixable', Registrations: 'fixable' });
+  });
+});
+
 describe('CDK for Terraform, provider layouts before lib/<resource>', () => {
   it('finds DynamodbTable through lib/dynamodb, a named dynamodb namespace and the root namespace', async () => {
     const tables = await scan(`import { Construct } from 'constructs';

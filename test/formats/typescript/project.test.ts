@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { majorOf } from '../../../src/formats/typescript/project.js';
+import { lowestVersion, majorOf } from '../../../src/formats/typescript/project.js';
 import { processMemory } from '../../../src/engine/memory.js';
 import { runCli } from '../../helpers/cli-helper.js';
 import { FIXTURES } from '../../helpers/fixture-cases.js';
@@ -117,5 +117,35 @@ describe('project.ts', () => {
       [undefined, undefined],
     ];
     for (const [range, major] of cases) expect(majorOf(range), String(range)).toBe(major);
+  });
+
+  it('reads the lowest version a range allows (CDK v1: the @aws-cdk/aws-dynamodb a fix can be written for)', () => {
+    const cases: [string | undefined, string | undefined][] = [
+      ['1.22.0', '1.22.0'],
+      ['^1.22.0', '1.22.0'],
+      ['~1.38', '1.38.0'],
+      ['1.x', '1.0.0'],
+      ['1.39.x', '1.39.0'],
+      ['=1.39.0', '1.39.0'],
+      ['>=1.30.0 <2.0.0', '1.30.0'],
+      ['>= 1.30.0', '1.30.0'],
+      ['>1.38.0', '1.38.1'],
+      ['>1.38', '1.39.0'],
+      ['>=1.20.0 >=1.30.0', '1.30.0'],
+      ['1.22.0 - 1.40.0', '1.22.0'],
+      ['^1.40.0 || ^1.30.0', '1.30.0'],
+      ['1.39.0-rc.1', '1.39.0'],
+      ['npm:@aws-cdk/aws-dynamodb@^1.22.0', '1.22.0'],
+      ['<2', undefined],
+      ['^1.40.0 || <1.0.0', undefined],
+      ['*', undefined],
+      ['', undefined],
+      ['latest', undefined],
+      ['workspace:*', undefined],
+      ['file:../dynamodb', undefined],
+      ['github:aws/aws-cdk', undefined],
+      [undefined, undefined],
+    ];
+    for (const [range, lowest] of cases) expect(lowestVersion(range)?.join('.'), String(range)).toBe(lowest);
   });
 });
