@@ -113,6 +113,26 @@ describe('permissions boundaries beside a table', () => {
     expect(by.OrdersTable.cautions).toEqual([expect.stringContaining(`${LABEL}provider.iam.role.permissionsBoundary)`)]);
   });
 
+  it('Serverless Framework: a file of Resources the service includes gets the cautions of the service file (boundary, DynamoDB Local)', async () => {
+    const sls =
+      'service: orders\nplugins:\n  - serverless-dynamodb-local\nprovider:\n  name: aws\n  iam:\n    role:\n      permissionsBoundary: arn:aws:iam::111122223333:policy/boundary\n' +
+      'resources:\n  - ${file(resources/tables.yml)}\n';
+    const by = await tables(project({ 'serverless.yml': sls, 'resources/tables.yml': `Resources:\n${TABLE_YAML}` }));
+    expect(by.OrdersTable.cautions).toEqual([
+      expect.stringContaining(`${LABEL}serverless.yml: provider.iam.role.permissionsBoundary)`),
+      expect.stringContaining('serverless-dynamodb-local'),
+    ]);
+    // A compliant table says nothing; the same file, included by a service without either, neither.
+    expect(by.KeyedTable.cautions).toBeUndefined();
+    const plain = await tables(
+      project({
+        'serverless.yml': 'service: orders\nprovider:\n  name: aws\nresources:\n  - ${file(resources/tables.yml)}\n',
+        'resources/tables.yml': `Resources:\n${TABLE_YAML}`,
+      }),
+    );
+    expect(plain.OrdersTable.cautions).toBeUndefined();
+  });
+
   it("Terraform: a role's permissions_boundary and a module input named for one, in the module's other files", async () => {
     const iam = `resource "aws_iam_role" "app" {\n  name                 = "app"\n  permissions_boundary = var.boundary\n  assume_role_policy   = "{}"\n}\n\nmodule "lambda" {\n  source                    = "terraform-aws-modules/lambda/aws"\n  role_permissions_boundary = var.boundary\n}\n\nvariable "boundary" {\n  type = string\n}\n`;
     const by = await tables(project({ 'main.tf': TF_TABLE, 'iam.tf': iam }));

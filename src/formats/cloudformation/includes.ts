@@ -3,13 +3,14 @@
  * read through the engine (DiskContext.projectFile) when detect finds a table a fix would change in a
  * file that could be included: a table included by its key alone gets the `key-include` obstacle (scan
  * and fix say the same), and fix learns whether a service file includes the file whole (the Framework
- * then resolves its `${...}`: no Fn::Sub is written there). A normal template pays nothing.
+ * then resolves its `${...}`: no Fn::Sub is written there), and the cautions the service file gives
+ * its tables (a permissions boundary, DynamoDB Local migrations). A normal template pays nothing.
  */
 import path from 'node:path';
 import { decide } from '../../rule/cmk.js';
 import { isFixableStatus } from '../../rule/status.js';
 import { globalTablesPlugin } from '../../rule/blockers.js';
-import { GLOBAL_TABLES_PLUGIN } from '../../rule/facts.js';
+import { GLOBAL_TABLES_PLUGIN, LOCAL_MIGRATION_PLUGIN } from '../../rule/facts.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { pair } from '../yaml/tree.js';
 import type { CfnDetection, CfnTemplate } from './detect.js';
@@ -32,6 +33,14 @@ export interface Includes {
    * custom.globalTables (read from the text; `v2`: `version: v2`): its tables are joined into global tables.
    */
   globalTables?: { v2: boolean };
+  /**
+   * What the including service file says of every role of the stack (read from its text): a
+   * permissions boundary (`provider.iam.role.permissionsBoundary`, `provider.rolePermissionsBoundary`),
+   * and a plugin that migrates its tables into DynamoDB Local. The file's tables get the cautions an
+   * inline table of that service gets.
+   */
+  boundary?: string;
+  localPlugin?: string;
 }
 
 /**
@@ -80,6 +89,12 @@ export function withIncludes(
       if (include !== undefined) t.encryption.obstacles.push({ kind: 'key-include', include });
       if (includes.globalTables && t.type === 'AWS::DynamoDB::Table')
         t.encryption.obstacles.push(globalTablesPlugin(includes.globalTables.v2));
+      const cautions = [...(t.encryption.cautions ?? [])];
+      if (includes.boundary && !cautions.some((c) => c.kind === 'permissions-boundary'))
+        cautions.push({ kind: 'permissions-boundary', where: [includes.boundary] });
+      if (includes.localPlugin && t.type === 'AWS::DynamoDB::Table' && !cautions.some((c) => c.kind === 'local-migrations'))
+        cautions.push({ kind: 'local-migrations', plugin: includes.localPlugin });
+      if (cautions.length > 0) t.encryption.cautions = cautions;
     }
     return detection;
   });
@@ -99,6 +114,11 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
       if (m[2] === undefined) found.whole ??= service.path;
       else found.keys.set(m[2], `${service.path}: ${m[0]}`);
     }
+    const bound = /\b(rolePermissionsBoundary|permissionsBoundary)['"]?\s*:/.exec(service.text);
+    if (bound)
+      found.boundary = `${service.path}: ${bound[1] === 'rolePermissionsBoundary' ? 'provider.rolePermissionsBoundary' : 'provider.iam.role.permissionsBoundary'}`;
+    const plugin = /(?:^|[\s'"[,-])((?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?)(?=['"\s,\]]|$)/m.exec(service.text)?.[1];
+    if (plugin && LOCAL_MIGRATION_PLUGIN.test(plugin)) found.localPlugin = plugin;
     if (service.text.includes(GLOBAL_TABLES_PLUGIN) && /\bglobalTables['"]?\s*:/.test(service.text))
       found.globalTables = { v2: /\bglobalTables['"]?\s*:[\s\S]*?\bversion['"]?\s*:\s*['"]?v2\b/.test(service.text) };
     return found;
@@ -112,7 +132,11 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
     const i = including(service);
     for (const [k, v] of i.keys) out.keys.set(k, v);
     out.whole ??= i.whole;
-    if (i.keys.size > 0 || i.whole !== undefined) out.globalTables ??= i.globalTables;
+    if (i.keys.size > 0 || i.whole !== undefined) {
+      out.globalTables ??= i.globalTables;
+      out.boundary ??= i.boundary;
+      out.localPlugin ??= i.localPlugin;
+    }
   }
   return out.keys.size > 0 || out.whole !== undefined ? out : NONE;
 }
