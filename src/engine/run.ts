@@ -88,7 +88,7 @@ export interface RunResult {
   ownWorker?: string;
   /** With cleanTemps: what was cleaned up. */
   cleanup?: Cleanup;
-  /** What the run did not read and says so: CDK apps in a language kmsfix does not read (src/io/cdkApps.ts). */
+  /** What the run did not read and says so: CDK apps and Pulumi programs in a language kmsfix does not read (src/io/cdkApps.ts). */
   notes: string[];
 }
 

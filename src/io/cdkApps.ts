@@ -1,12 +1,15 @@
 /**
- * CDK and CDKTF apps written in a language kmsfix does not read (Python, Java, Go, C#): their tables
- * would otherwise go unsaid, a scan of such an app reporting "0 tables". Told by the `app` command of
- * each `cdk.json` and `cdktf.json` discovery found (a cdktf.json's `language` when its command says
- * none), the one file read: no source file of the app is opened.
+ * CDK and CDKTF apps, and Pulumi programs, written in a language kmsfix does not read (Python, Java,
+ * Go, C#): their tables would otherwise go unsaid, a scan of such an app reporting "0 tables". Told by
+ * the `app` command of each `cdk.json` and `cdktf.json` discovery found (a cdktf.json's `language`
+ * when its command says none) and by the `runtime` of each Pulumi project file (`Pulumi.yaml`), the
+ * one file read: no source file of the app is opened.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type * as Yaml from 'yaml';
 import { readCdkJson } from '../core/cdkJson.js';
+import { lazyRequire } from '../core/lazy.js';
 
 /** The languages an app's `app` command runs, kmsfix reads none of them; with the name cdktf.json's `language` gives each. */
 const LANGUAGES: [RegExp, string, string][] = [
@@ -22,8 +25,28 @@ const APPS: Record<string, { app: string; synth: string; out: string; language?:
   'cdktf.json': { app: 'CDKTF app', synth: 'cdktf synth', out: 'the stacks in cdktf.out (kmsfix scan cdktf.out)', language: true },
 };
 
+/** A Pulumi project file (Pulumi.yaml, .yml or .json), whose `runtime` names the program's language. */
+const PULUMI_FILES = new Set(['Pulumi.yaml', 'Pulumi.yml', 'Pulumi.json']);
+
+/** The Pulumi runtimes kmsfix does not read (it reads `yaml`, and `nodejs` programs' TypeScript and JavaScript). */
+const PULUMI_RUNTIMES: Record<string, string> = { python: 'Python', go: 'Go', dotnet: 'C#', java: 'Java' };
+
 /** The names of the files discovery lists for unreadCdkApps. */
-export const APP_FILES: ReadonlySet<string> = new Set(Object.keys(APPS));
+export const APP_FILES: ReadonlySet<string> = new Set([...Object.keys(APPS), ...PULUMI_FILES]);
+
+const yaml = lazyRequire<typeof Yaml>('yaml');
+
+/** A Pulumi project's runtime name (`runtime: go`, or `runtime: { name: go }`); not YAML, or none: undefined. */
+export function pulumiRuntime(text: string): string | undefined {
+  let runtime: unknown;
+  try {
+    runtime = (yaml().parse(text) as { runtime?: unknown } | null)?.runtime;
+  } catch {
+    return undefined;
+  }
+  const name = typeof runtime === 'object' && runtime !== null ? (runtime as { name?: unknown }).name : runtime;
+  return typeof name === 'string' ? name : undefined;
+}
 
 /** A cdk.json or cdktf.json larger than this is not an app's (it is read whole). */
 const MAX_BYTES = 1 << 20;
@@ -45,13 +68,14 @@ function languageIn(text: string): string | undefined {
 
 /**
  * One note per `cdk.json` or `cdktf.json` (`shown`: its display path) whose `app` runs a language
- * kmsfix does not read. A file that cannot be read or parsed says nothing (it is not an app kmsfix can tell).
+ * kmsfix does not read, and per Pulumi project file whose `runtime` is one. A file that cannot be read or parsed says nothing (it is not an app kmsfix can tell).
  */
 export function unreadCdkApps(files: { absPath: string; shown: string }[]): string[] {
   const notes: string[] = [];
   for (const f of files) {
     const kind = APPS[path.basename(f.absPath)];
-    if (!kind) continue;
+    const pulumi = PULUMI_FILES.has(path.basename(f.absPath));
+    if (!kind && !pulumi) continue;
     let text: string;
     try {
       text = readFileSync(f.absPath, 'utf8');
@@ -59,6 +83,17 @@ export function unreadCdkApps(files: { absPath: string; shown: string }[]): stri
       continue;
     }
     if (text.length > MAX_BYTES) continue;
+    if (!kind) {
+      const runtime = pulumiRuntime(text);
+      const language = runtime === undefined ? undefined : PULUMI_RUNTIMES[runtime];
+      if (language)
+        notes.push(
+          `${f.shown}: a Pulumi program in ${language} (runtime: ${runtime}), which kmsfix does not read (it reads Pulumi programs in ` +
+            'YAML, TypeScript and JavaScript): its tables are not reported; check their serverSideEncryption (a kmsKeyArn of a ' +
+            'customer-managed key) by hand',
+        );
+      continue;
+    }
     const app = readCdkJson(text).app ?? '';
     const language = unreadLanguage(app, kind.language && languageIn(text));
     if (!language) continue;

@@ -210,7 +210,7 @@ export async function discover(
   const seen = new Set<string>();
   /** kmsfix temp files found in the folders looked at (absolute paths). */
   const temps = new Set<string>();
-  /** The `cdk.json` and `cdktf.json` files of the walked folders (absolute paths): CDK and CDKTF apps, whose language src/io/cdkApps.ts tells. */
+  /** The `cdk.json`, `cdktf.json` and `Pulumi.yaml` files of the walked folders (absolute paths): CDK and CDKTF apps and Pulumi programs, whose language src/io/cdkApps.ts tells. */
   const cdkApps: string[] = [];
   const tempsBeside = (file: string) => {
     try {

@@ -1,6 +1,6 @@
 /**
- * CDK and CDKTF apps in a language kmsfix does not read (src/io/cdkApps.ts): a Python, Java, Go or C#
- * app's `cdk.json` or `cdktf.json` is said once per app, in the text output (a note), the JSON report (`notes`) and SARIF
+ * CDK and CDKTF apps and Pulumi programs in a language kmsfix does not read (src/io/cdkApps.ts): a Python, Java, Go or C#
+ * app's `cdk.json`, `cdktf.json` or `Pulumi.yaml` is said once per app, in the text output (a note), the JSON report (`notes`) and SARIF
  * (a tool notification of level note), and a clean tree still exits 0. A TypeScript or JavaScript app
  * says nothing.
  */
@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unreadLanguage } from '../../src/io/cdkApps.js';
+import { pulumiRuntime, unreadLanguage } from '../../src/io/cdkApps.js';
 import { runCli } from '../helpers/cli-helper.js';
 
 describe('the language of a cdk.json app', () => {
@@ -88,6 +88,47 @@ describe('kmsfix scan beside a CDK app it does not read', () => {
     expect(invocation.toolExecutionNotifications).toEqual([
       { level: 'note', message: { text: note } },
       { level: 'note', message: { text: cdktfNote } },
+    ]);
+  });
+});
+
+describe('kmsfix scan beside a Pulumi program it does not read', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-pulumi-apps-'));
+    const files: Record<string, string> = {
+      'go/Pulumi.yaml': 'name: orders\nruntime: go\n',
+      'go/main.go': 'dynamodb.NewTable(ctx, "orders", &dynamodb.TableArgs{})\n',
+      'py/Pulumi.yml': 'name: etl\nruntime:\n  name: python\n  options:\n    toolchain: uv\n',
+      'ts/Pulumi.yaml': 'name: web\nruntime: nodejs\n',
+      'yaml/Pulumi.yaml': 'name: api\nruntime: yaml\nresources: {}\n',
+      'broken/Pulumi.yaml': 'runtime: [go\n',
+    };
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(path.join(dir, path.dirname(f)), { recursive: true });
+      writeFileSync(path.join(dir, f), text);
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const tail =
+    ', which kmsfix does not read (it reads Pulumi programs in YAML, TypeScript and JavaScript): its tables are not reported; ' +
+    'check their serverSideEncryption (a kmsKeyArn of a customer-managed key) by hand';
+
+  it('a runtime as a string or as { name }', () => {
+    expect(pulumiRuntime('runtime: go\n')).toBe('go');
+    expect(pulumiRuntime('runtime: { name: dotnet }\n')).toBe('dotnet');
+    expect(pulumiRuntime('{ "name": "x", "runtime": "java" }')).toBe('java');
+    expect(pulumiRuntime('runtime: [go\n')).toBeUndefined();
+    expect(pulumiRuntime('name: x\n')).toBeUndefined();
+  });
+
+  it('one note per Go, Python, C# or Java program; none for YAML or Node.js; exit 0', async () => {
+    const r = await runCli(['scan', '--format', 'json', '.'], dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).notes).toEqual([
+      `go/Pulumi.yaml: a Pulumi program in Go (runtime: go)${tail}`,
+      `py/Pulumi.yml: a Pulumi program in Python (runtime: python)${tail}`,
     ]);
   });
 });

@@ -222,6 +222,8 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       const replica = REPLICA_TYPES.has(type);
       const native = NATIVE_TYPES.has(type);
       if (resource?.kind !== 'map' || !(replica || native || TABLE_TYPES.has(type))) continue;
+      // `get:` reads a resource another stack owns (pulumi-yaml refuses `properties` beside it): not the program's.
+      if (ownPair(resource, 'get')) continue;
       if (doc.duplicates && ambiguous(resources, pair, doc.duplicates)) continue;
       const props = child(resource, SSE_PATH.properties);
       const encryption: EncryptionFacts = native

@@ -23,7 +23,7 @@ import { bindings, importedModuleOf, readImports, readRequires, resolveSymbol, t
 import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './javascript.js';
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { lookup, snippet } from './lookup.js';
-import { objectOf, readOptions, unreadableOptionsStep } from './options.js';
+import { objectOf, readOptions, readsExisting, unreadableOptionsStep } from './options.js';
 import { callExpressions, isJavaScript, newExpressions, parseTypeScript, stringValue, ts, unwrap } from './parse.js';
 import { factorySites, type FactorySite } from './factories.js';
 import { functionOf } from './scopes.js';
@@ -796,6 +796,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   for (const node of js ? [] : newExpressions(sf)) {
     const cls = classOf(node.expression);
     if (!cls) continue;
+    // `new aws.dynamodb.Table(name, {}, { id })` reads an existing table (as `Table.get()` does): not the program's.
+    if (cls.framework === 'pulumi' && !cls.sst && readsExisting(sf, node.arguments?.[2])) continue;
     const t = tableOf(node, cls);
     if (cls.framework === 'pulumi' && !cls.sst && !c.sym(node.expression))
       t.encryption.obstacles.push({ kind: 'code-shape', step: sstStep('v3-global') });

@@ -136,6 +136,19 @@ export function readOptions(
   return { retain: false };
 }
 
+/**
+ * Pulumi's `id` resource option (as written, or in a const object literal of the file): the resource
+ * is read from the cloud, as `Table.get()` reads it, never created or updated by the program, so it
+ * is not a table of the program. `id: undefined` / `null` is no id.
+ */
+export function readsExisting(sf: ts.SourceFile, options: ts.Expression | undefined): boolean {
+  const o = options ? objectOf(options) : undefined;
+  const id = o ? lookup(sf, o.literal, 'id') : undefined;
+  if (id?.kind !== 'value') return false;
+  const v = unwrap(id.value);
+  return v.kind !== ts.SyntaxKind.NullKeyword && !(ts.isIdentifier(v) && v.text === 'undefined');
+}
+
 /** Each table's options, read once: its key, alias, lookups and the key's protection all ask. */
 const copied = new WeakMap<TsTable, CopiedOptions>();
 

@@ -24,6 +24,8 @@ declare module '@pulumi/pulumi' {
     protected registerOutputs(outputs?: Inputs | Promise<Inputs> | Output<Inputs>): void;
   }
   export interface ResourceOptions {
+    /** Read the existing resource with this ID (never created or updated). */
+    id?: Input<string>;
     parent?: Resource;
     dependsOn?: Input<Input<Resource>[]> | Input<Resource>;
     protect?: boolean;
@@ -122,6 +124,7 @@ declare module '@pulumi/aws' {
     }
     class Table extends pulumi.CustomResource {
       constructor(name: string, args?: TableArgs, opts?: pulumi.CustomResourceOptions);
+      static get(name: string, id: Input<string>, state?: object, opts?: pulumi.CustomResourceOptions): Table;
       readonly arn: pulumi.Output<string>;
       readonly name: pulumi.Output<string>;
     }
