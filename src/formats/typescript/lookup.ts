@@ -3,7 +3,7 @@
  * spreads of `const` object literals of the file, src/formats/typescript/consts.ts).
  */
 import { constObjectOf } from './consts.js';
-import { propertyName, stringValue, ts } from './parse.js';
+import { propertyName, stringValue, ts, unwrap } from './parse.js';
 
 export type Lookup =
   | { kind: 'absent' }
@@ -31,6 +31,9 @@ export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: s
         if (inner.kind !== 'absent') found = inner;
         continue;
       }
+      const literals = depth < 8 ? spreadLiterals(p.expression) : undefined;
+      // `...(streamable && { stream })`, `...(c ? { a } : {})`: object literals that do not name the property leave it as it was.
+      if (literals?.every((l) => lookup(sf, l, name, depth + 1).kind === 'absent')) continue;
       found = { kind: 'unknown', node: p, why: `${name} may come from the spread ${snippet(sf, p)}` };
       continue;
     }
@@ -47,4 +50,21 @@ export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: s
     else found = { kind: 'unknown', node: p, why: `${name} is ${snippet(sf, p)}` };
   }
   return found;
+}
+
+/**
+ * The object literals a spread may add, when it can add nothing else: a literal, `c && {...}` (a falsy
+ * `c` adds nothing), `c ? {...} : {...}`, null or undefined; undefined for any other expression.
+ */
+function spreadLiterals(e: ts.Expression): ts.ObjectLiteralExpression[] | undefined {
+  const x = unwrap(e);
+  if (ts.isObjectLiteralExpression(x)) return [x];
+  if (x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined')) return [];
+  if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return spreadLiterals(x.right);
+  if (ts.isConditionalExpression(x)) {
+    const a = spreadLiterals(x.whenTrue);
+    const b = spreadLiterals(x.whenFalse);
+    return a && b ? [...a, ...b] : undefined;
+  }
+  return undefined;
 }
