@@ -314,6 +314,18 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
         if (v && !inputs.has(v) && def && /^\[\s*\]$/.test(def.value.trim())) continue;
         obstacles.push(v && inputs.has(v) ? { kind: 'module-replica-regions' } : { kind: 'dynamic-replicas' });
       }
+      // A table the module creates only when an input says so (`count = var.create ? 1 : 0`): the key and
+      // alias beside the call would be created either way.
+      const count = attr(tb, 'count');
+      const made = count ? evaluate(count.value, callEnv) : undefined;
+      if (count && !(made?.known && typeof made.value === 'number' && made.value >= 1))
+        obstacles.push({
+          kind: 'code-shape',
+          step:
+            `${tableName} (${where}) has count = ${count.value.trim()}, which the call decides with a value the code does not tell, ` +
+            `and a key and alias beside the call would be created even when the module creates no table: create them by hand with ` +
+            `the same condition (count), and pass the key to the module's key input`,
+        });
       // The key beside the call is created through the call's provider, in its Region.
       const region = attr(tb, 'region');
       if (region && region.lit?.type !== 'null')

@@ -246,6 +246,22 @@ describe('tables decided by module inputs', () => {
     ]);
   });
 
+  it("a local module's table with count decided by the call: fixed only when the code tells the table exists", async () => {
+    const sse = '    enabled     = var.sse\n    kms_key_arn = var.key\n';
+    const files = (create: string) => [
+      { path: 'm/main.tf', text: table('this', sse).replace('{\n', '{\n  count = var.create ? 1 : 0\n') },
+      { path: 'm/variables.tf', text: `${variable('sse', 'false')}\n${variable('key', 'null')}\n${variable('create', 'true')}` },
+      {
+        path: 'main.tf',
+        text: `provider "aws" {\n  region = "eu-west-1"\n}\n\nvariable "on" {\n  type = bool\n}\n\nmodule "orders" {\n  source = "./m"\n${create}}\n`,
+      },
+    ];
+    const maybe = (await scan(files('  create = var.on\n')))['module.orders'];
+    expect(maybe.fixable).toBe(false);
+    expect(maybe.blocker).toContain('has count = var.create ? 1 : 0, which the call decides with a value the code does not tell');
+    for (const create of ['', '  create = true\n']) expect((await scan(files(create)))['module.orders'].fixable, create).toBe(true);
+  });
+
   it('a local module with two tables fed by the same inputs: the call is set once, both tables fixed (per table and shared)', async () => {
     const sse = '    enabled     = var.sse\n    kms_key_arn = var.key\n';
     const files = [
