@@ -121,6 +121,13 @@ describe('kmsfix scan beside a Pulumi program it does not read', () => {
     expect(pulumiRuntime('{ "name": "x", "runtime": "java" }')).toBe('java');
     expect(pulumiRuntime('runtime: [go\n')).toBeUndefined();
     expect(pulumiRuntime('name: x\n')).toBeUndefined();
+    expect(pulumiRuntime('name: x\nruntime:\n  name: python # the interpreter\n  options:\n    virtualenv: venv\ndescription: y\n')).toBe(
+      'python',
+    );
+    expect(pulumiRuntime('name: x\nruntime:\n  options:\n    toolchain: pip\n  name: "go"\n')).toBe('go');
+    expect(pulumiRuntime("runtime: 'yaml' # a YAML program\nresources: {}\n")).toBe('yaml');
+    expect(pulumiRuntime('runtime:\ndescription: x\n  name: go\n')).toBeUndefined();
+    expect(pulumiRuntime('{"name": "x", "runtime": {"name": "dotnet"}}')).toBe('dotnet');
   });
 
   it('one note per Go, Python, C# or Java program; none for YAML or Node.js; exit 0', async () => {
