@@ -24,7 +24,7 @@ function setting(t: TableReport, was: Was): string {
     case 'cloudformation':
       return owned
         ? '`SSESpecification: {SSEEnabled: false}`'
-        : '`SSESpecification: {SSEEnabled: true}` without `SSEType` or `KMSMasterKeyId`';
+        : '`SSESpecification: {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: alias/aws/dynamodb}`';
     case 'cdk-l1':
       return owned ? '`sseSpecification: { sseEnabled: false }`' : '`sseSpecification: { sseEnabled: true }` without a key';
     case 'cdk-v2':

@@ -19,6 +19,7 @@ describe('rollbackNote', () => {
     const text = note([
       table('cloudformation', 'AWS::DynamoDB::Table', 'aws-owned'),
       table('sam', 'AWS::Serverless::SimpleTable', 'aws-owned'),
+      table('serverless', 'AWS::DynamoDB::Table', 'aws-managed'),
       table('cloudformation', 'AWS::DynamoDB::GlobalTable', 'aws-managed'),
       table('cdk', 'aws-cdk-lib.aws_dynamodb.Table', 'aws-managed'),
       table('cdk', 'aws-cdk-lib.aws_dynamodb.TableV2', 'aws-owned'),
@@ -31,6 +32,7 @@ describe('rollbackNote', () => {
     expect(text.match(/CloudFormation, SAM and Serverless, was aws-owned/g)).toHaveLength(1);
     for (const line of [
       '- CloudFormation, SAM and Serverless, was aws-owned: `SSESpecification: {SSEEnabled: false}`',
+      '- CloudFormation, SAM and Serverless, was aws-managed: `SSESpecification: {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: alias/aws/dynamodb}`',
       '- AWS::DynamoDB::GlobalTable, was aws-managed: `SSESpecification: {SSEEnabled: true, SSEType: KMS}` and no `KMSMasterKeyId` in its replicas',
       '- AWS CDK Table, was aws-managed: `encryption: TableEncryption.AWS_MANAGED`',
       '- AWS CDK TableV2, was aws-owned: `encryption: TableEncryptionV2.dynamoOwnedKey()`',

@@ -117,7 +117,7 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
     const bound = /\b(rolePermissionsBoundary|permissionsBoundary)['"]?\s*:/.exec(service.text);
     if (bound)
       found.boundary = `${service.path}: ${bound[1] === 'rolePermissionsBoundary' ? 'provider.rolePermissionsBoundary' : 'provider.iam.role.permissionsBoundary'}`;
-    const plugin = /(?:^|[\s'"[,-])((?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?)(?=['"\s,\]]|$)/m.exec(service.text)?.[1];
+    const plugin = /(?:^|[\s'"[,])((?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?)(?=['"\s,\]]|$)/m.exec(service.text)?.[1];
     if (plugin && LOCAL_MIGRATION_PLUGIN.test(plugin)) found.localPlugin = plugin;
     if (service.text.includes(GLOBAL_TABLES_PLUGIN) && /\bglobalTables['"]?\s*:/.test(service.text))
       found.globalTables = { v2: /\bglobalTables['"]?\s*:[\s\S]*?\bversion['"]?\s*:\s*['"]?v2\b/.test(service.text) };
