@@ -16,6 +16,7 @@ import { GLOBAL_TABLES_PLUGIN, type Obstacle } from '../../rule/facts.js';
 import { globalTablesPlugin } from '../../rule/blockers.js';
 import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
 import { intrinsicArg, intrinsicName, referencedIds, TABLE_TYPES, type CfnTemplate } from './detect.js';
+import { servicePlugins } from './cautions.js';
 
 /** The legacy APIs whose grant says a global table is made outside the template. */
 const LEGACY_ACTIONS = ['dynamodb:createglobaltable', 'dynamodb:updateglobaltable'];
@@ -164,16 +165,9 @@ function tableRefs(node: CNode | null | undefined, ids: Set<string>, out: string
 
 // ---------------------------------------------------------------- serverless-create-global-dynamodb-table
 
-function listsPlugin(template: CfnTemplate): boolean {
-  let plugins = child(template.root, 'plugins');
-  // `plugins: {localPath: ..., modules: [...]}`
-  if (plugins?.kind === 'map') plugins = child(plugins, 'modules');
-  return plugins?.kind === 'seq' && plugins.items.some((i) => scalarString(resolveAlias(i))?.trim() === GLOBAL_TABLES_PLUGIN);
-}
-
 function pluginTargets(template: CfnTemplate): { target: Target; obstacle: Obstacle } | undefined {
   // The plugin joins the tables of the service's own stack, not those of serverless-plugin-additional-stacks.
-  if (template.stack || !listsPlugin(template)) return undefined;
+  if (template.stack || !servicePlugins(template).includes(GLOBAL_TABLES_PLUGIN)) return undefined;
   const custom = child(template.root, 'custom');
   // Without custom.globalTables the plugin does nothing; a `custom` kmsfix cannot read may hold it.
   const config = custom?.kind === 'map' ? child(custom, 'globalTables') : custom === undefined ? undefined : custom;

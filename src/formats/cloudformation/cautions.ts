@@ -7,18 +7,18 @@ import { type Caution, LOCAL_MIGRATION_PLUGIN } from '../../rule/facts.js';
 import { child, resolveAlias, scalarString } from '../yaml/tree.js';
 import type { CfnTemplate } from './detect.js';
 
+/** The plugins a serverless.yml lists (`plugins: [...]`, or `plugins: {localPath: ..., modules: [...]}`), as written. */
+export function servicePlugins(template: CfnTemplate): string[] {
+  if (template.flavor !== 'serverless') return [];
+  let plugins = child(template.root, 'plugins');
+  if (plugins?.kind === 'map') plugins = child(plugins, 'modules');
+  if (plugins?.kind !== 'seq') return [];
+  return plugins.items.map((i) => scalarString(resolveAlias(i))?.trim()).filter((n): n is string => !!n);
+}
+
 /** A serverless.yml's plugin that migrates its AWS::DynamoDB::Table resources into DynamoDB Local. */
 function localMigrationsOf(template: CfnTemplate): string | undefined {
-  if (template.flavor !== 'serverless') return undefined;
-  let plugins = child(template.root, 'plugins');
-  // `plugins: {localPath: ..., modules: [...]}`
-  if (plugins?.kind === 'map') plugins = child(plugins, 'modules');
-  if (plugins?.kind !== 'seq') return undefined;
-  for (const item of plugins.items) {
-    const name = scalarString(item)?.trim();
-    if (name && LOCAL_MIGRATION_PLUGIN.test(name)) return name;
-  }
-  return undefined;
+  return servicePlugins(template).find((name) => LOCAL_MIGRATION_PLUGIN.test(name));
 }
 
 /** Resources whose `PermissionsBoundary` bounds a role: IAM roles and users, and the roles SAM makes for functions and state machines. */

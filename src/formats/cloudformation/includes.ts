@@ -15,6 +15,9 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { pair } from '../yaml/tree.js';
 import type { CfnDetection, CfnTemplate } from './detect.js';
 
+/** A LOCAL_MIGRATION_PLUGIN named in a service file's text, as a list item or a quoted string. */
+const LOCAL_PLUGIN_IN_TEXT = new RegExp(`(?:^|[\\s'"[,])(${LOCAL_MIGRATION_PLUGIN.source.slice(1, -1)})(?=['"\\s,\\]]|$)`, 'm');
+
 /** The Serverless Framework service files that may include a file of Resources with `${file(...)}`. */
 const SERVICE_FILES = ['serverless.yml', 'serverless.yaml', 'serverless.ts'];
 
@@ -117,8 +120,8 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
     const bound = /\b(rolePermissionsBoundary|permissionsBoundary)['"]?\s*:/.exec(service.text);
     if (bound)
       found.boundary = `${service.path}: ${bound[1] === 'rolePermissionsBoundary' ? 'provider.rolePermissionsBoundary' : 'provider.iam.role.permissionsBoundary'}`;
-    const plugin = /(?:^|[\s'"[,])((?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?)(?=['"\s,\]]|$)/m.exec(service.text)?.[1];
-    if (plugin && LOCAL_MIGRATION_PLUGIN.test(plugin)) found.localPlugin = plugin;
+    const plugin = LOCAL_PLUGIN_IN_TEXT.exec(service.text)?.[1];
+    if (plugin) found.localPlugin = plugin;
     if (service.text.includes(GLOBAL_TABLES_PLUGIN) && /\bglobalTables['"]?\s*:/.test(service.text))
       found.globalTables = { v2: /\bglobalTables['"]?\s*:[\s\S]*?\bversion['"]?\s*:\s*['"]?v2\b/.test(service.text) };
     return found;

@@ -133,23 +133,30 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
   return out;
 }
 
-/** A serverless.ts's plugin (`plugins: ['serverless-dynamodb-local']`) that migrates its tables into DynamoDB Local (EncryptionFacts.localMigrations). */
-function localMigrationsOf(sf: ts.SourceFile): string | undefined {
-  if (!sf.text.includes('serverless-dynamodb')) return undefined;
-  let found: string | undefined;
+/** The names each `plugins: [...]` array of a serverless.ts lists, array by array, in the file's order. */
+function pluginLists(sf: ts.SourceFile): string[][] {
+  const lists: string[][] = [];
   const visit = (n: ts.Node): void => {
-    if (found !== undefined) return;
     if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'plugins' && ts.isArrayLiteralExpression(unwrap(n.initializer))) {
-      for (const e of (unwrap(n.initializer) as ts.ArrayLiteralExpression).elements) {
-        const name = stringValue(unwrap(e))?.trim();
-        if (name && LOCAL_MIGRATION_PLUGIN.test(name)) found = name;
-      }
+      const names = (unwrap(n.initializer) as ts.ArrayLiteralExpression).elements.map((e) => stringValue(unwrap(e))?.trim());
+      lists.push(names.filter((name): name is string => !!name));
       return;
     }
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  return found;
+  return lists;
+}
+
+/** A serverless.ts's plugin (`plugins: ['serverless-dynamodb-local']`) that migrates its tables into DynamoDB Local (EncryptionFacts.localMigrations). */
+function localMigrationsOf(sf: ts.SourceFile): string | undefined {
+  if (!sf.text.includes('serverless-dynamodb')) return undefined;
+  // The first list that names one; the last it names.
+  for (const names of pluginLists(sf)) {
+    const found = names.filter((name) => LOCAL_MIGRATION_PLUGIN.test(name)).at(-1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**
@@ -159,14 +166,9 @@ function localMigrationsOf(sf: ts.SourceFile): string | undefined {
  */
 function globalTablesPluginOf(sf: ts.SourceFile): { v2: boolean } | undefined {
   if (!sf.text.includes(GLOBAL_TABLES_PLUGIN) || !sf.text.includes('globalTables')) return undefined;
-  let listed = false;
+  if (!pluginLists(sf).some((names) => names.includes(GLOBAL_TABLES_PLUGIN))) return undefined;
   let v2 = false;
   const visit = (n: ts.Node): void => {
-    if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'plugins' && ts.isArrayLiteralExpression(unwrap(n.initializer))) {
-      for (const e of (unwrap(n.initializer) as ts.ArrayLiteralExpression).elements)
-        if (stringValue(unwrap(e))?.trim() === GLOBAL_TABLES_PLUGIN) listed = true;
-      return;
-    }
     if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'globalTables') {
       const config = unwrap(n.initializer);
       if (ts.isObjectLiteralExpression(config))
@@ -181,7 +183,7 @@ function globalTablesPluginOf(sf: ts.SourceFile): { v2: boolean } | undefined {
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  return listed ? { v2 } : undefined;
+  return { v2 };
 }
 
 /**
