@@ -30,6 +30,7 @@ const ORDER: Kind[] = [
   'resource-region',
   'code-shape',
   'key-include',
+  'generated-key',
   'aws-native',
   'placement',
   'resource-policy',
@@ -50,7 +51,7 @@ const ORDER: Kind[] = [
  * option takes away (--kms-key-arn: nothing is added beside the table): a format still looks for the
  * others behind them (a table they block is one a fix may yet change).
  */
-export const WAIVABLE: ReadonlySet<Kind> = new Set(['parameter', 'replica-recreation', 'key-include']);
+export const WAIVABLE: ReadonlySet<Kind> = new Set(['parameter', 'replica-recreation', 'key-include', 'generated-key']);
 
 /** DynamoDB's principal for replication across accounts (multi-account global tables). */
 export const REPLICATION_PRINCIPAL = 'replication.dynamodb.amazonaws.com';
@@ -307,6 +308,8 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         'a key), or move the table into serverless.yml, then run kmsfix again; or run fix with --kms-key-arn and an existing key ' +
         '(it adds nothing beside the table)'
       );
+    case 'generated-key':
+      return `${o.step}; or run fix with --kms-key-arn and an existing key (it adds nothing beside the table)`;
     case 'aws-native':
       return (
         "the table is a resource of Pulumi's AWS Native provider (aws-native), which kmsfix reads but does not fix: create a " +

@@ -41,7 +41,7 @@ export interface JudgeOptions {
   fixParameterised?: boolean;
   /** Tables whose fix has Terraform delete and re-create replicas are fixed too (src/rule/blockers.ts recreationEffect). */
   recreateReplicas?: boolean;
-  /** A fix uses this existing key and adds none, so what keeps a generated key from being deployed is no obstacle (`key-include`). */
+  /** A fix uses this existing key and adds none, so what keeps a generated key from being deployed is no obstacle (`key-include`, `generated-key`). */
   kmsKeyArn?: string;
 }
 
@@ -50,6 +50,7 @@ const WAIVERS = [
   ['fixParameterised', 'parameter'],
   ['recreateReplicas', 'replica-recreation'],
   ['kmsKeyArn', 'key-include'],
+  ['kmsKeyArn', 'generated-key'],
 ] as const satisfies readonly (readonly [keyof JudgeOptions, Obstacle['kind']])[];
 
 /** The obstacles waived by each combination of the options (a bit per WAIVERS entry): built once, not per table. */

@@ -337,7 +337,7 @@ function createdMaybe(b: HBlock, m: RegistryModule): Obstacle | undefined {
   if (!on || sure === true || sure === 'missing') return undefined;
   const expr = on.value.trim();
   return {
-    kind: 'code-shape',
+    kind: 'generated-key',
     step:
       `the call creates its table only when ${m.create} = ${expr} is true, and a key and alias beside it would be created either way ` +
       `(the alias then named alias/dynamodb/): give the aws_kms_key and aws_kms_alias count = ${expr} ? 1 : 0 by hand, ` +

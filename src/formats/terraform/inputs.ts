@@ -320,7 +320,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       const made = count ? evaluate(count.value, callEnv) : undefined;
       if (count && !(made?.known && typeof made.value === 'number' && made.value >= 1))
         obstacles.push({
-          kind: 'code-shape',
+          kind: 'generated-key',
           step:
             `${tableName} (${where}) has count = ${count.value.trim()}, which the call decides with a value the code does not tell, ` +
             `and a key and alias beside the call would be created even when the module creates no table: create them by hand with ` +

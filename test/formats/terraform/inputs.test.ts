@@ -260,6 +260,13 @@ describe('tables decided by module inputs', () => {
     expect(maybe.fixable).toBe(false);
     expect(maybe.blocker).toContain('has count = var.create ? 1 : 0, which the call decides with a value the code does not tell');
     for (const create of ['', '  create = true\n']) expect((await scan(files(create)))['module.orders'].fixable, create).toBe(true);
+    // With --kms-key-arn nothing is added beside the call: the call passes the key, whether the table exists or not.
+    const kmsKeyArn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const given = await processMemory(files('  create = var.on\n'), 'fix', { kmsKeyArn });
+    const call = given.outcomes.find((o) => o.file.path === 'main.tf')!;
+    expect(call.tables.map((x) => [x.address, x.fixable, x.blocker])).toEqual([['module.orders', true, undefined]]);
+    expect(call.newText).toContain(`  sse = true\n  key = "${kmsKeyArn}"\n}`);
+    expect(call.newText).not.toContain('aws_kms_key');
   });
 
   it('a local module with two tables fed by the same inputs: the call is set once, both tables fixed (per table and shared)', async () => {

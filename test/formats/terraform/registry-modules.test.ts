@@ -9,8 +9,8 @@ import { processMemory } from '../../../src/engine/memory.js';
 
 const PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n\n';
 
-async function scan(text: string) {
-  const r = await processMemory([{ path: 'main.tf', text: PROVIDER + text }], 'scan');
+async function scan(text: string, kmsKeyArn?: string) {
+  const r = await processMemory([{ path: 'main.tf', text: PROVIDER + text }], 'scan', kmsKeyArn ? { kmsKeyArn } : {});
   return Object.fromEntries(r.outcomes.flatMap((o) => o.tables.map((t) => [t.address, t])));
 }
 
@@ -88,5 +88,18 @@ module "mi_type" {
       expect(t[address].blocker).toContain(`the call creates its table only when ${input} = var.create is true`);
       expect(t[address].blocker).toContain('give the aws_kms_key and aws_kms_alias count = var.create ? 1 : 0 by hand');
     }
+  });
+
+  it('with --kms-key-arn (nothing added beside the call), such a call is fixed: the key input only', async () => {
+    const arn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const text =
+      'variable "create" {\n  type = bool\n}\n\n' +
+      'module "maybe" {\n  source       = "terraform-aws-modules/dynamodb-table/aws"\n  create_table = var.create\n  name         = "maybe"\n  hash_key     = "id"\n}\n';
+    expect((await scan(text, arn))['module.maybe'].fixable).toBe(true);
+    const r = await processMemory([{ path: 'main.tf', text: PROVIDER + text }], 'fix', { kmsKeyArn: arn });
+    const out = r.output.get('main.tf')!;
+    expect(out).toContain(`server_side_encryption_kms_key_arn = "${arn}"`);
+    expect(out).not.toContain('aws_kms_key');
+    expect(out).not.toContain('aws_kms_alias');
   });
 });

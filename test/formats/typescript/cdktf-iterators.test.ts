@@ -27,8 +27,10 @@ export class MyStack extends TerraformStack {
 }
 `;
 
-async function run(props: string, mode: 'scan' | 'fix' = 'scan') {
-  const r = await processMemory([{ path: 'main.ts', text: file(props) }], mode);
+const ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+async function run(props: string, mode: 'scan' | 'fix' = 'scan', kmsKeyArn?: string) {
+  const r = await processMemory([{ path: 'main.ts', text: file(props) }], mode, kmsKeyArn ? { kmsKeyArn } : {});
   expect(r.outcomes.flatMap((o) => (o.error ? [o.error.message] : []))).toEqual([]);
   return { ...r.outcomes[0], output: r.output.get('main.ts')! };
 }
@@ -45,8 +47,20 @@ describe('CDKTF: a table with forEach or count', () => {
       expect(t.fixable, props).toBe(false);
       expect(t.blocker, props).toContain(`the table is created several times (${how})`);
       expect(t.blocker, props).toContain('Missing resource instance key');
+      expect(t.blocker, props).toContain('or run fix with --kms-key-arn and an existing key');
       const fixed = await run(props, 'fix');
       expect(fixed.output, props).toBe(file(props));
+    }
+  });
+
+  it('with --kms-key-arn (no key or alias added): fixed, every instance on the given key', async () => {
+    for (const props of ['forEach: names,\n      name: names.value,', "count: 2,\n      name: 'orders',"]) {
+      const scanned = (await run(props, 'scan', ARN)).tables[0];
+      expect([scanned.fixable, scanned.blocker], props).toEqual([true, undefined]);
+      const fixed = await run(props, 'fix', ARN);
+      expect(fixed.output, props).toContain(`serverSideEncryption: {\n        enabled: true,\n        kmsKeyArn: '${ARN}',\n      },`);
+      expect(fixed.output, props).not.toContain('KmsAlias');
+      expect(fixed.output, props).not.toContain('KmsKey');
     }
   });
 
