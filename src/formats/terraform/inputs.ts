@@ -215,6 +215,9 @@ function rootEnv(own: ModuleFile, here: ModuleFile[], siblings: SourceFile[]): E
   return lastEnv.env;
 }
 
+/** A collection with nothing in it, as a call or a default writes one: `[]`, `{}`, `toset([])`, `tomap({})`. */
+const EMPTY_COLLECTION = /^(?:(?:toset|tolist|tomap)\(\s*)?(?:\[\s*\]|\{\s*\})(?:\s*\))?$/;
+
 /** Attributes of a module call that are not inputs. */
 const META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
 
@@ -267,12 +270,23 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     for (const item of call.items) if (item.kind === 'attr' && !META.has(item.name)) inputs.set(item.name, item.value);
     const label = call.labels[0];
     const callEnv = moduleEnv(module.files, [], { label, inputs, env: env(), dir: rel });
-    // The module's tables the call creates: not those whose `count` it sets to 0 (`var.create_table && !var.autoscaling_enabled ? 1 : 0`).
+    /** The text the call gives the module's variable `v`: its input, else the variable's default. */
+    const inputText = (v: string) =>
+      inputs.get(v) ??
+      module.files
+        .flatMap((f) => f.tops)
+        .find((t) => t.type === 'variable' && t.labels[0] === v)
+        ?.attr('default')?.value;
+    // The module's tables the call creates: not those whose `count` it sets to 0 (`var.create_table && !var.autoscaling_enabled ? 1 : 0`),
+    // nor those whose `for_each` it gives an empty collection (`names = []`).
     const tables = module.blocks.filter(({ block: b }) => {
       if (b.type !== 'resource' || b.labels[0] !== 'aws_dynamodb_table' || b.labels.length !== 2) return false;
       const count = attr(b, 'count');
       const n = count ? evaluate(count.value, callEnv) : undefined;
-      return !(n?.known && (n.value === 0 || n.value === false));
+      const each = attr(b, 'for_each');
+      const eachVar = each && directVariable(each.value, callEnv);
+      const eachText = each && (eachVar ? inputText(eachVar) : each.value);
+      return !(n?.known && (n.value === 0 || n.value === false)) && !(eachText !== undefined && EMPTY_COLLECTION.test(eachText.trim()));
     });
     globalTableReplicas(det, module.blocks, inputs, label, rel);
     if (tables.length === 0) continue;
@@ -304,14 +318,9 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       for (const r of dynamicBlocks(tb, 'replica')) {
         const each = attr(r, 'for_each');
         const v = each && directVariable(each.value, callEnv);
-        const def =
-          v &&
-          module.files
-            .flatMap((f) => f.tops)
-            .find((t) => t.type === 'variable' && t.labels[0] === v)
-            ?.attr('default');
-        // Replicas only when the call passes them: a dynamic block over a variable that defaults to [] and that the call does not set makes none.
-        if (v && !inputs.has(v) && def && /^\[\s*\]$/.test(def.value.trim())) continue;
+        // Replicas only when the call passes them: a dynamic block over a variable the call leaves at an empty default, or sets to one, makes none.
+        const given = v && inputText(v);
+        if (given !== undefined && EMPTY_COLLECTION.test(given.trim())) continue;
         obstacles.push(v && inputs.has(v) ? { kind: 'module-replica-regions' } : { kind: 'dynamic-replicas' });
       }
       // A table the module creates only when an input says so (`count = var.create ? 1 : 0`): the key and

@@ -269,6 +269,29 @@ describe('tables decided by module inputs', () => {
     expect(call.newText).not.toContain('aws_kms_key');
   });
 
+  it("a local module's table with for_each: a call that gives it an empty collection creates no table and is not reported", async () => {
+    const sse = '    enabled     = var.sse\n    kms_key_arn = var.key\n';
+    const files = (names: string, def = '') => [
+      { path: 'm/main.tf', text: table('this', sse).replace('{\n', '{\n  for_each = var.names\n') },
+      { path: 'm/variables.tf', text: `${variable('sse', 'false')}\n${variable('key', 'null')}\n${variable('names', def || undefined)}` },
+      {
+        path: 'main.tf',
+        text: `provider "aws" {\n  region = "eu-west-1"\n}\n\nvariable "all" {\n  type = set(string)\n}\n\nmodule "orders" {\n  source = "./m"\n${names}}\n`,
+      },
+    ];
+    for (const [names, def] of [
+      ['  names = []\n', ''],
+      ['  names = toset([])\n', ''],
+      ['  names = {}\n', ''],
+      ['', '[]'],
+    ])
+      expect(Object.keys(await scan(files(names, def))), names || def).toEqual(['aws_dynamodb_table.this']);
+    for (const names of ['  names = var.all\n', '  names = ["a", "b"]\n']) {
+      const t = (await scan(files(names)))['module.orders'];
+      expect([t.status, t.fixable], names).toEqual(['aws-owned', true]);
+    }
+  });
+
   it('a local module with two tables fed by the same inputs: the call is set once, both tables fixed (per table and shared)', async () => {
     const sse = '    enabled     = var.sse\n    kms_key_arn = var.key\n';
     const files = [
