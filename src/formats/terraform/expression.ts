@@ -200,10 +200,9 @@ class Evaluator {
       const args = this.args();
       if (!args) return UNKNOWN();
       const why = args.flatMap((a) => a.why);
-      if (t.v === 'try') {
-        const first = args.find((a) => a.known);
-        return args[0]?.known ? args[0] : first && args.every((a) => a.known || a === args[0]) ? { ...first, why } : UNKNOWN(why);
-      }
+      // try(x, fallback) is x unless evaluating x fails, which a value kmsfix does not know (a resource's
+      // attribute, an object's field) gives no sign of: x's value, or unknown.
+      if (t.v === 'try') return args[0]?.known ? args[0] : UNKNOWN(why);
       if (t.v === 'coalesce') {
         for (const a of args) {
           if (!a.known) return UNKNOWN(why);
@@ -261,6 +260,19 @@ export function awsManagedChoice(expr: string, env: Env): string | undefined {
   if (!then && !otherwise) return undefined;
   const when = then && otherwise ? `whatever ${choice.condition} is` : `when ${choice.condition} is ${then}`;
   return `kms_key_arn = ${expr.trim()}: the AWS managed key ${when}, which the code alone does not tell`;
+}
+
+/** What a chain of locals stands for (`local.a`, `local.a = local.b`, `local.b = data.x.y.arn`: `data.x.y.arn`); undefined for anything else. */
+export function localTarget(expr: string, env: Env): string | undefined {
+  let e = expr;
+  for (let i = 0; i < 16; i++) {
+    const m = /^local\.([A-Za-z_][\w-]*)$/.exec(soleInterpolation(e) ?? e.trim());
+    if (!m) return i > 0 ? e.trim() : undefined;
+    const next = env.locals.get(m[1]);
+    if (next === undefined) return undefined;
+    e = next;
+  }
+  return undefined;
 }
 
 /** The variable an expression is, directly (`var.x`), or through one local (`local.y = var.x`). */

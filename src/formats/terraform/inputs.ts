@@ -24,7 +24,8 @@ import {
   type TfTable,
 } from './detect.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
-import { asBool, awsManagedChoice } from './expression.js';
+import { asBool, awsManagedChoice, localTarget } from './expression.js';
+import { keyThroughLocals } from './managedKeyData.js';
 import { encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock, type HComment } from './parse.js';
 import { blockComments, moduleTableSuppressions, suppressionsOf } from './suppress.js';
@@ -126,7 +127,11 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
   if (!v.known) {
     const choice = key ? awsManagedChoice(a.value, env()) : undefined;
     if (choice !== undefined) return { ...plain, state: 'unreadable', source: choice };
-    return v.why.length ? { ...plain, source: `${plain.source} (${v.why.join('; ')})` } : plain;
+    const out = v.why.length ? { ...plain, source: `${plain.source} (${v.why.join('; ')})` } : plain;
+    // A key read through locals: what they stand for, for awsManagedKeyData (a data source of alias/aws/dynamodb).
+    const target = key ? localTarget(a.value, env()) : undefined;
+    if (target !== undefined) keyThroughLocals.set(out, target);
+    return out;
   }
   if (key ? v.value !== null && typeof v.value !== 'string' : asBool(v.value) === undefined) return plain;
   evaluated.push(a.value.trim());

@@ -2,15 +2,19 @@
  * The AWS managed key reached through a data source: `kms_key_arn = data.aws_kms_alias.x.target_key_arn`
  * (or `.arn`) where `data "aws_kms_alias" "x" { name = "alias/aws/dynamodb" }`, and
  * `data.aws_kms_key.k.arn` where `key_id` names that alias (or its ARN). Such a key reference is the
- * AWS managed key, as the literal alias is: the table is aws-managed, not customer-managed. The data
- * source is looked up in the table's file, then in the module's other files (read only then).
+ * AWS managed key, as the literal alias is: the table is aws-managed, not customer-managed; so is a
+ * local that stands for one (`kms_key_arn = local.default_key`). The data source is looked up in the table's file, then in the module's other files (read only then).
  */
 import type { DiskContext, SourceFile } from '../../core/types.js';
+import type { Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { LineIndex } from '../../core/text.js';
 import type { TfDetection } from './detect.js';
 import { soleInterpolation } from './inputUses.js';
 import { siblingBlocks, summarize, type TopBlock, type TopValue } from './topBlocks.js';
+
+/** A key setting written as a chain of locals (`kms_key_arn = local.key`), with the expression they stand for (inputs.ts sets it). */
+export const keyThroughLocals = new WeakMap<Setting, string>();
 
 /** `data.aws_kms_alias.<name>.<attr>` or `data.aws_kms_key.<name>.<attr>` (an instance index allowed), as a whole expression. */
 const DATA_KEY = /^data\.(aws_kms_alias|aws_kms_key)\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.(arn|target_key_arn|target_key_id|id|key_id)$/;
@@ -37,7 +41,7 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
   const refs = det.tables.flatMap((t) => {
     const s = t.encryption.settings;
     if (s.model !== 'sse' || !s.key || (s.key.state !== 'reference' && s.key.state !== 'expression')) return [];
-    const data = dataKeyOf(s.key.source);
+    const data = dataKeyOf(keyThroughLocals.get(s.key) ?? s.key.source);
     return data ? [{ key: s.key, data }] : [];
   });
   if (refs.length === 0) return;

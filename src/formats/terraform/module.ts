@@ -53,10 +53,19 @@ export function regionKey(a: { value: string; lit?: { type: string; value?: unkn
   return 'expr:' + a.value.trim();
 }
 
-/** The aliased `provider "aws"` configurations of a module, by region (the first alias for a region wins). */
+/**
+ * The aliased `provider "aws"` configurations of a module, by region (the first alias for a region wins);
+ * and the Region a `data "aws_region" "x" { provider = aws.y }` reads (`data.aws_region.x.name`, `.region`,
+ * `.id`), by that provider: also one a module is given (`configuration_aliases`), which has no block here.
+ */
 export function providersByRegion(tops: TopBlock[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const t of tops) {
+    if (t.type === 'data' && t.labels[0] === 'aws_region' && t.labels.length === 2) {
+      const provider = /^aws\.[A-Za-z_][\w-]*$/.exec(t.attr('provider')?.value.trim() ?? '')?.[0];
+      if (provider) for (const a of ['name', 'region', 'id']) out.set(`expr:data.aws_region.${t.labels[1]}.${a}`, provider);
+      continue;
+    }
     if (t.type !== 'provider' || t.labels[0] !== 'aws') continue;
     const alias = t.attr('alias')?.lit;
     const key = regionKey(t.attr('region'));

@@ -76,4 +76,25 @@ describe('the AWS managed key through a data source', () => {
     const r = await processMemory([{ path: 'main.tf', text }], 'scan');
     expect(r.outcomes[0].tables.map((t) => t.status)).toEqual(['customer-managed', 'customer-managed']);
   });
+
+  it('through a chain of locals (in another file of the module) is aws-managed too, and fixed', async () => {
+    const files = [
+      {
+        path: 'locals.tf',
+        text: 'locals {\n  default_key = local.managed\n  managed     = data.aws_kms_alias.dynamodb.target_key_arn\n}\n',
+      },
+      { path: 'main.tf', text: `provider "aws" {\n  region = "us-east-1"\n}\n\n${DATA}${table('viaLocal', 'local.default_key')}` },
+    ];
+    const r = await processMemory(files, 'fix');
+    const t = r.outcomes.find((o) => o.file.path === 'main.tf')!.tables[0];
+    expect([t.status, t.fixable]).toEqual(['aws-managed', true]);
+    expect(t.message).toContain('data.aws_kms_alias.dynamodb names alias/aws/dynamodb');
+    expect(r.output.get('main.tf')).toContain('kms_key_arn = aws_kms_key.viaLocal.arn');
+    // A local that stands for a key of the module's own stays customer-managed.
+    const own = [
+      { path: 'locals.tf', text: 'locals {\n  default_key = aws_kms_key.k.arn\n}\n' },
+      { path: 'main.tf', text: `provider "aws" {\n  region = "us-east-1"\n}\n\n${DATA}${table('own', 'local.default_key')}` },
+    ];
+    expect((await processMemory(own, 'scan')).outcomes.find((o) => o.file.path === 'main.tf')!.tables[0].status).toBe('customer-managed');
+  });
 });

@@ -98,4 +98,28 @@ describe('replica blocks of a table with a customer-managed key', () => {
     expect(t.fixable).toBe(true);
     expect(r.output.get('main.tf')).toContain('kms_key_arn = aws_kms_replica_key.stat_us_west_2.arn');
   });
+
+  it('a replica whose region_name reads a data.aws_region of an aliased provider gets its key through that provider', async () => {
+    const data = 'data "aws_region" "west" {\n  provider = aws.us_west_2\n}\n\n';
+    for (const attribute of ['name', 'region', 'id']) {
+      const text =
+        data +
+        table(`\n  replica {\n    region_name = data.aws_region.west.${attribute}\n  }\n`).replace(
+          /\n {2}server_side_encryption \{[^}]*\}\n/,
+          '\n',
+        );
+      const r = await processMemory([{ path: 'main.tf', text }], 'fix', { recreateReplicas: true });
+      const t = r.outcomes[0].tables[0];
+      expect([t.fixable, t.blocker], attribute).toEqual([true, undefined]);
+      const out = r.output.get('main.tf')!;
+      expect(out, attribute).toContain('resource "aws_kms_replica_key" "stat_us_west_2" {\n  provider = aws.us_west_2\n');
+      expect(out, attribute).toContain('kms_key_arn = aws_kms_replica_key.stat_us_west_2.arn');
+    }
+    // A data source of the default provider names no aliased provider: the step asks for one, as before.
+    const plain =
+      'data "aws_region" "west" {}\n\n' +
+      table('\n  replica {\n    region_name = data.aws_region.west.name\n  }\n').replace(/\n {2}server_side_encryption \{[^}]*\}\n/, '\n');
+    const t = (await processMemory([{ path: 'main.tf', text: plain }], 'scan', { recreateReplicas: true })).outcomes[0].tables[0];
+    expect(t.blocker).toContain('no provider "aws" configuration with an alias for replica region data.aws_region.west.name');
+  });
 });
