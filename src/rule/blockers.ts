@@ -2,7 +2,7 @@
  * Obstacles to a fix (src/rule/facts.ts Obstacle): which count for a table, in what order, and the
  * manual step each one asks of the user (the blocker text), in the format's words.
  */
-import { GLOBAL_TABLES_PLUGIN, type Obstacle, type Vocabulary } from './facts.js';
+import { GLOBAL_TABLES_PLUGIN, IFELSE_PLUGIN, type Obstacle, type Vocabulary } from './facts.js';
 import type { Status } from './status.js';
 
 type Kind = Obstacle['kind'];
@@ -86,6 +86,34 @@ export function globalTablesPlugin(v2: boolean): Obstacle {
         version: '2017.11.29',
         why: `the service's plugin ${GLOBAL_TABLES_PLUGIN} (custom.globalTables, version v1: its default) joins it into a global table after each deploy`,
       };
+}
+
+/**
+ * An entry of a service's custom.serverlessIfElse (serverless-plugin-ifelse) that removes the table
+ * (`removes`), or sets or removes its Condition (`condition`), in some stages (`table`: the table's
+ * path there): the key and alias a fix adds would stay where the table is gone, the alias referring
+ * to a table the stack lacks (`generated-key`: --kms-key-arn adds neither). `unread`: the
+ * configuration, as written, is not one kmsfix reads; it may also set the table's encryption.
+ */
+export function ifElseExclude(entry: string, does: 'removes' | 'condition' | 'unread', table: string[] = []): Obstacle {
+  const by = `${entry} (${IFELSE_PLUGIN})`;
+  if (does === 'unread')
+    return {
+      kind: 'code-shape',
+      step:
+        `${by} is not a list of entries kmsfix reads; it may remove the table, or set its encryption, in some stages: write it ` +
+        'as a list of entries in serverless.yml, then run kmsfix again',
+    };
+  const at = table.join('.');
+  const key = [...table.slice(0, -1), `${table[table.length - 1]}Key`].join('.');
+  return {
+    kind: 'generated-key',
+    step:
+      `${by} ${does === 'removes' ? 'removes' : 'changes the Condition of'} ${at} in some stages, where the key and alias a fix ` +
+      `adds would stay, the alias referring to a table the stack lacks: add the key and alias by hand and list their paths ` +
+      `(such as ${key} and ${key}Alias) beside the table's in the same entries, or replace the entry with a CloudFormation ` +
+      'Condition on the table and run kmsfix again (it gives the key and alias the Condition)',
+  };
 }
 
 /** A global table's replica resource, named on the table's obstacle (one obstacle for all its replicas). */

@@ -309,3 +309,6 @@ export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-lo
  * global table after each deploy, through DynamoDB's API (Obstacle `api-global-table`).
  */
 export const GLOBAL_TABLES_PLUGIN = 'serverless-create-global-dynamodb-table';
+
+/** The Serverless Framework plugin whose custom.serverlessIfElse removes or sets configuration paths per stage (src/rule/ifElse.ts). */
+export const IFELSE_PLUGIN = 'serverless-plugin-ifelse';

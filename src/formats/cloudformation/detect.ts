@@ -17,6 +17,7 @@ import {
 } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isFixableStatus } from '../../rule/status.js';
 import { replicationPolicy } from '../../rule/blockers.js';
+import { applyIfElse } from '../../rule/ifElse.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
 import { commentSuppressions, metadataSuppressions, type Plain } from '../../core/suppressions.js';
 import type { Raw, Reference, TableKind } from '../../rule/peers/facts.js';
@@ -30,6 +31,7 @@ import { crossAccountGrants, policyText } from './resourcePolicy.js';
 import type { Includes } from './includes.js';
 import { templateCautions } from './cautions.js';
 import { apiGlobalTables } from './apiGlobalTables.js';
+import { ifElseTables } from './ifElse.js';
 import { additionalStackTemplates, tableAddress, type AdditionalStack } from './additionalStacks.js';
 import {
   child,
@@ -587,6 +589,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
     const simpleGlobals = simpleTableGlobals(template);
     const cautions = templateCautions(file.text, template);
     const apiGlobal = apiGlobalTables(file.text, template);
+    const ifElse = ifElseTables(file.text, template);
     const entries = resourceEntries(template.resources, defaults);
     for (const { rp, loop } of entries) {
       const resource = resolveAlias(rp.value);
@@ -611,6 +614,8 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
         obstacles: [],
       };
       if (kind === 'global') encryption.replicas = replicasOf(file.text, props);
+      // serverless-plugin-ifelse: what an entry removes or sets per stage.
+      applyIfElse(encryption, ifElse(rp.key, type));
       const own = type === 'AWS::DynamoDB::Table' ? cautions.tables : cautions.all;
       if (own) encryption.cautions = own;
       // What keeps a fix from being made, looked for only where the rule would fix the table.

@@ -10,6 +10,7 @@ import { globalTablesPlugin } from '../../rule/blockers.js';
 import type { LineIndex } from '../../core/text.js';
 import { cfnSettings, keyOf, lookup, objectAt, replicasOf, settingOf, suppressionsOf, unreadable, WORDS, type TsTable } from './detect.js';
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
+import { applyServiceIfElse } from './ifElse.js';
 
 const TYPES = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
 
@@ -123,6 +124,8 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
   const joined = out.length > 0 ? globalTablesPluginOf(sf) : undefined;
   // The plugin joins the stack's AWS::DynamoDB::Table resources into global tables.
   if (joined) for (const t of out) if (t.type === 'AWS::DynamoDB::Table') t.encryption.obstacles.push(globalTablesPlugin(joined.v2));
+  // serverless-plugin-ifelse: what its entries remove or set per stage.
+  if (out.length > 0 && sf.text.includes('serverlessIfElse')) applyServiceIfElse(sf, out, pluginLists(sf), (t) => t.address);
   // Two maps of one file may hold the same logical ID: each table's address stays its own (`Orders#2`).
   const seen = new Map<string, number>();
   for (const t of out) {
