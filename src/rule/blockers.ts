@@ -116,6 +116,22 @@ export function ifElseExclude(entry: string, does: 'removes' | 'condition' | 'un
   };
 }
 
+/**
+ * The obstacle of a table the template grants an API that makes its replicas outside the template
+ * (`actions` as written): 2017.11.29, dynamodb:CreateGlobalTable or UpdateGlobalTable; 2019.11.21,
+ * dynamodb:CreateTableReplica, which UpdateTable's ReplicaUpdates needs to add a replica.
+ */
+export function apiGrant(actions: string[], version: '2017.11.29' | '2019.11.21'): Obstacle {
+  const grants = `the template grants ${actions.join(' and ')} on it`;
+  return version === '2017.11.29'
+    ? { kind: 'api-global-table', version, why: grants }
+    : {
+        kind: 'api-global-table',
+        version,
+        why: `${grants}, with which UpdateTable (ReplicaUpdates) adds replicas through DynamoDB's API, outside the template and without a key of their Region`,
+      };
+}
+
 /** A global table's replica resource, named on the table's obstacle (one obstacle for all its replicas). */
 export function addGlobalTableReplica(obstacles: Obstacle[], replica: string): void {
   const had = obstacles.find((o) => o.kind === 'global-table-members');

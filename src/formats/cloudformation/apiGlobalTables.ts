@@ -7,19 +7,31 @@
  *   tables the grant's Resource names (Ref, GetAtt, `${Table}` in Fn::Sub; a literal ARN's table name
  *   matched against the tables' TableName), or every table when it names none kmsfix can tell
  *   (`*`, a parameter). `dynamodb:*` and `*` grant them too, and grant everything else: not read as a sign.
+ * - a template that grants `dynamodb:CreateTableReplica` (or a pattern naming it, `dynamodb:*Replica*`):
+ *   what adding a replica through `UpdateTable` (`ReplicaUpdates`, version 2019.11.21) needs, which a
+ *   custom resource's function calls; its replicas are made outside the template, with no key of their
+ *   Region. Its tables are read as above (a table both grants name: the Legacy one, whose step comes first).
  * - a Serverless Framework service with the plugin serverless-create-global-dynamodb-table and its
  *   `custom.globalTables`: after each deploy it joins every AWS::DynamoDB::Table of the service's
  *   stack into a global table, version 2017.11.29 unless `version: v2`, which adds replicas without
  *   a key of their Region (plugin 1.x, a list of `{tableKey, tableName}`: those tables only).
  */
 import { GLOBAL_TABLES_PLUGIN, type Obstacle } from '../../rule/facts.js';
-import { globalTablesPlugin } from '../../rule/blockers.js';
+import { apiGrant, globalTablesPlugin } from '../../rule/blockers.js';
 import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
 import { intrinsicArg, intrinsicName, referencedIds, TABLE_TYPES, type CfnTemplate } from './detect.js';
 import { servicePlugins } from './cautions.js';
 
-/** The legacy APIs whose grant says a global table is made outside the template. */
-const LEGACY_ACTIONS = ['dynamodb:createglobaltable', 'dynamodb:updateglobaltable'];
+/**
+ * The APIs whose grant says a table's replicas are made outside the template, by version: a pattern
+ * counts when it holds `word` (so `dynamodb:*` and `*`, which grant everything, do not).
+ */
+const SIGNS = [
+  { version: '2017.11.29', word: 'global', actions: ['dynamodb:createglobaltable', 'dynamodb:updateglobaltable'] },
+  { version: '2019.11.21', word: 'replica', actions: ['dynamodb:createtablereplica'] },
+] as const;
+
+type Sign = (typeof SIGNS)[number];
 
 /** The tables of a template an obstacle applies to: all of them, or by logical ID or literal TableName. */
 interface Target {
@@ -37,15 +49,17 @@ const NONE: ApiGlobalTables = () => undefined;
 
 export function apiGlobalTables(text: string, template: CfnTemplate): ApiGlobalTables {
   const plugin = template.flavor === 'serverless' && text.includes(GLOBAL_TABLES_PLUGIN) ? pluginTargets(template) : undefined;
-  const grant = /dynamodb:[\w*?]*global/i.test(text) ? grantTargets(template) : undefined;
-  if (!plugin && !grant) return NONE;
+  const grants = SIGNS.flatMap((sign) =>
+    new RegExp(`dynamodb:[\\w*?]*${sign.word}`, 'i').test(text) ? (grantTargets(template, sign) ?? []) : [],
+  );
+  if (!plugin && grants.length === 0) return NONE;
   return (id, resource) => {
     const type = scalarString(child(resource, 'Type'));
     // A GlobalTable is version 2019.11.21, its replicas its own.
     if (type === 'AWS::DynamoDB::GlobalTable') return undefined;
     if (plugin && type === 'AWS::DynamoDB::Table' && targets(plugin.target, id, resource)) return { ...plugin.obstacle };
-    if (grant && targets(grant.target, id, resource)) return { kind: 'api-global-table', why: grant.why, version: '2017.11.29' };
-    return undefined;
+    const grant = grants.find((g) => targets(g.target, id, resource));
+    return grant ? { ...grant.obstacle } : undefined;
   };
 }
 
@@ -68,16 +82,16 @@ function tablesOf(template: CfnTemplate): Set<string> {
   return ids;
 }
 
-function matchesLegacy(action: string): boolean {
+function matches(action: string, sign: Sign): boolean {
   const a = action.trim().toLowerCase();
-  if (!a.includes('global')) return false;
+  if (!a.includes(sign.word)) return false;
   const re = new RegExp(
     `^${a
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
       .replace(/\*/g, '.*')
       .replace(/\?/g, '.')}$`,
   );
-  return LEGACY_ACTIONS.some((x) => re.test(x));
+  return sign.actions.some((x) => re.test(x));
 }
 
 function strings(node: CNode | null | undefined, out: string[] = []): string[] {
@@ -90,8 +104,8 @@ function strings(node: CNode | null | undefined, out: string[] = []): string[] {
   return out;
 }
 
-/** The legacy grants of a template (its statements anywhere in it: roles, policies, SAM functions, provider.iam). */
-function grantTargets(template: CfnTemplate): { target: Target; why: string } | undefined {
+/** A template's grants of the sign's APIs (its statements anywhere in it: roles, policies, SAM functions, provider.iam). */
+function grantTargets(template: CfnTemplate, sign: Sign): { target: Target; obstacle: Obstacle } | undefined {
   const tableIds = tablesOf(template);
   const target = emptyTarget();
   const actions = new Set<string>();
@@ -107,9 +121,9 @@ function grantTargets(template: CfnTemplate): { target: Target; why: string } | 
     if (n.kind !== 'map') return;
     const action = child(n, 'Action');
     if (action !== undefined && scalarString(child(n, 'Effect')) !== 'Deny') {
-      const legacy = strings(action).filter(matchesLegacy);
-      if (legacy.length > 0) {
-        for (const a of legacy) actions.add(a.trim());
+      const granted = strings(action).filter((a) => matches(a, sign));
+      if (granted.length > 0) {
+        for (const a of granted) actions.add(a.trim());
         addResources(target, child(n, 'Resource'), tableIds);
       }
     }
@@ -117,7 +131,7 @@ function grantTargets(template: CfnTemplate): { target: Target; why: string } | 
   };
   visit(template.root);
   if (actions.size === 0) return undefined;
-  return { target, why: `the template grants ${[...actions].join(' and ')} on it` };
+  return { target, obstacle: apiGrant([...actions], sign.version) };
 }
 
 /** What a statement's Resource names: tables of the template, literal table names, or (anything else) every table. */

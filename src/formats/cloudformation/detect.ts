@@ -25,6 +25,7 @@ import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/
 import { AnchorIndex, sseEdit, type AliasSite, type SseEdit } from '../yaml/anchors.js';
 import { placeholderError, placeholderIn, placeholderSetting } from '../../core/placeholders.js';
 import { duplicateKeyError } from '../yaml/duplicates.js';
+import { transformIn } from '../yaml/cfnTransform.js';
 import { ParseError } from '../../core/types.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { crossAccountGrants, policyText } from './resourcePolicy.js';
@@ -264,14 +265,11 @@ function sseTypeSetting(text: string, node: CNode | null | undefined, defaults?:
  * template is CloudFormation's YAML 1.1 (not JSON, not a serverless.yml, which the Serverless
  * Framework reads as YAML 1.2 and sends as JSON), so a plain `SSEEnabled: yes` is true.
  */
-function settingsOf(
-  text: string,
-  props: CNode | null | undefined,
-  global: boolean,
-  yaml11: boolean,
-  defaults?: Defaults,
-  inherited?: CMap,
-): Settings {
+function settingsOf(text: string, resource: CMap, global: boolean, yaml11: boolean, defaults?: Defaults, inherited?: CMap): Settings {
+  const props = child(resource, 'Properties');
+  // What a Fn::Transform key inserts into the resource or its Properties (a snippet, a macro's output) may set them.
+  const transform = transformIn(resource, 'the resource includes') ?? transformIn(props, 'Properties include');
+  if (transform) return { model: 'unreadable', container: { state: 'unreadable', source: transform } };
   if (!global && props && intrinsicName(props))
     return { model: 'unreadable', container: { state: 'expression', source: snippet(text, props) } };
   // A scalar as the whole Properties: a Serverless variable (`${file(./orders.yml)}`, `${self:custom.orders}`)
@@ -319,6 +317,8 @@ function sseSettingsOf(
     // A null node (an alias that cannot be resolved): peers see a block they cannot read.
     return sse === null ? { model: 'sse', block: ABSENT, peerBlock: 'unresolved' } : { model: 'sse', block: ABSENT };
   }
+  const transform = own ? transformIn(sse, 'SSESpecification includes') : undefined;
+  if (transform) return { model: 'sse', block: { state: 'unreadable', source: transform } };
   if (own && (intrinsicName(sse) || sse!.kind !== 'map')) {
     const settings: Settings = { model: 'sse', block: { state: 'expression', source: snippet(text, sse) } };
     const choices = ifChoices(sse);
@@ -605,7 +605,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
         words: WORDS,
         settings: settingsOf(
           file.text,
-          props,
+          resource,
           kind === 'global',
           yaml11(template, json),
           defaults,

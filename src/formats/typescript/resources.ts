@@ -11,6 +11,7 @@ import type { LineIndex } from '../../core/text.js';
 import { cfnSettings, keyOf, lookup, objectAt, replicasOf, settingOf, suppressionsOf, unreadable, WORDS, type TsTable } from './detect.js';
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
 import { applyServiceIfElse } from './ifElse.js';
+import { FN_TRANSFORM, transformReason } from '../yaml/cfnTransform.js';
 
 const TYPES = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
 
@@ -57,11 +58,24 @@ function replicaKey(sf: ts.SourceFile, replica: ts.ObjectLiteralExpression): Set
   return o ? settingOf(sf, o, NAMES.key, keyOf(sf)) : ABSENT;
 }
 
+/** The reason when the object has a `'Fn::Transform'` property (AWS::Include, a macro: what it inserts is not known), else undefined. */
+function transformOf(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, where: string): string | undefined {
+  if (lookup(sf, o, FN_TRANSFORM).kind === 'absent') return undefined;
+  const t = objectAt(sf, o, FN_TRANSFORM);
+  const text = (x: ts.ObjectLiteralExpression | undefined, name: string) => {
+    const l = x ? lookup(sf, x, name) : undefined;
+    return l?.kind === 'value' ? stringValue(l.value) : undefined;
+  };
+  return transformReason(where, text(t, 'Name'), text(t && objectAt(sf, t, 'Parameters'), 'Location'));
+}
+
 function factsOf(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression, global: boolean): EncryptionFacts {
   const props = lookup(sf, resource, 'Properties');
   if (props.kind === 'unknown') return unreadable(props.why);
   const value = props.kind === 'value' ? unwrap(props.value) : undefined;
   if (value && !ts.isObjectLiteralExpression(value)) return unreadable(`Properties is ${value.getText(sf)}, not an object literal`);
+  const transform = transformOf(sf, resource, 'the resource includes') ?? (value && transformOf(sf, value, 'Properties include'));
+  if (transform) return unreadable(transform);
   const facts: EncryptionFacts = { peerKind: 'code', words: WORDS.CfnResource, settings: { model: 'sse', block: ABSENT }, obstacles: [] };
   if (value) facts.settings = cfnSettings(sf, value, !global, NAMES);
   if (global)

@@ -1,7 +1,8 @@
 /**
  * Tables a deploy joins into a global table through DynamoDB's API (src/formats/cloudformation/
  * apiGlobalTables.ts): a template that grants dynamodb:CreateGlobalTable or dynamodb:UpdateGlobalTable
- * (version 2017.11.29, whose replicas take no customer-managed key), and a Serverless service with
+ * (version 2017.11.29, whose replicas take no customer-managed key) or dynamodb:CreateTableReplica
+ * (UpdateTable's ReplicaUpdates, 2019.11.21: replicas without a key of their Region), and a Serverless service with
  * serverless-create-global-dynamodb-table. Such tables are reported not fixable, by scan and fix
  * alike; the fixtures cloudformation/legacy-global-table-grant and serverless-global-tables-plugin
  * hold the outputs.
@@ -124,6 +125,83 @@ describe('a template that grants the global table APIs of version 2017.11.29', (
       `Transform: AWS::Serverless-2016-10-31\nResources:\n${table('T')}  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: i.h\n      Runtime: nodejs20.x\n      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: dynamodb:CreateGlobalTable\n              Resource: !Sub 'arn:aws:dynamodb::\${AWS::AccountId}:global-table/\${T}'\n`,
     );
     expect(v.T.blocker).toContain(LEGACY);
+  });
+});
+
+const CURRENT =
+  "the template grants dynamodb:CreateTableReplica on it, with which UpdateTable (ReplicaUpdates) adds replicas through DynamoDB's API, " +
+  "outside the template and without a key of their Region: a table with a customer-managed key needs one of each replica's Region, " +
+  'so a fix would fail at deploy';
+
+describe('a template that grants dynamodb:CreateTableReplica (UpdateTable ReplicaUpdates, version 2019.11.21)', () => {
+  it('leaves the tables its Resource names (GetAtt, a Fn::Sub of another Region), and fixes the others', async () => {
+    const v = await verdicts(
+      'template.yaml',
+      template(
+        table('Backup') +
+          table('Subbed') +
+          table('Other') +
+          role(`- Effect: Allow
+  Action: [dynamodb:UpdateTable, dynamodb:CreateTableReplica, dynamodb:DescribeTable]
+  Resource:
+    - !GetAtt Backup.Arn
+    - !Sub arn:\${AWS::Partition}:dynamodb:\${Name}:\${AWS::AccountId}:table/\${Subbed}`),
+      ),
+    );
+    for (const t of ['Backup', 'Subbed'])
+      expect(v[t], t).toEqual({ fixed: false, fixable: false, blocker: expect.stringContaining(CURRENT) });
+    expect(v.Other).toEqual({ fixed: true, fixable: true, blocker: undefined });
+  });
+
+  it('reads patterns that name it, in JSON too; not dynamodb:*, dynamodb:UpdateTable alone, nor a Deny', async () => {
+    const json = JSON.stringify({
+      AWSTemplateFormatVersion: '2010-09-09',
+      Resources: {
+        T: { Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [] } },
+        P: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'DynamoDB:*Replica*', Resource: '*' }] } },
+        },
+      },
+    });
+    expect((await verdicts('template.json', json)).T.blocker).toContain(
+      CURRENT.replace('dynamodb:CreateTableReplica', 'DynamoDB:*Replica*'),
+    );
+    for (const statement of [
+      '- Effect: Allow\n  Action: dynamodb:*\n  Resource: "*"',
+      '- Effect: Allow\n  Action: dynamodb:UpdateTable\n  Resource: "*"',
+      '- Effect: Allow\n  Action: dynamodb:UpdateTableReplicaAutoScaling\n  Resource: "*"',
+      '- Effect: Deny\n  Action: dynamodb:CreateTableReplica\n  Resource: "*"',
+    ]) {
+      const v = await verdicts('template.yaml', template(table('T') + role(statement)));
+      expect(v.T, statement).toEqual({ fixed: true, fixable: true, blocker: undefined });
+    }
+  });
+
+  it("a table both versions' grants name gets the Legacy step, which comes first", async () => {
+    const v = await verdicts(
+      'template.yaml',
+      template(
+        table('T') +
+          role('- Effect: Allow\n  Action: [dynamodb:CreateTableReplica, dynamodb:UpdateGlobalTable]\n  Resource: !GetAtt T.Arn'),
+      ),
+    );
+    expect(v.T.blocker).toContain(LEGACY);
+    expect(v.T.blocker).not.toContain('CreateTableReplica');
+  });
+
+  it('a Serverless service: provider.iam statements', async () => {
+    const text = `service: s\nprovider:\n  name: aws\n  iam:\n    role:\n      statements:\n        - Effect: Allow\n          Action: [dynamodb:CreateTableReplica]\n          Resource: !GetAtt Notes.Arn\nresources:\n  Resources:\n${table(
+      'Notes',
+    )
+      .split('\n')
+      .map((l) => (l ? `  ${l}` : l))
+      .join('\n')}`;
+    expect((await verdicts('serverless.yml', text)).Notes).toEqual({
+      fixed: false,
+      fixable: false,
+      blocker: expect.stringContaining(CURRENT),
+    });
   });
 });
 
