@@ -31,7 +31,7 @@ import { inputUses } from './inputUses.js';
 import { awsManagedKeyData } from './managedKeyData.js';
 import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
 import { pinnedBelow } from './moduleVersion.js';
-import { asBool, awsManagedChoice } from './expression.js';
+import { asBool, awsManagedChoice, type Env } from './expression.js';
 import { applyOverrides } from './overrides.js';
 import { isRootModule } from './rootModule.js';
 import { synthOutputAt } from '../../core/synthOutput.js';
@@ -230,7 +230,11 @@ export function enabledSetting(a: HAttr | undefined, peer = a): Setting {
 }
 
 /** `kms_key_arn` as written: none, null and an empty string are the same (the AWS managed key, no key named). */
-export function keySetting(a: HAttr | undefined, peer = a): Setting {
+/**
+ * A key setting as written. `env`: the module's environment, where a choice's condition may be known
+ * (a root module's default: `var.create_key ? aws_kms_key.k[0].arn : null` is the key); none by default.
+ */
+export function keySetting(a: HAttr | undefined, peer = a, env: Env = NO_ENV): Setting {
   const raw = keyRawOf(peer);
   if (!a || a.lit?.type === 'null' || (a.lit?.type === 'string' && a.lit.value.trim() === '')) {
     return raw === undefined ? ABSENT : { ...ABSENT, raw };
@@ -238,10 +242,12 @@ export function keySetting(a: HAttr | undefined, peer = a): Setting {
   const placeholder = a.lit?.type === 'string' ? placeholderIn(a.lit.value) : undefined;
   if (placeholder !== undefined) return { state: 'unreadable', source: placeholderSetting('kms_key_arn', placeholder), raw };
   if (a.lit) return { state: 'literal', source: a.value, text: a.lit.type === 'string' ? a.lit.value : String(a.lit.value), raw };
-  const choice = awsManagedChoice(a.value, { vars: new Map(), locals: new Map() });
+  const choice = awsManagedChoice(a.value, env);
   if (choice !== undefined) return { state: 'unreadable', source: choice, raw };
   return { state: isReference(raw) ? 'reference' : 'expression', source: a.value, raw };
 }
+
+const NO_ENV: Env = { vars: new Map(), locals: new Map() };
 
 /** A registry module call's encryption, from its inputs (a terragrunt unit's `inputs` are read as such a call: terragruntUnit.ts). */
 export function moduleCallSettings(b: HBlock, m: RegistryModule): Settings {

@@ -71,19 +71,29 @@ class Evaluator {
   }
 
   /** A whole-expression `c ? a : b` whose condition is not known: its condition (as written) and both branches. */
-  choice(): { condition: string; branches: [Evaluated, Evaluated] } | undefined {
+  choice(): { condition: string; branches: [Evaluated, Evaluated] } | { chosen: string } | undefined {
     const c = this.or();
-    const condition = this.toks
-      .slice(0, this.p)
-      .map((t) => t.v)
-      .join(' ');
-    if (c.known || !this.peek('?')) return undefined;
+    const text = (from: number, to: number) =>
+      this.toks
+        .slice(from, to)
+        .map((t) => t.v)
+        .join(' ');
+    const condition = text(0, this.p);
+    if (!this.peek('?')) return undefined;
+    const decided = c.known && typeof c.value === 'boolean' ? c.value : undefined;
+    if (c.known && decided === undefined) return undefined;
     this.p++;
+    const from = this.p;
     const a = this.cond();
+    const aEnd = this.p;
     if (!this.peek(':')) return undefined;
     this.p++;
+    const bStart = this.p;
     const b = this.cond();
-    return this.p === this.toks.length ? { condition, branches: [a, b] } : undefined;
+    if (this.p !== this.toks.length) return undefined;
+    // A condition the environment decides (a root module's default): the branch it takes.
+    if (decided !== undefined) return { chosen: decided ? text(from, aEnd) : text(bStart, this.p) };
+    return { condition, branches: [a, b] };
   }
 
   /**
@@ -241,12 +251,14 @@ export function evaluate(expr: string, env: Env, depth = 0): Evaluated {
  * "", alias/aws/dynamodb or its ARN): `cond ? aws_kms_key.k.arn : null`, or a fallback to it that
  * kmsfix cannot tell is not taken: `try(each.value.kms_key_arn, null)`, `lookup(var.t, "k", null)`. Whichever the other value,
  * the table is not known to be customer-managed (as CloudFormation's Fn::If between a key and
- * AWS::NoValue). Returns why, as the key setting's source (`kms_key_arn = ...: the AWS managed key when
- * var.x is false, ...`).
+ * AWS::NoValue). A condition `env` decides (a root module's default) is followed to the branch it takes.
+ * Returns why, as the key setting's source (`kms_key_arn = ...: the AWS managed key when var.x is false,
+ * ...`; `shown`: the expression as written, when `expr` is a branch of it).
  */
-export function awsManagedChoice(expr: string, env: Env): string | undefined {
+export function awsManagedChoice(expr: string, env: Env, shown = expr): string | undefined {
   const toks = tokens(soleInterpolation(expr) ?? expr.trim());
   const choice = toks && toks.length > 0 ? new Evaluator(toks, env, 0).choice() : undefined;
+  if (choice && 'chosen' in choice) return awsManagedChoice(choice.chosen, env, shown);
   const managed = (v: Evaluated) =>
     v.known && (v.value === null || v.value === '' || (typeof v.value === 'string' && isAwsManagedKeyRef(v.value)));
   if (!choice) {
@@ -254,12 +266,12 @@ export function awsManagedChoice(expr: string, env: Env): string | undefined {
     const fallback = toks && toks.length > 0 ? new Evaluator(toks, env, 0).fallback() : undefined;
     if (!fallback || !managed(fallback.value)) return undefined;
     const when = fallback.fn === 'try' ? 'when its first value cannot be read' : 'when the map has no such key';
-    return `kms_key_arn = ${expr.trim()}: the AWS managed key ${when}, which the code alone does not tell`;
+    return `kms_key_arn = ${shown.trim()}: the AWS managed key ${when}, which the code alone does not tell`;
   }
   const [then, otherwise] = choice.branches.map(managed);
   if (!then && !otherwise) return undefined;
   const when = then && otherwise ? `whatever ${choice.condition} is` : `when ${choice.condition} is ${then}`;
-  return `kms_key_arn = ${expr.trim()}: the AWS managed key ${when}, which the code alone does not tell`;
+  return `kms_key_arn = ${shown.trim()}: the AWS managed key ${when}, which the code alone does not tell`;
 }
 
 /** What a chain of locals stands for (`local.a`, `local.a = local.b`, `local.b = data.x.y.arn`: `data.x.y.arn`); undefined for anything else. */

@@ -24,7 +24,7 @@ import {
   type TfTable,
 } from './detect.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
-import { asBool, awsManagedChoice, localTarget } from './expression.js';
+import { asBool, localTarget } from './expression.js';
 import { keyThroughLocals } from './managedKeyData.js';
 import { encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock, type HComment } from './parse.js';
@@ -125,9 +125,9 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
   if (!a || a.lit || !readsInputs(a.value)) return plain;
   const v = evaluate(a.value, env());
   if (!v.known) {
-    const choice = key ? awsManagedChoice(a.value, env()) : undefined;
-    if (choice !== undefined) return { ...plain, state: 'unreadable', source: choice };
-    const out = v.why.length ? { ...plain, source: `${plain.source} (${v.why.join('; ')})` } : plain;
+    // Read again with the module's environment, where a choice's condition may be known.
+    const here = key ? keySetting(a, a, env()) : plain;
+    const out = here.state !== 'unreadable' && v.why.length ? { ...here, source: `${here.source} (${v.why.join('; ')})` } : here;
     // A key read through locals: what they stand for, for awsManagedKeyData (a data source of alias/aws/dynamodb).
     const target = key ? localTarget(a.value, env()) : undefined;
     if (target !== undefined) keyThroughLocals.set(out, target);

@@ -35,3 +35,20 @@ it('try(..., null) and lookup(..., null) over values the code does not give are 
   expect(by.get('aws_dynamodb_table.keyed_fallback')!.status).toBe('customer-managed');
   expect(by.get('aws_dynamodb_table.plain')!.status).toBe('customer-managed');
 });
+
+it("a root module's choice whose condition its default decides is read at the branch it takes", async () => {
+  const provider = 'provider "aws" {\n  region = "eu-west-1"\n}\n';
+  const scan = async (def: string, key: string) => {
+    const text = [provider, `variable "create_key" {\n  default = ${def}\n}\n`, table('t', key)].join('\n');
+    const t = (await processMemory([{ path: 'main.tf', text }], 'scan')).outcomes[0].tables[0];
+    return [t.status, t.fixable];
+  };
+  expect(await scan('true', 'var.create_key ? aws_kms_key.k[0].arn : null')).toEqual(['customer-managed', false]);
+  expect(await scan('false', 'var.create_key ? aws_kms_key.k[0].arn : null')).toEqual(['aws-managed', true]);
+  // The branch taken falls back to the AWS managed key (try(x, null)): unknown, as written alone.
+  expect(await scan('true', 'var.create_key ? try(aws_kms_key.k[0].arn, null) : null')).toEqual(['unknown', false]);
+  expect(await scan('false', 'var.create_key ? null : try(aws_kms_key.k[0].arn, null)')).toEqual(['unknown', false]);
+  // A reusable module's variable (no provider, no default): the condition is not known.
+  const reusable = [`variable "create_key" {\n  type = bool\n}\n`, table('t', 'var.create_key ? aws_kms_key.k[0].arn : null')].join('\n');
+  expect((await processMemory([{ path: 'main.tf', text: reusable }], 'scan')).outcomes[0].tables[0].status).toBe('unknown');
+});
