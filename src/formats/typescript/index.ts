@@ -6,6 +6,7 @@ import { boundaryCautions } from './boundaries.js';
 import { entryStackRegions } from './cdkApp.js';
 import { cdkV1VersionLimits } from './cdkV1Version.js';
 import { detectTypeScript, type TsDetection } from './detect.js';
+import { pulumiVersionLimits } from './pulumiVersion.js';
 import { verifyTypeScript } from './verify.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
@@ -17,8 +18,11 @@ export const typescript: Format<TsDetection> = {
     if (d.tables.length === 0) return withModels(file, d, context);
     // A TableV2 in a stack class the file does not create: how the CDK app's entry creates it. Roles' permissions boundaries.
     const regions = d.tables.some((t) => t.stackClass) ? entryStackRegions(file, d, context) : undefined;
-    // A CDK v1 project's @aws-cdk/aws-dynamodb may lack what a fix writes; read before the cautions, said on open tables only.
-    const limits = cdkV1VersionLimits(file, d, context);
+    // A CDK v1 project's @aws-cdk/aws-dynamodb, or a Pulumi project's @pulumi/aws and @pulumi/pulumi, may lack what a fix
+    // writes; read before the cautions, said on open tables only (package.json is read only for such a file).
+    const cdkV1 = cdkV1VersionLimits(file, d, context);
+    const pulumi = pulumiVersionLimits(file, d, context);
+    const limits = cdkV1 && pulumi ? Promise.all([cdkV1, pulumi]) : (cdkV1 ?? pulumi);
     const cautions = limits ? limits.then(() => boundaryCautions(file, d, context)) : boundaryCautions(file, d, context);
     return Promise.all([regions, cautions]).then(() => withModels(file, d, context));
   },

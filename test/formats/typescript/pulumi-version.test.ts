@@ -1,0 +1,111 @@
+/**
+ * The versions a Pulumi project declares (package.json) and the key a fix generates (real-world round 9,
+ * pulumi/pulumi-cloud, `"@pulumi/aws": "^5.42.0"`): `aws.getCallerIdentityOutput` and `aws.getPartitionOutput`
+ * came in @pulumi/aws 6.0.0, `pulumi.jsonStringify` in @pulumi/pulumi 3.50.0 (read in the packages'
+ * typings, npm pack). Below either, the table is not fixed unless --kms-key-arn gives the key (the fix then
+ * writes serverSideEncryption alone, which 5.x compiles).
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+import typescript from '../../../src/formats/typescript/index.js';
+import type { DiskContext, SourceFile } from '../../../src/core/types.js';
+
+const program = `import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export class Table extends pulumi.ComponentResource {
+    public readonly dynamodbTable: aws.dynamodb.Table;
+
+    constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+        super("cloud:table:Table", name, {}, opts);
+        this.dynamodbTable = new aws.dynamodb.Table(name, {
+            attributes: [{ name: "id", type: "S" }],
+            hashKey: "id",
+        }, { parent: this });
+    }
+}
+`;
+const PROGRAM = 'infra/index.ts';
+const ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+const pkg = (deps: Record<string, string>) => ({ dependencies: deps });
+const filesOf = (packages: Record<string, object | string>, text = program) => [
+  { path: PROGRAM, text },
+  ...Object.entries(packages).map(([p, v]) => ({ path: p, text: typeof v === 'string' ? v : JSON.stringify(v) })),
+];
+
+async function scanWith(packages: Record<string, object | string>, text = program) {
+  const r = await processMemory(filesOf(packages, text), 'scan');
+  const [t] = r.outcomes.find((o) => o.file.path === PROGRAM)!.tables;
+  return t.fixable ? 'fixable' : t.blocker;
+}
+
+describe('Pulumi: the @pulumi/aws and @pulumi/pulumi a project declares, and the key a fix generates', () => {
+  it('@pulumi/aws ^5.42.0 (pulumi/pulumi-cloud): not fixable, the step names the range, 6.0.0 and what 5.x can write', async () => {
+    const blocker = await scanWith({ 'infra/package.json': pkg({ '@pulumi/aws': '^5.42.0', '@pulumi/pulumi': '^3.76.0' }) });
+    expect(blocker).toMatch(
+      /@pulumi\/aws \^5\.42\.0, which has no aws\.getCallerIdentityOutput nor aws\.getPartitionOutput \(added in 6\.0\.0\).*upgrade @pulumi\/aws to 6\.0\.0 or later.*pulumi\.output\(aws\.getCallerIdentity\(opts\)\).*--kms-key-arn/,
+    );
+    expect(blocker).not.toMatch(/jsonStringify/);
+  });
+
+  it('@pulumi/pulumi ~3.40.0: not fixable, the step names 3.50.0 and JSON.stringify through pulumi.output', async () => {
+    const blocker = await scanWith({ 'package.json': pkg({ '@pulumi/aws': '^6.0.0', '@pulumi/pulumi': '~3.40.0' }) });
+    expect(blocker).toMatch(
+      /@pulumi\/pulumi ~3\.40\.0, which has no pulumi\.jsonStringify \(added in 3\.50\.0\).*upgrade @pulumi\/pulumi to 3\.50\.0 or later.*\.apply\(JSON\.stringify\)/,
+    );
+    expect(blocker).not.toMatch(/getCallerIdentityOutput/);
+  });
+
+  it('both below: one step naming both upgrades', async () => {
+    const blocker = await scanWith({ 'package.json': pkg({ '@pulumi/aws': '5.43.0', '@pulumi/pulumi': '3.49.0' }) });
+    expect(blocker).toMatch(/upgrade @pulumi\/aws to 6\.0\.0 or later and @pulumi\/pulumi to 3\.50\.0 or later/);
+  });
+
+  it('the first versions that have them, a range by its lowest version; none, or no floor: fixed as before', async () => {
+    expect(await scanWith({ 'package.json': pkg({ '@pulumi/aws': '6.0.0', '@pulumi/pulumi': '3.50.0' }) })).toBe('fixable');
+    expect(await scanWith({ 'package.json': pkg({ '@pulumi/aws': '>=5.0.0 <7' }) })).toMatch(/>=5\.0\.0 <7.*6\.0\.0 or later/);
+    expect(await scanWith({ 'package.json': pkg({ '@pulumi/aws': '^6.66.0', '@pulumi/pulumi': '^3.100.0' }) })).toBe('fixable');
+    // The nearest package.json that lists each package, from the file's folder up.
+    const nested = { 'package.json': pkg({ '@pulumi/aws': '^5.0.0' }), 'infra/package.json': pkg({ '@pulumi/aws': '^6.1.0' }) };
+    expect(await scanWith(nested)).toBe('fixable');
+    const unlisted = { 'package.json': pkg({ '@pulumi/aws': '^5.0.0' }), 'infra/package.json': { name: 'infra' } };
+    expect(await scanWith(unlisted)).toMatch(/\^5\.0\.0/);
+    const nones: Record<string, object | string>[] = [
+      {},
+      { 'package.json': { name: 'app' } },
+      { 'package.json': pkg({ '@pulumi/aws': 'latest' }) },
+      { 'package.json': 'not json' },
+    ];
+    for (const none of nones) expect(await scanWith(none)).toBe('fixable');
+  });
+
+  it('fix: nothing written below the floor; with --kms-key-arn the table is fixed (no lookups, no jsonStringify)', async () => {
+    const files = filesOf({ 'package.json': pkg({ '@pulumi/aws': '^5.42.0', '@pulumi/pulumi': '~3.40.0' }) });
+    expect((await processMemory(files, 'fix')).output.get(PROGRAM)).toBe(program);
+    const given = (await processMemory(files, 'fix', { kmsKeyArn: ARN })).output.get(PROGRAM)!;
+    expect(given).toContain(`kmsKeyArn: "${ARN}"`);
+    expect(given).not.toMatch(/getCallerIdentityOutput|getPartitionOutput|jsonStringify|kms\.Key/);
+  });
+
+  it('package.json is read only for a file with a Pulumi table a fix would change', async () => {
+    const asked: string[] = [];
+    const context = {
+      projectFile: async (_from: SourceFile, name: string) => {
+        asked.push(name);
+        return { path: 'package.json', text: JSON.stringify(pkg({ '@pulumi/aws': '^5.0.0' })) } as SourceFile;
+      },
+    } as unknown as DiskContext;
+    const detect = (text: string) => typescript.detect({ path: PROGRAM, text } as SourceFile, context);
+    const encrypted = program.replace('hashKey: "id",', `hashKey: "id", serverSideEncryption: { enabled: true, kmsKeyArn: "${ARN}" },`);
+    const cdk = `import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Stack } from 'aws-cdk-lib';
+export class S extends Stack { constructor(s: any, id: string) { super(s, id); new dynamodb.Table(this, 'T', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } }); } }
+`;
+    await detect(encrypted);
+    await detect(cdk);
+    expect(asked.filter((n) => n === 'package.json')).toEqual([]);
+    await detect(program);
+    expect(asked.filter((n) => n === 'package.json')).toHaveLength(2);
+  });
+});
