@@ -61,6 +61,15 @@ const DECLARATION = [
     ext: /(?<!\.d)\.ts$/,
     re: /^(?![ \t]*\/\/).*\bclass\s+\w+\s+extends\s+(?:[\w$]+\.)*(?:Table|TableV2|CfnTable|DynamodbTable)\b/gm,
   },
+  // AWS Solutions Constructs that create a table (counted in files that import them), less those given an
+  // existing one (`existingTableObj:`, `existingTableInterface:`), which create none.
+  {
+    family: 'typescript',
+    ext: /(?<!\.d)\.ts$/,
+    re: /^(?![ \t]*\/\/).*\bnew\s+(?:[\w$]+\.)*(?:LambdaToDynamoDB|ApiGatewayToDynamoDB|DynamoDBStreamsToLambda|DynamoDBStreamsToLambdaToElasticSearchAndKibana|DynamoDBStreamsToPipesToStepfunctions|FargateToDynamoDB|IotToLambdaToDynamoDB|DynamoDBStreamToLambda|DynamoDBStreamToLambdaToElasticSearchAndKibana)\s*\(/gm,
+    requires: /@aws-solutions-constructs\//,
+    less: /^(?![ \t]*\/\/).*\bexisting(?:TableObj|TableInterface)\s*:/gm,
+  },
 ];
 
 function* walk(dir) {
@@ -89,7 +98,9 @@ function declarations(file) {
       if (statSync(file).size > 5 * 1024 * 1024) return [];
       text = readFileSync(file, 'utf8');
     }
-    const n = text.match(d.re)?.length ?? 0;
+    let n = text.match(d.re)?.length ?? 0;
+    if (n && d.requires && !d.requires.test(text)) continue;
+    if (n && d.less) n = Math.max(0, n - (text.match(d.less)?.length ?? 0));
     // A TypeScript `new Table(` counts only in files that import a DynamoDB library.
     if (n && d.family === 'typescript' && !/dynamodb|provider-aws|@pulumi\/aws/i.test(text)) continue;
     if (n && d.family === 'pulumi-yaml' && !/^runtime:\s*yaml/m.test(text)) continue;

@@ -26,6 +26,7 @@ import { lookup, snippet } from './lookup.js';
 import { objectOf, readOptions, readsExisting, unreadableOptionsStep } from './options.js';
 import { callExpressions, isJavaScript, newExpressions, parseTypeScript, stringValue, ts, unwrap } from './parse.js';
 import { factorySites, type FactorySite } from './factories.js';
+import { solutionsConstructSites } from './solutionsConstructs.js';
 import { functionOf } from './scopes.js';
 import { noRegion, stackClassCreatedElsewhere, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
@@ -648,6 +649,11 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     else if (!props && spread) {
       encryption = unreadable(`${cls.type}'s props come from the spread ${spread}, so kmsfix cannot see their encryption`);
       encryption.obstacles.push({ kind: 'unreadable-props' });
+    } else if (!props && via?.defaultChoice) {
+      // The creating code's defaults alone (a Solutions Construct given no dynamoTableProps).
+      encryption = factsOf(c, cls.kind, ts.factory.createObjectLiteralExpression());
+    } else if (!props && via?.unreadable) {
+      encryption = unreadable(`${cls.type}: ${via.unreadable}, so kmsfix cannot see its table's encryption`);
     } else if (!props && via) {
       encryption = unreadable(`${cls.type} is created through ${snippet(sf, via.call.expression)}(), whose arguments kmsfix does not read`);
     } else if (!props) {
@@ -656,9 +662,12 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       const what = ts.isIdentifier(props)
         ? `the variable ${props.text}, not a const object literal of this file`
         : `${snippet(sf, props)}, not an object literal`;
-      encryption = unreadable(`props are ${what}, so kmsfix cannot see their encryption`);
+      encryption = unreadable(`${via?.propsName ?? 'props'} are ${what}, so kmsfix cannot see their encryption`);
       encryption.obstacles.push({ kind: 'unreadable-props' });
     } else encryption = factsOf(c, cls.kind, props);
+    // Props that choose no key get the creating code's choice (the caller's props win over its defaults).
+    const settings = encryption.settings;
+    if (via?.defaultChoice && settings.model === 'choice' && settings.choice.state === 'absent') settings.choice = via.defaultChoice;
     const anchor = anchorOf(node);
     // Where the key would go, looked at only for a table the rule would fix.
     let spreadOf: ts.Identifier | undefined;
@@ -814,6 +823,9 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   // A table class given to a call that creates the table (Webiny's `app.addResource(aws.dynamodb.Table, {...})`): never fixed.
   for (const site of js ? [] : factorySites(sf, lines, callExpressions(sf), CLASS_NAMES, binds, classOf))
     tables.push(tableOf(site.call, site.cls, site));
+  // A Solutions Construct that creates a table (`new LambdaToDynamoDB(this, 'Feed', { dynamoTableProps })`): never fixed.
+  if (!js && sf.text.includes('@aws-solutions-constructs/'))
+    for (const site of solutionsConstructSites(sf, newExpressions(sf), c.sym)) tables.push(tableOf(site.call, site.cls, site));
   // A subclass of a table class (`class AuditTable extends Table { constructor(...) { super(scope, id, {...}) } }`),
   // wherever it is created: its table is read at the super call, named after the class, never fixed.
   if (!js && /\bextends\b/.test(sf.text)) {

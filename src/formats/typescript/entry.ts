@@ -6,9 +6,10 @@ import type { FormatEntry } from '../../core/types.js';
 
 // `AWS::DynamoDB::`: CloudFormation resources written as object literals (a Serverless Framework serverless.ts).
 // `@aws-amplify/backend`: an Amplify Gen2 data resource, whose `a.model()`s are tables.
-// SST v3's `sst.aws.Dynamo` component (src/formats/typescript/sst.ts).
+// SST v3's `sst.aws.Dynamo` component (src/formats/typescript/sst.ts). AWS Solutions Constructs that create a table
+// (`@aws-solutions-constructs/aws-lambda-dynamodb`, src/formats/typescript/solutionsConstructs.ts).
 const MARKERS =
-  /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws|AWS::DynamoDB::|@aws-amplify\/backend|sst\.aws\.Dynamo/;
+  /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws|AWS::DynamoDB::|@aws-amplify\/backend|sst\.aws\.Dynamo|@aws-solutions-constructs\/aws-[\w-]*dynamodb/;
 /** SST v2's constructs: a file that imports them and names a `Table`. */
 const SST_V2 = /sst\/constructs|@serverless-stack\/resources/;
 

@@ -9,6 +9,7 @@
  * `jest.spyOn(Table, ...)`).
  */
 import type { LineIndex } from '../../core/text.js';
+import type { Setting } from '../../rule/facts.js';
 import type { TABLE_CLASSES } from './detect.js';
 import { lookup, snippet } from './lookup.js';
 import { objectOf } from './options.js';
@@ -18,12 +19,19 @@ import { isAssertion } from './resources.js';
 type TableClassInfo = (typeof TABLE_CLASSES)[string];
 
 export interface FactorySite {
-  call: ts.CallExpression;
+  /** The call given the class, or a construct that creates a table itself (solutionsConstructs.ts). */
+  call: ts.CallExpression | ts.NewExpression;
   cls: TableClassInfo;
   /** The arguments `new Class(...)` gets from the factory, when kmsfix knows them (Webiny's addResource); else none are read. */
   args?: (ts.Expression | undefined)[];
   address: string;
   step: string;
+  /** The key choice the creating code gives a table whose props set none (`encryption` under the caller's props). */
+  defaultChoice?: Setting;
+  /** What the creating code calls the table's props (`dynamoTableProps`), for messages; `props` when not said. */
+  propsName?: string;
+  /** Why kmsfix cannot see the table's props at all, when it cannot. */
+  unreadable?: string;
 }
 
 /** Calls a class is given to in a test, not to be created: jest's and sinon's doubles, `expect(Table)`. */
