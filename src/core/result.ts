@@ -26,6 +26,8 @@ export interface TableReport extends TableIdentity {
   suppressions: Suppression[];
   /** Fixable: what a fix changes beyond the table, for its reviewer (src/rule/cautions.ts; also in `message`). */
   cautions?: string[];
+  /** The projen configuration that generates the table's package.json, from its file's folder (TableFacts.projen). */
+  projen?: string;
   /** Set by fix: the verified fix makes the table customer-managed. */
   planned?: boolean;
   /**

@@ -55,6 +55,12 @@ export interface TableFacts extends TableIdentity {
   encryption: EncryptionFacts;
   /** Inline suppressions found on the table (the rules decide, by profile, which count). */
   suppressions: Suppression[];
+  /**
+   * The projen configuration (`.projenrc.js`, as a path from the table's file's folder) that generates
+   * the package.json declaring the table's packages: what a fix newly imports is declared there
+   * (src/formats/typescript/projen.ts). Set for AWS CDK v1 tables a fix would change.
+   */
+  projen?: string;
 }
 
 /** Who a suppression speaks for: a peer tool, or kmsfix itself. */

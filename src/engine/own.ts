@@ -67,7 +67,7 @@ export class TableCopies {
       peers: this.peers.of(JSON.stringify(t.peers), () => frozen(t.peers)),
       suppressions: t.suppressions.length === 0 ? NO_SUPPRESSIONS : structuredClone(t.suppressions),
     };
-    for (const k of ['reason', 'notScannedBy', 'blocker'] as const) if (t[k] !== undefined) out[k] = this.str(t[k]);
+    for (const k of ['reason', 'notScannedBy', 'blocker', 'projen'] as const) if (t[k] !== undefined) out[k] = this.str(t[k]);
     return out;
   }
 }

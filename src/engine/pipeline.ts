@@ -59,6 +59,7 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     if (j.cautions) report.cautions = j.cautions;
     report.reason = j.reason;
     if (j.notScannedBy) report.notScannedBy = j.notScannedBy;
+    if (t.projen) report.projen = t.projen;
     return report;
   });
 }

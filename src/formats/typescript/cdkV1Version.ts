@@ -7,13 +7,15 @@
  * there is no 1.7). CDK v1 wants its packages at one version: the one read is the lowest the nearest
  * package.json that lists @aws-cdk/aws-dynamodb allows (project.ts); with none, or a range that sets
  * no floor, tables are fixed as before. Below it a table is not fixable: the step names the version
- * to upgrade to, or the override to write by hand.
+ * to upgrade to, or the override to write by hand. The same package.json tells whether projen
+ * generates it (projen.ts: TableFacts.projen, where the commit message says to declare @aws-cdk/aws-kms).
  */
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import type { TsDetection } from './detect.js';
-import { compareVersions, declaredRange, lowestVersion, type Version } from './project.js';
+import { compareVersions, declaringPackage, lowestVersion, rangeIn, type Version } from './project.js';
+import { fromFolderOf, projenConfig } from './projen.js';
 
 const PACKAGE = '@aws-cdk/aws-dynamodb';
 
@@ -32,13 +34,17 @@ const OVERRIDE =
   "addPropertyOverride('SSESpecification', { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: key.keyArn }) " +
   "on the table's CfnTable, with a customer-managed KMS key of the table's Region and account";
 
-/** Each CDK v1 table a fix would change, when the project's CDK lacks what the fix writes, gets a step. */
+/** Each CDK v1 table a fix would change, when the project's CDK lacks what the fix writes, gets a step; in a projen project, its .projenrc. */
 export function cdkV1VersionLimits(file: SourceFile, d: TsDetection, context: DiskContext | undefined): Promise<void> | undefined {
   const open = d.tables.filter(
     (t) => t.generation === 'cdk-v1' && LIMITS.some((l) => l.classes.includes(t.kind)) && fixWanted(decide(t.encryption, WAIVABLE)),
   );
   if (open.length === 0 || !context) return undefined;
-  return declaredRange(file, PACKAGE, context).then((range) => {
+  return declaringPackage(file, PACKAGE, context).then((pkg) => {
+    // The same package.json declares what a fix newly imports (@aws-cdk/aws-kms, @aws-cdk/aws-iam), unless projen generates it.
+    const projen = pkg && projenConfig(pkg);
+    if (projen) for (const t of open) t.projen = fromFolderOf(file, projen);
+    const range = pkg && rangeIn(pkg, PACKAGE);
     const lowest = lowestVersion(range);
     if (!lowest) return;
     for (const t of open) {

@@ -24,6 +24,8 @@ const CDK = 'aws-cdk-lib';
 /** AWS CDK v1: one package per module (`@aws-cdk/aws-dynamodb`), the core classes in `@aws-cdk/core`. */
 const CDK_V1 = '@aws-cdk/';
 const CDKTF_AWS = '@cdktf/provider-aws';
+/** CDK for Terraform's core (`Fn`, `Token`, `TerraformIterator`). */
+const CDKTF = 'cdktf';
 const PULUMI_AWS = '@pulumi/aws';
 
 function kebab(camel: string): string {
@@ -242,6 +244,7 @@ function namespaceAlias(module: string): string {
   if (module === PULUMI_AWS) return 'aws';
   if (module === '@pulumi/pulumi') return 'pulumi';
   if (module.startsWith(CDKTF_AWS + '/lib/')) return camel(module.slice(CDKTF_AWS.length + 5));
+  if (module === CDKTF) return 'cdktf';
   return 'm';
 }
 

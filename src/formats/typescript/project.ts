@@ -35,9 +35,14 @@ export function rangeIn(file: SourceFile, name: string): string | undefined {
   return typeof range === 'string' ? range : undefined;
 }
 
+/** The nearest package.json that lists `name` (from the file's folder up), if any. */
+export async function declaringPackage(file: SourceFile, name: string, context: DiskContext | undefined): Promise<SourceFile | undefined> {
+  return context?.projectFile(file, 'package.json', (f) => rangeIn(f, name) !== undefined);
+}
+
 /** The range the nearest package.json that lists `name` declares for it (from the file's folder up), if any. */
 export async function declaredRange(file: SourceFile, name: string, context: DiskContext | undefined): Promise<string | undefined> {
-  const pkg = await context?.projectFile(file, 'package.json', (f) => rangeIn(f, name) !== undefined);
+  const pkg = await declaringPackage(file, name, context);
   return pkg && rangeIn(pkg, name);
 }
 
