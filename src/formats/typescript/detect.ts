@@ -36,7 +36,7 @@ import { metadataSuppressionsOf } from './metadata.js';
 import { resourceTables } from './resources.js';
 import { sharedTables } from './resourcePolicy.js';
 import { cdktfIteratorObstacle } from './iterators.js';
-import { sstGlobalSymbol, sstStep, sstTableProps, type SstGeneration } from './sst.js';
+import { sstGlobalStep, sstGlobalSymbol, sstImportsTable, sstStep, sstTableProps, type SstGeneration } from './sst.js';
 
 export type Framework = 'cdk' | 'cdktf' | 'pulumi' | 'serverless';
 /** Which table class a construct is (not the peer scanners' table kinds, src/rule/peers/facts.ts TableKind). */
@@ -674,7 +674,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     let stackClass: ts.ClassDeclaration | undefined;
     const jsStep = program ? javaScriptStep(cls.kind) : undefined;
     if (via) encryption.obstacles.push({ kind: 'factory', step: via.step });
-    else if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(cls.sst) });
+    else if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(sf, cls.sst, propsNode) });
     else if (jsStep) encryption.obstacles.push({ kind: 'code-shape', step: jsStep });
     // Never fixed: its options, provider and Region are aws-native's, which the fix below does not read.
     else if (cls.kind === 'NativeTable' || cls.kind === 'NativeGlobalTable')
@@ -807,9 +807,11 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     if (!cls) continue;
     // `new aws.dynamodb.Table(name, {}, { id })` reads an existing table (as `Table.get()` does): not the program's.
     if (cls.framework === 'pulumi' && !cls.sst && readsExisting(sf, node.arguments?.[2])) continue;
+    // SST v2's `Table` given an existing table construct as `cdk.table` (SST's IMPORTED table) creates none.
+    if (cls.sst === 'v2' && sstImportsTable(sf, node.arguments?.[2], (callee) => classOf(callee) !== undefined)) continue;
     const t = tableOf(node, cls);
     if (cls.framework === 'pulumi' && !cls.sst && !c.sym(node.expression))
-      t.encryption.obstacles.push({ kind: 'code-shape', step: sstStep('v3-global') });
+      t.encryption.obstacles.push({ kind: 'code-shape', step: sstGlobalStep(file.path) });
     if ('layout' in cls)
       t.encryption.obstacles.push({
         kind: 'code-shape',

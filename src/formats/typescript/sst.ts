@@ -29,6 +29,37 @@ export function sstGlobalSymbol(callee: ts.Expression): string | undefined {
   return `${GLOBALS[cur.text]}#${names.join('.')}`;
 }
 
+const PATHS: Record<SstGeneration, readonly string[]> = { v3: ['transform', 'table'], v2: ['cdk', 'table'] };
+
+/** How far down its path (`transform.table`, `cdk.table`) a table's props are object literals, and what stopped the walk. */
+function walk(
+  sf: ts.SourceFile,
+  generation: SstGeneration,
+  props: ts.Expression | undefined,
+): { found: ts.ObjectLiteralExpression | 'absent' | { unreadable: string }; depth: number; fn?: true } {
+  const path = PATHS[generation];
+  if (!props) return { found: 'absent', depth: 0 };
+  let o = objectOf(props)?.literal;
+  if (!o)
+    return { found: { unreadable: `the props are ${snippet(sf, props)}, not an object literal (or a const holding one)` }, depth: -1 };
+  for (const [i, key] of path.entries()) {
+    const l = lookup(sf, o, key);
+    if (l.kind === 'absent') return { found: 'absent', depth: i };
+    if (l.kind === 'unknown') return { found: { unreadable: l.why }, depth: -1 };
+    const next = objectOf(l.value)?.literal;
+    if (!next) {
+      const v = unwrap(l.value);
+      const fn = ts.isArrowFunction(v) || ts.isFunctionExpression(v);
+      // A transform function: say what kmsfix reads instead (an object SST merges into the table's args).
+      const readable = generation === 'v3' ? ` (kmsfix reads an object there, as \`table: { ${STEP.v3.leaf} }\`: ${STEP.v3.merged})` : '';
+      const what = fn ? `a function, which may set the encryption${readable}` : snippet(sf, l.value);
+      return { found: { unreadable: `${path.slice(0, i + 1).join('.')} is ${what}` }, depth: -1, ...(fn ? { fn: true as const } : {}) };
+    }
+    o = next;
+  }
+  return { found: o, depth: path.length };
+}
+
 /**
  * Where an SST table's encryption is written: the object literal of `transform.table` (v3) or
  * `cdk.table` (v2), `absent` when the path is not there (the table is AWS owned), or why it cannot be read.
@@ -38,46 +69,88 @@ export function sstTableProps(
   generation: SstGeneration,
   props: ts.Expression | undefined,
 ): ts.ObjectLiteralExpression | 'absent' | { unreadable: string } {
-  const path = generation === 'v3' ? ['transform', 'table'] : ['cdk', 'table'];
-  let o = props ? objectOf(props)?.literal : undefined;
-  if (!props) return 'absent';
-  if (!o) return { unreadable: `the props are ${snippet(sf, props)}, not an object literal (or a const holding one)` };
-  for (const [i, key] of path.entries()) {
-    const l = lookup(sf, o, key);
-    if (l.kind === 'absent') return 'absent';
-    if (l.kind === 'unknown') return { unreadable: l.why };
-    const next = objectOf(l.value)?.literal;
-    if (!next) {
-      const v = unwrap(l.value);
-      const what = ts.isArrowFunction(v) || ts.isFunctionExpression(v) ? 'a function, which may set the encryption' : snippet(sf, l.value);
-      return { unreadable: `${path.slice(0, i + 1).join('.')} is ${what}` };
-    }
-    o = next;
+  return walk(sf, generation, props).found;
+}
+
+/**
+ * An SST v2 `Table` given an existing table construct as `cdk.table` (`dynamodb.Table.fromTableArn(...)`,
+ * `fromTableName`, `fromTableAttributes`, a `new` of a table class, or a const holding one): SST's
+ * `createTable()` marks it IMPORTED and creates no table. `isTableClass` tells a table class's `new`.
+ */
+export function sstImportsTable(
+  sf: ts.SourceFile,
+  props: ts.Expression | undefined,
+  isTableClass: (callee: ts.Expression) => boolean,
+): boolean {
+  const cdk = props ? objectOf(props)?.literal : undefined;
+  const cdkProp = cdk ? lookup(sf, cdk, 'cdk') : undefined;
+  const cdkObject = cdkProp?.kind === 'value' ? objectOf(cdkProp.value)?.literal : undefined;
+  const table = cdkObject ? lookup(sf, cdkObject, 'table') : undefined;
+  if (table?.kind !== 'value') return false;
+  let v = unwrap(table.value);
+  if (ts.isIdentifier(v)) {
+    const d = declarationOf(v);
+    const list = d && d !== 'other' ? d.parent : undefined;
+    if (!d || d === 'other' || !d.initializer || !list || !ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const))
+      return false;
+    v = unwrap(d.initializer);
   }
-  return o;
+  if (ts.isCallExpression(v)) return ts.isPropertyAccessExpression(v.expression) && v.expression.name.text.startsWith('fromTable');
+  return ts.isNewExpression(v) && isTableClass(v.expression);
 }
 
 /** The key a manual step asks for. */
 export const CUSTOMER_KEY = 'a customer-managed KMS key (with enableKeyRotation, and a key policy that lets DynamoDB use it)';
 
-/** The manual step for an SST table. */
-export function sstStep(generation: SstGeneration | 'v3-global'): string {
-  const key = CUSTOMER_KEY;
-  if (generation === 'v3')
+/** What a step writes at the end of each generation's path, and the key it names. */
+const STEP: Record<SstGeneration, { intro: string; leaf: string; via: string; key: string; merged: string }> = {
+  v3: {
+    intro: "the table is created by SST's sst.aws.Dynamo component, which kmsfix does not rewrite",
+    leaf: 'serverSideEncryption: { enabled: true, kmsKeyArn: key.arn }',
+    via: "through the component's transform",
+    key: 'with `const key = new aws.kms.Key(...)`',
+    merged: "SST merges that object into the table's args",
+  },
+  v2: {
+    intro: "the table is created by SST's Table construct, which kmsfix does not rewrite",
+    leaf: 'encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: key',
+    via: 'in its CDK props',
+    key: 'with `const key = new kms.Key(stack, ...)` (TableEncryption from aws-cdk-lib/aws-dynamodb)',
+    merged: "SST merges that object into the table's props",
+  },
+};
+
+/**
+ * The manual step for an SST table, in the form kmsfix reads back as customer-managed: an object
+ * (never a transform function, which kmsfix cannot read), added to the object already on the path
+ * when there is one (replacing it would lose what it holds, a table `name` among them).
+ */
+export function sstStep(sf: ts.SourceFile, generation: SstGeneration, props: ts.Expression | undefined): string {
+  const s = STEP[generation];
+  const path = PATHS[generation];
+  const { depth, fn } = walk(sf, generation, props);
+  const at = Math.max(depth, 0);
+  const form = path.slice(at).reduceRight((inner, key) => `${key}: { ${inner} }`, s.leaf);
+  const give = `${s.intro}: give it ${CUSTOMER_KEY}`;
+  if (fn)
     return (
-      "the table is created by SST's sst.aws.Dynamo component, which kmsfix does not rewrite: give it " +
-      `${key} through the component's transform, \`transform: { table: (args) => { args.serverSideEncryption = ` +
-      '{ enabled: true, kmsKeyArn: key.arn }; } }` with `const key = new aws.kms.Key(...)`'
+      `${give} ${s.via}, written as an object, \`${form}\` ${s.key}, holding what the function sets ` +
+      `(${s.merged}; kmsfix reads no function there)`
     );
-  if (generation === 'v2')
-    return (
-      "the table is created by SST's Table construct, which kmsfix does not rewrite: give it " +
-      `${key} in its CDK props, \`cdk: { table: { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: key } }\` ` +
-      'with `const key = new kms.Key(stack, ...)` (TableEncryption from aws-cdk-lib/aws-dynamodb)'
-    );
+  if (at === 0) return `${give} ${s.via}, \`${form}\` ${s.key}`;
+  return `${give}: add \`${form}\` to its \`${path.slice(0, at).join('.')}\` object, keeping what it holds (${s.merged}), ${s.key}`;
+}
+
+/** The manual step for a table created with SST's global `aws` in `path` (`sst.config.ts`, or a file it imports). */
+export function sstGlobalStep(path: string): string {
+  const file = path.split('/').pop() ?? path;
+  const why =
+    file === 'sst.config.ts'
+      ? 'which sst.config.ts does not take at its top'
+      : `which ${path} does not have (it uses SST's global aws, and kmsfix does not add imports beside it)`;
   return (
-    "the table is created with SST's global aws (no import), and kmsfix writes its keys with imports of @pulumi/pulumi, " +
-    'which sst.config.ts does not take at its top: give the table serverSideEncryption: { enabled: true, kmsKeyArn: key.arn } ' +
-    `with \`const key = new aws.kms.Key(...)\`, ${key}, by hand`
+    `the table is created with SST's global aws (no import), and kmsfix writes its keys with imports of @pulumi/pulumi, ${why}: ` +
+    'give the table `serverSideEncryption: { enabled: true, kmsKeyArn: key.arn }` ' +
+    `with \`const key = new aws.kms.Key(...)\`, ${CUSTOMER_KEY}, by hand`
   );
 }
