@@ -3,6 +3,7 @@
  * named `Table` all resolve to one symbol), and how to refer to a symbol the fix needs, adding only
  * the import that is missing, in the file's own style.
  */
+import { builtinModules } from 'node:module';
 import { uniqueName } from '../../core/lists.js';
 import { ts } from './parse.js';
 
@@ -503,10 +504,15 @@ function wrappedImport(sf: ts.SourceFile, imports: ImportInfo[]): { indent: stri
   return undefined;
 }
 
+/** Node's own modules (`path`, `fs/promises`, `node:fs`): eslint import/order's `builtin` group, sorted apart from packages. */
+const BUILTIN = new Set(builtinModules);
+const isBuiltin = (module: string) => module.startsWith('node:') || BUILTIN.has(module) || BUILTIN.has(module.split('/')[0]);
+
 /**
- * The package imports around `anchor` (consecutive, none relative, none but the first with a comment
- * of its own) when there are at least two and they are in module order, with that order (by code
- * unit, or ignoring case): new imports keep it. Undefined otherwise.
+ * The package imports around `anchor` (consecutive, none relative or of Node's own modules, none but
+ * the first with a comment of its own) when there are at least two and they are in module order, with
+ * that order (by code unit, or ignoring case): new imports keep it. Undefined otherwise. Node's modules
+ * are a group of their own (eslint import/order `groups: ['builtin', 'external']`), sorted apart.
  */
 function sortedRun(
   sf: ts.SourceFile,
@@ -515,7 +521,7 @@ function sortedRun(
 ): { imports: ImportInfo[]; compare: (a: string, b: string) => number } | undefined {
   const at = imports.findIndex((i) => i.decl === anchor);
   if (at === -1) return undefined;
-  const inRun = (i: ImportInfo) => !i.module.startsWith('.');
+  const inRun = (i: ImportInfo) => !i.module.startsWith('.') && !isBuiltin(i.module);
   let from = at;
   while (from > 0 && inRun(imports[from - 1])) from--;
   let to = at;
