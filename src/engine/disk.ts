@@ -3,7 +3,7 @@
  * folders and the project files a format asks for. From disk in a run (src/io: one reader, its
  * checks and caches), from the in-memory files in processMemory (memory.ts).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DiskContext, Format, SourceFile } from '../core/types.js';
 import { type ProjectFileSource, diskProjectFiles, nearestProjectFile } from '../io/project.js';
@@ -27,6 +27,8 @@ export interface Disk {
    * folders, once per file of the module), they are not looked for again. A run creates no folder.
    */
   missing?: Set<string>;
+  /** The names in folders DiskContext.folder was asked about from (with `missing`: a run creates no folder). */
+  listings?: Map<string, Set<string>>;
   /** The run's tree files (DiskContext.treeFiles) of a name. */
   treeFiles?: (name: string) => SourceFile[];
 }
@@ -47,6 +49,7 @@ export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: 
     projectFiles,
     folders: diskSiblings(maxBytes, true),
     missing: new Set(),
+    listings: new Map(),
     ...(settled ? { settled } : {}),
     // Read through the project files' reader: its checks, and its cache.
     treeFiles: (name) =>
@@ -70,11 +73,16 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
     },
     projectFile: async (from, name, accept) => nearestProjectFile(disk.projectFiles, from, name, accept),
     folder: async (from, rel) => {
+      const base = path.dirname(from.absPath);
+      // A folder named in the listing of the asking file's own folder (a Terraform module's var-file
+      // folders, eight names asked for by every file of the module): one listing, not a stat each.
+      // Names compared ignoring case: on a case-insensitive disk `Env` is `env` (the stat below decides).
+      if (disk.missing && isName(rel) && !entriesOf(disk, base).has(rel.toLowerCase())) return undefined;
       // The folder's files are the siblings of a file no folder holds (a name no file has).
       const none = '\0';
       const at: SourceFile = {
         path: path.posix.normalize(path.posix.join(path.posix.dirname(from.path), rel, none)),
-        absPath: path.join(path.dirname(from.absPath), rel, none),
+        absPath: path.join(base, rel, none),
         text: '',
       };
       const dir = path.dirname(at.absPath);
@@ -95,4 +103,21 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
     },
     treeFiles: async (name) => (disk.treeFiles?.(name) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
   };
+}
+
+/** One folder's name (`env`), not a path (`../env`, `a/b`). */
+const isName = (rel: string) => rel !== '' && rel !== '.' && rel !== '..' && !/[\\/]/.test(rel);
+
+/** The names in `dir`, lower-cased (kept for the run; an unreadable folder has none, as existsSync would say of its children). */
+function entriesOf(disk: Disk, dir: string): Set<string> {
+  let names = disk.listings?.get(dir);
+  if (!names) {
+    try {
+      names = new Set(readdirSync(dir).map((n) => n.toLowerCase()));
+    } catch {
+      names = new Set();
+    }
+    disk.listings?.set(dir, names);
+  }
+  return names;
 }

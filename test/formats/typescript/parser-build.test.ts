@@ -103,6 +103,25 @@ describe('the parser-only build of TypeScript', () => {
     expect((used as unknown as Record<string, unknown>).createProgram).toBeUndefined();
   });
 
+  it("writes the enums as object literals, each the same object as the compiler's, keys in the same order", () => {
+    const text = readFileSync(path.join(buildDir, built!), 'latin1');
+    // SyntaxKind's 756 keyed stores, run on every load, are gone (scripts/ts-parser.mjs enumLiteral).
+    expect(text).toMatch(/var SyntaxKind ?= ?\{"0": ?"FirstToken",/);
+    expect(text).not.toMatch(/SyntaxKind\d*\[SyntaxKind\d*\["Unknown"\]/);
+    const enums = PARSER_API.filter((n) => /^[A-Z]/.test(n) && typeof (full as unknown as Record<string, unknown>)[n] === 'object');
+    expect(enums).toEqual(expect.arrayContaining(['SyntaxKind', 'NodeFlags', 'ScriptKind', 'ScriptTarget', 'JSDocParsingMode']));
+    for (const n of enums) {
+      const entries = (t: typeof TS) => Object.entries((t as unknown as Record<string, object>)[n]);
+      expect(entries(parser), n).toEqual(entries(full));
+    }
+    // Enums the parser reads inside its functions, not exported: through the values it writes on nodes.
+    const sf = parser.createSourceFile('x.ts', 'export const a = 1 as const;', parser.ScriptTarget.Latest);
+    expect(sf.statements[0].kind).toBe(parser.SyntaxKind.VariableStatement);
+    expect(parser.SyntaxKind[sf.statements[0].kind]).toBe(full.SyntaxKind[full.SyntaxKind.VariableStatement]);
+    const list = (sf.statements[0] as TS.VariableStatement).declarationList;
+    expect(list.flags & parser.NodeFlags.Const).toBe(parser.NodeFlags.Const);
+  });
+
   it("gives the same trees as the whole compiler: fixtures, kmsfix sources, the compiler's .d.ts, aws-cdk-lib", () => {
     const inputs = [
       ...files(path.join(ROOT, 'fixtures'), (n) => n.endsWith('.ts')),

@@ -1,0 +1,81 @@
+/**
+ * The run's lookups beside its inputs (src/engine/disk.ts, src/io/project.ts), kept per folder for
+ * the run: the project files named `name` from a folder up to the root (each Terraform file asks for
+ * terragrunt.hcl and atmos.yaml, each CDK stack for cdk.json and package.json), and a module's
+ * var-file folders, answered from one listing of the module's folder.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { contextFor, runDisk } from '../../src/engine/disk.js';
+import { FORMATS, loadFormat } from '../../src/formats/index.js';
+import { nearestProjectFile } from '../../src/io/project.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-lookups-'));
+  dirs.push(dir);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+const fileAt = (dir: string, rel: string) => ({ path: rel, absPath: path.join(dir, rel), text: '' });
+
+describe('project files from a folder up', () => {
+  it('offers every file found to `accept`, nearest first, and returns the first it takes', () => {
+    const dir = tree({ 'package.json': 'root', 'a/b/package.json': 'b', 'a/b/c/stack.ts': '' });
+    const disk = runDisk();
+    const from = fileAt(dir, 'a/b/c/stack.ts');
+    const seen: string[] = [];
+    const found = nearestProjectFile(disk.projectFiles, from, 'package.json', (f) => {
+      seen.push(f.text);
+      return f.text === 'root';
+    });
+    expect(seen.slice(0, 2)).toEqual(['b', 'root']);
+    expect(found?.path).toBe('package.json');
+    expect(found?.text).toBe('root');
+    expect(nearestProjectFile(disk.projectFiles, from, 'package.json')?.path).toBe('a/b/package.json');
+    expect(nearestProjectFile(disk.projectFiles, from, 'no-such-file.json')).toBeUndefined();
+  });
+
+  it('reads each folder once per run: a later ask from below or beside gets the same files', () => {
+    const dir = tree({ 'cdk.json': '{"app":"x"}', 'lib/a.ts': '', 'lib/b/c.ts': '' });
+    const disk = runDisk();
+    const first = nearestProjectFile(disk.projectFiles, fileAt(dir, 'lib/a.ts'), 'cdk.json');
+    // Gone from disk after the first read: the run keeps what it read (one reading per run).
+    rmSync(path.join(dir, 'cdk.json'));
+    expect(nearestProjectFile(disk.projectFiles, fileAt(dir, 'lib/a.ts'), 'cdk.json')).toBe(first);
+    expect(nearestProjectFile(disk.projectFiles, fileAt(dir, 'lib/b/c.ts'), 'cdk.json')).toBe(first);
+    // A new run reads the disk again.
+    expect(nearestProjectFile(runDisk().projectFiles, fileAt(dir, 'lib/a.ts'), 'cdk.json')).toBeUndefined();
+  });
+});
+
+describe("a module's var-file folders", () => {
+  it('reads a folder that is there, and answers one that is not from the listing of the asking folder', async () => {
+    const dir = tree({
+      'mod/main.tf': '',
+      'mod/env/prod.tfvars': 'a = 1\n',
+      'mod/environments': 'a file, not a folder',
+    });
+    const format = await loadFormat(FORMATS.find((e) => e.name === 'terraform')!);
+    const disk = runDisk();
+    const from = fileAt(dir, 'mod/main.tf');
+    const ctx = contextFor(disk, [from], format);
+    expect((await ctx.folder!(from, 'env'))?.map((f) => f.path)).toEqual(['mod/env/prod.tfvars']);
+    expect(await ctx.folder!(from, 'envs')).toBeUndefined();
+    expect(await ctx.folder!(from, 'environments')).toBeUndefined();
+    // Paths, not names, are looked up as before.
+    expect((await ctx.folder!(from, '../mod/env'))?.map((f) => f.path)).toEqual(['mod/env/prod.tfvars']);
+    // The module's folder was listed once for the run.
+    expect([...(disk.listings?.keys() ?? [])]).toEqual([path.join(dir, 'mod')]);
+  });
+});
