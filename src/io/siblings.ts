@@ -94,14 +94,10 @@ export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?
     const one = members.length === 1 && !recheck ? members[0] : undefined;
     const all = cache?.all;
     if (one && all && cache!.dir === path.dirname(one.absPath) && cache!.shown === path.posix.dirname(one.path)) {
+      // Copied in two slices (each file of a 50-file module asks: a loop of pushes was ~2% of a scan).
       const i = all.at.get(one.absPath) ?? -1;
-      const out: SiblingRead = { files: [], watched: [] };
-      for (let k = 0; k < all.files.length; k++) {
-        if (k === i) continue;
-        out.files.push(all.files[k]);
-        out.watched.push(all.watched[k]);
-      }
-      return out;
+      const but = <T>(list: T[]) => (i < 0 ? list.slice() : list.slice(0, i).concat(list.slice(i + 1)));
+      return { files: but(all.files), watched: but(all.watched) };
     }
     const entry = FORMATS.find((e) => e.name === transform.name);
     const wanted = (name: string) => (entry?.siblingFile ? entry.siblingFile(name) : (entry?.accepts(name) ?? false));

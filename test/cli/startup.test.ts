@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { isAscii } from 'node:buffer';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -115,6 +116,25 @@ describe('a one-file scan loads only what it uses', () => {
 });
 
 describe('the files run with cached code', () => {
+  it("share one namespace object per Node module in the CLI's CommonJS build (scripts/bundle.mjs sharedNamespaces)", () => {
+    const text = readFileSync(path.join(ROOT, 'dist', 'bundle', 'cli.cjs'), 'latin1');
+    const marker = '// scripts/bundle.mjs sharedNamespaces\n';
+    expect(text, "esbuild's __toESM helper changed: look at sharedNamespaces").toContain(marker);
+    // The bundle's helpers, run alone: the file's first lines up to the memo.
+    const helpers = text.slice(text.indexOf('var __create'), text.indexOf(marker) + marker.length);
+    const toESM = new Function('require', `${helpers}\nreturn __toESM;`)(createRequire(import.meta.url)) as (
+      mod: unknown,
+      node?: number,
+    ) => Record<string, unknown>;
+    const nodePath = createRequire(import.meta.url)('node:path') as typeof path;
+    const a = toESM(nodePath, 1);
+    expect(toESM(nodePath, 1)).toBe(a);
+    expect(a.default).toBe(nodePath);
+    expect(a.join).toBe(nodePath.join);
+    // Not in Node's mode (a package's own import): a new object each time, as esbuild makes it.
+    expect(toESM(nodePath)).not.toBe(toESM(nodePath));
+  });
+
   // src/io/codeCache.ts reads an ASCII file as a one-byte string, any other as UTF-8: one character
   // outside ASCII doubles the memory its text takes (scripts/bundle.mjs asciiOnly).
   it("are ASCII: the CLI's CommonJS build and the TypeScript parser build", () => {
