@@ -96,6 +96,7 @@ export const PARSER_API = [
   'isPropertyDeclaration',
   'isPropertySignature',
   'isQualifiedName',
+  'isReturnStatement',
   'isSatisfiesExpression',
   'isShorthandPropertyAssignment',
   'isSourceFile',

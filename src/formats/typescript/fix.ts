@@ -279,10 +279,18 @@ function isArnLike(s: string): boolean {
   return /^(arn:|alias\/|mrk-|[0-9a-f]{8}-[0-9a-f]{4}-)/.test(s);
 }
 
-/** The expression naming the table in code, or how to bind it to a new `const` (for its alias). */
-function tableRefOf(t: TsTable): { expr: string } | { bindAt: number } | undefined {
+/**
+ * The expression naming the table in code, or how to bind it to a new `const` (for its alias): at the
+ * statement's start, or, for `return new Table(...)` (a table made in a callback: `names.map((n) => {
+ * return new aws.dynamodb.Table(...); })`), in place of its `return`, which then follows the alias.
+ */
+function tableRefOf(t: TsTable): { expr: string } | { bindAt: number; returnEnd?: number } | undefined {
   const st = t.statement!;
   const sf = st.getSourceFile();
+  if (ts.isReturnStatement(st) && st.expression && unwrap(st.expression) === t.node) {
+    const start = st.getStart(sf);
+    return { bindAt: start, returnEnd: start + 'return'.length };
+  }
   if (ts.isVariableStatement(st)) {
     const d = st.declarationList.declarations.find((x) => x.initializer && unwrap(x.initializer) === t.node);
     return d && ts.isIdentifier(d.name) ? { expr: d.name.text } : undefined;
@@ -626,11 +634,20 @@ class FilePlanner {
     const r = tableRefOf(first);
     if (!r) return;
     let expr: string;
+    let returned = false;
     if ('expr' in r) expr = r.expr;
     else {
       const base = varBase(sf, first);
       expr = this.names.variable([base, base + 'Table'], first.statement!);
-      this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = `, tables: addresses(g.tables) });
+      // `return new Table(...)`: `const x = new Table(...)`, its alias, then `return x`.
+      if (r.returnEnd !== undefined) {
+        const end = r.returnEnd;
+        // Only where the statement ends its line (the alias and the return go on lines of their own).
+        const st = first.statement!;
+        if (!/^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?$/.test(this.text.slice(st.end, lineEndOf(this.text, st.end)))) return;
+        returned = true;
+        this.after.push({ start: r.bindAt, end, text: `const ${expr} =`, tables: addresses(g.tables) });
+      } else this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = `, tables: addresses(g.tables) });
     }
     const tableName = aliasNameOf(first, expr, sf, this.ref);
     const template = this.options.key?.alias;
@@ -662,8 +679,9 @@ class FilePlanner {
     const line = render(code, this.style, indent) + (this.style.semi ? ';' : '');
     const end = st.end;
     const le = lineEndOf(this.text, end);
+    const back = returned ? this.style.eol + indent + `return ${expr}` + (this.style.semi ? ';' : '') : '';
     if (/^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?$/.test(this.text.slice(end, le)))
-      this.after.push({ start: le, end: le, text: this.style.eol + indent + line, tables: addresses(g.tables) });
+      this.after.push({ start: le, end: le, text: this.style.eol + indent + line + back, tables: addresses(g.tables) });
     // More code on the line (`{ new Table(...) }`): on the same line, after a `;` if the statement has none.
     else this.after.push({ start: end, end, text: (this.text[end - 1] === ';' ? ' ' : '; ') + line, tables: addresses(g.tables) });
   }
