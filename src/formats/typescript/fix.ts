@@ -516,7 +516,7 @@ class FilePlanner {
         this.declare(
           anchor.statement,
           scope.vars.key,
-          cdkImportedKey(this.ref, t.scopeText!, raw(this.q(this.names.id('DynamoDBKey', anchor.statement, false))), arnCode),
+          cdkImportedKey(this.ref, t.scopeText!, this.onceId('DynamoDBKey', anchor, t), arnCode),
           served,
         );
       }
@@ -565,7 +565,7 @@ class FilePlanner {
           name,
           cdktfLookup(this.ref, ph, {
             scope: t.scopeText!,
-            id: raw(this.q(this.names.id(CDKTF_LOOKUP[ph].id + (via ? cap(via) : ''), anchor.statement, false))),
+            id: this.onceId(CDKTF_LOOKUP[ph].id + (via ? cap(via) : ''), anchor, t),
             provider: p.provider,
             layout: layoutOf(t),
           }),
@@ -574,6 +574,25 @@ class FilePlanner {
       }
     }
     return scope;
+  }
+
+  /**
+   * The construct id of what the fix declares once for some tables (CDKTF lookups, an imported or a
+   * shared key; CDK and CDKTF, where an id must be unique in its scope): `base` where the code runs
+   * once per scope (a constructor, a module's top level: a loop's body is left by sharedAnchor);
+   * inside any other function (a helper method, a `forEach` callback), which may run more than once
+   * with one scope, derived from the first table's id as its key's is (`${name}CallerIdentity`), or
+   * the second run would declare `base` again and synth stop ("There is already a Construct with
+   * name ..."). `base` too when that id's names are not visible where the declaration goes.
+   */
+  private onceId(base: string, anchor: Anchor, first: TsTable): Code {
+    const uniqueId = (x: string) => this.names.id(x, anchor.statement, false);
+    const fn = functionOf(anchor.statement);
+    const once = !ts.isFunctionLike(fn) || ts.isConstructorDeclaration(fn);
+    const idNode = first.idNode;
+    const at = anchor.statement.getStart(this.sf);
+    if (once || !idNode || !freeNames(idNode).every((n) => visibleAt(n, anchor.container, at))) return raw(this.q(uniqueId(base)));
+    return derivedId(this.sf, idNode, base, this.style.quote, uniqueId);
   }
 
   /** Pulumi options for what the fix adds beside a table: its parent and provider (and retainOnDelete for a key). */
@@ -594,7 +613,9 @@ class FilePlanner {
     const pulumi = first.framework === 'pulumi';
     const uniqueId = (s: string) => this.names.id(s, g.statement, pulumi);
     const id = shared
-      ? raw(this.q(uniqueId(pulumi ? 'dynamodb-tables-key' : 'DynamoDBTablesKey')))
+      ? pulumi
+        ? raw(this.q(uniqueId('dynamodb-tables-key')))
+        : this.onceId('DynamoDBTablesKey', { container: g.statement.parent as Anchor['container'], statement: g.statement }, first)
       : derivedId(sf, first.idNode!, nameSuffix(first.idNode!, pulumi, 'key'), this.style.quote, uniqueId);
     const settings = this.options.key;
     const description = describe(sf, g.tables, settings?.description);
