@@ -577,22 +577,25 @@ class FilePlanner {
   }
 
   /**
-   * The construct id of what the fix declares once for some tables (CDKTF lookups, an imported or a
-   * shared key; CDK and CDKTF, where an id must be unique in its scope): `base` where the code runs
-   * once per scope (a constructor, a module's top level: a loop's body is left by sharedAnchor);
-   * inside any other function (a helper method, a `forEach` callback), which may run more than once
-   * with one scope, derived from the first table's id as its key's is (`${name}CallerIdentity`), or
-   * the second run would declare `base` again and synth stop ("There is already a Construct with
-   * name ..."). `base` too when that id's names are not visible where the declaration goes.
+   * The id of what the fix declares once for some tables (CDKTF lookups, an imported or a shared key
+   * and its alias): `base` where the code runs once, else derived from the first table's id, as its
+   * own key's is (`${name}CallerIdentity`, `${name}-orders-dynamodb-tables-key`), or `base` would be
+   * declared twice and the deploy tool stop. CDK and CDKTF: an id is unique in its scope, so a
+   * constructor or a module's top level runs once per scope (a loop's body is left by sharedAnchor);
+   * any other function (a helper method, a `forEach` callback) may run twice with one scope ("There is
+   * already a Construct with name ..."). Pulumi: a name is unique in the stack for its type and its
+   * parents' types, so only a module's top level runs once: two instances of a component would
+   * declare `base` twice ("Duplicate resource URN"). `base` too when the table's id names something
+   * not visible where the declaration goes.
    */
-  private onceId(base: string, anchor: Anchor, first: TsTable): Code {
-    const uniqueId = (x: string) => this.names.id(x, anchor.statement, false);
+  private onceId(base: string, anchor: Anchor, first: TsTable, pulumi = false): Code {
+    const uniqueId = (x: string) => this.names.id(x, anchor.statement, pulumi);
     const fn = functionOf(anchor.statement);
-    const once = !ts.isFunctionLike(fn) || ts.isConstructorDeclaration(fn);
+    const once = !ts.isFunctionLike(fn) || (!pulumi && ts.isConstructorDeclaration(fn));
     const idNode = first.idNode;
     const at = anchor.statement.getStart(this.sf);
     if (once || !idNode || !freeNames(idNode).every((n) => visibleAt(n, anchor.container, at))) return raw(this.q(uniqueId(base)));
-    return derivedId(this.sf, idNode, base, this.style.quote, uniqueId);
+    return derivedId(this.sf, idNode, pulumi ? `-${base}` : base, this.style.quote, uniqueId);
   }
 
   /** Pulumi options for what the fix adds beside a table: its parent and provider (and retainOnDelete for a key). */
@@ -612,10 +615,9 @@ class FilePlanner {
     const keyVar = this.names.variable([shared ? 'dynamoDbTablesKey' : varBase(sf, first) + 'Key'], g.statement);
     const pulumi = first.framework === 'pulumi';
     const uniqueId = (s: string) => this.names.id(s, g.statement, pulumi);
+    const groupAnchor = { container: g.statement.parent as Anchor['container'], statement: g.statement };
     const id = shared
-      ? pulumi
-        ? raw(this.q(uniqueId('dynamodb-tables-key')))
-        : this.onceId('DynamoDBTablesKey', { container: g.statement.parent as Anchor['container'], statement: g.statement }, first)
+      ? this.onceId(pulumi ? 'dynamodb-tables-key' : 'DynamoDBTablesKey', groupAnchor, first, pulumi)
       : derivedId(sf, first.idNode!, nameSuffix(first.idNode!, pulumi, 'key'), this.style.quote, uniqueId);
     const settings = this.options.key;
     const description = describe(sf, g.tables, settings?.description);
@@ -675,7 +677,12 @@ class FilePlanner {
     const pulumi = first.framework === 'pulumi';
     const uniqueId = (s: string) => this.names.id(s, first.statement!, pulumi);
     const id = shared
-      ? raw(this.q(uniqueId(pulumi ? 'dynamodb-tables-key-alias' : 'DynamoDBTablesKeyAlias')))
+      ? this.onceId(
+          pulumi ? 'dynamodb-tables-key-alias' : 'DynamoDBTablesKeyAlias',
+          { container: first.statement!.parent as Anchor['container'], statement: first.statement! },
+          first,
+          pulumi,
+        )
       : derivedId(sf, first.idNode!, nameSuffix(first.idNode!, pulumi, 'alias'), this.style.quote, uniqueId);
     const p = this.placementText(first);
     let code: Code;
