@@ -355,8 +355,30 @@ export function runTsKeyPolicies(source: string): KeyPolicyFound[] {
       }),
     );
   };
+  // What synth and preview refuse: a construct id twice in one scope (CDKTF: `new X(scope, id, ...)`),
+  // a resource name twice for one type under one parent type (Pulumi: `new aws.x.Y(name, args, opts)`,
+  // whose URN holds the parents' types, not their names).
+  const ids = new Map<unknown, Set<string>>();
+  const urns = new Set<string>();
+  const unique = (path: string[], args: unknown[]) => {
+    if (path[0] === '@pulumi/aws' || path[0] === '@pulumi/aws-native') {
+      if (path.some((p) => /^get[A-Z]/.test(p))) return;
+      const parent = (args[2] as { parent?: object } | undefined)?.parent;
+      const urn = `${parent?.constructor?.name ?? 'stack'}$${path.join('.')}::${String(args[0])}`;
+      if (urns.has(urn)) throw new Error(`Duplicate resource URN ${urn}`);
+      urns.add(urn);
+    } else if (path[0].startsWith('@cdktf/') || path[0] === 'cdktf') {
+      const [scope, id] = args;
+      if (typeof id !== 'string') return;
+      const taken = ids.get(scope) ?? new Set<string>();
+      if (taken.has(id)) throw new Error(`There is already a Construct with name '${id}'`);
+      taken.add(id);
+      ids.set(scope, taken);
+    }
+  };
   /** What `new X(...)` gives, by the class name. */
   const construct = (path: string[], args: unknown[]): object => {
+    unique(path, args);
     const name = path[path.length - 1];
     switch (name) {
       case 'AwsProvider': {

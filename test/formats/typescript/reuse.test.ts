@@ -89,7 +89,7 @@ if (config.getBoolean('orders')) {
     expect(out.indexOf('const region = aws.getRegionOutput();')).toBeLessThan(out.indexOf('if (config'));
   });
 
-  it('a table that is not its own statement, a variable or an assignment gets its key but no alias (nothing names it)', async () => {
+  it('a returned table is bound to a const, given its alias, then returned', async () => {
     const text = `import { Stack } from 'aws-cdk-lib';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 export class S extends Stack {
@@ -99,7 +99,23 @@ export class S extends Stack {
 }
 `;
     const out = await fix(text);
-    expect(out).toContain('encryptionKey: cKey });');
+    expect(out).toContain(
+      "    const c = new Table(this, 'C', { partitionKey: { name: 'pk', type: AttributeType.STRING }, encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: cKey });\n    cKey.addAlias(`alias/dynamodb/${c.tableName}`);\n    return c;\n  }",
+    );
+  });
+
+  it('a table that is not its own statement, a variable, an assignment or a return gets its key but no alias (nothing names it)', async () => {
+    const text = `import { Stack } from 'aws-cdk-lib';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+export class S extends Stack {
+  readonly tables: Table[] = [];
+  make() {
+    this.tables.push(new Table(this, 'C', { partitionKey: { name: 'pk', type: AttributeType.STRING } }));
+  }
+}
+`;
+    const out = await fix(text);
+    expect(out).toContain('encryptionKey: cKey }));');
     expect(out).not.toContain('addAlias');
   });
 
