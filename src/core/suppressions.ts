@@ -19,12 +19,15 @@ const TRIVY_IDS = new Set(['avd-aws-0025', 'aws-dynamodb-table-customer-key', 'a
 const KICS = /kics-scan\s+(ignore-block|ignore-line)/;
 const KMSFIX = /kmsfix:ignore\b[ \t]*([^\r\n]*)/;
 
-/** Every syntax above has one of these (most comments have none: Terraform reads each comment of a module's files). */
-const ANY_TOOL = /checkov:skip=|trivy:|tfsec:|kics-scan|kmsfix:ignore/;
+/**
+ * Every syntax above has one of these (most comments have none: Terraform reads each comment of a
+ * module's files): the prefilter of commentSuppressions, and of its callers that split a comment first.
+ */
+export const MAYBE_SUPPRESSION = /checkov:skip=|trivy:|tfsec:|kics-scan|kmsfix:ignore/;
 
 export function commentSuppressions(comment: string, today: Date = new Date()): Suppression[] {
   const out: Suppression[] = [];
-  if (!ANY_TOOL.test(comment)) return out;
+  if (!MAYBE_SUPPRESSION.test(comment)) return out;
   const c = CHECKOV.exec(comment);
   if (c) out.push({ tool: 'checkov', text: `checkov:skip=${c[1]}${c[2] ? ` (${c[2].trim()})` : ''}` });
   const t = trivyIgnore(comment, today);

@@ -4,7 +4,7 @@
  * format: the same size limit and UTF-8 and BOM checks as any input. Each folder's file is read
  * once per reader (one per run and thread); one that is missing or cannot be read counts as absent.
  */
-import { statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { toPosix } from '../core/text.js';
 import type { SourceFile } from '../core/types.js';
@@ -12,15 +12,6 @@ import { MAX_FILE_BYTES, decodeSource, readBytes } from './read.js';
 
 /** The file `name` of a folder, or undefined; `shownDir` is the folder's display path. */
 export type ProjectFileSource = (dir: string, shownDir: string, name: string) => SourceFile | undefined;
-
-/** False when nothing is at `abs`; true when something is, or the stat fails otherwise (the read then says why). */
-function exists(abs: string): boolean {
-  try {
-    return statSync(abs, { throwIfNoEntry: false }) !== undefined;
-  } catch {
-    return true;
-  }
-}
 
 /** Per source: the files named `name` from a folder up to the root, nearest first (key: folder, NUL, name). */
 const upward = new WeakMap<ProjectFileSource, Map<string, SourceFile[]>>();
@@ -32,8 +23,9 @@ export function diskProjectFiles(maxBytes = MAX_FILE_BYTES): ProjectFileSource {
     let file = cache.get(abs);
     if (file === undefined) {
       file = null;
-      // Most folders have none: a stat that does not throw, before a read whose failed open would.
-      if (!exists(abs)) {
+      // Most folders have none: a check that builds no error, before a read whose failed open would
+      // (what cannot be read counts as absent either way).
+      if (!existsSync(abs)) {
         cache.set(abs, file);
         return undefined;
       }

@@ -17,7 +17,7 @@ import {
   type Vocabulary,
 } from '../../rule/facts.js';
 import { LineIndex } from '../../core/text.js';
-import { commentSuppressions } from '../../core/suppressions.js';
+import { MAYBE_SUPPRESSION, commentSuppressions } from '../../core/suppressions.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
 import { bindings, importedModuleOf, readImports, readRequires, resolveSymbol, type ImportInfo } from './imports.js';
 import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './javascript.js';
@@ -518,9 +518,6 @@ function anchorOf(node: ts.Node): { statement?: ts.Statement; where?: Placement 
 }
 
 // ---------------------------------------------------------------- suppressions
-
-/** A prefilter for commentSuppressions (src/core/suppressions.ts): `checkov:skip=`, `trivy:ignore:`, `tfsec:ignore:`, `kmsfix:ignore`, `kics-scan`. */
-export const MAYBE_SUPPRESSION = /:(skip|ignore)|kics-scan/i;
 
 /**
  * Suppression comments (`// kmsfix:ignore reason`, `// checkov:skip=CKV_AWS_119:reason`, and the other

@@ -656,30 +656,30 @@ class FilePlanner {
     const first = g.tables[0];
     const r = tableRefOf(first);
     if (!r) return;
+    const st = first.statement!;
+    const end = st.end;
+    const le = lineEndOf(this.text, end);
+    // Nothing but a comment after the statement on its line: the alias goes on a line of its own.
+    const endsLine = /^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?$/.test(this.text.slice(end, le));
+    const returned = !('expr' in r) && r.returnEnd !== undefined;
+    // `return new Table(...)`: `const x = new Table(...)`, its alias, then `return x`, each on a line of its own.
+    if (returned && !endsLine) return;
     let expr: string;
-    let returned = false;
     if ('expr' in r) expr = r.expr;
     else {
       const base = varBase(sf, first);
-      expr = this.names.variable([base, base + 'Table'], first.statement!);
-      // `return new Table(...)`: `const x = new Table(...)`, its alias, then `return x`.
-      if (r.returnEnd !== undefined) {
-        const end = r.returnEnd;
-        // Only where the statement ends its line (the alias and the return go on lines of their own).
-        const st = first.statement!;
-        if (!/^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?$/.test(this.text.slice(st.end, lineEndOf(this.text, st.end)))) return;
-        returned = true;
-        this.after.push({ start: r.bindAt, end, text: `const ${expr} =`, tables: addresses(g.tables) });
-      } else this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = `, tables: addresses(g.tables) });
+      expr = this.names.variable([base, base + 'Table'], st);
+      if (returned) this.after.push({ start: r.bindAt, end: r.returnEnd!, text: `const ${expr} =`, tables: addresses(g.tables) });
+      else this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = `, tables: addresses(g.tables) });
     }
     const tableName = aliasNameOf(first, expr, sf, this.ref);
     const template = this.options.key?.alias;
     const pulumi = first.framework === 'pulumi';
-    const uniqueId = (s: string) => this.names.id(s, first.statement!, pulumi);
+    const uniqueId = (s: string) => this.names.id(s, st, pulumi);
     const id = shared
       ? this.onceId(
           pulumi ? 'dynamodb-tables-key-alias' : 'DynamoDBTablesKeyAlias',
-          { container: first.statement!.parent as Anchor['container'], statement: first.statement! },
+          { container: st.parent as Anchor['container'], statement: st },
           first,
           pulumi,
         )
@@ -702,14 +702,10 @@ class FilePlanner {
       const opts = this.pulumiOptsText(p, false);
       code = pulumiAlias(this.ref, { name: id, keyVar, tableName, shared, opts: opts ? raw(opts) : undefined, template });
     }
-    const st = first.statement!;
     const indent = lineIndentOf(this.text, st.getStart(sf));
     const line = render(code, this.style, indent) + (this.style.semi ? ';' : '');
-    const end = st.end;
-    const le = lineEndOf(this.text, end);
     const back = returned ? this.style.eol + indent + `return ${expr}` + (this.style.semi ? ';' : '') : '';
-    if (/^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?$/.test(this.text.slice(end, le)))
-      this.after.push({ start: le, end: le, text: this.style.eol + indent + line + back, tables: addresses(g.tables) });
+    if (endsLine) this.after.push({ start: le, end: le, text: this.style.eol + indent + line + back, tables: addresses(g.tables) });
     // More code on the line (`{ new Table(...) }`): on the same line, after a `;` if the statement has none.
     else this.after.push({ start: end, end, text: (this.text[end - 1] === ';' ? ' ' : '; ') + line, tables: addresses(g.tables) });
   }

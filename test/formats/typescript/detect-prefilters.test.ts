@@ -4,8 +4,7 @@
  * accepts, or a table would lose its suppression.
  */
 import { describe, expect, it } from 'vitest';
-import { commentSuppressions } from '../../../src/core/suppressions.js';
-import { MAYBE_SUPPRESSION } from '../../../src/formats/typescript/detect.js';
+import { MAYBE_SUPPRESSION, commentSuppressions } from '../../../src/core/suppressions.js';
 import { prng } from '../../../bench/generate.mjs';
 
 describe('MAYBE_SUPPRESSION', () => {
