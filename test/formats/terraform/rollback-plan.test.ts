@@ -152,7 +152,10 @@ describe('rolling back a Terraform fix, as the AWS provider plans it', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-rollback-'));
     // GetCallerIdentity for data.aws_caller_identity (the key policy's account).
     sts = createServer((socket) => {
-      socket.on('data', () => {
+      // One answer per connection, at the request's first bytes: a request that arrives in two chunks
+      // (headers, then body) made a second end() of an ended socket (ERR_STREAM_WRITE_AFTER_END).
+      socket.on('error', () => {});
+      socket.once('data', () => {
         const body = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${ACCOUNT}:user/test</Arn><UserId>AIDATEST</UserId><Account>${ACCOUNT}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
         socket.end(
           `HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
