@@ -26,5 +26,10 @@ export function cautionText(c: Caution): string {
         '(its principal is *): a role that uses this table keeps access only if its boundary allows kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, ' +
         'kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on the key (DynamoDB asks KMS as each caller); check the boundary before deploying'
       );
+    case 'no-alias':
+      return (
+        `No alias: the table is created inside \`${c.in}\`, which no variable names, so the fix adds its key without an alias ` +
+        "(the key's description names the table); to have one, assign the table to a const before fixing"
+      );
   }
 }

@@ -15,7 +15,7 @@
  * `encryption`), its decision function, and its verdict in judge(). Planning the edits stays with
  * each format's fix.
  */
-import type { TableFacts } from '../core/types.js';
+import type { KeyStrategy, TableFacts } from '../core/types.js';
 import type { Obstacle } from './facts.js';
 import { assess, decide, messageOf } from './cmk.js';
 import { recreationEffect } from './blockers.js';
@@ -43,6 +43,8 @@ export interface JudgeOptions {
   recreateReplicas?: boolean;
   /** A fix uses this existing key and adds none, so what keeps a generated key from being deployed is no obstacle (`key-include`, `generated-key`). */
   kmsKeyArn?: string;
+  /** `shared`: one key (and alias) per block of tables, aliased after its first table. */
+  keyStrategy?: KeyStrategy;
 }
 
 /** Each option and the obstacle it waives (src/rule/blockers.ts WAIVABLE). */
@@ -146,7 +148,9 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   // What the fix changes beyond the table (before a waived obstacle's note, which ends the message: FIX_NOTE).
   // A literal --kms-key-arn is a string where the plugins pass it on: their migration takes it.
   const literalKey = options.kmsKeyArn !== undefined && /^(?:arn:|alias\/)\S*$/.test(options.kmsKeyArn.trim());
-  const own = t.encryption.cautions?.filter((c) => !(literalKey && c.kind === 'local-migrations'));
+  // A table nothing names gets no alias of its own: said when the fix adds a key for it alone.
+  const ownAlias = options.kmsKeyArn === undefined && options.keyStrategy !== 'shared';
+  const own = t.encryption.cautions?.filter((c) => !(literalKey && c.kind === 'local-migrations') && (ownAlias || c.kind !== 'no-alias'));
   const cautions = wanted && !leftInTests && own?.length ? own.map(cautionText) : undefined;
   if (cautions) for (const c of cautions) message = `${message}. ${c}`;
   // The first waived obstacle with a note (--kms-key-arn waives one without).

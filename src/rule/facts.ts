@@ -298,8 +298,13 @@ export interface EncryptionFacts {
  * SSESpecification on as written, so a fixed table's KMSMasterKeyId (a CloudFormation function)
  * reaches the DynamoDB API as an object. `permissions-boundary`: the table's file gives roles a
  * permissions boundary (`where`: what sets it, as written), which a key policy cannot lift.
+ * `no-alias`: a TypeScript table created inside an expression no variable names (`in`: that
+ * expression's start, as written), so a fix that adds its key writes no alias for it.
  */
-export type Caution = { kind: 'local-migrations'; plugin: string } | { kind: 'permissions-boundary'; where: string[] };
+export type Caution =
+  | { kind: 'local-migrations'; plugin: string }
+  | { kind: 'permissions-boundary'; where: string[] }
+  | { kind: 'no-alias'; in: string };
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
 export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;

@@ -52,6 +52,7 @@ import { Names } from './names.js';
 import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from './scopes.js';
 import { detectTsStyle } from './style.js';
 import { optionsOf } from './options.js';
+import { type AliasPlace, aliasPlaceOf } from './aliasPlace.js';
 
 const addresses = (tables: TsTable[]) => tables.map((t) => t.address);
 
@@ -277,32 +278,6 @@ function nameSuffix(idNode: ts.Expression, pulumi: boolean, word: 'key' | 'alias
 
 function isArnLike(s: string): boolean {
   return /^(arn:|alias\/|mrk-|[0-9a-f]{8}-[0-9a-f]{4}-)/.test(s);
-}
-
-/**
- * The expression naming the table in code, or how to bind it to a new `const` (for its alias): at the
- * statement's start, or, for `return new Table(...)` (a table made in a callback: `names.map((n) => {
- * return new aws.dynamodb.Table(...); })`), in place of its `return`, which then follows the alias.
- */
-function tableRefOf(t: TsTable): { expr: string } | { bindAt: number; returnEnd?: number } | undefined {
-  const st = t.statement!;
-  const sf = st.getSourceFile();
-  if (ts.isReturnStatement(st) && st.expression && unwrap(st.expression) === t.node) {
-    const start = st.getStart(sf);
-    return { bindAt: start, returnEnd: start + 'return'.length };
-  }
-  if (ts.isVariableStatement(st)) {
-    const d = st.declarationList.declarations.find((x) => x.initializer && unwrap(x.initializer) === t.node);
-    return d && ts.isIdentifier(d.name) ? { expr: d.name.text } : undefined;
-  }
-  if (!ts.isExpressionStatement(st)) return undefined;
-  const e = unwrap(st.expression);
-  if (e === t.node) return { bindAt: st.getStart(sf) };
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && unwrap(e.right) === t.node) {
-    const target = e.left.getText(sf);
-    if (/^(this|[A-Za-z_$][\w$]*)(\.[A-Za-z_$][\w$]*)*$/.test(target)) return { expr: target };
-  }
-  return undefined;
 }
 
 /** What a table's deployed name is read from, on the table's expression. */
@@ -650,20 +625,17 @@ class FilePlanner {
     return keyVar;
   }
 
-  /** The alias of a generated key, after the statement of its first table (bound to a `const` if it was not). */
+  /** The alias of a generated key, after the statement of its first table the program can name (bound to a `const` if it was not). */
   private alias(g: KeyGroup, keyVar: string, shared: boolean): void {
     const sf = this.sf;
-    const first = g.tables[0];
-    const r = tableRefOf(first);
-    if (!r) return;
+    // A shared key's alias goes after the first of its tables that the program names (aliasPlace.ts).
+    const placed = g.tables.map((t) => [t, aliasPlaceOf(t, this.text)] as const).find(([, p]) => p !== undefined);
+    if (!placed) return;
+    const [first, place] = placed as readonly [TsTable, AliasPlace];
+    const { ref: r, endsLine, returned } = place;
     const st = first.statement!;
     const end = st.end;
     const le = lineEndOf(this.text, end);
-    // Nothing but a comment after the statement on its line: the alias goes on a line of its own.
-    const endsLine = /^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?$/.test(this.text.slice(end, le));
-    const returned = !('expr' in r) && r.returnEnd !== undefined;
-    // `return new Table(...)`: `const x = new Table(...)`, its alias, then `return x`, each on a line of its own.
-    if (returned && !endsLine) return;
     let expr: string;
     if ('expr' in r) expr = r.expr;
     else {

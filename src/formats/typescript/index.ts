@@ -1,6 +1,7 @@
 /** The TypeScript family: AWS CDK v2, CDK for Terraform and Pulumi programs written in TypeScript. */
 import type { DiskContext, Format, SourceFile } from '../../core/types.js';
 import { LineIndex } from '../../core/text.js';
+import { aliasPlaceOf } from './aliasPlace.js';
 import { amplifyModelTables, mayHoldModels } from './amplifyData.js';
 import { boundaryCautions } from './boundaries.js';
 import { entryStackRegions } from './cdkApp.js';
@@ -16,6 +17,7 @@ export const typescript: Format<TsDetection> = {
   detect: (file, context) => {
     const d = detectTypeScript(file);
     if (d.tables.length === 0) return withModels(file, d, context);
+    unaliased(file, d);
     // A TableV2 in a stack class the file does not create: how the CDK app's entry creates it. Roles' permissions boundaries.
     const regions = d.tables.some((t) => t.stackClass) ? entryStackRegions(file, d, context) : undefined;
     // A CDK v1 project's @aws-cdk/aws-dynamodb, or a Pulumi project's @pulumi/aws and @pulumi/pulumi, may lack what a fix
@@ -30,6 +32,20 @@ export const typescript: Format<TsDetection> = {
   fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options, context),
   verify: (files, options) => files.map((f) => (f.edits.length > 0 ? verifyTypeScript(f.file, f.detection, f.fixed, options) : [])),
 };
+
+/**
+ * A table the fix would give a key of its own and no alias: created inside an expression no variable
+ * names (`this.tables.push(new Table(...))`; fix.ts writes the alias after the statement, naming the table).
+ */
+function unaliased(file: SourceFile, d: TsDetection): void {
+  for (const t of d.tables) {
+    if (!t.props || !t.statement || t.kind === 'CfnGlobalTable' || t.kind === 'CfnResource' || aliasPlaceOf(t, file.text)) continue;
+    const text = t.statement.getText(d.sf);
+    const line = text.split(/\r?\n/, 1)[0].trimEnd();
+    const shown = line.length > 60 ? `${line.slice(0, 57)}...` : line === text ? line : `${line} ...`;
+    (t.encryption.cautions ??= []).push({ kind: 'no-alias', in: shown });
+  }
+}
 
 function withModels(file: SourceFile, d: TsDetection, context?: DiskContext): TsDetection | Promise<TsDetection> {
   if (!mayHoldModels(file.text)) return d;

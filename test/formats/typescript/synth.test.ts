@@ -40,6 +40,7 @@ const CASES = [
   // A helper method called twice: the imported key's id per call (a fixed one stopped synth).
   'cdk-kms-key-arn-per-call',
   'cdk-table-returned',
+  'cdk-table-pushed',
 ];
 
 /** Exported Stack classes per fixture (one stack each), when not one. */
@@ -117,8 +118,8 @@ app.synth();
     const r = await runCli(['scan', '--format', 'json', ...templates], outdir);
     const out = JSON.parse(r.stdout) as { tables: { file: string; address: string; type: string; status: string }[]; errors: unknown[] };
     expect(out.errors).toEqual([]);
-    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 + 3 + 1 + 1 + 1 + 1 + 2 + 1 + 2 + 8 + 2 + 2 + 1 tables in the fixtures above; the 31 outside REGION_BOUND twice.
-    expect(out.tables.length).toBe(40 + 31);
+    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 + 3 + 1 + 1 + 1 + 1 + 2 + 1 + 2 + 8 + 2 + 2 + 1 + 2 tables in the fixtures above; the 33 outside REGION_BOUND twice.
+    expect(out.tables.length).toBe(42 + 33);
     for (const t of out.tables) expect(`${t.file} ${t.address} ${t.status}`).toBe(`${t.file} ${t.address} customer-managed`);
     expect(r.code).toBe(0);
   }, 60_000);
@@ -180,6 +181,11 @@ app.synth();
           (r) =>
             r.Type === 'AWS::KMS::Alias' && JSON.stringify(r.Properties?.TargetKeyId) === JSON.stringify({ 'Fn::GetAtt': [key, 'Arn'] }),
         );
+        // A table nothing names (`this.tables.push(new Table(...))`): its key has no alias, and its report says so.
+        if (f.replace(/[^a-z0-9]/gi, '').includes('cdktablepushed') && key.startsWith('OrdersKey')) {
+          expect(mine.length, `${f} ${key}`).toBe(0);
+          continue;
+        }
         expect(mine.length, `${f} ${key}`).toBe(1);
         aliases++;
         // { Fn::Join: ['', ['alias/dynamodb/', { Ref: <table> }, ('-shared')]] }; a table name the file
