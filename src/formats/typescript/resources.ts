@@ -60,7 +60,8 @@ function replicaKey(sf: ts.SourceFile, replica: ts.ObjectLiteralExpression): Set
 
 /** The reason when the object has a `'Fn::Transform'` property (AWS::Include, a macro: what it inserts is not known), else undefined. */
 function transformOf(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, where: string): string | undefined {
-  if (lookup(sf, o, FN_TRANSFORM).kind === 'absent') return undefined;
+  // Present as written: a spread (`...addlProperties`) makes the lookup unknown, and is read as such where the settings are.
+  if (lookup(sf, o, FN_TRANSFORM).kind !== 'value') return undefined;
   const t = objectAt(sf, o, FN_TRANSFORM);
   const text = (x: ts.ObjectLiteralExpression | undefined, name: string) => {
     const l = x ? lookup(sf, x, name) : undefined;

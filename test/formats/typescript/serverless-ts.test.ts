@@ -195,6 +195,22 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     for (const t of ['Elsewhere', 'own', 'buildTable()']) expect(by.get(t)!.fixed, t).toBeUndefined();
   });
 
+  it('Properties with a spread it cannot read: unknown through that spread (before: read as an Fn::Transform)', async () => {
+    const text = [
+      'const buildTable = (extra: Record<string, unknown>) => ({',
+      "  Type: 'AWS::DynamoDB::Table',",
+      "  Properties: { BillingMode: 'PAY_PER_REQUEST', ...extra },",
+      '});',
+      "module.exports = { resources: { Resources: { Users: buildTable({ KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] }) } } };",
+      '',
+    ].join('\n');
+    const r = await processMemory([{ path: 'serverless.ts', text }], 'scan', {});
+    const [t] = r.outcomes[0].tables;
+    expect(t.status).toBe('unknown');
+    expect(t.message).toMatch(/^SSESpecification may come from the spread \.\.\.extra: /);
+    expect(t.message).not.toContain('Fn::Transform');
+  });
+
   it('two maps of one file with the same logical ID: each table its own address, each key named after its logical ID', async () => {
     const table = "{ Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] } }";
     const text = `const a = {\n  Orders: ${table},\n};\nconst b = {\n  Orders: ${table},\n};\nmodule.exports = { resources: { Resources: { ...a } }, other: { Resources: { ...b } } };\n`;
