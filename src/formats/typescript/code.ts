@@ -15,6 +15,9 @@ export type Code =
   | { kind: 'seq'; parts: Code[] };
 
 export const raw = (text: string): Code => ({ kind: 'raw', text });
+
+/** `{ provider }` for `{ provider: provider }`: a variable of the property's name, written as such code writes it. */
+const isShorthand = (k: string, v: Code) => v.kind === 'raw' && v.text === k && /^[A-Za-z_$][\w$]*$/.test(k);
 export const str = (value: string): Code => ({ kind: 'str', value });
 export const obj = (entries: [string, Code][]): Code => ({ kind: 'obj', entries });
 export const arr = (items: Code[]): Code => ({ kind: 'arr', items });
@@ -57,7 +60,9 @@ export function inline(c: Code, style: TsStyle): string {
     case 'str':
       return quote(c.value, style.quote);
     case 'obj':
-      return c.entries.length === 0 ? '{}' : `{ ${c.entries.map(([k, v]) => `${propKey(k, style)}: ${inline(v, style)}`).join(', ')} }`;
+      return c.entries.length === 0
+        ? '{}'
+        : `{ ${c.entries.map(([k, v]) => (isShorthand(k, v) ? k : `${propKey(k, style)}: ${inline(v, style)}`)).join(', ')} }`;
     case 'arr':
       return `[${c.items.map((i) => inline(i, style)).join(', ')}]`;
     case 'call':
@@ -91,6 +96,7 @@ export function render(c: Code, style: TsStyle, indent: string, prefix = 0): str
       const one = oneLine(c.entries.every(([, v]) => isSimple(v)));
       if (one !== undefined) return one;
       const lines = c.entries.map(([k, v]) => {
+        if (isShorthand(k, v)) return inner + k;
         const key = `${propKey(k, style)}: `;
         return inner + key + render(v, style, inner, key.length);
       });

@@ -473,8 +473,9 @@ class FilePlanner {
     /** The declarations of a scope serve its tables. */
     const served = groups.flatMap((g) => g.tables);
     const p = this.placementText(t);
-    const same = (a: ts.Expression | undefined, b: string | undefined) =>
-      (a ? a.getText(this.sf).replace(/\s+/g, '') : undefined) === b?.replace(/\s+/g, '');
+    // Options compared as written, with `{ provider }` the same as `{ provider: provider }` (what earlier runs wrote).
+    const norm = (x: string) => x.replace(/\s+/g, '').replace(/([{,])([A-Za-z_$][\w$]*)(?=[,}])/g, '$1$2:$2');
+    const same = (a: ts.Expression | undefined, b: string | undefined) => (a ? norm(a.getText(this.sf)) : undefined) === (b && norm(b));
     if (arnCode) {
       // Key.fromKeyArn(<scope>, '<id>', <the same ARN>) already there?
       const found = visible.find(
@@ -576,8 +577,10 @@ class FilePlanner {
   /** Pulumi options for what the fix adds beside a table: its parent and provider (and retainOnDelete for a key). */
   private pulumiOptsText(p: { parent?: string; provider?: string }, retain: boolean): string | undefined {
     const entries: string[] = [];
-    if (p.parent) entries.push(`parent: ${p.parent}`);
-    if (p.provider) entries.push(`provider: ${p.provider}`);
+    // `{ parent }` where the value is a variable of the option's name, as such code writes it (an SST component).
+    const entry = (k: string, v: string) => (v === k ? k : `${k}: ${v}`);
+    if (p.parent) entries.push(entry('parent', p.parent));
+    if (p.provider) entries.push(entry('provider', p.provider));
     if (retain) entries.push('retainOnDelete: true');
     return entries.length ? `{ ${entries.join(', ')} }` : undefined;
   }

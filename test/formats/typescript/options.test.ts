@@ -87,6 +87,8 @@ export class S extends TerraformStack {
       'fix',
     );
     const out = r.outcomes[0].newText ?? '';
-    expect(out.match(/provider: provider,/g)?.length).toBe(5);
+    // Written as the table's is: `provider,` in the key, the alias and the three lookups.
+    expect(out.match(/^\s+provider,$/gm)?.length).toBe(5);
+    expect(out).not.toContain('provider: provider');
   });
 });

@@ -135,6 +135,21 @@ export class S extends Stack {
     );
   });
 
+  it('lookups an earlier run wrote with `{ provider: provider }` are reused by a table with `{ provider }` (written so now)', async () => {
+    const text = `import * as aws from '@pulumi/aws';
+const provider = new aws.Provider('west', { region: 'us-west-2' });
+const providerCallerIdentity = aws.getCallerIdentityOutput({}, { provider: provider });
+const providerPartition = aws.getPartitionOutput({}, { provider: provider });
+const providerRegion = aws.getRegionOutput({}, { provider: provider });
+export const t = new aws.dynamodb.Table('t', { hashKey: 'id', attributes: [{ name: 'id', type: 'S' }] }, { provider });
+`;
+    const out = await fix(text);
+    expect(count(out, 'getRegionOutput(')).toBe(1);
+    expect(out.replace(/\s+/g, '')).toContain('policy:dynamoDbKeyPolicy(providerCallerIdentity,providerPartition,providerRegion,),');
+    expect(out).toContain('}, { provider });');
+    expect(out).not.toContain('{ provider: provider }),');
+  });
+
   it('a user-written lookup with other arguments (another Region) is not reused', async () => {
     const text = `import * as aws from '@pulumi/aws';
 const west = aws.getRegionOutput({ region: 'us-west-2' });
