@@ -301,11 +301,16 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         '(no provider or backend configuration, lock file or tfvars): kmsfix does not write a key into a reusable module. Where the module is called, ' +
         'pass the switch as true and a customer-managed key ARN (kmsfix fixes the local module calls it scans), or set them in terraform.tfvars if this folder is a root module'
       );
-    case 'module-literal':
+    case 'module-literal': {
+      // `aws_dynamodb_table.x, modules/db/main.tf:1`: the module's folder, from the call's.
+      const folder = /, (.*)\/[^/]*:\d+$/.exec(o.where)?.[1];
       return (
         `the module's table (${o.where}) takes ${listed(o.missing)} from no input the call can pass (it sets or leaves them out itself): ` +
-        'set server_side_encryption in that table, or give the module variables for it and pass them here'
+        'set server_side_encryption in that table, or give the module variables for it and pass them here. ' +
+        `kmsfix fixes that table where it scans the module's folder${folder ? ` (${folder}, from this file's folder)` : ''}, ` +
+        'and every call of the module then gets a key of its own: a fix of a tree that holds the module fixes this call too'
       );
+    }
     case 'synth-output': {
       const [synth, app, languages] =
         o.tool === 'cdk' ? ['cdk synth', 'CDK app', 'TypeScript and JavaScript'] : ['cdktf synth', 'CDKTF app', 'TypeScript'];

@@ -227,6 +227,10 @@ describe('tables decided by module inputs', () => {
       "the module's table (aws_dynamodb_table.this, modules/table/main.tf:1) takes server_side_encryption.enabled and " +
         'server_side_encryption.kms_key_arn from no input the call can pass (it sets or leaves them out itself)',
     );
+    // Where the fix that reaches this call is: the module's own table, fixed where its folder is scanned.
+    expect(t.blocker).toContain(
+      "kmsfix fixes that table where it scans the module's folder (modules/table, from this file's folder), and every call of the module then gets a key of its own",
+    );
   });
 
   it("a suppression on the module's table speaks for its calls, under the profile in force, naming where it is", async () => {
