@@ -58,9 +58,8 @@ function readTfvars(file: SourceFile): Map<string, { expr: string; where: string
   if (file.path.endsWith('.json')) {
     try {
       const o = JSON.parse(file.text) as Record<string, unknown>;
-      for (const [k, v] of Object.entries(o))
-        if (v === null || ['string', 'number', 'boolean'].includes(typeof v))
-          out.set(k, { expr: JSON.stringify(v), where: base(file.path) });
+      // Objects and lists too, as JSON (an HCL expression): an attribute of one may be read (structured.ts).
+      for (const [k, v] of Object.entries(o)) if (v !== undefined) out.set(k, { expr: JSON.stringify(v), where: base(file.path) });
     } catch {
       /* not ours to report */
     }
@@ -136,15 +135,21 @@ export function moduleEnv(
       const input = call?.inputs.get(name);
       const set = assigned.get(name);
       if (input !== undefined)
-        env.vars.set(name, { expr: input, env: call?.env, why: `module.${call?.label} sets ${name} = ${input.trim()}` });
-      else if (set) env.vars.set(name, { expr: set.expr, why: `${name} = ${set.expr.trim()} in ${set.where}` });
+        env.vars.set(name, { expr: input, env: call?.env, why: `module.${call?.label} sets ${name} = ${shown(input)}` });
+      else if (set) env.vars.set(name, { expr: set.expr, why: `${name} = ${shown(set.expr)} in ${set.where}` });
       else if (def !== undefined) {
         const unset = call ? ` and module.${call.label} does not set it` : '';
-        env.vars.set(name, { expr: def, why: `${name} defaults to ${def.trim()} (${where})${unset}` });
+        env.vars.set(name, { expr: def, why: `${name} defaults to ${shown(def)} (${where})${unset}` });
       } else env.vars.set(name, { why: `${name} has no default (${where})${call ? ` and module.${call.label} does not set it` : ''}` });
     }
   }
   return env;
+}
+
+/** An expression as a message shows it: an object or list written over many lines as `{...}` / `[...]`. */
+function shown(expr: string): string {
+  const e = expr.trim();
+  return e.length > 60 && (e[0] === '{' || e[0] === '[') ? `${e[0]}...${e[0] === '{' ? '}' : ']'}` : e;
 }
 
 export { directVariable, evaluate, variablesRead } from './expression.js';

@@ -6,6 +6,7 @@
  */
 import { soleInterpolation } from './inputUses.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
+import { attributePath } from './structured.js';
 
 export type Known = boolean | string | number | null;
 
@@ -80,8 +81,8 @@ class Evaluator {
         .join(' ');
     const condition = text(0, this.p);
     if (!this.peek('?')) return undefined;
-    const decided = c.known && typeof c.value === 'boolean' ? c.value : undefined;
-    if (c.known && decided === undefined) return undefined;
+    // Terraform converts the strings "true" and "false" to a condition's bool; any other value is an error at plan: not decided here.
+    const decided = c.known ? asBool(c.value) : undefined;
     this.p++;
     const from = this.p;
     const a = this.cond();
@@ -125,8 +126,9 @@ class Evaluator {
     if (!this.peek(':')) return UNKNOWN();
     this.p++;
     const b = this.cond();
-    if (!c.known || typeof c.value !== 'boolean') return UNKNOWN(c.why);
-    const chosen = c.value ? a : b;
+    const bool = c.known ? asBool(c.value) : undefined;
+    if (bool === undefined) return UNKNOWN(c.why);
+    const chosen = bool ? a : b;
     return { ...chosen, why: [...c.why, ...chosen.why] };
   }
 
@@ -222,6 +224,9 @@ class Evaluator {
       }
       return UNKNOWN(why);
     }
+    // `local.environment.dynamodb_tables.cmk_encryption_enabled`: an attribute every value of the object agrees on (structured.ts).
+    const attribute = this.depth > 16 ? undefined : attributePath(t.v, this.env, this.depth + 1);
+    if (attribute) return attribute;
     const m = /^(var|local)\.([A-Za-z_][\w-]*)$/.exec(t.v);
     if (!m || this.depth > 16) return UNKNOWN();
     if (m[1] === 'local') {

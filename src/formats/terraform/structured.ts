@@ -1,0 +1,124 @@
+/**
+ * An attribute of an object or map variable, as Terraform would read it, when every value the
+ * variable may take agrees on it: `local.environment.dynamodb_tables.cmk_encryption_enabled` where
+ *
+ *   environment = contains(keys(var.environments), local.name) ? var.environments[local.name] : var.environments["default"]
+ *
+ * and terraform.tfvars.json gives `environments` one object per workspace (ministryofjustice's root
+ * modules: the workspace, unknown to the code, picks the entry). The value is one of the map's entries
+ * whatever the key (indexing a map with a key it lacks is an error at plan), and either branch of a
+ * condition kmsfix does not decide: so the attribute is known when it is the same literal in each of
+ * them, and unknown otherwise (a missing attribute, an entry that is not an object, a value that is
+ * not a literal). Read from the variable's value as written: a tfvars(.json) assignment, a call's input
+ * or a default (JSON or an HCL object expression, src/formats/terraform/hclvalue.ts).
+ */
+import { isExpr, isObj, isStr, readValue, type Value } from './hclvalue.js';
+import { soleInterpolation } from './inputUses.js';
+import type { Env, Evaluated, Known } from './expression.js';
+
+/** `var.x.a.b` or `local.y.a.b`: the variable or local, and the attribute path. */
+const PATH = /^((?:var|local)\.[A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*)+)$/;
+
+/** How many values a variable may take before kmsfix stops enumerating them. */
+const MAX_VALUES = 64;
+
+/** The value of `ref` (`local.environment.dynamodb_tables.cmk_encryption_enabled`) when every value its base may take agrees on it; undefined when `ref` is no such path. */
+export function attributePath(ref: string, env: Env, depth: number): Evaluated | undefined {
+  const m = PATH.exec(ref);
+  if (!m) return undefined;
+  const values = valuesOf(m[1], env, depth, []);
+  if (!values) return { known: false, why: [] };
+  const attrs = m[2].slice(1).split('.');
+  let agreed: Known | undefined;
+  for (const v of values) {
+    const leaf = literalOf(attrs.reduce<Value | undefined>((o, a) => (isObj(o) ? o.obj.get(a) : undefined), v.value));
+    if (leaf === undefined || (agreed !== undefined && leaf.value !== agreed)) return { known: false, why: [] };
+    agreed = leaf.value;
+  }
+  if (agreed === undefined) return { known: false, why: [] };
+  const sources = [...new Set(values.map((v) => v.why))].join('; ');
+  const each = values.length === 1 ? '' : ` in every value ${m[1]} may take`;
+  return { known: true, value: agreed, why: [`${ref} is ${JSON.stringify(agreed)}${each} (${sources})`] };
+}
+
+interface Possible {
+  value: Value;
+  /** Where the value was written (the variable's source, shortened). */
+  why: string;
+}
+
+/** The values `expr` may take, as written, or undefined when kmsfix cannot list them. */
+function valuesOf(expr: string, env: Env, depth: number, why: string[]): Possible[] | undefined {
+  if (depth > 16) return undefined;
+  const s = (soleInterpolation(expr) ?? expr).trim();
+  if (s.startsWith('{')) {
+    const value = readValue(s);
+    return isObj(value) ? [{ value, why: why.join(', ') || 'as written' }] : undefined;
+  }
+  const cond = splitConditional(s);
+  if (cond) {
+    const a = valuesOf(cond[1], env, depth + 1, why);
+    const b = a && valuesOf(cond[2], env, depth + 1, why);
+    return a && b && a.length + b.length <= MAX_VALUES ? [...a, ...b] : undefined;
+  }
+  const indexed = /^((?:var|local)\.[A-Za-z_][\w-]*)\[(.+)\]$/.exec(s);
+  if (indexed) {
+    const maps = valuesOf(indexed[1], env, depth + 1, why);
+    if (!maps) return undefined;
+    const key = /^"([^"\\$%]*)"$/.exec(indexed[2].trim())?.[1];
+    const out: Possible[] = [];
+    for (const m of maps) {
+      if (!isObj(m.value)) return undefined;
+      // A key kmsfix does not know: any entry (a key the map lacks fails at plan).
+      const entries = key === undefined ? [...m.value.obj.values()] : [m.value.obj.get(key)];
+      for (const e of entries) {
+        if (e === undefined) return undefined;
+        out.push({ value: e, why: m.why });
+      }
+    }
+    return out.length > 0 && out.length <= MAX_VALUES ? out : undefined;
+  }
+  const ref = /^(var|local)\.([A-Za-z_][\w-]*)$/.exec(s);
+  if (!ref) return undefined;
+  if (ref[1] === 'local') {
+    const e = env.locals.get(ref[2]);
+    return e === undefined ? undefined : valuesOf(e, env, depth + 1, why);
+  }
+  const src = env.vars.get(ref[2]);
+  if (src?.expr === undefined) return undefined;
+  return valuesOf(src.expr, src.env ?? { vars: new Map(), locals: new Map() }, depth + 1, [...why, src.why]);
+}
+
+/** A literal leaf: a string without interpolation, a number, true, false or null. */
+function literalOf(v: Value | undefined): { value: Known } | undefined {
+  if (isStr(v)) return v.str.includes('${') || v.str.includes('%{') ? undefined : { value: v.str };
+  if (!isExpr(v)) return undefined;
+  const e = v.expr.trim();
+  if (e === 'true' || e === 'false') return { value: e === 'true' };
+  if (e === 'null') return { value: null };
+  return /^-?\d+(\.\d+)?$/.test(e) ? { value: Number(e) } : undefined;
+}
+
+/** `c ? a : b` at the top level of `s` (not inside brackets or strings): [c, a, b], else undefined. */
+export function splitConditional(s: string): [string, string, string] | undefined {
+  let depth = 0;
+  let q = -1;
+  let nested = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '"') {
+      for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === '\\') i++;
+      continue;
+    }
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    else if (depth === 0 && ch === '?') {
+      if (q < 0) q = i;
+      else nested++;
+    } else if (depth === 0 && ch === ':' && q >= 0) {
+      if (nested > 0) nested--;
+      else return [s.slice(0, q).trim(), s.slice(q + 1, i).trim(), s.slice(i + 1).trim()];
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,119 @@
+/**
+ * An attribute of an object or map variable (src/formats/terraform/structured.ts): known when every
+ * value the variable may take agrees on it, as in ministryofjustice's root modules, whose
+ * terraform.tfvars.json gives one object per workspace and whose tables read
+ * `local.environment.dynamodb_tables.cmk_encryption_enabled ? <key> : null` (unknown before: 12 tables
+ * of one repository reported "not known from the code alone", each customer-managed in every workspace).
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+import { splitConditional } from '../../../src/formats/terraform/structured.js';
+
+const TABLE = `resource "aws_dynamodb_table" "codes" {
+  name     = "codes"
+  hash_key = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = local.environment.dynamodb_tables.cmk_encryption_enabled ? data.aws_kms_alias.cmk.target_key_arn : null
+  }
+}
+`;
+
+const LOCALS = `provider "aws" {
+  region = "eu-west-1"
+}
+
+variable "environments" {
+  type = map(any)
+}
+
+locals {
+  environment_name = lower(replace(terraform.workspace, "_", "-"))
+  environment      = contains(keys(var.environments), local.environment_name) ? var.environments[local.environment_name] : var.environments["default"]
+}
+
+data "aws_kms_alias" "cmk" {
+  name = "alias/codes-cmk"
+}
+`;
+
+const tfvars = (flags: Record<string, unknown>) =>
+  JSON.stringify(
+    {
+      environments: Object.fromEntries(
+        Object.entries(flags).map(([k, v]) => [k, { account_id: '111122223333', dynamodb_tables: { cmk_encryption_enabled: v } }]),
+      ),
+    },
+    null,
+    2,
+  );
+
+async function scan(files: Record<string, string>) {
+  const r = await processMemory(
+    Object.entries(files).map(([path, text]) => ({ path, text })),
+    'scan',
+  );
+  return r.outcomes.flatMap((o) => o.tables)[0];
+}
+
+describe("an attribute every value of a workspace's map agrees on", () => {
+  it('true in every entry of terraform.tfvars.json: the branch taken, customer-managed, saying why', async () => {
+    const t = await scan({
+      'locals.tf': LOCALS,
+      'dynamodb.tf': TABLE,
+      'terraform.tfvars.json': tfvars({ default: true, preproduction: true, production: true }),
+    });
+    expect(t.status).toBe('customer-managed');
+    expect(t.message).toContain(
+      'local.environment.dynamodb_tables.cmk_encryption_enabled is true in every value local.environment may take (environments = {...} in terraform.tfvars.json)',
+    );
+  });
+
+  it('false in one entry, missing in one, or not a literal: unknown, as before', async () => {
+    for (const flags of [{ default: true, development: false }, { default: true, development: undefined }, { default: 'var.x' }]) {
+      const t = await scan({ 'locals.tf': LOCALS, 'dynamodb.tf': TABLE, 'terraform.tfvars.json': tfvars(flags) });
+      expect(t.status, JSON.stringify(flags)).toBe('unknown');
+    }
+    // No value for the variable at all.
+    expect((await scan({ 'locals.tf': LOCALS, 'dynamodb.tf': TABLE })).status).toBe('unknown');
+  });
+
+  it('false in every entry (or the string "false", which Terraform converts): the AWS managed key', async () => {
+    for (const flags of [
+      { default: false, production: false },
+      { default: 'false', production: 'false' },
+    ]) {
+      const t = await scan({ 'locals.tf': LOCALS, 'dynamodb.tf': TABLE, 'terraform.tfvars.json': tfvars(flags) });
+      expect(t.status, JSON.stringify(flags)).toBe('aws-managed');
+    }
+    // A condition that is a string but no bool (an error at plan) decides nothing: unknown, never customer-managed.
+    const t = await scan({ 'locals.tf': LOCALS, 'dynamodb.tf': TABLE, 'terraform.tfvars.json': tfvars({ default: 'yes' }) });
+    expect(t.status).toBe('unknown');
+  });
+
+  it("a variable's default written as an HCL object, indexed by a literal key: that entry alone", async () => {
+    const locals = `provider "aws" {\n  region = "eu-west-1"\n}\n\nvariable "environments" {\n  default = {\n    prod = {\n      dynamodb_tables = { cmk_encryption_enabled = true }\n    }\n    dev = {\n      dynamodb_tables = { cmk_encryption_enabled = false }\n    }\n  }\n}\n\nlocals {\n  environment = var.environments["prod"]\n}\n\ndata "aws_kms_alias" "cmk" {\n  name = "alias/codes-cmk"\n}\n`;
+    const t = await scan({ 'locals.tf': locals, 'dynamodb.tf': TABLE });
+    expect(t.status).toBe('customer-managed');
+    expect(t.message).toContain(
+      'local.environment.dynamodb_tables.cmk_encryption_enabled is true (environments defaults to {...} (locals.tf:5))',
+    );
+  });
+});
+
+it('splitConditional: the top-level `?` and `:` only', () => {
+  expect(splitConditional('a ? b : c')).toEqual(['a', 'b', 'c']);
+  expect(splitConditional('contains(keys(m), "a:b") ? m["x?"] : (c ? d : e)')).toEqual([
+    'contains(keys(m), "a:b")',
+    'm["x?"]',
+    '(c ? d : e)',
+  ]);
+  expect(splitConditional('a ? b ? c : d : e')).toEqual(['a', 'b ? c : d', 'e']);
+  expect(splitConditional('var.x["a"]')).toBeUndefined();
+});
