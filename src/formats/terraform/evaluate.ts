@@ -43,6 +43,13 @@ function exprOf(v: Value): string | undefined {
   return undefined;
 }
 
+/** An object or list a tfvars file assigns, written back as an expression (JSON with its expressions as written), for structured.ts. */
+function structuredText(v: Value): string {
+  if (Array.isArray(v)) return `[${v.map(structuredText).join(', ')}]`;
+  if (isObj(v)) return `{${[...v.obj].map(([k, x]) => `${JSON.stringify(k)}: ${structuredText(x)}`).join(', ')}}`;
+  return exprOf(v) ?? 'null';
+}
+
 /** Each tfvars file's assignments, per file object (a module's files are handed to each of its files). */
 const tfvarsRead = new WeakMap<SourceFile, Map<string, { expr: string; where: string }>>();
 
@@ -68,7 +75,7 @@ function readTfvars(file: SourceFile): Map<string, { expr: string; where: string
   const body = readBody(`{\n${file.text}\n}`);
   if (!isObj(body)) return out;
   for (const [k, v] of body.obj) {
-    const expr = exprOf(v);
+    const expr = exprOf(v) ?? structuredText(v);
     const m = new RegExp(`^[ \\t]*${k}[ \\t]*=`, 'm').exec(file.text);
     if (expr !== undefined) out.set(k, { expr, where: `${base(file.path)}${m ? lineOf(file.text, m.index) : ''}` });
   }

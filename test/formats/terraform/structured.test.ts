@@ -97,6 +97,14 @@ describe("an attribute every value of a workspace's map agrees on", () => {
     expect(t.status).toBe('unknown');
   });
 
+  it('the map in terraform.tfvars (HCL), over the default the variable declares', async () => {
+    const hcl = `environments = {\n  default = {\n    dynamodb_tables = {\n      cmk_encryption_enabled = true\n    }\n  }\n  production = {\n    dynamodb_tables = { cmk_encryption_enabled = true }\n  }\n}\n`;
+    const locals = LOCALS.replace('  type = map(any)\n', '  type = map(any)\n  default = {}\n');
+    const t = await scan({ 'locals.tf': locals, 'dynamodb.tf': TABLE, 'terraform.tfvars': hcl });
+    expect(t.status).toBe('customer-managed');
+    expect(t.message).toContain('(environments = {...} in terraform.tfvars:1)');
+  });
+
   it("a variable's default written as an HCL object, indexed by a literal key: that entry alone", async () => {
     const locals = `provider "aws" {\n  region = "eu-west-1"\n}\n\nvariable "environments" {\n  default = {\n    prod = {\n      dynamodb_tables = { cmk_encryption_enabled = true }\n    }\n    dev = {\n      dynamodb_tables = { cmk_encryption_enabled = false }\n    }\n  }\n}\n\nlocals {\n  environment = var.environments["prod"]\n}\n\ndata "aws_kms_alias" "cmk" {\n  name = "alias/codes-cmk"\n}\n`;
     const t = await scan({ 'locals.tf': locals, 'dynamodb.tf': TABLE });
