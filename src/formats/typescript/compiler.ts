@@ -115,6 +115,7 @@ export declare namespace ts {
   type PropertyAssignment = TS.PropertyAssignment;
   type PropertyName = TS.PropertyName;
   type ShorthandPropertyAssignment = TS.ShorthandPropertyAssignment;
+  type SignatureDeclaration = TS.SignatureDeclaration;
   type SpreadElement = TS.SpreadElement;
   type ScriptKind = TS.ScriptKind;
   type ScriptTarget = TS.ScriptTarget;

@@ -2,8 +2,8 @@
  * Reading a property of an object literal as the object would hold it, by syntax alone (through
  * spreads of `const` object literals of the file, src/formats/typescript/consts.ts).
  */
-import { constObjectOf } from './consts.js';
-import { propertyName, stringValue, ts, unwrap } from './parse.js';
+import { constObjectOf, declarationOf } from './consts.js';
+import { callExpressions, propertyName, stringValue, ts, unwrap } from './parse.js';
 
 export type Lookup =
   | { kind: 'absent' }
@@ -31,7 +31,7 @@ export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: s
         if (inner.kind !== 'absent') found = inner;
         continue;
       }
-      const literals = depth < 8 ? spreadLiterals(p.expression) : undefined;
+      const literals = depth < 8 ? spreadLiterals(p.expression, depth) : undefined;
       // `...(streamable && { stream })`, `...(c ? { a } : {})`: object literals that do not name the property leave it as it was.
       if (literals?.every((l) => lookup(sf, l, name, depth + 1).kind === 'absent')) continue;
       found = { kind: 'unknown', node: p, why: `${name} may come from the spread ${snippet(sf, p)}` };
@@ -54,17 +54,108 @@ export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: s
 
 /**
  * The object literals a spread may add, when it can add nothing else: a literal, `c && {...}` (a falsy
- * `c` adds nothing), `c ? {...} : {...}`, null or undefined; undefined for any other expression.
+ * `c` adds nothing), `c ? {...} : {...}`, `a || {...}` and `a ?? {...}` (either side), null or
+ * undefined, a `const` holding one of those, or a parameter of a helper function of this file that
+ * every call of it gives one of those (or nothing): `function createTable(scope, name, customProps?) {
+ * const props = customProps || {...}; new Table(scope, id, { encryptionKey, ...props }) }` (AWS
+ * Solutions' media insights) with `createTable(this, 'History', { partitionKey: ... })`; undefined for
+ * any other expression.
  */
-function spreadLiterals(e: ts.Expression): ts.ObjectLiteralExpression[] | undefined {
+function spreadLiterals(e: ts.Expression, depth: number): ts.ObjectLiteralExpression[] | undefined {
+  if (depth >= 8) return undefined;
   const x = unwrap(e);
   if (ts.isObjectLiteralExpression(x)) return [x];
   if (x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined')) return [];
-  if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return spreadLiterals(x.right);
-  if (ts.isConditionalExpression(x)) {
-    const a = spreadLiterals(x.whenTrue);
-    const b = spreadLiterals(x.whenFalse);
-    return a && b ? [...a, ...b] : undefined;
+  if (ts.isBinaryExpression(x)) {
+    const op = x.operatorToken.kind;
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return spreadLiterals(x.right, depth + 1);
+    if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) return both(x.left, x.right, depth);
+    return undefined;
   }
-  return undefined;
+  if (ts.isConditionalExpression(x)) return both(x.whenTrue, x.whenFalse, depth);
+  if (!ts.isIdentifier(x)) return undefined;
+  const d = declarationOf(x);
+  if (d && d !== 'other') {
+    const list = d.parent;
+    const isConst = ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0;
+    return isConst && d.initializer ? spreadLiterals(d.initializer, depth + 1) : undefined;
+  }
+  return d === 'other' ? parameterLiterals(x, depth) : undefined;
+}
+
+function both(a: ts.Expression, b: ts.Expression, depth: number): ts.ObjectLiteralExpression[] | undefined {
+  const x = spreadLiterals(a, depth + 1);
+  const y = x && spreadLiterals(b, depth + 1);
+  return x && y ? [...x, ...y] : undefined;
+}
+
+/**
+ * What the calls of a helper function give its parameter `id` (when `id` names one): the literals of
+ * every call, when the function is declared in this file (`function f` or `const f = (...) => ...`),
+ * not exported, named nowhere but as the callee of a call (`f(...)`: never passed on, so no call is
+ * unseen), called at least once, and each call gives that parameter one of spreadLiterals' forms or
+ * nothing. Calls of another function of the same name count too (more literals only make the answer
+ * more cautious).
+ */
+function parameterLiterals(id: ts.Identifier, depth: number): ts.ObjectLiteralExpression[] | undefined {
+  let fn: ts.SignatureDeclaration | undefined;
+  let index = -1;
+  for (let cur: ts.Node = id; cur.parent && !fn; cur = cur.parent) {
+    const p = cur.parent;
+    if (!ts.isFunctionLike(p)) continue;
+    index = p.parameters.findIndex((x) => ts.isIdentifier(x.name) && x.name.text === id.text && !x.dotDotDotToken);
+    if (index >= 0) fn = p;
+    else if (p.parameters.some((x) => !ts.isIdentifier(x.name) || x.name.text === id.text)) return undefined;
+  }
+  if (!fn) return undefined;
+  const name = helperName(fn);
+  if (!name) return undefined;
+  const sf = id.getSourceFile();
+  const calls = callExpressions(sf).filter((c) => ts.isIdentifier(c.expression) && c.expression.text === name);
+  // A call with no arguments is not in callExpressions (it gives nothing, as a call without this argument does).
+  if (calls.length === 0 || !onlyCalled(sf, name)) return undefined;
+  const out: ts.ObjectLiteralExpression[] = [];
+  for (const c of calls) {
+    if (c.arguments.slice(0, index + 1).some((a) => ts.isSpreadElement(a))) return undefined;
+    const arg = c.arguments[index];
+    if (!arg) continue;
+    const literals = spreadLiterals(arg, depth + 1);
+    if (!literals) return undefined;
+    out.push(...literals);
+  }
+  return out;
+}
+
+/** The name a helper function is called by: `function f` or `const f = (...) => ...`, not exported; else undefined. */
+function helperName(fn: ts.SignatureDeclaration): string | undefined {
+  const exported = (n: ts.Node) =>
+    ((n as { modifiers?: ts.NodeArray<ts.Node> }).modifiers ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  if (ts.isFunctionDeclaration(fn)) return fn.name && fn.body && !exported(fn) ? fn.name.text : undefined;
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const d = fn.parent;
+  if (!ts.isVariableDeclaration(d) || d.initializer !== fn || !ts.isIdentifier(d.name)) return undefined;
+  const list = d.parent;
+  if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return undefined;
+  return ts.isVariableStatement(list.parent) && !exported(list.parent) ? d.name.text : undefined;
+}
+
+/** Every identifier `name` of the file (but declarations and property names) is the callee of a call. */
+function onlyCalled(sf: ts.SourceFile, name: string): boolean {
+  let ok = true;
+  const visit = (n: ts.Node): void => {
+    if (!ok) return;
+    if (ts.isIdentifier(n) && n.text === name) {
+      const p = n.parent;
+      const declared =
+        ((ts.isFunctionDeclaration(p) || ts.isVariableDeclaration(p) || p.kind === ts.SyntaxKind.Parameter || ts.isBindingElement(p)) &&
+          (p as { name?: ts.Node }).name === n) ||
+        ((ts.isPropertyAccessExpression(p) || ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) &&
+          p.name === n);
+      if (!declared && !(ts.isCallExpression(p) && p.expression === n)) ok = false;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return ok;
 }
