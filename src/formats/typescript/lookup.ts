@@ -139,8 +139,19 @@ function helperName(fn: ts.SignatureDeclaration): string | undefined {
   return ts.isVariableStatement(list.parent) && !exported(list.parent) ? d.name.text : undefined;
 }
 
+/** onlyCalled's answers per tree and name (a table's props are looked up once per property). */
+const calledOnly = new WeakMap<ts.SourceFile, Map<string, boolean>>();
+
 /** Every identifier `name` of the file (but declarations and property names) is the callee of a call. */
 function onlyCalled(sf: ts.SourceFile, name: string): boolean {
+  let known = calledOnly.get(sf);
+  if (!known) calledOnly.set(sf, (known = new Map()));
+  let answer = known.get(name);
+  if (answer === undefined) known.set(name, (answer = walkOnlyCalled(sf, name)));
+  return answer;
+}
+
+function walkOnlyCalled(sf: ts.SourceFile, name: string): boolean {
   let ok = true;
   const visit = (n: ts.Node): void => {
     if (!ok) return;
