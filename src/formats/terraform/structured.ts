@@ -61,7 +61,8 @@ function valuesOf(expr: string, env: Env, depth: number, why: string[]): Possibl
     const b = a && valuesOf(cond[2], env, depth + 1, why);
     return a && b && a.length + b.length <= MAX_VALUES ? [...a, ...b] : undefined;
   }
-  const indexed = /^((?:var|local)\.[A-Za-z_][\w-]*)\[(.+)\]$/.exec(s);
+  // One index (`var.m[k]`); `var.m["a"]["b"]` is not read (its first index would be taken for the whole).
+  const indexed = /^((?:var|local)\.[A-Za-z_][\w-]*)\[([^[\]]+)\]$/.exec(s);
   if (indexed) {
     const maps = valuesOf(indexed[1], env, depth + 1, why);
     if (!maps) return undefined;

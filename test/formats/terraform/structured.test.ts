@@ -115,6 +115,20 @@ describe("an attribute every value of a workspace's map agrees on", () => {
   });
 });
 
+it('two indexes in a row are not read as one (the first would be taken for the whole)', async () => {
+  const locals = `provider "aws" {\n  region = "eu-west-1"\n}\n\nvariable "environments" {\n  default = {\n    prod = {\n      eu = { dynamodb_tables = { cmk_encryption_enabled = false } }\n      dynamodb_tables = { cmk_encryption_enabled = true }\n    }\n  }\n}\n\nlocals {\n  environment = var.environments["prod"]["eu"]\n}\n\ndata "aws_kms_alias" "cmk" {\n  name = "alias/codes-cmk"\n}\n`;
+  const t = (
+    await processMemory(
+      [
+        { path: 'locals.tf', text: locals },
+        { path: 'dynamodb.tf', text: TABLE },
+      ],
+      'scan',
+    )
+  ).outcomes.flatMap((o) => o.tables)[0];
+  expect(t.status).toBe('unknown');
+});
+
 it('splitConditional: the top-level `?` and `:` only', () => {
   expect(splitConditional('a ? b : c')).toEqual(['a', 'b', 'c']);
   expect(splitConditional('contains(keys(m), "a:b") ? m["x?"] : (c ? d : e)')).toEqual([
