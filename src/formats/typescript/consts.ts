@@ -68,17 +68,24 @@ export function declarationOf(id: ts.Identifier): ts.VariableDeclaration | 'othe
   return undefined;
 }
 
+/** The initializer of a declaration declarationOf found, when it is a `const` that has one. */
+export function constInitializer(d: ts.VariableDeclaration | 'other' | undefined): ts.Expression | undefined {
+  if (!d || d === 'other' || !d.initializer) return undefined;
+  const list = d.parent;
+  return ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const ? d.initializer : undefined;
+}
+
 /** The `const` object literal an expression names, if it names one of this file. */
 export function constObjectOf(e: ts.Expression): ConstObject | undefined {
   const u = unwrap(e);
   if (!ts.isIdentifier(u)) return undefined;
   const d = declarationOf(u);
-  if (!d || d === 'other' || !d.initializer) return undefined;
-  const list = d.parent;
-  if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const) || !ts.isVariableStatement(list.parent)) return undefined;
-  const literal = unwrap(d.initializer);
+  const init = constInitializer(d);
+  const statement = init && (d as ts.VariableDeclaration).parent.parent;
+  if (!init || !statement || !ts.isVariableStatement(statement)) return undefined;
+  const literal = unwrap(init);
   if (!ts.isObjectLiteralExpression(literal)) return undefined;
-  return { name: u.text, decl: d, statement: list.parent, literal };
+  return { name: u.text, decl: d as ts.VariableDeclaration, statement, literal };
 }
 
 /** Every use of the const (its name, where it refers to this declaration), the declaration itself aside. */

@@ -4,7 +4,7 @@
  * `CfnTable` itself). Used by the Metadata suppressions (metadata.ts) and the conditions (conditions.ts)
  * an AWS CDK app writes on a table's resource.
  */
-import { declarationOf } from './consts.js';
+import { constInitializer, declarationOf } from './consts.js';
 import type { TsTable } from './detect.js';
 import { stringValue, ts, unwrap } from './parse.js';
 
@@ -33,10 +33,9 @@ export function named(e: ts.Expression, tables: TsTable[]): TsTable | undefined 
 export function resourceOf(receiver: ts.Expression, tables: TsTable[]): TsTable | undefined {
   let e = unwrap(receiver);
   if (ts.isIdentifier(e)) {
-    const d = declarationOf(e);
-    const list = d && d !== 'other' ? d.parent : undefined;
-    if (d && d !== 'other' && d.initializer && list && ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) {
-      const init = unwrap(d.initializer);
+    const constInit = constInitializer(declarationOf(e));
+    if (constInit) {
+      const init = unwrap(constInit);
       const own = tables.find((t) => t.node === init);
       if (own) return own.kind === 'CfnTable' || own.kind === 'CfnGlobalTable' ? own : undefined;
       e = init;

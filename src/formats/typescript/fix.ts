@@ -632,9 +632,16 @@ class FilePlanner {
   private alias(g: KeyGroup, keyVar: string, shared: boolean): void {
     const sf = this.sf;
     // A shared key's alias goes after the first of its tables that the program names (aliasPlace.ts).
-    const placed = g.tables.map((t) => [t, aliasPlaceOf(t, this.text)] as const).find(([, p]) => p !== undefined);
-    if (!placed) return;
-    const [first, place] = placed as readonly [TsTable, AliasPlace];
+    let first: TsTable | undefined;
+    let place: AliasPlace | undefined;
+    for (const t of g.tables) {
+      place = aliasPlaceOf(t, this.text);
+      if (place) {
+        first = t;
+        break;
+      }
+    }
+    if (!first || !place) return;
     const { ref: r, endsLine, returned } = place;
     const st = first.statement!;
     const end = st.end;

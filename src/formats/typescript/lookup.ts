@@ -2,7 +2,7 @@
  * Reading a property of an object literal as the object would hold it, by syntax alone (through
  * spreads of `const` object literals of the file, src/formats/typescript/consts.ts).
  */
-import { constObjectOf, declarationOf } from './consts.js';
+import { constInitializer, constObjectOf, declarationOf } from './consts.js';
 import { callExpressions, propertyName, stringValue, ts, unwrap } from './parse.js';
 
 export type Lookup =
@@ -75,12 +75,9 @@ function spreadLiterals(e: ts.Expression, depth: number): ts.ObjectLiteralExpres
   if (ts.isConditionalExpression(x)) return both(x.whenTrue, x.whenFalse, depth);
   if (!ts.isIdentifier(x)) return undefined;
   const d = declarationOf(x);
-  if (d && d !== 'other') {
-    const list = d.parent;
-    const isConst = ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0;
-    return isConst && d.initializer ? spreadLiterals(d.initializer, depth + 1) : undefined;
-  }
-  return d === 'other' ? parameterLiterals(x, depth) : undefined;
+  if (d === 'other') return parameterLiterals(x, depth);
+  const init = constInitializer(d);
+  return init ? spreadLiterals(init, depth + 1) : undefined;
 }
 
 function both(a: ts.Expression, b: ts.Expression, depth: number): ts.ObjectLiteralExpression[] | undefined {
@@ -133,10 +130,9 @@ function helperName(fn: ts.SignatureDeclaration): string | undefined {
   if (ts.isFunctionDeclaration(fn)) return fn.name && fn.body && !exported(fn) ? fn.name.text : undefined;
   if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
   const d = fn.parent;
-  if (!ts.isVariableDeclaration(d) || d.initializer !== fn || !ts.isIdentifier(d.name)) return undefined;
-  const list = d.parent;
-  if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return undefined;
-  return ts.isVariableStatement(list.parent) && !exported(list.parent) ? d.name.text : undefined;
+  if (!ts.isVariableDeclaration(d) || constInitializer(d) !== fn || !ts.isIdentifier(d.name)) return undefined;
+  const statement = d.parent.parent;
+  return ts.isVariableStatement(statement) && !exported(statement) ? d.name.text : undefined;
 }
 
 /** onlyCalled's answers per tree and name (a table's props are looked up once per property). */

@@ -7,7 +7,7 @@
  * whose props end with `cdk.table`. kmsfix reads their encryption from there and never rewrites them:
  * the step says what to write.
  */
-import { declarationOf } from './consts.js';
+import { constInitializer, declarationOf } from './consts.js';
 import { lookup, snippet } from './lookup.js';
 import { objectOf } from './options.js';
 import { ts, unwrap } from './parse.js';
@@ -89,11 +89,9 @@ export function sstImportsTable(
   if (table?.kind !== 'value') return false;
   let v = unwrap(table.value);
   if (ts.isIdentifier(v)) {
-    const d = declarationOf(v);
-    const list = d && d !== 'other' ? d.parent : undefined;
-    if (!d || d === 'other' || !d.initializer || !list || !ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const))
-      return false;
-    v = unwrap(d.initializer);
+    const init = constInitializer(declarationOf(v));
+    if (!init) return false;
+    v = unwrap(init);
   }
   if (ts.isCallExpression(v)) return ts.isPropertyAccessExpression(v.expression) && v.expression.name.text.startsWith('fromTable');
   return ts.isNewExpression(v) && isTableClass(v.expression);
