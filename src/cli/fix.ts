@@ -30,6 +30,7 @@ import { colorDiff, fileDiff, fullText, outsideCwd } from '../report/diff.js';
 import { type Tally, emptyTally, fold, fixNotes } from '../report/fold.js';
 import { JsonFixStream } from '../report/jsonStream.js';
 import { PatchDirWriter } from '../report/patchdir.js';
+import { ModuleFixes, type Output } from '../report/through.js';
 import { allErrors, allTables, formatError, summarize } from '../report/summary.js';
 import { colors, summaryLine, tableLine } from '../report/textReport.js';
 
@@ -37,7 +38,14 @@ import { colors, summaryLine, tableLine } from '../report/textReport.js';
  * A fix's stream, and what its report keeps of the files let go: a text report's tally, or the JSON
  * report's spool; a text preview's spool; the patches' spools.
  */
-export type Streamed = FixStream & { tally?: Tally; json?: JsonFixStream; patches?: Patches; preview?: OrderedSpool };
+export type Streamed = FixStream & {
+  tally?: Tally;
+  json?: JsonFixStream;
+  patches?: Patches;
+  preview?: OrderedSpool;
+  /** The module calls a fix of their module's table reaches (report/through.ts). */
+  modules?: ModuleFixes;
+};
 
 /** The diffs of `--patch` and `--patch-dir` kept on disk as the run goes, written in the run's order at its end. */
 interface Patches {
@@ -60,6 +68,7 @@ export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: ()
   const patching = p.patch !== undefined || p.patchDir !== undefined;
   const hold = patching || writesAfterRun(p, io, inPlace);
   const tally = p.format === 'text' ? emptyTally() : undefined;
+  const modules = new ModuleFixes();
   const json = p.format === 'json' ? new JsonFixStream(io.out, inPlace) : undefined;
   // A text preview prints at the end, in the run's order.
   const preview = !json && !inPlace && !patching && (p.check || !p.quiet) ? new OrderedSpool() : undefined;
@@ -96,6 +105,7 @@ export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: ()
         : {}),
       settle(o, how) {
         seen(o);
+        modules.note(o, how.delivered);
         if (json) return json.settle(o, how);
         return fold(o, how.delivered, how.error, tally!);
       },
@@ -107,7 +117,13 @@ export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: ()
   stream.json = json;
   stream.preview = preview;
   stream.patches = patches;
+  stream.modules = modules;
   return stream;
+}
+
+/** Where a fix's output is, as report/through.ts says it. */
+function moduleOutput(p: Parsed): Output {
+  return p.patch !== undefined || p.patchDir !== undefined ? 'patch' : p.dryRun || p.check ? 'diff' : 'written';
 }
 
 /** Whatever a stream did not put in place: its spools, a patch's temp files. */
@@ -300,8 +316,11 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
   const allErrs = allErrors(shown, errors);
   const write = stream.attempted;
   if (p.format === 'text') {
+    // A module call that the fix of its module's table reaches is said so, after the tables not fixed.
     for (const t of allTables(shown))
-      if (!t.compliant && !t.fixed) io.err(`not fixed: ${tableLine(t, c, { verbose: p.verbose, full: true })}\n`);
+      if (!t.compliant && !t.fixed && !stream.modules?.reaches(t))
+        io.err(`not fixed: ${tableLine(t, c, { verbose: p.verbose, full: true })}\n`);
+    for (const line of stream.modules?.lines(moduleOutput(p)) ?? []) io.err(`note: ${line}\n`);
     for (const e of allErrs) io.err(`error: ${formatError(e)}\n`);
     const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
     const patchName = p.patch === '-' ? 'stdout' : p.patch;
@@ -331,7 +350,14 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
     if (planned > 0 && !p.commit && !p.patchDir) io.err(`${BEFORE_DEPLOYING}\n`);
     io.err(summaryLine(summarize(shown, errors, tally), `; ${done}, ${verb}`) + '\n');
   } else {
-    stream.json!.end(shown, errors, [...notes, ...stream.json!.notes, ...(d?.after ?? [])], stream.changedCount, stream.writtenCount);
+    const through = stream.modules?.lines(moduleOutput(p)) ?? [];
+    stream.json!.end(
+      shown,
+      errors,
+      [...notes, ...stream.json!.notes, ...through, ...(d?.after ?? [])],
+      stream.changedCount,
+      stream.writtenCount,
+    );
   }
   if (allErrs.length > 0) return 2;
   // A fixable table left unfixed is an error's doing, unless the user said no at the prompt.

@@ -39,6 +39,11 @@ export interface TableReport extends TableIdentity {
   written?: boolean;
   /** Non-compliant and fixable, but in test code and left alone (no --include-tests). */
   testCode?: true;
+  /**
+   * Non-compliant, a Terraform call of a local module whose table sets its encryption itself: that
+   * table (its file as `file` is given, its address), whose fix gives every call of the module a key.
+   */
+  through?: { file: string; address: string };
 }
 
 export interface FileError {

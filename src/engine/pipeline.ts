@@ -3,6 +3,7 @@
  * (verify.ts), and decide what each file of the group gets (all or none). Values in, values out;
  * what it reads beside its files comes from a Disk (disk.ts).
  */
+import path from 'node:path';
 import { FIX_NOTE, judge } from '../rule/evaluate.js';
 import { keyArnProblem } from '../rule/keyArn.js';
 import { ParseError } from '../core/types.js';
@@ -60,6 +61,10 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     report.reason = j.reason;
     if (j.notScannedBy) report.notScannedBy = j.notScannedBy;
     if (t.projen) report.projen = t.projen;
+    if (!j.compliant) {
+      const literal = t.encryption.obstacles.find((o) => o.kind === 'module-literal');
+      if (literal) report.through = { file: path.join(path.dirname(file.path), literal.module.file), address: literal.module.address };
+    }
     return report;
   });
 }

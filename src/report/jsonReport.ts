@@ -18,6 +18,7 @@ export function tableJson(t: TableReport, withFixed: boolean) {
     suppressions: t.suppressions,
   };
   if (t.cautions) out.cautions = t.cautions;
+  if (t.through) out.through = t.through;
   if (withFixed) {
     out.planned = t.planned === true;
     out.fixed = t.fixed === true;

@@ -119,8 +119,9 @@ export type Obstacle =
   /**
    * Terraform: a call of a local module whose table sets its encryption itself (`where`: the
    * table's file and line), with no input of the call for the switch or the key (`missing`).
+   * `module`: that table (its file from the call's folder, and its address), whose fix fixes the call.
    */
-  | { kind: 'module-literal'; where: string; missing: string[] }
+  | { kind: 'module-literal'; where: string; missing: string[]; module: { file: string; address: string } }
   /**
    * The table's own deploy options tell the tool to ignore changes to what a fix edits (`where`:
    * the option as the format names it, `entry`: the entry as written, `tool`: the command that

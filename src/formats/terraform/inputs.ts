@@ -384,7 +384,16 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
           settings,
           obstacles: [
             ...obstacles,
-            ...(missing.length ? [{ kind: 'module-literal' as const, where: `${tableName}, ${where}`, missing }] : []),
+            ...(missing.length
+              ? [
+                  {
+                    kind: 'module-literal' as const,
+                    where: `${tableName}, ${where}`,
+                    missing,
+                    module: { file: moduleFile, address: tableName },
+                  },
+                ]
+              : []),
           ],
         },
         // The call's own, and the table's in the module: a suppression there is the team's word for every instance.

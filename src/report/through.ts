@@ -1,0 +1,45 @@
+/**
+ * Terraform calls of a local module whose table sets its encryption itself (TableReport.through):
+ * kmsfix cannot fix the call, but its fix of the module's table gives every call a key. A fix's
+ * report says so for a call when the same run fixed that table, whichever file settled first: each
+ * settled file is noted here (only the module tables fixed and the calls that wait on one are kept),
+ * and the report asks at its end.
+ */
+import type { FileOutcome, TableReport } from '../core/result.js';
+
+const key = (file: string, address: string) => `${file}\0${address}`;
+
+export class ModuleFixes {
+  /** Terraform tables in the output (planned, their file delivered): file and address. */
+  private readonly fixed = new Set<string>();
+  /** The calls that wait on a module's table, as settled (only what their line needs). */
+  private readonly calls: Pick<TableReport, 'file' | 'line' | 'address' | 'through'>[] = [];
+
+  /** A file settled; `delivered`: its change is in the output. */
+  note(o: FileOutcome, delivered: boolean): void {
+    for (const t of o.tables) {
+      if (delivered && t.planned && t.format === 'terraform' && t.type === 'aws_dynamodb_table') this.fixed.add(key(t.file, t.address));
+      else if (t.through && !t.compliant) this.calls.push({ file: t.file, line: t.line, address: t.address, through: t.through });
+    }
+  }
+
+  /** Whether the run's output fixed the module table `t` (a call) waits on. */
+  reaches(t: Pick<TableReport, 'through'>): boolean {
+    return t.through !== undefined && this.fixed.has(key(t.through.file, t.through.address));
+  }
+
+  /** What a report says of each call the run's output fixed through its module: the output a diff, a patch, or the files written. */
+  lines(output: Output): string[] {
+    return this.calls.filter((t) => this.reaches(t)).map((t) => withModule(t, output));
+  }
+}
+
+export type Output = 'diff' | 'patch' | 'written';
+
+const GIVES: Record<Output, string> = { diff: "this run's diff gives", patch: "this run's patch gives", written: 'this run gave' };
+
+/** `main.tf:5 module.orders: ...`: a call fixed through its module's table. */
+export function withModule(t: Pick<TableReport, 'file' | 'line' | 'address' | 'through'>, output: Output): string {
+  const { file, address } = t.through!;
+  return `${t.file}:${t.line} ${t.address}: fixed with its module, not here: ${GIVES[output]} ${address} (${file}) a key, and with it every call of the module`;
+}

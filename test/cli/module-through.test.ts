@@ -1,0 +1,114 @@
+/**
+ * A Terraform call of a local module whose table sets its encryption itself cannot be fixed at the
+ * call; the fix of the module's table gives every call a key (TableReport.through). When the same run
+ * fixed that table, the report says so of the call (a `note:`, in JSON `notes` too) instead of a
+ * `not fixed:` line, whichever file settled first, held (--commit) or written as it goes; a run that
+ * does not fix the module's table still lists the call as not fixed.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GIT_ENV, runCli } from '../helpers/cli-helper.js';
+
+const ROOT = `provider "aws" {
+  region = "us-east-1"
+}
+
+module "orders" {
+  source = "./modules/db"
+  name   = "orders"
+}
+`;
+
+const table = (lifecycle: string) => `variable "name" {
+  type = string
+}
+
+resource "aws_dynamodb_table" "this" {
+  name         = var.name
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+${lifecycle}}
+`;
+
+// The module's table ignores changes to its encryption: kmsfix does not fix it, so nothing reaches the call.
+const IGNORED = `
+  lifecycle {
+    ignore_changes = [server_side_encryption]
+  }
+`;
+
+function project(lifecycle = ''): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-through-'));
+  mkdirSync(path.join(dir, 'modules', 'db'), { recursive: true });
+  writeFileSync(path.join(dir, 'main.tf'), ROOT);
+  writeFileSync(path.join(dir, 'modules', 'db', 'main.tf'), table(lifecycle));
+  return dir;
+}
+
+const NOTE = (gives: string) =>
+  `note: main.tf:5 module.orders: fixed with its module, not here: ${gives} aws_dynamodb_table.this (modules/db/main.tf) a key, and with it every call of the module\n`;
+
+describe('a module call fixed through its module', () => {
+  it('a dry run of the tree says the call is fixed with its module, and lists it as not fixed no more', async () => {
+    const dir = project();
+    const r = await runCli(['fix', '--dry-run', '.'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(NOTE("this run's diff gives"));
+    expect(r.stderr).not.toContain('not fixed:');
+  });
+
+  it('the JSON report names the module table on the call (scan and fix) and has the note', async () => {
+    const dir = project();
+    const scan = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    const call = scan.tables.find((t: { address: string }) => t.address === 'module.orders');
+    expect(call.through).toEqual({ file: path.join('modules', 'db', 'main.tf'), address: 'aws_dynamodb_table.this' });
+    expect(scan.tables.find((t: { address: string }) => t.address === 'aws_dynamodb_table.this').through).toBeUndefined();
+    const fix = JSON.parse((await runCli(['fix', '--dry-run', '--format', 'json', '.'], dir)).stdout);
+    expect(fix.notes).toContain(
+      NOTE("this run's diff gives")
+        .replace(/^note: /, '')
+        .trimEnd(),
+    );
+  });
+
+  it('a run that does not hold the module lists the call as not fixed', async () => {
+    const dir = project();
+    const r = await runCli(['fix', '--dry-run', 'main.tf'], dir);
+    expect(r.stderr).toMatch(/^not fixed: main\.tf:5 {2}module\.orders {2}aws-owned/m);
+    expect(r.stderr).not.toContain('fixed with its module');
+  });
+
+  it('a module table kmsfix does not fix leaves the call not fixed', async () => {
+    const dir = project(IGNORED);
+    const r = await runCli(['fix', '--dry-run', '.'], dir);
+    expect(r.stderr).toMatch(/^not fixed: main\.tf:5 {2}module\.orders /m);
+    expect(r.stderr).not.toContain('fixed with its module');
+  });
+
+  it('written as it goes, and held for --commit: the call is said fixed, and a scan then finds both compliant', async () => {
+    const dir = project();
+    const r = await runCli(['fix', '--yes', '.'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(NOTE('this run gave'));
+    expect(r.stderr).not.toContain('not fixed:');
+    const after = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    expect(after.summary.nonCompliant).toBe(0);
+
+    const repo = project();
+    execFileSync('git', ['init', '-q', '.'], { cwd: repo, env: GIT_ENV });
+    execFileSync('git', ['add', '.'], { cwd: repo, env: GIT_ENV });
+    execFileSync('git', ['commit', '-qm', 'init'], { cwd: repo, env: GIT_ENV });
+    const held = await runCli(['fix', '--yes', '--commit', '.'], repo, undefined, GIT_ENV as Record<string, string>);
+    expect(held.code).toBe(0);
+    expect(held.stderr).toContain(NOTE('this run gave'));
+    expect(held.stderr).not.toContain('not fixed:');
+  });
+});
