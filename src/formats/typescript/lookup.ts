@@ -91,8 +91,9 @@ function both(a: ts.Expression, b: ts.Expression, depth: number): ts.ObjectLiter
  * every call, when the function is declared in this file (`function f` or `const f = (...) => ...`),
  * not exported, named nowhere but as the callee of a call (`f(...)`: never passed on, so no call is
  * unseen), called at least once, and each call gives that parameter one of spreadLiterals' forms or
- * nothing. Calls of another function of the same name count too (more literals only make the answer
- * more cautious).
+ * nothing. A private method of a class (`private createTable(...)`, `#createTable(...)`) is such a
+ * helper when its name is nowhere in the file but as the callee of `this.createTable(...)`. Calls of
+ * another function of the same name count too (more literals only make the answer more cautious).
  */
 function parameterLiterals(id: ts.Identifier, depth: number): ts.ObjectLiteralExpression[] | undefined {
   let fn: ts.SignatureDeclaration | undefined;
@@ -105,12 +106,12 @@ function parameterLiterals(id: ts.Identifier, depth: number): ts.ObjectLiteralEx
     else if (p.parameters.some((x) => !ts.isIdentifier(x.name) || x.name.text === id.text)) return undefined;
   }
   if (!fn) return undefined;
-  const name = helperName(fn);
-  if (!name) return undefined;
+  const helper = helperOf(fn);
+  if (!helper) return undefined;
   const sf = id.getSourceFile();
-  const calls = callExpressions(sf).filter((c) => ts.isIdentifier(c.expression) && c.expression.text === name);
+  const calls = callExpressions(sf).filter((c) => calleeIs(c.expression, helper));
   // A call with no arguments is not in callExpressions (it gives nothing, as a call without this argument does).
-  if (calls.length === 0 || !onlyCalled(sf, name)) return undefined;
+  if (calls.length === 0 || !onlyCalled(sf, helper)) return undefined;
   const out: ts.ObjectLiteralExpression[] = [];
   for (const c of calls) {
     if (c.arguments.slice(0, index + 1).some((a) => ts.isSpreadElement(a))) return undefined;
@@ -123,36 +124,65 @@ function parameterLiterals(id: ts.Identifier, depth: number): ts.ObjectLiteralEx
   return out;
 }
 
-/** The name a helper function is called by: `function f` or `const f = (...) => ...`, not exported; else undefined. */
-function helperName(fn: ts.SignatureDeclaration): string | undefined {
-  const exported = (n: ts.Node) =>
-    ((n as { modifiers?: ts.NodeArray<ts.Node> }).modifiers ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-  if (ts.isFunctionDeclaration(fn)) return fn.name && fn.body && !exported(fn) ? fn.name.text : undefined;
+/** A helper: its name, and whether it is a private method (called as `this.name(...)`) or a function (`name(...)`). */
+interface Helper {
+  name: string;
+  method: boolean;
+}
+
+const modifiersOf = (n: ts.Node): readonly ts.Node[] => (n as { modifiers?: ts.NodeArray<ts.Node> }).modifiers ?? [];
+
+/** The helper a function is: `function f` or `const f = (...) => ...`, not exported, or a private method; else undefined. */
+function helperOf(fn: ts.SignatureDeclaration): Helper | undefined {
+  const exported = (n: ts.Node) => modifiersOf(n).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  if (ts.isFunctionDeclaration(fn)) return fn.name && fn.body && !exported(fn) ? { name: fn.name.text, method: false } : undefined;
+  if (ts.isMethodDeclaration(fn)) {
+    if (!fn.body || !ts.isClassLike(fn.parent)) return undefined;
+    if (ts.isPrivateIdentifier(fn.name)) return { name: fn.name.text, method: true };
+    const priv = modifiersOf(fn).some((m) => m.kind === ts.SyntaxKind.PrivateKeyword);
+    return priv && ts.isIdentifier(fn.name) ? { name: fn.name.text, method: true } : undefined;
+  }
   if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
   const d = fn.parent;
   if (!ts.isVariableDeclaration(d) || constInitializer(d) !== fn || !ts.isIdentifier(d.name)) return undefined;
   const statement = d.parent.parent;
-  return ts.isVariableStatement(statement) && !exported(statement) ? d.name.text : undefined;
+  return ts.isVariableStatement(statement) && !exported(statement) ? { name: d.name.text, method: false } : undefined;
 }
 
-/** onlyCalled's answers per tree and name (a table's props are looked up once per property). */
+/** `name` (a function) or `this.name` (a method) as a call's callee. */
+function calleeIs(e: ts.Expression, h: Helper): boolean {
+  if (!h.method) return ts.isIdentifier(e) && e.text === h.name;
+  return ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword && e.name.text === h.name;
+}
+
+/** onlyCalled's answers per tree and helper (a table's props are looked up once per property). */
 const calledOnly = new WeakMap<ts.SourceFile, Map<string, boolean>>();
 
-/** Every identifier `name` of the file (but declarations and property names) is the callee of a call. */
-function onlyCalled(sf: ts.SourceFile, name: string): boolean {
+/**
+ * Every identifier `name` of the file is the callee of a call: for a function, but declarations and
+ * property names; for a method, but its declaration, each one is `this.name` called.
+ */
+function onlyCalled(sf: ts.SourceFile, h: Helper): boolean {
   let known = calledOnly.get(sf);
   if (!known) calledOnly.set(sf, (known = new Map()));
-  let answer = known.get(name);
-  if (answer === undefined) known.set(name, (answer = walkOnlyCalled(sf, name)));
+  const key = `${h.method ? 'this.' : ''}${h.name}`;
+  let answer = known.get(key);
+  if (answer === undefined) known.set(key, (answer = walkOnlyCalled(sf, h)));
   return answer;
 }
 
-function walkOnlyCalled(sf: ts.SourceFile, name: string): boolean {
+function walkOnlyCalled(sf: ts.SourceFile, h: Helper): boolean {
   let ok = true;
   const visit = (n: ts.Node): void => {
     if (!ok) return;
-    if (ts.isIdentifier(n) && n.text === name) {
+    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n.text === h.name) {
       const p = n.parent;
+      if (h.method) {
+        const declared = ts.isMethodDeclaration(p) && p.name === n;
+        const called = ts.isPropertyAccessExpression(p) && p.name === n && ts.isCallExpression(p.parent) && p.parent.expression === p;
+        if (!declared && !(called && calleeIs(p, h))) ok = false;
+        return;
+      }
       const declared =
         ((ts.isFunctionDeclaration(p) || ts.isVariableDeclaration(p) || p.kind === ts.SyntaxKind.Parameter || ts.isBindingElement(p)) &&
           (p as { name?: ts.Node }).name === n) ||

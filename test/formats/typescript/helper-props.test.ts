@@ -80,4 +80,46 @@ describe("a helper's parameter spread over the table's props", () => {
     expect(again.status).toBe('customer-managed');
     expect(again.out ?? before.out).toBe(before.out);
   });
+
+  it('a private method of the stack called as this.createTable(...): read through its calls as a function is', async () => {
+    const cls = (method: string, calls: string, after = '') => `import { Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+export class S extends Stack {
+  private readonly key: kms.IKey;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.key = new kms.Key(this, 'Key', { enableKeyRotation: true });
+${calls}
+  }
+
+  ${method}(name: string, extra?: Partial<dynamodb.TableProps>): dynamodb.Table {
+    return new dynamodb.Table(this, name, { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, encryptionKey: this.key, ...extra });
+  }
+${after}}
+`;
+    const calls = (m: string) => `    this.${m}('A');\n    this.${m}('B', { stream: dynamodb.StreamViewType.NEW_IMAGE });`;
+    expect((await status(cls('private createTable', calls('createTable')))).status).toBe('customer-managed');
+    expect((await status(cls('#createTable', calls('#createTable')))).status).toBe('customer-managed');
+    // A call that sets encryption, a method others may call (not private), or one passed on: unknown.
+    const unknown = [
+      cls('private createTable', `${calls('createTable')}\n    this.createTable('C', { encryption: dynamodb.TableEncryption.DEFAULT });`),
+      cls('createTable', calls('createTable')),
+      cls('protected createTable', calls('createTable')),
+      cls('private createTable', `${calls('createTable')}\n    const f = this.createTable;`),
+      cls(
+        'private createTable',
+        calls('createTable'),
+        `\n  other(s: S) {\n    s.createTable('D', { encryption: dynamodb.TableEncryption.DEFAULT });\n  }\n`,
+      ),
+    ];
+    for (const text of unknown) {
+      const s = await status(text);
+      expect(s.status, text).toBe('unknown');
+      expect(s.message, text).toMatch(/may come from the spread \.\.\.extra/);
+    }
+  });
 });
