@@ -10,10 +10,13 @@
  * condition kmsfix does not decide: so the attribute is known when it is the same literal in each of
  * them, and unknown otherwise (a missing attribute, an entry that is not an object, a value that is
  * not a literal). Read from the variable's value as written: a tfvars(.json) assignment, a call's input
- * or a default (JSON or an HCL object expression, src/formats/terraform/hclvalue.ts).
+ * or a default (JSON or an HCL object expression, src/formats/terraform/hclvalue.ts), and through
+ * `merge(...)` of such values (`merge(var.defaults, var.environments[terraform.workspace])`: each
+ * combination of its arguments' values, later keys winning, as Terraform's shallow merge does).
  */
 import { isExpr, isObj, isStr, readValue, type Value } from './hclvalue.js';
 import { soleInterpolation } from './inputUses.js';
+import { splitConditional, splitTop } from './split.js';
 import type { Env, Evaluated, Known } from './expression.js';
 
 /** `var.x.a.b` or `local.y.a.b`: the variable or local, and the attribute path. */
@@ -61,6 +64,8 @@ function valuesOf(expr: string, env: Env, depth: number, why: string[]): Possibl
     const b = a && valuesOf(cond[2], env, depth + 1, why);
     return a && b && a.length + b.length <= MAX_VALUES ? [...a, ...b] : undefined;
   }
+  const merged = /^merge\s*\(([\s\S]*)\)$/.exec(s);
+  if (merged) return mergedValues(splitTop(merged[1]), env, depth, why);
   // One index (`var.m[k]`); `var.m["a"]["b"]` is not read (its first index would be taken for the whole).
   const indexed = /^((?:var|local)\.[A-Za-z_][\w-]*)\[([^[\]]+)\]$/.exec(s);
   if (indexed) {
@@ -90,6 +95,23 @@ function valuesOf(expr: string, env: Env, depth: number, why: string[]): Possibl
   return valuesOf(src.expr, src.env ?? { vars: new Map(), locals: new Map() }, depth + 1, [...why, src.why]);
 }
 
+/** The values of `merge(args...)`: one per combination of its arguments' values, each an object. */
+function mergedValues(args: string[], env: Env, depth: number, why: string[]): Possible[] | undefined {
+  let out: Possible[] = [{ value: { obj: new Map() }, why: '' }];
+  for (const a of args) {
+    const values = valuesOf(a, env, depth + 1, why);
+    if (!values || out.length * values.length > MAX_VALUES) return undefined;
+    const next: Possible[] = [];
+    for (const acc of out)
+      for (const v of values) {
+        if (!isObj(acc.value) || !isObj(v.value)) return undefined;
+        next.push({ value: { obj: new Map([...acc.value.obj, ...v.value.obj]) }, why: [acc.why, v.why].filter(Boolean).join('; ') });
+      }
+    out = next;
+  }
+  return args.length > 0 ? out : undefined;
+}
+
 /** A literal leaf: a string without interpolation, a number, true, false or null. */
 function literalOf(v: Value | undefined): { value: Known } | undefined {
   if (isStr(v)) return v.str.includes('${') || v.str.includes('%{') ? undefined : { value: v.str };
@@ -98,28 +120,4 @@ function literalOf(v: Value | undefined): { value: Known } | undefined {
   if (e === 'true' || e === 'false') return { value: e === 'true' };
   if (e === 'null') return { value: null };
   return /^-?\d+(\.\d+)?$/.test(e) ? { value: Number(e) } : undefined;
-}
-
-/** `c ? a : b` at the top level of `s` (not inside brackets or strings): [c, a, b], else undefined. */
-export function splitConditional(s: string): [string, string, string] | undefined {
-  let depth = 0;
-  let q = -1;
-  let nested = 0;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (ch === '"') {
-      for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === '\\') i++;
-      continue;
-    }
-    if (ch === '(' || ch === '[' || ch === '{') depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') depth--;
-    else if (depth === 0 && ch === '?') {
-      if (q < 0) q = i;
-      else nested++;
-    } else if (depth === 0 && ch === ':' && q >= 0) {
-      if (nested > 0) nested--;
-      else return [s.slice(0, q).trim(), s.slice(q + 1, i).trim(), s.slice(i + 1).trim()];
-    }
-  }
-  return undefined;
 }

@@ -16,6 +16,7 @@ import { ParseError } from '../../core/types.js';
 import type { Edit } from '../../core/types.js';
 import type { HAttr, HBlock, Literal } from './parse.js';
 import type { RBlock, RItem } from './render.js';
+import { splitTop } from './split.js';
 import type { TopBlock } from './topBlocks.js';
 
 /** Indentation (in columns) from which jsonc-parser's formatter fails. */
@@ -213,33 +214,6 @@ export function jsonOfHcl(v: string, attrName?: string): unknown {
 /** A literal string as a Terraform JSON string (which is a template: `${` and `%{` escaped). */
 export function jsonString(v: string): string {
   return v.replace(/\$\{/g, () => '$${').replace(/%\{/g, '%%{');
-}
-
-function splitTop(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let inStr = false;
-  let cur = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (inStr) {
-      if (c === '\\') {
-        cur += c + s[++i];
-        continue;
-      }
-      if (c === '"') inStr = false;
-    } else if (c === '"') inStr = true;
-    else if ('([{'.includes(c)) depth++;
-    else if (')]}'.includes(c)) depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(cur.trim());
-      cur = '';
-      continue;
-    }
-    cur += c;
-  }
-  if (cur.trim()) out.push(cur.trim());
-  return out;
 }
 
 export function jsonBody(items: RItem[]): Record<string, unknown> {

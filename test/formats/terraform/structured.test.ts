@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
-import { splitConditional } from '../../../src/formats/terraform/structured.js';
+import { splitConditional } from '../../../src/formats/terraform/split.js';
 
 const TABLE = `resource "aws_dynamodb_table" "codes" {
   name     = "codes"
@@ -138,4 +138,28 @@ it('splitConditional: the top-level `?` and `:` only', () => {
   ]);
   expect(splitConditional('a ? b ? c : d : e')).toEqual(['a', 'b ? c : d', 'e']);
   expect(splitConditional('var.x["a"]')).toBeUndefined();
+});
+
+describe('merge(...) of such values: each combination, later keys winning (a shallow merge)', () => {
+  const locals = (overrides: string) =>
+    `provider "aws" {\n  region = "eu-west-1"\n}\n\nvariable "defaults" {\n  default = {\n    dynamodb_tables = { cmk_encryption_enabled = true }\n  }\n}\n\n` +
+    `variable "environments" {\n  default = {\n${overrides}  }\n}\n\n` +
+    `locals {\n  environment = merge(var.defaults, var.environments[terraform.workspace], { region = "eu-west-1" })\n}\n\n` +
+    `data "aws_kms_alias" "cmk" {\n  name = "alias/codes-cmk"\n}\n`;
+  const status = async (overrides: string) => (await scan({ 'locals.tf': locals(overrides), 'dynamodb.tf': TABLE })).status;
+
+  it('the defaults stand where no entry overrides them: customer-managed', async () => {
+    expect(await status('    prod = { size = 3 }\n    dev = {}\n')).toBe('customer-managed');
+    // An entry that overrides the nested object whole, with the same value.
+    expect(await status('    prod = { dynamodb_tables = { cmk_encryption_enabled = true } }\n')).toBe('customer-managed');
+  });
+
+  it('an entry that replaces the nested object (without the flag, or with false): unknown', async () => {
+    expect(await status('    prod = {}\n    dev = { dynamodb_tables = { cmk_encryption_enabled = false } }\n')).toBe('unknown');
+    // A shallow merge: dev's dynamodb_tables replaces the defaults' whole, flag and all.
+    expect(await status('    prod = {}\n    dev = { dynamodb_tables = { other = 1 } }\n')).toBe('unknown');
+    // An argument kmsfix cannot list.
+    const t = await scan({ 'locals.tf': locals('    prod = {}\n').replace('{ region = "eu-west-1" }', 'data.x.y'), 'dynamodb.tf': TABLE });
+    expect(t.status).toBe('unknown');
+  });
 });
