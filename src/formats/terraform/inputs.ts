@@ -340,9 +340,11 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
             `and a key and alias beside the call would be created even when the module creates no table: create them by hand with ` +
             `the same condition (count), and pass the key to the module's key input`,
         });
-      // The key beside the call is created through the call's provider, in its Region.
+      // The key beside the call is created through the call's provider, in its Region. A region that is
+      // null with the call's inputs (terraform-aws-modules' `region = var.region`, default null) is the provider's.
       const region = attr(tb, 'region');
-      if (region && region.lit?.type !== 'null')
+      const regionValue = region && region.lit?.type !== 'null' ? evaluate(region.value, callEnv) : undefined;
+      if (region && region.lit?.type !== 'null' && !(regionValue?.known && regionValue.value === null))
         obstacles.push({
           kind: 'code-shape',
           step:

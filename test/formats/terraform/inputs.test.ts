@@ -403,3 +403,31 @@ describe('replica resources and their inputs', () => {
     expect(by['root/main.tf:aws_dynamodb_table.audit'].fixed).toBe(true);
   });
 });
+
+describe("a local module's table with region = var.region (hashicorp/aws 6)", () => {
+  const module =
+    `variable "name" {\n  type = string\n}\n\nvariable "region" {\n  type    = string\n  default = null\n}\n\nvariable "sse_enabled" {\n  type    = bool\n  default = false\n}\n\nvariable "kms_key_arn" {\n  type    = string\n  default = null\n}\n\n` +
+    `resource "aws_dynamodb_table" "this" {\n  name     = var.name\n  hash_key = "id"\n  region   = var.region\n\n  attribute {\n    name = "id"\n    type = "S"\n  }\n\n  server_side_encryption {\n    enabled     = var.sse_enabled\n    kms_key_arn = var.kms_key_arn\n  }\n}\n`;
+  const files = (inputs: string): MemoryFile[] => [
+    { path: 'mod/main.tf', text: module },
+    {
+      path: 'main.tf',
+      text: `provider "aws" {\n  region = "eu-west-1"\n}\n\nmodule "t" {\n  source = "./mod"\n  name   = "t"\n${inputs}}\n`,
+    },
+  ];
+
+  it("left null by the call (the module's default): the provider's Region, so the key beside the call serves it", async () => {
+    const r = await processMemory(files(''), 'fix');
+    const call = r.outcomes.flatMap((o) => o.tables).find((t) => t.address === 'module.t')!;
+    expect(call.fixable).toBe(true);
+    expect(r.output.get('main.tf')).toContain('  sse_enabled = true\n  kms_key_arn = aws_kms_key.t.arn\n');
+  });
+
+  it('set by the call to another Region: not fixed, with the step', async () => {
+    const call = (await scan(files('  region = "us-east-2"\n')))['module.t'];
+    expect(call.fixable).toBe(false);
+    expect(call.message).toContain(
+      "sets region = var.region, and a key kmsfix creates beside the call would be in the Region of the call's provider",
+    );
+  });
+});
