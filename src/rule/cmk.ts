@@ -53,7 +53,8 @@ const verdict = (status: Status, reason: Said): Verdict => ({ status, reason });
 /** The verdict, decided by these settings: those read through an input's default are named (Setting.via). */
 function through<V extends Verdict>(v: V, ...settings: (Setting | undefined)[]): V {
   const via = settings.flatMap((s) => (s?.via === undefined ? [] : [s.via]));
-  return via.length === 0 ? v : { ...v, via: [...(v.via ?? []), ...via] };
+  // Two settings read through one source (SAM's Globals.SimpleTable.SSESpecification) name it once.
+  return via.length === 0 ? v : { ...v, via: [...new Set([...(v.via ?? []), ...via])] };
 }
 const phrase = (p: Reason, values?: Record<string, string>, replicaRegion?: string): Said => ({ phrase: p, values, replicaRegion });
 
