@@ -326,7 +326,7 @@ function token(path: string[]): unknown {
 }
 
 /**
- * Run a CDKTF or Pulumi TypeScript program with stand-ins for constructs, cdktf, @cdktf/provider-aws,
+ * Run a CDKTF or Pulumi TypeScript program with stand-ins for constructs, cdktf, @cdktf/provider-aws (and CDK Terrain's cdktn, @cdktn/provider-aws),
  * @pulumi/pulumi and @pulumi/aws, and return the policy of every KMS key it creates.
  */
 export function runTsKeyPolicies(source: string): KeyPolicyFound[] {
@@ -367,7 +367,7 @@ export function runTsKeyPolicies(source: string): KeyPolicyFound[] {
       const urn = `${parent?.constructor?.name ?? 'stack'}$${path.join('.')}::${String(args[0])}`;
       if (urns.has(urn)) throw new Error(`Duplicate resource URN ${urn}`);
       urns.add(urn);
-    } else if (path[0].startsWith('@cdktf/') || path[0] === 'cdktf') {
+    } else if (/^(@cdkt[fn]\/|cdkt[fn]$)/.test(path[0])) {
       const [scope, id] = args;
       if (typeof id !== 'string') return;
       const taken = ids.get(scope) ?? new Set<string>();
@@ -454,7 +454,7 @@ export function runTsKeyPolicies(source: string): KeyPolicyFound[] {
     });
   const modules = new Map<string, unknown>();
   const req = (m: string) => {
-    if (!/^(constructs|cdktf|@cdktf\/provider-aws(\/.*)?|@pulumi\/(pulumi|aws|aws-native))$/.test(m))
+    if (!/^(constructs|cdkt[fn]|@cdkt[fn]\/provider-aws(\/.*)?|@pulumi\/(pulumi|aws|aws-native))$/.test(m))
       throw new Error(`the program requires ${m}`);
     if (!modules.has(m)) modules.set(m, namespace([m]));
     return modules.get(m);

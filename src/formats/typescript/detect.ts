@@ -19,7 +19,7 @@ import {
 import { LineIndex } from '../../core/text.js';
 import { MAYBE_SUPPRESSION, commentSuppressions } from '../../core/suppressions.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
-import { bindings, importedModuleOf, readImports, readRequires, resolveSymbol, type ImportInfo } from './imports.js';
+import { bindings, importedModuleOf, isCdktn, readImports, readRequires, resolveSymbol, type ImportInfo } from './imports.js';
 import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './javascript.js';
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { lookup, snippet } from './lookup.js';
@@ -633,7 +633,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     seen.set(idText, n);
     const address = n === 1 ? idText : `${idText}#${n}`;
     const pos = lines.position(node.getStart(sf));
-    const generation = generationOf(cls, importedModuleOf(node.expression, binds));
+    const module = importedModuleOf(node.expression, binds);
+    const generation = generationOf(cls, module);
     const written = propsNode ? unwrap(propsNode) : undefined;
     // `new Table(this, 'T', props)` with `const props = {...}` in the file: the table's props are that literal.
     const held = written && ts.isIdentifier(written) ? constObjectOf(written) : undefined;
@@ -738,7 +739,12 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       line: pos.line,
       column: pos.column,
       format: cls.framework,
-      type: generation === 'cdk-v1' ? cls.type.replace(/^aws-cdk-lib\.aws_dynamodb/, '@aws-cdk/aws-dynamodb') : cls.type,
+      type:
+        generation === 'cdk-v1'
+          ? cls.type.replace(/^aws-cdk-lib\.aws_dynamodb/, '@aws-cdk/aws-dynamodb')
+          : module && isCdktn(module)
+            ? cls.type.replace(/^@cdktf\//, '@cdktn/')
+            : cls.type,
       generation,
       address,
       kind: cls.kind,

@@ -15,7 +15,7 @@ import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { call, obj, quote, raw, render, renderFunction, seq, str, type Code } from './code.js';
 import { constructOf, declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
-import { cdkV1Module, ImportPlanner, importModeOf, resolveSymbol, type ImportWriting } from './imports.js';
+import { cdkV1Module, cdktnModule, isCdktn, ImportPlanner, importModeOf, resolveSymbol, type ImportWriting } from './imports.js';
 import {
   CDK,
   CDK_DYNAMODB,
@@ -789,7 +789,8 @@ class FilePlanner {
 }
 
 /**
- * How new imports are written for the file of this table: AWS CDK v1 modules for a v1 table, and
+ * How new imports are written for the file of this table: AWS CDK v1 modules for a v1 table, CDK
+ * Terrain's for a table imported from `@cdktn/provider-aws`, and
  * `import x = require('m')` when the table's class is imported so.
  */
 function writingOf(t: TsTable, detection: TsDetection): ImportWriting {
@@ -798,7 +799,7 @@ function writingOf(t: TsTable, detection: TsDetection): ImportWriting {
   const name = ts.isIdentifier(root) ? root.text : undefined;
   const info = detection.imports.find((i) => i.namespace === name || i.named.some((n) => n.local === name));
   return {
-    spell: t.generation === 'cdk-v1' ? cdkV1Module : undefined,
+    spell: t.generation === 'cdk-v1' ? cdkV1Module : info && isCdktn(info.module) ? cdktnModule : undefined,
     requireStyle: !!info && ts.isImportEqualsDeclaration(info.decl),
   };
 }

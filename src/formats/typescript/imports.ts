@@ -27,6 +27,12 @@ const CDK_V1 = '@aws-cdk/';
 const CDKTF_AWS = '@cdktf/provider-aws';
 /** CDK for Terraform's core (`Fn`, `Token`, `TerraformIterator`). */
 const CDKTF = 'cdktf';
+/**
+ * CDK Terrain, the community's fork of CDK for Terraform after HashiCorp's end of it: the same API as
+ * `cdktn` and `@cdktn/provider-aws`, read as CDKTF's and written in the file's own spelling (cdktnModule).
+ */
+const CDKTN = 'cdktn';
+const CDKTN_AWS = '@cdktn/provider-aws';
 const PULUMI_AWS = '@pulumi/aws';
 
 function kebab(camel: string): string {
@@ -40,6 +46,8 @@ function camel(kebabName: string): string {
 /** Canonical form of a module and a member path below it. */
 export function canonical(module: string, path: string[]): { module: string; path: string[] } {
   let m = module.replace(/\/index(\.js)?$/, '');
+  if (m === CDKTN) m = CDKTF;
+  else if (m === CDKTN_AWS || m.startsWith(CDKTN_AWS + '/')) m = CDKTF_AWS + m.slice(CDKTN_AWS.length);
   // AWS CDK v1 has the same API, one package per module: `@aws-cdk/aws-kms` is `aws-cdk-lib/aws-kms`
   // (src/formats/typescript/detect.ts tells the generations apart; ImportPlanner spells new imports in the file's).
   if (m.startsWith(CDK_V1 + 'aws-')) m = CDK + '/' + m.slice(CDK_V1.length);
@@ -235,6 +243,18 @@ export interface ImportWriting {
 export function cdkV1Module(module: string): string {
   if (module === CDK) return CDK_V1 + 'core';
   if (module.startsWith(CDK + '/aws-')) return CDK_V1 + module.slice(CDK.length + 1);
+  return module;
+}
+
+/** Whether a module as written is CDK Terrain's (`cdktn`, `@cdktn/provider-aws/...`). */
+export function isCdktn(module: string): boolean {
+  return module === CDKTN || module === CDKTN_AWS || module.startsWith(CDKTN_AWS + '/');
+}
+
+/** CDK Terrain's spelling of a canonical module: `cdktf` -> `cdktn`, `@cdktf/provider-aws/lib/kms-key` -> `@cdktn/provider-aws/lib/kms-key`. */
+export function cdktnModule(module: string): string {
+  if (module === CDKTF) return CDKTN;
+  if (module === CDKTF_AWS || module.startsWith(CDKTF_AWS + '/')) return CDKTN_AWS + module.slice(CDKTF_AWS.length);
   return module;
 }
 
