@@ -166,7 +166,6 @@ export function commitMessage(
             "kms:ReEncrypt* and kms:GenerateDataKey* on the key, which AwsSolutions-IAM5 reports as an error: cdk synth fails until it is suppressed (appliesTo 'Action::kms:ReEncrypt*' and 'Action::kms:GenerateDataKey*').",
         ]
       : []),
-    ...(o.kmsKeyArn ? [] : cdkV1Dependencies(fixed)),
     ...cautions(fixed.map(({ t }) => t)),
   ];
   for (const n of notes) out.push(wrap(n, '  ', '* '));
@@ -176,34 +175,6 @@ export function commitMessage(
   );
   for (const n of rollback) out.push(wrap(n.text, n.indent, n.first));
   return { subject, body: out.join('\n') + '\n' };
-}
-
-/**
- * Where the packages a CDK v1 fix newly imports are declared: package.json, or the projen configuration
- * that generates it (TableReport.projen, from the table's file's folder), then `npx projen`.
- */
-function cdkV1Dependencies(fixed: { t: TableReport; file: string }[]): string[] {
-  const v1 = fixed.filter(({ t }) => t.format === 'cdk' && t.type.startsWith('@aws-cdk/'));
-  if (v1.length === 0) return [];
-  const imports = 'import @aws-cdk/aws-kms (and @aws-cdk/aws-iam for the key policy)';
-  const configs = [
-    ...new Set(v1.flatMap(({ t, file }) => (t.projen ? [path.posix.normalize(path.posix.join(path.posix.dirname(file), t.projen))] : []))),
-  ];
-  const plain = v1.some(({ t }) => !t.projen);
-  const notes: string[] = [];
-  if (configs.length)
-    notes.push(
-      `AWS CDK v1, projen: the fixed files${plain ? ' of projen projects' : ''} ${imports}, and projen generates their package.json from ${listed(configs)}: ` +
-        'declare them there, in the list that declares @aws-cdk/aws-dynamodb (cdkDependencies, peerDeps or deps) and at its version, then run `npx projen` ' +
-        '(it rewrites package.json and the lockfile). A hand edit of package.json is undone by the next projen run, and until they are declared ' +
-        "projen's eslint rule import/no-extraneous-dependencies fails the build.",
-    );
-  if (plain)
-    notes.push(
-      `AWS CDK v1: the ${configs.length ? 'other ' : ''}fixed files ${imports}; declare them in package.json at the version of ` +
-        '@aws-cdk/aws-dynamodb (npm installs them already, as its dependencies; pnpm and Yarn PnP do not), then update the lockfile.',
-    );
-  return notes;
 }
 
 /** What the fix changes beyond its tables (TableReport.cautions), each said once for the commit with the tables it concerns. */

@@ -26,6 +26,16 @@ export function cautionText(c: Caution): string {
         '(its principal is *): a role that uses this table keeps access only if its boundary allows kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, ' +
         'kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on the key (DynamoDB asks KMS as each caller); check the boundary before deploying'
       );
+    case 'undeclared-imports': {
+      const what = `Undeclared imports: the fix imports ${c.packages.join(' and ')}, which the project's package.json does not declare`;
+      const them = c.packages.length === 1 ? 'it' : 'them';
+      return c.projen
+        ? `${what}, and projen generates it from ${c.projen} (from this file's folder): declare ${them} there, in the list that declares ` +
+            '@aws-cdk/aws-dynamodb (cdkDependencies, peerDeps or deps) and at its version, then run `npx projen` (a hand edit of package.json ' +
+            "is undone by the next projen run, and until then projen's eslint rule import/no-extraneous-dependencies fails the build)"
+        : `${what}: declare ${them} there at the version of @aws-cdk/aws-dynamodb (npm installs ${them} already, as its dependencies; ` +
+            'pnpm and Yarn PnP do not), then update the lockfile';
+    }
     case 'no-alias':
       return (
         `No alias: the table is created inside \`${c.in}\`, which no variable names, so the fix adds its key without an alias ` +

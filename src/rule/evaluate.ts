@@ -150,7 +150,19 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   const literalKey = options.kmsKeyArn !== undefined && /^(?:arn:|alias\/)\S*$/.test(options.kmsKeyArn.trim());
   // A table nothing names gets no alias of its own: said when the fix adds a key for it alone.
   const ownAlias = options.kmsKeyArn === undefined && options.keyStrategy !== 'shared';
-  const own = t.encryption.cautions?.filter((c) => !(literalKey && c.kind === 'local-migrations') && (ownAlias || c.kind !== 'no-alias'));
+  // With --kms-key-arn a CDK v1 fix imports the key's package only (Key.fromKeyArn), no key policy.
+  const own = t.encryption.cautions
+    ?.map((c) =>
+      c.kind === 'undeclared-imports' && options.kmsKeyArn !== undefined
+        ? { ...c, packages: c.packages.filter((p) => p !== '@aws-cdk/aws-iam') }
+        : c,
+    )
+    .filter(
+      (c) =>
+        !(literalKey && c.kind === 'local-migrations') &&
+        (ownAlias || c.kind !== 'no-alias') &&
+        !(c.kind === 'undeclared-imports' && c.packages.length === 0),
+    );
   const cautions = wanted && !leftInTests && own?.length ? own.map(cautionText) : undefined;
   if (cautions) for (const c of cautions) message = `${message}. ${c}`;
   // The first waived obstacle with a note (--kms-key-arn waives one without).

@@ -301,11 +301,14 @@ export interface EncryptionFacts {
  * permissions boundary (`where`: what sets it, as written), which a key policy cannot lift.
  * `no-alias`: a TypeScript table created inside an expression no variable names (`in`: that
  * expression's start, as written), so a fix that adds its key writes no alias for it.
+ * `undeclared-imports`: an AWS CDK v1 file's fix imports `packages`, which the project's package.json
+ * does not declare (`projen`: the configuration that generates it, from the file's folder).
  */
 export type Caution =
   | { kind: 'local-migrations'; plugin: string }
   | { kind: 'permissions-boundary'; where: string[] }
-  | { kind: 'no-alias'; in: string };
+  | { kind: 'no-alias'; in: string }
+  | { kind: 'undeclared-imports'; packages: string[]; projen?: string };
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
 export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;

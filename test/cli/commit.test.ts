@@ -135,7 +135,7 @@ describe('--patch-dir mails for git am', () => {
     const r = await runCli(['fix', '--patch-dir', 'out', 'r'], root, '', ENV);
     expect(r.code, r.stderr).toBe(0);
     const m = readFileSync(path.join(root, 'out', 'r.mbox'), 'utf8').replace(/\n\s+/g, ' ');
-    expect(m).not.toContain('AWS CDK v1');
+    expect(m).not.toContain('Undeclared imports');
     expect(m).toContain('- AWS CDK Table, was aws-owned: `encryption: TableEncryption.DEFAULT`');
     expect(m).toContain(
       "now also grants kms:ReEncrypt* and kms:GenerateDataKey* on the key, which AwsSolutions-IAM5 reports as an error: cdk synth fails until it is suppressed (appliesTo 'Action::kms:ReEncrypt*' and 'Action::kms:GenerateDataKey*')",
@@ -148,7 +148,9 @@ describe('--patch-dir mails for git am', () => {
     const r = await runCli(['fix', '--patch-dir', 'out', 'r'], root, '', ENV);
     expect(r.code, r.stderr).toBe(0);
     const m = readFileSync(path.join(root, 'out', 'r.mbox'), 'utf8').replace(/\n\s+/g, ' ');
-    expect(m).toContain('AWS CDK v1: the fixed files import @aws-cdk/aws-kms');
+    expect(m).toContain(
+      "Undeclared imports: the fix imports @aws-cdk/aws-kms and @aws-cdk/aws-iam, which the project's package.json does not declare: declare them there",
+    );
   });
 
   it('an AWS CDK v1 table of a projen project: the imports are declared in .projenrc, which generates package.json, then npx projen', async () => {
@@ -173,19 +175,19 @@ describe('--patch-dir mails for git am', () => {
     };
     let m = await mail();
     expect(m).toContain(
-      'AWS CDK v1, projen: the fixed files of projen projects import @aws-cdk/aws-kms (and @aws-cdk/aws-iam for the key policy), ' +
-        'and projen generates their package.json from packages/lib/.projenrc.ts: declare them there, in the list that declares ' +
+      "Undeclared imports: the fix imports @aws-cdk/aws-kms and @aws-cdk/aws-iam, which the project's package.json does not declare, " +
+        "and projen generates it from ../.projenrc.ts (from this file's folder): declare them there, in the list that declares " +
         '@aws-cdk/aws-dynamodb (cdkDependencies, peerDeps or deps) and at its version, then run `npx projen`',
     );
-    expect(m).toContain('AWS CDK v1: the other fixed files import @aws-cdk/aws-kms');
+    expect(m).toContain('does not declare: declare them there at the version of @aws-cdk/aws-dynamodb');
 
     // The projen project alone: its note only.
     rmSync(path.join(root, 'out'), { recursive: true });
     git(dir, 'rm', '-q', 'app/stack.ts');
     git(dir, 'commit', '-q', '-m', 'lib only');
     m = await mail();
-    expect(m).toContain('AWS CDK v1, projen: the fixed files import @aws-cdk/aws-kms');
-    expect(m).not.toContain('declare them in package.json');
+    expect(m).toContain('and projen generates it from ../.projenrc.ts');
+    expect(m).not.toContain('declare them there at the version');
   });
 
   it('git am --keep-cr applies a CRLF file', async () => {

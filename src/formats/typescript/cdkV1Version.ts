@@ -8,7 +8,8 @@
  * package.json that lists @aws-cdk/aws-dynamodb allows (project.ts); with none, or a range that sets
  * no floor, tables are fixed as before. Below it a table is not fixable: the step names the version
  * to upgrade to, or the override to write by hand. The same package.json tells whether projen
- * generates it (projen.ts: TableFacts.projen, where the commit message says to declare @aws-cdk/aws-kms).
+ * generates it (projen.ts: TableFacts.projen), and whether it declares @aws-cdk/aws-kms and
+ * @aws-cdk/aws-iam, which a fix imports: what it lacks is an `undeclared-imports` caution.
  */
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { WAIVABLE } from '../../rule/blockers.js';
@@ -18,6 +19,9 @@ import { compareVersions, declaringPackage, lowestVersion, rangeIn, type Version
 import { fromFolderOf, projenConfig } from './projen.js';
 
 const PACKAGE = '@aws-cdk/aws-dynamodb';
+
+/** What a fix newly imports in a CDK v1 file: the key (also for --kms-key-arn: Key.fromKeyArn), the key policy. */
+const IMPORTED = ['@aws-cdk/aws-kms', '@aws-cdk/aws-iam'];
 
 /** What a fix writes that came late in CDK v1: since which version, for which table classes. */
 const LIMITS: { version: Version; classes: string[]; lacks: string }[] = [
@@ -44,6 +48,11 @@ export function cdkV1VersionLimits(file: SourceFile, d: TsDetection, context: Di
     // The same package.json declares what a fix newly imports (@aws-cdk/aws-kms, @aws-cdk/aws-iam), unless projen generates it.
     const projen = pkg && projenConfig(pkg);
     if (projen) for (const t of open) t.projen = fromFolderOf(file, projen);
+    // What that package.json (or, with none, nothing) does not declare is said for the reviewer (a caution).
+    const missing = IMPORTED.filter((m) => !(pkg && rangeIn(pkg, m)));
+    if (missing.length > 0)
+      for (const t of open)
+        (t.encryption.cautions ??= []).push({ kind: 'undeclared-imports', packages: missing, ...(t.projen ? { projen: t.projen } : {}) });
     const range = pkg && rangeIn(pkg, PACKAGE);
     const lowest = lowestVersion(range);
     if (!lowest) return;
