@@ -15,6 +15,7 @@ import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { call, obj, quote, raw, render, renderFunction, seq, str, type Code } from './code.js';
 import { constructOf, declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
+import { constInitializer, declarationOf } from './consts.js';
 import { cdkV1Module, cdktnModule, isCdktn, ImportPlanner, importModeOf, resolveSymbol, type ImportWriting } from './imports.js';
 import {
   CDK,
@@ -141,7 +142,7 @@ function describe(sf: ts.SourceFile, tables: TsTable[], template: string | undef
 function aliasNameOf(t: TsTable, expr: string, sf: ts.SourceFile, ref: Ref): AliasName {
   const prop = t.framework === 'cdk' ? 'tableName' : 'name';
   const l = t.props ? lookup(sf, t.props, prop) : undefined;
-  const v = l?.kind === 'value' ? stringValue(unwrap(l.value)) : undefined;
+  const v = l?.kind === 'value' ? constString(l.value) : undefined;
   if (v !== undefined && aliasSafe(v) !== v) return { literal: aliasSafe(v) };
   const name = raw(tableNameOf(t, expr));
   const resourceName = t.framework === 'pulumi' && t.idNode ? stringValue(t.idNode) : undefined;
@@ -151,6 +152,15 @@ function aliasNameOf(t: TsTable, expr: string, sf: ts.SourceFile, ref: Ref): Ali
   if (t.framework === 'cdk') return { expr: call(ref(CDK, ['Fn', 'join']), str('-'), call(ref(CDK, ['Fn', 'split']), str('.'), name)) };
   if (t.framework === 'cdktf') return { expr: call(ref(CDKTF_CORE, ['Fn', 'replace']), name, str('.'), str('-')) };
   return { expr: call(`${tableNameOf(t, expr)}.apply`, seq(raw('(n) => n.replace(/\\./g, '), str('-'), raw(')'))) };
+}
+
+/** A string literal, or a `const` of the file holding one (`tableName: tableName`, `const tableName = 'chat'`): its value. */
+function constString(e: ts.Expression): string | undefined {
+  const x = unwrap(e);
+  const v = stringValue(x);
+  if (v !== undefined || !ts.isIdentifier(x)) return v;
+  const init = constInitializer(declarationOf(x));
+  return init && stringValue(unwrap(init));
 }
 
 /** Where a statement's own text begins: its attached comments (no blank line in between), then itself. */
