@@ -245,12 +245,18 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         'the module call has replica_regions: give every replica region a KMS key and set kms_key_arn in each replica_regions entry by hand'
       );
     case 'replication-regions':
-      return 'CDK does not support TableEncryption.CUSTOMER_MANAGED with replicationRegions: move the table to TableV2 with a key per replica Region';
+      return o.maybe
+        ? `${o.maybe}, and CDK does not support TableEncryption.CUSTOMER_MANAGED with replicationRegions: if the props it is given never ` +
+            'hold them, give the table a customer-managed key here by hand (encryption: TableEncryption.CUSTOMER_MANAGED and an encryptionKey); ' +
+            'else move it to TableV2 with a key per replica Region'
+        : 'CDK does not support TableEncryption.CUSTOMER_MANAGED with replicationRegions: move the table to TableV2 with a key per replica Region';
     case 'table-v2-replicas':
-      return (
-        'a KMS key serves one Region and this file gives no key ARN for the replica Regions: create a key in each replica Region and ' +
-        'set encryption: TableEncryptionV2.customerManagedKey(key, { <region>: <key ARN>, ... }) by hand'
-      );
+      return o.maybe
+        ? `${o.maybe}, and a KMS key serves one Region: with replicas a fix needs a key ARN for each replica Region, which this file ` +
+            'does not give. If the props it is given never hold replicas, set encryption: TableEncryptionV2.customerManagedKey(key) here by hand; ' +
+            'else customerManagedKey(key, { <region>: <key ARN>, ... }) with a key in each replica Region'
+        : 'a KMS key serves one Region and this file gives no key ARN for the replica Regions: create a key in each replica Region and ' +
+            'set encryption: TableEncryptionV2.customerManagedKey(key, { <region>: <key ARN>, ... }) by hand';
     case 'replica-provider':
       return !o.child
         ? `no provider "aws" configuration with an alias for replica region ${o.region} in this module: ` +

@@ -130,10 +130,13 @@ export type Obstacle =
   | { kind: 'ignored-changes'; where: string; entry: string; tool: string }
   /** Terraform: a registry module call has replicas (`step`: the manual step, when not the rule's). */
   | { kind: 'module-replica-regions'; step?: string }
-  /** CDK Table: replicationRegions (CDK refuses a customer-managed key with them). */
-  | { kind: 'replication-regions' }
-  /** CDK TableV2: replicas, whose Regions need key ARNs the file does not give. */
-  | { kind: 'table-v2-replicas' }
+  /**
+   * CDK Table: replicationRegions (CDK refuses a customer-managed key with them). `maybe`: they are
+   * not written, and may come from what the props spread (`replicationRegions may come from the spread ...props`).
+   */
+  | { kind: 'replication-regions'; maybe?: string }
+  /** CDK TableV2: replicas, whose Regions need key ARNs the file does not give (`maybe`: as for replication-regions). */
+  | { kind: 'table-v2-replicas'; maybe?: string }
   /**
    * Terraform: a replica Region for which the module has no aliased `provider "aws"` to create its key
    * through (`child`: the module is not a root module, its callers pass providers; else one is added to it).

@@ -253,6 +253,12 @@ function isNullOrUndefined(e: ts.Expression): boolean {
   return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
 }
 
+/** `{ maybe: why }` when the property is not written and may come from a spread of the props (lookup's reason), else nothing. */
+function maybeFrom(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): { maybe?: string } {
+  const l = lookup(sf, o, name);
+  return l.kind === 'unknown' ? { maybe: l.why } : {};
+}
+
 function noneOrEmpty(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): boolean {
   const l = lookup(sf, o, name);
   if (l.kind === 'absent') return true;
@@ -444,11 +450,12 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
         key: settingOf(sf, props, 'encryptionKey', (e) => ({ state: 'reference', source: snippet(sf, e) })),
         enabled: settingOf(sf, props, 'serverSideEncryption', switchOf(sf)),
       };
-      if (!noneOrEmpty(sf, props, 'replicationRegions')) facts.obstacles.push({ kind: 'replication-regions' });
+      if (!noneOrEmpty(sf, props, 'replicationRegions'))
+        facts.obstacles.push({ kind: 'replication-regions', ...maybeFrom(sf, props, 'replicationRegions') });
       break;
     case 'TableV2':
       facts.settings = { model: 'choice', choice: choiceOf(c, props, true) };
-      if (!noneOrEmpty(sf, props, 'replicas')) facts.obstacles.push({ kind: 'table-v2-replicas' });
+      if (!noneOrEmpty(sf, props, 'replicas')) facts.obstacles.push({ kind: 'table-v2-replicas', ...maybeFrom(sf, props, 'replicas') });
       // Settings replicated with no replica of its own: the source of a multi-account global table.
       else if (lookup(sf, props, 'globalTableSettingsReplicationMode').kind !== 'absent')
         facts.obstacles.push({

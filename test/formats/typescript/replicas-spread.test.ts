@@ -1,0 +1,34 @@
+/**
+ * A CDK table whose props spread what kmsfix cannot read (a parameter) may get replicas from it: it
+ * is not fixed, and the reason says that the replicas may come from the spread (before: "this file
+ * gives no key ARN for the replica Regions" of a table with no replicas written anywhere).
+ */
+import { expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const FILE = `import { Construct } from 'constructs';
+import { Table, TableEncryption, TableProps, TablePropsV2, TableV2, TableEncryptionV2 } from 'aws-cdk-lib/aws-dynamodb';
+
+export class Tables extends Construct {
+  constructor(scope: Construct, id: string, v2: TablePropsV2, v1: TableProps) {
+    super(scope, id);
+    new TableV2(this, 'Two', { ...v2, encryption: TableEncryptionV2.dynamoOwnedKey() });
+    new Table(this, 'One', { ...v1, encryption: TableEncryption.DEFAULT });
+    new TableV2(this, 'Written', { partitionKey: v2.partitionKey, replicas: [{ region: 'eu-west-2' }] });
+  }
+}
+`;
+
+it('replicas that may come from a spread are said so; replicas written keep the reason they had', async () => {
+  const tables = (await processMemory([{ path: 'tables.ts', text: FILE }], 'scan')).outcomes[0].tables;
+  const by = Object.fromEntries(tables.map((t) => [t.address, t]));
+  expect(by.Two.fixable).toBe(false);
+  expect(by.Two.blocker).toMatch(
+    /^replicas may come from the spread \.\.\.v2, and a KMS key serves one Region: .*customerManagedKey\(key\) here by hand/,
+  );
+  expect(by.One.fixable).toBe(false);
+  expect(by.One.blocker).toMatch(
+    /^replicationRegions may come from the spread \.\.\.v1, and CDK does not support TableEncryption\.CUSTOMER_MANAGED/,
+  );
+  expect(by.Written.blocker).toMatch(/^a KMS key serves one Region and this file gives no key ARN for the replica Regions/);
+});
