@@ -315,6 +315,27 @@ function tfSettings(sf: ts.SourceFile, props: ts.ObjectLiteralExpression): Setti
   return { model: 'sse', block, enabled: settingOf(sf, o, 'enabled', switchOf(sf)), key: settingOf(sf, o, 'kmsKeyArn', keyOf(sf)) };
 }
 
+/**
+ * The object literal every element of `xs.map(cb)` is, when `cb` is a function that returns one:
+ * `(r) => ({...})`, or a body whose only return (at its top level, its last statement) returns one.
+ */
+function mappedObject(e: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || e.expression.name.text !== 'map') return undefined;
+  const cb = e.arguments.length === 1 ? unwrap(e.arguments[0]) : undefined;
+  if (!cb || !(ts.isArrowFunction(cb) || ts.isFunctionExpression(cb))) return undefined;
+  let returned: ts.Expression | undefined;
+  if (!ts.isBlock(cb.body)) returned = cb.body;
+  else {
+    const last = cb.body.statements[cb.body.statements.length - 1];
+    const returns = (n: ts.Node): boolean =>
+      ts.isReturnStatement(n) || (!ts.isFunctionLike(n) && !ts.isClassLike(n) && (ts.forEachChild(n, returns) ?? false));
+    const earlier = cb.body.statements.slice(0, -1).some(returns);
+    if (last && ts.isReturnStatement(last) && !earlier) returned = last.expression;
+  }
+  const o = returned && unwrap(returned);
+  return o && ts.isObjectLiteralExpression(o) ? o : undefined;
+}
+
 /** A list of replicas, each object literal's key read by `keyOf`. */
 export function replicasOf(
   sf: ts.SourceFile,
@@ -335,6 +356,15 @@ export function replicasOf(
     return replicas;
   }
   const list = unwrap(l.value);
+  // `regions.map((region) => ({ region, sseSpecification: { kmsMasterKeyId: ... } }))`: every replica has the
+  // callback's object's key (read as one replica; never fixed: a key set there would serve every Region).
+  const template = mappedObject(list);
+  if (template) {
+    replicas.list = { state: 'literal', source: snippet(sf, list) };
+    replicas.items = [{ source: snippet(sf, template), readable: true, key: keyOfReplica(template) }];
+    replicas.fix = 'none';
+    return replicas;
+  }
   if (!ts.isArrayLiteralExpression(list)) {
     replicas.list = { state: 'expression', source: snippet(sf, keys === 'own' ? list : l.value) };
     return replicas;
