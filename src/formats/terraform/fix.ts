@@ -236,7 +236,8 @@ function aliasNamePart(t: Target, index: string): string | undefined {
     const input = t.table.registry.nameInput;
     return `\${${input ? dotSafe(name, attr(t.table.block, input)?.value.trim() ?? '') : name}}`;
   }
-  if (t.table.kind === 'table-replica') return `\${replace(aws_dynamodb_table_replica.${t.table.label}${index}.id, ":", "-")}`;
+  // A replica's id is `<table name>:<region>`; the table's name may hold a `.`, which an alias may not either.
+  if (t.table.kind === 'table-replica') return `\${replace(aws_dynamodb_table_replica.${t.table.label}${index}.id, "/[.:]/", "-")}`;
   // A name DynamoDB allows and a KMS alias does not (a `.`) is read through replace().
   return `\${${dotSafe(`aws_dynamodb_table.${t.table.label}${index}.name`, attr(t.table.block, 'name')?.value.trim() ?? '')}}`;
 }
