@@ -381,6 +381,14 @@ function simpleTableGlobals(template: CfnTemplate): CMap | undefined {
   return sse?.kind === 'map' ? sse : undefined;
 }
 
+/**
+ * Whether a replica is the one in the stack's own Region: its Region is `!Ref AWS::Region` (or the
+ * `${AWS::Region}` Sub), or it is the only replica (CloudFormation requires one in the stack's Region).
+ */
+function isLocalReplica(r: CNode, all: CNode[]): boolean {
+  return all.length === 1 || isLocalRegion(child(r, 'Region'));
+}
+
 function isLocalRegion(node: CNode | null | undefined): boolean {
   const fn = intrinsicName(node);
   if (fn === 'Ref') return referencedIds(node)[0] === 'AWS::Region';
@@ -404,7 +412,7 @@ function replicasOf(text: string, props: CNode | null | undefined): Replicas {
     return {
       source: '', // each replica is a mapping: never worded
       readable: true,
-      region: { source: snippet(text, region), local: isLocalRegion(region) },
+      region: { source: snippet(text, region), local: isLocalReplica(r, node.items) },
       key: keySetting(text, child(child(r, 'SSESpecification'), 'KMSMasterKeyId')),
     };
   });
@@ -418,7 +426,7 @@ function keyRefsOf(props: CNode | null | undefined, global: boolean): string[] {
   if (replicas?.kind !== 'seq' || replicas.items.some((r) => r.kind !== 'map')) return [];
   // A fix sets the key of the replica in the stack's own Region: that one's reference is the one to check.
   return replicas.items
-    .filter((r) => isLocalRegion(child(r, 'Region')))
+    .filter((r) => isLocalReplica(r, replicas.items))
     .flatMap((r) => referencedIds(child(child(r, 'SSESpecification'), 'KMSMasterKeyId')));
 }
 
