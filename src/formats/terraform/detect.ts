@@ -22,7 +22,7 @@ import type { JsonModel } from './tfjson.js';
 import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
 import { isReference, type Raw, type Reference, type TableKind } from '../../rule/peers/facts.js';
 import { blockComments, suppressionsOf } from './suppress.js';
-import { providersByRegion, regionKey } from './module.js';
+import { awsProviderMajor, providersByRegion, regionKey } from './module.js';
 import { passedProvider, placeOf, placementObstacle, type Placement } from './placement.js';
 import { resourcePolicyObstacle } from './resourcePolicy.js';
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
@@ -127,13 +127,15 @@ export function needsReplicaKeys(b: HBlock): boolean {
  * `provider "aws"` for that region; or, when a region has no such provider, why the table cannot be
  * fixed (`root`: whether the module is a root module, which the step depends on). A table with a
  * `region` argument of its own (hashicorp/aws 6) gets them the same way: through its provider, with
- * `region` set to the replica's region_name. Scan (the table's obstacle) and fix (the keys it plans)
- * both ask this one function.
+ * `region` set to the replica's region_name, and so does any table of a module that requires
+ * hashicorp/aws 6 or later (`regionArgument`) for a region no provider alias serves. Scan (the table's
+ * obstacle) and fix (the keys it plans) both ask this one function.
  */
 export function replicaKeys(
   b: HBlock,
   providerByRegion: Map<string, string>,
   root: boolean,
+  regionArgument = false,
 ): { replicas: Replica[] } | { obstacle: Obstacle } {
   const replicas: Replica[] = [];
   const table = resourcePlace(b);
@@ -147,6 +149,11 @@ export function replicaKeys(
     }
     const key = regionKey(regionAttr);
     const alias = key ? providerByRegion.get(key) : undefined;
+    // hashicorp/aws 6 and later: with no provider of that Region, the key's own `region` argument places it there.
+    if (!alias && regionArgument && regionAttr) {
+      replicas.push({ block: r, place: { provider: table.provider, region: regionAttr.value.trim() }, region });
+      continue;
+    }
     if (!alias) {
       const lit = regionAttr?.lit?.type === 'string' ? regionAttr.lit.value : undefined;
       return {
@@ -543,7 +550,13 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
     }
     if (t.kind === 'table' && needsReplicaKeys(t.block)) {
       const siblings = context ? await context.siblings() : [];
-      const r = replicaKeys(t.block, providersByRegion(await tops()), await isRootModule(await tops(), siblings));
+      const r = replicaKeys(
+        t.block,
+        providersByRegion(await tops()),
+        await isRootModule(await tops(), siblings),
+        // required_providers (any file of the module), else the lock file's version.
+        awsProviderMajor([...(await requirements()), ...(await tops())]) >= 6,
+      );
       const obstacle =
         'obstacle' in r
           ? r.obstacle

@@ -89,7 +89,7 @@ function targetOf(member: Member, table: TfTable, info: ModuleInfo, root: boolea
   const displayName = table.kind === 'table-replica' ? `${table.label} (replica)` : (table.local?.name ?? literalName ?? table.label);
   let replicas: Replica[] = [];
   if (table.kind === 'table') {
-    const r = replicaKeys(b, info.providerByRegion, root);
+    const r = replicaKeys(b, info.providerByRegion, root, info.regionAttribute === 'region');
     if ('obstacle' in r) return { declined: blockerText(r.obstacle, WORDS.table) };
     replicas = r.replicas;
   }

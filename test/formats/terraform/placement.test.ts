@@ -187,3 +187,34 @@ describe('the key policy template', () => {
     );
   });
 });
+
+describe('a replica region no provider alias serves, in a module that requires hashicorp/aws 6', () => {
+  const main = `provider "aws" {\n  region = "us-east-1"\n}\n\n${table('orders', '').replace('  attribute', '  replica {\n    region_name = "us-west-2"\n  }\n\n  attribute')}`;
+  const versions = (constraint: string) =>
+    `terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "${constraint}"\n    }\n  }\n}\n`;
+
+  it("its key is created with the key's own region argument (required_providers in another file of the module)", async () => {
+    const r = await fix(
+      [
+        { path: 'main.tf', text: main },
+        { path: 'versions.tf', text: versions('>= 6.0') },
+      ],
+      { recreateReplicas: true },
+    );
+    expect(r.tables[0].fixed).toBe(true);
+    expect(r.out('main.tf')).toContain('resource "aws_kms_replica_key" "orders_us_west_2" {\n  region = "us-west-2"\n');
+    expect(r.out('main.tf')).toContain('    kms_key_arn = aws_kms_replica_key.orders_us_west_2.arn\n');
+  });
+
+  it('before 6 (no region argument): a provider alias is still asked for', async () => {
+    const r = await fix(
+      [
+        { path: 'main.tf', text: main },
+        { path: 'versions.tf', text: versions('~> 5.0') },
+      ],
+      { recreateReplicas: true },
+    );
+    expect(r.tables[0].fixed).toBeFalsy();
+    expect(r.tables[0].message).toContain('no provider "aws" configuration with an alias for replica region "us-west-2"');
+  });
+});
