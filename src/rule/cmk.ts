@@ -70,7 +70,7 @@ function switchVerdict(s: Extract<Settings, { model: 'sse' }>): Verdict | undefi
     if (enabled.state === 'absent') return verdict('aws-owned', phrase('enabledAbsent'));
     if (enabled.state === 'unreadable') return verdict('unknown', enabled.source);
     if (enabled.bool === false) return through(verdict('aws-owned', phrase('enabledFalse', { source: enabled.source })), enabled);
-    if (enabled.bool !== true) return verdict('unknown', phrase('enabledUnresolved', { source: enabled.source }));
+    if (enabled.bool !== true) return verdict('unknown', phrase('enabledUnresolved', unresolved(enabled)));
   }
   if (sseType?.state === 'unreadable') return verdict('unknown', sseType.source);
   if (sseType && sseType.state !== 'absent' && sseType.state !== 'literal') {
@@ -123,10 +123,13 @@ function choiceVerdict(s: Extract<Settings, { model: 'choice' }>): Verdict {
   if (enabled && enabled.state === 'unreadable') return verdict('unknown', enabled.source);
   if (enabled?.bool === true) return verdict('aws-managed', phrase('enabledTrue'));
   if (enabled && enabled.state !== 'absent' && enabled.bool === undefined) {
-    return verdict('unknown', phrase('enabledUnresolved', { source: enabled.source }));
+    return verdict('unknown', phrase('enabledUnresolved', unresolved(enabled)));
   }
   return verdict('aws-owned', phrase('choiceAbsent'));
 }
+
+/** An unresolved switch's words: the value as written, and what was read on the way (Setting.why). */
+const unresolved = (s: Setting) => ({ source: s.source, why: s.why ? ` (${s.why})` : '' });
 
 const fixableStatus = (s: Status) => s === 'aws-owned' || s === 'aws-managed';
 

@@ -30,6 +30,8 @@ export interface Setting {
    * scanners evaluate it: what decided it, for messages ("parameter EnableSSE's default (false)").
    */
   via?: string;
+  /** Not known: what was read on the way (Terraform: the module call's input), said after the value as written. */
+  why?: string;
 }
 
 export const ABSENT: Setting = { state: 'absent', source: '' };

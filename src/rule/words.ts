@@ -17,7 +17,7 @@ const DEFAULTS = {
   enabledAbsent: '{block} has no {enabled} (false by default)',
   enabledFalse: '{enabled} is false',
   enabledTrue: '{enabled} is true',
-  enabledUnresolved: '{enabled} is {source}',
+  enabledUnresolved: '{enabled} is {source}{why}',
   sseTypeUnresolved: '{sseType} is {source}',
   // A setting a condition chooses, none of whose values uses a customer-managed key.
   blockBranches: '{block} is {source}: no value it can take uses a customer-managed key',

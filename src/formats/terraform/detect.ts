@@ -177,7 +177,7 @@ export const PHRASES: Vocabulary['phrases'] = {
   blockAbsent: 'no {block} block',
   enabledAbsent: '{enabled} is not set',
   enabledFalse: '{enabled} = {source}',
-  enabledUnresolved: '{enabled} is the expression `{source}`',
+  enabledUnresolved: '{enabled} is the expression `{source}`{why}',
   // {source}: what decided that encryption is on, when a variable did (inputs.ts).
   keyAbsent: 'no {key}{source}',
   keyAwsManaged: '{keyAttribute} = {source}',

@@ -127,7 +127,13 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
   if (!v.known) {
     // Read again with the module's environment, where a choice's condition may be known.
     const here = key ? keySetting(a, a, env()) : plain;
-    const out = here.state !== 'unreadable' && v.why.length ? { ...here, source: `${here.source} (${v.why.join('; ')})` } : here;
+    // What was read on the way is said after the value (a switch's words put the value in backticks: Setting.why).
+    const out =
+      here.state !== 'unreadable' && v.why.length
+        ? key
+          ? { ...here, source: `${here.source} (${v.why.join('; ')})` }
+          : { ...here, why: v.why.join('; ') }
+        : here;
     // A key read through locals: what they stand for, for awsManagedKeyData (a data source of alias/aws/dynamodb).
     const target = key ? localTarget(a.value, env()) : undefined;
     if (target !== undefined) keyThroughLocals.set(out, target);

@@ -431,3 +431,16 @@ describe("a local module's table with region = var.region (hashicorp/aws 6)", ()
     );
   });
 });
+
+it("a switch a call's input leaves unknown: the value in backticks, then what the call sets (terraform-aws-modules' wrappers)", async () => {
+  const mod = `variable "name" {\n  type = string\n}\n\nvariable "sse_enabled" {\n  type    = bool\n  default = false\n}\n\nresource "aws_dynamodb_table" "this" {\n  name     = var.name\n  hash_key = "id"\n\n  server_side_encryption {\n    enabled = var.sse_enabled\n  }\n}\n`;
+  const wrapper = `variable "items" {\n  type    = any\n  default = {}\n}\n\nmodule "wrapper" {\n  source   = "../mod"\n  for_each = var.items\n\n  name        = each.key\n  sse_enabled = try(each.value.sse_enabled, false)\n}\n`;
+  const by = await scan([
+    { path: 'mod/main.tf', text: mod },
+    { path: 'wrappers/main.tf', text: wrapper },
+  ]);
+  expect(by['module.wrapper'].status).toBe('unknown');
+  expect(by['module.wrapper'].reason).toBe(
+    'server_side_encryption.enabled is the expression `var.sse_enabled` (module.wrapper sets sse_enabled = try(each.value.sse_enabled, false))',
+  );
+});
