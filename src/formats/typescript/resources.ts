@@ -18,7 +18,7 @@ const TYPES = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
 /**
  * Calls whose arguments describe a template instead of declaring one: CDK's assertions
  * (`template.hasResource('AWS::DynamoDB::Table', { Type: ..., Condition: ... })`, `Match.objectLike`,
- * `Template.fromJSON`) and jest's matchers. An object there is a pattern, never a resource.
+ * `Template.fromJSON`), CDKTF's and jest's matchers. An object there is a pattern, never a resource.
  */
 const ASSERTIONS = new Set([
   'hasResource',
@@ -40,6 +40,11 @@ const ASSERTIONS = new Set([
   'toHaveProperty',
   'toContainEqual',
   'toMatchInlineSnapshot',
+  // CDK for Terraform's matchers (cdktf Testing, CDK Terrain's): `expect(synth).toHaveResourceWithProperties(DynamodbTable, {...})`.
+  'toHaveResource',
+  'toHaveResourceWithProperties',
+  'toHaveDataSource',
+  'toHaveDataSourceWithProperties',
 ]);
 
 export const isAssertion = (n: ts.Node) =>

@@ -100,3 +100,17 @@ declare const expect: any, jest: any, assert: any, register: any;
     expect(tables).toEqual([]);
   });
 });
+
+it("a class given to CDK for Terraform's matchers (toHaveResourceWithProperties) is a pattern, not a table", async () => {
+  const text = `import { Testing } from 'cdktf';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+
+it('has the table', () => {
+  const synth = Testing.synthScope(() => {});
+  expect(synth).toHaveResourceWithProperties(DynamodbTable, { name: 'orders' });
+  expect(synth).toHaveResource(DynamodbTable);
+});
+`;
+  const r = await processMemory([{ path: 'stack.test.ts', text }], 'scan');
+  expect(r.outcomes[0].tables).toEqual([]);
+});
