@@ -374,9 +374,12 @@ export function yaml11(template: CfnTemplate, json: boolean): boolean {
   return !json && template.flavor !== 'serverless';
 }
 
-/** SAM's `Globals: SimpleTable: SSESpecification`, for the template's SimpleTables. */
+/**
+ * SAM's `Globals: SimpleTable: SSESpecification`, for the template's SimpleTables: also in a template
+ * without the Transform line (SAM's own translator inputs; `sam` adds it), which only SAM reads anyway.
+ */
 function simpleTableGlobals(template: CfnTemplate): CMap | undefined {
-  if (template.flavor !== 'sam') return undefined;
+  if (template.flavor === 'serverless') return undefined;
   const sse = child(child(child(template.root, 'Globals'), 'SimpleTable'), 'SSESpecification');
   return sse?.kind === 'map' ? sse : undefined;
 }

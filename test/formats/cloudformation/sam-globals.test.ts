@@ -26,3 +26,13 @@ it('switch and key from Globals: customer-managed, the source named once', async
   expect(t.status).toBe('customer-managed');
   expect(t.reason).toBe('Encrypted with customer-managed key !Ref TableKeyArn, decided by Globals.SimpleTable.SSESpecification');
 });
+
+it("Globals apply to a SimpleTable of a template without the Transform line (SAM's translator inputs)", async () => {
+  const text = TEMPLATE.replace('Transform: AWS::Serverless-2016-10-31\n', '').replace(
+    /      SSEType: KMS\n      KMSMasterKeyId: !Ref TableKeyArn\n/,
+    '',
+  );
+  const t = (await processMemory([{ path: 'template.yaml', text }], 'scan')).outcomes[0].tables[0];
+  expect(t.status).toBe('aws-managed');
+  expect(t.reason).toBe('SSE is enabled with no KMSMasterKeyId, decided by Globals.SimpleTable.SSESpecification');
+});
