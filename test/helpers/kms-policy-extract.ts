@@ -263,6 +263,9 @@ export function terraformKeyPolicies(files: Hcl[]): KeyPolicyFound[] {
       if (m) return regionData(m[1]);
       const v = symbolic(expr);
       if (v) return v;
+      // `coalesce(var.x, data.aws_region.y.region)`: the key's region argument when set (as its key names it), else the provider's.
+      const c = /^coalesce\(\s*([^,\s]+)\s*,\s*data\.aws_region\.[\w-]+\.(?:name|region)\s*\)$/.exec(expr);
+      if (c && symbolic(c[1])) return symbolic(c[1])!;
       throw new Error(`\${${expr}} in a key policy`);
     });
   // A key's Region: its own `region` argument (hashicorp/aws 6), else its provider's.

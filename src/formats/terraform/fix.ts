@@ -167,10 +167,18 @@ class Decls {
       // another), its partition, its Region; or the Region the key's own `region` argument names (the
       // account and partition stay the provider's).
       const account = `data.aws_caller_identity.${this.caller(place.provider)}.account_id`;
+      // A region argument that is an expression may be null (`region = var.region`, default null: the
+      // provider's Region), which a template cannot interpolate: the provider's Region stands in for it.
+      const providers = () => `data.aws_region.${this.region(place.provider)}.${this.info.regionAttribute}`;
       const exprs = {
         account,
         partition: `data.aws_partition.${this.partition(place.provider)}.partition`,
-        region: place.region ?? `data.aws_region.${this.region(place.provider)}.${this.info.regionAttribute}`,
+        region:
+          place.region === undefined
+            ? providers()
+            : literalRegion(place.region) !== undefined
+              ? place.region
+              : `coalesce(${place.region}, ${providers()})`,
       };
       const label = placeLabel(place);
       name = unique(this.info, 'data.aws_iam_policy_document', label ? `dynamodb_kms_${label}` : 'dynamodb_kms');

@@ -105,7 +105,7 @@ describe("terraform: a key follows its table's region argument (hashicorp/aws 6)
     const via = Object.values(doc.data.aws_iam_policy_document)[0]
       .statement.flatMap((s) => s.condition ?? [])
       .find((c) => c.variable === 'kms:ViaService');
-    expect(via?.values).toEqual(['dynamodb.${var.region}.amazonaws.com']);
+    expect(via?.values).toEqual(['dynamodb.${coalesce(var.region, data.aws_region.current.name)}.amazonaws.com']);
   });
 
   it("an override file that sets the table's region keeps it from being fixed", async () => {
@@ -217,4 +217,13 @@ describe('a replica region no provider alias serves, in a module that requires h
     expect(r.tables[0].fixed).toBeFalsy();
     expect(r.tables[0].message).toContain('no provider "aws" configuration with an alias for replica region "us-west-2"');
   });
+});
+
+it("a region argument that may be null (region = var.region, default null): the key policy falls back to the provider's Region", async () => {
+  const text = `${V6}provider "aws" {\n  region = "eu-west-1"\n}\n\nvariable "region" {\n  type    = string\n  default = null\n}\n\n${table('t', '  region   = var.region\n')}`;
+  const r = await fix([{ path: 'main.tf', text }]);
+  expect(r.tables[0].fixed).toBe(true);
+  // A template cannot interpolate null (terraform plan: "Invalid template interpolation value").
+  expect(r.out('main.tf')).toContain('values   = ["dynamodb.${coalesce(var.region, data.aws_region.current.region)}.amazonaws.com"]');
+  expect(r.out('main.tf')).toContain('data "aws_region" "current" {}');
 });
