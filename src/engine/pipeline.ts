@@ -62,8 +62,10 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     if (j.notScannedBy) report.notScannedBy = j.notScannedBy;
     if (t.projen) report.projen = t.projen;
     if (!j.compliant) {
+      // Display paths have / separators (the JSON report's `file`), as the module's file is written from the call's folder.
       const literal = t.encryption.obstacles.find((o) => o.kind === 'module-literal');
-      if (literal) report.through = { file: path.join(path.dirname(file.path), literal.module.file), address: literal.module.address };
+      if (literal)
+        report.through = { file: path.posix.join(path.posix.dirname(file.path), literal.module.file), address: literal.module.address };
     }
     return report;
   });

@@ -69,7 +69,7 @@ describe('a module call fixed through its module', () => {
     const dir = project();
     const scan = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
     const call = scan.tables.find((t: { address: string }) => t.address === 'module.orders');
-    expect(call.through).toEqual({ file: path.join('modules', 'db', 'main.tf'), address: 'aws_dynamodb_table.this' });
+    expect(call.through).toEqual({ file: 'modules/db/main.tf', address: 'aws_dynamodb_table.this' });
     expect(scan.tables.find((t: { address: string }) => t.address === 'aws_dynamodb_table.this').through).toBeUndefined();
     const fix = JSON.parse((await runCli(['fix', '--dry-run', '--format', 'json', '.'], dir)).stdout);
     expect(fix.notes).toContain(
