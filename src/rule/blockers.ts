@@ -308,8 +308,9 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         'pass the switch as true and a customer-managed key ARN (kmsfix fixes the local module calls it scans), or set them in terraform.tfvars if this folder is a root module'
       );
     case 'module-literal': {
-      // `aws_dynamodb_table.x, modules/db/main.tf:1`: the module's folder, from the call's.
-      const folder = /, (.*)\/[^/]*:\d+$/.exec(o.where)?.[1];
+      // The module's folder, from the call's (`modules/db` of `modules/db/main.tf`).
+      const slash = o.module.file.lastIndexOf('/');
+      const folder = slash > 0 ? o.module.file.slice(0, slash) : undefined;
       return (
         `the module's table (${o.where}) takes ${listed(o.missing)} from no input the call can pass (it sets or leaves them out itself): ` +
         'set server_side_encryption in that table, or give the module variables for it and pass them here. ' +

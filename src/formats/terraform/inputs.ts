@@ -349,12 +349,13 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       // The key beside the call is created through the call's provider, in its Region. A region that is
       // null with the call's inputs (terraform-aws-modules' `region = var.region`, default null) is the provider's.
       const region = attr(tb, 'region');
-      const regionValue = region && region.lit?.type !== 'null' ? evaluate(region.value, callEnv) : undefined;
-      if (region && region.lit?.type !== 'null' && !(regionValue?.known && regionValue.value === null))
+      const written = region && region.lit?.type !== 'null' ? region : undefined;
+      const regionValue = written && evaluate(written.value, callEnv);
+      if (written && !(regionValue?.known && regionValue.value === null))
         obstacles.push({
           kind: 'code-shape',
           step:
-            `${tableName} (${where}) sets region = ${region.value.trim()}, and a key kmsfix creates beside the call would be in the Region ` +
+            `${tableName} (${where}) sets region = ${written.value.trim()}, and a key kmsfix creates beside the call would be in the Region ` +
             `of the call's provider: create a key in the table's Region by hand and pass it as the module's key input`,
         });
       for (const { block: p } of module.blocks) {
