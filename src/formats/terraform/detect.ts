@@ -15,6 +15,7 @@ import {
   type Vocabulary,
 } from '../../rule/facts.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
+import type { Reason } from '../../rule/words.js';
 import { LineIndex } from '../../core/text.js';
 import { placeholderIn, placeholderSetting } from '../../core/placeholders.js';
 import type { Detection, DiskContext, SourceFile, TableFacts } from '../../core/types.js';
@@ -661,15 +662,35 @@ async function replicasOfTables(det: TfDetection, context: DiskContext | undefin
     if (t.kind !== 'table-replica' || s.model !== 'sse' || !s.key) continue;
     if (!(s.key.state === 'absent' || (s.key.state === 'literal' && s.key.text === undefined))) continue;
     const table = await globalTable(t, det, context);
-    if (!table) continue;
+    if (!table) {
+      const arn = attr(t.block, 'global_table_arn')?.value.trim();
+      if (s.key.state === 'absent' && arn) t.encryption.words = withPhrase(t.encryption.words, 'keyAbsent', elsewhere(arn));
+      continue;
+    }
     const d = assess(table.encryption);
     if (d.status !== 'aws-owned' && d.status !== 'unknown') continue;
     const source = `no kms_key_arn: the replica uses the encryption of its table ${table.address}, which ${
       d.status === 'aws-owned' ? 'uses the AWS owned key' : 'is decided at plan time'
     } (${d.reason})`;
     s.enabled = d.status === 'aws-owned' ? { state: 'literal', source, bool: false } : { state: 'unreadable', source };
-    t.encryption.words = { ...t.encryption.words, phrases: { ...t.encryption.words.phrases, enabledFalse: '{source}' } };
+    t.encryption.words = withPhrase(t.encryption.words, 'enabledFalse', '{source}');
   }
+}
+
+/**
+ * A replica resource whose table is declared elsewhere (`global_table_arn = var.x`, a module's output,
+ * a data source): read as a table encrypted with KMS, as the provider documents a replica without a
+ * key; the reason says so, and what the replica uses when that table uses the AWS owned key.
+ */
+function elsewhere(arn: string): string {
+  return (
+    `no {key}, and its table (\`${arn}\`) is not declared in this module: read as a table encrypted with KMS, ` +
+    'whose replicas use the AWS managed key (if that table uses the AWS owned key, so does this replica)'
+  );
+}
+
+function withPhrase(words: Vocabulary, reason: Reason, text: string): Vocabulary {
+  return { ...words, phrases: { ...words.phrases, [reason]: text } };
 }
 
 function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => string[]): TfTable[] {

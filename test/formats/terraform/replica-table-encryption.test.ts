@@ -75,4 +75,16 @@ describe("a replica resource without kms_key_arn: its table's kind of encryption
     expect(t.status).toBe('unknown');
     expect(t.message).toContain('which is decided at plan time');
   });
+
+  it('the table declared elsewhere (global_table_arn = var.x): aws-managed as the provider documents, and the reason says so', async () => {
+    const external = REPLICA.replace('aws_dynamodb_table.example.arn', 'var.global_table_arn');
+    const t = await replica([{ path: 'main.tf', text: PROVIDERS + external }]);
+    expect(t.status).toBe('aws-managed');
+    expect(t.message).toContain(
+      'no kms_key_arn, and its table (`var.global_table_arn`) is not declared in this module: read as a table encrypted with KMS, ' +
+        'whose replicas use the AWS managed key (if that table uses the AWS owned key, so does this replica)',
+    );
+    // The table found in the module: its own words, not these.
+    expect((await replica([{ path: 'main.tf', text: PROVIDERS + table('') + REPLICA }])).message).not.toContain('not declared');
+  });
 });
