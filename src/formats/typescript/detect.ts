@@ -22,7 +22,7 @@ import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/
 import { bindings, importedModuleOf, isCdktn, readImports, readRequires, resolveSymbol, type ImportInfo } from './imports.js';
 import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './javascript.js';
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
-import { lookup, snippet } from './lookup.js';
+import { asSpread, lookup, snippet } from './lookup.js';
 import { objectOf, readOptions, readsExisting, unreadableOptionsStep } from './options.js';
 import { callExpressions, isJavaScript, newExpressions, parseTypeScript, stringValue, ts, unwrap } from './parse.js';
 import { factorySites, type FactorySite } from './factories.js';
@@ -675,7 +675,14 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const written = propsNode ? unwrap(propsNode) : undefined;
     // `new Table(this, 'T', props)` with `const props = {...}` in the file: the table's props are that literal.
     const held = written && ts.isIdentifier(written) ? constObjectOf(written) : undefined;
-    const props = held ? held.literal : written;
+    // `new Table(scope, id, props)` in a helper whose calls all give `props` literals, or with `const props =
+    // custom || {...}`: read as `{ ...props }`, fixed so (`spreadOf`) when that reading decides the table
+    // (CDK only: CDKTF's and Pulumi's options would be read from the props too).
+    let passed =
+      !held && written && ts.isIdentifier(written) && cls.framework === 'cdk' && !cls.sst && !via ? asSpread(written) : undefined;
+    const mixed = passed !== undefined && decide(factsOf(c, cls.kind, passed)).status === 'unknown';
+    if (mixed) passed = undefined;
+    const props = held ? held.literal : (passed ?? written);
     let encryption: EncryptionFacts;
     const sst = cls.sst ? sstTableProps(sf, cls.sst, propsNode) : undefined;
     if (sst === 'absent') encryption = factsOf(c, cls.kind, ts.factory.createObjectLiteralExpression());
@@ -695,9 +702,16 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       encryption = unreadable(`${cls.type} has no props`);
     } else if (!ts.isObjectLiteralExpression(props)) {
       const what = ts.isIdentifier(props)
-        ? `the variable ${props.text}, not a const object literal of this file`
-        : `${snippet(sf, props)}, not an object literal`;
-      encryption = unreadable(`${via?.propsName ?? 'props'} are ${what}, so kmsfix cannot see their encryption`);
+        ? `the variable ${props.text}, not a const object literal of this file${
+            declarationOf(props) === 'other' ? ' (nor a parameter of a helper of this file, not exported, that every call gives one)' : ''
+          }, so kmsfix cannot see their encryption`
+        : `${snippet(sf, props)}, not an object literal, so kmsfix cannot see their encryption`;
+      const name = via?.propsName ?? 'props';
+      encryption = unreadable(
+        mixed
+          ? `${name} are the variable ${snippet(sf, props)}, whose values (object literals) do not all leave the encryption unset: kmsfix reads such ${name} only when none sets it`
+          : `${name} are ${what}`,
+      );
       encryption.obstacles.push({ kind: 'unreadable-props' });
     } else encryption = factsOf(c, cls.kind, props);
     // Props that choose no key get the creating code's choice (the caller's props win over its defaults).
@@ -718,7 +732,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       // A const that cannot change for this table alone: the table gets its own props where it is
       // created, a spread of the const and the settings, and its key goes before its own statement.
       const unshared = held ? heldProblem(held, node, anchor.statement, scopeNode) : undefined;
-      if (unshared !== undefined) spreadOf = written as ts.Identifier;
+      if (unshared !== undefined || passed) spreadOf = written as ts.Identifier;
       const legacy =
         props && ts.isObjectLiteralExpression(props) && cls.kind === 'Table' ? lookup(sf, props, 'serverSideEncryption') : undefined;
       const legacyLine = legacy?.kind === 'value' ? lines.position(legacy.prop.getStart(sf)).line : 0;

@@ -80,6 +80,22 @@ function spreadLiterals(e: ts.Expression, depth: number): ts.ObjectLiteralExpres
   return init ? spreadLiterals(init, depth + 1) : undefined;
 }
 
+/**
+ * Props given as a name whose value can only be object literals (spreadLiterals: a parameter of a
+ * helper of the file that every call gives literals, a `const` holding `a || {...}` or a conditional of
+ * literals): read as `{ ...name }`, an object literal made for the reading (its spread at the name's
+ * place in the text), so what none of those literals sets is absent; undefined for any other name.
+ */
+export function asSpread(id: ts.Identifier): ts.ObjectLiteralExpression | undefined {
+  if (!spreadLiterals(id, 0)) return undefined;
+  // The CLI's TypeScript parser has the factory but not setTextRange: the range is set as it sets it.
+  const spread = ts.factory.createSpreadAssignment(id);
+  const literal = ts.factory.createObjectLiteralExpression([spread]);
+  Object.assign(spread, { pos: id.pos, end: id.end, parent: literal });
+  Object.assign(literal, { pos: id.pos, end: id.end, parent: id.parent });
+  return literal;
+}
+
 function both(a: ts.Expression, b: ts.Expression, depth: number): ts.ObjectLiteralExpression[] | undefined {
   const x = spreadLiterals(a, depth + 1);
   const y = x && spreadLiterals(b, depth + 1);

@@ -122,4 +122,26 @@ ${after}}
       expect(s.message, text).toMatch(/may come from the spread \.\.\.extra/);
     }
   });
+
+  it('the parameter passed as the props themselves (`new Table(scope, id, props)`): read as `{ ...props }`, fixed so', async () => {
+    const passed = `function createTable(scope: Construct, name: string, props: dynamodb.TableProps): dynamodb.Table {
+      return new dynamodb.Table(scope, name, props);
+    }`;
+    const plain = `    createTable(this, 'A', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });`;
+    const fixed = await status(stack(passed, plain), 'fix');
+    expect([fixed.status, fixed.fixable]).toEqual(['aws-owned', true]);
+    expect(fixed.out).toContain(
+      'new dynamodb.Table(scope, name, {\n        ...props,\n        encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,',
+    );
+    expect((await status(fixed.out!, 'fix')).status).toBe('customer-managed');
+    // A call choosing a key, beside one that does not: unknown, saying why (read only when no call sets the encryption).
+    const keyed = `    createTable(this, 'B', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, encryptionKey: key });`;
+    const mixed = await status(stack(passed, `${plain}\n${keyed}`));
+    expect(mixed.status).toBe('unknown');
+    expect(mixed.message).toContain('props are the variable props, whose values (object literals) do not all leave the encryption unset');
+    // The helper passed on (others may call it): unknown, as before.
+    const escaped = await status(stack(passed, `${plain}\n    const f = createTable;`));
+    expect(escaped.status).toBe('unknown');
+    expect(escaped.message).toContain('(nor a parameter of a helper of this file, not exported, that every call gives one)');
+  });
 });
