@@ -282,8 +282,9 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     case 'api-global-table':
       return o.version === '2017.11.29'
         ? `${o.why}: a global table of version 2017.11.29 (Legacy) takes no customer-managed key, so a fix would fail at deploy. ` +
-            'Update the global table to version 2019.11.21 (Current) first (the console\'s "Update version", or declare it as an ' +
-            'AWS::DynamoDB::GlobalTable, no longer joined through the API), then give each replica a customer-managed key of its Region, by hand'
+            `Update the global table to version 2019.11.21 (Current) first (the console's "Update version", or declare it as ${
+              o.declare ?? 'an AWS::DynamoDB::GlobalTable, no longer joined through the API'
+            }), then give each replica a customer-managed key of its Region, by hand`
         : `${o.why}: a table with a customer-managed key needs one of each replica's Region, so a fix would fail at deploy. ` +
             'Declare the global table in the template (an AWS::DynamoDB::GlobalTable, each replica with a customer-managed key of its Region) ' +
             'instead of having it made after the deploy, by hand';

@@ -165,9 +165,10 @@ export type Obstacle =
    * The deploy joins the table into a global table through DynamoDB's API, outside the code (`why`:
    * what says so, a grant of dynamodb:CreateGlobalTable, a Serverless plugin). `version` 2017.11.29
    * (Legacy): its replicas take no customer-managed key; 2019.11.21: the API call adds replicas
-   * without a key of their Region. Either way a fix would fail at deploy: never fixed.
+   * without a key of their Region. Either way a fix would fail at deploy: never fixed. `declare`: what
+   * to declare in its place (Terraform's `aws_dynamodb_global_table`), else an AWS::DynamoDB::GlobalTable.
    */
-  | { kind: 'api-global-table'; why: string; version: '2017.11.29' | '2019.11.21' }
+  | { kind: 'api-global-table'; why: string; version: '2017.11.29' | '2019.11.21'; declare?: string }
   /**
    * A global table whose replicas are resources of their own: the table (`replicas` names them) or
    * one of its replicas (`table` names the table, not customer-managed). DynamoDB changes a global

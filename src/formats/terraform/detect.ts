@@ -495,8 +495,9 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   return det;
 }
 
-/** The module's other files that may hold what an obstacle depends on: provider configurations, resource policies, replica resources. */
-const PROVIDERS_OR_POLICIES = /provider\s*"aws"|"provider"\s*:|aws_dynamodb_resource_policy|aws_dynamodb_table_replica/;
+/** The module's other files that may hold what an obstacle depends on: provider configurations, resource policies, replica resources, legacy global tables. */
+const PROVIDERS_OR_POLICIES =
+  /provider\s*"aws"|"provider"\s*:|aws_dynamodb_resource_policy|aws_dynamodb_table_replica|aws_dynamodb_global_table/;
 /** ...and, once the module has a resource policy, the policy documents and locals it may read. */
 const POLICY_PARTS = /aws_iam_policy_document|locals/;
 
@@ -570,13 +571,36 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
         continue;
       }
     }
-    const members = await globalTableMembers(t, det, await tops(), context);
+    const members = (await globalTableMembers(t, det, await tops(), context)) ?? legacyGlobalTable(t, await tops());
     if (members) t.encryption.obstacles.push(members);
     const nameAttr = attr(t.block, 'name');
     const name = t.kind === 'table' && nameAttr?.lit?.type === 'string' ? nameAttr.lit.value : undefined;
     const obstacle = resourcePolicyObstacle({ kind: t.kind, label: t.label, name }, await tops());
     if (obstacle) t.encryption.obstacles.push(obstacle);
   }
+}
+
+/**
+ * An `aws_dynamodb_global_table` of the module (global tables version 2017.11.29, Legacy) that joins
+ * the table: its `depends_on` or `name` names the table (`aws_dynamodb_table.<label>`), or its `name`
+ * is written as the table's is. A legacy global table takes no customer-managed key.
+ */
+function legacyGlobalTable(t: TfTable, tops: TopBlock[]): Obstacle | undefined {
+  if (t.kind !== 'table') return undefined;
+  const ref = new RegExp(`\\baws_dynamodb_table\\.${t.label.replace(/-/g, '\\-')}\\b`);
+  const name = attr(t.block, 'name')?.value.trim();
+  for (const b of tops) {
+    if (b.type !== 'resource' || b.labels[0] !== 'aws_dynamodb_global_table') continue;
+    const named = b.attr('name')?.value.trim();
+    if (!ref.test(b.attr('depends_on')?.value ?? '') && !(named && (named === name || ref.test(named)))) continue;
+    return {
+      kind: 'api-global-table',
+      version: '2017.11.29',
+      why: `aws_dynamodb_global_table.${b.labels[1]} joins it into a global table`,
+      declare: 'this table with a replica block per Region, in place of the aws_dynamodb_global_table',
+    };
+  }
+  return undefined;
 }
 
 /** The first placement a key cannot follow (placementObstacle), if any. */

@@ -204,7 +204,9 @@ function attrOf(n: Node): HAttr {
 /** Blocks kmsfix reads inside (variables and outputs: for evaluate.ts); of the others only the type and labels matter (names taken). */
 export function deep(type: string, labels: string[]): boolean {
   if (type === 'resource')
-    return /^aws_(dynamodb_table|dynamodb_table_replica|dynamodb_resource_policy|kms_key|kms_alias|kms_replica_key)$/.test(labels[0] ?? '');
+    return /^aws_(dynamodb_table|dynamodb_table_replica|dynamodb_global_table|dynamodb_resource_policy|kms_key|kms_alias|kms_replica_key)$/.test(
+      labels[0] ?? '',
+    );
   return (
     type === 'module' ||
     type === 'provider' ||
