@@ -11,6 +11,7 @@ import { describeError, kindOf } from './read.js';
 import { isTempName } from './temp.js';
 import { APP_FILES } from './cdkApps.js';
 import type { FileError } from '../core/result.js';
+import { trackedIn } from './gitIndex.js';
 
 // `#current-cloud-backend`: the Amplify CLI's copy of what it last deployed (amplify/), never edited by hand.
 // `cdk.out`, `cdktf.out`: what `cdk synth` and `cdktf synth` write (named on the command line, read and never fixed: src/core/synthOutput.ts).
@@ -167,6 +168,43 @@ function ignored(scopes: IgnoreScope[], absPath: string, isDir: boolean): boolea
   return false;
 }
 
+/** The work tree root (a folder holding `.git`) of each folder asked about, or null outside one. */
+const gitRoots = new Map<string, string | null>();
+
+function gitRootOf(dir: string): string | undefined {
+  let root = gitRoots.get(dir);
+  if (root === undefined) {
+    try {
+      accessSync(path.join(dir, '.git'));
+      root = dir;
+    } catch {
+      const up = path.dirname(dir);
+      root = up === dir ? null : (gitRootOf(up) ?? null);
+    }
+    gitRoots.set(dir, root);
+  }
+  return root ?? undefined;
+}
+
+/** Does git track the path (a file, or a folder holding one), or a sparse index folder entry above it? */
+function tracked(absPath: string, isDir: boolean): boolean {
+  const root = gitRootOf(path.dirname(absPath));
+  const t = root ? trackedIn(root) : undefined;
+  if (!root || !t) return false;
+  const rel = toPosix(path.relative(root, absPath));
+  if (t.files.has(rel) || (isDir && t.dirs.has(rel))) return true;
+  for (let k = rel.lastIndexOf('/'); k > 0; k = rel.lastIndexOf('/', k - 1)) if (t.files.has(rel.slice(0, k))) return true;
+  return false;
+}
+
+/**
+ * Left out by .gitignore files, as git leaves a path out: ignored, and not tracked (a rule applies to
+ * untracked files only: a file force-added under an ignored folder is in the repository).
+ */
+function leftOut(scopes: IgnoreScope[], absPath: string, isDir: boolean): boolean {
+  return ignored(scopes, absPath, isDir) && !tracked(absPath, isDir);
+}
+
 /** Does one of the deeper .gitignore files re-include a folder above the path (`!lib` below a root's `lib/`)? */
 function reincluded(deeper: IgnoreScope[], absPath: string): boolean {
   for (const t of deeper) {
@@ -263,20 +301,20 @@ export async function discover(
         continue;
       }
       if (e.isDirectory()) {
-        if (SKIPPED_DIRS.has(e.name) || isIntegSnapshot(e.name, true) || ignored(here, abs, true) || excluded(root, abs, true)) continue;
+        if (SKIPPED_DIRS.has(e.name) || isIntegSnapshot(e.name, true) || leftOut(here, abs, true) || excluded(root, abs, true)) continue;
         // Below a folder outside the current directory, a folder may lead back into it (`..` then `a`).
         walk(abs, here, shown.startsWith('..') ? displayPath(abs, cwd) : shownIn(shown, e.name), testDir || TEST_DIRS.has(e.name));
       } else if (e.isFile()) {
-        if (APP_FILES.has(e.name) && !ignored(here, abs, false) && !excluded(root, abs, false)) cdkApps.push(abs);
+        if (APP_FILES.has(e.name) && !leftOut(here, abs, false) && !excluded(root, abs, false)) cdkApps.push(abs);
         if (
           accepts(e.name) &&
           !isIntegSnapshot(e.name, false) &&
           !compiled(e.name) &&
-          !ignored(here, abs, false) &&
+          !leftOut(here, abs, false) &&
           !excluded(root, abs, false)
         )
           add(abs, shownIn(shown, e.name), false, testDir || isTestName(e.name));
-      } else if (!e.isSymbolicLink() && accepts(e.name) && !ignored(here, abs, false)) {
+      } else if (!e.isSymbolicLink() && accepts(e.name) && !leftOut(here, abs, false)) {
         // A FIFO, socket or device with a template's name: never opened (a FIFO would block), but said.
         errors.push({ file: shownIn(shown, e.name), message: `not a regular file (${kindOf(e)}): skipped` });
       }
