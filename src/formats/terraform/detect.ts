@@ -18,7 +18,7 @@ import { isAwsManagedKeyRef } from '../../rule/status.js';
 import type { Reason } from '../../rule/words.js';
 import { LineIndex } from '../../core/text.js';
 import { placeholderIn, placeholderSetting } from '../../core/placeholders.js';
-import type { Detection, DiskContext, SourceFile, TableFacts } from '../../core/types.js';
+import { ParseError, type Detection, type DiskContext, type SourceFile, type TableFacts } from '../../core/types.js';
 import type { JsonModel } from './tfjson.js';
 import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
 import { isReference, type Raw, type Reference, type TableKind } from '../../rule/peers/facts.js';
@@ -481,6 +481,14 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
     const hcl = await parseHcl(file.text);
     det = { tables: detectBlocks(file.text, hcl.blocks, (b) => blockComments(file.text, hcl.comments, b)), hcl };
   }
+  if (det.hcl) {
+    const error = duplicateBlock(file.text, det.hcl.blocks);
+    if (error) {
+      det.error = error;
+      for (const t of det.tables)
+        t.encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
+    }
+  }
   const uses = inputUses(det);
   if (uses.own.length > 0 || uses.calls.length > 0)
     await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context, uses);
@@ -493,6 +501,33 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   const synth = synthOutputAt(file.absPath);
   if (synth) for (const t of det.tables) t.encryption.obstacles.push(synth);
   return det;
+}
+
+/**
+ * A resource, data source or module call declared twice in the file: terraform rejects the module
+ * ("Duplicate resource configuration"), so the file is an error at the second one; its tables are
+ * reported, never fixed (a fix's re-detection could not tell the two apart).
+ */
+function duplicateBlock(text: string, all: HBlock[]): ParseError | undefined {
+  const first = new Map<string, HBlock>();
+  for (const b of all) {
+    const n = b.type === 'module' ? 1 : b.type === 'resource' || b.type === 'data' ? 2 : 0;
+    if (n === 0 || b.labels.length !== n) continue;
+    const key = `${b.type} ${b.labels.map((l) => `"${l}"`).join(' ')}`;
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, b);
+      continue;
+    }
+    const lines = LineIndex.of(text);
+    const at = lines.position(b.start);
+    return new ParseError(
+      `duplicate ${key}: already declared at line ${lines.position(earlier.start).line}; terraform rejects a module that declares one twice`,
+      at.line,
+      at.column,
+    );
+  }
+  return undefined;
 }
 
 /** The module's other files that may hold what an obstacle depends on: provider configurations, resource policies, replica resources, legacy global tables. */
