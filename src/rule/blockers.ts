@@ -116,6 +116,15 @@ export function ifElseExclude(entry: string, does: 'removes' | 'condition' | 'un
   };
 }
 
+/** The step of a module whose callers must pass a replica Region's provider. */
+function callersPass(alias: string): string {
+  return (
+    `its callers must pass a provider for that Region through the module's providers argument ` +
+    `(declare configuration_aliases = [aws.${alias}] in its required_providers, and have each call pass providers = { aws.${alias} = ... }), ` +
+    'then give the replica a key of that Region by hand'
+  );
+}
+
 /**
  * The obstacle of a table the template grants an API that makes its replicas outside the template
  * (`actions` as written): 2017.11.29, dynamodb:CreateGlobalTable or UpdateGlobalTable; 2019.11.21,
@@ -261,10 +270,13 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
       return !o.child
         ? `no provider "aws" configuration with an alias for replica region ${o.region} in this module: ` +
             `add a provider "aws" block with alias = "${o.alias}" and region = ${o.region}, so kmsfix can create the replica's key in that region`
-        : `no provider "aws" configuration with an alias for replica region ${o.region} in this module, which other modules call ` +
-            `(a module does not configure providers): its callers must pass a provider for that Region through the module's providers argument ` +
-            `(declare configuration_aliases = [aws.${o.alias}] in its required_providers, and have each call pass providers = { aws.${o.alias} = ... }), ` +
-            `then give the replica a key of that Region by hand`;
+        : o.child === true
+          ? `no provider "aws" configuration with an alias for replica region ${o.region} in this module, which other modules call ` +
+            `(a module does not configure providers): ${callersPass(o.alias)}`
+          : `no provider "aws" configuration with an alias for replica region ${o.region} in this module, which shows no sign of a root module ` +
+            `(no provider block, backend, lock file or tfvars file). If other modules call it (a module does not configure providers), ` +
+            `${callersPass(o.alias)}; if it is run on its own, add a provider "aws" block with alias = "${o.alias}" ` +
+            `and region = ${o.region}, so kmsfix can create the replica's key in that region`;
     case 'replica-recreation':
       return replicaRecreation(o);
     case 'replica-resource':

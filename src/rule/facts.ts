@@ -141,9 +141,10 @@ export type Obstacle =
   | { kind: 'table-v2-replicas'; maybe?: string }
   /**
    * Terraform: a replica Region for which the module has no aliased `provider "aws"` to create its key
-   * through (`child`: the module is not a root module, its callers pass providers; else one is added to it).
+   * through (`child`: the module is not a root module, its callers pass providers; `maybe`: it shows no sign of
+   * either, both steps are given; else one is added to it).
    */
-  | { kind: 'replica-provider'; region: string; alias: string; child?: true }
+  | { kind: 'replica-provider'; region: string; alias: string; child?: true | 'maybe' }
   /**
    * Terraform: a fix would change the key of replicas, which the AWS provider does by deleting and
    * re-creating each one (a `replica` block's `kms_key_arn`; `aws_dynamodb_table_replica`'s forces a

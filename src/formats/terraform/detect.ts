@@ -594,6 +594,14 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
         // required_providers (any file of the module), else the lock file's version.
         awsProviderMajor([...(await requirements()), ...(await tops())]) >= 6,
       );
+      // No sign of a root module, nor of a called one (a folder under `modules/`): both steps are given.
+      if (
+        'obstacle' in r &&
+        r.obstacle.kind === 'replica-provider' &&
+        r.obstacle.child &&
+        !/(^|[\\/])modules[\\/]/.test(file.absPath ?? file.path)
+      )
+        r.obstacle.child = 'maybe';
       const obstacle =
         'obstacle' in r
           ? r.obstacle

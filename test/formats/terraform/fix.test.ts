@@ -84,6 +84,20 @@ describe('terraform: replica without a provider alias for its region', () => {
     }
   });
 
+  it("in a folder with no sign of a root module, nor under modules/: both steps, the callers' and a provider block", async () => {
+    const bare = GLOBAL.replace('provider "aws" {\n  region = "us-east-1"\n}\n', '');
+    const r = await processMemory([{ path: 'main.tf', text: bare }], 'scan');
+    const global = r.outcomes[0].tables.find((t) => t.address === 'aws_dynamodb_table.global')!;
+    expect(global.fixable).toBe(false);
+    expect(global.blocker).toContain(
+      'in this module, which shows no sign of a root module (no provider block, backend, lock file or tfvars file)',
+    );
+    expect(global.blocker).toContain('If other modules call it (a module does not configure providers), its callers must pass');
+    expect(global.blocker).toContain(
+      'if it is run on its own, add a provider "aws" block with alias = "eu_west_1" and region = "eu-west-1"',
+    );
+  });
+
   it('fixes it once the alias is configured in another file of the module (scan says so too)', async () => {
     const providers = 'provider "aws" {\n  alias  = "ireland"\n  region = "eu-west-1"\n}\n';
     const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tf-replica-'));
