@@ -496,7 +496,30 @@ function templatesOf(root: CNode | null, doc: number, name: string): CfnTemplate
   return [...serviceTemplatesOf(root, doc, name), ...additionalStackTemplates(root, doc)];
 }
 
+/**
+ * serverless.yml's Resources taken from its own `custom` (`Resources: ${self:custom.resources}`, or one
+ * map of several, `${self:custom.resources.${opt:stage, self:provider.stage}}`, as serverless-guru's
+ * dynamic-config template writes it): the map it names, or each map of resources its static part holds
+ * (one per stage), is a Resources map of its own, fixed in place.
+ */
+function customResources(root: CMap, doc: number): CfnTemplate[] {
+  const value = scalarString(child(child(root, 'resources'), 'Resources'));
+  const m = value === undefined ? null : /^\$\{self:(custom(?:\.[\w-]+)+?)(\.\$\{[^{}]*\})?\}$/.exec(value.trim());
+  if (!m) return [];
+  const path = m[1].split('.');
+  let node: CNode | null | undefined = root;
+  for (const key of path) node = node?.kind === 'map' ? child(node, key) : undefined;
+  const resources = (n: CNode | null | undefined): n is CMap => n?.kind === 'map' && n.pairs.some(isResource);
+  if (!m[2]) return resources(node) ? [{ flavor: 'serverless', root, resources: node, resourcesPath: path, doc }] : [];
+  if (node?.kind !== 'map') return [];
+  return node.pairs.flatMap((p) =>
+    resources(p.value) ? [{ flavor: 'serverless' as const, root, resources: p.value, resourcesPath: [...path, p.key], doc }] : [],
+  );
+}
+
 function serviceTemplatesOf(root: CNode | null, doc: number, name: string): CfnTemplate[] {
+  if (root?.kind === 'map' && scalarString(child(child(root, 'resources'), 'Resources'))?.startsWith('${self:custom.'))
+    return customResources(root, doc);
   const list = root?.kind === 'map' && !pair(root, 'Resources') ? child(root, 'resources') : undefined;
   if (list?.kind === 'seq')
     return list.items.flatMap((item, i) => {
