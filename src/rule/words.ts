@@ -39,7 +39,7 @@ const DEFAULTS = {
   replicasNotPlain: '{replicas} is not a plain list: set each replica key by hand',
   replicaKeys:
     'a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in {regions} ' +
-    "and set that replica's {block}.{key} to its ARN; kmsfix never half-fixes a global table",
+    "and set each such replica's {block}.{key} to its ARN; kmsfix never half-fixes a global table",
 } as const;
 
 export type Reason = keyof typeof DEFAULTS;

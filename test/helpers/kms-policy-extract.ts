@@ -109,6 +109,18 @@ export function cfnResources(text: string): Record<string, CfnResource> {
     Resources?: Record<string, CfnResource>;
     resources?: { Resources?: Record<string, CfnResource> } | { Resources?: Record<string, CfnResource> }[];
   } & Record<string, unknown>;
+  // serverless.yml's Resources taken from its own custom section: `${self:custom.x}`, or each map of
+  // custom.x when a variable chooses one (`${self:custom.x.${opt:stage}}`), named `<stage>.<id>` here.
+  const chosen: unknown = doc.resources && !Array.isArray(doc.resources) ? doc.resources.Resources : undefined;
+  const custom = typeof chosen === 'string' ? /^\$\{self:(custom(?:\.[\w-]+)+?)(\.\$\{[^{}]*\})?\}$/.exec(chosen.trim()) : null;
+  if (custom) {
+    let node: unknown = doc;
+    for (const k of custom[1].split('.')) node = (node as Record<string, unknown> | undefined)?.[k];
+    const maps = custom[2] ? Object.entries((node ?? {}) as Record<string, unknown>) : [['', node] as const];
+    return Object.fromEntries(
+      maps.flatMap(([stage, m]) => withLoopBodies((m ?? {}) as Record<string, unknown>).map(([k, r]) => [stage ? `${stage}.${k}` : k, r])),
+    );
+  }
   // serverless.yml's `resources` may be a list, whose items the Framework merges.
   const items = Array.isArray(doc.resources) ? doc.resources.filter((r) => typeof r === 'object' && r !== null) : [];
   const merged = items.length > 0 ? Object.assign({}, ...items.map((r) => r.Resources ?? {})) : undefined;

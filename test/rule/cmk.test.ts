@@ -264,7 +264,7 @@ describe('replicas', () => {
     expect(remote.status).toBe('aws-managed');
     expect(remote.blocker).toBe(
       'a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in eu-west-1 ' +
-        "and set that replica's SSESpecification.KMSMasterKeyId to its ARN; kmsfix never half-fixes a global table",
+        "and set each such replica's SSESpecification.KMSMasterKeyId to its ARN; kmsfix never half-fixes a global table",
     );
     expect(remote.replica).toBeUndefined();
     const twoLocal = assess(facts(CFN, top, { replicas: own([replica('a', true, ABSENT), replica('b', true, ABSENT)]) }));
@@ -291,7 +291,7 @@ describe('replicas', () => {
       ...owned('No sseSpecification'),
       blocker:
         'a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in each replica Region and set ' +
-        "that replica's key ARN by hand; kmsfix never half-fixes a global table",
+        "each such replica's key ARN by hand; kmsfix never half-fixes a global table",
     });
   });
 
@@ -302,7 +302,7 @@ describe('replicas', () => {
     const f = assess(facts(TS.PulumiTable, cmk, { replicas: override([noKey]) }));
     expect(f.status).toBe('aws-managed');
     expect(f.reason).toBe('encryption is enabled with no replica kmsKeyArn');
-    expect(f.blocker).toContain("that replica's key ARN by hand");
+    expect(f.blocker).toContain("each such replica's key ARN by hand");
     expect(assess(facts(TS.PulumiTable, cmk, { replicas: override([], ABSENT) })).status).toBe('customer-managed');
     expect(verdict(facts(TS.PulumiTable, cmk, { replicas: override([{ source: 'x', readable: false, key: ABSENT }]) }))).toEqual(
       unknown('replica x'),

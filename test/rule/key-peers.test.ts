@@ -48,7 +48,8 @@ function cfnFacts(input: string, output: string, serverless: boolean): KeyFacts[
       const md = (r.Metadata ?? {}) as { checkov?: { skip?: { id: string }[] }; cfn_nag?: { rules_to_suppress?: { id: string }[] } };
       // Checkov's serverless runner reads comments only; cfn-nag does not read serverless.yml.
       const suppressions = serverless
-        ? checkovComments(resourceText(output, k.key))
+        ? // A stage's resources read from custom (`<stage>.<id>`, kms-policy-extract.ts): the logical ID's own line.
+          checkovComments(resourceText(output, k.key.replace(/^.*\./, '')))
         : [
             ...(md.checkov?.skip ?? []).map((x) => `checkov:${x.id}`),
             ...(md.cfn_nag?.rules_to_suppress ?? []).map((x) => `cfn-nag:${x.id}`),

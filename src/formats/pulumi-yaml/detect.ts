@@ -88,7 +88,7 @@ export const WORDS: Vocabulary = {
     enabledFalse: '{block} is not enabled',
     replicaKeys:
       'a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in {regions} and set ' +
-      "that replica's kmsKeyArn to its ARN; kmsfix never half-fixes a global table",
+      "each such replica's kmsKeyArn to its ARN; kmsfix never half-fixes a global table",
   },
 };
 

@@ -23,7 +23,7 @@ export const NATIVE_TYPES = new Set([TABLE, GLOBAL_TABLE]);
 
 const REPLICA_KEYS =
   'a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in {regions} and set ' +
-  "that replica's sseSpecification.kmsMasterKeyId to its ARN; kmsfix never half-fixes a global table";
+  "each such replica's sseSpecification.kmsMasterKeyId to its ARN; kmsfix never half-fixes a global table";
 
 const WORDS: Vocabulary = {
   names: {

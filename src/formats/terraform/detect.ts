@@ -199,7 +199,7 @@ export const WORDS: Record<TfKind, Vocabulary> = {
       ...PHRASES,
       replicaKeys:
         'a replica without a kms_key_arn uses the AWS managed key of its Region: create a customer-managed key (or a multi-Region replica key) in {regions} ' +
-        "and set that replica block's kms_key_arn to its ARN (terraform apply re-creates the replica); kmsfix never half-fixes a global table",
+        "and set each such replica block's kms_key_arn to its ARN (terraform apply re-creates the replica); kmsfix never half-fixes a global table",
     },
   },
   'table-replica': { names: { key: 'kms_key_arn', keyAttribute: 'kms_key_arn' }, phrases: PHRASES },

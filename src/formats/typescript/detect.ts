@@ -388,7 +388,7 @@ function cfnReplicaKey(sf: ts.SourceFile, replica: ts.ObjectLiteralExpression): 
 
 const REPLICA_KEYS =
   'a KMS key serves one Region: deploy a customer-managed key (or a multi-Region replica key) in {regions} and set ' +
-  "that replica's key ARN by hand; kmsfix never half-fixes a global table";
+  "each such replica's key ARN by hand; kmsfix never half-fixes a global table";
 
 /** CloudFormation's SSE in camelCase: CDK's CfnTable and CfnGlobalTable, and aws-native's tables. */
 const CFN_TABLE_WORDS: Vocabulary = {

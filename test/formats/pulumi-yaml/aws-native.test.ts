@@ -43,7 +43,7 @@ describe('Pulumi YAML aws-native tables', () => {
     );
     expect(t.global).toMatchObject({ type: 'aws-native:dynamodb:GlobalTable', status: 'aws-owned', fixable: false });
     expect(t.global.message).toMatch(
-      /set that replica's sseSpecification\.kmsMasterKeyId to its ARN; kmsfix never half-fixes a global table$/,
+      /set each such replica's sseSpecification\.kmsMasterKeyId to its ARN; kmsfix never half-fixes a global table$/,
     );
   });
 });

@@ -48,7 +48,7 @@ describe('Pulumi YAML replicas', () => {
     );
     expect(t.withKey).toMatchObject({ status: 'aws-managed', fixable: false });
     expect(t.withKey.message).toMatch(/^SSE is enabled with no replica us-west-2 kmsKeyArn/);
-    expect(t.withKey.message).toMatch(/set that replica's kmsKeyArn to its ARN; kmsfix never half-fixes a global table$/);
+    expect(t.withKey.message).toMatch(/set each such replica's kmsKeyArn to its ARN; kmsfix never half-fixes a global table$/);
     expect(t.noKey).toMatchObject({ status: 'aws-owned', fixable: false });
     const input = program(table('noKey', '      replicas:\n        - regionName: us-west-2\n'));
     const fixed = await processMemory([{ path: 'Pulumi.yaml', text: input }], 'fix');

@@ -53,7 +53,7 @@ describe('replica blocks of a table with a customer-managed key', () => {
     expect(t.compliant).toBe(false);
     expect(t.fixable).toBe(false);
     expect(t.message).toContain('no replica us-west-2 kms_key_arn');
-    expect(t.message).toContain("set that replica block's kms_key_arn to its ARN");
+    expect(t.message).toContain("set each such replica block's kms_key_arn to its ARN");
   });
 
   it('a replica with a key of its own: customer-managed', async () => {
