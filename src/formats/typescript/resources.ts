@@ -224,12 +224,85 @@ function deployedMap(sf: ts.SourceFile, map: ts.ObjectLiteralExpression): boolea
 const DEPLOYED = new WeakMap<ts.ObjectLiteralExpression, boolean>();
 
 function readDeployedMap(sf: ts.SourceFile, map: ts.ObjectLiteralExpression): boolean {
+  if (!serviceFile(sf)) return false;
   const holder = holderOf(map);
   if (ts.isPropertyAssignment(holder)) return propertyName(holder.name) === 'Resources';
   if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return false;
   if (holder.type && /\bResources\b/.test(holder.type.getText(sf))) return true;
   const name = holder.name.text.replace(/[$]/g, '\\$');
   return new RegExp(`\\.\\.\\.\\s*${name}\\b|\\bResources\\s*:\\s*${name}\\b`).test(sf.text);
+}
+
+/** Each file's answer (serviceFile). */
+const SERVICE = new WeakMap<ts.SourceFile, boolean>();
+
+/**
+ * Is the file a Serverless Framework service or resources file, whose `Resources` maps are deployed:
+ * named serverless.ts (or .js, .cjs, .mjs), importing `@serverless/typescript`, or holding a `Resources`
+ * map as a service does (`resources: { Resources }`, `resources: [{ Resources }]`) or as a file of
+ * resources the service loads (its default export, `module.exports`, `export =`, directly or through a
+ * const)? A CloudFormation-shaped object anywhere else (a library's example template, a unit test's
+ * input: go-to-k/cdkd) is data, not a stack: its tables are reported, never fixed.
+ */
+function serviceFile(sf: ts.SourceFile): boolean {
+  let known = SERVICE.get(sf);
+  if (known === undefined) SERVICE.set(sf, (known = readServiceFile(sf)));
+  return known;
+}
+
+const outer = (n: ts.Node): ts.Node => {
+  let cur = n;
+  while (ts.isParenthesizedExpression(cur.parent) || ts.isAsExpression(cur.parent) || ts.isSatisfiesExpression(cur.parent))
+    cur = cur.parent;
+  return cur;
+};
+
+function readServiceFile(sf: ts.SourceFile): boolean {
+  if (/(^|[\\/])serverless\.[cm]?[jt]s$/.test(sf.fileName) || sf.text.includes('@serverless/typescript')) return true;
+  const exported = (n: ts.Node): boolean => {
+    const p = outer(n).parent;
+    if (p.kind === ts.SyntaxKind.ExportAssignment) return true;
+    // A function the file exports that returns it (`module.exports = () => ({ Resources })`, as the Framework runs it).
+    if (ts.isArrowFunction(p) && p.body === outer(n)) return exported(p);
+    if (ts.isReturnStatement(p)) {
+      let fn: ts.Node = p;
+      while (fn.parent && !ts.isFunctionLike(fn)) fn = fn.parent;
+      if (ts.isFunctionDeclaration(fn))
+        return (
+          (fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? false) ||
+          (fn.name !== undefined && exportedName(fn.name.text))
+        );
+      return ts.isFunctionLike(fn) && exported(fn);
+    }
+    if (
+      ts.isBinaryExpression(p) &&
+      p.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      /^(module\.)?exports(\.default)?$/.test(p.left.getText(sf))
+    )
+      return true;
+    return ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) && exportedName(p.name.text, true);
+  };
+  // A name the file exports as its default (or gives a service's `resources`, with `resources`).
+  const exportedName = (name: string, resources = false): boolean => {
+    const n = name.replace(/[$]/g, '\\$');
+    const service = resources ? `|\\bresources\\s*:\\s*\\[?\\s*${n}\\b` : '';
+    return new RegExp(`export\\s+default\\s+${n}\\b|export\\s*=\\s*${n}\\b|exports(\\.default)?\\s*=\\s*${n}\\b${service}`).test(sf.text);
+  };
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isAssertion(n)) return;
+    if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'Resources' && ts.isObjectLiteralExpression(n.parent)) {
+      const o = outer(n.parent);
+      const p = ts.isArrayLiteralExpression(o.parent) ? outer(o.parent).parent : o.parent;
+      if ((ts.isPropertyAssignment(p) && propertyName(p.name) === 'resources') || exported(n.parent)) {
+        found = true;
+        return;
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
 }
 
 function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteralExpression, type: string): TsTable {
@@ -251,7 +324,14 @@ function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteral
         : "the table's resource is an expression";
     encryption.obstacles.push({ kind: 'code-shape', step: step(what) });
   } else if (!deployedMap(sf, holder.parent as ts.ObjectLiteralExpression)) {
-    encryption.obstacles.push({ kind: 'code-shape', step: step(`the map that holds ${id} is not one the file deploys as Resources`) });
+    encryption.obstacles.push({
+      kind: 'code-shape',
+      step: serviceFile(sf)
+        ? step(`the map that holds ${id} is not one the file deploys as Resources`)
+        : `the map that holds ${id} is in a file that is not a Serverless service or resources file (not a serverless.ts, no ` +
+          '`resources: { Resources }`, no default export of one): kmsfix reads it as a CloudFormation template kept as data, and does not ' +
+          'know how it is deployed: give the table SSESpecification and an AWS::KMS::Key by hand where it is deployed',
+    });
   }
   const at = ts.isPropertyAssignment(holder) || ts.isVariableDeclaration(holder) ? holder : resource;
   const pos = lines.position(at.getStart(sf));

@@ -218,6 +218,38 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     for (const t of [literal, other]) expect(t.message).not.toContain('Fn::Transform');
   });
 
+  it('a CloudFormation-shaped object outside a Serverless service or resources file is data: reported, never fixed (go-to-k/cdkd)', async () => {
+    const table = "{ Type: 'AWS::DynamoDB::Table', Properties: {} }";
+    const files = [
+      // A library's example template, and a unit test's input: nothing deploys them as a service.
+      { path: 'src/count.ts', text: `export const EXAMPLE = {\n  Resources: {\n    Table: ${table},\n  },\n};\n` },
+      { path: 'src/parse.ts', text: `const template = { Resources: { Table: ${table} } };\nparse(template);\n` },
+      // A file of resources the service loads (its default export, or a function returning them), and a service's own shape.
+      { path: 'resources/a.ts', text: `export default {\n  Resources: {\n    Table: ${table},\n  },\n};\n` },
+      { path: 'resources/b.ts', text: `const tables = {\n  Resources: {\n    Table: ${table},\n  },\n};\nexport default tables;\n` },
+      { path: 'resources/c.js', text: `module.exports = () => ({\n  Resources: {\n    Table: ${table},\n  },\n});\n` },
+      {
+        path: 'config/service.ts',
+        text: `export const config = {\n  resources: {\n    Resources: {\n      Table: ${table},\n    },\n  },\n};\n`,
+      },
+    ];
+    const r = await processMemory(files, 'fix', {});
+    const got = r.outcomes.map((o) => [o.file.path, o.tables.map((t) => t.fixable), o.newText !== undefined]);
+    expect(got).toEqual([
+      ['src/count.ts', [false], false],
+      ['src/parse.ts', [false], false],
+      ['resources/a.ts', [true], true],
+      ['resources/b.ts', [true], true],
+      // JavaScript outside a serverless.js: reported, never fixed (as before), with the JavaScript step.
+      ['resources/c.js', [false], false],
+      ['config/service.ts', [true], true],
+    ]);
+    expect(r.outcomes[0].tables[0].message).toContain(
+      'the map that holds Table is in a file that is not a Serverless service or resources file (not a serverless.ts, no `resources: { Resources }`, no default export of one)',
+    );
+    expect(r.outcomes[4].tables[0].message).toContain('as kmsfix writes it in a serverless.js');
+  });
+
   it('two maps of one file with the same logical ID: each table its own address, each key named after its logical ID', async () => {
     const table = "{ Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] } }";
     const text = `const a = {\n  Orders: ${table},\n};\nconst b = {\n  Orders: ${table},\n};\nmodule.exports = { resources: { Resources: { ...a } }, other: { Resources: { ...b } } };\n`;
