@@ -80,12 +80,25 @@ function utf16Error(path: string, encoding: 'utf-16le' | 'utf-16be'): FileError 
   };
 }
 
+const SCRIPT = /\.[cm]?[jt]sx?$/i;
+
+function validUtf8(buf: Buffer): boolean {
+  try {
+    decoder.decode(buf);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function decodeSource(buf: Buffer, path: string, absPath: string): { file: SourceFile; bom: boolean } | { error: FileError } {
   const utf16 = utf16Bom(buf);
   if (utf16) return { error: utf16Error(path, utf16) };
-  // Anywhere in the file, not only near its start: a NUL byte is never part of a text template.
+  // Anywhere in the file, not only near its start: a NUL byte is never part of a text template. A
+  // TypeScript or JavaScript source may hold one in a string (go-to-k/cdk-real-drift: `${id}\0...`): it
+  // is read when the whole file is UTF-8 (an MPEG transport stream, also `.ts`, is not).
   const nul = buf.indexOf(0);
-  if (nul !== -1) {
+  if (nul !== -1 && !(SCRIPT.test(path) && validUtf8(buf))) {
     const before = buf.subarray(0, nul).toString('utf8');
     const pos = new LineIndex(before).position(before.length);
     return { error: { file: path, ...pos, message: 'binary file (NUL byte): not a text template' } };

@@ -112,4 +112,21 @@ describe('encodings and binary bytes in a folder scan', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
   });
+
+  it('a TypeScript source holding a NUL in a string is read (valid UTF-8); a binary .ts or a YAML template with one is an error', async () => {
+    const d = tmp();
+    const stack = readFileSync(path.join(FIXTURES, 'typescript', 'cdk-statuses', 'input.ts'), 'utf8');
+    writeFileSync(path.join(d, 'stack.ts'), `${stack}\nexport const SEP = '\0';\nconst key = \`a\0b\`;\n`);
+    expect(readFileSync(path.join(d, 'stack.ts')).includes(0)).toBe(true);
+    const r = await runCli(['scan', '--format', 'json', 'stack.ts'], d);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).tables.length).toBeGreaterThan(0);
+    // An MPEG transport stream is a `.ts` too: not UTF-8, still refused; a YAML template with a NUL, as before.
+    writeFileSync(path.join(d, 'video.ts'), Buffer.from([0x47, 0x40, 0x00, 0x10, 0xff, 0xfe, 0x00, 0x80]));
+    writeFileSync(path.join(d, 't.yaml'), Buffer.concat([readFileSync(path.join(CF, 'yaml-no-sse', 'input.yaml')), Buffer.from([0])]));
+    const bad = await runCli(['scan', 'video.ts', 't.yaml'], d);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('video.ts:1:3: binary file (NUL byte): not a text template');
+    expect(bad.stderr).toContain('t.yaml');
+  });
 });
