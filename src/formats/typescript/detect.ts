@@ -19,7 +19,16 @@ import {
 import { LineIndex } from '../../core/text.js';
 import { MAYBE_SUPPRESSION, commentSuppressions } from '../../core/suppressions.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
-import { bindings, importedModuleOf, isCdktn, readImports, readRequires, resolveSymbol, type ImportInfo } from './imports.js';
+import {
+  bindDestructured,
+  bindings,
+  importedModuleOf,
+  isCdktn,
+  readImports,
+  readRequires,
+  resolveSymbol,
+  type ImportInfo,
+} from './imports.js';
 import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './javascript.js';
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { asSpread, lookup, snippet } from './lookup.js';
@@ -639,7 +648,12 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   const program = isJavaScriptProgram(file.path);
   const compiled = program && isCompiledJavaScript(file.text);
   const js = isJavaScript(file.path) && !(program && !compiled);
-  const binds = bindings(program ? [...imports, ...readRequires(sf)] : imports);
+  // `require` in a TypeScript file too (`const dynamodb = require('aws-cdk-lib/aws-dynamodb')`), and names
+  // destructured from a bound module: read, and a table through them not fixed (`unimported`).
+  const required = sf.text.includes('require') ? readRequires(sf) : [];
+  const binds = bindings([...imports, ...required]);
+  const destructured = sf.text.includes('} =') || sf.text.includes('}=') ? bindDestructured(sf, binds) : new Set<string>();
+  const unimported = new Set([...required.flatMap((b) => [b.namespace ?? '', ...b.named.map((n) => n.local)]), ...destructured]);
   const c: Ctx = { sf, sym: (e) => resolveSymbol(e, binds) };
   const lines = LineIndex.of(file.text);
   const tables: TsTable[] = [];
@@ -725,6 +739,13 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     if (via) encryption.obstacles.push({ kind: 'factory', step: via.step });
     else if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(sf, cls.sst, propsNode) });
     else if (jsStep) encryption.obstacles.push({ kind: 'code-shape', step: jsStep });
+    else if (unimported.has(rootName(node.expression)))
+      encryption.obstacles.push({
+        kind: 'code-shape',
+        step:
+          `${rootName(node.expression)} is bound by ${destructured.has(rootName(node.expression)) ? 'destructuring a module' : 'require(...)'}, ` +
+          "and kmsfix writes its imports beside import declarations: import the table's module (import * as dynamodb from ...), then run kmsfix again",
+      });
     // Never fixed: its options, provider and Region are aws-native's, which the fix below does not read.
     else if (cls.kind === 'NativeTable' || cls.kind === 'NativeGlobalTable')
       encryption.obstacles.push({ kind: 'aws-native', where: 'args', keyArn: 'key.arn' });
@@ -917,6 +938,13 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   adapterMappings(sf, lines, tables);
   metadataSuppressionsOf(sf, lines, tables);
   return { tables, sf, imports, binds };
+}
+
+/** The name an expression such as `dynamodb.Table` starts with. */
+function rootName(e: ts.Expression): string {
+  let cur = e;
+  while (ts.isPropertyAccessExpression(cur)) cur = cur.expression;
+  return ts.isIdentifier(cur) ? cur.text : '';
 }
 
 /** A spread argument, short: `...transform(...)` for a call, else its text cut as `snippet` cuts it. */

@@ -109,7 +109,8 @@ export function readImports(sf: ts.SourceFile): ImportInfo[] {
 /**
  * A JavaScript file's top-level `require` calls, as the imports they stand for: `const dynamodb =
  * require('m')` (a namespace), `const { Table, aws_dynamodb: ddb } = require('m')` and `const Table =
- * require('m').Table` (named). Only for the names they bind (`bindings`): a JavaScript file is never fixed.
+ * require('m').Table` (named). Only for the names they bind (`bindings`): a JavaScript file is never fixed, nor
+ * a TypeScript table whose class a `require` binds (kmsfix writes imports beside `import` declarations).
  */
 export function readRequires(sf: ts.SourceFile): Binding[] {
   const out: Binding[] = [];
@@ -144,6 +145,29 @@ export function readRequires(sf: ts.SourceFile): Binding[] {
     }
   }
   return out;
+}
+
+/**
+ * Names a top-level `const { aws_dynamodb: dynamodb, App } = cdk` binds from a module already bound
+ * (`cdk` from `require('aws-cdk-lib')` or `import * as cdk`; go-to-k/cdkd's scripts): added to `binds`
+ * with their member path; returned, for the tables read through them.
+ */
+export function bindDestructured(sf: ts.SourceFile, binds: Map<string, { module: string; path: string[] }>): Set<string> {
+  const added = new Set<string>();
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+    for (const d of st.declarationList.declarations) {
+      const from = d.initializer && ts.isIdentifier(d.initializer) ? binds.get(d.initializer.text) : undefined;
+      if (!from || !ts.isObjectBindingPattern(d.name)) continue;
+      for (const el of d.name.elements) {
+        const member = el.propertyName ?? el.name;
+        if (el.dotDotDotToken || !ts.isIdentifier(el.name) || !ts.isIdentifier(member)) continue;
+        binds.set(el.name.text, { module: from.module, path: [...from.path, member.text] });
+        added.add(el.name.text);
+      }
+    }
+  }
+  return added;
 }
 
 /** What `bindings` reads of an import: an `import` declaration's, or a `require` call's (readRequires). */
