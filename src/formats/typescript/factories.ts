@@ -34,7 +34,11 @@ export interface FactorySite {
   unreadable?: string;
 }
 
-/** Calls a class is given to in a test, not to be created: jest's and sinon's doubles, `expect(Table)`. */
+/**
+ * Calls a class is given to in a test, not to be created: jest's and sinon's doubles, `expect(Table)`;
+ * and a CDKTF adapter's mapping registration (`registerMapping...(CfnTable, DynamodbTable, {...})`, as
+ * nRFCloud's cdktf-aws-adaptor writes it), whose table is the one its `resource` function creates.
+ */
 const TEST_CALLS = new Set(['expect', 'spyOn', 'mocked', 'mock', 'createStubInstance', 'stub', 'replace']);
 
 /** The last name of a callee (`app.addResource`: `addResource`), as written. */
@@ -45,7 +49,7 @@ function calleeName(callee: ts.Expression): string | undefined {
 }
 
 const isTestCall = (call: ts.CallExpression, name: string | undefined) =>
-  isAssertion(call) || (name !== undefined && (TEST_CALLS.has(name) || /instanceof/i.test(name)));
+  isAssertion(call) || (name !== undefined && (TEST_CALLS.has(name) || /instanceof/i.test(name) || /^registerMapping/i.test(name)));
 
 /**
  * Could this argument be a table class as a value: an imported name (`Table`, renamed or not), or a

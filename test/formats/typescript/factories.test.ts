@@ -114,3 +114,20 @@ it('has the table', () => {
   const r = await processMemory([{ path: 'stack.test.ts', text }], 'scan');
   expect(r.outcomes[0].tables).toEqual([]);
 });
+
+it("a CDKTF adapter's mapping registration (registerMappingTyped(CfnTable, DynamodbTable, {...})) creates no table: only its resource function's", async () => {
+  const text = `import { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { registerMappingTyped } from './utils';
+
+export function registerDynamoDBMappings() {
+  registerMappingTyped(CfnTable, DynamodbTable, {
+    resource(scope: any, id: string, props: any) {
+      return new DynamodbTable(scope, id, { name: props.TableName, hashKey: 'pk' });
+    },
+  });
+}
+`;
+  const r = await processMemory([{ path: 'mappings.ts', text }], 'scan');
+  expect(r.outcomes[0].tables.map((t) => [t.line, t.type])).toEqual([[8, '@cdktf/provider-aws.dynamodbTable.DynamodbTable']]);
+});
