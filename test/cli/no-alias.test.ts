@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli-helper.js';
+import { processMemory } from '../../src/engine/memory.js';
 
 const LABEL = 'No alias: the table is created inside `';
 
@@ -100,4 +101,19 @@ describe('a table nothing names: its key gets no alias, and the report says so',
       '+    dynamoDbTablesKey.addAlias(`alias/dynamodb/${audit.tableName}-shared`);',
     ]);
   });
+});
+
+it('a table a method call chains on (new Table(...).addGlobalSecondaryIndex(...)): the caution names the chained call, not the table', async () => {
+  const text = `import { App, Stack } from 'aws-cdk-lib';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+
+const stack = new Stack(new App(), 'S');
+new Table(stack, 'Orders', {
+  partitionKey: { name: 'pk', type: AttributeType.STRING },
+}).addGlobalSecondaryIndex({ indexName: 'byStatus', partitionKey: { name: 'status', type: AttributeType.STRING } });
+`;
+  const r = await processMemory([{ path: 'app.ts', text }], 'scan');
+  expect(r.outcomes[0].tables[0].message).toContain(
+    `${LABEL}new Table(...).addGlobalSecondaryIndex(...)\`, which no variable names, so the fix adds its key without an alias`,
+  );
 });

@@ -6,7 +6,8 @@ import { amplifyModelTables, mayHoldModels } from './amplifyData.js';
 import { boundaryCautions } from './boundaries.js';
 import { entryStackRegions } from './cdkApp.js';
 import { cdkV1VersionLimits } from './cdkV1Version.js';
-import { detectTypeScript, type TsDetection } from './detect.js';
+import { detectTypeScript, type TsDetection, type TsTable } from './detect.js';
+import { ts } from './parse.js';
 import { pulumiVersionLimits } from './pulumiVersion.js';
 import { verifyTypeScript } from './verify.js';
 
@@ -42,9 +43,20 @@ function unaliased(file: SourceFile, d: TsDetection): void {
     if (!t.props || !t.statement || t.kind === 'CfnGlobalTable' || t.kind === 'CfnResource' || aliasPlaceOf(t, file.text)) continue;
     const text = t.statement.getText(d.sf);
     const line = text.split(/\r?\n/, 1)[0].trimEnd();
-    const shown = line.length > 60 ? `${line.slice(0, 57)}...` : line === text ? line : `${line} ...`;
+    const shown = chained(t, d.sf) ?? (line.length > 60 ? `${line.slice(0, 57)}...` : line === text ? line : `${line} ...`);
     (t.encryption.cautions ??= []).push({ kind: 'no-alias', in: shown });
   }
+}
+
+/** A table whose `new` expression a method call chains on (`new Table(...).addGlobalSecondaryIndex(...)`): that call, short. */
+function chained(t: TsTable, sf: ts.SourceFile): string | undefined {
+  let cur: ts.Node = t.node;
+  while (ts.isParenthesizedExpression(cur.parent)) cur = cur.parent;
+  const access = cur.parent;
+  if (!ts.isNewExpression(t.node) || !ts.isPropertyAccessExpression(access) || !ts.isCallExpression(access.parent)) return undefined;
+  const callee =
+    ts.isIdentifier(t.node.expression) || ts.isPropertyAccessExpression(t.node.expression) ? t.node.expression.getText(sf) : 'Table';
+  return `new ${callee}(...).${access.name.text}(...)`;
 }
 
 function withModels(file: SourceFile, d: TsDetection, context?: DiskContext): TsDetection | Promise<TsDetection> {
