@@ -17,6 +17,7 @@ import { call, obj, quote, raw, render, renderFunction, seq, str, type Code } fr
 import { constructOf, declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
 import { constInitializer, declarationOf } from './consts.js';
 import { cdkV1Module, cdktnModule, isCdktn, ImportPlanner, importModeOf, resolveSymbol, type ImportWriting } from './imports.js';
+import { prettierWidth, type PrettierWidth } from './prettier.js';
 import {
   CDK,
   CDK_DYNAMODB,
@@ -348,7 +349,7 @@ class FilePlanner {
       this.taken,
       this.style,
       importModeOf(constructOf(chosen[0]).expression, detection.imports),
-      writingOf(chosen[0], detection),
+      { ...writingOf(chosen[0], detection), ...(project.prettier ? { prettier: project.prettier, indent: this.style.indent } : {}) },
     );
     this.ctx = { sf: this.sf, text: this.text, style: this.style, edits: [] };
     this.mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
@@ -818,6 +819,8 @@ function writingOf(t: TsTable, detection: TsDetection): ImportWriting {
 interface Project {
   /** The major version of @pulumi/aws the nearest package.json that lists it allows (Pulumi 7 reads the Region as `.region`). */
   pulumiAwsMajor?: number;
+  /** The project's Prettier print width, when it has a Prettier configuration: import lists longer than it are wrapped. */
+  prettier?: PrettierWidth;
 }
 
 export async function fixTypeScript(
@@ -844,6 +847,8 @@ export async function fixTypeScript(
     const project: Project = chosen.some((t) => t.framework === 'pulumi' && !options.kmsKeyArn)
       ? { pulumiAwsMajor: majorOf(await declaredRange(file, '@pulumi/aws', context)) }
       : {};
+    const prettier = await prettierWidth(file, context);
+    if (prettier) project.prettier = prettier;
     const plan = new FilePlanner(file, detection, chosen, options, project).plan();
     if (declined.length > 0) plan.declined = [...(plan.declined ?? []), ...declined];
     const planned = plans.get(file.path);

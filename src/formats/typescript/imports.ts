@@ -261,6 +261,10 @@ export interface ImportWriting {
   spell?: (module: string) => string;
   /** The file imports the table's module as `import x = require('m')`: namespaces are imported so too. */
   requireStyle?: boolean;
+  /** The project's Prettier print width (prettier.ts): an import list past it is written one name a line, as Prettier would. */
+  prettier?: { printWidth: number; trailingComma: boolean };
+  /** The file's indent unit, for a list wrapped one name a line. */
+  indent?: string;
 }
 
 /** AWS CDK v1 spelling of a canonical module: `aws-cdk-lib` -> `@aws-cdk/core`, `aws-cdk-lib/aws-kms` -> `@aws-cdk/aws-kms`. */
@@ -449,6 +453,37 @@ export class ImportPlanner {
   }
 
   /** The edits that add the planned imports. */
+  /**
+   * A one-line named import the edits above (those inside its braces) take past the project's Prettier
+   * print width: those edits replaced by the whole list, one name a line, in the order they give.
+   */
+  private wrapPastWidth(decl: ts.ImportDeclaration, out: { start: number; end: number; text: string }[]): void {
+    const width = this.writing.prettier;
+    if (!width) return;
+    const text = this.sf.text;
+    const nb = decl.importClause!.namedBindings as ts.NamedImports;
+    const open = nb.getStart(this.sf);
+    const mine = out.filter((e) => e.start > open && e.end < nb.end);
+    const lineStart = text.lastIndexOf('\n', decl.getStart(this.sf)) + 1;
+    const lineEnd = text.indexOf('\n', decl.end);
+    const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd).replace(/\r$/, '');
+    if (line.length + mine.reduce((n, e) => n + e.text.length - (e.end - e.start), 0) <= width.printWidth) return;
+    // The braces' content as the edits leave it, then split at its commas (names hold none).
+    let inner = text.slice(open + 1, nb.end - 1);
+    // From the end; of two insertions at one place, the later first (so that the earlier ends up before it, as applied).
+    const order = mine.map((e, i) => ({ e, i })).sort((a, b) => b.e.start - a.e.start || b.i - a.i);
+    for (const { e } of order) inner = inner.slice(0, e.start - open - 1) + e.text + inner.slice(e.end - open - 1);
+    const names = inner
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean);
+    const indent = /^[ \t]*/.exec(line)![0] + (this.writing.indent ?? '  ');
+    const eol = this.style.eol;
+    const body = names.map((n) => eol + indent + n).join(',') + (width.trailingComma ? ',' : '');
+    for (const e of mine) out.splice(out.indexOf(e), 1);
+    out.push({ start: open, end: nb.end, text: `{${body}${eol}}` });
+  }
+
   edits(anchorModules: (m: string) => boolean): { start: number; end: number; text: string }[] {
     const text = this.sf.text;
     const out: { start: number; end: number; text: string }[] = [];
@@ -479,7 +514,10 @@ export class ImportPlanner {
         const at = before.getStart(this.sf);
         out.push({ start: at, end: at, text: multiline ? `${specText(s)},${this.style.eol}${indent}` : `${specText(s)}, ` });
       }
-      if (tail.length === 0) continue;
+      if (tail.length === 0) {
+        if (!multiline) this.wrapPastWidth(decl, out);
+        continue;
+      }
       if (multiline) {
         const body = tail.map((s) => this.style.eol + indent + specText(s)).join(',');
         if (els.hasTrailingComma) {
@@ -492,6 +530,7 @@ export class ImportPlanner {
       } else {
         out.push({ start: last.end, end: last.end, text: ', ' + tail.map(specText).join(', ') });
       }
+      if (!multiline) this.wrapPastWidth(decl, out);
     }
     if (this.pendingDecls.length > 0) {
       const decls = this.imports.map((i) => i.decl);
@@ -504,8 +543,11 @@ export class ImportPlanner {
         const names = [...d.named].sort((a, b) => a.local.localeCompare(b.local, 'en', { sensitivity: 'base' })).map(specText);
         const one = `import ${d.namespace ? `* as ${d.namespace}` : `{ ${names.join(', ')} }`} from ${q}${d.module}${q}${semi}`;
         // A file whose formatter wraps long import lists (Prettier's 80 columns) gets a long one wrapped the same way.
-        if (d.namespace || !wrapped || one.length <= WRAP_WIDTH) return one;
-        const body = names.map((n) => wrapped.indent + n).join(`,${this.style.eol}`) + (wrapped.trailingComma ? ',' : '');
+        const width = this.writing.prettier?.printWidth ?? WRAP_WIDTH;
+        const wrap =
+          wrapped ?? (this.writing.prettier && { indent: this.writing.indent ?? '  ', trailingComma: this.writing.prettier.trailingComma });
+        if (d.namespace || !wrap || one.length <= width) return one;
+        const body = names.map((n) => wrap.indent + n).join(`,${this.style.eol}`) + (wrap.trailingComma ? ',' : '');
         return `import {${this.style.eol}${body}${this.style.eol}} from ${q}${d.module}${q}${semi}`;
       };
       const run = anchor ? sortedRun(this.sf, this.imports, anchor) : undefined;

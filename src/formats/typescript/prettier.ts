@@ -1,0 +1,42 @@
+/**
+ * The Prettier settings a fix's import lines follow (laazyj/composureCDK runs `prettier --check` with
+ * printWidth 100): the nearest `.prettierrc` (JSON or YAML), `.prettierrc.json` or package.json's
+ * `prettier` key, read for `printWidth` (Prettier's default, 80, when the file does not set it) and
+ * `trailingComma` (`none` or not). Undefined when the project shows no Prettier configuration.
+ */
+import type { DiskContext, SourceFile } from '../../core/types.js';
+
+export interface PrettierWidth {
+  printWidth: number;
+  trailingComma: boolean;
+}
+
+/** Settings written as JSON or as YAML's plain `key: value` lines (what .prettierrc holds in practice). */
+function settingsOf(text: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    const out: Record<string, unknown> = {};
+    for (const m of text.matchAll(/^\s*([A-Za-z]+)\s*:\s*["']?([^"'\s#]+)["']?\s*(#.*)?$/gm))
+      out[m[1]] = /^\d+$/.test(m[2]) ? Number(m[2]) : m[2];
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+}
+
+function widthOf(settings: Record<string, unknown>): PrettierWidth {
+  const w = settings.printWidth;
+  return { printWidth: typeof w === 'number' && w > 0 ? w : 80, trailingComma: settings.trailingComma !== 'none' };
+}
+
+export async function prettierWidth(file: SourceFile, context: DiskContext | undefined): Promise<PrettierWidth | undefined> {
+  if (!context) return undefined;
+  for (const name of ['.prettierrc', '.prettierrc.json']) {
+    const f = await context.projectFile(file, name);
+    const s = f && settingsOf(f.text);
+    if (s) return widthOf(s);
+  }
+  const pkg = await context.projectFile(file, 'package.json', (f) => f.text.includes('"prettier"'));
+  const s = pkg ? (settingsOf(pkg.text)?.prettier as Record<string, unknown> | string | undefined) : undefined;
+  return s && typeof s === 'object' ? widthOf(s) : undefined;
+}

@@ -1,0 +1,64 @@
+/**
+ * Import lists a fix extends past the project's Prettier print width are written one name a line, as
+ * Prettier would (laazyj/composureCDK runs `prettier --check` with printWidth 100: an extended
+ * one-line import reached 122 columns). Without a Prettier configuration, nothing changes.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../../src/engine/run.js';
+
+const STACK = `import { App, Stack } from "aws-cdk-lib";
+import { AttributeType, Table } from "aws-cdk-lib/aws-dynamodb";
+import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+
+const app = new App();
+const stack = new Stack(app, "S");
+const table = new Table(stack, "Table", {
+  partitionKey: { name: "id", type: AttributeType.STRING },
+});
+const role = new Role(stack, "Role", { assumedBy: new ServicePrincipal("lambda.amazonaws.com") });
+table.grantReadData(role);
+`;
+
+async function fixed(config: Record<string, string>): Promise<string[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-prettier-'));
+  for (const [name, text] of Object.entries(config)) writeFileSync(path.join(dir, name), text);
+  writeFileSync(path.join(dir, 'stack.ts'), STACK);
+  const r = await run(['stack.ts'], { cwd: dir, mode: 'fix', workers: 0, acceptAwsManaged: false, keyStrategy: 'per-table' });
+  expect(r.outcomes.map((o) => o.error)).toEqual([undefined]);
+  return (r.outcomes[0].newText ?? readFileSync(path.join(dir, 'stack.ts'), 'utf8')).split('\n').slice(0, 11);
+}
+
+const WRAPPED = [
+  'import { App, Aws, Stack } from "aws-cdk-lib";',
+  'import { AttributeType, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";',
+  'import {',
+  '  AccountRootPrincipal,',
+  '  AnyPrincipal,',
+  '  PolicyDocument,',
+  '  PolicyStatement,',
+  '  Role,',
+  '  ServicePrincipal,',
+  '} from "aws-cdk-lib/aws-iam";',
+  'import { Key } from "aws-cdk-lib/aws-kms";',
+];
+
+describe("a fix's imports and the project's Prettier print width", () => {
+  it('.prettierrc (JSON or YAML) or package.json "prettier": a list past the width is wrapped, the others stay on their line', async () => {
+    expect(await fixed({ '.prettierrc': '{ "printWidth": 100, "trailingComma": "all" }\n' })).toEqual(WRAPPED);
+    expect(await fixed({ '.prettierrc': 'printWidth: 100\n' })).toEqual(WRAPPED);
+    expect(await fixed({ 'package.json': '{ "name": "x", "prettier": { "printWidth": 100 } }\n' })).toEqual(WRAPPED);
+    // trailingComma none: no comma after the last name.
+    const none = await fixed({ '.prettierrc': '{ "printWidth": 100, "trailingComma": "none" }\n' });
+    expect(none[8]).toBe('  ServicePrincipal');
+  });
+
+  it('no Prettier configuration: the list stays on one line, as before', async () => {
+    const lines = await fixed({});
+    expect(lines[2]).toBe(
+      'import { AccountRootPrincipal, AnyPrincipal, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";',
+    );
+  });
+});
