@@ -106,11 +106,80 @@ export async function entryStackRegions(file: SourceFile, d: TsDetection, contex
         t.stackClass,
         at && noRegion(at.region)
           ? { at: `${t.stackClass.name!.text}, created in ${entry.path} line ${line}`, stage: at.region === 'stage' }
-          : undefined,
+          : target
+            ? undefined
+            : await throughCreator(entry, program, file, t.stackClass, context),
       );
     }
     const where = verdicts.get(t.stackClass);
     if (where)
       t.encryption.obstacles.push({ kind: 'region-agnostic-stack', at: where.at, ...(where.stage ? { by: 'stage' as const } : {}) });
   }
+}
+
+/**
+ * A stack class the entry does not import, created by a stack class of a file the entry imports that
+ * passes its own props on (`new DatabaseStack(scope, 'Db', props)`, `{ ...props, tableNames }` without
+ * an `env` of its own: jon-r/stock-service): the Region of the creator's stack as the entry creates it.
+ * One step only; undefined when nothing shows it Region-agnostic.
+ */
+async function throughCreator(
+  entry: SourceFile,
+  program: Program,
+  file: SourceFile,
+  cls: ts.ClassDeclaration,
+  context: DiskContext,
+): Promise<{ at: string; stage: boolean } | undefined> {
+  for (const imp of program.imports) {
+    if (!imp.module.startsWith('./') && !imp.module.startsWith('../')) continue;
+    const files = await context.folder(entry, path.posix.dirname(imp.module));
+    const base = path.posix.basename(imp.module).replace(EXTENSION, '');
+    const f = files?.find((x) => path.basename(x.absPath).replace(EXTENSION, '') === base && x.absPath !== file.absPath);
+    const creator = f && programOf(f);
+    const target = creator && symbolIn(f, creator, file, cls);
+    if (!f || !creator || !target) continue;
+    for (const site of newSites(creator, target)) {
+      const outer = enclosingStackClass(site, creator.sf);
+      if (!outer?.name) continue;
+      const outerTarget = symbolIn(entry, program, f, outer);
+      const at = outerTarget ? stackRegionAt(creator, outer, program, outerTarget) : undefined;
+      if (!at || !noRegion(at.region)) continue;
+      const line = at.site && program.sf.getLineAndCharacterOfPosition(at.site.getStart(program.sf)).line + 1;
+      return {
+        at: `${cls.name!.text}, created by ${outer.name.text} (${f.path}) with its own props, which ${entry.path} line ${line} creates`,
+        stage: at.region === 'stage',
+      };
+    }
+  }
+  return undefined;
+}
+
+/** The `new` expressions of a program whose class is `target`. */
+function newSites(p: Program, target: string): ts.NewExpression[] {
+  const out: ts.NewExpression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isNewExpression(n) && p.sym(n.expression) === target) out.push(n);
+    ts.forEachChild(n, visit);
+  };
+  visit(p.sf);
+  return out;
+}
+
+/**
+ * The class whose constructor creates `site` passing its own props parameter on: as the third argument
+ * itself, or spread into an object literal that sets no `env`.
+ */
+function enclosingStackClass(site: ts.NewExpression, sf: ts.SourceFile): ts.ClassDeclaration | undefined {
+  let ctor: ts.Node = site;
+  while (ctor.parent && !ts.isConstructorDeclaration(ctor)) ctor = ctor.parent;
+  if (!ts.isConstructorDeclaration(ctor) || !ts.isClassDeclaration(ctor.parent)) return undefined;
+  const param = ctor.parameters[2]?.name;
+  const props = site.arguments?.[2];
+  if (!param || !ts.isIdentifier(param) || !props) return undefined;
+  const passed =
+    (ts.isIdentifier(props) && props.text === param.text) ||
+    (ts.isObjectLiteralExpression(props) &&
+      props.properties.some((p) => ts.isSpreadAssignment(p) && ts.isIdentifier(p.expression) && p.expression.text === param.text) &&
+      !props.properties.some((p) => !ts.isSpreadAssignment(p) && p.name?.getText(sf) === 'env'));
+  return passed ? ctor.parent : undefined;
 }

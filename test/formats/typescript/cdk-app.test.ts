@@ -170,3 +170,45 @@ new my_app_stack_1.MyAppStack(app, 'MyAppStack', {});
     expect(entryOf('node a.js b.js')).toBeUndefined();
   });
 });
+
+describe('TableV2: a stack class another stack class creates with its own props (jon-r/stock-service)', () => {
+  const parent = (creation: string) => `import * as cdk from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { MyAppStack } from './my-app-stack';
+
+export class ParentStack extends cdk.Stack {
+  constructor(scope: Construct, id: string, props?: cdk.StackProps) {
+    super(scope, id, props);
+    ${creation}
+  }
+}
+`;
+  const bin = (env: string) =>
+    `import * as cdk from 'aws-cdk-lib';\nimport { ParentStack } from '../lib/parent-stack';\n\nconst app = new cdk.App();\nnew ParentStack(app, 'Parent', {${env}});\n`;
+  const files = (creation: string, env = '') => [
+    { path: 'cdk.json', text: CDK_JSON },
+    { path: 'bin/my-app.ts', text: bin(env) },
+    { path: 'lib/parent-stack.ts', text: parent(creation) },
+    { path: 'lib/my-app-stack.ts', text: STACK },
+  ];
+
+  it('props passed on (as they are, or spread without env), the parent created without a Region: not fixable, naming both', async () => {
+    for (const creation of [
+      "new MyAppStack(scope, 'Db', props);",
+      "const { node } = new MyAppStack(scope, 'Db', { ...props, description: 'db' });",
+    ]) {
+      const t = await scan(files(creation));
+      expect(t.Events.fixable, creation).toBe(false);
+      expect(t.Events.blocker).toContain(
+        'its stack is Region-agnostic (MyAppStack, created by ParentStack (lib/parent-stack.ts) with its own props, which bin/my-app.ts line 5 creates without env.region',
+      );
+      expect(t.Audit.fixable).toBe(true);
+    }
+  });
+
+  it('the parent given a Region, or the child given its own env: fixable, as before', async () => {
+    expect((await scan(files("new MyAppStack(scope, 'Db', props);", " env: { region: 'eu-west-1' } "))).Events.fixable).toBe(true);
+    const own = "new MyAppStack(scope, 'Db', { ...props, env: { region: 'eu-west-1' } });";
+    expect((await scan(files(own))).Events.fixable).toBe(true);
+  });
+});
