@@ -38,14 +38,15 @@ export function parseIndex(buf: Buffer): string[] | undefined {
   const count = buf.readUInt32BE(8);
   const paths: string[] = [];
   let p = 12;
-  let previous: Buffer = Buffer.alloc(0);
+  // Version 4: the previous path, one char a byte (latin1), as its prefix is counted in bytes.
+  let previous = '';
   for (let i = 0; i < count; i++) {
     const start = p;
     if (p + 62 > buf.length) return undefined;
     const flags = buf.readUInt16BE(p + 60);
     p += 62;
     if (version >= 3 && flags & 0x4000) p += 2;
-    let name: Buffer;
+    let name: string;
     if (version === 4) {
       // The number of bytes to drop from the previous path (git's offset varint), then the rest of this one.
       let byte = buf[p++];
@@ -57,18 +58,20 @@ export function parseIndex(buf: Buffer): string[] | undefined {
       }
       const end = buf.indexOf(0, p);
       if (end < 0 || drop > previous.length) return undefined;
-      name = Buffer.concat([previous.subarray(0, previous.length - drop), buf.subarray(p, end)]);
+      previous = previous.slice(0, previous.length - drop) + buf.toString('latin1', p, end);
+      name = /[\u0080-\u00ff]/.test(previous) ? Buffer.from(previous, 'latin1').toString('utf8') : previous;
       p = end + 1;
     } else {
-      const end = buf.indexOf(0, p);
-      if (end < 0) return undefined;
-      name = buf.subarray(p, end);
+      // The name's length is in the flags (0xfff: that long or longer, then up to its NUL).
+      const length = flags & 0xfff;
+      const end = length < 0xfff ? p + length : buf.indexOf(0, p);
+      if (end < 0 || end > buf.length) return undefined;
+      name = buf.toString('utf8', p, end);
       // NUL padding to a multiple of 8 bytes from the entry's start (at least one NUL).
       p = start + Math.ceil((end - start + 1) / 8) * 8;
     }
     if (p > buf.length) return undefined;
-    previous = name;
-    paths.push(name.toString('utf8').replace(/\/$/, ''));
+    paths.push(name.charCodeAt(name.length - 1) === 47 ? name.slice(0, -1) : name);
   }
   return paths;
 }
