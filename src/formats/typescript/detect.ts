@@ -653,7 +653,10 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   const required = sf.text.includes('require') ? readRequires(sf) : [];
   const binds = bindings([...imports, ...required]);
   const destructured = sf.text.includes('} =') || sf.text.includes('}=') ? bindDestructured(sf, binds) : new Set<string>();
-  const unimported = new Set([...required.flatMap((b) => [b.namespace ?? '', ...b.named.map((n) => n.local)]), ...destructured]);
+  const unimported = new Set([
+    ...required.flatMap((b) => [...(b.namespace ? [b.namespace] : []), ...b.named.map((n) => n.local)]),
+    ...destructured,
+  ]);
   const c: Ctx = { sf, sym: (e) => resolveSymbol(e, binds) };
   const lines = LineIndex.of(file.text);
   const tables: TsTable[] = [];
@@ -736,14 +739,16 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     let spreadOf: ts.Identifier | undefined;
     let stackClass: ts.ClassDeclaration | undefined;
     const jsStep = program ? javaScriptStep(cls.kind) : undefined;
+    // The name the table's class is reached through (`dynamodb` of `dynamodb.Table`), when it is one.
+    const root = rootName(node.expression);
     if (via) encryption.obstacles.push({ kind: 'factory', step: via.step });
     else if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(sf, cls.sst, propsNode) });
     else if (jsStep) encryption.obstacles.push({ kind: 'code-shape', step: jsStep });
-    else if (unimported.has(rootName(node.expression)))
+    else if (root && unimported.has(root))
       encryption.obstacles.push({
         kind: 'code-shape',
         step:
-          `${rootName(node.expression)} is bound by ${destructured.has(rootName(node.expression)) ? 'destructuring a module' : 'require(...)'}, ` +
+          `${root} is bound by ${destructured.has(root) ? 'destructuring a module' : 'require(...)'}, ` +
           "and kmsfix writes its imports beside import declarations: import the table's module (import * as dynamodb from ...), then run kmsfix again",
       });
     // Never fixed: its options, provider and Region are aws-native's, which the fix below does not read.

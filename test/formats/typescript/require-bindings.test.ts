@@ -52,4 +52,20 @@ describe('table classes bound by require or by destructuring a module', () => {
     expect(r.tables.map((t) => t.slice(0, 2))).toEqual([['aws-owned', true]]);
     expect(r.out).toContain('encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED');
   });
+
+  it("a require binding other names: a subclass's super call (no name to reach its class through) is not said to be bound by it", async () => {
+    const text = `import { Construct } from 'constructs';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+const { join } = require('node:path');
+
+export class AuditTable extends Table {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { partitionKey: { name: join('a', 'b'), type: AttributeType.STRING } });
+  }
+}
+`;
+    const r = await scan('audit.ts', text);
+    expect(r.tables).toEqual([['aws-owned', false, expect.stringContaining('the table is created through the class AuditTable')]]);
+    expect(r.tables[0][2]).not.toContain('bound by');
+  });
 });
