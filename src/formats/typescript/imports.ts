@@ -452,7 +452,6 @@ export class ImportPlanner {
     return { start: at, end: at, text: lines.map((l) => this.style.eol + l).join('') };
   }
 
-  /** The edits that add the planned imports. */
   /**
    * A one-line named import the edits above (those inside its braces) take past the project's Prettier
    * print width: those edits replaced by the whole list, one name a line, in the order they give.
@@ -468,8 +467,9 @@ export class ImportPlanner {
     const lineEnd = text.indexOf('\n', decl.end);
     const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd).replace(/\r$/, '');
     if (line.length + mine.reduce((n, e) => n + e.text.length - (e.end - e.start), 0) <= width.printWidth) return;
-    // The braces' content as the edits leave it, then split at its commas (names hold none).
+    // The braces' content as the edits leave it, then split at its commas (names hold none; a list with a comment is left as it is).
     let inner = text.slice(open + 1, nb.end - 1);
+    if (inner.includes('/*') || inner.includes('//')) return;
     // From the end; of two insertions at one place, the later first (so that the earlier ends up before it, as applied).
     const order = mine.map((e, i) => ({ e, i })).sort((a, b) => b.e.start - a.e.start || b.i - a.i);
     for (const { e } of order) inner = inner.slice(0, e.start - open - 1) + e.text + inner.slice(e.end - open - 1);
@@ -484,6 +484,7 @@ export class ImportPlanner {
     out.push({ start: open, end: nb.end, text: `{${body}${eol}}` });
   }
 
+  /** The edits that add the planned imports. */
   edits(anchorModules: (m: string) => boolean): { start: number; end: number; text: string }[] {
     const text = this.sf.text;
     const out: { start: number; end: number; text: string }[] = [];

@@ -4,6 +4,7 @@
  * `prettier` key, read for `printWidth` (Prettier's default, 80, when the file does not set it) and
  * `trailingComma` (`none` or not). Undefined when the project shows no Prettier configuration.
  */
+import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 
 export interface PrettierWidth {
@@ -29,14 +30,22 @@ function widthOf(settings: Record<string, unknown>): PrettierWidth {
   return { printWidth: typeof w === 'number' && w > 0 ? w : 80, trailingComma: settings.trailingComma !== 'none' };
 }
 
+/**
+ * The nearest of the three, as Prettier looks folder by folder from the file up (a configuration it
+ * cannot be read from here, `prettier.config.js`, a shared config's name, is not followed).
+ */
 export async function prettierWidth(file: SourceFile, context: DiskContext | undefined): Promise<PrettierWidth | undefined> {
   if (!context) return undefined;
+  const found: { dir: string; settings: Record<string, unknown> }[] = [];
+  // In one folder, package.json's key comes first, as Prettier reads them.
+  const pkg = await context.projectFile(file, 'package.json', (f) => f.text.includes('"prettier"'));
+  const inPkg = pkg ? settingsOf(pkg.text)?.prettier : undefined;
+  if (pkg && inPkg && typeof inPkg === 'object') found.push({ dir: path.dirname(pkg.absPath), settings: inPkg as Record<string, unknown> });
   for (const name of ['.prettierrc', '.prettierrc.json']) {
     const f = await context.projectFile(file, name);
     const s = f && settingsOf(f.text);
-    if (s) return widthOf(s);
+    if (f && s) found.push({ dir: path.dirname(f.absPath), settings: s });
   }
-  const pkg = await context.projectFile(file, 'package.json', (f) => f.text.includes('"prettier"'));
-  const s = pkg ? (settingsOf(pkg.text)?.prettier as Record<string, unknown> | string | undefined) : undefined;
-  return s && typeof s === 'object' ? widthOf(s) : undefined;
+  const nearest = found.sort((a, b) => b.dir.length - a.dir.length)[0];
+  return nearest && widthOf(nearest.settings);
 }

@@ -3,7 +3,7 @@
  * Prettier would (laazyj/composureCDK runs `prettier --check` with printWidth 100: an extended
  * one-line import reached 122 columns). Without a Prettier configuration, nothing changes.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +53,19 @@ describe("a fix's imports and the project's Prettier print width", () => {
     // trailingComma none: no comma after the last name.
     const none = await fixed({ '.prettierrc': '{ "printWidth": 100, "trailingComma": "none" }\n' });
     expect(none[8]).toBe('  ServicePrincipal');
+  });
+
+  it('the nearest configuration wins: a package.json beside the file over a .prettierrc above it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-prettier-near-'));
+    writeFileSync(path.join(dir, '.prettierrc'), '{ "printWidth": 100 }\n');
+    const app = path.join(dir, 'app');
+    mkdirSync(app);
+    writeFileSync(path.join(app, 'package.json'), '{ "name": "app", "prettier": { "printWidth": 200 } }\n');
+    writeFileSync(path.join(app, 'stack.ts'), STACK);
+    const r = await run(['stack.ts'], { cwd: app, mode: 'fix', workers: 0, acceptAwsManaged: false, keyStrategy: 'per-table' });
+    expect(r.outcomes[0].newText!.split('\n')[2]).toBe(
+      'import { AccountRootPrincipal, AnyPrincipal, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";',
+    );
   });
 
   it('no Prettier configuration: the list stays on one line, as before', async () => {
