@@ -630,7 +630,8 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
  */
 function legacyGlobalTable(t: TfTable, tops: TopBlock[]): Obstacle | undefined {
   if (t.kind !== 'table') return undefined;
-  const ref = new RegExp(`\\baws_dynamodb_table\\.${t.label.replace(/-/g, '\\-')}\\b`);
+  // Not followed by a name's character: `aws_dynamodb_table.east` is not `aws_dynamodb_table.east-2`.
+  const ref = new RegExp(`\\baws_dynamodb_table\\.${t.label.replace(/-/g, '\\-')}(?![\\w-])`);
   const name = attr(t.block, 'name')?.value.trim();
   for (const b of tops) {
     if (b.type !== 'resource' || b.labels[0] !== 'aws_dynamodb_global_table') continue;

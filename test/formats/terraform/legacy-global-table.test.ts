@@ -68,11 +68,21 @@ describe('tables a legacy aws_dynamodb_global_table joins', () => {
     expect(byRef.map((t) => t.fixable)).toEqual([false]);
   });
 
-  it('a table the global table does not name: fixed as before', async () => {
+  it('a table the global table does not name: fixed as before (a label that only starts like a named one too)', async () => {
     const tables = await scan(PROVIDERS + table('east', 'use1') + table('audit', 'use1', '"audit"') + global('  name = "myTable"\n'));
     expect(tables.map((t) => [t.address, t.fixable])).toEqual([
       ['aws_dynamodb_table.east', false],
       ['aws_dynamodb_table.audit', true],
+    ]);
+    const prefix = await scan(
+      PROVIDERS +
+        table('east', 'use1', '"a"') +
+        table('east-2', 'use1', '"b"') +
+        global('  depends_on = [aws_dynamodb_table.east-2]\n  name = "b"\n'),
+    );
+    expect(prefix.map((t) => [t.address, t.fixable])).toEqual([
+      ['aws_dynamodb_table.east', true],
+      ['aws_dynamodb_table.east-2', false],
     ]);
   });
 
