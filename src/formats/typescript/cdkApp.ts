@@ -11,7 +11,7 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { cdkJsonOf, hasCdkApp } from '../../core/cdkJson.js';
 import type { TsDetection, TsTable } from './detect.js';
 import { type Binding, bindings, readImports, readRequires, resolveSymbol, symbolId } from './imports.js';
-import { isJavaScript, parseTypeScript, ts } from './parse.js';
+import { isJavaScript, newExpressions, parseTypeScript, ts } from './parse.js';
 import { noRegion, type Src, stackRegionAt } from './stackRegion.js';
 
 /** A source file's extension, as an import may leave it out (`../lib/stack`, `../lib/stack.js` for stack.ts). */
@@ -138,7 +138,7 @@ async function throughCreator(
     const creator = f && programOf(f);
     const target = creator && symbolIn(f, creator, file, cls);
     if (!f || !creator || !target) continue;
-    for (const site of newSites(creator, target)) {
+    for (const site of newExpressions(creator.sf).filter((n) => creator.sym(n.expression) === target)) {
       const outer = enclosingStackClass(site, creator.sf);
       if (!outer?.name) continue;
       const outerTarget = symbolIn(entry, program, f, outer);
@@ -152,17 +152,6 @@ async function throughCreator(
     }
   }
   return undefined;
-}
-
-/** The `new` expressions of a program whose class is `target`. */
-function newSites(p: Program, target: string): ts.NewExpression[] {
-  const out: ts.NewExpression[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isNewExpression(n) && p.sym(n.expression) === target) out.push(n);
-    ts.forEachChild(n, visit);
-  };
-  visit(p.sf);
-  return out;
 }
 
 /**

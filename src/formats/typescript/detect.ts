@@ -33,7 +33,7 @@ import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './jav
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { asSpread, lookup, snippet } from './lookup.js';
 import { objectOf, readOptions, readsExisting, unreadableOptionsStep } from './options.js';
-import { callExpressions, isJavaScript, newExpressions, parseTypeScript, stringValue, ts, unwrap } from './parse.js';
+import { callExpressions, isJavaScript, newExpressions, parseTypeScript, rootName, stringValue, ts, unwrap } from './parse.js';
 import { factorySites, type FactorySite } from './factories.js';
 import { solutionsConstructSites } from './solutionsConstructs.js';
 import { functionOf } from './scopes.js';
@@ -943,13 +943,6 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   adapterMappings(sf, lines, tables);
   metadataSuppressionsOf(sf, lines, tables);
   return { tables, sf, imports, binds };
-}
-
-/** The name an expression such as `dynamodb.Table` starts with. */
-function rootName(e: ts.Expression): string {
-  let cur = e;
-  while (ts.isPropertyAccessExpression(cur)) cur = cur.expression;
-  return ts.isIdentifier(cur) ? cur.text : '';
 }
 
 /** A spread argument, short: `...transform(...)` for a call, else its text cut as `snippet` cuts it. */

@@ -5,7 +5,7 @@
  */
 import { builtinModules } from 'node:module';
 import { uniqueName } from '../../core/lists.js';
-import { ts } from './parse.js';
+import { rootName, ts } from './parse.js';
 
 /** A symbol as `<canonical module>#<member path>`, e.g. `aws-cdk-lib/aws-dynamodb#TableEncryption.DEFAULT`. */
 export type SymbolId = string;
@@ -188,9 +188,8 @@ export function bindings(imports: readonly Binding[]): Map<string, { module: str
 
 /** The module, as the file writes it, that the name an expression such as `dynamodb.Table` starts with is imported from. */
 export function importedModuleOf(node: ts.Expression, binds: Map<string, { module: string; path: string[] }>): string | undefined {
-  let cur: ts.Expression = node;
-  while (ts.isPropertyAccessExpression(cur)) cur = cur.expression;
-  return ts.isIdentifier(cur) ? binds.get(cur.text)?.module : undefined;
+  const root = rootName(node);
+  return root ? binds.get(root)?.module : undefined;
 }
 
 /** The symbol an expression such as `dynamodb.TableEncryption.DEFAULT` names, if it goes back to an import. */
@@ -478,10 +477,14 @@ export class ImportPlanner {
       .map((n) => n.trim())
       .filter(Boolean);
     const indent = /^[ \t]*/.exec(line)![0] + (this.writing.indent ?? '  ');
-    const eol = this.style.eol;
-    const body = names.map((n) => eol + indent + n).join(',') + (width.trailingComma ? ',' : '');
     for (const e of mine) out.splice(out.indexOf(e), 1);
-    out.push({ start: open, end: nb.end, text: `{${body}${eol}}` });
+    out.push({ start: open, end: nb.end, text: this.listOnLines(names, indent, width.trailingComma) });
+  }
+
+  /** A named-import list written one name a line (`{`, each name indented, `}`), as a formatter wraps a long one. */
+  private listOnLines(names: string[], indent: string, trailingComma: boolean): string {
+    const eol = this.style.eol;
+    return `{${names.map((n) => eol + indent + n).join(',')}${trailingComma ? ',' : ''}${eol}}`;
   }
 
   /** The edits that add the planned imports. */
@@ -548,8 +551,7 @@ export class ImportPlanner {
         const wrap =
           wrapped ?? (this.writing.prettier && { indent: this.writing.indent ?? '  ', trailingComma: this.writing.prettier.trailingComma });
         if (d.namespace || !wrap || one.length <= width) return one;
-        const body = names.map((n) => wrap.indent + n).join(`,${this.style.eol}`) + (wrap.trailingComma ? ',' : '');
-        return `import {${this.style.eol}${body}${this.style.eol}} from ${q}${d.module}${q}${semi}`;
+        return `import ${this.listOnLines(names, wrap.indent, wrap.trailingComma)} from ${q}${d.module}${q}${semi}`;
       };
       const run = anchor ? sortedRun(this.sf, this.imports, anchor) : undefined;
       if (run) {

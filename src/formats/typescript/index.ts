@@ -7,7 +7,7 @@ import { boundaryCautions } from './boundaries.js';
 import { entryStackRegions } from './cdkApp.js';
 import { cdkV1VersionLimits } from './cdkV1Version.js';
 import { detectTypeScript, type TsDetection, type TsTable } from './detect.js';
-import { ts } from './parse.js';
+import { holderOf, ts } from './parse.js';
 import { pulumiVersionLimits } from './pulumiVersion.js';
 import { verifyTypeScript } from './verify.js';
 
@@ -50,9 +50,7 @@ function unaliased(file: SourceFile, d: TsDetection): void {
 
 /** A table whose `new` expression a method call chains on (`new Table(...).addGlobalSecondaryIndex(...)`): that call, short. */
 function chained(t: TsTable, sf: ts.SourceFile): string | undefined {
-  let cur: ts.Node = t.node;
-  while (ts.isParenthesizedExpression(cur.parent)) cur = cur.parent;
-  const access = cur.parent;
+  const access = holderOf(t.node);
   if (!ts.isNewExpression(t.node) || !ts.isPropertyAccessExpression(access) || !ts.isCallExpression(access.parent)) return undefined;
   const callee =
     ts.isIdentifier(t.node.expression) || ts.isPropertyAccessExpression(t.node.expression) ? t.node.expression.getText(sf) : 'Table';

@@ -60,6 +60,26 @@ function sitesOf(sf: ts.SourceFile): Sites {
   return sites;
 }
 
+/** What holds an expression: its parent, through parentheses and type assertions. */
+export function holderOf(node: ts.Node): ts.Node {
+  let cur = node.parent;
+  while (
+    ts.isParenthesizedExpression(cur) ||
+    ts.isAsExpression(cur) ||
+    ts.isSatisfiesExpression(cur) ||
+    cur.kind === ts.SyntaxKind.TypeAssertionExpression
+  )
+    cur = cur.parent;
+  return cur;
+}
+
+/** The name an expression such as `dynamodb.Table` starts with; '' when it starts with anything else. */
+export function rootName(e: ts.Expression): string {
+  let cur = e;
+  while (ts.isPropertyAccessExpression(cur)) cur = cur.expression;
+  return ts.isIdentifier(cur) ? cur.text : '';
+}
+
 /** The `new` expressions of a tree, in source order. */
 export const newExpressions = (sf: ts.SourceFile): ts.NewExpression[] => sitesOf(sf).news;
 

@@ -9,7 +9,7 @@ import { ABSENT, GLOBAL_TABLES_PLUGIN, LOCAL_MIGRATION_PLUGIN, type EncryptionFa
 import { globalTablesPlugin } from '../../rule/blockers.js';
 import type { LineIndex } from '../../core/text.js';
 import { cfnSettings, keyOf, lookup, objectAt, replicasOf, settingOf, suppressionsOf, unreadable, WORDS, type TsTable } from './detect.js';
-import { propertyName, stringValue, ts, unwrap } from './parse.js';
+import { holderOf, propertyName, stringValue, ts, unwrap } from './parse.js';
 import { applyServiceIfElse } from './ifElse.js';
 import { FN_TRANSFORM, transformReason } from '../yaml/cfnTransform.js';
 
@@ -89,19 +89,6 @@ function factsOf(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression, global
   // kmsfix fixes a table resource (fixResources.ts), not a global table's replicas.
   if (global) facts.obstacles.push({ kind: 'code-shape', step: STEP });
   return facts;
-}
-
-/** What holds a resource object: its expression's parent, through parentheses and type assertions. */
-function holderOf(node: ts.Node): ts.Node {
-  let cur = node.parent;
-  while (
-    ts.isParenthesizedExpression(cur) ||
-    ts.isAsExpression(cur) ||
-    ts.isSatisfiesExpression(cur) ||
-    cur.kind === ts.SyntaxKind.TypeAssertionExpression
-  )
-    cur = cur.parent;
-  return cur;
 }
 
 /** The name of the declaration around a node (a function, method or variable), for a resource built there. */
@@ -250,20 +237,13 @@ function serviceFile(sf: ts.SourceFile): boolean {
   return known;
 }
 
-const outer = (n: ts.Node): ts.Node => {
-  let cur = n;
-  while (ts.isParenthesizedExpression(cur.parent) || ts.isAsExpression(cur.parent) || ts.isSatisfiesExpression(cur.parent))
-    cur = cur.parent;
-  return cur;
-};
-
 function readServiceFile(sf: ts.SourceFile): boolean {
   if (/(^|[\\/])serverless\.[cm]?[jt]s$/.test(sf.fileName) || sf.text.includes('@serverless/typescript')) return true;
   const exported = (n: ts.Node): boolean => {
-    const p = outer(n).parent;
+    const p = holderOf(n);
     if (p.kind === ts.SyntaxKind.ExportAssignment) return true;
     // A function the file exports that returns it (`module.exports = () => ({ Resources })`, as the Framework runs it).
-    if (ts.isArrowFunction(p) && p.body === outer(n)) return exported(p);
+    if (ts.isArrowFunction(p)) return exported(p);
     if (ts.isReturnStatement(p)) {
       let fn: ts.Node = p;
       while (fn.parent && !ts.isFunctionLike(fn)) fn = fn.parent;
@@ -292,8 +272,8 @@ function readServiceFile(sf: ts.SourceFile): boolean {
   const visit = (n: ts.Node): void => {
     if (found || isAssertion(n)) return;
     if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'Resources' && ts.isObjectLiteralExpression(n.parent)) {
-      const o = outer(n.parent);
-      const p = ts.isArrayLiteralExpression(o.parent) ? outer(o.parent).parent : o.parent;
+      const h = holderOf(n.parent);
+      const p = ts.isArrayLiteralExpression(h) ? holderOf(h) : h;
       if ((ts.isPropertyAssignment(p) && propertyName(p.name) === 'resources') || exported(n.parent)) {
         found = true;
         return;
