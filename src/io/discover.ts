@@ -132,21 +132,10 @@ function loadGitignoreSync(dir: string): IgnoreScope | undefined {
 
 /** .gitignore files of the folders above `dir`, up to the root of its git work tree. */
 async function ancestorScopes(dir: string): Promise<IgnoreScope[]> {
+  const root = gitRootOf(dir);
+  if (root === undefined) return [];
   const chain: string[] = [];
-  let d = path.dirname(dir);
-  let found = false;
-  for (let cur = dir; ; cur = d, d = path.dirname(cur)) {
-    if (cur !== dir) chain.unshift(cur);
-    try {
-      accessSync(path.join(cur, '.git'));
-      found = true;
-      break;
-    } catch {
-      /* keep climbing */
-    }
-    if (d === cur) break;
-  }
-  if (!found) return [];
+  for (let cur = dir; cur !== root; ) chain.unshift((cur = path.dirname(cur)));
   const scopes = await Promise.all(chain.map(loadGitignore));
   return scopes.filter((s): s is IgnoreScope => s !== undefined);
 }

@@ -82,15 +82,6 @@ function utf16Error(path: string, encoding: 'utf-16le' | 'utf-16be'): FileError 
 
 const SCRIPT = /\.[cm]?[jt]sx?$/i;
 
-function validUtf8(buf: Buffer): boolean {
-  try {
-    decoder.decode(buf);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function decodeSource(buf: Buffer, path: string, absPath: string): { file: SourceFile; bom: boolean } | { error: FileError } {
   const utf16 = utf16Bom(buf);
   if (utf16) return { error: utf16Error(path, utf16) };
@@ -98,15 +89,17 @@ export function decodeSource(buf: Buffer, path: string, absPath: string): { file
   // TypeScript or JavaScript source may hold one in a string (go-to-k/cdk-real-drift: `${id}\0...`): it
   // is read when the whole file is UTF-8 (an MPEG transport stream, also `.ts`, is not).
   const nul = buf.indexOf(0);
-  if (nul !== -1 && !(SCRIPT.test(path) && validUtf8(buf))) {
+  const binary = (): { error: FileError } => {
     const before = buf.subarray(0, nul).toString('utf8');
     const pos = new LineIndex(before).position(before.length);
     return { error: { file: path, ...pos, message: 'binary file (NUL byte): not a text template' } };
-  }
+  };
+  if (nul !== -1 && !SCRIPT.test(path)) return binary();
   let text: string;
   try {
     text = decoder.decode(buf);
   } catch {
+    if (nul !== -1) return binary();
     const at = firstInvalidUtf8(buf);
     const pos = new LineIndex(buf.subarray(0, at).toString('utf8')).position(buf.subarray(0, at).toString('utf8').length);
     return { error: { file: path, ...pos, message: `not valid UTF-8 (byte 0x${buf[at]?.toString(16)} at offset ${at})` } };
