@@ -502,9 +502,8 @@ function templatesOf(root: CNode | null, doc: number, name: string): CfnTemplate
  * dynamic-config template writes it): the map it names, or each map of resources its static part holds
  * (one per stage), is a Resources map of its own, fixed in place.
  */
-function customResources(root: CMap, doc: number): CfnTemplate[] {
-  const value = scalarString(child(child(root, 'resources'), 'Resources'));
-  const m = value === undefined ? null : /^\$\{self:(custom(?:\.[\w-]+)+?)(\.\$\{[^{}]*\})?\}$/.exec(value.trim());
+function customResources(root: CMap, doc: number, value: string): CfnTemplate[] {
+  const m = /^\$\{self:(custom(?:\.[\w-]+)+?)(\.\$\{[^{}]*\})?\}$/.exec(value.trim());
   if (!m) return [];
   const path = m[1].split('.');
   let node: CNode | null | undefined = root;
@@ -518,8 +517,8 @@ function customResources(root: CMap, doc: number): CfnTemplate[] {
 }
 
 function serviceTemplatesOf(root: CNode | null, doc: number, name: string): CfnTemplate[] {
-  if (root?.kind === 'map' && scalarString(child(child(root, 'resources'), 'Resources'))?.startsWith('${self:custom.'))
-    return customResources(root, doc);
+  const chosen = root?.kind === 'map' ? scalarString(child(child(root, 'resources'), 'Resources')) : undefined;
+  if (chosen?.startsWith('${self:custom.')) return customResources(root as CMap, doc, chosen);
   const list = root?.kind === 'map' && !pair(root, 'Resources') ? child(root, 'resources') : undefined;
   if (list?.kind === 'seq')
     return list.items.flatMap((item, i) => {
