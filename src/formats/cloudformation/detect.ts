@@ -453,6 +453,15 @@ export function suppressionsOf(text: string, resourcePair: CPair, resource: CMap
     const hash = c.indexOf('#');
     if (hash !== -1) found.push(...commentSuppressions(c.slice(hash)));
   }
+  // Inside the resource, Checkov reads every line (checkov/cloudformation/context_parser.py,
+  // collect_skip_comments), as it does a Terraform block's; kmsfix's own comment counts there too, as
+  // in Terraform. Trivy's and KICS's speak for the line or block after them, not the resource.
+  if (lineEnd !== -1 && resource.end > lineEnd) {
+    for (const m of text.slice(lineEnd, resource.end).matchAll(/(?:^|[ \t])(#[^\r\n]*)/gm)) {
+      for (const s of commentSuppressions(m[1]))
+        if ((s.tool === 'checkov' || s.tool === 'kmsfix') && !found.some((f) => f.tool === s.tool && f.text === s.text)) found.push(s);
+    }
+  }
   return found;
 }
 
