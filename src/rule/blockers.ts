@@ -130,8 +130,8 @@ function callersPass(alias: string): string {
  * (`actions` as written): 2017.11.29, dynamodb:CreateGlobalTable or UpdateGlobalTable; 2019.11.21,
  * dynamodb:CreateTableReplica, which UpdateTable's ReplicaUpdates needs to add a replica.
  */
-export function apiGrant(actions: string[], version: '2017.11.29' | '2019.11.21'): Obstacle {
-  const grants = `the template grants ${actions.join(' and ')} on it`;
+export function apiGrant(actions: string[], version: '2017.11.29' | '2019.11.21', granter = 'the template'): Obstacle {
+  const grants = `${granter} grants ${actions.join(' and ')} on it`;
   return version === '2017.11.29'
     ? { kind: 'api-global-table', version, why: grants }
     : {

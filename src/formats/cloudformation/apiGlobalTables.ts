@@ -49,15 +49,40 @@ const NONE: ApiGlobalTables = () => undefined;
 
 export function apiGlobalTables(text: string, template: CfnTemplate): ApiGlobalTables {
   const plugin = template.flavor === 'serverless' && text.includes(GLOBAL_TABLES_PLUGIN) ? pluginTargets(template) : undefined;
-  const grants = SIGNS.flatMap((sign) =>
-    new RegExp(`dynamodb:[\\w*?]*${sign.word}`, 'i').test(text) ? (grantTargets(template, sign) ?? []) : [],
-  );
+  const grants = grantsIn(text, template.root, tablesOf(template));
   if (!plugin && grants.length === 0) return NONE;
   return (id, resource) => {
     const type = scalarString(child(resource, 'Type'));
     // A GlobalTable is version 2019.11.21, its replicas its own.
     if (type === 'AWS::DynamoDB::GlobalTable') return undefined;
     if (plugin && type === 'AWS::DynamoDB::Table' && targets(plugin.target, id, resource)) return { ...plugin.obstacle };
+    const grant = grants.find((g) => targets(g.target, id, resource));
+    return grant ? { ...grant.obstacle } : undefined;
+  };
+}
+
+/** The grants of global-table APIs a text's tree holds (a template, or a service file that includes a file of Resources), read against the tables `tableIds` names. */
+function grantsIn(text: string, root: CNode | null, tableIds: Set<string>, granter?: string): { target: Target; obstacle: Obstacle }[] {
+  return SIGNS.flatMap((sign) =>
+    new RegExp(`dynamodb:[\\w*?]*${sign.word}`, 'i').test(text) ? (grantTargets(root, tableIds, sign, granter) ?? []) : [],
+  );
+}
+
+/** Does the text name a global-table API a grant could hold (the cheap test before a parse)? */
+export function mayGrantGlobalTables(text: string): boolean {
+  return SIGNS.some((sign) => new RegExp(`dynamodb:[\\w*?]*${sign.word}`, 'i').test(text));
+}
+
+/**
+ * The obstacle a grant in another file of a Serverless service's stack (parsed: `root`; `granter`
+ * names it) gives each table `tableIds` names (the tables the grant's Ref and GetAtt may name): a
+ * service file and the files of Resources it includes deploy in one stack, so the grant joins them
+ * as one beside the table does.
+ */
+export function includedGrants(text: string, root: CNode | null, tableIds: Set<string>, granter: string): ApiGlobalTables {
+  const grants = grantsIn(text, root, tableIds, granter);
+  if (grants.length === 0) return NONE;
+  return (id, resource) => {
     const grant = grants.find((g) => targets(g.target, id, resource));
     return grant ? { ...grant.obstacle } : undefined;
   };
@@ -105,8 +130,12 @@ function strings(node: CNode | null | undefined, out: string[] = []): string[] {
 }
 
 /** A template's grants of the sign's APIs (its statements anywhere in it: roles, policies, SAM functions, provider.iam). */
-function grantTargets(template: CfnTemplate, sign: Sign): { target: Target; obstacle: Obstacle } | undefined {
-  const tableIds = tablesOf(template);
+function grantTargets(
+  root: CNode | null,
+  tableIds: Set<string>,
+  sign: Sign,
+  granter?: string,
+): { target: Target; obstacle: Obstacle } | undefined {
   const target = emptyTarget();
   const actions = new Set<string>();
   const seen = new Set<CNode>();
@@ -129,9 +158,9 @@ function grantTargets(template: CfnTemplate, sign: Sign): { target: Target; obst
     }
     for (const p of n.pairs) visit(p.value);
   };
-  visit(template.root);
+  visit(root);
   if (actions.size === 0) return undefined;
-  return { target, obstacle: apiGrant([...actions], sign.version) };
+  return { target, obstacle: apiGrant([...actions], sign.version, granter) };
 }
 
 /** What a statement's Resource names: tables of the template, literal table names, or (anything else) every table. */

@@ -12,8 +12,9 @@ import { isFixableStatus } from '../../rule/status.js';
 import { globalTablesPlugin } from '../../rule/blockers.js';
 import { GLOBAL_TABLES_PLUGIN, LOCAL_MIGRATION_PLUGIN } from '../../rule/facts.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
-import { pair } from '../yaml/tree.js';
+import { pair, parseYaml, type CNode } from '../yaml/tree.js';
 import type { CfnDetection, CfnTemplate } from './detect.js';
+import { includedGrants, mayGrantGlobalTables } from './apiGlobalTables.js';
 
 /** A LOCAL_MIGRATION_PLUGIN named in a service file's text, as a list item or a quoted string. */
 const LOCAL_PLUGIN_IN_TEXT = new RegExp(`(?:^|[\\s'"[,])(${LOCAL_MIGRATION_PLUGIN.source.slice(1, -1)})(?=['"\\s,\\]]|$)`, 'm');
@@ -44,6 +45,12 @@ export interface Includes {
    */
   boundary?: string;
   localPlugin?: string;
+  /**
+   * A service file that includes it grants a global-table API (`dynamodb:CreateGlobalTable`, ...:
+   * apiGlobalTables.ts), read from its parsed text: the grant joins the included file's tables as it
+   * joins the service's own.
+   */
+  grants?: { text: string; root: CNode | null; path: string };
 }
 
 /**
@@ -83,15 +90,72 @@ export function withIncludes(
   context: DiskContext | undefined,
 ): CfnDetection | Promise<CfnDetection> {
   if (!context) return detection;
+  const service = detection.tables.filter(
+    (t) => t.template.flavor === 'serverless' && t.type === 'AWS::DynamoDB::Table' && isFixableStatus(decide(t.encryption).status),
+  );
+  if (service.length > 0 && file.text.includes('${file('))
+    return grantsOfIncluded(detection, file, context, service).then(() => ofIncludes(detection, file, context));
+  return ofIncludes(detection, file, context);
+}
+
+/**
+ * A service's own tables, and the grants of global-table APIs in the files it includes with
+ * `${file(...)}` (`resources: - ${file(resources/iam.yml)}`): the Framework deploys them in one stack,
+ * so such a grant joins the service's tables as one written in serverless.yml does.
+ */
+async function grantsOfIncluded(
+  detection: CfnDetection,
+  file: SourceFile,
+  context: DiskContext,
+  open: CfnDetection['tables'],
+): Promise<void> {
+  const ids = new Set(detection.tables.filter((t) => t.kind === 'table').map((t) => t.address));
+  const seen = new Set<string>();
+  for (const m of file.text.matchAll(INCLUDE)) {
+    const rel = m[1].replace(/^['"]|['"]$/g, '');
+    if (rel.includes('${') || seen.has(rel)) continue;
+    seen.add(rel);
+    const included = (await context.folder(file, path.posix.dirname(rel)))?.find(
+      (f) => path.resolve(f.absPath) === path.resolve(path.dirname(file.absPath), rel),
+    );
+    if (!included || !/\.ya?ml$/i.test(included.path) || !mayGrantGlobalTables(included.text)) continue;
+    let root: CNode | null;
+    try {
+      root = parseYaml(included.text)[0]?.root ?? null;
+    } catch {
+      continue; // its own scan reports the error
+    }
+    const grants = includedGrants(included.text, root, ids, `${included.path}, which the service includes,`);
+    for (const t of open) {
+      const granted = grants(t.address, t.resource);
+      if (granted && !t.encryption.obstacles.some((o) => o.kind === granted.kind)) t.encryption.obstacles.push(granted);
+    }
+  }
+}
+
+/** `${file(path)}` and `${file(path):key}` as service files write them. */
+const INCLUDE = /\$\{file\(\s*([^)\s]+?)\s*\)\s*(?::\s*([A-Za-z0-9_.-]+)\s*)?\}/g;
+
+function ofIncludes(detection: CfnDetection, file: SourceFile, context: DiskContext): CfnDetection | Promise<CfnDetection> {
   const open = detection.tables.filter((t) => !t.loop && includable(t.template) && isFixableStatus(decide(t.encryption).status));
   if (open.length === 0) return detection;
   return includesOf(file, context).then((includes) => {
     detection.includes = includes;
+    const grants =
+      includes.grants &&
+      includedGrants(
+        includes.grants.text,
+        includes.grants.root,
+        new Set(detection.tables.filter((t) => t.kind === 'table').map((t) => t.address)),
+        `${includes.grants.path}, which includes this file,`,
+      );
     for (const t of open) {
       const include = includes.keys.get(includeKey(t.template, t.address));
       if (include !== undefined) t.encryption.obstacles.push({ kind: 'key-include', include });
       if (includes.globalTables && t.type === 'AWS::DynamoDB::Table')
         t.encryption.obstacles.push(globalTablesPlugin(includes.globalTables.v2));
+      const granted = grants?.(t.address, t.resource);
+      if (granted && !t.encryption.obstacles.some((o) => o.kind === granted.kind)) t.encryption.obstacles.push(granted);
       const cautions = [...(t.encryption.cautions ?? [])];
       if (includes.boundary && !cautions.some((c) => c.kind === 'permissions-boundary'))
         cautions.push({ kind: 'permissions-boundary', where: [includes.boundary] });
@@ -111,7 +175,7 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
     let found = read.get(service);
     if (found) return found;
     read.set(service, (found = { keys: new Map() }));
-    for (const m of service.text.matchAll(/\$\{file\(\s*([^)\s]+?)\s*\)\s*(?::\s*([A-Za-z0-9_.-]+)\s*)?\}/g)) {
+    for (const m of service.text.matchAll(INCLUDE)) {
       const target = path.resolve(path.dirname(service.absPath), m[1].replace(/^['"]|['"]$/g, ''));
       if (target !== file.absPath) continue;
       if (m[2] === undefined) found.whole ??= service.path;
@@ -122,6 +186,12 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
       found.boundary = `${service.path}: ${bound[1] === 'rolePermissionsBoundary' ? 'provider.rolePermissionsBoundary' : 'provider.iam.role.permissionsBoundary'}`;
     const plugin = LOCAL_PLUGIN_IN_TEXT.exec(service.text)?.[1];
     if (plugin) found.localPlugin = plugin;
+    if (/\.ya?ml$/.test(service.path) && mayGrantGlobalTables(service.text)) {
+      // A service file that does not parse has no grant kmsfix can read (its own scan reports the error).
+      try {
+        found.grants = { text: service.text, root: parseYaml(service.text)[0]?.root ?? null, path: service.path };
+      } catch {}
+    }
     if (service.text.includes(GLOBAL_TABLES_PLUGIN) && /\bglobalTables['"]?\s*:/.test(service.text))
       found.globalTables = { v2: /\bglobalTables['"]?\s*:[\s\S]*?\bversion['"]?\s*:\s*['"]?v2\b/.test(service.text) };
     return found;
@@ -137,6 +207,7 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
     out.whole ??= i.whole;
     if (i.keys.size > 0 || i.whole !== undefined) {
       out.globalTables ??= i.globalTables;
+      out.grants ??= i.grants;
       out.boundary ??= i.boundary;
       out.localPlugin ??= i.localPlugin;
     }

@@ -277,6 +277,49 @@ describe('a Serverless service with serverless-create-global-dynamodb-table', ()
     }
   });
 
+  it("a grant in the service file for an included file's tables, and in an included file for the service's own", async () => {
+    const grant = (resource: string) =>
+      `- Effect: Allow\n  Action: [dynamodb:CreateGlobalTable, dynamodb:DescribeGlobalTable]\n  Resource: ${resource}\n`;
+    const indent = (text: string, n: number) => text.replace(/^(?=.)/gm, ' '.repeat(n));
+    // The serverless-stack layout: the role in serverless.yml, the tables in a file of Resources it includes.
+    const service = (resource: string) => [
+      {
+        path: 'serverless.yml',
+        text: `service: s\nprovider:\n  name: aws\n  iam:\n    role:\n      statements:\n${indent(grant(resource), 8)}resources:\n  - \${file(resources/tables.yml)}\n`,
+      },
+      { path: 'resources/tables.yml', text: `Resources:\n${table('Notes')}${table('Other')}` },
+    ];
+    for (const [resource, notes, other] of [
+      ["'*'", false, false],
+      ['!GetAtt Notes.Arn', false, true],
+    ] as const) {
+      for (const mode of ['scan', 'fix'] as const) {
+        const tables = (await processMemory(service(resource), mode)).outcomes.flatMap((o) => o.tables);
+        const at = (id: string) => tables.find((x) => x.address === id)!;
+        expect([at('Notes').fixable, at('Other').fixable], `${mode} ${resource}`).toEqual([notes, other]);
+        expect(at('Notes').blocker).toContain(`serverless.yml, which includes this file, grants dynamodb:CreateGlobalTable on it: ${LEGACY}`);
+      }
+    }
+    // The reverse: the table in serverless.yml, the role in an included file.
+    const reverse = (action: string) => [
+      {
+        path: 'serverless.yml',
+        text: `service: s\nprovider:\n  name: aws\nresources:\n  - \${file(resources/iam.yml)}\n  - Resources:\n${indent(table('Notes'), 4)}`,
+      },
+      {
+        path: 'resources/iam.yml',
+        text: `Resources:\n${role(grant("'*'").replace('CreateGlobalTable', action))}`,
+      },
+    ];
+    for (const mode of ['scan', 'fix'] as const) {
+      const notes = (await processMemory(reverse('CreateGlobalTable'), mode)).outcomes.flatMap((o) => o.tables).find((x) => x.address === 'Notes')!;
+      expect(notes.fixable, mode).toBe(false);
+      expect(notes.blocker).toContain(`resources/iam.yml, which the service includes, grants dynamodb:CreateGlobalTable on it: ${LEGACY}`);
+      const plain = (await processMemory(reverse('GetItem'), mode)).outcomes.flatMap((o) => o.tables).find((x) => x.address === 'Notes')!;
+      expect(plain.fixable, mode).toBe(true);
+    }
+  });
+
   it('serverless.ts: the plugin and its custom.globalTables', async () => {
     const ts = (plugins: string) => `import type { AWS } from '@serverless/typescript';
 const config: AWS = {
