@@ -297,7 +297,9 @@ describe('a Serverless service with serverless-create-global-dynamodb-table', ()
         const tables = (await processMemory(service(resource), mode)).outcomes.flatMap((o) => o.tables);
         const at = (id: string) => tables.find((x) => x.address === id)!;
         expect([at('Notes').fixable, at('Other').fixable], `${mode} ${resource}`).toEqual([notes, other]);
-        expect(at('Notes').blocker).toContain(`serverless.yml, which includes this file, grants dynamodb:CreateGlobalTable on it: ${LEGACY}`);
+        expect(at('Notes').blocker).toContain(
+          `serverless.yml, which includes this file, grants dynamodb:CreateGlobalTable on it: ${LEGACY}`,
+        );
       }
     }
     // The reverse: the table in serverless.yml, the role in an included file.
@@ -312,7 +314,9 @@ describe('a Serverless service with serverless-create-global-dynamodb-table', ()
       },
     ];
     for (const mode of ['scan', 'fix'] as const) {
-      const notes = (await processMemory(reverse('CreateGlobalTable'), mode)).outcomes.flatMap((o) => o.tables).find((x) => x.address === 'Notes')!;
+      const notes = (await processMemory(reverse('CreateGlobalTable'), mode)).outcomes
+        .flatMap((o) => o.tables)
+        .find((x) => x.address === 'Notes')!;
       expect(notes.fixable, mode).toBe(false);
       expect(notes.blocker).toContain(`resources/iam.yml, which the service includes, grants dynamodb:CreateGlobalTable on it: ${LEGACY}`);
       const plain = (await processMemory(reverse('GetItem'), mode)).outcomes.flatMap((o) => o.tables).find((x) => x.address === 'Notes')!;
