@@ -25,6 +25,7 @@ import { isReference, type Raw, type Reference, type TableKind } from '../../rul
 import { blockComments, suppressionsOf } from './suppress.js';
 import { awsProviderMajor, providersByRegion, regionKey } from './module.js';
 import { passedProvider, placeOf, placementObstacle, type Placement } from './placement.js';
+import { callerObstacles } from './callers.js';
 import { resourcePolicyObstacle } from './resourcePolicy.js';
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { boundaryCautions } from './boundaries.js';
@@ -621,6 +622,13 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
     const obstacle = resourcePolicyObstacle({ kind: t.kind, label: t.label, name }, await tops());
     if (obstacle) t.encryption.obstacles.push(obstacle);
   }
+  // A child module's table: what its callers do with it through the module's outputs (callers.ts).
+  const still = open.filter((t) => t.kind === 'table' && fixWanted(decide(t.encryption, WAIVABLE)));
+  if (!context || still.length === 0) return;
+  const siblings = await context.siblings();
+  if (await isRootModule(await tops(), siblings)) return;
+  const outputs = await siblingBlocks(siblings.filter((f) => f.text.includes('output') && f.text.includes('aws_dynamodb_table.')));
+  await callerObstacles(file, still, [...summarize(det, file.text), ...outputs], context);
 }
 
 /**

@@ -20,6 +20,8 @@ export interface PolicyTable {
   label: string;
   /** The table's name when it is a literal (matched against literal ARNs). */
   name?: string;
+  /** A module call's outputs that give the table's ARN (a registry module's: `dynamodb_table_arn`, `dynamodb_table_stream_arn`). */
+  outputs?: string[];
 }
 
 const ANY = '*';
@@ -36,7 +38,9 @@ function pointsAt(arn: string, t: PolicyTable): boolean {
       ? new RegExp(`\\baws_dynamodb_table\\.${l}(\\[[^\\]]*\\])?\\.(arn|stream_arn)\\b`)
       : t.kind === 'table-replica'
         ? new RegExp(`\\baws_dynamodb_table_replica\\.${l}(\\[[^\\]]*\\])?\\.arn\\b`)
-        : new RegExp(`\\bmodule\\.${l}(\\[[^\\]]*\\])?\\.dynamodb_table_(arn|stream_arn)\\b`);
+        : new RegExp(
+            `\\bmodule\\.${l}(\\[[^\\]]*\\])?\\.(${(t.outputs ?? ['dynamodb_table_arn', 'dynamodb_table_stream_arn']).map(escapeRegExp).join('|')})\\b`,
+          );
   if (ref.test(arn)) return true;
   return t.name !== undefined && new RegExp(`:table/${escapeRegExp(t.name)}("|/)`).test(arn);
 }

@@ -1,0 +1,112 @@
+/**
+ * What the modules that call a child module do with its table, through the module's outputs: the
+ * caller's `aws_dynamodb_table_replica` (`global_table_arn = module.orders.table_arn`), its
+ * `aws_dynamodb_resource_policy` (`resource_arn = module.orders.table_arn`), its legacy
+ * `aws_dynamodb_global_table` (`depends_on = [module.orders]`, or a `name` from the module's output).
+ * Each makes a fix of the module's table fail at apply (a replica's table fixed alone), or lock a
+ * granted account out, as the same resources beside the table do (detect.ts moduleObstacles).
+ *
+ * Read only for a table a fix would change in a module with no sign of a root module (a provider
+ * configuration, a backend: rootModule.ts), and only in the folders above it (up to three: `./table`,
+ * `./modules/table`, `../modules/table` called from the folder above), where such a module's callers
+ * are written. A caller elsewhere (`../../modules/x` from a sibling tree) is not looked for.
+ */
+import path from 'node:path';
+import type { DiskContext, SourceFile } from '../../core/types.js';
+import { addGlobalTableReplica } from '../../rule/blockers.js';
+import type { Obstacle } from '../../rule/facts.js';
+import type { TfTable } from './detect.js';
+import { resourcePolicyObstacle } from './resourcePolicy.js';
+import { siblingBlocks, type TopBlock } from './topBlocks.js';
+
+/** How many folders above a module its callers are looked for in. */
+const LEVELS = 3;
+
+interface Call {
+  label: string;
+  file: SourceFile;
+  folder: SourceFile[];
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The module's outputs that give a table's attribute: output name -> the table labels its value references. */
+function tableOutputs(tops: TopBlock[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const t of tops) {
+    if (t.type !== 'output' || t.labels.length !== 1) continue;
+    const labels = [...(t.attr('value')?.value ?? '').matchAll(/\baws_dynamodb_table\.([A-Za-z_][\w-]*)/g)].map((m) => m[1]);
+    if (labels.length > 0) out.set(t.labels[0], new Set(labels));
+  }
+  return out;
+}
+
+/** The `module` blocks of the folders above `file` whose literal `source` is the module's folder. */
+async function callsOf(file: SourceFile, context: DiskContext): Promise<Call[]> {
+  const own = path.dirname(path.resolve(file.absPath));
+  const calls: Call[] = [];
+  for (let level = 1; level <= LEVELS; level++) {
+    const rel = Array(level).fill('..').join('/');
+    const folder = await context.folder(file, rel);
+    if (!folder) break;
+    for (const f of folder) {
+      if (!f.text.includes('module') || !/\bsource\b/.test(f.text)) continue;
+      for (const b of await siblingBlocks([f])) {
+        const source = b.attr('source')?.lit;
+        if (b.type !== 'module' || b.labels.length !== 1 || source?.type !== 'string' || typeof source.value !== 'string') continue;
+        if (!/^\.\.?\//.test(source.value)) continue;
+        if (path.resolve(path.dirname(path.resolve(f.absPath)), source.value) === own) calls.push({ label: b.labels[0], file: f, folder });
+      }
+    }
+  }
+  return calls;
+}
+
+/**
+ * The obstacles of each open table of a child module that its callers give it (see above); `moduleTops`:
+ * the blocks of every file of the module (its outputs).
+ */
+export async function callerObstacles(file: SourceFile, open: TfTable[], moduleTops: TopBlock[], context: DiskContext): Promise<void> {
+  const outputs = tableOutputs(moduleTops);
+  const calls = await callsOf(file, context);
+  for (const call of calls) {
+    const ref = new RegExp(`\\bmodule\\.${escape(call.label)}(?![\\w-])`);
+    const tops = await siblingBlocks(call.folder.filter((f) => ref.test(f.text)));
+    const where = (b: TopBlock) => `${b.labels[0]}.${b.labels[1]} of ${callerPath(call, b)}`;
+    for (const t of open) {
+      if (t.kind !== 'table') continue;
+      const outs = [...outputs].filter(([, labels]) => labels.has(t.label)).map(([name]) => name);
+      const through = outs.length
+        ? new RegExp(`\\bmodule\\.${escape(call.label)}(\\[[^\\]]*\\])?\\.(${outs.map(escape).join('|')})(?![\\w-])`)
+        : undefined;
+      for (const b of tops) {
+        if (b.type !== 'resource' || b.labels.length !== 2) continue;
+        if (b.labels[0] === 'aws_dynamodb_table_replica' && through?.test(b.attr('global_table_arn')?.value ?? ''))
+          addGlobalTableReplica(t.encryption.obstacles, `${where(b)} (through module.${call.label})`);
+        if (b.labels[0] === 'aws_dynamodb_global_table' && !t.encryption.obstacles.some((o) => o.kind === 'api-global-table')) {
+          const joins = ref.test(b.attr('depends_on')?.value ?? '') || !!through?.test(b.attr('name')?.value ?? '');
+          if (joins) t.encryption.obstacles.push(legacy(`${where(b)} joins it into a global table (through module.${call.label})`));
+        }
+      }
+      if (through && !t.encryption.obstacles.some((o) => o.kind === 'resource-policy')) {
+        const policy = resourcePolicyObstacle({ kind: 'module', label: call.label, outputs: outs }, tops);
+        if (policy?.kind === 'resource-policy') policy.policy = `${policy.policy} of ${call.file.path} (through module.${call.label})`;
+        if (policy) t.encryption.obstacles.push(policy);
+      }
+    }
+  }
+}
+
+/** The caller's file that holds a block (the call's folder's files), for the message. */
+function callerPath(call: Call, b: TopBlock): string {
+  return call.folder.find((f) => f.text.includes(b.text))?.path ?? call.file.path;
+}
+
+function legacy(why: string): Obstacle {
+  return {
+    kind: 'api-global-table',
+    version: '2017.11.29',
+    why,
+    declare: "the module's table with a replica block per Region, in place of the aws_dynamodb_global_table",
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * A child module's table and what its callers do with it through the module's outputs
+ * (src/formats/terraform/callers.ts): a replica resource, a resource policy or a legacy global table in
+ * the calling folder makes a fix of the module's table fail at apply (or lock a granted account out),
+ * as the same resource beside the table does; scan and fix say so alike, and the module is left alone.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const TABLE = `resource "aws_dynamodb_table" "this" {
+  name         = var.name
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+`;
+
+const module = (extra = '') => [
+  { path: 'table/variables.tf', text: 'variable "name" {\n  type = string\n}\n' },
+  { path: 'table/main.tf', text: TABLE + extra },
+  {
+    path: 'table/outputs.tf',
+    text: 'output "table_arn" {\n  value = aws_dynamodb_table.this.arn\n}\n\noutput "other" {\n  value = "x"\n}\n',
+  },
+];
+
+const call = `module "orders" {
+  source = "./table"
+  name   = "orders"
+}
+`;
+
+/** The module's table in scan and fix: fixable, blocker, and whether fix wrote it. */
+async function moduleTable(root: string, extra = '') {
+  const files = [{ path: 'main.tf', text: call + root }, ...module(extra)];
+  const [scan, fix] = await Promise.all([processMemory(files, 'scan'), processMemory(files, 'fix')]);
+  const of = (r: typeof scan) => r.outcomes.flatMap((o) => o.tables).find((t) => t.address === 'aws_dynamodb_table.this')!;
+  expect(of(fix).fixable).toBe(of(scan).fixable);
+  expect(of(fix).blocker).toBe(of(scan).blocker);
+  return { fixable: of(scan).fixable, blocker: of(scan).blocker ?? '', fixed: of(fix).fixed === true };
+}
+
+describe("a child module's table, through its callers", () => {
+  it('a replica resource of the calling folder on the module output: the global table is not fixed alone', async () => {
+    const t = await moduleTable(`
+resource "aws_dynamodb_table_replica" "dr" {
+  provider         = aws.dr
+  global_table_arn = module.orders.table_arn
+}
+`);
+    expect(t.fixable).toBe(false);
+    expect(t.fixed).toBe(false);
+    expect(t.blocker).toContain('it is the global table of aws_dynamodb_table_replica.dr of main.tf (through module.orders)');
+  });
+
+  it('a resource policy on the module output granting another account', async () => {
+    const t = await moduleTable(`
+resource "aws_dynamodb_resource_policy" "partner" {
+  resource_arn = module.orders.table_arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "dynamodb:GetItem", Resource = "*" }]
+  })
+}
+`);
+    expect(t.fixable).toBe(false);
+    expect(t.blocker).toContain(
+      'aws_dynamodb_resource_policy.partner of main.tf (through module.orders) grants principals of account 111122223333',
+    );
+  });
+
+  it('a legacy global table that depends on the call', async () => {
+    const t = await moduleTable(`
+resource "aws_dynamodb_global_table" "g" {
+  depends_on = [module.orders]
+  name       = "orders"
+  replica {
+    region_name = "us-east-1"
+  }
+}
+`);
+    expect(t.fixable).toBe(false);
+    expect(t.blocker).toContain('aws_dynamodb_global_table.g of main.tf joins it into a global table (through module.orders)');
+    expect(t.blocker).toContain('2017.11.29');
+  });
+
+  it('what names another output, or another module, or sits in a root module, changes nothing', async () => {
+    const other = await moduleTable(`
+resource "aws_dynamodb_table_replica" "dr" {
+  global_table_arn = module.orders.other
+}
+
+resource "aws_dynamodb_table_replica" "elsewhere" {
+  global_table_arn = module.orders_old.table_arn
+}
+`);
+    expect(other).toEqual({ fixable: true, blocker: '', fixed: true });
+    // A module with a provider configuration is a root module: nothing calls it.
+    const root = await moduleTable(
+      `
+resource "aws_dynamodb_table_replica" "dr" {
+  global_table_arn = module.orders.table_arn
+}
+`,
+      'provider "aws" {\n  region = "us-east-1"\n}\n',
+    );
+    expect(root.fixable).toBe(true);
+  });
+});
