@@ -16,7 +16,7 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
 import type { Obstacle } from '../../rule/facts.js';
 import type { TfTable } from './detect.js';
-import { resourcePolicyObstacle } from './resourcePolicy.js';
+import { escapeRegExp, resourcePolicyObstacle } from './resourcePolicy.js';
 import { siblingBlocks, type TopBlock } from './topBlocks.js';
 
 /** How many folders above a module its callers are looked for in. */
@@ -27,8 +27,6 @@ interface Call {
   file: SourceFile;
   folder: SourceFile[];
 }
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The module's outputs that give a table's attribute: output name -> the table labels its value references. */
 function tableOutputs(tops: TopBlock[]): Map<string, Set<string>> {
@@ -70,14 +68,14 @@ export async function callerObstacles(file: SourceFile, open: TfTable[], moduleT
   const outputs = tableOutputs(moduleTops);
   const calls = await callsOf(file, context);
   for (const call of calls) {
-    const ref = new RegExp(`\\bmodule\\.${escape(call.label)}(?![\\w-])`);
+    const ref = new RegExp(`\\bmodule\\.${escapeRegExp(call.label)}(?![\\w-])`);
     const tops = await siblingBlocks(call.folder.filter((f) => ref.test(f.text)));
     const where = (b: TopBlock) => `${b.labels[0]}.${b.labels[1]} of ${callerPath(call, b)}`;
     for (const t of open) {
       if (t.kind !== 'table') continue;
       const outs = [...outputs].filter(([, labels]) => labels.has(t.label)).map(([name]) => name);
       const through = outs.length
-        ? new RegExp(`\\bmodule\\.${escape(call.label)}(\\[[^\\]]*\\])?\\.(${outs.map(escape).join('|')})(?![\\w-])`)
+        ? new RegExp(`\\bmodule\\.${escapeRegExp(call.label)}(\\[[^\\]]*\\])?\\.(${outs.map(escapeRegExp).join('|')})(?![\\w-])`)
         : undefined;
       for (const b of tops) {
         if (b.type !== 'resource' || b.labels.length !== 2) continue;

@@ -26,7 +26,7 @@ export interface PolicyTable {
 
 const ANY = '*';
 
-function escapeRegExp(s: string): string {
+export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
