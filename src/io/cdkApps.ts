@@ -17,6 +17,9 @@ const LANGUAGES: [RegExp, string, string][] = [
   [/\bdotnet\b/, 'C#', 'csharp'],
 ];
 
+/** A command that runs a TypeScript or JavaScript file (`bin/app.ts`, `index.mjs`). */
+const JS_ENTRY = /(?:^|[\s'"=/])[\w.@-]+\.(?:[cm]?[jt]s|tsx|jsx)(?=$|[\s'";&|)])/;
+
 /** The files that name an app, and what each app is and synthesizes into. */
 const APPS: Record<string, { app: string; synth: string; out: string; language?: true }> = {
   'cdk.json': { app: 'CDK app', synth: 'cdk synth', out: 'the templates in cdk.out' },
@@ -58,6 +61,8 @@ const MAX_BYTES = 1 << 20;
 
 /** The language of an app's `app` command (or a cdktf.json's `language`), when kmsfix does not read it. */
 export function unreadLanguage(app: string, language?: string): string | undefined {
+  // An entry kmsfix reads (`npx ts-node bin/python.ts`: a TypeScript app named after its handlers' language).
+  if (JS_ENTRY.test(app)) return undefined;
   return LANGUAGES.find(([re]) => re.test(app))?.[1] ?? LANGUAGES.find(([, , id]) => id === language)?.[1];
 }
 

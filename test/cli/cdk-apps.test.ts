@@ -24,6 +24,10 @@ describe('the language of a cdk.json app', () => {
       ['npx ts-node --prefer-ts-exts bin/app.ts', undefined],
       ['node bin/app.js', undefined],
       ['npx tsx bin/app.ts', undefined],
+      // A TypeScript app named after its handlers' language (panacloud's step04_appsync_lambda_dynamodb/Python).
+      ['npx ts-node --prefer-ts-exts bin/python.ts', undefined],
+      ['node python/index.mjs', undefined],
+      ['python3 -m app --config cdk.py', 'Python'],
     ];
     for (const [app, language] of cases) expect(unreadLanguage(app), app).toBe(language);
   });
