@@ -37,7 +37,8 @@ export interface FactorySite {
 /**
  * Calls a class is given to in a test, not to be created: jest's and sinon's doubles, `expect(Table)`;
  * and a CDKTF adapter's mapping registration (`registerMapping...(CfnTable, DynamodbTable, {...})`, as
- * nRFCloud's cdktf-aws-adaptor writes it), whose table is the one its `resource` function creates.
+ * nRFCloud's cdktf-aws-adaptor writes it), whose table is the one its `resource` function creates
+ * (with the other registries below).
  */
 const TEST_CALLS = new Set(['expect', 'spyOn', 'mocked', 'mock', 'createStubInstance', 'stub', 'replace']);
 
@@ -48,8 +49,22 @@ function calleeName(callee: ts.Expression): string | undefined {
   return undefined;
 }
 
+/**
+ * Calls that keep a class as a key or compare with it, not create it: a Map's `set`, `get`, `has`,
+ * `delete`; and (isTestCall) a registry (`registerMapping...`; talis-cdk-constructs'
+ * `this.registerPrefixer(dynamodb.CfnTable, 'tableName')`, with no props beside the class).
+ */
+const REGISTRY_CALLS = new Set(['set', 'get', 'has', 'delete']);
+
 const isTestCall = (call: ts.CallExpression, name: string | undefined) =>
-  isAssertion(call) || (name !== undefined && (TEST_CALLS.has(name) || /instanceof/i.test(name) || /^registerMapping/i.test(name)));
+  isAssertion(call) ||
+  (name !== undefined &&
+    (TEST_CALLS.has(name) ||
+      REGISTRY_CALLS.has(name) ||
+      /instanceof/i.test(name) ||
+      /^registerMapping/i.test(name) ||
+      // A registration with no props (`{ name, config }`) beside the class keeps it; one with them may create it.
+      (/^register/i.test(name) && !call.arguments.some((a) => ts.isObjectLiteralExpression(a)))));
 
 /**
  * Could this argument be a table class as a value: an imported name (`Table`, renamed or not), or a

@@ -131,3 +131,37 @@ export function registerDynamoDBMappings() {
   const r = await processMemory([{ path: 'mappings.ts', text }], 'scan');
   expect(r.outcomes[0].tables.map((t) => [t.line, t.type])).toEqual([[8, '@cdktf/provider-aws.dynamodbTable.DynamodbTable']]);
 });
+
+it('a class kept as a registry key (an Aspect registering CfnTable, a Map of classes) is not a table: talis-cdk-constructs', async () => {
+  const text = `import * as cdk from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { IConstruct } from 'constructs';
+
+export class ResourcePrefixer implements cdk.IAspect {
+  private prefixers = new Map<unknown, string>();
+  constructor(private readonly prefix: string) {
+    this.registerPrefixer(dynamodb.CfnTable, 'tableName');
+    this.prefixers.set(dynamodb.Table, 'tableName');
+  }
+  public visit(node: IConstruct): void {
+    if (this.prefixers.has(dynamodb.CfnTable)) return;
+  }
+  private registerPrefixer(cls: unknown, prop: string): void {
+    this.prefixers.set(cls, prop);
+  }
+}
+`;
+  const r = await processMemory([{ path: 'resource-prefixer.ts', text }], 'scan');
+  expect(r.outcomes[0].tables).toEqual([]);
+  // A factory that creates the class is still one.
+  const made = await processMemory(
+    [
+      {
+        path: 'stack.ts',
+        text: `${text}\nmakeTable(dynamodb.Table, { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });\n`,
+      },
+    ],
+    'scan',
+  );
+  expect(made.outcomes[0].tables.map((t) => t.status)).toEqual(['unknown']);
+});
