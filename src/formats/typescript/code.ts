@@ -128,7 +128,7 @@ export function render(c: Code, style: TsStyle, indent: string, prefix = 0): str
         return `${c.head}(${lead}${render(big[0], style, indent, prefix + c.head.length + 1 + lead.length)}${trail})`;
       }
       const lines = c.args.map((a) => inner + render(a, style, inner));
-      return `${c.head}(${style.eol}${lines.join(',' + style.eol)}${tc}${style.eol}${indent})`;
+      return `${c.head}(${style.eol}${lines.join(',' + style.eol)}${style.trailingCommaArgs ? ',' : ''}${style.eol}${indent})`;
     }
   }
 }
@@ -138,7 +138,7 @@ export function render(c: Code, style: TsStyle, indent: string, prefix = 0): str
  * level: `function name(params) {` on one line when it fits, one parameter per line otherwise.
  */
 export function renderFunction(spec: { comment?: string; name: string; params: string[]; value: Code }, style: TsStyle): string {
-  const tc = style.trailingComma ? ',' : '';
+  const tc = style.trailingCommaArgs ? ',' : '';
   const semi = style.semi ? ';' : '';
   const oneLine = `function ${spec.name}(${spec.params.join(', ')}) {`;
   const head =

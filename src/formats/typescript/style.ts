@@ -13,7 +13,13 @@ export interface TsStyle {
   /** Quotes of the file's import declarations, which new imports follow. */
   importQuote: "'" | '"';
   semi: boolean;
+  /** After the last item of a multi-line object, array or import list. */
   trailingComma: boolean;
+  /**
+   * After the last argument (or parameter) of a multi-line call or function: read apart, as Prettier's
+   * `es5` writes them in objects and arrays and not in calls (`all` in both, `none` in neither).
+   */
+  trailingCommaArgs: boolean;
 }
 
 function bump<T>(m: Map<T, number>, k: T): void {
@@ -47,6 +53,8 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
   let noSemi = 0;
   let trailing = 0;
   let noTrailing = 0;
+  let argsTrailing = 0;
+  let argsNoTrailing = 0;
   const steps = new Map<number, number>();
   let tabs = 0;
   let spaces = 0;
@@ -115,8 +123,8 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
           if (!onLineOf(open, call.arguments[0].getStart(sf))) {
             const last = call.arguments[call.arguments.length - 1];
             if (!onLineOf(last.end, node.end - 1)) {
-              if (call.arguments.hasTrailingComma) trailing++;
-              else noTrailing++;
+              if (call.arguments.hasTrailingComma) argsTrailing++;
+              else argsNoTrailing++;
             }
           }
         }
@@ -137,6 +145,8 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
     quote,
     importQuote,
     semi: semi >= noSemi,
-    trailingComma: trailing >= noTrailing,
+    // A kind the file shows no multi-line list of follows the other.
+    trailingComma: trailing + noTrailing > 0 ? trailing >= noTrailing : argsTrailing >= argsNoTrailing,
+    trailingCommaArgs: argsTrailing + argsNoTrailing > 0 ? argsTrailing >= argsNoTrailing : trailing >= noTrailing,
   };
 }

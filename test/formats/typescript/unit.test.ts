@@ -32,9 +32,38 @@ new Table(this, 'U', { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionK
 describe('style', () => {
   it('reads indentation, quotes, semicolons and trailing commas from the file', () => {
     const sf = parseTypeScript('a.ts', 'import x from "y"\nconst o = {\n    a: 1,\n    b: [\n        2\n    ]\n}\n');
-    expect(detectTsStyle(sf)).toEqual({ eol: '\n', indent: '    ', quote: '"', importQuote: '"', semi: false, trailingComma: false });
+    expect(detectTsStyle(sf)).toEqual({
+      eol: '\n',
+      indent: '    ',
+      quote: '"',
+      importQuote: '"',
+      semi: false,
+      trailingComma: false,
+      trailingCommaArgs: false,
+    });
     const tabs = parseTypeScript('b.ts', "import x from 'y';\r\nfunction f() {\r\n\treturn {\r\n\t\ta: 1,\r\n\t};\r\n}\r\n");
-    expect(detectTsStyle(tabs)).toEqual({ eol: '\r\n', indent: '\t', quote: "'", importQuote: "'", semi: true, trailingComma: true });
+    expect(detectTsStyle(tabs)).toEqual({
+      eol: '\r\n',
+      indent: '\t',
+      quote: "'",
+      importQuote: "'",
+      semi: true,
+      trailingComma: true,
+      trailingCommaArgs: true,
+    });
+  });
+  it("reads the trailing commas of calls apart from objects' (Prettier's es5: bebco-infra-cdk-v2)", () => {
+    const es5 = parseTypeScript(
+      'e.ts',
+      "const a = f(\n  'x',\n  'y'\n);\nconst b = g(\n  1,\n  2\n);\nconst o = {\n  a: [\n    1,\n  ],\n};\n",
+    );
+    expect(detectTsStyle(es5)).toMatchObject({ trailingComma: true, trailingCommaArgs: false });
+    // A kind the file shows none of follows the other.
+    expect(detectTsStyle(parseTypeScript('f.ts', 'const o = {\n  a: 1,\n};\n'))).toMatchObject({
+      trailingComma: true,
+      trailingCommaArgs: true,
+    });
+    expect(detectTsStyle(parseTypeScript('g.ts', 'f(\n  1\n);\n'))).toMatchObject({ trailingComma: false, trailingCommaArgs: false });
   });
   it("new imports follow the imports' quotes, new code the code's strings (each falls back on the other)", () => {
     const mixed = parseTypeScript('c.ts', "import * as a from \"a\";\nimport * as b from \"b\";\nconst x = ['1', '2', '3', '4', '5'];\n");
