@@ -351,12 +351,17 @@ export class ImportPlanner {
     // 3. Through the package root: `cdk.aws_kms.Key`, `aws_kms as kms`, `aws.kms.Key`, `kmsKey.KmsKey`.
     const root = rootOf(module);
     if (root && (this.mode === 'root-namespace' || this.mode === 'root-named')) {
+      // The submodule's own name first (`import { aws_dynamodb } from 'aws-cdk-lib'` beside `import * as cdk`:
+      // `aws_dynamodb.TableEncryption`, as the table's own code writes it), then the root's namespace.
+      for (const i of imps) {
+        if (i.module !== root.module) continue;
+        const n = i.named.find((x) => x.imported === root.path[0] && !x.typeOnly);
+        if (n) return [n.local, ...root.path.slice(1), ...member].join('.');
+      }
       for (const i of imps) {
         if (i.module !== root.module) continue;
         const base = i.namespace ?? i.default;
         if (base) return `${base}.${[...root.path, ...member].join('.')}`;
-        const n = i.named.find((x) => x.imported === root.path[0] && !x.typeOnly);
-        if (n) return [n.local, ...root.path.slice(1), ...member].join('.');
       }
     }
     // 4. Already planned.

@@ -46,3 +46,24 @@ describe('namespace imports a fix adds', () => {
     expect(out).toContain('cdktf2.Fn.replace(table.name, ".", "-")');
   });
 });
+
+describe("a submodule's own name beside the root's namespace", () => {
+  it("`import { aws_dynamodb }` beside `import * as cdk`: the table's binding writes TableEncryption (max-konin/aws-cdk-es-cqrs-demo)", async () => {
+    const text = `import * as cdk from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { aws_dynamodb } from 'aws-cdk-lib';
+
+export class BackendStack extends cdk.Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new aws_dynamodb.Table(this, 'EventStore', {
+      partitionKey: { name: 'id', type: aws_dynamodb.AttributeType.STRING },
+    });
+  }
+}
+`;
+    const out = await fixed(text);
+    expect(out).toContain('encryption: aws_dynamodb.TableEncryption.CUSTOMER_MANAGED,');
+    expect(out).not.toContain('cdk.aws_dynamodb.');
+  });
+});
