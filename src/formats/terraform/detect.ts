@@ -713,7 +713,10 @@ function globalTable(t: TfTable, det: TfDetection, context: DiskContext | undefi
 }
 
 async function findGlobalTable(t: TfTable, det: TfDetection, context: DiskContext | undefined): Promise<TfTable | undefined> {
-  const label = globalTableOf(attr(t.block, 'global_table_arn'));
+  const arn = attr(t.block, 'global_table_arn');
+  const call = /^\s*module\.([A-Za-z_][\w-]*)(\[[^\]]*\])?\.[A-Za-z_][\w-]*\s*$/.exec(arn?.value ?? '')?.[1];
+  if (call !== undefined) return moduleTableOf(call, det);
+  const label = globalTableOf(arn);
   if (label === undefined) return undefined;
   let table = det.tables.find((x) => x.kind === 'table' && x.label === label);
   for (const f of table || !context ? [] : await context.siblings()) {
@@ -724,6 +727,17 @@ async function findGlobalTable(t: TfTable, det: TfDetection, context: DiskContex
     if (table) break;
   }
   return table;
+}
+
+/**
+ * The table of a local module's call (`global_table_arn = module.orders.table_arn`), as the call
+ * configures it (inputs.ts: the call's row), when the call is written in the replica's file and its
+ * module declares one table. A call in another file is not looked for (its row comes from that file's
+ * detection, which may name this one's replicas in turn).
+ */
+function moduleTableOf(call: string, det: TfDetection): TfTable | undefined {
+  const rows = det.tables.filter((x) => x.kind === 'module' && x.local && x.label === call);
+  return rows.length === 1 ? rows[0] : undefined;
 }
 
 /**

@@ -57,6 +57,17 @@ resource "aws_dynamodb_table_replica" "dr" {
     expect(t.blocker).toContain('it is the global table of aws_dynamodb_table_replica.dr of main.tf (through module.orders)');
   });
 
+  it("the replica resource's status is its module table's, as the call configures it", async () => {
+    const files = [
+      { path: 'main.tf', text: `${call}\nresource "aws_dynamodb_table_replica" "dr" {\n  global_table_arn = module.orders.table_arn\n}\n` },
+      ...module(),
+    ];
+    const r = await processMemory(files, 'scan');
+    const dr = r.outcomes.flatMap((o) => o.tables).find((t) => t.address === 'aws_dynamodb_table_replica.dr')!;
+    expect(dr.status).toBe('aws-owned');
+    expect(dr.message).toContain('the replica uses the encryption of its table module.orders, which uses the AWS owned key');
+  });
+
   it('a resource policy on the module output granting another account', async () => {
     const t = await moduleTable(`
 resource "aws_dynamodb_resource_policy" "partner" {
