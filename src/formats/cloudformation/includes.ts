@@ -186,8 +186,8 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
       found.boundary = `${service.path}: ${bound[1] === 'rolePermissionsBoundary' ? 'provider.rolePermissionsBoundary' : 'provider.iam.role.permissionsBoundary'}`;
     const plugin = LOCAL_PLUGIN_IN_TEXT.exec(service.text)?.[1];
     if (plugin) found.localPlugin = plugin;
-    if (/\.ya?ml$/.test(service.path) && mayGrantGlobalTables(service.text)) {
-      // A service file that does not parse has no grant kmsfix can read (its own scan reports the error).
+    if ((found.keys.size > 0 || found.whole !== undefined) && /\.ya?ml$/.test(service.path) && mayGrantGlobalTables(service.text)) {
+      // Parsed only when it includes this file; one that does not parse has no grant kmsfix can read (its own scan reports the error).
       try {
         found.grants = { text: service.text, root: parseYaml(service.text)[0]?.root ?? null, path: service.path };
       } catch {}
