@@ -22,14 +22,15 @@ import { siblingBlocks, type TopBlock } from './topBlocks.js';
 /** How many folders above a module its callers are looked for in. */
 const LEVELS = 3;
 
-interface Call {
+/** A `module` block that calls the module, and the files of its folder. */
+export interface Call {
   label: string;
   file: SourceFile;
   folder: SourceFile[];
 }
 
 /** The module's outputs that give a table's attribute: output name -> the table labels its value references. */
-function tableOutputs(tops: TopBlock[]): Map<string, Set<string>> {
+export function tableOutputs(tops: TopBlock[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const t of tops) {
     if (t.type !== 'output' || t.labels.length !== 1) continue;
@@ -66,32 +67,44 @@ async function callsOf(file: SourceFile, context: DiskContext): Promise<Call[]> 
  */
 export async function callerObstacles(file: SourceFile, open: TfTable[], moduleTops: TopBlock[], context: DiskContext): Promise<void> {
   const outputs = tableOutputs(moduleTops);
-  const calls = await callsOf(file, context);
-  for (const call of calls) {
-    const ref = new RegExp(`\\bmodule\\.${escapeRegExp(call.label)}(?![\\w-])`);
-    const tops = await siblingBlocks(call.folder.filter((f) => ref.test(f.text)));
-    const where = (b: TopBlock) => `${b.labels[0]}.${b.labels[1]} of ${callerPath(call, b)}`;
-    for (const t of open) {
-      if (t.kind !== 'table') continue;
-      const outs = [...outputs].filter(([, labels]) => labels.has(t.label)).map(([name]) => name);
-      const through = outs.length
-        ? new RegExp(`\\bmodule\\.${escapeRegExp(call.label)}(\\[[^\\]]*\\])?\\.(${outs.map(escapeRegExp).join('|')})(?![\\w-])`)
-        : undefined;
-      for (const b of tops) {
-        if (b.type !== 'resource' || b.labels.length !== 2) continue;
-        if (b.labels[0] === 'aws_dynamodb_table_replica' && through?.test(b.attr('global_table_arn')?.value ?? ''))
-          addGlobalTableReplica(t.encryption.obstacles, `${where(b)} (through module.${call.label})`);
-        if (b.labels[0] === 'aws_dynamodb_global_table' && !t.encryption.obstacles.some((o) => o.kind === 'api-global-table')) {
-          const joins = ref.test(b.attr('depends_on')?.value ?? '') || !!through?.test(b.attr('name')?.value ?? '');
-          if (joins) t.encryption.obstacles.push(legacy(`${where(b)} joins it into a global table (through module.${call.label})`));
-        }
-      }
-      if (through && !t.encryption.obstacles.some((o) => o.kind === 'resource-policy')) {
-        const policy = resourcePolicyObstacle({ kind: 'module', label: call.label, outputs: outs }, tops);
-        if (policy?.kind === 'resource-policy') policy.policy = `${policy.policy} of ${call.file.path} (through module.${call.label})`;
-        if (policy) t.encryption.obstacles.push(policy);
-      }
+  for (const call of await callsOf(file, context))
+    for (const t of open) if (t.kind === 'table') await obstaclesThrough(call, outputs, t.label, t.encryption.obstacles);
+}
+
+/**
+ * What one call's folder does with the module's table `table` (its label) through the call and the
+ * module's `outputs`: the obstacles it adds to `obstacles` (the module's table's, or the call's own row's:
+ * inputs.ts, so that both say why).
+ */
+export async function obstaclesThrough(
+  call: Call,
+  outputs: Map<string, Set<string>>,
+  table: string,
+  obstacles: Obstacle[],
+  own?: { file: SourceFile; tops: TopBlock[] },
+): Promise<void> {
+  const ref = new RegExp(`\\bmodule\\.${escapeRegExp(call.label)}(?![\\w-])`);
+  const files = call.folder.filter((f) => ref.test(f.text));
+  // The file at hand's blocks as its detection has them (`own`), not parsed again.
+  const tops = [...(own && files.includes(own.file) ? own.tops : []), ...(await siblingBlocks(files.filter((f) => f !== own?.file)))];
+  const where = (b: TopBlock) => `${b.labels[0]}.${b.labels[1]} of ${callerPath(call, b)}`;
+  const outs = [...outputs].filter(([, labels]) => labels.has(table)).map(([name]) => name);
+  const through = outs.length
+    ? new RegExp(`\\bmodule\\.${escapeRegExp(call.label)}(\\[[^\\]]*\\])?\\.(${outs.map(escapeRegExp).join('|')})(?![\\w-])`)
+    : undefined;
+  for (const b of tops) {
+    if (b.type !== 'resource' || b.labels.length !== 2) continue;
+    if (b.labels[0] === 'aws_dynamodb_table_replica' && through?.test(b.attr('global_table_arn')?.value ?? ''))
+      addGlobalTableReplica(obstacles, `${where(b)} (through module.${call.label})`);
+    if (b.labels[0] === 'aws_dynamodb_global_table' && !obstacles.some((o) => o.kind === 'api-global-table')) {
+      const joins = ref.test(b.attr('depends_on')?.value ?? '') || !!through?.test(b.attr('name')?.value ?? '');
+      if (joins) obstacles.push(legacy(`${where(b)} joins it into a global table (through module.${call.label})`));
     }
+  }
+  if (through && !obstacles.some((o) => o.kind === 'resource-policy')) {
+    const policy = resourcePolicyObstacle({ kind: 'module', label: call.label, outputs: outs }, tops);
+    if (policy?.kind === 'resource-policy') policy.policy = `${policy.policy} of ${call.file.path} (through module.${call.label})`;
+    if (policy) obstacles.push(policy);
   }
 }
 

@@ -8,6 +8,7 @@
  * The module's files come through the engine (DiskContext.siblings / folder), never from the disk.
  */
 import path from 'node:path';
+import { obstaclesThrough, tableOutputs } from './callers.js';
 import { LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
@@ -303,6 +304,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     if (tables.length === 0) continue;
     const pos = lines.position(call.start);
     const callSuppressions = suppressionsOf(det.hcl ? blockComments(file.text, det.hcl.comments, call) : ((call as JBlock).comments ?? []));
+    let outputs: Map<string, Set<string>> | undefined;
     for (const { file: mf, block: tb, comments } of tables) {
       const moduleFile = path.posix.normalize(path.posix.join(rel, nameOf(mf)));
       const where = `${moduleFile}:${new LineIndex(mf.text).position(tb.start).line}`;
@@ -326,6 +328,17 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       const enabledVar = sse && directVariable(attr(sse, 'enabled')?.value ?? '', callEnv);
       const keyVar = sse && directVariable(attr(sse, 'kms_key_arn')?.value ?? '', callEnv);
       const obstacles: Obstacle[] = [];
+      // What this folder does with the table through the call (callers.ts): the module's own row says it too.
+      await obstaclesThrough(
+        { label, file, folder: [file, ...siblings] },
+        (outputs ??= tableOutputs(module.files.flatMap((f) => f.tops))),
+        tb.labels[1],
+        obstacles,
+        {
+          file,
+          tops: ownFile.tops,
+        },
+      );
       for (const r of dynamicBlocks(tb, 'replica')) {
         const each = attr(r, 'for_each');
         const v = each && directVariable(each.value, callEnv);
