@@ -118,7 +118,13 @@ function sseSettings(arn: string) {
 function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options: FixOptions): void {
   const variablesNode = child(program.root, 'variables');
   const variables = variablesNode?.kind === 'map' ? variablesNode : undefined;
-  const taken = new Set([...program.resources.pairs.map((p) => p.key), ...(variables?.pairs.map((p) => p.key) ?? [])]);
+  // Config keys, resources and variables share one namespace in Pulumi YAML (pulumi-yaml's sort.go
+  // checkUniqueNode): a new variable named as a `config:` (or older `configuration:`) key breaks `pulumi up`.
+  const configKeys = ['config', 'configuration'].flatMap((k) => {
+    const c = child(program.root, k);
+    return c?.kind === 'map' ? c.pairs.map((p) => p.key) : [];
+  });
+  const taken = new Set([...program.resources.pairs.map((p) => p.key), ...(variables?.pairs.map((p) => p.key) ?? []), ...configKeys]);
   // Each table's edits serve it alone, a shared key and the policy variable every table of the
   // program (Edit.tables).
   const own = (tableList: PulumiTable[], plan: () => void) => {

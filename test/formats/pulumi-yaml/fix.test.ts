@@ -93,3 +93,19 @@ describe('Pulumi YAML: alias names from table names', () => {
     expect(again.output.get('Pulumi.yaml') ?? out).toBe(out);
   });
 });
+
+describe('Pulumi YAML: names a fix adds', () => {
+  it('a config or configuration key is a name taken (pulumi up rejects a variable named as one)', async () => {
+    for (const block of ['config', 'configuration']) {
+      const text = `name: p\nruntime: yaml\n${block}:\n  region:\n    type: string\n    default: eu-west-1\n  accountId:\n    type: string\nresources:\n  east:\n    type: pulumi:providers:aws\n    properties:\n      region: \${region}\n${table('orders')}`;
+      const r = await processMemory([{ path: 'Pulumi.yaml', text }], 'fix');
+      expect(r.outcomes[0].tables.map((t) => t.fixed)).toEqual([true]);
+      const out = r.output.get('Pulumi.yaml')!;
+      const variables = out.slice(out.indexOf('\nvariables:\n'));
+      expect(variables, block).toMatch(/^ {2}region2:$/m);
+      expect(variables, block).toMatch(/^ {2}accountId2:$/m);
+      expect(variables, block).not.toMatch(/^ {2}(region|accountId):$/m);
+      expect(out).toContain('dynamodb.${region2}.amazonaws.com');
+    }
+  });
+});
