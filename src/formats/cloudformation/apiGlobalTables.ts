@@ -42,6 +42,12 @@ interface Target {
 
 const emptyTarget = (): Target => ({ all: false, ids: new Set(), names: new Set() });
 
+/** A grant's tables, and the obstacle it gives them. */
+interface Grant {
+  target: Target;
+  obstacle: Obstacle;
+}
+
 /** The obstacle of each table of the template (by logical ID), or undefined for a table the deploy does not join into a global table. */
 export type ApiGlobalTables = (id: string, resource: CNode) => Obstacle | undefined;
 
@@ -51,41 +57,46 @@ export function apiGlobalTables(text: string, template: CfnTemplate): ApiGlobalT
   const plugin = template.flavor === 'serverless' && text.includes(GLOBAL_TABLES_PLUGIN) ? pluginTargets(template) : undefined;
   const grants = grantsIn(text, template.root, tablesOf(template));
   if (!plugin && grants.length === 0) return NONE;
+  const granted = byGrants(grants);
   return (id, resource) => {
-    const type = scalarString(child(resource, 'Type'));
+    if (plugin && scalarString(child(resource, 'Type')) === 'AWS::DynamoDB::Table' && targets(plugin.target, id, resource))
+      return { ...plugin.obstacle };
+    return granted(id, resource);
+  };
+}
+
+/** Does the text name the sign's APIs (the cheap test before a template's grants are read)? */
+const namesSign = (text: string, sign: Sign) => new RegExp(`dynamodb:[\\w*?]*${sign.word}`, 'i').test(text);
+
+/** The grants of global-table APIs a text's tree holds (a template, or a service file that includes a file of Resources), read against the tables `tableIds` names. */
+function grantsIn(text: string, root: CNode | null, tableIds: Set<string>, granter?: string): Grant[] {
+  return SIGNS.flatMap((sign) => (namesSign(text, sign) ? (grantTargets(root, tableIds, sign, granter) ?? []) : []));
+}
+
+/** Each table's obstacle from the first grant that names it. */
+function byGrants(grants: Grant[]): ApiGlobalTables {
+  return (id, resource) => {
     // A GlobalTable is version 2019.11.21, its replicas its own.
-    if (type === 'AWS::DynamoDB::GlobalTable') return undefined;
-    if (plugin && type === 'AWS::DynamoDB::Table' && targets(plugin.target, id, resource)) return { ...plugin.obstacle };
+    if (scalarString(child(resource, 'Type')) === 'AWS::DynamoDB::GlobalTable') return undefined;
     const grant = grants.find((g) => targets(g.target, id, resource));
     return grant ? { ...grant.obstacle } : undefined;
   };
 }
 
-/** The grants of global-table APIs a text's tree holds (a template, or a service file that includes a file of Resources), read against the tables `tableIds` names. */
-function grantsIn(text: string, root: CNode | null, tableIds: Set<string>, granter?: string): { target: Target; obstacle: Obstacle }[] {
-  return SIGNS.flatMap((sign) =>
-    new RegExp(`dynamodb:[\\w*?]*${sign.word}`, 'i').test(text) ? (grantTargets(root, tableIds, sign, granter) ?? []) : [],
-  );
-}
-
 /** Does the text name a global-table API a grant could hold (the cheap test before a parse)? */
 export function mayGrantGlobalTables(text: string): boolean {
-  return SIGNS.some((sign) => new RegExp(`dynamodb:[\\w*?]*${sign.word}`, 'i').test(text));
+  return SIGNS.some((sign) => namesSign(text, sign));
 }
 
 /**
  * The obstacle a grant in another file of a Serverless service's stack (parsed: `root`; `granter`
  * names it) gives each table `tableIds` names (the tables the grant's Ref and GetAtt may name): a
  * service file and the files of Resources it includes deploy in one stack, so the grant joins them
- * as one beside the table does.
+ * as one beside the table does (read as apiGlobalTables reads a template's own).
  */
 export function includedGrants(text: string, root: CNode | null, tableIds: Set<string>, granter: string): ApiGlobalTables {
   const grants = grantsIn(text, root, tableIds, granter);
-  if (grants.length === 0) return NONE;
-  return (id, resource) => {
-    const grant = grants.find((g) => targets(g.target, id, resource));
-    return grant ? { ...grant.obstacle } : undefined;
-  };
+  return grants.length === 0 ? NONE : byGrants(grants);
 }
 
 function targets(target: Target, id: string, resource: CNode): boolean {
@@ -101,7 +112,7 @@ function targets(target: Target, id: string, resource: CNode): boolean {
 // ---------------------------------------------------------------- grants
 
 /** The logical IDs of the template's tables. */
-function tablesOf(template: CfnTemplate): Set<string> {
+export function tablesOf(template: CfnTemplate): Set<string> {
   const ids = new Set<string>();
   for (const p of template.resources.pairs) if (TABLE_TYPES.includes(scalarString(child(p.value, 'Type')) ?? '')) ids.add(p.key);
   return ids;
@@ -130,12 +141,7 @@ function strings(node: CNode | null | undefined, out: string[] = []): string[] {
 }
 
 /** A template's grants of the sign's APIs (its statements anywhere in it: roles, policies, SAM functions, provider.iam). */
-function grantTargets(
-  root: CNode | null,
-  tableIds: Set<string>,
-  sign: Sign,
-  granter?: string,
-): { target: Target; obstacle: Obstacle } | undefined {
+function grantTargets(root: CNode | null, tableIds: Set<string>, sign: Sign, granter?: string): Grant | undefined {
   const target = emptyTarget();
   const actions = new Set<string>();
   const seen = new Set<CNode>();

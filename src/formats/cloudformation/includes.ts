@@ -14,7 +14,7 @@ import { GLOBAL_TABLES_PLUGIN, LOCAL_MIGRATION_PLUGIN } from '../../rule/facts.j
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { pair, parseYaml, type CNode } from '../yaml/tree.js';
 import type { CfnDetection, CfnTemplate } from './detect.js';
-import { includedGrants, mayGrantGlobalTables } from './apiGlobalTables.js';
+import { includedGrants, mayGrantGlobalTables, tablesOf, type ApiGlobalTables } from './apiGlobalTables.js';
 
 /** A LOCAL_MIGRATION_PLUGIN named in a service file's text, as a list item or a quoted string. */
 const LOCAL_PLUGIN_IN_TEXT = new RegExp(`(?:^|[\\s'"[,])(${LOCAL_MIGRATION_PLUGIN.source.slice(1, -1)})(?=['"\\s,\\]]|$)`, 'm');
@@ -109,7 +109,7 @@ async function grantsOfIncluded(
   context: DiskContext,
   open: CfnDetection['tables'],
 ): Promise<void> {
-  const ids = new Set(detection.tables.filter((t) => t.kind === 'table').map((t) => t.address));
+  const ids = tableIdsOf(detection);
   const seen = new Set<string>();
   for (const m of file.text.matchAll(INCLUDE)) {
     const rel = m[1].replace(/^['"]|['"]$/g, '');
@@ -126,11 +126,17 @@ async function grantsOfIncluded(
       continue; // its own scan reports the error
     }
     const grants = includedGrants(included.text, root, ids, `${included.path}, which the service includes,`);
-    for (const t of open) {
-      const granted = grants(t.address, t.resource);
-      if (granted && !t.encryption.obstacles.some((o) => o.kind === granted.kind)) t.encryption.obstacles.push(granted);
-    }
+    for (const t of open) addGranted(t, grants);
   }
+}
+
+/** The logical IDs of the file's tables, which a grant elsewhere in the stack may name. */
+const tableIdsOf = (detection: CfnDetection) => new Set(detection.templates.flatMap((t) => [...tablesOf(t)]));
+
+/** A table's obstacle from a grant of another file of the stack (by logical ID, as apiGlobalTables is asked), unless it has one of that kind already. */
+function addGranted(t: CfnDetection['tables'][number], grants: ApiGlobalTables | undefined): void {
+  const granted = grants?.(t.resourcePair.key, t.resource);
+  if (granted && !t.encryption.obstacles.some((o) => o.kind === granted.kind)) t.encryption.obstacles.push(granted);
 }
 
 /** `${file(path)}` and `${file(path):key}` as service files write them. */
@@ -146,7 +152,7 @@ function ofIncludes(detection: CfnDetection, file: SourceFile, context: DiskCont
       includedGrants(
         includes.grants.text,
         includes.grants.root,
-        new Set(detection.tables.filter((t) => t.kind === 'table').map((t) => t.address)),
+        tableIdsOf(detection),
         `${includes.grants.path}, which includes this file,`,
       );
     for (const t of open) {
@@ -154,8 +160,7 @@ function ofIncludes(detection: CfnDetection, file: SourceFile, context: DiskCont
       if (include !== undefined) t.encryption.obstacles.push({ kind: 'key-include', include });
       if (includes.globalTables && t.type === 'AWS::DynamoDB::Table')
         t.encryption.obstacles.push(globalTablesPlugin(includes.globalTables.v2));
-      const granted = grants?.(t.address, t.resource);
-      if (granted && !t.encryption.obstacles.some((o) => o.kind === granted.kind)) t.encryption.obstacles.push(granted);
+      addGranted(t, grants);
       const cautions = [...(t.encryption.cautions ?? [])];
       if (includes.boundary && !cautions.some((c) => c.kind === 'permissions-boundary'))
         cautions.push({ kind: 'permissions-boundary', where: [includes.boundary] });
