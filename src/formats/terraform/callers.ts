@@ -62,13 +62,13 @@ async function callsOf(file: SourceFile, context: DiskContext): Promise<Call[]> 
 }
 
 /**
- * The obstacles of each open table of a child module that its callers give it (see above); `moduleTops`:
- * the blocks of every file of the module (its outputs).
+ * The obstacles of each open table (`aws_dynamodb_table`s: detect.ts picks them) of a child module that
+ * its callers give it (see above); `moduleTops`: the blocks of every file of the module (its outputs).
  */
 export async function callerObstacles(file: SourceFile, open: TfTable[], moduleTops: TopBlock[], context: DiskContext): Promise<void> {
   const outputs = tableOutputs(moduleTops);
   for (const call of await callsOf(file, context))
-    for (const t of open) if (t.kind === 'table') await obstaclesThrough(call, outputs, t.label, t.encryption.obstacles);
+    for (const t of open) await obstaclesThrough(call, outputs, t.label, t.encryption.obstacles);
 }
 
 /**
