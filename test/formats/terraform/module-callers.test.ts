@@ -125,3 +125,49 @@ resource "aws_dynamodb_table_replica" "dr" {
     expect(root.fixable).toBe(true);
   });
 });
+
+describe("a child module's table, through callers elsewhere in the run's trees", () => {
+  const replica = (label: string) =>
+    `\nresource "aws_dynamodb_table_replica" "dr" {\n  provider         = aws.dr\n  global_table_arn = module.${label}.table_arn\n}\n`;
+  /** The module's table (files `module()` under `at`) in scan and fix, beside `callers`. */
+  async function tableAt(at: string, callers: { path: string; text: string }[]) {
+    const files = [...callers, ...module().map((f) => ({ ...f, path: f.path.replace(/^table\//, at) }))];
+    const [scan, fix] = await Promise.all([processMemory(files, 'scan'), processMemory(files, 'fix')]);
+    const of = (r: typeof scan) =>
+      r.outcomes
+        .filter((o) => o.file.path.startsWith(at))
+        .flatMap((o) => o.tables)
+        .find((t) => t.address === 'aws_dynamodb_table.this')!;
+    expect(of(fix).fixable).toBe(of(scan).fixable);
+    return { fixable: of(scan).fixable, blocker: of(scan).blocker ?? '', fixed: of(fix).fixed === true };
+  }
+
+  it('an environment folder beside the modules folder (envs/prod -> ../../modules/table)', async () => {
+    const t = await tableAt('modules/table/', [
+      { path: 'envs/prod/main.tf', text: 'module "orders" {\n  source = "../../modules/table"\n  name   = "orders"\n}\n' },
+      { path: 'envs/prod/dr.tf', text: replica('orders') },
+    ]);
+    expect(t.fixable).toBe(false);
+    expect(t.fixed).toBe(false);
+    expect(t.blocker).toContain('it is the global table of aws_dynamodb_table_replica.dr of envs/prod/dr.tf (through module.orders)');
+  });
+
+  it("an example below the module (examples/basic -> ../../), and a caller's label of its own", async () => {
+    const t = await tableAt('', [
+      { path: 'examples/basic/main.tf', text: `module "table" {\n  source = "../../"\n  name   = "orders"\n}\n${replica('table')}` },
+    ]);
+    expect(t.fixable).toBe(false);
+    expect(t.blocker).toContain('aws_dynamodb_table_replica.dr of examples/basic/main.tf (through module.table)');
+  });
+
+  it('callers elsewhere that do nothing with the table, or call another module, change nothing', async () => {
+    const t = await tableAt('modules/table/', [
+      { path: 'envs/prod/main.tf', text: 'module "orders" {\n  source = "../../modules/table"\n  name   = "orders"\n}\n' },
+      {
+        path: 'envs/dev/main.tf',
+        text: `module "orders" {\n  source = "../../modules/other"\n  name   = "orders"\n}\n${replica('orders')}`,
+      },
+    ]);
+    expect(t).toEqual({ fixable: true, blocker: '', fixed: true });
+  });
+});
