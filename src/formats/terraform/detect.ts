@@ -23,7 +23,7 @@ import type { JsonModel } from './tfjson.js';
 import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
 import { isReference, type Raw, type Reference, type TableKind } from '../../rule/peers/facts.js';
 import { blockComments, suppressionsOf } from './suppress.js';
-import { awsProviderMajor, providersByRegion, regionKey } from './module.js';
+import { AWS_KMS_KEY_ARN_SINCE, awsProviderMajor, awsProviderPinBelow, providersByRegion, regionKey } from './module.js';
 import { passedProvider, placeOf, placementObstacle, type Placement } from './placement.js';
 import { callerObstacles } from './callers.js';
 import { resourcePolicyObstacle } from './resourcePolicy.js';
@@ -579,7 +579,13 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   const tops = () => (module ??= moduleTops(file, det, context));
   let required: Promise<TopBlock[]> | undefined;
   const requirements = () => (required ??= requirementTops(file, det, context));
+  let oldProvider: Promise<Obstacle | undefined> | undefined;
   for (const t of open) {
+    const old = t.kind === 'module' ? undefined : await (oldProvider ??= olderProvider(tops, requirements, context));
+    if (old) {
+      t.encryption.obstacles.push(old);
+      continue;
+    }
     const place = tablePlace(t);
     const misplaced = await placementObstacle(place, requirements);
     if (misplaced) {
@@ -660,6 +666,38 @@ async function firstObstacle(places: Placement[], tops: () => Promise<TopBlock[]
   for (const p of places) {
     const o = await placementObstacle(p, tops);
     if (o) return o;
+  }
+  return undefined;
+}
+
+/**
+ * A module that pins hashicorp/aws to versions without `kms_key_arn` (a Terraform 0.11-era root's
+ * `provider "aws" { version = "~> 1.60" }`, or its lock file's version), or Terraform to 0.11
+ * (`required_version`): terraform plan would reject what a fix writes.
+ */
+async function olderProvider(
+  tops: () => Promise<TopBlock[]>,
+  requirements: () => Promise<TopBlock[]>,
+  context: DiskContext | undefined,
+): Promise<Obstacle | undefined> {
+  const siblings = context ? await context.siblings() : [];
+  const pins = siblings.filter((f) => /(^|[\\/])\.terraform\.lock\.hcl$/.test(f.path) || f.text.includes('required_version'));
+  const all = [...(await requirements()), ...(await tops()), ...(await siblingBlocks(pins))];
+  const pin = awsProviderPinBelow(all);
+  const shape = (step: string) => ({ kind: 'code-shape' as const, step });
+  if (pin)
+    return shape(
+      `the module pins hashicorp/aws with ${pin}, a version without kms_key_arn in server_side_encryption, which a fix would ` +
+        `use (terraform plan would fail): upgrade the provider to ${AWS_KMS_KEY_ARN_SINCE} or later, then run kmsfix again`,
+    );
+  for (const t of all) {
+    const v = t.type === 'terraform' ? t.attr('required_version')?.lit : undefined;
+    const below = v?.type === 'string' ? pinnedBelow('', v.value, '0.12.0') : undefined;
+    if (below)
+      return shape(
+        `the module requires Terraform 0.11 (required_version ${below.replace(/^version /, '')}), which cannot read the 0.12 ` +
+          'syntax a fix writes (terraform plan would fail): upgrade Terraform to 0.12 or later, then run kmsfix again',
+      );
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import { holdsKeyPolicy, type KeyPolicyMode } from '../../rule/keyPolicy.js';
 import { aliasParts } from '../../rule/keySettings.js';
 import { isObj, isStr, readBody, type Value } from './hclvalue.js';
 import { isAwsRequirement, placeKey, placeOf, providerRef, requiredProviders } from './placement.js';
+import { pinnedBelow } from './moduleVersion.js';
 import type { TopBlock } from './topBlocks.js';
 
 /** A shared key an earlier run declared, and its replica keys. */
@@ -152,6 +153,35 @@ export function awsProviderMajor(tops: TopBlock[]): number {
   const locked = tops.find((t) => t.type === 'provider' && /(^|\/)hashicorp\/aws$/.test(t.labels[0] ?? ''));
   const version = locked?.attr('version')?.lit;
   return version?.type === 'string' ? lowestMajor(version.value) : 0;
+}
+
+/**
+ * The first hashicorp/aws version with `kms_key_arn` in `server_side_encryption`
+ * (hashicorp/terraform-provider-aws#11081, merged in early 2020; kmsfix asks for this release or later).
+ */
+export const AWS_KMS_KEY_ARN_SINCE = '2.49.0';
+
+/**
+ * How the module pins hashicorp/aws to versions without `kms_key_arn` (AWS_KMS_KEY_ARN_SINCE), as
+ * written: a `required_providers` constraint, the legacy `version` of a `provider "aws"` block, or the
+ * version its lock file selected; undefined when a version it allows has it, or nothing pins it.
+ */
+export function awsProviderPinBelow(tops: TopBlock[]): string | undefined {
+  for (const [name, req] of requiredProviders(tops)) {
+    const v: Value | undefined = isObj(req) ? req.obj.get('version') : req;
+    const pin = isAwsRequirement(name, req) && isStr(v) ? pinnedBelow('', v.str, AWS_KMS_KEY_ARN_SINCE) : undefined;
+    if (pin) return `required_providers ${name} ${pin}`;
+  }
+  for (const t of tops) {
+    if (t.type !== 'provider') continue;
+    const v = t.attr('version')?.lit;
+    if (v?.type !== 'string') continue;
+    const lock = /(^|\/)hashicorp\/aws$/.test(t.labels[0] ?? '');
+    if (!lock && t.labels[0] !== 'aws') continue;
+    const pin = pinnedBelow('', v.value, AWS_KMS_KEY_ARN_SINCE);
+    if (pin) return lock ? `.terraform.lock.hcl (version ${v.value})` : `provider "aws" ${pin}`;
+  }
+  return undefined;
 }
 
 /** The module's locals whose value is a plain string (no interpolation). */
