@@ -1,5 +1,6 @@
 /** The CloudFormation family: CloudFormation and SAM templates (YAML, JSON) and serverless.yml. */
-import type { Format } from '../../core/types.js';
+import type { Format, SourceFile } from '../../core/types.js';
+import { embeddedTables, namesTableType, templateBodies } from '../embedded.js';
 import { detectCloudFormation, type CfnDetection } from './detect.js';
 import { withIncludes } from './includes.js';
 import { withSynthOutput } from './synthesized.js';
@@ -13,7 +14,8 @@ export const cloudformation: Format<CfnDetection> = {
   // table beside a CDK app), and how the service files above it include it (a file that could be included only).
   detect: (file, context) => {
     const d = withSynthOutput(detectCloudFormation(file), file, context);
-    return d instanceof Promise ? d.then((r) => withIncludes(r, file, context)) : withIncludes(d, file, context);
+    const r = d instanceof Promise ? d.then((x) => withIncludes(x, file, context)) : withIncludes(d, file, context);
+    return file.text.includes('TemplateBody') && namesTableType(file.text) ? withEmbedded(r, file) : r;
   },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
   fix: async (group, options) => (fixModule ??= await import('./fix.js')).fixCloudFormation(group, options),
@@ -21,5 +23,12 @@ export const cloudformation: Format<CfnDetection> = {
   verify: (files, options) =>
     files.map((f) => (f.edits.length > 0 ? verifyCloudFormation(f.before.detection, f.detection, f.fixed, options) : [])),
 };
+
+/** The file's tables, and those of the templates of its `TemplateBody` strings (src/formats/embedded.ts: reported, never fixed). */
+async function withEmbedded(d: CfnDetection | Promise<CfnDetection>, file: SourceFile): Promise<CfnDetection> {
+  const own = await d;
+  const rows = await embeddedTables(file, templateBodies(file.text));
+  return rows.length ? { ...own, tables: [...own.tables, ...(rows as CfnDetection['tables'])] } : own;
+}
 
 export default cloudformation;

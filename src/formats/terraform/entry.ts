@@ -15,7 +15,11 @@ export const isTerragruntUnit = (path: string) => /(^|[\\/])terragrunt\.hcl$/.te
 export const terraformEntry: FormatEntry = {
   name: 'terraform',
   accepts: (path) => /\.tf(\.json)?$/i.test(path) || isTerragruntUnit(path),
-  prefilter: (text) => (text.includes('dynamodb') && TABLE.test(text)) || (text.includes('source') && LOCAL_CALL.test(text)),
+  prefilter: (text) =>
+    (text.includes('dynamodb') && TABLE.test(text)) ||
+    (text.includes('source') && LOCAL_CALL.test(text)) ||
+    // A CloudFormation template in a heredoc (src/formats/embedded.ts).
+    (text.includes('AWS::DynamoDB::') && text.includes('<<')),
   // A module's files, its lock file (which hashicorp/aws version the module runs with), and its
   // variable files: those Terraform loads for a root module (terraform.tfvars, *.auto.tfvars), and
   // those passed with -var-file (prod.tfvars), which set a variable per environment.

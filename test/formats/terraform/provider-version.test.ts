@@ -56,7 +56,7 @@ describe('a module pinned to a provider or Terraform version a fix cannot use', 
   });
 
   it('versions that have kms_key_arn, or no pin, change nothing', async () => {
-    for (const files of [
+    for (const files of <Record<string, string>[]>[
       {},
       { 'providers.tf': 'provider "aws" {\n  version = "~> 2.0"\n}\n' },
       { 'versions.tf': 'terraform {\n  required_version = ">= 0.12"\n  required_providers {\n    aws = ">= 2.49"\n  }\n}\n' },

@@ -1,0 +1,117 @@
+/**
+ * CloudFormation templates written inside a string (src/formats/embedded.ts): a Terraform heredoc
+ * passed to an `aws_cloudformation_stack`, a StackSet's `TemplateBody`. Their tables are reported
+ * where the string is, with the status their template gives, and never fixed (remisobayo/Terraform20Days
+ * deploys a table this way, and a scan said "0 tables").
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../src/engine/memory.js';
+
+const JSON_TEMPLATE = `{
+  "Resources": {
+    "Orders": {
+      "Type": "AWS::DynamoDB::Table",
+      "Properties": {
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{ "AttributeName": "id", "AttributeType": "S" }],
+        "KeySchema": [{ "AttributeName": "id", "KeyType": "HASH" }]
+      }
+    }
+  }
+}`;
+
+async function rows(files: { path: string; text: string }[]) {
+  const [scan, fix] = await Promise.all([processMemory(files, 'scan'), processMemory(files, 'fix')]);
+  // Never fixed: the fix leaves the strings' tables as they are.
+  for (const o of fix.outcomes)
+    for (const t of o.tables) if (t.address.includes('.') && t.format === 'cloudformation') expect(t.fixed).not.toBe(true);
+  return scan.outcomes.flatMap((o) => o.tables.map((t) => ({ file: o.file.path, ...t })));
+}
+
+describe('a CloudFormation template inside a string', () => {
+  it('a Terraform heredoc in locals, passed to aws_cloudformation_stack', async () => {
+    const text = `locals {\n  body = <<JSON\n${JSON_TEMPLATE}\nJSON\n}\n\nresource "aws_cloudformation_stack" "s" {\n  name          = "s"\n  template_body = local.body\n}\n`;
+    const [t, ...rest] = await rows([{ path: 'main.tf', text }]);
+    expect(rest).toEqual([]);
+    expect(t).toMatchObject({ file: 'main.tf', line: 5, format: 'cloudformation', type: 'AWS::DynamoDB::Table', address: 'body.Orders' });
+    expect(t.status).toBe('aws-owned');
+    expect(t.fixable).toBe(false);
+    expect(t.blocker).toContain('the template is written inside a string (body = <<JSON), which kmsfix does not edit');
+  });
+
+  it('an indented heredoc (<<-EOT) of YAML beside a table of the file, and one of another language', async () => {
+    const text = `resource "aws_cloudformation_stack" "s" {
+  name          = "s"
+  template_body = <<-EOT
+    Resources:
+      Audit:
+        Type: AWS::DynamoDB::Table
+        Properties:
+          SSESpecification:
+            SSEEnabled: true
+            SSEType: KMS
+            KMSMasterKeyId: arn:aws:kms:us-east-1:111122223333:key/abc
+  EOT
+}
+
+resource "aws_iam_policy" "p" {
+  policy = <<POLICY
+{"Statement": []}
+POLICY
+}
+
+resource "aws_dynamodb_table" "t" {
+  name     = "t"
+  hash_key = "id"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+`;
+    const found = await rows([{ path: 'main.tf', text }]);
+    expect(found.map((t) => [t.address, t.line, t.status])).toEqual([
+      ['aws_dynamodb_table.t', 21, 'aws-owned'],
+      ['template_body.Audit', 5, 'customer-managed'],
+    ]);
+  });
+
+  it("a StackSet's TemplateBody, as a YAML block scalar and as a JSON string; two of the same logical ID", async () => {
+    const yaml = `Resources:
+  One:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      TemplateBody: |
+        Resources:
+          Table:
+            Type: AWS::DynamoDB::Table
+            Properties:
+              BillingMode: PAY_PER_REQUEST
+  Two:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      TemplateBody: |
+        Resources:
+          Table:
+            Type: AWS::DynamoDB::GlobalTable
+            Properties:
+              Replicas:
+                - Region: us-east-1
+`;
+    const json = JSON.stringify(
+      { Resources: { S: { Type: 'AWS::CloudFormation::StackSet', Properties: { TemplateBody: JSON_TEMPLATE } } } },
+      null,
+      2,
+    );
+    const found = await rows([
+      { path: 'stacksets.yaml', text: yaml },
+      { path: 'stackset.json', text: `${json}\n` },
+    ]);
+    expect(found.map((t) => [t.file, t.address, t.line, t.type])).toEqual([
+      ['stacksets.yaml', 'TemplateBody.Table', 7, 'AWS::DynamoDB::Table'],
+      ['stacksets.yaml', 'TemplateBody.Table@16', 16, 'AWS::DynamoDB::GlobalTable'],
+      ['stackset.json', 'TemplateBody.Orders', 6, 'AWS::DynamoDB::Table'],
+    ]);
+    expect(found.every((t) => t.fixable === false)).toBe(true);
+  });
+});
