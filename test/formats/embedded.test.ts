@@ -25,7 +25,7 @@ async function rows(files: { path: string; text: string }[]) {
   // Never fixed: the fix leaves the strings' tables as they are.
   for (const o of fix.outcomes)
     for (const t of o.tables) if (t.address.includes('.') && t.format === 'cloudformation') expect(t.fixed).not.toBe(true);
-  return scan.outcomes.flatMap((o) => o.tables.map((t) => ({ file: o.file.path, ...t })));
+  return scan.outcomes.flatMap((o) => o.tables.map((t) => ({ ...t, file: o.file.path })));
 }
 
 describe('a CloudFormation template inside a string', () => {

@@ -1017,6 +1017,7 @@ function globalTableMembers(sf: ts.SourceFile, tables: TsTable[]): void {
       if (source) multiAccount(named(source, ['TableV2']), r.address);
     }
   }
+  if (sf.text.includes('GlobalTable')) legacyGlobalTables(sf, tables);
   if (!sf.text.includes('multiAccountReplicationTo')) return;
   const visit = (n: ts.Node): void => {
     if (ts.isCallExpression(n)) {
@@ -1031,6 +1032,54 @@ function globalTableMembers(sf: ts.SourceFile, tables: TsTable[]): void {
       }
     }
     ts.forEachChild(n, visit);
+  };
+  visit(sf);
+}
+
+/**
+ * Pulumi's `aws.dynamodb.GlobalTable` and CDK for Terraform's `DynamodbGlobalTable` (Terraform's
+ * aws_dynamodb_global_table): a global table of version 2017.11.29 (Legacy), which takes no
+ * customer-managed key, joining the tables its `dependsOn` names or whose `name` it repeats. A fix
+ * of those would fail at deploy, as in Terraform (src/formats/terraform/detect.ts legacyGlobalTable).
+ */
+function legacyGlobalTables(sf: ts.SourceFile, tables: TsTable[]): void {
+  const members = tables.filter((t) => t.kind === 'PulumiTable' || t.kind === 'DynamodbTable');
+  if (members.length === 0) return;
+  const literal = (o: ts.ObjectLiteralExpression | undefined, name: string) => {
+    const v = o && propValue(sf, o, name);
+    return v && (ts.isStringLiteral(v) || ts.isNoSubstitutionTemplateLiteral(v)) ? v.text : undefined;
+  };
+  const visit = (n: ts.Node): void => {
+    ts.forEachChild(n, visit);
+    if (!ts.isNewExpression(n)) return;
+    const callee = n.expression.getText(sf);
+    const pulumi = /(^|\.)dynamodb\.GlobalTable$/.test(callee) && sf.text.includes('@pulumi/aws');
+    if (!pulumi && !/(^|\.)DynamodbGlobalTable$/.test(callee)) return;
+    // Pulumi: (name, args, opts); CDK for Terraform: (scope, id, config), dependsOn among the config.
+    const arg = (i: number) => {
+      const a = n.arguments?.[i];
+      const u = a && unwrap(a);
+      return u && ts.isObjectLiteralExpression(u) ? u : undefined;
+    };
+    const config = arg(pulumi ? 1 : 2);
+    const options = pulumi ? arg(2) : config;
+    const depends = options && propValue(sf, options, 'dependsOn');
+    const joined = new Set(depends && ts.isArrayLiteralExpression(depends) ? depends.elements.map((e) => holderName(e)) : []);
+    const name = literal(config, 'name');
+    const kind = pulumi ? 'aws.dynamodb.GlobalTable' : 'DynamodbGlobalTable';
+    const where = `${kind} ${declaredName(n) ?? `of line ${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`}`;
+    for (const t of members) {
+      const declared = declaredName(t.node);
+      const sameName = name !== undefined && t.props !== undefined && literal(t.props, 'name') === name;
+      if (!(declared && joined.has(declared)) && !sameName) continue;
+      if (t.encryption.obstacles.some((o) => o.kind === 'api-global-table')) continue;
+      t.encryption.obstacles.push({
+        kind: 'api-global-table',
+        version: '2017.11.29',
+        why: `${where} joins it into a global table`,
+        declare: `this table with ${pulumi ? 'replicas' : 'a replica block'} per Region, in place of the ${kind}`,
+      });
+    }
   };
   visit(sf);
 }
