@@ -57,17 +57,41 @@ function sitesOf(sf: ts.SourceFile, cls: ts.ClassDeclaration): ts.NewExpression[
   return newExpressions(sf).filter((n) => ts.isIdentifier(n.expression) && n.expression.text === name);
 }
 
-/** The initializer of the variable `name` as the code at `node` sees it (nearest declaration around it). */
+/**
+ * The initializer of the variable `name` as the code at `node` sees it (nearest declaration around it),
+ * or, for a `let` declared without one, the value of its one assignment in the declaration's scope
+ * (`let stack; ... stack = new Stack(app, id)`, as a jest `beforeEach` writes it).
+ */
 export function initializerOf(node: ts.Node, name: string): ts.Expression | undefined {
   for (let cur: ts.Node | undefined = node.parent; cur; cur = cur.parent) {
     const statements = ts.isSourceFile(cur) || ts.isBlock(cur) || ts.isModuleBlock(cur) ? cur.statements : undefined;
     for (const st of statements ?? []) {
       if (!ts.isVariableStatement(st)) continue;
-      for (const d of st.declarationList.declarations)
-        if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer) return unwrap(d.initializer);
+      for (const d of st.declarationList.declarations) {
+        if (!ts.isIdentifier(d.name) || d.name.text !== name) continue;
+        if (d.initializer) return unwrap(d.initializer);
+        return cur.getSourceFile().text.includes(`${name} =`) ? onlyAssignment(cur, name) : undefined;
+      }
     }
   }
   return undefined;
+}
+
+/** The value assigned to `name` under `scope`, when it is assigned there exactly once. */
+function onlyAssignment(scope: ts.Node, name: string): ts.Expression | undefined {
+  const found: ts.Expression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isIdentifier(n.left) &&
+      n.left.text === name
+    )
+      found.push(n.right);
+    if (found.length < 2) ts.forEachChild(n, visit);
+  };
+  visit(scope);
+  return found.length === 1 ? unwrap(found[0]) : undefined;
 }
 
 /** The class around `node` whose `this` it sees (arrow functions see their outer `this`). */
@@ -97,7 +121,13 @@ function regionOfProps(sf: ts.SourceFile, props: ts.Expression | undefined, seen
 /** A stack created by `site` (`new Stack(scope, id, props)` or `new MyStack(...)`). */
 function regionOfSite(sf: ts.SourceFile, sym: Sym, site: ts.NewExpression, seen?: Seen): StackRegion {
   const args = site.arguments ?? [];
-  if (sym(site.expression) === STACK) return withScope(sym, args[0], regionOfProps(sf, args[2], seen));
+  if (sym(site.expression) === STACK) {
+    const props = regionOfProps(sf, args[2], seen);
+    // `new Stack()`, `new Stack(undefined, id)` (unit tests): CDK makes an App for it.
+    const scope = args[0] && unwrap(args[0]);
+    if (props === 'agnostic' && (!scope || (ts.isIdentifier(scope) && scope.text === 'undefined'))) return 'agnostic';
+    return withScope(sym, args[0], props);
+  }
   if (sym(site.expression) === PULUMI_STACK) return regionOfPulumiOptions(sf, args[2], seen);
   // A stack class of this file: follow its super(...) call through its constructor's parameters.
   if (!ts.isIdentifier(site.expression)) return 'unknown';
