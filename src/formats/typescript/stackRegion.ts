@@ -81,12 +81,7 @@ export function initializerOf(node: ts.Node, name: string): ts.Expression | unde
 function onlyAssignment(scope: ts.Node, name: string): ts.Expression | undefined {
   const found: ts.Expression[] = [];
   const visit = (n: ts.Node): void => {
-    if (
-      ts.isBinaryExpression(n) &&
-      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isIdentifier(n.left) &&
-      n.left.text === name
-    )
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left) && n.left.text === name)
       found.push(n.right);
     if (found.length < 2) ts.forEachChild(n, visit);
   };
