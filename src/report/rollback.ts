@@ -163,6 +163,15 @@ export function rollbackNote(tables: TableReport[], opts: { existingKey: boolean
       },
     );
   }
+  if (!opts.existingKey && [...families].some((f) => f === 'cdk' || f === 'cdk-v2' || f === 'cdk-l1'))
+    out.push({
+      first: '  ',
+      indent: '  ',
+      text:
+        "AWS CDK: where another stack of the app grants on a table (a cross-stack reference, which the fix extended to the table's key), " +
+        "step 1 drops the key's export that stack still imports, and CloudFormation refuses it (`Export ... cannot be deleted as it is in use`): " +
+        "in step 1, keep the export with `this.exportValue(<key>.keyArn)` in the table's stack, and remove that line with the key in step 2.",
+    });
   if (kept.length)
     out.push({
       first: '  ',

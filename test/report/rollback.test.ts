@@ -58,6 +58,10 @@ describe('rollbackNote', () => {
     ]);
     expect(text).toContain('Roll back in two deploys');
     expect(text).not.toContain('plans no change');
+    // A stack that grants on the table imports the key's ARN: step 1 keeps that export (tkh2s0810/my_app, plutomi).
+    expect(text).toContain("in step 1, keep the export with `this.exportValue(<key>.keyArn)` in the table's stack");
+    expect(note([table('serverless', 'AWS::DynamoDB::Table', 'aws-owned')])).not.toContain('exportValue');
+    expect(note([table('cdk', 'aws-cdk-lib.aws_dynamodb.Table', 'aws-owned')], true)).not.toContain('exportValue');
   });
 
   it('--kms-key-arn: one deploy; the key is not touched; a Terraform revert leaves the table on that key', () => {
