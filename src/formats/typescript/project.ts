@@ -102,3 +102,32 @@ export function compareVersions(a: Version, b: Version): number {
 export function majorOf(range: string | undefined): number | undefined {
   return lowestVersion(range)?.[0];
 }
+
+/**
+ * The version of `name` the nearest lock file installs (from the file's folder up): package-lock.json
+ * (`packages["node_modules/<name>"]`, or lockfile v1's `dependencies`), else yarn.lock (v1 and Berry);
+ * undefined when neither says.
+ */
+export async function lockedVersion(file: SourceFile, name: string, context: DiskContext | undefined): Promise<string | undefined> {
+  const npm = await context?.projectFile(file, 'package-lock.json', (f) => f.text.includes(`"${name}"`) || f.text.includes(`/${name}"`));
+  if (npm) {
+    try {
+      const lock = JSON.parse(npm.text) as {
+        packages?: Record<string, { version?: unknown }>;
+        dependencies?: Record<string, { version?: unknown }>;
+      };
+      const v = lock.packages?.[`node_modules/${name}`]?.version ?? lock.dependencies?.[name]?.version;
+      if (typeof v === 'string') return v;
+    } catch {
+      // Not JSON: as if absent.
+    }
+  }
+  const yarn = await context?.projectFile(file, 'yarn.lock', (f) => f.text.includes(`${name}@`));
+  if (!yarn) return undefined;
+  // `"@pulumi/pulumi@^3.0.0", ...:` then `  version "3.109.0"` (v1) or `  version: 3.109.0` (Berry).
+  const escaped = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const m = new RegExp(`^"?${escaped}@[^\\n]*:\\r?\\n(?:[ \\t]+[^\\n]*\\r?\\n)*?[ \\t]+version:?[ \\t]+"?([\\w.+-]+)"?`, 'm').exec(
+    yarn.text,
+  );
+  return m?.[1];
+}

@@ -4,7 +4,8 @@
  * fix reads the account and partition of its key policy through, came in @pulumi/aws 6.0.0 (5.x has
  * only the promise forms, `getCallerIdentity(opts)`); `pulumi.jsonStringify`, which writes the policy,
  * in @pulumi/pulumi 3.50.0. The version read is the lowest the nearest package.json that lists the
- * package allows (project.ts); with none, or a range that sets no floor, tables are fixed as before.
+ * package allows (project.ts), unless the nearest lock file (package-lock.json, yarn.lock) installs a
+ * version that has it; with none, or a range that sets no floor, tables are fixed as before.
  * Below it a table's generated key would not compile: a `generated-key` obstacle (--kms-key-arn writes
  * neither lookups nor policy) whose step names the version to upgrade to, or what to write by hand.
  */
@@ -13,7 +14,7 @@ import { WAIVABLE } from '../../rule/blockers.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import type { TsDetection } from './detect.js';
 import { PULUMI, PULUMI_AWS } from './keys.js';
-import { compareVersions, declaredRange, lowestVersion, type Version } from './project.js';
+import { compareVersions, declaredRange, lockedVersion, lowestVersion, type Version } from './project.js';
 
 /** What the generated key of a Pulumi fix writes that came late: in which package, since which version, and the form older versions take. */
 const LIMITS: { pkg: string; version: Version; lacks: string; instead: string }[] = [
@@ -37,11 +38,15 @@ const LIMITS: { pkg: string; version: Version; lacks: string; instead: string }[
 export function pulumiVersionLimits(file: SourceFile, d: TsDetection, context: DiskContext | undefined): Promise<void> | undefined {
   const open = d.tables.filter((t) => t.kind === 'PulumiTable' && fixWanted(decide(t.encryption, WAIVABLE)));
   if (open.length === 0 || !context) return undefined;
-  return Promise.all(LIMITS.map((l) => declaredRange(file, l.pkg, context))).then((ranges) => {
-    const unmet = LIMITS.flatMap((l, i) => {
+  return Promise.all(LIMITS.map((l) => declaredRange(file, l.pkg, context))).then(async (ranges) => {
+    const unmet: ((typeof LIMITS)[number] & { range: string | undefined })[] = [];
+    for (const [i, l] of LIMITS.entries()) {
       const lowest = lowestVersion(ranges[i]);
-      return lowest && compareVersions(lowest, l.version) < 0 ? [{ ...l, range: ranges[i] }] : [];
-    });
+      if (!lowest || compareVersions(lowest, l.version) >= 0) continue;
+      // The range allows older versions; the lock file says which one a build installs.
+      const locked = lowestVersion(await lockedVersion(file, l.pkg, context));
+      if (!locked || compareVersions(locked, l.version) < 0) unmet.push({ ...l, range: ranges[i] });
+    }
     if (unmet.length === 0) return;
     const at = (l: (typeof unmet)[number]) => `${l.pkg} to ${l.version.join('.')} or later`;
     const step =

@@ -80,6 +80,25 @@ describe('Pulumi: the @pulumi/aws and @pulumi/pulumi a project declares, and the
     for (const none of nones) expect(await scanWith(none)).toBe('fixable');
   });
 
+  it('a range below the floor that the lock file installs past it (lakindu2002/cold-start-mitigator): fixed; a lock below it: not', async () => {
+    const declared = pkg({ '@pulumi/aws': '^6.0.0', '@pulumi/pulumi': '^3.0.0' });
+    const npmLock = (v: string) => ({ lockfileVersion: 3, packages: { '': {}, 'node_modules/@pulumi/pulumi': { version: v } } });
+    expect(await scanWith({ 'package.json': declared, 'package-lock.json': npmLock('3.109.0') })).toBe('fixable');
+    expect(await scanWith({ 'infra/package.json': declared, 'package-lock.json': npmLock('3.109.0') })).toBe('fixable');
+    expect(await scanWith({ 'package.json': declared, 'package-lock.json': npmLock('3.40.0') })).toMatch(
+      /@pulumi\/pulumi \^3\.0\.0, which has no pulumi\.jsonStringify/,
+    );
+    // Lock file v1, yarn v1 and Berry.
+    expect(
+      await scanWith({ 'package.json': declared, 'package-lock.json': { dependencies: { '@pulumi/pulumi': { version: '3.109.0' } } } }),
+    ).toBe('fixable');
+    const yarn = (line: string) =>
+      `"@pulumi/aws@^6.0.0":\n  version "6.25.0"\n\n"@pulumi/pulumi@^3.0.0", "@pulumi/pulumi@^3.40.0":\n  resolution: "@pulumi/pulumi@npm:3.109.0"\n  ${line}\n`;
+    expect(await scanWith({ 'package.json': declared, 'yarn.lock': yarn('version "3.109.0"') })).toBe('fixable');
+    expect(await scanWith({ 'package.json': declared, 'yarn.lock': yarn('version: 3.109.0') })).toBe('fixable');
+    expect(await scanWith({ 'package.json': declared, 'yarn.lock': yarn('version "3.49.0"') })).not.toBe('fixable');
+  });
+
   it('fix: nothing written below the floor; with --kms-key-arn the table is fixed (no lookups, no jsonStringify)', async () => {
     const files = filesOf({ 'package.json': pkg({ '@pulumi/aws': '^5.42.0', '@pulumi/pulumi': '~3.40.0' }) });
     expect((await processMemory(files, 'fix')).output.get(PROGRAM)).toBe(program);
