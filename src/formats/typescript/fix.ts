@@ -64,10 +64,18 @@ const keyStatementOf = (t: TsTable): ts.Statement => t.keyStatement ?? t.stateme
 /** The @cdktf/provider-aws layout the table's file imports it in (the key and lookups come from the same one). */
 const layoutOf = (t: TsTable): CdktfLayout => (t.generation === 'cdktf-namespaced' ? 'namespaced' : 'lib');
 
+/**
+ * An id in camelCase, an acronym as one word (`IDS-Simulations-Table` -> `idsSimulationsTable`,
+ * `URLTable` -> `urlTable`, `user-ID` -> `userId`).
+ */
 function camelName(s: string): string {
   const words = s.split(/[^A-Za-z0-9]+/).filter(Boolean);
   if (words.length === 0) return 'table';
-  const joined = words.map((w, i) => (i === 0 ? w[0].toLowerCase() + w.slice(1) : w[0].toUpperCase() + w.slice(1))).join('');
+  const acronym = (w: string) => w.length > 1 && /^[A-Z0-9]+$/.test(w) && /[A-Z]/.test(w);
+  const first = (w: string) =>
+    acronym(w) ? w.toLowerCase() : w.replace(/^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (m) => m.toLowerCase());
+  const next = (w: string) => (acronym(w) ? w[0] + w.slice(1).toLowerCase() : w[0].toUpperCase() + w.slice(1));
+  const joined = words.map((w, i) => (i === 0 ? first(w) : next(w))).join('');
   return /^[0-9]/.test(joined) ? 'table' + joined : joined;
 }
 
@@ -283,6 +291,8 @@ function nameSuffix(idNode: ts.Expression, pulumi: boolean, word: 'key' | 'alias
       : undefined);
   const cap = word[0].toUpperCase() + word.slice(1);
   if (id !== undefined && /^[a-z0-9]+([-_][a-z0-9]+)+$/.test(id)) return (id.includes('_') && !id.includes('-') ? '_' : '-') + word;
+  // Capitalized words joined by hyphens (`IDS-Simulations-Table`): one more (`-Key`).
+  if (id !== undefined && /^[A-Z0-9][A-Za-z0-9]*(-[A-Z0-9][A-Za-z0-9]*)+$/.test(id)) return '-' + cap;
   if (pulumi && id !== undefined && !/[A-Z]/.test(id)) return '-' + word;
   return cap;
 }

@@ -1,0 +1,35 @@
+/**
+ * The names a CDK fix gives a table's key: the variable in camelCase with an acronym as one word, and
+ * the construct id with the table id's own separator (aws-solutions/iot-device-simulator's
+ * `IDS-Simulations-Table` gave `iDSSimulationsTableKey` and `IDS-Simulations-TableKey`).
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+async function fixed(id: string) {
+  const text = `import * as cdk from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+
+export class S extends cdk.Stack {
+  constructor(scope: cdk.App, id: string) {
+    super(scope, id);
+    new dynamodb.Table(this, '${id}', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+  }
+}
+`;
+  const r = await processMemory([{ path: 'lib/s.ts', text }], 'fix');
+  return r.outcomes[0].newText ?? '';
+}
+
+describe("a CDK table key's variable and id", () => {
+  it.each([
+    ['IDS-Simulations-Table', 'idsSimulationsTableKey', 'IDS-Simulations-Table-Key'],
+    ['URLTable', 'urlTableKey', 'URLTableKey'],
+    ['user-ID', 'userIdKey', 'user-IDKey'],
+    ['Orders', 'ordersKey', 'OrdersKey'],
+    ['orders-table', 'ordersTableKey', 'orders-table-key'],
+  ])('%s: %s, %s', async (id, variable, keyId) => {
+    const out = await fixed(id);
+    expect(out).toContain(`const ${variable} = new kms.Key(this, '${keyId}'`);
+  });
+});
