@@ -72,8 +72,7 @@ function camelName(s: string): string {
   const words = s.split(/[^A-Za-z0-9]+/).filter(Boolean);
   if (words.length === 0) return 'table';
   const acronym = (w: string) => w.length > 1 && /^[A-Z0-9]+$/.test(w) && /[A-Z]/.test(w);
-  const first = (w: string) =>
-    acronym(w) ? w.toLowerCase() : w.replace(/^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (m) => m.toLowerCase());
+  const first = (w: string) => (acronym(w) ? w.toLowerCase() : w.replace(/^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (m) => m.toLowerCase()));
   const next = (w: string) => (acronym(w) ? w[0] + w.slice(1).toLowerCase() : w[0].toUpperCase() + w.slice(1));
   const joined = words.map((w, i) => (i === 0 ? first(w) : next(w))).join('');
   return /^[0-9]/.test(joined) ? 'table' + joined : joined;
