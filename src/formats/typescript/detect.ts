@@ -36,6 +36,7 @@ import { objectOf, readOptions, readsExisting, unreadableOptionsStep } from './o
 import { callExpressions, isJavaScript, newExpressions, parseTypeScript, rootName, stringValue, ts, unwrap } from './parse.js';
 import { factorySites, type FactorySite } from './factories.js';
 import { solutionsConstructSites } from './solutionsConstructs.js';
+import { pulumiCloudSites } from './pulumiCloud.js';
 import { functionOf } from './scopes.js';
 import { noRegion, stackClassCreatedElsewhere, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
@@ -708,8 +709,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     else if (!props && spread) {
       encryption = unreadable(`${cls.type}'s props come from the spread ${spread}, so kmsfix cannot see their encryption`);
       encryption.obstacles.push({ kind: 'unreadable-props' });
-    } else if (!props && via?.defaultChoice) {
-      // The creating code's defaults alone (a Solutions Construct given no dynamoTableProps).
+    } else if (!props && (via?.defaultChoice || via?.noEncryption)) {
+      // The creating code's defaults alone (a Solutions Construct given no dynamoTableProps, @pulumi/cloud's Table).
       encryption = factsOf(c, cls.kind, ts.factory.createObjectLiteralExpression());
     } else if (!props && via?.unreadable) {
       encryption = unreadable(`${cls.type}: ${via.unreadable}, so kmsfix cannot see its table's encryption`);
@@ -908,6 +909,9 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   // A Solutions Construct that creates a table (`new LambdaToDynamoDB(this, 'Feed', { dynamoTableProps })`): never fixed.
   if (!js && sf.text.includes('@aws-solutions-constructs/'))
     for (const site of solutionsConstructSites(sf, newExpressions(sf), c.sym)) tables.push(tableOf(site.call, site.cls, site));
+  // @pulumi/cloud's Table, which creates an aws.dynamodb.Table with the AWS owned key: never fixed.
+  if (!js && sf.text.includes('@pulumi/cloud'))
+    for (const site of pulumiCloudSites(sf, newExpressions(sf), c.sym)) tables.push(tableOf(site.call, site.cls, site));
   // A subclass of a table class (`class AuditTable extends Table { constructor(...) { super(scope, id, {...}) } }`),
   // wherever it is created: its table is read at the super call, named after the class, never fixed.
   if (!js && /\bextends\b/.test(sf.text)) {

@@ -9,7 +9,7 @@ import type { FormatEntry } from '../../core/types.js';
 // SST v3's `sst.aws.Dynamo` component (src/formats/typescript/sst.ts). AWS Solutions Constructs that create a table
 // (`@aws-solutions-constructs/aws-lambda-dynamodb`, src/formats/typescript/solutionsConstructs.ts).
 const MARKERS =
-  /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws|AWS::DynamoDB::|@aws-amplify\/backend|sst\.aws\.Dynamo|@aws-solutions-constructs\/aws-[\w-]*dynamodb/;
+  /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws|AWS::DynamoDB::|@aws-amplify\/backend|sst\.aws\.Dynamo|@aws-solutions-constructs\/aws-[\w-]*dynamodb|@pulumi\/cloud/;
 /** SST v2's constructs: a file that imports them and names a `Table`. */
 const SST_V2 = /sst\/constructs|@serverless-stack\/resources/;
 

@@ -28,6 +28,8 @@ export interface FactorySite {
   step: string;
   /** The key choice the creating code gives a table whose props set none (`encryption` under the caller's props). */
   defaultChoice?: Setting;
+  /** The creating code gives the table props of its own that set no encryption (@pulumi/cloud's Table): read as none. */
+  noEncryption?: true;
   /** What the creating code calls the table's props (`dynamoTableProps`), for messages; `props` when not said. */
   propsName?: string;
   /** Why kmsfix cannot see the table's props at all, when it cannot. */
