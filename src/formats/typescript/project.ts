@@ -3,6 +3,7 @@
  * package.json that lists it (dependencies, devDependencies or peerDependencies). The engine finds
  * and reads the package.json files (DiskContext.projectFile, once per folder); this reads them.
  */
+import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 
 interface PackageJson {
@@ -104,12 +105,22 @@ export function majorOf(range: string | undefined): number | undefined {
 }
 
 /**
- * The version of `name` the nearest lock file installs (from the file's folder up): package-lock.json
- * (`packages["node_modules/<name>"]`, or lockfile v1's `dependencies`), else yarn.lock (v1 and Berry);
- * undefined when neither says.
+ * The version of `name` the lock file of the project whose package.json `pkg` declares it installs: package-lock.json
+ * (`packages["node_modules/<name>"]`, or lockfile v1's `dependencies`), else yarn.lock (v1 and Berry),
+ * beside the package.json that lists `name`, or above it when it names that package's folder (a
+ * workspace: `"packages/api"`, `workspace:packages/api`); undefined when none says. A lock file above
+ * that names no such folder is another project's.
  */
-export async function lockedVersion(file: SourceFile, name: string, context: DiskContext | undefined): Promise<string | undefined> {
-  const npm = await context?.projectFile(file, 'package-lock.json', (f) => f.text.includes(`"${name}"`) || f.text.includes(`/${name}"`));
+export async function lockedVersion(pkg: SourceFile, name: string, context: DiskContext): Promise<string | undefined> {
+  const dir = path.dirname(pkg.absPath ?? pkg.path);
+  const ours = (f: SourceFile) => {
+    const rel = path
+      .relative(path.dirname(f.absPath ?? f.path), dir)
+      .split(path.sep)
+      .join('/');
+    return rel === '' || (!rel.startsWith('..') && (f.text.includes(`"${rel}"`) || f.text.includes(`workspace:${rel}`)));
+  };
+  const npm = await context.projectFile(pkg, 'package-lock.json', ours);
   if (npm) {
     try {
       const lock = JSON.parse(npm.text) as {
@@ -122,7 +133,7 @@ export async function lockedVersion(file: SourceFile, name: string, context: Dis
       // Not JSON: as if absent.
     }
   }
-  const yarn = await context?.projectFile(file, 'yarn.lock', (f) => f.text.includes(`${name}@`));
+  const yarn = await context.projectFile(pkg, 'yarn.lock', ours);
   if (!yarn) return undefined;
   // `"@pulumi/pulumi@^3.0.0", ...:` then `  version "3.109.0"` (v1) or `  version: 3.109.0` (Berry).
   const escaped = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -14,7 +14,7 @@ import { WAIVABLE } from '../../rule/blockers.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import type { TsDetection } from './detect.js';
 import { PULUMI, PULUMI_AWS } from './keys.js';
-import { compareVersions, declaredRange, lockedVersion, lowestVersion, type Version } from './project.js';
+import { compareVersions, declaringPackage, lockedVersion, lowestVersion, rangeIn, type Version } from './project.js';
 
 /** What the generated key of a Pulumi fix writes that came late: in which package, since which version, and the form older versions take. */
 const LIMITS: { pkg: string; version: Version; lacks: string; instead: string }[] = [
@@ -38,14 +38,16 @@ const LIMITS: { pkg: string; version: Version; lacks: string; instead: string }[
 export function pulumiVersionLimits(file: SourceFile, d: TsDetection, context: DiskContext | undefined): Promise<void> | undefined {
   const open = d.tables.filter((t) => t.kind === 'PulumiTable' && fixWanted(decide(t.encryption, WAIVABLE)));
   if (open.length === 0 || !context) return undefined;
-  return Promise.all(LIMITS.map((l) => declaredRange(file, l.pkg, context))).then(async (ranges) => {
+  return Promise.all(LIMITS.map((l) => declaringPackage(file, l.pkg, context))).then(async (packages) => {
     const unmet: ((typeof LIMITS)[number] & { range: string | undefined })[] = [];
     for (const [i, l] of LIMITS.entries()) {
-      const lowest = lowestVersion(ranges[i]);
-      if (!lowest || compareVersions(lowest, l.version) >= 0) continue;
-      // The range allows older versions; the lock file says which one a build installs.
-      const locked = lowestVersion(await lockedVersion(file, l.pkg, context));
-      if (!locked || compareVersions(locked, l.version) < 0) unmet.push({ ...l, range: ranges[i] });
+      const pkg = packages[i];
+      const range = pkg && rangeIn(pkg, l.pkg);
+      const lowest = lowestVersion(range);
+      if (!pkg || !lowest || compareVersions(lowest, l.version) >= 0) continue;
+      // The range allows older versions; the project's lock file says which one a build installs.
+      const locked = lowestVersion(await lockedVersion(pkg, l.pkg, context));
+      if (!locked || compareVersions(locked, l.version) < 0) unmet.push({ ...l, range });
     }
     if (unmet.length === 0) return;
     const at = (l: (typeof unmet)[number]) => `${l.pkg} to ${l.version.join('.')} or later`;

@@ -84,7 +84,10 @@ describe('Pulumi: the @pulumi/aws and @pulumi/pulumi a project declares, and the
     const declared = pkg({ '@pulumi/aws': '^6.0.0', '@pulumi/pulumi': '^3.0.0' });
     const npmLock = (v: string) => ({ lockfileVersion: 3, packages: { '': {}, 'node_modules/@pulumi/pulumi': { version: v } } });
     expect(await scanWith({ 'package.json': declared, 'package-lock.json': npmLock('3.109.0') })).toBe('fixable');
-    expect(await scanWith({ 'infra/package.json': declared, 'package-lock.json': npmLock('3.109.0') })).toBe('fixable');
+    // A workspace's lock file above its package.json names its folder; one that does not is another project's.
+    const workspace = { lockfileVersion: 3, packages: { '': {}, infra: {}, 'node_modules/@pulumi/pulumi': { version: '3.109.0' } } };
+    expect(await scanWith({ 'infra/package.json': declared, 'package-lock.json': workspace })).toBe('fixable');
+    expect(await scanWith({ 'infra/package.json': declared, 'package-lock.json': npmLock('3.109.0') })).not.toBe('fixable');
     expect(await scanWith({ 'package.json': declared, 'package-lock.json': npmLock('3.40.0') })).toMatch(
       /@pulumi\/pulumi \^3\.0\.0, which has no pulumi\.jsonStringify/,
     );
