@@ -4,6 +4,7 @@
  * src/formats/index.ts); the engine (src/engine) drives them. What a run reports is in result.ts.
  */
 import type { EncryptionFacts } from '../rule/facts.js';
+import type { Body } from './embedded.js';
 
 export type { Status } from '../rule/status.js';
 
@@ -211,6 +212,13 @@ export interface Format<D extends Detection = Detection> {
    * the group; returns the problems of each (only those of changed files count).
    */
   verify?(files: FixedFile<D>[], options: FixOptions, context: DiskContext): string[][] | Promise<string[][]>;
+  /**
+   * CloudFormation templates written inside strings of the file (src/core/embedded.ts): a Terraform
+   * heredoc, a StackSet's TemplateBody. The engine adds their tables to the file's (src/engine/embedded.ts).
+   */
+  embedded?(file: SourceFile): Body[];
+  /** The CloudFormation family: the tables of templates in strings of `file`, as rows of it, never fixed. */
+  templateTables?(file: SourceFile, bodies: Body[]): TableFacts[];
 }
 
 /**

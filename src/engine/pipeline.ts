@@ -11,6 +11,7 @@ import { LineIndex, deepestNesting } from '../core/text.js';
 import { MAX_FILE_BYTES, formatMb } from '../io/read.js';
 import type { Detection, DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile, Format } from '../core/types.js';
 import type { FileError, TableReport, Watched } from '../core/result.js';
+import { detectWithEmbedded } from './embedded.js';
 import { type Disk, contextFor } from './disk.js';
 import { verifyGroup } from './verify.js';
 
@@ -92,7 +93,7 @@ export async function detectFile(
   disk?: Disk,
 ): Promise<Detected> {
   try {
-    const detection = await format.detect(file, disk ? contextFor(disk, [file], format) : undefined);
+    const detection = await detectWithEmbedded(format, file, disk ? contextFor(disk, [file], format) : undefined);
     // A file read in part (Detection.error): its readable tables and its error; planGroup never fixes it.
     const error = detection.error ? errorOf(file, detection.error) : undefined;
     return { file, bom, format, detection, tables: reportTables(file, detection, options), error };

@@ -5,6 +5,7 @@
  * the resolved YAML documents, HashiCorp's parser on changed Terraform...).
  */
 import type { Detection, DiskContext, Edit, FixOptions, FixedFile, Format } from '../core/types.js';
+import { detectWithEmbedded } from './embedded.js';
 import { type Disk, contextFor } from './disk.js';
 import { judgedStatus } from '../rule/evaluate.js';
 import { type Detected, errorOf } from './pipeline.js';
@@ -38,7 +39,7 @@ export async function verifyGroup(
     const file = { ...o.file, text: a.newText };
     let detection: Detection;
     try {
-      detection = await format.detect(file, contextFor(disk, [file], format));
+      detection = await detectWithEmbedded(format, file, contextFor(disk, [file], format));
     } catch (err) {
       const e = errorOf(file, err);
       problems.set(o, [`the fixed file does not parse (${e.line ?? '?'}:${e.column ?? '?'}: ${e.message})`]);

@@ -74,6 +74,13 @@ resource "aws_dynamodb_table" "t" {
       ['aws_dynamodb_table.t', 21, 'aws-owned'],
       ['template_body.Audit', 5, 'customer-managed'],
     ]);
+    // The file's own table is fixed, and verification (which detects the fixed text again) reports the same rows.
+    const fix = await processMemory([{ path: 'main.tf', text }], 'fix');
+    expect(fix.outcomes[0].error).toBeUndefined();
+    expect(fix.outcomes[0].tables.map((t) => [t.address, t.fixed === true])).toEqual([
+      ['aws_dynamodb_table.t', true],
+      ['template_body.Audit', false],
+    ]);
   });
 
   it("a StackSet's TemplateBody, as a YAML block scalar and as a JSON string; two of the same logical ID", async () => {

@@ -1,0 +1,37 @@
+/**
+ * CloudFormation templates written inside a string of another file: a Terraform heredoc (an
+ * `aws_cloudformation_stack`'s `template_body`, often through `locals`) or a StackSet's `TemplateBody`.
+ * CloudFormation creates their tables as any template's, so a scan that did not read them would say
+ * "0 tables" of a file that deploys one. A format finds the strings (`Format.embedded`), the
+ * CloudFormation family reads their tables (`Format.templateTables`), the engine joins the two
+ * (src/engine/embedded.ts): reported where the string is, never fixed.
+ */
+
+/** A template inside a string: its text, the line of the file its first line is on, and what holds it. */
+export interface Body {
+  text: string;
+  /** 1-based line of the body's first line in the file. */
+  line: number;
+  /** Whether the body's lines are the file's lines one for one (a heredoc, a block scalar), so a table's line can be mapped. */
+  exact: boolean;
+  /** What holds it, as written (`template_body = <<JSON`, `TemplateBody: |`): the table's address starts with it. */
+  where: string;
+}
+
+/** Does a text name a DynamoDB table's CloudFormation type? */
+export const namesTableType = (text: string) => /AWS::DynamoDB::(Global)?Table\b/.test(text);
+
+/** The 1-based line of an offset. */
+export function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** The lines less their common leading whitespace (blank lines aside). */
+export function dedent(body: string): string {
+  const lines = body.split('\n');
+  const indents = lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(cut)).join('\n');
+}

@@ -1,0 +1,23 @@
+/** Terraform: the heredocs of a file that hold a CloudFormation template with a table (src/core/embedded.ts). */
+import { type Body, dedent, lineOf, namesTableType } from '../../core/embedded.js';
+
+/** Terraform: the heredocs (`<<EOT`, `<<-EOT`) whose text names a table type. */
+export function heredocBodies(text: string): Body[] {
+  const out: Body[] = [];
+  const re = /(^|\n)([^\n#]*?)<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = m.index + m[0].length;
+    const end = new RegExp(`\\r?\\n[ \\t]*${m[4]}[ \\t]*(\\r?\\n|$)`, 'g');
+    end.lastIndex = start - 1;
+    const close = end.exec(text);
+    if (!close) break;
+    let body = text.slice(start, close.index);
+    re.lastIndex = close.index + 1;
+    if (!namesTableType(body)) continue;
+    if (m[3] === '-') body = dedent(body);
+    const line = lineOf(text, start);
+    const name = /([\w-]+)\s*=\s*$/.exec(m[2])?.[1] ?? 'heredoc';
+    out.push({ text: body, line, exact: true, where: `${name} = <<${m[3]}${m[4]}` });
+  }
+  return out;
+}
