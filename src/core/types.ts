@@ -252,14 +252,14 @@ export interface DiskContext {
    */
   folder(from: SourceFile, rel: string): Promise<SourceFile[] | undefined>;
   /**
-   * Every candidate of the run named `name`, or whose name `name` takes (a name the format's entry
-   * takes as a tree file, `FormatEntry.treeFile`), wherever it is in the scanned trees, as discovery
-   * found them (.gitignore, excludes): e.g. each `terragrunt.hcl` that may deploy a Terraform module
-   * folder, each `.tf` file that may call a child module. Read by the engine as project files are
-   * (size limit, UTF-8 and BOM checks, once per run and thread), after the run's writes under way;
-   * one that cannot be read is left out. Sorted by path. In memory: the in-memory files of that name.
+   * Every candidate of the run named `name` (a name the format's entry takes as a tree file,
+   * `FormatEntry.treeFile`), wherever it is in the scanned trees, as discovery found them
+   * (.gitignore, excludes): e.g. each `terragrunt.hcl` that may deploy a Terraform module folder.
+   * Read by the engine as project files are (size limit, UTF-8 and BOM checks, once per run and
+   * thread); one that cannot be read is left out. Sorted by path. In memory: the in-memory files
+   * of that name.
    */
-  treeFiles(name: string | ((name: string) => boolean)): Promise<SourceFile[]>;
+  treeFiles(name: string): Promise<SourceFile[]>;
 }
 
 /** Input a format cannot read. line/column are 1-based where known. */

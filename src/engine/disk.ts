@@ -29,8 +29,8 @@ export interface Disk {
   missing?: Set<string>;
   /** The names in folders DiskContext.folder was asked about from (with `missing`: a run creates no folder). */
   listings?: Map<string, Set<string>>;
-  /** The run's tree files (DiskContext.treeFiles) of a name, or of the names a test takes. */
-  treeFiles?: (name: NameTest) => SourceFile[];
+  /** The run's tree files (DiskContext.treeFiles) of a name. */
+  treeFiles?: (name: string) => SourceFile[];
 }
 
 /** A candidate of the run that a format may ask for across the scanned trees (FormatEntry.treeFile): its display and absolute paths. */
@@ -54,8 +54,8 @@ export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: 
     // Read through the project files' reader: its checks, and its cache.
     treeFiles: (name) =>
       tree
-        .filter((t) => named(path.posix.basename(t.path), name))
-        .flatMap((t) => projectFiles(path.dirname(t.absPath), path.posix.dirname(t.path), path.basename(t.absPath)) ?? []),
+        .filter((t) => path.posix.basename(t.path) === name)
+        .flatMap((t) => projectFiles(path.dirname(t.absPath), path.posix.dirname(t.path), name) ?? []),
   };
 }
 
@@ -101,18 +101,9 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
         return undefined;
       }
     },
-    treeFiles: async (name) => {
-      await disk.settled?.();
-      return (disk.treeFiles?.(name) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    },
+    treeFiles: async (name) => (disk.treeFiles?.(name) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
   };
 }
-
-/** A tree file's name, or a test of names (DiskContext.treeFiles). */
-export type NameTest = string | ((name: string) => boolean);
-
-/** Does a file's name pass a NameTest? */
-export const named = (name: string, test: NameTest) => (typeof test === 'string' ? name === test : test(name));
 
 /** One folder's name (`env`), not a path (`../env`, `a/b`). */
 const isName = (rel: string) => rel !== '' && rel !== '.' && rel !== '..' && !/[\\/]/.test(rel);

@@ -11,7 +11,7 @@ import { isTestPath } from '../io/discover.js';
 import type { Edit, FixOptions, SourceFile } from '../core/types.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import { type BatchFile, processBatch } from './batch.js';
-import { type Disk, named } from './disk.js';
+import type { Disk } from './disk.js';
 import { groupsOf } from './groups.js';
 import { DEFAULT_FIX_OPTIONS, type Detected, checkPlans, detectFile } from './pipeline.js';
 
@@ -99,6 +99,6 @@ function memoryDisk(files: SourceFile[]): Disk {
       return { files: found, watched: [] };
     },
     projectFiles: (dir, _shown, name) => byPath.get(path.join(dir, name)),
-    treeFiles: (name) => files.filter((f) => named(path.basename(f.absPath), name)),
+    treeFiles: (name) => files.filter((f) => path.basename(f.absPath) === name),
   };
 }

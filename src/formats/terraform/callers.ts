@@ -7,13 +7,11 @@
  * granted account out, as the same resources beside the table do (detect.ts moduleObstacles).
  *
  * Read only for a table a fix would change in a module with no sign of a root module (a provider
- * configuration, a backend: rootModule.ts). Its callers are looked for in the folders above it (up to
- * three: `./table`, `./modules/table`, `../modules/table` called from the folder above), scanned or
- * not, and in every `.tf` file of the run's trees (`../../modules/table` from `envs/prod`, `../../`
- * from `examples/basic`): a caller outside both is not looked for.
+ * configuration, a backend: rootModule.ts), and only in the folders above it (up to three: `./table`,
+ * `./modules/table`, `../modules/table` called from the folder above), where such a module's callers
+ * are written. A caller elsewhere (`../../modules/x` from a sibling tree) is not looked for.
  */
 import path from 'node:path';
-import { toPosix } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
 import type { Obstacle } from '../../rule/facts.js';
@@ -42,59 +40,25 @@ export function tableOutputs(tops: TopBlock[]): Map<string, Set<string>> {
   return out;
 }
 
-/**
- * The `module` blocks whose literal `source` is the module's folder: in the folders above `file`, and
- * in the run's `.tf` files (each with its folder's files).
- */
+/** The `module` blocks of the folders above `file` whose literal `source` is the module's folder. */
 async function callsOf(file: SourceFile, context: DiskContext): Promise<Call[]> {
   const own = path.dirname(path.resolve(file.absPath));
   const calls: Call[] = [];
-  const seen = new Set<string>();
-  const add = async (f: SourceFile, folder: () => Promise<SourceFile[] | undefined>) => {
-    if (seen.has(f.absPath)) return;
-    seen.add(f.absPath);
-    const labels: string[] = [];
-    for (const b of await siblingBlocks([f])) {
-      const source = b.attr('source')?.lit;
-      if (b.type !== 'module' || b.labels.length !== 1 || source?.type !== 'string' || typeof source.value !== 'string') continue;
-      if (/^\.\.?\//.test(source.value) && path.resolve(path.dirname(path.resolve(f.absPath)), source.value) === own)
-        labels.push(b.labels[0]);
-    }
-    const files = labels.length ? await folder() : undefined;
-    // The caller's own text, as its folder's files have it (read once more, it could differ).
-    const at = files?.find((x) => x.absPath === f.absPath);
-    for (const label of labels) if (files && at) calls.push({ label, file: at, folder: files });
-  };
   for (let level = 1; level <= LEVELS; level++) {
     const rel = Array(level).fill('..').join('/');
     const folder = await context.folder(file, rel);
     if (!folder) break;
-    for (const f of folder) if (callsFolder(f, own)) await add(f, async () => folder);
-  }
-  for (const f of await context.treeFiles(isTfName)) {
-    const dir = path.dirname(path.resolve(f.absPath));
-    if (dir === own || !callsFolder(f, own)) continue;
-    await add(f, () => context.folder(file, toPosix(path.relative(own, dir))));
+    for (const f of folder) {
+      if (!f.text.includes('module') || !/\bsource\b/.test(f.text)) continue;
+      for (const b of await siblingBlocks([f])) {
+        const source = b.attr('source')?.lit;
+        if (b.type !== 'module' || b.labels.length !== 1 || source?.type !== 'string' || typeof source.value !== 'string') continue;
+        if (!/^\.\.?\//.test(source.value)) continue;
+        if (path.resolve(path.dirname(path.resolve(f.absPath)), source.value) === own) calls.push({ label: b.labels[0], file: f, folder });
+      }
+    }
   }
   return calls;
-}
-
-const isTfName = (name: string) => /\.tf$/i.test(name);
-
-/** Per text: the folders its literal relative `source = "..."` strings resolve to (before any parse). */
-const sourcesOf = new WeakMap<SourceFile, Set<string>>();
-
-/** Might `f` call the module in folder `own`: a relative source string of its text resolves there (a cheap look, parsed after). */
-function callsFolder(f: SourceFile, own: string): boolean {
-  let dirs = sourcesOf.get(f);
-  if (!dirs) {
-    dirs = new Set();
-    if (f.text.includes('module') && f.text.includes('source'))
-      for (const m of f.text.matchAll(/\bsource\s*=\s*"(\.\.?\/[^"]*)"/g))
-        dirs.add(path.resolve(path.dirname(path.resolve(f.absPath)), m[1]));
-    sourcesOf.set(f, dirs);
-  }
-  return dirs.has(own);
 }
 
 /**

@@ -24,8 +24,7 @@ export const terraformEntry: FormatEntry = {
   // variable files: those Terraform loads for a root module (terraform.tfvars, *.auto.tfvars), and
   // those passed with -var-file (prod.tfvars), which set a variable per environment.
   siblingFile: (name) => /\.tf(\.json)?$/i.test(name) || name === '.terraform.lock.hcl' || /\.tfvars(\.json)?$/.test(name),
-  // A terragrunt unit anywhere in the tree may deploy a module folder (varSources.ts), and a `.tf`
-  // file anywhere in it may call a child module (callers.ts).
-  treeFile: (name) => name === 'terragrunt.hcl' || /\.tf$/i.test(name),
+  // A terragrunt unit anywhere in the tree may deploy a module folder (varSources.ts).
+  treeFile: (name) => name === 'terragrunt.hcl',
   load: async () => (await import('./index.js')).terraform,
 };
