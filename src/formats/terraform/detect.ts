@@ -581,7 +581,7 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   const requirements = () => (required ??= requirementTops(file, det, context));
   let oldProvider: Promise<Obstacle | undefined> | undefined;
   for (const t of open) {
-    const old = t.kind === 'module' ? undefined : await (oldProvider ??= olderProvider(tops, requirements, context));
+    const old = t.kind === 'module' ? undefined : await (oldProvider ??= olderProvider(file, det, context));
     if (old) {
       t.encryption.obstacles.push(old);
       continue;
@@ -673,24 +673,47 @@ async function firstObstacle(places: Placement[], tops: () => Promise<TopBlock[]
 /**
  * A module that pins hashicorp/aws to versions without `kms_key_arn` (a Terraform 0.11-era root's
  * `provider "aws" { version = "~> 1.60" }`, or its lock file's version), or Terraform to 0.11
- * (`required_version`): terraform plan would reject what a fix writes.
+ * (`required_version`): terraform plan would reject what a fix writes. Each pin is one block's, so
+ * the file's own blocks are read, then each other file of the module that may hold one (mayPin; its
+ * answer kept per file: every file of a module asks of all the others).
  */
-async function olderProvider(
-  tops: () => Promise<TopBlock[]>,
-  requirements: () => Promise<TopBlock[]>,
-  context: DiskContext | undefined,
-): Promise<Obstacle | undefined> {
-  const siblings = context ? await context.siblings() : [];
-  const pins = siblings.filter((f) => /(^|[\\/])\.terraform\.lock\.hcl$/.test(f.path) || f.text.includes('required_version'));
-  const all = [...(await requirements()), ...(await tops()), ...(await siblingBlocks(pins))];
-  const pin = awsProviderPinBelow(all);
+async function olderProvider(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<Obstacle | undefined> {
+  const own = mayPin(file) ? pinObstacle(summarize(det, file.text)) : undefined;
+  if (own) return own;
+  for (const f of context ? await context.siblings() : []) {
+    let o = pinsOf.get(f);
+    if (o === undefined) pinsOf.set(f, (o = mayPin(f) ? (pinObstacle(await siblingBlocks([f])) ?? null) : null));
+    if (o) return { ...o };
+  }
+  return undefined;
+}
+
+/**
+ * Whether a file may hold an old pin (olderProvider): the lock file, or a version string written in it
+ * (`version = "~> 1.60"`, `required_version = "~> 0.11.0"`, `aws = "<= 2.40"`) that allows only versions
+ * older than a fix needs. A text test before any parse: most files pin nothing, or pin recent versions.
+ */
+function mayPin(f: SourceFile): boolean {
+  const t = f.text;
+  if (/(^|[\\/])\.terraform\.lock\.hcl$/.test(f.path)) return true;
+  if (!t.includes('version') && !t.includes('required_providers')) return false;
+  for (const m of t.matchAll(/"((?:[<>=!~]+\s*)?v?\d+(?:\.\d+){0,2}(?:\s*,\s*(?:[<>=!~]+\s*)?v?\d+(?:\.\d+){0,2})*)"/g))
+    if (pinnedBelow('', m[1], AWS_KMS_KEY_ARN_SINCE) || pinnedBelow('', m[1], '0.12.0')) return true;
+  return false;
+}
+
+/** Per other file of a module: the obstacle its blocks' pins give (null: none). */
+const pinsOf = new WeakMap<SourceFile, Obstacle | null>();
+
+function pinObstacle(blocks: TopBlock[]): Obstacle | undefined {
   const shape = (step: string) => ({ kind: 'code-shape' as const, step });
+  const pin = awsProviderPinBelow(blocks);
   if (pin)
     return shape(
       `the module pins hashicorp/aws with ${pin}, a version without kms_key_arn in server_side_encryption, which a fix would ` +
         `use (terraform plan would fail): upgrade the provider to ${AWS_KMS_KEY_ARN_SINCE} or later, then run kmsfix again`,
     );
-  for (const t of all) {
+  for (const t of blocks) {
     const v = t.type === 'terraform' ? t.attr('required_version')?.lit : undefined;
     const below = v?.type === 'string' ? pinnedBelow('', v.value, '0.12.0') : undefined;
     if (below)
