@@ -1,5 +1,5 @@
 /**
- * CloudFormation templates written inside a string (src/formats/embedded.ts): a Terraform heredoc
+ * CloudFormation templates written inside a string (src/core/embedded.ts, src/engine/embedded.ts): a Terraform heredoc
  * passed to an `aws_cloudformation_stack`, a StackSet's `TemplateBody`. Their tables are reported
  * where the string is, with the status their template gives, and never fixed (remisobayo/Terraform20Days
  * deploys a table this way, and a scan said "0 tables").

@@ -18,7 +18,7 @@ export const terraformEntry: FormatEntry = {
   prefilter: (text) =>
     (text.includes('dynamodb') && TABLE.test(text)) ||
     (text.includes('source') && LOCAL_CALL.test(text)) ||
-    // A CloudFormation template in a heredoc (src/formats/embedded.ts).
+    // A CloudFormation template in a heredoc (src/formats/terraform/embedded.ts).
     (text.includes('AWS::DynamoDB::') && text.includes('<<')),
   // A module's files, its lock file (which hashicorp/aws version the module runs with), and its
   // variable files: those Terraform loads for a root module (terraform.tfvars, *.auto.tfvars), and
