@@ -37,6 +37,29 @@ export interface FactorySite {
 }
 
 /**
+ * The `new` expressions of a file whose class is one of `classes` (symbol -> what it stands for), told
+ * by the class's last name first (`names`), then resolved through the file's imports (`sym`): a bare
+ * name may be an alias (`import { FargateToDynamoDB as Fargate }`). For library constructs that create
+ * a table themselves (solutionsConstructs.ts, pulumiCloud.ts).
+ */
+export function newsOfClasses<V>(
+  news: readonly ts.NewExpression[],
+  sym: (e: ts.Expression) => string | undefined,
+  names: ReadonlySet<string>,
+  classes: Readonly<Record<string, V>>,
+): { node: ts.NewExpression; symbol: string; value: V }[] {
+  const out: { node: ts.NewExpression; symbol: string; value: V }[] = [];
+  for (const node of news) {
+    const callee = node.expression;
+    if (ts.isPropertyAccessExpression(callee) ? !names.has(callee.name.text) : !ts.isIdentifier(callee)) continue;
+    const symbol = sym(callee);
+    const value = symbol === undefined ? undefined : classes[symbol];
+    if (value !== undefined) out.push({ node, symbol: symbol!, value });
+  }
+  return out;
+}
+
+/**
  * Calls a class is given to in a test, not to be created: jest's and sinon's doubles, `expect(Table)`;
  * and a CDKTF adapter's mapping registration (`registerMapping...(CfnTable, DynamodbTable, {...})`, as
  * nRFCloud's cdktf-aws-adaptor writes it), whose table is the one its `resource` function creates

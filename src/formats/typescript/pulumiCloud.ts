@@ -5,11 +5,12 @@
  * programs that use it still deploy such tables: reported at the call, never fixed (the factory path of
  * detect.ts), the step naming what to write instead.
  */
-import type { FactorySite } from './factories.js';
-import { stringValue, ts, unwrap } from './parse.js';
+import { type FactorySite, newsOfClasses } from './factories.js';
+import { stringValue, type ts, unwrap } from './parse.js';
 
 /** Constructor symbol -> its package. */
 const CLASSES: Record<string, string> = { '@pulumi/cloud#Table': '@pulumi/cloud', '@pulumi/cloud-aws#Table': '@pulumi/cloud-aws' };
+const NAMES = new Set(['Table']);
 
 /** The file's Pulumi Cloud tables (`sym` resolves a callee through the file's imports). */
 export function pulumiCloudSites(
@@ -18,12 +19,7 @@ export function pulumiCloudSites(
   sym: (e: ts.Expression) => string | undefined,
 ): FactorySite[] {
   const out: FactorySite[] = [];
-  for (const node of news) {
-    const callee = node.expression;
-    if (ts.isPropertyAccessExpression(callee) ? callee.name.text !== 'Table' : !ts.isIdentifier(callee)) continue;
-    const symbol = sym(callee);
-    const pkg = symbol === undefined ? undefined : CLASSES[symbol];
-    if (!pkg) continue;
+  for (const { node, value: pkg } of newsOfClasses(news, sym, NAMES, CLASSES)) {
     const name = node.arguments?.[0];
     out.push({
       call: node,

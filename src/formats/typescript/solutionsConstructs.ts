@@ -9,7 +9,7 @@
  * (factories.ts), as a table created through a call is.
  */
 import type { Setting } from '../../rule/facts.js';
-import type { FactorySite } from './factories.js';
+import { type FactorySite, newsOfClasses } from './factories.js';
 import { lookup, snippet } from './lookup.js';
 import { objectOf } from './options.js';
 import { stringValue, ts, unwrap } from './parse.js';
@@ -67,14 +67,8 @@ export function solutionsConstructSites(
   sym: (e: ts.Expression) => string | undefined,
 ): FactorySite[] {
   const out: FactorySite[] = [];
-  for (const node of news) {
-    const callee = node.expression;
-    // A bare name may be an alias (`import { FargateToDynamoDB as Fargate }`): resolved through the imports.
-    if (ts.isPropertyAccessExpression(callee) ? !NAMES.has(callee.name.text) : !ts.isIdentifier(callee)) continue;
-    const symbol = sym(callee);
-    const pkg = symbol === undefined ? undefined : CONSTRUCTS[symbol];
-    if (!pkg) continue;
-    const name = symbol!.split('#')[1];
+  for (const { node, symbol, value: pkg } of newsOfClasses(news, sym, NAMES, CONSTRUCTS)) {
+    const name = symbol.split('#')[1];
     const [scope, id, props] = node.arguments ?? [];
     const cls = { kind: 'Table' as const, framework: 'cdk' as const, type: `${pkg}.${name}` };
     const site = (args: FactorySite['args'], more: Partial<FactorySite>): FactorySite => ({
