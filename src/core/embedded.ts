@@ -21,13 +21,6 @@ export interface Body {
 /** Does a text name a DynamoDB table's CloudFormation type? */
 export const namesTableType = (text: string) => /AWS::DynamoDB::(Global)?Table\b/.test(text);
 
-/** The 1-based line of an offset. */
-export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
 /** The lines less their common leading whitespace (blank lines aside). */
 export function dedent(body: string): string {
   const lines = body.split('\n');

@@ -2,7 +2,8 @@
  * CloudFormation: the `TemplateBody` strings of a file that hold a template with a table, and the
  * tables of any such template, read as a template's (src/core/embedded.ts).
  */
-import { type Body, dedent, lineOf, namesTableType } from '../../core/embedded.js';
+import { type Body, dedent, namesTableType } from '../../core/embedded.js';
+import { LineIndex } from '../../core/text.js';
 import type { SourceFile, TableFacts } from '../../core/types.js';
 import type { Obstacle } from '../../rule/facts.js';
 import { detectCloudFormation } from './detect.js';
@@ -23,7 +24,8 @@ export function templateBodies(text: string): Body[] {
       at = nl < 0 ? text.length : nl + 1;
     }
     const body = dedent(lines.join('\n'));
-    if (namesTableType(body)) out.push({ text: body, line: lineOf(text, start), exact: true, where: 'TemplateBody: |' });
+    if (namesTableType(body))
+      out.push({ text: body, line: LineIndex.of(text).position(start).line, exact: true, where: 'TemplateBody: |' });
   }
   const json = /"TemplateBody"\s*:\s*("(?:[^"\\]|\\.)*")/g;
   for (let m = json.exec(text); m; m = json.exec(text)) {
@@ -33,7 +35,8 @@ export function templateBodies(text: string): Body[] {
     } catch {
       continue;
     }
-    if (namesTableType(body)) out.push({ text: body, line: lineOf(text, m.index), exact: false, where: 'TemplateBody: "..."' });
+    if (namesTableType(body))
+      out.push({ text: body, line: LineIndex.of(text).position(m.index).line, exact: false, where: 'TemplateBody: "..."' });
   }
   return out;
 }

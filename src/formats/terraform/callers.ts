@@ -16,7 +16,8 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
 import type { Obstacle } from '../../rule/facts.js';
 import type { TfTable } from './detect.js';
-import { escapeRegExp, resourcePolicyObstacle } from './resourcePolicy.js';
+import { escapeRegExp } from '../../core/text.js';
+import { resourcePolicyObstacle } from './resourcePolicy.js';
 import { siblingBlocks, type TopBlock } from './topBlocks.js';
 
 /** How many folders above a module its callers are looked for in. */

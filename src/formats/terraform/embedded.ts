@@ -1,5 +1,6 @@
 /** Terraform: the heredocs of a file that hold a CloudFormation template with a table (src/core/embedded.ts). */
-import { type Body, dedent, lineOf, namesTableType } from '../../core/embedded.js';
+import { type Body, dedent, namesTableType } from '../../core/embedded.js';
+import { LineIndex } from '../../core/text.js';
 
 /** Terraform: the heredocs (`<<EOT`, `<<-EOT`) whose text names a table type. */
 export function heredocBodies(text: string): Body[] {
@@ -15,7 +16,7 @@ export function heredocBodies(text: string): Body[] {
     re.lastIndex = close.index + 1;
     if (!namesTableType(body)) continue;
     if (m[3] === '-') body = dedent(body);
-    const line = lineOf(text, start);
+    const line = LineIndex.of(text).position(start).line;
     const name = /([\w-]+)\s*=\s*$/.exec(m[2])?.[1] ?? 'heredoc';
     out.push({ text: body, line, exact: true, where: `${name} = <<${m[3]}${m[4]}` });
   }

@@ -140,20 +140,24 @@ export function lowestMajor(constraint: string): number {
  * whatever its own lock file selected, as long as the constraints allow it.
  */
 export function awsProviderMajor(tops: TopBlock[]): number {
-  let lowest = 0;
-  let constrained = false;
-  for (const [name, req] of requiredProviders(tops)) {
-    const v: Value | undefined = isObj(req) ? req.obj.get('version') : req;
-    if (isAwsRequirement(name, req) && isStr(v)) {
-      constrained = true;
-      lowest = Math.max(lowest, lowestMajor(v.str));
-    }
-  }
-  if (constrained) return lowest;
-  const locked = tops.find((t) => t.type === 'provider' && /(^|\/)hashicorp\/aws$/.test(t.labels[0] ?? ''));
-  const version = locked?.attr('version')?.lit;
+  const constraints = awsConstraints(tops);
+  if (constraints.length) return Math.max(0, ...constraints.map(([, v]) => lowestMajor(v)));
+  const version = tops.find(isAwsLock)?.attr('version')?.lit;
   return version?.type === 'string' ? lowestMajor(version.value) : 0;
 }
+
+/** The module's `required_providers` version constraints for hashicorp/aws: its local name, and the constraint. */
+function awsConstraints(tops: TopBlock[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [name, req] of requiredProviders(tops)) {
+    const v: Value | undefined = isObj(req) ? req.obj.get('version') : req;
+    if (isAwsRequirement(name, req) && isStr(v)) out.push([name, v.str]);
+  }
+  return out;
+}
+
+/** The lock file's block for hashicorp/aws (`provider "registry.terraform.io/hashicorp/aws" { version = ... }`). */
+const isAwsLock = (t: TopBlock) => t.type === 'provider' && /(^|\/)hashicorp\/aws$/.test(t.labels[0] ?? '');
 
 /**
  * The first hashicorp/aws version with `kms_key_arn` in `server_side_encryption`
@@ -167,16 +171,15 @@ export const AWS_KMS_KEY_ARN_SINCE = '2.49.0';
  * version its lock file selected; undefined when a version it allows has it, or nothing pins it.
  */
 export function awsProviderPinBelow(tops: TopBlock[]): string | undefined {
-  for (const [name, req] of requiredProviders(tops)) {
-    const v: Value | undefined = isObj(req) ? req.obj.get('version') : req;
-    const pin = isAwsRequirement(name, req) && isStr(v) ? pinnedBelow('', v.str, AWS_KMS_KEY_ARN_SINCE) : undefined;
+  for (const [name, constraint] of awsConstraints(tops)) {
+    const pin = pinnedBelow('', constraint, AWS_KMS_KEY_ARN_SINCE);
     if (pin) return `required_providers ${name} ${pin}`;
   }
   for (const t of tops) {
     if (t.type !== 'provider') continue;
     const v = t.attr('version')?.lit;
     if (v?.type !== 'string') continue;
-    const lock = /(^|\/)hashicorp\/aws$/.test(t.labels[0] ?? '');
+    const lock = isAwsLock(t);
     if (!lock && t.labels[0] !== 'aws') continue;
     const pin = pinnedBelow('', v.value, AWS_KMS_KEY_ARN_SINCE);
     if (pin) return lock ? `.terraform.lock.hcl (version ${v.value})` : `provider "aws" ${pin}`;

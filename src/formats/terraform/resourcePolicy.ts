@@ -10,6 +10,7 @@
  * ID, a variable, `"*"`) counts as another account; a policy kmsfix cannot read (`file(...)`, a
  * variable) blocks the table too, since it may grant one.
  */
+import { escapeRegExp } from '../../core/text.js';
 import { isExpr, isObj, isStr, items, readBody, readValue, type Value } from './hclvalue.js';
 import type { Obstacle } from '../../rule/facts.js';
 import { replicationPolicy } from '../../rule/blockers.js';
@@ -25,10 +26,6 @@ export interface PolicyTable {
 }
 
 const ANY = '*';
-
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Does this `resource_arn` expression name the table (or its stream)? */
 function pointsAt(arn: string, t: PolicyTable): boolean {

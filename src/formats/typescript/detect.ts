@@ -1049,10 +1049,7 @@ function globalTableMembers(sf: ts.SourceFile, tables: TsTable[]): void {
 function legacyGlobalTables(sf: ts.SourceFile, tables: TsTable[]): void {
   const members = tables.filter((t) => t.kind === 'PulumiTable' || t.kind === 'DynamodbTable');
   if (members.length === 0) return;
-  const literal = (o: ts.ObjectLiteralExpression | undefined, name: string) => {
-    const v = o && propValue(sf, o, name);
-    return v && (ts.isStringLiteral(v) || ts.isNoSubstitutionTemplateLiteral(v)) ? v.text : undefined;
-  };
+  const literal = (o: ts.ObjectLiteralExpression | undefined, name: string) => stringValue(o && propValue(sf, o, name));
   const visit = (n: ts.Node): void => {
     ts.forEachChild(n, visit);
     if (!ts.isNewExpression(n)) return;

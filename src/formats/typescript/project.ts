@@ -4,6 +4,7 @@
  * and reads the package.json files (DiskContext.projectFile, once per folder); this reads them.
  */
 import path from 'node:path';
+import { escapeRegExp } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 
 interface PackageJson {
@@ -136,9 +137,9 @@ export async function lockedVersion(pkg: SourceFile, name: string, context: Disk
   const yarn = await context.projectFile(pkg, 'yarn.lock', ours);
   if (!yarn) return undefined;
   // `"@pulumi/pulumi@^3.0.0", ...:` then `  version "3.109.0"` (v1) or `  version: 3.109.0` (Berry).
-  const escaped = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const m = new RegExp(`^"?${escaped}@[^\\n]*:\\r?\\n(?:[ \\t]+[^\\n]*\\r?\\n)*?[ \\t]+version:?[ \\t]+"?([\\w.+-]+)"?`, 'm').exec(
-    yarn.text,
-  );
+  const m = new RegExp(
+    `^"?${escapeRegExp(name)}@[^\\n]*:\\r?\\n(?:[ \\t]+[^\\n]*\\r?\\n)*?[ \\t]+version:?[ \\t]+"?([\\w.+-]+)"?`,
+    'm',
+  ).exec(yarn.text);
   return m?.[1];
 }
