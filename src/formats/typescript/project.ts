@@ -105,6 +105,27 @@ export function majorOf(range: string | undefined): number | undefined {
   return lowestVersion(range)?.[0];
 }
 
+interface PackageLock {
+  packages?: Record<string, { version?: unknown }>;
+  dependencies?: Record<string, { version?: unknown }>;
+}
+
+/** Each package-lock.json read, parsed once (null: not JSON): every Pulumi file of a project asks, for each package. */
+const locks = new WeakMap<SourceFile, PackageLock | null>();
+
+function packageLock(file: SourceFile): PackageLock | null {
+  let lock = locks.get(file);
+  if (lock === undefined) {
+    try {
+      lock = JSON.parse(file.text) as PackageLock;
+    } catch {
+      lock = null;
+    }
+    locks.set(file, lock);
+  }
+  return lock;
+}
+
 /**
  * The version of `name` the lock file of the project whose package.json `pkg` declares it installs: package-lock.json
  * (`packages["node_modules/<name>"]`, or lockfile v1's `dependencies`), else yarn.lock (v1 and Berry),
@@ -122,18 +143,9 @@ export async function lockedVersion(pkg: SourceFile, name: string, context: Disk
     return rel === '' || (!rel.startsWith('..') && (f.text.includes(`"${rel}"`) || f.text.includes(`workspace:${rel}`)));
   };
   const npm = await context.projectFile(pkg, 'package-lock.json', ours);
-  if (npm) {
-    try {
-      const lock = JSON.parse(npm.text) as {
-        packages?: Record<string, { version?: unknown }>;
-        dependencies?: Record<string, { version?: unknown }>;
-      };
-      const v = lock.packages?.[`node_modules/${name}`]?.version ?? lock.dependencies?.[name]?.version;
-      if (typeof v === 'string') return v;
-    } catch {
-      // Not JSON: as if absent.
-    }
-  }
+  const lock = npm && packageLock(npm);
+  const v = lock?.packages?.[`node_modules/${name}`]?.version ?? lock?.dependencies?.[name]?.version;
+  if (typeof v === 'string') return v;
   const yarn = await context.projectFile(pkg, 'yarn.lock', ours);
   if (!yarn) return undefined;
   // `"@pulumi/pulumi@^3.0.0", ...:` then `  version "3.109.0"` (v1) or `  version: 3.109.0` (Berry).
