@@ -4,7 +4,7 @@
  * and reads the package.json files (DiskContext.projectFile, once per folder); this reads them.
  */
 import path from 'node:path';
-import { escapeRegExp } from '../../core/text.js';
+import { escapeRegExp, toPosix } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 
 interface PackageJson {
@@ -147,11 +147,36 @@ export async function lockedVersion(pkg: SourceFile, name: string, context: Disk
   const v = lock?.packages?.[`node_modules/${name}`]?.version ?? lock?.dependencies?.[name]?.version;
   if (typeof v === 'string') return v;
   const yarn = await context.projectFile(pkg, 'yarn.lock', ours);
-  if (!yarn) return undefined;
-  // `"@pulumi/pulumi@^3.0.0", ...:` then `  version "3.109.0"` (v1) or `  version: 3.109.0` (Berry).
-  const m = new RegExp(
-    `^"?${escapeRegExp(name)}@[^\\n]*:\\r?\\n(?:[ \\t]+[^\\n]*\\r?\\n)*?[ \\t]+version:?[ \\t]+"?([\\w.+-]+)"?`,
-    'm',
-  ).exec(yarn.text);
-  return m?.[1];
+  if (yarn) {
+    // `"@pulumi/pulumi@^3.0.0", ...:` then `  version "3.109.0"` (v1) or `  version: 3.109.0` (Berry).
+    const m = new RegExp(
+      `^"?${escapeRegExp(name)}@[^\\n]*:\\r?\\n(?:[ \\t]+[^\\n]*\\r?\\n)*?[ \\t]+version:?[ \\t]+"?([\\w.+-]+)"?`,
+      'm',
+    ).exec(yarn.text);
+    return m?.[1];
+  }
+  // pnpm names a workspace's projects as importers (`  infra:`, `  'packages/api':`).
+  const pnpm = await context.projectFile(pkg, 'pnpm-lock.yaml', (f) => {
+    const rel = toPosix(path.relative(path.dirname(f.absPath ?? f.path), dir));
+    return rel === '' || (!rel.startsWith('..') && new RegExp(`^ {2}['"]?${escapeRegExp(rel)}['"]?:`, 'm').test(f.text));
+  });
+  return pnpm && pnpmVersion(pnpm.text, name);
+}
+
+/**
+ * The lowest version of `name` a pnpm-lock.yaml installs in any of its importers: lock file 6 and 9
+ * (`'@pulumi/pulumi':` then `specifier: ^3.0.0` and `version: 3.109.0(typescript@5.4.5)`) and 5
+ * (`'@pulumi/pulumi': 3.109.0` under `dependencies:`). The lowest, since which importer is the
+ * project's is not always clear: a version below the floor anywhere keeps the table unfixed.
+ */
+export function pnpmVersion(text: string, name: string): string | undefined {
+  const key = `^[ \\t]*['"]?${escapeRegExp(name)}['"]?:[ \\t]*`;
+  const at = new RegExp(`${key}(?:(\\d[\\w.+-]*)|\\r?\\n[ \\t]+specifier:[^\\n]*\\r?\\n[ \\t]+version:[ \\t]*['"]?(\\d[\\w.+-]*))`, 'gm');
+  let lowest: string | undefined;
+  for (const m of text.matchAll(at)) {
+    const v = m[1] ?? m[2];
+    const [a, b] = [lowestVersion(v), lowest && lowestVersion(lowest)];
+    if (a && (!b || compareVersions(a, b) < 0)) lowest = v;
+  }
+  return lowest;
 }

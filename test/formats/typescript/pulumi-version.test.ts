@@ -102,6 +102,23 @@ describe('Pulumi: the @pulumi/aws and @pulumi/pulumi a project declares, and the
     expect(await scanWith({ 'package.json': declared, 'yarn.lock': yarn('version "3.49.0"') })).not.toBe('fixable');
   });
 
+  it('pnpm-lock.yaml: lock files 9, 6 and 5, a workspace importer; the lowest version any importer installs counts', async () => {
+    const declared = pkg({ '@pulumi/aws': '^6.0.0', '@pulumi/pulumi': '^3.0.0' });
+    const v9 = (v: string, importer = '.') =>
+      `lockfileVersion: '9.0'\n\nimporters:\n\n  ${importer}:\n    dependencies:\n      '@pulumi/aws':\n        specifier: ^6.0.0\n` +
+      `        version: 6.25.0(typescript@5.4.5)\n      '@pulumi/pulumi':\n        specifier: ^3.0.0\n        version: ${v}(typescript@5.4.5)\n`;
+    expect(await scanWith({ 'package.json': declared, 'pnpm-lock.yaml': v9('3.109.0') })).toBe('fixable');
+    expect(await scanWith({ 'package.json': declared, 'pnpm-lock.yaml': v9('3.49.0') })).not.toBe('fixable');
+    const v5 = `lockfileVersion: 5.4\n\nspecifiers:\n  '@pulumi/pulumi': ^3.0.0\n\ndependencies:\n  '@pulumi/pulumi': 3.109.0\n`;
+    expect(await scanWith({ 'package.json': declared, 'pnpm-lock.yaml': v5 })).toBe('fixable');
+    // A workspace's lock file above names the project's folder as an importer; one that does not is another project's.
+    expect(await scanWith({ 'infra/package.json': declared, 'pnpm-lock.yaml': v9('3.109.0', 'infra') })).toBe('fixable');
+    expect(await scanWith({ 'infra/package.json': declared, 'pnpm-lock.yaml': v9('3.109.0', 'web') })).not.toBe('fixable');
+    // Two importers: the older install keeps the table unfixed.
+    const two = v9('3.109.0', 'infra') + v9('3.40.0', 'web').replace(/^[\s\S]*?importers:\n/, '');
+    expect(await scanWith({ 'infra/package.json': declared, 'pnpm-lock.yaml': two })).not.toBe('fixable');
+  });
+
   it('fix: nothing written below the floor; with --kms-key-arn the table is fixed (no lookups, no jsonStringify)', async () => {
     const files = filesOf({ 'package.json': pkg({ '@pulumi/aws': '^5.42.0', '@pulumi/pulumi': '~3.40.0' }) });
     expect((await processMemory(files, 'fix')).output.get(PROGRAM)).toBe(program);
