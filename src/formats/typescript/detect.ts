@@ -64,6 +64,8 @@ export type TableClass =
   | 'TableV2MultiAccountReplica'
   | 'CfnResource';
 
+const V1_GLOBAL_TABLE = 'aws-cdk-lib/aws-dynamodb-global#GlobalTable';
+
 /** Constructor symbol -> what it is. `type` is the name reported to the user. */
 export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framework; type: string; sst?: SstGeneration }> = {
   'aws-cdk-lib/aws-dynamodb#Table': { kind: 'Table', framework: 'cdk', type: 'aws-cdk-lib.aws_dynamodb.Table' },
@@ -110,6 +112,9 @@ export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framew
   'sst#aws.Dynamo': { kind: 'PulumiTable', framework: 'pulumi', type: 'sst.aws.Dynamo', sst: 'v3' },
   'sst/constructs#Table': { kind: 'Table', framework: 'cdk', type: 'sst/constructs.Table', sst: 'v2' },
   '@serverless-stack/resources#Table': { kind: 'Table', framework: 'cdk', type: '@serverless-stack/resources.Table', sst: 'v2' },
+  // CDK v1's GlobalTable (@aws-cdk/aws-dynamodb-global, deprecated): a Table of its props in a stack per Region of its
+  // `regions`, joined by a custom resource into a global table of version 2017.11.29. Read as a Table, never fixed.
+  [V1_GLOBAL_TABLE]: { kind: 'Table', framework: 'cdk', type: '@aws-cdk/aws-dynamodb-global.GlobalTable' },
   // A replica in another account of a TableV2's global table (aws-cdk-lib 2.254): read, never fixed (obstacle multi-account-replication).
   'aws-cdk-lib/aws-dynamodb#TableV2MultiAccountReplica': {
     kind: 'TableV2MultiAccountReplica',
@@ -151,7 +156,7 @@ const CLASS_NAMES = new Set(Object.keys(TABLE_CLASSES).map((k) => k.split(/[#.]/
  * (`aws-cdk-lib`) or v1 (`@aws-cdk/aws-dynamodb`, same API); CDKTF's `lib/<resource>` layout or the
  * earlier one namespace per service (`lib/dynamodb`, `dynamodb.DynamodbTable`). New code follows it.
  */
-export type Generation = 'cdk-v2' | 'cdk-v1' | 'cdktf' | 'cdktf-namespaced' | 'pulumi' | 'serverless';
+export type Generation = 'cdk-v2' | 'cdk-v1' | 'monocdk' | 'cdktf' | 'cdktf-namespaced' | 'pulumi' | 'serverless';
 
 export interface TsTable extends TableFacts {
   kind: TableClass;
@@ -604,7 +609,8 @@ const PRE_V1 =
   '(no TableEncryption, no encryptionKey): move the file to @aws-cdk/core (CDK v1) or aws-cdk-lib (v2), then run kmsfix again';
 
 function generationOf(cls: (typeof TABLE_CLASSES)[string], module: string | undefined): Generation {
-  if (cls.framework === 'cdk') return module?.startsWith('@aws-cdk/') ? 'cdk-v1' : 'cdk-v2';
+  if (cls.framework === 'cdk')
+    return module?.startsWith('@aws-cdk/') ? 'cdk-v1' : module && /^monocdk(\/|$)/.test(module) ? 'monocdk' : 'cdk-v2';
   if (cls.framework === 'cdktf') return cls.type.endsWith('.dynamodb.DynamodbTable') ? 'cdktf-namespaced' : 'cdktf';
   return 'pulumi';
 }
@@ -752,6 +758,13 @@ export function detectTypeScript(file: SourceFile): TsDetection {
           `${root} is bound by ${destructured.has(root) ? 'destructuring a module' : 'require(...)'}, ` +
           "and kmsfix writes its imports beside import declarations: import the table's module (import * as dynamodb from ...), then run kmsfix again",
       });
+    else if (cls === TABLE_CLASSES[V1_GLOBAL_TABLE])
+      encryption.obstacles.push({
+        kind: 'api-global-table',
+        version: '2017.11.29',
+        why: "@aws-cdk/aws-dynamodb-global's GlobalTable creates this table in each Region of its regions and joins them into a global table",
+        declare: 'a Table with replicationRegions, in place of the GlobalTable',
+      });
     // Never fixed: its options, provider and Region are aws-native's, which the fix below does not read.
     else if (cls.kind === 'NativeTable' || cls.kind === 'NativeGlobalTable')
       encryption.obstacles.push({ kind: 'aws-native', where: 'args', keyArn: 'key.arn' });
@@ -820,9 +833,11 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       type:
         generation === 'cdk-v1'
           ? cls.type.replace(/^aws-cdk-lib\.aws_dynamodb/, '@aws-cdk/aws-dynamodb')
-          : module && isCdktn(module)
-            ? cls.type.replace(/^@cdktf\//, '@cdktn/')
-            : cls.type,
+          : generation === 'monocdk'
+            ? cls.type.replace(/^aws-cdk-lib/, 'monocdk')
+            : module && isCdktn(module)
+              ? cls.type.replace(/^@cdktf\//, '@cdktn/')
+              : cls.type,
       generation,
       address,
       kind: cls.kind,

@@ -16,7 +16,16 @@ import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile }
 import { call, obj, quote, raw, render, renderFunction, seq, str, type Code } from './code.js';
 import { constructOf, declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
 import { constInitializer, declarationOf } from './consts.js';
-import { cdkV1Module, cdktnModule, isCdktn, ImportPlanner, importModeOf, resolveSymbol, type ImportWriting } from './imports.js';
+import {
+  cdkSpelling,
+  cdkV1Module,
+  cdktnModule,
+  isCdktn,
+  ImportPlanner,
+  importModeOf,
+  resolveSymbol,
+  type ImportWriting,
+} from './imports.js';
 import { prettierWidth, type PrettierWidth } from './prettier.js';
 import {
   CDK,
@@ -819,7 +828,8 @@ function writingOf(t: TsTable, detection: TsDetection): ImportWriting {
   const name = ts.isIdentifier(root) ? root.text : undefined;
   const info = detection.imports.find((i) => i.namespace === name || i.named.some((n) => n.local === name));
   return {
-    spell: t.generation === 'cdk-v1' ? cdkV1Module : info && isCdktn(info.module) ? cdktnModule : undefined,
+    spell:
+      t.generation === 'cdk-v1' ? cdkV1Module : info && isCdktn(info.module) ? cdktnModule : info ? cdkSpelling(info.module) : undefined,
     requireStyle: !!info && ts.isImportEqualsDeclaration(info.decl),
   };
 }

@@ -24,6 +24,8 @@ export interface ImportInfo {
 const CDK = 'aws-cdk-lib';
 /** AWS CDK v1: one package per module (`@aws-cdk/aws-dynamodb`), the core classes in `@aws-cdk/core`. */
 const CDK_V1 = '@aws-cdk/';
+/** monocdk: AWS CDK v1 as one package (`monocdk/aws-dynamodb`, `aws_dynamodb` at its root), as aws-cdk-lib is for v2. */
+const MONOCDK = 'monocdk';
 const CDKTF_AWS = '@cdktf/provider-aws';
 /** CDK for Terraform's core (`Fn`, `Token`, `TerraformIterator`). */
 const CDKTF = 'cdktf';
@@ -51,6 +53,10 @@ export function canonical(module: string, path: string[]): { module: string; pat
   // AWS CDK v1 has the same API, one package per module: `@aws-cdk/aws-kms` is `aws-cdk-lib/aws-kms`
   // (src/formats/typescript/detect.ts tells the generations apart; ImportPlanner spells new imports in the file's).
   if (m.startsWith(CDK_V1 + 'aws-')) m = CDK + '/' + m.slice(CDK_V1.length);
+  // monocdk, CDK v1 in one package, is laid out as aws-cdk-lib is (`monocdk/aws-kms`, `aws_kms` at its root); the
+  // deep paths `monocdk/lib/aws-kms` and aws-cdk-lib 2.0.0-rc's `aws-cdk-lib/lib/aws-kms` name the same modules.
+  else if (m === MONOCDK || m.startsWith(MONOCDK + '/')) m = CDK + m.slice(MONOCDK.length);
+  m = m.replace(/^aws-cdk-lib\/lib\/(?=aws-)/, CDK + '/');
   // `aws-cdk-lib/core` (and v1's `@aws-cdk/core`) exports the root's core classes (Stack, Aws, RemovalPolicy...).
   if (m === `${CDK}/core` || m === `${CDK_V1}core`) m = CDK;
   let p = path;
@@ -273,6 +279,22 @@ export function cdkV1Module(module: string): string {
   return module;
 }
 
+/**
+ * How new CDK imports are spelled in a file whose table module is written `written`: monocdk's modules
+ * (`monocdk/aws-kms`, `monocdk/lib/aws-kms`; the root `monocdk`), or aws-cdk-lib 2.0.0-rc's deep path
+ * (`aws-cdk-lib/lib/aws-kms`, the only one that release exports); undefined for any other spelling.
+ */
+export function cdkSpelling(written: string): ((module: string) => string) | undefined {
+  const deep = /^(monocdk|aws-cdk-lib)\/lib\//.test(written);
+  const pkg = written === MONOCDK || written.startsWith(MONOCDK + '/') ? MONOCDK : deep ? CDK : undefined;
+  if (!pkg) return undefined;
+  return (module) => {
+    if (module === CDK) return pkg;
+    if (module.startsWith(CDK + '/aws-')) return `${pkg}/${deep ? 'lib/' : ''}${module.slice(CDK.length + 1)}`;
+    return module;
+  };
+}
+
 /** Whether a module as written is CDK Terrain's (`cdktn`, `@cdktn/provider-aws/...`). */
 export function isCdktn(module: string): boolean {
   return module === CDKTN || module === CDKTN_AWS || module.startsWith(CDKTN_AWS + '/');
@@ -354,12 +376,12 @@ export class ImportPlanner {
       // The submodule's own name first (`import { aws_dynamodb } from 'aws-cdk-lib'` beside `import * as cdk`:
       // `aws_dynamodb.TableEncryption`, as the table's own code writes it), then the root's namespace.
       for (const i of imps) {
-        if (i.module !== root.module) continue;
+        if (!isRoot(i.module, root.module)) continue;
         const n = i.named.find((x) => x.imported === root.path[0] && !x.typeOnly);
         if (n) return [n.local, ...root.path.slice(1), ...member].join('.');
       }
       for (const i of imps) {
-        if (i.module !== root.module) continue;
+        if (!isRoot(i.module, root.module)) continue;
         const base = i.namespace ?? i.default;
         if (base) return `${base}.${[...root.path, ...member].join('.')}`;
       }
@@ -371,7 +393,7 @@ export class ImportPlanner {
         const n = named.find((x) => x.imported === member[0]);
         if (n) return n.local + rest;
       }
-      if (root && declModule === root.module) {
+      if (root && isRoot(declModule, root.module)) {
         const n = named.find((x) => x.imported === root.path[0]);
         if (n) return [n.local, ...root.path.slice(1), ...member].join('.');
       }
@@ -394,7 +416,7 @@ export class ImportPlanner {
     const namedDecl = sameModule.filter(isNamedDecl).find((i) => !i.namespace && !i.default);
     if (namedDecl && this.mode !== 'namespace') return this.addNamed(namedDecl.decl, member[0]) + rest;
     if (root && this.mode === 'root-named') {
-      const rootDecls = imps.filter(isNamedDecl).filter((i) => i.module === root.module && !i.namespace);
+      const rootDecls = imps.filter(isNamedDecl).filter((i) => isRoot(i.module, root.module) && !i.namespace);
       // Beside the other submodule aliases (`aws_dynamodb as dynamodb`) when the file has them.
       const rootDecl =
         rootDecls.find((i) => i.named.some((n) => n.imported.startsWith(root.path[0].replace(/[A-Z].*$|_.*$/, '')))) ?? rootDecls[0];
@@ -633,6 +655,11 @@ function rootOfSubmodule(rootModule: string, name: string): boolean {
   if (rootModule === CDK) return name.startsWith('aws_');
   if (rootModule === CDKTF_AWS) return /^[a-z]/.test(name);
   return false;
+}
+
+/** Whether a module as written is the package root `root` (canonical): monocdk's root is laid out as aws-cdk-lib's. */
+function isRoot(written: string, root: string): boolean {
+  return written === root || (root === CDK && written === MONOCDK);
 }
 
 /** The package root path for a canonical submodule: `aws-cdk-lib/aws-kms` -> (`aws-cdk-lib`, [`aws_kms`]). */

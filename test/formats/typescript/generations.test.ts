@@ -51,6 +51,78 @@ export class S extends cdk.Stack {
   });
 });
 
+describe('AWS CDK v1 as one package (monocdk), aws-cdk-lib 2.0.0-rc deep paths, and v1 GlobalTable (real-world round 15)', () => {
+  async function fix(text: string) {
+    const r = await processMemory([{ path: 'stack.ts', text }], 'fix');
+    expect(r.outcomes[0].error).toBeUndefined();
+    return { tables: r.outcomes[0].tables, out: r.output.get('stack.ts') ?? text };
+  }
+
+  it('monocdk (dingcheng/open-tesla-dash): its submodules and its root, read as CDK v1 and fixed with monocdk imports', async () => {
+    const sub = await fix(`import { AttributeType, Table, TableEncryption } from 'monocdk/aws-dynamodb';
+import { Construct } from 'monocdk';
+export class Tables extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new Table(this, 'Users', { partitionKey: { name: 'id', type: AttributeType.STRING } });
+    new Table(this, 'Tokens', { partitionKey: { name: 'id', type: AttributeType.STRING }, encryption: TableEncryption.AWS_MANAGED });
+  }
+}
+`);
+    expect(sub.tables.map((t) => [t.address, t.type, t.status, t.fixed])).toEqual([
+      ['Users', 'monocdk.aws_dynamodb.Table', 'aws-owned', true],
+      ['Tokens', 'monocdk.aws_dynamodb.Table', 'aws-managed', true],
+    ]);
+    expect(sub.out).toContain("import { Aws, Construct } from 'monocdk';");
+    expect(sub.out).toContain("import { Key } from 'monocdk/aws-kms';");
+    expect(sub.out).toContain("from 'monocdk/aws-iam';");
+    expect(sub.out).not.toMatch(/aws-cdk-lib|@aws-cdk\//);
+    const root = await fix(`import { Stack, StackProps, aws_dynamodb as dynamodb } from 'monocdk';
+export class S extends Stack {
+  constructor(scope: Stack, id: string, props?: StackProps) {
+    super(scope, id, props);
+    new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  }
+}
+`);
+    expect(root.tables.map((t) => [t.address, t.status, t.fixed])).toEqual([['Orders', 'aws-owned', true]]);
+    expect(root.out).toMatch(/from 'monocdk(\/aws-kms)?';/);
+    expect(root.out).not.toMatch(/aws-cdk-lib|@aws-cdk\//);
+  });
+
+  it("aws-cdk-lib 2.0.0-rc's deep path (cdkbook/examples): read, and new imports written by the same path", async () => {
+    const rc = await fix(`import { Stack } from 'aws-cdk-lib';
+import { AttributeType, Table } from 'aws-cdk-lib/lib/aws-dynamodb';
+export class S extends Stack {
+  constructor(scope: Stack, id: string) {
+    super(scope, id);
+    new Table(this, 'SomeTable', { partitionKey: { name: 'id', type: AttributeType.STRING } });
+  }
+}
+`);
+    expect(rc.tables.map((t) => [t.address, t.status, t.fixed])).toEqual([['SomeTable', 'aws-owned', true]]);
+    expect(rc.out).toContain("import { Key } from 'aws-cdk-lib/lib/aws-kms';");
+    expect(rc.out).toContain("import { AttributeType, Table, TableEncryption } from 'aws-cdk-lib/lib/aws-dynamodb';");
+  });
+
+  it("@aws-cdk/aws-dynamodb-global's GlobalTable: one row, its props' status, never fixed (global tables 2017.11.29)", async () => {
+    const global = await fix(`import { AttributeType } from '@aws-cdk/aws-dynamodb';
+import { GlobalTable } from '@aws-cdk/aws-dynamodb-global';
+import { App } from '@aws-cdk/core';
+const app = new App();
+new GlobalTable(app, 'globdynamodb', {
+  partitionKey: { name: 'hashKey', type: AttributeType.STRING },
+  tableName: 'GlobalTable',
+  regions: ['us-east-1', 'us-east-2', 'us-west-2'],
+});
+`);
+    expect(global.tables.map((t) => [t.address, t.type, t.status, t.fixable, t.fixed ?? false])).toEqual([
+      ['globdynamodb', '@aws-cdk/aws-dynamodb-global.GlobalTable', 'aws-owned', false, false],
+    ]);
+    expect(global.tables[0].blocker).toMatch(/GlobalTable creates this table in each Region.*version 2017\.11\.29/);
+  });
+});
+
 describe('AWS CDK v1: the version the project declares (package.json)', () => {
   // Read in the packages' typings (npm pack): TableEncryption and Table's encryption/encryptionKey since
   // @aws-cdk/aws-dynamodb 1.39.0, sid in @aws-cdk/aws-iam's PolicyStatement props since 1.28.0, CfnTable's
