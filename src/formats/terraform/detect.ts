@@ -581,8 +581,9 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   let required: Promise<TopBlock[]> | undefined;
   const requirements = () => (required ??= requirementTops(file, det, context));
   let oldProvider: Promise<Obstacle | undefined> | undefined;
+  const hcl1 = terraform011Block(det);
   for (const t of open) {
-    const old = t.kind === 'module' ? undefined : await (oldProvider ??= olderProvider(file, det, context));
+    const old = t.kind === 'module' ? undefined : (hcl1 ?? (await (oldProvider ??= olderProvider(file, det, context))));
     if (old) {
       t.encryption.obstacles.push(old);
       continue;
@@ -685,6 +686,28 @@ async function olderProvider(file: SourceFile, det: TfDetection, context: DiskCo
     let o = pinsOf.get(f);
     if (o === undefined) pinsOf.set(f, (o = mayPin(f) ? (pinObstacle(await siblingBlocks([f])) ?? null) : null));
     if (o) return { ...o };
+  }
+  return undefined;
+}
+
+/**
+ * Code written for Terraform 0.11 that says so in no pin (ONSdigital/eq-terraform-dynamodb): an AWS
+ * resource of the file with a block `tags { ... }`, the 0.11 form of the `tags` map, which Terraform 0.12
+ * and later reject ("Blocks of type "tags" are not expected here"). Terraform 0.11 cannot read the bare
+ * references a fix writes, so the fixed module would load on no version.
+ */
+function terraform011Block(det: TfDetection): Obstacle | undefined {
+  for (const b of det.hcl?.blocks ?? []) {
+    if (b.type !== 'resource' || !b.labels[0]?.startsWith('aws_')) continue;
+    const [tags] = blocks(b, 'tags');
+    if (tags)
+      return {
+        kind: 'code-shape',
+        step:
+          `the module is written for Terraform 0.11 (${b.labels.join('.')} has a block tags { } at line ${tags.row + 1}, ` +
+          'which Terraform 0.12 and later reject), and Terraform 0.11 cannot read the 0.12 syntax a fix writes: upgrade the module ' +
+          'to 0.12 or later (terraform 0.12upgrade writes tags = { }), then run kmsfix again',
+      };
   }
   return undefined;
 }

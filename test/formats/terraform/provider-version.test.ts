@@ -66,4 +66,17 @@ describe('a module pinned to a provider or Terraform version a fix cannot use', 
     ])
       expect(await table(files)).toEqual({ fixable: true, blocker: '' });
   });
+  it('Terraform 0.11 code that pins nothing, told by a block tags { } (ONSdigital/eq-terraform-dynamodb)', async () => {
+    const old = TABLE.replace('  hash_key     = "id"\n', '  hash_key     = "id"\n\n  tags {\n    Name = "t"\n  }\n');
+    const all = [{ path: 'main.tf', text: old }];
+    const [scan, fix] = await Promise.all([processMemory(all, 'scan'), processMemory(all, 'fix')]);
+    const [t] = scan.outcomes[0].tables;
+    expect([t.fixable, fix.outcomes[0].tables[0].fixed ?? false]).toEqual([false, false]);
+    expect(t.blocker).toContain('written for Terraform 0.11 (aws_dynamodb_table.t has a block tags { } at line 6');
+    // The 0.12 map, and a non-AWS resource's block of that name, say nothing of the version.
+    const now = TABLE.replace('  hash_key     = "id"\n', '  hash_key     = "id"\n  tags = {\n    Name = "t"\n  }\n');
+    expect((await processMemory([{ path: 'main.tf', text: now }], 'scan')).outcomes[0].tables[0].fixable).toBe(true);
+    const other = `${TABLE}\nresource "other_thing" "x" {\n  tags {\n    a = 1\n  }\n}\n`;
+    expect((await processMemory([{ path: 'main.tf', text: other }], 'scan')).outcomes[0].tables[0].fixable).toBe(true);
+  });
 });
