@@ -42,9 +42,19 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
   if (json) {
     return { eol, json: { ...jsonStyle(text, roots), noSub: flavor === 'serverless' }, yaml: defaultYaml(flavor) };
   }
-  const steps = new Map<number, number>();
-  const seq = new Map<boolean, number>();
-  const dash = new Map<number, number>();
+  // The layout counts of the part being walked: each entry of a top-level map (a resource of
+  // `Resources`, a function of `functions`) counts apart and gives one vote (its most common), so that a
+  // large document embedded in one resource (an OpenAPI `Body` of 950 lines nesting by 2, in a template
+  // whose resources nest by 4: aws-connected-vehicle-solution) does not set the layout of new resources.
+  let steps = new Map<number, number>();
+  let seq = new Map<boolean, number>();
+  let dash = new Map<number, number>();
+  const votes = { steps: new Map<number, number>(), seq: new Map<boolean, number>(), dash: new Map<number, number>() };
+  const vote = <T>(into: Map<T, number>, counts: Map<T, number>) => {
+    if (counts.size === 0) return;
+    const k = mostCommon(counts, undefined as T);
+    into.set(k, (into.get(k) ?? 0) + 1);
+  };
   // Intrinsic function arguments (`Fn::GetAtt: [A, Arn]`), and other lists of scalars, in flow style or not.
   const argsFlow = new Map<boolean, number>();
   const scalarsFlow = new Map<boolean, number>();
@@ -60,7 +70,7 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
   let long = 0;
   // One walk of every node; written with indexed loops and each property read once (it runs over
   // every node of each fixed template: 3 to 4% of a YAML fix's main thread with for...of and every()).
-  const visit = (node: CNode | null): void => {
+  const visit = (node: CNode | null, depth: number): void => {
     if (!node) return;
     if (node.tag) short++;
     const kind = node.kind;
@@ -77,13 +87,20 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
     } else if (kind === 'map') {
       const block = !node.flow;
       const pairs = node.pairs;
+      // An entry of a top-level map: its own counts (votes, above).
+      const apart = depth === 1;
+      const outer = apart ? [steps, seq, dash] : undefined;
       for (let i = 0; i < pairs.length; i++) {
         const p = pairs[i];
+        if (apart) [steps, seq, dash] = [new Map(), new Map(), new Map()];
         const key = p.key;
         const fn = key.charCodeAt(0) === 70 /* F */ && key.startsWith('Fn::');
         if (fn || key === 'Ref') long++;
         const v = p.value;
-        if (!v) continue;
+        if (!v) {
+          if (apart) [steps, seq, dash] = outer as [typeof steps, typeof seq, typeof dash];
+          continue;
+        }
         const vk = v.kind;
         if (vk === 'seq' && v.items.length > 0 && block) {
           const counts = fn ? argsFlow : allScalars(v.items) ? scalarsFlow : undefined;
@@ -105,7 +122,13 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
             seq.set(indented, (seq.get(indented) ?? 0) + 1);
           }
         }
-        visit(v);
+        visit(v, depth + 1);
+        if (apart) {
+          vote(votes.steps, steps);
+          vote(votes.seq, seq);
+          vote(votes.dash, dash);
+          [steps, seq, dash] = outer as [typeof steps, typeof seq, typeof dash];
+        }
       }
     } else if (kind === 'seq') {
       const block = !node.flow;
@@ -118,13 +141,17 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
           const d = key - indentEnd(text, key);
           if (d >= 2 && text[key - d] === '-') dash.set(d, (dash.get(d) ?? 0) + 1);
         }
-        visit(item);
+        visit(item, depth + 1);
       }
     }
   };
-  for (const root of roots) visit(root);
+  for (const root of roots) visit(root, 0);
+  // What lies outside the top-level maps' entries (the file's first two levels) votes once too.
+  vote(votes.steps, steps);
+  vote(votes.seq, seq);
+  vote(votes.dash, dash);
   const tabs = /^\t/m.test(text);
-  const unit = mostCommon(steps, 2);
+  const unit = mostCommon(votes.steps, 2);
   return {
     eol,
     json: { indent: '  ', inline: false, width: 80, braceSpace: true, bracketSpace: false, colon: ': ' },
@@ -132,8 +159,8 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
       indent: tabs ? '  ' : ' '.repeat(unit),
       quote: double > single ? '"' : "'",
       shortTags: short > 0 || (long === 0 && !bare),
-      seqIndent: mostCommon(seq, true),
-      dashWidth: mostCommon(dash, 2),
+      seqIndent: mostCommon(votes.seq, true),
+      dashWidth: mostCommon(votes.dash, 2),
       noSub: flavor === 'serverless',
       flowArgs: argsFlow.size > 0 ? mostCommon(argsFlow, true) : mostCommon(scalarsFlow, true),
       flowScalars: mostCommon(scalarsFlow, false),
