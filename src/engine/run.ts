@@ -257,7 +257,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       }
       options.onProgress?.({ scanned: index + 1, candidates: total, tables: scheduler.tables, current: c.absPath });
       const dir = path.dirname(c.absPath);
-      const read = await readOne(c, options.maxFileBytes, errors, scheduler.sharedReads);
+      const read = await readOne(c, options.maxFileBytes, errors, notes, scheduler.sharedReads);
       if (read) {
         stamps.push(read.stamp);
         links.push(c.link);
@@ -283,6 +283,7 @@ async function readOne(
   c: Candidate,
   maxFileBytes: number | undefined,
   errors: FileError[],
+  notes: string[],
   shared?: SharedReads,
 ): Promise<{ file: BatchFile; stamp: string } | undefined> {
   let chosen: FormatEntry | undefined;
@@ -295,7 +296,11 @@ async function readOne(
   }
   // Explicitly named files are read even when no prefilter matched: parse errors still count.
   chosen ??= formatFor(c.path, read.file.text) ?? formatsFor(c.path)[0];
-  if (!chosen) return undefined;
+  if (!chosen) {
+    // Named on the command line, and not silently passed over (a CI step naming a template of another name).
+    if (c.explicit) notes.push(`${c.path}: not a kind of file kmsfix reads (by its name: see the formats in the README), skipped`);
+    return undefined;
+  }
   return { file: { file: c.test ? { ...read.file, test: true } : read.file, bom: read.bom, entry: chosen.name }, stamp: read.stamp };
 }
 

@@ -316,7 +316,9 @@ function describeJsonError(code: string): string {
 
 /** A `.template` file is JSON when its first significant character is `{`. */
 export function looksLikeJson(path: string, text: string): boolean {
-  if (/\.json$/i.test(path)) return true;
-  if (/\.ya?ml$/i.test(path)) return false;
+  // A template engine's file (`x.yml.j2`, `x.json.tmpl`) by the name it renders to.
+  const rendered = path.replace(/\.(j2|jinja2?|tmpl|tpl)$/i, '');
+  if (/\.json$/i.test(rendered)) return true;
+  if (/\.ya?ml$/i.test(rendered)) return false;
   return text.trimStart().startsWith('{');
 }

@@ -83,6 +83,25 @@ ${TABLE}  Machine:
     const { error } = await scan('t.yaml', 'Resources:\n  A: [\n');
     expect(error?.message).toMatch(/^YAML: /);
   });
+
+  it("a template engine's file (main-cf.yml.j2, ASFHyP3/hyp3, whose rendered files git ignores): read under the same rule", async () => {
+    const loop = `Resources:\n  {% for name in envs %}\n  {{ name }}Queue:\n    Type: AWS::SQS::Queue\n  {% endfor %}\n  Jobs:\n${TABLE}`;
+    for (const name of ['main-cf.yml.j2', 'main-cf.yaml.jinja2', 'main-cf.template.tmpl']) {
+      const { error } = await scan(name, loop);
+      expect([name, error?.line, error?.message]).toEqual([
+        name,
+        2,
+        expect.stringMatching(/^template placeholder "\{% for name in envs %\}"/),
+      ]);
+    }
+    // One that parses is scanned and fixed, its placeholders kept; a JSON one by the name it renders to.
+    const parses = `Resources:\n  Jobs:\n${TABLE}      TableName: '{{ env }}-jobs'\n`;
+    expect((await scan('main-cf.yml.j2', parses)).tables.map((t) => [t.address, t.status])).toEqual([['Jobs', 'aws-owned']]);
+    expect(await fixed('main-cf.yml.j2', parses)).toContain("TableName: '{{ env }}-jobs'\n      SSESpecification:");
+    const json = `{\n  "Resources": {\n    "Jobs": { "Type": "AWS::DynamoDB::Table", "Properties": { "TableName": "{{ env }}-jobs" } }\n  }\n}\n`;
+    expect((await scan('main-cf.json.j2', json)).tables.map((t) => t.status)).toEqual(['aws-owned']);
+    expect(await fixed('main-cf.json.j2', json)).toContain('"KMSMasterKeyId"');
+  });
 });
 
 describe('Pulumi YAML', () => {
