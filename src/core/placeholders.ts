@@ -1,7 +1,8 @@
 /**
  * Template placeholders, one rule for every format: Jinja / Go template / cookiecutter / SSM
  * Automation (`{{ x }}`), Jinja blocks and Step Functions JSONata (`{% x %}`), ERB / EJS / SAR
- * (`<% x %>`, `<%= x %>`). CloudFormation's own `{{resolve:...}}` dynamic references are not
+ * (`<% x %>`, `<%= x %>`), and a Terraform template's directives (`%{ for t in tables ~}`: a
+ * `stack.json.tpl` that templatefile() renders). CloudFormation's own `{{resolve:...}}` dynamic references are not
  * placeholders.
  *
  * - A file that parses is scanned and fixed whatever placeholders it holds elsewhere (a CodeUri,
@@ -14,7 +15,7 @@
 import { LineIndex } from './text.js';
 import { ParseError } from './types.js';
 
-const PLACEHOLDER = /\{\{(?!\s*resolve:)[\s\S]*?\}\}|\{%[\s\S]*?%\}|<%[\s\S]*?%>/g;
+const PLACEHOLDER = /\{\{(?!\s*resolve:)[\s\S]*?\}\}|\{%[\s\S]*?%\}|<%[\s\S]*?%>|%\{[^}\n]*\}/g;
 
 function shown(p: string): string {
   return JSON.stringify(p.length > 30 ? p.slice(0, 27) + '...' : p);

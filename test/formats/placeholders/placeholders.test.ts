@@ -101,6 +101,13 @@ ${TABLE}  Machine:
     const json = `{\n  "Resources": {\n    "Jobs": { "Type": "AWS::DynamoDB::Table", "Properties": { "TableName": "{{ env }}-jobs" } }\n  }\n}\n`;
     expect((await scan('main-cf.json.j2', json)).tables.map((t) => t.status)).toEqual(['aws-owned']);
     expect(await fixed('main-cf.json.j2', json)).toContain('"KMSMasterKeyId"');
+    // A Terraform template (templatefile("stack.json.tpl", ...)): its directives are placeholders too.
+    const tpl = `{\n  "Resources": {\n%{ for t in tables ~}\n    "\${t}": { "Type": "AWS::DynamoDB::Table" },\n%{ endfor ~}\n  }\n}\n`;
+    const { error } = await scan('stack.json.tpl', tpl);
+    expect([error?.line, error?.message]).toEqual([
+      3,
+      expect.stringMatching(/^template placeholder "%\{ for t in tables ~\}" breaks parsing/),
+    ]);
   });
 });
 
