@@ -1,17 +1,11 @@
 /**
- * A provider that sends DynamoDB to an emulator but not KMS and STS (real-world round 15,
- * brdd3v/aws-dynamodb-exp: `endpoints { dynamodb = "http://localhost:4566" }`, LocalStack with mock
- * credentials). The key and the account lookup (`data "aws_caller_identity"`) a fix generates would
- * go to AWS, where the emulator's credentials fail at plan; and the emulator's table could not use a
- * key made there. With every service the fix calls sent to the same place (or tflocal, which sets
- * them all), the table is fixed as any other.
+ * A Terraform provider that sends DynamoDB to an emulator but not KMS and STS (src/rule/emulator.ts):
+ * `endpoints { dynamodb = "http://localhost:4566" }` in the configuration the table goes through.
  */
+import { emulatorObstacle as obstacleOf } from '../../rule/emulator.js';
 import type { Obstacle } from '../../rule/facts.js';
 import type { Placement } from './placement.js';
 import type { TopBlock } from './topBlocks.js';
-
-/** The services a fix's generated key calls beside DynamoDB: KMS (the key, its alias) and STS (the account). */
-const CALLED = ['kms', 'sts'];
 
 /** `endpoints { ... }` (HCL) or `"endpoints": [{ ... }]` (JSON): the block's body. */
 const ENDPOINTS = /"?\bendpoints"?\s*[:=]?\s*\[?\s*\{([^{}]*)\}/g;
@@ -35,19 +29,15 @@ export function emulatorObstacle(place: Placement, tops: TopBlock[]): Obstacle |
   if (!provider?.text.includes('endpoints')) return undefined;
   for (const [, body] of provider.text.matchAll(ENDPOINTS)) {
     const dynamodb = endpoint(body, 'dynamodb');
-    // An AWS endpoint of another kind (FIPS, a VPC endpoint's name) leaves the other services where they are.
-    if (!dynamodb || /\.amazonaws\.com(\.cn)?\b|\.api\.aws\b/.test(dynamodb)) continue;
-    const missing = CALLED.filter((s) => !endpoint(body, s));
-    if (missing.length === 0) continue;
-    const name = place.provider || 'aws';
-    return {
-      kind: 'generated-key',
-      step:
-        `the provider ${name} sends DynamoDB to ${dynamodb} (an emulator such as LocalStack or DynamoDB Local) but not ` +
-        `${missing.map((s) => s.toUpperCase()).join(' and ')}: the key and the account lookup a fix adds would go to AWS, where the emulator's ` +
-        `credentials fail at plan, and the emulator's table could not use a key made there. Add ${missing.map((s) => `${s} = ${dynamodb}`).join(' and ')} ` +
-        `to its endpoints block (tflocal sets every service), then run kmsfix again`,
-    };
+    const o =
+      dynamodb &&
+      obstacleOf(
+        place.provider || 'aws',
+        dynamodb,
+        (s) => endpoint(body, s) !== undefined,
+        (s) => `${s} = ${dynamodb}`,
+      );
+    if (o) return o;
   }
   return undefined;
 }

@@ -46,6 +46,7 @@ import { metadataSuppressionsOf } from './metadata.js';
 import { resourceTables } from './resources.js';
 import { sharedTables } from './resourcePolicy.js';
 import { cdktfIteratorObstacle } from './iterators.js';
+import { defaultCdktfProvider, providerEmulator } from './regions.js';
 import { sstGlobalStep, sstGlobalSymbol, sstImportsTable, sstStep, sstTableProps, type SstGeneration } from './sst.js';
 
 export type Framework = 'cdk' | 'cdktf' | 'pulumi' | 'serverless';
@@ -794,6 +795,13 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       const regionValue = ownRegion?.kind === 'value' ? unwrap(ownRegion.value) : undefined;
       if (ownRegion?.kind === 'value' && regionValue && !isNullOrUndefined(regionValue))
         encryption.obstacles.push({ kind: 'resource-region', region: snippet(sf, ownRegion.value) });
+      // A provider of the file that sends DynamoDB to an emulator, and not the services a generated key calls.
+      const provider = options && 'retain' in options ? options.provider : undefined;
+      const cdktfDefault = !provider && options && cls.framework === 'cdktf' ? defaultCdktfProvider(sf, c.sym) : undefined;
+      const emulator = provider
+        ? providerEmulator(sf, c.sym, node, provider.value)
+        : cdktfDefault && providerEmulator(sf, c.sym, node, cdktfDefault, "aws (the stack's AwsProvider without an alias)");
+      if (emulator) encryption.obstacles.push(emulator);
       const region = cls.kind === 'TableV2' ? stackRegionOf(sf, c.sym, node) : undefined;
       if (generation === 'cdk-v1' && preV1) encryption.obstacles.push({ kind: 'code-shape', step: PRE_V1 });
       else if (legacy?.kind === 'value' && legacy.prop.parent !== props)

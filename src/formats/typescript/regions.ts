@@ -8,6 +8,8 @@
  * Used to decline --kms-key-arn when the key is in another Region: a table's key must be in its
  * Region, and the deploy would fail.
  */
+import { emulatorObstacle } from '../../rule/emulator.js';
+import type { Obstacle } from '../../rule/facts.js';
 import type { TsTable } from './detect.js';
 import { constructOf, lookup } from './detect.js';
 import { stringValue, ts, unwrap } from './parse.js';
@@ -23,8 +25,8 @@ function providerProps(sym: Sym, e: ts.NewExpression): ts.Expression | undefined
   return undefined;
 }
 
-/** The literal region of the provider `provider` names in the file (`west`, `this.west`, or the `new` itself), if any. */
-function providerRegion(sf: ts.SourceFile, sym: Sym, at: ts.Node, provider: ts.Expression): string | undefined {
+/** The props literal of the provider `provider` names in the file (`west`, `this.west`, or the `new` itself), if any. */
+function providerLiteral(sf: ts.SourceFile, sym: Sym, at: ts.Node, provider: ts.Expression): ts.ObjectLiteralExpression | undefined {
   const p = unwrap(provider);
   let init: ts.Expression | undefined;
   if (ts.isIdentifier(p)) init = initializerOf(at, p.text);
@@ -34,9 +36,48 @@ function providerRegion(sf: ts.SourceFile, sym: Sym, at: ts.Node, provider: ts.E
   if (!init || !ts.isNewExpression(init)) return undefined;
   const props = providerProps(sym, init);
   const o = props && unwrap(props);
-  if (!o || !ts.isObjectLiteralExpression(o)) return undefined;
-  const region = lookup(sf, o, 'region');
-  return region.kind === 'value' ? stringValue(unwrap(region.value)) : undefined;
+  return o && ts.isObjectLiteralExpression(o) ? o : undefined;
+}
+
+/** The literal region of the provider `provider` names in the file, if any. */
+function providerRegion(sf: ts.SourceFile, sym: Sym, at: ts.Node, provider: ts.Expression): string | undefined {
+  const o = providerLiteral(sf, sym, at, provider);
+  const region = o && lookup(sf, o, 'region');
+  return region?.kind === 'value' ? stringValue(unwrap(region.value)) : undefined;
+}
+
+/**
+ * A Pulumi or CDKTF provider of the file that sends DynamoDB to an emulator but not KMS and STS
+ * (`new aws.Provider('localstack', { endpoints: [{ dynamodb: 'http://localhost:4566' }] })`: src/rule/emulator.ts).
+ */
+export function providerEmulator(
+  sf: ts.SourceFile,
+  sym: Sym,
+  at: ts.Node,
+  provider: ts.Expression,
+  name = provider.getText(sf),
+): Obstacle | undefined {
+  const o = providerLiteral(sf, sym, at, provider);
+  const list = o && lookup(sf, o, 'endpoints');
+  const v = list?.kind === 'value' ? unwrap(list.value) : undefined;
+  if (!v || !ts.isArrayLiteralExpression(v)) return undefined;
+  for (const e of v.elements) {
+    const entry = unwrap(e);
+    if (!ts.isObjectLiteralExpression(entry)) continue;
+    const d = lookup(sf, entry, 'dynamodb');
+    const dynamodb = d.kind === 'value' ? d.value.getText(sf) : undefined;
+    // A service a spread may set counts as set.
+    const found =
+      dynamodb &&
+      emulatorObstacle(
+        name,
+        dynamodb,
+        (s) => lookup(sf, entry, s).kind !== 'absent',
+        (s) => `${s}: ${dynamodb}`,
+      );
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** What `this.<name> = ...` assigns, when the file assigns it exactly once. */
@@ -63,4 +104,20 @@ export function tableRegionsOf(t: TsTable, sf: ts.SourceFile, sym: Sym, provider
   if (t.framework === 'cdk') return stackRegionsOf(sf, sym, constructOf(t));
   const region = provider ? providerRegion(sf, sym, t.node, provider) : undefined;
   return region === undefined ? undefined : [region];
+}
+
+/** CDKTF's default provider in the file: an `AwsProvider` without an `alias`, which the stack's resources without a `provider` use. */
+export function defaultCdktfProvider(sf: ts.SourceFile, sym: Sym): ts.NewExpression | undefined {
+  let found: ts.NewExpression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isNewExpression(n) && /^@cdktf\/provider-aws\b.*[#.]AwsProvider$/.test(sym(n.expression) ?? '')) {
+      const props = n.arguments?.[2] && unwrap(n.arguments[2]);
+      if (props && ts.isObjectLiteralExpression(props) && lookup(sf, props, 'alias').kind === 'absent') found = n;
+    }
+    ts.forEachChild(n, visit);
+  };
+  // Only a file that creates one is walked.
+  if (sf.text.includes('AwsProvider')) visit(sf);
+  return found;
 }
