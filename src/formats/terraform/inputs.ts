@@ -319,15 +319,23 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
         phrases: { ...PHRASES, blockAbsent: `no {block} block in ${tableName} (${where})` },
       };
       const { settings, sse, evaluated } = sseSettings(tb, () => callEnv, where);
-      // The root module's variables the call passes to the table's switch and key.
-      if (evaluated.length > 0 && sse && context && (await root())) {
-        const callerVars = (a: HAttr) =>
-          variablesRead(a.value, callEnv).flatMap((v) => (inputs.has(v) ? variablesRead(inputs.get(v)!, env()) : []));
+      // This folder's variables the call passes to the table's switch and key.
+      const callerVars = (a: HAttr) =>
+        variablesRead(a.value, callEnv).flatMap((v) => (inputs.has(v) ? variablesRead(inputs.get(v)!, env()) : []));
+      const fed =
+        evaluated.length > 0 && sse
+          ? [...new Set([attr(sse, 'enabled'), attr(sse, 'kms_key_arn')].flatMap((a) => (a ? callerVars(a) : [])))]
+          : [];
+      const callObstacles: Obstacle[] = [];
+      if (fed.length > 0 && !(await root()))
+        // A call in a module others call (root -> app -> table module): the key it passes is its own callers' choice
+        // (storacha/storoku's layout); a key written here would override the one they pass.
+        callObstacles.push({ kind: 'module-inputs', inputs: fed.map((v) => `var.${v}`) });
+      else if (evaluated.length > 0 && sse && context && (await root()))
         await markSetOutside(settings, words, { enabled: attr(sse, 'enabled'), key: attr(sse, 'kms_key_arn') }, callerVars, outside);
-      }
       const enabledVar = sse && directVariable(attr(sse, 'enabled')?.value ?? '', callEnv);
       const keyVar = sse && directVariable(attr(sse, 'kms_key_arn')?.value ?? '', callEnv);
-      const obstacles: Obstacle[] = [];
+      const obstacles: Obstacle[] = callObstacles;
       // What this folder does with the table through the call (callers.ts): the module's own row says it too.
       await obstaclesThrough(
         { label, file, folder: [file, ...siblings] },

@@ -124,4 +124,21 @@ resource "aws_dynamodb_table_replica" "dr" {
     );
     expect(root.fixable).toBe(true);
   });
+
+  it("a call in a module others call, passing that module's own key variable (root -> app -> table, storacha/storoku's layout): its callers' key is kept", async () => {
+    const leaf = `variable "kms_key_arn" {\n  default = null\n}\n\nresource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n\n  attribute {\n    name = "id"\n    type = "S"\n  }\n\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = var.kms_key_arn\n  }\n}\n`;
+    const app = `variable "kms_key_arn" {\n  default = null\n}\n\nmodule "tables" {\n  source      = "../dynamodb"\n  kms_key_arn = var.kms_key_arn\n}\n`;
+    const root = `resource "aws_kms_key" "k" {}\n\nmodule "app" {\n  source      = "./modules/app"\n  kms_key_arn = aws_kms_key.k.arn\n}\n`;
+    const files = [
+      { path: 'main.tf', text: root },
+      { path: 'modules/app/main.tf', text: app },
+      { path: 'modules/dynamodb/main.tf', text: leaf },
+    ];
+    const [scan, fix] = await Promise.all([processMemory(files, 'scan'), processMemory(files, 'fix')]);
+    const call = scan.outcomes.flatMap((o) => o.tables).find((t) => t.address === 'module.tables')!;
+    expect(call.fixable).toBe(false);
+    expect(call.blocker).toContain("its encryption comes from var.kms_key_arn of this module, which the module's callers set");
+    // Nothing written: the middle module's call keeps passing its callers' key.
+    for (const f of files) expect(fix.output.get(f.path) ?? f.text, f.path).toBe(f.text);
+  });
 });
