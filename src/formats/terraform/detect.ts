@@ -1,3 +1,4 @@
+import path from 'node:path';
 /**
  * Finding DynamoDB tables in Terraform (HCL): `aws_dynamodb_table`, `aws_dynamodb_table_replica`
  * and calls of the terraform-aws-modules/dynamodb-table module, each with its encryption settings
@@ -582,7 +583,12 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   const requirements = () => (required ??= requirementTops(file, det, context));
   let oldProvider: Promise<Obstacle | undefined> | undefined;
   const hcl1 = terraform011Block(det);
+  const twin = await tofuTwin(file, context);
   for (const t of open) {
+    if (twin) {
+      t.encryption.obstacles.push(twin);
+      continue;
+    }
     const old = t.kind === 'module' ? undefined : (hcl1 ?? (await (oldProvider ??= olderProvider(file, det, context))));
     if (old) {
       t.encryption.obstacles.push(old);
@@ -688,6 +694,28 @@ async function olderProvider(file: SourceFile, det: TfDetection, context: DiskCo
     if (o) return { ...o };
   }
   return undefined;
+}
+
+/**
+ * A file with an OpenTofu twin: `x.tf` beside `x.tofu` (or `x.tf.json` beside `x.tofu.json`). OpenTofu
+ * reads the `.tofu` file in place of the `.tf` one, Terraform reads only the `.tf` one: a fix of either
+ * would not reach the other tool's apply (OpenTofu's "Files and directories": the .tofu file wins).
+ */
+async function tofuTwin(file: SourceFile, context: DiskContext | undefined): Promise<Obstacle | undefined> {
+  const name = path.posix.basename(file.path);
+  const m = /^(.*)\.(tf|tofu)(\.json)?$/i.exec(name);
+  if (!m || !context) return undefined;
+  const other = `${m[1]}.${m[2].toLowerCase() === 'tf' ? 'tofu' : 'tf'}${m[3] ?? ''}`;
+  const dir = path.posix.dirname(file.path);
+  if (!(await context.siblings()).some((f) => path.posix.dirname(f.path) === dir && path.posix.basename(f.path) === other))
+    return undefined;
+  const [tf, tofu] = m[2].toLowerCase() === 'tf' ? [name, other] : [other, name];
+  return {
+    kind: 'code-shape',
+    step:
+      `${tofu} beside ${tf}: OpenTofu reads ${tofu} in place of ${tf}, and Terraform reads only ${tf}, so a fix of one would not ` +
+      `reach the other tool's apply: make the change in both by hand (or keep only the file of the tool you use), then run kmsfix again`,
+  };
 }
 
 /**

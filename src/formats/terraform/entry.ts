@@ -9,12 +9,18 @@ const TABLE = /aws_dynamodb_table|terraform-aws-modules\/dynamodb-table|terrafor
  */
 const LOCAL_CALL = /source"?\s*[=:]\s*"\.\.?\//;
 
+/**
+ * A module's file: Terraform's `.tf` and `.tf.json`, and OpenTofu's `.tofu` and `.tofu.json`
+ * (thienhaole92/opentofu-aws-backend: a project of `.tofu` files alone scanned as "0 tables").
+ */
+export const isModuleFileName = (name: string) => /\.(tf|tofu)(\.json)?$/i.test(name);
+
 /** A terragrunt unit: read for the registry module its `terraform { source }` names (terragruntUnit.ts), a group of its own. */
 export const isTerragruntUnit = (path: string) => /(^|[\\/])terragrunt\.hcl$/.test(path);
 
 export const terraformEntry: FormatEntry = {
   name: 'terraform',
-  accepts: (path) => /\.tf(\.json)?$/i.test(path) || isTerragruntUnit(path),
+  accepts: (path) => isModuleFileName(path) || isTerragruntUnit(path),
   prefilter: (text) =>
     (text.includes('dynamodb') && TABLE.test(text)) ||
     (text.includes('source') && LOCAL_CALL.test(text)) ||
@@ -23,7 +29,7 @@ export const terraformEntry: FormatEntry = {
   // A module's files, its lock file (which hashicorp/aws version the module runs with), and its
   // variable files: those Terraform loads for a root module (terraform.tfvars, *.auto.tfvars), and
   // those passed with -var-file (prod.tfvars), which set a variable per environment.
-  siblingFile: (name) => /\.tf(\.json)?$/i.test(name) || name === '.terraform.lock.hcl' || /\.tfvars(\.json)?$/.test(name),
+  siblingFile: (name) => isModuleFileName(name) || name === '.terraform.lock.hcl' || /\.tfvars(\.json)?$/.test(name),
   // A terragrunt unit anywhere in the tree may deploy a module folder (varSources.ts).
   treeFile: (name) => name === 'terragrunt.hcl',
   load: async () => (await import('./index.js')).terraform,

@@ -33,6 +33,7 @@ import { blockComments, moduleTableSuppressions, suppressionsOf } from './suppre
 import type { JBlock } from './tfjson.js';
 import { parseTerraform, siblingBlocks, summarize } from './topBlocks.js';
 import { isRootModule } from './rootModule.js';
+import { isModuleFileName } from './entry.js';
 import { outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
 
 /** Each file's parse, per file object (the engine hands the same objects to a folder's files). */
@@ -51,7 +52,7 @@ async function parseOnce(f: SourceFile): Promise<TfDetection | null> {
   return d;
 }
 
-const isModuleFile = (f: SourceFile) => /\.tf(\.json)?$/i.test(f.path);
+const isModuleFile = (f: SourceFile) => isModuleFileName(f.path);
 const nameOf = (f: SourceFile) => path.posix.basename(f.path);
 /**
  * What evaluation reads of a module's files: a `variable`, `locals` or `output` block (the word first

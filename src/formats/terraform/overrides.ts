@@ -14,7 +14,7 @@ import { parseTerraform } from './topBlocks.js';
 
 /** Is this a Terraform override file, by its name? */
 export function isOverrideFile(file: string): boolean {
-  return /^(override|.+_override)\.tf(\.json)?$/.test(path.basename(file));
+  return /^(override|.+_override)\.(tf|tofu)(\.json)?$/.test(path.basename(file));
 }
 
 /** What a fix reads to shape the key beside the table (its repetition, provider and Region, lifecycle, name for the alias). */
