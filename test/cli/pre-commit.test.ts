@@ -67,7 +67,7 @@ describe('.pre-commit-hooks.yaml', () => {
     // A fix in place locks its tree: pre-commit must not run two batches at once.
     expect(hook('kmsfix-fix').require_serial).toBe(true);
     const files = new RegExp(hook('kmsfix-check').files!);
-    for (const f of ['a.yaml', 'b.yml', 'c.json', 'd.template', 'e-cf.yml.j2', 'main.tf', 'cdk.tf.json', 'stack.ts'])
+    for (const f of ['a.yaml', 'b.yml', 'c.json', 'd.template', 'e-cf.yml.j2', 'main.tf', 'main.tofu', 'cdk.tf.json', 'stack.ts'])
       expect(files.test(f), f).toBe(true);
     for (const f of ['README.md', 'x.py', 'y.sarif']) expect(files.test(f), f).toBe(false);
   });
