@@ -174,7 +174,8 @@ const MERGE_KEY = '<<';
 
 const PLACEMENT = {
   'unbraced-body': 'the table is created in the body of an if or a loop without braces: add braces, then run kmsfix again',
-  conditional: 'the table is created in a conditional expression: create its key by hand',
+  conditional:
+    'the table is created in a conditional expression (`? :`, or the right of `??`, `||` or `&&`), which may not run, while a key before its statement always would: create its key by hand',
   'expression-body': 'the table is created in an expression-bodied function: give it a block body, then run kmsfix again',
   'class-field': 'the table is created in a class field initializer: move it into the constructor, then run kmsfix again',
   nowhere: 'no statement to declare a key before',

@@ -547,6 +547,15 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
 
 const PLAIN_SCOPE = /^(this|[A-Za-z_$][\w$]*)(\.[A-Za-z_$][\w$]*)*$/;
 
+const SHORT_CIRCUIT = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.QuestionQuestionToken,
+  ts.SyntaxKind.BarBarToken,
+  ts.SyntaxKind.AmpersandAmpersandToken,
+  ts.SyntaxKind.QuestionQuestionEqualsToken,
+  ts.SyntaxKind.BarBarEqualsToken,
+  ts.SyntaxKind.AmpersandAmpersandEqualsToken,
+]);
+
 /** The statement to declare the key before, or why there is none. */
 function anchorOf(node: ts.Node): { statement?: ts.Statement; where?: Placement } {
   let cur: ts.Node = node;
@@ -559,6 +568,11 @@ function anchorOf(node: ts.Node): { statement?: ts.Statement; where?: Placement 
       return { where: 'unbraced-body' };
     }
     if (ts.isConditionalExpression(p) && cur !== p.condition) {
+      return { where: 'conditional' };
+    }
+    // The right of `??`, `||`, `&&` (and `??=`, `||=`, `&&=`) runs only as the left decides: `props.table ?? new Table(...)`
+    // creates no table when the caller gives one (guiyom-e/cdk-dynamodb-migration), and a key before the statement would stay unused.
+    if (ts.isBinaryExpression(p) && cur === p.right && SHORT_CIRCUIT.has(p.operatorToken.kind)) {
       return { where: 'conditional' };
     }
     if (ts.isFunctionLike(p)) return { where: 'expression-body' };
