@@ -76,15 +76,22 @@ function calleeName(callee: ts.Expression): string | undefined {
 
 /**
  * Calls that keep a class as a key or compare with it, not create it: a Map's `set`, `get`, `has`,
- * `delete`; and (isTestCall) a registry (`registerMapping...`; talis-cdk-constructs'
+ * `delete`; and (createsNone) a registry (`registerMapping...`; talis-cdk-constructs'
  * `this.registerPrefixer(dynamodb.CfnTable, 'tableName')`, with no props beside the class).
  */
 const REGISTRY_CALLS = new Set(['set', 'get', 'has', 'delete']);
 
-const isTestCall = (call: ts.CallExpression, name: string | undefined) =>
+/**
+ * SST v3's global `$transform(sst.aws.Dynamo, (args) => ...)`: it changes the args of the tables created after
+ * it and creates none (hughescr/apartment-manager: a table more than the app has, or an `unknown` one in an app with none).
+ */
+const TRANSFORM_CALLS = new Set(['$transform']);
+
+const createsNone = (call: ts.CallExpression, name: string | undefined) =>
   isAssertion(call) ||
   (name !== undefined &&
     (TEST_CALLS.has(name) ||
+      TRANSFORM_CALLS.has(name) ||
       REGISTRY_CALLS.has(name) ||
       /instanceof/i.test(name) ||
       /^registerMapping/i.test(name) ||
@@ -130,7 +137,7 @@ export function factorySites(
     }
     if (!cls) continue;
     const name = calleeName(call.expression);
-    if (isTestCall(call, name)) continue;
+    if (createsNone(call, name)) continue;
     const callee = snippet(sf, call.expression);
     const className = call.arguments[at].getText(sf);
     const rest = call.arguments.slice(at + 1);
