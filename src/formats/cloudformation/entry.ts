@@ -8,7 +8,8 @@ export const cloudformationEntry: FormatEntry = {
   // Also a template of a template engine rendered at build time (`main-cf.yml.j2`: ASFHyP3/hyp3, whose rendered
   // files are ignored by git), read under the placeholder rule (src/core/placeholders.ts).
   accepts: (path) =>
-    /\.(ya?ml|json|template)(\.(j2|jinja2?|tmpl|tpl))?$/i.test(path) && !/(^|\/)(package(-lock)?|tsconfig|cdk)\.json$/i.test(path),
+    (/\.(ya?ml|json|template)$/i.test(path) || (/\.(j2|jinja2?|tmpl|tpl)$/i.test(path) && /\.(ya?ml|json|template)\.[^.]+$/i.test(path))) &&
+    !/(^|\/)(package(-lock)?|tsconfig|cdk)\.json$/i.test(path),
   prefilter: (text) => TABLE_TYPE.test(text),
   load: async () => (await import('./index.js')).cloudformation,
 };

@@ -697,6 +697,20 @@ async function olderProvider(file: SourceFile, det: TfDetection, context: DiskCo
 }
 
 /**
+ * The names of a folder's files, kept per sibling object: the engine hands each file of a folder the same
+ * sibling objects (all but the file itself), so the first sibling keys the folder for all of them but one.
+ */
+const folderNames = new WeakMap<SourceFile, Set<string>>();
+
+async function namesBeside(file: SourceFile, context: DiskContext): Promise<Set<string> | undefined> {
+  const siblings = await context.siblings();
+  if (siblings.length === 0) return undefined;
+  let names = folderNames.get(siblings[0]);
+  if (!names) folderNames.set(siblings[0], (names = new Set([file, ...siblings].map((f) => path.posix.basename(f.path)))));
+  return names;
+}
+
+/**
  * A file with an OpenTofu twin: `x.tf` beside `x.tofu` (or `x.tf.json` beside `x.tofu.json`). OpenTofu
  * reads the `.tofu` file in place of the `.tf` one, Terraform reads only the `.tf` one: a fix of either
  * would not reach the other tool's apply (OpenTofu's "Files and directories": the .tofu file wins).
@@ -706,9 +720,7 @@ async function tofuTwin(file: SourceFile, context: DiskContext | undefined): Pro
   const m = /^(.*)\.(tf|tofu)(\.json)?$/i.exec(name);
   if (!m || !context) return undefined;
   const other = `${m[1]}.${m[2].toLowerCase() === 'tf' ? 'tofu' : 'tf'}${m[3] ?? ''}`;
-  const dir = path.posix.dirname(file.path);
-  if (!(await context.siblings()).some((f) => path.posix.dirname(f.path) === dir && path.posix.basename(f.path) === other))
-    return undefined;
+  if (!(await namesBeside(file, context))?.has(other)) return undefined;
   const [tf, tofu] = m[2].toLowerCase() === 'tf' ? [name, other] : [other, name];
   return {
     kind: 'code-shape',
