@@ -46,14 +46,16 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
   // `Resources`, a function of `functions`) counts apart and gives one vote (its most common), so that a
   // large document embedded in one resource (an OpenAPI `Body` of 950 lines nesting by 2, in a template
   // whose resources nest by 4: aws-connected-vehicle-solution) does not set the layout of new resources.
-  let steps = new Map<number, number>();
-  let seq = new Map<boolean, number>();
-  let dash = new Map<number, number>();
+  const top = { steps: new Map<number, number>(), seq: new Map<boolean, number>(), dash: new Map<number, number>() };
+  // One set of maps for every entry in turn, emptied after its vote.
+  const entry = { steps: new Map<number, number>(), seq: new Map<boolean, number>(), dash: new Map<number, number>() };
+  let { steps, seq, dash } = top;
   const votes = { steps: new Map<number, number>(), seq: new Map<boolean, number>(), dash: new Map<number, number>() };
   const vote = <T>(into: Map<T, number>, counts: Map<T, number>) => {
     if (counts.size === 0) return;
     const k = mostCommon(counts, undefined as T);
     into.set(k, (into.get(k) ?? 0) + 1);
+    counts.clear();
   };
   // Intrinsic function arguments (`Fn::GetAtt: [A, Arn]`), and other lists of scalars, in flow style or not.
   const argsFlow = new Map<boolean, number>();
@@ -89,16 +91,15 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
       const pairs = node.pairs;
       // An entry of a top-level map: its own counts (votes, above).
       const apart = depth === 1;
-      const outer = apart ? [steps, seq, dash] : undefined;
       for (let i = 0; i < pairs.length; i++) {
         const p = pairs[i];
-        if (apart) [steps, seq, dash] = [new Map(), new Map(), new Map()];
+        if (apart) ({ steps, seq, dash } = entry);
         const key = p.key;
         const fn = key.charCodeAt(0) === 70 /* F */ && key.startsWith('Fn::');
         if (fn || key === 'Ref') long++;
         const v = p.value;
         if (!v) {
-          if (apart) [steps, seq, dash] = outer as [typeof steps, typeof seq, typeof dash];
+          if (apart) ({ steps, seq, dash } = top);
           continue;
         }
         const vk = v.kind;
@@ -127,7 +128,7 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
           vote(votes.steps, steps);
           vote(votes.seq, seq);
           vote(votes.dash, dash);
-          [steps, seq, dash] = outer as [typeof steps, typeof seq, typeof dash];
+          ({ steps, seq, dash } = top);
         }
       }
     } else if (kind === 'seq') {
