@@ -6,7 +6,8 @@
  * on the default provider, or whose stack gets its Region from elsewhere, has none known here.
  *
  * Used to decline --kms-key-arn when the key is in another Region: a table's key must be in its
- * Region, and the deploy would fail.
+ * Region, and the deploy would fail. The same providers' `endpoints` tell a table served by an emulator
+ * (providerEmulator).
  */
 import { emulatorObstacle } from '../../rule/emulator.js';
 import type { Obstacle } from '../../rule/facts.js';
@@ -17,11 +18,14 @@ import { initializerOf, stackRegionsOf } from './stackRegion.js';
 
 type Sym = (e: ts.Expression) => string | undefined;
 
+/** CDKTF's AwsProvider, in any layout of @cdktf/provider-aws. */
+const CDKTF_PROVIDER = /^@cdktf\/provider-aws\b.*[#.]AwsProvider$/;
+
 /** `@pulumi/aws` Provider and CDKTF's AwsProvider (props: Pulumi's second argument, CDKTF's third). */
 function providerProps(sym: Sym, e: ts.NewExpression): ts.Expression | undefined {
   const s = sym(e.expression) ?? '';
   if (s === '@pulumi/aws#Provider') return e.arguments?.[1];
-  if (/^@cdktf\/provider-aws\b.*[#.]AwsProvider$/.test(s)) return e.arguments?.[2];
+  if (CDKTF_PROVIDER.test(s)) return e.arguments?.[2];
   return undefined;
 }
 
@@ -111,7 +115,7 @@ export function defaultCdktfProvider(sf: ts.SourceFile, sym: Sym): ts.NewExpress
   let found: ts.NewExpression | undefined;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isNewExpression(n) && /^@cdktf\/provider-aws\b.*[#.]AwsProvider$/.test(sym(n.expression) ?? '')) {
+    if (ts.isNewExpression(n) && CDKTF_PROVIDER.test(sym(n.expression) ?? '')) {
       const props = n.arguments?.[2] && unwrap(n.arguments[2]);
       if (props && ts.isObjectLiteralExpression(props) && lookup(sf, props, 'alias').kind === 'absent') found = n;
     }
