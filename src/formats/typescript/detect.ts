@@ -685,6 +685,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   const seen = new Map<string, number>();
   // AWS CDK before 1.0 (`@aws-cdk/cdk`): its Table had no TableEncryption.
   const preV1 = imports.some((i) => i.module === '@aws-cdk/cdk');
+  // CDKTF's provider without an alias, looked for once per file (null: none), by the first table on it.
+  let cdktfDefault: ts.NewExpression | null | undefined;
 
   /** The table class `new <callee>(...)` creates, if any (most `new`s of a stack are other constructs: told by their last name first). */
   const classOf = (callee: ts.Expression) => {
@@ -811,10 +813,11 @@ export function detectTypeScript(file: SourceFile): TsDetection {
         encryption.obstacles.push({ kind: 'resource-region', region: snippet(sf, ownRegion.value) });
       // A provider of the file that sends DynamoDB to an emulator, and not the services a generated key calls.
       const provider = options && 'retain' in options ? options.provider : undefined;
-      const cdktfDefault = !provider && options && cls.framework === 'cdktf' ? defaultCdktfProvider(sf, c.sym) : undefined;
+      const byDefault =
+        !provider && options && cls.framework === 'cdktf' ? (cdktfDefault ??= defaultCdktfProvider(sf, c.sym) ?? null) : null;
       const emulator = provider
         ? providerEmulator(sf, c.sym, node, provider.value)
-        : cdktfDefault && providerEmulator(sf, c.sym, node, cdktfDefault, "aws (the stack's AwsProvider without an alias)");
+        : byDefault && providerEmulator(sf, c.sym, node, byDefault, "aws (the stack's AwsProvider without an alias)");
       if (emulator) encryption.obstacles.push(emulator);
       const region = cls.kind === 'TableV2' ? stackRegionOf(sf, c.sym, node) : undefined;
       if (generation === 'cdk-v1' && preV1) encryption.obstacles.push({ kind: 'code-shape', step: PRE_V1 });
