@@ -27,7 +27,7 @@ import { blockComments, suppressionsOf } from './suppress.js';
 import { AWS_KMS_KEY_ARN_SINCE, awsProviderMajor, awsProviderPinBelow, providersByRegion, regionKey } from './module.js';
 import { passedProvider, placeOf, placementObstacle, type Placement } from './placement.js';
 import { callerObstacles } from './callers.js';
-import { emulatorObstacle } from './endpoints.js';
+import { endpointsObstacle } from './endpoints.js';
 import { resourcePolicyObstacle } from './resourcePolicy.js';
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { boundaryCautions } from './boundaries.js';
@@ -595,7 +595,7 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
       continue;
     }
     const place = tablePlace(t);
-    const misplaced = (await placementObstacle(place, requirements)) ?? emulatorObstacle(place, await tops());
+    const misplaced = (await placementObstacle(place, requirements)) ?? endpointsObstacle(place, await tops());
     if (misplaced) {
       t.encryption.obstacles.push(misplaced);
       continue;

@@ -6,7 +6,7 @@
 import { holdsKeyPolicy, type KeyPolicyMode } from '../../rule/keyPolicy.js';
 import { aliasParts } from '../../rule/keySettings.js';
 import { isObj, isStr, readBody, type Value } from './hclvalue.js';
-import { isAwsRequirement, placeKey, placeOf, providerRef, requiredProviders } from './placement.js';
+import { configRef, isAwsRequirement, placeKey, placeOf, providerRef, requiredProviders } from './placement.js';
 import { pinnedBelow } from './moduleVersion.js';
 import type { TopBlock } from './topBlocks.js';
 
@@ -79,12 +79,8 @@ export function providersByRegion(tops: TopBlock[]): Map<string, string> {
 function providerRegions(tops: TopBlock[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const t of tops) {
-    if (t.type !== 'provider' || t.labels.length !== 1) continue;
-    const alias = t.attr('alias')?.lit;
-    const region = t.attr('region')?.lit;
-    const name =
-      alias?.type === 'string' ? `${t.labels[0]}.${alias.value}` : alias === undefined && !t.attr('alias') ? t.labels[0] : undefined;
-    const ref = name === undefined ? undefined : providerRef(name);
+    const ref = configRef(t);
+    const region = ref === undefined ? undefined : t.attr('region')?.lit;
     if (ref !== undefined && region?.type === 'string' && !out.has(ref)) out.set(ref, region.value);
   }
   return out;

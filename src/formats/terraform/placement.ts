@@ -22,6 +22,17 @@ export function providerRef(value: string | undefined): string {
   return v === 'aws' ? '' : v;
 }
 
+/**
+ * The reference of a provider configuration (`provider "aws" { alias = "east" }`: `aws.east`; with no alias,
+ * its local name: '' for the default `aws`, `awsalternate`); undefined for an alias that is no literal.
+ */
+export function configRef(t: TopBlock): string | undefined {
+  if (t.type !== 'provider' || t.labels.length !== 1) return undefined;
+  const alias = t.attr('alias');
+  if (alias === undefined) return providerRef(t.labels[0]);
+  return alias.lit?.type === 'string' ? providerRef(`${t.labels[0]}.${alias.lit.value}`) : undefined;
+}
+
 /** The placement of a resource: its `provider` and `region` arguments as written (`region = null`: the provider's Region). */
 export function placeOf(provider: string | undefined, region: { value: string; lit?: { type: string } } | undefined): Placement {
   const ref = providerRef(provider);
