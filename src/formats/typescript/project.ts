@@ -135,18 +135,17 @@ function packageLock(file: SourceFile): PackageLock | null {
  */
 export async function lockedVersion(pkg: SourceFile, name: string, context: DiskContext): Promise<string | undefined> {
   const dir = path.dirname(pkg.absPath ?? pkg.path);
-  const ours = (f: SourceFile) => {
-    const rel = path
-      .relative(path.dirname(f.absPath ?? f.path), dir)
-      .split(path.sep)
-      .join('/');
-    return rel === '' || (!rel.startsWith('..') && (f.text.includes(`"${rel}"`) || f.text.includes(`workspace:${rel}`)));
+  // A lock file beside the package.json, or above it naming its folder (`rel`) as the lock file's kind writes one.
+  const ours = (names: (f: SourceFile, rel: string) => boolean) => (f: SourceFile) => {
+    const rel = toPosix(path.relative(path.dirname(f.absPath ?? f.path), dir));
+    return rel === '' || (!rel.startsWith('..') && names(f, rel));
   };
-  const npm = await context.projectFile(pkg, 'package-lock.json', ours);
+  const quoted = ours((f, rel) => f.text.includes(`"${rel}"`) || f.text.includes(`workspace:${rel}`));
+  const npm = await context.projectFile(pkg, 'package-lock.json', quoted);
   const lock = npm && packageLock(npm);
   const v = lock?.packages?.[`node_modules/${name}`]?.version ?? lock?.dependencies?.[name]?.version;
   if (typeof v === 'string') return v;
-  const yarn = await context.projectFile(pkg, 'yarn.lock', ours);
+  const yarn = await context.projectFile(pkg, 'yarn.lock', quoted);
   if (yarn) {
     // `"@pulumi/pulumi@^3.0.0", ...:` then `  version "3.109.0"` (v1) or `  version: 3.109.0` (Berry).
     const m = new RegExp(
@@ -156,10 +155,11 @@ export async function lockedVersion(pkg: SourceFile, name: string, context: Disk
     return m?.[1];
   }
   // pnpm names a workspace's projects as importers (`  infra:`, `  'packages/api':`).
-  const pnpm = await context.projectFile(pkg, 'pnpm-lock.yaml', (f) => {
-    const rel = toPosix(path.relative(path.dirname(f.absPath ?? f.path), dir));
-    return rel === '' || (!rel.startsWith('..') && new RegExp(`^ {2}['"]?${escapeRegExp(rel)}['"]?:`, 'm').test(f.text));
-  });
+  const pnpm = await context.projectFile(
+    pkg,
+    'pnpm-lock.yaml',
+    ours((f, rel) => new RegExp(`^ {2}['"]?${escapeRegExp(rel)}['"]?:`, 'm').test(f.text)),
+  );
   return pnpm && pnpmVersion(pnpm.text, name);
 }
 
@@ -172,11 +172,11 @@ export async function lockedVersion(pkg: SourceFile, name: string, context: Disk
 export function pnpmVersion(text: string, name: string): string | undefined {
   const key = `^[ \\t]*['"]?${escapeRegExp(name)}['"]?:[ \\t]*`;
   const at = new RegExp(`${key}(?:(\\d[\\w.+-]*)|\\r?\\n[ \\t]+specifier:[^\\n]*\\r?\\n[ \\t]+version:[ \\t]*['"]?(\\d[\\w.+-]*))`, 'gm');
-  let lowest: string | undefined;
+  let lowest: { text: string; version: Version } | undefined;
   for (const m of text.matchAll(at)) {
     const v = m[1] ?? m[2];
-    const [a, b] = [lowestVersion(v), lowest && lowestVersion(lowest)];
-    if (a && (!b || compareVersions(a, b) < 0)) lowest = v;
+    const version = lowestVersion(v);
+    if (version && (!lowest || compareVersions(version, lowest.version) < 0)) lowest = { text: v, version };
   }
-  return lowest;
+  return lowest?.text;
 }
