@@ -146,6 +146,17 @@ export function detectIndentUnit(text: string, fallback = '  '): string {
   return best > 0 && best <= 8 ? ' '.repeat(best) : fallback;
 }
 
+/**
+ * A template engine's own file, rendered at build time into the file its name gives without this
+ * suffix (`main-cf.yml.j2` -> `main-cf.yml`): Jinja, Go and other engines' templates.
+ */
+export const TEMPLATE_ENGINE_FILE = /\.(j2|jinja2?|tmpl|tpl)$/i;
+
+/** The name a template engine's file renders to (`main-cf.yml.j2`: `main-cf.yml`); any other name as it is. */
+export function renderedName(path: string): string {
+  return path.replace(TEMPLATE_ENGINE_FILE, '');
+}
+
 /** Normalize a path for display: `/` separators. Only on Windows: elsewhere `\\` is a character of a name. */
 export function toPosix(p: string): string {
   return process.platform === 'win32' ? p.split('\\').join('/') : p;

@@ -15,7 +15,7 @@ import type * as Jsonc from 'jsonc-parser';
 import type { Node as YNode } from 'yaml';
 import type { Node as JNode, ParseError as JParseError } from 'jsonc-parser';
 import { lazyRequire } from '../../core/lazy.js';
-import { LineIndex } from '../../core/text.js';
+import { LineIndex, renderedName } from '../../core/text.js';
 import { parseYamlFast } from './yamlfast.js';
 import { parseJsonFast } from './jsonfast.js';
 import { joinUnderIndented } from './underIndented.js';
@@ -317,7 +317,7 @@ function describeJsonError(code: string): string {
 /** A `.template` file is JSON when its first significant character is `{`. */
 export function looksLikeJson(path: string, text: string): boolean {
   // A template engine's file (`x.yml.j2`, `x.json.tmpl`) by the name it renders to.
-  const rendered = path.replace(/\.(j2|jinja2?|tmpl|tpl)$/i, '');
+  const rendered = renderedName(path);
   if (/\.json$/i.test(rendered)) return true;
   if (/\.ya?ml$/i.test(rendered)) return false;
   return text.trimStart().startsWith('{');
