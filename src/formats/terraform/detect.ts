@@ -719,9 +719,10 @@ async function tofuTwin(file: SourceFile, context: DiskContext | undefined): Pro
   const name = path.posix.basename(file.path);
   const m = /^(.*)\.(tf|tofu)(\.json)?$/i.exec(name);
   if (!m || !context) return undefined;
-  const other = `${m[1]}.${m[2].toLowerCase() === 'tf' ? 'tofu' : 'tf'}${m[3] ?? ''}`;
+  const isTf = m[2].toLowerCase() === 'tf';
+  const other = `${m[1]}.${isTf ? 'tofu' : 'tf'}${m[3] ?? ''}`;
   if (!(await namesBeside(file, context))?.has(other)) return undefined;
-  const [tf, tofu] = m[2].toLowerCase() === 'tf' ? [name, other] : [other, name];
+  const [tf, tofu] = isTf ? [name, other] : [other, name];
   return {
     kind: 'code-shape',
     step:

@@ -89,19 +89,16 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
     } else if (kind === 'map') {
       const block = !node.flow;
       const pairs = node.pairs;
-      // An entry of a top-level map: its own counts (votes, above).
+      // The entries of a top-level map: each its own counts, a vote once walked (above).
       const apart = depth === 1;
+      if (apart) ({ steps, seq, dash } = entry);
       for (let i = 0; i < pairs.length; i++) {
         const p = pairs[i];
-        if (apart) ({ steps, seq, dash } = entry);
         const key = p.key;
         const fn = key.charCodeAt(0) === 70 /* F */ && key.startsWith('Fn::');
         if (fn || key === 'Ref') long++;
         const v = p.value;
-        if (!v) {
-          if (apart) ({ steps, seq, dash } = top);
-          continue;
-        }
+        if (!v) continue;
         const vk = v.kind;
         if (vk === 'seq' && v.items.length > 0 && block) {
           const counts = fn ? argsFlow : allScalars(v.items) ? scalarsFlow : undefined;
@@ -128,9 +125,9 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
           vote(votes.steps, steps);
           vote(votes.seq, seq);
           vote(votes.dash, dash);
-          ({ steps, seq, dash } = top);
         }
       }
+      if (apart) ({ steps, seq, dash } = top);
     } else if (kind === 'seq') {
       const block = !node.flow;
       const items = node.items;
