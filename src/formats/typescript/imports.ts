@@ -56,7 +56,7 @@ export function canonical(module: string, path: string[]): { module: string; pat
   // monocdk, CDK v1 in one package, is laid out as aws-cdk-lib is (`monocdk/aws-kms`, `aws_kms` at its root); the
   // deep paths `monocdk/lib/aws-kms` and aws-cdk-lib 2.0.0-rc's `aws-cdk-lib/lib/aws-kms` name the same modules.
   else if (m === MONOCDK || m.startsWith(MONOCDK + '/')) m = CDK + m.slice(MONOCDK.length);
-  m = m.replace(/^aws-cdk-lib\/lib\/(?=aws-)/, CDK + '/');
+  if (m.startsWith(`${CDK}/lib/aws-`)) m = CDK + m.slice(CDK.length + 4);
   // `aws-cdk-lib/core` (and v1's `@aws-cdk/core`) exports the root's core classes (Stack, Aws, RemovalPolicy...).
   if (m === `${CDK}/core` || m === `${CDK_V1}core`) m = CDK;
   let p = path;
