@@ -615,7 +615,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
   const templates: CfnTemplate[] = [];
   const tables: CfnTable[] = [];
   const duplicates = docs.flatMap((d) => d.duplicates ?? []);
-  const error = duplicates.length > 0 ? duplicateKeyError(file.text, lines, duplicates[0]) : undefined;
+  const error = duplicates.length > 0 ? duplicateKeyError(file.text, lines, duplicates[0], json) : undefined;
   // A document that is one resource's body is named after the file.
   const stem = path.basename(file.path).replace(/\.[^.]*$/, '');
   const amplifyBuild = AMPLIFY_BUILD.test(file.path);
@@ -819,7 +819,7 @@ function loopAddress(loop: ForEachLoop, outputKey: string): string {
   return `${loopPath(loop)}: ${names ? [...new Set(names)].join(', ') : outputKey}`;
 }
 
-// ---------------------------------------------------------------- YAML duplicate keys
+// ---------------------------------------------------------------- duplicate keys (YAML and JSON)
 
 /** A key on the way to the resources (Resources, resources) is repeated: which tables the template means is not known. */
 function ambiguousPath(template: CfnTemplate): boolean {

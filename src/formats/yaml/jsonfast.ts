@@ -2,10 +2,12 @@
  * A fast parser for strict JSON (RFC 8259) producing the same node tree as the reference path
  * (`jsonc-parser`, tree.ts), or nothing: on any error it returns undefined and the caller parses
  * again with `jsonc-parser`, which reports the error with its position. About three times the
- * speed of `jsonc-parser`'s tree. test/formats/yaml/json-fast.test.ts compares the two.
+ * speed of `jsonc-parser`'s tree. A repeated key also sends the text there (tree.ts keeps its
+ * offset in ParsedDoc.duplicates). test/formats/yaml/json-fast.test.ts compares the two.
  */
 import type { CNode, CPair } from './tree.js';
 import { attempt, giveUp } from '../../core/fastparse.js';
+import { isDuplicate, keySet } from './keys.js';
 
 let s = '';
 let n = 0;
@@ -167,12 +169,15 @@ function escaped(start: number): string {
 function object(): CNode {
   const start = p++;
   const pairs: CPair[] = [];
+  let keys: Set<string> | undefined;
   space();
   if (s.charCodeAt(p) !== 125) {
     for (;;) {
       if (s.charCodeAt(p) !== 34) giveUp();
       const keyStart = p;
       const key = string();
+      // A repeated key: the reference path keeps it in ParsedDoc.duplicates.
+      if (isDuplicate(pairs, key, keys)) giveUp();
       const keyEnd = p;
       space();
       if (s.charCodeAt(p) !== 58 /* : */) giveUp();
@@ -180,6 +185,7 @@ function object(): CNode {
       space();
       const v = value();
       pairs.push({ key, keyStart, keyEnd, value: v });
+      keys = keySet(pairs, keys);
       space();
       const c = s.charCodeAt(p);
       if (c === 44 /* , */) {

@@ -257,19 +257,24 @@ export function parseYamlReference(text: string, keepDuplicates = false): Parsed
 
 // ---------------------------------------------------------------- JSON
 
-function fromJson(node: JNode | undefined): CNode | null {
+/** `duplicates`: the offset of each key its object already has (JSON allows it; a template means nothing by it). */
+function fromJson(node: JNode | undefined, duplicates: number[]): CNode | null {
   if (!node) return null;
   const start = node.offset;
   const end = node.offset + node.length;
   if (node.type === 'object') {
+    const keys = new Set<string>();
     const pairs: CPair[] = (node.children ?? []).map((prop) => {
       const [k, v] = prop.children ?? [];
-      return { key: String(k?.value ?? ''), keyStart: k.offset, keyEnd: k.offset + k.length, value: fromJson(v) };
+      const key = String(k?.value ?? '');
+      if (keys.has(key)) duplicates.push(k.offset);
+      keys.add(key);
+      return { key, keyStart: k.offset, keyEnd: k.offset + k.length, value: fromJson(v, duplicates) };
     });
     return { kind: 'map', start, end, flow: true, pairs };
   }
   if (node.type === 'array') {
-    return { kind: 'seq', start, end, flow: true, items: (node.children ?? []).map((c) => fromJson(c)!).filter(Boolean) };
+    return { kind: 'seq', start, end, flow: true, items: (node.children ?? []).map((c) => fromJson(c, duplicates)!).filter(Boolean) };
   }
   return { kind: 'scalar', start, end, flow: false, value: node.value, quote: node.type === 'string' ? 'double' : 'plain' };
 }
@@ -280,7 +285,7 @@ export function parseJson(text: string): ParsedDoc[] {
   return fast ? [{ root: fast }] : parseJsonReference(text);
 }
 
-/** The reference path: `jsonc-parser`, for what the fast parser leaves to it (and its error messages). */
+/** The reference path: `jsonc-parser`, for what the fast parser leaves to it (its error messages, repeated keys). */
 export function parseJsonReference(text: string): ParsedDoc[] {
   const errors: JParseError[] = [];
   const tree = jsonc().parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
@@ -289,7 +294,9 @@ export function parseJsonReference(text: string): ParsedDoc[] {
     const pos = new LineIndex(text).position(e.offset);
     throw new ParseError(`JSON: ${describeJsonError(jsonc().printParseErrorCode(e.error))}`, pos.line, pos.column);
   }
-  return [{ root: fromJson(tree) }];
+  const duplicates: number[] = [];
+  const root = fromJson(tree, duplicates);
+  return [duplicates.length > 0 ? { root, duplicates } : { root }];
 }
 
 function describeJsonError(code: string): string {

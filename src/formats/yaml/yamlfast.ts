@@ -17,6 +17,7 @@
  */
 import type { CAlias, CMap, CNode, CPair, CScalar, CSeq, ParsedDoc } from './tree.js';
 import { attempt, giveUp } from '../../core/fastparse.js';
+import { isDuplicate, keySet } from './keys.js';
 
 let s = '';
 let n = 0;
@@ -205,28 +206,6 @@ function findKey(q: number): boolean {
 }
 
 // ---------------------------------------------------------------- block collections
-
-/**
- * Whether `key` is among the keys of a mapping parsed so far (a duplicate is left to the reference
- * parser). Most mappings of a template hold a few keys: a look at each is cheaper than a Set made
- * for every mapping (a Set per mapping was 3.5% of what a dense fix allocated). Past KEYS_SCANNED
- * keys, the caller's Set (`keys`, made here once and then given every key) answers.
- */
-const KEYS_SCANNED = 16;
-function isDuplicate(pairs: CPair[], key: string, keys: Set<string> | undefined): boolean {
-  if (keys) return keys.has(key);
-  for (let i = 0; i < pairs.length; i++) if (pairs[i].key === key) return true;
-  return false;
-}
-
-/** The Set of a mapping's keys once it has KEYS_SCANNED of them (`keys` until then: undefined). */
-function keySet(pairs: CPair[], keys: Set<string> | undefined): Set<string> | undefined {
-  if (keys) {
-    keys.add(pairs[pairs.length - 1].key);
-    return keys;
-  }
-  return pairs.length >= KEYS_SCANNED ? new Set(pairs.map((p) => p.key)) : undefined;
-}
 
 function blockMap(q: number, col: number, tag: string | undefined): CMap {
   const pairs: CPair[] = [];

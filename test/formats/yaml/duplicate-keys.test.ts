@@ -1,5 +1,5 @@
 /**
- * YAML duplicate keys (issue 18 item 7), CloudFormation family and Pulumi YAML: the file is an error
+ * Duplicate keys (issue 18 item 7), CloudFormation family (YAML and JSON) and Pulumi YAML: the file is an error
  * at the first repeated key, and the tables it declares unambiguously are still reported (not
  * fixable: the file is never written).
  * A table whose logical ID repeats, or that holds a repeated key, is not read. The CLI's exit code
@@ -15,7 +15,7 @@ import { FIXTURES } from '../../helpers/fixture-cases.js';
 
 const CASE = path.join(FIXTURES, 'cloudformation/bad/duplicate-key-elsewhere/input.yaml');
 
-describe('YAML duplicate keys', () => {
+describe('duplicate keys', () => {
   it('an error with its line, and the unambiguous tables reported, not fixable', async () => {
     const text = readFileSync(CASE, 'utf8');
     const r = await processMemory([{ path: 'template.yaml', text }], 'fix');
@@ -61,6 +61,21 @@ resources:
     const o = (await processMemory([{ path: 'Pulumi.yaml', text }], 'fix')).outcomes[0];
     expect([o.error?.line, o.error?.column, o.newText]).toEqual([12, 7, undefined]);
     expect(o.tables.map((t) => [t.address, t.status, t.fixable])).toEqual([['sessions', 'aws-owned', false]]);
+  });
+
+  it('CloudFormation JSON: the same, on the fast path and the reference one (jsonc-parser keeps both keys)', async () => {
+    const table = (hash: string) =>
+      `{ "Type": "AWS::DynamoDB::Table", "Properties": { "BillingMode": "PAY_PER_REQUEST", "KeySchema": [{ "AttributeName": "${hash}", "KeyType": "HASH" }] } }`;
+    const twice = `{\n  "Resources": {\n    "Orders": ${table('id')},\n    "Orders": ${table('pk')},\n    "Carts": ${table('id')}\n  }\n}\n`;
+    const o = (await processMemory([{ path: 'app.json', text: twice }], 'fix')).outcomes[0];
+    expect([o.error?.line, o.error?.column, o.newText]).toEqual([4, 5, undefined]);
+    expect(o.error?.message).toMatch(/^JSON: duplicate key "Orders" repeats a key of its object/);
+    expect(o.tables.map((t) => [t.address, t.status, t.fixable])).toEqual([['Carts', 'aws-owned', false]]);
+    // A key repeated inside one table's Properties (past the fast parser's first 16 keys too): that table is not read.
+    const many = Array.from({ length: 20 }, (_, i) => `"K${i}": ${i}`).join(', ');
+    const inner = `{ "Resources": { "A": { "Type": "AWS::DynamoDB::Table", "Properties": { ${many}, "K3": 0 } }, "B": ${table('id')} } }`;
+    const p = (await processMemory([{ path: 'app.template.json', text: inner }], 'scan')).outcomes[0];
+    expect([p.tables.map((t) => t.address), p.error?.message.startsWith('JSON: duplicate key "K3"')]).toEqual([['B'], true]);
   });
 
   it('CLI: scan exits 2 and counts both the error and the tables; fix writes nothing', async () => {
