@@ -296,6 +296,9 @@ export function ranCommand(): boolean {
   return ranLightOnly();
 }
 
+/** An --output naming a file the run is about to read: the run stops before reading any. */
+class OutputClash extends Error {}
+
 async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<number> {
   const inPlace = p.command === 'fix' && !p.dryRun && !p.patch && !p.patchDir && !p.check;
   // Outputs that cannot be written are refused before the run, with exit 2.
@@ -325,13 +328,8 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
     // process.stderr is made on first use (a quiet run never writes to it).
     const bar = progress(shown, io.err, io.cwd, shown ? process.stderr.columns : undefined);
     const outputAbs = p.output === undefined ? undefined : realish(path.resolve(io.cwd, p.output));
-    /** Whether --output names a file this run read (with a stream, checked as each file settles: the result may not keep them all). */
-    let clash = false;
-    const seen = (o: FileOutcome) => {
-      if (outputAbs !== undefined && !clash) clash = realish(o.file.absPath) === outputAbs;
-    };
     // Every fix but SARIF's (one document of every result) goes through a stream (cli/fix.ts).
-    const writer = p.command === 'fix' && p.format !== 'sarif' ? fixStream(p, io, inPlace, bar.done, seen) : undefined;
+    const writer = p.command === 'fix' && p.format !== 'sarif' ? fixStream(p, io, inPlace, bar.done) : undefined;
     stream = writer;
     // SARIF: each batch's results spooled as the run goes, the outcomes let go of their texts.
     sarifOut = p.format === 'sarif' ? new SarifStream() : undefined;
@@ -354,27 +352,30 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
           ? { onVerified: async (outcomes, replace, orderOf) => sarifSink.add(outcomes, replace, orderOf) }
           : {}),
       exclude: p.exclude,
+      // Before anything is written: an --output that names a file the run will read is refused.
+      beforeRead: (candidates) => {
+        if (outputAbs === undefined) return;
+        const name = path.basename(outputAbs);
+        if (candidates.some((c) => path.basename(c.absPath) === name && realish(c.absPath) === outputAbs)) throw new OutputClash();
+      },
     }).catch(async (err: unknown) => {
+      if (err instanceof OutputClash) return undefined;
       // A run that fails still lets the chunk under way finish its renames before the lock goes.
       await stream?.idle();
       throw err;
     });
     bar.done();
+    if (!result) {
+      refuseOutput();
+      io.err(`kmsfix: --output ${p.output}: is a file this run would scan; the report would overwrite it (nothing was written)\n`);
+      return 2;
+    }
     const notes = [
       ...(lock?.takenOver ?? []).map((t) => `took over the lock of a kmsfix run that is no longer running: ${t}`),
       ...cleanupNotes(result.cleanup),
       ...result.notes,
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
-    if (outputAbs !== undefined) {
-      // A stream that holds its files settles them after this: the result has them all.
-      if (!stream || stream.hold) clash = result.outcomes.some((o) => realish(o.file.absPath) === outputAbs);
-      if (clash) {
-        refuseOutput();
-        io.err(`kmsfix: --output ${p.output}: is a file this run scanned; the report would overwrite it\n`);
-        return 2;
-      }
-    }
     if (sarifSink) return sarif(p, result.outcomes, result.errors, io, sarifSink, notes);
     return stream ? await fix(p, result, io, notes, stream, version()) : scan(p, result.outcomes, result.errors, io, notes);
   } finally {

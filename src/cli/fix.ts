@@ -61,9 +61,9 @@ function writesAfterRun(p: Parsed, io: Io, inPlace: boolean): boolean {
 
 /**
  * The stream of a fix (`inPlace`: it writes its files). `clearProgress` erases the progress line
- * before a diff is printed; `seen` is told of every file settled, before it is folded.
+ * before a diff is printed.
  */
-export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: () => void, seen: (o: FileOutcome) => void): Streamed {
+export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: () => void): Streamed {
   const c = colors(io.color);
   const patching = p.patch !== undefined || p.patchDir !== undefined;
   const hold = patching || writesAfterRun(p, io, inPlace);
@@ -104,7 +104,6 @@ export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: ()
         ? { refuse: (changed: FileOutcome[]) => new Map(changed.filter((o) => outsideCwd(o.file.path)).map((o) => [o, outsidePatch(o)])) }
         : {}),
       settle(o, how) {
-        seen(o);
         modules.note(o, how.delivered);
         if (json) return json.settle(o, how);
         return fold(o, how.delivered, how.error, tally!);

@@ -73,6 +73,11 @@ export interface RunOptions extends FixOptions {
    * never halfway through a group's renames.
    */
   writesSettled?: () => Promise<void>;
+  /**
+   * Called with the files the run will read, before it reads (or writes) any: throwing stops the
+   * run there (the CLI refuses an --output that names one of them before a fix writes anything).
+   */
+  beforeRead?: (candidates: readonly Candidate[]) => void;
   /** Paths left out of discovery (src/io/discover.ts Exclude): `--exclude`, a configuration file's `exclude`. */
   exclude?: import('../io/discover.js').Exclude[];
 }
@@ -157,6 +162,7 @@ export function ranLightOnly(): boolean {
 export async function run(paths: string[], options: RunOptions): Promise<RunResult> {
   const accepts = (p: string) => FORMATS.some((e) => e.accepts(p));
   const { candidates, errors, repos, temps, cdkApps } = await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude);
+  options.beforeRead?.(candidates);
   const notes = unreadCdkApps(cdkApps.map((absPath) => ({ absPath, shown: displayPath(absPath, options.cwd) })));
   let cleanup: Cleanup | undefined;
   if (options.cleanTemps) {

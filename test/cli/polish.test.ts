@@ -52,7 +52,7 @@ describe('--output FILE', () => {
     for (const [args, message] of [
       [['--output', 'infra', 'infra'], '--output infra: is a folder'],
       [['--output', 'infra/t.yaml', 'infra/t.yaml'], '--output infra/t.yaml: is a path given to scan'],
-      [['--output', 'infra/t.yaml', 'infra'], '--output infra/t.yaml: is a file this run scanned'],
+      [['--output', 'infra/t.yaml', 'infra'], '--output infra/t.yaml: is a file this run would scan'],
       [['--output', 'nope/r.txt', 'infra'], '--output nope/r.txt: the folder nope does not exist'],
     ] as const) {
       const r = await runCli(['scan', ...args], dir);

@@ -148,22 +148,23 @@ describe('the text report of a fix written as it goes', () => {
     }
   }, 120_000);
 
-  it('refuses --output naming a file the run read (exit 2), text and JSON', async () => {
+  it('refuses --output naming a file the run would read (exit 2) before anything is written, text and JSON', async () => {
     for (const format of ['text', 'json']) {
       const dir = copy();
       const target = 'fixtures/cloudformation/sam/input.yaml';
-      // A stream that holds its files (--patch-dir) settles them after the run: refused the same.
+      const before = readFileSync(path.join(dir, target), 'utf8');
       const held = await runCli(['fix', '--patch-dir', 'pd', '--format', format, '--output', target, 'fixtures'], dir, undefined, {
         KMSFIX_WORKERS: '0',
       });
       expect(held.code).toBe(2);
-      expect(held.stderr).toContain(`--output ${target}: is a file this run scanned`);
+      expect(held.stderr).toContain(`--output ${target}: is a file this run would scan`);
+      // A fix in place is refused before it writes any file (it wrote them all, then refused).
+      const tree = snapshot(path.join(dir, 'fixtures'));
       const r = await runCli(['fix', '--yes', '--format', format, '--output', target, 'fixtures'], dir, undefined, { KMSFIX_WORKERS: '0' });
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`--output ${target}: is a file this run scanned`);
-      // Fixed in place by the run, not overwritten by the report; the report's temp file removed.
-      expect(readFileSync(path.join(dir, target), 'utf8')).toMatch(/^AWSTemplateFormatVersion/);
-      expect(readdirSync(path.dirname(path.join(dir, target))).filter((n) => n.startsWith('.kmsfix-tmp-'))).toEqual([]);
+      expect(r.stderr).toContain(`--output ${target}: is a file this run would scan; the report would overwrite it (nothing was written)`);
+      expect(snapshot(path.join(dir, 'fixtures'))).toEqual(tree);
+      expect(readFileSync(path.join(dir, target), 'utf8')).toBe(before);
     }
   }, 120_000);
 });
