@@ -15,7 +15,9 @@
 # Exit codes: 0 done (fixed, or nothing to fix: the tools open no pull request without a change);
 # 1 kmsfix reported errors (a file it could not read, parse, fix or write): the repository is put
 # back as it was, so that the tool records it as failed and opens no pull request with half a change;
-# 3 not a clean git work tree (the script undoes by resetting it, so it must start clean);
+# 3 not a clean git work tree (the script undoes by resetting it, so it must start clean: no uncommitted
+# change, no file marked assume-unchanged or skip-worktree in the work tree); submodules are left out
+# (each is a repository of its own);
 # any other code: kmsfix's own (bad usage, crash), the repository put back as well.
 set -u
 
@@ -44,6 +46,28 @@ if [ -n "$(git status --porcelain --untracked-files=all)" ]; then
   echo "kmsfix-migrate: $PWD has uncommitted changes; run it on a clean clone" >&2
   exit 3
 fi
+# Files git status does not show the changes of: assume-unchanged (a lowercase tag of `git ls-files -v`),
+# and skip-worktree (`S`) files present in the work tree. The undo (reset --hard) would wipe their local
+# edits; kmsfix refuses to write them, too.
+if git ls-files -v | grep -q '^[a-zS] '; then
+  while IFS= read -r -d '' entry; do
+    case "${entry:0:1}" in
+      [a-z]) hidden=${entry:2} ;;
+      S) [ -e "${entry:2}" ] && hidden=${entry:2} ;;
+    esac
+    if [ -n "${hidden:-}" ]; then
+      echo "kmsfix-migrate: $PWD: $hidden is marked assume-unchanged or skip-worktree (git status does not show its changes); run it on a clean clone" >&2
+      exit 3
+    fi
+  done < <(git ls-files -v -z)
+fi
+# Submodules are repositories of their own, with pull requests of their own: left out of this one's run.
+excludes=()
+while IFS= read -r -d '' entry; do
+  case "$entry" in
+    160000\ *) excludes+=(--exclude "/${entry#*$'\t'}/") ;;
+  esac
+done < <(git ls-files -s -z)
 start=$(git rev-parse HEAD)
 branch=$(git symbolic-ref -q --short HEAD || true)
 had_branch=$(git rev-parse -q --verify refs/heads/kmsfix/dynamodb-cmk > /dev/null && echo yes || echo no)
@@ -60,7 +84,7 @@ undo() {
 }
 
 # ${a[@]+"${a[@]}"}: an empty array under set -u, in bash 3.2 (macOS) too.
-"${kmsfix[@]}" fix --yes --quiet ${commit[@]+"${commit[@]}"} "$@" .
+"${kmsfix[@]}" fix --yes --quiet ${commit[@]+"${commit[@]}"} ${excludes[@]+"${excludes[@]}"} "$@" .
 code=$?
 case "$code" in
   0) exit 0 ;;

@@ -2,9 +2,12 @@
  * `fix --commit`: after a fix in place, one commit per git repository on a branch of its own
  * (kmsfix/dynamodb-cmk), holding exactly the files kmsfix wrote there; never pushed. Before writing,
  * it says which files may not be written: those outside any git work tree, and every file of a
- * repository where the branch exists (and is not the one checked out) or where a file kmsfix would
- * write has uncommitted changes (refused by guard.ts), so that a commit holds the whole change.
+ * repository where the branch exists (and is not the one checked out), where another branch is in
+ * the way of its name, where a merge, rebase, cherry-pick or revert is in progress (git would not
+ * switch branches, and the change would land in what the user is resolving), or where a file kmsfix
+ * would write has uncommitted changes (refused by guard.ts), so that a commit holds the whole change.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { groupBy, inLanes } from '../core/lists.js';
 import { execGit, real, repoRootOf } from './git.js';
@@ -26,28 +29,51 @@ export async function commitPlan(files: string[], branch: string): Promise<{ rep
     if (!root) refused.set(f, 'is not in a git work tree: not written (--commit writes only inside git repositories)');
     return root;
   });
-  // Repositories a few at a time: each asks git twice (a process each), and a bulk run has hundreds.
+  const target = `refs/heads/${branch}`;
+  // Repositories a few at a time: each asks git three times (a process each), and a bulk run has hundreds.
   await inLanes([...repos], GIT_LANES, async ([root, list]) => {
-    const [head, exists] = await Promise.all([
+    const [head, refs, gitDir] = await Promise.all([
       git(root, ['symbolic-ref', '-q', '--short', 'HEAD']).then(
         (h) => h.trim(),
         () => '',
       ),
-      git(root, ['rev-parse', '--verify', '-q', `refs/heads/${branch}`]).then(
-        () => true,
-        () => false,
+      // The branch, and any ref its name would collide with (`kmsfix` beside `kmsfix/dynamodb-cmk`).
+      git(root, ['for-each-ref', '--format=%(refname)', `refs/heads/${branch.split('/')[0]}`]).then(
+        (out) => out.split('\n').filter(Boolean),
+        () => [] as string[],
+      ),
+      git(root, ['rev-parse', '--absolute-git-dir']).then(
+        (d) => d.trim(),
+        () => '',
       ),
     ]);
-    if (exists && head !== branch) {
-      for (const f of list)
-        refused.set(
-          f,
-          `not written: --commit would commit on a new branch ${branch}, which already exists in ${root} (merge or delete it, or check it out to add a commit to it)`,
-        );
+    const why =
+      refs.includes(target) && head !== branch
+        ? `--commit would commit on a new branch ${branch}, which already exists in ${root} (merge or delete it, or check it out to add a commit to it)`
+        : refs.some((r) => target.startsWith(`${r}/`) || r.startsWith(`${target}/`))
+          ? `--commit cannot make the branch ${branch} in ${root}: the branch ${refs.find((r) => target.startsWith(`${r}/`) || r.startsWith(`${target}/`))!.slice('refs/heads/'.length)} is in the way of its name (rename or delete it)`
+          : busy(gitDir, root);
+    if (why) {
+      for (const f of list) refused.set(f, `not written: ${why}`);
       repos.delete(root);
     }
   });
   return { repos, refused };
+}
+
+/** What a repository is in the middle of (a merge, a rebase...), during which git will not switch branches. */
+const IN_PROGRESS: [string, string][] = [
+  ['MERGE_HEAD', 'a merge'],
+  ['rebase-merge', 'a rebase'],
+  ['rebase-apply', 'a rebase or git am'],
+  ['CHERRY_PICK_HEAD', 'a cherry-pick'],
+  ['REVERT_HEAD', 'a revert'],
+];
+
+function busy(gitDir: string, root: string): string | undefined {
+  if (!gitDir) return undefined;
+  const found = IN_PROGRESS.find(([name]) => existsSync(path.join(gitDir, name)));
+  return found && `--commit cannot switch to a new branch in ${root}: ${found[1]} is in progress there (finish or abort it first)`;
 }
 
 /**

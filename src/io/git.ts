@@ -110,6 +110,24 @@ export async function gitIgnored(root: string, files: string[]): Promise<Set<str
 }
 
 /**
+ * Of `files` (absolute, in `root`), those the index marks so that `git status` does not show their
+ * changes: assume-unchanged (`git ls-files -v`: a lowercase tag) and skip-worktree (`S`: sparse
+ * checkout, `git update-index --skip-worktree`), with which.
+ */
+export async function hiddenFromStatus(root: string, files: string[]): Promise<Map<string, 'assume-unchanged' | 'skip-worktree'>> {
+  const r = await execGit(root, ['ls-files', '-v', '-z', '--', ...files.map((f) => `:(literal)${path.relative(root, f)}`)]);
+  if (r.code !== 0) throw new Error(`git ls-files failed in ${root}: ${r.message}`);
+  const flagged = new Map<string, 'assume-unchanged' | 'skip-worktree'>();
+  for (const entry of r.stdout.split('\0')) {
+    const tag = entry[0];
+    if (!tag || entry[1] !== ' ') continue;
+    if (tag === 'S' || tag === 's') flagged.set(path.join(root, entry.slice(2)), 'skip-worktree');
+    else if (tag !== tag.toUpperCase()) flagged.set(path.join(root, entry.slice(2)), 'assume-unchanged');
+  }
+  return flagged;
+}
+
+/**
  * The real path (symbolic links resolved), or the path itself when it cannot be resolved. The
  * system's realpath: one call per file, where Node's own resolves each component with an lstat
  * (the guard asks it of every file a fix writes); Node's on Windows, where the system's can name
@@ -125,7 +143,8 @@ export function real(p: string): string {
 
 /**
  * Of the given absolute paths, those that must not be modified in place, with the reason: files
- * with uncommitted changes (modified, staged, untracked) and files git ignores without tracking
+ * with uncommitted changes (modified, staged, untracked), files the index marks assume-unchanged or
+ * skip-worktree (whose changes git status does not show), and files git ignores without tracking
  * them: git could not restore any of them. Checked on the real file (a path through a symbolic
  * link is checked as its target). Files outside any git work tree are not refused. With `statuses`,
  * each work tree's status is taken once and kept there for the next calls.
@@ -140,6 +159,7 @@ export async function uncommitted(files: string[], statuses?: Map<string, Promis
     [...byRoot].map(async ([root, list]) => {
       let status: GitStatus;
       let ignored: Set<string>;
+      let hidden: Map<string, string>;
       try {
         // A run that writes as it goes asks once per work tree (statuses): its own writes are not uncommitted changes.
         let st = statuses?.get(root);
@@ -147,13 +167,8 @@ export async function uncommitted(files: string[], statuses?: Map<string, Promis
           st = gitStatus(root);
           statuses?.set(root, st);
         }
-        [status, ignored] = await Promise.all([
-          st,
-          gitIgnored(
-            root,
-            list.map((f) => f.real),
-          ),
-        ]);
+        const reals = list.map((f) => f.real);
+        [status, ignored, hidden] = await Promise.all([st, gitIgnored(root, reals), hiddenFromStatus(root, reals)]);
       } catch (err) {
         for (const f of list)
           refused.set(
@@ -168,6 +183,11 @@ export async function uncommitted(files: string[], statuses?: Map<string, Promis
           refused.set(
             f.file,
             `has uncommitted changes in its git work tree${via}: not written (commit or stash them first, or use --force)`,
+          );
+        else if (hidden.has(f.real))
+          refused.set(
+            f.file,
+            `is marked ${hidden.get(f.real)} in git's index${via}, so git status does not show its changes and git could not restore it: not written (git update-index --no-${hidden.get(f.real)} ${path.relative(root, f.real)}, or use --force)`,
           );
         else if (ignored.has(f.real))
           refused.set(

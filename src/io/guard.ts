@@ -7,6 +7,7 @@
  * - not a file reached through a symbolic link named on the command line (the link itself, or a
  *   folder it was found in): the rename would replace the link, or write outside the tree named;
  * - not a read-only file (no write permission bit): its owner said so;
+ * - not a file with other names (hard links): the new file put in place would have this name only;
  * - and the files of one group (a Terraform module) all or none: when one is refused, none is
  *   written, and each says which file of its group was refused.
  */
@@ -38,6 +39,9 @@ export async function guardWrites(
         const st = statSync(o.file.absPath);
         if ((st.mode & 0o222) === 0)
           reason = `is read-only (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}): not written (make it writable to let kmsfix fix it)`;
+        // A write puts a new file in place under this name: the file's other names would keep the old text.
+        else if (st.nlink > 1)
+          reason = `has ${st.nlink} names (hard links): the fix would go to this name only, the others keeping the old text: not written (give it a file of its own first: cp ${o.file.path} x && mv x ${o.file.path})`;
       } catch (err) {
         reason = `cannot write: ${describeError(err)}`;
       }

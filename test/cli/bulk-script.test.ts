@@ -122,4 +122,32 @@ describe('scripts/bulk/kmsfix-migrate.sh', () => {
     const plain = mkdtempSync(path.join(tmpdir(), 'kmsfix-migrate-nogit-'));
     expect(migrate(plain).code).toBe(3);
   });
+
+  it('exits 3 for a local edit git status hides (assume-unchanged, skip-worktree), which the undo would wipe', () => {
+    for (const flag of ['--assume-unchanged', '--skip-worktree']) {
+      const dir = clone({ 'a.yaml': input });
+      git(dir, 'update-index', flag, 'a.yaml');
+      const edited = `${readFileSync(input, 'utf8')}# local only\n`;
+      writeFileSync(path.join(dir, 'a.yaml'), edited);
+      expect(git(dir, 'status', '--porcelain')).toBe('');
+      const r = migrate(dir);
+      expect([r.code, r.stderr.includes('a.yaml is marked assume-unchanged or skip-worktree')], flag).toEqual([3, true]);
+      expect(readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe(edited);
+    }
+  });
+
+  it('leaves submodules out (repositories of their own): the undo of an error puts everything back', () => {
+    const sub = clone({ 'orders.yaml': input });
+    for (const args of [[], ['--commit']]) {
+      const dir = clone({ 'bad.yaml': broken });
+      execFileSync('git', ['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'vendor/sub'], { cwd: dir, env: ENV });
+      git(dir, 'commit', '-q', '-m', 'sub');
+      const r = migrate(dir, args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe('');
+      expect(git(path.join(dir, 'vendor/sub'), 'status', '--porcelain')).toBe('');
+      expect(git(path.join(dir, 'vendor/sub'), 'branch', '--format=%(refname:short)').trim()).toBe('main');
+      expect(readFileSync(path.join(dir, 'vendor/sub/orders.yaml'), 'utf8')).toBe(readFileSync(input, 'utf8'));
+    }
+  });
 });

@@ -3,7 +3,7 @@
  * the reviewer's message, and `fix --commit` (a branch and one commit per repository, never pushed,
  * refused on a dirty tree or outside git).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -283,6 +283,43 @@ describe('fix --commit', () => {
     git(a, 'switch', '-q', 'kmsfix/dynamodb-cmk');
     expect((await runCli(['fix', '--yes', '--commit'], a, '', ENV)).code).toBe(0);
     expect(git(a, 'rev-list', '--count', 'main..HEAD').trim()).toBe('1');
+  });
+
+  it('refuses, before writing, a repository where git could not make or switch to the branch: a merge or rebase in progress, a branch in the way of its name', async () => {
+    const input = path.join(CF, 'yaml-no-sse', 'input.yaml');
+    const cases: [string, (a: string) => void, RegExp][] = [
+      [
+        'merge',
+        (a) => {
+          writeFileSync(path.join(a, 'notes.txt'), 'base\n');
+          git(a, 'add', 'notes.txt');
+          git(a, 'commit', '-q', '-m', 'notes');
+          git(a, 'switch', '-q', '-c', 'other');
+          writeFileSync(path.join(a, 'notes.txt'), 'theirs\n');
+          git(a, 'commit', '-q', '-am', 'theirs');
+          git(a, 'switch', '-q', 'main');
+          writeFileSync(path.join(a, 'notes.txt'), 'ours\n');
+          git(a, 'commit', '-q', '-am', 'ours');
+          spawnSync('git', ['merge', '-q', 'other'], { cwd: a, env: ENV });
+        },
+        /cannot switch to a new branch in .*: a merge is in progress there \(finish or abort it first\)/,
+      ],
+      ['rebase', (a) => writeFileSync(path.join(a, '.git', 'rebase-merge'), ''), /a rebase is in progress there/],
+      [
+        'kmsfix branch',
+        (a) => git(a, 'branch', 'kmsfix'),
+        /cannot make the branch kmsfix\/dynamodb-cmk in .*: the branch kmsfix is in the way of its name/,
+      ],
+    ];
+    for (const [name, setUp, message] of cases) {
+      const a = repo(tmp(), { 'app.yaml': input });
+      setUp(a);
+      const r = await runCli(['fix', '--yes', '--commit', 'app.yaml'], a, '', ENV);
+      expect(r.code, name).toBe(2);
+      expect(r.stderr, name).toMatch(message);
+      expect(r.stderr, name).toContain('nothing written');
+      expect(readFileSync(path.join(a, 'app.yaml'), 'utf8'), name).toBe(readFileSync(input, 'utf8'));
+    }
   });
 
   it('reports a commit that fails (no identity) as an error, the files staying written', async () => {

@@ -6,7 +6,7 @@
  * for byte in docs/performance.md), so both are run on copies of every fixture (fixed, compliant,
  * unfixable, suppressed, test code, bad input) and their output compared, byte for byte.
  */
-import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

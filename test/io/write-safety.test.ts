@@ -10,6 +10,7 @@ import {
   chownSync,
   cpSync,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -218,6 +219,35 @@ describe('permissions and owners', () => {
     const after = statSync(path.join(dir, 'ro.yaml'));
     expect(after.ino).toBe(before.ino);
     expect(readFileSync(path.join(dir, 'ro.yaml'), 'utf8')).toBe(readFileSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), 'utf8'));
+  });
+
+  it('a file with hard links is refused (the new file would take one name, the others keeping the old text)', async () => {
+    const dir = tmp();
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'a.yaml'));
+    linkSync(path.join(dir, 'a.yaml'), path.join(dir, 'b.yaml'));
+    const r = await runCli(['fix', '--yes', 'a.yaml'], dir, '', ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('a.yaml: has 2 names (hard links): the fix would go to this name only');
+    expect([statSync(path.join(dir, 'a.yaml')).nlink, readFileSync(path.join(dir, 'b.yaml'), 'utf8')]).toEqual([
+      2,
+      readFileSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), 'utf8'),
+    ]);
+  });
+
+  it('a file git status does not show the changes of (assume-unchanged, skip-worktree) is refused unless --force', async () => {
+    for (const flag of ['--assume-unchanged', '--skip-worktree']) {
+      const dir = tmp();
+      cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'app.yaml'));
+      commitAll(dir);
+      git(dir, 'update-index', flag, 'app.yaml');
+      const edited = `${readFileSync(path.join(dir, 'app.yaml'), 'utf8')}# local only\n`;
+      writeFileSync(path.join(dir, 'app.yaml'), edited);
+      const r = await runCli(['fix', '--yes', '.'], dir, '', ENV);
+      expect(r.code, flag).toBe(2);
+      expect(r.stderr).toContain(`app.yaml: is marked ${flag.slice(2)} in git's index, so git status does not show its changes`);
+      expect(readFileSync(path.join(dir, 'app.yaml'), 'utf8')).toBe(edited);
+      expect((await runCli(['fix', '--yes', '--force', '.'], dir, '', ENV)).code).toBe(0);
+    }
   });
 
   it.skipIf(process.getuid?.() !== 0)('a file written keeps its owner and group (run as root, which may give any)', async () => {
