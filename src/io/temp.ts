@@ -22,9 +22,28 @@ export function isTempName(name: string): boolean {
   return name.startsWith(TEMP_PREFIX);
 }
 
-/** This run's temp file for a target (or for a name of its own, e.g. a journal), in the target's folder. */
+/** The longest file name most file systems take (ext4, APFS, NTFS: 255 bytes, or UTF-16 units). */
+const NAME_MAX = 255;
+
+/**
+ * This run's temp file for a target (or for a name of its own, e.g. a journal), in the target's
+ * folder. A name too long to carry the prefix (a legal name of 230 bytes and more) is cut at the
+ * front, whole characters, after a hash of it, so the temp name stays within NAME_MAX and ends as
+ * the target's does; journals, not names, tie a temp file to its target.
+ */
 export function tempPathFor(target: string, name = path.basename(target)): string {
-  return path.join(path.dirname(target), `${TEMP_PREFIX}${tag()}-${name}`);
+  let head = `${TEMP_PREFIX}${tag()}-`;
+  let rest = name;
+  if (Buffer.byteLength(head) + Buffer.byteLength(rest) > NAME_MAX) {
+    // Two long names of one folder cut to the same end stay apart by a hash of the whole name.
+    head += `${crypto().createHash('sha256').update(name).digest('hex').slice(0, 12)}-`;
+    const chars = [...rest];
+    let bytes = Buffer.byteLength(rest);
+    let i = 0;
+    while (Buffer.byteLength(head) + bytes > NAME_MAX) bytes -= Buffer.byteLength(chars[i++]);
+    rest = chars.slice(i).join('');
+  }
+  return path.join(path.dirname(target), head + rest);
 }
 
 /** This run's n-th journal, for a group written in `dir`. */

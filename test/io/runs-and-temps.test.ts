@@ -87,6 +87,27 @@ describe('temp files left by an interrupted run', () => {
   });
 });
 
+describe('temp names', () => {
+  it('stay within 255 bytes for the longest legal names, end as the name does, and tell two such names apart', async () => {
+    const { ownerOf, tempPathFor } = await import('../../src/io/temp.js');
+    const long = `${'x'.repeat(240)}.yaml`;
+    const cjk = `${'注文テーブル'.repeat(13)}.yaml`; // 239 bytes
+    for (const name of [long, cjk, `y${long.slice(1)}`]) {
+      const temp = path.basename(tempPathFor(path.join('/d', name)));
+      expect(Buffer.byteLength(temp)).toBeLessThanOrEqual(255);
+      expect([temp.endsWith('x.yaml') || temp.endsWith('ル.yaml'), ownerOf(temp)]).toEqual([true, process.pid]);
+    }
+    expect(tempPathFor(`/d/${long}`)).not.toBe(tempPathFor(`/d/y${long.slice(1)}`));
+    expect(path.basename(tempPathFor('/d/orders.yaml'))).toMatch(/^\.kmsfix-tmp-\d+\.[0-9a-f]{8}-orders\.yaml$/);
+    // A fix in place writes such a file.
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-long-'));
+    cpSync(path.join(FIXTURES, 'cloudformation', 'yaml-no-sse', 'input.yaml'), path.join(dir, cjk));
+    expect((await runCli(['fix', '--yes', '-q', '.'], dir)).code).toBe(0);
+    expect(readdirSync(dir)).toEqual([cjk]);
+    expect(readFileSync(path.join(dir, cjk), 'utf8')).toContain('KMSMasterKeyId');
+  });
+});
+
 describe('two runs at once', () => {
   /** Several modules and templates: enough work for the two runs to overlap. */
   function estate(): string {
