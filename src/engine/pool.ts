@@ -141,7 +141,13 @@ export class Pool {
       if (!slot) return;
       const job = this.queue.shift()!;
       slot.jobs.set(job.task.id, job);
-      slot.worker.postMessage(job.task);
+      try {
+        slot.worker.postMessage(job.task);
+      } catch (err) {
+        // A task that cannot be sent (a value that cannot be cloned) fails, rather than wait forever.
+        slot.jobs.delete(job.task.id);
+        job.reject(err as Error);
+      }
     }
   }
 

@@ -324,6 +324,7 @@ function plainOptions(options: RunOptions): FixOptions {
     onVerified: _v,
     onVerifiedEnd: _e,
     writesSettled: _s,
+    beforeRead: _r,
     ...rest
   } = options;
   return rest;

@@ -12,6 +12,7 @@ import { isTempName } from './temp.js';
 import { APP_FILES } from './cdkApps.js';
 import type { FileError } from '../core/result.js';
 import { trackedIn } from './gitIndex.js';
+import { real } from './git.js';
 
 // `#current-cloud-backend`: the Amplify CLI's copy of what it last deployed (amplify/), never edited by hand.
 // `cdk.out`, `cdktf.out`: what `cdk synth` and `cdktf synth` write (named on the command line, read and never fixed: src/core/synthOutput.ts).
@@ -234,7 +235,20 @@ export async function discover(
   const errors: FileError[] = [];
   /** Git work tree roots met while walking (folders holding `.git`), for per-repository reports. */
   const repos: string[] = [];
-  const seen = new Set<string>();
+  /** Each file found, by its real path: one file named through two paths (a symbolic link and its target) is one candidate. */
+  const seen = new Map<string, Candidate>();
+  /** The real path of the input being walked, and its path as named: a file's real path is the one, then its path below the other. */
+  let realRoot = cwd;
+  let namedRoot = cwd;
+  const realOf = (absPath: string) => (absPath.startsWith(namedRoot) ? realRoot + absPath.slice(namedRoot.length) : real(absPath));
+  /** Work tree roots by real path (the one not reached through a symbolic link kept). */
+  const repoKeys = new Map<string, number>();
+  const addRepo = (dir: string) => {
+    const key = realOf(dir);
+    const at = repoKeys.get(key);
+    if (at === undefined) repoKeys.set(key, repos.push(dir) - 1);
+    else if (!link) repos[at] = dir;
+  };
   /** kmsfix temp files found in the folders looked at (absolute paths). */
   const temps = new Set<string>();
   /** The `cdk.json`, `cdktf.json` and `Pulumi.yaml` files of the walked folders (absolute paths): CDK and CDKTF apps and Pulumi programs, whose language src/io/cdkApps.ts tells. */
@@ -253,11 +267,20 @@ export async function discover(
   const excluded = excluder(excludes, cwd);
   /** A file found (`shown`: its display path), named on the command line (`explicit`) or in test code below the walk's root. */
   const add = (absPath: string, shown: string, explicit: boolean, test: boolean) => {
-    if (seen.has(absPath)) return;
-    seen.add(absPath);
+    const key = realOf(absPath);
+    const before = seen.get(key);
+    // Met again: kept once, as met without a symbolic link if it was (a file reached through one is never written).
+    if (before) {
+      if (before.link && !link) {
+        Object.assign(before, { absPath, path: shown, explicit: before.explicit || explicit });
+        delete before.link;
+      }
+      return;
+    }
     const c: Candidate = { absPath, path: shown, explicit };
     if (link) c.link = link;
     if (test) c.test = true;
+    seen.set(key, c);
     candidates.push(c);
   };
 
@@ -283,7 +306,7 @@ export async function discover(
     const compiled = (name: string) => /\.[cm]?js$/i.test(name) && isCompiledBeside(name, (names ??= new Set(entries.map((x) => x.name))));
     for (const e of entries) {
       const abs = childPath(dir, e.name);
-      if (e.name === '.git') repos.push(dir);
+      if (e.name === '.git') addRepo(dir);
       // A temp file of a fix (src/io/temp.ts), never a template: listed for the cleanup of dead runs' ones.
       if (isTempName(e.name)) {
         temps.add(abs);
@@ -343,6 +366,8 @@ export async function discover(
       });
       continue;
     }
+    namedRoot = abs;
+    realRoot = real(abs);
     if (st.isDirectory()) {
       root = abs;
       walk(abs, await ancestorScopes(abs), displayPath(abs, cwd), false);

@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { repoRootOf } from '../io/git.js';
+import { real, repoRootOf } from '../io/git.js';
 import { fileDiff } from './diff.js';
 import { toPosix } from '../core/text.js';
 import { OutputError, makeDir } from '../io/outputs.js';
@@ -257,9 +257,11 @@ export class PatchDirWriter {
     this.spool.discard();
   }
 
+  /** One bucket per folder, by its real path: a repository named through a symbolic link and by its own path is one. */
   private bucket(root: string, git: boolean): Bucket {
-    let b = this.buckets.get(root);
-    if (!b) this.buckets.set(root, (b = { root, git, outcomes: [], errors: [] }));
+    const key = real(root);
+    let b = this.buckets.get(key);
+    if (!b) this.buckets.set(key, (b = { root, git, outcomes: [], errors: [] }));
     return b;
   }
 

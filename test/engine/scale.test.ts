@@ -36,6 +36,17 @@ describe('worker threads', () => {
     });
   }
 
+  it('a run given callbacks (beforeRead) sends the workers none of them; a task that cannot be sent never hangs the run', async () => {
+    const base = { ...DEFAULT_FIX_OPTIONS, cwd: corpus, mode: 'scan' as const, workers: 2, parallelMinFiles: 0, parallelMinBytes: 0 };
+    let seen = 0;
+    const r = await run(['.'], { ...base, beforeRead: (c) => void (seen = c.length) });
+    expect([seen > 100, r.outcomes.length]).toEqual([true, seen]);
+    // An option no worker can receive (a function the run does not know to keep back): the batches
+    // are done in this thread instead (before: the run waited forever).
+    const odd = { ...base, unknownCallback: () => 0 } as typeof base;
+    expect((await run(['.'], odd)).outcomes.length).toBe(seen);
+  }, 60_000);
+
   it('the built CLI prints the same JSON with and without workers, and when workers die', async () => {
     const saved = process.env.KMSFIX_WORKERS;
     try {

@@ -195,6 +195,39 @@ describe('symbolic links named on the command line', () => {
     }
   });
 
+  it('one file or repository named through a link and by its own path is read once, as named without the link', async () => {
+    const src = tmp();
+    const repo = path.join(src, 'orders');
+    mkdirSync(repo);
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(repo, 'app.yaml'));
+    commitAll(repo);
+    symlinkSync(repo, path.join(src, 'current'));
+    const json = async (args: string[]) => JSON.parse((await runCli([...args, '--format', 'json'], src, '', ENV)).stdout);
+    // The link first: the file is still fixed, through the path without the link. A link above a
+    // file named (current/app.yaml) is the user's own: the first name counts.
+    for (const [order, file] of [
+      [['current', 'orders'], 'orders/app.yaml'],
+      [['orders', 'current'], 'orders/app.yaml'],
+      [['current/app.yaml', 'orders/app.yaml'], 'current/app.yaml'],
+    ] as const) {
+      const scan = await json(['scan', ...order]);
+      expect(
+        scan.tables.map((t: { file: string }) => t.file),
+        order.join(' '),
+      ).toEqual([file]);
+    }
+    const pd = await runCli(['fix', '--patch-dir', 'pd', 'current', 'orders'], src, '', ENV);
+    expect(pd.code, pd.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(src, 'pd', 'summary.json'), 'utf8')).summary).toMatchObject({
+      repositories: 1,
+      tables: 1,
+      fixed: 1,
+    });
+    const fixed = await runCli(['fix', '--yes', 'current', 'orders'], src, '', ENV);
+    expect([fixed.code, fixed.stderr.includes('error:')]).toEqual([0, false]);
+    expect(readFileSync(path.join(repo, 'app.yaml'), 'utf8')).toContain('KMSMasterKeyId');
+  });
+
   it('says what is wrong with a link: a loop, or a target that does not exist', async () => {
     const dir = tmp();
     symlinkSync('loop', path.join(dir, 'loop'));
