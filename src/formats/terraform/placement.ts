@@ -97,6 +97,7 @@ export function isAwsRequirement(name: string, req: Value): boolean {
 /**
  * Why a key cannot follow this placement, or undefined when it can: a Region that differs per
  * instance (`count.index`, `each.key`: the key policy a fix writes names one Region per placement),
+ * a provider that differs per instance (OpenTofu's `aws.by_region[each.key]`),
  * or a provider whose local name the module's required_providers (`tops`, the blocks that hold them)
  * does not map to hashicorp/aws (kmsfix creates a key only through a provider it knows is that one).
  */
@@ -107,6 +108,14 @@ export async function placementObstacle(p: Placement, tops: () => Promise<TopBlo
       step:
         `its region = ${p.region} differs per instance, and the key policy kmsfix writes names one Region: ` +
         `create a key per instance by hand, in that instance's Region (region = ${p.region}), and point the table at it`,
+    };
+  // OpenTofu's `provider "aws" { for_each = ... }`: `provider = aws.by_region[each.key]`, one configuration per instance.
+  if (p.provider && !/^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?$/.test(p.provider))
+    return {
+      kind: 'code-shape',
+      step:
+        `it is created through provider ${p.provider}, an instance of a provider configuration with for_each, which differs per ` +
+        `instance, and the key policy kmsfix writes names one Region: create a key per instance by hand, through provider ${p.provider}, and point the table at it`,
     };
   const local = p.provider.split('.')[0];
   if (!local || local === 'aws' || requiredProviders(await tops()).some(([name, req]) => name === local && isAwsRequirement(name, req)))

@@ -160,6 +160,15 @@ describe("terraform: a key goes through the table's provider, whatever its local
     expect(t.message).toContain("this module's required_providers does not map awsalternate to hashicorp/aws");
   });
 
+  it("an instance of OpenTofu's provider for_each (aws.by_region[each.key]) keeps the table from being fixed: lookups outside the loop cannot name it", async () => {
+    const text =
+      'variable "regions" {\n  type = map(string)\n}\n\nprovider "aws" {\n  alias    = "by_region"\n  for_each = var.regions\n  region   = each.value\n}\n\n' +
+      table('sessions', '  for_each = var.regions\n  provider = aws.by_region[each.key]\n');
+    const r = await fix([{ path: 'main.tofu', text }]);
+    expect([r.tables[0].fixable, r.out('main.tofu')]).toEqual([false, text]);
+    expect(r.tables[0].message).toContain('provider aws.by_region[each.key], an instance of a provider configuration with for_each');
+  });
+
   it('the required_providers of another file of the module count', async () => {
     const files = [
       {
