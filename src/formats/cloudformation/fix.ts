@@ -213,6 +213,43 @@ function frameworkVariable(arn: string, serverless: boolean): boolean {
   return !serverless && /^\$\{[^{}]+\}$/.test(v) && !/^\$\{(AWS::[A-Za-z]+|[A-Za-z0-9]+(\.[A-Za-z0-9.]+)?)\}$/.test(v);
 }
 
+/**
+ * The logical IDs a --kms-key-arn names in its template (`!Ref P`, `!GetAtt R.Arn`, `${P}` and `${R.Arn}` in
+ * a Sub), pseudo parameters (`AWS::Region`) left out; [] for an ARN, an alias or `!ImportValue`.
+ */
+function namedIds(arn: string): string[] {
+  const v = arn.trim();
+  const tag = /^!(Ref|GetAtt|Sub)\s+(\S.*)$/.exec(v);
+  const arg = tag?.[2].replace(/^(['"])(.*)\1$/, '$2');
+  if (tag && tag[1] !== 'Sub') return [arg!.split('.')[0]];
+  const text = tag ? arg! : /^\$\{[^{}]+\}$/.test(v) ? v : '';
+  return [...text.matchAll(/\$\{([^}!]+)\}/g)].map((m) => m[1].trim().split('.')[0]).filter((id) => !id.startsWith('AWS::'));
+}
+
+/**
+ * Why a template cannot take this --kms-key-arn: it names a parameter or resource the template does not
+ * declare (CloudFormation would reject it: unresolved dependency). Undefined when it can, or when the
+ * template's names are not all known (a Fn::ForEach loop or a Fn::Transform makes some; serverless.yml
+ * and the files it includes make theirs from functions and other files).
+ */
+function undeclaredKeyArn(arn: string, template: CfnTemplate, serverless: boolean): string | undefined {
+  if (serverless) return undefined;
+  const ids = namedIds(arn);
+  if (ids.length === 0) return undefined;
+  const declared = new Set<string>();
+  for (const section of ['Parameters', 'Resources']) {
+    const map = resolveAlias(child(template.root, section));
+    if (map?.kind === 'map') for (const p of map.pairs) declared.add(p.key);
+  }
+  if ([...declared].some((k) => k.startsWith('Fn::ForEach::') || k === 'Fn::Transform')) return undefined;
+  const missing = ids.find((id) => !declared.has(id));
+  return (
+    missing &&
+    `--kms-key-arn ${arn.trim()} names ${missing}, which this template declares neither as a parameter nor as a resource ` +
+      `(CloudFormation would reject it): declare it (a parameter, Parameters: ${missing}: Type: String, or the key's resource) and run kmsfix again`
+  );
+}
+
 /** `serverless`: the Framework resolves the file's `${...}` (a serverless.yml, or a file a service includes whole). */
 function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], options: FixOptions, serverless: boolean): string[] {
   // Each table's edits serve it alone; a shared key serves every table that names it (Edit.tables).
@@ -415,6 +452,12 @@ export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: F
       reason: `--kms-key-arn ${options.kmsKeyArn!.trim()} is a Serverless Framework variable, which only serverless.yml resolves: this template takes an ARN, !Ref, !GetAtt, !ImportValue or \${Parameter}`,
     }));
     chosen = chosen.filter((t) => !notHere.includes(t));
+    for (const t of chosen) {
+      const reason =
+        options.kmsKeyArn && undeclaredKeyArn(options.kmsKeyArn, t.template, includedWhole || t.template.flavor === 'serverless');
+      if (reason) unwritable.push({ address: t.address, reason });
+    }
+    chosen = chosen.filter((t) => !unwritable.some((d) => d.address === t.address));
     const overLimit = options.kmsKeyArn ? [] : beyondResourceLimit(chosen, options);
     unwritable.push(...overLimit);
     chosen = chosen.filter((t) => !overLimit.some((d) => d.address === t.address));

@@ -15,7 +15,8 @@ import { literalRegion, placeKey, placeLabel, placeWords, type Placement } from 
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
 import { attr, blocks, type HAttr, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
-import { siblingBlocks, summarize } from './topBlocks.js';
+import { siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+import { isObj, readBody } from './hclvalue.js';
 import { isRootModule } from './rootModule.js';
 
 type Member = GroupMember<TfDetection>;
@@ -394,6 +395,39 @@ export function keyArnValue(v: string): string {
  * once per module: the module's local that already holds it, or a new local when several tables
  * use it (in an HCL file: the local goes after the first of them).
  */
+/**
+ * Why this module cannot take a --kms-key-arn expression: it names a variable, local, module call, data
+ * source or resource no file of the module declares (`tops`: every file's blocks); plan would fail
+ * ("Reference to undeclared input variable"). Undefined for an ARN, or a reference the module declares.
+ */
+function undeclaredKeyArn(arn: string, tops: TopBlock[]): string | undefined {
+  const v = arn.trim();
+  const [head, a, b] = v.split('.');
+  let what: string | undefined;
+  let found = false;
+  if (head === 'var') {
+    what = `a variable ${a}`;
+    found = tops.some((t) => t.type === 'variable' && t.labels[0] === a);
+  } else if (head === 'local') {
+    what = `a local ${a}`;
+    found = tops.some((t) => {
+      const body = t.type === 'locals' ? readBody(t.text) : undefined;
+      return isObj(body) && body.obj.has(a);
+    });
+  } else if (head === 'module') {
+    what = `a module call ${a}`;
+    found = tops.some((t) => t.type === 'module' && t.labels[0] === a);
+  } else if (head === 'data') {
+    what = `a data source ${a}.${b}`;
+    found = tops.some((t) => t.type === 'data' && t.labels[0] === a && t.labels[1] === b);
+  } else if (/^aws_kms_/.test(head) && a) {
+    what = `a resource ${head}.${a}`;
+    found = tops.some((t) => t.type === 'resource' && t.labels[0] === head && t.labels[1] === a);
+  }
+  if (!what || found) return undefined;
+  return `--kms-key-arn ${v} names ${what}, which no file of this module declares (plan would fail): declare it${head === 'var' ? ` (variable "${a}" { type = string })` : ''} and run kmsfix again`;
+}
+
 function keyArnRef(v: string, targets: Target[], info: ModuleInfo): { ref: string; local?: RBlock } {
   const value = keyArnValue(v);
   if (!value.startsWith('"')) return { ref: value };
@@ -486,6 +520,10 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
   const info = moduleInfo(tops, mode, options.key?.alias);
   const decls = new Decls(info, mode);
+  // Every file's blocks, for a --kms-key-arn expression (its variable, local... must be declared): parsed once, only then.
+  let everyTop: Promise<TopBlock[]> | undefined;
+  const declaredTops = () =>
+    (everyTop ??= siblingBlocks(siblingFiles).then((all) => [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...all]));
   const writers = new Map<string, Writer>();
   for (const m of group) {
     plans.set(m.file.path, { edits: [], fixed: [], declined: [] });
@@ -503,12 +541,13 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
         plans.get(m.file.path)!.declined!.push({ address, reason: t.declined });
         continue;
       }
-      // --kms-key-arn: one key, in one Region.
+      // --kms-key-arn: one key, in one Region, named by what the module declares.
       const reason = !options.kmsKeyArn
         ? undefined
         : t.replicas.length > 0
           ? '--kms-key-arn names one key in one region, and this table has replicas in other regions: give each replica region a key'
-          : otherRegion(t, options.kmsKeyArn, info);
+          : ((keyArnValue(options.kmsKeyArn).startsWith('"') ? undefined : undeclaredKeyArn(options.kmsKeyArn, await declaredTops())) ??
+            otherRegion(t, options.kmsKeyArn, info));
       if (reason !== undefined) plans.get(m.file.path)!.declined!.push({ address, reason });
       else targets.push(t);
     }
