@@ -344,6 +344,14 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     case 'no-id':
       return 'the table has no id';
     case 'region-agnostic-stack':
+      if (o.by === 'nested')
+        return (
+          "its stack is a NestedStack, whose Region is its parent stack's, which kmsfix does not follow: when the parent has no " +
+          'env.region (as cdk init leaves it), CDK cannot render TableEncryptionV2.customerManagedKey and the app would no longer ' +
+          'synthesize ("Replica SSE specification cannot be rendered in a region agnostic stack"). If the parent stack is created ' +
+          'with env: { region: ... }, give the table encryption: TableEncryptionV2.customerManagedKey(key) with a key by hand; ' +
+          'otherwise create it as a Table (encryption: TableEncryption.CUSTOMER_MANAGED with an encryptionKey, which needs no Region)'
+        );
       if (o.by === 'pulumi-cdk')
         return (
           'its stack is a @pulumi/cdk Stack created without props.env, which has no Region: CDK cannot render ' +

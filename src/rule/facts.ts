@@ -191,7 +191,7 @@ export type Obstacle =
    * Region under an App (`stage`). `at`: where, when another file
    * (the CDK app's entry) creates it: its stack class and that file's line (`MyStack, created in bin/app.ts line 8`).
    */
-  | { kind: 'region-agnostic-stack'; by?: 'amplify' | 'pulumi-cdk' | 'stage'; at?: string }
+  | { kind: 'region-agnostic-stack'; by?: 'amplify' | 'pulumi-cdk' | 'stage' | 'nested'; at?: string }
   /** The construct scope is not a plain name (TypeScript): `source` as written. */
   | { kind: 'scope'; source: string }
   /**

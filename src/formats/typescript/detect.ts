@@ -839,7 +839,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       else if (region && noRegion(region))
         encryption.obstacles.push({
           kind: 'region-agnostic-stack',
-          by: region === 'amplify' || region === 'pulumi-cdk' || region === 'stage' ? region : undefined,
+          by: region === 'amplify' || region === 'pulumi-cdk' || region === 'stage' || region === 'nested' ? region : undefined,
         });
       else {
         // Its stack class is created in another file: the app's entry may show it Region-agnostic (cdkApp.ts).

@@ -24,14 +24,19 @@ import { newExpressions, stringValue, ts, unwrap } from './parse.js';
  * `amplify`: no Region, a stack of an Amplify Gen2 backend; `pulumi-cdk`: no Region, a `@pulumi/cdk` Stack;
  * `stage`: no Region, created in a Stage that has none.
  */
-export type StackRegion = 'agnostic' | 'amplify' | 'pulumi-cdk' | 'stage' | 'regional' | 'unknown';
+export type StackRegion = 'agnostic' | 'amplify' | 'pulumi-cdk' | 'stage' | 'nested' | 'regional' | 'unknown';
 
-/** A stack the file shows to have no Region. */
-export const noRegion = (r: StackRegion) => r === 'agnostic' || r === 'amplify' || r === 'pulumi-cdk' || r === 'stage';
+/**
+ * A stack the file shows to have no Region; or a NestedStack (`nested`), whose Region is its parent
+ * stack's, created in another class and often in another file, which kmsfix does not follow: the
+ * default of `cdk init` is a parent without one, and then the fix would not synthesize.
+ */
+export const noRegion = (r: StackRegion) => r === 'agnostic' || r === 'amplify' || r === 'pulumi-cdk' || r === 'stage' || r === 'nested';
 
 type Sym = (e: ts.Expression) => string | undefined;
 
 const STACK = 'aws-cdk-lib#Stack';
+const NESTED_STACK = 'aws-cdk-lib#NestedStack';
 const APP = 'aws-cdk-lib#App';
 const STAGE = 'aws-cdk-lib#Stage';
 const PULUMI_STACK = '@pulumi/cdk#Stack';
@@ -251,6 +256,8 @@ export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpressi
   if (scope.kind === ts.SyntaxKind.ThisKeyword) {
     const cls = classOfThis(table);
     if (!cls) return 'unknown';
+    const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    if (base && sym(base) === NESTED_STACK) return 'nested';
     const sites = sitesOf(sf, cls);
     // Not created in the file: what its super call alone shows (a @pulumi/cdk Stack needs no more).
     if (sites.length === 0) return regionOfClass(sf, sym, cls, () => 'unknown') === 'pulumi-cdk' ? 'pulumi-cdk' : 'unknown';
