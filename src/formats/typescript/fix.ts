@@ -586,7 +586,8 @@ class FilePlanner {
    * and its alias): `base` where the code runs once, else derived from the first table's id, as its
    * own key's is (`${name}CallerIdentity`, `${name}-orders-dynamodb-tables-key`), or `base` would be
    * declared twice and the deploy tool stop. CDK and CDKTF: an id is unique in its scope, so a
-   * constructor or a module's top level runs once per scope (a loop's body is left by sharedAnchor);
+   * constructor or a module's top level runs once per scope (a loop's body is left by sharedAnchor, but
+   * for what goes through each iteration's own provider: not once);
    * any other function (a helper method, a `forEach` callback) may run twice with one scope ("There is
    * already a Construct with name ..."). Pulumi: a name is unique in the stack for its type and its
    * parents' types, so only a module's top level runs once: two instances of a component would
@@ -596,7 +597,11 @@ class FilePlanner {
   private onceId(base: string, anchor: Anchor, first: TsTable, pulumi = false): Code {
     const uniqueId = (x: string) => this.names.id(x, anchor.statement, pulumi);
     const fn = functionOf(anchor.statement);
-    const once = !ts.isFunctionLike(fn) || (!pulumi && ts.isConstructorDeclaration(fn));
+    // A loop's body runs more than once, in a constructor too (a lookup through each iteration's provider stays in it).
+    let looped = false;
+    for (let cur: ts.Node | undefined = anchor.statement.parent; cur && cur !== fn && !looped; cur = cur.parent)
+      looped = ts.isIterationStatement(cur, false);
+    const once = !looped && (!ts.isFunctionLike(fn) || (!pulumi && ts.isConstructorDeclaration(fn)));
     const idNode = first.idNode;
     const at = anchor.statement.getStart(this.sf);
     if (once || !idNode || !freeNames(idNode).every((n) => visibleAt(n, anchor.container, at))) return raw(this.q(uniqueId(base)));

@@ -56,20 +56,26 @@ export function visibleAt(name: string, container: Container, at: number): boole
         if (declares(st, name)) return true;
       }
     }
-    if (ts.isFunctionLike(cur) && cur.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name)) return true;
+    if (ts.isFunctionLike(cur) && cur.parameters.some((p) => binds(p.name, name))) return true;
     if (
       (ts.isForStatement(cur) || ts.isForOfStatement(cur) || ts.isForInStatement(cur)) &&
       cur.initializer &&
       ts.isVariableDeclarationList(cur.initializer)
     ) {
-      if (cur.initializer.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name)) return true;
+      if (cur.initializer.declarations.some((d) => binds(d.name, name))) return true;
     }
   }
   return false;
 }
 
+/** Whether a declaration's name binds `name`: an identifier, or one inside a destructuring (`[name, provider]`, `{ name }`). */
+function binds(b: ts.BindingName, name: string): boolean {
+  if (ts.isIdentifier(b)) return b.text === name;
+  return b.elements.some((e) => !ts.isOmittedExpression(e) && binds(e.name, name));
+}
+
 function declares(st: ts.Statement, name: string): boolean {
-  if (ts.isVariableStatement(st)) return st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
+  if (ts.isVariableStatement(st)) return st.declarationList.declarations.some((d) => binds(d.name, name));
   if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) return st.name.text === name;
   if (ts.isImportEqualsDeclaration(st)) return !st.isTypeOnly && st.name.text === name;
   if (ts.isImportDeclaration(st)) {
