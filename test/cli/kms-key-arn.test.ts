@@ -20,8 +20,13 @@ function mixed(): string {
   cf('yaml-no-sse', 'input.yaml', 'cfn/t.yaml');
   cf('json-4space', 'input.json', 'cfn/j.json');
   cf('serverless', 'input.yml', 'sls/serverless.yml');
+  // What the expressions below name is declared (kms-key-arn-declared.test.ts: what is not, is declined).
+  const edit = (file: string, from: string, to: string) => writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+  edit(path.join(dir, 'cfn/t.yaml'), 'Parameters:\n', 'Parameters:\n  TableKeyArn:\n    Type: String\n');
+  edit(path.join(dir, 'cfn/t.yaml'), 'Resources:\n', 'Resources:\n  SharedKey:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n\n');
+  edit(path.join(dir, 'cfn/j.json'), '{\n', '{\n    "Parameters": { "TableKeyArn": { "Type": "String" } },\n');
   mkdirSync(path.join(dir, 'tf'));
-  writeFileSync(path.join(dir, 'tf', 'main.tf'), TF);
+  writeFileSync(path.join(dir, 'tf', 'main.tf'), `variable "table_key_arn" {\n  type = string\n}\n\n${TF}`);
   return dir;
 }
 
@@ -85,7 +90,7 @@ describe('fix --kms-key-arn', () => {
     expect(readFileSync(path.join(dir, 'cfn', 't.yaml'), 'utf8')).toContain('        KMSMasterKeyId: !Ref TableKeyArn\n');
     expect(readFileSync(path.join(dir, 'cfn', 'j.json'), 'utf8')).toMatch(/"KMSMasterKeyId": \{\s+"Ref": "TableKeyArn"\s+\}/);
     expect(readFileSync(path.join(dir, 'tf', 'main.tf'), 'utf8')).toBe(tf);
-    expect(r.stderr).toContain('not fixed: tf/main.tf:1  aws_dynamodb_table.t  aws-owned');
+    expect(r.stderr).toContain('not fixed: tf/main.tf:5  aws_dynamodb_table.t  aws-owned');
     expect(r.stderr).toContain('--kms-key-arn !Ref TableKeyArn cannot be written here: Terraform takes an ARN');
     // Fixed tables rescan customer-managed (the intrinsic is read back as a key reference).
     const scan = JSON.parse((await runCli(['scan', '--format', 'json', 'cfn'], dir)).stdout);
@@ -109,7 +114,7 @@ describe('fix --kms-key-arn', () => {
     const r = await runCli(['fix', '--yes', '--kms-key-arn', 'var.table_key_arn'], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(path.join(dir, 'tf', 'main.tf'), 'utf8')).toContain('kms_key_arn = var.table_key_arn');
-    expect(r.stderr).toContain('not fixed: cfn/t.yaml:11  OrdersTable  aws-owned');
+    expect(r.stderr).toContain('not fixed: cfn/t.yaml:18  OrdersTable  aws-owned');
     expect(r.stderr).toContain('a CloudFormation template takes an ARN');
     expect(r.stderr).toMatch(/5 tables in 4 files: .*\(1 fixable\).*; 1 fixed in 1 file, 1 file written/);
   });
