@@ -83,14 +83,15 @@ export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: ()
     {
       show(changed, orders) {
         // Each diff is built only when something shows or writes it (not for `fix --yes --quiet`).
-        const diffs = json || patches?.spool || (hold && inPlace && !p.quiet) ? changed.map((o) => fileDiff(o)) : undefined;
+        const diffs = json || patches?.spool || (inPlace && !p.quiet) ? changed.map((o) => fileDiff(o)) : undefined;
         if (patches) {
           patches.dir?.add(changed, orders);
           for (const [k, o] of changed.entries())
             if (patches.spool && !outsideCwd(o.file.path)) patches.spool.append('patch', orders[k], diffs![k]);
           return json ? diffs : undefined;
         }
-        if (json || hold) return diffs;
+        // In place, each diff is printed once its file is written (settle): a file refused or not written is not in it.
+        if (json || hold || inPlace) return diffs;
         if (preview) for (const [k, o] of changed.entries()) preview.append('out', orders[k], p.check ? `${o.file.path}\n` : fileDiff(o));
         else if (!p.quiet) {
           clearProgress();
@@ -105,6 +106,10 @@ export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: ()
         : {}),
       settle(o, how) {
         modules.note(o, how.delivered);
+        if (inPlace && !json && !hold && how.delivered && how.diff) {
+          clearProgress();
+          io.out(io.color ? colorDiff(how.diff, c) : how.diff);
+        }
         if (json) return json.settle(o, how);
         return fold(o, how.delivered, how.error, tally!);
       },

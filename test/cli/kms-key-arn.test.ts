@@ -23,7 +23,11 @@ function mixed(): string {
   // What the expressions below name is declared (kms-key-arn-declared.test.ts: what is not, is declined).
   const edit = (file: string, from: string, to: string) => writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
   edit(path.join(dir, 'cfn/t.yaml'), 'Parameters:\n', 'Parameters:\n  TableKeyArn:\n    Type: String\n');
-  edit(path.join(dir, 'cfn/t.yaml'), 'Resources:\n', 'Resources:\n  SharedKey:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n\n');
+  edit(
+    path.join(dir, 'cfn/t.yaml'),
+    'Resources:\n',
+    'Resources:\n  SharedKey:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n\n',
+  );
   edit(path.join(dir, 'cfn/j.json'), '{\n', '{\n    "Parameters": { "TableKeyArn": { "Type": "String" } },\n');
   mkdirSync(path.join(dir, 'tf'));
   writeFileSync(path.join(dir, 'tf', 'main.tf'), `variable "table_key_arn" {\n  type = string\n}\n\n${TF}`);
