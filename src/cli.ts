@@ -24,7 +24,7 @@ import type { FileError, FileOutcome } from './core/result.js';
 import type { Exclude } from './io/discover.js';
 import { keyArnUsage } from './rule/keyArn.js';
 import { UsageError, applyConfig, checkCommand, checkFlags } from './cli/args.js';
-import { ConfigError, findConfig, loadConfig } from './cli/config.js';
+import { ConfigError, findConfig, loadConfig, validMaxMb } from './cli/config.js';
 import { helpOf } from './cli/help.js';
 import { didYouMean } from './cli/suggest.js';
 import { captured, checkOutputFile, colorWanted } from './cli/output.js';
@@ -186,8 +186,8 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
     throw new UsageError(`--key-policy must be ${KEY_POLICY_MODES.join(' or ')}, not '${keyPolicy}'`);
   }
   const maxMb = values['max-file-size'] ?? String(DEFAULT_MAX_FILE_MB);
-  if (!/^\d+(\.\d+)?$/.test(maxMb) || Number(maxMb) <= 0)
-    throw new UsageError(`--max-file-size must be a number of MB above 0, not '${maxMb}'`);
+  if (!/^\d+(\.\d+)?$/.test(maxMb) || !validMaxMb(Number(maxMb)))
+    throw new UsageError(`--max-file-size must be a number of MB, finite and at least one byte (0.000001), not '${maxMb}'`);
   const profile = values.profile ?? 'strict';
   if (!(PROFILES as readonly string[]).includes(profile)) {
     throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, not '${profile}'${didYouMean(profile, PROFILES)}`);

@@ -160,6 +160,10 @@ export async function parseConfig(text: string, file: string, dir: string): Prom
       case 'boolean':
         return typeof v === 'boolean' ? v : at(node, `${name} must be true or false`);
       case 'number':
+        if (name === 'max_file_size')
+          return typeof v === 'number' && validMaxMb(v)
+            ? v
+            : at(node, `${name} must be a number of MB, finite and at least one byte (0.000001)`);
         return typeof v === 'number' && v > 0 ? v : at(node, `${name} must be a number above 0`);
       case 'strings': {
         const items = YAML.isSeq(node) ? node.items : YAML.isScalar(node) ? [node] : undefined;
@@ -248,4 +252,9 @@ export async function parseConfig(text: string, file: string, dir: string): Prom
     }
     return out;
   }
+}
+
+/** A file size limit in MB, as the flag and the configuration file take it: finite, and at least one byte. */
+export function validMaxMb(mb: number): boolean {
+  return Number.isFinite(mb) && mb * 1024 * 1024 >= 1;
 }

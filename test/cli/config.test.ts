@@ -146,6 +146,21 @@ describe('.kmsfix.yml', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it('max_file_size is checked as the flag is, at its place: finite, at least one byte', async () => {
+    for (const value of ['0', '.inf', '1e309', '1e-300']) {
+      const dir = repo(`max_file_size: ${value}\n`);
+      const r = await runCli(['scan'], dir);
+      expect([r.code, r.stderr.split('\n')[0]], value).toEqual([
+        2,
+        '.kmsfix.yml:1:16: max_file_size must be a number of MB, finite and at least one byte (0.000001)',
+      ]);
+    }
+    expect((await runCli(['scan', '--max-file-size', '0.0000001'], repo(''))).stderr).toContain(
+      "--max-file-size must be a number of MB, finite and at least one byte (0.000001), not '0.0000001'",
+    );
+    expect((await runCli(['scan'], repo('max_file_size: 0.5\n'))).code).not.toBe(2);
+  });
+
   it('YAML syntax errors and tags of the key section are positioned too', async () => {
     const dir = repo('key:\n  tags:\n    aws:owner: me\nkey_policy: [iam\n');
     const r = await runCli(['scan'], dir);
