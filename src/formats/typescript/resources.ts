@@ -10,10 +10,30 @@ import { globalTablesPlugin } from '../../rule/blockers.js';
 import type { LineIndex } from '../../core/text.js';
 import { cfnSettings, keyOf, lookup, objectAt, replicasOf, settingOf, suppressionsOf, unreadable, WORDS, type TsTable } from './detect.js';
 import { holderOf, propertyName, stringValue, ts, unwrap } from './parse.js';
+import { initializerOf } from './stackRegion.js';
 import { applyServiceIfElse } from './ifElse.js';
 import { FN_TRANSFORM, transformReason } from '../yaml/cfnTransform.js';
 
 const TYPES = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
+
+/**
+ * A type written as `AWS::DynamoDB::${x}` (`x` chosen at deploy time: `LAUNCH_MODE === 'deploy' ?
+ * 'GlobalTable' : 'Table'`): a table either way. Read as a global table, never fixed, when `x` may be
+ * `GlobalTable` or is not known; as a table when each value it can take is `Table`.
+ */
+function chosenType(e: ts.Expression): string | undefined {
+  if (
+    !ts.isTemplateExpression(e) ||
+    e.head.text !== 'AWS::DynamoDB::' ||
+    e.templateSpans.length !== 1 ||
+    e.templateSpans[0].literal.text !== ''
+  )
+    return undefined;
+  let x = unwrap(e.templateSpans[0].expression);
+  if (ts.isIdentifier(x)) x = initializerOf(x, x.text) ?? x;
+  const values = ts.isConditionalExpression(x) ? [x.whenTrue, x.whenFalse].map((b) => stringValue(unwrap(b))) : [stringValue(x)];
+  return values.every((v) => v === 'Table') ? 'AWS::DynamoDB::Table' : 'AWS::DynamoDB::GlobalTable';
+}
 
 /**
  * Calls whose arguments describe a template instead of declaring one: CDK's assertions
@@ -113,7 +133,7 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
   const visit = (n: ts.Node): void => {
     if (ts.isObjectLiteralExpression(n)) {
       const typeOf = lookup(sf, n, 'Type');
-      const type = typeOf.kind === 'value' ? stringValue(unwrap(typeOf.value)) : undefined;
+      const type = typeOf.kind === 'value' ? (stringValue(unwrap(typeOf.value)) ?? chosenType(unwrap(typeOf.value))) : undefined;
       if (type && TYPES.has(type)) {
         out.push(tableOf(sf, lines, n, type));
         return;

@@ -107,6 +107,26 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     expect(out).not.toContain('Fn::Sub');
   });
 
+  it('a Type chosen at deploy time, `AWS::DynamoDB::${tableType}`, is a table: global (never fixed) unless each value is Table', async () => {
+    const file = (choice: string) =>
+      `const tableType = ${choice};\nexport const usersTable = {\n  Type: \`AWS::DynamoDB::\${tableType}\`,\n  Properties: { BillingMode: 'PAY_PER_REQUEST' },\n};\n`;
+    const scan = async (text: string) => (await processMemory([{ path: 'src/resources/tables.ts', text }], 'scan')).outcomes[0].tables;
+    for (const [choice, global] of [
+      ["process.env.LAUNCH_MODE === 'deploy' ? 'GlobalTable' : 'Table'", true],
+      ['process.env.TABLE_TYPE', true],
+      ["process.env.X ? 'Table' : 'Table'", false],
+    ] as const) {
+      const tables = await scan(file(choice));
+      expect(
+        tables.map((t) => [t.address, t.status, t.message.includes('kmsfix never half-fixes a global table')]),
+        choice,
+      ).toEqual([['usersTable', 'aws-owned', global]]);
+    }
+    // Each value Table: the same row as the type written as a string.
+    const plain = await scan(file("'Table'").replace('`AWS::DynamoDB::${tableType}`', "'AWS::DynamoDB::Table'"));
+    expect((await scan(file("process.env.X ? 'Table' : 'Table'"))).map((t) => t.message)).toEqual(plain.map((t) => t.message));
+  });
+
   it("a fix's output, evaluated, is a template cfn-lint accepts (no errors), and fixing it again changes nothing", async () => {
     const expected = readFileSync(path.join(FIXTURES, 'typescript', 'serverless-ts', 'expected.ts'), 'utf8');
     const { resources } = evaluate(expected);
