@@ -533,9 +533,13 @@ function duplicateBlock(text: string, all: HBlock[]): ParseError | undefined {
   return undefined;
 }
 
-/** The module's other files that may hold what an obstacle depends on: provider configurations, resource policies, replica resources, legacy global tables. */
+/**
+ * The module's other files that may hold what an obstacle depends on: provider configurations, `data
+ * "aws_region"` through an alias (a replica's Region: also one the callers pass, configuration_aliases),
+ * resource policies, replica resources, legacy global tables.
+ */
 const PROVIDERS_OR_POLICIES =
-  /provider\s*"aws"|"provider"\s*:|aws_dynamodb_resource_policy|aws_dynamodb_table_replica|aws_dynamodb_global_table/;
+  /provider\s*"aws"|"provider"\s*:|data\s+"aws_region"|aws_dynamodb_resource_policy|aws_dynamodb_table_replica|aws_dynamodb_global_table/;
 /** ...and, once the module has a resource policy, the policy documents and locals it may read. */
 const POLICY_PARTS = /aws_iam_policy_document|locals/;
 

@@ -122,4 +122,27 @@ describe('replica blocks of a table with a customer-managed key', () => {
     const t = (await processMemory([{ path: 'main.tf', text: plain }], 'scan', { recreateReplicas: true })).outcomes[0].tables[0];
     expect(t.blocker).toContain('no provider "aws" configuration with an alias for replica region data.aws_region.west.name');
   });
+
+  it('the data source in another file of a called module, through an alias its callers pass (configuration_aliases), counts too', async () => {
+    const versions =
+      'terraform {\n  required_providers {\n    aws = {\n      source                = "hashicorp/aws"\n      configuration_aliases = [aws.secondary]\n    }\n  }\n}\n';
+    const dataTf = 'data "aws_region" "secondary" {\n  provider = aws.secondary\n}\n';
+    const tableTf =
+      'resource "aws_dynamodb_table" "vault" {\n  name     = "vault"\n  hash_key = "Path"\n\n  attribute {\n    name = "Path"\n    type = "S"\n  }\n\n' +
+      '  replica {\n    region_name = data.aws_region.secondary.name\n  }\n}\n';
+    const r = await processMemory(
+      [
+        { path: 'modules/vault/versions.tf', text: versions },
+        { path: 'modules/vault/data.tf', text: dataTf },
+        { path: 'modules/vault/dynamodb.tf', text: tableTf },
+      ],
+      'fix',
+      { recreateReplicas: true },
+    );
+    const t = r.outcomes.flatMap((o) => o.tables).find((x) => x.address === 'aws_dynamodb_table.vault')!;
+    expect([t.fixed, t.blocker]).toEqual([true, undefined]);
+    expect(r.output.get('modules/vault/dynamodb.tf')).toContain(
+      'resource "aws_kms_replica_key" "vault_secondary" {\n  provider = aws.secondary\n',
+    );
+  });
 });
