@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { real, repoRootOf } from '../io/git.js';
+import { execGit, real, repoRootOf } from '../io/git.js';
 import { fileDiff } from './diff.js';
 import { toPosix } from '../core/text.js';
 import { OutputError, makeDir } from '../io/outputs.js';
@@ -57,6 +57,31 @@ interface Bucket {
   errors: FileError[];
   /** Why its changed files' diffs could not be kept (src/io/spool.ts). */
   spoolError?: string;
+  /** Its changed files with CRLF line ends (paths from the root): git may store them with LF (mailDiff). */
+  crlf?: string[];
+}
+
+/**
+ * Of a repository's files with CRLF line ends in the work tree, those git stores with LF (`git ls-files
+ * --eol`: `i/lf` against `w/crlf` or `w/mixed`: `.gitattributes` `eol=crlf`, `core.autocrlf`). `git am`
+ * applies a mail to what git stores: their diffs go in the mail with LF line ends (the patch, for `git
+ * apply` in the work tree, keeps the work tree's).
+ */
+async function storedWithLf(root: string, files: string[]): Promise<Set<string>> {
+  const r = await execGit(root, ['ls-files', '--eol', '-z', '--', ...files.map((f) => `:(literal)${f}`)]);
+  const out = new Set<string>();
+  if (r.code !== 0) return out;
+  for (const entry of r.stdout.split('\0')) {
+    const tab = entry.indexOf('\t');
+    if (tab > 0 && /^i\/lf\s+w\/(?:crlf|mixed)\s/.test(entry)) out.add(entry.slice(tab + 1));
+  }
+  return out;
+}
+
+/** A file's diff as a mail carries it: with LF line ends when git stores the file so (`lf`: its path from the root). */
+function mailDiff(diff: string, lf: Set<string>): string {
+  const m = /^diff --git a\/(.*?) b\//.exec(diff);
+  return m && lf.has(m[1]) ? diff.replace(/\r\n/g, '\n') : diff;
 }
 
 function within(dir: string, p: string): boolean {
@@ -93,7 +118,9 @@ export class PatchDirWriter {
       const b = this.place(o.file.absPath);
       if (b.spoolError !== undefined) continue;
       try {
-        this.spool.append(b.root, orders[k], fileDiff(o, toPosix(path.relative(b.root, o.file.absPath))));
+        const rel = toPosix(path.relative(b.root, o.file.absPath));
+        this.spool.append(b.root, orders[k], fileDiff(o, rel));
+        if (b.git && o.file.text.includes('\r\n')) (b.crlf ??= []).push(rel);
       } catch (err) {
         b.spoolError = describeError(err);
       }
@@ -157,10 +184,10 @@ export class PatchDirWriter {
           fail(patchFile, `cannot write ${shown(patchFile)}: ${b.spoolError ?? 'its diff was not kept'}`);
         else {
           /** Writes one output atomically: its head, the diffs in the run's order, its tail. */
-          const put = (file: string, head: string, tail: string): boolean => {
+          const put = (file: string, head: string, tail: string, each: (diff: string) => string = (d) => d): boolean => {
             const out = new SpooledOutput(file, shown(file));
             out.write(head);
-            for (const diff of this.spool.texts(b.root)) out.write(diff);
+            for (const diff of this.spool.texts(b.root)) out.write(each(diff));
             out.write(tail);
             try {
               out.commit();
@@ -175,7 +202,13 @@ export class PatchDirWriter {
             // The message names every table of the repository: its outcomes with their tables, for it only.
             const m = repositoryMessage(b.outcomes, b.root, message, changed, full);
             outs = m.outcomes;
-            mailed = put(mailFile, mailHead(m.message, message.date), mailTail(message.version));
+            const lf = b.crlf ? await storedWithLf(b.root, b.crlf) : undefined;
+            mailed = put(
+              mailFile,
+              mailHead(m.message, message.date),
+              mailTail(message.version),
+              lf?.size ? (d) => mailDiff(d, lf) : undefined,
+            );
           } else await fs.rm(mailFile, { force: true });
         }
         // The change is delivered when both of its files are written.

@@ -197,6 +197,25 @@ describe('--patch-dir mails for git am', () => {
     git(a, 'am', '-q', '--keep-cr', path.join(root, 'out', 'win.mbox'));
     expect(readFileSync(path.join(a, 'app.yaml'))).toEqual(readFileSync(path.join(CF, 'yaml-crlf-bom', 'expected.yaml')));
   });
+
+  it('a file git stores with LF and checks out with CRLF (.gitattributes eol=crlf) goes in the mail with LF: git am applies it', async () => {
+    const root = tmp();
+    const origin = path.join(root, 'origin');
+    mkdirSync(origin);
+    writeFileSync(path.join(origin, '.gitattributes'), '*.yaml text eol=crlf\n');
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(origin, 'app.yaml'));
+    git(origin, 'init', '-q', '-b', 'main');
+    git(origin, 'add', '.');
+    git(origin, 'commit', '-q', '-m', 'init');
+    for (const d of ['pd', 'am', 'fixed']) git(root, 'clone', '-q', origin, d);
+    expect(readFileSync(path.join(root, 'pd', 'app.yaml'), 'utf8')).toContain('\r\n');
+    expect((await runCli(['fix', '--patch-dir', 'out', 'pd'], root, '', ENV)).code).toBe(0);
+    expect((await runCli(['fix', '--yes', '.'], path.join(root, 'fixed'), '', ENV)).code).toBe(0);
+    git(path.join(root, 'am'), 'am', '-q', path.join(root, 'out', 'pd.mbox'));
+    expect(readFileSync(path.join(root, 'am', 'app.yaml'))).toEqual(readFileSync(path.join(root, 'fixed', 'app.yaml')));
+    // The patch, for git apply in the work tree, keeps the work tree's CRLF.
+    expect(readFileSync(path.join(root, 'out', 'pd.patch'), 'utf8')).toContain('+      SSESpecification:\r\n');
+  });
 });
 
 describe('fix --commit', () => {
