@@ -254,7 +254,8 @@ describe('terraform --kms-key-arn: one reference to the key per module', () => {
   });
 
   it('an expression is used as given', async () => {
-    const r = await processMemory([{ path: 'a.tf', text: t('a') + '\n' + t('b') }], 'fix', { kmsKeyArn: 'var.table_key_arn' });
+    const declared = 'variable "table_key_arn" {\n  type = string\n}\n\n';
+    const r = await processMemory([{ path: 'a.tf', text: declared + t('a') + '\n' + t('b') }], 'fix', { kmsKeyArn: 'var.table_key_arn' });
     expect(r.output.get('a.tf')).not.toContain('locals');
     expect(r.output.get('a.tf')!.match(/kms_key_arn = var\.table_key_arn/g)).toHaveLength(2);
   });
