@@ -357,7 +357,10 @@ class FilePlanner {
   ) {
     this.sf = detection.sf;
     this.text = file.text;
-    this.style = detectTsStyle(this.sf);
+    const style = detectTsStyle(this.sf);
+    // Prettier's trailingComma, when set, says what a call's arguments take (es5: none there).
+    const args = project.prettier?.trailingCommaArgs;
+    this.style = args === undefined ? style : { ...style, trailingCommaArgs: args };
     // Every name of the file, and every name added: imports never clash with a name, nor new names with an import.
     this.taken = new Set();
     this.names = new Names(this.sf, this.taken);

@@ -2,7 +2,8 @@
  * The Prettier settings a fix's import lines follow (laazyj/composureCDK runs `prettier --check` with
  * printWidth 100): the nearest `.prettierrc` (JSON or YAML), `.prettierrc.json` or package.json's
  * `prettier` key, read for `printWidth` (Prettier's default, 80, when the file does not set it) and
- * `trailingComma` (`none` or not). Undefined when the project shows no Prettier configuration.
+ * `trailingComma` (`none` or not; and, for a call's arguments, `all` or not). Undefined when the project
+ * shows no Prettier configuration.
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
@@ -10,6 +11,11 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 export interface PrettierWidth {
   printWidth: number;
   trailingComma: boolean;
+  /**
+   * Whether a multi-line call's last argument takes a comma, when the setting says (`all`: yes; `es5`,
+   * `none`: no); undefined when it is not set (Prettier 3 writes one, Prettier 2 none: the file's own calls decide).
+   */
+  trailingCommaArgs?: boolean;
 }
 
 /** Settings written as JSON or as YAML's plain `key: value` lines (what .prettierrc holds in practice). */
@@ -27,7 +33,12 @@ function settingsOf(text: string): Record<string, unknown> | undefined {
 
 function widthOf(settings: Record<string, unknown>): PrettierWidth {
   const w = settings.printWidth;
-  return { printWidth: typeof w === 'number' && w > 0 ? w : 80, trailingComma: settings.trailingComma !== 'none' };
+  const tc = settings.trailingComma;
+  return {
+    printWidth: typeof w === 'number' && w > 0 ? w : 80,
+    trailingComma: tc !== 'none',
+    ...(tc === 'all' || tc === 'es5' || tc === 'none' ? { trailingCommaArgs: tc === 'all' } : {}),
+  };
 }
 
 /**

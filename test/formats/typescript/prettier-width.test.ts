@@ -55,6 +55,25 @@ describe("a fix's imports and the project's Prettier print width", () => {
     expect(none[8]).toBe('  ServicePrincipal');
   });
 
+  it("trailingComma set: a multi-line call's last argument takes a comma with all, none with es5 or none; unset, the file's own calls decide", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-prettier-args-'));
+    // A long table id makes the alias call's argument go on a line of its own.
+    const stack = STACK.replace('"Table", {', '"TheOrdersTableOfTheCheckoutServiceWithAVeryLongName", {');
+    const fixedWith = async (rc: string | undefined) => {
+      const d = mkdtempSync(path.join(dir, 'p-'));
+      if (rc) writeFileSync(path.join(d, '.prettierrc'), rc);
+      writeFileSync(path.join(d, 'stack.ts'), stack);
+      const r = await run(['stack.ts'], { cwd: d, mode: 'fix', workers: 0, acceptAwsManaged: false, keyStrategy: 'per-table' });
+      const call = /\.addAlias\(\n[^\n]*\n\s*\)/.exec(r.outcomes[0].newText!)?.[0];
+      expect(call, rc).toBeDefined();
+      return call!.split('\n')[1].endsWith(',');
+    };
+    expect(await fixedWith('{ "trailingComma": "all" }\n')).toBe(true);
+    expect(await fixedWith('{ "trailingComma": "es5" }\n')).toBe(false);
+    expect(await fixedWith('trailingComma: none\n')).toBe(false);
+    expect(await fixedWith('{ "printWidth": 80 }\n')).toBe(await fixedWith(undefined));
+  });
+
   it('the nearest configuration wins: a package.json beside the file over a .prettierrc above it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-prettier-near-'));
     writeFileSync(path.join(dir, '.prettierrc'), '{ "printWidth": 100 }\n');
