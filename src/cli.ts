@@ -41,6 +41,11 @@ export interface Io {
   /** stderr is a terminal (progress display). */
   progress?: boolean;
   ask(question: string): Promise<string>;
+  /**
+   * With --output: puts what went to stdout in place now (a fix's text report calls it before its
+   * summary, so that the summary counts a report that cannot be written); the error's message, if any.
+   */
+  settle?(): string | undefined;
 }
 
 /**
@@ -278,9 +283,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     throw err;
   });
   if (sink && !sink.cancelled) {
+    // Settled already (a fix's text report: its summary said so), or now.
+    const early = sink.settled;
     const failed = sink.write();
     if (failed) {
-      io.err(`error: ${failed}\n`);
+      if (!early) io.err(`error: ${failed}\n`);
       return 2;
     }
   }

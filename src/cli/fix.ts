@@ -302,7 +302,8 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
     stream.preview.discard();
   }
   const tally = (stream.tally ?? stream.json?.tally)!;
-  const { outcomes, errors } = result;
+  const { outcomes } = result;
+  let { errors } = result;
   const planned = allTables(outcomes).filter((t) => t.planned).length + tally.planned;
   const delivered = stream.delivered;
   // The outcomes as the output left them: planned is what the verified fix holds; fixed, what the
@@ -317,6 +318,10 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
   }));
   const c = colors(io.color);
   const fixed = allTables(shown).filter((t) => t.fixed).length + tally.fixed;
+  // The text report (the diff) is all on stdout by now: --output's file put in place before the summary, which counts its failure.
+  const outputError = p.format === 'text' ? io.settle?.() : undefined;
+  if (outputError)
+    errors = [...errors, { file: p.output!, message: `the report is not written: ${outputError.replace(/^cannot write [^:]*: /, '')}` }];
   const allErrs = allErrors(shown, errors);
   const write = stream.attempted;
   if (p.format === 'text') {

@@ -44,29 +44,40 @@ export function checkOutputFile(file: string, inputs: string[], cwd: string): vo
 export function captured(io: Io, file: string, cwd: string) {
   const spool = new SpooledOutput(path.resolve(cwd, file), file);
   let cancelled = false;
+  /** Once put in place (or failed): what write() said. */
+  let result: { error?: string } | undefined;
+  const write = (): string | undefined => {
+    if (!result) {
+      try {
+        spool.commit();
+        result = {};
+      } catch (err) {
+        result = { error: (err as Error).message };
+      }
+    }
+    return result.error;
+  };
   return {
     io: {
       ...io,
       out: (t: string) => {
-        if (!cancelled) spool.write(t);
+        if (!cancelled && !result) spool.write(t);
       },
       progress: io.progress,
+      settle: write,
     } as Io,
     get cancelled() {
       return cancelled;
+    },
+    /** Whether the report was put in place (or failed to be) during the run. */
+    get settled() {
+      return result !== undefined;
     },
     cancel() {
       cancelled = true;
       spool.discard();
     },
-    /** Puts the report in place; the error's message when it cannot be written. */
-    write(): string | undefined {
-      try {
-        spool.commit();
-        return undefined;
-      } catch (err) {
-        return (err as Error).message;
-      }
-    },
+    /** Puts the report in place (once); the error's message when it cannot be written. */
+    write,
   };
 }
