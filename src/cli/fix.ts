@@ -334,7 +334,9 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
     const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
     const patchName = p.patch === '-' ? 'stdout' : p.patch;
     const verb = p.patchDir
-      ? `patches written to ${p.patchDir}`
+      ? (d?.delivered.size ?? 0) > 0 || stream.changedCount === 0
+        ? `patches written to ${p.patchDir}`
+        : 'no patch written'
       : p.check
         ? 'check, nothing written'
         : p.patch

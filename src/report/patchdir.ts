@@ -10,7 +10,7 @@ import path from 'node:path';
 import { execGit, real, repoRootOf } from '../io/git.js';
 import { fileDiff } from './diff.js';
 import { toPosix } from '../core/text.js';
-import { OutputError, makeDir } from '../io/outputs.js';
+import { makeDir } from '../io/outputs.js';
 import { SpooledOutput, writeOutputAtomic } from '../io/write.js';
 import { OrderedSpool } from '../io/spool.js';
 import { describeError } from '../io/read.js';
@@ -130,7 +130,7 @@ export class PatchDirWriter {
   /**
    * Every outcome of the run (with or without texts), its errors and the repositories it met: the
    * patches and mails put in place, summary.json written. `changed`: whether an outcome's change was
-   * added. Throws an OutputError when DIR or summary.json cannot be written.
+   * added. Throws an OutputError when DIR cannot be made; a patch, mail or summary.json that cannot be written is in `unwritten`.
    */
   async finish(
     outcomes: FileOutcome[],
@@ -211,11 +211,15 @@ export class PatchDirWriter {
             );
           } else await fs.rm(mailFile, { force: true });
         }
-        // The change is delivered when both of its files are written.
+        // The change is delivered when both of its files are written; else neither stays (a patch without its mail, or an
+        // earlier run's, would be applied by a script that globs DIR/*.patch while summary.json says there is none).
         if (patchErrors.length === 0) delivered.push(...files);
         else {
           written = false;
+          mailed = false;
           unwritten.push(...patchErrors);
+          await fs.rm(patchFile, { force: true });
+          await fs.rm(mailFile, { force: true });
         }
       } else {
         // Stale from an earlier run.
@@ -277,10 +281,11 @@ export class PatchDirWriter {
         errors: repositories.reduce((n, r) => n + r.errors.length, 0),
       },
     };
+    // summary.json that cannot be written is one more error: the table and every other one are still said.
     try {
       writeOutputAtomic(path.join(absDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n', path.join(dir, 'summary.json'));
     } catch (err) {
-      throw new OutputError((err as Error).message);
+      unwritten.push({ file: toPosix(path.join(dir, 'summary.json')), message: (err as Error).message });
     }
     return { repositories, table: renderTable(repositories), delivered, unwritten };
   }
