@@ -110,6 +110,9 @@ function varBase(sf: ts.SourceFile, t: TsTable): string {
       .slice(1, -1)
       .replace(/\$\{[^}]*\}/g, ' ');
     if (/[A-Za-z]/.test(fixed)) return camelName(fixed);
+    // All of it expressions (`${props.stage}${props.serviceName}${key}`): spelt out, the name read like a typo
+    // (`propsStagePropsServiceNameKeyKey`); the variable that holds the table, else `table`.
+    return declaredName(t.node)?.replace(/^this\./, '') ?? 'table';
   }
   // An id held in a constant (`new Table(this, ORDERS_TABLE, ...)`): the variable that holds the table reads better.
   if (stringValue(id) === undefined && !ts.isTemplateExpression(id)) {

@@ -33,3 +33,21 @@ describe("a CDK table key's variable and id", () => {
     expect(out).toContain(`const ${variable} = new kms.Key(this, '${keyId}'`);
   });
 });
+
+it('an id that is all expressions names the key after the variable holding the table, else `table` (not propsStagePropsServiceNameKeyKey)', async () => {
+  const text = (table: string) => `import * as cdk from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+
+export class S extends cdk.Stack {
+  constructor(scope: cdk.App, id: string, props: { stage: string; serviceName: string }) {
+    super(scope, id);
+    for (const key of ['a', 'b']) {
+      ${table}new dynamodb.Table(this, \`\${props.stage}\${props.serviceName}\${key}\`, { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    }
+  }
+}
+`;
+  const out = async (table: string) => (await processMemory([{ path: 'lib/s.ts', text: text(table) }], 'fix')).outcomes[0].newText ?? '';
+  expect(await out('')).toContain('const tableKey = new kms.Key(this, `${props.stage}${props.serviceName}${key}Key`');
+  expect(await out('const users = ')).toContain('const usersKey = new kms.Key(');
+});
