@@ -82,7 +82,7 @@ export function render(c: Code, style: TsStyle, indent: string, prefix = 0): str
   const oneLine = (simple: boolean): string | undefined => {
     if (!simple) return undefined;
     const one = inline(c, style);
-    return indent.length + prefix + one.length <= INLINE_WIDTH && !one.includes('\n') ? one : undefined;
+    return indent.length + prefix + one.length <= style.width && !one.includes('\n') ? one : undefined;
   };
   const tc = style.trailingComma ? ',' : '';
   const inner = indent + style.indent;
@@ -142,7 +142,7 @@ export function renderFunction(spec: { comment?: string; name: string; params: s
   const semi = style.semi ? ';' : '';
   const oneLine = `function ${spec.name}(${spec.params.join(', ')}) {`;
   const head =
-    oneLine.length <= INLINE_WIDTH
+    oneLine.length <= style.width
       ? oneLine
       : `function ${spec.name}(${style.eol}${spec.params.map((p) => style.indent + p).join(',' + style.eol)}${tc}${style.eol}) {`;
   const ret = `${style.indent}return `;

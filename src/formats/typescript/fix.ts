@@ -361,9 +361,15 @@ class FilePlanner {
     this.sf = detection.sf;
     this.text = file.text;
     const style = detectTsStyle(this.sf);
-    // Prettier's trailingComma, when set, says what a call's arguments take (es5: none there).
-    const args = project.prettier?.trailingCommaArgs;
-    this.style = args === undefined ? style : { ...style, trailingCommaArgs: args };
+    // Prettier's printWidth is the width new code fits in; its trailingComma, when set, says what a call's arguments take (es5: none there).
+    const prettier = project.prettier;
+    this.style = !prettier
+      ? style
+      : {
+          ...style,
+          width: prettier.printWidth,
+          ...(prettier.trailingCommaArgs === undefined ? {} : { trailingCommaArgs: prettier.trailingCommaArgs }),
+        };
     // Every name of the file, and every name added: imports never clash with a name, nor new names with an import.
     this.taken = new Set();
     this.names = new Names(this.sf, this.taken);

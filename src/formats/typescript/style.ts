@@ -20,6 +20,8 @@ export interface TsStyle {
    * `es5` writes them in objects and arrays and not in calls (`all` in both, `none` in neither).
    */
   trailingCommaArgs: boolean;
+  /** The line width new code fits in before it breaks: Prettier's printWidth, when the project sets one, else 80. */
+  width: number;
 }
 
 function bump<T>(m: Map<T, number>, k: T): void {
@@ -148,5 +150,6 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
     // A kind the file shows no multi-line list of follows the other.
     trailingComma: trailing + noTrailing > 0 ? trailing >= noTrailing : argsTrailing >= argsNoTrailing,
     trailingCommaArgs: argsTrailing + argsNoTrailing > 0 ? argsTrailing >= argsNoTrailing : trailing >= noTrailing,
+    width: 80,
   };
 }

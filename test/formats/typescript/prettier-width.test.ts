@@ -74,6 +74,20 @@ describe("a fix's imports and the project's Prettier print width", () => {
     expect(await fixedWith('{ "printWidth": 80 }\n')).toBe(await fixedWith(undefined));
   });
 
+  it('printWidth is the width new code fits in: a call that fits in 120 columns stays on one line, as Prettier keeps it', async () => {
+    const fixedAt = async (rc: string | undefined) => {
+      const d = mkdtempSync(path.join(tmpdir(), 'kmsfix-prettier-width-'));
+      if (rc) writeFileSync(path.join(d, '.prettierrc'), rc);
+      writeFileSync(path.join(d, 'stack.ts'), STACK.replace('"Table", {', '"TheOrdersTableOfTheCheckoutService", {'));
+      const r = await run(['stack.ts'], { cwd: d, mode: 'fix', workers: 0, acceptAwsManaged: false, keyStrategy: 'per-table' });
+      return r.outcomes[0].newText!;
+    };
+    expect(await fixedAt(undefined)).toMatch(/\.addAlias\(\n/);
+    const wide = await fixedAt('{ "printWidth": 120 }\n');
+    expect(wide).toMatch(/\.addAlias\(`alias\/dynamodb\/[^\n]*\);?\n/);
+    expect(Math.max(...wide.split('\n').map((l) => l.length))).toBeLessThanOrEqual(120);
+  });
+
   it('the nearest configuration wins: a package.json beside the file over a .prettierrc above it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-prettier-near-'));
     writeFileSync(path.join(dir, '.prettierrc'), '{ "printWidth": 100 }\n');
