@@ -40,6 +40,7 @@ describe('style', () => {
       semi: false,
       trailingComma: false,
       trailingCommaArgs: false,
+      width: 80,
     });
     const tabs = parseTypeScript('b.ts', "import x from 'y';\r\nfunction f() {\r\n\treturn {\r\n\t\ta: 1,\r\n\t};\r\n}\r\n");
     expect(detectTsStyle(tabs)).toEqual({
@@ -50,6 +51,7 @@ describe('style', () => {
       semi: true,
       trailingComma: true,
       trailingCommaArgs: true,
+      width: 80,
     });
   });
   it("reads the trailing commas of calls apart from objects' (Prettier's es5: bebco-infra-cdk-v2)", () => {
