@@ -79,4 +79,20 @@ describe('a module pinned to a provider or Terraform version a fix cannot use', 
     const other = `${TABLE}\nresource "other_thing" "x" {\n  tags {\n    a = 1\n  }\n}\n`;
     expect((await processMemory([{ path: 'main.tf', text: other }], 'scan')).outcomes[0].tables[0].fixable).toBe(true);
   });
+
+  it('Terraform 0.11 code pinned ~> 0.11 (which 0.12 would satisfy), told by what 0.12 rejects (hyprnz/terraform-aws-dynamodb)', async () => {
+    const scan = async (text: string) => (await processMemory([{ path: 'main.tf', text }], 'scan')).outcomes[0].tables[0];
+    const pin = 'terraform {\n  required_version = "~> 0.11"\n\n  required_providers = {\n    aws = ">= 2.6.0"\n  }\n}\n\n';
+    const providers = await scan(pin + TABLE);
+    expect([providers.fixable, providers.blocker]).toEqual([
+      false,
+      expect.stringContaining('its terraform block sets required_providers = { ... } at line 4'),
+    ]);
+    const listed = await scan(
+      TABLE.replace('  hash_key     = "id"\n', '  hash_key     = "id"\n\n  attribute = [{\n    name = "id"\n    type = "S"\n  }]\n'),
+    );
+    expect(listed.blocker).toContain('aws_dynamodb_table.t assigns its attribute blocks as an argument at line 6');
+    // The 0.12 block, and blocks written as blocks: nothing of the version.
+    expect((await scan(pin.replace('required_providers = {', 'required_providers {') + TABLE)).fixable).toBe(true);
+  });
 });
