@@ -12,6 +12,7 @@ import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors,
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
 import { child, pair, resolveAlias, scalarString, type CMap, type CPair } from '../yaml/tree.js';
+import { eofScalarObstacle } from '../yaml/eofScalar.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
 import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, yaml11 } from './detect.js';
 import { aliasResource, keyResource, nameMayHoldDot } from '../yaml/cfnKeyResources.js';
@@ -475,6 +476,9 @@ export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: F
       }
       plan.declined = declined;
     }
+    const eof = detection.json ? undefined : eofScalarObstacle(file.text, detection.roots, plan.edits);
+    if (eof)
+      plan = { edits: [], fixed: [], declined: [...(plan.declined ?? []), ...chosen.map((t) => ({ address: t.address, reason: eof }))] };
     plans.set(file.path, plan);
   }
   return plans;

@@ -24,6 +24,7 @@ import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
 import { child, ownPair, resolveAlias, scalarString, type CMap } from '../yaml/tree.js';
 import { constant, type Value } from '../yaml/values.js';
+import { eofScalarObstacle } from '../yaml/eofScalar.js';
 import { SSE_PATH, type Program, type PulumiDetection, type PulumiTable } from './detect.js';
 import { allowedChanges } from './verify.js';
 
@@ -313,6 +314,9 @@ export function fixPulumiYaml(group: GroupMember<PulumiDetection>[], options: Fi
       plan.declined = declined;
     }
     if (elsewhere.length > 0) plan.declined = [...(plan.declined ?? []), ...elsewhere];
+    const eof = eofScalarObstacle(file.text, detection.roots, plan.edits);
+    if (eof)
+      plan = { edits: [], fixed: [], declined: [...(plan.declined ?? []), ...chosen.map((t) => ({ address: t.address, reason: eof }))] };
     plans.set(file.path, plan);
   }
   return plans;

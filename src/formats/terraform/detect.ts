@@ -742,11 +742,11 @@ async function tofuTwin(file: SourceFile, context: DiskContext | undefined): Pro
  * references a fix writes, so the fixed module would load on no version.
  */
 function terraform011Block(det: TfDetection): Obstacle | undefined {
-  const step = (what: string) => ({
+  const step = (what: string, upgrade = 'terraform 0.12upgrade') => ({
     kind: 'code-shape' as const,
     step:
       `the module is written for Terraform 0.11 (${what}, which Terraform 0.12 and later reject), and Terraform 0.11 cannot read ` +
-      'the 0.12 syntax a fix writes: upgrade the module to 0.12 or later (terraform 0.12upgrade), then run kmsfix again',
+      `the 0.12 syntax a fix writes: upgrade the module to 0.12 or later (${upgrade}), then run kmsfix again`,
   });
   for (const b of det.hcl?.blocks ?? []) {
     // `required_providers = { aws = ">= 2.6.0" }`: an argument in 0.11, a block from 0.12 (hyprnz/terraform-aws-dynamodb, pinned ~> 0.11).
@@ -754,7 +754,7 @@ function terraform011Block(det: TfDetection): Obstacle | undefined {
     if (providers) return step(`its terraform block sets required_providers = { ... } at line ${providers.row + 1}`);
     if (b.type !== 'resource' || !b.labels[0]?.startsWith('aws_')) continue;
     const [tags] = blocks(b, 'tags');
-    if (tags) return step(`${b.labels.join('.')} has a block tags { } at line ${tags.row + 1}`);
+    if (tags) return step(`${b.labels.join('.')} has a block tags { } at line ${tags.row + 1}`, 'terraform 0.12upgrade writes tags = { }');
     // A table's nested blocks assigned as a list (`attribute = [{ ... }]`, `global_secondary_index = ["${var.x}"]`).
     const nested = b.labels[0] === 'aws_dynamodb_table' ? TABLE_BLOCKS.map((n) => attr(b, n)).find(Boolean) : undefined;
     if (nested) return step(`${b.labels.join('.')} assigns its ${nested.name} blocks as an argument at line ${nested.row + 1}`);
