@@ -19,7 +19,7 @@ export function eofBlockScalar(text: string, roots: (CNode | null)[]): CNode | u
     else if (node.kind === 'seq') node = node.items[node.items.length - 1];
     else return undefined;
   }
-  if (!node || node.quote !== 'block') return undefined;
+  if (node?.quote !== 'block') return undefined;
   const lineEnd = text.indexOf('\n', node.start);
   const header = /[|>]([-+1-9]{0,2})\s*(?:#.*)?$/.exec(text.slice(node.start, lineEnd === -1 ? text.length : lineEnd).trimEnd());
   return header && !header[1].includes('-') ? node : undefined;
