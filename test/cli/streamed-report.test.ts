@@ -69,7 +69,7 @@ describe('the text report of a fix written as it goes', () => {
       expect(streamed.err).toContain('not fixed: ');
       if (args.includes('--fix-parameterised')) expect(streamed.err).toContain('note: ');
       // The prompt previews every planned change; a fix written as it goes prints what it wrote: not the refused file.
-      const refused = /diff --git a\/fixtures\/ro\.yaml [^]*?(?=diff --git |$)/;
+      const refused = /diff --git a\/fixtures\/ro\.yaml [\s\S]*?(?=diff --git |$)/;
       expect(args.includes('--quiet') || refused.test(whole.out)).toBe(true);
       expect(streamed.out).not.toContain('fixtures/ro.yaml');
       expect({ ...streamed, out: streamed.out }).toEqual({ ...whole, out: whole.out.replace(refused, '') });
