@@ -41,12 +41,25 @@ export interface AliasPlace {
   returned: boolean;
 }
 
+/**
+ * Where a statement ends, for what goes after it: before a `;` that semicolon-less code puts on the next
+ * line, in front of a statement that needs it (`})` then `;[t].forEach(...)`): the parser gives that `;`
+ * to the statement before, and what follows it must keep it in front.
+ */
+export function statementEnd(st: ts.Node, text: string): number {
+  const semi = st.end - 1;
+  if (text[semi] !== ';') return st.end;
+  let j = semi;
+  while (j > st.pos && (text[j - 1] === ' ' || text[j - 1] === '\t' || text[j - 1] === '\r' || text[j - 1] === '\n')) j--;
+  return text.slice(j, semi).includes('\n') ? j : st.end;
+}
+
 /** Where the alias of table `t`'s generated key goes, or undefined: nothing names the table, and the fix writes no alias. */
 export function aliasPlaceOf(t: TsTable, text: string): AliasPlace | undefined {
   if (!t.statement) return undefined;
   const ref = tableRefOf(t);
   if (!ref) return undefined;
-  const end = t.statement.end;
+  const end = statementEnd(t.statement, text);
   const endsLine = /^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?$/.test(text.slice(end, lineEndOf(text, end)));
   const returned = !('expr' in ref) && ref.returnEnd !== undefined;
   // A returned table with more code after it on its line: binding it would move that code.

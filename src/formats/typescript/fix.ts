@@ -63,7 +63,7 @@ import { Names } from './names.js';
 import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from './scopes.js';
 import { detectTsStyle } from './style.js';
 import { optionsOf } from './options.js';
-import { type AliasPlace, aliasPlaceOf } from './aliasPlace.js';
+import { type AliasPlace, aliasPlaceOf, statementEnd } from './aliasPlace.js';
 
 const addresses = (tables: TsTable[]) => tables.map((t) => t.address);
 
@@ -690,7 +690,7 @@ class FilePlanner {
     if (!first || !place) return;
     const { ref: r, endsLine, returned } = place;
     const st = first.statement!;
-    const end = st.end;
+    const end = statementEnd(st, this.text);
     const le = lineEndOf(this.text, end);
     let expr: string;
     if ('expr' in r) expr = r.expr;
@@ -734,8 +734,15 @@ class FilePlanner {
     const line = render(code, this.style, indent) + (this.style.semi ? ';' : '');
     const back = returned ? this.style.eol + indent + `return ${expr}` + (this.style.semi ? ';' : '') : '';
     if (endsLine) this.after.push({ start: le, end: le, text: this.style.eol + indent + line + back, tables: addresses(g.tables) });
-    // More code on the line (`{ new Table(...) }`): on the same line, after a `;` if the statement has none.
-    else this.after.push({ start: end, end, text: (this.text[end - 1] === ';' ? ' ' : '; ') + line, tables: addresses(g.tables) });
+    // More code on the line (`{ new Table(...) }`, or semicolon-less code's `;[t].forEach(...)` after the table): on the same
+    // line, after a `;` if the statement has none, and ended by one, whatever the file's style (no line break ends it there).
+    else
+      this.after.push({
+        start: end,
+        end,
+        text: (this.text[end - 1] === ';' ? ' ' : '; ') + line + (this.style.semi ? '' : ';'),
+        tables: addresses(g.tables),
+      });
   }
 
   // ------------------------------------------------------------ module-level declarations
