@@ -429,7 +429,9 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
       const what =
         o.holds === 'around'
           ? 'its settings lie in'
-          : `its ${o.holds === 'resource' ? 'resource' : o.holds === 'container' ? container : block} is`;
+          : o.holds === 'setting'
+            ? `a setting of its ${block} is`
+            : `its ${o.holds === 'resource' ? 'resource' : o.holds === 'container' ? container : block} is`;
       return (
         `${what} the YAML anchor &${o.anchor}, which ${paths(o.sites)} also use${o.sites.length === 1 ? 's' : ''} (*${o.anchor}): ` +
         `changing it would change them too; give this table its own ${block} and run kmsfix again`

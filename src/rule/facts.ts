@@ -259,7 +259,7 @@ export type Obstacle =
    * YAML: the mapping the fix edits lies in an anchored node that `sites` (paths) also use; `holds`:
    * the anchored node is the resource, its Properties, its SSE block, or a mapping around them.
    */
-  | { kind: 'yaml-anchor'; anchor: string; holds: 'resource' | 'container' | 'block' | 'around'; sites: string[] }
+  | { kind: 'yaml-anchor'; anchor: string; holds: 'resource' | 'container' | 'block' | 'around' | 'setting'; sites: string[] }
   /** YAML: a global table's settings go through an alias, an anchor or a merge key. */
   | { kind: 'yaml-global-table' };
 

@@ -67,6 +67,15 @@ export class AnchorIndex {
     return this.sites.size === 0;
   }
 
+  /** The aliased anchored nodes strictly inside `node` (a setting of a settings block), in text order. */
+  inside(node: CNode): { anchored: CNode; sites: AliasSite[] }[] {
+    const out: { anchored: CNode; sites: AliasSite[] }[] = [];
+    for (const [anchored, sites] of this.sites) {
+      if (anchored !== node && node.start <= anchored.start && anchored.end <= node.end) out.push({ anchored, sites });
+    }
+    return out.sort((a, b) => a.anchored.start - b.anchored.start);
+  }
+
   /** The aliased anchored nodes that hold `node` (itself included), outermost first. */
   around(node: CNode): { anchored: CNode; sites: AliasSite[] }[] {
     const out: { anchored: CNode; sites: AliasSite[] }[] = [];
@@ -117,11 +126,22 @@ export function sseEdit(anchors: AnchorIndex, resourcePair: CPair, path: SsePath
     if (sse?.value?.kind === 'map') edited = sse.value;
   }
   if (anchors.empty) return { shared: [] };
-  const shared = anchors.around(edited);
+  // A setting of the edited settings block that is an anchor used elsewhere (`SSEEnabled: &off false`, `*off`
+  // in another property): the fix rewrites it in place, and the other place would change with it.
+  const within = edited !== resource && edited !== propsValue ? anchors.inside(edited) : [];
+  const shared = [...anchors.around(edited), ...within];
   const foreign = shared.flatMap((s) => s.sites.filter((site) => !isReplacedSite(site)));
   if (foreign.length > 0) {
     const a = shared.find((s) => s.sites.some((site) => foreign.includes(site)))!;
-    const holds = a.anchored !== edited ? 'around' : edited === resource ? 'resource' : edited === propsValue ? 'container' : 'block';
+    const holds = within.includes(a)
+      ? 'setting'
+      : a.anchored !== edited
+        ? 'around'
+        : edited === resource
+          ? 'resource'
+          : edited === propsValue
+            ? 'container'
+            : 'block';
     return {
       obstacle: { kind: 'yaml-anchor', anchor: a.anchored.anchor ?? '', holds, sites: foreign.map((s) => s.path || '(the document)') },
       shared,

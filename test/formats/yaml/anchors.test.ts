@@ -173,6 +173,24 @@ describe('verification of a CloudFormation fix on the resolved documents', () =>
 });
 
 describe('tables whose settings go through anchors', () => {
+  it('a setting of SSESpecification that is an anchor used elsewhere: that table is not fixable, the file’s others are fixed', async () => {
+    const text =
+      'Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      SSESpecification:\n        SSEEnabled: &off false\n' +
+      '      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: *off\n' +
+      '  U:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n';
+    const scan = (await processMemory([{ path: 't.yaml', text }], 'scan')).outcomes[0].tables;
+    expect(scan.map((t) => [t.address, t.fixable])).toEqual([
+      ['T', false],
+      ['U', true],
+    ]);
+    expect(scan[0].message).toContain(
+      'a setting of its SSESpecification is the YAML anchor &off, which Resources.T.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled also uses',
+    );
+    const f = await processMemory([{ path: 't.yaml', text }], 'fix');
+    expect([f.outcomes[0].error, f.outcomes[0].tables.map((t) => t.fixed ?? false)]).toEqual([undefined, [false, true]]);
+    expect(f.output.get('t.yaml')).toContain('SSEEnabled: &off false');
+  });
+
   it('scan: a table whose Properties another resource aliases is not fixable, and says where', async () => {
     const text = `Resources:\n${TABLE('Audit', '', '').replace('Properties:', 'Properties: &p')}  Copy:\n    Type: AWS::CloudFormation::WaitConditionHandle\n    Metadata:\n      Props: *p\n`;
     const r = await processMemory([{ path: 't.yaml', text }], 'scan');
