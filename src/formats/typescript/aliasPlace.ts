@@ -5,7 +5,7 @@
  */
 import { lineEndOf } from '../../core/text.js';
 import type { TsTable } from './detect.js';
-import { ts, unwrap } from './parse.js';
+import { statementEnd, ts, unwrap } from './parse.js';
 
 /**
  * The expression naming the table in code, or how to bind it to a new `const` (for its alias): at the
@@ -39,19 +39,6 @@ export interface AliasPlace {
   endsLine: boolean;
   /** `return new Table(...)`: bound to a `const`, its alias, then `return <const>`. */
   returned: boolean;
-}
-
-/**
- * Where a statement ends, for what goes after it: before a `;` that semicolon-less code puts on the next
- * line, in front of a statement that needs it (`})` then `;[t].forEach(...)`): the parser gives that `;`
- * to the statement before, and what follows it must keep it in front.
- */
-export function statementEnd(st: ts.Node, text: string): number {
-  const semi = st.end - 1;
-  if (text[semi] !== ';') return st.end;
-  let j = semi;
-  while (j > st.pos && (text[j - 1] === ' ' || text[j - 1] === '\t' || text[j - 1] === '\r' || text[j - 1] === '\n')) j--;
-  return text.slice(j, semi).includes('\n') ? j : st.end;
 }
 
 /** Where the alias of table `t`'s generated key goes, or undefined: nothing names the table, and the fix writes no alias. */

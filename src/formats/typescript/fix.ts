@@ -57,13 +57,13 @@ import {
   type Ref,
 } from './keys.js';
 import { applySettings, type EditCtx, type Setting, spreadProps } from './objects.js';
-import { stringValue, ts, unwrap } from './parse.js';
+import { statementEnd, stringValue, ts, unwrap } from './parse.js';
 import { declaredRange, majorOf } from './project.js';
 import { Names } from './names.js';
 import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from './scopes.js';
 import { detectTsStyle } from './style.js';
 import { optionsOf } from './options.js';
-import { type AliasPlace, aliasPlaceOf, statementEnd } from './aliasPlace.js';
+import { type AliasPlace, aliasPlaceOf } from './aliasPlace.js';
 
 const addresses = (tables: TsTable[]) => tables.map((t) => t.address);
 

@@ -5,7 +5,7 @@
  */
 import { builtinModules } from 'node:module';
 import { uniqueName } from '../../core/lists.js';
-import { rootName, ts } from './parse.js';
+import { rootName, statementEnd, ts } from './parse.js';
 
 /** A symbol as `<canonical module>#<member path>`, e.g. `aws-cdk-lib/aws-dynamodb#TableEncryption.DEFAULT`. */
 export type SymbolId = string;
@@ -468,10 +468,13 @@ export class ImportPlanner {
     this.pendingNamed.set(decl, list);
   }
 
-  /** New import lines after a declaration (and after a comment that ends its line). */
+  /**
+   * New import lines after a declaration (and after a comment that ends its line); before a `;` that
+   * semicolon-less code puts on the next line, in front of the statement after (parse.ts statementEnd).
+   */
   private after(decl: ts.Node, lines: string[]): { start: number; end: number; text: string } {
     const text = this.sf.text;
-    let at = decl.end;
+    let at = statementEnd(decl, text);
     const nl = text.indexOf('\n', at);
     const lineRest = text.slice(at, nl === -1 ? text.length : nl);
     if (/^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?\r?$/.test(lineRest)) at = nl === -1 ? text.length : nl - (text[nl - 1] === '\r' ? 1 : 0);

@@ -125,3 +125,16 @@ export function unwrap(node: ts.Expression): ts.Expression {
     } else return node;
   }
 }
+
+/**
+ * Where a statement ends, for what goes after it: before a `;` that semicolon-less code puts on the next
+ * line, in front of a statement that needs it (`})` then `;[t].forEach(...)`): the parser gives that `;`
+ * to the statement before, and what follows it must keep it in front.
+ */
+export function statementEnd(st: ts.Node, text: string): number {
+  const semi = st.end - 1;
+  if (text[semi] !== ';') return st.end;
+  let j = semi;
+  while (j > st.pos && (text[j - 1] === ' ' || text[j - 1] === '\t' || text[j - 1] === '\r' || text[j - 1] === '\n')) j--;
+  return text.slice(j, semi).includes('\n') ? j : st.end;
+}

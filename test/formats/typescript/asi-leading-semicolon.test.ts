@@ -42,3 +42,18 @@ it.each([
   expect(st.some((s) => /^tKey\.addAlias\(`alias\/dynamodb\/\$\{t\.tableName\}`\) ?;?$/.test(s))).toBe(true);
   expect(st.some((s) => s.replace(/^;\s*/, '').replace(/;$/, '') === next)).toBe(true);
 });
+
+it('new imports after an import followed by a guarded statement go before its `;`', async () => {
+  const text = `import * as cdk from 'aws-cdk-lib'
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb'
+;(globalThis as any).ready = true
+
+const app = new cdk.App()
+const stack = new cdk.Stack(app, 'S')
+const t = new dynamodb.Table(stack, 'T', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } })
+`;
+  const r = await processMemory([{ path: 'app.ts', text }], 'fix');
+  expect([r.outcomes[0].error, r.outcomes[0].tables[0].fixed]).toEqual([undefined, true]);
+  const out = r.output.get('app.ts')!;
+  expect(out).toMatch(/\nimport \* as kms from 'aws-cdk-lib\/aws-kms'\n(?:import [^\n]*\n)*;\(globalThis as any\)\.ready = true\n/);
+});
