@@ -391,11 +391,6 @@ export function keyArnValue(v: string): string {
 }
 
 /**
- * The reference every table fixed with --kms-key-arn gets: an expression as given; an ARN written
- * once per module: the module's local that already holds it, or a new local when several tables
- * use it (in an HCL file: the local goes after the first of them).
- */
-/**
  * Why this module cannot take a --kms-key-arn expression: it names a variable, local, module call, data
  * source or resource no file of the module declares (`tops`: every file's blocks); plan would fail
  * ("Reference to undeclared input variable"). Undefined for an ARN, or a reference the module declares.
@@ -428,6 +423,11 @@ function undeclaredKeyArn(arn: string, tops: TopBlock[]): string | undefined {
   return `--kms-key-arn ${v} names ${what}, which no file of this module declares (plan would fail): declare it${head === 'var' ? ` (variable "${a}" { type = string })` : ''} and run kmsfix again`;
 }
 
+/**
+ * The reference every table fixed with --kms-key-arn gets: an expression as given; an ARN written
+ * once per module: the module's local that already holds it, or a new local when several tables
+ * use it (in an HCL file: the local goes after the first of them).
+ */
 function keyArnRef(v: string, targets: Target[], info: ModuleInfo): { ref: string; local?: RBlock } {
   const value = keyArnValue(v);
   if (!value.startsWith('"')) return { ref: value };
