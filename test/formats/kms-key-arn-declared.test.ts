@@ -71,6 +71,19 @@ describe('--kms-key-arn names only what the file declares', () => {
     }
   });
 
+  it('CloudFormation: a template with a macro of its own (it may declare more) is not checked; SAM is', async () => {
+    const macro = CFN.replace(
+      "AWSTemplateFormatVersion: '2010-09-09'\n",
+      "AWSTemplateFormatVersion: '2010-09-09'\nTransform: [AWS::Serverless-2016-10-31, MyOrgMacro]\n",
+    );
+    expect((await fixWith('template.yaml', macro, '!Ref SharedKeyArn')).fixed).toBe(true);
+    const sam = CFN.replace(
+      "AWSTemplateFormatVersion: '2010-09-09'\n",
+      "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n",
+    );
+    expect((await fixWith('template.yaml', sam, '!Ref SharedKeyArn')).fixed).toBe(false);
+  });
+
   it.each([
     ['var.table_key_arn', true],
     ['local.key', true],

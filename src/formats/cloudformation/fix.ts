@@ -230,8 +230,8 @@ function namedIds(arn: string): string[] {
 /**
  * Why a template cannot take this --kms-key-arn: it names a parameter or resource the template does not
  * declare (CloudFormation would reject it: unresolved dependency). Undefined when it can, or when the
- * template's names are not all known (a Fn::ForEach loop or a Fn::Transform makes some; serverless.yml
- * and the files it includes make theirs from functions and other files).
+ * template's names are not all known (a Fn::ForEach loop, a Fn::Transform or a macro of its own makes
+ * some; serverless.yml and the files it includes make theirs from functions and other files).
  */
 function undeclaredKeyArn(arn: string, template: CfnTemplate, serverless: boolean): string | undefined {
   if (serverless) return undefined;
@@ -243,6 +243,10 @@ function undeclaredKeyArn(arn: string, template: CfnTemplate, serverless: boolea
     if (map?.kind === 'map') for (const p of map.pairs) declared.add(p.key);
   }
   if ([...declared].some((k) => k.startsWith('Fn::ForEach::') || k === 'Fn::Transform')) return undefined;
+  // A macro of the template's own (a Transform other than SAM's and the language extensions) may declare more.
+  const transform = child(template.root, 'Transform');
+  const macros = transform?.kind === 'seq' ? transform.items.map((i) => scalarString(i)) : [scalarString(transform)];
+  if (transform && macros.some((m) => m !== 'AWS::Serverless-2016-10-31' && m !== 'AWS::LanguageExtensions')) return undefined;
   const missing = ids.find((id) => !declared.has(id));
   return (
     missing &&
