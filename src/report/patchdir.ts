@@ -101,6 +101,8 @@ export class PatchDirWriter {
   private readonly buckets = new Map<string, Bucket>();
   /** Each repository's diffs, under its root. */
   private readonly spool = new OrderedSpool();
+  /** Each bucket root's real path, asked of the system once. */
+  private readonly realRoots = new Map<string, string>();
 
   constructor(
     private readonly dir: string,
@@ -297,7 +299,8 @@ export class PatchDirWriter {
 
   /** One bucket per folder, by its real path: a repository named through a symbolic link and by its own path is one. */
   private bucket(root: string, git: boolean): Bucket {
-    const key = real(root);
+    let key = this.realRoots.get(root);
+    if (key === undefined) this.realRoots.set(root, (key = real(root)));
     let b = this.buckets.get(key);
     if (!b) this.buckets.set(key, (b = { root, git, outcomes: [], errors: [] }));
     return b;
