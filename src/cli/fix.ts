@@ -333,14 +333,16 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
     for (const e of allErrs) io.err(`error: ${formatError(e)}\n`);
     const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
     const patchName = p.patch === '-' ? 'stdout' : p.patch;
+    // A patch (or a folder of them) holds the change when a changed file's diff went in, or nothing changed.
+    const patched = (d?.delivered.size ?? 0) > 0 || stream.changedCount === 0;
     const verb = p.patchDir
-      ? (d?.delivered.size ?? 0) > 0 || stream.changedCount === 0
+      ? patched
         ? `patches written to ${p.patchDir}`
         : 'no patch written'
       : p.check
         ? 'check, nothing written'
         : p.patch
-          ? (d?.delivered.size ?? 0) > 0 || stream.changedCount === 0
+          ? patched
             ? `patch written to ${patchName}`
             : 'no patch written'
           : write

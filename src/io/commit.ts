@@ -47,11 +47,12 @@ export async function commitPlan(files: string[], branch: string): Promise<{ rep
         () => '',
       ),
     ]);
+    const inTheWay = refs.find((r) => target.startsWith(`${r}/`) || r.startsWith(`${target}/`));
     const why =
       refs.includes(target) && head !== branch
         ? `--commit would commit on a new branch ${branch}, which already exists in ${root} (merge or delete it, or check it out to add a commit to it)`
-        : refs.some((r) => target.startsWith(`${r}/`) || r.startsWith(`${target}/`))
-          ? `--commit cannot make the branch ${branch} in ${root}: the branch ${refs.find((r) => target.startsWith(`${r}/`) || r.startsWith(`${target}/`))!.slice('refs/heads/'.length)} is in the way of its name (rename or delete it)`
+        : inTheWay
+          ? `--commit cannot make the branch ${branch} in ${root}: the branch ${inTheWay.slice('refs/heads/'.length)} is in the way of its name (rename or delete it)`
           : busy(gitDir, root);
     if (why) {
       for (const f of list) refused.set(f, `not written: ${why}`);
