@@ -104,6 +104,8 @@ function derivedId(sf: ts.SourceFile, idNode: ts.Expression, suffix: string, q: 
  */
 function varBase(sf: ts.SourceFile, t: TsTable): string {
   const id = t.idNode!;
+  /** The variable that holds the table. */
+  const holder = () => declaredName(t.node)?.replace(/^this\./, '');
   if (ts.isTemplateExpression(id)) {
     const fixed = id
       .getText(sf)
@@ -111,15 +113,11 @@ function varBase(sf: ts.SourceFile, t: TsTable): string {
       .replace(/\$\{[^}]*\}/g, ' ');
     if (/[A-Za-z]/.test(fixed)) return camelName(fixed);
     // All of it expressions (`${props.stage}${props.serviceName}${key}`): spelt out, the name read like a typo
-    // (`propsStagePropsServiceNameKeyKey`); the variable that holds the table, else `table`.
-    return declaredName(t.node)?.replace(/^this\./, '') ?? 'table';
+    // (`propsStagePropsServiceNameKeyKey`); the holder, else `table`.
+    return holder() ?? 'table';
   }
-  // An id held in a constant (`new Table(this, ORDERS_TABLE, ...)`): the variable that holds the table reads better.
-  if (stringValue(id) === undefined && !ts.isTemplateExpression(id)) {
-    const holder = declaredName(t.node)?.replace(/^this\./, '');
-    if (holder) return holder;
-  }
-  return camelName(tableLabel(sf, t));
+  // An id held in a constant (`new Table(this, ORDERS_TABLE, ...)`): the holder reads better.
+  return (stringValue(id) === undefined && holder()) || camelName(tableLabel(sf, t));
 }
 
 /**

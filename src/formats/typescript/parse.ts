@@ -1,6 +1,6 @@
 /** Parsing a TypeScript file with the TypeScript compiler: no Program, no type checker. */
 import { saveCompilerCache, ts } from './compiler.js';
-import { LineIndex } from '../../core/text.js';
+import { LineIndex, trimBack } from '../../core/text.js';
 import { ParseError } from '../../core/types.js';
 
 export { ts };
@@ -134,7 +134,6 @@ export function unwrap(node: ts.Expression): ts.Expression {
 export function statementEnd(st: ts.Node, text: string): number {
   const semi = st.end - 1;
   if (text[semi] !== ';') return st.end;
-  let j = semi;
-  while (j > st.pos && (text[j - 1] === ' ' || text[j - 1] === '\t' || text[j - 1] === '\r' || text[j - 1] === '\n')) j--;
+  const j = trimBack(text, semi, st.pos);
   return text.slice(j, semi).includes('\n') ? j : st.end;
 }

@@ -133,7 +133,8 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
   const visit = (n: ts.Node): void => {
     if (ts.isObjectLiteralExpression(n)) {
       const typeOf = lookup(sf, n, 'Type');
-      const type = typeOf.kind === 'value' ? (stringValue(unwrap(typeOf.value)) ?? chosenType(unwrap(typeOf.value))) : undefined;
+      const value = typeOf.kind === 'value' ? unwrap(typeOf.value) : undefined;
+      const type = value && (stringValue(value) ?? chosenType(value));
       if (type && TYPES.has(type)) {
         out.push(tableOf(sf, lines, n, type));
         return;
