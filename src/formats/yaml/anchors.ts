@@ -67,22 +67,21 @@ export class AnchorIndex {
     return this.sites.size === 0;
   }
 
+  /** The aliased anchored nodes `keep` takes, with their alias sites, in text order (the outer first of two that start together). */
+  private matching(keep: (anchored: CNode) => boolean): { anchored: CNode; sites: AliasSite[] }[] {
+    const out: { anchored: CNode; sites: AliasSite[] }[] = [];
+    for (const [anchored, sites] of this.sites) if (keep(anchored)) out.push({ anchored, sites });
+    return out.sort((a, b) => a.anchored.start - b.anchored.start || b.anchored.end - a.anchored.end);
+  }
+
   /** The aliased anchored nodes strictly inside `node` (a setting of a settings block), in text order. */
   inside(node: CNode): { anchored: CNode; sites: AliasSite[] }[] {
-    const out: { anchored: CNode; sites: AliasSite[] }[] = [];
-    for (const [anchored, sites] of this.sites) {
-      if (anchored !== node && node.start <= anchored.start && anchored.end <= node.end) out.push({ anchored, sites });
-    }
-    return out.sort((a, b) => a.anchored.start - b.anchored.start);
+    return this.matching((a) => a !== node && node.start <= a.start && a.end <= node.end);
   }
 
   /** The aliased anchored nodes that hold `node` (itself included), outermost first. */
   around(node: CNode): { anchored: CNode; sites: AliasSite[] }[] {
-    const out: { anchored: CNode; sites: AliasSite[] }[] = [];
-    for (const [anchored, sites] of this.sites) {
-      if (anchored.start <= node.start && node.end <= anchored.end) out.push({ anchored, sites });
-    }
-    return out.sort((a, b) => a.anchored.start - b.anchored.start || b.anchored.end - a.anchored.end);
+    return this.matching((a) => a.start <= node.start && node.end <= a.end);
   }
 }
 
