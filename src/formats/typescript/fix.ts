@@ -377,7 +377,7 @@ class FilePlanner {
       this.taken,
       this.style,
       importModeOf(constructOf(chosen[0]).expression, detection.imports),
-      { ...writingOf(chosen[0], detection), ...(project.prettier ? { prettier: project.prettier, indent: this.style.indent } : {}) },
+      { ...writingOf(chosen[0], detection), ...(project.prettier ? { prettier: { trailingComma: project.prettier.trailingComma } } : {}) },
     );
     this.ctx = { sf: this.sf, text: this.text, style: this.style, edits: [] };
     this.mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;

@@ -219,6 +219,10 @@ export interface ImportStyle {
   importQuote: "'" | '"';
   semi: boolean;
   eol: string;
+  /** The line width an import list fits in (the project's Prettier printWidth, else 80): past it, a wrapped list. */
+  width: number;
+  /** The file's indent unit, for a list wrapped one name a line. */
+  indent: string;
 }
 
 /** How the file imports the module family the table comes from. */
@@ -266,10 +270,8 @@ export interface ImportWriting {
   spell?: (module: string) => string;
   /** The file imports the table's module as `import x = require('m')`: namespaces are imported so too. */
   requireStyle?: boolean;
-  /** The project's Prettier print width (prettier.ts): an import list past it is written one name a line, as Prettier would. */
-  prettier?: { printWidth: number; trailingComma: boolean };
-  /** The file's indent unit, for a list wrapped one name a line. */
-  indent?: string;
+  /** The project uses Prettier (prettier.ts): an import list past the style's width is written one name a line, as Prettier would. */
+  prettier?: { trailingComma: boolean };
 }
 
 /** AWS CDK v1 spelling of a canonical module: `aws-cdk-lib` -> `@aws-cdk/core`, `aws-cdk-lib/aws-kms` -> `@aws-cdk/aws-kms`. */
@@ -486,8 +488,7 @@ export class ImportPlanner {
    * print width: those edits replaced by the whole list, one name a line, in the order they give.
    */
   private wrapPastWidth(decl: ts.ImportDeclaration, out: { start: number; end: number; text: string }[]): void {
-    const width = this.writing.prettier;
-    if (!width) return;
+    if (!this.writing.prettier) return;
     const text = this.sf.text;
     const nb = decl.importClause!.namedBindings as ts.NamedImports;
     const open = nb.getStart(this.sf);
@@ -495,7 +496,7 @@ export class ImportPlanner {
     const lineStart = text.lastIndexOf('\n', decl.getStart(this.sf)) + 1;
     const lineEnd = text.indexOf('\n', decl.end);
     const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd).replace(/\r$/, '');
-    if (line.length + mine.reduce((n, e) => n + e.text.length - (e.end - e.start), 0) <= width.printWidth) return;
+    if (line.length + mine.reduce((n, e) => n + e.text.length - (e.end - e.start), 0) <= this.style.width) return;
     // The braces' content as the edits leave it, then split at its commas (names hold none; a list with a comment is left as it is).
     let inner = text.slice(open + 1, nb.end - 1);
     if (inner.includes('/*') || inner.includes('//')) return;
@@ -506,9 +507,9 @@ export class ImportPlanner {
       .split(',')
       .map((n) => n.trim())
       .filter(Boolean);
-    const indent = /^[ \t]*/.exec(line)![0] + (this.writing.indent ?? '  ');
+    const indent = /^[ \t]*/.exec(line)![0] + this.style.indent;
     for (const e of mine) out.splice(out.indexOf(e), 1);
-    out.push({ start: open, end: nb.end, text: this.listOnLines(names, indent, width.trailingComma) });
+    out.push({ start: open, end: nb.end, text: this.listOnLines(names, indent, this.writing.prettier.trailingComma) });
   }
 
   /** A named-import list written one name a line (`{`, each name indented, `}`), as a formatter wraps a long one. */
@@ -577,10 +578,9 @@ export class ImportPlanner {
         const names = [...d.named].sort((a, b) => a.local.localeCompare(b.local, 'en', { sensitivity: 'base' })).map(specText);
         const one = `import ${d.namespace ? `* as ${d.namespace}` : `{ ${names.join(', ')} }`} from ${q}${d.module}${q}${semi}`;
         // A file whose formatter wraps long import lists (Prettier's 80 columns) gets a long one wrapped the same way.
-        const width = this.writing.prettier?.printWidth ?? WRAP_WIDTH;
         const wrap =
-          wrapped ?? (this.writing.prettier && { indent: this.writing.indent ?? '  ', trailingComma: this.writing.prettier.trailingComma });
-        if (d.namespace || !wrap || one.length <= width) return one;
+          wrapped ?? (this.writing.prettier && { indent: this.style.indent, trailingComma: this.writing.prettier.trailingComma });
+        if (d.namespace || !wrap || one.length <= this.style.width) return one;
         return `import ${this.listOnLines(names, wrap.indent, wrap.trailingComma)} from ${q}${d.module}${q}${semi}`;
       };
       const run = anchor ? sortedRun(this.sf, this.imports, anchor) : undefined;
@@ -607,7 +607,6 @@ export class ImportPlanner {
 }
 
 /** Prettier's default print width: a new import list longer than this is wrapped where the file wraps one. */
-const WRAP_WIDTH = 80;
 
 /** How the file writes a named import list over several lines (one name per line): the names' indent and a trailing comma. */
 function wrappedImport(sf: ts.SourceFile, imports: ImportInfo[]): { indent: string; trailingComma: boolean } | undefined {
