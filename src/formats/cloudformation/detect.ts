@@ -34,6 +34,7 @@ import { templateCautions } from './cautions.js';
 import { apiGlobalTables } from './apiGlobalTables.js';
 import { ifElseTables } from './ifElse.js';
 import { additionalStackTemplates, tableAddress, type AdditionalStack } from './additionalStacks.js';
+import { eofBlockScalar, eofScalarWithin } from '../yaml/eofScalar.js';
 import {
   child,
   looksLikeJson,
@@ -619,6 +620,12 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
   // A document that is one resource's body is named after the file.
   const stem = path.basename(file.path).replace(/\.[^.]*$/, '');
   const amplifyBuild = AMPLIFY_BUILD.test(file.path);
+  const eofScalar = json
+    ? undefined
+    : eofBlockScalar(
+        file.text,
+        docs.map((d) => d.root),
+      );
   docs.forEach((doc, docIndex) => {
     for (const template of templatesOf(doc.root, docIndex, stem)) readTemplate(doc, template);
   });
@@ -703,6 +710,8 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
             'of Resources (`Resources: ${file(...)}` in serverless.yml, the table under its logical ID in the file), then run kmsfix again',
         });
       if (amplifyBuild) encryption.obstacles.push({ kind: 'code-shape', step: AMPLIFY_BUILD_STEP });
+      const eofStep = eofScalarWithin(eofScalar, [rp.value, resource]);
+      if (eofStep) encryption.obstacles.push({ kind: 'code-shape', step: eofStep });
       const idVariable = !loop && template.flavor === 'serverless' ? /\$\{[^}]*\}/.exec(rp.key)?.[0] : undefined;
       if (idVariable !== undefined)
         encryption.obstacles.push({

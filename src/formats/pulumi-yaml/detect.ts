@@ -28,6 +28,7 @@ import { NATIVE_TYPES, nativeFacts } from './native.js';
 import { sharedTables } from './resourcePolicy.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
+import { eofBlockScalar, eofScalarWithin } from '../yaml/eofScalar.js';
 
 export const TABLE_TYPE = 'aws:dynamodb:Table';
 /** The table's type token, short or whole (`aws:dynamodb/table:Table`, as `pulumi convert` writes it). */
@@ -207,6 +208,10 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
   // Duplicate keys: an error at the first, and the resources that depend on none still reported (never fixed).
   const duplicates = docs.flatMap((d) => d.duplicates ?? []);
   const error = duplicates.length > 0 ? duplicateKeyError(file.text, lines, duplicates[0]) : undefined;
+  const eofScalar = eofBlockScalar(
+    file.text,
+    docs.map((d) => d.root),
+  );
   docs.forEach((doc, docIndex) => {
     if (!isYamlProgram(doc.root)) return;
     if (doc.duplicates && doc.root.pairs.filter((p) => p.key === 'resources').length > 1) return;
@@ -216,6 +221,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
     programs.push(program);
     const anchors = doc.aliases ? new AnchorIndex(doc.root) : undefined;
     const replaced = anchors ? replacedSites(resources) : undefined;
+    const variables = child(doc.root, 'variables');
     for (const pair of resources.pairs) {
       const resource = resolveAlias(pair.value);
       const type = resource?.kind === 'map' ? (scalarString(child(resource, 'type')) ?? '') : '';
@@ -253,6 +259,8 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       if (region && regionValue && !(regionValue.kind === 'scalar' && regionValue.value === null))
         encryption.obstacles.push({ kind: 'resource-region', region: snippet(file.text, region) });
       if (error) encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
+      const eofStep = eofScalarWithin(eofScalar, [pair.value, resource, variables]);
+      if (eofStep) encryption.obstacles.push({ kind: 'code-shape', step: eofStep });
       const namePlaceholder = placeholderIn(pair.key);
       if (namePlaceholder !== undefined)
         encryption.obstacles.push({ kind: 'template-placeholder', where: 'resource name', placeholder: namePlaceholder });

@@ -25,12 +25,22 @@ export function eofBlockScalar(text: string, roots: (CNode | null)[]): CNode | u
   return header && !header[1].includes('-') ? node : undefined;
 }
 
+const EOF_SCALAR_STEP =
+  'the file ends inside a block scalar (| or >) with no line break after its last line, and what a fix adds after it ' +
+  'would give that value a final line break: end the file with a line break (or write the scalar |- ), then run kmsfix again';
+
 /** The reason not to fix, when a plan's edits would put text after such a scalar. */
 export function eofScalarObstacle(text: string, roots: (CNode | null)[], edits: Edit[]): string | undefined {
   const scalar = eofBlockScalar(text, roots);
   if (!scalar || !edits.some((e) => e.end >= text.length || e.start >= scalar.start)) return undefined;
-  return (
-    'the file ends inside a block scalar (| or >) with no line break after its last line, and what a fix adds after it ' +
-    'would give that value a final line break: end the file with a line break (or write the scalar |- ), then run kmsfix again'
-  );
+  return EOF_SCALAR_STEP;
+}
+
+/**
+ * What scan tells of a table before any plan: the step, when the file's final block scalar (`scalar`,
+ * from eofBlockScalar) lies in a node a fix of the table adds to (its resource, which the key follows;
+ * Pulumi's variables). The plan's own check (eofScalarObstacle) stays the last word.
+ */
+export function eofScalarWithin(scalar: CNode | undefined, nodes: (CNode | null | undefined)[]): string | undefined {
+  return scalar && nodes.some((n) => n && n.start <= scalar.start && scalar.start < n.end) ? EOF_SCALAR_STEP : undefined;
 }

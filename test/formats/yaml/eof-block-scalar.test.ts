@@ -31,6 +31,18 @@ it.each([
   ],
   ['keep chomping with an indentation indicator', `${TABLE}    Metadata:\n      Notes: |2+\n          x`, 'template.yaml', false],
   [
+    'literal, in a resource after the table (the key goes between them)',
+    `${TABLE}  Topic:\n    Type: AWS::SNS::Topic\n    Metadata:\n      Notes: |\n        x`,
+    'template.yaml',
+    true,
+  ],
+  [
+    'Pulumi YAML, in a resource after the table',
+    'name: p\nruntime: yaml\nresources:\n  t:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: id\n  topic:\n    type: aws:sns:Topic\n    properties:\n      policy: |\n        {}',
+    'Pulumi.yaml',
+    true,
+  ],
+  [
     'Pulumi YAML variables',
     'name: p\nruntime: yaml\nresources:\n  t:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: id\nvariables:\n  v: |\n    hello\n    world',
     'Pulumi.yaml',
@@ -39,7 +51,10 @@ it.each([
   ['strip chomping', `${TABLE}    Metadata:\n      Notes: |-\n        x`, 'template.yaml', true],
   ['a final line break', `${TABLE}    Metadata:\n      Notes: |\n        x\n`, 'template.yaml', true],
   ['a plain scalar last', `${TABLE}    Metadata:\n      Notes: x`, 'template.yaml', true],
-])('%s: fixed %s', async (_, text, file, fixed) => {
+])('%s: fixed %s (and scan says so first)', async (_, text, file, fixed) => {
+  // Scan tells it before any plan: a table it calls fixable is one the fix does not decline for this.
+  const scanned = (await processMemory([{ path: file, text }], 'scan')).outcomes[0].tables[0];
+  expect(scanned.fixable).toBe(fixed);
   const r = await processMemory([{ path: file, text }], 'fix');
   const t = r.outcomes[0].tables[0];
   expect(t.fixed ?? false).toBe(fixed);
