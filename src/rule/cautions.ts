@@ -36,6 +36,13 @@ export function cautionText(c: Caution): string {
         : `${what}: declare ${them} there at the version of @aws-cdk/aws-dynamodb (npm installs ${them} already, as its dependencies; ` +
             'pnpm and Yarn PnP do not), then update the lockfile';
     }
+    case 'unprotected-key':
+      return (
+        `Deletion protection: the table's deletion_protection_enabled is ${c.protection}, which the key's lifecycle cannot follow ` +
+        '(prevent_destroy takes only a literal), so the new key has no prevent_destroy: wherever the table is protected, leave ' +
+        'its key behind with it (terraform state rm of the key and its alias too), or the destroy that follows schedules the ' +
+        "key's deletion and the table becomes unreadable"
+      );
     case 'no-alias':
       return (
         `No alias: the table is created inside \`${c.in}\`, which no variable names, so the fix adds its key without an alias ` +

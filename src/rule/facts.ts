@@ -310,12 +310,15 @@ export interface EncryptionFacts {
  * expression's start, as written), so a fix that adds its key writes no alias for it.
  * `undeclared-imports`: an AWS CDK v1 file's fix imports `packages`, which the project's package.json
  * does not declare (`projen`: the configuration that generates it, from the file's folder).
+ * `unprotected-key`: a Terraform table's deletion protection is an expression (`protection`, as
+ * written), which `prevent_destroy` cannot follow (Terraform takes a literal there): its key has none.
  */
 export type Caution =
   | { kind: 'local-migrations'; plugin: string }
   | { kind: 'permissions-boundary'; where: string[] }
   | { kind: 'no-alias'; in: string }
-  | { kind: 'undeclared-imports'; packages: string[]; projen?: string };
+  | { kind: 'undeclared-imports'; packages: string[]; projen?: string }
+  | { kind: 'unprotected-key'; protection: string };
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
 export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;

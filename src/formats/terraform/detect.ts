@@ -8,6 +8,7 @@ import { assess, decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import {
   ABSENT,
+  type Caution,
   type Obstacle,
   type Replica as ReplicaFacts,
   type Replicas,
@@ -89,6 +90,17 @@ export function boolOf(a: HAttr | undefined): boolean | 'missing' | undefined {
   }
   if (a.lit?.type === 'null') return 'missing';
   return undefined;
+}
+
+/**
+ * The caution of a table whose deletion protection is an expression (`var.deletion_protection`): a fix
+ * protects the key of a table protected literally (prevent_destroy), and cannot follow an expression.
+ */
+function unprotectedKey(b: HBlock): { cautions?: Caution[] } {
+  const protection = attr(b, 'deletion_protection_enabled');
+  if (!protection || boolOf(protection) !== undefined) return {};
+  if (boolOf(attr(blocks(b, 'lifecycle')[0], 'prevent_destroy')) === true) return {};
+  return { cautions: [{ kind: 'unprotected-key', protection: protection.value }] };
 }
 
 /** A key reference that means the AWS managed key (absent, null, empty, alias/aws/dynamodb). */
@@ -971,6 +983,7 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => st
         settings: settingsOf(kind, b, registry),
         ...(kind === 'table' ? replicasOf(text, b) : {}),
         obstacles: [...ownObstacles(kind, b, registry), ...labelPlaceholder(b.labels[b.labels.length - 1])],
+        ...(kind === 'table' ? unprotectedKey(b) : {}),
       },
       suppressions: suppressionsOf(commentsOf(b)),
       keyRef: key?.value,
