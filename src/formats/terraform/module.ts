@@ -210,6 +210,9 @@ export function informsModule(text: string): boolean {
   return INFO_WORDS.some((w) => text.includes(w));
 }
 
+/** Blocks that name resource addresses the module must not declare (Terraform refuses a plan that does). */
+const REFACTORING = new Set(['moved', 'removed', 'import']);
+
 export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?: string): ModuleInfo {
   const info: ModuleInfo = {
     taken: new Set(),
@@ -229,6 +232,12 @@ export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?
       if (isObj(body)) for (const k of body.obj.keys()) info.taken.add(`local.${k}`);
     }
     if (t.type === 'resource' && t.labels.length === 2) info.taken.add(`${t.labels[0]}.${t.labels[1]}`);
+    // A refactoring's addresses (moved from and to, removed, import's target): a resource declared at one fails the plan.
+    if (REFACTORING.has(t.type))
+      for (const a of ['from', 'to']) {
+        const address = /^\s*([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)\s*(?:\[[^\]]*\]\s*)?$/.exec(t.attr(a)?.value ?? '');
+        if (address && address[1] !== 'module' && address[1] !== 'data') info.taken.add(`${address[1]}.${address[2]}`);
+      }
     if (t.type === 'data' && t.labels.length === 2) {
       info.taken.add(`data.${t.labels[0]}.${t.labels[1]}`);
       if (t.attr('count') || t.attr('for_each')) continue;

@@ -201,7 +201,10 @@ function attrOf(n: Node): HAttr {
   };
 }
 
-/** Blocks kmsfix reads inside (variables and outputs: for evaluate.ts); of the others only the type and labels matter (names taken). */
+/**
+ * Blocks kmsfix reads inside (variables and outputs: for evaluate.ts; moved, removed and import: the
+ * addresses they name are taken, module.ts); of the others only the type and labels matter (names taken).
+ */
 export function deep(type: string, labels: string[]): boolean {
   if (type === 'resource')
     return /^aws_(dynamodb_table|dynamodb_table_replica|dynamodb_global_table|dynamodb_resource_policy|kms_key|kms_alias|kms_replica_key)$/.test(
@@ -214,7 +217,10 @@ export function deep(type: string, labels: string[]): boolean {
     type === 'terraform' ||
     type === 'locals' ||
     type === 'variable' ||
-    type === 'output'
+    type === 'output' ||
+    type === 'moved' ||
+    type === 'removed' ||
+    type === 'import'
   );
 }
 
