@@ -152,7 +152,9 @@ export function rollbackNote(tables: TableReport[], opts: { existingKey: boolean
         indent: '     ',
         text:
           'Then remove the keys and aliases this commit added, keeping those settings, and deploy: each key is scheduled for deletion ' +
-          `(${opts.windowDays} days; \`aws kms cancel-key-deletion\` then \`aws kms enable-key\` undo it; a key kept on delete stays until you schedule its deletion).`,
+          `(${opts.windowDays} days; \`aws kms cancel-key-deletion\` then \`aws kms enable-key\` undo it; a key kept on delete stays until you schedule its deletion). ` +
+          'Backups taken while a table used its key (on-demand, AWS Backup, point-in-time recovery) stay encrypted under it: keep that key ' +
+          '(leave it out of this step, or keep it on delete) until the last of them has expired.',
       },
       {
         first: '  ',

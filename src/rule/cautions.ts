@@ -43,6 +43,12 @@ export function cautionText(c: Caution): string {
         'its key behind with it (terraform state rm of the key and its alias too), or the destroy that follows schedules the ' +
         "key's deletion and the table becomes unreadable"
       );
+    case 'recovery-key':
+      return (
+        "Backups: point-in-time recovery is on, so DynamoDB keeps a deleted table's backup for 35 days, encrypted under the " +
+        "table's key, which the same destroy schedules for deletion (in at most 30 days; a key with prevent_destroy would fail " +
+        'every destroy): before destroying the table, leave its key and alias behind (terraform state rm), or that backup cannot be restored'
+      );
     case 'no-alias':
       return (
         `No alias: the table is created inside \`${c.in}\`, which no variable names, so the fix adds its key without an alias ` +

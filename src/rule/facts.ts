@@ -312,13 +312,16 @@ export interface EncryptionFacts {
  * does not declare (`projen`: the configuration that generates it, from the file's folder).
  * `unprotected-key`: a Terraform table's deletion protection is an expression (`protection`, as
  * written), which `prevent_destroy` cannot follow (Terraform takes a literal there): its key has none.
+ * `recovery-key`: a Terraform or CDKTF table with point-in-time recovery whose key a destroy would
+ * schedule for deletion while DynamoDB keeps the deleted table's backup (35 days, under that key).
  */
 export type Caution =
   | { kind: 'local-migrations'; plugin: string }
   | { kind: 'permissions-boundary'; where: string[] }
   | { kind: 'no-alias'; in: string }
   | { kind: 'undeclared-imports'; packages: string[]; projen?: string }
-  | { kind: 'unprotected-key'; protection: string };
+  | { kind: 'unprotected-key'; protection: string }
+  | { kind: 'recovery-key' };
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
 export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;

@@ -11,7 +11,7 @@ import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/t
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx, type Setting } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
-import { child, pair, resolveAlias, scalarString, type CMap, type CPair } from '../yaml/tree.js';
+import { child, pair, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 import { eofScalarObstacle } from '../yaml/eofScalar.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
 import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, yaml11 } from './detect.js';
@@ -101,17 +101,29 @@ function keyArn(t: CfnTable, keyId: string): Value {
 }
 
 /**
- * Is the table meant to outlive its stack (its key is then retained too: a deleted key makes a kept
- * table unreadable)? Any DeletionPolicy or UpdateReplacePolicy but Delete, or deletion protection
- * (deleting the stack fails on the table, and the way out, retaining it, would delete its key).
+ * Is the table, or its data, meant to outlive its stack (its key is then retained too: a deleted key
+ * makes a kept table, and every backup of it, unreadable)? Any DeletionPolicy or UpdateReplacePolicy
+ * but Delete; deletion protection (deleting the stack fails on the table, and the way out, retaining
+ * it, would delete its key); point-in-time recovery, on the table or a replica (DynamoDB keeps a
+ * deleted table's backup 35 days, under the table's key, which the stack's delete would schedule for
+ * deletion in at most 30).
  */
 function retains(table: CfnTable): boolean {
   const policies = ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => {
     const v = child(table.resource, k);
     return v !== undefined && scalarString(v) !== 'Delete';
   });
-  const protection = child(child(table.resource, 'Properties'), 'DeletionProtectionEnabled');
-  return policies || (protection !== undefined && boolOf(protection, yaml11(table.template, false)) !== false);
+  const props = child(table.resource, 'Properties');
+  const on = (v: CNode | null | undefined) => v !== undefined && v !== null && boolOf(v, yaml11(table.template, false)) !== false;
+  const pitr = (holder: CNode | null | undefined) =>
+    on(child(child(holder, 'PointInTimeRecoverySpecification'), 'PointInTimeRecoveryEnabled'));
+  const replicas = child(props, 'Replicas');
+  return (
+    policies ||
+    on(child(props, 'DeletionProtectionEnabled')) ||
+    pitr(props) ||
+    (replicas?.kind === 'seq' && replicas.items.some((r) => pitr(resolveAlias(r))))
+  );
 }
 
 /** The table's TableName as written: a string, or a Sub's template; undefined for anything else. */

@@ -179,10 +179,16 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
  * A global table whose replicas are resources of their own (`globalTableArn: ${orders.arn}`) is fixed
  * with them or not at all, and kmsfix does not fix replica resources: the table gets the obstacle.
  */
-/** A deletion-protected table (`deletionProtectionEnabled` set, and not `false`). */
-function deletionProtected(resource: CMap): boolean {
-  const on = child(child(resource, 'properties'), 'deletionProtectionEnabled');
-  return on !== undefined && boolOf(resolveAlias(on)) !== false;
+/**
+ * A table whose key a delete must leave (its key gets retainOnDelete): deletion-protected
+ * (`deletionProtectionEnabled` set, and not `false`), or with point-in-time recovery on.
+ */
+function keepsData(resource: CMap): boolean {
+  const props = child(resource, 'properties');
+  const on = (v: CNode | null | undefined) => v !== undefined && v !== null && boolOf(resolveAlias(v)) !== false;
+  // Point-in-time recovery: DynamoDB keeps a deleted table's backup 35 days, under the table's key.
+  const recovery = child(props, 'pointInTimeRecovery');
+  return on(child(props, 'deletionProtectionEnabled')) || (recovery?.kind === 'map' ? on(child(recovery, 'enabled')) : on(recovery));
 }
 
 function globalTableMembers(tables: PulumiTable[]): void {
@@ -279,7 +285,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
         shared: edit?.shared ?? [],
         retain:
           (opts?.kind === 'map' && ['protect', 'retainOnDelete'].some((k) => boolOf(resolveAlias(child(opts, k))) === true)) ||
-          deletionProtected(resource),
+          keepsData(resource),
         provider: opts?.kind === 'map' ? providerOf(opts) : undefined,
       });
     }

@@ -93,14 +93,21 @@ export function boolOf(a: HAttr | undefined): boolean | 'missing' | undefined {
 }
 
 /**
- * The caution of a table whose deletion protection is an expression (`var.deletion_protection`): a fix
- * protects the key of a table protected literally (prevent_destroy), and cannot follow an expression.
+ * The cautions of a table whose key a fix cannot keep as the table's data is kept: its deletion
+ * protection is an expression (`var.deletion_protection`; a literal `true` gives the key
+ * prevent_destroy, which cannot follow an expression), or it has point-in-time recovery (a destroy
+ * leaves a backup under the key, and prevent_destroy on the key would fail every destroy).
  */
-function unprotectedKey(b: HBlock): { cautions?: Caution[] } {
+function keyCautions(b: HBlock): { cautions?: Caution[] } {
   const protection = attr(b, 'deletion_protection_enabled');
-  if (!protection || boolOf(protection) !== undefined) return {};
-  if (boolOf(attr(blocks(b, 'lifecycle')[0], 'prevent_destroy')) === true) return {};
-  return { cautions: [{ kind: 'unprotected-key', protection: protection.value }] };
+  const literal = boolOf(protection);
+  if (literal === true || boolOf(attr(blocks(b, 'lifecycle')[0], 'prevent_destroy')) === true) return {};
+  const cautions: Caution[] = [];
+  if (protection && literal === undefined) cautions.push({ kind: 'unprotected-key', protection: protection.value });
+  const recovery = blocks(b, 'point_in_time_recovery')[0];
+  const enabled = recovery && boolOf(attr(recovery, 'enabled'));
+  if (recovery && enabled !== false && enabled !== 'missing') cautions.push({ kind: 'recovery-key' });
+  return cautions.length > 0 ? { cautions } : {};
 }
 
 /** A key reference that means the AWS managed key (absent, null, empty, alias/aws/dynamodb). */
@@ -983,7 +990,7 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => st
         settings: settingsOf(kind, b, registry),
         ...(kind === 'table' ? replicasOf(text, b) : {}),
         obstacles: [...ownObstacles(kind, b, registry), ...labelPlaceholder(b.labels[b.labels.length - 1])],
-        ...(kind === 'table' ? unprotectedKey(b) : {}),
+        ...(kind === 'table' ? keyCautions(b) : {}),
       },
       suppressions: suppressionsOf(commentsOf(b)),
       keyRef: key?.value,

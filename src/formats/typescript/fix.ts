@@ -63,6 +63,7 @@ import { Names } from './names.js';
 import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from './scopes.js';
 import { detectTsStyle } from './style.js';
 import { optionsOf } from './options.js';
+import { deletionProtected, recoveryOn } from './retention.js';
 import { type AliasPlace, aliasPlaceOf } from './aliasPlace.js';
 
 const addresses = (tables: TsTable[]) => tables.map((t) => t.address);
@@ -202,19 +203,8 @@ function statementStart(sf: ts.SourceFile, st: ts.Statement): number {
  */
 type Removal = 'RETAIN' | 'DESTROY' | { expr: ts.Expression };
 
-/**
- * Is the table deletion-protected (CDK `deletionProtection`, CDKTF and Pulumi `deletionProtectionEnabled`,
- * anything but a literal `false`)? A destroy fails on such a table, and the way out, leaving it behind,
- * would delete its key: the key is kept as the table is.
- */
-function deletionProtected(t: TsTable, sf: ts.SourceFile): boolean {
-  if (!t.props) return false;
-  const l = lookup(sf, t.props, t.framework === 'cdk' ? 'deletionProtection' : 'deletionProtectionEnabled');
-  return l.kind === 'unknown' || (l.kind === 'value' && unwrap(l.value).kind !== ts.SyntaxKind.FalseKeyword);
-}
-
 function removalOf(t: TsTable, sym: (e: ts.Expression) => string | undefined, sf: ts.SourceFile): Removal {
-  if (!t.props || (t.kind !== 'Table' && t.kind !== 'TableV2') || deletionProtected(t, sf)) return 'RETAIN';
+  if (!t.props || (t.kind !== 'Table' && t.kind !== 'TableV2') || deletionProtected(t, sf) || recoveryOn(t, sf)) return 'RETAIN';
   const l = lookup(sf, t.props, 'removalPolicy');
   if (l.kind !== 'value') return 'RETAIN';
   const leaf = (e: ts.Expression) => /#RemovalPolicy\.(DESTROY|RETAIN)$/.exec(sym(unwrap(e)) ?? '')?.[1];
@@ -654,7 +644,10 @@ class FilePlanner {
         one === 'DESTROY' ? raw(this.ref(CDK, ['RemovalPolicy', 'DESTROY'])) : one === 'RETAIN' ? undefined : raw(one.expr.getText(sf));
       decl = cdkKey(this.ref, { scope: first.scopeText!, id, description, removal, policy, settings });
     } else {
-      const keep = g.tables.some((t) => optionsOf(t, sf).retain || deletionProtected(t, sf));
+      // Pulumi's retainOnDelete also keeps the key of a table with point-in-time recovery (CDKTF's preventDestroy would fail every destroy).
+      const keep = g.tables.some(
+        (t) => optionsOf(t, sf).retain || deletionProtected(t, sf) || (t.framework === 'pulumi' && recoveryOn(t, sf)),
+      );
       const p = this.placementText(first);
       if (first.framework === 'cdktf') {
         const extra: [string, Code][] = [];

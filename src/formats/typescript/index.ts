@@ -9,6 +9,8 @@ import { cdkV1VersionLimits } from './cdkV1Version.js';
 import { detectTypeScript, type TsDetection, type TsTable } from './detect.js';
 import { holderOf, ts } from './parse.js';
 import { pulumiVersionLimits } from './pulumiVersion.js';
+import { deletionProtected, recoveryOn } from './retention.js';
+import { optionsOf } from './options.js';
 import { verifyTypeScript } from './verify.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
@@ -19,6 +21,7 @@ export const typescript: Format<TsDetection> = {
     const d = detectTypeScript(file);
     if (d.tables.length === 0) return withModels(file, d, context);
     unaliased(file, d);
+    recoveryCautions(d);
     // A TableV2 in a stack class the file does not create: how the CDK app's entry creates it. Roles' permissions boundaries.
     const regions = d.tables.some((t) => t.stackClass) ? entryStackRegions(file, d, context) : undefined;
     // A CDK v1 project's @aws-cdk/aws-dynamodb, or a Pulumi project's @pulumi/aws and @pulumi/pulumi, may lack what a fix
@@ -33,6 +36,17 @@ export const typescript: Format<TsDetection> = {
   fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options, context),
   verify: (files, options) => files.map((f) => (f.edits.length > 0 ? verifyTypeScript(f.file, f.detection, f.fixed, options) : [])),
 };
+
+/**
+ * A CDK for Terraform table with point-in-time recovery whose key the fix does not protect (its
+ * preventDestroy would fail every destroy): a destroy would schedule the key's deletion while DynamoDB
+ * keeps the deleted table's backup under it (retention.ts).
+ */
+function recoveryCautions(d: TsDetection): void {
+  for (const t of d.tables)
+    if (t.framework === 'cdktf' && recoveryOn(t, d.sf) && !deletionProtected(t, d.sf) && !optionsOf(t, d.sf).retain)
+      (t.encryption.cautions ??= []).push({ kind: 'recovery-key' });
+}
 
 /**
  * A table the fix would give a key of its own and no alias: created inside an expression no variable
