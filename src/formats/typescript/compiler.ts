@@ -92,6 +92,7 @@ export function saveCompilerCache(): void {
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace ts {
   type ArrayLiteralExpression = TS.ArrayLiteralExpression;
+  type BinaryExpression = TS.BinaryExpression;
   type BindingName = TS.BindingName;
   type Block = TS.Block;
   type CallExpression = TS.CallExpression;

@@ -2,7 +2,9 @@
  * Escape hatches that set a table's encryption past its props: AWS CDK's
  * `(t.node.defaultChild as CfnTable).addPropertyOverride('SSESpecification', {...})` (or
  * `addOverride('Properties.SSESpecification...')`, `addPropertyDeletionOverride`), CDK for
- * Terraform's `t.addOverride('server_side_encryption', {...})`. The override wins at synth: the
+ * Terraform's `t.addOverride('server_side_encryption', {...})`; and the L1 property set after the
+ * props, `(t.node.defaultChild as CfnTable).sseSpecification = {...}` (Amplify's model tables),
+ * CDKTF's `t.putServerSideEncryption({...})` / `resetServerSideEncryption()`. The override wins at synth: the
  * props say nothing about the deployed encryption, and a key added to them would be unused (billed,
  * its alias naming the wrong key). Such a table is `unknown`, never fixed.
  */
@@ -11,6 +13,8 @@ import { type TsTable, unreadable } from './detect.js';
 import { stringValue, ts, unwrap } from './parse.js';
 
 const METHODS = new Set(['addPropertyOverride', 'addOverride', 'addPropertyDeletionOverride', 'addDeletionOverride']);
+/** CDK for Terraform's setters of a table's encryption block. */
+const SETTERS = new Set(['putServerSideEncryption', 'resetServerSideEncryption']);
 /** The override paths that reach a table's encryption (CloudFormation, Terraform JSON, CDKTF's camelCase). */
 const PATHS = /^(?:Properties\.)?SSESpecification\b|^server_side_encryption\b|^serverSideEncryption\b/;
 
@@ -32,7 +36,8 @@ function receiverText(sf: ts.SourceFile, receiver: ts.Expression, consts: Map<st
 const mentions = (text: string, name: string) => new RegExp(`(^|[^\\w$.])${name.replace(/[$.]/g, '\\$&')}(?![\\w$])`).test(text);
 
 /** Does the file write an escape hatch, or pass an encryption path to a function (a project's helper)? */
-const MAY_OVERRIDE = /Override\s*\(|['"`](?:Properties\.)?SSESpecification\b|['"`]server_side_encryption\b|['"`]serverSideEncryption\b/;
+const MAY_OVERRIDE =
+  /Override\s*\(|\.sseSpecification\s*=|ServerSideEncryption\s*\(|['"`](?:Properties\.)?SSESpecification\b|['"`]server_side_encryption\b|['"`]serverSideEncryption\b/;
 
 /**
  * A project's helper given a table and an encryption path (`overrideProperty(this.registry,
@@ -61,20 +66,29 @@ export function escapeHatches(sf: ts.SourceFile, lines: LineIndex, tables: TsTab
   const constructs = tables.filter((t) => t.kind !== 'CfnResource');
   if (constructs.length === 0) return;
   const consts = new Map<string, ts.Expression>();
-  const calls: ts.CallExpression[] = [];
+  const calls: (ts.CallExpression | ts.BinaryExpression)[] = [];
   const helpers: ts.CallExpression[] = [];
   const visit = (n: ts.Node): void => {
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) consts.set(n.name.text, n.initializer);
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && METHODS.has(n.expression.name.text)) {
       const path = stringValue(n.arguments[0]);
       if (path !== undefined && PATHS.test(path)) calls.push(n);
+    } else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && SETTERS.has(n.expression.name.text)) {
+      calls.push(n);
+    } else if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(n.left) &&
+      n.left.name.text === 'sseSpecification'
+    ) {
+      calls.push(n);
     } else if (ts.isCallExpression(n) && n.arguments.some((a) => PATHS.test(stringValue(a) ?? ''))) helpers.push(n);
     ts.forEachChild(n, visit);
   };
   visit(sf);
   helperOverrides(sf, lines, constructs, helpers);
   for (const call of calls) {
-    const callee = call.expression as ts.PropertyAccessExpression;
+    const callee = (ts.isCallExpression(call) ? call.expression : call.left) as ts.PropertyAccessExpression;
     const text = receiverText(sf, callee.expression, consts);
     const named = constructs.filter((t) => {
       const name = boundName(t);
@@ -83,7 +97,11 @@ export function escapeHatches(sf: ts.SourceFile, lines: LineIndex, tables: TsTab
     // An override whose table the file does not show (a helper's parameter, a loop): every table of the file may be it.
     const targets = named.length > 0 ? named : constructs;
     const { line } = lines.position(call.getStart(sf));
-    const how = `${callee.name.text}('${stringValue(call.arguments[0])}', ...)`;
+    const how = !ts.isCallExpression(call)
+      ? `the assignment .${callee.name.text} = ...`
+      : SETTERS.has(callee.name.text)
+        ? `${callee.name.text}(...)`
+        : `${callee.name.text}('${stringValue(call.arguments[0])}', ...)`;
     for (const t of targets) {
       const facts = unreadable(
         `its encryption is set by an escape hatch, ${how} at line ${line}, which kmsfix does not read` +

@@ -98,4 +98,38 @@ export class DataLayer {
     ]);
     expect(r.outcomes[0].tables[0].message).toMatch(/may be set by overrideProperty\(\.\.\., 'SSESpecification', \.\.\.\) at line 8/);
   });
+
+  it("the L1 property set after the props (Amplify's model tables) and CDKTF's encryption setters: unknown, never fixed", async () => {
+    const cdk = `import * as cdk from 'aws-cdk-lib';
+import { AttributeType, CfnTable, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+export class S extends cdk.Stack {
+  constructor(scope: cdk.App, id: string) {
+    super(scope, id);
+    const table = new Table(this, 'TodoTable', { partitionKey: { name: 'id', type: AttributeType.STRING }, encryption: TableEncryption.DEFAULT });
+    const cfnTable = table.node.defaultChild as CfnTable;
+    cfnTable.sseSpecification = { sseEnabled: cdk.Fn.conditionIf('UseSSE', true, false) };
+    const l1 = new CfnTable(this, 'L1', { keySchema: [{ attributeName: 'id', keyType: 'HASH' }] });
+    l1.sseSpecification = { sseEnabled: true };
+    const plain = new Table(this, 'Plain', { partitionKey: { name: 'id', type: AttributeType.STRING } });
+    plain.node.addMetadata('sseSpecification', 'not an assignment');
+  }
+}
+`;
+    const r = await processMemory([{ path: 'stack.ts', text: cdk }], 'fix', {});
+    expect(r.outcomes[0].tables.map((t) => [t.address, t.status, t.fixed ?? false])).toEqual([
+      ['TodoTable', 'unknown', false],
+      ['L1', 'unknown', false],
+      ['Plain', 'aws-owned', true],
+    ]);
+    expect(r.outcomes[0].tables[0].reason).toBe(
+      'its encryption is set by an escape hatch, the assignment .sseSpecification = ... at line 8, which kmsfix does not read',
+    );
+    const cdktf = CDKTF.replace(
+      "users.addOverride('server_side_encryption', { enabled: true, kms_key_arn: keyArn });",
+      'users.putServerSideEncryption({ enabled: true, kmsKeyArn: keyArn });',
+    );
+    const t = await processMemory([{ path: 'main.ts', text: cdktf }], 'scan', {});
+    expect(t.outcomes[0].tables.map((x) => [x.address, x.status, x.fixable])).toEqual([['users', 'unknown', false]]);
+    expect(t.outcomes[0].tables[0].message).toContain('putServerSideEncryption(...) at line 9');
+  });
 });
