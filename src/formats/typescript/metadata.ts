@@ -6,29 +6,41 @@
  * they are read as CloudFormation's are (src/core/suppressions.ts metadataSuppressions). Only literals
  * count. A call of the project's own helper that names the table and one of these rule IDs
  * (`addCfnGuardSuppression(orders, 'DYNAMODB_TABLE_ENCRYPTED_KMS')`, also in an array or an object:
- * `[{ id: 'W74', reason }]`) is not read as a suppression, but
- * the table is not fixed: the call may record an exception, which a fix would silently override.
+ * `[{ id: 'W74', reason }]`), or of a function or method of the file whose body writes Metadata naming
+ * one (`this.addCfnNagSuppressions(orders)`), is not read as a suppression, but the table is not fixed:
+ * the call may record an exception, which a fix would silently override. A `const` of the file holding
+ * a literal counts as the literal (`rules_to_suppress: rules`).
  */
 import { METADATA_RULE_IDS, metadataSuppressions, type Plain } from '../../core/suppressions.js';
 import type { LineIndex } from '../../core/text.js';
 import type { TsTable } from './detect.js';
 import { named, resourceOf } from './defaultChild.js';
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
+import { constInitializer, declarationOf } from './consts.js';
 
-/** A literal as a plain value (objects, arrays, strings, numbers, booleans); anything else is absent. */
-function plain(e: ts.Expression): Plain {
-  const u = unwrap(e);
+/**
+ * A literal as a plain value (objects, arrays, strings, numbers, booleans; a name of a `const` of the
+ * file holding one: `rules_to_suppress: rules`); anything else is absent.
+ */
+function plain(e: ts.Expression, depth = 0): Plain {
+  let u = unwrap(e);
+  if (ts.isIdentifier(u) && depth < 8) {
+    const init = constInitializer(declarationOf(u));
+    if (!init) return undefined;
+    u = unwrap(init);
+    depth++;
+  }
   const s = stringValue(u);
   if (s !== undefined) return s;
   if (u.kind === ts.SyntaxKind.TrueKeyword) return true;
   if (u.kind === ts.SyntaxKind.FalseKeyword) return false;
   if (ts.isNumericLiteral(u)) return Number(u.text);
-  if (ts.isArrayLiteralExpression(u)) return u.elements.map(plain);
+  if (ts.isArrayLiteralExpression(u)) return u.elements.map((x) => plain(x, depth));
   if (!ts.isObjectLiteralExpression(u)) return undefined;
   const out: { [key: string]: Plain } = {};
   for (const p of u.properties) {
     const key = ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) ? propertyName(p.name) : undefined;
-    if (key !== undefined) out[key] = plain((p as ts.PropertyAssignment).initializer);
+    if (key !== undefined) out[key] = plain((p as ts.PropertyAssignment).initializer, depth);
   }
   return out;
 }
@@ -65,8 +77,13 @@ export function metadataSuppressionsOf(sf: ts.SourceFile, lines: LineIndex, tabl
   // helper(orders, 'DYNAMODB_TABLE_ENCRYPTED_KMS'), also in an array or an object (`[{ id: 'W74', reason }]`):
   // maybe a suppression kmsfix cannot read.
   const helperCall = (n: ts.CallExpression) => {
-    const rule = n.arguments.map(ruleIn).find((s) => s !== undefined);
+    const given = n.arguments.map(ruleIn).find((s) => s !== undefined);
+    const rule = given ?? writers.get(calleeName(n) ?? '');
     if (rule === undefined) return;
+    const how =
+      given !== undefined
+        ? `names this table and ${rule}`
+        : `gives this table to a function of this file that writes ${rule} into Metadata`;
     for (const a of n.arguments) {
       const t = named(a, cdk) ?? resourceOf(a, cdk);
       if (!t || t.encryption.obstacles.some((o) => o.kind === 'code-shape' && o.step.includes(rule))) continue;
@@ -74,12 +91,21 @@ export function metadataSuppressionsOf(sf: ts.SourceFile, lines: LineIndex, tabl
       t.encryption.obstacles.push({
         kind: 'code-shape',
         step:
-          `${call.length > 90 ? call.slice(0, 87) + '...' : call} (line ${lines.position(n.getStart(sf)).line}) names this table and ${rule}, ` +
+          `${call.length > 90 ? call.slice(0, 87) + '...' : call} (line ${lines.position(n.getStart(sf)).line}) ${how}, ` +
           'and may suppress that rule in its Metadata, which kmsfix does not read through a call: if it does, mark the table ' +
           'with a `// kmsfix:ignore <reason>` comment; if not, or the exception no longer holds, remove the call and run kmsfix again',
       });
     }
   };
+  // Functions and methods of the file whose body writes Metadata naming a rule ID (AWS Solutions'
+  // `private addCfnNagSuppressions(table)`): a call of one given a table is such a helper call.
+  const writers = new Map<string, string>();
+  if (calls)
+    for (const f of functionsOf(sf)) {
+      const body = f.body?.getText(sf) ?? '';
+      const rule = METADATA_RULE_IDS.find((id) => body.includes(id));
+      if (rule !== undefined && /addMetadata\s*\(|cfnOptions\s*\.\s*metadata\b/.test(body)) writers.set(f.name, rule);
+    }
   const visit = (n: ts.Node): void => {
     // <resource>.cfnOptions.metadata = {...}
     if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
@@ -96,4 +122,29 @@ export function metadataSuppressionsOf(sf: ts.SourceFile, lines: LineIndex, tabl
     ts.forEachChild(n, visit);
   };
   visit(sf);
+}
+
+/** The name a call calls: `f(...)`, `this.f(...)`, `obj.f(...)`. */
+function calleeName(n: ts.CallExpression): string | undefined {
+  const e = unwrap(n.expression);
+  return ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
+}
+
+/** The file's named functions and methods (declarations, methods, functions and arrows bound to a name), with their bodies. */
+function functionsOf(sf: ts.SourceFile): { name: string; body: ts.Node | undefined }[] {
+  const out: { name: string; body: ts.Node | undefined }[] = [];
+  const visit = (n: ts.Node): void => {
+    if ((ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n)) && n.name && ts.isIdentifier(n.name))
+      out.push({ name: n.name.text, body: n.body });
+    else if (
+      (ts.isVariableDeclaration(n) || ts.isPropertyDeclaration(n)) &&
+      ts.isIdentifier(n.name) &&
+      n.initializer &&
+      (ts.isArrowFunction(n.initializer) || ts.isFunctionExpression(n.initializer))
+    )
+      out.push({ name: n.name.text, body: n.initializer.body });
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
 }

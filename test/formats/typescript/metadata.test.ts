@@ -66,6 +66,41 @@ describe('AWS CDK Metadata suppressions', () => {
     ]);
   });
 
+  it("a const of the file holding the rules, and a method of the file that writes them (AWS Solutions' glacier-refreezer)", async () => {
+    const tables = await scan(`import { Construct } from 'constructs';
+import { aws_dynamodb as dynamo } from 'aws-cdk-lib';
+export class Catalog extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const metrics = new dynamo.Table(this, 'Metrics', { partitionKey: { name: 'pk', type: dynamo.AttributeType.STRING } });
+    this.addCfnNagSuppressions(metrics);
+    const status = new dynamo.Table(this, 'Status', { partitionKey: { name: 'pk', type: dynamo.AttributeType.STRING } });
+    const rules = [{ id: 'W74', reason: 'Metadata table - no encryption required' }];
+    const cfn = status.node.defaultChild as dynamo.CfnTable;
+    cfn.cfnOptions.metadata = { cfn_nag: { rules_to_suppress: rules } };
+    const plain = new dynamo.Table(this, 'Plain', { partitionKey: { name: 'pk', type: dynamo.AttributeType.STRING } });
+    this.tag(plain);
+  }
+  private tag(table: dynamo.ITable) {
+    (table.node.defaultChild as dynamo.CfnTable).cfnOptions.metadata = { owner: 'data' };
+  }
+  private addCfnNagSuppressions(table: dynamo.ITable) {
+    const rules = [{ id: 'W74', reason: 'Metadata table - no encryption required' }];
+    const cfnTable = table.node.defaultChild as dynamo.CfnTable;
+    cfnTable.cfnOptions.metadata = { cfn_nag: { rules_to_suppress: rules } };
+  }
+}
+`);
+    expect(tables.map((t) => [t.address, t.status, t.fixable])).toEqual([
+      ['Metrics', 'aws-owned', false],
+      ['Status', 'suppressed', false],
+      ['Plain', 'aws-owned', true],
+    ]);
+    expect(tables[0].message).toContain(
+      'this.addCfnNagSuppressions(metrics) (line 7) gives this table to a function of this file that writes W74 into Metadata',
+    );
+  });
+
   it('the synthesized template gets the verdicts the source gets', async () => {
     const source = readFileSync(fixture, 'utf8');
     const fromSource = Object.fromEntries((await scan(source)).map((t) => [t.address, t.status]));
