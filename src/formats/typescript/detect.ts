@@ -955,19 +955,39 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   // A subclass of a table class (`class AuditTable extends Table { constructor(...) { super(scope, id, {...}) } }`),
   // wherever it is created: its table is read at the super call, named after the class, never fixed.
   if (!js && /\bextends\b/.test(sf.text)) {
-    for (const { name, base, call } of subclasses(sf)) {
-      const cls = classOf(base);
-      if (!cls) continue;
-      const t = tableOf(call, cls);
-      t.address = name;
-      t.type = `${name} (${t.type})`;
-      t.encryption.obstacles.push({
-        kind: 'code-shape',
-        step:
-          `the table is created through the class ${name}, a subclass of ${cls.type}, which kmsfix does not rewrite: ` +
-          'set the encryption in its super(...) props (or let its callers pass one) by hand',
-      });
-      tables.push(t);
+    const found = subclasses(sf);
+    // A subclass of such a subclass of the file (`AuditTable extends BaseTable extends Table`): a table too,
+    // whose props go through its base's constructor, which may change them (unknown).
+    const through = new Map<string, { cls: NonNullable<ReturnType<typeof classOf>>; via: string }>();
+    for (let changed = true, round = 0; changed && round < 8; round++) {
+      changed = false;
+      for (const { name, base, call } of found) {
+        if (through.has(name)) continue;
+        const u = unwrap(base);
+        const direct = classOf(base);
+        const inherited = !direct && ts.isIdentifier(u) ? through.get(u.text) : undefined;
+        const cls = direct ?? inherited?.cls;
+        if (!cls) continue;
+        through.set(name, { cls, via: direct ? cls.type : u.getText(sf) });
+        changed = true;
+        const t = tableOf(call, cls);
+        t.address = name;
+        t.type = `${name} (${t.type})`;
+        if (inherited)
+          t.encryption = {
+            ...unreadable(
+              `the table is created through ${u.getText(sf)}, a subclass of ${cls.type} of this file, whose constructor may change the props ${name} passes it`,
+            ),
+            obstacles: t.encryption.obstacles,
+          };
+        t.encryption.obstacles.push({
+          kind: 'code-shape',
+          step:
+            `the table is created through the class ${name}, a subclass of ${inherited ? `${u.getText(sf)} (${cls.type})` : cls.type}, which kmsfix does not rewrite: ` +
+            'set the encryption in its super(...) props (or let its callers pass one) by hand',
+        });
+        tables.push(t);
+      }
     }
   }
   // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or serverless.js,

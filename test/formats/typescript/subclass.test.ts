@@ -60,4 +60,35 @@ describe('tables created through a subclass of a table class', () => {
     expect(by.get('SessionsTable')).toMatchObject({ status: 'aws-owned', fixable: false });
     expect(r.output.get('tables.ts') ?? FILE).toBe(FILE);
   });
+
+  it("a subclass of the file's own subclass (declared before or after it) is a table too, unknown: its base may change the props", async () => {
+    const text = `import { AttributeType, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+
+export class CounterTable extends BaseTable {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { partitionKey: { name: 'id', type: AttributeType.STRING }, encryption: TableEncryption.AWS_MANAGED });
+  }
+}
+
+export class BaseTable extends Table {
+  constructor(scope: Construct, id: string, props: TableProps) {
+    super(scope, id, { ...props, encryption: TableEncryption.DEFAULT });
+  }
+}
+
+class Unrelated extends Map<string, string> {
+  constructor() {
+    super();
+  }
+}
+`;
+    const r = await processMemory([{ path: 'tables.ts', text }], 'scan', {});
+    const by = new Map(r.outcomes[0].tables.map((t) => [t.address, t]));
+    expect([...by.keys()].sort()).toEqual(['BaseTable', 'CounterTable']);
+    expect(by.get('CounterTable')).toMatchObject({ line: 6, status: 'unknown', fixable: false });
+    expect(by.get('CounterTable')!.message).toContain(
+      'the table is created through BaseTable, a subclass of aws-cdk-lib.aws_dynamodb.Table of this file, whose constructor may change the props CounterTable passes it',
+    );
+  });
 });
