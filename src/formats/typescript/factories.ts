@@ -87,11 +87,19 @@ const REGISTRY_CALLS = new Set(['set', 'get', 'has', 'delete']);
  */
 const TRANSFORM_CALLS = new Set(['$transform']);
 
+/**
+ * Pulumi CrossGuard (`@pulumi/policy`) and its packs' test helpers: they take the class to match the type
+ * of resources another program declares (`validateResourceOfType(aws.dynamodb.Table, (table, args,
+ * reportViolation) => ...)`, pulumi/pulumi-policy-aws) and create none.
+ */
+const POLICY_CALLS = new Set(['validateResourceOfType', 'validateStackResourcesOfType', 'createResourceValidationArgs', 'isType']);
+
 const createsNone = (call: ts.CallExpression, name: string | undefined) =>
   isAssertion(call) ||
   (name !== undefined &&
     (TEST_CALLS.has(name) ||
       TRANSFORM_CALLS.has(name) ||
+      POLICY_CALLS.has(name) ||
       REGISTRY_CALLS.has(name) ||
       /instanceof/i.test(name) ||
       /^registerMapping/i.test(name) ||

@@ -165,3 +165,30 @@ export class ResourcePrefixer implements cdk.IAspect {
   );
   expect(made.outcomes[0].tables.map((t) => t.status)).toEqual(['unknown']);
 });
+
+it("Pulumi CrossGuard's type filters and its packs' test helpers create no table: pulumi/pulumi-policy-aws", async () => {
+  const text = `import * as aws from '@pulumi/aws';
+import { PolicyPack, validateResourceOfType, validateStackResourcesOfType } from '@pulumi/policy';
+import { createResourceValidationArgs } from './util';
+
+new PolicyPack('aws', {
+  policies: [
+    {
+      name: 'dynamodb-table-encryption',
+      enforcementLevel: 'mandatory',
+      validateResource: validateResourceOfType(aws.dynamodb.Table, (table, _, reportViolation) => {
+        if (!table.serverSideEncryption?.kmsKeyArn) reportViolation('no customer-managed key');
+      }),
+    },
+    {
+      name: 'dynamodb-count',
+      enforcementLevel: 'advisory',
+      validateStack: validateStackResourcesOfType(aws.dynamodb.Table, (tables, _, reportViolation) => {}),
+    },
+  ],
+});
+export const args = createResourceValidationArgs(aws.dynamodb.Table, { hashKey: 'id' });
+`;
+  const r = await processMemory([{ path: 'index.ts', text }], 'scan');
+  expect(r.outcomes[0].tables).toEqual([]);
+});
