@@ -2,8 +2,10 @@
  * The Prettier settings a fix's import lines follow (laazyj/composureCDK runs `prettier --check` with
  * printWidth 100): the nearest `.prettierrc` (JSON or YAML), `.prettierrc.json` or package.json's
  * `prettier` key, read for `printWidth` (Prettier's default, 80, when the file does not set it) and
- * `trailingComma` (`none` or not; and, for a call's arguments, `all` or not). Undefined when the project
- * shows no Prettier configuration.
+ * `trailingComma` (`none` or not; and, for a call's arguments, `all` or not). A shared configuration's
+ * name (`"prettier": "@company/prettier-config"`) is not followed: Prettier's defaults stand in for it
+ * (printWidth 80, what such configurations mostly keep). Undefined when the project shows no Prettier
+ * configuration.
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
@@ -22,6 +24,8 @@ export interface PrettierWidth {
 function settingsOf(text: string): Record<string, unknown> | undefined {
   try {
     const v = JSON.parse(text) as unknown;
+    // A shared configuration's name (`"@guardian/prettier"`): Prettier formats the file, with settings not read here (its defaults).
+    if (typeof v === 'string') return {};
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     const out: Record<string, unknown> = {};
@@ -43,7 +47,7 @@ function widthOf(settings: Record<string, unknown>): PrettierWidth {
 
 /**
  * The nearest of the three, as Prettier looks folder by folder from the file up (a configuration it
- * cannot be read from here, `prettier.config.js`, a shared config's name, is not followed).
+ * cannot be read from here, `prettier.config.js`, is not followed; a shared config's name counts with Prettier's defaults).
  */
 export async function prettierWidth(file: SourceFile, context: DiskContext | undefined): Promise<PrettierWidth | undefined> {
   if (!context) return undefined;
@@ -51,7 +55,8 @@ export async function prettierWidth(file: SourceFile, context: DiskContext | und
   // In one folder, package.json's key comes first, as Prettier reads them.
   const pkg = await context.projectFile(file, 'package.json', (f) => f.text.includes('"prettier"'));
   const inPkg = pkg ? settingsOf(pkg.text)?.prettier : undefined;
-  if (pkg && inPkg && typeof inPkg === 'object') found.push({ dir: path.dirname(pkg.absPath), settings: inPkg as Record<string, unknown> });
+  if (pkg && inPkg && (typeof inPkg === 'object' || typeof inPkg === 'string'))
+    found.push({ dir: path.dirname(pkg.absPath), settings: typeof inPkg === 'string' ? {} : (inPkg as Record<string, unknown>) });
   for (const name of ['.prettierrc', '.prettierrc.json']) {
     const f = await context.projectFile(file, name);
     const s = f && settingsOf(f.text);

@@ -55,6 +55,14 @@ describe("a fix's imports and the project's Prettier print width", () => {
     expect(none[8]).toBe('  ServicePrincipal');
   });
 
+  it('a shared configuration\'s name (guardian/transcription-service: "@guardian/prettier") counts, with Prettier\'s defaults', async () => {
+    const defaults = await fixed({ '.prettierrc': '{}\n' });
+    // Prettier's 80 columns: the extended dynamodb list (81) is wrapped too.
+    expect(defaults[1]).toBe('import {');
+    expect(await fixed({ '.prettierrc.json': '"@guardian/prettier"\n' })).toEqual(defaults);
+    expect(await fixed({ 'package.json': '{ "name": "x", "prettier": "@guardian/prettier" }\n' })).toEqual(defaults);
+  });
+
   it("trailingComma set: a multi-line call's last argument takes a comma with all, none with es5 or none; unset, the file's own calls decide", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-prettier-args-'));
     // A long table id makes the alias call's argument go on a line of its own.
