@@ -35,6 +35,7 @@ import { apiGlobalTables } from './apiGlobalTables.js';
 import { ifElseTables } from './ifElse.js';
 import { additionalStackTemplates, tableAddress, type AdditionalStack } from './additionalStacks.js';
 import { eofBlockScalar, eofScalarWithin } from '../yaml/eofScalar.js';
+import { stackPolicyDenial, stackPolicyStep } from './stackPolicy.js';
 import {
   child,
   looksLikeJson,
@@ -710,6 +711,8 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
             'of Resources (`Resources: ${file(...)}` in serverless.yml, the table under its logical ID in the file), then run kmsfix again',
         });
       if (amplifyBuild) encryption.obstacles.push({ kind: 'code-shape', step: AMPLIFY_BUILD_STEP });
+      const denial = stackPolicyDenial(template, rp.key, type);
+      if (denial) encryption.obstacles.push({ kind: 'code-shape', step: stackPolicyStep(denial, rp.key) });
       const eofStep = eofScalarWithin(eofScalar, [rp.value, resource]);
       if (eofStep) encryption.obstacles.push({ kind: 'code-shape', step: eofStep });
       const idVariable = !loop && template.flavor === 'serverless' ? /\$\{[^}]*\}/.exec(rp.key)?.[0] : undefined;
