@@ -605,7 +605,7 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   let required: Promise<TopBlock[]> | undefined;
   const requirements = () => (required ??= requirementTops(file, det, context));
   let oldProvider: Promise<Obstacle | undefined> | undefined;
-  const hcl1 = terraform011Block(det);
+  const hcl1 = terraform011Block(det) ?? terraform011Tags([file, ...(context ? await context.siblings() : [])]);
   const twin = await tofuTwin(file, context);
   for (const t of open) {
     if (twin) {
@@ -777,6 +777,30 @@ function terraform011Block(det: TfDetection): Obstacle | undefined {
     // A table's nested blocks assigned as a list (`attribute = [{ ... }]`, `global_secondary_index = ["${var.x}"]`).
     const nested = b.labels[0] === 'aws_dynamodb_table' ? TABLE_BLOCKS.map((n) => attr(b, n)).find(Boolean) : undefined;
     if (nested) return step(`${b.labels.join('.')} assigns its ${nested.name} blocks as an argument at line ${nested.row + 1}`);
+  }
+  return undefined;
+}
+
+/**
+ * The same `tags { ... }` block on any AWS resource of the module, of this file or another
+ * (shridharMe/terraform-modules: a 0.11 module whose S3 bucket, in a sibling file, has one). The blocks
+ * of resources other than tables and keys are not parsed inside: the files' text is cut at each
+ * top-level block, and each `resource "aws_..."` looked at.
+ */
+function terraform011Tags(siblings: SourceFile[]): Obstacle | undefined {
+  for (const f of siblings) {
+    if (jsonSyntax(f.path) || !f.text.includes('tags') || !f.text.includes('resource')) continue;
+    for (const top of f.text.split(/^(?=[a-z_]+[ \t]*(?:"|\{))/m)) {
+      const label = /^resource[ \t]+"(aws_[\w-]+)"[ \t]+"([\w-]+)"/.exec(top);
+      if (label && /\n[ \t]+tags[ \t]*\{/.test(top))
+        return {
+          kind: 'code-shape',
+          step:
+            `the module is written for Terraform 0.11 (${label[1]}.${label[2]} in ${path.basename(f.path)} has a block tags { }, which ` +
+            'Terraform 0.12 and later reject), and Terraform 0.11 cannot read the 0.12 syntax a fix writes: upgrade the module to 0.12 ' +
+            'or later (terraform 0.12upgrade writes tags = { }), then run kmsfix again',
+        };
+    }
   }
   return undefined;
 }

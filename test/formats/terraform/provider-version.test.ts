@@ -80,6 +80,19 @@ describe('a module pinned to a provider or Terraform version a fix cannot use', 
     expect((await processMemory([{ path: 'main.tf', text: other }], 'scan')).outcomes[0].tables[0].fixable).toBe(true);
   });
 
+  it('told by a block tags { } on another AWS resource, of the table file or another (shridharMe/terraform-modules)', async () => {
+    const bucket =
+      'resource "aws_s3_bucket" "state" {\n  bucket = "state"\n  region = "${var.region}"\n\n  tags {\n    Name = "state"\n  }\n}\n';
+    const sibling = await table({ 'state.tf': bucket });
+    expect(sibling.fixable).toBe(false);
+    expect(sibling.blocker).toContain('written for Terraform 0.11 (aws_s3_bucket.state in state.tf has a block tags { }');
+    const same = (await processMemory([{ path: 'main.tf', text: `${TABLE}\n${bucket}` }], 'scan')).outcomes[0].tables[0];
+    expect([same.fixable, same.blocker]).toEqual([false, expect.stringContaining('aws_s3_bucket.state in main.tf has a block tags { }')]);
+    // The 0.12 map on the bucket, and the block on a resource of another provider: nothing of the version.
+    expect((await table({ 'state.tf': bucket.replace('  tags {', '  tags = {') })).fixable).toBe(true);
+    expect((await table({ 'state.tf': bucket.replace('aws_s3_bucket', 'google_storage_bucket') })).fixable).toBe(true);
+  });
+
   it('Terraform 0.11 code pinned ~> 0.11 (which 0.12 would satisfy), told by what 0.12 rejects (hyprnz/terraform-aws-dynamodb)', async () => {
     const scan = async (text: string) => (await processMemory([{ path: 'main.tf', text }], 'scan')).outcomes[0].tables[0];
     const pin = 'terraform {\n  required_version = "~> 0.11"\n\n  required_providers = {\n    aws = ">= 2.6.0"\n  }\n}\n\n';
