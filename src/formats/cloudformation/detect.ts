@@ -15,7 +15,7 @@ import {
   type Settings,
   type Vocabulary,
 } from '../../rule/facts.js';
-import { AWS_MANAGED_ALIAS, isFixableStatus } from '../../rule/status.js';
+import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef, isFixableStatus } from '../../rule/status.js';
 import { replicationPolicy } from '../../rule/blockers.js';
 import { applyIfElse } from '../../rule/ifElse.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
@@ -170,10 +170,12 @@ export const WORDS: Vocabulary = {
  * read as its default, as Checkov and cfn-nag evaluate it, and says so (Setting.via). A parameter
  * without a Default, or any other intrinsic (Fn::If on a condition...), stays decided at deploy time.
  */
-export type Defaults = Map<string, CNode>;
+export type Defaults = Map<string, CNode> & { mappings?: CMap };
 
 function defaultsOf(root: CMap): Defaults {
   const out: Defaults = new Map();
+  const mappings = child(root, 'Mappings');
+  if (mappings?.kind === 'map') out.mappings = mappings;
   const params = child(root, 'Parameters');
   if (params?.kind !== 'map') return out;
   for (const p of params.pairs) {
@@ -219,6 +221,17 @@ function keySetting(text: string, node: CNode | null | undefined, defaults?: Def
   }
   if (fn === 'Fn::If') return { state: 'unreadable', source: `KMSMasterKeyId is chosen by Fn::If (${source})`, raw };
   const arg = intrinsicArg(node);
+  if (fn === 'Fn::FindInMap') {
+    const looked = mappedKeys(arg, defaults?.mappings);
+    // Every value the lookup may give is the AWS managed key: that key; some are: decided at deploy time.
+    if (looked.managed > 0 && looked.managed === looked.all) return { state: 'literal', source, text: AWS_MANAGED_ALIAS, raw };
+    if (looked.managed > 0)
+      return {
+        state: 'unreadable',
+        source: `KMSMasterKeyId is looked up by Fn::FindInMap (${source}) in a mapping where some values are ${AWS_MANAGED_ALIAS}`,
+        raw,
+      };
+  }
   let known: string | undefined;
   if (fn === 'Fn::Sub') known = arg?.kind === 'seq' ? scalarValue(arg.items[0]) : scalarValue(arg);
   if (fn === 'Fn::Join' && arg?.kind === 'seq') {
@@ -229,6 +242,29 @@ function keySetting(text: string, node: CNode | null | undefined, defaults?: Def
   }
   const state = fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::ImportValue' ? 'reference' : 'expression';
   return known === undefined ? { state, source, raw } : { state, source, text: known, raw };
+}
+
+/**
+ * The values a `Fn::FindInMap [Map, TopKey, SecondKey]` may give, from the template's Mappings (each key
+ * literal, or any key where it is not): how many, and how many name the AWS managed key.
+ */
+function mappedKeys(arg: CNode | null | undefined, mappings: CMap | undefined): { all: number; managed: number } {
+  const out = { all: 0, managed: 0 };
+  if (!mappings || arg?.kind !== 'seq' || arg.items.length < 3) return out;
+  const pick = (m: CNode | null | undefined, key: CNode | null | undefined): (CNode | null)[] => {
+    const map = resolveAlias(m ?? null);
+    if (map?.kind !== 'map') return [];
+    const k = scalarValue(key ?? null);
+    return k !== undefined && !intrinsicName(key) ? [child(map, k) ?? null] : map.pairs.map((p) => resolveAlias(p.value));
+  };
+  for (const top of pick(mappings, arg.items[0]))
+    for (const second of pick(top, arg.items[1]))
+      for (const value of pick(second, arg.items[2])) {
+        const v = value?.kind === 'scalar' ? scalarString(value) : undefined;
+        out.all++;
+        if (v !== undefined && isAwsManagedKeyRef(v)) out.managed++;
+      }
+  return out;
 }
 
 /** SSEEnabled as written. */
