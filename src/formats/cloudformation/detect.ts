@@ -267,6 +267,29 @@ function mappedKeys(arg: CNode | null | undefined, mappings: CMap | undefined): 
   return out;
 }
 
+/**
+ * A Serverless service's `resources.extensions.<logical ID>` whose Properties set the table's
+ * SSESpecification (or are not a mapping kmsfix reads): the Framework assigns an extension's Properties
+ * over the resource's after merging resources.Resources, so the extension's SSESpecification is the one
+ * deployed (serverless/serverless merge-custom-provider-resources.js). Its Properties, when it sets them.
+ */
+function extensionOf(template: CfnTemplate, id: string): { props: CNode | null | undefined } | undefined {
+  if (template.flavor !== 'serverless') return undefined;
+  const resources = child(template.root, 'resources');
+  const extension = resources?.kind === 'map' ? child(child(resources, 'extensions'), id) : undefined;
+  const props = extension?.kind === 'map' ? child(extension, 'Properties') : undefined;
+  if (props === undefined || props === null) return undefined;
+  return props.kind !== 'map' || pair(props, 'SSESpecification') ? { props } : undefined;
+}
+
+function extensionStep(id: string): string {
+  return (
+    `resources.extensions.${id}.Properties sets its SSESpecification, which replaces the table's when the Framework packages ` +
+    `the service (what is read here): move the encryption into the table's own Properties (or set a customer-managed key in the ` +
+    'extension by hand), then run kmsfix again'
+  );
+}
+
 /** SSEEnabled as written. */
 function enabledSetting(text: string, node: CNode | null | undefined, yaml11: boolean, defaults?: Defaults): Setting {
   if (node === undefined) return ABSENT;
@@ -702,6 +725,15 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       if (kind === 'global') encryption.replicas = replicasOf(file.text, props);
       // serverless-plugin-ifelse: what an entry removes or sets per stage.
       applyIfElse(encryption, ifElse(rp.key, type));
+      // serverless.yml's resources.extensions: its Properties replace the table's, key by key, at package time.
+      const extension = extensionOf(template, rp.key);
+      if (extension) {
+        encryption.settings =
+          extension.props?.kind === 'map'
+            ? sseSettingsOf(file.text, child(extension.props, 'SSESpecification'), kind === 'global', false)
+            : { model: 'unreadable', container: { state: 'expression', source: snippet(file.text, extension.props ?? null) } };
+        encryption.obstacles.push({ kind: 'code-shape', step: extensionStep(rp.key) });
+      }
       const own = type === 'AWS::DynamoDB::Table' ? cautions.tables : cautions.all;
       if (own) encryption.cautions = own;
       // What keeps a fix from being made, looked for only where the rule would fix the table.
