@@ -76,6 +76,8 @@ export interface Suppression {
   rule?: string;
   /** Where and how, e.g. "Metadata.checkov.skip CKV_AWS_119 (reason)". */
   text: string;
+  /** Written where the tool itself does not read it (a Checkov skip above a Terraform block): not honoured under that tool's profile. */
+  outside?: true;
 }
 
 export interface Detection {

@@ -24,7 +24,7 @@ import { ParseError, type Detection, type DiskContext, type SourceFile, type Tab
 import type { JsonModel } from './tfjson.js';
 import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
 import { isReference, type Raw, type Reference, type TableKind } from '../../rule/peers/facts.js';
-import { blockComments, suppressionsOf } from './suppress.js';
+import { blockComments, suppressionsOf, type BlockComment } from './suppress.js';
 import { AWS_KMS_KEY_ARN_SINCE, awsProviderMajor, awsProviderPinBelow, providersByRegion, regionKey } from './module.js';
 import { passedProvider, placeOf, placementObstacle, type Placement } from './placement.js';
 import { callerObstacles } from './callers.js';
@@ -972,7 +972,7 @@ function withPhrase(words: Vocabulary, reason: Reason, text: string): Vocabulary
   return { ...words, phrases: { ...words.phrases, [reason]: text } };
 }
 
-function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => string[]): TfTable[] {
+function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => (string | BlockComment)[]): TfTable[] {
   const lines = LineIndex.of(text);
   const tables: TfTable[] = [];
   for (const b of all) {

@@ -7,9 +7,14 @@ import { LineIndex } from '../../core/text.js';
 import type { Suppression } from '../../core/types.js';
 import type { HBlock, HComment } from './parse.js';
 
-/** A comment that speaks for a block, and the offset of its line in the file. */
-interface PlacedComment {
+/** A comment that speaks for a block: inside it, or on the comment lines right above it (`above`). */
+export interface BlockComment {
   text: string;
+  above?: true;
+}
+
+/** Such a comment, and the offset of its line in the file. */
+interface PlacedComment extends BlockComment {
   at: number;
 }
 
@@ -22,22 +27,30 @@ function placedComments(text: string, comments: HComment[], b: { start: number; 
     const start = text.lastIndexOf('\n', end - 1) + 1;
     const line = text.slice(start, end).trim();
     if (!/^(#|\/\/|\/\*|\*)/.test(line)) break;
-    out.push({ text: line, at: start });
+    out.push({ text: line, at: start, above: true });
     end = start - 1;
   }
   return out;
 }
 
 /** The comments that speak for a block: those inside it, and the comment lines right above it. */
-export function blockComments(text: string, comments: HComment[], b: { start: number; end: number }): string[] {
-  return placedComments(text, comments, b).map((c) => c.text);
+export function blockComments(text: string, comments: HComment[], b: { start: number; end: number }): BlockComment[] {
+  return placedComments(text, comments, b).map((c) => (c.above ? { text: c.text, above: true } : { text: c.text }));
 }
 
-export function suppressionsOf(texts: string[], placed?: (index: number) => string): Suppression[] {
+/**
+ * The suppressions of a block's comments (those inside it first). A Checkov skip above the block is
+ * one Checkov does not read (it takes a Terraform skip comment only strictly inside the block, its
+ * base_parser.py): marked `outside`, it counts under strict (the team's decision), not under Checkov's profile.
+ */
+export function suppressionsOf(comments: (string | BlockComment)[], placed?: (index: number) => string): Suppression[] {
   const seen = new Set<string>();
   const out: Suppression[] = [];
-  texts.forEach((t, i) => {
-    for (const s of commentSuppressions(t)) {
+  comments.forEach((c, i) => {
+    const t = typeof c === 'string' ? c : c.text;
+    const above = typeof c !== 'string' && c.above;
+    for (const found of commentSuppressions(t)) {
+      const s: Suppression = above && found.tool === 'checkov' ? { ...found, outside: true } : found;
       const k = `${s.tool}\0${s.text}`;
       if (!seen.has(k)) out.push(placed ? { ...s, text: `${s.text} in ${placed(i)}` } : s);
       seen.add(k);
@@ -62,8 +75,5 @@ export function moduleTableSuppressions(
   const placed = comments ? placedComments(text, comments, b) : (b.comments ?? []).map((t) => ({ text: t, at: b.start }));
   if (placed.length === 0) return [];
   const lines = new LineIndex(text);
-  return suppressionsOf(
-    placed.map((c) => c.text),
-    (i) => `${file}:${lines.position(placed[i].at).line}`,
-  );
+  return suppressionsOf(placed, (i) => `${file}:${lines.position(placed[i].at).line}`);
 }

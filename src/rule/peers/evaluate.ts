@@ -17,7 +17,7 @@ const EQUIVALENT = new Set<string>([RULE_IDS.checkovTable, RULE_IDS.checkovRepli
 export function honoured(suppressions: Suppression[], profile: Profile): Suppression[] {
   if (profile === 'strict') return suppressions.filter((s) => s.rule === undefined || EQUIVALENT.has(s.rule));
   return suppressions.flatMap((s) => {
-    if (s.tool === profile) return [s];
+    if (s.tool === profile) return s.outside ? [] : [s];
     // cfn-guard skips its KMS rule for a cfn_nag W74 suppression too.
     if (profile === 'cfn-guard' && s.tool === 'cfn-nag') return [{ ...s, rule: RULE_IDS.guardKms }];
     return [];
@@ -38,7 +38,12 @@ export function underProfile(
 ): { status: Status; message: string } {
   if (suppressions.length === 0) return { status, message };
   const silencing = honoured(suppressions, profile).filter((s) => s.rule === undefined || EQUIVALENT.has(s.rule));
-  if (silencing.length === 0 || status === 'customer-managed') return { status, message };
+  if (silencing.length === 0 || status === 'customer-managed') {
+    const misplaced = profile === 'strict' ? undefined : suppressions.find((s) => s.tool === profile && s.outside);
+    return misplaced && status !== 'customer-managed'
+      ? { status, message: `${message}. ${misplaced.text} is above the block, where ${profile} does not read it: move it inside the block` }
+      : { status, message };
+  }
   return { status: 'suppressed', message: `Suppressed by ${silencing.map((s) => s.text).join(', ')}; without it: ${status}: ${message}` };
 }
 
