@@ -240,10 +240,30 @@ export const switchOf =
     return b === undefined ? { state: 'expression', source: snippet(sf, e) } : { state: 'literal', source: snippet(sf, e), bool: b };
   };
 
+/** `undefined`, `null`, `void 0`: a value the synthesized or deployed resource leaves out (CDK, CDKTF and Pulumi all drop it). */
+function isUnset(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  return (ts.isIdentifier(u) && u.text === 'undefined') || u.kind === ts.SyntaxKind.NullKeyword || u.kind === ts.SyntaxKind.VoidExpression;
+}
+
+/**
+ * A key left out as written (`kmsKeyArn: undefined`, "Use AWS managed key"): absent; one a condition
+ * may leave out (`prod ? key : undefined`): decided at run time; undefined for any other value.
+ */
+function unsetKey(sf: ts.SourceFile, e: ts.Expression): Setting | undefined {
+  if (isUnset(e)) return { ...ABSENT, source: snippet(sf, e) };
+  const u = unwrap(e);
+  if (ts.isConditionalExpression(u) && (isUnset(u.whenTrue) || isUnset(u.whenFalse)))
+    return { state: 'unreadable', source: `the key may be left out (${snippet(sf, e)})` };
+  return undefined;
+}
+
 /** A key: a string literal as such, anything else an expression naming a key. */
 export const keyOf =
   (sf: ts.SourceFile) =>
   (e: ts.Expression): Setting => {
+    const unset = unsetKey(sf, e);
+    if (unset) return unset;
     const s = stringValue(unwrap(e));
     return s === undefined ? { state: 'expression', source: snippet(sf, e) } : { state: 'literal', source: snippet(sf, e), text: s };
   };
@@ -493,7 +513,7 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
       facts.settings = {
         model: 'choice',
         choice: choiceOf(c, props, false),
-        key: settingOf(sf, props, 'encryptionKey', (e) => ({ state: 'reference', source: snippet(sf, e) })),
+        key: settingOf(sf, props, 'encryptionKey', (e) => unsetKey(sf, e) ?? { state: 'reference', source: snippet(sf, e) }),
         enabled: settingOf(sf, props, 'serverSideEncryption', switchOf(sf)),
       };
       if (!noneOrEmpty(sf, props, 'replicationRegions'))
