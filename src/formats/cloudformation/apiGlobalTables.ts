@@ -18,20 +18,10 @@
  */
 import { GLOBAL_TABLES_PLUGIN, type Obstacle } from '../../rule/facts.js';
 import { apiGrant, globalTablesPlugin } from '../../rule/blockers.js';
+import { matches, SIGNS, type Sign } from '../../rule/apiGlobalTables.js';
 import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
 import { intrinsicArg, intrinsicName, referencedIds, TABLE_TYPES, type CfnTemplate } from './detect.js';
 import { servicePlugins } from './cautions.js';
-
-/**
- * The APIs whose grant says a table's replicas are made outside the template, by version: a pattern
- * counts when it holds `word` (so `dynamodb:*` and `*`, which grant everything, do not).
- */
-const SIGNS = [
-  { version: '2017.11.29', word: 'global', actions: ['dynamodb:createglobaltable', 'dynamodb:updateglobaltable'] },
-  { version: '2019.11.21', word: 'replica', actions: ['dynamodb:createtablereplica'] },
-] as const;
-
-type Sign = (typeof SIGNS)[number];
 
 /** The tables of a template an obstacle applies to: all of them, or by logical ID or literal TableName. */
 interface Target {
@@ -116,18 +106,6 @@ export function tablesOf(template: CfnTemplate): Set<string> {
   const ids = new Set<string>();
   for (const p of template.resources.pairs) if (TABLE_TYPES.includes(scalarString(child(p.value, 'Type')) ?? '')) ids.add(p.key);
   return ids;
-}
-
-function matches(action: string, sign: Sign): boolean {
-  const a = action.trim().toLowerCase();
-  if (!a.includes(sign.word)) return false;
-  const re = new RegExp(
-    `^${a
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-  return sign.actions.some((x) => re.test(x));
 }
 
 function strings(node: CNode | null | undefined, out: string[] = []): string[] {

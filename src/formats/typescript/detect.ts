@@ -40,6 +40,7 @@ import { pulumiCloudSites } from './pulumiCloud.js';
 import { functionOf } from './scopes.js';
 import { noRegion, stackClassCreatedElsewhere, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
+import { apiGlobalTableGrants } from './apiGrants.js';
 import { conditionalTables } from './conditions.js';
 import { adapterMappings } from './adapter.js';
 import { metadataSuppressionsOf } from './metadata.js';
@@ -1026,6 +1027,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   sharedTables(sf, lines, tables, (callee) => POLICY_CLASSES.test(c.sym(callee) ?? ''));
   adapterMappings(sf, lines, tables);
   metadataSuppressionsOf(sf, lines, tables);
+  apiGlobalTableGrants(sf, lines, tables);
   return { tables, sf, imports, binds };
 }
 

@@ -1,0 +1,54 @@
+/**
+ * AWS CDK code that grants a DynamoDB API making a table's replicas outside the stack
+ * (`dynamodb:CreateTableReplica` for an AwsCustomResource calling updateTable with ReplicaUpdates;
+ * `dynamodb:CreateGlobalTable`/`UpdateGlobalTable` for a function that joins a 2017.11.29 global
+ * table), as a CloudFormation template's grant does (src/rule/apiGlobalTables.ts): the tables its
+ * statement's resources name (`table.tableArn`), or every CDK table of the file when they name none
+ * kmsfix knows (`'*'`, another expression), are not fixed, with the step.
+ */
+import type { LineIndex } from '../../core/text.js';
+import { matches, SIGNS } from '../../rule/apiGlobalTables.js';
+import { apiGrant } from '../../rule/blockers.js';
+import { declaredName, type TsTable } from './detect.js';
+import { propertyName, stringValue, ts, unwrap } from './parse.js';
+
+const MAY_GRANT = /dynamodb:[\w*?]*(?:global|replica)/i;
+
+/** The elements of an array literal property (`actions: [...]`, `Action: [...]`, or one value), as expressions. */
+function listed(o: ts.ObjectLiteralExpression, names: string[]): ts.Expression[] | undefined {
+  for (const p of o.properties) {
+    if (!ts.isPropertyAssignment(p) || ts.isComputedPropertyName(p.name) || !names.includes(propertyName(p.name) ?? '')) continue;
+    const v = unwrap(p.initializer);
+    return ts.isArrayLiteralExpression(v) ? [...v.elements] : [v];
+  }
+  return undefined;
+}
+
+export function apiGlobalTableGrants(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
+  if (!MAY_GRANT.test(sf.text)) return;
+  const cdk = tables.filter((t) => t.framework === 'cdk' && t.kind !== 'CfnResource');
+  if (cdk.length === 0) return;
+  const visit = (n: ts.Node): void => {
+    if (ts.isObjectLiteralExpression(n)) {
+      const actions = (listed(n, ['actions', 'Action']) ?? []).map((e) => stringValue(unwrap(e))).filter((a) => a !== undefined);
+      for (const sign of SIGNS) {
+        const granted = actions.filter((a) => matches(a, sign));
+        if (granted.length === 0) continue;
+        const resources = (listed(n, ['resources', 'Resource']) ?? []).map((e) => e.getText(sf));
+        const named = cdk.filter((t) => {
+          const name = declaredName(t.node);
+          return name !== undefined && resources.some((r) => r === name || r.startsWith(`${name}.`));
+        });
+        const granter = `the policy statement at line ${lines.position(n.getStart(sf)).line}`;
+        for (const t of named.length > 0 ? named : cdk)
+          if (!t.encryption.obstacles.some((o) => o.kind === 'api-global-table'))
+            t.encryption.obstacles.push({
+              ...apiGrant(granted, sign.version, granter),
+              ...(sign.version === '2017.11.29' ? { declare: 'a TableV2 with its replicas' } : {}),
+            });
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+}
