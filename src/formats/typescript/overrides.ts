@@ -4,7 +4,8 @@
  * `addOverride('Properties.SSESpecification...')`, `addPropertyDeletionOverride`), CDK for
  * Terraform's `t.addOverride('server_side_encryption', {...})`; and the L1 property set after the
  * props, `(t.node.defaultChild as CfnTable).sseSpecification = {...}` (Amplify's model tables),
- * CDKTF's `t.putServerSideEncryption({...})` / `resetServerSideEncryption()`. The override wins at synth: the
+ * CDKTF's `t.putServerSideEncryption({...})` / `resetServerSideEncryption()`; Pulumi's transforms (a stack
+ * transform of the file, a table's `transforms` option) whose code names `serverSideEncryption`. The override wins at synth: the
  * props say nothing about the deployed encryption, and a key added to them would be unused (billed,
  * its alias naming the wrong key). Such a table is `unknown`, never fixed.
  */
@@ -61,7 +62,60 @@ function helperOverrides(sf: ts.SourceFile, lines: LineIndex, constructs: TsTabl
   }
 }
 
+/** Pulumi's stack transforms (`pulumi.runtime.registerResourceTransform(fn)`, the older registerStackTransformation). */
+const STACK_TRANSFORMS = new Set(['registerResourceTransform', 'registerStackTransformation']);
+/** Pulumi's resource options that transform a resource's args before it is registered. */
+const TRANSFORM_OPTIONS = new Set(['transforms', 'transformations']);
+
+/**
+ * Pulumi transforms that may set a table's encryption (their code names `serverSideEncryption`): a stack
+ * transform of the file, for every Pulumi table of the file, or a table's own `transforms` option. The
+ * transform runs after the args are written, and wins: the table is `unknown`, never fixed (a fix would
+ * replace the platform key a stack transform gives, or be replaced by it).
+ */
+function pulumiTransforms(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
+  const pulumi = tables.filter((t) => t.framework === 'pulumi' && !ts.isObjectLiteralExpression(t.node));
+  if (pulumi.length === 0 || !sf.text.includes('serverSideEncryption') || !/ransform/.test(sf.text)) return;
+  const unknown = (t: TsTable, why: string) => {
+    t.encryption = { ...unreadable(why), obstacles: t.encryption.obstacles };
+  };
+  const visit = (n: ts.Node): void => {
+    if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      STACK_TRANSFORMS.has(n.expression.name.text) &&
+      n.arguments.some((a) => a.getText(sf).includes('serverSideEncryption'))
+    ) {
+      const { line } = lines.position(n.getStart(sf));
+      for (const t of pulumi)
+        unknown(
+          t,
+          `its encryption may be set by the stack transform ${n.expression.name.text}(...) at line ${line}, which kmsfix does not read`,
+        );
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  for (const t of pulumi) {
+    const opts = (t.node as ts.NewExpression | ts.CallExpression).arguments?.[2];
+    const literal = opts && unwrap(opts);
+    if (!literal || !ts.isObjectLiteralExpression(literal)) continue;
+    for (const p of literal.properties)
+      if (
+        ts.isPropertyAssignment(p) &&
+        ts.isIdentifier(p.name) &&
+        TRANSFORM_OPTIONS.has(p.name.text) &&
+        p.initializer.getText(sf).includes('serverSideEncryption')
+      )
+        unknown(
+          t,
+          `its encryption may be set by its ${p.name.text} option at line ${lines.position(p.getStart(sf)).line}, which kmsfix does not read`,
+        );
+  }
+}
+
 export function escapeHatches(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
+  pulumiTransforms(sf, lines, tables);
   if (!MAY_OVERRIDE.test(sf.text)) return;
   const constructs = tables.filter((t) => t.kind !== 'CfnResource');
   if (constructs.length === 0) return;

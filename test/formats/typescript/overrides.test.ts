@@ -132,4 +132,35 @@ export class S extends cdk.Stack {
     expect(t.outcomes[0].tables.map((x) => [x.address, x.status, x.fixable])).toEqual([['users', 'unknown', false]]);
     expect(t.outcomes[0].tables[0].message).toContain('putServerSideEncryption(...) at line 9');
   });
+
+  it('Pulumi transforms that name serverSideEncryption: a stack transform of the file (every table), a table’s own transforms', async () => {
+    const text = `import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+const platformKey = new aws.kms.Key('platform', { enableKeyRotation: true });
+pulumi.runtime.registerResourceTransform(async (args) =>
+  args.type === 'aws:dynamodb/table:Table'
+    ? { props: { ...args.props, serverSideEncryption: { enabled: true, kmsKeyArn: platformKey.arn } }, opts: args.opts }
+    : undefined,
+);
+export const orders = new aws.dynamodb.Table('orders', { hashKey: 'pk', attributes: [{ name: 'pk', type: 'S' }] });
+`;
+    const r = await processMemory([{ path: 'index.ts', text }], 'fix', {});
+    expect(r.outcomes[0].tables.map((t) => [t.address, t.status, t.fixed ?? false])).toEqual([['orders', 'unknown', false]]);
+    expect(r.outcomes[0].tables[0].reason).toBe(
+      'its encryption may be set by the stack transform registerResourceTransform(...) at line 4, which kmsfix does not read',
+    );
+    const own = `import * as aws from '@pulumi/aws';
+export const scratch = new aws.dynamodb.Table('scratch', { hashKey: 'pk', serverSideEncryption: { enabled: true, kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/x' } }, {
+  transforms: [async (args) => ({ props: { ...args.props, serverSideEncryption: { enabled: false } }, opts: args.opts })],
+});
+export const tagged = new aws.dynamodb.Table('tagged', { hashKey: 'pk' }, {
+  transforms: [async (args) => ({ props: { ...args.props, tags: { team: 'data' } }, opts: args.opts })],
+});
+`;
+    const o = await processMemory([{ path: 'index.ts', text: own }], 'scan', {});
+    expect(o.outcomes[0].tables.map((t) => [t.address, t.status])).toEqual([
+      ['scratch', 'unknown'],
+      ['tagged', 'aws-owned'],
+    ]);
+  });
 });
