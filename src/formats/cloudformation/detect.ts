@@ -170,7 +170,7 @@ export const WORDS: Vocabulary = {
  * read as its default, as Checkov and cfn-nag evaluate it, and says so (Setting.via). A parameter
  * without a Default, or any other intrinsic (Fn::If on a condition...), stays decided at deploy time.
  */
-export type Defaults = Map<string, CNode> & { mappings?: CMap };
+export type Defaults = Map<string, CNode> & { mappings?: CMap; service?: CMap };
 
 function defaultsOf(root: CMap): Defaults {
   const out: Defaults = new Map();
@@ -217,6 +217,9 @@ function keySetting(text: string, node: CNode | null | undefined, defaults?: Def
     if (s === undefined) return { state: 'unreadable', source: `KMSMasterKeyId is not a string (${source})`, raw };
     const p = placeholderIn(s);
     if (p !== undefined) return { state: 'unreadable', source: placeholderSetting('KMSMasterKeyId', p), raw };
+    const variable = defaults?.service ? serverlessKey(s, defaults.service) : undefined;
+    if (variable === 'managed') return { state: 'literal', source, text: AWS_MANAGED_ALIAS, raw };
+    if (variable) return { state: 'unreadable', source: `KMSMasterKeyId is ${s}, ${variable}`, raw };
     return { state: 'literal', source, text: s, raw };
   }
   if (fn === 'Fn::If') return { state: 'unreadable', source: `KMSMasterKeyId is chosen by Fn::If (${source})`, raw };
@@ -288,6 +291,49 @@ function extensionStep(id: string): string {
     `the service (what is read here): move the encryption into the table's own Properties (or set a customer-managed key in the ` +
     'extension by hand), then run kmsfix again'
   );
+}
+
+/** A serverless.yml's template: no Parameters, the service file for the variables a setting names. */
+function serviceOf(template: CfnTemplate): Defaults | undefined {
+  if (template.root.kind !== 'map' || template.lone) return undefined;
+  const out: Defaults = new Map();
+  out.service = template.root;
+  return out;
+}
+
+/**
+ * A key written as one Serverless variable (`${self:custom.tableKey}`, `${param:tableKey}`, `${ssm:/x,
+ * 'alias/aws/dynamodb'}`), read in the service file: 'managed' when every value it may take is the AWS
+ * managed key; the words saying which may be, when some are; undefined when none is (or none is known).
+ */
+function serverlessKey(s: string, service: CMap): 'managed' | string | undefined {
+  const m = /^\$\{\s*([^,{}]+?)\s*(?:,\s*(['"]?)([^'"{}]*)\2\s*)?\}$/.exec(s.trim());
+  if (!m) return undefined;
+  const [, source, , fallback] = m;
+  const values: { value: string; from: string }[] = [];
+  let open = true;
+  const self = /^self:([\w.-]+)$/.exec(source);
+  const param = /^param:([\w-]+)$/.exec(source);
+  if (self) {
+    let node: CNode | null | undefined = service;
+    for (const k of self[1].split('.')) node = child(node, k);
+    const v = node?.kind === 'scalar' ? scalarString(node) : undefined;
+    if (v !== undefined && !v.includes('${')) {
+      values.push({ value: v, from: self[1] });
+      open = false;
+    }
+  } else if (param) {
+    const params = child(service, 'params');
+    for (const stage of params?.kind === 'map' ? params.pairs : []) {
+      const v = scalarString(child(resolveAlias(stage.value), param[1]) ?? null);
+      if (v !== undefined) values.push({ value: v, from: `params.${stage.key}.${param[1]}` });
+    }
+  }
+  if (fallback !== undefined && open) values.push({ value: fallback, from: 'its fallback' });
+  const managed = values.filter((v) => isAwsManagedKeyRef(v.value));
+  if (managed.length === 0) return undefined;
+  if (managed.length === values.length && !open && !param) return 'managed';
+  return `whose value may be ${AWS_MANAGED_ALIAS} (${managed.map((v) => v.from).join(', ')})`;
 }
 
 /** SSEEnabled as written. */
@@ -694,7 +740,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
     if (doc.duplicates && ambiguousPath(template)) return;
     const anchors = doc.aliases ? new AnchorIndex(doc.root) : undefined;
     const replaced = anchors ? replacedSites(template) : undefined;
-    const defaults = template.flavor === 'serverless' ? undefined : defaultsOf(template.root);
+    const defaults = template.flavor === 'serverless' ? serviceOf(template) : defaultsOf(template.root);
     const simpleGlobals = simpleTableGlobals(template);
     const cautions = templateCautions(file.text, template);
     const apiGlobal = apiGlobalTables(file.text, template);
