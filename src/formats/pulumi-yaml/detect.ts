@@ -28,6 +28,7 @@ import { NATIVE_TYPES, nativeFacts } from './native.js';
 import { sharedTables } from './resourcePolicy.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
+import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { eofBlockScalar, eofScalarWithin } from '../yaml/eofScalar.js';
 
 export const TABLE_TYPE = 'aws:dynamodb:Table';
@@ -180,6 +181,33 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
  * with them or not at all, and kmsfix does not fix replica resources: the table gets the obstacle.
  */
 /**
+ * A key written as one of the program's names (`kmsKeyArn: ${tableKey}`), read where the program gives
+ * it: a variable's literal value, or a config value's default, which a stack's own config may replace.
+ * The AWS managed key there: that key (a variable), or maybe it (a config default: unknown).
+ */
+function variableKey(settings: Settings, root: CMap): Settings {
+  if (settings.model !== 'sse') return settings;
+  const key = settings.key;
+  if (!key || key.state !== 'literal' || key.text === undefined) return settings;
+  const name = /^\$\{([\w-]+)\}$/.exec(key.text.trim())?.[1];
+  if (name === undefined) return settings;
+  const variable = scalarString(resolveAlias(child(child(root, 'variables'), name) ?? null) ?? null);
+  const config = child(root, 'config') ?? child(root, 'configuration');
+  const fallback = scalarString(resolveAlias(child(resolveAlias(child(config, name) ?? null), 'default') ?? null) ?? null);
+  if (variable !== undefined && !variable.includes('${') && isAwsManagedKeyRef(variable))
+    return { ...settings, key: { ...key, text: AWS_MANAGED_ALIAS } };
+  if (variable === undefined && fallback !== undefined && isAwsManagedKeyRef(fallback))
+    return {
+      ...settings,
+      key: {
+        state: 'unreadable',
+        source: `kmsKeyArn is ${key.text}, whose default is ${fallback.trim() || "''"}: the AWS managed key unless the stack's config sets another`,
+      },
+    };
+  return settings;
+}
+
+/**
  * A table whose key a delete must leave (its key gets retainOnDelete): deletion-protected
  * (`deletionProtectionEnabled` set, and not `false`), or with point-in-time recovery on.
  */
@@ -248,7 +276,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
               settings: { model: 'sse', key: keySettingOf(file.text, child(props, 'kmsKeyArn')) },
               obstacles: [{ kind: 'replica-resource' }],
             }
-          : { peerKind: 'pulumi-yaml-table', words: WORDS, settings: settingsOf(file.text, props), obstacles: [] };
+          : { peerKind: 'pulumi-yaml-table', words: WORDS, settings: variableKey(settingsOf(file.text, props), doc.root), obstacles: [] };
       const replicas = replica || native ? undefined : replicasOf(file.text, props);
       if (replicas) encryption.replicas = replicas;
       const edit =
