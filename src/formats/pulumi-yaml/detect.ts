@@ -188,7 +188,7 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
 function variableKey(settings: Settings, root: CMap): Settings {
   if (settings.model !== 'sse') return settings;
   const key = settings.key;
-  if (!key || key.state !== 'literal' || key.text === undefined) return settings;
+  if (key?.state !== 'literal' || key.text === undefined) return settings;
   const name = /^\$\{([\w-]+)\}$/.exec(key.text.trim())?.[1];
   if (name === undefined) return settings;
   const variable = scalarString(resolveAlias(child(child(root, 'variables'), name) ?? null) ?? null);
