@@ -790,7 +790,9 @@ function terraform011Block(det: TfDetection): Obstacle | undefined {
 function terraform011Tags(siblings: SourceFile[]): Obstacle | undefined {
   for (const f of siblings) {
     if (jsonSyntax(f.path) || !f.text.includes('tags') || !f.text.includes('resource')) continue;
-    for (const top of f.text.split(/^(?=[a-z_]+[ \t]*(?:"|\{))/m)) {
+    // Comments out (a `tags {` in a commented-out block says nothing); strings are left, as 0.11 code rarely quotes braces.
+    const code = f.text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/^[ \t]*(?:#|\/\/).*$/gm, '');
+    for (const top of code.split(/^(?=[a-z_]+[ \t]*(?:"|\{))/m)) {
       const label = /^resource[ \t]+"(aws_[\w-]+)"[ \t]+"([\w-]+)"/.exec(top);
       if (label && /\n[ \t]+tags[ \t]*\{/.test(top))
         return {

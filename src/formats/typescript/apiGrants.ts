@@ -29,7 +29,9 @@ export function apiGlobalTableGrants(sf: ts.SourceFile, lines: LineIndex, tables
   const cdk = tables.filter((t) => t.framework === 'cdk' && t.kind !== 'CfnResource');
   if (cdk.length === 0) return;
   const visit = (n: ts.Node): void => {
-    if (ts.isObjectLiteralExpression(n)) {
+    // A Deny statement (`effect: iam.Effect.DENY`, `Effect: 'Deny'`) grants nothing.
+    const deny = ts.isObjectLiteralExpression(n) && (listed(n, ['effect', 'Effect']) ?? []).some((e) => /deny/i.test(e.getText(sf)));
+    if (ts.isObjectLiteralExpression(n) && !deny) {
       const actions = (listed(n, ['actions', 'Action']) ?? []).map((e) => stringValue(unwrap(e))).filter((a) => a !== undefined);
       for (const sign of SIGNS) {
         const granted = actions.filter((a) => matches(a, sign));

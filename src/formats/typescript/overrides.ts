@@ -114,6 +114,13 @@ function pulumiTransforms(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]
   }
 }
 
+/** Does the function around a node ask whether a construct is a table (`node instanceof CfnTable`, as an Aspect's visit does)? */
+function tableScope(sf: ts.SourceFile, n: ts.Node): boolean {
+  let cur: ts.Node | undefined = n.parent;
+  while (cur && !ts.isFunctionLike(cur) && !ts.isSourceFile(cur)) cur = cur.parent;
+  return !!cur && !ts.isSourceFile(cur) && /instanceof\s+[\w$.]*\b(?:CfnTable|DynamodbTable)\b/.test(cur.getText(sf));
+}
+
 export function escapeHatches(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
   pulumiTransforms(sf, lines, tables);
   if (!MAY_OVERRIDE.test(sf.text)) return;
@@ -149,6 +156,10 @@ export function escapeHatches(sf: ts.SourceFile, lines: LineIndex, tables: TsTab
       return name !== undefined && mentions(text, name);
     });
     // An override whose table the file does not show (a helper's parameter, a loop): every table of the file may be it.
+    // An L1 property or a CDKTF setter is another resource's as often (a DAX cluster's sseSpecification): only one
+    // reached through a default child may be a table's.
+    const method = ts.isCallExpression(call) && METHODS.has(callee.name.text);
+    if (named.length === 0 && !method && !/defaultChild/.test(text) && !tableScope(sf, call)) continue;
     const targets = named.length > 0 ? named : constructs;
     const { line } = lines.position(call.getStart(sf));
     const how = !ts.isCallExpression(call)

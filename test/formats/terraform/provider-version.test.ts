@@ -91,6 +91,12 @@ describe('a module pinned to a provider or Terraform version a fix cannot use', 
     // The 0.12 map on the bucket, and the block on a resource of another provider: nothing of the version.
     expect((await table({ 'state.tf': bucket.replace('  tags {', '  tags = {') })).fixable).toBe(true);
     expect((await table({ 'state.tf': bucket.replace('aws_s3_bucket', 'google_storage_bucket') })).fixable).toBe(true);
+    // A block tags { } commented out says nothing of the version.
+    expect((await table({ 'state.tf': `/*\n${bucket}*/\n` })).fixable).toBe(true);
+    expect(
+      (await table({ 'state.tf': bucket.replace('  tags {\n    Name = "state"\n  }\n', '  # tags {\n  #   Name = "state"\n  # }\n') }))
+        .fixable,
+    ).toBe(true);
   });
 
   it('Terraform 0.11 code pinned ~> 0.11 (which 0.12 would satisfy), told by what 0.12 rejects (hyprnz/terraform-aws-dynamodb)', async () => {

@@ -47,6 +47,11 @@ it.each([
     { Orders: true, Carts: true },
   ],
   [
+    'a Deny of them (grants nothing)',
+    "new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['dynamodb:CreateTableReplica'], resources: ['*'] })",
+    { Orders: true, Carts: true },
+  ],
+  [
     'other actions',
     "new iam.PolicyStatement({ actions: ['dynamodb:UpdateTable'], resources: [orders.tableArn] })",
     { Orders: true, Carts: true },

@@ -163,4 +163,41 @@ export const tagged = new aws.dynamodb.Table('tagged', { hashKey: 'pk' }, {
       ['tagged', 'aws-owned'],
     ]);
   });
+
+  it("another resource's L1 property or CDKTF setter (a DAX cluster's) is not a table's; an Aspect's, behind instanceof CfnTable, is", async () => {
+    const dax = `import { Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as dax from 'aws-cdk-lib/aws-dax';
+export class S extends Stack {
+  constructor(scope: any, id: string) {
+    super(scope, id);
+    new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    const cache = new dax.CfnCluster(this, 'Cache', { iamRoleArn: 'arn', nodeType: 'dax.t3.small', replicationFactor: 1 });
+    cache.sseSpecification = { sseEnabled: true };
+  }
+}
+`;
+    expect((await processMemory([{ path: 'stack.ts', text: dax }], 'scan', {})).outcomes[0].tables.map((t) => t.status)).toEqual([
+      'aws-owned',
+    ]);
+    const aspect = `import { Aspects, IAspect, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { IConstruct } from 'constructs';
+class PlatformKey implements IAspect {
+  visit(node: IConstruct): void {
+    if (node instanceof dynamodb.CfnTable) node.sseSpecification = { sseEnabled: true, sseType: 'KMS', kmsMasterKeyId: 'arn' };
+  }
+}
+export class S extends Stack {
+  constructor(scope: any, id: string) {
+    super(scope, id);
+    Aspects.of(this).add(new PlatformKey());
+    new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  }
+}
+`;
+    expect((await processMemory([{ path: 'stack.ts', text: aspect }], 'scan', {})).outcomes[0].tables.map((t) => t.status)).toEqual([
+      'unknown',
+    ]);
+  });
 });
