@@ -827,8 +827,10 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       if (amplifyBuild) encryption.obstacles.push({ kind: 'code-shape', step: AMPLIFY_BUILD_STEP });
       const denial = stackPolicyDenial(template, rp.key, type);
       if (denial) encryption.obstacles.push({ kind: 'code-shape', step: stackPolicyStep(denial, rp.key) });
-      const eofStep = eofScalarWithin(eofScalar, [rp.value, resource]);
-      if (eofStep) encryption.obstacles.push({ kind: 'code-shape', step: eofStep });
+      // In the table's Properties, any fix's setting would follow it; elsewhere in the resource, only the key and alias.
+      const eofInProps = eofScalarWithin(eofScalar, [props]);
+      const eofStep = eofInProps ?? eofScalarWithin(eofScalar, [rp.value, resource]);
+      if (eofStep) encryption.obstacles.push({ kind: eofInProps ? 'code-shape' : 'generated-key', step: eofStep });
       const idVariable = !loop && template.flavor === 'serverless' ? /\$\{[^}]*\}/.exec(rp.key)?.[0] : undefined;
       if (idVariable !== undefined)
         encryption.obstacles.push({

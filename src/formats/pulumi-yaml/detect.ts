@@ -293,8 +293,10 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       if (region && regionValue && !(regionValue.kind === 'scalar' && regionValue.value === null))
         encryption.obstacles.push({ kind: 'resource-region', region: snippet(file.text, region) });
       if (error) encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
-      const eofStep = eofScalarWithin(eofScalar, [pair.value, resource, variables]);
-      if (eofStep) encryption.obstacles.push({ kind: 'code-shape', step: eofStep });
+      // In the table's properties, any fix's setting would follow it; elsewhere, only the key, alias and lookups.
+      const eofInProps = eofScalarWithin(eofScalar, [props]);
+      const eofStep = eofInProps ?? eofScalarWithin(eofScalar, [pair.value, resource, variables]);
+      if (eofStep) encryption.obstacles.push({ kind: eofInProps ? 'code-shape' : 'generated-key', step: eofStep });
       const namePlaceholder = placeholderIn(pair.key);
       if (namePlaceholder !== undefined)
         encryption.obstacles.push({ kind: 'template-placeholder', where: 'resource name', placeholder: namePlaceholder });

@@ -63,3 +63,21 @@ it.each([
     expect(t.message).toContain('the file ends inside a block scalar (| or >) with no line break after its last line');
   }
 });
+
+it('with --kms-key-arn, a scalar outside the table’s properties stops nothing (no key or alias is added after it); one inside them does', async () => {
+  const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const metadata = `${TABLE}    Metadata:\n      Notes: |\n        x`;
+  const tags = `${TABLE}      Tags:\n        - Key: a\n          Value: |\n            x`;
+  const pulumi =
+    'name: p\nruntime: yaml\nresources:\n  t:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: id\nvariables:\n  v: |\n    hello';
+  for (const [file, text, fixed] of [
+    ['template.yaml', metadata, true],
+    ['template.yaml', tags, false],
+    ['Pulumi.yaml', pulumi, true],
+  ] as const) {
+    const scanned = (await processMemory([{ path: file, text }], 'scan', { kmsKeyArn: arn })).outcomes[0].tables[0];
+    const r = await processMemory([{ path: file, text }], 'fix', { kmsKeyArn: arn });
+    expect([scanned.fixable, r.outcomes[0].tables[0].fixed ?? false], text).toEqual([fixed, fixed]);
+    if (fixed) expect(r.output.get(file)!.endsWith(text.slice(text.lastIndexOf('\n')))).toBe(true);
+  }
+});
