@@ -249,7 +249,7 @@ function keySetting(text: string, node: CNode | null | undefined, defaults?: Def
 
 /**
  * The values a `Fn::FindInMap [Map, TopKey, SecondKey]` may give, from the template's Mappings (each key
- * literal, or any key where it is not): how many, and how many name the AWS managed key.
+ * literal, or any key where it is not) and its `DefaultValue`: how many, and how many name the AWS managed key.
  */
 function mappedKeys(arg: CNode | null | undefined, mappings: CMap | undefined): { all: number; managed: number } {
   const out = { all: 0, managed: 0 };
@@ -260,13 +260,16 @@ function mappedKeys(arg: CNode | null | undefined, mappings: CMap | undefined): 
     const k = scalarValue(key ?? null);
     return k !== undefined && !intrinsicName(key) ? [child(map, k) ?? null] : map.pairs.map((p) => resolveAlias(p.value));
   };
+  const count = (value: CNode | null | undefined) => {
+    const v = value?.kind === 'scalar' ? scalarString(value) : undefined;
+    out.all++;
+    if (v !== undefined && isAwsManagedKeyRef(v)) out.managed++;
+  };
   for (const top of pick(mappings, arg.items[0]))
-    for (const second of pick(top, arg.items[1]))
-      for (const value of pick(second, arg.items[2])) {
-        const v = value?.kind === 'scalar' ? scalarString(value) : undefined;
-        out.all++;
-        if (v !== undefined && isAwsManagedKeyRef(v)) out.managed++;
-      }
+    for (const second of pick(top, arg.items[1])) for (const v of pick(second, arg.items[2])) count(v);
+  // AWS::LanguageExtensions' fourth argument, `{DefaultValue: ...}`: what a missing key gives.
+  const fallback = child(resolveAlias(arg.items[3] ?? null), 'DefaultValue');
+  if (fallback !== undefined) count(fallback);
   return out;
 }
 

@@ -73,6 +73,18 @@ const TRANSFORM_OPTIONS = new Set(['transforms', 'transformations']);
  * transform runs after the args are written, and wins: the table is `unknown`, never fixed (a fix would
  * replace the platform key a stack transform gives, or be replaced by it).
  */
+/** A transform's code: the function written in place, or the function of the file it names (`registerResourceTransform(encryptTables)`). */
+function transformText(sf: ts.SourceFile, a: ts.Expression): string {
+  const u = unwrap(a);
+  if (!ts.isIdentifier(u)) return a.getText(sf);
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name?.text === u.text) return st.getText(sf);
+    if (ts.isVariableStatement(st))
+      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === u.text) return d.getText(sf);
+  }
+  return a.getText(sf);
+}
+
 function pulumiTransforms(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
   const pulumi = tables.filter((t) => t.framework === 'pulumi' && !ts.isObjectLiteralExpression(t.node));
   if (pulumi.length === 0 || !sf.text.includes('serverSideEncryption') || !/ransform/.test(sf.text)) return;
@@ -84,7 +96,7 @@ function pulumiTransforms(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]
       ts.isCallExpression(n) &&
       ts.isPropertyAccessExpression(n.expression) &&
       STACK_TRANSFORMS.has(n.expression.name.text) &&
-      n.arguments.some((a) => a.getText(sf).includes('serverSideEncryption'))
+      n.arguments.some((a) => transformText(sf, a).includes('serverSideEncryption'))
     ) {
       const { line } = lines.position(n.getStart(sf));
       for (const t of pulumi)

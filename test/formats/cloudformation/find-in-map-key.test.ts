@@ -37,6 +37,12 @@ it.each([
   ['a lookup by stage, one of whose values is the AWS managed key', '!FindInMap [StageConfig, !Ref Stage, TableKey]', 'unknown', false],
   ['a lookup of a stage whose value is a key of the account', '!FindInMap [StageConfig, prod, TableKey]', 'customer-managed', false],
   ['a lookup of a second key that is not the AWS managed key', '!FindInMap [Shared, Encryption, Other]', 'customer-managed', false],
+  [
+    'a DefaultValue (AWS::LanguageExtensions) that is the AWS managed key, for a key the mapping may lack',
+    '!FindInMap [StageConfig, !Ref Stage, TableKey, {DefaultValue: alias/aws/dynamodb}]',
+    'unknown',
+    false,
+  ],
   ['the long form', '\n          Fn::FindInMap: [Shared, Encryption, TableKey]', 'aws-managed', true],
 ])('%s', async (_, lookup, status, fixable) => {
   const t = (await processMemory([{ path: 'template.yaml', text: template(lookup) }], 'scan')).outcomes[0].tables[0];

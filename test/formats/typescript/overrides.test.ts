@@ -149,6 +149,12 @@ export const orders = new aws.dynamodb.Table('orders', { hashKey: 'pk', attribut
     expect(r.outcomes[0].tables[0].reason).toBe(
       'its encryption may be set by the stack transform registerResourceTransform(...) at line 4, which kmsfix does not read',
     );
+    // The transform a stack registers by name, declared in the file.
+    const named = text
+      .replace('pulumi.runtime.registerResourceTransform(async (args) =>', 'const encryptTables = async (args: any) =>')
+      .replace('    : undefined,\n);', '    : undefined;\npulumi.runtime.registerResourceTransform(encryptTables);');
+    expect(named).toContain('registerResourceTransform(encryptTables)');
+    expect((await processMemory([{ path: 'index.ts', text: named }], 'scan', {})).outcomes[0].tables[0].status).toBe('unknown');
     const own = `import * as aws from '@pulumi/aws';
 export const scratch = new aws.dynamodb.Table('scratch', { hashKey: 'pk', serverSideEncryption: { enabled: true, kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/x' } }, {
   transforms: [async (args) => ({ props: { ...args.props, serverSideEncryption: { enabled: false } }, opts: args.opts })],
