@@ -282,7 +282,12 @@ function mappedKeys(arg: CNode | null | undefined, mappings: CMap | undefined): 
 function extensionOf(template: CfnTemplate, id: string): { props: CNode | null | undefined } | undefined {
   if (template.flavor !== 'serverless') return undefined;
   const resources = child(template.root, 'resources');
-  const extension = resources?.kind === 'map' ? child(child(resources, 'extensions'), id) : undefined;
+  // `resources` written as a list the Framework merges: the last item's extension of the table.
+  const parts = resources?.kind === 'map' ? [resources] : resources?.kind === 'seq' ? resources.items.map((i) => resolveAlias(i)) : [];
+  const extension = parts
+    .map((p) => child(child(p, 'extensions'), id))
+    .filter((e) => e !== undefined)
+    .pop();
   const props = extension?.kind === 'map' ? child(extension, 'Properties') : undefined;
   if (props === undefined || props === null) return undefined;
   return props.kind !== 'map' || pair(props, 'SSESpecification') ? { props } : undefined;

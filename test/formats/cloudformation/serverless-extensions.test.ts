@@ -67,3 +67,24 @@ it("an extension's SSESpecification is the table's; other extensions change noth
   expect(out).toContain('TagsTableKey:');
   expect(out).not.toMatch(/AuditTableKey:|OrdersTableKey:|VarTableKey:/);
 });
+
+it('an extension in an item of a resources list (which the Framework merges) counts too', async () => {
+  const text = `service: orders
+provider:
+  name: aws
+resources:
+  - Resources:
+      OrdersTable:
+        Type: AWS::DynamoDB::Table
+        Properties:
+          BillingMode: PAY_PER_REQUEST
+  - extensions:
+      OrdersTable:
+        Properties:
+          SSESpecification:
+            SSEEnabled: false
+`;
+  const t = (await processMemory([{ path: 'serverless.yml', text }], 'scan')).outcomes[0].tables[0];
+  expect([t.status, t.fixable]).toEqual(['aws-owned', false]);
+  expect(t.message).toContain('resources.extensions.OrdersTable.Properties sets its SSESpecification');
+});

@@ -68,3 +68,14 @@ it.each([
   const r = await processMemory([{ path: 'serverless.yml', text }], 'fix');
   expect(r.output.get('serverless.yml') !== text).toBe(fixable);
 });
+
+it('a policy with no Allow that covers the table denies its update too (a stack policy protects what it does not allow)', async () => {
+  const text = service('').replace(
+    "      Action: 'Update:*'\n      Resource: '*'\n",
+    "      Action: 'Update:*'\n      Resource: 'LogicalResourceId/*LambdaFunction'\n",
+  );
+  const t = (await processMemory([{ path: 'serverless.yml', text }], 'scan')).outcomes[0].tables[0];
+  expect(t.fixable).toBe(false);
+  expect(t.message).toContain('no statement of it allows the update, and a stack policy denies what it does not allow');
+  expect(t.message).toContain('allow Update:Modify on LogicalResourceId/OrdersTable in it');
+});
