@@ -789,20 +789,32 @@ function terraform011Block(det: TfDetection): Obstacle | undefined {
  */
 function terraform011Tags(siblings: SourceFile[]): Obstacle | undefined {
   for (const f of siblings) {
-    if (jsonSyntax(f.path) || !f.text.includes('tags') || !f.text.includes('resource')) continue;
-    // Comments out (a `tags {` in a commented-out block says nothing); strings are left, as 0.11 code rarely quotes braces.
-    const code = f.text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/^[ \t]*(?:#|\/\/).*$/gm, '');
-    for (const top of code.split(/^(?=[a-z_]+[ \t]*(?:"|\{))/m)) {
-      const label = /^resource[ \t]+"(aws_[\w-]+)"[ \t]+"([\w-]+)"/.exec(top);
-      if (label && /\n[ \t]+tags[ \t]*\{/.test(top))
-        return {
-          kind: 'code-shape',
-          step:
-            `the module is written for Terraform 0.11 (${label[1]}.${label[2]} in ${path.basename(f.path)} has a block tags { }, which ` +
-            'Terraform 0.12 and later reject), and Terraform 0.11 cannot read the 0.12 syntax a fix writes: upgrade the module to 0.12 ' +
-            'or later (terraform 0.12upgrade writes tags = { }), then run kmsfix again',
-        };
-    }
+    // A module's files are asked once per file of tables: the answer is kept per file object (the engine
+    // hands the same ones to every file of a folder), and most files have no `tags {` at all.
+    let found = tags011.get(f);
+    if (found === undefined) tags011.set(f, (found = tags011Of(f) ?? null));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Each file's `tags { }` block of an AWS resource (null: none), as terraform011Tags asks it. */
+const tags011 = new WeakMap<SourceFile, Obstacle | null>();
+
+function tags011Of(f: SourceFile): Obstacle | undefined {
+  if (jsonSyntax(f.path) || !/\btags[ \t]*\{/.test(f.text) || !f.text.includes('resource')) return undefined;
+  // Comments out (a `tags {` in a commented-out block says nothing); strings are left, as 0.11 code rarely quotes braces.
+  const code = f.text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/^[ \t]*(?:#|\/\/).*$/gm, '');
+  for (const top of code.split(/^(?=[a-z_]+[ \t]*(?:"|\{))/m)) {
+    const label = /^resource[ \t]+"(aws_[\w-]+)"[ \t]+"([\w-]+)"/.exec(top);
+    if (label && /\n[ \t]+tags[ \t]*\{/.test(top))
+      return {
+        kind: 'code-shape',
+        step:
+          `the module is written for Terraform 0.11 (${label[1]}.${label[2]} in ${path.basename(f.path)} has a block tags { }, which ` +
+          'Terraform 0.12 and later reject), and Terraform 0.11 cannot read the 0.12 syntax a fix writes: upgrade the module to 0.12 ' +
+          'or later (terraform 0.12upgrade writes tags = { }), then run kmsfix again',
+      };
   }
   return undefined;
 }
