@@ -67,12 +67,6 @@ const STACK_TRANSFORMS = new Set(['registerResourceTransform', 'registerStackTra
 /** Pulumi's resource options that transform a resource's args before it is registered. */
 const TRANSFORM_OPTIONS = new Set(['transforms', 'transformations']);
 
-/**
- * Pulumi transforms that may set a table's encryption (their code names `serverSideEncryption`): a stack
- * transform of the file, for every Pulumi table of the file, or a table's own `transforms` option. The
- * transform runs after the args are written, and wins: the table is `unknown`, never fixed (a fix would
- * replace the platform key a stack transform gives, or be replaced by it).
- */
 /** A transform's code: the function written in place, or the function of the file it names (`registerResourceTransform(encryptTables)`). */
 function transformText(sf: ts.SourceFile, a: ts.Expression): string {
   const u = unwrap(a);
@@ -85,6 +79,18 @@ function transformText(sf: ts.SourceFile, a: ts.Expression): string {
   return a.getText(sf);
 }
 
+/** A `transforms` option's code: each transform of its list as transformText reads it. */
+function transformsText(sf: ts.SourceFile, e: ts.Expression): string {
+  const u = unwrap(e);
+  return ts.isArrayLiteralExpression(u) ? u.elements.map((x) => transformText(sf, x)).join('\n') : transformText(sf, e);
+}
+
+/**
+ * Pulumi transforms that may set a table's encryption (their code names `serverSideEncryption`): a stack
+ * transform of the file, for every Pulumi table of the file, or a table's own `transforms` option. The
+ * transform runs after the args are written, and wins: the table is `unknown`, never fixed (a fix would
+ * replace the platform key a stack transform gives, or be replaced by it).
+ */
 function pulumiTransforms(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
   const pulumi = tables.filter((t) => t.framework === 'pulumi' && !ts.isObjectLiteralExpression(t.node));
   if (pulumi.length === 0 || !sf.text.includes('serverSideEncryption') || !/ransform/.test(sf.text)) return;
@@ -117,7 +123,7 @@ function pulumiTransforms(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]
         ts.isPropertyAssignment(p) &&
         ts.isIdentifier(p.name) &&
         TRANSFORM_OPTIONS.has(p.name.text) &&
-        p.initializer.getText(sf).includes('serverSideEncryption')
+        transformsText(sf, p.initializer).includes('serverSideEncryption')
       )
         unknown(
           t,

@@ -159,6 +159,8 @@ export const orders = new aws.dynamodb.Table('orders', { hashKey: 'pk', attribut
 export const scratch = new aws.dynamodb.Table('scratch', { hashKey: 'pk', serverSideEncryption: { enabled: true, kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/x' } }, {
   transforms: [async (args) => ({ props: { ...args.props, serverSideEncryption: { enabled: false } }, opts: args.opts })],
 });
+const off = async (args: any) => ({ props: { ...args.props, serverSideEncryption: { enabled: false } }, opts: args.opts });
+export const named = new aws.dynamodb.Table('named', { hashKey: 'pk' }, { transforms: [off] });
 export const tagged = new aws.dynamodb.Table('tagged', { hashKey: 'pk' }, {
   transforms: [async (args) => ({ props: { ...args.props, tags: { team: 'data' } }, opts: args.opts })],
 });
@@ -166,6 +168,7 @@ export const tagged = new aws.dynamodb.Table('tagged', { hashKey: 'pk' }, {
     const o = await processMemory([{ path: 'index.ts', text: own }], 'scan', {});
     expect(o.outcomes[0].tables.map((t) => [t.address, t.status])).toEqual([
       ['scratch', 'unknown'],
+      ['named', 'unknown'],
       ['tagged', 'aws-owned'],
     ]);
   });
