@@ -979,7 +979,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     const found = subclasses(sf);
     // A subclass of such a subclass of the file (`AuditTable extends BaseTable extends Table`): a table too,
     // whose props go through its base's constructor, which may change them (unknown).
-    const through = new Map<string, { cls: NonNullable<ReturnType<typeof classOf>>; via: string }>();
+    const through = new Map<string, NonNullable<ReturnType<typeof classOf>>>();
     for (let changed = true, round = 0; changed && round < 8; round++) {
       changed = false;
       for (const { name, base, call } of found) {
@@ -987,9 +987,9 @@ export function detectTypeScript(file: SourceFile): TsDetection {
         const u = unwrap(base);
         const direct = classOf(base);
         const inherited = !direct && ts.isIdentifier(u) ? through.get(u.text) : undefined;
-        const cls = direct ?? inherited?.cls;
+        const cls = direct ?? inherited;
         if (!cls) continue;
-        through.set(name, { cls, via: direct ? cls.type : u.getText(sf) });
+        through.set(name, cls);
         changed = true;
         const t = tableOf(call, cls);
         t.address = name;
