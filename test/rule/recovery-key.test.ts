@@ -58,6 +58,7 @@ describe('AWS CDK: the key keeps kms.Key’s default, RETAIN, over the table’s
     ['pointInTimeRecovery', '      pointInTimeRecovery: true,\n', true],
     ['pointInTimeRecoverySpecification', '      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },\n', true],
     ['recovery off', '      pointInTimeRecovery: false,\n', false],
+    ['recovery left unset', '      pointInTimeRecoverySpecification: undefined,\n', false],
     ['no recovery', '', false],
   ])('%s', async (_, props, retained) => {
     const { out } = await fixOne('stack.ts', CDK(props));

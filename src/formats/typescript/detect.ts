@@ -33,7 +33,7 @@ import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './jav
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { asSpread, lookup, snippet } from './lookup.js';
 import { objectOf, readOptions, readsExisting, unreadableOptionsStep } from './options.js';
-import { callExpressions, isJavaScript, newExpressions, parseTypeScript, rootName, stringValue, ts, unwrap } from './parse.js';
+import { callExpressions, isJavaScript, newExpressions, parseTypeScript, rootName, stringValue, ts, isNullish, unwrap } from './parse.js';
 import { factorySites, type FactorySite } from './factories.js';
 import { solutionsConstructSites } from './solutionsConstructs.js';
 import { pulumiCloudSites } from './pulumiCloud.js';
@@ -244,7 +244,7 @@ export const switchOf =
 /** `undefined`, `null`, `void 0`: a value the synthesized or deployed resource leaves out (CDK, CDKTF and Pulumi all drop it). */
 function isUnset(e: ts.Expression): boolean {
   const u = unwrap(e);
-  return (ts.isIdentifier(u) && u.text === 'undefined') || u.kind === ts.SyntaxKind.NullKeyword || u.kind === ts.SyntaxKind.VoidExpression;
+  return isNullish(u) || u.kind === ts.SyntaxKind.VoidExpression;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { Obstacle } from '../../rule/facts.js';
 import { lookup, snippet } from './lookup.js';
-import { ts, unwrap } from './parse.js';
+import { type ts, isNullish, unwrap } from './parse.js';
 
 /** The `generated-key` obstacle of CDKTF table props with `forEach` or `count` set (not null or undefined). */
 export function cdktfIteratorObstacle(sf: ts.SourceFile, props: ts.ObjectLiteralExpression): Obstacle | undefined {
@@ -15,7 +15,7 @@ export function cdktfIteratorObstacle(sf: ts.SourceFile, props: ts.ObjectLiteral
     const found = lookup(sf, props, name);
     if (found.kind !== 'value') continue;
     const v = unwrap(found.value);
-    if (v.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(v) && v.text === 'undefined')) continue;
+    if (isNullish(v)) continue;
     const how = `${name}: ${snippet(sf, found.value)}`;
     return {
       kind: 'generated-key',

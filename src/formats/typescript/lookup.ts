@@ -3,7 +3,7 @@
  * spreads of `const` object literals of the file, src/formats/typescript/consts.ts).
  */
 import { constInitializer, constObjectOf, declarationOf } from './consts.js';
-import { callExpressions, propertyName, stringValue, ts, unwrap } from './parse.js';
+import { callExpressions, propertyName, stringValue, ts, isNullish, unwrap } from './parse.js';
 
 export type Lookup =
   | { kind: 'absent' }
@@ -65,7 +65,7 @@ function spreadLiterals(e: ts.Expression, depth: number): ts.ObjectLiteralExpres
   if (depth >= 8) return undefined;
   const x = unwrap(e);
   if (ts.isObjectLiteralExpression(x)) return [x];
-  if (x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined')) return [];
+  if (isNullish(x)) return [];
   if (ts.isBinaryExpression(x)) {
     const op = x.operatorToken.kind;
     if (op === ts.SyntaxKind.AmpersandAmpersandToken) return spreadLiterals(x.right, depth + 1);

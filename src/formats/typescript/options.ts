@@ -12,7 +12,7 @@
 import { constObjectOf } from './consts.js';
 import type { TsTable } from './detect.js';
 import { lookup, snippet } from './lookup.js';
-import { ts, unwrap } from './parse.js';
+import { ts, isNullish, unwrap } from './parse.js';
 
 /** An option to copy: its value as the table's code holds it, the text that names it at the key, and the node whose names that text needs. */
 export interface Copied {
@@ -146,7 +146,7 @@ export function readsExisting(sf: ts.SourceFile, options: ts.Expression | undefi
   const id = o ? lookup(sf, o.literal, 'id') : undefined;
   if (id?.kind !== 'value') return false;
   const v = unwrap(id.value);
-  return v.kind !== ts.SyntaxKind.NullKeyword && !(ts.isIdentifier(v) && v.text === 'undefined');
+  return !isNullish(v);
 }
 
 /** Each table's options, read once: its key, alias, lookups and the key's protection all ask. */

@@ -126,6 +126,11 @@ export function unwrap(node: ts.Expression): ts.Expression {
   }
 }
 
+/** `null` or `undefined` as written (unwrap it first): a value that leaves a prop unset. */
+export function isNullish(e: ts.Expression): boolean {
+  return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
+}
+
 /**
  * Where a statement ends, for what goes after it: before a `;` that semicolon-less code puts on the next
  * line, in front of a statement that needs it (`})` then `;[t].forEach(...)`): the parser gives that `;`

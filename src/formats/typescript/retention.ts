@@ -4,7 +4,7 @@
  * cautions where it cannot).
  */
 import { lookup, type TsTable } from './detect.js';
-import { ts, unwrap } from './parse.js';
+import { ts, isNullish, unwrap } from './parse.js';
 
 /**
  * Is the table deletion-protected (CDK `deletionProtection`, CDKTF and Pulumi `deletionProtectionEnabled`,
@@ -33,9 +33,7 @@ export function recoveryOn(t: TsTable, sf: ts.SourceFile): boolean {
     if (l.kind === 'absent') return false;
     if (l.kind === 'unknown') return true;
     const v = unwrap(l.value);
-    return ts.isObjectLiteralExpression(v)
-      ? on(sf, v, flag)
-      : v.kind !== ts.SyntaxKind.NullKeyword && v.kind !== ts.SyntaxKind.UndefinedKeyword;
+    return ts.isObjectLiteralExpression(v) ? on(sf, v, flag) : !isNullish(v);
   };
   if (!t.props) return false;
   return t.framework === 'cdk'

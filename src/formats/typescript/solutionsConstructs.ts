@@ -12,7 +12,7 @@ import type { Setting } from '../../rule/facts.js';
 import { type FactorySite, newsOfClasses } from './factories.js';
 import { lookup, snippet } from './lookup.js';
 import { objectOf } from './options.js';
-import { stringValue, ts, unwrap } from './parse.js';
+import { stringValue, type ts, isNullish, unwrap } from './parse.js';
 
 /** Constructor symbol -> its package (the module it is imported from); every one of them takes `dynamoTableProps`. */
 const CONSTRUCTS: Record<string, string> = {};
@@ -36,8 +36,6 @@ const NAMES = new Set(Object.keys(CONSTRUCTS).map((k) => k.split('#')[1]));
 
 /** The props naming an existing table, in which case the construct creates none. */
 const EXISTING = ['existingTableObj', 'existingTableInterface'];
-
-const isNullish = (e: ts.Expression) => e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
 
 /** The key choice the constructs' defaults give a table whose `dynamoTableProps` set no `encryption`. */
 function defaultChoice(name: string): Setting {
