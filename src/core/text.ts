@@ -203,3 +203,12 @@ export function deepestNesting(text: string): { offset: number; depth: number } 
   }
   return indent.depth > best.depth ? indent : best;
 }
+
+/** A pattern where `*` matches any characters (dots included) and `?` one, as a RegExp of the whole string. */
+export function globRegExp(pattern: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}

@@ -5,6 +5,8 @@
  *
  * By version: a pattern counts when it holds `word` (so `dynamodb:*` and `*`, which grant everything, do not).
  */
+import { globRegExp } from '../core/text.js';
+
 export const SIGNS = [
   { version: '2017.11.29', word: 'global', actions: ['dynamodb:createglobaltable', 'dynamodb:updateglobaltable'] },
   { version: '2019.11.21', word: 'replica', actions: ['dynamodb:createtablereplica'] },
@@ -16,11 +18,6 @@ export type Sign = (typeof SIGNS)[number];
 export function matches(action: string, sign: Sign): boolean {
   const a = action.trim().toLowerCase();
   if (!a.includes(sign.word)) return false;
-  const re = new RegExp(
-    `^${a
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
+  const re = globRegExp(a);
   return sign.actions.some((x) => re.test(x));
 }

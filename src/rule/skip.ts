@@ -4,14 +4,7 @@
  * table is the useful one). `*` matches any characters (dots included), `?` one; the whole address
  * must match: `OrdersTable`, `aws_dynamodb_table.legacy_*`, `module.cache.*`.
  */
-
-function globRegExp(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
-}
+import { globRegExp } from '../core/text.js';
 
 /** The first pattern that matches the table's address, if any. */
 export function skippedBy(address: string, patterns: readonly string[] | undefined): string | undefined {
