@@ -9,7 +9,7 @@ import { uniqueName } from '../../core/lists.js';
 import { describeKey } from '../../rule/keySettings.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx, type Setting } from '../yaml/mapEdits.js';
-import { boolOf } from '../yaml/scalars.js';
+import { boolOf, notFalse } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
 import { child, pair, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 import { eofScalarObstacle } from '../yaml/eofScalar.js';
@@ -114,7 +114,7 @@ function retains(table: CfnTable): boolean {
     return v !== undefined && scalarString(v) !== 'Delete';
   });
   const props = child(table.resource, 'Properties');
-  const on = (v: CNode | null | undefined) => v !== undefined && v !== null && boolOf(v, yaml11(table.template, false)) !== false;
+  const on = (v: CNode | null | undefined) => notFalse(v, yaml11(table.template, false));
   const pitr = (holder: CNode | null | undefined) =>
     on(child(child(holder, 'PointInTimeRecoverySpecification'), 'PointInTimeRecoveryEnabled'));
   const replicas = child(props, 'Replicas');

@@ -26,7 +26,7 @@ import { duplicateKeyError } from '../yaml/duplicates.js';
 import { keySettingOf, switchSettingOf } from './settings.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
 import { sharedTables } from './resourcePolicy.js';
-import { boolOf, snippet } from '../yaml/scalars.js';
+import { boolOf, notFalse, snippet } from '../yaml/scalars.js';
 import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { eofBlockScalar, eofScalarWithin } from '../yaml/eofScalar.js';
@@ -213,10 +213,9 @@ function variableKey(settings: Settings, root: CMap): Settings {
  */
 function keepsData(resource: CMap): boolean {
   const props = child(resource, 'properties');
-  const on = (v: CNode | null | undefined) => v !== undefined && v !== null && boolOf(resolveAlias(v)) !== false;
   // Point-in-time recovery: DynamoDB keeps a deleted table's backup 35 days, under the table's key.
   const recovery = child(props, 'pointInTimeRecovery');
-  return on(child(props, 'deletionProtectionEnabled')) || (recovery?.kind === 'map' ? on(child(recovery, 'enabled')) : on(recovery));
+  return notFalse(child(props, 'deletionProtectionEnabled')) || notFalse(recovery?.kind === 'map' ? child(recovery, 'enabled') : recovery);
 }
 
 function globalTableMembers(tables: PulumiTable[]): void {

@@ -12,6 +12,11 @@ const YAML11_BOOLS = new Map<string, boolean>([
   ...['no', 'No', 'NO', 'off', 'Off', 'OFF'].map((v): [string, boolean] => [v, false]),
 ]);
 
+/** Set, and not literally false (a tag, an expression or a variable may be true): `DeletionProtectionEnabled`, a recovery switch. */
+export function notFalse(node: CNode | null | undefined, yaml11 = false): boolean {
+  return node !== undefined && node !== null && boolOf(node, yaml11) !== false;
+}
+
 /**
  * A scalar's boolean: YAML's true and false, the strings "true" and "false" in any case, and with
  * `yaml11` (a CloudFormation or SAM template written in YAML) YAML 1.1's plain yes/no/on/off.
