@@ -352,6 +352,13 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
           'with env: { region: ... }, give the table encryption: TableEncryptionV2.customerManagedKey(key) with a key by hand; ' +
           'otherwise create it as a Table (encryption: TableEncryption.CUSTOMER_MANAGED with an encryptionKey, which needs no Region)'
         );
+      if (o.by === 'app')
+        return (
+          `its stack is Region-agnostic: the CDK app (${o.at} and the files it imports) gives no stack an env, so CDK cannot render ` +
+          'TableEncryptionV2.customerManagedKey and the app would no longer synthesize ("Replica SSE specification cannot be ' +
+          'rendered in a region agnostic stack"). Give the stack that holds the table env: { region: ... } where it is created ' +
+          '(for example process.env.CDK_DEFAULT_REGION), then run kmsfix again'
+        );
       if (o.by === 'pulumi-cdk')
         return (
           'its stack is a @pulumi/cdk Stack created without props.env, which has no Region: CDK cannot render ' +

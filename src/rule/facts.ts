@@ -188,10 +188,11 @@ export type Obstacle =
   /**
    * `by`: who creates the stack without a Region: an Amplify Gen2 backend, Pulumi's CDK adapter
    * (`@pulumi/cdk`'s `Stack`, whose CDK props are `options.props`), or a Stage created without a
-   * Region under an App (`stage`). `at`: where, when another file
-   * (the CDK app's entry) creates it: its stack class and that file's line (`MyStack, created in bin/app.ts line 8`).
+   * Region under an App (`stage`), or a CDK app that gives no stack an env (`app`; `at` its entry).
+   * `at`: where, when another file (the CDK app's entry) creates it: its stack class and that file's
+   * line (`MyStack, created in bin/app.ts line 8`).
    */
-  | { kind: 'region-agnostic-stack'; by?: 'amplify' | 'pulumi-cdk' | 'stage' | 'nested'; at?: string }
+  | { kind: 'region-agnostic-stack'; by?: 'amplify' | 'pulumi-cdk' | 'stage' | 'nested' | 'app'; at?: string }
   /** The construct scope is not a plain name (TypeScript): `source` as written. */
   | { kind: 'scope'; source: string }
   /**

@@ -9,10 +9,11 @@
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { cdkJsonOf, hasCdkApp } from '../../core/cdkJson.js';
-import type { TsDetection, TsTable } from './detect.js';
+import type { TsDetection } from './detect.js';
 import { type Binding, bindings, readImports, readRequires, resolveSymbol, symbolId } from './imports.js';
 import { isJavaScript, newExpressions, parseTypeScript, ts } from './parse.js';
 import { noRegion, type Src, stackRegionAt } from './stackRegion.js';
+import { appGivesNoEnv, type Program } from './appEnv.js';
 
 /** A source file's extension, as an import may leave it out (`../lib/stack`, `../lib/stack.js` for stack.ts). */
 const EXTENSION = /\.(?:[cm]?ts|tsx|[cm]?js|jsx)$/i;
@@ -38,9 +39,6 @@ export async function appBoundary(file: SourceFile, context: DiskContext | undef
   const boundary = cdkJson && cdkJsonOf(cdkJson).boundary;
   return boundary && `${cdkJson.path} context @aws-cdk/core:permissionsBoundary ${boundary}`;
 }
-
-/** An entry file, parsed, with its imports (and `require` calls, in JavaScript). */
-type Program = Src & { imports: Binding[] };
 
 /** Each entry file parsed (null: not readable as a program). */
 const parsed = new WeakMap<SourceFile, Program | null>();
@@ -87,18 +85,20 @@ function symbolIn(entry: SourceFile, program: Program, file: SourceFile, cls: ts
 
 /**
  * Each TableV2 of the file whose stack class the CDK app's entry creates without a Region gets the
- * `region-agnostic-stack` obstacle, as one whose stack the file itself shows Region-agnostic.
+ * `region-agnostic-stack` obstacle, as one whose stack the file itself shows Region-agnostic; so does
+ * each other TableV2 whose stack's Region is not known when the app gives no stack an env (appEnv.ts).
  */
 export async function entryStackRegions(file: SourceFile, d: TsDetection, context: DiskContext | undefined): Promise<void> {
-  const pending = d.tables.filter((t): t is TsTable & { stackClass: ts.ClassDeclaration } => !!t.stackClass);
+  const pending = d.tables.filter((t) => t.regionOpen);
   if (!context || pending.length === 0) return;
   const entry = await entryFile(file, context);
   const program = entry && programOf(entry);
   if (!entry || !program) return;
   const own: Src = { sf: d.sf, sym: (e) => resolveSymbol(e, d.binds) };
   const verdicts = new Map<ts.ClassDeclaration, { at: string; stage: boolean } | undefined>();
+  let noEnv: Promise<boolean> | undefined;
   for (const t of pending) {
-    if (!verdicts.has(t.stackClass)) {
+    if (t.stackClass && !verdicts.has(t.stackClass)) {
       const target = symbolIn(entry, program, file, t.stackClass);
       const at = target ? stackRegionAt(own, t.stackClass, program, target) : undefined;
       const line = at?.site && program.sf.getLineAndCharacterOfPosition(at.site.getStart(program.sf)).line + 1;
@@ -111,9 +111,11 @@ export async function entryStackRegions(file: SourceFile, d: TsDetection, contex
             : await throughCreator(entry, program, file, t.stackClass, context),
       );
     }
-    const where = verdicts.get(t.stackClass);
+    const where = t.stackClass && verdicts.get(t.stackClass);
     if (where)
       t.encryption.obstacles.push({ kind: 'region-agnostic-stack', at: where.at, ...(where.stage ? { by: 'stage' as const } : {}) });
+    else if (await (noEnv ??= appGivesNoEnv(entry, file, context, programOf)))
+      t.encryption.obstacles.push({ kind: 'region-agnostic-stack', by: 'app', at: entry.path });
   }
 }
 

@@ -190,6 +190,11 @@ export interface TsTable extends TableFacts {
    * creates it: the app's entry decides whether the stack has a Region (src/formats/typescript/cdkApp.ts).
    */
   stackClass?: ts.ClassDeclaration;
+  /**
+   * CDK TableV2 whose stack's Region the file does not show (nor, through stackClass, the app's entry):
+   * Region-agnostic when the app gives no stack an env (src/formats/typescript/appEnv.ts).
+   */
+  regionOpen?: boolean;
 }
 
 /** The construct call of a table created by code (every table a fix changes): its `new` or `super(...)`. */
@@ -783,6 +788,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     // Where the key would go, looked at only for a table the rule would fix.
     let spreadOf: ts.Identifier | undefined;
     let stackClass: ts.ClassDeclaration | undefined;
+    let regionOpen = false;
     const jsStep = program ? javaScriptStep(cls.kind) : undefined;
     // The name the table's class is reached through (`dynamodb` of `dynamodb.Table`), when it is one.
     const root = rootName(node.expression);
@@ -864,7 +870,10 @@ export function detectTypeScript(file: SourceFile): TsDetection {
         });
       else {
         // Its stack class is created in another file: the app's entry may show it Region-agnostic (cdkApp.ts).
-        if (region === 'unknown') stackClass = stackClassCreatedElsewhere(sf, c.sym, node);
+        if (region === 'unknown') {
+          stackClass = stackClassCreatedElsewhere(sf, c.sym, node);
+          regionOpen = true;
+        }
         if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf)))
           encryption.obstacles.push({ kind: 'scope', source: snippet(sf, scopeNode) });
         else if (anchor.where) encryption.obstacles.push({ kind: 'placement', where: anchor.where });
@@ -898,6 +907,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
       keyStatement: spreadOf ? undefined : held?.statement,
       spreadOf,
       stackClass,
+      regionOpen,
     };
   };
 

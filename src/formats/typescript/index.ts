@@ -22,8 +22,8 @@ export const typescript: Format<TsDetection> = {
     if (d.tables.length === 0) return withModels(file, d, context);
     unaliased(file, d);
     recoveryCautions(d);
-    // A TableV2 in a stack class the file does not create: how the CDK app's entry creates it. Roles' permissions boundaries.
-    const regions = d.tables.some((t) => t.stackClass) ? entryStackRegions(file, d, context) : undefined;
+    // A TableV2 whose stack's Region the file does not show: how the CDK app's entry creates it. Roles' permissions boundaries.
+    const regions = d.tables.some((t) => t.regionOpen) ? entryStackRegions(file, d, context) : undefined;
     // A CDK v1 project's @aws-cdk/aws-dynamodb, or a Pulumi project's @pulumi/aws and @pulumi/pulumi, may lack what a fix
     // writes; read before the cautions, said on open tables only (package.json is read only for such a file).
     const cdkV1 = cdkV1VersionLimits(file, d, context);

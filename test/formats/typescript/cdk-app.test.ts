@@ -109,7 +109,8 @@ describe('TableV2: the stack as the CDK app entry creates it', () => {
         `const stage = new cdk.Stage(pipelineScope, 'Prod');\nnew MyAppStack(stage, 'MyAppStack');`,
         'declare const pipelineScope: cdk.Stack;',
       ),
-      entry(`new cdk.Stack(app, 'Other');`),
+      // The entry creates another stack only (one with a Region: with none anywhere, appEnv.ts's rule decides).
+      entry(`new cdk.Stack(app, 'Other', { env: { region: 'eu-west-1' } });`),
       // Another class of the same name.
       "import * as cdk from 'aws-cdk-lib';\nimport { MyAppStack } from './other';\nconst app = new cdk.App();\nnew MyAppStack(app, 'S');\n",
     ])

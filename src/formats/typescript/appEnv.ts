@@ -1,0 +1,141 @@
+/**
+ * Does a CDK app give any of its stacks an env? A TableV2 whose file does not show its stack (the table
+ * is in a Construct class of the project that a stack class of another file creates, or in a stack
+ * that a Construct creates) is Region-agnostic when no stack of the app can have a Region: CDK then
+ * cannot render `TableEncryptionV2.customerManagedKey` and the fix would not synthesize (real code:
+ * a `DynamoDB` construct of the project wrapping a TableV2, under `cdk init`'s entry with its `env`
+ * lines commented out).
+ *
+ * A stack has a Region only through an `env` its props (or its Stage's) give. So the app gives none
+ * when, in the entry and every file it imports (relative imports, followed to MAX_FILES files, the
+ * table's file among them): the name `env` is written nowhere (but `process.env`), no class extends a
+ * class of a package other than aws-cdk-lib and constructs (a base class of an organisation's package
+ * may set one), no value of such a package is given to a construct or a function (it may be a Stage
+ * with a Region), nothing is `declare`d, and the props of every stack, Stage or class of the project created there can be
+ * read: no props, an object literal whose spreads are a constructor's props parameter, or that
+ * parameter itself (a JSON configuration, a context value or a call could hold an env). Anything
+ * else, an import that does not resolve to a file of the project: not known (the table stays
+ * fixable, as before).
+ */
+import path from 'node:path';
+import type { DiskContext, SourceFile } from '../../core/types.js';
+import type { Binding } from './imports.js';
+import { ts, unwrap } from './parse.js';
+import type { Src } from './stackRegion.js';
+
+/** An entry file or a file it imports, parsed, with its imports. */
+export type Program = Src & { imports: Binding[] };
+
+/** How many files of the project the reading follows from the entry. */
+const MAX_FILES = 40;
+
+/** A source file's extension, as an import may leave it out. */
+const EXTENSION = /\.(?:[cm]?ts|tsx|[cm]?js|jsx)$/i;
+
+/** Packages whose classes set no env of their own. */
+const CDK_PACKAGE = /^(?:aws-cdk-lib(?:\/[^#]*)?|constructs)#/;
+const STACK_OR_STAGE = new Set(['aws-cdk-lib#Stack', 'aws-cdk-lib#Stage']);
+
+/** True when the CDK app of `entry` gives no stack an env, and `table` is one of its files. */
+export async function appGivesNoEnv(
+  entry: SourceFile,
+  table: SourceFile,
+  context: DiskContext,
+  programOf: (f: SourceFile) => Program | null,
+): Promise<boolean> {
+  const seen = new Map<string, SourceFile>([[entry.absPath, entry]]);
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    const program = programOf(file);
+    if (!program || !readable(program)) return false;
+    for (const module of new Set(program.imports.map((b) => b.module))) {
+      if (!module.startsWith('./') && !module.startsWith('../')) continue;
+      // A JSON configuration read as props is caught where the props are given (not a literal).
+      if (/\.json$/i.test(module)) continue;
+      const target = await resolve(file, module, context);
+      if (!target) return false;
+      if (seen.has(target.absPath)) continue;
+      if (seen.size >= MAX_FILES) return false;
+      seen.set(target.absPath, target);
+      queue.push(target);
+    }
+  }
+  return seen.has(table.absPath);
+}
+
+/** The file of the project a relative import names (`./stack`, `./stack.js`, `../lib` for lib/index.ts). */
+async function resolve(from: SourceFile, module: string, context: DiskContext): Promise<SourceFile | undefined> {
+  const wanted = path.resolve(path.dirname(from.absPath), module).replace(EXTENSION, '');
+  const byPath = (files: SourceFile[] | undefined, p: string) =>
+    files?.find((f) => f.absPath.replace(EXTENSION, '') === p && !/\.d\.ts$/i.test(f.absPath));
+  const asFile = byPath(await context.folder(from, path.posix.dirname(module)), wanted);
+  return asFile ?? byPath(await context.folder(from, module.replace(EXTENSION, '')), path.join(wanted, 'index'));
+}
+
+/** The file writes no env, extends no other package's class, and gives every stack props that can be read. */
+function readable(p: Program): boolean {
+  let ok = true;
+  const visit = (n: ts.Node): void => {
+    if (!ok) return;
+    if (ts.isIdentifier(n) && n.text === 'env' && !isProcessEnv(n)) ok = false;
+    else if (ts.isStringLiteral(n) && n.text === 'env') ok = false;
+    else if (ts.isClassDeclaration(n) || ts.isClassExpression(n)) {
+      const base = n.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+      if (base && fromOtherPackage(p, base)) ok = false;
+    } else if (ts.isVariableStatement(n) && n.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) ok = false;
+    else if (ts.isNewExpression(n) || ts.isCallExpression(n)) {
+      const args = n.arguments ?? [];
+      // A value of another package given to a construct or a function may be a Stage with a Region.
+      if (args.some((a) => fromOtherPackage(p, unwrap(a)))) ok = false;
+      else if (ts.isNewExpression(n) ? created(p, n.expression) : n.expression.kind === ts.SyntaxKind.SuperKeyword)
+        ok = args.slice(2).every((a) => plainProps(a));
+    }
+    if (ok) ts.forEachChild(n, visit);
+  };
+  visit(p.sf);
+  return ok;
+}
+
+/** A name (or a member of one) imported from a package other than aws-cdk-lib and constructs. */
+function fromOtherPackage(p: Program, e: ts.Expression): boolean {
+  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return false;
+  const id = p.sym(e);
+  return !!id && !id.startsWith('.') && !CDK_PACKAGE.test(id);
+}
+
+/** `process.env` (the environment variables, not a stack's env). */
+const isProcessEnv = (n: ts.Identifier) =>
+  ts.isPropertyAccessExpression(n.parent) &&
+  n.parent.name === n &&
+  ts.isIdentifier(n.parent.expression) &&
+  n.parent.expression.text === 'process';
+
+/** A class a `new` may make a stack of: aws-cdk-lib's Stack or Stage, or a class of the project. */
+function created(p: Program, callee: ts.Expression): boolean {
+  const id = p.sym(callee);
+  if (id) return id.startsWith('.') || STACK_OR_STAGE.has(id);
+  const name = ts.isIdentifier(callee) ? callee.text : undefined;
+  return !!name && p.sf.statements.some((s) => ts.isClassDeclaration(s) && s.name?.text === name);
+}
+
+/** Props that carry no env the file does not show: none, a constructor's props parameter, or a literal spreading only that. */
+function plainProps(arg: ts.Expression): boolean {
+  const a = unwrap(arg);
+  if (ts.isIdentifier(a)) return isPropsParameter(a);
+  if (ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a)) return true;
+  if (!ts.isObjectLiteralExpression(a)) return false;
+  return a.properties.every((x) => !ts.isSpreadAssignment(x) || (ts.isIdentifier(x.expression) && isPropsParameter(x.expression)));
+}
+
+/** The third parameter (a construct's props) of the constructor around `id`. */
+function isPropsParameter(id: ts.Identifier): boolean {
+  for (let cur: ts.Node | undefined = id.parent; cur; cur = cur.parent) {
+    if (ts.isConstructorDeclaration(cur)) {
+      const name = cur.parameters[2]?.name;
+      return !!name && ts.isIdentifier(name) && name.text === id.text;
+    }
+    if (ts.isFunctionLike(cur)) return false;
+  }
+  return false;
+}
