@@ -118,17 +118,17 @@ export class Grouping extends Construct {
         'bin/app.ts': ENTRY.replace(
           "import { ApiStack } from '../lib/api-stack';",
           "import { ApiStack } from '../lib/api-stack';\nimport config from '../config.json';",
-        ).replace(/new ApiStack\(app, 'ApiStack', \{[^]*?\}\);/, "new ApiStack(app, 'ApiStack', config.stackProps);"),
+        ).replace(/new ApiStack\(app, 'ApiStack', \{[\s\S]*?\}\);/, "new ApiStack(app, 'ApiStack', config.stackProps);"),
       },
       {
         'bin/app.ts': ENTRY.replace(
-          /new ApiStack\(app, 'ApiStack', \{[^]*?\}\);/,
+          /new ApiStack\(app, 'ApiStack', \{[\s\S]*?\}\);/,
           "new ApiStack(app, 'ApiStack', app.node.tryGetContext('props'));",
         ),
       },
       {
         'bin/app.ts': ENTRY.replace(
-          /new ApiStack\(app, 'ApiStack', \{[^]*?\}\);/,
+          /new ApiStack\(app, 'ApiStack', \{[\s\S]*?\}\);/,
           "function build(scope: cdk.App, props: cdk.StackProps) {\n  new ApiStack(scope, 'ApiStack', props);\n}\nbuild(app, loadProps());\ndeclare function loadProps(): cdk.StackProps;",
         ),
       },
