@@ -5,7 +5,9 @@
  * only the promise forms, `getCallerIdentity(opts)`); `pulumi.jsonStringify`, which writes the policy,
  * in @pulumi/pulumi 3.50.0. The version read is the lowest the nearest package.json that lists the
  * package allows (project.ts), unless the nearest lock file (package-lock.json, yarn.lock) installs a
- * version that has it; with none, or a range that sets no floor, tables are fixed as before.
+ * version that has it; a package not declared (installed through another: @pulumi/cloud-aws brings
+ * @pulumi/aws) or declared with no floor (`latest`) is read in the lock file alone; with neither, tables
+ * are fixed as before.
  * Below it a table's generated key would not compile: a `generated-key` obstacle (--kms-key-arn writes
  * neither lookups nor policy) whose step names the version to upgrade to, or what to write by hand.
  */
@@ -38,21 +40,26 @@ const LIMITS: { pkg: string; version: Version; lacks: string; instead: string }[
 export function pulumiVersionLimits(file: SourceFile, d: TsDetection, context: DiskContext | undefined): Promise<void> | undefined {
   const open = d.tables.filter((t) => t.kind === 'PulumiTable' && fixWanted(decide(t.encryption, WAIVABLE)));
   if (open.length === 0 || !context) return undefined;
+  let nearest: Promise<SourceFile | undefined> | undefined;
   return Promise.all(LIMITS.map((l) => declaringPackage(file, l.pkg, context))).then(async (packages) => {
-    const unmet: ((typeof LIMITS)[number] & { range: string | undefined })[] = [];
+    const unmet: ((typeof LIMITS)[number] & { said: string })[] = [];
     for (const [i, l] of LIMITS.entries()) {
-      const pkg = packages[i];
-      const range = pkg && rangeIn(pkg, l.pkg);
+      const range = packages[i] && rangeIn(packages[i], l.pkg);
       const lowest = lowestVersion(range);
-      if (!pkg || !lowest || compareVersions(lowest, l.version) >= 0) continue;
-      // The range allows older versions; the project's lock file says which one a build installs.
-      const locked = lowestVersion(await lockedVersion(pkg, l.pkg, context));
-      if (!locked || compareVersions(locked, l.version) < 0) unmet.push({ ...l, range });
+      if (lowest && compareVersions(lowest, l.version) >= 0) continue;
+      // Not declared (installed through another package, as @pulumi/cloud-aws brings @pulumi/aws), or with no
+      // floor (`latest`, `*`): what the lock file installs, when it says.
+      const pkg = packages[i] ?? (await (nearest ??= context.projectFile(file, 'package.json')));
+      const locked = pkg && (await lockedVersion(pkg, l.pkg, context));
+      const installed = lowestVersion(locked);
+      if (lowest && (!installed || compareVersions(installed, l.version) < 0)) unmet.push({ ...l, said: `declares ${l.pkg} ${range}` });
+      else if (!lowest && installed && compareVersions(installed, l.version) < 0)
+        unmet.push({ ...l, said: `installs ${l.pkg} ${locked} (its lock file${range ? `, for ${range}` : ''})` });
     }
     if (unmet.length === 0) return;
     const at = (l: (typeof unmet)[number]) => `${l.pkg} to ${l.version.join('.')} or later`;
     const step =
-      `the project declares ${unmet.map((l) => `${l.pkg} ${l.range}, which has no ${l.lacks} (added in ${l.version.join('.')})`).join(', and ')}, ` +
+      `the project ${unmet.map((l) => `${l.said}, which has no ${l.lacks} (added in ${l.version.join('.')})`).join(', and ')}, ` +
       `so the key a fix generates would not compile: upgrade ${unmet.map(at).join(' and ')}, then run kmsfix again; or write the key ` +
       `by hand (an aws.kms.Key with enableKeyRotation: true, and serverSideEncryption: { enabled: true, kmsKeyArn: key.arn } on the table), ` +
       unmet.map((l) => l.instead).join(', and ');

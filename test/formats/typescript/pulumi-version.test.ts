@@ -102,6 +102,21 @@ describe('Pulumi: the @pulumi/aws and @pulumi/pulumi a project declares, and the
     expect(await scanWith({ 'package.json': declared, 'yarn.lock': yarn('version "3.49.0"') })).not.toBe('fixable');
   });
 
+  it('not declared (through @pulumi/cloud-aws), or `latest`: the version the lock file installs (Poivey/pwa-hub, lock file v1)', async () => {
+    const v1 = (aws: string, pulumi: string) => ({
+      lockfileVersion: 1,
+      dependencies: { '@pulumi/aws': { version: aws }, '@pulumi/cloud-aws': { version: '0.18.0' }, '@pulumi/pulumi': { version: pulumi } },
+    });
+    const undeclared = pkg({ '@pulumi/pulumi': 'latest', '@pulumi/cloud-aws': '^0.18.0' });
+    const blocker = await scanWith({ 'package.json': undeclared, 'package-lock.json': v1('0.18.3', '0.17.10') });
+    expect(blocker).toMatch(
+      /^the project installs @pulumi\/aws 0\.18\.3 \(its lock file\), which has no aws\.getCallerIdentityOutput.*, and installs @pulumi\/pulumi 0\.17\.10 \(its lock file, for latest\), which has no pulumi\.jsonStringify/,
+    );
+    expect(await scanWith({ 'package.json': undeclared, 'package-lock.json': v1('6.66.0', '3.140.0') })).toBe('fixable');
+    // No lock file: fixed as before.
+    expect(await scanWith({ 'package.json': undeclared })).toBe('fixable');
+  });
+
   it('pnpm-lock.yaml: lock files 9, 6 and 5, a workspace importer; the lowest version any importer installs counts', async () => {
     const declared = pkg({ '@pulumi/aws': '^6.0.0', '@pulumi/pulumi': '^3.0.0' });
     const v9 = (v: string, importer = '.') =>
