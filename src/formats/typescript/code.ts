@@ -72,20 +72,42 @@ export function inline(c: Code, style: TsStyle): string {
   }
 }
 
+/** A string literal's code, or a chain of names (`cdk.RemovalPolicy.DESTROY`). */
+const STRING_OR_CHAIN = /^(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)$/;
+
 /**
- * Render `c` as it would appear after `prefix` on a line indented by `indent`. Objects and arrays of
- * simple values stay on one line when they fit; everything else opens one line per entry.
+ * Prettier's layout of a property whose value does not fit after its key: a string or a chain of names goes on the
+ * next line, one indent further (`description:` then the string), unless the key is shorter than the tab width and
+ * three columns; other values break inside themselves.
  */
-export function render(c: Code, style: TsStyle, indent: string, prefix = 0): string {
+function breaksAfterColon(key: string, v: Code, value: string, before: number, style: TsStyle): boolean {
+  if (!style.prettier || before + value.length <= style.width) return false;
+  if (key.length - 2 < (style.tabWidth ?? style.indent.length) + 3) return false;
+  return v.kind === 'str' || (v.kind === 'raw' && STRING_OR_CHAIN.test(v.text));
+}
+
+/** The columns `indent` takes, a tab counted as the style's tab width (Prettier's `tabWidth`). */
+export const indentColumns = (indent: string, style: TsStyle): number =>
+  style.tabWidth === undefined ? indent.length : indent.replace(/\t/g, ' '.repeat(style.tabWidth)).length;
+
+/**
+ * Render `c` as it would appear after `prefix` on a line indented by `indent`, followed on its last line
+ * by `suffix` columns (the `,`, `)` or `;` after it, which Prettier counts in the line's width). Objects and
+ * arrays of simple values stay on one line when they fit; everything else opens one line per entry.
+ */
+export function render(c: Code, style: TsStyle, indent: string, prefix = 0, suffix = 0): string {
+  const at = indentColumns(indent, style) + prefix;
   // The one-line form, when its parts are simple and it fits (built only then: rendering a deep
   // tree level by level must not print every subtree again at each level).
   const oneLine = (simple: boolean): string | undefined => {
     if (!simple) return undefined;
     const one = inline(c, style);
-    return indent.length + prefix + one.length <= style.width && !one.includes('\n') ? one : undefined;
+    return at + one.length + suffix <= style.width && !one.includes('\n') ? one : undefined;
   };
   const tc = style.trailingComma ? ',' : '';
   const inner = indent + style.indent;
+  /** What follows entry `i` of `n` on its line: its comma. */
+  const comma = (i: number, n: number, trailing: string) => (i < n - 1 || trailing ? 1 : 0);
   switch (c.kind) {
     case 'raw':
     case 'str':
@@ -95,10 +117,14 @@ export function render(c: Code, style: TsStyle, indent: string, prefix = 0): str
       if (c.entries.length === 0) return inline(c, style);
       const one = oneLine(c.entries.every(([, v]) => isSimple(v)));
       if (one !== undefined) return one;
-      const lines = c.entries.map(([k, v]) => {
+      const lines = c.entries.map(([k, v], i) => {
         if (isShorthand(k, v)) return inner + k;
         const key = `${propKey(k, style)}: `;
-        return inner + key + render(v, style, inner, key.length);
+        const after = comma(i, c.entries.length, tc);
+        const value = render(v, style, inner, key.length, after);
+        return breaksAfterColon(key, v, value, indentColumns(inner, style) + key.length + after, style)
+          ? `${inner}${key.trimEnd()}${style.eol}${inner}${style.indent}${value}`
+          : inner + key + value;
       });
       return `{${style.eol}${lines.join(',' + style.eol)}${tc}${style.eol}${indent}}`;
     }
@@ -106,29 +132,33 @@ export function render(c: Code, style: TsStyle, indent: string, prefix = 0): str
       if (c.items.length === 0) return inline(c, style);
       const one = oneLine(c.items.every(isSimple));
       if (one !== undefined) return one;
-      const lines = c.items.map((i) => inner + render(i, style, inner));
+      const lines = c.items.map((item, i) => inner + render(item, style, inner, 0, comma(i, c.items.length, tc)));
       return `[${style.eol}${lines.join(',' + style.eol)}${tc}${style.eol}${indent}]`;
     }
     case 'call': {
       const one = oneLine(c.args.every(isSimple));
       if (one !== undefined) return one;
       // `f(a, b, {...})`, `f(a, {...}, { parent: this })`: the one object or array argument among
-      // simple ones hugs the parentheses.
+      // simple ones hugs the parentheses, when the line up to its opening bracket fits (else Prettier
+      // puts each argument on a line of its own; in a Prettier project, only the last argument hugs).
       const big = c.args.filter((a) => !isSimple(a));
-      if (big.length === 1 && (big[0].kind === 'obj' || big[0].kind === 'arr')) {
-        const at = c.args.indexOf(big[0]);
+      const i = c.args.indexOf(big[0]);
+      if (big.length === 1 && (big[0].kind === 'obj' || big[0].kind === 'arr') && (!style.prettier || i === c.args.length - 1)) {
         const lead = c.args
-          .slice(0, at)
+          .slice(0, i)
           .map((a) => inline(a, style) + ', ')
           .join('');
         const trail = c.args
-          .slice(at + 1)
+          .slice(i + 1)
           .map((a) => ', ' + inline(a, style))
           .join('');
-        return `${c.head}(${lead}${render(big[0], style, indent, prefix + c.head.length + 1 + lead.length)}${trail})`;
+        const opening = prefix + c.head.length + 1 + lead.length;
+        if (at - prefix + opening + 1 <= style.width)
+          return `${c.head}(${lead}${render(big[0], style, indent, opening, trail.length + 1 + suffix)}${trail})`;
       }
-      const lines = c.args.map((a) => inner + render(a, style, inner));
-      return `${c.head}(${style.eol}${lines.join(',' + style.eol)}${style.trailingCommaArgs ? ',' : ''}${style.eol}${indent})`;
+      const ta = style.trailingCommaArgs ? ',' : '';
+      const lines = c.args.map((a, i) => inner + render(a, style, inner, 0, comma(i, c.args.length, ta)));
+      return `${c.head}(${style.eol}${lines.join(',' + style.eol)}${ta}${style.eol}${indent})`;
     }
   }
 }
@@ -149,7 +179,7 @@ export function renderFunction(spec: { comment?: string; name: string; params: s
   const lines = [
     ...(spec.comment ? docComment(spec.comment) : []),
     head,
-    `${ret}${render(spec.value, style, style.indent, ret.length - style.indent.length)}${semi}`,
+    `${ret}${render(spec.value, style, style.indent, ret.length - style.indent.length, semi.length)}${semi}`,
     '}',
   ];
   return lines.join(style.eol);

@@ -13,7 +13,7 @@ import { planResources } from './fixResources.js';
 import { serving } from '../../core/edits.js';
 import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
-import { call, obj, quote, raw, render, renderFunction, seq, str, type Code } from './code.js';
+import { call, indentColumns, obj, quote, raw, render, renderFunction, seq, str, type Code } from './code.js';
 import { constructOf, declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
 import { constInitializer, declarationOf } from './consts.js';
 import {
@@ -356,6 +356,8 @@ class FilePlanner {
       : {
           ...style,
           width: prettier.printWidth,
+          tabWidth: prettier.tabWidth,
+          prettier: true,
           ...(prettier.trailingCommaArgs === undefined ? {} : { trailingCommaArgs: prettier.trailingCommaArgs }),
         };
     // Every name of the file, and every name added: imports never clash with a name, nor new names with an import.
@@ -381,7 +383,7 @@ class FilePlanner {
     const prefix = name ? `const ${name} = ` : '';
     const list = this.pending.get(st) ?? [];
     list.push({
-      line: `${prefix}${render(value, this.style, indent, prefix.length)}${this.style.semi ? ';' : ''}`,
+      line: `${prefix}${render(value, this.style, indent, prefix.length, this.style.semi ? 1 : 0)}${this.style.semi ? ';' : ''}`,
       tables: tables.map((t) => t.address),
     });
     this.pending.set(st, list);
@@ -665,6 +667,24 @@ class FilePlanner {
     return keyVar;
   }
 
+  /**
+   * Names for the `const` a table statement's line at `at` gains (`drop`: the columns of `return` it replaces): those
+   * that keep the line in the width, when it was (`customerOrderHistory`, then `orderHistory`, `history`, `table`); all
+   * of `bases` when none does or it was not.
+   */
+  private bindingNames(at: number, drop: number, bases: string[]): string[] {
+    const start = lineStartOf(this.text, at);
+    const line = this.text.slice(start, lineEndOf(this.text, at));
+    const indent = /^[ \t]*/.exec(line)![0];
+    const columns = indentColumns(indent, this.style) + line.length - indent.length;
+    const room = this.style.width - columns + drop - 'const  = '.length;
+    if (columns > this.style.width || bases.every((b) => b.length <= room)) return bases;
+    const words = bases[0].split(/(?=[A-Z])/);
+    const shorter = words.map((_, i) => words.slice(i).join('')).map((w) => w[0].toLowerCase() + w.slice(1));
+    const fitting = [...bases, ...shorter, 'table'].filter((b) => b.length <= room && /^[A-Za-z_$]/.test(b));
+    return fitting.length > 0 ? [...new Set(fitting)] : bases;
+  }
+
   /** The alias of a generated key, after the statement of its first table the program can name (bound to a `const` if it was not). */
   private alias(g: KeyGroup, keyVar: string, shared: boolean): void {
     const sf = this.sf;
@@ -687,7 +707,7 @@ class FilePlanner {
     if ('expr' in r) expr = r.expr;
     else {
       const base = varBase(sf, first);
-      expr = this.names.variable([base, base + 'Table'], st);
+      expr = this.names.variable(this.bindingNames(r.bindAt, returned ? r.returnEnd! - r.bindAt + 1 : 0, [base, base + 'Table']), st);
       if (returned) this.after.push({ start: r.bindAt, end: r.returnEnd!, text: `const ${expr} =`, tables: addresses(g.tables) });
       else this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = `, tables: addresses(g.tables) });
     }
@@ -722,7 +742,7 @@ class FilePlanner {
       code = pulumiAlias(this.ref, { name: id, keyVar, tableName, shared, opts: opts ? raw(opts) : undefined, template });
     }
     const indent = lineIndentOf(this.text, st.getStart(sf));
-    const line = render(code, this.style, indent) + (this.style.semi ? ';' : '');
+    const line = render(code, this.style, indent, 0, this.style.semi ? 1 : 0) + (this.style.semi ? ';' : '');
     const back = returned ? this.style.eol + indent + `return ${expr}` + (this.style.semi ? ';' : '') : '';
     if (endsLine) this.after.push({ start: le, end: le, text: this.style.eol + indent + line + back, tables: addresses(g.tables) });
     // More code on the line (`{ new Table(...) }`, or semicolon-less code's `;[t].forEach(...)` after the table): on the same

@@ -580,7 +580,8 @@ export class ImportPlanner {
         // A file whose formatter wraps long import lists (Prettier's 80 columns) gets a long one wrapped the same way.
         const wrap =
           wrapped ?? (this.writing.prettier && { indent: this.style.indent, trailingComma: this.writing.prettier.trailingComma });
-        if (d.namespace || !wrap || one.length <= this.style.width) return one;
+        // Prettier never breaks a list of one name (`import { X } from '...'` stays one line, however long).
+        if (d.namespace || !wrap || names.length < 2 || one.length <= this.style.width) return one;
         return `import ${this.listOnLines(names, wrap.indent, wrap.trailingComma)} from ${q}${d.module}${q}${semi}`;
       };
       const run = anchor ? sortedRun(this.sf, this.imports, anchor) : undefined;
@@ -605,8 +606,6 @@ export class ImportPlanner {
     return out;
   }
 }
-
-/** Prettier's default print width: a new import list longer than this is wrapped where the file wraps one. */
 
 /** How the file writes a named import list over several lines (one name per line): the names' indent and a trailing comma. */
 function wrappedImport(sf: ts.SourceFile, imports: ImportInfo[]): { indent: string; trailingComma: boolean } | undefined {

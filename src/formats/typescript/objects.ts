@@ -27,10 +27,14 @@ function settingValue(s: Setting): Code {
   return s.value;
 }
 
+/** A property `key: value` on a line of its own, followed there by its comma. */
 function entryText(ctx: EditCtx, key: string, value: Code, indent: string): string {
   const k = `${propKey(key, ctx.style)}: `;
-  return k + render(value, ctx.style, indent, k.length);
+  return k + render(value, ctx.style, indent, k.length, 1);
 }
+
+/** The closing punctuation right after `pos` (`,`, `)`, `});`), which stays on the line of what ends there. */
+const tailColumns = (text: string, pos: number) => /^[,;)\]}]*/.exec(text.slice(pos))![0].length;
 
 /** Replace a property's value, laid out for the line the property starts on (a shorthand `{ key }` becomes `key: value`). */
 function replaceValue(ctx: EditCtx, prop: ts.PropertyAssignment | ts.ShorthandPropertyAssignment, value: Code): void {
@@ -41,7 +45,8 @@ function replaceValue(ctx: EditCtx, prop: ts.PropertyAssignment | ts.ShorthandPr
     return;
   }
   const prefix = prop.initializer.getStart(ctx.sf) - lineStartOf(ctx.text, prop.getStart(ctx.sf)) - indent.length;
-  ctx.edits.push({ start: prop.initializer.getStart(ctx.sf), end: prop.initializer.end, text: render(value, ctx.style, indent, prefix) });
+  const text = render(value, ctx.style, indent, prefix, tailColumns(ctx.text, prop.initializer.end));
+  ctx.edits.push({ start: prop.initializer.getStart(ctx.sf), end: prop.initializer.end, text });
 }
 
 /** The offset just after the comma that follows `node`, if one does (skipping white space and comments). */
@@ -61,7 +66,7 @@ export function insertProps(ctx: EditCtx, o: ts.ObjectLiteralExpression, entries
   if (props.length === 0) {
     const indent = lineIndentOf(text, o.getStart(sf));
     const prefix = o.getStart(sf) - lineStartOf(text, o.getStart(sf)) - indent.length;
-    ctx.edits.push({ start: o.getStart(sf), end: o.end, text: render(obj(entries), style, indent, prefix) });
+    ctx.edits.push({ start: o.getStart(sf), end: o.end, text: render(obj(entries), style, indent, prefix, tailColumns(text, o.end)) });
     return;
   }
   const last = props[props.length - 1];

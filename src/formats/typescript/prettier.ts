@@ -1,7 +1,7 @@
 /**
  * The Prettier settings a fix's import lines follow (laazyj/composureCDK runs `prettier --check` with
  * printWidth 100): the nearest `.prettierrc` (JSON or YAML), `.prettierrc.json` or package.json's
- * `prettier` key, read for `printWidth` (Prettier's default, 80, when the file does not set it) and
+ * `prettier` key, read for `printWidth` (Prettier's default, 80, when the file does not set it), `tabWidth` and
  * `trailingComma` (`none` or not; and, for a call's arguments, `all` or not). A shared configuration's
  * name (`"prettier": "@company/prettier-config"`) is not followed: Prettier's defaults stand in for it
  * (printWidth 80, what such configurations mostly keep). Undefined when the project shows no Prettier
@@ -12,6 +12,8 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 
 export interface PrettierWidth {
   printWidth: number;
+  /** The columns Prettier counts a tab as (`tabWidth`, 2 by default). */
+  tabWidth: number;
   trailingComma: boolean;
   /**
    * Whether a multi-line call's last argument takes a comma, when the setting says (`all`: yes; `es5`,
@@ -40,6 +42,7 @@ function widthOf(settings: Record<string, unknown>): PrettierWidth {
   const tc = settings.trailingComma;
   return {
     printWidth: typeof w === 'number' && w > 0 ? w : 80,
+    tabWidth: typeof settings.tabWidth === 'number' && settings.tabWidth > 0 ? settings.tabWidth : 2,
     trailingComma: tc !== 'none',
     ...(tc === 'all' || tc === 'es5' || tc === 'none' ? { trailingCommaArgs: tc === 'all' } : {}),
   };

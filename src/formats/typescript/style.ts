@@ -22,6 +22,13 @@ export interface TsStyle {
   trailingCommaArgs: boolean;
   /** The line width new code fits in before it breaks: Prettier's printWidth, when the project sets one, else 80. */
   width: number;
+  /** The columns a tab takes in that width: Prettier's tabWidth, in a Prettier project; else a tab counts as one. */
+  tabWidth?: number;
+  /**
+   * A Prettier project: a call's object argument hugs its parentheses only when it is the last argument (Prettier
+   * breaks `new aws.kms.Key(name, {...}, { parent: this })` one argument a line; Pulumi's own code hugs the middle one).
+   */
+  prettier?: boolean;
 }
 
 function bump<T>(m: Map<T, number>, k: T): void {

@@ -87,8 +87,9 @@ export class S extends TerraformStack {
       'fix',
     );
     const out = r.outcomes[0].newText ?? '';
-    // Written as the table's is: `provider,` in the key, the alias and the three lookups.
-    expect(out.match(/^\s+provider,$/gm)?.length).toBe(5);
+    // Written as the table's is: `provider,` in the key, the alias and the three lookups (`{ provider },` on a line of its
+    // own where the lookup's head line is past the width).
+    expect(out.match(/^\s+(provider|\{ provider \}),$/gm)?.length).toBe(5);
     expect(out).not.toContain('provider: provider');
   });
 });
