@@ -52,3 +52,28 @@ it("a root module's choice whose condition its default decides is read at the br
   const reusable = [`variable "create_key" {\n  type = bool\n}\n`, table('t', 'var.create_key ? aws_kms_key.k[0].arn : null')].join('\n');
   expect((await processMemory([{ path: 'main.tf', text: reusable }], 'scan')).outcomes[0].tables[0].status).toBe('unknown');
 });
+
+it('a key indexed by anything but a number (count.index, each.key, a string, a splat) is read as one indexed by a number (itgix/tf-module-dynamodb)', async () => {
+  const provider = 'provider "aws" {\n  region = "eu-west-1"\n}\n';
+  const scan = async (def: string, key: string, head = '') => {
+    const text = [provider, `variable "use" {\n  default = ${def}\n}\n`, table('t', key, head)].join('\n');
+    const t = (await processMemory([{ path: 'main.tf', text }], 'scan')).outcomes[0].tables[0];
+    return t.status;
+  };
+  for (const [key, head] of [
+    ['aws_kms_key.k[count.index].arn', '  count = 2\n'],
+    ['aws_kms_key.m[each.key].arn', '  for_each = toset(["a", "b"])\n'],
+    ['aws_kms_key.m["a"].arn', ''],
+    ['aws_kms_key.m["a]"].arn', ''],
+  ]) {
+    // Was customer-managed whatever the condition (the expression did not read): the AWS managed key by default.
+    expect(await scan('false', `var.use ? ${key} : null`, head), key).toBe('aws-managed');
+    expect(await scan('true', `var.use ? ${key} : null`, head), key).toBe('customer-managed');
+  }
+  // The condition read per instance (each.value): unknown.
+  const each = table('t', 'each.value.own_key ? aws_kms_key.m[each.key].arn : null', '  for_each = var.tables\n');
+  const text = ['variable "tables" {\n  type = map(any)\n}\n', each].join('\n');
+  const t = (await processMemory([{ path: 'main.tf', text }], 'scan')).outcomes[0].tables[0];
+  expect(t.status).toBe('unknown');
+  expect(t.message).toContain('the AWS managed key when each.value.own_key is false, which the code alone does not tell');
+});
