@@ -255,6 +255,13 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         'the module call has replica_regions: give every replica region a KMS key and set kms_key_arn in each replica_regions entry by hand'
       );
     case 'replication-regions':
+      if (o.empty)
+        return (
+          'CDK refuses TableEncryption.CUSTOMER_MANAGED beside any replicationRegions, [] too ("not supported by DynamoDB ' +
+          'Global Tables"), and replicationRegions: [] also gives the table a NEW_AND_OLD_IMAGES stream and on-demand billing ' +
+          'by default: remove it (keeping stream: StreamViewType.NEW_AND_OLD_IMAGES and the billing mode if they are used), ' +
+          'then run kmsfix again'
+        );
       return o.maybe
         ? `${o.maybe}, and CDK does not support TableEncryption.CUSTOMER_MANAGED with replicationRegions: if the props it is given never ` +
             'hold them, give the table a customer-managed key here by hand (encryption: TableEncryption.CUSTOMER_MANAGED and an encryptionKey); ' +

@@ -136,7 +136,7 @@ export type Obstacle =
    * CDK Table: replicationRegions (CDK refuses a customer-managed key with them). `maybe`: they are
    * not written, and may come from what the props spread (`replicationRegions may come from the spread ...props`).
    */
-  | { kind: 'replication-regions'; maybe?: string }
+  | { kind: 'replication-regions'; maybe?: string; empty?: boolean }
   /** CDK TableV2: replicas, whose Regions need key ARNs the file does not give (`maybe`: as for replication-regions). */
   | { kind: 'table-v2-replicas'; maybe?: string }
   /**

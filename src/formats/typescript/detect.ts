@@ -522,8 +522,11 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
         key: settingOf(sf, props, 'encryptionKey', (e) => unsetKey(sf, e) ?? { state: 'reference', source: snippet(sf, e) }),
         enabled: settingOf(sf, props, 'serverSideEncryption', switchOf(sf)),
       };
+      // CDK refuses CUSTOMER_MANAGED beside any replicationRegions, `[]` too (a truthy array).
       if (!noneOrEmpty(sf, props, 'replicationRegions'))
         facts.obstacles.push({ kind: 'replication-regions', ...maybeFrom(sf, props, 'replicationRegions') });
+      else if (lookup(sf, props, 'replicationRegions').kind !== 'absent')
+        facts.obstacles.push({ kind: 'replication-regions', empty: true });
       break;
     case 'TableV2':
       facts.settings = { model: 'choice', choice: choiceOf(c, props, true) };

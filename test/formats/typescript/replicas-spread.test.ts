@@ -32,3 +32,21 @@ it('replicas that may come from a spread are said so; replicas written keep the 
   );
   expect(by.Written.blocker).toMatch(/^a KMS key serves one Region and this file gives no key ARN for the replica Regions/);
 });
+
+it('a Table with replicationRegions: [] is not fixed: CDK refuses CUSTOMER_MANAGED beside any (thomasstep/site-analytics); a TableV2 with replicas: [] is', async () => {
+  const text = `import { Construct } from 'constructs';
+import { AttributeType, Table, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+
+export class Tables extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new Table(this, 'Primary', { partitionKey: { name: 'pk', type: AttributeType.STRING }, replicationRegions: [] });
+    new TableV2(this, 'Second', { partitionKey: { name: 'pk', type: AttributeType.STRING }, replicas: [] });
+  }
+}
+`;
+  const by = Object.fromEntries((await processMemory([{ path: 'tables.ts', text }], 'scan')).outcomes[0].tables.map((t) => [t.address, t]));
+  expect(by.Primary.fixable).toBe(false);
+  expect(by.Primary.blocker).toMatch(/^CDK refuses TableEncryption\.CUSTOMER_MANAGED beside any replicationRegions, \[\] too .*remove it/);
+  expect(by.Second.fixable).toBe(true);
+});
