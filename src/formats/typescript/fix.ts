@@ -854,7 +854,8 @@ class FilePlanner {
 
 /**
  * How new imports are written for the file of this table: AWS CDK v1 modules for a v1 table, CDK
- * Terrain's for a table imported from `@cdktn/provider-aws`, and
+ * Terrain's for a table imported from `@cdktn/provider-aws`, the provider's files (`/index.js`) where the
+ * table's class is imported so, and
  * `import x = require('m')` when the table's class is imported so.
  */
 function writingOf(t: TsTable, detection: TsDetection): ImportWriting {
@@ -862,9 +863,18 @@ function writingOf(t: TsTable, detection: TsDetection): ImportWriting {
   while (ts.isPropertyAccessExpression(root)) root = root.expression;
   const name = ts.isIdentifier(root) ? root.text : undefined;
   const info = detection.imports.find((i) => i.namespace === name || i.named.some((n) => n.local === name));
+  const spell =
+    t.generation === 'cdk-v1' ? cdkV1Module : info && isCdktn(info.module) ? cdktnModule : info ? cdkSpelling(info.module) : undefined;
+  // An ES module imports the provider's classes by file (`.../lib/dynamodb-table/index.js`: the package has no exports
+  // map, and Node resolves no folder in an import): new ones the same way.
+  const byFile = info && /^@cdk(?:tf|tn)\/provider-aws\/lib\/[^/]+\/index\.js$/.test(info.module);
   return {
-    spell:
-      t.generation === 'cdk-v1' ? cdkV1Module : info && isCdktn(info.module) ? cdktnModule : info ? cdkSpelling(info.module) : undefined,
+    spell: byFile
+      ? (m) => {
+          const s = spell ? spell(m) : m;
+          return /^@cdk(?:tf|tn)\/provider-aws\/lib\/[^/]+$/.test(s) ? `${s}/index.js` : s;
+        }
+      : spell,
     requireStyle: !!info && ts.isImportEqualsDeclaration(info.decl),
   };
 }
