@@ -165,16 +165,20 @@ export function render(c: Code, style: TsStyle, indent: string, prefix = 0, suff
 
 /**
  * A function declaration that returns `value`, with an optional doc comment, at the file's top
- * level: `function name(params) {` on one line when it fits, one parameter per line otherwise.
+ * level: `function name(params): Type {` on one line when it fits, one parameter per line otherwise
+ * (its return type written, as `@typescript-eslint/explicit-function-return-type` asks).
  */
-export function renderFunction(spec: { comment?: string; name: string; params: string[]; value: Code }, style: TsStyle): string {
+export function renderFunction(
+  spec: { comment?: string; name: string; params: string[]; returns: string; value: Code },
+  style: TsStyle,
+): string {
   const tc = style.trailingCommaArgs ? ',' : '';
   const semi = style.semi ? ';' : '';
-  const oneLine = `function ${spec.name}(${spec.params.join(', ')}) {`;
+  const oneLine = `function ${spec.name}(${spec.params.join(', ')}): ${spec.returns} {`;
   const head =
     oneLine.length <= style.width
       ? oneLine
-      : `function ${spec.name}(${style.eol}${spec.params.map((p) => style.indent + p).join(',' + style.eol)}${tc}${style.eol}) {`;
+      : `function ${spec.name}(${style.eol}${spec.params.map((p) => style.indent + p).join(',' + style.eol)}${tc}${style.eol}): ${spec.returns} {`;
   const ret = `${style.indent}return `;
   const lines = [
     ...(spec.comment ? docComment(spec.comment) : []),

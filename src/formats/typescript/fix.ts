@@ -30,6 +30,7 @@ import { prettierWidth, type PrettierWidth } from './prettier.js';
 import {
   CDK,
   CDK_DYNAMODB,
+  CDK_IAM,
   CDKTF_CORE,
   CDKTF_LOOKUP,
   POLICY_HELPER,
@@ -778,12 +779,18 @@ class FilePlanner {
     const region: RegionAttribute = framework === 'pulumi' && (this.project.pulumiAwsMajor ?? 0) >= 7 ? 'region' : 'name';
     const built =
       framework === 'cdk'
-        ? { params: [], value: cdkPolicyDocument(this.ref, this.mode) }
+        ? this.cdkPolicyHelper()
         : framework === 'cdktf'
           ? cdktfPolicyHelper(this.refType, this.mode, region, layoutOf(first))
           : pulumiPolicyHelper(this.ref, this.refType, this.mode, region);
     this.moduleDecls.push(renderFunction({ comment: policyComment(this.mode), name, ...built }, this.style));
     return name;
+  }
+
+  /** The CDK helper's body and return type (its PolicyDocument referred to as a value first: a type-only import would not do). */
+  private cdkPolicyHelper(): { params: string[]; returns: string; value: Code } {
+    const value = cdkPolicyDocument(this.ref, this.mode);
+    return { params: [], returns: this.refType(CDK_IAM, ['PolicyDocument']), value };
   }
 
   /** A module-level constant of the file that holds this ARN. */

@@ -213,9 +213,13 @@ export function cdktfPolicyHelper(
   mode: KeyPolicyMode,
   region: RegionAttribute,
   layout: CdktfLayout,
-): { params: string[]; value: Code } {
+): { params: string[]; returns: string; value: Code } {
   const params = helperParams(mode).map((p) => `${LOOKUP_PARAMS[p]}: ${refType(cdktfLookupModule(p, layout), [CDKTF_LOOKUP[p].cls])}`);
-  return { params, value: call('JSON.stringify', toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), '')))) };
+  return {
+    params,
+    returns: 'string',
+    value: call('JSON.stringify', toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), '')))),
+  };
 }
 
 /** The Pulumi helper: `function dynamoDbKeyPolicy(callerIdentity: pulumi.Output<aws.GetCallerIdentityResult>, ...)`. */
@@ -224,12 +228,13 @@ export function pulumiPolicyHelper(
   refType: Ref,
   mode: KeyPolicyMode,
   region: RegionAttribute,
-): { params: string[]; value: Code } {
+): { params: string[]; returns: string; value: Code } {
   const output = refType(PULUMI, ['Output']);
   const params = helperParams(mode).map((p) => `${LOOKUP_PARAMS[p]}: ${output}<${refType(PULUMI_AWS, [PULUMI_LOOKUP[p].result])}>`);
   const interpolate = ref(PULUMI, ['interpolate']);
   return {
     params,
+    returns: `${output}<string>`,
     value: call(ref(PULUMI, ['jsonStringify']), toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), interpolate)))),
   };
 }

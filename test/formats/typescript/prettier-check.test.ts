@@ -112,3 +112,13 @@ describe('prettier --check on the fixed file of a Prettier project', () => {
         if (!(await prettier.check(output, options))) expect(output).toBe(await prettier.format(output, options));
       });
 });
+
+it("the key-policy helper declares its return type (@typescript-eslint/explicit-function-return-type): CDK's PolicyDocument, CDKTF's string, Pulumi's Output<string>", async () => {
+  const heads = await Promise.all(
+    [CDK, CDKTF, PULUMI].map(
+      async (source) =>
+        /^function dynamoDbKeyPolicy\([^)]*\): ([^{]+) \{$/m.exec((await fixedInPrettierProject(source, CONFIGS.defaults)).output)?.[1],
+    ),
+  );
+  expect(heads).toEqual(['iam.PolicyDocument', 'string', 'pulumi.Output<string>']);
+});
