@@ -710,7 +710,11 @@ class FilePlanner {
       const base = varBase(sf, first);
       expr = this.names.variable(this.bindingNames(r.bindAt, returned ? r.returnEnd! - r.bindAt + 1 : 0, [base, base + 'Table']), st);
       if (returned) this.after.push({ start: r.bindAt, end: r.returnEnd!, text: `const ${expr} =`, tables: addresses(g.tables) });
-      else this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = `, tables: addresses(g.tables) });
+      else {
+        this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = `, tables: addresses(g.tables) });
+        const unused = noNewDirective(this.text, st.getStart(sf));
+        if (unused) this.after.push({ ...unused, tables: addresses(g.tables) });
+      }
     }
     const tableName = aliasNameOf(first, expr, sf, this.ref);
     const template = this.options.key?.alias;
@@ -857,6 +861,28 @@ class FilePlanner {
       }
     }
   }
+}
+
+/**
+ * The `// eslint-disable-next-line no-new` just above a table statement `new Table(...)` (as eslint-config-standard
+ * and airbnb's `no-new` make CDK code write it), which binding the statement to a `const` leaves unused: ESLint 9
+ * reports an unused directive (and `--max-warnings 0` fails). The edit removing it: the comment (and its line break),
+ * or `no-new` alone from a list of rules; undefined when there is none.
+ */
+function noNewDirective(text: string, statementStart: number): { start: number; end: number; text: string } | undefined {
+  const ls = lineStartOf(text, statementStart);
+  if (ls === 0 || text.slice(ls, statementStart).trim() !== '') return undefined;
+  const prev = lineStartOf(text, ls - 1);
+  const line = text.slice(prev, ls).replace(/\r?\n$/, '');
+  const m = /^([ \t]*)(\/\/|\/\*)\s*eslint-disable-next-line\s+(.*?)\s*(--[^*]*)?(\*\/)?\s*$/.exec(line);
+  if (!m || (m[2] === '/*') !== (m[5] !== undefined) || !m[1]) return undefined;
+  const rules = m[3].split(/\s*,\s*/);
+  if (!rules.includes('no-new')) return undefined;
+  const commentStart = prev + m[1].length;
+  // The comment's line, up to the statement (its indent stays, as the line's own).
+  if (rules.length === 1) return { start: commentStart, end: statementStart, text: '' };
+  const listStart = prev + line.indexOf(m[3], m[1].length + m[2].length);
+  return { start: listStart, end: listStart + m[3].length, text: rules.filter((r) => r !== 'no-new').join(', ') };
 }
 
 /**
