@@ -166,6 +166,13 @@ export function commitMessage(
             "kms:ReEncrypt* and kms:GenerateDataKey* on the key, which AwsSolutions-IAM5 reports as an error: cdk synth fails until it is suppressed (appliesTo 'Action::kms:ReEncrypt*' and 'Action::kms:GenerateDataKey*').",
         ]
       : []),
+    ...(fixed.some(({ t }) => t.format === 'cdk' || t.format === 'cdktf' || t.format === 'pulumi')
+      ? [
+          'Snapshot tests: a Jest or Vitest snapshot of the synthesized stack or program (toMatchSnapshot of Template.fromStack(...).toJSON(), ' +
+            'Testing.synth(...), SynthUtils) records these tables without their keys, and a CI run (--ci) fails on it instead of writing it: ' +
+            "update the snapshots (jest -u, vitest -u, npx projen test) in this change, and check that only the keys, their aliases and the tables' encryption changed.",
+        ]
+      : []),
     ...cautions(fixed.map(({ t }) => t)),
   ];
   for (const n of notes) out.push(wrap(n, '  ', '* '));

@@ -140,6 +140,9 @@ describe('--patch-dir mails for git am', () => {
     expect(m).toContain(
       "now also grants kms:ReEncrypt* and kms:GenerateDataKey* on the key, which AwsSolutions-IAM5 reports as an error: cdk synth fails until it is suppressed (appliesTo 'Action::kms:ReEncrypt*' and 'Action::kms:GenerateDataKey*')",
     );
+    // A Jest or Vitest snapshot of the stack fails a CI run until it is updated (an adversarial pass on the repositories' CI).
+    expect(m).toContain('Snapshot tests: a Jest or Vitest snapshot of the synthesized stack or program');
+    expect(m).toContain('update the snapshots (jest -u, vitest -u, npx projen test) in this change');
   });
 
   it('an AWS CDK v1 table: the new @aws-cdk/aws-kms import is to be declared in package.json', async () => {
