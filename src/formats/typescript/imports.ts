@@ -639,10 +639,12 @@ function sortedRun(
   const at = imports.findIndex((i) => i.decl === anchor);
   if (at === -1) return undefined;
   const inRun = (i: ImportInfo) => !i.module.startsWith('.') && !isBuiltin(i.module);
+  // A blank line ends a group (eslint import/order's `newlines-between`): each group is sorted on its own.
+  const together = (a: ImportInfo, b: ImportInfo) => !/\n[ \t]*\r?\n/.test(sf.text.slice(a.decl.end, b.decl.getStart(sf)));
   let from = at;
-  while (from > 0 && inRun(imports[from - 1])) from--;
+  while (from > 0 && inRun(imports[from - 1]) && together(imports[from - 1], imports[from])) from--;
   let to = at;
-  while (to + 1 < imports.length && inRun(imports[to + 1])) to++;
+  while (to + 1 < imports.length && inRun(imports[to + 1]) && together(imports[to], imports[to + 1])) to++;
   const run = imports.slice(from, to + 1);
   if (run.length < 2 || !inRun(imports[at])) return undefined;
   if (run.slice(1).some((i) => (ts.getLeadingCommentRanges(sf.text, i.decl.pos) ?? []).length > 0)) return undefined;
