@@ -7,7 +7,7 @@
  * cloudformation/flow-under-indented fixes such a template.
  */
 import { describe, expect, it } from 'vitest';
-import { joinUnderIndented } from '../../../src/formats/yaml/underIndented.js';
+import { joinEachLexed, joinUnderIndented } from '../../../src/formats/yaml/underIndented.js';
 import { child, parseYamlReference, type CNode } from '../../../src/formats/yaml/tree.js';
 import { processMemory } from '../../../src/engine/memory.js';
 
@@ -86,5 +86,35 @@ describe('quoted scalars continued no deeper than their key', () => {
 
   it('leaves quoted scalars continued deeper alone', () => {
     expect(joinUnderIndented(template("      A: 'x\n        y'"))).toBeUndefined();
+  });
+});
+
+describe('joined from one lex a pass, not one lex a value (2,000 values took 28 s)', () => {
+  /** A template with `n` quoted scalars and flow collections over lines, indented like their keys, and a block scalar holding quotes. */
+  const many = (n: number) =>
+    [
+      'Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: []\nMetadata:',
+      ...Array.from({ length: n }, (_, i) =>
+        i % 3 === 0
+          ? `  q${i}: !Sub "Credentials ${i}\n  (\${AWS::Region})"`
+          : i % 3 === 1
+            ? `  f${i}: {\n  'a': !Ref X${i},\n  }`
+            : `  b${i}: |\n    "not a value\n    of its own"`,
+      ),
+      '',
+    ].join('\n');
+
+  it('the same text and values as one lex a value', () => {
+    for (const n of [1, 2, 3, 7, 30]) {
+      const text = many(n);
+      const batched = joinUnderIndented(text);
+      expect(batched, String(n)).toEqual(joinEachLexed(text));
+    }
+    expect(joinUnderIndented(many(30))!.values.get(many(30).indexOf('"Credentials 27'))).toBe('Credentials 27 (${AWS::Region})');
+  });
+
+  it('two values on one line of the joined text, and CRLF: as one lex a value', () => {
+    const text = 'Metadata:\n  a: ["x",\n  "y"]\n  b: "p\n  q"\r\n  c: {k: "v\r\n  w"}\n';
+    expect(joinUnderIndented(text)).toEqual(joinEachLexed(text));
   });
 });
