@@ -204,11 +204,33 @@ export function deepestNesting(text: string): { offset: number; depth: number } 
   return indent.depth > best.depth ? indent : best;
 }
 
-/** A pattern where `*` matches any characters (dots included) and `?` one, as a RegExp of the whole string. */
-export function globRegExp(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
+/**
+ * A pattern where `*` matches any characters (dots included) and `?` one, matched against a whole string.
+ * Not a RegExp: `^A.*A.*A.*...B$` backtracks exponentially in the number of stars on a string that does not
+ * match (a `skip_table` of a committed .kmsfix.yml made a scan spin for minutes); this matches in
+ * O(pattern x string), going back only to the last star.
+ */
+export function globMatcher(pattern: string): { test(value: string): boolean } {
+  return { test: (value) => globMatches(pattern, value) };
+}
+
+function globMatches(p: string, s: string): boolean {
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let from = 0;
+  while (j < s.length) {
+    if (i < p.length && (p[i] === '?' || (p[i] !== '*' && p[i] === s[j]))) {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === '*') {
+      star = i++;
+      from = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++from;
+    } else return false;
+  }
+  while (p[i] === '*') i++;
+  return i === p.length;
 }

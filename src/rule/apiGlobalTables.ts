@@ -5,7 +5,7 @@
  *
  * By version: a pattern counts when it holds `word` (so `dynamodb:*` and `*`, which grant everything, do not).
  */
-import { globRegExp } from '../core/text.js';
+import { globMatcher } from '../core/text.js';
 
 export const SIGNS = [
   { version: '2017.11.29', word: 'global', actions: ['dynamodb:createglobaltable', 'dynamodb:updateglobaltable'] },
@@ -18,6 +18,6 @@ export type Sign = (typeof SIGNS)[number];
 export function matches(action: string, sign: Sign): boolean {
   const a = action.trim().toLowerCase();
   if (!a.includes(sign.word)) return false;
-  const re = globRegExp(a);
+  const re = globMatcher(a);
   return sign.actions.some((x) => re.test(x));
 }

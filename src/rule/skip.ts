@@ -4,9 +4,9 @@
  * table is the useful one). `*` matches any characters (dots included), `?` one; the whole address
  * must match: `OrdersTable`, `aws_dynamodb_table.legacy_*`, `module.cache.*`.
  */
-import { globRegExp } from '../core/text.js';
+import { globMatcher } from '../core/text.js';
 
 /** The first pattern that matches the table's address, if any. */
 export function skippedBy(address: string, patterns: readonly string[] | undefined): string | undefined {
-  return patterns?.find((p) => globRegExp(p).test(address));
+  return patterns?.find((p) => globMatcher(p).test(address));
 }

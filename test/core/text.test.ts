@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectIndentUnit } from '../../src/core/text.js';
+import { detectIndentUnit, globMatcher } from '../../src/core/text.js';
 
 const SEED = Number(process.env.KMSFIX_PROPERTY_SEED ?? 20261123);
 
@@ -66,5 +66,34 @@ describe('detectIndentUnit', () => {
       }),
       { seed: SEED, numRuns: 3000 },
     );
+  });
+});
+
+describe('globMatcher: * any characters, ? one, the whole string', () => {
+  it('matches as the RegExp it replaced did', () => {
+    const cases: [string, string, boolean][] = [
+      ['Orders*', 'OrdersTable', true],
+      ['*Table', 'OrdersTable', true],
+      ['*', '', true],
+      ['', '', true],
+      ['', 'x', false],
+      ['a?c', 'abc', true],
+      ['a?c', 'ac', false],
+      ['module.*.aws_dynamodb_table.*', 'module.app.aws_dynamodb_table.orders', true],
+      ['*.orders', 'module.app.aws_dynamodb_table.orders', true],
+      ['dynamodb:*globaltable', 'dynamodb:createglobaltable', true],
+      ['dynamodb:*globaltable', 'dynamodb:createglobaltablex', false],
+      ['a*b*c', 'aXbYc', true],
+      ['a*b*c', 'aXcYb', false],
+      ['**x', 'yyx', true],
+      ['a.b', 'aXb', false],
+    ];
+    for (const [p, s, want] of cases) expect(globMatcher(p).test(s), `${p} ${s}`).toBe(want);
+  });
+
+  it('does not backtrack exponentially: ten stars against a 60-character id that does not match', () => {
+    // The RegExp took minutes here (a skip_table of a committed .kmsfix.yml); this is a handful of steps a character.
+    expect(globMatcher('A*A*A*A*A*A*A*A*A*A*B').test('A'.repeat(60))).toBe(false);
+    expect(globMatcher('A*A*A*A*A*A*A*A*A*A*B').test(`${'A'.repeat(60)}B`)).toBe(true);
   });
 });

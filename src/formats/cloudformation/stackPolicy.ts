@@ -7,7 +7,7 @@
  * statement, to be narrowed (a table protected against replacement and deletion needs only
  * `Update:Replace` and `Update:Delete`) before the fix is deployed.
  */
-import { globRegExp } from '../../core/text.js';
+import { globMatcher } from '../../core/text.js';
 import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
 import type { CfnTemplate } from './detect.js';
 
@@ -20,7 +20,7 @@ function strings(n: CNode | null | undefined): string[] {
 }
 
 /** Does a stack policy pattern (`*` and `?` wildcards) match the value? */
-const matches = (pattern: string, value: string) => globRegExp(pattern).test(value);
+const matches = (pattern: string, value: string) => globMatcher(pattern).test(value);
 
 /**
  * What of the service's stack policy denies an update of the table in place, if anything: a `Deny`
