@@ -58,6 +58,10 @@ function firstInvalidUtf8(buf: Buffer): number {
     const n = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
     if (n === 0 || i + n > buf.length) return i;
     for (let k = 1; k < n; k++) if ((buf[i + k] & 0xc0) !== 0x80) return i;
+    // The second byte's range after E0, ED, F0 and F4 (Unicode's well-formed table): no overlong form, no
+    // encoded surrogate (ED A0..BF, CESU-8), nothing past U+10FFFF.
+    const c = buf[i + 1];
+    if ((b === 0xe0 && c < 0xa0) || (b === 0xed && c >= 0xa0) || (b === 0xf0 && c < 0x90) || (b === 0xf4 && c >= 0x90)) return i;
     i += n;
   }
   return i;

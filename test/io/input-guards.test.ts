@@ -129,4 +129,18 @@ describe('encodings and binary bytes in a folder scan', () => {
     expect(bad.stderr).toContain('video.ts:1:3: binary file (NUL byte): not a text template');
     expect(bad.stderr).toContain('t.yaml');
   });
+
+  it('invalid UTF-8 is located at its first byte: an encoded surrogate (CESU-8) and an overlong form too, not "byte 0xundefined" past the end', async () => {
+    const d = tmp();
+    const head = Buffer.from('Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: ');
+    const tail = Buffer.from('\n      KeySchema: []\n');
+    writeFileSync(path.join(d, 'latin1.yaml'), Buffer.concat([head, Buffer.from([0xe9]), tail]));
+    writeFileSync(path.join(d, 'surrogate.yaml'), Buffer.concat([head, Buffer.from([0xed, 0xa0, 0x80]), tail]));
+    writeFileSync(path.join(d, 'overlong.yaml'), Buffer.concat([head, Buffer.from([0xe0, 0x80, 0x80]), tail]));
+    const r = await runCli(['scan', '.'], d);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('latin1.yaml:5:18: not valid UTF-8 (byte 0xe9 at offset 80)');
+    expect(r.stderr).toContain('surrogate.yaml:5:18: not valid UTF-8 (byte 0xed at offset 80)');
+    expect(r.stderr).toContain('overlong.yaml:5:18: not valid UTF-8 (byte 0xe0 at offset 80)');
+  });
 });
