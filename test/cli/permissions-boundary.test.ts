@@ -131,6 +131,23 @@ describe('permissions boundaries beside a table', () => {
       }),
     );
     expect(plain.OrdersTable.cautions).toBeUndefined();
+    // An include commented out (epicchainlabs' serverless.yml), or a boundary commented out: not configuration.
+    const commented = await tables(
+      project({
+        'serverless.yml': sls.replace('  - ${file(resources/tables.yml)}', ' #- ${file(resources/tables.yml)}'),
+        'resources/tables.yml': `Resources:\n${TABLE_YAML}`,
+      }),
+    );
+    expect(commented.OrdersTable.cautions).toBeUndefined();
+    const unbound = await tables(
+      project({
+        'serverless.yml': sls
+          .replace('      permissionsBoundary:', '      # permissionsBoundary:')
+          .replace('  - serverless-dynamodb-local\n', ''),
+        'resources/tables.yml': `Resources:\n${TABLE_YAML}`,
+      }),
+    );
+    expect(unbound.OrdersTable.cautions).toBeUndefined();
   });
 
   it("Terraform: a role's permissions_boundary and a module input named for one, in the module's other files", async () => {

@@ -172,6 +172,16 @@ function ofIncludes(detection: CfnDetection, file: SourceFile, context: DiskCont
   });
 }
 
+/**
+ * A service file's text with its comments blanked (same length): YAML's `#` at a line's start or after white
+ * space, TypeScript's `//` after white space and `/* ... *\/`. Quotes are not followed: this is for the text
+ * searches above, which a `#` inside a quoted value can only make miss.
+ */
+function withoutComments(text: string, yaml: boolean): string {
+  const blank = (m: string) => m.replace(/[^\n]/g, ' ');
+  return yaml ? text.replace(/(^|[ \t])#[^\n]*/gm, blank) : text.replace(/\/\*[\s\S]*?\*\/|(^|[ \t])\/\/[^\n]*/gm, blank);
+}
+
 /** The includes of the file by the nearest service files above it (each name's nearest that includes it). */
 async function includesOf(file: SourceFile, context: DiskContext): Promise<Includes> {
   const out: Includes = { keys: new Map() };
@@ -180,16 +190,18 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
     let found = read.get(service);
     if (found) return found;
     read.set(service, (found = { keys: new Map() }));
-    for (const m of service.text.matchAll(INCLUDE)) {
+    // What the service's comments say (`#- ${file(resources/tables.yml)}`, a boundary commented out) is not configuration.
+    const text = withoutComments(service.text, /\.ya?ml$/.test(service.path));
+    for (const m of text.matchAll(INCLUDE)) {
       const target = path.resolve(path.dirname(service.absPath), m[1].replace(/^['"]|['"]$/g, ''));
       if (target !== file.absPath) continue;
       if (m[2] === undefined) found.whole ??= service.path;
       else found.keys.set(m[2], `${service.path}: ${m[0]}`);
     }
-    const bound = /\b(rolePermissionsBoundary|permissionsBoundary)['"]?\s*:/.exec(service.text);
+    const bound = /\b(rolePermissionsBoundary|permissionsBoundary)['"]?\s*:/.exec(text);
     if (bound)
       found.boundary = `${service.path}: ${bound[1] === 'rolePermissionsBoundary' ? 'provider.rolePermissionsBoundary' : 'provider.iam.role.permissionsBoundary'}`;
-    const plugin = LOCAL_PLUGIN_IN_TEXT.exec(service.text)?.[1];
+    const plugin = LOCAL_PLUGIN_IN_TEXT.exec(text)?.[1];
     if (plugin) found.localPlugin = plugin;
     if ((found.keys.size > 0 || found.whole !== undefined) && /\.ya?ml$/.test(service.path) && mayGrantGlobalTables(service.text)) {
       // Parsed only when it includes this file; one that does not parse has no grant kmsfix can read (its own scan reports the error).
@@ -197,8 +209,8 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
         found.grants = { text: service.text, root: parseYaml(service.text)[0]?.root ?? null, path: service.path };
       } catch {}
     }
-    if (service.text.includes(GLOBAL_TABLES_PLUGIN) && /\bglobalTables['"]?\s*:/.test(service.text))
-      found.globalTables = { v2: /\bglobalTables['"]?\s*:[\s\S]*?\bversion['"]?\s*:\s*['"]?v2\b/.test(service.text) };
+    if (text.includes(GLOBAL_TABLES_PLUGIN) && /\bglobalTables['"]?\s*:/.test(text))
+      found.globalTables = { v2: /\bglobalTables['"]?\s*:[\s\S]*?\bversion['"]?\s*:\s*['"]?v2\b/.test(text) };
     return found;
   };
   for (const name of SERVICE_FILES) {
