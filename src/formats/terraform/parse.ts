@@ -304,6 +304,16 @@ export async function parseHcl(text: string): Promise<HFile> {
     const p = new LineIndex(text).position(nul);
     throw new ParseError('binary file (NUL byte): not HCL', p.line, p.column);
   }
+  // A carriage return alone (old Mac OS line ends): an invalid character to Terraform ("a lone CR is not used within the language").
+  for (let cr = text.indexOf('\r'); cr !== -1; cr = text.indexOf('\r', cr + 1)) {
+    if (text[cr + 1] === '\n') continue;
+    const p = new LineIndex(text).position(cr);
+    throw new ParseError(
+      'HCL: a carriage return without a line feed, which Terraform rejects (it reads LF or CRLF line ends)',
+      p.line,
+      p.column,
+    );
+  }
   const fast = fastParserOn('hcl') ? parseHclFast(text, deep) : undefined;
   countParse('hcl', fast ? 'fast' : 'reference');
   if (fast) return fast;
