@@ -74,21 +74,39 @@ function utf16Bom(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
   return undefined;
 }
 
-function utf16Error(path: string, encoding: 'utf-16le' | 'utf-16be'): FileError {
+/**
+ * UTF-16 written without a byte order mark (Windows tools' "Unicode" output): its first 32 code units all
+ * ASCII characters, a zero byte beside each. Such a file was skipped without a word: the prefilter's
+ * substrings are not in its bytes.
+ */
+function utf16Unmarked(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  const n = Math.min(buf.length, 64) & ~1;
+  if (n < 4 || (buf[0] !== 0) === (buf[1] !== 0)) return undefined;
+  const le = buf[1] === 0;
+  for (let i = 0; i < n; i += 2) {
+    const zero = le ? buf[i + 1] : buf[i];
+    const c = le ? buf[i] : buf[i + 1];
+    if (zero !== 0 || c === 0 || c > 0x7e) return undefined;
+  }
+  return le ? 'utf-16le' : 'utf-16be';
+}
+
+function utf16Error(path: string, encoding: 'utf-16le' | 'utf-16be', marked: boolean): FileError {
   const mark = encoding === 'utf-16le' ? 'FF FE' : 'FE FF';
   return {
     file: path,
     line: 1,
     column: 1,
-    message: `UTF-16 text (byte order mark ${mark}): kmsfix reads UTF-8 only; convert the file to UTF-8`,
+    message: `UTF-16 text (${marked ? `byte order mark ${mark}` : `${encoding === 'utf-16le' ? 'little' : 'big'}-endian, no byte order mark`}): kmsfix reads UTF-8 only; convert the file to UTF-8`,
   };
 }
 
 const SCRIPT = /\.[cm]?[jt]sx?$/i;
 
 export function decodeSource(buf: Buffer, path: string, absPath: string): { file: SourceFile; bom: boolean } | { error: FileError } {
-  const utf16 = utf16Bom(buf);
-  if (utf16) return { error: utf16Error(path, utf16) };
+  const marked = utf16Bom(buf);
+  const utf16 = marked ?? utf16Unmarked(buf);
+  if (utf16) return { error: utf16Error(path, utf16, marked !== undefined) };
   // Anywhere in the file, not only near its start: a NUL byte is never part of a text template. A
   // TypeScript or JavaScript source may hold one in a string (go-to-k/cdk-real-drift: `${id}\0...`): it
   // is read when the whole file is UTF-8 (an MPEG transport stream, also `.ts`, is not).
@@ -179,7 +197,7 @@ export async function readCandidate(
   const read = readShared(absPath, path, maxBytes, shared);
   if ('error' in read) return { kind: 'error', error: read.error };
   const { buf, stamp } = read;
-  const utf16 = utf16Bom(buf);
+  const utf16 = utf16Bom(buf) ?? utf16Unmarked(buf);
   // A UTF-16 file is reported when it holds a table (its prefilter sees the decoded text), not skipped silently.
   const raw = utf16 ? new TextDecoder(utf16).decode(buf) : buf.toString('latin1');
   if (!explicit && !prefilter(raw)) return { kind: 'skip' };

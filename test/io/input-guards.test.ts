@@ -143,4 +143,17 @@ describe('encodings and binary bytes in a folder scan', () => {
     expect(r.stderr).toContain('surrogate.yaml:5:18: not valid UTF-8 (byte 0xed at offset 80)');
     expect(r.stderr).toContain('overlong.yaml:5:18: not valid UTF-8 (byte 0xe0 at offset 80)');
   });
+
+  it('UTF-16 without a byte order mark holding a table is an error, not skipped without a word; one without a table is skipped', async () => {
+    const d = tmp();
+    const template = readFileSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), 'utf8');
+    writeFileSync(path.join(d, 'le.yaml'), Buffer.from(template, 'utf16le'));
+    writeFileSync(path.join(d, 'be.yaml'), Buffer.from(template, 'utf16le').swap16());
+    writeFileSync(path.join(d, 'notes.yaml'), Buffer.from('a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\nh: 8\n', 'utf16le'));
+    const r = await runCli(['scan', '.'], d);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('le.yaml:1:1: UTF-16 text (little-endian, no byte order mark): kmsfix reads UTF-8 only');
+    expect(r.stderr).toContain('be.yaml:1:1: UTF-16 text (big-endian, no byte order mark): kmsfix reads UTF-8 only');
+    expect(r.stderr).not.toContain('notes.yaml');
+  });
 });
