@@ -241,6 +241,9 @@ export function parseYamlReference(text: string, keepDuplicates = false): Parsed
       continue;
     }
     const err = d.errors[0];
+    // `yaml` reports running out of stack (flow collections nested thousands deep) as the document's error: nested too deeply
+    // (src/engine/pipeline.ts errorOf), at the deepest point, not the parser's stack message at an unrelated column.
+    if (err && /call stack/i.test(err.message)) throw new RangeError(err.message);
     if (err) {
       const pos = err.pos[0] >= 0 ? new LineIndex(text).position(err.pos[0]) : undefined;
       throw new ParseError(`YAML: ${firstLine(err.message)}`, pos?.line, pos?.column);
