@@ -7,21 +7,23 @@
  * lines commented out).
  *
  * A stack has a Region only through an `env` its props (or its Stage's) give. So the app gives none
- * when, in the entry and every file it imports (relative imports, followed to MAX_FILES files, the
- * table's file among them): the name `env` is written nowhere (but `process.env`), no class extends a
- * class of a package other than aws-cdk-lib and constructs (a base class of an organisation's package
- * may set one), no value of such a package is given to a construct or a function (it may be a Stage
- * with a Region), nothing is `declare`d, and the props of every stack, Stage or class of the project created there can be
- * read: no props, an object literal whose spreads are a constructor's props parameter, or that
- * parameter itself (a JSON configuration, a context value or a call could hold an env). Anything
- * else, an import that does not resolve to a file of the project: not known (the table stays
+ * when, in the entry and every file it imports or re-exports (relative modules, followed to MAX_FILES files,
+ * the table's file among them): `env` is written as no property (`env: {...}`, `{ env }`, `props.env`; a
+ * variable named env, a stage name, is not one), no class extends a class of a package other than
+ * aws-cdk-lib and constructs or one a call makes (a base class of an organisation's package may set an
+ * env), no value of such a package is given to a construct or a function (it may be a Stage with a
+ * Region), nothing is `declare`d, and every stack, Stage or class of the project is created in a scope the
+ * files show (`this`, a parameter, a variable holding a `new` of the App, a Stack, a Stage or a project
+ * class) with props that can be read: none, an object literal whose spreads are a constructor's props
+ * parameter, or that parameter itself (a JSON configuration, a context value or a call could hold an env).
+ * Anything else, an import that does not resolve to a file of the project: not known (the table stays
  * fixable, as before).
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import type { Binding } from './imports.js';
 import { ts, unwrap } from './parse.js';
-import type { Src } from './stackRegion.js';
+import { initializerOf, type Src } from './stackRegion.js';
 
 /** An entry file or a file it imports, parsed, with its imports. */
 export type Program = Src & { imports: Binding[] };
@@ -49,7 +51,7 @@ export async function appGivesNoEnv(
     const file = queue.shift()!;
     const program = programOf(file);
     if (!program || !readable(program)) return false;
-    for (const module of new Set(program.imports.map((b) => b.module))) {
+    for (const module of new Set([...program.imports.map((b) => b.module), ...reExports(program.sf)])) {
       if (!module.startsWith('./') && !module.startsWith('../')) continue;
       // A JSON configuration read as props is caught where the props are given (not a literal).
       if (/\.json$/i.test(module)) continue;
@@ -78,18 +80,24 @@ function readable(p: Program): boolean {
   let ok = true;
   const visit = (n: ts.Node): void => {
     if (!ok) return;
-    if (ts.isIdentifier(n) && n.text === 'env' && !isProcessEnv(n)) ok = false;
-    else if (ts.isStringLiteral(n) && n.text === 'env') ok = false;
+    if (ts.isIdentifier(n) && n.text === 'env' && isPropertyName(n)) ok = false;
+    else if (
+      ts.isStringLiteral(n) &&
+      n.text === 'env' &&
+      (ts.isPropertyAssignment(n.parent) || n.parent.kind === ts.SyntaxKind.ElementAccessExpression)
+    )
+      ok = false;
     else if (ts.isClassDeclaration(n) || ts.isClassExpression(n)) {
       const base = n.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-      if (base && fromOtherPackage(p, base)) ok = false;
+      // A base of another package may set an env; one made by a call (a mixin) is not read.
+      if (base && (fromOtherPackage(p, base) || (!ts.isIdentifier(base) && !ts.isPropertyAccessExpression(base)))) ok = false;
     } else if (ts.isVariableStatement(n) && n.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) ok = false;
     else if (ts.isNewExpression(n) || ts.isCallExpression(n)) {
       const args = n.arguments ?? [];
       // A value of another package given to a construct or a function may be a Stage with a Region.
       if (args.some((a) => fromOtherPackage(p, unwrap(a)))) ok = false;
       else if (ts.isNewExpression(n) ? created(p, n.expression) : n.expression.kind === ts.SyntaxKind.SuperKeyword)
-        ok = args.slice(2).every((a) => plainProps(a));
+        ok = args.slice(2).every((a) => plainProps(a)) && (!ts.isNewExpression(n) || knownScope(p, args[0]));
     }
     if (ok) ts.forEachChild(n, visit);
   };
@@ -104,12 +112,49 @@ function fromOtherPackage(p: Program, e: ts.Expression): boolean {
   return !!id && !id.startsWith('.') && !CDK_PACKAGE.test(id);
 }
 
-/** `process.env` (the environment variables, not a stack's env). */
-const isProcessEnv = (n: ts.Identifier) =>
-  ts.isPropertyAccessExpression(n.parent) &&
-  n.parent.name === n &&
-  ts.isIdentifier(n.parent.expression) &&
-  n.parent.expression.text === 'process';
+/**
+ * `env` where it may be a stack's or Stage's env: a property written (`env: {...}`, `{ env }`, a class's field),
+ * read (`props.env`, not `process.env`) or destructured (`{ env } = props`). A variable named env (a stage
+ * name, `import { env } from 'node:process'`) is not.
+ */
+function isPropertyName(n: ts.Identifier): boolean {
+  const parent = n.parent;
+  if (ts.isPropertyAccessExpression(parent))
+    return parent.name === n && !(ts.isIdentifier(parent.expression) && parent.expression.text === 'process');
+  if (ts.isShorthandPropertyAssignment(parent)) return true;
+  if (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertySignature(parent)) return parent.name === n;
+  if (ts.isBindingElement(parent)) return parent.propertyName === n || (!parent.propertyName && ts.isObjectBindingPattern(parent.parent));
+  return false;
+}
+
+/** Re-exports of the file (`export * from './stack'`, `export { ApiStack } from './api-stack'`, a barrel's): followed as imports are. */
+function reExports(sf: ts.SourceFile): string[] {
+  return sf.statements.flatMap((s) =>
+    ts.isExportDeclaration(s) && s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier) ? [s.moduleSpecifier.text] : [],
+  );
+}
+
+/**
+ * The scope a stack or project class is created in, when it cannot be a Stage with a Region the files do not
+ * show: `this`, none, a parameter, or a variable of the file holding a `new` of aws-cdk-lib's App, Stack or
+ * Stage or of a project class (a Stage of another package held in a variable, or made by a call, may have one).
+ */
+function knownScope(p: Program, arg: ts.Expression | undefined): boolean {
+  if (!arg) return true;
+  const a = unwrap(arg);
+  if (a.kind === ts.SyntaxKind.ThisKeyword) return true;
+  if (!ts.isIdentifier(a)) return false;
+  const init = initializerOf(a, a.text);
+  if (!init) return isParameter(a);
+  return ts.isNewExpression(init) && (created(p, init.expression) || p.sym(init.expression) === 'aws-cdk-lib#App');
+}
+
+/** A parameter of a function around `id` bears its name. */
+function isParameter(id: ts.Identifier): boolean {
+  for (let cur: ts.Node | undefined = id.parent; cur; cur = cur.parent)
+    if (ts.isFunctionLike(cur) && cur.parameters.some((q) => ts.isIdentifier(q.name) && q.name.text === id.text)) return true;
+  return false;
+}
 
 /** A class a `new` may make a stack of: aws-cdk-lib's Stack or Stage, or a class of the project. */
 function created(p: Program, callee: ts.Expression): boolean {

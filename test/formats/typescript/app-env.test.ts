@@ -107,6 +107,19 @@ export class Grouping extends Construct {
     expect(t['microservice-table'].blocker).toContain('the CDK app (bin/app.ts and the files it imports) gives no stack an env');
   });
 
+  it('through a barrel (lib/index.ts re-exporting the stack), and with a variable named env (a stage name, node:process)', async () => {
+    const barrel = ENTRY.replace("import { ApiStack } from '../lib/api-stack';", "import { ApiStack } from '../lib';");
+    for (const index of ["export * from './api-stack';\n", "export { ApiStack } from './api-stack';\n"]) {
+      const t = await scan(project({ 'bin/app.ts': barrel, 'lib/index.ts': index }));
+      expect(t.ProductsTable.fixable, index).toBe(false);
+    }
+    const named = ENTRY.replace(
+      'const app = new cdk.App();',
+      "import { env as vars } from 'node:process';\nconst app = new cdk.App();\nconst env = app.node.tryGetContext('env') ?? vars.STAGE ?? 'dev';",
+    ).replace("new ApiStack(app, 'ApiStack', {", 'new ApiStack(app, `ApiStack-${env}`, {');
+    expect((await scan(project({ 'bin/app.ts': named }))).ProductsTable.fixable).toBe(false);
+  });
+
   it('whatever may give a Region, or an app kmsfix cannot read through: fixable, as before', async () => {
     const variants: Record<string, string>[] = [
       // The entry gives the stack a Region.
@@ -144,6 +157,24 @@ export class Grouping extends Construct {
           "import { ApiStack } from '../lib/api-stack';",
           "import { ApiStack } from '../lib/api-stack';\nimport { prodStage } from '@org/stages';",
         ).replace("new ApiStack(app, 'ApiStack', {", "new ApiStack(prodStage, 'ApiStack', {"),
+      },
+      // A Stage of another package as the scope: held in a variable, made inline or by a call; a mixin base class.
+      {
+        'bin/app.ts': ENTRY.replace(
+          "import { ApiStack } from '../lib/api-stack';",
+          "import { ApiStack } from '../lib/api-stack';\nimport { ProdStage } from '@org/stages';",
+        )
+          .replace('const app = new cdk.App();', "const app = new cdk.App();\nconst stage = new ProdStage(app, 'Prod');")
+          .replace("new ApiStack(app, 'ApiStack', {", "new ApiStack(stage, 'ApiStack', {"),
+      },
+      {
+        'bin/app.ts': ENTRY.replace(
+          "import { ApiStack } from '../lib/api-stack';",
+          "import { ApiStack } from '../lib/api-stack';\nimport { stageOf } from '@org/stages';",
+        ).replace("new ApiStack(app, 'ApiStack', {", "new ApiStack(stageOf(app), 'ApiStack', {"),
+      },
+      {
+        'lib/api-stack.ts': STACK.replace('extends cdk.Stack', 'extends withTags(cdk.Stack)') + 'declare function withTags<T>(c: T): T;\n',
       },
       // The table's file is not one the entry reaches; an import that names no file of the project.
       { 'lib/api-stack.ts': STACK.replace("import { DynamoDB } from './constructs/dynamodb';", "import { DynamoDB } from '@org/tables';") },
