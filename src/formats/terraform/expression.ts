@@ -38,13 +38,14 @@ export interface Env {
 
 type Tok = { t: 'id' | 'str' | 'num' | 'op'; v: string };
 
-// A name is a reference with its attributes, indexes and splats: `aws_kms_key.k[each.key].arn`, `aws_kms_key.k[*].arn`
+// A name is a reference with its attributes, indexes (one level of brackets inside: `[index(var.names, var.names[0])]`)
+// and splats: `aws_kms_key.k[each.key].arn`, `aws_kms_key.k[*].arn`
 // (one token, which evaluates as unknown but for `var.x` and `local.y`).
 
 function tokens(s: string): Tok[] | undefined {
   const out: Tok[] = [];
   const re =
-    /\s+|([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\.\*|\[(?:[^[\]"]|"(?:[^"\\]|\\.)*")*\])*)|("(?:[^"\\$%]|\\.|\$(?!\{)|%(?!\{))*")|(-?\d+(?:\.\d+)?)|(==|!=|&&|\|\||[?:!(),])/y;
+    /\s+|([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\.\*|\[(?:[^[\]"]|"(?:[^"\\]|\\.)*"|\[(?:[^[\]"]|"(?:[^"\\]|\\.)*")*\])*\])*)|("(?:[^"\\$%]|\\.|\$(?!\{)|%(?!\{))*")|(-?\d+(?:\.\d+)?)|(==|!=|&&|\|\||[?:!(),])/y;
   let i = 0;
   while (i < s.length) {
     re.lastIndex = i;

@@ -65,6 +65,7 @@ it('a key indexed by anything but a number (count.index, each.key, a string, a s
     ['aws_kms_key.m[each.key].arn', '  for_each = toset(["a", "b"])\n'],
     ['aws_kms_key.m["a"].arn', ''],
     ['aws_kms_key.m["a]"].arn', ''],
+    ['aws_kms_key.m[element(keys(var.m), var.m["x"])].arn', ''],
   ]) {
     // Was customer-managed whatever the condition (the expression did not read): the AWS managed key by default.
     expect(await scan('false', `var.use ? ${key} : null`, head), key).toBe('aws-managed');
