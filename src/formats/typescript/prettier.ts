@@ -1,11 +1,10 @@
 /**
- * The Prettier settings a fix's import lines follow (laazyj/composureCDK runs `prettier --check` with
- * printWidth 100): the nearest `.prettierrc` (JSON or YAML), `.prettierrc.json` or package.json's
- * `prettier` key, read for `printWidth` (Prettier's default, 80, when the file does not set it), `tabWidth` and
- * `trailingComma` (`none` or not; and, for a call's arguments, `all` or not). A shared configuration's
- * name (`"prettier": "@company/prettier-config"`) is not followed: Prettier's defaults stand in for it
- * (printWidth 80, what such configurations mostly keep). Undefined when the project shows no Prettier
- * configuration.
+ * The Prettier settings a fix's code follows (laazyj/composureCDK runs `prettier --check` with printWidth
+ * 100): the nearest configuration (prettierWidth), read for `printWidth` (Prettier's default, 80, when it
+ * does not set it), `tabWidth` and `trailingComma` (`none` or not; and, for a call's arguments, `all` or
+ * not). A shared configuration's name (`"prettier": "@company/prettier-config"`) is not followed:
+ * Prettier's defaults stand in for it (printWidth 80, what such configurations mostly keep). Undefined
+ * when the project shows no sign of Prettier.
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
@@ -22,8 +21,15 @@ export interface PrettierWidth {
   trailingCommaArgs?: boolean;
 }
 
-/** Settings written as JSON or as YAML's plain `key: value` lines (what .prettierrc holds in practice). */
-function settingsOf(text: string): Record<string, unknown> | undefined {
+/** The settings a fix follows, as a configuration file of any kind may write them. */
+const KEYS = ['printWidth', 'tabWidth', 'trailingComma', 'useTabs', 'semi'];
+
+/**
+ * Settings written as JSON, or read from the file's text: YAML's `key: value`, TOML's `key = value`, and a
+ * JavaScript, TypeScript or JSON5 configuration's `printWidth: 100` (`script`: such a file, which is Prettier's
+ * configuration whatever it holds: the settings not read are Prettier's defaults).
+ */
+function settingsOf(text: string, script = false): Record<string, unknown> | undefined {
   try {
     const v = JSON.parse(text) as unknown;
     // A shared configuration's name (`"@guardian/prettier"`): Prettier formats the file, with settings not read here (its defaults).
@@ -31,11 +37,35 @@ function settingsOf(text: string): Record<string, unknown> | undefined {
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     const out: Record<string, unknown> = {};
-    for (const m of text.matchAll(/^\s*([A-Za-z]+)\s*:\s*["']?([^"'\s#]+)["']?\s*(#.*)?$/gm))
-      out[m[1]] = /^\d+$/.test(m[2]) ? Number(m[2]) : m[2];
-    return Object.keys(out).length > 0 ? out : undefined;
+    const line = script
+      ? /\b([A-Za-z]+)['"]?\s*:\s*["']?([\w.-]+)["']?/g
+      : /^\s*["']?([A-Za-z]+)["']?\s*[:=]\s*["']?([^"'\s#,]+)["']?\s*,?\s*(#.*)?$/gm;
+    for (const m of text.matchAll(line)) if (KEYS.includes(m[1])) out[m[1]] = /^\d+$/.test(m[2]) ? Number(m[2]) : m[2];
+    return Object.keys(out).length > 0 || script ? out : undefined;
   }
 }
+
+/** Prettier's configuration files, in the order it reads them in one folder (package.json's key first, apart). */
+const CONFIG_FILES = [
+  '.prettierrc',
+  '.prettierrc.json',
+  '.prettierrc.yaml',
+  '.prettierrc.yml',
+  '.prettierrc.json5',
+  '.prettierrc.js',
+  '.prettierrc.ts',
+  '.prettierrc.mjs',
+  '.prettierrc.mts',
+  '.prettierrc.cjs',
+  '.prettierrc.cts',
+  'prettier.config.js',
+  'prettier.config.ts',
+  'prettier.config.mjs',
+  'prettier.config.mts',
+  'prettier.config.cjs',
+  'prettier.config.cts',
+  '.prettierrc.toml',
+];
 
 function widthOf(settings: Record<string, unknown>): PrettierWidth {
   const w = settings.printWidth;
@@ -49,8 +79,11 @@ function widthOf(settings: Record<string, unknown>): PrettierWidth {
 }
 
 /**
- * The nearest of the three, as Prettier looks folder by folder from the file up (a configuration it
- * cannot be read from here, `prettier.config.js`, is not followed; a shared config's name counts with Prettier's defaults).
+ * The nearest configuration, as Prettier looks folder by folder from the file up: package.json's `prettier`
+ * key, `.prettierrc` (JSON or YAML), `.prettierrc.json`, `.yaml`, `.yml`, `.json5`, `.toml`, and the JavaScript and
+ * TypeScript ones (`prettier.config.mjs`: settings read from their text where written as `printWidth: 100`,
+ * Prettier's defaults for the rest; a shared config's name counts with Prettier's defaults). With none, a
+ * package.json that lists `prettier` (a dependency, no configuration: Prettier's defaults).
  */
 export async function prettierWidth(file: SourceFile, context: DiskContext | undefined): Promise<PrettierWidth | undefined> {
   if (!context) return undefined;
@@ -60,11 +93,15 @@ export async function prettierWidth(file: SourceFile, context: DiskContext | und
   const inPkg = pkg ? settingsOf(pkg.text)?.prettier : undefined;
   if (pkg && inPkg && (typeof inPkg === 'object' || typeof inPkg === 'string'))
     found.push({ dir: path.dirname(pkg.absPath), settings: typeof inPkg === 'string' ? {} : (inPkg as Record<string, unknown>) });
-  for (const name of ['.prettierrc', '.prettierrc.json']) {
+  for (const name of CONFIG_FILES) {
     const f = await context.projectFile(file, name);
-    const s = f && settingsOf(f.text);
+    const s = f && settingsOf(f.text, /\.(?:json5|[cm]?[jt]s)$/.test(name));
     if (f && s) found.push({ dir: path.dirname(f.absPath), settings: s });
   }
+  // The nearest folder's first, as Prettier reads them (a stable sort keeps the order above within a folder).
   const nearest = found.sort((a, b) => b.dir.length - a.dir.length)[0];
-  return nearest && widthOf(nearest.settings);
+  if (nearest) return widthOf(nearest.settings);
+  // No configuration, and Prettier among the project's packages: it formats with its defaults.
+  const installed = await context.projectFile(file, 'package.json', (f) => /"prettier"\s*:\s*"/.test(f.text));
+  return installed ? widthOf({}) : undefined;
 }

@@ -55,6 +55,22 @@ describe("a fix's imports and the project's Prettier print width", () => {
     expect(none[8]).toBe('  ServicePrincipal');
   });
 
+  it('every configuration file Prettier reads (lakitu: prettier.config.mjs), and Prettier installed without one (its defaults)', async () => {
+    const configs: Record<string, string>[] = [
+      { '.prettierrc.yaml': 'printWidth: 100\ntrailingComma: all\n' },
+      { '.prettierrc.yml': "printWidth: 100\ntrailingComma: 'all'\n" },
+      { '.prettierrc.toml': 'printWidth = 100\ntrailingComma = "all"\n' },
+      { '.prettierrc.json5': "{ printWidth: 100, trailingComma: 'all' }\n" },
+      { 'prettier.config.mjs': "export default {\n  printWidth: 100,\n  trailingComma: 'all',\n};\n" },
+      { '.prettierrc.cjs': "module.exports = { printWidth: 100, trailingComma: 'all' };\n" },
+    ];
+    for (const config of configs) expect(await fixed(config), Object.keys(config)[0]).toEqual(WRAPPED);
+    // A script configuration whose settings are not written as literals, or Prettier among the packages alone: its defaults.
+    const defaults = await fixed({ '.prettierrc': '{}\n' });
+    expect(await fixed({ 'prettier.config.mjs': 'import base from "@org/prettier";\nexport default base;\n' })).toEqual(defaults);
+    expect(await fixed({ 'package.json': '{ "name": "x", "devDependencies": { "prettier": "^3.3.0" } }\n' })).toEqual(defaults);
+  });
+
   it('a shared configuration\'s name (guardian/transcription-service: "@guardian/prettier") counts, with Prettier\'s defaults', async () => {
     const defaults = await fixed({ '.prettierrc': '{}\n' });
     // Prettier's 80 columns: the extended dynamodb list (81) is wrapped too.
