@@ -24,8 +24,20 @@ export function named(e: ts.Expression, tables: TsTable[]): TsTable | undefined 
     const d = declarationOf(u);
     return d && d !== 'other' ? tables.find((t) => holderOf(t) === d) : undefined;
   }
-  if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword)
-    return tables.find((t) => holderOf(t) === u.getText());
+  // `this.orders` of the class that assigns the table to it (another class's `this.orders` is another object: a bucket).
+  if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = thisClass(u);
+    return tables.find((t) => holderOf(t) === u.getText() && thisClass(t.node) === cls);
+  }
+  return undefined;
+}
+
+/** The class whose instance `this` is at `node` (arrow functions see their outer `this`); undefined outside one. */
+function thisClass(node: ts.Node): ts.Node | undefined {
+  for (let cur: ts.Node | undefined = node.parent; cur; cur = cur.parent) {
+    if (ts.isClassDeclaration(cur) || ts.isClassExpression(cur)) return cur;
+    if (ts.isFunctionDeclaration(cur) || ts.isFunctionExpression(cur)) return undefined;
+  }
   return undefined;
 }
 

@@ -71,6 +71,37 @@ describe('AWS CDK: a table shared with another account is not fixed', () => {
     ]);
   });
 
+  it("this.<field> of another class is another object (wasedatime-backend: a bucket's public-read policy in a sibling class)", async () => {
+    const text = `import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Table, AttributeType } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+export class SyllabusPipeline extends Construct {
+  readonly dataWarehouse: Table;
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.dataWarehouse = new Table(this, 'Syllabus', { partitionKey: { name: 'id', type: AttributeType.STRING } });
+  }
+}
+export class ThumbnailPipeline extends Construct {
+  readonly dataWarehouse: s3.Bucket;
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.dataWarehouse = new s3.Bucket(this, 'Thumbnails');
+    this.dataWarehouse.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.ArnPrincipal('*')], actions: ['s3:GetObject'], resources: ['*'] }));
+  }
+}
+`;
+    const [t] = await tablesOf('pipelines.ts', text);
+    expect(t.fixable, t.message).toBe(true);
+    // In the table's own class, as before.
+    const own = text.replace(
+      "this.dataWarehouse = new Table(this, 'Syllabus', { partitionKey: { name: 'id', type: AttributeType.STRING } });",
+      "this.dataWarehouse = new Table(this, 'Syllabus', { partitionKey: { name: 'id', type: AttributeType.STRING } });\n    this.dataWarehouse.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('444455556666')], actions: ['dynamodb:Query'], resources: ['*'] }));",
+    );
+    expect((await tablesOf('pipelines.ts', own))[0].fixable).toBe(false);
+  });
+
   it('a grant to a principal of another account (CDK writes it into the resource policy), not to a role of the app', async () => {
     expect(
       await cdk(`    const a = new Table(this, 'A', { partitionKey });
