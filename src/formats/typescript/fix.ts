@@ -712,8 +712,8 @@ class FilePlanner {
       if (returned) this.after.push({ start: r.bindAt, end: r.returnEnd!, text: `const ${expr} =`, tables: addresses(g.tables) });
       else {
         this.after.push({ start: r.bindAt, end: r.bindAt, text: `const ${expr} = `, tables: addresses(g.tables) });
-        const unused = noNewDirective(this.text, st.getStart(sf));
-        if (unused) this.after.push({ ...unused, tables: addresses(g.tables) });
+        for (const unused of [noNewDirective(this.text, st.getStart(sf)), noNewOnLine(this.text, st.getStart(sf))])
+          if (unused) this.after.push({ ...unused, tables: addresses(g.tables) });
       }
     }
     const tableName = aliasNameOf(first, expr, sf, this.ref);
@@ -883,6 +883,20 @@ function noNewDirective(text: string, statementStart: number): { start: number; 
   if (rules.length === 1) return { start: commentStart, end: statementStart, text: '' };
   const listStart = prev + line.indexOf(m[3], m[1].length + m[2].length);
   return { start: listStart, end: listStart + m[3].length, text: rules.filter((r) => r !== 'no-new').join(', ') };
+}
+
+/** The same for `// eslint-disable-line no-new` ending the statement's first line: the comment and the blanks before it. */
+function noNewOnLine(text: string, statementStart: number): { start: number; end: number; text: string } | undefined {
+  const end = lineEndOf(text, statementStart);
+  const line = text.slice(statementStart, end).replace(/\r$/, '');
+  const m = /([ \t]*)\/\/\s*eslint-disable-line\s+(.*?)\s*(--.*)?$/.exec(line);
+  if (!m) return undefined;
+  const rules = m[2].split(/\s*,\s*/);
+  if (!rules.includes('no-new')) return undefined;
+  const at = statementStart + m.index;
+  if (rules.length === 1) return { start: at, end: at + m[0].length, text: '' };
+  const listStart = at + m[0].indexOf(m[2], m[1].length + 2);
+  return { start: listStart, end: listStart + m[2].length, text: rules.filter((r) => r !== 'no-new').join(', ') };
 }
 
 /**

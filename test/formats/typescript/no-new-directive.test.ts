@@ -45,3 +45,13 @@ it('in a list, no-new alone goes; any other comment stays', async () => {
     '    // eslint-disable-next-line max-len\n    const orders = new dynamodb.Table(this,',
   );
 });
+
+it("// eslint-disable-line no-new on the statement's first line: removed, with the blanks before it", async () => {
+  const text = stack('').replace(
+    "    new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });",
+    "    new dynamodb.Table(this, 'Orders', { // eslint-disable-line no-new\n      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },\n    });",
+  );
+  const out = (await processMemory([{ path: 'lib/s.ts', text }], 'fix')).output.get('lib/s.ts')!;
+  expect(out).toContain("    const orders = new dynamodb.Table(this, 'Orders', {\n      partitionKey:");
+  expect(out).not.toContain('eslint-disable');
+});
