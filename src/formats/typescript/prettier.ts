@@ -40,8 +40,13 @@ function settingsOf(text: string, script = false): Record<string, unknown> | und
     const line = script
       ? /\b([A-Za-z]+)['"]?\s*:\s*["']?([\w.-]+)["']?/g
       : /^\s*["']?([A-Za-z]+)["']?\s*[:=]\s*["']?([^"'\s#,]+)["']?\s*,?\s*(#.*)?$/gm;
-    for (const m of text.matchAll(line)) if (KEYS.includes(m[1])) out[m[1]] = /^\d+$/.test(m[2]) ? Number(m[2]) : m[2];
-    return Object.keys(out).length > 0 || script ? out : undefined;
+    let settings = 0;
+    for (const m of text.matchAll(line)) {
+      settings++;
+      if (KEYS.includes(m[1])) out[m[1]] = /^\d+$/.test(m[2]) ? Number(m[2]) : m[2];
+    }
+    // Any setting makes it a configuration (`singleQuote: true` alone: Prettier's defaults for the width).
+    return settings > 0 || script ? out : undefined;
   }
 }
 

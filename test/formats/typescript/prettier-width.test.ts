@@ -69,6 +69,8 @@ describe("a fix's imports and the project's Prettier print width", () => {
     const defaults = await fixed({ '.prettierrc': '{}\n' });
     expect(await fixed({ 'prettier.config.mjs': 'import base from "@org/prettier";\nexport default base;\n' })).toEqual(defaults);
     expect(await fixed({ 'package.json': '{ "name": "x", "devDependencies": { "prettier": "^3.3.0" } }\n' })).toEqual(defaults);
+    // A YAML configuration of other settings only is one too (Prettier's width).
+    expect(await fixed({ '.prettierrc': 'singleQuote: true\n' })).toEqual(defaults);
   });
 
   it('a shared configuration\'s name (guardian/transcription-service: "@guardian/prettier") counts, with Prettier\'s defaults', async () => {
