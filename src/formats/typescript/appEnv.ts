@@ -75,7 +75,11 @@ async function resolve(from: SourceFile, module: string, context: DiskContext): 
   return asFile ?? byPath(await context.folder(from, module.replace(EXTENSION, '')), path.join(wanted, 'index'));
 }
 
-/** The file writes no env, extends no other package's class, and gives every stack props that can be read. */
+/**
+ * The file writes no env property, extends no other package's class (nor a mixin's), gives no other package's
+ * value to a construct or a function, declares nothing, and creates every stack in a scope it shows with props
+ * that can be read.
+ */
 function readable(p: Program): boolean {
   let ok = true;
   const visit = (n: ts.Node): void => {
