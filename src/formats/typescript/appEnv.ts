@@ -31,12 +31,15 @@ export type Program = Src & { imports: Binding[] };
 /** How many files of the project the reading follows from the entry. */
 const MAX_FILES = 40;
 
-/** A source file's extension, as an import may leave it out. */
-const EXTENSION = /\.(?:[cm]?ts|tsx|[cm]?js|jsx)$/i;
+/** A source file's extension, as an import may leave it out (`../lib/stack`, `../lib/stack.js` for stack.ts). */
+export const EXTENSION = /\.(?:[cm]?ts|tsx|[cm]?js|jsx)$/i;
 
 /** Packages whose classes set no env of their own. */
 const CDK_PACKAGE = /^(?:aws-cdk-lib(?:\/[^#]*)?|constructs)#/;
 const STACK_OR_STAGE = new Set(['aws-cdk-lib#Stack', 'aws-cdk-lib#Stage']);
+
+/** Each entry's answer (the paths of the app's files when it gives no stack an env, else null), once per run and thread. */
+const answers = new WeakMap<SourceFile, Promise<Set<string> | null>>();
 
 /** True when the CDK app of `entry` gives no stack an env, and `table` is one of its files. */
 export async function appGivesNoEnv(
@@ -45,25 +48,36 @@ export async function appGivesNoEnv(
   context: DiskContext,
   programOf: (f: SourceFile) => Program | null,
 ): Promise<boolean> {
+  let files = answers.get(entry);
+  if (!files) answers.set(entry, (files = filesWithoutEnv(entry, context, programOf)));
+  return (await files)?.has(table.absPath) ?? false;
+}
+
+/** The paths of the app's files (the entry and what it imports or re-exports) when none gives a stack an env; null otherwise. */
+async function filesWithoutEnv(
+  entry: SourceFile,
+  context: DiskContext,
+  programOf: (f: SourceFile) => Program | null,
+): Promise<Set<string> | null> {
   const seen = new Map<string, SourceFile>([[entry.absPath, entry]]);
   const queue = [entry];
   while (queue.length > 0) {
     const file = queue.shift()!;
     const program = programOf(file);
-    if (!program || !readable(program)) return false;
+    if (!program || !readable(program)) return null;
     for (const module of new Set([...program.imports.map((b) => b.module), ...reExports(program.sf)])) {
       if (!module.startsWith('./') && !module.startsWith('../')) continue;
       // A JSON configuration read as props is caught where the props are given (not a literal).
       if (/\.json$/i.test(module)) continue;
       const target = await resolve(file, module, context);
-      if (!target) return false;
+      if (!target) return null;
       if (seen.has(target.absPath)) continue;
-      if (seen.size >= MAX_FILES) return false;
+      if (seen.size >= MAX_FILES) return null;
       seen.set(target.absPath, target);
       queue.push(target);
     }
   }
-  return seen.has(table.absPath);
+  return new Set(seen.keys());
 }
 
 /** The file of the project a relative import names (`./stack`, `./stack.js`, `../lib` for lib/index.ts). */

@@ -13,10 +13,7 @@ import type { TsDetection } from './detect.js';
 import { type Binding, bindings, readImports, readRequires, resolveSymbol, symbolId } from './imports.js';
 import { isJavaScript, newExpressions, parseTypeScript, ts } from './parse.js';
 import { noRegion, type Src, stackRegionAt } from './stackRegion.js';
-import { appGivesNoEnv, type Program } from './appEnv.js';
-
-/** A source file's extension, as an import may leave it out (`../lib/stack`, `../lib/stack.js` for stack.ts). */
-const EXTENSION = /\.(?:[cm]?ts|tsx|[cm]?js|jsx)$/i;
+import { appGivesNoEnv, EXTENSION, type Program } from './appEnv.js';
 
 /** The one program file an `app` command runs (`npx ts-node --prefer-ts-exts bin/app.ts`, `node bin/app.js`); undefined when it names none or several. */
 export function entryOf(app: string): string | undefined {
@@ -96,7 +93,6 @@ export async function entryStackRegions(file: SourceFile, d: TsDetection, contex
   if (!entry || !program) return;
   const own: Src = { sf: d.sf, sym: (e) => resolveSymbol(e, d.binds) };
   const verdicts = new Map<ts.ClassDeclaration, { at: string; stage: boolean } | undefined>();
-  let noEnv: Promise<boolean> | undefined;
   for (const t of pending) {
     if (t.stackClass && !verdicts.has(t.stackClass)) {
       const target = symbolIn(entry, program, file, t.stackClass);
@@ -114,7 +110,7 @@ export async function entryStackRegions(file: SourceFile, d: TsDetection, contex
     const where = t.stackClass && verdicts.get(t.stackClass);
     if (where)
       t.encryption.obstacles.push({ kind: 'region-agnostic-stack', at: where.at, ...(where.stage ? { by: 'stage' as const } : {}) });
-    else if (await (noEnv ??= appGivesNoEnv(entry, file, context, programOf)))
+    else if (await appGivesNoEnv(entry, file, context, programOf))
       t.encryption.obstacles.push({ kind: 'region-agnostic-stack', by: 'app', at: entry.path });
   }
 }
