@@ -128,8 +128,8 @@ function packageLock(file: SourceFile): PackageLock | null {
 
 /**
  * The version of `name` the lock file of the project whose package.json `pkg` declares it installs: package-lock.json
- * (`packages["node_modules/<name>"]`, or lockfile v1's `dependencies`), else yarn.lock (v1 and Berry),
- * beside the package.json that lists `name`, or above it when it names that package's folder (a
+ * (`packages["node_modules/<name>"]`, or lockfile v1's `dependencies`), else yarn.lock (v1 and Berry), else
+ * pnpm-lock.yaml, else bun.lock, beside the package.json that lists `name`, or above it when it names that package's folder (a
  * workspace: `"packages/api"`, `workspace:packages/api`); undefined when none says. A lock file above
  * that names no such folder is another project's.
  */
@@ -160,7 +160,19 @@ export async function lockedVersion(pkg: SourceFile, name: string, context: Disk
     'pnpm-lock.yaml',
     ours((f, rel) => new RegExp(`^ {2}['"]?${escapeRegExp(rel)}['"]?:`, 'm').test(f.text)),
   );
-  return pnpm && pnpmVersion(pnpm.text, name);
+  if (pnpm) return pnpmVersion(pnpm.text, name);
+  // Bun's text lock file (1.2): `"workspaces": { "packages/api": ... }` and `"packages": { "<name>": ["<name>@<version>", ...] }`.
+  const bun = await context.projectFile(pkg, 'bun.lock', quoted);
+  return bun && bunVersion(bun.text, name);
+}
+
+/**
+ * The lowest version of `name` a bun.lock installs: `"@pulumi/pulumi": ["@pulumi/pulumi@3.109.0", "", {...}, "sha512-..."]`
+ * under `packages`, and a nested install's `"<dependent>/@pulumi/pulumi": [...]` (the lowest, as for pnpm).
+ */
+export function bunVersion(text: string, name: string): string | undefined {
+  const at = new RegExp(`"(?:[^"\\n]*/)?${escapeRegExp(name)}":[ \\t]*\\[[ \\t]*"${escapeRegExp(name)}@(\\d[\\w.+-]*)"`, 'g');
+  return lowestOf([...text.matchAll(at)].map((m) => m[1]));
 }
 
 /**
@@ -172,9 +184,13 @@ export async function lockedVersion(pkg: SourceFile, name: string, context: Disk
 export function pnpmVersion(text: string, name: string): string | undefined {
   const key = `^[ \\t]*['"]?${escapeRegExp(name)}['"]?:[ \\t]*`;
   const at = new RegExp(`${key}(?:(\\d[\\w.+-]*)|\\r?\\n[ \\t]+specifier:[^\\n]*\\r?\\n[ \\t]+version:[ \\t]*['"]?(\\d[\\w.+-]*))`, 'gm');
+  return lowestOf([...text.matchAll(at)].map((m) => m[1] ?? m[2]));
+}
+
+/** The lowest of versions a lock file lists, as written. */
+function lowestOf(versions: string[]): string | undefined {
   let lowest: { text: string; version: Version } | undefined;
-  for (const m of text.matchAll(at)) {
-    const v = m[1] ?? m[2];
+  for (const v of versions) {
     const version = lowestVersion(v);
     if (version && (!lowest || compareVersions(version, lowest.version) < 0)) lowest = { text: v, version };
   }

@@ -4,8 +4,8 @@
  * fix reads the account and partition of its key policy through, came in @pulumi/aws 6.0.0 (5.x has
  * only the promise forms, `getCallerIdentity(opts)`); `pulumi.jsonStringify`, which writes the policy,
  * in @pulumi/pulumi 3.50.0. The version read is the lowest the nearest package.json that lists the
- * package allows (project.ts), unless the nearest lock file (package-lock.json, yarn.lock) installs a
- * version that has it; a package not declared (installed through another: @pulumi/cloud-aws brings
+ * package allows (project.ts), unless the nearest lock file (package-lock.json, yarn.lock,
+ * pnpm-lock.yaml, bun.lock) installs a version that has it; a package not declared (installed through another: @pulumi/cloud-aws brings
  * @pulumi/aws) or declared with no floor (`latest`) is read in the lock file alone; with neither, tables
  * are fixed as before.
  * Below it a table's generated key would not compile: a `generated-key` obstacle (--kms-key-arn writes

@@ -134,6 +134,28 @@ describe('Pulumi: the @pulumi/aws and @pulumi/pulumi a project declares, and the
     expect(await scanWith({ 'infra/package.json': declared, 'pnpm-lock.yaml': two })).not.toBe('fixable');
   });
 
+  it('bun.lock (Bun 1.2): the packages it installs, nested installs too (the lowest counts), a workspace by its folder', async () => {
+    const declared = pkg({ '@pulumi/aws': '^6.0.0', '@pulumi/pulumi': '^3.0.0' });
+    const bun = (v: string, workspace = '', nested = '') =>
+      `{\n  "lockfileVersion": 1,\n  "workspaces": {\n    "${workspace}": {\n      "name": "app",\n      "dependencies": {\n` +
+      `        "@pulumi/aws": "^6.0.0",\n        "@pulumi/pulumi": "^3.0.0",\n      },\n    },\n  },\n  "packages": {\n` +
+      `    "@pulumi/aws": ["@pulumi/aws@6.52.0", "", { "dependencies": { "@pulumi/pulumi": "^3.0.0" } }, "sha512-a=="],\n` +
+      `    "@pulumi/pulumi": ["@pulumi/pulumi@${v}", "", {}, "sha512-b=="],\n${nested}  }\n}\n`;
+    expect(await scanWith({ 'package.json': declared, 'bun.lock': bun('3.109.0') })).toBe('fixable');
+    expect(await scanWith({ 'package.json': declared, 'bun.lock': bun('3.49.0') })).toMatch(
+      /@pulumi\/pulumi \^3\.0\.0, which has no pulumi\.jsonStringify/,
+    );
+    const older = `    "@pulumi/awsx/@pulumi/pulumi": ["@pulumi/pulumi@3.40.0", "", {}, "sha512-c=="],\n`;
+    expect(await scanWith({ 'package.json': declared, 'bun.lock': bun('3.109.0', '', older) })).not.toBe('fixable');
+    expect(await scanWith({ 'infra/package.json': declared, 'bun.lock': bun('3.109.0', 'infra') })).toBe('fixable');
+    expect(await scanWith({ 'infra/package.json': declared, 'bun.lock': bun('3.109.0', 'web') })).not.toBe('fixable');
+    // Not declared: the version bun.lock installs decides alone.
+    const undeclared = pkg({ '@pulumi/pulumi': 'latest', '@pulumi/aws': 'latest' });
+    expect(await scanWith({ 'package.json': undeclared, 'bun.lock': bun('3.40.0') })).toMatch(
+      /installs @pulumi\/pulumi 3\.40\.0 \(its lock file, for latest\)/,
+    );
+  });
+
   it('fix: nothing written below the floor; with --kms-key-arn the table is fixed (no lookups, no jsonStringify)', async () => {
     const files = filesOf({ 'package.json': pkg({ '@pulumi/aws': '^5.42.0', '@pulumi/pulumi': '~3.40.0' }) });
     expect((await processMemory(files, 'fix')).output.get(PROGRAM)).toBe(program);
