@@ -98,6 +98,7 @@ export declare namespace ts {
   type CallExpression = TS.CallExpression;
   type CaseClause = TS.CaseClause;
   type ClassDeclaration = TS.ClassDeclaration;
+  type ClassExpression = TS.ClassExpression;
   type DefaultClause = TS.DefaultClause;
   type FunctionDeclaration = TS.FunctionDeclaration;
   type Diagnostic = TS.Diagnostic;

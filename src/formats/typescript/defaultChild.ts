@@ -6,7 +6,7 @@
  */
 import { constInitializer, declarationOf } from './consts.js';
 import type { TsTable } from './detect.js';
-import { stringValue, ts, unwrap } from './parse.js';
+import { classOfThis, stringValue, ts, unwrap } from './parse.js';
 
 /** What holds a table: the declaration of `const orders = new Table(...)`, or `this.orders` for `this.orders = new Table(...)`. */
 function holderOf(t: TsTable): ts.VariableDeclaration | string | undefined {
@@ -26,17 +26,8 @@ export function named(e: ts.Expression, tables: TsTable[]): TsTable | undefined 
   }
   // `this.orders` of the class that assigns the table to it (another class's `this.orders` is another object: a bucket).
   if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    const cls = thisClass(u);
-    return tables.find((t) => holderOf(t) === u.getText() && thisClass(t.node) === cls);
-  }
-  return undefined;
-}
-
-/** The class whose instance `this` is at `node` (arrow functions see their outer `this`); undefined outside one. */
-function thisClass(node: ts.Node): ts.Node | undefined {
-  for (let cur: ts.Node | undefined = node.parent; cur; cur = cur.parent) {
-    if (ts.isClassDeclaration(cur) || ts.isClassExpression(cur)) return cur;
-    if (ts.isFunctionDeclaration(cur) || ts.isFunctionExpression(cur)) return undefined;
+    const cls = classOfThis(u);
+    return tables.find((t) => holderOf(t) === u.getText() && classOfThis(t.node) === cls);
   }
   return undefined;
 }

@@ -105,6 +105,18 @@ export function parseTypeScript(path: string, text: string): ts.SourceFile {
   return sf;
 }
 
+/**
+ * The class whose instance `this` is at `node` (arrow functions see their outer `this`; a class expression is a
+ * class of its own); undefined outside one or in a function's own `this`.
+ */
+export function classOfThis(node: ts.Node): ts.ClassDeclaration | ts.ClassExpression | undefined {
+  for (let cur: ts.Node | undefined = node.parent; cur; cur = cur.parent) {
+    if (ts.isClassDeclaration(cur) || ts.isClassExpression(cur)) return cur;
+    if (ts.isFunctionDeclaration(cur) || ts.isFunctionExpression(cur)) return undefined;
+  }
+  return undefined;
+}
+
 /** The value of a string literal or a template without substitutions. */
 export function stringValue(node: ts.Node | undefined): string | undefined {
   if (node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))) return node.text;

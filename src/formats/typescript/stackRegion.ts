@@ -18,7 +18,7 @@
  * no Region wherever it is created (`pulumi-cdk`).
  */
 import { lookup } from './detect.js';
-import { newExpressions, stringValue, ts, unwrap } from './parse.js';
+import { classOfThis, newExpressions, stringValue, ts, unwrap } from './parse.js';
 
 /**
  * `amplify`: no Region, a stack of an Amplify Gen2 backend; `pulumi-cdk`: no Region, a `@pulumi/cdk` Stack;
@@ -94,13 +94,10 @@ function onlyAssignment(scope: ts.Node, name: string): ts.Expression | undefined
   return found.length === 1 ? unwrap(found[0]) : undefined;
 }
 
-/** The class around `node` whose `this` it sees (arrow functions see their outer `this`). */
-function classOfThis(node: ts.Node): ts.ClassDeclaration | undefined {
-  for (let cur: ts.Node | undefined = node.parent; cur; cur = cur.parent) {
-    if (ts.isClassDeclaration(cur)) return cur;
-    if (ts.isFunctionDeclaration(cur) || ts.isFunctionExpression(cur)) return undefined;
-  }
-  return undefined;
+/** The class declaration `this` is an instance of at `node` (a class expression's: none, its stack is not followed). */
+function stackClassOfThis(node: ts.Node): ts.ClassDeclaration | undefined {
+  const cls = classOfThis(node);
+  return cls && ts.isClassDeclaration(cls) ? cls : undefined;
 }
 
 /** The Region the props of a stack give: `regional`, none (`agnostic` until a Stage says otherwise), or `unknown`. */
@@ -162,7 +159,7 @@ function scopeRegion(sym: Sym, s: ts.Expression): StackRegion {
     const sf = s.getSourceFile();
     let region: StackRegion;
     if (s.kind === ts.SyntaxKind.ThisKeyword) {
-      const cls = classOfThis(s);
+      const cls = stackClassOfThis(s);
       const sites = cls ? sitesOf(sf, cls) : [];
       region =
         cls && sites.length
@@ -254,7 +251,7 @@ export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpressi
   const scope = table.arguments?.[0] ? unwrap(table.arguments[0]) : undefined;
   if (!scope) return 'unknown';
   if (scope.kind === ts.SyntaxKind.ThisKeyword) {
-    const cls = classOfThis(table);
+    const cls = stackClassOfThis(table);
     if (!cls) return 'unknown';
     const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
     if (base && sym(base) === NESTED_STACK) return 'nested';
@@ -283,7 +280,7 @@ export function stackClassCreatedElsewhere(
 ): ts.ClassDeclaration | undefined {
   const scope = table.arguments?.[0] ? unwrap(table.arguments[0]) : undefined;
   if (scope?.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
-  const cls = classOfThis(table);
+  const cls = stackClassOfThis(table);
   const base = cls?.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
   if (!cls?.name || !base || sym(base) !== STACK || sitesOf(sf, cls).length > 0) return undefined;
   const name = cls.name.text;

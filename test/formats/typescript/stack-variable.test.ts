@@ -44,4 +44,26 @@ describe("a TableV2's stack, read through a variable assigned once or a Stack wi
     ])
       expect(await fixable(body)).toEqual({ fixable: true, blocker: '' });
   });
+
+  it("`this` in a class expression is that class's, not the class around it: the outer stack's Region is not read for it", async () => {
+    const body = (scope: string) =>
+      `class Outer extends Stack {
+  constructor(app: App) {
+    super(app, 'O');
+    const Inner = class extends Stack {
+` +
+      `      constructor(s: any) {
+        super(s, 'I');
+        ${table(scope)}
+      }
+    };
+    new Inner(undefined);
+  }
+}
+new Outer(new App());`;
+    // A class expression's creations are not followed: its Region is unknown (fixed as before), not Outer's (Region-agnostic).
+    expect(await fixable(body('this'))).toEqual({ fixable: true, blocker: '' });
+    // The table in Outer itself: Outer's Region (none).
+    expect((await fixable(body('this').replace("super(app, 'O');", `super(app, 'O');\n    ${table('this')}`))).fixable).toBe(false);
+  });
 });
