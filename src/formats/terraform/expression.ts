@@ -1,7 +1,7 @@
 /**
  * Terraform expressions as kmsfix evaluates them: literals, `var.x` and `local.y` through a module's
  * environment (evaluate.ts builds it from declarations, defaults, tfvars and call inputs), `cond ? a
- * : b`, `==`, `!=`, `!`, `&&`, `||`, `try(...)`, `coalesce(...)`. Light: detection reads a key's
+ * : b`, `==`, `!=`, `<`, `<=`, `>`, `>=`, `!`, `&&`, `||`, `try(...)`, `coalesce(...)`. Light: detection reads a key's
  * choice (awsManagedChoice) without loading the rest of the evaluation.
  */
 import { soleInterpolation } from './inputUses.js';
@@ -45,7 +45,7 @@ type Tok = { t: 'id' | 'str' | 'num' | 'op'; v: string };
 function tokens(s: string): Tok[] | undefined {
   const out: Tok[] = [];
   const re =
-    /\s+|([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\.\*|\[(?:[^[\]"]|"(?:[^"\\]|\\.)*"|\[(?:[^[\]"]|"(?:[^"\\]|\\.)*")*\])*\])*)|("(?:[^"\\$%]|\\.|\$(?!\{)|%(?!\{))*")|(-?\d+(?:\.\d+)?)|(==|!=|&&|\|\||[?:!(),])/y;
+    /\s+|([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\.\*|\[(?:[^[\]"]|"(?:[^"\\]|\\.)*"|\[(?:[^[\]"]|"(?:[^"\\]|\\.)*")*\])*\])*)|("(?:[^"\\$%]|\\.|\$(?!\{)|%(?!\{))*")|(-?\d+(?:\.\d+)?)|(==|!=|&&|\|\||<=|>=|[?:!(),<>])/y;
   let i = 0;
   while (i < s.length) {
     re.lastIndex = i;
@@ -78,11 +78,19 @@ class Evaluator {
   /** A whole-expression `c ? a : b` whose condition is not known: its condition (as written) and both branches. */
   choice(): { condition: string; branches: [Evaluated, Evaluated] } | { chosen: string } | undefined {
     const c = this.or();
+    // As written, near enough: `length(aws_kms_key.k) > 0`, `!var.on`, `f(a, b)`.
     const text = (from: number, to: number) =>
       this.toks
         .slice(from, to)
-        .map((t) => t.v)
-        .join(' ');
+        .map((t, i, all) => {
+          const prev = all[i - 1];
+          const tight =
+            !prev ||
+            (prev.t === 'op' && (prev.v === '(' || prev.v === '!')) ||
+            (t.t === 'op' && (t.v === ')' || t.v === ',' || (t.v === '(' && prev.t === 'id')));
+          return tight ? t.v : ` ${t.v}`;
+        })
+        .join('');
     const condition = text(0, this.p);
     if (!this.peek('?')) return undefined;
     // Terraform converts the strings "true" and "false" to a condition's bool; any other value is an error at plan: not decided here.
@@ -166,9 +174,21 @@ class Evaluator {
 
   private eq(): Evaluated {
     return this.binary(
-      () => this.unary(),
+      () => this.compare(),
       ['==', '!='],
       (op, a, b) => (op === '==' ? a === b : a !== b),
+    );
+  }
+
+  /** `<`, `<=`, `>`, `>=` between numbers (`length(aws_kms_key.k) > 0`: unknown, so a choice on it is not decided). */
+  private compare(): Evaluated {
+    return this.binary(
+      () => this.unary(),
+      ['<', '<=', '>', '>='],
+      (op, a, b) => {
+        if (typeof a !== 'number' || typeof b !== 'number') return undefined;
+        return op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+      },
     );
   }
 

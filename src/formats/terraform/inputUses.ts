@@ -32,6 +32,35 @@ export function soleInterpolation(expr: string): string | undefined {
   return undefined;
 }
 
+const NAME = String.raw`aws_kms_key\.([A-Za-z_][\w-]*)`;
+const SPLAT = String.raw`${NAME}(?:\[\*\]|\.\*)\.arn`;
+const EMPTY = String.raw`(?:""|null)`;
+const EMPTY_LIST = String.raw`(?:\[\s*""\s*\]|list\(\s*""\s*\))`;
+
+/** Each form, and what it gives when the key has no instance. */
+const FORMS: { re: RegExp; empty: (m: RegExpExecArray) => null | '' }[] = [
+  { re: new RegExp(String.raw`^one\(\s*${SPLAT}\s*\)$`), empty: () => null },
+  { re: new RegExp(String.raw`^join\(\s*"[^"\\]*"\s*,\s*${SPLAT}\s*\)$`), empty: () => '' },
+  { re: new RegExp(String.raw`^element\(\s*concat\(\s*${SPLAT}\s*,\s*${EMPTY_LIST}\s*\)\s*,\s*0\s*\)$`), empty: () => '' },
+  { re: new RegExp(String.raw`^concat\(\s*${SPLAT}\s*,\s*${EMPTY_LIST}\s*\)\[0\]$`), empty: () => '' },
+  { re: new RegExp(String.raw`^try\(\s*${NAME}\[0\]\.arn\s*,\s*(${EMPTY})\s*\)$`), empty: (m) => (m[2] === 'null' ? null : '') },
+];
+
+/**
+ * A key reached through a function that gives null or "" when a counted aws_kms_key has no instance
+ * (countedKeys.ts reads its count). The key resource an expression reaches through one of the forms, and what the
+ * expression is without an instance.
+ */
+export function countedKeyForm(expr: string): { name: string; empty: null | '' } | undefined {
+  const s = soleInterpolation(expr) ?? expr.trim();
+  if (!s.includes('aws_kms_key.')) return undefined;
+  for (const f of FORMS) {
+    const m = f.re.exec(s);
+    if (m) return { name: m[1], empty: f.empty(m) };
+  }
+  return undefined;
+}
+
 /** A module source that is a folder of this repository (`./modules/x`, `../../`). */
 export const LOCAL_SOURCE = /^\.\.?(\/|$)/;
 
@@ -57,7 +86,8 @@ export function inputUses(det: TfDetection): InputUses {
   const reads = (a: HAttr | undefined) => !!a && !a.lit && readsInputs(a.value);
   const own = det.tables.filter((t) => {
     const { enabled, key } = encryptionAttrs(t);
-    return reads(enabled) || reads(key);
+    // A key through a counted aws_kms_key (`one(aws_kms_key.k[*].arn)`): its count may read inputs (countedKeys.ts).
+    return reads(enabled) || reads(key) || (!!key && !key.lit && countedKeyForm(key.value) !== undefined);
   });
   const all = det.hcl?.blocks ?? det.json?.blocks ?? [];
   // A local copy of the registry module (`../terraform-aws-modules/terraform-aws-dynamodb-table`) is read as the registry module.

@@ -27,7 +27,7 @@ import {
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
 import { asBool, localTarget } from './expression.js';
 import { keyThroughLocals } from './managedKeyData.js';
-import { encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
+import { countedKeyForm, encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock, type HComment } from './parse.js';
 import { blockComments, moduleTableSuppressions, suppressionsOf } from './suppress.js';
 import type { JBlock } from './tfjson.js';
@@ -35,6 +35,8 @@ import { parseTerraform, siblingBlocks, summarize } from './topBlocks.js';
 import { isRootModule } from './rootModule.js';
 import { isModuleFileName } from './entry.js';
 import { outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
+import { countedKeyCount, countedKeySetting } from './countedKeys.js';
+import type { TopBlock } from './topBlocks.js';
 
 /** Each file's parse, per file object (the engine hands the same objects to a folder's files). */
 const parsed = new WeakMap<SourceFile, TfDetection | null>();
@@ -121,8 +123,18 @@ function evaluatedSetting(a: HAttr, v: Extract<Evaluated, { known: true }>, key:
   return { state: 'literal', source, text: String(v.value), raw: String(v.value) };
 }
 
-/** A switch or key that reads inputs, evaluated (`evaluated` gets its text); as written when it does not, or is not known. */
-function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated: string[]): Setting {
+/**
+ * A switch or key that reads inputs, evaluated (`evaluated` gets its text); as written when it does not, or is not known.
+ * `keys`: the module's blocks, where a key written through a counted aws_kms_key (`one(aws_kms_key.k[*].arn)`) finds its count.
+ */
+function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated: string[], keys: TopBlock[] = []): Setting {
+  if (key && a && !a.lit && keys.length > 0) {
+    const counted = countedKeySetting(a.value, keys, env(), keyRawOf(a));
+    if (counted) {
+      if (counted.state === 'literal' && readsInputs(countedKeyCount(a.value, keys) ?? '')) evaluated.push(a.value.trim());
+      return counted;
+    }
+  }
   const plain = key ? keySetting(a) : enabledSetting(a);
   if (!a || a.lit || !readsInputs(a.value)) return plain;
   const v = evaluate(a.value, env());
@@ -154,7 +166,12 @@ function sayWhyOn(s: Settings, enabledName: string): void {
 }
 
 /** The switch and key of a table's `server_side_encryption`, evaluated in `env` where they read inputs. */
-function sseSettings(b: HBlock, env: () => Env, where?: string): { settings: Settings; evaluated: string[]; sse?: HBlock } {
+function sseSettings(
+  b: HBlock,
+  env: () => Env,
+  where?: string,
+  keys: TopBlock[] = [],
+): { settings: Settings; evaluated: string[]; sse?: HBlock } {
   if (dynamicBlocks(b, 'server_side_encryption').length > 0)
     return { settings: { model: 'sse', block: { state: 'expression', source: 'a dynamic block' } }, evaluated: [] };
   const sse = blocks(b, 'server_side_encryption')[0];
@@ -164,7 +181,7 @@ function sseSettings(b: HBlock, env: () => Env, where?: string): { settings: Set
     model: 'sse',
     block: { state: 'literal', source: '' },
     enabled: settingOf(attr(sse, 'enabled'), false, env, evaluated),
-    key: settingOf(attr(sse, 'kms_key_arn'), true, env, evaluated),
+    key: settingOf(attr(sse, 'kms_key_arn'), true, env, evaluated, keys),
   };
   sayWhyOn(settings, 'server_side_encryption.enabled');
   return { settings, evaluated, sse };
@@ -193,7 +210,7 @@ async function markSetOutside(
 }
 
 /** The inputs of a registry module call (registryModules.ts), evaluated in the calling module where they read its variables or locals. */
-function registryInputs(t: TfTable, env: () => Env): string[] {
+function registryInputs(t: TfTable, env: () => Env, keys: TopBlock[]): string[] {
   const s = t.encryption.settings;
   const m = t.registry;
   if (s.model !== 'sse' || !m) return [];
@@ -202,7 +219,7 @@ function registryInputs(t: TfTable, env: () => Env): string[] {
   const { enabled, key } = encryptionAttrs(t);
   const settings = m.settings(
     enabled ? settingOf(enabled, m.switchIsString === true, env, evaluated) : written.enabled,
-    key ? settingOf(key, true, env, evaluated) : written.key,
+    key ? settingOf(key, true, env, evaluated, keys) : written.key,
   );
   s.enabled = settings.enabled;
   s.key = settings.key;
@@ -250,15 +267,22 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   let unitsCache: Promise<Map<string, OutsideSetters>> | undefined;
   const units = () => (unitsCache ??= outsideAssignments(file, context!, true));
 
+  // The module's blocks, where a key written through a counted aws_kms_key finds its count (only when one is).
+  const keys = own.some((t) => countedKeyForm(encryptionAttrs(t).key?.value ?? ''))
+    ? [...ownFile.tops, ...(await siblingBlocks(siblings.filter((f) => f.path !== file.path)))]
+    : [];
+  /** The variables a switch or key reads, a counted key's count's among them. */
+  const inputsOf = (a: HAttr, in_: Env, blocks: TopBlock[]) => variablesRead(`${a.value} ${countedKeyCount(a.value, blocks) ?? ''}`, in_);
+
   for (const t of own) {
     let evaluated: string[];
-    if (t.kind === 'module') evaluated = registryInputs(t, env);
+    if (t.kind === 'module') evaluated = registryInputs(t, env, keys);
     else if (t.kind === 'table-replica') {
       // A replica resource's one setting: its kms_key_arn (null or "" by default: the AWS managed key).
       evaluated = [];
-      t.encryption.settings = { model: 'sse', key: settingOf(attr(t.block, 'kms_key_arn'), true, env, evaluated) };
+      t.encryption.settings = { model: 'sse', key: settingOf(attr(t.block, 'kms_key_arn'), true, env, evaluated, keys) };
     } else {
-      const r = sseSettings(t.block, env);
+      const r = sseSettings(t.block, env, undefined, keys);
       t.encryption.settings = r.settings;
       evaluated = r.evaluated;
     }
@@ -269,7 +293,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       // A module others call is set from outside only by the terragrunt units that deploy its folder.
       const setters = isRoot ? outside : units;
       const { enabled, key } = encryptionAttrs(t);
-      await markSetOutside(t.encryption.settings, t.encryption.words, { enabled, key }, (a) => variablesRead(a.value, env()), setters);
+      await markSetOutside(t.encryption.settings, t.encryption.words, { enabled, key }, (a) => inputsOf(a, env(), keys), setters);
     }
   }
 
@@ -319,10 +343,11 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
         },
         phrases: { ...PHRASES, blockAbsent: `no {block} block in ${tableName} (${where})` },
       };
-      const { settings, sse, evaluated } = sseSettings(tb, () => callEnv, where);
+      const moduleTops = module.files.flatMap((f) => f.tops);
+      const { settings, sse, evaluated } = sseSettings(tb, () => callEnv, where, moduleTops);
       // This folder's variables the call passes to the table's switch and key.
       const callerVars = (a: HAttr) =>
-        variablesRead(a.value, callEnv).flatMap((v) => (inputs.has(v) ? variablesRead(inputs.get(v)!, env()) : []));
+        inputsOf(a, callEnv, moduleTops).flatMap((v) => (inputs.has(v) ? variablesRead(inputs.get(v)!, env()) : []));
       const fed =
         evaluated.length > 0 && sse
           ? [...new Set([attr(sse, 'enabled'), attr(sse, 'kms_key_arn')].flatMap((a) => (a ? callerVars(a) : [])))]

@@ -366,6 +366,68 @@ describe('tables decided by module inputs', () => {
   });
 });
 
+describe('a key through a counted aws_kms_key: one(k[*].arn), join("", k.*.arn), element(concat(...)) (real-world round 22)', () => {
+  const provider = 'provider "aws" {\n  region = "eu-west-1"\n}\n\n';
+  const key = 'resource "aws_kms_key" "k" {\n  count               = var.create_kms ? 1 : 0\n  enable_key_rotation = true\n}\n\n';
+  const sse = (expr: string) => `    enabled     = true\n    kms_key_arn = ${expr}\n`;
+  const root = (expr: string, def?: string, more: MemoryFile[] = []) => [
+    { path: 'main.tf', text: `${provider}${key}${table('t', sse(expr))}` },
+    { path: 'variables.tf', text: variable('create_kms', def) },
+    ...more,
+  ];
+  const FORMS = [
+    'one(aws_kms_key.k[*].arn)',
+    'one(aws_kms_key.k.*.arn)',
+    'join("", aws_kms_key.k.*.arn)',
+    'element(concat(aws_kms_key.k.*.arn, [""]), 0)',
+    'concat(aws_kms_key.k[*].arn, [""])[0]',
+    'try(aws_kms_key.k[0].arn, null)',
+    '"${one(aws_kms_key.k[*].arn)}"',
+  ];
+
+  it('counted to zero by default: the AWS managed key (null or ""), fixed in a root module; one: the key', async () => {
+    for (const expr of FORMS) {
+      const t = (await scan(root(expr, 'false')))['aws_dynamodb_table.t'];
+      expect([t.status, t.fixable], expr).toEqual(['aws-managed', true]);
+      expect(t.message, expr).toContain('aws_kms_key.k has count = var.create_kms ? 1 : 0, 0: it gives');
+      expect((await scan(root(expr, 'true')))['aws_dynamodb_table.t'].status, expr).toBe('customer-managed');
+    }
+    const out = (await processMemory(root(FORMS[0], 'false'), 'fix')).output.get('main.tf')!;
+    expect(out).toContain('    kms_key_arn = aws_kms_key.t.arn\n');
+  });
+
+  it('a count the code does not decide (no default, a var-file per environment, length() > 0): unknown', async () => {
+    expect((await scan(root(FORMS[0])))['aws_dynamodb_table.t'].status).toBe('unknown');
+    const perEnv = root(FORMS[0], 'true', [{ path: 'prod.tfvars', text: 'create_kms = false\n' }]);
+    const t = (await scan(perEnv))['aws_dynamodb_table.t'];
+    expect(t.status).toBe('unknown');
+    expect(t.message).toContain('create_kms is set per environment by prod.tfvars');
+    const length = (await scan(root('length(aws_kms_key.k) > 0 ? aws_kms_key.k[0].arn : null', 'true')))['aws_dynamodb_table.t'];
+    expect(length.status).toBe('unknown');
+    expect(length.message).toContain('the AWS managed key when length(aws_kms_key.k) > 0 is false');
+  });
+
+  it('a key without count, or another expression: the key, as before', async () => {
+    const plain = root(FORMS[0], 'false');
+    plain[0].text = plain[0].text.replace('  count               = var.create_kms ? 1 : 0\n', '');
+    expect((await scan(plain))['aws_dynamodb_table.t'].status).toBe('customer-managed');
+    for (const expr of ['aws_kms_key.k[0].arn', 'join(",", [aws_kms_key.k[0].arn])', 'one(aws_kms_key.other[*].arn)'])
+      expect((await scan(root(expr, 'false')))['aws_dynamodb_table.t'].status, expr).toBe('customer-managed');
+  });
+
+  it("a local module's counted key: the call's input decides (not fixed through the call: the module writes the key)", async () => {
+    const files = (create: string) => [
+      { path: 'm/main.tf', text: `${key}${table('this', sse(FORMS[0]))}` },
+      { path: 'm/variables.tf', text: variable('create_kms', 'false') },
+      { path: 'main.tf', text: `${provider}module "orders" {\n  source = "./m"\n${create}}\n` },
+    ];
+    expect((await scan(files('')))['module.orders'].status).toBe('aws-managed');
+    expect((await scan(files('  create_kms = true\n')))['module.orders'].status).toBe('customer-managed');
+    const reusable = (await scan(files('').slice(0, 2)))['aws_dynamodb_table.this'];
+    expect([reusable.status, reusable.fixable]).toEqual(['aws-managed', false]);
+  });
+});
+
 describe('replica resources and their inputs', () => {
   const replicaModule = [
     variable('kms_key_arn', 'null'),
