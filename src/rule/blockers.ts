@@ -36,6 +36,7 @@ const ORDER: Kind[] = [
   'resource-policy',
   'module-literal',
   'cross-account-grants',
+  'zero-etl',
   'file-error',
   'for-each',
   'template-placeholder',
@@ -55,6 +56,35 @@ export const WAIVABLE: ReadonlySet<Kind> = new Set(['parameter', 'replica-recrea
 
 /** DynamoDB's principal for replication across accounts (multi-account global tables). */
 export const REPLICATION_PRINCIPAL = 'replication.dynamodb.amazonaws.com';
+
+/**
+ * The services that read a table as their own service principal, not through a role of the account:
+ * Redshift's and Glue's zero-ETL integrations export the table as `redshift.amazonaws.com` and
+ * `glue.amazonaws.com` (the DynamoDB guide's zero-ETL prerequisites give the table's key a statement
+ * for that principal with the integration's `aws:SourceArn`).
+ */
+const ZERO_ETL_SERVICES = new Set(['redshift.amazonaws.com', 'glue.amazonaws.com']);
+
+/**
+ * A service a table's resource policy lets in that reads the table as itself (ZERO_ETL_SERVICES),
+ * described as a grantee; undefined for any other (DynamoDB's own; a service whose work runs under a
+ * role of the account). A service principal is no principal of the account, so a generated key's
+ * `kms:CallerAccount` statement does not let it use the key: the table is left to the user, as for
+ * another account.
+ */
+export function foreignService(name: string): string | undefined {
+  return ZERO_ETL_SERVICES.has(name.toLowerCase()) ? `the service ${name}` : undefined;
+}
+
+/** A service principal written as an expression (`!Sub redshift.${AWS::URLSuffix}`): one of those services when it names one. */
+export function foreignServiceExpression(written: string): string | undefined {
+  return /\b(?:redshift|glue)\b/i.test(written) ? `the service ${written}` : undefined;
+}
+
+/** What the step of a table whose resource policy lets a service in adds: how that service's statement reads. */
+export const SERVICE_KEY_STATEMENT =
+  'for a service, a statement for its service principal (kms:Decrypt, kms:DescribeKey, kms:CreateGrant) with aws:SourceAccount ' +
+  "and aws:SourceArn of the resource that calls (a zero-ETL integration's ARN)";
 
 /**
  * The obstacle of a table whose resource policy (`policy`, as the format names it; its text
@@ -196,20 +226,23 @@ function paths(sites: string[]): string {
 }
 
 function resourcePolicy(o: Extract<Obstacle, { kind: 'resource-policy' }>, words: Vocabulary): string {
+  const services = o.others.filter((a) => a.startsWith('the service '));
+  const accounts = o.others.filter((a) => a !== '*' && !services.includes(a));
   const manual =
     "a key kmsfix generates lets only the table's own account use it (kms:CallerAccount), so they would lose access. " +
-    `By hand: give the table a key whose policy also lets those accounts use it through DynamoDB (kms:CallerAccount), and set ${words.names.key ?? words.names.choice} to it`;
+    `By hand: give the table a key whose policy also lets ${services.length && o.others.length === services.length ? 'them' : 'those accounts'} ` +
+    `use it through DynamoDB (kms:CallerAccount${services.length ? `; ${SERVICE_KEY_STATEMENT}` : ''}), and set ${words.names.key ?? words.names.choice} to it`;
   if (o.unreadable !== undefined) {
     return `its resource policy ${o.policy} is \`${clip(o.unreadable)}\`, which kmsfix cannot read; if it grants other accounts, ${manual}`;
   }
   const literal = o.others.filter((a) => /^\d{12}$/.test(a));
-  const accounts = o.others.filter((a) => a !== '*');
   const whose = [
     accounts.length ? `${accounts.length === 1 ? 'account' : 'accounts'} ${accounts.join(', ')}` : '',
     o.others.includes('*') ? 'any account ("*")' : '',
-  ];
+  ].filter(Boolean);
+  const grantees = [whose.length ? `principals of ${whose.join(' and ')}` : '', services.join(', ')].filter(Boolean);
   return (
-    `its resource policy ${o.policy} grants principals of ${whose.filter(Boolean).join(' and ')}, and ${manual}` +
+    `its resource policy ${o.policy} grants ${grantees.join(' and ')}, and ${manual}` +
     (literal.length && o.ownAccounts
       ? ` (if ${literal.join(' or ')} is the table's own account, list it in ${o.ownAccounts} and kmsfix fixes the table)`
       : '')
@@ -416,7 +449,16 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     case 'cross-account-grants':
       return (
         `its ResourcePolicy lets in ${listed(o.grants)}, which a generated key would lock out of the table (its policy lets only this account use it): ` +
-        `give the table a key whose policy also lets them use it through DynamoDB, then set ${block} by hand`
+        `give the table a key whose policy also lets them use it through DynamoDB` +
+        (o.grants.some((g) => g.startsWith('the service ')) ? ` (${SERVICE_KEY_STATEMENT})` : '') +
+        `, then set ${block} by hand`
+      );
+    case 'zero-etl':
+      return (
+        `the table is the source of ${listed(o.integrations)}, which ${o.integrations.length === 1 ? 'reads' : 'read'} it as ${o.integrations.length === 1 ? 'its' : 'their'} service, ` +
+        "not as a principal of the account: a key kmsfix generates would not let it use the key, and replication would stop (AWS's zero-ETL guide " +
+        `warns of a silent failure). By hand: give the table a key whose policy also has ${SERVICE_KEY_STATEMENT.replace(/^for a service, /, '')}, ` +
+        `then set ${block} to it`
       );
     case 'for-each':
       return `${o.why} of ${o.loop}: set ${block} in the loop body by hand`;

@@ -230,6 +230,12 @@ export type Obstacle =
   /** CloudFormation: the table's ResourcePolicy lets in principals of other accounts (described). */
   | { kind: 'cross-account-grants'; grants: string[] }
   /**
+   * The table is the source of zero-ETL integrations (`integrations`, described: AWS::Redshift::Integration,
+   * aws_redshift_integration), which read it as their service (redshift.amazonaws.com, glue.amazonaws.com),
+   * not as a principal of the account: a generated key's policy would not let them use it.
+   */
+  | { kind: 'zero-etl'; integrations: string[] }
+  /**
    * A setting the rule read through an input's default (`decidedBy`: what decided, as Setting.via
    * says), or that a condition chooses (`condition`: `inputs` are conditions); waived by --fix-parameterised.
    */

@@ -3,6 +3,7 @@
  * src/formats/pulumi-yaml/resourcePolicy.ts): the principals of its Allow statements read as plain
  * data, each named by its account, and the `resource-policy` obstacle they make.
  */
+import { foreignService } from './blockers.js';
 import type { Obstacle } from './facts.js';
 
 /** The account of an IAM or STS principal ARN (`arn:aws:iam::111122223333:role/x`), as written. */
@@ -16,7 +17,8 @@ export function granteeOf(principal: string): string {
 
 /**
  * The `AWS` principals of a policy's Allow statements, read as plain data (`JSON.parse`, or YAML read
- * into values): each one given to `grantee`, and '*' for a NotPrincipal. False, at the first statement or
+ * into values): each one given to `grantee`, '*' for a NotPrincipal, and a `Service` other than
+ * DynamoDB's as `the service <name>` (blockers.ts foreignService). False, at the first statement or
  * principal that is not plain data, when the policy cannot be read.
  */
 export function allowedPrincipals(doc: unknown, grantee: (principal: string) => void): boolean {
@@ -25,10 +27,15 @@ export function allowedPrincipals(doc: unknown, grantee: (principal: string) => 
     if (typeof s !== 'object' || s === null) return false;
     if (s.Effect === 'Deny') continue;
     if (s.NotPrincipal !== undefined) grantee('*');
-    const aws = typeof s.Principal === 'object' && s.Principal !== null ? (s.Principal as { AWS?: unknown }).AWS : s.Principal;
-    for (const v of [aws ?? []].flat()) {
+    const map = typeof s.Principal === 'object' && s.Principal !== null ? (s.Principal as { AWS?: unknown; Service?: unknown }) : undefined;
+    for (const v of [(map ? map.AWS : s.Principal) ?? []].flat()) {
       if (typeof v !== 'string') return false;
       grantee(v);
+    }
+    for (const v of [map?.Service ?? []].flat()) {
+      if (typeof v !== 'string') return false;
+      const service = foreignService(v);
+      if (service) grantee(service);
     }
   }
   return true;

@@ -28,7 +28,7 @@ import { duplicateKeyError } from '../yaml/duplicates.js';
 import { transformIn } from '../yaml/cfnTransform.js';
 import { ParseError } from '../../core/types.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
-import { crossAccountGrants, policyText } from './resourcePolicy.js';
+import { crossAccountGrants, policyText, zeroEtlIntegrations } from './resourcePolicy.js';
 import type { Includes } from './includes.js';
 import { templateCautions } from './cautions.js';
 import { apiGlobalTables } from './apiGlobalTables.js';
@@ -796,6 +796,8 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       const edit = anchors && isFixableStatus(a.status) && !loop ? editThrough(anchors, rp, kind, localReplica, replaced!) : undefined;
       const grants = fixWanted(a) ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];
       if (grants.length > 0) encryption.obstacles.push({ kind: 'cross-account-grants', grants });
+      const integrations = fixWanted(a) ? zeroEtlIntegrations(file.text, template.resources, rp.key) : [];
+      if (integrations.length > 0) encryption.obstacles.push({ kind: 'zero-etl', integrations });
       const multiAccount = fixWanted(a) ? multiAccountObstacle(file.text, props, resource, kind === 'global') : undefined;
       if (multiAccount) encryption.obstacles.push(multiAccount);
       const joined = fixWanted(a) ? apiGlobal(rp.key, resource) : undefined;

@@ -7,8 +7,12 @@
  * Read: the table's `ResourcePolicy` and its stream's (`StreamSpecification.ResourcePolicy`), and for
  * a global table each replica's and replica stream's. A principal counts as this account when it is
  * built from `AWS::AccountId`, or is a resource of the template (`!GetAtt Role.Arn`, `!Ref Role`);
- * a literal account ID, a parameter, `*` or anything else unreadable counts as another account.
+ * a literal account ID, a parameter, `*` or anything else unreadable counts as another account; a
+ * service other than DynamoDB (`Service: redshift.amazonaws.com`, a zero-ETL integration) counts too
+ * (src/rule/blockers.ts foreignService).
  */
+import { escapeRegExp } from '../../core/text.js';
+import { foreignService, foreignServiceExpression } from '../../rule/blockers.js';
 import { snippet } from '../yaml/scalars.js';
 import { intrinsicName } from './detect.js';
 import { child, resolveAlias, scalarString, type CMap, type CNode } from '../yaml/tree.js';
@@ -84,6 +88,16 @@ function foreignPrincipal(text: string, node: CNode | null | undefined, isResour
   return [snippet(text, n)];
 }
 
+/** The services of a `Service` principal other than DynamoDB's own, described (one not read literally, as written). */
+function services(text: string, node: CNode | null | undefined): string[] {
+  const n = resolveAlias(node);
+  if (!n) return [];
+  if (n.kind === 'seq') return n.items.flatMap((i) => services(text, i));
+  const s = scalarString(n);
+  const d = s === undefined ? foreignServiceExpression(snippet(text, n)) : foreignService(s);
+  return d ? [d] : [];
+}
+
 /**
  * The principals of other accounts (or possibly of other accounts) that the table's resource
  * policies allow, described for a message; empty when every grant is to this account.
@@ -100,9 +114,14 @@ export function crossAccountGrants(text: string, resources: CMap, table: CMap, g
         const parsed = JSON.parse(docString) as { Statement?: unknown };
         for (const s of [parsed.Statement ?? []].flat() as { Effect?: string; Principal?: unknown }[]) {
           if (s.Effect !== 'Allow' || s.Principal === undefined) continue;
-          const aws = typeof s.Principal === 'object' && s.Principal !== null ? (s.Principal as { AWS?: unknown }).AWS : s.Principal;
-          for (const v of [aws ?? []].flat()) {
+          const map =
+            typeof s.Principal === 'object' && s.Principal !== null ? (s.Principal as { AWS?: unknown; Service?: unknown }) : undefined;
+          for (const v of [(map ? map.AWS : s.Principal) ?? []].flat()) {
             const d = typeof v === 'string' ? literal(v) : JSON.stringify(v);
+            if (d) found.add(d);
+          }
+          for (const v of [map?.Service ?? []].flat()) {
+            const d = typeof v === 'string' ? foreignService(v) : JSON.stringify(v);
             if (d) found.add(d);
           }
         }
@@ -121,8 +140,10 @@ export function crossAccountGrants(text: string, resources: CMap, table: CMap, g
       if (scalarString(child(s, 'Effect')) !== 'Allow') continue;
       const principal = child(s, 'Principal');
       if (principal === undefined) continue;
-      const aws = principal?.kind === 'map' && !intrinsicName(principal) ? child(principal, 'AWS') : principal;
+      const map = principal?.kind === 'map' && !intrinsicName(principal);
+      const aws = map ? child(principal, 'AWS') : principal;
       for (const d of foreignPrincipal(text, aws, isResource)) found.add(d);
+      if (map) for (const d of services(text, child(principal, 'Service'))) found.add(d);
     }
   }
   return [...found];
@@ -133,4 +154,23 @@ export function policyText(text: string, table: CMap, global: boolean): string {
   return policyDocuments(child(table, 'Properties'), global)
     .map((d) => (d ? text.slice(d.start, d.end) : ''))
     .join('\n');
+}
+
+/** Zero-ETL integrations from a table: their resource types, which read the table as their service. */
+const INTEGRATIONS = new Set(['AWS::Redshift::Integration', 'AWS::Glue::Integration']);
+
+/**
+ * The template's zero-ETL integrations whose `SourceArn` names the table `id` (`!GetAtt Orders.Arn`,
+ * `${Orders.Arn}` in a Sub), described for a message.
+ */
+export function zeroEtlIntegrations(text: string, resources: CMap, id: string): string[] {
+  const names = new RegExp(`(?<![\\w:-])${escapeRegExp(id)}(?![\\w-])`);
+  const out: string[] = [];
+  for (const p of resources.pairs) {
+    const type = scalarString(child(p.value, 'Type'));
+    if (!type || !INTEGRATIONS.has(type)) continue;
+    const source = child(child(p.value, 'Properties'), 'SourceArn');
+    if (source && names.test(text.slice(source.start, source.end))) out.push(`the zero-ETL integration ${p.key} (${type})`);
+  }
+  return out;
 }

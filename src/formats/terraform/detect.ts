@@ -29,7 +29,7 @@ import { AWS_KMS_KEY_ARN_SINCE, awsProviderMajor, awsProviderPinBelow, providers
 import { passedProvider, placeOf, placementObstacle, type Placement } from './placement.js';
 import { callerObstacles } from './callers.js';
 import { endpointsObstacle } from './endpoints.js';
-import { resourcePolicyObstacle } from './resourcePolicy.js';
+import { resourcePolicyObstacle, zeroEtlIntegrations } from './resourcePolicy.js';
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { boundaryCautions } from './boundaries.js';
 import { inputUses } from './inputUses.js';
@@ -555,10 +555,10 @@ function duplicateBlock(text: string, all: HBlock[]): ParseError | undefined {
 /**
  * The module's other files that may hold what an obstacle depends on: provider configurations, `data
  * "aws_region"` through an alias (a replica's Region: also one the callers pass, configuration_aliases),
- * resource policies, replica resources, legacy global tables.
+ * resource policies, replica resources, legacy global tables, zero-ETL integrations.
  */
 const PROVIDERS_OR_POLICIES =
-  /provider\s*"aws"|"provider"\s*:|data\s+"aws_region"|aws_dynamodb_resource_policy|aws_dynamodb_table_replica|aws_dynamodb_global_table/;
+  /provider\s*"aws"|"provider"\s*:|data\s+"aws_region"|aws_dynamodb_resource_policy|aws_dynamodb_table_replica|aws_dynamodb_global_table|_integration"/;
 /** ...and, once the module has a resource policy, the policy documents and locals it may read. */
 const POLICY_PARTS = /aws_iam_policy_document|locals/;
 
@@ -658,6 +658,8 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
     const name = t.kind === 'table' && nameAttr?.lit?.type === 'string' ? nameAttr.lit.value : undefined;
     const obstacle = resourcePolicyObstacle({ kind: t.kind, label: t.label, name }, await tops());
     if (obstacle) t.encryption.obstacles.push(obstacle);
+    const integrations = zeroEtlIntegrations({ kind: t.kind, label: t.label, name }, await tops());
+    if (integrations.length > 0) t.encryption.obstacles.push({ kind: 'zero-etl', integrations });
   }
   // A child module's table: what its callers do with it through the module's outputs (callers.ts).
   const still = open.filter((t) => t.kind === 'table' && fixWanted(decide(t.encryption, WAIVABLE)));

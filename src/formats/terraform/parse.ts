@@ -203,11 +203,11 @@ function attrOf(n: Node): HAttr {
 
 /**
  * Blocks kmsfix reads inside (variables and outputs: for evaluate.ts; moved, removed and import: the
- * addresses they name are taken, module.ts); of the others only the type and labels matter (names taken).
+ * addresses they name are taken, module.ts; zero-ETL integrations: their source_arn, resourcePolicy.ts); of the others only the type and labels matter (names taken).
  */
 export function deep(type: string, labels: string[]): boolean {
   if (type === 'resource')
-    return /^aws_(dynamodb_table|dynamodb_table_replica|dynamodb_global_table|dynamodb_resource_policy|kms_key|kms_alias|kms_replica_key)$/.test(
+    return /^aws_(dynamodb_table|dynamodb_table_replica|dynamodb_global_table|dynamodb_resource_policy|kms_key|kms_alias|kms_replica_key)$|^aws(?:cc)?_\w+_integration$/.test(
       labels[0] ?? '',
     );
   return (

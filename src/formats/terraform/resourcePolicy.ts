@@ -7,13 +7,14 @@
  * Principals of the table's own account are those kmsfix can prove are: references to
  * `data.aws_caller_identity`, IAM roles and users the module creates, and the account IDs the
  * module's `provider "aws"` blocks list in `allowed_account_ids`. Anything else (a literal account
- * ID, a variable, `"*"`) counts as another account; a policy kmsfix cannot read (`file(...)`, a
+ * ID, a variable, `"*"`) counts as another account, and so does a service other than DynamoDB (a
+ * zero-ETL integration's `redshift.amazonaws.com`); a policy kmsfix cannot read (`file(...)`, a
  * variable) blocks the table too, since it may grant one.
  */
 import { escapeRegExp } from '../../core/text.js';
 import { isExpr, isObj, isStr, items, readBody, readValue, type Value } from './hclvalue.js';
 import type { Obstacle } from '../../rule/facts.js';
-import { replicationPolicy } from '../../rule/blockers.js';
+import { foreignService, foreignServiceExpression, replicationPolicy } from '../../rule/blockers.js';
 import type { TopBlock } from './topBlocks.js';
 
 export interface PolicyTable {
@@ -56,7 +57,7 @@ function grantees(policy: Value): string[] | undefined {
       const p = st.obj.get('Principal');
       if (p === undefined) continue;
       if (isStr(p) && p.str === '*') out.push('*');
-      else if (isObj(p)) out.push(...principals(p.obj.get('AWS')));
+      else if (isObj(p)) out.push(...principals(p.obj.get('AWS')), ...services(p.obj.get('Service')));
       else out.push(...principals(p));
     }
     return out;
@@ -71,11 +72,20 @@ function grantees(policy: Value): string[] | undefined {
     for (const p of items(st.obj.get('principals'))) {
       if (!isObj(p)) return undefined;
       const type = p.obj.get('type');
-      if (isStr(type) && type.str !== 'AWS' && type.str !== '*') continue;
-      out.push(...principals(p.obj.get('identifiers')));
+      if (isStr(type) && type.str === 'Service') out.push(...services(p.obj.get('identifiers')));
+      else if (isStr(type) && type.str !== 'AWS' && type.str !== '*') continue;
+      else out.push(...principals(p.obj.get('identifiers')));
     }
   }
   return out;
+}
+
+/** Service principals other than DynamoDB's own, described (`the service redshift.amazonaws.com`; one not read literally, as written). */
+function services(v: Value | undefined): string[] {
+  return principals(v).flatMap((s) => {
+    const d = /^[\w.-]+$/.test(s) ? foreignService(s) : foreignServiceExpression(s);
+    return d ? [d] : [];
+  });
 }
 
 /** AWS principal values as written: strings (with their interpolations) or expressions. */
@@ -91,6 +101,7 @@ interface Module {
 /** The account a principal belongs to, as written; undefined when it is provably the table's own. */
 function accountOf(p: string, m: Module, depth = 0): string | undefined {
   if (p === '*') return ANY;
+  if (p.startsWith('the service ')) return p;
   const whole = /^\$\{\s*([^{}]*?)\s*\}$/.exec(p);
   if (whole) return accountOfExpr(whole[1], m, depth);
   const arn = /^arn:[^:]*:(?:iam|sts)::([^:]*):/.exec(p);
@@ -163,4 +174,14 @@ export function resourcePolicyObstacle(table: PolicyTable, tops: TopBlock[]): Ob
     if (others.length > 0) return { kind: 'resource-policy', policy, others, ownAccounts: "the provider's allowed_account_ids" };
   }
   return undefined;
+}
+
+/** Zero-ETL integrations from a table (`aws_redshift_integration`, and any `*_integration` that reads a `source_arn`). */
+const INTEGRATION = /^aws(?:cc)?_\w*_integration$/;
+
+/** The module's zero-ETL integrations whose `source_arn` names the table, described for a message. */
+export function zeroEtlIntegrations(table: PolicyTable, tops: TopBlock[]): string[] {
+  return tops
+    .filter((t) => t.type === 'resource' && INTEGRATION.test(t.labels[0] ?? '') && pointsAt(t.attr('source_arn')?.value ?? '', table))
+    .map((t) => `the zero-ETL integration ${t.labels.join('.')}`);
 }

@@ -19,7 +19,7 @@
  * grant into the resource policy only for a principal of another account, which code names.
  */
 import type { LineIndex } from '../../core/text.js';
-import { replicationPolicy } from '../../rule/blockers.js';
+import { foreignService, foreignServiceExpression, replicationPolicy } from '../../rule/blockers.js';
 import { ACCOUNT_IN_ARN, allowedPrincipals, granteeOf, sharedPolicyObstacle } from '../../rule/policyPrincipals.js';
 import { declarationOf } from './consts.js';
 import { named } from './defaultChild.js';
@@ -112,6 +112,13 @@ function arn(c: Ctx, e: ts.Expression): undefined {
   c.found.others.add(u.getText(c.sf));
 }
 
+/** A service principal's name: another service than DynamoDB (a zero-ETL integration's) counts as outside the account. */
+function service(c: Ctx, e: ts.Expression): undefined {
+  const name = stringValue(unwrap(e));
+  const d = name === undefined ? foreignServiceExpression(snippet(c.sf, e)) : foreignService(name);
+  if (d) c.found.others.add(d);
+}
+
 /**
  * A CDK principal (`new iam.AccountPrincipal('111122223333')`, `role`, ...). `grant`: the principal
  * of a grant, which the file may not show (taken as this account's, see the header).
@@ -121,8 +128,9 @@ function principal(c: Ctx, e: ts.Expression, grant: boolean, depth = 0): undefin
   if (ts.isNewExpression(u)) {
     const args = u.arguments ?? [];
     switch (lastName(u.expression)) {
-      case 'AccountRootPrincipal':
       case 'ServicePrincipal':
+        return args[0] ? service(c, args[0]) : unread(c, u);
+      case 'AccountRootPrincipal':
       case 'FederatedPrincipal':
       case 'WebIdentityPrincipal':
       case 'OpenIdConnectPrincipal':
@@ -276,8 +284,9 @@ function jsonStatements(c: Ctx, e: ts.Expression, single = false): undefined {
         const q = unwrap(p);
         if (!ts.isObjectLiteralExpression(q)) return unread(c, q);
         const type = get(q, 'type');
-        if (type && stringValue(type) !== 'AWS' && stringValue(type) !== '*') continue;
-        for (const id of items(get(q, 'identifiers'))) arn(c, id);
+        if (type && stringValue(type) === 'Service') for (const id of items(get(q, 'identifiers'))) service(c, id);
+        else if (type && stringValue(type) !== 'AWS' && stringValue(type) !== '*') continue;
+        else for (const id of items(get(q, 'identifiers'))) arn(c, id);
       }
     }
     return;
@@ -292,6 +301,7 @@ function jsonStatements(c: Ctx, e: ts.Expression, single = false): undefined {
     if (!p) continue;
     const aws = ts.isObjectLiteralExpression(p) ? get(p, 'AWS') : p;
     for (const v of items(aws)) arn(c, v);
+    if (ts.isObjectLiteralExpression(p)) for (const v of items(get(p, 'Service'))) service(c, v);
   }
 }
 

@@ -109,3 +109,38 @@ describe('a table whose resource policy grants another account', () => {
     expect(t.fixed).toBe(true);
   });
 });
+
+describe('a zero-ETL source table (real-world round 25: Redshift reads it as its service, not as a principal of the account)', () => {
+  it('a ResourcePolicy granting redshift.amazonaws.com or glue.amazonaws.com: not fixable, the service and its key statement named', async () => {
+    for (const service of ['redshift.amazonaws.com', '[glue.amazonaws.com]']) {
+      const t = await scanOne(table('T', 'AWS::DynamoDB::Table', policy('      ', `Service: ${service}`)));
+      expect(t.fixable, service).toBe(false);
+      expect(t.message).toContain(
+        `its ResourcePolicy lets in the service ${service.replace(/[[\]]/g, '')}, which a generated key would lock out`,
+      );
+      expect(t.message).toContain('aws:SourceArn of the resource that calls');
+    }
+    // DynamoDB's own principals need nothing of the key (a multi-account global table has its own obstacle).
+    // DynamoDB's own principals, and services that work through a role of the account, need nothing of the key.
+    for (const service of ['dynamodb.amazonaws.com', 'lambda.amazonaws.com', "!Sub 'lambda.${AWS::URLSuffix}'"])
+      expect((await scanOne(table('T', 'AWS::DynamoDB::Table', policy('      ', `Service: ${service}`)))).fixed, service).toBe(true);
+    const sub = await scanOne(table('T', 'AWS::DynamoDB::Table', policy('      ', "Service: !Sub 'redshift.${AWS::URLSuffix}'")));
+    expect(sub.fixable).toBe(false);
+  });
+
+  it('an AWS::Redshift::Integration or AWS::Glue::Integration whose SourceArn is the table: not fixable; another table fixed', async () => {
+    for (const [type, source] of [
+      ['AWS::Redshift::Integration', '!GetAtt T.Arn'],
+      ['AWS::Glue::Integration', "!Sub '${T.Arn}'"],
+    ]) {
+      const integration = `  Integration:\n    Type: ${type}\n    Properties:\n      SourceArn: ${source}\n      TargetArn: arn:aws:redshift-serverless:eu-west-1:111122223333:namespace/n\n`;
+      const t = await scanOne(table('T', 'AWS::DynamoDB::Table', '') + integration);
+      expect(t.fixable, type).toBe(false);
+      expect(t.message).toContain(
+        `the table is the source of the zero-ETL integration Integration (${type}), which reads it as its service`,
+      );
+      const other = await scanOne(table('T2', 'AWS::DynamoDB::Table', '') + integration);
+      expect(other.fixed, type).toBe(true);
+    }
+  });
+});

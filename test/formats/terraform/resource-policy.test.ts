@@ -130,6 +130,44 @@ describe('terraform: resource policies that grant another account', () => {
   });
 });
 
+describe("terraform: a zero-ETL source table (real-world round 25, the provider's aws_redshift_integration test)", () => {
+  it('a resource policy granting a service other than DynamoDB (jsonencode, a policy document): not fixable, the service named', async () => {
+    const json = iamPolicy('"x"').replace('Principal = { AWS = "x" }', 'Principal = { Service = "redshift.amazonaws.com" }');
+    const r = await orders(`${TABLE}\n${resourcePolicy(json)}`);
+    expect(r.scan.fixable).toBe(false);
+    expect(r.scan.blocker).toContain('grants the service redshift.amazonaws.com, and a key kmsfix generates');
+    expect(r.scan.blocker).toContain(
+      'lets them use it through DynamoDB (kms:CallerAccount; for a service, a statement for its service principal',
+    );
+    const doc =
+      'data "aws_iam_policy_document" "p" {\n  statement {\n    actions   = ["dynamodb:ExportTableToPointInTime"]\n    resources = ["*"]\n' +
+      '    principals {\n      type        = "Service"\n      identifiers = ["glue.amazonaws.com"]\n    }\n  }\n}\n';
+    const d = await orders(`${TABLE}\n${doc}\n${resourcePolicy('data.aws_iam_policy_document.p.json')}`);
+    expect(d.scan.blocker).toContain('grants the service glue.amazonaws.com');
+    const own = await orders(`${TABLE}\n${resourcePolicy(json.replace('redshift.amazonaws.com', 'dynamodb.amazonaws.com'))}`);
+    expect(own.scan.fixable).toBe(true);
+  });
+
+  it('an aws_redshift_integration whose source_arn is the table: not fixable; another table fixed', async () => {
+    const integration =
+      'resource "aws_redshift_integration" "i" {\n  integration_name = "i"\n  source_arn       = aws_dynamodb_table.orders.arn\n' +
+      '  target_arn       = "arn:aws:redshift-serverless:eu-west-1:111122223333:namespace/n"\n}\n';
+    const r = await orders(`${TABLE}\n${integration}\n${OTHER}`);
+    expect(r.scan.fixable).toBe(false);
+    expect(r.scan.blocker).toContain(
+      'the table is the source of the zero-ETL integration aws_redshift_integration.i, which reads it as its service',
+    );
+    expect(r.out).toContain('kms_key_arn = aws_kms_key.other.arn');
+    // In another file of the module.
+    const files = [
+      { path: 'main.tf', text: TABLE },
+      { path: 'etl.tf', text: integration },
+    ];
+    const [t] = (await processMemory(files, 'scan')).outcomes.flatMap((o) => o.tables);
+    expect([t.address, t.fixable]).toEqual(['aws_dynamodb_table.orders', false]);
+  });
+});
+
 describe('terraform: reading policy values', () => {
   it('nesting too deep for the stack is an expression (cannot be read), not an exception', () => {
     const deep = '['.repeat(200000) + ']'.repeat(200000);

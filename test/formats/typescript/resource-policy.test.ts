@@ -242,3 +242,65 @@ new aws.dynamodb.ResourcePolicy('p', {
     expect(tables.map((x) => [x.address, x.fixable, grantsIn(x.message)])).toEqual([['t', false, 'account 111122223333']]);
   });
 });
+
+describe('a zero-ETL source table in code: its resource policy lets Redshift or Glue in as their service (real-world round 25)', () => {
+  it('AWS CDK: a ServicePrincipal in addToResourcePolicy or resourcePolicy; a grant to one; lambda.amazonaws.com changes nothing', async () => {
+    const statement = (service: string) =>
+      `new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('${service}')], actions: ['dynamodb:ExportTableToPointInTime'], resources: ['*'] })`;
+    expect(
+      await cdk(`    const redshift = new Table(this, 'Redshift', { partitionKey });
+    redshift.addToResourcePolicy(${statement('redshift.amazonaws.com')});
+    new TableV2(this, 'Glue', { partitionKey, resourcePolicy: new iam.PolicyDocument({ statements: [${statement('glue.amazonaws.com')}] }) });
+    const granted = new Table(this, 'Granted', { partitionKey });
+    granted.grant(new iam.ServicePrincipal('redshift.amazonaws.com'), 'dynamodb:ExportTableToPointInTime');
+    const lambda = new Table(this, 'Lambda', { partitionKey });
+    lambda.addToResourcePolicy(${statement('lambda.amazonaws.com')});`),
+    ).toEqual([
+      ['Redshift', false, ''],
+      ['Glue', false, ''],
+      ['Granted', false, ''],
+      ['Lambda', true, ''],
+    ]);
+    const [t] = await tablesOf(
+      'stack.ts',
+      `import * as iam from 'aws-cdk-lib/aws-iam';\nimport { Table, AttributeType } from 'aws-cdk-lib/aws-dynamodb';\n` +
+        `declare const stack: any;\nconst t = new Table(stack, 'T', { partitionKey: { name: 'id', type: AttributeType.STRING } });\n` +
+        `t.addToResourcePolicy(${statement('redshift.amazonaws.com')});\n`,
+    );
+    expect(t.message).toContain('grants the service redshift.amazonaws.com, and a key kmsfix generates');
+  });
+
+  it('Pulumi TypeScript (getPolicyDocument, type "Service") and Pulumi YAML (Principal: Service)', async () => {
+    const ts = `import * as aws from "@pulumi/aws";
+const orders = new aws.dynamodb.Table("orders", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }] });
+new aws.dynamodb.ResourcePolicy("etl", {
+    resourceArn: orders.arn,
+    policy: aws.iam.getPolicyDocumentOutput({
+        statements: [{ principals: [{ type: "Service", identifiers: ["redshift.amazonaws.com"] }], actions: ["dynamodb:DescribeTable"], resources: ["*"] }],
+    }).json,
+});
+`;
+    expect((await tablesOf('index.ts', ts)).map((t) => [t.address, t.fixable])).toEqual([['orders', false]]);
+    const yaml = `name: etl
+runtime: yaml
+resources:
+  orders:
+    type: aws:dynamodb:Table
+    properties: { attributes: [{ name: pk, type: S }], hashKey: pk }
+  etl:
+    type: aws:dynamodb:ResourcePolicy
+    properties:
+      resourceArn: \${orders.arn}
+      policy:
+        fn::toJSON:
+          Statement:
+            - Effect: Allow
+              Principal:
+                Service: glue.amazonaws.com
+              Action: dynamodb:ExportTableToPointInTime
+              Resource: "*"
+`;
+    const [y] = await tablesOf('Pulumi.yaml', yaml);
+    expect([y.fixable, y.message.includes('grants the service glue.amazonaws.com')]).toEqual([false, true]);
+  });
+});
