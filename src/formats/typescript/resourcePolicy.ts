@@ -6,8 +6,9 @@
  * `ResourcePolicy` and Terraform's `aws_dynamodb_resource_policy`).
  *
  * Read, in the table's file:
- * - AWS CDK: the `resourcePolicy` prop (a `CfnTable`'s and its stream's too), `orders.resourcePolicy =
- *   doc`, `orders.addToResourcePolicy(statement)`, and grants (`orders.grantReadData(principal)`) to a
+ * - AWS CDK: the `resourcePolicy` prop (a `CfnTable`'s and its stream's too; a `TableV2`'s
+ *   `streamResourcePolicy`), `orders.resourcePolicy = doc` (or `streamResourcePolicy`),
+ *   `orders.addToResourcePolicy(statement)` (or `addToStreamResourcePolicy`), and grants (`orders.grantReadData(principal)`) to a
  *   principal of another account, which CDK writes into the table's resource policy.
  * - Pulumi (`aws.dynamodb.ResourcePolicy`) and CDK for Terraform (`DynamodbResourcePolicy`): a resource
  *   whose `resourceArn` is the table's `arn` or `streamArn`.
@@ -341,16 +342,20 @@ function policyValue(c: Ctx, e: ts.Expression, depth = 0): undefined {
 const TABLE_GRANT = /^grant\w*$/;
 const CDK_KINDS = new Set(['Table', 'TableV2', 'CfnTable', 'CfnGlobalTable']);
 
-/** The `resourcePolicy` properties of a table's props (a CfnTable's stream's too), replicas aside. */
-function policyProps(props: ts.ObjectLiteralExpression): ts.Expression[] {
-  const out: ts.Expression[] = [];
+/** A table's resource policies: the table's, and its stream's (a TableV2's `streamResourcePolicy`, a CfnTable's stream `resourcePolicy`). */
+const POLICY_PROPS = new Set(['resourcePolicy', 'streamResourcePolicy']);
+const ADD_TO_POLICY = new Set(['addToResourcePolicy', 'addToStreamResourcePolicy']);
+
+/** The `resourcePolicy` and `streamResourcePolicy` properties of a table's props (a CfnTable's stream's too), replicas aside. */
+function policyProps(props: ts.ObjectLiteralExpression): { name: string; value: ts.Expression }[] {
+  const out: { name: string; value: ts.Expression }[] = [];
   const visit = (o: ts.ObjectLiteralExpression): void => {
     for (const p of o.properties) {
       if (!ts.isPropertyAssignment(p)) continue;
       const name = propertyName(p.name);
       if (name === 'replicas' || name === 'replicationRegions') continue;
       const v = unwrap(p.initializer);
-      if (name === 'resourcePolicy') out.push(v);
+      if (name && POLICY_PROPS.has(name)) out.push({ name, value: v });
       else if (ts.isObjectLiteralExpression(v)) visit(v);
     }
   };
@@ -386,13 +391,13 @@ export function sharedTables(
   const fresh = (): Ctx => ({ sf, found: { others: new Set() }, callerIdentity });
   const cdk = tables.filter((t) => t.framework === 'cdk' && CDK_KINDS.has(t.kind));
   for (const t of cdk) {
-    for (const v of t.props ? policyProps(t.props) : []) {
+    for (const { name, value: v } of t.props ? policyProps(t.props) : []) {
       const c = fresh();
       const doc = ts.isObjectLiteralExpression(v) ? lookup(sf, v, 'policyDocument') : undefined;
       if (doc?.kind === 'value') document(c, doc.value);
       else if (doc?.kind === 'unknown') unread(c, doc.node);
       else document(c, v);
-      give(t, `(from resourcePolicy at ${at(v)})`, c.found, v);
+      give(t, `(from ${name} at ${at(v)})`, c.found, v);
     }
   }
   if (cdk.length === 0 && !text.includes('ResourcePolicy')) return;
@@ -403,22 +408,23 @@ export function sharedTables(
         const method = callee.name.text;
         let receiver = unwrap(callee.expression);
         if (ts.isPropertyAccessExpression(receiver) && receiver.name.text === 'grants') receiver = unwrap(receiver.expression);
-        const t = method === 'addToResourcePolicy' || (grants && TABLE_GRANT.test(method)) ? named(receiver, cdk) : undefined;
+        const add = ADD_TO_POLICY.has(method);
+        const t = add || (grants && TABLE_GRANT.test(method)) ? named(receiver, cdk) : undefined;
         if (t && n.arguments[0]) {
           const c = fresh();
-          if (method === 'addToResourcePolicy') statement(c, n.arguments[0]);
+          if (add) statement(c, n.arguments[0]);
           else principal(c, n.arguments[0], true);
-          give(t, `(${method === 'addToResourcePolicy' ? 'from' : 'written by'} ${method} at ${at(n)})`, c.found, n);
+          give(t, `(${add ? 'from' : 'written by'} ${method} at ${at(n)})`, c.found, n);
         }
       }
     }
     if (cdk.length > 0 && ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       const left = unwrap(n.left);
-      const t = ts.isPropertyAccessExpression(left) && left.name.text === 'resourcePolicy' ? named(left.expression, cdk) : undefined;
+      const t = ts.isPropertyAccessExpression(left) && POLICY_PROPS.has(left.name.text) ? named(left.expression, cdk) : undefined;
       if (t) {
         const c = fresh();
         document(c, n.right);
-        give(t, `(from resourcePolicy at ${at(n)})`, c.found, n.right);
+        give(t, `(from ${(left as ts.PropertyAccessExpression).name.text} at ${at(n)})`, c.found, n.right);
       }
     }
     if (ts.isNewExpression(n) && isPolicyClass(n.expression)) resourcePolicyResource(n);

@@ -124,6 +124,22 @@ export class ThumbnailPipeline extends Construct {
     ]);
   });
 
+  it("a TableV2's stream policy: streamResourcePolicy (prop or setter), addToStreamResourcePolicy (real-world round 25)", async () => {
+    const other = `new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('111122223333')], actions: ['dynamodb:GetRecords'], resources: ['*'] })`;
+    expect(
+      await cdk(`    new TableV2(this, 'Prop', { partitionKey, dynamoStream: cdk.aws_dynamodb.StreamViewType.NEW_IMAGE,
+      streamResourcePolicy: new iam.PolicyDocument({ statements: [${other}] }) });
+    const set = new TableV2(this, 'Set', { partitionKey, dynamoStream: cdk.aws_dynamodb.StreamViewType.NEW_IMAGE });
+    set.streamResourcePolicy = new iam.PolicyDocument({ statements: [${other}] });
+    const added = new TableV2(this, 'Added', { partitionKey, dynamoStream: cdk.aws_dynamodb.StreamViewType.NEW_IMAGE });
+    added.addToStreamResourcePolicy(${other});`),
+    ).toEqual([
+      ['Prop', false, 'account 111122223333'],
+      ['Set', false, 'account 111122223333'],
+      ['Added', false, 'account 111122223333'],
+    ]);
+  });
+
   it("a resource policy letting DynamoDB's cross-account replication in (a multi-account global table)", async () => {
     const text = `import * as iam from 'aws-cdk-lib/aws-iam';
 import { Table, AttributeType } from 'aws-cdk-lib/aws-dynamodb';
