@@ -31,6 +31,12 @@ export interface SourceFile {
   text: string;
   /** Test code (src/io/discover.ts isTestPath): its tables are reported, and fixed only with --include-tests. */
   test?: true;
+  /**
+   * A file beside a group (src/io/siblings.ts) that kmsfix could not read: why (binary, as a file
+   * git-crypt encrypts is in a checkout without its key; another encoding; too large). Its text is empty:
+   * a format that needs what it says treats it as not known (Terraform: a tfvars file's variables).
+   */
+  unreadable?: string;
 }
 
 /** Who and where a table is. */

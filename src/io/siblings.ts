@@ -137,10 +137,16 @@ export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?
         }
         if ('error' in read) throw new Error(`cannot read ${display}, a file of the same group: ${read.error.message}`);
         const decoded = decodeSource(read.buf, display, abs);
-        if ('error' in decoded) throw new Error(`cannot read ${display}, a file of the same group: ${decoded.error.message}`);
+        // The check before a write: a file of the group that can no longer be read cancels the group's writes.
+        if ('error' in decoded && recheck) throw new Error(`cannot read ${display}, a file of the same group: ${decoded.error.message}`);
+        // A run: a file read whole whose bytes are not text kmsfix reads (binary, as git-crypt leaves a tfvars file
+        // in a checkout without its key; UTF-16) is handed on as such, for the format to judge. A file that cannot be
+        // read at all (a FIFO, too large, no permission) stops the group, as above.
+        const file: SourceFile =
+          'error' in decoded ? { path: display, absPath: abs, text: '', unreadable: decoded.error.message } : decoded.file;
         const watched = { absPath: abs, path: display, stamp: read.stamp };
-        folder.reads.set(abs, { file: decoded.file, watched });
-        out.files.push(decoded.file);
+        folder.reads.set(abs, { file, watched });
+        out.files.push(file);
         out.watched.push(watched);
       }
       if (!recheck && !folder.all && folder.names.every(({ abs }) => folder.reads.has(abs))) {

@@ -40,9 +40,25 @@ describe("a group's other files, read by the engine", () => {
     expect(read.watched.map((w) => w.path)).toEqual(['infra/vars.tf.json', 'infra/versions.tf']);
   });
 
-  it('refuse the whole read when one cannot be read: binary, too large, a FIFO (never opened blocking)', () => {
+  it('a file read whole that is not text (binary: git-crypt; UTF-16) is handed on as unreadable, with no text', () => {
+    for (const [name, bytes, message] of [
+      ['bin.tf', Buffer.from([0x61, 0, 0x62]), 'binary file'],
+      ['wide.tfvars', Buffer.from('\ufeffa = 1\n', 'utf16le'), 'UTF-16'],
+    ] as const) {
+      const { dir, main } = module();
+      writeFileSync(path.join(dir, name), bytes);
+      const read = diskSiblings(1024)([main], terraform);
+      const f = read.files.find((x) => x.path === `infra/${name}`)!;
+      expect([f.text, f.unreadable?.includes(message)], name).toEqual(['', true]);
+      expect(
+        read.watched.some((w) => w.path === `infra/${name}` && w.stamp !== ''),
+        name,
+      ).toBe(true);
+    }
+  });
+
+  it('refuse the whole read when one cannot be read at all: too large, a FIFO (never opened blocking)', () => {
     for (const [name, make, message] of [
-      ['bin.tf', (p: string) => writeFileSync(p, Buffer.from([0x61, 0, 0x62])), 'binary file'],
       ['big.tf', (p: string) => writeFileSync(p, 'x'.repeat(2048)), 'larger than'],
       ['pipe.tf', (p: string) => execFileSync('mkfifo', [p]), 'not a regular file (a FIFO)'],
     ] as const) {

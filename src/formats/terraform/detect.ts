@@ -23,6 +23,7 @@ import { placeholderIn, placeholderSetting } from '../../core/placeholders.js';
 import { ParseError, type Detection, type DiskContext, type SourceFile, type TableFacts } from '../../core/types.js';
 import type { JsonModel } from './tfjson.js';
 import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
+import { isModuleFileName } from './entry.js';
 import { isReference, type Raw, type Reference, type TableKind } from '../../rule/peers/facts.js';
 import { blockComments, suppressionsOf, type BlockComment } from './suppress.js';
 import { AWS_KMS_KEY_ARN_SINCE, awsProviderMajor, awsProviderPinBelow, providersByRegion, regionKey } from './module.js';
@@ -592,6 +593,23 @@ async function moduleTops(file: SourceFile, det: TfDetection, context: DiskConte
 }
 
 /**
+ * A file of the module kmsfix cannot read (git-crypt's `secrets.tf` in a checkout without its key):
+ * what it declares (variables, providers, a key of the name a fix would add) is not known, so the
+ * module's tables are not fixed. (An unreadable tfvars file makes the variables unknown: evaluate.ts.)
+ */
+function sealedFile(siblings: SourceFile[]): Obstacle | undefined {
+  const f = siblings.find((s) => s.unreadable !== undefined && isModuleFileName(s.path));
+  return f
+    ? {
+        kind: 'code-shape',
+        step:
+          `${f.path}, a file of the module, cannot be read (${f.unreadable}), so what it declares is not known: ` +
+          'decrypt it (git-crypt unlock) or convert it to UTF-8, then run kmsfix again',
+      }
+    : undefined;
+}
+
+/**
  * Obstacles that depend on the module, not only on the table's own block: a replica region with no
  * provider alias to create its key through (replicaKeys, which the fix plans with too), and a
  * resource policy that grants other accounts (resourcePolicy.ts). The module's other files are
@@ -606,7 +624,7 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   const requirements = () => (required ??= requirementTops(file, det, context));
   let oldProvider: Promise<Obstacle | undefined> | undefined;
   const hcl1 = terraform011Block(det) ?? terraform011Tags([file, ...(context ? await context.siblings() : [])]);
-  const twin = await tofuTwin(file, context);
+  const twin = (await tofuTwin(file, context)) ?? sealedFile(context ? await context.siblings() : []);
   for (const t of open) {
     if (twin) {
       t.encryption.obstacles.push(twin);

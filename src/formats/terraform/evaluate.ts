@@ -133,6 +133,8 @@ export function moduleEnv(
   const env: Env = { vars: new Map(), locals: new Map() };
   const assigned = new Map<string, { expr: string; where: string }>();
   if (!call) for (const f of tfvarsFiles(tfvars)) for (const [k, v] of tfvarsOf(f)) assigned.set(k, v);
+  // A tfvars file kmsfix cannot read (git-crypt's, in a checkout without its key) may set any variable, over any other.
+  const sealed = call ? undefined : tfvarsFiles(tfvars).find((f) => f.unreadable !== undefined);
   for (const f of files) {
     const d = declarationsOf(f);
     for (const [k, e] of d.locals) if (!env.locals.has(k)) env.locals.set(k, e);
@@ -143,6 +145,8 @@ export function moduleEnv(
       const set = assigned.get(name);
       if (input !== undefined)
         env.vars.set(name, { expr: input, env: call?.env, why: `module.${call?.label} sets ${name} = ${shown(input)}` });
+      else if (sealed)
+        env.vars.set(name, { why: `${name} may be set by ${base(sealed.path)}, which kmsfix cannot read (${sealed.unreadable})` });
       else if (set) env.vars.set(name, { expr: set.expr, why: `${name} = ${shown(set.expr)} in ${set.where}` });
       else if (def !== undefined) {
         const unset = call ? ` and module.${call.label} does not set it` : '';

@@ -4,7 +4,7 @@
  * the fix (the call, the root module's table, nobody when the module is reusable), and local module
  * calls read through the engine, in memory and on disk.
  */
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -425,6 +425,46 @@ describe('a key through a counted aws_kms_key: one(k[*].arn), join("", k.*.arn),
     expect((await scan(files('  create_kms = true\n')))['module.orders'].status).toBe('customer-managed');
     const reusable = (await scan(files('').slice(0, 2)))['aws_dynamodb_table.this'];
     expect([reusable.status, reusable.fixable]).toEqual(['aws-managed', false]);
+  });
+});
+
+describe('a file of the module that kmsfix cannot read (git-crypt, real-world round 26: rodrigomafrarios/aws-infra-terraform)', () => {
+  const GITCRYPT = Buffer.concat([Buffer.from('\u0000GITCRYPT\u0000'), Buffer.from([0x8a, 0x01, 0xff, 0x00, 0x42])]);
+  const tree = (files: Record<string, string | Buffer>) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tf-sealed-'));
+    for (const [p, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+      writeFileSync(path.join(dir, p), text);
+    }
+    return dir;
+  };
+  const scanDir = async (dir: string) => {
+    const r = await run(['.'], { cwd: dir, mode: 'scan', workers: 0, acceptAwsManaged: false, keyStrategy: 'per-table' });
+    return { errors: r.outcomes.flatMap((o) => (o.error ? [o.error.message] : [])), tables: r.outcomes.flatMap((o) => o.tables) };
+  };
+
+  it('an encrypted secrets.auto.tfvars: no error, the call still reported, the variables it may set not known', async () => {
+    const root = 'provider "aws" {\n  region = "eu-west-1"\n}\n\n';
+    const dir = tree({
+      'env/sdx/main.tf': `${root}module "system" {\n  source = "../../modules/system"\n}\n\n${table('own', '    enabled = var.sse\n')}`,
+      'env/sdx/variables.tf': variable('sse', 'true'),
+      'env/sdx/secrets.auto.tfvars': GITCRYPT,
+      'modules/system/main.tf': 'resource "aws_dynamodb_table" "accounts" {\n  name     = "accounts"\n  hash_key = "id"\n}\n',
+    });
+    const { errors, tables } = await scanDir(dir);
+    expect(errors).toEqual([]);
+    expect(tables.map((t) => t.address).sort()).toEqual(['aws_dynamodb_table.accounts', 'aws_dynamodb_table.own', 'module.system']);
+    const own = tables.find((t) => t.address === 'aws_dynamodb_table.own')!;
+    expect(own.status).toBe('unknown');
+    expect(own.message).toContain('sse may be set by secrets.auto.tfvars, which kmsfix cannot read (binary file');
+  });
+
+  it('an encrypted .tf file of the module: its tables reported, not fixed, the file named', async () => {
+    const dir = tree({ 'main.tf': table('t', '    enabled = true\n'), 'secrets.tf': GITCRYPT });
+    const { errors, tables } = await scanDir(dir);
+    expect(errors).toEqual([]);
+    expect(tables.map((t) => [t.address, t.status, t.fixable])).toEqual([['aws_dynamodb_table.t', 'aws-managed', false]]);
+    expect(tables[0].blocker).toContain('secrets.tf, a file of the module, cannot be read (binary file');
   });
 });
 
