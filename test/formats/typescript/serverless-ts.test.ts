@@ -270,6 +270,24 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     expect(r.outcomes[4].tables[0].message).toContain('as kmsfix writes it in a serverless.js');
   });
 
+  it("in test code, a resource object outside a service file is a fixture or a mock, not a table (a plugin's unit test)", async () => {
+    const mock = `const given = () => ({\n  service: { resources: { Resources: { 'table-one': { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'one' } } } } },\n});\n`;
+    const files = [
+      { path: 'test/creating-global-tables.js', text: `describe('x', () => { new Plugin(given(), {}); });\n${mock}` },
+      { path: 'src/plugin.test.ts', text: mock },
+      {
+        path: 'test/app/serverless.ts',
+        text: `export default {\n  resources: { Resources: { T: { Type: 'AWS::DynamoDB::Table', Properties: {} } } },\n};\n`,
+      },
+    ];
+    const r = await processMemory(files, 'scan', {});
+    expect(r.outcomes.map((o) => [o.file.path, o.tables.length])).toEqual([
+      ['test/creating-global-tables.js', 0],
+      ['src/plugin.test.ts', 0],
+      ['test/app/serverless.ts', 1],
+    ]);
+  });
+
   it('two maps of one file with the same logical ID: each table its own address, each key named after its logical ID', async () => {
     const table = "{ Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] } }";
     const text = `const a = {\n  Orders: ${table},\n};\nconst b = {\n  Orders: ${table},\n};\nmodule.exports = { resources: { Resources: { ...a } }, other: { Resources: { ...b } } };\n`;
