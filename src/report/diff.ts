@@ -137,6 +137,41 @@ interface Change {
 
 const NO_NEWLINE = '\\ No newline at end of file';
 
+/** Beyond this many line pairs, a segment's lines are not aligned (shown removed and added whole). */
+const ALIGN_LIMIT = 250_000;
+
+/**
+ * The changes between a segment's old and new lines, the lines both keep (their longest common
+ * subsequence) left out, as `diff` shows them: relative indexes. One change for the whole when
+ * nothing is kept or the segment is too large to align.
+ */
+function aligned(removed: string[], added: string[]): Change[] {
+  const n = removed.length;
+  const m = added.length;
+  if (n === 0 || m === 0 || n * m > ALIGN_LIMIT) return [{ old: 0, neu: 0, removed, added }];
+  // lcs[i][j]: the longest common subsequence of removed[i..] and added[j..].
+  const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--) lcs[i][j] = removed[i] === added[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const out: Change[] = [];
+  let i = 0;
+  let j = 0;
+  let open: Change | undefined;
+  while (i < n || j < m) {
+    if (i < n && j < m && removed[i] === added[j] && lcs[i][j] === lcs[i + 1][j + 1] + 1) {
+      open = undefined;
+      i++;
+      j++;
+      continue;
+    }
+    if (!open) out.push((open = { old: i, neu: j, removed: [], added: [] }));
+    // Removed lines before added ones, as diff -u writes a change.
+    if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) open.removed.push(removed[i++]);
+    else open.added.push(added[j++]);
+  }
+  return out;
+}
+
 function push(lines: string[], mark: string, line: string): void {
   if (line.endsWith('\n')) lines.push(mark + line.slice(0, -1));
   else lines.push(mark + line, NO_NEWLINE);
@@ -187,12 +222,9 @@ export function editHunks(before: string, after: string, edits: readonly Edit[],
     )
       tail++;
     if (head === removed.length && head === added.length) continue;
-    changes.push({
-      old: g.la + head,
-      neu: g.la + g.lineDelta + head,
-      removed: removed.slice(head, removed.length - tail),
-      added: added.slice(head, added.length - tail),
-    });
+    // Lines an edit keeps in its middle (an import inserted before a line and a function after it) stay context.
+    for (const c of aligned(removed.slice(head, removed.length - tail), added.slice(head, added.length - tail)))
+      changes.push({ old: g.la + head + c.old, neu: g.la + g.lineDelta + head + c.neu, removed: c.removed, added: c.added });
   }
   const hunks: StructuredPatchHunk[] = [];
   let i = 0;

@@ -68,6 +68,22 @@ describe('diff hunks from edits', () => {
     expect(applyPatch('\uFEFF' + before, patchOf('\uFEFF' + before, '\uFEFF' + after, edits, 1))).toBe('\uFEFF' + after);
   });
 
+  it('a line two edits insert around stays context (imports before it, a function after it): a pure insertion, as git shows it', () => {
+    const before = "import * as cdk from 'aws-cdk-lib';\nimport { Construct } from 'constructs';\n\nexport class S {}\n";
+    const at = before.indexOf('import { Construct }');
+    const end = before.indexOf('\n', at) + 1;
+    const edits = [
+      { start: at, end: at, text: "import * as kms from 'aws-cdk-lib/aws-kms';\n" },
+      // At the line's end, before its line break: the two edits share the line.
+      { start: end - 1, end: end - 1, text: '\n\nfunction policy() {}' },
+    ];
+    const after = applyEdits(before, edits);
+    const patch = patchOf(before, after, edits);
+    expect(applyPatch(before, patch)).toBe(after);
+    expect(patch.split('\n').filter((l) => l.startsWith('-') && !l.startsWith('---'))).toEqual([]);
+    expect(patch).toContain("\n import { Construct } from 'constructs';\n");
+  });
+
   it('give the same hunks as a whole-file diff when the change is unambiguous', () => {
     const before = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n') + '\n';
     const edits = [
