@@ -21,7 +21,7 @@ import { assess, decide, messageOf } from './cmk.js';
 import { recreationEffect } from './blockers.js';
 import { cautionText } from './cautions.js';
 import { peerFactsOf } from './peers/facts.js';
-import { compliantUnder, underProfile, type Profile } from './peers/evaluate.js';
+import { compliantUnder, stillFiring, underProfile, type Profile } from './peers/evaluate.js';
 import { peerVerdicts, type PeerVerdicts } from './peers/rules.js';
 import { isFixableStatus, type Status } from './status.js';
 import { skippedBy } from './skip.js';
@@ -142,6 +142,10 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   // Test code is reported, and fixed only when asked: its non-compliant tables are often on purpose.
   const leftInTests = wanted && options.test === true && !options.includeTests;
   let message = shown.message;
+  // A suppression of some of the tool's rules: the others still fail the table (cfn-guard has two).
+  const firing = shown.status === 'suppressed' && !compliant && !notScanned ? stillFiring(profile, peers, t.suppressions) : [];
+  const partly = firing.length > 0 ? `, but ${firing.join(' and ')} still ${firing.length === 1 ? 'fires' : 'fire'}` : '';
+  if (partly) message = message.replace('; without it:', `${partly}; without it:`);
   if (notScanned) message = `not scanned by ${profile}; kmsfix's own rule: ${shown.status}: ${message}`;
   if (!compliant && a.blocker !== undefined) message = `${message}. Not fixable automatically: ${a.blocker}`;
   if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;
@@ -171,7 +175,7 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
       ? t.encryption.obstacles.map((o) => (waived.has(o.kind) ? waivedNote(o) : undefined)).find((n) => n !== undefined)
       : undefined;
   if (note) message = `${message}. ${note}`;
-  const reason = shown.status === 'suppressed' ? shown.message.split('; without it:')[0] : a.reason;
+  const reason = shown.status === 'suppressed' ? message.split('; without it:')[0] : a.reason;
   const out: Judgement = { status: shown.status, message, reason, compliant, fixable: wanted && !leftInTests, peers };
   if (a.blocker !== undefined) out.blocker = a.blocker;
   if (leftInTests) out.testCode = true;

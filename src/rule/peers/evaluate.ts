@@ -60,6 +60,11 @@ export function compliantUnder(
   return fired.length === 0 || unsuppressed(fired, honoured(suppressions, profile)).length === 0;
 }
 
+/** The tool's rules that still fire on a table once its suppressions apply (cfn-guard's second rule when only one is suppressed). */
+export function stillFiring(profile: Profile, peers: PeerVerdicts, suppressions: Suppression[]): string[] {
+  return profile === 'strict' ? [] : unsuppressed(peers[profile] ?? [], honoured(suppressions, profile));
+}
+
 /** "fails CKV_AWS_119, AVD-AWS-0025, W74" for text output; empty when nothing fires. */
 export function failingRules(peers: PeerVerdicts): string[] {
   return [...new Set(Object.values(peers).flat())];
