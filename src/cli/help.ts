@@ -66,7 +66,7 @@ const COMMON = `Options of both:
                           and errors; fix: no diff (the summary stays)
   --verbose, -v           each table's whole message and the peer scanners' rules that fail it
   --no-color              no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)
-  --version, --help
+  --version, -V, --help, -h
 `;
 
 const EXIT = `Exit codes:

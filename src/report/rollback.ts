@@ -30,7 +30,8 @@ function setting(t: TableReport, was: Was): string {
     case 'cdk-v2':
       return owned ? '`encryption: TableEncryptionV2.dynamoOwnedKey()`' : '`encryption: TableEncryptionV2.awsManagedKey()`';
     case 'cdk':
-      return owned ? '`encryption: TableEncryption.DEFAULT`' : '`encryption: TableEncryption.AWS_MANAGED`';
+      // CDK refuses an encryptionKey beside any other encryption ("encryptionKey cannot be specified unless ..."): the key stays declared until step 2.
+      return `\`encryption: TableEncryption.${owned ? 'DEFAULT' : 'AWS_MANAGED'}\` and no \`encryptionKey\` (keep the key itself until the second deploy)`;
     case 'terraform-module':
       // An input left null passes null to kms_key_arn, which changes nothing (the provider keeps the key it read back).
       return owned

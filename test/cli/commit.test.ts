@@ -136,7 +136,7 @@ describe('--patch-dir mails for git am', () => {
     expect(r.code, r.stderr).toBe(0);
     const m = readFileSync(path.join(root, 'out', 'r.mbox'), 'utf8').replace(/\n\s+/g, ' ');
     expect(m).not.toContain('Undeclared imports');
-    expect(m).toContain('- AWS CDK Table, was aws-owned: `encryption: TableEncryption.DEFAULT`');
+    expect(m).toContain('- AWS CDK Table, was aws-owned: `encryption: TableEncryption.DEFAULT` and no `encryptionKey`');
     expect(m).toContain(
       "now also grants kms:ReEncrypt* and kms:GenerateDataKey* on the key, which AwsSolutions-IAM5 reports as an error: cdk synth fails until it is suppressed (appliesTo 'Action::kms:ReEncrypt*' and 'Action::kms:GenerateDataKey*')",
     );

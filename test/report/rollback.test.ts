@@ -34,7 +34,7 @@ describe('rollbackNote', () => {
       '- CloudFormation, SAM and Serverless, was aws-owned: `SSESpecification: {SSEEnabled: false}`',
       '- CloudFormation, SAM and Serverless, was aws-managed: `SSESpecification: {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: alias/aws/dynamodb}`',
       '- AWS::DynamoDB::GlobalTable, was aws-managed: `SSESpecification: {SSEEnabled: true, SSEType: KMS}` and no `KMSMasterKeyId` in its replicas',
-      '- AWS CDK Table, was aws-managed: `encryption: TableEncryption.AWS_MANAGED`',
+      '- AWS CDK Table, was aws-managed: `encryption: TableEncryption.AWS_MANAGED` and no `encryptionKey` (keep the key itself until the second deploy)',
       '- AWS CDK TableV2, was aws-owned: `encryption: TableEncryptionV2.dynamoOwnedKey()`',
       '- AWS CDK CfnTable, was aws-owned: `sseSpecification: { sseEnabled: false }`',
       '- Terraform, was aws-owned: `server_side_encryption { enabled = false }`',
