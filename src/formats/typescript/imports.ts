@@ -217,7 +217,7 @@ export function resolveSymbol(node: ts.Expression, binds: Map<string, { module: 
 
 export interface ImportStyle {
   importQuote: "'" | '"';
-  semi: boolean;
+  importSemi: boolean;
   eol: string;
   /** The line width an import list fits in (the project's Prettier printWidth, else 80): past it, a wrapped list. */
   width: number;
@@ -523,7 +523,7 @@ export class ImportPlanner {
     const text = this.sf.text;
     const out: { start: number; end: number; text: string }[] = [];
     const q = this.style.importQuote;
-    const semi = this.style.semi ? ';' : '';
+    const semi = this.style.importSemi ? ';' : '';
     for (const [decl, specs] of this.pendingNamed) {
       const nb = decl.importClause!.namedBindings as ts.NamedImports;
       const els = nb.elements;

@@ -13,6 +13,8 @@ export interface TsStyle {
   /** Quotes of the file's import declarations, which new imports follow. */
   importQuote: "'" | '"';
   semi: boolean;
+  /** Semicolons after the file's import declarations, which new imports follow (a file may end its imports with `;` and nothing else). */
+  importSemi: boolean;
   /** After the last item of a multi-line object, array or import list. */
   trailingComma: boolean;
   /**
@@ -59,6 +61,8 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
   let importSingle = 0;
   let importDouble = 0;
   let semi = 0;
+  let importSemi = 0;
+  let importNoSemi = 0;
   let noSemi = 0;
   let trailing = 0;
   let noTrailing = 0;
@@ -105,6 +109,12 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
     } else if (SEMI_KINDS.has(kind)) {
       if (text[node.end - 1] === ';') semi++;
       else noSemi++;
+      if (kind === ts.SyntaxKind.ImportDeclaration) {
+        // A `;` on a later line is the next statement's guard (`;(globalThis as any).x = 1`), not this import's.
+        const spec = (node as ts.ImportDeclaration).moduleSpecifier.end;
+        if (text[node.end - 1] === ';' && !text.slice(spec, node.end).includes('\n')) importSemi++;
+        else importNoSemi++;
+      }
     }
     switch (kind) {
       case K.ObjectLiteralExpression:
@@ -154,6 +164,7 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
     quote,
     importQuote,
     semi: semi >= noSemi,
+    importSemi: importSemi + importNoSemi > 0 ? importSemi >= importNoSemi : semi >= noSemi,
     // A kind the file shows no multi-line list of follows the other.
     trailingComma: trailing + noTrailing > 0 ? trailing >= noTrailing : argsTrailing >= argsNoTrailing,
     trailingCommaArgs: argsTrailing + argsNoTrailing > 0 ? argsTrailing >= argsNoTrailing : trailing >= noTrailing,

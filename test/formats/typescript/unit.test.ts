@@ -38,6 +38,7 @@ describe('style', () => {
       quote: '"',
       importQuote: '"',
       semi: false,
+      importSemi: false,
       trailingComma: false,
       trailingCommaArgs: false,
       width: 80,
@@ -49,11 +50,19 @@ describe('style', () => {
       quote: "'",
       importQuote: "'",
       semi: true,
+      importSemi: true,
       trailingComma: true,
       trailingCommaArgs: true,
       width: 80,
     });
   });
+  it('reads the semicolons of imports apart (imports with `;`, statements without: WtfJoke/dynamodb-pipes-cdk-demo)', () => {
+    const sf = parseTypeScript('m.ts', 'import { A } from "a";\nimport { B } from "b";\nconst x = 1\nconst y = 2\nf(x, y)\n');
+    expect([detectTsStyle(sf).semi, detectTsStyle(sf).importSemi]).toEqual([false, true]);
+    // No import: the file's statements decide.
+    expect(detectTsStyle(parseTypeScript('n.ts', 'const x = 1;\n')).importSemi).toBe(true);
+  });
+
   it("reads the trailing commas of calls apart from objects' (Prettier's es5: bebco-infra-cdk-v2)", () => {
     const es5 = parseTypeScript(
       'e.ts',
