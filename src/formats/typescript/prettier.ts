@@ -72,6 +72,40 @@ const CONFIG_FILES = [
   '.prettierrc.toml',
 ];
 
+/** oxfmt's configuration files (Prettier's settings; printWidth 100 by default). */
+const OXFMT_FILES = ['.oxfmtrc.json', '.oxfmtrc.jsonc', 'oxfmt.config.ts'];
+/** Biome's. */
+const BIOME_FILES = ['biome.json', 'biome.jsonc'];
+
+/** JSONC as JSON: `//` and block comments out (strings kept), trailing commas out. */
+function withoutComments(text: string): string {
+  return text
+    .replace(/("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '')
+    .replace(/,(\s*[}\]])/g, '$1');
+}
+
+/**
+ * A Biome configuration as Prettier settings: its JavaScript formatter's line width, indent width and trailing
+ * commas (`all` by default, as Prettier 3's); undefined when it formats no JavaScript (`formatter.enabled: false`)
+ * or cannot be read.
+ */
+function biomeSettings(text: string): Record<string, unknown> | undefined {
+  let v: { formatter?: Record<string, unknown>; javascript?: { formatter?: Record<string, unknown> } };
+  try {
+    v = JSON.parse(withoutComments(text)) as typeof v;
+  } catch {
+    return undefined;
+  }
+  const general = v?.formatter ?? {};
+  const js = v?.javascript?.formatter ?? {};
+  if (general.enabled === false || js.enabled === false) return undefined;
+  return {
+    printWidth: js.lineWidth ?? general.lineWidth ?? 80,
+    tabWidth: js.indentWidth ?? general.indentWidth ?? 2,
+    trailingComma: js.trailingCommas ?? 'all',
+  };
+}
+
 function widthOf(settings: Record<string, unknown>): PrettierWidth {
   const w = settings.printWidth;
   const tc = settings.trailingComma;
@@ -88,7 +122,8 @@ function widthOf(settings: Record<string, unknown>): PrettierWidth {
  * key, `.prettierrc` (JSON or YAML), `.prettierrc.json`, `.yaml`, `.yml`, `.json5`, `.toml`, and the JavaScript and
  * TypeScript ones (`prettier.config.mjs`: settings read from their text where written as `printWidth: 100`,
  * Prettier's defaults for the rest; a shared config's name counts with Prettier's defaults). With none, a
- * package.json that lists `prettier` (a dependency, no configuration: Prettier's defaults).
+ * package.json that lists `prettier` (a dependency, no configuration: Prettier's defaults). oxfmt's and Biome's
+ * configurations count as Prettier's, in the settings they write (both lay code out as Prettier does).
  */
 export async function prettierWidth(file: SourceFile, context: DiskContext | undefined): Promise<PrettierWidth | undefined> {
   if (!context) return undefined;
@@ -101,6 +136,18 @@ export async function prettierWidth(file: SourceFile, context: DiskContext | und
   for (const name of CONFIG_FILES) {
     const f = await context.projectFile(file, name);
     const s = f && settingsOf(f.text, /\.(?:json5|[cm]?[jt]s)$/.test(name));
+    if (f && s) found.push({ dir: path.dirname(f.absPath), settings: s });
+  }
+  // Formatters that lay code out as Prettier does, with settings of their own: oxfmt (Prettier's keys, printWidth 100
+  // by default) and Biome (`formatter.lineWidth`, `javascript.formatter.trailingCommas`).
+  for (const name of OXFMT_FILES) {
+    const f = await context.projectFile(file, name);
+    const s = f && settingsOf(withoutComments(f.text), name.endsWith('.ts'));
+    if (f && s) found.push({ dir: path.dirname(f.absPath), settings: { printWidth: 100, ...s } });
+  }
+  for (const name of BIOME_FILES) {
+    const f = await context.projectFile(file, name);
+    const s = f && biomeSettings(f.text);
     if (f && s) found.push({ dir: path.dirname(f.absPath), settings: s });
   }
   // The nearest folder's first, as Prettier reads them (a stable sort keeps the order above within a folder).

@@ -127,6 +127,20 @@ describe("a fix's imports and the project's Prettier print width", () => {
     );
   });
 
+  it('oxfmt (.oxfmtrc.json/.jsonc: printWidth 100 by default) and Biome (biome.json: formatter.lineWidth, trailingCommas) count as Prettier (CMS macpro-mdct)', async () => {
+    // The aws-iam list is 127 columns on one line, the aws-dynamodb one 81: at 100 the first wraps, at 80 both.
+    expect(await fixed({ '.oxfmtrc.json': '{ "printWidth": 100, "trailingComma": "es5" }\n' })).toEqual(WRAPPED);
+    expect(await fixed({ '.oxfmtrc.jsonc': '{\n  // oxfmt\n  "semi": true,\n}\n' })).toEqual(WRAPPED);
+    expect(await fixed({ 'biome.json': '{ "formatter": { "lineWidth": 100 } }\n' })).toEqual(WRAPPED);
+    const at80 = await fixed({ 'biome.jsonc': '{ /* defaults */ "javascript": { "formatter": { "quoteStyle": "double" } } }\n' });
+    expect(at80.slice(0, 3)).toEqual(['import { App, Aws, Stack } from "aws-cdk-lib";', 'import {', '  AttributeType,']);
+    // A Biome that formats no JavaScript, or a width past the list: one line, as before.
+    const oneLine =
+      'import { AccountRootPrincipal, AnyPrincipal, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";';
+    expect((await fixed({ 'biome.json': '{ "formatter": { "enabled": false } }\n' }))[2]).toBe(oneLine);
+    expect((await fixed({ 'biome.json': '{ "javascript": { "formatter": { "lineWidth": 140 } } }\n' }))[2]).toBe(oneLine);
+  });
+
   it('no Prettier configuration: the list stays on one line, as before', async () => {
     const lines = await fixed({});
     expect(lines[2]).toBe(
