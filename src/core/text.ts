@@ -113,7 +113,9 @@ function isSpace(text: string, i: number): boolean {
 export function detectIndentUnit(text: string, fallback = '  '): string {
   let tabs = 0;
   let spaces = 0;
-  const steps = new Map<number, number>();
+  // How often each positive step occurs: steps up to 64 counted in an array (a Map per line was most of the cost).
+  const small = new Int32Array(65);
+  let large: Map<number, number> | undefined;
   let prev = 0;
   // Line by line without splitting: a line's leading white space (as String#trim sees it), then
   // blank and comment lines (`#`, `//`) are skipped.
@@ -129,15 +131,26 @@ export function detectIndentUnit(text: string, fallback = '  '): string {
       if (first === 9) tabs++;
       else if (first === 32) spaces++;
       const width = i - start;
-      if (width > prev) steps.set(width - prev, (steps.get(width - prev) ?? 0) + 1);
+      if (width > prev) {
+        const step = width - prev;
+        if (step <= 64) small[step]++;
+        else (large ??= new Map()).set(step, (large.get(step) ?? 0) + 1);
+      }
       prev = width;
     }
     start = end + 1;
   }
   if (tabs > spaces) return '\t';
+  // The most common step; of equally common ones, the smallest.
   let best = 0;
   let bestCount = 0;
-  for (const [step, count] of steps) {
+  for (let step = 1; step <= 64; step++) {
+    if (small[step] > bestCount) {
+      best = step;
+      bestCount = small[step];
+    }
+  }
+  for (const [step, count] of large ?? []) {
     if (count > bestCount || (count === bestCount && step < best)) {
       best = step;
       bestCount = count;

@@ -58,6 +58,9 @@ describe('detectIndentUnit', () => {
       '\ufeff',
       '\v',
       '\f',
+      // Steps past the unit's range (9) and past the counts the scan keeps in an array (64).
+      ' '.repeat(9),
+      ' '.repeat(70),
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 80 }), (parts) => {
