@@ -691,9 +691,6 @@ function ignoredChanges(
   return undefined;
 }
 
-/** A Serverless Framework service file in code (`serverless.ts`, `serverless.js`, `serverless.prod.ts`...). */
-const SERVICE_FILE = /(^|\/)serverless(\.[\w-]+)?\.[cm]?[jt]s$/;
-
 export function detectTypeScript(file: SourceFile): TsDetection {
   const sf = parseTypeScript(file.path, file.text);
   const imports = readImports(sf);
@@ -1028,10 +1025,8 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     }
   }
   // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or serverless.js,
-  // a file of Resources it includes); in another JavaScript file, never fixed. In test code, only a service
-  // file's: elsewhere there such an object is a fixture or a mock (a plugin's unit test handing a fake
-  // `serverless.service.resources` to the plugin, Imran99/serverless-create-dynamodb-global-tables-for-cf-stack).
-  if (!compiled && sf.text.includes('AWS::DynamoDB::') && !(file.test && !SERVICE_FILE.test(file.path))) {
+  // a file of Resources it includes); in another JavaScript file, never fixed.
+  if (!compiled && sf.text.includes('AWS::DynamoDB::')) {
     for (const t of resourceTables(sf, lines)) {
       const jsStep = program ? javaScriptStep(t.kind) : undefined;
       if (jsStep && !t.encryption.obstacles.some((o) => o.kind === 'code-shape'))

@@ -121,6 +121,20 @@ function enclosingName(node: ts.Node): string | undefined {
 }
 
 /**
+ * A Serverless instance's `service: { resources: ... }`, as a plugin's code or its unit test builds one (a mock handed
+ * to the plugin: Imran99/serverless-create-dynamodb-global-tables-for-cf-stack): in a service file, `service` is the
+ * service's name, never an object holding its resources. What it holds is not deployed from this file.
+ */
+function serverlessInstance(n: ts.Node): boolean {
+  return (
+    ts.isPropertyAssignment(n) &&
+    propertyName(n.name) === 'service' &&
+    ts.isObjectLiteralExpression(unwrap(n.initializer)) &&
+    /\bresources\b/.test(n.initializer.getText())
+  );
+}
+
+/**
  * The DynamoDB tables written as CloudFormation resource objects in the file: `{ Type:
  * 'AWS::DynamoDB::Table', Properties: {...} }`. One that is a property of a map (`Resources: {
  * Orders: {...} }`, or a const of resources the service spreads into its Resources) is named by
@@ -140,7 +154,7 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
         return;
       }
     }
-    if (isAssertion(n)) return;
+    if (isAssertion(n) || serverlessInstance(n)) return;
     ts.forEachChild(n, visit);
   };
   visit(sf);

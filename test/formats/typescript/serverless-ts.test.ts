@@ -270,7 +270,7 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     expect(r.outcomes[4].tables[0].message).toContain('as kmsfix writes it in a serverless.js');
   });
 
-  it("in test code, a resource object outside a service file is a fixture or a mock, not a table (a plugin's unit test)", async () => {
+  it("a Serverless instance's `service: { resources }` (a plugin's unit-test mock) is not a table; a service in test code is", async () => {
     const mock = `const given = () => ({\n  service: { resources: { Resources: { 'table-one': { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'one' } } } } },\n});\n`;
     const files = [
       { path: 'test/creating-global-tables.js', text: `describe('x', () => { new Plugin(given(), {}); });\n${mock}` },
@@ -279,12 +279,19 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
         path: 'test/app/serverless.ts',
         text: `export default {\n  resources: { Resources: { T: { Type: 'AWS::DynamoDB::Table', Properties: {} } } },\n};\n`,
       },
+      { path: 'tests/resources.ts', text: `export default {\n  Resources: { T: { Type: 'AWS::DynamoDB::Table', Properties: {} } },\n};\n` },
+      {
+        path: 'tests/serverless-e2e.ts',
+        text: `const config = {\n  service: 'e2e',\n  resources: { Resources: { T: { Type: 'AWS::DynamoDB::Table' } } },\n};\nmodule.exports = config;\n`,
+      },
     ];
     const r = await processMemory(files, 'scan', {});
     expect(r.outcomes.map((o) => [o.file.path, o.tables.length])).toEqual([
       ['test/creating-global-tables.js', 0],
       ['src/plugin.test.ts', 0],
       ['test/app/serverless.ts', 1],
+      ['tests/resources.ts', 1],
+      ['tests/serverless-e2e.ts', 1],
     ]);
   });
 
