@@ -303,6 +303,18 @@ export function awsManagedChoice(expr: string, env: Env, shown = expr): string |
   return `kms_key_arn = ${shown.trim()}: the AWS managed key ${when}, which the code alone does not tell`;
 }
 
+/** The branch a whole-expression choice takes when the environment decides its condition (`var.k == null ? local.d : var.k`), followed through nested choices; the expression itself otherwise. */
+export function decidedBranch(expr: string, env: Env): string {
+  let e = expr;
+  for (let i = 0; i < 16; i++) {
+    const toks = tokens(soleInterpolation(e) ?? e.trim());
+    const choice = toks && toks.length > 0 ? new Evaluator(toks, env, 0).choice() : undefined;
+    if (!choice || !('chosen' in choice)) return e;
+    e = choice.chosen;
+  }
+  return e;
+}
+
 /** What a chain of locals stands for (`local.a`, `local.a = local.b`, `local.b = data.x.y.arn`: `data.x.y.arn`); undefined for anything else. */
 export function localTarget(expr: string, env: Env): string | undefined {
   let e = expr;

@@ -25,8 +25,8 @@ import {
   type TfTable,
 } from './detect.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
-import { asBool, localTarget } from './expression.js';
-import { keyThroughLocals } from './managedKeyData.js';
+import { asBool, decidedBranch, localTarget } from './expression.js';
+import { awsManagedKeyDataIn, keyThroughLocals } from './managedKeyData.js';
 import { countedKeyForm, encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock, type HComment } from './parse.js';
 import { blockComments, moduleTableSuppressions, suppressionsOf } from './suppress.js';
@@ -149,7 +149,8 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
           : { ...here, why: v.why.join('; ') }
         : here;
     // A key read through locals: what they stand for, for awsManagedKeyData (a data source of alias/aws/dynamodb).
-    const target = key ? localTarget(a.value, env()) : undefined;
+    // A choice the module's values decide is the branch it takes (`var.k == null ? local.default_key : var.k`).
+    const target = key ? localTarget(decidedBranch(a.value, env()), env()) : undefined;
     if (target !== undefined) keyThroughLocals.set(out, target);
     return out;
   }
@@ -345,6 +346,8 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       };
       const moduleTops = module.files.flatMap((f) => f.tops);
       const { settings, sse, evaluated } = sseSettings(tb, () => callEnv, where, moduleTops);
+      // A key read through the module's data source of the AWS managed key (`data "aws_kms_alias"` of alias/aws/dynamodb).
+      if (settings.model === 'sse') awsManagedKeyDataIn(settings.key, module.files, rel);
       // This folder's variables the call passes to the table's switch and key.
       const callerVars = (a: HAttr) =>
         inputsOf(a, callEnv, moduleTops).flatMap((v) => (inputs.has(v) ? variablesRead(inputs.get(v)!, env()) : []));

@@ -65,9 +65,32 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
   };
   for (const { key, data } of refs) {
     const found = await find(data.type, data.name);
-    if (!found || !namesAwsManaged(found.block.attr(data.type === 'aws_kms_alias' ? 'name' : 'key_id'))) continue;
-    key.text = AWS_MANAGED_ALIAS;
-    key.source = `${key.source.trim()} (data.${data.type}.${data.name} names ${AWS_MANAGED_ALIAS}, ${found.where})`;
+    if (found) markManaged(key, data, found);
+  }
+}
+
+/** The key is the AWS managed key when the data source it reads names it: its text becomes the alias, its source says why. */
+function markManaged(key: Setting, data: { type: string; name: string }, found: { block: TopBlock; where: string }): void {
+  if (!namesAwsManaged(found.block.attr(data.type === 'aws_kms_alias' ? 'name' : 'key_id'))) return;
+  key.text = AWS_MANAGED_ALIAS;
+  key.source = `${key.source.trim()} (data.${data.type}.${data.name} names ${AWS_MANAGED_ALIAS}, ${found.where})`;
+}
+
+/**
+ * The same for a local module's table read through a call (inputs.ts): the data source is the module's,
+ * looked up in its files (`dir`: the module's folder as the call names it, for the message).
+ */
+export function awsManagedKeyDataIn(
+  key: Setting | undefined,
+  files: { path: string; text: string; tops: TopBlock[] }[],
+  dir: string,
+): void {
+  if (!key || (key.state !== 'reference' && key.state !== 'expression')) return;
+  const data = dataKeyOf(keyThroughLocals.get(key) ?? key.source);
+  if (!data) return;
+  for (const f of files) {
+    const block = f.tops.find((b) => b.type === 'data' && b.labels[0] === data.type && b.labels[1] === data.name);
+    if (block) return markManaged(key, data, { block, where: `${dir}/${base(f.path)}${lineOf(f.text, block.start)}` });
   }
 }
 

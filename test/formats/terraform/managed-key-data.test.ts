@@ -97,4 +97,30 @@ describe('the AWS managed key through a data source', () => {
     ];
     expect((await processMemory(own, 'scan')).outcomes.find((o) => o.file.path === 'main.tf')!.tables[0].status).toBe('customer-managed');
   });
+
+  it('as the branch a decided choice takes, and through a local module call (real-world round 27: boldlink/terraform-aws-dynamodb)', async () => {
+    const choice = 'var.key_arn == null ? local.default_key : var.key_arn';
+    const locals = 'locals {\n  default_key = data.aws_kms_alias.dynamodb.target_key_arn\n}\n\nvariable "key_arn" {\n  default = null\n}\n';
+    const root = [
+      { path: 'locals.tf', text: locals },
+      { path: 'main.tf', text: `provider "aws" {\n  region = "us-east-1"\n}\n\n${DATA}${table('chosen', choice)}` },
+    ];
+    const t = (await processMemory(root, 'scan')).outcomes.find((o) => o.file.path === 'main.tf')!.tables[0];
+    expect(t.status).toBe('aws-managed');
+    expect(t.message).toContain('data.aws_kms_alias.dynamodb names alias/aws/dynamodb');
+    // The module's table through a call that leaves key_arn null: the module's data source decides.
+    const call = [
+      { path: 'm/locals.tf', text: locals },
+      { path: 'm/main.tf', text: `${DATA}${table('this', choice)}` },
+      { path: 'examples/main.tf', text: 'module "orders" {\n  source = "../m"\n}\n' },
+    ];
+    const c = (await processMemory(call, 'scan')).outcomes.find((o) => o.file.path === 'examples/main.tf')!.tables[0];
+    expect([c.address, c.status]).toEqual(['module.orders', 'aws-managed']);
+    expect(c.message).toContain('data.aws_kms_alias.dynamodb names alias/aws/dynamodb, ../m/main.tf:1');
+    // The call that passes a key of its own: customer-managed.
+    call[2].text = 'module "orders" {\n  source  = "../m"\n  key_arn = aws_kms_key.k.arn\n}\n';
+    expect((await processMemory(call, 'scan')).outcomes.find((o) => o.file.path === 'examples/main.tf')!.tables[0].status).toBe(
+      'customer-managed',
+    );
+  });
 });
