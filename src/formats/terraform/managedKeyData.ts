@@ -90,7 +90,9 @@ export function awsManagedKeyDataIn(
   if (!data) return;
   for (const f of files) {
     const block = f.tops.find((b) => b.type === 'data' && b.labels[0] === data.type && b.labels[1] === data.name);
-    if (block) return markManaged(key, data, { block, where: `${dir}/${base(f.path)}${lineOf(f.text, block.start)}` });
+    if (!block) continue;
+    markManaged(key, data, { block, where: `${dir}/${base(f.path)}${lineOf(f.text, block.start)}` });
+    return;
   }
 }
 
