@@ -40,6 +40,7 @@ import { pulumiCloudSites } from './pulumiCloud.js';
 import { functionOf } from './scopes.js';
 import { noRegion, stackClassCreatedElsewhere, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
+import { named } from './defaultChild.js';
 import { apiGlobalTableGrants } from './apiGrants.js';
 import { conditionalTables } from './conditions.js';
 import { adapterMappings } from './adapter.js';
@@ -296,6 +297,26 @@ function isNullOrUndefined(e: ts.Expression): boolean {
 }
 
 /** `{ maybe: why }` when the property is not written and may come from a spread of the props (lookup's reason), else nothing. */
+/**
+ * A TableV2 whose replicas the file adds after it (`table.addReplica({ region })`, often in a loop over Regions): as
+ * with a `replicas` prop, a customer-managed key needs a key ARN for each replica Region (CDK refuses it at synth,
+ * "KMS key for <region> was not found in 'replicaKeyArns'").
+ */
+function addedReplicas(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
+  const v2 = tables.filter((t) => t.kind === 'TableV2');
+  if (v2.length === 0 || !sf.text.includes('.addReplica(')) return;
+  for (const call of callExpressions(sf)) {
+    const callee = unwrap(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'addReplica') continue;
+    const t = named(callee.expression, v2);
+    if (t && !t.encryption.obstacles.some((o) => o.kind === 'table-v2-replicas'))
+      t.encryption.obstacles.push({
+        kind: 'table-v2-replicas',
+        maybe: `its replicas are added by ${callee.getText(sf)}(...) at line ${lines.position(call.getStart(sf)).line}`,
+      });
+  }
+}
+
 function maybeFrom(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): { maybe?: string } {
   const l = lookup(sf, o, name);
   return l.kind === 'unknown' ? { maybe: l.why } : {};
@@ -1035,6 +1056,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
     }
   }
   globalTableMembers(sf, tables);
+  addedReplicas(sf, lines, tables);
   escapeHatches(sf, lines, tables);
   conditionalTables(sf, lines, tables);
   sharedTables(sf, lines, tables, (callee) => POLICY_CLASSES.test(c.sym(callee) ?? ''));

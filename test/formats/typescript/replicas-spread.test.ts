@@ -50,3 +50,25 @@ export class Tables extends Construct {
   expect(by.Primary.blocker).toMatch(/^CDK refuses TableEncryption\.CUSTOMER_MANAGED beside any replicationRegions, \[\] too .*remove it/);
   expect(by.Second.fixable).toBe(true);
 });
+
+it('a TableV2 whose replicas the file adds later (table.addReplica in a loop) is not fixed: CDK wants a key ARN per replica Region (real-world round 27)', async () => {
+  const text = `import { Construct } from 'constructs';
+import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+
+export class GlobalTable extends Construct {
+  constructor(scope: Construct, id: string, regions: string[]) {
+    super(scope, id);
+    const table = new TableV2(this, 'Global', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    for (const region of regions) table.addReplica({ region });
+    const other = new TableV2(this, 'Other', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    other.grantReadData(this as any);
+  }
+}
+`;
+  const tables = (await processMemory([{ path: 'global.ts', text }], 'scan')).outcomes[0].tables;
+  expect(tables.map((t) => [t.address, t.fixable])).toEqual([
+    ['Global', false],
+    ['Other', true],
+  ]);
+  expect(tables[0].blocker).toMatch(/^its replicas are added by table\.addReplica\(\.\.\.\) at line 8, and a KMS key serves one Region/);
+});
