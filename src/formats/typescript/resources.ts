@@ -67,6 +67,21 @@ const ASSERTIONS = new Set([
   'toHaveDataSourceWithProperties',
 ]);
 
+/** The names the file passes whole to an assertion (`templateMatches(expected)`): their objects are patterns too. */
+function assertionArguments(sf: ts.SourceFile): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (isAssertion(n))
+      for (const a of (n as ts.CallExpression).arguments) if (ts.isIdentifier(unwrap(a))) out.add((unwrap(a) as ts.Identifier).text);
+    ts.forEachChild(n, visit);
+  };
+  if (ASSERTION_CALL.test(sf.text)) visit(sf);
+  return out;
+}
+
+/** A quick test that the file calls an assertion that takes a pattern (`.templateMatches(expected)`). */
+const ASSERTION_CALL = /\.(?:hasResource\w*|templateMatches|objectLike|objectEquals|toEqual|toStrictEqual|toMatchObject)\(/;
+
 export const isAssertion = (n: ts.Node) =>
   ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ASSERTIONS.has(n.expression.name.text);
 const NAMES = { block: 'SSESpecification', enabled: 'SSEEnabled', sseType: 'SSEType', key: 'KMSMasterKeyId' };
@@ -144,7 +159,10 @@ function serverlessInstance(n: ts.Node): boolean {
  */
 export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
   const out: TsTable[] = [];
+  let patterns: Set<string> | undefined;
   const visit = (n: ts.Node): void => {
+    // A const the file passes to an assertion (`const expected = { Resources: ... }; template.templateMatches(expected)`).
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && (patterns ??= assertionArguments(sf)).has(n.name.text)) return;
     if (ts.isObjectLiteralExpression(n)) {
       const typeOf = lookup(sf, n, 'Type');
       const value = typeOf.kind === 'value' ? unwrap(typeOf.value) : undefined;

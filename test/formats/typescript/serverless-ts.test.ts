@@ -295,6 +295,20 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     ]);
   });
 
+  it('a pattern held in a const that the file passes to an assertion is not a table (leegilmorecode/mastering-jest-in-cdk)', async () => {
+    const text = `import { Template } from 'aws-cdk-lib/assertions';
+declare const stack: any;
+const template = Template.fromStack(stack);
+const expectedTemplate = { Resources: { TableCD117FA1: { Type: 'AWS::DynamoDB::Table', Properties: {} } } };
+const props = { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'x' } };
+template.templateMatches(expectedTemplate);
+template.hasResource('AWS::DynamoDB::Table', props);
+export const notAPattern = { Resources: { Real: { Type: 'AWS::DynamoDB::Table', Properties: {} } } };
+`;
+    const r = await processMemory([{ path: 'stateful.infra.ts', text }], 'scan', {});
+    expect(r.outcomes[0].tables.map((t) => t.address)).toEqual(['Real']);
+  });
+
   it('two maps of one file with the same logical ID: each table its own address, each key named after its logical ID', async () => {
     const table = "{ Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] } }";
     const text = `const a = {\n  Orders: ${table},\n};\nconst b = {\n  Orders: ${table},\n};\nmodule.exports = { resources: { Resources: { ...a } }, other: { Resources: { ...b } } };\n`;
