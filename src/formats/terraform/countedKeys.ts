@@ -27,11 +27,11 @@ export function countedKeyCount(expr: string, blocks: TopBlock[]): string | unde
  * module's) in `env`: the key's first instance when the count is one or more, null or "" at zero;
  * undefined when the expression is no such form or the key has no `count` (then it is the key, as written). `raw`: as peers read the attribute (as written).
  */
-export function countedKeySetting(expr: string, blocks: TopBlock[], env: Env, raw: Setting['raw']): Setting | undefined {
+export function countedKeySetting(expr: string, blocks: TopBlock[], env: Env, raw: Setting['raw'], shown = expr): Setting | undefined {
   const form = countedKeyForm(expr);
   const count = form && countOf(form.name, blocks);
   if (!form || !count) return undefined;
-  const written = expr.trim();
+  const written = shown.trim();
   const n = evaluate(count.value, env);
   const counted = `aws_kms_key.${form.name} has count = ${count.value.trim()}`;
   const why = n.why.length ? ` (${n.why.join('; ')})` : '';

@@ -52,13 +52,25 @@ const FORMS: { re: RegExp; empty: (m: RegExpExecArray) => null | '' }[] = [
  * expression is without an instance.
  */
 export function countedKeyForm(expr: string): { name: string; empty: null | '' } | undefined {
-  const s = soleInterpolation(expr) ?? expr.trim();
+  let s = soleInterpolation(expr) ?? expr.trim();
+  // `(one(aws_kms_key.k[*].arn))`: the parentheses around it change nothing.
+  while (s.startsWith('(') && s.endsWith(')') && balanced(s.slice(1, -1))) s = s.slice(1, -1).trim();
   if (!s.includes('aws_kms_key.')) return undefined;
   for (const f of FORMS) {
     const m = f.re.exec(s);
     if (m) return { name: m[1], empty: f.empty(m) };
   }
   return undefined;
+}
+
+/** Whether a text's parentheses pair up (so `(a)` around it can be dropped, and not those of `(a) + (b)`). */
+function balanced(s: string): boolean {
+  let depth = 0;
+  for (const c of s) {
+    if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
 }
 
 /** A module source that is a folder of this repository (`./modules/x`, `../../`). */

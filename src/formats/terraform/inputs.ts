@@ -129,9 +129,11 @@ function evaluatedSetting(a: HAttr, v: Extract<Evaluated, { known: true }>, key:
  */
 function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated: string[], keys: TopBlock[] = []): Setting {
   if (key && a && !a.lit && keys.length > 0) {
-    const counted = countedKeySetting(a.value, keys, env(), keyRawOf(a));
+    // Through a local, or the branch a decided choice takes (`local.k = one(aws_kms_key.k[*].arn)`).
+    const target = localTarget(decidedBranch(a.value, env()), env()) ?? a.value;
+    const counted = countedKeySetting(target, keys, env(), keyRawOf(a), a.value);
     if (counted) {
-      if (counted.state === 'literal' && readsInputs(countedKeyCount(a.value, keys) ?? '')) evaluated.push(a.value.trim());
+      if (counted.state === 'literal' && readsInputs(`${a.value} ${countedKeyCount(target, keys) ?? ''}`)) evaluated.push(a.value.trim());
       return counted;
     }
   }
@@ -269,11 +271,15 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   const units = () => (unitsCache ??= outsideAssignments(file, context!, true));
 
   // The module's blocks, where a key written through a counted aws_kms_key finds its count (only when one is).
-  const keys = own.some((t) => countedKeyForm(encryptionAttrs(t).key?.value ?? ''))
+  const keys = own.some((t) => {
+    const k = encryptionAttrs(t).key?.value ?? '';
+    return countedKeyForm(k) !== undefined || /\blocal\./.test(k);
+  })
     ? [...ownFile.tops, ...(await siblingBlocks(siblings.filter((f) => f.path !== file.path)))]
     : [];
   /** The variables a switch or key reads, a counted key's count's among them. */
-  const inputsOf = (a: HAttr, in_: Env, blocks: TopBlock[]) => variablesRead(`${a.value} ${countedKeyCount(a.value, blocks) ?? ''}`, in_);
+  const inputsOf = (a: HAttr, in_: Env, blocks: TopBlock[]) =>
+    variablesRead(`${a.value} ${countedKeyCount(localTarget(decidedBranch(a.value, in_), in_) ?? a.value, blocks) ?? ''}`, in_);
 
   for (const t of own) {
     let evaluated: string[];

@@ -407,6 +407,20 @@ describe('a key through a counted aws_kms_key: one(k[*].arn), join("", k.*.arn),
     expect(length.message).toContain('the AWS managed key when length(aws_kms_key.k) > 0 is false');
   });
 
+  it('through a local, or in parentheses: the same (adversarial pass)', async () => {
+    for (const expr of ['local.key', '(one(aws_kms_key.k[*].arn))', 'var.create_kms == false ? local.key : local.key']) {
+      const files = root(expr, 'false', [{ path: 'locals.tf', text: 'locals {\n  key = one(aws_kms_key.k[*].arn)\n}\n' }]);
+      const t = (await scan(files))['aws_dynamodb_table.t'];
+      expect([t.status, t.fixable], expr).toEqual(['aws-managed', true]);
+      expect(t.message, expr).toContain(`kms_key_arn = ${expr} (aws_kms_key.k has count = var.create_kms ? 1 : 0, 0: it gives null`);
+    }
+    const perEnv = root('local.key', 'true', [
+      { path: 'locals.tf', text: 'locals {\n  key = one(aws_kms_key.k[*].arn)\n}\n' },
+      { path: 'prod.tfvars', text: 'create_kms = false\n' },
+    ]);
+    expect((await scan(perEnv))['aws_dynamodb_table.t'].status).toBe('unknown');
+  });
+
   it('a key without count, or another expression: the key, as before', async () => {
     const plain = root(FORMS[0], 'false');
     plain[0].text = plain[0].text.replace('  count               = var.create_kms ? 1 : 0\n', '');
