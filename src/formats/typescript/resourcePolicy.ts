@@ -115,7 +115,10 @@ function arn(c: Ctx, e: ts.Expression): undefined {
 
 /** A service principal's name: another service than DynamoDB (a zero-ETL integration's) counts as outside the account. */
 function service(c: Ctx, e: ts.Expression): undefined {
-  const name = stringValue(unwrap(e));
+  const u = unwrap(e);
+  // A const of the file holding the name (`const REDSHIFT = 'redshift.amazonaws.com'`).
+  const init = ts.isIdentifier(u) ? initializerOf(u) : undefined;
+  const name = stringValue(u) ?? (init ? stringValue(unwrap(init)) : undefined);
   const d = name === undefined ? foreignServiceExpression(snippet(c.sf, e)) : foreignService(name);
   if (d) c.found.others.add(d);
 }
@@ -229,6 +232,7 @@ function statement(c: Ctx, e: ts.Expression, depth = 0): undefined {
     if (name === 'addAnyPrincipal') c.found.others.add('*');
     else if (name === 'addArnPrincipal' && a) arn(c, a);
     else if (name === 'addAwsAccountPrincipal' && a) account(c, a);
+    else if (name === 'addServicePrincipal' && a) service(c, a);
     else if (name === 'addPrincipals') for (const p of call.arguments) principal(c, p, false);
   }
 }

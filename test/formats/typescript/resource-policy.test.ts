@@ -270,12 +270,21 @@ describe('a zero-ETL source table in code: its resource policy lets Redshift or 
     const granted = new Table(this, 'Granted', { partitionKey });
     granted.grant(new iam.ServicePrincipal('redshift.amazonaws.com'), 'dynamodb:ExportTableToPointInTime');
     const lambda = new Table(this, 'Lambda', { partitionKey });
-    lambda.addToResourcePolicy(${statement('lambda.amazonaws.com')});`),
+    lambda.addToResourcePolicy(${statement('lambda.amazonaws.com')});
+    const added = new Table(this, 'Added', { partitionKey });
+    const st = new iam.PolicyStatement({ actions: ['dynamodb:DescribeTable'], resources: ['*'] });
+    st.addServicePrincipal('glue.amazonaws.com');
+    added.addToResourcePolicy(st);
+    const REDSHIFT = 'redshift.amazonaws.com';
+    const byConst = new Table(this, 'ByConst', { partitionKey });
+    byConst.grant(new iam.ServicePrincipal(REDSHIFT), 'dynamodb:DescribeTable');`),
     ).toEqual([
       ['Redshift', false, ''],
       ['Glue', false, ''],
       ['Granted', false, ''],
       ['Lambda', true, ''],
+      ['Added', false, ''],
+      ['ByConst', false, ''],
     ]);
     const [t] = await tablesOf(
       'stack.ts',
