@@ -796,7 +796,9 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       const edit = anchors && isFixableStatus(a.status) && !loop ? editThrough(anchors, rp, kind, localReplica, replaced!) : undefined;
       const grants = fixWanted(a) ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];
       if (grants.length > 0) encryption.obstacles.push({ kind: 'cross-account-grants', grants });
-      const integrations = fixWanted(a) ? zeroEtlIntegrations(file.text, template.resources, rp.key) : [];
+      const integrations = fixWanted(a)
+        ? zeroEtlIntegrations(file.text, template.resources, rp.key, scalarString(child(props, 'TableName')))
+        : [];
       if (integrations.length > 0) encryption.obstacles.push({ kind: 'zero-etl', integrations });
       const multiAccount = fixWanted(a) ? multiAccountObstacle(file.text, props, resource, kind === 'global') : undefined;
       if (multiAccount) encryption.obstacles.push(multiAccount);

@@ -161,10 +161,12 @@ const INTEGRATIONS = new Set(['AWS::Redshift::Integration', 'AWS::Glue::Integrat
 
 /**
  * The template's zero-ETL integrations whose `SourceArn` names the table `id` (`!GetAtt Orders.Arn`,
- * `${Orders.Arn}` in a Sub), described for a message.
+ * `${Orders.Arn}` in a Sub) or its literal `tableName` (`...:table/orders`), described for a message.
  */
-export function zeroEtlIntegrations(text: string, resources: CMap, id: string): string[] {
-  const names = new RegExp(`(?<![\\w:-])${escapeRegExp(id)}(?![\\w-])`);
+export function zeroEtlIntegrations(text: string, resources: CMap, id: string, tableName?: string): string[] {
+  // The logical ID (`!GetAtt Orders.Arn`, `${Orders.Arn}`), or the literal table name in an ARN (`:table/orders`).
+  const byName = tableName ? `|:table/${escapeRegExp(tableName)}(?![\\w.-])` : '';
+  const names = new RegExp(`(?<![\\w:-])${escapeRegExp(id)}(?![\\w-])${byName}`);
   const out: string[] = [];
   for (const p of resources.pairs) {
     const type = scalarString(child(p.value, 'Type'));

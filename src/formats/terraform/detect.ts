@@ -560,8 +560,8 @@ function duplicateBlock(text: string, all: HBlock[]): ParseError | undefined {
  */
 const PROVIDERS_OR_POLICIES =
   /provider\s*"aws"|"provider"\s*:|data\s+"aws_region"|aws_dynamodb_resource_policy|aws_dynamodb_table_replica|aws_dynamodb_global_table|_integration"/;
-/** ...and, once the module has a resource policy, the policy documents and locals it may read. */
-const POLICY_PARTS = /aws_iam_policy_document|locals/;
+/** ...and, once the module has a resource policy, the policy documents, locals, variables and service principals it may read. */
+const POLICY_PARTS = /aws_iam_policy_document|locals|aws_service_principal|variable/;
 
 /** Whether a file's text matches PROVIDERS_OR_POLICIES (0), POLICY_PARTS (1): per file object, as each of a module's files asks of all the others. */
 const holds = new WeakMap<SourceFile, [boolean, boolean?]>();

@@ -15,7 +15,7 @@ import { escapeRegExp } from '../../core/text.js';
 import { isExpr, isObj, isStr, items, readBody, readValue, type Value } from './hclvalue.js';
 import type { Obstacle } from '../../rule/facts.js';
 import { foreignService, foreignServiceExpression, replicationPolicy } from '../../rule/blockers.js';
-import type { TopBlock } from './topBlocks.js';
+import type { TopBlock, TopValue } from './topBlocks.js';
 
 export interface PolicyTable {
   kind: 'table' | 'table-replica' | 'module';
@@ -82,10 +82,33 @@ function grantees(policy: Value): string[] | undefined {
 
 /** Service principals other than DynamoDB's own, described (`the service redshift.amazonaws.com`; one not read literally, as written). */
 function services(v: Value | undefined): string[] {
-  return principals(v).flatMap((s) => {
-    const d = /^[\w.-]+$/.test(s) ? foreignService(s) : foreignServiceExpression(s);
-    return d ? [d] : [];
-  });
+  return principals(v).map((s) => `${SERVICE}${s}`);
+}
+
+/** A service principal among the grantees, as written, until accountOf reads it in the module. */
+const SERVICE = 'service:';
+
+/**
+ * A service principal as written: a name, or an expression the module gives one through (a local, a variable's
+ * default, `data.aws_service_principal.x.name` with its `service_name`): the zero-ETL services counted, described.
+ */
+function serviceOf(s: string, m: Module): string | undefined {
+  const whole = /^\$\{\s*([^{}]*?)\s*\}$/.exec(s);
+  if (!whole) return /^[\w.-]+$/.test(s) ? foreignService(s) : foreignServiceExpression(s);
+  const e = whole[1];
+  const literal = (v: TopValue | undefined) => (v?.lit?.type === 'string' ? v.lit.value : undefined);
+  const local = /^local\.([\w-]+)$/.exec(e);
+  const variable = /^var\.([\w-]+)$/.exec(e);
+  const data = /^data\.aws_service_principal\.([\w-]+)\.name$/.exec(e);
+  const named = local
+    ? literal(m.tops.find((t) => t.type === 'locals' && t.attr(local[1]))?.attr(local[1]))
+    : variable
+      ? literal(m.tops.find((t) => t.type === 'variable' && t.labels[0] === variable[1])?.attr('default'))
+      : data
+        ? literal(m.tops.find((t) => t.type === 'data' && t.labels[0] === 'aws_service_principal' && t.labels[1] === data[1])?.attr('service_name'))
+        : undefined;
+  if (named === undefined) return foreignServiceExpression(e);
+  return foreignService(data ? `${named}.amazonaws.com` : named);
 }
 
 /** AWS principal values as written: strings (with their interpolations) or expressions. */
@@ -101,7 +124,7 @@ interface Module {
 /** The account a principal belongs to, as written; undefined when it is provably the table's own. */
 function accountOf(p: string, m: Module, depth = 0): string | undefined {
   if (p === '*') return ANY;
-  if (p.startsWith('the service ')) return p;
+  if (p.startsWith(SERVICE)) return serviceOf(p.slice(SERVICE.length), m);
   const whole = /^\$\{\s*([^{}]*?)\s*\}$/.exec(p);
   if (whole) return accountOfExpr(whole[1], m, depth);
   const arn = /^arn:[^:]*:(?:iam|sts)::([^:]*):/.exec(p);
@@ -182,6 +205,21 @@ const INTEGRATION = /^aws(?:cc)?_\w*_integration$/;
 /** The module's zero-ETL integrations whose `source_arn` names the table, described for a message. */
 export function zeroEtlIntegrations(table: PolicyTable, tops: TopBlock[]): string[] {
   return tops
-    .filter((t) => t.type === 'resource' && INTEGRATION.test(t.labels[0] ?? '') && pointsAt(t.attr('source_arn')?.value ?? '', table))
+    .filter(
+      (t) =>
+        t.type === 'resource' && INTEGRATION.test(t.labels[0] ?? '') && pointsAt(throughLocals(t.attr('source_arn')?.value ?? '', tops), table),
+    )
     .map((t) => `the zero-ETL integration ${t.labels.join('.')}`);
+}
+
+/** What an expression that is a local stands for (`local.orders_arn`, followed through a few locals), else the expression. */
+function throughLocals(expr: string, tops: TopBlock[]): string {
+  let e = expr.trim();
+  for (let i = 0; i < 4; i++) {
+    const m = /^local\.([\w-]+)$/.exec(e);
+    const next = m && tops.find((t) => t.type === 'locals' && t.attr(m[1]))?.attr(m[1])?.value.trim();
+    if (!next) return e;
+    e = next;
+  }
+  return e;
 }

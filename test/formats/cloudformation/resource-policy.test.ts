@@ -132,9 +132,10 @@ describe('a zero-ETL source table (real-world round 25: Redshift reads it as its
     for (const [type, source] of [
       ['AWS::Redshift::Integration', '!GetAtt T.Arn'],
       ['AWS::Glue::Integration', "!Sub '${T.Arn}'"],
+      ['AWS::Redshift::Integration', "!Sub 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders'"],
     ]) {
       const integration = `  Integration:\n    Type: ${type}\n    Properties:\n      SourceArn: ${source}\n      TargetArn: arn:aws:redshift-serverless:eu-west-1:111122223333:namespace/n\n`;
-      const t = await scanOne(table('T', 'AWS::DynamoDB::Table', '') + integration);
+      const t = await scanOne(table('T', 'AWS::DynamoDB::Table', '      TableName: orders\n') + integration);
       expect(t.fixable, type).toBe(false);
       expect(t.message).toContain(
         `the table is the source of the zero-ETL integration Integration (${type}), which reads it as its service`,

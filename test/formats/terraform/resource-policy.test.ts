@@ -148,6 +148,22 @@ describe("terraform: a zero-ETL source table (real-world round 25, the provider'
     expect(own.scan.fixable).toBe(true);
   });
 
+  it('a service principal through a local, a variable default or data.aws_service_principal (adversarial pass)', async () => {
+    const doc = (id: string) =>
+      'data "aws_iam_policy_document" "p" {\n  statement {\n    actions   = ["dynamodb:DescribeTable"]\n    resources = ["*"]\n' +
+      `    principals {\n      type        = "Service"\n      identifiers = [${id}]\n    }\n  }\n}\n`;
+    const policy = resourcePolicy('data.aws_iam_policy_document.p.json');
+    for (const [id, decl, fixable] of [
+      ['local.etl', 'locals {\n  etl = "redshift.amazonaws.com"\n}\n', false],
+      ['var.etl', 'variable "etl" {\n  default = "glue.amazonaws.com"\n}\n', false],
+      ['data.aws_service_principal.this.name', 'data "aws_service_principal" "this" {\n  service_name = "redshift"\n}\n', false],
+      ['local.etl', 'locals {\n  etl = "lambda.amazonaws.com"\n}\n', true],
+    ] as const) {
+      const r = await orders(`${TABLE}\n${doc(id)}\n${decl}\n${policy}`);
+      expect(r.scan.fixable, `${id} ${decl}`).toBe(fixable);
+    }
+  });
+
   it('an aws_redshift_integration whose source_arn is the table: not fixable; another table fixed', async () => {
     const integration =
       'resource "aws_redshift_integration" "i" {\n  integration_name = "i"\n  source_arn       = aws_dynamodb_table.orders.arn\n' +
@@ -158,6 +174,10 @@ describe("terraform: a zero-ETL source table (real-world round 25, the provider'
       'the table is the source of the zero-ETL integration aws_redshift_integration.i, which reads it as its service',
     );
     expect(r.out).toContain('kms_key_arn = aws_kms_key.other.arn');
+    // Through a local.
+    const viaLocal =
+      integration.replace('aws_dynamodb_table.orders.arn', 'local.source') + 'locals {\n  source = aws_dynamodb_table.orders.arn\n}\n';
+    expect((await orders(`${TABLE}\n${viaLocal}`)).scan.fixable).toBe(false);
     // In another file of the module.
     const files = [
       { path: 'main.tf', text: TABLE },
