@@ -105,7 +105,11 @@ function serviceOf(s: string, m: Module): string | undefined {
     : variable
       ? literal(m.tops.find((t) => t.type === 'variable' && t.labels[0] === variable[1])?.attr('default'))
       : data
-        ? literal(m.tops.find((t) => t.type === 'data' && t.labels[0] === 'aws_service_principal' && t.labels[1] === data[1])?.attr('service_name'))
+        ? literal(
+            m.tops
+              .find((t) => t.type === 'data' && t.labels[0] === 'aws_service_principal' && t.labels[1] === data[1])
+              ?.attr('service_name'),
+          )
         : undefined;
   if (named === undefined) return foreignServiceExpression(e);
   return foreignService(data ? `${named}.amazonaws.com` : named);
@@ -207,7 +211,9 @@ export function zeroEtlIntegrations(table: PolicyTable, tops: TopBlock[]): strin
   return tops
     .filter(
       (t) =>
-        t.type === 'resource' && INTEGRATION.test(t.labels[0] ?? '') && pointsAt(throughLocals(t.attr('source_arn')?.value ?? '', tops), table),
+        t.type === 'resource' &&
+        INTEGRATION.test(t.labels[0] ?? '') &&
+        pointsAt(throughLocals(t.attr('source_arn')?.value ?? '', tops), table),
     )
     .map((t) => `the zero-ETL integration ${t.labels.join('.')}`);
 }
@@ -217,7 +223,12 @@ function throughLocals(expr: string, tops: TopBlock[]): string {
   let e = expr.trim();
   for (let i = 0; i < 4; i++) {
     const m = /^local\.([\w-]+)$/.exec(e);
-    const next = m && tops.find((t) => t.type === 'locals' && t.attr(m[1]))?.attr(m[1])?.value.trim();
+    const next =
+      m &&
+      tops
+        .find((t) => t.type === 'locals' && t.attr(m[1]))
+        ?.attr(m[1])
+        ?.value.trim();
     if (!next) return e;
     e = next;
   }
