@@ -17,7 +17,7 @@ import { addGlobalTableReplica } from '../../rule/blockers.js';
 import type { Obstacle } from '../../rule/facts.js';
 import type { TfTable } from './detect.js';
 import { escapeRegExp } from '../../core/text.js';
-import { resourcePolicyObstacle } from './resourcePolicy.js';
+import { resourcePolicyObstacle, zeroEtlIntegrations } from './resourcePolicy.js';
 import { siblingBlocks, type TopBlock } from './topBlocks.js';
 
 /** How many folders above a module its callers are looked for in. */
@@ -107,6 +107,13 @@ export async function obstaclesThrough(
     if (policy?.kind === 'resource-policy') policy.policy = `${policy.policy} of ${call.file.path} (through module.${call.label})`;
     if (policy) obstacles.push(policy);
   }
+  // A zero-ETL integration of the caller reading the module's table (`source_arn = module.db.table_arn`).
+  const integrations =
+    through && !obstacles.some((o) => o.kind === 'zero-etl')
+      ? zeroEtlIntegrations({ kind: 'module', label: call.label, outputs: outs }, tops)
+      : [];
+  if (integrations.length > 0)
+    obstacles.push({ kind: 'zero-etl', integrations: integrations.map((i) => `${i} of ${call.file.path} (through module.${call.label})`) });
 }
 
 /** The caller's file that holds a block (the call's folder's files), for the message. */

@@ -87,6 +87,18 @@ resource "aws_dynamodb_resource_policy" "partner" {
     );
   });
 
+  it('a zero-ETL integration of the caller reading the module output (adversarial pass)', async () => {
+    const t = await moduleTable(`
+resource "aws_redshift_integration" "etl" {
+  integration_name = "etl"
+  source_arn       = module.orders.table_arn
+  target_arn       = "arn:aws:redshift-serverless:eu-west-1:111122223333:namespace/n"
+}
+`);
+    expect(t.fixable).toBe(false);
+    expect(t.blocker).toContain('the zero-ETL integration aws_redshift_integration.etl of main.tf (through module.orders)');
+  });
+
   it('a legacy global table that depends on the call', async () => {
     const t = await moduleTable(`
 resource "aws_dynamodb_global_table" "g" {
