@@ -25,7 +25,7 @@ import { placeholderError, placeholderIn } from '../../core/placeholders.js';
 import { duplicateKeyError } from '../yaml/duplicates.js';
 import { keySettingOf, switchSettingOf } from './settings.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
-import { sharedTables } from './resourcePolicy.js';
+import { integrationTables, sharedTables } from './resourcePolicy.js';
 import { boolOf, notFalse, snippet } from '../yaml/scalars.js';
 import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
@@ -321,6 +321,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
   });
   globalTableMembers(tables);
   sharedTables(file.text, tables);
+  integrationTables(file.text, tables);
   const detection: PulumiDetection = {
     tables,
     programs,

@@ -86,3 +86,25 @@ export function sharedTables(text: string, tables: PulumiTable[]): void {
     }
   }
 }
+
+/** Zero-ETL integrations (Redshift's, Glue's), as Pulumi YAML types them. */
+const INTEGRATION_TYPES = /^aws:(?:redshift|glue)(?:\/integration)?:Integration$/;
+
+/**
+ * Tables a zero-ETL integration of the program reads (`type: aws:redshift:Integration` with `sourceArn:
+ * ${orders.arn}`): the `zero-etl` obstacle, as for code (src/formats/typescript/zeroEtl.ts).
+ */
+export function integrationTables(text: string, tables: PulumiTable[]): void {
+  if (!text.includes('Integration')) return;
+  for (const program of new Set(tables.map((t) => t.program))) {
+    for (const pair of program.resources.pairs) {
+      const r = resolveAlias(pair.value);
+      if (r?.kind !== 'map' || !INTEGRATION_TYPES.test(scalarString(child(r, 'type')) ?? '')) continue;
+      const arn = scalarString(resolveAlias(child(child(r, 'properties'), 'sourceArn')) ?? null)?.trim() ?? '';
+      const name = /^\$\{([^.}]+)\.arn\}$/.exec(arn)?.[1];
+      const table = tables.find((t) => t.program === program && t.address === name);
+      if (table && !table.encryption.obstacles.some((o) => o.kind === 'zero-etl'))
+        table.encryption.obstacles.push({ kind: 'zero-etl', integrations: [`the zero-ETL integration ${pair.key}`] });
+    }
+  }
+}

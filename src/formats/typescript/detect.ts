@@ -47,6 +47,7 @@ import { adapterMappings } from './adapter.js';
 import { metadataSuppressionsOf } from './metadata.js';
 import { resourceTables } from './resources.js';
 import { sharedTables } from './resourcePolicy.js';
+import { integrationTables } from './zeroEtl.js';
 import { cdktfIteratorObstacle } from './iterators.js';
 import { defaultCdktfProvider, providerEmulator } from './regions.js';
 import { sstGlobalStep, sstGlobalSymbol, sstImportsTable, sstStep, sstTableProps, type SstGeneration } from './sst.js';
@@ -150,6 +151,9 @@ function otherCdktfLayout(symbol: string): ((typeof TABLE_CLASSES)[string] & { l
 /** Resource policies of a table as resources of their own (Pulumi, CDK for Terraform; resourcePolicy.ts). */
 const POLICY_CLASSES =
   /^(?:@pulumi\/aws#dynamodb\.ResourcePolicy|@cdktf\/provider-aws\/lib\/dynamodb(?:-resource-policy)?#DynamodbResourcePolicy)$/;
+
+/** Zero-ETL integrations: CDK's CfnIntegration of aws-redshift or aws-glue, Pulumi's redshift.Integration, CDKTF's RedshiftIntegration. */
+const INTEGRATION_CLASSES = /(?:redshift|glue)[\w/.#-]*(?:CfnIntegration|\.Integration|#RedshiftIntegration|#GlueIntegration)$/i;
 
 /** The last names of the table classes (`dynamodb.Table` is a Table, whatever `dynamodb` is; a bare name may be an alias). */
 const CLASS_NAMES = new Set(Object.keys(TABLE_CLASSES).map((k) => k.split(/[#.]/).pop()!));
@@ -1060,6 +1064,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   escapeHatches(sf, lines, tables);
   conditionalTables(sf, lines, tables);
   sharedTables(sf, lines, tables, (callee) => POLICY_CLASSES.test(c.sym(callee) ?? ''));
+  integrationTables(sf, lines, tables, (callee) => INTEGRATION_CLASSES.test(c.sym(callee) ?? ''));
   adapterMappings(sf, lines, tables);
   metadataSuppressionsOf(sf, lines, tables);
   apiGlobalTableGrants(sf, lines, tables);

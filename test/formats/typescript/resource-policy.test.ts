@@ -328,4 +328,56 @@ resources:
     const [y] = await tablesOf('Pulumi.yaml', yaml);
     expect([y.fixable, y.message.includes('grants the service glue.amazonaws.com')]).toEqual([false, true]);
   });
+
+  it('an integration resource whose sourceArn is the table: CDK CfnIntegration, Pulumi redshift.Integration, CDKTF, Pulumi YAML (adversarial pass)', async () => {
+    const cdkText = `import * as cdk from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as redshift from 'aws-cdk-lib/aws-redshift';
+export class S extends cdk.Stack {
+  constructor(scope: any, id: string) {
+    super(scope, id);
+    const orders = new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    const other = new dynamodb.Table(this, 'Other', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    new redshift.CfnIntegration(this, 'ZeroEtl', { sourceArn: orders.tableArn, targetArn: 'arn:aws:redshift-serverless:eu-west-1:111122223333:namespace/n' });
+  }
+}
+`;
+    expect((await tablesOf('stack.ts', cdkText)).map((t) => [t.address, t.fixable])).toEqual([
+      ['Orders', false],
+      ['Other', true],
+    ]);
+    const pulumiText = `import * as aws from "@pulumi/aws";
+const orders = new aws.dynamodb.Table("orders", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }] });
+export const etl = new aws.redshift.Integration("etl", { integrationName: "etl", sourceArn: orders.arn, targetArn: "arn:aws:redshift:x" });
+`;
+    const [p] = await tablesOf('index.ts', pulumiText);
+    expect([p.fixable, p.message.includes('the zero-ETL integration etl (line 3)')]).toEqual([false, true]);
+    const cdktfText = `import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { RedshiftIntegration } from "@cdktf/provider-aws/lib/redshift-integration";
+class S extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const orders = new DynamodbTable(this, "orders", { name: "orders", hashKey: "pk", attribute: [{ name: "pk", type: "S" }] });
+    new RedshiftIntegration(this, "etl", { integrationName: "etl", sourceArn: orders.arn, targetArn: "arn:aws:redshift:x" });
+  }
+}
+`;
+    expect((await tablesOf('main.ts', cdktfText)).map((t) => t.fixable)).toEqual([false]);
+    const yaml = `name: etl
+runtime: yaml
+resources:
+  orders:
+    type: aws:dynamodb:Table
+    properties: { attributes: [{ name: pk, type: S }], hashKey: pk }
+  etl:
+    type: aws:redshift:Integration
+    properties:
+      integrationName: etl
+      sourceArn: \${orders.arn}
+      targetArn: arn:aws:redshift:x
+`;
+    expect((await tablesOf('Pulumi.yaml', yaml)).map((t) => t.fixable)).toEqual([false]);
+  });
 });

@@ -1,0 +1,39 @@
+/**
+ * Zero-ETL integrations in code that read a table of the file: CDK's `CfnIntegration` (aws-redshift,
+ * aws-glue), Pulumi's `aws.redshift.Integration`, CDKTF's `RedshiftIntegration`, whose `sourceArn` is the
+ * table's ARN (`orders.tableArn`, `orders.arn`). Such an integration reads the table as its service, which
+ * a generated key's policy does not let in: the table gets the `zero-etl` obstacle (src/rule/blockers.ts),
+ * as CloudFormation's and Terraform's integrations give it.
+ */
+import type { LineIndex } from '../../core/text.js';
+import { named } from './defaultChild.js';
+import type { TsTable } from './detect.js';
+import { lookup } from './lookup.js';
+import { newExpressions, stringValue, ts, unwrap } from './parse.js';
+
+/** Give each table of the file a zero-ETL integration reads the `zero-etl` obstacle. `isIntegration`: the callee is such a class (as detect.ts resolves imports). */
+export function integrationTables(
+  sf: ts.SourceFile,
+  lines: LineIndex,
+  tables: TsTable[],
+  isIntegration: (callee: ts.Expression) => boolean,
+): void {
+  if (tables.length === 0 || !sf.text.includes('Integration') || !/\bsourceArn\b/.test(sf.text)) return;
+  for (const n of newExpressions(sf)) {
+    if (!isIntegration(n.expression)) continue;
+    const args = n.arguments ?? [];
+    const props = args.map((a) => unwrap(a)).find((a): a is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(a));
+    const source = props ? lookup(sf, props, 'sourceArn') : undefined;
+    if (source?.kind !== 'value') continue;
+    const ref = unwrap(source.value);
+    const target = ts.isPropertyAccessExpression(ref) && /^(tableArn|arn)$/.test(ref.name.text) ? ref.expression : undefined;
+    const t = target ? named(target, tables) : undefined;
+    if (!t || t.encryption.obstacles.some((o) => o.kind === 'zero-etl')) continue;
+    const id = args.map((a) => stringValue(unwrap(a))).find((x) => x !== undefined);
+    const where = `line ${lines.position(n.getStart(sf)).line}`;
+    t.encryption.obstacles.push({
+      kind: 'zero-etl',
+      integrations: [`the zero-ETL integration ${id ?? n.expression.getText(sf)} (${where})`],
+    });
+  }
+}
