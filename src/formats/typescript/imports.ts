@@ -218,6 +218,7 @@ export function resolveSymbol(node: ts.Expression, binds: Map<string, { module: 
 export interface ImportStyle {
   importQuote: "'" | '"';
   importSemi: boolean;
+  importBraceSpace: boolean;
   eol: string;
   /** The line width an import list fits in (the project's Prettier printWidth, else 80): past it, a wrapped list. */
   width: number;
@@ -512,6 +513,11 @@ export class ImportPlanner {
     out.push({ start: open, end: nb.end, text: this.listOnLines(names, indent, this.writing.prettier.trailingComma) });
   }
 
+  /** A one-line named-import list, with spaces inside its braces or none, as the file's imports have them. */
+  private braced(names: string): string {
+    return this.style.importBraceSpace ? `{ ${names} }` : `{${names}}`;
+  }
+
   /** A named-import list written one name a line (`{`, each name indented, `}`), as a formatter wraps a long one. */
   private listOnLines(names: string[], indent: string, trailingComma: boolean): string {
     const eol = this.style.eol;
@@ -528,7 +534,7 @@ export class ImportPlanner {
       const nb = decl.importClause!.namedBindings as ts.NamedImports;
       const els = nb.elements;
       if (els.length === 0) {
-        out.push({ start: nb.getStart(this.sf), end: nb.end, text: `{ ${specs.map(specText).join(', ')} }` });
+        out.push({ start: nb.getStart(this.sf), end: nb.end, text: this.braced(specs.map(specText).join(', ')) });
         continue;
       }
       const last = els[els.length - 1];
@@ -576,7 +582,7 @@ export class ImportPlanner {
       const line = (d: PendingDecl) => {
         if (d.namespace && this.writing.requireStyle) return `import ${d.namespace} = require(${q}${d.module}${q})${semi}`;
         const names = [...d.named].sort((a, b) => a.local.localeCompare(b.local, 'en', { sensitivity: 'base' })).map(specText);
-        const one = `import ${d.namespace ? `* as ${d.namespace}` : `{ ${names.join(', ')} }`} from ${q}${d.module}${q}${semi}`;
+        const one = `import ${d.namespace ? `* as ${d.namespace}` : this.braced(names.join(', '))} from ${q}${d.module}${q}${semi}`;
         // A file whose formatter wraps long import lists (Prettier's 80 columns) gets a long one wrapped the same way.
         const wrap =
           wrapped ?? (this.writing.prettier && { indent: this.style.indent, trailingComma: this.writing.prettier.trailingComma });

@@ -13,6 +13,8 @@ export interface TsStyle {
   /** Quotes of the file's import declarations, which new imports follow. */
   importQuote: "'" | '"';
   semi: boolean;
+  /** Spaces inside a one-line named-import list's braces (`{ A }`; Prettier's bracketSpacing: false writes `{A}`), as the file's imports have them. */
+  importBraceSpace: boolean;
   /** Semicolons after the file's import declarations, which new imports follow (a file may end its imports with `;` and nothing else). */
   importSemi: boolean;
   /** After the last item of a multi-line object, array or import list. */
@@ -62,6 +64,8 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
   let importDouble = 0;
   let semi = 0;
   let importSemi = 0;
+  let importSpaced = 0;
+  let importTight = 0;
   let importNoSemi = 0;
   let noSemi = 0;
   let trailing = 0;
@@ -110,6 +114,14 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
       if (text[node.end - 1] === ';') semi++;
       else noSemi++;
       if (kind === ts.SyntaxKind.ImportDeclaration) {
+        const named = (node as ts.ImportDeclaration).importClause?.namedBindings;
+        if (named && ts.isNamedImports(named) && named.elements.length > 0) {
+          const braces = text.slice(named.getStart(sf), named.end);
+          if (!braces.includes('\n')) {
+            if (braces[1] === ' ') importSpaced++;
+            else importTight++;
+          }
+        }
         // A `;` on a later line is the next statement's guard (`;(globalThis as any).x = 1`), not this import's.
         const spec = (node as ts.ImportDeclaration).moduleSpecifier.end;
         if (text[node.end - 1] === ';' && !text.slice(spec, node.end).includes('\n')) importSemi++;
@@ -165,6 +177,7 @@ export function detectTsStyle(sf: ts.SourceFile): TsStyle {
     importQuote,
     semi: semi >= noSemi,
     importSemi: importSemi + importNoSemi > 0 ? importSemi >= importNoSemi : semi >= noSemi,
+    importBraceSpace: importSpaced >= importTight,
     // A kind the file shows no multi-line list of follows the other.
     trailingComma: trailing + noTrailing > 0 ? trailing >= noTrailing : argsTrailing >= argsNoTrailing,
     trailingCommaArgs: argsTrailing + argsNoTrailing > 0 ? argsTrailing >= argsNoTrailing : trailing >= noTrailing,

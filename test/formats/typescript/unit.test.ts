@@ -1,5 +1,6 @@
 /** Unit checks of the TypeScript family's parts: verification, style detection, symbol resolution. */
 import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
 import { DEFAULT_FIX_OPTIONS } from '../../../src/engine/pipeline.js';
 import { detectTypeScript } from '../../../src/formats/typescript/detect.js';
 import { detectTsStyle } from '../../../src/formats/typescript/style.js';
@@ -39,6 +40,7 @@ describe('style', () => {
       importQuote: '"',
       semi: false,
       importSemi: false,
+      importBraceSpace: true,
       trailingComma: false,
       trailingCommaArgs: false,
       width: 80,
@@ -51,11 +53,31 @@ describe('style', () => {
       importQuote: "'",
       semi: true,
       importSemi: true,
+      importBraceSpace: true,
       trailingComma: true,
       trailingCommaArgs: true,
       width: 80,
     });
   });
+  it("reads the spaces inside the imports' braces (Prettier's bracketSpacing: false writes {A}; real-world round 27)", () => {
+    const tight = parseTypeScript(
+      't.ts',
+      "import {App, Stack} from 'aws-cdk-lib';\nimport {Table} from 'aws-cdk-lib/aws-dynamodb';\nconst o = { a: 1 };\n",
+    );
+    expect(detectTsStyle(tight).importBraceSpace).toBe(false);
+    expect(detectTsStyle(parseTypeScript('s.ts', "import { App } from 'aws-cdk-lib';\n")).importBraceSpace).toBe(true);
+    // No named import: spaces, as Prettier's default.
+    expect(detectTsStyle(parseTypeScript('n.ts', "import * as cdk from 'aws-cdk-lib';\n")).importBraceSpace).toBe(true);
+  });
+
+  it("a fix writes new imports and names in the file's braces", async () => {
+    const text = `import {App, Stack} from 'aws-cdk-lib';\nimport {AttributeType, Table} from 'aws-cdk-lib/aws-dynamodb';\n\nconst stack = new Stack(new App(), 'S');\nnew Table(stack, 'T', {partitionKey: {name: 'id', type: AttributeType.STRING}});\n`;
+    const out = (await processMemory([{ path: 'stack.ts', text }], 'fix')).output.get('stack.ts')!;
+    expect(out).toContain("import {Key} from 'aws-cdk-lib/aws-kms';\n");
+    expect(out).toContain("import {App, Aws, Stack} from 'aws-cdk-lib';\n");
+    expect(out).not.toMatch(/import \{ /);
+  });
+
   it('reads the semicolons of imports apart (imports with `;`, statements without: WtfJoke/dynamodb-pipes-cdk-demo)', () => {
     const sf = parseTypeScript('m.ts', 'import { A } from "a";\nimport { B } from "b";\nconst x = 1\nconst y = 2\nf(x, y)\n');
     expect([detectTsStyle(sf).semi, detectTsStyle(sf).importSemi]).toEqual([false, true]);
