@@ -218,6 +218,15 @@ export function patchMail(m: CommitMessage, diff: string, version: string, date:
 
 /** A mail's headers and message, up to its diff (patchMail). */
 export function mailHead(m: CommitMessage, date: Date): string {
+  return mailHeaders(m, date, '8bit') + m.body + '---\n';
+}
+
+/**
+ * A mail's headers, through the blank line that ends them. `base64`: the body is sent so, as for a diff of a
+ * file git stores with CRLF line ends: `git am` takes the CRs off a plain body's lines (the patch then no longer
+ * applies) unless run with --keep-cr, and keeps them in a base64 one.
+ */
+export function mailHeaders(m: CommitMessage, date: Date, encoding: '8bit' | 'base64'): string {
   return (
     'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n' +
     `From: ${MAIL_AUTHOR}\n` +
@@ -225,10 +234,8 @@ export function mailHead(m: CommitMessage, date: Date): string {
     `Subject: [PATCH] ${m.subject}\n` +
     'MIME-Version: 1.0\n' +
     'Content-Type: text/plain; charset=UTF-8\n' +
-    'Content-Transfer-Encoding: 8bit\n' +
-    '\n' +
-    m.body +
-    '---\n'
+    `Content-Transfer-Encoding: ${encoding}\n` +
+    '\n'
   );
 }
 

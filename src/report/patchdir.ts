@@ -15,7 +15,7 @@ import { SpooledOutput, writeOutputAtomic } from '../io/write.js';
 import { OrderedSpool } from '../io/spool.js';
 import { describeError } from '../io/read.js';
 import type { FileError, FileOutcome } from '../core/result.js';
-import { type MessageOptions, mailHead, mailTail, repositoryMessage } from './commitMessage.js';
+import { type MessageOptions, mailHeaders, mailTail, repositoryMessage } from './commitMessage.js';
 import { heapTick } from '../core/heap.js';
 
 export interface RepoReport {
@@ -76,6 +76,22 @@ async function storedWithLf(root: string, files: string[]): Promise<Set<string>>
     if (tab > 0 && /^i\/lf\s+w\/(?:crlf|mixed)\s/.test(entry)) out.add(entry.slice(tab + 1));
   }
   return out;
+}
+
+/** Text written as base64 lines of 76 characters (57 bytes each), as a mail's body is sent: `write` as it comes, then `end`. */
+class Base64Lines {
+  private carry = Buffer.alloc(0);
+  constructor(private readonly out: (s: string) => void) {}
+  write(s: string): void {
+    const all = Buffer.concat([this.carry, Buffer.from(s, 'utf8')]);
+    const whole = all.length - (all.length % 57);
+    for (let i = 0; i < whole; i += 57) this.out(`${all.subarray(i, i + 57).toString('base64')}\n`);
+    this.carry = all.subarray(whole);
+  }
+  end(): void {
+    if (this.carry.length > 0) this.out(`${this.carry.toString('base64')}\n`);
+    this.carry = Buffer.alloc(0);
+  }
 }
 
 /** A file's diff as a mail carries it: with LF line ends when git stores the file so (`lf`: its path from the root). */
@@ -185,12 +201,24 @@ export class PatchDirWriter {
         if (b.spoolError !== undefined || !this.spool.has(b.root))
           fail(patchFile, `cannot write ${shown(patchFile)}: ${b.spoolError ?? 'its diff was not kept'}`);
         else {
-          /** Writes one output atomically: its head, the diffs in the run's order, its tail. */
-          const put = (file: string, head: string, tail: string, each: (diff: string) => string = (d) => d): boolean => {
+          /**
+           * Writes one output atomically: its head, the diffs in the run's order, its tail; after `headers` (a mail's),
+           * all of it in base64 when `base64` is set.
+           */
+          const put = (
+            file: string,
+            head: string,
+            tail: string,
+            each: (diff: string) => string = (d) => d,
+            mail?: { headers: string; base64: boolean },
+          ): boolean => {
             const out = new SpooledOutput(file, shown(file));
-            out.write(head);
-            for (const diff of this.spool.texts(b.root)) out.write(each(diff));
-            out.write(tail);
+            if (mail) out.write(mail.headers);
+            const body = mail?.base64 ? new Base64Lines((s) => out.write(s)) : out;
+            body.write(head);
+            for (const diff of this.spool.texts(b.root)) body.write(each(diff));
+            body.write(tail);
+            if (body instanceof Base64Lines) body.end();
             try {
               out.commit();
               return true;
@@ -205,12 +233,12 @@ export class PatchDirWriter {
             const m = repositoryMessage(b.outcomes, b.root, message, changed, full);
             outs = m.outcomes;
             const lf = b.crlf ? await storedWithLf(b.root, b.crlf) : undefined;
-            mailed = put(
-              mailFile,
-              mailHead(m.message, message.date),
-              mailTail(message.version),
-              lf?.size ? (d) => mailDiff(d, lf) : undefined,
-            );
+            // A file git stores with CRLF keeps them in the diff: the mail's body goes in base64, which git am decodes whole.
+            const base64 = (b.crlf ?? []).some((f) => !lf?.has(f));
+            mailed = put(mailFile, `${m.message.body}---\n`, mailTail(message.version), lf?.size ? (d) => mailDiff(d, lf) : undefined, {
+              headers: mailHeaders(m.message, message.date, base64 ? 'base64' : '8bit'),
+              base64,
+            });
           } else await fs.rm(mailFile, { force: true });
         }
         // The change is delivered when both of its files are written; else neither stays (a patch without its mail, or an

@@ -193,12 +193,16 @@ describe('--patch-dir mails for git am', () => {
     expect(m).not.toContain('declare them there at the version');
   });
 
-  it('git am --keep-cr applies a CRLF file', async () => {
+  it('a file git stores with CRLF: its mail goes in base64, which plain git am (and --keep-cr) applies (adversarial pass)', async () => {
     const root = tmp();
-    const a = repo(path.join(root, 'win'), { 'app.yaml': path.join(CF, 'yaml-crlf-bom', 'input.yaml') });
-    expect((await runCli(['fix', '--patch-dir', 'out', 'win'], root, '', ENV)).code).toBe(0);
-    git(a, 'am', '-q', '--keep-cr', path.join(root, 'out', 'win.mbox'));
-    expect(readFileSync(path.join(a, 'app.yaml'))).toEqual(readFileSync(path.join(CF, 'yaml-crlf-bom', 'expected.yaml')));
+    for (const flags of [[], ['--keep-cr']]) {
+      const a = repo(path.join(root, `win${flags.length}`), { 'app.yaml': path.join(CF, 'yaml-crlf-bom', 'input.yaml') });
+      expect((await runCli(['fix', '--patch-dir', `out${flags.length}`, `win${flags.length}`], root, '', ENV)).code).toBe(0);
+      const mbox = path.join(root, `out${flags.length}`, `win${flags.length}.mbox`);
+      expect(readFileSync(mbox, 'utf8')).toContain('Content-Transfer-Encoding: base64\n');
+      git(a, 'am', '-q', ...flags, mbox);
+      expect(readFileSync(path.join(a, 'app.yaml'))).toEqual(readFileSync(path.join(CF, 'yaml-crlf-bom', 'expected.yaml')));
+    }
   });
 
   it('a file git stores with LF and checks out with CRLF (.gitattributes eol=crlf) goes in the mail with LF: git am applies it', async () => {
