@@ -21,7 +21,7 @@ import { assess, decide, messageOf } from './cmk.js';
 import { recreationEffect } from './blockers.js';
 import { cautionText } from './cautions.js';
 import { peerFactsOf } from './peers/facts.js';
-import { compliantUnder, stillFiring, underProfile, type Profile } from './peers/evaluate.js';
+import { compliantUnder, silencingOwn, stillFiring, underProfile, type Profile } from './peers/evaluate.js';
 import { peerVerdicts, type PeerVerdicts } from './peers/rules.js';
 import { isFixableStatus, type Status } from './status.js';
 import { skippedBy } from './skip.js';
@@ -146,6 +146,12 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   const firing = shown.status === 'suppressed' && !compliant && !notScanned ? stillFiring(profile, peers, t.suppressions) : [];
   const partly = firing.length > 0 ? `, but ${firing.join(' and ')} still ${firing.length === 1 ? 'fires' : 'fire'}` : '';
   if (partly) message = message.replace('; without it:', `${partly}; without it:`);
+  // A suppression of a rule that is not kmsfix's (cfn-guard's DYNAMODB_TABLE_MUST_BE_ENCRYPTED alone): said, with what still fires.
+  const others = shown.status !== 'suppressed' && !compliant && !notScanned ? silencingOwn(profile, peers, t.suppressions) : [];
+  if (others.length > 0) {
+    const left = stillFiring(profile, peers, t.suppressions);
+    message = `${message} (${others.map((s) => s.text).join(', ')} silences ${others.map((s) => s.rule).join(' and ')}${left.length ? `, but ${left.join(' and ')} still ${left.length === 1 ? 'fires' : 'fire'}` : ''})`;
+  }
   if (notScanned) message = `not scanned by ${profile}; kmsfix's own rule: ${shown.status}: ${message}`;
   if (!compliant && a.blocker !== undefined) message = `${message}. Not fixable automatically: ${a.blocker}`;
   if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;

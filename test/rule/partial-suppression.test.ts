@@ -39,6 +39,14 @@ describe("a suppression of one of cfn-guard's two rules", () => {
     }
   });
 
+  it("DYNAMODB_TABLE_MUST_BE_ENCRYPTED alone (not kmsfix's rule): still failing, the suppression and the rule that fires said", async () => {
+    const j = await guard('      guard:\n        SuppressedRules:\n          - DYNAMODB_TABLE_MUST_BE_ENCRYPTED');
+    expect([j.status, j.compliant]).toEqual(['aws-owned', false]);
+    expect(j.message).toContain(
+      '(Metadata.guard.SuppressedRules DYNAMODB_TABLE_MUST_BE_ENCRYPTED silences DYNAMODB_TABLE_MUST_BE_ENCRYPTED, but DYNAMODB_TABLE_ENCRYPTED_KMS still fires)',
+    );
+  });
+
   it('both rules: compliant, the reason the suppression alone', async () => {
     const j = await guard(
       '      guard:\n        SuppressedRules:\n          - DYNAMODB_TABLE_ENCRYPTED_KMS\n          - DYNAMODB_TABLE_MUST_BE_ENCRYPTED',

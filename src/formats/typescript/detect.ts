@@ -1052,7 +1052,7 @@ export function detectTypeScript(file: SourceFile): TsDetection {
   // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or serverless.js,
   // a file of Resources it includes); in another JavaScript file, never fixed.
   if (!compiled && sf.text.includes('AWS::DynamoDB::')) {
-    for (const t of resourceTables(sf, lines)) {
+    for (const t of resourceTables(sf, lines, file.test === true)) {
       const jsStep = program ? javaScriptStep(t.kind) : undefined;
       if (jsStep && !t.encryption.obstacles.some((o) => o.kind === 'code-shape'))
         t.encryption.obstacles.push({ kind: 'code-shape', step: jsStep });

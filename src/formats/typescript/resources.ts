@@ -157,8 +157,11 @@ function serverlessInstance(n: ts.Node): boolean {
  * reported under that name and not fixed (kmsfix does not follow it to the Resources that name it).
  * The arguments of a test's assertions (`ASSERTIONS`) are patterns, not read.
  */
-export function resourceTables(sf: ts.SourceFile, lines: LineIndex): TsTable[] {
+export function resourceTables(sf: ts.SourceFile, lines: LineIndex, testCode = false): TsTable[] {
   const out: TsTable[] = [];
+  // In test code, only a service or resources file deploys its maps: the file is named so, or exports its configuration
+  // or Resources. Anything else there is a fixture or a mock (a Serverless plugin's unit test: `serverless.service.resources = {...}`).
+  if (testCode && !readServiceFile(sf, true)) return out;
   let patterns: Set<string> | undefined;
   const visit = (n: ts.Node): void => {
     // A const the file passes to an assertion (`const expected = { Resources: ... }; template.templateMatches(expected)`).
@@ -290,8 +293,9 @@ function serviceFile(sf: ts.SourceFile): boolean {
   return known;
 }
 
-function readServiceFile(sf: ts.SourceFile): boolean {
+function readServiceFile(sf: ts.SourceFile, strict = false): boolean {
   if (/(^|[\\/])serverless\.[cm]?[jt]s$/.test(sf.fileName) || sf.text.includes('@serverless/typescript')) return true;
+  if (strict && /(^|[\\/])serverless[\w.-]*\.[cm]?[jt]s$/.test(sf.fileName)) return true;
   const exported = (n: ts.Node): boolean => {
     const p = holderOf(n);
     if (p.kind === ts.SyntaxKind.ExportAssignment) return true;
@@ -327,7 +331,9 @@ function readServiceFile(sf: ts.SourceFile): boolean {
     if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'Resources' && ts.isObjectLiteralExpression(n.parent)) {
       const h = holderOf(n.parent);
       const p = ts.isArrayLiteralExpression(h) ? holderOf(h) : h;
-      if ((ts.isPropertyAssignment(p) && propertyName(p.name) === 'resources') || exported(n.parent)) {
+      // Strict (test code): a `resources` of an object the file exports, as a service's configuration is (not a mock's).
+      const resources = ts.isPropertyAssignment(p) && propertyName(p.name) === 'resources' && (!strict || exported(p.parent));
+      if (resources || exported(n.parent)) {
         found = true;
         return;
       }

@@ -65,6 +65,13 @@ export function stillFiring(profile: Profile, peers: PeerVerdicts, suppressions:
   return profile === 'strict' ? [] : unsuppressed(peers[profile] ?? [], honoured(suppressions, profile));
 }
 
+/** The tool's own suppressions that silence one of its firing rules, under its profile (none under strict). */
+export function silencingOwn(profile: Profile, peers: PeerVerdicts, suppressions: Suppression[]): Suppression[] {
+  if (profile === 'strict') return [];
+  const fired = peers[profile] ?? [];
+  return honoured(suppressions, profile).filter((s) => s.rule !== undefined && fired.includes(s.rule));
+}
+
 /** "fails CKV_AWS_119, AVD-AWS-0025, W74" for text output; empty when nothing fires. */
 export function failingRules(peers: PeerVerdicts): string[] {
   return [...new Set(Object.values(peers).flat())];

@@ -284,6 +284,15 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
         path: 'tests/serverless-e2e.ts',
         text: `const config = {\n  service: 'e2e',\n  resources: { Resources: { T: { Type: 'AWS::DynamoDB::Table' } } },\n};\nmodule.exports = config;\n`,
       },
+      // Mocks of other shapes (adversarial pass): an assignment to the instance, tables in a const of their own.
+      {
+        path: 'test/plugin.test.ts',
+        text: `declare const serverless: any;\nserverless.service.resources = { Resources: { OrdersTable: { Type: 'AWS::DynamoDB::Table', Properties: {} } } };\n`,
+      },
+      {
+        path: 'test/shorthand.test.ts',
+        text: `const resources = { Resources: { UsersTable: { Type: 'AWS::DynamoDB::Table', Properties: {} } } };\nconst sls = { service: { service: 'demo', resources } };\n`,
+      },
     ];
     const r = await processMemory(files, 'scan', {});
     expect(r.outcomes.map((o) => [o.file.path, o.tables.length])).toEqual([
@@ -292,6 +301,8 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
       ['test/app/serverless.ts', 1],
       ['tests/resources.ts', 1],
       ['tests/serverless-e2e.ts', 1],
+      ['test/plugin.test.ts', 0],
+      ['test/shorthand.test.ts', 0],
     ]);
   });
 
