@@ -458,7 +458,7 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         `the table is the source of ${listed(o.integrations)}, which ${o.integrations.length === 1 ? 'reads' : 'read'} it as ${o.integrations.length === 1 ? 'its' : 'their'} service, ` +
         "not as a principal of the account: a key kmsfix generates would not let it use the key, and replication would stop (AWS's zero-ETL guide " +
         `warns of a silent failure). By hand: give the table a key whose policy also has ${SERVICE_KEY_STATEMENT.replace(/^for a service, /, '')}, ` +
-        `then set ${block} to it`
+        `then set ${key ?? words.names.choice ?? block} to it`
       );
     case 'for-each':
       return `${o.why} of ${o.loop}: set ${block} in the loop body by hand`;

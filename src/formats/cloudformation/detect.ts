@@ -797,7 +797,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
       const grants = fixWanted(a) ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];
       if (grants.length > 0) encryption.obstacles.push({ kind: 'cross-account-grants', grants });
       const integrations = fixWanted(a)
-        ? zeroEtlIntegrations(file.text, template.resources, rp.key, scalarString(child(props, 'TableName')))
+        ? zeroEtlIntegrations(file.text, template.resources, rp.key, tableNameInArn(child(props, 'TableName')))
         : [];
       if (integrations.length > 0) encryption.obstacles.push({ kind: 'zero-etl', integrations });
       const multiAccount = fixWanted(a) ? multiAccountObstacle(file.text, props, resource, kind === 'global') : undefined;
@@ -1029,4 +1029,18 @@ function editThrough(anchors: AnchorIndex, rp: CPair, kind: 'table' | 'global', 
     return { obstacle: { kind: 'yaml-global-table' }, shared: [...top.shared, ...shared] };
   }
   return { shared: [] };
+}
+
+/**
+ * A table's name as an ARN built in a template writes it after `:table/`: a literal as is, `!Ref P` as `${P}`, a
+ * `!Sub` template as written (`orders-${Env}`); undefined for anything else.
+ */
+function tableNameInArn(n: CNode | null | undefined): string | undefined {
+  const literal = scalarString(n);
+  const fn = n ? intrinsicName(n) : undefined;
+  if (!fn) return literal;
+  const arg = n!.tag ? n : n!.kind === 'map' ? resolveAlias(n!.pairs[0].value) : null;
+  if (fn === 'Ref') return arg?.kind === 'scalar' ? `\${${String(arg.value)}}` : undefined;
+  if (fn === 'Fn::Sub') return arg?.kind === 'scalar' ? String(arg.value) : undefined;
+  return undefined;
 }

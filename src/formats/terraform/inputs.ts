@@ -152,7 +152,8 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
         : here;
     // A key read through locals: what they stand for, for awsManagedKeyData (a data source of alias/aws/dynamodb).
     // A choice the module's values decide is the branch it takes (`var.k == null ? local.default_key : var.k`).
-    const target = key ? localTarget(decidedBranch(a.value, env()), env()) : undefined;
+    const branch = key ? decidedBranch(a.value, env()) : a.value;
+    const target = key ? (localTarget(branch, env()) ?? (branch !== a.value ? branch.trim() : undefined)) : undefined;
     if (target !== undefined) keyThroughLocals.set(out, target);
     return out;
   }

@@ -128,6 +128,17 @@ describe('a zero-ETL source table (real-world round 25: Redshift reads it as its
     expect(sub.fixable).toBe(false);
   });
 
+  it('a SourceArn naming the table through its TableName parameter or Sub (adversarial pass)', async () => {
+    for (const [name, arn] of [
+      ['!Ref Partner', "!Sub 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Partner}'"],
+      ["!Sub 'orders-${Partner}'", "!Sub 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders-${Partner}'"],
+    ]) {
+      const integration = `  Integration:\n    Type: AWS::Redshift::Integration\n    Properties:\n      SourceArn: ${arn}\n      TargetArn: arn:aws:redshift:x\n`;
+      const t = await scanOne(table('T', 'AWS::DynamoDB::Table', `      TableName: ${name}\n`) + integration);
+      expect(t.fixable, name).toBe(false);
+    }
+  });
+
   it('an AWS::Redshift::Integration or AWS::Glue::Integration whose SourceArn is the table: not fixable; another table fixed', async () => {
     for (const [type, source] of [
       ['AWS::Redshift::Integration', '!GetAtt T.Arn'],

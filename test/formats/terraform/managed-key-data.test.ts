@@ -107,6 +107,18 @@ describe('the AWS managed key through a data source', () => {
     ];
     const t = (await processMemory(root, 'scan')).outcomes.find((o) => o.file.path === 'main.tf')!.tables[0];
     expect(t.status).toBe('aws-managed');
+    // The data source itself in the branch (adversarial pass), with == and !=.
+    for (const direct of [
+      'var.key_arn == null ? data.aws_kms_alias.dynamodb.target_key_arn : var.key_arn',
+      'var.key_arn != null ? var.key_arn : data.aws_kms_alias.dynamodb.arn',
+    ]) {
+      const files = [
+        { path: 'locals.tf', text: locals },
+        { path: 'main.tf', text: `provider "aws" {\n  region = "us-east-1"\n}\n\n${DATA}${table('chosen', direct)}` },
+      ];
+      const d = (await processMemory(files, 'scan')).outcomes.find((o) => o.file.path === 'main.tf')!.tables[0];
+      expect(d.status, direct).toBe('aws-managed');
+    }
     expect(t.message).toContain('data.aws_kms_alias.dynamodb names alias/aws/dynamodb');
     // The module's table through a call that leaves key_arn null: the module's data source decides.
     const call = [

@@ -346,6 +346,9 @@ export class S extends cdk.Stack {
       ['Orders', false],
       ['Other', true],
     ]);
+    const [orders] = await tablesOf('stack.ts', cdkText);
+    expect(orders.message).toMatch(/then set encryption(Key)? to it/);
+    expect(orders.message).not.toContain('undefined');
     const pulumiText = `import * as aws from "@pulumi/aws";
 const orders = new aws.dynamodb.Table("orders", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }] });
 export const etl = new aws.redshift.Integration("etl", { integrationName: "etl", sourceArn: orders.arn, targetArn: "arn:aws:redshift:x" });
