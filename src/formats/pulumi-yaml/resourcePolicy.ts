@@ -100,7 +100,10 @@ export function integrationTables(text: string, tables: PulumiTable[]): void {
     for (const pair of program.resources.pairs) {
       const r = resolveAlias(pair.value);
       if (r?.kind !== 'map' || !INTEGRATION_TYPES.test(scalarString(child(r, 'type')) ?? '')) continue;
-      const arn = scalarString(resolveAlias(child(child(r, 'properties'), 'sourceArn')) ?? null)?.trim() ?? '';
+      let arn = scalarString(resolveAlias(child(child(r, 'properties'), 'sourceArn')) ?? null)?.trim() ?? '';
+      // Through a variable of the program (`variables: { source: ${orders.arn} }`, `sourceArn: ${source}`).
+      const variable = /^\$\{([\w-]+)\}$/.exec(arn)?.[1];
+      if (variable) arn = scalarString(resolveAlias(child(child(program.root, 'variables'), variable)) ?? null)?.trim() ?? arn;
       const name = /^\$\{([^.}]+)\.arn\}$/.exec(arn)?.[1];
       const table = tables.find((t) => t.program === program && t.address === name);
       if (table && !table.encryption.obstacles.some((o) => o.kind === 'zero-etl'))

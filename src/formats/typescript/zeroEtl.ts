@@ -25,7 +25,10 @@ export function integrationTables(
     const props = args.map((a) => unwrap(a)).find((a): a is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(a));
     const source = props ? lookup(sf, props, 'sourceArn') : undefined;
     if (source?.kind !== 'value') continue;
-    const ref = unwrap(source.value);
+    let ref = unwrap(source.value);
+    // A template holding the ARN alone (`${orders.tableArn}`).
+    if (ts.isTemplateExpression(ref) && ref.head.text === '' && ref.templateSpans.length === 1 && ref.templateSpans[0].literal.text === '')
+      ref = unwrap(ref.templateSpans[0].expression);
     const target = ts.isPropertyAccessExpression(ref) && /^(tableArn|arn)$/.test(ref.name.text) ? ref.expression : undefined;
     const t = target ? named(target, tables) : undefined;
     if (!t || t.encryption.obstacles.some((o) => o.kind === 'zero-etl')) continue;
