@@ -384,8 +384,8 @@ resources:
     expect((await tablesOf('Pulumi.yaml', yaml)).map((t) => t.fixable)).toEqual([false]);
     // Through a variable of the program, and a template literal holding the ARN alone.
     const viaVariable = yaml
-      .replace('resources:\n', 'variables:\n  source: \${orders.arn}\nresources:\n')
-      .replace('sourceArn: \${orders.arn}', 'sourceArn: \${source}');
+      .replace('resources:\n', 'variables:\n  source: ${orders.arn}\nresources:\n')
+      .replace('sourceArn: ${orders.arn}', 'sourceArn: ${source}');
     expect((await tablesOf('Pulumi.yaml', viaVariable)).map((t) => t.fixable)).toEqual([false]);
     const template = cdkText.replace('sourceArn: orders.tableArn', 'sourceArn: `${orders.tableArn}`');
     expect((await tablesOf('stack.ts', template)).map((t) => t.fixable)).toEqual([false, true]);
