@@ -8,7 +8,7 @@
  * a global table each replica's and replica stream's. A principal counts as this account when it is
  * built from `AWS::AccountId`, or is a resource of the template (`!GetAtt Role.Arn`, `!Ref Role`);
  * a literal account ID, a parameter, `*` or anything else unreadable counts as another account; a
- * service other than DynamoDB (`Service: redshift.amazonaws.com`, a zero-ETL integration) counts too
+ * zero-ETL integration's service (`Service: redshift.amazonaws.com`, `glue.amazonaws.com`) counts too
  * (src/rule/blockers.ts foreignService).
  */
 import { escapeRegExp } from '../../core/text.js';
@@ -88,7 +88,7 @@ function foreignPrincipal(text: string, node: CNode | null | undefined, isResour
   return [snippet(text, n)];
 }
 
-/** The services of a `Service` principal other than DynamoDB's own, described (one not read literally, as written). */
+/** The zero-ETL services of a `Service` principal, described (one not read literally: when its text names one). */
 function services(text: string, node: CNode | null | undefined): string[] {
   const n = resolveAlias(node);
   if (!n) return [];
@@ -121,7 +121,7 @@ export function crossAccountGrants(text: string, resources: CMap, table: CMap, g
             if (d) found.add(d);
           }
           for (const v of [map?.Service ?? []].flat()) {
-            const d = typeof v === 'string' ? foreignService(v) : JSON.stringify(v);
+            const d = typeof v === 'string' ? foreignService(v) : foreignServiceExpression(JSON.stringify(v));
             if (d) found.add(d);
           }
         }

@@ -7,8 +7,8 @@
  * Principals of the table's own account are those kmsfix can prove are: references to
  * `data.aws_caller_identity`, IAM roles and users the module creates, and the account IDs the
  * module's `provider "aws"` blocks list in `allowed_account_ids`. Anything else (a literal account
- * ID, a variable, `"*"`) counts as another account, and so does a service other than DynamoDB (a
- * zero-ETL integration's `redshift.amazonaws.com`); a policy kmsfix cannot read (`file(...)`, a
+ * ID, a variable, `"*"`) counts as another account, and so does a zero-ETL integration's service
+ * (`redshift.amazonaws.com`, `glue.amazonaws.com`); a policy kmsfix cannot read (`file(...)`, a
  * variable) blocks the table too, since it may grant one.
  */
 import { escapeRegExp } from '../../core/text.js';
@@ -80,7 +80,7 @@ function grantees(policy: Value): string[] | undefined {
   return out;
 }
 
-/** Service principals other than DynamoDB's own, described (`the service redshift.amazonaws.com`; one not read literally, as written). */
+/** Service principals, marked for accountOf, which keeps the zero-ETL ones (serviceOf). */
 function services(v: Value | undefined): string[] {
   return principals(v).map((s) => `${SERVICE}${s}`);
 }

@@ -300,7 +300,6 @@ function isNullOrUndefined(e: ts.Expression): boolean {
   return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
 }
 
-/** `{ maybe: why }` when the property is not written and may come from a spread of the props (lookup's reason), else nothing. */
 /**
  * A TableV2 whose replicas the file adds after it (`table.addReplica({ region })`, often in a loop over Regions): as
  * with a `replicas` prop, a customer-managed key needs a key ARN for each replica Region (CDK refuses it at synth,
@@ -321,6 +320,7 @@ function addedReplicas(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): 
   }
 }
 
+/** `{ maybe: why }` when the property is not written and may come from a spread of the props (lookup's reason), else nothing. */
 function maybeFrom(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): { maybe?: string } {
   const l = lookup(sf, o, name);
   return l.kind === 'unknown' ? { maybe: l.why } : {};
