@@ -125,6 +125,33 @@ class Evaluator {
     return { fn: t.v, value: args[args.length - 1] };
   }
 
+  /**
+   * A whole-expression `coalesce(a, b, ...)` whose leading arguments the environment decides are null or "": the
+   * text of the first argument that is not (`coalesce(var.key, data.aws_kms_alias.d.target_key_arn)` with `var.key`
+   * null is the data source); undefined otherwise.
+   */
+  coalesced(): string | undefined {
+    const t = this.toks[0];
+    if (t?.t !== 'id' || t.v !== 'coalesce') return undefined;
+    this.p = 1;
+    if (!this.peek('(')) return undefined;
+    this.p++;
+    for (;;) {
+      const from = this.p;
+      const v = this.cond();
+      const to = this.p;
+      if (!(v.known && (v.value === null || v.value === ''))) {
+        if (v.known) return undefined;
+        return this.toks
+          .slice(from, to)
+          .map((x) => x.v)
+          .join('');
+      }
+      if (!this.peek(',')) return undefined;
+      this.p++;
+    }
+  }
+
   private peek(v: string): boolean {
     const t = this.toks[this.p];
     return t?.t === 'op' && t.v === v;
@@ -303,14 +330,23 @@ export function awsManagedChoice(expr: string, env: Env, shown = expr): string |
   return `kms_key_arn = ${shown.trim()}: the AWS managed key ${when}, which the code alone does not tell`;
 }
 
-/** The branch a whole-expression choice takes when the environment decides its condition (`var.k == null ? local.d : var.k`), followed through nested choices; the expression itself otherwise. */
+/**
+ * The branch a whole-expression choice takes when the environment decides its condition (`var.k == null ? local.d :
+ * var.k`), or the argument a `coalesce` comes to past arguments known null (`coalesce(var.k, local.d)`), followed
+ * through nested ones; the expression itself otherwise.
+ */
 export function decidedBranch(expr: string, env: Env): string {
   let e = expr;
   for (let i = 0; i < 16; i++) {
     const toks = tokens(soleInterpolation(e) ?? e.trim());
     const choice = toks && toks.length > 0 ? new Evaluator(toks, env, 0).choice() : undefined;
-    if (!choice || !('chosen' in choice)) return e;
-    e = choice.chosen;
+    if (choice && 'chosen' in choice) {
+      e = choice.chosen;
+      continue;
+    }
+    const first = toks && toks.length > 0 ? new Evaluator(toks, env, 0).coalesced() : undefined;
+    if (first === undefined) return e;
+    e = first;
   }
   return e;
 }

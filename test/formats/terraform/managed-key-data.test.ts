@@ -111,6 +111,7 @@ describe('the AWS managed key through a data source', () => {
     for (const direct of [
       'var.key_arn == null ? data.aws_kms_alias.dynamodb.target_key_arn : var.key_arn',
       'var.key_arn != null ? var.key_arn : data.aws_kms_alias.dynamodb.arn',
+      'coalesce(var.key_arn, data.aws_kms_alias.dynamodb.target_key_arn)',
     ]) {
       const files = [
         { path: 'locals.tf', text: locals },
