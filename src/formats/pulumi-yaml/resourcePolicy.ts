@@ -9,8 +9,8 @@
 import { replicationPolicy } from '../../rule/blockers.js';
 import { granteeOf, allowedPrincipals, sharedPolicyObstacle } from '../../rule/policyPrincipals.js';
 import { snippet } from '../yaml/scalars.js';
-import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
-import type { PulumiTable } from './detect.js';
+import { child, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
+import type { Program, PulumiTable } from './detect.js';
 
 const POLICY_TYPES = new Set(['aws:dynamodb:ResourcePolicy', 'aws:dynamodb/resourcePolicy:ResourcePolicy']);
 
@@ -60,6 +60,21 @@ function readPolicy(c: Ctx, policy: CNode | null | undefined): undefined {
 }
 
 /** Gives each table of the file that a resource policy shares with (maybe) another account the obstacle `resource-policy`. */
+/** The program's resources of a type `is` accepts, each with its ARN property `prop` as written. */
+function* resourcesOf(program: Program, is: (type: string) => boolean, prop: string): Generator<{ pair: CPair; r: CMap; arn: string }> {
+  for (const pair of program.resources.pairs) {
+    const r = resolveAlias(pair.value);
+    if (r?.kind !== 'map' || !is(scalarString(child(r, 'type')) ?? '')) continue;
+    yield { pair, r, arn: scalarString(resolveAlias(child(child(r, 'properties'), prop)) ?? null)?.trim() ?? '' };
+  }
+}
+
+/** The table of the program an ARN interpolation reads (`${orders.arn}`, an attribute `attrs` matches). */
+function tableOfArn(arn: string, attrs: RegExp, program: Program, tables: PulumiTable[]): PulumiTable | undefined {
+  const m = /^\$\{([^.}]+)\.([^.}]+)\}$/.exec(arn);
+  return m && attrs.test(m[2]) ? tables.find((t) => t.program === program && t.address === m[1]) : undefined;
+}
+
 export function sharedTables(text: string, tables: PulumiTable[]): void {
   if (!text.includes('ResourcePolicy')) return;
   const callerIdentity = text.includes('getCallerIdentity');
@@ -69,16 +84,11 @@ export function sharedTables(text: string, tables: PulumiTable[]): void {
       const [name, ...rest] = x.trim().split('.');
       return (callerIdentity && rest.join('.') === 'accountId') || (resourceNames.has(name) && rest.length > 0);
     };
-    for (const pair of program.resources.pairs) {
-      const r = resolveAlias(pair.value);
-      if (r?.kind !== 'map' || !POLICY_TYPES.has(scalarString(child(r, 'type')) ?? '')) continue;
-      const props = child(r, 'properties');
-      const arn = scalarString(resolveAlias(child(props, 'resourceArn')) ?? null)?.trim() ?? '';
-      const name = /^\$\{([^.}]+)\.(?:arn|streamArn)\}$/.exec(arn)?.[1];
-      const table = tables.find((t) => t.program === program && t.address === name);
+    for (const { pair, r, arn } of resourcesOf(program, (type) => POLICY_TYPES.has(type), 'resourceArn')) {
+      const table = tableOfArn(arn, /^(?:arn|streamArn)$/, program, tables);
       if (!table) continue;
       const c: Ctx = { text, others: new Set(), own };
-      readPolicy(c, child(props, 'policy'));
+      readPolicy(c, child(child(r, 'properties'), 'policy'));
       const o =
         replicationPolicy(`its resource policy ${pair.key}`, text.slice(r.start, r.end)) ??
         sharedPolicyObstacle(pair.key, c.others, c.unreadable);
@@ -97,15 +107,11 @@ const INTEGRATION_TYPES = /^aws:(?:redshift|glue)(?:\/integration)?:Integration$
 export function integrationTables(text: string, tables: PulumiTable[]): void {
   if (!text.includes('Integration')) return;
   for (const program of new Set(tables.map((t) => t.program))) {
-    for (const pair of program.resources.pairs) {
-      const r = resolveAlias(pair.value);
-      if (r?.kind !== 'map' || !INTEGRATION_TYPES.test(scalarString(child(r, 'type')) ?? '')) continue;
-      let arn = scalarString(resolveAlias(child(child(r, 'properties'), 'sourceArn')) ?? null)?.trim() ?? '';
+    for (const { pair, arn: written } of resourcesOf(program, (type) => INTEGRATION_TYPES.test(type), 'sourceArn')) {
       // Through a variable of the program (`variables: { source: ${orders.arn} }`, `sourceArn: ${source}`).
-      const variable = /^\$\{([\w-]+)\}$/.exec(arn)?.[1];
-      if (variable) arn = scalarString(resolveAlias(child(child(program.root, 'variables'), variable)) ?? null)?.trim() ?? arn;
-      const name = /^\$\{([^.}]+)\.arn\}$/.exec(arn)?.[1];
-      const table = tables.find((t) => t.program === program && t.address === name);
+      const variable = /^\$\{([\w-]+)\}$/.exec(written)?.[1];
+      const arn = (variable && scalarString(resolveAlias(child(child(program.root, 'variables'), variable)) ?? null)?.trim()) || written;
+      const table = tableOfArn(arn, /^arn$/, program, tables);
       if (table && !table.encryption.obstacles.some((o) => o.kind === 'zero-etl'))
         table.encryption.obstacles.push({ kind: 'zero-etl', integrations: [`the zero-ETL integration ${pair.key}`] });
     }

@@ -624,10 +624,11 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   const requirements = () => (required ??= requirementTops(file, det, context));
   let oldProvider: Promise<Obstacle | undefined> | undefined;
   const hcl1 = terraform011Block(det) ?? terraform011Tags([file, ...(context ? await context.siblings() : [])]);
-  const twin = (await tofuTwin(file, context)) ?? sealedFile(context ? await context.siblings() : []);
+  // What stops every table of the file: an OpenTofu twin, or a file of the module that cannot be read.
+  const whole = (await tofuTwin(file, context)) ?? sealedFile(context ? await context.siblings() : []);
   for (const t of open) {
-    if (twin) {
-      t.encryption.obstacles.push(twin);
+    if (whole) {
+      t.encryption.obstacles.push(whole);
       continue;
     }
     const old = t.kind === 'module' ? undefined : (hcl1 ?? (await (oldProvider ??= olderProvider(file, det, context))));

@@ -101,7 +101,7 @@ function serviceOf(s: string, m: Module): string | undefined {
   const variable = /^var\.([\w-]+)$/.exec(e);
   const data = /^data\.aws_service_principal\.([\w-]+)\.name$/.exec(e);
   const named = local
-    ? literal(m.tops.find((t) => t.type === 'locals' && t.attr(local[1]))?.attr(local[1]))
+    ? literal(localOf(local[1], m.tops))
     : variable
       ? literal(m.tops.find((t) => t.type === 'variable' && t.labels[0] === variable[1])?.attr('default'))
       : data
@@ -143,15 +143,19 @@ function accountOfExpr(e: string, m: Module, depth: number): string | undefined 
   if (/^data\.aws_caller_identity\.[\w-]+\.(account_id|arn)$/.test(e)) return undefined;
   if (/^aws_iam_(role|user)\.[\w-]+(\[[^\]]*\])?\.arn$/.test(e)) return undefined;
   const local = /^local\.([\w-]+)$/.exec(e);
-  if (local && depth < 4) {
-    for (const t of m.tops) {
-      const a = t.type === 'locals' ? t.attr(local[1]) : undefined;
-      if (!a) continue;
-      const v = readValue(a.value);
-      return accountOf(isStr(v) ? v.str : '${' + a.value.trim() + '}', m, depth + 1);
-    }
+  const a = local && depth < 4 ? localOf(local[1], m.tops) : undefined;
+  if (!a) return e;
+  const v = readValue(a.value);
+  return accountOf(isStr(v) ? v.str : '${' + a.value.trim() + '}', m, depth + 1);
+}
+
+/** The value the module's `locals` give `name`, as written. */
+function localOf(name: string, tops: TopBlock[]): TopValue | undefined {
+  for (const t of tops) {
+    const a = t.type === 'locals' ? t.attr(name) : undefined;
+    if (a) return a;
   }
-  return e;
+  return undefined;
 }
 
 const POLICY_DOCUMENT = /^data\.aws_iam_policy_document\.([\w-]+)\.(json|minified_json)$/;
@@ -223,12 +227,7 @@ function throughLocals(expr: string, tops: TopBlock[]): string {
   let e = expr.trim();
   for (let i = 0; i < 4; i++) {
     const m = /^local\.([\w-]+)$/.exec(e);
-    const next =
-      m &&
-      tops
-        .find((t) => t.type === 'locals' && t.attr(m[1]))
-        ?.attr(m[1])
-        ?.value.trim();
+    const next = m && localOf(m[1], tops)?.value.trim();
     if (!next) return e;
     e = next;
   }

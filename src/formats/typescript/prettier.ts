@@ -7,6 +7,8 @@
  * when the project shows no sign of Prettier.
  */
 import path from 'node:path';
+import type * as Jsonc from 'jsonc-parser';
+import { lazyRequire } from '../../core/lazy.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 
 export interface PrettierWidth {
@@ -77,11 +79,14 @@ const OXFMT_FILES = ['.oxfmtrc.json', '.oxfmtrc.jsonc', 'oxfmt.config.ts'];
 /** Biome's. */
 const BIOME_FILES = ['biome.json', 'biome.jsonc'];
 
-/** JSONC as JSON: `//` and block comments out (strings kept), trailing commas out. */
-function withoutComments(text: string): string {
-  return text
-    .replace(/("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '')
-    .replace(/,(\s*[}\]])/g, '$1');
+// Loaded only for a project with a JSONC configuration (Biome's, oxfmt's), as tree.ts loads it for templates.
+const jsonc = lazyRequire<typeof Jsonc>('jsonc-parser');
+
+/** A JSONC configuration (comments, trailing commas) as an object; undefined when it is not one. */
+function jsoncObject(text: string): Record<string, unknown> | undefined {
+  const errors: Jsonc.ParseError[] = [];
+  const v = jsonc().parse(text, errors, { allowTrailingComma: true }) as unknown;
+  return errors.length === 0 && v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 /**
@@ -90,13 +95,9 @@ function withoutComments(text: string): string {
  * or cannot be read.
  */
 function biomeSettings(text: string): Record<string, unknown> | undefined {
-  let v: { formatter?: Record<string, unknown>; javascript?: { formatter?: Record<string, unknown> } };
-  try {
-    v = JSON.parse(withoutComments(text)) as typeof v;
-  } catch {
-    return undefined;
-  }
-  const general = v?.formatter ?? {};
+  const v = jsoncObject(text) as { formatter?: Record<string, unknown>; javascript?: { formatter?: Record<string, unknown> } } | undefined;
+  if (!v) return undefined;
+  const general = v.formatter ?? {};
   const js = v?.javascript?.formatter ?? {};
   if (general.enabled === false || js.enabled === false) return undefined;
   return {
@@ -142,7 +143,7 @@ export async function prettierWidth(file: SourceFile, context: DiskContext | und
   // by default) and Biome (`formatter.lineWidth`, `javascript.formatter.trailingCommas`).
   for (const name of OXFMT_FILES) {
     const f = await context.projectFile(file, name);
-    const s = f && settingsOf(withoutComments(f.text), name.endsWith('.ts'));
+    const s = f && (name.endsWith('.ts') ? settingsOf(f.text, true) : (jsoncObject(f.text) ?? settingsOf(f.text)));
     if (f && s) found.push({ dir: path.dirname(f.absPath), settings: { printWidth: 100, ...s } });
   }
   for (const name of BIOME_FILES) {

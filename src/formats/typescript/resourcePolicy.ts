@@ -436,21 +436,30 @@ export function sharedTables(
   };
   /** Pulumi's `new aws.dynamodb.ResourcePolicy(name, { resourceArn: orders.arn, policy })`, CDKTF's `new DynamodbResourcePolicy(scope, id, {...})`. */
   const resourcePolicyResource = (n: ts.NewExpression): void => {
-    const args = n.arguments ?? [];
-    const props = args.map((a) => unwrap(a)).find((a): a is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(a));
+    const { props, id } = resourceArgs(n);
     const arnProp = props ? lookup(sf, props, 'resourceArn') : undefined;
     if (arnProp?.kind !== 'value') return;
-    const ref = unwrap(arnProp.value);
-    const target = ts.isPropertyAccessExpression(ref) && /^(arn|streamArn)$/.test(ref.name.text) ? ref.expression : undefined;
-    const t = target ? named(target, tables) : undefined;
+    const t = tableOfArn(unwrap(arnProp.value), /^(arn|streamArn)$/, tables);
     if (!t || !props) return;
     const c = fresh();
     const policy = lookup(sf, props, 'policy');
     if (policy.kind === 'value') policyValue(c, policy.value);
     else unread(c, policy.kind === 'unknown' ? policy.node : props);
-    // Pulumi's resource name, CDKTF's construct id.
-    const id = args.map((a) => stringValue(unwrap(a))).find((x) => x !== undefined);
     give(t, `${id ?? snippet(sf, n.expression)} (${at(n)})`, c.found, n);
   };
   visit(sf);
+}
+
+/** A resource's props (its object literal argument) and name (Pulumi's resource name, CDKTF's construct id: its string argument). */
+export function resourceArgs(n: ts.NewExpression): { props?: ts.ObjectLiteralExpression; id?: string } {
+  const args = (n.arguments ?? []).map((a) => unwrap(a));
+  return {
+    props: args.find((a): a is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(a)),
+    id: args.map((a) => stringValue(a)).find((x) => x !== undefined),
+  };
+}
+
+/** The table of the file an ARN expression reads (`orders.arn`, an attribute `attrs` matches), if any. */
+export function tableOfArn(ref: ts.Expression, attrs: RegExp, tables: TsTable[]): TsTable | undefined {
+  return ts.isPropertyAccessExpression(ref) && attrs.test(ref.name.text) ? named(ref.expression, tables) : undefined;
 }

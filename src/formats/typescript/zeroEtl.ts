@@ -6,10 +6,10 @@
  * as CloudFormation's and Terraform's integrations give it.
  */
 import type { LineIndex } from '../../core/text.js';
-import { named } from './defaultChild.js';
 import type { TsTable } from './detect.js';
 import { lookup } from './lookup.js';
-import { newExpressions, stringValue, ts, unwrap } from './parse.js';
+import { newExpressions, ts, unwrap } from './parse.js';
+import { resourceArgs, tableOfArn } from './resourcePolicy.js';
 
 /** Give each table of the file a zero-ETL integration reads the `zero-etl` obstacle. `isIntegration`: the callee is such a class (as detect.ts resolves imports). */
 export function integrationTables(
@@ -21,18 +21,15 @@ export function integrationTables(
   if (tables.length === 0 || !sf.text.includes('Integration') || !/\bsourceArn\b/.test(sf.text)) return;
   for (const n of newExpressions(sf)) {
     if (!isIntegration(n.expression)) continue;
-    const args = n.arguments ?? [];
-    const props = args.map((a) => unwrap(a)).find((a): a is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(a));
+    const { props, id } = resourceArgs(n);
     const source = props ? lookup(sf, props, 'sourceArn') : undefined;
     if (source?.kind !== 'value') continue;
     let ref = unwrap(source.value);
     // A template holding the ARN alone (`${orders.tableArn}`).
     if (ts.isTemplateExpression(ref) && ref.head.text === '' && ref.templateSpans.length === 1 && ref.templateSpans[0].literal.text === '')
       ref = unwrap(ref.templateSpans[0].expression);
-    const target = ts.isPropertyAccessExpression(ref) && /^(tableArn|arn)$/.test(ref.name.text) ? ref.expression : undefined;
-    const t = target ? named(target, tables) : undefined;
+    const t = tableOfArn(ref, /^(tableArn|arn)$/, tables);
     if (!t || t.encryption.obstacles.some((o) => o.kind === 'zero-etl')) continue;
-    const id = args.map((a) => stringValue(unwrap(a))).find((x) => x !== undefined);
     const where = `line ${lines.position(n.getStart(sf)).line}`;
     t.encryption.obstacles.push({
       kind: 'zero-etl',
