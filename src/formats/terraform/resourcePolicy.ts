@@ -213,23 +213,27 @@ const INTEGRATION = /^aws(?:cc)?_\w*_integration$/;
 /** The module's zero-ETL integrations whose `source_arn` names the table, described for a message. */
 export function zeroEtlIntegrations(table: PolicyTable, tops: TopBlock[]): string[] {
   return tops
-    .filter(
-      (t) =>
-        t.type === 'resource' &&
-        INTEGRATION.test(t.labels[0] ?? '') &&
-        pointsAt(throughLocals(t.attr('source_arn')?.value ?? '', tops), table),
-    )
+    .filter((t) => t.type === 'resource' && INTEGRATION.test(t.labels[0] ?? '') && pointsAt(sourcesOf(t, tops), table))
     .map((t) => `the zero-ETL integration ${t.labels.join('.')}`);
 }
 
-/** What an expression that is a local stands for (`local.orders_arn`, followed through a few locals), else the expression. */
-function throughLocals(expr: string, tops: TopBlock[]): string {
-  let e = expr.trim();
-  for (let i = 0; i < 4; i++) {
-    const m = /^local\.([\w-]+)$/.exec(e);
-    const next = m && localOf(m[1], tops)?.value.trim();
-    if (!next) return e;
-    e = next;
+/**
+ * What an integration's `source_arn` may be, as text to look for a table in: with its locals written out, and,
+ * when it is `each.value` (or `each.key`), the `for_each` it iterates too (`for_each = local.sources`).
+ */
+function sourcesOf(t: TopBlock, tops: TopBlock[]): string {
+  const arn = withLocals(t.attr('source_arn')?.value ?? '', tops);
+  return /\beach\.(value|key)\b/.test(arn) ? `${arn}\n${withLocals(t.attr('for_each')?.value ?? '', tops)}` : arn;
+}
+
+/** An expression with each `local.x` in it replaced by the local's value, as written (a few levels deep). */
+function withLocals(expr: string, tops: TopBlock[]): string {
+  let e = expr;
+  for (let i = 0; i < 4 && /\blocal\.[\w-]+/.test(e); i++) {
+    e = e.replace(/\blocal\.([\w-]+)/g, (whole, name: string) => {
+      const v = localOf(name, tops)?.value;
+      return v === undefined ? whole : `(${v})`;
+    });
   }
   return e;
 }

@@ -186,6 +186,25 @@ describe("terraform: a zero-ETL source table (real-world round 25, the provider'
     const [t] = (await processMemory(files, 'scan')).outcomes.flatMap((o) => o.tables);
     expect([t.address, t.fixable]).toEqual(['aws_dynamodb_table.orders', false]);
   });
+
+  it('an integration for each source ARN of a local, or one of a local list by count.index (session 45 left it out)', async () => {
+    const each =
+      'locals {\n  sources = {\n    orders = aws_dynamodb_table.orders.arn\n  }\n}\n' +
+      'resource "aws_redshift_integration" "i" {\n  for_each         = local.sources\n  integration_name = each.key\n' +
+      '  source_arn       = each.value\n  target_arn       = "arn:aws:redshift-serverless:eu-west-1:111122223333:namespace/n"\n}\n';
+    const r = await orders(`${TABLE}\n${OTHER}\n${each}`);
+    expect(r.scan.fixable).toBe(false);
+    expect(r.scan.blocker).toContain('the zero-ETL integration aws_redshift_integration.i');
+    expect(r.out).toContain('kms_key_arn = aws_kms_key.other.arn');
+    const listed = each
+      .replace('sources = {\n    orders = aws_dynamodb_table.orders.arn\n  }', 'arns = [aws_dynamodb_table.orders.arn]')
+      .replace('for_each         = local.sources', 'count            = 1')
+      .replace('each.key', '"i"')
+      .replace('source_arn       = each.value', 'source_arn       = local.arns[count.index]');
+    expect((await orders(`${TABLE}\n${listed}`)).scan.fixable).toBe(false);
+    // Another table's ARN in the local: the table is fixed.
+    expect((await orders(`${TABLE}\n${OTHER}\n${each.replace('orders.arn', 'other.arn')}`)).scan.fixable).toBe(true);
+  });
 });
 
 describe('terraform: reading policy values', () => {
