@@ -78,8 +78,10 @@ const CONFIG_FILES = [
 const OXFMT_FILES = ['.oxfmtrc.json', '.oxfmtrc.jsonc', 'oxfmt.config.ts'];
 /** Biome's. */
 const BIOME_FILES = ['biome.json', 'biome.jsonc'];
+/** dprint's. */
+const DPRINT_FILES = ['dprint.json', '.dprint.json', 'dprint.jsonc', '.dprint.jsonc'];
 
-// Loaded only for a project with a JSONC configuration (Biome's, oxfmt's), as tree.ts loads it for templates.
+// Loaded only for a project with a JSONC configuration (Biome's, oxfmt's, dprint's), as tree.ts loads it for templates.
 const jsonc = lazyRequire<typeof Jsonc>('jsonc-parser');
 
 /** A JSONC configuration (comments, trailing commas) as an object; undefined when it is not one. */
@@ -107,6 +109,22 @@ function biomeSettings(text: string): Record<string, unknown> | undefined {
   };
 }
 
+/**
+ * A dprint configuration as Prettier settings, when its plugins format TypeScript: the `typescript` section's or
+ * the global line width (120 by default), indent width (4) and trailing commas (`onlyMultiLine` by default: a
+ * multi-line list ends with one, as Prettier's `all`; `never`: none); undefined otherwise.
+ */
+function dprintSettings(text: string): Record<string, unknown> | undefined {
+  const v = jsoncObject(text) as { plugins?: unknown; typescript?: Record<string, unknown> } & Record<string, unknown>;
+  if (!v || !(Array.isArray(v.plugins) && v.plugins.some((p) => typeof p === 'string' && /typescript/.test(p)))) return undefined;
+  const ts = v.typescript ?? {};
+  return {
+    printWidth: ts.lineWidth ?? v.lineWidth ?? 120,
+    tabWidth: ts.indentWidth ?? v.indentWidth ?? 4,
+    trailingComma: (ts.trailingCommas ?? v.trailingCommas) === 'never' ? 'none' : 'all',
+  };
+}
+
 function widthOf(settings: Record<string, unknown>): PrettierWidth {
   const w = settings.printWidth;
   const tc = settings.trailingComma;
@@ -123,8 +141,8 @@ function widthOf(settings: Record<string, unknown>): PrettierWidth {
  * key, `.prettierrc` (JSON or YAML), `.prettierrc.json`, `.yaml`, `.yml`, `.json5`, `.toml`, and the JavaScript and
  * TypeScript ones (`prettier.config.mjs`: settings read from their text where written as `printWidth: 100`,
  * Prettier's defaults for the rest; a shared config's name counts with Prettier's defaults). With none, a
- * package.json that lists `prettier` (a dependency, no configuration: Prettier's defaults). oxfmt's and Biome's
- * configurations count as Prettier's, in the settings they write (both lay code out as Prettier does).
+ * package.json that lists `prettier` (a dependency, no configuration: Prettier's defaults). oxfmt's, Biome's and
+ * dprint's configurations count as Prettier's, in the settings they write (a width, trailing commas).
  */
 export async function prettierWidth(file: SourceFile, context: DiskContext | undefined): Promise<PrettierWidth | undefined> {
   if (!context) return undefined;
@@ -140,7 +158,8 @@ export async function prettierWidth(file: SourceFile, context: DiskContext | und
     if (f && s) found.push({ dir: path.dirname(f.absPath), settings: s });
   }
   // Formatters that lay code out as Prettier does, with settings of their own: oxfmt (Prettier's keys, printWidth 100
-  // by default) and Biome (`formatter.lineWidth`, `javascript.formatter.trailingCommas`).
+  // by default), Biome (`formatter.lineWidth`, `javascript.formatter.trailingCommas`), and dprint's line width (its
+  // layout keeps more of the file's own line breaks; what kmsfix inserts follows the file's).
   for (const name of OXFMT_FILES) {
     const f = await context.projectFile(file, name);
     const s = f && (name.endsWith('.ts') ? settingsOf(f.text, true) : (jsoncObject(f.text) ?? settingsOf(f.text)));
@@ -149,6 +168,11 @@ export async function prettierWidth(file: SourceFile, context: DiskContext | und
   for (const name of BIOME_FILES) {
     const f = await context.projectFile(file, name);
     const s = f && biomeSettings(f.text);
+    if (f && s) found.push({ dir: path.dirname(f.absPath), settings: s });
+  }
+  for (const name of DPRINT_FILES) {
+    const f = await context.projectFile(file, name);
+    const s = f && dprintSettings(f.text);
     if (f && s) found.push({ dir: path.dirname(f.absPath), settings: s });
   }
   // The nearest folder's first, as Prettier reads them (a stable sort keeps the order above within a folder).

@@ -141,6 +141,23 @@ describe("a fix's imports and the project's Prettier print width", () => {
     expect((await fixed({ 'biome.json': '{ "javascript": { "formatter": { "lineWidth": 140 } } }\n' }))[2]).toBe(oneLine);
   });
 
+  it("dprint (dprint.json with its TypeScript plugin: lineWidth 120 by default) counts as Prettier's width (session 45 left it out)", async () => {
+    const plugin = '"plugins": ["https://plugins.dprint.dev/typescript-0.93.0.wasm"]';
+    // 127 columns on one line: past dprint's default 120.
+    const wrapped = await fixed({ 'dprint.json': `{ ${plugin} }\n` });
+    expect(wrapped.slice(2, 4)).toEqual(['import {', '  AccountRootPrincipal,']);
+    expect(await fixed({ '.dprint.jsonc': `{\n  // dprint\n  "lineWidth": 100,\n  ${plugin},\n}\n` })).toEqual(WRAPPED);
+    expect((await fixed({ 'dprint.json': `{ "typescript": { "lineWidth": 100, "trailingCommas": "never" }, ${plugin} }\n` }))[8]).toBe(
+      '  ServicePrincipal',
+    );
+    // Without its TypeScript plugin dprint formats no TypeScript: one line, as before.
+    const oneLine =
+      'import { AccountRootPrincipal, AnyPrincipal, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";';
+    expect((await fixed({ 'dprint.json': '{ "lineWidth": 80, "plugins": ["https://plugins.dprint.dev/json-0.19.4.wasm"] }\n' }))[2]).toBe(
+      oneLine,
+    );
+  });
+
   it('no Prettier configuration: the list stays on one line, as before', async () => {
     const lines = await fixed({});
     expect(lines[2]).toBe(
