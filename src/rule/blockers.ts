@@ -10,6 +10,7 @@ type Kind = Obstacle['kind'];
 /** The order obstacles are looked at in: the first that counts is the table's blocker. */
 const ORDER: Kind[] = [
   'synth-output',
+  'generated-file',
   'module-inputs',
   'factory',
   'unreadable-props',
@@ -381,6 +382,11 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         `language, give the table a customer-managed KMS key by hand), then run ${synth} again`
       );
     }
+    case 'generated-file':
+      return (
+        `the file says something else writes it (\`${o.marker}\`): the next generation or sync would undo a fix here. ` +
+        'Fix the table where it comes from, or, if the file is now maintained here, remove that line and run kmsfix again'
+      );
     case 'no-id':
       return 'the table has no id';
     case 'region-agnostic-stack':

@@ -182,6 +182,11 @@ export type Obstacle =
    * cdk.json); `app`: the app that generates it, when known (`infra/cdk.json`).
    */
   | { kind: 'synth-output'; tool: 'cdk' | 'cdktf'; why: string; app?: string }
+  /**
+   * The file says, in a comment at its top, that something else writes it (src/core/generatedFile.ts):
+   * `marker`, that comment's line.
+   */
+  | { kind: 'generated-file'; marker: string }
   /** The table has no id (TypeScript). */
   | { kind: 'no-id' }
   /** CDK TableV2 in a stack created without a Region under an App. */
