@@ -16,7 +16,7 @@ import {
   type Settings,
   type Vocabulary,
 } from '../../rule/facts.js';
-import { isAwsManagedKeyRef } from '../../rule/status.js';
+import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import type { Reason } from '../../rule/words.js';
 import { LineIndex } from '../../core/text.js';
 import { placeholderIn, placeholderSetting } from '../../core/placeholders.js';
@@ -34,7 +34,7 @@ import { resourcePolicyObstacle, zeroEtlIntegrations } from './resourcePolicy.js
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { boundaryCautions } from './boundaries.js';
 import { inputUses } from './inputUses.js';
-import { awsManagedKeyData } from './managedKeyData.js';
+import { awsManagedKeyData, templateNamesAwsManaged } from './managedKeyData.js';
 import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
 import { pinnedBelow } from './moduleVersion.js';
 import { asBool, awsManagedChoice, type Env } from './expression.js';
@@ -275,6 +275,8 @@ export function keySetting(a: HAttr | undefined, peer = a, env: Env = NO_ENV): S
   if (a.lit) return { state: 'literal', source: a.value, text: a.lit.type === 'string' ? a.lit.value : String(a.lit.value), raw };
   const choice = awsManagedChoice(a.value, env);
   if (choice !== undefined) return { state: 'unreadable', source: choice, raw };
+  // A template of the AWS managed key's alias ARN (`"arn:${...}:alias/aws/dynamodb"`) is that key, as the literal is.
+  if (templateNamesAwsManaged(a.value)) return { state: 'expression', source: a.value, text: AWS_MANAGED_ALIAS, raw };
   return { state: isReference(raw) ? 'reference' : 'expression', source: a.value, raw };
 }
 

@@ -109,8 +109,9 @@ function declarationsOf(f: ModuleFile): Declared {
       const body = readBody(t.text);
       if (isObj(body))
         for (const [k, v] of body.obj) {
-          const e = exprOf(v);
-          if (e !== undefined) d.locals.push([k, e]);
+          // An object or list local is kept written back (structuredText), for an attribute read of it (`local.kms.arn`).
+          const e = exprOf(v) ?? structuredText(v);
+          d.locals.push([k, e]);
         }
     }
     if (t.type !== 'variable' || t.labels.length !== 1) continue;

@@ -7,6 +7,8 @@
 import { soleInterpolation } from './inputUses.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { attributePath } from './structured.js';
+import { isExpr, isObj, readValue, type Value } from './hclvalue.js';
+import { splitConditional } from './split.js';
 
 export type Known = boolean | string | number | null;
 
@@ -344,6 +346,13 @@ export function decidedBranch(expr: string, env: Env): string {
       e = choice.chosen;
       continue;
     }
+    // A choice whose branches the tokenizer does not read (an object literal, `cond ? var.kms : { arn = ... }`): its condition alone.
+    const parts = toks ? undefined : splitConditional(soleInterpolation(e) ?? e.trim());
+    const cond = parts && evaluate(parts[0], env);
+    if (parts && cond?.known && typeof cond.value === 'boolean') {
+      e = cond.value ? parts[1] : parts[2];
+      continue;
+    }
     const first = toks && toks.length > 0 ? new Evaluator(toks, env, 0).coalesced() : undefined;
     if (first === undefined) return e;
     e = first;
@@ -351,17 +360,34 @@ export function decidedBranch(expr: string, env: Env): string {
   return e;
 }
 
-/** What a chain of locals stands for (`local.a`, `local.a = local.b`, `local.b = data.x.y.arn`: `data.x.y.arn`); undefined for anything else. */
+/**
+ * What a chain of locals stands for (`local.a`, `local.a = local.b`, `local.b = data.x.y.arn`: `data.x.y.arn`), an
+ * attribute of a local object among them (`local.kms.arn`, `kms = { arn = data.x.y.arn }`, or the object a decided
+ * choice gives: `kms = var.own ? var.kms : { arn = ... }`); undefined for anything else.
+ */
 export function localTarget(expr: string, env: Env): string | undefined {
   let e = expr;
   for (let i = 0; i < 16; i++) {
-    const m = /^local\.([A-Za-z_][\w-]*)$/.exec(soleInterpolation(e) ?? e.trim());
+    const m = /^local\.([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*)*)$/.exec(soleInterpolation(e) ?? e.trim());
     if (!m) return i > 0 ? e.trim() : undefined;
     const next = env.locals.get(m[1]);
     if (next === undefined) return undefined;
-    e = next;
+    if (!m[2]) {
+      e = next;
+      continue;
+    }
+    const field = fieldOf(decidedBranch(next, env), m[2].slice(1).split('.'));
+    if (field === undefined) return undefined;
+    e = field;
   }
   return undefined;
+}
+
+/** The expression an object literal holds at `path` (`{ arn = data.x.y.arn }`, `arn`); undefined when it holds none there. */
+function fieldOf(object: string, path: string[]): string | undefined {
+  let v: Value | undefined = readValue(soleInterpolation(object) ?? object.trim());
+  for (const name of path) v = isObj(v) ? v.obj.get(name) : undefined;
+  return v !== undefined && isExpr(v) ? v.expr : undefined;
 }
 
 /** The variable an expression is, directly (`var.x`), or through one local (`local.y = var.x`). */

@@ -29,7 +29,12 @@ function dataKeyOf(expr: string): { type: string; name: string } | undefined {
 function namesAwsManaged(v: TopValue | undefined): boolean {
   if (!v) return false;
   if (v.lit?.type === 'string') return v.lit.value.trim() !== '' && isAwsManagedKeyRef(v.lit.value);
-  const s = v.value.trim();
+  return templateNamesAwsManaged(v.value);
+}
+
+/** A template that ends in the AWS managed key's alias: `"arn:${data.aws_partition.p.partition}:kms:...:alias/aws/dynamodb"`. */
+export function templateNamesAwsManaged(expr: string): boolean {
+  const s = expr.trim();
   return s.startsWith('"') && s.endsWith(`${AWS_MANAGED_ALIAS}"`) && isAwsManagedKeyRef(s.slice(1, -1));
 }
 

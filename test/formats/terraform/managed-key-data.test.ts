@@ -136,4 +136,30 @@ describe('the AWS managed key through a data source', () => {
       'customer-managed',
     );
   });
+
+  it('the alias ARN as a template, and an attribute of a local object (adversarial pass; cumberland-terraform/storage-ddb)', async () => {
+    const scan = async (text: string) => (await processMemory([{ path: 'main.tf', text }], 'scan')).outcomes[0].tables[0];
+    const template =
+      '"arn:${data.aws_partition.current.partition}:kms:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:alias/aws/dynamodb"';
+    expect((await scan(table('orders', template))).status).toBe('aws-managed');
+    expect((await scan(table('orders', '"arn:${data.aws_partition.current.partition}:kms:eu-west-1:1:alias/orders"'))).status).toBe(
+      'customer-managed',
+    );
+    // `local.kms.arn`: an object local, or the object a choice the variable's default decides gives.
+    const variable = 'variable "kms" {\n  default = {\n    aws_managed = true\n    arn         = null\n  }\n}\n';
+    const object = '{\n    aws_managed = true\n    arn         = data.aws_kms_key.k.arn\n  }';
+    for (const local of [object, `!var.kms.aws_managed ? var.kms : ${object}`]) {
+      const t = await scan(`${variable}${DATA}locals {\n  kms = ${local}\n}\n${table('orders', 'local.kms.arn')}`);
+      expect([t.status, t.fixable], local).toEqual(['aws-managed', true]);
+      expect(t.message).toContain('data.aws_kms_key.k names alias/aws/dynamodb');
+    }
+    // The variable's default chooses the variable's own key: customer-managed (its ARN is not known, an expression).
+    const own = variable
+      .replace('aws_managed = true', 'aws_managed = false')
+      .replace('arn         = null', 'arn         = "arn:aws:kms:eu-west-1:1:key/k"');
+    const t = await scan(
+      `${own}${DATA}locals {\n  kms = !var.kms.aws_managed ? var.kms : ${object}\n}\n${table('orders', 'local.kms.arn')}`,
+    );
+    expect(t.status).toBe('customer-managed');
+  });
 });
