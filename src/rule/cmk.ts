@@ -111,6 +111,9 @@ function choiceVerdict(s: Extract<Settings, { model: 'choice' }>): Verdict {
       case 'aws-managed':
         return verdict(choice.means, is);
       case 'customer-managed':
+        // The key given is the AWS managed key (a lookup of alias/aws/dynamodb, CDK's `Alias.fromAliasName(...)`).
+        if (key && key.state !== 'absent' && key.state !== 'unreadable' && awsManagedKey(key))
+          return verdict('aws-managed', phrase('keyAwsManaged', { source: key.source }));
         return key && key.state !== 'absent' && key.state !== 'unreadable'
           ? verdict('customer-managed', phrase('keyCustomer', { source: key.source }))
           : verdict('customer-managed', phrase('choiceCustomer', { source: choice.source }));

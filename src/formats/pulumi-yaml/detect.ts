@@ -189,8 +189,13 @@ function variableKey(settings: Settings, root: CMap): Settings {
   if (settings.model !== 'sse') return settings;
   const key = settings.key;
   if (key?.state !== 'literal' || key.text === undefined) return settings;
-  const name = /^\$\{([\w-]+)\}$/.exec(key.text.trim())?.[1];
-  if (name === undefined) return settings;
+  const ref = /^\$\{([\w-]+)(?:\.([\w-]+))?\}$/.exec(key.text.trim());
+  if (!ref) return settings;
+  const name = ref[1];
+  // A lookup of the AWS managed key (`fn::invoke` of aws:kms:getAlias or getKey): that key, read as `${v.targetKeyArn}`.
+  if (invokesAwsManagedKey(resolveAlias(child(child(root, 'variables'), name) ?? null), ref[2]))
+    return { ...settings, key: { ...key, state: 'expression', text: AWS_MANAGED_ALIAS } };
+  if (ref[2] !== undefined) return settings;
   const variable = scalarString(resolveAlias(child(child(root, 'variables'), name) ?? null) ?? null);
   const config = child(root, 'config') ?? child(root, 'configuration');
   const fallback = scalarString(resolveAlias(child(resolveAlias(child(config, name) ?? null), 'default') ?? null) ?? null);
@@ -205,6 +210,30 @@ function variableKey(settings: Settings, root: CMap): Settings {
       },
     };
   return settings;
+}
+
+/** The lookups of a key and the argument that names it. */
+const KEY_LOOKUPS: Record<string, string> = {
+  'aws:kms:getAlias': 'name',
+  'aws:kms/getAlias:getAlias': 'name',
+  'aws:kms:getKey': 'keyId',
+  'aws:kms/getKey:getKey': 'keyId',
+};
+const KEY_ATTRIBUTES = new Set(['arn', 'id', 'targetKeyArn', 'targetKeyId', 'keyId']);
+
+/**
+ * Is the variable an `fn::invoke` of aws:kms:getAlias (or getKey) with the AWS managed key's alias, read for its key
+ * (`attribute`: `targetKeyArn`, `arn`...; none: the invoke's `return` names it)?
+ */
+function invokesAwsManagedKey(variable: CNode | null | undefined, attribute: string | undefined): boolean {
+  const invoke = resolveAlias(child(variable, 'fn::invoke') ?? null);
+  const fn = scalarString(resolveAlias(child(invoke, 'function') ?? null) ?? null);
+  const arg = fn === undefined ? undefined : KEY_LOOKUPS[fn];
+  if (arg === undefined) return false;
+  const named = scalarString(resolveAlias(child(resolveAlias(child(invoke, 'arguments') ?? null), arg) ?? null) ?? null);
+  if (named === undefined || named.trim() === '' || named.includes('${') || !isAwsManagedKeyRef(named)) return false;
+  const read = attribute ?? scalarString(resolveAlias(child(invoke, 'return') ?? null) ?? null);
+  return read !== undefined && KEY_ATTRIBUTES.has(read);
 }
 
 /**

@@ -6,6 +6,7 @@
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
 import { REPLICA_RESOURCE_WORDS } from '../../rule/words.js';
+import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
 import {
   ABSENT,
   type EncryptionFacts,
@@ -48,6 +49,7 @@ import { metadataSuppressionsOf } from './metadata.js';
 import { resourceTables } from './resources.js';
 import { sharedTables } from './resourcePolicy.js';
 import { integrationTables } from './zeroEtl.js';
+import { namesAwsManagedKey } from './awsManagedKey.js';
 import { cdktfIteratorObstacle } from './iterators.js';
 import { defaultCdktfProvider, providerEmulator } from './regions.js';
 import { sstGlobalStep, sstGlobalSymbol, sstImportsTable, sstStep, sstTableProps, type SstGeneration } from './sst.js';
@@ -276,7 +278,11 @@ export const keyOf =
     const unset = unsetKey(sf, e);
     if (unset) return unset;
     const s = stringValue(unwrap(e));
-    return s === undefined ? { state: 'expression', source: snippet(sf, e) } : { state: 'literal', source: snippet(sf, e), text: s };
+    if (s !== undefined) return { state: 'literal', source: snippet(sf, e), text: s };
+    // A lookup of the AWS managed key (awsManagedKey.ts) is that key, as its literal alias is.
+    return namesAwsManagedKey(e)
+      ? { state: 'expression', source: snippet(sf, e), text: AWS_MANAGED_ALIAS }
+      : { state: 'expression', source: snippet(sf, e) };
   };
 
 /** A nested object literal (a block): literal when it is one, an expression otherwise. */
@@ -348,7 +354,10 @@ function choiceOf(c: Ctx, props: ts.ObjectLiteralExpression, v2: boolean): Setti
   return settingOf(c.sf, props, 'encryption', (e) => {
     const u = unwrap(e);
     const s = v2 ? (ts.isCallExpression(u) ? c.sym(u.expression) : undefined) : c.sym(u);
-    const means = s === undefined ? undefined : MEANS[s];
+    let means = s === undefined ? undefined : MEANS[s];
+    // `TableEncryptionV2.customerManagedKey(<a lookup of alias/aws/dynamodb>)`: the AWS managed key (awsManagedKey.ts).
+    if (means === 'customer-managed' && ts.isCallExpression(u) && u.arguments[0] && namesAwsManagedKey(u.arguments[0]))
+      means = 'aws-managed';
     return means ? { state: 'reference', source: snippet(c.sf, e), means } : { state: 'expression', source: snippet(c.sf, e) };
   });
 }
@@ -544,7 +553,17 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
       facts.settings = {
         model: 'choice',
         choice: choiceOf(c, props, false),
-        key: settingOf(sf, props, 'encryptionKey', (e) => unsetKey(sf, e) ?? { state: 'reference', source: snippet(sf, e) }),
+        key: settingOf(
+          sf,
+          props,
+          'encryptionKey',
+          (e) =>
+            unsetKey(sf, e) ?? {
+              state: 'reference',
+              source: snippet(sf, e),
+              ...(namesAwsManagedKey(e) ? { text: AWS_MANAGED_ALIAS } : {}),
+            },
+        ),
         enabled: settingOf(sf, props, 'serverSideEncryption', switchOf(sf)),
       };
       // CDK refuses CUSTOMER_MANAGED beside any replicationRegions, `[]` too (a truthy array).

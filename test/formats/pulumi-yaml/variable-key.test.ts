@@ -41,3 +41,36 @@ it.each([
   const t = (await processMemory([{ path: 'Pulumi.yaml', text: program(key) }], 'scan')).outcomes[0].tables[0];
   expect([t.status, t.fixable]).toEqual([status, fixable]);
 });
+
+// A lookup of the AWS managed key (adversarial pass: the README's roll back step for a table that was AWS managed).
+const lookup = (fn: string, arg: string, value: string, read: string) => `name: tables
+runtime: yaml
+variables:
+  awsManaged:
+    fn::invoke:
+      function: ${fn}
+      arguments:
+        ${arg}: ${value}
+resources:
+  orders:
+    type: aws:dynamodb:Table
+    properties:
+      hashKey: pk
+      serverSideEncryption:
+        enabled: true
+        kmsKeyArn: ${read}
+`;
+
+it.each([
+  ['aws:kms:getAlias', 'name', 'alias/aws/dynamodb', '${awsManaged.targetKeyArn}', 'aws-managed'],
+  ['aws:kms:getKey', 'keyId', 'alias/aws/dynamodb', '${awsManaged.arn}', 'aws-managed'],
+  ['aws:kms:getAlias', 'name', 'alias/orders', '${awsManaged.targetKeyArn}', 'customer-managed'],
+  ['aws:kms:getAlias', 'name', 'alias/aws/dynamodb', '${awsManaged.name}', 'customer-managed'],
+])('fn::invoke %s %s: %s, read as %s', async (fn, arg, value, read, status) => {
+  const text = lookup(fn, arg, value, read);
+  const t = (await processMemory([{ path: 'Pulumi.yaml', text }], 'scan')).outcomes[0].tables[0];
+  expect(t.status).toBe(status);
+  if (status !== 'aws-managed') return;
+  const out = (await processMemory([{ path: 'Pulumi.yaml', text }], 'fix')).outcomes[0].newText!;
+  expect(out).toContain('kmsKeyArn: ${ordersKey.arn}');
+});

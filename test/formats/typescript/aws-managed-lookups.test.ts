@@ -1,0 +1,104 @@
+/**
+ * A table given a lookup of the AWS managed key (src/formats/typescript/awsManagedKey.ts) uses that key:
+ * aws-managed, as a CloudFormation `KMSMasterKeyId: alias/aws/dynamodb` is, not customer-managed. The
+ * adversarial pass met it after the README's roll back step for a table that was AWS managed (Pulumi's
+ * `aws.kms.getAlias`, CDKTF's `DataAwsKmsAlias`) and with CDK's `Alias.fromAliasName(..., 'alias/aws/dynamodb')`.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const cdk = (encryption: string, pre = '') => `import { Aws, Stack } from 'aws-cdk-lib';
+import { AttributeType, Table, TableEncryption, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Alias, Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+export class S extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { env: { region: 'eu-west-1' } });
+${pre}    new ${encryption.includes('V2') ? 'TableV2' : 'Table'}(this, 'Orders', {
+      partitionKey: { name: 'id', type: AttributeType.STRING },
+      ${encryption},
+    });
+  }
+}
+`;
+
+const pulumi = (key: string, pre = '') => `import * as aws from '@pulumi/aws';
+${pre}
+export const orders = new aws.dynamodb.Table('orders', {
+  attributes: [{ name: 'id', type: 'S' }],
+  hashKey: 'id',
+  billingMode: 'PAY_PER_REQUEST',
+  serverSideEncryption: { enabled: true, kmsKeyArn: ${key} },
+});
+`;
+
+const cdktf = (key: string) => `import { Construct } from 'constructs';
+import { App, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+
+class S extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, 'aws', { region: 'eu-west-1' });
+    const managed = new DataAwsKmsAlias(this, 'managed', { name: 'alias/aws/dynamodb' });
+    new DynamodbTable(this, 'orders', {
+      name: 'orders',
+      hashKey: 'id',
+      attribute: [{ name: 'id', type: 'S' }],
+      serverSideEncryption: { enabled: true, kmsKeyArn: ${key} },
+    });
+  }
+}
+
+const app = new App();
+new S(app, 's');
+app.synth();
+`;
+
+async function statusOf(path: string, text: string) {
+  const scan = await processMemory([{ path, text }], 'scan');
+  const t = scan.outcomes[0].tables[0];
+  const fix = await processMemory([{ path, text }], 'fix');
+  return { status: t.status, fixable: t.fixable, message: t.message, out: fix.outcomes[0].newText };
+}
+
+describe('a lookup of the AWS managed key is aws-managed', () => {
+  it('AWS CDK: Alias.fromAliasName, Key.fromKeyArn of the alias ARN, Key.fromLookup, through a const; TableV2 customerManagedKey(...)', async () => {
+    const managed = 'encryption: TableEncryption.CUSTOMER_MANAGED,\n      encryptionKey: ';
+    for (const [encryption, pre] of [
+      [`${managed}Alias.fromAliasName(this, 'K', 'alias/aws/dynamodb')`, ''],
+      [`${managed}Key.fromKeyArn(this, 'K', \`arn:aws:kms:\${Aws.REGION}:\${Aws.ACCOUNT_ID}:alias/aws/dynamodb\`)`, ''],
+      [`${managed}Key.fromLookup(this, 'K', { aliasName: 'alias/aws/dynamodb' })`, ''],
+      [`${managed}awsKey`, "    const awsKey = Alias.fromAliasName(this, 'K', 'alias/aws/dynamodb');\n"],
+      [`encryption: TableEncryptionV2.customerManagedKey(Alias.fromAliasName(this, 'K', 'alias/aws/dynamodb'))`, ''],
+    ]) {
+      const r = await statusOf('lib/s.ts', cdk(encryption, pre));
+      expect([r.status, r.fixable], encryption).toEqual(['aws-managed', true]);
+      expect(r.out, encryption).toContain('new Key(this, ');
+      expect(r.out, encryption).not.toMatch(/encryptionKey: (Alias|Key\.from|awsKey)|customerManagedKey\(Alias/);
+    }
+    // Another alias: a customer-managed key.
+    const other = await statusOf('lib/s.ts', cdk(`${managed}Alias.fromAliasName(this, 'K', 'alias/orders')`));
+    expect(other.status).toBe('customer-managed');
+  });
+
+  it('Pulumi: aws.kms.getAliasOutput(...).targetKeyArn, getAlias(...).then(...), getKey; CDKTF: DataAwsKmsAlias', async () => {
+    for (const [key, pre] of [
+      ['managed.targetKeyArn', "const managed = aws.kms.getAliasOutput({ name: 'alias/aws/dynamodb' });"],
+      ["aws.kms.getAlias({ name: 'alias/aws/dynamodb' }).then((a) => a.targetKeyArn)", ''],
+      ["aws.kms.getKeyOutput({ keyId: 'alias/aws/dynamodb' }).arn", ''],
+    ]) {
+      const r = await statusOf('index.ts', pulumi(key, pre));
+      expect([r.status, r.fixable], key).toEqual(['aws-managed', true]);
+      expect(r.out, key).toContain('kmsKeyArn: ordersKey.arn');
+    }
+    expect((await statusOf('index.ts', pulumi("aws.kms.getAliasOutput({ name: 'alias/orders' }).targetKeyArn"))).status).toBe(
+      'customer-managed',
+    );
+    const tf = await statusOf('main.ts', cdktf('managed.targetKeyArn'));
+    expect([tf.status, tf.fixable]).toEqual(['aws-managed', true]);
+  });
+});
