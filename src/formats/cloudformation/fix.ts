@@ -6,7 +6,7 @@
  */
 import { serving } from '../../core/edits.js';
 import { uniqueName } from '../../core/lists.js';
-import { describeKey } from '../../rule/keySettings.js';
+import { aliasParts, describeKey, freeAliasTemplate } from '../../rule/keySettings.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx, type Setting } from '../yaml/mapEdits.js';
 import { boolOf, notFalse } from '../yaml/scalars.js';
@@ -267,6 +267,52 @@ function undeclaredKeyArn(arn: string, template: CfnTemplate, serverless: boolea
   );
 }
 
+/**
+ * The names the template's aliases (AWS::KMS::Alias) give, each as `sub:` and its Fn::Sub string (a plain
+ * string too), the form `subName` writes a fix's alias name in.
+ */
+function aliasNamesOf(template: CfnTemplate): Set<string> {
+  const out = new Set<string>();
+  for (const p of template.resources.pairs) {
+    const r = resolveAlias(p.value);
+    if (scalarString(resolveAlias(child(r, 'Type') ?? null) ?? null) !== 'AWS::KMS::Alias') continue;
+    const name = subStringOf(resolveAlias(child(resolveAlias(child(r, 'Properties') ?? null), 'AliasName') ?? null));
+    if (name !== undefined) out.add(subName(name));
+  }
+  return out;
+}
+
+/**
+ * The string of an alias name: a plain string, Fn::Sub's, or, for a table name that may hold a `.`,
+ * the one inside `Fn::Join ['-', Fn::Split ['.', ...]]` (how a fix writes it).
+ */
+function subStringOf(node: CNode | null | undefined): string | undefined {
+  const plain = scalarString(node ?? null);
+  if (plain !== undefined || !node) return plain;
+  const fn = intrinsicName(node);
+  const arg = resolveAlias(intrinsicArg(node));
+  const item = (i: number) => (arg?.kind === 'seq' ? resolveAlias(arg.items[i] ?? null) : undefined);
+  if (fn === 'Fn::Sub') {
+    const text = arg?.kind === 'scalar' ? arg.value : item(0)?.kind === 'scalar' ? (item(0) as { value: unknown }).value : undefined;
+    return text === undefined || text === null ? undefined : String(text);
+  }
+  return fn === 'Fn::Join' || fn === 'Fn::Split' ? subStringOf(item(1)) : undefined;
+}
+
+const subName = (s: string) => `sub:${s}`;
+
+/** The alias template for the key of `table` (a logical ID, or AWS::StackName): the settings', unless the template already has that alias name. */
+function aliasTemplateFor(table: string, shared: boolean, options: FixOptions, aliases: Set<string>): string | undefined {
+  return freeAliasTemplate(
+    options.key?.alias,
+    (t) => {
+      const { before, after } = aliasParts(t, shared);
+      return subName(`${before}\${${table}}${after}`);
+    },
+    aliases,
+  );
+}
+
 /** `serverless`: the Framework resolves the file's `${...}` (a serverless.yml, or a file a service includes whole). */
 function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], options: FixOptions, serverless: boolean): string[] {
   // Each table's edits serve it alone; a shared key serves every table that names it (Edit.tables).
@@ -279,6 +325,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     return tables.map((t) => t.address);
   }
   const taken = takenNames(template);
+  const aliases = aliasNamesOf(template);
   if (options.keyStrategy === 'shared') {
     const keyId = uniqueName('DynamoDBTablesKey', taken);
     const aliasId = uniqueName(`${keyId}Alias`, taken);
@@ -305,12 +352,13 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       policy: options.keyPolicy,
       serverless,
     });
+    const aliasNamed = named ? logicalId(named) : 'AWS::StackName';
     const alias = aliasResource(
-      named ? logicalId(named) : 'AWS::StackName',
+      aliasNamed,
       keyId,
       condition,
       true,
-      options.key?.alias,
+      aliasTemplateFor(aliasNamed, true, options, aliases),
       undefined,
       !!named && tableNameMayHoldDot(named, template),
     );
@@ -351,7 +399,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       keyId,
       conditionOf(t),
       false,
-      options.key?.alias,
+      aliasTemplateFor(id, false, options, aliases),
       t.loop ? keyArn(t, keyId) : undefined,
       tableNameMayHoldDot(t, template),
     );

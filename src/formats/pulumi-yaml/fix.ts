@@ -15,14 +15,14 @@ import {
   type Placeholder,
 } from '../../rule/keyPolicy.js';
 import { serving } from '../../core/edits.js';
-import { aliasParts, aliasSafe, describeKey } from '../../rule/keySettings.js';
+import { aliasParts, aliasSafe, describeKey, freeAliasTemplate } from '../../rule/keySettings.js';
 import { keyRegionMismatch } from '../../rule/keyArn.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { uniqueName } from '../../core/lists.js';
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
-import { child, ownPair, resolveAlias, scalarString, type CMap } from '../yaml/tree.js';
+import { child, ownPair, resolveAlias, scalarString, type CMap, type CNode } from '../yaml/tree.js';
 import { constant, type Value } from '../yaml/values.js';
 import { eofScalarObstacle } from '../yaml/eofScalar.js';
 import { SSE_PATH, type Program, type PulumiDetection, type PulumiTable } from './detect.js';
@@ -183,12 +183,24 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
     if (settings.tags && Object.keys(settings.tags).length > 0) properties.tags = { ...settings.tags };
     return { type: 'aws:kms:Key', properties, ...optionsOf(provider, retain) };
   };
+  // The program's alias names (a key a roll back kept has the name a fix would give): a fix names its own apart.
+  const aliases = new Set<string>();
+  for (const p of program.resources.pairs) {
+    const r = resolveAlias(p.value);
+    if (scalarString(resolveAlias(child(r, 'type') ?? null) ?? null) !== 'aws:kms:Alias') continue;
+    const name = aliasNameOf(resolveAlias(child(resolveAlias(child(r, 'properties') ?? null), 'name') ?? null));
+    if (name !== undefined) aliases.add(name.trim());
+  }
   const aliasOf = (t: PulumiTable, keyName: string, provider: string, shared = false): Value => {
-    const { before, after } = aliasParts(settings.alias, shared);
     // A literal name holding a character a KMS alias may not (`orders.v1`): that name, each such character `-`.
     const written = child(resolveAlias(child(t.resource, SSE_PATH.properties)), 'name');
     const literal = scalarString(resolveAlias(written));
     const name = literal !== undefined && !literal.includes('${') && aliasSafe(literal) !== literal ? aliasSafe(literal) : undefined;
+    const nameWith = (template: string) => {
+      const { before, after } = aliasParts(template, shared);
+      return name !== undefined ? `${before}${name}${after}` : `${before}\${${t.address}.name}${after}`;
+    };
+    const { before, after } = aliasParts(freeAliasTemplate(settings.alias, nameWith, aliases), shared);
     // A name the program computes (`${pulumi.stack}.orders`) may hold a `.` when deployed: written `-` there
     // (fn::split, fn::join). One Pulumi makes of the logical name holds none (a logical name with a `.`
     // cannot be referenced as `${name.arn}`: such a fix fails verification and is not written).
@@ -337,4 +349,13 @@ function otherRegions(chosen: PulumiTable[], arn: string): { address: string; re
     if (reason) out.push({ address: t.address, reason });
   }
   return out;
+}
+
+/** An alias name as a fix writes it: a string, or the one in `fn::join: ['-', {fn::split: ['.', ...]}]`. */
+function aliasNameOf(n: CNode | null | undefined): string | undefined {
+  const plain = scalarString(n ?? null);
+  if (plain !== undefined) return plain;
+  const fn = n?.kind === 'map' ? n.pairs.find((p) => p.key === 'fn::join' || p.key === 'fn::split') : undefined;
+  const args = resolveAlias(fn?.value ?? null);
+  return args?.kind === 'seq' ? aliasNameOf(resolveAlias(args.items[1] ?? null)) : undefined;
 }

@@ -5,7 +5,15 @@
  */
 import { serving } from '../../core/edits.js';
 import { DEFAULT_KEY_POLICY, KEY_SETTINGS, type KeyPolicyMode } from '../../rule/keyPolicy.js';
-import { DEFAULT_DELETION_WINDOW, aliasParts, aliasSafe, describeKey, type KeySettings } from '../../rule/keySettings.js';
+import {
+  DEFAULT_ALIAS,
+  DEFAULT_DELETION_WINDOW,
+  aliasParts,
+  aliasSafe,
+  describeKey,
+  freeAliasTemplate,
+  type KeySettings,
+} from '../../rule/keySettings.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
 import { blockerText } from '../../rule/blockers.js';
 import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
@@ -306,9 +314,13 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
   const out: RBlock[] = [{ type: 'resource', labels: ['aws_kms_key', name], body: keyBody }];
   // The alias: named after the table (unique per account and region), or the module for a shared key.
   const named = perTable ? first : targets.find((t) => !t.repeat);
-  const { before, after } = aliasParts(key.alias, !perTable);
   const part = named && aliasNamePart(named, index);
-  const aliasValue = part ? `"${before}${part}${after}"` : hclString(`${before}${aliasSafe((named ?? first).displayName)}${after}`);
+  const aliasText = (template: string) => {
+    const { before, after } = aliasParts(template, !perTable);
+    return part ? `"${before}${part}${after}"` : hclString(`${before}${aliasSafe((named ?? first).displayName)}${after}`);
+  };
+  // Named apart from the module's aliases (a key a roll back kept has the name a fix would give).
+  const aliasValue = aliasText(freeAliasTemplate(key.alias, aliasText, info.aliasNames) ?? DEFAULT_ALIAS);
   out.push({
     type: 'resource',
     labels: ['aws_kms_alias', aliasName],

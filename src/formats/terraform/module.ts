@@ -44,6 +44,8 @@ export interface ModuleInfo {
   regionAttribute: 'name' | 'region';
   /** local name -> its value, for the locals that are plain strings. */
   locals: Map<string, string>;
+  /** The `name` of each `aws_kms_alias` of the module, as written (trimmed): a fix names its alias apart from them. */
+  aliasNames: Set<string>;
 }
 
 /** A region as a map key: a literal region, or an expression's text. */
@@ -225,8 +227,13 @@ export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?
     sharedKey: sharedKeys(tops, aliasTemplate),
     regionAttribute: awsProviderMajor(tops) >= 6 ? 'region' : 'name',
     locals: plainLocals(tops),
+    aliasNames: new Set(),
   };
   for (const t of tops) {
+    if (t.type === 'resource' && t.labels[0] === 'aws_kms_alias') {
+      const name = t.attr('name')?.value.trim();
+      if (name) info.aliasNames.add(name);
+    }
     if (t.type === 'locals') {
       const body = readBody(t.text);
       if (isObj(body)) for (const k of body.obj.keys()) info.taken.add(`local.${k}`);

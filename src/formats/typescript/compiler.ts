@@ -125,6 +125,7 @@ export declare namespace ts {
   type Statement = TS.Statement;
   type StringLiteral = TS.StringLiteral;
   type SyntaxKind = TS.SyntaxKind;
+  type TaggedTemplateExpression = TS.TaggedTemplateExpression;
   type VariableDeclaration = TS.VariableDeclaration;
   type VariableStatement = TS.VariableStatement;
 }

@@ -6,14 +6,15 @@
  * prints anything.
  */
 import { DEFAULT_KEY_POLICY, holdsKeyPolicy, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
-import { aliasSafe, describeKey } from '../../rule/keySettings.js';
+import { aliasSafe, describeKey, freeAliasTemplate } from '../../rule/keySettings.js';
+import { aliasNameText, existingAliasNames } from './aliasNames.js';
 import { keyRegionMismatch } from '../../rule/keyArn.js';
 import { tableRegionsOf } from './regions.js';
 import { planResources } from './fixResources.js';
 import { serving } from '../../core/edits.js';
 import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
-import { call, indentColumns, obj, quote, raw, render, renderFunction, seq, str, type Code } from './code.js';
+import { call, indentColumns, inline, obj, quote, raw, render, renderFunction, seq, str, type Code } from './code.js';
 import { constructOf, declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
 import { constInitializer, declarationOf } from './consts.js';
 import {
@@ -325,6 +326,8 @@ class FilePlanner {
   private readonly sf: ts.SourceFile;
   private readonly text: string;
   private readonly style: ReturnType<typeof detectTsStyle>;
+  /** The alias names the file gives (aliasNames.ts), once a fix writes an alias. */
+  private aliasNames?: Set<string>;
   private readonly taken: Set<string>;
   private readonly imports: ImportPlanner;
   private readonly ctx: EditCtx;
@@ -717,7 +720,13 @@ class FilePlanner {
       }
     }
     const tableName = aliasNameOf(first, expr, sf, this.ref);
-    const template = this.options.key?.alias;
+    // Named apart from the file's aliases (a key a roll back kept has the name this fix would give).
+    this.aliasNames ??= existingAliasNames(sf);
+    const template = freeAliasTemplate(
+      this.options.key?.alias,
+      (t) => aliasNameText(tableName, shared, t, (c) => inline(c, this.style)),
+      this.aliasNames,
+    );
     const pulumi = first.framework === 'pulumi';
     const uniqueId = (s: string) => this.names.id(s, st, pulumi);
     const id = shared
