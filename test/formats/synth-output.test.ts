@@ -109,6 +109,10 @@ describe('files under cdk.out and cdktf.out', () => {
     const [t] = await tablesOf(files, 'cdk.out/OrdersStack.template.json');
     expect(t).toMatchObject({ status: 'aws-owned', fixable: false });
     expect(t.message).toContain('Not fixable automatically: this is `cdk synth` output (under cdk.out): the next synth overwrites it');
+    // kmsfix reads a JavaScript app and rewrites TypeScript only (real-world round 28: a JavaScript app's committed template).
+    expect(t.message).toContain(
+      '(kmsfix fixes apps in TypeScript; in another language, give the table a customer-managed KMS key by hand)',
+    );
     expect(await fixed(files, 'cdk.out/OrdersStack.template.json')).toBe(false);
   });
 
