@@ -375,7 +375,8 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     }
     case 'synth-output': {
       // kmsfix reads JavaScript apps but rewrites TypeScript only (a JavaScript app's table gets a key by hand).
-      const [synth, app, languages] = o.tool === 'cdk' ? ['cdk synth', 'CDK app', 'TypeScript'] : ['cdktf synth', 'CDKTF app', 'TypeScript'];
+      const [synth, app, languages] =
+        o.tool === 'cdk' ? ['cdk synth', 'CDK app', 'TypeScript'] : ['cdktf synth', 'CDKTF app', 'TypeScript'];
       return (
         `this is \`${synth}\` output (${o.why}${o.app ? `, from the ${app} of ${o.app}` : ''}): the next synth overwrites it, so a fix here ` +
         `would never reach the app. Fix the table in the ${app} that generates it (kmsfix fixes apps in ${languages}; in another ` +

@@ -54,16 +54,19 @@ export function aliasParts(template = DEFAULT_ALIAS, shared = false): { before: 
  * The alias template a fix writes: `template`, or, when the name it gives (`written(template)`, in the form the
  * format compares names in) is already an alias of the file (a key a roll back kept: README, "Rolling back"), the
  * template with `-2` (`-3`, ...) after it. KMS refuses a second alias of a name in an account and Region
- * (`AlreadyExistsException`), so the deploy would fail. The name chosen is added to `taken`.
+ * (`AlreadyExistsException`), so the deploy would fail. The name chosen is added to `taken` when `record` is
+ * (a name that means one table wherever it is written: not TypeScript's, whose `${orders.tableName}` may be
+ * another class's `orders`).
  */
 export function freeAliasTemplate(
   template: string | undefined,
   written: (template: string) => string,
   taken: Set<string>,
+  record = true,
 ): string | undefined {
   let chosen = template;
   for (let i = 2; taken.has(written(chosen ?? DEFAULT_ALIAS)); i++) chosen = `${template ?? DEFAULT_ALIAS}-${i}`;
-  taken.add(written(chosen ?? DEFAULT_ALIAS));
+  if (record) taken.add(written(chosen ?? DEFAULT_ALIAS));
   return chosen;
 }
 

@@ -126,6 +126,12 @@ export declare namespace ts {
   type StringLiteral = TS.StringLiteral;
   type SyntaxKind = TS.SyntaxKind;
   type TaggedTemplateExpression = TS.TaggedTemplateExpression;
+  type InterfaceDeclaration = TS.InterfaceDeclaration;
+  type TypeAliasDeclaration = TS.TypeAliasDeclaration;
+  type TypeElement = TS.TypeElement;
+  type TypeLiteralNode = TS.TypeLiteralNode;
+  type TypeNode = TS.TypeNode;
+  type UnionTypeNode = TS.UnionTypeNode;
   type VariableDeclaration = TS.VariableDeclaration;
   type VariableStatement = TS.VariableStatement;
 }

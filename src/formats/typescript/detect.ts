@@ -50,6 +50,7 @@ import { resourceTables } from './resources.js';
 import { sharedTables } from './resourcePolicy.js';
 import { integrationTables } from './zeroEtl.js';
 import { namesAwsManagedKey } from './awsManagedKey.js';
+import { optionalMemberRead } from './optionalProps.js';
 import { cdktfIteratorObstacle } from './iterators.js';
 import { defaultCdktfProvider, providerEmulator } from './regions.js';
 import { sstGlobalStep, sstGlobalSymbol, sstImportsTable, sstStep, sstTableProps, type SstGeneration } from './sst.js';
@@ -261,13 +262,17 @@ function isUnset(e: ts.Expression): boolean {
 
 /**
  * A key left out as written (`kmsKeyArn: undefined`, "Use AWS managed key"): absent; one a condition
- * may leave out (`prod ? key : undefined`): decided at run time; undefined for any other value.
+ * may leave out (`prod ? key : undefined`), or an optional prop (`props.key`, `key?: IKey`): decided at
+ * run time; undefined for any other value.
  */
 function unsetKey(sf: ts.SourceFile, e: ts.Expression): Setting | undefined {
   if (isUnset(e)) return { ...ABSENT, source: snippet(sf, e) };
   const u = unwrap(e);
   if (ts.isConditionalExpression(u) && (isUnset(u.whenTrue) || isUnset(u.whenFalse)))
     return { state: 'unreadable', source: `the key may be left out (${snippet(sf, e)})` };
+  // A prop the file's types declare optional (`key?: kms.IKey`): a caller may leave it out (optionalProps.ts).
+  const optional = optionalMemberRead(e);
+  if (optional) return { state: 'unreadable', source: `the key may be left out (${snippet(sf, e)}: ${optional} is optional)` };
   return undefined;
 }
 

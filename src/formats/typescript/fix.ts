@@ -726,6 +726,7 @@ class FilePlanner {
       this.options.key?.alias,
       (t) => aliasNameText(tableName, shared, t, (c) => inline(c, this.style)),
       this.aliasNames,
+      false,
     );
     const pulumi = first.framework === 'pulumi';
     const uniqueId = (s: string) => this.names.id(s, st, pulumi);

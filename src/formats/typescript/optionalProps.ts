@@ -1,0 +1,71 @@
+/**
+ * A key read from a prop the file's own types declare optional: `encryptionKey: this.props.key` or `props.key`
+ * with `interface TableProps { key?: kms.IKey }`, Pulumi's `kmsKeyArn: args.kmsKeyArn` with `kmsKeyArn?: Input<string>`
+ * (or a type holding `undefined`). A caller may leave it out, and then the table gets no key: CDK's Table picks the
+ * AWS owned key when no key and no `encryption` are given, Pulumi's provider the AWS managed one. Such a key is
+ * `unknown`, as one a condition may leave out (`prod ? key : undefined`). The props' type is found by syntax: the
+ * parameter (`props: TableProps`) or the class's field (`private readonly props: TableProps`, a constructor's
+ * `private props: TableProps`) the expression reads, its interface or type alias in the same file.
+ */
+import { classOfThis, ts, unwrap } from './parse.js';
+
+/** `Type.member` when the expression reads a member the file declares optional (see above); undefined otherwise. */
+export function optionalMemberRead(e: ts.Expression): string | undefined {
+  const u = unwrap(e);
+  if (!ts.isPropertyAccessExpression(u) || !ts.isIdentifier(u.name)) return undefined;
+  const holder = unwrap(u.expression);
+  const type = typeOfHolder(holder);
+  const decl = type === undefined ? undefined : typeDeclaration(u.getSourceFile(), type);
+  const member = decl?.find((m) => ts.isPropertySignature(m) && ts.isIdentifier(m.name) && m.name.text === u.name.text);
+  if (!member || !ts.isPropertySignature(member)) return undefined;
+  return member.questionToken || (member.type && holdsUndefined(member.type)) ? `${type}.${u.name.text}` : undefined;
+}
+
+/** The name of the type a props holder is declared with: a parameter `props: T`, or `this.props` (a field of type T). */
+function typeOfHolder(holder: ts.Expression): string | undefined {
+  if (ts.isIdentifier(holder)) {
+    for (let cur: ts.Node | undefined = holder.parent; cur; cur = cur.parent) {
+      if (!ts.isFunctionLike(cur)) continue;
+      const p = cur.parameters.find((x) => ts.isIdentifier(x.name) && x.name.text === holder.text);
+      if (p) return typeName(p.type);
+    }
+    return undefined;
+  }
+  if (!ts.isPropertyAccessExpression(holder) || holder.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const cls = classOfThis(holder);
+  for (const m of cls?.members ?? []) {
+    if (ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === holder.name.text) return typeName(m.type);
+    // A constructor's parameter property (`constructor(private readonly props: T)`).
+    if (ts.isConstructorDeclaration(m))
+      for (const p of m.parameters)
+        if (p.modifiers?.length && ts.isIdentifier(p.name) && p.name.text === holder.name.text) return typeName(p.type);
+  }
+  return undefined;
+}
+
+function typeName(t: ts.TypeNode | undefined): string | undefined {
+  return t && ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) ? t.typeName.text : undefined;
+}
+
+/** The members of the file's top-level interface or object type alias named `name`. */
+function typeDeclaration(sf: ts.SourceFile, name: string): readonly ts.TypeElement[] | undefined {
+  for (const st of sf.statements) {
+    if (st.kind === ts.SyntaxKind.InterfaceDeclaration && (st as ts.InterfaceDeclaration).name.text === name)
+      return (st as ts.InterfaceDeclaration).members;
+    if (st.kind === ts.SyntaxKind.TypeAliasDeclaration && (st as ts.TypeAliasDeclaration).name.text === name) {
+      const t = (st as ts.TypeAliasDeclaration).type;
+      return t.kind === ts.SyntaxKind.TypeLiteral ? (t as ts.TypeLiteralNode).members : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** `T | undefined` (or `null`). */
+function holdsUndefined(t: ts.TypeNode): boolean {
+  if (t.kind !== ts.SyntaxKind.UnionType) return false;
+  return (t as ts.UnionTypeNode).types.some(
+    (x) =>
+      x.kind === ts.SyntaxKind.UndefinedKeyword ||
+      (x.kind === ts.SyntaxKind.LiteralType && (x as unknown as { literal: ts.Node }).literal.kind === ts.SyntaxKind.NullKeyword),
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * A key read from a prop the file's types declare optional (src/formats/typescript/optionalProps.ts) may be left out
+ * by a caller, and then the table has no key (CDK's Table: the AWS owned key; Pulumi: the AWS managed one): unknown,
+ * not customer-managed (real-world round 28: GemeenteNijmegen/open-forms' `encryptionKey: this.props.key`, `key?: Key`).
+ */
+import { expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const construct = (types: string, encryption = '') => `import { AttributeType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+${types}
+
+export class Cache extends Construct {
+  private readonly props: CacheProps;
+
+  constructor(scope: Construct, id: string, props: CacheProps) {
+    super(scope, id);
+    this.props = props;
+    new Table(this, 'Cache', {
+      partitionKey: { name: 'id', type: AttributeType.STRING },${encryption}
+      encryptionKey: this.props.key,
+    });
+  }
+}
+`;
+
+const pulumi = (optional: string) => `import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+
+export interface DbArgs {
+  kmsKeyArn${optional}: pulumi.Input<string>;
+}
+
+export class Db extends pulumi.ComponentResource {
+  constructor(name: string, args: DbArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('x:index:Db', name, {}, opts);
+    new aws.dynamodb.Table(\`\${name}-t\`, {
+      attributes: [{ name: 'id', type: 'S' }],
+      hashKey: 'id',
+      serverSideEncryption: { enabled: true, kmsKeyArn: args.kmsKeyArn },
+    }, { parent: this });
+  }
+}
+`;
+
+async function status(path: string, text: string) {
+  const t = (await processMemory([{ path, text }], 'scan')).outcomes[0].tables[0];
+  return { status: t.status, message: t.message };
+}
+
+it.each([
+  ['interface CacheProps {\n  key?: Key;\n}', '', 'unknown'],
+  ['type CacheProps = {\n  key: Key | undefined;\n};', '', 'unknown'],
+  ['interface CacheProps {\n  key: Key;\n}', '', 'customer-managed'],
+  // CUSTOMER_MANAGED without a key: CDK creates one.
+  ['interface CacheProps {\n  key?: Key;\n}', '\n      encryption: TableEncryption.CUSTOMER_MANAGED,', 'customer-managed'],
+])('AWS CDK: %s %s', async (types, encryption, expected) => {
+  const r = await status('lib/cache.ts', construct(types, encryption));
+  expect(r.status).toBe(expected);
+  if (expected === 'unknown') expect(r.message).toContain('the key may be left out (this.props.key: CacheProps.key is optional)');
+});
+
+it('Pulumi: an optional arg is unknown, a required one customer-managed', async () => {
+  expect(await status('index.ts', pulumi('?'))).toMatchObject({ status: 'unknown' });
+  expect(await status('index.ts', pulumi(''))).toMatchObject({ status: 'customer-managed' });
+});
