@@ -50,9 +50,11 @@ export function additionalStackTemplates(root: CNode | null, doc: number): CfnTe
  * How a table of the template is reported: in an additional stack, under the stack's name
  * (`additionalStacks.permanent.OrdersTable`: the service's stack, or another, may hold the same logical ID);
  * in Resources a service takes from its custom section, under that map's path (`custom.resources.dev.OrdersTable`:
- * each stage's map holds the same logical IDs).
+ * each stage's map holds the same logical IDs); in a file of stacks, under its key (`stack.OrdersTable`).
  */
 export function tableAddress(template: CfnTemplate, address: string): string {
   if (template.stack) return `${PATH[1]}.${template.stack.name}.${address}`;
+  // A file of stacks: the key a service file includes it by (`stack.UsageTable`).
+  if (template.keyed) return `${template.resourcesPath[0]}.${address}`;
   return template.resourcesPath[0] === 'custom' ? `${template.resourcesPath.join('.')}.${address}` : address;
 }

@@ -67,6 +67,11 @@ export interface CfnTemplate {
   lone?: true;
   /** A stack of serverless-plugin-additional-stacks (`custom.additionalStacks.<name>`), not the service's stack. */
   stack?: AdditionalStack;
+  /**
+   * Resources under a key of a file of stacks (`stack: {StackName, Resources}`), which a service file includes by
+   * that key (`dynamodb: ${file(resources/dynamodb.yml):stack}` under custom.additionalStacks, or as its resources).
+   */
+  keyed?: true;
 }
 
 export interface CfnTable extends TableFacts {
@@ -652,7 +657,22 @@ function serviceTemplatesOf(root: CNode | null, doc: number, name: string): CfnT
         : [];
     });
   const template = templateOf(root, doc, name);
-  return template ? [template] : [];
+  return template ? [template] : keyedTemplates(root, doc);
+}
+
+/**
+ * A file of stacks, each under a key (`stack: {StackName, Resources}`; botisan-ai/openai-serverless includes it as
+ * `custom.additionalStacks.dynamodb: ${file(./resources/dynamodb.yml):stack}`): each key's Resources is a template
+ * of its own, read as a serverless.yml's (the Framework resolves the file's variables), fixed in place.
+ */
+function keyedTemplates(root: CNode | null, doc: number): CfnTemplate[] {
+  if (root?.kind !== 'map' || pair(root, 'Resources') || pair(root, 'resources')) return [];
+  return root.pairs.flatMap((p) => {
+    const resources = child(resolveAlias(p.value), 'Resources');
+    return resources?.kind === 'map' && resources.pairs.some(isResource)
+      ? [{ flavor: 'serverless' as const, root, resources, resourcesPath: [p.key, 'Resources'], doc, keyed: true as const }]
+      : [];
+  });
 }
 
 function templateOf(root: CNode | null, doc: number, name: string): CfnTemplate | undefined {

@@ -186,4 +186,33 @@ describe('serverless-plugin-additional-stacks', () => {
     expect(stack).toContain('OrdersTableKey: {');
     expect(service).toContain('OrdersTableKey: {');
   });
+
+  it('a file of stacks a service includes by key (`${file(resources/dynamodb.yml):stack}`): read and fixed in place (real-world round 28)', async () => {
+    const service = [
+      'service: usage',
+      'provider: {name: aws}',
+      'plugins: [serverless-plugin-additional-stacks]',
+      'custom:',
+      '  additionalStacks:',
+      '    dynamodb: ${file(./resources/dynamodb.yml):stack}',
+      '',
+    ].join('\n');
+    const stacks = ['stack:', '  StackName: ${self:service}-dynamodb', '  Resources:', table('    ', 'UsageTable'), ''].join('\n');
+    const files = [
+      { path: 'serverless.yml', text: service },
+      { path: 'resources/dynamodb.yml', text: stacks },
+    ];
+    const r = await processMemory(files, 'fix', {});
+    expect(r.outcomes.flatMap((o) => o.tables).map((x) => [x.address, x.status, x.fixed])).toEqual([
+      ['stack.UsageTable', 'aws-owned', true],
+    ]);
+    const out = r.output.get('resources/dynamodb.yml')!;
+    // The key in the same stack's Resources, its alias written as the Framework resolves it.
+    expect(out).toContain('KMSMasterKeyId: !GetAtt UsageTableKey.Arn');
+    expect(out).toMatch(/\n    UsageTableKey:\n/);
+    expect(out).toContain("AliasName: !Join ['', [alias/dynamodb/, !Ref UsageTable]]");
+    // Idempotent.
+    const again = await processMemory([{ path: 'resources/dynamodb.yml', text: out }], 'fix', {});
+    expect(again.outcomes[0].newText === undefined || again.outcomes[0].newText === out).toBe(true);
+  });
 });
