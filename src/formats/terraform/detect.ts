@@ -519,7 +519,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
     await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context, uses);
   await awsManagedKeyData(file, det, context);
   await replicasOfTables(det, context);
-  await applyOverrides(file, det, context);
+  await applyOverrides(file, det, context, (b) => settingsOf('table', b, undefined));
   await moduleObstacles(file, det, context);
   await boundaryCautions(file, det, context);
   // cdktf synth's output (cdktf.out/stacks/<stack>/cdk.tf.json): reported, never fixed.

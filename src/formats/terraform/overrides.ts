@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import type { TfDetection, TfTable } from './detect.js';
 import type { HBlock } from './parse.js';
+import type { Settings } from '../../rule/facts.js';
 import { parseTerraform } from './topBlocks.js';
 
 /** Is this a Terraform override file, by its name? */
@@ -37,11 +38,18 @@ function namesSet(b: HBlock): string[] {
 
 /**
  * Tables as Terraform sees them after merging the module's override files: none in an override
- * file itself; a primary table an override changes is `unknown` when the override sets what its
- * encryption reads (the status depends on both files), else kept but not fixed when it sets what
- * the fix would follow (count, provider, lifecycle, name...).
+ * file itself; a primary table whose `server_side_encryption` an override sets (and nothing else its
+ * encryption reads) has the override's block, read, and is not fixed; one an override changes otherwise
+ * is `unknown` when the override sets what its encryption reads (the status depends on both files),
+ * else kept but not fixed when it sets what the fix would follow (count, provider, lifecycle, name...).
  */
-export async function applyOverrides(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
+export async function applyOverrides(
+  file: SourceFile,
+  det: TfDetection,
+  context: DiskContext | undefined,
+  /** A table block's `server_side_encryption` as read (detect.ts), for an override that sets only that block. */
+  sseOf?: (b: HBlock) => Settings,
+): Promise<void> {
   if (det.tables.length === 0) return;
   if (isOverrideFile(file.path)) {
     det.tables = [];
@@ -64,6 +72,19 @@ export async function applyOverrides(file: SourceFile, det: TfDetection, context
         const where = `${path.basename(f.path)}:${b.row + 1}`;
         const reads = encryptionNames(t);
         const encryption = set.filter((n) => !reads || reads(n));
+        // An override's server_side_encryption replaces the primary's (Terraform's merge of nested blocks): read it.
+        const sse = t.kind === 'table' && encryption.length === 1 && encryption[0] === 'server_side_encryption' ? sseOf?.(b) : undefined;
+        if (sse && sse.model === 'sse' && sse.block?.state === 'literal') {
+          if (sse.key && sse.key.state !== 'absent')
+            sse.key = { ...sse.key, source: `${sse.key.source.trim()} (the override file ${where})` };
+          else if (sse.enabled) sse.enabled = { ...sse.enabled, source: `${sse.enabled.source.trim()} (the override file ${where})` };
+          t.encryption.settings = sse;
+          t.encryption.obstacles.push({
+            kind: 'code-shape',
+            step: `the override file ${where} sets the server_side_encryption of ${t.address}, which replaces this block's: give the table its key there by hand (kmsfix does not write override files)`,
+          });
+          continue;
+        }
         if (encryption.length > 0) {
           t.encryption.settings = {
             model: 'sse',

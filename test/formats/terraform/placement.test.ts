@@ -119,6 +119,23 @@ describe("terraform: a key follows its table's region argument (hashicorp/aws 6)
     expect(t.message).toContain('the override file override.tf:1 sets region of aws_dynamodb_table.orders, which a fix would follow');
   });
 
+  it("an override file's server_side_encryption replaces the table's: read, the table not fixed (real-world round 28: Toyeeb29/cgep-app-starter)", async () => {
+    const override = (sse: string) => `resource "aws_dynamodb_table" "orders" {\n  server_side_encryption {\n${sse}  }\n}\n`;
+    const status = async (sse: string) => {
+      const files = [
+        { path: 'main.tf', text: `${V6}${table('orders', '')}` },
+        { path: 'dynamodb_override.tf', text: override(sse) },
+      ];
+      return (await processMemory(files, 'scan')).outcomes.flatMap((o) => o.tables)[0];
+    };
+    const cmk = await status('    enabled     = true\n    kms_key_arn = aws_kms_key.phi.arn\n');
+    expect([cmk.status, cmk.fixable]).toEqual(['customer-managed', false]);
+    expect(cmk.message).toContain('aws_kms_key.phi.arn (the override file dynamodb_override.tf:1)');
+    const managed = await status('    enabled = true\n');
+    expect([managed.status, managed.fixable]).toEqual(['aws-managed', false]);
+    expect(managed.message).toContain('give the table its key there by hand (kmsfix does not write override files)');
+  });
+
   it('a registry module that takes no region input, called with one, is not fixed', async () => {
     const text =
       'module "orders" {\n  source  = "cloudposse/dynamodb/aws"\n  version = "0.37.0"\n\n  region   = "eu-west-2"\n  name     = "orders"\n  hash_key = "id"\n}\n';
