@@ -226,13 +226,21 @@ function sourcesOf(t: TopBlock, tops: TopBlock[]): string {
   return /\beach\.(value|key)\b/.test(arn) ? `${arn}\n${withLocals(t.attr('for_each')?.value ?? '', tops)}` : arn;
 }
 
-/** An expression with each `local.x` in it replaced by the local's value, as written (a few levels deep). */
+/**
+ * An expression with each `local.x` in it replaced by the local's value, as written (a few levels deep); `local.x.k`
+ * and `local.x["k"]` by that entry of an object local, when it has one (the whole local otherwise).
+ */
 function withLocals(expr: string, tops: TopBlock[]): string {
   let e = expr;
   for (let i = 0; i < 4 && /\blocal\.[\w-]+/.test(e); i++) {
-    e = e.replace(/\blocal\.([\w-]+)/g, (whole, name: string) => {
+    e = e.replace(/\blocal\.([\w-]+)((?:\.[A-Za-z_][\w-]*|\[\s*"[^"]*"\s*\])*)/g, (whole, name: string, path: string) => {
       const v = localOf(name, tops)?.value;
-      return v === undefined ? whole : `(${v})`;
+      if (v === undefined) return whole;
+      const keys = [...path.matchAll(/\.([A-Za-z_][\w-]*)|\[\s*"([^"]*)"\s*\]/g)].map((m) => m[1] ?? m[2]);
+      let entry: Value | undefined = keys.length ? readValue(v) : undefined;
+      for (const k of keys) entry = isObj(entry) ? entry.obj.get(k) : undefined;
+      if (entry !== undefined && (isExpr(entry) || isStr(entry))) return `(${isExpr(entry) ? entry.expr : JSON.stringify(entry.str)})`;
+      return `(${v})${path}`;
     });
   }
   return e;

@@ -204,6 +204,13 @@ describe("terraform: a zero-ETL source table (real-world round 25, the provider'
     expect((await orders(`${TABLE}\n${listed}`)).scan.fixable).toBe(false);
     // Another table's ARN in the local: the table is fixed.
     expect((await orders(`${TABLE}\n${OTHER}\n${each.replace('orders.arn', 'other.arn')}`)).scan.fixable).toBe(true);
+    // One entry of a local map (`local.arns.other`, `local.arns["other"]`): that table only (adversarial pass).
+    const map = 'locals {\n  arns = {\n    orders = aws_dynamodb_table.orders.arn\n    other  = aws_dynamodb_table.other.arn\n  }\n}\n';
+    for (const read of ['local.arns.other', 'local.arns["other"]']) {
+      const one = `resource "aws_redshift_integration" "i" {\n  integration_name = "i"\n  source_arn       = ${read}\n  target_arn       = "t"\n}\n`;
+      expect((await orders(`${TABLE}\n${OTHER}\n${map}${one}`)).scan.fixable, read).toBe(true);
+      expect((await orders(`${TABLE}\n${OTHER}\n${map}${one.replace('other', 'orders')}`)).scan.fixable, read).toBe(false);
+    }
   });
 });
 
