@@ -60,13 +60,15 @@ export function aliasParts(template = DEFAULT_ALIAS, shared = false): { before: 
  */
 export function freeAliasTemplate(
   template: string | undefined,
-  written: (template: string) => string,
+  /** The name a template gives, in each form it may be written in (with the table's name as a reference, and as its literal). */
+  written: (template: string) => string[],
   taken: Set<string>,
   record = true,
 ): string | undefined {
   let chosen = template;
-  for (let i = 2; taken.has(written(chosen ?? DEFAULT_ALIAS)); i++) chosen = `${template ?? DEFAULT_ALIAS}-${i}`;
-  if (record) taken.add(written(chosen ?? DEFAULT_ALIAS));
+  const clash = (t: string) => written(t).some((n) => taken.has(n));
+  for (let i = 2; clash(chosen ?? DEFAULT_ALIAS); i++) chosen = `${template ?? DEFAULT_ALIAS}-${i}`;
+  if (record) for (const n of written(chosen ?? DEFAULT_ALIAS)) taken.add(n);
   return chosen;
 }
 

@@ -84,4 +84,17 @@ export const orders = new aws.dynamodb.Table('orders', {
     expect(y.match(/name: '?alias\/dynamodb\/\$\{orders.name\}'?\n/g)).toHaveLength(1);
     expect(y.match(/name: '?alias\/dynamodb\/\$\{orders.name\}-2'?\n/g)).toHaveLength(1);
   });
+
+  it("a kept alias that writes the table's literal name, or spaces inside ${ } (adversarial pass)", async () => {
+    const fix = async (path: string, text: string) => (await processMemory([{ path, text }], 'fix')).outcomes[0].newText!;
+    const tf = (name: string) =>
+      'resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n}\n\nresource "aws_kms_key" "t" {}\n\n' +
+      `resource "aws_kms_alias" "t" {\n  name          = ${name}\n  target_key_id = aws_kms_key.t.key_id\n}\n`;
+    for (const kept of ['"alias/dynamodb/t"', '"alias/dynamodb/${ aws_dynamodb_table.t.name }"'])
+      expect(await fix('main.tf', tf(kept)), kept).toContain('"alias/dynamodb/${aws_dynamodb_table.t.name}-2"');
+    const cfn =
+      'Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: orders\n' +
+      '  OrdersKeyAlias:\n    Type: AWS::KMS::Alias\n    Properties:\n      AliasName: alias/dynamodb/orders\n      TargetKeyId: k\n';
+    expect(await fix('template.yaml', cfn)).toMatch(/AliasName: !Sub .alias\/dynamodb\/\$\{Orders\}-2./);
+  });
 });

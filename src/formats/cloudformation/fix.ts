@@ -301,13 +301,29 @@ function subStringOf(node: CNode | null | undefined): string | undefined {
 
 const subName = (s: string) => `sub:${s}`;
 
-/** The alias template for the key of `table` (a logical ID, or AWS::StackName): the settings', unless the template already has that alias name. */
-function aliasTemplateFor(table: string, shared: boolean, options: FixOptions, aliases: Set<string>): string | undefined {
+/**
+ * The alias template for the key of `table` (a logical ID, or AWS::StackName): the settings', unless the template
+ * already has that alias name, written with the table's Ref or with its literal TableName (`alias/dynamodb/orders`).
+ */
+function aliasTemplateFor(
+  table: string,
+  shared: boolean,
+  options: FixOptions,
+  aliases: Set<string>,
+  template: CfnTemplate,
+): string | undefined {
+  const literal = scalarString(
+    resolveAlias(
+      child(resolveAlias(child(resolveAlias(child(template.resources, table) ?? null), 'Properties') ?? null), 'TableName') ?? null,
+    ) ?? null,
+  );
   return freeAliasTemplate(
     options.key?.alias,
     (t) => {
       const { before, after } = aliasParts(t, shared);
-      return subName(`${before}\${${table}}${after}`);
+      const names = [subName(`${before}\${${table}}${after}`)];
+      if (literal !== undefined && !literal.includes('${')) names.push(subName(`${before}${literal}${after}`));
+      return names;
     },
     aliases,
   );
@@ -358,7 +374,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       keyId,
       condition,
       true,
-      aliasTemplateFor(aliasNamed, true, options, aliases),
+      aliasTemplateFor(aliasNamed, true, options, aliases, template),
       undefined,
       !!named && tableNameMayHoldDot(named, template),
     );
@@ -399,7 +415,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       keyId,
       conditionOf(t),
       false,
-      aliasTemplateFor(id, false, options, aliases),
+      aliasTemplateFor(id, false, options, aliases, template),
       t.loop ? keyArn(t, keyId) : undefined,
       tableNameMayHoldDot(t, template),
     );

@@ -198,7 +198,11 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
     const name = literal !== undefined && !literal.includes('${') && aliasSafe(literal) !== literal ? aliasSafe(literal) : undefined;
     const nameWith = (template: string) => {
       const { before, after } = aliasParts(template, shared);
-      return name !== undefined ? `${before}${name}${after}` : `${before}\${${t.address}.name}${after}`;
+      if (name !== undefined) return [`${before}${name}${after}`];
+      // The kept alias may write the table's literal name.
+      const forms = [`${before}\${${t.address}.name}${after}`];
+      if (literal !== undefined && !literal.includes('${')) forms.push(`${before}${literal}${after}`);
+      return forms;
     };
     const { before, after } = aliasParts(freeAliasTemplate(settings.alias, nameWith, aliases), shared);
     // A name the program computes (`${pulumi.stack}.orders`) may hold a `.` when deployed: written `-` there

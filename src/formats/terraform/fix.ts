@@ -319,8 +319,15 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
     const { before, after } = aliasParts(template, !perTable);
     return part ? `"${before}${part}${after}"` : hclString(`${before}${aliasSafe((named ?? first).displayName)}${after}`);
   };
-  // Named apart from the module's aliases (a key a roll back kept has the name a fix would give).
-  const aliasValue = aliasText(freeAliasTemplate(key.alias, aliasText, info.aliasNames) ?? DEFAULT_ALIAS);
+  // Named apart from the module's aliases (a key a roll back kept has the name a fix would give), also where the
+  // kept one writes the table's literal name (`"alias/dynamodb/orders"`).
+  const literal = named && !repeat ? attr(named.table.block, 'name')?.lit : undefined;
+  const forms = (template: string) => {
+    const { before, after } = aliasParts(template, !perTable);
+    const text = aliasText(template);
+    return literal?.type === 'string' ? [text, hclString(`${before}${aliasSafe(literal.value)}${after}`)] : [text];
+  };
+  const aliasValue = aliasText(freeAliasTemplate(key.alias, forms, info.aliasNames) ?? DEFAULT_ALIAS);
   out.push({
     type: 'resource',
     labels: ['aws_kms_alias', aliasName],

@@ -231,7 +231,11 @@ export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?
   };
   for (const t of tops) {
     if (t.type === 'resource' && t.labels[0] === 'aws_kms_alias') {
-      const name = t.attr('name')?.value.trim();
+      // As `terraform fmt` writes it: no spaces inside `${ }`.
+      const name = t
+        .attr('name')
+        ?.value.trim()
+        .replace(/\$\{\s*([^}]*?)\s*\}/g, '${$1}');
       if (name) info.aliasNames.add(name);
     }
     if (t.type === 'locals') {

@@ -175,6 +175,12 @@ function aliasNameOf(t: TsTable, expr: string, sf: ts.SourceFile, ref: Ref): Ali
   return { expr: call(`${tableNameOf(t, expr)}.apply`, seq(raw('(n) => n.replace(/\\./g, '), str('-'), raw(')'))) };
 }
 
+/** The table's name when the file writes it as a string (`tableName: 'orders'`, Pulumi's and CDKTF's `name`). */
+function literalTableName(t: TsTable, sf: ts.SourceFile): string | undefined {
+  const l = t.props ? lookup(sf, t.props, t.framework === 'cdk' ? 'tableName' : 'name') : undefined;
+  return l?.kind === 'value' ? constString(l.value) : undefined;
+}
+
 /** A string literal, or a `const` of the file holding one (`tableName: tableName`, `const tableName = 'chat'`): its value. */
 function constString(e: ts.Expression): string | undefined {
   const x = unwrap(e);
@@ -724,7 +730,13 @@ class FilePlanner {
     this.aliasNames ??= existingAliasNames(sf);
     const template = freeAliasTemplate(
       this.options.key?.alias,
-      (t) => aliasNameText(tableName, shared, t, (c) => inline(c, this.style)),
+      (t) => {
+        const names = [aliasNameText(tableName, shared, t, (c) => inline(c, this.style))];
+        // The kept alias may write the table's literal name (`addAlias('alias/dynamodb/orders')`).
+        const literal = literalTableName(first, sf);
+        if (literal !== undefined) names.push(aliasNameText({ literal: aliasSafe(literal) }, shared, t, (c) => inline(c, this.style)));
+        return names;
+      },
       this.aliasNames,
       false,
     );
