@@ -385,7 +385,7 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     }
     case 'generated-file':
       return (
-        `the file says something else writes it (\`${o.marker}\`): the next generation or sync would undo a fix here. ` +
+        `the file says something else writes it (${o.marker.includes('`') ? `"${o.marker}"` : `\`${o.marker}\``}): the next generation or sync would undo a fix here. ` +
         'Fix the table where it comes from, or, if the file is now maintained here, remove that line and run kmsfix again'
       );
     case 'no-id':
