@@ -7,7 +7,7 @@
 import { soleInterpolation } from './inputUses.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { attributePath } from './structured.js';
-import { isExpr, isObj, readValue, type Value } from './hclvalue.js';
+import { isExpr, isObj, isStr, readValue, type Value } from './hclvalue.js';
 import { splitConditional } from './split.js';
 
 export type Known = boolean | string | number | null;
@@ -368,7 +368,7 @@ export function decidedBranch(expr: string, env: Env): string {
 export function localTarget(expr: string, env: Env): string | undefined {
   let e = expr;
   for (let i = 0; i < 16; i++) {
-    const m = /^local\.([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*)*)$/.exec(soleInterpolation(e) ?? e.trim());
+    const m = /^local\.([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*|\[\s*"[^"]*"\s*\])*)$/.exec(soleInterpolation(e) ?? e.trim());
     if (!m) return i > 0 ? e.trim() : undefined;
     const next = env.locals.get(m[1]);
     if (next === undefined) return undefined;
@@ -376,18 +376,22 @@ export function localTarget(expr: string, env: Env): string | undefined {
       e = next;
       continue;
     }
-    const field = fieldOf(decidedBranch(next, env), m[2].slice(1).split('.'));
+    const path = [...m[2].matchAll(/\.([A-Za-z_][\w-]*)|\[\s*"([^"]*)"\s*\]/g)].map((x) => x[1] ?? x[2]);
+    const field = fieldOf(decidedBranch(next, env), path);
     if (field === undefined) return undefined;
     e = field;
   }
   return undefined;
 }
 
-/** The expression an object literal holds at `path` (`{ arn = data.x.y.arn }`, `arn`); undefined when it holds none there. */
+/**
+ * The expression an object literal holds at `path` (`{ arn = data.x.y.arn }`, `arn`), a string as its quoted text;
+ * undefined when it holds none there.
+ */
 function fieldOf(object: string, path: string[]): string | undefined {
   let v: Value | undefined = readValue(soleInterpolation(object) ?? object.trim());
   for (const name of path) v = isObj(v) ? v.obj.get(name) : undefined;
-  return v !== undefined && isExpr(v) ? v.expr : undefined;
+  return v !== undefined && isExpr(v) ? v.expr : v !== undefined && isStr(v) ? JSON.stringify(v.str) : undefined;
 }
 
 /** The variable an expression is, directly (`var.x`), or through one local (`local.y = var.x`). */

@@ -46,7 +46,13 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
   const refs = det.tables.flatMap((t) => {
     const s = t.encryption.settings;
     if (s.model !== 'sse' || !s.key || (s.key.state !== 'reference' && s.key.state !== 'expression')) return [];
-    const data = dataKeyOf(keyThroughLocals.get(s.key) ?? s.key.source);
+    const target = keyThroughLocals.get(s.key);
+    // A local that holds the alias ARN as a template (`"arn:${...}:alias/aws/dynamodb"`): that key, as the template is.
+    if (target !== undefined && templateNamesAwsManaged(target)) {
+      s.key.text = AWS_MANAGED_ALIAS;
+      return [];
+    }
+    const data = dataKeyOf(target ?? s.key.source);
     return data ? [{ key: s.key, data }] : [];
   });
   if (refs.length === 0) return;

@@ -153,6 +153,16 @@ describe('the AWS managed key through a data source', () => {
       expect([t.status, t.fixable], local).toEqual(['aws-managed', true]);
       expect(t.message).toContain('data.aws_kms_key.k names alias/aws/dynamodb');
     }
+    // The template in a local, in an object local's attribute, read by index (adversarial pass).
+    const arn = template;
+    for (const [local, read] of [
+      [`managed = ${arn}`, 'local.managed'],
+      [`kms = {\n    arn = ${arn}\n  }`, 'local.kms.arn'],
+      [`kms = {\n    arn = ${arn}\n  }`, 'local.kms["arn"]'],
+    ]) {
+      const t = await scan(`locals {\n  ${local}\n}\n${table('orders', read)}`);
+      expect([t.status, t.fixable], read).toEqual(['aws-managed', true]);
+    }
     // The variable's default chooses the variable's own key: customer-managed (its ARN is not known, an expression).
     const own = variable
       .replace('aws_managed = true', 'aws_managed = false')
