@@ -126,7 +126,12 @@ function settingsOf(text: string, props: CNode | null | undefined): Settings {
   if (sse.kind !== 'map') return { model: 'sse', block: { state: 'expression', source: snippet(text, sse) } };
   const block: Setting = { state: 'literal', source: '' };
   const enabled = switchSettingOf(text, child(sse, 'enabled'), 'enabled');
-  return { model: 'sse', block, enabled, key: keySettingOf(text, child(sse, 'kmsKeyArn')) };
+  const node = child(sse, 'kmsKeyArn');
+  const key = keySettingOf(text, node);
+  // A lookup of the AWS managed key written in place (`kmsKeyArn: {fn::invoke: {function: aws:kms:getAlias, ...}}`).
+  if (invokesAwsManagedKey(resolveAlias(node ?? null), undefined))
+    return { model: 'sse', block, enabled, key: { ...key, text: AWS_MANAGED_ALIAS } };
+  return { model: 'sse', block, enabled, key };
 }
 
 /** Aliases a fix replaces rather than follows: a table's own `properties: *x` or `serverSideEncryption: *x`. */

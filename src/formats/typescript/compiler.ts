@@ -126,6 +126,7 @@ export declare namespace ts {
   type StringLiteral = TS.StringLiteral;
   type SyntaxKind = TS.SyntaxKind;
   type TaggedTemplateExpression = TS.TaggedTemplateExpression;
+  type AwaitExpression = TS.AwaitExpression;
   type InterfaceDeclaration = TS.InterfaceDeclaration;
   type TypeAliasDeclaration = TS.TypeAliasDeclaration;
   type TypeElement = TS.TypeElement;

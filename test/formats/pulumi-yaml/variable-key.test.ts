@@ -74,3 +74,12 @@ it.each([
   const out = (await processMemory([{ path: 'Pulumi.yaml', text }], 'fix')).outcomes[0].newText!;
   expect(out).toContain('kmsKeyArn: ${ordersKey.arn}');
 });
+
+it('an fn::invoke of the AWS managed key written in kmsKeyArn itself (adversarial pass)', async () => {
+  const text =
+    'name: p\nruntime: yaml\nresources:\n  orders:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: pk\n' +
+    '      serverSideEncryption:\n        enabled: true\n        kmsKeyArn:\n          fn::invoke:\n            function: aws:kms:getAlias\n' +
+    '            arguments:\n              name: alias/aws/dynamodb\n            return: targetKeyArn\n';
+  const t = (await processMemory([{ path: 'Pulumi.yaml', text }], 'scan')).outcomes[0].tables[0];
+  expect([t.status, t.fixable]).toEqual(['aws-managed', true]);
+});

@@ -74,6 +74,10 @@ describe('a lookup of the AWS managed key is aws-managed', () => {
       [`${managed}Key.fromLookup(this, 'K', { aliasName: 'alias/aws/dynamodb' })`, ''],
       [`${managed}awsKey`, "    const awsKey = Alias.fromAliasName(this, 'K', 'alias/aws/dynamodb');\n"],
       [`encryption: TableEncryptionV2.customerManagedKey(Alias.fromAliasName(this, 'K', 'alias/aws/dynamodb'))`, ''],
+      // A let never assigned again, a const object's member, a field the class assigns once (adversarial pass).
+      [`${managed}awsKey`, "    let awsKey = Alias.fromAliasName(this, 'K', 'alias/aws/dynamodb');\n"],
+      [`${managed}keys.dynamo`, "    const keys = { dynamo: Alias.fromAliasName(this, 'K', 'alias/aws/dynamodb') };\n"],
+      [`${managed}this.dynamoKey`, "    this.dynamoKey = Alias.fromAliasName(this, 'K', 'alias/aws/dynamodb');\n"],
     ]) {
       const r = await statusOf('lib/s.ts', cdk(encryption, pre));
       expect([r.status, r.fixable], encryption).toEqual(['aws-managed', true]);
@@ -90,6 +94,7 @@ describe('a lookup of the AWS managed key is aws-managed', () => {
       ['managed.targetKeyArn', "const managed = aws.kms.getAliasOutput({ name: 'alias/aws/dynamodb' });"],
       ["aws.kms.getAlias({ name: 'alias/aws/dynamodb' }).then((a) => a.targetKeyArn)", ''],
       ["aws.kms.getKeyOutput({ keyId: 'alias/aws/dynamodb' }).arn", ''],
+      ['pulumi.output(aws.kms.getAlias({ name: "alias/aws/dynamodb" })).targetKeyArn', "import * as pulumi from '@pulumi/pulumi';"],
     ]) {
       const r = await statusOf('index.ts', pulumi(key, pre));
       expect([r.status, r.fixable], key).toEqual(['aws-managed', true]);
