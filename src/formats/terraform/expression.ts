@@ -6,7 +6,7 @@
  */
 import { soleInterpolation } from './inputUses.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
-import { attributePath } from './structured.js';
+import { attributePath, indexedEntries } from './structured.js';
 import { isExpr, isObj, isStr, readValue, type Value } from './hclvalue.js';
 import { splitConditional } from './split.js';
 
@@ -320,6 +320,11 @@ export function awsManagedChoice(expr: string, env: Env, shown = expr): string |
   const managed = (v: Evaluated) =>
     v.known && (v.value === null || v.value === '' || (typeof v.value === 'string' && isAwsManagedKeyRef(v.value)));
   if (!choice) {
+    // var.keys[terraform.workspace]: a map read by a key the code does not give, one of whose entries is the AWS managed key.
+    const entries = indexedEntries(soleInterpolation(expr) ?? expr, env);
+    const entry = entries?.find((x) => x.value !== undefined && managed({ known: true, value: x.value, why: [] }));
+    if (entry)
+      return `kms_key_arn = ${shown.trim()}: the AWS managed key where the map's entry is ${JSON.stringify(entry.value)} (${entry.why}), which the code alone does not tell`;
     // try(each.value.kms_key_arn, null), lookup(var.t, "kms_key_arn", null): the fallback, when the value is not there.
     const fallback = toks && toks.length > 0 ? new Evaluator(toks, env, 0).fallback() : undefined;
     if (!fallback || !managed(fallback.value)) return undefined;

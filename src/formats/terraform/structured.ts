@@ -44,6 +44,19 @@ export function attributePath(ref: string, env: Env, depth: number): Evaluated |
   return { known: true, value: agreed, why: [`${ref} is ${JSON.stringify(agreed)}${each} (${sources})`] };
 }
 
+/**
+ * The entries a map read by a key kmsfix does not know may give (`var.keys[terraform.workspace]`,
+ * `local.m[var.env]`), each a literal (a string, null) or undefined when it is not one; undefined when the
+ * expression is no such read or the map cannot be listed.
+ */
+export function indexedEntries(expr: string, env: Env): { value: Known | undefined; why: string }[] | undefined {
+  const s = expr.trim();
+  const m = /^((?:var|local)\.[A-Za-z_][\w-]*)\[([^[\]]+)\]$/.exec(s);
+  if (!m || /^"[^"\\$%]*"$/.test(m[2].trim())) return undefined;
+  const values = valuesOf(s, env, 0, []);
+  return values?.map((v) => ({ value: literalOf(v.value)?.value, why: v.why }));
+}
+
 interface Possible {
   value: Value;
   /** Where the value was written (the variable's source, shortened). */

@@ -172,4 +172,18 @@ describe('the AWS managed key through a data source', () => {
     );
     expect(t.status).toBe('customer-managed');
   });
+
+  it('a map read by the workspace, one of whose entries is the AWS managed key or null: unknown (real-world round 28)', async () => {
+    const scan = async (text: string) => (await processMemory([{ path: 'main.tf', text }], 'scan')).outcomes[0].tables[0];
+    const map = (dev: string) =>
+      `variable "keys" {\n  default = {\n    dev  = ${dev}\n    prod = "arn:aws:kms:eu-west-1:111122223333:key/k"\n  }\n}\n`;
+    for (const dev of ['"alias/aws/dynamodb"', 'null']) {
+      const t = await scan(`${map(dev)}${table('orders', 'var.keys[terraform.workspace]')}`);
+      expect([t.status, t.fixable], dev).toEqual(['unknown', false]);
+      expect(t.message).toContain("the AWS managed key where the map's entry is");
+    }
+    // Every entry a key of the account's own: customer-managed.
+    const own = await scan(`${map('"arn:aws:kms:eu-west-1:111122223333:key/d"')}${table('orders', 'var.keys[terraform.workspace]')}`);
+    expect(own.status).toBe('customer-managed');
+  });
 });
