@@ -316,10 +316,24 @@ function serviceOf(template: CfnTemplate): Defaults | undefined {
 
 /**
  * A key written as one Serverless variable (`${self:custom.tableKey}`, `${param:tableKey}`, `${ssm:/x,
- * 'alias/aws/dynamodb'}`), read in the service file: 'managed' when every value it may take is the AWS
+ * 'alias/aws/dynamodb'}`, a map chosen by the stage: `${self:custom.kmsKey.${sls:stage}}`), read in the service file: 'managed' when every value it may take is the AWS
  * managed key; the words saying which may be, when some are; undefined when none is (or none is known).
  */
 function serverlessKey(s: string, service: CMap): 'managed' | string | undefined {
+  // A map chosen by a variable (`${self:custom.kmsKey.${sls:stage}}`): each of its entries may be the key.
+  const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}\s*\}$/.exec(s.trim());
+  if (chosen) {
+    let node: CNode | null | undefined = service;
+    for (const k of chosen[1].split('.')) node = child(resolveAlias(node ?? null), k);
+    const map = resolveAlias(node ?? null);
+    const managed = (map?.kind === 'map' ? map.pairs : []).filter((p) => {
+      const v = scalarString(resolveAlias(p.value));
+      return v !== undefined && isAwsManagedKeyRef(v);
+    });
+    return managed.length
+      ? `whose value may be ${AWS_MANAGED_ALIAS} (${managed.map((p) => `${chosen[1]}.${p.key}`).join(', ')})`
+      : undefined;
+  }
   const m = /^\$\{\s*([^,{}]+?)\s*(?:,\s*(['"]?)([^'"{}]*)\2\s*)?\}$/.exec(s.trim());
   if (!m) return undefined;
   const [, source, , fallback] = m;

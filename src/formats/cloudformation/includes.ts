@@ -182,6 +182,22 @@ function withoutComments(text: string, yaml: boolean): string {
   return yaml ? text.replace(/(^|[ \t])#[^\n]*/gm, blank) : text.replace(/\/\*[\s\S]*?\*\/|(^|[ \t])\/\/[^\n]*/gm, blank);
 }
 
+/**
+ * Does a service file's `${file(rel)}` name `file`? Relative to the service file's folder, as the Framework
+ * resolves it since v3; or, for a path that does not climb (`serverless/resources/tables.yml`), relative to a folder
+ * above it, as v1 and v2 resolve it from the working folder of `sls deploy --config serverless/serverless.yml`.
+ */
+function includesFile(service: string, rel: string, file: string): boolean {
+  let dir = path.dirname(service);
+  if (path.resolve(dir, rel) === file) return true;
+  if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..')) return false;
+  for (let i = 0; i < 4 && path.dirname(dir) !== dir; i++) {
+    dir = path.dirname(dir);
+    if (path.resolve(dir, rel) === file) return true;
+  }
+  return false;
+}
+
 /** The includes of the file by the nearest service files above it (each name's nearest that includes it). */
 async function includesOf(file: SourceFile, context: DiskContext): Promise<Includes> {
   const out: Includes = { keys: new Map() };
@@ -193,8 +209,7 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
     // What the service's comments say (`#- ${file(resources/tables.yml)}`, a boundary commented out) is not configuration.
     const text = withoutComments(service.text, /\.ya?ml$/.test(service.path));
     for (const m of text.matchAll(INCLUDE)) {
-      const target = path.resolve(path.dirname(service.absPath), m[1].replace(/^['"]|['"]$/g, ''));
-      if (target !== file.absPath) continue;
+      if (!includesFile(service.absPath, m[1].replace(/^['"]|['"]$/g, ''), file.absPath)) continue;
       if (m[2] === undefined) found.whole ??= service.path;
       else found.keys.set(m[2], `${service.path}: ${m[0]}`);
     }

@@ -120,6 +120,27 @@ describe('a file of Resources that a service file includes key by key', () => {
   });
 });
 
+describe('a service in a subfolder, deployed with --config, includes paths from the working folder (Serverless v1 and v2)', () => {
+  it('`${file(serverless/resources/tables.yml):OrdersTable}` in serverless/serverless.yml names serverless/resources/tables.yml (real-world round 28)', async () => {
+    const r = await processMemory(
+      [
+        {
+          path: 'serverless/serverless.yml',
+          text: 'service: s\nresources:\n  Resources:\n    OrdersTable: ${file(serverless/resources/tables.yml):OrdersTable}\n',
+        },
+        { path: 'serverless/resources/tables.yml', text: `OrdersTable:\n${TABLE}` },
+      ],
+      'fix',
+    );
+    const t = r.outcomes.flatMap((o) => o.tables).find((x) => x.address === 'OrdersTable')!;
+    expect(t).toMatchObject({ fixable: false });
+    expect(t.blocker).toMatch(
+      /^serverless\/serverless\.yml: \$\{file\(serverless\/resources\/tables\.yml\):OrdersTable\} includes this table alone/,
+    );
+    expect(r.output.get('serverless/resources/tables.yml')).toBe(`OrdersTable:\n${TABLE}`);
+  });
+});
+
 describe('what detect asks of the service files above a file', () => {
   const asked = async (path: string, text: string) => {
     const names: string[] = [];

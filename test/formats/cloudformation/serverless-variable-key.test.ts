@@ -21,6 +21,11 @@ custom:
   ownKey: ${KEY}
   nested:
     key: \${param:tableKey}
+  byStage:
+    dev: alias/aws/dynamodb
+    prod: ${KEY}
+  ownByStage:
+    dev: ${KEY}
 resources:
   Resources:
     OrdersTable:
@@ -41,6 +46,8 @@ it.each([
   ["${ssm:/platform/key, 'alias/aws/dynamodb'} (a fallback)", 'unknown', false],
   ['${ssm:/platform/key}', 'customer-managed', false],
   ['${env:TABLE_KEY, ""}', 'unknown', false],
+  ['${self:custom.byStage.${sls:stage}} (a map chosen by the stage: real-world round 28)', 'unknown', false],
+  ['${self:custom.ownByStage.${self:provider.stage}}', 'customer-managed', false],
 ])('%s', async (written, status, fixable) => {
   const key = written.split(' (')[0];
   const t = (await processMemory([{ path: 'serverless.yml', text: service(key) }], 'scan')).outcomes[0].tables[0];
