@@ -50,7 +50,7 @@ import { resourceTables } from './resources.js';
 import { sharedTables } from './resourcePolicy.js';
 import { integrationTables } from './zeroEtl.js';
 import { namesAwsManagedKey } from './awsManagedKey.js';
-import { optionalMemberRead } from './optionalProps.js';
+import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
 import { cdktfIteratorObstacle } from './iterators.js';
 import { defaultCdktfProvider, providerEmulator } from './regions.js';
 import { sstGlobalStep, sstGlobalSymbol, sstImportsTable, sstStep, sstTableProps, type SstGeneration } from './sst.js';
@@ -273,6 +273,8 @@ function unsetKey(sf: ts.SourceFile, e: ts.Expression): Setting | undefined {
   // A prop the file's types declare optional (`key?: kms.IKey`): a caller may leave it out (optionalProps.ts).
   const optional = optionalMemberRead(e);
   if (optional) return { state: 'unreadable', source: `the key may be left out (${snippet(sf, e)}: ${optional} is optional)` };
+  const unset = mayBeUndefined(e);
+  if (unset) return { state: 'unreadable', source: `the key may be left out (${unset})` };
   return undefined;
 }
 

@@ -7,7 +7,8 @@
  * parameter (`props: TableProps`) or the class's field (`private readonly props: TableProps`, a constructor's
  * `private props: TableProps`) the expression reads, its interface or type alias in the same file.
  */
-import { classOfThis, ts, unwrap } from './parse.js';
+import { constInitializer, declarationOf } from './consts.js';
+import { classOfThis, isNullish, ts, unwrap } from './parse.js';
 
 /** `Type.member` when the expression reads a member the file declares optional (see above); undefined otherwise. */
 export function optionalMemberRead(e: ts.Expression): string | undefined {
@@ -68,4 +69,40 @@ function holdsUndefined(t: ts.TypeNode): boolean {
       x.kind === ts.SyntaxKind.UndefinedKeyword ||
       (x.kind === ts.SyntaxKind.LiteralType && (x as unknown as { literal: ts.Node }).literal.kind === ts.SyntaxKind.NullKeyword),
   );
+}
+
+/**
+ * Why a key value may be undefined when the program runs, read by syntax: a variable typed `T | undefined`,
+ * CDK's `tryGetContext(...)`, Pulumi's `config.get(...)` / `getSecret(...)` (not `require`: a
+ * stack that sets no value fails), `x || undefined`; through the file's consts. Undefined when none of these
+ * (`process.env.X` too: the documented `--kms-key-arn process.env.TABLE_KEY_ARN` is the deployer's to set).
+ */
+export function mayBeUndefined(e: ts.Expression, depth = 0): string | undefined {
+  if (depth > 4) return undefined;
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) {
+    const d = declarationOf(u);
+    if (d && d !== 'other' && d.type && holdsUndefined(d.type)) return `${u.text} is typed ${d.type.getText()}`;
+    const init = constInitializer(d);
+    return init ? mayBeUndefined(init, depth + 1) : undefined;
+  }
+  if (
+    ts.isBinaryExpression(u) &&
+    (u.operatorToken.kind === ts.SyntaxKind.BarBarToken || u.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)
+  )
+    return isNullish(unwrap(u.right)) ? `${u.getText()} may be ${unwrap(u.right).getText()}` : mayBeUndefined(u.right, depth + 1);
+  if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression)) return undefined;
+  const name = u.expression.name.text;
+  if (name === 'tryGetContext') return `${u.getText()} is undefined where the context does not set it`;
+  if ((name === 'get' || name === 'getSecret') && isPulumiConfig(u.expression.expression))
+    return `${u.getText()} is undefined in a stack whose config does not set it`;
+  return undefined;
+}
+
+/** A `const` of the file created as Pulumi's `new pulumi.Config(...)` (or `new Config(...)`). */
+function isPulumiConfig(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  const init = ts.isIdentifier(u) ? constInitializer(declarationOf(u)) : u;
+  const n = init && unwrap(init);
+  return !!n && ts.isNewExpression(n) && /(^|\.)Config$/.test(n.expression.getText());
 }

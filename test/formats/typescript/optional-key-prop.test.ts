@@ -66,3 +66,29 @@ it('Pulumi: an optional arg is unknown, a required one customer-managed', async 
   expect(await status('index.ts', pulumi('?'))).toMatchObject({ status: 'unknown' });
   expect(await status('index.ts', pulumi(''))).toMatchObject({ status: 'customer-managed' });
 });
+
+it.each([
+  ['const key: string | undefined = app.node.tryGetContext("key");', 'key', 'key is typed string | undefined'],
+  [
+    'const config = new pulumi.Config();\nconst key = config.get("tableKey");',
+    'key',
+    'is undefined in a stack whose config does not set it',
+  ],
+  ['const key = cfg.tableKeyArn || undefined;', 'key', 'may be undefined'],
+])('a key that may be undefined when the program runs (real-world round 28): %s', async (decl, read, why) => {
+  const text = `import * as pulumi from '@pulumi/pulumi';\nimport * as aws from '@pulumi/aws';\n\n${decl}\n\nexport const orders = new aws.dynamodb.Table('orders', {\n  hashKey: 'id',\n  serverSideEncryption: { enabled: true, kmsKeyArn: ${read} },\n});\n`;
+  const r = await status('index.ts', text);
+  expect(r.status).toBe('unknown');
+  expect(r.message).toContain(why);
+});
+
+it('config.require (a stack without the value fails), process.env (the deployer sets it) and a default after ?? stay customer-managed', async () => {
+  for (const decl of [
+    'const key = new pulumi.Config().require("tableKey");',
+    'const key = process.env.TABLE_KEY;',
+    'const key = cfg.key ?? "arn:aws:kms:eu-west-1:1:key/k";',
+  ]) {
+    const text = `import * as pulumi from '@pulumi/pulumi';\nimport * as aws from '@pulumi/aws';\n\n${decl}\n\nexport const orders = new aws.dynamodb.Table('orders', {\n  hashKey: 'id',\n  serverSideEncryption: { enabled: true, kmsKeyArn: key },\n});\n`;
+    expect((await status('index.ts', text)).status, decl).toBe('customer-managed');
+  }
+});
