@@ -122,6 +122,8 @@ function choiceVerdict(s: Extract<Settings, { model: 'choice' }>): Verdict {
     }
   }
   if (key && key.state === 'unreadable') return verdict('unknown', key.source);
+  // A key and no `encryption`: CDK uses the key given, the AWS managed key when that is what it names.
+  if (key && key.state !== 'absent' && awsManagedKey(key)) return verdict('aws-managed', phrase('keyAwsManaged', { source: key.source }));
   if (key && key.state !== 'absent') return verdict('customer-managed', phrase('keyCustomer', { source: key.source }));
   if (enabled && enabled.state === 'unreadable') return verdict('unknown', enabled.source);
   if (enabled?.bool === true) return verdict('aws-managed', phrase('enabledTrue'));

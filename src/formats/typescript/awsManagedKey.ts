@@ -8,8 +8,9 @@
  * The names are matched as written (the call's last name), the alias as a literal of the call.
  */
 import { isAwsManagedKeyRef } from '../../rule/status.js';
-import { constInitializer, declarationOf } from './consts.js';
-import { classOfThis, propertyName, stringValue, ts, unwrap } from './parse.js';
+import { declarationOf } from './consts.js';
+import { fieldValue, memberValue, onlyValueOf } from './singleValue.js';
+import { propertyName, stringValue, ts, unwrap } from './parse.js';
 
 /** A lookup's name, the argument that holds the alias, and the property of it that does (none: the argument itself). */
 const LOOKUPS: Record<string, { arg: number; prop?: string }> = {
@@ -46,7 +47,7 @@ export function namesAwsManagedKey(e: ts.Expression, depth = 0): boolean {
   if (ts.isPropertyAccessExpression(u)) {
     if (KEY_ATTRIBUTES.has(u.name.text) && namesAwsManagedKey(u.expression, depth + 1)) return true;
     // `this.dynamoKey`: the class field's one value; `keys.dynamo`: a const object's member.
-    const held = fieldValue(u) ?? memberValue(u);
+    const held = fieldValue(u) ?? memberValue(u, declarationOf);
     return held !== undefined && namesAwsManagedKey(held, depth + 1);
   }
   if (ts.isCallExpression(u) || ts.isNewExpression(u)) {
@@ -67,55 +68,4 @@ export function namesAwsManagedKey(e: ts.Expression, depth = 0): boolean {
     return p !== undefined && ts.isPropertyAssignment(p) && namesAwsManagedKey(p.initializer, depth + 1);
   }
   return false;
-}
-
-/** A `const`'s initializer, or a `let`'s when the file never assigns it again. */
-function onlyValueOf(d: ts.VariableDeclaration | 'other' | undefined): ts.Expression | undefined {
-  const init = constInitializer(d);
-  if (init || !d || d === 'other' || !d.initializer || !ts.isIdentifier(d.name)) return init;
-  const name = d.name.text;
-  let assigned = false;
-  const visit = (n: ts.Node): void => {
-    if (assigned) return;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left) && n.left.text === name)
-      assigned = true;
-    else ts.forEachChild(n, visit);
-  };
-  visit(d.getSourceFile());
-  return assigned ? undefined : d.initializer;
-}
-
-/** `this.x`: the field's initializer, or the one value the class assigns it (`this.x = ...` once). */
-function fieldValue(e: ts.PropertyAccessExpression): ts.Expression | undefined {
-  if (e.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
-  const cls = classOfThis(e);
-  if (!cls) return undefined;
-  const name = e.name.text;
-  const field = cls.members.find((m) => ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name);
-  if (field && ts.isPropertyDeclaration(field) && field.initializer) return field.initializer;
-  const values: ts.Expression[] = [];
-  const visit = (n: ts.Node): void => {
-    if (
-      ts.isBinaryExpression(n) &&
-      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isPropertyAccessExpression(n.left) &&
-      n.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
-      n.left.name.text === name
-    )
-      values.push(n.right);
-    ts.forEachChild(n, visit);
-  };
-  visit(cls);
-  return values.length === 1 ? values[0] : undefined;
-}
-
-/** `keys.dynamo` of `const keys = { dynamo: ... }`: that member's value. */
-function memberValue(e: ts.PropertyAccessExpression): ts.Expression | undefined {
-  const holder = unwrap(e.expression);
-  if (!ts.isIdentifier(holder)) return undefined;
-  const init = constInitializer(declarationOf(holder));
-  const o = init && unwrap(init);
-  if (!o || !ts.isObjectLiteralExpression(o)) return undefined;
-  const p = o.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x.name) === e.name.text);
-  return p && ts.isPropertyAssignment(p) ? p.initializer : undefined;
 }

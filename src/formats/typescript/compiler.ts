@@ -127,6 +127,8 @@ export declare namespace ts {
   type SyntaxKind = TS.SyntaxKind;
   type TaggedTemplateExpression = TS.TaggedTemplateExpression;
   type AwaitExpression = TS.AwaitExpression;
+  type PrefixUnaryExpression = TS.PrefixUnaryExpression;
+  type ParameterDeclaration = TS.ParameterDeclaration;
   type InterfaceDeclaration = TS.InterfaceDeclaration;
   type TypeAliasDeclaration = TS.TypeAliasDeclaration;
   type TypeElement = TS.TypeElement;

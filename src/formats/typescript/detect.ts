@@ -51,6 +51,7 @@ import { sharedTables } from './resourcePolicy.js';
 import { integrationTables } from './zeroEtl.js';
 import { namesAwsManagedKey } from './awsManagedKey.js';
 import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
+import { guarded } from './singleValue.js';
 import { cdktfIteratorObstacle } from './iterators.js';
 import { defaultCdktfProvider, providerEmulator } from './regions.js';
 import { sstGlobalStep, sstGlobalSymbol, sstImportsTable, sstStep, sstTableProps, type SstGeneration } from './sst.js';
@@ -272,7 +273,8 @@ function unsetKey(sf: ts.SourceFile, e: ts.Expression): Setting | undefined {
     return { state: 'unreadable', source: `the key may be left out (${snippet(sf, e)})` };
   // A prop the file's types declare optional (`key?: kms.IKey`): a caller may leave it out (optionalProps.ts).
   const optional = optionalMemberRead(e);
-  if (optional) return { state: 'unreadable', source: `the key may be left out (${snippet(sf, e)}: ${optional} is optional)` };
+  if (optional && !guarded(unwrap(e)))
+    return { state: 'unreadable', source: `the key may be left out (${snippet(sf, e)}: ${optional} is optional)` };
   const unset = mayBeUndefined(e);
   if (unset) return { state: 'unreadable', source: `the key may be left out (${unset})` };
   return undefined;

@@ -9,6 +9,7 @@
  */
 import { constInitializer, declarationOf } from './consts.js';
 import { classOfThis, isNullish, ts, unwrap } from './parse.js';
+import { assignsName, fieldValue, guarded, onlyValueOf } from './singleValue.js';
 
 /** `Type.member` when the expression reads a member the file declares optional (see above); undefined otherwise. */
 export function optionalMemberRead(e: ts.Expression): string | undefined {
@@ -80,12 +81,25 @@ function holdsUndefined(t: ts.TypeNode): boolean {
 export function mayBeUndefined(e: ts.Expression, depth = 0): string | undefined {
   if (depth > 4) return undefined;
   const u = unwrap(e);
+  if (depth === 0 && guarded(u)) return undefined;
   if (ts.isIdentifier(u)) {
     const d = declarationOf(u);
-    if (d && d !== 'other' && d.type && holdsUndefined(d.type)) return `${u.text} is typed ${d.type.getText()}`;
-    const init = constInitializer(d);
-    return init ? mayBeUndefined(init, depth + 1) : undefined;
+    if (d && d !== 'other') {
+      // A value the name keeps (a const's, a let never assigned again) decides, whatever the type says.
+      const value = onlyValueOf(d);
+      if (value) return mayBeUndefined(value, depth + 1);
+      return !d.initializer && d.type && holdsUndefined(d.type) && !isAssigned(d) ? `${u.text} is typed ${d.type.getText()}` : undefined;
+    }
+    // An optional parameter without a default (`keyArn?: string`): a caller may leave it out.
+    const p = parameterOf(u);
+    return p && !p.initializer && (p.questionToken || (p.type && holdsUndefined(p.type)))
+      ? `${u.text} is an optional parameter`
+      : undefined;
   }
+  // `config.getObject(...)?.arn`: an optional chain is undefined where its object is.
+  if (ts.isPropertyAccessExpression(u) && u.questionDotToken) return `${u.getText()} is undefined where ${u.expression.getText()} is`;
+  if (ts.isPropertyAccessExpression(u) && ts.isPropertyAccessExpression(u.expression) && u.expression.questionDotToken)
+    return mayBeUndefined(u.expression, depth + 1);
   if (
     ts.isBinaryExpression(u) &&
     (u.operatorToken.kind === ts.SyntaxKind.BarBarToken || u.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)
@@ -94,15 +108,33 @@ export function mayBeUndefined(e: ts.Expression, depth = 0): string | undefined 
   if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression)) return undefined;
   const name = u.expression.name.text;
   if (name === 'tryGetContext') return `${u.getText()} is undefined where the context does not set it`;
-  if ((name === 'get' || name === 'getSecret') && isPulumiConfig(u.expression.expression))
+  if (CONFIG_GETS.has(name) && isPulumiConfig(u.expression.expression))
     return `${u.getText()} is undefined in a stack whose config does not set it`;
   return undefined;
 }
 
-/** A `const` of the file created as Pulumi's `new pulumi.Config(...)` (or `new Config(...)`). */
+/** Pulumi's Config reads that give undefined for a value the stack does not set (`require*` fail instead). */
+const CONFIG_GETS = new Set(['get', 'getSecret', 'getObject', 'getSecretObject']);
+
+/** A declaration the file assigns again (a `let` without an initializer, then `x = ...`). */
+function isAssigned(d: ts.VariableDeclaration): boolean {
+  return ts.isIdentifier(d.name) && assignsName(d.getSourceFile(), d.name.text);
+}
+
+/** The parameter of an enclosing function that `id` names, if any. */
+function parameterOf(id: ts.Identifier): ts.ParameterDeclaration | undefined {
+  for (let cur: ts.Node | undefined = id.parent; cur; cur = cur.parent) {
+    if (!ts.isFunctionLike(cur)) continue;
+    const p = cur.parameters.find((x) => ts.isIdentifier(x.name) && x.name.text === id.text);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/** A `const` of the file (or a class field) created as Pulumi's `new pulumi.Config(...)` (or `new Config(...)`). */
 function isPulumiConfig(e: ts.Expression): boolean {
   const u = unwrap(e);
-  const init = ts.isIdentifier(u) ? constInitializer(declarationOf(u)) : u;
+  const init = ts.isIdentifier(u) ? constInitializer(declarationOf(u)) : ts.isPropertyAccessExpression(u) ? fieldValue(u) : u;
   const n = init && unwrap(init);
   return !!n && ts.isNewExpression(n) && /(^|\.)Config$/.test(n.expression.getText());
 }

@@ -84,6 +84,22 @@ describe('a lookup of the AWS managed key is aws-managed', () => {
       expect(r.out, encryption).toContain('new Key(this, ');
       expect(r.out, encryption).not.toMatch(/encryptionKey: (Alias|Key\.from|awsKey)|customerManagedKey\(Alias/);
     }
+    // No `encryption` written: CDK uses the key given, here the AWS managed one (adversarial pass).
+    const implicit = await statusOf('lib/s.ts', cdk("encryptionKey: Alias.fromAliasName(this, 'K', 'alias/aws/dynamodb')"));
+    expect([implicit.status, implicit.fixable]).toEqual(['aws-managed', true]);
+    // A value the code replaces is not read (adversarial pass: a fix swapped a production key).
+    for (const [encryption, pre] of [
+      [
+        `${managed}awsKey`,
+        "    let awsKey = Alias.fromAliasName(this, 'K', 'alias/aws/dynamodb');\n    [awsKey] = [Alias.fromAliasName(this, 'P', 'alias/prod')];\n",
+      ],
+      [
+        `${managed}keys.dynamo`,
+        "    const keys = { dynamo: Alias.fromAliasName(this, 'K', 'alias/aws/dynamodb') };\n    keys.dynamo = Alias.fromAliasName(this, 'P', 'alias/prod');\n",
+      ],
+    ]) {
+      expect((await statusOf('lib/s.ts', cdk(encryption, pre))).status, pre).toBe('customer-managed');
+    }
     // Another alias: a customer-managed key.
     const other = await statusOf('lib/s.ts', cdk(`${managed}Alias.fromAliasName(this, 'K', 'alias/orders')`));
     expect(other.status).toBe('customer-managed');

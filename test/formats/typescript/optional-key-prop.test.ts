@@ -68,7 +68,8 @@ it('Pulumi: an optional arg is unknown, a required one customer-managed', async 
 });
 
 it.each([
-  ['const key: string | undefined = app.node.tryGetContext("key");', 'key', 'key is typed string | undefined'],
+  ['const key: string | undefined = app.node.tryGetContext("key");', 'key', 'is undefined where the context does not set it'],
+  ['let key: string | undefined;', 'key', 'key is typed string | undefined'],
   [
     'const config = new pulumi.Config();\nconst key = config.get("tableKey");',
     'key',
@@ -91,4 +92,38 @@ it('config.require (a stack without the value fails), process.env (the deployer 
     const text = `import * as pulumi from '@pulumi/pulumi';\nimport * as aws from '@pulumi/aws';\n\n${decl}\n\nexport const orders = new aws.dynamodb.Table('orders', {\n  hashKey: 'id',\n  serverSideEncryption: { enabled: true, kmsKeyArn: key },\n});\n`;
     expect((await status('index.ts', text)).status, decl).toBe('customer-managed');
   }
+});
+
+const pulumiTable = (pre: string, key: string) =>
+  `import * as pulumi from '@pulumi/pulumi';\nimport * as aws from '@pulumi/aws';\n\n${pre}\n\nexport const orders = new aws.dynamodb.Table('orders', {\n  hashKey: 'id',\n  serverSideEncryption: { enabled: true, kmsKeyArn: ${key} },\n});\n`;
+
+it.each([
+  // A guard, a let the code fills in, a default that wins over the type (adversarial pass: they were unknown).
+  [
+    'const config = new pulumi.Config();\nconst arn = config.get("x");\nif (!arn) throw new Error("x is required");',
+    'arn',
+    'customer-managed',
+  ],
+  [
+    'let key: string | undefined = process.argv[2];\nif (key === undefined) key = "arn:aws:kms:eu-west-1:1:key/k";',
+    'key',
+    'customer-managed',
+  ],
+  [
+    'const config = new pulumi.Config();\nconst arn: string | undefined = config.get("x") ?? "arn:aws:kms:eu-west-1:1:key/k";',
+    'arn',
+    'customer-managed',
+  ],
+  // Variations that may still be undefined.
+  ['const config = new pulumi.Config();\nlet arn = config.get("x");', 'arn', 'unknown'],
+  ['const config = new pulumi.Config();', 'config.getObject<{ arn: string }>("k")?.arn', 'unknown'],
+])('%s', async (pre, key, expected) => {
+  expect((await status('index.ts', pulumiTable(pre, key))).status).toBe(expected);
+});
+
+it('an optional parameter, and a Config held in a class field (adversarial pass)', async () => {
+  const fn = `import * as aws from '@pulumi/aws';\n\nexport function table(name: string, keyArn?: string) {\n  return new aws.dynamodb.Table(name, {\n    hashKey: 'id',\n    serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },\n  });\n}\n`;
+  expect((await status('index.ts', fn)).message).toContain('keyArn is an optional parameter');
+  const field = `import * as pulumi from '@pulumi/pulumi';\nimport * as aws from '@pulumi/aws';\n\nexport class Db extends pulumi.ComponentResource {\n  private readonly cfg = new pulumi.Config();\n  constructor(name: string) {\n    super('x:Db', name);\n    new aws.dynamodb.Table(name, {\n      hashKey: 'id',\n      serverSideEncryption: { enabled: true, kmsKeyArn: this.cfg.get('keyArn') },\n    }, { parent: this });\n  }\n}\n`;
+  expect((await status('index.ts', field)).status).toBe('unknown');
 });

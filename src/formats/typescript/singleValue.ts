@@ -1,0 +1,111 @@
+/**
+ * The one value a name holds where a key reads it, by syntax: a `const`'s initializer; a `let`'s when nothing in the
+ * file assigns that name again (`x = ...`, `[x] = ...`, `x++`); a class field's initializer when the class never
+ * assigns it, or its one assignment (`this.key = ...`) when it has no initializer; a `const` object's member the file
+ * never assigns. Undefined when the value may change (it is then not read). And `guarded`: a use an earlier
+ * `if (!x) throw` (or `return`) in an enclosing block proves set.
+ */
+import { constInitializer } from './consts.js';
+import { classOfThis, propertyName, ts, unwrap } from './parse.js';
+
+/** A declaration's one value (see above). */
+export function onlyValueOf(d: ts.VariableDeclaration | 'other' | undefined): ts.Expression | undefined {
+  const init = constInitializer(d);
+  if (init || !d || d === 'other' || !d.initializer || !ts.isIdentifier(d.name)) return init;
+  return assignsName(d.getSourceFile(), d.name.text) ? undefined : d.initializer;
+}
+
+/** Does anything under `root` assign the name (an assignment's target holds it, or `++`/`--` applies to it)? */
+export function assignsName(root: ts.Node, name: string): boolean {
+  let found = false;
+  const holds = (n: ts.Node): boolean =>
+    (ts.isIdentifier(n) && n.text === name) || (ts.forEachChild(n, (c) => holds(c) || undefined) ?? false);
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind) && holds(n.left)) found = true;
+    else if (
+      (n.kind === ts.SyntaxKind.PrefixUnaryExpression || n.kind === ts.SyntaxKind.PostfixUnaryExpression) &&
+      holds((n as ts.PrefixUnaryExpression).operand)
+    )
+      found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(root);
+  return found;
+}
+
+const isAssignment = (k: ts.SyntaxKind) => k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
+
+/** `this.x`: the field's one value (its initializer, or its one assignment when it has none). */
+export function fieldValue(e: ts.PropertyAccessExpression): ts.Expression | undefined {
+  if (e.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const cls = classOfThis(e);
+  if (!cls) return undefined;
+  const name = e.name.text;
+  const values: ts.Expression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (
+      ts.isBinaryExpression(n) &&
+      isAssignment(n.operatorToken.kind) &&
+      ts.isPropertyAccessExpression(n.left) &&
+      n.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      n.left.name.text === name
+    )
+      values.push(n.right);
+    ts.forEachChild(n, visit);
+  };
+  visit(cls);
+  const field = cls.members.find((m) => ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name);
+  const init = field && ts.isPropertyDeclaration(field) ? field.initializer : undefined;
+  if (init) return values.length === 0 ? init : undefined;
+  return values.length === 1 ? values[0] : undefined;
+}
+
+/** `keys.dynamo` of `const keys = { dynamo: ... }`, when the file never assigns `keys.dynamo`: that member's value. */
+export function memberValue(
+  e: ts.PropertyAccessExpression,
+  declared: (id: ts.Identifier) => ts.VariableDeclaration | 'other' | undefined,
+): ts.Expression | undefined {
+  const holder = unwrap(e.expression);
+  if (!ts.isIdentifier(holder)) return undefined;
+  const init = constInitializer(declared(holder));
+  const o = init && unwrap(init);
+  if (!o || !ts.isObjectLiteralExpression(o)) return undefined;
+  const p = o.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x.name) === e.name.text);
+  if (!p || !ts.isPropertyAssignment(p)) return undefined;
+  return assignsName(e.getSourceFile(), e.name.text) ? undefined : p.initializer;
+}
+
+/** Is the use proven set by an earlier `if (!x) throw ...` (or `x === undefined`, `== null`; or `return`) around it? */
+export function guarded(use: ts.Expression): boolean {
+  const text = unwrap(use).getText();
+  for (let cur: ts.Node = use; cur.parent; cur = cur.parent) {
+    const p = cur.parent;
+    const statements = ts.isBlock(p) || ts.isSourceFile(p) ? p.statements : undefined;
+    if (!statements) continue;
+    for (const st of statements) {
+      if (st.end > use.pos) break;
+      if (ts.isIfStatement(st) && testsUnset(st.expression, text) && leaves(st.thenStatement)) return true;
+    }
+  }
+  return false;
+}
+
+function testsUnset(cond: ts.Expression, text: string): boolean {
+  const c = unwrap(cond);
+  if (c.kind === ts.SyntaxKind.PrefixUnaryExpression) {
+    const p = c as ts.PrefixUnaryExpression;
+    return p.operator === ts.SyntaxKind.ExclamationToken && unwrap(p.operand).getText() === text;
+  }
+  if (!ts.isBinaryExpression(c)) return false;
+  if (c.operatorToken.kind === ts.SyntaxKind.BarBarToken) return testsUnset(c.left, text) || testsUnset(c.right, text);
+  const eq = [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken].includes(c.operatorToken.kind);
+  const unset = (x: ts.Expression) => /^(undefined|null)$/.test(unwrap(x).getText());
+  return eq && ((unwrap(c.left).getText() === text && unset(c.right)) || (unwrap(c.right).getText() === text && unset(c.left)));
+}
+
+/** A statement that leaves: `throw`, `return`, or a block whose statements do. */
+function leaves(st: ts.Statement): boolean {
+  if (st.kind === ts.SyntaxKind.ThrowStatement || ts.isReturnStatement(st)) return true;
+  return ts.isBlock(st) && st.statements.some((s) => s.kind === ts.SyntaxKind.ThrowStatement || ts.isReturnStatement(s));
+}
