@@ -314,6 +314,9 @@ export function evaluate(expr: string, env: Env, depth = 0): Evaluated {
  * ...`; `shown`: the expression as written, when `expr` is a branch of it).
  */
 export function awsManagedChoice(expr: string, env: Env, shown = expr): string | undefined {
+  // Through locals (`local.cfg.kms_key_arn`, `cfg = { kms_key_arn = local.prod ? k.arn : null }`): what they stand for.
+  const through = localTarget(expr, env);
+  if (through !== undefined && through !== expr.trim()) return awsManagedChoice(through, env, shown);
   const toks = tokens(soleInterpolation(expr) ?? expr.trim());
   const choice = toks && toks.length > 0 ? new Evaluator(toks, env, 0).choice() : undefined;
   if (choice && 'chosen' in choice) return awsManagedChoice(choice.chosen, env, shown);

@@ -45,16 +45,27 @@ export function attributePath(ref: string, env: Env, depth: number): Evaluated |
 }
 
 /**
- * The entries a map read by a key kmsfix does not know may give (`var.keys[terraform.workspace]`,
- * `local.m[var.env]`), each a literal (a string, null) or undefined when it is not one; undefined when the
- * expression is no such read or the map cannot be listed.
+ * The values a key read from a map by a key kmsfix does not know may take, each a literal (a string, null) or
+ * undefined when it is not one: `var.keys[terraform.workspace]`, `lookup(local.m, var.env)`, an attribute of such an
+ * entry (`var.envs[terraform.workspace].kms_key_arn`), or of a local holding one (`local.cfg.kms_key_arn`, `cfg =
+ * lookup(local.env, terraform.workspace)` or `merge(local.defaults, local.env[terraform.workspace])`). Undefined when
+ * the expression is no such read, or the values cannot be listed.
  */
 export function indexedEntries(expr: string, env: Env): { value: Known | undefined; why: string }[] | undefined {
   const s = expr.trim();
-  const m = /^((?:var|local)\.[A-Za-z_][\w-]*)\[([^[\]]+)\]$/.exec(s);
-  if (!m || /^"[^"\\$%]*"$/.test(m[2].trim())) return undefined;
-  const values = valuesOf(s, env, 0, []);
-  return values?.map((v) => ({ value: literalOf(v.value)?.value, why: v.why }));
+  const m = /^((?:var|local)\.[A-Za-z_][\w-]*(?:\[[^[\]]+\])?|lookup\s*\([^()]*\))((?:\.[A-Za-z_][\w-]*)*)$/.exec(s);
+  if (!m) return undefined;
+  const [, base, path] = m;
+  // Only a read by an unknown key, here or in the local the base names (a known one is evaluated as such).
+  const byKey = (e: string) => /\[(?!\s*"[^"\\$%]*"\s*\])[^[\]]+\]|\blookup\s*\(/.test(e);
+  const local = /^local\.([A-Za-z_][\w-]*)$/.exec(base);
+  if (!byKey(base) && !(local && byKey(env.locals.get(local[1]) ?? ''))) return undefined;
+  const values = valuesOf(base, env, 0, []);
+  const attrs = path ? path.slice(1).split('.') : [];
+  return values?.map((v) => ({
+    value: literalOf(attrs.reduce<Value | undefined>((o, a) => (isObj(o) ? o.obj.get(a) : undefined), v.value))?.value,
+    why: v.why,
+  }));
 }
 
 interface Possible {
@@ -79,6 +90,17 @@ function valuesOf(expr: string, env: Env, depth: number, why: string[]): Possibl
   }
   const merged = /^merge\s*\(([\s\S]*)\)$/.exec(s);
   if (merged) return mergedValues(splitTop(merged[1]), env, depth, why);
+  // lookup(map, key[, default]): the map's entry, else the default.
+  const lookedUp = /^lookup\s*\(([\s\S]*)\)$/.exec(s);
+  if (lookedUp) {
+    const args = splitTop(lookedUp[1]);
+    if (args.length < 2 || args.length > 3) return undefined;
+    const entries = valuesOf(`${args[0].trim()}[${args[1].trim()}]`, env, depth + 1, why);
+    // A key the code gives, found: its entry alone (the default is for a missing one).
+    if (entries && /^"[^"\\$%]*"$/.test(args[1].trim())) return entries;
+    const fallback = args[2] === undefined ? [] : valuesOf(args[2], env, depth + 1, why);
+    return entries && fallback && entries.length + fallback.length <= MAX_VALUES ? [...entries, ...fallback] : undefined;
+  }
   // One index (`var.m[k]`); `var.m["a"]["b"]` is not read (its first index would be taken for the whole).
   const indexed = /^((?:var|local)\.[A-Za-z_][\w-]*)\[([^[\]]+)\]$/.exec(s);
   if (indexed) {
@@ -92,7 +114,11 @@ function valuesOf(expr: string, env: Env, depth: number, why: string[]): Possibl
       const entries = key === undefined ? [...m.value.obj.values()] : [m.value.obj.get(key)];
       for (const e of entries) {
         if (e === undefined) return undefined;
-        out.push({ value: e, why: m.why });
+        // An entry that names a local or variable (`dev = local.dev_config`): its values.
+        const named =
+          isExpr(e) && /^(?:var|local)\.[A-Za-z_][\w-]*$/.test(e.expr.trim()) ? valuesOf(e.expr, env, depth + 1, why) : undefined;
+        if (named) out.push(...named);
+        else out.push({ value: e, why: m.why });
       }
     }
     return out.length > 0 && out.length <= MAX_VALUES ? out : undefined;

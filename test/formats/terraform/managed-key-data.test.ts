@@ -182,6 +182,24 @@ describe('the AWS managed key through a data source', () => {
       expect([t.status, t.fixable], dev).toEqual(['unknown', false]);
       expect(t.message).toContain("the AWS managed key where the map's entry is");
     }
+    // lookup(), an entry's attribute, a local holding an entry, entries naming other locals, merge() (adversarial pass, round 29).
+    const envs =
+      'locals {\n  env = {\n    dev  = local.dev\n    prod = { kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/k" }\n  }\n' +
+      '  dev = {\n    kms_key_arn = null\n  }\n  defaults = { billing = "PAY_PER_REQUEST" }\n' +
+      '  cfg    = lookup(local.env, terraform.workspace)\n  merged = merge(local.defaults, local.env[terraform.workspace])\n}\n';
+    for (const read of [
+      'lookup(var.keys, terraform.workspace)',
+      'local.env[terraform.workspace].kms_key_arn',
+      'local.cfg.kms_key_arn',
+      'local.merged.kms_key_arn',
+    ]) {
+      const t = await scan(`${map('null')}${envs}${table('orders', read)}`);
+      expect([t.status, t.fixable], read).toEqual(['unknown', false]);
+    }
+    // A choice inside an object local: the branch that is null.
+    const choice =
+      'locals {\n  prod = terraform.workspace == "prod"\n  cfg = {\n    kms_key_arn = local.prod ? aws_kms_key.k.arn : null\n  }\n}\n';
+    expect((await scan(`${choice}${table('orders', 'local.cfg.kms_key_arn')}`)).status).toBe('unknown');
     // Every entry a key of the account's own: customer-managed.
     const own = await scan(`${map('"arn:aws:kms:eu-west-1:111122223333:key/d"')}${table('orders', 'var.keys[terraform.workspace]')}`);
     expect(own.status).toBe('customer-managed');
