@@ -320,19 +320,24 @@ function serviceOf(template: CfnTemplate): Defaults | undefined {
  * managed key; the words saying which may be, when some are; undefined when none is (or none is known).
  */
 function serverlessKey(s: string, service: CMap): 'managed' | string | undefined {
-  // A map chosen by a variable (`${self:custom.kmsKey.${sls:stage}}`): each of its entries may be the key.
-  const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}\s*\}$/.exec(s.trim());
+  // A map chosen by a variable (`${self:custom.kmsKey.${sls:stage}}`, `${self:custom.stages.${sls:stage}.kmsKey}`, with
+  // or without a fallback for a stage the map lacks): each of its entries may be the key, and the fallback.
+  const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)\s*(?:,\s*(['"]?)([^'"{}]*)\3\s*)?\}$/.exec(s.trim());
   if (chosen) {
-    let node: CNode | null | undefined = service;
-    for (const k of chosen[1].split('.')) node = child(resolveAlias(node ?? null), k);
-    const map = resolveAlias(node ?? null);
-    const managed = (map?.kind === 'map' ? map.pairs : []).filter((p) => {
-      const v = scalarString(resolveAlias(p.value));
-      return v !== undefined && isAwsManagedKeyRef(v);
-    });
-    return managed.length
-      ? `whose value may be ${AWS_MANAGED_ALIAS} (${managed.map((p) => `${chosen[1]}.${p.key}`).join(', ')})`
-      : undefined;
+    const at = (node: CNode | null | undefined, path: string[]) => {
+      for (const k of path) node = child(resolveAlias(node ?? null), k);
+      return resolveAlias(node ?? null);
+    };
+    const map = at(service, chosen[1].split('.'));
+    const rest = chosen[2] ? chosen[2].slice(1).split('.') : [];
+    const managed = (map?.kind === 'map' ? map.pairs : [])
+      .filter((p) => {
+        const v = scalarString(at(p.value, rest) ?? null);
+        return v !== undefined && isAwsManagedKeyRef(v);
+      })
+      .map((p) => [chosen[1], p.key, ...rest].join('.'));
+    if (chosen[4] !== undefined && isAwsManagedKeyRef(chosen[4])) managed.push('its fallback, for a stage the map lacks');
+    return managed.length ? `whose value may be ${AWS_MANAGED_ALIAS} (${managed.join(', ')})` : undefined;
   }
   const m = /^\$\{\s*([^,{}]+?)\s*(?:,\s*(['"]?)([^'"{}]*)\2\s*)?\}$/.exec(s.trim());
   if (!m) return undefined;

@@ -26,6 +26,11 @@ custom:
     prod: ${KEY}
   ownByStage:
     dev: ${KEY}
+  stages:
+    dev:
+      kmsKey: alias/aws/dynamodb
+    prod:
+      kmsKey: ${KEY}
 resources:
   Resources:
     OrdersTable:
@@ -48,6 +53,8 @@ it.each([
   ['${env:TABLE_KEY, ""}', 'unknown', false],
   ['${self:custom.byStage.${sls:stage}} (a map chosen by the stage: real-world round 28)', 'unknown', false],
   ['${self:custom.ownByStage.${self:provider.stage}}', 'customer-managed', false],
+  ['${self:custom.stages.${sls:stage}.kmsKey} (adversarial pass)', 'unknown', false],
+  ["${self:custom.ownByStage.${sls:stage}, 'alias/aws/dynamodb'} (a fallback for a stage the map lacks)", 'unknown', false],
 ])('%s', async (written, status, fixable) => {
   const key = written.split(' (')[0];
   const t = (await processMemory([{ path: 'serverless.yml', text: service(key) }], 'scan')).outcomes[0].tables[0];
