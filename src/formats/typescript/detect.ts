@@ -273,8 +273,7 @@ function unsetKey(sf: ts.SourceFile, e: ts.Expression): Setting | undefined {
     return { state: 'unreadable', source: `the key may be left out (${snippet(sf, e)})` };
   // A prop the file's types declare optional (`key?: kms.IKey`): a caller may leave it out (optionalProps.ts).
   const optional = optionalMemberRead(e);
-  if (optional && !guarded(unwrap(e)))
-    return { state: 'unreadable', source: `the key may be left out (${snippet(sf, e)}: ${optional} is optional)` };
+  if (optional && !guarded(unwrap(e))) return { state: 'unreadable', source: `the key may be left out (${snippet(sf, e)}: ${optional})` };
   const unset = mayBeUndefined(e);
   if (unset) return { state: 'unreadable', source: `the key may be left out (${unset})` };
   return undefined;

@@ -11,55 +11,108 @@ import { constInitializer, declarationOf } from './consts.js';
 import { classOfThis, isNullish, ts, unwrap } from './parse.js';
 import { assignsName, fieldValue, guarded, onlyValueOf } from './singleValue.js';
 
-/** `Type.member` when the expression reads a member the file declares optional (see above); undefined otherwise. */
+/** `member is optional in Type` when the expression reads a member the file declares optional (see above); undefined otherwise. */
 export function optionalMemberRead(e: ts.Expression): string | undefined {
   const u = unwrap(e);
-  if (!ts.isPropertyAccessExpression(u) || !ts.isIdentifier(u.name)) return undefined;
-  const holder = unwrap(u.expression);
-  const type = typeOfHolder(holder);
-  const decl = type === undefined ? undefined : typeDeclaration(u.getSourceFile(), type);
-  const member = decl?.find((m) => ts.isPropertySignature(m) && ts.isIdentifier(m.name) && m.name.text === u.name.text);
-  if (!member || !ts.isPropertySignature(member)) return undefined;
-  return member.questionToken || (member.type && holdsUndefined(member.type)) ? `${type}.${u.name.text}` : undefined;
+  const read = ts.isPropertyAccessExpression(u) ? { type: typeOfHolder(unwrap(u.expression)), member: u.name.text } : destructured(u);
+  if (!read?.type) return undefined;
+  const found = memberOf(read.type, read.member, 0);
+  return found?.optional ? `${read.member} is optional in ${found.owner}` : undefined;
 }
 
-/** The name of the type a props holder is declared with: a parameter `props: T`, or `this.props` (a field of type T). */
-function typeOfHolder(holder: ts.Expression): string | undefined {
+/**
+ * A name bound by destructuring (`const { kmsKey } = props`, `({ kmsKey }: StoreProps)`), without a default: the
+ * type it is read from and the member it reads.
+ */
+function destructured(id: ts.Expression): { type: ts.TypeNode | undefined; member: string } | undefined {
+  if (!ts.isIdentifier(id)) return undefined;
+  for (let cur: ts.Node | undefined = id.parent; cur; cur = cur.parent) {
+    const binders: { name: ts.BindingName; type: () => ts.TypeNode | undefined }[] = [];
+    if (ts.isFunctionLike(cur)) for (const p of cur.parameters) binders.push({ name: p.name, type: () => p.type });
+    if (ts.isBlock(cur) || ts.isSourceFile(cur))
+      for (const st of cur.statements)
+        if (ts.isVariableStatement(st))
+          for (const d of st.declarationList.declarations)
+            binders.push({ name: d.name, type: () => d.type ?? (d.initializer ? typeOfHolder(unwrap(d.initializer)) : undefined) });
+    for (const b of binders) {
+      if (ts.isIdentifier(b.name) || !ts.isObjectBindingPattern(b.name)) continue;
+      const el = b.name.elements.find((x) => ts.isIdentifier(x.name) && x.name.text === id.text);
+      if (!el) continue;
+      if (el.initializer || el.dotDotDotToken) return undefined;
+      const member = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : id.text;
+      return { type: b.type(), member };
+    }
+    if (ts.isFunctionLike(cur) && cur.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === id.text)) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The type a props holder is declared with: a parameter's (`props: T`), a const's (`const cfg: T`, or the type argument
+ * of its initializer, `config.requireObject<T>(...)`), or `this.props`'s (a field, or a constructor's parameter property).
+ */
+function typeOfHolder(holder: ts.Expression): ts.TypeNode | undefined {
   if (ts.isIdentifier(holder)) {
     for (let cur: ts.Node | undefined = holder.parent; cur; cur = cur.parent) {
       if (!ts.isFunctionLike(cur)) continue;
       const p = cur.parameters.find((x) => ts.isIdentifier(x.name) && x.name.text === holder.text);
-      if (p) return typeName(p.type);
+      if (p) return p.type;
     }
-    return undefined;
+    const d = declarationOf(holder);
+    if (!d || d === 'other') return undefined;
+    if (d.type) return d.type;
+    // `config.getObject<T>('db') ?? {}`: the call's type argument.
+    let init = d.initializer && unwrap(d.initializer);
+    if (init && ts.isBinaryExpression(init) && init.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken) init = unwrap(init.left);
+    return init && ts.isCallExpression(init) ? init.typeArguments?.[0] : undefined;
   }
   if (!ts.isPropertyAccessExpression(holder) || holder.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
   const cls = classOfThis(holder);
   for (const m of cls?.members ?? []) {
-    if (ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === holder.name.text) return typeName(m.type);
+    if (ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === holder.name.text) return m.type;
     // A constructor's parameter property (`constructor(private readonly props: T)`).
     if (ts.isConstructorDeclaration(m))
-      for (const p of m.parameters)
-        if (p.modifiers?.length && ts.isIdentifier(p.name) && p.name.text === holder.name.text) return typeName(p.type);
+      for (const p of m.parameters) if (p.modifiers?.length && ts.isIdentifier(p.name) && p.name.text === holder.name.text) return p.type;
   }
   return undefined;
 }
 
-function typeName(t: ts.TypeNode | undefined): string | undefined {
-  return t && ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) ? t.typeName.text : undefined;
-}
-
-/** The members of the file's top-level interface or object type alias named `name`. */
-function typeDeclaration(sf: ts.SourceFile, name: string): readonly ts.TypeElement[] | undefined {
-  for (const st of sf.statements) {
-    if (st.kind === ts.SyntaxKind.InterfaceDeclaration && (st as ts.InterfaceDeclaration).name.text === name)
-      return (st as ts.InterfaceDeclaration).members;
-    if (st.kind === ts.SyntaxKind.TypeAliasDeclaration && (st as ts.TypeAliasDeclaration).name.text === name) {
-      const t = (st as ts.TypeAliasDeclaration).type;
-      return t.kind === ts.SyntaxKind.TypeLiteral ? (t as ts.TypeLiteralNode).members : undefined;
+/**
+ * The member `name` of a type the file writes: a type literal, an interface or type alias of the file, an intersection
+ * of such (`StackProps & KeyProps`), `Partial<T>` (every member optional); whether it is optional, and the type that
+ * declares it. Undefined when the file does not say.
+ */
+function memberOf(t: ts.TypeNode, name: string, depth: number): { optional: boolean; owner: string } | undefined {
+  if (depth > 4) return undefined;
+  if (t.kind === ts.SyntaxKind.TypeLiteral) return memberIn((t as ts.TypeLiteralNode).members, name, 'its inline type');
+  if (t.kind === ts.SyntaxKind.IntersectionType) {
+    for (const part of (t as unknown as { types: readonly ts.TypeNode[] }).types) {
+      const found = memberOf(part, name, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!ts.isTypeReferenceNode(t) || !ts.isIdentifier(t.typeName)) return undefined;
+  const ref = t.typeName.text;
+  if (ref === 'Partial' && t.typeArguments?.[0]) {
+    const inner = memberOf(t.typeArguments[0], name, depth + 1);
+    return inner && { optional: true, owner: `Partial<${inner.owner}>` };
+  }
+  for (const st of t.getSourceFile().statements) {
+    if (st.kind === ts.SyntaxKind.InterfaceDeclaration && (st as ts.InterfaceDeclaration).name.text === ref)
+      return memberIn((st as ts.InterfaceDeclaration).members, name, ref);
+    if (st.kind === ts.SyntaxKind.TypeAliasDeclaration && (st as ts.TypeAliasDeclaration).name.text === ref) {
+      const found = memberOf((st as ts.TypeAliasDeclaration).type, name, depth + 1);
+      return found && { ...found, owner: found.owner === 'its inline type' ? ref : found.owner };
     }
   }
   return undefined;
+}
+
+function memberIn(members: readonly ts.TypeElement[], name: string, owner: string): { optional: boolean; owner: string } | undefined {
+  const m = members.find((x) => ts.isPropertySignature(x) && ts.isIdentifier(x.name) && x.name.text === name);
+  if (!m || !ts.isPropertySignature(m)) return undefined;
+  return { optional: !!m.questionToken || (!!m.type && holdsUndefined(m.type)), owner };
 }
 
 /** `T | undefined` (or `null`). */

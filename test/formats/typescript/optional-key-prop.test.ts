@@ -59,7 +59,7 @@ it.each([
 ])('AWS CDK: %s %s', async (types, encryption, expected) => {
   const r = await status('lib/cache.ts', construct(types, encryption));
   expect(r.status).toBe(expected);
-  if (expected === 'unknown') expect(r.message).toContain('the key may be left out (this.props.key: CacheProps.key is optional)');
+  if (expected === 'unknown') expect(r.message).toContain('the key may be left out (this.props.key: key is optional in CacheProps)');
 });
 
 it('Pulumi: an optional arg is unknown, a required one customer-managed', async () => {
@@ -126,4 +126,51 @@ it('an optional parameter, and a Config held in a class field (adversarial pass)
   expect((await status('index.ts', fn)).message).toContain('keyArn is an optional parameter');
   const field = `import * as pulumi from '@pulumi/pulumi';\nimport * as aws from '@pulumi/aws';\n\nexport class Db extends pulumi.ComponentResource {\n  private readonly cfg = new pulumi.Config();\n  constructor(name: string) {\n    super('x:Db', name);\n    new aws.dynamodb.Table(name, {\n      hashKey: 'id',\n      serverSideEncryption: { enabled: true, kmsKeyArn: this.cfg.get('keyArn') },\n    }, { parent: this });\n  }\n}\n`;
   expect((await status('index.ts', field)).status).toBe('unknown');
+});
+
+it.each([
+  // An inline props type (BeeSolve/packages), a destructured key, an intersection, Partial<>, a config object's field (round 29).
+  ['props: { readonly key?: Key } = {}', 'props.key', 'key is optional in its inline type'],
+  ['props: StoreProps', 'kmsKey', 'kmsKey is optional in StoreProps', 'const { kmsKey } = props;'],
+  ['props: BaseProps & KeyProps', 'props.key', 'key is optional in KeyProps'],
+  ['props: Partial<Required>', 'props.key', 'key is optional in Partial<Required>'],
+])('CDK: %s, read as %s', async (param, read, why, pre = '') => {
+  const text = `import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+interface StoreProps {
+  kmsKey?: Key;
+}
+interface BaseProps {
+  name?: string;
+}
+interface KeyProps {
+  key?: Key;
+}
+interface Required {
+  key: Key;
+}
+
+export class Store extends Construct {
+  constructor(scope: Construct, id: string, ${param}) {
+    super(scope, id);
+    ${pre}
+    new Table(this, 'T', { partitionKey: { name: 'id', type: AttributeType.STRING }, encryptionKey: ${read} });
+  }
+}
+`;
+  const r = await status('lib/store.ts', text);
+  expect(r.status).toBe('unknown');
+  expect(r.message).toContain(why);
+});
+
+it('a throw-guarded optional prop, and a destructured key with a default, stay customer-managed', async () => {
+  const guarded = construct('interface CacheProps {\n  key?: Key;\n}').replace(
+    '    this.props = props;\n',
+    "    this.props = props;\n    if (!this.props.key) throw new Error('key is required');\n",
+  );
+  expect((await status('lib/cache.ts', guarded)).status).toBe('customer-managed');
+  const pulumiObject = `import * as pulumi from '@pulumi/pulumi';\nimport * as aws from '@pulumi/aws';\n\nconst config = new pulumi.Config();\nconst db = config.getObject<{ kmsKeyArn?: string }>('db') ?? {};\n\nexport const orders = new aws.dynamodb.Table('orders', {\n  hashKey: 'id',\n  serverSideEncryption: { enabled: true, kmsKeyArn: db.kmsKeyArn },\n});\n`;
+  expect((await status('index.ts', pulumiObject)).message).toContain('kmsKeyArn is optional in its inline type');
 });
