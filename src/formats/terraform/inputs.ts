@@ -34,6 +34,7 @@ import type { JBlock } from './tfjson.js';
 import { parseTerraform, siblingBlocks, summarize } from './topBlocks.js';
 import { isRootModule } from './rootModule.js';
 import { isModuleFileName } from './entry.js';
+import { isOverrideFile } from './overrides.js';
 import { outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
 import { countedKeyCount, countedKeySetting } from './countedKeys.js';
 import type { TopBlock } from './topBlocks.js';
@@ -324,8 +325,10 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
         ?.attr('default')?.value;
     // The module's tables the call creates: not those whose `count` it sets to 0 (`var.create_table && !var.autoscaling_enabled ? 1 : 0`),
     // nor those whose `for_each` it gives an empty collection (`names = []`).
-    const tables = module.blocks.filter(({ block: b }) => {
+    const tables = module.blocks.filter(({ file: f, block: b }) => {
       if (b.type !== 'resource' || b.labels[0] !== 'aws_dynamodb_table' || b.labels.length !== 2) return false;
+      // A block of an override file is merged into its primary one (overrides.ts), not a table of its own.
+      if (isOverrideFile(nameOf(f))) return false;
       const count = attr(b, 'count');
       const n = count ? evaluate(count.value, callEnv) : undefined;
       const each = attr(b, 'for_each');
@@ -352,7 +355,24 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
         phrases: { ...PHRASES, blockAbsent: `no {block} block in ${tableName} (${where})` },
       };
       const moduleTops = module.files.flatMap((f) => f.tops);
-      const { settings, sse, evaluated } = sseSettings(tb, () => callEnv, where, moduleTops);
+      // An override file's block of the table: its server_side_encryption replaces the table's (overrides.ts).
+      const override = module.blocks.find(
+        ({ file: f, block: b }) => isOverrideFile(nameOf(f)) && b.type === tb.type && b.labels.join('.') === tb.labels.join('.'),
+      );
+      const overrideSets = override
+        ? override.block.items.map((i) => (i.kind === 'attr' ? i.name : i.type === 'dynamic' ? (i.labels[0] ?? i.type) : i.type))
+        : [];
+      const overridden = overrideSets.filter((n) => n === 'server_side_encryption' || n === 'replica');
+      const read = overridden.length === 1 && overridden[0] === 'server_side_encryption' ? override!.block : tb;
+      const { settings, sse, evaluated } = sseSettings(read, () => callEnv, where, moduleTops);
+      const overrideWhere =
+        override &&
+        `${path.posix.normalize(path.posix.join(rel, nameOf(override.file)))}:${new LineIndex(override.file.text).position(override.block.start).line}`;
+      if (override && overridden.length > 0 && read === tb && settings.model === 'sse')
+        settings.block = {
+          state: 'unreadable',
+          source: `the override file ${overrideWhere} sets ${overridden.join(', ')} of ${tableName}, which Terraform merges into this block`,
+        };
       // A key read through the module's data source of the AWS managed key (`data "aws_kms_alias"` of alias/aws/dynamodb).
       if (settings.model === 'sse') awsManagedKeyDataIn(settings.key, module.files, rel);
       // This folder's variables the call passes to the table's switch and key.
@@ -372,6 +392,11 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       const enabledVar = sse && directVariable(attr(sse, 'enabled')?.value ?? '', callEnv);
       const keyVar = sse && directVariable(attr(sse, 'kms_key_arn')?.value ?? '', callEnv);
       const obstacles: Obstacle[] = callObstacles;
+      if (override && overrideSets.length > 0)
+        obstacles.push({
+          kind: 'code-shape',
+          step: `the override file ${overrideWhere} sets ${overrideSets.join(', ')} of ${tableName}: give the table its key by hand (kmsfix does not write override files)`,
+        });
       // What this folder does with the table through the call (callers.ts): the module's own row says it too.
       await obstaclesThrough(
         { label, file, folder: [file, ...siblings] },

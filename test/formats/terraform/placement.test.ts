@@ -136,6 +136,21 @@ describe("terraform: a key follows its table's region argument (hashicorp/aws 6)
     expect(managed.message).toContain('give the table its key there by hand (kmsfix does not write override files)');
   });
 
+  it("a local module's override file: one row per call, with the override's server_side_encryption (real-world round 29)", async () => {
+    const files = [
+      { path: 'modules/t/main.tf', text: `${V6}${table('t', '')}` },
+      {
+        path: 'modules/t/main_override.tf',
+        text: 'resource "aws_dynamodb_table" "t" {\n  server_side_encryption {\n    enabled = false\n  }\n}\n',
+      },
+      { path: 'root/main.tf', text: 'module "t" {\n  source = "../modules/t"\n}\n' },
+    ];
+    const rows = (await processMemory(files, 'scan')).outcomes.flatMap((o) => o.tables);
+    const calls = rows.filter((t) => t.address.startsWith('module.'));
+    expect(calls.map((t) => [t.address, t.status, t.fixable])).toEqual([['module.t', 'aws-owned', false]]);
+    expect(calls[0].message).toContain('the override file ../modules/t/main_override.tf:1 sets server_side_encryption');
+  });
+
   it('a registry module that takes no region input, called with one, is not fixed', async () => {
     const text =
       'module "orders" {\n  source  = "cloudposse/dynamodb/aws"\n  version = "0.37.0"\n\n  region   = "eu-west-2"\n  name     = "orders"\n  hash_key = "id"\n}\n';
