@@ -68,6 +68,20 @@ export function indexedEntries(expr: string, env: Env): { value: Known | undefin
   }));
 }
 
+/**
+ * An object's text read once: a module's object locals (kept since session 46, `local.cfg.kms_key_arn`) are asked
+ * for again by each table and each evaluation of a module's files. The last texts read are kept (a few hundred).
+ */
+const objects = new Map<string, Value>();
+function objectValue(text: string): Value {
+  let v = objects.get(text);
+  if (v) return v;
+  v = readValue(text);
+  if (objects.size >= 256) objects.delete(objects.keys().next().value as string);
+  objects.set(text, v);
+  return v;
+}
+
 interface Possible {
   value: Value;
   /** Where the value was written (the variable's source, shortened). */
@@ -79,7 +93,7 @@ function valuesOf(expr: string, env: Env, depth: number, why: string[]): Possibl
   if (depth > 16) return undefined;
   const s = (soleInterpolation(expr) ?? expr).trim();
   if (s.startsWith('{')) {
-    const value = readValue(s);
+    const value = objectValue(s);
     return isObj(value) ? [{ value, why: why.join(', ') || 'as written' }] : undefined;
   }
   const cond = splitConditional(s);
