@@ -4,8 +4,11 @@
  * (or a type holding `undefined`). A caller may leave it out, and then the table gets no key: CDK's Table picks the
  * AWS owned key when no key and no `encryption` are given, Pulumi's provider the AWS managed one. Such a key is
  * `unknown`, as one a condition may leave out (`prod ? key : undefined`). The props' type is found by syntax: the
- * parameter (`props: TableProps`) or the class's field (`private readonly props: TableProps`, a constructor's
- * `private props: TableProps`) the expression reads, its interface or type alias in the same file.
+ * parameter (`props: TableProps`), the const (`const cfg = config.getObject<T>(...)`) or the class's field
+ * (`private readonly props: TableProps`, a constructor's `private props: TableProps`) the expression reads, or the
+ * props a key is destructured from (`const { key } = props`); the type written inline, or an interface, type alias,
+ * intersection of them or `Partial<T>` of the same file. A guard before the table (`if (!props.key) throw`) proves
+ * the key set (singleValue.ts). `mayBeUndefined` reads the other ways a key may be undefined when the program runs.
  */
 import { constInitializer, declarationOf } from './consts.js';
 import { classOfThis, isNullish, ts, unwrap } from './parse.js';
