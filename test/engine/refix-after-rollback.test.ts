@@ -96,5 +96,10 @@ export const orders = new aws.dynamodb.Table('orders', {
       'Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: orders\n' +
       '  OrdersKeyAlias:\n    Type: AWS::KMS::Alias\n    Properties:\n      AliasName: alias/dynamodb/orders\n      TargetKeyId: k\n';
     expect(await fix('template.yaml', cfn)).toMatch(/AliasName: !Sub .alias\/dynamodb\/\$\{Orders\}-2./);
+    // A table name and a kept alias written with the same Sub (round 29: `orders-${Stage}`).
+    const staged = cfn
+      .replace('TableName: orders', 'TableName: !Sub orders-${Stage}')
+      .replace('AliasName: alias/dynamodb/orders', 'AliasName: !Sub alias/dynamodb/orders-${Stage}');
+    expect(await fix('template.yaml', `Parameters:\n  Stage:\n    Type: String\n${staged}`)).toContain("!Sub 'alias/dynamodb/${Orders}-2'");
   });
 });

@@ -175,7 +175,7 @@ export const WORDS: Vocabulary = {
  * read as its default, as Checkov and cfn-nag evaluate it, and says so (Setting.via). A parameter
  * without a Default, or any other intrinsic (Fn::If on a condition...), stays decided at deploy time.
  */
-export type Defaults = Map<string, CNode> & { mappings?: CMap; service?: CMap };
+export type Defaults = Map<string, CNode> & { mappings?: CMap; service?: CMap; ssm?: Set<string> };
 
 function defaultsOf(root: CMap): Defaults {
   const out: Defaults = new Map();
@@ -184,6 +184,11 @@ function defaultsOf(root: CMap): Defaults {
   const params = child(root, 'Parameters');
   if (params?.kind !== 'map') return out;
   for (const p of params.pairs) {
+    // An SSM parameter type's Default names the SSM parameter, not the value CloudFormation reads from it per account.
+    if (/^AWS::SSM::Parameter::Value</.test(scalarString(child(p.value, 'Type') ?? null) ?? '')) {
+      (out.ssm ??= new Set()).add(p.key);
+      continue;
+    }
     const d = child(p.value, 'Default');
     if (d?.kind === 'scalar' && !d.tag) out.set(p.key, d);
   }
@@ -213,6 +218,14 @@ function keySetting(text: string, node: CNode | null | undefined, defaults?: Def
     const d = keySetting(text, param.value);
     if (d.state === 'literal') return { ...d, source, raw, via: viaParameter(param.name, param.value) };
   }
+  // A parameter of an SSM parameter type: the key is what SSM holds in each account, which the code does not tell.
+  const ssm = intrinsicName(node) === 'Ref' ? referencedIds(node)[0] : undefined;
+  if (ssm !== undefined && defaults?.ssm?.has(ssm))
+    return {
+      state: 'unreadable',
+      source: `KMSMasterKeyId is ${source}, a parameter whose value SSM holds in each account (its Type names an SSM parameter)`,
+      raw,
+    };
   if (node.kind === 'scalar' && (node.value === null || node.value === '')) {
     return { state: 'literal', source, text: node.value === null ? undefined : '', raw };
   }
@@ -322,7 +335,7 @@ function serviceOf(template: CfnTemplate): Defaults | undefined {
 function serverlessKey(s: string, service: CMap): 'managed' | string | undefined {
   // A map chosen by a variable (`${self:custom.kmsKey.${sls:stage}}`, `${self:custom.stages.${sls:stage}.kmsKey}`, with
   // or without a fallback for a stage the map lacks): each of its entries may be the key, and the fallback.
-  const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)\s*(?:,\s*(['"]?)([^'"{}]*)\3\s*)?\}$/.exec(s.trim());
+  const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)\s*(?:,\s*(?:(['"]?)([^'"{}]*)\3|\$\{[^{}]*\})\s*)?\}$/.exec(s.trim());
   if (chosen) {
     const at = (node: CNode | null | undefined, path: string[]) => {
       for (const k of path) node = child(resolveAlias(node ?? null), k);

@@ -312,17 +312,18 @@ function aliasTemplateFor(
   aliases: Set<string>,
   template: CfnTemplate,
 ): string | undefined {
-  const literal = scalarString(
+  // The table's name as written: a literal, or a Sub string (`orders-${Stage}`), as a kept alias may write it.
+  const literal = subStringOf(
     resolveAlias(
       child(resolveAlias(child(resolveAlias(child(template.resources, table) ?? null), 'Properties') ?? null), 'TableName') ?? null,
-    ) ?? null,
+    ),
   );
   return freeAliasTemplate(
     options.key?.alias,
     (t) => {
       const { before, after } = aliasParts(t, shared);
       const names = [subName(`${before}\${${table}}${after}`)];
-      if (literal !== undefined && !literal.includes('${')) names.push(subName(`${before}${literal}${after}`));
+      if (literal !== undefined) names.push(subName(`${before}${literal}${after}`));
       return names;
     },
     aliases,

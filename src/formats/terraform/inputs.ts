@@ -34,7 +34,7 @@ import type { JBlock } from './tfjson.js';
 import { parseTerraform, siblingBlocks, summarize } from './topBlocks.js';
 import { isRootModule } from './rootModule.js';
 import { isModuleFileName } from './entry.js';
-import { isOverrideFile } from './overrides.js';
+import { SHAPE, isOverrideFile } from './overrides.js';
 import { outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
 import { countedKeyCount, countedKeySetting } from './countedKeys.js';
 import type { TopBlock } from './topBlocks.js';
@@ -392,10 +392,12 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       const enabledVar = sse && directVariable(attr(sse, 'enabled')?.value ?? '', callEnv);
       const keyVar = sse && directVariable(attr(sse, 'kms_key_arn')?.value ?? '', callEnv);
       const obstacles: Obstacle[] = callObstacles;
-      if (override && overrideSets.length > 0)
+      // Only what the encryption reads or a fix follows keeps the table from a fix (as for the module's own row).
+      const blocking = overrideSets.filter((n) => n === 'server_side_encryption' || n === 'replica' || SHAPE.has(n));
+      if (override && blocking.length > 0)
         obstacles.push({
           kind: 'code-shape',
-          step: `the override file ${overrideWhere} sets ${overrideSets.join(', ')} of ${tableName}: give the table its key by hand (kmsfix does not write override files)`,
+          step: `the override file ${overrideWhere} sets ${blocking.join(', ')} of ${tableName}: give the table its key by hand (kmsfix does not write override files)`,
         });
       // What this folder does with the table through the call (callers.ts): the module's own row says it too.
       await obstaclesThrough(

@@ -19,7 +19,7 @@ export function isOverrideFile(file: string): boolean {
 }
 
 /** What a fix reads to shape the key beside the table (its repetition, provider and Region, lifecycle, name for the alias). */
-const SHAPE = new Set(['count', 'for_each', 'provider', 'providers', 'region', 'lifecycle', 'name', 'source', 'version']);
+export const SHAPE = new Set(['count', 'for_each', 'provider', 'providers', 'region', 'lifecycle', 'name', 'source', 'version']);
 
 /** The names a table's encryption depends on, for its kind (a local module call: any input). */
 function encryptionNames(t: TfTable): ((name: string) => boolean) | undefined {

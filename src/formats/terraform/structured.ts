@@ -62,8 +62,10 @@ export function indexedEntries(expr: string, env: Env): { value: Known | undefin
   if (!byKey(base) && !(local && byKey(env.locals.get(local[1]) ?? ''))) return undefined;
   const values = valuesOf(base, env, 0, []);
   const attrs = path ? path.slice(1).split('.') : [];
+  // An entry's object without the attribute: null, as Terraform fills in an `optional(...)` attribute left out.
+  const NULL: Value = { expr: 'null' };
   return values?.map((v) => ({
-    value: literalOf(attrs.reduce<Value | undefined>((o, a) => (isObj(o) ? o.obj.get(a) : undefined), v.value))?.value,
+    value: literalOf(attrs.reduce<Value | undefined>((o, a) => (isObj(o) ? (o.obj.get(a) ?? NULL) : undefined), v.value))?.value,
     why: v.why,
   }));
 }

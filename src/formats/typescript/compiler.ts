@@ -128,6 +128,7 @@ export declare namespace ts {
   type TaggedTemplateExpression = TS.TaggedTemplateExpression;
   type AwaitExpression = TS.AwaitExpression;
   type PrefixUnaryExpression = TS.PrefixUnaryExpression;
+  type ElementAccessExpression = TS.ElementAccessExpression;
   type ParameterDeclaration = TS.ParameterDeclaration;
   type InterfaceDeclaration = TS.InterfaceDeclaration;
   type TypeAliasDeclaration = TS.TypeAliasDeclaration;

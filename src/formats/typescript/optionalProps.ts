@@ -36,12 +36,13 @@ function destructured(id: ts.Expression): { type: ts.TypeNode | undefined; membe
       for (const st of cur.statements)
         if (ts.isVariableStatement(st))
           for (const d of st.declarationList.declarations)
-            binders.push({ name: d.name, type: () => d.type ?? (d.initializer ? typeOfHolder(unwrap(d.initializer)) : undefined) });
+            binders.push({ name: d.name, type: () => d.type ?? (d.initializer ? typeOfValue(unwrap(d.initializer)) : undefined) });
     for (const b of binders) {
       if (ts.isIdentifier(b.name) || !ts.isObjectBindingPattern(b.name)) continue;
       const el = b.name.elements.find((x) => ts.isIdentifier(x.name) && x.name.text === id.text);
       if (!el) continue;
-      if (el.initializer || el.dotDotDotToken) return undefined;
+      // A default, a rest, or a binding the code fills in later (`key ??= new Key(...)`): not read.
+      if (el.initializer || el.dotDotDotToken || assignsName(id.getSourceFile(), id.text)) return undefined;
       const member = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : id.text;
       return { type: b.type(), member };
     }
@@ -64,10 +65,7 @@ function typeOfHolder(holder: ts.Expression): ts.TypeNode | undefined {
     const d = declarationOf(holder);
     if (!d || d === 'other') return undefined;
     if (d.type) return d.type;
-    // `config.getObject<T>('db') ?? {}`: the call's type argument.
-    let init = d.initializer && unwrap(d.initializer);
-    if (init && ts.isBinaryExpression(init) && init.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken) init = unwrap(init.left);
-    return init && ts.isCallExpression(init) ? init.typeArguments?.[0] : undefined;
+    return d.initializer ? typeOfValue(unwrap(d.initializer)) : undefined;
   }
   if (!ts.isPropertyAccessExpression(holder) || holder.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
   const cls = classOfThis(holder);
@@ -78,6 +76,17 @@ function typeOfHolder(holder: ts.Expression): ts.TypeNode | undefined {
       for (const p of m.parameters) if (p.modifiers?.length && ts.isIdentifier(p.name) && p.name.text === holder.name.text) return p.type;
   }
   return undefined;
+}
+
+/** The type of a value: a holder's, or a call's type argument (`config.getObject<T>('db')`, with `?? {}` after it too). */
+function typeOfValue(e: ts.Expression): ts.TypeNode | undefined {
+  let v = e;
+  if (ts.isBinaryExpression(v) && v.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken) v = unwrap(v.left);
+  return ts.isCallExpression(v)
+    ? v.typeArguments?.[0]
+    : ts.isIdentifier(v) || ts.isPropertyAccessExpression(v)
+      ? typeOfHolder(v)
+      : undefined;
 }
 
 /**
@@ -152,8 +161,11 @@ export function mayBeUndefined(e: ts.Expression, depth = 0): string | undefined 
       ? `${u.text} is an optional parameter`
       : undefined;
   }
-  // `config.getObject(...)?.arn`: an optional chain is undefined where its object is.
-  if (ts.isPropertyAccessExpression(u) && u.questionDotToken) return `${u.getText()} is undefined where ${u.expression.getText()} is`;
+  // `config.getObject(...)?.arn`: an optional chain is undefined where its object may be.
+  if (ts.isPropertyAccessExpression(u) && u.questionDotToken) {
+    const inner = mayBeUndefined(u.expression, depth + 1) ?? optionalMemberRead(u.expression);
+    return inner ? `${u.getText()} is undefined where ${u.expression.getText()} is (${inner})` : undefined;
+  }
   if (ts.isPropertyAccessExpression(u) && ts.isPropertyAccessExpression(u.expression) && u.expression.questionDotToken)
     return mayBeUndefined(u.expression, depth + 1);
   if (

@@ -15,17 +15,34 @@ export function onlyValueOf(d: ts.VariableDeclaration | 'other' | undefined): ts
   return assignsName(d.getSourceFile(), d.name.text) ? undefined : d.initializer;
 }
 
-/** Does anything under `root` assign the name (an assignment's target holds it, or `++`/`--` applies to it)? */
+/**
+ * Does anything under `root` assign the name itself: `x = ...`, `x ??= ...`, `[x] = ...`, `({ x } = ...)`, `x++`? (Not a
+ * property of it, `obj.x = ...`, nor an index by it, `tags[x] = ...`.)
+ */
 export function assignsName(root: ts.Node, name: string): boolean {
   let found = false;
-  const holds = (n: ts.Node): boolean =>
-    (ts.isIdentifier(n) && n.text === name) || (ts.forEachChild(n, (c) => holds(c) || undefined) ?? false);
+  const target = (n: ts.Expression): boolean => {
+    const u = unwrap(n);
+    if (ts.isIdentifier(u)) return u.text === name;
+    if (ts.isArrayLiteralExpression(u)) return u.elements.some((e) => target(ts.isSpreadElement(e) ? e.expression : e));
+    if (ts.isObjectLiteralExpression(u))
+      return u.properties.some((p) =>
+        ts.isShorthandPropertyAssignment(p)
+          ? p.name.text === name
+          : ts.isPropertyAssignment(p)
+            ? target(p.initializer)
+            : ts.isSpreadAssignment(p) && target(p.expression),
+      );
+    // A default in a destructuring target (`[x = 1] = ...`).
+    return ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.EqualsToken && target(u.left);
+  };
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind) && holds(n.left)) found = true;
+    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind) && target(n.left)) found = true;
     else if (
       (n.kind === ts.SyntaxKind.PrefixUnaryExpression || n.kind === ts.SyntaxKind.PostfixUnaryExpression) &&
-      holds((n as ts.PrefixUnaryExpression).operand)
+      [ts.SyntaxKind.PlusPlusToken, ts.SyntaxKind.MinusMinusToken].includes((n as ts.PrefixUnaryExpression).operator) &&
+      target((n as ts.PrefixUnaryExpression).operand)
     )
       found = true;
     else ts.forEachChild(n, visit);
@@ -33,6 +50,31 @@ export function assignsName(root: ts.Node, name: string): boolean {
   visit(root);
   return found;
 }
+
+/** Does anything under `root` assign `holder.member` (or `holder['member']`)? */
+function assignsMember(root: ts.Node, holder: string, member: string): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) {
+      const l = unwrap(n.left);
+      const text = ts.isPropertyAccessExpression(l)
+        ? [unwrap(l.expression).getText(), l.name.text]
+        : l.kind === ts.SyntaxKind.ElementAccessExpression
+          ? [
+              unwrap((l as ts.ElementAccessExpression).expression).getText(),
+              stringValueOf((l as ts.ElementAccessExpression).argumentExpression),
+            ]
+          : undefined;
+      if (text && text[0] === holder && text[1] === member) found = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(root);
+  return found;
+}
+
+const stringValueOf = (e: ts.Expression) => (ts.isStringLiteral(e) ? e.text : undefined);
 
 const isAssignment = (k: ts.SyntaxKind) => k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
 
@@ -73,7 +115,7 @@ export function memberValue(
   if (!o || !ts.isObjectLiteralExpression(o)) return undefined;
   const p = o.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x.name) === e.name.text);
   if (!p || !ts.isPropertyAssignment(p)) return undefined;
-  return assignsName(e.getSourceFile(), e.name.text) ? undefined : p.initializer;
+  return assignsMember(e.getSourceFile(), holder.text, e.name.text) ? undefined : p.initializer;
 }
 
 /** Is the use proven set by an earlier `if (!x) throw ...` (or `x === undefined`, `== null`; or `return`) around it? */

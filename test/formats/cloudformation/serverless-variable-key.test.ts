@@ -55,6 +55,7 @@ it.each([
   ['${self:custom.ownByStage.${self:provider.stage}}', 'customer-managed', false],
   ['${self:custom.stages.${sls:stage}.kmsKey} (adversarial pass)', 'unknown', false],
   ["${self:custom.ownByStage.${sls:stage}, 'alias/aws/dynamodb'} (a fallback for a stage the map lacks)", 'unknown', false],
+  ['${self:custom.byStage.${sls:stage}, ${ssm:/shared/key}} (a variable as the fallback)', 'unknown', false],
 ])('%s', async (written, status, fixable) => {
   const key = written.split(' (')[0];
   const t = (await processMemory([{ path: 'serverless.yml', text: service(key) }], 'scan')).outcomes[0].tables[0];

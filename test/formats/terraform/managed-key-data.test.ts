@@ -196,6 +196,10 @@ describe('the AWS managed key through a data source', () => {
       const t = await scan(`${map('null')}${envs}${table('orders', read)}`);
       expect([t.status, t.fixable], read).toEqual(['unknown', false]);
     }
+    // An entry without the attribute (an `optional(string)` left out): null (adversarial pass).
+    const omitted =
+      'variable "settings" {\n  default = {\n    dev  = {}\n    prod = { kms_key_arn = "arn:aws:kms:eu-west-1:1:key/k" }\n  }\n}\n';
+    expect((await scan(`${omitted}${table('orders', 'var.settings[var.environment].kms_key_arn')}`)).status).toBe('unknown');
     // A choice inside an object local: the branch that is null.
     const choice =
       'locals {\n  prod = terraform.workspace == "prod"\n  cfg = {\n    kms_key_arn = local.prod ? aws_kms_key.k.arn : null\n  }\n}\n';

@@ -149,6 +149,11 @@ describe("terraform: a key follows its table's region argument (hashicorp/aws 6)
     const calls = rows.filter((t) => t.address.startsWith('module.'));
     expect(calls.map((t) => [t.address, t.status, t.fixable])).toEqual([['module.t', 'aws-owned', false]]);
     expect(calls[0].message).toContain('the override file ../modules/t/main_override.tf:1 sets server_side_encryption');
+    // An override that sets only tags keeps nothing from a fix (adversarial pass).
+    files[1].text = 'resource "aws_dynamodb_table" "t" {\n  tags = { team = "data" }\n}\n';
+    const tagged = (await processMemory(files, 'scan')).outcomes.flatMap((o) => o.tables).filter((t) => t.address.startsWith('module.'));
+    expect(tagged.map((t) => t.address)).toEqual(['module.t']);
+    expect(tagged[0].message).not.toContain('override file');
   });
 
   it('a registry module that takes no region input, called with one, is not fixed', async () => {

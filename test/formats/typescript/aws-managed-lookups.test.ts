@@ -100,6 +100,15 @@ describe('a lookup of the AWS managed key is aws-managed', () => {
     ]) {
       expect((await statusOf('lib/s.ts', cdk(encryption, pre))).status, pre).toBe('customer-managed');
     }
+    // A field of the same name elsewhere (`this.orders = new Table(...)`) assigns no member of the const object (adversarial pass).
+    const member = await statusOf(
+      'lib/s.ts',
+      cdk(
+        `${managed}keys.orders`,
+        "    const keys = { orders: Alias.fromAliasName(this, 'K', 'alias/aws/dynamodb') };\n    (this as any).orders = 1;\n",
+      ),
+    );
+    expect(member.status).toBe('aws-managed');
     // Another alias: a customer-managed key.
     const other = await statusOf('lib/s.ts', cdk(`${managed}Alias.fromAliasName(this, 'K', 'alias/orders')`));
     expect(other.status).toBe('customer-managed');

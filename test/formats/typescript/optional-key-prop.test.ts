@@ -174,3 +174,29 @@ it('a throw-guarded optional prop, and a destructured key with a default, stay c
   const pulumiObject = `import * as pulumi from '@pulumi/pulumi';\nimport * as aws from '@pulumi/aws';\n\nconst config = new pulumi.Config();\nconst db = config.getObject<{ kmsKeyArn?: string }>('db') ?? {};\n\nexport const orders = new aws.dynamodb.Table('orders', {\n  hashKey: 'id',\n  serverSideEncryption: { enabled: true, kmsKeyArn: db.kmsKeyArn },\n});\n`;
   expect((await status('index.ts', pulumiObject)).message).toContain('kmsKeyArn is optional in its inline type');
 });
+
+it('assignments that do not assign the name, bindings filled in later, optional chains on required values, destructured config objects (adversarial pass)', async () => {
+  // `tags[kmsKeyArn] = ...` assigns no kmsKeyArn: the let keeps config.get's value.
+  const indexBy = pulumiTable(
+    'const config = new pulumi.Config();\nlet kmsKeyArn = config.get("k");\nconst tags: Record<string, string> = {};\ntags[kmsKeyArn ?? "x"] = "y";',
+    'kmsKeyArn',
+  );
+  expect((await status('index.ts', indexBy)).status).toBe('unknown');
+  // A destructured let the code fills in: not read.
+  const filled = construct('interface CacheProps {\n  key?: Key;\n}')
+    .replace('      encryptionKey: this.props.key,', '      encryptionKey: key,')
+    .replace('    this.props = props;\n', '    this.props = props;\n    let { key } = props;\n    key ??= new Key(this, "K");\n');
+  expect((await status('lib/cache.ts', filled)).status).toBe('customer-managed');
+  // An optional chain on a required prop.
+  const chained = construct('interface CacheProps {\n  key: Key;\n}').replace(
+    'encryptionKey: this.props.key,',
+    'encryptionKey: this.props?.key,',
+  );
+  expect((await status('lib/cache.ts', chained)).status).toBe('customer-managed');
+  // Destructured from config.requireObject<T>() with an optional member.
+  const fromObject = pulumiTable(
+    'interface Db {\n  kmsKeyArn?: string;\n}\nconst config = new pulumi.Config();\nconst { kmsKeyArn } = config.requireObject<Db>("db");',
+    'kmsKeyArn',
+  );
+  expect((await status('index.ts', fromObject)).message).toContain('kmsKeyArn is optional in Db');
+});
