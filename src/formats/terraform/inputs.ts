@@ -34,7 +34,7 @@ import type { JBlock } from './tfjson.js';
 import { parseTerraform, siblingBlocks, summarize } from './topBlocks.js';
 import { isRootModule } from './rootModule.js';
 import { isModuleFileName } from './entry.js';
-import { SHAPE, isOverrideFile } from './overrides.js';
+import { SHAPE, isOverrideFile, namesSet } from './overrides.js';
 import { outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
 import { countedKeyCount, countedKeySetting } from './countedKeys.js';
 import type { TopBlock } from './topBlocks.js';
@@ -359,9 +359,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       const override = module.blocks.find(
         ({ file: f, block: b }) => isOverrideFile(nameOf(f)) && b.type === tb.type && b.labels.join('.') === tb.labels.join('.'),
       );
-      const overrideSets = override
-        ? override.block.items.map((i) => (i.kind === 'attr' ? i.name : i.type === 'dynamic' ? (i.labels[0] ?? i.type) : i.type))
-        : [];
+      const overrideSets = override ? namesSet(override.block) : [];
       const overridden = overrideSets.filter((n) => n === 'server_side_encryption' || n === 'replica');
       const read = overridden.length === 1 && overridden[0] === 'server_side_encryption' ? override!.block : tb;
       const { settings, sse, evaluated } = sseSettings(read, () => callEnv, where, moduleTops);

@@ -32,7 +32,7 @@ function encryptionNames(t: TfTable): ((name: string) => boolean) | undefined {
 }
 
 /** The names an override block sets: its arguments and nested blocks (a dynamic block by its label). */
-function namesSet(b: HBlock): string[] {
+export function namesSet(b: HBlock): string[] {
   return b.items.map((i) => (i.kind === 'attr' ? i.name : i.type === 'dynamic' ? (i.labels[0] ?? i.type) : i.type));
 }
 
