@@ -263,8 +263,9 @@ function isUnset(e: ts.Expression): boolean {
 
 /**
  * A key left out as written (`kmsKeyArn: undefined`, "Use AWS managed key"): absent; one a condition
- * may leave out (`prod ? key : undefined`), or an optional prop (`props.key`, `key?: IKey`): decided at
- * run time; undefined for any other value.
+ * may leave out (`prod ? key : undefined`), an optional prop (`props.key`, `key?: IKey`) no guard proves
+ * set, or a value that may be undefined when the program runs (`tryGetContext`, `config.get`...:
+ * optionalProps.ts): decided at run time; undefined for any other value.
  */
 function unsetKey(sf: ts.SourceFile, e: ts.Expression): Setting | undefined {
   if (isUnset(e)) return { ...ABSENT, source: snippet(sf, e) };
