@@ -302,28 +302,24 @@ function subStringOf(node: CNode | null | undefined): string | undefined {
 const subName = (s: string) => `sub:${s}`;
 
 /**
- * The alias template for the key of `table` (a logical ID, or AWS::StackName): the settings', unless the template
- * already has that alias name, written with the table's Ref or with its literal TableName (`alias/dynamodb/orders`).
+ * The alias template for the key named after `id` (a table's logical ID, or AWS::StackName): the settings', unless
+ * the template already has that alias name, written with the Ref or with the table's TableName as written (a
+ * literal or a Sub string: `alias/dynamodb/orders`, `alias/dynamodb/orders-${Stage}`).
  */
 function aliasTemplateFor(
-  table: string,
+  id: string,
+  table: CfnTable | undefined,
   shared: boolean,
   options: FixOptions,
   aliases: Set<string>,
-  template: CfnTemplate,
 ): string | undefined {
-  // The table's name as written: a literal, or a Sub string (`orders-${Stage}`), as a kept alias may write it.
-  const literal = subStringOf(
-    resolveAlias(
-      child(resolveAlias(child(resolveAlias(child(template.resources, table) ?? null), 'Properties') ?? null), 'TableName') ?? null,
-    ),
-  );
+  const name = table && tableNameText(table);
   return freeAliasTemplate(
     options.key?.alias,
     (t) => {
       const { before, after } = aliasParts(t, shared);
-      const names = [subName(`${before}\${${table}}${after}`)];
-      if (literal !== undefined) names.push(subName(`${before}${literal}${after}`));
+      const names = [subName(`${before}\${${id}}${after}`)];
+      if (name !== undefined) names.push(subName(`${before}${name}${after}`));
       return names;
     },
     aliases,
@@ -375,7 +371,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       keyId,
       condition,
       true,
-      aliasTemplateFor(aliasNamed, true, options, aliases, template),
+      aliasTemplateFor(aliasNamed, named, true, options, aliases),
       undefined,
       !!named && tableNameMayHoldDot(named, template),
     );
@@ -416,7 +412,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       keyId,
       conditionOf(t),
       false,
-      aliasTemplateFor(id, false, options, aliases, template),
+      aliasTemplateFor(id, t, false, options, aliases),
       t.loop ? keyArn(t, keyId) : undefined,
       tableNameMayHoldDot(t, template),
     );

@@ -7,7 +7,7 @@
 import { soleInterpolation } from './inputUses.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { attributePath, indexedEntries } from './structured.js';
-import { isExpr, isObj, isStr, readValue, type Value } from './hclvalue.js';
+import { ATTRIBUTE_PATH, entryAt } from './hclvalue.js';
 import { splitConditional } from './split.js';
 
 export type Known = boolean | string | number | null;
@@ -368,6 +368,9 @@ export function decidedBranch(expr: string, env: Env): string {
   return e;
 }
 
+/** A local read whole or at an attribute path (`local.kms`, `local.kms.arn`, `local.kms["arn"]`). */
+const LOCAL_READ = new RegExp(`^local\\.([A-Za-z_][\\w-]*)(${ATTRIBUTE_PATH.source})$`);
+
 /**
  * What a chain of locals stands for (`local.a`, `local.a = local.b`, `local.b = data.x.y.arn`: `data.x.y.arn`), an
  * attribute of a local object among them (`local.kms.arn`, `kms = { arn = data.x.y.arn }`, or the object a decided
@@ -376,7 +379,7 @@ export function decidedBranch(expr: string, env: Env): string {
 export function localTarget(expr: string, env: Env): string | undefined {
   let e = expr;
   for (let i = 0; i < 16; i++) {
-    const m = /^local\.([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*|\[\s*"[^"]*"\s*\])*)$/.exec(soleInterpolation(e) ?? e.trim());
+    const m = LOCAL_READ.exec(soleInterpolation(e) ?? e.trim());
     if (!m) return i > 0 ? e.trim() : undefined;
     const next = env.locals.get(m[1]);
     if (next === undefined) return undefined;
@@ -384,22 +387,12 @@ export function localTarget(expr: string, env: Env): string | undefined {
       e = next;
       continue;
     }
-    const path = [...m[2].matchAll(/\.([A-Za-z_][\w-]*)|\[\s*"([^"]*)"\s*\]/g)].map((x) => x[1] ?? x[2]);
-    const field = fieldOf(decidedBranch(next, env), path);
+    const branch = decidedBranch(next, env);
+    const field = entryAt(soleInterpolation(branch) ?? branch.trim(), m[2]);
     if (field === undefined) return undefined;
     e = field;
   }
   return undefined;
-}
-
-/**
- * The expression an object literal holds at `path` (`{ arn = data.x.y.arn }`, `arn`), a string as its quoted text;
- * undefined when it holds none there.
- */
-function fieldOf(object: string, path: string[]): string | undefined {
-  let v: Value | undefined = readValue(soleInterpolation(object) ?? object.trim());
-  for (const name of path) v = isObj(v) ? v.obj.get(name) : undefined;
-  return v !== undefined && isExpr(v) ? v.expr : v !== undefined && isStr(v) ? JSON.stringify(v.str) : undefined;
 }
 
 /** The variable an expression is, directly (`var.x`), or through one local (`local.y = var.x`). */

@@ -25,6 +25,21 @@ export function items(v: Value | undefined): Value[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
+/** An attribute path as an expression reads it after a name (`.a["b"]`): each step, for `entryAt`. */
+export const ATTRIBUTE_PATH = /(?:\.[A-Za-z_][\w-]*|\[\s*"[^"]*"\s*\])*/;
+
+/**
+ * What an object's text holds at an attribute path (`{ arn = data.x.y.arn }` at `.arn`): the expression as written,
+ * a string as its quoted text; undefined when the path holds neither (or is empty).
+ */
+export function entryAt(object: string, path: string): string | undefined {
+  const keys = [...path.matchAll(/\.([A-Za-z_][\w-]*)|\[\s*"([^"]*)"\s*\]/g)].map((m) => m[1] ?? m[2]);
+  if (keys.length === 0) return undefined;
+  let v: Value | undefined = readValue(object);
+  for (const k of keys) v = isObj(v) ? v.obj.get(k) : undefined;
+  return isExpr(v) ? v.expr : isStr(v) ? JSON.stringify(v.str) : undefined;
+}
+
 /** Read one value from `text` (leading and trailing space and comments allowed). */
 export function readValue(text: string): Value {
   return guarded(text, () => {

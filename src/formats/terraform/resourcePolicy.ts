@@ -12,7 +12,7 @@
  * variable) blocks the table too, since it may grant one.
  */
 import { escapeRegExp } from '../../core/text.js';
-import { isExpr, isObj, isStr, items, readBody, readValue, type Value } from './hclvalue.js';
+import { ATTRIBUTE_PATH, entryAt, isExpr, isObj, isStr, items, readBody, readValue, type Value } from './hclvalue.js';
 import type { Obstacle } from '../../rule/facts.js';
 import { foreignService, foreignServiceExpression, replicationPolicy } from '../../rule/blockers.js';
 import type { TopBlock, TopValue } from './topBlocks.js';
@@ -233,14 +233,11 @@ function sourcesOf(t: TopBlock, tops: TopBlock[]): string {
 function withLocals(expr: string, tops: TopBlock[]): string {
   let e = expr;
   for (let i = 0; i < 4 && /\blocal\.[\w-]+/.test(e); i++) {
-    e = e.replace(/\blocal\.([\w-]+)((?:\.[A-Za-z_][\w-]*|\[\s*"[^"]*"\s*\])*)/g, (whole, name: string, path: string) => {
+    e = e.replace(new RegExp(`\\blocal\\.([\\w-]+)(${ATTRIBUTE_PATH.source})`, 'g'), (whole, name: string, path: string) => {
       const v = localOf(name, tops)?.value;
       if (v === undefined) return whole;
-      const keys = [...path.matchAll(/\.([A-Za-z_][\w-]*)|\[\s*"([^"]*)"\s*\]/g)].map((m) => m[1] ?? m[2]);
-      let entry: Value | undefined = keys.length ? readValue(v) : undefined;
-      for (const k of keys) entry = isObj(entry) ? entry.obj.get(k) : undefined;
-      if (entry !== undefined && (isExpr(entry) || isStr(entry))) return `(${isExpr(entry) ? entry.expr : JSON.stringify(entry.str)})`;
-      return `(${v})${path}`;
+      const entry = entryAt(v, path);
+      return entry !== undefined ? `(${entry})` : `(${v})${path}`;
     });
   }
   return e;

@@ -161,9 +161,7 @@ function describe(sf: ts.SourceFile, tables: TsTable[], template: string | undef
  * generates (stack name, logical ID, suffix) never holds one.
  */
 function aliasNameOf(t: TsTable, expr: string, sf: ts.SourceFile, ref: Ref): AliasName {
-  const prop = t.framework === 'cdk' ? 'tableName' : 'name';
-  const l = t.props ? lookup(sf, t.props, prop) : undefined;
-  const v = l?.kind === 'value' ? constString(l.value) : undefined;
+  const { l, v } = tableNameProp(t, sf);
   if (v !== undefined && aliasSafe(v) !== v) return { literal: aliasSafe(v) };
   const name = raw(tableNameOf(t, expr));
   const resourceName = t.framework === 'pulumi' && t.idNode ? stringValue(t.idNode) : undefined;
@@ -175,10 +173,13 @@ function aliasNameOf(t: TsTable, expr: string, sf: ts.SourceFile, ref: Ref): Ali
   return { expr: call(`${tableNameOf(t, expr)}.apply`, seq(raw('(n) => n.replace(/\\./g, '), str('-'), raw(')'))) };
 }
 
-/** The table's name when the file writes it as a string (`tableName: 'orders'`, Pulumi's and CDKTF's `name`). */
-function literalTableName(t: TsTable, sf: ts.SourceFile): string | undefined {
+/**
+ * The table's name prop (`tableName`, Pulumi's and CDKTF's `name`) as the props give it (`l`), and its value when the
+ * file writes it as a string (`v`: `tableName: 'orders'`, or a const holding one).
+ */
+function tableNameProp(t: TsTable, sf: ts.SourceFile) {
   const l = t.props ? lookup(sf, t.props, t.framework === 'cdk' ? 'tableName' : 'name') : undefined;
-  return l?.kind === 'value' ? constString(l.value) : undefined;
+  return { l, v: l?.kind === 'value' ? constString(l.value) : undefined };
 }
 
 /** A string literal, or a `const` of the file holding one (`tableName: tableName`, `const tableName = 'chat'`): its value. */
@@ -728,15 +729,12 @@ class FilePlanner {
     const tableName = aliasNameOf(first, expr, sf, this.ref);
     // Named apart from the file's aliases (a key a roll back kept has the name this fix would give).
     this.aliasNames ??= existingAliasNames(sf);
+    // The kept alias may write the table's literal name (`addAlias('alias/dynamodb/orders')`).
+    const literal = tableNameProp(first, sf).v;
+    const forms: AliasName[] = literal === undefined ? [tableName] : [tableName, { literal: aliasSafe(literal) }];
     const template = freeAliasTemplate(
       this.options.key?.alias,
-      (t) => {
-        const names = [aliasNameText(tableName, shared, t, (c) => inline(c, this.style))];
-        // The kept alias may write the table's literal name (`addAlias('alias/dynamodb/orders')`).
-        const literal = literalTableName(first, sf);
-        if (literal !== undefined) names.push(aliasNameText({ literal: aliasSafe(literal) }, shared, t, (c) => inline(c, this.style)));
-        return names;
-      },
+      (t) => forms.map((f) => aliasNameText(f, shared, t, (c) => inline(c, this.style))),
       this.aliasNames,
       false,
     );
