@@ -268,6 +268,13 @@ export interface DiskContext {
    * of that name.
    */
   treeFiles(name: string): Promise<SourceFile[]>;
+  /**
+   * The files of a folder (`rel` from the folder of `from`, e.g. `.` beside a project file) whose names `accept`
+   * takes: e.g. a Pulumi project's stack files (`Pulumi.<stack>.yaml`), whose names the program does not say.
+   * Read as project files are (size limit, UTF-8 and BOM checks, once per run and thread); one that cannot be
+   * read is left out, as is a folder that cannot be listed. Sorted by path. In memory: the in-memory files there.
+   */
+  folderFiles(from: SourceFile, rel: string, accept: (name: string) => boolean): Promise<SourceFile[]>;
 }
 
 /** Input a format cannot read. line/column are 1-based where known. */

@@ -31,6 +31,8 @@ export interface Disk {
   listings?: Map<string, Set<string>>;
   /** The run's tree files (DiskContext.treeFiles) of a name. */
   treeFiles?: (name: string) => SourceFile[];
+  /** The names in a folder (DiskContext.folderFiles); none for a folder that cannot be listed. */
+  names?: (dir: string) => string[];
 }
 
 /** A candidate of the run that a format may ask for across the scanned trees (FormatEntry.treeFile): its display and absolute paths. */
@@ -56,6 +58,24 @@ export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: 
       tree
         .filter((t) => path.posix.basename(t.path) === name)
         .flatMap((t) => projectFiles(path.dirname(t.absPath), path.posix.dirname(t.path), name) ?? []),
+    names: folderNames(),
+  };
+}
+
+/** A folder's names, listed once per run and thread (one that cannot be listed has none). */
+function folderNames(): (dir: string) => string[] {
+  const listed = new Map<string, string[]>();
+  return (dir) => {
+    let names = listed.get(dir);
+    if (!names) {
+      try {
+        names = readdirSync(dir).sort();
+      } catch {
+        names = [];
+      }
+      listed.set(dir, names);
+    }
+    return names;
   };
 }
 
@@ -102,6 +122,12 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
       }
     },
     treeFiles: async (name) => (disk.treeFiles?.(name) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    folderFiles: async (from, rel, accept) => {
+      const dir = path.join(path.dirname(from.absPath), rel);
+      const shown = path.posix.normalize(path.posix.join(path.posix.dirname(from.path), rel));
+      // Read through the project files' reader: its checks, and its cache.
+      return (disk.names?.(dir) ?? []).filter(accept).flatMap((name) => disk.projectFiles(dir, shown, name) ?? []);
+    },
   };
 }
 

@@ -100,5 +100,10 @@ function memoryDisk(files: SourceFile[]): Disk {
     },
     projectFiles: (dir, _shown, name) => byPath.get(path.join(dir, name)),
     treeFiles: (name) => files.filter((f) => path.basename(f.absPath) === name),
+    names: (dir) =>
+      files
+        .filter((f) => path.dirname(f.absPath) === dir)
+        .map((f) => path.basename(f.absPath))
+        .sort(),
   };
 }

@@ -57,6 +57,8 @@ export interface PulumiTable extends TableFacts {
   retain: boolean;
   /** `options: provider: ${name}`: that provider resource's name (the key and its policy's lookups go through it). */
   provider?: string;
+  /** A key written as a config value's name (`kmsKeyArn: ${tableKey}`, no variable of that name): the name, and the key as written (stacks.ts). */
+  config?: { name: string; key: Setting };
 }
 
 export interface PulumiDetection extends Detection {
@@ -217,6 +219,13 @@ function variableKey(settings: Settings, root: CMap): Settings {
   return settings;
 }
 
+/** A key written as `${name}` of no variable: a config value, which each stack's file may set (stacks.ts). */
+function configKeyOf(settings: Settings, root: CMap): { config?: PulumiTable['config'] } {
+  const key = settings.model === 'sse' ? settings.key : undefined;
+  const name = key?.state === 'literal' ? /^\$\{([\w-]+)\}$/.exec(key.text?.trim() ?? '')?.[1] : undefined;
+  return key && name && child(child(root, 'variables'), name) == null ? { config: { name, key } } : {};
+}
+
 /** The lookups of a key and the argument that names it. */
 const KEY_LOOKUPS: Record<string, string> = {
   'aws:kms:getAlias': 'name',
@@ -299,6 +308,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
       if (ownPair(resource, 'get')) continue;
       if (doc.duplicates && ambiguous(resources, pair, doc.duplicates)) continue;
       const props = child(resource, SSE_PATH.properties);
+      const written = settingsOf(file.text, props);
       const encryption: EncryptionFacts = native
         ? nativeFacts(file.text, type, props)
         : replica
@@ -309,7 +319,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
               settings: { model: 'sse', key: keySettingOf(file.text, child(props, 'kmsKeyArn')) },
               obstacles: [{ kind: 'replica-resource' }],
             }
-          : { peerKind: 'pulumi-yaml-table', words: WORDS, settings: variableKey(settingsOf(file.text, props), doc.root), obstacles: [] };
+          : { peerKind: 'pulumi-yaml-table', words: WORDS, settings: variableKey(written, doc.root), obstacles: [] };
       const replicas = replica || native ? undefined : replicasOf(file.text, props);
       if (replicas) encryption.replicas = replicas;
       const edit =
@@ -350,6 +360,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
           (opts?.kind === 'map' && ['protect', 'retainOnDelete'].some((k) => boolOf(resolveAlias(child(opts, k))) === true)) ||
           keepsData(resource),
         provider: opts?.kind === 'map' ? providerOf(opts) : undefined,
+        ...(native || replica ? {} : configKeyOf(written, doc.root)),
       });
     }
   });

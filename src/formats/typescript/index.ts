@@ -11,6 +11,7 @@ import { holderOf, ts } from './parse.js';
 import { pulumiVersionLimits } from './pulumiVersion.js';
 import { deletionProtected, recoveryOn } from './retention.js';
 import { optionsOf } from './options.js';
+import { mayReadStackConfig, stackConfigKeys } from './stackConfig.js';
 import { verifyTypeScript } from './verify.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
@@ -30,7 +31,9 @@ export const typescript: Format<TsDetection> = {
     const pulumi = pulumiVersionLimits(file, d, context);
     const limits = cdkV1 && pulumi ? Promise.all([cdkV1, pulumi]) : (cdkV1 ?? pulumi);
     const cautions = limits ? limits.then(() => boundaryCautions(file, d, context)) : boundaryCautions(file, d, context);
-    return Promise.all([regions, cautions]).then(() => withModels(file, d, context));
+    // A Pulumi table's key from the stack's config: what each stack file sets (stackConfig.ts).
+    const stacks = mayReadStackConfig(file, d) ? stackConfigKeys(file, d, context) : undefined;
+    return Promise.all([regions, cautions, stacks]).then(() => withModels(file, d, context));
   },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
   fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options, context),

@@ -1,0 +1,145 @@
+/**
+ * A Pulumi project's stacks and what each one's config sets (`Pulumi.<stack>.yaml` beside `Pulumi.yaml`, or in
+ * its `stackConfigDir`), read for a table's key that a program takes from its config: TypeScript's
+ * `config.require('tableKey')` (src/formats/typescript/stackConfig.ts), Pulumi YAML's `${tableKey}` of a `config:`
+ * entry (detect.ts). `pulumi up` on a stack reads that stack's file, the project's defaults under it (`config:` of
+ * `Pulumi.yaml`); a value no stack sets fails a `require` (that stack does not deploy) and is undefined to a `get`.
+ * The stack files are the environments the repository deploys: a key that one of them sets to the AWS managed
+ * key (or leaves out, where the program then gives none) is not customer-managed there, whatever the others set.
+ * A stack that imports an ESC environment (`environment:`) may get a value the repository does not show.
+ */
+import type { DiskContext, SourceFile } from '../../core/types.js';
+import { isAwsManagedKeyRef } from '../../rule/status.js';
+import { type CMap, type CNode, child, parseYaml, resolveAlias, scalarString } from '../yaml/tree.js';
+
+/** One stack's file: its config (undefined: none; `unreadable`: a file that does not parse) and whether it imports ESC environments. */
+interface Stack {
+  name: string;
+  path: string;
+  config: CMap | undefined | 'unreadable';
+  environment: boolean;
+}
+
+export interface PulumiStacks {
+  /** The project's name: the namespace of `new pulumi.Config()` and of a Pulumi YAML program's config. */
+  project: string;
+  stacks: Stack[];
+  /** The project file's `config:` (its defaults). */
+  defaults: CMap | undefined;
+}
+
+/** The project (its nearest `Pulumi.yaml` or `Pulumi.yml`) and its stack files; undefined when there is none or no stack file. */
+export async function pulumiStacks(file: SourceFile, context: DiskContext): Promise<PulumiStacks | undefined> {
+  const found = (await Promise.all([context.projectFile(file, 'Pulumi.yaml'), context.projectFile(file, 'Pulumi.yml')])).filter(
+    (f): f is SourceFile => f !== undefined,
+  );
+  // The nearer of the two (the longer path).
+  const projectFile = found.sort((a, b) => b.path.length - a.path.length)[0];
+  const root = projectFile && rootOf(projectFile.text);
+  if (!projectFile || !root || root === 'unreadable') return undefined;
+  const project = scalarString(resolveAlias(child(root, 'name') ?? null));
+  if (!project) return undefined;
+  const dir = scalarString(resolveAlias(child(root, 'stackConfigDir') ?? null)) ?? '.';
+  const files = await context.folderFiles(projectFile, dir, (name) => /^Pulumi\..+\.ya?ml$/.test(name));
+  if (files.length === 0) return undefined;
+  const stacks = files.map((f): Stack => {
+    const r = rootOf(f.text);
+    const name = /Pulumi\.(.+)\.ya?ml$/.exec(f.path)?.[1] ?? f.path;
+    if (r === 'unreadable') return { name, path: f.path, config: 'unreadable', environment: false };
+    const config = resolveAlias(child(r, 'config') ?? null);
+    return { name, path: f.path, config: config?.kind === 'map' ? config : undefined, environment: child(r, 'environment') != null };
+  });
+  const defaults = resolveAlias(child(root, 'config') ?? null);
+  return { project, stacks, defaults: defaults?.kind === 'map' ? defaults : undefined };
+}
+
+function rootOf(text: string): CMap | undefined | 'unreadable' {
+  try {
+    const root = parseYaml(text)[0]?.root ?? null;
+    return root?.kind === 'map' ? root : undefined;
+  } catch {
+    return 'unreadable';
+  }
+}
+
+/** What a config read of the key gives on every stack, as the table's key (see above). */
+export type StacksKey =
+  /** Every stack gives a key other than the AWS managed key (or one the repository does not show: a secret, ESC). */
+  | { kind: 'set' }
+  /** Every stack gives the AWS managed key. */
+  | { kind: 'aws-managed'; why: string }
+  /** Every stack leaves the key out (`''`, or a `get` of a value no stack sets). */
+  | { kind: 'absent'; why: string }
+  /** The stacks differ, or one gives what cannot be read: decided per stack. */
+  | { kind: 'per-stack'; why: string };
+
+/**
+ * The key `namespace:name` (its `member`, for `requireObject('db').kmsKeyArn`) on each stack. `optional`: a `get`,
+ * undefined where no value is set (a `require` fails there: that stack deploys nothing). Undefined when no stack
+ * sets it, a default gives it, and the read is a `require` (what the code says stands).
+ */
+export function keyOnStacks(p: PulumiStacks, namespace: string, name: string, member: string | undefined, optional: boolean): StacksKey {
+  const outcomes = p.stacks.map((s) => ({ stack: s, value: valueOn(p, s, namespace, name, member) }));
+  const said = (v: Value) => (v.kind === 'text' ? v.text.trim() || "''" : v.kind);
+  const kinds = outcomes.map(({ stack, value }) => {
+    if (value.kind === 'missing') return { stack, kind: optional ? ('absent' as const) : ('none' as const), said: 'nothing' };
+    if (value.kind === 'no-member') return { stack, kind: 'absent' as const, said: `no ${member}` };
+    if (value.kind === 'text')
+      return {
+        stack,
+        kind: value.text.trim() === '' ? ('absent' as const) : isAwsManagedKeyRef(value.text) ? ('managed' as const) : ('set' as const),
+        said: said(value),
+      };
+    // A secret, an ESC environment or an unreadable file: a value the repository does not show (a `require`'s is set).
+    return { stack, kind: optional || value.kind === 'unreadable' ? ('unknown' as const) : ('set' as const), said: said(value) };
+  });
+  // Stacks where a `require` finds no value deploy nothing.
+  const deployed = kinds.filter((k) => k.kind !== 'none');
+  const key = `${namespace}:${name}${member ? `.${member}` : ''}`;
+  const list = (ks: typeof deployed) => ks.map((k) => `${k.stack.path} sets ${k.said}`).join(', ');
+  if (deployed.length === 0 || deployed.every((k) => k.kind === 'set')) return { kind: 'set' };
+  if (deployed.every((k) => k.kind === 'managed')) return { kind: 'aws-managed', why: `every stack's config ${key}: ${list(deployed)}` };
+  if (deployed.every((k) => k.kind === 'absent'))
+    return { kind: 'absent', why: `no stack's config sets ${key} (${deployed.map((k) => k.stack.path).join(', ')})` };
+  const odd = deployed.filter((k) => k.kind !== 'set');
+  return {
+    kind: 'per-stack',
+    why: `${key} differs per stack: ${odd
+      .map((k) => (k.kind === 'absent' && k.said === 'nothing' ? `${k.stack.path} does not set it` : `${k.stack.path} sets ${k.said}`))
+      .join(', ')}`,
+  };
+}
+
+type Value =
+  | { kind: 'text'; text: string }
+  | { kind: 'missing' }
+  | { kind: 'no-member' }
+  | { kind: 'secret' }
+  | { kind: 'esc' }
+  | { kind: 'unreadable' }
+  | { kind: 'other' };
+
+/** The value a stack gives the key: its own config's, else the project's default. */
+function valueOn(p: PulumiStacks, s: Stack, namespace: string, name: string, member: string | undefined): Value {
+  if (s.config === 'unreadable') return { kind: 'unreadable' };
+  const bare = namespace === p.project ? [name] : [];
+  const own = [`${namespace}:${name}`, ...bare].map((k) => child(s.config as CMap | undefined, k)).find((n) => n != null);
+  const projectDefault = [`${namespace}:${name}`, ...bare]
+    .map((k) => resolveAlias(child(p.defaults, k) ?? null))
+    .map((n) =>
+      n?.kind === 'map' && (child(n, 'default') != null || child(n, 'value') != null) ? (child(n, 'value') ?? child(n, 'default')) : n,
+    )
+    .find((n) => n != null);
+  let node: CNode | null | undefined = resolveAlias(own ?? projectDefault ?? null);
+  if (node == null) return s.environment ? { kind: 'esc' } : { kind: 'missing' };
+  if (node.kind === 'map' && child(node, 'secure') != null) return { kind: 'secret' };
+  if (member !== undefined) {
+    // An object without the member: `requireObject` gives it, and the member is undefined.
+    node = resolveAlias(child(node, member) ?? null);
+    if (node == null) return { kind: 'no-member' };
+  }
+  if (node.kind !== 'scalar') return { kind: 'other' };
+  if (node.value === null) return { kind: 'missing' };
+  const text = scalarString(node);
+  return text === undefined ? { kind: 'other' } : { kind: 'text', text };
+}

@@ -1,0 +1,115 @@
+/**
+ * A Pulumi table's key read from the stack's config: `kmsKeyArn: config.require('tableKey')` (or `get`,
+ * `requireSecret`, `requireObject<T>('db').kmsKeyArn`), through the file's consts and fields, of a
+ * `new pulumi.Config()` (the project's namespace) or `new pulumi.Config('ns')`. What each stack file sets
+ * (src/formats/pulumi-yaml/stacks.ts) decides the key: the AWS managed key on every stack is that key
+ * (aws-managed), a key some stacks leave out or set to it is decided per stack (unknown), a `get` that every
+ * stack sets is a key (customer-managed). Without stack files the code alone decides, as before.
+ */
+import { ABSENT, type Setting } from '../../rule/facts.js';
+import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
+import type { DiskContext, SourceFile } from '../../core/types.js';
+import { keyOnStacks, pulumiStacks, type PulumiStacks } from '../pulumi-yaml/stacks.js';
+import { declarationOf } from './consts.js';
+import type { TsDetection, TsTable } from './detect.js';
+import { lookup, snippet } from './lookup.js';
+import { stringValue, ts, unwrap } from './parse.js';
+import { fieldValue, guarded, memberValue, onlyValueOf } from './singleValue.js';
+
+/** A read of the stack's config: its namespace (undefined: the project's), name, the member of an object read, and whether it may be undefined. */
+interface ConfigRead {
+  namespace: string | undefined;
+  name: string;
+  member?: string;
+  optional: boolean;
+  object: boolean;
+}
+
+/** Config's reads of one value, and whether each may give undefined (`get*`) and reads an object (`*Object`). */
+const READS: Record<string, { optional: boolean; object: boolean }> = {
+  require: { optional: false, object: false },
+  requireSecret: { optional: false, object: false },
+  get: { optional: true, object: false },
+  getSecret: { optional: true, object: false },
+  requireObject: { optional: false, object: true },
+  requireSecretObject: { optional: false, object: true },
+  getObject: { optional: true, object: true },
+  getSecretObject: { optional: true, object: true },
+};
+
+/** Cheap test before the reads: a Pulumi table and a Config in the file. */
+export function mayReadStackConfig(file: SourceFile, d: TsDetection): boolean {
+  return file.text.includes('Config(') && d.tables.some((t) => t.framework === 'pulumi' && keyNode(t, d.sf) !== undefined);
+}
+
+/** Reads the stack files of the project of a file whose Pulumi tables' keys come from the config, and sets those keys. */
+export async function stackConfigKeys(file: SourceFile, d: TsDetection, context: DiskContext | undefined): Promise<void> {
+  if (!context) return;
+  const reads = d.tables.flatMap((t) => {
+    const node = keyNode(t, d.sf);
+    const read = node && configRead(node);
+    return node && read && (!read.object || read.member !== undefined) ? [{ t, node, read }] : [];
+  });
+  if (reads.length === 0) return;
+  const stacks = await pulumiStacks(file, context);
+  if (!stacks) return;
+  for (const { t, node, read } of reads) keyFromStacks(t, d.sf, node, read, stacks);
+}
+
+function keyFromStacks(t: TsTable, sf: ts.SourceFile, node: ts.Expression, read: ConfigRead, stacks: PulumiStacks): void {
+  const settings = t.encryption.settings;
+  if (settings.model !== 'sse' || !settings.key) return;
+  const source = snippet(sf, node);
+  // A guard before the table (`if (!key) throw`) proves a `get`'s value set.
+  const on = keyOnStacks(stacks, read.namespace ?? stacks.project, read.name, read.member, read.optional && !guarded(unwrap(node)));
+  let key: Setting | undefined;
+  if (on.kind === 'aws-managed') key = { state: 'expression', source, text: AWS_MANAGED_ALIAS, via: on.why };
+  else if (on.kind === 'absent') key = { ...ABSENT, source, via: on.why };
+  else if (on.kind === 'per-stack') key = { state: 'unreadable', source: `kmsKeyArn is ${source}, and ${on.why}` };
+  // Every stack sets a `get`'s value: a key, as a `require`'s.
+  else if (settings.key.state === 'unreadable') key = { state: 'expression', source };
+  if (key) settings.key = key;
+}
+
+/** The table's `serverSideEncryption.kmsKeyArn` as written, if it has one. */
+function keyNode(t: TsTable, sf: ts.SourceFile): ts.Expression | undefined {
+  if (!t.props) return undefined;
+  const sse = lookup(sf, t.props, 'serverSideEncryption');
+  const o = sse.kind === 'value' ? unwrap(sse.value) : undefined;
+  if (!o || !ts.isObjectLiteralExpression(o)) return undefined;
+  const key = lookup(sf, o, 'kmsKeyArn');
+  return key.kind === 'value' ? key.value : undefined;
+}
+
+/** The config read an expression is, through the file's consts, lets never assigned again, fields and const objects. */
+function configRead(e: ts.Expression, depth = 0): ConfigRead | undefined {
+  if (depth > 8) return undefined;
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) {
+    const value = onlyValueOf(declarationOf(u));
+    return value && configRead(value, depth + 1);
+  }
+  if (ts.isPropertyAccessExpression(u)) {
+    // `config.requireObject<Db>('db').kmsKeyArn`, or `db.kmsKeyArn` of `const db = config.requireObject<Db>('db')`.
+    const inner = configRead(u.expression, depth + 1);
+    if (inner?.object && inner.member === undefined) return { ...inner, member: u.name.text };
+    const held = fieldValue(u) ?? memberValue(u, declarationOf);
+    return held && configRead(held, depth + 1);
+  }
+  if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression)) return undefined;
+  const how = READS[u.expression.name.text];
+  const name = how && u.arguments.length >= 1 ? stringValue(u.arguments[0]) : undefined;
+  const namespace = name === undefined ? undefined : configNamespace(u.expression.expression);
+  return namespace === undefined ? undefined : { namespace: namespace || undefined, name: name as string, ...how };
+}
+
+/** The namespace of a `new pulumi.Config(...)` (`''`: none given, the project's); undefined when the object is not one. */
+function configNamespace(e: ts.Expression, depth = 0): string | undefined {
+  if (depth > 4) return undefined;
+  const u = unwrap(e);
+  const held = ts.isIdentifier(u) ? onlyValueOf(declarationOf(u)) : ts.isPropertyAccessExpression(u) ? fieldValue(u) : undefined;
+  if (held) return configNamespace(held, depth + 1);
+  if (!ts.isNewExpression(u) || !/(^|\.)Config$/.test(u.expression.getText())) return undefined;
+  const arg = u.arguments?.[0];
+  return arg === undefined ? '' : stringValue(arg);
+}

@@ -1,0 +1,201 @@
+/**
+ * A Pulumi table's key from the stack's config (src/formats/pulumi-yaml/stacks.ts): what each
+ * `Pulumi.<stack>.yaml` sets decides the key on that stack. Left out of session 46 (`config.require` was
+ * taken as a customer-managed key whatever the stacks set); the adversarial pass of session 47 (repro 06)
+ * found a dev stack whose `requireObject` object had no `kmsKeyArn`: the AWS managed key there.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../src/engine/memory.js';
+
+const ARN = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const PKG = JSON.stringify({ dependencies: { '@pulumi/aws': '^6.0.0', '@pulumi/pulumi': '^3.100.0' } });
+const project = (extra = '') => `name: orders\nruntime: nodejs\n${extra}`;
+const stack = (entries: Record<string, string>, extra = '') =>
+  `${extra}config:\n  aws:region: eu-west-1\n${Object.entries(entries)
+    .map(([k, v]) => `  ${k}: ${v}\n`)
+    .join('')}`;
+
+const program = (read: string, head = 'const config = new pulumi.Config();') => `import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+${head}
+
+export const orders = new aws.dynamodb.Table("orders", {
+  attributes: [{ name: "id", type: "S" }],
+  hashKey: "id",
+  billingMode: "PAY_PER_REQUEST",
+  serverSideEncryption: { enabled: true, kmsKeyArn: ${read} },
+});
+`;
+
+async function scan(files: Record<string, string>, main = 'infra/index.ts') {
+  const all = Object.entries({ 'infra/package.json': PKG, ...files }).map(([path, text]) => ({ path, text }));
+  const r = await processMemory(all, 'scan');
+  const [t] = r.outcomes.find((o) => o.file.path === main)!.tables;
+  return { status: t.status, reason: t.reason, fixable: t.fixable };
+}
+
+describe('Pulumi TypeScript: a key read from the stack config', () => {
+  const code = program('config.require("tableKey")');
+
+  it('no stack file: the code decides (a require is a key)', async () => {
+    expect((await scan({ 'infra/index.ts': code, 'infra/Pulumi.yaml': project() })).status).toBe('customer-managed');
+  });
+
+  it('one stack sets the AWS managed key, another a key: unknown, naming the stack', async () => {
+    const r = await scan({
+      'infra/index.ts': code,
+      'infra/Pulumi.yaml': project(),
+      'infra/Pulumi.dev.yaml': stack({ 'orders:tableKey': 'alias/aws/dynamodb' }),
+      'infra/Pulumi.prod.yaml': stack({ 'orders:tableKey': ARN }),
+    });
+    expect(r.status).toBe('unknown');
+    expect(r.reason).toMatch(/orders:tableKey differs per stack: infra\/Pulumi\.dev\.yaml sets alias\/aws\/dynamodb/);
+    expect(r.reason).not.toMatch(/Pulumi\.prod/);
+  });
+
+  it('every stack sets the AWS managed key (ARN or alias): aws-managed and fixable; a stack that sets none deploys nothing', async () => {
+    const r = await scan({
+      'infra/index.ts': code,
+      'infra/Pulumi.yaml': project(),
+      'infra/Pulumi.dev.yaml': stack({ 'orders:tableKey': 'alias/aws/dynamodb' }),
+      'infra/Pulumi.prod.yaml': stack({ 'orders:tableKey': 'arn:aws:kms:eu-west-1:111111111111:alias/aws/dynamodb' }),
+      'infra/Pulumi.ci.yaml': stack({}),
+    });
+    expect(r).toMatchObject({ status: 'aws-managed', fixable: true });
+    expect(r.reason).toMatch(/every stack's config orders:tableKey/);
+    const files = [
+      { path: 'infra/package.json', text: PKG },
+      { path: 'infra/index.ts', text: code },
+      { path: 'infra/Pulumi.yaml', text: project() },
+      { path: 'infra/Pulumi.dev.yaml', text: stack({ 'orders:tableKey': 'alias/aws/dynamodb' }) },
+    ];
+    const fixed = (await processMemory(files, 'fix')).output.get('infra/index.ts')!;
+    expect(fixed).toContain('serverSideEncryption: { enabled: true, kmsKeyArn: ordersKey.arn }');
+    expect(fixed).toContain('enableKeyRotation: true');
+  });
+
+  it('every stack sets a key: customer-managed; a secret counts as set', async () => {
+    const r = await scan({
+      'infra/index.ts': code,
+      'infra/Pulumi.yaml': project(),
+      'infra/Pulumi.dev.yaml': stack({ 'orders:tableKey': ARN }),
+      'infra/Pulumi.prod.yaml': stack({ 'orders:tableKey': '\n    secure: AAABADc3ZWJk' }),
+    });
+    expect(r.status).toBe('customer-managed');
+  });
+
+  it('the project default decides where a stack sets nothing; a bare key is the project namespace', async () => {
+    const r = await scan({
+      'infra/index.ts': code,
+      'infra/Pulumi.yaml': project('config:\n  tableKey:\n    type: string\n    default: alias/aws/dynamodb\n'),
+      'infra/Pulumi.dev.yaml': stack({}),
+      'infra/Pulumi.prod.yaml': stack({ tableKey: ARN }),
+    });
+    expect(r.status).toBe('unknown');
+    expect(r.reason).toMatch(/Pulumi\.dev\.yaml sets alias\/aws\/dynamodb/);
+  });
+
+  it('a get: every stack sets it, a key; one leaves it out, unknown; none sets it, the AWS managed key (enabled, no key)', async () => {
+    const get = program('config.get("tableKey")');
+    const base = { 'infra/index.ts': get, 'infra/Pulumi.yaml': project() };
+    expect((await scan({ ...base, 'infra/Pulumi.a.yaml': stack({ 'orders:tableKey': ARN }) })).status).toBe('customer-managed');
+    const some = await scan({ ...base, 'infra/Pulumi.a.yaml': stack({ 'orders:tableKey': ARN }), 'infra/Pulumi.b.yaml': stack({}) });
+    expect(some.status).toBe('unknown');
+    expect(some.reason).toMatch(/infra\/Pulumi\.b\.yaml does not set it/);
+    const none = await scan({ ...base, 'infra/Pulumi.a.yaml': stack({}) });
+    expect(none.status).toBe('aws-managed');
+    // Without stack files, a get stays unknown (the code alone).
+    expect((await scan(base)).status).toBe('unknown');
+  });
+
+  it('an ESC environment may set a value the repository does not show: a get there is unknown', async () => {
+    const r = await scan({
+      'infra/index.ts': program('config.get("tableKey")'),
+      'infra/Pulumi.yaml': project(),
+      'infra/Pulumi.a.yaml': stack({ 'orders:tableKey': ARN }),
+      'infra/Pulumi.b.yaml': stack({}, 'environment:\n  - orders/prod\n'),
+    });
+    expect(r.status).toBe('unknown');
+  });
+
+  it('requireObject<any>(...).kmsKeyArn through a const: a stack whose object has no such member gets no key (repro 06)', async () => {
+    const r = await scan({
+      'infra/index.ts': program('db.kmsKeyArn', 'const config = new pulumi.Config();\nconst db = config.requireObject<any>("db");'),
+      'infra/Pulumi.yaml': project(),
+      'infra/Pulumi.dev.yaml': stack({ 'orders:db': '\n    billing: PAY_PER_REQUEST' }),
+      'infra/Pulumi.prod.yaml': stack({ 'orders:db': `\n    kmsKeyArn: ${ARN}` }),
+    });
+    expect(r.status).toBe('unknown');
+    expect(r.reason).toMatch(/orders:db\.kmsKeyArn differs per stack: infra\/Pulumi\.dev\.yaml sets no kmsKeyArn/);
+  });
+
+  it("a namespaced Config('kms'), and stacks in the project's stackConfigDir", async () => {
+    const r = await scan({
+      'infra/index.ts': program('kms.require("dynamo")', 'const kms = new pulumi.Config("kms");'),
+      'infra/Pulumi.yaml': project('stackConfigDir: stacks\n'),
+      'infra/stacks/Pulumi.dev.yaml': stack({ 'kms:dynamo': 'alias/aws/dynamodb', 'orders:dynamo': ARN }),
+    });
+    expect(r.status).toBe('aws-managed');
+  });
+
+  it('a config read the code cannot name (a computed name, a namespace from a variable) is left to the code', async () => {
+    const r = await scan({
+      'infra/index.ts': program('config.require(keyName)', 'const config = new pulumi.Config();\nconst keyName = process.env.KEY!;'),
+      'infra/Pulumi.yaml': project(),
+      'infra/Pulumi.dev.yaml': stack({ 'orders:tableKey': 'alias/aws/dynamodb' }),
+    });
+    expect(r.status).toBe('customer-managed');
+  });
+});
+
+describe('Pulumi YAML: a key written as a config value', () => {
+  const yamlProgram = (config: string) => `name: orders
+runtime: yaml
+${config}resources:
+  orders:
+    type: aws:dynamodb:Table
+    properties:
+      attributes:
+        - name: id
+          type: S
+      hashKey: id
+      billingMode: PAY_PER_REQUEST
+      serverSideEncryption:
+        enabled: true
+        kmsKeyArn: \${tableKey}
+`;
+  const withDefault = yamlProgram(`config:\n  tableKey:\n    type: string\n    default: ${ARN}\n`);
+
+  it('the default is a key, a stack sets the AWS managed key: unknown', async () => {
+    const r = await scan(
+      {
+        'infra/Pulumi.yaml': withDefault,
+        'infra/Pulumi.dev.yaml': stack({ 'orders:tableKey': 'alias/aws/dynamodb' }),
+        'infra/Pulumi.prod.yaml': stack({}),
+      },
+      'infra/Pulumi.yaml',
+    );
+    expect(r.status).toBe('unknown');
+    expect(r.reason).toMatch(/infra\/Pulumi\.dev\.yaml sets alias\/aws\/dynamodb/);
+  });
+
+  it('every stack sets the AWS managed key: aws-managed; the default alone: customer-managed', async () => {
+    const managed = await scan(
+      { 'infra/Pulumi.yaml': withDefault, 'infra/Pulumi.dev.yaml': stack({ 'orders:tableKey': 'alias/aws/dynamodb' }) },
+      'infra/Pulumi.yaml',
+    );
+    expect(managed.status).toBe('aws-managed');
+    expect((await scan({ 'infra/Pulumi.yaml': withDefault }, 'infra/Pulumi.yaml')).status).toBe('customer-managed');
+  });
+
+  it('a default of the AWS managed key that every stack replaces with a key: customer-managed (unknown without stack files)', async () => {
+    const managedDefault = yamlProgram('config:\n  tableKey:\n    type: string\n    default: alias/aws/dynamodb\n');
+    expect((await scan({ 'infra/Pulumi.yaml': managedDefault }, 'infra/Pulumi.yaml')).status).toBe('unknown');
+    const r = await scan(
+      { 'infra/Pulumi.yaml': managedDefault, 'infra/Pulumi.prod.yaml': stack({ 'orders:tableKey': ARN }) },
+      'infra/Pulumi.yaml',
+    );
+    expect(r.status).toBe('customer-managed');
+  });
+});
