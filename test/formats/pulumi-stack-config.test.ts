@@ -75,6 +75,24 @@ describe('Pulumi TypeScript: a key read from the stack config', () => {
     expect(fixed).toContain('enableKeyRotation: true');
   });
 
+  it('a key the stacks make AWS managed gets the checks of a table to fix (ignoreChanges, the @pulumi/aws version)', async () => {
+    const stacks = { 'infra/Pulumi.yaml': project(), 'infra/Pulumi.dev.yaml': stack({ 'orders:tableKey': 'alias/aws/dynamodb' }) };
+    const ignored = code.replace('\n});\n', '\n}, { ignoreChanges: ["serverSideEncryption"] });\n');
+    const r = await scan({ 'infra/index.ts': ignored, ...stacks });
+    expect(r).toMatchObject({ status: 'aws-managed', fixable: false });
+    const old = await processMemory(
+      [
+        { path: 'infra/package.json', text: JSON.stringify({ dependencies: { '@pulumi/aws': '^5.42.0', '@pulumi/pulumi': '^3.100.0' } }) },
+        { path: 'infra/index.ts', text: code },
+        ...Object.entries(stacks).map(([path, text]) => ({ path, text })),
+      ],
+      'scan',
+    );
+    const [t] = old.outcomes.find((o) => o.file.path === 'infra/index.ts')!.tables;
+    expect(t).toMatchObject({ status: 'aws-managed', fixable: false });
+    expect(t.blocker).toMatch(/@pulumi\/aws \^5\.42\.0/);
+  });
+
   it('every stack sets a key: customer-managed; a secret counts as set', async () => {
     const r = await scan({
       'infra/index.ts': code,

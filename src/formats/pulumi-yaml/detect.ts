@@ -24,6 +24,7 @@ import { AnchorIndex, sseEdit, type SseEdit } from '../yaml/anchors.js';
 import { placeholderError, placeholderIn } from '../../core/placeholders.js';
 import { duplicateKeyError } from '../yaml/duplicates.js';
 import { keySettingOf, switchSettingOf } from './settings.js';
+import { keyOnStacks, type PulumiStacks } from './stacks.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
 import { integrationTables, sharedTables } from './resourcePolicy.js';
 import { boolOf, notFalse, snippet } from '../yaml/scalars.js';
@@ -57,8 +58,8 @@ export interface PulumiTable extends TableFacts {
   retain: boolean;
   /** `options: provider: ${name}`: that provider resource's name (the key and its policy's lookups go through it). */
   provider?: string;
-  /** A key written as a config value's name (`kmsKeyArn: ${tableKey}`, no variable of that name): the name, and the key as written (stacks.ts). */
-  config?: { name: string; key: Setting };
+  /** A key written as a config value's name (`kmsKeyArn: ${tableKey}`, no variable of that name): that name (stacks.ts). */
+  config?: string;
 }
 
 export interface PulumiDetection extends Detection {
@@ -192,13 +193,16 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
  * it: a variable's literal value, or a config value's default, which a stack's own config may replace.
  * The AWS managed key there: that key (a variable), or maybe it (a config default: unknown).
  */
-function variableKey(settings: Settings, root: CMap): Settings {
+function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | undefined): Settings {
   if (settings.model !== 'sse') return settings;
   const key = settings.key;
   if (key?.state !== 'literal' || key.text === undefined) return settings;
   const ref = /^\$\{([\w-]+)(?:\.([\w-]+))?\}$/.exec(key.text.trim());
   if (!ref) return settings;
   const name = ref[1];
+  // A config value: what each stack's file sets, the program's default under it (stacks.ts).
+  if (stacks && ref[2] === undefined && child(child(root, 'variables'), name) == null)
+    return { ...settings, key: stackKey(key, name, stacks) };
   // A lookup of the AWS managed key (`fn::invoke` of aws:kms:getAlias or getKey): that key, read as `${v.targetKeyArn}`.
   if (invokesAwsManagedKey(resolveAlias(child(child(root, 'variables'), name) ?? null), ref[2]))
     return { ...settings, key: { ...key, state: 'expression', text: AWS_MANAGED_ALIAS } };
@@ -219,11 +223,20 @@ function variableKey(settings: Settings, root: CMap): Settings {
   return settings;
 }
 
+/** The key `${name}` of a config value on every stack: the AWS managed key on each is that key; on some, decided per stack. */
+function stackKey(written: Setting, name: string, stacks: PulumiStacks): Setting {
+  const on = keyOnStacks(stacks, stacks.project, name, undefined, false);
+  if (on.kind === 'set') return written;
+  if (on.kind === 'aws-managed') return { state: 'expression', source: written.source, text: AWS_MANAGED_ALIAS, via: on.why };
+  if (on.kind === 'absent') return { ...ABSENT, source: written.source, via: on.why };
+  return { state: 'unreadable', source: `kmsKeyArn is ${written.source}, and ${on.why}` };
+}
+
 /** A key written as `${name}` of no variable: a config value, which each stack's file may set (stacks.ts). */
 function configKeyOf(settings: Settings, root: CMap): { config?: PulumiTable['config'] } {
   const key = settings.model === 'sse' ? settings.key : undefined;
   const name = key?.state === 'literal' ? /^\$\{([\w-]+)\}$/.exec(key.text?.trim() ?? '')?.[1] : undefined;
-  return key && name && child(child(root, 'variables'), name) == null ? { config: { name, key } } : {};
+  return name && child(child(root, 'variables'), name) == null ? { config: name } : {};
 }
 
 /** The lookups of a key and the argument that names it. */
@@ -271,7 +284,8 @@ function globalTableMembers(tables: PulumiTable[]): void {
   }
 }
 
-export function detectPulumiYaml(file: SourceFile): PulumiDetection {
+/** `stacks`: the project's stacks, read for keys written as config values (index.ts). */
+export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): PulumiDetection {
   let docs: ReturnType<typeof parseYaml>;
   try {
     docs = parseYaml(file.text, true);
@@ -319,7 +333,7 @@ export function detectPulumiYaml(file: SourceFile): PulumiDetection {
               settings: { model: 'sse', key: keySettingOf(file.text, child(props, 'kmsKeyArn')) },
               obstacles: [{ kind: 'replica-resource' }],
             }
-          : { peerKind: 'pulumi-yaml-table', words: WORDS, settings: variableKey(written, doc.root), obstacles: [] };
+          : { peerKind: 'pulumi-yaml-table', words: WORDS, settings: variableKey(written, doc.root, stacks), obstacles: [] };
       const replicas = replica || native ? undefined : replicasOf(file.text, props);
       if (replicas) encryption.replicas = replicas;
       const edit =

@@ -52,6 +52,8 @@ import { integrationTables } from './zeroEtl.js';
 import { namesAwsManagedKey } from './awsManagedKey.js';
 import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
 import { guarded } from './singleValue.js';
+import { stackKeySetting, withStacks } from './stackConfig.js';
+import type { PulumiStacks } from '../pulumi-yaml/stacks.js';
 import { cdktfIteratorObstacle } from './iterators.js';
 import { defaultCdktfProvider, providerEmulator } from './regions.js';
 import { sstGlobalStep, sstGlobalSymbol, sstImportsTable, sstStep, sstTableProps, type SstGeneration } from './sst.js';
@@ -284,6 +286,9 @@ function unsetKey(sf: ts.SourceFile, e: ts.Expression): Setting | undefined {
 export const keyOf =
   (sf: ts.SourceFile) =>
   (e: ts.Expression): Setting => {
+    // A Pulumi table's key from the stack's config: what the stacks set (stackConfig.ts).
+    const stacked = stackKeySetting(sf, e);
+    if (stacked) return stacked;
     const unset = unsetKey(sf, e);
     if (unset) return unset;
     const s = stringValue(unwrap(e));
@@ -744,8 +749,10 @@ function ignoredChanges(
   return undefined;
 }
 
-export function detectTypeScript(file: SourceFile): TsDetection {
+/** `stacks`: the Pulumi project's stacks, read for keys taken from the stack's config (stackConfig.ts). */
+export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks): TsDetection {
   const sf = parseTypeScript(file.path, file.text);
+  withStacks(sf, stacks);
   const imports = readImports(sf);
   // A CDK, CDKTF, Pulumi or SST program in JavaScript (src/formats/typescript/javascript.ts): its constructs
   // are read, never fixed; one a compiler wrote is read at its source; a serverless.js for its resources alone.

@@ -11,7 +11,8 @@ import { holderOf, ts } from './parse.js';
 import { pulumiVersionLimits } from './pulumiVersion.js';
 import { deletionProtected, recoveryOn } from './retention.js';
 import { optionsOf } from './options.js';
-import { mayReadStackConfig, stackConfigKeys } from './stackConfig.js';
+import { readsStackConfig } from './stackConfig.js';
+import { pulumiStacks } from '../pulumi-yaml/stacks.js';
 import { verifyTypeScript } from './verify.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
@@ -20,25 +21,34 @@ export const typescript: Format<TsDetection> = {
   name: 'typescript',
   detect: (file, context) => {
     const d = detectTypeScript(file);
-    if (d.tables.length === 0) return withModels(file, d, context);
-    unaliased(file, d);
-    recoveryCautions(d);
-    // A TableV2 whose stack's Region the file does not show: how the CDK app's entry creates it. Roles' permissions boundaries.
-    const regions = d.tables.some((t) => t.regionOpen) ? entryStackRegions(file, d, context) : undefined;
-    // A CDK v1 project's @aws-cdk/aws-dynamodb, or a Pulumi project's @pulumi/aws and @pulumi/pulumi, may lack what a fix
-    // writes; read before the cautions, said on open tables only (package.json is read only for such a file).
-    const cdkV1 = cdkV1VersionLimits(file, d, context);
-    const pulumi = pulumiVersionLimits(file, d, context);
-    const limits = cdkV1 && pulumi ? Promise.all([cdkV1, pulumi]) : (cdkV1 ?? pulumi);
-    const cautions = limits ? limits.then(() => boundaryCautions(file, d, context)) : boundaryCautions(file, d, context);
-    // A Pulumi table's key from the stack's config: what each stack file sets (stackConfig.ts).
-    const stacks = mayReadStackConfig(file, d) ? stackConfigKeys(file, d, context) : undefined;
-    return Promise.all([regions, cautions, stacks]).then(() => withModels(file, d, context));
+    // A Pulumi table's key from the stack's config: detected again with what each stack file sets (stackConfig.ts),
+    // before anything that depends on whether a fix is wanted.
+    if (context && readsStackConfig(file, d))
+      return pulumiStacks(file, context).then((stacks) =>
+        stacks ? detected(file, detectTypeScript(file, stacks), context) : detected(file, d, context),
+      );
+    return detected(file, d, context);
   },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
   fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options, context),
   verify: (files, options) => files.map((f) => (f.edits.length > 0 ? verifyTypeScript(f.file, f.detection, f.fixed, options) : [])),
 };
+
+/** What detection reads beside the file: the app's entry, the project's packages, boundaries, Amplify models. */
+function detected(file: SourceFile, d: TsDetection, context: DiskContext | undefined): TsDetection | Promise<TsDetection> {
+  if (d.tables.length === 0) return withModels(file, d, context);
+  unaliased(file, d);
+  recoveryCautions(d);
+  // A TableV2 whose stack's Region the file does not show: how the CDK app's entry creates it. Roles' permissions boundaries.
+  const regions = d.tables.some((t) => t.regionOpen) ? entryStackRegions(file, d, context) : undefined;
+  // A CDK v1 project's @aws-cdk/aws-dynamodb, or a Pulumi project's @pulumi/aws and @pulumi/pulumi, may lack what a fix
+  // writes; read before the cautions, said on open tables only (package.json is read only for such a file).
+  const cdkV1 = cdkV1VersionLimits(file, d, context);
+  const pulumi = pulumiVersionLimits(file, d, context);
+  const limits = cdkV1 && pulumi ? Promise.all([cdkV1, pulumi]) : (cdkV1 ?? pulumi);
+  const cautions = limits ? limits.then(() => boundaryCautions(file, d, context)) : boundaryCautions(file, d, context);
+  return Promise.all([regions, cautions]).then(() => withModels(file, d, context));
+}
 
 /**
  * A CDK for Terraform table with point-in-time recovery whose key the fix does not protect (its

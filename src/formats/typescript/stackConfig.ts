@@ -8,8 +8,8 @@
  */
 import { ABSENT, type Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
-import type { DiskContext, SourceFile } from '../../core/types.js';
-import { keyOnStacks, pulumiStacks, type PulumiStacks } from '../pulumi-yaml/stacks.js';
+import type { SourceFile } from '../../core/types.js';
+import { keyOnStacks, type PulumiStacks } from '../pulumi-yaml/stacks.js';
 import { declarationOf } from './consts.js';
 import type { TsDetection, TsTable } from './detect.js';
 import { lookup, snippet } from './lookup.js';
@@ -37,38 +37,42 @@ const READS: Record<string, { optional: boolean; object: boolean }> = {
   getSecretObject: { optional: true, object: true },
 };
 
-/** Cheap test before the reads: a Pulumi table and a Config in the file. */
-export function mayReadStackConfig(file: SourceFile, d: TsDetection): boolean {
-  return file.text.includes('Config(') && d.tables.some((t) => t.framework === 'pulumi' && keyNode(t, d.sf) !== undefined);
+/** The stacks of the file being detected (read before a second detection, see index.ts), by its parsed source. */
+const STACKS = new WeakMap<ts.SourceFile, PulumiStacks>();
+
+/** Detection of `sf` reads its keys with the project's stacks. */
+export function withStacks(sf: ts.SourceFile, stacks: PulumiStacks | undefined): void {
+  if (stacks) STACKS.set(sf, stacks);
 }
 
-/** Reads the stack files of the project of a file whose Pulumi tables' keys come from the config, and sets those keys. */
-export async function stackConfigKeys(file: SourceFile, d: TsDetection, context: DiskContext | undefined): Promise<void> {
-  if (!context) return;
-  const reads = d.tables.flatMap((t) => {
+/** Does a Pulumi table of the detection take its key from the stack's config (so the stack files are worth reading)? */
+export function readsStackConfig(file: SourceFile, d: TsDetection): boolean {
+  if (!file.text.includes('Config(')) return false;
+  return d.tables.some((t) => {
+    if (t.framework !== 'pulumi') return false;
     const node = keyNode(t, d.sf);
     const read = node && configRead(node);
-    return node && read && (!read.object || read.member !== undefined) ? [{ t, node, read }] : [];
+    return !!read && (!read.object || read.member !== undefined);
   });
-  if (reads.length === 0) return;
-  const stacks = await pulumiStacks(file, context);
-  if (!stacks) return;
-  for (const { t, node, read } of reads) keyFromStacks(t, d.sf, node, read, stacks);
 }
 
-function keyFromStacks(t: TsTable, sf: ts.SourceFile, node: ts.Expression, read: ConfigRead, stacks: PulumiStacks): void {
-  const settings = t.encryption.settings;
-  if (settings.model !== 'sse' || !settings.key) return;
+/**
+ * A key read from the stack's config, as the stacks decide it (see above); undefined when the file's stacks
+ * were not read, the key is not such a read, or every stack sets it for a `require` (the code's reading stands).
+ */
+export function stackKeySetting(sf: ts.SourceFile, node: ts.Expression): Setting | undefined {
+  const stacks = STACKS.get(sf);
+  const read = stacks && configRead(node);
+  if (!stacks || !read || (read.object && read.member === undefined)) return undefined;
   const source = snippet(sf, node);
   // A guard before the table (`if (!key) throw`) proves a `get`'s value set.
-  const on = keyOnStacks(stacks, read.namespace ?? stacks.project, read.name, read.member, read.optional && !guarded(unwrap(node)));
-  let key: Setting | undefined;
-  if (on.kind === 'aws-managed') key = { state: 'expression', source, text: AWS_MANAGED_ALIAS, via: on.why };
-  else if (on.kind === 'absent') key = { ...ABSENT, source, via: on.why };
-  else if (on.kind === 'per-stack') key = { state: 'unreadable', source: `kmsKeyArn is ${source}, and ${on.why}` };
+  const optional = read.optional && !guarded(unwrap(node));
+  const on = keyOnStacks(stacks, read.namespace ?? stacks.project, read.name, read.member, optional);
+  if (on.kind === 'aws-managed') return { state: 'expression', source, text: AWS_MANAGED_ALIAS, via: on.why };
+  if (on.kind === 'absent') return { ...ABSENT, source, via: on.why };
+  if (on.kind === 'per-stack') return { state: 'unreadable', source: `kmsKeyArn is ${source}, and ${on.why}` };
   // Every stack sets a `get`'s value: a key, as a `require`'s.
-  else if (settings.key.state === 'unreadable') key = { state: 'expression', source };
-  if (key) settings.key = key;
+  return optional ? { state: 'expression', source } : undefined;
 }
 
 /** The table's `serverSideEncryption.kmsKeyArn` as written, if it has one. */
