@@ -30,6 +30,7 @@ import { ParseError } from '../../core/types.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { crossAccountGrants, policyText, zeroEtlIntegrations } from './resourcePolicy.js';
 import type { Includes } from './includes.js';
+import { fileKeySetting, fileRefOf, type FileRef, type FileValues } from './fileValues.js';
 import { templateCautions } from './cautions.js';
 import { apiGlobalTables } from './apiGlobalTables.js';
 import { ifElseTables } from './ifElse.js';
@@ -114,6 +115,8 @@ export interface CfnDetection extends Detection {
   text: string;
   /** How service files include the file, when it has a table a fix would change and could be included (includes.ts). */
   includes?: Includes;
+  /** The files a service's keys read (fileValues.ts), when a table's key reads one. */
+  fileRefs?: FileRef[];
 }
 
 // ---------------------------------------------------------------- intrinsics and literals
@@ -175,7 +178,14 @@ export const WORDS: Vocabulary = {
  * read as its default, as Checkov and cfn-nag evaluate it, and says so (Setting.via). A parameter
  * without a Default, or any other intrinsic (Fn::If on a condition...), stays decided at deploy time.
  */
-export type Defaults = Map<string, CNode> & { mappings?: CMap; service?: CMap; ssm?: Set<string> };
+export type Defaults = Map<string, CNode> & {
+  mappings?: CMap;
+  service?: CMap;
+  ssm?: Set<string>;
+  /** A service's keys read from files (fileValues.ts): the reads met, and the files' values once read. */
+  fileRefs?: FileRef[];
+  files?: FileValues;
+};
 
 function defaultsOf(root: CMap): Defaults {
   const out: Defaults = new Map();
@@ -235,6 +245,12 @@ function keySetting(text: string, node: CNode | null | undefined, defaults?: Def
     if (s === undefined) return { state: 'unreadable', source: `KMSMasterKeyId is not a string (${source})`, raw };
     const p = placeholderIn(s);
     if (p !== undefined) return { state: 'unreadable', source: placeholderSetting('KMSMasterKeyId', p), raw };
+    // A key the Framework reads from a file (`${file(./config/${sls:stage}.yml):kmsKeyArn}`): what the files hold.
+    const ref = defaults?.service ? fileRefOf(s, defaults.service) : undefined;
+    if (ref) {
+      defaults!.fileRefs?.push(ref);
+      return fileKeySetting(s, ref, defaults!.files, source, raw);
+    }
     const variable = defaults?.service ? serverlessKey(s, defaults.service) : undefined;
     if (variable === 'managed') return { state: 'literal', source, text: AWS_MANAGED_ALIAS, raw };
     if (variable) return { state: 'unreadable', source: `KMSMasterKeyId is ${s}, ${variable}`, raw };
@@ -320,10 +336,12 @@ function extensionStep(id: string): string {
 }
 
 /** A serverless.yml's template: no Parameters, the service file for the variables a setting names. */
-function serviceOf(template: CfnTemplate): Defaults | undefined {
+function serviceOf(template: CfnTemplate, fileRefs: FileRef[], files: FileValues | undefined): Defaults | undefined {
   if (template.root.kind !== 'map' || template.lone) return undefined;
   const out: Defaults = new Map();
   out.service = template.root;
+  out.fileRefs = fileRefs;
+  if (files) out.files = files;
   return out;
 }
 
@@ -368,10 +386,16 @@ function serverlessKey(s: string, service: CMap): 'managed' | string | undefined
       open = false;
     }
   } else if (param) {
-    const params = child(service, 'params');
+    // v3's `params.<stage>`, v4's `stages.<stage>.params` (its documented form).
+    const params = resolveAlias(child(service, 'params') ?? null);
     for (const stage of params?.kind === 'map' ? params.pairs : []) {
       const v = scalarString(child(resolveAlias(stage.value), param[1]) ?? null);
       if (v !== undefined) values.push({ value: v, from: `params.${stage.key}.${param[1]}` });
+    }
+    const stages = resolveAlias(child(service, 'stages') ?? null);
+    for (const stage of stages?.kind === 'map' ? stages.pairs : []) {
+      const v = scalarString(child(resolveAlias(child(resolveAlias(stage.value), 'params') ?? null), param[1]) ?? null);
+      if (v !== undefined) values.push({ value: v, from: `stages.${stage.key}.params.${param[1]}` });
     }
   }
   if (fallback !== undefined && open) values.push({ value: fallback, from: 'its fallback' });
@@ -775,7 +799,9 @@ const AMPLIFY_BUILD_STEP =
   "set the table's encryption with `amplify override <category>` (its override.ts: the table's sseSpecification, with a " +
   'customer-managed KMS key) and push';
 
-export function detectCloudFormation(file: SourceFile): CfnDetection {
+/** `files`: the values of the files a service's keys read (fileValues.ts), read after a first detection recorded them. */
+export function detectCloudFormation(file: SourceFile, files?: FileValues): CfnDetection {
+  const fileRefs: FileRef[] = [];
   const json = looksLikeJson(file.path, file.text);
   const docs = parsed(file.text, json);
   const lines = new LineIndex(file.text);
@@ -800,7 +826,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
     if (doc.duplicates && ambiguousPath(template)) return;
     const anchors = doc.aliases ? new AnchorIndex(doc.root) : undefined;
     const replaced = anchors ? replacedSites(template) : undefined;
-    const defaults = template.flavor === 'serverless' ? serviceOf(template) : defaultsOf(template.root);
+    const defaults = template.flavor === 'serverless' ? serviceOf(template, fileRefs, files) : defaultsOf(template.root);
     const simpleGlobals = simpleTableGlobals(template);
     const cautions = templateCautions(file.text, template);
     const apiGlobal = apiGlobalTables(file.text, template);
@@ -933,6 +959,7 @@ export function detectCloudFormation(file: SourceFile): CfnDetection {
     text: file.text,
   };
   if (error) detection.error = error;
+  if (fileRefs.length > 0) detection.fileRefs = fileRefs;
   return detection;
 }
 

@@ -1,9 +1,10 @@
 /** The CloudFormation family: CloudFormation and SAM templates (YAML, JSON) and serverless.yml. */
-import type { Format } from '../../core/types.js';
+import type { DiskContext, Format, SourceFile } from '../../core/types.js';
 import { namesTableType } from '../../core/embedded.js';
 import { detectCloudFormation, type CfnDetection } from './detect.js';
 import { embeddedTables, templateBodies } from './embedded.js';
 import { withIncludes } from './includes.js';
+import { readFileValues } from './fileValues.js';
 import { withSynthOutput } from './synthesized.js';
 import { verifyCloudFormation } from './verify.js';
 
@@ -14,8 +15,11 @@ export const cloudformation: Format<CfnDetection> = {
   // What the file's own text says, then whether cdk synth wrote it (a file under cdk.out, or a CDK-marked
   // table beside a CDK app), and how the service files above it include it (a file that could be included only).
   detect: (file, context) => {
-    const d = withSynthOutput(detectCloudFormation(file), file, context);
-    return d instanceof Promise ? d.then((r) => withIncludes(r, file, context)) : withIncludes(d, file, context);
+    const first = detectCloudFormation(file);
+    // A service's keys read from files (fileValues.ts): detected again with the files' values.
+    if (context && first.fileRefs)
+      return readFileValues(first.fileRefs, file, context).then((files) => beside(detectCloudFormation(file, files), file, context));
+    return beside(first, file, context);
   },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
   fix: async (group, options) => (fixModule ??= await import('./fix.js')).fixCloudFormation(group, options),
@@ -26,5 +30,11 @@ export const cloudformation: Format<CfnDetection> = {
   embedded: (file) => (file.text.includes('TemplateBody') && namesTableType(file.text) ? templateBodies(file.text) : []),
   templateTables: embeddedTables,
 };
+
+/** Whether cdk synth wrote the file, then how service files include it. */
+function beside(detection: CfnDetection, file: SourceFile, context: DiskContext | undefined): CfnDetection | Promise<CfnDetection> {
+  const d = withSynthOutput(detection, file, context);
+  return d instanceof Promise ? d.then((r) => withIncludes(r, file, context)) : withIncludes(d, file, context);
+}
 
 export default cloudformation;

@@ -4,7 +4,7 @@
  * The variable is read in the service file: every value it may take the AWS managed key, that key
  * (aws-managed, fixed); some (a stage's param, a fallback), unknown; none, a customer-managed key as before.
  */
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -60,4 +60,57 @@ it.each([
   const key = written.split(' (')[0];
   const t = (await processMemory([{ path: 'serverless.yml', text: service(key) }], 'scan')).outcomes[0].tables[0];
   expect([t.status, t.fixable]).toEqual([status, fixable]);
+});
+
+/** Serverless v4's `stages.<stage>.params` (adversarial pass of session 47, repro 03): read as v3's `params`. */
+it('${param:tableKey} with v4 stages.<stage>.params: unknown where a stage (default) gives the AWS managed key', async () => {
+  const v4 = service('${param:tableKey}')
+    .replace(/params:\n {2}default:\n {4}tableKey: alias\/aws\/dynamodb\n {2}prod:\n {4}tableKey: \S+\n/, '')
+    .concat(`stages:\n  prod:\n    params:\n      tableKey: ${KEY}\n  default:\n    params:\n      tableKey: alias/aws/dynamodb\n`);
+  expect(v4).not.toMatch(/^params:/m);
+  const t = (await processMemory([{ path: 'serverless.yml', text: v4 }], 'scan')).outcomes[0].tables[0];
+  expect([t.status, t.fixable]).toEqual(['unknown', false]);
+  expect(t.reason).toMatch(/stages\.default\.params\.tableKey/);
+});
+
+/**
+ * A key read from a file per stage (adversarial pass of session 47, repro 02): `${file(./config/${sls:stage}.yml):kmsKeyArn}`,
+ * or `${self:custom.kmsKeyArn}` with `custom: ${file(...)}`. It was taken as a customer-managed key whatever the files held.
+ */
+describe('a key the Framework reads from a file', () => {
+  const scan = async (key: string, files: Record<string, string>, custom = '') => {
+    const text = service(key).replace(/^custom:\n/m, `custom:\n${custom}`);
+    const all = [{ path: 'svc/serverless.yml', text }, ...Object.entries(files).map(([p, t]) => ({ path: `svc/${p}`, text: t }))];
+    return (await processMemory(all, 'scan')).outcomes.find((o) => o.file.path === 'svc/serverless.yml')!.tables[0];
+  };
+  const perStage = '${file(./config/${sls:stage}.yml):kmsKeyArn}';
+
+  it('a stage file holds the AWS managed key: unknown, naming it', async () => {
+    const t = await scan(perStage, { 'config/dev.yml': 'kmsKeyArn: alias/aws/dynamodb\n', 'config/prod.yml': `kmsKeyArn: ${KEY}\n` });
+    expect([t.status, t.fixable]).toEqual(['unknown', false]);
+    expect(t.reason).toMatch(/whose value may be alias\/aws\/dynamodb \(svc\/config\/dev\.yml\)/);
+  });
+
+  it('every stage file holds a key: customer-managed; every one the AWS managed key: aws-managed, fixed', async () => {
+    const own = await scan(perStage, { 'config/dev.yml': `kmsKeyArn: ${KEY}\n`, 'config/prod.yml': `kmsKeyArn: ${KEY}\n` });
+    expect(own.status).toBe('customer-managed');
+    const managed = await scan(perStage, { 'config/dev.yml': 'kmsKeyArn: alias/aws/dynamodb\n', 'config/prod.yml': "kmsKeyArn: ''\n" });
+    expect([managed.status, managed.fixable]).toEqual(['aws-managed', true]);
+  });
+
+  it('no file found, or one kmsfix does not read (JavaScript): unknown', async () => {
+    expect((await scan(perStage, {})).status).toBe('unknown');
+    const js = await scan('${file(./config/${sls:stage}.js):kmsKeyArn}', { 'config/dev.js': 'module.exports = {}' });
+    expect(js.status).toBe('unknown');
+  });
+
+  it('a custom entry that is a file, read through ${self:custom.fromFile.kmsKeyArn}; JSON files', async () => {
+    const files = { 'env/dev.json': '{"kmsKeyArn": "alias/aws/dynamodb"}', 'env/prod.json': `{"kmsKeyArn": "${KEY}"}` };
+    const entry = '  fromFile: ${file(./env/${sls:stage}.json)}\n';
+    const t = await scan('${self:custom.fromFile.kmsKeyArn}', files, entry);
+    expect(t.status).toBe('unknown');
+    expect(t.reason).toMatch(/svc\/env\/dev\.json/);
+    // Without the entry, the path reads nothing: the variable is taken as a key, as before.
+    expect((await scan('${self:custom.fromFile.kmsKeyArn}', files)).status).toBe('customer-managed');
+  });
 });

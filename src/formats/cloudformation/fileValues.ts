@@ -1,0 +1,150 @@
+/**
+ * A Serverless key read from a file: `KMSMasterKeyId: ${file(./config/${sls:stage}.yml):kmsKeyArn}`, or a
+ * `${self:custom.kmsKeyArn}` whose path crosses such a variable (`custom: ${file(./config/${sls:stage}.yml)}`,
+ * `custom.kmsKeyArn: ${file(./kms.json):arn}`). The Framework reads the file when it packages the service, the
+ * stage choosing it where the path holds a variable: each file beside the service that the path's pattern
+ * matches is a stage's. Their values decide the key (as a stage map's entries do, detect.ts serverlessKey):
+ * the AWS managed key in every one, that key; in some, unknown; in none, a customer-managed key. Detection
+ * records the reads (FileRef) it met; the format reads those files (DiskContext.folderFiles) and detects again
+ * with their values (index.ts). Until then, and where no file can be read, the key is unknown.
+ */
+import path from 'node:path';
+import type { DiskContext, SourceFile } from '../../core/types.js';
+import type { Setting } from '../../rule/facts.js';
+import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
+import { type CMap, type CNode, child, parseJson, parseYaml, resolveAlias, scalarString } from '../yaml/tree.js';
+
+/** A file a variable reads (as written: it may hold variables) and the path of keys read in it. */
+export interface FileRef {
+  file: string;
+  path: string[];
+}
+
+/** What each file a FileRef's pattern matches holds at its path (null: no string there; undefined: a file kmsfix cannot read), by refKey. */
+export type FileValues = Map<string, { file: string; value: string | null | undefined }[]>;
+
+export const refKey = (r: FileRef) => `${r.file}\0${r.path.join('.')}`;
+
+/** The `${file(...)}` a key written as one variable reads, directly or through `self:` paths (see above). */
+export function fileRefOf(s: string, service: CMap, depth = 0): FileRef | undefined {
+  const inner = variableBody(s.trim());
+  if (inner === undefined || depth > 4) return undefined;
+  if (inner.startsWith('file(')) {
+    const close = closingParen(inner, 5);
+    if (close === -1) return undefined;
+    const rest = /^(?::\s*([\w.-]+))?\s*(?:,.*)?$/s.exec(inner.slice(close + 1));
+    if (!rest) return undefined;
+    return {
+      file: inner
+        .slice(5, close)
+        .trim()
+        .replace(/^(['"])(.*)\1$/, '$2'),
+      path: rest[1] ? rest[1].split('.') : [],
+    };
+  }
+  const self = /^self:([\w.-]+)\s*(?:,.*)?$/s.exec(inner);
+  if (!self) return undefined;
+  const keys = self[1].split('.');
+  let node: CNode | null | undefined = service;
+  for (let i = 0; i < keys.length; i++) {
+    node = resolveAlias(child(resolveAlias(node ?? null), keys[i]) ?? null);
+    const text = node?.kind === 'scalar' ? scalarString(node) : undefined;
+    // A value that is itself a variable reading a file: the rest of the path is read in that file.
+    if (text?.includes('${file(')) {
+      const ref = fileRefOf(text, service, depth + 1);
+      return ref && { file: ref.file, path: [...ref.path, ...keys.slice(i + 1)] };
+    }
+    if (node == null) return undefined;
+  }
+  return undefined;
+}
+
+/** `x` of `${x}` when the whole string is one variable (nested variables balanced); undefined otherwise. */
+function variableBody(s: string): string | undefined {
+  if (!s.startsWith('${') || !s.endsWith('}')) return undefined;
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s.startsWith('${', i)) {
+      depth++;
+      i++;
+    } else if (s[i] === '}' && --depth === 0 && i !== s.length - 1) return undefined;
+  }
+  return depth === 0 ? s.slice(2, -1) : undefined;
+}
+
+/** The `)` closing `file(` at `from`, past nested variables and parentheses. */
+function closingParen(s: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * The files each ref's pattern matches beside the service file `from` (a variable in the file's name matches any
+ * text; one in a folder's name is not followed: no file), and what each holds at the ref's path.
+ */
+export async function readFileValues(refs: FileRef[], from: SourceFile, context: DiskContext): Promise<FileValues> {
+  const out: FileValues = new Map();
+  for (const ref of refs) {
+    if (out.has(refKey(ref))) continue;
+    const dir = path.posix.dirname(ref.file);
+    const base = path.posix.basename(ref.file);
+    if (dir.includes('${')) {
+      out.set(refKey(ref), []);
+      continue;
+    }
+    const pattern = new RegExp(
+      `^${base
+        .split(/\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/)
+        .map(escape)
+        .join('.+')}$`,
+    );
+    const files = await context.folderFiles(from, dir, (name) => pattern.test(name));
+    out.set(
+      refKey(ref),
+      files.map((f) => ({ file: f.path, value: valueAt(f, ref.path) })),
+    );
+  }
+  return out;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function valueAt(f: SourceFile, keys: string[]): string | null | undefined {
+  let root: CNode | null;
+  try {
+    if (/\.json$/i.test(f.path)) root = parseJson(f.text)[0]?.root ?? null;
+    else if (/\.ya?ml$/i.test(f.path)) root = parseYaml(f.text)[0]?.root ?? null;
+    else return undefined;
+  } catch {
+    return undefined;
+  }
+  let node: CNode | null | undefined = root;
+  for (const k of keys) node = resolveAlias(child(resolveAlias(node ?? null), k) ?? null);
+  return (node?.kind === 'scalar' ? scalarString(node) : undefined) ?? null;
+}
+
+/**
+ * The key a FileRef gives (`s`: the variable as written): unknown until its files are read (`values` undefined),
+ * where none is found or one cannot be read, or where some files hold the AWS managed key; that key where all do;
+ * a customer-managed key where none does. A file without the path deploys nothing (the Framework fails there).
+ */
+export function fileKeySetting(s: string, ref: FileRef, values: FileValues | undefined, source: string, raw: Setting['raw']): Setting {
+  const read = values?.get(refKey(ref));
+  const unknown = (why: string): Setting => ({ state: 'unreadable', source: `KMSMasterKeyId is ${s}, ${why}`, raw });
+  if (!read) return unknown(`a value the Framework reads from ${ref.file} when it packages the service`);
+  if (read.length === 0) return unknown(`read from ${ref.file}, for which kmsfix finds no file beside the service`);
+  const unreadable = read.filter((v) => v.value === undefined);
+  if (unreadable.length > 0) return unknown(`read from ${unreadable.map((v) => v.file).join(', ')}, which kmsfix does not read`);
+  const present = read.filter((v): v is { file: string; value: string } => typeof v.value === 'string');
+  if (present.length === 0) return unknown(`read from ${read.map((v) => v.file).join(', ')}, none of which sets ${ref.path.join('.')}`);
+  const managed = present.filter((v) => isAwsManagedKeyRef(v.value));
+  const files = managed.map((v) => v.file).join(', ');
+  if (managed.length === 0) return { state: 'literal', source, text: s, raw };
+  if (managed.length === present.length)
+    return { state: 'literal', source, text: AWS_MANAGED_ALIAS, raw, via: `${files} (${ref.path.join('.')})` };
+  return unknown(`whose value may be ${AWS_MANAGED_ALIAS} (${files})`);
+}
