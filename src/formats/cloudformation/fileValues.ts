@@ -111,7 +111,7 @@ export async function readFileValues(refs: FileRef[], from: SourceFile, context:
   return out;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function valueAt(f: SourceFile, keys: string[]): string | null | undefined {
   let root: CNode | null;
