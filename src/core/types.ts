@@ -275,6 +275,8 @@ export interface DiskContext {
    * read is left out, as is a folder that cannot be listed. Sorted by path. In memory: the in-memory files there.
    */
   folderFiles(from: SourceFile, rel: string, accept: (name: string) => boolean): Promise<SourceFile[]>;
+  /** The names of the folders in a folder (`rel` from the folder of `from`), sorted; none for a folder that cannot be listed. */
+  subfolders(from: SourceFile, rel: string): Promise<string[]>;
 }
 
 /** Input a format cannot read. line/column are 1-based where known. */

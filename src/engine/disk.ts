@@ -33,6 +33,8 @@ export interface Disk {
   treeFiles?: (name: string) => SourceFile[];
   /** The names in a folder (DiskContext.folderFiles); none for a folder that cannot be listed. */
   names?: (dir: string) => string[];
+  /** The folders in a folder (DiskContext.subfolders); none for a folder that cannot be listed. */
+  folderNames?: (dir: string) => string[];
 }
 
 /** A candidate of the run that a format may ask for across the scanned trees (FormatEntry.treeFile): its display and absolute paths. */
@@ -58,24 +60,30 @@ export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: 
       tree
         .filter((t) => path.posix.basename(t.path) === name)
         .flatMap((t) => projectFiles(path.dirname(t.absPath), path.posix.dirname(t.path), name) ?? []),
-    names: folderNames(),
+    ...listings(),
   };
 }
 
-/** A folder's names, listed once per run and thread (one that cannot be listed has none). */
-function folderNames(): (dir: string) => string[] {
-  const listed = new Map<string, string[]>();
-  return (dir) => {
-    let names = listed.get(dir);
-    if (!names) {
+/** A folder's names, and its folders' (each folder listed once per run and thread; one that cannot be listed has none). */
+function listings(): Pick<Disk, 'names' | 'folderNames'> {
+  const listed = new Map<string, { name: string; folder: boolean }[]>();
+  const entries = (dir: string) => {
+    let found = listed.get(dir);
+    if (!found) {
       try {
-        names = readdirSync(dir).sort();
+        found = readdirSync(dir, { withFileTypes: true })
+          .map((e) => ({ name: e.name, folder: e.isDirectory() }))
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch {
-        names = [];
+        found = [];
       }
-      listed.set(dir, names);
+      listed.set(dir, found);
     }
-    return names;
+    return found;
+  };
+  return {
+    names: (dir) => entries(dir).map((e) => e.name),
+    folderNames: (dir) => entries(dir).flatMap((e) => (e.folder ? [e.name] : [])),
   };
 }
 
@@ -128,6 +136,7 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
       // Read through the project files' reader: its checks, and its cache.
       return (disk.names?.(dir) ?? []).filter(accept).flatMap((name) => disk.projectFiles(dir, shown, name) ?? []);
     },
+    subfolders: async (from, rel) => disk.folderNames?.(path.join(path.dirname(from.absPath), rel)) ?? [],
   };
 }
 

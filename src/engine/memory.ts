@@ -105,5 +105,14 @@ function memoryDisk(files: SourceFile[]): Disk {
         .filter((f) => path.dirname(f.absPath) === dir)
         .map((f) => path.basename(f.absPath))
         .sort(),
+    folderNames: (dir) =>
+      [
+        ...new Set(
+          files.flatMap((f) => {
+            const rel = path.relative(dir, path.dirname(f.absPath));
+            return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? [] : [rel.split(path.sep)[0]];
+          }),
+        ),
+      ].sort(),
   };
 }

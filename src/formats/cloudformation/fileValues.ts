@@ -99,7 +99,7 @@ export async function readFileValues(refs: FileRef[], from: SourceFile, context:
     const pattern = new RegExp(
       `^${base
         .split(/\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/)
-        .map(escape)
+        .map(escapeRegExp)
         .join('.+')}$`,
     );
     const files = await context.folderFiles(from, dir, (name) => pattern.test(name));

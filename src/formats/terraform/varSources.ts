@@ -92,7 +92,17 @@ async function rootSetters(
   terragrunt: SourceFile[],
 ): Promise<void> {
   const varFiles = (await context.siblings()).filter((f) => isVarFile(f.path) && !isTfvars(path.posix.basename(f.path)));
-  for (const sub of VAR_FILE_FOLDERS) varFiles.push(...((await context.folder(file, sub)) ?? []).filter((f) => isVarFile(f.path)));
+  for (const sub of VAR_FILE_FOLDERS) {
+    const files = await context.folder(file, sub);
+    if (!files) continue;
+    varFiles.push(...files.filter((f) => isVarFile(f.path)));
+    // A folder per environment in it (`environments/dev/terraform.tfvars`, `envs/prod/prod.tfvars`); not one
+    // holding a module of its own (its var-files are that module's).
+    for (const env of await context.subfolders(file, sub)) {
+      const inEnv = (await context.folder(file, `${sub}/${env}`)) ?? [];
+      if (!inEnv.some((f) => /\.tf(\.json)?$/.test(f.path))) varFiles.push(...inEnv.filter((f) => isVarFile(f.path)));
+    }
+  }
   for (const f of varFiles) for (const name of tfvarsOf(f).keys()) add(name, 'varFiles', rel(f.path));
   // Every terragrunt.hcl from the module's folder up (a parent's inputs reach the folders that include it).
   await context.projectFile(file, 'terragrunt.hcl', (f) => {

@@ -153,6 +153,7 @@ describe('what detect asks of the service files above a file', () => {
       folder: async () => undefined,
       treeFiles: async () => [],
       folderFiles: async () => [],
+      subfolders: async () => [],
     };
     await cloudformation.detect({ path, absPath: `/p/${path}`, text }, context);
     return names;

@@ -75,6 +75,16 @@ describe('variables set from outside the root module', () => {
       'kms_key_arn is set per environment by prod.tfvars, env/dev.tfvars.json (-var-file)',
     ],
     [
+      // A folder per environment inside (adversarial pass of session 47, repro 04: the most common layout).
+      'environments/dev/terraform.tfvars and envs/prod/prod.tfvars',
+      [
+        { path: 'environments/dev/terraform.tfvars', text: 'kms_key_arn = ""\n' },
+        { path: 'environments/dev/backend.hcl', text: 'bucket = "state"\n' },
+        { path: 'envs/prod/prod.tfvars', text: `kms_key_arn = ${ARN}\n` },
+      ],
+      'kms_key_arn is set per environment by envs/prod/prod.tfvars, environments/dev/terraform.tfvars (-var-file)',
+    ],
+    [
       'terragrunt.hcl',
       [{ path: 'terragrunt.hcl', text: `inputs = {\n  kms_key_arn = ${ARN}\n}\n` }],
       'kms_key_arn is set by terragrunt.hcl inputs',
@@ -91,6 +101,15 @@ describe('variables set from outside the root module', () => {
       expect(t.message).toContain(`server_side_encryption.kms_key_arn = var.kms_key_arn: ${said}`);
     });
   }
+
+  it("an environment's folder holding a module of its own: its var-files are that module's", async () => {
+    const { t, changed } = await both([
+      { path: 'main.tf', text: MAIN },
+      { path: 'environments/dev/main.tf', text: 'variable "kms_key_arn" {\n  default = null\n}\n' },
+      { path: 'environments/dev/terraform.tfvars', text: `kms_key_arn = ${ARN}\n` },
+    ]);
+    expect([t.status, t.fixable, changed]).toEqual(['aws-managed', true, true]);
+  });
 
   it('an atmos component (an atmos.yaml above): every variable comes from its stack manifests: unknown, not fixed', async () => {
     const { t, changed } = await both([
