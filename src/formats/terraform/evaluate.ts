@@ -12,6 +12,7 @@ import { LineIndex } from '../../core/text.js';
 import { isExpr, isStr, isObj, readBody, type Value } from './hclvalue.js';
 import type { TopBlock } from './topBlocks.js';
 import type { Env } from './expression.js';
+import { splitTop } from './split.js';
 
 /** A module folder's files, as the evaluation needs them: the top blocks of each, with its path and text. */
 export interface ModuleFile {
@@ -94,7 +95,7 @@ export function tfvarsFiles(all: SourceFile[]): SourceFile[] {
 /** What one file of a module declares: its locals (name -> expression) and variables (with their default), in order. */
 interface Declared {
   locals: [string, string][];
-  vars: { name: string; def?: string; line: string }[];
+  vars: { name: string; def?: string; type?: string; line: string }[];
 }
 
 /** Each module file's declarations, per file object (a module's files are handed to each of its files, whose evaluations share them). */
@@ -115,7 +116,7 @@ function declarationsOf(f: ModuleFile): Declared {
         }
     }
     if (t.type !== 'variable' || t.labels.length !== 1) continue;
-    d.vars.push({ name: t.labels[0], def: t.attr('default')?.value, line: lineOf(f.text, t.start) });
+    d.vars.push({ name: t.labels[0], def: t.attr('default')?.value, type: t.attr('type')?.value, line: lineOf(f.text, t.start) });
   }
   declared.set(f, d);
   return d;
@@ -139,19 +140,21 @@ export function moduleEnv(
   for (const f of files) {
     const d = declarationsOf(f);
     for (const [k, e] of d.locals) if (!env.locals.has(k)) env.locals.set(k, e);
-    for (const { name, def, line } of d.vars) {
+    for (const { name, def, type, line } of d.vars) {
       if (env.vars.has(name)) continue;
+      // An object type's optional attributes: what a value that leaves one out holds there (structured.ts).
+      const optionals = type === undefined ? undefined : optionalAttributes(type);
       const where = `${call ? path.posix.join(call.dir, base(f.path)) : base(f.path)}${line}`;
       const input = call?.inputs.get(name);
       const set = assigned.get(name);
       if (input !== undefined)
-        env.vars.set(name, { expr: input, env: call?.env, why: `module.${call?.label} sets ${name} = ${shown(input)}` });
+        env.vars.set(name, { expr: input, env: call?.env, why: `module.${call?.label} sets ${name} = ${shown(input)}`, optionals });
       else if (sealed)
         env.vars.set(name, { why: `${name} may be set by ${base(sealed.path)}, which kmsfix cannot read (${sealed.unreadable})` });
-      else if (set) env.vars.set(name, { expr: set.expr, why: `${name} = ${shown(set.expr)} in ${set.where}` });
+      else if (set) env.vars.set(name, { expr: set.expr, why: `${name} = ${shown(set.expr)} in ${set.where}`, optionals });
       else if (def !== undefined) {
         const unset = call ? ` and module.${call.label} does not set it` : '';
-        env.vars.set(name, { expr: def, why: `${name} defaults to ${shown(def)} (${where})${unset}` });
+        env.vars.set(name, { expr: def, why: `${name} defaults to ${shown(def)} (${where})${unset}`, optionals });
       } else env.vars.set(name, { why: `${name} has no default (${where})${call ? ` and module.${call.label} does not set it` : ''}` });
     }
   }
@@ -166,3 +169,19 @@ function shown(expr: string): string {
 
 export { directVariable, evaluate, variablesRead } from './expression.js';
 export type { Env, Evaluated, Known } from './expression.js';
+
+/**
+ * The optional attributes of an object type (`object({ name = string, kms_key_arn = optional(string) })`), each with
+ * what Terraform gives a value that leaves it out: the type's default (`optional(string, "x")`), else null.
+ * Undefined for any other type.
+ */
+export function optionalAttributes(type: string): Map<string, string> | undefined {
+  const body = /^object\s*\(\s*\{([\s\S]*)\}\s*\)$/.exec(type.trim())?.[1];
+  if (body === undefined) return undefined;
+  const out = new Map<string, string>();
+  for (const item of splitTop(body.replace(/(#|\/\/)[^\n]*/g, '').replace(/\n/g, ','))) {
+    const m = /^([A-Za-z_][\w-]*)\s*=\s*optional\s*\(([\s\S]*)\)$/.exec(item.trim());
+    if (m) out.set(m[1], splitTop(m[2])[1] ?? 'null');
+  }
+  return out;
+}

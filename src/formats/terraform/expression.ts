@@ -29,6 +29,8 @@ interface VarSource {
   expr?: string;
   env?: Env;
   why: string;
+  /** The variable's object type's optional attributes, and what a value leaving one out holds there (evaluate.ts optionalAttributes). */
+  optionals?: Map<string, string>;
 }
 
 export interface Env {

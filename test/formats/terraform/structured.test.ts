@@ -163,3 +163,71 @@ describe('merge(...) of such values: each combination, later keys winning (a sha
     expect(t.status).toBe('unknown');
   });
 });
+
+/**
+ * A value that leaves out an optional attribute of the variable's object type (adversarial pass of session 47, repro 01):
+ * Terraform gives the attribute the type's default, else null; `var.table.kms_key_arn` read a customer-managed key
+ * (compliant) where terraform.tfvars or a module call set `table = { name = "orders-dev" }`: null, the AWS managed key.
+ */
+describe("an optional attribute of a variable's object type, left out", () => {
+  const ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const module = (type: string) => `variable "table" {
+  type = object({
+    name        = string # the table's name
+    kms_key_arn = ${type}
+  })
+  default = {
+    name        = "orders"
+    kms_key_arn = "${ARN}"
+  }
+}
+
+resource "aws_dynamodb_table" "orders" {
+  name     = var.table.name
+  hash_key = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = var.table.kms_key_arn
+  }
+}
+`;
+  const status = async (files: Record<string, string>, address = 'aws_dynamodb_table.orders') => {
+    const r = await processMemory(
+      Object.entries(files).map(([path, text]) => ({ path, text })),
+      'scan',
+    );
+    return r.outcomes.flatMap((o) => o.tables).find((t) => t.address === address)!;
+  };
+
+  it('terraform.tfvars leaves it out of optional(string): null, the AWS managed key', async () => {
+    const t = await status({ 'main.tf': module('optional(string)'), 'terraform.tfvars': 'table = { name = "orders-dev" }\n' });
+    expect(t.status).toBe('aws-managed');
+    expect(t.message).toContain('var.table.kms_key_arn is null');
+  });
+
+  it('optional(string, "<key>"): the type default, customer-managed; set in the value: that value', async () => {
+    const withDefault = module(`optional(string, "${ARN}")`);
+    expect((await status({ 'main.tf': withDefault, 'terraform.tfvars': 'table = { name = "orders-dev" }\n' })).status).toBe(
+      'customer-managed',
+    );
+    const set = `table = {\n  name        = "orders-dev"\n  kms_key_arn = "${ARN}"\n}\n`;
+    expect((await status({ 'main.tf': module('optional(string)'), 'terraform.tfvars': set })).status).toBe('customer-managed');
+  });
+
+  it("a module call's input that leaves it out: the call's row is the AWS managed key", async () => {
+    const t = await status(
+      {
+        'modules/table/main.tf': module('optional(string)'),
+        'live/main.tf': 'module "orders" {\n  source = "../modules/table"\n  table = {\n    name = "orders-dev"\n  }\n}\n',
+      },
+      'module.orders',
+    );
+    expect(t.status).toBe('aws-managed');
+  });
+});
