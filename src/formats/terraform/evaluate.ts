@@ -95,7 +95,7 @@ export function tfvarsFiles(all: SourceFile[]): SourceFile[] {
 /** What one file of a module declares: its locals (name -> expression) and variables (with their default), in order. */
 interface Declared {
   locals: [string, string][];
-  vars: { name: string; def?: string; type?: string; line: string }[];
+  vars: { name: string; def?: string; type?: string; notNull: boolean; line: string }[];
 }
 
 /** Each module file's declarations, per file object (a module's files are handed to each of its files, whose evaluations share them). */
@@ -116,7 +116,13 @@ function declarationsOf(f: ModuleFile): Declared {
         }
     }
     if (t.type !== 'variable' || t.labels.length !== 1) continue;
-    d.vars.push({ name: t.labels[0], def: t.attr('default')?.value, type: t.attr('type')?.value, line: lineOf(f.text, t.start) });
+    d.vars.push({
+      name: t.labels[0],
+      def: t.attr('default')?.value,
+      type: t.attr('type')?.value,
+      notNull: t.attr('nullable')?.value.trim() === 'false',
+      line: lineOf(f.text, t.start),
+    });
   }
   declared.set(f, d);
   return d;
@@ -140,15 +146,26 @@ export function moduleEnv(
   for (const f of files) {
     const d = declarationsOf(f);
     for (const [k, e] of d.locals) if (!env.locals.has(k)) env.locals.set(k, e);
-    for (const { name, def, type, line } of d.vars) {
+    for (const { name, def, type, notNull, line } of d.vars) {
       if (env.vars.has(name)) continue;
       // An object type's optional attributes: what a value that leaves one out holds there (structured.ts).
       const optionals = type === undefined ? undefined : optionalAttributes(type);
       const where = `${call ? path.posix.join(call.dir, base(f.path)) : base(f.path)}${line}`;
       const input = call?.inputs.get(name);
       const set = assigned.get(name);
+      // `nullable = false` with a default: Terraform uses the default where the call's input is null.
+      const ifNull =
+        notNull && def !== undefined
+          ? { expr: def, why: `${name} is not nullable: null gives its default, ${shown(def)} (${where})` }
+          : undefined;
       if (input !== undefined)
-        env.vars.set(name, { expr: input, env: call?.env, why: `module.${call?.label} sets ${name} = ${shown(input)}`, optionals });
+        env.vars.set(name, {
+          expr: input,
+          env: call?.env,
+          why: `module.${call?.label} sets ${name} = ${shown(input)}`,
+          optionals,
+          ...(ifNull ? { ifNull } : {}),
+        });
       else if (sealed)
         env.vars.set(name, { why: `${name} may be set by ${base(sealed.path)}, which kmsfix cannot read (${sealed.unreadable})` });
       else if (set) env.vars.set(name, { expr: set.expr, why: `${name} = ${shown(set.expr)} in ${set.where}`, optionals });

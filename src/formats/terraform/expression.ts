@@ -31,6 +31,8 @@ interface VarSource {
   why: string;
   /** The variable's object type's optional attributes, and what a value leaving one out holds there (evaluate.ts optionalAttributes). */
   optionals?: Map<string, string>;
+  /** A call's input to a variable declared `nullable = false` with a default: the default, where the input is null. */
+  ifNull?: { expr: string; why: string };
 }
 
 export interface Env {
@@ -294,6 +296,10 @@ class Evaluator {
     if (!src) return UNKNOWN();
     if (src.expr === undefined) return UNKNOWN([src.why]);
     const v = evaluate(src.expr, src.env ?? { vars: new Map(), locals: new Map() }, this.depth + 1);
+    if (src.ifNull && v.known && v.value === null) {
+      const d = evaluate(src.ifNull.expr, { vars: new Map(), locals: new Map() }, this.depth + 1);
+      return { ...d, why: [src.why, ...v.why, src.ifNull.why, ...d.why] };
+    }
     return { ...v, why: [src.why, ...v.why] };
   }
 }

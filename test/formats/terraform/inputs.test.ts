@@ -560,3 +560,33 @@ it("a switch a call's input leaves unknown: the value in backticks, then what th
     'server_side_encryption.enabled is the expression `var.sse_enabled` (module.wrapper sets sse_enabled = try(each.value.sse_enabled, false))',
   );
 });
+
+/**
+ * A call's null input to a variable declared `nullable = false` with a default (adversarial pass of session 47, repro 05):
+ * Terraform uses the default. The call was reported aws-managed and fixed, replacing the organisation's key.
+ */
+it('null to a `nullable = false` variable: its default (a key), not null', async () => {
+  const ARN = '"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"';
+  const module = `variable "kms_key_arn" {\n  type     = string\n  nullable = false\n  default  = ${ARN}\n}\n\n${table('t', '    enabled     = true\n    kms_key_arn = var.kms_key_arn\n')}`;
+  const call = (input: string) => `module "orders" {\n  source      = "../modules/table"\n  kms_key_arn = ${input}\n}\n`;
+  const rows = async (files: MemoryFile[]) => (await processMemory(files, 'scan')).outcomes.flatMap((o) => o.tables);
+  const literal = await rows([
+    { path: 'modules/table/main.tf', text: module },
+    { path: 'live/main.tf', text: call('null') },
+  ]);
+  expect(literal.find((t) => t.address === 'module.orders')?.status).toBe('customer-managed');
+  // Through the caller's own variable whose default is null (the usual wrapper).
+  const wrapped = await rows([
+    { path: 'modules/table/main.tf', text: module },
+    { path: 'live/main.tf', text: `${variable('kms_key_arn', 'null')}\n${call('var.kms_key_arn')}` },
+  ]);
+  const t = wrapped.find((x) => x.address === 'module.orders')!;
+  expect(t.status).toBe('customer-managed');
+  expect(t.message).toMatch(/kms_key_arn is not nullable: null gives its default/);
+  // A nullable variable (the default): null is the value, the AWS managed key.
+  const nullable = await rows([
+    { path: 'modules/table/main.tf', text: module.replace('  nullable = false\n', '') },
+    { path: 'live/main.tf', text: call('null') },
+  ]);
+  expect(nullable.find((x) => x.address === 'module.orders')?.status).toBe('aws-managed');
+});
