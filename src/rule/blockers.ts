@@ -384,6 +384,11 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
       );
     }
     case 'generated-file':
+      if (o.folder)
+        return (
+          `the file is in a ${o.marker} folder, which a code generator writes (graphql-codegen, Relay): the next generation would undo a fix here. ` +
+          'Fix the table in what the generator reads, or, if the file is maintained by hand, move it out of that folder and run kmsfix again'
+        );
       return (
         `the file says something else writes it (${o.marker.includes('`') ? `"${o.marker}"` : `\`${o.marker}\``}): the next generation or sync would undo a fix here. ` +
         'Fix the table where it comes from, or, if the file is now maintained here, remove that line and run kmsfix again'

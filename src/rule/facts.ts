@@ -186,7 +186,8 @@ export type Obstacle =
    * The file says, in a comment at its top, that something else writes it (src/core/generatedFile.ts):
    * `marker`, that comment's line.
    */
-  | { kind: 'generated-file'; marker: string }
+  /** `marker`: the line of the file's head that says so, or (`folder`) the folder a generator writes. */
+  | { kind: 'generated-file'; marker: string; folder?: true }
   /** The table has no id (TypeScript). */
   | { kind: 'no-id' }
   /** CDK TableV2 in a stack created without a Region under an App. */

@@ -76,6 +76,16 @@ describe('a file that says something else writes it', () => {
     }
   });
 
+  it('a template under a __generated__ folder (graphql-codegen, real-world round 30: ianwremmel/data): reported, not fixed', async () => {
+    const gen = await processMemory([{ path: 'examples/users/__generated__/template.yml', text: YAML }], 'fix', { fixParameterised: true });
+    const [t] = gen.outcomes[0].tables;
+    expect([t.fixable, gen.outcomes[0].newText]).toEqual([false, undefined]);
+    expect(t.blocker).toMatch(/in a `__generated__` folder, which a code generator writes/);
+    // A folder merely named like it is not (`generated/`, `__generated__x/`).
+    const plain = await processMemory([{ path: 'examples/generated/template.yml', text: YAML }], 'fix');
+    expect(plain.outcomes[0].newText).toContain('KMSMasterKeyId');
+  });
+
   it('a fix with --kms-key-arn does not lift it (the file is still rewritten elsewhere)', async () => {
     const text = `# DO NOT EDIT: rendered by make templates\n${YAML}`;
     const fix = await processMemory([{ path: 'template.yaml', text }], 'fix', {
