@@ -167,6 +167,11 @@ export interface FormatEntry {
    * elsewhere in the tree). Default: none.
    */
   treeFile?(name: string): boolean;
+  /**
+   * Names the family takes only when its prefilter matches the text, even for a file named on the command line
+   * (a bare `storage.tmpl`: a Helm chart's `_helpers.tpl` is none of kmsfix's). Default: none.
+   */
+  byContent?(path: string): boolean;
   load(): Promise<Format>;
 }
 

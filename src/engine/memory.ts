@@ -5,7 +5,7 @@
  * the inputs: formats get them as siblings and project files (DiskContext), as on disk.
  */
 import path from 'node:path';
-import { FORMATS, formatFor, formatsFor, loadFormat } from '../formats/index.js';
+import { FORMATS, namedFormatFor, loadFormat } from '../formats/index.js';
 import { stripBom } from '../core/text.js';
 import { isTestPath } from '../io/discover.js';
 import type { Edit, FixOptions, SourceFile } from '../core/types.js';
@@ -37,7 +37,7 @@ function memoryInputs(files: MemoryFile[]): { all: SourceFile[]; inputs: BatchFi
     const { text, bom } = stripBom(f.text);
     const file: SourceFile = { path: f.path, absPath: path.resolve(ROOT, f.path), text };
     all.push(file);
-    const entry = formatFor(f.path, f.text) ?? formatsFor(f.path)[0];
+    const entry = namedFormatFor(f.path, f.text);
     if (entry) inputs.push({ file: isTestPath(f.path) ? { ...file, test: true } : file, bom, entry: entry.name });
   }
   return { all, inputs };

@@ -14,7 +14,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { type Candidate, discover, displayPath } from '../io/discover.js';
 import { unreadCdkApps } from '../io/cdkApps.js';
-import { FORMATS, formatFor, formatsFor } from '../formats/index.js';
+import { FORMATS, formatFor, formatsFor, namedFormatFor } from '../formats/index.js';
 import type { FixOptions, FormatEntry } from '../core/types.js';
 import type { BatchFile } from './batch.js';
 import { PARALLEL_MIN_FILES, defaultWorkers, parallelMinBytes, workerScript } from './pool.js';
@@ -301,7 +301,7 @@ async function readOne(
     return undefined;
   }
   // Explicitly named files are read even when no prefilter matched: parse errors still count.
-  chosen ??= formatFor(c.path, read.file.text) ?? formatsFor(c.path)[0];
+  chosen ??= namedFormatFor(c.path, read.file.text);
   if (!chosen) {
     // Named on the command line, and not silently passed over (a CI step naming a template of another name).
     if (c.explicit) notes.push(`${c.path}: not a kind of file kmsfix reads (by its name: see the formats in the README), skipped`);

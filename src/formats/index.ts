@@ -58,3 +58,8 @@ export function loadFormat(entry: FormatEntry): Promise<Format> {
   }
   return p;
 }
+
+/** The format that reads a file named on the command line: formatFor's, else the first that takes its name without its text. */
+export function namedFormatFor(path: string, text: string): FormatEntry | undefined {
+  return formatFor(path, text) ?? formatsFor(path).find((e) => !e.byContent?.(path));
+}

@@ -109,6 +109,17 @@ ${TABLE}  Machine:
       expect.stringMatching(/^template placeholder "%\{ for t in tables ~\}" breaks parsing/),
     ]);
   });
+
+  it('a bare storage.tmpl whose content names a table type (real-world round 30, yelaco/ludofy: a Go program renders it): read', async () => {
+    const go = `Transform: AWS::Serverless-2016-10-31\nResources:\n{{- if .IncludeChat }}\n  Chat:\n${TABLE}{{- end }}\n`;
+    const { error } = await scan('templates/storage.tmpl', go);
+    expect([error?.line, error?.message]).toEqual([3, expect.stringMatching(/^template placeholder "\{\{- if \.IncludeChat \}\}"/)]);
+    const parses = `Resources:\n  Jobs:\n${TABLE}      TableName: '{{ .Name }}-jobs'\n`;
+    expect((await scan('templates/storage.tpl', parses)).tables.map((t) => t.status)).toEqual(['aws-owned']);
+    // Without a table type in it, a bare .tmpl is not read as a template (another format's, any text).
+    const r = await processMemory([{ path: 'templates/deployment.tmpl', text: 'kind: Deployment\n{{ .Values }}\n' }], 'scan');
+    expect(r.outcomes.flatMap((o) => [...(o.error ? [o.error] : []), ...o.tables])).toEqual([]);
+  });
 });
 
 describe('Pulumi YAML', () => {
