@@ -227,7 +227,7 @@ function branchesVerdict(f: EncryptionFacts, b: Branches): (Verdict & { replica?
 
 function settingsVerdict(f: EncryptionFacts): Verdict & { replica?: number } {
   const { settings: s, replicas } = f;
-  const chosen = s.model === 'sse' && s.branches ? branchesVerdict(f, s.branches) : undefined;
+  const chosen = (s.model === 'sse' || s.model === 'choice') && s.branches ? branchesVerdict(f, s.branches) : undefined;
   if (chosen) return chosen;
   if (s.model === 'unreadable') {
     const c = s.container;

@@ -58,7 +58,14 @@ export type Settings =
       /** A setting a condition chooses (CloudFormation's Fn::If): the settings as each choice would make them. */
       branches?: Branches;
     }
-  | { model: 'choice'; choice: Setting; key?: Setting; enabled?: Setting }
+  | {
+      model: 'choice';
+      choice: Setting;
+      key?: Setting;
+      enabled?: Setting;
+      /** A choice a condition makes (CDK's `encryption: prod ? A : B`): the settings as each value would make them. */
+      branches?: Branches;
+    }
   | { model: 'unreadable'; container: Setting };
 
 /**
@@ -67,9 +74,9 @@ export type Settings =
  * customer-managed (and none is unknown), the table is not compliant whichever the condition picks.
  */
 export interface Branches {
-  name: 'block' | 'enabled' | 'key';
+  name: 'block' | 'enabled' | 'key' | 'choice';
   source: string;
-  /** What chooses (a CloudFormation condition's name). */
+  /** What chooses (a CloudFormation condition's name; in code, the condition as written). */
   condition: string;
   settings: Settings[];
 }

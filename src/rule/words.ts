@@ -23,6 +23,7 @@ const DEFAULTS = {
   blockBranches: '{block} is {source}: no value it can take uses a customer-managed key',
   enabledBranches: '{enabled} is {source}: no value it can take uses a customer-managed key',
   keyBranches: '{key} is {source}: no value it can take uses a customer-managed key',
+  choiceBranches: '{choice} is {source}: no value it can take uses a customer-managed key',
   // The key (`{key}` is the replica's key name for a replica).
   keyAbsent: 'SSE is enabled with no {key}',
   keyAwsManaged: '{key} is {source}',
