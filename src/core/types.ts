@@ -276,8 +276,9 @@ export interface DiskContext {
   /**
    * The files of a folder (`rel` from the folder of `from`, e.g. `.` beside a project file) whose names `accept`
    * takes: e.g. a Pulumi project's stack files (`Pulumi.<stack>.yaml`), whose names the program does not say.
-   * Read as project files are (size limit, UTF-8 and BOM checks, once per run and thread); one that cannot be
-   * read is left out, as is a folder that cannot be listed. Sorted by path. In memory: the in-memory files there.
+   * Read as project files are (size limit, UTF-8 and BOM checks, once per run and thread); one whose bytes kmsfix
+   * cannot read is handed on with SourceFile.unreadable (a git-crypt stack file may set anything); a folder that
+   * cannot be listed has none. Sorted by path. In memory: the in-memory files there.
    */
   folderFiles(from: SourceFile, rel: string, accept: (name: string) => boolean): Promise<SourceFile[]>;
   /** The names of the folders in a folder (`rel` from the folder of `from`), sorted; none for a folder that cannot be listed. */

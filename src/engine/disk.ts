@@ -31,7 +31,7 @@ export interface Disk {
   listings?: Map<string, Set<string>>;
   /** The run's tree files (DiskContext.treeFiles) of a name. */
   treeFiles?: (name: string) => SourceFile[];
-  /** The names in a folder (DiskContext.folderFiles); none for a folder that cannot be listed. */
+  /** The names of the files (not folders) in a folder (DiskContext.folderFiles); none for a folder that cannot be listed. */
   names?: (dir: string) => string[];
   /** The folders in a folder (DiskContext.subfolders); none for a folder that cannot be listed. */
   folderNames?: (dir: string) => string[];
@@ -82,7 +82,7 @@ function listings(): Pick<Disk, 'names' | 'folderNames'> {
     return found;
   };
   return {
-    names: (dir) => entries(dir).map((e) => e.name),
+    names: (dir) => entries(dir).flatMap((e) => (e.folder ? [] : [e.name])),
     folderNames: (dir) => entries(dir).flatMap((e) => (e.folder ? [e.name] : [])),
   };
 }
@@ -134,7 +134,7 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
       const dir = path.join(path.dirname(from.absPath), rel);
       const shown = path.posix.normalize(path.posix.join(path.posix.dirname(from.path), rel));
       // Read through the project files' reader: its checks, and its cache.
-      return (disk.names?.(dir) ?? []).filter(accept).flatMap((name) => disk.projectFiles(dir, shown, name) ?? []);
+      return (disk.names?.(dir) ?? []).filter(accept).flatMap((name) => disk.projectFiles(dir, shown, name, true) ?? []);
     },
     subfolders: async (from, rel) => disk.folderNames?.(path.join(path.dirname(from.absPath), rel)) ?? [],
   };

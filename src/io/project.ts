@@ -10,34 +10,36 @@ import { toPosix } from '../core/text.js';
 import type { SourceFile } from '../core/types.js';
 import { MAX_FILE_BYTES, decodeSource, readBytes } from './read.js';
 
-/** The file `name` of a folder, or undefined; `shownDir` is the folder's display path. */
-export type ProjectFileSource = (dir: string, shownDir: string, name: string) => SourceFile | undefined;
+/**
+ * The file `name` of a folder, or undefined; `shownDir` is the folder's display path. `unreadable`: a file there
+ * whose bytes kmsfix cannot read (binary, as git-crypt leaves it; another encoding; too large) is handed on with
+ * SourceFile.unreadable and no text, for the format to judge, not left out.
+ */
+export type ProjectFileSource = (dir: string, shownDir: string, name: string, unreadable?: boolean) => SourceFile | undefined;
 
 /** Per source: the files named `name` from a folder up to the root, nearest first (key: folder, NUL, name). */
 const upward = new WeakMap<ProjectFileSource, Map<string, SourceFile[]>>();
 
 export function diskProjectFiles(maxBytes = MAX_FILE_BYTES): ProjectFileSource {
   const cache = new Map<string, SourceFile | null>();
-  const source: ProjectFileSource = (dir, shownDir, name) => {
+  const source: ProjectFileSource = (dir, shownDir, name, unreadable = false) => {
     const abs = path.join(dir, name);
     let file = cache.get(abs);
     if (file === undefined) {
       file = null;
       // Most folders have none: a check that builds no error, before a read whose failed open would
-      // (what cannot be read counts as absent either way).
+      // (what cannot be read counts as absent, but where the caller asks for it).
       if (!existsSync(abs)) {
         cache.set(abs, file);
         return undefined;
       }
       const display = toPosix(shownDir === '.' ? name : path.posix.join(shownDir, name));
       const read = readBytes(abs, display, maxBytes);
-      if (!('error' in read)) {
-        const decoded = decodeSource(read.buf, display, abs);
-        if (!('error' in decoded)) file = decoded.file;
-      }
+      const decoded = 'error' in read ? read : decodeSource(read.buf, display, abs);
+      file = 'error' in decoded ? { path: display, absPath: abs, text: '', unreadable: decoded.error.message } : decoded.file;
       cache.set(abs, file);
     }
-    return file ?? undefined;
+    return file && (unreadable || file.unreadable === undefined) ? file : undefined;
   };
   // It reads each file once per run: so the files up from a folder are the same at every ask.
   upward.set(source, new Map());

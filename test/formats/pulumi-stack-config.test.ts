@@ -4,8 +4,12 @@
  * taken as a customer-managed key whatever the stacks set); the adversarial pass of session 47 (repro 06)
  * found a dev stack whose `requireObject` object had no `kmsKeyArn`: the AWS managed key there.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../src/engine/memory.js';
+import { run } from '../../src/engine/run.js';
 
 const ARN = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const PKG = JSON.stringify({ dependencies: { '@pulumi/aws': '^6.0.0', '@pulumi/pulumi': '^3.100.0' } });
@@ -111,7 +115,7 @@ describe('Pulumi TypeScript: a key read from the stack config', () => {
       'infra/Pulumi.prod.yaml': stack({ tableKey: ARN }),
     });
     expect(r.status).toBe('unknown');
-    expect(r.reason).toMatch(/Pulumi\.dev\.yaml sets alias\/aws\/dynamodb/);
+    expect(r.reason).toMatch(/Pulumi\.dev\.yaml sets nothing \(the project's default: alias\/aws\/dynamodb\)/);
   });
 
   it('a get: every stack sets it, a key; one leaves it out, unknown; none sets it, the AWS managed key (enabled, no key)', async () => {
@@ -125,6 +129,16 @@ describe('Pulumi TypeScript: a key read from the stack config', () => {
     expect(none.status).toBe('aws-managed');
     // Without stack files, a get stays unknown (the code alone).
     expect((await scan(base)).status).toBe('unknown');
+  });
+
+  it("an ESC environment's value comes before the project's default (adversarial pass, repro 02): a require stays a key", async () => {
+    const r = await scan({
+      'infra/index.ts': code,
+      'infra/Pulumi.yaml': project('config:\n  tableKey:\n    type: string\n    default: alias/aws/dynamodb\n'),
+      'infra/Pulumi.dev.yaml': 'environment:\n  - orders/dev\n',
+      'infra/Pulumi.prod.yaml': 'environment:\n  - orders/prod\n',
+    });
+    expect(r.status).toBe('customer-managed');
   });
 
   it('an ESC environment may set a value the repository does not show: a get there is unknown', async () => {
@@ -207,6 +221,12 @@ ${config}resources:
     expect((await scan({ 'infra/Pulumi.yaml': withDefault }, 'infra/Pulumi.yaml')).status).toBe('customer-managed');
   });
 
+  it('configuration: (the older name of config:) gives the defaults too (adversarial pass, repro 01)', async () => {
+    const older = yamlProgram('configuration:\n  tableKey:\n    type: String\n    default: alias/aws/dynamodb\n');
+    const r = await scan({ 'infra/Pulumi.yaml': older, 'infra/Pulumi.dev.yaml': stack({}) }, 'infra/Pulumi.yaml');
+    expect(r.status).toBe('aws-managed');
+  });
+
   it('a default of the AWS managed key that every stack replaces with a key: customer-managed (unknown without stack files)', async () => {
     const managedDefault = yamlProgram('config:\n  tableKey:\n    type: string\n    default: alias/aws/dynamodb\n');
     expect((await scan({ 'infra/Pulumi.yaml': managedDefault }, 'infra/Pulumi.yaml')).status).toBe('unknown');
@@ -215,5 +235,45 @@ ${config}resources:
       'infra/Pulumi.yaml',
     );
     expect(r.status).toBe('customer-managed');
+  });
+});
+
+/**
+ * A stack or config file kmsfix cannot read (git-crypt's, in a checkout without its key; UTF-16) may set anything:
+ * it was left out, and the readable dev file alone made the table aws-managed, fixed (adversarial pass, repro 03).
+ */
+describe('a stack or config file kmsfix cannot read', () => {
+  const GITCRYPT = Buffer.concat([Buffer.from('\u0000GITCRYPT\u0000'), Buffer.from([0x8a, 0x01, 0xff, 0x00, 0x42])]);
+  const scanTree = async (files: Record<string, string | Buffer>) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-stacks-'));
+    for (const [p, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+      writeFileSync(path.join(dir, p), text);
+    }
+    const r = await run(['.'], { cwd: dir, mode: 'scan', workers: 0, acceptAwsManaged: false, keyStrategy: 'per-table' });
+    return r.outcomes.flatMap((o) => o.tables);
+  };
+
+  it('Pulumi: an encrypted Pulumi.prod.yaml: unknown, naming it', async () => {
+    const [t] = await scanTree({
+      'package.json': PKG,
+      'index.ts': program('config.require("tableKey")'),
+      'Pulumi.yaml': project(),
+      'Pulumi.dev.yaml': stack({ 'orders:tableKey': 'alias/aws/dynamodb' }),
+      'Pulumi.prod.yaml': GITCRYPT,
+    });
+    expect([t.status, t.fixable]).toEqual(['unknown', false]);
+    expect(t.reason).toMatch(/kmsfix cannot read Pulumi\.prod\.yaml/);
+  });
+
+  it('Serverless: an encrypted stage file of ${file(...)}: unknown', async () => {
+    const service = `service: orders\nprovider:\n  name: aws\nresources:\n  Resources:\n    Orders:\n      Type: AWS::DynamoDB::Table\n      Properties:\n        BillingMode: PAY_PER_REQUEST\n        SSESpecification:\n          SSEEnabled: true\n          SSEType: KMS\n          KMSMasterKeyId: \${file(./config/\${sls:stage}.json):kmsKeyArn}\n`;
+    const [t] = await scanTree({
+      'serverless.yml': service,
+      'config/dev.json': '{"kmsKeyArn": "alias/aws/dynamodb"}',
+      'config/prod.json': GITCRYPT,
+    });
+    expect([t.status, t.fixable]).toEqual(['unknown', false]);
+    expect(t.reason).toMatch(/config\/prod\.json, which kmsfix does not read/);
   });
 });

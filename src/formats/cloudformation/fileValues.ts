@@ -114,6 +114,7 @@ export async function readFileValues(refs: FileRef[], from: SourceFile, context:
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function valueAt(f: SourceFile, keys: string[]): string | null | undefined {
+  if (f.unreadable !== undefined) return undefined;
   let root: CNode | null;
   try {
     if (/\.json$/i.test(f.path)) root = parseJson(f.text)[0]?.root ?? null;

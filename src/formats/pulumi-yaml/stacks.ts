@@ -43,13 +43,15 @@ export async function pulumiStacks(file: SourceFile, context: DiskContext): Prom
   const files = await context.folderFiles(projectFile, dir, (name) => /^Pulumi\..+\.ya?ml$/.test(name));
   if (files.length === 0) return undefined;
   const stacks = files.map((f): Stack => {
-    const r = rootOf(f.text);
+    // A file kmsfix cannot read (git-crypt's, UTF-16) may set anything.
+    const r = f.unreadable !== undefined ? 'unreadable' : rootOf(f.text);
     const name = /Pulumi\.(.+)\.ya?ml$/.exec(f.path)?.[1] ?? f.path;
     if (r === 'unreadable') return { name, path: f.path, config: 'unreadable', environment: false };
     const config = resolveAlias(child(r, 'config') ?? null);
     return { name, path: f.path, config: config?.kind === 'map' ? config : undefined, environment: child(r, 'environment') != null };
   });
-  const defaults = resolveAlias(child(root, 'config') ?? null);
+  // `configuration:` is Pulumi YAML's older name of `config:`.
+  const defaults = resolveAlias(child(root, 'config') ?? child(root, 'configuration') ?? null);
   return { project, stacks, defaults: defaults?.kind === 'map' ? defaults : undefined };
 }
 
@@ -80,23 +82,23 @@ export type StacksKey =
  */
 export function keyOnStacks(p: PulumiStacks, namespace: string, name: string, member: string | undefined, optional: boolean): StacksKey {
   const outcomes = p.stacks.map((s) => ({ stack: s, value: valueOn(p, s, namespace, name, member) }));
-  const said = (v: Value) => (v.kind === 'text' ? v.text.trim() || "''" : v.kind);
   const kinds = outcomes.map(({ stack, value }) => {
-    if (value.kind === 'missing') return { stack, kind: optional ? ('absent' as const) : ('none' as const), said: 'nothing' };
-    if (value.kind === 'no-member') return { stack, kind: 'absent' as const, said: `no ${member}` };
+    const said = sentence(stack.path, value, member);
+    if (value.kind === 'missing') return { stack, kind: optional ? ('absent' as const) : ('none' as const), said };
+    if (value.kind === 'no-member') return { stack, kind: 'absent' as const, said };
     if (value.kind === 'text')
       return {
         stack,
         kind: value.text.trim() === '' ? ('absent' as const) : isAwsManagedKeyRef(value.text) ? ('managed' as const) : ('set' as const),
-        said: said(value),
+        said,
       };
     // A secret, an ESC environment or an unreadable file: a value the repository does not show (a `require`'s is set).
-    return { stack, kind: optional || value.kind === 'unreadable' ? ('unknown' as const) : ('set' as const), said: said(value) };
+    return { stack, kind: optional || value.kind === 'unreadable' ? ('unknown' as const) : ('set' as const), said };
   });
   // Stacks where a `require` finds no value deploy nothing.
   const deployed = kinds.filter((k) => k.kind !== 'none');
   const key = `${namespace}:${name}${member ? `.${member}` : ''}`;
-  const list = (ks: typeof deployed) => ks.map((k) => `${k.stack.path} sets ${k.said}`).join(', ');
+  const list = (ks: typeof deployed) => ks.map((k) => k.said).join(', ');
   if (deployed.length === 0 || deployed.every((k) => k.kind === 'set')) return { kind: 'set' };
   if (deployed.every((k) => k.kind === 'managed')) return { kind: 'aws-managed', why: `every stack's config ${key}: ${list(deployed)}` };
   if (deployed.every((k) => k.kind === 'absent'))
@@ -104,14 +106,34 @@ export function keyOnStacks(p: PulumiStacks, namespace: string, name: string, me
   const odd = deployed.filter((k) => k.kind !== 'set');
   return {
     kind: 'per-stack',
-    why: `${key} differs per stack: ${odd
-      .map((k) => (k.kind === 'absent' && k.said === 'nothing' ? `${k.stack.path} does not set it` : `${k.stack.path} sets ${k.said}`))
-      .join(', ')}`,
+    why: `${key} differs per stack: ${list(odd)}`,
   };
 }
 
+/** What a stack's file says of the key, for messages. */
+function sentence(path: string, v: Value, member: string | undefined): string {
+  switch (v.kind) {
+    case 'text':
+      return v.fromDefault
+        ? `${path} sets nothing (the project's default: ${v.text.trim() || "''"})`
+        : `${path} sets ${v.text.trim() || "''"}`;
+    case 'missing':
+      return `${path} does not set it`;
+    case 'no-member':
+      return `${path} sets no ${member}`;
+    case 'secret':
+      return `${path} sets a secret`;
+    case 'esc':
+      return `${path} may set it through an ESC environment`;
+    case 'unreadable':
+      return `kmsfix cannot read ${path}`;
+    case 'other':
+      return `${path} sets a value that is not a string`;
+  }
+}
+
 type Value =
-  | { kind: 'text'; text: string }
+  | { kind: 'text'; text: string; fromDefault?: true }
   | { kind: 'missing' }
   | { kind: 'no-member' }
   | { kind: 'secret' }
@@ -130,8 +152,10 @@ function valueOn(p: PulumiStacks, s: Stack, namespace: string, name: string, mem
       n?.kind === 'map' && (child(n, 'default') != null || child(n, 'value') != null) ? (child(n, 'value') ?? child(n, 'default')) : n,
     )
     .find((n) => n != null);
+  // An ESC environment's values come before the project's defaults: what the stack does not set itself, it may set.
+  if (own == null && s.environment) return { kind: 'esc' };
   let node: CNode | null | undefined = resolveAlias(own ?? projectDefault ?? null);
-  if (node == null) return s.environment ? { kind: 'esc' } : { kind: 'missing' };
+  if (node == null) return { kind: 'missing' };
   if (node.kind === 'map' && child(node, 'secure') != null) return { kind: 'secret' };
   if (member !== undefined) {
     // An object without the member: `requireObject` gives it, and the member is undefined.
@@ -141,5 +165,6 @@ function valueOn(p: PulumiStacks, s: Stack, namespace: string, name: string, mem
   if (node.kind !== 'scalar') return { kind: 'other' };
   if (node.value === null) return { kind: 'missing' };
   const text = scalarString(node);
-  return text === undefined ? { kind: 'other' } : { kind: 'text', text };
+  if (text === undefined) return { kind: 'other' };
+  return own == null ? { kind: 'text', text, fromDefault: true } : { kind: 'text', text };
 }
