@@ -14,14 +14,20 @@ import type { Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { type CMap, type CNode, child, parseJson, parseYaml, resolveAlias, scalarString } from '../yaml/tree.js';
 
-/** A file a variable reads (as written: it may hold variables) and the path of keys read in it. */
+/** A file a variable reads (as written: it may hold variables), the path of keys read in it, and the variable's fallback. */
 export interface FileRef {
   file: string;
   path: string[];
+  /** `${file(...):k, 'alias/aws/dynamodb'}`: the value where the file lacks the path (no value: a variable, not known). */
+  fallback?: { value?: string };
 }
 
-/** What each file a FileRef's pattern matches holds at its path (null: no string there; undefined: a file kmsfix cannot read), by refKey. */
-export type FileValues = Map<string, { file: string; value: string | null | undefined }[]>;
+/**
+ * What each file a FileRef's pattern matches holds at its path, by refKey: a string; null where nothing is there;
+ * `reference` for another value (`{"Fn::ImportValue": ...}`: a key CloudFormation resolves); undefined for a file
+ * kmsfix cannot read.
+ */
+export type FileValues = Map<string, { file: string; value: string | null | 'reference' | undefined }[]>;
 
 export const refKey = (r: FileRef) => `${r.file}\0${r.path.join('.')}`;
 
@@ -32,15 +38,11 @@ export function fileRefOf(s: string, service: CMap, depth = 0): FileRef | undefi
   if (inner.startsWith('file(')) {
     const close = closingParen(inner, 5);
     if (close === -1) return undefined;
-    const rest = /^(?::\s*([\w.-]+))?\s*(?:,.*)?$/s.exec(inner.slice(close + 1));
+    const rest = /^(?::\s*([\w.-]+))?\s*(?:,\s*(.*?))?\s*$/s.exec(inner.slice(close + 1));
     if (!rest) return undefined;
-    return {
-      file: inner
-        .slice(5, close)
-        .trim()
-        .replace(/^(['"])(.*)\1$/, '$2'),
-      path: rest[1] ? rest[1].split('.') : [],
-    };
+    const ref: FileRef = { file: unquoted(inner.slice(5, close).trim()), path: rest[1] ? rest[1].split('.') : [] };
+    if (rest[2] !== undefined) ref.fallback = rest[2].includes('${') ? {} : { value: unquoted(rest[2]) };
+    return ref;
   }
   const self = /^self:([\w.-]+)\s*(?:,.*)?$/s.exec(inner);
   if (!self) return undefined;
@@ -52,12 +54,14 @@ export function fileRefOf(s: string, service: CMap, depth = 0): FileRef | undefi
     // A value that is itself a variable reading a file: the rest of the path is read in that file.
     if (text?.includes('${file(')) {
       const ref = fileRefOf(text, service, depth + 1);
-      return ref && { file: ref.file, path: [...ref.path, ...keys.slice(i + 1)] };
+      return ref && { ...ref, path: [...ref.path, ...keys.slice(i + 1)] };
     }
     if (node == null) return undefined;
   }
   return undefined;
 }
+
+const unquoted = (s: string) => s.replace(/^(['"])(.*)\1$/, '$2');
 
 /** `x` of `${x}` when the whole string is one variable (nested variables balanced); undefined otherwise. */
 function variableBody(s: string): string | undefined {
@@ -113,7 +117,7 @@ export async function readFileValues(refs: FileRef[], from: SourceFile, context:
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function valueAt(f: SourceFile, keys: string[]): string | null | undefined {
+function valueAt(f: SourceFile, keys: string[]): string | null | 'reference' | undefined {
   if (f.unreadable !== undefined) return undefined;
   let root: CNode | null;
   try {
@@ -125,7 +129,8 @@ function valueAt(f: SourceFile, keys: string[]): string | null | undefined {
   }
   let node: CNode | null | undefined = root;
   for (const k of keys) node = resolveAlias(child(resolveAlias(node ?? null), k) ?? null);
-  return (node?.kind === 'scalar' ? scalarString(node) : undefined) ?? null;
+  if (node == null || (node.kind === 'scalar' && node.value === null)) return null;
+  return (node.kind === 'scalar' ? scalarString(node) : undefined) ?? 'reference';
 }
 
 /**
@@ -134,15 +139,21 @@ function valueAt(f: SourceFile, keys: string[]): string | null | undefined {
  * a customer-managed key where none does. A file without the path deploys nothing (the Framework fails there).
  */
 export function fileKeySetting(s: string, ref: FileRef, values: FileValues | undefined, source: string, raw: Setting['raw']): Setting {
-  const read = values?.get(refKey(ref));
+  const found = values?.get(refKey(ref));
   const unknown = (why: string): Setting => ({ state: 'unreadable', source: `KMSMasterKeyId is ${s}, ${why}`, raw });
-  if (!read) return unknown(`a value the Framework reads from ${ref.file} when it packages the service`);
-  if (read.length === 0) return unknown(`read from ${ref.file}, for which kmsfix finds no file beside the service`);
-  const unreadable = read.filter((v) => v.value === undefined);
+  if (!found) return unknown(`a value the Framework reads from ${ref.file} when it packages the service`);
+  if (found.length === 0) return unknown(`read from ${ref.file}, for which kmsfix finds no file beside the service`);
+  const unreadable = found.filter((v) => v.value === undefined);
   if (unreadable.length > 0) return unknown(`read from ${unreadable.map((v) => v.file).join(', ')}, which kmsfix does not read`);
-  const present = read.filter((v): v is { file: string; value: string } => typeof v.value === 'string');
+  // A file without the path: the variable's fallback (one that is a variable: not known), else that stage fails.
+  const lacking = found.filter((v) => v.value === null);
+  if (lacking.length > 0 && ref.fallback && ref.fallback.value === undefined)
+    return unknown(`whose fallback for ${lacking.map((v) => v.file).join(', ')} (without ${ref.path.join('.')}) is a variable`);
+  const read = found.map((v) => (v.value === null && ref.fallback?.value !== undefined ? { ...v, value: ref.fallback.value } : v));
+  // Another value (`{"Fn::ImportValue": ...}`) names a key, as a reference does: a customer-managed key there.
+  const present = read.filter((v): v is { file: string; value: string } => v.value !== null && v.value !== undefined);
   if (present.length === 0) return unknown(`read from ${read.map((v) => v.file).join(', ')}, none of which sets ${ref.path.join('.')}`);
-  const managed = present.filter((v) => isAwsManagedKeyRef(v.value));
+  const managed = present.filter((v) => v.value !== 'reference' && isAwsManagedKeyRef(v.value));
   const files = managed.map((v) => v.file).join(', ');
   if (managed.length === 0) return { state: 'literal', source, text: s, raw };
   if (managed.length === present.length)

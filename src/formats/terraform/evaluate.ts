@@ -153,7 +153,7 @@ export function moduleEnv(
       const where = `${call ? path.posix.join(call.dir, base(f.path)) : base(f.path)}${line}`;
       const input = call?.inputs.get(name);
       const set = assigned.get(name);
-      // `nullable = false` with a default: Terraform uses the default where the call's input is null.
+      // `nullable = false` with a default: Terraform uses the default where the call's input (or a tfvars value) is null.
       const ifNull =
         notNull && def !== undefined
           ? { expr: def, why: `${name} is not nullable: null gives its default, ${shown(def)} (${where})` }
@@ -168,7 +168,13 @@ export function moduleEnv(
         });
       else if (sealed)
         env.vars.set(name, { why: `${name} may be set by ${base(sealed.path)}, which kmsfix cannot read (${sealed.unreadable})` });
-      else if (set) env.vars.set(name, { expr: set.expr, why: `${name} = ${shown(set.expr)} in ${set.where}`, optionals });
+      else if (set)
+        env.vars.set(name, {
+          expr: set.expr,
+          why: `${name} = ${shown(set.expr)} in ${set.where}`,
+          optionals,
+          ...(ifNull ? { ifNull } : {}),
+        });
       else if (def !== undefined) {
         const unset = call ? ` and module.${call.label} does not set it` : '';
         env.vars.set(name, { expr: def, why: `${name} defaults to ${shown(def)} (${where})${unset}`, optionals });

@@ -32,16 +32,17 @@ export function attributePath(ref: string, env: Env, depth: number): Evaluated |
   const values = valuesOf(m[1], env, depth, []);
   if (!values) return { known: false, why: [] };
   const attrs = m[2].slice(1).split('.');
-  // A value that leaves out an optional attribute of the variable's object type holds the type's default there, or null.
+  // A value that leaves out an optional attribute of the variable's object type (or sets it to null) holds the type's
+  // default there, or null: Terraform fills an absent or null optional attribute with its default.
   const optionals = m[1].startsWith('var.') ? env.vars.get(m[1].slice(4))?.optionals : undefined;
-  const left = (a: string): Value | undefined => {
+  const given = (v: Value | undefined, a: string): Value | undefined => {
     const d = optionals?.get(a);
-    return d === undefined ? undefined : objectValue(d);
+    return d !== undefined && (v === undefined || (isExpr(v) && v.expr.trim() === 'null')) ? objectValue(d) : v;
   };
   let agreed: Known | undefined;
   for (const v of values) {
     const leaf = literalOf(
-      attrs.reduce<Value | undefined>((o, a, i) => (isObj(o) ? (o.obj.get(a) ?? (i === 0 ? left(a) : undefined)) : undefined), v.value),
+      attrs.reduce<Value | undefined>((o, a, i) => (isObj(o) ? (i === 0 ? given(o.obj.get(a), a) : o.obj.get(a)) : undefined), v.value),
     );
     if (leaf === undefined || (agreed !== undefined && leaf.value !== agreed)) return { known: false, why: [] };
     agreed = leaf.value;

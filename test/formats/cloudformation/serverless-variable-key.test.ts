@@ -104,6 +104,30 @@ describe('a key the Framework reads from a file', () => {
     expect(js.status).toBe('unknown');
   });
 
+  it('a stage file holding another value (Fn::ImportValue): a key there, not a stage that deploys nothing (adversarial pass, repro 04)', async () => {
+    const imported = '{"kmsKeyArn": {"Fn::ImportValue": "platform-DynamoKmsKeyArn"}}';
+    const t = await scan(perStage.replace('.yml', '.json'), {
+      'config/dev.json': '{"kmsKeyArn": "alias/aws/dynamodb"}',
+      'config/prod.json': imported,
+    });
+    expect([t.status, t.fixable]).toEqual(['unknown', false]);
+    const own = await scan(perStage.replace('.yml', '.json'), {
+      'config/dev.json': `{"kmsKeyArn": "${KEY}"}`,
+      'config/prod.json': imported,
+    });
+    expect(own.status).toBe('customer-managed');
+  });
+
+  it('a fallback for a stage file without the path: its value (adversarial pass, repro 05)', async () => {
+    const withFallback = "${file(./config/${sls:stage}.yml):kmsKeyArn, 'alias/aws/dynamodb'}";
+    const files = { 'config/dev.yml': 'other: 1\n', 'config/prod.yml': `kmsKeyArn: ${KEY}\n` };
+    expect((await scan(withFallback, files)).status).toBe('unknown');
+    // Without a fallback, dev fails to package: prod alone deploys, with its key.
+    expect((await scan(perStage, files)).status).toBe('customer-managed');
+    // A fallback that is a variable: not known.
+    expect((await scan('${file(./config/${sls:stage}.yml):kmsKeyArn, ${ssm:/k}}', files)).status).toBe('unknown');
+  });
+
   it('a custom entry that is a file, read through ${self:custom.fromFile.kmsKeyArn}; JSON files', async () => {
     const files = { 'env/dev.json': '{"kmsKeyArn": "alias/aws/dynamodb"}', 'env/prod.json': `{"kmsKeyArn": "${KEY}"}` };
     const entry = '  fromFile: ${file(./env/${sls:stage}.json)}\n';

@@ -583,6 +583,12 @@ it('null to a `nullable = false` variable: its default (a key), not null', async
   const t = wrapped.find((x) => x.address === 'module.orders')!;
   expect(t.status).toBe('customer-managed');
   expect(t.message).toMatch(/kms_key_arn is not nullable: null gives its default/);
+  // A root module's terraform.tfvars setting it to null: the default too (adversarial pass, repro 07).
+  const root = await rows([
+    { path: 'main.tf', text: module },
+    { path: 'terraform.tfvars', text: 'kms_key_arn = null\n' },
+  ]);
+  expect(root.find((x) => x.address === 'aws_dynamodb_table.t')?.status).toBe('customer-managed');
   // A nullable variable (the default): null is the value, the AWS managed key.
   const nullable = await rows([
     { path: 'modules/table/main.tf', text: module.replace('  nullable = false\n', '') },

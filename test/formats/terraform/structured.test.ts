@@ -220,6 +220,12 @@ resource "aws_dynamodb_table" "orders" {
     expect((await status({ 'main.tf': module('optional(string)'), 'terraform.tfvars': set })).status).toBe('customer-managed');
   });
 
+  it('set to null in the value: the type default too (adversarial pass, repro 06)', async () => {
+    const nulled = 'table = {\n  name        = "orders-dev"\n  kms_key_arn = null\n}\n';
+    expect((await status({ 'main.tf': module(`optional(string, "${ARN}")`), 'terraform.tfvars': nulled })).status).toBe('customer-managed');
+    expect((await status({ 'main.tf': module('optional(string)'), 'terraform.tfvars': nulled })).status).toBe('aws-managed');
+  });
+
   it("a module call's input that leaves it out: the call's row is the AWS managed key", async () => {
     const t = await status(
       {
