@@ -72,8 +72,13 @@ export interface PulumiDetection extends Detection {
   text: string;
 }
 
-function isYamlProgram(root: CNode | null): root is CMap {
+/**
+ * A Pulumi YAML program: a project file with `runtime: yaml`, or a `Main.yaml` (the program a YAML project keeps
+ * apart from its `Pulumi.yaml`, which holds the runtime) with `resources`.
+ */
+function isYamlProgram(root: CNode | null, path: string): root is CMap {
   if (root?.kind !== 'map') return false;
+  if (/(?:^|\/)Main\.ya?ml$/.test(path) && child(root, 'runtime') === undefined && child(root, 'resources')?.kind === 'map') return true;
   const runtime = child(root, 'runtime');
   return scalarString(runtime) === 'yaml' || scalarString(child(runtime, 'name')) === 'yaml';
 }
@@ -303,7 +308,7 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
     docs.map((d) => d.root),
   );
   docs.forEach((doc, docIndex) => {
-    if (!isYamlProgram(doc.root)) return;
+    if (!isYamlProgram(doc.root, file.path)) return;
     if (doc.duplicates && doc.root.pairs.filter((p) => p.key === 'resources').length > 1) return;
     const resources = child(doc.root, 'resources');
     if (resources?.kind !== 'map') return;
