@@ -190,6 +190,17 @@ describe('a template a service file includes whole', () => {
     expect(alone.output.get('resources/table.yml')).toContain("AliasName: !Sub 'alias/dynamodb/${NotesTable}'");
   });
 
+  it('by a service file of another name, deployed with --config (serverless-dynamodb.yml: real-world round 30)', async () => {
+    const files = [
+      { path: 'serverless-dynamodb.yml', text: service },
+      { path: 'serverless.yml', text: 'service: api\nprovider:\n  name: aws\n' },
+      { path: 'resources/table.yml', text: template },
+    ];
+    const out = (await processMemory(files, 'fix')).output.get('resources/table.yml')!;
+    expect(out).not.toContain('!Sub');
+    expect(out).toContain("AliasName: !Join ['', [alias/dynamodb/, !Ref NotesTable]]");
+  });
+
   it('so is one whose whole Resources a service file includes, `${file(resources/table.yml):Resources}`: scan and fix take its table', async () => {
     const files = [
       { path: 'serverless.yml', text: 'service: notes\nresources:\n  Resources: ${file(resources/table.yml):Resources}\n' },
