@@ -33,9 +33,15 @@ const LEFT =
 /** A folder whose name says a code generator writes what it holds (`__generated__`: graphql-codegen's, Relay's). */
 const GENERATED_FOLDER = /(?:^|\/)(__generated__)\//;
 
-/** The obstacle of a file whose path or head says it is generated or managed elsewhere; undefined otherwise. */
+/** A display path's own folders: not the `../` that lead out of the working folder. */
+const inside = (path: string) => path.replace(/^(?:\.\.\/)+/, '');
+
+/**
+ * The obstacle of a file whose path (as shown: inside what was scanned, not the folders a checkout sits in) or head
+ * says it is generated or managed elsewhere; undefined otherwise.
+ */
 export function generatedFileObstacle(text: string, path = ''): Obstacle | undefined {
-  const folder = GENERATED_FOLDER.exec(path)?.[1];
+  const folder = GENERATED_FOLDER.exec(inside(path))?.[1];
   if (folder) return { kind: 'generated-file', marker: `\`${folder}\``, folder: true };
   const head = headOf(text);
   // Cheap refusal first: most files say none of it.

@@ -168,10 +168,11 @@ export interface FormatEntry {
    */
   treeFile?(name: string): boolean;
   /**
-   * Names the family takes only when its prefilter matches the text, even for a file named on the command line
-   * (a bare `storage.tmpl`: a Helm chart's `_helpers.tpl` is none of kmsfix's). Default: none.
+   * Names the family takes only for some texts, even for a file named on the command line (a bare `storage.tmpl`
+   * that is a CloudFormation template: a Helm chart's `_helpers.tpl` is none of kmsfix's): whether this text makes the
+   * file the family's; undefined for a name the family takes by its name alone (the default).
    */
-  byContent?(path: string): boolean;
+  byContent?(path: string, text: string): boolean | undefined;
   load(): Promise<Format>;
 }
 

@@ -6,7 +6,6 @@
  * (src/core/generatedFile.ts) has that obstacle on each of its tables, in every format.
  */
 import { generatedFileObstacle } from '../core/generatedFile.js';
-import { toPosix } from '../core/text.js';
 import type { Detection, DiskContext, Format, SourceFile } from '../core/types.js';
 import { FORMATS, loadFormat } from '../formats/index.js';
 
@@ -22,7 +21,7 @@ export async function detectWithEmbedded(format: Format, file: SourceFile, conte
 
 /** The detection with the `generated-file` obstacle on each table, when the file's head says it is generated. */
 function generated(file: SourceFile, detection: Detection): Detection {
-  const o = detection.tables.length > 0 ? generatedFileObstacle(file.text, toPosix(file.absPath)) : undefined;
+  const o = detection.tables.length > 0 ? generatedFileObstacle(file.text, file.path) : undefined;
   if (!o) return detection;
   // New rows: a format may hand the same detection out again (a module's files read once).
   const tables = detection.tables.map((t) => ({ ...t, encryption: { ...t.encryption, obstacles: [...t.encryption.obstacles, o] } }));

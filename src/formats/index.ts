@@ -45,7 +45,7 @@ export function formatsFor(path: string, formats: readonly FormatEntry[] = FORMA
 
 /** The format that reads a file: the first of formatsFor(path) whose prefilter matches its text. */
 export function formatFor(path: string, text: string, formats: readonly FormatEntry[] = FORMATS): FormatEntry | undefined {
-  return formatsFor(path, formats).find((e) => e.prefilter(text));
+  return formatsFor(path, formats).find((e) => e.prefilter(text) && e.byContent?.(path, text) !== false);
 }
 
 const loaded = new Map<string, Promise<Format>>();
@@ -61,5 +61,5 @@ export function loadFormat(entry: FormatEntry): Promise<Format> {
 
 /** The format that reads a file named on the command line: formatFor's, else the first that takes its name without its text. */
 export function namedFormatFor(path: string, text: string): FormatEntry | undefined {
-  return formatFor(path, text) ?? formatsFor(path).find((e) => !e.byContent?.(path));
+  return formatFor(path, text) ?? formatsFor(path).find((e) => e.byContent?.(path, text) === undefined);
 }

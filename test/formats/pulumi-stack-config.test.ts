@@ -1,5 +1,5 @@
 /**
- * A Pulumi table's key from the stack's config (src/formats/pulumi-yaml/stacks.ts): what each
+ * A Pulumi table's key from the stack's config (src/formats/yaml/pulumiStacks.ts): what each
  * `Pulumi.<stack>.yaml` sets decides the key on that stack. Left out of session 46 (`config.require` was
  * taken as a customer-managed key whatever the stacks set); the adversarial pass of session 47 (repro 06)
  * found a dev stack whose `requireObject` object had no `kmsKeyArn`: the AWS managed key there.
@@ -131,14 +131,21 @@ describe('Pulumi TypeScript: a key read from the stack config', () => {
     expect((await scan(base)).status).toBe('unknown');
   });
 
-  it("an ESC environment's value comes before the project's default (adversarial pass, repro 02): a require stays a key", async () => {
+  it("an ESC environment's value comes before the project's default (adversarial passes, session 47): unknown; `environment: []` imports none", async () => {
     const r = await scan({
       'infra/index.ts': code,
       'infra/Pulumi.yaml': project('config:\n  tableKey:\n    type: string\n    default: alias/aws/dynamodb\n'),
       'infra/Pulumi.dev.yaml': 'environment:\n  - orders/dev\n',
       'infra/Pulumi.prod.yaml': 'environment:\n  - orders/prod\n',
     });
-    expect(r.status).toBe('customer-managed');
+    expect([r.status, r.fixable]).toEqual(['unknown', false]);
+    expect(r.reason).toMatch(/Pulumi\.dev\.yaml may set it through an ESC environment/);
+    const none = await scan({
+      'infra/index.ts': code,
+      'infra/Pulumi.yaml': project('config:\n  tableKey:\n    type: string\n    default: alias/aws/dynamodb\n'),
+      'infra/Pulumi.dev.yaml': 'environment: []\n',
+    });
+    expect(none.status).toBe('aws-managed');
   });
 
   it('an ESC environment may set a value the repository does not show: a get there is unknown', async () => {

@@ -6,6 +6,7 @@
  */
 import { serving } from '../../core/edits.js';
 import { uniqueName } from '../../core/lists.js';
+import { TEMPLATE_ENGINE_FILE } from '../../core/text.js';
 import { aliasParts, describeKey, freeAliasTemplate } from '../../rule/keySettings.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx, type Setting } from '../yaml/mapEdits.js';
@@ -438,7 +439,9 @@ function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[],
     style: detectStyle(
       file.text,
       detection.templates.map((t) => t.root),
-      includedWhole ? 'serverless' : chosen[0].template.flavor,
+      // A template engine's file (`stack.json.tpl`, `storage.tmpl`) may read `${...}` as its own (Terraform's
+      // templatefile() does, and fails on `${AWS::Region}`): no Fn::Sub there either, as in a Serverless file.
+      includedWhole || TEMPLATE_ENGINE_FILE.test(file.path) ? 'serverless' : chosen[0].template.flavor,
       detection.json,
       // A file of resources no service file includes whole may be an AWS::Include snippet.
       !includedWhole && detection.templates.every((t) => t.resourcesPath.length === 0),

@@ -244,24 +244,22 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
       out.localPlugin ??= i.localPlugin;
     }
   }
-  // A service file of another name, deployed with `--config` (`sls deploy -c serverless-dynamodb.yml`: real-world round 30,
-  // codeforjapan/remote-patient-monitoring-api), in the file's folder or one above it.
-  if (out.keys.size === 0 && out.whole === undefined)
-    for (let up = 0, rel = '.'; up < OTHER_NAMES_UP; up++, rel = up === 1 ? '..' : `${rel}/..`) {
-      const others = await context.folderFiles(file, rel, (n) => OTHER_SERVICE_FILE.test(n) && !SERVICE_FILES.includes(n));
-      const service = others.find(
-        (f) => f.unreadable === undefined && f.absPath !== file.absPath && (including(f).keys.size > 0 || including(f).whole !== undefined),
-      );
-      if (!service) continue;
+  // Service files of other names, deployed with `--config` (`sls deploy -c serverless-dynamodb.yml`: real-world round 30,
+  // codeforjapan/remote-patient-monitoring-api), in the file's folder or up to three above: each that includes it counts.
+  for (let up = 0, rel = '.'; up < OTHER_NAMES_UP; up++, rel = up === 1 ? '..' : `${rel}/..`) {
+    const others = await context.folderFiles(file, rel, (n) => OTHER_SERVICE_FILE.test(n) && !SERVICE_FILES.includes(n));
+    for (const service of others) {
+      if (service.unreadable !== undefined || service.absPath === file.absPath) continue;
       const i = including(service);
+      if (i.keys.size === 0 && i.whole === undefined) continue;
       for (const [k, v] of i.keys) out.keys.set(k, v);
-      out.whole = i.whole;
-      out.globalTables = i.globalTables;
-      out.grants = i.grants;
-      out.boundary = i.boundary;
-      out.localPlugin = i.localPlugin;
-      break;
+      out.whole ??= i.whole;
+      out.globalTables ??= i.globalTables;
+      out.grants ??= i.grants;
+      out.boundary ??= i.boundary;
+      out.localPlugin ??= i.localPlugin;
     }
+  }
   return out.keys.size > 0 || out.whole !== undefined ? out : NONE;
 }
 

@@ -24,7 +24,7 @@ import { AnchorIndex, sseEdit, type SseEdit } from '../yaml/anchors.js';
 import { placeholderError, placeholderIn } from '../../core/placeholders.js';
 import { duplicateKeyError } from '../yaml/duplicates.js';
 import { keySettingOf, switchSettingOf } from './settings.js';
-import { keyOnStacks, type PulumiStacks } from './stacks.js';
+import { keyOnStacks, type PulumiStacks } from '../yaml/pulumiStacks.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
 import { integrationTables, sharedTables } from './resourcePolicy.js';
 import { boolOf, notFalse, snippet } from '../yaml/scalars.js';
@@ -58,7 +58,7 @@ export interface PulumiTable extends TableFacts {
   retain: boolean;
   /** `options: provider: ${name}`: that provider resource's name (the key and its policy's lookups go through it). */
   provider?: string;
-  /** A key written as a config value's name (`kmsKeyArn: ${tableKey}`, no variable of that name): that name (stacks.ts). */
+  /** A key written as a config value's name (`kmsKeyArn: ${tableKey}`, no variable of that name): that name (pulumiStacks.ts). */
   config?: string;
 }
 
@@ -205,7 +205,7 @@ function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | unde
   const ref = /^\$\{([\w-]+)(?:\.([\w-]+))?\}$/.exec(key.text.trim());
   if (!ref) return settings;
   const name = ref[1];
-  // A config value: what each stack's file sets, the program's default under it (stacks.ts).
+  // A config value: what each stack's file sets, the program's default under it (pulumiStacks.ts).
   if (stacks && ref[2] === undefined && child(child(root, 'variables'), name) == null)
     return { ...settings, key: stackKey(key, name, stacks) };
   // A lookup of the AWS managed key (`fn::invoke` of aws:kms:getAlias or getKey): that key, read as `${v.targetKeyArn}`.
@@ -237,7 +237,7 @@ function stackKey(written: Setting, name: string, stacks: PulumiStacks): Setting
   return { state: 'unreadable', source: `kmsKeyArn is ${written.source}, and ${on.why}` };
 }
 
-/** A key written as `${name}` of no variable: a config value, which each stack's file may set (stacks.ts). */
+/** A key written as `${name}` of no variable: a config value, which each stack's file may set (pulumiStacks.ts). */
 function configKeyOf(settings: Settings, root: CMap): { config?: PulumiTable['config'] } {
   const key = settings.model === 'sse' ? settings.key : undefined;
   const name = key?.state === 'literal' ? /^\$\{([\w-]+)\}$/.exec(key.text?.trim() ?? '')?.[1] : undefined;

@@ -53,7 +53,7 @@ import { namesAwsManagedKey } from './awsManagedKey.js';
 import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
 import { guarded } from './singleValue.js';
 import { stackKeySetting, withStacks } from './stackConfig.js';
-import type { PulumiStacks } from '../pulumi-yaml/stacks.js';
+import type { PulumiStacks } from '../yaml/pulumiStacks.js';
 import { cdktfIteratorObstacle } from './iterators.js';
 import { defaultCdktfProvider, providerEmulator } from './regions.js';
 import { sstGlobalStep, sstGlobalSymbol, sstImportsTable, sstStep, sstTableProps, type SstGeneration } from './sst.js';

@@ -12,7 +12,7 @@ import { pulumiVersionLimits } from './pulumiVersion.js';
 import { deletionProtected, recoveryOn } from './retention.js';
 import { optionsOf } from './options.js';
 import { readsStackConfig } from './stackConfig.js';
-import { pulumiStacks } from '../pulumi-yaml/stacks.js';
+import { pulumiStacks } from '../yaml/pulumiStacks.js';
 import { verifyTypeScript } from './verify.js';
 
 let fixModule: typeof import('./fix.js') | undefined;

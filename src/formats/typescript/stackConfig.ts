@@ -2,14 +2,14 @@
  * A Pulumi table's key read from the stack's config: `kmsKeyArn: config.require('tableKey')` (or `get`,
  * `requireSecret`, `requireObject<T>('db').kmsKeyArn`), through the file's consts and fields, of a
  * `new pulumi.Config()` (the project's namespace) or `new pulumi.Config('ns')`. What each stack file sets
- * (src/formats/pulumi-yaml/stacks.ts) decides the key: the AWS managed key on every stack is that key
+ * (src/formats/yaml/pulumiStacks.ts) decides the key: the AWS managed key on every stack is that key
  * (aws-managed), a key some stacks leave out or set to it is decided per stack (unknown), a `get` that every
  * stack sets is a key (customer-managed). Without stack files the code alone decides, as before.
  */
 import { ABSENT, type Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
 import type { SourceFile } from '../../core/types.js';
-import { keyOnStacks, type PulumiStacks } from '../pulumi-yaml/stacks.js';
+import { keyOnStacks, type PulumiStacks } from '../yaml/pulumiStacks.js';
 import { declarationOf } from './consts.js';
 import type { TsDetection, TsTable } from './detect.js';
 import { lookup, snippet } from './lookup.js';

@@ -201,6 +201,20 @@ describe('a template a service file includes whole', () => {
     expect(out).toContain("AliasName: !Join ['', [alias/dynamodb/, !Ref NotesTable]]");
   });
 
+  it('several service files of other names: each include counts (one including the table alone blocks it: adversarial pass)', async () => {
+    const files = [
+      { path: 'serverless-api.yml', text: service },
+      {
+        path: 'serverless-dynamodb.yml',
+        text: 'service: db\nprovider:\n  name: aws\nresources:\n  Resources:\n    NotesTable: ${file(resources/table.yml):Resources.NotesTable}\n',
+      },
+      { path: 'resources/table.yml', text: template },
+    ];
+    const [t] = (await processMemory(files, 'scan')).outcomes.find((o) => o.file.path === 'resources/table.yml')!.tables;
+    expect(t.fixable).toBe(false);
+    expect(t.blocker).toMatch(/serverless-dynamodb\.yml/);
+  });
+
   it('so is one whose whole Resources a service file includes, `${file(resources/table.yml):Resources}`: scan and fix take its table', async () => {
     const files = [
       { path: 'serverless.yml', text: 'service: notes\nresources:\n  Resources: ${file(resources/table.yml):Resources}\n' },

@@ -116,9 +116,28 @@ ${TABLE}  Machine:
     expect([error?.line, error?.message]).toEqual([3, expect.stringMatching(/^template placeholder "\{\{- if \.IncludeChat \}\}"/)]);
     const parses = `Resources:\n  Jobs:\n${TABLE}      TableName: '{{ .Name }}-jobs'\n`;
     expect((await scan('templates/storage.tpl', parses)).tables.map((t) => t.status)).toEqual(['aws-owned']);
-    // Without a table type in it, a bare .tmpl is not read as a template (another format's, any text).
-    const r = await processMemory([{ path: 'templates/deployment.tmpl', text: 'kind: Deployment\n{{ .Values }}\n' }], 'scan');
-    expect(r.outcomes.flatMap((o) => [...(o.error ? [o.error] : []), ...o.tables])).toEqual([]);
+    // Without a table resource in it, a bare .tmpl is not read as a template (another format's, any text), nor a Helm
+    // helper naming the type in a comment (adversarial pass of session 47: it was a parse error, exit 2).
+    for (const [name, text] of [
+      ['templates/deployment.tmpl', 'kind: Deployment\n{{ .Values }}\n'],
+      [
+        'chart/templates/_helpers.tpl',
+        '{{/* Tables: AWS::DynamoDB::Table, see infra/ */}}\n{{- define "app.name" -}}\n{{ .Chart.Name }}\n{{- end }}\n',
+      ],
+    ]) {
+      const r = await processMemory([{ path: name, text }], 'scan');
+      expect(r.outcomes.flatMap((o) => [...(o.error ? [o.error] : []), ...o.tables])).toEqual([]);
+    }
+  });
+
+  it("a template engine's file gets Fn::Join, not Fn::Sub: Terraform's templatefile() reads ${...} as its own (adversarial pass of session 47)", async () => {
+    const parses = `Resources:\n  Jobs:\n${TABLE}`;
+    for (const name of ['stack.tpl', 'stack.yml.tpl', 'main-cf.yml.j2']) {
+      const out = await fixed(name, parses);
+      expect([name, out?.includes('KMSMasterKeyId'), out?.includes('${')]).toEqual([name, true, false]);
+    }
+    // A template of its own name: Fn::Sub, as before.
+    expect(await fixed('stack.yml', parses)).toContain('!Sub');
   });
 });
 

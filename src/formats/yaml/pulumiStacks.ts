@@ -10,7 +10,7 @@
  */
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
-import { type CMap, type CNode, child, parseYaml, resolveAlias, scalarString } from '../yaml/tree.js';
+import { type CMap, type CNode, child, parseYaml, resolveAlias, scalarString } from './tree.js';
 
 /** One stack's file: its config (undefined: none; `unreadable`: a file that does not parse) and whether it imports ESC environments. */
 interface Stack {
@@ -48,7 +48,10 @@ export async function pulumiStacks(file: SourceFile, context: DiskContext): Prom
     const name = /Pulumi\.(.+)\.ya?ml$/.exec(f.path)?.[1] ?? f.path;
     if (r === 'unreadable') return { name, path: f.path, config: 'unreadable', environment: false };
     const config = resolveAlias(child(r, 'config') ?? null);
-    return { name, path: f.path, config: config?.kind === 'map' ? config : undefined, environment: child(r, 'environment') != null };
+    const env = resolveAlias(child(r, 'environment') ?? null);
+    // An import of ESC environments (`environment: [orders/prod]`); `[]` imports none.
+    const environment = env != null && !(env.kind === 'seq' && env.items.length === 0) && !(env.kind === 'scalar' && env.value === null);
+    return { name, path: f.path, config: config?.kind === 'map' ? config : undefined, environment };
   });
   // `configuration:` is Pulumi YAML's older name of `config:`.
   const defaults = resolveAlias(child(root, 'config') ?? child(root, 'configuration') ?? null);
@@ -92,8 +95,8 @@ export function keyOnStacks(p: PulumiStacks, namespace: string, name: string, me
         kind: value.text.trim() === '' ? ('absent' as const) : isAwsManagedKeyRef(value.text) ? ('managed' as const) : ('set' as const),
         said,
       };
-    // A secret, an ESC environment or an unreadable file: a value the repository does not show (a `require`'s is set).
-    return { stack, kind: optional || value.kind === 'unreadable' ? ('unknown' as const) : ('set' as const), said };
+    // A secret is a key (a `get`'s may be unset); an ESC environment or an unreadable file may give anything.
+    return { stack, kind: optional || value.kind === 'unreadable' || value.kind === 'esc' ? ('unknown' as const) : ('set' as const), said };
   });
   // Stacks where a `require` finds no value deploy nothing.
   const deployed = kinds.filter((k) => k.kind !== 'none');
