@@ -228,6 +228,19 @@ ${config}resources:
     expect((await scan({ 'infra/Pulumi.yaml': withDefault }, 'infra/Pulumi.yaml')).status).toBe('customer-managed');
   });
 
+  it('a declaration without a default: a stack that does not set it deploys nothing (adversarial pass of session 47)', async () => {
+    const required = yamlProgram('config:\n  tableKey:\n    type: string\n');
+    const r = await scan(
+      {
+        'infra/Pulumi.yaml': required,
+        'infra/Pulumi.dev.yaml': stack({ 'orders:tableKey': 'alias/aws/dynamodb' }),
+        'infra/Pulumi.ci.yaml': stack({}),
+      },
+      'infra/Pulumi.yaml',
+    );
+    expect(r.status).toBe('aws-managed');
+  });
+
   it('configuration: (the older name of config:) gives the defaults too (adversarial pass, repro 01)', async () => {
     const older = yamlProgram('configuration:\n  tableKey:\n    type: String\n    default: alias/aws/dynamodb\n');
     const r = await scan({ 'infra/Pulumi.yaml': older, 'infra/Pulumi.dev.yaml': stack({}) }, 'infra/Pulumi.yaml');

@@ -35,7 +35,8 @@ import { parseTerraform, siblingBlocks, summarize } from './topBlocks.js';
 import { isRootModule } from './rootModule.js';
 import { isModuleFileName } from './entry.js';
 import { SHAPE, isOverrideFile, namesSet } from './overrides.js';
-import { outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
+import { keyFromVarFiles, outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
+import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
 import { countedKeyCount, countedKeySetting } from './countedKeys.js';
 import type { TopBlock } from './topBlocks.js';
 
@@ -208,6 +209,20 @@ async function markSetOutside(
   for (const which of ['enabled', 'key'] as const) {
     const a = attrs[which];
     const setting = s[which];
+    // A key that is one variable without a value here (no default), set per environment by var-files: what they set.
+    const one =
+      which === 'key' && a && (setting?.state === 'reference' || setting?.state === 'expression')
+        ? /^var\.([A-Za-z_][\w-]*)$/.exec(a.value.trim())
+        : null;
+    const byFiles = one ? keyFromVarFiles(one[1], await outside()) : undefined;
+    if (a && setting && byFiles) {
+      const files = `${one![1]} is ${AWS_MANAGED_ALIAS} (or empty) in ${byFiles.files.join(', ')} (-var-file)`;
+      const said = `${words.names.key} = ${a.value.trim()}: ${files}`;
+      s.key = byFiles.all
+        ? { state: 'expression', source: a.value.trim(), text: AWS_MANAGED_ALIAS, via: files, raw: setting.raw }
+        : { state: 'unreadable', source: said, raw: setting.raw };
+      continue;
+    }
     if (!a || a.lit || setting?.state !== 'literal') continue;
     const why = setOutside(varsOf(a), await outside());
     if (why) s[which] = { state: 'unreadable', source: `${words.names[which]} = ${a.value.trim()}: ${why}`, raw: setting.raw };
@@ -295,9 +310,11 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       t.encryption.settings = r.settings;
       evaluated = r.evaluated;
     }
-    if (evaluated.length === 0) continue;
+    // A key that is one variable no default decides may still be set per environment by var-files (markSetOutside).
+    const varKey = /^var\.[A-Za-z_][\w-]*$/.test(encryptionAttrs(t).key?.value.trim() ?? '');
+    if (evaluated.length === 0 && !varKey) continue;
     const isRoot = await root();
-    if (!isRoot) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
+    if (!isRoot && evaluated.length > 0) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
     if (context) {
       // A module others call is set from outside only by the terragrunt units that deploy its folder.
       const setters = isRoot ? outside : units;

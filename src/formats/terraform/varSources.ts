@@ -14,6 +14,7 @@
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
+import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { tfvarsOf } from './evaluate.js';
 import { isTfvars } from './rootModule.js';
 import { localSource, parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
@@ -38,6 +39,8 @@ const isVarFile = (p: string) => /\.tfvars(\.json)?$/.test(p);
 /** Who sets a variable from outside: the files, as the message names them, by kind. */
 export interface OutsideSetters {
   varFiles: string[];
+  /** What each var-file sets the variable to (its expression as written), in varFiles' order. */
+  values: { where: string; expr: string }[];
   terragrunt: string[];
   atmos: string[];
   /** terragrunt units that deploy the module folder (their terragrunt.hcl). */
@@ -69,10 +72,11 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext, un
   const out = new Map<string, OutsideSetters>();
   const dir = path.posix.dirname(file.path);
   const rel = (p: string) => path.posix.relative(dir, p) || path.posix.basename(p);
-  const add = (name: string, kind: keyof OutsideSetters, where: string) => {
+  const add = (name: string, kind: Exclude<keyof OutsideSetters, 'values'>, where: string, expr?: string) => {
     let s = out.get(name);
-    if (!s) out.set(name, (s = { varFiles: [], terragrunt: [], atmos: [], units: [] }));
+    if (!s) out.set(name, (s = { varFiles: [], values: [], terragrunt: [], atmos: [], units: [] }));
     if (!s[kind].includes(where)) s[kind].push(where);
+    if (expr !== undefined) s.values.push({ where, expr });
   };
   const terragrunt: SourceFile[] = [];
   if (!unitsOnly) await rootSetters(file, context, add, rel, terragrunt);
@@ -87,7 +91,7 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext, un
 async function rootSetters(
   file: SourceFile,
   context: DiskContext,
-  add: (name: string, kind: keyof OutsideSetters, where: string) => void,
+  add: (name: string, kind: Exclude<keyof OutsideSetters, 'values'>, where: string, expr?: string) => void,
   rel: (p: string) => string,
   terragrunt: SourceFile[],
 ): Promise<void> {
@@ -103,7 +107,7 @@ async function rootSetters(
       if (!inEnv.some((f) => /\.tf(\.json)?$/.test(f.path))) varFiles.push(...inEnv.filter((f) => isVarFile(f.path)));
     }
   }
-  for (const f of varFiles) for (const name of tfvarsOf(f).keys()) add(name, 'varFiles', rel(f.path));
+  for (const f of varFiles) for (const [name, v] of tfvarsOf(f)) add(name, 'varFiles', rel(f.path), v.expr);
   // Every terragrunt.hcl from the module's folder up (a parent's inputs reach the folders that include it).
   await context.projectFile(file, 'terragrunt.hcl', (f) => {
     terragrunt.push(f);
@@ -172,4 +176,23 @@ export function setOutside(vars: string[], outside: Map<string, OutsideSetters>)
       said.push(`${v} may be set by the inputs a terragrunt unit includes from a file kmsfix cannot find (${unread.join(', ')})`);
   }
   return said.length ? said.join('; ') : undefined;
+}
+
+/**
+ * A key written as one variable (`kms_key_arn = var.kms_key_arn`) that no default or tfvars decides (none, or a
+ * reference), set per environment by var-files alone: what they set. The AWS managed key (`""`, null, its alias or ARN)
+ * in every one: that key; in some: the files that set it; in none (each a key): undefined, as is a value kmsfix does not
+ * read, or a variable terragrunt or atmos set.
+ */
+export function keyFromVarFiles(v: string, outside: Map<string, OutsideSetters>): { all: boolean; files: string[] } | undefined {
+  const s = outside.get(v);
+  if (!s || s.values.length === 0 || s.terragrunt.length + s.atmos.length + s.units.length > 0 || outside.get(EVERY)) return undefined;
+  const managed: string[] = [];
+  for (const { where, expr } of s.values) {
+    const e = expr.trim();
+    const str = /^"((?:[^"\\$%]|\\.)*)"$/.exec(e)?.[1];
+    if (e === 'null' || (str !== undefined && isAwsManagedKeyRef(str))) managed.push(where);
+    else if (str === undefined) return undefined;
+  }
+  return managed.length === 0 ? undefined : { all: managed.length === s.values.length, files: managed };
 }

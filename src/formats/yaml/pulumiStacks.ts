@@ -151,9 +151,8 @@ function valueOn(p: PulumiStacks, s: Stack, namespace: string, name: string, mem
   const own = [`${namespace}:${name}`, ...bare].map((k) => child(s.config as CMap | undefined, k)).find((n) => n != null);
   const projectDefault = [`${namespace}:${name}`, ...bare]
     .map((k) => resolveAlias(child(p.defaults, k) ?? null))
-    .map((n) =>
-      n?.kind === 'map' && (child(n, 'default') != null || child(n, 'value') != null) ? (child(n, 'value') ?? child(n, 'default')) : n,
-    )
+    // A declaration (`tableKey: {type: string, default: x}`) gives its default or value; one with neither gives none.
+    .map((n) => (n?.kind === 'map' && child(n, 'type') != null ? (child(n, 'value') ?? child(n, 'default')) : n))
     .find((n) => n != null);
   // An ESC environment's values come before the project's defaults: what the stack does not set itself, it may set.
   if (own == null && s.environment) return { kind: 'esc' };

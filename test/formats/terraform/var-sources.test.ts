@@ -162,3 +162,35 @@ describe('variables set from outside the root module', () => {
     expect(fix.output.get('main.tf')).toBe(files[0].text);
   });
 });
+
+/**
+ * A key that is one variable without a default, set per environment by var-files alone (adversarial pass of session 47,
+ * repro 01 of its last pass): what they set. It was taken as a customer-managed key whatever they said.
+ */
+describe('a key variable without a default, set by var-files per environment', () => {
+  const main = MAIN.replace('variable "kms_key_arn" {\n  default = null\n}', 'variable "kms_key_arn" {\n  type = string\n}').replace(
+    'enabled     = local.sse_on',
+    'enabled     = true',
+  );
+  const ANY = '"arn:aws:kms:us-east-1:111122223333:alias/aws/dynamodb"';
+  it('every var-file the AWS managed key: aws-managed, fixed; some: unknown naming them; none: customer-managed', async () => {
+    const all = await both([
+      { path: 'main.tf', text: main },
+      { path: 'environments/dev/terraform.tfvars', text: `kms_key_arn = ${ANY}\n` },
+      { path: 'environments/prod.tfvars', text: 'kms_key_arn = ""\n' },
+    ]);
+    expect([all.t.status, all.t.fixable, all.changed]).toEqual(['aws-managed', true, true]);
+    const some = await both([
+      { path: 'main.tf', text: main },
+      { path: 'environments/dev/terraform.tfvars', text: `kms_key_arn = ${ANY}\n` },
+      { path: 'environments/prod/terraform.tfvars', text: `kms_key_arn = ${ARN}\n` },
+    ]);
+    expect([some.t.status, some.t.fixable]).toEqual(['unknown', false]);
+    expect(some.t.message).toContain('kms_key_arn is alias/aws/dynamodb (or empty) in environments/dev/terraform.tfvars (-var-file)');
+    const none = await both([
+      { path: 'main.tf', text: main },
+      { path: 'environments/prod/terraform.tfvars', text: `kms_key_arn = ${ARN}\n` },
+    ]);
+    expect(none.t.status).toBe('customer-managed');
+  });
+});
