@@ -368,6 +368,10 @@ function serverlessKey(s: string, service: CMap): 'managed' | string | undefined
       })
       .map((p) => [chosen[1], p.key, ...rest].join('.'));
     if (chosen[4] !== undefined && isAwsManagedKeyRef(chosen[4])) managed.push('its fallback, for a stage the map lacks');
+    // Every entry (and the fallback, if any) the AWS managed key: that key, whichever stage (a variable fallback: not known).
+    const entries = map?.kind === 'map' ? map.pairs.length : 0;
+    const fallback = /,/.test(s) ? (chosen[4] !== undefined ? 1 : -1) : 0;
+    if (entries > 0 && fallback >= 0 && managed.length === entries + fallback) return 'managed';
     return managed.length ? `whose value may be ${AWS_MANAGED_ALIAS} (${managed.join(', ')})` : undefined;
   }
   const m = /^\$\{\s*([^,{}]+?)\s*(?:,\s*(['"]?)([^'"{}]*)\2\s*)?\}$/.exec(s.trim());
@@ -401,7 +405,8 @@ function serverlessKey(s: string, service: CMap): 'managed' | string | undefined
   if (fallback !== undefined && open) values.push({ value: fallback, from: 'its fallback' });
   const managed = values.filter((v) => isAwsManagedKeyRef(v.value));
   if (managed.length === 0) return undefined;
-  if (managed.length === values.length && !open && !param) return 'managed';
+  // `${param:x}`: each stage's value and the fallback (a stage without either fails to package).
+  if (managed.length === values.length && (!open || param)) return 'managed';
   return `whose value may be ${AWS_MANAGED_ALIAS} (${managed.map((v) => v.from).join(', ')})`;
 }
 

@@ -62,6 +62,21 @@ it.each([
   expect([t.status, t.fixable]).toEqual([status, fixable]);
 });
 
+/** Every stage's value the AWS managed key (adversarial pass of session 47, last pass): that key, as a file's would be. */
+it.each([
+  ['${param:managed}', 'params:\n  default:\n    managed: alias/aws/dynamodb\n  prod:\n    managed: ""\n'],
+  ['${self:custom.allManaged.${sls:stage}}', ''],
+])('%s, every value the AWS managed key: aws-managed, fixed', async (key, params) => {
+  const text = service(key)
+    .replace(/^params:\n(?: {2}.*\n)+/m, params)
+    .replace(/^custom:\n/m, 'custom:\n  allManaged:\n    dev: alias/aws/dynamodb\n    prod: alias/aws/dynamodb\n');
+  const t = (await processMemory([{ path: 'serverless.yml', text }], 'scan')).outcomes[0].tables[0];
+  expect([t.status, t.fixable]).toEqual(['aws-managed', true]);
+  // A fallback that is a key keeps it unknown.
+  const withKey = text.replace(key, `${key.slice(0, -1)}, '${KEY}'}`);
+  expect((await processMemory([{ path: 'serverless.yml', text: withKey }], 'scan')).outcomes[0].tables[0].status).toBe('unknown');
+});
+
 /** Serverless v4's `stages.<stage>.params` (adversarial pass of session 47, repro 03): read as v3's `params`. */
 it('${param:tableKey} with v4 stages.<stage>.params: unknown where a stage (default) gives the AWS managed key', async () => {
   const v4 = service('${param:tableKey}')
