@@ -433,7 +433,9 @@ function plainStart(q: number, inFlow: boolean): boolean {
   if (c === DASH || c === 63 /* ? */ || c === COLON) {
     const d = s.charCodeAt(q + 1);
     if (q + 1 >= n || d === SP || d === LF || d === CR) return false;
-    if (inFlow && (d === 44 || d === 91 || d === 93 || d === 123 || d === 125)) return false;
+    // A `-` before a flow indicator is the scalar "-" (`!Split [-, ...]`, AWS's own templates): PyYAML, cfn-lint and
+    // CloudFormation read it so (its check_plain takes `-` before any non-space); YAML 1.2 and `yaml` do not.
+    if (inFlow && c !== DASH && (d === 44 || d === 91 || d === 93 || d === 123 || d === 125)) return false;
   }
   return true;
 }
