@@ -35,7 +35,7 @@ export async function pulumiStacks(file: SourceFile, context: DiskContext): Prom
   );
   // The nearer of the two (the longer path).
   const projectFile = found.sort((a, b) => b.path.length - a.path.length)[0];
-  const root = projectFile && rootOf(projectFile.text);
+  const root = projectFile && rootOf(projectFile);
   if (!projectFile || !root || root === 'unreadable') return undefined;
   const project = scalarString(resolveAlias(child(root, 'name') ?? null));
   if (!project) return undefined;
@@ -44,7 +44,7 @@ export async function pulumiStacks(file: SourceFile, context: DiskContext): Prom
   if (files.length === 0) return undefined;
   const stacks = files.map((f): Stack => {
     // A file kmsfix cannot read (git-crypt's, UTF-16) may set anything.
-    const r = f.unreadable !== undefined ? 'unreadable' : rootOf(f.text);
+    const r = f.unreadable !== undefined ? 'unreadable' : rootOf(f);
     const name = /Pulumi\.(.+)\.ya?ml$/.exec(f.path)?.[1] ?? f.path;
     if (r === 'unreadable') return { name, path: f.path, config: 'unreadable', environment: false };
     const config = resolveAlias(child(r, 'config') ?? null);
@@ -58,13 +58,20 @@ export async function pulumiStacks(file: SourceFile, context: DiskContext): Prom
   return { project, stacks, defaults: defaults?.kind === 'map' ? defaults : undefined };
 }
 
-function rootOf(text: string): CMap | undefined | 'unreadable' {
+/** Each project and stack file parsed once per run and thread (the engine's reader hands out one object a file). */
+const parsed = new WeakMap<SourceFile, CMap | undefined | 'unreadable'>();
+
+function rootOf(f: SourceFile): CMap | undefined | 'unreadable' {
+  if (parsed.has(f)) return parsed.get(f);
+  let out: CMap | undefined | 'unreadable';
   try {
-    const root = parseYaml(text)[0]?.root ?? null;
-    return root?.kind === 'map' ? root : undefined;
+    const root = parseYaml(f.text)[0]?.root ?? null;
+    out = root?.kind === 'map' ? root : undefined;
   } catch {
-    return 'unreadable';
+    out = 'unreadable';
   }
+  parsed.set(f, out);
+  return out;
 }
 
 /** What a config read of the key gives on every stack, as the table's key (see above). */
