@@ -76,7 +76,7 @@ function rootOf(f: SourceFile): CMap | undefined | 'unreadable' {
 
 /** What a config read of the key gives on every stack, as the table's key (see above). */
 export type StacksKey =
-  /** Every stack gives a key other than the AWS managed key (or one the repository does not show: a secret, ESC). */
+  /** Every stack that deploys gives a key other than the AWS managed key (a secret counts as one). */
   | { kind: 'set' }
   /** Every stack gives the AWS managed key. */
   | { kind: 'aws-managed'; why: string }
@@ -87,8 +87,8 @@ export type StacksKey =
 
 /**
  * The key `namespace:name` (its `member`, for `requireObject('db').kmsKeyArn`) on each stack. `optional`: a `get`,
- * undefined where no value is set (a `require` fails there: that stack deploys nothing). Undefined when no stack
- * sets it, a default gives it, and the read is a `require` (what the code says stands).
+ * undefined where no value is set (a `require` fails there: that stack deploys nothing, and does not count). `set`
+ * when no stack that deploys gives the AWS managed key or leaves it out (what the code says then stands).
  */
 export function keyOnStacks(p: PulumiStacks, namespace: string, name: string, member: string | undefined, optional: boolean): StacksKey {
   const outcomes = p.stacks.map((s) => ({ stack: s, value: valueOn(p, s, namespace, name, member) }));
