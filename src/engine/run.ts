@@ -161,9 +161,17 @@ export function ranLightOnly(): boolean {
 
 export async function run(paths: string[], options: RunOptions): Promise<RunResult> {
   const accepts = (p: string) => FORMATS.some((e) => e.accepts(p));
-  const { candidates, errors, repos, temps, cdkApps } = await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude);
+  const {
+    candidates,
+    errors,
+    repos,
+    temps,
+    cdkApps,
+    links: symlinks,
+  } = await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude);
   options.beforeRead?.(candidates);
   const notes = unreadCdkApps(cdkApps.map((absPath) => ({ absPath, shown: displayPath(absPath, options.cwd) })));
+  if (symlinks.length > 0) notes.push(linksNote(symlinks));
   let cleanup: Cleanup | undefined;
   if (options.cleanTemps) {
     cleanup = cleanStaleTemps(temps, (abs) => displayPath(abs, options.cwd));
@@ -328,4 +336,18 @@ function plainOptions(options: RunOptions): FixOptions {
     ...rest
   } = options;
   return rest;
+}
+
+/**
+ * Files inside the scanned folders that are symbolic links are not followed (README, Safety): a folder made of links to
+ * a shared one (`environments/prod/main.tf -> ../_shared/main.tf`, each environment with its own tfvars) is not read
+ * as the root module it is, and the shared folder is read with its own defaults (real-world round 30).
+ */
+function linksNote(links: string[]): string {
+  const shown = links.slice(0, 3).join(', ') + (links.length > 3 ? `, and ${links.length - 3} more` : '');
+  return (
+    `${links.length === 1 ? 'a file' : `${links.length} files`} inside the scanned folders ${links.length === 1 ? 'is a symbolic link' : 'are symbolic links'}, ` +
+    `not followed: ${shown}. A folder deployed through such links (a Terraform environment whose .tf files link to a shared folder, ` +
+    'with its own tfvars) is not read as such: check the tables of the linked files against its variables'
+  );
 }

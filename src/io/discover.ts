@@ -230,7 +230,7 @@ export async function discover(
   cwd: string,
   accepts: (p: string) => boolean,
   excludes: Exclude[] = [],
-): Promise<{ candidates: Candidate[]; errors: FileError[]; repos: string[]; temps: string[]; cdkApps: string[] }> {
+): Promise<{ candidates: Candidate[]; errors: FileError[]; repos: string[]; temps: string[]; cdkApps: string[]; links: string[] }> {
   const candidates: Candidate[] = [];
   const errors: FileError[] = [];
   /** Git work tree roots met while walking (folders holding `.git`), for per-repository reports. */
@@ -253,6 +253,8 @@ export async function discover(
   const temps = new Set<string>();
   /** The `cdk.json`, `cdktf.json` and `Pulumi.yaml` files of the walked folders (absolute paths): CDK and CDKTF apps and Pulumi programs, whose language src/io/cdkApps.ts tells. */
   const cdkApps: string[] = [];
+  /** Symbolic links inside the walked folders with a name some format reads (display paths): not followed, said in a note. */
+  const links: string[] = [];
   const tempsBeside = (file: string) => {
     try {
       for (const name of readdirSync(path.dirname(file))) if (isTempName(name)) temps.add(path.join(path.dirname(file), name));
@@ -326,7 +328,9 @@ export async function discover(
           !excluded(root, abs, false)
         )
           add(abs, shownIn(shown, e.name), false, testDir || isTestName(e.name));
-      } else if (!e.isSymbolicLink() && accepts(e.name) && !leftOut(here, abs, false)) {
+      } else if (e.isSymbolicLink()) {
+        if (accepts(e.name) && !leftOut(here, abs, false) && !excluded(root, abs, false)) links.push(shownIn(shown, e.name));
+      } else if (accepts(e.name) && !leftOut(here, abs, false)) {
         // A FIFO, socket or device with a template's name: never opened (a FIFO would block), but said.
         errors.push({ file: shownIn(shown, e.name), message: `not a regular file (${kindOf(e)}): skipped` });
       }
@@ -378,5 +382,5 @@ export async function discover(
       tempsBeside(abs);
     }
   }
-  return { candidates, errors, repos, temps: [...temps], cdkApps };
+  return { candidates, errors, repos, temps: [...temps], cdkApps, links };
 }

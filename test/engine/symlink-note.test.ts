@@ -1,0 +1,27 @@
+/**
+ * Files inside the scanned folders that are symbolic links are not followed (README, Safety). A Terraform environment
+ * whose .tf files link to a shared folder (real-world round 30: jarrod-lowe/jmap-service-core's layout) is then not read
+ * as the root module it is: the run says so in a note, naming the links.
+ */
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { run } from '../../src/engine/run.js';
+
+const TABLE = `variable "key" {\n  default = null\n}\n\nresource "aws_dynamodb_table" "data" {\n  name     = "data"\n  hash_key = "id"\n\n  attribute {\n    name = "id"\n    type = "S"\n  }\n\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = var.key\n  }\n}\n`;
+
+it('a note names the symbolic links not followed; none without them', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-links-'));
+  mkdirSync(path.join(dir, 'environments/_shared'), { recursive: true });
+  mkdirSync(path.join(dir, 'environments/prod'), { recursive: true });
+  writeFileSync(path.join(dir, 'environments/_shared/main.tf'), TABLE);
+  const scan = () => run(['.'], { cwd: dir, mode: 'scan', workers: 0, acceptAwsManaged: false, keyStrategy: 'per-table' });
+  expect((await scan()).notes).toEqual([]);
+  symlinkSync('../_shared/main.tf', path.join(dir, 'environments/prod/main.tf'));
+  writeFileSync(path.join(dir, 'environments/prod/terraform.tfvars'), 'key = "arn:aws:kms:eu-west-1:111122223333:key/x"\n');
+  const notes = (await scan()).notes;
+  expect(notes).toEqual([
+    expect.stringMatching(/^a file inside the scanned folders is a symbolic link, not followed: environments\/prod\/main\.tf\. /),
+  ]);
+});
