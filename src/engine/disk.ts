@@ -31,10 +31,11 @@ export interface Disk {
   listings?: Map<string, Set<string>>;
   /** The run's tree files (DiskContext.treeFiles) of a name. */
   treeFiles?: (name: string) => SourceFile[];
-  /** The names of the files (not folders) in a folder (DiskContext.folderFiles); none for a folder that cannot be listed. */
-  names?: (dir: string) => string[];
-  /** The folders in a folder (DiskContext.subfolders); none for a folder that cannot be listed. */
-  folderNames?: (dir: string) => string[];
+  /**
+   * A folder's entries, each a file or a folder, sorted by name (DiskContext.folderFiles, subfolders, and `listings`
+   * above): listed once per run and thread; none for a folder that cannot be listed.
+   */
+  entries?: (dir: string) => { name: string; folder: boolean }[];
 }
 
 /** A candidate of the run that a format may ask for across the scanned trees (FormatEntry.treeFile): its display and absolute paths. */
@@ -60,14 +61,14 @@ export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: 
       tree
         .filter((t) => path.posix.basename(t.path) === name)
         .flatMap((t) => projectFiles(path.dirname(t.absPath), path.posix.dirname(t.path), name) ?? []),
-    ...listings(),
+    entries: folderEntries(),
   };
 }
 
-/** A folder's names, and its folders' (each folder listed once per run and thread; one that cannot be listed has none). */
-function listings(): Pick<Disk, 'names' | 'folderNames'> {
+/** A folder's entries (Disk.entries), each folder listed once. */
+function folderEntries(): NonNullable<Disk['entries']> {
   const listed = new Map<string, { name: string; folder: boolean }[]>();
-  const entries = (dir: string) => {
+  return (dir: string) => {
     let found = listed.get(dir);
     if (!found) {
       try {
@@ -80,10 +81,6 @@ function listings(): Pick<Disk, 'names' | 'folderNames'> {
       listed.set(dir, found);
     }
     return found;
-  };
-  return {
-    names: (dir) => entries(dir).flatMap((e) => (e.folder ? [] : [e.name])),
-    folderNames: (dir) => entries(dir).flatMap((e) => (e.folder ? [e.name] : [])),
   };
 }
 
@@ -134,9 +131,12 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
       const dir = path.join(path.dirname(from.absPath), rel);
       const shown = path.posix.normalize(path.posix.join(path.posix.dirname(from.path), rel));
       // Read through the project files' reader: its checks, and its cache.
-      return (disk.names?.(dir) ?? []).filter(accept).flatMap((name) => disk.projectFiles(dir, shown, name, true) ?? []);
+      return (disk.entries?.(dir) ?? [])
+        .filter((e) => !e.folder && accept(e.name))
+        .flatMap((e) => disk.projectFiles(dir, shown, e.name, true) ?? []);
     },
-    subfolders: async (from, rel) => disk.folderNames?.(path.join(path.dirname(from.absPath), rel)) ?? [],
+    subfolders: async (from, rel) =>
+      (disk.entries?.(path.join(path.dirname(from.absPath), rel)) ?? []).flatMap((e) => (e.folder ? [e.name] : [])),
   };
 }
 
@@ -147,11 +147,7 @@ const isName = (rel: string) => rel !== '' && rel !== '.' && rel !== '..' && !/[
 function entriesOf(disk: Disk, dir: string): Set<string> {
   let names = disk.listings?.get(dir);
   if (!names) {
-    try {
-      names = new Set(readdirSync(dir).map((n) => n.toLowerCase()));
-    } catch {
-      names = new Set();
-    }
+    names = new Set((disk.entries?.(dir) ?? []).map((e) => e.name.toLowerCase()));
     disk.listings?.set(dir, names);
   }
   return names;

@@ -100,19 +100,16 @@ function memoryDisk(files: SourceFile[]): Disk {
     },
     projectFiles: (dir, _shown, name) => byPath.get(path.join(dir, name)),
     treeFiles: (name) => files.filter((f) => path.basename(f.absPath) === name),
-    names: (dir) =>
-      files
-        .filter((f) => path.dirname(f.absPath) === dir)
-        .map((f) => path.basename(f.absPath))
-        .sort(),
-    folderNames: (dir) =>
-      [
-        ...new Set(
-          files.flatMap((f) => {
-            const rel = path.relative(dir, path.dirname(f.absPath));
-            return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? [] : [rel.split(path.sep)[0]];
-          }),
-        ),
-      ].sort(),
+    // The in-memory files directly in `dir`, and the folders that hold the others below it.
+    entries: (dir) => {
+      const out = new Map<string, boolean>();
+      for (const f of files) {
+        const rel = path.relative(dir, f.absPath);
+        if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+        const [first, ...rest] = rel.split(path.sep);
+        if (!out.get(first)) out.set(first, rest.length > 0);
+      }
+      return [...out].map(([name, folder]) => ({ name, folder })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
   };
 }

@@ -228,36 +228,29 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
       found.globalTables = { v2: /\bglobalTables['"]?\s*:[\s\S]*?\bversion['"]?\s*:\s*['"]?v2\b/.test(text) };
     return found;
   };
+  /** A service file's includes of the file, and what it says of them, added to the file's (the first one's cautions). */
+  const take = (i: Includes) => {
+    if (i.keys.size === 0 && i.whole === undefined) return;
+    for (const [k, v] of i.keys) out.keys.set(k, v);
+    out.whole ??= i.whole;
+    out.globalTables ??= i.globalTables;
+    out.grants ??= i.grants;
+    out.boundary ??= i.boundary;
+    out.localPlugin ??= i.localPlugin;
+  };
   for (const name of SERVICE_FILES) {
     const service = await context.projectFile(file, name, (f) => {
       const i = including(f);
       return i.keys.size > 0 || i.whole !== undefined;
     });
-    if (!service) continue;
-    const i = including(service);
-    for (const [k, v] of i.keys) out.keys.set(k, v);
-    out.whole ??= i.whole;
-    if (i.keys.size > 0 || i.whole !== undefined) {
-      out.globalTables ??= i.globalTables;
-      out.grants ??= i.grants;
-      out.boundary ??= i.boundary;
-      out.localPlugin ??= i.localPlugin;
-    }
+    if (service) take(including(service));
   }
   // Service files of other names, deployed with `--config` (`sls deploy -c serverless-dynamodb.yml`: real-world round 30,
   // codeforjapan/remote-patient-monitoring-api), in the file's folder or up to three above: each that includes it counts.
   for (let up = 0, rel = '.'; up < OTHER_NAMES_UP; up++, rel = up === 1 ? '..' : `${rel}/..`) {
     const others = await context.folderFiles(file, rel, (n) => OTHER_SERVICE_FILE.test(n) && !SERVICE_FILES.includes(n));
     for (const service of others) {
-      if (service.unreadable !== undefined || service.absPath === file.absPath) continue;
-      const i = including(service);
-      if (i.keys.size === 0 && i.whole === undefined) continue;
-      for (const [k, v] of i.keys) out.keys.set(k, v);
-      out.whole ??= i.whole;
-      out.globalTables ??= i.globalTables;
-      out.grants ??= i.grants;
-      out.boundary ??= i.boundary;
-      out.localPlugin ??= i.localPlugin;
+      if (service.unreadable === undefined && service.absPath !== file.absPath) take(including(service));
     }
   }
   return out.keys.size > 0 || out.whole !== undefined ? out : NONE;

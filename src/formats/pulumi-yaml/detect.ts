@@ -206,8 +206,8 @@ function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | unde
   if (!ref) return settings;
   const name = ref[1];
   // A config value: what each stack's file sets, the program's default under it (pulumiStacks.ts).
-  if (stacks && ref[2] === undefined && child(child(root, 'variables'), name) == null)
-    return { ...settings, key: stackKey(key, name, stacks) };
+  const configName = configNameOf(settings, root);
+  if (stacks && configName !== undefined) return { ...settings, key: stackKey(key, configName, stacks) };
   // A lookup of the AWS managed key (`fn::invoke` of aws:kms:getAlias or getKey): that key, read as `${v.targetKeyArn}`.
   if (invokesAwsManagedKey(resolveAlias(child(child(root, 'variables'), name) ?? null), ref[2]))
     return { ...settings, key: { ...key, state: 'expression', text: AWS_MANAGED_ALIAS } };
@@ -238,10 +238,10 @@ function stackKey(written: Setting, name: string, stacks: PulumiStacks): Setting
 }
 
 /** A key written as `${name}` of no variable: a config value, which each stack's file may set (pulumiStacks.ts). */
-function configKeyOf(settings: Settings, root: CMap): { config?: PulumiTable['config'] } {
+function configNameOf(settings: Settings, root: CMap): string | undefined {
   const key = settings.model === 'sse' ? settings.key : undefined;
   const name = key?.state === 'literal' ? /^\$\{([\w-]+)\}$/.exec(key.text?.trim() ?? '')?.[1] : undefined;
-  return name && child(child(root, 'variables'), name) == null ? { config: name } : {};
+  return name && child(child(root, 'variables'), name) == null ? name : undefined;
 }
 
 /** The lookups of a key and the argument that names it. */
@@ -328,6 +328,7 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
       if (doc.duplicates && ambiguous(resources, pair, doc.duplicates)) continue;
       const props = child(resource, SSE_PATH.properties);
       const written = settingsOf(file.text, props);
+      const configName = native || replica ? undefined : configNameOf(written, doc.root);
       const encryption: EncryptionFacts = native
         ? nativeFacts(file.text, type, props)
         : replica
@@ -379,7 +380,7 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
           (opts?.kind === 'map' && ['protect', 'retainOnDelete'].some((k) => boolOf(resolveAlias(child(opts, k))) === true)) ||
           keepsData(resource),
         provider: opts?.kind === 'map' ? providerOf(opts) : undefined,
-        ...(native || replica ? {} : configKeyOf(written, doc.root)),
+        ...(configName === undefined ? {} : { config: configName }),
       });
     }
   });

@@ -193,6 +193,9 @@ function sseSettings(
   return { settings, evaluated, sse };
 }
 
+/** A setting that is one variable (`var.kms_key_arn`), and its name. */
+const VAR_REF = /^var\.([A-Za-z_][\w-]*)$/;
+
 /**
  * A root module's switch or key whose variables a var-file or terragrunt.hcl sets (varSources.ts):
  * not known before plan (one value per environment), whatever the defaults and tfvars say. Only
@@ -211,9 +214,7 @@ async function markSetOutside(
     const setting = s[which];
     // A key that is one variable without a value here (no default), set per environment by var-files: what they set.
     const one =
-      which === 'key' && a && (setting?.state === 'reference' || setting?.state === 'expression')
-        ? /^var\.([A-Za-z_][\w-]*)$/.exec(a.value.trim())
-        : null;
+      which === 'key' && a && (setting?.state === 'reference' || setting?.state === 'expression') ? VAR_REF.exec(a.value.trim()) : null;
     const byFiles = one ? keyFromVarFiles(one[1], await outside()) : undefined;
     if (a && setting && byFiles) {
       const files = `${one![1]} is ${AWS_MANAGED_ALIAS} (or empty) in ${byFiles.files.join(', ')} (-var-file)`;
@@ -311,7 +312,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       evaluated = r.evaluated;
     }
     // A key that is one variable no default decides may still be set per environment by var-files (markSetOutside).
-    const varKey = /^var\.[A-Za-z_][\w-]*$/.test(encryptionAttrs(t).key?.value.trim() ?? '');
+    const varKey = VAR_REF.test(encryptionAttrs(t).key?.value.trim() ?? '');
     if (evaluated.length === 0 && !varKey) continue;
     const isRoot = await root();
     if (!isRoot && evaluated.length > 0) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });

@@ -13,6 +13,7 @@
 import { constInitializer, declarationOf } from './consts.js';
 import { classOfThis, isNullish, ts, unwrap } from './parse.js';
 import { assignsName, fieldValue, guarded, onlyValueOf } from './singleValue.js';
+import { CONFIG_READS } from './stackConfig.js';
 
 /** `member is optional in Type` when the expression reads a member the file declares optional (see above); undefined otherwise. */
 export function optionalMemberRead(e: ts.Expression): string | undefined {
@@ -182,7 +183,7 @@ export function mayBeUndefined(e: ts.Expression, depth = 0): string | undefined 
 }
 
 /** Pulumi's Config reads that give undefined for a value the stack does not set (`require*` fail instead). */
-const CONFIG_GETS = new Set(['get', 'getSecret', 'getObject', 'getSecretObject']);
+const CONFIG_GETS = new Set(Object.keys(CONFIG_READS).filter((name) => CONFIG_READS[name].optional));
 
 /** A declaration the file assigns again (a `let` without an initializer, then `x = ...`). */
 function isAssigned(d: ts.VariableDeclaration): boolean {

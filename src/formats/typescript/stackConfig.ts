@@ -26,7 +26,7 @@ interface ConfigRead {
 }
 
 /** Config's reads of one value, and whether each may give undefined (`get*`) and reads an object (`*Object`). */
-const READS: Record<string, { optional: boolean; object: boolean }> = {
+export const CONFIG_READS: Record<string, { optional: boolean; object: boolean }> = {
   require: { optional: false, object: false },
   requireSecret: { optional: false, object: false },
   get: { optional: true, object: false },
@@ -101,7 +101,7 @@ function configRead(e: ts.Expression, depth = 0): ConfigRead | undefined {
     return held && configRead(held, depth + 1);
   }
   if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression)) return undefined;
-  const how = READS[u.expression.name.text];
+  const how = CONFIG_READS[u.expression.name.text];
   const name = how && u.arguments.length >= 1 ? stringValue(u.arguments[0]) : undefined;
   const namespace = name === undefined ? undefined : configNamespace(u.expression.expression);
   return namespace === undefined ? undefined : { namespace: namespace || undefined, name: name as string, ...how };
