@@ -210,7 +210,10 @@ function overrideKeysVerdict(v: Verdict, r: Replicas): Verdict {
  * any choice is); otherwise undefined, and the setting reads as written (unknown).
  */
 function branchesVerdict(f: EncryptionFacts, b: Branches): (Verdict & { replica?: number }) | undefined {
-  const vs = b.settings.map((settings) => settingsVerdict({ ...f, settings }));
+  // The branches the environments pick (Branches.chosen), when they are known: customer-managed where each is.
+  const vs = (b.chosen ? b.chosen.indexes.map((i) => b.settings[i]) : b.settings).map((settings) => settingsVerdict({ ...f, settings }));
+  if (b.chosen && vs.length > 0 && vs.every((v) => v.status === 'customer-managed'))
+    return { ...vs[0], via: [...new Set([...vs.flatMap((v) => v.via ?? []), b.chosen.by])] };
   // A choice read through an input's default (a parameter) may take other values: not decided here.
   const decided = vs.every((v) => fixableStatus(v.status) && v.via === undefined && v.replica === vs[0].replica);
   if (vs.length === 0 || !decided) return undefined;

@@ -79,6 +79,11 @@ export interface Branches {
   /** What chooses (a CloudFormation condition's name; in code, the condition as written). */
   condition: string;
   settings: Settings[];
+  /**
+   * The branches the environments pick, where each decides the condition (a SAM configuration's
+   * environments), and how they pick them (`condition HasKey in samconfig.toml (prod: true)`).
+   */
+  chosen?: { indexes: number[]; by: string };
 }
 
 export interface Replica {

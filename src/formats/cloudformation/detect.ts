@@ -7,6 +7,7 @@ import path from 'node:path';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import {
   ABSENT,
+  type Branches,
   type EncryptionFacts,
   type Obstacle,
   type Replica,
@@ -31,6 +32,7 @@ import { boolOf, snippet } from '../yaml/scalars.js';
 import { crossAccountGrants, policyText, zeroEtlIntegrations } from './resourcePolicy.js';
 import type { Includes } from './includes.js';
 import { fileKeySetting, fileRefOf, type FileRef, type FileValues } from './fileValues.js';
+import { conditionIn, type Environments, type ParameterValue } from './environments.js';
 import { templateCautions } from './cautions.js';
 import { apiGlobalTables } from './apiGlobalTables.js';
 import { ifElseTables } from './ifElse.js';
@@ -117,6 +119,8 @@ export interface CfnDetection extends Detection {
   includes?: Includes;
   /** The files a service's keys read (fileValues.ts), when a table's key reads one. */
   fileRefs?: FileRef[];
+  /** A table's setting reads a parameter or a condition: the environments may decide it (environments.ts). */
+  readsInputs?: boolean;
 }
 
 // ---------------------------------------------------------------- intrinsics and literals
@@ -185,24 +189,111 @@ export type Defaults = Map<string, CNode> & {
   /** A service's keys read from files (fileValues.ts): the reads met, and the files' values once read. */
   fileRefs?: FileRef[];
   files?: FileValues;
+  /** The parameters declared (with a Default or not, not of an SSM type), and the template's Conditions. */
+  declared?: Set<string>;
+  conditions?: CMap;
+  /** The environments of a SAM configuration file (environments.ts), once read. */
+  envs?: Environments;
+  /** Whether a table's setting read a parameter or a condition (the format then reads the environments). */
+  reads?: { inputs: boolean };
 };
 
-function defaultsOf(root: CMap): Defaults {
+function defaultsOf(root: CMap, envs: Environments | undefined): Defaults {
   const out: Defaults = new Map();
+  out.reads = { inputs: false };
+  if (envs) out.envs = envs;
   const mappings = child(root, 'Mappings');
   if (mappings?.kind === 'map') out.mappings = mappings;
+  const conditions = resolveAlias(child(root, 'Conditions') ?? null);
+  if (conditions?.kind === 'map') out.conditions = conditions;
   const params = child(root, 'Parameters');
   if (params?.kind !== 'map') return out;
+  out.declared = new Set();
   for (const p of params.pairs) {
     // An SSM parameter type's Default names the SSM parameter, not the value CloudFormation reads from it per account.
     if (/^AWS::SSM::Parameter::Value</.test(scalarString(child(p.value, 'Type') ?? null) ?? '')) {
       (out.ssm ??= new Set()).add(p.key);
       continue;
     }
+    out.declared.add(p.key);
     const d = child(p.value, 'Default');
     if (d?.kind === 'scalar' && !d.tag) out.set(p.key, d);
   }
   return out;
+}
+
+/** A parameter's value in an environment: the environment's, else the Default. */
+const valueIn =
+  (defaults: Defaults): ParameterValue =>
+  (env, name) => {
+    const own = env.values.get(name);
+    if (own !== undefined) return own;
+    const d = defaults.get(name);
+    return d?.kind === 'scalar' ? (d.value === null ? '' : String(d.value)) : undefined;
+  };
+
+type Across = { name: string; values: { env: string; value: string }[]; file: string } | { name: string; unreadable: string };
+
+/**
+ * A `!Ref` to a parameter that one of the environments sets (environments.ts): its value in each (one
+ * without a value, the parameter's Default, deploys nothing); undefined where none sets it (its Default
+ * decides, parameterDefault).
+ */
+function parameterAcross(node: CNode | null | undefined, defaults: Defaults | undefined): Across | undefined {
+  if (!defaults?.declared || intrinsicName(node) !== 'Ref') return undefined;
+  const name = referencedIds(node)[0];
+  if (name === undefined || !defaults.declared.has(name)) return undefined;
+  if (defaults.reads) defaults.reads.inputs = true;
+  const envs = defaults.envs;
+  if (!envs) return undefined;
+  if (envs.unreadable !== undefined) return { name, unreadable: `${envs.file}, which kmsfix cannot read (${envs.unreadable})` };
+  if (!envs.list.some((e) => e.values.has(name))) return undefined;
+  const value = valueIn(defaults);
+  const values = envs.list.flatMap((e) => {
+    const v = value(e, name);
+    return v === undefined ? [] : [{ env: e.name, value: v }];
+  });
+  return values.length > 0 ? { name, values, file: envs.file } : undefined;
+}
+
+/** `parameter X's values in samconfig.toml (default, prod: arn:...; dev: alias/aws/dynamodb)`. */
+function viaEnvironments(a: Extract<Across, { values: unknown }>): string {
+  const byValue = new Map<string, string[]>();
+  for (const v of a.values) byValue.set(v.value, [...(byValue.get(v.value) ?? []), v.env]);
+  const list = [...byValue].map(([value, envs]) => `${envs.join(', ')}: ${value === '' ? "''" : value}`).join('; ');
+  return `parameter ${a.name}'s values in ${a.file} (${list})`;
+}
+
+/** The environments (as viaEnvironments lists them) whose value `pick` takes. */
+function environmentsWhere(a: Extract<Across, { values: unknown }>, pick: (value: string) => boolean): string {
+  return `${a.file}: ${a.values
+    .filter((v) => pick(v.value))
+    .map((v) => v.env)
+    .join(', ')}`;
+}
+
+/** A key that is a parameter the environments set: customer-managed in each, the AWS managed key in each, or not known. */
+function keyAcross(a: Across, source: string, raw: Setting['raw']): Setting {
+  if ('unreadable' in a) return { state: 'unreadable', source: `KMSMasterKeyId is ${source}, a parameter set in ${a.unreadable}`, raw };
+  const via = viaEnvironments(a);
+  const managed = a.values.filter((v) => isAwsManagedKeyRef(v.value));
+  if (managed.length === 0) return { state: 'literal', source, text: a.values[0].value, raw, via };
+  if (managed.length === a.values.length)
+    return { state: 'literal', source, text: managed.every((v) => v.value.trim() === '') ? '' : AWS_MANAGED_ALIAS, raw, via };
+  return {
+    state: 'unreadable',
+    source: `KMSMasterKeyId is ${source}, parameter ${a.name}, whose value may be ${AWS_MANAGED_ALIAS} (${environmentsWhere(a, isAwsManagedKeyRef)})`,
+    raw,
+  };
+}
+
+/** SSEEnabled from a parameter the environments set: the same boolean in each, or not known. */
+function enabledAcross(a: Across, source: string, raw: Setting['raw']): Setting {
+  if ('unreadable' in a) return { state: 'unreadable', source: `SSEEnabled is ${source}, a parameter set in ${a.unreadable}`, raw };
+  const bools = a.values.map((v) => (/^true$/i.test(v.value.trim()) ? true : /^false$/i.test(v.value.trim()) ? false : undefined));
+  if (bools[0] !== undefined && bools.every((b) => b === bools[0]))
+    return { state: 'literal', source, bool: bools[0], raw, via: viaEnvironments(a) };
+  return { state: 'unreadable', source: `SSEEnabled is ${source}, ${viaEnvironments(a)}`, raw };
 }
 
 /** The parameter a setting is `!Ref` to and its default, when it has one. */
@@ -223,6 +314,8 @@ function keySetting(text: string, node: CNode | null | undefined, defaults?: Def
   if (!node) return node === null ? { ...ABSENT, raw: null } : ABSENT;
   const source = snippet(text, node);
   const raw = keyRawOf(node);
+  const across = parameterAcross(node, defaults);
+  if (across) return keyAcross(across, source, raw);
   const param = parameterDefault(node, defaults);
   if (param) {
     const d = keySetting(text, param.value);
@@ -414,6 +507,8 @@ function serverlessKey(s: string, service: CMap): 'managed' | string | undefined
 function enabledSetting(text: string, node: CNode | null | undefined, yaml11: boolean, defaults?: Defaults): Setting {
   if (node === undefined) return ABSENT;
   const source = snippet(text, node);
+  const across = parameterAcross(node, defaults);
+  if (across) return enabledAcross(across, source, rawOf(node));
   const param = parameterDefault(node, defaults);
   if (param) {
     const d = enabledSetting(text, param.value, yaml11);
@@ -433,6 +528,9 @@ function enabledSetting(text: string, node: CNode | null | undefined, yaml11: bo
 /** SSEType as written: only an intrinsic function matters to the rule (KMS is its one value). */
 function sseTypeSetting(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
   if (node === undefined) return ABSENT;
+  const across = parameterAcross(node, defaults);
+  if (across && 'values' in across && across.values.every((v) => v.value === 'KMS'))
+    return { state: 'literal', source: snippet(text, node), raw: rawOf(node), via: viaEnvironments(across) };
   const param = parameterDefault(node, defaults);
   if (param && scalarString(param.value) === 'KMS')
     return { state: 'literal', source: snippet(text, node), raw: rawOf(node), via: viaParameter(param.name, param.value) };
@@ -503,13 +601,16 @@ function sseSettingsOf(
   if (own && (intrinsicName(sse) || sse!.kind !== 'map')) {
     const settings: Settings = { model: 'sse', block: { state: 'expression', source: snippet(text, sse) } };
     const choices = ifChoices(sse);
-    if (choices)
+    if (choices) {
+      const picks = picksIn(defaults, choices.condition);
       settings.branches = {
         name: 'block',
         source: settings.block!.source,
         condition: choices.condition,
-        settings: choices.values.map((c) => sseSettingsOf(text, c, global, yaml11, defaults)),
+        settings: choices.values.map((c, i) => sseSettingsOf(text, c, global, yaml11, picks.defaults[i])),
       };
+      if (picks.chosen) settings.branches.chosen = picks.chosen;
+    }
     return settings;
   }
   // SAM Globals (`Globals: SimpleTable: SSESpecification`): each setting the table does not write
@@ -533,21 +634,54 @@ function sseSettingsOf(
   // A switch or key that Fn::If chooses (the first that does): the settings as each choice makes them.
   const enabledChoices = own ? ifChoices(child(sse, 'SSEEnabled')) : undefined;
   const keyChoices = own && !global && !enabledChoices ? ifChoices(child(sse, 'KMSMasterKeyId')) : undefined;
-  if (enabledChoices)
+  if (enabledChoices) {
+    const picks = picksIn(defaults, enabledChoices.condition);
     settings.branches = {
       name: 'enabled',
       source: settings.enabled!.source,
       condition: enabledChoices.condition,
-      settings: enabledChoices.values.map((c) => ({ ...settings, enabled: c ? enabledSetting(text, c, yaml11, defaults) : ABSENT })),
+      settings: enabledChoices.values.map((c, i) => ({
+        ...settings,
+        enabled: c ? enabledSetting(text, c, yaml11, picks.defaults[i]) : ABSENT,
+      })),
     };
-  else if (keyChoices)
+    if (picks.chosen) settings.branches.chosen = picks.chosen;
+  } else if (keyChoices) {
+    const picks = picksIn(defaults, keyChoices.condition);
     settings.branches = {
       name: 'key',
       source: snippet(text, child(sse, 'KMSMasterKeyId')),
       condition: keyChoices.condition,
-      settings: keyChoices.values.map((c) => ({ ...settings, key: c ? keySetting(text, c, defaults) : ABSENT })),
+      settings: keyChoices.values.map((c, i) => ({ ...settings, key: c ? keySetting(text, c, picks.defaults[i]) : ABSENT })),
     };
+    if (picks.chosen) settings.branches.chosen = picks.chosen;
+  }
   return settings;
+}
+
+/**
+ * An Fn::If's condition in each environment (environments.ts): where every one decides it, the branches they
+ * pick, and each branch's settings read with the environments that pick it (`defaults` per branch); else the
+ * condition is not known, and each branch is read with them all.
+ */
+function picksIn(defaults: Defaults | undefined, condition: string): { defaults: (Defaults | undefined)[]; chosen?: Branches['chosen'] } {
+  if (defaults?.reads) defaults.reads.inputs = true;
+  const envs = defaults?.envs;
+  const same = { defaults: [defaults, defaults] };
+  if (!envs || envs.unreadable !== undefined || envs.list.length === 0) return same;
+  const value = valueIn(defaults!);
+  const picks = envs.list.map((e) => conditionIn(condition, defaults!.conditions, e, value));
+  if (picks.some((p) => p === undefined)) return same;
+  const chosen = [true, false].map((p) => envs.list.filter((_, i) => picks[i] === p));
+  return {
+    defaults: chosen.map((list) => (list.length > 0 ? Object.assign(new Map(defaults!), defaults, { envs: { ...envs, list } }) : defaults)),
+    chosen: {
+      indexes: [0, 1].filter((i) => chosen[i].length > 0),
+      by: `condition ${condition} in ${envs.file} (${chosen
+        .flatMap((list, i) => (list.length > 0 ? [`${list.map((e) => e.name).join(', ')}: ${i === 0 ? 'true' : 'false'}`] : []))
+        .join('; ')})`,
+    },
+  };
 }
 
 /** Does CloudFormation read this template's plain scalars as YAML 1.1 (`yes` a boolean)? Not JSON, not a serverless.yml's. */
@@ -805,8 +939,9 @@ const AMPLIFY_BUILD_STEP =
   'customer-managed KMS key) and push';
 
 /** `files`: the values of the files a service's keys read (fileValues.ts), read after a first detection recorded them. */
-export function detectCloudFormation(file: SourceFile, files?: FileValues): CfnDetection {
+export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?: Environments): CfnDetection {
   const fileRefs: FileRef[] = [];
+  const reads: Defaults['reads'][] = [];
   const json = looksLikeJson(file.path, file.text);
   const docs = parsed(file.text, json);
   const lines = new LineIndex(file.text);
@@ -831,7 +966,8 @@ export function detectCloudFormation(file: SourceFile, files?: FileValues): CfnD
     if (doc.duplicates && ambiguousPath(template)) return;
     const anchors = doc.aliases ? new AnchorIndex(doc.root) : undefined;
     const replaced = anchors ? replacedSites(template) : undefined;
-    const defaults = template.flavor === 'serverless' ? serviceOf(template, fileRefs, files) : defaultsOf(template.root);
+    const defaults = template.flavor === 'serverless' ? serviceOf(template, fileRefs, files) : defaultsOf(template.root, envs);
+    reads.push(defaults?.reads);
     const simpleGlobals = simpleTableGlobals(template);
     const cautions = templateCautions(file.text, template);
     const apiGlobal = apiGlobalTables(file.text, template);
@@ -965,6 +1101,7 @@ export function detectCloudFormation(file: SourceFile, files?: FileValues): CfnD
   };
   if (error) detection.error = error;
   if (fileRefs.length > 0) detection.fileRefs = fileRefs;
+  if (reads.some((r) => r?.inputs)) detection.readsInputs = true;
   return detection;
 }
 

@@ -5,6 +5,7 @@ import { detectCloudFormation, type CfnDetection } from './detect.js';
 import { embeddedTables, templateBodies } from './embedded.js';
 import { withIncludes } from './includes.js';
 import { readFileValues } from './fileValues.js';
+import { readEnvironments } from './environments.js';
 import { withSynthOutput } from './synthesized.js';
 import { verifyCloudFormation } from './verify.js';
 
@@ -19,6 +20,11 @@ export const cloudformation: Format<CfnDetection> = {
     // A service's keys read from files (fileValues.ts): detected again with the files' values.
     if (context && first.fileRefs)
       return readFileValues(first.fileRefs, file, context).then((files) => beside(detectCloudFormation(file, files), file, context));
+    // A template's parameters and conditions, in each environment of a SAM configuration (environments.ts).
+    if (context && first.readsInputs)
+      return readEnvironments(file, context).then((envs) =>
+        beside(envs ? detectCloudFormation(file, undefined, envs) : first, file, context),
+      );
     return beside(first, file, context);
   },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
