@@ -485,7 +485,7 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         );
       return (
         `the setting is decided by ${listed(o.decidedBy)}: kmsfix leaves it to the ${o.inputs.length === 1 ? 'parameter' : 'parameters'}; ` +
-        `run fix with --fix-parameterised to set the table explicitly (then ${listed(o.inputs)} no longer ${o.inputs.length === 1 ? 'controls' : 'control'} it), or change the default`
+        `run fix with --fix-parameterised to set the table explicitly (then ${listed(o.inputs)} no longer ${o.inputs.length === 1 ? 'controls' : 'control'} it), or change ${o.decidedBy.some((d) => /'s default\b/.test(d)) ? 'the default' : 'the values it is given'}`
       );
     case 'template-placeholder':
       return `its ${o.where} holds the template placeholder ${JSON.stringify(clip(o.placeholder))}, which the names of a generated key would have to refer to: render the template, then run kmsfix on the result`;

@@ -226,6 +226,8 @@ function defaultsOf(root: CMap, envs: Environments | undefined): Defaults {
 const valueIn =
   (defaults: Defaults): ParameterValue =>
   (env, name) => {
+    // A parameter of an SSM parameter type: its value is what SSM holds under the name passed, in each account.
+    if (defaults.ssm?.has(name)) return undefined;
     const own = env.values.get(name);
     if (own !== undefined) return own;
     const d = defaults.get(name);

@@ -1,9 +1,10 @@
 /**
  * A SAM project's environments: the parameter values `sam deploy --config-env <env>` passes, as its
- * configuration file sets them (`samconfig.toml`, `.yaml`, `.yml` or `.json`; `[<env>.deploy.parameters]`
- * `parameter_overrides`, else `[<env>.global.parameters]`'s). The SAM CLI looks for the file in the
- * template's folder (where `--template-file` points, else the working folder, where `template.yaml` is);
- * a file one or two folders above counts where an environment's `template_file` names the template.
+ * configuration file sets them (`samconfig.toml`, `.yaml` or `.yml`: the SAM CLI reads no JSON one;
+ * `[<env>.deploy.parameters]` `parameter_overrides`, else `[<env>.global.parameters]`'s). The SAM CLI
+ * looks for the file in the template's folder (where `--template-file` points, else the working folder,
+ * whose `template.yaml` it deploys); a file one or two folders above counts where an environment's
+ * `template_file` names the template.
  *
  * A table setting that is `!Ref` to a parameter one environment sets takes, in each environment, its
  * value there, else the parameter's Default (detect.ts); a condition an `Fn::If` reads is evaluated in
@@ -12,7 +13,7 @@
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
-import { type CMap, type CNode, child, parseJson, parseYaml, resolveAlias } from '../yaml/tree.js';
+import { type CMap, type CNode, child, parseYaml, resolveAlias } from '../yaml/tree.js';
 import { intrinsicArg, intrinsicName, referencedIds } from './detect.js';
 
 export interface Environment {
@@ -29,41 +30,48 @@ export interface Environments {
   unreadable?: string;
 }
 
-/** `samconfig.toml` (then `.yaml`, `.yml`, `.json`), and files of the same kinds per environment (`samconfig-prod.toml`). */
-const CONFIG_NAMES = ['samconfig.toml', 'samconfig.yaml', 'samconfig.yml', 'samconfig.json'];
-const PER_ENVIRONMENT = /^samconfig[-_.][^/]*\.(?:toml|ya?ml|json)$/;
-/** The commands whose sections say an environment deploys, the first that sets `parameter_overrides` deciding. */
-const DEPLOYING = ['deploy', 'sync'];
+/** `samconfig.toml` (then `.yaml`, `.yml`), and files of the same kinds per environment (`samconfig-prod.toml`). */
+const CONFIG_NAMES = ['samconfig.toml', 'samconfig.yaml', 'samconfig.yml'];
+const PER_ENVIRONMENT = /^samconfig[-_.][^/]*\.(?:toml|ya?ml)$/;
+/** The template `sam deploy` takes from its folder when no `template_file` names one. */
+const DEFAULT_TEMPLATES = ['template.yaml', 'template.yml', 'template.json'];
+/** A template of the folder deployed otherwise (`-t other.yaml`, or a nested stack's): with its Defaults too. */
+const AS_NESTED: Environment = {
+  name: 'its Defaults (another template of the folder: `sam deploy -t`, or a nested stack)',
+  values: new Map(),
+};
 
 /**
  * The configuration of the template `file`: the files in its folder (`samconfig.toml`, which `sam deploy` reads,
- * and any `samconfig-<env>.toml` a `--config-file` names: every environment of each), else a file one or two
+ * and any `samconfig-<env>.toml` a `--config-file` names: every environment of each), and the files one or two
  * folders above whose environments name the template as `template_file`.
  */
 export async function readEnvironments(file: SourceFile, context: DiskContext): Promise<Environments | undefined> {
+  const found: (Environments & { named?: boolean })[] = [];
   const own = await context.folderFiles(file, '.', (name) => CONFIG_NAMES.includes(name) || PER_ENVIRONMENT.test(name));
-  if (own.length > 0) {
-    const rank = (f: SourceFile) => {
-      const i = CONFIG_NAMES.indexOf(path.posix.basename(f.path));
-      return i === -1 ? CONFIG_NAMES.length : i;
-    };
-    own.sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : 1));
-    // The SAM CLI reads the first of its default names only; files per environment each.
-    const read = own.filter((f, i) => rank(f) === CONFIG_NAMES.length || i === 0);
-    const each = await Promise.all(read.map((f) => environmentsOf(f, file, true)));
-    return merged(each as Environments[]);
-  }
+  const rank = (f: SourceFile) => {
+    const i = CONFIG_NAMES.indexOf(path.posix.basename(f.path));
+    return i === -1 ? CONFIG_NAMES.length : i;
+  };
+  own.sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : 1));
+  // The SAM CLI reads the first of its default names only; files per environment each.
+  for (const [i, f] of own.entries())
+    if (rank(f) === CONFIG_NAMES.length || i === 0) found.push(await environmentsOf(f, file, true, context));
   for (const rel of ['..', '../..']) {
-    const found = await context.folderFiles(file, rel, (name) => CONFIG_NAMES.includes(name));
-    found.sort((a, b) => CONFIG_NAMES.indexOf(path.posix.basename(a.path)) - CONFIG_NAMES.indexOf(path.posix.basename(b.path)));
-    const envs = found[0] && (await environmentsOf(found[0], file, false));
-    if (envs) return envs;
+    const above = await context.folderFiles(file, rel, (name) => CONFIG_NAMES.includes(name));
+    above.sort((a, b) => rank(a) - rank(b));
+    const envs = above[0] && (await environmentsOf(above[0], file, false, context));
+    if (envs && envs.list.length > 0) found.push(envs);
   }
-  return undefined;
+  if (found.length === 0) return undefined;
+  // A template the folder's configurations do not deploy by default (not template.yaml): also with its Defaults.
+  const named = found.some((e) => e.list.length > 0) && !DEFAULT_TEMPLATES.includes(path.posix.basename(file.path));
+  const all = merged(found);
+  return named && !all.unreadable && !found.some((e) => e.named) ? { ...all, list: [...all.list, AS_NESTED] } : all;
 }
 
 /** Several files' environments as one: each named after its file (`samconfig-prod.toml default`); unreadable if one is. */
-function merged(each: Environments[]): Environments {
+function merged(each: (Environments & { named?: boolean })[]): Environments {
   if (each.length === 1) return each[0];
   const bad = each.find((e) => e.unreadable !== undefined);
   const file = each.map((e) => e.file).join(', ');
@@ -71,29 +79,52 @@ function merged(each: Environments[]): Environments {
   return { file, list: each.flatMap((e) => e.list.map((env) => ({ ...env, name: `${path.posix.basename(e.file)} ${env.name}` }))) };
 }
 
-/** The environments of `config` that deploy `template` (`own`: the file is in the template's folder). */
-async function environmentsOf(config: SourceFile, template: SourceFile, own: boolean): Promise<Environments | undefined> {
+/**
+ * The environments of `config` that deploy `template` (`own`: the file is in the template's folder): each
+ * environment's `deploy` section (or `sync`'s, where there is no deploy section or it passes overrides of its
+ * own: `sam sync` deploys too), its `parameter_overrides` there, else its `global` section's. `named`: an
+ * environment names the template as its `template_file`.
+ */
+async function environmentsOf(
+  config: SourceFile,
+  template: SourceFile,
+  own: boolean,
+  context: DiskContext,
+): Promise<Environments & { named?: boolean }> {
   const shown = config.path;
-  if (config.unreadable !== undefined) return own ? { file: shown, list: [], unreadable: config.unreadable } : undefined;
+  const unreadable = (why: string) => ({ file: shown, list: [], ...(own ? { unreadable: why } : {}) });
+  if (config.unreadable !== undefined) return unreadable(config.unreadable);
   let root: unknown;
   try {
     root = await plainOf(config);
   } catch (e) {
-    return own ? { file: shown, list: [], unreadable: `it does not parse (${(e as Error).message.split('\n')[0]})` } : undefined;
+    return unreadable(`it does not parse (${(e as Error).message.split('\n')[0]})`);
   }
-  if (!isObject(root)) return own ? { file: shown, list: [] } : undefined;
+  if (!isObject(root)) return { file: shown, list: [] };
   const list: Environment[] = [];
+  let named = false;
   for (const [name, env] of Object.entries(root)) {
     if (!isObject(env)) continue;
     const global = parametersOf(env.global);
-    const command = DEPLOYING.map((c) => parametersOf(env[c])).find((p) => p !== undefined);
-    if (!command && !global) continue;
-    const template_ = command?.template_file ?? command?.template ?? global?.template_file ?? global?.template;
-    if (!deploysTemplate(template_, config, template, own)) continue;
-    const overrides = command?.parameter_overrides ?? global?.parameter_overrides;
-    list.push({ name, values: parameterOverrides(overrides) });
+    const deploy = parametersOf(env.deploy);
+    const sync = parametersOf(env.sync);
+    const commands: [string, Record<string, unknown>][] = [];
+    if (deploy) commands.push([name, deploy]);
+    if (sync && (!deploy || 'parameter_overrides' in sync)) commands.push([deploy ? `${name} (sam sync)` : name, sync]);
+    if (commands.length === 0 && global) commands.push([name, {}]);
+    for (const [label, section] of commands) {
+      const chosen = section.template_file ?? section.template ?? global?.template_file ?? global?.template;
+      const deploys = deploysTemplate(chosen, config, template, own);
+      if (!deploys) continue;
+      if (deploys === 'named') named = true;
+      // A command's own `parameter_overrides` (null too: none) replaces the global one.
+      const overrides = 'parameter_overrides' in section ? section.parameter_overrides : global?.parameter_overrides;
+      const values = await parameterValues(overrides, config, context);
+      if (typeof values === 'string') return unreadable(values);
+      list.push({ name: label, values });
+    }
   }
-  return own || list.length > 0 ? { file: shown, list } : undefined;
+  return { file: shown, list, ...(named ? { named } : {}) };
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -101,32 +132,121 @@ const parametersOf = (section: unknown): Record<string, unknown> | undefined =>
   isObject(section) && isObject(section.parameters) ? section.parameters : undefined;
 
 /**
- * Does an environment's `template_file` name the template? None: the template of the config's folder (where the file
- * is the template's own). One the build writes (`.aws-sam/build/template.yaml`) is built from the folder's template.
+ * Does an environment's `template_file` name the template ('named')? None: the folder's template, where the file is
+ * the template's own (true; the caller adds the Defaults for a template of another name). One the build writes
+ * (`.aws-sam/build/template.yaml`) is built from the folder's template.
  */
-function deploysTemplate(named: unknown, config: SourceFile, template: SourceFile, own: boolean): boolean {
-  if (typeof named !== 'string' || named.trim() === '') return own;
-  if (/(^|[\\/])\.aws-sam[\\/]/.test(named)) return own;
-  const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(config.path), named.replace(/\\/g, '/')));
-  return resolved === path.posix.normalize(template.path);
+function deploysTemplate(chosen: unknown, config: SourceFile, template: SourceFile, own: boolean): boolean | 'named' {
+  if (typeof chosen !== 'string' || chosen.trim() === '') return own;
+  const named = chosen.trim().replace(/\\/g, '/');
+  if (/(^|\/)\.aws-sam\//.test(named)) return own;
+  const resolved = path.posix.isAbsolute(named)
+    ? path.posix.normalize(named) === path.posix.normalize(template.absPath.replace(/\\/g, '/'))
+    : path.posix.normalize(path.posix.join(path.posix.dirname(config.path), named)) === path.posix.normalize(template.path);
+  return resolved ? 'named' : false;
 }
 
 async function plainOf(config: SourceFile): Promise<unknown> {
   if (config.path.endsWith('.toml')) return (await import('smol-toml')).parse(config.text);
-  const root = config.path.endsWith('.json') ? parseJson(config.text)[0]?.root : parseYaml(config.text)[0]?.root;
-  return plain(root ?? null);
+  return plain(parseYaml(config.text)[0]?.root ?? null, new Map());
 }
 
-function plain(node: CNode | null): unknown {
+/**
+ * A YAML node as plain data, as the SAM CLI's reader (ruamel.yaml) gives it: merge keys (`<<: *common`) merged
+ * under the mapping's own keys, and an alias the same object as its anchor's (built once, never copied: a file
+ * of nested aliases stays its own size).
+ */
+function plain(node: CNode | null, built: Map<CNode, unknown>): unknown {
   node = resolveAlias(node);
   if (!node) return null;
   if (node.kind === 'scalar') return node.value;
-  if (node.kind === 'seq') return node.items.map(plain);
-  if (node.kind === 'map') return Object.fromEntries(node.pairs.map((p) => [p.key, plain(p.value)]));
-  return null;
+  const done = built.get(node);
+  if (done !== undefined) return done;
+  if (node.kind === 'seq') {
+    const out: unknown[] = [];
+    built.set(node, out);
+    for (const item of node.items) out.push(plain(item, built));
+    return out;
+  }
+  if (node.kind !== 'map') return null;
+  const out: Record<string, unknown> = {};
+  built.set(node, out);
+  const merges = node.pairs
+    .filter((p) => p.key === '<<')
+    .flatMap((p) => {
+      const v = plain(p.value, built);
+      return Array.isArray(v) ? v : [v];
+    });
+  for (const m of merges) if (isObject(m)) for (const [k, v] of Object.entries(m)) if (!(k in out)) out[k] = v;
+  for (const p of node.pairs) if (p.key !== '<<') out[p.key] = plain(p.value, built);
+  return out;
 }
 
 // ---------------------------------------------------------------- parameter_overrides, as the SAM CLI reads them
+
+/**
+ * `parameter_overrides` in any form the SAM CLI takes (samcli/cli/types.py): a string (`"A=1 B='x y'"`, or
+ * `ParameterKey=A,ParameterValue=1 ...`), a mapping (`A = "1"`; a list value joined with commas, null an empty
+ * string), `$include` and `file://params.yaml` (read beside the file that names it), and lists of any of these.
+ * A string why, where kmsfix cannot read one (a file it cannot find or parse).
+ */
+export async function parameterValues(
+  value: unknown,
+  from: SourceFile,
+  context: DiskContext,
+  depth = 0,
+): Promise<Map<string, string> | string> {
+  const out = new Map<string, string>();
+  const items = Array.isArray(value) ? value.flat(Infinity) : [value];
+  for (const item of items) {
+    if (typeof item === 'string' && item.startsWith('file://')) {
+      const read = depth < 4 ? await includedFile(item.slice(7), from, context) : undefined;
+      if (!read || typeof read === 'string') return read ?? `${item} nests too deep`;
+      const nested = await parameterValues(read.value, read.file, context, depth + 1);
+      if (typeof nested === 'string') return nested;
+      for (const [k, v] of nested) out.set(k, v);
+    } else if (typeof item === 'string') for (const [k, v] of parameterOverrides(item)) out.set(k, v);
+    else if (isObject(item))
+      for (const [k, v] of Object.entries(item)) {
+        if (k === '$include') {
+          const nested = await parameterValues(v, from, context, depth + 1);
+          if (typeof nested === 'string') return nested;
+          for (const [nk, nv] of nested) out.set(nk, nv);
+        } else
+          out.set(
+            unquoted(k),
+            unquoted(
+              v === null || v === undefined
+                ? ''
+                : Array.isArray(v)
+                  ? v
+                      .filter((x) => x !== null && x !== '')
+                      .map((x) => pyString(x).trim())
+                      .join(',')
+                  : pyString(v),
+            ),
+          );
+      }
+  }
+  return out;
+}
+
+/** A value as Python's str() writes it (the SAM CLI's): True, False. */
+const pyString = (v: unknown): string => (v === true ? 'True' : v === false ? 'False' : String(v));
+
+/** A `file://` parameters file, relative to the file naming it: its plain data, or why kmsfix cannot read it. */
+async function includedFile(ref: string, from: SourceFile, context: DiskContext): Promise<{ value: unknown; file: SourceFile } | string> {
+  const rel = ref.replace(/\\/g, '/');
+  if (path.posix.isAbsolute(rel) || !/\.(?:toml|ya?ml)$/.test(rel)) return `file://${ref}, which kmsfix does not read`;
+  const [file] = await context.folderFiles(from, path.posix.dirname(rel), (name) => name === path.posix.basename(rel));
+  if (!file) return `file://${ref}, which kmsfix does not find beside ${from.path}`;
+  if (file.unreadable !== undefined) return `${file.path}, which kmsfix cannot read (${file.unreadable})`;
+  try {
+    return { value: await plainOf(file), file };
+  } catch (e) {
+    return `${file.path}, which does not parse (${(e as Error).message.split('\n')[0]})`;
+  }
+}
 
 /** A value: double- or single-quoted (backslash escapes), or a run of characters up to a space. */
 const VALUE = String.raw`("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|(?:\\.|[^ "\\])+)`;
@@ -134,16 +254,13 @@ const KEY = `([A-Za-z0-9"']+)`;
 const LONG_FORM = new RegExp(`ParameterKey=${KEY},ParameterValue=${VALUE}`, 'g');
 const SHORT_FORM = new RegExp(` ${KEY}=${VALUE}`, 'g');
 
-/** `"A=1 B='x y'"`, `["A=1", "B=2"]`, or `ParameterKey=A,ParameterValue=1 ...`: the values by parameter. */
-export function parameterOverrides(value: unknown): Map<string, string> {
+/** One string of `parameter_overrides`: `"A=1 B='x y'"`, or `ParameterKey=A,ParameterValue=1 ...`: the values by parameter. */
+export function parameterOverrides(item: string): Map<string, string> {
   const out = new Map<string, string>();
-  const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
-  for (const item of items as string[]) {
-    const text = ` ${item.trim()}`;
-    // The SAM CLI takes the first form that matches anywhere in the item, for the whole item.
-    const form = new RegExp(LONG_FORM.source, 'g').test(text) ? LONG_FORM : SHORT_FORM;
-    for (const m of text.matchAll(new RegExp(form.source, 'g'))) out.set(unquoted(m[1]), unquoted(m[2]));
-  }
+  const text = ` ${item.trim()}`;
+  // The SAM CLI takes the first form that matches anywhere in the item, for the whole item.
+  const form = new RegExp(LONG_FORM.source, 'g').test(text) ? LONG_FORM : SHORT_FORM;
+  for (const m of text.matchAll(new RegExp(form.source, 'g'))) out.set(unquoted(m[1]), unquoted(m[2]));
   return out;
 }
 

@@ -150,6 +150,8 @@ export function moduleEnv(
       if (env.vars.has(name)) continue;
       // An object type's optional attributes: what a value that leaves one out holds there (structured.ts).
       const optionals = type === undefined ? undefined : optionalAttributes(type);
+      const entryOptionals = type === undefined ? undefined : entryOptionalAttributes(type);
+      const shape = { ...(optionals ? { optionals } : {}), ...(entryOptionals ? { entryOptionals } : {}) };
       const where = `${call ? path.posix.join(call.dir, base(f.path)) : base(f.path)}${line}`;
       const input = call?.inputs.get(name);
       const set = assigned.get(name);
@@ -163,7 +165,7 @@ export function moduleEnv(
           expr: input,
           env: call?.env,
           why: `module.${call?.label} sets ${name} = ${shown(input)}`,
-          optionals,
+          ...shape,
           ...(ifNull ? { ifNull } : {}),
         });
       else if (sealed)
@@ -172,12 +174,12 @@ export function moduleEnv(
         env.vars.set(name, {
           expr: set.expr,
           why: `${name} = ${shown(set.expr)} in ${set.where}`,
-          optionals,
+          ...shape,
           ...(ifNull ? { ifNull } : {}),
         });
       else if (def !== undefined) {
         const unset = call ? ` and module.${call.label} does not set it` : '';
-        env.vars.set(name, { expr: def, why: `${name} defaults to ${shown(def)} (${where})${unset}`, optionals });
+        env.vars.set(name, { expr: def, why: `${name} defaults to ${shown(def)} (${where})${unset}`, ...shape });
       } else env.vars.set(name, { why: `${name} has no default (${where})${call ? ` and module.${call.label} does not set it` : ''}` });
     }
   }
@@ -207,4 +209,10 @@ export function optionalAttributes(type: string): Map<string, string> | undefine
     if (m) out.set(m[1], splitTop(m[2])[1] ?? 'null');
   }
   return out;
+}
+
+/** The optional attributes of a collection's objects (`map(object({...}))`, `list(...)`, `set(...)`), as optionalAttributes reads them. */
+export function entryOptionalAttributes(type: string): Map<string, string> | undefined {
+  const inner = /^(?:map|list|set)\s*\(([\s\S]*)\)$/.exec(type.trim())?.[1];
+  return inner === undefined ? undefined : optionalAttributes(inner);
 }

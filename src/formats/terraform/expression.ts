@@ -31,6 +31,8 @@ interface VarSource {
   why: string;
   /** The variable's object type's optional attributes, and what a value leaving one out holds there (evaluate.ts optionalAttributes). */
   optionals?: Map<string, string>;
+  /** The same for each entry of a collection of objects (`map(object({...}))`: `var.tables[k].kms_key_arn`). */
+  entryOptionals?: Map<string, string>;
   /** A call's input to a variable declared `nullable = false` with a default: the default, where the input is null. */
   ifNull?: { expr: string; why: string };
 }
@@ -321,7 +323,7 @@ export function evaluate(expr: string, env: Env, depth = 0): Evaluated {
  * Returns why, as the key setting's source (`kms_key_arn = ...: the AWS managed key when var.x is false,
  * ...`; `shown`: the expression as written, when `expr` is a branch of it).
  */
-export function awsManagedChoice(expr: string, env: Env, shown = expr): string | undefined {
+export function awsManagedChoice(expr: string, env: Env, shown = expr, each = false): string | undefined {
   // Through locals (`local.cfg.kms_key_arn`, `cfg = { kms_key_arn = local.prod ? k.arn : null }`): what they stand for.
   const through = localTarget(expr, env);
   if (through !== undefined && through !== expr.trim()) return awsManagedChoice(through, env, shown);
@@ -334,8 +336,11 @@ export function awsManagedChoice(expr: string, env: Env, shown = expr): string |
     // var.keys[terraform.workspace]: a map read by a key the code does not give, one of whose entries is the AWS managed key.
     const entries = indexedEntries(soleInterpolation(expr) ?? expr, env);
     const entry = entries?.find((x) => x.value !== undefined && managed({ known: true, value: x.value, why: [] }));
+    // `each.value.kms_key_arn` (`each`): the instances of that entry.
     if (entry)
-      return `kms_key_arn = ${shown.trim()}: the AWS managed key where the map's entry is ${JSON.stringify(entry.value)} (${entry.why}), which the code alone does not tell`;
+      return each
+        ? `kms_key_arn = ${shown.trim()}: the AWS managed key for each instance whose for_each entry gives ${JSON.stringify(entry.value)} (${entry.why})`
+        : `kms_key_arn = ${shown.trim()}: the AWS managed key where the map's entry is ${JSON.stringify(entry.value)} (${entry.why}), which the code alone does not tell`;
     // try(each.value.kms_key_arn, null), lookup(var.t, "kms_key_arn", null): the fallback, when the value is not there.
     const fallback = toks && toks.length > 0 ? new Evaluator(toks, env, 0).fallback() : undefined;
     if (!fallback || !managed(fallback.value)) return undefined;

@@ -94,12 +94,34 @@ export function encryptionAttrs(t: TfTable): { enabled?: HAttr; key?: HAttr } {
   return { enabled: attr(sse, 'enabled'), key: attr(sse, 'kms_key_arn') };
 }
 
+/**
+ * What `each.value` of a table repeated by `for_each` is an entry of, where kmsfix can list the collection: `var.tables`,
+ * `local.tables`, or the one a `for` expression keys by an attribute (`{ for t in var.tables : t.name => t }`, a filter
+ * taken as none: every entry counts). A key read from it (`each.value.kms_key_arn`) is read as `var.tables[each.key]...`.
+ */
+export function eachValueBase(b: HBlock): string | undefined {
+  const e = attr(b, 'for_each');
+  if (!e || e.lit) return undefined;
+  const s = (soleInterpolation(e.value) ?? e.value).trim();
+  if (/^(?:var|local)\.[A-Za-z_][\w-]*$/.test(s)) return s;
+  const m =
+    /^\{\s*for\s+(?:[A-Za-z_]\w*\s*,\s*)?([A-Za-z_]\w*)\s+in\s+((?:var|local)\.[A-Za-z_][\w-]*)\s*:[\s\S]*?=>\s*([A-Za-z_]\w*)(?:\s+if\s[\s\S]*)?\}$/.exec(
+      s,
+    );
+  return m && m[3] === m[1] ? m[2] : undefined;
+}
+
+/** A key read from `each.value` of a collection kmsfix can list (eachValueBase). */
+export const readsEachValue = (key: HAttr | undefined, b: HBlock): boolean =>
+  !!key && !key.lit && /\beach\.value\b/.test(key.value) && eachValueBase(b) !== undefined;
+
 export function inputUses(det: TfDetection): InputUses {
   const reads = (a: HAttr | undefined) => !!a && !a.lit && readsInputs(a.value);
   const own = det.tables.filter((t) => {
     const { enabled, key } = encryptionAttrs(t);
     // A key through a counted aws_kms_key (`one(aws_kms_key.k[*].arn)`): its count may read inputs (countedKeys.ts).
-    return reads(enabled) || reads(key) || (!!key && !key.lit && countedKeyForm(key.value) !== undefined);
+    if (reads(enabled) || reads(key) || (!!key && !key.lit && countedKeyForm(key.value) !== undefined)) return true;
+    return t.kind !== 'module' && readsEachValue(key, t.block);
   });
   const all = det.hcl?.blocks ?? det.json?.blocks ?? [];
   // A local copy of the registry module (`../terraform-aws-modules/terraform-aws-dynamodb-table`) is read as the registry module.

@@ -25,9 +25,9 @@ import {
   type TfTable,
 } from './detect.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
-import { asBool, decidedBranch, localTarget } from './expression.js';
+import { asBool, awsManagedChoice, decidedBranch, localTarget } from './expression.js';
 import { awsManagedKeyDataIn, keyThroughLocals } from './managedKeyData.js';
-import { countedKeyForm, encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
+import { countedKeyForm, eachValueBase, encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock, type HComment } from './parse.js';
 import { blockComments, moduleTableSuppressions, suppressionsOf } from './suppress.js';
 import type { JBlock } from './tfjson.js';
@@ -129,7 +129,13 @@ function evaluatedSetting(a: HAttr, v: Extract<Evaluated, { known: true }>, key:
  * A switch or key that reads inputs, evaluated (`evaluated` gets its text); as written when it does not, or is not known.
  * `keys`: the module's blocks, where a key written through a counted aws_kms_key (`one(aws_kms_key.k[*].arn)`) finds its count.
  */
-function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated: string[], keys: TopBlock[] = []): Setting {
+function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated: string[], keys: TopBlock[] = [], each?: string): Setting {
+  // `each.value.kms_key_arn` of a collection kmsfix can list: an entry without a key is the AWS managed key there.
+  // (A choice the expression makes itself, `each.value.own ? k.arn : null`, is said as written, below.)
+  if (key && a && !a.lit && each !== undefined && /\beach\.value\b/.test(a.value) && awsManagedChoice(a.value, env()) === undefined) {
+    const choice = awsManagedChoice(a.value.replace(/\beach\.value\b/g, `${each}[each.key]`), env(), a.value, true);
+    if (choice !== undefined) return { state: 'unreadable', source: choice, raw: keyRawOf(a) };
+  }
   if (key && a && !a.lit && keys.length > 0) {
     // Through a local, or the branch a decided choice takes (`local.k = one(aws_kms_key.k[*].arn)`).
     const target = localTarget(decidedBranch(a.value, env()), env()) ?? a.value;
@@ -187,7 +193,7 @@ function sseSettings(
     model: 'sse',
     block: { state: 'literal', source: '' },
     enabled: settingOf(attr(sse, 'enabled'), false, env, evaluated),
-    key: settingOf(attr(sse, 'kms_key_arn'), true, env, evaluated, keys),
+    key: settingOf(attr(sse, 'kms_key_arn'), true, env, evaluated, keys, eachValueBase(b)),
   };
   sayWhyOn(settings, 'server_side_encryption.enabled');
   return { settings, evaluated, sse };

@@ -71,10 +71,20 @@ export function indexedEntries(expr: string, env: Env): { value: Known | undefin
   if (!byKey(base) && !(local && byKey(env.locals.get(local[1]) ?? ''))) return undefined;
   const values = valuesOf(base, env, 0, []);
   const attrs = path ? path.slice(1).split('.') : [];
-  // An entry's object without the attribute: null, as Terraform fills in an `optional(...)` attribute left out.
+  // An entry's object without the attribute (or null there): the default of its `optional(...)` type, else null,
+  // as Terraform fills in an optional attribute left out.
   const NULL: Value = { expr: 'null' };
+  const optionals = /^var\.([A-Za-z_][\w-]*)\[/.exec(base)
+    ? env.vars.get(/^var\.([A-Za-z_][\w-]*)/.exec(base)![1])?.entryOptionals
+    : undefined;
+  const given = (v: Value | undefined, a: string, first: boolean): Value => {
+    const d = first ? optionals?.get(a) : undefined;
+    if (d !== undefined && (v === undefined || (isExpr(v) && v.expr.trim() === 'null'))) return objectValue(d);
+    return v ?? NULL;
+  };
   return values?.map((v) => ({
-    value: literalOf(attrs.reduce<Value | undefined>((o, a) => (isObj(o) ? (o.obj.get(a) ?? NULL) : undefined), v.value))?.value,
+    value: literalOf(attrs.reduce<Value | undefined>((o, a, i) => (isObj(o) ? given(o.obj.get(a), a, i === 0) : undefined), v.value))
+      ?.value,
     why: v.why,
   }));
 }
@@ -103,9 +113,9 @@ interface Possible {
 function valuesOf(expr: string, env: Env, depth: number, why: string[]): Possible[] | undefined {
   if (depth > 16) return undefined;
   const s = (soleInterpolation(expr) ?? expr).trim();
-  if (s.startsWith('{')) {
+  if (s.startsWith('{') || s.startsWith('[')) {
     const value = objectValue(s);
-    return isObj(value) ? [{ value, why: why.join(', ') || 'as written' }] : undefined;
+    return isObj(value) || Array.isArray(value) ? [{ value, why: why.join(', ') || 'as written' }] : undefined;
   }
   const cond = splitConditional(s);
   if (cond) {
@@ -134,6 +144,11 @@ function valuesOf(expr: string, env: Env, depth: number, why: string[]): Possibl
     const key = /^"([^"\\$%]*)"$/.exec(indexed[2].trim())?.[1];
     const out: Possible[] = [];
     for (const m of maps) {
+      // A list's items, by an index kmsfix does not know (`{ for t in var.tables : t.name => t }` read by each.key).
+      if (Array.isArray(m.value) && key === undefined) {
+        out.push(...m.value.map((value) => ({ value, why: m.why })));
+        continue;
+      }
       if (!isObj(m.value)) return undefined;
       // A key kmsfix does not know: any entry (a key the map lacks fails at plan).
       const entries = key === undefined ? [...m.value.obj.values()] : [m.value.obj.get(key)];

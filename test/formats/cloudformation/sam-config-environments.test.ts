@@ -154,14 +154,15 @@ describe('a SAM configuration decides the parameters a table reads', () => {
     expect(r.Keyed.reason).toMatch(/app\/samconfig\.toml, which kmsfix cannot read \(it does not parse/);
   });
 
-  it('YAML and JSON configurations, and `global` parameters', async () => {
+  it('YAML configurations (not JSON ones), and `global` parameters', async () => {
     const yaml = `version: 0.1\ndefault:\n  global:\n    parameters:\n      parameter_overrides: TableKey=alias/aws/dynamodb\n  deploy:\n    parameters:\n      stack_name: app\n`;
     expect((await scan({ 'app/template.yaml': TEMPLATE, 'app/samconfig.yaml': yaml })).Keyed.status).toBe('aws-managed');
     const json = JSON.stringify({
       version: 0.1,
       prod: { deploy: { parameters: { parameter_overrides: ['TableKey=alias/aws/dynamodb'] } } },
     });
-    expect((await scan({ 'app/template.yaml': TEMPLATE, 'app/samconfig.json': json })).Keyed.status).toBe('aws-managed');
+    // The SAM CLI reads no JSON configuration (its reader for .json is disabled): the Default decides (adversarial pass, repro 03).
+    expect((await scan({ 'app/template.yaml': TEMPLATE, 'app/samconfig.json': json })).Keyed.status).toBe('customer-managed');
   });
 
   it('template_file: an environment deploying another template does not count; a configuration above counts where it names this one', async () => {
@@ -188,6 +189,67 @@ describe('a SAM configuration decides the parameters a table reads', () => {
     expect((await scan({ ...both, 'app/samconfig.yaml': yaml })).Keyed.status).toBe('customer-managed');
   });
 
+  it('adversarial pass of session 48: the forms and choices the SAM CLI makes', async () => {
+    const keyed = async (files: Record<string, string>, main = 'app/template.yaml') => (await scan({ ...files }, main)).Keyed;
+    // parameter_overrides as a TOML table, a YAML list of mappings, a file:// parameters file (SAM CLI 1.152 and later).
+    const table =
+      'version = 0.1\n[default.deploy.parameters]\nstack_name = "app"\n[default.deploy.parameters.parameter_overrides]\nTableKey = "alias/aws/dynamodb"\n';
+    expect((await keyed({ 'app/template.yaml': TEMPLATE, 'app/samconfig.toml': table })).status).toBe('aws-managed');
+    const maps = 'version: 0.1\nprod:\n  deploy:\n    parameters:\n      parameter_overrides:\n        - TableKey: alias/aws/dynamodb\n';
+    expect((await keyed({ 'app/template.yaml': TEMPLATE, 'app/samconfig.yaml': maps })).status).toBe('aws-managed');
+    const file = 'version = 0.1\n[default.deploy.parameters]\nparameter_overrides = "file://params/prod.yaml"\n';
+    const params = { 'app/params/prod.yaml': 'TableKey: alias/aws/dynamodb\n' };
+    expect((await keyed({ 'app/template.yaml': TEMPLATE, 'app/samconfig.toml': file, ...params })).status).toBe('aws-managed');
+    const missing = await keyed({ 'app/template.yaml': TEMPLATE, 'app/samconfig.toml': file });
+    expect(missing.status).toBe('unknown');
+    expect(missing.reason).toMatch(/file:\/\/params\/prod\.yaml, which kmsfix does not find/);
+    // A merge key; a command's null overrides replace the global ones.
+    const merge = 'common: &c\n  parameter_overrides: TableKey=alias/aws/dynamodb\ndefault:\n  deploy:\n    parameters:\n      <<: *c\n';
+    expect((await keyed({ 'app/template.yaml': TEMPLATE, 'app/samconfig.yaml': merge })).status).toBe('aws-managed');
+    const nulled = `default:\n  global:\n    parameters:\n      parameter_overrides: TableKey=${ARN2}\n  deploy:\n    parameters:\n      parameter_overrides: ~\n`;
+    expect((await keyed({ 'app/template.yaml': TEMPLATE.replace(ARN, 'alias/aws/dynamodb'), 'app/samconfig.yaml': nulled })).status).toBe(
+      'aws-managed',
+    );
+    // sam sync's own overrides deploy too.
+    const sync = `version = 0.1\n[dev.deploy.parameters]\nstack_name = "a"\n[dev.sync.parameters]\nparameter_overrides = "TableKey=alias/aws/dynamodb"\n`;
+    expect((await keyed({ 'app/template.yaml': TEMPLATE, 'app/samconfig.toml': sync })).reason).toMatch(/dev \(sam sync\)/);
+    // A template of another name beside the configuration (a nested stack's, or `-t`): its Defaults count too.
+    const other = await scan(
+      { 'app/tables.yaml': TEMPLATE, 'app/samconfig.toml': toml({ default: `"TableKey=${ARN2}"` }) },
+      'app/tables.yaml',
+    );
+    expect(other.Keyed.status).toBe('customer-managed');
+    const nested = await scan(
+      { 'app/tables.yaml': TEMPLATE.replace(ARN, 'alias/aws/dynamodb'), 'app/samconfig.toml': toml({ default: `"TableKey=${ARN2}"` }) },
+      'app/tables.yaml',
+    );
+    expect(nested.Keyed.status).toBe('unknown');
+    // A configuration above naming the template counts beside the folder's own.
+    const above =
+      'version = 0.1\n[default.deploy.parameters]\ntemplate_file = "app/template.yaml"\nparameter_overrides = "TableKey=alias/aws/dynamodb"\n';
+    const local = 'version = 0.1\n[local.deploy.parameters]\nstack_name = "l"\n';
+    expect((await keyed({ 'app/template.yaml': TEMPLATE, 'app/samconfig.toml': local, 'samconfig.toml': above })).status).toBe('unknown');
+    // An SSM parameter's override names the parameter, not its value: a condition on it stays unknown.
+    const ssm = TEMPLATE.replace('  Encrypt:\n    Type: String', '  Encrypt:\n    Type: AWS::SSM::Parameter::Value<String>').replace(
+      "HasKey: !Not [!Equals [!Ref KmsKeyArn, '']]",
+      "HasKey: !Equals [!Ref Encrypt, 'yes']",
+    );
+    const r = await scan({ 'app/template.yaml': ssm, 'app/samconfig.toml': toml({ default: '"Encrypt=/prod/encrypt KmsKeyArn=x"' }) });
+    expect(r.Guarded.status).toBe('unknown');
+  });
+
+  it('a YAML configuration of nested aliases is read in its own size (adversarial pass, repro 07)', async () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
+    const bomb = `${levels.join('\n')}\ndefault:\n  deploy:\n    parameters:\n      parameter_overrides: TableKey=alias/aws/dynamodb\n`;
+    expect((await scan({ 'app/template.yaml': TEMPLATE, 'app/samconfig.yaml': bomb })).Keyed.status).toBe('aws-managed');
+  });
+
   it('--fix-parameterised fixes a table every environment leaves without a customer-managed key', async () => {
     const config = toml({ default: '"TableKey=alias/aws/dynamodb"' });
     const r = await scan({ 'app/template.yaml': TEMPLATE, 'app/samconfig.toml': config }, 'app/template.yaml', {
@@ -202,7 +264,7 @@ describe('parameter_overrides, as the SAM CLI reads them', () => {
     ['KmsKeyArn=arn:x Stage=prod', { KmsKeyArn: 'arn:x', Stage: 'prod' }],
     ['KmsKeyArn="arn:x" Name=\'a b\' Esc=a\\ b', { KmsKeyArn: 'arn:x', Name: 'a b', Esc: 'a b' }],
     ['ParameterKey=KmsKeyArn,ParameterValue=arn:x ParameterKey=Stage,ParameterValue=prod', { KmsKeyArn: 'arn:x', Stage: 'prod' }],
-    [['KmsKeyArn=arn:x', 'Empty=""'], { KmsKeyArn: 'arn:x', Empty: '' }],
+    ['KmsKeyArn=arn:x Empty=""', { KmsKeyArn: 'arn:x', Empty: '' }],
     ['  Padded=1  ', { Padded: '1' }],
   ])('%j', (written, values) => {
     expect(Object.fromEntries(parameterOverrides(written))).toEqual(values);

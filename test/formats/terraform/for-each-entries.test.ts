@@ -1,0 +1,89 @@
+/**
+ * A table repeated by `for_each` whose key is `each.value.kms_key_arn` (inputUses.ts eachValueBase): each
+ * entry of the collection decides its instance. Left out since session 46 ("customer-managed even where one
+ * entry of the map has none"): an entry without the attribute (an `optional(string)` left out, or null) is an
+ * instance with the AWS managed key, and kmsfix said customer-managed (exit 0).
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+const table = (forEach: string, key = 'each.value.kms_key_arn') => `resource "aws_dynamodb_table" "this" {
+  for_each     = ${forEach}
+  name         = each.key
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = ${key}
+  }
+}
+`;
+
+const variable = (type: string, value: string) => `provider "aws" {
+  region = "eu-west-1"
+}
+
+variable "tables" {
+  type    = ${type}
+  default = ${value}
+}
+`;
+
+const MAP = 'map(object({ kms_key_arn = optional(string) }))';
+const LIST = 'list(object({ name = string, kms_key_arn = optional(string) }))';
+
+async function scan(files: Record<string, string>) {
+  const r = await processMemory(
+    Object.entries(files).map(([path, text]) => ({ path, text })),
+    'scan',
+  );
+  const t = r.outcomes.flatMap((o) => o.tables).find((x) => x.address === 'aws_dynamodb_table.this')!;
+  return { status: t.status, fixable: t.fixable, reason: t.reason ?? '' };
+}
+
+describe('for_each: each.value.kms_key_arn, entry by entry', () => {
+  it('a map entry without the key: unknown, naming the AWS managed key of that instance', async () => {
+    const r = await scan({
+      'main.tf': variable(MAP, `{\n    orders = { kms_key_arn = "${ARN}" }\n    users  = {}\n  }`) + table('var.tables'),
+    });
+    expect(r).toMatchObject({ status: 'unknown', fixable: false });
+    expect(r.reason).toMatch(/the AWS managed key for each instance whose for_each entry gives null \(tables defaults to/);
+  });
+
+  it('every entry a key, or the type default one: customer-managed as before', async () => {
+    const every = variable(MAP, `{\n    orders = { kms_key_arn = "${ARN}" }\n  }`) + table('var.tables');
+    expect((await scan({ 'main.tf': every })).status).toBe('customer-managed');
+    const typed = variable(`map(object({ kms_key_arn = optional(string, "${ARN}") }))`, '{\n    users = {}\n  }') + table('var.tables');
+    expect((await scan({ 'main.tf': typed })).status).toBe('customer-managed');
+  });
+
+  it('terraform.tfvars gives the collection', async () => {
+    const files = {
+      'main.tf': variable(MAP, `{\n    orders = { kms_key_arn = "${ARN}" }\n  }`) + table('var.tables'),
+      'terraform.tfvars': 'tables = {\n  orders = {}\n}\n',
+    };
+    expect((await scan(files)).status).toBe('unknown');
+  });
+
+  it('a list keyed by a for expression (with a filter: every item counts), and a local map', async () => {
+    const list = variable(LIST, `[{ name = "orders", kms_key_arn = "${ARN}" }, { name = "users" }]`);
+    expect((await scan({ 'main.tf': list + table('{ for t in var.tables : t.name => t if t.name != "x" }') })).status).toBe('unknown');
+    const local = `locals {\n  tables = {\n    a = { kms = "${ARN}" }\n    b = { kms = null }\n  }\n}\n`;
+    expect((await scan({ 'main.tf': local + table('local.tables', 'each.value.kms') })).status).toBe('unknown');
+    const keyed = `locals {\n  tables = {\n    a = { kms = "${ARN}" }\n  }\n}\n`;
+    expect((await scan({ 'main.tf': keyed + table('local.tables', 'each.value.kms') })).status).toBe('customer-managed');
+  });
+
+  it('a collection kmsfix cannot list (a call, a data source): the key as written', async () => {
+    const r = await scan({ 'main.tf': variable(MAP, '{}') + table('data.external.tables.result') });
+    expect(r.status).toBe('customer-managed');
+  });
+});
