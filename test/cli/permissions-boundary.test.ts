@@ -199,6 +199,27 @@ export class AppStack extends cdk.Stack {
     ]);
     const plain = await tables(project({ 'lib/stack.ts': stack, 'cdk.json': cdkJson({}) }));
     expect(plain.Orders.cautions).toBeUndefined();
+    // The app's entry file applies one to the whole app, or adds an Aspect that writes one (real-world round 31:
+    // aws-lambda-sample-applications' serverless-api-backend, whose SAM twin had the caution and the CDK one none).
+    const entry = `import { App, Aspects, aws_iam as iam } from 'aws-cdk-lib';
+import { AppStack } from '../lib/stack';
+import { PermissionsBoundaryAspect } from '../lib/boundary';
+const app = new App();
+const stack = new AppStack(app, 'App', { env: { region: 'eu-west-1' } });
+iam.PermissionsBoundary.of(app).apply(iam.ManagedPolicy.fromManagedPolicyName(stack, 'B', 'org-boundary'));
+Aspects.of(stack).add(new PermissionsBoundaryAspect('arn:aws:iam::111122223333:policy/app-boundary'));
+`;
+    const fromEntry = await tables(project({ 'lib/stack.ts': stack, 'bin/app.ts': entry, 'cdk.json': cdkJson({}) }));
+    expect(fromEntry.Orders.cautions).toEqual([
+      expect.stringContaining(`${LABEL}PermissionsBoundary.of(app) in bin/app.ts, new PermissionsBoundaryAspect(...) at bin/app.ts:7)`),
+    ]);
+    // An escape hatch in an Aspect of the table's own file.
+    const aspect = stack.replace(
+      '    new dynamodb.Table(',
+      "    (this.node.findChild('Role') as cdk.CfnResource).addPropertyOverride('PermissionsBoundary', 'arn:aws:iam::1:policy/b');\n    new dynamodb.Table(",
+    );
+    const hatch = await tables(project({ 'lib/stack.ts': aspect, 'cdk.json': cdkJson({}) }));
+    expect(hatch.Orders.cautions).toEqual([expect.stringContaining(`${LABEL}addPropertyOverride('PermissionsBoundary') at line 8)`)]);
   });
 
   it('fix: a note per table, and the commit message says it once with the tables it concerns', async () => {

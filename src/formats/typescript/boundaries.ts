@@ -2,14 +2,18 @@
  * The permissions boundaries a TypeScript program gives roles (EncryptionFacts.cautions
  * `permissions-boundary`): a key policy whose principal is * cannot lift a boundary. Read in a file
  * that names one: a `permissionsBoundary` property (CDK `Role` and `Function` props, Pulumi and CDKTF
- * role args, serverless.ts `provider.iam.role.permissionsBoundary`) and CDK's
- * `PermissionsBoundary.of(scope).apply(...)`; and, for an AWS CDK app, the boundary its cdk.json's
- * context gives every role (`@aws-cdk/core:permissionsBoundary`).
+ * role args, serverless.ts `provider.iam.role.permissionsBoundary`), CDK's
+ * `PermissionsBoundary.of(scope).apply(...)`, an escape hatch that writes one
+ * (`addPropertyOverride('PermissionsBoundary', ...)`, in an Aspect), and an Aspect class named for one
+ * (`Aspects.of(stack).add(new PermissionsBoundaryAspect(...))`); for an AWS CDK app, the same in the app's
+ * entry file (where `cdk init` apps apply boundaries to the whole app: real-world round 31,
+ * aws-lambda-sample-applications), and the boundary its cdk.json's context gives every role
+ * (`@aws-cdk/core:permissionsBoundary`).
  */
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
-import { appBoundary } from './cdkApp.js';
+import { appBoundary, appEntryWith } from './cdkApp.js';
 import type { TsDetection } from './detect.js';
 import { propertyName, stringValue, ts } from './parse.js';
 
@@ -27,17 +31,27 @@ function placeOf(sf: ts.SourceFile, node: ts.Node): string {
   return `permissionsBoundary at line ${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`;
 }
 
-function boundaries(sf: ts.SourceFile): string[] {
+function boundaries(sf: ts.SourceFile, shown?: string): string[] {
   const out: string[] = [];
+  const line = (n: ts.Node) => `${shown ? `${shown}:` : 'line '}${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
   const visit = (n: ts.Node): void => {
     if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'permissionsBoundary') out.push(placeOf(sf, n));
+    else if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      /^add(?:Property)?Override$/.test(n.expression.name.text) &&
+      /(?:^|\.)PermissionsBoundary$/.test(stringValue(n.arguments[0]) ?? '')
+    )
+      out.push(`${n.expression.name.text}('${stringValue(n.arguments[0])}') at ${line(n)}`);
+    else if (ts.isNewExpression(n) && /PermissionsBoundary/.test(n.expression.getText(sf)))
+      out.push(`new ${n.expression.getText(sf)}(...) at ${line(n)}`);
     else if (
       ts.isCallExpression(n) &&
       ts.isPropertyAccessExpression(n.expression) &&
       n.expression.name.text === 'of' &&
       /(?:^|\.)PermissionsBoundary$/.test(n.expression.expression.getText(sf))
     )
-      out.push(`PermissionsBoundary.of(${n.arguments[0]?.getText(sf) ?? ''})`);
+      out.push(`PermissionsBoundary.of(${n.arguments[0]?.getText(sf) ?? ''})${shown ? ` in ${shown}` : ''}`);
     ts.forEachChild(n, visit);
   };
   visit(sf);
@@ -53,8 +67,11 @@ export async function boundaryCautions(file: SourceFile, d: TsDetection, context
   const open = d.tables.filter((t) => fixWanted(decide(t.encryption, WAIVABLE)));
   if (open.length === 0) return;
   const where = file.text.includes(WORD) ? boundaries(d.sf) : [];
-  const app = open.some((t) => t.format === 'cdk') ? await appBoundary(file, context) : undefined;
+  const cdk = open.some((t) => t.format === 'cdk');
+  const app = cdk ? await appBoundary(file, context) : undefined;
   if (app) where.push(app);
+  const entry = cdk ? await appEntryWith(file, context, WORD) : undefined;
+  if (entry) where.push(...boundaries(entry.sf, entry.file.path));
   if (where.length === 0) return;
   for (const t of d.tables) (t.encryption.cautions ??= []).push({ kind: 'permissions-boundary', where });
 }

@@ -56,6 +56,17 @@ function programOf(file: SourceFile): Program | null {
   return program;
 }
 
+/** The CDK app's entry file around `file` and its syntax tree, when its text holds `word` (boundaries.ts). */
+export async function appEntryWith(
+  file: SourceFile,
+  context: DiskContext | undefined,
+  word: string,
+): Promise<{ file: SourceFile; sf: ts.SourceFile } | undefined> {
+  const entry = context && (await entryFile(file, context));
+  const program = entry && entry.absPath !== file.absPath && entry.text.includes(word) ? programOf(entry) : undefined;
+  return program ? { file: entry!, sf: program.sf } : undefined;
+}
+
 /** The entry file of the CDK app around `file`: a named `.js` is read at its `.ts` beside it, when there is one. */
 async function entryFile(file: SourceFile, context: DiskContext): Promise<SourceFile | undefined> {
   const cdkJson = await context.projectFile(file, 'cdk.json', hasCdkApp);
