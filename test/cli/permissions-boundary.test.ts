@@ -218,6 +218,15 @@ Aspects.of(stack).add(new PermissionsBoundaryAspect('arn:aws:iam::111122223333:p
       '    new dynamodb.Table(',
       "    (this.node.findChild('Role') as cdk.CfnResource).addPropertyOverride('PermissionsBoundary', 'arn:aws:iam::1:policy/b');\n    new dynamodb.Table(",
     );
+    // A stack or Aspect named for boundaries that applies none is not one (adversarial pass of session 48, repro 07).
+    const named = entry
+      .replace("iam.PermissionsBoundary.of(app).apply(iam.ManagedPolicy.fromManagedPolicyName(stack, 'B', 'org-boundary'));\n", '')
+      .replace(
+        'Aspects.of(stack).add(new PermissionsBoundaryAspect',
+        "new PermissionsBoundaryPolicyStack(app, 'Policies');\nnew Other(new PermissionsBoundaryAspect",
+      );
+    const none = await tables(project({ 'lib/stack.ts': stack, 'bin/app.ts': named, 'cdk.json': cdkJson({}) }));
+    expect(none.Orders.cautions).toBeUndefined();
     const hatch = await tables(project({ 'lib/stack.ts': aspect, 'cdk.json': cdkJson({}) }));
     expect(hatch.Orders.cautions).toEqual([expect.stringContaining(`${LABEL}addPropertyOverride('PermissionsBoundary') at line 8)`)]);
   });

@@ -262,17 +262,17 @@ function parameterAcross(node: CNode | null | undefined, defaults: Defaults | un
 function viaEnvironments(a: Extract<Across, { values: unknown }>): string {
   const byValue = new Map<string, string[]>();
   for (const v of a.values) byValue.set(v.value, [...(byValue.get(v.value) ?? []), v.env]);
-  const list = [...byValue].map(([value, envs]) => `${envs.join(', ')}: ${value === '' ? "''" : value}`).join('; ');
+  const list = [...byValue].map(([value, envs]) => `${named(envs)}: ${value === '' ? "''" : value}`).join('; ');
   return `parameter ${a.name}'s values in ${a.file} (${list})`;
 }
 
 /** The environments (as viaEnvironments lists them) whose value `pick` takes. */
 function environmentsWhere(a: Extract<Across, { values: unknown }>, pick: (value: string) => boolean): string {
-  return `${a.file}: ${a.values
-    .filter((v) => pick(v.value))
-    .map((v) => v.env)
-    .join(', ')}`;
+  return `${a.file}: ${named(a.values.filter((v) => pick(v.value)).map((v) => v.env))}`;
 }
+
+/** Environments' names, the first few (a configuration may have thousands). */
+const named = (envs: string[]) => (envs.length <= 6 ? envs.join(', ') : `${envs.slice(0, 5).join(', ')} and ${envs.length - 5} more`);
 
 /** A key that is a parameter the environments set: customer-managed in each, the AWS managed key in each, or not known. */
 function keyAcross(a: Across, source: string, raw: Setting['raw']): Setting {
@@ -662,6 +662,21 @@ function sseSettingsOf(
 }
 
 /**
+ * The defaults of a table with a `Condition` of its own (`Condition: IsProd`): the environments where it may exist
+ * (the condition true or not known there); those where it is false create no table, and do not count.
+ */
+function deployedIn(resource: CMap, defaults: Defaults | undefined): Defaults | undefined {
+  const condition = scalarString(child(resource, 'Condition') ?? null);
+  const envs = defaults?.envs;
+  if (condition === undefined || !envs || envs.unreadable !== undefined || envs.list.length === 0) return defaults;
+  const value = valueIn(defaults!);
+  const list = envs.list.filter((e) => conditionIn(condition, defaults!.conditions, e, value) !== false);
+  return list.length === envs.list.length || list.length === 0
+    ? defaults
+    : Object.assign(new Map(defaults!), defaults, { envs: { ...envs, list } });
+}
+
+/**
  * An Fn::If's condition in each environment (environments.ts): where every one decides it, the branches they
  * pick, and each branch's settings read with the environments that pick it (`defaults` per branch); else the
  * condition is not known, and each branch is read with them all.
@@ -680,7 +695,7 @@ function picksIn(defaults: Defaults | undefined, condition: string): { defaults:
     chosen: {
       indexes: [0, 1].filter((i) => chosen[i].length > 0),
       by: `condition ${condition} in ${envs.file} (${chosen
-        .flatMap((list, i) => (list.length > 0 ? [`${list.map((e) => e.name).join(', ')}: ${i === 0 ? 'true' : 'false'}`] : []))
+        .flatMap((list, i) => (list.length > 0 ? [`${named(list.map((e) => e.name))}: ${i === 0 ? 'true' : 'false'}`] : []))
         .join('; ')})`,
     },
   };
@@ -717,7 +732,7 @@ function isLocalRegion(node: CNode | null | undefined): boolean {
 }
 
 /** A global table's replicas (each with its own key); a fix sets the key of the one in the stack's own Region. */
-function replicasOf(text: string, props: CNode | null | undefined): Replicas {
+function replicasOf(text: string, props: CNode | null | undefined, defaults: Defaults | undefined): Replicas {
   const node = child(props, 'Replicas');
   if (node?.kind !== 'seq' || node.items.some((r) => r.kind !== 'map')) {
     return {
@@ -733,7 +748,7 @@ function replicasOf(text: string, props: CNode | null | undefined): Replicas {
       source: '', // each replica is a mapping: never worded
       readable: true,
       region: { source: snippet(text, region), local: isLocalReplica(r, node.items) },
-      key: keySetting(text, child(child(r, 'SSESpecification'), 'KMSMasterKeyId')),
+      key: keySetting(text, child(child(r, 'SSESpecification'), 'KMSMasterKeyId'), defaults),
     };
   });
   return { keys: 'own', list: { state: 'literal', source: '' }, items, fix: 'local' };
@@ -984,6 +999,7 @@ export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?
       if (doc.duplicates && ambiguousTable(template, rp, doc.duplicates)) continue;
       const kind = type === 'AWS::DynamoDB::GlobalTable' ? 'global' : 'table';
       const props = child(resource, 'Properties');
+      const deployed = deployedIn(resource, defaults);
       const encryption: EncryptionFacts = {
         peerKind: peerKindOf(template.flavor, kind, type),
         words: WORDS,
@@ -992,12 +1008,12 @@ export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?
           resource,
           kind === 'global',
           yaml11(template, json),
-          defaults,
+          deployed,
           type === 'AWS::Serverless::SimpleTable' ? simpleGlobals : undefined,
         ),
         obstacles: [],
       };
-      if (kind === 'global') encryption.replicas = replicasOf(file.text, props);
+      if (kind === 'global') encryption.replicas = replicasOf(file.text, props, deployed);
       // serverless-plugin-ifelse: what an entry removes or sets per stage.
       applyIfElse(encryption, ifElse(rp.key, type));
       // serverless.yml's resources.extensions: its Properties replace the table's, key by key, at package time.

@@ -146,9 +146,18 @@ function deploysTemplate(chosen: unknown, config: SourceFile, template: SourceFi
   return resolved ? 'named' : false;
 }
 
-async function plainOf(config: SourceFile): Promise<unknown> {
-  if (config.path.endsWith('.toml')) return (await import('smol-toml')).parse(config.text);
-  return plain(parseYaml(config.text)[0]?.root ?? null, new Map());
+/** Each configuration or parameter file's data, read once per run and thread (every template of its folder asks). */
+const read = new WeakMap<SourceFile, Promise<unknown>>();
+
+function plainOf(config: SourceFile): Promise<unknown> {
+  let data = read.get(config);
+  if (!data) {
+    data = config.path.endsWith('.toml')
+      ? import('smol-toml').then((toml) => toml.parse(config.text))
+      : Promise.resolve().then(() => plain(parseYaml(config.text)[0]?.root ?? null, new Map()));
+    read.set(config, data);
+  }
+  return data;
 }
 
 /**
@@ -195,21 +204,25 @@ export async function parameterValues(
   from: SourceFile,
   context: DiskContext,
   depth = 0,
+  budget = { files: MAX_PARAMETER_FILES },
 ): Promise<Map<string, string> | string> {
   const out = new Map<string, string>();
   const items = Array.isArray(value) ? value.flat(Infinity) : [value];
   for (const item of items) {
     if (typeof item === 'string' && item.startsWith('file://')) {
-      const read = depth < 4 ? await includedFile(item.slice(7), from, context) : undefined;
-      if (!read || typeof read === 'string') return read ?? `${item} nests too deep`;
-      const nested = await parameterValues(read.value, read.file, context, depth + 1);
+      if (depth >= 4) return `${item} nests too deep`;
+      if (--budget.files < 0) return `${from.path} names more than ${MAX_PARAMETER_FILES} parameter files`;
+      const read = await includedFile(item.slice(7), from, context);
+      if (typeof read === 'string') return read;
+      const nested = await parameterValues(read.value, read.file, context, depth + 1, budget);
       if (typeof nested === 'string') return nested;
       for (const [k, v] of nested) out.set(k, v);
     } else if (typeof item === 'string') for (const [k, v] of parameterOverrides(item)) out.set(k, v);
     else if (isObject(item))
       for (const [k, v] of Object.entries(item)) {
         if (k === '$include') {
-          const nested = await parameterValues(v, from, context, depth + 1);
+          if (depth >= 4) return `${from.path}'s $include nests too deep`;
+          const nested = await parameterValues(v, from, context, depth + 1, budget);
           if (typeof nested === 'string') return nested;
           for (const [nk, nv] of nested) out.set(nk, nv);
         } else
@@ -230,6 +243,9 @@ export async function parameterValues(
   }
   return out;
 }
+
+/** How many `file://` parameter files one environment's overrides may read (nested ones included). */
+const MAX_PARAMETER_FILES = 16;
 
 /** A value as Python's str() writes it (the SAM CLI's): True, False. */
 const pyString = (v: unknown): string => (v === true ? 'True' : v === false ? 'False' : String(v));

@@ -105,7 +105,7 @@ export function eachValueBase(b: HBlock): string | undefined {
   const s = (soleInterpolation(e.value) ?? e.value).trim();
   if (/^(?:var|local)\.[A-Za-z_][\w-]*$/.test(s)) return s;
   const m =
-    /^\{\s*for\s+(?:[A-Za-z_]\w*\s*,\s*)?([A-Za-z_]\w*)\s+in\s+((?:var|local)\.[A-Za-z_][\w-]*)\s*:[\s\S]*?=>\s*([A-Za-z_]\w*)(?:\s+if\s[\s\S]*)?\}$/.exec(
+    /^\{\s*for\s+(?:[A-Za-z_]\w*\s*,\s*)?([A-Za-z_]\w*)\s+in\s+((?:var|local)\.[A-Za-z_][\w-]*)\s*:[\s\S]*?=>\s*([A-Za-z_]\w*)\s*(?:if\s[\s\S]*)?\}$/.exec(
       s,
     );
   return m && m[3] === m[1] ? m[2] : undefined;
@@ -121,7 +121,7 @@ export function inputUses(det: TfDetection): InputUses {
     const { enabled, key } = encryptionAttrs(t);
     // A key through a counted aws_kms_key (`one(aws_kms_key.k[*].arn)`): its count may read inputs (countedKeys.ts).
     if (reads(enabled) || reads(key) || (!!key && !key.lit && countedKeyForm(key.value) !== undefined)) return true;
-    return t.kind !== 'module' && readsEachValue(key, t.block);
+    return (t.kind !== 'module' || t.registry !== undefined) && readsEachValue(key, t.block);
   });
   const all = det.hcl?.blocks ?? det.json?.blocks ?? [];
   // A local copy of the registry module (`../terraform-aws-modules/terraform-aws-dynamodb-table`) is read as the registry module.

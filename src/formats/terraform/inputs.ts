@@ -27,7 +27,7 @@ import {
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
 import { asBool, awsManagedChoice, decidedBranch, localTarget } from './expression.js';
 import { awsManagedKeyDataIn, keyThroughLocals } from './managedKeyData.js';
-import { countedKeyForm, eachValueBase, encryptionAttrs, readsInputs, type InputUses } from './inputUses.js';
+import { countedKeyForm, eachValueBase, encryptionAttrs, readsEachValue, readsInputs, type InputUses } from './inputUses.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock, type HComment } from './parse.js';
 import { blockComments, moduleTableSuppressions, suppressionsOf } from './suppress.js';
 import type { JBlock } from './tfjson.js';
@@ -246,7 +246,7 @@ function registryInputs(t: TfTable, env: () => Env, keys: TopBlock[]): string[] 
   const { enabled, key } = encryptionAttrs(t);
   const settings = m.settings(
     enabled ? settingOf(enabled, m.switchIsString === true, env, evaluated) : written.enabled,
-    key ? settingOf(key, true, env, evaluated, keys) : written.key,
+    key ? settingOf(key, true, env, evaluated, keys, eachValueBase(t.block)) : written.key,
   );
   s.enabled = settings.enabled;
   s.key = settings.key;
@@ -319,7 +319,11 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     }
     // A key that is one variable no default decides may still be set per environment by var-files (markSetOutside).
     const varKey = VAR_REF.test(encryptionAttrs(t).key?.value.trim() ?? '');
-    if (evaluated.length === 0 && !varKey) continue;
+    // A key read from each entry of a collection variable (`each.value.kms_key_arn` of `for_each = var.tables`).
+    const eachVar = readsEachValue(encryptionAttrs(t).key, t.block)
+      ? /^var\.([A-Za-z_][\w-]*)$/.exec(eachValueBase(t.block)!)?.[1]
+      : undefined;
+    if (evaluated.length === 0 && !varKey && !eachVar) continue;
     const isRoot = await root();
     if (!isRoot && evaluated.length > 0) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
     if (context) {
@@ -327,6 +331,11 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       const setters = isRoot ? outside : units;
       const { enabled, key } = encryptionAttrs(t);
       await markSetOutside(t.encryption.settings, t.encryption.words, { enabled, key }, (a) => inputsOf(a, env(), keys), setters);
+      // The collection a var-file or terragrunt sets: its entries are not known (a plain `var.x` read is not either).
+      const s = t.encryption.settings;
+      const why = eachVar && key && s.model === 'sse' && s.key?.state !== 'unreadable' ? setOutside([eachVar], await setters()) : undefined;
+      if (why && s.model === 'sse')
+        s.key = { state: 'unreadable', source: `${t.encryption.words.names.key} = ${key!.value.trim()}: ${why}`, raw: s.key?.raw };
     }
   }
 

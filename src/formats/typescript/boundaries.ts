@@ -31,7 +31,25 @@ function placeOf(sf: ts.SourceFile, node: ts.Node): string {
   return `permissionsBoundary at line ${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`;
 }
 
+/** `Aspects.of(scope).add(new X(...))`: the new expression is an Aspect added to a scope. */
+function addedAsAspect(n: ts.NewExpression, sf: ts.SourceFile): boolean {
+  const call = n.parent;
+  return (
+    ts.isCallExpression(call) &&
+    ts.isPropertyAccessExpression(call.expression) &&
+    call.expression.name.text === 'add' &&
+    /(?:^|\.)Aspects\.of\(/.test(call.expression.expression.getText(sf))
+  );
+}
+
+/** Each entry file's boundaries, found once (every table file of the app asks). */
+const entryBoundaries = new WeakMap<ts.SourceFile, string[]>();
+
 function boundaries(sf: ts.SourceFile, shown?: string): string[] {
+  if (shown !== undefined) {
+    const found = entryBoundaries.get(sf);
+    if (found) return found;
+  }
   const out: string[] = [];
   const line = (n: ts.Node) => `${shown ? `${shown}:` : 'line '}${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
   const visit = (n: ts.Node): void => {
@@ -43,7 +61,7 @@ function boundaries(sf: ts.SourceFile, shown?: string): string[] {
       /(?:^|\.)PermissionsBoundary$/.test(stringValue(n.arguments[0]) ?? '')
     )
       out.push(`${n.expression.name.text}('${stringValue(n.arguments[0])}') at ${line(n)}`);
-    else if (ts.isNewExpression(n) && /PermissionsBoundary/.test(n.expression.getText(sf)))
+    else if (ts.isNewExpression(n) && /PermissionsBoundary/.test(n.expression.getText(sf)) && addedAsAspect(n, sf))
       out.push(`new ${n.expression.getText(sf)}(...) at ${line(n)}`);
     else if (
       ts.isCallExpression(n) &&
@@ -55,7 +73,9 @@ function boundaries(sf: ts.SourceFile, shown?: string): string[] {
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  return [...new Set(out)];
+  const found = [...new Set(out)];
+  if (shown !== undefined) entryBoundaries.set(sf, found);
+  return found;
 }
 
 /**

@@ -70,7 +70,8 @@ export async function appEntryWith(
 /** The entry file of the CDK app around `file`: a named `.js` is read at its `.ts` beside it, when there is one. */
 async function entryFile(file: SourceFile, context: DiskContext): Promise<SourceFile | undefined> {
   const cdkJson = await context.projectFile(file, 'cdk.json', hasCdkApp);
-  const entry = cdkJson && entryOf(appOf(cdkJson)!);
+  const app = cdkJson && appOf(cdkJson);
+  const entry = app && entryOf(app);
   if (!cdkJson || !entry || path.posix.isAbsolute(entry)) return undefined;
   const files = await context.folder(cdkJson, path.posix.dirname(entry));
   const named = path.posix.basename(entry);

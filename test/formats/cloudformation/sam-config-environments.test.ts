@@ -250,6 +250,61 @@ describe('a SAM configuration decides the parameters a table reads', () => {
     expect((await scan({ 'app/template.yaml': TEMPLATE, 'app/samconfig.yaml': bomb })).Keyed.status).toBe('aws-managed');
   });
 
+  it('second adversarial pass: replica keys, a table with a Condition of its own, many parameter files', async () => {
+    const global = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  ReplicaKey:
+    Type: String
+    Default: ${ARN}
+  Stage:
+    Type: String
+    Default: dev
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Resources:
+  Global:
+    Type: AWS::DynamoDB::GlobalTable
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - AttributeName: id
+          AttributeType: S
+      KeySchema:
+        - AttributeName: id
+          KeyType: HASH
+      SSESpecification:
+        SSEEnabled: true
+        SSEType: KMS
+      Replicas:
+        - Region: !Ref AWS::Region
+          SSESpecification:
+            KMSMasterKeyId: !Ref ReplicaKey
+${table(
+  'ProdOnly',
+  `      SSESpecification:
+        SSEEnabled: true
+        SSEType: KMS
+        KMSMasterKeyId: !Ref ReplicaKey
+`,
+).replace('    Type: AWS::DynamoDB::Table', '    Type: AWS::DynamoDB::Table\n    Condition: IsProd')}`;
+    const withDefault = await scan({ 'app/template.yaml': global.replace(`Default: ${ARN}`, 'Default: alias/aws/dynamodb') });
+    expect(withDefault.Global.status).toBe('aws-managed');
+    const config = toml({ default: '"ReplicaKey=alias/aws/dynamodb"', prod: `"Stage=prod ReplicaKey=${ARN2}"` });
+    const r = await scan({ 'app/template.yaml': global, 'app/samconfig.toml': config });
+    expect(r.Global.status).toBe('unknown');
+    // ProdOnly exists in prod only, where the key is a customer-managed one.
+    expect(r.ProdOnly.status).toBe('customer-managed');
+    // file:// parameter files: at most 16 read for an environment.
+    const many = Array.from({ length: 20 }, (_, i) => `"file://p${i}.yaml"`).join(', ');
+    const files: Record<string, string> = {
+      'app/template.yaml': TEMPLATE,
+      'app/samconfig.toml': `version = 0.1\n[default.deploy.parameters]\nparameter_overrides = [${many}]\n`,
+    };
+    for (let i = 0; i < 20; i++) files[`app/p${i}.yaml`] = `TableKey: ${ARN}\n`;
+    const budget = await scan(files);
+    expect(budget.Keyed.reason).toMatch(/names more than 16 parameter files/);
+  });
+
   it('--fix-parameterised fixes a table every environment leaves without a customer-managed key', async () => {
     const config = toml({ default: '"TableKey=alias/aws/dynamodb"' });
     const r = await scan({ 'app/template.yaml': TEMPLATE, 'app/samconfig.toml': config }, 'app/template.yaml', {

@@ -82,6 +82,33 @@ describe('for_each: each.value.kms_key_arn, entry by entry', () => {
     expect((await scan({ 'main.tf': keyed + table('local.tables', 'each.value.kms') })).status).toBe('customer-managed');
   });
 
+  it('adversarial pass and real-world round of session 48: the for expression as terraform fmt writes it, a registry module call, var-files', async () => {
+    const list = variable(LIST, `[{ name = "orders", kms_key_arn = "${ARN}" }, { name = "users" }]`);
+    expect((await scan({ 'main.tf': list + table('{ for t in var.tables : t.name => t }') })).status).toBe('unknown');
+    expect((await scan({ 'main.tf': list + table('{ for k, v in var.tables : v.name => v }') })).status).toBe('unknown');
+    const local = `locals {\n  tables = {\n    orders = { kms_key_arn = "${ARN}" }\n    users  = { kms_key_arn = null }\n  }\n}\n`;
+    const call = `module "this" {
+  source   = "terraform-aws-modules/dynamodb-table/aws"
+  version  = "4.0.0"
+  for_each = local.tables
+
+  name                               = each.key
+  hash_key                           = "pk"
+  attributes                         = [{ name = "pk", type = "S" }]
+  server_side_encryption_enabled     = true
+  server_side_encryption_kms_key_arn = each.value.kms_key_arn
+}
+`;
+    const r = await processMemory([{ path: 'main.tf', text: `provider "aws" {\n  region = "eu-west-1"\n}\n${local}${call}` }], 'scan');
+    expect(r.outcomes[0].tables.find((t) => t.address === 'module.this')!.status).toBe('unknown');
+    // A collection only var-files set: not known, as any variable they set.
+    const noDefault = `provider "aws" {\n  region = "eu-west-1"\n}\nvariable "tables" {\n  type = ${MAP}\n}\n`;
+    const files = { 'main.tf': noDefault + table('var.tables'), 'env/dev.tfvars': 'tables = {\n  users = {}\n}\n' };
+    const v = await scan(files);
+    expect(v.status).toBe('unknown');
+    expect(v.reason).toMatch(/env\/dev\.tfvars/);
+  });
+
   it('a collection kmsfix cannot list (a call, a data source): the key as written', async () => {
     const r = await scan({ 'main.tf': variable(MAP, '{}') + table('data.external.tables.result') });
     expect(r.status).toBe('customer-managed');
