@@ -227,6 +227,13 @@ Aspects.of(stack).add(new PermissionsBoundaryAspect('arn:aws:iam::111122223333:p
       );
     const none = await tables(project({ 'lib/stack.ts': stack, 'bin/app.ts': named, 'cdk.json': cdkJson({}) }));
     expect(none.Orders.cautions).toBeUndefined();
+    // An Aspect held in a const, or added by CDK v1's applyAspect (third adversarial pass).
+    const held = entry.replace(
+      "Aspects.of(stack).add(new PermissionsBoundaryAspect('arn:aws:iam::111122223333:policy/app-boundary'));",
+      "const aspect = new PermissionsBoundaryAspect('arn:aws:iam::111122223333:policy/app-boundary');\nAspects.of(stack).add(aspect);",
+    );
+    const byConst = await tables(project({ 'lib/stack.ts': stack, 'bin/app.ts': held, 'cdk.json': cdkJson({}) }));
+    expect(byConst.Orders.cautions).toEqual([expect.stringContaining('new PermissionsBoundaryAspect(...) at bin/app.ts:7')]);
     const hatch = await tables(project({ 'lib/stack.ts': aspect, 'cdk.json': cdkJson({}) }));
     expect(hatch.Orders.cautions).toEqual([expect.stringContaining(`${LABEL}addPropertyOverride('PermissionsBoundary') at line 8)`)]);
   });

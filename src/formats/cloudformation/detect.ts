@@ -1043,8 +1043,10 @@ export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?
       if (joined) encryption.obstacles.push(joined);
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
       // A status a parameter's default decides: left to the parameter unless --fix-parameterised.
-      const parameters = a.via && isFixableStatus(a.status) ? parametersOf(a.via) : [];
-      if (parameters.length > 0) encryption.obstacles.push({ kind: 'parameter', decidedBy: a.via!, inputs: parameters });
+      // (A global table's replica keys too: `KMSMasterKeyId: !Ref ReplicaKey` of a replica.)
+      const via = [...(a.via ?? []), ...(encryption.replicas?.items.flatMap((r) => (r.key.via ? [r.key.via] : [])) ?? [])];
+      const parameters = via.length > 0 && isFixableStatus(a.status) ? parametersOf(via) : [];
+      if (parameters.length > 0) encryption.obstacles.push({ kind: 'parameter', decidedBy: [...new Set(via)], inputs: parameters });
       // A setting Fn::If chooses (none of its values customer-managed): left to the condition unless --fix-parameterised.
       if (a.condition !== undefined && isFixableStatus(a.status))
         encryption.obstacles.push({

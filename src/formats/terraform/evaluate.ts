@@ -188,7 +188,8 @@ export function moduleEnv(
 
 /** An expression as a message shows it: an object or list written over many lines as `{...}` / `[...]`. */
 function shown(expr: string): string {
-  const e = expr.trim();
+  // One line in a message: a short object written over several lines is joined.
+  const e = expr.trim().replace(/\s*\n\s*/g, ' ');
   return e.length > 60 && (e[0] === '{' || e[0] === '[') ? `${e[0]}...${e[0] === '{' ? '}' : ']'}` : e;
 }
 

@@ -320,9 +320,8 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     // A key that is one variable no default decides may still be set per environment by var-files (markSetOutside).
     const varKey = VAR_REF.test(encryptionAttrs(t).key?.value.trim() ?? '');
     // A key read from each entry of a collection variable (`each.value.kms_key_arn` of `for_each = var.tables`).
-    const eachVar = readsEachValue(encryptionAttrs(t).key, t.block)
-      ? /^var\.([A-Za-z_][\w-]*)$/.exec(eachValueBase(t.block)!)?.[1]
-      : undefined;
+    // (through a local that is the variable: `for_each = local.tables`, `tables = var.tables`).
+    const eachVar = readsEachValue(encryptionAttrs(t).key, t.block) ? directVariable(eachValueBase(t.block)!, env()) : undefined;
     if (evaluated.length === 0 && !varKey && !eachVar) continue;
     const isRoot = await root();
     if (!isRoot && evaluated.length > 0) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });

@@ -31,15 +31,21 @@ function placeOf(sf: ts.SourceFile, node: ts.Node): string {
   return `permissionsBoundary at line ${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`;
 }
 
-/** `Aspects.of(scope).add(new X(...))`: the new expression is an Aspect added to a scope. */
+/**
+ * An Aspect a file adds: `Aspects.of(scope).add(new X(...))` (or CDK v1's `node.applyAspect(new X(...))`), or a class
+ * named as an Aspect (`...Aspect`) in a file that adds Aspects (`const a = new X(); Aspects.of(app).add(a)`).
+ */
 function addedAsAspect(n: ts.NewExpression, sf: ts.SourceFile): boolean {
-  const call = n.parent;
-  return (
+  let call: ts.Node = n.parent;
+  while (ts.isParenthesizedExpression(call)) call = call.parent;
+  if (
     ts.isCallExpression(call) &&
     ts.isPropertyAccessExpression(call.expression) &&
-    call.expression.name.text === 'add' &&
-    /(?:^|\.)Aspects\.of\(/.test(call.expression.expression.getText(sf))
-  );
+    ((call.expression.name.text === 'add' && /(?:^|\.)Aspects\.of\(/.test(call.expression.expression.getText(sf))) ||
+      call.expression.name.text === 'applyAspect')
+  )
+    return true;
+  return /Aspect$/.test(n.expression.getText(sf)) && /\bAspects\.of\(|\.applyAspect\(/.test(sf.text);
 }
 
 /** Each entry file's boundaries, found once (every table file of the app asks). */

@@ -107,6 +107,9 @@ describe('for_each: each.value.kms_key_arn, entry by entry', () => {
     const v = await scan(files);
     expect(v.status).toBe('unknown');
     expect(v.reason).toMatch(/env\/dev\.tfvars/);
+    // Through a local that is the variable (third adversarial pass).
+    const viaLocal = { ...files, 'main.tf': `${noDefault}locals {\n  tables = var.tables\n}\n${table('local.tables')}` };
+    expect((await scan(viaLocal)).status).toBe('unknown');
   });
 
   it('a collection kmsfix cannot list (a call, a data source): the key as written', async () => {
