@@ -70,6 +70,14 @@ export class LineIndex {
   }
 }
 
+/**
+ * Places or names in a message: all of them, joined with commas, or where there are more than `max`, the first
+ * `shown` and how many more ("a, b, c and 2 more").
+ */
+export function someOf(items: string[], shown: number, max = shown): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`;
+}
+
 /** `s` as a regular expression that matches it literally. */
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

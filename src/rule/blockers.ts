@@ -2,6 +2,7 @@
  * Obstacles to a fix (src/rule/facts.ts Obstacle): which count for a table, in what order, and the
  * manual step each one asks of the user (the blocker text), in the format's words.
  */
+import { someOf } from '../core/text.js';
 import { GLOBAL_TABLES_PLUGIN, IFELSE_PLUGIN, type Obstacle, type Vocabulary } from './facts.js';
 import type { Status } from './status.js';
 
@@ -222,9 +223,7 @@ export function listed(items: string[]): string {
   return list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
 }
 
-function paths(sites: string[]): string {
-  return sites.length <= 3 ? sites.join(', ') : `${sites.slice(0, 3).join(', ')} and ${sites.length - 3} more`;
-}
+const paths = (sites: string[]): string => someOf(sites, 3);
 
 function resourcePolicy(o: Extract<Obstacle, { kind: 'resource-policy' }>, words: Vocabulary): string {
   const services = o.others.filter((a) => a.startsWith('the service '));

@@ -2,13 +2,13 @@
  * What a fix tells its reviewer beyond the table (EncryptionFacts.cautions): one sentence each,
  * led by its label, in scan's message, fix's notes and the commit message's checklist.
  */
+import { someOf } from '../core/text.js';
 import type { Caution } from './facts.js';
 
 /** How many of a caution's places are named before "and N more". */
 const NAMED = 3;
 
-const listed = (items: string[]) =>
-  items.length <= NAMED ? items.join(', ') : `${items.slice(0, NAMED).join(', ')} and ${items.length - NAMED} more`;
+const listed = (items: string[]) => someOf(items, NAMED);
 
 export function cautionText(c: Caution): string {
   switch (c.kind) {

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectIndentUnit, globMatcher } from '../../src/core/text.js';
+import { detectIndentUnit, globMatcher, someOf } from '../../src/core/text.js';
 
 const SEED = Number(process.env.KMSFIX_PROPERTY_SEED ?? 20261123);
 
@@ -98,5 +98,14 @@ describe('globMatcher: * any characters, ? one, the whole string', () => {
     // The RegExp took minutes here (a skip_table of a committed .kmsfix.yml); this is a handful of steps a character.
     expect(globMatcher('A*A*A*A*A*A*A*A*A*A*B').test('A'.repeat(60))).toBe(false);
     expect(globMatcher('A*A*A*A*A*A*A*A*A*A*B').test(`${'A'.repeat(60)}B`)).toBe(true);
+  });
+});
+
+describe('someOf', () => {
+  it('names them all up to max, else the first few and how many more', () => {
+    expect(someOf(['a', 'b', 'c'], 3)).toBe('a, b, c');
+    expect(someOf(['a', 'b', 'c', 'd', 'e'], 3)).toBe('a, b, c and 2 more');
+    expect(someOf(['a', 'b', 'c', 'd', 'e', 'f'], 5, 6)).toBe('a, b, c, d, e, f');
+    expect(someOf(['a', 'b', 'c', 'd', 'e', 'f', 'g'], 5, 6)).toBe('a, b, c, d, e and 2 more');
   });
 });

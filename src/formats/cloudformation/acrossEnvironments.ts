@@ -4,6 +4,7 @@
  * `Condition` of its own counts where it may exist, and an `Fn::If` picks per environment, each branch read
  * with the environments that pick it. detect.ts calls these where it reads a parameter's Default.
  */
+import { someOf } from '../../core/text.js';
 import type { Branches, Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { type CMap, type CNode, child, scalarString } from '../yaml/tree.js';
@@ -60,7 +61,7 @@ function environmentsWhere(a: Extract<Across, { values: unknown }>, pick: (value
 }
 
 /** Environments' names, the first few (a configuration may have thousands). */
-const named = (envs: string[]) => (envs.length <= 6 ? envs.join(', ') : `${envs.slice(0, 5).join(', ')} and ${envs.length - 5} more`);
+const named = (envs: string[]) => someOf(envs, 5, 6);
 
 /** A key that is a parameter the environments set: customer-managed in each, the AWS managed key in each, or not known. */
 export function keyAcross(a: Across, source: string, raw: Setting['raw']): Setting {

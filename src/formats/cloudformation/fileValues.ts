@@ -9,6 +9,7 @@
  * with their values (index.ts). Until then, and where no file can be read, the key is unknown.
  */
 import path from 'node:path';
+import { escapeRegExp } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import type { Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
@@ -114,8 +115,6 @@ export async function readFileValues(refs: FileRef[], from: SourceFile, context:
   }
   return out;
 }
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function valueAt(f: SourceFile, keys: string[]): string | null | 'reference' | undefined {
   if (f.unreadable !== undefined) return undefined;
