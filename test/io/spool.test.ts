@@ -5,9 +5,22 @@
  */
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FileTexts, OrderedSpool } from '../../src/io/spool.js';
 import type { FileOutcome } from '../../src/core/result.js';
+
+// The spool's writes, failing from the nth on when a test says so (a disk that fills up mid-run).
+const writes = vi.hoisted(() => ({ failFrom: Number.POSITIVE_INFINITY, count: 0 }));
+vi.mock('../../src/io/write.js', async (original) => {
+  const real = await original<typeof import('../../src/io/write.js')>();
+  return {
+    ...real,
+    writeAll: (fd: number, bytes: Uint8Array) => {
+      if (++writes.count >= writes.failFrom) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return real.writeAll(fd, bytes);
+    },
+  };
+});
 
 const mine = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`kmsfix-${process.pid}-`) && n.endsWith('.spool'));
 const saved = process.env.TMPDIR;
@@ -47,6 +60,21 @@ describe('OrderedSpool', () => {
     expect(spool.onDisk).toBe(false);
     expect([...spool.texts('a')]).toEqual(['first', 'second, then', 'second again (a tie keeps the order kept)', 'third é€😀\n']);
     spool.discard();
+  });
+
+  it('gives back texts kept on disk and, once a write failed, in memory, in one order', () => {
+    writes.count = 0;
+    writes.failFrom = 3;
+    try {
+      const spool = new OrderedSpool();
+      fill(spool);
+      expect(spool.onDisk).toBe(false);
+      expect([...spool.texts('a')]).toEqual(['first', 'second, then', 'second again (a tie keeps the order kept)', 'third é€😀\n']);
+      expect([...spool.texts('b')]).toEqual(['other key']);
+      spool.discard();
+    } finally {
+      writes.failFrom = Number.POSITIVE_INFINITY;
+    }
   });
 });
 

@@ -35,43 +35,70 @@ export async function pulumiStacks(file: SourceFile, context: DiskContext): Prom
   );
   // The nearer of the two (the longer path).
   const projectFile = found.sort((a, b) => b.path.length - a.path.length)[0];
-  const root = projectFile && rootOf(projectFile);
-  if (!projectFile || !root || root === 'unreadable') return undefined;
-  const project = scalarString(resolveAlias(child(root, 'name') ?? null));
-  if (!project) return undefined;
-  const dir = scalarString(resolveAlias(child(root, 'stackConfigDir') ?? null)) ?? '.';
-  const files = await context.folderFiles(projectFile, dir, (name) => /^Pulumi\..+\.ya?ml$/.test(name));
+  const head = projectFile && projectHead(projectFile);
+  if (!projectFile || !head) return undefined;
+  const files = await context.folderFiles(projectFile, head.dir, (name) => /^Pulumi\..+\.ya?ml$/.test(name));
   if (files.length === 0) return undefined;
   const stacks = files.map((f): Stack => {
-    // A file kmsfix cannot read (git-crypt's, UTF-16) may set anything.
-    const r = f.unreadable !== undefined ? 'unreadable' : rootOf(f);
     const name = /Pulumi\.(.+)\.ya?ml$/.exec(f.path)?.[1] ?? f.path;
-    if (r === 'unreadable') return { name, path: f.path, config: 'unreadable', environment: false };
+    // A file kmsfix cannot read (git-crypt's, UTF-16) may set anything.
+    const read = f.unreadable !== undefined ? 'unreadable' : stackOf(f);
+    if (read === 'unreadable') return { name, path: f.path, config: 'unreadable', environment: false };
+    return { name, path: f.path, ...read };
+  });
+  return { project: head.project, stacks, defaults: head.defaults };
+}
+
+/**
+ * What kmsfix reads of a project or stack file, kept once per run and thread (the engine's reader hands out
+ * one object a file, and keeps it for the run): the few values read, never the whole tree (a Pulumi YAML
+ * program's Pulumi.yaml is the program itself, its parse tree about 28 times its text, and one was kept per project of the tree: 20 MB at 8x the bench's corpus).
+ */
+const heads = new WeakMap<SourceFile, { project: string; dir: string; defaults: CMap | undefined } | null>();
+const stackFiles = new WeakMap<SourceFile, Pick<Stack, 'config' | 'environment'> | 'unreadable'>();
+
+/** The project file's name, its stack files' folder (`stackConfigDir`) and its `config:` defaults; null without a name. */
+function projectHead(f: SourceFile): { project: string; dir: string; defaults: CMap | undefined } | null {
+  let head = heads.get(f);
+  if (head !== undefined) return head;
+  const root = rootOf(f);
+  const project = root && root !== 'unreadable' ? scalarString(resolveAlias(child(root, 'name') ?? null)) : undefined;
+  if (!root || root === 'unreadable' || !project) head = null;
+  else {
+    // `configuration:` is Pulumi YAML's older name of `config:`.
+    const defaults = resolveAlias(child(root, 'config') ?? child(root, 'configuration') ?? null);
+    const dir = scalarString(resolveAlias(child(root, 'stackConfigDir') ?? null)) ?? '.';
+    head = { project, dir, defaults: defaults?.kind === 'map' ? defaults : undefined };
+  }
+  heads.set(f, head);
+  return head;
+}
+
+/** A stack file's `config:` and whether it imports ESC environments. */
+function stackOf(f: SourceFile): Pick<Stack, 'config' | 'environment'> | 'unreadable' {
+  let read = stackFiles.get(f);
+  if (read !== undefined) return read;
+  const r = rootOf(f);
+  if (r === 'unreadable') read = 'unreadable';
+  else {
     const config = resolveAlias(child(r, 'config') ?? null);
     const env = resolveAlias(child(r, 'environment') ?? null);
     // An import of ESC environments (`environment: [orders/prod]`); `[]` imports none.
     const environment = env != null && !(env.kind === 'seq' && env.items.length === 0) && !(env.kind === 'scalar' && env.value === null);
-    return { name, path: f.path, config: config?.kind === 'map' ? config : undefined, environment };
-  });
-  // `configuration:` is Pulumi YAML's older name of `config:`.
-  const defaults = resolveAlias(child(root, 'config') ?? child(root, 'configuration') ?? null);
-  return { project, stacks, defaults: defaults?.kind === 'map' ? defaults : undefined };
+    read = { config: config?.kind === 'map' ? config : undefined, environment };
+  }
+  stackFiles.set(f, read);
+  return read;
 }
 
-/** Each project and stack file parsed once per run and thread (the engine's reader hands out one object a file). */
-const parsed = new WeakMap<SourceFile, CMap | undefined | 'unreadable'>();
-
+/** The file's root mapping (undefined: another root; `unreadable`: not YAML). Not kept: see `heads`. */
 function rootOf(f: SourceFile): CMap | undefined | 'unreadable' {
-  if (parsed.has(f)) return parsed.get(f);
-  let out: CMap | undefined | 'unreadable';
   try {
     const root = parseYaml(f.text)[0]?.root ?? null;
-    out = root?.kind === 'map' ? root : undefined;
+    return root?.kind === 'map' ? root : undefined;
   } catch {
-    out = 'unreadable';
+    return 'unreadable';
   }
-  parsed.set(f, out);
-  return out;
 }
 
 /** What a config read of the key gives on every stack, as the table's key (see above). */
