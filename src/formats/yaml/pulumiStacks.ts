@@ -52,7 +52,8 @@ export async function pulumiStacks(file: SourceFile, context: DiskContext): Prom
 /**
  * What kmsfix reads of a project or stack file, kept once per run and thread (the engine's reader hands out
  * one object a file, and keeps it for the run): the few values read, never the whole tree (a Pulumi YAML
- * program's Pulumi.yaml is the program itself, its parse tree about 28 times its text, and one was kept per project of the tree: 20 MB at 8x the bench's corpus).
+ * program's Pulumi.yaml is the program itself, its parse tree about 28 times its text: one kept per project
+ * of the tree was 20 MB at 8x the bench's corpus).
  */
 const heads = new WeakMap<SourceFile, { project: string; dir: string; defaults: CMap | undefined } | null>();
 const stackFiles = new WeakMap<SourceFile, Pick<Stack, 'config' | 'environment'> | 'unreadable'>();
