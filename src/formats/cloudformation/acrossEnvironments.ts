@@ -12,7 +12,7 @@ import { type Defaults, intrinsicName, referencedIds } from './detect.js';
 import { conditionIn, type Environment, type ParameterValue } from './environments.js';
 
 /** A parameter's value in an environment: the environment's, else the Default. */
-const valueIn =
+export const valueIn =
   (defaults: Defaults): ParameterValue =>
   (env, name) => {
     // A parameter of an SSM parameter type: its value is what SSM holds under the name passed, in each account.
@@ -47,12 +47,12 @@ export function parameterAcross(node: CNode | null | undefined, defaults: Defaul
   return values.length > 0 ? { name, values, file: envs.file } : undefined;
 }
 
-/** `parameter X's values in samconfig.toml (default, prod: arn:...; dev: alias/aws/dynamodb)`. */
-export function viaEnvironments(a: Extract<Across, { values: unknown }>): string {
+/** `parameter X's values in samconfig.toml (default, prod: arn:...; dev: alias/aws/dynamodb)`; `composed`: `the key's values (reading X) in ...`. */
+export function viaEnvironments(a: Extract<Across, { values: unknown }>, composed = false): string {
   const byValue = new Map<string, string[]>();
   for (const v of a.values) byValue.set(v.value, [...(byValue.get(v.value) ?? []), v.env]);
   const list = [...byValue].map(([value, envs]) => `${named(envs)}: ${value === '' ? "''" : value}`).join('; ');
-  return `parameter ${a.name}'s values in ${a.file} (${list})`;
+  return `${composed ? `the key's values (reading ${a.name})` : `parameter ${a.name}'s values`} in ${a.file} (${list})`;
 }
 
 /** The environments (as viaEnvironments lists them) whose value `pick` takes. */
@@ -63,17 +63,21 @@ function environmentsWhere(a: Extract<Across, { values: unknown }>, pick: (value
 /** Environments' names, the first few (a configuration may have thousands). */
 const named = (envs: string[]) => someOf(envs, 5, 6);
 
-/** A key that is a parameter the environments set: customer-managed in each, the AWS managed key in each, or not known. */
-export function keyAcross(a: Across, source: string, raw: Setting['raw']): Setting {
+/**
+ * A key that is a parameter the environments set: customer-managed in each, the AWS managed key in each, or not
+ * known. `composed`: the values are a key composed from parameters (composedKey.ts), not one parameter's.
+ */
+export function keyAcross(a: Across, source: string, raw: Setting['raw'], composed = false): Setting {
   if ('unreadable' in a) return { state: 'unreadable', source: `KMSMasterKeyId is ${source}, a parameter set in ${a.unreadable}`, raw };
-  const via = viaEnvironments(a);
+  const via = viaEnvironments(a, composed);
   const managed = a.values.filter((v) => isAwsManagedKeyRef(v.value));
   if (managed.length === 0) return { state: 'literal', source, text: a.values[0].value, raw, via };
   if (managed.length === a.values.length)
     return { state: 'literal', source, text: managed.every((v) => v.value.trim() === '') ? '' : AWS_MANAGED_ALIAS, raw, via };
+  const which = composed ? `which reads ${a.name} and may be` : `parameter ${a.name}, whose value may be`;
   return {
     state: 'unreadable',
-    source: `KMSMasterKeyId is ${source}, parameter ${a.name}, whose value may be ${AWS_MANAGED_ALIAS} (${environmentsWhere(a, isAwsManagedKeyRef)})`,
+    source: `KMSMasterKeyId is ${source}, ${which} ${AWS_MANAGED_ALIAS} (${environmentsWhere(a, isAwsManagedKeyRef)})`,
     raw,
   };
 }

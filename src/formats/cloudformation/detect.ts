@@ -34,6 +34,7 @@ import { fileKeySetting, fileRefOf, type FileRef, type FileValues } from './file
 import type { Environments } from './environments.js';
 import { deployedIn, enabledAcross, keyAcross, parameterAcross, picksIn, viaEnvironments } from './acrossEnvironments.js';
 import { templateCautions } from './cautions.js';
+import { composedKey } from './composedKey.js';
 import { apiGlobalTables } from './apiGlobalTables.js';
 import { ifElseTables } from './ifElse.js';
 import { additionalStackTemplates, tableAddress, type AdditionalStack } from './additionalStacks.js';
@@ -288,6 +289,8 @@ function keySetting(text: string, node: CNode | null | undefined, defaults?: Def
         raw,
       };
   }
+  const composed = composedKey(node, defaults, source, raw);
+  if (composed) return composed;
   let known: string | undefined;
   if (fn === 'Fn::Sub') known = arg?.kind === 'seq' ? scalarValue(arg.items[0]) : scalarValue(arg);
   if (fn === 'Fn::Join' && arg?.kind === 'seq') {

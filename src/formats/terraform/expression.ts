@@ -22,7 +22,11 @@ export function asBool(v: unknown): boolean | undefined {
 }
 
 /** A value and what decided it ("var.x defaults to false (variables.tf:12)"); `known` false: decided at plan time. */
-export type Evaluated = { known: true; value: Known; why: string[] } | { known: false; why: string[] };
+/**
+ * An expression's value, or not known. `shape`: a template string some of whose interpolations are not known, with
+ * each of those as `*` (`"arn:aws:kms:*:*:alias/aws/dynamodb"`): what the known parts say of it.
+ */
+export type Evaluated = { known: true; value: Known; why: string[] } | { known: false; why: string[]; shape?: string };
 
 /** Where one variable's value comes from: an expression (in `env`, the caller's for a call input) and why. */
 interface VarSource {
@@ -44,7 +48,7 @@ export interface Env {
 
 // ---------------------------------------------------------------- expressions
 
-type Tok = { t: 'id' | 'str' | 'num' | 'op'; v: string };
+type Tok = { t: 'id' | 'str' | 'tpl' | 'num' | 'op'; v: string };
 
 // A name is a reference with its attributes, indexes (one level of brackets inside: `[index(var.names, var.names[0])]`)
 // and splats: `aws_kms_key.k[each.key].arn`, `aws_kms_key.k[*].arn`
@@ -58,7 +62,14 @@ function tokens(s: string): Tok[] | undefined {
   while (i < s.length) {
     re.lastIndex = i;
     const m = re.exec(s);
-    if (!m) return undefined;
+    if (!m) {
+      // A template string (`"alias/${var.alias}"`): one token, its parts read by templateParts.
+      const end = s[i] === '"' ? templateEnd(s, i) : undefined;
+      if (end === undefined) return undefined;
+      out.push({ t: 'tpl', v: s.slice(i, end) });
+      i = end;
+      continue;
+    }
     i = re.lastIndex;
     if (m[1]) out.push({ t: 'id', v: m[1] });
     else if (m[2]) out.push({ t: 'str', v: m[2] });
@@ -69,6 +80,65 @@ function tokens(s: string): Tok[] | undefined {
 }
 
 const UNKNOWN = (why: string[] = []): Evaluated => ({ known: false, why });
+
+/** Where the template string opening at `from` ends (after its closing quote); undefined for one kmsfix does not read (`%{...}` directives). */
+function templateEnd(s: string, from: number): number | undefined {
+  for (let i = from + 1; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') i++;
+    else if (c === '"') return i + 1;
+    else if (c === '%' && s[i + 1] === '{') return undefined;
+    else if (c === '$' && s[i + 1] === '$' && s[i + 2] === '{') i += 2;
+    else if (c === '$' && s[i + 1] === '{') {
+      const close = interpolationEnd(s, i + 2);
+      if (close === undefined) return undefined;
+      i = close;
+    }
+  }
+  return undefined;
+}
+
+/** The `}` closing an interpolation whose expression starts at `from` (strings inside it skipped, templates in them too). */
+function interpolationEnd(s: string, from: number): number | undefined {
+  let depth = 1;
+  for (let i = from; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"') {
+      const end = templateEnd(s, i);
+      if (end === undefined) return undefined;
+      i = end - 1;
+    } else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i;
+  }
+  return undefined;
+}
+
+/** A template string's parts: its text (escapes read) and its interpolations' expressions. */
+function templateParts(tpl: string): ({ text: string } | { expr: string })[] | undefined {
+  const out: ({ text: string } | { expr: string })[] = [];
+  let text = '';
+  const body = tpl.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '\\') {
+      const e = body[++i];
+      const plain: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
+      if (plain[e] === undefined) return undefined;
+      text += plain[e];
+    } else if (c === '$' && body[i + 1] === '$' && body[i + 2] === '{') {
+      text += '${';
+      i += 2;
+    } else if (c === '$' && body[i + 1] === '{') {
+      const close = interpolationEnd(body, i + 2);
+      if (close === undefined) return undefined;
+      out.push({ text }, { expr: body.slice(i + 2, close).replace(/^~|~$/g, '') });
+      text = '';
+      i = close;
+    } else text += c;
+  }
+  out.push({ text });
+  return out;
+}
 
 class Evaluator {
   private p = 0;
@@ -236,6 +306,37 @@ class Evaluator {
     return this.primary();
   }
 
+  /** A template string: its text, each interpolation's value in place (a string, number or bool); `shape` where some are not known. */
+  private template(tpl: string): Evaluated {
+    const parts = this.depth > 16 ? undefined : templateParts(tpl);
+    if (!parts) return UNKNOWN();
+    // `"${x}"` inside a larger expression (`"${var.on}" == "true"`): x's value, unconverted, as evaluate gives it alone.
+    if (
+      parts.length === 3 &&
+      'expr' in parts[1] &&
+      (parts[0] as { text: string }).text === '' &&
+      (parts[2] as { text: string }).text === ''
+    )
+      return evaluate(parts[1].expr, this.env, this.depth + 1);
+    const why: string[] = [];
+    let value = '';
+    let known = true;
+    for (const p of parts) {
+      if ('text' in p) {
+        value += p.text;
+        continue;
+      }
+      const v = evaluate(p.expr, this.env, this.depth + 1);
+      why.push(...v.why);
+      if (v.known && v.value !== null) value += String(v.value);
+      else {
+        known = false;
+        value += '*';
+      }
+    }
+    return known ? { known: true, value, why } : { known: false, why, shape: value };
+  }
+
   private args(): Evaluated[] | undefined {
     const out: Evaluated[] = [];
     if (this.peek(')')) {
@@ -262,6 +363,7 @@ class Evaluator {
       return v;
     }
     if (t.t === 'str') return { known: true, value: JSON.parse(t.v) as string, why: [] };
+    if (t.t === 'tpl') return this.template(t.v);
     if (t.t === 'num') return { known: true, value: Number(t.v), why: [] };
     if (t.t !== 'id') return UNKNOWN();
     if (t.v === 'true' || t.v === 'false') return { known: true, value: t.v === 'true', why: [] };

@@ -36,7 +36,7 @@ import { isRootModule } from './rootModule.js';
 import { isModuleFileName } from './entry.js';
 import { SHAPE, isOverrideFile, namesSet } from './overrides.js';
 import { keyFromVarFiles, outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
-import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
+import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { countedKeyCount, countedKeySetting } from './countedKeys.js';
 import type { TopBlock } from './topBlocks.js';
 
@@ -148,6 +148,18 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
   const plain = key ? keySetting(a) : enabledSetting(a);
   if (!a || a.lit || !readsInputs(a.value)) return plain;
   const v = evaluate(a.value, env());
+  // A template whose known parts name the AWS managed key, whatever the others give, because of a variable's value
+  // (`"arn:aws:kms:${data.aws_region.r.name}:${...}:alias/${var.alias}"`). One that names it whatever the variables
+  // are (`"arn:${data.aws_partition.p.partition}:kms:...:alias/aws/dynamodb"`, through locals) is read below.
+  if (key && !v.known && v.shape !== undefined && isAwsManagedKeyRef(v.shape) && !managedWithoutVariables(a.value, env())) {
+    evaluated.push(a.value.trim());
+    return {
+      state: 'literal',
+      source: `${a.value.trim()}${v.why.length ? ` (${v.why.join('; ')})` : ''}`,
+      text: AWS_MANAGED_ALIAS,
+      raw: keyRawOf(a),
+    };
+  }
   if (!v.known) {
     // Read again with the module's environment, where a choice's condition may be known.
     const here = key ? keySetting(a, a, env()) : plain;
@@ -168,6 +180,13 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
   if (key ? v.value !== null && typeof v.value !== 'string' : asBool(v.value) === undefined) return plain;
   evaluated.push(a.value.trim());
   return evaluatedSetting(a, v, key);
+}
+
+/** Whether the key names the AWS managed key with every variable unknown (its locals and text alone). */
+function managedWithoutVariables(expr: string, env: Env): boolean {
+  const v = evaluate(expr, { vars: new Map(), locals: env.locals });
+  const text = v.known ? (typeof v.value === 'string' ? v.value : undefined) : v.shape;
+  return text !== undefined && isAwsManagedKeyRef(text);
 }
 
 /** An absent key of a table whose switch a variable turned on says so (the phrase keyAbsent reads it as `{source}`). */

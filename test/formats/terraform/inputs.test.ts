@@ -63,7 +63,14 @@ describe('evaluate: expressions on known values', () => {
   });
 
   it('unknown: no default, references, other functions, interpolation, a local that loops', () => {
-    for (const e of ['var.required', 'aws_kms_key.k.arn', 'lookup(var.m, "k", null)', '"${var.env}-x"', 'local.loop', 'var.undeclared'])
+    for (const e of [
+      'var.required',
+      'aws_kms_key.k.arn',
+      'lookup(var.m, "k", null)',
+      '"${aws_kms_key.k.arn}-x"',
+      'local.loop',
+      'var.undeclared',
+    ])
       expect(value(e), e).toBe('unknown');
   });
 
@@ -73,8 +80,13 @@ describe('evaluate: expressions on known values', () => {
     expect(value('"${ var.none }"')).toBe(null);
     expect(value('"${var.env == "prod" ? false : var.on}"')).toBe(true);
     expect(value('"${local.prod}"')).toBe(false);
-    for (const e of ['"${var.on}${var.off}"', '"${var.on} "', '"x${var.on}"', '"${var.on}" == "true"', '"${}"'])
-      expect(value(e), e).toBe('unknown');
+    for (const e of ['"${}"', '"%{if var.on}x%{endif}"']) expect(value(e), e).toBe('unknown');
+    // Templates of more than one interpolation, or text around it, are strings (since session 49: unknown before).
+    expect(value('"${var.env}-x"')).toBe('dev-x');
+    expect(value('"${var.on}${var.off}"')).toBe('truefalse');
+    expect(value('"x${var.on}"')).toBe('xtrue');
+    // One interpolation alone inside a larger expression keeps its type: the bool true is not the string "true".
+    expect(value('"${var.on}" == "true"')).toBe(false);
   });
 
   it('a bool argument takes exactly the strings "true" and "false" as bools, as Terraform converts them', () => {

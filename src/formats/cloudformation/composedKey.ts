@@ -1,0 +1,112 @@
+/**
+ * A KMSMasterKeyId composed from parameters: `!Sub alias/${KeyAlias}`, `!Sub [alias/${Name}, {Name: !Ref KeyAlias}]`,
+ * `!Join ['', [alias/, !Ref KeyAlias]]`. Its value is the text with each parameter's value in place: the Default
+ * (as Checkov and cfn-nag evaluate a `!Ref`), or each environment's of a SAM configuration (environments.ts).
+ * `KeyAlias` defaulting to `aws/dynamodb` makes it the AWS managed key, whatever the text around it says.
+ * Pseudo parameters (`${AWS::Region}`) and attributes (`${Key.Arn}`) stay as written: they never name the key.
+ */
+import type { Setting } from '../../rule/facts.js';
+import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
+import { type CNode, resolveAlias, scalarString } from '../yaml/tree.js';
+import { keyAcross, valueIn } from './acrossEnvironments.js';
+import { type Defaults, intrinsicArg, intrinsicName, referencedIds } from './detect.js';
+
+/** A piece of the composed text: written text, a declared parameter's value, or something kept as written. */
+type Part = { text: string } | { param: string };
+
+/** At most this many `${...}` or parts (a key is one short string). */
+const MAX_PARTS = 64;
+
+/**
+ * The key's setting where it reads a parameter (undefined otherwise, or where the values give no
+ * decision the text does not already give: detect.ts then reads it as before).
+ */
+export function composedKey(node: CNode, defaults: Defaults | undefined, source: string, raw: Setting['raw']): Setting | undefined {
+  if (!defaults?.declared) return undefined;
+  const parts = partsOf(node, defaults.declared);
+  const params = [...new Set(parts?.flatMap((p) => ('param' in p ? [p.param] : [])) ?? [])];
+  if (!parts || params.length === 0) return undefined;
+  if (defaults.reads) defaults.reads.inputs = true;
+  const names = params.join(', ');
+  const envs = defaults.envs;
+  if (envs?.unreadable !== undefined)
+    return {
+      state: 'unreadable',
+      source: `KMSMasterKeyId is ${source}, whose ${names} is set in ${envs.file}, which kmsfix cannot read (${envs.unreadable})`,
+      raw,
+    };
+  if (envs && envs.list.some((e) => params.some((p) => e.values.has(p)))) {
+    const value = valueIn(defaults);
+    // An environment where a parameter has no value (no Default) deploys nothing.
+    const values = envs.list.flatMap((e) => {
+      const v = render(parts, (p) => value(e, p));
+      return v === undefined ? [] : [{ env: e.name, value: v }];
+    });
+    if (values.length > 0) return keyAcross({ name: names, values, file: envs.file }, source, raw, true);
+  }
+  const text = render(parts, (p) => {
+    const d = defaults.get(p);
+    return d?.kind === 'scalar' ? (d.value === null ? '' : String(d.value)) : undefined;
+  });
+  if (text === undefined || !isAwsManagedKeyRef(text)) return undefined;
+  const via = params.map((p) => `parameter ${p}'s default (${scalarString(defaults.get(p) ?? null) || "''"})`).join(', ');
+  return { state: 'literal', source, text: text.trim() === '' ? '' : AWS_MANAGED_ALIAS, raw, via };
+}
+
+/** The text with each parameter's value; undefined where one has none. */
+function render(parts: Part[], value: (param: string) => string | undefined): string | undefined {
+  let out = '';
+  for (const p of parts) {
+    const v = 'text' in p ? p.text : value(p.param);
+    if (v === undefined) return undefined;
+    out += v;
+  }
+  return out;
+}
+
+/** An `Fn::Sub` or `Fn::Join` as parts; undefined for another node, or one kmsfix does not read. */
+function partsOf(node: CNode, declared: Set<string>): Part[] | undefined {
+  const fn = intrinsicName(node);
+  const arg = resolveAlias(intrinsicArg(node));
+  if (fn === 'Fn::Sub') {
+    const [template, vars] = arg?.kind === 'seq' ? [resolveAlias(arg.items[0] ?? null), resolveAlias(arg.items[1] ?? null)] : [arg, null];
+    // The template of a short `!Sub` is the tagged scalar itself.
+    const s = template?.kind === 'scalar' && template.value !== null && template.value !== undefined ? String(template.value) : undefined;
+    if (s === undefined || (vars !== null && vars.kind !== 'map')) return undefined;
+    const parts: Part[] = [];
+    let at = 0;
+    for (const m of s.matchAll(/\$\{([^}]*)\}/g)) {
+      if (parts.length > MAX_PARTS) return undefined;
+      parts.push({ text: s.slice(at, m.index) });
+      at = m.index + m[0].length;
+      const name = m[1].trim();
+      // `${!Literal}` is the text `${Literal}`.
+      if (name.startsWith('!')) {
+        parts.push({ text: `\${${name.slice(1)}}` });
+        continue;
+      }
+      const own = vars?.kind === 'map' ? vars.pairs.find((p) => p.key === name) : undefined;
+      parts.push(own ? partOf(resolveAlias(own.value), declared, m[0]) : declared.has(name) ? { param: name } : { text: m[0] });
+    }
+    parts.push({ text: s.slice(at) });
+    return parts;
+  }
+  if (fn === 'Fn::Join' && arg?.kind === 'seq') {
+    const delimiter = scalarString(resolveAlias(arg.items[0] ?? null));
+    const list = resolveAlias(arg.items[1] ?? null);
+    if (delimiter === undefined || list?.kind !== 'seq' || list.items.length > MAX_PARTS) return undefined;
+    return list.items.flatMap((item, i) => {
+      const part = partOf(resolveAlias(item), declared, '${...}');
+      return i === 0 ? [part] : [{ text: delimiter }, part];
+    });
+  }
+  return undefined;
+}
+
+/** A value inside the key: written text, `!Ref` to a declared parameter, or something else (kept as `shown`). */
+function partOf(node: CNode | null, declared: Set<string>, shown: string): Part {
+  const text = node && !intrinsicName(node) ? scalarString(node) : undefined;
+  if (text !== undefined) return { text };
+  const ref = intrinsicName(node) === 'Ref' ? referencedIds(node)[0] : undefined;
+  return ref !== undefined && declared.has(ref) ? { param: ref } : { text: shown };
+}
