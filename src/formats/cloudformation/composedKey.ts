@@ -35,7 +35,7 @@ export function composedKey(node: CNode, defaults: Defaults | undefined, source:
       source: `KMSMasterKeyId is ${source}, whose ${names} is set in ${envs.file}, which kmsfix cannot read (${envs.unreadable})`,
       raw,
     };
-  if (envs && envs.list.some((e) => params.some((p) => e.values.has(p)))) {
+  if (envs?.list.some((e) => params.some((p) => e.values.has(p)))) {
     const value = valueIn(defaults);
     // An environment where a parameter has no value (no Default) deploys nothing.
     const values = envs.list.flatMap((e) => {
