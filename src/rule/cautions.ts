@@ -49,6 +49,13 @@ export function cautionText(c: Caution): string {
         "table's key, which the same destroy schedules for deletion (in at most 30 days; a key with prevent_destroy would fail " +
         'every destroy): before destroying the table, leave its key and alias behind (terraform state rm), or that backup cannot be restored'
       );
+    case 'backup-key':
+      return (
+        `Backups: ${c.selections.join(', ')} backs the table up, and AWS Backup keeps its recovery points under the table's key ` +
+        "(unless the account uses AWS Backup's advanced DynamoDB backup), which a destroy schedules for deletion (in at most 30 days; " +
+        'a key with prevent_destroy would fail every destroy): before destroying the table, leave its key and alias behind ' +
+        '(terraform state rm), or those recovery points cannot be restored'
+      );
     case 'no-alias':
       return (
         `No alias: the table is created inside \`${c.in}\`, which no variable names, so the fix adds its key without an alias ` +

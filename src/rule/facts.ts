@@ -339,6 +339,8 @@ export interface EncryptionFacts {
  * written), which `prevent_destroy` cannot follow (Terraform takes a literal there): its key has none.
  * `recovery-key`: a Terraform or CDKTF table with point-in-time recovery whose key a destroy would
  * schedule for deletion while DynamoDB keeps the deleted table's backup (35 days, under that key).
+ * `backup-key`: a Terraform table that AWS Backup `selections` back up (recovery points kept under the table's key,
+ * often for months) and whose key a destroy would schedule for deletion.
  */
 export type Caution =
   | { kind: 'local-migrations'; plugin: string }
@@ -346,7 +348,8 @@ export type Caution =
   | { kind: 'no-alias'; in: string }
   | { kind: 'undeclared-imports'; packages: string[]; projen?: string }
   | { kind: 'unprotected-key'; protection: string }
-  | { kind: 'recovery-key' };
+  | { kind: 'recovery-key' }
+  | { kind: 'backup-key'; selections: string[] };
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
 export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;

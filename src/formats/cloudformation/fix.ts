@@ -4,6 +4,7 @@
  * map editors shared by the YAML/JSON families (../yaml/mapEdits.ts). Every edit is a text range;
  * nothing is re-serialized.
  */
+import { backedUp } from './backupSelections.js';
 import { serving } from '../../core/edits.js';
 import { uniqueName } from '../../core/lists.js';
 import { TEMPLATE_ENGINE_FILE } from '../../core/text.js';
@@ -107,7 +108,8 @@ function keyArn(t: CfnTable, keyId: string): Value {
  * but Delete; deletion protection (deleting the stack fails on the table, and the way out, retaining
  * it, would delete its key); point-in-time recovery, on the table or a replica (DynamoDB keeps a
  * deleted table's backup 35 days, under the table's key, which the stack's delete would schedule for
- * deletion in at most 30).
+ * deletion in at most 30); an AWS Backup selection of the template that backs it up (backupSelections.ts:
+ * its recovery points are kept under the table's key, often for months).
  */
 function retains(table: CfnTable): boolean {
   const policies = ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => {
@@ -123,7 +125,8 @@ function retains(table: CfnTable): boolean {
     policies ||
     on(child(props, 'DeletionProtectionEnabled')) ||
     pitr(props) ||
-    (replicas?.kind === 'seq' && replicas.items.some((r) => pitr(resolveAlias(r))))
+    (replicas?.kind === 'seq' && replicas.items.some((r) => pitr(resolveAlias(r)))) ||
+    tableNames(table).some((id) => backedUp(table.template.resources, id))
   );
 }
 

@@ -33,6 +33,7 @@ import { endpointsObstacle } from './endpoints.js';
 import { resourcePolicyObstacle, zeroEtlIntegrations } from './resourcePolicy.js';
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { boundaryCautions } from './boundaries.js';
+import { backupCautions } from './backupCautions.js';
 import { inputUses } from './inputUses.js';
 import { awsManagedKeyData, templateNamesAwsManaged } from './managedKeyData.js';
 import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
@@ -522,6 +523,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   await applyOverrides(file, det, context, (b) => settingsOf('table', b, undefined));
   await moduleObstacles(file, det, context);
   await boundaryCautions(file, det, context);
+  await backupCautions(file, det, context);
   // cdktf synth's output (cdktf.out/stacks/<stack>/cdk.tf.json): reported, never fixed.
   const synth = synthOutputAt(file.absPath);
   if (synth) for (const t of det.tables) t.encryption.obstacles.push(synth);
