@@ -372,7 +372,7 @@ function serviceOf(template: CfnTemplate, fileRefs: FileRef[], files: FileValues
  * 'alias/aws/dynamodb'}`, a map chosen by the stage: `${self:custom.kmsKey.${sls:stage}}`), read in the service file: 'managed' when every value it may take is the AWS
  * managed key; the words saying which may be, when some are; undefined when none is (or none is known).
  */
-function serverlessKey(s: string, service: CMap): 'managed' | string | undefined {
+function serverlessKey(s: string, service: CMap, depth = 0): 'managed' | string | undefined {
   // A map chosen by a variable (`${self:custom.kmsKey.${sls:stage}}`, `${self:custom.stages.${sls:stage}.kmsKey}`, with
   // or without a fallback for a stage the map lacks): each of its entries may be the key, and the fallback.
   const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)\s*(?:,\s*(?:(['"]?)([^'"{}]*)\3|\$\{[^{}]*\})\s*)?\}$/.exec(s.trim());
@@ -410,6 +410,10 @@ function serverlessKey(s: string, service: CMap): 'managed' | string | undefined
     if (v !== undefined && !v.includes('${')) {
       values.push({ value: v, from: self[1] });
       open = false;
+    } else if (v !== undefined && depth < 8 && /^\$\{[^{}]*(\$\{[^{}]*\}[^{}]*)*\}$/.test(v.trim())) {
+      // A variable whose value is another (`key: ${self:custom.awsKey}`): what that one gives (an adversarial pass
+      // found `${self:custom.key}` customer-managed where custom.awsKey is alias/aws/dynamodb).
+      return serverlessKey(v, service, depth + 1);
     }
   } else if (param) {
     // v3's `params.<stage>`, v4's `stages.<stage>.params` (its documented form).

@@ -26,7 +26,7 @@ export function asBool(v: unknown): boolean | undefined {
  * An expression's value, or not known. `shape`: a template string some of whose interpolations are not known, with
  * each of those as `*` (`"arn:aws:kms:*:*:alias/aws/dynamodb"`): what the known parts say of it.
  */
-export type Evaluated = { known: true; value: Known; why: string[] } | { known: false; why: string[]; shape?: string };
+export type Evaluated = { known: true; value: Known; why: string[] } | { known: false; why: string[]; shape?: string; gaveUp?: string };
 
 /** Where one variable's value comes from: an expression (in `env`, the caller's for a call input) and why. */
 interface VarSource {
@@ -80,6 +80,23 @@ function tokens(s: string): Tok[] | undefined {
 }
 
 const UNKNOWN = (why: string[] = []): Evaluated => ({ known: false, why });
+
+/**
+ * How deep evaluation follows references (locals, variables, attributes, templates) before it gives up: the
+ * value is then not known, and says why (`gaveUp`: a key kmsfix cannot read, never one it takes for the user's).
+ */
+const MAX_DEPTH = 64;
+const GAVE_UP = (why: string): Evaluated => ({ known: false, why: [], gaveUp: why });
+
+/** Both lists of reasons, each said once (a local read twice on the way, `local.a != null ? local.a : ...`, is said once). */
+const joinWhy = (a: string[], b: string[]): string[] => (b.length === 0 ? a : a.length === 0 ? b : [...new Set([...a, ...b])]);
+
+/**
+ * Each local's value per environment, evaluated once: locals that each read the next two (`l0 = local.l1 != null ?
+ * local.l1 : local.l2`) made evaluation exponential (an adversarial pass: 16 locals, 51 s). `pending` while being
+ * evaluated: a local that reads itself (a cycle, which Terraform rejects) is not known.
+ */
+const localValues = new WeakMap<Env, Map<string, Evaluated | 'pending'>>();
 
 /** Where the template string opening at `from` ends (after its closing quote); undefined for one kmsfix does not read (`%{...}` directives). */
 function templateEnd(s: string, from: number): number | undefined {
@@ -244,9 +261,9 @@ class Evaluator {
     this.p++;
     const b = this.cond();
     const bool = c.known ? asBool(c.value) : undefined;
-    if (bool === undefined) return UNKNOWN(c.why);
+    if (bool === undefined) return !c.known && c.gaveUp ? { known: false, why: c.why, gaveUp: c.gaveUp } : UNKNOWN(c.why);
     const chosen = bool ? a : b;
-    return { ...chosen, why: [...c.why, ...chosen.why] };
+    return { ...chosen, why: joinWhy(c.why, chosen.why) };
   }
 
   private binary(next: () => Evaluated, ops: string[], apply: (op: string, a: Known, b: Known) => Known | undefined): Evaluated {
@@ -254,9 +271,10 @@ class Evaluator {
     while (ops.some((o) => this.peek(o))) {
       const op = this.toks[this.p++].v;
       const right = next();
-      const why = [...left.why, ...right.why];
+      const why = joinWhy(left.why, right.why);
       const v = left.known && right.known ? apply(op, left.value, right.value) : undefined;
-      left = v === undefined ? UNKNOWN(why) : { known: true, value: v, why };
+      const gaveUp = (!left.known && left.gaveUp) || (!right.known && right.gaveUp) || undefined;
+      left = v === undefined ? (gaveUp ? { known: false, why, gaveUp } : UNKNOWN(why)) : { known: true, value: v, why };
     }
     return left;
   }
@@ -308,7 +326,7 @@ class Evaluator {
 
   /** A template string: its text, each interpolation's value in place (a string, number or bool); `shape` where some are not known. */
   private template(tpl: string): Evaluated {
-    const parts = this.depth > 16 ? undefined : templateParts(tpl);
+    const parts = this.depth > MAX_DEPTH ? undefined : templateParts(tpl);
     if (!parts) return UNKNOWN();
     // `"${x}"` inside a larger expression (`"${var.on}" == "true"`): x's value, unconverted, as evaluate gives it alone.
     if (
@@ -386,15 +404,26 @@ class Evaluator {
       return UNKNOWN(why);
     }
     // `local.environment.dynamodb_tables.cmk_encryption_enabled`: an attribute every value of the object agrees on (structured.ts).
-    const attribute = this.depth > 16 ? undefined : attributePath(t.v, this.env, this.depth + 1);
+    const attribute = this.depth > MAX_DEPTH ? undefined : attributePath(t.v, this.env, this.depth + 1);
     if (attribute) return attribute;
     const m = /^(var|local)\.([A-Za-z_][\w-]*)$/.exec(t.v);
-    if (!m || this.depth > 16) return UNKNOWN();
+    if (!m) return UNKNOWN();
+    if (this.depth > MAX_DEPTH) return GAVE_UP(`${t.v} is read through more than ${MAX_DEPTH} references`);
     if (m[1] === 'local') {
       const e = this.env.locals.get(m[2]);
       if (e === undefined) return UNKNOWN();
+      let memo = localValues.get(this.env);
+      if (!memo) localValues.set(this.env, (memo = new Map()));
+      const known = memo.get(m[2]);
+      if (known === 'pending') return GAVE_UP(`local.${m[2]} refers to itself`);
+      if (known) return known;
+      memo.set(m[2], 'pending');
       const v = evaluate(e, this.env, this.depth + 1);
-      return { ...v, why: v.why.length ? v.why : [`local.${m[2]} = ${e.trim()}`] };
+      const out = { ...v, why: v.why.length ? v.why : [`local.${m[2]} = ${e.trim()}`] };
+      // A value cut short by the depth (read deep in a chain) is not kept: read nearer the top, it may be known.
+      if (!('gaveUp' in out && out.gaveUp !== undefined && !/refers to itself/.test(out.gaveUp))) memo.set(m[2], out);
+      else memo.delete(m[2]);
+      return out;
     }
     const src = this.env.vars.get(m[2]);
     if (!src) return UNKNOWN();

@@ -148,6 +148,9 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
   const plain = key ? keySetting(a) : enabledSetting(a);
   if (!a || a.lit || !readsInputs(a.value)) return plain;
   const v = evaluate(a.value, env());
+  // Locals that read themselves, or a chain too long to follow: what the key is, kmsfix cannot tell (never the user's key by default).
+  if (key && !v.known && v.gaveUp !== undefined)
+    return { state: 'unreadable', source: `kms_key_arn = ${a.value.trim()}: ${v.gaveUp}`, raw: keyRawOf(a) };
   // A template whose known parts name the AWS managed key, whatever the others give, because of a variable's value
   // (`"arn:aws:kms:${data.aws_region.r.name}:${...}:alias/${var.alias}"`). One that names it whatever the variables
   // are (`"arn:${data.aws_partition.p.partition}:kms:...:alias/aws/dynamodb"`, through locals) is read below.

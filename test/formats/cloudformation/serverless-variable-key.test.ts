@@ -19,6 +19,9 @@ params:
 custom:
   managedKey: alias/aws/dynamodb
   ownKey: ${KEY}
+  viaManaged: \${self:custom.managedKey}
+  viaOwn: \${self:custom.ownKey}
+  loop: \${self:custom.loop}
   nested:
     key: \${param:tableKey}
   byStage:
@@ -46,7 +49,11 @@ resources:
 it.each([
   ['${self:custom.managedKey}', 'aws-managed', true],
   ['${self:custom.ownKey}', 'customer-managed', false],
-  ['${self:custom.nested.key} (another variable)', 'customer-managed', false],
+  // A variable whose value is another is what that one gives (session 49's adversarial pass; customer-managed before).
+  ['${self:custom.nested.key} (another variable: ${param:tableKey})', 'unknown', false],
+  ['${self:custom.viaManaged} (another variable: ${self:custom.managedKey})', 'aws-managed', true],
+  ['${self:custom.viaOwn} (another variable: ${self:custom.ownKey})', 'customer-managed', false],
+  ['${self:custom.loop} (a variable that names itself)', 'customer-managed', false],
   ['${param:tableKey} (the default stage’s value is the AWS managed key)', 'unknown', false],
   ["${ssm:/platform/key, 'alias/aws/dynamodb'} (a fallback)", 'unknown', false],
   ['${ssm:/platform/key}', 'customer-managed', false],
