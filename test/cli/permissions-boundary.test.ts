@@ -158,6 +158,32 @@ describe('permissions boundaries beside a table', () => {
     expect(plain['aws_dynamodb_table.orders'].cautions).toBeUndefined();
   });
 
+  it("Terraform: a caller of the table's module whose folder gives roles a boundary and uses the table (deploy review, session 49)", async () => {
+    const db = `${TF_TABLE}\noutput "table_arn" {\n  value = aws_dynamodb_table.orders.arn\n}\n`;
+    const role = `resource "aws_iam_role" "app" {\n  name                 = "app"\n  permissions_boundary = var.boundary\n  assume_role_policy   = "{}"\n}\n`;
+    const grant = (resource: string) =>
+      `resource "aws_iam_role_policy" "app" {\n  role = aws_iam_role.app.id\n  policy = jsonencode({\n    Version   = "2012-10-17"\n    Statement = [{ Effect = "Allow", Action = ["dynamodb:GetItem"], Resource = ${resource} }]\n  })\n}\n`;
+    const root = (resource: string) => `module "db" {\n  source = "./db"\n}\n\n${role}\n${grant(resource)}`;
+    const by = await tables(project({ 'main.tf': root('module.db.table_arn'), 'db/main.tf': db }));
+    expect(by['aws_dynamodb_table.orders'].cautions).toEqual([
+      expect.stringContaining(`${LABEL}aws_iam_role.app at main.tf:5 through module.db)`),
+    ]);
+    // A grant on every resource (`*`) uses it too; the caller's other files are read (the role in iam.tf).
+    const star = await tables(
+      project({ 'main.tf': 'module "db" {\n  source = "./db"\n}\n', 'iam.tf': `${role}\n${grant('"*"')}`, 'db/main.tf': db }),
+    );
+    expect(star['aws_dynamodb_table.orders'].cautions).toEqual([
+      expect.stringContaining(`${LABEL}aws_iam_role.app at iam.tf:1 through module.db)`),
+    ]);
+    // A caller that does not use the table (its grant names another resource), or whose roles have no boundary: nothing.
+    const other = await tables(project({ 'main.tf': root('"arn:aws:s3:::bucket"'), 'db/main.tf': db }));
+    expect(other['aws_dynamodb_table.orders'].cautions).toBeUndefined();
+    const plain = await tables(
+      project({ 'main.tf': root('module.db.table_arn').replace('  permissions_boundary = var.boundary\n', ''), 'db/main.tf': db }),
+    );
+    expect(plain['aws_dynamodb_table.orders'].cautions).toBeUndefined();
+  });
+
   it('AWS CDK: a permissionsBoundary prop and PermissionsBoundary.of(...)', async () => {
     const stack = `import * as cdk from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
