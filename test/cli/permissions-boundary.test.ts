@@ -237,7 +237,7 @@ Aspects.of(stack).add(new PermissionsBoundaryAspect('arn:aws:iam::111122223333:p
 `;
     const fromEntry = await tables(project({ 'lib/stack.ts': stack, 'bin/app.ts': entry, 'cdk.json': cdkJson({}) }));
     expect(fromEntry.Orders.cautions).toEqual([
-      expect.stringContaining(`${LABEL}PermissionsBoundary.of(app) in bin/app.ts, new PermissionsBoundaryAspect(...) at bin/app.ts:7)`),
+      expect.stringContaining(`${LABEL}PermissionsBoundary.of(app) at bin/app.ts:6, new PermissionsBoundaryAspect(...) at bin/app.ts:7)`),
     ]);
     // An escape hatch in an Aspect of the table's own file.
     const aspect = stack.replace(
@@ -262,6 +262,62 @@ Aspects.of(stack).add(new PermissionsBoundaryAspect('arn:aws:iam::111122223333:p
     expect(byConst.Orders.cautions).toEqual([expect.stringContaining('new PermissionsBoundaryAspect(...) at bin/app.ts:7')]);
     const hatch = await tables(project({ 'lib/stack.ts': aspect, 'cdk.json': cdkJson({}) }));
     expect(hatch.Orders.cautions).toEqual([expect.stringContaining(`${LABEL}addPropertyOverride('PermissionsBoundary') at line 8)`)]);
+  });
+
+  it('AWS CDK: a file the stack file imports and uses gives roles a boundary (deploy review, session 49)', async () => {
+    const roles = `import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+export class AppRoles extends Construct {
+  public readonly appRole: iam.Role;
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.appRole = new iam.Role(this, 'AppRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(this, 'Boundary', 'app-boundary'),
+    });
+  }
+}
+
+export function bound(scope: Construct): void {
+  iam.PermissionsBoundary.of(scope).apply(iam.ManagedPolicy.fromManagedPolicyName(scope, 'B', 'org-boundary'));
+}
+
+export interface RolesProps {
+  name: string;
+}
+`;
+    const stack = (body: string, imported = 'AppRoles') => `import { Stack, StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { ${imported} } from './roles';
+
+export class AppStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const orders = new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+${body}
+  }
+}
+`;
+    const created = await tables(
+      project({
+        'lib/stack.ts': stack("    const roles = new AppRoles(this, 'Roles');\n    orders.grantReadWriteData(roles.appRole);"),
+        'lib/roles.ts': roles,
+        'cdk.json': JSON.stringify({ app: 'npx ts-node bin/app.ts' }),
+      }),
+    );
+    expect(created.Orders.cautions).toEqual([
+      expect.stringContaining(`${LABEL}AppRole at lib/roles.ts:10, PermissionsBoundary.of(scope) at lib/roles.ts:16)`),
+    ]);
+    // A function of the file that applies one, called by the stack.
+    const called = await tables(project({ 'lib/stack.ts': stack('    bound(this);', 'bound'), 'lib/roles.ts': roles }));
+    expect(called.Orders.cautions).toEqual([expect.stringContaining('PermissionsBoundary.of(scope) at lib/roles.ts:16')]);
+    // Imported for a type only, or not used: its constructs are not in the stack.
+    const typed = await tables(
+      project({ 'lib/stack.ts': stack("    const p: RolesProps = { name: 'x' };", 'RolesProps'), 'lib/roles.ts': roles }),
+    );
+    expect(typed.Orders.cautions).toBeUndefined();
   });
 
   it('fix: a note per table, and the commit message says it once with the tables it concerns', async () => {
