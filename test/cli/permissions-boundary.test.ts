@@ -158,6 +158,32 @@ describe('permissions boundaries beside a table', () => {
     expect(plain['aws_dynamodb_table.orders'].cautions).toBeUndefined();
   });
 
+  it("Terraform: a caller of the table's module whose folder gives roles a boundary and uses the table (deploy review, session 49)", async () => {
+    const db = `${TF_TABLE}\noutput "table_arn" {\n  value = aws_dynamodb_table.orders.arn\n}\n`;
+    const role = `resource "aws_iam_role" "app" {\n  name                 = "app"\n  permissions_boundary = var.boundary\n  assume_role_policy   = "{}"\n}\n`;
+    const grant = (resource: string) =>
+      `resource "aws_iam_role_policy" "app" {\n  role = aws_iam_role.app.id\n  policy = jsonencode({\n    Version   = "2012-10-17"\n    Statement = [{ Effect = "Allow", Action = ["dynamodb:GetItem"], Resource = ${resource} }]\n  })\n}\n`;
+    const root = (resource: string) => `module "db" {\n  source = "./db"\n}\n\n${role}\n${grant(resource)}`;
+    const by = await tables(project({ 'main.tf': root('module.db.table_arn'), 'db/main.tf': db }));
+    expect(by['aws_dynamodb_table.orders'].cautions).toEqual([
+      expect.stringContaining(`${LABEL}aws_iam_role.app at main.tf:5 through module.db)`),
+    ]);
+    // A grant on every resource (`*`) uses it too; the caller's other files are read (the role in iam.tf).
+    const star = await tables(
+      project({ 'main.tf': 'module "db" {\n  source = "./db"\n}\n', 'iam.tf': `${role}\n${grant('"*"')}`, 'db/main.tf': db }),
+    );
+    expect(star['aws_dynamodb_table.orders'].cautions).toEqual([
+      expect.stringContaining(`${LABEL}aws_iam_role.app at iam.tf:1 through module.db)`),
+    ]);
+    // A caller that does not use the table (its grant names another resource), or whose roles have no boundary: nothing.
+    const other = await tables(project({ 'main.tf': root('"arn:aws:s3:::bucket"'), 'db/main.tf': db }));
+    expect(other['aws_dynamodb_table.orders'].cautions).toBeUndefined();
+    const plain = await tables(
+      project({ 'main.tf': root('module.db.table_arn').replace('  permissions_boundary = var.boundary\n', ''), 'db/main.tf': db }),
+    );
+    expect(plain['aws_dynamodb_table.orders'].cautions).toBeUndefined();
+  });
+
   it('AWS CDK: a permissionsBoundary prop and PermissionsBoundary.of(...)', async () => {
     const stack = `import * as cdk from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -211,7 +237,7 @@ Aspects.of(stack).add(new PermissionsBoundaryAspect('arn:aws:iam::111122223333:p
 `;
     const fromEntry = await tables(project({ 'lib/stack.ts': stack, 'bin/app.ts': entry, 'cdk.json': cdkJson({}) }));
     expect(fromEntry.Orders.cautions).toEqual([
-      expect.stringContaining(`${LABEL}PermissionsBoundary.of(app) in bin/app.ts, new PermissionsBoundaryAspect(...) at bin/app.ts:7)`),
+      expect.stringContaining(`${LABEL}PermissionsBoundary.of(app) at bin/app.ts:6, new PermissionsBoundaryAspect(...) at bin/app.ts:7)`),
     ]);
     // An escape hatch in an Aspect of the table's own file.
     const aspect = stack.replace(
@@ -236,6 +262,62 @@ Aspects.of(stack).add(new PermissionsBoundaryAspect('arn:aws:iam::111122223333:p
     expect(byConst.Orders.cautions).toEqual([expect.stringContaining('new PermissionsBoundaryAspect(...) at bin/app.ts:7')]);
     const hatch = await tables(project({ 'lib/stack.ts': aspect, 'cdk.json': cdkJson({}) }));
     expect(hatch.Orders.cautions).toEqual([expect.stringContaining(`${LABEL}addPropertyOverride('PermissionsBoundary') at line 8)`)]);
+  });
+
+  it('AWS CDK: a file the stack file imports and uses gives roles a boundary (deploy review, session 49)', async () => {
+    const roles = `import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+export class AppRoles extends Construct {
+  public readonly appRole: iam.Role;
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.appRole = new iam.Role(this, 'AppRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(this, 'Boundary', 'app-boundary'),
+    });
+  }
+}
+
+export function bound(scope: Construct): void {
+  iam.PermissionsBoundary.of(scope).apply(iam.ManagedPolicy.fromManagedPolicyName(scope, 'B', 'org-boundary'));
+}
+
+export interface RolesProps {
+  name: string;
+}
+`;
+    const stack = (body: string, imported = 'AppRoles') => `import { Stack, StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { ${imported} } from './roles';
+
+export class AppStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const orders = new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+${body}
+  }
+}
+`;
+    const created = await tables(
+      project({
+        'lib/stack.ts': stack("    const roles = new AppRoles(this, 'Roles');\n    orders.grantReadWriteData(roles.appRole);"),
+        'lib/roles.ts': roles,
+        'cdk.json': JSON.stringify({ app: 'npx ts-node bin/app.ts' }),
+      }),
+    );
+    expect(created.Orders.cautions).toEqual([
+      expect.stringContaining(`${LABEL}AppRole at lib/roles.ts:10, PermissionsBoundary.of(scope) at lib/roles.ts:16)`),
+    ]);
+    // A function of the file that applies one, called by the stack.
+    const called = await tables(project({ 'lib/stack.ts': stack('    bound(this);', 'bound'), 'lib/roles.ts': roles }));
+    expect(called.Orders.cautions).toEqual([expect.stringContaining('PermissionsBoundary.of(scope) at lib/roles.ts:16')]);
+    // Imported for a type only, or not used: its constructs are not in the stack.
+    const typed = await tables(
+      project({ 'lib/stack.ts': stack("    const p: RolesProps = { name: 'x' };", 'RolesProps'), 'lib/roles.ts': roles }),
+    );
+    expect(typed.Orders.cautions).toBeUndefined();
   });
 
   it('fix: a note per table, and the commit message says it once with the tables it concerns', async () => {

@@ -4,35 +4,103 @@
  * action loses access to a table once it uses a KMS key. Read for a module with a table a fix would
  * change: `permissions_boundary` on an `aws_iam_role` or `aws_iam_user`, and a module call's input
  * named for one (`role_permissions_boundary`, `role_permissions_boundary_arn`), in the table's file
- * and the module's other files.
+ * and the module's other files; and, for a child module (no sign of a root module: rootModule.ts), the
+ * same in the folders of the local module calls that call it (callers.ts) when such a folder uses the
+ * table: it names one of the module's outputs that give the table's attributes (`module.db.table_arn`),
+ * or grants DynamoDB actions on `*`. The root that calls a table module is where its app's roles are
+ * usually declared (deploy-review pass of session 49: a role granted `module.db.table_arn` in the root
+ * had no caution, the same role beside the table had one).
+ *
+ * A caller's folder is read as a whole, as the module's own files are: the grant that ties a role to the
+ * table is usually another block (an `aws_iam_role_policy`, a policy document, a Lambda module's policy
+ * statements), and a caution missed is an outage where one too many is a sentence to check.
  */
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
+import { escapeRegExp, LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
+import { callsOf, tableOutputs } from './callers.js';
 import type { TfDetection } from './detect.js';
+import { isRootModule } from './rootModule.js';
 import { siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 
 const WORD = 'permissions_boundary';
 const ROLE_BOUNDARY = /^\s*permissions_boundary\s*=/m;
 const INPUT_BOUNDARY = /^\s*"?\w*permissions_boundary\w*"?\s*[=:]/m;
 const BOUNDED = new Set(['aws_iam_role', 'aws_iam_user']);
+/** A policy's statement on every resource: `Resource = "*"`, `resources = ["*"]`, `"Resource": "*"`. */
+const ANY_RESOURCE = /"?\bResources?"?\s*[=:]\s*\[?\s*"\*"/i;
+
+/** The blocks among some top blocks that give a role a boundary. */
+function boundingBlocks(tops: TopBlock[]): TopBlock[] {
+  return tops.filter(
+    (b) =>
+      b.text.includes(WORD) &&
+      ((b.type === 'resource' && BOUNDED.has(b.labels[0]) && ROLE_BOUNDARY.test(b.text)) ||
+        (b.type === 'module' && INPUT_BOUNDARY.test(b.text))),
+  );
+}
+
+/** What gives a role a boundary, as the module names it: `aws_iam_role.app`, `module.lambda`. */
+const address = (b: TopBlock) => (b.type === 'module' ? `module.${b.labels[0]}` : `${b.labels[0]}.${b.labels[1]}`);
 
 /** What gives a role a boundary among some top blocks: `aws_iam_role.app`, `module.lambda`. */
 function bounding(tops: TopBlock[]): string[] {
-  const out: string[] = [];
-  for (const b of tops) {
-    if (!b.text.includes(WORD)) continue;
-    if (b.type === 'resource' && BOUNDED.has(b.labels[0]) && ROLE_BOUNDARY.test(b.text)) out.push(`${b.labels[0]}.${b.labels[1]}`);
-    else if (b.type === 'module' && INPUT_BOUNDARY.test(b.text)) out.push(`module.${b.labels[0]}`);
+  return boundingBlocks(tops).map(address);
+}
+
+/**
+ * Per table label of the module, the boundaries of its callers' folders that use it (see above), each
+ * named with its file and line and the call: `aws_iam_role.app at main.tf:9 through module.db`.
+ */
+async function callerBoundaries(
+  file: SourceFile,
+  det: TfDetection,
+  labels: string[],
+  context: DiskContext,
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const siblings = await context.siblings();
+  const own = summarize(det, file.text);
+  if (await isRootModule(own, siblings)) return out;
+  const calls = (await callsOf(file, context)).filter((c) => c.folder.some((f) => f.text.includes(WORD)));
+  if (calls.length === 0) return out;
+  const outputs = tableOutputs([
+    ...own,
+    ...(await siblingBlocks(siblings.filter((f) => f.text.includes('output') && f.text.includes('aws_dynamodb_table.')))),
+  ]);
+  for (const call of calls) {
+    const named = new Map<TopBlock, string>();
+    for (const f of call.folder.filter((x) => x.text.includes(WORD)))
+      for (const b of boundingBlocks(await siblingBlocks([f])))
+        named.set(
+          b,
+          `${address(b)} at ${f.path}${b.start === undefined ? '' : `:${LineIndex.of(f.text).lineOf(b.start) + 1}`} through module.${call.label}`,
+        );
+    if (named.size === 0) continue;
+    const anyResource = call.folder.some((f) => /\bdynamodb:/.test(f.text) && ANY_RESOURCE.test(f.text));
+    for (const label of labels) {
+      const outs = [...outputs].filter(([, tables]) => tables.has(label)).map(([name]) => name);
+      const through =
+        outs.length > 0 &&
+        new RegExp(`\\bmodule\\.${escapeRegExp(call.label)}(\\[[^\\]]*\\])?\\.(${outs.map(escapeRegExp).join('|')})(?![\\w-])`);
+      if (!anyResource && !(through && call.folder.some((f) => through.test(f.text)))) continue;
+      out.set(label, [...(out.get(label) ?? []), ...named.values()]);
+    }
   }
   return out;
 }
 
 export async function boundaryCautions(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
-  if (!det.tables.some((t) => fixWanted(decide(t.encryption, WAIVABLE)))) return;
+  const open = det.tables.filter((t) => fixWanted(decide(t.encryption, WAIVABLE)));
+  if (open.length === 0) return;
   const own = file.text.includes(WORD) ? bounding(summarize(det, file.text)) : [];
   const siblings = context ? (await context.siblings()).filter((f) => f.text.includes(WORD)) : [];
   const where = [...own, ...(siblings.length > 0 ? bounding(await siblingBlocks(siblings)) : [])];
-  if (where.length === 0) return;
-  for (const t of det.tables) (t.encryption.cautions ??= []).push({ kind: 'permissions-boundary', where });
+  const tables = open.filter((t) => t.kind === 'table').map((t) => t.label);
+  const callers = context && tables.length > 0 ? await callerBoundaries(file, det, tables, context) : new Map<string, string[]>();
+  for (const t of det.tables) {
+    const all = [...where, ...((t.kind === 'table' && callers.get(t.label)) || [])];
+    if (all.length > 0) (t.encryption.cautions ??= []).push({ kind: 'permissions-boundary', where: all });
+  }
 }

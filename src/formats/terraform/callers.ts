@@ -41,8 +41,8 @@ export function tableOutputs(tops: TopBlock[]): Map<string, Set<string>> {
   return out;
 }
 
-/** The `module` blocks of the folders above `file` whose literal `source` is the module's folder. */
-async function callsOf(file: SourceFile, context: DiskContext): Promise<Call[]> {
+/** The `module` blocks of the folders above `file` whose literal `source` is the module's folder (also boundaries.ts). */
+export async function callsOf(file: SourceFile, context: DiskContext): Promise<Call[]> {
   const own = path.dirname(path.resolve(file.absPath));
   const calls: Call[] = [];
   for (let level = 1; level <= LEVELS; level++) {

@@ -80,8 +80,8 @@ async function filesWithoutEnv(
   return new Set(seen.keys());
 }
 
-/** The file of the project a relative import names (`./stack`, `./stack.js`, `../lib` for lib/index.ts). */
-async function resolve(from: SourceFile, module: string, context: DiskContext): Promise<SourceFile | undefined> {
+/** The file of the project a relative import names (`./stack`, `./stack.js`, `../lib` for lib/index.ts; also boundaries.ts). */
+export async function resolve(from: SourceFile, module: string, context: DiskContext): Promise<SourceFile | undefined> {
   const wanted = path.resolve(path.dirname(from.absPath), module).replace(EXTENSION, '');
   const byPath = (files: SourceFile[] | undefined, p: string) =>
     files?.find((f) => f.absPath.replace(EXTENSION, '') === p && !/\.d\.ts$/i.test(f.absPath));

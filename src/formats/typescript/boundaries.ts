@@ -8,27 +8,41 @@
  * (`Aspects.of(stack).add(new PermissionsBoundaryAspect(...))`); for an AWS CDK app, the same in the app's
  * entry file (where `cdk init` apps apply boundaries to the whole app: real-world round 31,
  * aws-lambda-sample-applications), and the boundary its cdk.json's context gives every role
- * (`@aws-cdk/core:permissionsBoundary`).
+ * (`@aws-cdk/core:permissionsBoundary`); and the same in the files a CDK table's file imports (relative
+ * modules, one level, bounded: cdkApp.ts importsWith) and uses to create or call something, such as a
+ * construct of the project that makes the app's roles (deploy-review pass of session 49: lib/roles.ts's
+ * `AppRoles` gave its Role a boundary, lib/stack.ts created it and granted the table to its role).
+ *
+ * An imported file's boundaries caution every table of the file that creates its constructs, as the file's
+ * own do, whether or not a grant shows the role using the table: a role reaches a table through many
+ * writings (`grant*` on the role or on a Function whose role it is, `addToPolicy` with `tableArn`, a
+ * role passed into a construct, a table name in an environment and a policy on `*`), most of which do not
+ * name the bounded role in the table's file; a caution missed is an outage where one too many is a
+ * sentence to check.
  */
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
-import { appBoundary, appEntryWith } from './cdkApp.js';
+import { appBoundary, appEntryWith, importsWith } from './cdkApp.js';
 import type { TsDetection } from './detect.js';
 import { propertyName, stringValue, ts } from './parse.js';
 
 const WORD = 'ermissionsBoundary';
 
-/** A boundary's place, as the file names it: the construct's id, the scope given to PermissionsBoundary.of, or the line. */
-function placeOf(sf: ts.SourceFile, node: ts.Node): string {
+/**
+ * A boundary's place, as the file names it: the construct's id, or the line; in another file than the
+ * table's (`shown`), with that file and line (`AppRole at lib/roles.ts:8`).
+ */
+function placeOf(sf: ts.SourceFile, node: ts.Node, shown?: string): string {
+  const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
     if (ts.isNewExpression(n)) {
       const id = stringValue(n.arguments?.[1]) ?? stringValue(n.arguments?.[0]);
-      if (id !== undefined) return id;
+      if (id !== undefined) return shown ? `${id} at ${shown}:${line}` : id;
       break;
     }
   }
-  return `permissionsBoundary at line ${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`;
+  return `permissionsBoundary at ${shown ? `${shown}:` : 'line '}${line}`;
 }
 
 /**
@@ -48,7 +62,7 @@ function addedAsAspect(n: ts.NewExpression, sf: ts.SourceFile): boolean {
   return /Aspect$/.test(n.expression.getText(sf)) && /\bAspects\.of\(|\.applyAspect\(/.test(sf.text);
 }
 
-/** Each entry file's boundaries, found once (every table file of the app asks). */
+/** Each entry or imported file's boundaries, found once (every table file of the app asks). */
 const entryBoundaries = new WeakMap<ts.SourceFile, string[]>();
 
 function boundaries(sf: ts.SourceFile, shown?: string): string[] {
@@ -59,7 +73,7 @@ function boundaries(sf: ts.SourceFile, shown?: string): string[] {
   const out: string[] = [];
   const line = (n: ts.Node) => `${shown ? `${shown}:` : 'line '}${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
   const visit = (n: ts.Node): void => {
-    if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'permissionsBoundary') out.push(placeOf(sf, n));
+    if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'permissionsBoundary') out.push(placeOf(sf, n, shown));
     else if (
       ts.isCallExpression(n) &&
       ts.isPropertyAccessExpression(n.expression) &&
@@ -75,7 +89,7 @@ function boundaries(sf: ts.SourceFile, shown?: string): string[] {
       n.expression.name.text === 'of' &&
       /(?:^|\.)PermissionsBoundary$/.test(n.expression.expression.getText(sf))
     )
-      out.push(`PermissionsBoundary.of(${n.arguments[0]?.getText(sf) ?? ''})${shown ? ` in ${shown}` : ''}`);
+      out.push(`PermissionsBoundary.of(${n.arguments[0]?.getText(sf) ?? ''})${shown ? ` at ${line(n)}` : ''}`);
     ts.forEachChild(n, visit);
   };
   visit(sf);
@@ -86,7 +100,8 @@ function boundaries(sf: ts.SourceFile, shown?: string): string[] {
 
 /**
  * Each table of a file that gives roles a permissions boundary gets the caution, and each CDK table of
- * an app whose cdk.json gives every role one (read only for a file with CDK tables).
+ * an app whose cdk.json or entry file gives every role one, or of a file that uses a file it imports
+ * that gives roles one (read only for a file with CDK tables).
  */
 export async function boundaryCautions(file: SourceFile, d: TsDetection, context: DiskContext | undefined): Promise<void> {
   // Said only on a table a fix would change (src/rule/evaluate.ts judge).
@@ -98,6 +113,9 @@ export async function boundaryCautions(file: SourceFile, d: TsDetection, context
   if (app) where.push(app);
   const entry = cdk ? await appEntryWith(file, context, WORD) : undefined;
   if (entry) where.push(...boundaries(entry.sf, entry.file.path));
+  if (cdk) for (const i of await importsWith(file, d, context, WORD)) where.push(...boundaries(i.sf, i.file.path));
   if (where.length === 0) return;
-  for (const t of d.tables) (t.encryption.cautions ??= []).push({ kind: 'permissions-boundary', where });
+  // An entry file that is also imported says its boundaries once.
+  const named = [...new Set(where)];
+  for (const t of d.tables) (t.encryption.cautions ??= []).push({ kind: 'permissions-boundary', where: named });
 }

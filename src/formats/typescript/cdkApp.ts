@@ -13,7 +13,7 @@ import type { TsDetection } from './detect.js';
 import { type Binding, bindings, readImports, readRequires, resolveSymbol, symbolId } from './imports.js';
 import { isJavaScript, newExpressions, parseTypeScript, ts } from './parse.js';
 import { noRegion, type Src, stackRegionAt } from './stackRegion.js';
-import { appGivesNoEnv, EXTENSION, type Program } from './appEnv.js';
+import { appGivesNoEnv, EXTENSION, type Program, resolve } from './appEnv.js';
 
 /** The one program file an `app` command runs (`npx ts-node --prefer-ts-exts bin/app.ts`, `node bin/app.js`); undefined when it names none or several. */
 export function entryOf(app: string): string | undefined {
@@ -65,6 +65,56 @@ export async function appEntryWith(
   const entry = context && (await entryFile(file, context));
   const program = entry && entry.absPath !== file.absPath && entry.text.includes(word) ? programOf(entry) : undefined;
   return program ? { file: entry!, sf: program.sf } : undefined;
+}
+
+/** How many files a table's file imports are looked for (each resolved through DiskContext.folder), and how much of their text is parsed. */
+const MAX_IMPORTED = 8;
+const MAX_IMPORTED_CHARS = 256 * 1024;
+
+/**
+ * The files a CDK table's file imports (relative modules, one level) whose text holds `word`, with their syntax
+ * trees (boundaries.ts): only imports the file uses to create or call something (`new AppRoles(this, 'Roles')`,
+ * `applyBoundary(this)`), whose constructs are then in the file's stacks. At most MAX_IMPORTED imports resolved
+ * and MAX_IMPORTED_CHARS of text parsed per table file, each file parsed once per run and thread (programOf).
+ */
+export async function importsWith(
+  file: SourceFile,
+  d: TsDetection,
+  context: DiskContext | undefined,
+  word: string,
+): Promise<{ file: SourceFile; sf: ts.SourceFile }[]> {
+  const out: { file: SourceFile; sf: ts.SourceFile }[] = [];
+  if (!context) return out;
+  const used = calledNames(d.sf);
+  let resolved = 0;
+  let chars = 0;
+  for (const i of d.imports) {
+    if (i.typeOnly || !/^\.\.?\//.test(i.module) || /\.json$/i.test(i.module)) continue;
+    const locals = [i.namespace, i.default, ...i.named.filter((n) => !n.typeOnly).map((n) => n.local)];
+    if (!locals.some((l) => l !== undefined && used.has(l))) continue;
+    if (resolved++ >= MAX_IMPORTED) break;
+    const target = await resolve(file, i.module, context);
+    if (!target || target.absPath === file.absPath || !target.text.includes(word) || out.some((o) => o.file === target)) continue;
+    if ((chars += target.text.length) > MAX_IMPORTED_CHARS) break;
+    const program = programOf(target);
+    if (program) out.push({ file: target, sf: program.sf });
+  }
+  return out;
+}
+
+/** The names whose members a file creates or calls: `AppRoles` of `new AppRoles(...)`, `roles` of `roles.apply(this)`. */
+function calledNames(sf: ts.SourceFile): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isNewExpression(n) || ts.isCallExpression(n)) {
+      let callee: ts.Expression = n.expression;
+      while (ts.isPropertyAccessExpression(callee)) callee = callee.expression;
+      if (ts.isIdentifier(callee)) out.add(callee.text);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
 }
 
 /** The entry file of the CDK app around `file`: a named `.js` is read at its `.ts` beside it, when there is one. */
