@@ -80,9 +80,10 @@ function readEntries(f: SourceFile): Entry[] | string {
 
 /** Does the entry deploy the service file `file` (its `path` is the file's folder, its `config` the file's name)? */
 function deploys(entry: Entry, compose: SourceFile, file: SourceFile): boolean {
-  if (path.resolve(path.dirname(compose.absPath), entry.path) !== path.dirname(file.absPath)) return false;
+  const dir = path.resolve(path.dirname(compose.absPath), entry.path, path.posix.dirname(entry.config ?? '.'));
+  if (dir !== path.dirname(file.absPath)) return false;
   const name = path.basename(file.path);
-  return entry.config !== undefined ? path.posix.normalize(entry.config) === name : /^serverless\.(?:ya?ml|json|js|ts)$/.test(name);
+  return entry.config !== undefined ? path.posix.basename(entry.config) === name : /^serverless\.(?:ya?ml|json|js|ts)$/.test(name);
 }
 
 /** The compose files in the service file's folder and three above, each with the entry naming the service and what it passes. */
@@ -122,17 +123,34 @@ async function passedValue(node: CNode | null, entries: Entry[], compose: Source
  * other value, or a file kmsfix cannot read, is not known.
  */
 async function serviceOutput(other: Entry, name: string, s: string, compose: SourceFile, context: DiskContext): Promise<Passed> {
-  const unknown = (why: string): Passed => ({ unknown: `${s}, the output ${name} of the ${other.name} service, ${why}` });
   const wanted = (n: string) => (other.config !== undefined ? n === path.posix.basename(other.config) : /^serverless\.ya?ml$/.test(n));
   const files = await context.folderFiles(compose, path.posix.join(other.path, path.posix.dirname(other.config ?? '.')), wanted);
+  // serverless.yml before serverless.yaml, as the Framework looks for them.
   const f = files.sort((a, b) => (a.path < b.path ? 1 : -1))[0];
-  if (!f) return unknown('whose service file kmsfix does not find');
-  if (f.unreadable !== undefined) return unknown(`which kmsfix cannot read in ${f.path}`);
+  const found = f ? outputOf(f, name) : { why: 'whose service file kmsfix does not find' };
+  return 'key' in found
+    ? { key: `${s}: ${found.key}` }
+    : { unknown: `${s}, the output ${name} of the ${other.name} service, ${found.why}` };
+}
+
+/** What a service file's output is, by file and output name: kept once per run and thread (the file is parsed once). */
+const outputs = new WeakMap<SourceFile, Map<string, { key: string } | { why: string }>>();
+
+function outputOf(f: SourceFile, name: string): { key: string } | { why: string } {
+  let known = outputs.get(f);
+  if (!known) outputs.set(f, (known = new Map()));
+  let out = known.get(name);
+  if (!out) known.set(name, (out = readOutput(f, name)));
+  return out;
+}
+
+function readOutput(f: SourceFile, name: string): { key: string } | { why: string } {
+  if (f.unreadable !== undefined) return { why: `which kmsfix cannot read in ${f.path}` };
   let root: CNode | null;
   try {
     root = parseYaml(f.text)[0]?.root ?? null;
   } catch {
-    return unknown(`which kmsfix cannot read in ${f.path} (it does not parse)`);
+    return { why: `which kmsfix cannot read in ${f.path} (it does not parse)` };
   }
   const resources = resolveAlias(child(resolveAlias(root), 'resources') ?? null);
   const parts = resources?.kind === 'map' ? [resources] : resources?.kind === 'seq' ? resources.items.map((i) => resolveAlias(i)) : [];
@@ -142,12 +160,12 @@ async function serviceOutput(other: Entry, name: string, s: string, compose: Sou
       .filter((n) => n != null)
       .pop();
   const value = resolveAlias(child(declared('Outputs', name), 'Value') ?? null);
-  if (value == null) return unknown(`which ${f.path} does not declare`);
+  if (value == null) return { why: `which ${f.path} does not declare` };
   const fn = intrinsicName(value);
   const id = fn === 'Ref' || fn === 'Fn::GetAtt' ? referencedIds(value)[0] : undefined;
   const type = id === undefined ? undefined : scalarString(resolveAlias(child(declared('Resources', id), 'Type') ?? null));
-  if (type === 'AWS::KMS::Key' || type === 'AWS::KMS::Alias') return { key: `${s}: the ${type} ${id} of ${f.path}` };
-  return unknown(`which is not a KMS key ${f.path} declares`);
+  if (type === 'AWS::KMS::Key' || type === 'AWS::KMS::Alias') return { key: `the ${type} ${id} of ${f.path}` };
+  return { why: `which is not a KMS key ${f.path} declares` };
 }
 
 /**

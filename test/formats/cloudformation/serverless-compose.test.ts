@@ -118,6 +118,23 @@ describe('a param a compose file passes the service', () => {
     expect(t.reason).toMatch(/a variable Compose resolves/);
   });
 
+  it('an entry whose `config` names the service file (not serverless.yml): read; one naming another file: no effect', async () => {
+    const entry = (config: string) =>
+      `services:\n  orders:\n    path: orders\n    config: ${config}\n    params:\n      tableKey: alias/aws/dynamodb\n`;
+    const scanApi = async (config: string) =>
+      (
+        await processMemory(
+          [
+            { path: 'serverless-compose.yml', text: entry(config) },
+            { path: 'orders/serverless.api.yml', text: orders('${param:tableKey}') },
+          ],
+          'scan',
+        )
+      ).outcomes.find((o) => o.file.path === 'orders/serverless.api.yml')!.tables[0].status;
+    expect(await scanApi('serverless.api.yml')).toBe('aws-managed');
+    expect(await scanApi('serverless.other.yml')).toBe('customer-managed');
+  });
+
   it('two compose files deploying the service, one passing the AWS managed key: unknown', async () => {
     const { t } = await scan({
       'serverless-compose.yml': compose(KEY),
