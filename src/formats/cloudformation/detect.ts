@@ -35,6 +35,7 @@ import type { Environments } from './environments.js';
 import { deployedIn, enabledAcross, keyAcross, parameterAcross, picksIn, viaEnvironments } from './acrossEnvironments.js';
 import { templateCautions } from './cautions.js';
 import { composedKey } from './composedKey.js';
+import { type ComposeFile, composedParam } from './compose.js';
 import { apiGlobalTables } from './apiGlobalTables.js';
 import { ifElseTables } from './ifElse.js';
 import { additionalStackTemplates, tableAddress, type AdditionalStack } from './additionalStacks.js';
@@ -122,6 +123,8 @@ export interface CfnDetection extends Detection {
   fileRefs?: FileRef[];
   /** A table's setting reads a parameter or a condition: the environments may decide it (environments.ts). */
   readsInputs?: boolean;
+  /** A service's key reads a `${param:x}`: the Serverless Compose files above it may pass it (compose.ts). */
+  readsParams?: boolean;
 }
 
 // ---------------------------------------------------------------- intrinsics and literals
@@ -197,6 +200,9 @@ export type Defaults = Map<string, CNode> & {
   envs?: Environments;
   /** Whether a table's setting read a parameter or a condition (the format then reads the environments). */
   reads?: { inputs: boolean };
+  /** A service's keys read as `${param:x}` (how many), and the Serverless Compose files above it, once read (compose.ts). */
+  paramReads?: { count: number };
+  compose?: ComposeFile[];
 };
 
 function defaultsOf(root: CMap, envs: Environments | undefined): Defaults {
@@ -271,6 +277,9 @@ function keySetting(text: string, node: CNode | null | undefined, defaults?: Def
       defaults!.fileRefs?.push(ref);
       return fileKeySetting(s, ref, defaults!.files, source, raw);
     }
+    // A param a Serverless Compose file passes the service: its value, over the service's own (compose.ts).
+    const passed = defaults?.service ? composedParam(s, defaults, source, raw) : undefined;
+    if (passed) return passed;
     const variable = defaults?.service ? serverlessKey(s, defaults.service) : undefined;
     if (variable === 'managed') return { state: 'literal', source, text: AWS_MANAGED_ALIAS, raw };
     if (variable) return { state: 'unreadable', source: `KMSMasterKeyId is ${s}, ${variable}`, raw };
@@ -358,12 +367,20 @@ function extensionStep(id: string): string {
 }
 
 /** A serverless.yml's template: no Parameters, the service file for the variables a setting names. */
-function serviceOf(template: CfnTemplate, fileRefs: FileRef[], files: FileValues | undefined): Defaults | undefined {
+function serviceOf(
+  template: CfnTemplate,
+  fileRefs: FileRef[],
+  files: FileValues | undefined,
+  paramReads: { count: number },
+  compose: ComposeFile[] | undefined,
+): Defaults | undefined {
   if (template.root.kind !== 'map' || template.lone) return undefined;
   const out: Defaults = new Map();
   out.service = template.root;
   out.fileRefs = fileRefs;
+  out.paramReads = paramReads;
   if (files) out.files = files;
+  if (compose) out.compose = compose;
   return out;
 }
 
@@ -372,7 +389,7 @@ function serviceOf(template: CfnTemplate, fileRefs: FileRef[], files: FileValues
  * 'alias/aws/dynamodb'}`, a map chosen by the stage: `${self:custom.kmsKey.${sls:stage}}`), read in the service file: 'managed' when every value it may take is the AWS
  * managed key; the words saying which may be, when some are; undefined when none is (or none is known).
  */
-function serverlessKey(s: string, service: CMap, depth = 0): 'managed' | string | undefined {
+export function serverlessKey(s: string, service: CMap, depth = 0): 'managed' | string | undefined {
   // A map chosen by a variable (`${self:custom.kmsKey.${sls:stage}}`, `${self:custom.stages.${sls:stage}.kmsKey}`, with
   // or without a fallback for a stage the map lacks): each of its entries may be the key, and the fallback.
   const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)\s*(?:,\s*(?:(['"]?)([^'"{}]*)\3|\$\{[^{}]*\})\s*)?\}$/.exec(s.trim());
@@ -847,8 +864,9 @@ const AMPLIFY_BUILD_STEP =
   'customer-managed KMS key) and push';
 
 /** `files`: the values of the files a service's keys read (fileValues.ts), read after a first detection recorded them. */
-export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?: Environments): CfnDetection {
+export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?: Environments, compose?: ComposeFile[]): CfnDetection {
   const fileRefs: FileRef[] = [];
+  const paramReads = { count: 0 };
   const reads: Defaults['reads'][] = [];
   const json = looksLikeJson(file.path, file.text);
   const docs = parsed(file.text, json);
@@ -874,7 +892,8 @@ export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?
     if (doc.duplicates && ambiguousPath(template)) return;
     const anchors = doc.aliases ? new AnchorIndex(doc.root) : undefined;
     const replaced = anchors ? replacedSites(template) : undefined;
-    const defaults = template.flavor === 'serverless' ? serviceOf(template, fileRefs, files) : defaultsOf(template.root, envs);
+    const defaults =
+      template.flavor === 'serverless' ? serviceOf(template, fileRefs, files, paramReads, compose) : defaultsOf(template.root, envs);
     reads.push(defaults?.reads);
     const simpleGlobals = simpleTableGlobals(template);
     const cautions = templateCautions(file.text, template);
@@ -1013,6 +1032,7 @@ export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?
   if (error) detection.error = error;
   if (fileRefs.length > 0) detection.fileRefs = fileRefs;
   if (reads.some((r) => r?.inputs)) detection.readsInputs = true;
+  if (paramReads.count > 0) detection.readsParams = true;
   return detection;
 }
 

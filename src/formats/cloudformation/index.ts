@@ -5,6 +5,7 @@ import { detectCloudFormation, type CfnDetection } from './detect.js';
 import { embeddedTables, templateBodies } from './embedded.js';
 import { withIncludes } from './includes.js';
 import { readFileValues } from './fileValues.js';
+import { readCompose } from './compose.js';
 import { readEnvironments } from './environments.js';
 import { withSynthOutput } from './synthesized.js';
 import { verifyCloudFormation } from './verify.js';
@@ -17,9 +18,13 @@ export const cloudformation: Format<CfnDetection> = {
   // table beside a CDK app), and how the service files above it include it (a file that could be included only).
   detect: (file, context) => {
     const first = detectCloudFormation(file);
-    // A service's keys read from files (fileValues.ts): detected again with the files' values.
-    if (context && first.fileRefs)
-      return readFileValues(first.fileRefs, file, context).then((files) => beside(detectCloudFormation(file, files), file, context));
+    // A service's keys read from files (fileValues.ts), or params a Serverless Compose file may pass (compose.ts):
+    // detected again with the files' values and what the compose files pass.
+    if (context && (first.fileRefs || first.readsParams))
+      return Promise.all([
+        first.fileRefs ? readFileValues(first.fileRefs, file, context) : undefined,
+        first.readsParams ? readCompose(file, context) : undefined,
+      ]).then(([files, compose]) => beside(detectCloudFormation(file, files, undefined, compose), file, context));
     // A template's parameters and conditions, in each environment of a SAM configuration (environments.ts).
     if (context && first.readsInputs)
       return readEnvironments(file, context).then((envs) =>
