@@ -83,6 +83,22 @@ function isYamlProgram(root: CNode | null, path: string): root is CMap {
   return scalarString(runtime) === 'yaml' || scalarString(child(runtime, 'name')) === 'yaml';
 }
 
+/**
+ * The YAML components a document defines (`components: {Database: {inputs, resources, outputs}}`): in a YAML
+ * component plugin's files (beside a `PulumiPlugin.yaml` with `runtime: yaml`, which merges every `*.yaml` file of
+ * its folder), or in a YAML program. Their tables are reported, never fixed (a step says what to write).
+ */
+function componentsOf(root: CMap, path: string): { name: string; root: CMap; resources: CMap }[] {
+  if (/(?:^|\/)Pulumi\.[^/]+\.ya?ml$/.test(path)) return [];
+  const components = resolveAlias(child(root, 'components') ?? null);
+  if (components?.kind !== 'map') return [];
+  return components.pairs.flatMap((p) => {
+    const c = resolveAlias(p.value);
+    const resources = c?.kind === 'map' ? resolveAlias(child(c, 'resources') ?? null) : null;
+    return c?.kind === 'map' && resources?.kind === 'map' ? [{ name: p.key, root: c, resources }] : [];
+  });
+}
+
 /** Pulumi YAML's words for the settings, where its messages differ from CloudFormation's. */
 export const WORDS: Vocabulary = {
   names: {
@@ -308,15 +324,33 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
     docs.map((d) => d.root),
   );
   docs.forEach((doc, docIndex) => {
-    if (!isYamlProgram(doc.root, file.path)) return;
-    if (doc.duplicates && doc.root.pairs.filter((p) => p.key === 'resources').length > 1) return;
-    const resources = child(doc.root, 'resources');
-    if (resources?.kind !== 'map') return;
-    const program = { root: doc.root, resources, doc: docIndex };
-    programs.push(program);
+    const root = doc.root;
+    if (root?.kind !== 'map') return;
+    const program = isYamlProgram(root, file.path);
+    const components = componentsOf(root, file.path);
+    if (!program && components.length === 0) return;
+    if (doc.duplicates && root.pairs.filter((p) => p.key === 'resources').length > 1) return;
+    const resources = child(root, 'resources');
+    const scopes: { name?: string; program: Program }[] = components.map((c) => ({
+      name: c.name,
+      program: { root: c.root, resources: c.resources, doc: docIndex },
+    }));
+    if (program && resources?.kind === 'map') {
+      const p = { root, resources, doc: docIndex };
+      programs.push(p);
+      scopes.unshift({ program: p });
+    }
+    for (const scope of scopes) readScope({ root, aliases: doc.aliases, duplicates: doc.duplicates }, scope.program, scope.name);
+  });
+  function readScope(
+    doc: { root: CMap; aliases?: number[]; duplicates?: number[] },
+    program: Program,
+    component: string | undefined,
+  ): void {
+    const { resources } = program;
     const anchors = doc.aliases ? new AnchorIndex(doc.root) : undefined;
     const replaced = anchors ? replacedSites(resources) : undefined;
-    const variables = child(doc.root, 'variables');
+    const variables = child(program.root, 'variables');
     for (const pair of resources.pairs) {
       const resource = resolveAlias(pair.value);
       const type = resource?.kind === 'map' ? (scalarString(child(resource, 'type')) ?? '') : '';
@@ -328,7 +362,7 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
       if (doc.duplicates && ambiguous(resources, pair, doc.duplicates)) continue;
       const props = child(resource, SSE_PATH.properties);
       const written = settingsOf(file.text, props);
-      const configName = native || replica ? undefined : configNameOf(written, doc.root);
+      const configName = native || replica || component ? undefined : configNameOf(written, doc.root);
       const encryption: EncryptionFacts = native
         ? nativeFacts(file.text, type, props)
         : replica
@@ -360,6 +394,14 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
       const eofInProps = eofScalarWithin(eofScalar, [props]);
       const eofStep = eofInProps ?? eofScalarWithin(eofScalar, [pair.value, resource, variables]);
       if (eofStep) encryption.obstacles.push({ kind: eofInProps ? 'code-shape' : 'generated-key', step: eofStep });
+      if (component !== undefined)
+        encryption.obstacles.push({
+          kind: 'code-shape',
+          step:
+            `the table is a resource of the YAML component ${component} (its \`components.${component}.resources\`): kmsfix does not ` +
+            'write into components; add an aws:kms:Key with rotation and a policy for DynamoDB to the same resources and set the ' +
+            "table's serverSideEncryption (enabled: true, kmsKeyArn: ${<key>.arn})",
+        });
       const namePlaceholder = placeholderIn(pair.key);
       if (namePlaceholder !== undefined)
         encryption.obstacles.push({ kind: 'template-placeholder', where: 'resource name', placeholder: namePlaceholder });
@@ -369,7 +411,7 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
         column: pos.column,
         format: 'pulumi-yaml',
         type,
-        address: pair.key,
+        address: component === undefined ? pair.key : `${component}.${pair.key}`,
         encryption,
         suppressions: commentLinesAbove(file.text, pair.keyStart).flatMap((c) => commentSuppressions(c)),
         program,
@@ -383,7 +425,7 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
         ...(configName === undefined ? {} : { config: configName }),
       });
     }
-  });
+  }
   globalTableMembers(tables);
   sharedTables(file.text, tables);
   integrationTables(file.text, tables);
