@@ -45,12 +45,6 @@ const KEY_ATTRIBUTES = new Set(['arn', 'id', 'keyArn', 'keyId', 'aliasArn', 'ali
  */
 export type ManagedKey = { kind: 'managed'; via?: string; why?: string } | { kind: 'maybe'; why: string };
 
-/** Does the key expression name the AWS managed key (see above), whatever its inputs are set to? */
-export function namesAwsManagedKey(e: ts.Expression): boolean {
-  const m = awsManagedKeyOf(e);
-  return m?.kind === 'managed' && m.via === undefined && m.why === undefined;
-}
-
 /**
  * The key setting of an expression that names the AWS managed key, or may (ManagedKey): `state` as the format reads a
  * key expression there (CDK's encryptionKey: a reference); one that may be it, `unreadable` (unknown). Undefined otherwise.
