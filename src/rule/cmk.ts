@@ -109,11 +109,12 @@ function choiceVerdict(s: Extract<Settings, { model: 'choice' }>): Verdict {
     switch (choice.means) {
       case 'aws-owned':
       case 'aws-managed':
-        return verdict(choice.means, is);
+        // (Read through an input's default: `customerManagedKey(Key.fromKeyArn(..., param.valueAsString))`.)
+        return through(verdict(choice.means, is), choice);
       case 'customer-managed':
         // The key given is the AWS managed key (a lookup of alias/aws/dynamodb, CDK's `Alias.fromAliasName(...)`).
         if (key && key.state !== 'absent' && key.state !== 'unreadable' && awsManagedKey(key))
-          return verdict('aws-managed', phrase('keyAwsManaged', { source: key.source }));
+          return through(verdict('aws-managed', phrase('keyAwsManaged', { source: key.source })), key);
         return key && key.state !== 'absent' && key.state !== 'unreadable'
           ? verdict('customer-managed', phrase('keyCustomer', { source: key.source }))
           : verdict('customer-managed', phrase('choiceCustomer', { source: choice.source }));
@@ -123,7 +124,8 @@ function choiceVerdict(s: Extract<Settings, { model: 'choice' }>): Verdict {
   }
   if (key && key.state === 'unreadable') return verdict('unknown', key.source);
   // A key and no `encryption`: CDK uses the key given, the AWS managed key when that is what it names.
-  if (key && key.state !== 'absent' && awsManagedKey(key)) return verdict('aws-managed', phrase('keyAwsManaged', { source: key.source }));
+  if (key && key.state !== 'absent' && awsManagedKey(key))
+    return through(verdict('aws-managed', phrase('keyAwsManaged', { source: key.source })), key);
   if (key && key.state !== 'absent') return verdict('customer-managed', phrase('keyCustomer', { source: key.source }));
   if (enabled && enabled.state === 'unreadable') return verdict('unknown', enabled.source);
   if (enabled?.bool === true) return verdict('aws-managed', phrase('enabledTrue'));

@@ -131,6 +131,63 @@ describe('Pulumi TypeScript: a key read from the stack config', () => {
     expect((await scan(base)).status).toBe('unknown');
   });
 
+  it('a get with a fallback (`??`, `||`) of the AWS managed key (real-world round 32): a stack without the value gets the fallback', async () => {
+    const MANAGED = 'arn:aws:kms:eu-west-1:111111111111:alias/aws/dynamodb';
+    const withFallback = program(`config.get("tableKey") ?? "${MANAGED}"`);
+    // No stack sets it: every stack deploys the fallback, the AWS managed key (fixed, as a get every stack leaves out).
+    const none = await scan({ 'infra/index.ts': withFallback, 'infra/Pulumi.yaml': project(), 'infra/Pulumi.prod.yaml': stack({}) });
+    expect([none.status, none.fixable]).toEqual(['aws-managed', true]);
+    expect(none.reason).toContain(`infra/Pulumi.prod.yaml does not set it (the fallback: "${MANAGED}")`);
+    // Every stack sets a key: customer-managed; one does not: unknown, naming it.
+    const set = await scan({
+      'infra/index.ts': withFallback,
+      'infra/Pulumi.yaml': project(),
+      'infra/Pulumi.prod.yaml': stack({ 'orders:tableKey': ARN }),
+    });
+    expect(set.status).toBe('customer-managed');
+    const some = await scan({
+      'infra/index.ts': withFallback,
+      'infra/Pulumi.yaml': project(),
+      'infra/Pulumi.prod.yaml': stack({ 'orders:tableKey': ARN }),
+      'infra/Pulumi.dev.yaml': stack({}),
+    });
+    expect(some.status).toBe('unknown');
+    expect(some.reason).toMatch(/infra\/Pulumi\.dev\.yaml does not set it \(the fallback/);
+    // `||` takes an empty value's fallback too; `??` does not (an empty key: no key).
+    const empty = { 'infra/Pulumi.yaml': project(), 'infra/Pulumi.prod.yaml': stack({ 'orders:tableKey': "''" }) };
+    const or = await scan({ 'infra/index.ts': program(`config.get("tableKey") || "${MANAGED}"`), ...empty });
+    expect(or.status).toBe('aws-managed');
+    expect(or.reason).toContain('(the fallback');
+    // Through a const; without stack files: the code alone, unknown (the fallback is the AWS managed key where unset).
+    const held = program('tableKey', `const config = new pulumi.Config();\nconst tableKey = config.get("tableKey") ?? "${MANAGED}";`);
+    expect((await scan({ 'infra/index.ts': held, 'infra/Pulumi.yaml': project(), 'infra/Pulumi.a.yaml': stack({}) })).status).toBe(
+      'aws-managed',
+    );
+    const alone = await scan({ 'infra/index.ts': withFallback, 'infra/Pulumi.yaml': project() });
+    expect([alone.status, alone.fixable]).toEqual(['unknown', false]);
+    expect(alone.reason).toContain(`the key is the AWS managed key ("${MANAGED}") where config.get("tableKey") is not set`);
+  });
+
+  it('a get with a fallback that is a key: customer-managed where no stack sets the value', async () => {
+    const r = await scan({
+      'infra/index.ts': program(`config.get("tableKey") ?? "${ARN}"`),
+      'infra/Pulumi.yaml': project(),
+      'infra/Pulumi.prod.yaml': stack({}),
+    });
+    expect(r.status).toBe('customer-managed');
+    // A stack that sets the AWS managed key still gets it.
+    const managed = await scan({
+      'infra/index.ts': program(`config.get("tableKey") ?? "${ARN}"`),
+      'infra/Pulumi.yaml': project(),
+      'infra/Pulumi.prod.yaml': stack({ 'orders:tableKey': 'alias/aws/dynamodb' }),
+    });
+    expect(managed.status).toBe('aws-managed');
+    // A require never gives its fallback (a stack without the value fails): the stacks decide, as for a require.
+    expect((await scan({ 'infra/index.ts': program(`config.require("tableKey") ?? "alias/aws/dynamodb"`) })).status).toBe(
+      'customer-managed',
+    );
+  });
+
   it("an ESC environment's value comes before the project's default (adversarial passes, session 47): unknown; `environment: []` imports none", async () => {
     const r = await scan({
       'infra/index.ts': code,

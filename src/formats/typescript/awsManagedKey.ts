@@ -6,11 +6,20 @@
  * consts. Such a table uses the AWS managed key, as one given the literal alias does (a CloudFormation
  * `KMSMasterKeyId: alias/aws/dynamodb`, Terraform's `data "aws_kms_alias"`): aws-managed, not customer-managed.
  * The names are matched as written (the call's last name), the alias as a literal of the call.
+ *
+ * The same key read through an input the program declares with a default (inputDefaults.ts: a CDK CfnParameter,
+ * a CDKTF TerraformVariable) is that default, said with the input; one given as the fallback of a value the program
+ * may leave unset (`this.node.tryGetContext('tableKeyArn') ?? '<the alias ARN>'`, `config.get('k') || ...`) is the
+ * AWS managed key wherever that value is not set: not known (`maybe`), unless the value cannot be unset (a literal).
+ * Pulumi's stack files decide a config read with a fallback per stack (stackConfig.ts) before this is asked.
  */
-import { isAwsManagedKeyRef } from '../../rule/status.js';
+import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
+import type { Setting } from '../../rule/facts.js';
 import { declarationOf } from './consts.js';
+import { declaredAt, inputRead } from './inputDefaults.js';
+import { snippet } from './lookup.js';
 import { fieldValue, memberValue, onlyValueOf } from './singleValue.js';
-import { propertyName, stringValue, ts, unwrap } from './parse.js';
+import { isNullish, propertyName, stringValue, ts, unwrap } from './parse.js';
 
 /** A lookup's name, the argument that holds the alias, and the property of it that does (none: the argument itself). */
 const LOOKUPS: Record<string, { arg: number; prop?: string }> = {
@@ -29,43 +38,130 @@ const LOOKUPS: Record<string, { arg: number; prop?: string }> = {
 /** The attributes of a lookup that are its key (or alias), as each framework names them. */
 const KEY_ATTRIBUTES = new Set(['arn', 'id', 'keyArn', 'keyId', 'aliasArn', 'aliasName', 'targetKeyArn', 'targetKeyId', 'aliasTargetKey']);
 
-/** Does the key expression name the AWS managed key (see above)? */
-export function namesAwsManagedKey(e: ts.Expression, depth = 0): boolean {
-  if (depth > 8) return false;
+/**
+ * What a key expression says of the AWS managed key (see above): `managed`, it names it (`via`: through a CfnParameter's
+ * default, which decides as a template parameter does; `why`: through a TerraformVariable's default, said after the
+ * value); `maybe`, it names it where a value is not set (`why`: the sentence); undefined, it does not.
+ */
+export type ManagedKey = { kind: 'managed'; via?: string; why?: string } | { kind: 'maybe'; why: string };
+
+/**
+ * The key setting of an expression that names the AWS managed key, or may (ManagedKey): `state` as the format reads a
+ * key expression there (CDK's encryptionKey: a reference); one that may be it, `unreadable` (unknown). Undefined otherwise.
+ */
+export function managedKeySetting(sf: ts.SourceFile, e: ts.Expression, state: 'expression' | 'reference'): Setting | undefined {
+  const m = awsManagedKeyOf(e);
+  if (!m) return undefined;
+  if (m.kind === 'maybe') return { state: 'unreadable', source: m.why };
+  const source = snippet(sf, e);
+  return { state, source: m.why ? `${source} (${m.why})` : source, text: AWS_MANAGED_ALIAS, ...(m.via ? { via: m.via } : {}) };
+}
+
+/** What the key expression says of the AWS managed key (see ManagedKey). */
+export function awsManagedKeyOf(e: ts.Expression, depth = 0): ManagedKey | undefined {
+  if (depth > 8) return undefined;
   const u = unwrap(e);
   const s = stringValue(u);
-  if (s !== undefined) return s.trim() !== '' && isAwsManagedKeyRef(s);
+  if (s !== undefined) return s.trim() !== '' && isAwsManagedKeyRef(s) ? MANAGED : undefined;
   // `arn:${partition}:kms:${region}:${account}:alias/aws/dynamodb`, or the same joined with `+`.
-  if (ts.isTemplateExpression(u)) return isAwsManagedKeyRef(`:${u.templateSpans[u.templateSpans.length - 1].literal.text}`);
-  if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken) return namesAwsManagedKey(u.right, depth + 1);
+  if (ts.isTemplateExpression(u))
+    return isAwsManagedKeyRef(`:${u.templateSpans[u.templateSpans.length - 1].literal.text}`) ? MANAGED : undefined;
+  if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken) return plain(awsManagedKeyOf(u.right, depth + 1));
+  if (ts.isBinaryExpression(u) && FALLBACKS.has(u.operatorToken.kind)) return fallbackOf(u, depth);
   // `await aws.kms.getAlias(...)`.
-  if (u.kind === ts.SyntaxKind.AwaitExpression) return namesAwsManagedKey((u as ts.AwaitExpression).expression, depth + 1);
+  if (u.kind === ts.SyntaxKind.AwaitExpression) return awsManagedKeyOf((u as ts.AwaitExpression).expression, depth + 1);
+  // A CfnParameter's or TerraformVariable's value: its default (inputDefaults.ts).
+  const input = inputRead(u);
+  if (input) {
+    const d = input.default && awsManagedKeyOf(input.default, depth + 1);
+    if (d?.kind !== 'managed') return undefined;
+    const written = stringValue(unwrap(input.default as ts.Expression)) ?? (input.default as ts.Expression).getText();
+    return input.kind === 'cfn-parameter'
+      ? { kind: 'managed', via: `parameter ${input.name}'s default (${written})` }
+      : { kind: 'managed', why: `${input.name} defaults to ${(input.default as ts.Expression).getText()} (${declaredAt(input)})` };
+  }
   if (ts.isIdentifier(u)) {
     const init = onlyValueOf(declarationOf(u));
-    return init !== undefined && namesAwsManagedKey(init, depth + 1);
+    return init && awsManagedKeyOf(init, depth + 1);
   }
   if (ts.isPropertyAccessExpression(u)) {
-    if (KEY_ATTRIBUTES.has(u.name.text) && namesAwsManagedKey(u.expression, depth + 1)) return true;
+    if (KEY_ATTRIBUTES.has(u.name.text)) {
+      const of = awsManagedKeyOf(u.expression, depth + 1);
+      if (of) return of;
+    }
     // `this.dynamoKey`: the class field's one value; `keys.dynamo`: a const object's member.
     const held = fieldValue(u) ?? memberValue(u, declarationOf);
-    return held !== undefined && namesAwsManagedKey(held, depth + 1);
+    return held && awsManagedKeyOf(held, depth + 1);
   }
   if (ts.isCallExpression(u) || ts.isNewExpression(u)) {
     const callee = unwrap(u.expression);
     const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
     // `lookup.then((a) => a.targetKeyArn)`, `output.apply(...)`: the lookup's key.
     if ((name === 'then' || name === 'apply') && ts.isPropertyAccessExpression(callee))
-      return namesAwsManagedKey(callee.expression, depth + 1);
+      return awsManagedKeyOf(callee.expression, depth + 1);
     // `pulumi.output(lookup)`.
-    if (name === 'output' && u.arguments?.length === 1) return namesAwsManagedKey(u.arguments[0], depth + 1);
+    if (name === 'output' && u.arguments?.length === 1) return awsManagedKeyOf(u.arguments[0], depth + 1);
     const lookup = name === undefined ? undefined : LOOKUPS[name];
     const arg = lookup && u.arguments?.[lookup.arg];
-    if (!lookup || !arg) return false;
-    if (!lookup.prop) return namesAwsManagedKey(arg, depth + 1);
+    if (!lookup || !arg) return undefined;
+    if (!lookup.prop) return awsManagedKeyOf(arg, depth + 1);
     const o = unwrap(arg);
-    if (!ts.isObjectLiteralExpression(o)) return false;
+    if (!ts.isObjectLiteralExpression(o)) return undefined;
     const p = o.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x.name) === lookup.prop);
-    return p !== undefined && ts.isPropertyAssignment(p) && namesAwsManagedKey(p.initializer, depth + 1);
+    return p !== undefined && ts.isPropertyAssignment(p) ? awsManagedKeyOf(p.initializer, depth + 1) : undefined;
   }
-  return false;
+  return undefined;
+}
+
+const MANAGED: ManagedKey = { kind: 'managed' };
+
+/** A key the AWS managed key ends: the end names it, whatever an input gives the rest (a string joined with `+`). */
+const plain = (m: ManagedKey | undefined): ManagedKey | undefined => (m?.kind === 'managed' ? m : undefined);
+
+const FALLBACKS = new Set<ts.SyntaxKind>([ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken]);
+
+/**
+ * `value ?? fallback` (`||`): the value where it is set, else the fallback. A literal value is always set (`''` is
+ * not, to `||`), and so is a value that names the AWS managed key (a lookup is never unset) or an input's; any other
+ * value, with a fallback that names that key, may be it where the code leaves the value unset (`maybe`, naming it).
+ */
+function fallbackOf(u: ts.BinaryExpression, depth: number): ManagedKey | undefined {
+  const value = unwrap(u.left);
+  const written = stringValue(value);
+  const or = u.operatorToken.kind === ts.SyntaxKind.BarBarToken;
+  if (written !== undefined && (written !== '' || !or)) return awsManagedKeyOf(value, depth + 1);
+  if (written === '' || isNullish(value)) return awsManagedKeyOf(u.right, depth + 1);
+  // A lookup, an input's value (a token, set at synth whatever it holds), Pulumi's `config.require(...)` (a stack
+  // without the value fails) or a value that may itself be unset decides.
+  const left = awsManagedKeyOf(value, depth + 1);
+  if (left || inputRead(value) || isRequire(value)) return left;
+  const right = awsManagedKeyOf(u.right, depth + 1);
+  if (right?.kind !== 'managed') return right;
+  const fallback = snippet(value.getSourceFile(), u.right);
+  return {
+    kind: 'maybe',
+    why: `the key is the AWS managed key (${fallback}) where ${unsetWhere(value)} (${snippet(value.getSourceFile(), u)})`,
+  };
+}
+
+/** Where a value the code may leave unset is unset, for messages: a context value's own sentence, else `<value> is not set`. */
+function unsetWhere(value: ts.Expression): string {
+  let v = value;
+  for (let i = 0; i < 4 && ts.isIdentifier(v); i++) {
+    const init = onlyValueOf(declarationOf(v));
+    if (!init) break;
+    v = unwrap(init);
+  }
+  if (ts.isCallExpression(v) && ts.isPropertyAccessExpression(v.expression) && v.expression.name.text === 'tryGetContext') {
+    const name = stringValue(v.arguments[0] && unwrap(v.arguments[0]));
+    const named = name === undefined ? 'the value' : name;
+    return `the context does not set ${named} (cdk.json's or cdk.context.json's context, \`-c ${named}=...\` on the command line)`;
+  }
+  return `${snippet(value.getSourceFile(), value)} is not set`;
+}
+
+/** `config.require('k')`, `requireSecret`: a value never unset (a stack without it fails). */
+function isRequire(value: ts.Expression): boolean {
+  const u = unwrap(value);
+  return ts.isCallExpression(u) && ts.isPropertyAccessExpression(u.expression) && /^require(Secret)?$/.test(u.expression.name.text);
 }

@@ -6,7 +6,6 @@
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
 import { REPLICA_RESOURCE_WORDS } from '../../rule/words.js';
-import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
 import {
   ABSENT,
   type EncryptionFacts,
@@ -49,7 +48,7 @@ import { metadataSuppressionsOf } from './metadata.js';
 import { resourceTables } from './resources.js';
 import { sharedTables } from './resourcePolicy.js';
 import { integrationTables } from './zeroEtl.js';
-import { namesAwsManagedKey } from './awsManagedKey.js';
+import { managedKeySetting } from './awsManagedKey.js';
 import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
 import { guarded } from './singleValue.js';
 import { stackKeySetting, withStacks } from './stackConfig.js';
@@ -293,10 +292,9 @@ export const keyOf =
     if (unset) return unset;
     const s = stringValue(unwrap(e));
     if (s !== undefined) return { state: 'literal', source: snippet(sf, e), text: s };
-    // A lookup of the AWS managed key (awsManagedKey.ts) is that key, as its literal alias is.
-    return namesAwsManagedKey(e)
-      ? { state: 'expression', source: snippet(sf, e), text: AWS_MANAGED_ALIAS }
-      : { state: 'expression', source: snippet(sf, e) };
+    // A lookup of the AWS managed key (awsManagedKey.ts) is that key, as its literal alias is; an input's default
+    // that is that key, too; a fallback that is, where the value may be unset: not known.
+    return managedKeySetting(sf, e, 'expression') ?? { state: 'expression', source: snippet(sf, e) };
   };
 
 /** A nested object literal (a block): literal when it is one, an expression otherwise. */
@@ -374,10 +372,17 @@ const choiceValue =
     const u = unwrap(e);
     const s = v2 ? (ts.isCallExpression(u) ? c.sym(u.expression) : undefined) : c.sym(u);
     let means = s === undefined ? undefined : MEANS[s];
-    // `TableEncryptionV2.customerManagedKey(<a lookup of alias/aws/dynamodb>)`: the AWS managed key (awsManagedKey.ts).
-    if (means === 'customer-managed' && ts.isCallExpression(u) && u.arguments[0] && namesAwsManagedKey(u.arguments[0]))
-      means = 'aws-managed';
-    return means ? { state: 'reference', source: snippet(c.sf, e), means } : { state: 'expression', source: snippet(c.sf, e) };
+    // `TableEncryptionV2.customerManagedKey(<a lookup of alias/aws/dynamodb>)`: the AWS managed key (awsManagedKey.ts);
+    // through a CfnParameter's default, said with it; one that may be that key: not known.
+    const managed =
+      means === 'customer-managed' && ts.isCallExpression(u) && u.arguments[0]
+        ? managedKeySetting(c.sf, u.arguments[0], 'reference')
+        : undefined;
+    if (managed?.state === 'unreadable') return managed;
+    if (managed) means = 'aws-managed';
+    return means
+      ? { state: 'reference', source: snippet(c.sf, e), means, ...(managed?.via ? { via: managed.via } : {}) }
+      : { state: 'expression', source: snippet(c.sf, e) };
   };
 
 /**
@@ -584,30 +589,31 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
   const { sf } = c;
   const facts: EncryptionFacts = { peerKind: 'code', words: WORDS[kind], settings: { model: 'sse' }, obstacles: [] };
   switch (kind) {
-    case 'Table':
-      facts.settings = {
+    case 'Table': {
+      let maybeManaged: Setting | undefined;
+      const settings: Extract<Settings, { model: 'choice' }> = {
         model: 'choice',
         choice: choiceOf(c, props, false),
-        key: settingOf(
-          sf,
-          props,
-          'encryptionKey',
-          (e) =>
-            unsetKey(sf, e) ?? {
-              state: 'reference',
-              source: snippet(sf, e),
-              ...(namesAwsManagedKey(e) ? { text: AWS_MANAGED_ALIAS } : {}),
-            },
-        ),
+        key: settingOf(sf, props, 'encryptionKey', (e) => {
+          const unset = unsetKey(sf, e);
+          if (unset) return unset;
+          const managed = managedKeySetting(sf, e, 'reference');
+          if (managed?.state === 'unreadable') maybeManaged = managed;
+          return managed ?? { state: 'reference', source: snippet(sf, e) };
+        }),
         enabled: settingOf(sf, props, 'serverSideEncryption', switchOf(sf)),
       };
-      facts.settings = withChoiceBranches(c, props, false, facts.settings);
+      // CUSTOMER_MANAGED with a key that may be the AWS managed key (`Key.fromKeyArn(this, 'K', context ?? <its alias
+      // ARN>)`): not known. (A key that may be left out is not: CDK then creates one for the table.)
+      if (maybeManaged && settings.choice.means === 'customer-managed') settings.choice = maybeManaged;
+      facts.settings = withChoiceBranches(c, props, false, settings);
       // CDK refuses CUSTOMER_MANAGED beside any replicationRegions, `[]` too (a truthy array).
       if (!noneOrEmpty(sf, props, 'replicationRegions'))
         facts.obstacles.push({ kind: 'replication-regions', ...maybeFrom(sf, props, 'replicationRegions') });
       else if (lookup(sf, props, 'replicationRegions').kind !== 'absent')
         facts.obstacles.push({ kind: 'replication-regions', empty: true });
       break;
+    }
     case 'TableV2':
       facts.settings = withChoiceBranches(c, props, true, { model: 'choice', choice: choiceOf(c, props, true) });
       if (!noneOrEmpty(sf, props, 'replicas')) facts.obstacles.push({ kind: 'table-v2-replicas', ...maybeFrom(sf, props, 'replicas') });
@@ -971,6 +977,16 @@ export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks): TsDet
         else if (anchor.where) encryption.obstacles.push({ kind: 'placement', where: anchor.where });
       }
     }
+    // A status a CfnParameter's default decides (awsManagedKey.ts): left to the parameter unless --fix-parameterised,
+    // as the synthesized template's `!Ref` is (after the checks above, which a waived obstacle still needs).
+    const decided = decide(encryption);
+    const parameters = (decided.via ?? []).filter((v) => /^parameter \S+'s default\b/.test(v));
+    if (parameters.length > 0 && (decided.status === 'aws-managed' || decided.status === 'aws-owned'))
+      encryption.obstacles.push({
+        kind: 'parameter',
+        decidedBy: parameters,
+        inputs: [...new Set(parameters.map((v) => /^parameter (\S+)'s/.exec(v)![1]))],
+      });
     // One object literal: built as a spread of another object holding its first ten fields, it was
     // copied through V8's slow path, once per table.
     return {

@@ -5,15 +5,19 @@
  * (src/formats/yaml/pulumiStacks.ts) decides the key: the AWS managed key on every stack is that key
  * (aws-managed), a key some stacks leave out or set to it is decided per stack (unknown), a `get` that every
  * stack sets is a key (customer-managed). Without stack files the code alone decides, as before.
+ * A `get` with a fallback (`config.get('tableKey') ?? '<alias ARN of aws/dynamodb>'`, or `||`, which an empty value
+ * takes too) gives, on a stack that does not set the value, the fallback (real-world round 32: the AWS managed key
+ * on every stack was read as a key).
  */
 import { ABSENT, type Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
 import type { SourceFile } from '../../core/types.js';
-import { keyOnStacks, type PulumiStacks } from '../yaml/pulumiStacks.js';
+import { keyOnStacks, type Fallback, type PulumiStacks } from '../yaml/pulumiStacks.js';
+import { awsManagedKeyOf } from './awsManagedKey.js';
 import { declarationOf } from './consts.js';
 import type { TsDetection, TsTable } from './detect.js';
 import { lookup, snippet } from './lookup.js';
-import { stringValue, ts, unwrap } from './parse.js';
+import { isNullish, stringValue, ts, unwrap } from './parse.js';
 import { fieldValue, guarded, memberValue, onlyValueOf } from './singleValue.js';
 
 /** A read of the stack's config: its namespace (undefined: the project's), name, the member of an object read, and whether it may be undefined. */
@@ -23,6 +27,8 @@ interface ConfigRead {
   member?: string;
   optional: boolean;
   object: boolean;
+  /** The value a stack that does not set it gets: `?? x` (nullish: unset), `|| x` (also empty). */
+  fallback?: { node: ts.Expression; empty: boolean };
 }
 
 /** Config's reads of one value, and whether each may give undefined (`get*`) and reads an object (`*Object`). */
@@ -67,12 +73,22 @@ export function stackKeySetting(sf: ts.SourceFile, node: ts.Expression): Setting
   const source = snippet(sf, node);
   // A guard before the table (`if (!key) throw`) proves a `get`'s value set.
   const optional = read.optional && !guarded(unwrap(node));
-  const on = keyOnStacks(stacks, read.namespace ?? stacks.project, read.name, read.member, optional);
+  const on = keyOnStacks(stacks, read.namespace ?? stacks.project, read.name, read.member, optional, fallbackOf(sf, read));
   if (on.kind === 'aws-managed') return { state: 'expression', source, text: AWS_MANAGED_ALIAS, via: on.why };
   if (on.kind === 'absent') return { ...ABSENT, source, via: on.why };
   if (on.kind === 'per-stack') return { state: 'unreadable', source: `kmsKeyArn is ${source}, and ${on.why}` };
-  // Every stack sets a `get`'s value: a key, as a `require`'s.
-  return optional ? { state: 'expression', source } : undefined;
+  // Every stack sets a `get`'s value (or its fallback is a key): a key, as a `require`'s.
+  return optional || read.fallback ? { state: 'expression', source } : undefined;
+}
+
+/** What a read's fallback gives a stack that does not set the value (see Fallback); none for `?? undefined`. */
+function fallbackOf(sf: ts.SourceFile, read: ConfigRead): Fallback | undefined {
+  if (!read.fallback) return undefined;
+  const f = unwrap(read.fallback.node);
+  if (isNullish(f) || stringValue(f)?.trim() === '') return undefined;
+  const managed = awsManagedKeyOf(f);
+  const kind = managed === undefined ? 'set' : managed.kind === 'maybe' || managed.via || managed.why ? 'unknown' : 'managed';
+  return { kind, text: snippet(sf, f), empty: read.fallback.empty };
 }
 
 /** The table's `serverSideEncryption.kmsKeyArn` as written, if it has one. */
@@ -92,6 +108,15 @@ function configRead(e: ts.Expression, depth = 0): ConfigRead | undefined {
   if (ts.isIdentifier(u)) {
     const value = onlyValueOf(declarationOf(u));
     return value && configRead(value, depth + 1);
+  }
+  // `config.get('tableKey') ?? fallback` (`||`): a read of one value with a fallback (not an object's, nor one in a fallback).
+  if (
+    ts.isBinaryExpression(u) &&
+    (u.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || u.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+  ) {
+    const inner = configRead(u.left, depth + 1);
+    if (!inner || inner.fallback || (inner.object && inner.member === undefined)) return undefined;
+    return { ...inner, fallback: { node: u.right, empty: u.operatorToken.kind === ts.SyntaxKind.BarBarToken } };
   }
   if (ts.isPropertyAccessExpression(u)) {
     // `config.requireObject<Db>('db').kmsKeyArn`, or `db.kmsKeyArn` of `const db = config.requireObject<Db>('db')`.

@@ -114,14 +114,39 @@ export type StacksKey =
   | { kind: 'per-stack'; why: string };
 
 /**
- * The key `namespace:name` (its `member`, for `requireObject('db').kmsKeyArn`) on each stack. `optional`: a `get`,
- * undefined where no value is set (a `require` fails there: that stack deploys nothing, and does not count). `set`
- * when no stack that deploys gives the AWS managed key or leaves it out (what the code says then stands).
+ * The program's fallback for a value a stack does not set (TypeScript's `config.get('k') ?? x`; `empty`: `|| x`, which
+ * an empty value takes too): the AWS managed key, another key, or a value kmsfix does not know; `text` as written.
  */
-export function keyOnStacks(p: PulumiStacks, namespace: string, name: string, member: string | undefined, optional: boolean): StacksKey {
+export interface Fallback {
+  kind: 'managed' | 'set' | 'unknown';
+  text: string;
+  empty: boolean;
+}
+
+/**
+ * The key `namespace:name` (its `member`, for `requireObject('db').kmsKeyArn`) on each stack. `optional`: a `get`,
+ * undefined where no value is set (a `require` fails there: that stack deploys nothing, and does not count), or the
+ * `fallback` there. `set` when no stack that deploys gives the AWS managed key or leaves it out (what the code says
+ * then stands).
+ */
+export function keyOnStacks(
+  p: PulumiStacks,
+  namespace: string,
+  name: string,
+  member: string | undefined,
+  optional: boolean,
+  fallback?: Fallback,
+): StacksKey {
   const outcomes = p.stacks.map((s) => ({ stack: s, value: valueOn(p, s, namespace, name, member) }));
   const kinds = outcomes.map(({ stack, value }) => {
     const said = sentence(stack.path, value, member);
+    // A stack that leaves the value unset (or empty, to `||`) gets the fallback.
+    const unset =
+      ((value.kind === 'missing' && optional) ||
+        value.kind === 'no-member' ||
+        (value.kind === 'text' && value.text === '' && fallback?.empty)) &&
+      fallback;
+    if (unset) return { stack, kind: FALLBACK_KINDS[unset.kind], said: `${said} (the fallback: ${unset.text})` };
     if (value.kind === 'missing') return { stack, kind: optional ? ('absent' as const) : ('none' as const), said };
     if (value.kind === 'no-member') return { stack, kind: 'absent' as const, said };
     if (value.kind === 'text')
@@ -147,6 +172,8 @@ export function keyOnStacks(p: PulumiStacks, namespace: string, name: string, me
     why: `${key} differs per stack: ${list(odd)}`,
   };
 }
+
+const FALLBACK_KINDS = { managed: 'managed', set: 'set', unknown: 'unknown' } as const;
 
 /** What a stack's file says of the key, for messages. */
 function sentence(path: string, v: Value, member: string | undefined): string {
