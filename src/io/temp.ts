@@ -51,9 +51,17 @@ export function journalPathIn(dir: string, n: number): string {
   return path.join(dir, `${TEMP_PREFIX}${tag()}.${n}.journal`);
 }
 
-/** The pid that owns a temp file, from its name; undefined for names without one (kmsfix before 0.2). */
+/**
+ * The whole shape of a name kmsfix writes, and nothing else: the prefix, the pid, the 8 hex digits
+ * of the run's tag, then either `-` and the target's name (cut as tempPathFor cuts it) or
+ * `.<n>.journal`. Only such a name is ever removed as a dead run's: a user's file that merely
+ * starts with the prefix (`.kmsfix-tmp-notes.md`, committed to git) is left alone.
+ */
+const TEMP_SHAPE = /^\.kmsfix-tmp-(\d+)\.[0-9a-f]{8}(?:-.+|\.\d+\.journal)$/s;
+
+/** The pid that owns a temp file, from its name; undefined for a name not of kmsfix's shape (never removed). */
 export function ownerOf(name: string): number | undefined {
-  const m = /^\.kmsfix-tmp-(\d+)\.[0-9a-f]+[-.]/.exec(name);
+  const m = TEMP_SHAPE.exec(name);
   return m ? Number(m[1]) : undefined;
 }
 
@@ -93,9 +101,10 @@ export interface Cleanup {
  */
 export function cleanStaleTemps(temps: string[], display: (abs: string) => string): Cleanup {
   const out: Cleanup = { removed: [], completed: [], errors: [] };
+  // Only names of kmsfix's own shape: any other file is the user's, whatever its name starts with.
   const stale = temps.filter((t) => {
     const pid = ownerOf(path.basename(t));
-    return pid === undefined || !isAlive(pid);
+    return pid !== undefined && !isAlive(pid);
   });
   for (const j of stale.filter((t) => t.endsWith('.journal'))) {
     let journal: Journal | undefined;
@@ -149,7 +158,7 @@ export function halfWritten(temps: string[], display: (abs: string) => string): 
   const out: FileError[] = [];
   for (const j of temps.filter((t) => t.endsWith('.journal'))) {
     const pid = ownerOf(path.basename(j));
-    if (pid !== undefined && isAlive(pid)) continue;
+    if (pid === undefined || isAlive(pid)) continue;
     try {
       const journal = JSON.parse(readFileSync(j, 'utf8')) as Journal;
       const pending = journal.renames.filter((r) => exists(r.temp));

@@ -45,7 +45,7 @@ function expectModuleFixed(dir: string): void {
 
 describe('temp files left by an interrupted run', () => {
   it('are never read as files of a Terraform module, and the next fix removes them', async () => {
-    for (const name of ['.kmsfix-tmp-main.tf', `.kmsfix-tmp-${deadPid()}.0a1b2c3d-main.tf`]) {
+    for (const name of [`.kmsfix-tmp-${deadPid()}.0a1b2c3d-main.tf`, `.kmsfix-tmp-${deadPid()}.0a1b2c3d-${'f'.repeat(12)}-main.tf`]) {
       const dir = module();
       // What a run killed between its temp files and its renames leaves: the fixed text beside the original.
       writeFileSync(path.join(dir, name), readFileSync(path.join(MODULE, 'expected', 'main.tf')));
@@ -54,6 +54,27 @@ describe('temp files left by an interrupted run', () => {
       expect(r.stderr).toContain('note: removed 1 temp file left by an interrupted kmsfix run');
       expectModuleFixed(dir);
     }
+  });
+
+  it("only names of the exact shape kmsfix writes are removed: a file that merely starts with the prefix is the user's", async () => {
+    const dir = module();
+    const dead = deadPid();
+    const theirs = [
+      '.kmsfix-tmp-notes.md', // no pid
+      '.kmsfix-tmp-1.cafe-readme.txt', // a tag of 4 hex digits, not 8
+      `.kmsfix-tmp-${dead}.0a1b2c3d`, // no target name
+      `.kmsfix-tmp-${dead}.0a1b2c3d.journal`, // no journal number
+      `.kmsfix-tmp-${dead}.0A1B2C3D-main.tf`, // upper-case tag
+      `.kmsfix-tmp-x${dead}.0a1b2c3d-main.tf`,
+    ];
+    for (const name of theirs) writeFileSync(path.join(dir, name), 'precious\n');
+    const ours = `.kmsfix-tmp-${dead}.0a1b2c3d-notes.md`;
+    writeFileSync(path.join(dir, ours), "a dead run's copy");
+    const r = await runCli(['fix', '--yes', '.'], dir, '', ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: removed 1 temp file left by an interrupted kmsfix run');
+    for (const name of theirs) expect(readFileSync(path.join(dir, name), 'utf8'), name).toBe('precious\n');
+    expect(existsSync(path.join(dir, ours))).toBe(false);
   });
 
   it('of a run still alive are left alone (and never read)', async () => {
