@@ -76,6 +76,46 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * This run's temp files on disk, each with whether it must outlive an interrupted run: true once its
+ * group's journal is written (its renames have begun, and the journal is how the next fix
+ * completes the group: the temp file may be the only copy of a file's new text). While any is
+ * listed, SIGINT and SIGTERM remove the others (a Ctrl-C left dozens of hidden copies in the tree,
+ * which `git add -A` would commit), and the process exits 130 or 143; the lock goes with the exit
+ * (lock.ts). A rename in flight on the thread pool and the removal of its temp file meet safely:
+ * either the rename happened (the file is new) or it fails (the file is old).
+ */
+const ownTemps = new Map<string, boolean>();
+const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+const onSignal = (signal: keyof typeof SIGNALS) => {
+  for (const [temp, kept] of ownTemps) {
+    if (kept) continue;
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      /* left for the next fix run, as after a kill */
+    }
+  }
+  process.exit(SIGNALS[signal]);
+};
+
+/** A temp file of this run now exists (see ownTemps). */
+export function tempMade(temp: string): void {
+  if (ownTemps.size === 0) for (const s of Object.keys(SIGNALS)) process.on(s, onSignal);
+  ownTemps.set(temp, false);
+}
+
+/** Its group's journal is about to be written: an interrupted run leaves it for the next fix to complete. */
+export function tempKept(temp: string): void {
+  if (ownTemps.has(temp)) ownTemps.set(temp, true);
+}
+
+/** A temp file of this run is gone (renamed or removed). The signals are left to Node again when none is left. */
+export function tempGone(temp: string): void {
+  if (!ownTemps.delete(temp) || ownTemps.size > 0) return;
+  for (const s of Object.keys(SIGNALS)) process.off(s, onSignal);
+}
+
 /** A journal: the renames of one group, written before the first of them. */
 export interface Journal {
   version: 1;
