@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Io } from '../cli.js';
-import { OutputError, realish } from '../io/outputs.js';
+import { OutputError, realish, scannedFolderOf } from '../io/outputs.js';
 import { SpooledOutput } from '../io/write.js';
 
 /**
@@ -16,7 +16,11 @@ export function colorWanted(terminal: boolean, env: NodeJS.ProcessEnv = process.
   return terminal;
 }
 
-/** --output FILE: not a folder, not a path given to scan; its folder must exist. */
+/**
+ * --output FILE: not a folder, not a path given to scan, and not a new file the run's folders would
+ * hold under a name some format reads (as --patch; an existing one the run reads is refused by the
+ * run, before it reads: cli.ts). Its folder must exist.
+ */
 export function checkOutputFile(file: string, inputs: string[], cwd: string): void {
   const abs = realish(path.resolve(cwd, file));
   const isDir = (p: string) => {
@@ -31,6 +35,11 @@ export function checkOutputFile(file: string, inputs: string[], cwd: string): vo
     if (realish(path.resolve(cwd, input)) === abs)
       throw new OutputError(`--output ${file}: is a path given to scan; the report would overwrite it`);
   }
+  const scanned = isDir(abs) === undefined ? scannedFolderOf(abs, inputs, cwd) : undefined;
+  if (scanned !== undefined)
+    throw new OutputError(
+      `--output ${file}: would be scanned as a template (it is inside ${scanned}), and a report there breaks its folder's templates or module; name it *.txt, *.diff or *.sarif, or put it elsewhere`,
+    );
   const parent = isDir(path.dirname(abs));
   if (parent === undefined) throw new OutputError(`--output ${file}: the folder ${path.dirname(file)} does not exist`);
   if (!parent) throw new OutputError(`--output ${file}: ${path.dirname(file)} is not a folder`);

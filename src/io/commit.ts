@@ -4,7 +4,8 @@
  * it says which files may not be written: those outside any git work tree, and every file of a
  * repository where the branch exists (and is not the one checked out), where another branch is in
  * the way of its name, where a merge, rebase, cherry-pick or revert is in progress (git would not
- * switch branches, and the change would land in what the user is resolving), or where a file kmsfix
+ * switch branches, and the change would land in what the user is resolving), whose index is locked
+ * (index.lock: `git add` would fail after the switch and the writes), or where a file kmsfix
  * would write has uncommitted changes (refused by guard.ts), so that a commit holds the whole change.
  */
 import { existsSync } from 'node:fs';
@@ -74,7 +75,13 @@ const IN_PROGRESS: [string, string][] = [
 function busy(gitDir: string, root: string): string | undefined {
   if (!gitDir) return undefined;
   const found = IN_PROGRESS.find(([name]) => existsSync(path.join(gitDir, name)));
-  return found && `--commit cannot switch to a new branch in ${root}: ${found[1]} is in progress there (finish or abort it first)`;
+  if (found) return `--commit cannot switch to a new branch in ${root}: ${found[1]} is in progress there (finish or abort it first)`;
+  // A locked index: git would switch branches, then `git add` would fail after every file was
+  // written, leaving the repository on the new branch with the change uncommitted. Refused first.
+  const lock = path.join(gitDir, 'index.lock');
+  if (existsSync(lock))
+    return `--commit cannot commit in ${root}: ${lock} exists (another git command is running there, or one crashed: let it finish, or remove ${lock} if no git command is running, then run kmsfix again)`;
+  return undefined;
 }
 
 /**

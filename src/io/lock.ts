@@ -16,7 +16,7 @@ import { chmodSync, linkSync, mkdirSync, readFileSync, readdirSync, realpathSync
 import os from 'node:os';
 import path from 'node:path';
 import { repoRootOf } from './git.js';
-import { isAlive } from './temp.js';
+import { isAlive, startOf } from './temp.js';
 
 /** node:crypto, loaded by a fix (a scan takes no lock). */
 const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
@@ -63,17 +63,6 @@ export function treeRoots(inputs: string[], cwd: string): string[] {
     roots.add(repoRootOf(real, dir) ?? (dir ? real : path.dirname(real)));
   }
   return [...roots];
-}
-
-/** A process's start time in clock ticks since boot (Linux), or undefined elsewhere. */
-function startOf(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 22, counted after the command name (which may hold spaces) in parentheses.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
 }
 
 function alive(e: Entry): boolean {

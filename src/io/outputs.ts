@@ -45,6 +45,17 @@ function realInputs(inputs: string[], cwd: string): string[] {
 }
 
 /**
+ * The folder given to scan (its display path) that holds `abs` (a real path) under a name some
+ * format reads: a file written there would be read as a template by the next run, and break its
+ * module (a diff in a `.tf` file: Terraform reads every one of its folder).
+ */
+export function scannedFolderOf(abs: string, inputs: string[], cwd: string): string | undefined {
+  if (!FORMATS.some((e) => e.accepts(path.basename(abs)))) return undefined;
+  const input = realInputs(inputs, cwd).find((i) => isDir(i) && within(i, abs));
+  return input === undefined ? undefined : path.relative(cwd, input) || '.';
+}
+
+/**
  * `--patch FILE`: not a folder, not a path given to scan, and not a file the run would scan (a
  * name some format accepts, inside a folder given to scan). Its folder must exist.
  */
@@ -53,11 +64,12 @@ export function checkPatchFile(file: string, inputs: string[], cwd: string): voi
   if (isDir(abs)) throw new OutputError(`--patch ${file}: is a folder; give the patch file's name`);
   for (const input of realInputs(inputs, cwd)) {
     if (abs === input) throw new OutputError(`--patch ${file}: is a path given to scan; the patch would overwrite it`);
-    if (isDir(input) && within(input, abs) && FORMATS.some((e) => e.accepts(path.basename(abs)))) {
-      throw new OutputError(
-        `--patch ${file}: would be scanned as a template (it is inside ${path.relative(cwd, input) || '.'}); name the patch *.patch or put it elsewhere`,
-      );
-    }
+  }
+  const scanned = scannedFolderOf(abs, inputs, cwd);
+  if (scanned !== undefined) {
+    throw new OutputError(
+      `--patch ${file}: would be scanned as a template (it is inside ${scanned}); name the patch *.patch or put it elsewhere`,
+    );
   }
   const parent = path.dirname(abs);
   const kind = isDir(parent);

@@ -1,5 +1,5 @@
 /**
- * kmsfix's temp files: `.kmsfix-tmp-<pid>.<random>-<name>` beside the file they replace, unique per
+ * kmsfix's temp files: `.kmsfix-tmp-<pid>-<start>.<random>-<name>` beside the file they replace, unique per
  * run (two runs never share one), and the owning process in the name. Discovery and the sibling
  * reader never read them. A fix run removes, at its start, those whose owner is dead (a killed run's),
  * after completing any group whose renames that run had begun (its journal, src/io/write.ts).
@@ -14,9 +14,30 @@ export const TEMP_PREFIX = '.kmsfix-tmp-';
 
 /** node:crypto, loaded by the first temp name (a scan never needs one). */
 const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
-/** This run's part of every temp name: pid and a random tag. */
+/**
+ * This run's part of every temp name: pid, start time (Linux; so that a pid reused by a later
+ * process, as kmsfix's pid 1 or 2 of each container run is, does not keep a killed run's files
+ * alive) and a random tag.
+ */
 let runTag: string | undefined;
-const tag = () => (runTag ??= `${process.pid}.${crypto().randomBytes(4).toString('hex')}`);
+const tag = () => {
+  if (runTag === undefined) {
+    const start = startOf(process.pid);
+    runTag = `${process.pid}${start === undefined ? '' : `-${start}`}.${crypto().randomBytes(4).toString('hex')}`;
+  }
+  return runTag;
+};
+
+/** A process's start time in clock ticks since boot (Linux), or undefined elsewhere. */
+export function startOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22, counted after the command name (which may hold spaces) in parentheses.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
 
 export function isTempName(name: string): boolean {
   return name.startsWith(TEMP_PREFIX);
@@ -51,10 +72,35 @@ export function journalPathIn(dir: string, n: number): string {
   return path.join(dir, `${TEMP_PREFIX}${tag()}.${n}.journal`);
 }
 
-/** The pid that owns a temp file, from its name; undefined for names without one (kmsfix before 0.2). */
+/**
+ * The whole shape of a name kmsfix writes, and nothing else: the prefix, the pid, `-` and its start
+ * time (not in names of earlier versions, nor off Linux), the 8 hex digits of the run's tag, then
+ * either `-` and the target's name (cut as tempPathFor cuts it) or `.<n>.journal`. Only such a name
+ * is ever removed as a dead run's: a user's file that merely starts with the prefix
+ * (`.kmsfix-tmp-notes.md`, committed to git) is left alone.
+ */
+const TEMP_SHAPE = /^\.kmsfix-tmp-((\d+)(?:-(\d+))?\.[0-9a-f]{8})(?:-.+|\.\d+\.journal)$/s;
+
+/** The pid that owns a temp file, from its name; undefined for a name not of kmsfix's shape (never removed). */
 export function ownerOf(name: string): number | undefined {
-  const m = /^\.kmsfix-tmp-(\d+)\.[0-9a-f]+[-.]/.exec(name);
-  return m ? Number(m[1]) : undefined;
+  const m = TEMP_SHAPE.exec(name);
+  return m ? Number(m[2]) : undefined;
+}
+
+/**
+ * Is the run that wrote a temp file (its name) still running? Never for a name not of kmsfix's
+ * shape (not kmsfix's: never removed either, see cleanStaleTemps). This process's pid: only its own
+ * names (a killed run's pid 1 in one container is the next run's pid 1). Another pid: alive, and
+ * started when the name says, where it says.
+ */
+function ownerRuns(name: string): boolean {
+  const m = TEMP_SHAPE.exec(name);
+  if (!m) return false;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return runTag !== undefined && m[1] === runTag;
+  if (!isAlive(pid)) return false;
+  const now = m[3] !== undefined ? startOf(pid) : undefined;
+  return now === undefined || now === m[3];
 }
 
 /** Is a process with this pid running (on this machine)? EPERM: it runs, as another user. */
@@ -66,6 +112,46 @@ export function isAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * This run's temp files on disk, each with whether it must outlive an interrupted run: true once its
+ * group's journal is written (its renames have begun, and the journal is how the next fix
+ * completes the group: the temp file may be the only copy of a file's new text). While any is
+ * listed, SIGINT and SIGTERM remove the others (a Ctrl-C left dozens of hidden copies in the tree,
+ * which `git add -A` would commit), and the process exits 130 or 143; the lock goes with the exit
+ * (lock.ts). A rename in flight on the thread pool and the removal of its temp file meet safely:
+ * either the rename happened (the file is new) or it fails (the file is old).
+ */
+const ownTemps = new Map<string, boolean>();
+const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+const onSignal = (signal: keyof typeof SIGNALS) => {
+  for (const [temp, kept] of ownTemps) {
+    if (kept) continue;
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      /* left for the next fix run, as after a kill */
+    }
+  }
+  process.exit(SIGNALS[signal]);
+};
+
+/** A temp file of this run now exists (see ownTemps). */
+export function tempMade(temp: string): void {
+  if (ownTemps.size === 0) for (const s of Object.keys(SIGNALS)) process.on(s, onSignal);
+  ownTemps.set(temp, false);
+}
+
+/** Its group's journal is about to be written: an interrupted run leaves it for the next fix to complete. */
+export function tempKept(temp: string): void {
+  if (ownTemps.has(temp)) ownTemps.set(temp, true);
+}
+
+/** A temp file of this run is gone (renamed or removed). The signals are left to Node again when none is left. */
+export function tempGone(temp: string): void {
+  if (!ownTemps.delete(temp) || ownTemps.size > 0) return;
+  for (const s of Object.keys(SIGNALS)) process.off(s, onSignal);
 }
 
 /** A journal: the renames of one group, written before the first of them. */
@@ -93,10 +179,8 @@ export interface Cleanup {
  */
 export function cleanStaleTemps(temps: string[], display: (abs: string) => string): Cleanup {
   const out: Cleanup = { removed: [], completed: [], errors: [] };
-  const stale = temps.filter((t) => {
-    const pid = ownerOf(path.basename(t));
-    return pid === undefined || !isAlive(pid);
-  });
+  // Only names of kmsfix's own shape: any other file is the user's, whatever its name starts with.
+  const stale = temps.filter((t) => ownerOf(path.basename(t)) !== undefined && !ownerRuns(path.basename(t)));
   for (const j of stale.filter((t) => t.endsWith('.journal'))) {
     let journal: Journal | undefined;
     try {
@@ -148,8 +232,7 @@ export function cleanStaleTemps(temps: string[], display: (abs: string) => strin
 export function halfWritten(temps: string[], display: (abs: string) => string): FileError[] {
   const out: FileError[] = [];
   for (const j of temps.filter((t) => t.endsWith('.journal'))) {
-    const pid = ownerOf(path.basename(j));
-    if (pid !== undefined && isAlive(pid)) continue;
+    if (ownerOf(path.basename(j)) === undefined || ownerRuns(path.basename(j))) continue;
     try {
       const journal = JSON.parse(readFileSync(j, 'utf8')) as Journal;
       const pending = journal.renames.filter((r) => exists(r.temp));

@@ -29,7 +29,7 @@ import {
 import path from 'node:path';
 import { describeError, stampOf } from './read.js';
 import type { Watched } from '../core/result.js';
-import { journalPathIn, tempPathFor, type Journal } from './temp.js';
+import { journalPathIn, tempGone, tempKept, tempMade, tempPathFor, type Journal } from './temp.js';
 import { inLanes } from '../core/lists.js';
 
 export { TEMP_PREFIX } from './temp.js';
@@ -63,7 +63,15 @@ function writeTemp(absPath: string, content: string, st: BigIntStats): string {
   const gid = Number(st.gid);
   const tmp = tempPathFor(absPath);
   // 'wx' never writes through a link planted there.
-  const fd = openSync(tmp, 'wx', mode);
+  // Listed before it exists: a signal between its creation and its listing would leave it behind.
+  tempMade(tmp);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', mode);
+  } catch (err) {
+    tempGone(tmp); // not made: never removed as this run's (a file planted there is not ours)
+    throw err;
+  }
   try {
     try {
       writeSync(fd, content);
@@ -86,6 +94,7 @@ function writeTemp(absPath: string, content: string, st: BigIntStats): string {
     }
   } catch (err) {
     rmSync(tmp, { force: true });
+    tempGone(tmp);
     throw err;
   }
   return tmp;
@@ -118,7 +127,10 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
     const names = g.files.map((x) => x.path).join(', ');
     for (const f of g.files) {
       const tmp = temps.get(f);
-      if (tmp) rmSync(tmp, { force: true });
+      if (tmp) {
+        rmSync(tmp, { force: true });
+        tempGone(tmp);
+      }
       temps.delete(f);
       if (result.get(f)) continue;
       result.set(
@@ -174,6 +186,8 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
         pid: process.pid,
         renames: g.files.map((f) => ({ temp: temps.get(f)!, target: f.absPath, stamp: f.stamp ?? '' })),
       };
+      // Kept from here on by an interrupted run (Ctrl-C): the journal completes them (temp.ts ownTemps).
+      for (const f of g.files) tempKept(temps.get(f)!);
       try {
         writeFileSync(journal, JSON.stringify(record) + '\n', { flag: 'wx' });
       } catch (err) {
@@ -186,6 +200,7 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
     for (const f of g.files) {
       try {
         await fs.rename(temps.get(f)!, f.absPath);
+        tempGone(temps.get(f)!);
         temps.delete(f);
         done.push(f);
         result.set(f, undefined);
@@ -194,7 +209,10 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
         const left = g.files.filter((x) => !done.includes(x));
         for (const x of left) {
           const tmp = temps.get(x);
-          if (tmp) rmSync(tmp, { force: true });
+          if (tmp) {
+            rmSync(tmp, { force: true });
+            tempGone(tmp);
+          }
           temps.delete(x);
           result.set(
             x,
@@ -257,6 +275,7 @@ export class SpooledOutput {
         closeSync(this.fd!);
         this.fd = undefined;
         renameSync(this.temp, this.absPath);
+        tempGone(this.temp);
         return;
       } catch (err) {
         cause = describeError(err);
@@ -273,6 +292,7 @@ export class SpooledOutput {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     rmSync(this.temp, { force: true });
+    tempGone(this.temp);
   }
 
   /** Writes what is gathered (the temp file made at the first flush). */
@@ -282,7 +302,15 @@ export class SpooledOutput {
     this.pendingLength = 0;
     if (this.failure !== undefined) return;
     try {
-      this.fd ??= openSync(this.temp, 'wx');
+      if (this.fd === undefined) {
+        tempMade(this.temp);
+        try {
+          this.fd = openSync(this.temp, 'wx');
+        } catch (err) {
+          tempGone(this.temp);
+          throw err;
+        }
+      }
       writeAll(this.fd, text);
     } catch (err) {
       this.failure = describeError(err);

@@ -311,7 +311,7 @@ describe('fix --commit', () => {
     expect(git(a, 'rev-list', '--count', 'main..HEAD').trim()).toBe('1');
   });
 
-  it('refuses, before writing, a repository where git could not make or switch to the branch: a merge or rebase in progress, a branch in the way of its name', async () => {
+  it('refuses, before writing or switching, a repository where git could not make or switch to the branch or commit: a merge or rebase in progress, a branch in the way of its name, a locked index', async () => {
     const input = path.join(CF, 'yaml-no-sse', 'input.yaml');
     const cases: [string, (a: string) => void, RegExp][] = [
       [
@@ -332,6 +332,11 @@ describe('fix --commit', () => {
       ],
       ['rebase', (a) => writeFileSync(path.join(a, '.git', 'rebase-merge'), ''), /a rebase is in progress there/],
       [
+        'index lock',
+        (a) => writeFileSync(path.join(a, '.git', 'index.lock'), ''),
+        /--commit cannot commit in .*: .*\.git\/index\.lock exists \(another git command is running there, or one crashed: let it finish, or remove .*index\.lock if no git command is running, then run kmsfix again\)/,
+      ],
+      [
         'kmsfix branch',
         (a) => git(a, 'branch', 'kmsfix'),
         /cannot make the branch kmsfix\/dynamodb-cmk in .*: the branch kmsfix is in the way of its name/,
@@ -345,6 +350,7 @@ describe('fix --commit', () => {
       expect(r.stderr, name).toMatch(message);
       expect(r.stderr, name).toContain('nothing written');
       expect(readFileSync(path.join(a, 'app.yaml'), 'utf8'), name).toBe(readFileSync(input, 'utf8'));
+      expect(git(a, 'symbolic-ref', '--short', 'HEAD').trim(), name).toBe('main');
     }
   });
 

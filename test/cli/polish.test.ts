@@ -54,12 +54,30 @@ describe('--output FILE', () => {
       [['--output', 'infra/t.yaml', 'infra/t.yaml'], '--output infra/t.yaml: is a path given to scan'],
       [['--output', 'infra/t.yaml', 'infra'], '--output infra/t.yaml: is a file this run would scan'],
       [['--output', 'nope/r.txt', 'infra'], '--output nope/r.txt: the folder nope does not exist'],
+      [['--output', 'infra/report.json', '.'], '--output infra/report.json: would be scanned as a template (it is inside .)'],
     ] as const) {
       const r = await runCli(['scan', ...args], dir);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(message);
     }
     expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('refuses, before a fix writes, a new file inside a scanned folder under a name a format reads: the diff in a .tf file broke the module (adversarial pass)', async () => {
+    const dir = tree({ 'w/m/main.tf': 'terraform/no-sse-block/input.tf' });
+    const before = snapshot(dir);
+    for (const name of ['report.tf', 'report.yaml', 'report.json', 'report.template', 'report.ts']) {
+      const r = await runCli(['fix', '--yes', '-o', `w/m/${name}`, 'w'], dir);
+      expect(r.code, name).toBe(2);
+      expect(r.stderr, name).toContain(
+        `--output w/m/${name}: would be scanned as a template (it is inside w), and a report there breaks its folder's templates or module; name it *.txt, *.diff or *.sarif, or put it elsewhere`,
+      );
+      expect(snapshot(dir), name).toEqual(before);
+    }
+    // Any other name there is written as before.
+    const r = await runCli(['fix', '--yes', '-o', 'w/m/report.diff', 'w'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'w/m/report.diff'), 'utf8')).toContain('diff --git');
   });
 });
 

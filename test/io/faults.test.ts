@@ -8,8 +8,8 @@
  * an uninterrupted fix (or, for a file edited during the run, the edit); after the next run, no
  * temp file is left, every file is fixed, and no module references a block it does not declare.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -193,7 +193,11 @@ describe('faults during a fix in place', () => {
    * Run a fix paused (test/faults/pause.mjs) at `point`; `change` runs there, then the run goes on.
    * Returns the run's stderr.
    */
-  async function pausedAt(dir: string, point: string, change: () => void): Promise<{ code: number | null; stderr: string }> {
+  async function pausedAt(
+    dir: string,
+    point: string,
+    change: (child: ChildProcess) => void,
+  ): Promise<{ code: number | null; signal?: NodeJS.Signals | null; stderr: string }> {
     const signals = tmp();
     return await new Promise((resolve) => {
       const child = spawn(process.execPath, ['--import', PAUSE, BIN, 'fix', '--yes', '--quiet', '.'], {
@@ -205,12 +209,12 @@ describe('faults during a fix in place', () => {
       const poll = setInterval(() => {
         if (!existsSync(path.join(signals, 'paused'))) return;
         clearInterval(poll);
-        change();
+        change(child);
         writeFileSync(path.join(signals, 'go'), '');
       }, 5);
-      child.on('close', (code) => {
+      child.on('close', (code, signal) => {
         clearInterval(poll);
-        resolve({ code, stderr });
+        resolve({ code, signal, stderr });
       });
     });
   }
@@ -236,6 +240,32 @@ describe('faults during a fix in place', () => {
       expect(again.code, again.stderr).toBe(0);
       modulesConsistent(dir);
       expect(readFileSync(path.join(dir, target), 'utf8')).toContain('# saved during the run\n');
+    }, 60_000);
+  }
+
+  for (const [signal, exit] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} during the renames: its own temp files removed but those of a group whose renames began (its journal), the lock released, exit ${exit}; the next run completes`, async () => {
+      const dir = estate(tmp());
+      // Paused at the first rename of mod00 (its journal written), every temp file written: the signal lands there.
+      const r = await pausedAt(dir, 'rename:mod00/main\\.tf$', (child) => child.kill(signal));
+      expect([r.code, r.signal], r.stderr).toEqual([exit, null]);
+      expectOldOrNew(dir);
+      modulesConsistent(dir);
+      const temps = [...snapshot(dir).keys()].filter(isTemp);
+      expect(temps.some((t) => t.startsWith('mod00/') && t.endsWith('.journal'))).toBe(true);
+      for (const t of temps.filter((x) => !x.endsWith('.journal'))) {
+        // Only files a journal beside them lists: the group can be completed.
+        const folder = path.dirname(t);
+        const journals = readdirSync(path.join(dir, folder)).filter((n) => n.endsWith('.journal'));
+        const listed = journals.some((j) => readFileSync(path.join(dir, folder, j), 'utf8').includes(path.join(dir, t)));
+        expect(listed, `${t} belongs to a group whose renames began`).toBe(true);
+      }
+      expect(temps.filter((t) => t.startsWith('stacks/'))).toEqual([]);
+      expect(readdirSync(ENV.KMSFIX_LOCK_DIR).filter((n) => n.endsWith('.lock'))).toEqual([]);
+      await expectNextRunCompletes(dir);
     }, 60_000);
   }
 

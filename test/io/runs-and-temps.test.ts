@@ -45,7 +45,7 @@ function expectModuleFixed(dir: string): void {
 
 describe('temp files left by an interrupted run', () => {
   it('are never read as files of a Terraform module, and the next fix removes them', async () => {
-    for (const name of ['.kmsfix-tmp-main.tf', `.kmsfix-tmp-${deadPid()}.0a1b2c3d-main.tf`]) {
+    for (const name of [`.kmsfix-tmp-${deadPid()}.0a1b2c3d-main.tf`, `.kmsfix-tmp-${deadPid()}.0a1b2c3d-${'f'.repeat(12)}-main.tf`]) {
       const dir = module();
       // What a run killed between its temp files and its renames leaves: the fixed text beside the original.
       writeFileSync(path.join(dir, name), readFileSync(path.join(MODULE, 'expected', 'main.tf')));
@@ -54,6 +54,27 @@ describe('temp files left by an interrupted run', () => {
       expect(r.stderr).toContain('note: removed 1 temp file left by an interrupted kmsfix run');
       expectModuleFixed(dir);
     }
+  });
+
+  it("only names of the exact shape kmsfix writes are removed: a file that merely starts with the prefix is the user's", async () => {
+    const dir = module();
+    const dead = deadPid();
+    const theirs = [
+      '.kmsfix-tmp-notes.md', // no pid
+      '.kmsfix-tmp-1.cafe-readme.txt', // a tag of 4 hex digits, not 8
+      `.kmsfix-tmp-${dead}.0a1b2c3d`, // no target name
+      `.kmsfix-tmp-${dead}.0a1b2c3d.journal`, // no journal number
+      `.kmsfix-tmp-${dead}.0A1B2C3D-main.tf`, // upper-case tag
+      `.kmsfix-tmp-x${dead}.0a1b2c3d-main.tf`,
+    ];
+    for (const name of theirs) writeFileSync(path.join(dir, name), 'precious\n');
+    const ours = `.kmsfix-tmp-${dead}.0a1b2c3d-notes.md`;
+    writeFileSync(path.join(dir, ours), "a dead run's copy");
+    const r = await runCli(['fix', '--yes', '.'], dir, '', ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: removed 1 temp file left by an interrupted kmsfix run');
+    for (const name of theirs) expect(readFileSync(path.join(dir, name), 'utf8'), name).toBe('precious\n');
+    expect(existsSync(path.join(dir, ours))).toBe(false);
   });
 
   it('of a run still alive are left alone (and never read)', async () => {
@@ -98,13 +119,65 @@ describe('temp names', () => {
       expect([temp.endsWith('x.yaml') || temp.endsWith('ル.yaml'), ownerOf(temp)]).toEqual([true, process.pid]);
     }
     expect(tempPathFor(`/d/${long}`)).not.toBe(tempPathFor(`/d/y${long.slice(1)}`));
-    expect(path.basename(tempPathFor('/d/orders.yaml'))).toMatch(/^\.kmsfix-tmp-\d+\.[0-9a-f]{8}-orders\.yaml$/);
+    expect(path.basename(tempPathFor('/d/orders.yaml'))).toMatch(/^\.kmsfix-tmp-\d+-\d+\.[0-9a-f]{8}-orders\.yaml$/);
     // A fix in place writes such a file.
     const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-long-'));
     cpSync(path.join(FIXTURES, 'cloudformation', 'yaml-no-sse', 'input.yaml'), path.join(dir, cjk));
     expect((await runCli(['fix', '--yes', '-q', '.'], dir)).code).toBe(0);
     expect(readdirSync(dir)).toEqual([cjk]);
     expect(readFileSync(path.join(dir, cjk), 'utf8')).toContain('KMSMasterKeyId');
+  });
+});
+
+describe('a pid reused by another process (adversarial pass: kmsfix is pid 1 or 2 of each container run)', () => {
+  it("a killed run's temp files and journal are removed, and its group completed, though its pid runs again", async () => {
+    const { cleanStaleTemps, halfWritten, startOf, tempPathFor } = await import('../../src/io/temp.js');
+    const dir = tmp();
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      await new Promise((r) => live.once('spawn', r));
+      const start = startOf(live.pid!);
+      expect(start).toBeDefined();
+      const file = (name: string, text = 'x') => {
+        writeFileSync(path.join(dir, name), text);
+        return path.join(dir, name);
+      };
+      // This process's pid, another run's names (without a start time, as written before, or with another).
+      const ownOld = file(`.kmsfix-tmp-${process.pid}.0a1b2c3d-a.yaml`);
+      const ownOther = file(`.kmsfix-tmp-${process.pid}-1.0a1b2c3d-b.yaml`);
+      // A live process's pid, started at another time: a killed run's.
+      const reused = file(`.kmsfix-tmp-${live.pid}-${Number(start) + 1}.0a1b2c3d-c.yaml`);
+      // Still running: its own names, and a live process started when the name says (or a name without a start time).
+      const mine = file(path.basename(tempPathFor(path.join(dir, 'd.yaml'))));
+      const running = file(`.kmsfix-tmp-${live.pid}-${start}.0a1b2c3d-e.yaml`);
+      const runningOld = file(`.kmsfix-tmp-${live.pid}.0a1b2c3d-f.yaml`);
+      // A group of two whose renames a killed run (this pid, reused) had begun: g.yaml renamed, h.yaml pending.
+      const h = file('h.yaml', 'old h');
+      const pending = file(`.kmsfix-tmp-${process.pid}-1.0a1b2c3d-h.yaml`, 'new h');
+      const { stampOf } = await import('../../src/io/read.js');
+      const { statSync } = await import('node:fs');
+      const journal = file(
+        `.kmsfix-tmp-${process.pid}-1.0a1b2c3d.0.journal`,
+        JSON.stringify({
+          version: 1,
+          pid: process.pid,
+          renames: [
+            { temp: path.join(dir, `.kmsfix-tmp-${process.pid}-1.0a1b2c3d-g.yaml`), target: file('g.yaml', 'new g'), stamp: 'gone' },
+            { temp: pending, target: h, stamp: stampOf(statSync(h, { bigint: true })) },
+          ],
+        }),
+      );
+      const all = [ownOld, ownOther, reused, mine, running, runningOld, pending, journal];
+      expect(halfWritten(all, (p) => path.basename(p)).map((e) => e.file)).toEqual(['h.yaml']);
+      const c = cleanStaleTemps(all, (p) => path.basename(p));
+      expect(c.errors).toEqual([]);
+      expect(c.completed).toEqual(['h.yaml']);
+      expect(readFileSync(h, 'utf8')).toBe('new h');
+      expect(c.removed.sort()).toEqual([ownOld, ownOther, reused, pending, journal].sort());
+      for (const kept of [mine, running, runningOld]) expect(existsSync(kept), kept).toBe(true);
+    } finally {
+      live.kill();
+    }
   });
 });
 
