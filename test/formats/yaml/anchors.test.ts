@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
 import { detectCloudFormation } from '../../../src/formats/cloudformation/detect.js';
 import { AnchorIndex, spell } from '../../../src/formats/yaml/anchors.js';
-import { allow, fileTexts, resolvedDifferences } from '../../../src/formats/yaml/resolved.js';
-import { parseYaml } from '../../../src/formats/yaml/tree.js';
+import { allow, fileTexts, resolution, resolvedDifferences, resolvedEntries } from '../../../src/formats/yaml/resolved.js';
+import { parseYaml, resolveAlias } from '../../../src/formats/yaml/tree.js';
 import { verifyCloudFormation } from '../../../src/formats/cloudformation/verify.js';
 import { DEFAULT_FIX_OPTIONS } from '../../../src/engine/pipeline.js';
 
@@ -91,6 +91,37 @@ describe('resolved documents', () => {
     expect(resolvedDifferences(root('m: {x: 1}\n'), root('m: {x: 1, y: 1}\n'), allow([{ path: ['m'], leaf: { newKeys: true } }]))).toEqual(
       [],
     );
+  });
+
+  // Each mapping merges the two before it: resolving m_n by following every merge key again visits
+  // fib(n) mappings (60 would take years); resolved once each, a few thousand entries are copied.
+  const mergeDag = (n: number) => {
+    let text = 'm0: &m0 {k0: 0}\nm1: &m1 {k1: 1}\n';
+    for (let i = 2; i < n; i++) text += `m${i}: &m${i}\n  <<: [*m${i - 1}, *m${i - 2}]\n  k${i}: ${i}\n`;
+    return text;
+  };
+  it('resolve each merged mapping once, charging the entries merge keys copy to the budget', () => {
+    const doc = root(mergeDag(60));
+    const last = doc?.kind === 'map' ? resolveAlias(doc.pairs[59].value) : null;
+    if (last?.kind !== 'map') throw new Error('m59 is not a mapping');
+    const res = resolution(10_000);
+    const entries = resolvedEntries(last, res);
+    // Every key of the chain, beyond the 32 merges deep the recursion used to stop at.
+    expect([...(entries?.keys() ?? [])].sort()).toEqual(Array.from({ length: 60 }, (_, i) => `k${i}`).sort());
+    // Each mapping's 2 sources copied once: under 2 * 60²/2 entries.
+    expect(10_000 - res.budget).toBeLessThan(3_600);
+    expect(resolvedDifferences(doc, root(mergeDag(60)))).toEqual([]);
+    expect(resolvedDifferences(doc, root(mergeDag(60).replace('k0: 0', 'k0: 1')), allow([{ path: ['m0'], leaf: { any: true } }]))).toEqual([
+      'm2.k0 changed',
+      ...Array.from({ length: 9 }, (_, i) => `m${i + 3}.k0 changed`),
+    ]);
+  });
+
+  it('give up, failing, when the entries merge keys copy exceed the budget', () => {
+    // 24 mappings copy about 550 entries per document (and took 300,000 uncharged calls).
+    expect(resolvedDifferences(root(mergeDag(24)), root(mergeDag(24)), undefined, undefined, 500)).toEqual([
+      'the documents are too large to compare once their aliases are expanded',
+    ]);
   });
 
   it('give up, failing, on exponential alias expansion (a billion laughs) instead of hanging', () => {
