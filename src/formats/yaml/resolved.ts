@@ -159,9 +159,23 @@ export function resolvedDifferences(
   const steps: (string | number)[] = [];
   const here = (): string => describe(spell(steps));
   const under = (k: string): string => spell([...steps, k]);
+  // Pairs of nodes reached through an alias whose comparison found nothing, by allowance. Comparing
+  // the resolved nodes a and b under the allowance al is a function of those three alone (the text
+  // check below looks at the same nodes each time; the steps only spell messages), so comparing them
+  // again, wherever else an alias leads to them, would find nothing again: it is not done, and a
+  // sequence of 1000 aliases of a sequence of 1000 aliases of ... is compared once per anchor, not
+  // once per leaf of its expansion. Only recorded while nothing differs: once something does (the
+  // verification fails), a pair is compared again at each place, to name every place it changed.
+  const same = new Map<CNode, Map<CNode, Set<Allowance>>>();
   const walk = (a0: CNode | null, b0: CNode | null, al: Allowance): void => {
     if (out.length >= 10 || gaveUp) return;
     if (al.any) return;
+    // Every node visited is charged, those the text check skips too: reached through an alias, the
+    // same leaves are visited once per place the alias expands to.
+    if (--res.budget < 0) {
+      tooLarge();
+      return;
+    }
     if (
       texts &&
       a0 &&
@@ -174,16 +188,25 @@ export function resolvedDifferences(
     ) {
       return;
     }
-    if (--res.budget < 0) {
-      tooLarge();
-      return;
-    }
     const a = resolveAlias(a0);
     const b = resolveAlias(b0);
     if (!a || !b) {
       if (!a !== !b || (a0?.kind === 'alias') !== (b0?.kind === 'alias')) out.push(`${here()} changed`);
       return;
     }
+    if ((a === a0 && b === b0) || a.kind === 'scalar') compare(a, b, al);
+    else if (!same.get(a)?.get(b)?.has(al)) {
+      compare(a, b, al);
+      if (out.length === 0 && !gaveUp) {
+        let bs = same.get(a);
+        if (!bs) same.set(a, (bs = new Map()));
+        let als = bs.get(b);
+        if (!als) bs.set(b, (als = new Set()));
+        als.add(al);
+      }
+    }
+  };
+  const compare = (a: CNode, b: CNode, al: Allowance): void => {
     if (a.kind !== b.kind || (a.tag ?? '') !== (b.tag ?? '')) {
       out.push(`${here()} changed`);
       return;

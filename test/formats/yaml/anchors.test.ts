@@ -124,13 +124,57 @@ describe('resolved documents', () => {
     ]);
   });
 
+  // Three levels of 1000-wide sequences of aliases: a billion leaves once expanded, in 12 KB.
+  const wideBomb = (leaf: string) => {
+    let text = `a0: &a0 [${Array(1000).fill(leaf).join(', ')}]\n`;
+    for (let i = 1; i < 3; i++)
+      text += `a${i}: &a${i} [${Array(1000)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
+    return `${text}t: {on: false}\n`;
+  };
+  it('compare an anchored node with its counterpart once, wherever aliases lead to it', () => {
+    const before = wideBomb('x');
+    const after = before.replace('on: false', 'on: true');
+    const [doc] = parseYaml(before);
+    const texts = fileTexts({ text: before, aliases: doc.aliases! }, { text: after });
+    // A few thousand nodes compared, not a billion: within a budget of 10,000.
+    const allowT = allow([{ path: ['t'], leaf: { any: true } }]);
+    expect(resolvedDifferences(doc.root, root(after), allowT, texts, 10_000)).toEqual([]);
+    expect(resolvedDifferences(doc.root, root(after), allowT, undefined, 10_000)).toEqual([]);
+    // What differs is still found at each place an alias leads to it (up to 10 messages).
+    const changed = wideBomb('x').replace('[x,', '[y,');
+    expect(resolvedDifferences(root(before), root(changed), {}, undefined, 10_000)).toEqual([
+      'a0[0] changed',
+      ...Array.from({ length: 9 }, (_, i) => `a1[${i}][0] changed`),
+    ]);
+  });
+
+  it('charge the nodes reached through an alias that both texts write the same', () => {
+    const before = `a: &a [${Array(1000).fill('x').join(', ')}]\nb: *a\nt: {on: false}\n`;
+    const after = before.replace('on: false', 'on: true');
+    const [doc] = parseYaml(before);
+    const texts = fileTexts({ text: before, aliases: doc.aliases! }, { text: after });
+    const allowT = allow([{ path: ['t'], leaf: { any: true } }]);
+    expect(resolvedDifferences(doc.root, root(after), allowT, texts, 2_000)).toEqual([]);
+    expect(resolvedDifferences(doc.root, root(after), allowT, texts, 500)).toEqual([
+      'the documents are too large to compare once their aliases are expanded',
+    ]);
+  });
+
   it('give up, failing, on exponential alias expansion (a billion laughs) instead of hanging', () => {
     let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
     for (let i = 1; i < 9; i++)
       text += `a${i}: &a${i} [${Array(10)
         .fill(`*a${i - 1}`)
         .join(', ')}]\n`;
-    expect(resolvedDifferences(root(text), root(text))).toEqual(['the documents are too large to compare once their aliases are expanded']);
+    // Each anchor compared once while nothing differs...
+    expect(resolvedDifferences(root(text), root(text), {}, undefined, 1_000)).toEqual([]);
+    // ... and at every place once something does (to name them): then the budget runs out.
+    expect(resolvedDifferences(root(`d: 1\n${text}`), root(`d: 2\n${text}`))).toEqual([
+      'd changed',
+      'the documents are too large to compare once their aliases are expanded',
+    ]);
   });
 });
 
