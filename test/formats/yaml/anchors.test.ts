@@ -10,7 +10,7 @@ import { processMemory } from '../../../src/engine/memory.js';
 import { detectCloudFormation } from '../../../src/formats/cloudformation/detect.js';
 import { AnchorIndex, spell } from '../../../src/formats/yaml/anchors.js';
 import { allow, fileTexts, resolution, resolvedDifferences, resolvedEntries } from '../../../src/formats/yaml/resolved.js';
-import { parseYaml, resolveAlias } from '../../../src/formats/yaml/tree.js';
+import { pair, parseYaml, resolveAlias } from '../../../src/formats/yaml/tree.js';
 import { verifyCloudFormation } from '../../../src/formats/cloudformation/verify.js';
 import { DEFAULT_FIX_OPTIONS } from '../../../src/engine/pipeline.js';
 
@@ -115,6 +115,30 @@ describe('resolved documents', () => {
       'm2.k0 changed',
       ...Array.from({ length: 9 }, (_, i) => `m${i + 3}.k0 changed`),
     ]);
+  });
+
+  it('look a key up searching each merged mapping at most once per depth, not once per path to it', () => {
+    const doc = root(mergeDag(25));
+    if (doc?.kind !== 'map') throw new Error('not a mapping');
+    // Count the mappings searched: each search reads its pairs once.
+    let reads = 0;
+    for (const p of doc.pairs) {
+      const m = resolveAlias(p.value);
+      if (m?.kind !== 'map') continue;
+      const pairs = m.pairs;
+      Object.defineProperty(m, 'pairs', {
+        get: () => {
+          reads++;
+          return pairs;
+        },
+      });
+    }
+    const last = doc.pairs[24].value;
+    expect(pair(last, 'k0')?.value).toMatchObject({ value: 0 });
+    expect(pair(last, 'absent')).toBeUndefined();
+    // Each of the 25 mappings searched at most once per depth (33) a lookup: 193 reads for both
+    // lookups; following every merge key again read 150,000 (fib(25) for the absent key).
+    expect(reads).toBeLessThan(2 * 25 * 33);
   });
 
   it('give up, failing, when the entries merge keys copy exceed the budget', () => {
