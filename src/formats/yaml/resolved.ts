@@ -26,6 +26,9 @@ export interface Allowance {
 
 const NOTHING: Allowance = {};
 
+/** Merge keys followed at most from one mapping (a recursion each), beyond which verification fails. */
+const MERGE_DEPTH = 1_000;
+
 const TOO_LARGE = 'the documents are too large to compare once their aliases are expanded';
 
 /** Nodes compared at most (aliases can expand a small document exponentially): beyond, verification fails. */
@@ -75,9 +78,11 @@ export function resolution(budget = BUDGET): Resolution {
  * charged to the budget (a chain of n mappings each adding a key still copies n²/2); a mapping's
  * own keys are not, as they are written in the file, each resolved once. Should a mapping merge
  * itself after all, the cycle spends the budget: the comparison fails, rather than pass on
- * entries left out.
+ * entries left out. So does a chain of more than MERGE_DEPTH merge keys resolved from its far end
+ * first (a comparison walks the document in order, so that each link is resolved before the next,
+ * but not inside what an allowance skips): 20,000 links overflowed the stack.
  */
-export function resolvedEntries(map: CMap, res: Resolution = resolution()): Map<string, CNode | null> | undefined {
+export function resolvedEntries(map: CMap, res: Resolution = resolution(), depth = 0): Map<string, CNode | null> | undefined {
   const known = res.entries.get(map);
   if (known) return known;
   if (known === null) {
@@ -93,10 +98,14 @@ export function resolvedEntries(map: CMap, res: Resolution = resolution()): Map<
   }
   // A mapping without merge keys is its own keys: not kept (most of a file), as it costs no more to read again.
   if (merges.length === 0) return out;
+  if (depth > MERGE_DEPTH) {
+    res.budget = -1;
+    return undefined;
+  }
   res.entries.set(map, null);
   for (const m of merges) {
     for (const source of mergedMaps(m)) {
-      const entries = res.budget < 0 ? undefined : resolvedEntries(source, res);
+      const entries = res.budget < 0 ? undefined : resolvedEntries(source, res, depth + 1);
       if (!entries) return undefined;
       res.budget -= entries.size;
       for (const [k, v] of entries) if (!out.has(k)) out.set(k, v);

@@ -141,6 +141,25 @@ describe('resolved documents', () => {
     expect(reads).toBeLessThan(2 * 25 * 33);
   });
 
+  it('give up, failing, on a chain of over 1,000 merge keys resolved from its far end, not overflow the stack', () => {
+    const chain = (n: number, keys = true) => {
+      let text = 'm0: &m0 {k0: 0}\n';
+      for (let i = 1; i < n; i++) text += `m${i}: &m${i} {<<: *m${i - 1}${keys ? `, k${i}: ${i}` : ''}}\n`;
+      const doc = root(text);
+      const last = doc?.kind === 'map' ? resolveAlias(doc.pairs[n - 1].value) : null;
+      if (last?.kind !== 'map') throw new Error('not a mapping');
+      return { doc, last };
+    };
+    expect(resolvedEntries(chain(1_000).last, resolution())?.size).toBe(1_000);
+    // 1,500 links copy 1.1 million entries, within the budget, but recurse 1,500 deep.
+    const res = resolution();
+    expect(resolvedEntries(chain(1_500).last, res)).toBeUndefined();
+    expect(res.budget).toBeLessThan(0);
+    expect(() => resolvedEntries(chain(20_000).last, resolution())).not.toThrow();
+    // In document order, each link is resolved before the next: compared in full.
+    expect(resolvedDifferences(chain(5_000, false).doc, chain(5_000, false).doc)).toEqual([]);
+  });
+
   it('give up, failing, when the entries merge keys copy exceed the budget', () => {
     // 24 mappings copy about 550 entries per document (and took 300,000 uncharged calls).
     expect(resolvedDifferences(root(mergeDag(24)), root(mergeDag(24)), undefined, undefined, 500)).toEqual([
