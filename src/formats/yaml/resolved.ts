@@ -26,6 +26,11 @@ export interface Allowance {
 
 const NOTHING: Allowance = {};
 
+/** Merge keys followed at most from one mapping (a recursion each), beyond which verification fails. */
+const MERGE_DEPTH = 1_000;
+
+const TOO_LARGE = 'the documents are too large to compare once their aliases are expanded';
+
 /** Nodes compared at most (aliases can expand a small document exponentially): beyond, verification fails. */
 const BUDGET = 2_000_000;
 
@@ -48,8 +53,42 @@ export function allow(paths: { path: string[]; leaf: Allowance }[]): Allowance {
   return root;
 }
 
-/** A mapping's entries as YAML resolves them: its own keys, then those its merge keys bring in. */
-export function resolvedEntries(map: CMap, depth = 0): Map<string, CNode | null> {
+/**
+ * What a comparison may still spend, and the mappings whose entries it resolved already. Shared by
+ * the documents before and after (their nodes are distinct objects), so one budget bounds the whole
+ * comparison.
+ */
+export interface Resolution {
+  /** Nodes and entries that may still be visited: below zero, the comparison gives up (and fails). */
+  budget: number;
+  /** The resolved entries of each mapping with merge keys, once computed; null while they are being computed. */
+  entries: Map<CMap, Map<string, CNode | null> | null>;
+}
+
+export function resolution(budget = BUDGET): Resolution {
+  return { budget, entries: new Map() };
+}
+
+/**
+ * A mapping's entries as YAML resolves them: its own keys, then those its merge keys bring in; or
+ * undefined when `res`'s budget runs out. Each mapping's entries are computed once: merge sources
+ * form a DAG (an alias names a node complete before it, in both parsers), and one mapping merged
+ * by many (`m2: {<<: [*m1, *m0]}`, `m3: {<<: [*m2, *m1]}`, ...) was resolved again under each, so
+ * that 36 such mappings in a 2 KB file took fib(32) calls. Every entry a merge key copies is
+ * charged to the budget (a chain of n mappings each adding a key still copies n²/2); a mapping's
+ * own keys are not, as they are written in the file, each resolved once. Should a mapping merge
+ * itself after all, the cycle spends the budget: the comparison fails, rather than pass on
+ * entries left out. So does a chain of more than MERGE_DEPTH merge keys resolved from its far end
+ * first (a comparison walks the document in order, so that each link is resolved before the next,
+ * but not inside what an allowance skips): 20,000 links overflowed the stack.
+ */
+export function resolvedEntries(map: CMap, res: Resolution = resolution(), depth = 0): Map<string, CNode | null> | undefined {
+  const known = res.entries.get(map);
+  if (known) return known;
+  if (known === null) {
+    res.budget = -1;
+    return undefined;
+  }
   const out = new Map<string, CNode | null>();
   const merges: CNode[] = [];
   for (const p of map.pairs) {
@@ -57,13 +96,23 @@ export function resolvedEntries(map: CMap, depth = 0): Map<string, CNode | null>
       if (p.value) merges.push(p.value);
     } else if (!out.has(p.key)) out.set(p.key, p.value);
   }
-  if (depth < 32) {
-    for (const m of merges) {
-      for (const source of mergedMaps(m)) {
-        for (const [k, v] of resolvedEntries(source, depth + 1)) if (!out.has(k)) out.set(k, v);
-      }
+  // A mapping without merge keys is its own keys: not kept (most of a file), as it costs no more to read again.
+  if (merges.length === 0) return out;
+  if (depth > MERGE_DEPTH) {
+    res.budget = -1;
+    return undefined;
+  }
+  res.entries.set(map, null);
+  for (const m of merges) {
+    for (const source of mergedMaps(m)) {
+      const entries = res.budget < 0 ? undefined : resolvedEntries(source, res, depth + 1);
+      if (!entries) return undefined;
+      res.budget -= entries.size;
+      for (const [k, v] of entries) if (!out.has(k)) out.set(k, v);
     }
   }
+  if (res.budget < 0) return undefined;
+  res.entries.set(map, out);
   return out;
 }
 
@@ -105,17 +154,37 @@ export function resolvedDifferences(
   after: CNode | null,
   allowance: Allowance = NOTHING,
   texts?: FileTexts,
+  budget = BUDGET,
 ): string[] {
   const out: string[] = [];
-  let budget = BUDGET;
+  const res = resolution(budget);
+  let gaveUp = false;
+  const tooLarge = (): void => {
+    if (!gaveUp) out.push(TOO_LARGE);
+    gaveUp = true;
+  };
   // The steps from the root to the place compared; its path is spelled only for a message (a path
   // string for every place compared was 1.5% of what a dense fix allocated).
   const steps: (string | number)[] = [];
   const here = (): string => describe(spell(steps));
   const under = (k: string): string => spell([...steps, k]);
+  // Pairs of nodes reached through an alias whose comparison found nothing, by allowance. Comparing
+  // the resolved nodes a and b under the allowance al is a function of those three alone (the text
+  // check below looks at the same nodes each time; the steps only spell messages), so comparing them
+  // again, wherever else an alias leads to them, would find nothing again: it is not done, and a
+  // sequence of 1000 aliases of a sequence of 1000 aliases of ... is compared once per anchor, not
+  // once per leaf of its expansion. Only recorded while nothing differs: once something does (the
+  // verification fails), a pair is compared again at each place, to name every place it changed.
+  const same = new Map<CNode, Map<CNode, Set<Allowance>>>();
   const walk = (a0: CNode | null, b0: CNode | null, al: Allowance): void => {
-    if (out.length >= 10) return;
+    if (out.length >= 10 || gaveUp) return;
     if (al.any) return;
+    // Every node visited is charged, those the text check skips too: reached through an alias, the
+    // same leaves are visited once per place the alias expands to.
+    if (--res.budget < 0) {
+      tooLarge();
+      return;
+    }
     if (
       texts &&
       a0 &&
@@ -128,16 +197,25 @@ export function resolvedDifferences(
     ) {
       return;
     }
-    if (--budget < 0) {
-      if (budget === -1) out.push('the documents are too large to compare once their aliases are expanded');
-      return;
-    }
     const a = resolveAlias(a0);
     const b = resolveAlias(b0);
     if (!a || !b) {
       if (!a !== !b || (a0?.kind === 'alias') !== (b0?.kind === 'alias')) out.push(`${here()} changed`);
       return;
     }
+    if ((a === a0 && b === b0) || a.kind === 'scalar') compare(a, b, al);
+    else if (!same.get(a)?.get(b)?.has(al)) {
+      compare(a, b, al);
+      if (out.length === 0 && !gaveUp) {
+        let bs = same.get(a);
+        if (!bs) same.set(a, (bs = new Map()));
+        let als = bs.get(b);
+        if (!als) bs.set(b, (als = new Set()));
+        als.add(al);
+      }
+    }
+  };
+  const compare = (a: CNode, b: CNode, al: Allowance): void => {
     if (a.kind !== b.kind || (a.tag ?? '') !== (b.tag ?? '')) {
       out.push(`${here()} changed`);
       return;
@@ -159,8 +237,12 @@ export function resolvedDifferences(
       return;
     }
     if (a.kind === 'map' && b.kind === 'map') {
-      const ea = resolvedEntries(a);
-      const eb = resolvedEntries(b);
+      const ea = resolvedEntries(a, res);
+      const eb = ea && resolvedEntries(b, res);
+      if (!ea || !eb) {
+        tooLarge();
+        return;
+      }
       for (const [k, va] of ea) {
         if (!eb.has(k)) {
           if (!al.keys?.get(k)?.any) out.push(`${under(k)} was removed`);

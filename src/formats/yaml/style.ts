@@ -1,5 +1,5 @@
 /** The style of one template, read from its own text: what inserted YAML or JSON must look like. */
-import { detectEol, detectIndentUnit, lineStartOf } from '../../core/text.js';
+import { detectEol, detectIndentUnit, LineIndex, lineStartOf } from '../../core/text.js';
 import type { JsonStyle, YamlStyle } from './render.js';
 import type { CNode } from './tree.js';
 
@@ -189,6 +189,11 @@ function jsonStyle(text: string, roots: (CNode | null)[]): JsonStyle {
   const bracket = new Map<boolean, number>();
   // `"Type" : "..."` (a space before the colon) or `"Type": "..."`.
   const spaced = new Map<boolean, number>();
+  // Where a small collection's line starts and ends, from the line starts found once: searching the
+  // text for line breaks from each node scanned its whole line, so that a one-line template (minified
+  // JSON) took the square of its length (4.8 MB: minutes).
+  const index = LineIndex.of(text);
+  const lines = index.starts;
   const visit = (node: CNode | null): void => {
     if (!node || node.kind === 'scalar' || node.kind === 'alias') return;
     const n = node.kind === 'map' ? node.pairs.length : node.items.length;
@@ -198,12 +203,15 @@ function jsonStyle(text: string, roots: (CNode | null)[]): JsonStyle {
         spaced.set(before, (spaced.get(before) ?? 0) + 1);
       }
     if (n > 0 && node.end - node.start <= 120 && nesting(node) <= 2) {
-      if (text.lastIndexOf('\n', node.end - 1) < node.start) {
+      // On one line: no line break in [start, end), that is no line starting in (start, end].
+      const line = index.lineOf(node.start);
+      if (line + 1 >= lines.length || lines[line + 1] > node.end) {
         inline++;
         const counts = node.kind === 'map' ? brace : bracket;
         counts.set(text[node.start + 1] === ' ', (counts.get(text[node.start + 1] === ' ') ?? 0) + 1);
-        const lineEnd = text.indexOf('\n', node.end);
-        width = Math.max(width, Math.min(120, (lineEnd === -1 ? text.length : lineEnd) - lineStartOf(text, node.start)));
+        // The line's end: its line break (the next line's start, less one), or the text's end.
+        const lineEnd = line + 1 < lines.length ? lines[line + 1] - 1 : text.length;
+        width = Math.max(width, Math.min(120, lineEnd - lines[line]));
       } else multi++;
     }
     for (let i = 0; i < n; i++) visit(node.kind === 'map' ? node.pairs[i].value : node.items[i]);

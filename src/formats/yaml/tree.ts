@@ -103,7 +103,19 @@ export function ownPair(map: CNode | null | undefined, key: string): CPair | und
  * found through an alias or a merge key belongs to the anchored node, which editing would change
  * everywhere it is used.
  */
-export function pair(map: CNode | null | undefined, key: string, depth = 0): CPair | undefined {
+export function pair(map: CNode | null | undefined, key: string): CPair | undefined {
+  return pairAt(map, key, 0, undefined);
+}
+
+/**
+ * `pair`, `depth` merge keys down (33 at most). `searched`: the mappings searched already in this
+ * lookup without finding `key`, each at the least depth it was searched from. Searched again from
+ * there or deeper, a mapping would not find it either (a deeper search sees a part of what a
+ * shallower one saw), so it is not: one mapping merged by many (`m2: {<<: [*m1, *m0]}`, `m3: {<<:
+ * [*m2, *m1]}`, ...) was searched again under each, so that a table's properties merging the last
+ * of 36 such mappings took fib(32) searches a key looked up (minutes to scan 2 KB).
+ */
+function pairAt(map: CNode | null | undefined, key: string, depth: number, searched: Map<CMap, number> | undefined): CPair | undefined {
   const m = resolveAlias(map);
   if (m?.kind !== 'map') return undefined;
   let merges: CPair[] | undefined;
@@ -113,10 +125,13 @@ export function pair(map: CNode | null | undefined, key: string, depth = 0): CPa
   }
   if (key === MERGE_KEY) return merges?.[0];
   if (!merges || depth > 32) return undefined;
+  const seen = searched ?? new Map<CMap, number>();
   for (const mp of merges) {
     for (const source of mergedMaps(mp.value)) {
-      const found = pair(source, key, depth + 1);
+      if ((seen.get(source) ?? 99) <= depth + 1) continue;
+      const found = pairAt(source, key, depth + 1, seen);
       if (found) return found;
+      seen.set(source, depth + 1);
     }
   }
   return undefined;

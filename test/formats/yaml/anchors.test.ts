@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
 import { detectCloudFormation } from '../../../src/formats/cloudformation/detect.js';
 import { AnchorIndex, spell } from '../../../src/formats/yaml/anchors.js';
-import { allow, fileTexts, resolvedDifferences } from '../../../src/formats/yaml/resolved.js';
-import { parseYaml } from '../../../src/formats/yaml/tree.js';
+import { allow, fileTexts, resolution, resolvedDifferences, resolvedEntries } from '../../../src/formats/yaml/resolved.js';
+import { pair, parseYaml, resolveAlias } from '../../../src/formats/yaml/tree.js';
 import { verifyCloudFormation } from '../../../src/formats/cloudformation/verify.js';
 import { DEFAULT_FIX_OPTIONS } from '../../../src/engine/pipeline.js';
 
@@ -93,13 +93,131 @@ describe('resolved documents', () => {
     );
   });
 
+  // Each mapping merges the two before it: resolving m_n by following every merge key again visits
+  // fib(n) mappings (60 would take years); resolved once each, a few thousand entries are copied.
+  const mergeDag = (n: number) => {
+    let text = 'm0: &m0 {k0: 0}\nm1: &m1 {k1: 1}\n';
+    for (let i = 2; i < n; i++) text += `m${i}: &m${i}\n  <<: [*m${i - 1}, *m${i - 2}]\n  k${i}: ${i}\n`;
+    return text;
+  };
+  it('resolve each merged mapping once, charging the entries merge keys copy to the budget', () => {
+    const doc = root(mergeDag(60));
+    const last = doc?.kind === 'map' ? resolveAlias(doc.pairs[59].value) : null;
+    if (last?.kind !== 'map') throw new Error('m59 is not a mapping');
+    const res = resolution(10_000);
+    const entries = resolvedEntries(last, res);
+    // Every key of the chain, beyond the 32 merges deep the recursion used to stop at.
+    expect([...(entries?.keys() ?? [])].sort()).toEqual(Array.from({ length: 60 }, (_, i) => `k${i}`).sort());
+    // Each mapping's 2 sources copied once: under 2 * 60²/2 entries.
+    expect(10_000 - res.budget).toBeLessThan(3_600);
+    expect(resolvedDifferences(doc, root(mergeDag(60)))).toEqual([]);
+    expect(resolvedDifferences(doc, root(mergeDag(60).replace('k0: 0', 'k0: 1')), allow([{ path: ['m0'], leaf: { any: true } }]))).toEqual([
+      'm2.k0 changed',
+      ...Array.from({ length: 9 }, (_, i) => `m${i + 3}.k0 changed`),
+    ]);
+  });
+
+  it('look a key up searching each merged mapping at most once per depth, not once per path to it', () => {
+    const doc = root(mergeDag(25));
+    if (doc?.kind !== 'map') throw new Error('not a mapping');
+    // Count the mappings searched: each search reads its pairs once.
+    let reads = 0;
+    for (const p of doc.pairs) {
+      const m = resolveAlias(p.value);
+      if (m?.kind !== 'map') continue;
+      const pairs = m.pairs;
+      Object.defineProperty(m, 'pairs', {
+        get: () => {
+          reads++;
+          return pairs;
+        },
+      });
+    }
+    const last = doc.pairs[24].value;
+    expect(pair(last, 'k0')?.value).toMatchObject({ value: 0 });
+    expect(pair(last, 'absent')).toBeUndefined();
+    // Each of the 25 mappings searched at most once per depth (33) a lookup: 193 reads for both
+    // lookups; following every merge key again read 150,000 (fib(25) for the absent key).
+    expect(reads).toBeLessThan(2 * 25 * 33);
+  });
+
+  it('give up, failing, on a chain of over 1,000 merge keys resolved from its far end, not overflow the stack', () => {
+    const chain = (n: number, keys = true) => {
+      let text = 'm0: &m0 {k0: 0}\n';
+      for (let i = 1; i < n; i++) text += `m${i}: &m${i} {<<: *m${i - 1}${keys ? `, k${i}: ${i}` : ''}}\n`;
+      const doc = root(text);
+      const last = doc?.kind === 'map' ? resolveAlias(doc.pairs[n - 1].value) : null;
+      if (last?.kind !== 'map') throw new Error('not a mapping');
+      return { doc, last };
+    };
+    expect(resolvedEntries(chain(1_000).last, resolution())?.size).toBe(1_000);
+    // 1,500 links copy 1.1 million entries, within the budget, but recurse 1,500 deep.
+    const res = resolution();
+    expect(resolvedEntries(chain(1_500).last, res)).toBeUndefined();
+    expect(res.budget).toBeLessThan(0);
+    expect(() => resolvedEntries(chain(20_000).last, resolution())).not.toThrow();
+    // In document order, each link is resolved before the next: compared in full.
+    expect(resolvedDifferences(chain(5_000, false).doc, chain(5_000, false).doc)).toEqual([]);
+  });
+
+  it('give up, failing, when the entries merge keys copy exceed the budget', () => {
+    // 24 mappings copy about 550 entries per document (and took 300,000 uncharged calls).
+    expect(resolvedDifferences(root(mergeDag(24)), root(mergeDag(24)), undefined, undefined, 500)).toEqual([
+      'the documents are too large to compare once their aliases are expanded',
+    ]);
+  });
+
+  // Three levels of 1000-wide sequences of aliases: a billion leaves once expanded, in 12 KB.
+  const wideBomb = (leaf: string) => {
+    let text = `a0: &a0 [${Array(1000).fill(leaf).join(', ')}]\n`;
+    for (let i = 1; i < 3; i++)
+      text += `a${i}: &a${i} [${Array(1000)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
+    return `${text}t: {on: false}\n`;
+  };
+  it('compare an anchored node with its counterpart once, wherever aliases lead to it', () => {
+    const before = wideBomb('x');
+    const after = before.replace('on: false', 'on: true');
+    const [doc] = parseYaml(before);
+    const texts = fileTexts({ text: before, aliases: doc.aliases! }, { text: after });
+    // A few thousand nodes compared, not a billion: within a budget of 10,000.
+    const allowT = allow([{ path: ['t'], leaf: { any: true } }]);
+    expect(resolvedDifferences(doc.root, root(after), allowT, texts, 10_000)).toEqual([]);
+    expect(resolvedDifferences(doc.root, root(after), allowT, undefined, 10_000)).toEqual([]);
+    // What differs is still found at each place an alias leads to it (up to 10 messages).
+    const changed = wideBomb('x').replace('[x,', '[y,');
+    expect(resolvedDifferences(root(before), root(changed), {}, undefined, 10_000)).toEqual([
+      'a0[0] changed',
+      ...Array.from({ length: 9 }, (_, i) => `a1[${i}][0] changed`),
+    ]);
+  });
+
+  it('charge the nodes reached through an alias that both texts write the same', () => {
+    const before = `a: &a [${Array(1000).fill('x').join(', ')}]\nb: *a\nt: {on: false}\n`;
+    const after = before.replace('on: false', 'on: true');
+    const [doc] = parseYaml(before);
+    const texts = fileTexts({ text: before, aliases: doc.aliases! }, { text: after });
+    const allowT = allow([{ path: ['t'], leaf: { any: true } }]);
+    expect(resolvedDifferences(doc.root, root(after), allowT, texts, 2_000)).toEqual([]);
+    expect(resolvedDifferences(doc.root, root(after), allowT, texts, 500)).toEqual([
+      'the documents are too large to compare once their aliases are expanded',
+    ]);
+  });
+
   it('give up, failing, on exponential alias expansion (a billion laughs) instead of hanging', () => {
     let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
     for (let i = 1; i < 9; i++)
       text += `a${i}: &a${i} [${Array(10)
         .fill(`*a${i - 1}`)
         .join(', ')}]\n`;
-    expect(resolvedDifferences(root(text), root(text))).toEqual(['the documents are too large to compare once their aliases are expanded']);
+    // Each anchor compared once while nothing differs...
+    expect(resolvedDifferences(root(text), root(text), {}, undefined, 1_000)).toEqual([]);
+    // ... and at every place once something does (to name them): then the budget runs out.
+    expect(resolvedDifferences(root(`d: 1\n${text}`), root(`d: 2\n${text}`))).toEqual([
+      'd changed',
+      'the documents are too large to compare once their aliases are expanded',
+    ]);
   });
 });
 
