@@ -17,11 +17,14 @@ export const valueIn =
   (env, name) => {
     // A parameter of an SSM parameter type: its value is what SSM holds under the name passed, in each account.
     if (defaults.ssm?.has(name)) return undefined;
-    const own = env.values.get(name);
-    if (own !== undefined) return own;
-    const d = defaults.get(name);
-    return d?.kind === 'scalar' ? (d.value === null ? '' : String(d.value)) : undefined;
+    return env.values.get(name) ?? defaultValue(defaults, name);
   };
+
+/** A parameter's Default as the text CloudFormation passes (null: ''); undefined without a scalar Default. */
+export function defaultValue(defaults: Defaults, name: string): string | undefined {
+  const d = defaults.get(name);
+  return d?.kind === 'scalar' ? (d.value === null ? '' : String(d.value)) : undefined;
+}
 
 type Across = { name: string; values: { env: string; value: string }[]; file: string } | { name: string; unreadable: string };
 

@@ -11,7 +11,7 @@
  * (`ListOfTags`, `Conditions`): kmsfix does not match tags, and keeping a key costs less than losing backups.
  */
 import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
-import { intrinsicArg, intrinsicName } from './detect.js';
+import { intrinsicArg, intrinsicName, scalarValue } from './detect.js';
 
 const SELECTION = 'AWS::Backup::BackupSelection';
 
@@ -53,7 +53,7 @@ function selects(item: CNode | null, id: string): boolean {
   if (fn === 'Ref') return arg?.kind === 'scalar' && String(arg.value) === id;
   if (fn === 'Fn::Sub') {
     const template = arg?.kind === 'seq' ? resolveAlias(arg.items[0] ?? null) : arg;
-    const s = template?.kind === 'scalar' && template.value != null ? String(template.value) : undefined;
+    const s = scalarValue(template);
     if (s === undefined) return false;
     const names = [...s.matchAll(/\$\{([^}!][^}]*)\}/g)].map((m) => m[1].trim().split('.')[0]);
     return names.includes(id) || wildcard(s.replace(/\$\{[^}]*\}/g, 'x'));

@@ -133,24 +133,27 @@ async function serviceOutput(other: Entry, name: string, s: string, compose: Sou
     : { unknown: `${s}, the output ${name} of the ${other.name} service, ${found.why}` };
 }
 
-/** What a service file's output is, by file and output name: kept once per run and thread (the file is parsed once). */
-const outputs = new WeakMap<SourceFile, Map<string, { key: string } | { why: string }>>();
+/**
+ * What each output of a service file is (`resources.Outputs`, in a map or the Framework's list of them), read
+ * once per file and run from one parse: the verdicts are kept, never the tree (the file is kept for the run by
+ * the project files' cache); or why the file cannot be read.
+ */
+const serviceOutputs = new WeakMap<SourceFile, Map<string, { key: string } | { why: string }> | string>();
 
 function outputOf(f: SourceFile, name: string): { key: string } | { why: string } {
-  let known = outputs.get(f);
-  if (!known) outputs.set(f, (known = new Map()));
-  let out = known.get(name);
-  if (!out) known.set(name, (out = readOutput(f, name)));
-  return out;
+  let read = serviceOutputs.get(f);
+  if (read === undefined) serviceOutputs.set(f, (read = readOutputs(f)));
+  if (typeof read === 'string') return { why: read };
+  return read.get(name) ?? { why: `which ${f.path} does not declare` };
 }
 
-function readOutput(f: SourceFile, name: string): { key: string } | { why: string } {
-  if (f.unreadable !== undefined) return { why: `which kmsfix cannot read in ${f.path}` };
+function readOutputs(f: SourceFile): Map<string, { key: string } | { why: string }> | string {
+  if (f.unreadable !== undefined) return `which kmsfix cannot read in ${f.path}`;
   let root: CNode | null;
   try {
     root = parseYaml(f.text)[0]?.root ?? null;
   } catch {
-    return { why: `which kmsfix cannot read in ${f.path} (it does not parse)` };
+    return `which kmsfix cannot read in ${f.path} (it does not parse)`;
   }
   const resources = resolveAlias(child(resolveAlias(root), 'resources') ?? null);
   const parts = resources?.kind === 'map' ? [resources] : resources?.kind === 'seq' ? resources.items.map((i) => resolveAlias(i)) : [];
@@ -159,13 +162,26 @@ function readOutput(f: SourceFile, name: string): { key: string } | { why: strin
       .map((p) => resolveAlias(child(resolveAlias(child(p, kind) ?? null), id) ?? null))
       .filter((n) => n != null)
       .pop();
-  const value = resolveAlias(child(declared('Outputs', name), 'Value') ?? null);
-  if (value == null) return { why: `which ${f.path} does not declare` };
-  const fn = intrinsicName(value);
-  const id = fn === 'Ref' || fn === 'Fn::GetAtt' ? referencedIds(value)[0] : undefined;
-  const type = id === undefined ? undefined : scalarString(resolveAlias(child(declared('Resources', id), 'Type') ?? null));
-  if (type === 'AWS::KMS::Key' || type === 'AWS::KMS::Alias') return { key: `the ${type} ${id} of ${f.path}` };
-  return { why: `which is not a KMS key ${f.path} declares` };
+  const out = new Map<string, { key: string } | { why: string }>();
+  for (const p of parts) {
+    const outputs = resolveAlias(child(p, 'Outputs') ?? null);
+    for (const o of outputs?.kind === 'map' ? outputs.pairs : []) {
+      if (out.has(o.key)) continue;
+      // The last part declaring it wins, as `declared` reads it.
+      const value = resolveAlias(child(declared('Outputs', o.key), 'Value') ?? null);
+      if (value == null) continue;
+      const fn = intrinsicName(value);
+      const id = fn === 'Ref' || fn === 'Fn::GetAtt' ? referencedIds(value)[0] : undefined;
+      const type = id === undefined ? undefined : scalarString(resolveAlias(child(declared('Resources', id), 'Type') ?? null));
+      out.set(
+        o.key,
+        type === 'AWS::KMS::Key' || type === 'AWS::KMS::Alias'
+          ? { key: `the ${type} ${id} of ${f.path}` }
+          : { why: `which is not a KMS key ${f.path} declares` },
+      );
+    }
+  }
+  return out;
 }
 
 /**

@@ -8,8 +8,8 @@
 import type { Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { type CNode, resolveAlias, scalarString } from '../yaml/tree.js';
-import { keyAcross, valueIn } from './acrossEnvironments.js';
-import { type Defaults, intrinsicArg, intrinsicName, referencedIds } from './detect.js';
+import { defaultValue, keyAcross, valueIn } from './acrossEnvironments.js';
+import { type Defaults, intrinsicArg, intrinsicName, referencedIds, scalarValue } from './detect.js';
 
 /** A piece of the composed text: written text, a declared parameter's value, or something kept as written. */
 type Part = { text: string } | { param: string };
@@ -44,12 +44,9 @@ export function composedKey(node: CNode, defaults: Defaults | undefined, source:
     });
     if (values.length > 0) return keyAcross({ name: names, values, file: envs.file }, source, raw, true);
   }
-  const text = render(parts, (p) => {
-    const d = defaults.get(p);
-    return d?.kind === 'scalar' ? (d.value === null ? '' : String(d.value)) : undefined;
-  });
+  const text = render(parts, (p) => defaultValue(defaults, p));
   if (text === undefined || !isAwsManagedKeyRef(text)) return undefined;
-  const via = params.map((p) => `parameter ${p}'s default (${scalarString(defaults.get(p) ?? null) || "''"})`).join(', ');
+  const via = params.map((p) => `parameter ${p}'s default (${defaultValue(defaults, p) || "''"})`).join(', ');
   return { state: 'literal', source, text: text.trim() === '' ? '' : AWS_MANAGED_ALIAS, raw, via };
 }
 
@@ -70,8 +67,7 @@ function partsOf(node: CNode, declared: Set<string>): Part[] | undefined {
   const arg = resolveAlias(intrinsicArg(node));
   if (fn === 'Fn::Sub') {
     const [template, vars] = arg?.kind === 'seq' ? [resolveAlias(arg.items[0] ?? null), resolveAlias(arg.items[1] ?? null)] : [arg, null];
-    // The template of a short `!Sub` is the tagged scalar itself.
-    const s = template?.kind === 'scalar' && template.value !== null && template.value !== undefined ? String(template.value) : undefined;
+    const s = scalarValue(template);
     if (s === undefined || (vars !== null && vars.kind !== 'map')) return undefined;
     const parts: Part[] = [];
     let at = 0;

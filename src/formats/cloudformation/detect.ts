@@ -162,7 +162,8 @@ export function referencedIds(node: CNode | null | undefined): string[] {
   return [];
 }
 
-function scalarValue(node: CNode | null | undefined): string | undefined {
+/** A scalar's value as a string, tagged or not (a short `!Sub`'s template is the tagged scalar itself). */
+export function scalarValue(node: CNode | null | undefined): string | undefined {
   return node?.kind === 'scalar' && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
 }
 

@@ -16,7 +16,7 @@ import { WAIVABLE } from '../../rule/blockers.js';
 import { escapeRegExp } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import type { TfDetection, TfTable } from './detect.js';
-import { siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+import { moduleBlocksWith, type TopBlock } from './topBlocks.js';
 
 const WORD = 'aws_backup_selection';
 /** `"*"`, or an ARN pattern (literal or template) whose table part holds a wildcard. */
@@ -39,9 +39,7 @@ function selecting(tops: TopBlock[], t: TfTable): string[] {
 export async function backupCautions(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
   const fixed = det.tables.filter((t) => fixWanted(decide(t.encryption, WAIVABLE)));
   if (fixed.length === 0) return;
-  const own = file.text.includes(WORD) ? summarize(det, file.text) : [];
-  const siblings = context ? (await context.siblings()).filter((f) => f.text.includes(WORD)) : [];
-  const tops = [...own, ...(siblings.length > 0 ? await siblingBlocks(siblings) : [])];
+  const tops = await moduleBlocksWith(WORD, file, det, context);
   if (tops.length === 0) return;
   for (const t of fixed) {
     const by = selecting(tops, t);

@@ -22,7 +22,7 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { callsOf, tableOutputs } from './callers.js';
 import type { TfDetection } from './detect.js';
 import { isRootModule } from './rootModule.js';
-import { siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+import { moduleBlocksWith, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 
 const WORD = 'permissions_boundary';
 const ROLE_BOUNDARY = /^\s*permissions_boundary\s*=/m;
@@ -94,9 +94,7 @@ async function callerBoundaries(
 export async function boundaryCautions(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
   const open = det.tables.filter((t) => fixWanted(decide(t.encryption, WAIVABLE)));
   if (open.length === 0) return;
-  const own = file.text.includes(WORD) ? bounding(summarize(det, file.text)) : [];
-  const siblings = context ? (await context.siblings()).filter((f) => f.text.includes(WORD)) : [];
-  const where = [...own, ...(siblings.length > 0 ? bounding(await siblingBlocks(siblings)) : [])];
+  const where = bounding(await moduleBlocksWith(WORD, file, det, context));
   const tables = open.filter((t) => t.kind === 'table').map((t) => t.label);
   const callers = context && tables.length > 0 ? await callerBoundaries(file, det, tables, context) : new Map<string, string[]>();
   for (const t of det.tables) {

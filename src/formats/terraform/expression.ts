@@ -329,13 +329,8 @@ class Evaluator {
     const parts = this.depth > MAX_DEPTH ? undefined : templateParts(tpl);
     if (!parts) return UNKNOWN();
     // `"${x}"` inside a larger expression (`"${var.on}" == "true"`): x's value, unconverted, as evaluate gives it alone.
-    if (
-      parts.length === 3 &&
-      'expr' in parts[1] &&
-      (parts[0] as { text: string }).text === '' &&
-      (parts[2] as { text: string }).text === ''
-    )
-      return evaluate(parts[1].expr, this.env, this.depth + 1);
+    const sole = soleInterpolation(tpl);
+    if (sole !== undefined) return evaluate(sole, this.env, this.depth + 1);
     const why: string[] = [];
     let value = '';
     let known = true;

@@ -1,5 +1,5 @@
 /** The top-level blocks of a module's files, HCL or JSON alike: what names are taken, what exists. */
-import type { SourceFile } from '../../core/types.js';
+import type { DiskContext, SourceFile } from '../../core/types.js';
 import type { TfDetection } from './detect.js';
 import { attr, parseHcl, type HFile, type Literal } from './parse.js';
 
@@ -79,4 +79,19 @@ export async function siblingBlocks(files: SourceFile[]): Promise<TopBlock[]> {
     if (tops) out.push(...tops);
   }
   return out;
+}
+
+/**
+ * The top blocks of a table's module where `word` may stand: the table's file's, when its text holds the word,
+ * then those of the module's other files that hold it (the cautions read there: boundaries.ts, backupCautions.ts).
+ */
+export async function moduleBlocksWith(
+  word: string,
+  file: SourceFile,
+  det: TfDetection,
+  context: DiskContext | undefined,
+): Promise<TopBlock[]> {
+  const own = file.text.includes(word) ? summarize(det, file.text) : [];
+  const siblings = context ? (await context.siblings()).filter((f) => f.text.includes(word)) : [];
+  return siblings.length > 0 ? [...own, ...(await siblingBlocks(siblings))] : own;
 }
