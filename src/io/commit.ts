@@ -91,7 +91,9 @@ function busy(gitDir: string, root: string): string | undefined {
 export async function commitFiles(root: string, files: string[], branch: string, message: string): Promise<string> {
   const head = (await git(root, ['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
   if (head !== branch) await git(root, ['switch', '-q', '-c', branch]);
-  const rel = files.map((f) => path.relative(root, real(f)));
+  // Literal: a file named `*.yaml` or `[a]b.yaml` is a glob to git, which would stage every file it matches
+  // (an untracked secrets file, the user's own staged/unstaged split undone).
+  const rel = files.map((f) => `:(literal)${path.relative(root, real(f))}`);
   await git(root, ['add', '--', ...rel]);
   // --only with paths: the commit holds these files, not whatever else is staged.
   await git(root, ['commit', '-q', '-F', '-', '--only', '--', ...rel], message);

@@ -61,6 +61,35 @@ export function parsePorcelainZ(out: string, root: string): Set<string> {
 }
 
 /**
+ * The variables that tell git which repository, work tree and index to use instead of finding them
+ * from its folder (git's own list, local_repo_env, but for configuration). A user who exported them
+ * for another repository (or a git hook that runs kmsfix) would otherwise have kmsfix check for
+ * uncommitted changes in that repository, and switch branch and commit there with --commit: every
+ * git command of kmsfix's is about the repository of the files it reads, found from `root`.
+ */
+const REPOSITORY_VARIABLES = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_IMPLICIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_COMMON_DIR',
+  'GIT_GRAFT_FILE',
+  'GIT_NO_REPLACE_OBJECTS',
+  'GIT_REPLACE_REF_BASE',
+  'GIT_PREFIX',
+  'GIT_SHALLOW_FILE',
+];
+
+/** The environment of every git command (the run's, without REPOSITORY_VARIABLES), never taking optional locks. */
+function gitEnv(): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, GIT_OPTIONAL_LOCKS: '0' };
+  for (const name of REPOSITORY_VARIABLES) delete env[name];
+  return env;
+}
+
+/**
  * Runs git in `root` (never taking optional locks, so a run beside the user's own git commands does
  * not get in their way), `input` on its stdin. Resolves with its exit code and output; rejects only
  * when git cannot be started.
@@ -69,12 +98,13 @@ export function execGit(
   root: string,
   args: string[],
   input?: string,
+  env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string; message: string }> {
   return new Promise((resolve) => {
     const child = childProcess().execFile(
       'git',
       ['-C', root, ...args],
-      { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
+      { maxBuffer: 256 * 1024 * 1024, env: { ...gitEnv(), ...env } },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
         resolve({ code, stdout, stderr, message: (stderr || err?.message || '').trim() });
@@ -97,7 +127,9 @@ export async function gitStatus(root: string): Promise<GitStatus> {
 
 /** Of `files` (relative to `root`), those git ignores and does not track: `git check-ignore` (tracked files are never ignored). */
 export async function gitIgnored(root: string, files: string[]): Promise<Set<string>> {
-  const input = files.map((f) => path.relative(root, f)).join('\0') + '\0';
+  // check-ignore takes no pathspec magic: a name that starts `:(` (`:(glob)*.yaml`) failed the whole run's
+  // check unless written as a path (`./`).
+  const input = files.map((f) => path.relative(root, f).replace(/^:/, './:')).join('\0') + '\0';
   const r = await execGit(root, ['check-ignore', '-z', '--stdin'], input);
   // Exit 1: none of them is ignored.
   if (r.code !== 0 && r.code !== 1) throw new Error(`git check-ignore failed in ${root}: ${r.message}`);

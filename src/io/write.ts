@@ -14,7 +14,9 @@
  */
 import {
   type BigIntStats,
+  accessSync,
   closeSync,
+  constants,
   fchmodSync,
   fchownSync,
   fstatSync,
@@ -74,10 +76,16 @@ function writeTemp(absPath: string, content: string, st: BigIntStats): string {
   }
   try {
     try {
-      writeSync(fd, content);
+      // writeSync writes what it can: a file-size limit or a nearly full disk takes part of the text and
+      // no error, so it loops until all is written (the next write then fails with the reason), and the
+      // temp's size is checked against the text before it may replace anything.
+      const bytes = Buffer.from(content);
+      writeAll(fd, bytes);
       // The mode given to open is narrowed by the umask: set it exactly.
       fchmodSync(fd, mode);
       const now = fstatSync(fd);
+      if (now.size !== bytes.length)
+        throw new WriteError(`its new version came out ${now.size} bytes of ${bytes.length} on disk (a full disk?): not written`);
       if (now.uid !== uid || now.gid !== gid) {
         try {
           fchownSync(fd, uid, gid);
@@ -165,6 +173,16 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
       try {
         const st = statNow(f.absPath);
         if (!same(g, f, st)) break;
+        // A group's files are renamed one after another: one that cannot be replaced after the first was
+        // would leave the group half written. The mode bits do not say so for an immutable file (chattr +i,
+        // which even root cannot replace): access() does, before anything is renamed.
+        if (g.files.length > 1) {
+          try {
+            accessSync(f.absPath, constants.W_OK);
+          } catch (err) {
+            throw new WriteError(`cannot replace it (${describeError(err)}; immutable?): not written`);
+          }
+        }
         temps.set(f, writeTemp(f.absPath, f.content, st ?? statSync(f.absPath, { bigint: true })));
       } catch (err) {
         const e = err instanceof WriteError ? err : new WriteError(`cannot write: ${describeError(err)}`);

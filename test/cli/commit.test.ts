@@ -383,4 +383,41 @@ describe('fix --commit', () => {
     expect((await runCli(['--help'], d)).stdout).toContain('--commit');
     expect(existsSync(path.join(d, 'x.patch'))).toBe(false);
   });
+  it("adds a file named like a glob (`*.yaml`) by its name alone: the user's staged/unstaged split and untracked files stay as they were", async () => {
+    const a = repo(tmp(), { '*.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    writeFileSync(path.join(a, 'notes.yaml'), 'a: 1\nb: 1\n');
+    git(a, 'add', 'notes.yaml');
+    git(a, 'commit', '-q', '-m', 'notes');
+    writeFileSync(path.join(a, 'notes.yaml'), 'a: 2\nb: 1\n');
+    git(a, 'add', 'notes.yaml');
+    writeFileSync(path.join(a, 'notes.yaml'), 'a: 2\nb: 2\n');
+    writeFileSync(path.join(a, 'api-keys.yaml'), 'secret: 1\n');
+    const r = await runCli(['fix', '--yes', '--commit'], a, '', ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(git(a, 'show', '--name-only', '--format=', 'HEAD').trim()).toBe('*.yaml');
+    // Without `:(literal)`, git add staged both: `M  notes.yaml` and `A  api-keys.yaml`.
+    expect(git(a, 'status', '--porcelain')).toBe('MM notes.yaml\n?? api-keys.yaml\n');
+    expect(git(a, 'diff', '--cached', 'notes.yaml')).toContain('+a: 2\n b: 1');
+  });
+
+  it('checks for uncommitted changes in a file named `:(glob)*.yaml` (git check-ignore takes no pathspec magic)', async () => {
+    const a = repo(tmp(), { ':(glob)*.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    const r = await runCli(['fix', '--yes', '--commit'], a, '', ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(git(a, 'status', '--porcelain')).toBe('');
+  });
+
+  it("finds the repository from the files, not from the caller's GIT_DIR / GIT_WORK_TREE (exported for another repository)", async () => {
+    const root = tmp();
+    const a = repo(path.join(root, 'app'), { 'a.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    const other = repo(path.join(root, 'other'), { 'x.txt': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    writeFileSync(path.join(a, 'a.yaml'), `${readFileSync(path.join(a, 'a.yaml'), 'utf8')}# an edit not committed\n`);
+    const env = { ...ENV, GIT_DIR: path.join(other, '.git'), GIT_WORK_TREE: other };
+    const r = await runCli(['fix', '--yes', '--commit'], root, '', env);
+    // The uncommitted edit in app/ is seen (it was checked in other/ and written over).
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/a\.yaml: has uncommitted changes/);
+    expect(readFileSync(path.join(a, 'a.yaml'), 'utf8')).not.toContain('KMS');
+    expect(git(other, 'branch', '--show-current').trim()).toBe('main');
+  });
 });

@@ -88,6 +88,37 @@ describe('groups are written all or none', () => {
     expect(snapshot(dir)).toEqual(before);
     expect(undeclaredReferences(infra)).toEqual([]);
   });
+
+  /** `chattr +i` works (root, and a file system with inode flags), else undefined. */
+  const immutable = (file: string): boolean => {
+    try {
+      execFileSync('chattr', ['+i', file], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  it('an immutable file of a module (chattr +i: writable by its mode) keeps the module from being written: no half-written group', async (ctx) => {
+    const dir = tmp();
+    const infra = module(dir);
+    const users = path.join(infra, 'users.tf');
+    if (!immutable(users)) {
+      console.log('write-safety.test.ts: immutable file: skipped: chattr +i needs root and a file system with inode flags');
+      return ctx.skip();
+    }
+    try {
+      const before = snapshot(dir);
+      const r = await runCli(['fix', '--yes', '.'], dir, '', ENV);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        /error: infra\/users\.tf: cannot replace it \(operation not permitted \(EPERM\); immutable\?\): not written/,
+      );
+      expect(r.stderr).toContain('error: infra/main.tf: not written: the files of its group');
+      expect(snapshot(dir)).toEqual(before);
+    } finally {
+      execFileSync('chattr', ['-i', users]);
+    }
+  });
 });
 
 describe('files that change during the run', () => {
