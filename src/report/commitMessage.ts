@@ -157,8 +157,19 @@ export function commitMessage(
     ...(o.kmsKeyArn
       ? []
       : [
-          "Who deploys: the role that deploys the stack or plan (a CloudFormation service role, CDK's deploy role, a pipeline role) now creates KMS keys and aliases: " +
-            'it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, kms:CreateAlias, kms:DescribeKey and kms:TagResource, and no service control policy may deny them in this account.',
+          // Read after each create (hashicorp/aws waits on the policy and rotation, then reads tags and aliases: an
+          // apply that cannot leaves the key created and tainted) and deleted on a roll back (CloudFormation's
+          // AWS::KMS::Key delete handler: DescribeKey, ScheduleKeyDeletion; a rollback that cannot stops in
+          // UPDATE_ROLLBACK_FAILED). Reported by the deploy review of session 50.
+          "Who deploys: the role that deploys the stack or plan (a CloudFormation service role, CDK's deploy role, a pipeline role) now creates, reads and, " +
+            'when a deploy rolls back or the keys are removed, deletes KMS keys and aliases: it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, ' +
+            'kms:TagResource and kms:CreateAlias; kms:DescribeKey, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags and kms:ListAliases ' +
+            '(read after each create: a Terraform apply without them fails with the key created and tainted); and kms:ScheduleKeyDeletion and kms:DeleteAlias ' +
+            '(without them a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED). No service control policy may deny them in this account.' +
+            (mode === 'iam'
+              ? ' With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs kms:CreateGrant, kms:DescribeKey, kms:Decrypt, ' +
+                'kms:Encrypt, kms:GenerateDataKey* and kms:ReEncrypt* on them (kms:ViaService dynamodb).'
+              : ''),
         ]),
     ...(fixed.some(({ t }) => t.format === 'cdk')
       ? [

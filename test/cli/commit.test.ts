@@ -87,8 +87,14 @@ describe('--patch-dir mails for git am', () => {
     expect(message).toMatch(/Who can use the key \(key policy drop-in\)/);
     // New keys are created by whoever deploys: it needs the KMS permissions, and no SCP denying them.
     expect(message.replace(/\n\s+/g, ' ')).toMatch(
-      /Who deploys: .* it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, kms:CreateAlias/,
+      /Who deploys: .* it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, kms:TagResource and kms:CreateAlias;/,
     );
+    // What it reads after each create, and what a rollback deletes with (session 50's deploy review: a
+    // Terraform apply failed after the create, a CloudFormation rollback stopped in UPDATE_ROLLBACK_FAILED).
+    expect(message.replace(/\n\s+/g, ' ')).toMatch(
+      /kms:DescribeKey, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags and kms:ListAliases .*and kms:ScheduleKeyDeletion and kms:DeleteAlias/,
+    );
+    expect(message).not.toContain('With key policy iam');
     // Rolled back in two deploys, with each table's old setting in its own format; a revert alone would delete Terraform's keys under its tables.
     const flat = message.replace(/\s+/g, ' ');
     expect(flat).toContain('* Roll back in two deploys; reverting this commit alone is not a roll back:');
@@ -111,9 +117,10 @@ describe('--patch-dir mails for git am', () => {
       expect(r.code, r.stderr).toBe(0);
       return readFileSync(path.join(root, 'out', 'r.mbox'), 'utf8').replace(/\n\s+/g, ' ');
     };
-    expect(await mail('--key-policy', 'iam')).toMatch(
-      /Who can use the key \(key policy iam\): only principals whose IAM policies grant kms:Decrypt/,
-    );
+    const iam = await mail('--key-policy', 'iam');
+    expect(iam).toMatch(/Who can use the key \(key policy iam\): only principals whose IAM policies grant kms:Decrypt/);
+    // The deploying role switches the tables to keys only IAM opens: its IAM policy must open them.
+    expect(iam).toContain('With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs kms:CreateGrant');
     expect(await mail('--key-strategy', 'shared')).toContain(
       'a new customer-managed KMS key shared by the tables of its template or module',
     );
