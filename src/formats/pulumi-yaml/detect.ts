@@ -6,6 +6,7 @@
  */
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
+import { followItsTable } from '../../rule/replicaResource.js';
 import { REPLICA_RESOURCE_WORDS } from '../../rule/words.js';
 import {
   ABSENT,
@@ -301,7 +302,10 @@ function globalTableMembers(tables: PulumiTable[]): void {
     const arn = scalarString(resolveAlias(child(child(r.resource, SSE_PATH.properties), 'globalTableArn')) ?? null);
     const name = /^\$\{([^.}]+)\.arn\}$/.exec(arn?.trim() ?? '')?.[1];
     const table = tables.find((t) => t.program === r.program && t.address === name && TABLE_TYPES.has(t.type));
-    if (table) addGlobalTableReplica(table.encryption.obstacles, r.address);
+    if (table) {
+      addGlobalTableReplica(table.encryption.obstacles, r.address);
+      followItsTable(r.encryption, table.encryption, table.address, 'kmsKeyArn');
+    }
   }
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
  * and calls of the terraform-aws-modules/dynamodb-table module, each with its encryption settings
  * as neutral facts (src/rule/facts.ts) for the rule to decide on (src/rule/cmk.ts).
  */
-import { assess, decide, fixWanted } from '../../rule/cmk.js';
+import { decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import {
   ABSENT,
@@ -17,7 +17,6 @@ import {
   type Vocabulary,
 } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
-import type { Reason } from '../../rule/words.js';
 import { LineIndex } from '../../core/text.js';
 import { placeholderIn, placeholderSetting } from '../../core/placeholders.js';
 import { ParseError, type Detection, type DiskContext, type SourceFile, type TableFacts } from '../../core/types.js';
@@ -33,6 +32,7 @@ import { endpointsObstacle } from './endpoints.js';
 import { resourcePolicyObstacle, zeroEtlIntegrations } from './resourcePolicy.js';
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { boundaryCautions } from './boundaries.js';
+import { followItsTable, withPhrase } from '../../rule/replicaResource.js';
 import { backupCautions } from './backupCautions.js';
 import { inputUses } from './inputUses.js';
 import { awsManagedKeyData, templateNamesAwsManaged } from './managedKeyData.js';
@@ -985,13 +985,7 @@ async function replicasOfTables(det: TfDetection, context: DiskContext | undefin
       if (s.key.state === 'absent' && arn) t.encryption.words = withPhrase(t.encryption.words, 'keyAbsent', elsewhere(arn));
       continue;
     }
-    const d = assess(table.encryption);
-    if (d.status !== 'aws-owned' && d.status !== 'unknown') continue;
-    const source = `no kms_key_arn: the replica uses the encryption of its table ${table.address}, which ${
-      d.status === 'aws-owned' ? 'uses the AWS owned key' : 'is decided at plan time'
-    } (${d.reason})`;
-    s.enabled = d.status === 'aws-owned' ? { state: 'literal', source, bool: false } : { state: 'unreadable', source };
-    t.encryption.words = withPhrase(t.encryption.words, 'enabledFalse', '{source}');
+    followItsTable(t.encryption, table.encryption, table.address, 'kms_key_arn');
   }
 }
 
@@ -1005,10 +999,6 @@ function elsewhere(arn: string): string {
     `no {key}, and its table (\`${arn}\`) is not declared in this module: read as a table encrypted with KMS, ` +
     'whose replicas use the AWS managed key (if that table uses the AWS owned key, so does this replica)'
   );
-}
-
-function withPhrase(words: Vocabulary, reason: Reason, text: string): Vocabulary {
-  return { ...words, phrases: { ...words.phrases, [reason]: text } };
 }
 
 function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => (string | BlockComment)[]): TfTable[] {

@@ -5,6 +5,7 @@
  */
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
+import { followItsTable } from '../../rule/replicaResource.js';
 import { REPLICA_RESOURCE_WORDS } from '../../rule/words.js';
 import {
   ABSENT,
@@ -1216,7 +1217,10 @@ function globalTableMembers(sf: ts.SourceFile, tables: TsTable[]): void {
         v && ts.isPropertyAccessExpression(v) && v.name.text === 'arn' && ts.isIdentifier(v.expression)
           ? named(v.expression.text, ['DynamodbTable', 'PulumiTable'])
           : undefined;
-      if (table) addGlobalTableReplica(table.encryption.obstacles, r.address);
+      if (table) {
+        addGlobalTableReplica(table.encryption.obstacles, r.address);
+        followItsTable(r.encryption, table.encryption, table.address, 'kmsKeyArn');
+      }
     } else if (r.kind === 'TableV2MultiAccountReplica') {
       const v = propValue(sf, r.props, 'replicaSourceTable');
       const source = v && holderName(v);

@@ -88,3 +88,70 @@ describe("a replica resource without kms_key_arn: its table's kind of encryption
     expect((await replica([{ path: 'main.tf', text: PROVIDERS + table('') + REPLICA }])).message).not.toContain('not declared');
   });
 });
+
+describe('the same rule in Pulumi (aws.dynamodb.TableReplica, src/rule/replicaResource.ts): one rule for every format', () => {
+  const program = (sse: string) => `import * as aws from "@pulumi/aws";
+
+const usw2 = new aws.Provider("usw2", { region: "us-west-2" });
+
+export const orders = new aws.dynamodb.Table("orders", {
+    attributes: [{ name: "pk", type: "S" }],
+    hashKey: "pk",
+    billingMode: "PAY_PER_REQUEST",
+    streamEnabled: true,
+    streamViewType: "NEW_AND_OLD_IMAGES",${sse}
+});
+
+const replica = new aws.dynamodb.TableReplica("orders-usw2", {
+    globalTableArn: orders.arn,
+}, { provider: usw2 });
+`;
+  const replicaOf = async (sse: string) => {
+    const r = await processMemory([{ path: 'index.ts', text: program(sse) }], 'scan', {});
+    return r.outcomes.flatMap((o) => o.tables).find((t) => t.address === 'orders-usw2')!;
+  };
+
+  it('a replica of a table on the AWS owned key is aws-owned, naming its table, as in Terraform (it said aws-managed)', async () => {
+    const t = await replicaOf('');
+    expect(t.status).toBe('aws-owned');
+    expect(t.message).toContain(
+      'no kmsKeyArn: the replica uses the encryption of its table orders, which uses the AWS owned key (No serverSideEncryption)',
+    );
+  });
+
+  it('a replica of a table encrypted with KMS reads as before: the AWS managed key', async () => {
+    const t = await replicaOf('\n    serverSideEncryption: { enabled: true },');
+    expect(t.status).toBe('aws-managed');
+  });
+});
+
+it('Pulumi YAML (aws:dynamodb:TableReplica): the same rule', async () => {
+  const program = `name: rep
+runtime: yaml
+resources:
+  usw2:
+    type: pulumi:providers:aws
+    properties:
+      region: us-west-2
+  orders:
+    type: aws:dynamodb:Table
+    properties:
+      attributes:
+        - name: pk
+          type: S
+      hashKey: pk
+      billingMode: PAY_PER_REQUEST
+      streamEnabled: true
+      streamViewType: NEW_AND_OLD_IMAGES
+  ordersUsw2:
+    type: aws:dynamodb:TableReplica
+    properties:
+      globalTableArn: \${orders.arn}
+    options:
+      provider: \${usw2}
+`;
+  const r = await processMemory([{ path: 'Pulumi.yaml', text: program }], 'scan', {});
+  const t = r.outcomes.flatMap((o) => o.tables).find((x) => x.address === 'ordersUsw2')!;
+  expect(t.status).toBe('aws-owned');
+  expect(t.message).toContain('no kmsKeyArn: the replica uses the encryption of its table orders, which uses the AWS owned key');
+});
