@@ -20,6 +20,7 @@ const ORDER: Kind[] = [
   'module-replica-regions',
   'replication-regions',
   'table-v2-replicas',
+  'replica-keys-version',
   'replica-provider',
   'global-table-members',
   'replica-recreation',
@@ -318,6 +319,13 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
             `(no provider block, backend, lock file or tfvars file). If other modules call it (a module does not configure providers), ` +
             `${callersPass(o.alias)}; if it is run on its own, add a provider "aws" block with alias = "${o.alias}" ` +
             `and region = ${o.region}, so kmsfix can create the replica's key in that region`;
+    case 'replica-keys-version':
+      return (
+        `the module pins hashicorp/aws with ${o.pin}, and a fix of its replicas needs ${o.since} or later, with --recreate-replicas too: ` +
+        `the key's multi_region and the aws_kms_replica_key resource came in 3.64.0, and before ${o.since} a changed replica kms_key_arn ` +
+        'fails at apply ("KMSMasterKeyId must be specified for each replica", hashicorp/terraform-provider-aws#29102): ' +
+        `upgrade the provider to ${o.since} or later, then run kmsfix again`
+      );
     case 'replica-recreation':
       return replicaRecreation(o);
     case 'replica-resource':
@@ -344,6 +352,17 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     case 'global-table-members': {
       const together = "DynamoDB changes a global table's encryption for every replica at once, so a fix of";
       const step = 'give the table and each replica a customer-managed key of its Region together, by hand';
+      // A replica of another stack's table: that table is fixed there, first; this replica's key follows it.
+      if (o.outside !== undefined)
+        return (
+          `its table (\`${clip(o.outside)}\`) is ${/^module\./.test(o.outside) ? 'not one kmsfix reads in' : 'not declared in'} this module, ` +
+          "and a replica's key must be of its table's kind " +
+          '(DynamoDB: "All replica keys must either be Customer Managed CMK or AWS Managed CMK"): a customer-managed key for this ' +
+          'replica alone would fail at deploy, with --recreate-replicas too. Give that table a customer-managed key first, where it is ' +
+          "declared (its own stack), with a key of this replica's Region for this replica (DynamoDB changes a global table's " +
+          'encryption for every replica at once), ' +
+          "then set this replica's kms_key_arn to that key, by hand"
+        );
       return o.table !== undefined
         ? `its global table ${o.table} is not encrypted with a customer-managed key: ${together} this replica alone would fail at deploy: ${step}`
         : `it is the global table of ${listed(o.replicas)}, declared as ${o.replicas.length === 1 ? 'a resource' : 'resources'} of ${o.replicas.length === 1 ? 'its' : 'their'} own: ` +

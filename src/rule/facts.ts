@@ -158,6 +158,12 @@ export type Obstacle =
    */
   | { kind: 'replica-provider'; region: string; alias: string; child?: true | 'maybe' }
   /**
+   * Terraform: the module pins hashicorp/aws (`pin`, as written: `required_providers aws version =
+   * "~> 3.40.0"`, `.terraform.lock.hcl (version 4.40.0)`) to versions older than `since`, with which
+   * the replica keys a fix writes would not apply. Not waived by --recreate-replicas.
+   */
+  | { kind: 'replica-keys-version'; pin: string; since: string }
+  /**
    * Terraform: a fix would change the key of replicas, which the AWS provider does by deleting and
    * re-creating each one (a `replica` block's `kms_key_arn`; `aws_dynamodb_table_replica`'s forces a
    * new resource). `replicas`: their Regions as written, or where the replica resource is (`provider
@@ -186,8 +192,11 @@ export type Obstacle =
    * A global table whose replicas are resources of their own: the table (`replicas` names them) or
    * one of its replicas (`table` names the table, not customer-managed). DynamoDB changes a global
    * table's encryption for every replica at once, so one of them fixed alone would fail at deploy.
+   * `outside`: a replica's table is not one of its module's (Terraform: its `global_table_arn` as
+   * written, `var.table_arn`, an ARN built from variables): read as encrypted with the AWS managed key,
+   * which a customer-managed key for the replica alone would not match.
    */
-  | { kind: 'global-table-members'; replicas: string[]; table?: string }
+  | { kind: 'global-table-members'; replicas: string[]; table?: string; outside?: string }
   /**
    * The file is synthesized output (src/core/synthOutput.ts): `tool`'s synth wrote it, and writes it
    * again; `why`: what says so (`under cdk.out`, the resource's Metadata aws:cdk:path beside a

@@ -61,4 +61,37 @@ describe('--recreate-replicas', () => {
     expect(r.stderr).toContain(`note: ${EFFECT}`);
     expect(readFileSync(path.join(dir, 'main.tf'), 'utf8')).toBe(readFileSync(path.join(CASE, 'expected.tf'), 'utf8'));
   });
+
+  it("declines what would fail at apply, flag or not: a replica of another stack's table, a module pinned below hashicorp/aws 4.52.0", async () => {
+    // The two repros of real-world round 33: each file is left as it is, and scan advises no flag.
+    const external =
+      'provider "aws" {\n  alias  = "secondary"\n  region = "us-west-2"\n}\n\nvariable "primary_region" {\n  default = "us-east-1"\n}\n\n' +
+      'data "aws_caller_identity" "current" {}\n\nresource "aws_dynamodb_table_replica" "this" {\n  for_each = toset(["orders", "customers"])\n' +
+      '  provider = aws.secondary\n\n  global_table_arn = "arn:aws:dynamodb:${var.primary_region}:${data.aws_caller_identity.current.account_id}:table/${each.key}"\n}\n';
+    const old =
+      'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "~> 3.40.0"\n    }\n  }\n}\n\n' +
+      'provider "aws" {\n  region = "us-east-1"\n}\n\nprovider "aws" {\n  alias  = "secondary"\n  region = "us-west-2"\n}\n\n' +
+      'resource "aws_dynamodb_table" "vault" {\n  name     = "vault"\n  hash_key = "Path"\n\n  server_side_encryption {\n    enabled = true\n  }\n\n' +
+      '  attribute {\n    name = "Path"\n    type = "S"\n  }\n\n  replica {\n    region_name = "us-west-2"\n  }\n}\n';
+    for (const [text, step] of [
+      [external, "a replica's key must be of its table's kind"],
+      [
+        old,
+        'the module pins hashicorp/aws with required_providers aws version = "~> 3.40.0", and a fix of its replicas needs 4.52.0 or later',
+      ],
+    ]) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-replicas-'));
+      writeFileSync(path.join(dir, 'main.tf'), text);
+      const scan = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout) as {
+        tables: { fixable: boolean; message: string }[];
+      };
+      expect(scan.tables.map((t) => t.fixable)).toEqual([false]);
+      expect(scan.tables[0].message).toContain(step);
+      expect(scan.tables[0].message).not.toContain('Run fix with --recreate-replicas');
+      const r = await runCli(['fix', '--yes', '--recreate-replicas'], dir);
+      expect(r.stdout + r.stderr).toContain('0 fixed in 0 files, nothing written');
+      expect(r.stdout + r.stderr).toContain(step);
+      expect(readFileSync(path.join(dir, 'main.tf'), 'utf8')).toBe(text);
+    }
+  });
 });

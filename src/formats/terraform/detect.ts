@@ -25,7 +25,14 @@ import { attr, blocks, dynamicBlocks, parseHcl, type HAttr, type HBlock, type HF
 import { isModuleFileName } from './entry.js';
 import { isReference, type Raw, type Reference, type TableKind } from '../../rule/peers/facts.js';
 import { blockComments, suppressionsOf, type BlockComment } from './suppress.js';
-import { AWS_KMS_KEY_ARN_SINCE, awsProviderMajor, awsProviderPinBelow, providersByRegion, regionKey } from './module.js';
+import {
+  AWS_KMS_KEY_ARN_SINCE,
+  AWS_REPLICA_KEYS_SINCE,
+  awsProviderMajor,
+  awsProviderPinBelow,
+  providersByRegion,
+  regionKey,
+} from './module.js';
 import { passedProvider, placeOf, placementObstacle, type Placement } from './placement.js';
 import { callerObstacles } from './callers.js';
 import { endpointsObstacle } from './endpoints.js';
@@ -627,6 +634,7 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   let required: Promise<TopBlock[]> | undefined;
   const requirements = () => (required ??= requirementTops(file, det, context));
   let oldProvider: Promise<Obstacle | undefined> | undefined;
+  let replicaPin: Promise<string | undefined> | undefined;
   const hcl1 = terraform011Block(det) ?? terraform011Tags([file, ...(context ? await context.siblings() : [])]);
   // What stops every table of the file: an OpenTofu twin, or a file of the module that cannot be read.
   const whole = (await tofuTwin(file, context)) ?? sealedFile(context ? await context.siblings() : []);
@@ -647,6 +655,11 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
       continue;
     }
     if (t.kind === 'table' && needsReplicaKeys(t.block)) {
+      const pin = await (replicaPin ??= replicaKeysPin(file, det, context));
+      if (pin) {
+        t.encryption.obstacles.push({ kind: 'replica-keys-version', pin, since: AWS_REPLICA_KEYS_SINCE });
+        continue;
+      }
       const siblings = context ? await context.siblings() : [];
       const r = replicaKeys(
         t.block,
@@ -742,6 +755,17 @@ async function olderProvider(file: SourceFile, det: TfDetection, context: DiskCo
     if (o) return { ...o };
   }
   return undefined;
+}
+
+/**
+ * How the module pins hashicorp/aws below AWS_REPLICA_KEYS_SINCE (awsProviderPinBelow), for a table whose
+ * fix gives its replica blocks keys: the file's own blocks and those of the module's other files that may
+ * say a version (a `version` written in them, or the lock file). Asked once per file, only for such tables.
+ */
+async function replicaKeysPin(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<string | undefined> {
+  const siblings = context ? await context.siblings() : [];
+  const pinning = siblings.filter((f) => /(^|[\\/])\.terraform\.lock\.hcl$/.test(f.path) || f.text.includes('version'));
+  return awsProviderPinBelow([...summarize(det, file.text), ...(await siblingBlocks(pinning))], AWS_REPLICA_KEYS_SINCE);
 }
 
 /**
@@ -906,7 +930,12 @@ function globalTableOf(arn: { value: string } | undefined): string | undefined {
 /**
  * A global table and its replica resources are fixed together or not at all: a table that replica
  * resources of the module name, or a replica resource whose table (in this file, or another file of
- * the module) is not customer-managed, has the obstacle.
+ * the module) is not customer-managed, has the obstacle. So has a replica resource whose table is
+ * not one of the module's (`global_table_arn = var.x`, an ARN built from variables: another stack's
+ * table): it is read as encrypted with the AWS managed key (elsewhere), and a replica's key must be of
+ * its table's kind ("All replica keys must either be Customer Managed CMK or AWS Managed CMK"), so a
+ * key for the replica alone would fail at apply. (A replica without a key of a table that has a
+ * customer-managed one would not have deployed: such a table is never the case here.)
  */
 async function globalTableMembers(
   t: TfTable,
@@ -925,7 +954,11 @@ async function globalTableMembers(
   }
   if (t.kind !== 'table-replica') return undefined;
   const table = await globalTable(t, det, context);
-  return table && decide(table.encryption).status !== 'customer-managed'
+  if (!table) {
+    const arn = attr(t.block, 'global_table_arn')?.value.trim();
+    return arn ? { kind: 'global-table-members', replicas: [t.address], outside: arn } : undefined;
+  }
+  return decide(table.encryption).status !== 'customer-managed'
     ? { kind: 'global-table-members', replicas: [t.address], table: table.address }
     : undefined;
 }

@@ -164,13 +164,24 @@ const isAwsLock = (t: TopBlock) => t.type === 'provider' && /(^|\/)hashicorp\/aw
 export const AWS_KMS_KEY_ARN_SINCE = '2.49.0';
 
 /**
- * How the module pins hashicorp/aws to versions without `kms_key_arn` (AWS_KMS_KEY_ARN_SINCE), as
- * written: a `required_providers` constraint, the legacy `version` of a `provider "aws"` block, or the
- * version its lock file selected; undefined when a version it allows has it, or nothing pins it.
+ * The first hashicorp/aws version with which a fix that gives a table's `replica` blocks their keys
+ * applies: `multi_region` of `aws_kms_key` and the `aws_kms_replica_key` resource came in 3.64.0, and
+ * before 4.52.0 a changed `replica.*.kms_key_arn` of an existing table failed at apply
+ * (hashicorp/terraform-provider-aws#29102: "KMSMasterKeyId must be specified for each replica").
  */
-export function awsProviderPinBelow(tops: TopBlock[]): string | undefined {
+export const AWS_REPLICA_KEYS_SINCE = '4.52.0';
+
+/**
+ * How the module pins hashicorp/aws to versions older than `minimum` (by default AWS_KMS_KEY_ARN_SINCE,
+ * without `kms_key_arn`), as written: a `required_providers` constraint, the legacy `version` of a
+ * `provider "aws"` block, or the version its lock file selected; undefined when a version it allows is
+ * that recent, or nothing pins it. A constraint counts only when every version it allows is older
+ * (`~> 3.40.0`, `< 4.0`): terraform init installs the newest version a constraint allows (`>= 3.0`,
+ * `~> 4.0`: a recent one), unless the lock file holds one, which counts as it is.
+ */
+export function awsProviderPinBelow(tops: TopBlock[], minimum = AWS_KMS_KEY_ARN_SINCE): string | undefined {
   for (const [name, constraint] of awsConstraints(tops)) {
-    const pin = pinnedBelow('', constraint, AWS_KMS_KEY_ARN_SINCE);
+    const pin = pinnedBelow('', constraint, minimum);
     if (pin) return `required_providers ${name} ${pin}`;
   }
   for (const t of tops) {
@@ -179,7 +190,7 @@ export function awsProviderPinBelow(tops: TopBlock[]): string | undefined {
     if (v?.type !== 'string') continue;
     const lock = isAwsLock(t);
     if (!lock && t.labels[0] !== 'aws') continue;
-    const pin = pinnedBelow('', v.value, AWS_KMS_KEY_ARN_SINCE);
+    const pin = pinnedBelow('', v.value, minimum);
     if (pin) return lock ? `.terraform.lock.hcl (version ${v.value})` : `provider "aws" ${pin}`;
   }
   return undefined;

@@ -300,12 +300,17 @@ describe('terraform --kms-key-arn: a key of another Region than the table', () =
   const providers = 'provider "aws" {\n  region = "us-east-1"\n}\n\nprovider "aws" {\n  alias  = "ohio"\n  region = "us-east-2"\n}\n';
   const table = (n: string, provider = '') =>
     `resource "aws_dynamodb_table" "${n}" {\n${provider}  name     = "${n}"\n  hash_key = "id"\n}\n`;
+  // The replicas' table is customer-managed (a replica of another stack's table, or of one not customer-managed, is never fixed).
+  const global =
+    'resource "aws_dynamodb_table" "global" {\n  name     = "global"\n  hash_key = "id"\n\n  server_side_encryption {\n' +
+    '    enabled     = true\n    kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/g"\n  }\n}\n';
   const replica = (n: string, provider: string) =>
-    `resource "aws_dynamodb_table_replica" "${n}" {\n${provider}  global_table_arn = "arn:aws:dynamodb:us-east-1:111122223333:table/t"\n}\n`;
+    `resource "aws_dynamodb_table_replica" "${n}" {\n${provider}  global_table_arn = aws_dynamodb_table.global.arn\n}\n`;
 
   it("is declined for a table or replica whose provider's region differs, or a replica whose region is not written; used where it matches", async () => {
     const text = [
       providers,
+      global,
       table('home'),
       table('ohio', '  provider = aws.ohio\n\n'),
       replica('ohio_replica', '  provider         = aws.ohio\n'),
@@ -331,14 +336,14 @@ describe('terraform --kms-key-arn: a key of another Region than the table', () =
     // A key of the replica's own Region is used.
     const ohioArn = ARN.replace('us-east-1', 'us-east-2');
     const o = await processMemory(
-      [{ path: 'main.tf', text: [providers, replica('ohio_replica', '  provider         = aws.ohio\n')].join('\n') }],
+      [{ path: 'main.tf', text: [providers, global, replica('ohio_replica', '  provider         = aws.ohio\n')].join('\n') }],
       'fix',
       {
         kmsKeyArn: ohioArn,
         recreateReplicas: true,
       },
     );
-    expect(o.outcomes[0].tables[0].fixed).toBe(true);
+    expect(o.outcomes[0].tables.find((t) => t.address === 'aws_dynamodb_table_replica.ohio_replica')!.fixed).toBe(true);
     expect(o.output.get('main.tf')).toContain(`kms_key_arn      = "${ohioArn}"`);
   });
 });

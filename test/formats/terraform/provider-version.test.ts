@@ -115,3 +115,77 @@ describe('a module pinned to a provider or Terraform version a fix cannot use', 
     expect((await scan(pin.replace('required_providers = {', 'required_providers {') + TABLE)).fixable).toBe(true);
   });
 });
+
+/**
+ * A fix that gives `replica` blocks their keys writes `multi_region = true` and `aws_kms_replica_key`
+ * (hashicorp/aws 3.64.0) and changes `replica.*.kms_key_arn`, which before 4.52.0 failed at apply
+ * (hashicorp/terraform-provider-aws#29102). A module pinned below 4.52.0, as the 2.49.0 pins are read
+ * (a constraint all of whose versions are older, a legacy provider version, the lock file), keeps such a
+ * table unfixed, --recreate-replicas or not; a module that says nothing is fixed as before.
+ */
+describe('a module pinned below 4.52.0, for a table whose fix gives its replicas keys', () => {
+  const PROVIDERS = 'provider "aws" {\n  region = "us-east-1"\n}\n\nprovider "aws" {\n  alias  = "oregon"\n  region = "us-west-2"\n}\n\n';
+  const replica = (key = '') => `\n  replica {\n    region_name = "us-west-2"\n${key}  }\n`;
+  const GLOBAL = PROVIDERS + TABLE.replace(/\n}\n$/, `\n${replica()}}\n`);
+  const required = (constraint: string) =>
+    `terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "${constraint}"\n    }\n  }\n}\n`;
+  const lock = (version: string) =>
+    `provider "registry.terraform.io/hashicorp/aws" {\n  version     = "${version}"\n  constraints = ">= 3.0.0"\n}\n`;
+
+  async function global(files: Record<string, string>, main = GLOBAL) {
+    const all = [{ path: 'main.tf', text: main }, ...Object.entries(files).map(([path, text]) => ({ path, text }))];
+    const [scan, fix] = await Promise.all([processMemory(all, 'scan'), processMemory(all, 'fix', { recreateReplicas: true })]);
+    const of = (r: typeof scan) =>
+      r.outcomes.find((o) => o.file.path === 'main.tf')!.tables.find((t) => t.address === 'aws_dynamodb_table.t')!;
+    return { scan: of(scan), fix: of(fix), out: fix.output.get('main.tf') ?? main };
+  }
+
+  it('~> 3.40.0 (the repro), a legacy provider version, the lock file: declined with --recreate-replicas too, naming the version; scan does not advise the flag', async () => {
+    for (const [files, pin] of [
+      [{ 'versions.tf': required('~> 3.40.0') }, 'required_providers aws version = "~> 3.40.0"'],
+      [{ 'versions.tf': required('>= 3.0, < 4.0') }, 'required_providers aws version = ">= 3.0, < 4.0"'],
+      [{ 'versions.tf': required('~> 4.51.0') }, 'required_providers aws version = "~> 4.51.0"'],
+      [{ 'providers.tf': 'provider "aws" {\n  alias   = "legacy"\n  version = "~> 3.0"\n}\n' }, 'provider "aws" version = "~> 3.0"'],
+      [{ 'versions.tf': required('>= 3.0'), '.terraform.lock.hcl': lock('4.40.0') }, '.terraform.lock.hcl (version 4.40.0)'],
+    ] as const) {
+      const r = await global(files);
+      expect(r.fix.fixed, pin).toBeUndefined();
+      expect(r.out, pin).toBe(GLOBAL);
+      for (const t of [r.scan, r.fix]) {
+        expect(t.fixable, pin).toBe(false);
+        expect(t.blocker).toBe(
+          `the module pins hashicorp/aws with ${pin}, and a fix of its replicas needs 4.52.0 or later, with --recreate-replicas too: ` +
+            "the key's multi_region and the aws_kms_replica_key resource came in 3.64.0, and before 4.52.0 a changed replica kms_key_arn " +
+            'fails at apply ("KMSMasterKeyId must be specified for each replica", hashicorp/terraform-provider-aws#29102): ' +
+            'upgrade the provider to 4.52.0 or later, then run kmsfix again',
+        );
+      }
+    }
+  });
+
+  it('no pin, a constraint that allows 4.52.0 (>= 3.0, ~> 4.0: terraform init takes the newest), a recent lock file: fixed with the flag as before', async () => {
+    for (const files of <Record<string, string>[]>[
+      {},
+      { 'versions.tf': required('>= 3.0') },
+      { 'versions.tf': required('~> 4.0') },
+      { 'versions.tf': required('~> 5.0') },
+      { 'versions.tf': required('>= 3.0'), '.terraform.lock.hcl': lock('4.52.0') },
+    ]) {
+      const r = await global(files);
+      expect(r.fix.fixed, JSON.stringify(files)).toBe(true);
+      expect(r.out).toContain('resource "aws_kms_replica_key" "t_oregon"');
+      // Without the flag, the step is the flag's (what apply does to the replicas).
+      expect(r.scan.blocker).toMatch(/^with a new key, terraform apply deletes and re-creates the replica in us-west-2/);
+    }
+  });
+
+  it('a table whose fix needs no replica key (none, or each replica with its own key) is fixed under ~> 3.40.0', async () => {
+    const versions = { 'versions.tf': required('~> 3.40.0') };
+    const keyed = PROVIDERS + TABLE.replace(/\n}\n$/, `\n${replica('    kms_key_arn = "arn:aws:kms:us-west-2:111122223333:key/k"\n')}}\n`);
+    for (const main of [PROVIDERS + TABLE, keyed]) {
+      const r = await global(versions, main);
+      expect(r.fix.fixed).toBe(true);
+      expect(r.out).not.toContain('aws_kms_replica_key');
+    }
+  });
+});

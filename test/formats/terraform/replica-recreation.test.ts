@@ -80,6 +80,41 @@ describe('terraform: a fix that would re-create replicas', () => {
     );
   });
 
+  it("a replica resource of another stack's table (global_table_arn built from variables): declined, flag or not; scan does not advise the flag", async () => {
+    // /tmp/rw33 real-world round: the table, read as encrypted with the AWS managed key, would refuse a
+    // customer-managed key for the replica ("All replica keys must either be Customer Managed CMK or AWS Managed CMK").
+    const arn = '"arn:aws:dynamodb:${var.primary_region}:${data.aws_caller_identity.current.account_id}:table/${each.key}"';
+    const text =
+      `${PROVIDERS}\nvariable "primary_region" {\n  default = "us-east-1"\n}\n\ndata "aws_caller_identity" "current" {}\n\n` +
+      `resource "aws_dynamodb_table_replica" "this" {\n  for_each = toset(["orders", "customers"])\n  provider = aws.ohio\n\n  global_table_arn = ${arn}\n}\n`;
+    const step =
+      "is not declared in this module, and a replica's key must be of its table's kind " +
+      '(DynamoDB: "All replica keys must either be Customer Managed CMK or AWS Managed CMK"): a customer-managed key for this ' +
+      'replica alone would fail at deploy, with --recreate-replicas too. Give that table a customer-managed key first, where it is ' +
+      "declared (its own stack), with a key of this replica's Region for this replica (DynamoDB changes a global table's " +
+      "encryption for every replica at once), then set this replica's kms_key_arn to that key, by hand";
+    const scan = (await processMemory([{ path: 'main.tf', text }], 'scan')).outcomes[0].tables[0];
+    expect([scan.status, scan.fixable]).toEqual(['aws-managed', false]);
+    expect(scan.blocker).toBe(`its table (\`"arn:aws:dynamodb:\${var.primary_region}:\${data.aws_caller...\`) ${step}`);
+    expect(scan.message).not.toContain('Run fix with --recreate-replicas');
+    for (const flag of [false, true]) {
+      const { tables, out } = await fix(text, flag);
+      const t = tables.get('aws_dynamodb_table_replica.this')!;
+      expect(t.fixed).toBeUndefined();
+      expect(t.blocker).toBe(scan.blocker);
+      expect(out).toBe(text);
+    }
+    // global_table_arn = var.x, or a module output kmsfix does not read: the same.
+    const byVariable = REPLICA_RESOURCE.replace('aws_dynamodb_table.events.arn', 'var.table_arn');
+    expect((await fix(`${PROVIDERS}\n${byVariable}`, true)).tables.get('aws_dynamodb_table_replica.orders_ohio')!.blocker).toBe(
+      `its table (\`var.table_arn\`) ${step}`,
+    );
+    const byOutput = REPLICA_RESOURCE.replace('aws_dynamodb_table.events.arn', 'module.tables.arn');
+    expect((await fix(`${PROVIDERS}\n${byOutput}`, true)).tables.get('aws_dynamodb_table_replica.orders_ohio')!.blocker).toBe(
+      `its table (\`module.tables.arn\`) ${step.replace('is not declared in', 'is not one kmsfix reads in')}`,
+    );
+  });
+
   it('replicas that keep their customer-managed keys are not re-created: the table is fixed without the flag', async () => {
     const keyed = (alias: string) => `    kms_key_arn = "arn:aws:kms:${alias}:111122223333:key/k"\n`;
     const text = `${PROVIDERS}\n${table('orders', replica('us-east-2', keyed('us-east-2')) + replica('us-west-2', keyed('us-west-2')))}`;

@@ -114,8 +114,9 @@ function render(spec: ModuleSpec): { files: Map<string, string>; expected: Map<s
       parts[t.file].push(
         `resource "aws_dynamodb_table_replica" "${label}" {\n  global_table_arn = "arn:aws:dynamodb:us-east-1:111122223333:table/g"\n${key}}\n`,
       );
-      // Its new key replaces it: only with --recreate-replicas.
-      if (!spec.recreate) fixable = false;
+      // Its table is another stack's, read as encrypted with the AWS managed key: a customer-managed key for the replica
+      // alone would fail at apply, --recreate-replicas or not (its key type must match its table's).
+      fixable = false;
     } else {
       address = `aws_dynamodb_table.${label}`;
       arnRef = `aws_dynamodb_table.${label}${t.count ? '[0]' : ''}.arn`;
