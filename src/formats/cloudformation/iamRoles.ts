@@ -98,6 +98,7 @@ function principalsOf(template: CfnTemplate): Principal[] {
     const type = scalarString(child(p.value, 'Type'));
     if (type === 'AWS::IAM::ManagedPolicy') managed.set(p.key, resolveAlias(p.value)!);
   }
+  const globalRole = child(child(child(template.root, 'Globals'), 'Function'), 'Role') !== undefined;
   for (const p of template.resources.pairs) {
     const type = scalarString(child(p.value, 'Type'));
     const props = child(p.value, 'Properties');
@@ -116,8 +117,8 @@ function principalsOf(template: CfnTemplate): Principal[] {
         readManaged(arn, principal);
       }
     } else if (type && SAM_FUNCTIONS.has(type)) {
-      // A function given a role of its own: SAM ignores its Policies (the role is read as a role).
-      if (child(props, 'Role') !== undefined) continue;
+      // A function given a role of its own (or by Globals): SAM ignores its Policies (the role is read as a role).
+      if (child(props, 'Role') !== undefined || (globalRole && type === 'AWS::Serverless::Function')) continue;
       const principal: Principal = { name: p.key, grants: [], excluded: false };
       out.push(principal);
       const policies = child(props, 'Policies');

@@ -139,7 +139,7 @@ function losingRoles(blocks: Block[]): Role[] {
   const of = (type: string) => blocks.filter((x) => x.b.type === 'resource' && x.b.labels[0] === type);
   const out: Role[] = [];
   for (const role of of('aws_iam_role')) {
-    const me = new RegExp(String.raw`\baws_iam_role\.${escapeRegExp(role.b.labels[1])}\b`);
+    const me = new RegExp(String.raw`\baws_iam_role\.${escapeRegExp(role.b.labels[1])}(?![\w-])`);
     const read: Read = { grants: [], excluded: false };
     // Its own inline_policy blocks (its assume_role_policy grants sts actions only) and managed_policy_arns.
     readSource(role, byAddress, read, new Set());

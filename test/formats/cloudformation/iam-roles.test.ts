@@ -48,6 +48,11 @@ describe('CloudFormation and SAM: roles granted DynamoDB and no KMS action', () 
     expect(t.Orders).toBe('IAM roles: with --key-policy iam, Fn (DynamoDBCrudPolicy, template.yaml:22) and Role (template.yaml:36)');
   });
 
+  it('a function whose role Globals give: SAM ignores its Policies', async () => {
+    const text = sam.replace('Resources:\n', 'Globals:\n  Function:\n    Role: arn:aws:iam::111122223333:role/shared\nResources:\n');
+    expect((await named(text)).Orders).toBe('IAM roles: with --key-policy iam, Role (template.yaml:39)');
+  });
+
   it('the default key policy (drop-in) says nothing: it lets them through DynamoDB', async () => {
     expect((await named(sam, 'drop-in')).Orders).toBeUndefined();
   });

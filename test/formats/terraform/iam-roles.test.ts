@@ -64,6 +64,19 @@ describe('Terraform: roles granted DynamoDB and no KMS action', () => {
     );
   });
 
+  it('a role whose address only starts with the granted one is not granted', async () => {
+    const text =
+      TABLE('orders', 'orders') +
+      ROLE('app-x') +
+      IAM.slice(IAM.indexOf('resource "aws_iam_role_policy" "db"'), IAM.indexOf(ROLE('worker')));
+    const t = await named([{ path: 'main.tf', text }]);
+    expect(t['aws_dynamodb_table.orders']).toBeUndefined();
+    const own = await named([{ path: 'main.tf', text: text + ROLE('app') }]);
+    expect(own['aws_dynamodb_table.orders']).toBe(
+      'IAM roles: with --key-policy iam, aws_iam_role.app (data.aws_iam_policy_document.db, main.tf:22)',
+    );
+  });
+
   it('the default key policy (drop-in) says nothing', async () => {
     const t = await named(files, 'drop-in');
     expect(t['aws_dynamodb_table.orders']).toBeUndefined();
