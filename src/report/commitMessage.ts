@@ -7,6 +7,7 @@
 import { failingRules } from '../rule/peers/evaluate.js';
 import { listed } from '../rule/blockers.js';
 import { FIX_NOTE } from '../rule/evaluate.js';
+import { IAM_ROLES, IAM_ROLES_LABEL } from '../rule/cautions.js';
 import { DEFAULT_DELETION_WINDOW, type KeySettings } from '../rule/keySettings.js';
 import { DEFAULT_KEY_POLICY, type KeyPolicyMode } from '../rule/keyPolicy.js';
 import path from 'node:path';
@@ -153,7 +154,8 @@ export function commitMessage(
           'tenant-isolation code passes) or a service control policy must allow kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, ' +
           'kms:CreateGrant and kms:DescribeKey on the key (DynamoDB asks KMS as each caller, and a key policy whose principal is * cannot lift them), or that ' +
           'caller loses access to the tables. The account administers the key; no other account can use it.'
-        : 'Who can use the key (key policy iam): only principals whose IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on it. Grant them to every role that reads or writes these tables BEFORE deploying (and allow them in any permissions boundary, session policy or service control policy that limits such a role), or they lose access.',
+        : 'Who can use the key (key policy iam): only principals whose IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on it. Grant them to every role that reads or writes these tables BEFORE deploying (and allow them in any permissions boundary, session policy or service control policy that limits such a role), or they lose access.' +
+          losing(fixed),
     ...(o.kmsKeyArn
       ? []
       : [
@@ -195,10 +197,26 @@ export function commitMessage(
   return { subject, body: out.join('\n') + '\n' };
 }
 
+/**
+ * The roles the fixed tables' files grant DynamoDB and no KMS action (caution `iam-roles`, read back from its
+ * text), for the `key policy iam` line: `... to Fn (DynamoDBCrudPolicy, template.yaml:21) (Orders, template.yaml:4): grant them these first.`
+ */
+function losing(fixed: { t: TableReport; file: string }[]): string {
+  const each = fixed.flatMap(({ t, file }) => {
+    const roles = (t.cautions ?? []).map((c) => IAM_ROLES.exec(c)?.[1]).find((r) => r !== undefined);
+    return roles === undefined ? [] : [`${roles} (${t.address}, ${file}:${t.line})`];
+  });
+  return each.length === 0
+    ? ''
+    : ` The files of this change grant DynamoDB and no KMS action to ${each.join('; ')}: grant them these first.`;
+}
+
 /** What the fix changes beyond its tables (TableReport.cautions), each said once for the commit with the tables it concerns. */
 function cautions(tables: TableReport[]): string[] {
   const by = new Map<string, string[]>();
-  for (const t of tables) for (const c of t.cautions ?? []) by.set(c, [...(by.get(c) ?? []), t.address]);
+  // The roles of `iam-roles` are named in the `key policy iam` line (losing).
+  for (const t of tables)
+    for (const c of t.cautions ?? []) if (!c.startsWith(IAM_ROLES_LABEL)) by.set(c, [...(by.get(c) ?? []), t.address]);
   return [...by].map(([c, addresses]) => `${c} (${listed(addresses)}).`);
 }
 

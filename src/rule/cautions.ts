@@ -10,6 +10,15 @@ const NAMED = 3;
 
 const listed = (items: string[]) => someOf(items, NAMED);
 
+/** How the `iam-roles` caution starts: the commit message reads its roles back into its `key policy iam` line (IAM_ROLES). */
+export const IAM_ROLES_LABEL = 'IAM roles: with --key-policy iam, ';
+
+/** The roles an `iam-roles` caution's text names, read back (src/report/commitMessage.ts). */
+export const IAM_ROLES = /^IAM roles: with --key-policy iam, (.*) (?:is|are) granted DynamoDB and no KMS action:/;
+
+/** Items joined with commas and a last `and`, every one named (a role left out is an outage left unsaid). */
+const all = (items: string[]) => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+
 export function cautionText(c: Caution): string {
   switch (c.kind) {
     case 'local-migrations':
@@ -56,6 +65,14 @@ export function cautionText(c: Caution): string {
         'a key with prevent_destroy would fail every destroy): before destroying the table, leave its key and alias behind ' +
         '(terraform state rm), or those recovery points cannot be restored'
       );
+    case 'iam-roles': {
+      const one = c.roles.length === 1;
+      return (
+        `${IAM_ROLES_LABEL}${all(c.roles)} ${one ? 'is' : 'are'} granted DynamoDB and no KMS action: ${one ? 'it loses' : 'they lose'} access ` +
+        `when this deploys unless ${one ? 'its' : 'their'} IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, ` +
+        'kms:CreateGrant and kms:DescribeKey on the key first'
+      );
+    }
     case 'no-alias':
       return (
         `No alias: the table is created inside \`${c.in}\`, which no variable names, so the fix adds its key without an alias ` +

@@ -25,6 +25,7 @@ import { compliantUnder, silencingOwn, stillFiring, underProfile, type Profile }
 import { peerVerdicts, type PeerVerdicts } from './peers/rules.js';
 import { isFixableStatus, type Status } from './status.js';
 import { skippedBy } from './skip.js';
+import type { KeyPolicyMode } from './keyPolicy.js';
 
 export interface JudgeOptions {
   /** Whose rules decide `compliant` (default strict). */
@@ -45,6 +46,8 @@ export interface JudgeOptions {
   kmsKeyArn?: string;
   /** `shared`: one key (and alias) per block of tables, aliased after its first table. */
   keyStrategy?: KeyStrategy;
+  /** The policy of generated keys: under `iam` the roles granted DynamoDB and no KMS action are named (caution `iam-roles`). */
+  keyPolicy?: KeyPolicyMode;
 }
 
 /** Each option and the obstacle it waives (src/rule/blockers.ts WAIVABLE). */
@@ -160,6 +163,8 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   const literalKey = options.kmsKeyArn !== undefined && /^(?:arn:|alias\/)\S*$/.test(options.kmsKeyArn.trim());
   // A table nothing names gets no alias of its own: said when the fix adds a key for it alone.
   const ownAlias = options.kmsKeyArn === undefined && options.keyStrategy !== 'shared';
+  // Roles with DynamoDB and no KMS action lose access only to a key whose policy leaves all use to IAM.
+  const iamOnly = options.keyPolicy === 'iam' && options.kmsKeyArn === undefined;
   // With --kms-key-arn a CDK v1 fix imports the key's package only (Key.fromKeyArn), no key policy.
   const own = t.encryption.cautions
     ?.map((c) =>
@@ -171,6 +176,7 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
       (c) =>
         !(literalKey && c.kind === 'local-migrations') &&
         (ownAlias || c.kind !== 'no-alias') &&
+        (iamOnly || c.kind !== 'iam-roles') &&
         !(c.kind === 'undeclared-imports' && c.packages.length === 0),
     );
   const cautions = wanted && !leftInTests && own?.length ? own.map(cautionText) : undefined;

@@ -350,6 +350,10 @@ export interface EncryptionFacts {
  * schedule for deletion while DynamoDB keeps the deleted table's backup (35 days, under that key).
  * `backup-key`: a Terraform table that AWS Backup `selections` back up (recovery points kept under the table's key,
  * often for months) and whose key a destroy would schedule for deletion.
+ * `iam-roles`: the roles the table's file (a template, a Terraform module) grants DynamoDB actions on the table
+ * and no KMS action (`roles`: each named with what grants it and where, `Fn (DynamoDBCrudPolicy, template.yaml:21)`):
+ * a key whose policy leaves all use to IAM (`--key-policy iam`) locks them out. Said under that mode only
+ * (src/rule/evaluate.ts): the default key policy lets them through DynamoDB.
  */
 export type Caution =
   | { kind: 'local-migrations'; plugin: string }
@@ -358,7 +362,8 @@ export type Caution =
   | { kind: 'undeclared-imports'; packages: string[]; projen?: string }
   | { kind: 'unprotected-key'; protection: string }
   | { kind: 'recovery-key' }
-  | { kind: 'backup-key'; selections: string[] };
+  | { kind: 'backup-key'; selections: string[] }
+  | { kind: 'iam-roles'; roles: string[] };
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
 export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;

@@ -169,7 +169,7 @@ function addResources(target: Target, resource: CNode | null | undefined, tableI
 }
 
 /** The template's resources an item refers to: Ref, GetAtt, `${Id}` or `${Id.Arn}` in Fn::Sub, at any depth. */
-function tableRefs(node: CNode | null | undefined, ids: Set<string>, out: string[] = []): string[] {
+export function tableRefs(node: CNode | null | undefined, ids: Set<string>, out: string[] = []): string[] {
   const n = resolveAlias(node);
   if (!n) return out;
   const fn = intrinsicName(n);

@@ -34,6 +34,7 @@ import { fileKeySetting, fileRefOf, type FileRef, type FileValues } from './file
 import type { Environments } from './environments.js';
 import { deployedIn, enabledAcross, keyAcross, parameterAcross, picksIn, viaEnvironments } from './acrossEnvironments.js';
 import { templateCautions } from './cautions.js';
+import { iamRoles } from './iamRoles.js';
 import { composedKey } from './composedKey.js';
 import { type ComposeFile, composedParam } from './compose.js';
 import { apiGlobalTables } from './apiGlobalTables.js';
@@ -899,6 +900,7 @@ export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?
     const simpleGlobals = simpleTableGlobals(template);
     const cautions = templateCautions(file.text, template);
     const apiGlobal = apiGlobalTables(file.text, template);
+    const losing = iamRoles(file.text, template, path.basename(file.path));
     const ifElse = ifElseTables(file.text, template);
     const entries = resourceEntries(template.resources, defaults);
     for (const { rp, loop } of entries) {
@@ -952,6 +954,9 @@ export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?
       if (multiAccount) encryption.obstacles.push(multiAccount);
       const joined = fixWanted(a) ? apiGlobal(rp.key, resource) : undefined;
       if (joined) encryption.obstacles.push(joined);
+      // The roles a key policy that leaves all use to IAM would lock out (worded under --key-policy iam only).
+      const roles = fixWanted(a) ? losing(rp.key, resource) : undefined;
+      if (roles) encryption.cautions = [...(encryption.cautions ?? []), roles];
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
       // A status a parameter's default decides: left to the parameter unless --fix-parameterised.
       // (A global table's replica keys too: `KMSMasterKeyId: !Ref ReplicaKey` of a replica.)

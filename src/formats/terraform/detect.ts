@@ -41,6 +41,7 @@ import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks
 import { boundaryCautions } from './boundaries.js';
 import { followItsTable, withPhrase } from '../../rule/replicaResource.js';
 import { backupCautions } from './backupCautions.js';
+import { iamRoleCautions } from './iamRoles.js';
 import { inputUses } from './inputUses.js';
 import { awsManagedKeyData, templateNamesAwsManaged } from './managedKeyData.js';
 import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
@@ -531,6 +532,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   await moduleObstacles(file, det, context);
   await boundaryCautions(file, det, context);
   await backupCautions(file, det, context);
+  await iamRoleCautions(file, det, context);
   // cdktf synth's output (cdktf.out/stacks/<stack>/cdk.tf.json): reported, never fixed.
   const synth = synthOutputAt(file.absPath);
   if (synth) for (const t of det.tables) t.encryption.obstacles.push(synth);

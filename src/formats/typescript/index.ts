@@ -1,4 +1,5 @@
 /** The TypeScript family: AWS CDK v2, CDK for Terraform and Pulumi programs written in TypeScript. */
+import { iamRoleCautions } from './iamRoles.js';
 import type { DiskContext, Format, SourceFile } from '../../core/types.js';
 import { LineIndex } from '../../core/text.js';
 import { aliasPlaceOf } from './aliasPlace.js';
@@ -39,6 +40,8 @@ function detected(file: SourceFile, d: TsDetection, context: DiskContext | undef
   if (d.tables.length === 0) return withModels(file, d, context);
   unaliased(file, d);
   recoveryCautions(d);
+  // Roles an explicit statement grants DynamoDB and no KMS action (said under --key-policy iam only).
+  iamRoleCautions(file, d);
   // A TableV2 whose stack's Region the file does not show: how the CDK app's entry creates it. Roles' permissions boundaries.
   const regions = d.tables.some((t) => t.regionOpen) ? entryStackRegions(file, d, context) : undefined;
   // A CDK v1 project's @aws-cdk/aws-dynamodb, or a Pulumi project's @pulumi/aws and @pulumi/pulumi, may lack what a fix

@@ -1,0 +1,168 @@
+/**
+ * The roles a template grants DynamoDB actions on a table and no KMS action (caution `iam-roles`,
+ * src/formats/cloudformation/iamRoles.ts): with --key-policy iam they lose access once the fix deploys,
+ * and the fix names each with what grants it and where. The default key policy lets them through
+ * DynamoDB: nothing is said then. A role kmsfix cannot read whole, or with any KMS action, is not named.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../../src/engine/memory.js';
+
+const TABLE = (id: string, name?: string) =>
+  `  ${id}:\n    Type: AWS::DynamoDB::Table\n    Properties:\n${name ? `      TableName: ${name}\n` : ''}      BillingMode: PAY_PER_REQUEST\n` +
+  '      AttributeDefinitions:\n        - AttributeName: id\n          AttributeType: S\n      KeySchema:\n        - AttributeName: id\n          KeyType: HASH\n';
+
+const ROLE = (id: string, statements: string, extra = '') =>
+  `  ${id}:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n` +
+  `            Principal: {Service: lambda.amazonaws.com}\n            Action: sts:AssumeRole\n${extra}` +
+  (statements ? `      Policies:\n        - PolicyName: db\n          PolicyDocument:\n            Statement:\n${statements}` : '');
+
+const SAM_HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n";
+
+/** The roles named on each table by a fix under `mode` (undefined: no caution). */
+async function named(text: string, mode: 'iam' | 'drop-in' = 'iam', path = 'template.yaml'): Promise<Record<string, string | undefined>> {
+  const r = await processMemory([{ path, text }], 'fix', { keyPolicy: mode });
+  return Object.fromEntries(
+    r.outcomes[0].tables.map((t) => [
+      t.address,
+      t.cautions
+        ?.find((c) => c.startsWith('IAM roles: '))
+        ?.split(' are granted')[0]
+        .split(' is granted')[0],
+    ]),
+  );
+}
+
+describe('CloudFormation and SAM: roles granted DynamoDB and no KMS action', () => {
+  const sam =
+    SAM_HEAD +
+    TABLE('Orders') +
+    '  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs20.x\n      Handler: index.handler\n' +
+    '      InlineCode: "exports.handler=async()=>1"\n      Policies:\n        - AWSLambdaBasicExecutionRole\n        - DynamoDBCrudPolicy:\n            TableName: !Ref Orders\n' +
+    ROLE(
+      'Role',
+      '              - Effect: Allow\n                Action: [dynamodb:GetItem, dynamodb:PutItem]\n                Resource: !GetAtt Orders.Arn\n',
+    );
+
+  it('a SAM policy template and an inline policy of a role, with file:line (the session 49 example)', async () => {
+    const t = await named(sam);
+    expect(t.Orders).toBe('IAM roles: with --key-policy iam, Fn (DynamoDBCrudPolicy, template.yaml:22) and Role (template.yaml:36)');
+  });
+
+  it('a function whose role Globals give: SAM ignores its Policies', async () => {
+    const text = sam.replace('Resources:\n', 'Globals:\n  Function:\n    Role: arn:aws:iam::111122223333:role/shared\nResources:\n');
+    expect((await named(text)).Orders).toBe('IAM roles: with --key-policy iam, Role (template.yaml:39)');
+  });
+
+  it('the default key policy (drop-in) says nothing: it lets them through DynamoDB', async () => {
+    expect((await named(sam, 'drop-in')).Orders).toBeUndefined();
+  });
+
+  it('a role that has any KMS action, or a policy kmsfix cannot read, is not named', async () => {
+    const text =
+      SAM_HEAD +
+      TABLE('Orders') +
+      ROLE(
+        'WithKms',
+        '              - Effect: Allow\n                Action: dynamodb:*\n                Resource: "*"\n' +
+          '              - Effect: Allow\n                Action: kms:Decrypt\n                Resource: "*"\n',
+      ) +
+      ROLE(
+        'Unknown',
+        '              - Effect: Allow\n                Action: dynamodb:Query\n                Resource: "*"\n',
+        '      ManagedPolicyArns:\n        - arn:aws:iam::111122223333:policy/team-policy\n',
+      ) +
+      ROLE('Star', '              - Effect: Allow\n                Action: "*"\n                Resource: "*"\n') +
+      '  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: i.h\n      Runtime: nodejs20.x\n      InlineCode: x\n' +
+      '      Policies:\n        - DynamoDBReadPolicy:\n            TableName: !Ref Orders\n        - KMSDecryptPolicy:\n            KeyId: abc\n' +
+      '  Own:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: i.h\n      Runtime: nodejs20.x\n      InlineCode: x\n' +
+      '      Role: arn:aws:iam::111122223333:role/x\n      Policies:\n        - DynamoDBCrudPolicy:\n            TableName: !Ref Orders\n';
+    expect((await named(text)).Orders).toBeUndefined();
+  });
+
+  it('policies attached by Roles and by ManagedPolicyArns, an AWS managed DynamoDB policy, a stream event; names and wildcards', async () => {
+    const text =
+      SAM_HEAD +
+      TABLE('Orders', 'orders') +
+      TABLE('Audit', 'audit-log') +
+      ROLE('Worker', '') +
+      '  WorkerPolicy:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: p\n      Roles: [!Ref Worker]\n      PolicyDocument:\n        Statement:\n' +
+      '          - Effect: Allow\n            Action: dynamodb:PutItem\n            Resource: !Sub "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders"\n' +
+      ROLE('Reader', '', '      ManagedPolicyArns:\n        - !Ref ReadPolicy\n') +
+      '  ReadPolicy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n' +
+      '          - Effect: Allow\n            Action: [dynamodb:GetItem]\n            Resource: arn:aws:dynamodb:*:*:table/audit-*\n' +
+      ROLE('Admin', '', '      ManagedPolicyArns:\n        - arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess\n') +
+      '  Consumer:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: i.h\n      Runtime: nodejs20.x\n      InlineCode: x\n' +
+      '      Events:\n        Changes:\n          Type: DynamoDB\n          Properties:\n            Stream: !GetAtt Orders.StreamArn\n            StartingPosition: LATEST\n';
+    const t = await named(text);
+    expect(t.Orders).toBe(
+      'IAM roles: with --key-policy iam, Worker (WorkerPolicy, template.yaml:41), Admin (AmazonDynamoDBFullAccess, template.yaml:71) and Consumer (Changes event, template.yaml:79)',
+    );
+    expect(t.Audit).toBe(
+      'IAM roles: with --key-policy iam, Reader (ReadPolicy, template.yaml:59) and Admin (AmazonDynamoDBFullAccess, template.yaml:71)',
+    );
+  });
+
+  it('a JSON template, and a statement on another table or a parameter names nothing', async () => {
+    const text = JSON.stringify(
+      {
+        Parameters: { Name: { Type: 'String' } },
+        Resources: {
+          Orders: { Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] } },
+          Other: { Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] } },
+          Role: {
+            Type: 'AWS::IAM::Role',
+            Properties: {
+              AssumeRolePolicyDocument: {},
+              Policies: [
+                {
+                  PolicyName: 'db',
+                  PolicyDocument: {
+                    Statement: [
+                      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::Sub': '${Orders.Arn}/index/*' } },
+                      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Sub': 'arn:aws:dynamodb:eu-west-1:1:table/${Name}' } },
+                      { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+      null,
+      2,
+    );
+    const t = await named(text, 'iam', 'template.json');
+    expect(t.Orders).toBe('IAM roles: with --key-policy iam, Role (template.json:39)');
+    expect(t.Other).toBeUndefined();
+  });
+
+  it('Serverless Framework: the service role, from provider.iam.role.statements and provider.iamRoleStatements', async () => {
+    const service = (iam: string) =>
+      `service: app\nprovider:\n  name: aws\n${iam}functions:\n  hello:\n    handler: h.h\nresources:\n  Resources:\n` +
+      TABLE('Orders').replace(/^/gm, '  ');
+    const statement = '        - Effect: Allow\n          Action: dynamodb:GetItem\n          Resource: !GetAtt OrdersTable.Arn\n';
+    const statements = (
+      await named(
+        service(`  iam:\n    role:\n      statements:\n${statement.replace(/^/gm, '  ')}`.replaceAll('OrdersTable', 'Orders')),
+        'iam',
+        'serverless.yml',
+      )
+    ).Orders;
+    expect(statements).toBe('IAM roles: with --key-policy iam, IamRoleLambdaExecution (provider.iam.role.statements, serverless.yml:7)');
+    const legacy = (
+      await named(
+        service(`  iamRoleStatements:\n${statement.replace(/^ {2}/gm, '  ')}`.replaceAll('OrdersTable', 'Orders')),
+        'iam',
+        'serverless.yml',
+      )
+    ).Orders;
+    expect(legacy).toBe('IAM roles: with --key-policy iam, IamRoleLambdaExecution (provider.iamRoleStatements, serverless.yml:5)');
+    // A role given by ARN: the service makes none.
+    const external = `  iam:\n    role: arn:aws:iam::111122223333:role/app\n  iamRoleStatements:\n${statement}`.replaceAll(
+      'OrdersTable',
+      'Orders',
+    );
+    expect((await named(service(external), 'iam', 'serverless.yml')).Orders).toBeUndefined();
+  });
+});
