@@ -16,7 +16,7 @@ import { detectStyle } from '../yaml/style.js';
 import { child, pair, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 import { eofScalarObstacle } from '../yaml/eofScalar.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
-import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, yaml11 } from './detect.js';
+import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, typeOnly, yaml11 } from './detect.js';
 import { aliasResource, keyResource, nameMayHoldDot } from '../yaml/cfnKeyResources.js';
 import { allowedChanges } from './verify.js';
 import { resolvedByFramework } from './includes.js';
@@ -33,13 +33,14 @@ function sseSettings(keyValue: Value | undefined, yaml11: boolean): Setting[] {
   return s;
 }
 
-function fixTable(ctx: Ctx, table: CfnTable, keyValue: Value): void {
+/** `keyValue` undefined: the table's own key stays (typeOnly). */
+function fixTable(ctx: Ctx, table: CfnTable, keyValue: Value | undefined): void {
   const plainBools = yaml11(table.template, ctx.json);
   if (table.kind === 'global') {
     // Insertions at one offset apply in the order given: the replica (nested deeper) goes first.
     if (table.localReplica) {
       applySettings(ctx, table.localReplica, [
-        { key: 'SSESpecification', complete: true, nested: [{ key: 'KMSMasterKeyId', value: keyValue, replace: () => true }] },
+        { key: 'SSESpecification', complete: true, nested: [{ key: 'KMSMasterKeyId', value: keyValue!, replace: () => true }] },
       ]);
     }
     applySettings(ctx, table.resource, [
@@ -331,7 +332,15 @@ function aliasTemplateFor(
 }
 
 /** `serverless`: the Framework resolves the file's `${...}` (a serverless.yml, or a file a service includes whole). */
-function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], options: FixOptions, serverless: boolean): string[] {
+function planTemplate(ctx: Ctx, template: CfnTemplate, all: CfnTable[], options: FixOptions, serverless: boolean): string[] {
+  // A table whose own key lacks only SSEType gets SSEType: KMS beside it, and no key (src/rule/cmk.ts untypedKey).
+  for (const t of all.filter(typeOnly)) {
+    const from = ctx.edits.length;
+    fixTable(ctx, t, undefined);
+    serving(ctx.edits, from, [t.address]);
+  }
+  const tables = all.filter((t) => !typeOnly(t));
+  if (tables.length === 0) return all.map((t) => t.address);
   // Each table's edits serve it alone; a shared key serves every table that names it (Edit.tables).
   if (options.kmsKeyArn) {
     for (const t of tables) {
@@ -339,7 +348,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       fixTable(ctx, t, keyValueOf(options.kmsKeyArn, serverless));
       serving(ctx.edits, from, [t.address]);
     }
-    return tables.map((t) => t.address);
+    return all.map((t) => t.address);
   }
   const taken = takenNames(template);
   const aliases = aliasNamesOf(template);
@@ -393,7 +402,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       keyFrom,
       tables.map((x) => x.address),
     );
-    return tables.map((t) => t.address);
+    return all.map((t) => t.address);
   }
   for (const t of tables) {
     const from = ctx.edits.length;
@@ -431,7 +440,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     );
     serving(ctx.edits, from, [t.address]);
   }
-  return tables.map((t) => t.address);
+  return all.map((t) => t.address);
 }
 
 /** `includedWhole`: a service file includes this file of Resources whole, so the Framework resolves its `${...}` too. */
@@ -503,7 +512,9 @@ function samTransformAdds(template: CfnTemplate): number {
 function beyondResourceLimit(tables: CfnTable[], options: FixOptions): { address: string; reason: string }[] {
   const out: { address: string; reason: string }[] = [];
   for (const template of new Set(tables.map((t) => t.template))) {
-    const mine = tables.filter((t) => t.template === template);
+    // A table that gets SSEType alone adds no resource.
+    const mine = tables.filter((t) => t.template === template && !typeOnly(t));
+    if (mine.length === 0) continue;
     const transformed = samTransformAdds(template);
     const now = template.resources.pairs.length + transformed;
     const added = options.keyStrategy === 'shared' ? 2 : 2 * mine.length;
