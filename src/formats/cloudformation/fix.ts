@@ -4,7 +4,7 @@
  * map editors shared by the YAML/JSON families (../yaml/mapEdits.ts). Every edit is a text range;
  * nothing is re-serialized.
  */
-import { backedUp } from './backupSelections.js';
+import { BACKUP_GRANT_WORDS, backedUp, onDemandBackups } from './backupSelections.js';
 import { serving } from '../../core/edits.js';
 import { uniqueName } from '../../core/lists.js';
 import { TEMPLATE_ENGINE_FILE } from '../../core/text.js';
@@ -110,9 +110,12 @@ function keyArn(t: CfnTable, keyId: string): Value {
  * it, would delete its key); point-in-time recovery, on the table or a replica (DynamoDB keeps a
  * deleted table's backup 35 days, under the table's key, which the stack's delete would schedule for
  * deletion in at most 30); an AWS Backup selection of the template that backs it up (backupSelections.ts:
- * its recovery points are kept under the table's key, often for months).
+ * its recovery points are kept under the table's key, often for months); a grant of dynamodb:CreateBackup
+ * on it in the template (`text`, the file's, holds BACKUP_GRANT_WORDS; a SAM DynamoDBBackupFullAccessPolicy,
+ * an IAM statement): its on-demand backups are kept under the table's key until someone deletes them,
+ * after the stack too.
  */
-function retains(table: CfnTable): boolean {
+function retains(table: CfnTable, text: string): boolean {
   const policies = ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => {
     const v = child(table.resource, k);
     return v !== undefined && scalarString(v) !== 'Delete';
@@ -127,7 +130,8 @@ function retains(table: CfnTable): boolean {
     on(child(props, 'DeletionProtectionEnabled')) ||
     pitr(props) ||
     (replicas?.kind === 'seq' && replicas.items.some((r) => pitr(resolveAlias(r)))) ||
-    tableNames(table).some((id) => backedUp(table.template.resources, id))
+    tableNames(table).some((id) => backedUp(table.template.resources, id)) ||
+    (BACKUP_GRANT_WORDS.test(text) && tableNames(table).some((id) => onDemandBackups(table.template.root, id)))
   );
 }
 
@@ -373,7 +377,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, all: CfnTable[], options:
     const key = keyResource({
       description: describeKey(tables.flatMap(tableNames), options.key?.description),
       settings: options.key,
-      retain: tables.some(retains),
+      retain: tables.some((t) => retains(t, ctx.text)),
       condition,
       policy: options.keyPolicy,
       serverless,
@@ -414,7 +418,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, all: CfnTable[], options:
     const description = describeKey([id], options.key?.description);
     const key = keyResource({
       description: t.loop ? sub(description) : description,
-      retain: retains(t),
+      retain: retains(t, ctx.text),
       condition: conditionOf(t),
       policy: options.keyPolicy,
       serverless,
