@@ -22,6 +22,8 @@ export interface Decision {
   via?: string[];
   /** A condition chose the setting that decided (Settings.branches): whichever it picks, the status is this one. */
   condition?: string;
+  /** The table names a key of its own that a missing SSEType keeps from being used (keyWithoutType): a fix adds SSEType alone. */
+  typeOnly?: true;
 }
 
 /** The decision in the format's words. */
@@ -46,6 +48,7 @@ interface Verdict {
   blocker?: Said;
   via?: string[];
   condition?: string;
+  typeOnly?: true;
 }
 
 const verdict = (status: Status, reason: Said): Verdict => ({ status, reason });
@@ -98,6 +101,27 @@ function keyVerdict(key: Setting | undefined, replicaRegion?: string): Verdict {
   if (!key || key.state === 'absent') return verdict(status, phrase('keyAbsent', { source: key?.source ?? '' }, replicaRegion));
   if (status === 'unknown') return verdict(status, key.source);
   return verdict(status, phrase(status === 'aws-managed' ? 'keyAwsManaged' : 'keyCustomer', { source: key.source }, replicaRegion));
+}
+
+/**
+ * A key of the table's own (not the AWS managed one) with no SSEType where the deploy requires it
+ * (Settings.keyNeedsType): CloudFormation rejects the template ("SSEType KMS is required if
+ * KMSMasterKeyId is specified"; cfn-lint E3021), so the stack fails, an update rolls back, and the
+ * table keeps the key it had.
+ */
+function untypedKey(s: Extract<Settings, { model: 'sse' }>): boolean {
+  return s.keyNeedsType === true && (s.sseType === undefined || s.sseType.state === 'absent') && keyStatus(s.key) === 'customer-managed';
+}
+
+/**
+ * Such a key counts as none: what is left, SSEEnabled true, is the AWS managed key, the key of a table
+ * the template created before the key was written (the status a table with SSEEnabled true and no key
+ * has; not `unknown`, which a fix never touches, nor `aws-owned`, which SSEEnabled true is not).
+ * A fix adds SSEType alone and keeps the user's key (typeOnly); the key's inputs are no obstacle
+ * (whatever they give, SSEType KMS is what the template lacks), so only the switch's are named.
+ */
+function untypedVerdict(key: Setting): Verdict {
+  return { ...verdict('aws-managed', phrase('keyWithoutType', { source: key.source })), typeOnly: true };
 }
 
 /** CDK's shape: a choice of key, an explicit key, a legacy switch. */
@@ -214,6 +238,8 @@ function overrideKeysVerdict(v: Verdict, r: Replicas): Verdict {
 function branchesVerdict(f: EncryptionFacts, b: Branches): (Verdict & { replica?: number }) | undefined {
   // The branches the environments pick (Branches.chosen), when they are known: customer-managed where each is.
   const vs = (b.chosen ? b.chosen.indexes.map((i) => b.settings[i]) : b.settings).map((settings) => settingsVerdict({ ...f, settings }));
+  // A choice whose key lacks SSEType: the setting is read as written, and SSEType added beside it serves every choice.
+  if (vs.some((v) => v.typeOnly)) return undefined;
   if (b.chosen && vs.length > 0 && vs.every((v) => v.status === 'customer-managed'))
     return { ...vs[0], via: [...new Set([...vs.flatMap((v) => v.via ?? []), b.chosen.by])] };
   // A choice read through an input's default (a parameter) may take other values: not decided here.
@@ -243,7 +269,7 @@ function settingsVerdict(f: EncryptionFacts): Verdict & { replica?: number } {
   // A global table: its switch (when on) decided with the replicas' keys.
   if (replicas?.keys === 'own') return top ? ownKeysVerdict(top, replicas) : through(ownKeysVerdict(top, replicas), s.enabled);
   // Encryption on: the switch and the key decided (SSEType has one value that matters, KMS).
-  const v = top ?? through(keyVerdict(s.key), s.enabled, s.key);
+  const v = top ?? (untypedKey(s) ? through(untypedVerdict(s.key!), s.enabled) : through(keyVerdict(s.key), s.enabled, s.key));
   return replicas ? overrideKeysVerdict(v, replicas) : v;
 }
 
@@ -259,6 +285,7 @@ export function decide(f: EncryptionFacts, waived?: ReadonlySet<Obstacle['kind']
   if (v.replica !== undefined) d.replica = v.replica;
   if (v.via !== undefined) d.via = v.via;
   if (v.condition !== undefined) d.condition = v.condition;
+  if (v.typeOnly) d.typeOnly = true;
   return d;
 }
 

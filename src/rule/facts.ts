@@ -57,6 +57,12 @@ export type Settings =
       peerBlock?: 'present' | 'missing' | 'unresolved';
       /** A setting a condition chooses (CloudFormation's Fn::If): the settings as each choice would make them. */
       branches?: Branches;
+      /**
+       * The deploy rejects a key without `sseType` (CloudFormation: "SSEType KMS is required if
+       * KMSMasterKeyId is specified", cfn-lint E3021): set by a format whose template CloudFormation
+       * deploys as written (src/rule/cmk.ts reads such a key as not used).
+       */
+      keyNeedsType?: true;
     }
   | {
       model: 'choice';

@@ -28,6 +28,10 @@ const DEFAULTS = {
   keyAbsent: 'SSE is enabled with no {key}',
   keyAwsManaged: '{key} is {source}',
   keyCustomer: 'Encrypted with customer-managed key {source}',
+  keyWithoutType:
+    '{key} {source} is not used: {block} has no {sseType}, and CloudFormation rejects a {key} without {sseType}: KMS ' +
+    '(cfn-lint E3021), so the stack fails and the table keeps the key it had, AWS managed under {enabled}: true alone; ' +
+    'add {sseType}: KMS beside it (kmsfix fix does, keeping this key)',
   // A choice of key (CDK).
   choiceAbsent: 'No {choice}',
   choiceIs: '{choice} is {source}',

@@ -9,6 +9,12 @@
  * a `Fn::Sub` or `Fn::Join`), or match it by a wildcard (`*`, `arn:aws:dynamodb:*:*:table/*`,
  * `arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*`), or select by tags
  * (`ListOfTags`, `Conditions`): kmsfix does not match tags, and keeping a key costs less than losing backups.
+ *
+ * On-demand backups too (`onDemandBackups`): a template that grants `dynamodb:CreateBackup` on the table
+ * (SAM's policy template `DynamoDBBackupFullAccessPolicy: {TableName: !Ref Orders}`, or an IAM statement
+ * allowing `dynamodb:CreateBackup`, `dynamodb:*` or `dynamodb:Create*` on its ARN) has something take
+ * them, and DynamoDB keeps each one, under the table's key, until someone deletes it: long after the
+ * stack that created the table is deleted, and with it a key that is not retained.
  */
 import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
 import { intrinsicArg, intrinsicName, scalarValue } from './detect.js';
@@ -73,4 +79,54 @@ function wildcard(s: string | undefined): boolean {
   if (s === undefined) return false;
   const v = s.trim();
   return v === '*' || /^arn:[^:]*:(dynamodb|\*):[^:]*:[^:]*:(\*|table\/.*\*.*)$/.test(v);
+}
+
+/**
+ * The words without which a template grants no on-demand backup (the action's name, or SAM's policy
+ * template): the template is walked only when its text holds one. A grant of `dynamodb:*` alone, in
+ * a template that names neither, is not looked for.
+ */
+export const BACKUP_GRANT_WORDS = /CreateBackup|DynamoDBBackupFullAccessPolicy/;
+
+/** The action every on-demand backup needs. */
+const CREATE_BACKUP = 'dynamodb:createbackup';
+
+/**
+ * Whether the template (`root`: its document, serverless.yml's `provider.iam` included) grants
+ * `dynamodb:CreateBackup` on the table `id`: a `DynamoDBBackupFullAccessPolicy` whose TableName is the
+ * table's (`!Ref Orders`, `${Orders}` in a Sub), or an Allow statement whose Action matches the action
+ * (IAM's `*` and `?`, any case) on a Resource that is the table or matches every table (`selects`).
+ */
+export function onDemandBackups(root: CMap, id: string): boolean {
+  const grants = (node: CNode | null | undefined): boolean => {
+    if (node?.kind === 'seq') return node.items.some(grants);
+    if (node?.kind !== 'map') return false;
+    const template = child(node, 'DynamoDBBackupFullAccessPolicy');
+    if (template?.kind === 'map' && selects(resolveAlias(child(template, 'TableName') ?? null), id)) return true;
+    if (scalarString(child(node, 'Effect')) === 'Allow' && allowsBackup(child(node, 'Action'))) {
+      const resource = resolveAlias(child(node, 'Resource') ?? null);
+      const items = resource?.kind === 'seq' ? resource.items : [resource];
+      if (items.some((item) => selects(resolveAlias(item), id))) return true;
+    }
+    return node.pairs.some((p) => grants(p.value));
+  };
+  return grants(root);
+}
+
+/** Whether an Action (a string or a list of them) matches `dynamodb:CreateBackup`. */
+function allowsBackup(action: CNode | null | undefined): boolean {
+  const a = resolveAlias(action ?? null);
+  const names = a?.kind === 'seq' ? a.items.map((i) => scalarString(resolveAlias(i))) : [scalarString(a)];
+  return names.some(
+    (n) =>
+      n !== undefined &&
+      new RegExp(
+        `^${n
+          .trim()
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+        'i',
+      ).test(CREATE_BACKUP),
+  );
 }

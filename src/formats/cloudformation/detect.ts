@@ -95,6 +95,9 @@ export interface CfnTable extends TableFacts {
   loop?: ForEachLoop;
 }
 
+/** Does a fix add SSEType alone to this table, its own key kept (src/rule/cmk.ts untypedKey)? */
+export const typeOnly = (t: CfnTable): boolean => decide(t.encryption).typeOnly === true;
+
 /** One `Fn::ForEach::Name: [Identifier, Collection, {OutputKey: resource}]` of Resources. */
 export interface ForEachLoop {
   /** The loop's pair in Resources (`Fn::ForEach::Tables`). */
@@ -581,8 +584,11 @@ function sseSettingsOf(
     sseType: read('SSEType', (n) => sseTypeSetting(text, n, defaults)),
   };
   if (!own) settings.peerBlock = 'missing';
-  // A global table's keys are its replicas'.
-  if (!global) settings.key = read('KMSMasterKeyId', (n) => keySetting(text, n, defaults));
+  // A global table's keys are its replicas'. A table's key without SSEType: CloudFormation rejects it (src/rule/cmk.ts untypedKey).
+  if (!global) {
+    settings.key = read('KMSMasterKeyId', (n) => keySetting(text, n, defaults));
+    settings.keyNeedsType = true;
+  }
   // A switch or key that Fn::If chooses (the first that does): the settings as each choice makes them.
   const enabledChoices = own ? ifChoices(child(sse, 'SSEEnabled')) : undefined;
   const keyChoices = own && !global && !enabledChoices ? ifChoices(child(sse, 'KMSMasterKeyId')) : undefined;

@@ -4,7 +4,7 @@
  * map editors shared by the YAML/JSON families (../yaml/mapEdits.ts). Every edit is a text range;
  * nothing is re-serialized.
  */
-import { backedUp } from './backupSelections.js';
+import { BACKUP_GRANT_WORDS, backedUp, onDemandBackups } from './backupSelections.js';
 import { serving } from '../../core/edits.js';
 import { uniqueName } from '../../core/lists.js';
 import { TEMPLATE_ENGINE_FILE } from '../../core/text.js';
@@ -16,7 +16,7 @@ import { detectStyle } from '../yaml/style.js';
 import { child, pair, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 import { eofScalarObstacle } from '../yaml/eofScalar.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
-import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, yaml11 } from './detect.js';
+import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, typeOnly, yaml11 } from './detect.js';
 import { aliasResource, keyResource, nameMayHoldDot } from '../yaml/cfnKeyResources.js';
 import { allowedChanges } from './verify.js';
 import { resolvedByFramework } from './includes.js';
@@ -33,13 +33,14 @@ function sseSettings(keyValue: Value | undefined, yaml11: boolean): Setting[] {
   return s;
 }
 
-function fixTable(ctx: Ctx, table: CfnTable, keyValue: Value): void {
+/** `keyValue` undefined: the table's own key stays (typeOnly). */
+function fixTable(ctx: Ctx, table: CfnTable, keyValue: Value | undefined): void {
   const plainBools = yaml11(table.template, ctx.json);
   if (table.kind === 'global') {
     // Insertions at one offset apply in the order given: the replica (nested deeper) goes first.
     if (table.localReplica) {
       applySettings(ctx, table.localReplica, [
-        { key: 'SSESpecification', complete: true, nested: [{ key: 'KMSMasterKeyId', value: keyValue, replace: () => true }] },
+        { key: 'SSESpecification', complete: true, nested: [{ key: 'KMSMasterKeyId', value: keyValue!, replace: () => true }] },
       ]);
     }
     applySettings(ctx, table.resource, [
@@ -109,9 +110,12 @@ function keyArn(t: CfnTable, keyId: string): Value {
  * it, would delete its key); point-in-time recovery, on the table or a replica (DynamoDB keeps a
  * deleted table's backup 35 days, under the table's key, which the stack's delete would schedule for
  * deletion in at most 30); an AWS Backup selection of the template that backs it up (backupSelections.ts:
- * its recovery points are kept under the table's key, often for months).
+ * its recovery points are kept under the table's key, often for months); a grant of dynamodb:CreateBackup
+ * on it in the template (`text`, the file's, holds BACKUP_GRANT_WORDS; a SAM DynamoDBBackupFullAccessPolicy,
+ * an IAM statement): its on-demand backups are kept under the table's key until someone deletes them,
+ * after the stack too.
  */
-function retains(table: CfnTable): boolean {
+function retains(table: CfnTable, text: string): boolean {
   const policies = ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => {
     const v = child(table.resource, k);
     return v !== undefined && scalarString(v) !== 'Delete';
@@ -126,7 +130,8 @@ function retains(table: CfnTable): boolean {
     on(child(props, 'DeletionProtectionEnabled')) ||
     pitr(props) ||
     (replicas?.kind === 'seq' && replicas.items.some((r) => pitr(resolveAlias(r)))) ||
-    tableNames(table).some((id) => backedUp(table.template.resources, id))
+    tableNames(table).some((id) => backedUp(table.template.resources, id)) ||
+    (BACKUP_GRANT_WORDS.test(text) && tableNames(table).some((id) => onDemandBackups(table.template.root, id)))
   );
 }
 
@@ -331,7 +336,15 @@ function aliasTemplateFor(
 }
 
 /** `serverless`: the Framework resolves the file's `${...}` (a serverless.yml, or a file a service includes whole). */
-function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], options: FixOptions, serverless: boolean): string[] {
+function planTemplate(ctx: Ctx, template: CfnTemplate, all: CfnTable[], options: FixOptions, serverless: boolean): string[] {
+  // A table whose own key lacks only SSEType gets SSEType: KMS beside it, and no key (src/rule/cmk.ts untypedKey).
+  for (const t of all.filter(typeOnly)) {
+    const from = ctx.edits.length;
+    fixTable(ctx, t, undefined);
+    serving(ctx.edits, from, [t.address]);
+  }
+  const tables = all.filter((t) => !typeOnly(t));
+  if (tables.length === 0) return all.map((t) => t.address);
   // Each table's edits serve it alone; a shared key serves every table that names it (Edit.tables).
   if (options.kmsKeyArn) {
     for (const t of tables) {
@@ -339,7 +352,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       fixTable(ctx, t, keyValueOf(options.kmsKeyArn, serverless));
       serving(ctx.edits, from, [t.address]);
     }
-    return tables.map((t) => t.address);
+    return all.map((t) => t.address);
   }
   const taken = takenNames(template);
   const aliases = aliasNamesOf(template);
@@ -364,7 +377,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     const key = keyResource({
       description: describeKey(tables.flatMap(tableNames), options.key?.description),
       settings: options.key,
-      retain: tables.some(retains),
+      retain: tables.some((t) => retains(t, ctx.text)),
       condition,
       policy: options.keyPolicy,
       serverless,
@@ -393,7 +406,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
       keyFrom,
       tables.map((x) => x.address),
     );
-    return tables.map((t) => t.address);
+    return all.map((t) => t.address);
   }
   for (const t of tables) {
     const from = ctx.edits.length;
@@ -405,7 +418,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     const description = describeKey([id], options.key?.description);
     const key = keyResource({
       description: t.loop ? sub(description) : description,
-      retain: retains(t),
+      retain: retains(t, ctx.text),
       condition: conditionOf(t),
       policy: options.keyPolicy,
       serverless,
@@ -431,7 +444,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, tables: CfnTable[], optio
     );
     serving(ctx.edits, from, [t.address]);
   }
-  return tables.map((t) => t.address);
+  return all.map((t) => t.address);
 }
 
 /** `includedWhole`: a service file includes this file of Resources whole, so the Framework resolves its `${...}` too. */
@@ -503,7 +516,9 @@ function samTransformAdds(template: CfnTemplate): number {
 function beyondResourceLimit(tables: CfnTable[], options: FixOptions): { address: string; reason: string }[] {
   const out: { address: string; reason: string }[] = [];
   for (const template of new Set(tables.map((t) => t.template))) {
-    const mine = tables.filter((t) => t.template === template);
+    // A table that gets SSEType alone adds no resource.
+    const mine = tables.filter((t) => t.template === template && !typeOnly(t));
+    if (mine.length === 0) continue;
     const transformed = samTransformAdds(template);
     const now = template.resources.pairs.length + transformed;
     const added = options.keyStrategy === 'shared' ? 2 : 2 * mine.length;

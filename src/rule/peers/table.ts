@@ -32,8 +32,8 @@ const EXAMPLES: { title: string; rows: Example[] }[] = [
         facts: { kind: 'cfn-table', block: 'present', enabled: true, sseType: 'KMS', key: 'alias/aws/dynamodb' },
       },
       {
-        status: 'customer-managed',
-        setting: '`SSEEnabled: true`, `KMSMasterKeyId: !Ref KeyArn` (no `SSEType`)',
+        status: 'aws-managed',
+        setting: '`SSEEnabled: true`, `KMSMasterKeyId: !Ref KeyArn`, no `SSEType` (CloudFormation rejects the template: cfn-lint E3021)',
         facts: { kind: 'cfn-table', block: 'present', enabled: true, key: { ref: 'KeyArn' } },
       },
       {
