@@ -19,7 +19,8 @@ import path from 'node:path';
 import type { Io, Parsed } from '../cli.js';
 import type { RunResult } from '../engine/run.js';
 import type { FileError, FileOutcome } from '../core/result.js';
-import { guardWrites } from '../io/guard.js';
+import { guardPatches, guardWrites } from '../io/guard.js';
+import type { GitStatus } from '../io/git.js';
 import { OutputError, checkPatchDir, realish } from '../io/outputs.js';
 import { FileTexts, OrderedSpool } from '../io/spool.js';
 import { FixStream } from '../io/stream.js';
@@ -72,6 +73,8 @@ export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: ()
   const json = p.format === 'json' ? new JsonFixStream(io.out, inPlace) : undefined;
   // A text preview prints at the end, in the run's order.
   const preview = !json && !inPlace && !patching && (p.check || !p.quiet) ? new OrderedSpool() : undefined;
+  /** --patch-dir: each work tree's git status, taken once (guardPatches). */
+  const statuses = new Map<string, Promise<GitStatus>>();
   const patches: Patches | undefined = patching
     ? {
         ...(p.patchDir ? { dir: new PatchDirWriter(p.patchDir, p.paths, io.cwd) } : {}),
@@ -81,13 +84,17 @@ export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: ()
   const stream: Streamed = new FixStream(
     p.force,
     {
-      show(changed, orders) {
+      show(changed, orders, refused) {
         // Each diff is built only when something shows or writes it (not for `fix --yes --quiet`).
         const diffs = json || patches?.spool || (inPlace && !p.quiet) ? changed.map((o) => fileDiff(o)) : undefined;
         if (patches) {
-          patches.dir?.add(changed, orders);
-          for (const [k, o] of changed.entries())
-            if (patches.spool && !outsideCwd(o.file.path)) patches.spool.append('patch', orders[k], diffs![k]);
+          // The files refused (below) are left out of the patches.
+          const kept = changed.flatMap((o, k) => (refused?.has(o) ? [] : [k]));
+          patches.dir?.add(
+            kept.map((k) => changed[k]),
+            kept.map((k) => orders[k]),
+          );
+          if (patches.spool) for (const k of kept) patches.spool.append('patch', orders[k], diffs![k]);
           return json ? diffs : undefined;
         }
         // In place, each diff is printed once its file is written (settle): a file refused or not written is not in it.
@@ -103,7 +110,9 @@ export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: ()
       content: (o) => fullText(o, o.newText!),
       ...(p.patch
         ? { refuse: (changed: FileOutcome[]) => new Map(changed.filter((o) => outsideCwd(o.file.path)).map((o) => [o, outsidePatch(o)])) }
-        : {}),
+        : p.patchDir && !p.force
+          ? { refuse: (changed: FileOutcome[]) => guardPatches(changed, statuses) }
+          : {}),
       settle(o, how) {
         modules.note(o, how.delivered);
         if (inPlace && !json && !hold && how.delivered && how.diff) {
@@ -231,6 +240,7 @@ async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Stream
         (o) => changed.has(o),
         { ...p.options, version, date: mailNow() },
         (o) => stream.full(o),
+        d.failed,
       );
       for (const o of r.delivered) d.delivered.add(o);
       d.errors.push(...r.unwritten);

@@ -16,6 +16,7 @@ const FIX = `Options of fix:
                           commit with a message for reviewers), and DIR/summary.json; touch no source file
   --check                 write nothing, list the files fix would change, exit 1 if any (for CI)
   --force                 also write files that have uncommitted changes in their git work tree
+                          (--patch-dir: also put them in the patches and mails)
   --commit                then, in each git repository written to, one commit on a new branch
                           kmsfix/dynamodb-cmk with a message for reviewers (never pushed)
   --yes, -y               never ask (fix asks "Apply N changes? [y/N]" only on a terminal)

@@ -4,7 +4,8 @@
  * it says which files may not be written: those outside any git work tree, and every file of a
  * repository where the branch exists (and is not the one checked out), where another branch is in
  * the way of its name, where a merge, rebase, cherry-pick or revert is in progress (git would not
- * switch branches, and the change would land in what the user is resolving), whose index is locked
+ * switch branches, and the change would land in what the user is resolving) or a bisect (the branch
+ * would start at the commit being tested), whose index is locked
  * (index.lock: `git add` would fail after the switch and the writes), or where a file kmsfix
  * would write has uncommitted changes (refused by guard.ts), so that a commit holds the whole change.
  */
@@ -49,9 +50,13 @@ export async function commitPlan(files: string[], branch: string): Promise<{ rep
       ),
     ]);
     const inTheWay = refs.find((r) => target.startsWith(`${r}/`) || r.startsWith(`${target}/`));
+    // Checked out in another worktree of the repository, the branch cannot be checked out here (git refuses): that worktree is named.
+    const elsewhere = refs.includes(target) && head !== branch ? await worktreeOf(root, target) : undefined;
     const why =
       refs.includes(target) && head !== branch
-        ? `--commit would commit on a new branch ${branch}, which already exists in ${root} (merge or delete it, or check it out to add a commit to it)`
+        ? elsewhere
+          ? `--commit would commit on a new branch ${branch}, which already exists in ${root} and is checked out in the worktree ${elsewhere} (run kmsfix fix --commit there to add a commit to it, or merge or delete it)`
+          : `--commit would commit on a new branch ${branch}, which already exists in ${root} (merge or delete it, or check it out to add a commit to it)`
         : inTheWay
           ? `--commit cannot make the branch ${branch} in ${root}: the branch ${inTheWay.slice('refs/heads/'.length)} is in the way of its name (rename or delete it)`
           : busy(gitDir, root);
@@ -63,19 +68,37 @@ export async function commitPlan(files: string[], branch: string): Promise<{ rep
   return { repos, refused };
 }
 
-/** What a repository is in the middle of (a merge, a rebase...), during which git will not switch branches. */
-const IN_PROGRESS: [string, string][] = [
+/** The worktree (not `root`) where `ref` is checked out (`git worktree list --porcelain`), if any. */
+async function worktreeOf(root: string, ref: string): Promise<string | undefined> {
+  const out = await git(root, ['worktree', 'list', '--porcelain']).catch(() => '');
+  const here = real(root);
+  for (const entry of out.split('\n\n')) {
+    const lines = entry.split('\n');
+    const tree = lines.find((l) => l.startsWith('worktree '))?.slice('worktree '.length);
+    if (tree && lines.includes(`branch ${ref}`) && real(tree) !== here) return tree;
+  }
+  return undefined;
+}
+
+/**
+ * What a repository is in the middle of (a merge, a rebase...), during which git will not switch
+ * branches, or (a bisect) will, from the commit being tested: the branch would start there, not at
+ * the user's branch. With how to end it, when not "finish or abort it".
+ */
+const IN_PROGRESS: [string, string, string?][] = [
   ['MERGE_HEAD', 'a merge'],
   ['rebase-merge', 'a rebase'],
   ['rebase-apply', 'a rebase or git am'],
   ['CHERRY_PICK_HEAD', 'a cherry-pick'],
   ['REVERT_HEAD', 'a revert'],
+  ['BISECT_LOG', 'a git bisect', 'end it with git bisect reset first'],
 ];
 
 function busy(gitDir: string, root: string): string | undefined {
   if (!gitDir) return undefined;
   const found = IN_PROGRESS.find(([name]) => existsSync(path.join(gitDir, name)));
-  if (found) return `--commit cannot switch to a new branch in ${root}: ${found[1]} is in progress there (finish or abort it first)`;
+  if (found)
+    return `--commit cannot switch to a new branch in ${root}: ${found[1]} is in progress there (${found[2] ?? 'finish or abort it first'})`;
   // A locked index: git would switch branches, then `git add` would fail after every file was
   // written, leaving the repository on the new branch with the change uncommitted. Refused first.
   const lock = path.join(gitDir, 'index.lock');

@@ -13,6 +13,7 @@ import { APP_FILES } from './cdkApps.js';
 import type { FileError } from '../core/result.js';
 import { trackedIn } from './gitIndex.js';
 import { real } from './git.js';
+import { utf8Entries } from './fileNames.js';
 
 // `#current-cloud-backend`: the Amplify CLI's copy of what it last deployed (amplify/), never edited by hand.
 // `cdk.out`, `cdktf.out`: what `cdk synth` and `cdktf synth` write (named on the command line, read and never fixed: src/core/synthOutput.ts).
@@ -301,6 +302,9 @@ export async function discover(
       errors.push({ file: shown, message: `cannot read directory: ${(err as Error).message}` });
       return;
     }
+    /** Entries whose name is not UTF-8, with the name to show (src/io/fileNames.ts): said, never opened. */
+    let bad: Map<Dirent, string> | undefined;
+    if (entries.some((e) => e.name.includes('\uFFFD'))) entries = utf8Entries(dir, entries, (bad = new Map()));
     const own = entries.some((e) => e.name === '.gitignore') ? loadGitignoreSync(dir) : undefined;
     const here = own ? [...scopes, own] : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -308,14 +312,19 @@ export async function discover(
     const compiled = (name: string) => /\.[cm]?js$/i.test(name) && isCompiledBeside(name, (names ??= new Set(entries.map((x) => x.name))));
     for (const e of entries) {
       const abs = childPath(dir, e.name);
+      const odd = bad?.get(e);
       if (e.name === '.git') addRepo(dir);
       // A temp file of a fix (src/io/temp.ts), never a template: listed for the cleanup of dead runs' ones.
       if (isTempName(e.name)) {
-        temps.add(abs);
+        if (odd === undefined) temps.add(abs);
         continue;
       }
       if (e.isDirectory()) {
         if (SKIPPED_DIRS.has(e.name) || isIntegSnapshot(e.name, true) || leftOut(here, abs, true) || excluded(root, abs, true)) continue;
+        if (odd !== undefined) {
+          errors.push({ file: shownIn(shown, odd), message: 'folder name is not UTF-8: not searched (rename it)' });
+          continue;
+        }
         // Below a folder outside the current directory, a folder may lead back into it (`..` then `a`).
         walk(abs, here, shown.startsWith('..') ? displayPath(abs, cwd) : shownIn(shown, e.name), testDir || TEST_DIRS.has(e.name));
       } else if (e.isFile()) {
@@ -326,13 +335,15 @@ export async function discover(
           !compiled(e.name) &&
           !leftOut(here, abs, false) &&
           !excluded(root, abs, false)
-        )
-          add(abs, shownIn(shown, e.name), false, testDir || isTestName(e.name));
+        ) {
+          if (odd === undefined) add(abs, shownIn(shown, e.name), false, testDir || isTestName(e.name));
+          else errors.push({ file: shownIn(shown, odd), message: 'file name is not UTF-8: not read (rename it)' });
+        }
       } else if (e.isSymbolicLink()) {
-        if (accepts(e.name) && !leftOut(here, abs, false) && !excluded(root, abs, false)) links.push(shownIn(shown, e.name));
+        if (accepts(e.name) && !leftOut(here, abs, false) && !excluded(root, abs, false)) links.push(shownIn(shown, odd ?? e.name));
       } else if (accepts(e.name) && !leftOut(here, abs, false)) {
         // A FIFO, socket or device with a template's name: never opened (a FIFO would block), but said.
-        errors.push({ file: shownIn(shown, e.name), message: `not a regular file (${kindOf(e)}): skipped` });
+        errors.push({ file: shownIn(shown, odd ?? e.name), message: `not a regular file (${kindOf(e)}): skipped` });
       }
     }
   }

@@ -174,6 +174,20 @@ export function real(p: string): string {
 }
 
 /**
+ * What a refusal of uncommitted() says is done with the file (`verdict`), why git's state matters
+ * to it (`why`, if not said by the verdict), and what --force does (`force`). In place (the default), the file is
+ * not written: git could not restore it. In a repository's patch and mail (--patch-dir), its diff is
+ * left out: `git am` applies the mail to the last commit, which has not the file as the work tree has.
+ */
+export interface Refusal {
+  verdict: string;
+  why: string;
+  force: string;
+}
+
+export const IN_PLACE: Refusal = { verdict: 'not written', why: 'git could not restore it', force: 'use --force to write it anyway' };
+
+/**
  * Of the given absolute paths, those that must not be modified in place, with the reason: files
  * with uncommitted changes (modified, staged, untracked), files the index marks assume-unchanged or
  * skip-worktree (whose changes git status does not show), and files git ignores without tracking
@@ -181,7 +195,11 @@ export function real(p: string): string {
  * link is checked as its target). Files outside any git work tree are not refused. With `statuses`,
  * each work tree's status is taken once and kept there for the next calls.
  */
-export async function uncommitted(files: string[], statuses?: Map<string, Promise<GitStatus>>): Promise<Map<string, string>> {
+export async function uncommitted(
+  files: string[],
+  statuses?: Map<string, Promise<GitStatus>>,
+  say: Refusal = IN_PLACE,
+): Promise<Map<string, string>> {
   const byRoot = groupBy(
     files.map((file) => ({ file, real: real(file) })),
     (f) => repoRootOf(f.real),
@@ -203,10 +221,7 @@ export async function uncommitted(files: string[], statuses?: Map<string, Promis
         [status, ignored, hidden] = await Promise.all([st, gitIgnored(root, reals), hiddenFromStatus(root, reals)]);
       } catch (err) {
         for (const f of list)
-          refused.set(
-            f.file,
-            `cannot check for uncommitted changes (${(err as Error).message}): not written (use --force to write anyway)`,
-          );
+          refused.set(f.file, `cannot check for uncommitted changes (${(err as Error).message}): ${say.verdict} (${say.force})`);
         return;
       }
       for (const f of list) {
@@ -214,18 +229,15 @@ export async function uncommitted(files: string[], statuses?: Map<string, Promis
         if (status.dirty.has(f.real))
           refused.set(
             f.file,
-            `has uncommitted changes in its git work tree${via}: not written (commit or stash them first, or use --force)`,
+            `has uncommitted changes in its git work tree${via}: ${say.verdict} (commit or stash them first, or use --force)`,
           );
         else if (hidden.has(f.real))
           refused.set(
             f.file,
-            `is marked ${hidden.get(f.real)} in git's index${via}, so git status does not show its changes and git could not restore it: not written (git update-index --no-${hidden.get(f.real)} ${path.relative(root, f.real)}, or use --force)`,
+            `is marked ${hidden.get(f.real)} in git's index${via}, so git status does not show its changes${say.why ? ` and ${say.why}` : ''}: ${say.verdict} (git update-index --no-${hidden.get(f.real)} ${path.relative(root, f.real)}, or use --force)`,
           );
         else if (ignored.has(f.real))
-          refused.set(
-            f.file,
-            `is ignored by git and not tracked${via}, so git could not restore it: not written (use --force to write it anyway)`,
-          );
+          refused.set(f.file, `is ignored by git and not tracked${via}${say.why ? `, so ${say.why}` : ''}: ${say.verdict} (${say.force})`);
       }
     }),
   );

@@ -12,7 +12,7 @@
  *   written, and each says which file of its group was refused.
  */
 import { statSync } from 'node:fs';
-import { type GitStatus, uncommitted } from './git.js';
+import { type GitStatus, type Refusal, uncommitted } from './git.js';
 import { describeError } from './read.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import { groupBy } from '../core/lists.js';
@@ -48,20 +48,7 @@ export async function guardWrites(
     }
     if (reason) reasons.set(o, reason);
   }
-  // Groups: all or none.
-  const byGroup = groupBy(changed, (o) => o.group);
-  for (const members of byGroup.values()) {
-    const first = members.find((m) => reasons.has(m));
-    if (!first || members.length < 2) continue;
-    const names = members.map((m) => m.file.path).join(', ');
-    for (const m of members) {
-      if (!reasons.has(m))
-        reasons.set(
-          m,
-          `not written: the files of its group (${names}) are written all or none, and ${first.file.path} was refused (${reasons.get(first)})`,
-        );
-    }
-  }
+  allOrNone(changed, reasons, 'not written: the files of its group', 'are written all or none');
   const allowed: FileOutcome[] = [];
   const refusedOutcomes = new Map<FileOutcome, FileError>();
   for (const o of changed) {
@@ -70,4 +57,51 @@ export async function guardWrites(
     else allowed.push(o);
   }
   return { allowed, refused: refusedOutcomes };
+}
+
+/** A group (a Terraform module) all or none: each file of a group one of whose files has a reason gets one naming that file. */
+function allOrNone(changed: FileOutcome[], reasons: Map<FileOutcome, string>, lead: string, rule: string): void {
+  const byGroup = groupBy(changed, (o) => o.group);
+  for (const members of byGroup.values()) {
+    const first = members.find((m) => reasons.has(m));
+    if (!first || members.length < 2) continue;
+    const names = members.map((m) => m.file.path).join(', ');
+    for (const m of members) {
+      if (!reasons.has(m)) reasons.set(m, `${lead} (${names}) ${rule}, and ${first.file.path} was refused (${reasons.get(first)})`);
+    }
+  }
+}
+
+/** What uncommitted() says of a file --patch-dir leaves out. */
+const IN_PATCH: Refusal = {
+  verdict: "left out of its repository's patch and mail, which git am applies to the last commit",
+  why: '',
+  force: 'use --force to put it in anyway',
+};
+
+/**
+ * `--patch-dir` (without --force): the changed files left out of their repository's patch and mail,
+ * and why. The mail is applied to the last commit (`git switch -c ... && git am`): a file with
+ * uncommitted changes, untracked, ignored, or whose changes the index hides, is diffed from what
+ * the work tree holds, which that commit has not, and `git am` fails on the whole mail. The same
+ * check as a fix in place (uncommitted), and a group all or none (a module half in the patch would
+ * not be the verified fix). `--patch` is left alone: its patch is for `git apply` in the work tree as
+ * it is, which it applies to (README "Patches per repository").
+ */
+export async function guardPatches(
+  changed: FileOutcome[],
+  statuses: Map<string, Promise<GitStatus>>,
+): Promise<Map<FileOutcome, FileError>> {
+  const refused = await uncommitted(
+    changed.map((o) => o.file.absPath),
+    statuses,
+    IN_PATCH,
+  );
+  const reasons = new Map<FileOutcome, string>();
+  for (const o of changed) {
+    const reason = refused.get(o.file.absPath);
+    if (reason) reasons.set(o, reason);
+  }
+  allOrNone(changed, reasons, "left out of its repository's patch and mail: the files of its group", 'go in them all or none');
+  return new Map([...reasons].map(([o, message]) => [o, { file: o.file.path, message }]));
 }

@@ -11,6 +11,7 @@ import { toPosix } from '../core/text.js';
 import type { SourceFile, Format } from '../core/types.js';
 import { MAX_FILE_BYTES, type SharedReads, decodeSource, readShared, stampOf } from './read.js';
 import { isTempName } from './temp.js';
+import { nonUtf8Names } from './fileNames.js';
 import { childPath, shownIn } from './discover.js';
 import type { Watched } from '../core/result.js';
 
@@ -108,15 +109,25 @@ export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?
     for (const [dir, shown] of [...displayDir].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const same = cache?.dir === dir && cache.shown === shown;
       if (!same || recheck) {
-        let names: Folder['names'];
+        let listed: string[];
         try {
-          names = readdirSync(dir)
-            .filter((name) => !isTempName(name) && wanted(name))
-            .sort()
-            .map((name) => ({ name, abs: childPath(dir, name) }));
+          listed = readdirSync(dir);
         } catch (err) {
           throw new Error(`cannot list ${shown} for the other files of the group: ${(err as Error).message}`);
         }
+        // A file of the group whose name is not UTF-8 cannot be read (src/io/fileNames.ts): the group is not
+        // known whole. Looked for only where a name holds U+FFFD.
+        if (listed.some((name) => name.includes('\uFFFD'))) {
+          const odd = nonUtf8Names(dir).find((n) => wanted(n.name));
+          if (odd)
+            throw new Error(
+              `cannot read ${toPosix(shownIn(shown, odd.shown))}, a file of the same group: file name is not UTF-8 (rename it)`,
+            );
+        }
+        const names: Folder['names'] = listed
+          .filter((name) => !isTempName(name) && wanted(name))
+          .sort()
+          .map((name) => ({ name, abs: childPath(dir, name) }));
         cache = { dir, shown, names, reads: same ? cache!.reads : new Map() };
       }
       const folder = cache!;

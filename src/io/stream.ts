@@ -60,13 +60,17 @@ interface Item {
 export interface StreamHooks {
   /**
    * A chunk's changed files, before they are written (`orders`: each one's place in the run's order):
-   * their diff to print, or to hand to `settle` (returned, one per file).
+   * their diff to print, or to hand to `settle` (returned, one per file). A preview's `refused`: those
+   * its output leaves out (refuse).
    */
-  show(changed: FileOutcome[], orders: number[]): string[] | undefined;
+  show(changed: FileOutcome[], orders: number[], refused?: ReadonlyMap<FileOutcome, FileError>): string[] | undefined;
   /** The bytes to write for a changed file (its new text, with its BOM). */
   content(o: FileOutcome): string;
-  /** A preview's changed files left out of its output, and why (--patch: those outside the current directory). */
-  refuse?(changed: FileOutcome[]): Map<FileOutcome, FileError>;
+  /**
+   * A preview's changed files left out of its output, and why (--patch: those outside the current
+   * directory; --patch-dir: those with uncommitted changes, guard.ts guardPatches). Asked before `show`.
+   */
+  refuse?(changed: FileOutcome[]): Map<FileOutcome, FileError> | Promise<Map<FileOutcome, FileError>>;
   /**
    * A file settled (`how`). What the run keeps of it (default: the outcome, without texts once
    * changed); undefined: nothing (the hook counted or spooled what its report needs,
@@ -173,15 +177,14 @@ export class FixStream {
     if (items.length === 0) return;
     await this.settled();
     const list = items.map((x) => x.o);
-    const shown = this.hooks.show(
-      list,
-      items.map((x) => x.order),
-    );
+    const orders = items.map((x) => x.order);
     if (!this.inPlace) {
-      const refused = this.hooks.refuse?.(list) ?? new Map<FileOutcome, FileError>();
+      const refused = (await this.hooks.refuse?.(list)) ?? new Map<FileOutcome, FileError>();
+      const shown = this.hooks.show(list, orders, refused);
       if (this.hold) return this.keep(items, shown, refused);
       return this.settle(items, refused, new Set(list.filter((o) => !refused.has(o))), shown);
     }
+    const shown = this.hooks.show(list, orders);
     if (this.hold) return this.keep(items, shown, new Map());
     const guarded = await guardWrites(list, this.force, this.statuses);
     const failed = new Map(guarded.refused);

@@ -55,6 +55,18 @@ export interface GroupWrite {
 export class WriteError extends Error {}
 
 /**
+ * Why a temp file could not be made beside a file (`err`: open's error). Permission denied there is
+ * the folder's (no write permission on it), not the file's, which may well be writable: said so, or
+ * the owner looks at the file's mode and finds nothing wrong.
+ */
+function tempOpenError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM'
+    ? `${describeError(err)} creating a file in its folder (kmsfix writes the new version to a temp file beside it, then renames it over it): make the folder writable`
+    : describeError(err);
+}
+
+/**
  * Write `content` to a new temp file beside `absPath` with the target's mode, owner and group (`st`:
  * its stat, just taken); returns the temp path. Synchronous: open, write, chmod, chown and close
  * without a thread-pool round trip for each.
@@ -72,7 +84,7 @@ function writeTemp(absPath: string, content: string, st: BigIntStats): string {
     fd = openSync(tmp, 'wx', mode);
   } catch (err) {
     tempGone(tmp); // not made: never removed as this run's (a file planted there is not ours)
-    throw err;
+    throw new WriteError(`cannot write: ${tempOpenError(err)}`);
   }
   try {
     try {
@@ -326,7 +338,8 @@ export class SpooledOutput {
           this.fd = openSync(this.temp, 'wx');
         } catch (err) {
           tempGone(this.temp);
-          throw err;
+          this.failure = tempOpenError(err);
+          return;
         }
       }
       writeAll(this.fd, text);

@@ -149,6 +149,8 @@ export class PatchDirWriter {
    * Every outcome of the run (with or without texts), its errors and the repositories it met: the
    * patches and mails put in place, summary.json written. `changed`: whether an outcome's change was
    * added. Throws an OutputError when DIR cannot be made; a patch, mail or summary.json that cannot be written is in `unwritten`.
+   * `leftOut`: changed files kept out of the patches, and why (src/io/guard.ts guardPatches): an error of their repository,
+   * their tables planned but not fixed.
    */
   async finish(
     outcomes: FileOutcome[],
@@ -159,8 +161,10 @@ export class PatchDirWriter {
     message: MessageOptions & { date: Date },
     /** An outcome with its tables (a fix that holds its files keeps them on disk: read back one repository, or one file, at a time). */
     full: (o: FileOutcome) => FileOutcome,
+    leftOut: ReadonlyMap<FileOutcome, FileError> = new Map(),
   ): Promise<PatchDirResult> {
     const { absDir, dir, cwd } = this;
+    const inPatch = (o: FileOutcome) => changed(o) && !leftOut.has(o);
     for (const r of repos) this.bucket(r, true);
     for (const i of this.absInputs) {
       const r = repoRootOf(i, true);
@@ -186,7 +190,7 @@ export class PatchDirWriter {
       for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
       used.add(name);
       heapTick();
-      const files = b.outcomes.filter(changed);
+      const files = b.outcomes.filter(inPatch);
       const patchFile = path.join(absDir, `${name}.patch`);
       const mailFile = path.join(absDir, `${name}.mbox`);
       const patchErrors: FileError[] = [];
@@ -230,7 +234,7 @@ export class PatchDirWriter {
           written = put(patchFile, '', '');
           if (b.git) {
             // The message names every table of the repository: its outcomes with their tables, for it only.
-            const m = repositoryMessage(b.outcomes, b.root, message, changed, full);
+            const m = repositoryMessage(b.outcomes, b.root, message, inPatch, full);
             outs = m.outcomes;
             const lf = b.crlf ? await storedWithLf(b.root, b.crlf) : undefined;
             // A file git stores with CRLF keeps them in the diff: the mail's body goes in base64, which git am decodes whole.
@@ -259,6 +263,8 @@ export class PatchDirWriter {
       // The counts, one file's tables at a time (a folder without git is one bucket, however large).
       const rel = (abs: string) => toPosix(path.relative(b.root, abs));
       const count = { tables: 0, compliant: 0, planned: 0 };
+      /** Planned tables of the files left out: not fixed by the patch. */
+      let notInPatch = 0;
       const notFixable: RepoReport['notFixable'] = [];
       for (const [k, o] of b.outcomes.entries()) {
         heapTick();
@@ -267,6 +273,7 @@ export class PatchDirWriter {
         for (const t of tables) {
           if (t.compliant) count.compliant++;
           if (t.planned) count.planned++;
+          if (t.planned && leftOut.has(o)) notInPatch++;
           if (!t.compliant && !t.planned)
             notFixable.push({ file: rel(o.file.absPath), line: t.line, address: t.address, status: t.status, reason: t.message });
         }
@@ -280,10 +287,10 @@ export class PatchDirWriter {
         files: b.outcomes.length,
         filesChanged: files.length,
         ...count,
-        fixed: written ? count.planned : 0,
+        fixed: written ? count.planned - notInPatch : 0,
         notFixable,
         errors: [
-          ...[...b.errors, ...b.outcomes.flatMap((o) => (o.error ? [o.error] : []))].map((e) => ({
+          ...[...b.errors, ...b.outcomes.flatMap((o) => [o.error, leftOut.get(o)].filter((e) => e !== undefined))].map((e) => ({
             ...e,
             file: rel(path.resolve(cwd, e.file)),
           })),

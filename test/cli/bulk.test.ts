@@ -196,6 +196,68 @@ describe('fix --check', () => {
   });
 });
 
+describe('fix --patch-dir in git work trees with uncommitted changes', () => {
+  /**
+   * A repository whose last commit has a clean template and a Terraform module (two files fixed
+   * together), and then a template edited, one untracked, and one file of the module edited.
+   */
+  function dirtyRepo(): string {
+    const d = repo(tmp(), { 'clean.yaml': 'yaml-no-sse/input.yaml', 'edited.yaml': 'yaml-no-sse/input.yaml' });
+    cpSync(path.join(FIXTURES, 'terraform', 'module-dir', 'input'), path.join(d, 'mod'), { recursive: true });
+    git(d, 'add', '.');
+    git(d, 'commit', '-q', '-m', 'module');
+    writeFileSync(path.join(d, 'edited.yaml'), readFileSync(path.join(d, 'edited.yaml'), 'utf8') + '# work in progress\n');
+    writeFileSync(path.join(d, 'mod', 'users.tf'), readFileSync(path.join(d, 'mod', 'users.tf'), 'utf8') + '# work in progress\n');
+    put(d, 'untracked.yaml', 'yaml-no-sse/input.yaml');
+    return d;
+  }
+
+  it('leaves a file with uncommitted changes (and its group) out of the patch and mail, which git am applies to the last commit; --force puts them in', async () => {
+    const d = dirtyRepo();
+    const out = tmp();
+    const r = await runCli(['fix', '--patch-dir', out, '.'], d);
+    expect(r.code).toBe(2);
+    const why = "left out of its repository's patch and mail, which git am applies to the last commit";
+    for (const f of ['edited.yaml', 'untracked.yaml', 'mod/users.tf'])
+      expect(r.stderr).toContain(
+        `error: ${f}: has uncommitted changes in its git work tree: ${why} (commit or stash them first, or use --force)`,
+      );
+    expect(r.stderr).toContain(
+      "error: mod/main.tf: left out of its repository's patch and mail: the files of its group (mod/main.tf, mod/users.tf) go in them all or none, and mod/users.tf was refused",
+    );
+    const name = path.basename(d);
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary.repositories[0]).toMatchObject({ filesChanged: 1, planned: 5, fixed: 1 });
+    expect(summary.repositories[0].errors.map((e: { file: string }) => e.file).sort()).toEqual([
+      'edited.yaml',
+      'mod/main.tf',
+      'mod/users.tf',
+      'untracked.yaml',
+    ]);
+    // The mail holds the clean file only, and applies to the last commit.
+    const mail = readFileSync(path.join(out, `${name}.mbox`), 'utf8');
+    expect(mail).toContain('diff --git a/clean.yaml');
+    expect(mail).not.toMatch(/diff --git a\/(edited\.yaml|untracked\.yaml|mod\/)/);
+    // Their tables are said as not changed by the commit.
+    expect(mail).toMatch(/Not changed[\s\S]*edited\.yaml/);
+    const clone = path.join(tmp(), 'c');
+    git(d, 'clone', '-q', d, clone);
+    git(clone, 'switch', '-q', '-c', 'kmsfix/dynamodb-cmk');
+    git(clone, 'am', '-q', path.join(out, `${name}.mbox`));
+    expect(readFileSync(path.join(clone, 'clean.yaml'), 'utf8')).toContain('OrdersTableKey');
+
+    const forced = await runCli(['fix', '--force', '--patch-dir', out, '.'], d);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(path.join(out, `${name}.patch`), 'utf8')).toMatch(/edited\.yaml[\s\S]*untracked\.yaml/);
+    // Previews and scans are not about the patches: no error.
+    for (const args of [['fix', '--dry-run'], ['fix', '--check'], ['scan'], ['fix', '--patch', path.join(out, 'all.diff')]]) {
+      const p = await runCli([...args, '.'], d);
+      expect(p.stderr, args.join(' ')).not.toContain('uncommitted');
+      expect(p.code, args.join(' ')).not.toBe(2);
+    }
+  });
+});
+
 describe('fixing in place in git work trees', () => {
   it('refuses files with uncommitted changes (modified, staged, untracked) and names them; --force writes them', async () => {
     const d = repo(tmp(), {

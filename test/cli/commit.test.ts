@@ -318,7 +318,19 @@ describe('fix --commit', () => {
     expect(git(a, 'rev-list', '--count', 'main..HEAD').trim()).toBe('1');
   });
 
-  it('refuses, before writing or switching, a repository where git could not make or switch to the branch or commit: a merge or rebase in progress, a branch in the way of its name, a locked index', async () => {
+  it('refuses when the branch is checked out in another worktree (git will not check it out here), naming that worktree', async () => {
+    const a = repo(tmp(), { 'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    const other = path.join(tmp(), 'other');
+    git(a, 'worktree', 'add', '-q', '-b', 'kmsfix/dynamodb-cmk', other);
+    const r = await runCli(['fix', '--yes', '--commit'], a, '', ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `which already exists in ${a} and is checked out in the worktree ${other} (run kmsfix fix --commit there to add a commit to it, or merge or delete it)`,
+    );
+    expect(git(a, 'status', '--porcelain')).toBe('');
+  });
+
+  it('refuses, before writing or switching, a repository where git could not make or switch to the branch or commit: a merge or rebase in progress, a bisect, a branch in the way of its name, a locked index', async () => {
     const input = path.join(CF, 'yaml-no-sse', 'input.yaml');
     const cases: [string, (a: string) => void, RegExp][] = [
       [
@@ -338,6 +350,8 @@ describe('fix --commit', () => {
         /cannot switch to a new branch in .*: a merge is in progress there \(finish or abort it first\)/,
       ],
       ['rebase', (a) => writeFileSync(path.join(a, '.git', 'rebase-merge'), ''), /a rebase is in progress there/],
+      // A bisect lets git switch, from the commit being tested: the branch would start there.
+      ['bisect', (a) => git(a, 'bisect', 'start'), /a git bisect is in progress there \(end it with git bisect reset first\)/],
       [
         'index lock',
         (a) => writeFileSync(path.join(a, '.git', 'index.lock'), ''),

@@ -54,6 +54,9 @@ it.skipIf(!disk)(
     for (const f of ['orders.yaml', 'sam-app.yaml', 'catalog.json', 'serverless.yml'])
       cpSync(path.join(FIXTURES, 'demo', f), path.join(dir, 'repo', f));
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: path.join(dir, 'repo') });
+    // Committed: --patch-dir leaves untracked files out of the patch and mail.
+    execFileSync('git', ['add', '-A'], { cwd: path.join(dir, 'repo') });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'init'], { cwd: path.join(dir, 'repo') });
     try {
       for (let free = 0; free <= 6; free++) {
         for (const f of readdirSync(disk!)) rmSync(path.join(disk!, f), { recursive: true, force: true });

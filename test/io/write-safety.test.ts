@@ -4,7 +4,7 @@
  * alone, git checked through symbolic links and for ignored files, one rule for symbolic links,
  * read-only files refused and owners kept, planned against written in every report.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -24,11 +24,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { runCli, snapshot, GIT_ENV } from '../helpers/cli-helper.js';
+import { BIN, runCli, snapshot, GIT_ENV } from '../helpers/cli-helper.js';
 import { undeclaredReferences } from '../helpers/terraform-helpers.js';
 
 const MODULE = path.join(FIXTURES, 'terraform', 'module-dir');
 const CF = path.join(FIXTURES, 'cloudformation');
+const EACCES = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'faults', 'eacces.mjs');
 const ENV = { KMSFIX_LOCK_DIR: mkdtempSync(path.join(tmpdir(), 'kmsfix-locks-')) };
 process.env.KMSFIX_LOCK_DIR = ENV.KMSFIX_LOCK_DIR; // for main() in this process
 
@@ -283,6 +284,30 @@ describe('permissions and owners', () => {
     const after = statSync(path.join(dir, 'ro.yaml'));
     expect(after.ino).toBe(before.ino);
     expect(readFileSync(path.join(dir, 'ro.yaml'), 'utf8')).toBe(readFileSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), 'utf8'));
+  });
+
+  it('a folder kmsfix may not create a file in (EACCES on the temp file) is said to be the folder, for a fix in place and an output', () => {
+    const dir = tmp();
+    for (const d of ['locked', 'open']) {
+      mkdirSync(path.join(dir, d));
+      cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, d, 'app.yaml'));
+    }
+    mkdirSync(path.join(dir, 'out'));
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', EACCES, BIN, ...args], {
+        cwd: dir,
+        env: { ...process.env, ...ENV, NO_COLOR: '1', KMSFIX_TEST_EACCES: '/(locked|out)$' },
+        encoding: 'utf8',
+      });
+    const folder =
+      'permission denied (EACCES) creating a file in its folder (kmsfix writes the new version to a temp file beside it, then renames it over it): make the folder writable';
+    const r = run(['fix', '--yes', '.']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`error: locked/app.yaml: cannot write: ${folder}`);
+    expect(readFileSync(path.join(dir, 'open', 'app.yaml'), 'utf8')).toContain('KMSMasterKeyId');
+    const p = run(['fix', '--patch', 'out/x.patch', 'locked']);
+    expect(p.status).toBe(2);
+    expect(p.stderr).toContain(`error: out/x.patch: cannot write out/x.patch: ${folder}`);
   });
 
   it('a file with hard links is refused (the new file would take one name, the others keeping the old text)', async () => {
