@@ -48,6 +48,7 @@ const ORDER: Kind[] = [
   'yaml-merge-key',
   'yaml-anchor',
   'yaml-global-table',
+  'yaml-explicit-key',
 ];
 
 /**
@@ -525,5 +526,7 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     }
     case 'yaml-global-table':
       return `its settings go through a YAML alias, anchor or merge key: set ${block} and the replica's ${key} by hand`;
+    case 'yaml-explicit-key':
+      return `the explicit YAML key at ${o.at} (\`? Key\` then \`: value\`), in the table's resource or among the resources beside it, is one kmsfix does not edit around: write it as a plain key (\`Key: value\`) and run kmsfix again`;
   }
 }

@@ -301,7 +301,9 @@ export type Obstacle =
    */
   | { kind: 'yaml-anchor'; anchor: string; holds: 'resource' | 'container' | 'block' | 'around' | 'setting'; sites: string[] }
   /** YAML: a global table's settings go through an alias, an anchor or a merge key. */
-  | { kind: 'yaml-global-table' };
+  | { kind: 'yaml-global-table' }
+  /** YAML: a resource key of the table's mapping, or a key inside its resource, is explicit (`? T`); `at`: file:line:column of its `?`. */
+  | { kind: 'yaml-explicit-key'; at: string };
 
 /**
  * The format's words: the names its settings have (in messages), and how a reason reads where it

@@ -23,6 +23,7 @@ import { commentSuppressions, metadataSuppressions, type Plain } from '../../cor
 import type { Raw, Reference, TableKind } from '../../rule/peers/facts.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
 import { AnchorIndex, sseEdit, type AliasSite, type SseEdit } from '../yaml/anchors.js';
+import { explicitKeyIn, mayHoldExplicitKeys } from '../yaml/explicitKeys.js';
 import { placeholderError, placeholderIn, placeholderSetting } from '../../core/placeholders.js';
 import { duplicateKeyError } from '../yaml/duplicates.js';
 import { transformIn } from '../yaml/cfnTransform.js';
@@ -886,6 +887,7 @@ export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?
   // A document that is one resource's body is named after the file.
   const stem = path.basename(file.path).replace(/\.[^.]*$/, '');
   const amplifyBuild = AMPLIFY_BUILD.test(file.path);
+  const explicitKeys = !json && mayHoldExplicitKeys(file.text);
   const eofScalar = json
     ? undefined
     : eofBlockScalar(
@@ -964,6 +966,10 @@ export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?
       const roles = fixWanted(a) ? losing(rp.key, resource) : undefined;
       if (roles) encryption.cautions = [...(encryption.cautions ?? []), roles];
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
+      // An explicit YAML key (`? T`) in the resource: declined with where it is (yaml/explicitKeys.ts).
+      const explicit = explicitKeys && isFixableStatus(a.status) ? explicitKeyIn(file.text, lines, template.resources, rp) : undefined;
+      if (explicit)
+        encryption.obstacles.push({ kind: 'yaml-explicit-key', at: `${path.basename(file.path)}:${explicit.line}:${explicit.column}` });
       // A status a parameter's default decides: left to the parameter unless --fix-parameterised.
       // (A global table's replica keys too: `KMSMasterKeyId: !Ref ReplicaKey` of a replica.)
       const via = [...(a.via ?? []), ...(encryption.replicas?.items.flatMap((r) => (r.key.via ? [r.key.via] : [])) ?? [])];

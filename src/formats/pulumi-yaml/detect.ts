@@ -21,7 +21,9 @@ import {
 import { commentSuppressions } from '../../core/suppressions.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
 import { ParseError, type Detection, type SourceFile, type TableFacts } from '../../core/types.js';
+import path from 'node:path';
 import { AnchorIndex, sseEdit, type SseEdit } from '../yaml/anchors.js';
+import { explicitKeyIn, mayHoldExplicitKeys } from '../yaml/explicitKeys.js';
 import { placeholderError, placeholderIn } from '../../core/placeholders.js';
 import { duplicateKeyError } from '../yaml/duplicates.js';
 import { keySettingOf, switchSettingOf } from './settings.js';
@@ -318,6 +320,7 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
     throw err instanceof ParseError ? placeholderError(file.text, err) : err;
   }
   const lines = new LineIndex(file.text);
+  const explicitKeys = mayHoldExplicitKeys(file.text);
   const tables: PulumiTable[] = [];
   const programs: Program[] = [];
   // Duplicate keys: an error at the first, and the resources that depend on none still reported (never fixed).
@@ -385,6 +388,10 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
           ? sseEdit(anchors, pair, SSE_PATH, (site) => replaced!.has(site.alias))
           : undefined;
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
+      // An explicit YAML key (`? orders`) in the resource: declined with where it is (yaml/explicitKeys.ts).
+      const explicit = explicitKeys && fixWanted(decide(encryption)) ? explicitKeyIn(file.text, lines, resources, pair) : undefined;
+      if (explicit)
+        encryption.obstacles.push({ kind: 'yaml-explicit-key', at: `${path.basename(file.path)}:${explicit.line}:${explicit.column}` });
       const opts = resolveAlias(child(resource, 'options'));
       // (An aws-native table's options are its provider's: its obstacle says what to write.)
       if (!native) encryption.obstacles.push(...optionObstacles(file.text, opts?.kind === 'map' ? opts : undefined));

@@ -24,6 +24,7 @@ import { packageVersion } from '../../io/packages.js';
 import type { Edit } from '../../core/types.js';
 import { parseHcl, type HAttr, type HBlock, type HFile } from './parse.js';
 import { jsonSyntax } from './topBlocks.js';
+import { LineIndex } from '../../core/text.js';
 
 type Hcl2Json = typeof import('@cdktf/hcl2json');
 let hcl2json: Promise<Hcl2Json> | undefined;
@@ -142,7 +143,7 @@ function spanOf(items: Item[], r: Range, lo0: number, hi0: number): { block?: HB
  * are parsed whole; HCL files piece by piece (see above), after kmsfix's own parser read the whole
  * (`model`: its model of `out`, when the caller has it).
  */
-export async function outputProblem(file: string, out: string, edits: Edit[], model?: HFile): Promise<string | undefined> {
+export async function outputProblem(file: string, out: string, edits: Edit[], model?: HFile, input?: string): Promise<string | undefined> {
   if (jsonSyntax(file)) return hcl2jsonProblem(file, out);
   let tops: HBlock[];
   try {
@@ -161,7 +162,38 @@ export async function outputProblem(file: string, out: string, edits: Edit[], mo
     // Inside a block, the span is a body: check it as the body of a dummy block.
     const piece = inBlock ? `x {${out.slice(span.lo, span.hi)}}\n` : out.slice(span.lo, span.hi);
     const problem = await pieceProblem(file, piece);
-    if (problem) return problem;
+    if (problem) return input === undefined ? problem : inFile(problem, piece, span.lo - (inBlock ? 3 : 0), input, edits);
   }
   return undefined;
+}
+
+/**
+ * HashiCorp's message about a piece, its positions (`main.tf:3,37-38`, in the piece) made the user's
+ * file's line:column (`main.tf:14:34`): before, a fix's error named a place in the piece
+ * (adversarial pass on input shapes, session 50). `base`: where the piece's text starts in the
+ * output (before it by the dummy block's `x {`); a place in text an edit wrote is the edit's place
+ * in `input`.
+ */
+export function inFile(problem: string, piece: string, base: number, input: string, edits: Edit[]): string {
+  const pieceLines = new LineIndex(piece);
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  return problem.replace(/([^\s:[\]]+):(\d+),(\d+)(?:-(?:\d+,)?\d+)?/g, (all, name: string, line: string, column: string) => {
+    const row = Number(line) - 1;
+    if (row >= pieceLines.starts.length) return all;
+    const o = Math.max(0, base + pieceLines.starts[row] + Number(column) - 1);
+    // Back through the edits: text outside what they wrote is where it was, shifted; inside, at the edit.
+    let shift = 0;
+    let at: number | undefined;
+    for (const e of sorted) {
+      const outStart = e.start + shift;
+      if (o < outStart) break;
+      if (o < outStart + e.text.length) {
+        at = e.start;
+        break;
+      }
+      shift += e.text.length - (e.end - e.start);
+    }
+    const p = new LineIndex(input).position(Math.min(input.length, at ?? o - shift));
+    return `${name}:${p.line}:${p.column}`;
+  });
 }

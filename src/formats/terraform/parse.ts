@@ -291,6 +291,42 @@ export function hclCacheSize(): { entries: number; chars: number } {
   return { entries: recent.size, chars: recentChars };
 }
 
+/**
+ * The first attribute or block that something other than a comment follows on its line, which
+ * Terraform rejects ("Missing newline after argument"; after a block: "... block definition"), and
+ * where that is: tree-sitter's grammar takes `enabled = true }` closing a block on the argument's line
+ * (scan read such a file silently, and fix failed HashiCorp's check with a location in the piece it
+ * checked: adversarial pass on input shapes, session 50). The fast parser gives such a text up (an
+ * item ends at its line's end), so only tree-sitter's models need the check. Allowed: the one
+ * attribute of a one-line block (`server_side_encryption { enabled = true }`).
+ */
+function unendedItem(text: string, root: Node): { kind: 'attribute' | 'block'; at: number } | undefined {
+  const AFTER = /(?:[ \t]+|\/\*(?:(?!\*\/)[^\n])*\*\/)*/y;
+  for (const body of root.descendantsOfType('body')) {
+    if (!body) continue;
+    const items = body.namedChildren.filter((c) => c?.type === 'attribute' || c?.type === 'block');
+    for (const item of items) {
+      if (!item) continue;
+      AFTER.lastIndex = item.endIndex;
+      AFTER.test(text);
+      const q = AFTER.lastIndex;
+      const c = text[q];
+      if (c === undefined || c === '\n' || c === '#' || text.startsWith('\r\n', q) || text.startsWith('//', q)) continue;
+      // A one-line block's single attribute: its block's `{` and `}` on the attribute's line.
+      const block = body.parent;
+      const oneLine =
+        c === '}' &&
+        item.type === 'attribute' &&
+        items.length === 1 &&
+        block?.type === 'block' &&
+        block.startPosition.row === item.startPosition.row &&
+        block.endPosition.row === item.endPosition.row;
+      if (!oneLine) return { kind: item.type as 'attribute' | 'block', at: q };
+    }
+  }
+  return undefined;
+}
+
 export async function parseHcl(text: string): Promise<HFile> {
   const known = recent.get(text);
   if (known) {
@@ -331,6 +367,15 @@ export async function parseHclReference(text: string): Promise<HFile> {
   try {
     const root = tree.rootNode;
     if (root.hasError) throw errorFor(text, root, lines);
+    const unended = unendedItem(text, root);
+    if (unended) {
+      const at = lines.position(unended.at);
+      throw new ParseError(
+        `HCL: missing newline after ${unended.kind === 'attribute' ? 'argument' : 'block definition'} (Terraform: ${unended.kind === 'attribute' ? 'an argument definition' : 'a block definition'} must end with a newline): start a new line ${text[unended.at] === '}' ? 'before the "}"' : 'after it'}`,
+        at.line,
+        at.column,
+      );
+    }
     const blocks: HBlock[] = [];
     const comments: HComment[] = [];
     const body = root.namedChildren.find((c) => c?.type === 'body');

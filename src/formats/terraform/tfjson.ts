@@ -1,26 +1,16 @@
 /**
  * Terraform JSON (.tf.json): the same model as HCL (blocks and attributes, with JSON paths), and
- * position-aware edits with jsonc-parser that keep the file's indentation and line endings.
+ * in-place edits (jsonEdits.ts) that keep the file's layout, indentation and line endings.
  */
-import {
-  applyEdits as applyJsonEdits,
-  modify,
-  parseTree,
-  printParseErrorCode,
-  type JSONPath,
-  type Node as JNode,
-  type ParseError as JParseError,
-} from 'jsonc-parser';
-import { deepestNesting, detectEol, detectIndentUnit, LineIndex } from '../../core/text.js';
+import { parseTree, printParseErrorCode, type JSONPath, type Node as JNode, type ParseError as JParseError } from 'jsonc-parser';
+import { detectEol, detectIndentUnit, LineIndex } from '../../core/text.js';
 import { ParseError } from '../../core/types.js';
 import type { Edit } from '../../core/types.js';
+import { setInPlace } from './jsonEdits.js';
 import type { HAttr, HBlock, Literal } from './parse.js';
 import type { RBlock, RItem } from './render.js';
 import { splitTop } from './split.js';
 import type { TopBlock } from './topBlocks.js';
-
-/** Indentation (in columns) from which jsonc-parser's formatter fails. */
-const JSON_EDITOR_MAX_INDENT = 200;
 
 export interface JsonModel {
   tops: TopBlock[];
@@ -250,22 +240,10 @@ export class JsonDoc {
 
   edits(): Edit[] {
     if (this.mods.length === 0) return [];
-    const eol = detectEol(this.text);
-    const unit = detectIndentUnit(this.text, '  ');
-    const formattingOptions = { insertSpaces: unit !== '\t', tabSize: unit === '\t' ? 1 : unit.length, eol };
-    // jsonc-parser's formatter fails on a line indented exactly 200 columns (its cache of indents
-    // ends one short): refuse such nesting as bad input rather than crash.
-    const deepest = deepestNesting(this.text);
-    if (deepest.depth * unit.length >= JSON_EDITOR_MAX_INDENT) {
-      const pos = new LineIndex(this.text).position(deepest.offset);
-      throw new ParseError(
-        `nested too deeply for kmsfix's JSON editor (${deepest.depth} levels of ${unit === '\t' ? 'tabs' : `${unit.length} spaces`} at this point)`,
-        pos.line,
-        pos.column,
-      );
-    }
+    // Each setting inserted or replaced in place, in the layout of its object (jsonEdits.ts).
+    const layout = { unit: detectIndentUnit(this.text, '  '), eol: detectEol(this.text) };
     let out = this.text;
-    for (const m of this.mods) out = applyJsonEdits(out, modify(out, m.path, m.value, { formattingOptions }));
+    for (const m of this.mods) out = setInPlace(out, m.path, m.value, layout);
     let a = 0;
     while (a < out.length && a < this.text.length && out[a] === this.text[a]) a++;
     let b = 0;

@@ -17,7 +17,7 @@ export async function verifyTerraform(files: FixedFile<TfDetection>[], options: 
     // HashiCorp's parser (hclcheck.ts) is loaded by fix only. The re-detection's model of this same
     // text (parse.ts parseHcl) gives the pieces to check: the text is not parsed a second time.
     const check = f.edits.length > 0 ? (await import('./hclcheck.js')).outputProblem : undefined;
-    const problem = check ? await check(f.file.path, f.file.text, f.edits, f.detection.hcl) : undefined;
+    const problem = check ? await check(f.file.path, f.file.text, f.edits, f.detection.hcl, f.before.file.text) : undefined;
     problems.push(problem ? [`the fixed file does not parse with HashiCorp's parser: ${problem}`] : []);
   }
   if (options.kmsKeyArn) return problems;

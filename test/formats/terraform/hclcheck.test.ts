@@ -57,6 +57,19 @@ describe('outputProblem', () => {
     expect(await outputProblem('main.tf', table + block, [{ start: table.length, end: table.length, text: block }])).toMatch(/./);
   });
 
+  it("names a rejection's place as the user's file's line:column, not the piece's (session 50)", async () => {
+    // Terraform rejects `enabled = true /* managed */ }` (Missing newline after argument); kmsfix's own
+    // parser does too now (parse.ts), so the model is the one of the same text with that line break.
+    const input = readFileSync(path.join(FIXTURES, 'terraform', 'bad', 'missing-newline', 'input.tf'), 'utf8');
+    const at = input.indexOf('enabled = true') + 'enabled = true'.length;
+    const insert = '\n    kms_key_arn = aws_kms_key.v.arn';
+    const out = input.slice(0, at) + insert + input.slice(at);
+    const model = await parseHcl(out.replace('*/ }', '*/\n}'));
+    const problem = await outputProblem('main.tf', out, [{ start: at, end: at, text: insert }], model, input);
+    expect(problem).toContain('main.tf:14:34: Missing newline after argument');
+    expect(input.split('\n')[13].slice(33)).toBe('}');
+  });
+
   it('takes the model of the output it is given (the re-detection made it) instead of parsing the text again, with the same verdicts', async () => {
     const at = table.indexOf('\n}');
     const cases = ['\n\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = aws_kms_key.t.arn\n  }', '\n  a = 1 b = 2'];
@@ -109,7 +122,9 @@ describe('shapes kept for the next runs', () => {
   const at = table.indexOf('\n}');
   const edit = (insert: string) => ({ out: table.slice(0, at) + insert + table.slice(at), edits: [{ start: at, end: at, text: insert }] });
   const good = edit('\n\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = aws_kms_key.t.arn\n  }');
-  const bad = edit('\n  a = 1 b = 2');
+  // (Accepted by kmsfix's parser, rejected by HashiCorp's: "Attribute redefined". `a = 1 b = 2` was
+  // such a shape until kmsfix's parser rejected a missing newline after an argument, session 50.)
+  const bad = edit('\n  a = 1\n  a = 2');
   const dirs: string[] = [];
   const saved = process.env.KMSFIX_CACHE_DIR;
   afterEach(() => {
