@@ -331,7 +331,8 @@ describe('tables whose settings go through anchors', () => {
   });
 
   it('a merged SSESpecification counts: a customer-managed key through a merge key is compliant', async () => {
-    const text = `Metadata:\n  E: &e\n    SSESpecification:\n      SSEEnabled: true\n      KMSMasterKeyId: arn:aws:kms:eu-west-1:111122223333:key/k\nResources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      <<: *e\n      BillingMode: PAY_PER_REQUEST\n`;
+    // With SSEType: KMS, which CloudFormation requires beside a key (without it the table is aws-managed: cfn-lint E3021).
+    const text = `Metadata:\n  E: &e\n    SSESpecification:\n      SSEEnabled: true\n      SSEType: KMS\n      KMSMasterKeyId: arn:aws:kms:eu-west-1:111122223333:key/k\nResources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      <<: *e\n      BillingMode: PAY_PER_REQUEST\n`;
     const r = await processMemory([{ path: 't.yaml', text }], 'scan');
     expect(r.outcomes[0].tables[0].status).toBe('customer-managed');
   });
