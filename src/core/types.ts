@@ -241,6 +241,13 @@ export interface Format<D extends Detection = Detection> {
  */
 export interface DiskContext {
   /**
+   * The run words the `iam-roles` caution (a fix with `--key-policy iam`, without `--kms-key-arn`): only
+   * then do formats read the roles a file grants DynamoDB (each family's iamRoles.ts). A scan and a
+   * fix with the default key policy never say it, and read nothing for it (it was a tenth of a dense
+   * Terraform scan).
+   */
+  iamRoles?: boolean;
+  /**
    * The other files of the folders that hold the file (detect) or the group's files (fix), of the
    * names the format's entry takes as a group's files (`FormatEntry.siblingFile`, default
    * `accepts`): e.g. the files of a Terraform module that hold no table. Read by the engine like

@@ -93,7 +93,9 @@ export async function detectFile(
   disk?: Disk,
 ): Promise<Detected> {
   try {
-    const detection = await detectWithEmbedded(format, file, disk ? contextFor(disk, [file], format) : undefined);
+    const context = disk ? contextFor(disk, [file], format) : undefined;
+    if (context && options.keyPolicy === 'iam' && !options.kmsKeyArn) context.iamRoles = true;
+    const detection = await detectWithEmbedded(format, file, context);
     // A file read in part (Detection.error): its readable tables and its error; planGroup never fixes it.
     const error = detection.error ? errorOf(file, detection.error) : undefined;
     return { file, bom, format, detection, tables: reportTables(file, detection, options), error };

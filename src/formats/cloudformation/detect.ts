@@ -873,7 +873,14 @@ const AMPLIFY_BUILD_STEP =
   'customer-managed KMS key) and push';
 
 /** `files`: the values of the files a service's keys read (fileValues.ts), read after a first detection recorded them. */
-export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?: Environments, compose?: ComposeFile[]): CfnDetection {
+export function detectCloudFormation(
+  file: SourceFile,
+  files?: FileValues,
+  envs?: Environments,
+  compose?: ComposeFile[],
+  /** Read the roles the template grants DynamoDB (DiskContext.iamRoles). */
+  readRoles = false,
+): CfnDetection {
   const fileRefs: FileRef[] = [];
   const paramReads = { count: 0 };
   const reads: Defaults['reads'][] = [];
@@ -908,7 +915,7 @@ export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?
     const simpleGlobals = simpleTableGlobals(template);
     const cautions = templateCautions(file.text, template);
     const apiGlobal = apiGlobalTables(file.text, template);
-    const losing = iamRoles(file.text, template, path.basename(file.path));
+    const losing = readRoles ? iamRoles(file.text, template, path.basename(file.path)) : undefined;
     const ifElse = ifElseTables(file.text, template);
     const entries = resourceEntries(template.resources, defaults);
     for (const { rp, loop } of entries) {
@@ -963,7 +970,7 @@ export function detectCloudFormation(file: SourceFile, files?: FileValues, envs?
       const joined = fixWanted(a) ? apiGlobal(rp.key, resource) : undefined;
       if (joined) encryption.obstacles.push(joined);
       // The roles a key policy that leaves all use to IAM would lock out (worded under --key-policy iam only).
-      const roles = fixWanted(a) ? losing(rp.key, resource) : undefined;
+      const roles = losing && fixWanted(a) ? losing(rp.key, resource) : undefined;
       if (roles) encryption.cautions = [...(encryption.cautions ?? []), roles];
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
       // An explicit YAML key (`? T`) in the resource: declined with where it is (yaml/explicitKeys.ts).

@@ -17,18 +17,19 @@ export const cloudformation: Format<CfnDetection> = {
   // What the file's own text says, then whether cdk synth wrote it (a file under cdk.out, or a CDK-marked
   // table beside a CDK app), and how the service files above it include it (a file that could be included only).
   detect: (file, context) => {
-    const first = detectCloudFormation(file);
+    const roles = context?.iamRoles;
+    const first = detectCloudFormation(file, undefined, undefined, undefined, roles);
     // A service's keys read from files (fileValues.ts), or params a Serverless Compose file may pass (compose.ts):
     // detected again with the files' values and what the compose files pass.
     if (context && (first.fileRefs || first.readsParams))
       return Promise.all([
         first.fileRefs ? readFileValues(first.fileRefs, file, context) : undefined,
         first.readsParams ? readCompose(file, context) : undefined,
-      ]).then(([files, compose]) => beside(detectCloudFormation(file, files, undefined, compose), file, context));
+      ]).then(([files, compose]) => beside(detectCloudFormation(file, files, undefined, compose, roles), file, context));
     // A template's parameters and conditions, in each environment of a SAM configuration (environments.ts).
     if (context && first.readsInputs)
       return readEnvironments(file, context).then((envs) =>
-        beside(envs ? detectCloudFormation(file, undefined, envs) : first, file, context),
+        beside(envs ? detectCloudFormation(file, undefined, envs, undefined, roles) : first, file, context),
       );
     return beside(first, file, context);
   },

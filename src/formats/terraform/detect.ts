@@ -765,10 +765,23 @@ async function olderProvider(file: SourceFile, det: TfDetection, context: DiskCo
  * say a version (a `version` written in them, or the lock file). Asked once per file, only for such tables.
  */
 async function replicaKeysPin(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<string | undefined> {
-  const siblings = context ? await context.siblings() : [];
-  const pinning = siblings.filter((f) => /(^|[\\/])\.terraform\.lock\.hcl$/.test(f.path) || f.text.includes('version'));
-  return awsProviderPinBelow([...summarize(det, file.text), ...(await siblingBlocks(pinning))], AWS_REPLICA_KEYS_SINCE);
+  const own = mayPin(file, AWS_REPLICA_KEYS_SINCE) ? awsProviderPinBelow(summarize(det, file.text), AWS_REPLICA_KEYS_SINCE) : undefined;
+  if (own) return own;
+  // Each other file of the module once per run, as olderProvider reads them: every table file of a
+  // module asks about the same files.
+  for (const f of context ? await context.siblings() : []) {
+    let pin = replicaPinsOf.get(f);
+    if (pin === undefined) {
+      // Parsed only when a version string in it allows only older versions (the lock file always).
+      const pinning = mayPin(f, AWS_REPLICA_KEYS_SINCE);
+      replicaPinsOf.set(f, (pin = (pinning && awsProviderPinBelow(await siblingBlocks([f]), AWS_REPLICA_KEYS_SINCE)) || null));
+    }
+    if (pin) return pin;
+  }
+  return undefined;
 }
+
+const replicaPinsOf = new WeakMap<SourceFile, string | null>();
 
 /**
  * The names of a folder's files, kept per sibling object: the engine hands each file of a folder the same
@@ -886,12 +899,12 @@ const TABLE_BLOCKS = [
  * (`version = "~> 1.60"`, `required_version = "~> 0.11.0"`, `aws = "<= 2.40"`) that allows only versions
  * older than a fix needs. A text test before any parse: most files pin nothing, or pin recent versions.
  */
-function mayPin(f: SourceFile): boolean {
+function mayPin(f: SourceFile, minimum = AWS_KMS_KEY_ARN_SINCE): boolean {
   const t = f.text;
   if (/(^|[\\/])\.terraform\.lock\.hcl$/.test(f.path)) return true;
   if (!t.includes('version') && !t.includes('required_providers')) return false;
   for (const m of t.matchAll(/"((?:[<>=!~]+\s*)?v?\d+(?:\.\d+){0,2}(?:\s*,\s*(?:[<>=!~]+\s*)?v?\d+(?:\.\d+){0,2})*)"/g))
-    if (pinnedBelow('', m[1], AWS_KMS_KEY_ARN_SINCE) || pinnedBelow('', m[1], '0.12.0')) return true;
+    if (pinnedBelow('', m[1], minimum) || pinnedBelow('', m[1], '0.12.0')) return true;
   return false;
 }
 

@@ -57,6 +57,7 @@ interface Read {
 const address = (b: TopBlock) => `${b.type === 'data' ? 'data.' : ''}${b.labels[0]}.${b.labels[1]}`;
 
 export async function iamRoleCautions(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
+  if (!context?.iamRoles) return;
   const open = det.tables.filter((t) => t.kind !== 'table-replica' && fixWanted(decide(t.encryption, WAIVABLE)));
   if (open.length === 0) return;
   const siblings = context ? (await context.siblings()).filter((f) => f.text.includes(WORD)) : [];

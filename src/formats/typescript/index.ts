@@ -41,7 +41,7 @@ function detected(file: SourceFile, d: TsDetection, context: DiskContext | undef
   unaliased(file, d);
   recoveryCautions(d);
   // Roles an explicit statement grants DynamoDB and no KMS action (said under --key-policy iam only).
-  iamRoleCautions(file, d);
+  if (context?.iamRoles) iamRoleCautions(file, d);
   // A TableV2 whose stack's Region the file does not show: how the CDK app's entry creates it. Roles' permissions boundaries.
   const regions = d.tables.some((t) => t.regionOpen) ? entryStackRegions(file, d, context) : undefined;
   // A CDK v1 project's @aws-cdk/aws-dynamodb, or a Pulumi project's @pulumi/aws and @pulumi/pulumi, may lack what a fix
