@@ -6,7 +6,7 @@
  * an AWS owned table `aws-managed` where Terraform said `aws-owned` (deploy review, session 50).
  */
 import { assess } from './cmk.js';
-import type { EncryptionFacts, Vocabulary } from './facts.js';
+import type { EncryptionFacts, Settings, Vocabulary } from './facts.js';
 import type { Reason } from './words.js';
 
 /**
@@ -17,7 +17,7 @@ import type { Reason } from './words.js';
 export function followItsTable(replica: EncryptionFacts, table: EncryptionFacts, address: string, keyName: string): void {
   const s = replica.settings;
   // A key of its own (or one not known) decides the replica's encryption: not its table.
-  if (s.model !== 'sse' || !s.key || !(s.key.state === 'absent' || (s.key.state === 'literal' && s.key.text === undefined))) return;
+  if (s.model !== 'sse' || !keyless(s)) return;
   const d = assess(table);
   if (d.status !== 'aws-owned' && d.status !== 'unknown') return;
   const source = `no ${keyName}: the replica uses the encryption of its table ${address}, which ${
@@ -25,6 +25,11 @@ export function followItsTable(replica: EncryptionFacts, table: EncryptionFacts,
   } (${d.reason})`;
   s.enabled = d.status === 'aws-owned' ? { state: 'literal', source, bool: false } : { state: 'unreadable', source };
   replica.words = withPhrase(replica.words, 'enabledFalse', '{source}');
+}
+
+/** Settings of the SSE model with no key of their own: none written, or null/undefined. */
+export function keyless(s: Settings): boolean {
+  return s.model === 'sse' && !!s.key && (s.key.state === 'absent' || (s.key.state === 'literal' && s.key.text === undefined));
 }
 
 export function withPhrase(words: Vocabulary, reason: Reason, text: string): Vocabulary {

@@ -17,6 +17,7 @@
  * stack that created the table is deleted, and with it a key that is not retained.
  */
 import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
+import { globMatcher } from '../../core/text.js';
 import { intrinsicArg, intrinsicName, scalarValue } from './detect.js';
 
 const SELECTION = 'AWS::Backup::BackupSelection';
@@ -113,20 +114,9 @@ export function onDemandBackups(root: CMap, id: string): boolean {
   return grants(root);
 }
 
-/** Whether an Action (a string or a list of them) matches `dynamodb:CreateBackup`. */
+/** Whether an Action (a string or a list of them) matches `dynamodb:CreateBackup` (IAM's `*` and `?`, any case). */
 function allowsBackup(action: CNode | null | undefined): boolean {
   const a = resolveAlias(action ?? null);
   const names = a?.kind === 'seq' ? a.items.map((i) => scalarString(resolveAlias(i))) : [scalarString(a)];
-  return names.some(
-    (n) =>
-      n !== undefined &&
-      new RegExp(
-        `^${n
-          .trim()
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*/g, '.*')
-          .replace(/\?/g, '.')}$`,
-        'i',
-      ).test(CREATE_BACKUP),
-  );
+  return names.some((n) => n !== undefined && globMatcher(n.trim().toLowerCase()).test(CREATE_BACKUP));
 }

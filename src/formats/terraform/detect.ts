@@ -39,7 +39,7 @@ import { endpointsObstacle } from './endpoints.js';
 import { resourcePolicyObstacle, zeroEtlIntegrations } from './resourcePolicy.js';
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { boundaryCautions } from './boundaries.js';
-import { followItsTable, withPhrase } from '../../rule/replicaResource.js';
+import { followItsTable, keyless, withPhrase } from '../../rule/replicaResource.js';
 import { backupCautions } from './backupCautions.js';
 import { iamRoleCautions } from './iamRoles.js';
 import { inputUses } from './inputUses.js';
@@ -749,39 +749,49 @@ async function firstObstacle(places: Placement[], tops: () => Promise<TopBlock[]
  * answer kept per file: every file of a module asks of all the others).
  */
 async function olderProvider(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<Obstacle | undefined> {
-  const own = mayPin(file) ? pinObstacle(summarize(det, file.text)) : undefined;
-  if (own) return own;
-  for (const f of context ? await context.siblings() : []) {
-    let o = pinsOf.get(f);
-    if (o === undefined) pinsOf.set(f, (o = mayPin(f) ? (pinObstacle(await siblingBlocks([f])) ?? null) : null));
-    if (o) return { ...o };
-  }
-  return undefined;
+  const o = await modulePin(file, det, context, pinsOf, (f) => mayPin(f), pinObstacle);
+  return o && { ...o };
 }
 
 /**
  * How the module pins hashicorp/aws below AWS_REPLICA_KEYS_SINCE (awsProviderPinBelow), for a table whose
- * fix gives its replica blocks keys: the file's own blocks and those of the module's other files that may
- * say a version (a `version` written in them, or the lock file). Asked once per file, only for such tables.
+ * fix gives its replica blocks keys. Asked once per file, only for such tables.
  */
-async function replicaKeysPin(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<string | undefined> {
-  const own = mayPin(file, AWS_REPLICA_KEYS_SINCE) ? awsProviderPinBelow(summarize(det, file.text), AWS_REPLICA_KEYS_SINCE) : undefined;
+function replicaKeysPin(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<string | undefined> {
+  return modulePin(
+    file,
+    det,
+    context,
+    replicaPinsOf,
+    (f) => mayPin(f, AWS_REPLICA_KEYS_SINCE),
+    (blocks) => awsProviderPinBelow(blocks, AWS_REPLICA_KEYS_SINCE),
+  );
+}
+
+const replicaPinsOf = new WeakMap<SourceFile, string | null>();
+
+/**
+ * The first pin `of` finds in the module: the file's own blocks, then each other file of the module
+ * that `may` hold one (a text test before any parse), each file's answer kept in `memo` for the run:
+ * every table file of a module asks of all the others.
+ */
+async function modulePin<T extends object | string>(
+  file: SourceFile,
+  det: TfDetection,
+  context: DiskContext | undefined,
+  memo: WeakMap<SourceFile, T | null>,
+  may: (f: SourceFile) => boolean,
+  of: (blocks: TopBlock[]) => T | undefined,
+): Promise<T | undefined> {
+  const own = may(file) ? of(summarize(det, file.text)) : undefined;
   if (own) return own;
-  // Each other file of the module once per run, as olderProvider reads them: every table file of a
-  // module asks about the same files.
   for (const f of context ? await context.siblings() : []) {
-    let pin = replicaPinsOf.get(f);
-    if (pin === undefined) {
-      // Parsed only when a version string in it allows only older versions (the lock file always).
-      const pinning = mayPin(f, AWS_REPLICA_KEYS_SINCE);
-      replicaPinsOf.set(f, (pin = (pinning && awsProviderPinBelow(await siblingBlocks([f]), AWS_REPLICA_KEYS_SINCE)) || null));
-    }
+    let pin = memo.get(f);
+    if (pin === undefined) memo.set(f, (pin = may(f) ? (of(await siblingBlocks([f])) ?? null) : null));
     if (pin) return pin;
   }
   return undefined;
 }
-
-const replicaPinsOf = new WeakMap<SourceFile, string | null>();
 
 /**
  * The names of a folder's files, kept per sibling object: the engine hands each file of a folder the same
@@ -1025,12 +1035,11 @@ function moduleTableOf(call: string, det: TfDetection): TfTable | undefined {
 async function replicasOfTables(det: TfDetection, context: DiskContext | undefined): Promise<void> {
   for (const t of det.tables) {
     const s = t.encryption.settings;
-    if (t.kind !== 'table-replica' || s.model !== 'sse' || !s.key) continue;
-    if (!(s.key.state === 'absent' || (s.key.state === 'literal' && s.key.text === undefined))) continue;
+    if (t.kind !== 'table-replica' || s.model !== 'sse' || !keyless(s)) continue;
     const table = await globalTable(t, det, context);
     if (!table) {
       const arn = attr(t.block, 'global_table_arn')?.value.trim();
-      if (s.key.state === 'absent' && arn) t.encryption.words = withPhrase(t.encryption.words, 'keyAbsent', elsewhere(arn));
+      if (s.key?.state === 'absent' && arn) t.encryption.words = withPhrase(t.encryption.words, 'keyAbsent', elsewhere(arn));
       continue;
     }
     followItsTable(t.encryption, table.encryption, table.address, 'kms_key_arn');
