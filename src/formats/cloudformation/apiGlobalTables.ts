@@ -19,9 +19,10 @@
 import { GLOBAL_TABLES_PLUGIN, type Obstacle } from '../../rule/facts.js';
 import { apiGrant, globalTablesPlugin } from '../../rule/blockers.js';
 import { matches, SIGNS, type Sign } from '../../rule/apiGlobalTables.js';
-import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
-import { intrinsicArg, intrinsicName, referencedIds, TABLE_TYPES, type CfnTemplate } from './detect.js';
+import { child, scalarString, type CNode } from '../yaml/tree.js';
+import type { CfnTemplate } from './detect.js';
 import { servicePlugins } from './cautions.js';
+import { iamStatements, resourceItems, tableRefs, tablesOf, type IamStatement, type ResourceItem } from './iamStatements.js';
 
 /** The tables of a template an obstacle applies to: all of them, or by logical ID or literal TableName. */
 interface Target {
@@ -58,9 +59,16 @@ export function apiGlobalTables(text: string, template: CfnTemplate): ApiGlobalT
 /** Does the text name the sign's APIs (the cheap test before a template's grants are read)? */
 const namesSign = (text: string, sign: Sign) => new RegExp(`dynamodb:[\\w*?]*${sign.word}`, 'i').test(text);
 
-/** The grants of global-table APIs a text's tree holds (a template, or a service file that includes a file of Resources), read against the tables `tableIds` names. */
+/**
+ * The grants of global-table APIs a text's tree holds (a template, or a service file that includes a file
+ * of Resources), read against the tables `tableIds` names: its statements anywhere in it (iamStatements.ts:
+ * roles, policies, SAM functions, provider.iam, a custom resource's properties) that do not Deny.
+ */
 function grantsIn(text: string, root: CNode | null, tableIds: Set<string>, granter?: string): Grant[] {
-  return SIGNS.flatMap((sign) => (namesSign(text, sign) ? (grantTargets(root, tableIds, sign, granter) ?? []) : []));
+  const signs = SIGNS.filter((sign) => namesSign(text, sign));
+  if (signs.length === 0) return [];
+  const statements = iamStatements(root).statements.filter((s) => s.effect !== 'Deny');
+  return signs.flatMap((sign) => grantOf(statements, tableIds, sign, granter) ?? []);
 }
 
 /** Each table's obstacle from the first grant that names it. */
@@ -101,93 +109,43 @@ function targets(target: Target, id: string, resource: CNode): boolean {
 
 // ---------------------------------------------------------------- grants
 
-/** The logical IDs of the template's tables. */
-export function tablesOf(template: CfnTemplate): Set<string> {
-  const ids = new Set<string>();
-  for (const p of template.resources.pairs) if (TABLE_TYPES.includes(scalarString(child(p.value, 'Type')) ?? '')) ids.add(p.key);
-  return ids;
-}
-
-function strings(node: CNode | null | undefined, out: string[] = []): string[] {
-  const n = resolveAlias(node);
-  if (n?.kind === 'scalar') {
-    const s = scalarString(n) ?? (typeof n.value === 'string' ? n.value : undefined);
-    if (s !== undefined) out.push(s);
-  } else if (n?.kind === 'seq') for (const i of n.items) strings(i, out);
-  else if (n?.kind === 'map') for (const p of n.pairs) strings(p.value, out);
-  return out;
-}
-
-/** A template's grants of the sign's APIs (its statements anywhere in it: roles, policies, SAM functions, provider.iam). */
-function grantTargets(root: CNode | null, tableIds: Set<string>, sign: Sign, granter?: string): Grant | undefined {
+/**
+ * The statements' grant of the sign's APIs: an action at any depth of Action (a condition's Fn::If
+ * either way) that names them, on the tables their Resources name.
+ */
+function grantOf(statements: IamStatement[], tableIds: Set<string>, sign: Sign, granter?: string): Grant | undefined {
   const target = emptyTarget();
   const actions = new Set<string>();
-  const seen = new Set<CNode>();
-  const visit = (node: CNode | null | undefined): void => {
-    const n = resolveAlias(node);
-    if (!n || n.kind === 'scalar' || seen.has(n)) return;
-    seen.add(n);
-    if (n.kind === 'seq') {
-      for (const i of n.items) visit(i);
-      return;
-    }
-    if (n.kind !== 'map') return;
-    const action = child(n, 'Action');
-    if (action !== undefined && scalarString(child(n, 'Effect')) !== 'Deny') {
-      const granted = strings(action).filter((a) => matches(a, sign));
-      if (granted.length > 0) {
-        for (const a of granted) actions.add(a.trim());
-        addResources(target, child(n, 'Resource'), tableIds);
-      }
-    }
-    for (const p of n.pairs) visit(p.value);
-  };
-  visit(root);
+  for (const s of statements) {
+    const granted = s.anyActions.filter((a) => matches(a, sign));
+    if (granted.length === 0) continue;
+    for (const a of granted) actions.add(a);
+    addResources(target, resourceItems(s, tableIds));
+  }
   if (actions.size === 0) return undefined;
   return { target, obstacle: apiGrant([...actions], sign.version, granter) };
 }
 
-/** What a statement's Resource names: tables of the template, literal table names, or (anything else) every table. */
-function addResources(target: Target, resource: CNode | null | undefined, tableIds: Set<string>): void {
-  const r = resolveAlias(resource);
-  if (!r) {
+/**
+ * What a statement's Resource names: tables of the template, literal table names (a plain string's
+ * `table/<name>` or `global-table/<name>`), or (anything else: none, `*`, a parameter, a Fn::Sub naming
+ * no table of the template) every table. iamRoles.ts reads a Fn::Sub's ARN and an ARN's wildcard name,
+ * and reads an item it cannot tell as none (it names a role only when sure).
+ */
+function addResources(target: Target, items: ResourceItem[] | undefined): void {
+  if (!items) {
     target.all = true;
     return;
   }
-  const items = r.kind === 'seq' && !r.tag ? r.items : [r];
   for (const item of items) {
-    const refs = tableRefs(item, tableIds);
-    if (refs.length > 0) {
-      for (const id of refs) target.ids.add(id);
+    if (item.tables.length > 0) {
+      for (const id of item.tables) target.ids.add(id);
       continue;
     }
-    const literal = scalarString(resolveAlias(item));
-    const name = literal === undefined ? undefined : /:(?:global-)?table\/([^/*?]+)(?:\/.*)?$/.exec(literal)?.[1];
+    const name = item.plain === undefined ? undefined : /:(?:global-)?table\/([^/*?]+)(?:\/.*)?$/.exec(item.plain)?.[1];
     if (name === undefined) target.all = true;
     else target.names.add(name);
   }
-}
-
-/** The template's resources an item refers to: Ref, GetAtt, `${Id}` or `${Id.Arn}` in Fn::Sub, at any depth. */
-export function tableRefs(node: CNode | null | undefined, ids: Set<string>, out: string[] = []): string[] {
-  const n = resolveAlias(node);
-  if (!n) return out;
-  const fn = intrinsicName(n);
-  if (fn === 'Ref' || fn === 'Fn::GetAtt') {
-    for (const id of referencedIds(n)) if (ids.has(id)) out.push(id);
-    return out;
-  }
-  if (fn === 'Fn::Sub') {
-    const arg = resolveAlias(intrinsicArg(n));
-    const template =
-      scalarString(arg?.kind === 'seq' ? resolveAlias(arg.items[0]) : arg) ?? (arg?.kind === 'scalar' ? String(arg.value) : '');
-    for (const m of template.matchAll(/\$\{([^}!.]+)(?:\.[^}]*)?\}/g)) if (ids.has(m[1])) out.push(m[1]);
-    if (arg?.kind === 'seq') for (const i of arg.items.slice(1)) tableRefs(i, ids, out);
-    return out;
-  }
-  if (n.kind === 'seq') for (const i of n.items) tableRefs(i, ids, out);
-  else if (n.kind === 'map') for (const p of n.pairs) tableRefs(p.value, ids, out);
-  return out;
 }
 
 // ---------------------------------------------------------------- serverless-create-global-dynamodb-table

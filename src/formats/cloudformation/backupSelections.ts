@@ -19,6 +19,7 @@
 import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
 import { globMatcher } from '../../core/text.js';
 import { intrinsicArg, intrinsicName, scalarValue } from './detect.js';
+import { iamStatements, type IamStatement, type PolicyTemplate } from './iamStatements.js';
 
 const SELECTION = 'AWS::Backup::BackupSelection';
 
@@ -92,31 +93,28 @@ export const BACKUP_GRANT_WORDS = /CreateBackup|DynamoDBBackupFullAccessPolicy/;
 /** The action every on-demand backup needs. */
 const CREATE_BACKUP = 'dynamodb:createbackup';
 
+/** SAM's policy template that grants it. */
+const BACKUP_TEMPLATE = 'DynamoDBBackupFullAccessPolicy';
+
 /**
  * Whether the template (`root`: its document, serverless.yml's `provider.iam` included) grants
  * `dynamodb:CreateBackup` on the table `id`: a `DynamoDBBackupFullAccessPolicy` whose TableName is the
  * table's (`!Ref Orders`, `${Orders}` in a Sub), or an Allow statement whose Action matches the action
  * (IAM's `*` and `?`, any case) on a Resource that is the table or matches every table (`selects`).
+ * The template's statements and policy templates anywhere in it (iamStatements.ts, read once per document).
+ *
+ * A Resource is matched as a BackupSelection's Resources are (`selects`: the table's logical ID, or a
+ * wildcard of every table), not against the TableName of a literal ARN as iamRoles.ts and
+ * apiGlobalTables.ts read it; a tagged list (`!If [Cond, a, b]`) is read item by item, in Action and Resource.
  */
 export function onDemandBackups(root: CMap, id: string): boolean {
-  const grants = (node: CNode | null | undefined): boolean => {
-    if (node?.kind === 'seq') return node.items.some(grants);
-    if (node?.kind !== 'map') return false;
-    const template = child(node, 'DynamoDBBackupFullAccessPolicy');
-    if (template?.kind === 'map' && selects(resolveAlias(child(template, 'TableName') ?? null), id)) return true;
-    if (scalarString(child(node, 'Effect')) === 'Allow' && allowsBackup(child(node, 'Action'))) {
-      const resource = resolveAlias(child(node, 'Resource') ?? null);
-      const items = resource?.kind === 'seq' ? resource.items : [resource];
-      if (items.some((item) => selects(resolveAlias(item), id))) return true;
-    }
-    return node.pairs.some((p) => grants(p.value));
+  const { statements, templates } = iamStatements(root);
+  const ofTemplate = (t: PolicyTemplate) =>
+    t.name === BACKUP_TEMPLATE && t.value?.kind === 'map' && selects(resolveAlias(child(t.value, 'TableName') ?? null), id);
+  const ofStatement = (s: IamStatement) => {
+    if (s.effect !== 'Allow' || !s.actions.some((a) => a !== undefined && globMatcher(a.toLowerCase()).test(CREATE_BACKUP))) return false;
+    const items = s.resource?.kind === 'seq' ? s.resource.items : [s.resource];
+    return items.some((item) => selects(resolveAlias(item ?? null), id));
   };
-  return grants(root);
-}
-
-/** Whether an Action (a string or a list of them) matches `dynamodb:CreateBackup` (IAM's `*` and `?`, any case). */
-function allowsBackup(action: CNode | null | undefined): boolean {
-  const a = resolveAlias(action ?? null);
-  const names = a?.kind === 'seq' ? a.items.map((i) => scalarString(resolveAlias(i))) : [scalarString(a)];
-  return names.some((n) => n !== undefined && globMatcher(n.trim().toLowerCase()).test(CREATE_BACKUP));
+  return templates.some(ofTemplate) || statements.some(ofStatement);
 }

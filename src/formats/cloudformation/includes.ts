@@ -14,7 +14,8 @@ import { GLOBAL_TABLES_PLUGIN, LOCAL_MIGRATION_PLUGIN } from '../../rule/facts.j
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { pair, parseYaml, type CNode } from '../yaml/tree.js';
 import type { CfnDetection, CfnTemplate } from './detect.js';
-import { includedGrants, mayGrantGlobalTables, tablesOf, type ApiGlobalTables } from './apiGlobalTables.js';
+import { includedGrants, mayGrantGlobalTables, type ApiGlobalTables } from './apiGlobalTables.js';
+import { tablesOf } from './iamStatements.js';
 
 /** A LOCAL_MIGRATION_PLUGIN named in a service file's text, as a list item or a quoted string. */
 const LOCAL_PLUGIN_IN_TEXT = new RegExp(`(?:^|[\\s'"[,])(${LOCAL_MIGRATION_PLUGIN.source.slice(1, -1)})(?=['"\\s,\\]]|$)`, 'm');

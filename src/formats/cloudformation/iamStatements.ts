@@ -1,0 +1,404 @@
+/**
+ * The IAM statements of a CloudFormation, SAM or Serverless Framework document, read one way for the
+ * modules that ask what a template grants: apiGlobalTables.ts (grants of the APIs that make replicas
+ * outside the template), iamRoles.ts (the roles a key policy leaving all use to IAM would lock out) and
+ * backupSelections.ts (grants of dynamodb:CreateBackup). Each asks its own question of the same
+ * statements, and each answers it as it did before they shared this reader (the edges where they
+ * disagree, such as how an ARN names a table, are theirs to keep: see each module).
+ *
+ * Two readings:
+ * - `iamStatements(root)`: every statement of the document wherever it is (a map holding `Action` or
+ *   `NotAction`: a role's `Policies`, an `AWS::IAM::Policy`'s document, a SAM function's `Policies`,
+ *   `provider.iam.role.statements`, or a custom resource's properties, which a function may turn into a
+ *   policy), and SAM's DynamoDB policy templates wherever they are. One walk per parsed document,
+ *   cached: the scan and fix ask it once per template, and fix once per table.
+ * - `iamPrincipals(template)`: the roles the template makes, each with the policies attached to it in
+ *   the order they are written (statements, managed policies, SAM policy templates, a function's
+ *   DynamoDB stream events), and whether any of its policies has a shape kmsfix cannot read.
+ *
+ * A statement's Resource is resolved against the template's tables by `resourceItems`: which logical
+ * tables each item names (Ref, GetAtt, `${Table}` in a Fn::Sub), and its text when it is a string.
+ */
+import { LineIndex } from '../../core/text.js';
+import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
+import { intrinsicArg, intrinsicName, referencedIds, TABLE_TYPES, type CfnTemplate } from './detect.js';
+
+/** One statement (a map holding Action or NotAction), as written. */
+export interface IamStatement {
+  node: CMap;
+  /** `Allow`, `Deny`, or what else is written (undefined: none, or not a plain string). */
+  effect: string | undefined;
+  /**
+   * The Action's items (a list's, tagged or not, or the one value), trimmed, as written (case kept);
+   * undefined for an item that is not a plain string (an intrinsic). Empty items are left out.
+   */
+  actions: (string | undefined)[];
+  /** The Action is a value kmsfix cannot read as one list of names: an intrinsic (`!If [...]`), or an item that is not a plain string. */
+  opaque: boolean;
+  /** Every string the Action holds at any depth (inside a condition's Fn::If too), trimmed. */
+  anyActions: string[];
+  /** The statement names what it does not allow (`NotAction`). */
+  notAction: boolean;
+  /** Its Resource (aliases resolved): undefined without one, null when empty. */
+  resource: CNode | null | undefined;
+  /** Where the statement starts in the file's text. */
+  offset: number;
+}
+
+/** A SAM policy template of the document (`DynamoDBCrudPolicy: {TableName: !Ref Orders}`), wherever it is. */
+export interface PolicyTemplate {
+  name: string;
+  value: CNode | null | undefined;
+  offset: number;
+}
+
+export interface IamStatements {
+  statements: IamStatement[];
+  templates: PolicyTemplate[];
+}
+
+/** The policy templates read: SAM's DynamoDB ones (the modules that read templates anywhere ask for nothing else). */
+const DYNAMODB_TEMPLATE = /^DynamoDB\w*Policy$/;
+
+const byNode = new WeakMap<CMap, IamStatement>();
+
+/** One statement's reading (the same object for the same node). */
+export function statementOf(node: CMap): IamStatement {
+  let s = byNode.get(node);
+  if (s) return s;
+  const action = child(node, 'Action');
+  const actions: (string | undefined)[] = [];
+  if (action?.kind === 'seq') {
+    for (const i of action.items) {
+      const item = resolveAlias(i);
+      if (item != null) actions.push(scalarString(item)?.trim());
+    }
+  } else if (action != null) actions.push(scalarString(action)?.trim());
+  s = {
+    node,
+    effect: scalarString(child(node, 'Effect')),
+    actions,
+    opaque: actions.includes(undefined) || (action?.kind === 'seq' && action.tag !== undefined),
+    anyActions: strings(action).map((a) => a.trim()),
+    notAction: child(node, 'NotAction') !== undefined,
+    resource: child(node, 'Resource'),
+    offset: node.start,
+  };
+  byNode.set(node, s);
+  return s;
+}
+
+/** Every string a value holds at any depth (a tagged scalar's too). */
+function strings(node: CNode | null | undefined, out: string[] = []): string[] {
+  const n = resolveAlias(node);
+  if (n?.kind === 'scalar') {
+    const s = scalarString(n) ?? (typeof n.value === 'string' ? n.value : undefined);
+    if (s !== undefined) out.push(s);
+  } else if (n?.kind === 'seq') for (const i of n.items) strings(i, out);
+  else if (n?.kind === 'map') for (const p of n.pairs) strings(p.value, out);
+  return out;
+}
+
+const byRoot = new WeakMap<CNode, IamStatements>();
+
+/**
+ * The statements and DynamoDB policy templates of a document (`root`), in the order they are written
+ * (a statement before the statements inside it); each node once, aliases followed.
+ */
+export function iamStatements(root: CNode | null | undefined): IamStatements {
+  const r = resolveAlias(root);
+  if (!r) return { statements: [], templates: [] };
+  const cached = byRoot.get(r);
+  if (cached) return cached;
+  const out: IamStatements = { statements: [], templates: [] };
+  const seen = new Set<CNode>();
+  const visit = (node: CNode | null | undefined): void => {
+    const n = resolveAlias(node);
+    if (!n || n.kind === 'scalar' || seen.has(n)) return;
+    seen.add(n);
+    if (n.kind === 'seq') {
+      for (const i of n.items) visit(i);
+      return;
+    }
+    if (n.kind !== 'map') return;
+    if (child(n, 'Action') !== undefined || child(n, 'NotAction') !== undefined) out.statements.push(statementOf(n));
+    for (const p of n.pairs) {
+      if (DYNAMODB_TEMPLATE.test(p.key)) out.templates.push({ name: p.key, value: resolveAlias(p.value), offset: n.start });
+      visit(p.value);
+    }
+  };
+  visit(r);
+  byRoot.set(r, out);
+  return out;
+}
+
+// ---------------------------------------------------------------- resources
+
+/** One item of a statement's Resource, resolved against the template's tables. */
+export interface ResourceItem {
+  node: CNode | null | undefined;
+  /** The tables it refers to (Ref, GetAtt, `${Table}` in a Fn::Sub, at any depth), by logical ID. */
+  tables: string[];
+  /** A plain string's text. */
+  plain: string | undefined;
+  /** A Fn::Sub's template string. */
+  sub: string | undefined;
+}
+
+/**
+ * The items of a statement's Resource (a plain list's, or the one value: a tagged list is a condition's
+ * `!If`, one value), each resolved against `tables` (the template's logical IDs of tables); undefined
+ * when the statement has none (NotResource too). An empty `Resource:` is one item that names nothing.
+ */
+export function resourceItems(s: IamStatement, tables: Set<string>): ResourceItem[] | undefined {
+  const r = s.resource;
+  if (!r) return undefined;
+  const items = r.kind === 'seq' && !r.tag ? r.items : [r];
+  return items.map((i) => {
+    const node = resolveAlias(i);
+    const fn = intrinsicName(node);
+    return {
+      node,
+      tables: tableRefs(node, tables),
+      plain: fn === undefined ? scalarString(node) : undefined,
+      sub: fn === 'Fn::Sub' && node ? subTemplate(node) : undefined,
+    };
+  });
+}
+
+/** The logical IDs of the template's tables. */
+export function tablesOf(template: CfnTemplate): Set<string> {
+  const ids = new Set<string>();
+  for (const p of template.resources.pairs) if (TABLE_TYPES.includes(scalarString(child(p.value, 'Type')) ?? '')) ids.add(p.key);
+  return ids;
+}
+
+/** The template's resources an item refers to: Ref, GetAtt, `${Id}` or `${Id.Arn}` in Fn::Sub, at any depth. */
+export function tableRefs(node: CNode | null | undefined, ids: Set<string>, out: string[] = []): string[] {
+  const n = resolveAlias(node);
+  if (!n) return out;
+  const fn = intrinsicName(n);
+  if (fn === 'Ref' || fn === 'Fn::GetAtt') {
+    for (const id of referencedIds(n)) if (ids.has(id)) out.push(id);
+    return out;
+  }
+  if (fn === 'Fn::Sub') {
+    const arg = resolveAlias(intrinsicArg(n));
+    const template =
+      scalarString(arg?.kind === 'seq' ? resolveAlias(arg.items[0]) : arg) ?? (arg?.kind === 'scalar' ? String(arg.value) : '');
+    for (const m of template.matchAll(/\$\{([^}!.]+)(?:\.[^}]*)?\}/g)) if (ids.has(m[1])) out.push(m[1]);
+    if (arg?.kind === 'seq') for (const i of arg.items.slice(1)) tableRefs(i, ids, out);
+    return out;
+  }
+  if (n.kind === 'seq') for (const i of n.items) tableRefs(i, ids, out);
+  else if (n.kind === 'map') for (const p of n.pairs) tableRefs(p.value, ids, out);
+  return out;
+}
+
+/** A Fn::Sub's template string (short or long form, with or without its variables). */
+export function subTemplate(node: CNode): string | undefined {
+  const arg = resolveAlias(intrinsicArg(node));
+  const t = arg?.kind === 'seq' ? resolveAlias(arg.items[0]) : arg;
+  return t?.kind === 'scalar' && t.value != null ? String(t.value) : undefined;
+}
+
+// ---------------------------------------------------------------- principals
+
+/** A policy attached to a principal, as written. */
+export type AttachedPolicy =
+  /** A statement; `by`: what holds it when not the principal's own (an attached policy's logical ID, `provider.iam.role.statements`). */
+  | { kind: 'statement'; statement: IamStatement; by?: string }
+  /** A managed policy's ARN or name (a Ref to an AWS::IAM::ManagedPolicy of the template is read as its statements instead). */
+  | { kind: 'managed'; arn: CNode; offset: number }
+  /** A SAM policy template: its one key and value. */
+  | { kind: 'template'; name: string; value: CNode | null; offset: number }
+  /** A SAM function's DynamoDB stream event (SAM gives its role AWSLambdaDynamoDBExecutionRole), with the tables its Stream names. */
+  | { kind: 'stream'; tables: string[]; by: string; offset: number };
+
+/** A role the template makes (an AWS::IAM::Role, a SAM function's, the Serverless service's), and its policies. */
+export interface Principal {
+  name: string;
+  policies: AttachedPolicy[];
+  /** Some policy has a shape kmsfix cannot read (a condition's Fn::If around a list, a statement that is no map): it may grant anything. */
+  unreadable: boolean;
+}
+
+const SAM_FUNCTIONS = new Set(['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
+const ATTACHED = new Set(['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']);
+
+/**
+ * The principals a template's resources make, and the policies kmsfix reads on each:
+ * - `AWS::IAM::Role`: its inline `Policies`, its `ManagedPolicyArns` (one of the template's
+ *   `AWS::IAM::ManagedPolicy` by Ref is read as that policy's statements), and the statements of the
+ *   `AWS::IAM::Policy` / `ManagedPolicy` resources whose `Roles` name it by Ref (after every role's own);
+ * - SAM `AWS::Serverless::Function` and `StateMachine` without a `Role` of their own (nor, for a function,
+ *   one in Globals): `Policies` (managed policy names, policy templates, documents), and a function's
+ *   DynamoDB stream events;
+ * - Serverless Framework: the service's role (`IamRoleLambdaExecution`, unless `provider.iam.role` names
+ *   one) from `provider.iam.role.statements`, `provider.iamRoleStatements` and its managed policies.
+ * A role outside the template (an AWS::IAM::Policy attached to a role by name) is not one of them.
+ */
+export function iamPrincipals(template: CfnTemplate): Principal[] {
+  const tables = tablesOf(template);
+  const roles = new Map<string, Principal>();
+  const out: Principal[] = [];
+  const managed = new Set<string>();
+  for (const p of template.resources.pairs) {
+    if (scalarString(child(p.value, 'Type')) === 'AWS::IAM::ManagedPolicy') managed.add(p.key);
+  }
+  const globalRole = child(child(child(template.root, 'Globals'), 'Function'), 'Role') !== undefined;
+  for (const p of template.resources.pairs) {
+    const type = scalarString(child(p.value, 'Type'));
+    const props = child(p.value, 'Properties');
+    if (type === 'AWS::IAM::Role') {
+      const principal: Principal = { name: p.key, policies: [], unreadable: false };
+      roles.set(p.key, principal);
+      out.push(principal);
+      const policies = child(props, 'Policies');
+      if (policies != null) {
+        if (policies.kind !== 'seq' || policies.tag) principal.unreadable = true;
+        else for (const item of policies.items) readDocument(child(item, 'PolicyDocument'), principal);
+      }
+      for (const arn of listItems(child(props, 'ManagedPolicyArns'), principal)) {
+        const refs = referencedIds(arn);
+        if (intrinsicName(arn) === 'Ref' && refs.length === 1 && managed.has(refs[0])) continue; // read with the policy below
+        principal.policies.push({ kind: 'managed', arn, offset: arn.start });
+      }
+    } else if (type && SAM_FUNCTIONS.has(type)) {
+      // A function given a role of its own (or by Globals): SAM ignores its Policies (the role is read as a role).
+      if (child(props, 'Role') !== undefined || (globalRole && type === 'AWS::Serverless::Function')) continue;
+      const principal: Principal = { name: p.key, policies: [], unreadable: false };
+      out.push(principal);
+      const policies = child(props, 'Policies');
+      const items = policies?.kind === 'seq' && !policies.tag ? policies.items : policies == null ? [] : [policies];
+      for (const item of items) readSamPolicy(item, principal);
+      if (type === 'AWS::Serverless::Function') readStreamEvents(child(props, 'Events'), principal, tables);
+    }
+  }
+  // Policies attached to the template's roles: their statements are the roles' own.
+  for (const p of template.resources.pairs) {
+    const type = scalarString(child(p.value, 'Type'));
+    if (!type || !ATTACHED.has(type)) continue;
+    const props = child(p.value, 'Properties');
+    const attached = new Set<Principal>();
+    for (const r of listItems(child(props, 'Roles'), undefined)) {
+      const refs = intrinsicName(r) === 'Ref' ? referencedIds(r) : [];
+      const role = refs.length === 1 ? roles.get(refs[0]) : undefined;
+      if (role) attached.add(role);
+    }
+    if (type === 'AWS::IAM::ManagedPolicy') for (const [id, role] of roles) if (managedBy(template, id, p.key)) attached.add(role);
+    for (const role of attached) readDocument(child(props, 'PolicyDocument'), role, p.key);
+  }
+  if (template.flavor === 'serverless') {
+    const principal = serviceRole(template);
+    if (principal) out.push(principal);
+  }
+  return out;
+}
+
+/** The principals whose policies hold a statement, by name (an attached policy's statement is each role's it is attached to). */
+export function rolesOf(principals: Principal[], s: IamStatement): string[] {
+  return principals.filter((p) => p.policies.some((x) => x.kind === 'statement' && x.statement === s)).map((p) => p.name);
+}
+
+/** `file:line` of an offset in a text (the line index made on the first ask). */
+export function positions(text: string, file: string): (offset: number) => string {
+  let lines: LineIndex | undefined;
+  return (offset) => {
+    lines ??= LineIndex.of(text);
+    return `${file}:${lines.lineOf(offset) + 1}`;
+  };
+}
+
+/** Does role `id` list managed policy `policy` (by Ref) in its ManagedPolicyArns? */
+function managedBy(template: CfnTemplate, id: string, policy: string): boolean {
+  const arns = child(child(child(template.resources, id), 'Properties'), 'ManagedPolicyArns');
+  return (
+    arns?.kind === 'seq' &&
+    arns.items.some((a) => intrinsicName(resolveAlias(a)) === 'Ref' && referencedIds(resolveAlias(a)).includes(policy))
+  );
+}
+
+/** A list's items; a value that is not a plain list (a condition's Fn::If) makes the principal unreadable. */
+function listItems(node: CNode | null | undefined, principal: Principal | undefined): CNode[] {
+  if (node == null) return [];
+  if (node.kind === 'seq' && !node.tag) return node.items.map((i) => resolveAlias(i)).filter((i): i is CNode => i != null);
+  if (principal) principal.unreadable = true;
+  return [];
+}
+
+/** A SAM function's policy: a managed policy's name or ARN, a policy template, or a policy document. */
+function readSamPolicy(node: CNode, principal: Principal): void {
+  const item = resolveAlias(node);
+  if (!item) return;
+  if (item.kind === 'scalar' || intrinsicName(item) === 'Fn::Sub') {
+    principal.policies.push({ kind: 'managed', arn: item, offset: item.start });
+    return;
+  }
+  if (item.kind !== 'map' || intrinsicName(item) !== undefined) {
+    principal.unreadable = true;
+    return;
+  }
+  if (child(item, 'Statement') !== undefined) {
+    readDocument(item, principal);
+    return;
+  }
+  if (item.pairs.length !== 1) {
+    principal.unreadable = true;
+    return;
+  }
+  const [{ key, value }] = item.pairs;
+  principal.policies.push({ kind: 'template', name: key, value: resolveAlias(value), offset: item.start });
+}
+
+/** A SAM function's DynamoDB stream events that name a table of the template. */
+function readStreamEvents(events: CNode | null | undefined, principal: Principal, tables: Set<string>): void {
+  if (events?.kind !== 'map') return;
+  for (const e of events.pairs) {
+    if (scalarString(child(e.value, 'Type')) !== 'DynamoDB') continue;
+    const refs = tableRefs(child(child(e.value, 'Properties'), 'Stream'), tables);
+    if (refs.length > 0) principal.policies.push({ kind: 'stream', tables: refs, by: `${e.key} event`, offset: e.keyStart });
+  }
+}
+
+/** The Serverless Framework service's role, unless the service names one of its own (or the template is an additional stack). */
+function serviceRole(template: CfnTemplate): Principal | undefined {
+  if (template.stack) return undefined;
+  const provider = child(template.root, 'provider');
+  const iam = child(provider, 'iam');
+  const role = child(iam, 'role');
+  // A role given by name or ARN: the service makes none.
+  if (role != null && role.kind !== 'map') return undefined;
+  const principal: Principal = { name: 'IamRoleLambdaExecution', policies: [], unreadable: false };
+  const sets: [string, CNode | null | undefined][] = [
+    ['provider.iam.role.statements', child(role, 'statements')],
+    ['provider.iamRoleStatements', child(provider, 'iamRoleStatements')],
+  ];
+  for (const [where, statements] of sets) {
+    for (const s of listItems(statements, principal)) readStatement(s, principal, where);
+  }
+  for (const m of [...listItems(child(role, 'managedPolicies'), principal), ...listItems(child(provider, 'iamManagedPolicies'), principal)])
+    principal.policies.push({ kind: 'managed', arn: m, offset: m.start });
+  return principal;
+}
+
+function readDocument(doc: CNode | null | undefined, principal: Principal, by?: string): void {
+  const d = resolveAlias(doc);
+  if (d == null) return;
+  if (d.kind !== 'map' || intrinsicName(d) !== undefined) {
+    principal.unreadable = true;
+    return;
+  }
+  const statements = child(d, 'Statement');
+  const items = statements?.kind === 'map' && intrinsicName(statements) === undefined ? [statements] : listItems(statements, principal);
+  for (const s of items) readStatement(s, principal, by);
+}
+
+function readStatement(node: CNode, principal: Principal, by?: string): void {
+  const s = resolveAlias(node);
+  if (s?.kind !== 'map' || intrinsicName(s) !== undefined) {
+    principal.unreadable = true;
+    return;
+  }
+  principal.policies.push({ kind: 'statement', statement: statementOf(s), ...(by === undefined ? {} : { by }) });
+}
