@@ -37,7 +37,7 @@ import { passedProvider, placeOf, placementObstacle, type Placement } from './pl
 import { callerObstacles } from './callers.js';
 import { endpointsObstacle } from './endpoints.js';
 import { resourcePolicyObstacle, zeroEtlIntegrations } from './resourcePolicy.js';
-import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+import { holdsWord, jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { boundaryCautions } from './boundaries.js';
 import { followItsTable, keyless, withPhrase } from '../../rule/replicaResource.js';
 import { backupCautions } from './backupCautions.js';
@@ -910,6 +910,17 @@ const TABLE_BLOCKS = [
  * older than a fix needs. A text test before any parse: most files pin nothing, or pin recent versions.
  */
 function mayPin(f: SourceFile, minimum = AWS_KMS_KEY_ARN_SINCE): boolean {
+  // Asked of each table file and its siblings once per table file: the answer is kept per file object and minimum.
+  let answers = mayPins.get(f);
+  if (!answers) mayPins.set(f, (answers = new Map()));
+  let may = answers.get(minimum);
+  if (may === undefined) answers.set(minimum, (may = mayPinOf(f, minimum)));
+  return may;
+}
+
+const mayPins = new WeakMap<SourceFile, Map<string, boolean>>();
+
+function mayPinOf(f: SourceFile, minimum: string): boolean {
   const t = f.text;
   if (/(^|[\\/])\.terraform\.lock\.hcl$/.test(f.path)) return true;
   if (!t.includes('version') && !t.includes('required_providers')) return false;
@@ -944,7 +955,7 @@ function pinObstacle(blocks: TopBlock[]): Obstacle | undefined {
 /** This file's blocks, and those of the module's other files that may declare required_providers (placement.ts reads them). */
 async function requirementTops(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<TopBlock[]> {
   const siblings = context ? await context.siblings() : [];
-  return [...summarize(det, file.text), ...(await siblingBlocks(siblings.filter((f) => f.text.includes('required_providers'))))];
+  return [...summarize(det, file.text), ...(await siblingBlocks(siblings.filter((f) => holdsWord(f, 'required_providers'))))];
 }
 
 /** The table a replica resource's `global_table_arn` names (`aws_dynamodb_table.<label>[...].arn`), by label. */

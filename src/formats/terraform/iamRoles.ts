@@ -28,7 +28,7 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { managedPolicy } from '../../rule/managedPolicies.js';
 import type { TfDetection, TfTable } from './detect.js';
 import { attr } from './parse.js';
-import { siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+import { holdsWord, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 
 /** A module file that may grant DynamoDB: the cheap test before its blocks are read. */
 const MAY_GRANT = /dynamodb:|AmazonDynamoDB|AWSLambdaDynamoDB/i;
@@ -60,7 +60,7 @@ export async function iamRoleCautions(file: SourceFile, det: TfDetection, contex
   if (!context?.iamRoles) return;
   const open = det.tables.filter((t) => t.kind !== 'table-replica' && fixWanted(decide(t.encryption, WAIVABLE)));
   if (open.length === 0) return;
-  const siblings = context ? (await context.siblings()).filter((f) => f.text.includes(WORD)) : [];
+  const siblings = context ? (await context.siblings()).filter((f) => holdsWord(f, WORD)) : [];
   const files = [...(file.text.includes(WORD) ? [file] : []), ...siblings.filter((f) => f !== file && f.path !== file.path)];
   if (!files.some((f) => MAY_GRANT.test(f.text))) return;
   const folder = path.posix.dirname(file.path);

@@ -81,6 +81,18 @@ export async function siblingBlocks(files: SourceFile[]): Promise<TopBlock[]> {
   return out;
 }
 
+/** Which words a file's text holds, as asked (per file object: each of a module's files asks it of all the others). */
+const wordsHeld = new WeakMap<SourceFile, Map<string, boolean>>();
+
+/** Whether `f`'s text holds `word`, the answer kept per file object. */
+export function holdsWord(f: SourceFile, word: string): boolean {
+  let words = wordsHeld.get(f);
+  if (!words) wordsHeld.set(f, (words = new Map()));
+  let held = words.get(word);
+  if (held === undefined) words.set(word, (held = f.text.includes(word)));
+  return held;
+}
+
 /**
  * The top blocks of a table's module where `word` may stand: the table's file's, when its text holds the word,
  * then those of the module's other files that hold it (the cautions read there: boundaries.ts, backupCautions.ts).
@@ -92,6 +104,6 @@ export async function moduleBlocksWith(
   context: DiskContext | undefined,
 ): Promise<TopBlock[]> {
   const own = file.text.includes(word) ? summarize(det, file.text) : [];
-  const siblings = context ? (await context.siblings()).filter((f) => f.text.includes(word)) : [];
+  const siblings = context ? (await context.siblings()).filter((f) => holdsWord(f, word)) : [];
   return siblings.length > 0 ? [...own, ...(await siblingBlocks(siblings))] : own;
 }
