@@ -289,6 +289,9 @@ export function decide(f: EncryptionFacts, waived?: ReadonlySet<Obstacle['kind']
   return d;
 }
 
+/** Does a fix add the type alone to this table, its own key kept (untypedKey), and no key? */
+export const typeOnlyFix = (f: EncryptionFacts): boolean => decide(f).typeOnly === true;
+
 /** Would a fix be wanted and possible, as far as the facts so far tell (formats look for further obstacles only then)? */
 export function fixWanted(d: Decision): boolean {
   return fixableStatus(d.status) && d.blocker === undefined;
