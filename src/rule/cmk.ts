@@ -238,8 +238,17 @@ function overrideKeysVerdict(v: Verdict, r: Replicas): Verdict {
 function branchesVerdict(f: EncryptionFacts, b: Branches): (Verdict & { replica?: number }) | undefined {
   // The branches the environments pick (Branches.chosen), when they are known: customer-managed where each is.
   const vs = (b.chosen ? b.chosen.indexes.map((i) => b.settings[i]) : b.settings).map((settings) => settingsVerdict({ ...f, settings }));
-  // A choice whose key lacks SSEType: the setting is read as written, and SSEType added beside it serves every choice.
-  if (vs.some((v) => v.typeOnly)) return undefined;
+  // A choice whose key lacks SSEType (untypedKey, AWS managed as deployed). When the environments are known and each
+  // picks such a key (KMSMasterKeyId chosen, SSEType shared by the choices), SSEType added beside the Fn::If makes each
+  // customer-managed: the table is AWS managed, fixed so, the condition and the keys kept. Otherwise it is read as
+  // written (unknown): unknown environments (customer-managed choices stay unknown, so the fix could not be verified),
+  // or one that picks no key or the AWS managed one (SSEType alone would leave it so, and a generated key would replace
+  // the keys the others name).
+  if (vs.some((v) => v.typeOnly)) {
+    if (b.name !== 'key' || !b.chosen || vs.length === 0 || !vs.every((v) => v.typeOnly)) return undefined;
+    const via = [...new Set([...vs.flatMap((v) => v.via ?? []), b.chosen.by])];
+    return { ...untypedVerdict({ state: 'expression', source: b.source }), via };
+  }
   if (b.chosen && vs.length > 0 && vs.every((v) => v.status === 'customer-managed'))
     return { ...vs[0], via: [...new Set([...vs.flatMap((v) => v.via ?? []), b.chosen.by])] };
   // A choice read through an input's default (a parameter) may take other values: not decided here.
@@ -288,6 +297,9 @@ export function decide(f: EncryptionFacts, waived?: ReadonlySet<Obstacle['kind']
   if (v.typeOnly) d.typeOnly = true;
   return d;
 }
+
+/** Does a fix add the type alone to this table, its own key kept (untypedKey), and no key? */
+export const typeOnlyFix = (f: EncryptionFacts): boolean => decide(f).typeOnly === true;
 
 /** Would a fix be wanted and possible, as far as the facts so far tell (formats look for further obstacles only then)? */
 export function fixWanted(d: Decision): boolean {

@@ -60,7 +60,8 @@ export type Settings =
       /**
        * The deploy rejects a key without `sseType` (CloudFormation: "SSEType KMS is required if
        * KMSMasterKeyId is specified", cfn-lint E3021): set by a format whose template CloudFormation
-       * deploys as written (src/rule/cmk.ts reads such a key as not used).
+       * deploys as written (a template, a serverless.ts resource, AWS CDK's CfnTable: CDK synthesizes
+       * its sseSpecification as given) (src/rule/cmk.ts reads such a key as not used).
        */
       keyNeedsType?: true;
     }

@@ -4,7 +4,7 @@
  * (src/rule/cmk.ts). Works on the shared node tree, so YAML and JSON behave the same.
  */
 import path from 'node:path';
-import { decide, fixWanted } from '../../rule/cmk.js';
+import { decide, fixWanted, typeOnlyFix } from '../../rule/cmk.js';
 import {
   ABSENT,
   type EncryptionFacts,
@@ -97,7 +97,7 @@ export interface CfnTable extends TableFacts {
 }
 
 /** Does a fix add SSEType alone to this table, its own key kept (src/rule/cmk.ts untypedKey)? */
-export const typeOnly = (t: CfnTable): boolean => decide(t.encryption).typeOnly === true;
+export const typeOnly = (t: CfnTable): boolean => typeOnlyFix(t.encryption);
 
 /** One `Fn::ForEach::Name: [Identifier, Collection, {OutputKey: resource}]` of Resources. */
 export interface ForEachLoop {

@@ -3,7 +3,7 @@
  * and reading each one's encryption settings into neutral facts (src/rule/facts.ts) from the syntax
  * alone: no type checker, nothing is evaluated. The rule decides (src/rule/cmk.ts).
  */
-import { decide, fixWanted } from '../../rule/cmk.js';
+import { decide, fixWanted, typeOnlyFix } from '../../rule/cmk.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
 import { followItsTable } from '../../rule/replicaResource.js';
 import { REPLICA_RESOURCE_WORDS } from '../../rule/words.js';
@@ -48,6 +48,7 @@ import { adapterMappings } from './adapter.js';
 import { metadataSuppressionsOf } from './metadata.js';
 import { resourceTables } from './resources.js';
 import { sharedTables } from './resourcePolicy.js';
+import { typeOnlyBlock } from './typeOnly.js';
 import { integrationTables } from './zeroEtl.js';
 import { managedKeySetting } from './awsManagedKey.js';
 import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
@@ -637,6 +638,9 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
     case 'CfnTable':
     case 'NativeTable':
       facts.settings = cfnSettings(sf, props, true);
+      // CDK synthesizes sseSpecification as given: CloudFormation rejects a key without sseType (src/rule/cmk.ts
+      // untypedKey). (aws-native's tables are never fixed, and a fix's step would not be this one.)
+      if (kind === 'CfnTable' && facts.settings.model === 'sse') facts.settings.keyNeedsType = true;
       break;
     case 'CfnGlobalTable':
     case 'NativeGlobalTable':
@@ -916,6 +920,10 @@ export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks): TsDet
       // created, a spread of the const and the settings, and its key goes before its own statement.
       const unshared = held ? heldProblem(held, node, anchor.statement, scopeNode) : undefined;
       if (unshared !== undefined || passed) spreadOf = written as ts.Identifier;
+      // A key without sseType gets sseType alone, in the settings the table holds itself (typeOnly.ts).
+      const typed = typeOnlyFix(encryption) && props && ts.isObjectLiteralExpression(props) ? { kind: cls.kind, node, props } : undefined;
+      const untyped = typed && typeOnlyBlock(sf, lines, typed, spreadOf);
+      if (untyped && 'step' in untyped) encryption.obstacles.push({ kind: 'code-shape', step: untyped.step });
       const legacy =
         props && ts.isObjectLiteralExpression(props) && cls.kind === 'Table' ? lookup(sf, props, 'serverSideEncryption') : undefined;
       const legacyLine = legacy?.kind === 'value' ? lines.position(legacy.prop.getStart(sf)).line : 0;

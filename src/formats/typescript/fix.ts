@@ -12,7 +12,7 @@ import { keyRegionMismatch } from '../../rule/keyArn.js';
 import { tableRegionsOf } from './regions.js';
 import { planResources } from './fixResources.js';
 import { serving } from '../../core/edits.js';
-import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
+import { LineIndex, lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { call, indentColumns, inline, obj, quote, raw, render, renderFunction, seq, str, type Code } from './code.js';
 import { constructOf, declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
@@ -67,6 +67,8 @@ import { detectTsStyle } from './style.js';
 import { optionsOf } from './options.js';
 import { deletionProtected, recoveryOn } from './retention.js';
 import { type AliasPlace, aliasPlaceOf } from './aliasPlace.js';
+import { TYPE_NAMES, typeOnlyBlock } from './typeOnly.js';
+import { typeOnlyFix } from '../../rule/cmk.js';
 
 const addresses = (tables: TsTable[]) => tables.map((t) => t.address);
 
@@ -963,13 +965,27 @@ export async function fixTypeScript(
 ): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
   for (const { file, detection, targets } of group) {
-    // CloudFormation resources written as object literals (a serverless.ts): their own plan (fixResources.ts).
-    const resources = detection.tables.filter((t) => targets.includes(t.address) && t.kind === 'CfnResource');
-    if (resources.length > 0) {
-      const ctx = { sf: detection.sf, text: file.text, style: detectTsStyle(detection.sf), edits: [] };
-      plans.set(file.path, { edits: ctx.edits, fixed: planResources(ctx, resources, options) });
+    const targeted = detection.tables.filter((t) => targets.includes(t.address));
+    // A key without its type gets the type alone, and no key (typeOnly.ts): written before anything else is planned.
+    const typed = targeted.filter((t) => typeOnlyFix(t.encryption));
+    if (typed.length > 0) {
+      const ctx: EditCtx = { sf: detection.sf, text: file.text, style: detectTsStyle(detection.sf), edits: [] };
+      plans.set(file.path, { edits: ctx.edits, fixed: planTypeOnly(ctx, LineIndex.of(file.text), typed) });
     }
-    let chosen = detection.tables.filter((t) => targets.includes(t.address) && t.props && t.statement && t.kind !== 'CfnGlobalTable');
+    const rest = targeted.filter((t) => !typed.includes(t));
+    // CloudFormation resources written as object literals (a serverless.ts): their own plan (fixResources.ts).
+    const resources = rest.filter((t) => t.kind === 'CfnResource');
+    if (resources.length > 0) {
+      const ctx: EditCtx = { sf: detection.sf, text: file.text, style: detectTsStyle(detection.sf), edits: [] };
+      const plan = { edits: ctx.edits, fixed: planResources(ctx, resources, options) };
+      const planned = plans.get(file.path);
+      if (planned) {
+        plan.edits.push(...planned.edits);
+        plan.fixed.push(...planned.fixed);
+      }
+      plans.set(file.path, plan);
+    }
+    let chosen = rest.filter((t) => t.props && t.statement && t.kind !== 'CfnGlobalTable');
     const declined = options.kmsKeyArn ? otherRegions(detection, chosen, options.kmsKeyArn) : [];
     if (declined.length > 0) chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
     if (chosen.length === 0) {
@@ -992,6 +1008,23 @@ export async function fixTypeScript(
     plans.set(file.path, plan);
   }
   return plans;
+}
+
+/**
+ * The tables whose own key lacks only its type (src/rule/cmk.ts untypedKey): `sseType: 'KMS'` (a resource's
+ * `SSEType`) added to the settings they hold (detection found them so: typeOnly.ts), in the file's quotes; the
+ * key stays. Returns the addresses fixed.
+ */
+function planTypeOnly(ctx: EditCtx, lines: LineIndex, tables: TsTable[]): string[] {
+  for (const t of tables) {
+    const where = typeOnlyBlock(ctx.sf, lines, t, t.spreadOf);
+    if ('step' in where) throw new Error(`table ${t.address}: ${where.step}`);
+    const from = ctx.edits.length;
+    const type = t.kind === 'CfnResource' ? TYPE_NAMES.resource.type : TYPE_NAMES.props.type;
+    applySettings(ctx, where.block, [{ key: type, value: str('KMS'), keep: (e) => stringValue(unwrap(e)) === 'KMS' }]);
+    serving(ctx.edits, from, [t.address]);
+  }
+  return addresses(tables);
 }
 
 /** Tables --kms-key-arn cannot serve: the file writes their Region, and the key is in another. */

@@ -15,6 +15,7 @@ import { optionsOf } from './options.js';
 import { readsStackConfig } from './stackConfig.js';
 import { pulumiStacks } from '../yaml/pulumiStacks.js';
 import { verifyTypeScript } from './verify.js';
+import { typeOnlyFix } from '../../rule/cmk.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
 
@@ -32,7 +33,13 @@ export const typescript: Format<TsDetection> = {
   },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
   fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options, context),
-  verify: (files, options) => files.map((f) => (f.edits.length > 0 ? verifyTypeScript(f.file, f.detection, f.fixed, options) : [])),
+  verify: (files, options) =>
+    files.map((f) => {
+      if (f.edits.length === 0) return [];
+      // A table that got its key's type alone keeps the user's key (typeOnly.ts).
+      const ownKey = new Set(f.before.detection.tables.filter((t) => typeOnlyFix(t.encryption)).map((t) => t.address));
+      return verifyTypeScript(f.file, f.detection, f.fixed, options, ownKey);
+    }),
 };
 
 /** What detection reads beside the file: the app's entry, the project's packages, boundaries, Amplify models. */
@@ -71,6 +78,8 @@ function recoveryCautions(d: TsDetection): void {
 function unaliased(file: SourceFile, d: TsDetection): void {
   for (const t of d.tables) {
     if (!t.props || !t.statement || t.kind === 'CfnGlobalTable' || t.kind === 'CfnResource' || aliasPlaceOf(t, file.text)) continue;
+    // A fix that adds the key's type alone gives no key (typeOnly.ts).
+    if (typeOnlyFix(t.encryption)) continue;
     const text = t.statement.getText(d.sf);
     const line = text.split(/\r?\n/, 1)[0].trimEnd();
     const shown = chained(t, d.sf) ?? (line.length > 60 ? `${line.slice(0, 57)}...` : line === text ? line : `${line} ...`);

@@ -13,6 +13,8 @@ import { holderOf, propertyName, stringValue, ts, unwrap } from './parse.js';
 import { initializerOf } from './stackRegion.js';
 import { applyServiceIfElse } from './ifElse.js';
 import { FN_TRANSFORM, transformReason } from '../yaml/cfnTransform.js';
+import { typeOnlyFix } from '../../rule/cmk.js';
+import { typeOnlyBlock } from './typeOnly.js';
 
 const TYPES = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
 
@@ -119,6 +121,8 @@ function factsOf(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression, global
   if (transform) return unreadable(transform);
   const facts: EncryptionFacts = { peerKind: 'code', words: WORDS.CfnResource, settings: { model: 'sse', block: ABSENT }, obstacles: [] };
   if (value) facts.settings = cfnSettings(sf, value, !global, NAMES);
+  // Deployed as written: CloudFormation rejects a table's key without SSEType (src/rule/cmk.ts untypedKey).
+  if (value && !global && facts.settings.model === 'sse') facts.settings.keyNeedsType = true;
   if (global)
     facts.replicas = replicasOf(sf, value ?? ts.factory.createObjectLiteralExpression(), 'Replicas', 'own', (o) => replicaKey(sf, o));
   // kmsfix fixes a table resource (fixResources.ts), not a global table's replicas.
@@ -372,6 +376,9 @@ function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteral
           'know how it is deployed: give the table SSESpecification and an AWS::KMS::Key by hand where it is deployed',
     });
   }
+  // A key without SSEType gets SSEType alone, in the settings the resource holds itself (typeOnly.ts).
+  const untyped = typeOnlyFix(encryption) ? typeOnlyBlock(sf, lines, { kind: 'CfnResource', node: resource, props: undefined }) : undefined;
+  if (untyped && 'step' in untyped) encryption.obstacles.push({ kind: 'code-shape', step: untyped.step });
   const at = ts.isPropertyAssignment(holder) || ts.isVariableDeclaration(holder) ? holder : resource;
   const pos = lines.position(at.getStart(sf));
   return {

@@ -43,7 +43,14 @@ function keyExpression(sf: ts.SourceFile, t: TsTable): ts.Expression | undefined
   }
 }
 
-export function verifyTypeScript(_file: SourceFile, detection: TsDetection, fixed: string[], options: FixOptions): string[] {
+/** `ownKey`: tables whose fix added the type alone (typeOnly.ts): they keep the user's key, created by no fix. */
+export function verifyTypeScript(
+  _file: SourceFile,
+  detection: TsDetection,
+  fixed: string[],
+  options: FixOptions,
+  ownKey: ReadonlySet<string> = new Set(),
+): string[] {
   if (options.kmsKeyArn) return [];
   const { sf, binds } = detection;
   const decls = new Map<string, ts.VariableDeclaration>();
@@ -54,7 +61,7 @@ export function verifyTypeScript(_file: SourceFile, detection: TsDetection, fixe
   visit(sf);
   const problems: string[] = [];
   for (const t of detection.tables) {
-    if (!fixed.includes(t.address)) continue;
+    if (!fixed.includes(t.address) || ownKey.has(t.address)) continue;
     if (t.kind === 'CfnResource') {
       const problem = resourceKeyProblem(sf, t);
       if (problem) problems.push(problem);

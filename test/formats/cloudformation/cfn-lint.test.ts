@@ -85,6 +85,8 @@ describe('cfn-lint on expected outputs', () => {
     const files: string[] = [];
     for (const c of cases) {
       for (const p of c.expectedPaths) {
+        // A SAM configuration beside the template (untyped-key-if-environments) is no template.
+        if (p.endsWith('.toml')) continue;
         const text = readFileSync(p, 'utf8');
         if (/^service:/m.test(text) && /^\s+Resources:\s*$/m.test(text)) {
           const f = path.join(dir, `${c.name}.yaml`);

@@ -81,3 +81,44 @@ Resources:
     expect(await scanned(text)).toMatchObject({ status: 'customer-managed' });
   });
 });
+
+/**
+ * A key Fn::If chooses, with no SSEType (src/rule/cmk.ts branchesVerdict): where a SAM configuration shows every
+ * environment's choice and each is a key of its own, the table is AWS managed in each (the template is rejected), and
+ * SSEType: KMS beside the Fn::If makes it customer-managed in each: fixed so. Else read as written (unknown), as before.
+ */
+describe('KMSMasterKeyId chosen by Fn::If, without SSEType', () => {
+  const ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const text = template('        SSEEnabled: true\n        KMSMasterKeyId: !If [HasKey, !Ref KmsKeyArn, !Ref AWS::NoValue]\n').replace(
+    'Resources:',
+    "Parameters:\n  KmsKeyArn:\n    Type: String\n    Default: ''\nConditions:\n  HasKey: !Not [!Equals [!Ref KmsKeyArn, '']]\nResources:",
+  );
+  const toml = (envs: Record<string, string>) =>
+    `version = 0.1\n${Object.entries(envs)
+      .map(([env, overrides]) => `[${env}.deploy.parameters]\nstack_name = "app-${env}"\nparameter_overrides = "${overrides}"\n`)
+      .join('')}`;
+  const files = (config?: string) => [
+    { path: 'app/template.yaml', text },
+    ...(config === undefined ? [] : [{ path: 'app/samconfig.toml', text: config }]),
+  ];
+  const table = async (config?: string) =>
+    (await processMemory(files(config), 'scan', {})).outcomes.find((o) => o.file.path === 'app/template.yaml')!.tables[0];
+
+  it('every environment picks a key of its own: aws-managed, fixed by SSEType: KMS alone, the Fn::If kept', async () => {
+    const config = toml({ default: `KmsKeyArn=${ARN}`, prod: `KmsKeyArn=${ARN.replace('1111', '4444')}` });
+    const t = await table(config);
+    expect(t).toMatchObject({ status: 'aws-managed', fixable: true });
+    expect(t.message).toMatch(
+      /^KMSMasterKeyId !If \[HasKey, .*\] is not used: SSESpecification has no SSEType.*condition HasKey in app\/samconfig\.toml \(default, prod: true\)/,
+    );
+    const r = await processMemory(files(config), 'fix', {});
+    const fixed = r.outcomes.find((o) => o.file.path === 'app/template.yaml')!;
+    expect(fixed.error).toBeUndefined();
+    expect(fixed.newText).toBe(text.replace('!Ref AWS::NoValue]\n', '!Ref AWS::NoValue]\n        SSEType: KMS\n'));
+  });
+
+  it('an environment that picks no key, or no configuration: unknown, as before', async () => {
+    expect(await table(toml({ default: `KmsKeyArn=${ARN}`, dev: "KmsKeyArn=''" }))).toMatchObject({ status: 'unknown' });
+    expect(await table()).toMatchObject({ status: 'unknown' });
+  });
+});
