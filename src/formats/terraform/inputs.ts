@@ -26,8 +26,17 @@ import {
 } from './detect.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
 import { asBool, awsManagedChoice, decidedBranch, localTarget } from './expression.js';
-import { awsManagedKeyDataIn, keyThroughLocals } from './managedKeyData.js';
-import { countedKeyForm, eachValueBase, encryptionAttrs, readsEachValue, readsInputs, type InputUses } from './inputUses.js';
+import { awsManagedKeyDataIn, keyThroughLocals, type DataArgReader, type DataArgReading } from './managedKeyData.js';
+import {
+  countedKeyForm,
+  eachValueBase,
+  encryptionAttrs,
+  readsEachValue,
+  readsInputs,
+  soleInterpolation,
+  type InputUses,
+} from './inputUses.js';
+import { indexedEntries } from './structured.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock, type HComment } from './parse.js';
 import { blockComments, moduleTableSuppressions, suppressionsOf } from './suppress.js';
 import type { JBlock } from './tfjson.js';
@@ -130,11 +139,11 @@ function evaluatedSetting(a: HAttr, v: Extract<Evaluated, { known: true }>, key:
  * `keys`: the module's blocks, where a key written through a counted aws_kms_key (`one(aws_kms_key.k[*].arn)`) finds its count.
  */
 function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated: string[], keys: TopBlock[] = [], each?: string): Setting {
-  // `each.value.kms_key_arn` of a collection kmsfix can list: an entry without a key is the AWS managed key there.
-  // (A choice the expression makes itself, `each.value.own ? k.arn : null`, is said as written, below.)
-  if (key && a && !a.lit && each !== undefined && /\beach\.value\b/.test(a.value) && awsManagedChoice(a.value, env()) === undefined) {
-    const choice = awsManagedChoice(a.value.replace(/\beach\.value\b/g, `${each}[each.key]`), env(), a.value, true);
-    if (choice !== undefined) return { state: 'unreadable', source: choice, raw: keyRawOf(a) };
+  // `each.value.kms_key_arn` of a collection kmsfix can list, or an entry `count.index` picks: entry by entry (instanceKey).
+  const instance = key && a && !a.lit ? instanceKey(a.value, each, env(), keyRawOf(a)) : undefined;
+  if (instance) {
+    if (instance.state === 'literal') evaluated.push(a!.value.trim());
+    return instance;
   }
   if (key && a && !a.lit && keys.length > 0) {
     // Through a local, or the branch a decided choice takes (`local.k = one(aws_kms_key.k[*].arn)`).
@@ -183,6 +192,36 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
   if (key ? v.value !== null && typeof v.value !== 'string' : asBool(v.value) === undefined) return plain;
   evaluated.push(a.value.trim());
   return evaluatedSetting(a, v, key);
+}
+
+/** What reads an instance's entry of the collection a table is repeated over: `each.value`, or an index by `count.index`. */
+const INSTANCE = /\beach\.value\b|\bcount\.index\b/;
+
+/**
+ * A key each instance of a repeated table reads from its entry of a collection kmsfix can list: `each.value.kms_key_arn`
+ * of `for_each = var.tables` (`each`: the collection, eachValueBase; read as `var.tables[each.key].kms_key_arn`), or
+ * `local.tables[count.index].kms_key_arn`. Some entry the AWS managed key (one without a key among them, its
+ * `optional(...)` default read): `unknown`, naming that entry; every entry: that key for every instance, `aws-managed`
+ * (a literal, as an evaluated key is: the caller says what decided it). undefined when the expression makes a choice
+ * itself (`each.value.own ? k.arn : null`: said as written, by awsManagedChoice), the entries cannot be listed, or none
+ * is the AWS managed key. The one rule for a table's own key, a registry module's key input, and the input a local
+ * module call passes to its table's key (`module "t" { for_each = var.tables, kms_key_arn = each.value.kms_key_arn }`).
+ */
+export function instanceKey(expr: string, each: string | undefined, env: Env, raw: Setting['raw']): Setting | undefined {
+  if (!INSTANCE.test(expr)) return undefined;
+  const byEach = each !== undefined && /\beach\.value\b/.test(expr);
+  if (byEach && awsManagedChoice(expr, env) !== undefined) return undefined;
+  const read = byEach ? expr.replace(/\beach\.value\b/g, `${each}[each.key]`) : expr;
+  const entries = indexedEntries(soleInterpolation(read) ?? read, env);
+  const managed = (v: unknown) => v === null || v === '' || (typeof v === 'string' && isAwsManagedKeyRef(v));
+  if (entries && entries.length > 0 && entries.every((e) => e.value !== undefined && managed(e.value))) {
+    const values = [...new Set(entries.map((e) => JSON.stringify(e.value)))].join(' or ');
+    const whence = [...new Set(entries.map((e) => e.why))].join('; ');
+    const what = byEach ? 'every for_each entry' : 'every entry count.index picks';
+    return { state: 'literal', source: `${expr.trim()} (${what} gives ${values}: ${whence})`, text: AWS_MANAGED_ALIAS, raw };
+  }
+  const choice = awsManagedChoice(read, env, expr, byEach);
+  return choice === undefined ? undefined : { state: 'unreadable', source: choice, raw };
 }
 
 /** Whether the key names the AWS managed key with every variable unknown (its locals and text alone). */
@@ -425,15 +464,43 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
           state: 'unreadable',
           source: `the override file ${overrideWhere} sets ${overridden.join(', ')} of ${tableName}, which Terraform merges into this block`,
         };
-      // A key read through the module's data source of the AWS managed key (`data "aws_kms_alias"` of alias/aws/dynamodb).
-      if (settings.model === 'sse') awsManagedKeyDataIn(settings.key, module.files, rel);
-      // This folder's variables the call passes to the table's switch and key.
+      // A key read through the module's data source of the AWS managed key (`data "aws_kms_alias"` of alias/aws/dynamodb),
+      // its name evaluated with the call's inputs where it reads them (this folder's variables the call passes: `dataFed`).
+      const dataFed =
+        settings.model === 'sse'
+          ? await awsManagedKeyDataIn(settings.key, module.files, rel, (arg) =>
+              dataArgReading(
+                arg,
+                callEnv,
+                (vars) => vars.flatMap((v) => (inputs.has(v) ? variablesRead(inputs.get(v)!, env()) : [])),
+                root,
+                // Var-files count for a root module's call (a call in a module others call: its callers', module-inputs).
+                async () => (context && (await root()) ? outside() : undefined),
+              ),
+            )
+          : [];
+      const enabledVar = sse && directVariable(attr(sse, 'enabled')?.value ?? '', callEnv);
+      const keyVar = sse && directVariable(attr(sse, 'kms_key_arn')?.value ?? '', callEnv);
+      // A key the call passes each of its instances from its own for_each or count (`kms_key_arn = each.value.kms_key_arn`,
+      // `local.tables[count.index].kms_key_arn`): entry by entry, as a table's own key is read (instanceKey).
+      const keyInput = keyVar ? inputs.get(keyVar) : undefined;
+      const passed = settings.model === 'sse' ? settings.key : undefined;
+      const perInstance =
+        keyInput !== undefined && (passed?.state === 'reference' || passed?.state === 'expression')
+          ? instanceKey(keyInput, eachValueBase(call), env(), passed.raw)
+          : undefined;
+      if (perInstance && settings.model === 'sse') settings.key = perInstance;
+      // This folder's variables the call passes to the table's switch and key (the collection it repeats over, for an entry's key).
       const callerVars = (a: HAttr) =>
         inputsOf(a, callEnv, moduleTops).flatMap((v) => (inputs.has(v) ? variablesRead(inputs.get(v)!, env()) : []));
-      const fed =
-        evaluated.length > 0 && sse
-          ? [...new Set([attr(sse, 'enabled'), attr(sse, 'kms_key_arn')].flatMap((a) => (a ? callerVars(a) : [])))]
-          : [];
+      const repeated = `${keyInput} ${attr(call, 'for_each')?.value ?? ''} ${attr(call, 'count')?.value ?? ''}`;
+      const fed = [
+        ...new Set([
+          ...(evaluated.length > 0 && sse ? [attr(sse, 'enabled'), attr(sse, 'kms_key_arn')].flatMap((a) => (a ? callerVars(a) : [])) : []),
+          ...(perInstance?.state === 'literal' ? variablesRead(repeated, env()) : []),
+          ...dataFed,
+        ]),
+      ];
       const callObstacles: Obstacle[] = [];
       if (fed.length > 0 && !(await root()))
         // A call in a module others call (root -> app -> table module): the key it passes is its own callers' choice
@@ -441,8 +508,11 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
         callObstacles.push({ kind: 'module-inputs', inputs: fed.map((v) => `var.${v}`) });
       else if (evaluated.length > 0 && sse && context && (await root()))
         await markSetOutside(settings, words, { enabled: attr(sse, 'enabled'), key: attr(sse, 'kms_key_arn') }, callerVars, outside);
-      const enabledVar = sse && directVariable(attr(sse, 'enabled')?.value ?? '', callEnv);
-      const keyVar = sse && directVariable(attr(sse, 'kms_key_arn')?.value ?? '', callEnv);
+      // Every entry the AWS managed key, in a collection a var-file or terragrunt sets: not known, as any value they set.
+      const why =
+        perInstance?.state === 'literal' && fed.length > 0 && context && (await root()) ? setOutside(fed, await outside()) : undefined;
+      if (why && settings.model === 'sse')
+        settings.key = { state: 'unreadable', source: `kms_key_arn = ${keyInput!.trim()}: ${why}`, raw: perInstance!.raw };
       const obstacles: Obstacle[] = callObstacles;
       // Only what the encryption reads or a fix follows keeps the table from a fix (as for the module's own row).
       const blocking = overrideSets.filter((n) => n === 'server_side_encryption' || n === 'replica' || SHAPE.has(n));
@@ -561,6 +631,58 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       det.tables.push(table);
     }
   }
+}
+
+/**
+ * A reader of the KMS data sources' key_id / name in `file`'s module (`key_id = local.alias`, `name = "alias/aws/${var.svc}"`),
+ * for managedKeyData.ts: evaluated in the module's environment as a kms_key_arn that reads inputs is (settingOf). Built
+ * only when a table would otherwise be customer-managed through such a data source.
+ */
+export async function dataArgReader(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<DataArgReader> {
+  const siblings = context ? await context.siblings() : [];
+  const ownFile: ModuleFile = { path: file.path, text: file.text, tops: summarize(det, file.text) };
+  const env = rootEnv(ownFile, await envFiles(siblings), siblings);
+  let rootCache: boolean | undefined;
+  const root = async () => (rootCache ??= await isRootModule(ownFile.tops, siblings));
+  let outsideCache: Promise<Map<string, OutsideSetters>> | undefined;
+  let unitsCache: Promise<Map<string, OutsideSetters>> | undefined;
+  // A module others call is set from outside only by the terragrunt units that deploy its folder (as in evaluateInputs).
+  const setters = async () =>
+    context
+      ? (await root())
+        ? (outsideCache ??= outsideAssignments(file, context))
+        : (unitsCache ??= outsideAssignments(file, context, true))
+      : undefined;
+  return (arg) => dataArgReading(arg, env, (vars) => vars, root, setters);
+}
+
+/**
+ * A data source's key_id or name evaluated in `env`: the AWS managed key's alias or ARN (a template whose known parts
+ * name it too), with what decided it; undefined when it is another key or not known (the reference it is, as before).
+ * As for a kms_key_arn that reads them, the variables that decided it (`decidedBy`: this folder's, through a call's
+ * inputs) are the callers' choice in a module that is not a root module (`callers`, obstacle module-inputs), and not
+ * known where a var-file or terragrunt sets them (`outside`).
+ */
+async function dataArgReading(
+  arg: string,
+  env: Env,
+  decidedBy: (vars: string[]) => string[],
+  root: () => Promise<boolean>,
+  setters: () => Promise<Map<string, OutsideSetters> | undefined>,
+): Promise<DataArgReading | undefined> {
+  // Through locals, as a kms_key_arn's locals are followed (`local.keys["ddb"]`, an entry of a local map).
+  const target = localTarget(decidedBranch(arg, env), env);
+  const read = evaluate(target ?? arg, env);
+  const v = target === undefined ? read : { ...read, why: [`${arg.trim()} is ${target.trim()}`, ...read.why] };
+  const text = v.known ? (typeof v.value === 'string' ? v.value : undefined) : v.shape;
+  if (text === undefined || text.trim() === '' || !isAwsManagedKeyRef(text)) return undefined;
+  const vars = [...new Set(decidedBy(variablesRead(arg, env)))];
+  if (vars.length === 0) return { managed: true, why: v.why, callers: [] };
+  const isRoot = await root();
+  const outside = await setters();
+  const why = outside && setOutside(vars, outside);
+  if (why) return { managed: false, outside: why };
+  return { managed: true, why: v.why, callers: isRoot ? [] : vars };
 }
 
 /** The module's output that gives its table's name or id (`module.x.<output>`). */

@@ -4,13 +4,16 @@
  * `data.aws_kms_key.k.arn` where `key_id` names that alias (or its ARN). Such a key reference is the
  * AWS managed key, as the literal alias is: the table is aws-managed, not customer-managed; so is a
  * local that stands for one (`kms_key_arn = local.default_key`). The data source is looked up in the table's file, then in the module's other files (read only then).
+ * A key_id or name that reads the module's inputs (`key_id = local.alias`, `name = "alias/aws/${var.svc}"`) is evaluated
+ * as a kms_key_arn written with them is (inputs.ts dataArgReader), only for a table that would otherwise be
+ * customer-managed through the data source.
  */
 import type { DiskContext, SourceFile } from '../../core/types.js';
-import type { Setting } from '../../rule/facts.js';
+import type { Obstacle, Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { LineIndex } from '../../core/text.js';
 import type { TfDetection } from './detect.js';
-import { soleInterpolation } from './inputUses.js';
+import { readsInputs, soleInterpolation } from './inputUses.js';
 import { siblingBlocks, summarize, type TopBlock, type TopValue } from './topBlocks.js';
 
 /** A key setting written as a chain of locals (`kms_key_arn = local.key`), with the expression they stand for (inputs.ts sets it). */
@@ -19,11 +22,30 @@ export const keyThroughLocals = new WeakMap<Setting, string>();
 /** `data.aws_kms_alias.<name>.<attr>` or `data.aws_kms_key.<name>.<attr>` (an instance index allowed), as a whole expression. */
 const DATA_KEY = /^data\.(aws_kms_alias|aws_kms_key)\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.(arn|target_key_arn|target_key_id|id|key_id)$/;
 
+/**
+ * `one(data.aws_kms_key.k[*].arn)`: the data source's one instance, or null when its count is 0: the AWS managed key
+ * either way when the data source names it (a counted data source, `count = var.kms.aws_managed ? 1 : 0`).
+ */
+const ONE_DATA_KEY =
+  /^one\(\s*data\.(aws_kms_alias|aws_kms_key)\.([A-Za-z_][\w-]*)(?:\[\*\]|\.\*)\.(arn|target_key_arn|target_key_id|id|key_id)\s*\)$/;
+
 /** The data source a key expression reads, when it is one of those (`"${...}"` around it allowed). */
 function dataKeyOf(expr: string): { type: string; name: string } | undefined {
-  const m = DATA_KEY.exec(soleInterpolation(expr) ?? expr.trim());
+  const s = soleInterpolation(expr) ?? expr.trim();
+  const m = DATA_KEY.exec(s) ?? ONE_DATA_KEY.exec(s);
   return m ? { type: m[1], name: m[2] } : undefined;
 }
+
+/**
+ * What a data source's key_id or name that reads the module's inputs gives (inputs.ts dataArgReader): the AWS managed
+ * key (`why`: what decided it; `callers`: the variables that decided it where the module's callers set them, a module
+ * that is not a root module), or a value a var-file or terragrunt sets per environment (`outside`: not known).
+ */
+export type DataArgReading = { managed: true; why: string[]; callers: string[] } | { managed: false; outside: string };
+export type DataArgReader = (arg: string) => Promise<DataArgReading | undefined>;
+
+/** The argument that names the data source's key. */
+const argName = (type: string) => (type === 'aws_kms_alias' ? 'name' : 'key_id');
 
 /** Does the data source's argument name the AWS managed key: the alias or its ARN, literal or a template ending so? */
 function namesAwsManaged(v: TopValue | undefined): boolean {
@@ -44,6 +66,8 @@ const mentions = (f: SourceFile) => f.text.includes('aws_kms_alias') || f.text.i
 /** Mark the tables of `det` whose key reads a data source of the AWS managed key (their key setting's text becomes the alias). */
 export async function awsManagedKeyData(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
   const refs = det.tables.flatMap((t) => {
+    const obstacles = t.encryption.obstacles;
+    const keyName = t.encryption.words.names.key ?? 'kms_key_arn';
     const s = t.encryption.settings;
     if (s.model !== 'sse' || !s.key || (s.key.state !== 'reference' && s.key.state !== 'expression')) return [];
     const target = keyThroughLocals.get(s.key);
@@ -53,7 +77,7 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
       return [];
     }
     const data = dataKeyOf(target ?? s.key.source);
-    return data ? [{ key: s.key, data }] : [];
+    return data ? [{ key: s.key, data, obstacles, keyName }] : [];
   });
   if (refs.length === 0) return;
   // The table's file first, then the module's other files that name a KMS data source (read only now).
@@ -74,37 +98,76 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
       if (block) return { block, where: `${base(files[i].path)}${lineOf(files[i].text, block.start)}` };
     }
   };
-  for (const { key, data } of refs) {
+  // The module's environment, built only for a data source whose key_id or name reads inputs (inputs.ts, loaded then).
+  let reader: Promise<DataArgReader> | undefined;
+  const read: DataArgReader = async (arg) =>
+    (await (reader ??= import('./inputs.js').then((m) => m.dataArgReader(file, det, context))))(arg);
+  for (const { key, data, obstacles, keyName } of refs) {
     const found = await find(data.type, data.name);
-    if (found) markManaged(key, data, found);
+    if (!found) continue;
+    const callers = await markManaged(key, data, found, read, keyName);
+    if (callers.length > 0) obstacles.push({ kind: 'module-inputs', inputs: callers.map((v) => `var.${v}`) } satisfies Obstacle);
   }
 }
 
-/** The key is the AWS managed key when the data source it reads names it: its text becomes the alias, its source says why. */
-function markManaged(key: Setting, data: { type: string; name: string }, found: { block: TopBlock; where: string }): void {
-  if (!namesAwsManaged(found.block.attr(data.type === 'aws_kms_alias' ? 'name' : 'key_id'))) return;
+/**
+ * The key is the AWS managed key when the data source it reads names it: its text becomes the alias, its source says why.
+ * A key_id or name that reads inputs is evaluated (`read`); one set per environment makes the key not known. Returns the
+ * variables that decided it where the module's callers set them (obstacle module-inputs, as for a kms_key_arn that reads them).
+ */
+async function markManaged(
+  key: Setting,
+  data: { type: string; name: string },
+  found: { block: TopBlock; where: string },
+  read: DataArgReader | undefined,
+  keyName: string,
+): Promise<string[]> {
+  const arg = found.block.attr(argName(data.type));
+  if (namesAwsManaged(arg)) {
+    key.text = AWS_MANAGED_ALIAS;
+    key.source = `${key.source.trim()} (data.${data.type}.${data.name} names ${AWS_MANAGED_ALIAS}, ${found.where})`;
+    return [];
+  }
+  if (!read || !arg || arg.lit || !readsInputs(arg.value)) return [];
+  const r = await read(arg.value);
+  if (!r) return [];
+  const said = `data.${data.type}.${data.name} has ${argName(data.type)} = ${arg.value.trim()}`;
+  if (!r.managed) {
+    key.state = 'unreadable';
+    key.source = `${keyName} = ${key.source.trim()}: ${said} (${found.where}), and ${r.outside}`;
+    key.text = undefined;
+    return [];
+  }
   key.text = AWS_MANAGED_ALIAS;
-  key.source = `${key.source.trim()} (data.${data.type}.${data.name} names ${AWS_MANAGED_ALIAS}, ${found.where})`;
+  key.source = `${key.source.trim()} (${said}${r.why.length ? `: ${r.why.join('; ')}` : ''}, which names ${AWS_MANAGED_ALIAS}, ${found.where})`;
+  return r.callers;
 }
 
 /**
  * The same for a local module's table read through a call (inputs.ts): the data source is the module's,
  * looked up in its files (`dir`: the module's folder as the call names it, for the message).
  */
-export function awsManagedKeyDataIn(
+export async function awsManagedKeyDataIn(
   key: Setting | undefined,
   files: { path: string; text: string; tops: TopBlock[] }[],
   dir: string,
-): void {
-  if (!key || (key.state !== 'reference' && key.state !== 'expression')) return;
+  read: DataArgReader,
+): Promise<string[]> {
+  if (!key || (key.state !== 'reference' && key.state !== 'expression')) return [];
   const data = dataKeyOf(keyThroughLocals.get(key) ?? key.source);
-  if (!data) return;
+  if (!data) return [];
   for (const f of files) {
     const block = f.tops.find((b) => b.type === 'data' && b.labels[0] === data.type && b.labels[1] === data.name);
     if (!block) continue;
-    markManaged(key, data, { block, where: `${dir}/${base(f.path)}${lineOf(f.text, block.start)}` });
-    return;
+    return markManaged(
+      key,
+      data,
+      { block, where: `${dir}/${base(f.path)}${lineOf(f.text, block.start)}` },
+      read,
+      'server_side_encryption.kms_key_arn',
+    );
   }
+  return [];
 }
 
 const base = (p: string) => p.replace(/^.*\//, '');

@@ -68,9 +68,11 @@ describe('for_each: each.value.kms_key_arn, entry by entry', () => {
   it('terraform.tfvars gives the collection', async () => {
     const files = {
       'main.tf': variable(MAP, `{\n    orders = { kms_key_arn = "${ARN}" }\n  }`) + table('var.tables'),
-      'terraform.tfvars': 'tables = {\n  orders = {}\n}\n',
+      'terraform.tfvars': `tables = {\n  orders = {}\n  users  = { kms_key_arn = "${ARN}" }\n}\n`,
     };
     expect((await scan(files)).status).toBe('unknown');
+    // Its one entry without a key: every instance has the AWS managed key (session 51).
+    expect((await scan({ ...files, 'terraform.tfvars': 'tables = {\n  orders = {}\n}\n' })).status).toBe('aws-managed');
   });
 
   it('a list keyed by a for expression (with a filter: every item counts), and a local map', async () => {
@@ -115,5 +117,62 @@ describe('for_each: each.value.kms_key_arn, entry by entry', () => {
   it('a collection kmsfix cannot list (a call, a data source): the key as written', async () => {
     const r = await scan({ 'main.tf': variable(MAP, '{}') + table('data.external.tables.result') });
     expect(r.status).toBe('customer-managed');
+  });
+
+  it('a local module called with for_each or count, passing the entry key (real-world round 34): read as the table is', async () => {
+    const MODULE =
+      'variable "name" {\n  type = string\n}\n\nvariable "kms_key_arn" {\n  type    = string\n  default = null\n}\n' +
+      table('var.name', 'var.kms_key_arn').replace('for_each     = var.name\n  name         = each.key', 'name         = var.name');
+    const call = (repeat: string, key = 'each.value.kms_key_arn', name = 'each.key') =>
+      `module "t" {\n  source = "./modules/t"\n  ${repeat}\n\n  name        = ${name}\n  kms_key_arn = ${key}\n}\n`;
+    const run = async (files: Record<string, string>) => {
+      const r = await processMemory(
+        Object.entries({ 'modules/t/main.tf': MODULE, ...files }).map(([path, text]) => ({ path, text })),
+        'scan',
+      );
+      const t = r.outcomes.find((o) => o.file.path === 'main.tf')!.tables.find((x) => x.address === 'module.t')!;
+      return { status: t.status, fixable: t.fixable, message: t.message, blocker: t.blocker ?? '' };
+    };
+    const noDefault =
+      'provider "aws" {\n  region = "eu-west-1"\n}\n\nvariable "tables" {\n  type = map(object({ kms_key_arn = string }))\n}\n';
+    const tfvars = `tables = {\n  orders = { kms_key_arn = "${ARN}" }\n  users  = { kms_key_arn = "alias/aws/dynamodb" }\n}\n`;
+    const byTfvars = await run({ 'main.tf': noDefault + call('for_each = var.tables'), 'terraform.tfvars': tfvars });
+    expect([byTfvars.status, byTfvars.fixable]).toEqual(['unknown', false]);
+    expect(byTfvars.message).toContain('the AWS managed key for each instance whose for_each entry gives "alias/aws/dynamodb"');
+    // count over a local list, and for_each over a for expression of it.
+    const list = `locals {\n  tables = [\n    { name = "orders", kms_key_arn = "${ARN}" },\n    { name = "users", kms_key_arn = "alias/aws/dynamodb" },\n  ]\n}\n`;
+    const counted = await run({
+      'main.tf': list + call('count  = length(local.tables)', 'local.tables[count.index].kms_key_arn', 'local.tables[count.index].name'),
+    });
+    expect(counted.status).toBe('unknown');
+    expect((await run({ 'main.tf': list + call('for_each = { for t in local.tables : t.name => t }') })).status).toBe('unknown');
+    // Every entry leaves the key out (optional, null): every instance gets the AWS managed key; a key in each: customer-managed.
+    const allNull = await run({ 'main.tf': variable(MAP, '{\n    orders = {}\n    users  = {}\n  }') + call('for_each = var.tables') });
+    expect([allNull.status, allNull.fixable]).toEqual(['aws-managed', true]);
+    expect(allNull.message).toContain('every for_each entry gives null');
+    const keyed = await run({
+      'main.tf': variable(MAP, `{\n    orders = { kms_key_arn = "${ARN}" }\n  }`) + call('for_each = var.tables'),
+    });
+    expect(keyed.status).toBe('customer-managed');
+    // In a module others call, the collection is its callers' (module-inputs); set by a var-file: not known.
+    const reusable = await run({
+      'main.tf': variable(MAP, '{\n    orders = {}\n  }').replace(/provider "aws" \{[^}]*\}\n\n/, '') + call('for_each = var.tables'),
+    });
+    expect([reusable.status, reusable.fixable]).toEqual(['aws-managed', false]);
+    expect(reusable.blocker).toContain('var.tables');
+    const perEnv = await run({
+      'main.tf': variable(MAP, '{\n    orders = {}\n  }') + call('for_each = var.tables'),
+      'env/prod.tfvars': `tables = {\n  orders = { kms_key_arn = "${ARN}" }\n}\n`,
+    });
+    expect(perEnv.status).toBe('unknown');
+  });
+
+  it('every entry the AWS managed key: aws-managed for a table too (a resource, count over a local list)', async () => {
+    const all = variable(MAP, '{\n    orders = {}\n    users  = { kms_key_arn = "alias/aws/dynamodb" }\n  }') + table('var.tables');
+    const r = await scan({ 'main.tf': all });
+    expect([r.status, r.fixable]).toEqual(['aws-managed', true]);
+    const list = 'locals {\n  tables = [{ kms = null }, { kms = "alias/aws/dynamodb" }]\n}\n';
+    const counted = table('var.x', 'local.tables[count.index].kms').replace('for_each     = var.x', 'count        = length(local.tables)');
+    expect((await scan({ 'main.tf': `provider "aws" {\n  region = "eu-west-1"\n}\n${list}${counted}` })).status).toBe('aws-managed');
   });
 });

@@ -208,4 +208,79 @@ describe('the AWS managed key through a data source', () => {
     const own = await scan(`${map('"arn:aws:kms:eu-west-1:111122223333:key/d"')}${table('orders', 'var.keys[terraform.workspace]')}`);
     expect(own.status).toBe('customer-managed');
   });
+
+  it('a key_id or name that reads the module inputs is evaluated as a kms_key_arn would be (real-world round 34)', async () => {
+    const PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n';
+    const scan = async (files: Record<string, string>, at = 'main.tf') =>
+      (
+        await processMemory(
+          Object.entries(files).map(([path, text]) => ({ path, text })),
+          'scan',
+        )
+      ).outcomes.find((o) => o.file.path === at)!.tables;
+    const inputs =
+      'variable "alias" {\n  default = "alias/aws/dynamodb"\n}\n\nvariable "svc" {\n  default = "dynamodb"\n}\n\n' +
+      'locals {\n  x    = "alias/aws/dynamodb"\n  keys = { ddb = "alias/aws/dynamodb" }\n}\n';
+    const data =
+      'data "aws_kms_key" "local" {\n  key_id = local.x\n}\n\ndata "aws_kms_alias" "var" {\n  name = var.alias\n}\n\n' +
+      'data "aws_kms_alias" "tmpl" {\n  name = "alias/aws/${var.svc}"\n}\n\ndata "aws_kms_key" "map" {\n  key_id = local.keys["ddb"]\n}\n\n' +
+      'data "aws_kms_key" "counted" {\n  count  = 1\n  key_id = local.x\n}\n';
+    const tables =
+      table('local', 'data.aws_kms_key.local.arn') +
+      table('var', 'data.aws_kms_alias.var.target_key_arn') +
+      table('tmpl', 'data.aws_kms_alias.tmpl.arn') +
+      table('map', 'data.aws_kms_key.map.arn') +
+      table('one', 'one(data.aws_kms_key.counted[*].arn)');
+    const root = await scan({ 'main.tf': `${PROVIDER}${inputs}${data}${tables}` });
+    expect(Object.fromEntries(root.map((t) => [t.address, [t.status, t.fixable]]))).toEqual({
+      'aws_dynamodb_table.local': ['aws-managed', true],
+      'aws_dynamodb_table.var': ['aws-managed', true],
+      'aws_dynamodb_table.tmpl': ['aws-managed', true],
+      'aws_dynamodb_table.map': ['aws-managed', true],
+      'aws_dynamodb_table.one': ['aws-managed', true],
+    });
+    expect(root[0].message).toContain('data.aws_kms_key.local has key_id = local.x: local.x is "alias/aws/dynamodb"');
+    expect(root[1].message).toContain('data.aws_kms_alias.var has name = var.alias: alias defaults to "alias/aws/dynamodb"');
+    // A module others call (no provider, backend, tfvars): the variable is its callers' choice, as for kms_key_arn = var.alias.
+    const reusable = await scan({ 'main.tf': `${inputs}${data}${table('var', 'data.aws_kms_alias.var.target_key_arn')}` });
+    expect([reusable[0].status, reusable[0].fixable]).toEqual(['aws-managed', false]);
+    expect(reusable[0].blocker).toContain('var.alias of this module, which the module');
+    // A var-file sets the alias per environment: not known, naming it.
+    const perEnv = await scan({
+      'main.tf': `${PROVIDER}${inputs}${data}${table('var', 'data.aws_kms_alias.var.target_key_arn')}`,
+      'env/prod.tfvars': 'alias = "alias/orders"\n',
+    });
+    expect([perEnv[0].status, perEnv[0].fixable]).toEqual(['unknown', false]);
+    expect(perEnv[0].message).toContain('alias is set per environment by env/prod.tfvars');
+    // Another alias, or a variable without a default: the reference it is (customer-managed), as before.
+    for (const other of ['variable "alias" {\n  default = "alias/orders"\n}\n', 'variable "alias" {}\n']) {
+      const t = await scan({
+        'main.tf': `${PROVIDER}${other}data "aws_kms_alias" "var" {\n  name = var.alias\n}\n${table('var', 'data.aws_kms_alias.var.target_key_arn')}`,
+      });
+      expect(t[0].status, other).toBe('customer-managed');
+    }
+    // cumberland-terraform/storage-ddb: a counted data source chosen by the variable's default, its key_id a local's attribute.
+    const cumberland =
+      'variable "kms" {\n  default = {\n    aws_managed = true\n    arn         = null\n  }\n}\n\n' +
+      'locals {\n  platform_defaults = {\n    aws_managed_key_alias = "alias/aws/dynamodb"\n  }\n' +
+      '  kms = !var.kms.aws_managed ? var.kms : {\n    aws_managed = true\n    arn         = data.aws_kms_key.this[0].arn\n  }\n}\n\n' +
+      'data "aws_kms_key" "this" {\n  count  = var.kms.aws_managed ? 1 : 0\n  key_id = local.platform_defaults.aws_managed_key_alias\n}\n';
+    expect((await scan({ 'main.tf': `${cumberland}${table('this', 'local.kms.arn')}` }))[0].status).toBe('aws-managed');
+    // A local module's data source, its name the call's input or the variable's default.
+    const module = {
+      'm/main.tf': `variable "alias" {\n  default = "alias/aws/dynamodb"\n}\n\ndata "aws_kms_alias" "this" {\n  name = var.alias\n}\n${table('this', 'data.aws_kms_alias.this.target_key_arn')}`,
+      'main.tf': `${PROVIDER}module "orders" {\n  source = "./m"\n}\n`,
+    };
+    const byDefault = await scan(module);
+    expect([byDefault[0].address, byDefault[0].status]).toEqual(['module.orders', 'aws-managed']);
+    expect(byDefault[0].message).toContain('data.aws_kms_alias.this has name = var.alias');
+    const own = await scan({ ...module, 'main.tf': `${PROVIDER}module "orders" {\n  source = "./m"\n  alias  = "alias/orders"\n}\n` });
+    expect(own[0].status).toBe('customer-managed');
+    const passed = await scan({
+      ...module,
+      'main.tf': `${PROVIDER}variable "alias" {\n  default = "alias/aws/dynamodb"\n}\n\nmodule "orders" {\n  source = "./m"\n  alias  = var.alias\n}\n`,
+      'env/prod.tfvars': 'alias = "alias/orders"\n',
+    });
+    expect(passed[0].status).toBe('unknown');
+  });
 });
