@@ -9,7 +9,7 @@ import type { Branches, Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { type CMap, type CNode, child, scalarString } from '../yaml/tree.js';
 import { type Defaults, intrinsicName, referencedIds } from './detect.js';
-import { conditionIn, type Environment, type ParameterValue } from './environments.js';
+import { type ConditionInputs, conditionIn, type Environment, type ParameterValue } from './environments.js';
 
 /** A parameter's value in an environment: the environment's, else the Default. */
 export const valueIn =
@@ -108,9 +108,11 @@ export function deployedIn(resource: CMap, defaults: Defaults | undefined): Defa
 }
 
 /**
- * An Fn::If's condition in each environment (environments.ts): where every one decides it, the branches they
- * pick, and each branch's settings read with the environments that pick it (`defaults` per branch); else the
- * condition is not known, and each branch is read with them all.
+ * An Fn::If's condition in each environment (environments.ts), or in every deploy where there are none (a
+ * template without a SAM configuration, or one kmsfix cannot read: the Mappings it looks up, its parameters'
+ * AllowedValues): where each decides it, the branches they pick, and each branch's settings read with the
+ * environments that pick it (`defaults` per branch); else the condition is not known, and each branch is read
+ * with them all.
  */
 export function picksIn(
   defaults: Defaults | undefined,
@@ -119,12 +121,20 @@ export function picksIn(
   if (defaults?.reads) defaults.reads.inputs = true;
   const envs = defaults?.envs;
   const same = { defaults: [defaults, defaults] };
-  if (!envs || envs.unreadable !== undefined || envs.list.length === 0) return same;
-  const picks = conditionValues(defaults!, envs.list, condition);
+  if (!defaults?.conditions) return same;
+  if (!envs || envs.unreadable !== undefined || envs.list.length === 0) {
+    const pick = conditionIn(condition, everyDeploy(defaults));
+    if (pick === undefined) return same;
+    return {
+      defaults: [defaults, defaults],
+      chosen: { indexes: [pick ? 0 : 1], by: `condition ${condition}, ${pick} in every deploy` },
+    };
+  }
+  const picks = conditionValues(defaults, envs.list, condition);
   if (picks.some((p) => p === undefined)) return same;
   const chosen = [true, false].map((p) => envs.list.filter((_, i) => picks[i] === p));
   return {
-    defaults: chosen.map((list) => (list.length > 0 ? withEnvironments(defaults!, list) : defaults)),
+    defaults: chosen.map((list) => (list.length > 0 ? withEnvironments(defaults, list) : defaults)),
     chosen: {
       indexes: [0, 1].filter((i) => chosen[i].length > 0),
       by: `condition ${condition} in ${envs.file} (${chosen
@@ -142,5 +152,22 @@ function withEnvironments(defaults: Defaults, list: Environment[]): Defaults {
 /** A condition's value in each of the environments (undefined where it reads what they do not give). */
 function conditionValues(defaults: Defaults, list: Environment[], condition: string): (boolean | undefined)[] {
   const value = valueIn(defaults);
-  return list.map((e) => conditionIn(condition, defaults.conditions, e, value));
+  return list.map((e) =>
+    conditionIn(condition, {
+      conditions: defaults.conditions,
+      mappings: defaults.mappings,
+      values: (name) => {
+        const v = value(e, name);
+        return v === undefined ? undefined : [v];
+      },
+    }),
+  );
+}
+
+/**
+ * What a condition reads in any deploy, where no environment says what is passed: the Mappings, and a
+ * parameter's AllowedValues (a Default may be overridden: any value, unless AllowedValues list them).
+ */
+function everyDeploy(defaults: Defaults): ConditionInputs {
+  return { conditions: defaults.conditions, mappings: defaults.mappings, values: (name) => defaults.allowed?.get(name) };
 }

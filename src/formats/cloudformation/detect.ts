@@ -202,6 +202,8 @@ export type Defaults = Map<string, CNode> & {
   /** The parameters declared (with a Default or not, not of an SSM type), and the template's Conditions. */
   declared?: Set<string>;
   conditions?: CMap;
+  /** The values a parameter of one value (not a list) may take, where its AllowedValues list them: what a condition may read. */
+  allowed?: Map<string, string[]>;
   /** The environments of a SAM configuration file (environments.ts), once read. */
   envs?: Environments;
   /** Whether a table's setting read a parameter or a condition (the format then reads the environments). */
@@ -229,10 +231,25 @@ function defaultsOf(root: CMap, envs: Environments | undefined): Defaults {
       continue;
     }
     out.declared.add(p.key);
+    const allowed = allowedValues(p.value);
+    if (allowed) (out.allowed ??= new Map()).set(p.key, allowed);
     const d = child(p.value, 'Default');
     if (d?.kind === 'scalar' && !d.tag) out.set(p.key, d);
   }
   return out;
+}
+
+/**
+ * A parameter's AllowedValues, as strings: the only values a deploy may pass it. Undefined for a list
+ * parameter (`CommaDelimitedList`, `List<...>`: each item is checked, `!Ref` gives the list), and where the
+ * list is not one of scalars.
+ */
+function allowedValues(parameter: CNode | null): string[] | undefined {
+  if (/List/.test(scalarString(child(parameter, 'Type') ?? null) ?? '')) return undefined;
+  const list = child(parameter, 'AllowedValues');
+  if (list?.kind !== 'seq' || list.items.length === 0) return undefined;
+  const values = list.items.map((i) => scalarString(resolveAlias(i)));
+  return values.every((v) => v !== undefined) ? (values as string[]) : undefined;
 }
 
 /** The parameter a setting is `!Ref` to and its default, when it has one. */

@@ -8,12 +8,13 @@
  *
  * A table setting that is `!Ref` to a parameter one environment sets takes, in each environment, its
  * value there, else the parameter's Default (detect.ts); a condition an `Fn::If` reads is evaluated in
- * each environment (Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition, over parameters' values). Detection
+ * each environment (Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition, over parameters' values and Fn::FindInMap
+ * lookups in the template's Mappings), and in every deploy where there is none. Detection
  * records that a table reads parameters; the format then reads the file and detects again (index.ts).
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
-import { type CMap, type CNode, child, parseYaml, resolveAlias } from '../yaml/tree.js';
+import { type CMap, type CNode, child, MERGE_KEY, parseYaml, resolveAlias } from '../yaml/tree.js';
 import { intrinsicArg, intrinsicName, referencedIds } from './detect.js';
 
 export interface Environment {
@@ -291,28 +292,44 @@ function unquoted(s: string): string {
 export type ParameterValue = (env: Environment, name: string) => string | undefined;
 
 /**
- * The condition's value in the environment: true, false, or undefined where it reads anything else than
- * parameters (a pseudo parameter such as AWS::Region, another intrinsic) or a parameter without a value.
+ * What a condition reads where it is evaluated (one environment of a SAM configuration, or every deploy where
+ * there is none): the template's Conditions and Mappings, and the values each parameter may take there (one, its
+ * value in the environment; several, its AllowedValues; undefined where any value may be passed).
  */
-export function conditionIn(
-  name: string,
-  conditions: CMap | undefined,
-  env: Environment,
-  value: ParameterValue,
-  depth = 0,
-): boolean | undefined {
-  const node = resolveAlias(child(conditions, name) ?? null);
-  return depth > 20 || !node ? undefined : truth(node, conditions, env, value, depth + 1);
+export interface ConditionInputs {
+  conditions?: CMap;
+  mappings?: CMap;
+  values: (name: string) => string[] | undefined;
 }
 
-function truth(node: CNode, conditions: CMap | undefined, env: Environment, value: ParameterValue, depth: number): boolean | undefined {
+/**
+ * The condition's value: true, false, or undefined where it reads what kmsfix does not know (a parameter
+ * without a value or AllowedValues, a pseudo parameter such as AWS::Region compared as itself, another
+ * intrinsic), or where the values it may take make it true in some deploys and false in others.
+ */
+export function conditionIn(name: string, inputs: ConditionInputs, depth = 0): boolean | undefined {
+  // Each condition once per evaluation: conditions naming one another twice over (`!And [Condition A,
+  // Condition A]`, twenty deep) would otherwise be read 2^20 times; one naming itself is not known.
+  const memo = (memos.get(inputs) ?? memos.set(inputs, new Map()).get(inputs))!;
+  if (memo.has(name)) return memo.get(name);
+  memo.set(name, undefined);
+  const node = resolveAlias(child(inputs.conditions, name) ?? null);
+  const value = depth > 20 || !node ? undefined : truth(node, inputs, depth + 1);
+  memo.set(name, value);
+  return value;
+}
+
+/** The conditions read so far in each evaluation (its inputs). */
+const memos = new WeakMap<ConditionInputs, Map<string, boolean | undefined>>();
+
+function truth(node: CNode, inputs: ConditionInputs, depth: number): boolean | undefined {
   const fn = intrinsicName(node);
   const arg = resolveAlias(intrinsicArg(node));
   const args = arg?.kind === 'seq' ? arg.items.map((i) => resolveAlias(i)) : [];
-  const each = () => args.map((a) => (a ? truth(a, conditions, env, value, depth) : undefined));
+  const each = () => args.map((a) => (a ? truth(a, inputs, depth) : undefined));
   switch (fn) {
     case 'Condition':
-      return arg?.kind === 'scalar' ? conditionIn(String(arg.value), conditions, env, value, depth) : undefined;
+      return arg?.kind === 'scalar' ? conditionIn(String(arg.value), inputs, depth) : undefined;
     case 'Fn::Not': {
       const [v] = each();
       return args.length === 1 && v !== undefined ? !v : undefined;
@@ -325,18 +342,77 @@ function truth(node: CNode, conditions: CMap | undefined, env: Environment, valu
       return vs.length > 0 && vs.every((v) => v !== undefined) ? !decisive : undefined;
     }
     case 'Fn::Equals': {
-      const [a, b] = args.map((x) => stringIn(x, env, value));
-      return args.length === 2 && a !== undefined && b !== undefined ? a === b : undefined;
+      // Each side may take several values (a parameter's AllowedValues, a lookup by Region): equal whichever
+      // each takes, or unequal whichever; else not known. Read apart, two lookups by the same Region may only
+      // leave the condition not known where it is decided: never decided where it is not.
+      const [a, b] = args.map((x) => stringsIn(x, inputs, depth));
+      if (args.length !== 2 || !a?.length || !b?.length) return undefined;
+      const equal = a.flatMap((x) => b.map((y) => x === y));
+      return equal.every((e) => e) ? true : equal.some((e) => e) ? undefined : false;
     }
     default:
       return undefined;
   }
 }
 
-/** A scalar, or `!Ref` to a parameter, as the string CloudFormation compares. */
-function stringIn(node: CNode | null, env: Environment, value: ParameterValue): string | undefined {
-  if (node?.kind === 'scalar' && !node.tag) return node.value === null ? '' : String(node.value);
-  if (intrinsicName(node) !== 'Ref') return undefined;
+/** How many values a value may take before kmsfix stops listing them (a Mapping of every Region is ~35). */
+const MAX_VALUES = 256;
+
+/**
+ * The strings a value may be, as CloudFormation compares them: a scalar, `!Ref` to a parameter (its values),
+ * or `Fn::FindInMap` (lookedUp); undefined where kmsfix cannot list them.
+ */
+function stringsIn(node: CNode | null | undefined, inputs: ConditionInputs, depth: number): string[] | undefined {
+  if (node?.kind === 'scalar' && !node.tag) return [node.value === null ? '' : String(node.value)];
+  const fn = intrinsicName(node);
+  if (fn === 'Fn::FindInMap') return depth > 20 ? undefined : lookedUp(resolveAlias(intrinsicArg(node!)), inputs, depth + 1);
+  if (fn !== 'Ref') return undefined;
   const name = referencedIds(node)[0];
-  return name === undefined || name.startsWith('AWS::') ? undefined : value(env, name);
+  return name === undefined || name.startsWith('AWS::') ? undefined : inputs.values(name);
+}
+
+/**
+ * `Fn::FindInMap [MapName, TopKey, SecondKey]` (AWS::LanguageExtensions' fourth argument `{DefaultValue: x}`
+ * too): the values it may give. A name or key written as a literal, or one whose values kmsfix lists, picks
+ * those entries; any other (a pseudo parameter such as AWS::Region or AWS::AccountId, a parameter without
+ * AllowedValues) may be any key the level holds: a deploy that looks up a key the Mapping lacks fails (or
+ * gives the DefaultValue), so the values present are the outcomes. Undefined where a level is not a mapping
+ * kmsfix reads, a value not a string, or no deploy finds one (each fails).
+ */
+function lookedUp(arg: CNode | null, inputs: ConditionInputs, depth: number): string[] | undefined {
+  if (arg?.kind !== 'seq' || arg.items.length < 3 || arg.items.length > 4 || !inputs.mappings) return undefined;
+  const fallback = arg.items.length === 4 ? child(resolveAlias(arg.items[3]), 'DefaultValue') : undefined;
+  if (fallback === null || (arg.items.length === 4 && fallback === undefined)) return undefined;
+  let levels: CNode[] = [inputs.mappings];
+  let missed = false;
+  for (const key of arg.items.slice(0, 3)) {
+    const picked = resolveAlias(key);
+    const named = stringsIn(picked, inputs, depth);
+    const next: CNode[] = [];
+    for (const level of levels) {
+      if (level.kind !== 'map' || level.pairs.some((p) => p.key === MERGE_KEY)) return undefined;
+      // A key of any value may also be one the level lacks: the DefaultValue, where there is one.
+      if (!named) missed = true;
+      const keys = named ?? level.pairs.map((p) => p.key);
+      for (const k of keys) {
+        const found = child(level, k);
+        if (found === undefined) missed = true;
+        else if (found === null) return undefined;
+        else next.push(found);
+      }
+    }
+    if (next.length > MAX_VALUES) return undefined;
+    levels = next;
+  }
+  const out = new Set<string>();
+  for (const v of levels) {
+    if (v.kind !== 'scalar' || v.tag) return undefined;
+    out.add(v.value === null ? '' : String(v.value));
+  }
+  if (missed && fallback !== undefined) {
+    const d = stringsIn(fallback, inputs, depth);
+    if (!d) return undefined;
+    for (const v of d) out.add(v);
+  }
+  return out.size > 0 ? [...out] : undefined;
 }
