@@ -27,7 +27,7 @@ export const FORMATS: readonly FormatEntry[] = [cloudformationEntry, pulumiYamlE
  *   takes `*.tf.json`; a Terraform JSON file that names a CloudFormation table type (the template
  *   of an `aws_cloudformation_stack`, say) is read as CloudFormation, for the same reason and
  *   with the same limit.
- * Terraform (`*.tf`, `*.tf.json`, OpenTofu's `*.tofu`, `*.tofu.json`) and TypeScript (`*.ts`) overlap with nothing else; they are
+ * Terraform (`*.tf`, `*.tf.json`, OpenTofu's `*.tofu`, `*.tofu.json`) and TypeScript (`*.ts`, `*.mts`, `*.cts`, `*.tsx`, and JavaScript's `*.js`, `*.mjs`, `*.cjs`, `*.jsx`) overlap with nothing else; they are
  * listed so that the order is total. test/formats/registry.test.ts checks that these are the only
  * overlaps and that FORMATS' order changes nothing.
  */

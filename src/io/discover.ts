@@ -41,12 +41,14 @@ export function isIntegSnapshot(name: string, dir: boolean): boolean {
 
 /**
  * A JavaScript file beside a TypeScript file of the same name (`stack.js` and `stack.ts`, `.mjs` and
- * `.mts`, `.cjs` and `.cts`): tsc's output (`cdk init --language typescript` compiles in place), whose
- * tables are the source's. `names`: the folder's entries.
+ * `.mts`, `.cjs` and `.cts`, `.js` or `.jsx` and `.tsx`): tsc's output (`cdk init --language typescript`
+ * compiles in place; `"jsx": "preserve"` writes `.jsx`), whose tables are the source's. `names`: the folder's entries.
  */
 export function isCompiledBeside(name: string, names: ReadonlySet<string>): boolean {
-  const m = /^(.+)\.([cm]?)js$/i.exec(name);
-  return !!m && (names.has(`${m[1]}.${m[2]}ts`) || (m[2] === '' && names.has(`${m[1]}.tsx`)));
+  const m = /^(.+)\.(?:([cm]?)js|(jsx))$/i.exec(name);
+  if (!m) return false;
+  if (m[3]) return names.has(`${m[1]}.tsx`);
+  return names.has(`${m[1]}.${m[2]}ts`) || (m[2] === '' && names.has(`${m[1]}.tsx`));
 }
 
 /** Folders of test code: a table there is often non-compliant on purpose. */
@@ -309,7 +311,8 @@ export async function discover(
     const here = own ? [...scopes, own] : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     let names: Set<string> | undefined;
-    const compiled = (name: string) => /\.[cm]?js$/i.test(name) && isCompiledBeside(name, (names ??= new Set(entries.map((x) => x.name))));
+    const compiled = (name: string) =>
+      /\.(?:[cm]?js|jsx)$/i.test(name) && isCompiledBeside(name, (names ??= new Set(entries.map((x) => x.name))));
     for (const e of entries) {
       const abs = childPath(dir, e.name);
       const odd = bad?.get(e);

@@ -1,7 +1,7 @@
 /**
  * Reading a file from disk, the one way kmsfix does it (candidates and a group's sibling files
  * alike): never blocking on a FIFO or a device, a size limit, the substring prefilter on raw
- * bytes, then binary (a NUL byte anywhere), UTF-16 and UTF-8 checks, then BOM removal. Unreadable
+ * bytes, then UTF-16 and UTF-32, binary (a NUL byte anywhere) and UTF-8 checks, then BOM removal. Unreadable
  * input becomes a FileError with line and column. Each read also records the file's stamp, checked
  * again just before the file is replaced (src/io/write.ts).
  */
@@ -67,11 +67,24 @@ function firstInvalidUtf8(buf: Buffer): number {
   return i;
 }
 
-/** The UTF-16 (or UTF-32) byte order mark a buffer starts with, if any. */
-function utf16Bom(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return 'utf-16le';
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return 'utf-16be';
-  return undefined;
+/** A text encoding kmsfix recognizes only to name it in an error: it reads UTF-8. */
+type WideEncoding = 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be';
+
+/** Each wide encoding's byte order mark, in the order they are checked (see wideBom). */
+const MARKS: [WideEncoding, number[]][] = [
+  ['utf-32le', [0xff, 0xfe, 0, 0]],
+  ['utf-32be', [0, 0, 0xfe, 0xff]],
+  ['utf-16le', [0xff, 0xfe]],
+  ['utf-16be', [0xfe, 0xff]],
+];
+
+/**
+ * The UTF-16 or UTF-32 byte order mark a buffer starts with, if any. UTF-32 first: its little-endian mark
+ * begins with UTF-16's (FF FE), and a UTF-16 text never begins with U+0000 (its NUL would read as the rest
+ * of the mark). Its big-endian mark begins with a NUL: unchecked, such a file was "binary".
+ */
+function wideBom(buf: Buffer): WideEncoding | undefined {
+  return MARKS.find(([, mark]) => buf.length >= mark.length && mark.every((b, i) => buf[i] === b))?.[0];
 }
 
 /**
@@ -91,22 +104,43 @@ function utf16Unmarked(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
   return le ? 'utf-16le' : 'utf-16be';
 }
 
-function utf16Error(path: string, encoding: 'utf-16le' | 'utf-16be', marked: boolean): FileError {
-  const mark = encoding === 'utf-16le' ? 'FF FE' : 'FE FF';
-  return {
-    file: path,
-    line: 1,
-    column: 1,
-    message: `UTF-16 text (${marked ? `byte order mark ${mark}` : `${encoding === 'utf-16le' ? 'little' : 'big'}-endian, no byte order mark`}): kmsfix reads UTF-8 only; convert the file to UTF-8`,
-  };
+/**
+ * A wide file's text, for the prefilter only (the file itself is an error). Node's TextDecoder has no
+ * UTF-32: its code points are read by hand after the byte order mark (UTF-32 is known only by one), anything
+ * past U+10FFFF or a surrogate as U+FFFD, a trailing partial unit dropped; built a chunk at a time (a 5 MB
+ * file is over a million code points, too many arguments for one String.fromCodePoint).
+ */
+function decodeWide(buf: Buffer, encoding: WideEncoding): string {
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') return new TextDecoder(encoding).decode(buf);
+  const le = encoding === 'utf-32le';
+  const parts: string[] = [];
+  let chunk: number[] = [];
+  for (let i = 4; i + 4 <= buf.length; i += 4) {
+    const c = le ? buf.readUInt32LE(i) : buf.readUInt32BE(i);
+    chunk.push(c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ? 0xfffd : c);
+    if (chunk.length === 4096) {
+      parts.push(String.fromCodePoint(...chunk));
+      chunk = [];
+    }
+  }
+  parts.push(String.fromCodePoint(...chunk));
+  return parts.join('');
+}
+
+function wideError(path: string, encoding: WideEncoding, marked: boolean): FileError {
+  const name = encoding.startsWith('utf-32') ? 'UTF-32' : 'UTF-16';
+  const mark = MARKS.find(([e]) => e === encoding)![1];
+  const hex = mark.map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+  const how = marked ? `byte order mark ${hex}` : `${encoding.endsWith('le') ? 'little' : 'big'}-endian, no byte order mark`;
+  return { file: path, line: 1, column: 1, message: `${name} text (${how}): kmsfix reads UTF-8 only; convert the file to UTF-8` };
 }
 
 const SCRIPT = /\.[cm]?[jt]sx?$/i;
 
 export function decodeSource(buf: Buffer, path: string, absPath: string): { file: SourceFile; bom: boolean } | { error: FileError } {
-  const marked = utf16Bom(buf);
-  const utf16 = marked ?? utf16Unmarked(buf);
-  if (utf16) return { error: utf16Error(path, utf16, marked !== undefined) };
+  const marked = wideBom(buf);
+  const wide = marked ?? utf16Unmarked(buf);
+  if (wide) return { error: wideError(path, wide, marked !== undefined) };
   // Anywhere in the file, not only near its start: a NUL byte is never part of a text template. A
   // TypeScript or JavaScript source may hold one in a string (go-to-k/cdk-real-drift: `${id}\0...`): it
   // is read when the whole file is UTF-8 (an MPEG transport stream, also `.ts`, is not).
@@ -197,9 +231,9 @@ export async function readCandidate(
   const read = readShared(absPath, path, maxBytes, shared);
   if ('error' in read) return { kind: 'error', error: read.error };
   const { buf, stamp } = read;
-  const utf16 = utf16Bom(buf) ?? utf16Unmarked(buf);
-  // A UTF-16 file is reported when it holds a table (its prefilter sees the decoded text), not skipped silently.
-  const raw = utf16 ? new TextDecoder(utf16).decode(buf) : buf.toString('latin1');
+  const wide = wideBom(buf) ?? utf16Unmarked(buf);
+  // A UTF-16 or UTF-32 file is reported when it holds a table (its prefilter sees the decoded text), not skipped silently.
+  const raw = wide ? decodeWide(buf, wide) : buf.toString('latin1');
   if (!explicit && !prefilter(raw)) return { kind: 'skip' };
   const decoded = decodeSource(buf, path, absPath);
   if ('error' in decoded) return { kind: 'error', error: decoded.error };

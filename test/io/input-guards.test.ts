@@ -1,7 +1,7 @@
 /**
  * What kmsfix reads, and what it refuses to read, through the real CLI: FIFOs and other
  * non-regular files (never opened blocking), the input size limit (a fixed file must stay
- * readable), UTF-16 and late NUL bytes in folder scans (see also fixtures/<family>/bad/).
+ * readable), UTF-16, UTF-32 and late NUL bytes in folder scans (see also fixtures/<family>/bad/).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -102,6 +102,25 @@ describe('encodings and binary bytes in a folder scan', () => {
       const r = await runCli(args, d);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('wide.yaml:1:1: UTF-16 text (byte order mark FF FE): kmsfix reads UTF-8 only');
+    }
+  });
+
+  it('a UTF-32 template found in a folder is reported, as when it is named, with its own byte order mark (not UTF-16, not binary)', async () => {
+    const d = tmp();
+    cpSync(path.join(CF, 'bad', 'utf32-le', 'input.yaml'), path.join(d, 'le.yaml'));
+    cpSync(path.join(CF, 'bad', 'utf32-be', 'input.yaml'), path.join(d, 'be.yaml'));
+    for (const args of [
+      ['scan', '.'],
+      ['scan', 'le.yaml', 'be.yaml'],
+    ]) {
+      const r = await runCli(args, d);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(
+        'le.yaml:1:1: UTF-32 text (byte order mark FF FE 00 00): kmsfix reads UTF-8 only; convert the file to UTF-8',
+      );
+      expect(r.stderr).toContain(
+        'be.yaml:1:1: UTF-32 text (byte order mark 00 00 FE FF): kmsfix reads UTF-8 only; convert the file to UTF-8',
+      );
     }
   });
 

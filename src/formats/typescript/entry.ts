@@ -16,12 +16,16 @@ const SST_V2 = /sst\/constructs|@serverless-stack\/resources/;
 /** A Serverless Framework service written in JavaScript (`serverless.js`, `.cjs`, `.mjs`): read for its resources alone. */
 export const SERVERLESS_JS = /(?:^|[\\/])serverless\.[cm]?js$/i;
 
-// JavaScript files (`.js`, `.mjs`, `.cjs`): CDK, CDKTF, Pulumi and SST programs, read and never fixed
-// (src/formats/typescript/javascript.ts), and serverless.js; not a minified bundle (`*.min.js`: vendored front-end
-// code, megabytes read for nothing). The prefilter lets in only those that name a table's module.
+// TypeScript files: `.ts`, ESM `.mts`, CommonJS `.cts` and `.tsx` (parsed with JSX: parse.ts scriptKindOf), not
+// declarations (`.d.ts`, `.d.mts`, `.d.cts`). JavaScript files (`.js`, `.mjs`, `.cjs`, `.jsx`): CDK, CDKTF, Pulumi
+// and SST programs, read and never fixed (src/formats/typescript/javascript.ts), and serverless.js; not a minified
+// bundle (`*.min.js`: vendored front-end code, megabytes read for nothing). `.mts`, `.cts` and `.tsx` were never
+// read: a table there was missed without a word. The prefilter lets in only those that name a table's module.
 export const typescriptEntry: FormatEntry = {
   name: 'typescript',
-  accepts: (path) => (/\.ts$/i.test(path) && !/\.d\.ts$/i.test(path)) || (/\.[cm]?js$/i.test(path) && !/\.min\.[cm]?js$/i.test(path)),
+  accepts: (path) =>
+    (/\.(?:[cm]?ts|tsx)$/i.test(path) && !/\.d\.[cm]?ts$/i.test(path)) ||
+    (/\.(?:[cm]?js|jsx)$/i.test(path) && !/\.min\.(?:[cm]?js|jsx)$/i.test(path)),
   prefilter: (text) => MARKERS.test(text) || (SST_V2.test(text) && /\bTable\b/.test(text)),
   load: async () => (await import('./index.js')).typescript,
 };

@@ -1,5 +1,5 @@
 /**
- * CDK, CDKTF, Pulumi and SST programs written in JavaScript (`.js`, `.mjs`, `.cjs`, ES imports or
+ * CDK, CDKTF, Pulumi and SST programs written in JavaScript (`.js`, `.mjs`, `.cjs`, `.jsx`, ES imports or
  * `require`): their tables are read as a TypeScript file's are and never fixed (kmsfix's fixes write
  * TypeScript); the step says what to write by hand. So are the CloudFormation resources such a file
  * writes as object literals (a file of Resources a serverless.yml includes, `- ${file(resources/tables.js)}`).
@@ -8,11 +8,12 @@
  * discovery (src/io/discover.ts); one compiled elsewhere (`outDir: dist`) is told by what compilers write.
  */
 import { SERVERLESS_JS } from './entry.js';
+import { isJavaScript } from './parse.js';
 import type { TableClass } from './detect.js';
 import { CUSTOMER_KEY } from './sst.js';
 
 /** A JavaScript file other than a Serverless Framework service: its constructs are read, never fixed. */
-export const isJavaScriptProgram = (path: string) => /\.[cm]?js$/i.test(path) && !SERVERLESS_JS.test(path);
+export const isJavaScriptProgram = (path: string) => isJavaScript(path) && !SERVERLESS_JS.test(path);
 
 /**
  * A compiler's or bundler's output (tsc, esbuild, Babel write `__esModule` in CommonJS output, and a

@@ -86,14 +86,26 @@ export const newExpressions = (sf: ts.SourceFile): ts.NewExpression[] => sitesOf
 /** The calls of a tree that have arguments, in source order. */
 export const callExpressions = (sf: ts.SourceFile): ts.CallExpression[] => sitesOf(sf).calls;
 
-/** A JavaScript file (a serverless.js, `.cjs`, `.mjs`). */
-export const isJavaScript = (path: string) => /\.[cm]?js$/i.test(path);
+/** A JavaScript file (a serverless.js, `.cjs`, `.mjs`, `.jsx`). */
+export const isJavaScript = (path: string) => /\.(?:[cm]?js|jsx)$/i.test(path);
+
+/**
+ * How a file is parsed, by its name, as tsc does: `.tsx` and `.jsx` with JSX (a CDK or Pulumi program in
+ * `.tsx` is rare, but read as `.ts` its first element is a syntax error; and in `.tsx` `<T>x` is JSX, not a
+ * type assertion), JavaScript without type annotations (a serverless.js: they are syntax errors there),
+ * anything else (`.ts`, ESM `.mts` and CommonJS `.cts`: the same syntax) as TypeScript. The one place a
+ * ScriptKind is chosen: a fix's re-detection parses its output by the same name, so the same way.
+ */
+export function scriptKindOf(path: string): ts.ScriptKind {
+  if (/\.tsx$/i.test(path)) return ts.ScriptKind.TSX;
+  if (/\.jsx$/i.test(path)) return ts.ScriptKind.JSX;
+  return isJavaScript(path) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
+}
 
 export function parseTypeScript(path: string, text: string): ts.SourceFile {
   // JSDoc comments are not parsed into nodes (nothing here reads them; 15 to 35% of the parse).
   const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
-  // A serverless.js is JavaScript (entry.ts): type annotations there are syntax errors.
-  const sf = ts.createSourceFile(path, text, options, false, isJavaScript(path) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(path, text, options, false, scriptKindOf(path));
   saveCompilerCache();
   const diags = (sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
   if (diags.length > 0) {

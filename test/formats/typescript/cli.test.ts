@@ -27,13 +27,15 @@ function project(): string {
 }
 
 describe('entry', () => {
-  it('accepts .ts and JavaScript (.js, .mjs, .cjs), not .d.ts', () => {
-    expect(typescriptEntry.accepts('lib/stack.ts')).toBe(true);
-    expect(typescriptEntry.accepts('lib/stack.d.ts')).toBe(false);
-    expect(typescriptEntry.accepts('lib/stack.tsx')).toBe(false);
-    for (const name of ['lib/stack.js', 'stacks/Storage.mjs', 'index.cjs']) expect(typescriptEntry.accepts(name), name).toBe(true);
+  it('accepts TypeScript (.ts, .mts, .cts, .tsx) and JavaScript (.js, .mjs, .cjs, .jsx), not declarations', () => {
+    for (const name of ['lib/stack.ts', 'lib/stack.mts', 'lib/stack.cts', 'lib/stack.tsx', 'lib/Stack.TSX'])
+      expect(typescriptEntry.accepts(name), name).toBe(true);
+    for (const name of ['lib/stack.d.ts', 'lib/stack.d.mts', 'lib/stack.d.cts']) expect(typescriptEntry.accepts(name), name).toBe(false);
+    for (const name of ['lib/stack.js', 'stacks/Storage.mjs', 'index.cjs', 'lib/view.jsx'])
+      expect(typescriptEntry.accepts(name), name).toBe(true);
     // A minified bundle (vendored front-end code) is never a program kmsfix reads: not read at all.
     expect(typescriptEntry.accepts('site/assets/js/aws-sdk.min.js')).toBe(false);
+    expect(typescriptEntry.accepts('site/assets/js/view.min.jsx')).toBe(false);
   });
   it('prefilters on DynamoDB markers of each framework', () => {
     expect(typescriptEntry.prefilter("import * as dynamodb from 'aws-cdk-lib/aws-dynamodb'")).toBe(true);
@@ -84,6 +86,47 @@ describe('kmsfix on a TypeScript project', () => {
     const out = JSON.parse(r.stdout) as { errors: { file: string; line: number; column: number; message: string }[] };
     expect(out.errors).toEqual([{ file: 'broken.ts', line: 2, column: 47, message: 'TypeScript: Expression expected.' }]);
     expect(readFileSync(path.join(dir, 'index.ts'), 'utf8')).toBe(readFileSync(fixture('pulumi', 'expected'), 'utf8'));
+  });
+});
+
+describe('ESM, CommonJS and JSX file names', () => {
+  it('.mts, .cts and .tsx tables are found in a folder and fixed (imports, never require), .jsx reported; a rescan is clean but for the .jsx', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-ts-'));
+    const ts = (c: string, ext: string) => path.join(FIXTURES, 'typescript', c, `${ext}`);
+    copyFileSync(ts('cdk-stack-mts', 'input.mts'), path.join(dir, 'orders.mts'));
+    copyFileSync(ts('cdk-stack-mts', 'input.mts'), path.join(dir, 'orders.cts'));
+    copyFileSync(ts('cdk-stack-tsx', 'input.tsx'), path.join(dir, 'sessions.tsx'));
+    // The same stack in JavaScript with JSX: read (its JSX parsed), reported, never fixed, as a .js is.
+    const jsx = readFileSync(ts('cdk-stack-tsx', 'input.tsx'), 'utf8')
+      .replace(/, type StackProps/, '')
+      .replace(/import type .*\n/, '')
+      .replace(/\(tableName: string\)/, '(tableName)')
+      .replace(/  readonly sessions: Table;\n\n/, '')
+      .replace(/\(scope: Construct, id: string, props\?: StackProps\)/, '(scope, id, props)');
+    writeFileSync(path.join(dir, 'page.jsx'), jsx);
+    const r = await runCli(['scan', '--format', 'json', '.'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    const got = (JSON.parse(r.stdout).tables as { file: string; address: string; fixable: boolean }[]).map(
+      (t) => `${t.file} ${t.address} ${t.fixable}`,
+    );
+    expect(got).toEqual([
+      'orders.cts Orders true',
+      'orders.cts Audit true',
+      'orders.mts Orders true',
+      'orders.mts Audit true',
+      'page.jsx Sessions false',
+      'sessions.tsx Sessions true',
+    ]);
+    const fixed = await runCli(['fix', '--yes', '.'], dir);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stderr).toContain('not fixed: page.jsx:15  Sessions');
+    expect(readFileSync(path.join(dir, 'orders.mts'), 'utf8')).toBe(readFileSync(ts('cdk-stack-mts', 'expected.mts'), 'utf8'));
+    expect(readFileSync(path.join(dir, 'orders.cts'), 'utf8')).toBe(readFileSync(ts('cdk-stack-mts', 'expected.mts'), 'utf8'));
+    expect(readFileSync(path.join(dir, 'sessions.tsx'), 'utf8')).toBe(readFileSync(ts('cdk-stack-tsx', 'expected.tsx'), 'utf8'));
+    expect(readFileSync(path.join(dir, 'orders.mts'), 'utf8')).not.toMatch(/\brequire\(/);
+    const again = await runCli(['scan', '--format', 'json', '.'], dir);
+    const left = (JSON.parse(again.stdout).tables as { file: string; status: string }[]).filter((t) => t.status !== 'customer-managed');
+    expect(left.map((t) => t.file)).toEqual(['page.jsx']);
   });
 });
 

@@ -86,12 +86,23 @@ new dynamodb.Table(this, "Orders", {});
   it('discovery leaves out a JavaScript file beside a TypeScript file of the same name (tsc compiles in place)', async () => {
     const base = mkdtempSync(path.join(tmpdir(), 'kmsfix-js-'));
     try {
-      for (const f of ['lib/stack.ts', 'lib/stack.js', 'lib/app.mts', 'lib/app.mjs', 'lib/view.tsx', 'lib/view.js', 'lib/other.js']) {
+      const files = ['lib/stack.ts', 'lib/stack.js', 'lib/app.mts', 'lib/app.mjs', 'lib/lambda.cts', 'lib/lambda.cjs'];
+      files.push('lib/view.tsx', 'lib/view.js', 'lib/page.tsx', 'lib/page.jsx', 'lib/other.js', 'lib/other.jsx');
+      for (const f of files) {
         mkdirSync(path.join(base, path.dirname(f)), { recursive: true });
         writeFileSync(path.join(base, f), '\n');
       }
       const { candidates } = await discover(['.'], base, typescriptEntry.accepts);
-      expect(candidates.map((c) => c.path)).toEqual(['lib/other.js', 'lib/stack.ts']);
+      // `"jsx": "preserve"` compiles page.tsx to page.jsx; other.jsx has no source beside it.
+      expect(candidates.map((c) => c.path)).toEqual([
+        'lib/app.mts',
+        'lib/lambda.cts',
+        'lib/other.js',
+        'lib/other.jsx',
+        'lib/page.tsx',
+        'lib/stack.ts',
+        'lib/view.tsx',
+      ]);
       // Named on the command line, it is read.
       const named = await discover(['lib/stack.js'], base, typescriptEntry.accepts);
       expect(named.candidates.map((c) => c.path)).toEqual(['lib/stack.js']);

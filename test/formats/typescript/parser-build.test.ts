@@ -34,12 +34,16 @@ function files(dir: string, test: (name: string) => boolean, out: string[] = [])
   return out;
 }
 
+/** A TypeScript file kmsfix reads (`.ts`, `.mts`, `.cts`, `.tsx`: parse.ts scriptKindOf), not a declaration. */
+const isSource = (name: string) => /\.(?:[cm]?ts|tsx)$/.test(name);
+
 /** A tree as text: each node's kind, range, flags, own text and parent, in forEachChild order; then the syntax errors. */
 function dump(t: typeof TS, file: string, text: string): string {
   const options = { languageVersion: t.ScriptTarget.Latest, jsDocParsingMode: t.JSDocParsingMode.ParseNone };
   let sf: TS.SourceFile;
   try {
-    sf = t.createSourceFile(file, text, options, true, t.ScriptKind.TS);
+    // A `.tsx` (a mutated one's name ends `#k`) with JSX, as kmsfix parses it.
+    sf = t.createSourceFile(file, text, options, true, /\.tsx(#\d+)?$/.test(file) ? t.ScriptKind.TSX : t.ScriptKind.TS);
   } catch (e) {
     // fixtures/typescript/bad/deep-nesting: too deep for the stack, in both.
     return `thrown: ${(e as Error).name}`;
@@ -124,7 +128,7 @@ describe('the parser-only build of TypeScript', () => {
 
   it("gives the same trees as the whole compiler: fixtures, kmsfix sources, the compiler's .d.ts, aws-cdk-lib", () => {
     const inputs = [
-      ...files(path.join(ROOT, 'fixtures'), (n) => n.endsWith('.ts')),
+      ...files(path.join(ROOT, 'fixtures'), isSource),
       ...files(path.join(ROOT, 'src'), (n) => n.endsWith('.ts')),
       ...files(path.join(ROOT, 'test', 'formats', 'typescript'), (n) => n.endsWith('.ts')),
       // The compiler's own declarations (lib.dom and lib.webworker aside: 3 MB of the same shapes).
@@ -141,7 +145,7 @@ describe('the parser-only build of TypeScript', () => {
     const next = random(16);
     const tokens = ['{', '}', '(', ')', ',', ';', '`', "'", '"', '/*', '//', 'new ', '=>', '<', '>', '?.', '...', '@', '#', '\\', '\n'];
     let errors = 0;
-    for (const f of files(path.join(ROOT, 'fixtures'), (n) => n.endsWith('.ts'))) {
+    for (const f of files(path.join(ROOT, 'fixtures'), isSource)) {
       const text = readFileSync(f, 'utf8');
       for (let k = 0; k < 6; k++) {
         const at = Math.floor(next() * text.length);
@@ -160,19 +164,20 @@ describe('the parser-only build of TypeScript', () => {
   it("parseTypeScript links every node to its parent as the compiler's setParentNodes does, and lists the `new` expressions and the calls with arguments in order", () => {
     const r = prng(7);
     const inputs = [
-      ...files(path.join(ROOT, 'fixtures', 'typescript'), (n) => n.endsWith('.ts') && !n.includes('bad')).map((f) =>
-        readFileSync(f, 'utf8'),
-      ),
-      ...Array.from({ length: 10 }, () => cdk(r)),
+      ...files(path.join(ROOT, 'fixtures', 'typescript'), (n) => isSource(n) && !n.includes('bad')).map((f) => ({
+        ext: path.extname(f),
+        text: readFileSync(f, 'utf8'),
+      })),
+      ...Array.from({ length: 10 }, () => ({ ext: '.ts', text: cdk(r) })),
     ];
-    for (const [k, text] of inputs.entries()) {
+    for (const [k, { ext, text }] of inputs.entries()) {
       let sf: TS.SourceFile;
       try {
-        sf = parseTypeScript(`f${k}.ts`, text);
+        sf = parseTypeScript(`f${k}${ext}`, text);
       } catch {
         continue; // a bad-input fixture
       }
-      expect(dumpTree(used, sf)).toBe(dump(full, `f${k}.ts`, text));
+      expect(dumpTree(used, sf)).toBe(dump(full, `f${k}${ext}`, text));
       expect(dumpTree(used, sf)).not.toContain(' false ');
       const news: TS.Node[] = [];
       const calls: TS.Node[] = [];

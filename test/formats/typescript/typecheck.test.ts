@@ -20,6 +20,8 @@ const OPTIONS: ts.CompilerOptions = {
   noEmit: true,
   skipLibCheck: true,
   esModuleInterop: true,
+  // fixtures/typescript/cdk-stack-tsx: JSX kept as written (typings/jsx.d.ts types its elements).
+  jsx: ts.JsxEmit.Preserve,
   types: ['node'],
   typeRoots: [path.join(ROOT, 'node_modules', '@types')],
 };
@@ -52,7 +54,7 @@ describe('TypeScript fixtures type-check', () => {
   const expected = cases
     .filter((c) => c.name !== 'cdk-amplify-data-models')
     .flatMap((c) => c.expectedPaths)
-    .filter((p) => p.endsWith('.ts'));
+    .filter((p) => /\.(?:[cm]?ts|tsx)$/.test(p));
   // In a case's expected/ folder (at any depth: a project's bin/ and lib/), the same path under input/.
   const folder = `${path.sep}expected${path.sep}`;
   const inputs = expected.map((p) =>

@@ -4,11 +4,34 @@ import { processMemory } from '../../../src/engine/memory.js';
 import { DEFAULT_FIX_OPTIONS } from '../../../src/engine/pipeline.js';
 import { detectTypeScript } from '../../../src/formats/typescript/detect.js';
 import { detectTsStyle } from '../../../src/formats/typescript/style.js';
-import { parseTypeScript } from '../../../src/formats/typescript/parse.js';
+import { isJavaScript, parseTypeScript, scriptKindOf, ts } from '../../../src/formats/typescript/parse.js';
 import { verifyTypeScript } from '../../../src/formats/typescript/verify.js';
 import { statusOf } from '../../../src/rule/evaluate.js';
 
 const file = (text: string) => ({ path: 'stack.ts', absPath: '/stack.ts', text });
+
+describe('parseTypeScript: the syntax a file name gives (scriptKindOf)', () => {
+  const element = 'export const page = (name: string) => <main>{name}</main>;\n';
+  const assertion = 'export const n = <number>JSON.parse("1");\n';
+  const parses = (path: string, text: string) => {
+    try {
+      parseTypeScript(path, text);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  it('.tsx and .jsx parse JSX; .ts, .mts and .cts do not, and take a `<T>x` assertion that .tsx reads as JSX', () => {
+    expect(['a.tsx', 'a.TSX', 'a.ts', 'a.mts', 'a.cts'].map((p) => parses(p, element))).toEqual([true, true, false, false, false]);
+    expect(['a.ts', 'a.mts', 'a.cts', 'a.tsx'].map((p) => parses(p, assertion))).toEqual([true, true, true, false]);
+    expect(parses('a.jsx', 'export const page = (name) => <main>{name}</main>;\n')).toBe(true);
+  });
+  it('kinds: TypeScript for .ts, .mts, .cts; TSX; JSX; JavaScript for .js, .mjs, .cjs (a .jsx is JavaScript: read, never fixed)', () => {
+    const kinds = ['a.ts', 'a.mts', 'a.cts', 'a.tsx', 'a.jsx', 'a.js', 'a.mjs', 'a.cjs'].map((p) => ts.ScriptKind[scriptKindOf(p)]);
+    expect(kinds).toEqual(['TS', 'TS', 'TS', 'TSX', 'JSX', 'JS', 'JS', 'JS']);
+    expect(['a.jsx', 'a.js', 'a.tsx', 'a.mts'].map(isJavaScript)).toEqual([true, true, false, false]);
+  });
+});
 
 describe('verify', () => {
   const stack = (keyProps: string) => `import * as kms from 'aws-cdk-lib/aws-kms';

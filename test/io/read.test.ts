@@ -1,0 +1,60 @@
+/**
+ * The one reader's encoding checks (src/io/read.ts), below the CLI: a UTF-16 or UTF-32 file is named by its
+ * encoding and byte order mark, and its prefilter sees the decoded text, so one holding a table found in a
+ * folder is reported, not skipped without a word (test/io/input-guards.test.ts: the same through the CLI).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeSource, readCandidate } from '../../src/io/read.js';
+
+const TEMPLATE = 'Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table # 🔑 café\n';
+
+/** `text` in UTF-32 with its byte order mark. */
+function utf32(text: string, le: boolean): Buffer {
+  const points = [0xfeff, ...Array.from(text, (c) => c.codePointAt(0)!)];
+  const buf = Buffer.alloc(points.length * 4);
+  for (const [i, p] of points.entries()) {
+    if (le) buf.writeUInt32LE(p, i * 4);
+    else buf.writeUInt32BE(p, i * 4);
+  }
+  return buf;
+}
+
+function messageOf(buf: Buffer): string | undefined {
+  const r = decodeSource(buf, 't.yaml', '/t.yaml');
+  return 'error' in r ? `${r.error.line}:${r.error.column}: ${r.error.message}` : undefined;
+}
+
+describe('UTF-16 and UTF-32 input', () => {
+  it('is an error at 1:1 naming the encoding and its byte order mark: UTF-32 LE is not UTF-16 (its mark starts FF FE), BE not binary', () => {
+    const tail = ': kmsfix reads UTF-8 only; convert the file to UTF-8';
+    expect(messageOf(utf32(TEMPLATE, true))).toBe(`1:1: UTF-32 text (byte order mark FF FE 00 00)${tail}`);
+    expect(messageOf(utf32(TEMPLATE, false))).toBe(`1:1: UTF-32 text (byte order mark 00 00 FE FF)${tail}`);
+    const utf16 = Buffer.from(`\ufeff${TEMPLATE}`, 'utf16le');
+    expect(messageOf(utf16)).toBe(`1:1: UTF-16 text (byte order mark FF FE)${tail}`);
+    expect(messageOf(Buffer.from(utf16).swap16())).toBe(`1:1: UTF-16 text (byte order mark FE FF)${tail}`);
+    expect(messageOf(Buffer.from(TEMPLATE, 'utf16le'))).toBe(`1:1: UTF-16 text (little-endian, no byte order mark)${tail}`);
+    // A leading NUL without the rest of a UTF-32 mark is still a binary file.
+    expect(messageOf(Buffer.from([0, 0, 0xfe, 0x41]))).toBe('1:1: binary file (NUL byte): not a text template');
+  });
+
+  it("the prefilter sees a UTF-32 file's text (astral and accented characters too): with a table it is an error, without one skipped", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-read-'));
+    for (const le of [true, false]) {
+      const file = path.join(dir, `t${le}.yaml`);
+      const seen: string[] = [];
+      const prefilter = (raw: string) => {
+        seen.push(raw);
+        return raw.includes('AWS::DynamoDB::Table');
+      };
+      writeFileSync(file, utf32(TEMPLATE, le));
+      const found = await readCandidate(file, 't.yaml', false, prefilter);
+      expect(found.kind === 'error' && found.error.message, String(le)).toMatch(/^UTF-32 text/);
+      expect(seen).toEqual([TEMPLATE]);
+      writeFileSync(file, utf32('a: 1\n', le));
+      expect((await readCandidate(file, 't.yaml', false, prefilter)).kind, String(le)).toBe('skip');
+    }
+  });
+});
