@@ -11,7 +11,7 @@ import { groupBy, uniqueName } from '../../core/lists.js';
 import type { FixOptions } from '../../core/types.js';
 import { keyArnKinds } from '../../rule/keyArn.js';
 import { describeKey } from '../../rule/keySettings.js';
-import { aliasResource, keyResource, nameMayHoldDot } from '../yaml/cfnKeyResources.js';
+import { aliasResource, keyResource, nameMayHoldDot, policyRetention, strongestRetention } from '../yaml/cfnKeyResources.js';
 import { COMMENT, Intrinsic, YamlAlias, getAtt, subToJoin, type Value } from '../yaml/values.js';
 import { arr, obj, raw, str, type Code } from './code.js';
 import { lookup, type TsTable } from './detect.js';
@@ -73,7 +73,12 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
       return text === undefined || nameMayHoldDot(text);
     };
     const retains = (t: TsTable) =>
-      ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => (stringAt(sf, props(t), k) ?? 'Delete') !== 'Delete');
+      policyRetention(
+        ['DeletionPolicy', 'UpdateReplacePolicy'].map((k) => {
+          const value = stringAt(sf, props(t), k);
+          return { written: value !== undefined, value };
+        }),
+      );
     if (options.keyStrategy === 'shared') {
       const keyId = unique('DynamoDBTablesKey');
       const aliasId = unique(`${keyId}Alias`);
@@ -89,7 +94,7 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
       const key = keyResource({
         description: describeKey(mine.map(logicalId), options.key?.description),
         settings: options.key,
-        retain: mine.some(retains),
+        retain: strongestRetention(mine.map(retains)),
         condition,
         policy: options.keyPolicy,
         serverless: true,
