@@ -162,12 +162,16 @@ export function commitMessage(
           // Read after each create (hashicorp/aws waits on the policy and rotation, then reads tags and aliases: an
           // apply that cannot leaves the key created and tainted) and deleted on a roll back (CloudFormation's
           // AWS::KMS::Key delete handler: DescribeKey, ScheduleKeyDeletion; a rollback that cannot stops in
-          // UPDATE_ROLLBACK_FAILED). Reported by the deploy review of session 50.
+          // UPDATE_ROLLBACK_FAILED). Reported by the deploy review of session 50. Skipping the table to get out of
+          // UPDATE_ROLLBACK_FAILED marks it rolled back while it is still on the new key, which the rollback's clean-up
+          // then deletes (session 51's deploy review).
           "Who deploys: the role that deploys the stack or plan (a CloudFormation service role, CDK's deploy role, a pipeline role) now creates, reads and, " +
             'when a deploy rolls back or the keys are removed, deletes KMS keys and aliases: it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, ' +
             'kms:TagResource and kms:CreateAlias; kms:DescribeKey, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags and kms:ListAliases ' +
             '(read after each create: a Terraform apply without them fails with the key created and tainted); and kms:ScheduleKeyDeletion and kms:DeleteAlias ' +
-            '(without them a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED). No service control policy may deny them in this account.' +
+            '(without them a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED). No service control policy may deny them in this account. ' +
+            'If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription ' +
+            'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).' +
             (mode === 'iam'
               ? ' With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs kms:CreateGrant, kms:DescribeKey, kms:Decrypt, ' +
                 'kms:Encrypt, kms:GenerateDataKey* and kms:ReEncrypt* on them (kms:ViaService dynamodb).'

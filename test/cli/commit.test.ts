@@ -94,6 +94,10 @@ describe('--patch-dir mails for git am', () => {
     expect(message.replace(/\n\s+/g, ' ')).toMatch(
       /kms:DescribeKey, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags and kms:ListAliases .*and kms:ScheduleKeyDeletion and kms:DeleteAlias/,
     );
+    // Skipping a table to get out of UPDATE_ROLLBACK_FAILED deletes the new key under it (session 51's deploy review).
+    expect(message.replace(/\n\s+/g, ' ')).toContain(
+      'If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription still names the new key',
+    );
     expect(message).not.toContain('With key policy iam');
     // Rolled back in two deploys, with each table's old setting in its own format; a revert alone would delete Terraform's keys under its tables.
     const flat = message.replace(/\s+/g, ' ');

@@ -86,6 +86,11 @@ describe('Pulumi: the key gets retainOnDelete', () => {
 
 const TF = (block: string) =>
   `resource "aws_dynamodb_table" "orders" {\n  name         = "orders"\n  billing_mode = "PAY_PER_REQUEST"\n  hash_key     = "id"\n\n  attribute {\n    name = "id"\n    type = "S"\n  }\n${block}}\n`;
+const MODULE = (source: string, inputs: string) =>
+  `module "orders" {\n  source   = "${source}"\n  name     = "orders"\n  hash_key = "id"\n${inputs}}\n`;
+const TAM = 'terraform-aws-modules/dynamodb-table/aws';
+const CLOUDPOSSE = 'cloudposse/dynamodb/aws';
+const MINEIROS = 'mineiros-io/dynamodb/aws';
 const CDKTF = (props: string) =>
   `import { Construct } from 'constructs';\nimport { TerraformStack } from 'cdktf';\nimport { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';\n\nexport class S extends TerraformStack {\n  constructor(scope: Construct, id: string) {\n    super(scope, id);\n    new DynamodbTable(this, 'orders', {\n      name: 'orders',\n      hashKey: 'id',\n      attribute: [{ name: 'id', type: 'S' }],\n${props}    });\n  }\n}\n`;
 
@@ -100,6 +105,20 @@ describe('Terraform and CDK for Terraform: a Backups caution, and no prevent_des
       TF('\n  point_in_time_recovery {\n    enabled = true\n  }\n\n  deletion_protection_enabled = true\n'),
       false,
     ],
+    ['terraform-aws-modules, recovery on', 'main.tf', MODULE(TAM, '  point_in_time_recovery_enabled = true\n'), true],
+    ['terraform-aws-modules, recovery from an input', 'main.tf', MODULE(TAM, '  point_in_time_recovery_enabled = var.pitr\n'), true],
+    ['terraform-aws-modules, recovery unset (the module defaults it to false)', 'main.tf', MODULE(TAM, ''), false],
+    [
+      'terraform-aws-modules, recovery on and the table protected literally (the key gets prevent_destroy)',
+      'main.tf',
+      MODULE(TAM, '  point_in_time_recovery_enabled = true\n  deletion_protection_enabled    = true\n'),
+      false,
+    ],
+    ['cloudposse, recovery unset (the module defaults it to true)', 'main.tf', MODULE(CLOUDPOSSE, ''), true],
+    ['cloudposse, recovery null (the default)', 'main.tf', MODULE(CLOUDPOSSE, '  enable_point_in_time_recovery = null\n'), true],
+    ['cloudposse, recovery off', 'main.tf', MODULE(CLOUDPOSSE, '  enable_point_in_time_recovery = false\n'), false],
+    ['mineiros-io, recovery on', 'main.tf', MODULE(MINEIROS, '  point_in_time_recovery_enabled = true\n'), true],
+    ['mineiros-io, recovery unset (the module defaults it to false)', 'main.tf', MODULE(MINEIROS, ''), false],
     ['CDK for Terraform, recovery on', 'stack.ts', CDKTF('      pointInTimeRecovery: { enabled: true },\n'), true],
     ['CDK for Terraform, recovery off', 'stack.ts', CDKTF('      pointInTimeRecovery: { enabled: false },\n'), false],
   ])('%s', async (_, path, text, caution) => {

@@ -17,7 +17,7 @@
  * stack that created the table is deleted, and with it a key that is not retained.
  */
 import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
-import { globMatcher } from '../../core/text.js';
+import { allowsCreateBackup, everyTablePattern } from '../../rule/backups.js';
 import { intrinsicArg, intrinsicName, scalarValue } from './detect.js';
 import { iamStatements, type IamStatement, type PolicyTemplate } from './iamStatements.js';
 
@@ -47,7 +47,7 @@ function hasEntries(node: CNode | null | undefined): boolean {
 function selects(item: CNode | null, id: string): boolean {
   if (!item) return false;
   const fn = intrinsicName(item);
-  if (!fn) return wildcard(scalarString(item));
+  if (!fn) return everyTablePattern(scalarString(item));
   const arg = resolveAlias(intrinsicArg(item));
   if (fn === 'Fn::GetAtt') {
     const target =
@@ -64,23 +64,16 @@ function selects(item: CNode | null, id: string): boolean {
     const s = scalarValue(template);
     if (s === undefined) return false;
     const names = [...s.matchAll(/\$\{([^}!][^}]*)\}/g)].map((m) => m[1].trim().split('.')[0]);
-    return names.includes(id) || wildcard(s.replace(/\$\{[^}]*\}/g, 'x'));
+    return names.includes(id) || everyTablePattern(s.replace(/\$\{[^}]*\}/g, 'x'));
   }
   if (fn === 'Fn::Join') {
     const parts = arg?.kind === 'seq' ? resolveAlias(arg.items[1] ?? null) : null;
     if (parts?.kind !== 'seq') return false;
     if (parts.items.some((p) => intrinsicName(resolveAlias(p)) !== undefined && selects(resolveAlias(p), id))) return true;
     const delimiter = scalarString(resolveAlias(arg?.kind === 'seq' ? (arg.items[0] ?? null) : null)) ?? '';
-    return wildcard(parts.items.map((p) => scalarString(resolveAlias(p)) ?? 'x').join(delimiter));
+    return everyTablePattern(parts.items.map((p) => scalarString(resolveAlias(p)) ?? 'x').join(delimiter));
   }
   return false;
-}
-
-/** `*`, or an ARN pattern whose table part is a wildcard (`arn:aws:dynamodb:*:*:table/*`, `...:table/orders-*`). */
-function wildcard(s: string | undefined): boolean {
-  if (s === undefined) return false;
-  const v = s.trim();
-  return v === '*' || /^arn:[^:]*:(dynamodb|\*):[^:]*:[^:]*:(\*|table\/.*\*.*)$/.test(v);
 }
 
 /**
@@ -89,9 +82,6 @@ function wildcard(s: string | undefined): boolean {
  * a template that names neither, is not looked for.
  */
 export const BACKUP_GRANT_WORDS = /CreateBackup|DynamoDBBackupFullAccessPolicy/;
-
-/** The action every on-demand backup needs. */
-const CREATE_BACKUP = 'dynamodb:createbackup';
 
 /** SAM's policy template that grants it. */
 const BACKUP_TEMPLATE = 'DynamoDBBackupFullAccessPolicy';
@@ -112,7 +102,7 @@ export function onDemandBackups(root: CMap, id: string): boolean {
   const ofTemplate = (t: PolicyTemplate) =>
     t.name === BACKUP_TEMPLATE && t.value?.kind === 'map' && selects(resolveAlias(child(t.value, 'TableName') ?? null), id);
   const ofStatement = (s: IamStatement) => {
-    if (s.effect !== 'Allow' || !s.actions.some((a) => a !== undefined && globMatcher(a.toLowerCase()).test(CREATE_BACKUP))) return false;
+    if (s.effect !== 'Allow' || !s.actions.some((a) => a !== undefined && allowsCreateBackup(a))) return false;
     const items = s.resource?.kind === 'seq' ? s.resource.items : [s.resource];
     return items.some((item) => selects(resolveAlias(item ?? null), id));
   };

@@ -17,7 +17,14 @@ import { child, pair, resolveAlias, scalarString, type CMap, type CNode, type CP
 import { eofScalarObstacle } from '../yaml/eofScalar.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
 import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, typeOnly, yaml11 } from './detect.js';
-import { aliasResource, keyResource, nameMayHoldDot } from '../yaml/cfnKeyResources.js';
+import {
+  aliasResource,
+  keyResource,
+  nameMayHoldDot,
+  policyRetention,
+  strongestRetention,
+  type KeyRetention,
+} from '../yaml/cfnKeyResources.js';
 import { allowedChanges } from './verify.js';
 import { resolvedByFramework } from './includes.js';
 
@@ -106,33 +113,35 @@ function keyArn(t: CfnTable, keyId: string): Value {
 /**
  * Is the table, or its data, meant to outlive its stack (its key is then retained too: a deleted key
  * makes a kept table, and every backup of it, unreadable)? Any DeletionPolicy or UpdateReplacePolicy
- * but Delete; deletion protection (deleting the stack fails on the table, and the way out, retaining
+ * but Delete (RetainExceptOnCreate alone keeps the key the same way, cfnKeyResources.ts KeyRetention);
+ * deletion protection (deleting the stack fails on the table, and the way out, retaining
  * it, would delete its key); point-in-time recovery, on the table or a replica (DynamoDB keeps a
  * deleted table's backup 35 days, under the table's key, which the stack's delete would schedule for
  * deletion in at most 30); an AWS Backup selection of the template that backs it up (backupSelections.ts:
  * its recovery points are kept under the table's key, often for months); a grant of dynamodb:CreateBackup
  * on it in the template (`text`, the file's, holds BACKUP_GRANT_WORDS; a SAM DynamoDBBackupFullAccessPolicy,
  * an IAM statement): its on-demand backups are kept under the table's key until someone deletes them,
- * after the stack too.
+ * after the stack too. These outlast a failed create too (a protected table, its backups): `Retain`.
  */
-function retains(table: CfnTable, text: string): boolean {
-  const policies = ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => {
-    const v = child(table.resource, k);
-    return v !== undefined && scalarString(v) !== 'Delete';
-  });
+function retains(table: CfnTable, text: string): KeyRetention {
+  const policies = policyRetention(
+    ['DeletionPolicy', 'UpdateReplacePolicy'].map((k) => {
+      const v = child(table.resource, k);
+      return { written: v !== undefined, value: scalarString(v) };
+    }),
+  );
   const props = child(table.resource, 'Properties');
   const on = (v: CNode | null | undefined) => notFalse(v, yaml11(table.template, false));
   const pitr = (holder: CNode | null | undefined) =>
     on(child(child(holder, 'PointInTimeRecoverySpecification'), 'PointInTimeRecoveryEnabled'));
   const replicas = child(props, 'Replicas');
-  return (
-    policies ||
+  const kept =
     on(child(props, 'DeletionProtectionEnabled')) ||
     pitr(props) ||
     (replicas?.kind === 'seq' && replicas.items.some((r) => pitr(resolveAlias(r)))) ||
     tableNames(table).some((id) => backedUp(table.template.resources, id)) ||
-    (BACKUP_GRANT_WORDS.test(text) && tableNames(table).some((id) => onDemandBackups(table.template.root, id)))
-  );
+    (BACKUP_GRANT_WORDS.test(text) && tableNames(table).some((id) => onDemandBackups(table.template.root, id)));
+  return kept ? 'Retain' : policies;
 }
 
 /** The table's TableName as written: a string, or a Sub's template; undefined for anything else. */
@@ -377,7 +386,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, all: CfnTable[], options:
     const key = keyResource({
       description: describeKey(tables.flatMap(tableNames), options.key?.description),
       settings: options.key,
-      retain: tables.some((t) => retains(t, ctx.text)),
+      retain: strongestRetention(tables.map((t) => retains(t, ctx.text))),
       condition,
       policy: options.keyPolicy,
       serverless,

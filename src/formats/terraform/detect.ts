@@ -106,17 +106,24 @@ export function boolOf(a: HAttr | undefined): boolean | 'missing' | undefined {
  * The cautions of a table whose key a fix cannot keep as the table's data is kept: its deletion
  * protection is an expression (`var.deletion_protection`; a literal `true` gives the key
  * prevent_destroy, which cannot follow an expression), or it has point-in-time recovery (a destroy
- * leaves a backup under the key, and prevent_destroy on the key would fail every destroy).
+ * leaves a backup under the key, and prevent_destroy on the key would fail every destroy). A registry
+ * module call is read from its inputs (`deletion_protection_enabled`, as fix.ts reads it, and the
+ * module's point-in-time recovery input, unset or null: the module's default).
  */
-function keyCautions(b: HBlock): { cautions?: Caution[] } {
+function keyCautions(b: HBlock, registry: RegistryModule | undefined): { cautions?: Caution[] } {
   const protection = attr(b, 'deletion_protection_enabled');
   const literal = boolOf(protection);
   if (literal === true || boolOf(attr(blocks(b, 'lifecycle')[0], 'prevent_destroy')) === true) return {};
   const cautions: Caution[] = [];
   if (protection && literal === undefined) cautions.push({ kind: 'unprotected-key', protection: protection.value });
-  const recovery = blocks(b, 'point_in_time_recovery')[0];
-  const enabled = recovery && boolOf(attr(recovery, 'enabled'));
-  if (recovery && enabled !== false && enabled !== 'missing') cautions.push({ kind: 'recovery-key' });
+  if (registry) {
+    const enabled = boolOf(attr(b, registry.recovery.input));
+    if (enabled === 'missing' ? registry.recovery.default : enabled !== false) cautions.push({ kind: 'recovery-key' });
+  } else {
+    const recovery = blocks(b, 'point_in_time_recovery')[0];
+    const enabled = recovery && boolOf(attr(recovery, 'enabled'));
+    if (recovery && enabled !== false && enabled !== 'missing') cautions.push({ kind: 'recovery-key' });
+  }
   return cautions.length > 0 ? { cautions } : {};
 }
 
@@ -1111,7 +1118,7 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => (s
         settings: settingsOf(kind, b, registry),
         ...(kind === 'table' ? replicasOf(text, b) : {}),
         obstacles: [...ownObstacles(kind, b, registry), ...labelPlaceholder(b.labels[b.labels.length - 1])],
-        ...(kind === 'table' ? keyCautions(b) : {}),
+        ...(kind === 'table' || kind === 'module' ? keyCautions(b, registry) : {}),
       },
       suppressions: suppressionsOf(commentsOf(b)),
       keyRef: key?.value,

@@ -8,7 +8,8 @@
  *   creates nothing.
  * - cloudposse/dynamodb: `enable_encryption` (default true) and `server_side_encryption_kms_key_arn`
  *   (default null: the AWS managed key); `replicas` (Regions, whose replicas the module always
- *   creates with `kms_key_arn = null`); `enabled = false` creates nothing.
+ *   creates with `kms_key_arn = null`); `enabled = false` creates nothing; `enable_point_in_time_recovery`
+ *   defaults to true.
  * - mineiros-io/dynamodb: `kms_type` (AWS_OWNED, AWS_MANAGED, CUSTOMER_MANAGED; when null,
  *   CUSTOMER_MANAGED if `kms_key_arn` is set, else AWS_OWNED) and `kms_key_arn`;
  *   `replica_region_names` (replicas without a key); `module_enabled = false` creates nothing.
@@ -27,6 +28,11 @@ export interface RegistryModule {
   replicas: { input: string; step?: string };
   /** The input that, false, has the call create nothing. */
   create?: string;
+  /**
+   * The input that turns the table's point-in-time recovery on, and its default (the module's
+   * variables.tf): a destroy then leaves a backup under the table's key (detect.ts keyCautions).
+   */
+  recovery: { input: string; default: boolean };
   /** The first version with the inputs and output a fix writes and reads, and what older ones lack (moduleVersion.ts). */
   since: {
     version: string;
@@ -63,6 +69,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
     key: 'server_side_encryption_kms_key_arn',
     replicas: { input: 'replica_regions' },
     create: 'create_table',
+    recovery: { input: 'point_in_time_recovery_enabled', default: false },
     // Before v1.0.0 the output was this_dynamodb_table_id.
     since: { version: '1.0.0', lacks: 'the output dynamodb_table_id (named this_dynamodb_table_id before)' },
     // 5.0.0 added `region` (var.region on the table, for hashicorp/aws 6).
@@ -88,6 +95,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
         '(a replica with a key of its own needs one in its Region): declare the table without the module, with a KMS key in each replica Region, by hand',
     },
     create: 'enabled',
+    recovery: { input: 'enable_point_in_time_recovery', default: true },
     // 0.22.0 added the key input; before, enable_encryption meant the AWS managed key.
     since: { version: '0.22.0', lacks: 'the input server_side_encryption_kms_key_arn', input: true },
     nameOutput: 'table_name',
@@ -110,6 +118,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
         '(a replica with a key of its own needs one in its Region): declare the table without the module, with a KMS key in each replica Region, by hand',
     },
     create: 'module_enabled',
+    recovery: { input: 'point_in_time_recovery_enabled', default: false },
     since: { version: '0.1.2', lacks: 'the input kms_type', input: true },
     nameOutput: 'table.name',
     nameInput: 'name',

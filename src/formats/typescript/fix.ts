@@ -66,6 +66,7 @@ import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from 
 import { detectTsStyle } from './style.js';
 import { optionsOf } from './options.js';
 import { deletionProtected, recoveryOn } from './retention.js';
+import { backedUp } from './backups.js';
 import { type AliasPlace, aliasPlaceOf } from './aliasPlace.js';
 import { TYPE_NAMES, typeOnlyBlock } from './typeOnly.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
@@ -211,11 +212,14 @@ function statementStart(sf: ts.SourceFile, st: ts.Statement): number {
  * A CDK table's removal policy, which its key follows: DESTROY, RETAIN (kms.Key's default), or a choice
  * between the two that the table makes (`isSandbox ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN`),
  * copied as written. Any other expression may be SNAPSHOT, which kms.Key refuses: the key is retained.
+ * A table whose data outlives it keeps RETAIN: deletion protection, point-in-time recovery (retention.ts),
+ * an AWS Backup selection or a CreateBackup grant of its file (backups.ts).
  */
 type Removal = 'RETAIN' | 'DESTROY' | { expr: ts.Expression };
 
 function removalOf(t: TsTable, sym: (e: ts.Expression) => string | undefined, sf: ts.SourceFile): Removal {
-  if (!t.props || (t.kind !== 'Table' && t.kind !== 'TableV2') || deletionProtected(t, sf) || recoveryOn(t, sf)) return 'RETAIN';
+  if (!t.props || (t.kind !== 'Table' && t.kind !== 'TableV2') || deletionProtected(t, sf) || recoveryOn(t, sf) || backedUp(t, sf))
+    return 'RETAIN';
   const l = lookup(sf, t.props, 'removalPolicy');
   if (l.kind !== 'value') return 'RETAIN';
   const leaf = (e: ts.Expression) => /#RemovalPolicy\.(DESTROY|RETAIN)$/.exec(sym(unwrap(e)) ?? '')?.[1];

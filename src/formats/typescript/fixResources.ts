@@ -11,13 +11,20 @@ import { groupBy, uniqueName } from '../../core/lists.js';
 import type { FixOptions } from '../../core/types.js';
 import { keyArnKinds } from '../../rule/keyArn.js';
 import { describeKey } from '../../rule/keySettings.js';
-import { aliasResource, keyResource, nameMayHoldDot } from '../yaml/cfnKeyResources.js';
+import {
+  aliasResource,
+  keyResource,
+  nameMayHoldDot,
+  policyRetention,
+  strongestRetention,
+  type KeyRetention,
+} from '../yaml/cfnKeyResources.js';
 import { COMMENT, Intrinsic, YamlAlias, getAtt, subToJoin, type Value } from '../yaml/values.js';
 import { arr, obj, raw, str, type Code } from './code.js';
 import { lookup, type TsTable } from './detect.js';
 import { isTrue, logicalId, resourcesOf, stringAt } from './resources.js';
 import { applySettings, insertProps, type EditCtx } from './objects.js';
-import { propertyName, stringValue, ts, unwrap } from './parse.js';
+import { isNullish, propertyName, stringValue, ts, unwrap } from './parse.js';
 
 /** A CloudFormation value as TypeScript: intrinsic functions in their long form, a Sub as a Join. */
 export function codeOf(v: Value): Code {
@@ -72,8 +79,35 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
       const text = stringAt(sf, o, 'TableName');
       return text === undefined || nameMayHoldDot(text);
     };
-    const retains = (t: TsTable) =>
-      ['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => (stringAt(sf, props(t), k) ?? 'Delete') !== 'Delete');
+    // Set to anything but false (`false`, `'false'` in any case), or may be (a spread): cloudformation/fix.ts's notFalse.
+    const notFalse = (o: ts.ObjectLiteralExpression, name: string) => {
+      const l = lookup(sf, o, name);
+      if (l.kind !== 'value') return l.kind === 'unknown';
+      const v = unwrap(l.value);
+      return v.kind !== ts.SyntaxKind.FalseKeyword && stringValue(v)?.toLowerCase() !== 'false' && !isNullish(v);
+    };
+    const objectAt = (o: ts.ObjectLiteralExpression | undefined, name: string) => {
+      const l = o && lookup(sf, o, name);
+      const v = l?.kind === 'value' ? unwrap(l.value) : undefined;
+      return v && ts.isObjectLiteralExpression(v) ? v : undefined;
+    };
+    // As cloudformation/fix.ts `retains` reads a template's table: deletion protection and point-in-time recovery
+    // keep the key as Retain (a protected table, or its 35-day backup, outlives the stack), else its policies decide.
+    const retains = (t: TsTable): KeyRetention => {
+      const properties = objectAt(props(t), 'Properties');
+      const recovery = objectAt(properties, 'PointInTimeRecoverySpecification');
+      if (
+        properties &&
+        (notFalse(properties, 'DeletionProtectionEnabled') || (recovery && notFalse(recovery, 'PointInTimeRecoveryEnabled')))
+      )
+        return 'Retain';
+      return policyRetention(
+        ['DeletionPolicy', 'UpdateReplacePolicy'].map((k) => {
+          const value = stringAt(sf, props(t), k);
+          return { written: value !== undefined, value };
+        }),
+      );
+    };
     if (options.keyStrategy === 'shared') {
       const keyId = unique('DynamoDBTablesKey');
       const aliasId = unique(`${keyId}Alias`);
@@ -89,7 +123,7 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
       const key = keyResource({
         description: describeKey(mine.map(logicalId), options.key?.description),
         settings: options.key,
-        retain: mine.some(retains),
+        retain: strongestRetention(mine.map(retains)),
         condition,
         policy: options.keyPolicy,
         serverless: true,

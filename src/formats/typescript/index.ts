@@ -11,6 +11,7 @@ import { detectTypeScript, type TsDetection, type TsTable } from './detect.js';
 import { holderOf, ts } from './parse.js';
 import { pulumiVersionLimits } from './pulumiVersion.js';
 import { deletionProtected, recoveryOn } from './retention.js';
+import { selectionsOf } from './backups.js';
 import { optionsOf } from './options.js';
 import { readsStackConfig } from './stackConfig.js';
 import { pulumiStacks } from '../yaml/pulumiStacks.js';
@@ -63,12 +64,18 @@ function detected(file: SourceFile, d: TsDetection, context: DiskContext | undef
 /**
  * A CDK for Terraform table with point-in-time recovery whose key the fix does not protect (its
  * preventDestroy would fail every destroy): a destroy would schedule the key's deletion while DynamoDB
- * keeps the deleted table's backup under it (retention.ts).
+ * keeps the deleted table's backup under it (retention.ts), or an AWS Backup selection of its file backs it
+ * up (backups.ts: its recovery points stay under the key).
  */
 function recoveryCautions(d: TsDetection): void {
-  for (const t of d.tables)
-    if (t.framework === 'cdktf' && recoveryOn(t, d.sf) && !deletionProtected(t, d.sf) && !optionsOf(t, d.sf).retain)
+  for (const t of d.tables) {
+    if (t.framework !== 'cdktf') continue;
+    if (recoveryOn(t, d.sf) && !deletionProtected(t, d.sf) && !optionsOf(t, d.sf).retain)
       (t.encryption.cautions ??= []).push({ kind: 'recovery-key' });
+    // As Terraform's aws_backup_selection (terraform/backupCautions.ts), in the table's file.
+    const selections = selectionsOf(t, d.sf);
+    if (selections.length > 0) (t.encryption.cautions ??= []).push({ kind: 'backup-key', selections });
+  }
 }
 
 /**

@@ -39,10 +39,38 @@ export function keyPolicyValue(mode: KeyPolicyMode): Value {
   return v;
 }
 
+/**
+ * How a key outlives its stack (undefined: deleted with it, scheduled for deletion). `RetainExceptOnCreate`
+ * when the only reason to keep it is that policy on its table: a stack create that fails then deletes the
+ * key with the table (a `Retain` key would be left behind, unused and billed, each try), and any later
+ * operation keeps it as `Retain` does. Any other reason (a `Retain` policy, deletion protection,
+ * point-in-time recovery, a backup of the table) is `Retain`.
+ */
+export type KeyRetention = 'Retain' | 'RetainExceptOnCreate' | undefined;
+
+/** The retention of a key whose tables retain as given: the strongest of them (a shared key's). */
+export function strongestRetention(retentions: KeyRetention[]): KeyRetention {
+  return retentions.includes('Retain') ? 'Retain' : retentions.includes('RetainExceptOnCreate') ? 'RetainExceptOnCreate' : undefined;
+}
+
+/**
+ * The retention a table's DeletionPolicy and UpdateReplacePolicy ask of its key, as written (undefined:
+ * absent, or something not a string, as an `Fn::If` is): `Delete` or absent asks none,
+ * `RetainExceptOnCreate` (DeletionPolicy only; UpdateReplacePolicy does not take it) asks as much,
+ * anything else (`Retain`, `Snapshot`, a function) `Retain`.
+ */
+export function policyRetention(policies: { written: boolean; value: string | undefined }[]): KeyRetention {
+  return strongestRetention(
+    policies.map(({ written, value }) =>
+      !written || value === 'Delete' ? undefined : value === 'RetainExceptOnCreate' ? 'RetainExceptOnCreate' : 'Retain',
+    ),
+  );
+}
+
 export interface KeyResourceSpec {
   /** A string, or a Fn::Sub in a Fn::ForEach body (`${Name}` put in by the loop). */
   description: Value;
-  retain: boolean;
+  retain: KeyRetention;
   condition?: string;
   policy?: KeyPolicyMode;
   /** A serverless.yml: Checkov reads its suppressions from comments there, not from Metadata. */
@@ -74,7 +102,8 @@ export function keyResource(spec: KeyResourceSpec): Value {
   r.Type = 'AWS::KMS::Key';
   if (spec.condition) r.Condition = spec.condition;
   if (spec.retain) {
-    r.DeletionPolicy = 'Retain';
+    r.DeletionPolicy = spec.retain;
+    // UpdateReplacePolicy takes Delete, Retain or Snapshot: a replaced key is kept either way.
     r.UpdateReplacePolicy = 'Retain';
   }
   if (mode === 'drop-in') r.Metadata = suppressions();

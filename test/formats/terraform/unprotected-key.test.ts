@@ -35,3 +35,21 @@ it.each([
   expect(key.slice(0, key.indexOf('\n}\n')).includes('prevent_destroy = true')).toBe(!caution && extra.includes('= true'));
   if (caution) expect(scanned.message).toContain(extra.split('= ')[1]);
 });
+
+/** A registry module call's deletion_protection_enabled input: the fix reads it as a table's (fix.ts), and so does the caution. */
+const moduleCall = (extra: string) =>
+  `module "orders" {\n  source   = "terraform-aws-modules/dynamodb-table/aws"\n  name     = "orders"\n  hash_key = "id"\n${extra}\n}\n`;
+
+it.each([
+  ['an input', '  deletion_protection_enabled = var.protect', true],
+  ['a literal true (the key gets prevent_destroy)', '  deletion_protection_enabled = true', false],
+])('a module call: deletion protection from %s', async (_, extra, caution) => {
+  const text = VARIABLE + moduleCall(extra);
+  const scanned = (await processMemory([{ path: 'main.tf', text }], 'scan')).outcomes[0].tables[0];
+  expect(scanned.message.includes("Deletion protection: the table's deletion_protection_enabled is")).toBe(caution);
+  const r = await processMemory([{ path: 'main.tf', text }], 'fix');
+  const out = r.output.get('main.tf')!;
+  expect(r.outcomes[0].tables[0].fixed).toBe(true);
+  const key = out.slice(out.indexOf('resource "aws_kms_key"'));
+  expect(key.slice(0, key.indexOf('\n}\n')).includes('prevent_destroy = true')).toBe(!caution);
+});
