@@ -10,19 +10,9 @@ import type { LineIndex } from '../../core/text.js';
 import { matches, SIGNS } from '../../rule/apiGlobalTables.js';
 import { apiGrant } from '../../rule/blockers.js';
 import { declaredName, type TsTable } from './detect.js';
-import { propertyName, stringValue, ts, unwrap } from './parse.js';
+import { listedProperty, stringValue, ts, unwrap } from './parse.js';
 
 const MAY_GRANT = /dynamodb:[\w*?]*(?:global|replica)/i;
-
-/** The elements of an array literal property (`actions: [...]`, `Action: [...]`, or one value), as expressions. */
-function listed(o: ts.ObjectLiteralExpression, names: string[]): ts.Expression[] | undefined {
-  for (const p of o.properties) {
-    if (!ts.isPropertyAssignment(p) || ts.isComputedPropertyName(p.name) || !names.includes(propertyName(p.name) ?? '')) continue;
-    const v = unwrap(p.initializer);
-    return ts.isArrayLiteralExpression(v) ? [...v.elements] : [v];
-  }
-  return undefined;
-}
 
 export function apiGlobalTableGrants(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
   if (!MAY_GRANT.test(sf.text)) return;
@@ -30,13 +20,14 @@ export function apiGlobalTableGrants(sf: ts.SourceFile, lines: LineIndex, tables
   if (cdk.length === 0) return;
   const visit = (n: ts.Node): void => {
     // A Deny statement (`effect: iam.Effect.DENY`, `Effect: 'Deny'`) grants nothing.
-    const deny = ts.isObjectLiteralExpression(n) && (listed(n, ['effect', 'Effect']) ?? []).some((e) => /deny/i.test(e.getText(sf)));
+    const deny =
+      ts.isObjectLiteralExpression(n) && (listedProperty(n, ['effect', 'Effect']) ?? []).some((e) => /deny/i.test(e.getText(sf)));
     if (ts.isObjectLiteralExpression(n) && !deny) {
-      const actions = (listed(n, ['actions', 'Action']) ?? []).map((e) => stringValue(unwrap(e))).filter((a) => a !== undefined);
+      const actions = (listedProperty(n, ['actions', 'Action']) ?? []).map((e) => stringValue(unwrap(e))).filter((a) => a !== undefined);
       for (const sign of SIGNS) {
         const granted = actions.filter((a) => matches(a, sign));
         if (granted.length === 0) continue;
-        const resources = (listed(n, ['resources', 'Resource']) ?? []).map((e) => e.getText(sf));
+        const resources = (listedProperty(n, ['resources', 'Resource']) ?? []).map((e) => e.getText(sf));
         const named = cdk.filter((t) => {
           const name = declaredName(t.node);
           return name !== undefined && resources.some((r) => r === name || r.startsWith(`${name}.`));

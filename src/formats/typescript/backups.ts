@@ -22,7 +22,7 @@
 import { allowsCreateBackup, everyTablePattern } from '../../rule/backups.js';
 import { escapeRegExp } from '../../core/text.js';
 import { declaredName, lookup, type TsTable } from './detect.js';
-import { propertyName, stringValue, ts, unwrap } from './parse.js';
+import { listedProperty, stringValue, ts, unwrap } from './parse.js';
 
 /** Something in the file that backs tables up: the resources it names (expressions, as written), or every table. */
 interface Backing {
@@ -65,16 +65,6 @@ function patternOf(e: ts.Expression): string | undefined {
 
 const matchesEvery = (e: ts.Expression) => everyTablePattern(patternOf(e));
 
-/** The elements of an array literal property (`resources: [...]`, `Resource: ...` or one value), as expressions. */
-function listed(o: ts.ObjectLiteralExpression, names: string[]): ts.Expression[] | undefined {
-  for (const p of o.properties) {
-    if (!ts.isPropertyAssignment(p) || ts.isComputedPropertyName(p.name) || !names.includes(propertyName(p.name) ?? '')) continue;
-    const v = unwrap(p.initializer);
-    return ts.isArrayLiteralExpression(v) ? [...v.elements] : [v];
-  }
-  return undefined;
-}
-
 function backings(sf: ts.SourceFile): Backing[] {
   const out: Backing[] = [];
   const visit = (n: ts.Node): void => {
@@ -98,9 +88,9 @@ function backings(sf: ts.SourceFile): Backing[] {
         const nested = lookup(sf, props, 'backupSelection');
         const inner = nested.kind === 'value' ? unwrap(nested.value) : undefined;
         const sel = inner && ts.isObjectLiteralExpression(inner) ? inner : props;
-        const resources = listed(sel, ['resources']) ?? [];
+        const resources = listedProperty(sel, ['resources']) ?? [];
         const byTags = ['listOfTags', 'conditions', 'selectionTag', 'condition'].some((k) => {
-          const v = listed(sel, [k]);
+          const v = listedProperty(sel, [k]);
           return v !== undefined && v.length > 0;
         });
         const id = n.arguments[1]?.getText(sf) ?? '';
@@ -110,10 +100,10 @@ function backings(sf: ts.SourceFile): Backing[] {
     }
     // An Allow statement (`effect: iam.Effect.DENY`, `Effect: 'Deny'` grant nothing) whose action allows CreateBackup.
     if (ts.isObjectLiteralExpression(n)) {
-      const deny = (listed(n, ['effect', 'Effect']) ?? []).some((e) => /deny/i.test(e.getText(sf)));
-      const actions = listed(n, ['actions', 'Action']) ?? [];
+      const deny = (listedProperty(n, ['effect', 'Effect']) ?? []).some((e) => /deny/i.test(e.getText(sf)));
+      const actions = listedProperty(n, ['actions', 'Action']) ?? [];
       if (!deny && actions.some((a) => allowsCreateBackup(stringValue(unwrap(a)) ?? ''))) {
-        const resources = listed(n, ['resources', 'Resource']) ?? [];
+        const resources = listedProperty(n, ['resources', 'Resource']) ?? [];
         out.push({ resources, every: resources.some(matchesEvery) });
       }
     }

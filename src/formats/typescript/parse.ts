@@ -150,6 +150,20 @@ export function unwrap(node: ts.Expression): ts.Expression {
   }
 }
 
+/**
+ * The value of the first property of an object literal named one of `names`, as a list of expressions: an
+ * array literal's elements (`actions: [...]`, `Resource: [...]`), or the one value (`Action: 'dynamodb:*'`);
+ * undefined without such a property. Read by the readers of IAM statements and AWS Backup selections.
+ */
+export function listedProperty(o: ts.ObjectLiteralExpression, names: string[]): ts.Expression[] | undefined {
+  for (const p of o.properties) {
+    if (!ts.isPropertyAssignment(p) || ts.isComputedPropertyName(p.name) || !names.includes(propertyName(p.name) ?? '')) continue;
+    const v = unwrap(p.initializer);
+    return ts.isArrayLiteralExpression(v) ? [...v.elements] : [v];
+  }
+  return undefined;
+}
+
 /** `null` or `undefined` as written (unwrap it first): a value that leaves a prop unset. */
 export function isNullish(e: ts.Expression): boolean {
   return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
