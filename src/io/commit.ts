@@ -117,8 +117,15 @@ export async function commitFiles(root: string, files: string[], branch: string,
   // Literal: a file named `*.yaml` or `[a]b.yaml` is a glob to git, which would stage every file it matches
   // (an untracked secrets file, the user's own staged/unstaged split undone).
   const rel = files.map((f) => `:(literal)${path.relative(root, real(f))}`);
-  await git(root, ['add', '--', ...rel]);
-  // --only with paths: the commit holds these files, not whatever else is staged.
-  await git(root, ['commit', '-q', '-F', '-', '--only', '--', ...rel], message);
+  try {
+    await git(root, ['add', '--', ...rel]);
+    // --only with paths: the commit holds these files, not whatever else is staged.
+    await git(root, ['commit', '-q', '-F', '-', '--only', '--', ...rel], message);
+  } catch (err) {
+    // A hook that says no, no identity: the repository is left on the new branch, which the user should know
+    // before committing by hand (and where it was made from, to go back).
+    const from = head === branch ? '' : `, made from ${head ? `branch ${head}` : 'a detached HEAD'}`;
+    throw new Error(`${(err as Error).message}; the repository is on branch ${branch}${from}`);
+  }
   return (await git(root, ['rev-parse', '--short', 'HEAD'])).trim();
 }

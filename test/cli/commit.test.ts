@@ -394,7 +394,24 @@ describe('fix --commit', () => {
     const r = await runCli(['fix', '--yes', '--commit'], a, '', env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--commit: git commit failed: .*\(the files are written; commit them by hand\)/s);
+    // Where the repository is left: on the new branch, and the branch it was made from.
+    expect(r.stderr).toMatch(/the repository is on branch kmsfix\/dynamodb-cmk, made from branch main \(the files are written/);
+    expect(git(a, 'symbolic-ref', '--short', 'HEAD').trim()).toBe('kmsfix/dynamodb-cmk');
     expect(readFileSync(path.join(a, 'app.yaml'), 'utf8')).toBe(readFileSync(path.join(CF, 'yaml-no-sse', 'expected.yaml'), 'utf8'));
+  });
+
+  it('names the branch a commit a pre-commit hook refused leaves the repository on', async () => {
+    const a = repo(tmp(), { 'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    const hook = path.join(a, '.git', 'hooks', 'pre-commit');
+    mkdirSync(path.dirname(hook), { recursive: true });
+    writeFileSync(hook, '#!/bin/sh\necho "hook says no" >&2\nexit 1\n', { mode: 0o755 });
+    const r = await runCli(['fix', '--yes', '--commit'], a);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /--commit: git commit failed: .*hook says no.*the repository is on branch kmsfix\/dynamodb-cmk, made from branch main \(the files are written; commit them by hand\)/s,
+    );
+    expect(git(a, 'symbolic-ref', '--short', 'HEAD').trim()).toBe('kmsfix/dynamodb-cmk');
+    expect(git(a, 'log', '--format=%s').trim().split('\n')).toHaveLength(1);
   });
 
   it('goes with a fix in place only', async () => {
