@@ -12,14 +12,15 @@
  *   include_tests: true | false             profile: strict | checkov | ...
  *   fix_parameterised: true | false         recreate_replicas: true | false
  *   max_file_size: MB                       exclude: [GLOB, ...]   skip_table: [PATTERN, ...]
- *   key: { tags: {K: V}, multi_region: bool, deletion_window_days: 7-30, description: TEXT, alias: TEMPLATE }
+ *   key: { tags: {K: V}, multi_region: bool, deletion_window_days: 7-30, description: TEXT, alias: TEMPLATE,
+ *         retain: auto | always }
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineIndex, toPosix } from '../core/text.js';
 import { PROFILES } from '../rule/peers/evaluate.js';
 import { KEY_POLICY_MODES } from '../rule/keyPolicy.js';
-import { type KeySettings, keySettingsProblems } from '../rule/keySettings.js';
+import { KEY_RETAIN, type KeySettings, type KeyRetain, keySettingsProblems } from '../rule/keySettings.js';
 import { keyArnUsage } from '../rule/keyArn.js';
 import { didYouMean } from './suggest.js';
 
@@ -70,7 +71,7 @@ const KEYS: Record<keyof ConfigValues, { kind: Kind; one?: readonly string[] }> 
   exclude: { kind: 'strings' },
   skip_table: { kind: 'strings' },
 };
-const KEY_KEYS = ['tags', 'multi_region', 'deletion_window_days', 'description', 'alias'] as const;
+const KEY_KEYS = ['tags', 'multi_region', 'deletion_window_days', 'description', 'alias', 'retain'] as const;
 const TOP_KEYS = [...Object.keys(KEYS), 'key'];
 
 /**
@@ -202,7 +203,7 @@ export async function parseConfig(text: string, file: string, dir: string): Prom
 
   function keySection(node: Node | null): KeySettings | undefined {
     if (!YAML.isMap(node)) {
-      at(node, 'key must be a mapping (tags, multi_region, deletion_window_days, description, alias)');
+      at(node, 'key must be a mapping (tags, multi_region, deletion_window_days, description, alias, retain)');
       return undefined;
     }
     const out: KeySettings = {};
@@ -241,6 +242,11 @@ export async function parseConfig(text: string, file: string, dir: string): Prom
         case 'alias': {
           const v = check(`key.${name}`, value, 'string');
           if (typeof v === 'string') one[name] = v;
+          break;
+        }
+        case 'retain': {
+          const v = check('key.retain', value, 'string', KEY_RETAIN);
+          if (typeof v === 'string') one.retain = v as KeyRetain;
           break;
         }
         default:

@@ -170,8 +170,11 @@ export function commitMessage(
             'kms:TagResource and kms:CreateAlias; kms:DescribeKey, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags and kms:ListAliases ' +
             '(read after each create: a Terraform apply without them fails with the key created and tainted); and kms:ScheduleKeyDeletion and kms:DeleteAlias ' +
             '(without them a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED). No service control policy may deny them in this account. ' +
-            'If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription ' +
-            'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).' +
+            // With key retain always no rollback deletes a key: skipping the table leaves it on a key that stays.
+            (o.key?.retain === 'always'
+              ? ''
+              : 'If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription ' +
+                'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).') +
             (mode === 'iam'
               ? ' With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs kms:CreateGrant, kms:DescribeKey, kms:Decrypt, ' +
                 'kms:Encrypt, kms:GenerateDataKey* and kms:ReEncrypt* on them (kms:ViaService dynamodb).'
@@ -195,7 +198,7 @@ export function commitMessage(
   for (const n of notes) out.push(wrap(n, '  ', '* '));
   const rollback = rollbackNote(
     fixed.map(({ t }) => t),
-    { existingKey: o.kmsKeyArn !== undefined, windowDays: window, recreated },
+    { existingKey: o.kmsKeyArn !== undefined, windowDays: window, recreated, retainAlways: o.key?.retain === 'always' },
   );
   for (const n of rollback) out.push(wrap(n.text, n.indent, n.first));
   return { subject, body: out.join('\n') + '\n' };

@@ -100,6 +100,9 @@ function family(t: TableReport): Family {
 /** Families whose tables a revert alone leaves on the key (the provider keeps a key it reads back). */
 const PROVIDER_KEEPS_KEY: ReadonlySet<Family> = new Set(['terraform', 'terraform-module', 'cdktf', 'pulumi', 'pulumi-yaml']);
 
+/** Families whose deploy tool cannot keep a resource it destroys (Terraform's prevent_destroy fails the destroy instead): `key: retain: always` does not reach them. */
+const NO_KEEP_ON_DESTROY: ReadonlySet<Family> = new Set(['terraform', 'terraform-module', 'cdktf']);
+
 /** The settings to write back, each once, in the order the tables come. */
 function settings(tables: TableReport[]): string[] {
   const seen = new Set<string>();
@@ -122,12 +125,18 @@ export interface NoteLine {
  * period; `existingKey`: the fix pointed the tables at a key it did not create (--kms-key-arn);
  * `recreated`: tables whose replicas --recreate-replicas re-creates.
  */
-export function rollbackNote(tables: TableReport[], opts: { existingKey: boolean; windowDays: number; recreated: string[] }): NoteLine[] {
+export function rollbackNote(
+  tables: TableReport[],
+  opts: { existingKey: boolean; windowDays: number; recreated: string[]; retainAlways?: boolean },
+): NoteLine[] {
   const families = new Set(tables.map(family));
   const kept = [...families].filter((f) => PROVIDER_KEEPS_KEY.has(f));
   const keyArgs = [
     ...new Set(kept.map((f) => (f === 'terraform' ? '`kms_key_arn`' : f === 'terraform-module' ? "a module's key input" : '`kmsKeyArn`'))),
   ].join(' or ');
+  // `key: retain: always` keeps every key but Terraform's and CDK for Terraform's (no keep-on-destroy there).
+  const retainedAll = opts.retainAlways ? [...families].filter((f) => !NO_KEEP_ON_DESTROY.has(f)) : [];
+  const scheduled = retainedAll.length ? [...families].filter((f) => NO_KEEP_ON_DESTROY.has(f)) : [];
   const item = (text: string): NoteLine => ({ first: '    - ', indent: '      ', text });
   const out: NoteLine[] = [];
   if (opts.existingKey) {
@@ -152,8 +161,11 @@ export function rollbackNote(tables: TableReport[], opts: { existingKey: boolean
         first: '  2. ',
         indent: '     ',
         text:
-          'Then remove the keys and aliases this commit added, keeping those settings, and deploy: each key is scheduled for deletion ' +
-          `(${opts.windowDays} days; \`aws kms cancel-key-deletion\` then \`aws kms enable-key\` undo it; a key kept on delete stays until you schedule its deletion). ` +
+          'Then remove the keys and aliases this commit added, keeping those settings, and deploy: ' +
+          (retainedAll.length
+            ? `${retainedAll.map((f) => FAMILY_NAME[f]).join(', ')}: the keys are kept on delete (key: retain: always) and stay, billed, until you schedule ` +
+              `their deletion (\`aws kms schedule-key-deletion\`, ${opts.windowDays} days)${scheduled.length ? `; ${scheduled.map((f) => FAMILY_NAME[f]).join(', ')}: each key is scheduled for deletion (${opts.windowDays} days)` : ''}. `
+            : `each key is scheduled for deletion (${opts.windowDays} days; \`aws kms cancel-key-deletion\` then \`aws kms enable-key\` undo it; a key kept on delete stays until you schedule its deletion). `) +
           'Backups taken while a table used its key (on-demand, AWS Backup, point-in-time recovery) stay encrypted under it: keep that key ' +
           '(leave it out of this step, or keep it on delete) until the last of them has expired.',
       },

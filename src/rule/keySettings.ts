@@ -17,6 +17,13 @@
  *   (and `-shared` appended to it for a shared key); default DEFAULT_ALIAS = 'alias/dynamodb/{table}'.
  *   Must start with `alias/`, not `alias/aws/`, hold `{table}` once, and otherwise only the characters
  *   KMS allows in alias names (A-Z a-z 0-9 / _ -).
+ * - `retain`: `auto` (the default) keeps a generated key when its stack or resource is deleted only where its
+ *   table asks it (a kept table, deletion protection, backups, point-in-time recovery); `always` keeps every
+ *   generated key: CloudFormation `DeletionPolicy`/`UpdateReplacePolicy: Retain` (SAM, Serverless too), CDK's
+ *   RETAIN (kms.Key's default: no DESTROY written), Pulumi `retainOnDelete: true`. It closes the roll back race
+ *   (README, "Rolling back": a deploy that fails after the table switched to its new key rolls the table back
+ *   and deletes the key in the same roll back) at the price of a key left behind by each deleted stack.
+ *   Terraform and CDK for Terraform have no keep-on-destroy and no automatic roll back (no race): unchanged.
  */
 
 export interface KeySettings {
@@ -25,7 +32,11 @@ export interface KeySettings {
   deletionWindowDays?: number;
   description?: string;
   alias?: string;
+  retain?: KeyRetain;
 }
+
+export const KEY_RETAIN = ['auto', 'always'] as const;
+export type KeyRetain = (typeof KEY_RETAIN)[number];
 
 export const DEFAULT_DESCRIPTION = 'KMS key for DynamoDB {tables}';
 export const DEFAULT_ALIAS = 'alias/dynamodb/{table}';

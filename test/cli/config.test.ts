@@ -106,6 +106,22 @@ describe('.kmsfix.yml', () => {
     expect(r.stdout).toContain('+  name          = "alias/payments/${aws_dynamodb_table.t.name}"\n');
   });
 
+  it('key.retain: always keeps every generated key (the CloudFormation key gets DeletionPolicy and UpdateReplacePolicy Retain); a bad value is named at its place, with a suggestion', async () => {
+    const dir = repo('key:\n  retain: always\n');
+    expect((await parsed(['fix'], dir)).options.key).toEqual({ retain: 'always' });
+    const r = await runCli(['fix', '--dry-run', 'infra/app.yaml'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/\+ {4}Type: AWS::KMS::Key\n\+ {4}DeletionPolicy: Retain\n\+ {4}UpdateReplacePolicy: Retain\n/);
+    expect((await parsed(['fix'], repo('key:\n  retain: auto\n'))).options.key).toEqual({ retain: 'auto' });
+    const bad = await runCli(['fix', '--yes'], repo('key:\n  retain: alwyas\n'));
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([
+      2,
+      ".kmsfix.yml:2:11: key.retain must be auto, always, not 'alwyas' (did you mean 'always'?)",
+    ]);
+    const notString = await runCli(['scan'], repo('key:\n  retain: true\n'));
+    expect(notString.stderr.split('\n')[0]).toBe('.kmsfix.yml:2:11: key.retain must be a non-empty string');
+  });
+
   it('exclude and skip_table in the file: globs relative to the file, addresses', async () => {
     const dir = repo('exclude:\n  - infra/managed.yaml\nskip_table: [Orders*]\n');
     const r = await runCli(['scan', '--format', 'json'], path.join(dir, 'infra'));

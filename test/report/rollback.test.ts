@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TableReport } from '../../src/core/result.js';
+import { processMemory } from '../../src/engine/memory.js';
+import { commitMessage, commitText } from '../../src/report/commitMessage.js';
 import { rollbackNote } from '../../src/report/rollback.js';
 
 const table = (format: string, type: string, status: 'aws-owned' | 'aws-managed') =>
@@ -75,5 +77,34 @@ describe('rollbackNote', () => {
     expect(note([table('terraform', 'aws_dynamodb_table', 'aws-owned')], false, ['aws_dynamodb_table.x'])).toContain(
       'keeps it until it is re-created without one (remove its replica, apply, add it back, apply): do that before step 2.',
     );
+  });
+  it('key retain always: step 2 says the keys stay until their deletion is scheduled, except Terraform and CDK for Terraform keys', () => {
+    const cfn = table('cloudformation', 'AWS::DynamoDB::Table', 'aws-owned');
+    const tf = table('terraform', 'aws_dynamodb_table', 'aws-owned');
+    const step2 = (tables: TableReport[], retainAlways: boolean) =>
+      rollbackNote(tables, { existingKey: false, windowDays: 7, recreated: [], retainAlways }).find((n) => n.first === '  2. ')!.text;
+    expect(step2([cfn], true)).toContain(
+      'and deploy: CloudFormation, SAM and Serverless: the keys are kept on delete (key: retain: always) and stay, billed, until you schedule their deletion (`aws kms schedule-key-deletion`, 7 days). ',
+    );
+    expect(step2([cfn], true)).not.toContain('each key is scheduled');
+    expect(step2([cfn, tf], true)).toContain(
+      '(`aws kms schedule-key-deletion`, 7 days); Terraform: each key is scheduled for deletion (7 days). ',
+    );
+    expect(step2([tf], true)).toBe(step2([tf], false));
+    expect(step2([cfn], false)).toContain('and deploy: each key is scheduled for deletion (7 days;');
+  });
+  it("the commit message's roll back says so when the fix ran with key retain always", async () => {
+    const text =
+      'Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: [{AttributeName: pk, KeyType: HASH}]\n';
+    const r = await processMemory([{ path: 't.yaml', text }], 'fix', { key: { retain: 'always' } });
+    const message = (key: object) =>
+      commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0', key })).replace(/\s+/g, ' ');
+    expect(message({ retain: 'always' })).toContain(
+      'the keys are kept on delete (key: retain: always) and stay, billed, until you schedule their deletion',
+    );
+    expect(message({})).not.toContain('key: retain: always');
+    // No rollback deletes a kept key: the warning against skipping a table in UPDATE_ROLLBACK_FAILED goes.
+    expect(message({ retain: 'always' })).not.toContain('--resources-to-skip');
+    expect(message({})).toContain('--resources-to-skip');
   });
 });

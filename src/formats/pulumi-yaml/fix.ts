@@ -181,7 +181,8 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
     properties.deletionWindowInDays = settings.deletionWindowDays ?? KEY_SETTINGS.pendingWindowInDays;
     properties.policy = '${' + policyName + '}';
     if (settings.tags && Object.keys(settings.tags).length > 0) properties.tags = { ...settings.tags };
-    return { type: 'aws:kms:Key', properties, ...optionsOf(provider, retain) };
+    // `key: retain: always` keeps every key (src/rule/keySettings.ts).
+    return { type: 'aws:kms:Key', properties, ...optionsOf(provider, retain || settings.retain === 'always') };
   };
   // The program's alias names (a key a roll back kept has the name a fix would give): a fix names its own apart.
   const aliases = new Set<string>();

@@ -658,15 +658,17 @@ class FilePlanner {
     if (first.framework === 'cdk') {
       const removals = g.tables.map((t) => removalOf(t, this.sym, sf));
       const texts = new Set(removals.map((r) => (typeof r === 'string' ? r : r.expr.getText(sf))));
-      const one = texts.size === 1 ? removals[0] : 'RETAIN';
+      // `key: retain: always`: RETAIN, kms.Key's default, whatever the tables' removal policies.
+      const one = texts.size === 1 && settings?.retain !== 'always' ? removals[0] : 'RETAIN';
       const removal =
         one === 'DESTROY' ? raw(this.ref(CDK, ['RemovalPolicy', 'DESTROY'])) : one === 'RETAIN' ? undefined : raw(one.expr.getText(sf));
       decl = cdkKey(this.ref, { scope: first.scopeText!, id, description, removal, policy, settings });
     } else {
       // Pulumi's retainOnDelete also keeps the key of a table with point-in-time recovery (CDKTF's preventDestroy would fail every destroy).
-      const keep = g.tables.some(
-        (t) => optionsOf(t, sf).retain || deletionProtected(t, sf) || (t.framework === 'pulumi' && recoveryOn(t, sf)),
-      );
+      // `key: retain: always` keeps every Pulumi key; CDKTF has no keep-on-destroy (preventDestroy fails a destroy), nor the roll back race.
+      const keep =
+        (first.framework === 'pulumi' && settings?.retain === 'always') ||
+        g.tables.some((t) => optionsOf(t, sf).retain || deletionProtected(t, sf) || (t.framework === 'pulumi' && recoveryOn(t, sf)));
       const p = this.placementText(first);
       if (first.framework === 'cdktf') {
         const extra: [string, Code][] = [];

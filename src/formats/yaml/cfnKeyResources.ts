@@ -94,6 +94,7 @@ const DEFAULT_PENDING_WINDOW = DEFAULT_DELETION_WINDOW;
  * The key. `PendingWindowInDays` is written only when the key settings ask for another window than
  * CloudFormation's default, which is the project's 30 days (KICS 2844c749 fails any key that sets
  * it); `MultiRegion: true` when asked; tags as `Tags: [{Key, Value}]`, in the order given, last.
+ * `DeletionPolicy`/`UpdateReplacePolicy: Retain` under `key: retain: always`, whatever its tables ask.
  */
 export function keyResource(spec: KeyResourceSpec): Value {
   const mode = spec.policy ?? DEFAULT_KEY_POLICY;
@@ -101,13 +102,16 @@ export function keyResource(spec: KeyResourceSpec): Value {
   if (mode === 'drop-in' && spec.serverless) r[COMMENT] = `checkov:skip=CKV_AWS_33:${ANY_PRINCIPAL_REASON}`;
   r.Type = 'AWS::KMS::Key';
   if (spec.condition) r.Condition = spec.condition;
-  if (spec.retain) {
-    r.DeletionPolicy = spec.retain;
+  const settings = spec.settings ?? {};
+  // `key: retain: always` keeps every key, on a failed create too (RetainExceptOnCreate would not: the
+  // roll back race of README "Rolling back" is a failed deploy's).
+  const retain = settings.retain === 'always' ? 'Retain' : spec.retain;
+  if (retain) {
+    r.DeletionPolicy = retain;
     // UpdateReplacePolicy takes Delete, Retain or Snapshot: a replaced key is kept either way.
     r.UpdateReplacePolicy = 'Retain';
   }
   if (mode === 'drop-in') r.Metadata = suppressions();
-  const settings = spec.settings ?? {};
   const props: { [key: string]: Value } = { Description: spec.description, EnableKeyRotation: KEY_SETTINGS.enableKeyRotation };
   if (settings.multiRegion) props.MultiRegion = true;
   const window = settings.deletionWindowDays ?? KEY_SETTINGS.pendingWindowInDays;
