@@ -339,21 +339,33 @@ const EMPTY_COLLECTION = /^(?:(?:toset|tolist|tomap)\(\s*)?(?:\[\s*\]|\{\s*\})(?
 /** Attributes of a module call that are not inputs. */
 const META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
 
-/** Evaluate what `uses` (inputUses.ts) found in the file: detection calls this only when it found something. */
-export async function evaluateInputs(file: SourceFile, det: TfDetection, context: DiskContext | undefined, uses: InputUses): Promise<void> {
-  const { own, calls } = uses;
-  if (own.length === 0 && calls.length === 0) return;
+/**
+ * What evaluating a file's inputs reads of its module, each part when first asked: the module's other files, the
+ * file's blocks, the module's environment (variables, locals, tfvars), whether it is a root module, and who sets its
+ * variables from outside (a root module's var-files and terragrunt, `outside`; the terragrunt units deploying its
+ * folder, `units`: varSources.ts keeps both per folder). For evaluateInputs and the KMS data sources' reader.
+ */
+async function moduleScope(file: SourceFile, det: TfDetection, context: DiskContext | undefined) {
   const siblings = context ? await context.siblings() : [];
   const here = await envFiles(siblings);
   const ownFile: ModuleFile = { path: file.path, text: file.text, tops: summarize(det, file.text) };
   let envCache: Env | undefined;
-  const env = () => (envCache ??= rootEnv(ownFile, here, siblings));
   let rootCache: boolean | undefined;
-  const root = async () => (rootCache ??= await isRootModule(ownFile.tops, siblings));
-  let outsideCache: Promise<Map<string, OutsideSetters>> | undefined;
-  const outside = () => (outsideCache ??= outsideAssignments(file, context!));
-  let unitsCache: Promise<Map<string, OutsideSetters>> | undefined;
-  const units = () => (unitsCache ??= outsideAssignments(file, context!, true));
+  return {
+    siblings,
+    ownFile,
+    env: () => (envCache ??= rootEnv(ownFile, here, siblings)),
+    root: async () => (rootCache ??= await isRootModule(ownFile.tops, siblings)),
+    outside: () => outsideAssignments(file, context!),
+    units: () => outsideAssignments(file, context!, true),
+  };
+}
+
+/** Evaluate what `uses` (inputUses.ts) found in the file: detection calls this only when it found something. */
+export async function evaluateInputs(file: SourceFile, det: TfDetection, context: DiskContext | undefined, uses: InputUses): Promise<void> {
+  const { own, calls } = uses;
+  if (own.length === 0 && calls.length === 0) return;
+  const { siblings, ownFile, env, root, outside, units } = await moduleScope(file, det, context);
 
   // The module's blocks, where a key written through a counted aws_kms_key finds its count (only when one is).
   const keys = own.some((t) => {
@@ -639,21 +651,10 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
  * only when a table would otherwise be customer-managed through such a data source.
  */
 export async function dataArgReader(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<DataArgReader> {
-  const siblings = context ? await context.siblings() : [];
-  const ownFile: ModuleFile = { path: file.path, text: file.text, tops: summarize(det, file.text) };
-  const env = rootEnv(ownFile, await envFiles(siblings), siblings);
-  let rootCache: boolean | undefined;
-  const root = async () => (rootCache ??= await isRootModule(ownFile.tops, siblings));
-  let outsideCache: Promise<Map<string, OutsideSetters>> | undefined;
-  let unitsCache: Promise<Map<string, OutsideSetters>> | undefined;
+  const { env, root, outside, units } = await moduleScope(file, det, context);
   // A module others call is set from outside only by the terragrunt units that deploy its folder (as in evaluateInputs).
-  const setters = async () =>
-    context
-      ? (await root())
-        ? (outsideCache ??= outsideAssignments(file, context))
-        : (unitsCache ??= outsideAssignments(file, context, true))
-      : undefined;
-  return (arg) => dataArgReading(arg, env, (vars) => vars, root, setters);
+  const setters = async () => (context ? ((await root()) ? outside() : units()) : undefined);
+  return (arg) => dataArgReading(arg, env(), (vars) => vars, root, setters);
 }
 
 /**
