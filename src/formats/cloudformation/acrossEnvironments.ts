@@ -168,6 +168,6 @@ function conditionValues(defaults: Defaults, list: Environment[], condition: str
  * What a condition reads in any deploy, where no environment says what is passed: the Mappings, and a
  * parameter's AllowedValues (a Default may be overridden: any value, unless AllowedValues list them).
  */
-function everyDeploy(defaults: Defaults): ConditionInputs {
+export function everyDeploy(defaults: Defaults): ConditionInputs {
   return { conditions: defaults.conditions, mappings: defaults.mappings, values: (name) => defaults.allowed?.get(name) };
 }

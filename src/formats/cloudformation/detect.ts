@@ -32,8 +32,8 @@ import { boolOf, snippet } from '../yaml/scalars.js';
 import { crossAccountGrants, policyText, zeroEtlIntegrations } from './resourcePolicy.js';
 import type { Includes } from './includes.js';
 import { fileKeySetting, fileRefOf, type FileRef, type FileValues } from './fileValues.js';
-import type { Environments } from './environments.js';
-import { deployedIn, enabledAcross, keyAcross, parameterAcross, picksIn, viaEnvironments } from './acrossEnvironments.js';
+import { type Environments, mapLookup } from './environments.js';
+import { deployedIn, enabledAcross, everyDeploy, keyAcross, parameterAcross, picksIn, viaEnvironments } from './acrossEnvironments.js';
 import { templateCautions } from './cautions.js';
 import { iamRoles } from './iamRoles.js';
 import { composedKey } from './composedKey.js';
@@ -311,10 +311,13 @@ function keySetting(text: string, node: CNode | null | undefined, defaults?: Def
   if (fn === 'Fn::If') return { state: 'unreadable', source: `KMSMasterKeyId is chosen by Fn::If (${source})`, raw };
   const arg = intrinsicArg(node);
   if (fn === 'Fn::FindInMap') {
-    const looked = mappedKeys(arg, defaults?.mappings);
+    // The values the lookup may give in any deploy (a parameter's AllowedValues pick their keys; environments.ts).
+    const looked = defaults ? mapLookup(arg ?? null, everyDeploy(defaults)) : undefined;
+    const managed = looked ? [...looked.values].filter(isAwsManagedKeyRef).length : 0;
     // Every value the lookup may give is the AWS managed key: that key; some are: decided at deploy time.
-    if (looked.managed > 0 && looked.managed === looked.all) return { state: 'literal', source, text: AWS_MANAGED_ALIAS, raw };
-    if (looked.managed > 0)
+    if (looked && managed > 0 && managed === looked.values.size && !looked.other)
+      return { state: 'literal', source, text: AWS_MANAGED_ALIAS, raw };
+    if (managed > 0)
       return {
         state: 'unreadable',
         source: `KMSMasterKeyId is looked up by Fn::FindInMap (${source}) in a mapping where some values are ${AWS_MANAGED_ALIAS}`,
@@ -333,32 +336,6 @@ function keySetting(text: string, node: CNode | null | undefined, defaults?: Def
   }
   const state = fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::ImportValue' ? 'reference' : 'expression';
   return known === undefined ? { state, source, raw } : { state, source, text: known, raw };
-}
-
-/**
- * The values a `Fn::FindInMap [Map, TopKey, SecondKey]` may give, from the template's Mappings (each key
- * literal, or any key where it is not) and its `DefaultValue`: how many, and how many name the AWS managed key.
- */
-function mappedKeys(arg: CNode | null | undefined, mappings: CMap | undefined): { all: number; managed: number } {
-  const out = { all: 0, managed: 0 };
-  if (!mappings || arg?.kind !== 'seq' || arg.items.length < 3) return out;
-  const pick = (m: CNode | null | undefined, key: CNode | null | undefined): (CNode | null)[] => {
-    const map = resolveAlias(m ?? null);
-    if (map?.kind !== 'map') return [];
-    const k = scalarValue(key ?? null);
-    return k !== undefined && !intrinsicName(key) ? [child(map, k) ?? null] : map.pairs.map((p) => resolveAlias(p.value));
-  };
-  const count = (value: CNode | null | undefined) => {
-    const v = value?.kind === 'scalar' ? scalarString(value) : undefined;
-    out.all++;
-    if (v !== undefined && isAwsManagedKeyRef(v)) out.managed++;
-  };
-  for (const top of pick(mappings, arg.items[0]))
-    for (const second of pick(top, arg.items[1])) for (const v of pick(second, arg.items[2])) count(v);
-  // AWS::LanguageExtensions' fourth argument, `{DefaultValue: ...}`: what a missing key gives.
-  const fallback = child(resolveAlias(arg.items[3] ?? null), 'DefaultValue');
-  if (fallback !== undefined) count(fallback);
-  return out;
 }
 
 /**

@@ -9,7 +9,7 @@
  * A table setting that is `!Ref` to a parameter one environment sets takes, in each environment, its
  * value there, else the parameter's Default (detect.ts); a condition an `Fn::If` reads is evaluated in
  * each environment (Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition, over parameters' values and Fn::FindInMap
- * lookups in the template's Mappings), and in every deploy where there is none. Detection
+ * lookups in the template's Mappings, mapLookup), and in every deploy where there is none. Detection
  * records that a table reads parameters; the format then reads the file and detects again (index.ts).
  */
 import path from 'node:path';
@@ -360,29 +360,44 @@ const MAX_VALUES = 256;
 
 /**
  * The strings a value may be, as CloudFormation compares them: a scalar, `!Ref` to a parameter (its values),
- * or `Fn::FindInMap` (lookedUp); undefined where kmsfix cannot list them.
+ * or `Fn::FindInMap` (mapLookup, where every outcome is a string); undefined where kmsfix cannot list them.
  */
 function stringsIn(node: CNode | null | undefined, inputs: ConditionInputs, depth: number): string[] | undefined {
   if (node?.kind === 'scalar' && !node.tag) return [node.value === null ? '' : String(node.value)];
   const fn = intrinsicName(node);
-  if (fn === 'Fn::FindInMap') return depth > 20 ? undefined : lookedUp(resolveAlias(intrinsicArg(node!)), inputs, depth + 1);
+  if (fn === 'Fn::FindInMap') {
+    const found = depth > 20 ? undefined : mapLookup(resolveAlias(intrinsicArg(node!)), inputs, depth + 1);
+    return found && !found.other ? [...found.values] : undefined;
+  }
   if (fn !== 'Ref') return undefined;
   const name = referencedIds(node)[0];
   return name === undefined || name.startsWith('AWS::') ? undefined : inputs.values(name);
 }
 
+/** What a lookup may give: the strings, and whether some outcome is not a string kmsfix reads (`other`). */
+export interface MapLookup {
+  values: Set<string>;
+  other: boolean;
+}
+
 /**
  * `Fn::FindInMap [MapName, TopKey, SecondKey]` (AWS::LanguageExtensions' fourth argument `{DefaultValue: x}`
- * too): the values it may give. A name or key written as a literal, or one whose values kmsfix lists, picks
- * those entries; any other (a pseudo parameter such as AWS::Region or AWS::AccountId, a parameter without
- * AllowedValues) may be any key the level holds: a deploy that looks up a key the Mapping lacks fails (or
- * gives the DefaultValue), so the values present are the outcomes. Undefined where a level is not a mapping
- * kmsfix reads, a value not a string, or no deploy finds one (each fails).
+ * too): the values it may give. The one reader of a lookup, for conditions (stringsIn) and for a table's
+ * `KMSMasterKeyId` (detect.ts). A name or key written as a literal, or one whose values kmsfix lists (a
+ * parameter's AllowedValues, or its value in an environment), picks those entries; any other (a pseudo
+ * parameter such as AWS::Region or AWS::AccountId, a parameter without AllowedValues) may be any key the level
+ * holds: a deploy that looks up a key the Mapping lacks fails (or gives the DefaultValue), so the values
+ * present are the outcomes. An outcome kmsfix does not read as a string (a level that is not a plain mapping,
+ * a null entry, a value that is a list, a map or a function, a DefaultValue it cannot list) sets `other`: a
+ * condition is then not known, and a key looked up is not known to be the AWS managed one. Undefined where the
+ * lookup is not one (no Mappings, the wrong number of arguments), gives too many values to list, or no deploy
+ * finds a value (each fails).
  */
-function lookedUp(arg: CNode | null, inputs: ConditionInputs, depth: number): string[] | undefined {
+export function mapLookup(arg: CNode | null, inputs: ConditionInputs, depth = 0): MapLookup | undefined {
   if (arg?.kind !== 'seq' || arg.items.length < 3 || arg.items.length > 4 || !inputs.mappings) return undefined;
   const fallback = arg.items.length === 4 ? child(resolveAlias(arg.items[3]), 'DefaultValue') : undefined;
   if (fallback === null || (arg.items.length === 4 && fallback === undefined)) return undefined;
+  const out: MapLookup = { values: new Set(), other: false };
   let levels: CNode[] = [inputs.mappings];
   let missed = false;
   for (const key of arg.items.slice(0, 3)) {
@@ -390,29 +405,31 @@ function lookedUp(arg: CNode | null, inputs: ConditionInputs, depth: number): st
     const named = stringsIn(picked, inputs, depth);
     const next: CNode[] = [];
     for (const level of levels) {
-      if (level.kind !== 'map' || level.pairs.some((p) => p.key === MERGE_KEY)) return undefined;
+      if (level.kind !== 'map' || level.pairs.some((p) => p.key === MERGE_KEY)) {
+        out.other = true;
+        continue;
+      }
       // A key of any value may also be one the level lacks: the DefaultValue, where there is one.
       if (!named) missed = true;
       const keys = named ?? level.pairs.map((p) => p.key);
       for (const k of keys) {
-        const found = child(level, k);
+        const found = resolveAlias(child(level, k));
         if (found === undefined) missed = true;
-        else if (found === null) return undefined;
+        else if (found === null) out.other = true;
         else next.push(found);
       }
     }
     if (next.length > MAX_VALUES) return undefined;
     levels = next;
   }
-  const out = new Set<string>();
   for (const v of levels) {
-    if (v.kind !== 'scalar' || v.tag) return undefined;
-    out.add(v.value === null ? '' : String(v.value));
+    if (v.kind !== 'scalar' || v.tag) out.other = true;
+    else out.values.add(v.value === null ? '' : String(v.value));
   }
   if (missed && fallback !== undefined) {
     const d = stringsIn(fallback, inputs, depth);
-    if (!d) return undefined;
-    for (const v of d) out.add(v);
+    if (!d) out.other = true;
+    else for (const v of d) out.values.add(v);
   }
-  return out.size > 0 ? [...out] : undefined;
+  return out.values.size > 0 || out.other ? out : undefined;
 }

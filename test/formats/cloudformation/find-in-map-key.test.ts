@@ -49,3 +49,54 @@ it.each([
   expect([t.status, t.fixable]).toEqual([status, fixable]);
   if (status === 'unknown') expect(t.message).toContain('in a mapping where some values are alias/aws/dynamodb');
 });
+
+/**
+ * One reader of a lookup (environments.ts mapLookup) serves conditions and the key since session 52: a key
+ * picked by a parameter reads only the entries its AllowedValues name (CloudFormation refuses any other value),
+ * a DefaultValue counts only where a key may be missing, and an entry written as a YAML alias is read through.
+ */
+it.each([
+  [
+    'a stage parameter whose AllowedValues name only the stage with a key of the account',
+    '[prod]',
+    '!FindInMap [StageConfig, !Ref Stage, TableKey]',
+    'customer-managed',
+    false,
+  ],
+  [
+    'a stage parameter whose AllowedValues name only the stage with the AWS managed key',
+    '[dev]',
+    '!FindInMap [StageConfig, !Ref Stage, TableKey]',
+    'aws-managed',
+    true,
+  ],
+  ['a stage parameter whose AllowedValues name both', '[dev, prod]', '!FindInMap [StageConfig, !Ref Stage, TableKey]', 'unknown', false],
+  [
+    'a DefaultValue that is the AWS managed key where every key is present',
+    '[dev, prod]',
+    '!FindInMap [Shared, Encryption, Other, {DefaultValue: alias/aws/dynamodb}]',
+    'customer-managed',
+    false,
+  ],
+  [
+    'an entry that is a YAML alias of the AWS managed key',
+    '[dev, prod]',
+    '!FindInMap [Aliased, Encryption, TableKey]',
+    'aws-managed',
+    true,
+  ],
+  ['an entry that is a function beside the AWS managed key', '[dev, prod]', '!FindInMap [Mixed, !Ref Stage, TableKey]', 'unknown', false],
+])('%s', async (_, allowed, lookup, status, fixable) => {
+  const text = template(lookup)
+    .replace('    Default: dev\n', `    Default: dev\n    AllowedValues: ${allowed}\n`)
+    .replace(
+      'Resources:\n',
+      '  Aliased:\n    Encryption:\n      TableKey: *managed\n  Mixed:\n    dev:\n      TableKey: alias/aws/dynamodb\n    prod:\n      TableKey: !Sub arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/k\nResources:\n',
+    )
+    .replace(
+      '      TableKey: alias/aws/dynamodb\n    prod:\n      TableKey: arn',
+      '      TableKey: &managed alias/aws/dynamodb\n    prod:\n      TableKey: arn',
+    );
+  const t = (await processMemory([{ path: 'template.yaml', text }], 'scan')).outcomes[0].tables[0];
+  expect([t.status, t.fixable]).toEqual([status, fixable]);
+});
