@@ -25,13 +25,23 @@ function setting(t: TableReport, was: Was): string {
       return owned
         ? '`SSESpecification: {SSEEnabled: false}`'
         : '`SSESpecification: {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: alias/aws/dynamodb}`';
+    // Back to the AWS managed key, every CDK table names it as CloudFormation's does (KMSMasterKeyId: alias/aws/dynamodb), not
+    // leaving it to an omitted property (session 52's deploy review). TableV2's awsManagedKey() renders a GlobalTable's
+    // {SSEEnabled: true, SSEType: KMS} with no replica key (aws-cdk-lib 2.276.0), the form of the GlobalTable row: it is kept.
     case 'cdk-l1':
-      return owned ? '`sseSpecification: { sseEnabled: false }`' : '`sseSpecification: { sseEnabled: true }` without a key';
+      return owned
+        ? '`sseSpecification: { sseEnabled: false }`'
+        : "`sseSpecification: { sseEnabled: true, sseType: 'KMS', kmsMasterKeyId: 'alias/aws/dynamodb' }`";
     case 'cdk-v2':
       return owned ? '`encryption: TableEncryptionV2.dynamoOwnedKey()`' : '`encryption: TableEncryptionV2.awsManagedKey()`';
     case 'cdk':
       // CDK refuses an encryptionKey beside any other encryption ("encryptionKey cannot be specified unless ..."): the key stays declared until step 2.
-      return `\`encryption: TableEncryption.${owned ? 'DEFAULT' : 'AWS_MANAGED'}\` and no \`encryptionKey\` (keep the key itself until the second deploy)`;
+      // TableEncryption.AWS_MANAGED synthesizes SSESpecification: {SSEEnabled: true} alone (aws-cdk-lib 2.276.0), so an escape hatch names the key.
+      return owned
+        ? '`encryption: TableEncryption.DEFAULT` and no `encryptionKey` (keep the key itself until the second deploy)'
+        : '`encryption: TableEncryption.AWS_MANAGED` and no `encryptionKey` (keep the key itself until the second deploy), and, as AWS_MANAGED ' +
+            "names no key, on `(table.node.defaultChild as dynamodb.CfnTable)`: `addPropertyOverride('SSESpecification.SSEType', 'KMS')` and " +
+            "`addPropertyOverride('SSESpecification.KMSMasterKeyId', 'alias/aws/dynamodb')`";
     case 'terraform-module':
       // An input left null passes null to kms_key_arn, which changes nothing (the provider keeps the key it read back).
       return owned
@@ -167,7 +177,11 @@ export function rollbackNote(
               `their deletion (\`aws kms schedule-key-deletion\`, ${opts.windowDays} days)${scheduled.length ? `; ${scheduled.map((f) => FAMILY_NAME[f]).join(', ')}: each key is scheduled for deletion (${opts.windowDays} days)` : ''}. `
             : `each key is scheduled for deletion (${opts.windowDays} days; \`aws kms cancel-key-deletion\` then \`aws kms enable-key\` undo it; a key kept on delete stays until you schedule its deletion). `) +
           'Backups taken while a table used its key (on-demand, AWS Backup, point-in-time recovery) stay encrypted under it: keep that key ' +
-          '(leave it out of this step, or keep it on delete) until the last of them has expired.',
+          '(leave it out of this step, or keep it on delete) until the last of them has expired. ' +
+          // Restores done outside the stack (an incident's, a restore to staging) are tables no template names (session 52's deploy review).
+          'A table restored from one of them, or to a point in time when its source used the key (an incident restore, a restore to staging), ' +
+          'may be encrypted under it too: check each (`aws dynamodb describe-table --table-name <restored table> --query Table.SSEDescription.KMSMasterKeyArn`) ' +
+          "before that key's deletion is scheduled.",
       },
       {
         first: '  ',

@@ -53,6 +53,48 @@ describe('rollbackNote', () => {
     );
   });
 
+  it('back to the AWS managed key, CDK Table and CfnTable name alias/aws/dynamodb as the CloudFormation step does', () => {
+    // TableEncryption.AWS_MANAGED synthesizes SSESpecification: {SSEEnabled: true} with no key (aws-cdk-lib 2.276.0): the
+    // omitted-key form the CloudFormation step left (session 52's deploy review).
+    const text = note([
+      table('cdk', 'aws-cdk-lib.aws_dynamodb.Table', 'aws-managed'),
+      table('cdk', 'aws-cdk-lib.aws_dynamodb.CfnTable', 'aws-managed'),
+      table('cdk', 'aws-cdk-lib.aws_dynamodb.TableV2', 'aws-managed'),
+      table('cdktf', '@cdktf/provider-aws.dynamodbTable.DynamodbTable', 'aws-managed'),
+      table('pulumi', 'aws.dynamodb.Table', 'aws-managed'),
+    ]);
+    expect(text).toContain(
+      '- AWS CDK Table, was aws-managed: `encryption: TableEncryption.AWS_MANAGED` and no `encryptionKey` (keep the key itself until the second deploy), ' +
+        "and, as AWS_MANAGED names no key, on `(table.node.defaultChild as dynamodb.CfnTable)`: `addPropertyOverride('SSESpecification.SSEType', 'KMS')` " +
+        "and `addPropertyOverride('SSESpecification.KMSMasterKeyId', 'alias/aws/dynamodb')`",
+    );
+    expect(text).toContain(
+      "- AWS CDK CfnTable, was aws-managed: `sseSpecification: { sseEnabled: true, sseType: 'KMS', kmsMasterKeyId: 'alias/aws/dynamodb' }`",
+    );
+    expect(text).not.toContain('without a key');
+    // TableV2 renders a GlobalTable's {SSEEnabled: true, SSEType: KMS}, as the GlobalTable step writes it; CDKTF and Pulumi name the ARN already.
+    expect(text).toContain('- AWS CDK TableV2, was aws-managed: `encryption: TableEncryptionV2.awsManagedKey()`');
+    expect(text).toContain(
+      '- CDK for Terraform, was aws-managed: `serverSideEncryption: { enabled: true }` with `kmsKeyArn` set to the ARN of alias/aws/dynamodb',
+    );
+    expect(text).toContain(
+      '- Pulumi, was aws-managed: `serverSideEncryption: { enabled: true }` with `kmsKeyArn` set to the ARN of alias/aws/dynamodb',
+    );
+    // Back to the AWS owned key, nothing to name.
+    expect(note([table('cdk', 'aws-cdk-lib.aws_dynamodb.Table', 'aws-owned')])).not.toContain('addPropertyOverride');
+  });
+
+  it('step 2: tables restored from the backups, or to a point in time, while the table used its key are checked first', () => {
+    const text = note([table('cloudformation', 'AWS::DynamoDB::Table', 'aws-owned')]);
+    expect(text).toContain(
+      'A table restored from one of them, or to a point in time when its source used the key (an incident restore, a restore to staging), ' +
+        'may be encrypted under it too: check each (`aws dynamodb describe-table --table-name <restored table> --query Table.SSEDescription.KMSMasterKeyArn`) ' +
+        "before that key's deletion is scheduled.",
+    );
+    // With --kms-key-arn no key is removed: no step 2.
+    expect(note([table('cloudformation', 'AWS::DynamoDB::Table', 'aws-owned')], true)).not.toContain('restored');
+  });
+
   it('CloudFormation and CDK alone: two deploys, and no word of a provider keeping the key', () => {
     const text = note([
       table('cdk', 'aws-cdk-lib.aws_dynamodb.Table', 'aws-owned'),
