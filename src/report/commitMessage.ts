@@ -144,8 +144,12 @@ export function commitMessage(
         'Each is out of service in its Region until DynamoDB has copied the table into it again (hours for a large table), and its stream gets a new ARN: ' +
         `deploy when those Regions can do without them, then re-point stream consumers.${others ? ' The other tables switch keys in place, with no downtime.' : ''}`,
     o.kmsKeyArn
-      ? `Cost: no new key; the existing key is billed as before, plus its requests (DynamoDB caches data keys, so they are few).`
-      : `Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests (DynamoDB caches data keys, so they are few).`,
+      ? 'Cost: no new key; the existing key is billed as before, plus the requests DynamoDB makes to it for these tables.'
+      : 'Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests.',
+    ...requests(
+      fixed.map(({ t }) => t),
+      o,
+    ),
     o.kmsKeyArn
       ? `Who can use the key: its own key policy decides. It must let every principal that uses these tables use the key through DynamoDB (and a permissions boundary, session policy or service control policy that limits one must allow it too), or they lose access when this is deployed.`
       : mode === 'drop-in'
@@ -180,6 +184,15 @@ export function commitMessage(
                 'kms:Encrypt, kms:GenerateDataKey* and kms:ReEncrypt* on them (kms:ViaService dynamodb).'
               : ''),
         ]),
+    // A table retained, protected or moved after the fix keeps a key whose policy was its table's at fix time
+    // (README "No data loss"), which its stack then deletes (session 52's deploy review; AWS's refactor-stacks
+    // guide starts a move with DeletionPolicy: Retain on the table alone).
+    ...(o.kmsKeyArn
+      ? []
+      : [
+          'Key retention: if you later retain, protect (deletion protection, point-in-time recovery, backups) or move a table to another stack, ' +
+            'give its key the same retention and move the key with it: a key deleted with its stack leaves a kept table unreadable.',
+        ]),
     ...(fixed.some(({ t }) => t.format === 'cdk')
       ? [
           'cdk-nag: where the app applies AwsSolutionsChecks, a grant on these tables (grantWriteData, grantReadWriteData, grantFullAccess) now also grants ' +
@@ -202,6 +215,26 @@ export function commitMessage(
   );
   for (const n of rollback) out.push(wrap(n.text, n.indent, n.first));
   return { subject, body: out.join('\n') + '\n' };
+}
+
+/**
+ * What the switch does to the account's KMS requests (session 52's deploy review). From the AWS KMS Developer
+ * Guide: "Request quotas" (AWS owned keys do not count against the account's request quotas; requests AWS
+ * services make on the account's behalf do; CreateKey, CreateAlias, PutKeyPolicy and EnableKeyRotation have
+ * quotas of their own, a few per second) and "How Amazon DynamoDB uses AWS KMS" (DynamoDB caches the plaintext
+ * table key for each connection and asks KMS again after five minutes of inactivity). A table that was on
+ * aws/dynamodb already counted, so the quota sentence is for a fix that moves a table off an AWS owned key.
+ */
+function requests(tables: TableReport[], o: MessageOptions): string[] {
+  const quota =
+    "DynamoDB's calls to the tables' keys count toward the account's KMS request quota per Region (an AWS owned key's do not) and grow " +
+    'with distinct callers (per-user credentials, tenant sessions, large Lambda fleets), not tables: DynamoDB caches a table key per ' +
+    'connection and asks KMS again after five idle minutes. Near that quota, check KMS usage (Service Quotas, CloudWatch) first.';
+  const create = 'CreateKey and CreateAlias allow a few calls a second per account: deploy many stacks into one account in waves.';
+  const owned = tables.some((t) => t.status !== 'aws-managed');
+  const said = [...(owned ? [quota] : []), ...(o.kmsKeyArn ? [] : [create])];
+  const pages = `AWS KMS guide: Request quotas${owned ? '; How Amazon DynamoDB uses AWS KMS' : ''}`;
+  return said.length ? [`KMS requests: ${said.join(' ')} (${pages})`] : [];
 }
 
 /**

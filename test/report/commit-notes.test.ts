@@ -1,0 +1,68 @@
+/**
+ * The commit message's checklist notes on the keys' KMS requests and retention (src/report/commitMessage.ts),
+ * from session 52's deploy review: on a customer managed key DynamoDB's KMS calls count toward the account's
+ * request quota (an AWS owned key's do not), and a table retained, protected or moved after the fix keeps a
+ * key that its stack still deletes.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../src/engine/memory.js';
+import { commitMessage, commitText, type MessageOptions } from '../../src/report/commitMessage.js';
+
+const table = (sse = '') =>
+  `Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: [{AttributeName: pk, KeyType: HASH}]\n${sse}`;
+const MANAGED = '      SSESpecification: {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: alias/aws/dynamodb}\n';
+const ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+/** The message of a fix of one template, its lines joined. */
+async function message(text: string, o: Partial<MessageOptions> = {}) {
+  const r = await processMemory([{ path: 't.yaml', text }], 'fix', o.kmsKeyArn ? { kmsKeyArn: o.kmsKeyArn } : {});
+  return commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0', ...o })).replace(/\s+/g, ' ');
+}
+
+describe('commit message: KMS requests', () => {
+  it('a table off the AWS owned key: the account request quota, calls per caller, and key creation in waves', async () => {
+    const m = await message(table());
+    // The old wording priced the requests as few (DynamoDB caches per connection, so they grow with callers).
+    expect(m).not.toContain('so they are few');
+    expect(m).toContain(
+      '* Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests.',
+    );
+    expect(m).toContain(
+      "* KMS requests: DynamoDB's calls to the tables' keys count toward the account's KMS request quota per Region (an AWS owned key's do not) " +
+        'and grow with distinct callers (per-user credentials, tenant sessions, large Lambda fleets), not tables: DynamoDB caches a table key per ' +
+        'connection and asks KMS again after five idle minutes. Near that quota, check KMS usage (Service Quotas, CloudWatch) first. ' +
+        'CreateKey and CreateAlias allow a few calls a second per account: deploy many stacks into one account in waves. ' +
+        '(AWS KMS guide: Request quotas; How Amazon DynamoDB uses AWS KMS)',
+    );
+  });
+
+  it('a table that was on aws/dynamodb already counted: only key creation; --kms-key-arn creates none', async () => {
+    const managed = await message(table(MANAGED));
+    expect(managed).toContain(
+      '* KMS requests: CreateKey and CreateAlias allow a few calls a second per account: deploy many stacks into one account in waves. (AWS KMS guide: Request quotas) ',
+    );
+    expect(managed).not.toContain('request quota per Region');
+    const existing = await message(table(), { kmsKeyArn: ARN });
+    expect(existing).toContain(
+      "* KMS requests: DynamoDB's calls to the tables' keys count toward the account's KMS request quota per Region",
+    );
+    expect(existing).not.toContain('CreateKey and CreateAlias allow');
+    expect(existing).toContain(
+      '* Cost: no new key; the existing key is billed as before, plus the requests DynamoDB makes to it for these tables.',
+    );
+    // Nothing left to say: no empty note.
+    const both = await message(table(MANAGED), { kmsKeyArn: ARN });
+    expect(both).not.toContain('KMS requests');
+  });
+});
+
+describe('commit message: key retention', () => {
+  it('a table retained, protected or moved later: its key gets the same retention and moves with it', async () => {
+    const line =
+      '* Key retention: if you later retain, protect (deletion protection, point-in-time recovery, backups) or move a table to another stack, ' +
+      'give its key the same retention and move the key with it: a key deleted with its stack leaves a kept table unreadable.';
+    expect(await message(table())).toContain(line);
+    // The key of --kms-key-arn is not the fix's: nothing of it is deleted with a stack.
+    expect(await message(table(), { kmsKeyArn: ARN })).not.toContain('Key retention');
+  });
+});
