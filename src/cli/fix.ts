@@ -20,14 +20,14 @@ import type { Io, Parsed } from '../cli.js';
 import type { RunResult } from '../engine/run.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import { guardPatches, guardWrites } from '../io/guard.js';
-import type { GitStatus } from '../io/git.js';
+import { type GitStatus, repoRootOf } from '../io/git.js';
 import { OutputError, checkPatchDir, realish } from '../io/outputs.js';
 import { FileTexts, OrderedSpool } from '../io/spool.js';
 import { FixStream } from '../io/stream.js';
 import { SpooledOutput } from '../io/write.js';
 import { commitRefusals, commitRepositories } from '../report/commit.js';
 import { mailNow } from '../report/commitMessage.js';
-import { colorDiff, fileDiff, fullText, outsideCwd } from '../report/diff.js';
+import { colorDiff, fileDiff, fullText, outsideCwd, repoPath } from '../report/diff.js';
 import { type Tally, emptyTally, fold, fixNotes } from '../report/fold.js';
 import { JsonFixStream } from '../report/jsonStream.js';
 import { PatchDirWriter } from '../report/patchdir.js';
@@ -81,12 +81,19 @@ export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: ()
         ...(p.patch ? { spool: new OrderedSpool() } : {}),
       }
     : undefined;
+  /**
+   * --patch inside a git work tree: paths from its root, as `git diff` writes them, so that `git apply`
+   * applies the patch from the current folder or from the root (run in a subfolder, it skips, with exit 0,
+   * every path it reads as outside that folder: cwd-relative paths from `infra/` were all skipped).
+   * Outside a work tree, paths from the current folder (`git apply` there works as `patch -p1`).
+   */
+  const patchRoot = p.patch ? repoRootOf(io.cwd, true) : undefined;
   const stream: Streamed = new FixStream(
     p.force,
     {
       show(changed, orders, refused) {
         // Each diff is built only when something shows or writes it (not for `fix --yes --quiet`).
-        const diffs = json || patches?.spool || (inPlace && !p.quiet) ? changed.map((o) => fileDiff(o)) : undefined;
+        const diffs = json || (patches?.spool && !patchRoot) || (inPlace && !p.quiet) ? changed.map((o) => fileDiff(o)) : undefined;
         if (patches) {
           // The files refused (below) are left out of the patches.
           const kept = changed.flatMap((o, k) => (refused?.has(o) ? [] : [k]));
@@ -94,7 +101,13 @@ export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: ()
             kept.map((k) => changed[k]),
             kept.map((k) => orders[k]),
           );
-          if (patches.spool) for (const k of kept) patches.spool.append('patch', orders[k], diffs![k]);
+          if (patches.spool)
+            for (const k of kept)
+              patches.spool.append(
+                'patch',
+                orders[k],
+                patchRoot ? fileDiff(changed[k], repoPath(patchRoot, changed[k].file.absPath)) : diffs![k],
+              );
           return json ? diffs : undefined;
         }
         // In place, each diff is printed once its file is written (settle): a file refused or not written is not in it.

@@ -10,7 +10,7 @@ import type * as Diff from 'diff';
 import type { StructuredPatchHunk } from 'diff';
 import { sortEdits } from '../core/edits.js';
 import { lazyRequire } from '../core/lazy.js';
-import { BOM, LineIndex } from '../core/text.js';
+import { BOM, LineIndex, toPosix } from '../core/text.js';
 import type { Edit } from '../core/types.js';
 import type { FileOutcome } from '../core/result.js';
 
@@ -77,6 +77,16 @@ export function outsideCwd(p: string): boolean {
  */
 export function diffPath(o: FileOutcome): string {
   return outsideCwd(o.file.path) ? o.file.absPath.split(path.sep).join('/').replace(/^\/+/, '') : o.file.path;
+}
+
+/**
+ * A file's path in a patch for a git work tree: relative to the work tree's root, as `git diff` writes
+ * it from any folder. `git apply` inside a work tree reads a patch's paths from its root (and applies
+ * those below the folder it runs in), whatever folder it runs in: `--patch-dir`'s patches, and
+ * `--patch` run inside a work tree, name files so.
+ */
+export function repoPath(root: string, absPath: string): string {
+  return toPosix(path.relative(root, absPath));
 }
 
 /** `p`: the path written in the patch (default: diffPath). */

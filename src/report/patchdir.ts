@@ -8,7 +8,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { execGit, real, repoRootOf } from '../io/git.js';
-import { fileDiff } from './diff.js';
+import { fileDiff, repoPath } from './diff.js';
 import { toPosix } from '../core/text.js';
 import { makeDir } from '../io/outputs.js';
 import { SpooledOutput, writeOutputAtomic } from '../io/write.js';
@@ -136,7 +136,7 @@ export class PatchDirWriter {
       const b = this.place(o.file.absPath);
       if (b.spoolError !== undefined) continue;
       try {
-        const rel = toPosix(path.relative(b.root, o.file.absPath));
+        const rel = repoPath(b.root, o.file.absPath);
         this.spool.append(b.root, orders[k], fileDiff(o, rel));
         if (b.git && o.file.text.includes('\r\n')) (b.crlf ??= []).push(rel);
       } catch (err) {

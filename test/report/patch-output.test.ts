@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { BIN, runCli, snapshot } from '../helpers/cli-helper.js';
+import { BIN, GIT_ENV, runCli, snapshot } from '../helpers/cli-helper.js';
 import { gitQuote } from '../../src/report/diff.js';
 
 const CF = path.join(FIXTURES, 'cloudformation');
@@ -150,6 +150,50 @@ describe('paths in patches', () => {
     const applied = snapshot(a);
     applied.delete('fix.patch');
     expect(applied).toEqual(snapshot(b));
+  });
+
+  it('run in a subfolder of a git work tree: paths from its root, as git diff writes them; git apply from the subfolder or the root, and patch -p1 from the root, give what fix writes', async () => {
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' });
+    const make = () => {
+      const root = tmp();
+      mkdirSync(path.join(root, 'infra', 'deep'), { recursive: true });
+      app(path.join(root, 'infra'));
+      app(path.join(root, 'infra', 'deep'), 't.yaml');
+      app(root, 'top.yaml'); // outside the folder kmsfix runs in: never in its patch
+      git(root, 'init', '-q');
+      git(root, 'add', '-A');
+      git(root, 'commit', '-qm', 'init');
+      return root;
+    };
+    const patched = tmp();
+    const src = make();
+    const r = await runCli(['fix', '.', '--patch', path.join(patched, 'fix.patch')], path.join(src, 'infra'), '', ENV);
+    expect(r.code, r.stderr).toBe(0);
+    const patch = readFileSync(path.join(patched, 'fix.patch'), 'utf8');
+    expect(patch).toContain('diff --git a/infra/app.yaml b/infra/app.yaml\n');
+    expect(patch).toContain('diff --git a/infra/deep/t.yaml b/infra/deep/t.yaml\n');
+    expect(patch).not.toContain('top.yaml');
+    // The same paths on stdout (`--patch -`).
+    expect((await runCli(['fix', '.', '--patch', '-', '-q'], path.join(src, 'infra'), '', ENV)).stdout).toBe(patch);
+    const fixed = make();
+    expect((await runCli(['fix', '.', '--yes', '-q'], path.join(fixed, 'infra'), '', ENV)).code).toBe(0);
+    const want = snapshot(fixed);
+    for (const [where, apply] of [
+      ['infra', (root: string) => git(path.join(root, 'infra'), 'apply', path.join(patched, 'fix.patch'))],
+      ['root', (root: string) => git(root, 'apply', path.join(patched, 'fix.patch'))],
+      ['root, patch -p1', (root: string) => execFileSync('patch', ['-s', '-p1', '-i', path.join(patched, 'fix.patch')], { cwd: root })],
+    ] as const) {
+      const root = make();
+      apply(root);
+      expect(snapshot(root), where).toEqual(want);
+    }
+    // Outside a work tree: paths from the current folder.
+    const loose = tmp();
+    mkdirSync(path.join(loose, 'infra'));
+    app(path.join(loose, 'infra'));
+    expect((await runCli(['fix', '.', '--patch', '-', '-q'], path.join(loose, 'infra'), '', ENV)).stdout).toContain(
+      'diff --git a/app.yaml b/app.yaml\n',
+    );
   });
 
   it('never writes a/../x: a file outside the current folder is left out of --patch with an error; a diff shows its absolute path', async () => {
