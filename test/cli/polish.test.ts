@@ -197,6 +197,32 @@ describe('help, flags, colours', () => {
     }
   });
 
+  it('an empty path or path-flag value (an unset shell variable) is refused, exit 2, nothing written: --patch "" wrote nothing with exit 0, fix "" fixed the current folder', async () => {
+    const dir = tree({ 't.yaml': NO_SSE });
+    const before = snapshot(dir);
+    for (const [args, message] of [
+      [['fix', '.', '--patch', ''], 'kmsfix: --patch is empty: give a file name, or - for stdout (is a shell variable unset?)'],
+      [['fix', '.', '--patch='], 'kmsfix: --patch is empty: give a file name, or - for stdout (is a shell variable unset?)'],
+      [['fix', '.', '--patch-dir', ''], "kmsfix: --patch-dir is empty: give a folder's name (is a shell variable unset?)"],
+      [['scan', '.', '-o', ''], 'kmsfix: --output is empty: give a file name (is a shell variable unset?)'],
+      [['scan', '.', '--config', ''], "kmsfix: --config is empty: give the configuration file's name (is a shell variable unset?)"],
+      [['scan', '--exclude', 'x', '--exclude', ''], 'kmsfix: --exclude is empty: give a glob (is a shell variable unset?)'],
+      [
+        ['fix', '', '--yes'],
+        'kmsfix: path argument 1 is empty: name a file or folder, or . for the current folder (is a shell variable unset?)',
+      ],
+      [
+        ['fix', 't.yaml', '', '--yes'],
+        'kmsfix: path argument 2 is empty: name a file or folder, or . for the current folder (is a shell variable unset?)',
+      ],
+    ] as const) {
+      const r = await runCli([...args], dir);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.split('\n')[0]).toBe(message);
+      expect(snapshot(dir)).toEqual(before);
+    }
+  });
+
   it('colours: FORCE_COLOR turns them on off a terminal, --no-color and NO_COLOR off', async () => {
     expect(colorWanted(false, {})).toBe(false);
     expect(colorWanted(true, {})).toBe(true);
