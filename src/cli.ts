@@ -23,7 +23,7 @@ import { DEFAULT_MAX_FILE_MB } from './io/read.js';
 import type { FileError, FileOutcome } from './core/result.js';
 import type { Exclude } from './io/discover.js';
 import { keyArnUsage } from './rule/keyArn.js';
-import { UsageError, applyConfig, checkCommand, checkFlags } from './cli/args.js';
+import { UsageError, applyConfig, checkCommand, checkFlags, checkHelpTopic } from './cli/args.js';
 import { ConfigError, findConfig, loadConfig, validMaxMb } from './cli/config.js';
 import { helpOf } from './cli/help.js';
 import { didYouMean } from './cli/suggest.js';
@@ -169,6 +169,8 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
   const parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
   const values: Record<string, unknown> & typeof parsed.values = parsed.values;
   const positionals = parsed.positionals;
+  const topic = positionals[0] === 'help' ? positionals[1] : values.help ? positionals[0] : undefined;
+  checkHelpTopic(topic);
   if (positionals[0] === 'help') return { help: helpOf(positionals[1]) };
   if (values.help) return { help: helpOf(positionals[0]) };
   if (values.version) return 'version';

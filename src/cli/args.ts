@@ -58,6 +58,15 @@ export function checkCommand(command: string | undefined): asserts command is 's
   throw new UsageError(`unknown command '${command}' (expected scan, fix or help${hint})`);
 }
 
+/**
+ * `kmsfix help nope`, `kmsfix nope --help`: refused as `kmsfix nope` is (they printed the general help
+ * with exit 0); `help` with no command, or a known one, gives its help.
+ */
+export function checkHelpTopic(topic: string | undefined): void {
+  if (topic === undefined || (COMMANDS as readonly string[]).includes(topic)) return;
+  checkCommand(topic);
+}
+
 /** Config keys that are options of one command only: set in the file, they apply to that command. */
 const FIX_ONLY = new Set(['key_strategy', 'key_policy', 'kms_key_arn', 'fix_parameterised', 'recreate_replicas']);
 const SCAN_ONLY = new Set(['profile']);

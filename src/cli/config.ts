@@ -22,6 +22,7 @@ import { PROFILES } from '../rule/peers/evaluate.js';
 import { KEY_POLICY_MODES } from '../rule/keyPolicy.js';
 import { KEY_RETAIN, type KeySettings, type KeyRetain, keySettingsProblems } from '../rule/keySettings.js';
 import { keyArnUsage } from '../rule/keyArn.js';
+import { UsageError } from './args.js';
 import { didYouMean } from './suggest.js';
 
 export const CONFIG_NAMES = ['.kmsfix.yml', '.kmsfix.yaml'] as const;
@@ -82,6 +83,12 @@ export function findConfig(named: string | undefined, paths: string[], cwd: stri
   if (named !== undefined) {
     const abs = path.resolve(cwd, named);
     if (!existsSync(abs)) throw new ConfigError([`${named}: no such configuration file`]);
+    // Read as a file, a folder said `cannot read: EISDIR: illegal operation on a directory`.
+    if (statSync(abs).isDirectory()) {
+      const inside = CONFIG_NAMES.map((n) => path.join(abs, n)).find((f) => existsSync(f));
+      const hint = inside ? ` (--config ${toPosix(path.join(named, path.basename(inside)))}?)` : '';
+      throw new UsageError(`--config ${named}: is a folder; name the configuration file${hint}`);
+    }
     return abs;
   }
   const found = new Set<string | undefined>((paths.length ? paths : ['.']).map((p) => nearest(path.resolve(cwd, p))));

@@ -383,7 +383,8 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
           ? `${planned} fixed in ${files(stream.changedCount)}`
           : `${planned} planned in ${files(stream.changedCount)}, ${fixed} fixed`;
     // The reviewer's checklist is in the commit message, which only --commit and --patch-dir write.
-    if (planned > 0 && !p.commit && !p.patchDir) io.err(`${BEFORE_DEPLOYING}\n`);
+    // -q prints only what needs action (a pre-commit hook's `fix --check -q`): not this note.
+    if (planned > 0 && !p.commit && !p.patchDir && !p.quiet) io.err(`${BEFORE_DEPLOYING}\n`);
     io.err(summaryLine(summarize(shown, errors, tally), `; ${done}, ${verb}`) + '\n');
   } else {
     const through = stream.modules?.lines(moduleOutput(p)) ?? [];

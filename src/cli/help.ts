@@ -64,9 +64,9 @@ const COMMON = `Options of both:
                           with scan or fix --dry-run
   --output FILE, -o FILE  write the report (text, JSON, SARIF; fix: the diff) to FILE, atomically
   --quiet, -q             print only what needs action: no progress; scan: only non-compliant tables
-                          and errors; fix: no diff (the summary stays)
+                          and errors; fix: no diff, no before-deploying note (the summary stays)
   --verbose, -v           each table's whole message and the peer scanners' rules that fail it
-  --no-color              no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)
+  --no-color              no colours (also NO_COLOR=1, which wins; FORCE_COLOR=1 forces them)
   --version, -V, --help, -h
 `;
 

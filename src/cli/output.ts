@@ -6,13 +6,14 @@ import { OutputError, realish, scannedFolderOf } from '../io/outputs.js';
 import { SpooledOutput } from '../io/write.js';
 
 /**
- * Colours on stdout: FORCE_COLOR (set, and not 0 or false) turns them on, NO_COLOR (set and not
- * empty, https://no-color.org) off; otherwise `terminal` (stdout is a terminal). --no-color wins over both.
+ * Colours on stdout: NO_COLOR (set and not empty, https://no-color.org) turns them off, even with
+ * FORCE_COLOR (a user's NO_COLOR is a standing choice, FORCE_COLOR often a CI default); else
+ * FORCE_COLOR (set, and not 0 or false) on; otherwise `terminal` (stdout is a terminal). --no-color wins over both.
  */
 export function colorWanted(terminal: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR) return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined && force !== '0' && force.toLowerCase() !== 'false') return true;
-  if (env.NO_COLOR) return false;
   return terminal;
 }
 

@@ -19,7 +19,8 @@ export function closest(name: string, known: readonly string[]): string | undefi
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
   for (const k of known) {
-    const d = k.startsWith(name) && name.length >= 3 ? 0.5 : distance(name, k);
+    // `--YES`: the same name in another case is the closest (its distance, 3, was past the limit).
+    const d = k.toLowerCase() === name.toLowerCase() ? 0 : k.startsWith(name) && name.length >= 3 ? 0.5 : distance(name, k);
     if (d < bestD) {
       best = k;
       bestD = d;

@@ -31,6 +31,12 @@ it('fix says where the deploy checklist is, and that a revert is not a roll back
   const again = folder();
   expect((await runCli(['fix', '--yes', '.'], again)).code).toBe(0);
   expect((await runCli(['fix', '--yes', '.'], again)).stderr).not.toContain('before deploying');
+  // -q prints only what needs action (a pre-commit hook's `fix --check -q`): not the note.
+  for (const args of [['--check'], ['--dry-run'], ['--patch', 'out.patch'], ['--yes']]) {
+    const r = await runCli(['fix', '-q', ...args, '.'], folder());
+    expect(r.stderr, args.join(' ')).not.toContain('before deploying');
+    expect(r.stderr, args.join(' ')).toMatch(/would be fixed|fixed in/);
+  }
   // scan never says it.
   expect((await runCli(['scan', '.'], folder())).stderr).not.toContain('before deploying');
 });

@@ -2,7 +2,7 @@
  * Output and CLI polish: --output FILE, --patch -, profile verdicts, short lines and --verbose, -q,
  * help, colours, unknown flags, and summaries that say what was written.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -189,6 +189,12 @@ describe('help, flags, colours', () => {
       [['sacn'], "kmsfix: unknown command 'sacn' (expected scan, fix or help; did you mean 'scan'?)"],
       [['scan', '--format', 'jsno'], "kmsfix: --format must be text, json or sarif, not 'jsno' (did you mean json?)"],
       [['scan', '-x'], 'kmsfix: unknown option -x (short options: -q -y -o -v -V -h)'],
+      [['fix', '--YES'], 'kmsfix: unknown option --YES (did you mean --yes?)'],
+      [['fix', '--Dry-Run'], 'kmsfix: unknown option --Dry-Run (did you mean --dry-run?)'],
+      // help of an unknown command: it printed the general help with exit 0.
+      [['help', 'nope'], "kmsfix: unknown command 'nope' (expected scan, fix or help)"],
+      [['help', 'sacn'], "kmsfix: unknown command 'sacn' (expected scan, fix or help; did you mean 'scan'?)"],
+      [['nope', '--help'], "kmsfix: unknown command 'nope' (expected scan, fix or help)"],
     ] as const) {
       const r = await runCli([...args], dir);
       expect(r.code).toBe(2);
@@ -223,6 +229,20 @@ describe('help, flags, colours', () => {
     }
   });
 
+  it('--config naming a folder: "is a folder", naming the file it holds (it said EISDIR: illegal operation on a directory)', async () => {
+    const dir = tree({ 't.yaml': NO_SSE });
+    mkdirSync(path.join(dir, 'cfg'));
+    writeFileSync(path.join(dir, 'cfg', '.kmsfix.yml'), 'exclude: []\n');
+    for (const [named, message] of [
+      ['.', 'kmsfix: --config .: is a folder; name the configuration file'],
+      ['cfg', 'kmsfix: --config cfg: is a folder; name the configuration file (--config cfg/.kmsfix.yml?)'],
+    ]) {
+      const r = await runCli(['scan', '.', '--config', named], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toBe(message);
+    }
+  });
+
   it('colours: FORCE_COLOR turns them on off a terminal, --no-color and NO_COLOR off', async () => {
     expect(colorWanted(false, {})).toBe(false);
     expect(colorWanted(true, {})).toBe(true);
@@ -231,6 +251,9 @@ describe('help, flags, colours', () => {
     expect(colorWanted(false, { FORCE_COLOR: '1' })).toBe(true);
     expect(colorWanted(false, { FORCE_COLOR: '0' })).toBe(false);
     const dir = tree({ 't.yaml': NO_SSE });
+    // NO_COLOR wins over FORCE_COLOR (https://no-color.org): both set gave colours.
+    expect(colorWanted(true, { NO_COLOR: '1', FORCE_COLOR: '1' })).toBe(false);
+    expect((await runCli(['scan', 't.yaml'], dir, undefined, { NO_COLOR: '1', FORCE_COLOR: '1' })).stdout).not.toContain('\x1b[');
     const forced = await runCli(['scan', 't.yaml'], dir, undefined, { NO_COLOR: '', FORCE_COLOR: '1' });
     expect(forced.stdout).toContain('\x1b[31maws-owned\x1b[39m');
     const off = await runCli(['scan', '--no-color', 't.yaml'], dir, undefined, { NO_COLOR: '', FORCE_COLOR: '1' });
