@@ -72,9 +72,15 @@ start=$(git rev-parse HEAD)
 branch=$(git symbolic-ref -q --short HEAD || true)
 had_branch=$(git rev-parse -q --verify refs/heads/kmsfix/dynamodb-cmk > /dev/null && echo yes || echo no)
 
+# Back where it started: on its branch, or at a detached HEAD (actions/checkout of a SHA or a tag), which
+# --commit left for the new branch (skipped here, the clone stayed on kmsfix/dynamodb-cmk and its
+# `git branch -D` below failed unseen).
 undo() {
-  if [ -n "$branch" ] && [ "$(git symbolic-ref -q --short HEAD || true)" != "$branch" ]; then
+  now=$(git symbolic-ref -q --short HEAD || true)
+  if [ -n "$branch" ] && [ "$now" != "$branch" ]; then
     git checkout -q -f "$branch"
+  elif [ -z "$branch" ] && [ -n "$now" ]; then
+    git checkout -q -f --detach "$start"
   fi
   git reset -q --hard "$start"
   git clean -q -fd

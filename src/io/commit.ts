@@ -113,6 +113,8 @@ function busy(gitDir: string, root: string): string | undefined {
  */
 export async function commitFiles(root: string, files: string[], branch: string, message: string): Promise<string> {
   const head = (await git(root, ['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
+  // A detached HEAD (a CI checkout of a SHA or a tag): its commit, the way back if the commit fails.
+  const detached = head ? '' : (await git(root, ['rev-parse', '--short', 'HEAD'])).trim();
   if (head !== branch) await git(root, ['switch', '-q', '-c', branch]);
   // Literal: a file named `*.yaml` or `[a]b.yaml` is a glob to git, which would stage every file it matches
   // (an untracked secrets file, the user's own staged/unstaged split undone).
@@ -124,7 +126,10 @@ export async function commitFiles(root: string, files: string[], branch: string,
   } catch (err) {
     // A hook that says no, no identity: the repository is left on the new branch, which the user should know
     // before committing by hand (and where it was made from, to go back).
-    const from = head === branch ? '' : `, made from ${head ? `branch ${head}` : 'a detached HEAD'}`;
+    const from =
+      head === branch
+        ? ''
+        : `, made from ${head ? `branch ${head}` : `a detached HEAD at ${detached} (git checkout --detach ${detached} goes back)`}`;
     throw new Error(`${(err as Error).message}; the repository is on branch ${branch}${from}`);
   }
   return (await git(root, ['rev-parse', '--short', 'HEAD'])).trim();

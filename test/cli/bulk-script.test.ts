@@ -96,6 +96,21 @@ describe('scripts/bulk/kmsfix-migrate.sh', () => {
     }
   });
 
+  it('on kmsfix errors after --commit from a detached HEAD (a CI checkout of a SHA): back at that detached HEAD, the branch deleted', () => {
+    const dir = clone({ 'a.yaml': input, 'bad.yaml': broken });
+    git(dir, 'checkout', '-q', '--detach');
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const r = migrate(dir, ['--commit']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('repository put back as it was');
+    // It was left on branch kmsfix/dynamodb-cmk, whose `git branch -D` then failed unseen.
+    expect(spawnSync('git', ['symbolic-ref', '-q', 'HEAD'], { cwd: dir, env: ENV }).status).toBe(1);
+    expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
+    expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe('');
+    expect(git(dir, 'branch', '--format=%(refname:short)').trim().split('\n')).toEqual([expect.stringMatching(/detached/), 'main']);
+    expect(readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe(readFileSync(input, 'utf8'));
+  });
+
   it('KMSFIX_KEEP_PARTIAL=1 keeps what was fixed despite the errors (exit 0)', () => {
     const dir = clone({ 'a.yaml': input, 'bad.yaml': broken });
     const r = migrate(dir, [], { KMSFIX_KEEP_PARTIAL: '1' });

@@ -400,6 +400,20 @@ describe('fix --commit', () => {
     expect(readFileSync(path.join(a, 'app.yaml'), 'utf8')).toBe(readFileSync(path.join(CF, 'yaml-no-sse', 'expected.yaml'), 'utf8'));
   });
 
+  it('a commit that fails from a detached HEAD names that commit and the way back to it', async () => {
+    const a = repo(tmp(), { 'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    git(a, 'checkout', '-q', '--detach');
+    const sha = git(a, 'rev-parse', '--short', 'HEAD').trim();
+    const hook = path.join(a, '.git', 'hooks', 'pre-commit');
+    mkdirSync(path.dirname(hook), { recursive: true });
+    writeFileSync(hook, '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    const r = await runCli(['fix', '--yes', '--commit'], a);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `the repository is on branch kmsfix/dynamodb-cmk, made from a detached HEAD at ${sha} (git checkout --detach ${sha} goes back)`,
+    );
+  });
+
   it('names the branch a commit a pre-commit hook refused leaves the repository on', async () => {
     const a = repo(tmp(), { 'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
     const hook = path.join(a, '.git', 'hooks', 'pre-commit');
