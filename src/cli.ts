@@ -21,7 +21,7 @@ import { PROFILES, type Profile } from './rule/peers/evaluate.js';
 import { DEFAULT_KEY_POLICY, KEY_POLICY_MODES, type KeyPolicyMode } from './rule/keyPolicy.js';
 import { DEFAULT_MAX_FILE_MB } from './io/read.js';
 import type { FileError, FileOutcome } from './core/result.js';
-import type { Exclude } from './io/discover.js';
+import { type Exclude, displayPath } from './io/discover.js';
 import { keyArnUsage } from './rule/keyArn.js';
 import { UsageError, applyConfig, checkCommand, checkFlags, checkHelpTopic } from './cli/args.js';
 import { ConfigError, findConfig, loadConfig, validMaxMb } from './cli/config.js';
@@ -106,6 +106,9 @@ export interface Parsed {
   noColor: boolean;
   /** --exclude and the configuration file's exclude. */
   exclude: Exclude[];
+  /** The configuration file applied (absolute), if any: named with --config (`configNamed`), or the nearest .kmsfix.yml. */
+  configFile?: string;
+  configNamed?: boolean;
 }
 
 const OPTIONS = {
@@ -257,6 +260,7 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
     verbose: !!values.verbose,
     noColor: !!values['no-color'],
     exclude,
+    ...(configFile ? { configFile, configNamed: values.config !== undefined } : {}),
     options: {
       keyStrategy: keyStrategy as KeyStrategy,
       kmsKeyArn: arn,
@@ -280,7 +284,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const problem of err.problems) io.err(`${problem}\n`);
-      io.err('kmsfix: the configuration file has errors; nothing was scanned\n');
+      io.err(`kmsfix: ${err.summary}; nothing was scanned\n`);
+      if (err.hint) io.err(`${err.hint}\n`);
       return 2;
     }
     const message = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
@@ -336,6 +341,41 @@ export function ranCommand(): boolean {
 /** An --output naming a file the run is about to read: the run stops before reading any. */
 class OutputClash extends Error {}
 
+/** fix: configuration files below the scanned paths that the run would not apply (nestedConfigs): it stops before reading any file. */
+class NestedConfigs extends Error {}
+
+/**
+ * The configuration files inside the scanned folders that this run does not apply (display paths):
+ * a run applies one, the nearest at or above the first path (src/cli/config.ts findConfig), or the
+ * one named with --config. A team's file in a subfolder (`services/a/.kmsfix.yml`, its `skip_table`)
+ * would be passed over without a word when kmsfix runs at the repository root, and its table fixed:
+ * `fix` refuses unless --config names the file to use, `scan` says so in a note (a CI scan goes on).
+ */
+function nestedConfigs(configs: readonly string[], p: Parsed, cwd: string): string[] {
+  if (configs.length === 0) return [];
+  const inUse = p.configFile === undefined ? undefined : realish(p.configFile);
+  return configs.filter((c) => c !== p.configFile && realish(c) !== inUse).map((c) => displayPath(c, cwd));
+}
+
+/** What nestedConfigs found, for `fix`'s refusal (`refused`) or a note: the files, the one in use, and the ways out. */
+function nestedConfigsText(nested: string[], p: Parsed, cwd: string, refused: boolean): string {
+  const many = nested.length > 1;
+  const files = nested.slice(0, 5).join(', ') + (nested.length > 5 ? `, and ${nested.length - 5} more` : '');
+  const inUse = p.configFile === undefined ? undefined : displayPath(p.configFile, cwd);
+  const applied = p.configNamed
+    ? `--config ${inUse} is applied instead`
+    : `a run applies one configuration file, the nearest at or above the first path: ${inUse ?? 'none here'}`;
+  const folder = path.posix.dirname(nested[0]);
+  const where = `run kmsfix in ${many ? 'each of their folders' : 'its folder'} (kmsfix ${p.command} ${folder})`;
+  const merge = `merge ${many ? 'their' : 'its'} settings into ${inUse ?? 'a .kmsfix.yml at or above the scanned path'}`;
+  if (!refused)
+    return `${files} ${many ? 'are' : 'is'} inside the scanned folders and not applied (${applied}): to apply ${many ? 'them' : 'it'}, ${where}${p.configNamed ? '' : `, or ${merge}`}`;
+  return (
+    `${files} ${many ? 'are' : 'is'} inside the scanned folders and would not be applied (${applied}), so the tables ${many ? 'they leave' : 'it leaves'} ` +
+    `alone (skip_table, exclude) would be fixed: ${where}, name the configuration to use with --config FILE, or ${merge}; nothing was changed`
+  );
+}
+
 async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<number> {
   const inPlace = p.command === 'fix' && !p.dryRun && !p.patch && !p.patchDir && !p.check;
   // Outputs that cannot be written are refused before the run, with exit 2.
@@ -365,6 +405,8 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
     // process.stderr is made on first use (a quiet run never writes to it).
     const bar = progress(shown, io.err, io.cwd, shown ? process.stderr.columns : undefined);
     const outputAbs = p.output === undefined ? undefined : realish(path.resolve(io.cwd, p.output));
+    /** Configuration files inside the scanned folders that the run does not apply (nestedConfigs). */
+    let nested: string[] = [];
     // Every fix but SARIF's (one document of every result) goes through a stream (cli/fix.ts).
     const writer = p.command === 'fix' && p.format !== 'sarif' ? fixStream(p, io, inPlace, bar.done) : undefined;
     stream = writer;
@@ -389,19 +431,27 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
           ? { onVerified: async (outcomes, replace, orderOf) => sarifSink.add(outcomes, replace, orderOf) }
           : {}),
       exclude: p.exclude,
-      // Before anything is written: an --output that names a file the run will read is refused.
-      beforeRead: (candidates) => {
+      // Before anything is written: configuration files a fix would not apply, and an --output that names a file the run will read, are refused.
+      beforeRead: (candidates, configs) => {
+        nested = nestedConfigs(configs, p, io.cwd);
+        if (nested.length > 0 && p.command === 'fix' && !p.configNamed) throw new NestedConfigs();
         if (outputAbs === undefined) return;
         const name = path.basename(outputAbs);
         if (candidates.some((c) => path.basename(c.absPath) === name && realish(c.absPath) === outputAbs)) throw new OutputClash();
       },
     }).catch(async (err: unknown) => {
+      if (err instanceof NestedConfigs) return err;
       if (err instanceof OutputClash) return undefined;
       // A run that fails still lets the chunk under way finish its renames before the lock goes.
       await stream?.idle();
       throw err;
     });
     bar.done();
+    if (result instanceof NestedConfigs) {
+      refuseOutput();
+      io.err(`kmsfix: ${nestedConfigsText(nested, p, io.cwd, true)}\n`);
+      return 2;
+    }
     if (!result) {
       refuseOutput();
       io.err(`kmsfix: --output ${p.output}: is a file this run would scan; the report would overwrite it (nothing was written)\n`);
@@ -411,6 +461,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
       ...(lock?.takenOver ?? []).map((t) => `took over the lock of a kmsfix run that is no longer running: ${t}`),
       ...cleanupNotes(result.cleanup),
       ...result.notes,
+      ...(nested.length > 0 ? [nestedConfigsText(nested, p, io.cwd, false)] : []),
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
     if (sarifSink) return sarif(p, result.outcomes, result.errors, io, sarifSink, notes);

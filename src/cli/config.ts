@@ -24,8 +24,7 @@ import { KEY_RETAIN, type KeySettings, type KeyRetain, keySettingsProblems } fro
 import { keyArnUsage } from '../rule/keyArn.js';
 import { UsageError } from './args.js';
 import { didYouMean } from './suggest.js';
-
-export const CONFIG_NAMES = ['.kmsfix.yml', '.kmsfix.yaml'] as const;
+import { CONFIG_NAMES } from '../io/discover.js';
 
 /** What a configuration file sets; absent keys are not set (the flag's default applies). */
 export interface ConfigValues {
@@ -51,9 +50,17 @@ export interface Config {
   key?: KeySettings;
 }
 
-/** A configuration file that cannot be used: each message is `file:line:column: problem`. */
+/**
+ * A configuration file that cannot be used: each message is `file:line:column: problem`. `summary`
+ * says what is wrong when it is not that the file has errors (paths with different files: none has
+ * any), and `hint` what to do.
+ */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    readonly summary = 'the configuration file has errors',
+    readonly hint?: string,
+  ) {
     super(problems.join('\n'));
   }
 }
@@ -91,14 +98,22 @@ export function findConfig(named: string | undefined, paths: string[], cwd: stri
     }
     return abs;
   }
-  const found = new Set<string | undefined>((paths.length ? paths : ['.']).map((p) => nearest(path.resolve(cwd, p))));
-  if (found.size > 1) {
-    const list = [...found].map((f) => (f ? shown(f, cwd) : 'none')).join(', ');
-    throw new ConfigError([
-      `the paths have different configuration files (${list}): run kmsfix once per repository, or name one with --config`,
-    ]);
+  // Each path's nearest file, and the paths of each (in order): a run applies one file to all its paths.
+  const found = new Map<string | undefined, string[]>();
+  for (const p of paths.length ? paths : ['.']) {
+    const f = nearest(path.resolve(cwd, p));
+    found.set(f, [...(found.get(f) ?? []), p]);
   }
-  return [...found][0];
+  if (found.size > 1) {
+    const few = (ps: string[]) => ps.slice(0, 3).join(', ') + (ps.length > 3 ? `, and ${ps.length - 3} more` : '');
+    throw new ConfigError(
+      [...found].map(([f, ps]) => `${f ? shown(f, cwd) : 'no configuration file'}: ${few(ps)}`),
+      'the paths have different configuration files (above), and a run applies one',
+      'Run kmsfix once per repository, in its folder, as scripts/bulk/kmsfix-migrate.sh does (each run applies its own file), ' +
+        "or name one file for all of them with --config FILE (it replaces each repository's own).",
+    );
+  }
+  return [...found.keys()][0];
 }
 
 function nearest(start: string): string | undefined {

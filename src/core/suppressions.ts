@@ -5,6 +5,9 @@
  *     (also tfsec's legacy ID AWS092, and `*`, which Trivy and tfsec read as every rule)
  *   kics-scan ignore-block | kics-scan ignore-line
  *   kmsfix:ignore [reason]
+ * A near-miss of kmsfix's own comment (`kmsfix: ignore`, `kmsfix-ignore`, `KMSFIX:IGNORE`) is kept as
+ * an `unclear` suppression: it silences nothing, and keeps the table from being fixed (a team meant
+ * to skip it; src/rule/evaluate.ts judge says what to write). Other tools' near-misses are theirs.
  * Trivy/tfsec ignores are read as Trivy reads them (pkg/iac/ignore): each word of the comment that
  * starts `trivy:` or `tfsec:` is `key:value` sections in any order. An expired one (`exp:` past)
  * suppresses nothing; one scoped to a workspace (`ws:dev`) or to some instances (`[name=x]`)
@@ -18,12 +21,18 @@ const CHECKOV = /checkov:skip=(CKV_AWS_119|CKV_AWS_271)(?::([^\r\n]*))?/;
 const TRIVY_IDS = new Set(['avd-aws-0025', 'aws-dynamodb-table-customer-key', 'aws092', '*']);
 const KICS = /kics-scan\s+(ignore-block|ignore-line)/;
 const KMSFIX = /kmsfix:ignore\b[ \t]*([^\r\n]*)/;
+/**
+ * What reads as an attempt at kmsfix's own comment but is not it: any case, `-`, `_`, `:` or spaces
+ * between the words (`# kmsfix: ignore`, `# kmsfix-ignore`, `# KMSFIX:IGNORE`, `# kms-fix ignore`).
+ * `ignore` whole, so prose ("kmsfix ignores test code") is none.
+ */
+const NEAR_KMSFIX = /kms[-_ ]?fix[ \t]*[-_:]?[ \t]*(?:ignore|skip)\b/i;
 
 /**
  * Every syntax above has one of these (most comments have none: Terraform reads each comment of a
  * module's files): the prefilter of commentSuppressions, and of its callers that split a comment first.
  */
-export const MAYBE_SUPPRESSION = /checkov:skip=|trivy:|tfsec:|kics-scan|kmsfix:ignore/;
+export const MAYBE_SUPPRESSION = /checkov:skip=|trivy:|tfsec:|kics-scan|kms[-_ ]?fix/i;
 
 export function commentSuppressions(comment: string, today: Date = new Date()): Suppression[] {
   const out: Suppression[] = [];
@@ -36,6 +45,10 @@ export function commentSuppressions(comment: string, today: Date = new Date()): 
   if (k) out.push({ tool: 'kics', text: `kics-scan ${k[1]}` });
   const m = KMSFIX.exec(comment);
   if (m) out.push({ tool: 'kmsfix', text: `kmsfix:ignore${m[1].trim() ? ` (${m[1].trim()})` : ''}` });
+  else {
+    const near = NEAR_KMSFIX.exec(comment);
+    if (near) out.push({ tool: 'kmsfix', text: near[0], unclear: '`kmsfix:ignore <reason>`' });
+  }
   return out;
 }
 
@@ -64,8 +77,21 @@ export type Plain = { [key: string]: Plain } | Plain[] | string | number | boole
 const field = (v: Plain, key: string): Plain => (v && typeof v === 'object' && !Array.isArray(v) ? v[key] : undefined);
 const text = (v: Plain): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
 const withId = (list: Plain, id: string): Plain => (Array.isArray(list) ? list.find((i) => text(field(i, 'id')) === id) : undefined);
-/** A switch as CloudFormation reads it: a boolean, or the string `true` (as a synthesized template may hold it). */
-const on = (v: Plain): boolean => v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true');
+/**
+ * kmsfix's `ignore` switch: a boolean, or a string YAML 1.1 reads as one (`yes`, `on`: the YAML 1.2
+ * parsers of kmsfix and CloudFormation tools read them as strings, but the team meant true), or
+ * `"true"` as a synthesized template may hold it. Anything else is neither (`switchOf` undefined).
+ */
+function switchOf(v: Plain): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (typeof v !== 'string') return undefined;
+  const w = v.trim().toLowerCase();
+  return ['true', 'yes', 'on'].includes(w) ? true : ['false', 'no', 'off'].includes(w) ? false : undefined;
+}
+/** A Metadata key that reads as kmsfix's own but is not it: `kmsFix`, `KMSFIX`, `kms_fix`, `kmsfix-ignore`. */
+const nearKmsfixKey = (k: string) => k !== 'kmsfix' && /^kms[-_ ]?fix/i.test(k);
+/** What kmsfix's Metadata suppression is: the fix an unclear one is told. */
+const OWN_METADATA = '`kmsfix: { ignore: true, reason: ... }`';
 /** The rule IDs a Metadata suppression of this rule names (checkov, cfn_nag, cfn-guard). */
 export const METADATA_RULE_IDS = ['CKV_AWS_119', 'W74', 'DYNAMODB_TABLE_ENCRYPTED_KMS', 'DYNAMODB_TABLE_MUST_BE_ENCRYPTED'];
 
@@ -91,7 +117,35 @@ export function metadataSuppressions(md: Plain, where: string): Suppression[] {
       found.push({ tool: 'cfn-guard', rule, text: `${where}.guard.SuppressedRules ${rule}` });
   }
   const own = field(md, 'kmsfix');
-  if (on(field(own, 'ignore')) || own === 'ignore')
+  if (switchOf(field(own, 'ignore')) === true || own === 'ignore')
     found.push({ tool: 'kmsfix', text: said(`${where}.kmsfix.ignore`, text(field(own, 'reason'))) });
+  else {
+    const unclear = unclearMetadata(md, own, where);
+    if (unclear) found.push(unclear);
+  }
   return found;
+}
+
+/** A Metadata value as the message shows it: JSON, `null` for an empty one, or what kmsfix could not read (an expression). */
+const shownValue = (v: Plain | null): string => (v === undefined ? '(a value kmsfix cannot read)' : JSON.stringify(v));
+
+/**
+ * A near-miss of kmsfix's own Metadata suppression, when there is no clear one: a misspelled key
+ * (`kmsFix:`), a value that is not a mapping (`kmsfix: true`), a key under it that is not `ignore` or
+ * `reason` (`Ignore:`, `skip:`), or an `ignore` that is neither true nor false (`ignore:`, `ignore: 1`).
+ * `ignore: false` is clear: the team wants the table fixed.
+ */
+function unclearMetadata(md: Plain, own: Plain, where: string): Suppression | undefined {
+  const near = md && typeof md === 'object' && !Array.isArray(md) ? Object.keys(md).find(nearKmsfixKey) : undefined;
+  if (near !== undefined) return { tool: 'kmsfix', text: `${where}.${near}`, unclear: OWN_METADATA };
+  if (own === undefined && !(md && typeof md === 'object' && !Array.isArray(md) && 'kmsfix' in md)) return undefined;
+  if (!own || typeof own !== 'object' || Array.isArray(own))
+    return { tool: 'kmsfix', text: `${where}.kmsfix: ${shownValue(own)}`, unclear: OWN_METADATA };
+  const stray = Object.keys(own).find((k) => k !== 'ignore' && k !== 'reason');
+  if (stray !== undefined)
+    return { tool: 'kmsfix', text: `${where}.kmsfix.${stray}`, unclear: '`ignore: true` (lower case) under `kmsfix:`' };
+  if ('ignore' in own && switchOf(own.ignore) === undefined)
+    return { tool: 'kmsfix', text: `${where}.kmsfix.ignore: ${shownValue(own.ignore)}`, unclear: '`ignore: true`' };
+  if (!('ignore' in own)) return { tool: 'kmsfix', text: `${where}.kmsfix`, unclear: '`ignore: true` under `kmsfix:`' };
+  return undefined;
 }

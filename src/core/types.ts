@@ -84,6 +84,12 @@ export interface Suppression {
   text: string;
   /** Written where the tool itself does not read it (a Checkov skip above a Terraform block): not honoured under that tool's profile. */
   outside?: true;
+  /**
+   * A near-miss of kmsfix's own suppression (`Metadata.kmsfix.Ignore`, `# kmsfix: ignore`): what to write
+   * instead. Honoured by no profile; it keeps the table from being fixed, since its team meant to skip
+   * it (src/rule/evaluate.ts judge), and `text` is what was written.
+   */
+  unclear?: string;
 }
 
 export interface Detection {

@@ -76,8 +76,10 @@ export interface RunOptions extends FixOptions {
   /**
    * Called with the files the run will read, before it reads (or writes) any: throwing stops the
    * run there (the CLI refuses an --output that names one of them before a fix writes anything).
+   * `configs`: the configuration files found inside the walked folders (absolute paths,
+   * src/io/discover.ts CONFIG_NAMES), of which the run applies at most one (the CLI's).
    */
-  beforeRead?: (candidates: readonly Candidate[]) => void;
+  beforeRead?: (candidates: readonly Candidate[], configs: readonly string[]) => void;
   /** Paths left out of discovery (src/io/discover.ts Exclude): `--exclude`, a configuration file's `exclude`. */
   exclude?: import('../io/discover.js').Exclude[];
 }
@@ -168,8 +170,9 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     temps,
     cdkApps,
     links: symlinks,
+    configs,
   } = await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude);
-  options.beforeRead?.(candidates);
+  options.beforeRead?.(candidates, configs);
   const notes = unreadCdkApps(cdkApps.map((absPath) => ({ absPath, shown: displayPath(absPath, options.cwd) })));
   if (symlinks.length > 0) notes.push(linksNote(symlinks));
   let cleanup: Cleanup | undefined;

@@ -51,6 +51,14 @@ export function isCompiledBeside(name: string, names: ReadonlySet<string>): bool
   return names.has(`${m[1]}.${m[2]}ts`) || (m[2] === '' && names.has(`${m[1]}.tsx`));
 }
 
+/**
+ * The names of kmsfix's configuration file (src/cli/config.ts). Discovery lists those it meets below
+ * the given paths: a run applies one file (the nearest at or above the first path), so the CLI says
+ * which others are not applied (and `fix` refuses), where a team's `skip_table` would be lost unseen.
+ */
+export const CONFIG_NAMES = ['.kmsfix.yml', '.kmsfix.yaml'] as const;
+const isConfigName = (name: string) => name === CONFIG_NAMES[0] || name === CONFIG_NAMES[1];
+
 /** Folders of test code: a table there is often non-compliant on purpose. */
 const TEST_DIRS = new Set(['test', 'tests', '__tests__']);
 
@@ -233,7 +241,15 @@ export async function discover(
   cwd: string,
   accepts: (p: string) => boolean,
   excludes: Exclude[] = [],
-): Promise<{ candidates: Candidate[]; errors: FileError[]; repos: string[]; temps: string[]; cdkApps: string[]; links: string[] }> {
+): Promise<{
+  candidates: Candidate[];
+  errors: FileError[];
+  repos: string[];
+  temps: string[];
+  cdkApps: string[];
+  links: string[];
+  configs: string[];
+}> {
   const candidates: Candidate[] = [];
   const errors: FileError[] = [];
   /** Git work tree roots met while walking (folders holding `.git`), for per-repository reports. */
@@ -258,6 +274,8 @@ export async function discover(
   const cdkApps: string[] = [];
   /** Symbolic links inside the walked folders with a name some format reads (display paths): not followed, said in a note. */
   const links: string[] = [];
+  /** The configuration files (CONFIG_NAMES) inside the walked folders (absolute paths), not left out by .gitignore or an exclude. */
+  const configs: string[] = [];
   const tempsBeside = (file: string) => {
     try {
       for (const name of readdirSync(path.dirname(file))) if (isTempName(name)) temps.add(path.join(path.dirname(file), name));
@@ -332,6 +350,7 @@ export async function discover(
         walk(abs, here, shown.startsWith('..') ? displayPath(abs, cwd) : shownIn(shown, e.name), testDir || TEST_DIRS.has(e.name));
       } else if (e.isFile()) {
         if (APP_FILES.has(e.name) && !leftOut(here, abs, false) && !excluded(root, abs, false)) cdkApps.push(abs);
+        if (isConfigName(e.name) && !leftOut(here, abs, false) && !excluded(root, abs, false)) configs.push(abs);
         if (
           accepts(e.name) &&
           !isIntegSnapshot(e.name, false) &&
@@ -396,5 +415,5 @@ export async function discover(
       tempsBeside(abs);
     }
   }
-  return { candidates, errors, repos, temps: [...temps], cdkApps, links };
+  return { candidates, errors, repos, temps: [...temps], cdkApps, links, configs };
 }

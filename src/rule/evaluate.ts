@@ -110,6 +110,13 @@ export interface Judgement {
   notScannedBy?: Profile;
 }
 
+/** What a table's near-misses of kmsfix's own suppression say, and what to write instead; undefined without one. */
+function unclearOf(t: TableFacts): string | undefined {
+  const unclear = t.suppressions.filter((s) => s.unclear !== undefined);
+  if (unclear.length === 0) return undefined;
+  return `kmsfix suppression not understood: ${unclear.map((s) => `\`${s.text}\`: write ${s.unclear}`).join('; ')}`;
+}
+
 /** The status the rule gives a table, before suppressions and --skip-table (what a fix changes). */
 export function statusOf(t: TableFacts): Status {
   return decide(t.encryption).status;
@@ -141,7 +148,10 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   const strict = profile === 'strict' ? shown : underProfile(a.status, base, t.suppressions, 'strict');
   const notScanned = profile !== 'strict' && peers[profile] === undefined;
   const compliant = !notScanned && compliantUnder(profile, shown.status, peers, t.suppressions, aam);
-  const wanted = isFixableStatus(strict.status, { acceptAwsManaged: aam }) && a.blocker === undefined;
+  // A near-miss of kmsfix's own suppression (src/core/suppressions.ts): its team meant to skip the table,
+  // so a fix leaves it alone until the suppression is written as kmsfix reads it (or removed).
+  const unclear = isFixableStatus(strict.status, { acceptAwsManaged: aam }) ? unclearOf(t) : undefined;
+  const wanted = isFixableStatus(strict.status, { acceptAwsManaged: aam }) && a.blocker === undefined && unclear === undefined;
   // Test code is reported, and fixed only when asked: its non-compliant tables are often on purpose.
   const leftInTests = wanted && options.test === true && !options.includeTests;
   let message = shown.message;
@@ -157,6 +167,7 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   }
   if (notScanned) message = `not scanned by ${profile}; kmsfix's own rule: ${shown.status}: ${message}`;
   if (!compliant && a.blocker !== undefined) message = `${message}. Not fixable automatically: ${a.blocker}`;
+  if (unclear) message = `${message}. Not fixed: ${unclear} (or remove it to have the table fixed)`;
   if (leftInTests) message = `${message}. Left alone: test code (fixed with --include-tests)`;
   // What the fix changes beyond the table (before a waived obstacle's note, which ends the message: FIX_NOTE).
   // A literal --kms-key-arn is a string where the plugins pass it on: their migration takes it.
@@ -187,7 +198,7 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
       ? t.encryption.obstacles.map((o) => (waived.has(o.kind) ? waivedNote(o) : undefined)).find((n) => n !== undefined)
       : undefined;
   if (note) message = `${message}. ${note}`;
-  const reason = shown.status === 'suppressed' ? message.split('; without it:')[0] : a.reason;
+  const reason = shown.status === 'suppressed' ? message.split('; without it:')[0] : unclear ? `${a.reason}; ${unclear}` : a.reason;
   const out: Judgement = { status: shown.status, message, reason, compliant, fixable: wanted && !leftInTests, peers };
   if (a.blocker !== undefined) out.blocker = a.blocker;
   if (leftInTests) out.testCode = true;

@@ -1,5 +1,5 @@
 /** `.kmsfix.yml`: found upward to the repository root, or named; validated with file:line:column; flags override it. */
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -187,12 +187,90 @@ describe('.kmsfix.yml', () => {
     expect(tags.stderr).toContain('.kmsfix.yml:3:5: key.tags: tag key must be 1 to 128 characters and not start with "aws:": aws:owner');
   });
 
-  it('an empty file sets nothing; paths with different files are refused', async () => {
+  it('an empty file sets nothing; paths with different files are refused, each file named with its paths, and what to do', async () => {
     const dir = repo('');
     expect((await runCli(['scan', 'infra'], dir)).code).toBe(1);
     const other = repo('include_tests: true\n');
-    const r = await runCli(['scan', dir, other], dir);
+    const third = repo();
+    const r = await runCli(['fix', '--check', '.', other, path.join(third, 'infra')], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('the paths have different configuration files');
+    // No file has errors (the second line said so): each file, the paths it is nearest to, then the way out.
+    expect(r.stderr.split('\n')).toEqual([
+      `.kmsfix.yml: .`,
+      `${path.join(other, '.kmsfix.yml')}: ${other}`,
+      `no configuration file: ${path.join(third, 'infra')}`,
+      'kmsfix: the paths have different configuration files (above), and a run applies one; nothing was scanned',
+      'Run kmsfix once per repository, in its folder, as scripts/bulk/kmsfix-migrate.sh does (each run applies its own file), ' +
+        "or name one file for all of them with --config FILE (it replaces each repository's own).",
+      '',
+    ]);
+  });
+});
+
+describe('a .kmsfix.yml inside the scanned folders (not the one applied)', () => {
+  /** A repository whose infra/ folder has its own file: its skip_table leaves infra/app.yaml's table alone. */
+  const nested = (root?: string) => {
+    const dir = repo(root);
+    writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'skip_table: ["*"]\n');
+    return dir;
+  };
+  const NOTE = 'note: infra/.kmsfix.yml is inside the scanned folders and not applied';
+
+  it('fix refuses (exit 2) naming it, the file applied and the ways out; nothing is read or written', async () => {
+    const dir = nested();
+    const before = snapshot(dir);
+    const patches = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    for (const args of [
+      ['fix', '--yes', '.'],
+      ['fix', '--check'],
+      ['fix', '--dry-run', '.'],
+      ['fix', '--patch-dir', patches, '.'],
+    ]) {
+      const r = await runCli(args, dir);
+      expect([r.code, r.stdout, r.stderr], args.join(' ')).toEqual([
+        2,
+        '',
+        'kmsfix: infra/.kmsfix.yml is inside the scanned folders and would not be applied (a run applies one configuration file, ' +
+          'the nearest at or above the first path: none here), so the tables it leaves alone (skip_table, exclude) would be fixed: ' +
+          'run kmsfix in its folder (kmsfix fix infra), name the configuration to use with --config FILE, or merge its settings into ' +
+          'a .kmsfix.yml at or above the scanned path; nothing was changed\n',
+      ]);
+    }
+    expect(snapshot(dir)).toEqual(before);
+    expect(existsSync(patches)).toBe(false);
+    // With a file applied at the root, it is named as the one to merge into.
+    const rooted = nested('include_tests: false\n');
+    const r = await runCli(['fix', '--check', '.'], rooted);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the nearest at or above the first path: .kmsfix.yml), so');
+    expect(r.stderr).toContain('or merge its settings into .kmsfix.yml; nothing was changed');
+  });
+
+  it('in its folder it applies; --config FILE makes fix go on, with a note naming the file passed over', async () => {
+    const dir = nested();
+    const inside = await runCli(['fix', '--check', '.'], path.join(dir, 'infra'));
+    expect([inside.code, inside.stderr]).toEqual([0, expect.not.stringContaining(NOTE)]);
+    writeFileSync(path.join(dir, 'team.yml'), 'include_tests: false\n');
+    const named = await runCli(['fix', '--check', '--config', 'team.yml', '.'], dir);
+    expect(named.code).toBe(1);
+    expect(named.stderr).toContain(
+      `${NOTE} (--config team.yml is applied instead): to apply it, run kmsfix in its folder (kmsfix fix infra)\n`,
+    );
+  });
+
+  it('scan goes on (a CI scan does not break) and says so in a note, in JSON too; the file applied is not named', async () => {
+    const dir = nested();
+    const r = await runCli(['scan', '.'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `${NOTE} (a run applies one configuration file, the nearest at or above the first path: none here): to apply it, ` +
+        'run kmsfix in its folder (kmsfix scan infra), or merge its settings into a .kmsfix.yml at or above the scanned path\n',
+    );
+    const json = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    expect(json.notes).toEqual([expect.stringMatching(/^infra\/\.kmsfix\.yml is inside the scanned folders and not applied/)]);
+    // The file applied, at the scanned folder itself, is not one passed over.
+    const root = repo('include_tests: false\n');
+    expect((await runCli(['scan', '.'], root)).stderr).toBe('');
+    expect((await runCli(['fix', '--check', '.'], root)).code).toBe(1);
   });
 });

@@ -93,3 +93,17 @@ describe('discover: display paths and test code', () => {
     for (const [from, to] of pairs) expect(relativeUnder(from, to), `${from} ${to}`).toBe(path.relative(from, to));
   });
 });
+
+describe('discover: configuration files', () => {
+  it('lists the .kmsfix.yml and .kmsfix.yaml files inside the walked folders, not those .gitignore or an exclude leaves out', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-discover-configs-'));
+    for (const f of ['.kmsfix.yml', 'a/.kmsfix.yml', 'b/c/.kmsfix.yaml', 'ignored/.kmsfix.yml', 'gone/.kmsfix.yml', 'd/kmsfix.yml']) {
+      mkdirSync(path.join(dir, path.dirname(f)), { recursive: true });
+      writeFileSync(path.join(dir, f), 'include_tests: true\n');
+    }
+    writeFileSync(path.join(dir, '.gitignore'), 'ignored/\n');
+    const { configs } = await discover(['.'], dir, accepts, [{ patterns: ['gone/'] }]);
+    expect(configs.map((c) => toPosix(path.relative(dir, c)))).toEqual(['.kmsfix.yml', 'a/.kmsfix.yml', 'b/c/.kmsfix.yaml']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
