@@ -418,8 +418,8 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io, n
   } else {
     const c = colors(io.color);
     const line = { verbose: p.verbose, profile: p.options.profile };
-    // -q: only what needs action (non-compliant tables, errors).
-    for (const t of allTables(outcomes)) if (!p.quiet || !t.compliant) io.out(tableLine(t, c, line) + '\n');
+    // -q: only what needs action (non-compliant tables, a compliant table's caution, errors).
+    for (const t of allTables(outcomes)) if (!p.quiet || !t.compliant || t.cautions) io.out(tableLine(t, c, line) + '\n');
     for (const e of allErrors(outcomes, errors)) io.err(`error: ${formatError(e)}\n`);
     if (!p.quiet) io.out(summaryLine(summary) + '\n');
   }

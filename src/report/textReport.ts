@@ -46,8 +46,11 @@ function verdict(t: TableReport, profile: string, c: Colors): string {
   return t.compliant ? c.green(`passes ${profile}`) : c.red(`fails ${profile}`);
 }
 
-/** What the short line adds to the reason: why a non-compliant table is not fixed. */
+/** What the short line adds to the reason: why a non-compliant table is not fixed, or that a compliant one has a caution. */
 function shortNote(t: TableReport): string {
+  // A caution on a compliant table (src/rule/evaluate.ts STANDING): its label (`Key not kept`), the rest under --verbose.
+  if (t.compliant && t.cautions && !t.fixed)
+    return `; caution: ${t.cautions.map((c) => c.split(':')[0]).join(', ')} (--verbose says what to do)`;
   if (t.compliant || t.fixed || t.notScannedBy) return '';
   if (t.testCode) return '; test code, left alone (--include-tests fixes it)';
   if (!t.fixable && (t.blocker !== undefined || t.status === 'unknown' || t.message.includes('Not fixable automatically')))

@@ -73,6 +73,21 @@ export function cautionText(c: Caution): string {
         'kms:CreateGrant and kms:DescribeKey on the key first'
       );
     }
+    case 'unkept-key': {
+      // The same consequence as README "No data loss" gives for the key a fix generates; the step is kmsfix's own.
+      const keep =
+        c.family === 'cloudformation'
+          ? `give ${c.key} DeletionPolicy: Retain and UpdateReplacePolicy: Retain`
+          : `give ${c.key} removalPolicy: RemovalPolicy.RETAIN (kms.Key's default) and no applyRemovalPolicy(RemovalPolicy.DESTROY)`;
+      const one = c.keptBy.length === 1;
+      return (
+        `Key not kept: ${all(c.keptBy)} ${one ? 'keeps' : 'keep'} this table, or its backups, when its stack deletes or replaces it, ` +
+        `but its key ${c.key} (${c.at}) has ${c.policy}: deleting the stack (or removing the table from it, to move it to another stack), ` +
+        "or replacing the key, schedules the key's deletion while the table, or its backups, stay encrypted under it, and once the " +
+        `deletion completes they cannot be read (DynamoDB then archives the table): ${keep}, and when you move the table to another stack, ` +
+        'move its key with it'
+      );
+    }
     case 'no-alias':
       return (
         `No alias: the table is created inside \`${c.in}\`, which no variable names, so the fix adds its key without an alias ` +
