@@ -1,7 +1,8 @@
 /**
  * scan's reports of a customer-managed table kept past its stack whose key of the same file is not
  * (caution `unkept-key`, test/rule/unkept-key.test.ts): the text line says the caution's label (the rest
- * under --verbose), -q keeps the table, JSON gives the caution; the table stays compliant and the exit 0.
+ * under --verbose), -q keeps the table, JSON gives the caution, SARIF a `kmsfix/key-not-kept` warning; the
+ * table stays compliant and the exit 0.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,5 +56,20 @@ describe('scan: a kept table whose key is not', () => {
     expect(t.compliant).toBe(true);
     expect(t.cautions).toHaveLength(1);
     expect(t.cautions![0]).toMatch(/^Key not kept: DeletionPolicy: Retain and UpdateReplacePolicy: Retain keep this table/);
+  });
+
+  it('SARIF: a kmsfix/key-not-kept warning at the table; exit 0', async () => {
+    const r = await runCli(['scan', '--format', 'sarif'], project());
+    expect(r.code).toBe(0);
+    const run = JSON.parse(r.stdout).runs[0];
+    expect(run.results).toHaveLength(1);
+    const [res] = run.results;
+    expect(res.ruleId).toBe('kmsfix/key-not-kept');
+    expect(run.tool.driver.rules[res.ruleIndex].id).toBe('kmsfix/key-not-kept');
+    expect(res.level).toBe('warning');
+    expect(res.message.text).toContain('Orders: Encrypted with customer-managed key');
+    expect(res.message.text).toContain('Key not kept: ');
+    expect(res.locations[0].physicalLocation.region.startLine).toBe(2);
+    expect(res.properties.status).toBe('customer-managed');
   });
 });
