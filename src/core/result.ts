@@ -24,7 +24,7 @@ export interface TableReport extends TableIdentity {
   peers: PeerVerdicts;
   /** Inline suppressions found on the table, whichever tool they speak for. */
   suppressions: Suppression[];
-  /** Fixable: what a fix changes beyond the table, for its reviewer (src/rule/cautions.ts; also in `message`). */
+  /** Fixable: what a fix changes beyond the table, for its reviewer; any table: what needs a look as it is (src/rule/cautions.ts; also in `message`). */
   cautions?: string[];
   /** The projen configuration that generates the table's package.json, from its file's folder (TableFacts.projen). */
   projen?: string;

@@ -1,12 +1,14 @@
 /**
  * SARIF 2.1.0 for GitHub code scanning: one run, driver `kmsfix` with one rule per kind of finding
- * (the peer rule IDs in its properties), one result per non-compliant table, and for the tables the
+ * (the peer rule IDs in its properties), one result per non-compliant table (and per compliant table with a
+ * caution about it as it is: its key not kept, `kmsfix/key-not-kept`), and for the tables the
  * run planned a verified fix for, `fixes[]` carrying the exact replacements `kmsfix fix` writes
  * for that table. It reads a finished run, or (src/report/sarifStream.ts) each batch of whole fix
  * groups as the run goes.
  */
 import { ALL_KINDS, rulesFor } from '../rule/peers/rules.js';
 import { failingRules } from '../rule/peers/evaluate.js';
+import { isStandingCaution } from '../rule/cautions.js';
 import { LineIndex } from '../core/text.js';
 import { editsServing, sortEdits } from '../core/edits.js';
 import type { Edit } from '../core/types.js';
@@ -50,7 +52,21 @@ const RULES = [
     short: 'DynamoDB table encryption not known from the code',
     help: 'The encryption setting depends on a condition, parameter or variable, or on code kmsfix does not read. kmsfix never changes it: check the deployed value, or set SSESpecification explicitly.',
   },
+  {
+    // Not a status: a compliant table's caution (src/rule/evaluate.ts STANDING), the only one SARIF lists.
+    id: 'kmsfix/key-not-kept',
+    name: 'DynamoDBTableKeyNotKept',
+    status: 'caution',
+    level: 'warning',
+    severity: '3.0',
+    anchor: 'what-a-fix-writes-cloudformation-sam-serverless',
+    short: 'DynamoDB table kept past its stack whose key is deleted with it',
+    help: "The table (or its backups) is kept when its stack is deleted (a Retain policy or RETAIN, deletion protection, point-in-time recovery, a backup), but its customer-managed key, a key of the same file, is not: deleting the stack schedules the key's deletion, and the table cannot be read once it completes. Give the key DeletionPolicy and UpdateReplacePolicy Retain (AWS CDK: RemovalPolicy.RETAIN), and move it with the table.",
+  },
 ] as const;
+
+/** The rule of a compliant table's caution. */
+const CAUTION_RULE = RULES[3];
 
 function allPeerRules(): string[] {
   return [...new Set(ALL_KINDS.flatMap((k) => Object.values(rulesFor(k)).flat()))];
@@ -118,9 +134,11 @@ export function sarifResults(outcomes: FileOutcome[]): Record<string, unknown>[]
   return outcomes.map((o) => {
     const results: Record<string, unknown>[] = [];
     for (const t of o.tables) {
-      if (t.compliant) continue;
-      const rule = RULES.find((r) => r.status === t.status) ?? RULES[2];
-      const fails = failingRules(t.peers);
+      // A compliant table is listed only for a caution about it as it is (its key not kept: src/rule/evaluate.ts STANDING).
+      const standing = t.compliant && t.cautions?.some(isStandingCaution);
+      if (t.compliant && !standing) continue;
+      const rule = t.compliant ? CAUTION_RULE : (RULES.find((r) => r.status === t.status) ?? RULES[2]);
+      const fails = t.compliant ? [] : failingRules(t.peers);
       const result: Record<string, unknown> = {
         ruleId: rule.id,
         ruleIndex: RULES.indexOf(rule),

@@ -16,6 +16,16 @@ export const IAM_ROLES_LABEL = 'IAM roles: with --key-policy iam, ';
 /** The roles an `iam-roles` caution's text names, read back (src/report/commitMessage.ts). */
 export const IAM_ROLES = /^IAM roles: with --key-policy iam, (.*) (?:is|are) granted DynamoDB and no KMS action:/;
 
+/** How the `unkept-key` caution starts. */
+const KEY_NOT_KEPT_LABEL = 'Key not kept: ';
+
+/**
+ * A caution's text that is about the table as it is, not about a fix (src/rule/evaluate.ts STANDING): the only
+ * cautions a compliant table's report shows (text, -q, SARIF). A compliant table may carry a fix's cautions too,
+ * under a peer profile that passes a table kmsfix's own rule fixes.
+ */
+export const isStandingCaution = (text: string) => text.startsWith(KEY_NOT_KEPT_LABEL);
+
 /** Items joined with commas and a last `and`, every one named (a role left out is an outage left unsaid). */
 const all = (items: string[]) => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 
@@ -71,6 +81,21 @@ export function cautionText(c: Caution): string {
         `${IAM_ROLES_LABEL}${all(c.roles)} ${one ? 'is' : 'are'} granted DynamoDB and no KMS action: ${one ? 'it loses' : 'they lose'} access ` +
         `when this deploys unless ${one ? 'its' : 'their'} IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, ` +
         'kms:CreateGrant and kms:DescribeKey on the key first'
+      );
+    }
+    case 'unkept-key': {
+      // The same consequence as README "No data loss" gives for the key a fix generates; the step is kmsfix's own.
+      const keep =
+        c.family === 'cloudformation'
+          ? `give ${c.key} DeletionPolicy: Retain and UpdateReplacePolicy: Retain`
+          : `give ${c.key} removalPolicy: RemovalPolicy.RETAIN (kms.Key's default) and no applyRemovalPolicy(RemovalPolicy.DESTROY)`;
+      const one = c.keptBy.length === 1;
+      return (
+        `${KEY_NOT_KEPT_LABEL}${all(c.keptBy)} ${one ? 'keeps' : 'keep'} this table, or its backups, when its stack deletes or replaces it, ` +
+        `but its key ${c.key} (${c.at}) has ${c.policy}: deleting the stack (or removing the table from it, to move it to another stack), ` +
+        "or replacing the key, schedules the key's deletion while the table, or its backups, stay encrypted under it, and once the " +
+        `deletion completes they cannot be read (DynamoDB then archives the table): ${keep}, and when you move the table to another stack, ` +
+        'move its key with it'
       );
     }
     case 'no-alias':

@@ -16,7 +16,7 @@
  * each format's fix.
  */
 import type { KeyStrategy, TableFacts } from '../core/types.js';
-import type { Obstacle } from './facts.js';
+import type { Caution, Obstacle } from './facts.js';
 import { assess, decide, messageOf } from './cmk.js';
 import { recreationEffect } from './blockers.js';
 import { cautionText } from './cautions.js';
@@ -89,6 +89,9 @@ function waivedNote(o: Obstacle): string | undefined {
   return undefined;
 }
 
+/** Cautions about the table as it is, not about what a fix changes: said on a table that is not fixed too (a customer-managed one). */
+const STANDING: ReadonlySet<Caution['kind']> = new Set(['unkept-key']);
+
 /** A table's verdict, as reports show it. */
 export interface Judgement {
   status: Status;
@@ -100,7 +103,10 @@ export interface Judgement {
   blocker?: string;
   /** Peer scanners' rule IDs that fire on the table, suppressions aside. */
   peers: PeerVerdicts;
-  /** Fixable: what the fix changes beyond the table, for its reviewer (src/rule/cautions.ts; also in `message`). */
+  /**
+   * Fixable: what the fix changes beyond the table, for its reviewer; on any table, what needs a look as it is
+   * (STANDING). Worded by src/rule/cautions.ts; also in `message`.
+   */
   cautions?: string[];
   /** Non-compliant and fixable, but in test code and left alone (no --include-tests). */
   testCode?: true;
@@ -190,7 +196,9 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
         (iamOnly || c.kind !== 'iam-roles') &&
         !(c.kind === 'undeclared-imports' && c.packages.length === 0),
     );
-  const cautions = wanted && !leftInTests && own?.length ? own.map(cautionText) : undefined;
+  // A caution about the table as it is (`unkept-key`), not about a fix: said whatever the status.
+  const said = own?.filter((c) => (wanted && !leftInTests) || STANDING.has(c.kind));
+  const cautions = said?.length ? said.map(cautionText) : undefined;
   if (cautions) for (const c of cautions) message = `${message}. ${c}`;
   // The first waived obstacle with a note (--kms-key-arn waives one without).
   const note =

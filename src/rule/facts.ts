@@ -363,6 +363,11 @@ export interface EncryptionFacts {
  * and no KMS action (`roles`: each named with what grants it and where, `Fn (DynamoDBCrudPolicy, template.yaml:21)`):
  * a key whose policy leaves all use to IAM (`--key-policy iam`) locks them out. Said under that mode only
  * (src/rule/evaluate.ts): the default key policy lets them through DynamoDB.
+ * `unkept-key`: not about a fix, said on a table whatever its status (scan's customer-managed table): its key
+ * is a key resource of the same file (`key`, its logical ID or variable, `at` its file:line:column) that a
+ * delete of the stack schedules for deletion (`policy`: what the key says, as written) while what the fix's
+ * own rule reads (`keptBy`, as written: a Retain policy, deletion protection, point-in-time recovery,
+ * backups) keeps the table or its data past it, under that key. `family`: whose step the text gives.
  */
 export type Caution =
   | { kind: 'local-migrations'; plugin: string }
@@ -372,7 +377,8 @@ export type Caution =
   | { kind: 'unprotected-key'; protection: string }
   | { kind: 'recovery-key' }
   | { kind: 'backup-key'; selections: string[] }
-  | { kind: 'iam-roles'; roles: string[] };
+  | { kind: 'iam-roles'; roles: string[] }
+  | { kind: 'unkept-key'; key: string; at: string; keptBy: string[]; policy: string; family: 'cloudformation' | 'cdk' };
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
 export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;

@@ -1,6 +1,6 @@
 /**
  * AWS Backup selections of a template that back a table up (`AWS::Backup::BackupSelection`): its key is
- * then kept when the stack is deleted (fix.ts `retains`). AWS Backup keeps a DynamoDB table's recovery
+ * then kept when the stack is deleted (retention.ts `keeps`). AWS Backup keeps a DynamoDB table's recovery
  * points under the table's own key (unless the account turned on its advanced DynamoDB backup, which the
  * template does not say), often for months: a key the stack's deletion schedules for deletion (in at
  * most 30 days) would leave every one of them unrestorable.

@@ -36,6 +36,7 @@ import { type Environments, mapLookup } from './environments.js';
 import { deployedIn, enabledAcross, everyDeploy, keyAcross, parameterAcross, picksIn, viaEnvironments } from './acrossEnvironments.js';
 import { templateCautions } from './cautions.js';
 import { iamRoles } from './iamRoles.js';
+import { unkeptKeyCautions } from './keptKeys.js';
 import { composedKey } from './composedKey.js';
 import { type ComposeFile, composedParam } from './compose.js';
 import { apiGlobalTables } from './apiGlobalTables.js';
@@ -667,13 +668,20 @@ function replicasOf(text: string, props: CNode | null | undefined, defaults: Def
 
 /** Logical IDs the table's key references point at (a global table's: its replicas'), for verification. */
 function keyRefsOf(props: CNode | null | undefined, global: boolean): string[] {
-  if (!global) return referencedIds(child(child(props, 'SSESpecification'), 'KMSMasterKeyId'));
+  return keyNodesOf(props, global).flatMap(referencedIds);
+}
+
+/** The table's KMSMasterKeyId (a global table's: that of its replica in the stack's own Region), as written; none where absent. */
+export function keyNodesOf(props: CNode | null | undefined, global: boolean): CNode[] {
+  const own = (holder: CNode | null | undefined) => {
+    const k = child(child(holder, 'SSESpecification'), 'KMSMasterKeyId');
+    return k ? [k] : [];
+  };
+  if (!global) return own(props);
   const replicas = child(props, 'Replicas');
   if (replicas?.kind !== 'seq' || replicas.items.some((r) => r.kind !== 'map')) return [];
   // A fix sets the key of the replica in the stack's own Region: that one's reference is the one to check.
-  return replicas.items
-    .filter((r) => isLocalReplica(r, replicas.items))
-    .flatMap((r) => referencedIds(child(child(r, 'SSESpecification'), 'KMSMasterKeyId')));
+  return replicas.items.filter((r) => isLocalReplica(r, replicas.items)).flatMap(own);
 }
 
 /** The parameters whose defaults decided (Setting.via, as viaParameter words it). */
@@ -912,6 +920,7 @@ export function detectCloudFormation(
     const losing = readRoles ? iamRoles(file.text, template, path.basename(file.path)) : undefined;
     const ifElse = ifElseTables(file.text, template);
     const entries = resourceEntries(template.resources, defaults);
+    const first = tables.length;
     for (const { rp, loop } of entries) {
       const resource = resolveAlias(rp.value);
       if (resource?.kind !== 'map') continue;
@@ -1039,6 +1048,8 @@ export function detectCloudFormation(
         ...(loop ? { loop } : {}),
       });
     }
+    // A table kept past its stack whose key of the template is not (read on the whole template's tables: a key may be shared).
+    unkeptKeyCautions(file.text, tables.slice(first), lines, path.basename(file.path));
   }
   const detection: CfnDetection = {
     tables,

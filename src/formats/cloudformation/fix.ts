@@ -4,27 +4,20 @@
  * map editors shared by the YAML/JSON families (../yaml/mapEdits.ts). Every edit is a text range;
  * nothing is re-serialized.
  */
-import { BACKUP_GRANT_WORDS, backedUp, onDemandBackups } from './backupSelections.js';
+import { retains, tableNames } from './retention.js';
 import { serving } from '../../core/edits.js';
 import { uniqueName } from '../../core/lists.js';
 import { TEMPLATE_ENGINE_FILE } from '../../core/text.js';
 import { aliasParts, describeKey, freeAliasTemplate } from '../../rule/keySettings.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx, type Setting } from '../yaml/mapEdits.js';
-import { boolOf, notFalse } from '../yaml/scalars.js';
+import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
 import { child, pair, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 import { eofScalarObstacle } from '../yaml/eofScalar.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
 import { type CfnDetection, type CfnTable, type CfnTemplate, intrinsicArg, intrinsicName, loopChain, typeOnly, yaml11 } from './detect.js';
-import {
-  aliasResource,
-  keyResource,
-  nameMayHoldDot,
-  policyRetention,
-  strongestRetention,
-  type KeyRetention,
-} from '../yaml/cfnKeyResources.js';
+import { aliasResource, keyResource, nameMayHoldDot, strongestRetention } from '../yaml/cfnKeyResources.js';
 import { allowedChanges } from './verify.js';
 import { resolvedByFramework } from './includes.js';
 
@@ -97,51 +90,12 @@ function takenNames(template: CfnTemplate): Set<string> {
   return names;
 }
 
-/** The logical IDs of the tables a detected table stands for (a loop's: those it generates, as its address lists them). */
-function tableNames(t: CfnTable): string[] {
-  return t.loop ? t.address.slice(t.address.indexOf(': ') + 2).split(', ') : [logicalId(t)];
-}
-
 /** The table's logical ID as the template writes it (a Fn::ForEach output key such as `${Name}Table`; an additional stack's, without the stack's name). */
 const logicalId = (t: CfnTable) => t.resourcePair.key;
 
 /** A key's ARN as the table names it: `!GetAtt Key.Arn`, or in a loop body `!GetAtt [!Sub '${Name}TableKey', Arn]`. */
 function keyArn(t: CfnTable, keyId: string): Value {
   return t.loop ? new Intrinsic('Fn::GetAtt', [sub(keyId), 'Arn']) : getAtt(keyId, 'Arn');
-}
-
-/**
- * Is the table, or its data, meant to outlive its stack (its key is then retained too: a deleted key
- * makes a kept table, and every backup of it, unreadable)? Any DeletionPolicy or UpdateReplacePolicy
- * but Delete (RetainExceptOnCreate alone keeps the key the same way, cfnKeyResources.ts KeyRetention);
- * deletion protection (deleting the stack fails on the table, and the way out, retaining
- * it, would delete its key); point-in-time recovery, on the table or a replica (DynamoDB keeps a
- * deleted table's backup 35 days, under the table's key, which the stack's delete would schedule for
- * deletion in at most 30); an AWS Backup selection of the template that backs it up (backupSelections.ts:
- * its recovery points are kept under the table's key, often for months); a grant of dynamodb:CreateBackup
- * on it in the template (`text`, the file's, holds BACKUP_GRANT_WORDS; a SAM DynamoDBBackupFullAccessPolicy,
- * an IAM statement): its on-demand backups are kept under the table's key until someone deletes them,
- * after the stack too. These outlast a failed create too (a protected table, its backups): `Retain`.
- */
-function retains(table: CfnTable, text: string): KeyRetention {
-  const policies = policyRetention(
-    ['DeletionPolicy', 'UpdateReplacePolicy'].map((k) => {
-      const v = child(table.resource, k);
-      return { written: v !== undefined, value: scalarString(v) };
-    }),
-  );
-  const props = child(table.resource, 'Properties');
-  const on = (v: CNode | null | undefined) => notFalse(v, yaml11(table.template, false));
-  const pitr = (holder: CNode | null | undefined) =>
-    on(child(child(holder, 'PointInTimeRecoverySpecification'), 'PointInTimeRecoveryEnabled'));
-  const replicas = child(props, 'Replicas');
-  const kept =
-    on(child(props, 'DeletionProtectionEnabled')) ||
-    pitr(props) ||
-    (replicas?.kind === 'seq' && replicas.items.some((r) => pitr(resolveAlias(r)))) ||
-    tableNames(table).some((id) => backedUp(table.template.resources, id)) ||
-    (BACKUP_GRANT_WORDS.test(text) && tableNames(table).some((id) => onDemandBackups(table.template.root, id)));
-  return kept ? 'Retain' : policies;
 }
 
 /** The table's TableName as written: a string, or a Sub's template; undefined for anything else. */

@@ -65,8 +65,7 @@ import { Names } from './names.js';
 import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from './scopes.js';
 import { detectTsStyle } from './style.js';
 import { optionsOf } from './options.js';
-import { deletionProtected, recoveryOn } from './retention.js';
-import { backedUp } from './backups.js';
+import { deletionProtected, recoveryOn, removalOf, type Removal } from './retention.js';
 import { type AliasPlace, aliasPlaceOf } from './aliasPlace.js';
 import { TYPE_NAMES, typeOnlyBlock } from './typeOnly.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
@@ -209,31 +208,16 @@ function statementStart(sf: ts.SourceFile, st: ts.Statement): number {
 }
 
 /**
- * A CDK table's removal policy, which its key follows: DESTROY, RETAIN (kms.Key's default), or a choice
- * between the two that the table makes (`isSandbox ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN`),
- * copied as written. Any other expression may be SNAPSHOT, which kms.Key refuses: the key is retained.
- * A table whose data outlives it keeps RETAIN: deletion protection, point-in-time recovery (retention.ts),
- * an AWS Backup selection or a CreateBackup grant of its file (backups.ts).
+ * The removal policy of a CDK table's generated key: the table's (retention.ts removalOf), a choice
+ * copied as written where the key's declaration sees the names it reads (else RETAIN).
  */
-type Removal = 'RETAIN' | 'DESTROY' | { expr: ts.Expression };
-
-function removalOf(t: TsTable, sym: (e: ts.Expression) => string | undefined, sf: ts.SourceFile): Removal {
-  if (!t.props || (t.kind !== 'Table' && t.kind !== 'TableV2') || deletionProtected(t, sf) || recoveryOn(t, sf) || backedUp(t, sf))
-    return 'RETAIN';
-  const l = lookup(sf, t.props, 'removalPolicy');
-  if (l.kind !== 'value') return 'RETAIN';
-  const leaf = (e: ts.Expression) => /#RemovalPolicy\.(DESTROY|RETAIN)$/.exec(sym(unwrap(e)) ?? '')?.[1];
-  const choice = (e: ts.Expression): boolean => {
-    const u = unwrap(e);
-    return ts.isConditionalExpression(u) ? choice(u.whenTrue) && choice(u.whenFalse) : leaf(u) !== undefined;
-  };
-  const v = unwrap(l.value);
-  if (leaf(v) === 'DESTROY') return 'DESTROY';
-  if (!ts.isConditionalExpression(v) || !choice(v) || !/DESTROY/.test(v.getText(sf))) return 'RETAIN';
+function keyRemovalOf(t: TsTable, sym: (e: ts.Expression) => string | undefined, sf: ts.SourceFile): Removal {
+  const r = removalOf(t, sym, sf);
+  if (typeof r === 'string') return r;
   // The names the choice reads must be seen where the key is declared.
   const at = keyStatementOf(t);
   const container = at.parent as Parameters<typeof visibleAt>[1];
-  return freeNames(v).every((n) => visibleAt(n, container, at.getStart(sf))) ? { expr: v } : 'RETAIN';
+  return freeNames(r.expr).every((n) => visibleAt(n, container, at.getStart(sf))) ? r : 'RETAIN';
 }
 
 const isTrue = (e: ts.Expression | undefined) => e !== undefined && unwrap(e).kind === ts.SyntaxKind.TrueKeyword;
@@ -656,7 +640,7 @@ class FilePlanner {
     const policy = call(helper, ...(first.framework === 'cdk' ? [] : helperParams(this.mode).map((ph) => raw(scope!.vars[ph]!))));
     let decl: Code;
     if (first.framework === 'cdk') {
-      const removals = g.tables.map((t) => removalOf(t, this.sym, sf));
+      const removals = g.tables.map((t) => keyRemovalOf(t, this.sym, sf));
       const texts = new Set(removals.map((r) => (typeof r === 'string' ? r : r.expr.getText(sf))));
       // `key: retain: always`: RETAIN, kms.Key's default, whatever the tables' removal policies.
       const one = texts.size === 1 && settings?.retain !== 'always' ? removals[0] : 'RETAIN';

@@ -91,7 +91,7 @@ export function planResources(ctx: EditCtx, tables: TsTable[], options: FixOptio
       const v = l?.kind === 'value' ? unwrap(l.value) : undefined;
       return v && ts.isObjectLiteralExpression(v) ? v : undefined;
     };
-    // As cloudformation/fix.ts `retains` reads a template's table: deletion protection and point-in-time recovery
+    // As cloudformation/retention.ts `keeps` reads a template's table: deletion protection and point-in-time recovery
     // keep the key as Retain (a protected table, or its 35-day backup, outlives the stack), else its policies decide.
     const retains = (t: TsTable): KeyRetention => {
       const properties = objectAt(props(t), 'Properties');

@@ -12,6 +12,7 @@ import { holderOf, ts } from './parse.js';
 import { pulumiVersionLimits } from './pulumiVersion.js';
 import { deletionProtected, recoveryOn } from './retention.js';
 import { selectionsOf } from './backups.js';
+import { unkeptKeyCautions } from './keptKeys.js';
 import { optionsOf } from './options.js';
 import { readsStackConfig } from './stackConfig.js';
 import { pulumiStacks } from '../yaml/pulumiStacks.js';
@@ -48,6 +49,8 @@ function detected(file: SourceFile, d: TsDetection, context: DiskContext | undef
   if (d.tables.length === 0) return withModels(file, d, context);
   unaliased(file, d);
   recoveryCautions(d);
+  // A CDK table kept past its stack whose kms.Key of the file is destroyed with it (keptKeys.ts).
+  unkeptKeyCautions(file, d);
   // Roles an explicit statement grants DynamoDB and no KMS action (said under --key-policy iam only).
   if (context?.iamRoles) iamRoleCautions(file, d);
   // A TableV2 whose stack's Region the file does not show: how the CDK app's entry creates it. Roles' permissions boundaries.

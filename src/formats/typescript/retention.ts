@@ -1,18 +1,62 @@
 /**
  * What keeps a table's data past a delete, so that its key must stay too: deletion protection and
- * point-in-time recovery, as a TypeScript table's props say them (fix.ts keeps the key; index.ts
- * cautions where it cannot).
+ * point-in-time recovery, as a TypeScript table's props say them, backups of it in its file
+ * (backups.ts), and a CDK table's removal policy (fix.ts keeps the key; index.ts cautions where it
+ * cannot; keptKeys.ts where a CDK table is kept and its key of the same file is not).
  */
+import { backedUp } from './backups.js';
 import { lookup, type TsTable } from './detect.js';
 import { ts, isNullish, unwrap } from './parse.js';
 
+/** What keeps the table's data past a delete of it, as a caution names each (empty: nothing does). */
+export function dataKeptBy(t: TsTable, sf: ts.SourceFile): string[] {
+  const out: string[] = [];
+  if (deletionProtected(t, sf)) out.push(protectionProp(t));
+  if (recoveryOn(t, sf)) out.push('point-in-time recovery');
+  if (backedUp(t, sf)) out.push('a backup of it in this file (an AWS Backup selection or a dynamodb:CreateBackup grant)');
+  return out;
+}
+
 /**
- * Is the table deletion-protected (CDK `deletionProtection`, CDKTF and Pulumi `deletionProtectionEnabled`,
- * anything but a literal `false`)? A destroy fails on such a table, and the way out, leaving it behind,
- * would delete its key: the key is kept as the table is.
+ * A CDK table's removal policy, which its key follows: DESTROY, RETAIN (kms.Key's default), or a choice
+ * between the two that the table makes (`isSandbox ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN`).
+ * Any other expression may be SNAPSHOT, which kms.Key refuses: the key is retained. A table whose data
+ * outlives it (dataKeptBy) keeps RETAIN, and so does any table but a Table or TableV2 (kms.Key's default:
+ * a CfnTable has no removalPolicy of its own). fix.ts copies a choice where the key can read its names.
+ */
+export type Removal = 'RETAIN' | 'DESTROY' | { expr: ts.Expression };
+
+export function removalOf(t: TsTable, sym: (e: ts.Expression) => string | undefined, sf: ts.SourceFile): Removal {
+  if (!t.props || (t.kind !== 'Table' && t.kind !== 'TableV2') || dataKeptBy(t, sf).length > 0) return 'RETAIN';
+  const l = lookup(sf, t.props, 'removalPolicy');
+  if (l.kind !== 'value') return 'RETAIN';
+  const leaf = (e: ts.Expression) => removalLeaf(e, sym);
+  const choice = (e: ts.Expression): boolean => {
+    const u = unwrap(e);
+    return ts.isConditionalExpression(u) ? choice(u.whenTrue) && choice(u.whenFalse) : leaf(u) !== undefined;
+  };
+  const v = unwrap(l.value);
+  if (leaf(v) === 'DESTROY') return 'DESTROY';
+  if (!ts.isConditionalExpression(v) || !choice(v) || !/DESTROY/.test(v.getText(sf))) return 'RETAIN';
+  return { expr: v };
+}
+
+/** `RemovalPolicy.DESTROY` or `RemovalPolicy.RETAIN` (aws-cdk-lib's, or CDK v1's core), else undefined. */
+export function removalLeaf(e: ts.Expression, sym: (e: ts.Expression) => string | undefined): 'DESTROY' | 'RETAIN' | undefined {
+  return /#RemovalPolicy\.(DESTROY|RETAIN)$/.exec(sym(unwrap(e)) ?? '')?.[1] as 'DESTROY' | 'RETAIN' | undefined;
+}
+
+/** The deletion protection property of the table's class (a CfnTable's is CloudFormation's). */
+const protectionProp = (t: TsTable) =>
+  t.framework === 'cdk' && t.kind !== 'CfnTable' ? 'deletionProtection' : 'deletionProtectionEnabled';
+
+/**
+ * Is the table deletion-protected (CDK `deletionProtection`, a CDK CfnTable's, CDKTF's and Pulumi's
+ * `deletionProtectionEnabled`, anything but a literal `false`)? A destroy fails on such a table, and the
+ * way out, leaving it behind, would delete its key: the key is kept as the table is.
  */
 export function deletionProtected(t: TsTable, sf: ts.SourceFile): boolean {
-  return !!t.props && on(sf, t.props, t.framework === 'cdk' ? 'deletionProtection' : 'deletionProtectionEnabled');
+  return !!t.props && on(sf, t.props, protectionProp(t));
 }
 
 /** The property is set, to anything but a literal `false` (or may be: a spread, a computed name). */

@@ -1,0 +1,177 @@
+/**
+ * A CDK table kept past its stack whose key, a `kms.Key` of the same file, is not (Caution `unkept-key`;
+ * CloudFormation reads the same in a template: cloudformation/keptKeys.ts). kmsfix gives a generated key
+ * its table's removal policy at fix time (retention.ts removalOf); a table retained later (RETAIN, kms.Key's
+ * and Table's default), or given deletion protection, point-in-time recovery or a backup, keeps a key
+ * that `cdk destroy` schedules for deletion, and the table, or its backups, unreadable under it. Any
+ * key of the file the table names counts, not only a generated one.
+ *
+ * Read: the table's key (Table `encryptionKey: k`, TableV2 `TableEncryptionV2.customerManagedKey(k)`,
+ * CfnTable `sseSpecification: { kmsMasterKeyId: k.keyArn }`), `k` a `const k = new kms.Key(...)` or a
+ * `this.k = new kms.Key(...)` of the class; its removal policy, `removalPolicy` in its props (RETAIN when
+ * absent) or the last `k.applyRemovalPolicy(...)` of the file. Said only for a literal DESTROY (a choice or
+ * a variable may be RETAIN: kmsfix does not guess). The table's need is the fix's own rule (removalOf:
+ * RETAIN, by its removalPolicy or because its data outlives it, dataKeptBy); a CfnTable, which has no
+ * removalPolicy, is kept when its data is, or by its own `applyRemovalPolicy(RemovalPolicy.RETAIN)`.
+ */
+import path from 'node:path';
+import type { SourceFile } from '../../core/types.js';
+import { constInitializer, declarationOf } from './consts.js';
+import { declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
+import { resolveSymbol } from './imports.js';
+import { ts, unwrap } from './parse.js';
+import { dataKeptBy, removalLeaf, removalOf } from './retention.js';
+
+type Sym = (e: ts.Expression) => string | undefined;
+
+/** A `kms.Key` of the file: how the table names it (`ordersKey`, `this.ordersKey`), its `new` and where it is declared. */
+interface FileKey {
+  name: string;
+  created: ts.NewExpression;
+  at: ts.Node;
+  /** The variable's declaration (an identifier's), to tell its uses from another variable of the same name. */
+  decl?: ts.VariableDeclaration;
+}
+
+/** The expression a CDK table names its key with, as written; undefined for another table. */
+function keyExpression(t: TsTable, sf: ts.SourceFile): ts.Expression | undefined {
+  const value = (o: ts.ObjectLiteralExpression | undefined, name: string) => {
+    const l = o && lookup(sf, o, name);
+    return l?.kind === 'value' ? unwrap(l.value) : undefined;
+  };
+  if (!t.props) return undefined;
+  if (t.kind === 'Table') return value(t.props, 'encryptionKey');
+  if (t.kind === 'TableV2') {
+    const e = value(t.props, 'encryption');
+    const call = e && ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) ? e : undefined;
+    return call && (call.expression as ts.PropertyAccessExpression).name.text === 'customerManagedKey' ? call.arguments[0] : undefined;
+  }
+  if (t.kind === 'CfnTable') {
+    const sse = value(t.props, 'sseSpecification');
+    const arn = sse && ts.isObjectLiteralExpression(sse) ? value(sse, 'kmsMasterKeyId') : undefined;
+    return arn && ts.isPropertyAccessExpression(arn) && ['keyArn', 'keyId'].includes(arn.name.text) ? arn.expression : undefined;
+  }
+  return undefined;
+}
+
+/** The `kms.Key` an expression names, when the file creates it where kmsfix can see (a const, or a property of the class assigned once). */
+function fileKey(e: ts.Expression | undefined, sf: ts.SourceFile, sym: Sym): FileKey | undefined {
+  const u = e && unwrap(e);
+  if (!u) return undefined;
+  let init: ts.Expression | undefined;
+  let at: ts.Node | undefined;
+  let decl: ts.VariableDeclaration | undefined;
+  if (ts.isIdentifier(u)) {
+    const d = declarationOf(u);
+    init = constInitializer(d);
+    if (init) decl = d as ts.VariableDeclaration;
+    at = decl?.name;
+  } else if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = classOf(u);
+    const assigned = cls ? thisAssignments(cls, u.name.text) : [];
+    if (assigned.length === 1) [init, at] = [assigned[0].right, assigned[0].left];
+  }
+  const created = init && unwrap(init);
+  if (!created || !at || !ts.isNewExpression(created) || sym(created.expression) !== 'aws-cdk-lib/aws-kms#Key') return undefined;
+  return { name: u.getText(sf), created, at, decl };
+}
+
+function classOf(n: ts.Node): ts.ClassDeclaration | ts.ClassExpression | undefined {
+  for (let cur = n.parent; cur; cur = cur.parent) if (ts.isClassDeclaration(cur) || ts.isClassExpression(cur)) return cur;
+  return undefined;
+}
+
+/** Every `this.<name> = ...` of a class (a property declared with an initializer counts as one). */
+function thisAssignments(cls: ts.ClassDeclaration | ts.ClassExpression, name: string): { left: ts.Node; right: ts.Expression }[] {
+  const out: { left: ts.Node; right: ts.Expression }[] = [];
+  for (const m of cls.members)
+    if (ts.isPropertyDeclaration(m) && m.initializer && ts.isIdentifier(m.name) && m.name.text === name)
+      out.push({ left: m.name, right: m.initializer });
+  const visit = (n: ts.Node): void => {
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(n.left) &&
+      n.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      n.left.name.text === name
+    )
+      out.push({ left: n.left, right: n.right });
+    ts.forEachChild(n, visit);
+  };
+  cls.members.forEach(visit);
+  return out;
+}
+
+/** The argument of the last `<holder>.applyRemovalPolicy(...)` of the file on this variable (`name` as written; `decl`: an identifier's). */
+function appliedRemoval(sf: ts.SourceFile, name: string, decl: ts.VariableDeclaration | undefined): ts.CallExpression | undefined {
+  if (!sf.text.includes('applyRemovalPolicy')) return undefined;
+  let last: ts.CallExpression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      n.expression.name.text === 'applyRemovalPolicy' &&
+      n.arguments.length > 0 &&
+      n.expression.expression.getText(sf) === name
+    ) {
+      const holder = unwrap(n.expression.expression);
+      if (!ts.isIdentifier(holder) || declarationOf(holder) === decl) last = n;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return last;
+}
+
+/** Where a node starts, as cautions say it (`stack.ts:12:11`). */
+function where(n: ts.Node, sf: ts.SourceFile, file: string): string {
+  const p = sf.getLineAndCharacterOfPosition(n.getStart(sf));
+  return `${file}:${p.line + 1}:${p.character + 1}`;
+}
+
+/** The key's removal policy, as written, when it is a literal DESTROY (else undefined: RETAIN, kms.Key's default, or not known). */
+function destroyedBy(key: FileKey, sf: ts.SourceFile, sym: Sym, file: string): string | undefined {
+  const applied = appliedRemoval(sf, key.name, key.decl);
+  if (applied)
+    return removalLeaf(applied.arguments[0], sym) === 'DESTROY' ? `${applied.getText(sf)} (${where(applied, sf, file)})` : undefined;
+  const props = key.created.arguments?.[2] && unwrap(key.created.arguments[2]);
+  const l = props && ts.isObjectLiteralExpression(props) ? lookup(sf, props, 'removalPolicy') : undefined;
+  return l?.kind === 'value' && removalLeaf(l.value, sym) === 'DESTROY' ? `removalPolicy: ${unwrap(l.value).getText(sf)}` : undefined;
+}
+
+/** A removal policy that keeps a table: anything but DESTROY that names RemovalPolicy (RETAIN, SNAPSHOT, RETAIN_ON_UPDATE_OR_DELETE). */
+const KEEPS_TABLE = /#RemovalPolicy\.(RETAIN|SNAPSHOT|RETAIN_ON_UPDATE_OR_DELETE)$/;
+
+/** What keeps a CDK table past its stack, as the caution names it (empty: nothing, or kmsfix cannot tell). */
+function tableKeptBy(t: TsTable, sf: ts.SourceFile, sym: Sym): string[] {
+  const data = dataKeptBy(t, sf);
+  if (data.length > 0) return data;
+  if (t.kind === 'CfnTable') {
+    const holder = declaredName(t.node);
+    let decl: ts.Node = t.node.parent;
+    while (ts.isParenthesizedExpression(decl) || ts.isAsExpression(decl) || ts.isSatisfiesExpression(decl)) decl = decl.parent;
+    const applied = holder ? appliedRemoval(sf, holder, ts.isVariableDeclaration(decl) ? decl : undefined) : undefined;
+    return applied && KEEPS_TABLE.test(sym(unwrap(applied.arguments[0])) ?? '') ? [applied.getText(sf)] : [];
+  }
+  if (!t.props || removalOf(t, sym, sf) === 'DESTROY') return [];
+  const l = lookup(sf, t.props, 'removalPolicy');
+  if (l.kind === 'absent') return [`its removal policy (RemovalPolicy.RETAIN, a ${t.kind}'s default)`];
+  return l.kind === 'value' ? [`removalPolicy: ${unwrap(l.value).getText(sf)}`] : [];
+}
+
+/** Adds the caution to each CDK table of the file whose `kms.Key` of the file is destroyed while the table is kept. */
+export function unkeptKeyCautions(file: SourceFile, d: TsDetection): void {
+  if (!file.text.includes('aws-kms') && !file.text.includes('aws_kms')) return;
+  const sf = d.sf;
+  const sym: Sym = (e) => resolveSymbol(e, d.binds);
+  const name = path.basename(file.path);
+  for (const t of d.tables) {
+    if (t.framework !== 'cdk') continue;
+    const key = fileKey(keyExpression(t, sf), sf, sym);
+    if (!key) continue;
+    const policy = destroyedBy(key, sf, sym, name);
+    const keptBy = policy ? tableKeptBy(t, sf, sym) : [];
+    if (!policy || keptBy.length === 0) continue;
+    (t.encryption.cautions ??= []).push({ kind: 'unkept-key', key: key.name, at: where(key.at, sf, name), keptBy, policy, family: 'cdk' });
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * A table kept past its stack whose key, a key resource of the same file, is not (caution `unkept-key`:
+ * src/formats/cloudformation/keptKeys.ts, src/formats/typescript/keptKeys.ts). Found by session 52's
+ * deploy review (A1): kmsfix keeps a generated key only when the table is kept at fix time; a team that
+ * later retains the table (AWS's guide to moving a resource between stacks starts there), turns on
+ * point-in-time recovery or deletion protection, or backs it up, kept a key the stack's delete schedules
+ * for deletion, and scan said customer-managed, exit 0, nothing else. The caution is said on the
+ * customer-managed table; its status, and fix, stay as they were.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../src/engine/memory.js';
+
+async function scanned(path: string, text: string) {
+  const t = (await processMemory([{ path, text }], 'scan')).outcomes[0].tables;
+  for (const x of t) expect(x.status).toBe('customer-managed');
+  return t;
+}
+
+/** The caution of the file's first table (undefined: none), after checking fix leaves the file alone. */
+async function caution(path: string, text: string): Promise<string | undefined> {
+  const [t] = await scanned(path, text);
+  const fixed = await processMemory([{ path, text }], 'fix');
+  expect(fixed.output.get(path)).toBe(text);
+  const c = t.cautions?.find((x) => x.startsWith('Key not kept'));
+  if (c) expect(t.message).toContain(c);
+  return c;
+}
+
+const yaml = (table: string, key: string, props = '', keyRef = '!GetAtt OrdersKey.Arn') => `Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+${table}    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - AttributeName: pk
+          AttributeType: S
+      KeySchema:
+        - AttributeName: pk
+          KeyType: HASH
+${props}      SSESpecification:
+        SSEEnabled: true
+        SSEType: KMS
+        KMSMasterKeyId: ${keyRef}
+  OrdersKey:
+    Type: AWS::KMS::Key
+${key}    Properties:
+      EnableKeyRotation: true
+`;
+const RETAIN = '    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n';
+
+describe('CloudFormation YAML', () => {
+  it('a retained table whose key has no DeletionPolicy: named with where, why, what happens, what to do', async () => {
+    const c = await caution('template.yaml', yaml(RETAIN, ''));
+    expect(c).toContain('DeletionPolicy: Retain and UpdateReplacePolicy: Retain keep this table');
+    expect(c).toContain('its key OrdersKey (template.yaml:18:3) has no DeletionPolicy');
+    expect(c).toContain("schedules the key's deletion while the table, or its backups, stay encrypted under it");
+    expect(c).toContain('give OrdersKey DeletionPolicy: Retain and UpdateReplacePolicy: Retain');
+    expect(c).toContain('move its key with it');
+  });
+
+  it.each([
+    [
+      'point-in-time recovery',
+      '',
+      '      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: true\n',
+      'point-in-time recovery (PointInTimeRecoveryEnabled)',
+    ],
+    ['deletion protection', '', '      DeletionProtectionEnabled: true\n', 'DeletionProtectionEnabled'],
+    ['RetainExceptOnCreate', '    DeletionPolicy: RetainExceptOnCreate\n', '', 'DeletionPolicy: RetainExceptOnCreate'],
+  ])('%s keeps the table', async (_, table, props, why) => {
+    expect(await caution('template.yaml', yaml(table, '', props))).toContain(`Key not kept: ${why} keeps this table`);
+  });
+
+  it('a backup selection of the template', async () => {
+    const text = `${yaml('', '    DeletionPolicy: Delete\n')}  Selection:
+    Type: AWS::Backup::BackupSelection
+    Properties:
+      BackupPlanId: plan-1
+      BackupSelection:
+        SelectionName: orders
+        IamRoleArn: arn:aws:iam::111122223333:role/backup
+        Resources:
+          - !GetAtt Orders.Arn
+`;
+    const c = await caution('template.yaml', text);
+    expect(c).toContain('an AWS::Backup::BackupSelection of the template keeps this table');
+    expect(c).toContain('has DeletionPolicy: Delete');
+  });
+
+  it.each([
+    ['!Ref', '!Ref OrdersKey'],
+    ['a Fn::Sub', "!Sub '${OrdersKey.Arn}'"],
+    ['a Fn::Join', "!Join ['', [!GetAtt OrdersKey.Arn]]"],
+  ])('the key named by %s', async (_, ref) => {
+    expect(await caution('template.yaml', yaml(RETAIN, '', '', ref))).toContain('its key OrdersKey');
+  });
+
+  it('a key kept on delete but not on replacement, where the table is kept on replacement', async () => {
+    const c = await caution('template.yaml', yaml(RETAIN, '    DeletionPolicy: Retain\n'));
+    expect(c).toContain('UpdateReplacePolicy: Retain keeps this table');
+    expect(c).toContain('has no UpdateReplacePolicy');
+  });
+
+  it('a shared key: said on the table that is kept, not on the other', async () => {
+    const text = yaml(RETAIN, '').replace(
+      '  OrdersKey:\n',
+      '  Audit:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      SSESpecification:\n        SSEEnabled: true\n        SSEType: KMS\n        KMSMasterKeyId: !GetAtt OrdersKey.Arn\n  OrdersKey:\n',
+    );
+    const [orders, audit] = await scanned('template.yaml', text);
+    expect(orders.cautions?.[0]).toContain('its key OrdersKey');
+    expect(audit.cautions).toBeUndefined();
+  });
+
+  it.each([
+    ['the key retained', yaml(RETAIN, RETAIN)],
+    ['the key retained on delete, the table on delete only', yaml('    DeletionPolicy: Retain\n', '    DeletionPolicy: Retain\n')],
+    ['the table not kept', yaml('', '')],
+    ['the table deleted with its stack', yaml('    DeletionPolicy: Delete\n', '')],
+    ['the key a parameter (in another stack)', `Parameters:\n  KeyArn:\n    Type: String\n${yaml(RETAIN, '', '', '!Ref KeyArn')}`],
+    ['the key imported from another stack', yaml(RETAIN, '', '', '!ImportValue shared-key-arn')],
+  ])('nothing said: %s', async (_, text) => {
+    expect(await caution('template.yaml', text)).toBeUndefined();
+  });
+});
+
+describe('CloudFormation JSON', () => {
+  const json = (keyPolicy: Record<string, string>) =>
+    JSON.stringify(
+      {
+        Resources: {
+          Orders: {
+            Type: 'AWS::DynamoDB::Table',
+            DeletionPolicy: 'Retain',
+            Properties: {
+              BillingMode: 'PAY_PER_REQUEST',
+              SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': ['OrdersKey', 'Arn'] } },
+            },
+          },
+          OrdersKey: { Type: 'AWS::KMS::Key', ...keyPolicy, Properties: { EnableKeyRotation: true } },
+        },
+      },
+      null,
+      2,
+    );
+
+  it('a retained table whose key is deleted with the stack', async () => {
+    const c = await caution('template.json', json({ DeletionPolicy: 'Delete' }));
+    expect(c).toContain('DeletionPolicy: Retain keeps this table');
+    expect(c).toMatch(/its key OrdersKey \(template\.json:\d+:\d+\) has DeletionPolicy: Delete/);
+  });
+
+  it('nothing said when the key is retained', async () => {
+    expect(await caution('template.json', json({ DeletionPolicy: 'Retain' }))).toBeUndefined();
+  });
+});
+
+describe('serverless.yml', () => {
+  const sls = (key: string) => `service: orders
+provider:
+  name: aws
+resources:
+  Resources:
+    Orders:
+      Type: AWS::DynamoDB::Table
+      DeletionPolicy: Retain
+      Properties:
+        BillingMode: PAY_PER_REQUEST
+        SSESpecification:
+          SSEEnabled: true
+          SSEType: KMS
+          KMSMasterKeyId: !GetAtt OrdersKey.Arn
+    OrdersKey:
+      Type: AWS::KMS::Key
+${key}      Properties:
+        EnableKeyRotation: true
+`;
+
+  it('a retained table whose key has no DeletionPolicy', async () => {
+    expect(await caution('serverless.yml', sls(''))).toContain('its key OrdersKey (serverless.yml:15:5) has no DeletionPolicy');
+  });
+
+  it('nothing said when the key is retained', async () => {
+    expect(await caution('serverless.yml', sls('      DeletionPolicy: Retain\n'))).toBeUndefined();
+  });
+});
+
+const cdk = (table: string, key: string, after = '') => `import * as cdk from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+
+export class S extends cdk.Stack {
+  constructor(scope: cdk.App, id: string) {
+    super(scope, id);
+    const ordersKey = new kms.Key(this, 'OrdersKey', {
+      enableKeyRotation: true,
+${key}    });
+    ${table}
+${after}  }
+}
+`;
+const TABLE = (props: string) =>
+  `new dynamodb.Table(this, 'Orders', {\n      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },\n      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,\n      encryptionKey: ordersKey,\n${props}    });`;
+const DESTROY = '      removalPolicy: cdk.RemovalPolicy.DESTROY,\n';
+
+describe('AWS CDK', () => {
+  it('a Table with RETAIN whose key is DESTROY', async () => {
+    const c = await caution('stack.ts', cdk(TABLE('      removalPolicy: cdk.RemovalPolicy.RETAIN,\n'), DESTROY));
+    expect(c).toContain('removalPolicy: cdk.RemovalPolicy.RETAIN keeps this table');
+    expect(c).toContain('its key ordersKey (stack.ts:8:11) has removalPolicy: cdk.RemovalPolicy.DESTROY');
+    expect(c).toContain("give ordersKey removalPolicy: RemovalPolicy.RETAIN (kms.Key's default)");
+  });
+
+  it.each([
+    ['a Table with no removalPolicy (RETAIN)', cdk(TABLE(''), DESTROY), "its removal policy (RemovalPolicy.RETAIN, a Table's default)"],
+    [
+      'a DESTROY Table with point-in-time recovery',
+      cdk(TABLE(DESTROY + '      pointInTimeRecovery: true,\n'), DESTROY),
+      'point-in-time recovery',
+    ],
+    [
+      'a TableV2',
+      cdk(
+        "new dynamodb.TableV2(this, 'Orders', {\n      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },\n      encryption: dynamodb.TableEncryptionV2.customerManagedKey(ordersKey),\n    });",
+        DESTROY,
+      ),
+      "RemovalPolicy.RETAIN, a TableV2's default",
+    ],
+    [
+      'a CfnTable with deletion protection',
+      cdk(
+        "new dynamodb.CfnTable(this, 'Orders', {\n      keySchema: [{ attributeName: 'id', keyType: 'HASH' }],\n      deletionProtectionEnabled: true,\n      sseSpecification: { sseEnabled: true, sseType: 'KMS', kmsMasterKeyId: ordersKey.keyArn },\n    });",
+        DESTROY,
+      ),
+      'deletionProtectionEnabled',
+    ],
+    [
+      'a CfnTable retained by applyRemovalPolicy',
+      cdk(
+        "const orders = new dynamodb.CfnTable(this, 'Orders', {\n      keySchema: [{ attributeName: 'id', keyType: 'HASH' }],\n      sseSpecification: { sseEnabled: true, sseType: 'KMS', kmsMasterKeyId: ordersKey.keyArn },\n    });",
+        DESTROY,
+        '    orders.applyRemovalPolicy(cdk.RemovalPolicy.RETAIN);\n',
+      ),
+      'orders.applyRemovalPolicy(cdk.RemovalPolicy.RETAIN)',
+    ],
+    [
+      'a key destroyed by applyRemovalPolicy',
+      cdk(TABLE(''), '', '    ordersKey.applyRemovalPolicy(cdk.RemovalPolicy.DESTROY);\n'),
+      'has ordersKey.applyRemovalPolicy(cdk.RemovalPolicy.DESTROY) (stack.ts:16:5)',
+    ],
+  ])('%s', async (_, text, said) => {
+    expect(await caution('stack.ts', text)).toContain(said);
+  });
+
+  it('a key held by the class (this.ordersKey)', async () => {
+    const text = cdk(TABLE('').replace('encryptionKey: ordersKey', 'encryptionKey: this.ordersKey'), DESTROY)
+      .replace('const ordersKey = new', 'this.ordersKey = new')
+      .replace('export class S extends cdk.Stack {\n', 'export class S extends cdk.Stack {\n  readonly ordersKey: kms.Key;\n');
+    expect(await caution('stack.ts', text)).toContain('its key this.ordersKey (stack.ts:9:5)');
+  });
+
+  it.each([
+    ["the key at kms.Key's default (RETAIN)", cdk(TABLE(''), '')],
+    ['the key RETAIN', cdk(TABLE(''), '      removalPolicy: cdk.RemovalPolicy.RETAIN,\n')],
+    ['the table DESTROY', cdk(TABLE(DESTROY), DESTROY)],
+    [
+      'a CfnTable deleted with its stack',
+      cdk(
+        "new dynamodb.CfnTable(this, 'Orders', {\n      keySchema: [{ attributeName: 'id', keyType: 'HASH' }],\n      sseSpecification: { sseEnabled: true, sseType: 'KMS', kmsMasterKeyId: ordersKey.keyArn },\n    });",
+        DESTROY,
+      ),
+    ],
+    ['the key kept by applyRemovalPolicy', cdk(TABLE(''), DESTROY, '    ordersKey.applyRemovalPolicy(cdk.RemovalPolicy.RETAIN);\n')],
+    [
+      'the key from another stack',
+      cdk(TABLE(''), '').replace(
+        "new kms.Key(this, 'OrdersKey', {\n      enableKeyRotation: true,\n    });",
+        "kms.Key.fromKeyArn(this, 'OrdersKey', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');",
+      ),
+    ],
+  ])('nothing said: %s', async (_, text) => {
+    expect(await caution('stack.ts', text)).toBeUndefined();
+  });
+});
