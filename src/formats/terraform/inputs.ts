@@ -26,7 +26,14 @@ import {
 } from './detect.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
 import { asBool, awsManagedChoice, decidedBranch, localTarget } from './expression.js';
-import { awsManagedKeyDataIn, keyThroughLocals, managedKeySources, type DataArgReader, type DataArgReading } from './managedKeyData.js';
+import {
+  awsManagedKeyDataIn,
+  keyThroughLocals,
+  managedKeySources,
+  managedKeysIn,
+  type DataArgReader,
+  type DataArgReading,
+} from './managedKeyData.js';
 import {
   countedKeyForm,
   eachValueBase,
@@ -455,7 +462,8 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     const inputs = new Map<string, string>();
     for (const item of call.items) if (item.kind === 'attr' && !META.has(item.name)) inputs.set(item.name, item.value);
     const label = call.labels[0];
-    const callEnv = moduleEnv(module.files, [], { label, inputs, env: env(), dir: rel });
+    // The module's KMS data sources naming the AWS managed key, for a map entry of its own that reads one.
+    const callEnv = withManagedKeys(moduleEnv(module.files, [], { label, inputs, env: env(), dir: rel }), managedKeysIn(module.files, rel));
     /** The text the call gives the module's variable `v`: its input, else the variable's default. */
     const inputText = (v: string) =>
       inputs.get(v) ??

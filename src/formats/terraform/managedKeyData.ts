@@ -74,18 +74,25 @@ export async function managedKeySources(
 ): Promise<Map<string, string> | undefined> {
   const refers = file.text.includes('data.aws_kms_') || (context && (await context.siblings()).some((f) => holdsWord(f, 'data.aws_kms_')));
   if (!refers) return undefined;
-  const texts = new Map<TopBlock, { path: string; text: string }>();
-  const own = file.text.includes('aws_kms_') ? summarize(det, file.text) : [];
-  for (const b of own) texts.set(b, file);
+  const files = [{ path: file.path, text: file.text, tops: file.text.includes('aws_kms_') ? summarize(det, file.text) : [] }];
   for (const f of context ? (await context.siblings()).filter((f) => f.path !== file.path && holdsWord(f, 'aws_kms_')) : [])
-    for (const b of await siblingBlocks([f])) texts.set(b, f);
+    files.push({ path: f.path, text: f.text, tops: await siblingBlocks([f]) });
+  return managedKeysIn(files);
+}
+
+/**
+ * The same, of a module's files already read (a local module's, for its call: `dir`, its folder as the call names it,
+ * for the message).
+ */
+export function managedKeysIn(files: { path: string; text: string; tops: TopBlock[] }[], dir?: string): Map<string, string> | undefined {
   const out = new Map<string, string>();
-  for (const [b, f] of texts) {
-    if (b.type !== 'data' || (b.labels[0] !== 'aws_kms_alias' && b.labels[0] !== 'aws_kms_key') || b.labels.length !== 2) continue;
-    const key = `${b.labels[0]}.${b.labels[1]}`;
-    if (!out.has(key) && namesAwsManaged(b.attr(argName(b.labels[0]))))
-      out.set(key, `data.${key} names ${AWS_MANAGED_ALIAS}, ${base(f.path)}${lineOf(f.text, b.start)}`);
-  }
+  for (const f of files)
+    for (const b of f.tops) {
+      if (b.type !== 'data' || (b.labels[0] !== 'aws_kms_alias' && b.labels[0] !== 'aws_kms_key') || b.labels.length !== 2) continue;
+      const key = `${b.labels[0]}.${b.labels[1]}`;
+      if (!out.has(key) && namesAwsManaged(b.attr(argName(b.labels[0]))))
+        out.set(key, `data.${key} names ${AWS_MANAGED_ALIAS}, ${dir ? `${dir}/` : ''}${base(f.path)}${lineOf(f.text, b.start)}`);
+    }
   return out.size > 0 ? out : undefined;
 }
 

@@ -269,6 +269,13 @@ describe('the AWS managed key through a data source', () => {
       'aws_dynamodb_table.all',
     )!;
     expect([all.status, all.fixable]).toEqual(['aws-managed', true]);
+    // A local module's map, through its calls: the call's env picks the entry; a call that sets none, any entry.
+    const module = `variable "env" {\n  type = string\n}\n${DATA}${locals}${table('this', 'local.keys[var.env]')}`;
+    const calls = 'module "dev" {\n  source = "../m"\n  env    = "dev"\n}\n\nmodule "any" {\n  source = "../m"\n  env    = var.env\n}\n';
+    const called = await scan({ 'm/main.tf': module, 'examples/main.tf': `${calls}variable "env" {}\n` });
+    expect(called.tables.get('module.dev')!.status).toBe('aws-managed');
+    expect(called.tables.get('module.dev')!.message).toContain('data.aws_kms_alias.dynamodb names alias/aws/dynamodb, ../m/main.tf:4');
+    expect(called.tables.get('module.any')!.status).toBe('unknown');
     // Every value a key of the module's own: customer-managed.
     const own =
       'locals {\n  own = { dev = aws_kms_key.k.arn, prod = "arn:aws:kms:eu-west-1:111122223333:key/k" }[terraform.workspace]\n}\n';
