@@ -44,6 +44,11 @@ interface VarSource {
 export interface Env {
   vars: Map<string, VarSource>;
   locals: Map<string, string>;
+  /**
+   * The module's KMS data sources that name the AWS managed key (`aws_kms_alias.ddb` -> why, managedKeyData.ts
+   * managedKeySources): a map's entry or a lookup's default reading one is that key (structured.ts).
+   */
+  managedKeys?: Map<string, string>;
 }
 
 // ---------------------------------------------------------------- expressions
@@ -463,10 +468,14 @@ export function awsManagedChoice(expr: string, env: Env, shown = expr, each = fa
     const entries = indexedEntries(soleInterpolation(expr) ?? expr, env);
     const entry = entries?.find((x) => x.value !== undefined && managed({ known: true, value: x.value, why: [] }));
     // `each.value.kms_key_arn` (`each`): the instances of that entry.
+    // The entry as written where it is read as the key (`data.aws_kms_alias.ddb.target_key_arn`), else its value.
+    const given = entry && (entry.shown ?? JSON.stringify(entry.value));
     if (entry)
       return each
-        ? `kms_key_arn = ${shown.trim()}: the AWS managed key for each instance whose for_each entry gives ${JSON.stringify(entry.value)} (${entry.why})`
-        : `kms_key_arn = ${shown.trim()}: the AWS managed key where the map's entry is ${JSON.stringify(entry.value)} (${entry.why}), which the code alone does not tell`;
+        ? `kms_key_arn = ${shown.trim()}: the AWS managed key for each instance whose for_each entry gives ${given} (${entry.why})`
+        : entry.fallback
+          ? `kms_key_arn = ${shown.trim()}: the AWS managed key when the map has no such key, the lookup's default being ${given} (${entry.why}), which the code alone does not tell`
+          : `kms_key_arn = ${shown.trim()}: the AWS managed key where the map's entry is ${given} (${entry.at !== undefined ? `key ${JSON.stringify(entry.at)}; ` : ''}${entry.why}), which the code alone does not tell`;
     // try(each.value.kms_key_arn, null), lookup(var.t, "kms_key_arn", null): the fallback, when the value is not there.
     const fallback = toks && toks.length > 0 ? new Evaluator(toks, env, 0).fallback() : undefined;
     if (!fallback || !managed(fallback.value)) return undefined;

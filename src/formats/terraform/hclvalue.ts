@@ -86,14 +86,32 @@ class Reader {
 
   value(): Value {
     this.space(true);
+    const start = this.p;
     const c = this.s[this.p];
-    if (c === '"') return { str: this.string() };
-    if (c === '{') return this.object();
-    if (c === '[') return this.tuple();
     if (c === '<' && this.s[this.p + 1] === '<') return { str: this.heredoc() };
+    const literal = c === '"' ? { str: this.string() } : c === '{' ? this.object() : c === '[' ? this.tuple() : undefined;
+    if (literal !== undefined) {
+      // A literal that only begins the expression (`{ dev = ..., prod = ... }[terraform.workspace]`, `"prod" == var.env`):
+      // the whole expression, as written. Read as the literal, the rest was dropped: a map indexed by the workspace
+      // was taken for the whole map, and its entries for the key (real-world round 35).
+      if (!this.ends()) {
+        this.p = start;
+        return { expr: this.raw() };
+      }
+      return literal;
+    }
     const raw = this.raw();
     const call = /^jsonencode\s*\(([\s\S]*)\)$/.exec(raw);
     return call ? readValue(call[1]) : { expr: raw };
+  }
+
+  /** Whether the value just read ends its item: a `,`, newline, closing bracket, comment or the end of the text follows. */
+  ends(): boolean {
+    const at = this.p;
+    this.space(false);
+    const c = this.s[this.p];
+    this.p = at;
+    return c === undefined || c === ',' || c === '\n' || c === '}' || c === ']' || c === ')';
   }
 
   /** A quoted string; escapes decoded, interpolations kept as written. */

@@ -26,7 +26,14 @@ import {
 } from './detect.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
 import { asBool, awsManagedChoice, decidedBranch, localTarget } from './expression.js';
-import { awsManagedKeyDataIn, keyThroughLocals, type DataArgReader, type DataArgReading } from './managedKeyData.js';
+import {
+  awsManagedKeyDataIn,
+  keyThroughLocals,
+  managedKeySources,
+  managedKeysIn,
+  type DataArgReader,
+  type DataArgReading,
+} from './managedKeyData.js';
 import {
   countedKeyForm,
   eachValueBase,
@@ -36,7 +43,7 @@ import {
   soleInterpolation,
   type InputUses,
 } from './inputUses.js';
-import { indexedEntries } from './structured.js';
+import { indexedEntries, type Entry } from './structured.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock, type HComment } from './parse.js';
 import { blockComments, moduleTableSuppressions, suppressionsOf } from './suppress.js';
 import type { JBlock } from './tfjson.js';
@@ -173,6 +180,11 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
     };
   }
   if (!v.known) {
+    const every = key ? mapKey(a.value, env(), keyRawOf(a)) : undefined;
+    if (every) {
+      evaluated.push(a.value.trim());
+      return every;
+    }
     // Read again with the module's environment, where a choice's condition may be known.
     const here = key ? keySetting(a, a, env()) : plain;
     // What was read on the way is said after the value (a switch's words put the value in backticks: Setting.why).
@@ -212,16 +224,39 @@ export function instanceKey(expr: string, each: string | undefined, env: Env, ra
   const byEach = each !== undefined && /\beach\.value\b/.test(expr);
   if (byEach && awsManagedChoice(expr, env) !== undefined) return undefined;
   const read = byEach ? expr.replace(/\beach\.value\b/g, `${each}[each.key]`) : expr;
-  const entries = indexedEntries(soleInterpolation(read) ?? read, env);
-  const managed = (v: unknown) => v === null || v === '' || (typeof v === 'string' && isAwsManagedKeyRef(v));
-  if (entries && entries.length > 0 && entries.every((e) => e.value !== undefined && managed(e.value))) {
-    const values = [...new Set(entries.map((e) => JSON.stringify(e.value)))].join(' or ');
-    const whence = [...new Set(entries.map((e) => e.why))].join('; ');
-    const what = byEach ? 'every for_each entry' : 'every entry count.index picks';
-    return { state: 'literal', source: `${expr.trim()} (${what} gives ${values}: ${whence})`, text: AWS_MANAGED_ALIAS, raw };
-  }
+  const every = everyEntryManaged(
+    indexedEntries(soleInterpolation(read) ?? read, env),
+    expr,
+    raw,
+    byEach ? 'every for_each entry' : 'every entry count.index picks',
+  );
+  if (every) return every;
   const choice = awsManagedChoice(read, env, expr, byEach);
   return choice === undefined ? undefined : { state: 'unreadable', source: choice, raw };
+}
+
+/**
+ * The AWS managed key, as a literal (the caller says what decided it), where every value a map read gives is that key
+ * (none, "", alias/aws/dynamodb or its ARN, a KMS data source naming it); undefined otherwise. `what`: those values.
+ */
+function everyEntryManaged(entries: Entry[] | undefined, expr: string, raw: Setting['raw'], what: string): Setting | undefined {
+  const managed = (v: unknown) => v === null || v === '' || (typeof v === 'string' && isAwsManagedKeyRef(v));
+  if (!entries || entries.length === 0 || !entries.every((e) => e.value !== undefined && managed(e.value))) return undefined;
+  const values = [...new Set(entries.map((e) => e.shown ?? JSON.stringify(e.value)))].join(' or ');
+  const whence = [...new Set(entries.map((e) => (e.fallback ? `the lookup's default: ${e.why}` : e.why)))].join('; ');
+  return { state: 'literal', source: `${expr.trim()} (${what} gives ${values}: ${whence})`, text: AWS_MANAGED_ALIAS, raw };
+}
+
+/**
+ * A key read from a map (`local.keys[terraform.workspace]`, `lookup({ ... }, terraform.workspace, "...")`, through
+ * locals), every value of which is the AWS managed key: `aws-managed`, a literal (as instanceKey's), so that a
+ * var-file setting the variable that picks the entry makes it `unknown` (markSetOutside). A key the module's values
+ * decide picks its entry (`local.keys[var.env]`, `env` defaulting to "dev"), as a condition on it is decided; some
+ * entry the AWS managed key and another not: awsManagedChoice says `unknown`, naming it (every entry counted there).
+ */
+function mapKey(expr: string, env: Env, raw: Setting['raw']): Setting | undefined {
+  const read = localTarget(expr, env) ?? expr;
+  return everyEntryManaged(indexedEntries(soleInterpolation(read) ?? read, env, true), expr, raw, 'every entry the map read may pick');
 }
 
 /** Whether the key names the AWS managed key with every variable unknown (its locals and text alone). */
@@ -333,6 +368,11 @@ function rootEnv(own: ModuleFile, here: ModuleFile[], siblings: SourceFile[]): E
   return lastEnv.env;
 }
 
+/** The environment with the module's KMS data sources that name the AWS managed key (a copy: rootEnv's is shared). */
+function withManagedKeys(env: Env, managedKeys: Map<string, string> | undefined): Env {
+  return managedKeys ? { ...env, managedKeys } : env;
+}
+
 /** A collection with nothing in it, as a call or a default writes one: `[]`, `{}`, `toset([])`, `tomap({})`. */
 const EMPTY_COLLECTION = /^(?:(?:toset|tolist|tomap)\(\s*)?(?:\[\s*\]|\{\s*\})(?:\s*\))?$/;
 
@@ -349,12 +389,14 @@ async function moduleScope(file: SourceFile, det: TfDetection, context: DiskCont
   const siblings = context ? await context.siblings() : [];
   const here = await envFiles(siblings);
   const ownFile: ModuleFile = { path: file.path, text: file.text, tops: summarize(det, file.text) };
+  // The KMS data sources naming the AWS managed key, for a map whose entry reads one (only where the module refers to one).
+  const managedKeys = await managedKeySources(file, det, context);
   let envCache: Env | undefined;
   let rootCache: boolean | undefined;
   return {
     siblings,
     ownFile,
-    env: () => (envCache ??= rootEnv(ownFile, here, siblings)),
+    env: () => (envCache ??= withManagedKeys(rootEnv(ownFile, here, siblings), managedKeys)),
     root: async () => (rootCache ??= await isRootModule(ownFile.tops, siblings)),
     outside: () => outsideAssignments(file, context!),
     units: () => outsideAssignments(file, context!, true),
@@ -420,7 +462,8 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     const inputs = new Map<string, string>();
     for (const item of call.items) if (item.kind === 'attr' && !META.has(item.name)) inputs.set(item.name, item.value);
     const label = call.labels[0];
-    const callEnv = moduleEnv(module.files, [], { label, inputs, env: env(), dir: rel });
+    // The module's KMS data sources naming the AWS managed key, for a map entry of its own that reads one.
+    const callEnv = withManagedKeys(moduleEnv(module.files, [], { label, inputs, env: env(), dir: rel }), managedKeysIn(module.files, rel));
     /** The text the call gives the module's variable `v`: its input, else the variable's default. */
     const inputText = (v: string) =>
       inputs.get(v) ??

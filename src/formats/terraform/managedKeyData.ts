@@ -14,7 +14,7 @@ import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { LineIndex } from '../../core/text.js';
 import type { TfDetection } from './detect.js';
 import { readsInputs, soleInterpolation } from './inputUses.js';
-import { siblingBlocks, summarize, type TopBlock, type TopValue } from './topBlocks.js';
+import { holdsWord, siblingBlocks, summarize, type TopBlock, type TopValue } from './topBlocks.js';
 
 /** A key setting written as a chain of locals (`kms_key_arn = local.key`), with the expression they stand for (inputs.ts sets it). */
 export const keyThroughLocals = new WeakMap<Setting, string>();
@@ -30,7 +30,7 @@ const ONE_DATA_KEY =
   /^one\(\s*data\.(aws_kms_alias|aws_kms_key)\.([A-Za-z_][\w-]*)(?:\[\*\]|\.\*)\.(arn|target_key_arn|target_key_id|id|key_id)\s*\)$/;
 
 /** The data source a key expression reads, when it is one of those (`"${...}"` around it allowed). */
-function dataKeyOf(expr: string): { type: string; name: string } | undefined {
+export function dataKeyOf(expr: string): { type: string; name: string } | undefined {
   const s = soleInterpolation(expr) ?? expr.trim();
   const m = DATA_KEY.exec(s) ?? ONE_DATA_KEY.exec(s);
   return m ? { type: m[1], name: m[2] } : undefined;
@@ -58,6 +58,42 @@ function namesAwsManaged(v: TopValue | undefined): boolean {
 export function templateNamesAwsManaged(expr: string): boolean {
   const s = expr.trim();
   return s.startsWith('"') && s.endsWith(`${AWS_MANAGED_ALIAS}"`) && isAwsManagedKeyRef(s.slice(1, -1));
+}
+
+/**
+ * The module's KMS data sources whose `name` / `key_id` names the AWS managed key as written (a literal or a template
+ * ending in the alias), `aws_kms_alias.ddb` -> where declared (`main.tf:57`): for a key read from a map (structured.ts),
+ * an entry or a `lookup` default `data.aws_kms_alias.ddb.target_key_arn` is that key, as a key setting reading it is
+ * (awsManagedKeyData). One whose argument reads the module's inputs is not listed (its reader is async: dataArgReader).
+ * Read only where some file of the module refers to a KMS data source; the blocks of the files that name one.
+ */
+export async function managedKeySources(
+  file: SourceFile,
+  det: TfDetection,
+  context: DiskContext | undefined,
+): Promise<Map<string, string> | undefined> {
+  const refers = file.text.includes('data.aws_kms_') || (context && (await context.siblings()).some((f) => holdsWord(f, 'data.aws_kms_')));
+  if (!refers) return undefined;
+  const files = [{ path: file.path, text: file.text, tops: file.text.includes('aws_kms_') ? summarize(det, file.text) : [] }];
+  for (const f of context ? (await context.siblings()).filter((f) => f.path !== file.path && holdsWord(f, 'aws_kms_')) : [])
+    files.push({ path: f.path, text: f.text, tops: await siblingBlocks([f]) });
+  return managedKeysIn(files);
+}
+
+/**
+ * The same, of a module's files already read (a local module's, for its call: `dir`, its folder as the call names it,
+ * for the message).
+ */
+export function managedKeysIn(files: { path: string; text: string; tops: TopBlock[] }[], dir?: string): Map<string, string> | undefined {
+  const out = new Map<string, string>();
+  for (const f of files)
+    for (const b of f.tops) {
+      if (b.type !== 'data' || (b.labels[0] !== 'aws_kms_alias' && b.labels[0] !== 'aws_kms_key') || b.labels.length !== 2) continue;
+      const key = `${b.labels[0]}.${b.labels[1]}`;
+      if (!out.has(key) && namesAwsManaged(b.attr(argName(b.labels[0]))))
+        out.set(key, `data.${key} names ${AWS_MANAGED_ALIAS}, ${dir ? `${dir}/` : ''}${base(f.path)}${lineOf(f.text, b.start)}`);
+    }
+  return out.size > 0 ? out : undefined;
 }
 
 /** A file of the module that may declare a KMS data source. */

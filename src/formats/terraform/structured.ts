@@ -17,7 +17,9 @@
 import { isExpr, isObj, isStr, readValue, type Value } from './hclvalue.js';
 import { soleInterpolation } from './inputUses.js';
 import { splitConditional, splitTop } from './split.js';
-import type { Env, Evaluated, Known } from './expression.js';
+import { evaluate, type Env, type Evaluated, type Known } from './expression.js';
+import { dataKeyOf } from './managedKeyData.js';
+import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
 
 /** `var.x.a.b` or `local.y.a.b`: the variable or local, and the attribute path. */
 const PATH = /^((?:var|local)\.[A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*)+)$/;
@@ -53,23 +55,40 @@ export function attributePath(ref: string, env: Env, depth: number): Evaluated |
   return { known: true, value: agreed, why: [`${ref} is ${JSON.stringify(agreed)}${each} (${sources})`] };
 }
 
+/** What indexedEntries gives for each value: `shown`, the entry as written where that says more than its value. */
+export interface Entry {
+  value: Known | undefined;
+  why: string;
+  shown?: string;
+  /** The value is a `lookup`'s default, for a key the map lacks. */
+  fallback?: boolean;
+  /** The map's key whose entry it is. */
+  at?: string;
+}
+
 /**
  * The values a key read from a map by a key kmsfix does not know may take, each a literal (a string, null) or
  * undefined when it is not one: `var.keys[terraform.workspace]`, `lookup(local.m, var.env)`, an attribute of such an
  * entry (`var.envs[terraform.workspace].kms_key_arn`), or of a local holding one (`local.cfg.kms_key_arn`, `cfg =
- * lookup(local.env, terraform.workspace)` or `merge(local.defaults, local.env[terraform.workspace])`). Undefined when
- * the expression is no such read, or the values cannot be listed.
+ * lookup(local.env, terraform.workspace)` or `merge(local.defaults, local.env[terraform.workspace])`); the map may be
+ * written in place (`{ dev = ..., prod = ... }[terraform.workspace]`, `lookup({ ... }, terraform.workspace, "...")`),
+ * and a lookup's default counts. An entry or default that reads a KMS data source naming the AWS managed key
+ * (`data.aws_kms_alias.ddb.target_key_arn`, env.managedKeys) is that key. `decide`: a key the module's values decide
+ * (`var.env` defaulting to "dev") picks its entry, as a condition on it is decided; otherwise any entry may be read.
+ * Undefined when the expression is no such read, or the values cannot be listed.
  */
-export function indexedEntries(expr: string, env: Env): { value: Known | undefined; why: string }[] | undefined {
+export function indexedEntries(expr: string, env: Env, decide = false): Entry[] | undefined {
   const s = expr.trim();
-  const m = /^((?:var|local)\.[A-Za-z_][\w-]*(?:\[[^[\]]+\])?|lookup\s*\([^()]*\))((?:\.[A-Za-z_][\w-]*)*)$/.exec(s);
+  const m = /^((?:var|local)\.[A-Za-z_][\w-]*(?:\[[^[\]]+\])?|lookup\s*\([^()]*\)|\{[\s\S]*\}\s*\[[^[\]]+\])((?:\.[A-Za-z_][\w-]*)*)$/.exec(
+    s,
+  );
   if (!m) return undefined;
   const [, base, path] = m;
   // Only a read by an unknown key, here or in the local the base names (a known one is evaluated as such).
   const byKey = (e: string) => /\[(?!\s*"[^"\\$%]*"\s*\])[^[\]]+\]|\blookup\s*\(/.test(e);
   const local = /^local\.([A-Za-z_][\w-]*)$/.exec(base);
   if (!byKey(base) && !(local && byKey(env.locals.get(local[1]) ?? ''))) return undefined;
-  const values = valuesOf(base, env, 0, []);
+  const values = valuesOf(base, env, 0, [], decide);
   const attrs = path ? path.slice(1).split('.') : [];
   // An entry's object without the attribute (or null there): the default of its `optional(...)` type, else null,
   // as Terraform fills in an optional attribute left out.
@@ -86,6 +105,9 @@ export function indexedEntries(expr: string, env: Env): { value: Known | undefin
     value: literalOf(attrs.reduce<Value | undefined>((o, a, i) => (isObj(o) ? given(o.obj.get(a), a, i === 0) : undefined), v.value))
       ?.value,
     why: v.why,
+    ...(v.shown !== undefined && attrs.length === 0 ? { shown: v.shown } : {}),
+    ...(v.fallback ? { fallback: true } : {}),
+    ...(v.at !== undefined ? { at: v.at } : {}),
   }));
 }
 
@@ -107,41 +129,94 @@ interface Possible {
   value: Value;
   /** Where the value was written (the variable's source, shortened). */
   why: string;
+  /** The value as written, where it is read as another (`data.aws_kms_alias.ddb.target_key_arn`: the AWS managed key). */
+  shown?: string;
+  /** A `lookup`'s default. */
+  fallback?: boolean;
+  /** The entry's key, for an entry of a map. */
+  at?: string;
 }
 
-/** The values `expr` may take, as written, or undefined when kmsfix cannot list them. */
-function valuesOf(expr: string, env: Env, depth: number, why: string[]): Possible[] | undefined {
+/**
+ * `base[key]`, one index: the base a variable or local, or an object written in place (`{ dev = ..., prod = ... }[k]`,
+ * a local's value in round 35's repository); `var.m["a"]["b"]` is not read (its first index would be taken for the whole).
+ */
+function indexRead(s: string): { base: string; key: string } | undefined {
+  const named = /^((?:var|local)\.[A-Za-z_][\w-]*)\[([^[\]]+)\]$/.exec(s);
+  if (named) return { base: named[1], key: named[2] };
+  if (!s.startsWith('{')) return undefined;
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"') {
+      for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === '\\') i++;
+      continue;
+    }
+    if (c === '{' || c === '[' || c === '(') depth++;
+    else if (c === '}' || c === ']' || c === ')') depth--;
+    if (depth > 0) continue;
+    const key = /^\s*\[([^[\]]+)\]$/.exec(s.slice(i + 1))?.[1];
+    return key === undefined ? undefined : { base: s.slice(0, i + 1), key };
+  }
+  return undefined;
+}
+
+/**
+ * The key a map is read by: written (`"dev"`), or, with `decide`, one the module's values decide (`var.env` defaulting
+ * to "dev", with why); undefined key: one kmsfix does not know (`terraform.workspace`).
+ */
+function keyOf(text: string, env: Env, decide: boolean): { key?: string; why: string[] } {
+  const written = /^"([^"\\$%]*)"$/.exec(text.trim())?.[1];
+  if (written !== undefined || !decide) return { key: written, why: [] };
+  const v = evaluate(text, env);
+  return v.known && typeof v.value === 'string' ? { key: v.value, why: v.why } : { why: [] };
+}
+
+/** An entry or default that reads a KMS data source naming the AWS managed key (env.managedKeys): that key. */
+function managedData(expr: string, env: Env): Possible | undefined {
+  const d = env.managedKeys && dataKeyOf(expr);
+  const where = d && env.managedKeys!.get(`${d.type}.${d.name}`);
+  return where ? { value: { str: AWS_MANAGED_ALIAS }, why: where, shown: expr.trim() } : undefined;
+}
+
+/** The values `expr` may take, as written, or undefined when kmsfix cannot list them (`decide`: indexedEntries). */
+function valuesOf(expr: string, env: Env, depth: number, why: string[], decide = false): Possible[] | undefined {
   if (depth > 16) return undefined;
   const s = (soleInterpolation(expr) ?? expr).trim();
-  if (s.startsWith('{') || s.startsWith('[')) {
+  const indexed = indexRead(s);
+  if (!indexed && (s.startsWith('{') || s.startsWith('['))) {
     const value = objectValue(s);
     return isObj(value) || Array.isArray(value) ? [{ value, why: why.join(', ') || 'as written' }] : undefined;
   }
   const cond = splitConditional(s);
   if (cond) {
-    const a = valuesOf(cond[1], env, depth + 1, why);
-    const b = a && valuesOf(cond[2], env, depth + 1, why);
+    const a = valuesOf(cond[1], env, depth + 1, why, decide);
+    const b = a && valuesOf(cond[2], env, depth + 1, why, decide);
     return a && b && a.length + b.length <= MAX_VALUES ? [...a, ...b] : undefined;
   }
   const merged = /^merge\s*\(([\s\S]*)\)$/.exec(s);
-  if (merged) return mergedValues(splitTop(merged[1]), env, depth, why);
+  if (merged) return mergedValues(splitTop(merged[1]), env, depth, why, decide);
   // lookup(map, key[, default]): the map's entry, else the default.
   const lookedUp = /^lookup\s*\(([\s\S]*)\)$/.exec(s);
   if (lookedUp) {
     const args = splitTop(lookedUp[1]);
     if (args.length < 2 || args.length > 3) return undefined;
-    const entries = valuesOf(`${args[0].trim()}[${args[1].trim()}]`, env, depth + 1, why);
-    // A key the code gives, found: its entry alone (the default is for a missing one).
-    if (entries && /^"[^"\\$%]*"$/.test(args[1].trim())) return entries;
-    const fallback = args[2] === undefined ? [] : valuesOf(args[2], env, depth + 1, why);
-    return entries && fallback && entries.length + fallback.length <= MAX_VALUES ? [...entries, ...fallback] : undefined;
+    const entries = valuesOf(`${args[0].trim()}[${args[1].trim()}]`, env, depth + 1, why, decide);
+    // A key the code gives (or the module's values decide), found: its entry alone (the default is for a missing one).
+    if (entries && keyOf(args[1], env, decide).key !== undefined) return entries;
+    // The default: a value kmsfix cannot list (`aws_kms_key.k.arn`) is one it does not know, as such an entry is.
+    const fallback =
+      args[2] === undefined
+        ? []
+        : (valuesOf(args[2], env, depth + 1, why, decide) ?? [{ value: { expr: args[2].trim() }, why: why.join(', ') || 'as written' }]);
+    return entries && entries.length + fallback.length <= MAX_VALUES
+      ? [...entries, ...fallback.map((f) => ({ ...f, fallback: true }))]
+      : undefined;
   }
-  // One index (`var.m[k]`); `var.m["a"]["b"]` is not read (its first index would be taken for the whole).
-  const indexed = /^((?:var|local)\.[A-Za-z_][\w-]*)\[([^[\]]+)\]$/.exec(s);
   if (indexed) {
-    const maps = valuesOf(indexed[1], env, depth + 1, why);
+    const maps = valuesOf(indexed.base, env, depth + 1, why, decide);
     if (!maps) return undefined;
-    const key = /^"([^"\\$%]*)"$/.exec(indexed[2].trim())?.[1];
+    const { key, why: keyWhy } = keyOf(indexed.key, env, decide);
     const out: Possible[] = [];
     for (const m of maps) {
       // A list's items, by an index kmsfix does not know (`{ for t in var.tables : t.name => t }` read by each.key).
@@ -151,34 +226,44 @@ function valuesOf(expr: string, env: Env, depth: number, why: string[]): Possibl
       }
       if (!isObj(m.value)) return undefined;
       // A key kmsfix does not know: any entry (a key the map lacks fails at plan).
-      const entries = key === undefined ? [...m.value.obj.values()] : [m.value.obj.get(key)];
-      for (const e of entries) {
+      const entries: [string, Value | undefined][] = key === undefined ? [...m.value.obj] : [[key, m.value.obj.get(key)]];
+      for (const [k, e] of entries) {
         if (e === undefined) return undefined;
         // An entry that names a local or variable (`dev = local.dev_config`): its values.
         const named =
-          isExpr(e) && /^(?:var|local)\.[A-Za-z_][\w-]*$/.test(e.expr.trim()) ? valuesOf(e.expr, env, depth + 1, why) : undefined;
-        if (named) out.push(...named);
-        else out.push({ value: e, why: m.why });
+          isExpr(e) && /^(?:var|local)\.[A-Za-z_][\w-]*$/.test(e.expr.trim()) ? valuesOf(e.expr, env, depth + 1, why, decide) : undefined;
+        if (named) {
+          out.push(...named);
+          continue;
+        }
+        // Where it was written, and which entry (the message names it) and what decided the key.
+        const data = isExpr(e) ? managedData(e.expr, env) : undefined;
+        out.push({ ...(data ?? { value: e }), why: [...keyWhy, data?.why ?? m.why].filter(Boolean).join('; '), at: k });
       }
     }
     return out.length > 0 && out.length <= MAX_VALUES ? out : undefined;
   }
+  const data = managedData(s, env);
+  if (data) return [data];
+  // A literal (a lookup's default, a condition's branch): itself.
+  const leaf = objectValue(s);
+  if (literalOf(leaf)) return [{ value: leaf, why: why.join(', ') || 'as written' }];
   const ref = /^(var|local)\.([A-Za-z_][\w-]*)$/.exec(s);
   if (!ref) return undefined;
   if (ref[1] === 'local') {
     const e = env.locals.get(ref[2]);
-    return e === undefined ? undefined : valuesOf(e, env, depth + 1, why);
+    return e === undefined ? undefined : valuesOf(e, env, depth + 1, why, decide);
   }
   const src = env.vars.get(ref[2]);
   if (src?.expr === undefined) return undefined;
-  return valuesOf(src.expr, src.env ?? { vars: new Map(), locals: new Map() }, depth + 1, [...why, src.why]);
+  return valuesOf(src.expr, src.env ?? { vars: new Map(), locals: new Map() }, depth + 1, [...why, src.why], decide);
 }
 
 /** The values of `merge(args...)`: one per combination of its arguments' values, each an object. */
-function mergedValues(args: string[], env: Env, depth: number, why: string[]): Possible[] | undefined {
+function mergedValues(args: string[], env: Env, depth: number, why: string[], decide: boolean): Possible[] | undefined {
   let out: Possible[] = [{ value: { obj: new Map() }, why: '' }];
   for (const a of args) {
-    const values = valuesOf(a, env, depth + 1, why);
+    const values = valuesOf(a, env, depth + 1, why, decide);
     if (!values || out.length * values.length > MAX_VALUES) return undefined;
     const next: Possible[] = [];
     for (const acc of out)

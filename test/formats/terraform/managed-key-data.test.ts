@@ -209,6 +209,80 @@ describe('the AWS managed key through a data source', () => {
     expect(own.status).toBe('customer-managed');
   });
 
+  it('a map written in place or in a local, an entry or lookup default naming the AWS managed key: unknown; every value: aws-managed (real-world round 35)', async () => {
+    const PROVIDER = 'provider "aws" {\n  region = "eu-west-1"\n}\n';
+    const ALIAS = '"arn:aws:kms:eu-west-1:111122223333:alias/aws/dynamodb"';
+    const scan = async (files: Record<string, string>, mode: 'scan' | 'fix' = 'scan') => {
+      const r = await processMemory(
+        Object.entries(files).map(([path, text]) => ({ path, text })),
+        mode,
+      );
+      return { r, tables: new Map(r.outcomes.flatMap((o) => o.tables).map((t) => [t.address, t])) };
+    };
+    // The workspace picks the entry (dev: the AWS managed key, prod: a key of the module), a lookup's default the rest.
+    const locals =
+      'locals {\n' +
+      `  inline = lookup({\n    dev  = ${ALIAS}\n    prod = aws_kms_key.k.arn\n  }, terraform.workspace, ${ALIAS})\n` +
+      `  indexed = {\n    dev  = ${ALIAS}\n    prod = aws_kms_key.k.arn\n  }[terraform.workspace]\n` +
+      '  keys = {\n    prod = aws_kms_key.k.arn\n    dev  = data.aws_kms_alias.dynamodb.target_key_arn\n  }\n}\n' +
+      'variable "keys" {\n  default = {\n    prod = "arn:aws:kms:eu-west-1:111122223333:key/k"\n  }\n}\n';
+    const { tables } = await scan({
+      'data.tf': DATA,
+      'main.tf':
+        PROVIDER +
+        locals +
+        table('inline', 'local.inline') +
+        table('indexed', 'local.indexed') +
+        table('entry', 'local.keys[terraform.workspace]') +
+        table('fallback', 'lookup(var.keys, terraform.workspace, data.aws_kms_alias.dynamodb.target_key_arn)') +
+        table('in_place', `lookup({ dev = ${ALIAS}, prod = aws_kms_key.k.arn }, terraform.workspace, aws_kms_key.k.arn)`),
+    });
+    for (const name of ['inline', 'indexed', 'entry', 'fallback', 'in_place']) {
+      const t = tables.get(`aws_dynamodb_table.${name}`)!;
+      expect([t.status, t.fixable], name).toEqual(['unknown', false]);
+    }
+    expect(tables.get('aws_dynamodb_table.indexed')!.message).toContain(`the AWS managed key where the map's entry is ${ALIAS} (key "dev"`);
+    expect(tables.get('aws_dynamodb_table.entry')!.message).toContain(
+      'the map\'s entry is data.aws_kms_alias.dynamodb.target_key_arn (key "dev"; data.aws_kms_alias.dynamodb names alias/aws/dynamodb, data.tf:1)',
+    );
+    expect(tables.get('aws_dynamodb_table.fallback')!.message).toContain(
+      "the AWS managed key when the map has no such key, the lookup's default being data.aws_kms_alias.dynamodb.target_key_arn",
+    );
+
+    // A key the module's values decide picks its entry, as a condition on it is decided (env defaults to "dev"):
+    // aws-managed and fixed; a var-file that sets env: unknown. Every value the AWS managed key: aws-managed.
+    const env = (def: string) => `variable "env" {\n  default = "${def}"\n}\n`;
+    const picked = PROVIDER + locals + table('picked', 'local.keys[var.env]');
+    const dev = await scan({ 'data.tf': DATA, 'main.tf': env('dev') + picked }, 'fix');
+    const t = dev.tables.get('aws_dynamodb_table.picked')!;
+    expect([t.status, t.fixable]).toEqual(['aws-managed', true]);
+    expect(t.message).toContain('env defaults to "dev"');
+    expect(dev.r.output.get('main.tf')).toContain('kms_key_arn = aws_kms_key.picked.arn');
+    const perEnv = await scan({ 'data.tf': DATA, 'main.tf': env('dev') + picked, 'env/prod.tfvars': 'env = "prod"\n' });
+    expect(perEnv.tables.get('aws_dynamodb_table.picked')!.status).toBe('unknown');
+    // Decided to prod, the dev entry stays a value env may take: unknown, as before.
+    expect((await scan({ 'data.tf': DATA, 'main.tf': env('prod') + picked })).tables.get('aws_dynamodb_table.picked')!.status).toBe(
+      'unknown',
+    );
+    const every = `locals {\n  managed = lookup({ dev = data.aws_kms_alias.dynamodb.arn, prod = "alias/aws/dynamodb" }, terraform.workspace, null)\n}\n`;
+    const all = (await scan({ 'data.tf': DATA, 'main.tf': PROVIDER + every + table('all', 'local.managed') })).tables.get(
+      'aws_dynamodb_table.all',
+    )!;
+    expect([all.status, all.fixable]).toEqual(['aws-managed', true]);
+    // A local module's map, through its calls: the call's env picks the entry; a call that sets none, any entry.
+    const module = `variable "env" {\n  type = string\n}\n${DATA}${locals}${table('this', 'local.keys[var.env]')}`;
+    const calls = 'module "dev" {\n  source = "../m"\n  env    = "dev"\n}\n\nmodule "any" {\n  source = "../m"\n  env    = var.env\n}\n';
+    const called = await scan({ 'm/main.tf': module, 'examples/main.tf': `${calls}variable "env" {}\n` });
+    expect(called.tables.get('module.dev')!.status).toBe('aws-managed');
+    expect(called.tables.get('module.dev')!.message).toContain('data.aws_kms_alias.dynamodb names alias/aws/dynamodb, ../m/main.tf:4');
+    expect(called.tables.get('module.any')!.status).toBe('unknown');
+    // Every value a key of the module's own: customer-managed.
+    const own =
+      'locals {\n  own = { dev = aws_kms_key.k.arn, prod = "arn:aws:kms:eu-west-1:111122223333:key/k" }[terraform.workspace]\n}\n';
+    const cmk = await scan({ 'data.tf': DATA, 'main.tf': PROVIDER + own + table('own', 'local.own') });
+    expect(cmk.tables.get('aws_dynamodb_table.own')!.status).toBe('customer-managed');
+  });
+
   it('a key_id or name that reads the module inputs is evaluated as a kms_key_arn would be (real-world round 34)', async () => {
     const PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n';
     const scan = async (files: Record<string, string>, at = 'main.tf') =>

@@ -220,4 +220,17 @@ describe('terraform: reading policy values', () => {
     expect(readValue(`jsonencode({ Statement = ${deep} })`)).toEqual({ expr: `{ Statement = ${deep} }` });
     expect(readBody(`data "x" "y" { a = ${deep} }`)).toEqual({ expr: `data "x" "y" { a = ${deep} }` });
   });
+
+  it('a literal that only begins an expression is the expression, not the literal (real-world round 35)', () => {
+    const body = readBody(
+      'locals {\n  key = {\n    dev  = "a"\n    prod = "b"\n  }[terraform.workspace]\n  prod = "prod" == var.env\n  list = ["x", "y"] // ok\n}\n',
+    );
+    expect(body).toEqual({
+      obj: new Map<string, unknown>([
+        ['key', { expr: '{\n    dev  = "a"\n    prod = "b"\n  }[terraform.workspace]' }],
+        ['prod', { expr: '"prod" == var.env' }],
+        ['list', [{ str: 'x' }, { str: 'y' }]],
+      ]),
+    });
+  });
 });
