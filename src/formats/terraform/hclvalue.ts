@@ -188,6 +188,9 @@ class Reader {
     while (this.p < this.s.length) {
       const c = this.s[this.p];
       if (c === ',' || c === '\n' || c === '}' || c === ']' || c === ')') break;
+      // A line comment ends the expression (`j = var.key # note`): kept, the expression was never evaluated, and a
+      // key it named read as customer-managed whatever it held (real-world round 35).
+      if (c === '#' || (c === '/' && this.s[this.p + 1] === '/')) break;
       if (c === '"') {
         this.string();
         continue;

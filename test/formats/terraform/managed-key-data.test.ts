@@ -358,3 +358,11 @@ describe('the AWS managed key through a data source', () => {
     expect(passed[0].status).toBe('unknown');
   });
 });
+
+describe('a local whose line ends in a comment (real-world round 35)', () => {
+  it('is evaluated without the comment: a key that is the AWS managed one is aws-managed, not customer-managed', async () => {
+    const text = `locals {\n  key = var.key # the default key\n}\n\nvariable "key" {\n  default = "arn:aws:kms:eu-west-1:111122223333:alias/aws/dynamodb"\n}\n${table('orders', 'local.key')}`;
+    const t = (await processMemory([{ path: 'main.tf', text }], 'scan')).outcomes[0].tables[0];
+    expect(t.status).toBe('aws-managed');
+  });
+});

@@ -233,4 +233,15 @@ describe('terraform: reading policy values', () => {
       ]),
     });
   });
+
+  it('a line comment after an expression is not part of it (real-world round 35)', () => {
+    const body = readBody('locals {\n  j = var.key # note\n  k = local.x // note\n  d = 4 / 2\n}\n');
+    expect(body).toEqual({
+      obj: new Map<string, unknown>([
+        ['j', { expr: 'var.key' }],
+        ['k', { expr: 'local.x' }],
+        ['d', { expr: '4 / 2' }],
+      ]),
+    });
+  });
 });
