@@ -578,6 +578,14 @@ function ifChoices(node: CNode | null | undefined): { condition: string; values:
   return { condition, values };
 }
 
+/**
+ * A serverless.ts's SSESpecification written as an intrinsic function (`{ 'Fn::If': [...] }`), handed over as a node tree
+ * (typescript/cfnTree.ts): read as a serverless.yml's, each choice's settings as that choice makes them.
+ */
+export function serviceSseSettings(text: string, sse: CNode, global: boolean, defaults: Defaults): Settings {
+  return sseSettingsOf(text, sse, global, false, defaults);
+}
+
 /** An SSESpecification (or one of a Fn::If's choices for it) read into settings. */
 function sseSettingsOf(
   text: string,

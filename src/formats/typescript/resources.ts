@@ -21,7 +21,7 @@ import {
   WORDS,
   type TsTable,
 } from './detect.js';
-import { type Defaults, keySetting, serviceDefaults } from '../cloudformation/detect.js';
+import { type Defaults, intrinsicName, keySetting, serviceDefaults, serviceSseSettings } from '../cloudformation/detect.js';
 import type { FileRef, FileValues } from '../cloudformation/fileValues.js';
 import { cfnNode, serviceRoot } from './cfnTree.js';
 import type { CMap } from '../yaml/tree.js';
@@ -180,6 +180,20 @@ function factsOf(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression, global
   const facts: EncryptionFacts = { peerKind: 'code', words: WORDS.CfnResource, settings: { model: 'sse', block: ABSENT }, obstacles: [] };
   const readKey = serviceKeyOf(sf, inputs);
   if (value) facts.settings = cfnSettings(sf, value, !global, NAMES, readKey);
+  // An SSESpecification that is an intrinsic function (`{ 'Fn::If': ['IsProd', {...}, { Ref: 'AWS::NoValue' }] }`): read as a
+  // serverless.yml's, each choice's settings (it was read as a block without SSEEnabled: aws-owned, and fixed inside the Fn::If).
+  const sse = value ? lookup(sf, value, NAMES.block) : undefined;
+  const sseNode = sse?.kind === 'value' ? cfnNode(sf, sse.value) : undefined;
+  if (sseNode && intrinsicName(sseNode)) {
+    facts.settings = serviceSseSettings(sf.text, sseNode, global, inputs.defaults);
+    // fixResources.ts writes into an SSESpecification object, not into each choice of an intrinsic.
+    facts.obstacles.push({
+      kind: 'code-shape',
+      step:
+        `its SSESpecification is chosen by ${intrinsicName(sseNode)}, which kmsfix does not rewrite in a serverless.ts: give each ` +
+        "choice SSEEnabled: true, SSEType: 'KMS' and a KMSMasterKeyId of a customer-managed key (an AWS::KMS::Key of the Resources) by hand",
+    });
+  }
   // Deployed as written: CloudFormation rejects a table's key without SSEType (src/rule/cmk.ts untypedKey).
   if (value && !global && facts.settings.model === 'sse') facts.settings.keyNeedsType = true;
   if (global)

@@ -194,3 +194,22 @@ describe('serverless.ts: values computed in code', () => {
     }
   });
 });
+
+describe('serverless.ts: an SSESpecification chosen by Fn::If', () => {
+  const withBlock = (block: string) =>
+    tsService("'x'").replace("SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: 'x' }", `SSESpecification: ${block}`);
+
+  it("is read choice by choice, as a serverless.yml's (it was a block without SSEEnabled: aws-owned, fixed inside the Fn::If)", async () => {
+    const own =
+      "{ 'Fn::If': ['IsProd', { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': ['OwnKey', 'Arn'] } }, { Ref: 'AWS::NoValue' }] }";
+    const t = await scan([{ path: 'serverless.ts', text: withBlock(own) }], 'serverless.ts');
+    expect([t.status, t.fixable]).toEqual(['unknown', false]);
+    // No choice customer-managed: not customer-managed, and not rewritten (the step says what to write).
+    const none = "{ 'Fn::If': ['IsProd', { SSEEnabled: true }, { Ref: 'AWS::NoValue' }] }";
+    const r = await processMemory([{ path: 'serverless.ts', text: withBlock(none) }], 'fix', { fixParameterised: true });
+    const t2 = r.outcomes[0].tables.find((x) => x.address === 'Orders')!;
+    expect(t2.status).not.toBe('customer-managed');
+    expect(t2.fixable).toBe(false);
+    expect(t2.message).toContain('its SSESpecification is chosen by Fn::If');
+  });
+});
