@@ -214,7 +214,7 @@ export type Defaults = Map<string, CNode> & {
   compose?: ComposeFile[];
 };
 
-function defaultsOf(root: CMap, envs: Environments | undefined): Defaults {
+function defaultsOf(root: CNode | null | undefined, envs: Environments | undefined): Defaults {
   const out: Defaults = new Map();
   out.reads = { inputs: false };
   if (envs) out.envs = envs;
@@ -266,8 +266,14 @@ function viaParameter(name: string, value: CNode): string {
   return `parameter ${name}'s default (${v === '' || v === null || v === undefined ? "''" : String(v)})`;
 }
 
-/** A KMSMasterKeyId as written: the text of an intrinsic function that names a key is read where it can be (Fn::Sub, Fn::Join). */
-function keySetting(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
+/** How a value computed in code (CNode.code) is worded. */
+const COMPUTED = 'a value computed in code, which kmsfix does not read';
+
+/**
+ * A KMSMasterKeyId as written: the text of an intrinsic function that names a key is read where it can be (Fn::Sub,
+ * Fn::Join). A serverless.ts's key comes here too, its TypeScript handed over as a node tree (typescript/cfnTree.ts).
+ */
+export function keySetting(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
   if (!node) return node === null ? { ...ABSENT, raw: null } : ABSENT;
   const source = snippet(text, node);
   const raw = keyRawOf(node);
@@ -275,9 +281,15 @@ function keySetting(text: string, node: CNode | null | undefined, defaults?: Def
   if (across) return keyAcross(across, source, raw);
   const param = parameterDefault(node, defaults);
   if (param) {
-    const d = keySetting(text, param.value);
+    // A service's Default may be a Framework variable (`Default: ${self:custom.tableKey}`), resolved as a key's is.
+    const d = keySetting(text, param.value, defaults?.service ? defaults : undefined);
     if (d.state === 'literal') return { ...d, source, raw, via: viaParameter(param.name, param.value) };
+    if (d.state === 'unreadable' && defaults?.service) return { ...d, raw };
+    if (param.value.code)
+      return { state: 'unreadable', source: `KMSMasterKeyId is ${source}, ${COMPUTED} (parameter ${param.name}'s Default)`, raw };
   }
+  // A value a serverless.ts computes in code (src/formats/typescript/cfnTree.ts): it may be the AWS managed key.
+  if (node.code) return { state: 'unreadable', source: `KMSMasterKeyId is ${source}, ${COMPUTED}`, raw };
   // A parameter of an SSM parameter type: the key is what SSM holds in each account, which the code does not tell.
   const ssm = intrinsicName(node) === 'Ref' ? referencedIds(node)[0] : undefined;
   if (ssm !== undefined && defaults?.ssm?.has(ssm))
@@ -367,7 +379,7 @@ function extensionStep(id: string): string {
   );
 }
 
-/** A serverless.yml's template: no Parameters, the service file for the variables a setting names. */
+/** A serverless.yml's template: its service's defaults (serviceDefaults), and the files and compose files its keys read. */
 function serviceOf(
   template: CfnTemplate,
   fileRefs: FileRef[],
@@ -376,12 +388,30 @@ function serviceOf(
   compose: ComposeFile[] | undefined,
 ): Defaults | undefined {
   if (template.root.kind !== 'map' || template.lone) return undefined;
-  const out: Defaults = new Map();
-  out.service = template.root;
+  const out = serviceDefaults(template.root);
   out.fileRefs = fileRefs;
   out.paramReads = paramReads;
   if (files) out.files = files;
   if (compose) out.compose = compose;
+  return out;
+}
+
+/**
+ * A Serverless service's (a serverless.yml's, or a serverless.ts's handed over as a node tree: typescript/cfnTree.ts)
+ * inputs for its settings: the service file, for the variables a setting names; the Parameters of its `resources`
+ * (their Defaults, read as a template's are: the Framework passes its stack no parameter values, so a `Ref` to a
+ * parameter is its Default; a serverless.yml's `{Ref: KeyArn}` defaulting to alias/aws/dynamodb was customer-managed,
+ * where a template's is aws-managed). No SAM configuration is read for it.
+ */
+export function serviceDefaults(root: CMap): Defaults {
+  const resources = resolveAlias(child(root, 'resources') ?? null);
+  const out = defaultsOf(resources?.kind === 'map' ? resources : undefined, undefined);
+  // Not its Conditions and Mappings: they compare and look up Framework variables (`Fn::Equals: ['${sls:stage}', prod]`),
+  // which the Framework resolves before CloudFormation evaluates them (read as written, IsProd was false in every deploy).
+  delete out.conditions;
+  delete out.mappings;
+  delete out.reads;
+  out.service = root;
   return out;
 }
 
@@ -394,16 +424,17 @@ export function serverlessKey(s: string, service: CMap, depth = 0): 'managed' | 
   // A map chosen by a variable (`${self:custom.kmsKey.${sls:stage}}`, `${self:custom.stages.${sls:stage}.kmsKey}`, with
   // or without a fallback for a stage the map lacks): each of its entries may be the key, and the fallback.
   const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)\s*(?:,\s*(?:(['"]?)([^'"{}]*)\3|\$\{[^{}]*\})\s*)?\}$/.exec(s.trim());
+  // Values on the way that a serverless.ts computes in code (CNode.code): what they hold is not known.
+  const computed: string[] = [];
   if (chosen) {
-    const at = (node: CNode | null | undefined, path: string[]) => {
-      for (const k of path) node = child(resolveAlias(node ?? null), k);
-      return resolveAlias(node ?? null);
-    };
-    const map = at(service, chosen[1].split('.'));
+    const map = codeAt(service, chosen[1].split('.'));
+    if (map?.code) return computedWords([chosen[1]]);
     const rest = chosen[2] ? chosen[2].slice(1).split('.') : [];
     const managed = (map?.kind === 'map' ? map.pairs : [])
       .filter((p) => {
-        const v = scalarString(at(p.value, rest) ?? null);
+        const node = codeAt(p.value, rest);
+        if (node?.code) computed.push([chosen[1], p.key, ...rest].join('.'));
+        const v = scalarString(node ?? null);
         return v !== undefined && isAwsManagedKeyRef(v);
       })
       .map((p) => [chosen[1], p.key, ...rest].join('.'));
@@ -412,9 +443,11 @@ export function serverlessKey(s: string, service: CMap, depth = 0): 'managed' | 
     const entries = map?.kind === 'map' ? map.pairs.length : 0;
     const fallback = /,/.test(s) ? (chosen[4] !== undefined ? 1 : -1) : 0;
     if (entries > 0 && fallback >= 0 && managed.length === entries + fallback) return 'managed';
-    return managed.length ? `whose value may be ${AWS_MANAGED_ALIAS} (${managed.join(', ')})` : undefined;
+    if (managed.length) return `whose value may be ${AWS_MANAGED_ALIAS} (${managed.join(', ')})`;
+    return computed.length ? computedWords(computed) : undefined;
   }
-  const m = /^\$\{\s*([^,{}]+?)\s*(?:,\s*(['"]?)([^'"{}]*)\2\s*)?\}$/.exec(s.trim());
+  // The source may hold variables of its own (`${ssm:/shop/${sls:stage}/tableKey, 'alias/aws/dynamodb'}`).
+  const m = /^\$\{\s*((?:[^,{}$]|\$(?!\{)|\$\{[^{}]*\})+?)\s*(?:,\s*(['"]?)([^'"{}]*)\2\s*)?\}$/.exec(s.trim());
   if (!m) return undefined;
   const [, source, , fallback] = m;
   const values: { value: string; from: string }[] = [];
@@ -422,8 +455,8 @@ export function serverlessKey(s: string, service: CMap, depth = 0): 'managed' | 
   const self = /^self:([\w.-]+)$/.exec(source);
   const param = /^param:([\w-]+)$/.exec(source);
   if (self) {
-    let node: CNode | null | undefined = service;
-    for (const k of self[1].split('.')) node = child(node, k);
+    const node = codeAt(service, self[1].split('.'));
+    if (node?.code) computed.push(self[1]);
     const v = node?.kind === 'scalar' ? scalarString(node) : undefined;
     if (v !== undefined && !v.includes('${')) {
       values.push({ value: v, from: self[1] });
@@ -435,24 +468,39 @@ export function serverlessKey(s: string, service: CMap, depth = 0): 'managed' | 
     }
   } else if (param) {
     // v3's `params.<stage>`, v4's `stages.<stage>.params` (its documented form).
-    const params = resolveAlias(child(service, 'params') ?? null);
-    for (const stage of params?.kind === 'map' ? params.pairs : []) {
-      const v = scalarString(child(resolveAlias(stage.value), param[1]) ?? null);
-      if (v !== undefined) values.push({ value: v, from: `params.${stage.key}.${param[1]}` });
-    }
-    const stages = resolveAlias(child(service, 'stages') ?? null);
-    for (const stage of stages?.kind === 'map' ? stages.pairs : []) {
-      const v = scalarString(child(resolveAlias(child(resolveAlias(stage.value), 'params') ?? null), param[1]) ?? null);
-      if (v !== undefined) values.push({ value: v, from: `stages.${stage.key}.params.${param[1]}` });
-    }
+    const read = (stage: CNode | null, path: string[], from: string) => {
+      const node = codeAt(stage, path);
+      if (node?.code) computed.push(from);
+      const v = scalarString(node ?? null);
+      if (v !== undefined) values.push({ value: v, from });
+    };
+    const params = codeAt(service, ['params']);
+    if (params?.code) computed.push('params');
+    for (const stage of params?.kind === 'map' ? params.pairs : []) read(stage.value, [param[1]], `params.${stage.key}.${param[1]}`);
+    const stages = codeAt(service, ['stages']);
+    if (stages?.code) computed.push('stages');
+    for (const stage of stages?.kind === 'map' ? stages.pairs : [])
+      read(stage.value, ['params', param[1]], `stages.${stage.key}.params.${param[1]}`);
   }
   if (fallback !== undefined && open) values.push({ value: fallback, from: 'its fallback' });
   const managed = values.filter((v) => isAwsManagedKeyRef(v.value));
-  if (managed.length === 0) return undefined;
+  if (managed.length === 0) return computed.length ? computedWords(computed) : undefined;
   // `${param:x}`: each stage's value and the fallback (a stage without either fails to package).
-  if (managed.length === values.length && (!open || param)) return 'managed';
+  if (managed.length === values.length && computed.length === 0 && (!open || param)) return 'managed';
   return `whose value may be ${AWS_MANAGED_ALIAS} (${managed.map((v) => v.from).join(', ')})`;
 }
+
+/** The node at `path` under `node` (aliases followed), or the first node on the way that is computed in code (CNode.code). */
+function codeAt(node: CNode | null | undefined, path: string[]): CNode | null | undefined {
+  let cur = resolveAlias(node ?? null);
+  for (const k of path) {
+    if (cur?.code) return cur;
+    cur = resolveAlias(child(cur, k) ?? null);
+  }
+  return cur;
+}
+
+const computedWords = (paths: string[]) => `whose value kmsfix does not read (${paths.join(', ')}: computed in code)`;
 
 /** SSEEnabled as written. */
 function enabledSetting(text: string, node: CNode | null | undefined, yaml11: boolean, defaults?: Defaults): Setting {
@@ -529,6 +577,14 @@ function ifChoices(node: CNode | null | undefined): { condition: string; values:
     return isNoValue(b) ? undefined : (b ?? undefined);
   });
   return { condition, values };
+}
+
+/**
+ * A serverless.ts's SSESpecification written as an intrinsic function (`{ 'Fn::If': [...] }`), handed over as a node tree
+ * (typescript/cfnTree.ts): read as a serverless.yml's, each choice's settings as that choice makes them.
+ */
+export function serviceSseSettings(text: string, sse: CNode, global: boolean, defaults: Defaults): Settings {
+  return sseSettingsOf(text, sse, global, false, defaults);
 }
 
 /** An SSESpecification (or one of a Fn::If's choices for it) read into settings. */

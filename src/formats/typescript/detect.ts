@@ -55,6 +55,7 @@ import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
 import { guarded } from './singleValue.js';
 import { stackKeySetting, withStacks } from './stackConfig.js';
 import type { PulumiStacks } from '../yaml/pulumiStacks.js';
+import type { FileRef, FileValues } from '../cloudformation/fileValues.js';
 import { cdktfIteratorObstacle } from './iterators.js';
 import { defaultCdktfProvider, providerEmulator } from './regions.js';
 import { sstGlobalStep, sstGlobalSymbol, sstImportsTable, sstStep, sstTableProps, type SstGeneration } from './sst.js';
@@ -220,6 +221,8 @@ export interface TsDetection extends Detection {
   sf: ts.SourceFile;
   imports: ImportInfo[];
   binds: ReturnType<typeof bindings>;
+  /** The files a serverless.ts's keys read (`${file(...)}`: cloudformation/fileValues.ts), when a table's key reads one. */
+  fileRefs?: FileRef[];
 }
 
 // ---------------------------------------------------------------- object literals
@@ -411,7 +414,14 @@ export const CFN_NAMES = { block: 'sseSpecification', enabled: 'sseEnabled', sse
  * CloudFormation-shaped SSE (CfnTable, CfnGlobalTable, aws-native's tables): sseSpecification
  * { sseEnabled, sseType, kmsMasterKeyId }. sseType matters only when it is not a string (KMS is its one value).
  */
-export function cfnSettings(sf: ts.SourceFile, props: ts.ObjectLiteralExpression, withKey: boolean, names = CFN_NAMES): Settings {
+export function cfnSettings(
+  sf: ts.SourceFile,
+  props: ts.ObjectLiteralExpression,
+  withKey: boolean,
+  names = CFN_NAMES,
+  /** How the key is read: as the TypeScript family reads a key (keyOf), or as a serverless.ts's (resources.ts). */
+  readKey = keyOf(sf),
+): Settings {
   const block = settingOf(sf, props, names.block, blockOf(sf));
   const o = objectAt(sf, props, names.block);
   if (block.state !== 'literal' || !o) return { model: 'sse', block };
@@ -421,7 +431,7 @@ export function cfnSettings(sf: ts.SourceFile, props: ts.ObjectLiteralExpression
     enabled: settingOf(sf, o, names.enabled, switchOf(sf)),
     sseType: settingOf(sf, o, names.sseType, keyOf(sf)),
   };
-  if (withKey) settings.key = settingOf(sf, o, names.key, keyOf(sf));
+  if (withKey) settings.key = settingOf(sf, o, names.key, readKey);
   return settings;
 }
 
@@ -782,8 +792,26 @@ function ignoredChanges(
   return undefined;
 }
 
-/** `stacks`: the Pulumi project's stacks, read for keys taken from the stack's config (stackConfig.ts). */
-export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks): TsDetection {
+/**
+ * A status a parameter's default decides (a CfnParameter's: awsManagedKey.ts; a serverless.ts's resources.Parameters):
+ * left to the parameter unless --fix-parameterised, as a template's `!Ref` is.
+ */
+export function parameterDecided(encryption: EncryptionFacts): void {
+  const decided = decide(encryption);
+  const parameters = (decided.via ?? []).filter((v) => /^parameter \S+'s default\b/.test(v));
+  if (parameters.length > 0 && (decided.status === 'aws-managed' || decided.status === 'aws-owned'))
+    encryption.obstacles.push({
+      kind: 'parameter',
+      decidedBy: parameters,
+      inputs: [...new Set(parameters.map((v) => /^parameter (\S+)'s/.exec(v)![1]))],
+    });
+}
+
+/**
+ * `stacks`: the Pulumi project's stacks, read for keys taken from the stack's config (stackConfig.ts); `files`: the
+ * values of the files a serverless.ts's keys read (cloudformation/fileValues.ts), read after a first detection recorded them.
+ */
+export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks, files?: FileValues): TsDetection {
   const sf = parseTypeScript(file.path, file.text);
   withStacks(sf, stacks);
   const imports = readImports(sf);
@@ -988,14 +1016,7 @@ export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks): TsDet
     }
     // A status a CfnParameter's default decides (awsManagedKey.ts): left to the parameter unless --fix-parameterised,
     // as the synthesized template's `!Ref` is (after the checks above, which a waived obstacle still needs).
-    const decided = decide(encryption);
-    const parameters = (decided.via ?? []).filter((v) => /^parameter \S+'s default\b/.test(v));
-    if (parameters.length > 0 && (decided.status === 'aws-managed' || decided.status === 'aws-owned'))
-      encryption.obstacles.push({
-        kind: 'parameter',
-        decidedBy: parameters,
-        inputs: [...new Set(parameters.map((v) => /^parameter (\S+)'s/.exec(v)![1]))],
-      });
+    parameterDecided(encryption);
     // One object literal: built as a spread of another object holding its first ten fields, it was
     // copied through V8's slow path, once per table.
     return {
@@ -1140,8 +1161,9 @@ export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks): TsDet
   }
   // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or serverless.js,
   // a file of Resources it includes); in another JavaScript file, never fixed.
+  const fileRefs: FileRef[] = [];
   if (!compiled && sf.text.includes('AWS::DynamoDB::')) {
-    for (const t of resourceTables(sf, lines, file.test === true)) {
+    for (const t of resourceTables(sf, lines, file.test === true, files, fileRefs)) {
       const jsStep = program ? javaScriptStep(t.kind) : undefined;
       if (jsStep && !t.encryption.obstacles.some((o) => o.kind === 'code-shape'))
         t.encryption.obstacles.push({ kind: 'code-shape', step: jsStep });
@@ -1157,7 +1179,7 @@ export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks): TsDet
   adapterMappings(sf, lines, tables);
   metadataSuppressionsOf(sf, lines, tables);
   apiGlobalTableGrants(sf, lines, tables);
-  return { tables, sf, imports, binds };
+  return { tables, sf, imports, binds, ...(fileRefs.length > 0 ? { fileRefs } : {}) };
 }
 
 /** A spread argument, short: `...transform(...)` for a call, else its text cut as `snippet` cuts it. */

@@ -17,6 +17,7 @@ import { optionsOf } from './options.js';
 import { readsStackConfig } from './stackConfig.js';
 import { pulumiStacks } from '../yaml/pulumiStacks.js';
 import { verifyTypeScript } from './verify.js';
+import { readFileValues } from '../cloudformation/fileValues.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
@@ -25,6 +26,10 @@ export const typescript: Format<TsDetection> = {
   name: 'typescript',
   detect: (file, context) => {
     const d = detectTypeScript(file);
+    // A serverless.ts's keys read from files (`${file(./config/${sls:stage}.json):kmsKeyArn}`): detected again with
+    // the files' values, as a serverless.yml is (cloudformation/fileValues.ts).
+    if (context && d.fileRefs)
+      return readFileValues(d.fileRefs, file, context).then((files) => detected(file, detectTypeScript(file, undefined, files), context));
     // A Pulumi table's key from the stack's config: detected again with what each stack file sets (stackConfig.ts),
     // before anything that depends on whether a fix is wanted.
     if (context && readsStackConfig(file, d))

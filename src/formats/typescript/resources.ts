@@ -8,12 +8,29 @@
 import { ABSENT, GLOBAL_TABLES_PLUGIN, LOCAL_MIGRATION_PLUGIN, type EncryptionFacts, type Setting } from '../../rule/facts.js';
 import { globalTablesPlugin } from '../../rule/blockers.js';
 import type { LineIndex } from '../../core/text.js';
-import { cfnSettings, keyOf, lookup, objectAt, replicasOf, settingOf, suppressionsOf, unreadable, WORDS, type TsTable } from './detect.js';
+import {
+  cfnSettings,
+  keyOf,
+  lookup,
+  objectAt,
+  parameterDecided,
+  replicasOf,
+  settingOf,
+  suppressionsOf,
+  unreadable,
+  WORDS,
+  type TsTable,
+} from './detect.js';
+import { type Defaults, intrinsicName, keySetting, serviceDefaults, serviceSseSettings } from '../cloudformation/detect.js';
+import type { FileRef, FileValues } from '../cloudformation/fileValues.js';
+import { cfnNode, serviceRoot } from './cfnTree.js';
+import type { CMap } from '../yaml/tree.js';
 import { holderOf, propertyName, stringValue, ts, unwrap } from './parse.js';
 import { initializerOf } from './stackRegion.js';
 import { applyServiceIfElse } from './ifElse.js';
 import { FN_TRANSFORM, transformReason } from '../yaml/cfnTransform.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
+import { keyArnKinds } from '../../rule/keyArn.js';
 import { typeOnlyBlock } from './typeOnly.js';
 
 const TYPES = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
@@ -93,12 +110,53 @@ const STEP =
   'Region by hand; kmsfix never half-fixes a global table';
 
 /** A global table replica's key: SSESpecification.KMSMasterKeyId. */
-function replicaKey(sf: ts.SourceFile, replica: ts.ObjectLiteralExpression): Setting {
+function replicaKey(sf: ts.SourceFile, replica: ts.ObjectLiteralExpression, readKey: (e: ts.Expression) => Setting): Setting {
   const spec = lookup(sf, replica, NAMES.block);
   if (spec.kind === 'unknown') return { state: 'unreadable', source: spec.why };
   const o = objectAt(sf, replica, NAMES.block);
-  return o ? settingOf(sf, o, NAMES.key, keyOf(sf)) : ABSENT;
+  return o ? settingOf(sf, o, NAMES.key, readKey) : ABSENT;
 }
+
+/**
+ * A serverless.ts's inputs for its keys, as a serverless.yml's (cloudformation/detect.ts serviceDefaults): its service
+ * configuration as a node tree (cfnTree.ts), the files its keys read once read (`files`), and the reads met.
+ */
+export interface ServiceInputs {
+  defaults: Defaults;
+  fileRefs: FileRef[];
+}
+
+/** An empty service (a file of resources the service loads: its variables are the service file's, not read here). */
+const NO_SERVICE: CMap = { kind: 'map', start: 0, end: 0, flow: true, pairs: [] };
+
+function serviceInputs(sf: ts.SourceFile, files: FileValues | undefined): ServiceInputs {
+  const fileRefs: FileRef[] = [];
+  const defaults = serviceDefaults(serviceRoot(sf) ?? NO_SERVICE);
+  defaults.fileRefs = fileRefs;
+  if (files) defaults.files = files;
+  return { defaults, fileRefs };
+}
+
+/**
+ * A serverless.ts table's KMSMasterKeyId, read as a serverless.yml's (cloudformation/detect.ts keySetting: Framework
+ * variables, a `${file(...)}`, a `Ref` to a parameter's Default, Fn::If, Fn::FindInMap...), its TypeScript handed over as
+ * a node tree (cfnTree.ts; a value computed in code: not known). A key left out, or one the TypeScript family knows
+ * may be (`prod ? key : undefined`): as that family reads it (keyOf).
+ */
+const serviceKeyOf =
+  (sf: ts.SourceFile, inputs: ServiceInputs) =>
+  (e: ts.Expression): Setting => {
+    const own = keyOf(sf)(e);
+    if (own.state === 'absent' || own.state === 'unreadable') return own;
+    const node = cfnNode(sf, e);
+    // A property chain (`process.env.TABLE_KEY_ARN`, `props.keyArn`) names a key the code holds, as the TypeScript
+    // family reads one and as `--kms-key-arn` writes one here (src/rule/keyArn.ts): a key, as before. Any other value
+    // computed in code (a call, a template literal with substitutions, a condition) is not known (keySetting).
+    if (node.code && keyArnKinds(unwrap(e).getText(sf)).includes('typescript')) return own;
+    // Peer scanners do not read code (peerKind 'code'): no raw value.
+    const { raw: _, ...setting } = keySetting(sf.text, node, inputs.defaults);
+    return setting;
+  };
 
 /** The reason when the object has a `'Fn::Transform'` property (AWS::Include, a macro: what it inserts is not known), else undefined. */
 function transformOf(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, where: string): string | undefined {
@@ -112,7 +170,7 @@ function transformOf(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, where: st
   return transformReason(where, text(t, 'Name'), text(t && objectAt(sf, t, 'Parameters'), 'Location'));
 }
 
-function factsOf(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression, global: boolean): EncryptionFacts {
+function factsOf(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression, global: boolean, inputs: ServiceInputs): EncryptionFacts {
   const props = lookup(sf, resource, 'Properties');
   if (props.kind === 'unknown') return unreadable(props.why);
   const value = props.kind === 'value' ? unwrap(props.value) : undefined;
@@ -120,11 +178,28 @@ function factsOf(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression, global
   const transform = transformOf(sf, resource, 'the resource includes') ?? (value && transformOf(sf, value, 'Properties include'));
   if (transform) return unreadable(transform);
   const facts: EncryptionFacts = { peerKind: 'code', words: WORDS.CfnResource, settings: { model: 'sse', block: ABSENT }, obstacles: [] };
-  if (value) facts.settings = cfnSettings(sf, value, !global, NAMES);
+  const readKey = serviceKeyOf(sf, inputs);
+  if (value) facts.settings = cfnSettings(sf, value, !global, NAMES, readKey);
+  // An SSESpecification that is an intrinsic function (`{ 'Fn::If': ['IsProd', {...}, { Ref: 'AWS::NoValue' }] }`): read as a
+  // serverless.yml's, each choice's settings (it was read as a block without SSEEnabled: aws-owned, and fixed inside the Fn::If).
+  const sse = value ? lookup(sf, value, NAMES.block) : undefined;
+  const sseNode = sse?.kind === 'value' ? cfnNode(sf, sse.value) : undefined;
+  if (sseNode && intrinsicName(sseNode)) {
+    facts.settings = serviceSseSettings(sf.text, sseNode, global, inputs.defaults);
+    // fixResources.ts writes into an SSESpecification object, not into each choice of an intrinsic.
+    facts.obstacles.push({
+      kind: 'code-shape',
+      step:
+        `its SSESpecification is chosen by ${intrinsicName(sseNode)}, which kmsfix does not rewrite in a serverless.ts: give each ` +
+        "choice SSEEnabled: true, SSEType: 'KMS' and a KMSMasterKeyId of a customer-managed key (an AWS::KMS::Key of the Resources) by hand",
+    });
+  }
   // Deployed as written: CloudFormation rejects a table's key without SSEType (src/rule/cmk.ts untypedKey).
   if (value && !global && facts.settings.model === 'sse') facts.settings.keyNeedsType = true;
   if (global)
-    facts.replicas = replicasOf(sf, value ?? ts.factory.createObjectLiteralExpression(), 'Replicas', 'own', (o) => replicaKey(sf, o));
+    facts.replicas = replicasOf(sf, value ?? ts.factory.createObjectLiteralExpression(), 'Replicas', 'own', (o) =>
+      replicaKey(sf, o, readKey),
+    );
   // kmsfix fixes a table resource (fixResources.ts), not a global table's replicas.
   if (global) facts.obstacles.push({ kind: 'code-shape', step: STEP });
   return facts;
@@ -161,8 +236,16 @@ function serverlessInstance(n: ts.Node): boolean {
  * reported under that name and not fixed (kmsfix does not follow it to the Resources that name it).
  * The arguments of a test's assertions (`ASSERTIONS`) are patterns, not read.
  */
-export function resourceTables(sf: ts.SourceFile, lines: LineIndex, testCode = false): TsTable[] {
+export function resourceTables(
+  sf: ts.SourceFile,
+  lines: LineIndex,
+  testCode = false,
+  /** The values of the files the keys read, once read; `fileRefs`: where the reads met are recorded (ServiceInputs). */
+  files?: FileValues,
+  fileRefs?: FileRef[],
+): TsTable[] {
   const out: TsTable[] = [];
+  let inputs: ServiceInputs | undefined;
   // In test code, only a service or resources file deploys its maps: the file is named so, or exports its configuration
   // or Resources. Anything else there is a fixture or a mock (a Serverless plugin's unit test: `serverless.service.resources = {...}`).
   if (testCode && !readServiceFile(sf, true)) return out;
@@ -175,7 +258,7 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex, testCode = f
       const value = typeOf.kind === 'value' ? unwrap(typeOf.value) : undefined;
       const type = value && (stringValue(value) ?? chosenType(value));
       if (type && TYPES.has(type)) {
-        out.push(tableOf(sf, lines, n, type));
+        out.push(tableOf(sf, lines, n, type, (inputs ??= serviceInputs(sf, files))));
         return;
       }
     }
@@ -183,6 +266,7 @@ export function resourceTables(sf: ts.SourceFile, lines: LineIndex, testCode = f
     ts.forEachChild(n, visit);
   };
   visit(sf);
+  if (inputs && fileRefs) fileRefs.push(...inputs.fileRefs);
   const local = out.length > 0 ? localMigrationsOf(sf) : undefined;
   // The plugins migrate AWS::DynamoDB::Table resources only.
   if (local)
@@ -348,10 +432,10 @@ function readServiceFile(sf: ts.SourceFile, strict = false): boolean {
   return found;
 }
 
-function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteralExpression, type: string): TsTable {
+function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteralExpression, type: string, inputs: ServiceInputs): TsTable {
   const holder = holderOf(resource);
   const id = ts.isPropertyAssignment(holder) ? propertyName(holder.name) : undefined;
-  const encryption = factsOf(sf, resource, type === 'AWS::DynamoDB::GlobalTable');
+  const encryption = factsOf(sf, resource, type === 'AWS::DynamoDB::GlobalTable', inputs);
   let address = id;
   const step = (what: string) =>
     `${what}, and kmsfix does not follow it to the Resources it is deployed from: give the table SSESpecification and an ` +
@@ -376,6 +460,8 @@ function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteral
           'know how it is deployed: give the table SSESpecification and an AWS::KMS::Key by hand where it is deployed',
     });
   }
+  // A status a parameter's Default decides (resources.Parameters): left to the parameter unless --fix-parameterised.
+  parameterDecided(encryption);
   // A key without SSEType gets SSEType alone, in the settings the resource holds itself (typeOnly.ts).
   const untyped = typeOnlyFix(encryption) ? typeOnlyBlock(sf, lines, { kind: 'CfnResource', node: resource, props: undefined }) : undefined;
   if (untyped && 'step' in untyped) encryption.obstacles.push({ kind: 'code-shape', step: untyped.step });

@@ -30,6 +30,11 @@ interface Base {
   anchor?: string;
   /** A flow collection (`{}` / `[]`), which includes every JSON collection. */
   flow: boolean;
+  /**
+   * A value computed in code, which kmsfix does not read (a TypeScript expression in a serverless.ts handed to the
+   * CloudFormation readers: src/formats/typescript/cfnTree.ts), as a scalar without a value: what it is is not known.
+   */
+  code?: true;
 }
 export interface CPair {
   key: string;

@@ -57,6 +57,9 @@ it.each([
   ['${param:tableKey} (the default stage’s value is the AWS managed key)', 'unknown', false],
   ["${ssm:/platform/key, 'alias/aws/dynamodb'} (a fallback)", 'unknown', false],
   ['${ssm:/platform/key}', 'customer-managed', false],
+  // A variable in the path (real-world round 35): read as the fallback says (customer-managed before).
+  ["${ssm:/shop/${sls:stage}/tableKey, 'alias/aws/dynamodb'} (a fallback, a variable in the path)", 'unknown', false],
+  ['${ssm:/shop/${sls:stage}/tableKey}', 'customer-managed', false],
   ['${env:TABLE_KEY, ""}', 'unknown', false],
   ['${self:custom.byStage.${sls:stage}} (a map chosen by the stage: real-world round 28)', 'unknown', false],
   ['${self:custom.ownByStage.${self:provider.stage}}', 'customer-managed', false],
@@ -158,5 +161,37 @@ describe('a key the Framework reads from a file', () => {
     expect(t.reason).toMatch(/svc\/env\/dev\.json/);
     // Without the entry, the path reads nothing: the variable is taken as a key, as before.
     expect((await scan('${self:custom.fromFile.kmsKeyArn}', files)).status).toBe('customer-managed');
+  });
+});
+
+/**
+ * resources.Parameters' Defaults (real-world round 35): the Framework passes its stack no parameter values, so a `Ref`
+ * to one is its Default, read as a template's is. `{Ref: KeyArn}` defaulting to alias/aws/dynamodb was customer-managed.
+ * Not its Conditions: they compare Framework variables the Framework resolves first.
+ */
+describe("resources.Parameters: a Ref is the parameter's Default", () => {
+  const withParameters = (key: string, value = 'alias/aws/dynamodb') =>
+    service(key).replace(
+      /^resources:\n/m,
+      `resources:\n  Parameters:\n    KeyArn:\n      Type: String\n      Default: ${value}\n    Given:\n      Type: String\n` +
+        "  Conditions:\n    IsProd: { 'Fn::Equals': ['${sls:stage}', prod] }\n",
+    );
+  const scan = async (text: string) => (await processMemory([{ path: 'serverless.yml', text }], 'scan')).outcomes[0].tables[0];
+
+  it('a Default that is the AWS managed key: aws-managed, left to the parameter; one that is a key: customer-managed', async () => {
+    const managed = await scan(withParameters('{ Ref: KeyArn }'));
+    expect([managed.status, managed.fixable]).toEqual(['aws-managed', false]);
+    expect(managed.reason).toContain("decided by parameter KeyArn's default (alias/aws/dynamodb)");
+    expect((await scan(withParameters('{ Ref: KeyArn }', KEY))).status).toBe('customer-managed');
+    // A Default that is a Framework variable: read as the key's would be.
+    expect((await scan(withParameters('{ Ref: KeyArn }', '${self:custom.managedKey}'))).status).toBe('aws-managed');
+    expect((await scan(withParameters('{ Ref: KeyArn }', '${param:tableKey}'))).status).toBe('unknown');
+    // No Default: decided at deploy, a key as before.
+    expect((await scan(withParameters('{ Ref: Given }'))).status).toBe('customer-managed');
+  });
+
+  it('a condition on ${sls:stage} is not evaluated as written: Fn::If with an AWS managed branch stays unknown', async () => {
+    const t = await scan(withParameters("{ 'Fn::If': [IsProd, { 'Fn::GetAtt': [OwnKey, Arn] }, alias/aws/dynamodb] }"));
+    expect(t.status).toBe('unknown');
   });
 });
