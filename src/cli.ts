@@ -12,6 +12,7 @@ import { LockError, acquireLocks, treeRoots, type Lock } from './io/lock.js';
 import { OutputError, checkPatchDir, checkPatchFile, realish } from './io/outputs.js';
 import type { Cleanup } from './io/temp.js';
 import { progress } from './report/progress.js';
+import { Stdout } from './io/stdout.js';
 import { scanJson } from './report/jsonReport.js';
 import { SarifStream } from './report/sarifStream.js';
 import { allErrors, allTables, formatError, summarize } from './report/summary.js';
@@ -47,23 +48,20 @@ export interface Io {
    * summary, so that the summary counts a report that cannot be written); the error's message, if any.
    */
   settle?(): string | undefined;
+  /**
+   * Why what went to `out` is not all written (stdout failed: a full disk, a file-size limit, a closed
+   * pipe; src/io/stdout.ts), or undefined. Without it (a test's Io, --output's), `out` cannot fail so.
+   */
+  outFailed?(): Promise<string | undefined>;
 }
 
-/**
- * stdout closed by its reader (`kmsfix scan | head`): the rest of the output is dropped, and the run
- * goes on to its end (a fix's writes complete; each is atomic), rather than dying on EPIPE.
- */
-let stdoutClosed = false;
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code !== 'EPIPE') throw e;
-  stdoutClosed = true;
-});
+/** Every byte printed to stdout, and whether it was all written (src/io/stdout.ts). */
+const stdout = new Stdout();
 
 const processIo: Io = {
   cwd: process.cwd(),
-  out: (t) => {
-    if (!stdoutClosed) process.stdout.write(t);
-  },
+  out: (t) => stdout.write(t),
+  outFailed: () => stdout.failed(),
   err: (t) => process.stderr.write(t),
   // isatty, not process.stdin.isTTY: reading that property makes stdin's stream (from a file or
   // /dev/null, an fs.ReadStream: about twenty of Node's modules, 2 ms of a one-file scan).
@@ -279,6 +277,25 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
 }
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const done: Done = {};
+  const code = await command(argv, io, done);
+  // stdout failed (`> report.json` on a full disk, `| head -1`): whatever the run's own code, its
+  // output is cut, and nothing else may say it was written (cli/fix.ts: --patch -).
+  const failed = await io.outFailed?.();
+  if (failed === undefined) return code;
+  const written = done.written
+    ? `; the ${done.written === 1 ? 'file' : `${done.written} files`} the fix wrote stay${done.written === 1 ? 's' : ''} written`
+    : '';
+  io.err(`error: cannot write to standard output: ${failed}: the output is incomplete${written}\n`);
+  return 2;
+}
+
+/** What a run did that an error of stdout's says: the files a fix in place wrote. */
+interface Done {
+  written?: number;
+}
+
+async function command(argv: string[], io: Io, done: Done): Promise<number> {
   let parsed: Awaited<ReturnType<typeof parse>>;
   try {
     parsed = await parse(argv, io.cwd);
@@ -314,7 +331,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.err(`kmsfix: ${err.message}\n`);
     return 2;
   }
-  const code = await execute(p, runIo, () => sink?.cancel()).catch((err: unknown) => {
+  const code = await execute(p, runIo, () => sink?.cancel(), done).catch((err: unknown) => {
     sink?.cancel();
     throw err;
   });
@@ -377,7 +394,7 @@ function nestedConfigsText(nested: string[], p: Parsed, cwd: string, refused: bo
   );
 }
 
-async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<number> {
+async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done): Promise<number> {
   const inPlace = p.command === 'fix' && !p.dryRun && !p.patch && !p.patchDir && !p.check;
   // Outputs that cannot be written are refused before the run, with exit 2.
   try {
@@ -466,7 +483,10 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void): Promise<num
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
     if (sarifSink) return sarif(p, result.outcomes, result.errors, io, sarifSink, notes);
-    return stream ? await fix(p, result, io, notes, stream, version()) : scan(p, result.outcomes, result.errors, io, notes);
+    if (!stream) return scan(p, result.outcomes, result.errors, io, notes);
+    const code = await fix(p, result, io, notes, stream, version());
+    if (inPlace) done.written = stream.writtenCount;
+    return code;
   } finally {
     // Whatever the run did not put in place: a report's spool, a patch's temp files.
     if (stream) discardStream(stream);

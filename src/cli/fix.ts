@@ -200,6 +200,8 @@ interface Delivery {
   errors: FileError[];
   after: string[];
   declined?: boolean;
+  /** --patch -: stdout failed, the patch on it is cut (cli.ts says why, last). */
+  cut?: boolean;
 }
 
 /** The fix's output put in place (a held stream's), and its report; the exit code. */
@@ -236,7 +238,9 @@ async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Stream
   if (p.patch) {
     try {
       writeSpooled(p.patch, patches.spool!, io);
-      for (const o of stream.held) if (!d.failed.has(o)) d.delivered.add(o);
+      // A patch cut on stdout delivers no file: the summary must not say it was written.
+      d.cut = p.patch === '-' && (await io.outFailed?.()) !== undefined;
+      if (!d.cut) for (const o of stream.held) if (!d.failed.has(o)) d.delivered.add(o);
     } catch (err) {
       d.errors.push({ file: p.patch, message: (err as Error).message });
     }
@@ -349,8 +353,9 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
   const write = stream.attempted;
   if (p.format === 'text') {
     // A module call that the fix of its module's table reaches is said so, after the tables not fixed.
+    // A planned table of a patch cut on stdout: said once, by the error that ends the run (cli.ts).
     for (const t of allTables(shown))
-      if (!t.compliant && !t.fixed && !stream.modules?.reaches(t))
+      if (!t.compliant && !t.fixed && !stream.modules?.reaches(t) && !(d?.cut && t.planned))
         io.err(`not fixed: ${tableLine(t, c, { verbose: p.verbose, full: true })}\n`);
     for (const line of stream.modules?.lines(moduleOutput(p)) ?? []) io.err(`note: ${line}\n`);
     for (const e of allErrs) io.err(`error: ${formatError(e)}\n`);
@@ -364,17 +369,19 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
         : 'no patch written'
       : p.check
         ? 'check, nothing written'
-        : p.patch
-          ? patched
-            ? `patch written to ${patchName}`
-            : 'no patch written'
-          : write
-            ? `${files(stream.writtenCount)} written`
-            : p.dryRun
-              ? 'dry run, nothing written'
-              : d?.declined
-                ? 'nothing written (answered no)'
-                : 'nothing written';
+        : d?.cut
+          ? 'the patch on stdout is incomplete'
+          : p.patch
+            ? patched
+              ? `patch written to ${patchName}`
+              : 'no patch written'
+            : write
+              ? `${files(stream.writtenCount)} written`
+              : p.dryRun
+                ? 'dry run, nothing written'
+                : d?.declined
+                  ? 'nothing written (answered no)'
+                  : 'nothing written';
     // Says what the output holds: a dry run, a check or a "no" at the prompt fixed nothing.
     const done =
       p.dryRun || p.check

@@ -75,6 +75,8 @@ export function captured(io: Io, file: string, cwd: string) {
       },
       progress: io.progress,
       settle: write,
+      // The file's failure is settle's to say: stdout is not written.
+      outFailed: undefined,
     } as Io,
     get cancelled() {
       return cancelled;

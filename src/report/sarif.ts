@@ -68,6 +68,21 @@ const RULES = [
 /** The rule of a compliant table's caution. */
 const CAUTION_RULE = RULES[3];
 
+/**
+ * A file's path (POSIX, relative to the current folder, as every report names it) as SARIF's
+ * `artifactLocation.uri`: a URI reference, so each segment percent-encoded and `/` kept. The raw path
+ * failed the schema's "uri-reference" format for a space, `%` or a non-ASCII letter, and named another
+ * file for `#` or `?` (`h#sh.yaml` is the path `h` with a fragment); GitHub code scanning decodes the
+ * URI (decodeURIComponent) and reads a relative one from the repository's root. An absolute path (another
+ * drive on Windows) becomes a file: URI. partialFingerprints keep the plain path: a name, not a URI.
+ */
+export function artifactUri(file: string): string {
+  const drive = /^[A-Za-z]:(?=\/)/.exec(file)?.[0];
+  const encoded = (drive ? file.slice(drive.length) : file).split('/').map(encodeURIComponent).join('/');
+  if (drive) return `file:///${drive}${encoded}`;
+  return file.startsWith('/') ? `file://${encoded}` : encoded;
+}
+
 function allPeerRules(): string[] {
   return [...new Set(ALL_KINDS.flatMap((k) => Object.values(rulesFor(k)).flat()))];
 }
@@ -147,7 +162,7 @@ export function sarifResults(outcomes: FileOutcome[]): Record<string, unknown>[]
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: t.file },
+              artifactLocation: { uri: artifactUri(t.file) },
               region: { startLine: Math.max(1, t.line), startColumn: Math.max(1, t.column) },
             },
             logicalLocations: [{ name: t.address, kind: 'resource' }],
@@ -172,7 +187,7 @@ export function sarifResults(outcomes: FileOutcome[]): Record<string, unknown>[]
           {
             description: { text: `Encrypt ${t.address} with a customer-managed KMS key (what \`kmsfix fix\` writes for this table)` },
             artifactChanges: change.map((c) => ({
-              artifactLocation: { uri: c.outcome.file.path },
+              artifactLocation: { uri: artifactUri(c.outcome.file.path) },
               replacements: replacements(c.outcome, c.edits),
             })),
           },
@@ -231,7 +246,7 @@ export function sarifDocument(results: unknown, outcomes: FileOutcome[], errors:
                 locations: [
                   {
                     physicalLocation: {
-                      artifactLocation: { uri: e.file },
+                      artifactLocation: { uri: artifactUri(e.file) },
                       ...(e.line ? { region: { startLine: e.line, ...(e.column ? { startColumn: e.column } : {}) } } : {}),
                     },
                   },

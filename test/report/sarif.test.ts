@@ -3,19 +3,25 @@
  * table with a usable location, and fixes whose replacements, applied to the source, give exactly
  * what `kmsfix fix` writes.
  */
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generateDense } from '../../bench/generate.mjs';
 import { FIXTURES, ROOT } from '../helpers/fixture-cases.js';
 import { runCli } from '../helpers/cli-helper.js';
+import { artifactUri } from '../../src/report/sarif.js';
 
 const require = createRequire(import.meta.url);
 type Validate = ((data: unknown) => boolean) & { errors?: unknown };
 // ajv-draft-04 is CommonJS: its default export is the Ajv class for the draft-04 SARIF schema.
-const Ajv = (require('ajv-draft-04') as { default: new (o: object) => { compile(schema: object): Validate } }).default;
+const Ajv = (
+  require('ajv-draft-04') as {
+    default: new (o: object) => { compile(schema: object): Validate; addFormat(name: string, format: RegExp): void };
+  }
+).default;
 const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
 
 interface Replacement {
@@ -35,6 +41,20 @@ function apply(source: string, reps: Replacement[]): string {
 const CF = path.join(FIXTURES, 'cloudformation');
 const SINGLE = ['yaml-no-sse', 'yaml-sse-disabled', 'yaml-crlf-bom', 'json-4space', 'sam', 'global-table-local', 'yaml-long-intrinsics'];
 
+/**
+ * The schema's "uri" and "uri-reference" formats (RFC 3986), which ajv checks only when given them
+ * (ajv-formats is not a dependency): every character unreserved, a sub-delimiter, `:`, `@`, `/` or
+ * percent-encoded, one `?` query and one `#` fragment at most. Looser than RFC 3986 on an authority
+ * (kmsfix writes none but in helpUri and informationUri), as strict on the characters of a path.
+ */
+const PCHAR = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})";
+const REFERENCE = `(?:${PCHAR}|/)*(?:\\?(?:${PCHAR}|[/?])*)?(?:#(?:${PCHAR}|[/?])*)?$`;
+function withUriFormats(ajv: InstanceType<typeof Ajv>) {
+  ajv.addFormat('uri', new RegExp(`^[A-Za-z][A-Za-z0-9+.-]*:${REFERENCE}`));
+  ajv.addFormat('uri-reference', new RegExp(`^(?:[A-Za-z][A-Za-z0-9+.-]*:)?${REFERENCE}`));
+  return ajv;
+}
+
 function tree(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-sarif-'));
   for (const c of [...SINGLE, 'yaml-statuses', 'global-table-multi-region']) {
@@ -51,7 +71,7 @@ describe('--format sarif', () => {
     const r = await runCli(['scan', '--format', 'sarif'], dir);
     expect(r.code).toBe(2); // broken.yaml
     const log = JSON.parse(r.stdout);
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const ajv = withUriFormats(new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }));
     const validate = ajv.compile(schema);
     expect(validate(log), JSON.stringify(validate.errors, null, 1)).toBe(true);
     const run = log.runs[0];
@@ -71,6 +91,55 @@ describe('--format sarif', () => {
     // Tables that cannot be fixed have no fixes.
     const blocked = run.results.find((x: { properties: { address: string } }) => x.properties.address === 'Accounts');
     expect(blocked.fixes).toBeUndefined();
+  });
+
+  it('names each file by a percent-encoded URI reference: valid with format checks, and resolving to that file', async () => {
+    // Session 52: the raw path failed "uri-reference" (space, %, non-ASCII) or named another file (#, ?).
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-sarif-uri-'));
+    const names = ['dir with space/a b.yaml', 'ünï/tâble.yaml', 'h#sh.yaml', 'q?x.yaml', '50%.yaml', 'a:b.yaml', 'plain.yaml'];
+    for (const name of names) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, name));
+    }
+    cpSync(path.join(CF, 'bad', 'yaml-bad-indent', 'input.yaml'), path.join(dir, 'bro ken#1.yaml'));
+    const r = await runCli(['fix', '--dry-run', '--format', 'sarif'], dir);
+    expect(r.code).toBe(2); // the broken file
+    const log = JSON.parse(r.stdout);
+    const validate = withUriFormats(new Ajv({ allErrors: true, strict: false, unicodeRegExp: false })).compile(schema);
+    expect(validate(log), JSON.stringify(validate.errors, null, 1)).toBe(true);
+    // Each uri, read as GitHub code scanning reads it (relative to the root it scanned), names its file.
+    const base = pathToFileURL(`${dir}/`);
+    const named = (uri: string) =>
+      path
+        .relative(dir, fileURLToPath(new URL(uri, base)))
+        .split(path.sep)
+        .join('/');
+    const run = log.runs[0];
+    const results = run.results as {
+      locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+      fixes: { artifactChanges: { artifactLocation: { uri: string } }[] }[];
+    }[];
+    expect(results.map((x) => named(x.locations[0].physicalLocation.artifactLocation.uri)).sort()).toEqual([...names].sort());
+    for (const x of results) {
+      const uri = x.locations[0].physicalLocation.artifactLocation.uri;
+      expect(x.fixes[0].artifactChanges.map((c) => c.artifactLocation.uri)).toEqual([uri]);
+    }
+    expect(results.find((x) => x.locations[0].physicalLocation.artifactLocation.uri.startsWith('dir'))!.locations[0]).toMatchObject({
+      physicalLocation: { artifactLocation: { uri: 'dir%20with%20space/a%20b.yaml' } },
+    });
+    const notification = run.invocations[0].toolExecutionNotifications.find((n: { level: string }) => n.level === 'error');
+    expect(notification.locations[0].physicalLocation.artifactLocation.uri).toBe('bro%20ken%231.yaml');
+    // The JSON report keeps the plain path.
+    const json = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout);
+    expect(json.tables.map((t: { file: string }) => t.file).sort()).toEqual([...names].sort());
+  });
+
+  it('artifactUri: each segment encoded, / kept; an absolute path (another drive on Windows) a file: URI', () => {
+    expect(artifactUri('../infra/my stack/app.yaml')).toBe('../infra/my%20stack/app.yaml');
+    expect(artifactUri('ünï/h#sh?.yaml')).toBe('%C3%BCn%C3%AF/h%23sh%3F.yaml');
+    expect(artifactUri('a:b/100%.yaml')).toBe('a%3Ab/100%25.yaml');
+    expect(artifactUri('/srv/my repo/app.yaml')).toBe('file:///srv/my%20repo/app.yaml');
+    expect(artifactUri('D:/my repo/app.yaml')).toBe('file:///D:/my%20repo/app.yaml');
   });
 
   it('carries what GitHub code scanning reads: security-severity, helpUri, full description', async () => {
