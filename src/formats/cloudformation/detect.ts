@@ -35,6 +35,7 @@ import { fileKeySetting, fileRefOf, type FileRef, type FileValues } from './file
 import { type Environments, mapLookup } from './environments.js';
 import { deployedIn, enabledAcross, everyDeploy, keyAcross, parameterAcross, picksIn, viaEnvironments } from './acrossEnvironments.js';
 import { templateCautions } from './cautions.js';
+import { chosenByIf } from './conditionWords.js';
 import { iamRoles } from './iamRoles.js';
 import { unkeptKeyCautions } from './keptKeys.js';
 import { composedKey } from './composedKey.js';
@@ -606,8 +607,10 @@ function sseSettingsOf(
   const transform = own ? transformIn(sse, 'SSESpecification includes') : undefined;
   if (transform) return { model: 'sse', block: { state: 'unreadable', source: transform } };
   if (own && (intrinsicName(sse) || sse!.kind !== 'map')) {
-    const settings: Settings = { model: 'sse', block: { state: 'expression', source: snippet(text, sse) } };
     const choices = ifChoices(sse);
+    // Fn::If worded by its condition and what that reads: the value as written, put on one line, reads as noise.
+    const source = choices ? chosenByIf(choices.condition, defaults) : snippet(text, sse);
+    const settings: Settings = { model: 'sse', block: { state: 'expression', source } };
     if (choices) {
       const picks = picksIn(defaults, choices.condition);
       settings.branches = {

@@ -36,6 +36,14 @@ export interface JsonStyle {
   bracketSpace: boolean;
   /** Between a key and its value: `": "`, or `" : "` in files that write `"Type" : "..."`. */
   colon: string;
+  /**
+   * Arrays of scalars (`["K", "Arn"]`, `["kms:Encrypt", "kms:Decrypt"]`) on one line when they fit (true) or
+   * one item a line (false), as the file writes its own, whatever its other collections do; undefined (the file
+   * has none to go by): as `inline` says.
+   */
+  scalarArrays?: boolean;
+  /** Between the items of a one-line array: `", "` (undefined), or `","` in files that write `["K","Arn"]`. */
+  comma?: string;
   /** The Serverless Framework reads the file (serverless.json, a file of Resources it includes): `Fn::Sub` with `${...}` is written `Fn::Join`. */
   noSub?: boolean;
 }
@@ -261,7 +269,7 @@ function jsonInline(v: Value, style: JsonStyle): string {
   if (typeof v !== 'object' || v instanceof YamlAlias) return jsonScalar(v);
   if (Array.isArray(v)) {
     const s = style.bracketSpace ? ' ' : '';
-    return v.length === 0 ? '[]' : `[${s}${v.map((x) => jsonInline(x, style)).join(', ')}${s}]`;
+    return v.length === 0 ? '[]' : `[${s}${v.map((x) => jsonInline(x, style)).join(style.comma ?? ', ')}${s}]`;
   }
   const entries = jsonEntries(v);
   const s = style.braceSpace ? ' ' : '';
@@ -288,12 +296,35 @@ function jsonLayout(out: string[], v: Value, indent: string, column: number, sty
   writeJson(out, v, indent, column, style, eol);
 }
 
+const isScalar = (x: Value): boolean => typeof x !== 'object';
+
+/** A non-empty array of scalars (`["K", "Arn"]`), whose layout the file's own such arrays set (JsonStyle.scalarArrays). */
+const isScalarArray = (v: Value): v is Value[] => Array.isArray(v) && v.length > 0 && v.every(isScalar);
+
+/** Whether a collection holds an array of scalars, or is one. */
+function holdsScalarArray(v: Value): boolean {
+  if (typeof v !== 'object' || v instanceof YamlAlias) return false;
+  if (isScalarArray(v)) return true;
+  const members = Array.isArray(v) ? v : jsonEntries(v).map(([, x]) => x);
+  return members.some(holdsScalarArray);
+}
+
+/**
+ * Whether a collection goes on one line (if it fits): an array of scalars as the file writes its own; another
+ * small collection where the file writes those on one line, unless it holds an array of scalars the file would
+ * write one item a line.
+ */
+function oneLine(v: Value, style: JsonStyle): boolean {
+  if (style.scalarArrays !== undefined && isScalarArray(v)) return style.scalarArrays;
+  return style.inline && nestsAtMost(v, 2) && !(style.scalarArrays === false && holdsScalarArray(v));
+}
+
 function writeJson(out: string[], v: Value, indent: string, column: number, style: JsonStyle, eol: string): void {
   if (typeof v !== 'object' || v instanceof YamlAlias) {
     out.push(jsonScalar(v));
     return;
   }
-  if (style.inline && nestsAtMost(v, 2)) {
+  if (oneLine(v, style)) {
     const one = jsonInline(v, style);
     if (column + one.length + 1 <= style.width) {
       out.push(one);

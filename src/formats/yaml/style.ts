@@ -194,9 +194,37 @@ function jsonStyle(text: string, roots: (CNode | null)[]): JsonStyle {
   // JSON) took the square of its length (4.8 MB: minutes).
   const index = LineIndex.of(text);
   const lines = index.starts;
+  // Arrays of scalars (`"Action": ["kms:Encrypt", "kms:Decrypt"]`, `"Fn::GetAtt": ["K", "Arn"]`) count apart:
+  // on one line, or one item a line though they would fit on one (the length that line would have, compared
+  // with the width once it is known). A file's objects do not tell how it writes these: Prettier keeps an
+  // object expanded where its author wrote it so (`{\n "NoEcho": true\n}`) but puts every array that fits
+  // on one line (miccolis/morton-ddb). An array too long for a line tells nothing; nor does an array of
+  // collections (a Statement list), which stays as `inline` says.
+  let flatInline = 0;
+  const flatExpanded: number[] = [];
+  // After the comma between two items of a one-line array of scalars: a space (`["K", "Arn"]`) or none.
+  const comma = new Map<boolean, number>();
   const visit = (node: CNode | null): void => {
     if (!node || node.kind === 'scalar' || node.kind === 'alias') return;
     const n = node.kind === 'map' ? node.pairs.length : node.items.length;
+    if (node.kind === 'seq' && n > 0 && allScalars(node.items)) {
+      const items = node.items;
+      const line = index.lineOf(node.start);
+      if (line + 1 >= lines.length || lines[line + 1] > node.end) {
+        flatInline++;
+        if (n > 1) {
+          let i = items[0].end;
+          while (i < items[1].start && text[i] !== ',') i++;
+          const spaced = text[i + 1] === ' ';
+          comma.set(spaced, (comma.get(spaced) ?? 0) + 1);
+        }
+      } else {
+        // `[`, the items, `, ` between them, `]` and a comma after, from the column of the `[`.
+        let length = node.start - lines[line] + 2 * n + 1;
+        for (let i = 0; i < n; i++) length += items[i].end - items[i].start;
+        flatExpanded.push(length);
+      }
+    }
     if (node.kind === 'map')
       for (const p of node.pairs) {
         const before = text[p.keyEnd] === ' ' || text[p.keyEnd] === '\t';
@@ -217,7 +245,8 @@ function jsonStyle(text: string, roots: (CNode | null)[]): JsonStyle {
     for (let i = 0; i < n; i++) visit(node.kind === 'map' ? node.pairs[i].value : node.items[i]);
   };
   roots.forEach(visit);
-  return {
+  const expanded = flatExpanded.filter((length) => length <= width).length;
+  const style: JsonStyle = {
     indent: detectIndentUnit(text, '  '),
     inline: inline > multi,
     width,
@@ -225,6 +254,10 @@ function jsonStyle(text: string, roots: (CNode | null)[]): JsonStyle {
     bracketSpace: mostCommon(bracket, false),
     colon: mostCommon(spaced, false) ? ' : ' : ': ',
   };
+  // Without arrays of scalars to go by (or as many each way), such arrays are written as `inline` says.
+  if (flatInline !== expanded) style.scalarArrays = flatInline > expanded;
+  if (!mostCommon(comma, true)) style.comma = ',';
+  return style;
 }
 
 function defaultYaml(flavor: string): YamlStyle {

@@ -139,6 +139,25 @@ describe('jsonValue', () => {
     expect(inlined).toBeGreaterThan(500);
   });
 
+  it("lays arrays of scalars out as the file's own, whatever its other collections do", () => {
+    const base: JsonStyle = { indent: '  ', inline: false, width: 80, braceSpace: true, bracketSpace: false, colon: ': ' };
+    const key = getAtt('Key', 'Arn');
+    // Objects expanded, arrays of scalars on one line (Prettier's layout).
+    expect(jsonValue(key, '', { ...base, scalarArrays: true }, '\n')).toBe('{\n  "Fn::GetAtt": ["Key", "Arn"]\n}');
+    expect(jsonValue(['a', 'b'], '', { ...base, scalarArrays: true, comma: ',', bracketSpace: true }, '\n')).toBe('[ "a","b" ]');
+    // Too long for the line: one item a line still.
+    expect(jsonValue(['a', 'b'], '', { ...base, scalarArrays: true, width: 10 }, '\n', 5)).toBe('[\n  "a",\n  "b"\n]');
+    // Small collections on one line, arrays of scalars one item a line: an object holding one is expanded too.
+    expect(jsonValue(key, '', { ...base, inline: true, scalarArrays: false }, '\n')).toBe(
+      '{\n  "Fn::GetAtt": [\n    "Key",\n    "Arn"\n  ]\n}',
+    );
+    expect(jsonValue(ref('Key'), '', { ...base, inline: true, scalarArrays: false }, '\n')).toBe('{ "Ref": "Key" }');
+    // An array of objects stays as `inline` says.
+    expect(jsonValue([{ a: 1 }], '', { ...base, scalarArrays: true }, '\n')).toBe('[\n  {\n    "a": 1\n  }\n]');
+    // Without evidence: as before.
+    expect(jsonValue(key, '', base, '\n')).toBe('{\n  "Fn::GetAtt": [\n    "Key",\n    "Arn"\n  ]\n}');
+  });
+
   it('refuses a YAML alias, as before, wherever it is', () => {
     for (const style of STYLES)
       for (const v of [new YamlAlias('a'), [new YamlAlias('a')], { k: [1, { j: new YamlAlias('a') }] }])

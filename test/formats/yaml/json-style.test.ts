@@ -33,6 +33,25 @@ describe('a JSON template’s layout', () => {
     expect(style(`{\n"A": {"Ref": "${'x'.repeat(85)}"}}`)).toMatchObject({ inline: false, width: 102 });
   });
 
+  it('reads how arrays of scalars are written from those arrays alone, not from the objects around them', () => {
+    // Prettier's layout (miccolis/morton-ddb): one-key objects expanded as written, every array that fits on one line.
+    const prettier =
+      '{\n    "P": {\n        "NoEcho": true\n    },\n    "R": {\n        "Projection": {\n            "ProjectionType": "ALL"\n        }\n    },\n' +
+      '    "O": { "Value": { "Fn::GetAtt": ["LambdaHandler", "Arn"] } },\n    "M": ["GET"]\n}\n';
+    expect(style(prettier)).toMatchObject({ inline: false, scalarArrays: true });
+    expect(style(prettier).comma).toBeUndefined();
+    // One item a line though they would fit; the objects on one line say nothing of these.
+    const expanded = '{\n  "A": { "Ref": "X" },\n  "B": { "Ref": "Y" },\n  "D": { "Ref": "Z" },\n  "C": [\n    "a",\n    "b"\n  ]\n}\n';
+    expect(style(expanded)).toMatchObject({ inline: true, scalarArrays: false });
+    // Expanded because too long for a line: no evidence (nor are arrays of objects).
+    const long = `{\n  "A": [\n    "${'x'.repeat(50)}",\n    "${'y'.repeat(50)}"\n  ],\n  "S": [{ "a": 1 }]\n}\n`;
+    expect(style(long).scalarArrays).toBeUndefined();
+    // As many each way: no evidence either.
+    expect(style('{\n  "A": ["a"],\n  "B": [\n    "b"\n  ]\n}\n').scalarArrays).toBeUndefined();
+    // No space after the comma between items, as written.
+    expect(style('{\n  "A": ["a","b"],\n  "B": ["c","d"],\n  "C": ["e", "f"]\n}\n')).toMatchObject({ scalarArrays: true, comma: ',' });
+  });
+
   it('searches a one-line template for line breaks a few times, not once per small collection', () => {
     const metadata = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`j${i}`, Array(20).fill({ a: 1 })]));
     const text = JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Metadata: metadata, Resources: {} });
