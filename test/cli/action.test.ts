@@ -96,6 +96,9 @@ describe('action.yml', () => {
     expect(steps.find((s) => s.name === 'Install kmsfix')?.run).toMatch(/npm ci .*--prefix "\$GITHUB_ACTION_PATH"/);
     const scan = steps.find((s) => s.id === 'scan')!;
     expect(scan.run).toMatch(/kmsfix\.cjs" scan --format sarif/);
+    // Written by kmsfix itself (--output): the whole log or none, never one a full disk cut (a shell's `>` would leave it cut).
+    expect(scan.run).toMatch(/--output "\$KMSFIX_SARIF"/);
+    expect(scan.run).not.toMatch(/> "\$KMSFIX_SARIF"/);
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))!;
     expect(upload.with?.sarif_file).toBe('${{ inputs.sarif-file }}');
     // Findings fail the job only after the upload: the upload runs whatever came before.
