@@ -148,7 +148,10 @@ export function indexedValues(
     const v = members.get(written);
     return v ? { values: [v] } : { values: [], missing: `${c.name} has no member ${written}` };
   }
-  const listed = recordNames(c.decl.type ?? satisfiedType(c.decl.initializer));
+  // The names the map's type lists, or the index's (`stage as 'dev' | 'prod'`, `stage as keyof typeof keys`, a parameter
+  // `stage: Stage` with `type Stage = 'dev' | 'prod'`): each a member, the lookup gives one.
+  const listed =
+    recordNames(c.decl.type ?? satisfiedType(c.decl.initializer), c.name, names) ?? indexNames(e.argumentExpression, c.name, names);
   const total = !!listed && names.length > 0 && listed.every((n) => members.has(n));
   return {
     values: [...members.values()],
@@ -160,16 +163,52 @@ export function indexedValues(
   };
 }
 
+/** The names the index's type lists: a cast's (`as T`), or a parameter's of an enclosing function; `keyof typeof holder`: the map's own. */
+function indexNames(arg: ts.Expression, holder: string, members: string[]): string[] | undefined {
+  let e = arg;
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (ts.isAsExpression(e)) return typeNames(e.type, holder, members, 0);
+  if (!ts.isIdentifier(e)) return undefined;
+  for (let cur: ts.Node | undefined = e.parent; cur; cur = cur.parent) {
+    if (!ts.isFunctionLike(cur)) continue;
+    const p = cur.parameters.find((x) => ts.isIdentifier(x.name) && x.name.text === (e as ts.Identifier).text);
+    if (p) return p.type && !p.questionToken && !p.initializer ? typeNames(p.type, holder, members, 0) : undefined;
+  }
+  return undefined;
+}
+
+/** `'a' | 'b'`, `keyof typeof holder` (the members), or a type alias of the file naming one of these. */
+function typeNames(t: ts.TypeNode, holder: string, members: string[], depth: number): string[] | undefined {
+  if (depth > 4) return undefined;
+  if (t.kind === ts.SyntaxKind.TypeOperator) {
+    const op = t as unknown as { operator: ts.SyntaxKind; type: ts.TypeNode };
+    const q = op.type;
+    return op.operator === ts.SyntaxKind.KeyOfKeyword && ts.isTypeQueryNode(q) && q.exprName.getText() === holder ? members : undefined;
+  }
+  if (ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && !t.typeArguments) {
+    const name = t.typeName.text;
+    const alias = t
+      .getSourceFile()
+      .statements.find((st) => st.kind === ts.SyntaxKind.TypeAliasDeclaration && (st as ts.TypeAliasDeclaration).name.text === name);
+    return alias ? typeNames((alias as ts.TypeAliasDeclaration).type, holder, members, depth + 1) : undefined;
+  }
+  return literalNames(t);
+}
+
 /** The type after `satisfies` of a declaration's initializer (`{ ... } satisfies Record<Stage, IKey>`). */
 function satisfiedType(init: ts.Expression | undefined): ts.TypeNode | undefined {
   return init && ts.isSatisfiesExpression(init) ? init.type : undefined;
 }
 
-/** The names of `Record<'a' | 'b', V>` as written (string literals only); undefined for any other type. */
-function recordNames(t: ts.TypeNode | undefined): string[] | undefined {
+/** The names of `Record<'a' | 'b', V>` as written (string literals, or a type alias of them); undefined for any other type. */
+function recordNames(t: ts.TypeNode | undefined, holder: string, members: string[]): string[] | undefined {
   if (!t || !ts.isTypeReferenceNode(t) || !ts.isIdentifier(t.typeName) || t.typeName.text !== 'Record' || !t.typeArguments?.[0])
     return undefined;
-  const k = t.typeArguments[0];
+  return typeNames(t.typeArguments[0], holder, members, 0);
+}
+
+/** `'a' | 'b'` (or one `'a'`): the names; undefined for any other type. */
+function literalNames(k: ts.TypeNode): string[] | undefined {
   const parts = k.kind === ts.SyntaxKind.UnionType ? [...(k as ts.UnionTypeNode).types] : [k];
   const out: string[] = [];
   for (const part of parts) {

@@ -145,6 +145,27 @@ it.each([
     'unknown',
     'where stage is dev',
   ],
+  // The index's type lists the names: each a member (`keyof typeof keys`), or one is not.
+  [
+    'CDK Table: an inferred map read as keyof typeof it',
+    CDK(`    const keys = { dev: new kms.Key(this, 'D'), prod: ${KEY} };`, '      encryptionKey: keys[stage as keyof typeof keys],'),
+    'customer-managed',
+    '',
+  ],
+  [
+    'CDK Table: a map without a stage the cast lists',
+    CDK(`    const keys = { prod: ${KEY} };`, "      encryptionKey: keys[stage as 'dev' | 'prod'],"),
+    'unknown',
+    'is none of prod',
+  ],
+  [
+    'CDK Table: a parameter typed by an alias of the stages',
+    CDK(`    const keys = { dev: new kms.Key(this, 'D'), prod: ${KEY} };`, '      encryptionKey: keys[env],')
+      .replace('stage: string)', 'stage: string, env: Env)')
+      .replace('export class', "type Env = 'dev' | 'prod';\nexport class"),
+    'customer-managed',
+    '',
+  ],
   // CfnTable: `?.` on a key that may be undefined; a branch that is the managed alias.
   [
     'CfnTable: key?.keyArn',
