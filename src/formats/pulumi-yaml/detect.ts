@@ -153,12 +153,61 @@ function settingsOf(text: string, props: CNode | null | undefined): Settings {
   if (sse.kind !== 'map') return { model: 'sse', block: { state: 'expression', source: snippet(text, sse) } };
   const block: Setting = { state: 'literal', source: '' };
   const enabled = switchSettingOf(text, child(sse, 'enabled'), 'enabled');
-  const node = child(sse, 'kmsKeyArn');
+  return { model: 'sse', block, enabled, key: keyAt(text, child(sse, 'kmsKeyArn')) };
+}
+
+/** A key as written, and a lookup of the AWS managed key written in place (`{fn::invoke: {function: aws:kms:getAlias, ...}}`). */
+function keyAt(text: string, node: CNode | null | undefined): Setting {
   const key = keySettingOf(text, node);
-  // A lookup of the AWS managed key written in place (`kmsKeyArn: {fn::invoke: {function: aws:kms:getAlias, ...}}`).
-  if (invokesAwsManagedKey(resolveAlias(node ?? null), undefined))
-    return { model: 'sse', block, enabled, key: { ...key, text: AWS_MANAGED_ALIAS } };
-  return { model: 'sse', block, enabled, key };
+  return invokesAwsManagedKey(resolveAlias(node ?? null), undefined) ? { ...key, text: AWS_MANAGED_ALIAS } : key;
+}
+
+/** A key that names the AWS managed key (its alias, or an ARN of it), as read or as written. */
+const managedText = (k: Setting | undefined) => k?.state !== 'unreadable' && k?.text !== undefined && isAwsManagedKeyRef(k.text);
+
+/**
+ * `kmsKeyArn: {fn::select: [index, [a, b]]}`: one of the list's keys, each read as a key written there would be
+ * (keyAt, variableKey: a lookup of the AWS managed key, a variable or a config value holding it). That key (or none:
+ * `''`, null) in every one is that key; in some, or one kmsfix cannot read, unknown, naming it (real-world round 35,
+ * F3: `fn::select [${keyIndex}, [${own.arn}, ${managed}]]` was customer-managed where a stack picks `${managed}`).
+ * Which element each stack's index picks is not read. No such element: what is written stands.
+ */
+function selectedKey(
+  text: string,
+  settings: Settings,
+  props: CNode | null | undefined,
+  root: CMap,
+  stacks: PulumiStacks | undefined,
+): Settings {
+  if (settings.model !== 'sse') return settings;
+  const select = resolveAlias(child(resolveAlias(child(child(props, SSE_PATH.sse), 'kmsKeyArn') ?? null), 'fn::select') ?? null);
+  const list = select?.kind === 'seq' && select.items.length === 2 ? resolveAlias(select.items[1]) : undefined;
+  if (list?.kind !== 'seq' || list.items.length === 0) return settings;
+  const each = list.items.map((item) => {
+    const key = variableKey({ model: 'sse', key: keyAt(text, item) }, root, stacks);
+    const node = resolveAlias(item);
+    // A null item: no key, as `kmsKeyArn: null` is (the AWS managed key, `enabled: true`).
+    if (node?.kind === 'scalar' && node.value === null) return { item, key: ABSENT };
+    return { item, key: key.model === 'sse' ? key.key : undefined };
+  });
+  const notOwn = (k: Setting | undefined) => k?.state === 'absent' || managedText(k) || (k?.state === 'literal' && k.text?.trim() === '');
+  const odd = each.find((e) => e.key?.state === 'unreadable' || notOwn(e.key));
+  if (!odd) return settings;
+  const source = snippet(text, child(child(props, SSE_PATH.sse), 'kmsKeyArn'));
+  if (each.every((e) => managedText(e.key))) return { ...settings, key: { state: 'expression', source, text: AWS_MANAGED_ALIAS } };
+  const said =
+    odd.key?.state === 'unreadable'
+      ? `is not known (${odd.key.source})`
+      : managedText(odd.key)
+        ? 'is the AWS managed key'
+        : 'is no key (the AWS managed key)';
+  return {
+    ...settings,
+    key: {
+      state: 'unreadable',
+      source: `kmsKeyArn is fn::select over a list whose item ${list.items.indexOf(odd.item) + 1}, ${snippet(text, odd.item)}, ${said}: the key where the index picks it`,
+    },
+  };
 }
 
 /** Aliases a fix replaces rather than follows: a table's own `properties: *x` or `serverSideEncryption: *x`. */
@@ -380,7 +429,12 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
               settings: { model: 'sse', key: keySettingOf(file.text, child(props, 'kmsKeyArn')) },
               obstacles: [{ kind: 'replica-resource' }],
             }
-          : { peerKind: 'pulumi-yaml-table', words: WORDS, settings: variableKey(written, doc.root, stacks), obstacles: [] };
+          : {
+              peerKind: 'pulumi-yaml-table',
+              words: WORDS,
+              settings: selectedKey(file.text, variableKey(written, doc.root, stacks), props, doc.root, stacks),
+              obstacles: [],
+            };
       const replicas = replica || native ? undefined : replicasOf(file.text, props);
       if (replicas) encryption.replicas = replicas;
       const edit =

@@ -18,7 +18,7 @@ import type { Setting } from '../../rule/facts.js';
 import { declarationOf } from './consts.js';
 import { declaredAt, inputRead } from './inputDefaults.js';
 import { snippet } from './lookup.js';
-import { fieldValue, memberValue, onlyValueOf } from './singleValue.js';
+import { fieldValue, indexedValues, memberValue, onlyValueOf } from './singleValue.js';
 import { isNullish, propertyName, stringValue, ts, unwrap } from './parse.js';
 
 /** A lookup's name, the argument that holds the alias, and the property of it that does (none: the argument itself). */
@@ -84,6 +84,17 @@ export function awsManagedKeyOf(e: ts.Expression, depth = 0): ManagedKey | undef
     const init = onlyValueOf(declarationOf(u));
     return init && awsManagedKeyOf(init, depth + 1);
   }
+  // `prod ? key : Alias.fromAliasName(this, 'M', 'alias/aws/dynamodb')`, here or in the const the key names: the AWS
+  // managed key when every branch is; where one is, `maybe` (real-world round 35).
+  if (ts.isConditionalExpression(u))
+    return someOf([u.whenTrue, u.whenFalse], depth, (i) => `where ${u.condition.getText()} is ${i === 0 ? 'true' : 'false'}`);
+  // `keys[props.stage]` of a const map (singleValue.ts): its members, the same way.
+  if (u.kind === ts.SyntaxKind.ElementAccessExpression) {
+    const indexed = indexedValues(u as ts.ElementAccessExpression);
+    const index = unwrap((u as ts.ElementAccessExpression).argumentExpression).getText();
+    if (!indexed?.values.length) return undefined;
+    return someOf(indexed.values, depth, (i) => `where ${index} is ${memberNameOf(indexed.values[i])} (${snippet(u.getSourceFile(), u)})`);
+  }
   if (ts.isPropertyAccessExpression(u)) {
     if (KEY_ATTRIBUTES.has(u.name.text)) {
       const of = awsManagedKeyOf(u.expression, depth + 1);
@@ -114,6 +125,27 @@ export function awsManagedKeyOf(e: ts.Expression, depth = 0): ManagedKey | undef
 }
 
 const MANAGED: ManagedKey = { kind: 'managed' };
+
+/**
+ * The values one of which the key is (a condition's branches, a map's members): the AWS managed key when each is
+ * (the first one's words); a branch that may be: that; one that is, among others that are not: `maybe`, with
+ * `where(i)` saying when that one is picked.
+ */
+function someOf(values: ts.Expression[], depth: number, where: (i: number) => string): ManagedKey | undefined {
+  const each = values.map((v) => awsManagedKeyOf(v, depth + 1));
+  if (each.every((m) => m?.kind === 'managed')) return each[0];
+  const maybe = each.find((m) => m?.kind === 'maybe');
+  if (maybe) return maybe;
+  const i = each.findIndex((m) => m?.kind === 'managed');
+  if (i < 0) return undefined;
+  return { kind: 'maybe', why: `the key is the AWS managed key (${snippet(values[i].getSourceFile(), values[i])}) ${where(i)}` };
+}
+
+/** The name of the map member a value is the value of (`prod` of `{ prod: key }`). */
+function memberNameOf(v: ts.Expression): string {
+  const p = v.parent;
+  return (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && p.name ? p.name.getText() : v.getText();
+}
 
 /** A key the AWS managed key ends: the end names it, whatever an input gives the rest (a string joined with `+`). */
 const plain = (m: ManagedKey | undefined): ManagedKey | undefined => (m?.kind === 'managed' ? m : undefined);

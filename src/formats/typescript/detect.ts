@@ -34,7 +34,7 @@ import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './jav
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { asSpread, lookup, snippet } from './lookup.js';
 import { objectOf, readOptions, readsExisting, unreadableOptionsStep } from './options.js';
-import { callExpressions, isJavaScript, newExpressions, parseTypeScript, rootName, stringValue, ts, isNullish, unwrap } from './parse.js';
+import { callExpressions, isJavaScript, newExpressions, parseTypeScript, rootName, stringValue, ts, isUnset, unwrap } from './parse.js';
 import { factorySites, type FactorySite } from './factories.js';
 import { solutionsConstructSites } from './solutionsConstructs.js';
 import { pulumiCloudSites } from './pulumiCloud.js';
@@ -261,23 +261,14 @@ export const switchOf =
     return b === undefined ? { state: 'expression', source: snippet(sf, e) } : { state: 'literal', source: snippet(sf, e), bool: b };
   };
 
-/** `undefined`, `null`, `void 0`: a value the synthesized or deployed resource leaves out (CDK, CDKTF and Pulumi all drop it). */
-function isUnset(e: ts.Expression): boolean {
-  const u = unwrap(e);
-  return isNullish(u) || u.kind === ts.SyntaxKind.VoidExpression;
-}
-
 /**
- * A key left out as written (`kmsKeyArn: undefined`, "Use AWS managed key"): absent; one a condition
- * may leave out (`prod ? key : undefined`), an optional prop (`props.key`, `key?: IKey`) no guard proves
- * set, or a value that may be undefined when the program runs (`tryGetContext`, `config.get`...:
- * optionalProps.ts): decided at run time; undefined for any other value.
+ * A key left out as written (`kmsKeyArn: undefined`, "Use AWS managed key"): absent; an optional prop (`props.key`,
+ * `key?: IKey`) no guard proves set, or a value that may be undefined when the program runs (optionalProps.ts: one a
+ * condition may leave out, `prod ? key : undefined`, written here or in the `const` the key names; `tryGetContext`,
+ * `config.get`, a map without every stage...): decided at run time; undefined for any other value.
  */
 function unsetKey(sf: ts.SourceFile, e: ts.Expression): Setting | undefined {
   if (isUnset(e)) return { ...ABSENT, source: snippet(sf, e) };
-  const u = unwrap(e);
-  if (ts.isConditionalExpression(u) && (isUnset(u.whenTrue) || isUnset(u.whenFalse)))
-    return { state: 'unreadable', source: `the key may be left out (${snippet(sf, e)})` };
   // A prop the file's types declare optional (`key?: kms.IKey`): a caller may leave it out (optionalProps.ts).
   const optional = optionalMemberRead(e);
   if (optional && !guarded(unwrap(e))) return { state: 'unreadable', source: `the key may be left out (${snippet(sf, e)}: ${optional})` };

@@ -84,8 +84,9 @@ export function insertProps(ctx: EditCtx, o: ts.ObjectLiteralExpression, entries
   let at = comma ?? last.end;
   const lineEnd = lineEndOf(text, at);
   const rest = text.slice(at, lineEnd);
-  if (rest.trim() !== '' && /^\s*(\/\/.*|\/\*.*\*\/\s*)$/.test(rest) && lineEnd < o.end - 1) {
-    // A comment ends the line: the new properties go after it.
+  // A comment ends the line, or blank space does (`billingMode: ..., `): the new properties go after it, and the
+  // line stays as the user wrote it (real-world round 35: its trailing space had moved to the new last line).
+  if ((/^[ \t]+$/.test(rest) || (rest.trim() !== '' && /^\s*(\/\/.*|\/\*.*\*\/\s*)$/.test(rest))) && lineEnd < o.end - 1) {
     if (!trailing) ctx.edits.push({ start: last.end, end: last.end, text: ',' });
     at = lineEnd;
     ctx.edits.push({ start: at, end: at, text: lines.join(',') + (trailing ? ',' : '') });

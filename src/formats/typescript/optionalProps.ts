@@ -11,8 +11,9 @@
  * the key set (singleValue.ts). `mayBeUndefined` reads the other ways a key may be undefined when the program runs.
  */
 import { constInitializer, declarationOf } from './consts.js';
-import { classOfThis, isNullish, ts, unwrap } from './parse.js';
-import { assignsName, fieldValue, guarded, onlyValueOf } from './singleValue.js';
+import { snippet } from './lookup.js';
+import { classOfThis, isNullish, isUnset, ts, unwrap } from './parse.js';
+import { assignsName, fieldValue, guarded, indexedValues, onlyValueOf } from './singleValue.js';
 import { CONFIG_READS } from './stackConfig.js';
 
 /** `member is optional in Type` when the expression reads a member the file declares optional (see above); undefined otherwise. */
@@ -141,10 +142,14 @@ function holdsUndefined(t: ts.TypeNode): boolean {
 /**
  * Why a key value may be undefined when the program runs, read by syntax: a variable typed `T | undefined`,
  * CDK's `tryGetContext(...)`, Pulumi's `config.get(...)` / `getSecret(...)` (not `require`: a
- * stack that sets no value fails), `x || undefined`; through the file's consts. Undefined when none of these
- * (`process.env.X` too: the documented `--kms-key-arn process.env.TABLE_KEY_ARN` is the deployer's to set).
+ * stack that sets no value fails), `x || undefined`, a condition with an unset branch (`prod ? key : undefined`) or
+ * one whose branch may be, a lookup in a `const` map that may name none of its members (`keys[props.stage]` of
+ * `{ prod: key }`: singleValue.ts) or whose member may be; through the file's consts, so that
+ * `const key = prod ? new Key(...) : undefined` then `encryptionKey: key` (or `key?.arn`) reads as the same
+ * condition written in place (real-world round 35). Undefined when none of these (`process.env.X` too: the
+ * documented `--kms-key-arn process.env.TABLE_KEY_ARN` is the deployer's to set).
  */
-export function mayBeUndefined(e: ts.Expression, depth = 0): string | undefined {
+export function mayBeUndefined(e: ts.Expression, depth = 0, subject?: string): string | undefined {
   if (depth > 4) return undefined;
   const u = unwrap(e);
   if (depth === 0 && guarded(u)) return undefined;
@@ -153,7 +158,7 @@ export function mayBeUndefined(e: ts.Expression, depth = 0): string | undefined 
     if (d && d !== 'other') {
       // A value the name keeps (a const's, a let never assigned again) decides, whatever the type says.
       const value = onlyValueOf(d);
-      if (value) return mayBeUndefined(value, depth + 1);
+      if (value) return mayBeUndefined(value, depth + 1, subject ?? u.text);
       return !d.initializer && d.type && holdsUndefined(d.type) && !isAssigned(d) ? `${u.text} is typed ${d.type.getText()}` : undefined;
     }
     // An optional parameter without a default (`keyArn?: string`): a caller may leave it out.
@@ -164,11 +169,29 @@ export function mayBeUndefined(e: ts.Expression, depth = 0): string | undefined 
   }
   // `config.getObject(...)?.arn`: an optional chain is undefined where its object may be.
   if (ts.isPropertyAccessExpression(u) && u.questionDotToken) {
-    const inner = mayBeUndefined(u.expression, depth + 1) ?? optionalMemberRead(u.expression);
+    const inner = mayBeUndefined(u.expression, depth + 1, u.getText()) ?? optionalMemberRead(u.expression);
+    // A condition or map the object is read from says it of this chain itself (`key?.arn is undefined where ...`).
+    if (inner?.startsWith(`${u.getText()} is `)) return inner;
     return inner ? `${u.getText()} is undefined where ${u.expression.getText()} is (${inner})` : undefined;
   }
   if (ts.isPropertyAccessExpression(u) && ts.isPropertyAccessExpression(u.expression) && u.expression.questionDotToken)
     return mayBeUndefined(u.expression, depth + 1);
+  // Said of `subject`, the name (or `?.` chain) the key is read through, else of the expression itself.
+  if (ts.isConditionalExpression(u)) {
+    const unset = [u.whenTrue, u.whenFalse].findIndex(isUnset);
+    if (unset >= 0)
+      return `${subject ?? snippet(u.getSourceFile(), u)} is ${unwrap(unset ? u.whenFalse : u.whenTrue).getText()} where ${u.condition.getText()} is ${unset ? 'false' : 'true'}`;
+    return mayBeUndefined(u.whenTrue, depth + 1, subject) ?? mayBeUndefined(u.whenFalse, depth + 1, subject);
+  }
+  if (u.kind === ts.SyntaxKind.ElementAccessExpression) {
+    const indexed = indexedValues(u as ts.ElementAccessExpression, subject);
+    if (indexed?.missing) return indexed.missing;
+    for (const v of indexed?.values ?? []) {
+      const why = mayBeUndefined(v, depth + 1, subject);
+      if (why) return why;
+    }
+    return undefined;
+  }
   if (
     ts.isBinaryExpression(u) &&
     (u.operatorToken.kind === ts.SyntaxKind.BarBarToken || u.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)

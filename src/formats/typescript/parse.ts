@@ -169,6 +169,12 @@ export function isNullish(e: ts.Expression): boolean {
   return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
 }
 
+/** `undefined`, `null`, `void 0`: a value the synthesized or deployed resource leaves out (CDK, CDKTF and Pulumi all drop it). */
+export function isUnset(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  return isNullish(u) || u.kind === ts.SyntaxKind.VoidExpression;
+}
+
 /**
  * Where a statement ends, for what goes after it: before a `;` that semicolon-less code puts on the next
  * line, in front of a statement that needs it (`})` then `;[t].forEach(...)`): the parser gives that `;`

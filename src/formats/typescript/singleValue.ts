@@ -2,11 +2,12 @@
  * The one value a name holds where a key reads it, by syntax: a `const`'s initializer; a `let`'s when nothing in the
  * file assigns that name again (`x = ...`, `[x] = ...`, `x++`); a class field's initializer when the class never
  * assigns it, or its one assignment (`this.key = ...`) when it has no initializer; a `const` object's member the file
- * never assigns. Undefined when the value may change (it is then not read). And `guarded`: a use an earlier
- * `if (!x) throw` (or `return`) in an enclosing block proves set.
+ * never assigns. Undefined when the value may change (it is then not read). `indexedValues`: the members a lookup by
+ * index in such an object may give (`keys[props.stage]`). And `guarded`: a use an earlier `if (!x) throw` (or
+ * `return`) in an enclosing block proves set.
  */
-import { constInitializer } from './consts.js';
-import { classOfThis, propertyName, ts, unwrap } from './parse.js';
+import { constInitializer, constObjectOf } from './consts.js';
+import { classOfThis, propertyName, stringValue, ts, unwrap } from './parse.js';
 
 /** A declaration's one value (see above). */
 export function onlyValueOf(d: ts.VariableDeclaration | 'other' | undefined): ts.Expression | undefined {
@@ -51,8 +52,8 @@ export function assignsName(root: ts.Node, name: string): boolean {
   return found;
 }
 
-/** Does anything under `root` assign `holder.member` (or `holder['member']`)? */
-function assignsMember(root: ts.Node, holder: string, member: string): boolean {
+/** Does anything under `root` assign `holder.member` (or `holder['member']`; `'any'`: any member, `holder[k]` too)? */
+function assignsMember(root: ts.Node, holder: string, member: string | 'any'): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
@@ -66,7 +67,7 @@ function assignsMember(root: ts.Node, holder: string, member: string): boolean {
               stringValueOf((l as ts.ElementAccessExpression).argumentExpression),
             ]
           : undefined;
-      if (text && text[0] === holder && text[1] === member) found = true;
+      if (text && text[0] === holder && (member === 'any' || text[1] === member)) found = true;
     }
     ts.forEachChild(n, visit);
   };
@@ -116,6 +117,106 @@ export function memberValue(
   const p = o.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x.name) === e.name.text);
   if (!p || !ts.isPropertyAssignment(p)) return undefined;
   return assignsMember(e.getSourceFile(), holder.text, e.name.text) ? undefined : p.initializer;
+}
+
+/**
+ * `keys[props.stage]` of `const keys = { prod: ..., dev: ... }` (members by name only, none assigned anywhere in the
+ * file): the member values the lookup may give; and `missing`, why it may give none (undefined) at run time: an index
+ * the object has no member for, or one read at run time (`props.stage`) that may name none of its members. Not
+ * missing when the object's declared type lists its names (`Record<'dev' | 'prod', IKey>`: TypeScript then makes the
+ * object hold them all, and the index be one). `subject`: what `missing` says it of (the name the lookup is read
+ * through). Undefined when the object is not such a `const` (not read).
+ */
+export function indexedValues(
+  e: ts.ElementAccessExpression,
+  subject = e.getText(),
+): { values: ts.Expression[]; missing?: string } | undefined {
+  const c = constObjectOf(e.expression);
+  if (!c) return undefined;
+  const members = new Map<string, ts.Expression>();
+  for (const p of c.literal.properties) {
+    // `prod: key`, or `{ prod }` (the variable of that name).
+    if (ts.isShorthandPropertyAssignment(p)) members.set(p.name.text, p.name);
+    else if (ts.isPropertyAssignment(p) && propertyName(p.name) !== undefined) members.set(propertyName(p.name) as string, p.initializer);
+    else return undefined;
+  }
+  if (assignsMember(e.getSourceFile(), c.name, 'any')) return undefined;
+  const index = unwrap(e.argumentExpression);
+  const names = [...members.keys()];
+  const written = stringValue(index);
+  if (written !== undefined) {
+    const v = members.get(written);
+    return v ? { values: [v] } : { values: [], missing: `${c.name} has no member ${written}` };
+  }
+  // The names the map's type lists, or the index's (`stage as 'dev' | 'prod'`, `stage as keyof typeof keys`, a parameter
+  // `stage: Stage` with `type Stage = 'dev' | 'prod'`): each a member, the lookup gives one.
+  const listed =
+    recordNames(c.decl.type ?? satisfiedType(c.decl.initializer), c.name, names) ?? indexNames(e.argumentExpression, c.name, names);
+  const total = !!listed && names.length > 0 && listed.every((n) => members.has(n));
+  return {
+    values: [...members.values()],
+    ...(total
+      ? {}
+      : {
+          missing: `${subject} is undefined where ${index.getText()} is ${names.length ? `none of ${names.join(', ')}` : `anything (${c.name} is empty)`}`,
+        }),
+  };
+}
+
+/** The names the index's type lists: a cast's (`as T`), or a parameter's of an enclosing function; `keyof typeof holder`: the map's own. */
+function indexNames(arg: ts.Expression, holder: string, members: string[]): string[] | undefined {
+  let e = arg;
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (ts.isAsExpression(e)) return typeNames(e.type, holder, members, 0);
+  if (!ts.isIdentifier(e)) return undefined;
+  for (let cur: ts.Node | undefined = e.parent; cur; cur = cur.parent) {
+    if (!ts.isFunctionLike(cur)) continue;
+    const p = cur.parameters.find((x) => ts.isIdentifier(x.name) && x.name.text === (e as ts.Identifier).text);
+    if (p) return p.type && !p.questionToken && !p.initializer ? typeNames(p.type, holder, members, 0) : undefined;
+  }
+  return undefined;
+}
+
+/** `'a' | 'b'`, `keyof typeof holder` (the members), or a type alias of the file naming one of these. */
+function typeNames(t: ts.TypeNode, holder: string, members: string[], depth: number): string[] | undefined {
+  if (depth > 4) return undefined;
+  if (t.kind === ts.SyntaxKind.TypeOperator) {
+    const op = t as unknown as { operator: ts.SyntaxKind; type: ts.TypeNode };
+    const q = op.type;
+    return op.operator === ts.SyntaxKind.KeyOfKeyword && ts.isTypeQueryNode(q) && q.exprName.getText() === holder ? members : undefined;
+  }
+  if (ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && !t.typeArguments) {
+    const name = t.typeName.text;
+    const alias = t
+      .getSourceFile()
+      .statements.find((st) => st.kind === ts.SyntaxKind.TypeAliasDeclaration && (st as ts.TypeAliasDeclaration).name.text === name);
+    return alias ? typeNames((alias as ts.TypeAliasDeclaration).type, holder, members, depth + 1) : undefined;
+  }
+  return literalNames(t);
+}
+
+/** The type after `satisfies` of a declaration's initializer (`{ ... } satisfies Record<Stage, IKey>`). */
+function satisfiedType(init: ts.Expression | undefined): ts.TypeNode | undefined {
+  return init && ts.isSatisfiesExpression(init) ? init.type : undefined;
+}
+
+/** The names of `Record<'a' | 'b', V>` as written (string literals, or a type alias of them); undefined for any other type. */
+function recordNames(t: ts.TypeNode | undefined, holder: string, members: string[]): string[] | undefined {
+  if (!t || !ts.isTypeReferenceNode(t) || !ts.isIdentifier(t.typeName) || t.typeName.text !== 'Record' || !t.typeArguments?.[0])
+    return undefined;
+  return typeNames(t.typeArguments[0], holder, members, 0);
+}
+
+/** `'a' | 'b'` (or one `'a'`): the names; undefined for any other type. */
+function literalNames(k: ts.TypeNode): string[] | undefined {
+  const parts = k.kind === ts.SyntaxKind.UnionType ? [...(k as ts.UnionTypeNode).types] : [k];
+  const out: string[] = [];
+  for (const part of parts) {
+    const lit = part.kind === ts.SyntaxKind.LiteralType ? (part as unknown as { literal: ts.Node }).literal : undefined;
+    if (!lit || !ts.isStringLiteral(lit)) return undefined;
+    out.push(lit.text);
+  }
+  return out;
 }
 
 /** Is the use proven set by an earlier `if (!x) throw ...` (or `x === undefined`, `== null`; or `return`) around it? */

@@ -83,3 +83,19 @@ it('an fn::invoke of the AWS managed key written in kmsKeyArn itself (adversaria
   const t = (await processMemory([{ path: 'Pulumi.yaml', text }], 'scan')).outcomes[0].tables[0];
   expect([t.status, t.fixable]).toEqual(['aws-managed', true]);
 });
+
+// `fn::select` over a list of keys (real-world round 35, F3): each item read as a key written in place would be.
+it.each([
+  [['${ownKey}', '${managedKey}'], 'unknown', 'item 2, ${managedKey}, is the AWS managed key'],
+  [['${ownKey}', MANAGED], 'unknown', 'item 2'],
+  [['${ownKey}', 'null'], 'unknown', 'item 2, null, is no key'],
+  [['${ownKey}', '${managedDefault}'], 'unknown', 'is not known'],
+  [['${managedKey}', 'alias/aws/dynamodb'], 'aws-managed', ''],
+  [['${ownKey}', OWN], 'customer-managed', ''],
+])('kmsKeyArn: fn::select [${index}, %j]', async (items, status, message) => {
+  const list = items.map((item) => `\n              - ${item}`).join('');
+  const text = program(`\n          fn::select:\n            - \${index}\n            -${list}`);
+  const t = (await processMemory([{ path: 'Pulumi.yaml', text }], 'scan')).outcomes[0].tables[0];
+  expect(t.status).toBe(status);
+  expect(t.message).toContain(message);
+});
