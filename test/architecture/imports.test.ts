@@ -47,8 +47,17 @@ const RULES: Rule[] = [
   { name: 'every file of src is in a known place', files: /^src\//, may: [] },
 ];
 
-/** Imports that break a rule today, each with the work that removes it (none left). */
-const KNOWN: Exception[] = [];
+/** Imports that break a rule today, each with the work that removes it. */
+const SERVERLESS_TS =
+  "a serverless.ts table's KMSMasterKeyId is read by the CloudFormation family's Serverless readers (one reader for " +
+  'serverless.yml and serverless.ts, session 52): removed once those readers (keySetting\'s service path, serviceDefaults, ' +
+  'fileValues) move to a shared formats/serverless/ folder both families import';
+const KNOWN: Exception[] = [
+  { from: 'src/formats/typescript/detect.ts', to: 'src/formats/cloudformation/fileValues.ts', why: SERVERLESS_TS },
+  { from: 'src/formats/typescript/index.ts', to: 'src/formats/cloudformation/fileValues.ts', why: SERVERLESS_TS },
+  { from: 'src/formats/typescript/resources.ts', to: 'src/formats/cloudformation/detect.ts', why: SERVERLESS_TS },
+  { from: 'src/formats/typescript/resources.ts', to: 'src/formats/cloudformation/fileValues.ts', why: SERVERLESS_TS },
+];
 
 const isKnown = (v: { from: string; to: string }) => KNOWN.some((k) => k.from === v.from && k.to === v.to);
 
