@@ -50,7 +50,7 @@ const RULES: Rule[] = [
 /** Imports that break a rule today, each with the work that removes it. */
 const SERVERLESS_TS =
   "a serverless.ts table's KMSMasterKeyId is read by the CloudFormation family's Serverless readers (one reader for " +
-  'serverless.yml and serverless.ts, session 52): removed once those readers (keySetting\'s service path, serviceDefaults, ' +
+  "serverless.yml and serverless.ts, session 52): removed once those readers (keySetting's service path, serviceDefaults, " +
   'fileValues) move to a shared formats/serverless/ folder both families import';
 const KNOWN: Exception[] = [
   { from: 'src/formats/typescript/detect.ts', to: 'src/formats/cloudformation/fileValues.ts', why: SERVERLESS_TS },

@@ -19,7 +19,7 @@ import type { SourceFile } from '../../core/types.js';
 import { constInitializer, declarationOf } from './consts.js';
 import { declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
 import { resolveSymbol } from './imports.js';
-import { ts, unwrap } from './parse.js';
+import { classOfThis, thisAssignments, ts, unwrap } from './parse.js';
 import { dataKeptBy, removalLeaf, removalOf } from './retention.js';
 
 type Sym = (e: ts.Expression) => string | undefined;
@@ -67,8 +67,8 @@ function fileKey(e: ts.Expression | undefined, sf: ts.SourceFile, sym: Sym): Fil
     if (init) decl = d as ts.VariableDeclaration;
     at = decl?.name;
   } else if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    const cls = classOf(u);
-    const assigned = cls ? thisAssignments(cls, u.name.text) : [];
+    const cls = classOfThis(u);
+    const assigned = cls ? assignedInClass(cls, u.name.text) : [];
     if (assigned.length === 1) [init, at] = [assigned[0].right, assigned[0].left];
   }
   const created = init && unwrap(init);
@@ -76,29 +76,13 @@ function fileKey(e: ts.Expression | undefined, sf: ts.SourceFile, sym: Sym): Fil
   return { name: u.getText(sf), created, at, decl };
 }
 
-function classOf(n: ts.Node): ts.ClassDeclaration | ts.ClassExpression | undefined {
-  for (let cur = n.parent; cur; cur = cur.parent) if (ts.isClassDeclaration(cur) || ts.isClassExpression(cur)) return cur;
-  return undefined;
-}
-
 /** Every `this.<name> = ...` of a class (a property declared with an initializer counts as one). */
-function thisAssignments(cls: ts.ClassDeclaration | ts.ClassExpression, name: string): { left: ts.Node; right: ts.Expression }[] {
+function assignedInClass(cls: ts.ClassDeclaration | ts.ClassExpression, name: string): { left: ts.Node; right: ts.Expression }[] {
   const out: { left: ts.Node; right: ts.Expression }[] = [];
   for (const m of cls.members)
     if (ts.isPropertyDeclaration(m) && m.initializer && ts.isIdentifier(m.name) && m.name.text === name)
       out.push({ left: m.name, right: m.initializer });
-  const visit = (n: ts.Node): void => {
-    if (
-      ts.isBinaryExpression(n) &&
-      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isPropertyAccessExpression(n.left) &&
-      n.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
-      n.left.name.text === name
-    )
-      out.push({ left: n.left, right: n.right });
-    ts.forEachChild(n, visit);
-  };
-  cls.members.forEach(visit);
+  for (const m of cls.members) out.push(...thisAssignments(m, name));
   return out;
 }
 

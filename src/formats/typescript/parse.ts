@@ -129,6 +129,27 @@ export function classOfThis(node: ts.Node): ts.ClassDeclaration | ts.ClassExpres
   return undefined;
 }
 
+/**
+ * Every `this.<name> = ...` under `root` (a class, a file), each with what is assigned to: read by the keys of
+ * the table cautions (keptKeys.ts, with a property's initializer) and by the stacks' Regions (regions.ts).
+ */
+export function thisAssignments(root: ts.Node, name: string): { left: ts.PropertyAccessExpression; right: ts.Expression }[] {
+  const out: { left: ts.PropertyAccessExpression; right: ts.Expression }[] = [];
+  const visit = (n: ts.Node): void => {
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(n.left) &&
+      n.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      n.left.name.text === name
+    )
+      out.push({ left: n.left, right: n.right });
+    ts.forEachChild(n, visit);
+  };
+  visit(root);
+  return out;
+}
+
 /** The value of a string literal or a template without substitutions. */
 export function stringValue(node: ts.Node | undefined): string | undefined {
   if (node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))) return node.text;

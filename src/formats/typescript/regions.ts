@@ -13,7 +13,7 @@ import { emulatorObstacle } from '../../rule/emulator.js';
 import type { Obstacle } from '../../rule/facts.js';
 import type { TsTable } from './detect.js';
 import { constructOf, lookup } from './detect.js';
-import { stringValue, ts, unwrap } from './parse.js';
+import { stringValue, thisAssignments, ts, unwrap } from './parse.js';
 import { initializerOf, stackRegionsOf } from './stackRegion.js';
 
 type Sym = (e: ts.Expression) => string | undefined;
@@ -86,20 +86,8 @@ export function providerEmulator(
 
 /** What `this.<name> = ...` assigns, when the file assigns it exactly once. */
 function assignedToThis(sf: ts.SourceFile, name: string): ts.Expression | undefined {
-  const found: ts.Expression[] = [];
-  const visit = (n: ts.Node): void => {
-    if (
-      ts.isBinaryExpression(n) &&
-      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isPropertyAccessExpression(n.left) &&
-      n.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
-      n.left.name.text === name
-    )
-      found.push(unwrap(n.right));
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return found.length === 1 ? found[0] : undefined;
+  const found = thisAssignments(sf, name);
+  return found.length === 1 ? unwrap(found[0].right) : undefined;
 }
 
 /** The table's Regions as its file writes them, or undefined when the file does not show them all. */
