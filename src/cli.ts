@@ -23,10 +23,10 @@ import { PROFILES, type Profile } from './rule/peers/evaluate.js';
 import { DEFAULT_KEY_POLICY, KEY_POLICY_MODES, type KeyPolicyMode } from './rule/keyPolicy.js';
 import { DEFAULT_MAX_FILE_MB } from './io/read.js';
 import type { FileError, FileOutcome } from './core/result.js';
-import { type Exclude, displayPath } from './io/discover.js';
+import type { Exclude } from './io/discover.js';
 import { keyArnUsage } from './rule/keyArn.js';
-import { UsageError, applyConfig, checkCommand, checkFlags, checkHelpTopic } from './cli/args.js';
-import { ConfigError, findConfig, loadConfig, validMaxMb } from './cli/config.js';
+import { UsageError, applyConfig, checkCommand, checkEmpty, checkFlags, checkHelpTopic } from './cli/args.js';
+import { ConfigError, findConfig, loadConfig, nestedConfigs, nestedConfigsText, validMaxMb } from './cli/config.js';
 import { helpOf } from './cli/help.js';
 import { didYouMean } from './cli/suggest.js';
 import { captured, checkOutputFile, colorWanted } from './cli/output.js';
@@ -138,33 +138,6 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'V' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-/** What each flag that takes a path (or a glob of paths) needs, said when its value is empty. */
-const PATH_FLAGS = {
-  patch: 'a file name, or - for stdout',
-  'patch-dir': "a folder's name",
-  output: 'a file name',
-  config: "the configuration file's name",
-  exclude: 'a glob',
-} as const;
-
-/**
- * An empty path, as an unset variable gives (`--patch "$OUT"`, `fix "$DIR"`), is refused: taken as it
- * came, `--patch ""` and `--patch-dir ""` wrote nothing and exited 0 (a CI step passed green without its
- * patch), and `fix ""` fixed the current folder in place.
- */
-function checkEmpty(values: Record<string, unknown>, paths: string[]): void {
-  for (const [flag, needs] of Object.entries(PATH_FLAGS)) {
-    const v = values[flag];
-    if (v === '' || (Array.isArray(v) && v.includes('')))
-      throw new UsageError(`--${flag} is empty: give ${needs} (is a shell variable unset?)`);
-  }
-  const k = paths.indexOf('');
-  if (k !== -1)
-    throw new UsageError(
-      `path argument ${k + 1} is empty: name a file or folder, or . for the current folder (is a shell variable unset?)`,
-    );
-}
 
 export async function parse(argv: string[], cwd: string): Promise<Parsed | { help: string } | 'version'> {
   checkFlags(argv, OPTIONS);
@@ -362,38 +335,6 @@ class OutputClash extends Error {}
 /** fix: configuration files below the scanned paths that the run would not apply (nestedConfigs): it stops before reading any file. */
 class NestedConfigs extends Error {}
 
-/**
- * The configuration files inside the scanned folders that this run does not apply (display paths):
- * a run applies one, the nearest at or above the first path (src/cli/config.ts findConfig), or the
- * one named with --config. A team's file in a subfolder (`services/a/.kmsfix.yml`, its `skip_table`)
- * would be passed over without a word when kmsfix runs at the repository root, and its table fixed:
- * `fix` refuses unless --config names the file to use, `scan` says so in a note (a CI scan goes on).
- */
-function nestedConfigs(configs: readonly string[], p: Parsed, cwd: string): string[] {
-  if (configs.length === 0) return [];
-  const inUse = p.configFile === undefined ? undefined : realish(p.configFile);
-  return configs.filter((c) => c !== p.configFile && realish(c) !== inUse).map((c) => displayPath(c, cwd));
-}
-
-/** What nestedConfigs found, for `fix`'s refusal (`refused`) or a note: the files, the one in use, and the ways out. */
-function nestedConfigsText(nested: string[], p: Parsed, cwd: string, refused: boolean): string {
-  const many = nested.length > 1;
-  const files = nested.slice(0, 5).join(', ') + (nested.length > 5 ? `, and ${nested.length - 5} more` : '');
-  const inUse = p.configFile === undefined ? undefined : displayPath(p.configFile, cwd);
-  const applied = p.configNamed
-    ? `--config ${inUse} is applied instead`
-    : `a run applies one configuration file, the nearest at or above the first path: ${inUse ?? 'none here'}`;
-  const folder = path.posix.dirname(nested[0]);
-  const where = `run kmsfix in ${many ? 'each of their folders' : 'its folder'} (kmsfix ${p.command} ${folder})`;
-  const merge = `merge ${many ? 'their' : 'its'} settings into ${inUse ?? 'a .kmsfix.yml at or above the scanned path'}`;
-  if (!refused)
-    return `${files} ${many ? 'are' : 'is'} inside the scanned folders and not applied (${applied}): to apply ${many ? 'them' : 'it'}, ${where}${p.configNamed ? '' : `, or ${merge}`}`;
-  return (
-    `${files} ${many ? 'are' : 'is'} inside the scanned folders and would not be applied (${applied}), so the tables ${many ? 'they leave' : 'it leaves'} ` +
-    `alone (skip_table, exclude) would be fixed: ${where}, name the configuration to use with --config FILE, or ${merge}; nothing was changed`
-  );
-}
-
 async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done): Promise<number> {
   const inPlace = p.command === 'fix' && !p.dryRun && !p.patch && !p.patchDir && !p.check;
   // Outputs that cannot be written are refused before the run, with exit 2.
@@ -451,7 +392,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
       exclude: p.exclude,
       // Before anything is written: configuration files a fix would not apply, and an --output that names a file the run will read, are refused.
       beforeRead: (candidates, configs) => {
-        nested = nestedConfigs(configs, p, io.cwd);
+        nested = nestedConfigs(configs, p.configFile, io.cwd);
         if (nested.length > 0 && p.command === 'fix' && !p.configNamed) throw new NestedConfigs();
         if (outputAbs === undefined) return;
         const name = path.basename(outputAbs);

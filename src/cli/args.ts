@@ -87,3 +87,30 @@ export function applyConfig(values: Record<string, unknown>, config: Config, com
     if (values[flag] === undefined) values[flag] = typeof value === 'number' ? String(value) : value;
   }
 }
+
+/** What each flag that takes a path (or a glob of paths) needs, said when its value is empty. */
+const PATH_FLAGS = {
+  patch: 'a file name, or - for stdout',
+  'patch-dir': "a folder's name",
+  output: 'a file name',
+  config: "the configuration file's name",
+  exclude: 'a glob',
+} as const;
+
+/**
+ * An empty path, as an unset variable gives (`--patch "$OUT"`, `fix "$DIR"`), is refused: taken as it
+ * came, `--patch ""` and `--patch-dir ""` wrote nothing and exited 0 (a CI step passed green without its
+ * patch), and `fix ""` fixed the current folder in place.
+ */
+export function checkEmpty(values: Record<string, unknown>, paths: string[]): void {
+  for (const [flag, needs] of Object.entries(PATH_FLAGS)) {
+    const v = values[flag];
+    if (v === '' || (Array.isArray(v) && v.includes('')))
+      throw new UsageError(`--${flag} is empty: give ${needs} (is a shell variable unset?)`);
+  }
+  const k = paths.indexOf('');
+  if (k !== -1)
+    throw new UsageError(
+      `path argument ${k + 1} is empty: name a file or folder, or . for the current folder (is a shell variable unset?)`,
+    );
+}

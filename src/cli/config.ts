@@ -24,7 +24,8 @@ import { KEY_RETAIN, type KeySettings, type KeyRetain, keySettingsProblems } fro
 import { keyArnUsage } from '../rule/keyArn.js';
 import { UsageError } from './args.js';
 import { didYouMean } from './suggest.js';
-import { CONFIG_NAMES } from '../io/discover.js';
+import { CONFIG_NAMES, displayPath } from '../io/discover.js';
+import { realish } from '../io/outputs.js';
 
 /** What a configuration file sets; absent keys are not set (the flag's default applies). */
 export interface ConfigValues {
@@ -285,4 +286,41 @@ export async function parseConfig(text: string, file: string, dir: string): Prom
 /** A file size limit in MB, as the flag and the configuration file take it: finite, and at least one byte. */
 export function validMaxMb(mb: number): boolean {
   return Number.isFinite(mb) && mb * 1024 * 1024 >= 1;
+}
+
+/**
+ * The configuration files inside the scanned folders that this run does not apply (display paths):
+ * a run applies one, the nearest at or above the first path (src/cli/config.ts findConfig), or the
+ * one named with --config. A team's file in a subfolder (`services/a/.kmsfix.yml`, its `skip_table`)
+ * would be passed over without a word when kmsfix runs at the repository root, and its table fixed:
+ * `fix` refuses unless --config names the file to use, `scan` says so in a note (a CI scan goes on).
+ */
+export function nestedConfigs(configs: readonly string[], configFile: string | undefined, cwd: string): string[] {
+  if (configs.length === 0) return [];
+  const inUse = configFile === undefined ? undefined : realish(configFile);
+  return configs.filter((c) => c !== configFile && realish(c) !== inUse).map((c) => displayPath(c, cwd));
+}
+
+/** What nestedConfigs found, for `fix`'s refusal (`refused`) or a note: the files, the one in use, and the ways out. */
+export function nestedConfigsText(
+  nested: string[],
+  p: { command: string; configFile?: string; configNamed?: boolean },
+  cwd: string,
+  refused: boolean,
+): string {
+  const many = nested.length > 1;
+  const files = nested.slice(0, 5).join(', ') + (nested.length > 5 ? `, and ${nested.length - 5} more` : '');
+  const inUse = p.configFile === undefined ? undefined : displayPath(p.configFile, cwd);
+  const applied = p.configNamed
+    ? `--config ${inUse} is applied instead`
+    : `a run applies one configuration file, the nearest at or above the first path: ${inUse ?? 'none here'}`;
+  const folder = path.posix.dirname(nested[0]);
+  const where = `run kmsfix in ${many ? 'each of their folders' : 'its folder'} (kmsfix ${p.command} ${folder})`;
+  const merge = `merge ${many ? 'their' : 'its'} settings into ${inUse ?? 'a .kmsfix.yml at or above the scanned path'}`;
+  if (!refused)
+    return `${files} ${many ? 'are' : 'is'} inside the scanned folders and not applied (${applied}): to apply ${many ? 'them' : 'it'}, ${where}${p.configNamed ? '' : `, or ${merge}`}`;
+  return (
+    `${files} ${many ? 'are' : 'is'} inside the scanned folders and would not be applied (${applied}), so the tables ${many ? 'they leave' : 'it leaves'} ` +
+    `alone (skip_table, exclude) would be fixed: ${where}, name the configuration to use with --config FILE, or ${merge}; nothing was changed`
+  );
 }
