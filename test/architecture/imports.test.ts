@@ -1,7 +1,8 @@
 /**
  * The layers of src/ (issue 17) as the imports show them: core (model types, text, edits) and rule
  * (the DynamoDB CMK rule, peers) at the bottom; formats (one folder per family, plus the shared
- * formats/yaml/) above them; io (the disk) and engine (the run) above the formats' registry only;
+ * formats/yaml/, and formats/serverless/: the Serverless Framework's readers, which the CloudFormation family's
+ * serverless.yml and the TypeScript family's serverless.ts share) above them; io (the disk) and engine (the run) above the formats' registry only;
  * report reading a run's result; cli.ts over everything. Each rule says what a file may import.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,10 @@ const RULE = /^src\/rule\//;
 const IO = /^src\/io\//;
 const REGISTRY = /^src\/formats\/index\.ts$/;
 const SHARED_YAML = /^src\/formats\/yaml\//;
+const SHARED_SERVERLESS = /^src\/formats\/serverless\//;
+const IO_CACHES = /^src\/io\/(cache|codeCache|packages)\.ts$/;
+/** The families that read a Serverless service: serverless.yml (CloudFormation) and serverless.ts (TypeScript). */
+const SERVERLESS_READERS = ['cloudformation', 'typescript'];
 
 /** The rules, first match wins (a format's own folder is matched per family below). */
 const RULES: Rule[] = [
@@ -23,11 +28,23 @@ const RULES: Rule[] = [
   { name: 'rule imports only rule and core', files: RULE, may: [RULE, CORE] },
   { name: "the registry imports only the formats' entries", files: REGISTRY, may: [CORE, /^src\/formats\/[^/]+\/entry\.ts$/] },
   { name: 'formats/yaml (shared) imports only itself, core and rule', files: SHARED_YAML, may: [SHARED_YAML, CORE, RULE] },
+  {
+    name: "formats/serverless (shared) imports only itself, formats/yaml, core, rule (and io's caches): no family",
+    files: SHARED_SERVERLESS,
+    may: [SHARED_SERVERLESS, SHARED_YAML, CORE, RULE, IO_CACHES],
+  },
   ...['cloudformation', 'pulumi-yaml', 'terraform', 'typescript'].map(
     (f): Rule => ({
-      name: `formats/${f} imports only itself, formats/yaml, core, rule (and io's caches and package versions)`,
+      name: `formats/${f} imports only itself, formats/yaml${SERVERLESS_READERS.includes(f) ? ', formats/serverless' : ''}, core, rule (and io's caches and package versions)`,
       files: new RegExp(`^src/formats/${f}/`),
-      may: [new RegExp(`^src/formats/${f}/`), SHARED_YAML, CORE, RULE, /^src\/io\/(cache|codeCache|packages)\.ts$/],
+      may: [
+        new RegExp(`^src/formats/${f}/`),
+        SHARED_YAML,
+        ...(SERVERLESS_READERS.includes(f) ? [SHARED_SERVERLESS] : []),
+        CORE,
+        RULE,
+        IO_CACHES,
+      ],
     }),
   ),
   { name: 'a new format folder is not left unchecked', files: /^src\/formats\//, may: [] },
@@ -48,15 +65,16 @@ const RULES: Rule[] = [
 ];
 
 /** Imports that break a rule today, each with the work that removes it. */
-const SERVERLESS_TS =
-  "a serverless.ts table's KMSMasterKeyId is read by the CloudFormation family's Serverless readers (one reader for " +
-  "serverless.yml and serverless.ts, session 52): removed once those readers (keySetting's service path, serviceDefaults, " +
-  'fileValues) move to a shared formats/serverless/ folder both families import';
+const SERVERLESS_TS_RESOURCES =
+  "a serverless.ts's resources are a CloudFormation template: its tables' settings are read by the CloudFormation " +
+  "family's reader (keySetting: a Ref to a parameter's Default, Fn::If, Fn::FindInMap, Fn::Sub...; serviceSseSettings; " +
+  "serviceDefaults over defaultsOf), one reader for serverless.yml and serverless.ts. The Serverless Framework's part " +
+  '(variables, ${file()} values, Compose params) is in formats/serverless/ (session 53); what is left is CloudFormation ' +
+  'reading, which detectTypeScript calls synchronously (tests call it directly, no registry to pass it in): removed once ' +
+  'that reader (detect.ts keySetting and sseSettingsOf with acrossEnvironments, environments, composedKey, conditionWords) ' +
+  'is shared, or detection is handed it';
 const KNOWN: Exception[] = [
-  { from: 'src/formats/typescript/detect.ts', to: 'src/formats/cloudformation/fileValues.ts', why: SERVERLESS_TS },
-  { from: 'src/formats/typescript/index.ts', to: 'src/formats/cloudformation/fileValues.ts', why: SERVERLESS_TS },
-  { from: 'src/formats/typescript/resources.ts', to: 'src/formats/cloudformation/detect.ts', why: SERVERLESS_TS },
-  { from: 'src/formats/typescript/resources.ts', to: 'src/formats/cloudformation/fileValues.ts', why: SERVERLESS_TS },
+  { from: 'src/formats/typescript/resources.ts', to: 'src/formats/cloudformation/detect.ts', why: SERVERLESS_TS_RESOURCES },
 ];
 
 const isKnown = (v: { from: string; to: string }) => KNOWN.some((k) => k.from === v.from && k.to === v.to);
@@ -137,6 +155,32 @@ describe('the checker, on a planted tree', () => {
         'src/misc.ts -> src/core/text.ts',
         'src/report/sarif.ts -> src/engine/pipeline.ts',
         'src/rule/status.ts -> src/io/git.ts',
+      ].sort(),
+    );
+  });
+
+  it('formats/serverless is shared by the Serverless readers only, and imports no family', () => {
+    // Allowed.
+    plant('src/formats/typescript/resources.ts', "import { serviceKeySetting } from '../serverless/serviceKey.js';\n");
+    plant('src/formats/cloudformation/index.ts', "import { readCompose } from '../serverless/compose.js';\n");
+    plant(
+      'src/formats/serverless/serviceKey.ts',
+      "import { child } from '../yaml/tree.js';\nimport type { Setting } from '../../rule/facts.js';\nimport { x } from './variables.js';\n",
+    );
+    // Not allowed.
+    plant('src/formats/serverless/compose.ts', "import { referencedIds } from '../cloudformation/detect.js';\n");
+    plant('src/formats/serverless/variables.ts', "import type { TsTable } from '../typescript/detect.js';\n");
+    plant('src/formats/terraform/module.ts', "import type { FileRef } from '../serverless/fileValues.js';\n");
+    plant('src/formats/pulumi-yaml/stack.ts', "import { serverlessKey } from '../serverless/variables.js';\n");
+    const found = violations(importsOf(root, 'src'), RULES)
+      .map((v) => `${v.from} -> ${v.to}`)
+      .filter((v) => v.includes('serverless'));
+    expect(found.sort()).toEqual(
+      [
+        'src/formats/pulumi-yaml/stack.ts -> src/formats/serverless/variables.ts',
+        'src/formats/serverless/compose.ts -> src/formats/cloudformation/detect.ts',
+        'src/formats/serverless/variables.ts -> src/formats/typescript/detect.ts',
+        'src/formats/terraform/module.ts -> src/formats/serverless/fileValues.ts',
       ].sort(),
     );
   });

@@ -31,7 +31,9 @@ import { ParseError } from '../../core/types.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { crossAccountGrants, policyText, zeroEtlIntegrations } from './resourcePolicy.js';
 import type { Includes } from './includes.js';
-import { fileKeySetting, fileRefOf, type FileRef, type FileValues } from './fileValues.js';
+import type { FileRef, FileValues } from '../serverless/fileValues.js';
+import type { ServiceInputs } from '../serverless/inputs.js';
+import { serviceKeySetting } from '../serverless/serviceKey.js';
 import { type Environments, mapLookup } from './environments.js';
 import { deployedIn, enabledAcross, everyDeploy, keyAcross, parameterAcross, picksIn, viaEnvironments } from './acrossEnvironments.js';
 import { templateCautions } from './cautions.js';
@@ -39,7 +41,7 @@ import { chosenByIf } from './conditionWords.js';
 import { iamRoles } from './iamRoles.js';
 import { unkeptKeyCautions } from './keptKeys.js';
 import { composedKey } from './composedKey.js';
-import { type ComposeFile, composedParam } from './compose.js';
+import type { ComposeFile } from '../serverless/compose.js';
 import { apiGlobalTables } from './apiGlobalTables.js';
 import { ifElseTables } from './ifElse.js';
 import { additionalStackTemplates, tableAddress, type AdditionalStack } from './additionalStacks.js';
@@ -126,11 +128,11 @@ export interface CfnDetection extends Detection {
   text: string;
   /** How service files include the file, when it has a table a fix would change and could be included (includes.ts). */
   includes?: Includes;
-  /** The files a service's keys read (fileValues.ts), when a table's key reads one. */
+  /** The files a service's keys read (serverless/fileValues.ts), when a table's key reads one. */
   fileRefs?: FileRef[];
   /** A table's setting reads a parameter or a condition: the environments may decide it (environments.ts). */
   readsInputs?: boolean;
-  /** A service's key reads a `${param:x}`: the Serverless Compose files above it may pass it (compose.ts). */
+  /** A service's key reads a `${param:x}`: the Serverless Compose files above it may pass it (serverless/compose.ts). */
   readsParams?: boolean;
 }
 
@@ -194,26 +196,20 @@ export const WORDS: Vocabulary = {
  * read as its default, as Checkov and cfn-nag evaluate it, and says so (Setting.via). A parameter
  * without a Default, or any other intrinsic (Fn::If on a condition...), stays decided at deploy time.
  */
-export type Defaults = Map<string, CNode> & {
-  mappings?: CMap;
-  service?: CMap;
-  ssm?: Set<string>;
-  /** A service's keys read from files (fileValues.ts): the reads met, and the files' values once read. */
-  fileRefs?: FileRef[];
-  files?: FileValues;
-  /** The parameters declared (with a Default or not, not of an SSM type), and the template's Conditions. */
-  declared?: Set<string>;
-  conditions?: CMap;
-  /** The values a parameter of one value (not a list) may take, where its AllowedValues list them: what a condition may read. */
-  allowed?: Map<string, string[]>;
-  /** The environments of a SAM configuration file (environments.ts), once read. */
-  envs?: Environments;
-  /** Whether a table's setting read a parameter or a condition (the format then reads the environments). */
-  reads?: { inputs: boolean };
-  /** A service's keys read as `${param:x}` (how many), and the Serverless Compose files above it, once read (compose.ts). */
-  paramReads?: { count: number };
-  compose?: ComposeFile[];
-};
+export type Defaults = Map<string, CNode> &
+  ServiceInputs & {
+    mappings?: CMap;
+    ssm?: Set<string>;
+    /** The parameters declared (with a Default or not, not of an SSM type), and the template's Conditions. */
+    declared?: Set<string>;
+    conditions?: CMap;
+    /** The values a parameter of one value (not a list) may take, where its AllowedValues list them: what a condition may read. */
+    allowed?: Map<string, string[]>;
+    /** The environments of a SAM configuration file (environments.ts), once read. */
+    envs?: Environments;
+    /** Whether a table's setting read a parameter or a condition (the format then reads the environments). */
+    reads?: { inputs: boolean };
+  };
 
 function defaultsOf(root: CNode | null | undefined, envs: Environments | undefined): Defaults {
   const out: Defaults = new Map();
@@ -308,18 +304,9 @@ export function keySetting(text: string, node: CNode | null | undefined, default
     if (s === undefined) return { state: 'unreadable', source: `KMSMasterKeyId is not a string (${source})`, raw };
     const p = placeholderIn(s);
     if (p !== undefined) return { state: 'unreadable', source: placeholderSetting('KMSMasterKeyId', p), raw };
-    // A key the Framework reads from a file (`${file(./config/${sls:stage}.yml):kmsKeyArn}`): what the files hold.
-    const ref = defaults?.service ? fileRefOf(s, defaults.service) : undefined;
-    if (ref) {
-      defaults!.fileRefs?.push(ref);
-      return fileKeySetting(s, ref, defaults!.files, source, raw);
-    }
-    // A param a Serverless Compose file passes the service: its value, over the service's own (compose.ts).
-    const passed = defaults?.service ? composedParam(s, defaults, source, raw) : undefined;
-    if (passed) return passed;
-    const variable = defaults?.service ? serverlessKey(s, defaults.service) : undefined;
-    if (variable === 'managed') return { state: 'literal', source, text: AWS_MANAGED_ALIAS, raw };
-    if (variable) return { state: 'unreadable', source: `KMSMasterKeyId is ${s}, ${variable}`, raw };
+    // A Serverless Framework variable (`${file(...)}`, `${param:x}`, `${self:...}`): what the service gives it.
+    const service = defaults?.service ? serviceKeySetting(s, defaults, source, raw) : undefined;
+    if (service) return service;
     return { state: 'literal', source, text: s, raw };
   }
   if (fn === 'Fn::If') return { state: 'unreadable', source: `KMSMasterKeyId is chosen by Fn::If (${source})`, raw };
@@ -415,93 +402,6 @@ export function serviceDefaults(root: CMap): Defaults {
   out.service = root;
   return out;
 }
-
-/**
- * A key written as one Serverless variable (`${self:custom.tableKey}`, `${param:tableKey}`, `${ssm:/x,
- * 'alias/aws/dynamodb'}`, a map chosen by the stage: `${self:custom.kmsKey.${sls:stage}}`), read in the service file: 'managed' when every value it may take is the AWS
- * managed key; the words saying which may be, when some are; undefined when none is (or none is known).
- */
-export function serverlessKey(s: string, service: CMap, depth = 0): 'managed' | string | undefined {
-  // A map chosen by a variable (`${self:custom.kmsKey.${sls:stage}}`, `${self:custom.stages.${sls:stage}.kmsKey}`, with
-  // or without a fallback for a stage the map lacks): each of its entries may be the key, and the fallback.
-  const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)\s*(?:,\s*(?:(['"]?)([^'"{}]*)\3|\$\{[^{}]*\})\s*)?\}$/.exec(s.trim());
-  // Values on the way that a serverless.ts computes in code (CNode.code): what they hold is not known.
-  const computed: string[] = [];
-  if (chosen) {
-    const map = codeAt(service, chosen[1].split('.'));
-    if (map?.code) return computedWords([chosen[1]]);
-    const rest = chosen[2] ? chosen[2].slice(1).split('.') : [];
-    const managed = (map?.kind === 'map' ? map.pairs : [])
-      .filter((p) => {
-        const node = codeAt(p.value, rest);
-        if (node?.code) computed.push([chosen[1], p.key, ...rest].join('.'));
-        const v = scalarString(node ?? null);
-        return v !== undefined && isAwsManagedKeyRef(v);
-      })
-      .map((p) => [chosen[1], p.key, ...rest].join('.'));
-    if (chosen[4] !== undefined && isAwsManagedKeyRef(chosen[4])) managed.push('its fallback, for a stage the map lacks');
-    // Every entry (and the fallback, if any) the AWS managed key: that key, whichever stage (a variable fallback: not known).
-    const entries = map?.kind === 'map' ? map.pairs.length : 0;
-    const fallback = /,/.test(s) ? (chosen[4] !== undefined ? 1 : -1) : 0;
-    if (entries > 0 && fallback >= 0 && managed.length === entries + fallback) return 'managed';
-    if (managed.length) return `whose value may be ${AWS_MANAGED_ALIAS} (${managed.join(', ')})`;
-    return computed.length ? computedWords(computed) : undefined;
-  }
-  // The source may hold variables of its own (`${ssm:/shop/${sls:stage}/tableKey, 'alias/aws/dynamodb'}`).
-  const m = /^\$\{\s*((?:[^,{}$]|\$(?!\{)|\$\{[^{}]*\})+?)\s*(?:,\s*(['"]?)([^'"{}]*)\2\s*)?\}$/.exec(s.trim());
-  if (!m) return undefined;
-  const [, source, , fallback] = m;
-  const values: { value: string; from: string }[] = [];
-  let open = true;
-  const self = /^self:([\w.-]+)$/.exec(source);
-  const param = /^param:([\w-]+)$/.exec(source);
-  if (self) {
-    const node = codeAt(service, self[1].split('.'));
-    if (node?.code) computed.push(self[1]);
-    const v = node?.kind === 'scalar' ? scalarString(node) : undefined;
-    if (v !== undefined && !v.includes('${')) {
-      values.push({ value: v, from: self[1] });
-      open = false;
-    } else if (v !== undefined && depth < 8 && /^\$\{[^{}]*(\$\{[^{}]*\}[^{}]*)*\}$/.test(v.trim())) {
-      // A variable whose value is another (`key: ${self:custom.awsKey}`): what that one gives (an adversarial pass
-      // found `${self:custom.key}` customer-managed where custom.awsKey is alias/aws/dynamodb).
-      return serverlessKey(v, service, depth + 1);
-    }
-  } else if (param) {
-    // v3's `params.<stage>`, v4's `stages.<stage>.params` (its documented form).
-    const read = (stage: CNode | null, path: string[], from: string) => {
-      const node = codeAt(stage, path);
-      if (node?.code) computed.push(from);
-      const v = scalarString(node ?? null);
-      if (v !== undefined) values.push({ value: v, from });
-    };
-    const params = codeAt(service, ['params']);
-    if (params?.code) computed.push('params');
-    for (const stage of params?.kind === 'map' ? params.pairs : []) read(stage.value, [param[1]], `params.${stage.key}.${param[1]}`);
-    const stages = codeAt(service, ['stages']);
-    if (stages?.code) computed.push('stages');
-    for (const stage of stages?.kind === 'map' ? stages.pairs : [])
-      read(stage.value, ['params', param[1]], `stages.${stage.key}.params.${param[1]}`);
-  }
-  if (fallback !== undefined && open) values.push({ value: fallback, from: 'its fallback' });
-  const managed = values.filter((v) => isAwsManagedKeyRef(v.value));
-  if (managed.length === 0) return computed.length ? computedWords(computed) : undefined;
-  // `${param:x}`: each stage's value and the fallback (a stage without either fails to package).
-  if (managed.length === values.length && computed.length === 0 && (!open || param)) return 'managed';
-  return `whose value may be ${AWS_MANAGED_ALIAS} (${managed.map((v) => v.from).join(', ')})`;
-}
-
-/** The node at `path` under `node` (aliases followed), or the first node on the way that is computed in code (CNode.code). */
-function codeAt(node: CNode | null | undefined, path: string[]): CNode | null | undefined {
-  let cur = resolveAlias(node ?? null);
-  for (const k of path) {
-    if (cur?.code) return cur;
-    cur = resolveAlias(child(cur, k) ?? null);
-  }
-  return cur;
-}
-
-const computedWords = (paths: string[]) => `whose value kmsfix does not read (${paths.join(', ')}: computed in code)`;
 
 /** SSEEnabled as written. */
 function enabledSetting(text: string, node: CNode | null | undefined, yaml11: boolean, defaults?: Defaults): Setting {
@@ -933,7 +833,7 @@ const AMPLIFY_BUILD_STEP =
   "set the table's encryption with `amplify override <category>` (its override.ts: the table's sseSpecification, with a " +
   'customer-managed KMS key) and push';
 
-/** `files`: the values of the files a service's keys read (fileValues.ts), read after a first detection recorded them. */
+/** `files`: the values of the files a service's keys read (serverless/fileValues.ts), read after a first detection recorded them. */
 export function detectCloudFormation(
   file: SourceFile,
   files?: FileValues,

@@ -1,11 +1,11 @@
 /** The CloudFormation family: CloudFormation and SAM templates (YAML, JSON) and serverless.yml. */
 import type { DiskContext, Format, SourceFile } from '../../core/types.js';
 import { namesTableType } from '../../core/embedded.js';
-import { detectCloudFormation, type CfnDetection } from './detect.js';
+import { detectCloudFormation, referencedIds, type CfnDetection } from './detect.js';
 import { embeddedTables, templateBodies } from './embedded.js';
 import { withIncludes } from './includes.js';
-import { readFileValues } from './fileValues.js';
-import { readCompose } from './compose.js';
+import { readFileValues } from '../serverless/fileValues.js';
+import { readCompose } from '../serverless/compose.js';
 import { readEnvironments } from './environments.js';
 import { withSynthOutput } from './synthesized.js';
 import { verifyCloudFormation } from './verify.js';
@@ -19,12 +19,12 @@ export const cloudformation: Format<CfnDetection> = {
   detect: (file, context) => {
     const roles = context?.iamRoles;
     const first = detectCloudFormation(file, undefined, undefined, undefined, roles);
-    // A service's keys read from files (fileValues.ts), or params a Serverless Compose file may pass (compose.ts):
+    // A service's keys read from files (serverless/fileValues.ts), or params a Serverless Compose file may pass (serverless/compose.ts):
     // detected again with the files' values and what the compose files pass.
     if (context && (first.fileRefs || first.readsParams))
       return Promise.all([
         first.fileRefs ? readFileValues(first.fileRefs, file, context) : undefined,
-        first.readsParams ? readCompose(file, context) : undefined,
+        first.readsParams ? readCompose(file, context, (value) => referencedIds(value)[0]) : undefined,
       ]).then(([files, compose]) => beside(detectCloudFormation(file, files, undefined, compose, roles), file, context));
     // A template's parameters and conditions, in each environment of a SAM configuration (environments.ts).
     if (context && first.readsInputs)

@@ -1,6 +1,7 @@
 /**
- * A serverless.ts's values handed to the CloudFormation family's readers, which a serverless.yml's go through
- * (src/formats/cloudformation/detect.ts keySetting, serverlessKey, fileRefOf, composedParam, parameter Defaults): a
+ * A serverless.ts's values handed to the readers a serverless.yml's go through (src/formats/cloudformation/detect.ts
+ * keySetting and parameter Defaults; the Serverless Framework's in src/formats/serverless/: serverlessKey, fileRefOf,
+ * composedParam): a
  * TypeScript expression made the node tree a YAML or JSON file parses to (src/formats/yaml/tree.ts), its offsets
  * those of the file's text, so that a setting's source is the TypeScript as written. What is a literal converts: a
  * string (a template literal without substitutions), a number, a boolean, `null`, an object literal of named

@@ -55,7 +55,7 @@ import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
 import { guarded } from './singleValue.js';
 import { stackKeySetting, withStacks } from './stackConfig.js';
 import type { PulumiStacks } from '../yaml/pulumiStacks.js';
-import type { FileRef, FileValues } from '../cloudformation/fileValues.js';
+import type { FileRef, FileValues } from '../serverless/fileValues.js';
 import { cdktfIteratorObstacle } from './iterators.js';
 import { defaultCdktfProvider, providerEmulator } from './regions.js';
 import { sstGlobalStep, sstGlobalSymbol, sstImportsTable, sstStep, sstTableProps, type SstGeneration } from './sst.js';
@@ -221,7 +221,7 @@ export interface TsDetection extends Detection {
   sf: ts.SourceFile;
   imports: ImportInfo[];
   binds: ReturnType<typeof bindings>;
-  /** The files a serverless.ts's keys read (`${file(...)}`: cloudformation/fileValues.ts), when a table's key reads one. */
+  /** The files a serverless.ts's keys read (`${file(...)}`: serverless/fileValues.ts), when a table's key reads one. */
   fileRefs?: FileRef[];
 }
 
@@ -800,7 +800,7 @@ export function parameterDecided(encryption: EncryptionFacts): void {
 
 /**
  * `stacks`: the Pulumi project's stacks, read for keys taken from the stack's config (stackConfig.ts); `files`: the
- * values of the files a serverless.ts's keys read (cloudformation/fileValues.ts), read after a first detection recorded them.
+ * values of the files a serverless.ts's keys read (serverless/fileValues.ts), read after a first detection recorded them.
  */
 export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks, files?: FileValues): TsDetection {
   const sf = parseTypeScript(file.path, file.text);

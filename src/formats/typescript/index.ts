@@ -17,7 +17,7 @@ import { optionsOf } from './options.js';
 import { readsStackConfig } from './stackConfig.js';
 import { pulumiStacks } from '../yaml/pulumiStacks.js';
 import { verifyTypeScript } from './verify.js';
-import { readFileValues } from '../cloudformation/fileValues.js';
+import { readFileValues } from '../serverless/fileValues.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
@@ -27,7 +27,7 @@ export const typescript: Format<TsDetection> = {
   detect: (file, context) => {
     const d = detectTypeScript(file);
     // A serverless.ts's keys read from files (`${file(./config/${sls:stage}.json):kmsKeyArn}`): detected again with
-    // the files' values, as a serverless.yml is (cloudformation/fileValues.ts).
+    // the files' values, as a serverless.yml is (serverless/fileValues.ts).
     if (context && d.fileRefs)
       return readFileValues(d.fileRefs, file, context).then((files) => detected(file, detectTypeScript(file, undefined, files), context));
     // A Pulumi table's key from the stack's config: detected again with what each stack file sets (stackConfig.ts),

@@ -22,7 +22,7 @@ import {
   type TsTable,
 } from './detect.js';
 import { type Defaults, intrinsicName, keySetting, serviceDefaults, serviceSseSettings } from '../cloudformation/detect.js';
-import type { FileRef, FileValues } from '../cloudformation/fileValues.js';
+import type { FileRef, FileValues } from '../serverless/fileValues.js';
 import { cfnNode, serviceRoot } from './cfnTree.js';
 import type { CMap } from '../yaml/tree.js';
 import { holderOf, propertyName, stringValue, ts, unwrap } from './parse.js';
@@ -118,7 +118,8 @@ function replicaKey(sf: ts.SourceFile, replica: ts.ObjectLiteralExpression, read
 }
 
 /**
- * A serverless.ts's inputs for its keys, as a serverless.yml's (cloudformation/detect.ts serviceDefaults): its service
+ * A serverless.ts's inputs for its keys, as a serverless.yml's (cloudformation/detect.ts serviceDefaults, whose service
+ * part is serverless/inputs.ts): its service
  * configuration as a node tree (cfnTree.ts), the files its keys read once read (`files`), and the reads met.
  */
 export interface ServiceInputs {
@@ -139,7 +140,7 @@ function serviceInputs(sf: ts.SourceFile, files: FileValues | undefined): Servic
 
 /**
  * A serverless.ts table's KMSMasterKeyId, read as a serverless.yml's (cloudformation/detect.ts keySetting: Framework
- * variables, a `${file(...)}`, a `Ref` to a parameter's Default, Fn::If, Fn::FindInMap...), its TypeScript handed over as
+ * variables and a `${file(...)}` through serverless/serviceKey.ts, a `Ref` to a parameter's Default, Fn::If, Fn::FindInMap...), its TypeScript handed over as
  * a node tree (cfnTree.ts; a value computed in code: not known). A key left out, or one the TypeScript family knows
  * may be (`prod ? key : undefined`): as that family reads it (keyOf).
  */

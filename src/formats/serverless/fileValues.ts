@@ -3,10 +3,10 @@
  * `${self:custom.kmsKeyArn}` whose path crosses such a variable (`custom: ${file(./config/${sls:stage}.yml)}`,
  * `custom.kmsKeyArn: ${file(./kms.json):arn}`). The Framework reads the file when it packages the service, the
  * stage choosing it where the path holds a variable: each file beside the service that the path's pattern
- * matches is a stage's. Their values decide the key (as a stage map's entries do, detect.ts serverlessKey):
+ * matches is a stage's. Their values decide the key (as a stage map's entries do, variables.ts serverlessKey):
  * the AWS managed key in every one, that key; in some, unknown; in none, a customer-managed key. Detection
  * records the reads (FileRef) it met; the format reads those files (DiskContext.folderFiles) and detects again
- * with their values (index.ts). Until then, and where no file can be read, the key is unknown.
+ * with their values (cloudformation/index.ts, typescript/index.ts). Until then, and where no file can be read, the key is unknown.
  */
 import path from 'node:path';
 import { escapeRegExp } from '../../core/text.js';

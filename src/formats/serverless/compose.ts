@@ -9,9 +9,9 @@
  * fallback for a deploy outside Compose (`alias/aws/dynamodb`) is not what the repository deploys, and a fix
  * replacing it replaced the organisation's key (real-world round 32, r6).
  *
- * Detection records that a key reads a param (Defaults.paramReads); the format then reads the compose files in the
+ * Detection records that a key reads a param (ServiceInputs.paramReads); the format then reads the compose files in the
  * service's folder and up to three folders above (DiskContext.folderFiles, read once per run) and detects again
- * with what the entries naming the service pass (index.ts). A compose file kmsfix cannot read (JavaScript,
+ * with what the entries naming the service pass (cloudformation/index.ts). A compose file kmsfix cannot read (JavaScript,
  * TypeScript, undecodable bytes, YAML that does not parse) makes such a key not known, never left out.
  */
 import path from 'node:path';
@@ -19,7 +19,8 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import type { Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { type CNode, child, parseJson, parseYaml, resolveAlias, scalarString } from '../yaml/tree.js';
-import { type Defaults, intrinsicName, referencedIds, serverlessKey } from './detect.js';
+import type { ServiceInputs } from './inputs.js';
+import { serverlessKey } from './variables.js';
 
 /** What a compose entry passes as a param: a literal; a customer-managed key (another service's key output); not known (why). */
 export type Passed = { value: string } | { key: string } | { unknown: string };
@@ -33,6 +34,12 @@ export interface ComposeFile {
 }
 
 const COMPOSE_NAMES = /^serverless-compose\.(?:ya?ml|json|js|cjs|mjs|ts)$/;
+/**
+ * The logical ID a value of a service's `resources` refers to (`Ref: X`, `Fn::GetAtt: [X, Arn]`), if any: the
+ * CloudFormation family's reading (src/formats/cloudformation/detect.ts referencedIds), which its format passes in.
+ */
+export type ReferencedId = (value: CNode) => string | undefined;
+
 /** The folders searched: the service's and three above (Compose runs from the folder of its file). */
 const UP = ['.', '..', '../..', '../../..'];
 
@@ -87,7 +94,7 @@ function deploys(entry: Entry, compose: SourceFile, file: SourceFile): boolean {
 }
 
 /** The compose files in the service file's folder and three above, each with the entry naming the service and what it passes. */
-export async function readCompose(file: SourceFile, context: DiskContext): Promise<ComposeFile[]> {
+export async function readCompose(file: SourceFile, context: DiskContext, referencedId: ReferencedId): Promise<ComposeFile[]> {
   const out: ComposeFile[] = [];
   for (const rel of UP) {
     for (const f of await context.folderFiles(file, rel, (name) => COMPOSE_NAMES.test(name))) {
@@ -99,7 +106,7 @@ export async function readCompose(file: SourceFile, context: DiskContext): Promi
       const entry = entries.find((e) => deploys(e, f, file));
       if (!entry) continue;
       const params = new Map<string, Passed>();
-      for (const [name, value] of entry.params) params.set(name, await passedValue(value, entries, f, context));
+      for (const [name, value] of entry.params) params.set(name, await passedValue(value, entries, f, context, referencedId));
       out.push({ file: f.path, entry: entry.name, params });
     }
   }
@@ -107,14 +114,20 @@ export async function readCompose(file: SourceFile, context: DiskContext): Promi
 }
 
 /** A param's value as the compose file writes it: a literal, another service's output (read in its service file), or not known. */
-async function passedValue(node: CNode | null, entries: Entry[], compose: SourceFile, context: DiskContext): Promise<Passed> {
+async function passedValue(
+  node: CNode | null,
+  entries: Entry[],
+  compose: SourceFile,
+  context: DiskContext,
+  referencedId: ReferencedId,
+): Promise<Passed> {
   const s = node?.kind === 'scalar' ? scalarString(node) : undefined;
   if (s === undefined) return { unknown: 'a value that is not a string' };
   if (!s.includes('${')) return { value: s };
   const output = /^\$\{\s*([\w-]+)\.([\w-]+)\s*\}$/.exec(s.trim());
   const other = output && entries.find((e) => e.name === output[1]);
   if (!output || !other) return { unknown: `${s}, a variable Compose resolves when it deploys` };
-  return serviceOutput(other, output[2], s, compose, context);
+  return serviceOutput(other, output[2], s, compose, context, referencedId);
 }
 
 /**
@@ -122,12 +135,19 @@ async function passedValue(node: CNode | null, entries: Entry[], compose: Source
  * a `!Ref` or `!GetAtt` of an AWS::KMS::Key or AWS::KMS::Alias the file declares is that customer-managed key; any
  * other value, or a file kmsfix cannot read, is not known.
  */
-async function serviceOutput(other: Entry, name: string, s: string, compose: SourceFile, context: DiskContext): Promise<Passed> {
+async function serviceOutput(
+  other: Entry,
+  name: string,
+  s: string,
+  compose: SourceFile,
+  context: DiskContext,
+  referencedId: ReferencedId,
+): Promise<Passed> {
   const wanted = (n: string) => (other.config !== undefined ? n === path.posix.basename(other.config) : /^serverless\.ya?ml$/.test(n));
   const files = await context.folderFiles(compose, path.posix.join(other.path, path.posix.dirname(other.config ?? '.')), wanted);
   // serverless.yml before serverless.yaml, as the Framework looks for them.
   const f = files.sort((a, b) => (a.path < b.path ? 1 : -1))[0];
-  const found = f ? outputOf(f, name) : { why: 'whose service file kmsfix does not find' };
+  const found = f ? outputOf(f, name, referencedId) : { why: 'whose service file kmsfix does not find' };
   return 'key' in found
     ? { key: `${s}: ${found.key}` }
     : { unknown: `${s}, the output ${name} of the ${other.name} service, ${found.why}` };
@@ -140,14 +160,14 @@ async function serviceOutput(other: Entry, name: string, s: string, compose: Sou
  */
 const serviceOutputs = new WeakMap<SourceFile, Map<string, { key: string } | { why: string }> | string>();
 
-function outputOf(f: SourceFile, name: string): { key: string } | { why: string } {
+function outputOf(f: SourceFile, name: string, referencedId: ReferencedId): { key: string } | { why: string } {
   let read = serviceOutputs.get(f);
-  if (read === undefined) serviceOutputs.set(f, (read = readOutputs(f)));
+  if (read === undefined) serviceOutputs.set(f, (read = readOutputs(f, referencedId)));
   if (typeof read === 'string') return { why: read };
   return read.get(name) ?? { why: `which ${f.path} does not declare` };
 }
 
-function readOutputs(f: SourceFile): Map<string, { key: string } | { why: string }> | string {
+function readOutputs(f: SourceFile, referencedId: ReferencedId): Map<string, { key: string } | { why: string }> | string {
   if (f.unreadable !== undefined) return `which kmsfix cannot read in ${f.path}`;
   let root: CNode | null;
   try {
@@ -170,8 +190,7 @@ function readOutputs(f: SourceFile): Map<string, { key: string } | { why: string
       // The last part declaring it wins, as `declared` reads it.
       const value = resolveAlias(child(declared('Outputs', o.key), 'Value') ?? null);
       if (value == null) continue;
-      const fn = intrinsicName(value);
-      const id = fn === 'Ref' || fn === 'Fn::GetAtt' ? referencedIds(value)[0] : undefined;
+      const id = referencedId(value);
       const type = id === undefined ? undefined : scalarString(resolveAlias(child(declared('Resources', id), 'Type') ?? null));
       out.set(
         o.key,
@@ -191,7 +210,7 @@ function readOutputs(f: SourceFile): Map<string, { key: string } | { why: string
  * leaves it to the service's own params and fallback. Every way the AWS managed key: that key (aws-managed, as the
  * service's own params giving it are); some: not known; none: a customer-managed key.
  */
-export function composedParam(s: string, defaults: Defaults, source: string, raw: Setting['raw']): Setting | undefined {
+export function composedParam(s: string, defaults: ServiceInputs, source: string, raw: Setting['raw']): Setting | undefined {
   const m = /^\$\{\s*param:([\w-]+)\s*(?:,.*)?\}$/s.exec(s.trim());
   if (!m || !defaults.service) return undefined;
   if (defaults.paramReads) defaults.paramReads.count++;
