@@ -88,11 +88,17 @@ export function cautionText(c: Caution): string {
       const keep =
         c.family === 'cloudformation'
           ? `give ${c.key} DeletionPolicy: Retain and UpdateReplacePolicy: Retain`
-          : `give ${c.key} removalPolicy: RemovalPolicy.RETAIN (kms.Key's default) and no applyRemovalPolicy(RemovalPolicy.DESTROY)`;
+          : c.family === 'pulumi'
+            ? `give ${c.key} the resource option retainOnDelete: true`
+            : `give ${c.key} removalPolicy: RemovalPolicy.RETAIN (kms.Key's default) and no applyRemovalPolicy(RemovalPolicy.DESTROY)`;
+      const deleting =
+        c.family === 'pulumi'
+          ? 'pulumi destroy (or removing the table and its key from the program, to move the table to another stack)'
+          : 'deleting the stack (or removing the table from it, to move it to another stack)';
       const one = c.keptBy.length === 1;
       return (
         `${KEY_NOT_KEPT_LABEL}${all(c.keptBy)} ${one ? 'keeps' : 'keep'} this table, or its backups, when its stack deletes or replaces it, ` +
-        `but its key ${c.key} (${c.at}) has ${c.policy}: deleting the stack (or removing the table from it, to move it to another stack), ` +
+        `but its key ${c.key} (${c.at}) has ${c.policy}: ${deleting}, ` +
         "or replacing the key, schedules the key's deletion while the table, or its backups, stay encrypted under it, and once the " +
         `deletion completes they cannot be read (DynamoDB then archives the table): ${keep}, and when you move the table to another stack, ` +
         'move its key with it'

@@ -367,7 +367,8 @@ export interface EncryptionFacts {
  * is a key resource of the same file (`key`, its logical ID or variable, `at` its file:line:column) that a
  * delete of the stack schedules for deletion (`policy`: what the key says, as written) while what the fix's
  * own rule reads (`keptBy`, as written: a Retain policy, deletion protection, point-in-time recovery,
- * backups) keeps the table or its data past it, under that key. `family`: whose step the text gives.
+ * backups; Pulumi's retainOnDelete) keeps the table or its data past it, under that key. `family`: whose step
+ * the text gives (`pulumi`: TypeScript's and YAML's, the key's retainOnDelete resource option).
  */
 export type Caution =
   | { kind: 'local-migrations'; plugin: string }
@@ -378,7 +379,7 @@ export type Caution =
   | { kind: 'recovery-key' }
   | { kind: 'backup-key'; selections: string[] }
   | { kind: 'iam-roles'; roles: string[] }
-  | { kind: 'unkept-key'; key: string; at: string; keptBy: string[]; policy: string; family: 'cloudformation' | 'cdk' };
+  | { kind: 'unkept-key'; key: string; at: string; keptBy: string[]; policy: string; family: 'cloudformation' | 'cdk' | 'pulumi' };
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
 export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;

@@ -73,3 +73,34 @@ describe('scan: a kept table whose key is not', () => {
     expect(res.properties.status).toBe('customer-managed');
   });
 });
+
+describe('scan: a Pulumi program', () => {
+  const PROGRAM = `import * as aws from '@pulumi/aws';
+
+const ordersKey = new aws.kms.Key('orders-key', { enableKeyRotation: true });
+export const orders = new aws.dynamodb.Table(
+  'orders',
+  { hashKey: 'id', serverSideEncryption: { enabled: true, kmsKeyArn: ordersKey.arn } },
+  { retainOnDelete: true },
+);
+`;
+
+  it('JSON and SARIF: compliant, with the caution at the key; exit 0', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-unkept-'));
+    writeFileSync(path.join(dir, 'index.ts'), PROGRAM);
+    const json = await runCli(['scan', '--format', 'json'], dir);
+    expect(json.code).toBe(0);
+    const [t] = (JSON.parse(json.stdout) as { tables: { status: string; compliant: boolean; cautions?: string[] }[] }).tables;
+    expect(t.status).toBe('customer-managed');
+    expect(t.compliant).toBe(true);
+    expect(t.cautions).toHaveLength(1);
+    expect(t.cautions![0]).toMatch(/^Key not kept: retainOnDelete: true keeps this table/);
+    expect(t.cautions![0]).toContain('its key ordersKey (index.ts:3:7) has no retainOnDelete');
+    const sarif = await runCli(['scan', '--format', 'sarif'], dir);
+    expect(sarif.code).toBe(0);
+    const [res] = JSON.parse(sarif.stdout).runs[0].results;
+    expect(res.ruleId).toBe('kmsfix/key-not-kept');
+    expect(res.message.text).toContain('give ordersKey the resource option retainOnDelete: true');
+    expect(res.locations[0].physicalLocation.region.startLine).toBe(4);
+  });
+});

@@ -281,3 +281,157 @@ describe('AWS CDK', () => {
     expect(await caution('stack.ts', text)).toBeUndefined();
   });
 });
+
+const pulumi = (tableOptions: string, keyOptions = '', props = '', lib = 'aws') => `import * as aws from '@pulumi/${lib}';
+
+const ordersKey = new aws.kms.Key('orders-key', { enableKeyRotation: true }${keyOptions});
+export const orders = new aws.dynamodb.Table(
+  'orders',
+  {
+    attributes: [{ name: 'id', type: 'S' }],
+    hashKey: 'id',
+${props}    serverSideEncryption: { enabled: true, kmsKeyArn: ordersKey.arn },
+  },
+  ${tableOptions},
+);
+`;
+const RETAIN_ON_DELETE = '{ retainOnDelete: true }';
+
+/** Nothing said on `text`, which differs from `cautioned` only in what keeps the key (or lets the table go): that one is said. */
+async function notSaid(path: string, text: string, cautioned: string): Promise<void> {
+  expect(await caution(path, cautioned)).toMatch(/^Key not kept: /);
+  expect(await caution(path, text)).toBeUndefined();
+}
+const PITR = '    pointInTimeRecovery: { enabled: true },\n';
+
+describe('Pulumi TypeScript', () => {
+  it('a table with retainOnDelete whose key has none: named with where, why, what pulumi destroy does, what to do', async () => {
+    const c = await caution('index.ts', pulumi(RETAIN_ON_DELETE));
+    expect(c).toContain('Key not kept: retainOnDelete: true keeps this table');
+    expect(c).toContain('its key ordersKey (index.ts:3:7) has no retainOnDelete: pulumi destroy');
+    expect(c).toContain("schedules the key's deletion while the table, or its backups, stay encrypted under it");
+    expect(c).toContain('give ordersKey the resource option retainOnDelete: true');
+  });
+
+  it.each([
+    [
+      'point-in-time recovery (the backup DynamoDB keeps)',
+      pulumi('{}', ', { retainOnDelete: false }', PITR),
+      'point-in-time recovery keeps',
+    ],
+    ['the key retainOnDelete: false', pulumi('{}', ', { retainOnDelete: false }', PITR), 'has retainOnDelete: false'],
+    // retainOnDelete skips the provider's delete: DynamoDB's deletion protection is never asked, the key is deleted after.
+    [
+      'retainOnDelete beside deletion protection',
+      pulumi(RETAIN_ON_DELETE, '', '    deletionProtectionEnabled: true,\n'),
+      'Key not kept: retainOnDelete: true keeps this table',
+    ],
+    [
+      'an aws-native table and key',
+      pulumi(RETAIN_ON_DELETE, '', '', 'aws-native').replace(
+        'serverSideEncryption: { enabled: true, kmsKeyArn: ordersKey.arn }',
+        "sseSpecification: { sseEnabled: true, sseType: 'KMS', kmsMasterKeyId: ordersKey.arn }",
+      ),
+      'its key ordersKey (index.ts:3:7) has no retainOnDelete',
+    ],
+    [
+      'a key held by a component (this.ordersKey)',
+      `import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+
+export class Orders extends pulumi.ComponentResource {
+  readonly ordersKey: aws.kms.Key;
+  constructor(name: string) {
+    super('acme:Orders', name);
+    this.ordersKey = new aws.kms.Key(\`\${name}-key\`, { enableKeyRotation: true }, { parent: this });
+    new aws.dynamodb.Table(name, { hashKey: 'id', serverSideEncryption: { enabled: true, kmsKeyArn: this.ordersKey.arn } }, { parent: this, retainOnDelete: true });
+  }
+}
+`,
+      'its key this.ordersKey (index.ts:8:5)',
+    ],
+  ])('%s', async (_, text, said) => {
+    expect(await caution('index.ts', text)).toContain(said);
+  });
+
+  it.each([
+    ['the key retainOnDelete', pulumi(RETAIN_ON_DELETE, ', { retainOnDelete: true }')],
+    ['the key protected (its destroy fails)', pulumi(RETAIN_ON_DELETE, ', { protect: true }')],
+    [
+      'the key options a variable kmsfix does not read',
+      pulumi(RETAIN_ON_DELETE, ', keyOptions').replace('const ordersKey', 'declare let keyOptions: {};\nconst ordersKey'),
+    ],
+    ['the table not kept', pulumi('{}')],
+    ['the table retainOnDelete: false', pulumi('{ retainOnDelete: false }')],
+    // Pulumi refuses to delete a protected resource and deletes dependents first: the destroy fails before the key.
+    ['the table protected', pulumi('{ protect: true }')],
+    ['the table protected, with retainOnDelete', pulumi('{ protect: true, retainOnDelete: true }')],
+    // DynamoDB refuses the table's delete, and the destroy stops before the key the table depends on.
+    [
+      'point-in-time recovery on a deletion-protected table',
+      pulumi('{}', '', PITR + '    deletionProtectionEnabled: true,\n'),
+      pulumi('{}', '', PITR),
+    ],
+    [
+      'the key from another stack',
+      pulumi(RETAIN_ON_DELETE).replace(
+        "new aws.kms.Key('orders-key', { enableKeyRotation: true })",
+        "aws.kms.Key.get('orders-key', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab')",
+      ),
+    ],
+  ])('nothing said: %s', async (_, text, cautioned = pulumi(RETAIN_ON_DELETE)) => {
+    await notSaid('index.ts', text, cautioned);
+  });
+});
+
+const pulumiYaml = (tableOptions: string, keyOptions = '', key = '${ordersKey.arn}') => `name: orders
+runtime: yaml
+config:
+  tableKey:
+    type: string
+resources:
+  ordersKey:
+    type: aws:kms:Key
+    properties:
+      enableKeyRotation: true
+${keyOptions}  orders:
+    type: aws:dynamodb:Table
+    properties:
+      attributes:
+        - name: id
+          type: S
+      hashKey: id
+      serverSideEncryption:
+        enabled: true
+        kmsKeyArn: ${key}
+${tableOptions}`;
+const YAML_RETAIN = '    options:\n      retainOnDelete: true\n';
+
+describe('Pulumi YAML', () => {
+  it('a table with options.retainOnDelete whose key has none', async () => {
+    const c = await caution('Pulumi.yaml', pulumiYaml(YAML_RETAIN));
+    expect(c).toContain('Key not kept: options.retainOnDelete: true keeps this table');
+    expect(c).toContain('its key ordersKey (Pulumi.yaml:7:3) has no options.retainOnDelete: pulumi destroy');
+    expect(c).toContain('give ordersKey the resource option retainOnDelete: true');
+  });
+
+  it('point-in-time recovery, the key retainOnDelete: false', async () => {
+    const text = pulumiYaml('', '    options:\n      retainOnDelete: false\n').replace(
+      '      serverSideEncryption:',
+      '      pointInTimeRecovery:\n        enabled: true\n      serverSideEncryption:',
+    );
+    const c = await caution('Pulumi.yaml', text);
+    expect(c).toContain('Key not kept: point-in-time recovery keeps this table');
+    expect(c).toContain('has options.retainOnDelete: false');
+  });
+
+  it.each([
+    ['the key retainOnDelete', pulumiYaml(YAML_RETAIN, '    options:\n      retainOnDelete: true\n')],
+    ['the key protected', pulumiYaml(YAML_RETAIN, '    options:\n      protect: true\n')],
+    ['the table not kept', pulumiYaml('')],
+    ['the table protected', pulumiYaml('    options:\n      protect: true\n')],
+    ['the key a config value (another stack)', pulumiYaml(YAML_RETAIN, '', '${tableKey}')],
+  ])('nothing said: %s', async (_, text) => {
+    await notSaid('Pulumi.yaml', text, pulumiYaml(YAML_RETAIN));
+  });
+});

@@ -27,10 +27,12 @@ import { explicitKeyIn, mayHoldExplicitKeys } from '../yaml/explicitKeys.js';
 import { placeholderError, placeholderIn } from '../../core/placeholders.js';
 import { duplicateKeyError } from '../yaml/duplicates.js';
 import { keySettingOf, switchSettingOf } from './settings.js';
+import { destroyKeeps } from './retention.js';
+import { unkeptKeyCautions } from './keptKeys.js';
 import { keyOnStacks, type PulumiStacks } from '../yaml/pulumiStacks.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
 import { integrationTables, sharedTables } from './resourcePolicy.js';
-import { boolOf, notFalse, snippet } from '../yaml/scalars.js';
+import { snippet } from '../yaml/scalars.js';
 import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { eofBlockScalar, eofScalarWithin } from '../yaml/eofScalar.js';
@@ -54,10 +56,7 @@ export interface PulumiTable extends TableFacts {
   resource: CMap;
   /** Anchored nodes (aliased elsewhere) that fixing this table edits. */
   shared: SseEdit['shared'];
-  /**
-   * `options: protect` or `retainOnDelete`, or `deletionProtectionEnabled` not `false` (a destroy fails on
-   * the table; leaving it behind would delete its key): the key is kept too (`retainOnDelete: true`).
-   */
+  /** Something keeps the table or its data past a destroy (retention.ts destroyKeeps): the key is kept too (`retainOnDelete: true`). */
   retain: boolean;
   /** `options: provider: ${name}`: that provider resource's name (the key and its policy's lookups go through it). */
   provider?: string;
@@ -336,17 +335,6 @@ function invokesAwsManagedKey(variable: CNode | null | undefined, attribute: str
   return read !== undefined && KEY_ATTRIBUTES.has(read);
 }
 
-/**
- * A table whose key a delete must leave (its key gets retainOnDelete): deletion-protected
- * (`deletionProtectionEnabled` set, and not `false`), or with point-in-time recovery on.
- */
-function keepsData(resource: CMap): boolean {
-  const props = child(resource, 'properties');
-  // Point-in-time recovery: DynamoDB keeps a deleted table's backup 35 days, under the table's key.
-  const recovery = child(props, 'pointInTimeRecovery');
-  return notFalse(child(props, 'deletionProtectionEnabled')) || notFalse(recovery?.kind === 'map' ? child(recovery, 'enabled') : recovery);
-}
-
 function globalTableMembers(tables: PulumiTable[]): void {
   for (const r of tables) {
     if (!REPLICA_TYPES.has(r.type)) continue;
@@ -483,15 +471,15 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
         pair,
         resource,
         shared: edit?.shared ?? [],
-        retain:
-          (opts?.kind === 'map' && ['protect', 'retainOnDelete'].some((k) => boolOf(resolveAlias(child(opts, k))) === true)) ||
-          keepsData(resource),
+        retain: destroyKeeps(resource).length > 0,
         provider: opts?.kind === 'map' ? providerOf(opts) : undefined,
         ...(configName === undefined ? {} : { config: configName }),
       });
     }
   }
   globalTableMembers(tables);
+  // A table kept past a destroy whose key of the program is not (keptKeys.ts).
+  unkeptKeyCautions(file.text, tables, lines, path.basename(file.path));
   sharedTables(file.text, tables);
   integrationTables(file.text, tables);
   const detection: PulumiDetection = {

@@ -965,7 +965,7 @@ export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks, files?
       if (ownRegion?.kind === 'value' && regionValue && !isNullOrUndefined(regionValue))
         encryption.obstacles.push({ kind: 'resource-region', region: snippet(sf, ownRegion.value) });
       // A provider of the file that sends DynamoDB to an emulator, and not the services a generated key calls.
-      const provider = options && 'retain' in options ? options.provider : undefined;
+      const provider = options && 'keptBy' in options ? options.provider : undefined;
       const byDefault =
         !provider && options && cls.framework === 'cdktf' ? (cdktfDefault ??= defaultCdktfProvider(sf, c.sym) ?? null) : null;
       const emulator = provider

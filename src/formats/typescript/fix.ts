@@ -65,7 +65,7 @@ import { Names } from './names.js';
 import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from './scopes.js';
 import { detectTsStyle } from './style.js';
 import { optionsOf } from './options.js';
-import { deletionProtected, recoveryOn, removalOf, type Removal } from './retention.js';
+import { destroyKeeps, removalOf, type Removal } from './retention.js';
 import { type AliasPlace, aliasPlaceOf } from './aliasPlace.js';
 import { TYPE_NAMES, typeOnlyBlock } from './typeOnly.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
@@ -652,7 +652,7 @@ class FilePlanner {
       // `key: retain: always` keeps every Pulumi key; CDKTF has no keep-on-destroy (preventDestroy fails a destroy), nor the roll back race.
       const keep =
         (first.framework === 'pulumi' && settings?.retain === 'always') ||
-        g.tables.some((t) => optionsOf(t, sf).retain || deletionProtected(t, sf) || (t.framework === 'pulumi' && recoveryOn(t, sf)));
+        g.tables.some((t) => destroyKeeps(t, sf, optionsOf(t, sf)).length > 0);
       const p = this.placementText(first);
       if (first.framework === 'cdktf') {
         const extra: [string, Code][] = [];

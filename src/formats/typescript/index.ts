@@ -78,7 +78,7 @@ function detected(file: SourceFile, d: TsDetection, context: DiskContext | undef
 function recoveryCautions(d: TsDetection): void {
   for (const t of d.tables) {
     if (t.framework !== 'cdktf') continue;
-    if (recoveryOn(t, d.sf) && !deletionProtected(t, d.sf) && !optionsOf(t, d.sf).retain)
+    if (recoveryOn(t, d.sf) && !deletionProtected(t, d.sf) && optionsOf(t, d.sf).keptBy.length === 0)
       (t.encryption.cautions ??= []).push({ kind: 'recovery-key' });
     // As Terraform's aws_backup_selection (terraform/backupCautions.ts), in the table's file.
     const selections = selectionsOf(t, d.sf);

@@ -1,18 +1,24 @@
 /**
- * A CDK table kept past its stack whose key, a `kms.Key` of the same file, is not (Caution `unkept-key`;
- * CloudFormation reads the same in a template: cloudformation/keptKeys.ts). kmsfix gives a generated key
- * its table's removal policy at fix time (retention.ts removalOf); a table retained later (RETAIN, kms.Key's
- * and Table's default), or given deletion protection, point-in-time recovery or a backup, keeps a key
- * that `cdk destroy` schedules for deletion, and the table, or its backups, unreadable under it. Any
- * key of the file the table names counts, not only a generated one.
+ * A CDK or Pulumi table kept past its stack whose key, a key resource of the same file, is not (Caution
+ * `unkept-key`; CloudFormation reads the same in a template: cloudformation/keptKeys.ts, Pulumi YAML in a
+ * program: pulumi-yaml/keptKeys.ts). kmsfix gives a generated key its table's removal policy (CDK: retention.ts
+ * removalOf) or retainOnDelete (Pulumi: retention.ts destroyKeeps) at fix time; a table retained later (RETAIN,
+ * kms.Key's and Table's default; Pulumi's retainOnDelete), or given deletion protection, point-in-time recovery
+ * or a backup, keeps a key that `cdk destroy` / `pulumi destroy` schedules for deletion, and the table, or its
+ * backups, unreadable under it. Any key of the file the table names counts, not only a generated one.
  *
  * Read: the table's key (Table `encryptionKey: k`, TableV2 `TableEncryptionV2.customerManagedKey(k)`,
- * CfnTable `sseSpecification: { kmsMasterKeyId: k.keyArn }`), `k` a `const k = new kms.Key(...)` or a
- * `this.k = new kms.Key(...)` of the class; its removal policy, `removalPolicy` in its props (RETAIN when
- * absent) or the last `k.applyRemovalPolicy(...)` of the file. Said only for a literal DESTROY (a choice or
- * a variable may be RETAIN: kmsfix does not guess). The table's need is the fix's own rule (removalOf:
- * RETAIN, by its removalPolicy or because its data outlives it, dataKeptBy); a CfnTable, which has no
- * removalPolicy, is kept when its data is, or by its own `applyRemovalPolicy(RemovalPolicy.RETAIN)`.
+ * CfnTable `sseSpecification: { kmsMasterKeyId: k.keyArn }`; Pulumi's aws.dynamodb.Table
+ * `serverSideEncryption: { kmsKeyArn: k.arn }`, aws-native's `sseSpecification: { kmsMasterKeyId: k.arn }`),
+ * `k` a `const k = new kms.Key(...)` (Pulumi: aws.kms.Key, aws-native's kms.Key) or a `this.k = new kms.Key(...)`
+ * of the class. CDK: the key's removal policy, `removalPolicy` in its props (RETAIN when absent) or the last
+ * `k.applyRemovalPolicy(...)` of the file, said only for a literal DESTROY (a choice or a variable may be RETAIN:
+ * kmsfix does not guess); the table's need is the fix's own rule (removalOf: RETAIN, by its removalPolicy or
+ * because its data outlives it, dataKeptBy); a CfnTable, which has no removalPolicy, is kept when its data is, or
+ * by its own `applyRemovalPolicy(RemovalPolicy.RETAIN)`. Pulumi: the key is kept by its resource options'
+ * `retainOnDelete` or `protect` (anything but a literal false, or options kmsfix cannot read: not said); the
+ * table's need is the fix's own rule (destroyKeeps), where the destroy deletes the key while the table stays
+ * (yaml/pulumiRetention.ts: not a protected table, whose destroy fails before its key).
  */
 import path from 'node:path';
 import type { SourceFile } from '../../core/types.js';
@@ -20,7 +26,9 @@ import { constInitializer, declarationOf } from './consts.js';
 import { declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
 import { resolveSymbol } from './imports.js';
 import { classOfThis, thisAssignments, ts, unwrap } from './parse.js';
-import { dataKeptBy, removalLeaf, removalOf } from './retention.js';
+import { keyDeletedWhileKept } from '../yaml/pulumiRetention.js';
+import { readOptions } from './options.js';
+import { dataKeptBy, destroyKeeps, removalLeaf, removalOf } from './retention.js';
 
 type Sym = (e: ts.Expression) => string | undefined;
 
@@ -33,7 +41,19 @@ interface FileKey {
   decl?: ts.VariableDeclaration;
 }
 
-/** The expression a CDK table names its key with, as written; undefined for another table. */
+/** The key classes of each framework the caution reads. */
+const KEY_CLASSES: Partial<Record<TsTable['framework'], string[]>> = {
+  cdk: ['aws-cdk-lib/aws-kms#Key'],
+  pulumi: ['@pulumi/aws#kms.Key', '@pulumi/aws-native#kms.Key'],
+};
+
+/** `k.arn` (`k.keyArn`...) as written for a key's ARN or ID: `k`. */
+function keyOf(e: ts.Expression | undefined, attributes: string[]): ts.Expression | undefined {
+  const u = e && unwrap(e);
+  return u && ts.isPropertyAccessExpression(u) && attributes.includes(u.name.text) ? u.expression : undefined;
+}
+
+/** The expression a CDK or Pulumi table names its key with, as written; undefined for another table. */
 function keyExpression(t: TsTable, sf: ts.SourceFile): ts.Expression | undefined {
   const value = (o: ts.ObjectLiteralExpression | undefined, name: string) => {
     const l = o && lookup(sf, o, name);
@@ -46,16 +66,21 @@ function keyExpression(t: TsTable, sf: ts.SourceFile): ts.Expression | undefined
     const call = e && ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) ? e : undefined;
     return call && (call.expression as ts.PropertyAccessExpression).name.text === 'customerManagedKey' ? call.arguments[0] : undefined;
   }
-  if (t.kind === 'CfnTable') {
-    const sse = value(t.props, 'sseSpecification');
-    const arn = sse && ts.isObjectLiteralExpression(sse) ? value(sse, 'kmsMasterKeyId') : undefined;
-    return arn && ts.isPropertyAccessExpression(arn) && ['keyArn', 'keyId'].includes(arn.name.text) ? arn.expression : undefined;
-  }
+  const within = (block: string, key: string) => {
+    const o = value(t.props, block);
+    return o && ts.isObjectLiteralExpression(o) ? value(o, key) : undefined;
+  };
+  if (t.kind === 'CfnTable') return keyOf(within('sseSpecification', 'kmsMasterKeyId'), ['keyArn', 'keyId']);
+  if (t.kind === 'PulumiTable') return keyOf(within('serverSideEncryption', 'kmsKeyArn'), ['arn', 'keyId']);
+  if (t.kind === 'NativeTable') return keyOf(within('sseSpecification', 'kmsMasterKeyId'), ['arn', 'keyId']);
   return undefined;
 }
 
-/** The `kms.Key` an expression names, when the file creates it where kmsfix can see (a const, or a property of the class assigned once). */
-function fileKey(e: ts.Expression | undefined, sf: ts.SourceFile, sym: Sym): FileKey | undefined {
+/**
+ * The key (a `new` of one of `classes`) an expression names, when the file creates it where kmsfix can see (a
+ * const, or a property of the class assigned once).
+ */
+function fileKey(e: ts.Expression | undefined, sf: ts.SourceFile, sym: Sym, classes: string[]): FileKey | undefined {
   const u = e && unwrap(e);
   if (!u) return undefined;
   let init: ts.Expression | undefined;
@@ -72,7 +97,7 @@ function fileKey(e: ts.Expression | undefined, sf: ts.SourceFile, sym: Sym): Fil
     if (assigned.length === 1) [init, at] = [assigned[0].right, assigned[0].left];
   }
   const created = init && unwrap(init);
-  if (!created || !at || !ts.isNewExpression(created) || sym(created.expression) !== 'aws-cdk-lib/aws-kms#Key') return undefined;
+  if (!created || !at || !ts.isNewExpression(created) || !classes.includes(sym(created.expression) ?? '')) return undefined;
   return { name: u.getText(sf), created, at, decl };
 }
 
@@ -143,19 +168,40 @@ function tableKeptBy(t: TsTable, sf: ts.SourceFile, sym: Sym): string[] {
   return l.kind === 'value' ? [`removalPolicy: ${unwrap(l.value).getText(sf)}`] : [];
 }
 
-/** Adds the caution to each CDK table of the file whose `kms.Key` of the file is destroyed while the table is kept. */
+/**
+ * A Pulumi key's options when they keep it not (`no retainOnDelete`, `retainOnDelete: false`), as the caution
+ * says them; undefined when they keep it (retainOnDelete, or protect: its destroy fails) or cannot be read.
+ */
+function unretained(key: FileKey, sf: ts.SourceFile): string | undefined {
+  const options = key.created.arguments?.[2];
+  const read = readOptions(sf, 'pulumi', undefined, options);
+  if ('unreadable' in read || read.keptBy.length > 0) return undefined;
+  const o = options && unwrap(options);
+  const written = o && ts.isObjectLiteralExpression(o) ? lookup(sf, o, 'retainOnDelete') : undefined;
+  return written?.kind === 'value' ? `retainOnDelete: ${unwrap(written.value).getText(sf)}` : 'no retainOnDelete';
+}
+
+/** What keeps a Pulumi table while `pulumi destroy` deletes its key (empty: nothing, or kmsfix cannot tell). */
+function pulumiKeptBy(t: TsTable, sf: ts.SourceFile): string[] {
+  const options = readOptions(sf, 'pulumi', t.props, ts.isObjectLiteralExpression(t.node) ? undefined : t.node.arguments?.[2]);
+  return 'unreadable' in options ? [] : keyDeletedWhileKept(destroyKeeps(t, sf, options));
+}
+
+/** Adds the caution to each CDK or Pulumi table of the file whose key of the file is deleted while the table is kept. */
 export function unkeptKeyCautions(file: SourceFile, d: TsDetection): void {
-  if (!file.text.includes('aws-kms') && !file.text.includes('aws_kms')) return;
+  if (!/aws-kms|aws_kms|@pulumi\/aws/.test(file.text)) return;
   const sf = d.sf;
   const sym: Sym = (e) => resolveSymbol(e, d.binds);
   const name = path.basename(file.path);
   for (const t of d.tables) {
-    if (t.framework !== 'cdk') continue;
-    const key = fileKey(keyExpression(t, sf), sf, sym);
+    const classes = KEY_CLASSES[t.framework];
+    const key = classes && fileKey(keyExpression(t, sf), sf, sym, classes);
     if (!key) continue;
-    const policy = destroyedBy(key, sf, sym, name);
-    const keptBy = policy ? tableKeptBy(t, sf, sym) : [];
+    const pulumi = t.framework === 'pulumi';
+    const policy = pulumi ? unretained(key, sf) : destroyedBy(key, sf, sym, name);
+    const keptBy = !policy ? [] : pulumi ? pulumiKeptBy(t, sf) : tableKeptBy(t, sf, sym);
     if (!policy || keptBy.length === 0) continue;
-    (t.encryption.cautions ??= []).push({ kind: 'unkept-key', key: key.name, at: where(key.at, sf, name), keptBy, policy, family: 'cdk' });
+    const family = pulumi ? 'pulumi' : 'cdk';
+    (t.encryption.cautions ??= []).push({ kind: 'unkept-key', key: key.name, at: where(key.at, sf, name), keptBy, policy, family });
   }
 }

@@ -13,6 +13,7 @@ import { constObjectOf } from './consts.js';
 import type { TsTable } from './detect.js';
 import { lookup, snippet } from './lookup.js';
 import { ts, isNullish, unwrap } from './parse.js';
+import type { PulumiKeep } from '../yaml/pulumiRetention.js';
 
 /** An option to copy: its value as the table's code holds it, the text that names it at the key, and the node whose names that text needs. */
 export interface Copied {
@@ -24,8 +25,11 @@ export interface Copied {
 export interface CopiedOptions {
   parent?: Copied;
   provider?: Copied;
-  /** The table is kept (Pulumi `protect`/`retainOnDelete`, CDKTF `lifecycle.preventDestroy`): its key is kept too. */
-  retain: boolean;
+  /**
+   * The options that keep the table (Pulumi `protect`/`retainOnDelete`, CDKTF `lifecycle.preventDestroy`), as
+   * written: its key is kept too (retention.ts destroyKeeps).
+   */
+  keptBy: PulumiKeep[];
 }
 
 /** Why the options cannot be read, and the variable that holds them when one does (`opts`, `...opts`). */
@@ -85,10 +89,16 @@ function optionIn(
   return { value: l.value, text: l.value.getText(sf), needs: l.value };
 }
 
-/** Is a kept-table switch on? Anything but a literal `false` counts (a key kept for nothing costs less than a key lost). */
-function keeps(sf: ts.SourceFile, o: { literal: ts.ObjectLiteralExpression }, key: string): boolean {
-  const l = lookup(sf, o.literal, key);
-  return l.kind !== 'absent' && !(l.kind === 'value' && unwrap(l.value).kind === ts.SyntaxKind.FalseKeyword);
+/**
+ * The kept-table switches that are on, as written (`retainOnDelete: true`). Anything but a literal `false`
+ * counts (a key kept for nothing costs less than a key lost); a switch a spread may hold is named by its name.
+ */
+function keeps(sf: ts.SourceFile, o: { literal: ts.ObjectLiteralExpression }, ...keys: PulumiKeep['by'][]): PulumiKeep[] {
+  return keys.flatMap((key): PulumiKeep[] => {
+    const l = lookup(sf, o.literal, key);
+    if (l.kind === 'absent' || (l.kind === 'value' && unwrap(l.value).kind === ts.SyntaxKind.FalseKeyword)) return [];
+    return [{ why: l.kind === 'value' ? `${key}: ${unwrap(l.value).getText(sf)}` : key, by: key }];
+  });
 }
 
 /**
@@ -102,14 +112,14 @@ export function readOptions(
   options: ts.Expression | undefined,
 ): OptionsRead {
   if (framework === 'pulumi') {
-    if (!options) return { retain: false };
+    if (!options) return { keptBy: [] };
     const o = objectOf(options);
     if (!o)
       return {
         unreadable: `the resource options are ${snippet(sf, options)}, not an object literal (or a const holding one)`,
         holder: nameOf(options),
       };
-    const out: CopiedOptions = { retain: keeps(sf, o, 'protect') || keeps(sf, o, 'retainOnDelete') };
+    const out: CopiedOptions = { keptBy: keeps(sf, o, 'protect', 'retainOnDelete') };
     for (const key of ['parent', 'provider'] as const) {
       const c = optionIn(sf, o, options, key);
       if (c === 'absent') continue;
@@ -120,7 +130,7 @@ export function readOptions(
   }
   if (framework === 'cdktf' && props) {
     const o = { literal: props };
-    const out: CopiedOptions = { retain: false };
+    const out: CopiedOptions = { keptBy: [] };
     const provider = optionIn(sf, o, props, 'provider');
     if (provider !== 'absent' && 'unreadable' in provider) return provider;
     if (provider !== 'absent') out.provider = provider;
@@ -129,11 +139,11 @@ export function readOptions(
     if (lc.kind === 'value') {
       const lifecycle = objectOf(lc.value);
       if (!lifecycle) return { unreadable: `lifecycle is ${snippet(sf, lc.value)}, not an object literal (or a const holding one)` };
-      out.retain = keeps(sf, lifecycle, 'preventDestroy');
+      out.keptBy = keeps(sf, lifecycle, 'preventDestroy');
     }
     return out;
   }
-  return { retain: false };
+  return { keptBy: [] };
 }
 
 /**

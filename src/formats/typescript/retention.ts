@@ -1,11 +1,13 @@
 /**
  * What keeps a table's data past a delete, so that its key must stay too: deletion protection and
  * point-in-time recovery, as a TypeScript table's props say them, backups of it in its file
- * (backups.ts), and a CDK table's removal policy (fix.ts keeps the key; index.ts cautions where it
- * cannot; keptKeys.ts where a CDK table is kept and its key of the same file is not).
+ * (backups.ts), a CDK table's removal policy, and a Pulumi or CDKTF table's options (fix.ts keeps the key;
+ * index.ts cautions where it cannot; keptKeys.ts where a table is kept and its key of the same file is not).
  */
+import type { PulumiKeep } from '../yaml/pulumiRetention.js';
 import { backedUp } from './backups.js';
 import { lookup, type TsTable } from './detect.js';
+import type { CopiedOptions } from './options.js';
 import { ts, isNullish, unwrap } from './parse.js';
 
 /** What keeps the table's data past a delete of it, as a caution names each (empty: nothing does). */
@@ -14,6 +16,20 @@ export function dataKeptBy(t: TsTable, sf: ts.SourceFile): string[] {
   if (deletionProtected(t, sf)) out.push(protectionProp(t));
   if (recoveryOn(t, sf)) out.push('point-in-time recovery');
   if (backedUp(t, sf)) out.push('a backup of it in this file (an AWS Backup selection or a dynamodb:CreateBackup grant)');
+  return out;
+}
+
+/**
+ * What keeps a Pulumi or CDKTF table, or its data, past a destroy (`options`: its resource options, read):
+ * `protect`, `retainOnDelete` (CDKTF's preventDestroy), deletion protection, and a Pulumi table's
+ * point-in-time recovery (CDKTF's preventDestroy would fail every destroy: index.ts cautions instead). The
+ * fix gives its generated key retainOnDelete (preventDestroy) for any of them; keptKeys.ts names a key of the
+ * file that is not kept where the destroy deletes it while the table stays (yaml/pulumiRetention.ts).
+ */
+export function destroyKeeps(t: TsTable, sf: ts.SourceFile, options: CopiedOptions): PulumiKeep[] {
+  const out = [...options.keptBy];
+  if (deletionProtected(t, sf)) out.push({ why: protectionProp(t), by: 'deletion protection' });
+  if (t.framework === 'pulumi' && recoveryOn(t, sf)) out.push({ why: 'point-in-time recovery', by: 'point-in-time recovery' });
   return out;
 }
 
