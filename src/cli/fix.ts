@@ -190,7 +190,8 @@ function inRunOrder(result: RunResult, kept: FileOutcome[]): FileOutcome[] {
 /** Said by a text fix that changed tables and wrote no commit message (--commit and --patch-dir do). */
 export const BEFORE_DEPLOYING =
   'before deploying: the commit message of --commit or --patch-dir holds the checklist (who can use the new keys, what the deploying ' +
-  'role needs); roll back in two deploys, never by a revert alone: a reverted Terraform fix deletes the keys under its tables ' +
+  'role needs); roll back in two deploys, never by a revert alone: a revert deletes each key in the deploy that moves its table off ' +
+  'it, and a Terraform revert leaves the table on it ' +
   '(https://github.com/kmsfix/kmsfix#rolling-back)';
 
 /** What a held stream's output added: the files delivered and why others were not, errors, and notes for after the report's own. */
