@@ -17,7 +17,7 @@ import { scanJson } from './report/jsonReport.js';
 import { SarifStream } from './report/sarifStream.js';
 import { allErrors, allTables, formatError, summarize } from './report/summary.js';
 import { colors, summaryLine, tableLine } from './report/textReport.js';
-import { isStandingCaution } from './rule/cautions.js';
+import { isStanding } from './rule/cautions.js';
 import type { FixOptions, KeyStrategy } from './core/types.js';
 import { PROFILES, type Profile } from './rule/peers/evaluate.js';
 import { DEFAULT_KEY_POLICY, KEY_POLICY_MODES, type KeyPolicyMode } from './rule/keyPolicy.js';
@@ -463,7 +463,7 @@ function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io, n
     const line = { verbose: p.verbose, profile: p.options.profile };
     // -q: only what needs action (non-compliant tables, a compliant table's caution, errors).
     for (const t of allTables(outcomes))
-      if (!p.quiet || !t.compliant || t.cautions?.some(isStandingCaution)) io.out(tableLine(t, c, line) + '\n');
+      if (!p.quiet || !t.compliant || t.cautionKinds?.some(isStanding)) io.out(tableLine(t, c, line) + '\n');
     for (const e of allErrors(outcomes, errors)) io.err(`error: ${formatError(e)}\n`);
     if (!p.quiet) io.out(summaryLine(summary) + '\n');
   }

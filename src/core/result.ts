@@ -3,6 +3,7 @@
  * tables as reported, its error, its verified new text), the errors not tied to a parsed file,
  * and the progress of a run. Values only: no behaviour.
  */
+import type { Caution } from '../rule/facts.js';
 import type { PeerVerdicts } from '../rule/peers/rules.js';
 import type { Edit, SourceFile, Status, Suppression, TableIdentity } from './types.js';
 
@@ -26,6 +27,11 @@ export interface TableReport extends TableIdentity {
   suppressions: Suppression[];
   /** Fixable: what a fix changes beyond the table, for its reviewer; any table: what needs a look as it is (src/rule/cautions.ts; also in `message`). */
   cautions?: string[];
+  /**
+   * The kind of each of `cautions`, in order (Judgement.cautionKinds): reports ask it (src/rule/cautions.ts
+   * isStanding, cautionLabel), not the text. Internal: the JSON report gives the texts alone (src/report/jsonReport.ts).
+   */
+  cautionKinds?: Caution['kind'][];
   /** The projen configuration that generates the table's package.json, from its file's folder (TableFacts.projen). */
   projen?: string;
   /** Set by fix: the verified fix makes the table customer-managed. */

@@ -59,6 +59,7 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     if (j.blocker !== undefined) report.blocker = j.blocker;
     if (j.testCode) report.testCode = true;
     if (j.cautions) report.cautions = j.cautions;
+    if (j.cautionKinds) report.cautionKinds = j.cautionKinds;
     report.reason = j.reason;
     if (j.notScannedBy) report.notScannedBy = j.notScannedBy;
     if (t.projen) report.projen = t.projen;
@@ -313,6 +314,7 @@ export function fixedTables(tables: TableReport[], fix: GroupFix): TableReport[]
       // Nor what it would have changed beyond the table.
       for (const c of t.cautions ?? []) message = message.replace(`. ${c}`, '');
       delete t.cautions;
+      delete t.cautionKinds;
       t.message = `${message}. Not fixable automatically: ${d.reason}`;
     } else if (fix.planned.includes(t.address)) {
       t.planned = true;

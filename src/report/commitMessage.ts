@@ -7,7 +7,7 @@
 import { failingRules } from '../rule/peers/evaluate.js';
 import { listed } from '../rule/blockers.js';
 import { FIX_NOTE } from '../rule/evaluate.js';
-import { IAM_ROLES, IAM_ROLES_LABEL } from '../rule/cautions.js';
+import { IAM_ROLES } from '../rule/cautions.js';
 import { DEFAULT_DELETION_WINDOW, type KeySettings } from '../rule/keySettings.js';
 import { DEFAULT_KEY_POLICY, type KeyPolicyMode } from '../rule/keyPolicy.js';
 import path from 'node:path';
@@ -243,7 +243,8 @@ function requests(tables: TableReport[], o: MessageOptions): string[] {
  */
 function losing(fixed: { t: TableReport; file: string }[]): string {
   const each = fixed.flatMap(({ t, file }) => {
-    const roles = (t.cautions ?? []).map((c) => IAM_ROLES.exec(c)?.[1]).find((r) => r !== undefined);
+    const at = t.cautionKinds?.indexOf('iam-roles') ?? -1;
+    const roles = at < 0 ? undefined : t.cautions?.[at].match(IAM_ROLES)?.[1];
     return roles === undefined ? [] : [`${roles} (${t.address}, ${file}:${t.line})`];
   });
   return each.length === 0
@@ -256,7 +257,8 @@ function cautions(tables: TableReport[]): string[] {
   const by = new Map<string, string[]>();
   // The roles of `iam-roles` are named in the `key policy iam` line (losing).
   for (const t of tables)
-    for (const c of t.cautions ?? []) if (!c.startsWith(IAM_ROLES_LABEL)) by.set(c, [...(by.get(c) ?? []), t.address]);
+    for (const [i, c] of (t.cautions ?? []).entries())
+      if (t.cautionKinds?.[i] !== 'iam-roles') by.set(c, [...(by.get(c) ?? []), t.address]);
   return [...by].map(([c, addresses]) => `${c} (${listed(addresses)}).`);
 }
 

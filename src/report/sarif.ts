@@ -8,7 +8,7 @@
  */
 import { ALL_KINDS, rulesFor } from '../rule/peers/rules.js';
 import { failingRules } from '../rule/peers/evaluate.js';
-import { isStandingCaution } from '../rule/cautions.js';
+import { isStanding } from '../rule/cautions.js';
 import { LineIndex } from '../core/text.js';
 import { editsServing, sortEdits } from '../core/edits.js';
 import type { Edit } from '../core/types.js';
@@ -149,8 +149,8 @@ export function sarifResults(outcomes: FileOutcome[]): Record<string, unknown>[]
   return outcomes.map((o) => {
     const results: Record<string, unknown>[] = [];
     for (const t of o.tables) {
-      // A compliant table is listed only for a caution about it as it is (its key not kept: src/rule/evaluate.ts STANDING).
-      const standing = t.compliant && t.cautions?.some(isStandingCaution);
+      // A compliant table is listed only for a caution about it as it is (its key not kept: src/rule/cautions.ts isStanding).
+      const standing = t.compliant && t.cautionKinds?.some(isStanding);
       if (t.compliant && !standing) continue;
       const rule = t.compliant ? CAUTION_RULE : (RULES.find((r) => r.status === t.status) ?? RULES[2]);
       const fails = t.compliant ? [] : failingRules(t.peers);

@@ -2,7 +2,7 @@
 import type Picocolors from 'picocolors';
 import { lazyRequire } from '../core/lazy.js';
 import { failingRules } from '../rule/peers/evaluate.js';
-import { isStandingCaution } from '../rule/cautions.js';
+import { cautionLabel, isStanding } from '../rule/cautions.js';
 import type { Status } from '../rule/status.js';
 import type { Summary } from './summary.js';
 import type { TableReport } from '../core/result.js';
@@ -50,8 +50,8 @@ function verdict(t: TableReport, profile: string, c: Colors): string {
 /** What the short line adds to the reason: why a non-compliant table is not fixed, or that a compliant one has a caution. */
 function shortNote(t: TableReport): string {
   // A caution about a compliant table as it is (its key not kept): its label, the rest under --verbose.
-  const standing = t.compliant && !t.fixed ? (t.cautions?.filter(isStandingCaution) ?? []) : [];
-  if (standing.length > 0) return `; caution: ${standing.map((c) => c.split(':')[0]).join(', ')} (--verbose says what to do)`;
+  const standing = t.compliant && !t.fixed ? (t.cautionKinds?.filter(isStanding) ?? []) : [];
+  if (standing.length > 0) return `; caution: ${standing.map(cautionLabel).join(', ')} (--verbose says what to do)`;
   if (t.compliant || t.fixed || t.notScannedBy) return '';
   if (t.testCode) return '; test code, left alone (--include-tests fixes it)';
   if (!t.fixable && (t.blocker !== undefined || t.status === 'unknown' || t.message.includes('Not fixable automatically')))

@@ -10,43 +10,61 @@ const NAMED = 3;
 
 const listed = (items: string[]) => someOf(items, NAMED);
 
-/** How the `iam-roles` caution starts: the commit message reads its roles back into its `key policy iam` line (IAM_ROLES). */
-export const IAM_ROLES_LABEL = 'IAM roles: with --key-policy iam, ';
+/**
+ * Each kind's label, which leads its text ("Key not kept: ..."): the short line of a compliant table names
+ * its standing cautions by it (src/report/textReport.ts). Said here only, cautionText puts it first.
+ */
+const LABEL: Record<Caution['kind'], string> = {
+  'local-migrations': 'Local development',
+  'permissions-boundary': 'Permissions boundary',
+  'undeclared-imports': 'Undeclared imports',
+  'unprotected-key': 'Deletion protection',
+  'recovery-key': 'Backups',
+  'backup-key': 'Backups',
+  'iam-roles': 'IAM roles',
+  'unkept-key': 'Key not kept',
+  'no-alias': 'No alias',
+};
 
-/** The roles an `iam-roles` caution's text names, read back (src/report/commitMessage.ts). */
+export const cautionLabel = (kind: Caution['kind']) => LABEL[kind];
+
+/** The roles an `iam-roles` caution's text names, read back (src/report/commitMessage.ts): its wording is below. */
 export const IAM_ROLES = /^IAM roles: with --key-policy iam, (.*) (?:is|are) granted DynamoDB and no KMS action:/;
 
-/** How the `unkept-key` caution starts. */
-const KEY_NOT_KEPT_LABEL = 'Key not kept: ';
-
 /**
- * A caution's text that is about the table as it is, not about a fix (src/rule/evaluate.ts STANDING): the only
- * cautions a compliant table's report shows (text, -q, SARIF). A compliant table may carry a fix's cautions too,
- * under a peer profile that passes a table kmsfix's own rule fixes.
+ * Cautions about the table as it is, not about a fix: said on a table that is not fixed too (a customer-managed
+ * one; src/rule/evaluate.ts), and the only cautions a compliant table's report shows (text, -q, SARIF). A
+ * compliant table may carry a fix's cautions too, under a peer profile that passes a table kmsfix's own rule fixes.
  */
-export const isStandingCaution = (text: string) => text.startsWith(KEY_NOT_KEPT_LABEL);
+const STANDING: ReadonlySet<Caution['kind']> = new Set(['unkept-key']);
+
+/** Reports see a table's cautions as texts (TableReport.cautions, as the JSON report gives them) and their kinds beside them (cautionKinds): they ask this of the kind, never the text. */
+export const isStanding = (kind: Caution['kind']) => STANDING.has(kind);
 
 /** Items joined with commas and a last `and`, every one named (a role left out is an outage left unsaid). */
 const all = (items: string[]) => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 
-export function cautionText(c: Caution): string {
+/** A caution's text: its label, then what it says (cautionBody). */
+export const cautionText = (c: Caution) => `${LABEL[c.kind]}: ${cautionBody(c)}`;
+
+function cautionBody(c: Caution): string {
   switch (c.kind) {
     case 'local-migrations':
       // Checked against both plugins' createTable (they rename SSEEnabled and pass the rest on) and the SDKs they use.
       return (
-        `Local development: ${c.plugin} passes SSESpecification to DynamoDB Local as written, and the KMSMasterKeyId a fix writes is a ` +
+        `${c.plugin} passes SSESpecification to DynamoDB Local as written, and the KMSMasterKeyId a fix writes is a ` +
         'CloudFormation function (an object) where the API takes a string: its migration of this table (sls dynamodb migrate; sls offline start ' +
         'with migrate: true) fails (AWS SDK v2: InvalidParameterType). The deployed table is not affected; have the local migration drop ' +
         'SSESpecification, or create the local table from its own definition'
       );
     case 'permissions-boundary':
       return (
-        `Permissions boundary: roles beside this table have one (${listed(c.where)}), which limits what the key policy grants ` +
+        `roles beside this table have one (${listed(c.where)}), which limits what the key policy grants ` +
         '(its principal is *): a role that uses this table keeps access only if its boundary allows kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, ' +
         'kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on the key (DynamoDB asks KMS as each caller); check the boundary before deploying'
       );
     case 'undeclared-imports': {
-      const what = `Undeclared imports: the fix imports ${c.packages.join(' and ')}, which the project's package.json does not declare`;
+      const what = `the fix imports ${c.packages.join(' and ')}, which the project's package.json does not declare`;
       const them = c.packages.length === 1 ? 'it' : 'them';
       return c.projen
         ? `${what}, and projen generates it from ${c.projen} (from this file's folder): declare ${them} there, in the list that declares ` +
@@ -57,20 +75,20 @@ export function cautionText(c: Caution): string {
     }
     case 'unprotected-key':
       return (
-        `Deletion protection: the table's deletion_protection_enabled is ${c.protection}, which the key's lifecycle cannot follow ` +
+        `the table's deletion_protection_enabled is ${c.protection}, which the key's lifecycle cannot follow ` +
         '(prevent_destroy takes only a literal), so the new key has no prevent_destroy: wherever the table is protected, leave ' +
         'its key behind with it (terraform state rm of the key and its alias too), or the destroy that follows schedules the ' +
         "key's deletion and the table becomes unreadable"
       );
     case 'recovery-key':
       return (
-        "Backups: point-in-time recovery is on, so DynamoDB keeps a deleted table's backup for 35 days, encrypted under the " +
+        "point-in-time recovery is on, so DynamoDB keeps a deleted table's backup for 35 days, encrypted under the " +
         "table's key, which the same destroy schedules for deletion (in at most 30 days; a key with prevent_destroy would fail " +
         'every destroy): before destroying the table, leave its key and alias behind (terraform state rm), or that backup cannot be restored'
       );
     case 'backup-key':
       return (
-        `Backups: ${c.selections.join(', ')} backs the table up, and AWS Backup keeps its recovery points under the table's key ` +
+        `${c.selections.join(', ')} backs the table up, and AWS Backup keeps its recovery points under the table's key ` +
         "(unless the account uses AWS Backup's advanced DynamoDB backup), which a destroy schedules for deletion (in at most 30 days; " +
         'a key with prevent_destroy would fail every destroy): before destroying the table, leave its key and alias behind ' +
         '(terraform state rm), or those recovery points cannot be restored'
@@ -78,7 +96,7 @@ export function cautionText(c: Caution): string {
     case 'iam-roles': {
       const one = c.roles.length === 1;
       return (
-        `${IAM_ROLES_LABEL}${all(c.roles)} ${one ? 'is' : 'are'} granted DynamoDB and no KMS action: ${one ? 'it loses' : 'they lose'} access ` +
+        `with --key-policy iam, ${all(c.roles)} ${one ? 'is' : 'are'} granted DynamoDB and no KMS action: ${one ? 'it loses' : 'they lose'} access ` +
         `when this deploys unless ${one ? 'its' : 'their'} IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, ` +
         'kms:CreateGrant and kms:DescribeKey on the key first'
       );
@@ -97,7 +115,7 @@ export function cautionText(c: Caution): string {
           : 'deleting the stack (or removing the table from it, to move it to another stack)';
       const one = c.keptBy.length === 1;
       return (
-        `${KEY_NOT_KEPT_LABEL}${all(c.keptBy)} ${one ? 'keeps' : 'keep'} this table, or its backups, when its stack deletes or replaces it, ` +
+        `${all(c.keptBy)} ${one ? 'keeps' : 'keep'} this table, or its backups, when its stack deletes or replaces it, ` +
         `but its key ${c.key} (${c.at}) has ${c.policy}: ${deleting}, ` +
         "or replacing the key, schedules the key's deletion while the table, or its backups, stay encrypted under it, and once the " +
         `deletion completes they cannot be read (DynamoDB then archives the table): ${keep}, and when you move the table to another stack, ` +
@@ -106,7 +124,7 @@ export function cautionText(c: Caution): string {
     }
     case 'no-alias':
       return (
-        `No alias: the table is created inside \`${c.in}\`, which no variable names, so the fix adds its key without an alias ` +
+        `the table is created inside \`${c.in}\`, which no variable names, so the fix adds its key without an alias ` +
         "(the key's description names the table); to have one, assign the table to a const before fixing"
       );
   }

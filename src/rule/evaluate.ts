@@ -19,7 +19,7 @@ import type { KeyStrategy, TableFacts } from '../core/types.js';
 import type { Caution, Obstacle } from './facts.js';
 import { assess, decide, messageOf } from './cmk.js';
 import { recreationEffect } from './blockers.js';
-import { cautionText } from './cautions.js';
+import { cautionText, isStanding } from './cautions.js';
 import { peerFactsOf } from './peers/facts.js';
 import { compliantUnder, silencingOwn, stillFiring, underProfile, type Profile } from './peers/evaluate.js';
 import { peerVerdicts, type PeerVerdicts } from './peers/rules.js';
@@ -89,9 +89,6 @@ function waivedNote(o: Obstacle): string | undefined {
   return undefined;
 }
 
-/** Cautions about the table as it is, not about what a fix changes: said on a table that is not fixed too (a customer-managed one). */
-const STANDING: ReadonlySet<Caution['kind']> = new Set(['unkept-key']);
-
 /** A table's verdict, as reports show it. */
 export interface Judgement {
   status: Status;
@@ -105,9 +102,11 @@ export interface Judgement {
   peers: PeerVerdicts;
   /**
    * Fixable: what the fix changes beyond the table, for its reviewer; on any table, what needs a look as it is
-   * (STANDING). Worded by src/rule/cautions.ts; also in `message`.
+   * (src/rule/cautions.ts isStanding). Worded by src/rule/cautions.ts; also in `message`.
    */
   cautions?: string[];
+  /** The kind of each of `cautions`, in order: what reports ask (a standing caution), never the text. */
+  cautionKinds?: Caution['kind'][];
   /** Non-compliant and fixable, but in test code and left alone (no --include-tests). */
   testCode?: true;
   /** The reason alone, short (the message explains it): for one-line reports. */
@@ -197,7 +196,7 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
         !(c.kind === 'undeclared-imports' && c.packages.length === 0),
     );
   // A caution about the table as it is (`unkept-key`), not about a fix: said whatever the status.
-  const said = own?.filter((c) => (wanted && !leftInTests) || STANDING.has(c.kind));
+  const said = own?.filter((c) => (wanted && !leftInTests) || isStanding(c.kind));
   const cautions = said?.length ? said.map(cautionText) : undefined;
   if (cautions) for (const c of cautions) message = `${message}. ${c}`;
   // The first waived obstacle with a note (--kms-key-arn waives one without).
@@ -210,7 +209,10 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   const out: Judgement = { status: shown.status, message, reason, compliant, fixable: wanted && !leftInTests, peers };
   if (a.blocker !== undefined) out.blocker = a.blocker;
   if (leftInTests) out.testCode = true;
-  if (cautions) out.cautions = cautions;
+  if (cautions && said) {
+    out.cautions = cautions;
+    out.cautionKinds = said.map((c) => c.kind);
+  }
   if (notScanned) out.notScannedBy = profile;
   return out;
 }

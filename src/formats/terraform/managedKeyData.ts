@@ -84,16 +84,60 @@ export async function managedKeySources(
  * The same, of a module's files already read (a local module's, for its call: `dir`, its folder as the call names it,
  * for the message).
  */
-export function managedKeysIn(files: { path: string; text: string; tops: TopBlock[] }[], dir?: string): Map<string, string> | undefined {
+export function managedKeysIn(files: ReadFile[], dir?: string): Map<string, string> | undefined {
   const out = new Map<string, string>();
   for (const f of files)
-    for (const b of f.tops) {
-      if (b.type !== 'data' || (b.labels[0] !== 'aws_kms_alias' && b.labels[0] !== 'aws_kms_key') || b.labels.length !== 2) continue;
-      const key = `${b.labels[0]}.${b.labels[1]}`;
-      if (!out.has(key) && namesAwsManaged(b.attr(argName(b.labels[0]))))
-        out.set(key, `data.${key} names ${AWS_MANAGED_ALIAS}, ${dir ? `${dir}/` : ''}${base(f.path)}${lineOf(f.text, b.start)}`);
+    for (const d of kmsDataIn(f, dir)) {
+      // Keyed `type.name`: a block with more labels (which Terraform refuses) is left out here, and found by a key naming it (dataSourceIn), as before.
+      if (d.block.labels.length !== 2) continue;
+      const key = `${d.type}.${d.name}`;
+      const names = out.has(key) ? undefined : namesManaged(d);
+      if (names) out.set(key, names);
     }
   return out.size > 0 ? out : undefined;
+}
+
+/** A module's file as its KMS data sources are read: its blocks summarized. */
+type ReadFile = { path: string; text: string; tops: TopBlock[] };
+
+/** A KMS data source (`data "aws_kms_alias" "x"`, `data "aws_kms_key" "k"`) of a module's file. */
+interface KmsData {
+  type: string;
+  name: string;
+  block: TopBlock;
+  /** Where it is declared, `main.tf:57` (under the module's folder as a call names it: `modules/table/main.tf:57`). */
+  where: () => string;
+}
+
+/**
+ * The one reader of a file's KMS data sources, in order, for each of their uses: the one a key setting names
+ * (dataSourceIn: awsManagedKeyData, which reads the module's other files only when the table's own file lacks
+ * it, and awsManagedKeyDataIn over a local module's files) and every one (managedKeysIn, for a map's entries).
+ * What each says is namesManaged's. `dir`: the module's folder as a call names it, for `where`.
+ */
+function* kmsDataIn(f: ReadFile, dir?: string): Generator<KmsData> {
+  for (const block of f.tops)
+    if (block.type === 'data' && (block.labels[0] === 'aws_kms_alias' || block.labels[0] === 'aws_kms_key'))
+      yield {
+        type: block.labels[0],
+        name: block.labels[1],
+        block,
+        where: () => `${dir ? `${dir}/` : ''}${base(f.path)}${lineOf(f.text, block.start)}`,
+      };
+}
+
+/** The file's data source `data.<type>.<name>` (kmsDataIn), if it declares it. */
+function dataSourceIn(f: ReadFile, type: string, name: string, dir?: string): KmsData | undefined {
+  for (const d of kmsDataIn(f, dir)) if (d.type === type && d.name === name) return d;
+  return undefined;
+}
+
+/**
+ * When a data source's `name` / `key_id` (`arg`) names the AWS managed key as written: how a key read through it says so,
+ * `data.aws_kms_alias.x names alias/aws/dynamodb, main.tf:3` (a key setting's source, in parentheses; a map entry's why).
+ */
+function namesManaged(d: KmsData, arg = d.block.attr(argName(d.type))): string | undefined {
+  return namesAwsManaged(arg) ? `data.${d.type}.${d.name} names ${AWS_MANAGED_ALIAS}, ${d.where()}` : undefined;
 }
 
 /** A file of the module that may declare a KMS data source. */
@@ -122,16 +166,16 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
     { path: file.path, text: file.text, tops: once(async () => summarize(det, file.text)) },
   ];
   let siblingsRead = false;
-  const find = async (type: string, name: string): Promise<{ block: TopBlock; where: string } | undefined> => {
-    const match = (b: TopBlock) => b.type === 'data' && b.labels[0] === type && b.labels[1] === name;
+  const find = async (type: string, name: string): Promise<KmsData | undefined> => {
     for (let i = 0; ; i++) {
       if (i === files.length && !siblingsRead && context) {
         siblingsRead = true;
         for (const f of (await context.siblings()).filter(mentions)) files.push({ ...f, tops: once(() => siblingBlocks([f])) });
       }
       if (i >= files.length) return undefined;
-      const block = (await files[i].tops()).find(match);
-      if (block) return { block, where: `${base(files[i].path)}${lineOf(files[i].text, block.start)}` };
+      const { path, text, tops } = files[i];
+      const found = dataSourceIn({ path, text, tops: await tops() }, type, name);
+      if (found) return found;
     }
   };
   // The module's environment, built only for a data source whose key_id or name reads inputs (inputs.ts, loaded then).
@@ -141,7 +185,7 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
   for (const { key, data, obstacles, keyName } of refs) {
     const found = await find(data.type, data.name);
     if (!found) continue;
-    const callers = await markManaged(key, data, found, read, keyName);
+    const callers = await markManaged(key, found, read, keyName);
     if (callers.length > 0) obstacles.push({ kind: 'module-inputs', inputs: callers.map((v) => `var.${v}`) } satisfies Obstacle);
   }
 }
@@ -151,17 +195,12 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
  * A key_id or name that reads inputs is evaluated (`read`); one set per environment makes the key not known. Returns the
  * variables that decided it where the module's callers set them (obstacle module-inputs, as for a kms_key_arn that reads them).
  */
-async function markManaged(
-  key: Setting,
-  data: { type: string; name: string },
-  found: { block: TopBlock; where: string },
-  read: DataArgReader | undefined,
-  keyName: string,
-): Promise<string[]> {
-  const arg = found.block.attr(argName(data.type));
-  if (namesAwsManaged(arg)) {
+async function markManaged(key: Setting, data: KmsData, read: DataArgReader | undefined, keyName: string): Promise<string[]> {
+  const arg = data.block.attr(argName(data.type));
+  const names = namesManaged(data, arg);
+  if (names) {
     key.text = AWS_MANAGED_ALIAS;
-    key.source = `${key.source.trim()} (data.${data.type}.${data.name} names ${AWS_MANAGED_ALIAS}, ${found.where})`;
+    key.source = `${key.source.trim()} (${names})`;
     return [];
   }
   if (!read || !arg || arg.lit || !readsInputs(arg.value)) return [];
@@ -170,12 +209,12 @@ async function markManaged(
   const said = `data.${data.type}.${data.name} has ${argName(data.type)} = ${arg.value.trim()}`;
   if (!r.managed) {
     key.state = 'unreadable';
-    key.source = `${keyName} = ${key.source.trim()}: ${said} (${found.where}), and ${r.outside}`;
+    key.source = `${keyName} = ${key.source.trim()}: ${said} (${data.where()}), and ${r.outside}`;
     key.text = undefined;
     return [];
   }
   key.text = AWS_MANAGED_ALIAS;
-  key.source = `${key.source.trim()} (${said}${r.why.length ? `: ${r.why.join('; ')}` : ''}, which names ${AWS_MANAGED_ALIAS}, ${found.where})`;
+  key.source = `${key.source.trim()} (${said}${r.why.length ? `: ${r.why.join('; ')}` : ''}, which names ${AWS_MANAGED_ALIAS}, ${data.where()})`;
   return r.callers;
 }
 
@@ -185,7 +224,7 @@ async function markManaged(
  */
 export async function awsManagedKeyDataIn(
   key: Setting | undefined,
-  files: { path: string; text: string; tops: TopBlock[] }[],
+  files: ReadFile[],
   dir: string,
   read: DataArgReader,
 ): Promise<string[]> {
@@ -193,15 +232,8 @@ export async function awsManagedKeyDataIn(
   const data = dataKeyOf(keyThroughLocals.get(key) ?? key.source);
   if (!data) return [];
   for (const f of files) {
-    const block = f.tops.find((b) => b.type === 'data' && b.labels[0] === data.type && b.labels[1] === data.name);
-    if (!block) continue;
-    return markManaged(
-      key,
-      data,
-      { block, where: `${dir}/${base(f.path)}${lineOf(f.text, block.start)}` },
-      read,
-      'server_side_encryption.kms_key_arn',
-    );
+    const found = dataSourceIn(f, data.type, data.name, dir);
+    if (found) return markManaged(key, found, read, 'server_side_encryption.kms_key_arn');
   }
   return [];
 }
