@@ -23,7 +23,7 @@ import { PROFILES, type Profile } from './rule/peers/evaluate.js';
 import { DEFAULT_KEY_POLICY, KEY_POLICY_MODES, type KeyPolicyMode } from './rule/keyPolicy.js';
 import { DEFAULT_MAX_FILE_MB } from './io/read.js';
 import type { FileError, FileOutcome } from './core/result.js';
-import type { Candidate, Exclude } from './io/discover.js';
+import { type Candidate, type Exclude, displayPath } from './io/discover.js';
 import { keyArnUsage } from './rule/keyArn.js';
 import { UsageError, applyConfig, checkCommand, checkEmpty, checkFlags, checkHelpTopic } from './cli/args.js';
 import { type Config, ConfigError, configScopes, loadConfig, nestedConfigs, nestedConfigsText, validMaxMb } from './cli/config.js';
@@ -195,7 +195,14 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
     throw new UsageError(`--format must be text, json or sarif, not '${format}'${didYouMean(format, ['text', 'json', 'sarif'])}`);
   if (format === 'sarif' && command === 'fix' && !values['dry-run']) throw new UsageError('--format sarif goes with scan or fix --dry-run');
   const scopes: Scope[] = [{ ...first, paths: configured[0].paths }];
-  for (const s of configured.slice(1)) scopes.push({ ...(await scopeOf({ ...flags }, s.configFile, command, cwd, false)), paths: s.paths });
+  /** A file met after the first: its problems, and settings the flags cannot take with it (key_policy and kms_key_arn), are its scope's errors. */
+  const another = (configFile: string | undefined) =>
+    scopeOf({ ...flags }, configFile, command, cwd, false).catch(async (err: unknown) => {
+      if (!(err instanceof UsageError) || configFile === undefined) throw err;
+      const alone = await scopeOf({ ...flags }, undefined, command, cwd, false);
+      return { ...alone, configFile, problems: [`${displayPath(configFile, cwd)}: ${err.message}`] };
+    });
+  for (const s of configured.slice(1)) scopes.push({ ...(await another(s.configFile)), paths: s.paths });
   if (values['dry-run'] && values.patch) throw new UsageError('--dry-run and --patch cannot be combined');
   const outputs = (['dry-run', 'patch', 'patch-dir', 'check'] as const).filter((f) => values[f] !== undefined);
   if (outputs.length > 1) throw new UsageError(`--${outputs[0]} and --${outputs[1]} cannot be combined`);
@@ -225,7 +232,7 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
     ...(first.configFile ? { configFile: first.configFile, configNamed: named } : {}),
     options: first.options,
     scopes,
-    scopeOf: (configFile) => scopeOf({ ...flags }, configFile, command, cwd, false),
+    scopeOf: another,
   };
 }
 

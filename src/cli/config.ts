@@ -1,6 +1,7 @@
 /**
- * `.kmsfix.yml`: a team's defaults for kmsfix, beside its code. Found from the scanned path upward
- * to the root of its git work tree (the folder holding `.git`), or named with `--config FILE`.
+ * `.kmsfix.yml`: a team's defaults for kmsfix, beside its code. Each file read is governed by its
+ * nearest one, from its folder upward to the root of its git work tree (the folder holding `.git`;
+ * src/cli/scopes.ts splits the run by file), or one is named with `--config FILE` for all.
  * Parsed with `yaml`, validated here: every problem is reported as `file:line:column: message`.
  * Flags given on the command line override the file (src/cli/args.ts applyConfig).
  *

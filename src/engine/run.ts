@@ -77,7 +77,7 @@ export interface RunOptions extends FixOptions {
    * Called with the files the run will read, before it reads (or writes) any: throwing stops the
    * run there (the CLI refuses an --output that names one of them before a fix writes anything).
    * `configs`: the configuration files found inside the walked folders (absolute paths,
-   * src/io/discover.ts CONFIG_NAMES), of which the run applies at most one (the CLI's).
+   * src/io/discover.ts CONFIG_NAMES).
    */
   beforeRead?: (candidates: readonly Candidate[], configs: readonly string[]) => void;
   /** Paths left out of discovery (src/io/discover.ts Exclude): `--exclude`, a configuration file's `exclude`. */

@@ -53,8 +53,8 @@ export function isCompiledBeside(name: string, names: ReadonlySet<string>): bool
 
 /**
  * The names of kmsfix's configuration file (src/cli/config.ts). Discovery lists those it meets below
- * the given paths: a run applies one file (the nearest at or above the first path), so the CLI says
- * which others are not applied (and `fix` refuses), where a team's `skip_table` would be lost unseen.
+ * the given paths: each governs its folder, which the CLI then reads as a scope of its own
+ * (src/cli/scopes.ts), or with --config FILE says it is not applied.
  */
 export const CONFIG_NAMES = ['.kmsfix.yml', '.kmsfix.yaml'] as const;
 const isConfigName = (name: string) => name === CONFIG_NAMES[0] || name === CONFIG_NAMES[1];
