@@ -320,6 +320,40 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     expect(statuses(flag)).toEqual(['other/app.yaml OrdersTable suppressed', 'infra/app.yaml OrdersTable aws-owned']);
   });
 
+  it("--patch-dir's mails explain each repository's own key settings", async () => {
+    const { src, a, b } = twoRepos(true);
+    for (const r of [a, b]) {
+      writeFileSync(path.join(r, '.kmsfix.yml'), `key:\n  alias: alias/${path.basename(r)}/{table}\n`);
+      execFileSync('git', ['commit', '-q', '-am', 'alias'], { cwd: r, env: GIT_ENV });
+    }
+    const patches = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    expect((await runCli(['fix', '--patch-dir', patches, 'a', 'b'], src)).code).toBe(0);
+    const mail = (r: string) => readFileSync(path.join(patches, `${path.basename(r)}.mbox`), 'utf8');
+    expect(mail(a)).toContain('alias/a/<table name>');
+    expect(mail(a)).not.toContain('alias/b/');
+    expect(mail(b)).toContain('alias/b/<table name>');
+  });
+
+  it('a folder split off is read as its parent walk would: --exclude from the same root, test code, and a work tree below a file governed by none', async () => {
+    const dir = repo();
+    mkdirSync(path.join(dir, 'tests', 'fx'), { recursive: true });
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'tests', 'fx', 'app.yaml'));
+    writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'include_tests: false\n');
+    writeFileSync(path.join(dir, 'tests', 'fx', '.kmsfix.yml'), 'include_tests: false\n');
+    const json = JSON.parse((await runCli(['scan', '--format', 'json', '--exclude', 'infra/managed.yaml', '.'], dir)).stdout);
+    expect(json.tables.map((t: { file: string; fixable: boolean }) => `${t.file} ${t.fixable}`)).toEqual([
+      'infra/app.yaml true',
+      'tests/fx/app.yaml false',
+    ]);
+    // A file in a folder holding repositories does not govern them (the search for a file stops at a work tree's root): as each is scanned alone.
+    const outer = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-outer-'));
+    writeFileSync(path.join(outer, '.kmsfix.yml'), 'skip_table: ["*"]\n');
+    repo(undefined, '.kmsfix.yml', path.join(outer, 'r'));
+    const all = await runCli(['scan', '.'], outer);
+    expect(all.stdout).toContain('r/infra/app.yaml:11  OrdersTable  aws-owned');
+    expect(all.stdout.replace(/r\//g, '')).toBe((await runCli(['scan', '.'], path.join(outer, 'r'))).stdout);
+  });
+
   it('a file with problems among good ones: its problems are errors at their place, its files are not read, the others are (exit 2)', async () => {
     const { src, a, b } = twoRepos(true);
     writeFileSync(path.join(b, '.kmsfix.yml'), 'skip_tabel: [x]\n');
