@@ -7,7 +7,7 @@ import { isatty } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from './io/packages.js';
-import { ranLightOnly, run } from './engine/run.js';
+import { type RunResult, ranLightOnly, run } from './engine/run.js';
 import { LockError, acquireLocks, treeRoots, type Lock } from './io/lock.js';
 import { OutputError, checkPatchDir, checkPatchFile, realish } from './io/outputs.js';
 import type { Cleanup } from './io/temp.js';
@@ -15,7 +15,7 @@ import { progress } from './report/progress.js';
 import { Stdout } from './io/stdout.js';
 import { scanJson } from './report/jsonReport.js';
 import { SarifStream } from './report/sarifStream.js';
-import { allErrors, allTables, formatError, summarize } from './report/summary.js';
+import { allErrors, formatError, summarize } from './report/summary.js';
 import { colors, summaryLine, tableLine } from './report/textReport.js';
 import { isStanding } from './rule/cautions.js';
 import type { FixOptions, KeyStrategy } from './core/types.js';
@@ -23,10 +23,11 @@ import { PROFILES, type Profile } from './rule/peers/evaluate.js';
 import { DEFAULT_KEY_POLICY, KEY_POLICY_MODES, type KeyPolicyMode } from './rule/keyPolicy.js';
 import { DEFAULT_MAX_FILE_MB } from './io/read.js';
 import type { FileError, FileOutcome } from './core/result.js';
-import type { Exclude } from './io/discover.js';
+import { type Candidate, type Exclude, displayPath } from './io/discover.js';
 import { keyArnUsage } from './rule/keyArn.js';
 import { UsageError, applyConfig, checkCommand, checkEmpty, checkFlags, checkHelpTopic } from './cli/args.js';
-import { ConfigError, findConfig, loadConfig, nestedConfigs, nestedConfigsText, validMaxMb } from './cli/config.js';
+import { type Config, ConfigError, configScopes, loadConfig, nestedConfigs, nestedConfigsText, validMaxMb } from './cli/config.js';
+import { type Scope, configErrors, mergeResults, optionsFor, planScopes } from './cli/scopes.js';
 import { helpOf } from './cli/help.js';
 import { didYouMean } from './cli/suggest.js';
 import { captured, checkOutputFile, colorWanted } from './cli/output.js';
@@ -108,7 +109,16 @@ export interface Parsed {
   /** The configuration file applied (absolute), if any: named with --config (`configNamed`), or the nearest .kmsfix.yml. */
   configFile?: string;
   configNamed?: boolean;
+  /**
+   * The run's configuration scopes from the paths given (src/cli/scopes.ts), the first one's settings
+   * being `options`, `exclude` and `configFile` above; `scopeOf`, the settings of a file met inside the trees.
+   */
+  scopes: Scope[];
+  scopeOf: (configFile: string | undefined) => Promise<Omit<Scope, 'paths'>>;
 }
+
+/** The flags as parsed. */
+type Flags = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof OPTIONS }>>['values'];
 
 const OPTIONS = {
   'dry-run': { type: 'boolean' },
@@ -173,17 +183,84 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
   if (command === 'fix' && values.profile !== undefined) {
     throw new UsageError('--profile is an option of scan: fix always writes customer-managed keys, which satisfy every profile');
   }
-  // The configuration file: its values under the flags given here.
-  const configFile = findConfig(values.config, paths, cwd);
-  const config = configFile ? await loadConfig(configFile, cwd) : undefined;
-  if (config) applyConfig(values, config, command);
-  if (values['key-policy'] !== undefined && values['kms-key-arn'] !== undefined) {
-    throw new UsageError('--key-policy and --kms-key-arn cannot be combined: with --kms-key-arn no key is generated');
-  }
+  // The configuration files, each with the paths it governs (src/cli/scopes.ts): their values under the flags given here.
+  const flags = { ...values };
+  const configured = configScopes(values.config, paths, cwd);
+  const named = values.config !== undefined;
+  // One file for the whole run: its problems stop it before anything is read. Among several, a file's
+  // problems are its paths' errors (configErrors), and the others go on.
+  const first = await scopeOf(values, configured[0].configFile, command, cwd, configured.length === 1);
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif')
     throw new UsageError(`--format must be text, json or sarif, not '${format}'${didYouMean(format, ['text', 'json', 'sarif'])}`);
   if (format === 'sarif' && command === 'fix' && !values['dry-run']) throw new UsageError('--format sarif goes with scan or fix --dry-run');
+  const scopes: Scope[] = [{ ...first, paths: configured[0].paths }];
+  /** A file met after the first: its problems, and settings the flags cannot take with it (key_policy and kms_key_arn), are its scope's errors. */
+  const another = (configFile: string | undefined) =>
+    scopeOf({ ...flags }, configFile, command, cwd, false).catch(async (err: unknown) => {
+      if (!(err instanceof UsageError) || configFile === undefined) throw err;
+      const alone = await scopeOf({ ...flags }, undefined, command, cwd, false);
+      return { ...alone, configFile, problems: [`${displayPath(configFile, cwd)}: ${err.message}`] };
+    });
+  for (const s of configured.slice(1)) scopes.push({ ...(await another(s.configFile)), paths: s.paths });
+  if (values['dry-run'] && values.patch) throw new UsageError('--dry-run and --patch cannot be combined');
+  const outputs = (['dry-run', 'patch', 'patch-dir', 'check'] as const).filter((f) => values[f] !== undefined);
+  if (outputs.length > 1) throw new UsageError(`--${outputs[0]} and --${outputs[1]} cannot be combined`);
+  if (values.commit && outputs.length) throw new UsageError(`--commit goes with a fix in place, not --${outputs[0]}`);
+  if (values.commit && values.force)
+    throw new UsageError('--commit and --force cannot be combined: a commit holds only files without uncommitted changes');
+  if (values.patch === '-' && format !== 'text') throw new UsageError(`--patch - and --format ${format} would both write to stdout`);
+  if (values.output !== undefined && values.patch !== undefined && values.patch !== '-') {
+    throw new UsageError('--output and --patch FILE cannot be combined (--patch - --output FILE writes the patch to FILE)');
+  }
+  return {
+    command,
+    paths,
+    dryRun: !!values['dry-run'],
+    patch: values.patch,
+    patchDir: values['patch-dir'],
+    check: !!values.check,
+    commit: !!values.commit,
+    force: !!values.force,
+    quiet: !!values.quiet,
+    yes: !!values.yes,
+    format,
+    output: values.output,
+    verbose: !!values.verbose,
+    noColor: !!values['no-color'],
+    exclude: first.exclude,
+    ...(first.configFile ? { configFile: first.configFile, configNamed: named } : {}),
+    options: first.options,
+    scopes,
+    scopeOf: another,
+  };
+}
+
+/**
+ * A configuration file's settings for a run (`configFile` absolute, or none): its values under the
+ * flags (`values`, which it fills in), checked as the flags are. `fatal`: the run's only file, whose
+ * problems stop it (ConfigError); else they are the scope's `problems`.
+ */
+async function scopeOf(
+  values: Record<string, unknown> & Flags,
+  configFile: string | undefined,
+  command: 'scan' | 'fix',
+  cwd: string,
+  fatal: boolean,
+): Promise<Omit<Scope, 'paths'>> {
+  let config: Config | undefined;
+  let problems: string[] | undefined;
+  try {
+    config = configFile ? await loadConfig(configFile, cwd) : undefined;
+  } catch (err) {
+    if (fatal || !(err instanceof ConfigError)) throw err;
+    // Its paths are not read (src/cli/scopes.ts configErrors): the flags' settings stand for it.
+    problems = err.problems;
+  }
+  if (config) applyConfig(values, config, command);
+  if (values['key-policy'] !== undefined && values['kms-key-arn'] !== undefined) {
+    throw new UsageError('--key-policy and --kms-key-arn cannot be combined: with --kms-key-arn no key is generated');
+  }
   const keyStrategy = values['key-strategy'] ?? 'per-table';
   if (keyStrategy !== 'per-table' && keyStrategy !== 'shared') {
     throw new UsageError(`--key-strategy must be per-table or shared, not '${keyStrategy}'`);
@@ -202,37 +279,14 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
   if (!(PROFILES as readonly string[]).includes(profile)) {
     throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, not '${profile}'${didYouMean(profile, PROFILES)}`);
   }
-  if (values['dry-run'] && values.patch) throw new UsageError('--dry-run and --patch cannot be combined');
-  const outputs = (['dry-run', 'patch', 'patch-dir', 'check'] as const).filter((f) => values[f] !== undefined);
-  if (outputs.length > 1) throw new UsageError(`--${outputs[0]} and --${outputs[1]} cannot be combined`);
-  if (values.commit && outputs.length) throw new UsageError(`--commit goes with a fix in place, not --${outputs[0]}`);
-  if (values.commit && values.force)
-    throw new UsageError('--commit and --force cannot be combined: a commit holds only files without uncommitted changes');
-  if (values.patch === '-' && format !== 'text') throw new UsageError(`--patch - and --format ${format} would both write to stdout`);
-  if (values.output !== undefined && values.patch !== undefined && values.patch !== '-') {
-    throw new UsageError('--output and --patch FILE cannot be combined (--patch - --output FILE writes the patch to FILE)');
-  }
   const exclude: Exclude[] = [];
   if (values.exclude?.length) exclude.push({ patterns: values.exclude });
   if (config?.values.exclude?.length) exclude.push({ base: config.dir, patterns: config.values.exclude });
   const skipTables = [...(values['skip-table'] ?? []), ...(config?.values.skip_table ?? [])];
   return {
-    command,
-    paths,
-    dryRun: !!values['dry-run'],
-    patch: values.patch,
-    patchDir: values['patch-dir'],
-    check: !!values.check,
-    commit: !!values.commit,
-    force: !!values.force,
-    quiet: !!values.quiet,
-    yes: !!values.yes,
-    format,
-    output: values.output,
-    verbose: !!values.verbose,
-    noColor: !!values['no-color'],
+    ...(configFile ? { configFile } : {}),
+    ...(problems ? { problems } : {}),
     exclude,
-    ...(configFile ? { configFile, configNamed: values.config !== undefined } : {}),
     options: {
       keyStrategy: keyStrategy as KeyStrategy,
       kmsKeyArn: arn,
@@ -329,12 +383,6 @@ export function ranCommand(): boolean {
   return ranLightOnly();
 }
 
-/** An --output naming a file the run is about to read: the run stops before reading any. */
-class OutputClash extends Error {}
-
-/** fix: configuration files below the scanned paths that the run would not apply (nestedConfigs): it stops before reading any file. */
-class NestedConfigs extends Error {}
-
 async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done): Promise<number> {
   const inPlace = p.command === 'fix' && !p.dryRun && !p.patch && !p.patchDir && !p.check;
   // Outputs that cannot be written are refused before the run, with exit 2.
@@ -363,69 +411,91 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     const shown = !!io.progress && !p.quiet;
     // process.stderr is made on first use (a quiet run never writes to it).
     const bar = progress(shown, io.err, io.cwd, shown ? process.stderr.columns : undefined);
-    const outputAbs = p.output === undefined ? undefined : realish(path.resolve(io.cwd, p.output));
-    /** Configuration files inside the scanned folders that the run does not apply (nestedConfigs). */
-    let nested: string[] = [];
+    // Each configuration file's part of the run, walked, every file validated, before a file of any is read (src/cli/scopes.ts).
+    const scopes = await planScopes(p.scopes, !!p.configNamed, io.cwd, p.scopeOf);
+    // Before anything is read or written: an --output that names a file the run would read is refused.
+    if (p.output !== undefined) {
+      const outputAbs = realish(path.resolve(io.cwd, p.output));
+      const name = path.basename(outputAbs);
+      const clash = (c: Candidate) => path.basename(c.absPath) === name && realish(c.absPath) === outputAbs;
+      if (scopes.some((s) => s.discovered?.candidates.some(clash))) {
+        refuseOutput();
+        io.err(`kmsfix: --output ${p.output}: is a file this run would scan; the report would overwrite it (nothing was written)\n`);
+        return 2;
+      }
+    }
+    /** With --config FILE: the configuration files inside the scanned folders that it replaces (nestedConfigs). */
+    const nested = p.configNamed ? nestedConfigs(scopes[0].discovered?.configs ?? [], p.configFile, io.cwd) : [];
     // Every fix but SARIF's (one document of every result) goes through a stream (cli/fix.ts).
     const writer = p.command === 'fix' && p.format !== 'sarif' ? fixStream(p, io, inPlace, bar.done) : undefined;
     stream = writer;
     // SARIF: each batch's results spooled as the run goes, the outcomes let go of their texts.
     sarifOut = p.format === 'sarif' ? new SarifStream() : undefined;
     const sarifSink = sarifOut;
-    const result = await run(p.paths, {
-      ...p.options,
-      // SARIF carries each table's fix: a scan plans them too.
-      planFixes: p.format === 'sarif',
-      cwd: io.cwd,
-      mode: p.command,
-      onProgress: bar.update,
-      cleanTemps: inPlace,
-      ...(writer
-        ? {
-            onVerified: (outcomes, replace, orderOf) => writer.add(outcomes, replace, orderOf),
-            onVerifiedEnd: () => writer.finish(),
-            writesSettled: () => writer.idle(),
-          }
-        : sarifSink
-          ? { onVerified: async (outcomes, replace, orderOf) => sarifSink.add(outcomes, replace, orderOf) }
-          : {}),
-      exclude: p.exclude,
-      // Before anything is written: configuration files a fix would not apply, and an --output that names a file the run will read, are refused.
-      beforeRead: (candidates, configs) => {
-        nested = nestedConfigs(configs, p.configFile, io.cwd);
-        if (nested.length > 0 && p.command === 'fix' && !p.configNamed) throw new NestedConfigs();
-        if (outputAbs === undefined) return;
-        const name = path.basename(outputAbs);
-        if (candidates.some((c) => path.basename(c.absPath) === name && realish(c.absPath) === outputAbs)) throw new OutputClash();
-      },
-    }).catch(async (err: unknown) => {
-      if (err instanceof NestedConfigs) return err;
-      if (err instanceof OutputClash) return undefined;
-      // A run that fails still lets the chunk under way finish its renames before the lock goes.
-      await stream?.idle();
-      throw err;
-    });
+    // The scopes run one after another, into the same stream: each one's reads ordered after the
+    // earlier ones' (`base`, the places of their candidates), its progress counted on from theirs.
+    const results: RunResult[] = [];
+    const profiles = scopes.length > 1 ? new Map<FileOutcome, Profile>() : undefined;
+    const total = scopes.reduce((n, s) => n + (s.discovered?.candidates.length ?? 0), 0);
+    let base = 0;
+    let tablesBefore = 0;
+    for (const s of scopes) {
+      if (!s.discovered) {
+        results.push({ outcomes: [], errors: configErrors(s, io.cwd), repos: [], notes: [] });
+        continue;
+      }
+      const offset = base;
+      const inRun = (orderOf: (o: FileOutcome) => number) => (offset === 0 ? orderOf : (o: FileOutcome) => offset + orderOf(o));
+      let tables = 0;
+      const result = await run(s.paths, {
+        ...s.options,
+        // SARIF carries each table's fix: a scan plans them too.
+        planFixes: p.format === 'sarif',
+        cwd: io.cwd,
+        mode: p.command,
+        onProgress:
+          scopes.length === 1
+            ? bar.update
+            : (r) => {
+                tables = r.tables;
+                bar.update({ ...r, scanned: offset + r.scanned, candidates: total, tables: tablesBefore + r.tables });
+              },
+        cleanTemps: inPlace,
+        ...(writer
+          ? {
+              onVerified: (outcomes, replace, orderOf) => writer.add(outcomes, replace, inRun(orderOf)),
+              onVerifiedEnd: () => writer.finish(),
+              writesSettled: () => writer.idle(),
+            }
+          : sarifSink
+            ? { onVerified: async (outcomes, replace, orderOf) => sarifSink.add(outcomes, replace, inRun(orderOf)) }
+            : {}),
+        exclude: s.exclude,
+        discovered: s.discovered,
+      }).catch(async (err: unknown) => {
+        // A run that fails still lets the chunk under way finish its renames before the lock goes.
+        await stream?.idle();
+        throw err;
+      });
+      base += s.discovered.candidates.length;
+      tablesBefore += tables;
+      s.discovered = undefined;
+      if (profiles) for (const o of result.outcomes) profiles.set(o, s.options.profile ?? 'strict');
+      results.push(result);
+    }
     bar.done();
-    if (result instanceof NestedConfigs) {
-      refuseOutput();
-      io.err(`kmsfix: ${nestedConfigsText(nested, p, io.cwd, true)}\n`);
-      return 2;
-    }
-    if (!result) {
-      refuseOutput();
-      io.err(`kmsfix: --output ${p.output}: is a file this run would scan; the report would overwrite it (nothing was written)\n`);
-      return 2;
-    }
+    const result = mergeResults(results);
     const notes = [
       ...(lock?.takenOver ?? []).map((t) => `took over the lock of a kmsfix run that is no longer running: ${t}`),
       ...cleanupNotes(result.cleanup),
       ...result.notes,
-      ...(nested.length > 0 ? [nestedConfigsText(nested, p, io.cwd, false)] : []),
+      ...(nested.length > 0 ? [nestedConfigsText(nested, p, io.cwd)] : []),
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
     if (sarifSink) return sarif(p, result.outcomes, result.errors, io, sarifSink, notes);
-    if (!stream) return scan(p, result.outcomes, result.errors, io, notes);
-    const code = await fix(p, result, io, notes, stream, version());
+    if (!stream) return scan(p, result.outcomes, result.errors, io, notes, (o) => profiles?.get(o) ?? p.options.profile);
+    const optionsOf = scopes.length === 1 ? undefined : (root: string) => optionsFor(scopes, root, io.cwd);
+    const code = await fix(p, result, io, notes, stream, version(), optionsOf);
     if (inPlace) done.written = stream.writtenCount;
     return code;
   } finally {
@@ -454,16 +524,25 @@ function sarif(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io, 
   return summary.nonCompliant > 0 ? 1 : 0;
 }
 
-function scan(p: Parsed, outcomes: FileOutcome[], errors: FileError[], io: Io, notes: string[]): number {
+/** `profileOf`: the profile of an outcome's configuration scope, which its text lines say the verdicts of. */
+function scan(
+  p: Parsed,
+  outcomes: FileOutcome[],
+  errors: FileError[],
+  io: Io,
+  notes: string[],
+  profileOf: (o: FileOutcome) => Profile | undefined,
+): number {
   const summary = summarize(outcomes, errors);
   if (p.format === 'json') {
     io.out(JSON.stringify(scanJson(outcomes, errors, notes), null, 2) + '\n');
   } else {
     const c = colors(io.color);
-    const line = { verbose: p.verbose, profile: p.options.profile };
     // -q: only what needs action (non-compliant tables, a compliant table's caution, errors).
-    for (const t of allTables(outcomes))
-      if (!p.quiet || !t.compliant || t.cautionKinds?.some(isStanding)) io.out(tableLine(t, c, line) + '\n');
+    for (const o of outcomes) {
+      const line = { verbose: p.verbose, profile: profileOf(o) };
+      for (const t of o.tables) if (!p.quiet || !t.compliant || t.cautionKinds?.some(isStanding)) io.out(tableLine(t, c, line) + '\n');
+    }
     for (const e of allErrors(outcomes, errors)) io.err(`error: ${formatError(e)}\n`);
     if (!p.quiet) io.out(summaryLine(summary) + '\n');
   }

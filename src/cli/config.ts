@@ -1,6 +1,7 @@
 /**
- * `.kmsfix.yml`: a team's defaults for kmsfix, beside its code. Found from the scanned path upward
- * to the root of its git work tree (the folder holding `.git`), or named with `--config FILE`.
+ * `.kmsfix.yml`: a team's defaults for kmsfix, beside its code. Each file read is governed by its
+ * nearest one, from its folder upward to the root of its git work tree (the folder holding `.git`;
+ * src/cli/scopes.ts splits the run by file), or one is named with `--config FILE` for all.
  * Parsed with `yaml`, validated here: every problem is reported as `file:line:column: message`.
  * Flags given on the command line override the file (src/cli/args.ts applyConfig).
  *
@@ -84,10 +85,12 @@ const KEY_KEYS = ['tags', 'multi_region', 'deletion_window_days', 'description',
 const TOP_KEYS = [...Object.keys(KEYS), 'key'];
 
 /**
- * The configuration file for a run: the one named (`--config`), else the nearest `.kmsfix.yml` above
- * the first path (or cwd), up to its git work tree's root. Paths whose nearest files differ are refused.
+ * The configuration files of a run, each with the paths it governs (in the paths' order): the one named
+ * (`--config`) for all of them, else each path's nearest `.kmsfix.yml`, from the path upward to its git
+ * work tree's root (nearestConfig; `undefined`: none). A file inside the scanned folders governs its own
+ * folder: src/cli/scopes.ts splits it off as the run walks.
  */
-export function findConfig(named: string | undefined, paths: string[], cwd: string): string | undefined {
+export function configScopes(named: string | undefined, paths: string[], cwd: string): { configFile?: string; paths: string[] }[] {
   if (named !== undefined) {
     const abs = path.resolve(cwd, named);
     if (!existsSync(abs)) throw new ConfigError([`${named}: no such configuration file`]);
@@ -97,24 +100,20 @@ export function findConfig(named: string | undefined, paths: string[], cwd: stri
       const hint = inside ? ` (--config ${toPosix(path.join(named, path.basename(inside)))}?)` : '';
       throw new UsageError(`--config ${named}: is a folder; name the configuration file${hint}`);
     }
-    return abs;
+    return [{ configFile: abs, paths }];
   }
-  // Each path's nearest file, and the paths of each (in order): a run applies one file to all its paths.
   const found = new Map<string | undefined, string[]>();
-  for (const p of paths.length ? paths : ['.']) {
-    const f = nearest(path.resolve(cwd, p));
+  for (const p of paths) {
+    const f = nearestConfig(path.resolve(cwd, p));
     found.set(f, [...(found.get(f) ?? []), p]);
   }
-  if (found.size > 1) {
-    const few = (ps: string[]) => ps.slice(0, 3).join(', ') + (ps.length > 3 ? `, and ${ps.length - 3} more` : '');
-    throw new ConfigError(
-      [...found].map(([f, ps]) => `${f ? shown(f, cwd) : 'no configuration file'}: ${few(ps)}`),
-      'the paths have different configuration files (above), and a run applies one',
-      'Run kmsfix once per repository, in its folder, as scripts/bulk/kmsfix-migrate.sh does (each run applies its own file), ' +
-        "or name one file for all of them with --config FILE (it replaces each repository's own).",
-    );
-  }
-  return [...found.keys()][0];
+  if (found.size === 0) return [{ configFile: nearestConfig(cwd), paths }];
+  return [...found].map(([configFile, ps]) => (configFile === undefined ? { paths: ps } : { configFile, paths: ps }));
+}
+
+/** The configuration file nearest to a path (a file's folder, or the folder): at or above it, up to its git work tree's root. */
+export function nearestConfig(start: string): string | undefined {
+  return nearest(start);
 }
 
 function nearest(start: string): string | undefined {
@@ -289,11 +288,9 @@ export function validMaxMb(mb: number): boolean {
 }
 
 /**
- * The configuration files inside the scanned folders that this run does not apply (display paths):
- * a run applies one, the nearest at or above the first path (src/cli/config.ts findConfig), or the
- * one named with --config. A team's file in a subfolder (`services/a/.kmsfix.yml`, its `skip_table`)
- * would be passed over without a word when kmsfix runs at the repository root, and its table fixed:
- * `fix` refuses unless --config names the file to use, `scan` says so in a note (a CI scan goes on).
+ * The configuration files inside the scanned folders that a run with `--config FILE` does not apply
+ * (display paths): the file named replaces every other (src/cli/config.ts configScopes), so a team's file
+ * in a subfolder (`services/a/.kmsfix.yml`, its `skip_table`) is passed over: said in a note.
  */
 export function nestedConfigs(configs: readonly string[], configFile: string | undefined, cwd: string): string[] {
   if (configs.length === 0) return [];
@@ -301,26 +298,14 @@ export function nestedConfigs(configs: readonly string[], configFile: string | u
   return configs.filter((c) => c !== configFile && realish(c) !== inUse).map((c) => displayPath(c, cwd));
 }
 
-/** What nestedConfigs found, for `fix`'s refusal (`refused`) or a note: the files, the one in use, and the ways out. */
-export function nestedConfigsText(
-  nested: string[],
-  p: { command: string; configFile?: string; configNamed?: boolean },
-  cwd: string,
-  refused: boolean,
-): string {
+/** What nestedConfigs found, for a note: the files, the one applied instead, and how to apply them. */
+export function nestedConfigsText(nested: string[], p: { command: string; configFile?: string }, cwd: string): string {
   const many = nested.length > 1;
   const files = nested.slice(0, 5).join(', ') + (nested.length > 5 ? `, and ${nested.length - 5} more` : '');
   const inUse = p.configFile === undefined ? undefined : displayPath(p.configFile, cwd);
-  const applied = p.configNamed
-    ? `--config ${inUse} is applied instead`
-    : `a run applies one configuration file, the nearest at or above the first path: ${inUse ?? 'none here'}`;
   const folder = path.posix.dirname(nested[0]);
-  const where = `run kmsfix in ${many ? 'each of their folders' : 'its folder'} (kmsfix ${p.command} ${folder})`;
-  const merge = `merge ${many ? 'their' : 'its'} settings into ${inUse ?? 'a .kmsfix.yml at or above the scanned path'}`;
-  if (!refused)
-    return `${files} ${many ? 'are' : 'is'} inside the scanned folders and not applied (${applied}): to apply ${many ? 'them' : 'it'}, ${where}${p.configNamed ? '' : `, or ${merge}`}`;
   return (
-    `${files} ${many ? 'are' : 'is'} inside the scanned folders and would not be applied (${applied}), so the tables ${many ? 'they leave' : 'it leaves'} ` +
-    `alone (skip_table, exclude) would be fixed: ${where}, name the configuration to use with --config FILE, or ${merge}; nothing was changed`
+    `${files} ${many ? 'are' : 'is'} inside the scanned folders and not applied (--config ${inUse} is applied instead): ` +
+    `to apply ${many ? 'them' : 'it'}, run without --config (each file then governs its folder), or kmsfix ${p.command} ${folder}`
   );
 }

@@ -26,7 +26,8 @@ import { FileTexts, OrderedSpool } from '../io/spool.js';
 import { FixStream } from '../io/stream.js';
 import { SpooledOutput } from '../io/write.js';
 import { commitRefusals, commitRepositories } from '../report/commit.js';
-import { mailNow } from '../report/commitMessage.js';
+import { type MessageOptions, mailNow } from '../report/commitMessage.js';
+import type { FixOptions } from '../core/types.js';
 import { colorDiff, fileDiff, fullText, outsideCwd, repoPath } from '../report/diff.js';
 import { type Tally, emptyTally, fold, fixNotes } from '../report/fold.js';
 import { JsonFixStream } from '../report/jsonStream.js';
@@ -194,6 +195,9 @@ export const BEFORE_DEPLOYING =
   'it, and a Terraform revert leaves the table on it ' +
   '(https://github.com/kmsfix/kmsfix#rolling-back)';
 
+/** A repository's commit message options, by its root (a run of several configuration scopes). */
+type MessageOf = (root: string) => MessageOptions;
+
 /** What a held stream's output added: the files delivered and why others were not, errors, and notes for after the report's own. */
 interface Delivery {
   delivered: Set<FileOutcome>;
@@ -206,7 +210,16 @@ interface Delivery {
 }
 
 /** The fix's output put in place (a held stream's), and its report; the exit code. */
-export async function fix(p: Parsed, result: RunResult, io: Io, notes: string[], stream: Streamed, version: string): Promise<number> {
+/** `optionsOf`: the settings of a repository's configuration scope (src/cli/scopes.ts optionsFor), when the run has several. */
+export async function fix(
+  p: Parsed,
+  result: RunResult,
+  io: Io,
+  notes: string[],
+  stream: Streamed,
+  version: string,
+  optionsOf?: (root: string) => FixOptions,
+): Promise<number> {
   const text = p.format === 'text';
   // A parameter no longer controls what --fix-parameterised wrote explicitly, terraform apply
   // re-creates the replicas --recreate-replicas gave keys, a local DynamoDB plugin's migration fails:
@@ -226,14 +239,16 @@ export async function fix(p: Parsed, result: RunResult, io: Io, notes: string[],
     return streamed(p, result, io, notes, stream);
   }
   if (text && stream.noted) for (const o of result.outcomes) say([stream.full(o)]);
-  const d = stream.patches ? await writePatches(p, result, io, stream, version) : await writeHeld(p, result, io, stream, version);
+  // A repository's commit message explains its own scope's settings.
+  const of = optionsOf && ((root: string) => ({ ...optionsOf(root), version }));
+  const d = stream.patches ? await writePatches(p, result, io, stream, version, of) : await writeHeld(p, result, io, stream, version, of);
   const outcomes = stream.settleHeld(result.outcomes, d.delivered, d.failed);
   if (text) for (const line of d.after) io.err(`${line}\n`);
   return streamed(p, { ...result, outcomes, errors: d.errors }, io, notes, stream, d);
 }
 
 /** --patch and --patch-dir: the patches written from the spools; the files in a patch written are delivered. */
-async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Streamed, version: string): Promise<Delivery> {
+async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Streamed, version: string, of?: MessageOf): Promise<Delivery> {
   const d: Delivery = { delivered: new Set(), failed: new Map(stream.failed), errors: [...result.errors], after: [] };
   const patches = stream.patches!;
   if (p.patch) {
@@ -256,7 +271,7 @@ async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Stream
         d.errors,
         result.repos,
         (o) => changed.has(o),
-        { ...p.options, version, date: mailNow() },
+        { ...p.options, version, date: mailNow(), ...(of ? { of } : {}) },
         (o) => stream.full(o),
         d.failed,
       );
@@ -278,7 +293,7 @@ async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Stream
  * each repository's whole change or none of it), the prompt asked, the files allowed written from
  * the disk, then one commit per repository (--commit).
  */
-async function writeHeld(p: Parsed, result: RunResult, io: Io, stream: Streamed, version: string): Promise<Delivery> {
+async function writeHeld(p: Parsed, result: RunResult, io: Io, stream: Streamed, version: string, of?: MessageOf): Promise<Delivery> {
   const text = p.format === 'text';
   const d: Delivery = { delivered: new Set(), failed: new Map(), errors: [...result.errors], after: [] };
   const changed = inRunOrder(result, stream.held);
@@ -311,7 +326,9 @@ async function writeHeld(p: Parsed, result: RunResult, io: Io, stream: Streamed,
   for (const [o, e] of w.failed) d.failed.set(o, e);
   for (const o of w.written) d.delivered.add(o);
   if (p.commit && w.written.size > 0) {
-    const r = await commitRepositories(result.outcomes, w.written, { ...p.options, version }, io.cwd, (o) => stream.full(o));
+    const r = await commitRepositories(result.outcomes, w.written, { ...p.options, version, ...(of ? { of } : {}) }, io.cwd, (o) =>
+      stream.full(o),
+    );
     d.errors.push(...r.errors);
     d.after.push(...r.notes);
   }

@@ -50,8 +50,8 @@ const SCAN = `Options of scan:
 `;
 
 const COMMON = `Options of both:
-  --config FILE           settings from FILE (default: the nearest .kmsfix.yml from the scanned path
-                          up to the repository root); flags given here override it
+  --config FILE           settings from FILE for every file (default: each file's nearest .kmsfix.yml,
+                          from its folder up to the repository root); flags given here override it
   --exclude GLOB          leave out paths matching GLOB (.gitignore syntax, relative to the scanned
                           folder); repeatable
   --skip-table PATTERN    leave out tables whose address matches PATTERN (* and ?): reported

@@ -12,7 +12,7 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { type Candidate, discover, displayPath } from '../io/discover.js';
+import { type Candidate, type Discovered, discover, displayPath } from '../io/discover.js';
 import { unreadCdkApps } from '../io/cdkApps.js';
 import { FORMATS, formatFor, formatsFor, namedFormatFor } from '../formats/index.js';
 import type { FixOptions, FormatEntry } from '../core/types.js';
@@ -77,11 +77,16 @@ export interface RunOptions extends FixOptions {
    * Called with the files the run will read, before it reads (or writes) any: throwing stops the
    * run there (the CLI refuses an --output that names one of them before a fix writes anything).
    * `configs`: the configuration files found inside the walked folders (absolute paths,
-   * src/io/discover.ts CONFIG_NAMES), of which the run applies at most one (the CLI's).
+   * src/io/discover.ts CONFIG_NAMES).
    */
   beforeRead?: (candidates: readonly Candidate[], configs: readonly string[]) => void;
   /** Paths left out of discovery (src/io/discover.ts Exclude): `--exclude`, a configuration file's `exclude`. */
   exclude?: import('../io/discover.js').Exclude[];
+  /**
+   * The paths' files found already (src/cli/scopes.ts: a run split into configuration scopes walks
+   * every scope before it reads a file of any): used instead of walking again; `exclude` is then unused.
+   */
+  discovered?: Discovered;
 }
 
 export interface RunResult {
@@ -161,8 +166,10 @@ export function ranLightOnly(): boolean {
   return runs.light > 0 && runs.heavy === 0;
 }
 
+/** A file some format reads, by its name: what discovery keeps. */
+export const accepts = (p: string) => FORMATS.some((e) => e.accepts(p));
+
 export async function run(paths: string[], options: RunOptions): Promise<RunResult> {
-  const accepts = (p: string) => FORMATS.some((e) => e.accepts(p));
   const {
     candidates,
     errors,
@@ -171,7 +178,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     cdkApps,
     links: symlinks,
     configs,
-  } = await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude);
+  } = options.discovered ?? (await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude));
   options.beforeRead?.(candidates, configs);
   const notes = unreadCdkApps(cdkApps.map((absPath) => ({ absPath, shown: displayPath(absPath, options.cwd) })));
   if (symlinks.length > 0) notes.push(linksNote(symlinks));
@@ -336,6 +343,7 @@ function plainOptions(options: RunOptions): FixOptions {
     onVerifiedEnd: _e,
     writesSettled: _s,
     beforeRead: _r,
+    discovered: _d,
     ...rest
   } = options;
   return rest;

@@ -53,8 +53,8 @@ export function isCompiledBeside(name: string, names: ReadonlySet<string>): bool
 
 /**
  * The names of kmsfix's configuration file (src/cli/config.ts). Discovery lists those it meets below
- * the given paths: a run applies one file (the nearest at or above the first path), so the CLI says
- * which others are not applied (and `fix` refuses), where a team's `skip_table` would be lost unseen.
+ * the given paths: each governs its folder, which the CLI then reads as a scope of its own
+ * (src/cli/scopes.ts), or with --config FILE says it is not applied.
  */
 export const CONFIG_NAMES = ['.kmsfix.yml', '.kmsfix.yaml'] as const;
 const isConfigName = (name: string) => name === CONFIG_NAMES[0] || name === CONFIG_NAMES[1];
@@ -236,12 +236,20 @@ function excluder(excludes: Exclude[], cwd: string): (root: string, absPath: str
     });
 }
 
-export async function discover(
-  inputs: string[],
-  cwd: string,
-  accepts: (p: string) => boolean,
-  excludes: Exclude[] = [],
-): Promise<{
+/**
+ * How a run split into configuration scopes (src/cli/scopes.ts) walks its part of the trees: `skip`, the
+ * folders (and files named on the command line) below its paths that another scope reads, by absolute
+ * path; `roots`, per path split off another scope's walk (absolute), what that walk gave it: the root
+ * its `--exclude` globs are relative to, whether it is test code below that root, and the symbolic link
+ * named on the command line it is reached through. So a folder read in a scope of its own is read as
+ * the walk of its parent would have read it, less the parent's configuration.
+ */
+export interface WalkScope {
+  skip?: ReadonlySet<string>;
+  roots?: ReadonlyMap<string, { root: string; test: boolean; link?: string }>;
+}
+
+export interface Discovered {
   candidates: Candidate[];
   errors: FileError[];
   repos: string[];
@@ -249,7 +257,16 @@ export async function discover(
   cdkApps: string[];
   links: string[];
   configs: string[];
-}> {
+}
+
+export async function discover(
+  inputs: string[],
+  cwd: string,
+  accepts: (p: string) => boolean,
+  excludes: Exclude[] = [],
+  scope: WalkScope = {},
+): Promise<Discovered> {
+  const skip = scope.skip?.size ? scope.skip : undefined;
   const candidates: Candidate[] = [];
   const errors: FileError[] = [];
   /** Git work tree roots met while walking (folders holding `.git`), for per-repository reports. */
@@ -340,6 +357,7 @@ export async function discover(
         if (odd === undefined) temps.add(abs);
         continue;
       }
+      if (skip?.has(abs)) continue;
       if (e.isDirectory()) {
         if (SKIPPED_DIRS.has(e.name) || isIntegSnapshot(e.name, true) || leftOut(here, abs, true) || excluded(root, abs, true)) continue;
         if (odd !== undefined) {
@@ -405,9 +423,11 @@ export async function discover(
     }
     namedRoot = abs;
     realRoot = real(abs);
+    const from = scope.roots?.get(abs);
+    if (from?.link !== undefined) link = from.link;
     if (st.isDirectory()) {
-      root = abs;
-      walk(abs, await ancestorScopes(abs), displayPath(abs, cwd), false);
+      root = from?.root ?? abs;
+      walk(abs, await ancestorScopes(abs), displayPath(abs, cwd), from?.test ?? false);
     } else {
       root = cwd;
       if (excluded(cwd, abs, false)) continue;

@@ -25,6 +25,11 @@ export interface MessageOptions {
   key?: KeySettings;
   /** kmsfix's version. */
   version: string;
+  /**
+   * A run of several configuration scopes (src/cli/scopes.ts): the options of the repository at a
+   * root, which its message explains instead.
+   */
+  of?: (root: string) => MessageOptions;
 }
 
 export interface CommitMessage {
@@ -77,6 +82,7 @@ export function repositoryMessage(
   changed: (f: FileOutcome) => boolean,
   full: (f: FileOutcome) => FileOutcome,
 ): { message: CommitMessage; outcomes: FileOutcome[] } {
+  if (o.of) o = o.of(root);
   const fulls = outcomes.map(full);
   const inCommit = new Set(fulls.filter((_, k) => changed(outcomes[k])));
   const message = commitMessage(

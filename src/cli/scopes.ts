@@ -1,0 +1,183 @@
+/**
+ * A run split by configuration file: each file read is governed by its nearest `.kmsfix.yml` (from its
+ * folder upward to its git work tree's root, src/cli/config.ts nearestConfig), so `kmsfix fix ~/src/*`
+ * applies each repository's own file, and a team's `services/a/.kmsfix.yml` its folder's.
+ *
+ * A scope is one configuration file (or none) over its paths. The paths given start one scope per
+ * nearest file (configScopes); walking a scope's paths, each folder inside them whose nearest file
+ * is another (a folder holding its own `.kmsfix.yml`, or a git work tree's root below a file above it)
+ * is split off: left out of this scope's walk, and walked as a scope of its own, as the parent's walk
+ * would have (its --exclude globs relative to the same root, test code below the same folder, the same
+ * symbolic link named on the command line; src/io/discover.ts WalkScope). Boundaries are folders, so
+ * the files of a folder (a Terraform module, a template and its parameters) are never split.
+ *
+ * Every scope is walked, and every configuration file validated, before a file of any is read (the
+ * CLI then runs the scopes one after another, src/cli.ts execute, and merges their results: mergeResults): a file with problems stops nothing
+ * else, its problems are the run's errors and the files it governs are not read (exit 2). `--config
+ * FILE` makes one scope of every path (the named file replaces every other).
+ */
+import { lstatSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
+import { type RunResult, accepts } from '../engine/run.js';
+import type { FixOptions } from '../core/types.js';
+import type { FileError } from '../core/result.js';
+import { toPosix } from '../core/text.js';
+import { type Discovered, type Exclude, discover, displayPath, isTestPath } from '../io/discover.js';
+import { nearestConfig } from './config.js';
+
+/** One configuration file's part of a run: its settings (the flags over the file's values), over its paths. */
+export interface Scope {
+  /** The file applied (absolute), if any. */
+  configFile?: string;
+  paths: string[];
+  options: FixOptions;
+  exclude: Exclude[];
+  /** The file's problems (`file:line:column: message`): its paths are not read, and each problem is an error of the run. */
+  problems?: string[];
+}
+
+/** A scope walked: its files found, the folders of the scopes split off it left out. */
+export interface Planned extends Scope {
+  discovered?: Discovered;
+  /** What src/io/discover.ts WalkScope says of this scope's walk. */
+  walk: { skip: Set<string>; roots: Map<string, { root: string; test: boolean; link?: string }> };
+}
+
+/**
+ * The run's scopes, walked: `first` (from the paths given), each followed by those split off it.
+ * `scopeOf`: the settings of a configuration file met inside the trees (validated there).
+ */
+export async function planScopes(
+  first: Scope[],
+  named: boolean,
+  cwd: string,
+  scopeOf: (configFile: string | undefined) => Promise<Omit<Scope, 'paths'>>,
+): Promise<Planned[]> {
+  const queue: Planned[] = first.map((s) => ({ ...s, walk: { skip: new Set(), roots: new Map() } }));
+  const abs = (p: string) => path.resolve(cwd, p);
+  for (let i = 0; i < queue.length; i++) {
+    const s = queue[i];
+    if (s.problems) continue;
+    const inputs = s.paths.length ? s.paths : ['.'];
+    const walk = () => discover(inputs, cwd, accepts, s.exclude, s.walk);
+    let found = await walk();
+    if (!named) {
+      const own = new Set(inputs.map(abs));
+      const split: Planned[] = [];
+      for (const b of boundaries(found, s.configFile, own)) {
+        s.walk.skip.add(b);
+        if (covered(queue, s, b, abs)) continue;
+        const input = inputs.filter((p) => inside(abs(p), b)).sort((x, y) => abs(y).length - abs(x).length)[0];
+        const from = abs(input);
+        const before = s.walk.roots.get(from);
+        const root = before?.root ?? from;
+        const test = (before?.test ?? false) || isTestPath(`${toPosix(path.relative(from, b))}/-`);
+        const link = before?.link ?? linkOf(input, from);
+        const settings = await scopeOf(nearestConfig(b));
+        // Paths given for a folder below it have their own scope already: not read twice.
+        const given = queue.flatMap((q) => q.paths.map(abs)).filter((p) => p !== b && inside(b, p));
+        split.push({
+          ...settings,
+          paths: [b],
+          walk: { skip: new Set(given), roots: new Map([[b, { root, test, ...(link === undefined ? {} : { link }) }]]) },
+        });
+      }
+      // Walked again without the folders split off (a walk is cheap beside the reading it spares them).
+      if (s.walk.skip.size > 0) found = await walk();
+      queue.splice(i + 1, 0, ...split);
+    }
+    s.discovered = found;
+  }
+  return queue;
+}
+
+/** `b` is `a` or below it (absolute paths). */
+function inside(a: string, b: string): boolean {
+  return b === a || b.startsWith(a.endsWith(path.sep) ? a : a + path.sep);
+}
+
+/**
+ * The folders found in a scope's walk that another configuration file governs (outermost only: those
+ * below them are their scopes' to find): each folder holding a configuration file, and each git work
+ * tree root (the search for the nearest file stops there), whose nearest file is not the scope's.
+ */
+function boundaries(found: Discovered, configFile: string | undefined, own: ReadonlySet<string>): string[] {
+  const dirs = [...new Set([...found.configs.map((c) => path.dirname(c)), ...found.repos])]
+    .filter((d) => !own.has(d) && nearestConfig(d) !== configFile)
+    .sort((a, b) => a.length - b.length);
+  const out: string[] = [];
+  for (const d of dirs) if (!out.some((o) => inside(o, d))) out.push(d);
+  return out;
+}
+
+/** A folder split off that a path given already reads with the same file (the path itself, or one above it in its scope). */
+function covered(queue: Planned[], s: Planned, b: string, abs: (p: string) => string): boolean {
+  const config = nearestConfig(b);
+  return queue.some((q) => q !== s && q.paths.some((p) => inside(abs(p), b) && (abs(p) === b || q.configFile === config)));
+}
+
+/** The symbolic link named on the command line that a walk goes through (src/io/discover.ts: read, never written through). */
+function linkOf(input: string, abs: string): string | undefined {
+  try {
+    if (lstatSync(abs).isSymbolicLink()) return `${toPosix(input)} -> ${readlinkSync(abs)}`;
+  } catch {
+    // Reported by the walk.
+  }
+  return undefined;
+}
+
+/**
+ * A scope whose file has problems: each is an error of the run, at its place, saying that the files
+ * it governs were not read (a scan's or fix's other scopes go on, and the run exits 2).
+ */
+export function configErrors(s: Scope, cwd: string): FileError[] {
+  const where = (s.paths.length ? s.paths : ['.']).map((p) => displayPath(path.resolve(cwd, p), cwd));
+  const shown = where.slice(0, 3).join(', ') + (where.length > 3 ? `, and ${where.length - 3} more` : '');
+  return (s.problems ?? []).map((problem) => {
+    const m = /^(.*?):(\d+):(\d+): (.*)$/s.exec(problem);
+    const rest = m ? m[4] : problem.slice(problem.indexOf(': ') + 2);
+    const message = `${rest}; the files this configuration file governs (${shown}) were not read: correct it and run again`;
+    return m
+      ? { file: m[1], line: Number(m[2]), column: Number(m[3]), message }
+      : { file: problem.slice(0, problem.indexOf(': ')), message };
+  });
+}
+
+/**
+ * The scopes' results as one run's: outcomes and errors in the scopes' order, each repository once,
+ * the cleanups and the notes together (a note said by two scopes said once).
+ */
+export function mergeResults(results: RunResult[]): RunResult {
+  if (results.length === 1) return results[0];
+  const cleanups = results.flatMap((r) => (r.cleanup ? [r.cleanup] : []));
+  const ownWorker = results.find((r) => r.ownWorker)?.ownWorker;
+  return {
+    outcomes: results.flatMap((r) => r.outcomes),
+    errors: results.flatMap((r) => r.errors),
+    repos: [...new Set(results.flatMap((r) => r.repos))],
+    ...(ownWorker ? { ownWorker } : {}),
+    ...(cleanups.length
+      ? {
+          cleanup: {
+            removed: cleanups.flatMap((c) => c.removed),
+            completed: cleanups.flatMap((c) => c.completed),
+            errors: cleanups.flatMap((c) => c.errors),
+          },
+        }
+      : {}),
+    notes: [...new Set(results.flatMap((r) => r.notes))],
+  };
+}
+
+/**
+ * The settings a repository's commit message (--commit, --patch-dir's mail) explains: its root's
+ * scope's (the one of its nearest configuration file), else the first scope reading below it (a
+ * repository scanned through a subfolder with a file of its own). A repository whose folders have
+ * different files has its root's.
+ */
+export function optionsFor(scopes: Scope[], root: string, cwd: string): FixOptions {
+  const config = nearestConfig(root);
+  const reads = (s: Scope) =>
+    !s.problems && (s.paths.length ? s.paths : ['.']).some((p) => inside(root, path.resolve(cwd, p)) || inside(path.resolve(cwd, p), root));
+  return (scopes.find((s) => s.configFile === config && reads(s)) ?? scopes.find(reads) ?? scopes[0]).options;
+}
