@@ -1,6 +1,7 @@
 /**
  * CloudFormation templates written inside a string of another file: a Terraform heredoc (an
- * `aws_cloudformation_stack`'s `template_body`, often through `locals`) or a StackSet's `TemplateBody`.
+ * `aws_cloudformation_stack`'s `template_body`, often through `locals`), a StackSet's `TemplateBody`, or any
+ * string of a YAML or JSON file (a Kubernetes manifest's `data.template`, a Helm values file's).
  * CloudFormation creates their tables as any template's, so a scan that did not read them would say
  * "0 tables" of a file that deploys one. A format finds the strings (`Format.embedded`), the
  * CloudFormation family reads their tables (`Format.templateTables`), the engine joins the two
@@ -14,8 +15,12 @@ export interface Body {
   line: number;
   /** Whether the body's lines are the file's lines one for one (a heredoc, a block scalar), so a table's line can be mapped. */
   exact: boolean;
-  /** What holds it, as written (`template_body = <<JSON`, `TemplateBody: |`): the table's address starts with it. */
+  /** What holds it, as written (`template_body = <<JSON`, `TemplateBody: |`, `data.template: |`): the step names it. */
   where: string;
+  /** The table's address starts with it (`data.template`); default: `where` up to its `=` or `:`. */
+  name?: string;
+  /** Where the step says to move the template (after "move it to a file of its own"); default: Terraform's and CloudFormation's ways. */
+  move?: string;
 }
 
 /** Does a text name a DynamoDB table's CloudFormation type? */

@@ -234,9 +234,10 @@ export interface Format<D extends Detection = Detection> {
   verify?(files: FixedFile<D>[], options: FixOptions, context: DiskContext): string[][] | Promise<string[][]>;
   /**
    * CloudFormation templates written inside strings of the file (src/core/embedded.ts): a Terraform
-   * heredoc, a StackSet's TemplateBody. The engine adds their tables to the file's (src/engine/embedded.ts).
+   * heredoc, a StackSet's TemplateBody, a Kubernetes manifest's `data.template`, found in the text or in the
+   * trees `detection` parsed. The engine adds their tables to the file's (src/engine/embedded.ts).
    */
-  embedded?(file: SourceFile): Body[];
+  embedded?(file: SourceFile, detection: D): Body[];
   /** The CloudFormation family: the tables of templates in strings of `file`, as rows of it, never fixed. */
   templateTables?(file: SourceFile, bodies: Body[]): TableFacts[];
 }

@@ -10,8 +10,9 @@ import type { Detection, DiskContext, Format, SourceFile } from '../core/types.j
 import { FORMATS, loadFormat } from '../formats/index.js';
 
 export async function detectWithEmbedded(format: Format, file: SourceFile, context?: DiskContext): Promise<Detection> {
-  const detection = generated(file, await format.detect(file, context));
-  const bodies = format.embedded?.(file) ?? [];
+  const own = await format.detect(file, context);
+  const detection = generated(file, own);
+  const bodies = format.embedded?.(file, own) ?? [];
   if (bodies.length === 0) return detection;
   const reader = format.templateTables ? format : await loadFormat(FORMATS.find((e) => e.name === 'cloudformation')!);
   const rows = reader.templateTables?.(file, bodies) ?? [];

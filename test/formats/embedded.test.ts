@@ -1,6 +1,7 @@
 /**
  * CloudFormation templates written inside a string (src/core/embedded.ts, src/engine/embedded.ts): a Terraform heredoc
- * passed to an `aws_cloudformation_stack`, a StackSet's `TemplateBody`. Their tables are reported
+ * passed to an `aws_cloudformation_stack`, a StackSet's `TemplateBody`, any string of a YAML or JSON file (a Kubernetes
+ * manifest's `data.template`: real-world round 35, where a scan said "0 tables"). Their tables are reported
  * where the string is, with the status their template gives, and never fixed (remisobayo/Terraform20Days
  * deploys a table this way, and a scan said "0 tables").
  */
@@ -120,5 +121,132 @@ resource "aws_dynamodb_table" "t" {
       ['stackset.json', 'TemplateBody.Orders', 6, 'AWS::DynamoDB::Table'],
     ]);
     expect(found.every((t) => t.fixable === false)).toBe(true);
+  });
+
+  // aws-service-operator's CloudFormationTemplate kind (real-world round 35: "0 tables").
+  const OPERATOR = `apiVersion: service-operator.aws/v1alpha1
+kind: CloudFormationTemplate
+metadata:
+  name: dynamodb
+data:
+  key: dynamodb.yaml
+  template: |
+    AWSTemplateFormatVersion: 2010-09-09
+    Parameters:
+      TableName:
+        Type: String
+    Resources:
+      DynamoDBTable:
+        Type: AWS::DynamoDB::Table
+        Properties:
+          TableName: !Ref TableName
+          BillingMode: PAY_PER_REQUEST
+`;
+  const CONFIG_MAP = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: tables-template
+data:
+  template.yaml: |
+    Resources:
+      DynamoDBTable:
+        Type: AWS::DynamoDB::Table
+        Properties:
+          SSESpecification:
+            SSEEnabled: true
+`;
+
+  it("a Kubernetes manifest: aws-service-operator's data.template, a ConfigMap's data key; the step names the key", async () => {
+    const found = await rows([
+      { path: 'k8s/dynamodb.yaml', text: OPERATOR },
+      { path: 'k8s/cm.yaml', text: CONFIG_MAP },
+    ]);
+    expect(found.map((t) => [t.file, t.address, t.line, t.status, t.fixable])).toEqual([
+      ['k8s/dynamodb.yaml', 'data.template.DynamoDBTable', 13, 'aws-owned', false],
+      ['k8s/cm.yaml', 'data.template.yaml.DynamoDBTable', 8, 'aws-managed', false],
+    ]);
+    expect(found[0].blocker).toContain(
+      'the template is written inside a string (data.template: |), which kmsfix does not edit: move it to a file of its own (one this file is built from',
+    );
+    expect(found[1].blocker).toContain('(data.template.yaml: |)');
+  });
+
+  it('a multi-document manifest: each document read, a second document of the same key reported at its line', async () => {
+    const text = `${OPERATOR}---\n${CONFIG_MAP}---\n${CONFIG_MAP.replace('tables-template', 'other')}`;
+    const found = await rows([{ path: 'manifests.yaml', text }]);
+    expect(found.map((t) => [t.address, t.line])).toEqual([
+      ['data.template.DynamoDBTable', 13],
+      ['data.template.yaml.DynamoDBTable', 26],
+      ['data.template.yaml.DynamoDBTable@39', 39],
+    ]);
+  });
+
+  it('a quoted string of a YAML file, a YAML string of a JSON file (Helm values, kubectl -o json): reported at the key', async () => {
+    const values = `stacks:\n  - name: tables\n    template: ${JSON.stringify(JSON_TEMPLATE)}\n`;
+    const json = JSON.stringify(
+      { kind: 'ConfigMap', data: { 'template.yaml': CONFIG_MAP.split('  template.yaml: |\n')[1].replace(/^    /gm, '') } },
+      null,
+      2,
+    );
+    const found = await rows([
+      { path: 'values.yaml', text: values },
+      { path: 'cm.json', text: `${json}\n` },
+    ]);
+    expect(found.map((t) => [t.file, t.address, t.line, t.status])).toEqual([
+      ['values.yaml', 'stacks[0].template.Orders', 3, 'aws-owned'],
+      ['cm.json', 'data.template.yaml.DynamoDBTable', 4, 'aws-managed'],
+    ]);
+  });
+
+  it('a string that names a table type in prose, a serverless.yml or a lone resource in a string: no table', async () => {
+    const text = `apiVersion: v1
+kind: ConfigMap
+data:
+  README: |
+    Resources: this chart creates an AWS::DynamoDB::Table for the orders.
+  notes: "The Resources section holds one AWS::DynamoDB::Table resource."
+  serverless.yml: |
+    service: s
+    resources:
+      Resources:
+        T:
+          Type: AWS::DynamoDB::Table
+  table.yaml: |
+    Type: AWS::DynamoDB::Table
+    Properties: {}
+  docs: |
+    Resources: [AWS::DynamoDB::Table]
+  template.yaml: |
+    Resources:
+      Real:
+        Type: AWS::DynamoDB::Table
+`;
+    const scan = await processMemory([{ path: 'cm.yaml', text }], 'scan');
+    expect(scan.outcomes.flatMap((o) => o.tables.map((t) => [t.address, t.line]))).toEqual([['data.template.yaml.Real', 20]]);
+    expect(scan.outcomes.every((o) => o.error === undefined)).toBe(true);
+  });
+
+  it("a template with a table of its own and a StackSet's TemplateBody: each table reported once", async () => {
+    const text = `Resources:
+  Own:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+  Set:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      TemplateBody: |
+        Resources:
+          Table:
+            Type: AWS::DynamoDB::Table
+`;
+    const found = await rows([{ path: 'template.yaml', text }]);
+    expect(found.map((t) => [t.address, t.line, t.fixable])).toEqual([
+      ['Own', 2, true],
+      ['TemplateBody.Table', 11, false],
+    ]);
+    expect(found[1].blocker).toContain(
+      'move it to a file of its own (Terraform: template_body = file("..."); CloudFormation: TemplateURL)',
+    );
   });
 });

@@ -1,8 +1,7 @@
 /** The CloudFormation family: CloudFormation and SAM templates (YAML, JSON) and serverless.yml. */
 import type { DiskContext, Format, SourceFile } from '../../core/types.js';
-import { namesTableType } from '../../core/embedded.js';
 import { detectCloudFormation, referencedIds, type CfnDetection } from './detect.js';
-import { embeddedTables, templateBodies } from './embedded.js';
+import { embeddedTables, templateStrings } from './embedded.js';
 import { withIncludes } from './includes.js';
 import { readFileValues } from '../serverless/fileValues.js';
 import { readCompose } from '../serverless/compose.js';
@@ -38,8 +37,9 @@ export const cloudformation: Format<CfnDetection> = {
   // Verification is light (tree walks): loaded with detection, since every fix of a file runs it.
   verify: (files, options) =>
     files.map((f) => (f.edits.length > 0 ? verifyCloudFormation(f.before.detection, f.detection, f.fixed, options) : [])),
-  // A StackSet's TemplateBody, and the tables of any template in a string (src/core/embedded.ts).
-  embedded: (file) => (file.text.includes('TemplateBody') && namesTableType(file.text) ? templateBodies(file.text) : []),
+  // A template in a string of the file (a StackSet's TemplateBody, a Kubernetes manifest's data.template), and the
+  // tables of any template in a string (src/core/embedded.ts). Its documents as detection parsed them: no parse again.
+  embedded: (file, detection) => (file.text.includes('AWS::DynamoDB::') ? templateStrings(file.text, detection.roots) : []),
   templateTables: embeddedTables,
 };
 
