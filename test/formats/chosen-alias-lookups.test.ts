@@ -34,16 +34,23 @@ export class S extends Stack {
 }
 `;
 
+const CDK_JSON = (context: string) => `{ "app": "npx ts-node bin/app.ts", "context": { ${context} } }`;
+
 describe('CDK: a lookup of an alias the context chooses', () => {
   it.each([
     ["kms.Key.fromLookup(this, 'K', { aliasName: this.node.tryGetContext('tableKeyAlias') })", false],
     ["kms.Alias.fromAliasName(this, 'A', this.node.tryGetContext('tableKeyAlias'))", false],
     ["kms.Alias.fromAliasName(this, 'A', this.node.tryGetContext('tableKeyAlias'))", true],
-  ])('%s (TableV2: %s): unknown, naming the lookup and the value', async (key, v2) => {
-    const [[, status, reason]] = await scan(
-      { 'lib/s.ts': cdk(key, v2), 'cdk.json': '{"context":{"tableKeyAlias":"alias/aws/dynamodb"}}' },
-      'lib/s.ts',
-    );
+  ])("%s (TableV2: %s): cdk.json's value decides; without one, unknown naming the lookup and the value", async (key, v2) => {
+    const managed = await scan({ 'lib/s.ts': cdk(key, v2), 'cdk.json': CDK_JSON('"tableKeyAlias": "alias/aws/dynamodb"') }, 'lib/s.ts');
+    expect(managed[0][1]).toBe('aws-managed');
+    if (!v2) expect(managed[0][2]).toContain("cdk.json's context sets tableKeyAlias to alias/aws/dynamodb");
+    const own = await scan({ 'lib/s.ts': cdk(key, v2), 'cdk.json': CDK_JSON('"tableKeyAlias": "alias/orders"') }, 'lib/s.ts');
+    expect(own[0][1]).toBe('customer-managed');
+    const unset = await scan({ 'lib/s.ts': cdk(key, v2), 'cdk.json': CDK_JSON('"other": "x"') }, 'lib/s.ts');
+    expect(unset[0][1]).toBe('unknown');
+    expect(unset[0][2]).toContain("which cdk.json's context does not set");
+    const [[, status, reason]] = await scan({ 'lib/s.ts': cdk(key, v2) }, 'lib/s.ts');
     expect(status).toBe('unknown');
     expect(reason).toContain('looked up by an alias name the CDK context value tableKeyAlias chooses');
     expect(reason).toContain(key.slice(0, 20));

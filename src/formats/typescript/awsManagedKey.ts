@@ -172,10 +172,51 @@ function chosenAlias(call: ts.CallExpression | ts.NewExpression, name: ts.Expres
   const value = deployChoice(name);
   if (!value) return undefined;
   const sf = call.getSourceFile();
+  // A context value cdk.json gives (read for such a lookup: index.ts), or one it does not.
+  const context = contextName(name);
+  if (context !== undefined) {
+    const json = CDK_CONTEXT.get(sf);
+    if (!json) CONTEXT_READS.add(sf);
+    const set = json?.values[context];
+    if (set !== undefined && isAwsManagedKeyRef(set)) return { kind: 'managed', why: `${json!.path}'s context sets ${context} to ${set}` };
+    if (set !== undefined && set.trim() !== '') return undefined;
+    if (json)
+      return {
+        kind: 'maybe',
+        why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), which ${json.path}'s context does not set: the AWS managed key where \`-c ${context}=alias/aws/dynamodb\` sets it`,
+      };
+  }
   return {
     kind: 'maybe',
     why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), whose value kmsfix does not read: the AWS managed key where it is alias/aws/dynamodb`,
   };
+}
+
+/**
+ * The CDK app's cdk.json context (its path and string values) for a file whose key lookup reads one, set before a
+ * second detection (index.ts; undefined: not read); the files whose lookups read a context value without it.
+ */
+const CDK_CONTEXT = new WeakMap<ts.SourceFile, { path: string; values: Record<string, string> }>();
+const CONTEXT_READS = new WeakSet<ts.SourceFile>();
+
+/** Detection of `sf` reads its context values from this cdk.json. */
+export function withCdkContext(sf: ts.SourceFile, context: { path: string; values: Record<string, string> } | undefined): void {
+  if (context) CDK_CONTEXT.set(sf, context);
+}
+
+/** Did detection meet a key lookup whose alias a context value names, with cdk.json not read (so it is worth reading)? */
+export const readsCdkContext = (sf: ts.SourceFile) => CONTEXT_READS.has(sf);
+
+/** The context value's name an alias name is (`this.node.tryGetContext('tableKeyAlias')`, through the file's consts). */
+function contextName(e: ts.Expression, depth = 0): string | undefined {
+  const u = unwrap(e);
+  if (ts.isIdentifier(u) && depth < 4) {
+    const init = onlyValueOf(declarationOf(u));
+    return init && contextName(init, depth + 1);
+  }
+  if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression) || u.expression.name.text !== 'tryGetContext')
+    return undefined;
+  return u.arguments[0] && stringValue(unwrap(u.arguments[0]));
 }
 
 /** The context or config value (or environment variable) an expression is, through the file's consts, for messages. */

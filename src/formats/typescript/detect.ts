@@ -41,7 +41,7 @@ import { resourceTables } from './resources.js';
 import { sharedTables } from './resourcePolicy.js';
 import { typeOnlyBlock } from './typeOnly.js';
 import { integrationTables } from './zeroEtl.js';
-import { managedKeySetting } from './awsManagedKey.js';
+import { managedKeySetting, withCdkContext } from './awsManagedKey.js';
 import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
 import { guarded } from './singleValue.js';
 import { stackKeySetting, withStacks } from './stackConfig.js';
@@ -793,9 +793,15 @@ export function parameterDecided(encryption: EncryptionFacts): void {
  * `stacks`: the Pulumi project's stacks, read for keys taken from the stack's config (stackConfig.ts); `files`: the
  * values of the files a serverless.ts's keys read (serverless/fileValues.ts), read after a first detection recorded them.
  */
-export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks, files?: FileValues): TsDetection {
+export function detectTypeScript(
+  file: SourceFile,
+  stacks?: PulumiStacks,
+  files?: FileValues,
+  cdkContext?: { path: string; values: Record<string, string> },
+): TsDetection {
   const sf = parseTypeScript(file.path, file.text);
   withStacks(sf, stacks);
+  withCdkContext(sf, cdkContext);
   const imports = readImports(sf);
   // A CDK, CDKTF, Pulumi or SST program in JavaScript (src/formats/typescript/javascript.ts): its constructs
   // are read, never fixed; one a compiler wrote is read at its source; a serverless.js for its resources alone.
