@@ -1,6 +1,6 @@
 /**
- * What kmsfix reads of a CDK app's `cdk.json`: its `app` command, and the permissions boundary its
- * context gives every role of the app. Read once per file object (a project file the engine hands
+ * What kmsfix reads of a CDK app's `cdk.json`: its `app` command, the permissions boundary its
+ * context gives every role of the app, and its context's string values (a key lookup's alias). Read once per file object (a project file the engine hands
  * a format, DiskContext.projectFile), or from a text (discovery's cdk.json files, src/io/cdkApps.ts).
  */
 import type { SourceFile } from './types.js';
@@ -9,6 +9,8 @@ export interface CdkJson {
   app?: string;
   /** Context `@aws-cdk/core:permissionsBoundary`, its name or ARN as written. */
   boundary?: string;
+  /** Its `context` values that are strings (an alias a key lookup reads with `tryGetContext`: awsManagedKey.ts). */
+  context?: Record<string, string>;
 }
 
 /** A cdk.json's text read; not JSON: nothing. */
@@ -20,6 +22,8 @@ export function readCdkJson(text: string): CdkJson {
     const b = json?.context?.['@aws-cdk/core:permissionsBoundary'] as { name?: unknown; arn?: unknown } | undefined;
     const named = b?.name ?? b?.arn;
     if (named !== undefined) read.boundary = typeof named === 'string' ? named : JSON.stringify(named);
+    const strings = Object.entries(json?.context ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string');
+    if (strings.length > 0) read.context = Object.fromEntries(strings);
   } catch {
     // Not JSON: no app.
   }

@@ -60,7 +60,7 @@ export interface PulumiTable extends TableFacts {
   retain: boolean;
   /** `options: provider: ${name}`: that provider resource's name (the key and its policy's lookups go through it). */
   provider?: string;
-  /** A key written as a config value's name (`kmsKeyArn: ${tableKey}`, no variable of that name): that name (pulumiStacks.ts). */
+  /** A key written as a config value's name (`kmsKeyArn: ${tableKey}`, no variable of that name), or looked up by the alias one names (`fn::invoke` of aws:kms:getAlias, `name: ${keyAlias}`): that name (pulumiStacks.ts). */
   config?: string;
 }
 
@@ -278,6 +278,8 @@ function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | unde
   // A lookup of the AWS managed key (`fn::invoke` of aws:kms:getAlias or getKey): that key, read as `${v.targetKeyArn}`.
   if (invokesAwsManagedKey(resolveAlias(child(child(root, 'variables'), name) ?? null), ref[2]))
     return { ...settings, key: { ...key, state: 'expression', text: AWS_MANAGED_ALIAS } };
+  const looked = chosenLookup(resolveAlias(child(child(root, 'variables'), name) ?? null), ref[2]);
+  if (looked !== undefined) return { ...settings, key: lookedUpKey(key, looked, root, stacks) };
   if (ref[2] !== undefined) return settings;
   const variable = scalarString(resolveAlias(child(child(root, 'variables'), name) ?? null) ?? null);
   const config = child(root, 'config') ?? child(root, 'configuration');
@@ -311,6 +313,15 @@ function configNameOf(settings: Settings, root: CMap): string | undefined {
   return name && child(child(root, 'variables'), name) == null ? name : undefined;
 }
 
+/** A key written as `${v}` (or `${v.targetKeyArn}`) of a variable that looks up an alias a config value names: that value's name. */
+function lookupConfigOf(settings: Settings, root: CMap): string | undefined {
+  const key = settings.model === 'sse' ? settings.key : undefined;
+  const ref = key?.state === 'literal' ? /^\$\{([\w-]+)(?:\.([\w-]+))?\}$/.exec(key.text?.trim() ?? '') : undefined;
+  const named = ref ? chosenLookup(resolveAlias(child(child(root, 'variables'), ref[1]) ?? null), ref[2]) : undefined;
+  const name = named === undefined ? undefined : /^\$\{([\w-]+)\}$/.exec(named.trim())?.[1];
+  return name && child(child(root, 'variables'), name) == null ? name : undefined;
+}
+
 /** The lookups of a key and the argument that names it. */
 const KEY_LOOKUPS: Record<string, string> = {
   'aws:kms:getAlias': 'name',
@@ -333,6 +344,55 @@ function invokesAwsManagedKey(variable: CNode | null | undefined, attribute: str
   if (named === undefined || named.trim() === '' || named.includes('${') || !isAwsManagedKeyRef(named)) return false;
   const read = attribute ?? scalarString(resolveAlias(child(invoke, 'return') ?? null) ?? null);
   return read !== undefined && KEY_ATTRIBUTES.has(read);
+}
+
+/**
+ * The alias name of an `fn::invoke` of aws:kms:getAlias read for its key whose name is a config value or variable
+ * (`name: ${keyAlias}`), as written; undefined for any other variable (a literal name: invokesAwsManagedKey).
+ */
+function chosenLookup(variable: CNode | null | undefined, attribute: string | undefined): string | undefined {
+  const invoke = resolveAlias(child(variable, 'fn::invoke') ?? null);
+  const fn = scalarString(resolveAlias(child(invoke, 'function') ?? null) ?? null);
+  if (fn === undefined || KEY_LOOKUPS[fn] !== 'name') return undefined;
+  const named = scalarString(resolveAlias(child(resolveAlias(child(invoke, 'arguments') ?? null), 'name') ?? null) ?? null);
+  const read = attribute ?? scalarString(resolveAlias(child(invoke, 'return') ?? null) ?? null);
+  return named?.includes('${') && read !== undefined && KEY_ATTRIBUTES.has(read) ? named : undefined;
+}
+
+/**
+ * A key looked up by an alias a config value (or variable) names (round 36: `name: ${keyAlias}` with the default
+ * `alias/aws/dynamodb` was customer-managed): judged as that value is. On the stacks read, as a key of that value is
+ * (stackKey: the AWS managed key's alias on every stack, aws-managed; on some, unknown; another on each, a key of
+ * the account); without stack files, a default that is that alias is it unless a stack sets another (unknown), a
+ * variable's literal is what it says; any other name, or one kmsfix cannot read: unknown, never a key of the account.
+ */
+function lookedUpKey(key: Setting, named: string, root: CMap, stacks: PulumiStacks | undefined): Setting {
+  const ref = /^\$\{([\w-]+)\}$/.exec(named.trim())?.[1];
+  const lookup = `${key.source} looks up the alias ${named.trim()}`;
+  const variable = ref === undefined ? undefined : child(child(root, 'variables'), ref);
+  if (ref !== undefined && variable == null) {
+    if (stacks) {
+      const on = keyOnStacks(stacks, stacks.project, ref, undefined, false);
+      if (on.kind === 'set') return key;
+      if (on.kind === 'aws-managed')
+        return { state: 'expression', source: key.source, text: AWS_MANAGED_ALIAS, via: `the alias it looks up: ${on.why}` };
+      return { state: 'unreadable', source: `${lookup}, and ${on.why}` };
+    }
+    const config = child(root, 'config') ?? child(root, 'configuration');
+    const fallback = scalarString(resolveAlias(child(resolveAlias(child(config, ref) ?? null), 'default') ?? null) ?? null);
+    if (fallback !== undefined && fallback.trim() !== '' && !isAwsManagedKeyRef(fallback)) return key;
+    return {
+      state: 'unreadable',
+      source:
+        fallback !== undefined && isAwsManagedKeyRef(fallback)
+          ? `${lookup}, whose default is ${fallback.trim()}: the AWS managed key unless the stack's config sets another`
+          : `${lookup}, a config value no stack file or default gives that kmsfix can read`,
+    };
+  }
+  const literal = variable == null ? undefined : scalarString(resolveAlias(variable) ?? null);
+  if (literal !== undefined && !literal.includes('${'))
+    return isAwsManagedKeyRef(literal) ? { state: 'expression', source: key.source, text: AWS_MANAGED_ALIAS } : key;
+  return { state: 'unreadable', source: `${lookup}, a name kmsfix cannot read: the AWS managed key where it is alias/aws/dynamodb` };
 }
 
 function globalTableMembers(tables: PulumiTable[]): void {
@@ -406,7 +466,8 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
       if (doc.duplicates && ambiguous(resources, pair, doc.duplicates)) continue;
       const props = child(resource, SSE_PATH.properties);
       const written = settingsOf(file.text, props);
-      const configName = native || replica || component ? undefined : configNameOf(written, doc.root);
+      const configName =
+        native || replica || component ? undefined : (configNameOf(written, doc.root) ?? lookupConfigOf(written, doc.root));
       const encryption: EncryptionFacts = native
         ? nativeFacts(file.text, type, props)
         : replica

@@ -112,15 +112,130 @@ export function awsManagedKeyOf(e: ts.Expression, depth = 0): ManagedKey | undef
       return awsManagedKeyOf(callee.expression, depth + 1);
     // `pulumi.output(lookup)`.
     if (name === 'output' && u.arguments?.length === 1) return awsManagedKeyOf(u.arguments[0], depth + 1);
-    const lookup = name === undefined ? undefined : LOOKUPS[name];
-    const arg = lookup && u.arguments?.[lookup.arg];
-    if (!lookup || !arg) return undefined;
-    if (!lookup.prop) return awsManagedKeyOf(arg, depth + 1);
-    const o = unwrap(arg);
-    if (!ts.isObjectLiteralExpression(o)) return undefined;
-    const p = o.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x.name) === lookup.prop);
-    return p !== undefined && ts.isPropertyAssignment(p) ? awsManagedKeyOf(p.initializer, depth + 1) : undefined;
+    const named = name === undefined ? undefined : lookupName(u, name);
+    if (!named) return undefined;
+    // An alias name the deploy chooses (a context or config value): not known, never a key of the account (round 36).
+    return awsManagedKeyOf(named, depth + 1) ?? (ALIAS_LOOKUPS.has(name as string) ? chosenAlias(u, named) : undefined);
   }
+  return undefined;
+}
+
+/** The argument a lookup call names its alias (or key) with, if it has it (`aliasName` of fromLookup's props...). */
+function lookupName(u: ts.CallExpression | ts.NewExpression, name: string): ts.Expression | undefined {
+  const lookup = LOOKUPS[name];
+  const arg = lookup && u.arguments?.[lookup.arg];
+  if (!lookup || !arg) return undefined;
+  if (!lookup.prop) return arg;
+  const o = unwrap(arg);
+  if (!ts.isObjectLiteralExpression(o)) return undefined;
+  const p = o.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x.name) === lookup.prop);
+  return p !== undefined && ts.isPropertyAssignment(p) ? p.initializer : undefined;
+}
+
+/** The lookups that name an alias: the AWS managed key's own (`alias/aws/dynamodb`) is one a value may name. */
+const ALIAS_LOOKUPS = new Set(['fromAliasName', 'fromLookup', 'fromAliasAttributes', 'getAlias', 'getAliasOutput', 'DataAwsKmsAlias']);
+
+/**
+ * The lookup a key expression is, through the file's consts, the key attributes and `.then`/`.apply`, with the alias
+ * name it is given (`aws.kms.getAliasOutput({ name: config.require('keyAlias') }).targetKeyArn`); undefined for any
+ * other key. For stackConfig.ts, which judges a config value's alias on the project's stacks.
+ */
+export function lookedUpAlias(
+  e: ts.Expression,
+  depth = 0,
+): { call: ts.CallExpression | ts.NewExpression; name: ts.Expression } | undefined {
+  if (depth > 8) return undefined;
+  const u = unwrap(e);
+  if (u.kind === ts.SyntaxKind.AwaitExpression) return lookedUpAlias((u as ts.AwaitExpression).expression, depth + 1);
+  if (ts.isIdentifier(u)) {
+    const init = onlyValueOf(declarationOf(u));
+    return init && lookedUpAlias(init, depth + 1);
+  }
+  if (ts.isPropertyAccessExpression(u)) return KEY_ATTRIBUTES.has(u.name.text) ? lookedUpAlias(u.expression, depth + 1) : undefined;
+  if (!ts.isCallExpression(u) && !ts.isNewExpression(u)) return undefined;
+  const callee = unwrap(u.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  if ((name === 'then' || name === 'apply') && ts.isPropertyAccessExpression(callee)) return lookedUpAlias(callee.expression, depth + 1);
+  if (name === 'output' && u.arguments?.length === 1) return lookedUpAlias(u.arguments[0], depth + 1);
+  const named = name !== undefined && ALIAS_LOOKUPS.has(name) ? lookupName(u, name) : undefined;
+  return named && { call: u, name: named };
+}
+
+/**
+ * A lookup by an alias name a context or config value (or an environment variable) chooses: the AWS managed key
+ * wherever that value is `alias/aws/dynamodb`, which kmsfix does not read here (a Pulumi program's stack files are
+ * read first, stackConfig.ts): `maybe`, naming the lookup and the value. Real-world round 36: `kms.Key.fromLookup(this,
+ * 'K', { aliasName: this.node.tryGetContext('tableKeyAlias') })` with cdk.json's `alias/aws/dynamodb` was read as a
+ * key of the account. Any other name (a literal, a prop) is the code's: undefined.
+ */
+function chosenAlias(call: ts.CallExpression | ts.NewExpression, name: ts.Expression): ManagedKey | undefined {
+  const value = deployChoice(name);
+  if (!value) return undefined;
+  const sf = call.getSourceFile();
+  // A context value cdk.json gives (read for such a lookup: index.ts), or one it does not.
+  const context = contextName(name);
+  if (context !== undefined) {
+    const json = CDK_CONTEXT.get(sf);
+    if (!json) CONTEXT_READS.add(sf);
+    const set = json?.values[context];
+    if (set !== undefined && isAwsManagedKeyRef(set)) return { kind: 'managed', why: `${json!.path}'s context sets ${context} to ${set}` };
+    if (set !== undefined && set.trim() !== '') return undefined;
+    if (json)
+      return {
+        kind: 'maybe',
+        why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), which ${json.path}'s context does not set: the AWS managed key where \`-c ${context}=alias/aws/dynamodb\` sets it`,
+      };
+  }
+  return {
+    kind: 'maybe',
+    why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), whose value kmsfix does not read: the AWS managed key where it is alias/aws/dynamodb`,
+  };
+}
+
+/**
+ * The CDK app's cdk.json context (its path and string values) for a file whose key lookup reads one, set before a
+ * second detection (index.ts; undefined: not read); the files whose lookups read a context value without it.
+ */
+const CDK_CONTEXT = new WeakMap<ts.SourceFile, { path: string; values: Record<string, string> }>();
+const CONTEXT_READS = new WeakSet<ts.SourceFile>();
+
+/** Detection of `sf` reads its context values from this cdk.json. */
+export function withCdkContext(sf: ts.SourceFile, context: { path: string; values: Record<string, string> } | undefined): void {
+  if (context) CDK_CONTEXT.set(sf, context);
+}
+
+/** Did detection meet a key lookup whose alias a context value names, with cdk.json not read (so it is worth reading)? */
+export const readsCdkContext = (sf: ts.SourceFile) => CONTEXT_READS.has(sf);
+
+/** The context value's name an alias name is (`this.node.tryGetContext('tableKeyAlias')`, through the file's consts). */
+function contextName(e: ts.Expression, depth = 0): string | undefined {
+  const u = unwrap(e);
+  if (ts.isIdentifier(u) && depth < 4) {
+    const init = onlyValueOf(declarationOf(u));
+    return init && contextName(init, depth + 1);
+  }
+  if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression) || u.expression.name.text !== 'tryGetContext')
+    return undefined;
+  return u.arguments[0] && stringValue(unwrap(u.arguments[0]));
+}
+
+/** The context or config value (or environment variable) an expression is, through the file's consts, for messages. */
+export function deployChoice(e: ts.Expression, depth = 0): string | undefined {
+  if (depth > 4) return undefined;
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) {
+    const init = onlyValueOf(declarationOf(u));
+    return init && deployChoice(init, depth + 1);
+  }
+  if (ts.isBinaryExpression(u) && FALLBACKS.has(u.operatorToken.kind))
+    return deployChoice(u.left, depth + 1) ?? deployChoice(u.right, depth + 1);
+  // `process.env.TABLE_KEY_ALIAS`.
+  if (ts.isPropertyAccessExpression(u) && /^process\.env$/.test(u.expression.getText())) return `the environment variable ${u.name.text}`;
+  if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression)) return undefined;
+  const method = u.expression.name.text;
+  const arg = u.arguments[0] && (stringValue(unwrap(u.arguments[0])) ?? u.arguments[0].getText());
+  if (method === 'tryGetContext') return `the CDK context value ${arg ?? '(unnamed)'}`;
+  if (/^(require|get)(Secret)?$/.test(method) && u.arguments.length >= 1) return `the stack's config value ${arg}`;
   return undefined;
 }
 

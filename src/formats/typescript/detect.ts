@@ -20,16 +20,7 @@ import {
 import { LineIndex } from '../../core/text.js';
 import { MAYBE_SUPPRESSION, commentSuppressions } from '../../core/suppressions.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
-import {
-  bindDestructured,
-  bindings,
-  importedModuleOf,
-  isCdktn,
-  readImports,
-  readRequires,
-  resolveSymbol,
-  type ImportInfo,
-} from './imports.js';
+import { bindAliases, bindings, importedModuleOf, isCdktn, readImports, readRequires, resolveSymbol, type ImportInfo } from './imports.js';
 import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './javascript.js';
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { asSpread, lookup, snippet } from './lookup.js';
@@ -50,7 +41,7 @@ import { resourceTables } from './resources.js';
 import { sharedTables } from './resourcePolicy.js';
 import { typeOnlyBlock } from './typeOnly.js';
 import { integrationTables } from './zeroEtl.js';
-import { managedKeySetting } from './awsManagedKey.js';
+import { managedKeySetting, withCdkContext } from './awsManagedKey.js';
 import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
 import { guarded } from './singleValue.js';
 import { stackKeySetting, withStacks } from './stackConfig.js';
@@ -802,9 +793,15 @@ export function parameterDecided(encryption: EncryptionFacts): void {
  * `stacks`: the Pulumi project's stacks, read for keys taken from the stack's config (stackConfig.ts); `files`: the
  * values of the files a serverless.ts's keys read (serverless/fileValues.ts), read after a first detection recorded them.
  */
-export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks, files?: FileValues): TsDetection {
+export function detectTypeScript(
+  file: SourceFile,
+  stacks?: PulumiStacks,
+  files?: FileValues,
+  cdkContext?: { path: string; values: Record<string, string> },
+): TsDetection {
   const sf = parseTypeScript(file.path, file.text);
   withStacks(sf, stacks);
+  withCdkContext(sf, cdkContext);
   const imports = readImports(sf);
   // A CDK, CDKTF, Pulumi or SST program in JavaScript (src/formats/typescript/javascript.ts): its constructs
   // are read, never fixed; one a compiler wrote is read at its source; a serverless.js for its resources alone.
@@ -815,11 +812,20 @@ export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks, files?
   // destructured from a bound module: read, and a table through them not fixed (`unimported`).
   const required = sf.text.includes('require') ? readRequires(sf) : [];
   const binds = bindings([...imports, ...required]);
-  const destructured = sf.text.includes('} =') || sf.text.includes('}=') ? bindDestructured(sf, binds) : new Set<string>();
-  const unimported = new Set([
-    ...required.flatMap((b) => [...(b.namespace ? [b.namespace] : []), ...b.named.map((n) => n.local)]),
-    ...destructured,
-  ]);
+  const requiredNames = new Set(required.flatMap((b) => [...(b.namespace ? [b.namespace] : []), ...b.named.map((n) => n.local)]));
+  // Aliases (`const dynamodb = cdk.aws_dynamodb`, also in a function) and names destructured from a bound module.
+  bindAliases(sf, binds, requiredNames);
+  /** How the name a table's class is reached through is bound, when a fix could not import through it. */
+  const unimported = (root: string, at: ts.Node) => {
+    const how = binds.at(root, at)?.how;
+    return how === 'destructured'
+      ? 'destructuring a module'
+      : how === 'alias'
+        ? 'an alias of a name bound by require(...) or by destructuring a module'
+        : requiredNames.has(root)
+          ? 'require(...)'
+          : undefined;
+  };
   const c: Ctx = { sf, sym: (e) => resolveSymbol(e, binds) };
   const lines = LineIndex.of(file.text);
   const tables: TsTable[] = [];
@@ -910,11 +916,11 @@ export function detectTypeScript(file: SourceFile, stacks?: PulumiStacks, files?
     if (via) encryption.obstacles.push({ kind: 'factory', step: via.step });
     else if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(sf, cls.sst, propsNode) });
     else if (jsStep) encryption.obstacles.push({ kind: 'code-shape', step: jsStep });
-    else if (root && unimported.has(root))
+    else if (root && unimported(root, node.expression))
       encryption.obstacles.push({
         kind: 'code-shape',
         step:
-          `${root} is bound by ${destructured.has(root) ? 'destructuring a module' : 'require(...)'}, ` +
+          `${root} is bound by ${unimported(root, node.expression)}, ` +
           "and kmsfix writes its imports beside import declarations: import the table's module (import * as dynamodb from ...), then run kmsfix again",
       });
     else if (cls === TABLE_CLASSES[V1_GLOBAL_TABLE])

@@ -369,7 +369,7 @@ class FilePlanner {
       detection.imports,
       this.taken,
       this.style,
-      importModeOf(constructOf(chosen[0]).expression, detection.imports),
+      importModeOf(constructOf(chosen[0]).expression, detection.imports, detection.binds),
       { ...writingOf(chosen[0], detection), ...(project.prettier ? { prettier: { trailingComma: project.prettier.trailingComma } } : {}) },
     );
     this.ctx = { sf: this.sf, text: this.text, style: this.style, edits: [] };

@@ -154,34 +154,103 @@ export function readRequires(sf: ts.SourceFile): Binding[] {
 }
 
 /**
- * Names a top-level `const { aws_dynamodb: dynamodb, App } = cdk` binds from a module already bound
- * (`cdk` from `require('aws-cdk-lib')` or `import * as cdk`; go-to-k/cdkd's scripts): added to `binds`
- * with their member path; returned, for the tables read through them.
+ * Aliases of a bound module or class: a `const` initialised by a name already bound or a property chain from
+ * it (`const dynamodb = cdk.aws_dynamodb`, `const Table = aws_dynamodb.Table`, Pulumi's `const ddb =
+ * aws.dynamodb`), and names destructured from one (`const { aws_dynamodb: dynamodb, App } = cdk`, go-to-k/cdkd's
+ * scripts; `const { Table } = cdk.aws_dynamodb`). A table reached through one was missed without a word (round 36:
+ * an AWS sample's `const ddb = cdk.aws_dynamodb`, a factory method's own `const dynamodb = cdk.aws_dynamodb`).
+ * Read in source order, so an alias of an alias is one too; one a function or block declares is seen inside it
+ * alone (Binds.at: `const` is block-scoped, and two methods may each alias `dynamodb` their own way). A plain alias
+ * only of a namespace or a class (`cdk.aws_dynamodb`, `aws.dynamodb`, `dynamodb.Table`): `const region =
+ * cdk.Aws.REGION` stays a value, as the rest of the reading takes it. A destructured name, and an alias read
+ * through one or through a name of `required` (a `require`'s), is marked `how`: a table reached through it is read
+ * and not fixed (detect.ts: kmsfix writes imports beside import declarations); an alias of an import is fixed,
+ * its names written from that import (importModeOf).
  */
-export function bindDestructured(sf: ts.SourceFile, binds: Map<string, { module: string; path: string[] }>): Set<string> {
-  const added = new Set<string>();
-  for (const st of sf.statements) {
-    if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
-    for (const d of st.declarationList.declarations) {
-      const from = d.initializer && ts.isIdentifier(d.initializer) ? binds.get(d.initializer.text) : undefined;
-      if (!from || !ts.isObjectBindingPattern(d.name)) continue;
-      for (const el of d.name.elements) {
-        const member = el.propertyName ?? el.name;
-        if (el.dotDotDotToken || !ts.isIdentifier(el.name) || !ts.isIdentifier(member)) continue;
-        binds.set(el.name.text, { module: from.module, path: [...from.path, member.text] });
-        added.add(el.name.text);
+export function bindAliases(sf: ts.SourceFile, binds: Binds, required: ReadonlySet<string>): void {
+  const names = [...binds.keys()].map((n) => n.replace(/\$/g, '\\$'));
+  // Cheap: only a file that assigns one of its bound names (`= cdk.`, `= aws;`) holds an alias.
+  if (names.length === 0 || !new RegExp(`=\\s*(?:${names.join('|')})(?![\\w$])`).test(sf.text)) return;
+  const chainOf = (e: ts.Expression): { root: ts.Identifier; members: string[] } | undefined => {
+    const members: string[] = [];
+    let cur = e;
+    while (ts.isPropertyAccessExpression(cur) && ts.isIdentifier(cur.name)) {
+      members.unshift(cur.name.text);
+      cur = cur.expression;
+    }
+    return ts.isIdentifier(cur) ? { root: cur, members } : undefined;
+  };
+  const bind = (st: ts.VariableStatement, name: string, bound: Bound) => {
+    if (ts.isSourceFile(st.parent)) binds.set(name, bound);
+    else binds.bindIn(name, st.parent, bound);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isVariableStatement(node) && node.declarationList.flags & ts.NodeFlags.Const) {
+      for (const d of node.declarationList.declarations) {
+        const chain = d.initializer && chainOf(d.initializer);
+        const from = chain && binds.at(chain.root.text, chain.root);
+        if (!chain || !from) continue;
+        // The import's local name the chain starts from (importModeOf spells the fix's names through it).
+        const via = from.via ?? chain.root.text;
+        const inherited = from.how !== undefined || required.has(chain.root.text);
+        if (ts.isIdentifier(d.name)) {
+          const bound: Bound = { module: from.module, path: [...from.path, ...chain.members], via, ...(inherited ? { how: 'alias' } : {}) };
+          const path = canonical(bound.module, bound.path).path;
+          if (!path.every((p, i) => /^[a-z_$]/.test(p) || i === path.length - 1)) continue;
+          bind(node, d.name.text, bound);
+        } else if (ts.isObjectBindingPattern(d.name)) {
+          for (const el of d.name.elements) {
+            const member = el.propertyName ?? el.name;
+            if (el.dotDotDotToken || !ts.isIdentifier(el.name) || !ts.isIdentifier(member)) continue;
+            bind(node, el.name.text, { module: from.module, path: [...from.path, ...chain.members, member.text], how: 'destructured' });
+          }
+        }
       }
     }
-  }
-  return added;
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
 }
 
 /** What `bindings` reads of an import: an `import` declaration's, or a `require` call's (readRequires). */
 export type Binding = Omit<ImportInfo, 'decl'>;
 
+/** What a local name stands for: a module and a member path below it. */
+export interface Bound {
+  module: string;
+  path: string[];
+  /** An alias's (bindAliases): the import's local name its chain starts from (`cdk` of `const ddb = cdk.aws_dynamodb`). */
+  via?: string;
+  /** Destructured from a bound module, or an alias of a name so bound or of a `require`'s: tables through it are not fixed. */
+  how?: 'destructured' | 'alias';
+}
+
+/**
+ * Local name -> what it stands for: the file's imports and the aliases of its module scope (the map), and the
+ * aliases a function or block declares, seen only inside it (`at`).
+ */
+export class Binds extends Map<string, Bound> {
+  private readonly scoped = new Map<string, { scope: ts.Node; bound: Bound }[]>();
+
+  /** `name` is `bound` inside `scope` (a block, a function's body, a case clause). */
+  bindIn(name: string, scope: ts.Node, bound: Bound): void {
+    const list = this.scoped.get(name) ?? [];
+    list.push({ scope, bound });
+    this.scoped.set(name, list);
+  }
+
+  /** What `name` stands for where `node` is: the innermost block's alias holding it, else the module scope's. */
+  at(name: string, node: ts.Node): Bound | undefined {
+    let best: { scope: ts.Node; bound: Bound } | undefined;
+    for (const s of this.scoped.get(name) ?? [])
+      if (s.scope.pos <= node.pos && node.end <= s.scope.end && (!best || s.scope.pos >= best.scope.pos)) best = s;
+    return best?.bound ?? this.get(name);
+  }
+}
+
 /** Local name -> (module, member path) for every value binding of the file's imports. */
-export function bindings(imports: readonly Binding[]): Map<string, { module: string; path: string[] }> {
-  const map = new Map<string, { module: string; path: string[] }>();
+export function bindings(imports: readonly Binding[]): Binds {
+  const map = new Binds();
   for (const i of imports) {
     if (i.typeOnly) continue;
     if (i.namespace) map.set(i.namespace, { module: i.module, path: [] });
@@ -193,13 +262,13 @@ export function bindings(imports: readonly Binding[]): Map<string, { module: str
 }
 
 /** The module, as the file writes it, that the name an expression such as `dynamodb.Table` starts with is imported from. */
-export function importedModuleOf(node: ts.Expression, binds: Map<string, { module: string; path: string[] }>): string | undefined {
+export function importedModuleOf(node: ts.Expression, binds: Binds): string | undefined {
   const root = rootName(node);
-  return root ? binds.get(root)?.module : undefined;
+  return root ? binds.at(root, node)?.module : undefined;
 }
 
 /** The symbol an expression such as `dynamodb.TableEncryption.DEFAULT` names, if it goes back to an import. */
-export function resolveSymbol(node: ts.Expression, binds: Map<string, { module: string; path: string[] }>): SymbolId | undefined {
+export function resolveSymbol(node: ts.Expression, binds: Binds): SymbolId | undefined {
   const names: string[] = [];
   let cur: ts.Expression = node;
   while (ts.isPropertyAccessExpression(cur)) {
@@ -208,7 +277,7 @@ export function resolveSymbol(node: ts.Expression, binds: Map<string, { module: 
     cur = cur.expression;
   }
   if (!ts.isIdentifier(cur)) return undefined;
-  const b = binds.get(cur.text);
+  const b = binds.at(cur.text, cur);
   if (!b) return undefined;
   return symbolId(b.module, [...b.path, ...names]);
 }
@@ -679,7 +748,7 @@ function rootOf(module: string): { module: string; path: string[] } | undefined 
 }
 
 /** How the module a table's class comes from is imported. */
-export function importModeOf(callee: ts.Expression, imports: ImportInfo[]): ImportMode {
+export function importModeOf(callee: ts.Expression, imports: ImportInfo[], binds?: Binds): ImportMode {
   let cur: ts.Expression = callee;
   let first: string | undefined;
   while (ts.isPropertyAccessExpression(cur)) {
@@ -687,7 +756,18 @@ export function importModeOf(callee: ts.Expression, imports: ImportInfo[]): Impo
     cur = cur.expression;
   }
   if (!ts.isIdentifier(cur)) return 'named';
-  const name = cur.text;
+  let name = cur.text;
+  let member = callee !== cur;
+  // Through an alias (bindAliases): as the chain it stands for is written, from the import it starts at
+  // (`const dynamodb = cdk.aws_dynamodb; new dynamodb.Table` is `cdk.aws_dynamodb.Table`: the fix writes `cdk.aws_kms.Key`).
+  const alias = binds?.at(name, cur);
+  const from = alias?.via !== undefined ? binds?.get(alias.via) : undefined;
+  if (alias?.via !== undefined && from) {
+    const chain = alias.path.slice(from.path.length);
+    name = alias.via;
+    first = chain[0] ?? first;
+    member ||= chain.length > 0;
+  }
   for (const i of imports) {
     if (i.namespace === name || i.default === name) {
       return first && canonical(i.module, [first, 'X']).module !== canonical(i.module, []).module ? 'root-namespace' : 'namespace';
@@ -697,8 +777,8 @@ export function importModeOf(callee: ts.Expression, imports: ImportInfo[]): Impo
       const c = canonical(i.module, [n.imported]);
       // `import { aws_dynamodb as dynamodb } from 'aws-cdk-lib'`, `import { dynamodbTable } from '@cdktf/provider-aws'`
       // `import { dynamodb } from '@cdktf/provider-aws'` (a service namespace, v9 and earlier) with `dynamodb.DynamodbTable`.
-      const cdktfNamespace = i.module === CDKTF_AWS && callee !== cur && rootOfSubmodule(CDKTF_AWS, n.imported);
-      if (c.module !== canonical(i.module, []).module || (i.module === PULUMI_AWS && callee !== cur) || cdktfNamespace) return 'root-named';
+      const cdktfNamespace = i.module === CDKTF_AWS && member && rootOfSubmodule(CDKTF_AWS, n.imported);
+      if (c.module !== canonical(i.module, []).module || (i.module === PULUMI_AWS && member) || cdktfNamespace) return 'root-named';
       return 'named';
     }
   }

@@ -8,6 +8,8 @@ import { boundaryCautions } from './boundaries.js';
 import { entryStackRegions } from './cdkApp.js';
 import { cdkV1VersionLimits } from './cdkV1Version.js';
 import { detectTypeScript, type TsDetection, type TsTable } from './detect.js';
+import { readsCdkContext } from './awsManagedKey.js';
+import { cdkJsonOf, hasCdkApp } from '../../core/cdkJson.js';
 import { holderOf, ts } from './parse.js';
 import { pulumiVersionLimits } from './pulumiVersion.js';
 import { deletionProtected, recoveryOn } from './retention.js';
@@ -36,6 +38,12 @@ export const typescript: Format<TsDetection> = {
       return pulumiStacks(file, context).then((stacks) =>
         stacks ? detected(file, detectTypeScript(file, stacks), context) : detected(file, d, context),
       );
+    // A key looked up by an alias a context value names: detected again with cdk.json's context (awsManagedKey.ts).
+    if (context && readsCdkContext(d.sf))
+      return context.projectFile(file, 'cdk.json', hasCdkApp).then((json) => {
+        const values = json && cdkJsonOf(json).context;
+        return detected(file, json ? detectTypeScript(file, undefined, undefined, { path: json.path, values: values ?? {} }) : d, context);
+      });
     return detected(file, d, context);
   },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).

@@ -13,7 +13,7 @@ import { ABSENT, type Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
 import type { SourceFile } from '../../core/types.js';
 import { keyOnStacks, type Fallback, type PulumiStacks } from '../yaml/pulumiStacks.js';
-import { awsManagedKeyOf } from './awsManagedKey.js';
+import { awsManagedKeyOf, lookedUpAlias } from './awsManagedKey.js';
 import { declarationOf } from './consts.js';
 import type { TsDetection, TsTable } from './detect.js';
 import { lookup, snippet } from './lookup.js';
@@ -57,7 +57,7 @@ export function readsStackConfig(file: SourceFile, d: TsDetection): boolean {
   return d.tables.some((t) => {
     if (t.framework !== 'pulumi') return false;
     const node = keyNode(t, d.sf);
-    const read = node && configRead(node);
+    const read = node && (configRead(node) ?? aliasRead(node));
     return !!read && (!read.object || read.member !== undefined);
   });
 }
@@ -68,8 +68,10 @@ export function readsStackConfig(file: SourceFile, d: TsDetection): boolean {
  */
 export function stackKeySetting(sf: ts.SourceFile, node: ts.Expression): Setting | undefined {
   const stacks = STACKS.get(sf);
-  const read = stacks && configRead(node);
-  if (!stacks || !read || (read.object && read.member === undefined)) return undefined;
+  if (!stacks) return undefined;
+  const read = configRead(node);
+  if (!read) return lookedUpOnStacks(sf, node, stacks);
+  if (read.object && read.member === undefined) return undefined;
   const source = snippet(sf, node);
   // A guard before the table (`if (!key) throw`) proves a `get`'s value set.
   const optional = read.optional && !guarded(unwrap(node));
@@ -79,6 +81,30 @@ export function stackKeySetting(sf: ts.SourceFile, node: ts.Expression): Setting
   if (on.kind === 'per-stack') return { state: 'unreadable', source: `kmsKeyArn is ${source}, and ${on.why}` };
   // Every stack sets a `get`'s value (or its fallback is a key): a key, as a `require`'s.
   return optional || read.fallback ? { state: 'expression', source } : undefined;
+}
+
+/** The config read a lookup's alias name is (`aws.kms.getAliasOutput({ name: config.require('keyAlias') })`), if it is one. */
+function aliasRead(node: ts.Expression): ConfigRead | undefined {
+  const looked = lookedUpAlias(node);
+  const read = looked && configRead(looked.name);
+  return read && (!read.object || read.member !== undefined) ? read : undefined;
+}
+
+/**
+ * A key looked up by an alias name the stack's config gives (round 36): the alias each stack sets, judged as a key
+ * of that value is: `alias/aws/dynamodb` on every stack is the AWS managed key (aws-managed); on some, or a value
+ * kmsfix cannot read, decided per stack (unknown); another alias on every stack, a key of the account. Undefined
+ * when the key is no such lookup (awsManagedKey.ts says `maybe` of one whose stacks were not read).
+ */
+function lookedUpOnStacks(sf: ts.SourceFile, node: ts.Expression, stacks: PulumiStacks): Setting | undefined {
+  const read = aliasRead(node);
+  if (!read) return undefined;
+  const source = snippet(sf, node);
+  const optional = read.optional && !guarded(unwrap(lookedUpAlias(node)!.name));
+  const on = keyOnStacks(stacks, read.namespace ?? stacks.project, read.name, read.member, optional, fallbackOf(sf, read));
+  if (on.kind === 'set') return { state: 'expression', source };
+  if (on.kind === 'aws-managed') return { state: 'expression', source, text: AWS_MANAGED_ALIAS, via: `the alias it looks up: ${on.why}` };
+  return { state: 'unreadable', source: `kmsKeyArn is ${source}, a lookup of the alias the stack's config names, and ${on.why}` };
 }
 
 /** What a read's fallback gives a stack that does not set the value (see Fallback); none for `?? undefined`. */

@@ -1,0 +1,154 @@
+/**
+ * A key looked up by an alias that a context or config value chooses (round 36): CDK's `Key.fromLookup(this, 'K',
+ * { aliasName: this.node.tryGetContext('tableKeyAlias') })` and `Alias.fromAliasName(..., tryGetContext(...))`,
+ * Pulumi's `aws.kms.getAliasOutput({ name: config.require('keyAlias') }).targetKeyArn`, Pulumi YAML's
+ * `fn::invoke: { function: aws:kms:getAlias, arguments: { name: ${keyAlias} } }` were customer-managed, though the
+ * value (cdk.json's context, the config default) was alias/aws/dynamodb. The name reads as the value reads: the
+ * stacks' values judged each (all the AWS managed key's alias: aws-managed; some: unknown; none: a key of the
+ * account), a value kmsfix does not read: unknown, naming the lookup and the value. A literal or a prop: as before.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../src/engine/memory.js';
+
+async function scan(files: Record<string, string>, main: string) {
+  const r = await processMemory(
+    Object.entries(files).map(([path, text]) => ({ path, text })),
+    'scan',
+  );
+  return r.outcomes.find((o) => o.file.path === main)!.tables.map((t) => [t.address, t.status, t.reason]);
+}
+
+const cdk = (key: string, v2 = false) => `import { Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+export class S extends Stack {
+  constructor(scope: Construct, id: string, props: { keyAlias: string }) {
+    super(scope, id);
+    new dynamodb.${v2 ? 'TableV2' : 'Table'}(this, 'T', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      ${v2 ? `encryption: dynamodb.TableEncryptionV2.customerManagedKey(${key}),` : `encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,\n      encryptionKey: ${key},`}
+    });
+  }
+}
+`;
+
+const CDK_JSON = (context: string) => `{ "app": "npx ts-node bin/app.ts", "context": { ${context} } }`;
+
+describe('CDK: a lookup of an alias the context chooses', () => {
+  it.each([
+    ["kms.Key.fromLookup(this, 'K', { aliasName: this.node.tryGetContext('tableKeyAlias') })", false],
+    ["kms.Alias.fromAliasName(this, 'A', this.node.tryGetContext('tableKeyAlias'))", false],
+    ["kms.Alias.fromAliasName(this, 'A', this.node.tryGetContext('tableKeyAlias'))", true],
+  ])("%s (TableV2: %s): cdk.json's value decides; without one, unknown naming the lookup and the value", async (key, v2) => {
+    const managed = await scan({ 'lib/s.ts': cdk(key, v2), 'cdk.json': CDK_JSON('"tableKeyAlias": "alias/aws/dynamodb"') }, 'lib/s.ts');
+    expect(managed[0][1]).toBe('aws-managed');
+    if (!v2) expect(managed[0][2]).toContain("cdk.json's context sets tableKeyAlias to alias/aws/dynamodb");
+    const own = await scan({ 'lib/s.ts': cdk(key, v2), 'cdk.json': CDK_JSON('"tableKeyAlias": "alias/orders"') }, 'lib/s.ts');
+    expect(own[0][1]).toBe('customer-managed');
+    const unset = await scan({ 'lib/s.ts': cdk(key, v2), 'cdk.json': CDK_JSON('"other": "x"') }, 'lib/s.ts');
+    expect(unset[0][1]).toBe('unknown');
+    expect(unset[0][2]).toContain("which cdk.json's context does not set");
+    const [[, status, reason]] = await scan({ 'lib/s.ts': cdk(key, v2) }, 'lib/s.ts');
+    expect(status).toBe('unknown');
+    expect(reason).toContain('looked up by an alias name the CDK context value tableKeyAlias chooses');
+    expect(reason).toContain(key.slice(0, 20));
+  });
+
+  it('a const holding the context value, and process.env: the same; a prop or a literal alias: as before', async () => {
+    const viaConst = cdk("kms.Alias.fromAliasName(this, 'A', alias)").replace(
+      '    new dynamodb',
+      "    const alias = this.node.tryGetContext('a') ?? 'alias/orders';\n    new dynamodb",
+    );
+    expect((await scan({ 'lib/s.ts': viaConst }, 'lib/s.ts'))[0][1]).toBe('unknown');
+    const env = await scan({ 'lib/s.ts': cdk("kms.Alias.fromAliasName(this, 'A', process.env.KEY_ALIAS!)") }, 'lib/s.ts');
+    expect(env[0][2]).toContain('the environment variable KEY_ALIAS');
+    expect((await scan({ 'lib/s.ts': cdk("kms.Alias.fromAliasName(this, 'A', props.keyAlias)") }, 'lib/s.ts'))[0][1]).toBe(
+      'customer-managed',
+    );
+    expect((await scan({ 'lib/s.ts': cdk("kms.Alias.fromAliasName(this, 'A', 'alias/orders')") }, 'lib/s.ts'))[0][1]).toBe(
+      'customer-managed',
+    );
+    expect((await scan({ 'lib/s.ts': cdk("kms.Alias.fromAliasName(this, 'A', 'alias/aws/dynamodb')") }, 'lib/s.ts'))[0][1]).toBe(
+      'aws-managed',
+    );
+  });
+});
+
+const pulumi = `import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+const config = new pulumi.Config();
+const alias = aws.kms.getAliasOutput({ name: config.require('keyAlias') });
+export const t = new aws.dynamodb.Table('t', {
+  attributes: [{ name: 'pk', type: 'S' }], hashKey: 'pk', billingMode: 'PAY_PER_REQUEST',
+  serverSideEncryption: { enabled: true, kmsKeyArn: alias.targetKeyArn },
+});
+`;
+const project = 'name: p\nruntime: nodejs\nconfig:\n  p:keyAlias:\n    default: alias/aws/dynamodb\n';
+const stack = (alias: string) => `config:\n  p:keyAlias: ${alias}\n`;
+
+describe('Pulumi TypeScript: a lookup of an alias the config chooses', () => {
+  it('no stack file: unknown, naming the lookup and the value', async () => {
+    const [[, status, reason]] = await scan({ 'index.ts': pulumi, 'Pulumi.yaml': project }, 'index.ts');
+    expect(status).toBe('unknown');
+    expect(reason).toContain("the stack's config value keyAlias chooses (aws.kms.getAliasOutput(");
+  });
+
+  it("the stacks' values: all the AWS managed key's alias, aws-managed; some, unknown; none, customer-managed", async () => {
+    const base = { 'index.ts': pulumi, 'Pulumi.yaml': project };
+    const managed = await scan({ ...base, 'Pulumi.dev.yaml': stack('alias/aws/dynamodb') }, 'index.ts');
+    expect(managed[0].slice(0, 2)).toEqual(['t', 'aws-managed']);
+    expect(managed[0][2]).toContain('the alias it looks up: every stack');
+    const mixed = await scan(
+      { ...base, 'Pulumi.dev.yaml': stack('alias/aws/dynamodb'), 'Pulumi.prod.yaml': stack('alias/orders') },
+      'index.ts',
+    );
+    expect(mixed[0][1]).toBe('unknown');
+    expect(mixed[0][2]).toContain('p:keyAlias differs per stack: Pulumi.dev.yaml sets alias/aws/dynamodb');
+    const own = await scan({ ...base, 'Pulumi.prod.yaml': stack('alias/orders') }, 'index.ts');
+    expect(own[0][1]).toBe('customer-managed');
+  });
+});
+
+const yaml = (config: string, name = '${keyAlias}') => `name: tables
+runtime: yaml
+${config}variables:
+  cfgKey:
+    fn::invoke:
+      function: aws:kms:getAlias
+      arguments:
+        name: ${name}
+      return: targetKeyArn
+resources:
+  b:
+    type: aws:dynamodb:Table
+    properties:
+      attributes: [{ name: pk, type: S }]
+      hashKey: pk
+      serverSideEncryption:
+        enabled: true
+        kmsKeyArn: \${cfgKey}
+`;
+const DEFAULT = 'config:\n  keyAlias:\n    type: string\n    default: alias/aws/dynamodb\n';
+
+describe('Pulumi YAML: aws:kms:getAlias of a config value', () => {
+  it('a default alias/aws/dynamodb, no stack file: unknown (a stack may set another)', async () => {
+    const [[, status, reason]] = await scan({ 'Pulumi.yaml': yaml(DEFAULT) }, 'Pulumi.yaml');
+    expect(status).toBe('unknown');
+    expect(reason).toContain('${cfgKey} looks up the alias ${keyAlias}, whose default is alias/aws/dynamodb');
+  });
+
+  it("the stacks' values decide; no default and no stack file, or an interpolated name: unknown", async () => {
+    const s = (v: string) => `config:\n  tables:keyAlias: ${v}\n`;
+    expect((await scan({ 'Pulumi.yaml': yaml(DEFAULT), 'Pulumi.dev.yaml': s('alias/aws/dynamodb') }, 'Pulumi.yaml'))[0][1]).toBe(
+      'aws-managed',
+    );
+    expect((await scan({ 'Pulumi.yaml': yaml(DEFAULT), 'Pulumi.dev.yaml': s('alias/orders') }, 'Pulumi.yaml'))[0][1]).toBe(
+      'customer-managed',
+    );
+    expect((await scan({ 'Pulumi.yaml': yaml('config:\n  keyAlias:\n    type: string\n') }, 'Pulumi.yaml'))[0][1]).toBe('unknown');
+    expect((await scan({ 'Pulumi.yaml': yaml('', 'alias/${pulumi.stack}') }, 'Pulumi.yaml'))[0][1]).toBe('unknown');
+    expect((await scan({ 'Pulumi.yaml': yaml('', 'alias/orders') }, 'Pulumi.yaml'))[0][1]).toBe('customer-managed');
+  });
+});
