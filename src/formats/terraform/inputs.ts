@@ -418,6 +418,23 @@ async function fixedInPlace(files: SourceFile[], context: DiskContext | undefine
   return !!context && !!one && (await isRootModule([], files)) && !(await calledModule(one, context));
 }
 
+/** An input only a DynamoDB table module takes (a table's key schema, capacity, streams, recovery). */
+const TABLE_INPUT = /^(hash_key|range_key|billing_mode|stream_view_type|global_secondary_indexes?|point_in_time_recovery(_enabled)?)$/;
+
+/** Does a module call look like a DynamoDB table's: `dynamo` or `ddb` in its name or source, or an input only a table module takes? */
+function tableLike(call: HBlock, rel: string): boolean {
+  if (/dynamo|ddb/i.test(`${call.labels[0]} ${rel}`)) return true;
+  return call.items.some((item) => item.kind === 'attr' && TABLE_INPUT.test(item.name));
+}
+
+/** Is a module call's local source (`rel`, from the file's folder) a folder that does not exist (not one that cannot be read)? */
+async function missingFolder(file: SourceFile, rel: string, context: DiskContext): Promise<boolean> {
+  const target = path.posix.normalize(rel).replace(/\/+$/, '');
+  const name = path.posix.basename(target);
+  if (name === '..' || name === '.' || name === '') return false;
+  return !(await context.subfolders(file, path.posix.dirname(target))).includes(name);
+}
+
 /** Evaluate what `uses` (inputUses.ts) found in the file: detection calls this only when it found something. */
 export async function evaluateInputs(file: SourceFile, det: TfDetection, context: DiskContext | undefined, uses: InputUses): Promise<void> {
   const { own, calls } = uses;
@@ -475,7 +492,21 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   for (const call of calls) {
     const rel = (attr(call, 'source')!.lit as { value: string }).value;
     const files = await context?.folder(file, rel);
-    if (!files) continue;
+    // (In memory, a folder no file is in has no files: it is not there either.)
+    if (!files?.length) {
+      // A folder that is not in the checkout (a sibling repository's module, `../../mantle/modules/dynamodb`: round 36,
+      // j0nathan-ll0yd/aws-cloudformation-media-downloader) was a silent "0 tables": say so. A git or registry source
+      // is not read by design (README Limitations); a local one is, so one kmsfix cannot find is worth a note: for a
+      // call that looks like a table's (that repository's 27 missing calls were 26 Lambda, EventBridge... modules).
+      if (context && tableLike(call, rel) && (await missingFolder(file, rel, context))) {
+        const at = lines.position(call.start);
+        (det.notes ??= []).push(
+          `${file.path}:${at.line}:${at.column}: module "${call.labels[0]}" calls ${rel}, a folder that does not exist: ` +
+            'kmsfix could not read the tables it may declare. Scan a checkout that has that folder (a sibling repository at that path) to check them',
+        );
+      }
+      continue;
+    }
     const module = await moduleFiles(files);
     const inputs = new Map<string, string>();
     for (const item of call.items) if (item.kind === 'attr' && !META.has(item.name)) inputs.set(item.name, item.value);
