@@ -78,6 +78,8 @@ export interface FileResult {
   group?: string;
   /** Other files the group's plan read (siblings): set on changed files, checked before writing. */
   watched?: Watched[];
+  /** The detection's notes (Detection.notes): the run says them after its own. */
+  notes?: string[];
 }
 
 export interface FileOutcome extends FileResult {

@@ -99,6 +99,12 @@ export interface Detection {
    * (e.g. YAML duplicate keys elsewhere): its tables are reported, the file is never fixed.
    */
   error?: ParseError;
+  /**
+   * What the run should say about the file beside its tables, each naming its line and column: a
+   * Terraform call of a local module whose folder is not there (tables kmsfix could not read). The
+   * run's notes (text, JSON and SARIF reports); they change no status or exit code.
+   */
+  notes?: string[];
 }
 
 export type KeyStrategy = 'per-table' | 'shared';

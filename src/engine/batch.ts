@@ -9,7 +9,7 @@ import { FORMATS, loadFormat } from '../formats/index.js';
 import type { FixOptions, Format, SourceFile } from '../core/types.js';
 import type { FileResult } from '../core/result.js';
 import { type Disk, runDisk } from './disk.js';
-import { type Detected, type GroupFix, detectFile, fixGroup, fixedTables } from './pipeline.js';
+import { type Detected, type GroupFix, detectFile, fixGroup, fixedTables, notesOf } from './pipeline.js';
 import { groupsOf } from './groups.js';
 
 /**
@@ -42,7 +42,7 @@ export async function processBatch(
   if (pass === 'scan') {
     for (const it of items) {
       const d = await detectFile(it.file, it.bom, it.format, options, disk);
-      results[it.index] = { tables: d.tables, error: d.error };
+      results[it.index] = { tables: d.tables, error: d.error, ...notesOf(d) };
     }
     return results;
   }
@@ -68,12 +68,13 @@ function fixResult(d: Detected, fix: GroupFix, group: string): FileResult {
     edits: fix.edits,
     group,
     watched: fix.watched,
+    ...notesOf(d),
   };
 }
 
 /** A scan's view of its group's fix: the edits (and planned tables) of a group fixed whole, nothing else. */
 function planResult(d: Detected, fix: GroupFix, group: string, failed: boolean): FileResult {
-  if (failed || !fix.edits) return { tables: d.tables, error: d.error };
+  if (failed || !fix.edits) return { tables: d.tables, error: d.error, ...notesOf(d) };
   return {
     // In place, as fixedTables: the file's own tables, held by nothing else.
     tables: d.tables.map((t) => {
@@ -83,5 +84,6 @@ function planResult(d: Detected, fix: GroupFix, group: string, failed: boolean):
     error: d.error,
     edits: fix.edits,
     group,
+    ...notesOf(d),
   };
 }

@@ -84,6 +84,13 @@ export interface Detected {
   detection?: Detection;
   tables: TableReport[];
   error?: FileError;
+  /** Detection.notes. */
+  notes?: string[];
+}
+
+/** A detection's notes, as a result carries them (none: no field). */
+export function notesOf(d: { notes?: string[] }): { notes?: string[] } {
+  return d.notes?.length ? { notes: d.notes } : {};
 }
 
 export async function detectFile(
@@ -99,7 +106,7 @@ export async function detectFile(
     const detection = await detectWithEmbedded(format, file, context);
     // A file read in part (Detection.error): its readable tables and its error; planGroup never fixes it.
     const error = detection.error ? errorOf(file, detection.error) : undefined;
-    return { file, bom, format, detection, tables: reportTables(file, detection, options), error };
+    return { file, bom, format, detection, tables: reportTables(file, detection, options), error, ...notesOf(detection) };
   } catch (err) {
     return { file, bom, format, detection: undefined, tables: [], error: errorOf(file, err) };
   }

@@ -200,6 +200,8 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   const links: (string | undefined)[] = [];
   /** Per read, its outcome once its batch is in (undefined once the caller dropped it); and, while the caller may replace them, where they are. */
   const outcomes: (FileOutcome | undefined)[] = [];
+  /** Per read, its detection's notes (a Terraform call of a local module that is not there), said after the run's own, in the order read. */
+  const fileNotes: (string[] | undefined)[] = [];
   const pending = new Map<FileOutcome, number>();
   // The run's own copies of an outcome's tables (own.ts) and error, in place: their strings are
   // often slices of the file's text, which would keep every text read alive (V8's sliced strings).
@@ -221,6 +223,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   const sink = async (indexes: number[], reads: BatchFile[], results: FileResult[]) => {
     const batch = indexes.map((i, k) => {
       const r = results[k];
+      if (r.notes) fileNotes[i] = r.notes;
       // A file's text is needed no further when no edit points into it (its outcome keeps an empty
       // text): memory grows with the tables found and the files changed, not the bytes read.
       const file = r.edits || r.newText !== undefined ? reads[k].file : { ...reads[k].file, text: '' };
@@ -299,6 +302,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   } finally {
     optimizeAgain();
   }
+  for (const n of fileNotes) if (n) notes.push(...n);
   return { outcomes: outcomes.filter((o) => o !== undefined), errors, repos, ownWorker: ownFamily, cleanup, notes };
 }
 

@@ -378,13 +378,24 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     case 'module-inputs':
       return (
         `its encryption comes from ${listed(o.inputs)} of this module, which the module's callers set, and this folder is not a root module ` +
-        '(no provider or backend configuration, lock file or tfvars): kmsfix does not write a key into a reusable module. Where the module is called, ' +
+        (o.calledBy
+          ? `(${o.calledBy} calls it, which makes it a child module whatever its lock file, tfvars or provider block say: a key written here would override the caller's)`
+          : '(no provider or backend configuration, lock file or tfvars)') +
+        ': kmsfix does not write a key into a reusable module. Where the module is called, ' +
         'pass the switch as true and a customer-managed key ARN (kmsfix fixes the local module calls it scans), or set them in terraform.tfvars if this folder is a root module'
       );
     case 'module-literal': {
       // The module's folder, from the call's (`modules/db` of `modules/db/main.tf`).
       const slash = o.module.file.lastIndexOf('/');
       const folder = slash > 0 ? o.module.file.slice(0, slash) : undefined;
+      // Inputs the table reads through an expression (tfstack/terraform-aws-dynamodb-table's conditional key): the call can pass them.
+      if (o.reads?.length)
+        return (
+          `the module's table (${o.where}) takes ${listed(o.missing)} through an expression of its inputs ` +
+          `${listed(o.reads.map((v) => `var.${v}`))}, not from one input kmsfix can pass a key to: set those inputs in this call by hand ` +
+          "so that the table gets the switch true and a customer-managed key ARN, or make the table's key one input (kms_key_arn = var.kms_key_arn) " +
+          'and run kmsfix again'
+        );
       return (
         `the module's table (${o.where}) takes ${listed(o.missing)} from no input the call can pass (it sets or leaves them out itself): ` +
         'set server_side_encryption in that table, or give the module variables for it and pass them here. ' +

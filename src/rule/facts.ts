@@ -134,15 +134,18 @@ export type Obstacle =
   | { kind: 'dynamic-replicas' }
   /**
    * Terraform: the table's encryption comes from variables of a module that is not a root module
-   * (callers set them): `inputs` as the settings read them (var.x).
+   * (callers set them): `inputs` as the settings read them (var.x). `calledBy`: the call that makes a
+   * folder with a sign of a root module (a lock file, tfvars) a child one (terraform/callers.ts).
    */
-  | { kind: 'module-inputs'; inputs: string[] }
+  | { kind: 'module-inputs'; inputs: string[]; calledBy?: string }
   /**
    * Terraform: a call of a local module whose table sets its encryption itself (`where`: the
    * table's file and line), with no input of the call for the switch or the key (`missing`).
    * `module`: that table (its file from the call's folder, and its address), whose fix fixes the call.
+   * `reads`: the module's variables the missing settings read all the same, through an expression
+   * (`var.enabled && var.kms_key_arn != null ? var.kms_key_arn : null`): the call can set them, by hand.
    */
-  | { kind: 'module-literal'; where: string; missing: string[]; module: { file: string; address: string } }
+  | { kind: 'module-literal'; where: string; missing: string[]; module: { file: string; address: string }; reads?: string[] }
   /**
    * The table's own deploy options tell the tool to ignore changes to what a fix edits (`where`:
    * the option as the format names it, `entry`: the entry as written, `tool`: the command that

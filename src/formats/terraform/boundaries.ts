@@ -19,7 +19,7 @@ import { decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import { escapeRegExp, LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
-import { callsOf, tableOutputs } from './callers.js';
+import { calledModule, callsOf, tableOutputs } from './callers.js';
 import type { TfDetection } from './detect.js';
 import { isRootModule } from './rootModule.js';
 import { moduleBlocksWith, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
@@ -62,7 +62,7 @@ async function callerBoundaries(
   const out = new Map<string, string[]>();
   const siblings = await context.siblings();
   const own = summarize(det, file.text);
-  if (await isRootModule(own, siblings)) return out;
+  if ((await isRootModule(own, siblings)) && !(await calledModule(file, context))) return out;
   const calls = (await callsOf(file, context)).filter((c) => c.folder.some((f) => f.text.includes(WORD)));
   if (calls.length === 0) return out;
   const outputs = tableOutputs([

@@ -6,21 +6,29 @@
  * Each makes a fix of the module's table fail at apply (a replica's table fixed alone), or lock a
  * granted account out, as the same resources beside the table do (detect.ts moduleObstacles).
  *
- * Read only for a table a fix would change in a module with no sign of a root module (a provider
- * configuration, a backend: rootModule.ts), and only in the folders above it (up to three: `./table`,
- * `./modules/table`, `../modules/table` called from the folder above), where such a module's callers
- * are written. A caller elsewhere (`../../modules/x` from a sibling tree) is not looked for.
+ * Read only for a table a fix would change, in the folders above it (up to three: `./table`,
+ * `./modules/table`, `../modules/table` called from the folder above) and below it (up to three: a
+ * published module's `examples/complete` calling `../../`, `test/fixtures/x` calling `../../..`),
+ * where a module's callers are written. A caller elsewhere (`../../modules/x` from a sibling tree) is
+ * not looked for.
+ *
+ * A folder one of these calls is a child module (calledModule), whatever its lock file, tfvars or
+ * provider block say (Terraform takes a called folder for a child module, and ignores its lock file):
+ * a published module commits `.terraform.lock.hcl` for its CI (tfstack/terraform-aws-dynamodb-table,
+ * called by its examples/standard), and a key written into its table would override the one each
+ * caller passes (round 36: the fix dropped callers' `kms_key_arn` input, and, with the call fixed in
+ * the same run, made two aliases of one name).
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
 import type { Obstacle } from '../../rule/facts.js';
 import type { TfTable } from './detect.js';
-import { escapeRegExp } from '../../core/text.js';
+import { escapeRegExp, LineIndex } from '../../core/text.js';
 import { resourcePolicyObstacle, zeroEtlIntegrations } from './resourcePolicy.js';
 import { siblingBlocks, type TopBlock } from './topBlocks.js';
 
-/** How many folders above a module its callers are looked for in. */
+/** How many folders above and below a module its callers are looked for in. */
 const LEVELS = 3;
 
 /** A `module` block that calls the module, and the files of its folder. */
@@ -28,6 +36,8 @@ export interface Call {
   label: string;
   file: SourceFile;
   folder: SourceFile[];
+  /** Where the module block starts in `file` (an offset). */
+  at?: number;
 }
 
 /** The module's outputs that give a table's attribute: output name -> the table labels its value references. */
@@ -41,23 +51,73 @@ export function tableOutputs(tops: TopBlock[]): Map<string, Set<string>> {
   return out;
 }
 
-/** The `module` blocks of the folders above `file` whose literal `source` is the module's folder (also boundaries.ts). */
-export async function callsOf(file: SourceFile, context: DiskContext): Promise<Call[]> {
+/** The calls of a module folder (callsOf), per context and folder: asked by detection, inputs and boundaries alike, and by a call of the folder. */
+const knownCalls = new WeakMap<DiskContext, Map<string, Promise<Call[]>>>();
+
+/**
+ * The `module` blocks of the folders above and below `file` whose literal `source` is the module's
+ * folder (also boundaries.ts, and calledModule).
+ */
+export function callsOf(file: SourceFile, context: DiskContext): Promise<Call[]> {
+  let folders = knownCalls.get(context);
+  if (!folders) knownCalls.set(context, (folders = new Map()));
+  const dir = path.dirname(path.resolve(file.absPath));
+  let calls = folders.get(dir);
+  if (!calls) {
+    calls = readCalls(file, context);
+    folders.set(dir, calls);
+  }
+  return calls;
+}
+
+/** Is the folder of `file` called by a module block of the folders around it (callsOf)? Then it is a child module, whatever its lock file says. */
+export async function calledModule(file: SourceFile, context: DiskContext | undefined): Promise<boolean> {
+  return !!context && (await callsOf(file, context)).length > 0;
+}
+
+/**
+ * The first call of a folder that has a sign of a root module (its lock file, tfvars...) and is called
+ * all the same, as a message names it: `module.db of examples/standard/main.tf:5:1`.
+ */
+export async function calledBy(file: SourceFile, context: DiskContext | undefined): Promise<string | undefined> {
+  const call = context ? (await callsOf(file, context))[0] : undefined;
+  if (!call) return undefined;
+  const at = call.at === undefined ? undefined : LineIndex.of(call.file.text).position(call.at);
+  return `module.${call.label} of ${call.file.path}${at ? `:${at.line}:${at.column}` : ''}`;
+}
+
+async function readCalls(file: SourceFile, context: DiskContext): Promise<Call[]> {
   const own = path.dirname(path.resolve(file.absPath));
   const calls: Call[] = [];
-  for (let level = 1; level <= LEVELS; level++) {
-    const rel = Array(level).fill('..').join('/');
-    const folder = await context.folder(file, rel);
-    if (!folder) break;
+  const callsIn = async (folder: SourceFile[]) => {
     for (const f of folder) {
       if (!f.text.includes('module') || !/\bsource\b/.test(f.text)) continue;
       for (const b of await siblingBlocks([f])) {
         const source = b.attr('source')?.lit;
         if (b.type !== 'module' || b.labels.length !== 1 || source?.type !== 'string' || typeof source.value !== 'string') continue;
         if (!/^\.\.?\//.test(source.value)) continue;
-        if (path.resolve(path.dirname(path.resolve(f.absPath)), source.value) === own) calls.push({ label: b.labels[0], file: f, folder });
+        if (path.resolve(path.dirname(path.resolve(f.absPath)), source.value) === own)
+          calls.push({ label: b.labels[0], file: f, folder, at: b.start });
       }
     }
+  };
+  for (let level = 1; level <= LEVELS; level++) {
+    const folder = await context.folder(file, Array(level).fill('..').join('/'));
+    if (!folder) break;
+    await callsIn(folder);
+  }
+  // The folders below, level by level (not a dot folder: `.terraform/modules` holds downloaded copies; not node_modules).
+  let level: string[] = ['.'];
+  for (let depth = 1; depth <= LEVELS && level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const rel of level)
+      for (const name of await context.subfolders(file, rel))
+        if (!name.startsWith('.') && name !== 'node_modules') next.push(rel === '.' ? name : `${rel}/${name}`);
+    for (const rel of next) {
+      const folder = await context.folder(file, rel);
+      if (folder) await callsIn(folder);
+    }
+    level = next;
   }
   return calls;
 }

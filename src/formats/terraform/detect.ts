@@ -34,7 +34,7 @@ import {
   regionKey,
 } from './module.js';
 import { passedProvider, placeOf, placementObstacle, type Placement } from './placement.js';
-import { callerObstacles } from './callers.js';
+import { calledModule, callerObstacles } from './callers.js';
 import { endpointsObstacle } from './endpoints.js';
 import { resourcePolicyObstacle, zeroEtlIntegrations } from './resourcePolicy.js';
 import { holdsWord, jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
@@ -673,7 +673,7 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
       const r = replicaKeys(
         t.block,
         providersByRegion(await tops()),
-        await isRootModule(await tops(), siblings),
+        (await isRootModule(await tops(), siblings)) && !(await calledModule(file, context)),
         // required_providers (any file of the module), else the lock file's version.
         awsProviderMajor([...(await requirements()), ...(await tops())]) >= 6,
       );
@@ -710,7 +710,7 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   const still = open.filter((t) => t.kind === 'table' && fixWanted(decide(t.encryption, WAIVABLE)));
   if (!context || still.length === 0) return;
   const siblings = await context.siblings();
-  if (await isRootModule(await tops(), siblings)) return;
+  if ((await isRootModule(await tops(), siblings)) && !(await calledModule(file, context))) return;
   const outputs = await siblingBlocks(siblings.filter((f) => f.text.includes('output') && f.text.includes('aws_dynamodb_table.')));
   await callerObstacles(file, still, [...summarize(det, file.text), ...outputs], context);
 }

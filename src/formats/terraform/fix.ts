@@ -25,6 +25,7 @@ import { attr, blocks, type HAttr, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
 import { siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { isObj, readBody } from './hclvalue.js';
+import { calledModule } from './callers.js';
 import { isRootModule } from './rootModule.js';
 
 type Member = GroupMember<TfDetection>;
@@ -535,7 +536,8 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   const siblings = await siblingBlocks(siblingFiles.filter((f) => informsModule(f.text)));
   const tops = [...group.flatMap((m) => summarize(m.detection, m.file.text)), ...siblings];
   // A root module (a replica Region's missing provider is added there, or passed by the callers of a module).
-  const root = group.some((m) => m.targets.length > 0) && (await isRootModule(tops, siblingFiles));
+  const root =
+    group.some((m) => m.targets.length > 0) && (await isRootModule(tops, siblingFiles)) && !(await calledModule(group[0].file, context));
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
   const info = moduleInfo(tops, mode, options.key?.alias);
   const decls = new Decls(info, mode);

@@ -8,7 +8,7 @@
  * The module's files come through the engine (DiskContext.siblings / folder), never from the disk.
  */
 import path from 'node:path';
-import { obstaclesThrough, tableOutputs } from './callers.js';
+import { calledBy, calledModule, obstaclesThrough, tableOutputs } from './callers.js';
 import { LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
@@ -392,22 +392,54 @@ async function moduleScope(file: SourceFile, det: TfDetection, context: DiskCont
   // The KMS data sources naming the AWS managed key, for a map whose entry reads one (only where the module refers to one).
   const managedKeys = await managedKeySources(file, det, context);
   let envCache: Env | undefined;
+  let signsCache: boolean | undefined;
   let rootCache: boolean | undefined;
+  /** Whether the folder has a sign of a root module (a lock file...); `root` is that and no call of it around (callers.ts). */
+  const signs = async () => (signsCache ??= await isRootModule(ownFile.tops, siblings));
   return {
     siblings,
     ownFile,
     env: () => (envCache ??= withManagedKeys(rootEnv(ownFile, here, siblings), managedKeys)),
-    root: async () => (rootCache ??= await isRootModule(ownFile.tops, siblings)),
+    // A folder a module block around it calls is a child module, whatever its lock file says (callers.ts).
+    root: async () => (rootCache ??= (await signs()) && !(await calledModule(file, context))),
+    /** The call that makes a folder with a sign of a root module a child one, for the module-inputs step. */
+    calledBy: async () => ((await signs()) ? calledBy(file, context) : undefined),
     outside: () => outsideAssignments(file, context!),
     units: () => outsideAssignments(file, context!, true),
   };
+}
+
+/**
+ * Does a scan of a called module's folder (`files`) fix its table in place: a sign of a root module (a lock file...),
+ * and no call of it in the folders around it (callers.ts: then it is a child module, whatever its lock file says)?
+ */
+async function fixedInPlace(files: SourceFile[], context: DiskContext | undefined): Promise<boolean> {
+  const one = files.find(isModuleFile);
+  return !!context && !!one && (await isRootModule([], files)) && !(await calledModule(one, context));
+}
+
+/** An input only a DynamoDB table module takes (a table's key schema, capacity, streams, recovery). */
+const TABLE_INPUT = /^(hash_key|range_key|billing_mode|stream_view_type|global_secondary_indexes?|point_in_time_recovery(_enabled)?)$/;
+
+/** Does a module call look like a DynamoDB table's: `dynamo` or `ddb` in its name or source, or an input only a table module takes? */
+function tableLike(call: HBlock, rel: string): boolean {
+  if (/dynamo|ddb/i.test(`${call.labels[0]} ${rel}`)) return true;
+  return call.items.some((item) => item.kind === 'attr' && TABLE_INPUT.test(item.name));
+}
+
+/** Is a module call's local source (`rel`, from the file's folder) a folder that does not exist (not one that cannot be read)? */
+async function missingFolder(file: SourceFile, rel: string, context: DiskContext): Promise<boolean> {
+  const target = path.posix.normalize(rel).replace(/\/+$/, '');
+  const name = path.posix.basename(target);
+  if (name === '..' || name === '.' || name === '') return false;
+  return !(await context.subfolders(file, path.posix.dirname(target))).includes(name);
 }
 
 /** Evaluate what `uses` (inputUses.ts) found in the file: detection calls this only when it found something. */
 export async function evaluateInputs(file: SourceFile, det: TfDetection, context: DiskContext | undefined, uses: InputUses): Promise<void> {
   const { own, calls } = uses;
   if (own.length === 0 && calls.length === 0) return;
-  const { siblings, ownFile, env, root, outside, units } = await moduleScope(file, det, context);
+  const { siblings, ownFile, env, root, calledBy: called, outside, units } = await moduleScope(file, det, context);
 
   // The module's blocks, where a key written through a counted aws_kms_key finds its count (only when one is).
   const keys = own.some((t) => {
@@ -439,7 +471,10 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     const eachVar = readsEachValue(encryptionAttrs(t).key, t.block) ? directVariable(eachValueBase(t.block)!, env()) : undefined;
     if (evaluated.length === 0 && !varKey && !eachVar) continue;
     const isRoot = await root();
-    if (!isRoot && evaluated.length > 0) t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated });
+    if (!isRoot && evaluated.length > 0) {
+      const by = await called();
+      t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated, ...(by ? { calledBy: by } : {}) });
+    }
     if (context) {
       // A module others call is set from outside only by the terragrunt units that deploy its folder.
       const setters = isRoot ? outside : units;
@@ -457,7 +492,21 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   for (const call of calls) {
     const rel = (attr(call, 'source')!.lit as { value: string }).value;
     const files = await context?.folder(file, rel);
-    if (!files) continue;
+    // (In memory, a folder no file is in has no files: it is not there either.)
+    if (!files?.length) {
+      // A folder that is not in the checkout (a sibling repository's module, `../../mantle/modules/dynamodb`: round 36,
+      // j0nathan-ll0yd/aws-cloudformation-media-downloader) was a silent "0 tables": say so. A git or registry source
+      // is not read by design (README Limitations); a local one is, so one kmsfix cannot find is worth a note: for a
+      // call that looks like a table's (that repository's 27 missing calls were 26 Lambda, EventBridge... modules).
+      if (context && tableLike(call, rel) && (await missingFolder(file, rel, context))) {
+        const at = lines.position(call.start);
+        (det.notes ??= []).push(
+          `${file.path}:${at.line}:${at.column}: module "${call.labels[0]}" calls ${rel}, a folder that does not exist: ` +
+            'kmsfix could not read the tables it may declare. Scan a checkout that has that folder (a sibling repository at that path) to check them',
+        );
+      }
+      continue;
+    }
     const module = await moduleFiles(files);
     const inputs = new Map<string, string>();
     for (const item of call.items) if (item.kind === 'attr' && !META.has(item.name)) inputs.set(item.name, item.value);
@@ -489,6 +538,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     const pos = lines.position(call.start);
     const callSuppressions = suppressionsOf(det.hcl ? blockComments(file.text, det.hcl.comments, call) : ((call as JBlock).comments ?? []));
     let outputs: Map<string, Set<string>> | undefined;
+    let inPlace: Promise<boolean> | undefined;
     for (const { file: mf, block: tb, comments } of tables) {
       const moduleFile = path.posix.normalize(path.posix.join(rel, nameOf(mf)));
       const where = `${moduleFile}:${new LineIndex(mf.text).position(tb.start).line}`;
@@ -557,11 +607,12 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
         ]),
       ];
       const callObstacles: Obstacle[] = [];
-      if (fed.length > 0 && !(await root()))
+      if (fed.length > 0 && !(await root())) {
         // A call in a module others call (root -> app -> table module): the key it passes is its own callers' choice
         // (storacha/storoku's layout); a key written here would override the one they pass.
-        callObstacles.push({ kind: 'module-inputs', inputs: fed.map((v) => `var.${v}`) });
-      else if (evaluated.length > 0 && sse && context && (await root()))
+        const by = await called();
+        callObstacles.push({ kind: 'module-inputs', inputs: fed.map((v) => `var.${v}`), ...(by ? { calledBy: by } : {}) });
+      } else if (evaluated.length > 0 && sse && context && (await root()))
         await markSetOutside(settings, words, { enabled: attr(sse, 'enabled'), key: attr(sse, 'kms_key_arn') }, callerVars, outside);
       // Every entry the AWS managed key, in a collection a var-file or terragrunt sets: not known, as any value they set.
       const why =
@@ -569,6 +620,18 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       if (why && settings.model === 'sse')
         settings.key = { state: 'unreadable', source: `kms_key_arn = ${keyInput!.trim()}: ${why}`, raw: perInstance!.raw };
       const obstacles: Obstacle[] = callObstacles;
+      // A module folder with a sign of a root module (a lock file...) that sees no call of it around it (callers.ts) has
+      // its table fixed in place where a scan reads that folder: a key passed here as well would go unused, and both keys'
+      // aliases would have one name (round 36: AlreadyExistsException at apply). One of the two is fixed, never both.
+      if (keyVar && (await (inPlace ??= fixedInPlace(files, context))))
+        obstacles.push({
+          kind: 'code-shape',
+          step:
+            `the module's folder (${rel}) has a sign of a root module (a provider or backend configuration, a lock file or tfvars) ` +
+            `and no call of it in the three folders above or below it, so kmsfix fixes ${tableName} (${where}) in place where it scans ` +
+            `that folder, and a key passed here would go unused: fix the module's table there, or scan a tree where this call is ` +
+            `within three folders of the module (kmsfix then takes the module as the reusable one it is and fixes this call)`,
+        });
       // Only what the encryption reads or a fix follows keeps the table from a fix (as for the module's own row).
       const blocking = overrideSets.filter((n) => n === 'server_side_encryption' || n === 'replica' || SHAPE.has(n));
       if (override && blocking.length > 0)
@@ -636,6 +699,15 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
         ...(enabledVar || boolOf(attr(sse, 'enabled')) === true ? [] : ['server_side_encryption.enabled']),
         ...(keyVar ? [] : ['server_side_encryption.kms_key_arn']),
       ];
+      // The module's variables those settings read through an expression (`var.on && var.kms_key_arn != null ? var.kms_key_arn : null`).
+      const reads = [
+        ...new Set(
+          missing.flatMap((n) => {
+            const a = sse && attr(sse, n === 'server_side_encryption.enabled' ? 'enabled' : 'kms_key_arn');
+            return a ? variablesRead(a.value, callEnv) : [];
+          }),
+        ),
+      ];
       const nameAttr = attr(tb, 'name');
       const name = nameAttr ? evaluate(nameAttr.value, callEnv) : undefined;
       const nameVar = nameAttr && directVariable(nameAttr.value, callEnv);
@@ -661,6 +733,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
                     where: `${tableName}, ${where}`,
                     missing,
                     module: { file: moduleFile, address: tableName },
+                    ...(reads.length > 0 ? { reads } : {}),
                   },
                 ]
               : []),

@@ -114,7 +114,7 @@ resource "aws_dynamodb_global_table" "g" {
     expect(t.blocker).toContain('2017.11.29');
   });
 
-  it('what names another output, or another module, or sits in a root module, changes nothing', async () => {
+  it('what names another output, or another module, changes nothing; a provider block does not make a called folder a root module', async () => {
     const other = await moduleTable(`
 resource "aws_dynamodb_table_replica" "dr" {
   global_table_arn = module.orders.other
@@ -125,7 +125,8 @@ resource "aws_dynamodb_table_replica" "elsewhere" {
 }
 `);
     expect(other).toEqual({ fixable: true, blocker: '', fixed: true });
-    // A module with a provider configuration is a root module: nothing calls it.
+    // A folder main.tf calls is a child module even with a provider configuration (callers.ts calledModule, session 53):
+    // the caller's replica on its output still stops the fix (it was taken for a root module, and fixed).
     const root = await moduleTable(
       `
 resource "aws_dynamodb_table_replica" "dr" {
@@ -134,7 +135,8 @@ resource "aws_dynamodb_table_replica" "dr" {
 `,
       'provider "aws" {\n  region = "us-east-1"\n}\n',
     );
-    expect(root.fixable).toBe(true);
+    expect(root.fixable).toBe(false);
+    expect(root.blocker).toContain('aws_dynamodb_table_replica.dr of main.tf (through module.orders)');
   });
 
   it("a call in a module others call, passing that module's own key variable (root -> app -> table, storacha/storoku's layout): its callers' key is kept", async () => {
