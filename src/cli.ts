@@ -27,7 +27,7 @@ import { type Candidate, type Exclude, displayPath } from './io/discover.js';
 import { keyArnUsage } from './rule/keyArn.js';
 import { UsageError, applyConfig, checkCommand, checkEmpty, checkFlags, checkHelpTopic } from './cli/args.js';
 import { type Config, ConfigError, configScopes, loadConfig, nestedConfigs, nestedConfigsText, validMaxMb } from './cli/config.js';
-import { type Scope, configErrors, mergeResults, optionsFor, planScopes } from './cli/scopes.js';
+import { type Scope, configErrors, mergeResults, optionsFor, planScopes, unappliedConfigs } from './cli/scopes.js';
 import { helpOf } from './cli/help.js';
 import { didYouMean } from './cli/suggest.js';
 import { captured, checkOutputFile, colorWanted } from './cli/output.js';
@@ -489,7 +489,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
       ...(lock?.takenOver ?? []).map((t) => `took over the lock of a kmsfix run that is no longer running: ${t}`),
       ...cleanupNotes(result.cleanup),
       ...result.notes,
-      ...(nested.length > 0 ? [nestedConfigsText(nested, p, io.cwd)] : []),
+      ...(nested.length > 0 ? [nestedConfigsText(nested, p, io.cwd)] : unappliedConfigs(scopes, io.cwd)),
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
     if (sarifSink) return sarif(p, result.outcomes, result.errors, io, sarifSink, notes);

@@ -16,7 +16,7 @@
  *   key: { tags: {K: V}, multi_region: bool, deletion_window_days: 7-30, description: TEXT, alias: TEMPLATE,
  *         retain: auto | always }
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineIndex, toPosix } from '../core/text.js';
 import { PROFILES } from '../rule/peers/evaluate.js';
@@ -25,7 +25,7 @@ import { KEY_RETAIN, type KeySettings, type KeyRetain, keySettingsProblems } fro
 import { keyArnUsage } from '../rule/keyArn.js';
 import { UsageError } from './args.js';
 import { didYouMean } from './suggest.js';
-import { CONFIG_NAMES, displayPath } from '../io/discover.js';
+import { CONFIG_NAMES, configNameIn, displayPath } from '../io/discover.js';
 import { realish } from '../io/outputs.js';
 
 /** What a configuration file sets; absent keys are not set (the flag's default applies). */
@@ -102,18 +102,34 @@ export function configScopes(named: string | undefined, paths: string[], cwd: st
     }
     return [{ configFile: abs, paths }];
   }
-  const found = new Map<string | undefined, string[]>();
+  // By configKey: one repository named twice (`payments` and `current -> payments`) is one scope, whose
+  // single walk keeps each file once (src/io/discover.ts, by real path), as a run without a file does.
+  const found = new Map<string | undefined, { configFile?: string; paths: string[] }>();
   for (const p of paths) {
     const f = nearestConfig(path.resolve(cwd, p));
-    found.set(f, [...(found.get(f) ?? []), p]);
+    const key = f === undefined ? undefined : configKey(f);
+    const scope = found.get(key) ?? (f === undefined ? { paths: [] } : { configFile: f, paths: [] });
+    scope.paths.push(p);
+    found.set(key, scope);
   }
   if (found.size === 0) return [{ configFile: nearestConfig(cwd), paths }];
-  return [...found].map(([configFile, ps]) => (configFile === undefined ? { paths: ps } : { configFile, paths: ps }));
+  return [...found.values()];
 }
 
 /** The configuration file nearest to a path (a file's folder, or the folder): at or above it, up to its git work tree's root. */
 export function nearestConfig(start: string): string | undefined {
   return nearest(start);
+}
+
+/** A configuration file by the real path of its folder (the file itself may be a symbolic link to a shared one): the same file reached through two spellings. */
+export function configKey(file: string): string {
+  return path.join(realish(path.dirname(file)), path.basename(file));
+}
+
+/** The configuration file of a folder (src/io/discover.ts configNameIn: an entry of its name, of any kind), if any. */
+export function configIn(dir: string): string | undefined {
+  const name = configNameIn((n) => lstatSync(path.join(dir, n), { throwIfNoEntry: false }) !== undefined);
+  return name === undefined ? undefined : path.join(dir, name);
 }
 
 function nearest(start: string): string | undefined {
@@ -124,10 +140,8 @@ function nearest(start: string): string | undefined {
     dir = path.dirname(start);
   }
   for (;;) {
-    for (const name of CONFIG_NAMES) {
-      const f = path.join(dir, name);
-      if (existsSync(f)) return f;
-    }
+    const f = configIn(dir);
+    if (f !== undefined) return f;
     const up = path.dirname(dir);
     if (existsSync(path.join(dir, '.git')) || up === dir) return undefined;
     dir = up;
@@ -146,6 +160,9 @@ export async function loadConfig(abs: string, cwd: string): Promise<Config> {
   try {
     text = readFileSync(abs, 'utf8');
   } catch (err) {
+    // A folder of the name is a configuration file here all the same (configIn): said as what it is.
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR')
+      throw new ConfigError([`${file}: is a folder, not a configuration file: remove or rename it`]);
     throw new ConfigError([`${file}: cannot read: ${(err as Error).message}`]);
   }
   return parseConfig(text.replace(/^\uFEFF/, ''), file, path.dirname(abs));

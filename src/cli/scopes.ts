@@ -22,8 +22,8 @@ import { type RunResult, accepts } from '../engine/run.js';
 import type { FixOptions } from '../core/types.js';
 import type { FileError } from '../core/result.js';
 import { toPosix } from '../core/text.js';
-import { type Discovered, type Exclude, discover, displayPath, isTestPath } from '../io/discover.js';
-import { nearestConfig } from './config.js';
+import { CONFIG_NAMES, type Discovered, type Exclude, discover, displayPath, isTestPath } from '../io/discover.js';
+import { configKey, nearestConfig } from './config.js';
 
 /** One configuration file's part of a run: its settings (the flags over the file's values), over its paths. */
 export interface Scope {
@@ -46,6 +46,12 @@ export interface Planned extends Scope {
 /**
  * The run's scopes, walked: `first` (from the paths given), each followed by those split off it.
  * `scopeOf`: the settings of a configuration file met inside the trees (validated there).
+ *
+ * Each folder is read once: a scope's walk stops at a folder holding a configuration file
+ * (src/io/discover.ts WalkScope.split), which is walked next as a scope of its own. A git work tree
+ * below is not a boundary: a file whose own search (to its work tree's root) finds none is governed by
+ * the file governing the folder it was found in, as the one file above every repository governed all
+ * of them before files were split (`~/src/.kmsfix.yml` over `~/src/*`, a submodule).
  */
 export async function planScopes(
   first: Scope[],
@@ -59,34 +65,36 @@ export async function planScopes(
     const s = queue[i];
     if (s.problems) continue;
     const inputs = s.paths.length ? s.paths : ['.'];
-    const walk = () => discover(inputs, cwd, accepts, s.exclude, s.walk);
-    let found = await walk();
-    if (!named) {
-      const own = new Set(inputs.map(abs));
-      const split: Planned[] = [];
-      for (const b of boundaries(found, s.configFile, own)) {
-        s.walk.skip.add(b);
-        if (covered(queue, s, b, abs)) continue;
-        const input = inputs.filter((p) => inside(abs(p), b)).sort((x, y) => abs(y).length - abs(x).length)[0];
-        const from = abs(input);
-        const before = s.walk.roots.get(from);
-        const root = before?.root ?? from;
-        const test = (before?.test ?? false) || isTestPath(`${toPosix(path.relative(from, b))}/-`);
-        const link = before?.link ?? linkOf(input, from);
-        const settings = await scopeOf(nearestConfig(b));
-        // Paths given for a folder below it have their own scope already: not read twice.
-        const given = queue.flatMap((q) => q.paths.map(abs)).filter((p) => p !== b && inside(b, p));
-        split.push({
-          ...settings,
-          paths: [b],
-          walk: { skip: new Set(given), roots: new Map([[b, { root, test, ...(link === undefined ? {} : { link }) }]]) },
-        });
-      }
-      // Walked again without the folders split off (a walk is cheap beside the reading it spares them).
-      if (s.walk.skip.size > 0) found = await walk();
-      queue.splice(i + 1, 0, ...split);
-    }
+    const found = await discover(inputs, cwd, accepts, s.exclude, named ? s.walk : { ...s.walk, split: true });
     s.discovered = found;
+    if (named) continue;
+    // The folders split off, one scope per file (configKey: a folder reached twice, through a symbolic link, is one scope).
+    const split = new Map<string, Planned>();
+    for (const configFile of found.splits) {
+      const b = path.dirname(configFile);
+      if (covered(queue, s, b, configFile, abs)) continue;
+      const input = inputs.filter((p) => inside(abs(p), b)).sort((x, y) => abs(y).length - abs(x).length)[0];
+      const from = abs(input);
+      const before = s.walk.roots.get(from);
+      const root = before?.root ?? from;
+      const test = (before?.test ?? false) || isTestPath(`${toPosix(path.relative(from, b))}/-`);
+      const link = before?.link ?? linkOf(input, from);
+      const key = configKey(configFile);
+      let scope = split.get(key);
+      if (!scope) {
+        scope = { ...(await scopeOf(configFile)), paths: [], walk: { skip: new Set(), roots: new Map() } };
+        split.set(key, scope);
+      } else {
+        // Its exclude globs, relative to its folder, from this spelling of it too.
+        const base = path.dirname(scope.configFile ?? '');
+        for (const e of [...scope.exclude]) if (e.base === base) scope.exclude.push({ ...e, base: b });
+      }
+      scope.paths.push(b);
+      scope.walk.roots.set(b, { root, test, ...(link === undefined ? {} : { link }) });
+      // Paths given for a folder below it have their own scope already: not read twice.
+      for (const p of queue.flatMap((q) => q.paths.map(abs))) if (p !== b && inside(b, p)) scope.walk.skip.add(p);
+    }
+    queue.splice(i + 1, 0, ...split.values());
   }
   return queue;
 }
@@ -96,24 +104,14 @@ function inside(a: string, b: string): boolean {
   return b === a || b.startsWith(a.endsWith(path.sep) ? a : a + path.sep);
 }
 
-/**
- * The folders found in a scope's walk that another configuration file governs (outermost only: those
- * below them are their scopes' to find): each folder holding a configuration file, and each git work
- * tree root (the search for the nearest file stops there), whose nearest file is not the scope's.
- */
-function boundaries(found: Discovered, configFile: string | undefined, own: ReadonlySet<string>): string[] {
-  const dirs = [...new Set([...found.configs.map((c) => path.dirname(c)), ...found.repos])]
-    .filter((d) => !own.has(d) && nearestConfig(d) !== configFile)
-    .sort((a, b) => a.length - b.length);
-  const out: string[] = [];
-  for (const d of dirs) if (!out.some((o) => inside(o, d))) out.push(d);
-  return out;
-}
-
 /** A folder split off that a path given already reads with the same file (the path itself, or one above it in its scope). */
-function covered(queue: Planned[], s: Planned, b: string, abs: (p: string) => string): boolean {
-  const config = nearestConfig(b);
-  return queue.some((q) => q !== s && q.paths.some((p) => inside(abs(p), b) && (abs(p) === b || q.configFile === config)));
+function covered(queue: Planned[], s: Planned, b: string, configFile: string, abs: (p: string) => string): boolean {
+  const key = configKey(configFile);
+  return queue.some(
+    (q) =>
+      q !== s &&
+      q.paths.some((p) => inside(abs(p), b) && (abs(p) === b || (q.configFile !== undefined && configKey(q.configFile) === key))),
+  );
 }
 
 /** The symbolic link named on the command line that a walk goes through (src/io/discover.ts: read, never written through). */
@@ -177,7 +175,28 @@ export function mergeResults(results: RunResult[]): RunResult {
  */
 export function optionsFor(scopes: Scope[], root: string, cwd: string): FixOptions {
   const config = nearestConfig(root);
+  const key = config === undefined ? undefined : configKey(config);
   const reads = (s: Scope) =>
     !s.problems && (s.paths.length ? s.paths : ['.']).some((p) => inside(root, path.resolve(cwd, p)) || inside(path.resolve(cwd, p), root));
-  return (scopes.find((s) => s.configFile === config && reads(s)) ?? scopes.find(reads) ?? scopes[0]).options;
+  const own = (s: Scope) => (s.configFile === undefined ? undefined : configKey(s.configFile)) === key;
+  return (scopes.find((s) => key !== undefined && own(s) && reads(s)) ?? scopes.find(reads) ?? scopes[0]).options;
+}
+
+/**
+ * The `.kmsfix.yaml` files passed over for the `.kmsfix.yml` beside them (src/io/discover.ts
+ * configNameIn: a folder's `.yml` is its file), for a note: its settings would be lost without a word.
+ */
+export function unappliedConfigs(scopes: Scope[], cwd: string): string[] {
+  const out: string[] = [];
+  for (const file of new Set(scopes.map((s) => s.configFile))) {
+    if (file === undefined || path.basename(file) !== CONFIG_NAMES[0]) continue;
+    const other = path.join(path.dirname(file), CONFIG_NAMES[1]);
+    if (!lstatSync(other, { throwIfNoEntry: false })) continue;
+    const yml = displayPath(file, cwd);
+    out.push(
+      `${displayPath(other, cwd)} is not applied: ${yml} beside it is (a folder's ${CONFIG_NAMES[0]} is read, its ${CONFIG_NAMES[1]} passed over); ` +
+        `merge its settings into ${yml} and remove it`,
+    );
+  }
+  return out;
 }
