@@ -26,7 +26,16 @@ import type { FileError, FileOutcome } from './core/result.js';
 import { type Candidate, type Exclude, displayPath } from './io/discover.js';
 import { keyArnUsage } from './rule/keyArn.js';
 import { UsageError, applyConfig, checkCommand, checkEmpty, checkFlags, checkHelpTopic } from './cli/args.js';
-import { type Config, ConfigError, configScopes, loadConfig, nestedConfigs, nestedConfigsText, validMaxMb } from './cli/config.js';
+import {
+  type Config,
+  ConfigError,
+  type ConfigProblem,
+  configScopes,
+  loadConfig,
+  nestedConfigs,
+  nestedConfigsText,
+  validMaxMb,
+} from './cli/config.js';
 import { type Scope, configErrors, mergeResults, optionsFor, planScopes, unappliedConfigs } from './cli/scopes.js';
 import { helpOf } from './cli/help.js';
 import { didYouMean } from './cli/suggest.js';
@@ -200,7 +209,7 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
     scopeOf({ ...flags }, configFile, command, cwd, false).catch(async (err: unknown) => {
       if (!(err instanceof UsageError) || configFile === undefined) throw err;
       const alone = await scopeOf({ ...flags }, undefined, command, cwd, false);
-      return { ...alone, configFile, problems: [`${displayPath(configFile, cwd)}: ${err.message}`] };
+      return { ...alone, configFile, problems: [{ file: displayPath(configFile, cwd), message: err.message }] };
     });
   for (const s of configured.slice(1)) scopes.push({ ...(await another(s.configFile)), paths: s.paths });
   if (values['dry-run'] && values.patch) throw new UsageError('--dry-run and --patch cannot be combined');
@@ -249,13 +258,13 @@ async function scopeOf(
   fatal: boolean,
 ): Promise<Omit<Scope, 'paths'>> {
   let config: Config | undefined;
-  let problems: string[] | undefined;
+  let problems: ConfigProblem[] | undefined;
   try {
     config = configFile ? await loadConfig(configFile, cwd) : undefined;
   } catch (err) {
     if (fatal || !(err instanceof ConfigError)) throw err;
     // Its paths are not read (src/cli/scopes.ts configErrors): the flags' settings stand for it.
-    problems = err.problems;
+    problems = err.located;
   }
   if (config) applyConfig(values, config, command);
   if (values['key-policy'] !== undefined && values['kms-key-arn'] !== undefined) {

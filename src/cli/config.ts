@@ -53,17 +53,33 @@ export interface Config {
 }
 
 /**
- * A configuration file that cannot be used: each message is `file:line:column: problem`. `summary`
- * says what is wrong when it is not that the file has errors (paths with different files: none has
- * any), and `hint` what to do.
+ * A problem of a configuration file, where it is: kept as parts (the file, line and column), never
+ * parsed back out of its text (a folder may be named `svc:9:9: x`). Its text: `file:line:column: message`.
+ */
+export interface ConfigProblem {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export const problemText = (p: ConfigProblem): string =>
+  p.line === undefined ? `${p.file}: ${p.message}` : `${p.file}:${p.line}:${p.column}: ${p.message}`;
+
+/**
+ * A configuration file that cannot be used: each problem at its place (`problems`: their texts).
+ * `summary` says what is wrong, and `hint` what to do.
  */
 export class ConfigError extends Error {
+  readonly problems: string[];
   constructor(
-    readonly problems: string[],
+    readonly located: ConfigProblem[],
     readonly summary = 'the configuration file has errors',
     readonly hint?: string,
   ) {
+    const problems = located.map(problemText);
     super(problems.join('\n'));
+    this.problems = problems;
   }
 }
 
@@ -93,7 +109,7 @@ const TOP_KEYS = [...Object.keys(KEYS), 'key'];
 export function configScopes(named: string | undefined, paths: string[], cwd: string): { configFile?: string; paths: string[] }[] {
   if (named !== undefined) {
     const abs = path.resolve(cwd, named);
-    if (!existsSync(abs)) throw new ConfigError([`${named}: no such configuration file`]);
+    if (!existsSync(abs)) throw new ConfigError([{ file: named, message: 'no such configuration file' }]);
     // Read as a file, a folder said `cannot read: EISDIR: illegal operation on a directory`.
     if (statSync(abs).isDirectory()) {
       const inside = CONFIG_NAMES.map((n) => path.join(abs, n)).find((f) => existsSync(f));
@@ -162,8 +178,8 @@ export async function loadConfig(abs: string, cwd: string): Promise<Config> {
   } catch (err) {
     // A folder of the name is a configuration file here all the same (configIn): said as what it is.
     if ((err as NodeJS.ErrnoException).code === 'EISDIR')
-      throw new ConfigError([`${file}: is a folder, not a configuration file: remove or rename it`]);
-    throw new ConfigError([`${file}: cannot read: ${(err as Error).message}`]);
+      throw new ConfigError([{ file, message: 'is a folder, not a configuration file: remove or rename it' }]);
+    throw new ConfigError([{ file, message: `cannot read: ${(err as Error).message}` }]);
   }
   return parseConfig(text.replace(/^\uFEFF/, ''), file, path.dirname(abs));
 }
@@ -173,21 +189,21 @@ type Node = import('yaml').Node;
 export async function parseConfig(text: string, file: string, dir: string): Promise<Config> {
   const YAML = await import('yaml');
   const lines = new LineIndex(text);
-  const problems: string[] = [];
+  const problems: ConfigProblem[] = [];
   const at = (node: { range?: [number, number, number] | null } | null | undefined, message: string) => {
     const { line, column } = lines.position(node?.range?.[0] ?? 0);
-    problems.push(`${file}:${line}:${column}: ${message}`);
+    problems.push({ file, line, column, message });
   };
   const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   for (const e of doc.errors) {
     const { line, column } = lines.position(e.pos[0]);
-    problems.push(`${file}:${line}:${column}: YAML: ${e.message.split('\n')[0]}`);
+    problems.push({ file, line, column, message: `YAML: ${e.message.split('\n')[0]}` });
   }
   if (problems.length) throw new ConfigError(problems);
   const config: Config = { file, dir, values: {} };
   const root = doc.contents;
   if (root === null || (YAML.isScalar(root) && root.value === null)) return config;
-  if (!YAML.isMap(root)) throw new ConfigError([`${file}:1:1: expected a mapping of settings (key: value)`]);
+  if (!YAML.isMap(root)) throw new ConfigError([{ file, line: 1, column: 1, message: 'expected a mapping of settings (key: value)' }]);
 
   const scalar = (n: unknown) => (YAML.isScalar(n) ? n.value : undefined);
   const check = (name: string, node: Node | null, kind: Kind, one?: readonly string[]): unknown => {

@@ -23,7 +23,7 @@ import type { FixOptions } from '../core/types.js';
 import type { FileError } from '../core/result.js';
 import { toPosix } from '../core/text.js';
 import { CONFIG_NAMES, type Discovered, type Exclude, discover, displayPath, isTestPath } from '../io/discover.js';
-import { configKey, nearestConfig } from './config.js';
+import { type ConfigProblem, configKey, nearestConfig } from './config.js';
 
 /** One configuration file's part of a run: its settings (the flags over the file's values), over its paths. */
 export interface Scope {
@@ -32,8 +32,8 @@ export interface Scope {
   paths: string[];
   options: FixOptions;
   exclude: Exclude[];
-  /** The file's problems (`file:line:column: message`): its paths are not read, and each problem is an error of the run. */
-  problems?: string[];
+  /** The file's problems, at their places: its paths are not read, and each problem is an error of the run. */
+  problems?: ConfigProblem[];
 }
 
 /** A scope walked: its files found, the folders of the scopes split off it left out. */
@@ -131,14 +131,10 @@ function linkOf(input: string, abs: string): string | undefined {
 export function configErrors(s: Scope, cwd: string): FileError[] {
   const where = (s.paths.length ? s.paths : ['.']).map((p) => displayPath(path.resolve(cwd, p), cwd));
   const shown = where.slice(0, 3).join(', ') + (where.length > 3 ? `, and ${where.length - 3} more` : '');
-  return (s.problems ?? []).map((problem) => {
-    const m = /^(.*?):(\d+):(\d+): (.*)$/s.exec(problem);
-    const rest = m ? m[4] : problem.slice(problem.indexOf(': ') + 2);
-    const message = `${rest}; the files this configuration file governs (${shown}) were not read: correct it and run again`;
-    return m
-      ? { file: m[1], line: Number(m[2]), column: Number(m[3]), message }
-      : { file: problem.slice(0, problem.indexOf(': ')), message };
-  });
+  return (s.problems ?? []).map((p) => ({
+    ...p,
+    message: `${p.message}; the files this configuration file governs (${shown}) were not read: correct it and run again`,
+  }));
 }
 
 /**

@@ -472,6 +472,20 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
         ),
       }),
     ]);
+    // Its place is kept as parts, never read back from the text: a folder's name may look like one.
+    const odd = path.join(dir, 'svc:9:9: x');
+    mkdirSync(odd);
+    writeFileSync(path.join(odd, '.kmsfix.yml'), 'key_stratgy: shared\n');
+    const oddErrors = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout).errors;
+    expect(oddErrors[1]).toEqual(
+      expect.objectContaining({
+        file: 'svc:9:9: x/.kmsfix.yml',
+        line: 1,
+        column: 1,
+        message: expect.stringMatching(/^unknown key 'key_stratgy'/),
+      }),
+    );
+    rmSync(odd, { recursive: true });
     // The run's only file with problems stops it before anything is read, as it did.
     const only = await runCli(['scan', 'infra'], dir);
     expect([only.code, only.stdout]).toEqual([2, '']);
