@@ -1,7 +1,8 @@
 /**
  * `.kmsfix.yml`: a team's defaults for kmsfix, beside its code. Each file read is governed by its
- * nearest one, from its folder upward to the root of its git work tree (the folder holding `.git`;
- * src/cli/scopes.ts splits the run by file), or one is named with `--config FILE` for all.
+ * nearest one: below the path given, the nearest above it (src/cli/scopes.ts splits the run at each
+ * folder holding one); for the path given, the nearest at or above it up to the root of its git work
+ * tree (the folder holding `.git`: nearestConfig). Or one is named with `--config FILE` for all.
  * Parsed with `yaml`, validated here: every problem is reported as `file:line:column: message`.
  * Flags given on the command line override the file (src/cli/args.ts applyConfig).
  *

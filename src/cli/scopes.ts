@@ -1,15 +1,17 @@
 /**
- * A run split by configuration file: each file read is governed by its nearest `.kmsfix.yml` (from its
- * folder upward to its git work tree's root, src/cli/config.ts nearestConfig), so `kmsfix fix ~/src/*`
- * applies each repository's own file, and a team's `services/a/.kmsfix.yml` its folder's.
+ * A run split by configuration file: each file read is governed by its nearest `.kmsfix.yml`, from its
+ * folder upward: below the path given the search passes git work tree roots (`~/src/.kmsfix.yml`
+ * governs the repositories of `kmsfix fix ~/src` that have none of their own), and from the path given
+ * it stops at that path's work tree root (src/cli/config.ts nearestConfig, as a run with one file did).
  *
  * A scope is one configuration file (or none) over its paths. The paths given start one scope per
- * nearest file (configScopes); walking a scope's paths, each folder inside them whose nearest file
- * is another (a folder holding its own `.kmsfix.yml`, or a git work tree's root below a file above it)
- * is split off: left out of this scope's walk, and walked as a scope of its own, as the parent's walk
- * would have (its --exclude globs relative to the same root, test code below the same folder, the same
- * symbolic link named on the command line; src/io/discover.ts WalkScope). Boundaries are folders, so
- * the files of a folder (a Terraform module, a template and its parameters) are never split.
+ * nearest file (configScopes, by configKey: a repository named twice through a symbolic link is one
+ * scope, whose walk keeps each file once). A scope's walk stops at each folder holding a configuration
+ * file (src/io/discover.ts WalkScope.split, configNameIn: excluded, ignored or linked, it is one), which
+ * is walked next as a scope of its own, as the parent's walk would have (its --exclude globs relative
+ * to the same root, test code below the same folder, the same symbolic link named on the command line;
+ * WalkScope.roots). Boundaries are folders, so the files of a folder (a Terraform module, a template
+ * and its parameters) are never split, and each folder is read once.
  *
  * Every scope is walked, and every configuration file validated, before a file of any is read (the
  * CLI then runs the scopes one after another, src/cli.ts execute, and merges their results: mergeResults): a file with problems stops nothing
