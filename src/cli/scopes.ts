@@ -25,7 +25,7 @@ import type { FixOptions } from '../core/types.js';
 import type { FileError } from '../core/result.js';
 import { toPosix } from '../core/text.js';
 import { CONFIG_NAMES, type Discovered, type Exclude, discover, displayPath, isTestPath } from '../io/discover.js';
-import { type ConfigProblem, configKey, nearestConfig } from './config.js';
+import { type ConfigProblem, configKey } from './config.js';
 
 /** One configuration file's part of a run: its settings (the flags over the file's values), over its paths. */
 export interface Scope {
@@ -167,17 +167,22 @@ export function mergeResults(results: RunResult[]): RunResult {
 
 /**
  * The settings a repository's commit message (--commit, --patch-dir's mail) explains: its root's
- * scope's (the one of its nearest configuration file), else the first scope reading below it (a
- * repository scanned through a subfolder with a file of its own). A repository whose folders have
- * different files has its root's.
+ * scope's (the one whose path holding the root is the deepest: the scope governing the root's folder,
+ * a file of its own or the one above it), else the first scope reading below it (a repository scanned
+ * through a subfolder with a file of its own). A repository whose folders have different files has its root's.
  */
 export function optionsFor(scopes: Scope[], root: string, cwd: string): FixOptions {
-  const config = nearestConfig(root);
-  const key = config === undefined ? undefined : configKey(config);
-  const reads = (s: Scope) =>
-    !s.problems && (s.paths.length ? s.paths : ['.']).some((p) => inside(root, path.resolve(cwd, p)) || inside(path.resolve(cwd, p), root));
-  const own = (s: Scope) => (s.configFile === undefined ? undefined : configKey(s.configFile)) === key;
-  return (scopes.find((s) => key !== undefined && own(s) && reads(s)) ?? scopes.find(reads) ?? scopes[0]).options;
+  const usable = scopes.filter((s) => !s.problems);
+  const paths = (s: Scope) => (s.paths.length ? s.paths : ['.']).map((p) => path.resolve(cwd, p));
+  let best: Scope | undefined;
+  let depth = -1;
+  for (const s of usable)
+    for (const p of paths(s))
+      if (inside(p, root) && p.length > depth) {
+        best = s;
+        depth = p.length;
+      }
+  return (best ?? usable.find((s) => paths(s).some((p) => inside(root, p))) ?? scopes[0]).options;
 }
 
 /**

@@ -384,6 +384,28 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     ]);
   });
 
+  it("a repository inside another's folder is governed by that folder's file, and its mail explains that file's settings", async () => {
+    const outer = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-outer-'));
+    writeFileSync(path.join(outer, '.kmsfix.yml'), 'key:\n  alias: alias/top/{table}\n');
+    const git = (cwd: string) => {
+      rmSync(path.join(cwd, '.git'), { recursive: true });
+      for (const args of [
+        ['init', '-q'],
+        ['add', '.'],
+        ['commit', '-q', '-m', 'init'],
+      ])
+        execFileSync('git', args, { cwd, env: GIT_ENV, stdio: 'ignore' });
+    };
+    const lib = repo(undefined, '.kmsfix.yml', path.join(outer, 'r2', 'vendor', 'lib'));
+    git(lib);
+    git(repo('key:\n  alias: alias/r2/{table}\n', '.kmsfix.yml', path.join(outer, 'r2')));
+    const patches = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    expect((await runCli(['fix', '--patch-dir', patches, '.'], outer)).code).toBe(0);
+    const mail = readFileSync(path.join(patches, 'lib.mbox'), 'utf8');
+    expect(mail).toContain('alias/r2/<table name>');
+    expect(mail).not.toContain('alias/top/');
+  });
+
   it('a configuration file is one however it is: excluded, git-ignored, a symbolic link, a folder (an error); the folder and its parent agree', async () => {
     const dir = repo();
     writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'skip_table: [Orders*]\n');
