@@ -42,7 +42,11 @@ export interface Scope {
 export interface Planned extends Scope {
   discovered?: Discovered;
   /** What src/io/discover.ts WalkScope says of this scope's walk. */
-  walk: { skip: Set<string>; roots: Map<string, { root: string; test: boolean; link?: string }> };
+  walk: {
+    skip: Set<string>;
+    roots: Map<string, { root: string; test: boolean; link?: string }>;
+    read?: Map<string, import('node:fs').Dirent[]>;
+  };
 }
 
 /**
@@ -84,7 +88,7 @@ export async function planScopes(
       const key = configKey(configFile);
       let scope = split.get(key);
       if (!scope) {
-        scope = { ...(await scopeOf(configFile)), paths: [], walk: { skip: new Set(), roots: new Map() } };
+        scope = { ...(await scopeOf(configFile)), paths: [], walk: { skip: new Set(), roots: new Map(), read: new Map() } };
         split.set(key, scope);
       } else {
         // Its exclude globs, relative to its folder, from this spelling of it too.
@@ -93,6 +97,8 @@ export async function planScopes(
       }
       scope.paths.push(b);
       scope.walk.roots.set(b, { root, test, ...(link === undefined ? {} : { link }) });
+      const entries = found.read.get(b);
+      if (entries) scope.walk.read?.set(b, entries);
       // Paths given for a folder below it have their own scope already: not read twice.
       for (const p of queue.flatMap((q) => q.paths.map(abs))) if (p !== b && inside(b, p)) scope.walk.skip.add(p);
     }

@@ -264,6 +264,8 @@ export interface WalkScope {
    * run is read once, by the walk of the scope that governs it.
    */
   split?: boolean;
+  /** Folders read already (a split's `read`): their entries, not read again. */
+  read?: ReadonlyMap<string, Dirent[]>;
 }
 
 export interface Discovered {
@@ -276,6 +278,8 @@ export interface Discovered {
   configs: string[];
   /** With WalkScope.split: the configuration files of the folders not walked (absolute paths), in walk order. */
   splits: string[];
+  /** The entries of the folders of `splits`, read to find their files: their scopes' walks start from them (WalkScope.read). */
+  read: Map<string, Dirent[]>;
 }
 
 export async function discover(
@@ -313,6 +317,7 @@ export async function discover(
   /** The configuration files (configNameIn) of the walked folders (absolute paths): .gitignore and excludes do not hide them. */
   const configs: string[] = [];
   const splits: string[] = [];
+  const read = new Map<string, Dirent[]>();
   /** The folder named on the command line being walked: its own configuration file is its scope's. */
   let top = cwd;
   const tempsBeside = (file: string) => {
@@ -355,22 +360,26 @@ export async function discover(
    */
   function walk(dir: string, scopes: IgnoreScope[], shown: string, testDir: boolean): void {
     let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (err) {
-      errors.push({ file: shown, message: `cannot read directory: ${(err as Error).message}` });
-      return;
-    }
-    /** Entries whose name is not UTF-8, with the name to show (src/io/fileNames.ts): said, never opened. */
-    let bad: Map<Dirent, string> | undefined;
-    if (entries.some((e) => e.name.includes('\uFFFD'))) entries = utf8Entries(dir, entries, (bad = new Map()));
+    const before = scope.read?.get(dir);
+    if (before) entries = [...before];
+    else
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch (err) {
+        errors.push({ file: shown, message: `cannot read directory: ${(err as Error).message}` });
+        return;
+      }
     if (scope.split && dir !== top) {
       const config = configNameIn((n) => entries.some((e) => e.name === n));
       if (config !== undefined) {
         splits.push(childPath(dir, config));
+        read.set(dir, entries);
         return;
       }
     }
+    /** Entries whose name is not UTF-8, with the name to show (src/io/fileNames.ts): said, never opened. */
+    let bad: Map<Dirent, string> | undefined;
+    if (entries.some((e) => e.name.includes('\uFFFD'))) entries = utf8Entries(dir, entries, (bad = new Map()));
     const own = entries.some((e) => e.name === '.gitignore') ? loadGitignoreSync(dir) : undefined;
     const here = own ? [...scopes, own] : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -467,5 +476,5 @@ export async function discover(
       tempsBeside(abs);
     }
   }
-  return { candidates, errors, repos, temps: [...temps], cdkApps, links, configs, splits };
+  return { candidates, errors, repos, temps: [...temps], cdkApps, links, configs, splits, read };
 }
