@@ -36,7 +36,7 @@ import {
   nestedConfigsText,
   validMaxMb,
 } from './cli/config.js';
-import { type Scope, configErrors, mergeResults, optionsFor, planScopes, unappliedConfigs } from './cli/scopes.js';
+import { type Scope, configErrors, mergeResults, optionsFor, planScopes, spelledAlso, unappliedConfigs } from './cli/scopes.js';
 import { helpOf } from './cli/help.js';
 import { didYouMean } from './cli/suggest.js';
 import { captured, checkOutputFile, colorWanted } from './cli/output.js';
@@ -203,7 +203,7 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
   if (format !== 'text' && format !== 'json' && format !== 'sarif')
     throw new UsageError(`--format must be text, json or sarif, not '${format}'${didYouMean(format, ['text', 'json', 'sarif'])}`);
   if (format === 'sarif' && command === 'fix' && !values['dry-run']) throw new UsageError('--format sarif goes with scan or fix --dry-run');
-  const scopes: Scope[] = [{ ...first, paths: configured[0].paths }];
+  const scopes: Scope[] = [spelledAlso({ ...first, paths: configured[0].paths }, configured[0].spellings ?? [])];
   /** A file met after the first: its problems, and settings the flags cannot take with it (key_policy and kms_key_arn), are its scope's errors. */
   const another = (configFile: string | undefined) =>
     scopeOf({ ...flags }, configFile, command, cwd, false).catch(async (err: unknown) => {
@@ -211,7 +211,7 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
       const alone = await scopeOf({ ...flags }, undefined, command, cwd, false);
       return { ...alone, configFile, problems: [{ file: displayPath(configFile, cwd), message: err.message }] };
     });
-  for (const s of configured.slice(1)) scopes.push({ ...(await another(s.configFile)), paths: s.paths });
+  for (const s of configured.slice(1)) scopes.push(spelledAlso({ ...(await another(s.configFile)), paths: s.paths }, s.spellings ?? []));
   if (values['dry-run'] && values.patch) throw new UsageError('--dry-run and --patch cannot be combined');
   const outputs = (['dry-run', 'patch', 'patch-dir', 'check'] as const).filter((f) => values[f] !== undefined);
   if (outputs.length > 1) throw new UsageError(`--${outputs[0]} and --${outputs[1]} cannot be combined`);

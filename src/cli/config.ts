@@ -107,7 +107,11 @@ const TOP_KEYS = [...Object.keys(KEYS), 'key'];
  * work tree's root (nearestConfig; `undefined`: none). A file inside the scanned folders governs its own
  * folder: src/cli/scopes.ts splits it off as the run walks.
  */
-export function configScopes(named: string | undefined, paths: string[], cwd: string): { configFile?: string; paths: string[] }[] {
+export function configScopes(
+  named: string | undefined,
+  paths: string[],
+  cwd: string,
+): { configFile?: string; paths: string[]; spellings?: string[] }[] {
   if (named !== undefined) {
     const abs = path.resolve(cwd, named);
     if (!existsSync(abs)) throw new ConfigError([{ file: named, message: 'no such configuration file' }]);
@@ -121,11 +125,15 @@ export function configScopes(named: string | undefined, paths: string[], cwd: st
   }
   // By configKey: one repository named twice (`payments` and `current -> payments`) is one scope, whose
   // single walk keeps each file once (src/io/discover.ts, by real path), as a run without a file does.
-  const found = new Map<string | undefined, { configFile?: string; paths: string[] }>();
+  const found = new Map<string | undefined, { configFile?: string; paths: string[]; spellings?: string[] }>();
   for (const p of paths) {
     const f = nearestConfig(path.resolve(cwd, p));
     const key = f === undefined ? undefined : configKey(f);
     const scope = found.get(key) ?? (f === undefined ? { paths: [] } : { configFile: f, paths: [] });
+    // The spelling without a symbolic link: its folder is the base of the file's exclude globs, and the
+    // walk keeps each file as met without a link (a glob relative to `current/` misses `payments/x`).
+    if (f !== undefined && key === f) scope.configFile = f;
+    if (f !== undefined && !(scope.spellings ??= []).includes(f)) scope.spellings.push(f);
     scope.paths.push(p);
     found.set(key, scope);
   }

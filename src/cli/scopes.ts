@@ -90,11 +90,7 @@ export async function planScopes(
       if (!scope) {
         scope = { ...(await scopeOf(configFile)), paths: [], walk: { skip: new Set(), roots: new Map(), read: new Map() } };
         split.set(key, scope);
-      } else {
-        // Its exclude globs, relative to its folder, from this spelling of it too.
-        const base = path.dirname(scope.configFile ?? '');
-        for (const e of [...scope.exclude]) if (e.base === base) scope.exclude.push({ ...e, base: b });
-      }
+      } else spelledAlso(scope, [configFile]);
       scope.paths.push(b);
       scope.walk.roots.set(b, { root, test, ...(link === undefined ? {} : { link }) });
       const entries = found.read.get(b);
@@ -105,6 +101,22 @@ export async function planScopes(
     queue.splice(i + 1, 0, ...split.values());
   }
   return queue;
+}
+
+/**
+ * A configuration file reached through other spellings too (a symbolic link to its repository named
+ * beside it): its exclude globs, relative to its folder, from each spelling's folder too, so that
+ * the walk leaves a file out whichever spelling it meets first.
+ */
+export function spelledAlso(scope: Scope, spellings: readonly string[]): Scope {
+  if (scope.configFile === undefined) return scope;
+  const base = path.dirname(scope.configFile);
+  for (const f of spellings) {
+    const alias = path.dirname(f);
+    if (alias === base) continue;
+    for (const e of [...scope.exclude]) if (e.base === base) scope.exclude.push({ ...e, base: alias });
+  }
+  return scope;
 }
 
 /** `b` is `a` or below it (absolute paths). */

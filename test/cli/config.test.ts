@@ -440,7 +440,8 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
 
   it('a repository named twice (through a symbolic link to it) is one scope: each file once, a patch git applies', async () => {
     const src = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-src-'));
-    repo('skip_table: ["By*"]\n', '.kmsfix.yml', path.join(src, 'payments'));
+    repo('skip_table: ["By*"]\nexclude: [infra/other.yaml]\n', '.kmsfix.yml', path.join(src, 'payments'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(src, 'payments', 'infra', 'other.yaml'));
     symlinkSync('payments', path.join(src, 'current'));
     const json = JSON.parse((await runCli(['scan', '--format', 'json', 'current', 'payments'], src)).stdout);
     expect(json.summary).toMatchObject({ files: 2, tables: 4 });
