@@ -26,8 +26,17 @@ import type { FileError, FileOutcome } from './core/result.js';
 import { type Candidate, type Exclude, displayPath } from './io/discover.js';
 import { keyArnUsage } from './rule/keyArn.js';
 import { UsageError, applyConfig, checkCommand, checkEmpty, checkFlags, checkHelpTopic } from './cli/args.js';
-import { type Config, ConfigError, configScopes, loadConfig, nestedConfigs, nestedConfigsText, validMaxMb } from './cli/config.js';
-import { type Scope, configErrors, mergeResults, optionsFor, planScopes } from './cli/scopes.js';
+import {
+  type Config,
+  ConfigError,
+  type ConfigProblem,
+  configScopes,
+  loadConfig,
+  nestedConfigs,
+  nestedConfigsText,
+  validMaxMb,
+} from './cli/config.js';
+import { type Scope, configErrors, mergeResults, optionsFor, planScopes, spelledAlso, unappliedConfigs } from './cli/scopes.js';
 import { helpOf } from './cli/help.js';
 import { didYouMean } from './cli/suggest.js';
 import { captured, checkOutputFile, colorWanted } from './cli/output.js';
@@ -194,15 +203,15 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
   if (format !== 'text' && format !== 'json' && format !== 'sarif')
     throw new UsageError(`--format must be text, json or sarif, not '${format}'${didYouMean(format, ['text', 'json', 'sarif'])}`);
   if (format === 'sarif' && command === 'fix' && !values['dry-run']) throw new UsageError('--format sarif goes with scan or fix --dry-run');
-  const scopes: Scope[] = [{ ...first, paths: configured[0].paths }];
+  const scopes: Scope[] = [spelledAlso({ ...first, paths: configured[0].paths }, configured[0].spellings ?? [])];
   /** A file met after the first: its problems, and settings the flags cannot take with it (key_policy and kms_key_arn), are its scope's errors. */
   const another = (configFile: string | undefined) =>
     scopeOf({ ...flags }, configFile, command, cwd, false).catch(async (err: unknown) => {
       if (!(err instanceof UsageError) || configFile === undefined) throw err;
       const alone = await scopeOf({ ...flags }, undefined, command, cwd, false);
-      return { ...alone, configFile, problems: [`${displayPath(configFile, cwd)}: ${err.message}`] };
+      return { ...alone, configFile, problems: [{ file: displayPath(configFile, cwd), message: err.message }] };
     });
-  for (const s of configured.slice(1)) scopes.push({ ...(await another(s.configFile)), paths: s.paths });
+  for (const s of configured.slice(1)) scopes.push(spelledAlso({ ...(await another(s.configFile)), paths: s.paths }, s.spellings ?? []));
   if (values['dry-run'] && values.patch) throw new UsageError('--dry-run and --patch cannot be combined');
   const outputs = (['dry-run', 'patch', 'patch-dir', 'check'] as const).filter((f) => values[f] !== undefined);
   if (outputs.length > 1) throw new UsageError(`--${outputs[0]} and --${outputs[1]} cannot be combined`);
@@ -249,13 +258,13 @@ async function scopeOf(
   fatal: boolean,
 ): Promise<Omit<Scope, 'paths'>> {
   let config: Config | undefined;
-  let problems: string[] | undefined;
+  let problems: ConfigProblem[] | undefined;
   try {
     config = configFile ? await loadConfig(configFile, cwd) : undefined;
   } catch (err) {
     if (fatal || !(err instanceof ConfigError)) throw err;
     // Its paths are not read (src/cli/scopes.ts configErrors): the flags' settings stand for it.
-    problems = err.problems;
+    problems = err.located;
   }
   if (config) applyConfig(values, config, command);
   if (values['key-policy'] !== undefined && values['kms-key-arn'] !== undefined) {
@@ -489,7 +498,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
       ...(lock?.takenOver ?? []).map((t) => `took over the lock of a kmsfix run that is no longer running: ${t}`),
       ...cleanupNotes(result.cleanup),
       ...result.notes,
-      ...(nested.length > 0 ? [nestedConfigsText(nested, p, io.cwd)] : []),
+      ...(nested.length > 0 ? [nestedConfigsText(nested, p, io.cwd)] : unappliedConfigs(scopes, io.cwd)),
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
     if (sarifSink) return sarif(p, result.outcomes, result.errors, io, sarifSink, notes);

@@ -1,7 +1,8 @@
 /**
  * `.kmsfix.yml`: a team's defaults for kmsfix, beside its code. Each file read is governed by its
- * nearest one, from its folder upward to the root of its git work tree (the folder holding `.git`;
- * src/cli/scopes.ts splits the run by file), or one is named with `--config FILE` for all.
+ * nearest one: below the path given, the nearest above it (src/cli/scopes.ts splits the run at each
+ * folder holding one); for the path given, the nearest at or above it up to the root of its git work
+ * tree (the folder holding `.git`: nearestConfig). Or one is named with `--config FILE` for all.
  * Parsed with `yaml`, validated here: every problem is reported as `file:line:column: message`.
  * Flags given on the command line override the file (src/cli/args.ts applyConfig).
  *
@@ -16,7 +17,7 @@
  *   key: { tags: {K: V}, multi_region: bool, deletion_window_days: 7-30, description: TEXT, alias: TEMPLATE,
  *         retain: auto | always }
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineIndex, toPosix } from '../core/text.js';
 import { PROFILES } from '../rule/peers/evaluate.js';
@@ -25,7 +26,7 @@ import { KEY_RETAIN, type KeySettings, type KeyRetain, keySettingsProblems } fro
 import { keyArnUsage } from '../rule/keyArn.js';
 import { UsageError } from './args.js';
 import { didYouMean } from './suggest.js';
-import { CONFIG_NAMES, displayPath } from '../io/discover.js';
+import { CONFIG_NAMES, configNameIn, displayPath } from '../io/discover.js';
 import { realish } from '../io/outputs.js';
 
 /** What a configuration file sets; absent keys are not set (the flag's default applies). */
@@ -53,17 +54,33 @@ export interface Config {
 }
 
 /**
- * A configuration file that cannot be used: each message is `file:line:column: problem`. `summary`
- * says what is wrong when it is not that the file has errors (paths with different files: none has
- * any), and `hint` what to do.
+ * A problem of a configuration file, where it is: kept as parts (the file, line and column), never
+ * parsed back out of its text (a folder may be named `svc:9:9: x`). Its text: `file:line:column: message`.
+ */
+export interface ConfigProblem {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export const problemText = (p: ConfigProblem): string =>
+  p.line === undefined ? `${p.file}: ${p.message}` : `${p.file}:${p.line}:${p.column}: ${p.message}`;
+
+/**
+ * A configuration file that cannot be used: each problem at its place (`problems`: their texts).
+ * `summary` says what is wrong, and `hint` what to do.
  */
 export class ConfigError extends Error {
+  readonly problems: string[];
   constructor(
-    readonly problems: string[],
+    readonly located: ConfigProblem[],
     readonly summary = 'the configuration file has errors',
     readonly hint?: string,
   ) {
+    const problems = located.map(problemText);
     super(problems.join('\n'));
+    this.problems = problems;
   }
 }
 
@@ -90,10 +107,14 @@ const TOP_KEYS = [...Object.keys(KEYS), 'key'];
  * work tree's root (nearestConfig; `undefined`: none). A file inside the scanned folders governs its own
  * folder: src/cli/scopes.ts splits it off as the run walks.
  */
-export function configScopes(named: string | undefined, paths: string[], cwd: string): { configFile?: string; paths: string[] }[] {
+export function configScopes(
+  named: string | undefined,
+  paths: string[],
+  cwd: string,
+): { configFile?: string; paths: string[]; spellings?: string[] }[] {
   if (named !== undefined) {
     const abs = path.resolve(cwd, named);
-    if (!existsSync(abs)) throw new ConfigError([`${named}: no such configuration file`]);
+    if (!existsSync(abs)) throw new ConfigError([{ file: named, message: 'no such configuration file' }]);
     // Read as a file, a folder said `cannot read: EISDIR: illegal operation on a directory`.
     if (statSync(abs).isDirectory()) {
       const inside = CONFIG_NAMES.map((n) => path.join(abs, n)).find((f) => existsSync(f));
@@ -102,18 +123,38 @@ export function configScopes(named: string | undefined, paths: string[], cwd: st
     }
     return [{ configFile: abs, paths }];
   }
-  const found = new Map<string | undefined, string[]>();
+  // By configKey: one repository named twice (`payments` and `current -> payments`) is one scope, whose
+  // single walk keeps each file once (src/io/discover.ts, by real path), as a run without a file does.
+  const found = new Map<string | undefined, { configFile?: string; paths: string[]; spellings?: string[] }>();
   for (const p of paths) {
     const f = nearestConfig(path.resolve(cwd, p));
-    found.set(f, [...(found.get(f) ?? []), p]);
+    const key = f === undefined ? undefined : configKey(f);
+    const scope = found.get(key) ?? (f === undefined ? { paths: [] } : { configFile: f, paths: [] });
+    // The spelling without a symbolic link: its folder is the base of the file's exclude globs, and the
+    // walk keeps each file as met without a link (a glob relative to `current/` misses `payments/x`).
+    if (f !== undefined && key === f) scope.configFile = f;
+    if (f !== undefined && !(scope.spellings ??= []).includes(f)) scope.spellings.push(f);
+    scope.paths.push(p);
+    found.set(key, scope);
   }
   if (found.size === 0) return [{ configFile: nearestConfig(cwd), paths }];
-  return [...found].map(([configFile, ps]) => (configFile === undefined ? { paths: ps } : { configFile, paths: ps }));
+  return [...found.values()];
 }
 
 /** The configuration file nearest to a path (a file's folder, or the folder): at or above it, up to its git work tree's root. */
 export function nearestConfig(start: string): string | undefined {
   return nearest(start);
+}
+
+/** A configuration file by the real path of its folder (the file itself may be a symbolic link to a shared one): the same file reached through two spellings. */
+export function configKey(file: string): string {
+  return path.join(realish(path.dirname(file)), path.basename(file));
+}
+
+/** The configuration file of a folder (src/io/discover.ts configNameIn: an entry of its name, of any kind), if any. */
+export function configIn(dir: string): string | undefined {
+  const name = configNameIn((n) => lstatSync(path.join(dir, n), { throwIfNoEntry: false }) !== undefined);
+  return name === undefined ? undefined : path.join(dir, name);
 }
 
 function nearest(start: string): string | undefined {
@@ -124,10 +165,8 @@ function nearest(start: string): string | undefined {
     dir = path.dirname(start);
   }
   for (;;) {
-    for (const name of CONFIG_NAMES) {
-      const f = path.join(dir, name);
-      if (existsSync(f)) return f;
-    }
+    const f = configIn(dir);
+    if (f !== undefined) return f;
     const up = path.dirname(dir);
     if (existsSync(path.join(dir, '.git')) || up === dir) return undefined;
     dir = up;
@@ -146,7 +185,10 @@ export async function loadConfig(abs: string, cwd: string): Promise<Config> {
   try {
     text = readFileSync(abs, 'utf8');
   } catch (err) {
-    throw new ConfigError([`${file}: cannot read: ${(err as Error).message}`]);
+    // A folder of the name is a configuration file here all the same (configIn): said as what it is.
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR')
+      throw new ConfigError([{ file, message: 'is a folder, not a configuration file: remove or rename it' }]);
+    throw new ConfigError([{ file, message: `cannot read: ${(err as Error).message}` }]);
   }
   return parseConfig(text.replace(/^\uFEFF/, ''), file, path.dirname(abs));
 }
@@ -156,21 +198,21 @@ type Node = import('yaml').Node;
 export async function parseConfig(text: string, file: string, dir: string): Promise<Config> {
   const YAML = await import('yaml');
   const lines = new LineIndex(text);
-  const problems: string[] = [];
+  const problems: ConfigProblem[] = [];
   const at = (node: { range?: [number, number, number] | null } | null | undefined, message: string) => {
     const { line, column } = lines.position(node?.range?.[0] ?? 0);
-    problems.push(`${file}:${line}:${column}: ${message}`);
+    problems.push({ file, line, column, message });
   };
   const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   for (const e of doc.errors) {
     const { line, column } = lines.position(e.pos[0]);
-    problems.push(`${file}:${line}:${column}: YAML: ${e.message.split('\n')[0]}`);
+    problems.push({ file, line, column, message: `YAML: ${e.message.split('\n')[0]}` });
   }
   if (problems.length) throw new ConfigError(problems);
   const config: Config = { file, dir, values: {} };
   const root = doc.contents;
   if (root === null || (YAML.isScalar(root) && root.value === null)) return config;
-  if (!YAML.isMap(root)) throw new ConfigError([`${file}:1:1: expected a mapping of settings (key: value)`]);
+  if (!YAML.isMap(root)) throw new ConfigError([{ file, line: 1, column: 1, message: 'expected a mapping of settings (key: value)' }]);
 
   const scalar = (n: unknown) => (YAML.isScalar(n) ? n.value : undefined);
   const check = (name: string, node: Node | null, kind: Kind, one?: readonly string[]): unknown => {

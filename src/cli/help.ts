@@ -51,7 +51,8 @@ const SCAN = `Options of scan:
 
 const COMMON = `Options of both:
   --config FILE           settings from FILE for every file (default: each file's nearest .kmsfix.yml,
-                          from its folder up to the repository root); flags given here override it
+                          from its folder up; above the path given, up to its repository root);
+                          flags given here override it
   --exclude GLOB          leave out paths matching GLOB (.gitignore syntax, relative to the scanned
                           folder); repeatable
   --skip-table PATTERN    leave out tables whose address matches PATTERN (* and ?): reported

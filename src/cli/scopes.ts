@@ -1,15 +1,17 @@
 /**
- * A run split by configuration file: each file read is governed by its nearest `.kmsfix.yml` (from its
- * folder upward to its git work tree's root, src/cli/config.ts nearestConfig), so `kmsfix fix ~/src/*`
- * applies each repository's own file, and a team's `services/a/.kmsfix.yml` its folder's.
+ * A run split by configuration file: each file read is governed by its nearest `.kmsfix.yml`, from its
+ * folder upward: below the path given the search passes git work tree roots (`~/src/.kmsfix.yml`
+ * governs the repositories of `kmsfix fix ~/src` that have none of their own), and from the path given
+ * it stops at that path's work tree root (src/cli/config.ts nearestConfig, as a run with one file did).
  *
  * A scope is one configuration file (or none) over its paths. The paths given start one scope per
- * nearest file (configScopes); walking a scope's paths, each folder inside them whose nearest file
- * is another (a folder holding its own `.kmsfix.yml`, or a git work tree's root below a file above it)
- * is split off: left out of this scope's walk, and walked as a scope of its own, as the parent's walk
- * would have (its --exclude globs relative to the same root, test code below the same folder, the same
- * symbolic link named on the command line; src/io/discover.ts WalkScope). Boundaries are folders, so
- * the files of a folder (a Terraform module, a template and its parameters) are never split.
+ * nearest file (configScopes, by configKey: a repository named twice through a symbolic link is one
+ * scope, whose walk keeps each file once). A scope's walk stops at each folder holding a configuration
+ * file (src/io/discover.ts WalkScope.split, configNameIn: excluded, ignored or linked, it is one), which
+ * is walked next as a scope of its own, as the parent's walk would have (its --exclude globs relative
+ * to the same root, test code below the same folder, the same symbolic link named on the command line;
+ * WalkScope.roots). Boundaries are folders, so the files of a folder (a Terraform module, a template
+ * and its parameters) are never split, and each folder is read once.
  *
  * Every scope is walked, and every configuration file validated, before a file of any is read (the
  * CLI then runs the scopes one after another, src/cli.ts execute, and merges their results: mergeResults): a file with problems stops nothing
@@ -22,8 +24,8 @@ import { type RunResult, accepts } from '../engine/run.js';
 import type { FixOptions } from '../core/types.js';
 import type { FileError } from '../core/result.js';
 import { toPosix } from '../core/text.js';
-import { type Discovered, type Exclude, discover, displayPath, isTestPath } from '../io/discover.js';
-import { nearestConfig } from './config.js';
+import { CONFIG_NAMES, type Discovered, type Exclude, discover, displayPath, isTestPath } from '../io/discover.js';
+import { type ConfigProblem, configKey } from './config.js';
 
 /** One configuration file's part of a run: its settings (the flags over the file's values), over its paths. */
 export interface Scope {
@@ -32,20 +34,30 @@ export interface Scope {
   paths: string[];
   options: FixOptions;
   exclude: Exclude[];
-  /** The file's problems (`file:line:column: message`): its paths are not read, and each problem is an error of the run. */
-  problems?: string[];
+  /** The file's problems, at their places: its paths are not read, and each problem is an error of the run. */
+  problems?: ConfigProblem[];
 }
 
 /** A scope walked: its files found, the folders of the scopes split off it left out. */
 export interface Planned extends Scope {
   discovered?: Discovered;
   /** What src/io/discover.ts WalkScope says of this scope's walk. */
-  walk: { skip: Set<string>; roots: Map<string, { root: string; test: boolean; link?: string }> };
+  walk: {
+    skip: Set<string>;
+    roots: Map<string, { root: string; test: boolean; link?: string }>;
+    read?: Map<string, import('node:fs').Dirent[]>;
+  };
 }
 
 /**
  * The run's scopes, walked: `first` (from the paths given), each followed by those split off it.
  * `scopeOf`: the settings of a configuration file met inside the trees (validated there).
+ *
+ * Each folder is read once: a scope's walk stops at a folder holding a configuration file
+ * (src/io/discover.ts WalkScope.split), which is walked next as a scope of its own. A git work tree
+ * below is not a boundary: a file whose own search (to its work tree's root) finds none is governed by
+ * the file governing the folder it was found in, as the one file above every repository governed all
+ * of them before files were split (`~/src/.kmsfix.yml` over `~/src/*`, a submodule).
  */
 export async function planScopes(
   first: Scope[],
@@ -59,36 +71,52 @@ export async function planScopes(
     const s = queue[i];
     if (s.problems) continue;
     const inputs = s.paths.length ? s.paths : ['.'];
-    const walk = () => discover(inputs, cwd, accepts, s.exclude, s.walk);
-    let found = await walk();
-    if (!named) {
-      const own = new Set(inputs.map(abs));
-      const split: Planned[] = [];
-      for (const b of boundaries(found, s.configFile, own)) {
-        s.walk.skip.add(b);
-        if (covered(queue, s, b, abs)) continue;
-        const input = inputs.filter((p) => inside(abs(p), b)).sort((x, y) => abs(y).length - abs(x).length)[0];
-        const from = abs(input);
-        const before = s.walk.roots.get(from);
-        const root = before?.root ?? from;
-        const test = (before?.test ?? false) || isTestPath(`${toPosix(path.relative(from, b))}/-`);
-        const link = before?.link ?? linkOf(input, from);
-        const settings = await scopeOf(nearestConfig(b));
-        // Paths given for a folder below it have their own scope already: not read twice.
-        const given = queue.flatMap((q) => q.paths.map(abs)).filter((p) => p !== b && inside(b, p));
-        split.push({
-          ...settings,
-          paths: [b],
-          walk: { skip: new Set(given), roots: new Map([[b, { root, test, ...(link === undefined ? {} : { link }) }]]) },
-        });
-      }
-      // Walked again without the folders split off (a walk is cheap beside the reading it spares them).
-      if (s.walk.skip.size > 0) found = await walk();
-      queue.splice(i + 1, 0, ...split);
-    }
+    const found = await discover(inputs, cwd, accepts, s.exclude, named ? s.walk : { ...s.walk, split: true });
     s.discovered = found;
+    if (named) continue;
+    // The folders split off, one scope per file (configKey: a folder reached twice, through a symbolic link, is one scope).
+    const split = new Map<string, Planned>();
+    for (const configFile of found.splits) {
+      const b = path.dirname(configFile);
+      if (covered(queue, s, b, configFile, abs)) continue;
+      const input = inputs.filter((p) => inside(abs(p), b)).sort((x, y) => abs(y).length - abs(x).length)[0];
+      const from = abs(input);
+      const before = s.walk.roots.get(from);
+      const root = before?.root ?? from;
+      const test = (before?.test ?? false) || isTestPath(`${toPosix(path.relative(from, b))}/-`);
+      const link = before?.link ?? linkOf(input, from);
+      const key = configKey(configFile);
+      let scope = split.get(key);
+      if (!scope) {
+        scope = { ...(await scopeOf(configFile)), paths: [], walk: { skip: new Set(), roots: new Map(), read: new Map() } };
+        split.set(key, scope);
+      } else spelledAlso(scope, [configFile]);
+      scope.paths.push(b);
+      scope.walk.roots.set(b, { root, test, ...(link === undefined ? {} : { link }) });
+      const entries = found.read.get(b);
+      if (entries) scope.walk.read?.set(b, entries);
+      // Paths given for a folder below it have their own scope already: not read twice.
+      for (const p of queue.flatMap((q) => q.paths.map(abs))) if (p !== b && inside(b, p)) scope.walk.skip.add(p);
+    }
+    queue.splice(i + 1, 0, ...split.values());
   }
   return queue;
+}
+
+/**
+ * A configuration file reached through other spellings too (a symbolic link to its repository named
+ * beside it): its exclude globs, relative to its folder, from each spelling's folder too, so that
+ * the walk leaves a file out whichever spelling it meets first.
+ */
+export function spelledAlso(scope: Scope, spellings: readonly string[]): Scope {
+  if (scope.configFile === undefined) return scope;
+  const base = path.dirname(scope.configFile);
+  for (const f of spellings) {
+    const alias = path.dirname(f);
+    if (alias === base) continue;
+    for (const e of [...scope.exclude]) if (e.base === base) scope.exclude.push({ ...e, base: alias });
+  }
+  return scope;
 }
 
 /** `b` is `a` or below it (absolute paths). */
@@ -96,24 +124,14 @@ function inside(a: string, b: string): boolean {
   return b === a || b.startsWith(a.endsWith(path.sep) ? a : a + path.sep);
 }
 
-/**
- * The folders found in a scope's walk that another configuration file governs (outermost only: those
- * below them are their scopes' to find): each folder holding a configuration file, and each git work
- * tree root (the search for the nearest file stops there), whose nearest file is not the scope's.
- */
-function boundaries(found: Discovered, configFile: string | undefined, own: ReadonlySet<string>): string[] {
-  const dirs = [...new Set([...found.configs.map((c) => path.dirname(c)), ...found.repos])]
-    .filter((d) => !own.has(d) && nearestConfig(d) !== configFile)
-    .sort((a, b) => a.length - b.length);
-  const out: string[] = [];
-  for (const d of dirs) if (!out.some((o) => inside(o, d))) out.push(d);
-  return out;
-}
-
 /** A folder split off that a path given already reads with the same file (the path itself, or one above it in its scope). */
-function covered(queue: Planned[], s: Planned, b: string, abs: (p: string) => string): boolean {
-  const config = nearestConfig(b);
-  return queue.some((q) => q !== s && q.paths.some((p) => inside(abs(p), b) && (abs(p) === b || q.configFile === config)));
+function covered(queue: Planned[], s: Planned, b: string, configFile: string, abs: (p: string) => string): boolean {
+  const key = configKey(configFile);
+  return queue.some(
+    (q) =>
+      q !== s &&
+      q.paths.some((p) => inside(abs(p), b) && (abs(p) === b || (q.configFile !== undefined && configKey(q.configFile) === key))),
+  );
 }
 
 /** The symbolic link named on the command line that a walk goes through (src/io/discover.ts: read, never written through). */
@@ -133,14 +151,10 @@ function linkOf(input: string, abs: string): string | undefined {
 export function configErrors(s: Scope, cwd: string): FileError[] {
   const where = (s.paths.length ? s.paths : ['.']).map((p) => displayPath(path.resolve(cwd, p), cwd));
   const shown = where.slice(0, 3).join(', ') + (where.length > 3 ? `, and ${where.length - 3} more` : '');
-  return (s.problems ?? []).map((problem) => {
-    const m = /^(.*?):(\d+):(\d+): (.*)$/s.exec(problem);
-    const rest = m ? m[4] : problem.slice(problem.indexOf(': ') + 2);
-    const message = `${rest}; the files this configuration file governs (${shown}) were not read: correct it and run again`;
-    return m
-      ? { file: m[1], line: Number(m[2]), column: Number(m[3]), message }
-      : { file: problem.slice(0, problem.indexOf(': ')), message };
-  });
+  return (s.problems ?? []).map((p) => ({
+    ...p,
+    message: `${p.message}; the files this configuration file governs (${shown}) were not read: correct it and run again`,
+  }));
 }
 
 /**
@@ -171,13 +185,39 @@ export function mergeResults(results: RunResult[]): RunResult {
 
 /**
  * The settings a repository's commit message (--commit, --patch-dir's mail) explains: its root's
- * scope's (the one of its nearest configuration file), else the first scope reading below it (a
- * repository scanned through a subfolder with a file of its own). A repository whose folders have
- * different files has its root's.
+ * scope's (the one whose path holding the root is the deepest: the scope governing the root's folder,
+ * a file of its own or the one above it), else the first scope reading below it (a repository scanned
+ * through a subfolder with a file of its own). A repository whose folders have different files has its root's.
  */
 export function optionsFor(scopes: Scope[], root: string, cwd: string): FixOptions {
-  const config = nearestConfig(root);
-  const reads = (s: Scope) =>
-    !s.problems && (s.paths.length ? s.paths : ['.']).some((p) => inside(root, path.resolve(cwd, p)) || inside(path.resolve(cwd, p), root));
-  return (scopes.find((s) => s.configFile === config && reads(s)) ?? scopes.find(reads) ?? scopes[0]).options;
+  const usable = scopes.filter((s) => !s.problems);
+  const paths = (s: Scope) => (s.paths.length ? s.paths : ['.']).map((p) => path.resolve(cwd, p));
+  let best: Scope | undefined;
+  let depth = -1;
+  for (const s of usable)
+    for (const p of paths(s))
+      if (inside(p, root) && p.length > depth) {
+        best = s;
+        depth = p.length;
+      }
+  return (best ?? usable.find((s) => paths(s).some((p) => inside(root, p))) ?? scopes[0]).options;
+}
+
+/**
+ * The `.kmsfix.yaml` files passed over for the `.kmsfix.yml` beside them (src/io/discover.ts
+ * configNameIn: a folder's `.yml` is its file), for a note: its settings would be lost without a word.
+ */
+export function unappliedConfigs(scopes: Scope[], cwd: string): string[] {
+  const out: string[] = [];
+  for (const file of new Set(scopes.map((s) => s.configFile))) {
+    if (file === undefined || path.basename(file) !== CONFIG_NAMES[0]) continue;
+    const other = path.join(path.dirname(file), CONFIG_NAMES[1]);
+    if (!lstatSync(other, { throwIfNoEntry: false })) continue;
+    const yml = displayPath(file, cwd);
+    out.push(
+      `${displayPath(other, cwd)} is not applied: ${yml} beside it is (a folder's ${CONFIG_NAMES[0]} is read, its ${CONFIG_NAMES[1]} passed over); ` +
+        `merge its settings into ${yml} and remove it`,
+    );
+  }
+  return out;
 }

@@ -59,6 +59,17 @@ export function isCompiledBeside(name: string, names: ReadonlySet<string>): bool
 export const CONFIG_NAMES = ['.kmsfix.yml', '.kmsfix.yaml'] as const;
 const isConfigName = (name: string) => name === CONFIG_NAMES[0] || name === CONFIG_NAMES[1];
 
+/**
+ * The configuration file of a folder, from its entries' names: `.kmsfix.yml`, else `.kmsfix.yaml`.
+ * One notion of "a configuration file here" for the walk and src/cli/config.ts configIn: an entry of
+ * that name of any kind (a file, a symbolic link, a folder), excluded or git-ignored or not: a
+ * configuration file is not a source file, so --exclude and .gitignore do not hide it (a folder or an
+ * unreadable one is its scope's error, src/cli/config.ts loadConfig, whichever path reaches it).
+ */
+export function configNameIn(has: (name: string) => boolean): string | undefined {
+  return CONFIG_NAMES.find(has);
+}
+
 /** Folders of test code: a table there is often non-compliant on purpose. */
 const TEST_DIRS = new Set(['test', 'tests', '__tests__']);
 
@@ -247,6 +258,14 @@ function excluder(excludes: Exclude[], cwd: string): (root: string, absPath: str
 export interface WalkScope {
   skip?: ReadonlySet<string>;
   roots?: ReadonlyMap<string, { root: string; test: boolean; link?: string }>;
+  /**
+   * Stop at configuration files: a folder below a path given that holds one (configNameIn) is not
+   * walked, its file listed in `splits` (the CLI walks it as a scope of its own). So each folder of a
+   * run is read once, by the walk of the scope that governs it.
+   */
+  split?: boolean;
+  /** Folders read already (a split's `read`): their entries, not read again. */
+  read?: ReadonlyMap<string, Dirent[]>;
 }
 
 export interface Discovered {
@@ -257,6 +276,10 @@ export interface Discovered {
   cdkApps: string[];
   links: string[];
   configs: string[];
+  /** With WalkScope.split: the configuration files of the folders not walked (absolute paths), in walk order. */
+  splits: string[];
+  /** The entries of the folders of `splits`, read to find their files: their scopes' walks start from them (WalkScope.read). */
+  read: Map<string, Dirent[]>;
 }
 
 export async function discover(
@@ -291,8 +314,12 @@ export async function discover(
   const cdkApps: string[] = [];
   /** Symbolic links inside the walked folders with a name some format reads (display paths): not followed, said in a note. */
   const links: string[] = [];
-  /** The configuration files (CONFIG_NAMES) inside the walked folders (absolute paths), not left out by .gitignore or an exclude. */
+  /** The configuration files (configNameIn) of the walked folders (absolute paths): .gitignore and excludes do not hide them. */
   const configs: string[] = [];
+  const splits: string[] = [];
+  const read = new Map<string, Dirent[]>();
+  /** The folder named on the command line being walked: its own configuration file is its scope's. */
+  let top = cwd;
   const tempsBeside = (file: string) => {
     try {
       for (const name of readdirSync(path.dirname(file))) if (isTempName(name)) temps.add(path.join(path.dirname(file), name));
@@ -333,11 +360,22 @@ export async function discover(
    */
   function walk(dir: string, scopes: IgnoreScope[], shown: string, testDir: boolean): void {
     let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (err) {
-      errors.push({ file: shown, message: `cannot read directory: ${(err as Error).message}` });
-      return;
+    const before = scope.read?.get(dir);
+    if (before) entries = [...before];
+    else
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch (err) {
+        errors.push({ file: shown, message: `cannot read directory: ${(err as Error).message}` });
+        return;
+      }
+    if (scope.split && dir !== top) {
+      const config = configNameIn((n) => entries.some((e) => e.name === n));
+      if (config !== undefined) {
+        splits.push(childPath(dir, config));
+        read.set(dir, entries);
+        return;
+      }
     }
     /** Entries whose name is not UTF-8, with the name to show (src/io/fileNames.ts): said, never opened. */
     let bad: Map<Dirent, string> | undefined;
@@ -358,6 +396,7 @@ export async function discover(
         continue;
       }
       if (skip?.has(abs)) continue;
+      if (isConfigName(e.name)) configs.push(abs);
       if (e.isDirectory()) {
         if (SKIPPED_DIRS.has(e.name) || isIntegSnapshot(e.name, true) || leftOut(here, abs, true) || excluded(root, abs, true)) continue;
         if (odd !== undefined) {
@@ -368,7 +407,6 @@ export async function discover(
         walk(abs, here, shown.startsWith('..') ? displayPath(abs, cwd) : shownIn(shown, e.name), testDir || TEST_DIRS.has(e.name));
       } else if (e.isFile()) {
         if (APP_FILES.has(e.name) && !leftOut(here, abs, false) && !excluded(root, abs, false)) cdkApps.push(abs);
-        if (isConfigName(e.name) && !leftOut(here, abs, false) && !excluded(root, abs, false)) configs.push(abs);
         if (
           accepts(e.name) &&
           !isIntegSnapshot(e.name, false) &&
@@ -380,7 +418,9 @@ export async function discover(
           else errors.push({ file: shownIn(shown, odd), message: 'file name is not UTF-8: not read (rename it)' });
         }
       } else if (e.isSymbolicLink()) {
-        if (accepts(e.name) && !leftOut(here, abs, false) && !excluded(root, abs, false)) links.push(shownIn(shown, odd ?? e.name));
+        // A configuration file linked to a shared one is read as one (src/cli/config.ts configIn), not a template passed over.
+        if (!isConfigName(e.name) && accepts(e.name) && !leftOut(here, abs, false) && !excluded(root, abs, false))
+          links.push(shownIn(shown, odd ?? e.name));
       } else if (accepts(e.name) && !leftOut(here, abs, false)) {
         // A FIFO, socket or device with a template's name: never opened (a FIFO would block), but said.
         errors.push({ file: shownIn(shown, odd ?? e.name), message: `not a regular file (${kindOf(e)}): skipped` });
@@ -427,6 +467,7 @@ export async function discover(
     if (from?.link !== undefined) link = from.link;
     if (st.isDirectory()) {
       root = from?.root ?? abs;
+      top = abs;
       walk(abs, await ancestorScopes(abs), displayPath(abs, cwd), from?.test ?? false);
     } else {
       root = cwd;
@@ -435,5 +476,5 @@ export async function discover(
       tempsBeside(abs);
     }
   }
-  return { candidates, errors, repos, temps: [...temps], cdkApps, links, configs };
+  return { candidates, errors, repos, temps: [...temps], cdkApps, links, configs, splits, read };
 }

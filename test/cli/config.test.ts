@@ -1,6 +1,6 @@
 /** `.kmsfix.yml`: found upward to the repository root, or named; validated with file:line:column; flags override it. */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -334,7 +334,7 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     expect(mail(b)).toContain('alias/b/<table name>');
   });
 
-  it('a folder split off is read as its parent walk would: --exclude from the same root, test code, and a work tree below a file governed by none', async () => {
+  it('a folder split off is read as its parent walk would: --exclude from the same root, test code', async () => {
     const dir = repo();
     mkdirSync(path.join(dir, 'tests', 'fx'), { recursive: true });
     cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'tests', 'fx', 'app.yaml'));
@@ -345,13 +345,120 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
       'infra/app.yaml true',
       'tests/fx/app.yaml false',
     ]);
-    // A file in a folder holding repositories does not govern them (the search for a file stops at a work tree's root): as each is scanned alone.
+  });
+
+  it('a file above the repositories governs those without one of their own, as before files were split (~/src/.kmsfix.yml); one with its own is governed by it', async () => {
+    const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const outer = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-outer-'));
-    writeFileSync(path.join(outer, '.kmsfix.yml'), 'skip_table: ["*"]\n');
-    repo(undefined, '.kmsfix.yml', path.join(outer, 'r'));
-    const all = await runCli(['scan', '.'], outer);
-    expect(all.stdout).toContain('r/infra/app.yaml:11  OrdersTable  aws-owned');
-    expect(all.stdout.replace(/r\//g, '')).toBe((await runCli(['scan', '.'], path.join(outer, 'r'))).stdout);
+    writeFileSync(path.join(outer, '.kmsfix.yml'), `kms_key_arn: ${arn}\nskip_table: [Orders*]\n`);
+    repo(undefined, '.kmsfix.yml', path.join(outer, 'r1'));
+    // A repository vendored inside r1 (a submodule): r1's governing file reaches it too.
+    repo(undefined, '.kmsfix.yml', path.join(outer, 'r1', 'vendor', 'lib'));
+    const json = JSON.parse((await runCli(['scan', '--format', 'json', '.'], outer)).stdout);
+    expect(statuses(json)).toEqual([
+      'r1/infra/app.yaml OrdersTable suppressed',
+      'r1/infra/managed.yaml ByAlias aws-managed',
+      'r1/infra/managed.yaml ByArn aws-managed',
+      'r1/infra/managed.yaml NoKey aws-managed',
+      'r1/vendor/lib/infra/app.yaml OrdersTable suppressed',
+      'r1/vendor/lib/infra/managed.yaml ByAlias aws-managed',
+      'r1/vendor/lib/infra/managed.yaml ByArn aws-managed',
+      'r1/vendor/lib/infra/managed.yaml NoKey aws-managed',
+    ]);
+    expect(json.notes).toEqual([]);
+    const dry = await runCli(['fix', '--dry-run', '.'], outer);
+    expect(dry.stdout).toContain(arn);
+    expect(dry.stdout).not.toMatch(/AWS::KMS::Key|aws_kms_key/);
+    // A repository named alone is governed by what its own search finds (none: it stops at its root), as it was.
+    const alone = JSON.parse((await runCli(['scan', '--format', 'json', '.'], path.join(outer, 'r1'))).stdout);
+    expect(statuses(alone)[0]).toBe('infra/app.yaml OrdersTable aws-owned');
+    // A repository with a file of its own: its file governs it (the nearest), the one above the others.
+    repo('skip_table: ["By*"]\n', '.kmsfix.yml', path.join(outer, 'r2'));
+    const both = JSON.parse((await runCli(['scan', '--format', 'json', '.'], outer)).stdout);
+    expect(statuses(both).filter((t) => t.startsWith('r2/') || t.startsWith('r1/infra/app'))).toEqual([
+      'r1/infra/app.yaml OrdersTable suppressed',
+      'r2/infra/app.yaml OrdersTable aws-owned',
+      'r2/infra/managed.yaml ByAlias suppressed',
+      'r2/infra/managed.yaml ByArn suppressed',
+      'r2/infra/managed.yaml NoKey aws-managed',
+    ]);
+  });
+
+  it("a repository inside another's folder is governed by that folder's file, and its mail explains that file's settings", async () => {
+    const outer = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-outer-'));
+    writeFileSync(path.join(outer, '.kmsfix.yml'), 'key:\n  alias: alias/top/{table}\n');
+    const git = (cwd: string) => {
+      rmSync(path.join(cwd, '.git'), { recursive: true });
+      for (const args of [
+        ['init', '-q'],
+        ['add', '.'],
+        ['commit', '-q', '-m', 'init'],
+      ])
+        execFileSync('git', args, { cwd, env: GIT_ENV, stdio: 'ignore' });
+    };
+    const lib = repo(undefined, '.kmsfix.yml', path.join(outer, 'r2', 'vendor', 'lib'));
+    git(lib);
+    git(repo('key:\n  alias: alias/r2/{table}\n', '.kmsfix.yml', path.join(outer, 'r2')));
+    const patches = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    expect((await runCli(['fix', '--patch-dir', patches, '.'], outer)).code).toBe(0);
+    const mail = readFileSync(path.join(patches, 'lib.mbox'), 'utf8');
+    expect(mail).toContain('alias/r2/<table name>');
+    expect(mail).not.toContain('alias/top/');
+  });
+
+  it('a configuration file is one however it is: excluded, git-ignored, a symbolic link, a folder (an error); the folder and its parent agree', async () => {
+    const dir = repo();
+    writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'skip_table: [Orders*]\n');
+    const scan = async (...args: string[]) => statuses(JSON.parse((await runCli(['scan', '--format', 'json', ...args], dir)).stdout));
+    const applied = 'infra/app.yaml OrdersTable suppressed';
+    // --exclude '*.yml' leaves out templates, not configuration files.
+    expect(await scan('--exclude', '*.yml', '.')).toContain(applied);
+    expect(await scan('--exclude', '*.yml', 'infra')).toContain(applied);
+    // Git-ignored (and untracked).
+    writeFileSync(path.join(dir, '.gitignore'), '.kmsfix.yml\n');
+    expect(await scan('.')).toContain(applied);
+    rmSync(path.join(dir, '.gitignore'));
+    // A symbolic link to a shared file, not said to be a template passed over.
+    writeFileSync(path.join(dir, 'shared.yml'), 'skip_table: [Orders*]\n');
+    rmSync(path.join(dir, 'infra', '.kmsfix.yml'));
+    symlinkSync('../shared.yml', path.join(dir, 'infra', '.kmsfix.yml'));
+    const linked = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    expect(statuses(linked)).toContain(applied);
+    expect(linked.notes).toEqual([]);
+    // A folder of the name: its folder's error (exit 2), named from either path; its files are not read.
+    rmSync(path.join(dir, 'infra', '.kmsfix.yml'));
+    mkdirSync(path.join(dir, 'infra', '.kmsfix.yml'));
+    const parent = await runCli(['scan', '.'], dir);
+    expect([parent.code, parent.stdout]).toEqual([2, expect.not.stringContaining('infra/app.yaml')]);
+    expect(parent.stderr).toContain('error: infra/.kmsfix.yml: is a folder, not a configuration file: remove or rename it; ');
+    const named = await runCli(['scan', 'infra'], dir);
+    expect([named.code, named.stderr.split('\n')[0]]).toEqual([
+      2,
+      'infra/.kmsfix.yml: is a folder, not a configuration file: remove or rename it',
+    ]);
+  });
+
+  it('a repository named twice (through a symbolic link to it) is one scope: each file once, a patch git applies', async () => {
+    const src = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-src-'));
+    repo('skip_table: ["By*"]\nexclude: [infra/other.yaml]\n', '.kmsfix.yml', path.join(src, 'payments'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(src, 'payments', 'infra', 'other.yaml'));
+    symlinkSync('payments', path.join(src, 'current'));
+    const json = JSON.parse((await runCli(['scan', '--format', 'json', 'current', 'payments'], src)).stdout);
+    expect(json.summary).toMatchObject({ files: 2, tables: 4 });
+    expect(statuses(json)[0]).toBe('payments/infra/app.yaml OrdersTable aws-owned');
+    const patch = await runCli(['fix', '--patch', '-', 'current', 'payments'], src);
+    expect(patch.stdout.match(/^\+\+\+ .*$/gm)).toEqual(['+++ b/payments/infra/app.yaml', '+++ b/payments/infra/managed.yaml']);
+  });
+
+  it('a .kmsfix.yaml beside a .kmsfix.yml is said not to be applied', async () => {
+    const dir = repo('skip_table: [Orders*]\n');
+    writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'skip_table: [Orders*]\n');
+    writeFileSync(path.join(dir, 'infra', '.kmsfix.yaml'), 'key_strategy: shared\n');
+    const r = await runCli(['scan', '.'], dir);
+    expect(r.stderr).toBe(
+      "note: infra/.kmsfix.yaml is not applied: infra/.kmsfix.yml beside it is (a folder's .kmsfix.yml is read, its .kmsfix.yaml passed over); " +
+        'merge its settings into infra/.kmsfix.yml and remove it\n',
+    );
   });
 
   it('a file with problems among good ones: its problems are errors at their place, its files are not read, the others are (exit 2)', async () => {
@@ -388,6 +495,20 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
         ),
       }),
     ]);
+    // Its place is kept as parts, never read back from the text: a folder's name may look like one.
+    const odd = path.join(dir, 'svc:9:9: x');
+    mkdirSync(odd);
+    writeFileSync(path.join(odd, '.kmsfix.yml'), 'key_stratgy: shared\n');
+    const oddErrors = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout).errors;
+    expect(oddErrors[1]).toEqual(
+      expect.objectContaining({
+        file: 'svc:9:9: x/.kmsfix.yml',
+        line: 1,
+        column: 1,
+        message: expect.stringMatching(/^unknown key 'key_stratgy'/),
+      }),
+    );
+    rmSync(odd, { recursive: true });
     // The run's only file with problems stops it before anything is read, as it did.
     const only = await runCli(['scan', 'infra'], dir);
     expect([only.code, only.stdout]).toEqual([2, '']);

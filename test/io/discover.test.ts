@@ -4,7 +4,7 @@
  * against those two, the reference, from a current directory inside, above, beside and outside the
  * tree, with folders and files of every test-code shape.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,25 @@ describe('discover: configuration files', () => {
     writeFileSync(path.join(dir, '.gitignore'), 'ignored/\n');
     const { configs } = await discover(['.'], dir, accepts, [{ patterns: ['gone/'] }]);
     expect(configs.map((c) => toPosix(path.relative(dir, c)))).toEqual(['.kmsfix.yml', 'a/.kmsfix.yml', 'b/c/.kmsfix.yaml']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('split: stops at each folder below the path holding one (excluded or a symbolic link too), and its walk starts from the entries read', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-discover-split-'));
+    for (const f of ['.kmsfix.yml', 'top.yaml', 'a/.kmsfix.yml', 'a/in.yaml', 'b/.kmsfix.yaml', 'b/in.yaml', 'c/in.yaml', 'l/in.yaml']) {
+      mkdirSync(path.join(dir, path.dirname(f)), { recursive: true });
+      writeFileSync(path.join(dir, f), 'x: 1\n');
+    }
+    symlinkSync('../.kmsfix.yml', path.join(dir, 'l', '.kmsfix.yml'));
+    const found = await discover(['.'], dir, accepts, [{ patterns: ['*.yml'] }], { split: true });
+    const rel = (ps: string[]) => ps.map((c) => toPosix(path.relative(dir, c)));
+    expect(rel(found.candidates.map((c) => c.absPath))).toEqual(['c/in.yaml', 'top.yaml']);
+    expect(rel(found.splits)).toEqual(['a/.kmsfix.yml', 'b/.kmsfix.yaml', 'l/.kmsfix.yml']);
+    // a's walk, from the entries read (a file added since is not listed: the folder is not read again).
+    writeFileSync(path.join(dir, 'a', 'late.yaml'), 'x: 1\n');
+    const a = path.join(dir, 'a');
+    const inA = await discover([a], dir, accepts, [{ patterns: ['*.yml'] }], { split: true, read: found.read });
+    expect(rel(inA.candidates.map((c) => c.absPath))).toEqual(['a/in.yaml']);
     rmSync(dir, { recursive: true, force: true });
   });
 });
