@@ -382,7 +382,9 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
           ? `(${o.calledBy} calls it, which makes it a child module whatever its lock file, tfvars or provider block say: a key written here would override the caller's)`
           : '(no provider or backend configuration, lock file or tfvars)') +
         ': kmsfix does not write a key into a reusable module. Where the module is called, ' +
-        'pass the switch as true and a customer-managed key ARN (kmsfix fixes the local module calls it scans), or set them in terraform.tfvars if this folder is a root module'
+        'pass the switch as true and a customer-managed key ARN (kmsfix fixes the local module calls it scans)' +
+        // A folder a call was seen to reach is a child module: no terraform.tfvars of its own is read for it.
+        (o.calledBy ? '' : ', or set them in terraform.tfvars if this folder is a root module')
       );
     case 'module-literal': {
       // The module's folder, from the call's (`modules/db` of `modules/db/main.tf`).

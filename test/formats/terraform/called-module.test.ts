@@ -66,6 +66,8 @@ describe('a module folder with a lock file, called by a module block around it',
       'this folder is not a root module (module.dynamodb_table of examples/standard/main.tf:5:1 calls it, which makes it a child module ' +
         "whatever its lock file, tfvars or provider block say: a key written here would override the caller's): kmsfix does not write a key into a reusable module",
     );
+    // Not the other way out a folder without a call seen has (its own terraform.tfvars): this one is called.
+    expect(own.blocker).not.toContain('if this folder is a root module');
     expect(rows.find((t) => t.address === 'module.dynamodb_table')!.fixable).toBe(true);
     expect(output.has('main.tf')).toBe(false);
     const call = output.get('examples/standard/main.tf')!;
