@@ -138,7 +138,47 @@ export function configScopes(
     found.set(key, scope);
   }
   if (found.size === 0) return [{ configFile: nearestConfig(cwd), paths }];
+  if (found.size > 1) refuseReadTwoWays(paths, cwd);
   return [...found.values()];
+}
+
+/**
+ * A path given inside another given folder (`fix src src/r1`) is read by the outer one's walk too, which gives it
+ * the file nearest it up to that folder, or the outer's own; its own search stops at its work tree's root, the walk's
+ * does not. Where the two differ (src/.kmsfix.yml above the repository src/r1, which has none), its files would be
+ * read, and fixed, once with each: the run is refused (exit 2), as a run over different files was before they had
+ * scopes. By real path: `current/sub` with `current -> payments` is inside `payments`.
+ */
+function refuseReadTwoWays(paths: string[], cwd: string): void {
+  const given = paths.map((p) => ({ p, abs: path.resolve(cwd, p), real: realish(path.resolve(cwd, p)) }));
+  const key = (f: string | undefined) => (f === undefined ? undefined : configKey(f));
+  for (const outer of given) {
+    if (!statSync(outer.abs, { throwIfNoEntry: false })?.isDirectory()) continue;
+    for (const inner of given) {
+      const rel = path.relative(outer.real, inner.real);
+      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      const walked = nearestUpTo(inner.real, outer.real) ?? nearestConfig(outer.abs);
+      const own = nearestConfig(inner.abs);
+      if (key(walked) === key(own)) continue;
+      const which = (f: string | undefined) => (f === undefined ? 'no configuration file' : shown(f, cwd));
+      throw new UsageError(
+        `${inner.p} is inside ${outer.p}, whose walk reads it with ${which(walked)}, while its own search (which stops at its ` +
+          `git work tree's root) finds ${which(own)}: name only one of them (or the file to use, with --config)`,
+      );
+    }
+  }
+}
+
+/** The configuration file a walk from `top` meets for `start`: nearest at or above it, up to `top` (real paths). */
+function nearestUpTo(start: string, top: string): string | undefined {
+  let dir = statSync(start, { throwIfNoEntry: false })?.isDirectory() ? start : path.dirname(start);
+  for (;;) {
+    const f = configIn(dir);
+    if (f !== undefined) return f;
+    const up = path.dirname(dir);
+    if (dir === top || up === dir) return undefined;
+    dir = up;
+  }
 }
 
 /** The configuration file nearest to a path (a file's folder, or the folder): at or above it, up to its git work tree's root. */
@@ -183,8 +223,13 @@ export async function loadConfig(abs: string, cwd: string): Promise<Config> {
   const file = shown(abs, cwd);
   let text: string;
   try {
+    // A FIFO or a device of the name would block the read (the run would wait for ever): only a regular file is read.
+    const st = statSync(abs);
+    if (!st.isFile() && !st.isDirectory())
+      throw new ConfigError([{ file, message: 'is not a regular file (a FIFO, socket or device): remove or rename it' }]);
     text = readFileSync(abs, 'utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     // A folder of the name is a configuration file here all the same (configIn): said as what it is.
     if ((err as NodeJS.ErrnoException).code === 'EISDIR')
       throw new ConfigError([{ file, message: 'is a folder, not a configuration file: remove or rename it' }]);

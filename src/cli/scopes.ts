@@ -26,6 +26,7 @@ import type { FileError } from '../core/result.js';
 import { toPosix } from '../core/text.js';
 import { CONFIG_NAMES, type Discovered, type Exclude, discover, displayPath, isTestPath } from '../io/discover.js';
 import { type ConfigProblem, configKey } from './config.js';
+import { realish } from '../io/outputs.js';
 
 /** One configuration file's part of a run: its settings (the flags over the file's values), over its paths. */
 export interface Scope {
@@ -127,10 +128,15 @@ function inside(a: string, b: string): boolean {
 /** A folder split off that a path given already reads with the same file (the path itself, or one above it in its scope). */
 function covered(queue: Planned[], s: Planned, b: string, configFile: string, abs: (p: string) => string): boolean {
   const key = configKey(configFile);
+  // By real path: `current/sub` (current -> payments) given beside `payments` is the folder `payments/sub` its walk meets.
+  const real = realish(b);
   return queue.some(
     (q) =>
       q !== s &&
-      q.paths.some((p) => inside(abs(p), b) && (abs(p) === b || (q.configFile !== undefined && configKey(q.configFile) === key))),
+      q.paths.some((p) => {
+        const given = realish(abs(p));
+        return inside(given, real) && (given === real || (q.configFile !== undefined && configKey(q.configFile) === key));
+      }),
   );
 }
 

@@ -450,6 +450,43 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     expect(patch.stdout.match(/^\+\+\+ .*$/gm)).toEqual(['+++ b/payments/infra/app.yaml', '+++ b/payments/infra/managed.yaml']);
   });
 
+  it('a path given inside another, whose own file is not the one the outer walk gives it, is refused (exit 2, nothing read)', async () => {
+    // src/.kmsfix.yml skips Orders*; src/r1 is a repository without a file: `scan src` reads r1 with src's file, `scan
+    // src/r1` with none. Both given: read (and fixed) once with each, the skipped table given a key: refused instead.
+    const src = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-overlap-'));
+    writeFileSync(path.join(src, '.kmsfix.yml'), 'skip_table: [Orders*]\n');
+    const r1 = repo(undefined, '.kmsfix.yml', path.join(src, 'r1'));
+    const before = snapshot(r1);
+    const r = await runCli(['fix', '--yes', '.', 'r1'], src);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "r1 is inside ., whose walk reads it with .kmsfix.yml, while its own search (which stops at its git work tree's root) finds no configuration file",
+    );
+    expect(snapshot(r1)).toEqual(before);
+    // A folder inside, with its own file that the outer walk meets too: read once, with it.
+    const svc = repo('skip_table: [Orders*]\n', '.kmsfix.yml', path.join(src, 'svc'));
+    rmSync(path.join(svc, '.git'), { recursive: true });
+    const both = JSON.parse((await runCli(['scan', '--format', 'json', '.', 'svc'], path.join(src))).stdout.trim() || '{}');
+    expect(both.summary?.files).toBeGreaterThan(0);
+  });
+
+  it('a link to a folder with its own file, given beside the repository holding it, is read once (by real path)', async () => {
+    const src = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-linksub-'));
+    const payments = repo(undefined, '.kmsfix.yml', path.join(src, 'payments'));
+    writeFileSync(path.join(payments, 'infra', '.kmsfix.yml'), 'skip_table: ["By*"]\n');
+    symlinkSync('payments', path.join(src, 'current'));
+    const json = JSON.parse((await runCli(['scan', '--format', 'json', 'payments', 'current/infra'], src)).stdout);
+    expect(json.summary).toMatchObject({ files: 2 });
+  });
+
+  it('a FIFO named .kmsfix.yml is a problem of its folder, not a read that waits for ever', async () => {
+    const dir = repo('skip_table: [Orders*]\n');
+    execFileSync('mkfifo', [path.join(dir, 'infra', '.kmsfix.yml')]);
+    const r = await runCli(['scan', '.'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('infra/.kmsfix.yml: is not a regular file (a FIFO, socket or device): remove or rename it');
+  });
+
   it('a .kmsfix.yaml beside a .kmsfix.yml is said not to be applied', async () => {
     const dir = repo('skip_table: [Orders*]\n');
     writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'skip_table: [Orders*]\n');
