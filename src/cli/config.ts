@@ -306,6 +306,14 @@ export async function parseConfig(text: string, file: string, dir: string): Prom
     const arnProblem = name === 'kms_key_arn' && typeof v === 'string' ? keyArnUsage(v) : undefined;
     if (arnProblem) at(node, arnProblem.replace(/^--kms-key-arn/, 'kms_key_arn'));
     else if (v !== undefined) (config.values as Record<string, unknown>)[name] = v;
+    // As the flags are: one of the two was passed over without a word (the central key replaced by generated ones).
+    if (
+      v !== undefined &&
+      (name === 'key_policy' || name === 'kms_key_arn') &&
+      config.values.key_policy !== undefined &&
+      config.values.kms_key_arn !== undefined
+    )
+      at(pair.key as Node, 'key_policy and kms_key_arn cannot be combined: with kms_key_arn no key is generated (remove key_policy)');
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -479,6 +479,15 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     expect(json.summary).toMatchObject({ files: 2 });
   });
 
+  it('key_policy and kms_key_arn in one file are refused as the flags are (the key ARN was passed over without a word)', async () => {
+    const dir = repo('key_policy: iam\nkms_key_arn: arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\n');
+    const r = await runCli(['fix', '--dry-run', '.'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      '.kmsfix.yml:2:1: key_policy and kms_key_arn cannot be combined: with kms_key_arn no key is generated (remove key_policy)',
+    );
+  });
+
   it('a FIFO named .kmsfix.yml is a problem of its folder, not a read that waits for ever', async () => {
     const dir = repo('skip_table: [Orders*]\n');
     execFileSync('mkfifo', [path.join(dir, 'infra', '.kmsfix.yml')]);
