@@ -157,7 +157,8 @@ function refuseReadTwoWays(paths: string[], cwd: string): void {
     for (const inner of given) {
       const rel = path.relative(outer.real, inner.real);
       if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-      const walked = nearestUpTo(inner.real, outer.real) ?? nearestConfig(outer.abs);
+      // The walk from the outer path passes work tree roots, and stops at that path.
+      const walked = nearest(inner.real, (dir) => dir === outer.real) ?? nearestConfig(outer.abs);
       const own = nearestConfig(inner.abs);
       if (key(walked) === key(own)) continue;
       const which = (f: string | undefined) => (f === undefined ? 'no configuration file' : shown(f, cwd));
@@ -169,21 +170,9 @@ function refuseReadTwoWays(paths: string[], cwd: string): void {
   }
 }
 
-/** The configuration file a walk from `top` meets for `start`: nearest at or above it, up to `top` (real paths). */
-function nearestUpTo(start: string, top: string): string | undefined {
-  let dir = statSync(start, { throwIfNoEntry: false })?.isDirectory() ? start : path.dirname(start);
-  for (;;) {
-    const f = configIn(dir);
-    if (f !== undefined) return f;
-    const up = path.dirname(dir);
-    if (dir === top || up === dir) return undefined;
-    dir = up;
-  }
-}
-
 /** The configuration file nearest to a path (a file's folder, or the folder): at or above it, up to its git work tree's root. */
 export function nearestConfig(start: string): string | undefined {
-  return nearest(start);
+  return nearest(start, (dir) => existsSync(path.join(dir, '.git')));
 }
 
 /** A configuration file by the real path of its folder (the file itself may be a symbolic link to a shared one): the same file reached through two spellings. */
@@ -197,7 +186,8 @@ export function configIn(dir: string): string | undefined {
   return name === undefined ? undefined : path.join(dir, name);
 }
 
-function nearest(start: string): string | undefined {
+/** The configuration file at or above `start` (a file's folder, or the folder), up to the folder `last` says is the last one (or the filesystem root). */
+function nearest(start: string, last: (dir: string) => boolean): string | undefined {
   let dir = start;
   try {
     if (!statSync(start).isDirectory()) dir = path.dirname(start);
@@ -208,7 +198,7 @@ function nearest(start: string): string | undefined {
     const f = configIn(dir);
     if (f !== undefined) return f;
     const up = path.dirname(dir);
-    if (existsSync(path.join(dir, '.git')) || up === dir) return undefined;
+    if (last(dir) || up === dir) return undefined;
     dir = up;
   }
 }
