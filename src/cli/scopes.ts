@@ -68,6 +68,9 @@ export async function planScopes(
 ): Promise<Planned[]> {
   const queue: Planned[] = first.map((s) => ({ ...s, walk: { skip: new Set(), roots: new Map() } }));
   const abs = (p: string) => path.resolve(cwd, p);
+  // Each path's real path, asked once (covered asks for every path given, at every folder split off).
+  const reals = new Map<string, string>();
+  const real = (p: string) => reals.get(p) ?? reals.set(p, realish(p)).get(p)!;
   for (let i = 0; i < queue.length; i++) {
     const s = queue[i];
     if (s.problems) continue;
@@ -77,9 +80,10 @@ export async function planScopes(
     if (named) continue;
     // The folders split off, one scope per file (configKey: a folder reached twice, through a symbolic link, is one scope).
     const split = new Map<string, Planned>();
+    const given = queue.flatMap((q) => q.paths.map(abs));
     for (const configFile of found.splits) {
       const b = path.dirname(configFile);
-      if (covered(queue, s, b, configFile, abs)) continue;
+      if (covered(queue, s, b, configFile, (p) => real(abs(p)))) continue;
       const input = inputs.filter((p) => inside(abs(p), b)).sort((x, y) => abs(y).length - abs(x).length)[0];
       const from = abs(input);
       const before = s.walk.roots.get(from);
@@ -97,7 +101,7 @@ export async function planScopes(
       const entries = found.read.get(b);
       if (entries) scope.walk.read?.set(b, entries);
       // Paths given for a folder below it have their own scope already: not read twice.
-      for (const p of queue.flatMap((q) => q.paths.map(abs))) if (p !== b && inside(b, p)) scope.walk.skip.add(p);
+      for (const p of given) if (p !== b && inside(b, p)) scope.walk.skip.add(p);
     }
     queue.splice(i + 1, 0, ...split.values());
   }
@@ -125,17 +129,20 @@ function inside(a: string, b: string): boolean {
   return b === a || b.startsWith(a.endsWith(path.sep) ? a : a + path.sep);
 }
 
-/** A folder split off that a path given already reads with the same file (the path itself, or one above it in its scope). */
-function covered(queue: Planned[], s: Planned, b: string, configFile: string, abs: (p: string) => string): boolean {
+/**
+ * A folder split off that a path given already reads with the same file (the path itself, or one above it in its
+ * scope). By real path (`real`: a path given, resolved): `current/sub` (current -> payments) given beside `payments`
+ * is the folder `payments/sub` its walk meets.
+ */
+function covered(queue: Planned[], s: Planned, b: string, configFile: string, real: (p: string) => string): boolean {
   const key = configKey(configFile);
-  // By real path: `current/sub` (current -> payments) given beside `payments` is the folder `payments/sub` its walk meets.
-  const real = realish(b);
+  const folder = realish(b);
   return queue.some(
     (q) =>
       q !== s &&
       q.paths.some((p) => {
-        const given = realish(abs(p));
-        return inside(given, real) && (given === real || (q.configFile !== undefined && configKey(q.configFile) === key));
+        const given = real(p);
+        return inside(given, folder) && (given === folder || (q.configFile !== undefined && configKey(q.configFile) === key));
       }),
   );
 }
