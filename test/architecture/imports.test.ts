@@ -2,7 +2,8 @@
  * The layers of src/ (issue 17) as the imports show them: core (model types, text, edits) and rule
  * (the DynamoDB CMK rule, peers) at the bottom; formats (one folder per family, plus the shared
  * formats/yaml/, and formats/serverless/: the Serverless Framework's readers, which the CloudFormation family's
- * serverless.yml and the TypeScript family's serverless.ts share) above them; io (the disk) and engine (the run) above the formats' registry only;
+ * serverless.yml and the TypeScript family's serverless.ts share, and formats/cfn-values/: a CloudFormation template's
+ * values and a table's encryption settings as written, which both of those read) above them; io (the disk) and engine (the run) above the formats' registry only;
  * report reading a run's result; cli.ts over everything. Each rule says what a file may import.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ const IO = /^src\/io\//;
 const REGISTRY = /^src\/formats\/index\.ts$/;
 const SHARED_YAML = /^src\/formats\/yaml\//;
 const SHARED_SERVERLESS = /^src\/formats\/serverless\//;
+const SHARED_CFN_VALUES = /^src\/formats\/cfn-values\//;
 const IO_CACHES = /^src\/io\/(cache|codeCache|packages)\.ts$/;
 /** The families that read a Serverless service: serverless.yml (CloudFormation) and serverless.ts (TypeScript). */
 const SERVERLESS_READERS = ['cloudformation', 'typescript'];
@@ -33,14 +35,19 @@ const RULES: Rule[] = [
     files: SHARED_SERVERLESS,
     may: [SHARED_SERVERLESS, SHARED_YAML, CORE, RULE, IO_CACHES],
   },
+  {
+    name: 'formats/cfn-values (shared) imports only itself, formats/serverless, formats/yaml, core, rule: no family',
+    files: SHARED_CFN_VALUES,
+    may: [SHARED_CFN_VALUES, SHARED_SERVERLESS, SHARED_YAML, CORE, RULE],
+  },
   ...['cloudformation', 'pulumi-yaml', 'terraform', 'typescript'].map(
     (f): Rule => ({
-      name: `formats/${f} imports only itself, formats/yaml${SERVERLESS_READERS.includes(f) ? ', formats/serverless' : ''}, core, rule (and io's caches and package versions)`,
+      name: `formats/${f} imports only itself, formats/yaml${SERVERLESS_READERS.includes(f) ? ', formats/serverless, formats/cfn-values' : ''}, core, rule (and io's caches and package versions)`,
       files: new RegExp(`^src/formats/${f}/`),
       may: [
         new RegExp(`^src/formats/${f}/`),
         SHARED_YAML,
-        ...(SERVERLESS_READERS.includes(f) ? [SHARED_SERVERLESS] : []),
+        ...(SERVERLESS_READERS.includes(f) ? [SHARED_SERVERLESS, SHARED_CFN_VALUES] : []),
         CORE,
         RULE,
         IO_CACHES,
@@ -64,18 +71,9 @@ const RULES: Rule[] = [
   { name: 'every file of src is in a known place', files: /^src\//, may: [] },
 ];
 
-/** Imports that break a rule today, each with the work that removes it. */
-const SERVERLESS_TS_RESOURCES =
-  "a serverless.ts's resources are a CloudFormation template: its tables' settings are read by the CloudFormation " +
-  "family's reader (keySetting: a Ref to a parameter's Default, Fn::If, Fn::FindInMap, Fn::Sub...; serviceSseSettings; " +
-  "serviceDefaults over defaultsOf), one reader for serverless.yml and serverless.ts. The Serverless Framework's part " +
-  '(variables, ${file()} values, Compose params) is in formats/serverless/ (session 53); what is left is CloudFormation ' +
-  'reading, which detectTypeScript calls synchronously (tests call it directly, no registry to pass it in): removed once ' +
-  'that reader (detect.ts keySetting and sseSettingsOf with acrossEnvironments, environments, composedKey, conditionWords) ' +
-  'is shared, or detection is handed it';
-const KNOWN: Exception[] = [
-  { from: 'src/formats/typescript/resources.ts', to: 'src/formats/cloudformation/detect.ts', why: SERVERLESS_TS_RESOURCES },
-];
+/** Imports that break a rule today, each with the work that removes it (none since session 54: the last, serverless.ts's
+ * resources reading CloudFormation's settings reader in cloudformation/detect.ts, went with formats/cfn-values/). */
+const KNOWN: Exception[] = [];
 
 const isKnown = (v: { from: string; to: string }) => KNOWN.some((k) => k.from === v.from && k.to === v.to);
 
@@ -107,6 +105,12 @@ describe('import boundaries of src/', () => {
   it('report/ imports nothing from engine/: reports read a finished run (core/result.ts)', () => {
     expect(imports.filter((i) => i.from.startsWith('src/report/') && i.to.startsWith('src/engine/'))).toEqual([]);
     expect(imports).toContainEqual({ from: 'src/report/sarif.ts', to: 'src/core/result.ts' });
+  });
+
+  it('no family imports another (the last such import, typescript/resources.ts to cloudformation/detect.ts, went in session 54)', () => {
+    const family = (f: string) => /^src\/formats\/(cloudformation|pulumi-yaml|terraform|typescript)\//.exec(f)?.[1];
+    expect(imports.filter((i) => family(i.from) && family(i.to) && family(i.from) !== family(i.to))).toEqual([]);
+    expect(imports).toContainEqual({ from: 'src/formats/typescript/resources.ts', to: 'src/formats/cfn-values/settings.ts' });
   });
 
   it('Pulumi YAML imports nothing from CloudFormation', () => {

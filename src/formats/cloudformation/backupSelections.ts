@@ -18,7 +18,7 @@
  */
 import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
 import { allowsCreateBackup, everyTablePattern } from '../../rule/backups.js';
-import { intrinsicArg, intrinsicName, scalarValue } from './detect.js';
+import { intrinsicArg, intrinsicName, scalarValue } from '../cfn-values/intrinsics.js';
 import { iamStatements, type IamStatement, type PolicyTemplate } from './iamStatements.js';
 
 const SELECTION = 'AWS::Backup::BackupSelection';

@@ -30,7 +30,8 @@
 import type { Caution } from '../../rule/facts.js';
 import { globMatcher } from '../../core/text.js';
 import { child, scalarString, type CNode } from '../yaml/tree.js';
-import { intrinsicName, type CfnTemplate } from './detect.js';
+import type { CfnTemplate } from './detect.js';
+import { intrinsicName } from '../cfn-values/intrinsics.js';
 import {
   iamPrincipals,
   positions,

@@ -21,7 +21,8 @@
  */
 import { LineIndex } from '../../core/text.js';
 import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
-import { intrinsicArg, intrinsicName, referencedIds, TABLE_TYPES, type CfnTemplate } from './detect.js';
+import { TABLE_TYPES, type CfnTemplate } from './detect.js';
+import { intrinsicArg, intrinsicName, referencedIds } from '../cfn-values/intrinsics.js';
 
 /** One statement (a map holding Action or NotAction), as written. */
 export interface IamStatement {

@@ -1,11 +1,12 @@
 /** The CloudFormation family: CloudFormation and SAM templates (YAML, JSON) and serverless.yml. */
 import type { DiskContext, Format, SourceFile } from '../../core/types.js';
-import { detectCloudFormation, referencedIds, type CfnDetection } from './detect.js';
+import { detectCloudFormation, type CfnDetection } from './detect.js';
+import { referencedIds } from '../cfn-values/intrinsics.js';
 import { embeddedTables, templateStrings } from './embedded.js';
 import { withIncludes } from './includes.js';
 import { readFileValues } from '../serverless/fileValues.js';
 import { readCompose } from '../serverless/compose.js';
-import { readEnvironments } from './environments.js';
+import { readEnvironments } from '../cfn-values/environments.js';
 import { withSynthOutput } from './synthesized.js';
 import { verifyCloudFormation } from './verify.js';
 

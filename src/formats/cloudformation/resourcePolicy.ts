@@ -14,7 +14,7 @@
 import { escapeRegExp } from '../../core/text.js';
 import { foreignService, foreignServiceExpression } from '../../rule/blockers.js';
 import { snippet } from '../yaml/scalars.js';
-import { intrinsicName } from './detect.js';
+import { intrinsicName } from '../cfn-values/intrinsics.js';
 import { child, resolveAlias, scalarString, type CMap, type CNode } from '../yaml/tree.js';
 
 /** The policy documents of a table (resolved nodes, or a JSON string parsed). */

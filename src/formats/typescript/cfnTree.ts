@@ -1,5 +1,5 @@
 /**
- * A serverless.ts's values handed to the readers a serverless.yml's go through (src/formats/cloudformation/detect.ts
+ * A serverless.ts's values handed to the readers a serverless.yml's go through (src/formats/cfn-values/settings.ts
  * keySetting and parameter Defaults; the Serverless Framework's in src/formats/serverless/: serverlessKey, fileRefOf,
  * composedParam): a
  * TypeScript expression made the node tree a YAML or JSON file parses to (src/formats/yaml/tree.ts), its offsets

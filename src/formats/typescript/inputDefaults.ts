@@ -3,7 +3,7 @@
  * their own files (real-world round 32):
  * - AWS CDK's `new CfnParameter(this, 'TableKeyArn', { default: ... })`, read as `keyArn.valueAsString`,
  *   `Token.asString(keyArn.value)` or `Fn.ref('TableKeyArn')`: the synthesized template's `!Ref TableKeyArn`, which
- *   kmsfix (src/formats/cloudformation/detect.ts), Checkov and cfn-nag read by its Default. The status it gives is
+ *   kmsfix (src/formats/cfn-values/settings.ts), Checkov and cfn-nag read by its Default. The status it gives is
  *   the parameter's (Setting.via): left to the parameter unless --fix-parameterised, as in a template.
  * - CDK for Terraform's `new TerraformVariable(this, 'tableKey', { default: ... })`, read as `tableKey.stringValue` or
  *   `tableKey.value`: the synthesized root module's `var.tableKey`, which the Terraform family reads by its default

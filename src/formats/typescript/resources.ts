@@ -21,7 +21,8 @@ import {
   WORDS,
   type TsTable,
 } from './detect.js';
-import { type Defaults, intrinsicName, keySetting, serviceDefaults, serviceSseSettings } from '../cloudformation/detect.js';
+import { intrinsicName } from '../cfn-values/intrinsics.js';
+import { type Defaults, keySetting, serviceDefaults, serviceSseSettings } from '../cfn-values/settings.js';
 import type { FileRef, FileValues } from '../serverless/fileValues.js';
 import { cfnNode, serviceRoot } from './cfnTree.js';
 import type { CMap } from '../yaml/tree.js';
@@ -118,7 +119,7 @@ function replicaKey(sf: ts.SourceFile, replica: ts.ObjectLiteralExpression, read
 }
 
 /**
- * A serverless.ts's inputs for its keys, as a serverless.yml's (cloudformation/detect.ts serviceDefaults, whose service
+ * A serverless.ts's inputs for its keys, as a serverless.yml's (cfn-values/settings.ts serviceDefaults, whose service
  * part is serverless/inputs.ts): its service
  * configuration as a node tree (cfnTree.ts), the files its keys read once read (`files`), and the reads met.
  */
@@ -139,7 +140,7 @@ function serviceInputs(sf: ts.SourceFile, files: FileValues | undefined): Servic
 }
 
 /**
- * A serverless.ts table's KMSMasterKeyId, read as a serverless.yml's (cloudformation/detect.ts keySetting: Framework
+ * A serverless.ts table's KMSMasterKeyId, read as a serverless.yml's (cfn-values/settings.ts keySetting: Framework
  * variables and a `${file(...)}` through serverless/serviceKey.ts, a `Ref` to a parameter's Default, Fn::If, Fn::FindInMap...), its TypeScript handed over as
  * a node tree (cfnTree.ts; a value computed in code: not known). A key left out, or one the TypeScript family knows
  * may be (`prod ? key : undefined`): as that family reads it (keyOf).

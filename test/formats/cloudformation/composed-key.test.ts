@@ -1,5 +1,5 @@
 /**
- * A KMSMasterKeyId composed from parameters (src/formats/cloudformation/composedKey.ts): `!Sub alias/${KeyAlias}`,
+ * A KMSMasterKeyId composed from parameters (src/formats/cfn-values/composedKey.ts): `!Sub alias/${KeyAlias}`,
  * `!Sub [..., {Name: !Ref P}]`, `!Join ['', [alias/, !Ref P]]`. Left out until session 49: with `KeyAlias`
  * defaulting to `aws/dynamodb` (or a SAM configuration passing it), such a table was customer-managed, and
  * `scan` exited 0, though it deploys with the AWS managed key.

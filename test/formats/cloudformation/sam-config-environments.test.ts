@@ -1,12 +1,12 @@
 /**
- * SAM's configuration file (src/formats/cloudformation/environments.ts): the parameter values each
+ * SAM's configuration file (src/formats/cfn-values/environments.ts): the parameter values each
  * environment's `sam deploy --config-env <env>` passes. Left out since session 46 (a parameter's Default
  * decided, as for Checkov): a template whose key parameter defaults to a key was customer-managed though
  * `[prod.deploy.parameters]` passes `alias/aws/dynamodb`; a key every environment passes, behind
  * `!If [HasKey, ...]` on an empty Default, was unknown.
  */
 import { describe, expect, it } from 'vitest';
-import { parameterOverrides } from '../../../src/formats/cloudformation/environments.js';
+import { parameterOverrides } from '../../../src/formats/cfn-values/environments.js';
 import { processMemory } from '../../../src/engine/memory.js';
 
 const ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';

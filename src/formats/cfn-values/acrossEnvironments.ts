@@ -2,13 +2,14 @@
  * A template's settings read in each environment of a SAM configuration (environments.ts reads them): a
  * `!Ref` to a parameter an environment sets takes its value there (else the Default), a table with a
  * `Condition` of its own counts where it may exist, and an `Fn::If` picks per environment, each branch read
- * with the environments that pick it. detect.ts calls these where it reads a parameter's Default.
+ * with the environments that pick it. settings.ts calls these where it reads a parameter's Default.
  */
 import { someOf } from '../../core/text.js';
 import type { Branches, Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { type CMap, type CNode, child, scalarString } from '../yaml/tree.js';
-import { type Defaults, intrinsicName, referencedIds } from './detect.js';
+import { intrinsicName, referencedIds } from './intrinsics.js';
+import type { Defaults } from './settings.js';
 import { type ConditionInputs, conditionIn, type Environment, type ParameterValue } from './environments.js';
 
 /** A parameter's value in an environment: the environment's, else the Default. */

@@ -9,7 +9,8 @@ import type { Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { type CNode, resolveAlias, scalarString } from '../yaml/tree.js';
 import { defaultValue, keyAcross, valueIn } from './acrossEnvironments.js';
-import { type Defaults, intrinsicArg, intrinsicName, referencedIds, scalarValue } from './detect.js';
+import { intrinsicArg, intrinsicName, referencedIds, scalarValue } from './intrinsics.js';
+import type { Defaults } from './settings.js';
 
 /** A piece of the composed text: written text, a declared parameter's value, or something kept as written. */
 type Part = { text: string } | { param: string };
@@ -19,7 +20,7 @@ const MAX_PARTS = 64;
 
 /**
  * The key's setting where it reads a parameter (undefined otherwise, or where the values give no
- * decision the text does not already give: detect.ts then reads it as before).
+ * decision the text does not already give: settings.ts then reads it as before).
  */
 export function composedKey(node: CNode, defaults: Defaults | undefined, source: string, raw: Setting['raw']): Setting | undefined {
   if (!defaults?.declared) return undefined;

@@ -6,7 +6,8 @@
  */
 import { type CNode, child, resolveAlias } from '../yaml/tree.js';
 import { defaultValue } from './acrossEnvironments.js';
-import { type Defaults, intrinsicArg, intrinsicName, referencedIds, scalarValue } from './detect.js';
+import { intrinsicArg, intrinsicName, referencedIds, scalarValue } from './intrinsics.js';
+import type { Defaults } from './settings.js';
 
 /** How many inputs a message names (a condition may read a dozen parameters through others). */
 const MAX_INPUTS = 3;

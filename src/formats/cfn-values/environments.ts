@@ -7,7 +7,7 @@
  * `template_file` names the template.
  *
  * A table setting that is `!Ref` to a parameter one environment sets takes, in each environment, its
- * value there, else the parameter's Default (detect.ts); a condition an `Fn::If` reads is evaluated in
+ * value there, else the parameter's Default (settings.ts); a condition an `Fn::If` reads is evaluated in
  * each environment (Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition, over parameters' values and Fn::FindInMap
  * lookups in the template's Mappings, mapLookup), and in every deploy where there is none. Detection
  * records that a table reads parameters; the format then reads the file and detects again (index.ts).
@@ -15,7 +15,7 @@
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { type CMap, type CNode, child, MERGE_KEY, parseYaml, resolveAlias } from '../yaml/tree.js';
-import { intrinsicArg, intrinsicName, referencedIds } from './detect.js';
+import { intrinsicArg, intrinsicName, referencedIds } from './intrinsics.js';
 
 export interface Environment {
   name: string;
@@ -383,7 +383,7 @@ export interface MapLookup {
 /**
  * `Fn::FindInMap [MapName, TopKey, SecondKey]` (AWS::LanguageExtensions' fourth argument `{DefaultValue: x}`
  * too): the values it may give. The one reader of a lookup, for conditions (stringsIn) and for a table's
- * `KMSMasterKeyId` (detect.ts). A name or key written as a literal, or one whose values kmsfix lists (a
+ * `KMSMasterKeyId` (settings.ts). A name or key written as a literal, or one whose values kmsfix lists (a
  * parameter's AllowedValues, or its value in an environment), picks those entries; any other (a pseudo
  * parameter such as AWS::Region or AWS::AccountId, a parameter without AllowedValues) may be any key the level
  * holds: a deploy that looks up a key the Mapping lacks fails (or gives the DefaultValue), so the values
