@@ -59,66 +59,106 @@ export function managedKeySetting(sf: ts.SourceFile, e: ts.Expression, state: 'e
 
 /** What the key expression says of the AWS managed key (see ManagedKey). */
 export function awsManagedKeyOf(e: ts.Expression, depth = 0): ManagedKey | undefined {
+  return walkKey(e, JUDGED, depth);
+}
+
+/**
+ * How a walk of a key expression (walkKey) answers: at a lookup call (`lookup`: its name as written and the argument
+ * naming its alias or key), at any other expression first (`own`: WALK_ON to walk it as a key is walked), and whether
+ * a name that is no key attribute is followed to the class field or const object member it reads (`held`).
+ */
+interface KeyWalk<T> {
+  lookup: (call: ts.CallExpression | ts.NewExpression, name: string, named: ts.Expression, depth: number) => T | undefined;
+  own?: (u: ts.Expression, depth: number) => T | undefined | typeof WALK_ON;
+  held?: boolean;
+}
+
+/** What KeyWalk's `own` says of an expression it leaves to the walk. */
+const WALK_ON = Symbol('walk on');
+
+/**
+ * The one walk of a key expression to the lookup it is: through `await`, the file's consts, a lookup's key attributes
+ * (`.keyArn`, `.targetKeyArn`...), `.then(...)` / `.apply(...)` and `pulumi.output(...)`, to a lookup call (LOOKUPS),
+ * where `walk.lookup` answers. awsManagedKeyOf judges the key there (and reads literals, conditions, maps, inputs and
+ * fallbacks on the way: its `own`); lookedUpAlias returns the alias lookup itself, for stackConfig.ts to judge its name
+ * on the project's stacks. One walk, so that a key the one reaches the other reaches the same way.
+ */
+function walkKey<T>(e: ts.Expression, walk: KeyWalk<T>, depth: number): T | undefined {
   if (depth > 8) return undefined;
   const u = unwrap(e);
-  const s = stringValue(u);
-  if (s !== undefined) return s.trim() !== '' && isAwsManagedKeyRef(s) ? MANAGED : undefined;
-  // `arn:${partition}:kms:${region}:${account}:alias/aws/dynamodb`, or the same joined with `+`.
-  if (ts.isTemplateExpression(u))
-    return isAwsManagedKeyRef(`:${u.templateSpans[u.templateSpans.length - 1].literal.text}`) ? MANAGED : undefined;
-  if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken) return plain(awsManagedKeyOf(u.right, depth + 1));
-  if (ts.isBinaryExpression(u) && FALLBACKS.has(u.operatorToken.kind)) return fallbackOf(u, depth);
-  // `await aws.kms.getAlias(...)`.
-  if (u.kind === ts.SyntaxKind.AwaitExpression) return awsManagedKeyOf((u as ts.AwaitExpression).expression, depth + 1);
-  // A CfnParameter's or TerraformVariable's value: its default (inputDefaults.ts).
-  const input = inputRead(u);
-  if (input) {
-    const d = input.default && awsManagedKeyOf(input.default, depth + 1);
-    if (d?.kind !== 'managed') return undefined;
-    const written = stringValue(unwrap(input.default as ts.Expression)) ?? (input.default as ts.Expression).getText();
-    return input.kind === 'cfn-parameter'
-      ? { kind: 'managed', via: `parameter ${input.name}'s default (${written})` }
-      : { kind: 'managed', why: `${input.name} defaults to ${(input.default as ts.Expression).getText()} (${declaredAt(input)})` };
+  if (walk.own) {
+    const own = walk.own(u, depth);
+    if (own !== WALK_ON) return own;
   }
+  // `await aws.kms.getAlias(...)`.
+  if (u.kind === ts.SyntaxKind.AwaitExpression) return walkKey((u as ts.AwaitExpression).expression, walk, depth + 1);
   if (ts.isIdentifier(u)) {
     const init = onlyValueOf(declarationOf(u));
-    return init && awsManagedKeyOf(init, depth + 1);
-  }
-  // `prod ? key : Alias.fromAliasName(this, 'M', 'alias/aws/dynamodb')`, here or in the const the key names: the AWS
-  // managed key when every branch is; where one is, `maybe` (real-world round 35).
-  if (ts.isConditionalExpression(u))
-    return someOf([u.whenTrue, u.whenFalse], depth, (i) => `where ${u.condition.getText()} is ${i === 0 ? 'true' : 'false'}`);
-  // `keys[props.stage]` of a const map (singleValue.ts): its members, the same way.
-  if (u.kind === ts.SyntaxKind.ElementAccessExpression) {
-    const indexed = indexedValues(u as ts.ElementAccessExpression);
-    const index = unwrap((u as ts.ElementAccessExpression).argumentExpression).getText();
-    if (!indexed?.values.length) return undefined;
-    return someOf(indexed.values, depth, (i) => `where ${index} is ${memberNameOf(indexed.values[i])} (${snippet(u.getSourceFile(), u)})`);
+    return init && walkKey(init, walk, depth + 1);
   }
   if (ts.isPropertyAccessExpression(u)) {
     if (KEY_ATTRIBUTES.has(u.name.text)) {
-      const of = awsManagedKeyOf(u.expression, depth + 1);
-      if (of) return of;
+      const of = walkKey(u.expression, walk, depth + 1);
+      if (of !== undefined || !walk.held) return of;
     }
+    if (!walk.held) return undefined;
     // `this.dynamoKey`: the class field's one value; `keys.dynamo`: a const object's member.
     const held = fieldValue(u) ?? memberValue(u, declarationOf);
-    return held && awsManagedKeyOf(held, depth + 1);
+    return held && walkKey(held, walk, depth + 1);
   }
-  if (ts.isCallExpression(u) || ts.isNewExpression(u)) {
-    const callee = unwrap(u.expression);
-    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-    // `lookup.then((a) => a.targetKeyArn)`, `output.apply(...)`: the lookup's key.
-    if ((name === 'then' || name === 'apply') && ts.isPropertyAccessExpression(callee))
-      return awsManagedKeyOf(callee.expression, depth + 1);
-    // `pulumi.output(lookup)`.
-    if (name === 'output' && u.arguments?.length === 1) return awsManagedKeyOf(u.arguments[0], depth + 1);
-    const named = name === undefined ? undefined : lookupName(u, name);
-    if (!named) return undefined;
-    // An alias name the deploy chooses (a context or config value): not known, never a key of the account (round 36).
-    return awsManagedKeyOf(named, depth + 1) ?? (ALIAS_LOOKUPS.has(name as string) ? chosenAlias(u, named) : undefined);
-  }
-  return undefined;
+  if (!ts.isCallExpression(u) && !ts.isNewExpression(u)) return undefined;
+  const callee = unwrap(u.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  // `lookup.then((a) => a.targetKeyArn)`, `output.apply(...)`: the lookup's key.
+  if ((name === 'then' || name === 'apply') && ts.isPropertyAccessExpression(callee)) return walkKey(callee.expression, walk, depth + 1);
+  // `pulumi.output(lookup)`.
+  if (name === 'output' && u.arguments?.length === 1) return walkKey(u.arguments[0], walk, depth + 1);
+  const named = name === undefined ? undefined : lookupName(u, name);
+  return named && walk.lookup(u, name as string, named, depth);
 }
+
+/** awsManagedKeyOf's walk: the lookup's alias (or key) judged as a key is, or as one the deploy chooses (chosenAlias). */
+const JUDGED: KeyWalk<ManagedKey> = {
+  held: true,
+  // An alias name the deploy chooses (a context or config value): not known, never a key of the account (round 36).
+  lookup: (call, name, named, depth) =>
+    awsManagedKeyOf(named, depth + 1) ?? (ALIAS_LOOKUPS.has(name) ? chosenAlias(call, named) : undefined),
+  own: (u, depth) => {
+    const s = stringValue(u);
+    if (s !== undefined) return s.trim() !== '' && isAwsManagedKeyRef(s) ? MANAGED : undefined;
+    // `arn:${partition}:kms:${region}:${account}:alias/aws/dynamodb`, or the same joined with `+`.
+    if (ts.isTemplateExpression(u))
+      return isAwsManagedKeyRef(`:${u.templateSpans[u.templateSpans.length - 1].literal.text}`) ? MANAGED : undefined;
+    if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken) return plain(awsManagedKeyOf(u.right, depth + 1));
+    if (ts.isBinaryExpression(u) && FALLBACKS.has(u.operatorToken.kind)) return fallbackOf(u, depth);
+    // A CfnParameter's or TerraformVariable's value: its default (inputDefaults.ts).
+    const input = inputRead(u);
+    if (input) {
+      const d = input.default && awsManagedKeyOf(input.default, depth + 1);
+      if (d?.kind !== 'managed') return undefined;
+      const written = stringValue(unwrap(input.default as ts.Expression)) ?? (input.default as ts.Expression).getText();
+      return input.kind === 'cfn-parameter'
+        ? { kind: 'managed', via: `parameter ${input.name}'s default (${written})` }
+        : { kind: 'managed', why: `${input.name} defaults to ${(input.default as ts.Expression).getText()} (${declaredAt(input)})` };
+    }
+    // `prod ? key : Alias.fromAliasName(this, 'M', 'alias/aws/dynamodb')`, here or in the const the key names: the AWS
+    // managed key when every branch is; where one is, `maybe` (real-world round 35).
+    if (ts.isConditionalExpression(u))
+      return someOf([u.whenTrue, u.whenFalse], depth, (i) => `where ${u.condition.getText()} is ${i === 0 ? 'true' : 'false'}`);
+    // `keys[props.stage]` of a const map (singleValue.ts): its members, the same way.
+    if (u.kind === ts.SyntaxKind.ElementAccessExpression) {
+      const indexed = indexedValues(u as ts.ElementAccessExpression);
+      const index = unwrap((u as ts.ElementAccessExpression).argumentExpression).getText();
+      if (!indexed?.values.length) return undefined;
+      return someOf(
+        indexed.values,
+        depth,
+        (i) => `where ${index} is ${memberNameOf(indexed.values[i])} (${snippet(u.getSourceFile(), u)})`,
+      );
+    }
+    return WALK_ON;
+  },
+};
 
 /** The argument a lookup call names its alias (or key) with, if it has it (`aliasName` of fromLookup's props...). */
 function lookupName(u: ts.CallExpression | ts.NewExpression, name: string): ts.Expression | undefined {
@@ -140,26 +180,14 @@ const ALIAS_LOOKUPS = new Set(['fromAliasName', 'fromLookup', 'fromAliasAttribut
  * name it is given (`aws.kms.getAliasOutput({ name: config.require('keyAlias') }).targetKeyArn`); undefined for any
  * other key. For stackConfig.ts, which judges a config value's alias on the project's stacks.
  */
-export function lookedUpAlias(
-  e: ts.Expression,
-  depth = 0,
-): { call: ts.CallExpression | ts.NewExpression; name: ts.Expression } | undefined {
-  if (depth > 8) return undefined;
-  const u = unwrap(e);
-  if (u.kind === ts.SyntaxKind.AwaitExpression) return lookedUpAlias((u as ts.AwaitExpression).expression, depth + 1);
-  if (ts.isIdentifier(u)) {
-    const init = onlyValueOf(declarationOf(u));
-    return init && lookedUpAlias(init, depth + 1);
-  }
-  if (ts.isPropertyAccessExpression(u)) return KEY_ATTRIBUTES.has(u.name.text) ? lookedUpAlias(u.expression, depth + 1) : undefined;
-  if (!ts.isCallExpression(u) && !ts.isNewExpression(u)) return undefined;
-  const callee = unwrap(u.expression);
-  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-  if ((name === 'then' || name === 'apply') && ts.isPropertyAccessExpression(callee)) return lookedUpAlias(callee.expression, depth + 1);
-  if (name === 'output' && u.arguments?.length === 1) return lookedUpAlias(u.arguments[0], depth + 1);
-  const named = name !== undefined && ALIAS_LOOKUPS.has(name) ? lookupName(u, name) : undefined;
-  return named && { call: u, name: named };
+export function lookedUpAlias(e: ts.Expression): { call: ts.CallExpression | ts.NewExpression; name: ts.Expression } | undefined {
+  return walkKey(e, ALIAS_LOOKUP, 0);
 }
+
+/** lookedUpAlias's walk: a lookup by alias, returned (not judged); a class field or const object's member is not followed. */
+const ALIAS_LOOKUP: KeyWalk<{ call: ts.CallExpression | ts.NewExpression; name: ts.Expression }> = {
+  lookup: (call, name, named) => (ALIAS_LOOKUPS.has(name) ? { call, name: named } : undefined),
+};
 
 /**
  * A lookup by an alias name a context or config value (or an environment variable) chooses: the AWS managed key
