@@ -18,6 +18,7 @@ import type { Setting } from '../../rule/facts.js';
 import { declarationOf } from './consts.js';
 import { declaredAt, inputRead } from './inputDefaults.js';
 import { snippet } from './lookup.js';
+import { type CdkContext, givenValues, wants } from './projectValues.js';
 import { fieldValue, indexedValues, memberValue, onlyValueOf } from './singleValue.js';
 import { isNullish, propertyName, stringValue, ts, unwrap } from './parse.js';
 
@@ -200,18 +201,19 @@ function chosenAlias(call: ts.CallExpression | ts.NewExpression, name: ts.Expres
   const value = deployChoice(name);
   if (!value) return undefined;
   const sf = call.getSourceFile();
-  // A context value cdk.json gives (read for such a lookup: index.ts), or one it does not.
+  // A context value the CDK app's context files give (read for such a lookup: index.ts, cdkContext.ts), or one they do not.
   const context = contextName(name);
   if (context !== undefined) {
-    const json = CDK_CONTEXT.get(sf);
-    if (!json) CONTEXT_READS.add(sf);
-    const set = json?.values[context];
-    if (set !== undefined && isAwsManagedKeyRef(set)) return { kind: 'managed', why: `${json!.path}'s context sets ${context} to ${set}` };
-    if (set !== undefined && set.trim() !== '') return undefined;
-    if (json)
+    const read = givenValues(sf).cdkContext;
+    if (!read) wants(sf, 'cdkContext');
+    const set = read?.values[context];
+    if (set !== undefined && isAwsManagedKeyRef(set.value))
+      return { kind: 'managed', why: `${set.path}'s context sets ${context} to ${set.value}` };
+    if (set !== undefined && set.value.trim() !== '') return undefined;
+    if (read)
       return {
         kind: 'maybe',
-        why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), which ${json.path}'s context does not set: the AWS managed key where \`-c ${context}=alias/aws/dynamodb\` sets it`,
+        why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), which ${contextFiles(read)} does not set: the AWS managed key where \`-c ${context}=alias/aws/dynamodb\` sets it`,
       };
   }
   return {
@@ -220,20 +222,8 @@ function chosenAlias(call: ts.CallExpression | ts.NewExpression, name: ts.Expres
   };
 }
 
-/**
- * The CDK app's cdk.json context (its path and string values) for a file whose key lookup reads one, set before a
- * second detection (index.ts; undefined: not read); the files whose lookups read a context value without it.
- */
-const CDK_CONTEXT = new WeakMap<ts.SourceFile, { path: string; values: Record<string, string> }>();
-const CONTEXT_READS = new WeakSet<ts.SourceFile>();
-
-/** Detection of `sf` reads its context values from this cdk.json. */
-export function withCdkContext(sf: ts.SourceFile, context: { path: string; values: Record<string, string> } | undefined): void {
-  if (context) CDK_CONTEXT.set(sf, context);
-}
-
-/** Did detection meet a key lookup whose alias a context value names, with cdk.json not read (so it is worth reading)? */
-export const readsCdkContext = (sf: ts.SourceFile) => CONTEXT_READS.has(sf);
+/** The context files read, for messages: `cdk.json's context`. */
+const contextFiles = (read: CdkContext) => `${read.paths.map((p) => `${p}'s`).join(' and ')} context`;
 
 /** The context value's name an alias name is (`this.node.tryGetContext('tableKeyAlias')`, through the file's consts). */
 function contextName(e: ts.Expression, depth = 0): string | undefined {
