@@ -123,7 +123,8 @@ const JUDGED: KeyWalk<ManagedKey> = {
   held: true,
   // An alias name the deploy chooses (a context or config value): not known, never a key of the account (round 36).
   lookup: (call, name, named, depth) =>
-    awsManagedKeyOf(named, depth + 1) ?? (ALIAS_LOOKUPS.has(name) ? chosenAlias(call, named) : undefined),
+    awsManagedKeyOf(named, depth + 1) ??
+    (ALIAS_LOOKUPS.has(name) ? chosenAlias(call, named) : name === 'fromKeyArn' ? contextKeyArn(call, named) : undefined),
   own: (u, depth) => {
     const s = stringValue(u);
     if (s !== undefined) return s.trim() !== '' && isAwsManagedKeyRef(s) ? MANAGED : undefined;
@@ -193,7 +194,8 @@ const ALIAS_LOOKUP: KeyWalk<{ call: ts.CallExpression | ts.NewExpression; name: 
 /**
  * A lookup by an alias name a context or config value (or an environment variable) chooses: the AWS managed key
  * wherever that value is `alias/aws/dynamodb`, which kmsfix does not read here (a Pulumi program's stack files are
- * read first, stackConfig.ts): `maybe`, naming the lookup and the value. Real-world round 36: `kms.Key.fromLookup(this,
+ * read first, stackConfig.ts; a CDK app's context files, cdk.json and cdk.context.json, are when a first detection
+ * asks for them, cdkContext.ts): `maybe`, naming the lookup and the value. Real-world round 36: `kms.Key.fromLookup(this,
  * 'K', { aliasName: this.node.tryGetContext('tableKeyAlias') })` with cdk.json's `alias/aws/dynamodb` was read as a
  * key of the account. Any other name (a literal, a prop) is the code's: undefined.
  */
@@ -220,6 +222,26 @@ function chosenAlias(call: ts.CallExpression | ts.NewExpression, name: ts.Expres
     kind: 'maybe',
     why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), whose value kmsfix does not read: the AWS managed key where it is alias/aws/dynamodb`,
   };
+}
+
+/**
+ * `Key.fromKeyArn(this, 'K', this.node.tryGetContext('tableKeyArn'))`: the AWS managed key where the app's context
+ * files set the value to its alias or alias ARN (cdkContext.ts: cdk.json's context, then cdk.context.json); any other
+ * value, or none, a key of the account, as before. Unlike an alias a context value names (chosenAlias: `maybe` when no
+ * file sets it), a key ARN passed in through the context is the usual way of passing a customer-managed key, and the
+ * AWS managed key's own ARN (arn:...:key/<id>) is not known to the code: a context value the files leave unset is
+ * not worth an `unknown` on every such app; one they set to the AWS managed key's alias is that key, as the literal is.
+ */
+function contextKeyArn(call: ts.CallExpression | ts.NewExpression, arn: ts.Expression): ManagedKey | undefined {
+  const context = contextName(arn);
+  if (context === undefined) return undefined;
+  const sf = call.getSourceFile();
+  const read = givenValues(sf).cdkContext;
+  if (!read) wants(sf, 'cdkContext');
+  const set = read?.values[context];
+  return set !== undefined && isAwsManagedKeyRef(set.value)
+    ? { kind: 'managed', why: `${set.path}'s context sets ${context} to ${set.value}` }
+    : undefined;
 }
 
 /** The context files read, for messages: `cdk.json's context`. */
