@@ -1,9 +1,10 @@
 /**
  * The layers of src/ (issue 17) as the imports show them: core (model types, text, edits) and rule
  * (the DynamoDB CMK rule, peers) at the bottom; formats (one folder per family, plus the shared
- * formats/yaml/, and formats/serverless/: the Serverless Framework's readers, which the CloudFormation family's
- * serverless.yml and the TypeScript family's serverless.ts share, and formats/cfn-values/: a CloudFormation template's
- * values and a table's encryption settings as written, which both of those read) above them; io (the disk) and engine (the run) above the formats' registry only;
+ * formats/yaml/; formats/serverless/: the Serverless Framework's readers, which the CloudFormation family's
+ * serverless.yml and the TypeScript family's serverless.ts share; formats/cfn-values/: a CloudFormation template's
+ * values and a table's encryption settings as written, which both of those read; formats/pulumi/: the rules of both
+ * Pulumi families, Pulumi YAML and Pulumi TypeScript) above them; io (the disk) and engine (the run) above the formats' registry only;
  * report reading a run's result; cli.ts over everything. Each rule says what a file may import.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,9 +21,12 @@ const REGISTRY = /^src\/formats\/index\.ts$/;
 const SHARED_YAML = /^src\/formats\/yaml\//;
 const SHARED_SERVERLESS = /^src\/formats\/serverless\//;
 const SHARED_CFN_VALUES = /^src\/formats\/cfn-values\//;
+const SHARED_PULUMI = /^src\/formats\/pulumi\//;
 const IO_CACHES = /^src\/io\/(cache|codeCache|packages)\.ts$/;
 /** The families that read a Serverless service: serverless.yml (CloudFormation) and serverless.ts (TypeScript). */
 const SERVERLESS_READERS = ['cloudformation', 'typescript'];
+/** The families that read a Pulumi program: Pulumi YAML and Pulumi TypeScript (the TypeScript family). */
+const PULUMI_READERS = ['pulumi-yaml', 'typescript'];
 
 /** The rules, first match wins (a format's own folder is matched per family below). */
 const RULES: Rule[] = [
@@ -40,14 +44,16 @@ const RULES: Rule[] = [
     files: SHARED_CFN_VALUES,
     may: [SHARED_CFN_VALUES, SHARED_SERVERLESS, SHARED_YAML, CORE, RULE],
   },
+  { name: 'formats/pulumi (shared) imports only itself, core and rule: no family', files: SHARED_PULUMI, may: [SHARED_PULUMI, CORE, RULE] },
   ...['cloudformation', 'pulumi-yaml', 'terraform', 'typescript'].map(
     (f): Rule => ({
-      name: `formats/${f} imports only itself, formats/yaml${SERVERLESS_READERS.includes(f) ? ', formats/serverless, formats/cfn-values' : ''}, core, rule (and io's caches and package versions)`,
+      name: `formats/${f} imports only itself, formats/yaml${SERVERLESS_READERS.includes(f) ? ', formats/serverless, formats/cfn-values' : ''}${PULUMI_READERS.includes(f) ? ', formats/pulumi' : ''}, core, rule (and io's caches and package versions)`,
       files: new RegExp(`^src/formats/${f}/`),
       may: [
         new RegExp(`^src/formats/${f}/`),
         SHARED_YAML,
         ...(SERVERLESS_READERS.includes(f) ? [SHARED_SERVERLESS, SHARED_CFN_VALUES] : []),
+        ...(PULUMI_READERS.includes(f) ? [SHARED_PULUMI] : []),
         CORE,
         RULE,
         IO_CACHES,
@@ -185,6 +191,31 @@ describe('the checker, on a planted tree', () => {
         'src/formats/serverless/compose.ts -> src/formats/cloudformation/detect.ts',
         'src/formats/serverless/variables.ts -> src/formats/typescript/detect.ts',
         'src/formats/terraform/module.ts -> src/formats/serverless/fileValues.ts',
+      ].sort(),
+    );
+  });
+
+  it('formats/pulumi is shared by the Pulumi families only, and imports no family', () => {
+    // Allowed.
+    plant('src/formats/typescript/keptKeys.ts', "import { keyDeletedWhileKept } from '../pulumi/retention.js';\n");
+    plant('src/formats/pulumi-yaml/keptKeys.ts', "import { keyDeletedWhileKept } from '../pulumi/retention.js';\n");
+    plant('src/formats/pulumi/retention.ts', "import type { Setting } from '../../rule/facts.js';\nimport { x } from './stacks.js';\n");
+    // Not allowed.
+    plant(
+      'src/formats/pulumi/stacks.ts',
+      "import { child } from '../yaml/tree.js';\nimport type { TsTable } from '../typescript/detect.js';\n",
+    );
+    plant('src/formats/cloudformation/retain.ts', "import type { PulumiKeep } from '../pulumi/retention.js';\n");
+    plant('src/formats/terraform/retain.ts', "import { keyDeletedWhileKept } from '../pulumi/retention.js';\n");
+    const found = violations(importsOf(root, 'src'), RULES)
+      .map((v) => `${v.from} -> ${v.to}`)
+      .filter((v) => v.includes('pulumi/'));
+    expect(found.sort()).toEqual(
+      [
+        'src/formats/cloudformation/retain.ts -> src/formats/pulumi/retention.ts',
+        'src/formats/pulumi/stacks.ts -> src/formats/typescript/detect.ts',
+        'src/formats/pulumi/stacks.ts -> src/formats/yaml/tree.ts',
+        'src/formats/terraform/retain.ts -> src/formats/pulumi/retention.ts',
       ].sort(),
     );
   });

@@ -76,6 +76,67 @@ describe('CDK: a lookup of an alias the context chooses', () => {
   });
 });
 
+describe("CDK: cdk.context.json beside cdk.json, in the CDK CLI's order (cdk.json's context first)", () => {
+  const key = "kms.Alias.fromAliasName(this, 'A', this.node.tryGetContext('tableKeyAlias'))";
+  const files = (json: string, contextJson?: string) => ({
+    'lib/s.ts': cdk(key),
+    'cdk.json': CDK_JSON(json),
+    ...(contextJson === undefined ? {} : { 'cdk.context.json': contextJson }),
+  });
+
+  it('a value cdk.context.json alone sets decides, named with its file', async () => {
+    const [[, status, reason]] = await scan(files('"other": "x"', '{ "tableKeyAlias": "alias/aws/dynamodb" }'), 'lib/s.ts');
+    expect(status).toBe('aws-managed');
+    expect(reason).toContain("cdk.context.json's context sets tableKeyAlias to alias/aws/dynamodb");
+    const own = await scan(files('"other": "x"', '{ "tableKeyAlias": "alias/orders" }'), 'lib/s.ts');
+    expect(own[0][1]).toBe('customer-managed');
+  });
+
+  it("cdk.json's value (any value) wins over cdk.context.json's; neither: unknown, naming both files", async () => {
+    const json = await scan(files('"tableKeyAlias": "alias/orders"', '{ "tableKeyAlias": "alias/aws/dynamodb" }'), 'lib/s.ts');
+    expect(json[0][1]).toBe('customer-managed');
+    const managed = await scan(files('"tableKeyAlias": "alias/aws/dynamodb"', '{ "tableKeyAlias": "alias/orders" }'), 'lib/s.ts');
+    expect(managed[0][1]).toBe('aws-managed');
+    expect(managed[0][2]).toContain("cdk.json's context sets tableKeyAlias");
+    const shadowed = await scan(
+      files('"tableKeyAlias": { "dev": "alias/orders" }', '{ "tableKeyAlias": "alias/aws/dynamodb" }'),
+      'lib/s.ts',
+    );
+    expect(shadowed[0][1]).toBe('unknown');
+    const [[, status, reason]] = await scan(files('"other": "x"', '{ "more": "y" }'), 'lib/s.ts');
+    expect(status).toBe('unknown');
+    expect(reason).toContain("which cdk.json's and cdk.context.json's context does not set");
+    expect((await scan(files('"other": "x"', 'not json'), 'lib/s.ts'))[0][2]).toContain("which cdk.json's context does not set");
+  });
+});
+
+describe('CDK: Key.fromKeyArn of a context value', () => {
+  const key = "kms.Key.fromKeyArn(this, 'K', this.node.tryGetContext('tableKeyArn'))";
+  const MANAGED_ARN = 'arn:aws:kms:us-east-1:111122223333:alias/aws/dynamodb';
+
+  it("the AWS managed key's alias or alias ARN in cdk.json or cdk.context.json: aws-managed", async () => {
+    const json = await scan({ 'lib/s.ts': cdk(key), 'cdk.json': CDK_JSON(`"tableKeyArn": "${MANAGED_ARN}"`) }, 'lib/s.ts');
+    expect(json[0][1]).toBe('aws-managed');
+    expect(json[0][2]).toContain(`cdk.json's context sets tableKeyArn to ${MANAGED_ARN}`);
+    const v2 = await scan({ 'lib/s.ts': cdk(key, true), 'cdk.json': CDK_JSON(`"tableKeyArn": "${MANAGED_ARN}"`) }, 'lib/s.ts');
+    expect(v2[0][1]).toBe('aws-managed');
+    const contextJson = await scan(
+      { 'lib/s.ts': cdk(key), 'cdk.json': CDK_JSON('"other": "x"'), 'cdk.context.json': '{ "tableKeyArn": "alias/aws/dynamodb" }' },
+      'lib/s.ts',
+    );
+    expect(contextJson[0][1]).toBe('aws-managed');
+  });
+
+  it('a key ARN, a value the files do not set, or no cdk.json: customer-managed, as before (a key passed in)', async () => {
+    const arn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect((await scan({ 'lib/s.ts': cdk(key), 'cdk.json': CDK_JSON(`"tableKeyArn": "${arn}"`) }, 'lib/s.ts'))[0][1]).toBe(
+      'customer-managed',
+    );
+    expect((await scan({ 'lib/s.ts': cdk(key), 'cdk.json': CDK_JSON('"other": "x"') }, 'lib/s.ts'))[0][1]).toBe('customer-managed');
+    expect((await scan({ 'lib/s.ts': cdk(key) }, 'lib/s.ts'))[0][1]).toBe('customer-managed');
+  });
+});
+
 const pulumi = `import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 const config = new pulumi.Config();

@@ -9,10 +9,10 @@
  * (or aws-native's); the key is kept by its `options` `retainOnDelete` or `protect` set to anything but
  * `false` (a `${...}` may be true: kmsfix does not guess), or options it cannot read. The table's need is the
  * fix's own rule (retention.ts destroyKeeps), where the destroy deletes the key while the table stays
- * (yaml/pulumiRetention.ts: not a protected table, whose destroy fails before its key).
+ * (pulumi/retention.ts: not a protected table, whose destroy fails before its key).
  */
 import type { LineIndex } from '../../core/text.js';
-import { keyDeletedWhileKept } from '../yaml/pulumiRetention.js';
+import { keyDeletedWhileKept } from '../pulumi/retention.js';
 import { notFalse, snippet } from '../yaml/scalars.js';
 import { child, ownPair, resolveAlias, scalarString, type CMap } from '../yaml/tree.js';
 import type { PulumiTable } from './detect.js';

@@ -2,9 +2,9 @@
  * What keeps a Pulumi YAML table, or its data, past `pulumi destroy`, so that its key must be kept too: read
  * for the fix (detect.ts `retain`: its generated key gets retainOnDelete) and for scan (keptKeys.ts cautions a
  * key of the program that is not kept where the destroy deletes it while the table stays:
- * yaml/pulumiRetention.ts).
+ * pulumi/retention.ts).
  */
-import type { PulumiKeep } from '../yaml/pulumiRetention.js';
+import type { PulumiKeep } from '../pulumi/retention.js';
 import { boolOf, notFalse } from '../yaml/scalars.js';
 import { child, resolveAlias, type CMap } from '../yaml/tree.js';
 

@@ -18,6 +18,7 @@ import type { Setting } from '../../rule/facts.js';
 import { declarationOf } from './consts.js';
 import { declaredAt, inputRead } from './inputDefaults.js';
 import { snippet } from './lookup.js';
+import { type CdkContext, givenValues, wants } from './projectValues.js';
 import { fieldValue, indexedValues, memberValue, onlyValueOf } from './singleValue.js';
 import { isNullish, propertyName, stringValue, ts, unwrap } from './parse.js';
 
@@ -59,66 +60,107 @@ export function managedKeySetting(sf: ts.SourceFile, e: ts.Expression, state: 'e
 
 /** What the key expression says of the AWS managed key (see ManagedKey). */
 export function awsManagedKeyOf(e: ts.Expression, depth = 0): ManagedKey | undefined {
+  return walkKey(e, JUDGED, depth);
+}
+
+/**
+ * How a walk of a key expression (walkKey) answers: at a lookup call (`lookup`: its name as written and the argument
+ * naming its alias or key), at any other expression first (`own`: WALK_ON to walk it as a key is walked), and whether
+ * a name that is no key attribute is followed to the class field or const object member it reads (`held`).
+ */
+interface KeyWalk<T> {
+  lookup: (call: ts.CallExpression | ts.NewExpression, name: string, named: ts.Expression, depth: number) => T | undefined;
+  own?: (u: ts.Expression, depth: number) => T | undefined | typeof WALK_ON;
+  held?: boolean;
+}
+
+/** What KeyWalk's `own` says of an expression it leaves to the walk. */
+const WALK_ON = Symbol('walk on');
+
+/**
+ * The one walk of a key expression to the lookup it is: through `await`, the file's consts, a lookup's key attributes
+ * (`.keyArn`, `.targetKeyArn`...), `.then(...)` / `.apply(...)` and `pulumi.output(...)`, to a lookup call (LOOKUPS),
+ * where `walk.lookup` answers. awsManagedKeyOf judges the key there (and reads literals, conditions, maps, inputs and
+ * fallbacks on the way: its `own`); lookedUpAlias returns the alias lookup itself, for stackConfig.ts to judge its name
+ * on the project's stacks. One walk, so that a key the one reaches the other reaches the same way.
+ */
+function walkKey<T>(e: ts.Expression, walk: KeyWalk<T>, depth: number): T | undefined {
   if (depth > 8) return undefined;
   const u = unwrap(e);
-  const s = stringValue(u);
-  if (s !== undefined) return s.trim() !== '' && isAwsManagedKeyRef(s) ? MANAGED : undefined;
-  // `arn:${partition}:kms:${region}:${account}:alias/aws/dynamodb`, or the same joined with `+`.
-  if (ts.isTemplateExpression(u))
-    return isAwsManagedKeyRef(`:${u.templateSpans[u.templateSpans.length - 1].literal.text}`) ? MANAGED : undefined;
-  if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken) return plain(awsManagedKeyOf(u.right, depth + 1));
-  if (ts.isBinaryExpression(u) && FALLBACKS.has(u.operatorToken.kind)) return fallbackOf(u, depth);
-  // `await aws.kms.getAlias(...)`.
-  if (u.kind === ts.SyntaxKind.AwaitExpression) return awsManagedKeyOf((u as ts.AwaitExpression).expression, depth + 1);
-  // A CfnParameter's or TerraformVariable's value: its default (inputDefaults.ts).
-  const input = inputRead(u);
-  if (input) {
-    const d = input.default && awsManagedKeyOf(input.default, depth + 1);
-    if (d?.kind !== 'managed') return undefined;
-    const written = stringValue(unwrap(input.default as ts.Expression)) ?? (input.default as ts.Expression).getText();
-    return input.kind === 'cfn-parameter'
-      ? { kind: 'managed', via: `parameter ${input.name}'s default (${written})` }
-      : { kind: 'managed', why: `${input.name} defaults to ${(input.default as ts.Expression).getText()} (${declaredAt(input)})` };
+  if (walk.own) {
+    const own = walk.own(u, depth);
+    if (own !== WALK_ON) return own;
   }
+  // `await aws.kms.getAlias(...)`.
+  if (u.kind === ts.SyntaxKind.AwaitExpression) return walkKey((u as ts.AwaitExpression).expression, walk, depth + 1);
   if (ts.isIdentifier(u)) {
     const init = onlyValueOf(declarationOf(u));
-    return init && awsManagedKeyOf(init, depth + 1);
-  }
-  // `prod ? key : Alias.fromAliasName(this, 'M', 'alias/aws/dynamodb')`, here or in the const the key names: the AWS
-  // managed key when every branch is; where one is, `maybe` (real-world round 35).
-  if (ts.isConditionalExpression(u))
-    return someOf([u.whenTrue, u.whenFalse], depth, (i) => `where ${u.condition.getText()} is ${i === 0 ? 'true' : 'false'}`);
-  // `keys[props.stage]` of a const map (singleValue.ts): its members, the same way.
-  if (u.kind === ts.SyntaxKind.ElementAccessExpression) {
-    const indexed = indexedValues(u as ts.ElementAccessExpression);
-    const index = unwrap((u as ts.ElementAccessExpression).argumentExpression).getText();
-    if (!indexed?.values.length) return undefined;
-    return someOf(indexed.values, depth, (i) => `where ${index} is ${memberNameOf(indexed.values[i])} (${snippet(u.getSourceFile(), u)})`);
+    return init && walkKey(init, walk, depth + 1);
   }
   if (ts.isPropertyAccessExpression(u)) {
     if (KEY_ATTRIBUTES.has(u.name.text)) {
-      const of = awsManagedKeyOf(u.expression, depth + 1);
-      if (of) return of;
+      const of = walkKey(u.expression, walk, depth + 1);
+      if (of !== undefined || !walk.held) return of;
     }
+    if (!walk.held) return undefined;
     // `this.dynamoKey`: the class field's one value; `keys.dynamo`: a const object's member.
     const held = fieldValue(u) ?? memberValue(u, declarationOf);
-    return held && awsManagedKeyOf(held, depth + 1);
+    return held && walkKey(held, walk, depth + 1);
   }
-  if (ts.isCallExpression(u) || ts.isNewExpression(u)) {
-    const callee = unwrap(u.expression);
-    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-    // `lookup.then((a) => a.targetKeyArn)`, `output.apply(...)`: the lookup's key.
-    if ((name === 'then' || name === 'apply') && ts.isPropertyAccessExpression(callee))
-      return awsManagedKeyOf(callee.expression, depth + 1);
-    // `pulumi.output(lookup)`.
-    if (name === 'output' && u.arguments?.length === 1) return awsManagedKeyOf(u.arguments[0], depth + 1);
-    const named = name === undefined ? undefined : lookupName(u, name);
-    if (!named) return undefined;
-    // An alias name the deploy chooses (a context or config value): not known, never a key of the account (round 36).
-    return awsManagedKeyOf(named, depth + 1) ?? (ALIAS_LOOKUPS.has(name as string) ? chosenAlias(u, named) : undefined);
-  }
-  return undefined;
+  if (!ts.isCallExpression(u) && !ts.isNewExpression(u)) return undefined;
+  const callee = unwrap(u.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  // `lookup.then((a) => a.targetKeyArn)`, `output.apply(...)`: the lookup's key.
+  if ((name === 'then' || name === 'apply') && ts.isPropertyAccessExpression(callee)) return walkKey(callee.expression, walk, depth + 1);
+  // `pulumi.output(lookup)`.
+  if (name === 'output' && u.arguments?.length === 1) return walkKey(u.arguments[0], walk, depth + 1);
+  const named = name === undefined ? undefined : lookupName(u, name);
+  return named && walk.lookup(u, name as string, named, depth);
 }
+
+/** awsManagedKeyOf's walk: the lookup's alias (or key) judged as a key is, or as one the deploy chooses (chosenAlias). */
+const JUDGED: KeyWalk<ManagedKey> = {
+  held: true,
+  // An alias name the deploy chooses (a context or config value): not known, never a key of the account (round 36).
+  lookup: (call, name, named, depth) =>
+    awsManagedKeyOf(named, depth + 1) ??
+    (ALIAS_LOOKUPS.has(name) ? chosenAlias(call, named) : name === 'fromKeyArn' ? contextKeyArn(call, named) : undefined),
+  own: (u, depth) => {
+    const s = stringValue(u);
+    if (s !== undefined) return s.trim() !== '' && isAwsManagedKeyRef(s) ? MANAGED : undefined;
+    // `arn:${partition}:kms:${region}:${account}:alias/aws/dynamodb`, or the same joined with `+`.
+    if (ts.isTemplateExpression(u))
+      return isAwsManagedKeyRef(`:${u.templateSpans[u.templateSpans.length - 1].literal.text}`) ? MANAGED : undefined;
+    if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken) return plain(awsManagedKeyOf(u.right, depth + 1));
+    if (ts.isBinaryExpression(u) && FALLBACKS.has(u.operatorToken.kind)) return fallbackOf(u, depth);
+    // A CfnParameter's or TerraformVariable's value: its default (inputDefaults.ts).
+    const input = inputRead(u);
+    if (input) {
+      const d = input.default && awsManagedKeyOf(input.default, depth + 1);
+      if (d?.kind !== 'managed') return undefined;
+      const written = stringValue(unwrap(input.default as ts.Expression)) ?? (input.default as ts.Expression).getText();
+      return input.kind === 'cfn-parameter'
+        ? { kind: 'managed', via: `parameter ${input.name}'s default (${written})` }
+        : { kind: 'managed', why: `${input.name} defaults to ${(input.default as ts.Expression).getText()} (${declaredAt(input)})` };
+    }
+    // `prod ? key : Alias.fromAliasName(this, 'M', 'alias/aws/dynamodb')`, here or in the const the key names: the AWS
+    // managed key when every branch is; where one is, `maybe` (real-world round 35).
+    if (ts.isConditionalExpression(u))
+      return someOf([u.whenTrue, u.whenFalse], depth, (i) => `where ${u.condition.getText()} is ${i === 0 ? 'true' : 'false'}`);
+    // `keys[props.stage]` of a const map (singleValue.ts): its members, the same way.
+    if (u.kind === ts.SyntaxKind.ElementAccessExpression) {
+      const indexed = indexedValues(u as ts.ElementAccessExpression);
+      const index = unwrap((u as ts.ElementAccessExpression).argumentExpression).getText();
+      if (!indexed?.values.length) return undefined;
+      return someOf(
+        indexed.values,
+        depth,
+        (i) => `where ${index} is ${memberNameOf(indexed.values[i])} (${snippet(u.getSourceFile(), u)})`,
+      );
+    }
+    return WALK_ON;
+  },
+};
 
 /** The argument a lookup call names its alias (or key) with, if it has it (`aliasName` of fromLookup's props...). */
 function lookupName(u: ts.CallExpression | ts.NewExpression, name: string): ts.Expression | undefined {
@@ -140,31 +182,20 @@ const ALIAS_LOOKUPS = new Set(['fromAliasName', 'fromLookup', 'fromAliasAttribut
  * name it is given (`aws.kms.getAliasOutput({ name: config.require('keyAlias') }).targetKeyArn`); undefined for any
  * other key. For stackConfig.ts, which judges a config value's alias on the project's stacks.
  */
-export function lookedUpAlias(
-  e: ts.Expression,
-  depth = 0,
-): { call: ts.CallExpression | ts.NewExpression; name: ts.Expression } | undefined {
-  if (depth > 8) return undefined;
-  const u = unwrap(e);
-  if (u.kind === ts.SyntaxKind.AwaitExpression) return lookedUpAlias((u as ts.AwaitExpression).expression, depth + 1);
-  if (ts.isIdentifier(u)) {
-    const init = onlyValueOf(declarationOf(u));
-    return init && lookedUpAlias(init, depth + 1);
-  }
-  if (ts.isPropertyAccessExpression(u)) return KEY_ATTRIBUTES.has(u.name.text) ? lookedUpAlias(u.expression, depth + 1) : undefined;
-  if (!ts.isCallExpression(u) && !ts.isNewExpression(u)) return undefined;
-  const callee = unwrap(u.expression);
-  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-  if ((name === 'then' || name === 'apply') && ts.isPropertyAccessExpression(callee)) return lookedUpAlias(callee.expression, depth + 1);
-  if (name === 'output' && u.arguments?.length === 1) return lookedUpAlias(u.arguments[0], depth + 1);
-  const named = name !== undefined && ALIAS_LOOKUPS.has(name) ? lookupName(u, name) : undefined;
-  return named && { call: u, name: named };
+export function lookedUpAlias(e: ts.Expression): { call: ts.CallExpression | ts.NewExpression; name: ts.Expression } | undefined {
+  return walkKey(e, ALIAS_LOOKUP, 0);
 }
+
+/** lookedUpAlias's walk: a lookup by alias, returned (not judged); a class field or const object's member is not followed. */
+const ALIAS_LOOKUP: KeyWalk<{ call: ts.CallExpression | ts.NewExpression; name: ts.Expression }> = {
+  lookup: (call, name, named) => (ALIAS_LOOKUPS.has(name) ? { call, name: named } : undefined),
+};
 
 /**
  * A lookup by an alias name a context or config value (or an environment variable) chooses: the AWS managed key
  * wherever that value is `alias/aws/dynamodb`, which kmsfix does not read here (a Pulumi program's stack files are
- * read first, stackConfig.ts): `maybe`, naming the lookup and the value. Real-world round 36: `kms.Key.fromLookup(this,
+ * read first, stackConfig.ts; a CDK app's context files, cdk.json and cdk.context.json, are when a first detection
+ * asks for them, cdkContext.ts): `maybe`, naming the lookup and the value. Real-world round 36: `kms.Key.fromLookup(this,
  * 'K', { aliasName: this.node.tryGetContext('tableKeyAlias') })` with cdk.json's `alias/aws/dynamodb` was read as a
  * key of the account. Any other name (a literal, a prop) is the code's: undefined.
  */
@@ -172,18 +203,19 @@ function chosenAlias(call: ts.CallExpression | ts.NewExpression, name: ts.Expres
   const value = deployChoice(name);
   if (!value) return undefined;
   const sf = call.getSourceFile();
-  // A context value cdk.json gives (read for such a lookup: index.ts), or one it does not.
+  // A context value the CDK app's context files give (read for such a lookup: index.ts, cdkContext.ts), or one they do not.
   const context = contextName(name);
   if (context !== undefined) {
-    const json = CDK_CONTEXT.get(sf);
-    if (!json) CONTEXT_READS.add(sf);
-    const set = json?.values[context];
-    if (set !== undefined && isAwsManagedKeyRef(set)) return { kind: 'managed', why: `${json!.path}'s context sets ${context} to ${set}` };
-    if (set !== undefined && set.trim() !== '') return undefined;
-    if (json)
+    const read = givenValues(sf).cdkContext;
+    if (!read) wants(sf, 'cdkContext');
+    const set = read?.values[context];
+    if (set !== undefined && isAwsManagedKeyRef(set.value))
+      return { kind: 'managed', why: `${set.path}'s context sets ${context} to ${set.value}` };
+    if (set !== undefined && set.value.trim() !== '') return undefined;
+    if (read)
       return {
         kind: 'maybe',
-        why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), which ${json.path}'s context does not set: the AWS managed key where \`-c ${context}=alias/aws/dynamodb\` sets it`,
+        why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), which ${contextFiles(read)} does not set: the AWS managed key where \`-c ${context}=alias/aws/dynamodb\` sets it`,
       };
   }
   return {
@@ -193,19 +225,27 @@ function chosenAlias(call: ts.CallExpression | ts.NewExpression, name: ts.Expres
 }
 
 /**
- * The CDK app's cdk.json context (its path and string values) for a file whose key lookup reads one, set before a
- * second detection (index.ts; undefined: not read); the files whose lookups read a context value without it.
+ * `Key.fromKeyArn(this, 'K', this.node.tryGetContext('tableKeyArn'))`: the AWS managed key where the app's context
+ * files set the value to its alias or alias ARN (cdkContext.ts: cdk.json's context, then cdk.context.json); any other
+ * value, or none, a key of the account, as before. Unlike an alias a context value names (chosenAlias: `maybe` when no
+ * file sets it), a key ARN passed in through the context is the usual way of passing a customer-managed key, and the
+ * AWS managed key's own ARN (arn:...:key/<id>) is not known to the code: a context value the files leave unset is
+ * not worth an `unknown` on every such app; one they set to the AWS managed key's alias is that key, as the literal is.
  */
-const CDK_CONTEXT = new WeakMap<ts.SourceFile, { path: string; values: Record<string, string> }>();
-const CONTEXT_READS = new WeakSet<ts.SourceFile>();
-
-/** Detection of `sf` reads its context values from this cdk.json. */
-export function withCdkContext(sf: ts.SourceFile, context: { path: string; values: Record<string, string> } | undefined): void {
-  if (context) CDK_CONTEXT.set(sf, context);
+function contextKeyArn(call: ts.CallExpression | ts.NewExpression, arn: ts.Expression): ManagedKey | undefined {
+  const context = contextName(arn);
+  if (context === undefined) return undefined;
+  const sf = call.getSourceFile();
+  const read = givenValues(sf).cdkContext;
+  if (!read) wants(sf, 'cdkContext');
+  const set = read?.values[context];
+  return set !== undefined && isAwsManagedKeyRef(set.value)
+    ? { kind: 'managed', why: `${set.path}'s context sets ${context} to ${set.value}` }
+    : undefined;
 }
 
-/** Did detection meet a key lookup whose alias a context value names, with cdk.json not read (so it is worth reading)? */
-export const readsCdkContext = (sf: ts.SourceFile) => CONTEXT_READS.has(sf);
+/** The context files read, for messages: `cdk.json's context`. */
+const contextFiles = (read: CdkContext) => `${read.paths.map((p) => `${p}'s`).join(' and ')} context`;
 
 /** The context value's name an alias name is (`this.node.tryGetContext('tableKeyAlias')`, through the file's consts). */
 function contextName(e: ts.Expression, depth = 0): string | undefined {

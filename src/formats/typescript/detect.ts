@@ -41,12 +41,12 @@ import { resourceTables } from './resources.js';
 import { sharedTables } from './resourcePolicy.js';
 import { typeOnlyBlock } from './typeOnly.js';
 import { integrationTables } from './zeroEtl.js';
-import { managedKeySetting, withCdkContext } from './awsManagedKey.js';
+import { managedKeySetting } from './awsManagedKey.js';
 import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
 import { guarded } from './singleValue.js';
-import { stackKeySetting, withStacks } from './stackConfig.js';
-import type { PulumiStacks } from '../yaml/pulumiStacks.js';
-import type { FileRef, FileValues } from '../serverless/fileValues.js';
+import { stackKeySetting } from './stackConfig.js';
+import { detectingWith, type ProjectValues } from './projectValues.js';
+import type { FileRef } from '../serverless/fileValues.js';
 import { cdktfIteratorObstacle } from './iterators.js';
 import { defaultCdktfProvider, providerEmulator } from './regions.js';
 import { sstGlobalStep, sstGlobalSymbol, sstImportsTable, sstStep, sstTableProps, type SstGeneration } from './sst.js';
@@ -790,18 +790,13 @@ export function parameterDecided(encryption: EncryptionFacts): void {
 }
 
 /**
- * `stacks`: the Pulumi project's stacks, read for keys taken from the stack's config (stackConfig.ts); `files`: the
- * values of the files a serverless.ts's keys read (serverless/fileValues.ts), read after a first detection recorded them.
+ * `values`: the project's values a first detection showed the file reads (projectValues.ts: the Pulumi project's
+ * stacks, the files a serverless.ts's keys read, the CDK app's context), read by index.ts before a second detection.
  */
-export function detectTypeScript(
-  file: SourceFile,
-  stacks?: PulumiStacks,
-  files?: FileValues,
-  cdkContext?: { path: string; values: Record<string, string> },
-): TsDetection {
+export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): TsDetection {
   const sf = parseTypeScript(file.path, file.text);
-  withStacks(sf, stacks);
-  withCdkContext(sf, cdkContext);
+  detectingWith(sf, values);
+  const files = values.files;
   const imports = readImports(sf);
   // A CDK, CDKTF, Pulumi or SST program in JavaScript (src/formats/typescript/javascript.ts): its constructs
   // are read, never fixed; one a compiler wrote is read at its source; a serverless.js for its resources alone.

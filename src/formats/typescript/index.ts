@@ -8,8 +8,8 @@ import { boundaryCautions } from './boundaries.js';
 import { entryStackRegions } from './cdkApp.js';
 import { cdkV1VersionLimits } from './cdkV1Version.js';
 import { detectTypeScript, type TsDetection, type TsTable } from './detect.js';
-import { readsCdkContext } from './awsManagedKey.js';
-import { cdkJsonOf, hasCdkApp } from '../../core/cdkJson.js';
+import { cdkContextOf } from './cdkContext.js';
+import { wanted } from './projectValues.js';
 import { holderOf, ts } from './parse.js';
 import { pulumiVersionLimits } from './pulumiVersion.js';
 import { deletionProtected, recoveryOn } from './retention.js';
@@ -31,19 +31,19 @@ export const typescript: Format<TsDetection> = {
     // A serverless.ts's keys read from files (`${file(./config/${sls:stage}.json):kmsKeyArn}`): detected again with
     // the files' values, as a serverless.yml is (serverless/fileValues.ts).
     if (context && d.fileRefs)
-      return readFileValues(d.fileRefs, file, context).then((files) => detected(file, detectTypeScript(file, undefined, files), context));
+      return readFileValues(d.fileRefs, file, context).then((files) => detected(file, detectTypeScript(file, { files }), context));
     // A Pulumi table's key from the stack's config: detected again with what each stack file sets (stackConfig.ts),
     // before anything that depends on whether a fix is wanted.
     if (context && readsStackConfig(file, d))
       return pulumiStacks(file, context).then((stacks) =>
-        stacks ? detected(file, detectTypeScript(file, stacks), context) : detected(file, d, context),
+        stacks ? detected(file, detectTypeScript(file, { stacks }), context) : detected(file, d, context),
       );
-    // A key looked up by an alias a context value names: detected again with cdk.json's context (awsManagedKey.ts).
-    if (context && readsCdkContext(d.sf))
-      return context.projectFile(file, 'cdk.json', hasCdkApp).then((json) => {
-        const values = json && cdkJsonOf(json).context;
-        return detected(file, json ? detectTypeScript(file, undefined, undefined, { path: json.path, values: values ?? {} }) : d, context);
-      });
+    // A key looked up by an alias a context value names: detected again with the app's context (awsManagedKey.ts,
+    // cdkContext.ts).
+    if (context && wanted(d.sf, 'cdkContext'))
+      return cdkContextOf(file, context).then((cdkContext) =>
+        detected(file, cdkContext ? detectTypeScript(file, { cdkContext }) : d, context),
+      );
     return detected(file, d, context);
   },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).

@@ -18,7 +18,7 @@
  * by its own `applyRemovalPolicy(RemovalPolicy.RETAIN)`. Pulumi: the key is kept by its resource options'
  * `retainOnDelete` or `protect` (anything but a literal false, or options kmsfix cannot read: not said); the
  * table's need is the fix's own rule (destroyKeeps), where the destroy deletes the key while the table stays
- * (yaml/pulumiRetention.ts: not a protected table, whose destroy fails before its key).
+ * (pulumi/retention.ts: not a protected table, whose destroy fails before its key).
  */
 import path from 'node:path';
 import type { SourceFile } from '../../core/types.js';
@@ -26,7 +26,7 @@ import { constInitializer, declarationOf } from './consts.js';
 import { declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
 import { resolveSymbol } from './imports.js';
 import { classOfThis, thisAssignments, ts, unwrap } from './parse.js';
-import { keyDeletedWhileKept } from '../yaml/pulumiRetention.js';
+import { keyDeletedWhileKept } from '../pulumi/retention.js';
 import { readOptions } from './options.js';
 import { dataKeptBy, destroyKeeps, removalLeaf, removalOf } from './retention.js';
 

@@ -13,7 +13,7 @@ import { constObjectOf } from './consts.js';
 import type { TsTable } from './detect.js';
 import { lookup, snippet } from './lookup.js';
 import { ts, isNullish, unwrap } from './parse.js';
-import type { PulumiKeep } from '../yaml/pulumiRetention.js';
+import type { PulumiKeep } from '../pulumi/retention.js';
 
 /** An option to copy: its value as the table's code holds it, the text that names it at the key, and the node whose names that text needs. */
 export interface Copied {

@@ -4,7 +4,7 @@
  * (backups.ts), a CDK table's removal policy, and a Pulumi or CDKTF table's options (fix.ts keeps the key;
  * index.ts cautions where it cannot; keptKeys.ts where a table is kept and its key of the same file is not).
  */
-import type { PulumiKeep } from '../yaml/pulumiRetention.js';
+import type { PulumiKeep } from '../pulumi/retention.js';
 import { backedUp } from './backups.js';
 import { lookup, type TsTable } from './detect.js';
 import type { CopiedOptions } from './options.js';
@@ -24,7 +24,7 @@ export function dataKeptBy(t: TsTable, sf: ts.SourceFile): string[] {
  * `protect`, `retainOnDelete` (CDKTF's preventDestroy), deletion protection, and a Pulumi table's
  * point-in-time recovery (CDKTF's preventDestroy would fail every destroy: index.ts cautions instead). The
  * fix gives its generated key retainOnDelete (preventDestroy) for any of them; keptKeys.ts names a key of the
- * file that is not kept where the destroy deletes it while the table stays (yaml/pulumiRetention.ts).
+ * file that is not kept where the destroy deletes it while the table stays (pulumi/retention.ts).
  */
 export function destroyKeeps(t: TsTable, sf: ts.SourceFile, options: CopiedOptions): PulumiKeep[] {
   const out = [...options.keptBy];

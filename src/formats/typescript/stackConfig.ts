@@ -17,6 +17,7 @@ import { awsManagedKeyOf, lookedUpAlias } from './awsManagedKey.js';
 import { declarationOf } from './consts.js';
 import type { TsDetection, TsTable } from './detect.js';
 import { lookup, snippet } from './lookup.js';
+import { givenValues } from './projectValues.js';
 import { isNullish, stringValue, ts, unwrap } from './parse.js';
 import { fieldValue, guarded, memberValue, onlyValueOf } from './singleValue.js';
 
@@ -43,14 +44,6 @@ export const CONFIG_READS: Record<string, { optional: boolean; object: boolean }
   getSecretObject: { optional: true, object: true },
 };
 
-/** The stacks of the file being detected (read before a second detection, see index.ts), by its parsed source. */
-const STACKS = new WeakMap<ts.SourceFile, PulumiStacks>();
-
-/** Detection of `sf` reads its keys with the project's stacks. */
-export function withStacks(sf: ts.SourceFile, stacks: PulumiStacks | undefined): void {
-  if (stacks) STACKS.set(sf, stacks);
-}
-
 /** Does a Pulumi table of the detection take its key from the stack's config (so the stack files are worth reading)? */
 export function readsStackConfig(file: SourceFile, d: TsDetection): boolean {
   if (!file.text.includes('Config(')) return false;
@@ -67,7 +60,8 @@ export function readsStackConfig(file: SourceFile, d: TsDetection): boolean {
  * were not read, the key is not such a read, or every stack sets it for a `require` (the code's reading stands).
  */
 export function stackKeySetting(sf: ts.SourceFile, node: ts.Expression): Setting | undefined {
-  const stacks = STACKS.get(sf);
+  // The stacks of the file being detected (read before a second detection, see index.ts): projectValues.ts.
+  const stacks = givenValues(sf).stacks;
   if (!stacks) return undefined;
   const read = configRead(node);
   if (!read) return lookedUpOnStacks(sf, node, stacks);
