@@ -18,6 +18,11 @@ export interface Disk {
   /** Other folders' group files (DiskContext.folder): read as siblings are, with a cache of their own. */
   folders?: SiblingSource;
   /**
+   * The listings `folders` keeps for a run that writes nothing (runDisk's `writes` false: src/io/siblings.ts): a folder
+   * listed there is not looked for again.
+   */
+  folderListings?: Map<string, string[]>;
+  /**
    * Resolves once the run's writes under way are done (RunOptions.writesSettled): another folder's
    * files are read after it, whole as written, never halfway through a group's renames.
    */
@@ -44,15 +49,20 @@ export interface TreeFile {
   absPath: string;
 }
 
-/** The disk of a run (one per run and thread: its caches live as long); `tree`: the run's tree files. */
-export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: TreeFile[] = []): Disk {
+/**
+ * The disk of a run (one per run and thread: its caches live as long); `tree`: the run's tree files; `writes`: whether
+ * the run may write (a fix; false for a scan, whose other folders are then listed once each).
+ */
+export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: TreeFile[] = [], writes = true): Disk {
   const reads = new FolderReads();
   const projectFiles = diskProjectFiles(maxBytes);
+  const folderListings = writes ? undefined : new Map<string, string[]>();
   return {
     siblings: diskSiblings(maxBytes, false, reads),
     reads,
     projectFiles,
-    folders: diskSiblings(maxBytes, true),
+    folders: diskSiblings(maxBytes, true, undefined, folderListings),
+    ...(folderListings ? { folderListings } : {}),
     missing: new Set(),
     listings: new Map(),
     ...(settled ? { settled } : {}),
@@ -113,7 +123,7 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
       const dir = path.dirname(at.absPath);
       if (disk.missing?.has(dir)) return undefined;
       // A folder that is not there (most var-file folders a Terraform module is asked about): no listing's error to build.
-      if (disk.missing && !existsSync(dir)) {
+      if (disk.missing && !disk.folderListings?.has(dir) && !existsSync(dir)) {
         disk.missing.add(dir);
         return undefined;
       }

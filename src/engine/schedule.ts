@@ -72,7 +72,7 @@ export class Scheduler {
     writesSettled?: () => Promise<void>,
   ) {
     this.own = lanes.ownFamily && lanes.script ? new Pool(lanes.script, 1, lanes.tree) : undefined;
-    this.disk = runDisk(options.maxFileBytes, writesSettled, lanes.tree);
+    this.disk = runDisk(options.maxFileBytes, writesSettled, lanes.tree, pass === 'fix');
     this.byFolder = pass !== 'scan';
   }
 

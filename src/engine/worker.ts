@@ -17,13 +17,14 @@ export interface WorkerData {
 }
 
 /** The worker's reader of siblings and project files: it lives as long as the worker (one run), and so do its caches. */
-let disk: { maxBytes: number | undefined; disk: Disk } | undefined;
+let disk: { maxBytes: number | undefined; mode: Pass; disk: Disk } | undefined;
 
 parentPort?.on('message', (task: WorkerTask) => {
-  if (!disk || disk.maxBytes !== task.options.maxFileBytes)
+  if (!disk || disk.maxBytes !== task.options.maxFileBytes || disk.mode !== task.mode)
     disk = {
       maxBytes: task.options.maxFileBytes,
-      disk: runDisk(task.options.maxFileBytes, undefined, (workerData as WorkerData | undefined)?.tree),
+      mode: task.mode,
+      disk: runDisk(task.options.maxFileBytes, undefined, (workerData as WorkerData | undefined)?.tree, task.mode === 'fix'),
     };
   processBatch(task.files, task.mode, task.options, disk.disk).then(
     (results) => parentPort!.postMessage({ id: task.id, results }),

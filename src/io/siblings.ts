@@ -86,8 +86,19 @@ interface Folder {
  *   group is not written (src/io/write.ts), so no write rests on a text that is not on disk.
  * - `recheck` true (other folders, DiskContext.folder, read from many folders and never watched):
  *   listed again at each call, and a kept file is reused only while its stamp is unchanged.
+ *   `listings` (a run that writes nothing: a scan): each folder's listing is kept for the run, in
+ *   that map, and its files still re-checked. Only the run's own writes could change what a folder
+ *   holds between two calls (the renames of a fix; a scan creates no file), as DiskContext's folder
+ *   entries already assume (src/engine/disk.ts); a module's callers, asked by every module folder of a
+ *   tree, list the same folders above it again and again (a dense Terraform scan: ~1,400 listings of
+ *   its 246 folders).
  */
-export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?: SharedReads): SiblingSource {
+export function diskSiblings(
+  maxBytes = MAX_FILE_BYTES,
+  recheck = false,
+  shared?: SharedReads,
+  listings?: Map<string, string[]>,
+): SiblingSource {
   let cache: Folder | undefined;
   return (members, transform) => {
     // The usual call, first: one member, in the folder whose files were all read (each of a module's
@@ -109,11 +120,14 @@ export function diskSiblings(maxBytes = MAX_FILE_BYTES, recheck = false, shared?
     for (const [dir, shown] of [...displayDir].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const same = cache?.dir === dir && cache.shown === shown;
       if (!same || recheck) {
-        let listed: string[];
-        try {
-          listed = readdirSync(dir);
-        } catch (err) {
-          throw new Error(`cannot list ${shown} for the other files of the group: ${(err as Error).message}`);
+        let listed = listings?.get(dir);
+        if (!listed) {
+          try {
+            listed = readdirSync(dir);
+          } catch (err) {
+            throw new Error(`cannot list ${shown} for the other files of the group: ${(err as Error).message}`);
+          }
+          listings?.set(dir, listed);
         }
         // A file of the group whose name is not UTF-8 cannot be read (src/io/fileNames.ts): the group is not
         // known whole. Looked for only where a name holds U+FFFD.

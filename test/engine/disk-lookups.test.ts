@@ -79,3 +79,24 @@ describe("a module's var-file folders", () => {
     expect([...(disk.listings?.keys() ?? [])]).toEqual([path.join(dir, 'mod')]);
   });
 });
+
+describe("another folder's files (a module's callers), in a run that writes nothing", () => {
+  it('lists the folder once per run, and still reads a changed file again; a fix lists it at each ask', async () => {
+    const dir = tree({ 'mod/main.tf': '', 'root/main.tf': 'module "m" { source = "../mod" }\n' });
+    const format = await loadFormat(FORMATS.find((e) => e.name === 'terraform')!);
+    const from = fileAt(dir, 'mod/main.tf');
+    const scan = runDisk(undefined, undefined, [], false);
+    const fix = runDisk();
+    const names = async (disk: ReturnType<typeof runDisk>) =>
+      ((await contextFor(disk, [from], format).folder!(from, '../root')) ?? []).map((f) => `${f.path}: ${f.text.trim()}`);
+    expect(await names(scan)).toEqual(['root/main.tf: module "m" { source = "../mod" }']);
+    expect(await names(fix)).toEqual(['root/main.tf: module "m" { source = "../mod" }']);
+    // A run that writes nothing creates no file: the scan's listing is kept; its files are still re-checked.
+    writeFileSync(path.join(dir, 'root/extra.tf'), 'locals {}\n');
+    writeFileSync(path.join(dir, 'root/main.tf'), 'module "n" { source = "../mod" }\n');
+    expect(await names(scan)).toEqual(['root/main.tf: module "n" { source = "../mod" }']);
+    // A fix's own writes may change a folder: listed again.
+    expect(await names(fix)).toEqual(['root/extra.tf: locals {}', 'root/main.tf: module "n" { source = "../mod" }']);
+    expect([...(scan.folderListings?.keys() ?? [])]).toEqual([path.join(dir, 'root')]);
+  });
+});

@@ -11,7 +11,7 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { cdkJsonOf, hasCdkApp } from '../../core/cdkJson.js';
 import type { TsDetection } from './detect.js';
 import { type Binding, bindings, readImports, readRequires, resolveSymbol, symbolId } from './imports.js';
-import { isJavaScript, newExpressions, parseTypeScript, ts } from './parse.js';
+import { calledNames, isJavaScript, newExpressions, parseTypeScript, ts } from './parse.js';
 import { noRegion, type Src, stackRegionAt } from './stackRegion.js';
 import { appGivesNoEnv, EXTENSION, type Program, resolve } from './appEnv.js';
 
@@ -85,13 +85,15 @@ export async function importsWith(
 ): Promise<{ file: SourceFile; sf: ts.SourceFile }[]> {
   const out: { file: SourceFile; sf: ts.SourceFile }[] = [];
   if (!context) return out;
-  const used = calledNames(d.sf);
+  // Asked for at the first relative import only (most table files import packages alone).
+  let used: Set<string> | undefined;
   let resolved = 0;
   let chars = 0;
   for (const i of d.imports) {
     if (i.typeOnly || !/^\.\.?\//.test(i.module) || /\.json$/i.test(i.module)) continue;
     const locals = [i.namespace, i.default, ...i.named.filter((n) => !n.typeOnly).map((n) => n.local)];
-    if (!locals.some((l) => l !== undefined && used.has(l))) continue;
+    used ??= calledNames(d.sf);
+    if (!locals.some((l) => l !== undefined && used!.has(l))) continue;
     if (resolved++ >= MAX_IMPORTED) break;
     const target = await resolve(file, i.module, context);
     if (!target || target.absPath === file.absPath || !target.text.includes(word) || out.some((o) => o.file === target)) continue;
@@ -99,21 +101,6 @@ export async function importsWith(
     const program = programOf(target);
     if (program) out.push({ file: target, sf: program.sf });
   }
-  return out;
-}
-
-/** The names whose members a file creates or calls: `AppRoles` of `new AppRoles(...)`, `roles` of `roles.apply(this)`. */
-function calledNames(sf: ts.SourceFile): Set<string> {
-  const out = new Set<string>();
-  const visit = (n: ts.Node): void => {
-    if (ts.isNewExpression(n) || ts.isCallExpression(n)) {
-      let callee: ts.Expression = n.expression;
-      while (ts.isPropertyAccessExpression(callee)) callee = callee.expression;
-      if (ts.isIdentifier(callee)) out.add(callee.text);
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
   return out;
 }
 

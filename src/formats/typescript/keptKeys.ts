@@ -101,14 +101,31 @@ function fileKey(e: ts.Expression | undefined, sf: ts.SourceFile, sym: Sym, clas
   return { name: u.getText(sf), created, at, decl };
 }
 
-/** Every `this.<name> = ...` of a class (a property declared with an initializer counts as one). */
+/** A class's `this.<name> = ...` by name (assignedInClass), kept on the class node as parse.ts keeps its sites (no WeakMap). */
+const ASSIGNED = Symbol('kmsfix.assigned');
+type Assigned = Map<string, { left: ts.Node; right: ts.Expression }[]>;
+
+/**
+ * Every `this.<name> = ...` of a class (a property declared with an initializer counts as one), in the order of
+ * the class's properties, then of its members' assignments. The class is walked once for every name (its
+ * tables' keys: `encryptionKey: this.key` of each table of a stack walked the whole class again).
+ */
 function assignedInClass(cls: ts.ClassDeclaration | ts.ClassExpression, name: string): { left: ts.Node; right: ts.Expression }[] {
-  const out: { left: ts.Node; right: ts.Expression }[] = [];
-  for (const m of cls.members)
-    if (ts.isPropertyDeclaration(m) && m.initializer && ts.isIdentifier(m.name) && m.name.text === name)
-      out.push({ left: m.name, right: m.initializer });
-  for (const m of cls.members) out.push(...thisAssignments(m, name));
-  return out;
+  const holder = cls as (ts.ClassDeclaration | ts.ClassExpression) & { [ASSIGNED]?: Assigned };
+  let byName = holder[ASSIGNED];
+  if (!byName) {
+    const found: Assigned = new Map();
+    const add = (key: string, left: ts.Node, right: ts.Expression) => {
+      const list = found.get(key);
+      if (list) list.push({ left, right });
+      else found.set(key, [{ left, right }]);
+    };
+    for (const m of cls.members)
+      if (ts.isPropertyDeclaration(m) && m.initializer && ts.isIdentifier(m.name)) add(m.name.text, m.name, m.initializer);
+    for (const m of cls.members) for (const a of thisAssignments(m)) add(a.left.name.text, a.left, a.right);
+    byName = holder[ASSIGNED] = found;
+  }
+  return byName.get(name)?.slice() ?? [];
 }
 
 /** The argument of the last `<holder>.applyRemovalPolicy(...)` of the file on this variable (`name` as written; `decl`: an identifier's). */
