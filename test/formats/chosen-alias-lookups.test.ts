@@ -172,6 +172,71 @@ describe('Pulumi TypeScript: a lookup of an alias the config chooses', () => {
   });
 });
 
+// Round 37: a lookup by a key id the config gives was customer-managed whatever the stacks set; its id may be an alias
+// name, an alias ARN, a key id or a key ARN, and only the AWS managed key's alias (or its ARN) is known to be that key.
+describe('Pulumi TypeScript: getKey(Output) of a key id the config chooses', () => {
+  const byKey = (key: string) => `import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+const config = new pulumi.Config();
+${key}
+export const t = new aws.dynamodb.Table('t', {
+  attributes: [{ name: 'pk', type: 'S' }], hashKey: 'pk', billingMode: 'PAY_PER_REQUEST',
+  serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+});
+`;
+  const output = "const key = aws.kms.getKeyOutput({ keyId: config.require('tableKey') });";
+  const promise = "const key = await aws.kms.getKey({ keyId: config.require('tableKey') });";
+  const base = { 'Pulumi.yaml': 'name: p\nruntime: nodejs\n' };
+  const stackKey = (v: string) => `config:\n  p:tableKey: ${v}\n`;
+  const ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+  it.each([output, promise])("%s: the stacks' values decide, as getAlias's name", async (key) => {
+    const files = { ...base, 'index.ts': byKey(key) };
+    const mixed = await scan(
+      { ...files, 'Pulumi.dev.yaml': stackKey('alias/aws/dynamodb'), 'Pulumi.prod.yaml': stackKey('alias/orders') },
+      'index.ts',
+    );
+    expect(mixed[0][1]).toBe('unknown');
+    expect(mixed[0][2]).toContain(
+      "a lookup of the key the stack's config names, and p:tableKey differs per stack: Pulumi.dev.yaml sets alias/aws/dynamodb",
+    );
+    const managed = await scan(
+      {
+        ...files,
+        'Pulumi.dev.yaml': stackKey('alias/aws/dynamodb'),
+        'Pulumi.prod.yaml': stackKey('arn:aws:kms:eu-west-1:111122223333:alias/aws/dynamodb'),
+      },
+      'index.ts',
+    );
+    expect(managed[0][1]).toBe('aws-managed');
+    expect(managed[0][2]).toContain('the key it looks up: every stack');
+    // A key ARN, a key id, another alias: a key of the account.
+    const own = await scan(
+      {
+        ...files,
+        'Pulumi.dev.yaml': stackKey(ARN),
+        'Pulumi.test.yaml': stackKey('1234abcd-12ab-34cd-56ef-1234567890ab'),
+        'Pulumi.prod.yaml': stackKey('alias/orders'),
+      },
+      'index.ts',
+    );
+    expect(own[0][1]).toBe('customer-managed');
+  });
+
+  it('every stack the AWS managed key: fixable; no stack file: a key passed in, customer-managed as before', async () => {
+    const r = await processMemory(
+      Object.entries({ ...base, 'index.ts': byKey(output), 'Pulumi.dev.yaml': stackKey('alias/aws/dynamodb') }).map(([path, text]) => ({
+        path,
+        text,
+      })),
+      'scan',
+    );
+    const t = r.outcomes.find((o) => o.file.path === 'index.ts')!.tables[0];
+    expect([t.status, t.fixable]).toEqual(['aws-managed', true]);
+    expect((await scan({ ...base, 'index.ts': byKey(output) }, 'index.ts'))[0][1]).toBe('customer-managed');
+  });
+});
+
 const yaml = (config: string, name = '${keyAlias}') => `name: tables
 runtime: yaml
 ${config}variables:

@@ -81,8 +81,8 @@ const WALK_ON = Symbol('walk on');
  * The one walk of a key expression to the lookup it is: through `await`, the file's consts, a lookup's key attributes
  * (`.keyArn`, `.targetKeyArn`...), `.then(...)` / `.apply(...)` and `pulumi.output(...)`, to a lookup call (LOOKUPS),
  * where `walk.lookup` answers. awsManagedKeyOf judges the key there (and reads literals, conditions, maps, inputs and
- * fallbacks on the way: its `own`); lookedUpAlias returns the alias lookup itself, for stackConfig.ts to judge its name
- * on the project's stacks. One walk, so that a key the one reaches the other reaches the same way.
+ * fallbacks on the way: its `own`); lookedUpName returns the lookup itself, for stackConfig.ts to judge its alias or
+ * key on the project's stacks. One walk, so that a key the one reaches the other reaches the same way.
  */
 function walkKey<T>(e: ts.Expression, walk: KeyWalk<T>, depth: number): T | undefined {
   if (depth > 8) return undefined;
@@ -178,17 +178,30 @@ function lookupName(u: ts.CallExpression | ts.NewExpression, name: string): ts.E
 const ALIAS_LOOKUPS = new Set(['fromAliasName', 'fromLookup', 'fromAliasAttributes', 'getAlias', 'getAliasOutput', 'DataAwsKmsAlias']);
 
 /**
- * The lookup a key expression is, through the file's consts, the key attributes and `.then`/`.apply`, with the alias
- * name it is given (`aws.kms.getAliasOutput({ name: config.require('keyAlias') }).targetKeyArn`); undefined for any
- * other key. For stackConfig.ts, which judges a config value's alias on the project's stacks.
+ * A lookup (LOOKUPS) with the alias, or key, it is given (`name`): `by` an alias (`aws.kms.getAliasOutput({ name:
+ * config.require('keyAlias') }).targetKeyArn`), or by a key, whose id may be an alias name, an alias ARN, a key id or
+ * a key ARN (`aws.kms.getKeyOutput({ keyId: config.require('tableKey') }).arn`).
  */
-export function lookedUpAlias(e: ts.Expression): { call: ts.CallExpression | ts.NewExpression; name: ts.Expression } | undefined {
-  return walkKey(e, ALIAS_LOOKUP, 0);
+export interface LookedUp {
+  call: ts.CallExpression | ts.NewExpression;
+  name: ts.Expression;
+  by: 'alias' | 'key';
 }
 
-/** lookedUpAlias's walk: a lookup by alias, returned (not judged); a class field or const object's member is not followed. */
-const ALIAS_LOOKUP: KeyWalk<{ call: ts.CallExpression | ts.NewExpression; name: ts.Expression }> = {
-  lookup: (call, name, named) => (ALIAS_LOOKUPS.has(name) ? { call, name: named } : undefined),
+/**
+ * The lookup a key expression is, through the file's consts, the key attributes and `.then`/`.apply`, with the alias
+ * or key it is given (LookedUp); undefined for any other key. For stackConfig.ts, which judges a config value's alias
+ * or key id on the project's stacks: `alias/aws/dynamodb` or its ARN is the AWS managed key, whichever lookup names
+ * it (real-world round 37: `getKeyOutput({ keyId: config.require('tableKey') })` with a stack's `alias/aws/dynamodb`
+ * was customer-managed, the same value through getAliasOutput decided per stack).
+ */
+export function lookedUpName(e: ts.Expression): LookedUp | undefined {
+  return walkKey(e, NAME_LOOKUP, 0);
+}
+
+/** lookedUpName's walk: the lookup, returned (not judged); a class field or const object's member is not followed. */
+const NAME_LOOKUP: KeyWalk<LookedUp> = {
+  lookup: (call, name, named) => ({ call, name: named, by: ALIAS_LOOKUPS.has(name) ? 'alias' : 'key' }),
 };
 
 /**

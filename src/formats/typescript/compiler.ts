@@ -103,6 +103,7 @@ export declare namespace ts {
   type FunctionDeclaration = TS.FunctionDeclaration;
   type Diagnostic = TS.Diagnostic;
   type Expression = TS.Expression;
+  type ExpressionWithTypeArguments = TS.ExpressionWithTypeArguments;
   type Identifier = TS.Identifier;
   type ImportDeclaration = TS.ImportDeclaration;
   type ImportEqualsDeclaration = TS.ImportEqualsDeclaration;
@@ -131,6 +132,7 @@ export declare namespace ts {
   type ElementAccessExpression = TS.ElementAccessExpression;
   type ParameterDeclaration = TS.ParameterDeclaration;
   type InterfaceDeclaration = TS.InterfaceDeclaration;
+  type IntersectionTypeNode = TS.IntersectionTypeNode;
   type TypeAliasDeclaration = TS.TypeAliasDeclaration;
   type TypeElement = TS.TypeElement;
   type TypeLiteralNode = TS.TypeLiteralNode;

@@ -6,9 +6,9 @@
  * `unknown`, as one a condition may leave out (`prod ? key : undefined`). The props' type is found by syntax: the
  * parameter (`props: TableProps`), the const (`const cfg = config.getObject<T>(...)`) or the class's field
  * (`private readonly props: TableProps`, a constructor's `private props: TableProps`) the expression reads, or the
- * props a key is destructured from (`const { key } = props`); the type written inline, or an interface, type alias,
- * intersection of them or `Partial<T>` of the same file. A guard before the table (`if (!props.key) throw`) proves
- * the key set (singleValue.ts). `mayBeUndefined` reads the other ways a key may be undefined when the program runs.
+ * props a key is destructured from (`const { key } = props`); the type written inline, or an interface (with the
+ * members it inherits from bases of the file), type alias, intersection of them or `Partial<T>` of the same file. A
+ * guard before the table (`if (!props.key) throw`) proves the key set (singleValue.ts). `mayBeUndefined` reads the other ways a key may be undefined when the program runs.
  */
 import { constInitializer, declarationOf } from './consts.js';
 import { snippet } from './lookup.js';
@@ -93,32 +93,56 @@ function typeOfValue(e: ts.Expression): ts.TypeNode | undefined {
 
 /**
  * The member `name` of a type the file writes: a type literal, an interface or type alias of the file, an intersection
- * of such (`StackProps & KeyProps`), `Partial<T>` (every member optional); whether it is optional, and the type that
- * declares it. Undefined when the file does not say.
+ * of such (`StackProps & KeyProps`), `Partial<T>` (every member optional), an interface's bases of the file
+ * (`interface OrdersProps extends BaseProps`, read as the intersection of its own members and its bases, its own
+ * first: a member it declares again, `key: IKey` over the base's `key?`, is the one its props have); whether it is
+ * optional, and the type that declares it. Undefined when the file does not say (a base imported or of another file:
+ * real-world round 37 found the inherited member missed, the key read as always set, and the table customer-managed).
  */
 function memberOf(t: ts.TypeNode, name: string, depth: number): { optional: boolean; owner: string } | undefined {
   if (depth > 4) return undefined;
   if (t.kind === ts.SyntaxKind.TypeLiteral) return memberIn((t as ts.TypeLiteralNode).members, name, 'its inline type');
-  if (t.kind === ts.SyntaxKind.IntersectionType) {
-    for (const part of (t as unknown as { types: readonly ts.TypeNode[] }).types) {
-      const found = memberOf(part, name, depth + 1);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (!ts.isTypeReferenceNode(t) || !ts.isIdentifier(t.typeName)) return undefined;
-  const ref = t.typeName.text;
-  if (ref === 'Partial' && t.typeArguments?.[0]) {
-    const inner = memberOf(t.typeArguments[0], name, depth + 1);
-    return inner && { optional: true, owner: `Partial<${inner.owner}>` };
+  if (t.kind === ts.SyntaxKind.IntersectionType) return memberOfParts((t as ts.IntersectionTypeNode).types, name, depth);
+  // A type reference, or a base in an `extends` clause (`extends BaseProps`, `extends Partial<KeyProps>`): the same name
+  // and type arguments, written as an expression.
+  const named = ts.isTypeReferenceNode(t)
+    ? { ref: t.typeName, args: t.typeArguments }
+    : t.kind === ts.SyntaxKind.ExpressionWithTypeArguments
+      ? { ref: (t as ts.ExpressionWithTypeArguments).expression, args: (t as ts.ExpressionWithTypeArguments).typeArguments }
+      : undefined;
+  if (!named || !ts.isIdentifier(named.ref)) return undefined;
+  const ref = named.ref.text;
+  if (ref === 'Partial' && named.args?.[0]) {
+    const inner = memberOf(named.args[0], name, depth + 1);
+    return inner && { optional: true, owner: `Partial<${named.args[0].getText()}>` };
   }
   for (const st of t.getSourceFile().statements) {
-    if (st.kind === ts.SyntaxKind.InterfaceDeclaration && (st as ts.InterfaceDeclaration).name.text === ref)
-      return memberIn((st as ts.InterfaceDeclaration).members, name, ref);
+    if (st.kind === ts.SyntaxKind.InterfaceDeclaration && (st as ts.InterfaceDeclaration).name.text === ref) {
+      const own = memberIn((st as ts.InterfaceDeclaration).members, name, ref);
+      if (own) return own;
+      const bases = (st as ts.InterfaceDeclaration).heritageClauses?.flatMap((h) => h.types) ?? [];
+      const inherited = memberOfParts(bases, name, depth);
+      // Named with the interface the props are typed with, which the reader sees, and the base that declares it.
+      return (
+        inherited && {
+          ...inherited,
+          owner: inherited.owner.includes(' extends ') ? inherited.owner : `${inherited.owner} (${ref} extends it)`,
+        }
+      );
+    }
     if (st.kind === ts.SyntaxKind.TypeAliasDeclaration && (st as ts.TypeAliasDeclaration).name.text === ref) {
       const found = memberOf((st as ts.TypeAliasDeclaration).type, name, depth + 1);
       return found && { ...found, owner: found.owner === 'its inline type' ? ref : found.owner };
     }
+  }
+  return undefined;
+}
+
+/** The member `name` of the first of the parts (an intersection's, an interface's bases) that declares it. */
+function memberOfParts(parts: readonly ts.TypeNode[], name: string, depth: number): { optional: boolean; owner: string } | undefined {
+  for (const part of parts) {
+    const found = memberOf(part, name, depth + 1);
+    if (found) return found;
   }
   return undefined;
 }

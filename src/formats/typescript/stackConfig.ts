@@ -7,13 +7,14 @@
  * stack sets is a key (customer-managed). Without stack files the code alone decides, as before.
  * A `get` with a fallback (`config.get('tableKey') ?? '<alias ARN of aws/dynamodb>'`, or `||`, which an empty value
  * takes too) gives, on a stack that does not set the value, the fallback (real-world round 32: the AWS managed key
- * on every stack was read as a key).
+ * on every stack was read as a key). A key looked up by a config value (`getAliasOutput({ name })`, `getKeyOutput({
+ * keyId })`) is the value each stack sets, judged as what the lookup names (lookedUpOnStacks).
  */
 import { ABSENT, type Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
 import type { SourceFile } from '../../core/types.js';
 import { keyOnStacks, type Fallback, type PulumiStacks } from '../yaml/pulumiStacks.js';
-import { awsManagedKeyOf, lookedUpAlias } from './awsManagedKey.js';
+import { awsManagedKeyOf, type LookedUp, lookedUpName } from './awsManagedKey.js';
 import { declarationOf } from './consts.js';
 import type { TsDetection, TsTable } from './detect.js';
 import { lookup, snippet } from './lookup.js';
@@ -50,7 +51,7 @@ export function readsStackConfig(file: SourceFile, d: TsDetection): boolean {
   return d.tables.some((t) => {
     if (t.framework !== 'pulumi') return false;
     const node = keyNode(t, d.sf);
-    const read = node && (configRead(node) ?? aliasRead(node));
+    const read = node && (configRead(node) ?? lookupRead(node));
     return !!read && (!read.object || read.member !== undefined);
   });
 }
@@ -77,28 +78,34 @@ export function stackKeySetting(sf: ts.SourceFile, node: ts.Expression): Setting
   return optional || read.fallback ? { state: 'expression', source } : undefined;
 }
 
-/** The config read a lookup's alias name is (`aws.kms.getAliasOutput({ name: config.require('keyAlias') })`), if it is one. */
-function aliasRead(node: ts.Expression): ConfigRead | undefined {
-  const looked = lookedUpAlias(node);
+/**
+ * The config read a lookup's alias name or key id is (`aws.kms.getAliasOutput({ name: config.require('keyAlias') })`,
+ * `aws.kms.getKeyOutput({ keyId: config.require('tableKey') })`), with the lookup, if it is one.
+ */
+function lookupRead(node: ts.Expression): (ConfigRead & { looked: LookedUp }) | undefined {
+  const looked = lookedUpName(node);
   const read = looked && configRead(looked.name);
-  return read && (!read.object || read.member !== undefined) ? read : undefined;
+  return read && (!read.object || read.member !== undefined) ? { ...read, looked } : undefined;
 }
 
 /**
- * A key looked up by an alias name the stack's config gives (round 36): the alias each stack sets, judged as a key
- * of that value is: `alias/aws/dynamodb` on every stack is the AWS managed key (aws-managed); on some, or a value
- * kmsfix cannot read, decided per stack (unknown); another alias on every stack, a key of the account. Undefined
- * when the key is no such lookup (awsManagedKey.ts says `maybe` of one whose stacks were not read).
+ * A key looked up by an alias name (round 36) or a key id (round 37: `getKey`, `getKeyOutput`) the stack's config
+ * gives: the value each stack sets, judged as a key of that value is: `alias/aws/dynamodb` (or its ARN) on every
+ * stack is the AWS managed key (aws-managed); on some, or a value kmsfix cannot read, decided per stack (unknown);
+ * another alias, a key id or a key ARN on every stack, a key of the account (the AWS managed key's own id is not
+ * known to the code). Undefined when the key is no such lookup (awsManagedKey.ts says `maybe` of a lookup by an alias
+ * whose stacks were not read; one by a key id is then a key passed in, as `kmsKeyArn: config.require(...)` is).
  */
 function lookedUpOnStacks(sf: ts.SourceFile, node: ts.Expression, stacks: PulumiStacks): Setting | undefined {
-  const read = aliasRead(node);
+  const read = lookupRead(node);
   if (!read) return undefined;
   const source = snippet(sf, node);
-  const optional = read.optional && !guarded(unwrap(lookedUpAlias(node)!.name));
+  const optional = read.optional && !guarded(unwrap(read.looked.name));
   const on = keyOnStacks(stacks, read.namespace ?? stacks.project, read.name, read.member, optional, fallbackOf(sf, read));
+  const what = read.looked.by === 'alias' ? 'the alias' : 'the key';
   if (on.kind === 'set') return { state: 'expression', source };
-  if (on.kind === 'aws-managed') return { state: 'expression', source, text: AWS_MANAGED_ALIAS, via: `the alias it looks up: ${on.why}` };
-  return { state: 'unreadable', source: `kmsKeyArn is ${source}, a lookup of the alias the stack's config names, and ${on.why}` };
+  if (on.kind === 'aws-managed') return { state: 'expression', source, text: AWS_MANAGED_ALIAS, via: `${what} it looks up: ${on.why}` };
+  return { state: 'unreadable', source: `kmsKeyArn is ${source}, a lookup of ${what} the stack's config names, and ${on.why}` };
 }
 
 /** What a read's fallback gives a stack that does not set the value (see Fallback); none for `?? undefined`. */

@@ -132,3 +132,29 @@ describe('a lookup of the AWS managed key is aws-managed', () => {
     expect([tf.status, tf.fixable]).toEqual(['aws-managed', true]);
   });
 });
+
+// Checked in round 37 beside Pulumi's getKey by a config value (test/formats/chosen-alias-lookups.test.ts): CDKTF's
+// DataAwsKmsKey reads its keyId as Pulumi's getKey does; only the AWS managed key's alias or its ARN (literal, or a
+// TerraformVariable's default) is that key, a key id, a key ARN, another alias or a value passed in a key of the account.
+it.each([
+  ["'alias/aws/dynamodb'", 'aws-managed'],
+  ["'arn:aws:kms:eu-west-1:111122223333:alias/aws/dynamodb'", 'aws-managed'],
+  ['keyVar.stringValue', 'aws-managed'],
+  ["'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'", 'customer-managed'],
+  ["'1234abcd-12ab-34cd-56ef-1234567890ab'", 'customer-managed'],
+  ["'alias/orders'", 'customer-managed'],
+  ['process.env.TABLE_KEY_ID!', 'customer-managed'],
+])('CDKTF: DataAwsKmsKey({ keyId: %s }) is %s', async (keyId, expected) => {
+  const text = cdktf('managed.arn')
+    .replace(
+      "import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';",
+      "import { DataAwsKmsKey } from '@cdktf/provider-aws/lib/data-aws-kms-key';",
+    )
+    .replace("import { App, TerraformStack } from 'cdktf';", "import { App, TerraformStack, TerraformVariable } from 'cdktf';")
+    .replace(
+      "const managed = new DataAwsKmsAlias(this, 'managed', { name: 'alias/aws/dynamodb' });",
+      `const keyVar = new TerraformVariable(this, 'tableKey', { type: 'string', default: 'alias/aws/dynamodb' });\n    const managed = new DataAwsKmsKey(this, 'managed', { keyId: ${keyId} });`,
+    );
+  expect(text).toContain('new DataAwsKmsKey(');
+  expect((await statusOf('main.ts', text)).status).toBe(expected);
+});

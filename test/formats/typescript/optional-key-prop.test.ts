@@ -200,3 +200,97 @@ it('assignments that do not assign the name, bindings filled in later, optional 
   );
   expect((await status('index.ts', fromObject)).message).toContain('kmsKeyArn is optional in Db');
 });
+
+// A member the props interface inherits from a base of the file (real-world round 37: `OrdersTableProps extends
+// BaseTableProps`, `BaseTableProps { key?: IKey }`, was customer-managed, the inherited member not looked up).
+const inherited = (types: string, param: string) => `import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { ImportedKeyProps } from './base';
+
+${types}
+
+export class Orders extends Construct {
+  constructor(scope: Construct, id: string, props: ${param}) {
+    super(scope, id);
+    new Table(this, 'T', { partitionKey: { name: 'id', type: AttributeType.STRING }, encryptionKey: props.key });
+  }
+}
+`;
+
+it.each([
+  [
+    'interface Base { key?: Key }\ninterface OrdersProps extends Base { name: string }',
+    'OrdersProps',
+    'key is optional in Base (OrdersProps extends it)',
+  ],
+  // Several bases, a chain of them, a type alias as the base.
+  [
+    'interface Named { name: string }\ninterface Keyed { key?: Key }\ninterface OrdersProps extends Named, Keyed {}',
+    'OrdersProps',
+    'key is optional in Keyed (OrdersProps extends it)',
+  ],
+  [
+    'interface Keyed { key?: Key }\ninterface Mid extends Keyed {}\ninterface OrdersProps extends Mid { name: string }',
+    'OrdersProps',
+    'key is optional in Keyed (Mid extends it)',
+  ],
+  [
+    'type Keyed = { key: Key | undefined };\ninterface OrdersProps extends Keyed {}',
+    'OrdersProps',
+    'key is optional in Keyed (OrdersProps extends it)',
+  ],
+  // Partial of an interface whose key is required but inherited.
+  [
+    'interface KeyProps { key: Key }\ninterface NamedKeyProps extends KeyProps { name: string }',
+    'Partial<NamedKeyProps>',
+    'key is optional in Partial<NamedKeyProps>',
+  ],
+])('CDK: an inherited optional key is unknown: %s', async (types, param, why) => {
+  const r = await status('lib/orders.ts', inherited(types, param));
+  expect(r.status).toBe('unknown');
+  expect(r.message).toContain(why);
+});
+
+it.each([
+  // The interface declares the member again, required: its props have it.
+  ['interface Base { key?: Key }\ninterface OrdersProps extends Base { key: Key }', 'OrdersProps'],
+  ['interface Base { key: Key }\ninterface OrdersProps extends Base { name: string }', 'OrdersProps'],
+  // A base of another file is not read (README Limitations): as before.
+  ['interface OrdersProps extends ImportedKeyProps { name: string }', 'OrdersProps'],
+])('CDK: a required inherited key, or a base the file does not declare, stays customer-managed: %s', async (types, param) => {
+  expect((await status('lib/orders.ts', inherited(types, param))).status).toBe('customer-managed');
+});
+
+it('Pulumi and CDKTF: an optional key inherited from a base of the file is unknown', async () => {
+  const args = pulumi('?')
+    .replace('export interface DbArgs {', 'export interface BaseArgs {')
+    .replace('export class Db', 'export interface DbArgs extends BaseArgs {\n  hashKey: string;\n}\n\nexport class Db');
+  expect(await status('index.ts', args)).toMatchObject({
+    status: 'unknown',
+    message: expect.stringContaining('kmsKeyArn is optional in BaseArgs (DbArgs extends it)'),
+  });
+  const cdktf = `import { Construct } from 'constructs';
+import { TerraformStack } from 'cdktf';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+
+interface BaseProps { readonly kmsKeyArn?: string }
+interface DataProps extends BaseProps { readonly name: string }
+
+export class Data extends TerraformStack {
+  constructor(scope: Construct, id: string, props: DataProps) {
+    super(scope, id);
+    new DynamodbTable(this, 'orders', {
+      name: props.name,
+      hashKey: 'id',
+      attribute: [{ name: 'id', type: 'S' }],
+      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
+    });
+  }
+}
+`;
+  expect(await status('main.ts', cdktf)).toMatchObject({
+    status: 'unknown',
+    message: expect.stringContaining('kmsKeyArn is optional in BaseProps (DataProps extends it)'),
+  });
+});
