@@ -36,7 +36,16 @@ import {
   nestedConfigsText,
   validMaxMb,
 } from './cli/config.js';
-import { type Scope, configErrors, mergeResults, optionsFor, planScopes, spelledAlso, unappliedConfigs } from './cli/scopes.js';
+import {
+  type Planned,
+  type Scope,
+  configErrors,
+  mergeResults,
+  messageScopes,
+  planScopes,
+  spelledAlso,
+  unappliedConfigs,
+} from './cli/scopes.js';
 import { helpOf } from './cli/help.js';
 import { didYouMean } from './cli/suggest.js';
 import { captured, checkOutputFile, colorWanted } from './cli/output.js';
@@ -444,7 +453,8 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     // The scopes run one after another, into the same stream: each one's reads ordered after the
     // earlier ones' (`base`, the places of their candidates), its progress counted on from theirs.
     const results: RunResult[] = [];
-    const profiles = scopes.length > 1 ? new Map<FileOutcome, Profile>() : undefined;
+    // Each outcome's scope, when there are several: its text lines say its profile's verdicts, its commit message its settings.
+    const scopeOf = scopes.length > 1 ? new Map<FileOutcome, Planned>() : undefined;
     const total = scopes.reduce((n, s) => n + (s.discovered?.candidates.length ?? 0), 0);
     let base = 0;
     let tablesBefore = 0;
@@ -489,7 +499,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
       base += s.discovered.candidates.length;
       tablesBefore += tables;
       s.discovered = undefined;
-      if (profiles) for (const o of result.outcomes) profiles.set(o, s.options.profile ?? 'strict');
+      if (scopeOf) for (const o of result.outcomes) scopeOf.set(o, s);
       results.push(result);
     }
     bar.done();
@@ -502,9 +512,12 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
     if (sarifSink) return sarif(p, result.outcomes, result.errors, io, sarifSink, notes);
-    if (!stream) return scan(p, result.outcomes, result.errors, io, notes, (o) => profiles?.get(o) ?? p.options.profile);
-    const optionsOf = scopes.length === 1 ? undefined : (root: string) => optionsFor(scopes, root, io.cwd);
-    const code = await fix(p, result, io, notes, stream, version(), optionsOf);
+    if (!stream)
+      return scan(p, result.outcomes, result.errors, io, notes, (o) => {
+        const s = scopeOf?.get(o);
+        return s ? (s.options.profile ?? 'strict') : p.options.profile;
+      });
+    const code = await fix(p, result, io, notes, stream, version(), scopeOf && messageScopes(scopes, scopeOf, io.cwd));
     if (inPlace) done.written = stream.writtenCount;
     return code;
   } finally {

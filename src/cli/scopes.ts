@@ -22,7 +22,8 @@ import { lstatSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { type RunResult, accepts } from '../engine/run.js';
 import type { FixOptions } from '../core/types.js';
-import type { FileError } from '../core/result.js';
+import type { FileError, FileOutcome } from '../core/result.js';
+import type { MessageScope } from '../report/commitMessage.js';
 import { toPosix } from '../core/text.js';
 import { CONFIG_NAMES, type Discovered, type Exclude, discover, displayPath, isTestPath } from '../io/discover.js';
 import { type ConfigProblem, configKey } from './config.js';
@@ -214,6 +215,39 @@ export function optionsFor(scopes: Scope[], root: string, cwd: string): FixOptio
         depth = p.length;
       }
   return (best ?? usable.find((s) => paths(s).some((p) => inside(root, p))) ?? scopes[0]).options;
+}
+
+/**
+ * What a repository's commit message (--commit, --patch-dir's mail) explains in a run of several scopes: `of`, the
+ * settings of its root's scope (optionsFor), and `scopeOf`, the scope that read each file, whose settings its tables'
+ * lines follow (src/report/commitMessage.ts).
+ */
+export function messageScopes(
+  scopes: Scope[],
+  read: Map<FileOutcome, Scope>,
+  cwd: string,
+): { of: (root: string) => FixOptions; scopeOf: (o: FileOutcome) => MessageScope | undefined } {
+  const shown = new Map<Scope, MessageScope>();
+  const of = (s: Scope): MessageScope => {
+    let m = shown.get(s);
+    if (!m)
+      shown.set(
+        s,
+        (m = {
+          options: { ...s.options, version: '' },
+          ...(s.configFile === undefined ? {} : { configFile: s.configFile }),
+          folders: (s.paths.length ? s.paths : ['.']).map((p) => path.resolve(cwd, p)),
+        }),
+      );
+    return m;
+  };
+  return {
+    of: (root) => optionsFor(scopes, root, cwd),
+    scopeOf: (o) => {
+      const s = read.get(o);
+      return s && of(s);
+    },
+  };
 }
 
 /**

@@ -406,6 +406,61 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     expect(mail).not.toContain('alias/top/');
   });
 
+  it("a repository's mail and commit message follow each folder's own settings: its tables' key lines, its key policy line; which folder used which", async () => {
+    // The root's file sets nothing; svc/'s sets a shared key and key policy iam.
+    const dir = repo('');
+    mkdirSync(path.join(dir, 'svc'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'svc', 'app.yaml'));
+    writeFileSync(path.join(dir, 'svc', '.kmsfix.yml'), 'key_strategy: shared\nkey_policy: iam\n');
+    rmSync(path.join(dir, '.git'), { recursive: true });
+    for (const args of [
+      ['init', '-q'],
+      ['add', '.'],
+      ['commit', '-q', '-m', 'init'],
+    ])
+      execFileSync('git', args, { cwd: dir, env: GIT_ENV });
+    const patches = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    expect((await runCli(['fix', '--patch-dir', patches, '.'], dir)).code).toBe(0);
+    const mbox = readFileSync(path.join(patches, `${path.basename(dir)}.mbox`), 'utf8');
+    // Lines unwrapped.
+    const mail = mbox.replace(/\n {2,}/g, ' ');
+    expect(mail).toContain(
+      [
+        'Settings differ by folder:',
+        '* the rest of the repository (.kmsfix.yml): a key per table, key policy drop-in',
+        '* svc/ (svc/.kmsfix.yml): a key shared per template or module, key policy iam',
+        '',
+        'Tables:',
+      ].join('\n'),
+    );
+    // Each table's key line is its own folder's.
+    expect(mbox).toContain('* OrdersTable (infra/app.yaml:11), was aws-owned\n  key: a new customer-managed KMS key of its own');
+    expect(mbox).toContain(
+      '* OrdersTable (svc/app.yaml:11), was aws-owned\n  key: a new customer-managed KMS key shared by the tables of its',
+    );
+    // The key policy lines: each folder's, after the folders it is said of; a line the settings do not change, once.
+    expect(mail).toContain('* the rest of the repository: Who can use the key (key policy drop-in)');
+    expect(mail).toContain('* svc/: Who can use the key (key policy iam)');
+    expect(mail.match(/^\* Cost: /gm)).toHaveLength(1);
+    expect(mail.match(/^\* (.*: )?Roll back in two deploys/gm)).toHaveLength(1);
+    // Only svc/ fixed (infra/ excluded): its settings throughout, as a run of one file says them.
+    const only = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    expect((await runCli(['fix', '--patch-dir', only, '--exclude', 'infra', '.'], dir)).code).toBe(0);
+    const svc = readFileSync(path.join(only, `${path.basename(dir)}.mbox`), 'utf8');
+    expect(svc).not.toContain('Settings differ');
+    expect(svc).toContain('* Who can use the key (key policy iam)');
+    expect(svc).toContain('  key: a new customer-managed KMS key shared by the tables of its');
+    // --commit writes the same message.
+    const r = await runCli(['fix', '--yes', '--quiet', '--commit', '.'], dir);
+    expect(r.code).toBe(0);
+    const body = execFileSync('git', ['log', '-1', '--format=%B', 'kmsfix/dynamodb-cmk'], { cwd: dir, encoding: 'utf8' }).replace(
+      /\n {2,}/g,
+      ' ',
+    );
+    expect(body).toContain('* svc/ (svc/.kmsfix.yml): a key shared per template or module, key policy iam');
+    expect(body).toContain('* svc/: Who can use the key (key policy iam)');
+  });
+
   it('a configuration file is one however it is: excluded, git-ignored, a symbolic link, a folder (an error); the folder and its parent agree', async () => {
     const dir = repo();
     writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'skip_table: [Orders*]\n');
