@@ -34,6 +34,7 @@ import {
   loadConfig,
   nestedConfigs,
   nestedConfigsText,
+  problemText,
   validMaxMb,
 } from './cli/config.js';
 import {
@@ -205,9 +206,11 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
   const flags = { ...values };
   const configured = configScopes(values.config, paths, cwd);
   const named = values.config !== undefined;
-  // One file for the whole run: its problems stop it before anything is read. Among several, a file's
-  // problems are its paths' errors (configErrors), and the others go on.
-  const first = await scopeOf(values, configured[0].configFile, command, cwd, configured.length === 1);
+  // The file named for the whole run (--config): its problems stop it before anything is read. Else a file's
+  // problems are its paths' errors (configErrors), and the others go on: folders below it with good files of
+  // their own are read (src/cli/scopes.ts planScopes walks it for them); a run that reads nothing else stops
+  // as one with a single file always did (execute).
+  const first = await scopeOf(values, configured[0].configFile, command, cwd, named);
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif')
     throw new UsageError(`--format must be text, json or sarif, not '${format}'${didYouMean(format, ['text', 'json', 'sarif'])}`);
@@ -431,6 +434,14 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     const bar = progress(shown, io.err, io.cwd, shown ? process.stderr.columns : undefined);
     // Each configuration file's part of the run, walked, every file validated, before a file of any is read (src/cli/scopes.ts).
     const scopes = await planScopes(p.scopes, !!p.configNamed, io.cwd, p.scopeOf);
+    // The run's one file (one for every path given) has problems and no folder below it has a good file of its own:
+    // nothing is read, said as before files were split.
+    if (p.scopes.length === 1 && scopes.every((s) => s.problems)) {
+      refuseOutput();
+      for (const s of scopes) for (const problem of s.problems ?? []) io.err(`${problemText(problem)}\n`);
+      io.err('kmsfix: the configuration file has errors; nothing was scanned\n');
+      return 2;
+    }
     // Before anything is read or written: an --output that names a file the run would read is refused.
     if (p.output !== undefined) {
       const outputAbs = realish(path.resolve(io.cwd, p.output));

@@ -15,7 +15,9 @@
  *
  * Every scope is walked, and every configuration file validated, before a file of any is read (the
  * CLI then runs the scopes one after another, src/cli.ts execute, and merges their results: mergeResults): a file with problems stops nothing
- * else, its problems are the run's errors and the files it governs are not read (exit 2). `--config
+ * else, its problems are the run's errors and the files it governs are not read (exit 2); its folders are walked all
+ * the same, and those below it with good files of their own are read as usual (a fix writes them, as it writes another
+ * repository beside a broken one). `--config
  * FILE` makes one scope of every path (the named file replaces every other).
  */
 import { lstatSync, readlinkSync } from 'node:fs';
@@ -43,6 +45,8 @@ export interface Scope {
 /** A scope walked: its files found, the folders of the scopes split off it left out. */
 export interface Planned extends Scope {
   discovered?: Discovered;
+  /** A scope whose file has problems: the folders below it split off (absolute), read with files of their own. */
+  splitOff?: string[];
   /** What src/io/discover.ts WalkScope says of this scope's walk. */
   walk: {
     skip: Set<string>;
@@ -74,10 +78,12 @@ export async function planScopes(
   const real = (p: string) => reals.get(p) ?? reals.set(p, realish(p)).get(p)!;
   for (let i = 0; i < queue.length; i++) {
     const s = queue[i];
-    if (s.problems) continue;
+    // A file with problems: its files are not read, but its folders are walked for those with good files of their
+    // own, which are read as usual (the file named for the whole run, --config, has none below it).
+    if (s.problems && named) continue;
     const inputs = s.paths.length ? s.paths : ['.'];
     const found = await discover(inputs, cwd, accepts, s.exclude, named ? s.walk : { ...s.walk, split: true });
-    s.discovered = found;
+    if (!s.problems) s.discovered = found;
     if (named) continue;
     // The folders split off, one scope per file (configKey: a folder reached twice, through a symbolic link, is one scope).
     const split = new Map<string, Planned>();
@@ -105,6 +111,8 @@ export async function planScopes(
       for (const p of given) if (p !== b && inside(b, p)) scope.walk.skip.add(p);
     }
     queue.splice(i + 1, 0, ...split.values());
+    // Its errors say which folders below it were read all the same.
+    if (s.problems) s.splitOff = [...split.values()].flatMap((q) => q.paths);
   }
   return queue;
 }
@@ -162,12 +170,19 @@ function linkOf(input: string, abs: string): string | undefined {
  * A scope whose file has problems: each is an error of the run, at its place, saying that the files
  * it governs were not read (a scan's or fix's other scopes go on, and the run exits 2).
  */
-export function configErrors(s: Scope, cwd: string): FileError[] {
-  const where = (s.paths.length ? s.paths : ['.']).map((p) => displayPath(path.resolve(cwd, p), cwd));
-  const shown = where.slice(0, 3).join(', ') + (where.length > 3 ? `, and ${where.length - 3} more` : '');
+export function configErrors(s: Scope & { splitOff?: string[] }, cwd: string): FileError[] {
+  const list = (paths: string[]) => {
+    const where = paths.map((p) => displayPath(path.resolve(cwd, p), cwd));
+    return where.slice(0, 3).join(', ') + (where.length > 3 ? `, and ${where.length - 3} more` : '');
+  };
+  const shown = list(s.paths.length ? s.paths : ['.']);
+  // The folders below it with files of their own: read, each by its own file.
+  const read = s.splitOff?.length
+    ? ` (but for ${list(s.splitOff)}, read with ${s.splitOff.length === 1 ? 'a configuration file of its own' : 'configuration files of their own'})`
+    : '';
   return (s.problems ?? []).map((p) => ({
     ...p,
-    message: `${p.message}; the files this configuration file governs (${shown}) were not read: correct it and run again`,
+    message: `${p.message}; the files this configuration file governs (${shown}) were not read${read}: correct it and run again`,
   }));
 }
 

@@ -618,6 +618,71 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
       'kmsfix: the configuration file has errors; nothing was scanned',
     ]);
   });
+
+  it('a file with problems does not hide the folders below it with good files of their own: they are read and fixed, its own are not (exit 2)', async () => {
+    // The root's file has a problem; svc/ has a good file of its own (skip_table), infra/ is the root's.
+    const dir = repo('skip_tabel: [x]\n');
+    mkdirSync(path.join(dir, 'svc'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'svc', 'app.yaml'));
+    cpSync(path.join(CF, 'yaml-aws-managed', 'input.yaml'), path.join(dir, 'svc', 'managed.yaml'));
+    writeFileSync(path.join(dir, 'svc', '.kmsfix.yml'), 'skip_table: ["By*"]\n');
+    rmSync(path.join(dir, '.git'), { recursive: true });
+    for (const args of [
+      ['init', '-q'],
+      ['add', '.'],
+      ['commit', '-q', '-m', 'init'],
+    ])
+      execFileSync('git', args, { cwd: dir, env: GIT_ENV });
+    const scan = await runCli(['scan', '--format', 'json', '.'], dir);
+    expect(scan.code).toBe(2);
+    const out = JSON.parse(scan.stdout);
+    expect(statuses(out)).toEqual([
+      'svc/app.yaml OrdersTable aws-owned',
+      'svc/managed.yaml ByAlias suppressed',
+      'svc/managed.yaml ByArn suppressed',
+      'svc/managed.yaml NoKey aws-managed',
+    ]);
+    expect(out.errors).toEqual([
+      expect.objectContaining({
+        file: '.kmsfix.yml',
+        line: 1,
+        column: 1,
+        message:
+          "unknown key 'skip_tabel' (did you mean 'skip_table'?); the files this configuration file governs (.) were not read " +
+          '(but for svc, read with a configuration file of its own): correct it and run again',
+      }),
+    ]);
+    // fix writes svc/ (as it writes a repository beside one whose file is broken), and leaves the rest as it was.
+    const infra = snapshot(path.join(dir, 'infra'));
+    const fix = await runCli(['fix', '--yes', '.'], dir);
+    expect(fix.code).toBe(2);
+    expect(fix.stderr).toContain("error: .kmsfix.yml:1:1: unknown key 'skip_tabel'");
+    expect(readFileSync(path.join(dir, 'svc', 'app.yaml'), 'utf8')).toContain('KMSMasterKeyId');
+    expect(snapshot(path.join(dir, 'infra'))).toEqual(infra);
+    // Inside the tree: a subfolder's file with problems, and a good one below it, read.
+    const deep = repo();
+    mkdirSync(path.join(deep, 'infra', 'deep'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(deep, 'infra', 'deep', 'app.yaml'));
+    writeFileSync(path.join(deep, 'infra', '.kmsfix.yml'), 'key_stratgy: shared\n');
+    writeFileSync(path.join(deep, 'infra', 'deep', '.kmsfix.yml'), 'include_tests: false\n');
+    const nested = JSON.parse((await runCli(['scan', '--format', 'json', '.'], deep)).stdout);
+    expect(statuses(nested)).toEqual(['infra/deep/app.yaml OrdersTable aws-owned']);
+    expect(nested.errors.map((e: { message: string }) => e.message)).toEqual([
+      expect.stringContaining('governs (infra) were not read (but for infra/deep, read with a configuration file of its own)'),
+    ]);
+    // Nothing else to read: the problems of every file, and nothing scanned, as with one file.
+    writeFileSync(path.join(dir, 'svc', '.kmsfix.yml'), 'skip_table: 3\n');
+    const none = await runCli(['scan', '.'], dir);
+    expect([none.code, none.stdout]).toEqual([2, '']);
+    expect(none.stderr).toBe(
+      [
+        ".kmsfix.yml:1:1: unknown key 'skip_tabel' (did you mean 'skip_table'?)",
+        'svc/.kmsfix.yml:1:13: skip_table: each item must be a non-empty string',
+        'kmsfix: the configuration file has errors; nothing was scanned',
+        '',
+      ].join('\n'),
+    );
+  });
 });
 
 describe('--config FILE replaces every .kmsfix.yml, those inside the scanned folders too', () => {
