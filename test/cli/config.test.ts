@@ -683,6 +683,31 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
       ].join('\n'),
     );
   });
+
+  it("the summary names each folder's profile, with its count, when files set different ones", async () => {
+    // Trivy and Checkov read no CDK TypeScript: each stack's 14 tables are not scanned, by a's profile and by b's.
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-profiles-'));
+    for (const [name, profile] of [
+      ['a', 'trivy'],
+      ['b', 'checkov'],
+    ]) {
+      mkdirSync(path.join(dir, name));
+      cpSync(path.join(FIXTURES, 'typescript', 'cdk-statuses', 'input.ts'), path.join(dir, name, 'stack.ts'));
+      writeFileSync(path.join(dir, name, '.kmsfix.yml'), `profile: ${profile}\n`);
+    }
+    const text = await runCli(['scan', '.'], dir);
+    expect(text.stdout).toMatch(
+      /\n28 tables in 2 files: 0 compliant, 28 non-compliant \(\d+ fixable, 28 not scanned \(14 by trivy, 14 by checkov\)\), 0 errors\n$/,
+    );
+    const json = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    expect(json.summary).toMatchObject({ notScanned: 28, profile: 'trivy, checkov', notScannedBy: { trivy: 14, checkov: 14 } });
+    // One profile: named alone, as before.
+    writeFileSync(path.join(dir, 'b', '.kmsfix.yml'), 'profile: trivy\n');
+    const one = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    expect(one.summary).toMatchObject({ notScanned: 28, profile: 'trivy' });
+    expect(one.summary.notScannedBy).toBeUndefined();
+    expect((await runCli(['scan', '.'], dir)).stdout).toContain(', 28 not scanned by trivy), 0 errors\n');
+  });
 });
 
 describe('--config FILE replaces every .kmsfix.yml, those inside the scanned folders too', () => {
