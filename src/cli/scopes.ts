@@ -27,7 +27,7 @@ import type { FixOptions } from '../core/types.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import type { MessageScope } from '../report/commitMessage.js';
 import { toPosix } from '../core/text.js';
-import { CONFIG_NAMES, type Discovered, type Exclude, discover, displayPath, isTestPath } from '../io/discover.js';
+import { CONFIG_NAMES, type Discovered, type Exclude, type IgnoreScope, discover, displayPath, isTestPath } from '../io/discover.js';
 import { type ConfigProblem, configKey } from './config.js';
 import { realish } from '../io/outputs.js';
 
@@ -76,13 +76,20 @@ export async function planScopes(
   // Each path's real path, asked once (covered asks for every path given, at every folder split off).
   const reals = new Map<string, string>();
   const real = (p: string) => reals.get(p) ?? reals.set(p, realish(p)).get(p)!;
+  // Each scope's file's key, asked once: covered compares the file of every scope whose path holds a folder split off
+  // with that folder's (a chain of nested files, one inside the other: each scope's key at every folder below it,
+  // a real path of the depth's components each time, was cubic in the chain's length).
+  // The .gitignore files above each scope's folders, read once for all of them (src/io/discover.ts WalkScope.ignores).
+  const ignores = new Map<string, IgnoreScope | undefined>();
+  const keys = new Map<string, string>();
+  const keyOf = (f: string) => keys.get(f) ?? keys.set(f, configKey(f)).get(f)!;
   for (let i = 0; i < queue.length; i++) {
     const s = queue[i];
     // A file with problems: its files are not read, but its folders are walked for those with good files of their
     // own, which are read as usual (the file named for the whole run, --config, has none below it).
     if (s.problems && named) continue;
     const inputs = s.paths.length ? s.paths : ['.'];
-    const found = await discover(inputs, cwd, accepts, s.exclude, named ? s.walk : { ...s.walk, split: true });
+    const found = await discover(inputs, cwd, accepts, s.exclude, named ? s.walk : { ...s.walk, split: true, ignores });
     if (!s.problems) s.discovered = found;
     if (named) continue;
     // The folders split off, one scope per file (configKey: a folder reached twice, through a symbolic link, is one scope).
@@ -90,14 +97,14 @@ export async function planScopes(
     const given = queue.flatMap((q) => q.paths.map(abs));
     for (const configFile of found.splits) {
       const b = path.dirname(configFile);
-      if (covered(queue, s, b, configFile, (p) => real(abs(p)))) continue;
+      if (covered(queue, s, b, configFile, (p) => real(abs(p)), keyOf)) continue;
       const input = inputs.filter((p) => inside(abs(p), b)).sort((x, y) => abs(y).length - abs(x).length)[0];
       const from = abs(input);
       const before = s.walk.roots.get(from);
       const root = before?.root ?? from;
       const test = (before?.test ?? false) || isTestPath(`${toPosix(path.relative(from, b))}/-`);
       const link = before?.link ?? linkOf(input, from);
-      const key = configKey(configFile);
+      const key = keyOf(configFile);
       let scope = split.get(key);
       if (!scope) {
         scope = { ...(await scopeOf(configFile)), paths: [], walk: { skip: new Set(), roots: new Map(), read: new Map() } };
@@ -143,15 +150,22 @@ function inside(a: string, b: string): boolean {
  * scope). By real path (`real`: a path given, resolved): `current/sub` (current -> payments) given beside `payments`
  * is the folder `payments/sub` its walk meets.
  */
-function covered(queue: Planned[], s: Planned, b: string, configFile: string, real: (p: string) => string): boolean {
-  const key = configKey(configFile);
+function covered(
+  queue: Planned[],
+  s: Planned,
+  b: string,
+  configFile: string,
+  real: (p: string) => string,
+  keyOf: (f: string) => string,
+): boolean {
+  const key = keyOf(configFile);
   const folder = realish(b);
   return queue.some(
     (q) =>
       q !== s &&
       q.paths.some((p) => {
         const given = real(p);
-        return inside(given, folder) && (given === folder || (q.configFile !== undefined && configKey(q.configFile) === key));
+        return inside(given, folder) && (given === folder || (q.configFile !== undefined && keyOf(q.configFile) === key));
       }),
   );
 }
