@@ -34,9 +34,19 @@ import {
   loadConfig,
   nestedConfigs,
   nestedConfigsText,
+  problemText,
   validMaxMb,
 } from './cli/config.js';
-import { type Scope, configErrors, mergeResults, optionsFor, planScopes, spelledAlso, unappliedConfigs } from './cli/scopes.js';
+import {
+  type Planned,
+  type Scope,
+  configErrors,
+  mergeResults,
+  messageScopes,
+  planScopes,
+  spelledAlso,
+  unappliedConfigs,
+} from './cli/scopes.js';
 import { helpOf } from './cli/help.js';
 import { didYouMean } from './cli/suggest.js';
 import { captured, checkOutputFile, colorWanted } from './cli/output.js';
@@ -196,9 +206,11 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
   const flags = { ...values };
   const configured = configScopes(values.config, paths, cwd);
   const named = values.config !== undefined;
-  // One file for the whole run: its problems stop it before anything is read. Among several, a file's
-  // problems are its paths' errors (configErrors), and the others go on.
-  const first = await scopeOf(values, configured[0].configFile, command, cwd, configured.length === 1);
+  // The file named for the whole run (--config): its problems stop it before anything is read. Else a file's
+  // problems are its paths' errors (configErrors), and the others go on: folders below it with good files of
+  // their own are read (src/cli/scopes.ts planScopes walks it for them); a run that reads nothing else stops
+  // as one with a single file always did (execute).
+  const first = await scopeOf(values, configured[0].configFile, command, cwd, named);
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif')
     throw new UsageError(`--format must be text, json or sarif, not '${format}'${didYouMean(format, ['text', 'json', 'sarif'])}`);
@@ -422,6 +434,14 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     const bar = progress(shown, io.err, io.cwd, shown ? process.stderr.columns : undefined);
     // Each configuration file's part of the run, walked, every file validated, before a file of any is read (src/cli/scopes.ts).
     const scopes = await planScopes(p.scopes, !!p.configNamed, io.cwd, p.scopeOf);
+    // The run's one file (one for every path given) has problems and no folder below it has a good file of its own:
+    // nothing is read, said as before files were split.
+    if (p.scopes.length === 1 && scopes.every((s) => s.problems)) {
+      refuseOutput();
+      for (const s of scopes) for (const problem of s.problems ?? []) io.err(`${problemText(problem)}\n`);
+      io.err('kmsfix: the configuration file has errors; nothing was scanned\n');
+      return 2;
+    }
     // Before anything is read or written: an --output that names a file the run would read is refused.
     if (p.output !== undefined) {
       const outputAbs = realish(path.resolve(io.cwd, p.output));
@@ -444,7 +464,8 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     // The scopes run one after another, into the same stream: each one's reads ordered after the
     // earlier ones' (`base`, the places of their candidates), its progress counted on from theirs.
     const results: RunResult[] = [];
-    const profiles = scopes.length > 1 ? new Map<FileOutcome, Profile>() : undefined;
+    // Each outcome's scope, when there are several: its text lines say its profile's verdicts, its commit message its settings.
+    const scopeOf = scopes.length > 1 ? new Map<FileOutcome, Planned>() : undefined;
     const total = scopes.reduce((n, s) => n + (s.discovered?.candidates.length ?? 0), 0);
     let base = 0;
     let tablesBefore = 0;
@@ -489,7 +510,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
       base += s.discovered.candidates.length;
       tablesBefore += tables;
       s.discovered = undefined;
-      if (profiles) for (const o of result.outcomes) profiles.set(o, s.options.profile ?? 'strict');
+      if (scopeOf) for (const o of result.outcomes) scopeOf.set(o, s);
       results.push(result);
     }
     bar.done();
@@ -502,9 +523,12 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
     if (sarifSink) return sarif(p, result.outcomes, result.errors, io, sarifSink, notes);
-    if (!stream) return scan(p, result.outcomes, result.errors, io, notes, (o) => profiles?.get(o) ?? p.options.profile);
-    const optionsOf = scopes.length === 1 ? undefined : (root: string) => optionsFor(scopes, root, io.cwd);
-    const code = await fix(p, result, io, notes, stream, version(), optionsOf);
+    if (!stream)
+      return scan(p, result.outcomes, result.errors, io, notes, (o) => {
+        const s = scopeOf?.get(o);
+        return s ? (s.options.profile ?? 'strict') : p.options.profile;
+      });
+    const code = await fix(p, result, io, notes, stream, version(), scopeOf && messageScopes(scopes, scopeOf, io.cwd));
     if (inPlace) done.written = stream.writtenCount;
     return code;
   } finally {

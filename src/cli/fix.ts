@@ -195,8 +195,8 @@ export const BEFORE_DEPLOYING =
   'it, and a Terraform revert leaves the table on it ' +
   '(https://github.com/kmsfix/kmsfix#rolling-back)';
 
-/** A repository's commit message options, by its root (a run of several configuration scopes). */
-type MessageOf = (root: string) => MessageOptions;
+/** A repository's commit message options, by its root, and each file's scope's (a run of several configuration scopes). */
+type MessageOf = Pick<MessageOptions, 'of' | 'scopeOf'>;
 
 /** What a held stream's output added: the files delivered and why others were not, errors, and notes for after the report's own. */
 interface Delivery {
@@ -210,7 +210,10 @@ interface Delivery {
 }
 
 /** The fix's output put in place (a held stream's), and its report; the exit code. */
-/** `optionsOf`: the settings of a repository's configuration scope (src/cli/scopes.ts optionsFor), when the run has several. */
+/**
+ * `scopes`: when the run has several configuration scopes, the settings of a repository's root's scope
+ * (src/cli/scopes.ts optionsFor) and of the scope that read each file (messageScopes).
+ */
 export async function fix(
   p: Parsed,
   result: RunResult,
@@ -218,7 +221,7 @@ export async function fix(
   notes: string[],
   stream: Streamed,
   version: string,
-  optionsOf?: (root: string) => FixOptions,
+  scopes?: { of: (root: string) => FixOptions; scopeOf: MessageOptions['scopeOf'] },
 ): Promise<number> {
   const text = p.format === 'text';
   // A parameter no longer controls what --fix-parameterised wrote explicitly, terraform apply
@@ -240,7 +243,7 @@ export async function fix(
   }
   if (text && stream.noted) for (const o of result.outcomes) say([stream.full(o)]);
   // A repository's commit message explains its own scope's settings.
-  const of = optionsOf && ((root: string) => ({ ...optionsOf(root), version }));
+  const of: MessageOf | undefined = scopes && { of: (root) => ({ ...scopes.of(root), version }), scopeOf: scopes.scopeOf };
   const d = stream.patches ? await writePatches(p, result, io, stream, version, of) : await writeHeld(p, result, io, stream, version, of);
   const outcomes = stream.settleHeld(result.outcomes, d.delivered, d.failed);
   if (text) for (const line of d.after) io.err(`${line}\n`);
@@ -271,7 +274,7 @@ async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Stream
         d.errors,
         result.repos,
         (o) => changed.has(o),
-        { ...p.options, version, date: mailNow(), ...(of ? { of } : {}) },
+        { ...p.options, version, date: mailNow(), ...of },
         (o) => stream.full(o),
         d.failed,
       );
@@ -326,9 +329,7 @@ async function writeHeld(p: Parsed, result: RunResult, io: Io, stream: Streamed,
   for (const [o, e] of w.failed) d.failed.set(o, e);
   for (const o of w.written) d.delivered.add(o);
   if (p.commit && w.written.size > 0) {
-    const r = await commitRepositories(result.outcomes, w.written, { ...p.options, version, ...(of ? { of } : {}) }, io.cwd, (o) =>
-      stream.full(o),
-    );
+    const r = await commitRepositories(result.outcomes, w.written, { ...p.options, version, ...of }, io.cwd, (o) => stream.full(o));
     d.errors.push(...r.errors);
     d.after.push(...r.notes);
   }

@@ -15,16 +15,19 @@
  *
  * Every scope is walked, and every configuration file validated, before a file of any is read (the
  * CLI then runs the scopes one after another, src/cli.ts execute, and merges their results: mergeResults): a file with problems stops nothing
- * else, its problems are the run's errors and the files it governs are not read (exit 2). `--config
+ * else, its problems are the run's errors and the files it governs are not read (exit 2); its folders are walked all
+ * the same, and those below it with good files of their own are read as usual (a fix writes them, as it writes another
+ * repository beside a broken one). `--config
  * FILE` makes one scope of every path (the named file replaces every other).
  */
 import { lstatSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { type RunResult, accepts } from '../engine/run.js';
 import type { FixOptions } from '../core/types.js';
-import type { FileError } from '../core/result.js';
+import type { FileError, FileOutcome } from '../core/result.js';
+import type { MessageScope } from '../report/commitMessage.js';
 import { toPosix } from '../core/text.js';
-import { CONFIG_NAMES, type Discovered, type Exclude, discover, displayPath, isTestPath } from '../io/discover.js';
+import { CONFIG_NAMES, type Discovered, type Exclude, type IgnoreScope, discover, displayPath, isTestPath } from '../io/discover.js';
 import { type ConfigProblem, configKey } from './config.js';
 import { realish } from '../io/outputs.js';
 
@@ -42,6 +45,8 @@ export interface Scope {
 /** A scope walked: its files found, the folders of the scopes split off it left out. */
 export interface Planned extends Scope {
   discovered?: Discovered;
+  /** A scope whose file has problems: the folders below it split off (absolute), read with files of their own. */
+  splitOff?: string[];
   /** What src/io/discover.ts WalkScope says of this scope's walk. */
   walk: {
     skip: Set<string>;
@@ -71,26 +76,35 @@ export async function planScopes(
   // Each path's real path, asked once (covered asks for every path given, at every folder split off).
   const reals = new Map<string, string>();
   const real = (p: string) => reals.get(p) ?? reals.set(p, realish(p)).get(p)!;
+  // Each scope's file's key, asked once: covered compares the file of every scope whose path holds a folder split off
+  // with that folder's (a chain of nested files, one inside the other: each scope's key at every folder below it,
+  // a real path of the depth's components each time, was cubic in the chain's length).
+  // The .gitignore files above each scope's folders, read once for all of them (src/io/discover.ts WalkScope.ignores).
+  const ignores = new Map<string, IgnoreScope | undefined>();
+  const keys = new Map<string, string>();
+  const keyOf = (f: string) => keys.get(f) ?? keys.set(f, configKey(f)).get(f)!;
   for (let i = 0; i < queue.length; i++) {
     const s = queue[i];
-    if (s.problems) continue;
+    // A file with problems: its files are not read, but its folders are walked for those with good files of their
+    // own, which are read as usual (the file named for the whole run, --config, has none below it).
+    if (s.problems && named) continue;
     const inputs = s.paths.length ? s.paths : ['.'];
-    const found = await discover(inputs, cwd, accepts, s.exclude, named ? s.walk : { ...s.walk, split: true });
-    s.discovered = found;
+    const found = await discover(inputs, cwd, accepts, s.exclude, named ? s.walk : { ...s.walk, split: true, ignores });
+    if (!s.problems) s.discovered = found;
     if (named) continue;
     // The folders split off, one scope per file (configKey: a folder reached twice, through a symbolic link, is one scope).
     const split = new Map<string, Planned>();
     const given = queue.flatMap((q) => q.paths.map(abs));
     for (const configFile of found.splits) {
       const b = path.dirname(configFile);
-      if (covered(queue, s, b, configFile, (p) => real(abs(p)))) continue;
+      if (covered(queue, s, b, configFile, (p) => real(abs(p)), keyOf)) continue;
       const input = inputs.filter((p) => inside(abs(p), b)).sort((x, y) => abs(y).length - abs(x).length)[0];
       const from = abs(input);
       const before = s.walk.roots.get(from);
       const root = before?.root ?? from;
       const test = (before?.test ?? false) || isTestPath(`${toPosix(path.relative(from, b))}/-`);
       const link = before?.link ?? linkOf(input, from);
-      const key = configKey(configFile);
+      const key = keyOf(configFile);
       let scope = split.get(key);
       if (!scope) {
         scope = { ...(await scopeOf(configFile)), paths: [], walk: { skip: new Set(), roots: new Map(), read: new Map() } };
@@ -104,6 +118,8 @@ export async function planScopes(
       for (const p of given) if (p !== b && inside(b, p)) scope.walk.skip.add(p);
     }
     queue.splice(i + 1, 0, ...split.values());
+    // Its errors say which folders below it were read all the same.
+    if (s.problems) s.splitOff = [...split.values()].flatMap((q) => q.paths);
   }
   return queue;
 }
@@ -134,15 +150,22 @@ function inside(a: string, b: string): boolean {
  * scope). By real path (`real`: a path given, resolved): `current/sub` (current -> payments) given beside `payments`
  * is the folder `payments/sub` its walk meets.
  */
-function covered(queue: Planned[], s: Planned, b: string, configFile: string, real: (p: string) => string): boolean {
-  const key = configKey(configFile);
+function covered(
+  queue: Planned[],
+  s: Planned,
+  b: string,
+  configFile: string,
+  real: (p: string) => string,
+  keyOf: (f: string) => string,
+): boolean {
+  const key = keyOf(configFile);
   const folder = realish(b);
   return queue.some(
     (q) =>
       q !== s &&
       q.paths.some((p) => {
         const given = real(p);
-        return inside(given, folder) && (given === folder || (q.configFile !== undefined && configKey(q.configFile) === key));
+        return inside(given, folder) && (given === folder || (q.configFile !== undefined && keyOf(q.configFile) === key));
       }),
   );
 }
@@ -161,12 +184,19 @@ function linkOf(input: string, abs: string): string | undefined {
  * A scope whose file has problems: each is an error of the run, at its place, saying that the files
  * it governs were not read (a scan's or fix's other scopes go on, and the run exits 2).
  */
-export function configErrors(s: Scope, cwd: string): FileError[] {
-  const where = (s.paths.length ? s.paths : ['.']).map((p) => displayPath(path.resolve(cwd, p), cwd));
-  const shown = where.slice(0, 3).join(', ') + (where.length > 3 ? `, and ${where.length - 3} more` : '');
+export function configErrors(s: Scope & { splitOff?: string[] }, cwd: string): FileError[] {
+  const list = (paths: string[]) => {
+    const where = paths.map((p) => displayPath(path.resolve(cwd, p), cwd));
+    return where.slice(0, 3).join(', ') + (where.length > 3 ? `, and ${where.length - 3} more` : '');
+  };
+  const shown = list(s.paths.length ? s.paths : ['.']);
+  // The folders below it with files of their own: read, each by its own file.
+  const read = s.splitOff?.length
+    ? ` (but for ${list(s.splitOff)}, read with ${s.splitOff.length === 1 ? 'a configuration file of its own' : 'configuration files of their own'})`
+    : '';
   return (s.problems ?? []).map((p) => ({
     ...p,
-    message: `${p.message}; the files this configuration file governs (${shown}) were not read: correct it and run again`,
+    message: `${p.message}; the files this configuration file governs (${shown}) were not read${read}: correct it and run again`,
   }));
 }
 
@@ -214,6 +244,39 @@ export function optionsFor(scopes: Scope[], root: string, cwd: string): FixOptio
         depth = p.length;
       }
   return (best ?? usable.find((s) => paths(s).some((p) => inside(root, p))) ?? scopes[0]).options;
+}
+
+/**
+ * What a repository's commit message (--commit, --patch-dir's mail) explains in a run of several scopes: `of`, the
+ * settings of its root's scope (optionsFor), and `scopeOf`, the scope that read each file, whose settings its tables'
+ * lines follow (src/report/commitMessage.ts).
+ */
+export function messageScopes(
+  scopes: Scope[],
+  read: Map<FileOutcome, Scope>,
+  cwd: string,
+): { of: (root: string) => FixOptions; scopeOf: (o: FileOutcome) => MessageScope | undefined } {
+  const shown = new Map<Scope, MessageScope>();
+  const of = (s: Scope): MessageScope => {
+    let m = shown.get(s);
+    if (!m)
+      shown.set(
+        s,
+        (m = {
+          options: { ...s.options, version: '' },
+          ...(s.configFile === undefined ? {} : { configFile: s.configFile }),
+          folders: (s.paths.length ? s.paths : ['.']).map((p) => path.resolve(cwd, p)),
+        }),
+      );
+    return m;
+  };
+  return {
+    of: (root) => optionsFor(scopes, root, cwd),
+    scopeOf: (o) => {
+      const s = read.get(o);
+      return s && of(s);
+    },
+  };
 }
 
 /**

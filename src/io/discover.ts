@@ -132,7 +132,7 @@ export function relativeUnder(base: string, abs: string): string {
   return path.relative(base, abs);
 }
 
-interface IgnoreScope {
+export interface IgnoreScope {
   dir: string;
   ig: Ignore;
 }
@@ -153,13 +153,22 @@ function loadGitignoreSync(dir: string): IgnoreScope | undefined {
   }
 }
 
-/** .gitignore files of the folders above `dir`, up to the root of its git work tree. */
-async function ancestorScopes(dir: string): Promise<IgnoreScope[]> {
+/**
+ * .gitignore files of the folders above `dir`, up to the root of its git work tree. `read`: those read already by the
+ * other walks of a run split by configuration file (WalkScope.ignores), each read once.
+ */
+async function ancestorScopes(dir: string, read?: Map<string, IgnoreScope | undefined>): Promise<IgnoreScope[]> {
   const root = gitRootOf(dir);
   if (root === undefined) return [];
   const chain: string[] = [];
   for (let cur = dir; cur !== root; ) chain.unshift((cur = path.dirname(cur)));
-  const scopes = await Promise.all(chain.map(loadGitignore));
+  const load = (d: string) => {
+    if (read?.has(d)) return read.get(d);
+    const scope = loadGitignoreSync(d);
+    read?.set(d, scope);
+    return scope;
+  };
+  const scopes = read ? chain.map(load) : await Promise.all(chain.map(loadGitignore));
   return scopes.filter((s): s is IgnoreScope => s !== undefined);
 }
 
@@ -266,6 +275,11 @@ export interface WalkScope {
   split?: boolean;
   /** Folders read already (a split's `read`): their entries, not read again. */
   read?: ReadonlyMap<string, Dirent[]>;
+  /**
+   * The .gitignore files of the folders above a walk's start, by folder, shared by the walks of one run's scopes: each
+   * read once (a chain of hundreds of nested configuration files read each ancestor's once per scope below it).
+   */
+  ignores?: Map<string, IgnoreScope | undefined>;
 }
 
 export interface Discovered {
@@ -468,7 +482,7 @@ export async function discover(
     if (st.isDirectory()) {
       root = from?.root ?? abs;
       top = abs;
-      walk(abs, await ancestorScopes(abs), displayPath(abs, cwd), from?.test ?? false);
+      walk(abs, await ancestorScopes(abs, scope.ignores), displayPath(abs, cwd), from?.test ?? false);
     } else {
       root = cwd;
       if (excluded(cwd, abs, false)) continue;

@@ -30,6 +30,26 @@ export interface MessageOptions {
    * root, which its message explains instead.
    */
   of?: (root: string) => MessageOptions;
+  /**
+   * A run of several configuration scopes: the scope that read a file (an outcome of the run, before it is
+   * read back), whose settings its tables' lines explain (a folder's own file may set a shared key,
+   * `key_policy: iam` or `kms_key_arn` where the repository's root has none).
+   */
+  scopeOf?: (f: FileOutcome) => MessageScope | undefined;
+}
+
+/** A configuration scope as a message names it: its settings, its file and its folders (absolute). */
+export interface MessageScope {
+  options: MessageOptions;
+  configFile?: string;
+  folders: string[];
+}
+
+/** The settings a table's lines explain, and where they apply (the folders of its scope, from the repository's root). */
+interface Settings {
+  o: MessageOptions;
+  where: string;
+  file: string;
 }
 
 export interface CommitMessage {
@@ -82,21 +102,72 @@ export function repositoryMessage(
   changed: (f: FileOutcome) => boolean,
   full: (f: FileOutcome) => FileOutcome,
 ): { message: CommitMessage; outcomes: FileOutcome[] } {
+  const scopeOf = o.scopeOf;
   if (o.of) o = o.of(root);
   const fulls = outcomes.map(full);
   const inCommit = new Set(fulls.filter((_, k) => changed(outcomes[k])));
+  // Each file's scope, as its folders and file read from the repository's root: by the outcome of the run (a
+  // read-back outcome is another object).
+  const settings = new Map<FileOutcome, Settings>();
+  if (scopeOf)
+    for (const [k, f] of fulls.entries()) {
+      const s = scopeOf(outcomes[k]);
+      if (s) settings.set(f, scopeSettings(s, root, o.version));
+    }
   const message = commitMessage(
     fulls,
     o,
     (f) => toPosix(path.relative(root, f.file.absPath)),
     (f) => inCommit.has(f),
+    scopeOf ? (f) => settings.get(f) : undefined,
   );
   return { message, outcomes: fulls };
+}
+
+/** A scope's settings as the message of the repository at `root` names them: its folders there, its file. */
+function scopeSettings(s: MessageScope, root: string, version: string): Settings {
+  const folders = new Set<string>();
+  for (const f of s.folders) {
+    const rel = toPosix(path.relative(root, f));
+    if (rel === '' || rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) folders.add('the rest of the repository');
+    else folders.add(`${rel}/`);
+  }
+  const file = s.configFile === undefined ? 'no configuration file' : toPosix(path.relative(root, s.configFile));
+  return { o: { ...s.options, version }, where: [...folders].sort().join(', '), file };
+}
+
+/** The settings a message explains, as one key: two files that set the same are one group. */
+function settingsKey(o: MessageOptions): string {
+  const sorted = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+        )
+      : v;
+  return JSON.stringify([o.keyStrategy, o.kmsKeyArn ?? null, o.keyPolicy ?? DEFAULT_KEY_POLICY, sorted(o.key ?? null)]);
+}
+
+/** A group's settings, short: which keys, which key policy. */
+function settingsText(o: MessageOptions): string {
+  if (o.kmsKeyArn) return `the existing key ${o.kmsKeyArn}`;
+  const window = o.key?.deletionWindowDays;
+  return [
+    o.keyStrategy === 'shared' ? 'a key shared per template or module' : 'a key per table',
+    `key policy ${o.keyPolicy ?? DEFAULT_KEY_POLICY}`,
+    ...(o.key?.alias ? [`alias ${o.key.alias}`] : []),
+    ...(window !== undefined && window !== DEFAULT_DELETION_WINDOW ? [`deletion window ${window} days`] : []),
+    ...(o.key?.retain === 'always' ? ['keys retained'] : []),
+  ].join(', ');
 }
 
 /**
  * The message for these outcomes (one repository's files): `changed` tells which files' changes the
  * commit holds (the tables the verified fix planned in them are told as fixed); `pathOf` names a file.
+ * `settingsOf`: a run of several configuration scopes, the settings of the scope that read a file. Each
+ * table's lines follow its own; where the tables fixed have different ones, the message says which folders
+ * used which, and each line that depends on them is said for each folder (once where they agree).
  */
 export function commitMessage(
   outcomes: FileOutcome[],
@@ -104,20 +175,34 @@ export function commitMessage(
   pathOf: (f: FileOutcome) => string = (f) => f.file.path,
   /** Whether a file's change is in the commit (default: it has a new text; a run that writes as it goes lets texts go). */
   changed: (f: FileOutcome) => boolean = (f) => f.newText !== undefined,
+  settingsOf?: (f: FileOutcome) => Settings | undefined,
 ) {
-  const fixed: { t: TableReport; file: string }[] = [];
+  const fixed: Fixed[] = [];
   const left: { t: TableReport; file: string }[] = [];
+  // The settings groups of the tables fixed, in their first table's order.
+  const groups = new Map<string, Group>();
   for (const f of outcomes) {
+    const own = settingsOf?.(f);
     for (const t of f.tables) {
       if (t.compliant) continue;
-      if (t.planned && changed(f)) fixed.push({ t, file: pathOf(f) });
-      else left.push({ t, file: pathOf(f) });
+      if (t.planned && changed(f)) {
+        const s = own ?? { o, where: 'the rest of the repository', file: '' };
+        const key = settingsKey(s.o);
+        let g = groups.get(key);
+        if (!g) groups.set(key, (g = { o: s.o, where: new Set(), files: new Set(), fixed: [] }));
+        g.where.add(s.where);
+        g.files.add(s.file);
+        const x = { t, file: pathOf(f), o: s.o };
+        g.fixed.push(x);
+        fixed.push(x);
+      } else left.push({ t, file: pathOf(f) });
     }
   }
+  // One group: its settings throughout, as a run of one scope says them.
+  const all = [...groups.values()];
+  if (all.length === 1) o = all[0].o;
   const files = new Set(fixed.map((x) => x.file)).size;
   const subject = `Encrypt ${plural(fixed.length, 'DynamoDB table')} with customer-managed KMS keys`;
-  const mode = o.keyPolicy ?? DEFAULT_KEY_POLICY;
-  const window = o.key?.deletionWindowDays ?? DEFAULT_DELETION_WINDOW;
   const out: string[] = [];
   out.push(
     wrap(
@@ -126,12 +211,18 @@ export function commitMessage(
       '',
     ),
     '',
-    'Tables:',
   );
+  const whereOf = (g: Group) => [...g.where].join(', ');
+  if (all.length > 1) {
+    out.push('Settings differ by folder:');
+    for (const g of all) out.push(wrap(`${whereOf(g)} (${[...g.files].join(', ')}): ${settingsText(g.o)}`, '    ', '* '));
+    out.push('');
+  }
+  out.push('Tables:');
   const recreated = fixed.filter(({ t }) => recreation(t) !== undefined).map(({ t }) => t.address);
-  for (const { t, file } of fixed) {
+  for (const { t, file, o: own } of fixed) {
     out.push(`* ${t.address} (${file}:${t.line}), was ${t.status}`);
-    out.push(wrap(`key: ${keyOf(o)}`, '    ', '  '));
+    out.push(wrap(`key: ${keyOf(own)}`, '    ', '  '));
     const deploy = recreation(t);
     if (deploy !== undefined) out.push(wrap(`deploy: ${deploy}`, '    ', '  '));
     const rules = failingRules(t.peers);
@@ -142,6 +233,15 @@ export function commitMessage(
     for (const { t, file } of left) out.push(wrap(`${t.address} (${file}:${t.line}), ${t.status}`, '    ', '* '));
   }
   out.push('', 'Before deploying, check:');
+  /**
+   * A line that depends on the settings: said once when every group's settings say the same of all the tables
+   * fixed, else once per group, of its tables, after the folders it is said of.
+   */
+  const perGroup = (line: (tables: Fixed[], o: MessageOptions) => string[]): string[] => {
+    const once = line(fixed, o);
+    if (all.length < 2 || all.every((g) => line(fixed, g.o).join('\n') === once.join('\n'))) return once;
+    return all.flatMap((g) => line(g.fixed, g.o).map((n) => `${whereOf(g)}: ${n}`));
+  };
   const others = fixed.length > recreated.length;
   const notes = [
     recreated.length === 0
@@ -149,56 +249,30 @@ export function commitMessage(
       : `Replicas re-created (--recreate-replicas): to give the replicas of ${listed(recreated)} their keys, terraform apply deletes and re-creates them. ` +
         'Each is out of service in its Region until DynamoDB has copied the table into it again (hours for a large table), and its stream gets a new ARN: ' +
         `deploy when those Regions can do without them, then re-point stream consumers.${others ? ' The other tables switch keys in place, with no downtime.' : ''}`,
-    o.kmsKeyArn
-      ? 'Cost: no new key; the existing key is billed as before, plus the requests DynamoDB makes to it for these tables.'
-      : 'Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests.',
-    ...requests(
-      fixed.map(({ t }) => t),
-      o,
+    ...perGroup((_, o) => [
+      o.kmsKeyArn
+        ? 'Cost: no new key; the existing key is billed as before, plus the requests DynamoDB makes to it for these tables.'
+        : 'Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests.',
+    ]),
+    ...perGroup((tables, o) =>
+      requests(
+        tables.map(({ t }) => t),
+        o,
+      ),
     ),
-    o.kmsKeyArn
-      ? `Who can use the key: its own key policy decides. It must let every principal that uses these tables use the key through DynamoDB (and a permissions boundary, session policy or service control policy that limits one must allow it too), or they lose access when this is deployed.`
-      : mode === 'drop-in'
-        ? "Who can use the key (key policy drop-in): every principal of this account that DynamoDB lets in, through DynamoDB in the table's Region only, like aws/dynamodb; " +
-          'no identity policy has to change. What limits a caller still does: a permissions boundary, a session policy (sts:AssumeRole with Policy, as ' +
-          'tenant-isolation code passes) or a service control policy must allow kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, ' +
-          'kms:CreateGrant and kms:DescribeKey on the key (DynamoDB asks KMS as each caller, and a key policy whose principal is * cannot lift them), or that ' +
-          'caller loses access to the tables. The account administers the key; no other account can use it.'
-        : 'Who can use the key (key policy iam): only principals whose IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on it. Grant them to every role that reads or writes these tables BEFORE deploying (and allow them in any permissions boundary, session policy or service control policy that limits such a role), or they lose access.' +
-          losing(fixed),
-    ...(o.kmsKeyArn
-      ? []
-      : [
-          // Read after each create (hashicorp/aws waits on the policy and rotation, then reads tags and aliases: an
-          // apply that cannot leaves the key created and tainted) and deleted on a roll back (CloudFormation's
-          // AWS::KMS::Key delete handler: DescribeKey, ScheduleKeyDeletion; a rollback that cannot stops in
-          // UPDATE_ROLLBACK_FAILED). Reported by the deploy review of session 50. Skipping the table to get out of
-          // UPDATE_ROLLBACK_FAILED marks it rolled back while it is still on the new key, which the rollback's clean-up
-          // then deletes (session 51's deploy review).
-          "Who deploys: the role that deploys the stack or plan (a CloudFormation service role, CDK's deploy role, a pipeline role) now creates, reads and, " +
-            'when a deploy rolls back or the keys are removed, deletes KMS keys and aliases: it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, ' +
-            'kms:TagResource and kms:CreateAlias; kms:DescribeKey, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags and kms:ListAliases ' +
-            '(read after each create: a Terraform apply without them fails with the key created and tainted); and kms:ScheduleKeyDeletion and kms:DeleteAlias ' +
-            '(without them a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED). No service control policy may deny them in this account. ' +
-            // With key retain always no rollback deletes a key: skipping the table leaves it on a key that stays.
-            (o.key?.retain === 'always'
-              ? ''
-              : 'If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription ' +
-                'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).') +
-            (mode === 'iam'
-              ? ' With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs kms:CreateGrant, kms:DescribeKey, kms:Decrypt, ' +
-                'kms:Encrypt, kms:GenerateDataKey* and kms:ReEncrypt* on them (kms:ViaService dynamodb).'
-              : ''),
-        ]),
+    ...perGroup((tables, o) => [whoCanUse(tables, o)]),
+    ...perGroup((_, o) => whoDeploys(o)),
     // A table retained, protected or moved after the fix keeps a key whose policy was its table's at fix time
     // (README "No data loss"), which its stack then deletes (session 52's deploy review; AWS's refactor-stacks
     // guide starts a move with DeletionPolicy: Retain on the table alone).
-    ...(o.kmsKeyArn
-      ? []
-      : [
-          'Key retention: if you later retain, protect (deletion protection, point-in-time recovery, backups) or move a table to another stack, ' +
-            'give its key the same retention and move the key with it: a key deleted with its stack leaves a kept table unreadable.',
-        ]),
+    ...perGroup((_, o) =>
+      o.kmsKeyArn
+        ? []
+        : [
+            'Key retention: if you later retain, protect (deletion protection, point-in-time recovery, backups) or move a table to another stack, ' +
+              'give its key the same retention and move the key with it: a key deleted with its stack leaves a kept table unreadable.',
+          ],
+    ),
     ...(fixed.some(({ t }) => t.format === 'cdk')
       ? [
           'cdk-nag: where the app applies AwsSolutionsChecks, a grant on these tables (grantWriteData, grantReadWriteData, grantFullAccess) now also grants ' +
@@ -215,12 +289,83 @@ export function commitMessage(
     ...cautions(fixed.map(({ t }) => t)),
   ];
   for (const n of notes) out.push(wrap(n, '  ', '* '));
-  const rollback = rollbackNote(
-    fixed.map(({ t }) => t),
-    { existingKey: o.kmsKeyArn !== undefined, windowDays: window, recreated, retainAlways: o.key?.retain === 'always' },
-  );
-  for (const n of rollback) out.push(wrap(n.text, n.indent, n.first));
+  // How to roll back: its first line after the folders it is said of, where the groups' settings say it differently.
+  const rollback = (tables: Fixed[], o: MessageOptions) =>
+    rollbackNote(
+      tables.map(({ t }) => t),
+      {
+        existingKey: o.kmsKeyArn !== undefined,
+        windowDays: o.key?.deletionWindowDays ?? DEFAULT_DELETION_WINDOW,
+        recreated: tables.filter(({ t }) => recreation(t) !== undefined).map(({ t }) => t.address),
+        retainAlways: o.key?.retain === 'always',
+      },
+    );
+  const text = (lines: ReturnType<typeof rollback>) => lines.map((n) => n.text).join('\n');
+  const once = rollback(fixed, o);
+  const back =
+    all.length < 2 || all.every((g) => text(rollback(fixed, g.o)) === text(once))
+      ? once
+      : all.flatMap((g) => rollback(g.fixed, g.o).map((n, k) => (k === 0 ? { ...n, text: `${whereOf(g)}: ${n.text}` } : n)));
+  for (const n of back) out.push(wrap(n.text, n.indent, n.first));
   return { subject, body: out.join('\n') + '\n' };
+}
+
+/** A table fixed, with the settings it was fixed with. */
+interface Fixed {
+  t: TableReport;
+  file: string;
+  o: MessageOptions;
+}
+
+/** The tables fixed with the same settings, and where they are. */
+interface Group {
+  o: MessageOptions;
+  where: Set<string>;
+  files: Set<string>;
+  fixed: Fixed[];
+}
+
+/** Who can use the new keys (or the existing one), by the key policy the settings chose. */
+function whoCanUse(fixed: Fixed[], o: MessageOptions): string {
+  const mode = o.keyPolicy ?? DEFAULT_KEY_POLICY;
+  return o.kmsKeyArn
+    ? `Who can use the key: its own key policy decides. It must let every principal that uses these tables use the key through DynamoDB (and a permissions boundary, session policy or service control policy that limits one must allow it too), or they lose access when this is deployed.`
+    : mode === 'drop-in'
+      ? "Who can use the key (key policy drop-in): every principal of this account that DynamoDB lets in, through DynamoDB in the table's Region only, like aws/dynamodb; " +
+        'no identity policy has to change. What limits a caller still does: a permissions boundary, a session policy (sts:AssumeRole with Policy, as ' +
+        'tenant-isolation code passes) or a service control policy must allow kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, ' +
+        'kms:CreateGrant and kms:DescribeKey on the key (DynamoDB asks KMS as each caller, and a key policy whose principal is * cannot lift them), or that ' +
+        'caller loses access to the tables. The account administers the key; no other account can use it.'
+      : 'Who can use the key (key policy iam): only principals whose IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on it. Grant them to every role that reads or writes these tables BEFORE deploying (and allow them in any permissions boundary, session policy or service control policy that limits such a role), or they lose access.' +
+        losing(fixed);
+}
+
+/** What the deploying role needs to create, read and delete the new keys (none with an existing key). */
+function whoDeploys(o: MessageOptions): string[] {
+  const mode = o.keyPolicy ?? DEFAULT_KEY_POLICY;
+  if (o.kmsKeyArn) return [];
+  return [
+    // Read after each create (hashicorp/aws waits on the policy and rotation, then reads tags and aliases: an
+    // apply that cannot leaves the key created and tainted) and deleted on a roll back (CloudFormation's
+    // AWS::KMS::Key delete handler: DescribeKey, ScheduleKeyDeletion; a rollback that cannot stops in
+    // UPDATE_ROLLBACK_FAILED). Reported by the deploy review of session 50. Skipping the table to get out of
+    // UPDATE_ROLLBACK_FAILED marks it rolled back while it is still on the new key, which the rollback's clean-up
+    // then deletes (session 51's deploy review).
+    "Who deploys: the role that deploys the stack or plan (a CloudFormation service role, CDK's deploy role, a pipeline role) now creates, reads and, " +
+      'when a deploy rolls back or the keys are removed, deletes KMS keys and aliases: it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, ' +
+      'kms:TagResource and kms:CreateAlias; kms:DescribeKey, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags and kms:ListAliases ' +
+      '(read after each create: a Terraform apply without them fails with the key created and tainted); and kms:ScheduleKeyDeletion and kms:DeleteAlias ' +
+      '(without them a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED). No service control policy may deny them in this account. ' +
+      // With key retain always no rollback deletes a key: skipping the table leaves it on a key that stays.
+      (o.key?.retain === 'always'
+        ? ''
+        : 'If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription ' +
+          'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).') +
+      (mode === 'iam'
+        ? ' With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs kms:CreateGrant, kms:DescribeKey, kms:Decrypt, ' +
+          'kms:Encrypt, kms:GenerateDataKey* and kms:ReEncrypt* on them (kms:ViaService dynamodb).'
+        : ''),
+  ];
 }
 
 /**

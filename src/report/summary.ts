@@ -12,8 +12,10 @@ export interface Summary {
   errors: number;
   /** Under a peer tool's profile: tables that tool does not scan (counted non-compliant); set only when some are. */
   notScanned?: number;
-  /** The profile those were not scanned by. */
+  /** The profile those were not scanned by (a run split by configuration file whose files set different ones: each, by ', '). */
   profile?: string;
+  /** Set only when the tables not scanned are under more than one profile: how many under each, in the run's order. */
+  notScannedBy?: Record<string, number>;
 }
 
 export function allTables(outcomes: FileOutcome[]): TableReport[] {
@@ -32,8 +34,10 @@ export interface TableCounts {
   fixable: number;
   inTests: number;
   notScanned: number;
-  /** The profile of the first table not scanned (one profile per run). */
+  /** The profile of the first table not scanned. */
   profile?: string;
+  /** The tables not scanned under each profile, when a table under another than the first's is met (files setting different ones). */
+  byProfile?: Record<string, number>;
 }
 
 export function noTables(): TableCounts {
@@ -52,6 +56,11 @@ export function countTable(t: TableReport, c: TableCounts): void {
   if (t.notScannedBy) {
     c.notScanned++;
     c.profile ??= t.notScannedBy;
+    // Another profile than the first's: each one's count from here on (a run of one profile keeps none).
+    if (c.byProfile || t.notScannedBy !== c.profile) {
+      c.byProfile ??= { [c.profile]: c.notScanned - 1 };
+      c.byProfile[t.notScannedBy] = (c.byProfile[t.notScannedBy] ?? 0) + 1;
+    }
   }
 }
 
@@ -72,8 +81,22 @@ export function summarize(outcomes: FileOutcome[], errors: FileError[], counted?
     errors: allErrors(outcomes, errors).length,
   };
   const notScanned = c.notScanned + (counted?.notScanned ?? 0);
-  if (notScanned > 0) Object.assign(out, { notScanned, profile: c.profile ?? counted?.profile });
+  if (notScanned > 0) Object.assign(out, { notScanned, ...profiles(counted, c) });
   return out;
+}
+
+/**
+ * The profiles the tables not scanned were under, from the counts let go first (`counted`) and then the rest: one
+ * profile, named; several (a run split by configuration file whose files set different ones), each, with its count.
+ */
+function profiles(...counts: (TableCounts | undefined)[]): Pick<Summary, 'profile' | 'notScannedBy'> {
+  const by: Record<string, number> = {};
+  for (const c of counts) {
+    if (!c?.notScanned) continue;
+    for (const [p, n] of Object.entries(c.byProfile ?? { [c.profile!]: c.notScanned })) by[p] = (by[p] ?? 0) + n;
+  }
+  const names = Object.keys(by);
+  return names.length === 1 ? { profile: names[0] } : { profile: names.join(', '), notScannedBy: by };
 }
 
 export function formatError(e: FileError): string {

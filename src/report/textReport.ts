@@ -78,7 +78,13 @@ export function tableLine(t: TableReport, c: Colors, o: LineOptions = {}): strin
 
 export function summaryLine(s: Summary, extra = ''): string {
   const files = `${s.files} file${s.files === 1 ? '' : 's'}`;
-  const notScanned = s.notScanned ? `, ${s.notScanned} not scanned by ${s.profile}` : '';
+  // Files setting different profiles: each, with its count.
+  const by = s.notScannedBy
+    ? ` (${Object.entries(s.notScannedBy)
+        .map(([p, n]) => `${n} by ${p}`)
+        .join(', ')})`
+    : ` by ${s.profile}`;
+  const notScanned = s.notScanned ? `, ${s.notScanned} not scanned${by}` : '';
   return (
     `${s.tables} table${s.tables === 1 ? '' : 's'} in ${files}: ${s.compliant} compliant, ${s.nonCompliant} non-compliant ` +
     `(${s.fixable} fixable${notScanned}${s.inTests ? `, ${s.inTests} more in test code, left alone without --include-tests` : ''}), ` +

@@ -406,6 +406,61 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     expect(mail).not.toContain('alias/top/');
   });
 
+  it("a repository's mail and commit message follow each folder's own settings: its tables' key lines, its key policy line; which folder used which", async () => {
+    // The root's file sets nothing; svc/'s sets a shared key and key policy iam.
+    const dir = repo('');
+    mkdirSync(path.join(dir, 'svc'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'svc', 'app.yaml'));
+    writeFileSync(path.join(dir, 'svc', '.kmsfix.yml'), 'key_strategy: shared\nkey_policy: iam\n');
+    rmSync(path.join(dir, '.git'), { recursive: true });
+    for (const args of [
+      ['init', '-q'],
+      ['add', '.'],
+      ['commit', '-q', '-m', 'init'],
+    ])
+      execFileSync('git', args, { cwd: dir, env: GIT_ENV });
+    const patches = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    expect((await runCli(['fix', '--patch-dir', patches, '.'], dir)).code).toBe(0);
+    const mbox = readFileSync(path.join(patches, `${path.basename(dir)}.mbox`), 'utf8');
+    // Lines unwrapped.
+    const mail = mbox.replace(/\n {2,}/g, ' ');
+    expect(mail).toContain(
+      [
+        'Settings differ by folder:',
+        '* the rest of the repository (.kmsfix.yml): a key per table, key policy drop-in',
+        '* svc/ (svc/.kmsfix.yml): a key shared per template or module, key policy iam',
+        '',
+        'Tables:',
+      ].join('\n'),
+    );
+    // Each table's key line is its own folder's.
+    expect(mbox).toContain('* OrdersTable (infra/app.yaml:11), was aws-owned\n  key: a new customer-managed KMS key of its own');
+    expect(mbox).toContain(
+      '* OrdersTable (svc/app.yaml:11), was aws-owned\n  key: a new customer-managed KMS key shared by the tables of its',
+    );
+    // The key policy lines: each folder's, after the folders it is said of; a line the settings do not change, once.
+    expect(mail).toContain('* the rest of the repository: Who can use the key (key policy drop-in)');
+    expect(mail).toContain('* svc/: Who can use the key (key policy iam)');
+    expect(mail.match(/^\* Cost: /gm)).toHaveLength(1);
+    expect(mail.match(/^\* (.*: )?Roll back in two deploys/gm)).toHaveLength(1);
+    // Only svc/ fixed (infra/ excluded): its settings throughout, as a run of one file says them.
+    const only = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    expect((await runCli(['fix', '--patch-dir', only, '--exclude', 'infra', '.'], dir)).code).toBe(0);
+    const svc = readFileSync(path.join(only, `${path.basename(dir)}.mbox`), 'utf8');
+    expect(svc).not.toContain('Settings differ');
+    expect(svc).toContain('* Who can use the key (key policy iam)');
+    expect(svc).toContain('  key: a new customer-managed KMS key shared by the tables of its');
+    // --commit writes the same message.
+    const r = await runCli(['fix', '--yes', '--quiet', '--commit', '.'], dir);
+    expect(r.code).toBe(0);
+    const body = execFileSync('git', ['log', '-1', '--format=%B', 'kmsfix/dynamodb-cmk'], { cwd: dir, encoding: 'utf8' }).replace(
+      /\n {2,}/g,
+      ' ',
+    );
+    expect(body).toContain('* svc/ (svc/.kmsfix.yml): a key shared per template or module, key policy iam');
+    expect(body).toContain('* svc/: Who can use the key (key policy iam)');
+  });
+
   it('a configuration file is one however it is: excluded, git-ignored, a symbolic link, a folder (an error); the folder and its parent agree', async () => {
     const dir = repo();
     writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'skip_table: [Orders*]\n');
@@ -562,6 +617,96 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
       'infra/.kmsfix.yml:1:13: skip_table: each item must be a non-empty string',
       'kmsfix: the configuration file has errors; nothing was scanned',
     ]);
+  });
+
+  it('a file with problems does not hide the folders below it with good files of their own: they are read and fixed, its own are not (exit 2)', async () => {
+    // The root's file has a problem; svc/ has a good file of its own (skip_table), infra/ is the root's.
+    const dir = repo('skip_tabel: [x]\n');
+    mkdirSync(path.join(dir, 'svc'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'svc', 'app.yaml'));
+    cpSync(path.join(CF, 'yaml-aws-managed', 'input.yaml'), path.join(dir, 'svc', 'managed.yaml'));
+    writeFileSync(path.join(dir, 'svc', '.kmsfix.yml'), 'skip_table: ["By*"]\n');
+    rmSync(path.join(dir, '.git'), { recursive: true });
+    for (const args of [
+      ['init', '-q'],
+      ['add', '.'],
+      ['commit', '-q', '-m', 'init'],
+    ])
+      execFileSync('git', args, { cwd: dir, env: GIT_ENV });
+    const scan = await runCli(['scan', '--format', 'json', '.'], dir);
+    expect(scan.code).toBe(2);
+    const out = JSON.parse(scan.stdout);
+    expect(statuses(out)).toEqual([
+      'svc/app.yaml OrdersTable aws-owned',
+      'svc/managed.yaml ByAlias suppressed',
+      'svc/managed.yaml ByArn suppressed',
+      'svc/managed.yaml NoKey aws-managed',
+    ]);
+    expect(out.errors).toEqual([
+      expect.objectContaining({
+        file: '.kmsfix.yml',
+        line: 1,
+        column: 1,
+        message:
+          "unknown key 'skip_tabel' (did you mean 'skip_table'?); the files this configuration file governs (.) were not read " +
+          '(but for svc, read with a configuration file of its own): correct it and run again',
+      }),
+    ]);
+    // fix writes svc/ (as it writes a repository beside one whose file is broken), and leaves the rest as it was.
+    const infra = snapshot(path.join(dir, 'infra'));
+    const fix = await runCli(['fix', '--yes', '.'], dir);
+    expect(fix.code).toBe(2);
+    expect(fix.stderr).toContain("error: .kmsfix.yml:1:1: unknown key 'skip_tabel'");
+    expect(readFileSync(path.join(dir, 'svc', 'app.yaml'), 'utf8')).toContain('KMSMasterKeyId');
+    expect(snapshot(path.join(dir, 'infra'))).toEqual(infra);
+    // Inside the tree: a subfolder's file with problems, and a good one below it, read.
+    const deep = repo();
+    mkdirSync(path.join(deep, 'infra', 'deep'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(deep, 'infra', 'deep', 'app.yaml'));
+    writeFileSync(path.join(deep, 'infra', '.kmsfix.yml'), 'key_stratgy: shared\n');
+    writeFileSync(path.join(deep, 'infra', 'deep', '.kmsfix.yml'), 'include_tests: false\n');
+    const nested = JSON.parse((await runCli(['scan', '--format', 'json', '.'], deep)).stdout);
+    expect(statuses(nested)).toEqual(['infra/deep/app.yaml OrdersTable aws-owned']);
+    expect(nested.errors.map((e: { message: string }) => e.message)).toEqual([
+      expect.stringContaining('governs (infra) were not read (but for infra/deep, read with a configuration file of its own)'),
+    ]);
+    // Nothing else to read: the problems of every file, and nothing scanned, as with one file.
+    writeFileSync(path.join(dir, 'svc', '.kmsfix.yml'), 'skip_table: 3\n');
+    const none = await runCli(['scan', '.'], dir);
+    expect([none.code, none.stdout]).toEqual([2, '']);
+    expect(none.stderr).toBe(
+      [
+        ".kmsfix.yml:1:1: unknown key 'skip_tabel' (did you mean 'skip_table'?)",
+        'svc/.kmsfix.yml:1:13: skip_table: each item must be a non-empty string',
+        'kmsfix: the configuration file has errors; nothing was scanned',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it("the summary names each folder's profile, with its count, when files set different ones", async () => {
+    // Trivy and Checkov read no CDK TypeScript: each stack's 14 tables are not scanned, by a's profile and by b's.
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-profiles-'));
+    for (const [name, profile] of [
+      ['a', 'trivy'],
+      ['b', 'checkov'],
+    ]) {
+      mkdirSync(path.join(dir, name));
+      cpSync(path.join(FIXTURES, 'typescript', 'cdk-statuses', 'input.ts'), path.join(dir, name, 'stack.ts'));
+      writeFileSync(path.join(dir, name, '.kmsfix.yml'), `profile: ${profile}\n`);
+    }
+    const text = await runCli(['scan', '.'], dir);
+    expect(text.stdout).toMatch(
+      /\n28 tables in 2 files: 0 compliant, 28 non-compliant \(\d+ fixable, 28 not scanned \(14 by trivy, 14 by checkov\)\), 0 errors\n$/,
+    );
+    const json = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    expect(json.summary).toMatchObject({ notScanned: 28, profile: 'trivy, checkov', notScannedBy: { trivy: 14, checkov: 14 } });
+    // One profile: named alone, as before.
+    writeFileSync(path.join(dir, 'b', '.kmsfix.yml'), 'profile: trivy\n');
+    const one = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    expect(one.summary).toMatchObject({ notScanned: 28, profile: 'trivy' });
+    expect(one.summary.notScannedBy).toBeUndefined();
+    expect((await runCli(['scan', '.'], dir)).stdout).toContain(', 28 not scanned by trivy), 0 errors\n');
   });
 });
 

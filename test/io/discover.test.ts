@@ -126,3 +126,22 @@ describe('discover: configuration files', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('the walks of one run split by configuration file', () => {
+  it('read each .gitignore above their folders once (WalkScope.ignores): a deep chain of nested files read each one per scope below it', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-discover-ignores-'));
+    mkdirSync(path.join(root, '.git'));
+    mkdirSync(path.join(root, 'a', 'b', 'c'), { recursive: true });
+    writeFileSync(path.join(root, '.gitignore'), 'skipped.yaml\n');
+    writeFileSync(path.join(root, 'a', 'b', 'skipped.yaml'), 'x: 1\n');
+    writeFileSync(path.join(root, 'a', 'b', 'c', 'skipped.yaml'), 'x: 1\n');
+    const ignores = new Map();
+    const shown = async (dir: string) => (await discover([dir], root, accepts, [], { ignores })).candidates.map((c) => toPosix(c.path));
+    expect(await shown(path.join(root, 'a', 'b'))).toEqual([]);
+    expect([...ignores.keys()].map((d) => toPosix(path.relative(root, d)) || '.')).toEqual(['.', 'a']);
+    // The next walk takes the root's from there: read once, it applies (the file itself is not read again).
+    rmSync(path.join(root, '.gitignore'));
+    expect(await shown(path.join(root, 'a', 'b', 'c'))).toEqual([]);
+    rmSync(root, { recursive: true });
+  });
+});
