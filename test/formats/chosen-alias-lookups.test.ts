@@ -237,14 +237,12 @@ export const t = new aws.dynamodb.Table('t', {
   });
 });
 
-const yaml = (config: string, name = '${keyAlias}') => `name: tables
+const yaml = (config: string, name = '${keyAlias}', lookup = 'function: aws:kms:getAlias\n      arguments:\n        name') => `name: tables
 runtime: yaml
 ${config}variables:
   cfgKey:
     fn::invoke:
-      function: aws:kms:getAlias
-      arguments:
-        name: ${name}
+      ${lookup}: ${name}
       return: targetKeyArn
 resources:
   b:
@@ -276,5 +274,74 @@ describe('Pulumi YAML: aws:kms:getAlias of a config value', () => {
     expect((await scan({ 'Pulumi.yaml': yaml('config:\n  keyAlias:\n    type: string\n') }, 'Pulumi.yaml'))[0][1]).toBe('unknown');
     expect((await scan({ 'Pulumi.yaml': yaml('', 'alias/${pulumi.stack}') }, 'Pulumi.yaml'))[0][1]).toBe('unknown');
     expect((await scan({ 'Pulumi.yaml': yaml('', 'alias/orders') }, 'Pulumi.yaml'))[0][1]).toBe('customer-managed');
+  });
+});
+
+// Round 37 in Pulumi YAML: `fn::invoke` of aws:kms:getKey with `keyId: ${tableKey}` was customer-managed whatever the
+// stacks set (the table's key was not even read as a config value's); the keyId is judged as getAlias's name is, with
+// its own wording, only `alias/aws/dynamodb` or its ARN being the AWS managed key (a key id or key ARN is a key).
+describe('Pulumi YAML: aws:kms:getKey of a config value', () => {
+  const byKey = (config: string, fn: string, keyId = '${tableKey}') =>
+    yaml(config, keyId, `function: ${fn}\n      arguments:\n        keyId`).replace('return: targetKeyArn', 'return: arn');
+  const s = (v: string) => `config:\n  tables:tableKey: ${v}\n`;
+  const ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+  it.each(['aws:kms:getKey', 'aws:kms/getKey:getKey'])("%s: the stacks' values decide, as getAlias's name", async (fn) => {
+    const program = byKey('', fn);
+    const mixed = await scan(
+      { 'Pulumi.yaml': program, 'Pulumi.dev.yaml': s('alias/aws/dynamodb'), 'Pulumi.prod.yaml': s('alias/orders') },
+      'Pulumi.yaml',
+    );
+    expect(mixed[0][1]).toBe('unknown');
+    expect(mixed[0][2]).toContain(
+      '${cfgKey} looks up the key ${tableKey}, and tables:tableKey differs per stack: Pulumi.dev.yaml sets alias/aws/dynamodb',
+    );
+    const managed = await scan(
+      {
+        'Pulumi.yaml': program,
+        'Pulumi.dev.yaml': s('alias/aws/dynamodb'),
+        'Pulumi.prod.yaml': s('arn:aws:kms:eu-west-1:111122223333:alias/aws/dynamodb'),
+      },
+      'Pulumi.yaml',
+    );
+    expect(managed[0][1]).toBe('aws-managed');
+    expect(managed[0][2]).toContain('the key it looks up: every stack');
+    // A key ARN, a key id, another alias: a key of the account.
+    const own = await scan(
+      {
+        'Pulumi.yaml': program,
+        'Pulumi.dev.yaml': s(ARN),
+        'Pulumi.test.yaml': s('1234abcd-12ab-34cd-56ef-1234567890ab'),
+        'Pulumi.prod.yaml': s('alias/orders'),
+      },
+      'Pulumi.yaml',
+    );
+    expect(own[0][1]).toBe('customer-managed');
+  });
+
+  it('every stack the AWS managed key: fixable; without stack files a key passed in, but a default of the AWS managed key unknown', async () => {
+    const r = await processMemory(
+      [
+        { path: 'Pulumi.yaml', text: byKey('', 'aws:kms:getKey') },
+        { path: 'Pulumi.dev.yaml', text: s('alias/aws/dynamodb') },
+      ],
+      'scan',
+    );
+    const t = r.outcomes.find((o) => o.file.path === 'Pulumi.yaml')!.tables[0];
+    expect([t.status, t.fixable]).toEqual(['aws-managed', true]);
+    // No stack file: no default, or another key's, is a key passed in (as `kmsKeyArn: ${tableKey}` is).
+    expect((await scan({ 'Pulumi.yaml': byKey('', 'aws:kms:getKey') }, 'Pulumi.yaml'))[0][1]).toBe('customer-managed');
+    const declared = (v: string) => `config:\n  tableKey:\n    type: string\n    default: ${v}\n`;
+    expect((await scan({ 'Pulumi.yaml': byKey(declared(ARN), 'aws:kms:getKey') }, 'Pulumi.yaml'))[0][1]).toBe('customer-managed');
+    const [[, status, reason]] = await scan({ 'Pulumi.yaml': byKey(declared('alias/aws/dynamodb'), 'aws:kms:getKey') }, 'Pulumi.yaml');
+    expect(status).toBe('unknown');
+    expect(reason).toContain('${cfgKey} looks up the key ${tableKey}, whose default is alias/aws/dynamodb');
+  });
+
+  it("a variable's literal keyId is what it says; one kmsfix cannot read (a resource's arn) stays a key, as before", async () => {
+    const withVar = (v: string) => byKey('', 'aws:kms:getKey', '${kid}').replace('variables:\n', `variables:\n  kid: ${v}\n`);
+    expect((await scan({ 'Pulumi.yaml': withVar('alias/aws/dynamodb') }, 'Pulumi.yaml'))[0][1]).toBe('aws-managed');
+    expect((await scan({ 'Pulumi.yaml': withVar('alias/orders') }, 'Pulumi.yaml'))[0][1]).toBe('customer-managed');
+    expect((await scan({ 'Pulumi.yaml': byKey('', 'aws:kms:getKey', '${ordersKey.arn}') }, 'Pulumi.yaml'))[0][1]).toBe('customer-managed');
   });
 });

@@ -60,7 +60,7 @@ export interface PulumiTable extends TableFacts {
   retain: boolean;
   /** `options: provider: ${name}`: that provider resource's name (the key and its policy's lookups go through it). */
   provider?: string;
-  /** A key written as a config value's name (`kmsKeyArn: ${tableKey}`, no variable of that name), or looked up by the alias one names (`fn::invoke` of aws:kms:getAlias, `name: ${keyAlias}`): that name (pulumiStacks.ts). */
+  /** A key written as a config value's name (`kmsKeyArn: ${tableKey}`, no variable of that name), or looked up by the alias or key one names (`fn::invoke` of aws:kms:getAlias, `name: ${keyAlias}`; of aws:kms:getKey, `keyId: ${tableKey}`): that name (pulumiStacks.ts). */
   config?: string;
 }
 
@@ -313,12 +313,12 @@ function configNameOf(settings: Settings, root: CMap): string | undefined {
   return name && child(child(root, 'variables'), name) == null ? name : undefined;
 }
 
-/** A key written as `${v}` (or `${v.targetKeyArn}`) of a variable that looks up an alias a config value names: that value's name. */
+/** A key written as `${v}` (or `${v.targetKeyArn}`) of a variable that looks up an alias or key a config value names: that value's name. */
 function lookupConfigOf(settings: Settings, root: CMap): string | undefined {
   const key = settings.model === 'sse' ? settings.key : undefined;
   const ref = key?.state === 'literal' ? /^\$\{([\w-]+)(?:\.([\w-]+))?\}$/.exec(key.text?.trim() ?? '') : undefined;
-  const named = ref ? chosenLookup(resolveAlias(child(child(root, 'variables'), ref[1]) ?? null), ref[2]) : undefined;
-  const name = named === undefined ? undefined : /^\$\{([\w-]+)\}$/.exec(named.trim())?.[1];
+  const looked = ref ? chosenLookup(resolveAlias(child(child(root, 'variables'), ref[1]) ?? null), ref[2]) : undefined;
+  const name = looked === undefined ? undefined : /^\$\{([\w-]+)\}$/.exec(looked.named.trim())?.[1];
   return name && child(child(root, 'variables'), name) == null ? name : undefined;
 }
 
@@ -347,40 +347,57 @@ function invokesAwsManagedKey(variable: CNode | null | undefined, attribute: str
 }
 
 /**
- * The alias name of an `fn::invoke` of aws:kms:getAlias read for its key whose name is a config value or variable
- * (`name: ${keyAlias}`), as written; undefined for any other variable (a literal name: invokesAwsManagedKey).
+ * An `fn::invoke` of aws:kms:getAlias or aws:kms:getKey (KEY_LOOKUPS) read for its key, with the alias name or key id it
+ * is given (`named`, as written) and whether it looks up `by` an alias or a key: the lookups whose name is a config
+ * value or variable (`name: ${keyAlias}`, `keyId: ${tableKey}`). Undefined for any other variable (a literal name:
+ * invokesAwsManagedKey).
  */
-function chosenLookup(variable: CNode | null | undefined, attribute: string | undefined): string | undefined {
+interface ChosenLookup {
+  named: string;
+  by: 'alias' | 'key';
+}
+
+function chosenLookup(variable: CNode | null | undefined, attribute: string | undefined): ChosenLookup | undefined {
   const invoke = resolveAlias(child(variable, 'fn::invoke') ?? null);
   const fn = scalarString(resolveAlias(child(invoke, 'function') ?? null) ?? null);
-  if (fn === undefined || KEY_LOOKUPS[fn] !== 'name') return undefined;
-  const named = scalarString(resolveAlias(child(resolveAlias(child(invoke, 'arguments') ?? null), 'name') ?? null) ?? null);
+  const arg = fn === undefined ? undefined : KEY_LOOKUPS[fn];
+  if (arg === undefined) return undefined;
+  const named = scalarString(resolveAlias(child(resolveAlias(child(invoke, 'arguments') ?? null), arg) ?? null) ?? null);
   const read = attribute ?? scalarString(resolveAlias(child(invoke, 'return') ?? null) ?? null);
-  return named?.includes('${') && read !== undefined && KEY_ATTRIBUTES.has(read) ? named : undefined;
+  if (!named?.includes('${') || read === undefined || !KEY_ATTRIBUTES.has(read)) return undefined;
+  return { named, by: arg === 'name' ? 'alias' : 'key' };
 }
 
 /**
- * A key looked up by an alias a config value (or variable) names (round 36: `name: ${keyAlias}` with the default
- * `alias/aws/dynamodb` was customer-managed): judged as that value is. On the stacks read, as a key of that value is
- * (stackKey: the AWS managed key's alias on every stack, aws-managed; on some, unknown; another on each, a key of
- * the account); without stack files, a default that is that alias is it unless a stack sets another (unknown), a
- * variable's literal is what it says; any other name, or one kmsfix cannot read: unknown, never a key of the account.
+ * A key looked up by an alias (round 36: `name: ${keyAlias}` with the default `alias/aws/dynamodb` was
+ * customer-managed) or a key id (round 37: getKey's `keyId: ${tableKey}` with Pulumi.dev.yaml's `alias/aws/dynamodb`
+ * was customer-managed, the same value through getAlias decided per stack) that a config value (or variable) names:
+ * judged as that value is, one path for both lookups (a key id may be an alias name, an alias ARN, a key id or a key
+ * ARN; only `alias/aws/dynamodb` or its ARN is known to be the AWS managed key, whichever lookup names it). On the
+ * stacks read, as a key of that value is (stackKey: the AWS managed key on every stack, aws-managed; on some, unknown;
+ * another alias, key id or key ARN on each, a key of the account); without stack files, a default that is that alias
+ * is it unless a stack sets another (unknown), a variable's literal is what it says. Any other alias name, or one
+ * kmsfix cannot read: unknown, never a key of the account; any other key id (no default, `${ordersKey.arn}`): a key
+ * passed in, as `kmsKeyArn: ${tableKey}` is (the Pulumi TypeScript reading of getKeyOutput, stackConfig.ts).
  */
-function lookedUpKey(key: Setting, named: string, root: CMap, stacks: PulumiStacks | undefined): Setting {
+function lookedUpKey(key: Setting, looked: ChosenLookup, root: CMap, stacks: PulumiStacks | undefined): Setting {
+  const named = looked.named;
   const ref = /^\$\{([\w-]+)\}$/.exec(named.trim())?.[1];
-  const lookup = `${key.source} looks up the alias ${named.trim()}`;
+  const what = looked.by === 'alias' ? 'the alias' : 'the key';
+  const lookup = `${key.source} looks up ${what} ${named.trim()}`;
   const variable = ref === undefined ? undefined : child(child(root, 'variables'), ref);
   if (ref !== undefined && variable == null) {
     if (stacks) {
       const on = keyOnStacks(stacks, stacks.project, ref, undefined, false);
       if (on.kind === 'set') return key;
       if (on.kind === 'aws-managed')
-        return { state: 'expression', source: key.source, text: AWS_MANAGED_ALIAS, via: `the alias it looks up: ${on.why}` };
+        return { state: 'expression', source: key.source, text: AWS_MANAGED_ALIAS, via: `${what} it looks up: ${on.why}` };
       return { state: 'unreadable', source: `${lookup}, and ${on.why}` };
     }
     const config = child(root, 'config') ?? child(root, 'configuration');
     const fallback = scalarString(resolveAlias(child(resolveAlias(child(config, ref) ?? null), 'default') ?? null) ?? null);
     if (fallback !== undefined && fallback.trim() !== '' && !isAwsManagedKeyRef(fallback)) return key;
+    if (looked.by === 'key' && fallback === undefined) return key;
     return {
       state: 'unreadable',
       source:
@@ -392,6 +409,7 @@ function lookedUpKey(key: Setting, named: string, root: CMap, stacks: PulumiStac
   const literal = variable == null ? undefined : scalarString(resolveAlias(variable) ?? null);
   if (literal !== undefined && !literal.includes('${'))
     return isAwsManagedKeyRef(literal) ? { state: 'expression', source: key.source, text: AWS_MANAGED_ALIAS } : key;
+  if (looked.by === 'key') return key;
   return { state: 'unreadable', source: `${lookup}, a name kmsfix cannot read: the AWS managed key where it is alias/aws/dynamodb` };
 }
 
