@@ -25,7 +25,7 @@ import { OutputError, checkPatchDir, realish } from '../io/outputs.js';
 import { FileTexts, OrderedSpool } from '../io/spool.js';
 import { FixStream } from '../io/stream.js';
 import { SpooledOutput } from '../io/write.js';
-import { commitRefusals, commitRepositories } from '../report/commit.js';
+import { CommitSignals, commitRefusals, commitRepositories, unfinishedCommits } from '../report/commit.js';
 import { type MessageOptions, mailNow } from '../report/commitMessage.js';
 import type { FixOptions } from '../core/types.js';
 import { colorDiff, fileDiff, fullText, outsideCwd, repoPath } from '../report/diff.js';
@@ -207,6 +207,8 @@ interface Delivery {
   declined?: boolean;
   /** --patch -: stdout failed, the patch on it is cut (cli.ts says why, last). */
   cut?: boolean;
+  /** --commit interrupted by a signal: the exit code, and where each repository is left. */
+  interrupted?: { code: number; lines: string[] };
 }
 
 /** The fix's output put in place (a held stream's), and its report; the exit code. */
@@ -245,6 +247,10 @@ export async function fix(
   // A repository's commit message explains its own scope's settings.
   const of: MessageOf | undefined = scopes && { of: (root) => ({ ...scopes.of(root), version }), scopeOf: scopes.scopeOf };
   const d = stream.patches ? await writePatches(p, result, io, stream, version, of) : await writeHeld(p, result, io, stream, version, of);
+  if (d.interrupted) {
+    for (const line of d.interrupted.lines) io.err(`${line}\n`);
+    return d.interrupted.code;
+  }
   const outcomes = stream.settleHeld(result.outcomes, d.delivered, d.failed);
   if (text) for (const line of d.after) io.err(`${line}\n`);
   return streamed(p, { ...result, outcomes, errors: d.errors }, io, notes, stream, d);
@@ -280,6 +286,7 @@ async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Stream
       );
       for (const o of r.delivered) d.delivered.add(o);
       d.errors.push(...r.unwritten);
+      d.after.push(...r.notes);
       if (p.format === 'text') io.out(r.table);
     } catch (err) {
       if (!(err instanceof OutputError)) throw err;
@@ -299,6 +306,15 @@ async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Stream
 async function writeHeld(p: Parsed, result: RunResult, io: Io, stream: Streamed, version: string, of?: MessageOf): Promise<Delivery> {
   const text = p.format === 'text';
   const d: Delivery = { delivered: new Set(), failed: new Map(), errors: [...result.errors], after: [] };
+  // --commit where an earlier run's fix sits uncommitted (an interrupted --commit, a group completed from a journal): exit 2, said what to do.
+  const unfinished = p.commit
+    ? await unfinishedCommits(
+        result.outcomes,
+        (result.cleanup?.completed ?? []).map((f) => path.resolve(io.cwd, f)),
+        io.cwd,
+      )
+    : new Map<string, FileError>();
+  d.errors.push(...unfinished.values());
   const changed = inRunOrder(result, stream.held);
   if (changed.length === 0) return d;
   if (text && !p.quiet) {
@@ -311,10 +327,12 @@ async function writeHeld(p: Parsed, result: RunResult, io: Io, stream: Streamed,
   const guarded = await guardWrites(changed, p.force);
   for (const [o, e] of guarded.refused) d.failed.set(o, e);
   let allowed = guarded.allowed;
+  let heads: Awaited<ReturnType<typeof commitRefusals>>['heads'] = new Map();
   if (p.commit && allowed.length > 0) {
-    const c = await commitRefusals(allowed, guarded.refused);
+    const c = await commitRefusals(allowed, guarded.refused, unfinished);
     for (const [o, e] of c.refused) d.failed.set(o, e);
     allowed = c.allowed;
+    heads = c.heads;
   }
   if (allowed.length > 0 && io.interactive && !p.yes && text) {
     let count = 0;
@@ -325,13 +343,28 @@ async function writeHeld(p: Parsed, result: RunResult, io: Io, stream: Streamed,
       return d;
     }
   }
-  const w = await stream.writeHeld(allowed);
-  for (const [o, e] of w.failed) d.failed.set(o, e);
-  for (const o of w.written) d.delivered.add(o);
-  if (p.commit && w.written.size > 0) {
-    const r = await commitRepositories(result.outcomes, w.written, { ...p.options, version, ...of }, io.cwd, (o) => stream.full(o));
-    d.errors.push(...r.errors);
-    d.after.push(...r.notes);
+  // --commit: a signal from the first write to the last commit says where each repository is left.
+  const signals = p.commit && allowed.length > 0 ? new CommitSignals((line) => io.err(line)) : undefined;
+  try {
+    const w = await stream.writeHeld(allowed);
+    for (const [o, e] of w.failed) d.failed.set(o, e);
+    for (const o of w.written) d.delivered.add(o);
+    if (p.commit && w.written.size > 0) {
+      const r = await commitRepositories(
+        result.outcomes,
+        w.written,
+        { ...p.options, version, ...of },
+        io.cwd,
+        (o) => stream.full(o),
+        heads,
+        signals,
+      );
+      d.errors.push(...r.errors);
+      d.after.push(...r.notes);
+      if (r.interrupted) d.interrupted = r.interrupted;
+    }
+  } finally {
+    signals?.release();
   }
   return d;
 }

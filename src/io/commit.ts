@@ -23,9 +23,44 @@ async function git(root: string, args: string[], input?: string): Promise<string
   return r.stdout;
 }
 
-/** The repository of each file (absolute paths), or the reason it cannot be committed. */
-export async function commitPlan(files: string[], branch: string): Promise<{ repos: Map<string, string[]>; refused: Map<string, string> }> {
+/**
+ * HEAD as --commit found it before writing: its branch ('' when detached) and commit ('' before the
+ * first commit). The branch is made from it only if HEAD is still there when the files are written: a
+ * `git checkout other` meanwhile (the user, an IDE) carries the fixed files over, and the branch would
+ * start at `other`, carrying its commits, which nobody reviewed with the fix, into a pull request.
+ */
+export interface Head {
+  branch: string;
+  sha: string;
+}
+
+export async function headOf(root: string): Promise<Head> {
+  const [branch, sha] = await Promise.all([
+    git(root, ['symbolic-ref', '-q', '--short', 'HEAD']).then(
+      (h) => h.trim(),
+      () => '',
+    ),
+    git(root, ['rev-parse', '-q', '--verify', 'HEAD']).then(
+      (h) => h.trim(),
+      () => '',
+    ),
+  ]);
+  return { branch, sha };
+}
+
+/** A HEAD as a message says it: `branch main at 1a2b3c4`, `a detached HEAD at 1a2b3c4`. */
+export function headText(h: Head): string {
+  const at = h.sha ? ` at ${h.sha.slice(0, 7)}` : ' (no commit yet)';
+  return h.branch ? `branch ${h.branch}${at}` : `a detached HEAD${at}`;
+}
+
+/** The repository of each file (absolute paths), or the reason it cannot be committed; each repository's HEAD (see Head). */
+export async function commitPlan(
+  files: string[],
+  branch: string,
+): Promise<{ repos: Map<string, string[]>; refused: Map<string, string>; heads: Map<string, Head> }> {
   const refused = new Map<string, string>();
+  const heads = new Map<string, Head>();
   const repos = groupBy(files, (f) => {
     const root = repoRootOf(real(f));
     if (!root) refused.set(f, 'is not in a git work tree: not written (--commit writes only inside git repositories)');
@@ -34,11 +69,8 @@ export async function commitPlan(files: string[], branch: string): Promise<{ rep
   const target = `refs/heads/${branch}`;
   // Repositories a few at a time: each asks git three times (a process each), and a bulk run has hundreds.
   await inLanes([...repos], GIT_LANES, async ([root, list]) => {
-    const [head, refs, gitDir] = await Promise.all([
-      git(root, ['symbolic-ref', '-q', '--short', 'HEAD']).then(
-        (h) => h.trim(),
-        () => '',
-      ),
+    const [{ branch: head, sha }, refs, gitDir] = await Promise.all([
+      headOf(root),
       // The branch, and any ref its name would collide with (`kmsfix` beside `kmsfix/dynamodb-cmk`).
       git(root, ['for-each-ref', '--format=%(refname)', `refs/heads/${branch.split('/')[0]}`]).then(
         (out) => out.split('\n').filter(Boolean),
@@ -63,9 +95,9 @@ export async function commitPlan(files: string[], branch: string): Promise<{ rep
     if (why) {
       for (const f of list) refused.set(f, `not written: ${why}`);
       repos.delete(root);
-    }
+    } else heads.set(root, { branch: head, sha });
   });
-  return { repos, refused };
+  return { repos, refused, heads };
 }
 
 /** The worktree (not `root`) where `ref` is checked out (`git worktree list --porcelain`), if any. */
@@ -107,23 +139,54 @@ function busy(gitDir: string, root: string): string | undefined {
   return undefined;
 }
 
+/** How far a repository's commit went: the files written, the branch switched to, the files staged, committed. */
+export type CommitStep = 'written' | 'switched' | 'staged' | 'committed';
+
+/** HEAD moved between the plan and the commit (see Head): nothing committed, no branch made. */
+export class HeadMoved extends Error {}
+
+/** A signal came during the commit (`stopped`): it stops before its next git command. */
+export class CommitStopped extends Error {}
+
 /**
  * Creates the branch at HEAD (unless it is checked out), switches to it (the work tree stays as it
  * is: same commit) and commits exactly `files` with the message. Returns the new commit's ID.
+ * `before`: HEAD when the plan was made (a HeadMoved if it is not there any more); `stopped`: asked
+ * before each git command that changes the repository (a CommitStopped when it says so); `step`:
+ * told each step done, so that an interrupted run can say where each repository was left.
  */
-export async function commitFiles(root: string, files: string[], branch: string, message: string): Promise<string> {
-  const head = (await git(root, ['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
+export async function commitFiles(
+  root: string,
+  files: string[],
+  branch: string,
+  message: string,
+  watch: { before?: Head; stopped?: () => boolean; step?: (s: CommitStep) => void } = {},
+): Promise<string> {
+  const { before, stopped = () => false, step = () => {} } = watch;
+  if (stopped()) throw new CommitStopped();
+  const now = await headOf(root);
+  const head = now.branch;
+  if (before && (before.branch !== now.branch || before.sha !== now.sha))
+    throw new HeadMoved(
+      `HEAD moved during the run: it was ${headText(before)} when kmsfix read the files, and is now ${headText(now)} (a git checkout, commit or reset meanwhile): no branch made, nothing committed (a branch made now would carry what HEAD moved to); the fixed files stay written, not committed, in the work tree (now on ${headText(now)}): switch back (git switch ${before.branch || `--detach ${before.sha.slice(0, 7)}`} carries them over) and commit them there, or undo them (git restore) and run kmsfix fix --commit again`,
+    );
   // A detached HEAD (a CI checkout of a SHA or a tag): its commit, the way back if the commit fails.
   const detached = head ? '' : (await git(root, ['rev-parse', '--short', 'HEAD'])).trim();
+  if (stopped()) throw new CommitStopped();
   if (head !== branch) await git(root, ['switch', '-q', '-c', branch]);
+  step('switched');
   // Literal: a file named `*.yaml` or `[a]b.yaml` is a glob to git, which would stage every file it matches
   // (an untracked secrets file, the user's own staged/unstaged split undone).
   const rel = files.map((f) => `:(literal)${path.relative(root, real(f))}`);
   try {
+    if (stopped()) throw new CommitStopped();
     await git(root, ['add', '--', ...rel]);
+    step('staged');
+    if (stopped()) throw new CommitStopped();
     // --only with paths: the commit holds these files, not whatever else is staged.
     await git(root, ['commit', '-q', '-F', '-', '--only', '--', ...rel], message);
   } catch (err) {
+    if (err instanceof CommitStopped) throw err;
     // A hook that says no, no identity: the repository is left on the new branch, which the user should know
     // before committing by hand (and where it was made from, to go back).
     const from =
@@ -132,5 +195,6 @@ export async function commitFiles(root: string, files: string[], branch: string,
         : `, made from ${head ? `branch ${head}` : `a detached HEAD at ${detached} (git checkout --detach ${detached} goes back)`}`;
     throw new Error(`${(err as Error).message}; the repository is on branch ${branch}${from}`);
   }
+  step('committed');
   return (await git(root, ['rev-parse', '--short', 'HEAD'])).trim();
 }

@@ -137,9 +137,13 @@ const onSignal = (signal: keyof typeof SIGNALS) => {
   process.exit(SIGNALS[signal]);
 };
 
+/** Whether onSignal listens (from the first temp file until a while after the last is gone, see tempGone). */
+let listening = false;
+
 /** A temp file of this run now exists (see ownTemps). */
 export function tempMade(temp: string): void {
-  if (ownTemps.size === 0) for (const s of Object.keys(SIGNALS)) process.on(s, onSignal);
+  if (!listening) for (const s of Object.keys(SIGNALS)) process.on(s, onSignal);
+  listening = true;
   ownTemps.set(temp, false);
 }
 
@@ -148,10 +152,22 @@ export function tempKept(temp: string): void {
   if (ownTemps.has(temp)) ownTemps.set(temp, true);
 }
 
-/** A temp file of this run is gone (renamed or removed). The signals are left to Node again when none is left. */
+/**
+ * A temp file of this run is gone (renamed or removed). The signals are left to Node again when none
+ * is left, once the event loop has polled for them: a signal that came during a synchronous rename
+ * (an output put in place) waits in libuv's pipe until the next poll, and taking the listener off
+ * before it is read dropped it (a SIGTERM during --patch-dir's renames, and the run went on to exit 0).
+ * An immediate queued from an immediate runs after the next poll.
+ */
 export function tempGone(temp: string): void {
   if (!ownTemps.delete(temp) || ownTemps.size > 0) return;
-  for (const s of Object.keys(SIGNALS)) process.off(s, onSignal);
+  setImmediate(() =>
+    setImmediate(() => {
+      if (ownTemps.size > 0 || !listening) return;
+      listening = false;
+      for (const s of Object.keys(SIGNALS)) process.off(s, onSignal);
+    }),
+  );
 }
 
 /** A journal: the renames of one group, written before the first of them. */

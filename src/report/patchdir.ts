@@ -5,13 +5,14 @@
  * (per repository: tables found, fixed, not fixable and why, errors) and a short table for stdout.
  * Files outside any git work tree are grouped under the command-line path they were found under.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { execGit, real, repoRootOf } from '../io/git.js';
 import { fileDiff, repoPath } from './diff.js';
 import { toPosix } from '../core/text.js';
 import { makeDir } from '../io/outputs.js';
 import { SpooledOutput, writeOutputAtomic } from '../io/write.js';
+import { cleanStaleTemps, isTempName } from '../io/temp.js';
 import { OrderedSpool } from '../io/spool.js';
 import { describeError } from '../io/read.js';
 import type { FileError, FileOutcome } from '../core/result.js';
@@ -48,6 +49,31 @@ export interface PatchDirResult {
   delivered: FileOutcome[];
   /** Patches that could not be written: errors of the run (exit 2); summary.json lists them per repository. */
   unwritten: FileError[];
+  /** Lines for stderr: temp files of killed runs removed, files of DIR left alone because kmsfix did not write them. */
+  notes: string[];
+}
+
+/**
+ * The files of DIR that kmsfix wrote (names): those its summary.json lists, as patches and mails of
+ * a finished run or as the files a run writing DIR may write (see finish). Nothing else in DIR is
+ * ever removed or overwritten: a hand-written orders.patch is the user's.
+ */
+function ownFiles(absDir: string): Set<string> {
+  const out = new Set<string>();
+  let summary: unknown;
+  try {
+    summary = JSON.parse(readFileSync(path.join(absDir, 'summary.json'), 'utf8'));
+  } catch {
+    return out; // none, or not kmsfix's
+  }
+  const s = summary as { version?: unknown; repositories?: { patch?: unknown; mail?: unknown }[]; writing?: unknown };
+  if (s?.version !== 1) return out;
+  const names = [
+    ...(Array.isArray(s.repositories) ? s.repositories.flatMap((r) => [r?.patch, r?.mail]) : []),
+    ...(Array.isArray(s.writing) ? s.writing : []),
+  ];
+  for (const n of names) if (typeof n === 'string' && n === path.basename(n) && /\.(patch|mbox)$/.test(n)) out.add(n);
+  return out;
 }
 
 interface Bucket {
@@ -179,23 +205,69 @@ export class PatchDirWriter {
     // Names: the folder's name; a second folder of the same name gets -2, -3, ... (in path order).
     const sorted = [...this.buckets.values()].sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));
     const used = new Set<string>(['summary']);
-    makeDir(absDir, dir);
-    const repositories: RepoReport[] = [];
-    const delivered: FileOutcome[] = [];
-    /** Patches that could not be written. */
-    const unwritten: FileError[] = [];
-    for (const b of sorted) {
+    const names = sorted.map((b) => {
       const base = (path.basename(b.root) || 'root').replace(/[^A-Za-z0-9._-]/g, '_');
       let name = base;
       for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
       used.add(name);
+      return name;
+    });
+    makeDir(absDir, dir);
+    const notes: string[] = [];
+    /** An output as the user named its folder. */
+    const shown = (file: string) => toPosix(path.join(dir, path.basename(file)));
+    // Temp files of a --patch-dir run that was killed (their owner dead), as a fix in place removes its own.
+    const left = cleanStaleTemps(
+      readdirSync(absDir)
+        .filter(isTempName)
+        .map((n) => path.join(absDir, n)),
+      shown,
+    );
+    if (left.removed.length)
+      notes.push(
+        `note: removed ${left.removed.length} temp file${left.removed.length === 1 ? '' : 's'} left in ${dir} by an interrupted kmsfix run`,
+      );
+    // DIR's files kmsfix wrote; then summary.json says, until this run's is written (the last file, the commit point), that DIR is
+    // being written and which files kmsfix may write there: a run killed meanwhile leaves no summary of another run beside
+    // this run's patches, and the next run knows those files as kmsfix's.
+    const own = ownFiles(absDir);
+    const mine = (name: string) => own.has(name);
+    try {
+      writeOutputAtomic(
+        path.join(absDir, 'summary.json'),
+        JSON.stringify(
+          {
+            version: 1,
+            incomplete: 'kmsfix fix --patch-dir is writing this folder, or was stopped while it did: run it again',
+            writing: [...new Set([...own, ...names.flatMap((n, k) => [`${n}.patch`, ...(sorted[k].git ? [`${n}.mbox`] : [])])])],
+          },
+          null,
+          2,
+        ) + '\n',
+        shown('summary.json'),
+      );
+    } catch {
+      /* the final summary.json says it cannot be written, as an error */
+    }
+    /** Removes a file of DIR an earlier run of kmsfix wrote; says the others, left alone. */
+    const removeOwn = async (file: string, why: string) => {
+      if (mine(path.basename(file))) await fs.rm(file, { force: true });
+      else if (existsSync(file))
+        notes.push(
+          `warning: ${shown(file)} was not written by kmsfix (${shown('summary.json')} does not list it): left as it is, though ${why}`,
+        );
+    };
+    const repositories: RepoReport[] = [];
+    const delivered: FileOutcome[] = [];
+    /** Patches that could not be written. */
+    const unwritten: FileError[] = [];
+    for (const [k, b] of sorted.entries()) {
+      const name = names[k];
       heapTick();
       const files = b.outcomes.filter(inPatch);
       const patchFile = path.join(absDir, `${name}.patch`);
       const mailFile = path.join(absDir, `${name}.mbox`);
       const patchErrors: FileError[] = [];
-      /** An output as the user named its folder. */
-      const shown = (file: string) => toPosix(path.join(dir, path.basename(file)));
       const fail = (file: string, message: string) => patchErrors.push({ file: shown(file), message });
       let written = false;
       let mailed = false;
@@ -206,8 +278,8 @@ export class PatchDirWriter {
           fail(patchFile, `cannot write ${shown(patchFile)}: ${b.spoolError ?? 'its diff was not kept'}`);
         else {
           /**
-           * Writes one output atomically: its head, the diffs in the run's order, its tail; after `headers` (a mail's),
-           * all of it in base64 when `base64` is set.
+           * One output written to its temp file: its head, the diffs in the run's order, its tail; after `headers` (a mail's),
+           * all of it in base64 when `base64` is set. Put in place by its commit.
            */
           const put = (
             file: string,
@@ -215,7 +287,7 @@ export class PatchDirWriter {
             tail: string,
             each: (diff: string) => string = (d) => d,
             mail?: { headers: string; base64: boolean },
-          ): boolean => {
+          ): SpooledOutput => {
             const out = new SpooledOutput(file, shown(file));
             if (mail) out.write(mail.headers);
             const body = mail?.base64 ? new Base64Lines((s) => out.write(s)) : out;
@@ -223,42 +295,62 @@ export class PatchDirWriter {
             for (const diff of this.spool.texts(b.root)) body.write(each(diff));
             body.write(tail);
             if (body instanceof Base64Lines) body.end();
-            try {
-              out.commit();
-              return true;
-            } catch (err) {
-              fail(file, (err as Error).message);
-              return false;
-            }
+            return out;
           };
-          written = put(patchFile, '', '');
-          if (b.git) {
-            // The message names every table of the repository: its outcomes with their tables, for it only.
-            const m = repositoryMessage(b.outcomes, b.root, message, inPatch, full);
-            outs = m.outcomes;
-            const lf = b.crlf ? await storedWithLf(b.root, b.crlf) : undefined;
-            // A file git stores with CRLF keeps them in the diff: the mail's body goes in base64, which git am decodes whole.
-            const base64 = (b.crlf ?? []).some((f) => !lf?.has(f));
-            mailed = put(mailFile, `${m.message.body}---\n`, mailTail(message.version), lf?.size ? (d) => mailDiff(d, lf) : undefined, {
-              headers: mailHeaders(m.message, message.date, base64 ? 'base64' : '8bit'),
-              base64,
-            });
-          } else await fs.rm(mailFile, { force: true });
+          /** Never over a file kmsfix did not write: the user's own orders.patch stays, and this patch is not written. */
+          const theirs = [patchFile, ...(b.git ? [mailFile] : [])].filter((f) => !mine(path.basename(f)) && existsSync(f));
+          for (const f of theirs)
+            fail(
+              f,
+              `${shown(f)} exists and was not written by kmsfix (${shown('summary.json')} does not list it): left as it is, and the patch of ${toPosix(path.relative(cwd, b.root) || '.')} not written (move that file away, or choose another --patch-dir)`,
+            );
+          if (theirs.length === 0) {
+            const patch = put(patchFile, '', '');
+            let mailOut: SpooledOutput | undefined;
+            if (b.git) {
+              // The message names every table of the repository: its outcomes with their tables, for it only.
+              const m = repositoryMessage(b.outcomes, b.root, message, inPatch, full);
+              outs = m.outcomes;
+              const lf = b.crlf ? await storedWithLf(b.root, b.crlf) : undefined;
+              // A file git stores with CRLF keeps them in the diff: the mail's body goes in base64, which git am decodes whole.
+              const base64 = (b.crlf ?? []).some((f) => !lf?.has(f));
+              mailOut = put(mailFile, `${m.message.body}---\n`, mailTail(message.version), lf?.size ? (d) => mailDiff(d, lf) : undefined, {
+                headers: mailHeaders(m.message, message.date, base64 ? 'base64' : '8bit'),
+                base64,
+              });
+            }
+            // Both written before either is put in place, the mail first: the patch, which scripts glob (DIR/*.patch), comes
+            // with its mail, renamed right after it.
+            const place = (out: SpooledOutput, file: string): boolean => {
+              try {
+                out.commit();
+                return true;
+              } catch (err) {
+                fail(file, (err as Error).message);
+                return false;
+              }
+            };
+            if (mailOut) mailed = place(mailOut, mailFile);
+            if (!mailOut || mailed) written = place(patch, patchFile);
+            else patch.discard();
+            if (!b.git) await removeOwn(mailFile, `${name} is not a git repository (no mail)`);
+          }
         }
         // The change is delivered when both of its files are written; else neither stays (a patch without its mail, or an
         // earlier run's, would be applied by a script that globs DIR/*.patch while summary.json says there is none).
         if (patchErrors.length === 0) delivered.push(...files);
         else {
+          unwritten.push(...patchErrors);
+          if (written || mine(path.basename(patchFile))) await fs.rm(patchFile, { force: true });
+          if (mailed || mine(path.basename(mailFile))) await fs.rm(mailFile, { force: true });
           written = false;
           mailed = false;
-          unwritten.push(...patchErrors);
-          await fs.rm(patchFile, { force: true });
-          await fs.rm(mailFile, { force: true });
         }
       } else {
-        // Stale from an earlier run.
-        await fs.rm(patchFile, { force: true });
-        await fs.rm(mailFile, { force: true });
+        // Stale from an earlier run: kmsfix's only.
+        const why = `${toPosix(path.relative(cwd, b.root) || '.')} has nothing to change in this run`;
+        await removeOwn(patchFile, why);
+        await removeOwn(mailFile, why);
       }
       // The counts, one file's tables at a time (a folder without git is one bucket, however large).
       const rel = (abs: string) => toPosix(path.relative(b.root, abs));
@@ -324,7 +416,7 @@ export class PatchDirWriter {
     } catch (err) {
       unwritten.push({ file: toPosix(path.join(dir, 'summary.json')), message: (err as Error).message });
     }
-    return { repositories, table: renderTable(repositories), delivered, unwritten };
+    return { repositories, table: renderTable(repositories), delivered, unwritten, notes };
   }
 
   /** Removes the diffs kept (after finish, or when the run failed). */

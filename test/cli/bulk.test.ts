@@ -1,13 +1,13 @@
 /** Bulk migration: --patch-dir over many git repositories, --check, dirty-file refusal, --force, --quiet, progress, limits. */
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli.js';
 import { parsePorcelainZ } from '../../src/io/git.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { runCli, snapshot, GIT_ENV } from '../helpers/cli-helper.js';
+import { BIN, runCli, snapshot, GIT_ENV } from '../helpers/cli-helper.js';
 
 const CF = path.join(FIXTURES, 'cloudformation');
 
@@ -360,4 +360,116 @@ describe('progress and --quiet', () => {
     expect(q.errs.join('')).toContain('1 would be fixed in 1 file, dry run, nothing written');
     expect(existsSync(path.join(d, 'svc', 'a.yaml'))).toBe(true);
   });
+});
+
+const PAUSE = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'faults', 'pause.mjs');
+
+/** The CLI paused (test/faults/pause.mjs) at `point`; `there` runs while it waits, then it goes on. */
+function pausedCli(
+  args: string[],
+  cwd: string,
+  point: string,
+  there: (pid: number) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const signals = tmp();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', PAUSE, BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', KMSFIX_TEST_PAUSE: point, KMSFIX_TEST_PAUSE_DIR: signals },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const poll = setInterval(() => {
+      if (!existsSync(path.join(signals, 'paused'))) return;
+      clearInterval(poll);
+      there(child.pid!);
+      writeFileSync(path.join(signals, 'go'), '');
+    }, 5);
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      resolve({ code, signal, stderr });
+    });
+  });
+}
+
+describe('fix --patch-dir onto a folder that holds files (adversarial pass)', () => {
+  it("removes or overwrites only the files kmsfix wrote there (its summary.json lists them): a user's orders.patch stays, and is named", async () => {
+    const a = tmp();
+    repo(path.join(a, 'orders'), { 'ok.yaml': 'yaml-no-sse/expected.yaml' });
+    repo(path.join(a, 'billing'), { 'app.yaml': 'yaml-no-sse/input.yaml' });
+    const out = path.join(a, 'patches');
+    mkdirSync(out);
+    writeFileSync(path.join(out, 'orders.patch'), 'my hand-written fix for orders, not yet sent\n');
+    writeFileSync(path.join(out, 'billing.patch'), 'my own billing patch\n');
+    writeFileSync(path.join(out, 'notes.txt'), 'my notes\n');
+    const r = await runCli(['fix', '--patch-dir', 'patches', 'orders', 'billing'], a);
+    expect(r.code, r.stderr).toBe(2);
+    // orders has nothing to change: its file stays, said; billing's patch is not written over the user's file: an error.
+    expect(r.stderr).toContain(
+      'warning: patches/orders.patch was not written by kmsfix (patches/summary.json does not list it): left as it is',
+    );
+    expect(r.stderr).toContain(
+      'error: patches/billing.patch: patches/billing.patch exists and was not written by kmsfix (patches/summary.json does not list it): left as it is, and the patch of billing not written (move that file away, or choose another --patch-dir)',
+    );
+    expect(readFileSync(path.join(out, 'orders.patch'), 'utf8')).toBe('my hand-written fix for orders, not yet sent\n');
+    expect(readFileSync(path.join(out, 'billing.patch'), 'utf8')).toBe('my own billing patch\n');
+    expect(existsSync(path.join(out, 'billing.mbox'))).toBe(false);
+    expect(readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('my notes\n');
+    expect(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')).repositories.map((x: { patch: unknown }) => x.patch)).toEqual([
+      null,
+      null,
+    ]);
+    // Moved away as it says: kmsfix writes billing's patch, and replaces it (and removes it once billing needs none), as its own.
+    rmSync(path.join(out, 'billing.patch'));
+    expect((await runCli(['fix', '--patch-dir', 'patches', 'billing'], a)).code).toBe(0);
+    expect(readFileSync(path.join(out, 'billing.patch'), 'utf8')).toContain('+++ b/app.yaml');
+    expect((await runCli(['fix', '--patch-dir', 'patches', 'billing'], a)).code).toBe(0);
+    git(path.join(a, 'billing'), 'apply', path.join(out, 'billing.patch'));
+    const none = await runCli(['fix', '--patch-dir', 'patches', 'billing'], a);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stderr).not.toContain('warning');
+    expect(existsSync(path.join(out, 'billing.patch'))).toBe(false);
+    expect(existsSync(path.join(out, 'billing.mbox'))).toBe(false);
+  }, 60_000);
+
+  it('killed between its renames: summary.json says the folder is incomplete (the commit point, written last); the next run removes the temp file left and writes a whole set', async () => {
+    const a = tmp();
+    const orders = repo(path.join(a, 'orders'), { 'one.yaml': 'yaml-no-sse/input.yaml' });
+    expect((await runCli(['fix', '--patch-dir', 'pd', 'orders'], a)).code).toBe(0);
+    put(orders, 'two.yaml', 'yaml-no-sse/input.yaml');
+    git(orders, 'add', '.');
+    git(orders, 'commit', '-q', '-m', 'two');
+    // Killed at the patch's rename (its mail put in place): no summary of the first run beside the second run's files.
+    const killed = await pausedCli(['fix', '--patch-dir', 'pd', 'orders'], a, 'renameSync:orders\\.patch$', (pid) =>
+      process.kill(pid, 'SIGKILL'),
+    );
+    expect(killed.signal).toBe('SIGKILL');
+    const summary = JSON.parse(readFileSync(path.join(a, 'pd', 'summary.json'), 'utf8'));
+    expect(summary.repositories).toBeUndefined();
+    expect(summary.incomplete).toMatch(/run it again/);
+    expect(summary.writing.sort()).toEqual(['orders.mbox', 'orders.patch']);
+    expect(readdirSync(path.join(a, 'pd')).filter((n) => n.startsWith('.kmsfix-tmp-'))).toHaveLength(1);
+    // A temp file of a dead run (pid 4194300, above Linux's pid limit) of another name: removed too.
+    writeFileSync(path.join(a, 'pd', '.kmsfix-tmp-4194300.deadbeef-orders.mbox'), 'x');
+    const again = await runCli(['fix', '--patch-dir', 'pd', 'orders'], a);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('note: removed 2 temp files left in pd by an interrupted kmsfix run');
+    expect(readdirSync(path.join(a, 'pd')).sort()).toEqual(['orders.mbox', 'orders.patch', 'summary.json']);
+    expect(readFileSync(path.join(a, 'pd', 'orders.patch'), 'utf8').match(/^diff --git/gm)).toHaveLength(2);
+    expect(readFileSync(path.join(a, 'pd', 'orders.mbox'), 'utf8').match(/^diff --git/gm)).toHaveLength(2);
+    expect(JSON.parse(readFileSync(path.join(a, 'pd', 'summary.json'), 'utf8')).repositories[0]).toMatchObject({
+      fixed: 2,
+      patch: 'orders.patch',
+    });
+  }, 60_000);
+
+  it('a SIGTERM during a synchronous rename of its outputs is not lost: exit 143, no temp file left (adversarial pass)', async () => {
+    const a = tmp();
+    repo(path.join(a, 'orders'), { 'one.yaml': 'yaml-no-sse/input.yaml' });
+    const r = await pausedCli(['fix', '--patch-dir', 'pd', 'orders'], a, 'renameSync:orders\\.patch$', (pid) =>
+      process.kill(pid, 'SIGTERM'),
+    );
+    expect([r.code, r.signal], r.stderr).toEqual([143, null]);
+    expect(readdirSync(path.join(a, 'pd')).filter((n) => n.startsWith('.kmsfix-tmp-'))).toEqual([]);
+  }, 60_000);
 });

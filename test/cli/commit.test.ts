@@ -3,13 +3,13 @@
  * the reviewer's message, and `fix --commit` (a branch and one commit per repository, never pushed,
  * refused on a dirty tree or outside git).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { runCli, snapshot } from '../helpers/cli-helper.js';
+import { BIN, runCli, snapshot } from '../helpers/cli-helper.js';
 
 const CF = path.join(FIXTURES, 'cloudformation');
 const TF = path.join(FIXTURES, 'terraform');
@@ -20,6 +20,38 @@ const ID = {
   GIT_COMMITTER_EMAIL: 'dev@example.com',
 };
 const ENV = { ...ID, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+const PAUSE = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'faults', 'pause.mjs');
+
+/**
+ * The CLI paused (test/faults/pause.mjs) at `point`; `there` runs while it waits (a signal, a git checkout),
+ * then it goes on. Its exit code (or the signal that ended it) and stderr.
+ */
+function pausedCli(
+  args: string[],
+  cwd: string,
+  point: string,
+  there: (pid: number) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const signals = mkdtempSync(path.join(tmpdir(), 'kmsfix-pause-'));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', PAUSE, BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...ENV, KMSFIX_TEST_PAUSE: point, KMSFIX_TEST_PAUSE_DIR: signals },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const poll = setInterval(() => {
+      if (!existsSync(path.join(signals, 'paused'))) return;
+      clearInterval(poll);
+      there(child.pid!);
+      writeFileSync(path.join(signals, 'go'), '');
+    }, 5);
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      resolve({ code, signal, stderr });
+    });
+  });
+}
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: { ...process.env, ...ENV }, encoding: 'utf8' });
@@ -476,4 +508,85 @@ describe('fix --commit', () => {
     expect(readFileSync(path.join(a, 'a.yaml'), 'utf8')).not.toContain('KMS');
     expect(git(other, 'branch', '--show-current').trim()).toBe('main');
   });
+
+  for (const [signal, exit] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} between the branch switch and the commit: says where the repository is left and how to finish or undo, exit ${exit}; the same command again is exit 2, not "nothing written" (adversarial pass)`, async () => {
+      const a = repo(tmp(), FILES());
+      // Paused before git add: the branch made, the files written; the signal lands there.
+      const r = await pausedCli(['fix', '--yes', '--quiet', '--commit'], a, 'git: add -- ', (pid) => process.kill(pid, signal));
+      expect([r.code, r.signal], r.stderr).toEqual([exit, null]);
+      expect(r.stderr).toContain('kmsfix: interrupted during --commit; where each repository is left:');
+      expect(r.stderr).toMatch(
+        /\.: on branch kmsfix\/dynamodb-cmk, made from branch main, 3 fixed files written and (not )?staged, not committed: (?=.*infra\/app\.yaml)(?=.*tf\/main\.tf)(?=.*g\.yaml)/,
+      );
+      expect(r.stderr).toContain(
+        'to undo: git -C . restore --staged --worktree -- <those files>; git -C . switch main; git -C . branch -D kmsfix/dynamodb-cmk',
+      );
+      expect(git(a, 'branch', '--show-current').trim()).toBe('kmsfix/dynamodb-cmk');
+      expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+      // The same command: the fix is in the work tree, uncommitted; said, exit 2, nothing committed (it was "nothing written", exit 0).
+      const again = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
+      expect(again.code, again.stderr).toBe(2);
+      expect(again.stderr).not.toContain('took over the lock'); // the interrupted run released it
+      expect(again.stderr).toMatch(
+        /error: \.: --commit: the repository is on branch kmsfix\/dynamodb-cmk with uncommitted changes in 3 files this run read \(.*\), as a kmsfix fix --commit interrupted before its commit leaves them: nothing written or committed in this repository; undo them/,
+      );
+      expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+      // As it says: undone, then run again, the whole fix is committed with its message.
+      git(a, 'restore', '--staged', '--worktree', '--', 'infra/app.yaml', 'tf/main.tf', 'g.yaml');
+      const done = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
+      expect(done.code, done.stderr).toBe(0);
+      expect(git(a, 'rev-list', '--count', 'main..HEAD').trim()).toBe('1');
+      expect(git(a, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
+        'g.yaml',
+        'infra/app.yaml',
+        'tf/main.tf',
+      ]);
+    }, 60_000);
+  }
+
+  it('a group completed from the journal of a killed fix is not left uncommitted: exit 2, nothing written or committed there (adversarial pass)', async () => {
+    const a = repo(tmp(), {
+      'mod/main.tf': path.join(TF, 'module-dir', 'input', 'main.tf'),
+      'mod/users.tf': path.join(TF, 'module-dir', 'input', 'users.tf'),
+      'mod/kms.tf': path.join(TF, 'module-dir', 'input', 'kms.tf'),
+      'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml'),
+    });
+    // A plain fix killed at the module's renames (its journal written): the next fix completes the module from the journal.
+    const killed = await pausedCli(['fix', '--yes', '--quiet', 'mod'], a, 'rename:mod/\\w+\\.tf$', (pid) => process.kill(pid, 'SIGKILL'));
+    expect(killed.signal).toBe('SIGKILL');
+    const r = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /error: \.: --commit: this run completed the write of a group that an interrupted kmsfix run had begun \(mod\/[^)]*\): those files are fixed and not committed, and this run has no commit message for them: nothing written or committed in this repository/,
+    );
+    expect(r.stderr).toContain('app.yaml: not written: --commit makes one commit of the whole change of a repository');
+    expect(git(a, 'branch', '--show-current').trim()).toBe('main');
+    expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+    expect(readFileSync(path.join(a, 'app.yaml'), 'utf8')).toBe(readFileSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), 'utf8'));
+  }, 60_000);
+
+  it('HEAD moved during the run (a git checkout after the writes): no branch made from it, exit 2, says so and where the files are (adversarial pass)', async () => {
+    const a = repo(tmp(), { 'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    git(a, 'switch', '-q', '-c', 'other');
+    writeFileSync(path.join(a, 'unrelated.txt'), 'wip\n');
+    git(a, 'add', 'unrelated.txt');
+    git(a, 'commit', '-q', '-m', 'other: unrelated work in progress');
+    git(a, 'switch', '-q', 'main');
+    const main = git(a, 'rev-parse', '--short', 'main').trim();
+    // Paused at the rename of the fixed file (read and planned, HEAD recorded): the user switches branch there.
+    const r = await pausedCli(['fix', '--yes', '--quiet', '--commit'], a, 'rename:app\\.yaml$', () => git(a, 'checkout', '-q', 'other'));
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `error: \\.: --commit: HEAD moved during the run: it was branch main at ${main} when kmsfix read the files, and is now branch other at [0-9a-f]{7} .*: no branch made, nothing committed .*the fixed files stay written, not committed, in the work tree`,
+      ),
+    );
+    expect(git(a, 'branch', '--list', 'kmsfix/dynamodb-cmk')).toBe('');
+    expect(git(a, 'branch', '--show-current').trim()).toBe('other');
+    expect(readFileSync(path.join(a, 'app.yaml'), 'utf8')).toBe(readFileSync(path.join(CF, 'yaml-no-sse', 'expected.yaml'), 'utf8'));
+  }, 60_000);
 });

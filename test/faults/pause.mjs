@@ -3,11 +3,15 @@
  * pauses the run at one point, so that a test can change the disk there. KMSFIX_TEST_PAUSE is
  * `open:<regex>` (the first file opened whose path matches: e.g. the first temp file, when every
  * file has been read and planned and none written) or `rename:<regex>` (the first rename onto a
- * matching path: every temp file written, none renamed). At that point the run creates
+ * matching path: every temp file written, none renamed), `renameSync:<regex>` (the first synchronous rename
+ * onto a matching path: an output put in place, --patch-dir's patches, mails and summary.json) or
+ * `git:<regex>` (the first git command whose arguments, joined by spaces, match: `git:^-C \S+ switch`
+ * is --commit after its writes, before its branch). At that point the run creates
  * $KMSFIX_TEST_PAUSE_DIR/paused and waits until $KMSFIX_TEST_PAUSE_DIR/go exists.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import childProcess from 'node:child_process';
 import { syncBuiltinESMExports } from 'node:module';
 
 const [where, ...rest] = (process.env.KMSFIX_TEST_PAUSE ?? '').split(':');
@@ -35,6 +39,20 @@ if (where === 'rename') {
   fs.promises.rename = async function (from, to) {
     if (pattern.test(String(to))) pause();
     return rename.call(this, from, to);
+  };
+}
+if (where === 'renameSync') {
+  const { renameSync } = fs;
+  fs.renameSync = function (from, to) {
+    if (pattern.test(String(to))) pause();
+    return renameSync.call(this, from, to);
+  };
+}
+if (where === 'git') {
+  const { execFile } = childProcess;
+  childProcess.execFile = function (file, args, ...rest) {
+    if (file === 'git' && Array.isArray(args) && pattern.test(args.join(' '))) pause();
+    return execFile.call(this, file, args, ...rest);
   };
 }
 syncBuiltinESMExports();
