@@ -5,7 +5,7 @@
  * after completing any group whose renames that run had begun (its journal, src/io/write.ts).
  */
 import { lazyRequire } from '../core/lazy.js';
-import { readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeError, stampOf } from './read.js';
 import type { FileError } from '../core/result.js';
@@ -120,8 +120,8 @@ export function isAlive(pid: number): boolean {
  * completes the group: the temp file may be the only copy of a file's new text). While any is
  * listed, SIGINT and SIGTERM remove the others (a Ctrl-C left dozens of hidden copies in the tree,
  * which `git add -A` would commit), and the process exits 130 or 143; the lock goes with the exit
- * (lock.ts). A rename in flight on the thread pool and the removal of its temp file meet safely:
- * either the rename happened (the file is new) or it fails (the file is old).
+ * (lock.ts). A fix's renames are synchronous (write.ts): a signal is handled between two chunks'
+ * writes, never halfway through a group's renames.
  */
 const ownTemps = new Map<string, boolean>();
 const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -259,9 +259,10 @@ function exists(p: string): boolean {
   }
 }
 
+/** The file's own stamp (a symbolic link's, not its target's: the run read a regular file there). */
 function currentStamp(p: string): string | undefined {
   try {
-    return stampOf(statSync(p, { bigint: true }));
+    return stampOf(lstatSync(p, { bigint: true }));
   } catch {
     return undefined;
   }
