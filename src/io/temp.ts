@@ -137,9 +137,16 @@ const onSignal = (signal: keyof typeof SIGNALS) => {
   process.exit(SIGNALS[signal]);
 };
 
+/** Whether onSignal listens, and the pending step of its detaching (tempGone). */
+let listening = false;
+let detaching: NodeJS.Immediate | undefined;
+
 /** A temp file of this run now exists (see ownTemps). */
 export function tempMade(temp: string): void {
-  if (ownTemps.size === 0) for (const s of Object.keys(SIGNALS)) process.on(s, onSignal);
+  if (detaching) clearImmediate(detaching);
+  detaching = undefined;
+  if (!listening) for (const s of Object.keys(SIGNALS)) process.on(s, onSignal);
+  listening = true;
   ownTemps.set(temp, false);
 }
 
@@ -148,10 +155,28 @@ export function tempKept(temp: string): void {
   if (ownTemps.has(temp)) ownTemps.set(temp, true);
 }
 
-/** A temp file of this run is gone (renamed or removed). The signals are left to Node again when none is left. */
+/**
+ * Resolves after the loop's next poll phase: a SIGINT or SIGTERM that came during synchronous writes
+ * (a chunk's renames) is handled there (onSignal: exit 130 or 143) before the run goes on or reports.
+ */
+export function signalsHeard(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
+/** A temp file of this run is gone (renamed or removed). The signals are left to Node again when none is left (after a poll phase). */
 export function tempGone(temp: string): void {
-  if (!ownTemps.delete(temp) || ownTemps.size > 0) return;
-  for (const s of Object.keys(SIGNALS)) process.off(s, onSignal);
+  if (!ownTemps.delete(temp) || ownTemps.size > 0 || detaching) return;
+  // Not at once: a signal that came during synchronous writes (a fix's renames, write.ts) waits in
+  // libuv's pipe, read at the loop's next poll phase; a listener removed before then drops it (the run
+  // went on, or exited 0). Two immediates apart, a poll phase has passed.
+  detaching = setImmediate(() => {
+    detaching = setImmediate(() => {
+      detaching = undefined;
+      if (ownTemps.size > 0 || !listening) return;
+      for (const s of Object.keys(SIGNALS)) process.off(s, onSignal);
+      listening = false;
+    }).unref();
+  }).unref();
 }
 
 /** A journal: the renames of one group, written before the first of them. */

@@ -35,7 +35,7 @@ import {
 import path from 'node:path';
 import { describeError, stampOf } from './read.js';
 import type { Watched } from '../core/result.js';
-import { journalPathIn, tempGone, tempKept, tempMade, tempPathFor, type Journal } from './temp.js';
+import { journalPathIn, signalsHeard, tempGone, tempKept, tempMade, tempPathFor, type Journal } from './temp.js';
 import { inLanes } from '../core/lists.js';
 import { misplaced } from './placed.js';
 
@@ -269,6 +269,9 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
     }
   }
 
+  // Ctrl-C while the temp files were written is heard now, before any rename (temp.ts: they are removed, exit 130).
+  await signalsHeard();
+
   // Phase 2: per group, the checks again, then the journal and the renames, all synchronous: no
   // await between a file's last check and its rename. They were on the thread pool, after an await:
   // under load the wait grew, and an edit saved then was lost (2 appends of about 1,600 in a stress
@@ -335,6 +338,8 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
       for (const { fd } of olds.values()) closeSync(fd);
     }
   });
+  // Ctrl-C during the renames is heard now, before the chunk is settled (exit 130: temp.ts).
+  await signalsHeard();
   return result;
 }
 
