@@ -324,6 +324,7 @@ export function describeError(err: unknown): string {
     ENOTDIR: 'a path component is not a directory',
     EEXIST: 'already exists',
     EIO: 'input/output error',
+    EFBIG: 'file too large',
   };
   if (e && typeof e.code === 'string' && reasons[e.code]) return `${reasons[e.code]} (${e.code})`;
   return e instanceof Error ? e.message : String(err);

@@ -79,9 +79,24 @@ export const wasWritten = (err: Error | undefined): boolean => err === undefined
  */
 function tempOpenError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  return code === 'EACCES' || code === 'EPERM'
-    ? `${describeError(err)} creating a file in its folder (kmsfix writes the new version to a temp file beside it, then renames it over it): make the folder writable`
-    : describeError(err);
+  const where = `${describeError(err)} creating a file in its folder (kmsfix writes the new version to a temp file beside it, then renames it over it)`;
+  // EPERM is not the mode's answer (that is EACCES): a folder whose mode lets kmsfix write, made
+  // immutable or append-only (chattr +i, +a), said "make the folder writable", which it was.
+  if (code === 'EACCES') return `${where}: make the folder writable`;
+  if (code === 'EPERM') return `${where}: the folder refuses new files whatever its mode (immutable or append-only? lsattr -d shows it)`;
+  if (code === 'EROFS') return `${where}: its file system is mounted read-only`;
+  return describeError(err);
+}
+
+/**
+ * Why a file of a group cannot be replaced, from access()'s error: EPERM where the mode allows it
+ * is an immutable file (chattr +i); EROFS is the mount (a read-only bind mount said "immutable?").
+ */
+function replaceError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EROFS') return `cannot replace it (${describeError(err)}: its file system is mounted read-only): not written`;
+  if (code === 'EPERM') return `cannot replace it (${describeError(err)}; immutable?): not written`;
+  return `cannot replace it (${describeError(err)}): not written`;
 }
 
 /**
@@ -257,7 +272,7 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
           try {
             accessSync(f.absPath, constants.W_OK);
           } catch (err) {
-            throw new WriteError(`cannot replace it (${describeError(err)}; immutable?): not written`);
+            throw new WriteError(replaceError(err));
           }
         }
         temps.set(f, writeTemp(f.absPath, f.content, st ?? lstatSync(f.absPath, { bigint: true })));
