@@ -176,12 +176,15 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     repos,
     temps,
     cdkApps,
-    links: symlinks,
+    links: walkLinks,
     configs,
   } = options.discovered ?? (await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude));
   options.beforeRead?.(candidates, configs);
   const notes = unreadCdkApps(cdkApps.map((absPath) => ({ absPath, shown: displayPath(absPath, options.cwd) })));
-  if (symlinks.length > 0) notes.push(linksNote(symlinks));
+  // Said where the walk's own note goes, once the reads are done: a file the walk found regular and that
+  // was a symbolic link when read (made one during the run) joins the links it met (readOne).
+  const linksAt = notes.length;
+  const symlinks = [...walkLinks];
   let cleanup: Cleanup | undefined;
   if (options.cleanTemps) {
     cleanup = cleanStaleTemps(temps, (abs) => displayPath(abs, options.cwd));
@@ -277,14 +280,14 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       const c = queue[index]!;
       queue[index] = undefined;
       // Reading is synchronous: let the workers' answers in now and then, so they never starve, and a
-      // fix's writes go on meanwhile (src/io/stream.ts: a chunk's renames, on the thread pool).
+      // fix's chunks settle meanwhile (src/io/stream.ts).
       if ((scheduler.threaded || options.onVerified) && Date.now() - lastYield > 5) {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = Date.now();
       }
       options.onProgress?.({ scanned: index + 1, candidates: total, tables: scheduler.tables, current: c.absPath });
       const dir = path.dirname(c.absPath);
-      const read = await readOne(c, options.maxFileBytes, errors, notes, scheduler.sharedReads);
+      const read = await readOne(c, options.maxFileBytes, errors, notes, symlinks, scheduler.sharedReads);
       if (read) {
         stamps.push(read.stamp);
         links.push(c.link);
@@ -302,6 +305,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   } finally {
     optimizeAgain();
   }
+  if (symlinks.length > 0) notes.splice(linksAt, 0, linksNote(symlinks));
   for (const n of fileNotes) if (n) notes.push(...n);
   return { outcomes: outcomes.filter((o) => o !== undefined), errors, repos, ownWorker: ownFamily, cleanup, notes };
 }
@@ -312,12 +316,17 @@ async function readOne(
   maxFileBytes: number | undefined,
   errors: FileError[],
   notes: string[],
+  links: string[],
   shared?: SharedReads,
 ): Promise<{ file: BatchFile; stamp: string } | undefined> {
   let chosen: FormatEntry | undefined;
   const prefilter = (raw: string) => (chosen = formatFor(c.path, raw)) !== undefined;
-  const read = await readCandidate(c.absPath, c.path, c.explicit, prefilter, maxFileBytes, shared);
+  const read = await readCandidate(c.absPath, c.path, c.explicit, prefilter, maxFileBytes, shared, c.link !== undefined);
   if (read.kind === 'skip') return undefined;
+  if (read.kind === 'link') {
+    links.push(c.path);
+    return undefined;
+  }
   if (read.kind === 'error') {
     errors.push(read.error);
     return undefined;

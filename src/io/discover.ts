@@ -13,6 +13,7 @@ import { APP_FILES } from './cdkApps.js';
 import type { FileError } from '../core/result.js';
 import { trackedIn } from './gitIndex.js';
 import { real } from './git.js';
+import { namedAs } from './placed.js';
 import { utf8Entries } from './fileNames.js';
 
 // `#current-cloud-backend`: the Amplify CLI's copy of what it last deployed (amplify/), never edited by hand.
@@ -477,6 +478,8 @@ export async function discover(
     }
     namedRoot = abs;
     realRoot = real(abs);
+    // Where its files really are (src/io/placed.ts): each file read is checked to be there.
+    namedAs(abs, realRoot);
     const from = scope.roots?.get(abs);
     if (from?.link !== undefined) link = from.link;
     if (st.isDirectory()) {

@@ -9,6 +9,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats }
 import { LineIndex, stripBom } from '../core/text.js';
 import type { SourceFile } from '../core/types.js';
 import type { FileError } from '../core/result.js';
+import { misplaced } from './placed.js';
 
 /** The default input size limit (`--max-file-size`, in MB). */
 export const DEFAULT_MAX_FILE_MB = 5;
@@ -17,7 +18,9 @@ export const MAX_FILE_BYTES = DEFAULT_MAX_FILE_MB * 1024 * 1024;
 export type ReadResult =
   | { kind: 'file'; file: SourceFile; bom: boolean; stamp: string }
   | { kind: 'skip' }
-  | { kind: 'error'; error: FileError };
+  | { kind: 'error'; error: FileError }
+  /** A symbolic link where the walk found a regular file (made one during the run): not followed, as the walk does not follow one. */
+  | { kind: 'link'; error: FileError };
 
 // ignoreBOM keeps a leading BOM in the text, so stripBom sees it and the write restores it.
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -164,13 +167,62 @@ export function decodeSource(buf: Buffer, path: string, absPath: string): { file
   return { file: { path, absPath, text: body }, bom };
 }
 
+/**
+ * How a file is opened (src/io/placed.ts says why):
+ *
+ * - `follow`: a symbolic link is followed (project files, other folders' files, a file reached through
+ *   a link named on the command line: read, never written);
+ * - `own`: a file kmsfix may write (a candidate): a link is not followed (a file the walk found
+ *   regular and made a link since: `link` in the answer, never read through), and the file must be
+ *   where the walk found it (not reached through a folder made a link since: an error);
+ * - `either`: a group's other file, read for its plan (a module's file may link to a shared one): a
+ *   link is followed, and the answer says whether the file was a regular file where the walk found
+ *   it (`placed`): only such a read may be a candidate's (SharedReads).
+ */
+export type ReadHow = 'follow' | 'own' | 'either';
+
+/** A file read: its bytes, its stamp, and (`own` and `either`) whether it was where the walk found it. */
+export interface BytesRead {
+  buf: Buffer;
+  stamp: string;
+  placed?: boolean;
+}
+
+/** O_NOFOLLOW where there is one (not on Windows). */
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
 /** A file's bytes and stamp, or why it cannot be read. Never blocks: O_NONBLOCK, and only regular files are read. */
-export function readBytes(absPath: string, path: string, maxBytes = MAX_FILE_BYTES): { buf: Buffer; stamp: string } | { error: FileError } {
+export function readBytes(
+  absPath: string,
+  path: string,
+  maxBytes = MAX_FILE_BYTES,
+  how: ReadHow = 'follow',
+): BytesRead | { error: FileError; link?: true } {
   let fd: number | undefined;
   try {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. It changes
     // nothing for a regular file, and anything else is refused below before a byte is read.
-    fd = openSync(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    const flags = constants.O_RDONLY | constants.O_NONBLOCK;
+    let placed: boolean | undefined;
+    if (how === 'follow') fd = openSync(absPath, flags);
+    else
+      try {
+        fd = openSync(absPath, flags | NOFOLLOW);
+        const at = misplaced(fd, absPath);
+        if (at !== undefined && how === 'own')
+          return {
+            error: {
+              file: path,
+              message: `not where kmsfix found it: a folder on its path was moved or replaced (by a symbolic link?) during the run, and the path now leads to ${at}: not read (run kmsfix again)`,
+            },
+          };
+        placed = at === undefined;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
+        if (how === 'own') return { error: { file: path, message: 'a symbolic link (made one during the run): not followed' }, link: true };
+        fd = openSync(absPath, flags);
+        placed = false;
+      }
     const st = fstatSync(fd, { bigint: true });
     if (!st.isFile()) return { error: { file: path, message: `not a regular file (${kindOf(st)}): skipped` } };
     const size = Number(st.size);
@@ -190,7 +242,7 @@ export function readBytes(absPath: string, path: string, maxBytes = MAX_FILE_BYT
       got += n;
     }
     if (got < size) buf = buf.subarray(0, got);
-    return { buf, stamp: stampOf(st) };
+    return placed === undefined ? { buf, stamp: stampOf(st) } : { buf, stamp: stampOf(st), placed };
   } catch (err) {
     return { error: { file: path, message: `cannot read: ${describeError(err)}` } };
   } finally {
@@ -205,15 +257,24 @@ export function readBytes(absPath: string, path: string, maxBytes = MAX_FILE_BYT
  */
 export interface SharedReads {
   /** A read of this file made in this run (once: it is then forgotten), within the size limit. */
-  take(absPath: string, maxBytes: number): { buf: Buffer; stamp: string } | undefined;
-  keep(absPath: string, read: { buf: Buffer; stamp: string }): void;
+  take(absPath: string, maxBytes: number): BytesRead | undefined;
+  keep(absPath: string, read: BytesRead): void;
 }
 
-/** readBytes, through the folder's shared reads when given: a read the other reader made is taken, a new one left for it. */
-export function readShared(absPath: string, path: string, maxBytes: number, shared: SharedReads | undefined): ReturnType<typeof readBytes> {
+/**
+ * readBytes, through the folder's shared reads when given: a read the other reader made is taken, a
+ * new one left for it. A candidate (`own`) takes only a read of a regular file where the walk found it.
+ */
+export function readShared(
+  absPath: string,
+  path: string,
+  maxBytes: number,
+  shared: SharedReads | undefined,
+  how: ReadHow = 'follow',
+): ReturnType<typeof readBytes> {
   const taken = shared?.take(absPath, maxBytes);
-  if (taken) return taken;
-  const read = readBytes(absPath, path, maxBytes);
+  if (taken && (how !== 'own' || taken.placed)) return taken;
+  const read = readBytes(absPath, path, maxBytes, how);
   if (!('error' in read)) shared?.keep(absPath, read);
   return read;
 }
@@ -225,11 +286,13 @@ export async function readCandidate(
   prefilter: (raw: string) => boolean,
   maxBytes = MAX_FILE_BYTES,
   shared?: SharedReads,
+  /** Reached through a symbolic link named on the command line (read, never written): followed. */
+  throughLink = false,
 ): Promise<ReadResult> {
   // Synchronous: open, fstat, read, close, without a thread-pool round trip for each (reading many
   // small files was mostly waiting); the size limit is checked before anything is read.
-  const read = readShared(absPath, path, maxBytes, shared);
-  if ('error' in read) return { kind: 'error', error: read.error };
+  const read = readShared(absPath, path, maxBytes, shared, throughLink ? 'follow' : 'own');
+  if ('error' in read) return 'link' in read ? { kind: 'link', error: read.error } : { kind: 'error', error: read.error };
   const { buf, stamp } = read;
   const wide = wideBom(buf) ?? utf16Unmarked(buf);
   // A UTF-16 or UTF-32 file is reported when it holds a table (its prefilter sees the decoded text), not skipped silently.
@@ -261,6 +324,7 @@ export function describeError(err: unknown): string {
     ENOTDIR: 'a path component is not a directory',
     EEXIST: 'already exists',
     EIO: 'input/output error',
+    EFBIG: 'file too large',
   };
   if (e && typeof e.code === 'string' && reasons[e.code]) return `${reasons[e.code]} (${e.code})`;
   return e instanceof Error ? e.message : String(err);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { FORMATS } from '../formats/index.js';
 import { toPosix } from '../core/text.js';
 import type { SourceFile, Format } from '../core/types.js';
-import { MAX_FILE_BYTES, type SharedReads, decodeSource, readShared, stampOf } from './read.js';
+import { type BytesRead, MAX_FILE_BYTES, type SharedReads, decodeSource, readShared, stampOf } from './read.js';
 import { isTempName } from './temp.js';
 import { nonUtf8Names } from './fileNames.js';
 import { childPath, shownIn } from './discover.js';
@@ -42,16 +42,16 @@ function stampNow(abs: string): string | undefined {
  */
 export class FolderReads implements SharedReads {
   private dir: string | undefined;
-  private readonly bytes = new Map<string, { buf: Buffer; stamp: string }>();
+  private readonly bytes = new Map<string, BytesRead>();
 
-  take(absPath: string, maxBytes: number): { buf: Buffer; stamp: string } | undefined {
+  take(absPath: string, maxBytes: number): BytesRead | undefined {
     const read = this.bytes.get(absPath);
     if (!read) return undefined;
     this.bytes.delete(absPath);
     return read.buf.length <= maxBytes ? read : undefined;
   }
 
-  keep(absPath: string, read: { buf: Buffer; stamp: string }): void {
+  keep(absPath: string, read: BytesRead): void {
     const name = path.basename(absPath);
     if (!FORMATS.some((e) => e.siblingFile?.(name))) return;
     const dir = path.dirname(absPath);
@@ -155,7 +155,9 @@ export function diskSiblings(
           continue;
         }
         const display = toPosix(shownIn(shown, name));
-        const read = readShared(abs, display, maxBytes, recheck ? undefined : shared);
+        // A group's own folder: a file that may be a candidate's too (SharedReads), told placed or not
+        // (read.ts ReadHow); a module's file linked to a shared one is read through its link, as before.
+        const read = readShared(abs, display, maxBytes, recheck ? undefined : shared, recheck ? 'follow' : 'either');
         if ('error' in read && /not a regular file \(a directory\)/.test(read.error.message)) {
           folder.reads.set(abs, null);
           continue;

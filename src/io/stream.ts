@@ -30,9 +30,9 @@
  * process per work tree), and writes in two phases (write.ts); git's status of each work tree is
  * taken once, at the first chunk, before this run wrote anything.
  *
- * A chunk's renames (write.ts's second phase, on the thread pool) go on while the run fixes the
- * next chunk: the run waited for them before, idle (about 0.4 s of a fix of the bench's dense
- * corpus, docs/performance.md "Twelfth session"). One chunk is in flight at a time: the next flush
+ * A chunk is settled once its writes are done (write.ts; its renames are synchronous since the
+ * fifty-fourth session, each right after its file's last check: on the thread pool they went on
+ * while the run fixed the next chunk, and an edit saved in the wait was lost). One chunk is in flight at a time: the next flush
  * waits for it to settle first, and `finish` waits for the last; so at most two chunks' texts are
  * held, and every file is settled (written or not, and why) before the run reports.
  */
@@ -40,7 +40,7 @@ import type { FileError, FileOutcome, Replace, Watched } from '../core/result.js
 import type { GitStatus } from './git.js';
 import { guardWrites } from './guard.js';
 import type { FileTexts } from './spool.js';
-import { type GroupWrite, writeGroups } from './write.js';
+import { type GroupWrite, wasWritten, writeGroups } from './write.js';
 import { groupBy } from '../core/lists.js';
 import { heapTick } from '../core/heap.js';
 import { flatCopy } from '../core/text.js';
@@ -198,8 +198,8 @@ export class FixStream {
         watch: members[0].watched,
       } satisfies GroupWrite,
     }));
-    // writeGroups writes every temp file before it returns (synchronous calls); the renames go on
-    // in the background, and the chunk is settled when they are done.
+    // writeGroups writes every temp file and makes every rename before it returns (synchronous
+    // calls); the chunk is settled when its promise resolves.
     this.inFlight = writeGroups(groups.map((g) => g.write))
       .then((outcome) => {
         const written = new Set<FileOutcome>();
@@ -207,7 +207,7 @@ export class FixStream {
           for (const [i, f] of g.write.files.entries()) {
             const err = outcome.get(f);
             if (err) failed.set(g.members[i], { file: f.path, message: err.message });
-            else written.add(g.members[i]);
+            if (wasWritten(err)) written.add(g.members[i]);
           }
         }
         this.settle(items, failed, written, shown);
@@ -264,7 +264,7 @@ export class FixStream {
         for (const [i, f] of g.write.files.entries()) {
           const err = outcome.get(f);
           if (err) failed.set(g.members[i], { file: f.path, message: err.message });
-          else written.add(g.members[i]);
+          if (wasWritten(err)) written.add(g.members[i]);
         }
       chunk = [];
       chars = 0;

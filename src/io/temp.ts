@@ -5,7 +5,7 @@
  * after completing any group whose renames that run had begun (its journal, src/io/write.ts).
  */
 import { lazyRequire } from '../core/lazy.js';
-import { readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeError, stampOf } from './read.js';
 import type { FileError } from '../core/result.js';
@@ -120,8 +120,8 @@ export function isAlive(pid: number): boolean {
  * completes the group: the temp file may be the only copy of a file's new text). While any is
  * listed, SIGINT and SIGTERM remove the others (a Ctrl-C left dozens of hidden copies in the tree,
  * which `git add -A` would commit), and the process exits 130 or 143; the lock goes with the exit
- * (lock.ts). A rename in flight on the thread pool and the removal of its temp file meet safely:
- * either the rename happened (the file is new) or it fails (the file is old).
+ * (lock.ts). A fix's renames are synchronous (write.ts): a signal is handled between two chunks'
+ * writes, never halfway through a group's renames.
  */
 const ownTemps = new Map<string, boolean>();
 const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -137,11 +137,14 @@ const onSignal = (signal: keyof typeof SIGNALS) => {
   process.exit(SIGNALS[signal]);
 };
 
-/** Whether onSignal listens (from the first temp file until a while after the last is gone, see tempGone). */
+/** Whether onSignal listens, and the pending step of its detaching (tempGone). */
 let listening = false;
+let detaching: NodeJS.Immediate | undefined;
 
 /** A temp file of this run now exists (see ownTemps). */
 export function tempMade(temp: string): void {
+  if (detaching) clearImmediate(detaching);
+  detaching = undefined;
   if (!listening) for (const s of Object.keys(SIGNALS)) process.on(s, onSignal);
   listening = true;
   ownTemps.set(temp, false);
@@ -153,21 +156,28 @@ export function tempKept(temp: string): void {
 }
 
 /**
- * A temp file of this run is gone (renamed or removed). The signals are left to Node again when none
- * is left, once the event loop has polled for them: a signal that came during a synchronous rename
- * (an output put in place) waits in libuv's pipe until the next poll, and taking the listener off
- * before it is read dropped it (a SIGTERM during --patch-dir's renames, and the run went on to exit 0).
- * An immediate queued from an immediate runs after the next poll.
+ * Resolves after the loop's next poll phase: a SIGINT or SIGTERM that came during synchronous writes
+ * (a chunk's renames) is handled there (onSignal: exit 130 or 143) before the run goes on or reports.
  */
+export function signalsHeard(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
+/** A temp file of this run is gone (renamed or removed). The signals are left to Node again when none is left (after a poll phase). */
 export function tempGone(temp: string): void {
-  if (!ownTemps.delete(temp) || ownTemps.size > 0) return;
-  setImmediate(() =>
-    setImmediate(() => {
+  if (!ownTemps.delete(temp) || ownTemps.size > 0 || detaching) return;
+  // Not at once: a signal that came during synchronous writes (a fix's renames, write.ts) waits in
+  // libuv's pipe, read at the loop's next poll phase; a listener removed before then drops it (the run
+  // went on, or exited 0: a SIGTERM during a fix's renames, or during --patch-dir's outputs put in place).
+  // Two immediates apart, a poll phase has passed.
+  detaching = setImmediate(() => {
+    detaching = setImmediate(() => {
+      detaching = undefined;
       if (ownTemps.size > 0 || !listening) return;
-      listening = false;
       for (const s of Object.keys(SIGNALS)) process.off(s, onSignal);
-    }),
-  );
+      listening = false;
+    }).unref();
+  }).unref();
 }
 
 /** A journal: the renames of one group, written before the first of them. */
@@ -275,9 +285,10 @@ function exists(p: string): boolean {
   }
 }
 
+/** The file's own stamp (a symbolic link's, not its target's: the run read a regular file there). */
 function currentStamp(p: string): string | undefined {
   try {
-    return stampOf(statSync(p, { bigint: true }));
+    return stampOf(lstatSync(p, { bigint: true }));
   } catch {
     return undefined;
   }

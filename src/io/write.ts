@@ -5,8 +5,11 @@
  *
  * - a temp file that cannot be written (full disk, permissions) cancels its whole group;
  * - just before the renames, every file of the group, and every other file its plan read, must
- *   still be the version that was read (stamp: inode, size, mtime, ctime): a file edited, replaced
- *   or deleted during the run cancels its group, and nothing of it is written;
+ *   still be the version that was read (stamp: inode, size, mtime, ctime), and each file of the
+ *   group a regular file where it was read (src/io/placed.ts): a file edited, replaced, deleted or
+ *   moved during the run cancels its group, and nothing of it is written;
+ * - each rename follows its check synchronously, and the version it replaces, kept open, is looked
+ *   at after it: an edit written into it meanwhile is saved beside the file (lostEdit);
  * - the renames of a group of several files are listed first in a journal beside them: a run killed
  *   between two of them leaves the journal, and the next fix run completes the group (temp.ts).
  *
@@ -20,9 +23,10 @@ import {
   fchmodSync,
   fchownSync,
   fstatSync,
+  lstatSync,
   openSync,
+  readSync,
   renameSync,
-  promises as fs,
   rmSync,
   statSync,
   writeFileSync,
@@ -31,8 +35,9 @@ import {
 import path from 'node:path';
 import { describeError, stampOf } from './read.js';
 import type { Watched } from '../core/result.js';
-import { journalPathIn, tempGone, tempKept, tempMade, tempPathFor, type Journal } from './temp.js';
+import { journalPathIn, signalsHeard, tempGone, tempKept, tempMade, tempPathFor, type Journal } from './temp.js';
 import { inLanes } from '../core/lists.js';
+import { misplaced } from './placed.js';
 
 export { TEMP_PREFIX } from './temp.js';
 
@@ -51,8 +56,21 @@ export interface GroupWrite {
   watch?: Watched[];
 }
 
-/** Why a file was not written. */
-export class WriteError extends Error {}
+/**
+ * Why a file was not written; or, `written`, what went wrong though it was (an edit saved beside it,
+ * lostEdit): its fix is on disk, and the run still fails.
+ */
+export class WriteError extends Error {
+  constructor(
+    message: string,
+    readonly written = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Whether a file's fix is on disk, by its outcome in writeGroups. */
+export const wasWritten = (err: Error | undefined): boolean => err === undefined || (err instanceof WriteError && err.written);
 
 /**
  * Why a temp file could not be made beside a file (`err`: open's error). Permission denied there is
@@ -61,9 +79,24 @@ export class WriteError extends Error {}
  */
 function tempOpenError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  return code === 'EACCES' || code === 'EPERM'
-    ? `${describeError(err)} creating a file in its folder (kmsfix writes the new version to a temp file beside it, then renames it over it): make the folder writable`
-    : describeError(err);
+  const where = `${describeError(err)} creating a file in its folder (kmsfix writes the new version to a temp file beside it, then renames it over it)`;
+  // EPERM is not the mode's answer (that is EACCES): a folder whose mode lets kmsfix write, made
+  // immutable or append-only (chattr +i, +a), said "make the folder writable", which it was.
+  if (code === 'EACCES') return `${where}: make the folder writable`;
+  if (code === 'EPERM') return `${where}: the folder refuses new files whatever its mode (immutable or append-only? lsattr -d shows it)`;
+  if (code === 'EROFS') return `${where}: its file system is mounted read-only`;
+  return describeError(err);
+}
+
+/**
+ * Why a file of a group cannot be replaced, from access()'s error: EPERM where the mode allows it
+ * is an immutable file (chattr +i); EROFS is the mount (a read-only bind mount said "immutable?").
+ */
+function replaceError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EROFS') return `cannot replace it (${describeError(err)}: its file system is mounted read-only): not written`;
+  if (code === 'EPERM') return `cannot replace it (${describeError(err)}; immutable?): not written`;
+  return `cannot replace it (${describeError(err)}): not written`;
 }
 
 /**
@@ -120,6 +153,7 @@ function writeTemp(absPath: string, content: string, st: BigIntStats): string {
   return tmp;
 }
 
+/** A file's stat now (a symbolic link followed: a module's file the plan read may be one), or undefined if it is gone. */
 function statNow(absPath: string): BigIntStats | undefined {
   try {
     return statSync(absPath, { bigint: true });
@@ -127,6 +161,21 @@ function statNow(absPath: string): BigIntStats | undefined {
     return undefined;
   }
 }
+
+/** The stat of the file itself now (a symbolic link's own), or undefined if it is gone. */
+function lstatNow(absPath: string): BigIntStats | undefined {
+  try {
+    return lstatSync(absPath, { bigint: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/** O_NOFOLLOW where there is one (not on Windows). */
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/** The infix of the name an edit that a rename would have lost is saved under, beside its file (lostEdit): `<name>.kmsfix-lost-<pid>`. */
+export const LOST_INFIX = '.kmsfix-lost-';
 
 /**
  * Write every group (see above): temp files first, all of them, then each group's checks and
@@ -169,9 +218,40 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
     cancel(g, f, new WriteError(`${what}: not written (run kmsfix again)`), `${what} (run kmsfix again)`);
     return false;
   };
-  /** Every file of the group, and every file its plan read, still the version read? Cancels the group if not. */
-  const unchanged = (g: GroupWrite): boolean => {
-    for (const f of [...g.files, ...(g.watch ?? [])]) if (!same(g, f, f.stamp === undefined ? undefined : statNow(f.absPath))) return false;
+
+  /**
+   * Every file of the group still the version read, where it was read, and every file its plan read
+   * still the version read? Cancels the group if not. Each file of the group is opened for this
+   * (O_NOFOLLOW: a link is not the file read), its stamp taken on that fd and kept in `olds` with
+   * it, for the check after the rename (lostEdit).
+   */
+  const unchanged = (g: GroupWrite, olds: Map<FileWrite, { fd: number; st: BigIntStats }>): boolean => {
+    for (const f of g.files) {
+      if (f.stamp === undefined) continue;
+      let fd: number;
+      try {
+        fd = openSync(f.absPath, constants.O_RDONLY | constants.O_NONBLOCK | NOFOLLOW);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return same(g, f, undefined);
+        const what =
+          code === 'ELOOP'
+            ? 'was replaced by a symbolic link during the run (kmsfix never writes through one)'
+            : `cannot be opened again before it is replaced (${describeError(err)})`;
+        cancel(g, f, new WriteError(`${what}: not written (run kmsfix again)`), what);
+        return false;
+      }
+      const st = fstatSync(fd, { bigint: true });
+      olds.set(f, { fd, st });
+      if (!same(g, f, st)) return false;
+      const at = misplaced(fd, f.absPath);
+      if (at !== undefined) {
+        const what = `is no longer where kmsfix read it (a folder on its path was moved or replaced, by a symbolic link?, during the run: the path now leads to ${at})`;
+        cancel(g, f, new WriteError(`${what}: not written (run kmsfix again)`), 'was moved during the run');
+        return false;
+      }
+    }
+    for (const w of g.watch ?? []) if (!same(g, w, statNow(w.absPath))) return false;
     return true;
   };
 
@@ -179,11 +259,11 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
   // per call: open, write, chmod, close cost less than the trips). Each file's one stat serves its
   // stamp and its temp file's mode, owner and group; the files its plan read are checked in phase
   // 2, just before the renames, as every file is again (a file stat'ed once more, or twice, was
-  // 8,000 stats of a dense fix).
+  // 8,000 stats of a dense fix). The file's own stat (lstat): a file made a symbolic link is not the file read.
   for (const g of groups) {
     for (const f of g.files) {
       try {
-        const st = statNow(f.absPath);
+        const st = lstatNow(f.absPath);
         if (!same(g, f, st)) break;
         // A group's files are renamed one after another: one that cannot be replaced after the first was
         // would leave the group half written. The mode bits do not say so for an immutable file (chattr +i,
@@ -192,10 +272,10 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
           try {
             accessSync(f.absPath, constants.W_OK);
           } catch (err) {
-            throw new WriteError(`cannot replace it (${describeError(err)}; immutable?): not written`);
+            throw new WriteError(replaceError(err));
           }
         }
-        temps.set(f, writeTemp(f.absPath, f.content, st ?? statSync(f.absPath, { bigint: true })));
+        temps.set(f, writeTemp(f.absPath, f.content, st ?? lstatSync(f.absPath, { bigint: true })));
       } catch (err) {
         const e = err instanceof WriteError ? err : new WriteError(`cannot write: ${describeError(err)}`);
         cancel(g, f, e, `could not be written (${e.message})`);
@@ -204,59 +284,126 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
     }
   }
 
-  // Phase 2: per group, the checks again (just before the renames), then the renames, a few groups
-  // at a time on the thread pool.
+  // Ctrl-C while the temp files were written is heard now, before any rename (temp.ts: they are removed, exit 130).
+  await signalsHeard();
+
+  // Phase 2: per group, the checks again, then the journal and the renames, all synchronous: no
+  // await between a file's last check and its rename. They were on the thread pool, after an await:
+  // under load the wait grew, and an edit saved then was lost (2 appends of about 1,600 in a stress
+  // run). What is left between the check and the rename (microseconds, and the journal's write for
+  // a group) is watched by lostEdit: an edit written into the version replaced is saved beside it.
   await inLanes(groups, concurrency, async (g) => {
-    if (failed.has(g) || !unchanged(g)) return;
-    let journal: string | undefined;
-    if (g.files.length > 1) {
-      journal = journalPathIn(path.dirname(g.files[0].absPath), journals++);
-      const record: Journal = {
-        version: 1,
-        pid: process.pid,
-        renames: g.files.map((f) => ({ temp: temps.get(f)!, target: f.absPath, stamp: f.stamp ?? '' })),
-      };
-      // Kept from here on by an interrupted run (Ctrl-C): the journal completes them (temp.ts ownTemps).
-      for (const f of g.files) tempKept(temps.get(f)!);
-      try {
-        writeFileSync(journal, JSON.stringify(record) + '\n', { flag: 'wx' });
-      } catch (err) {
-        rmSync(journal, { force: true }); // a full disk leaves it created but cut short
-        const e = new WriteError(`cannot write the journal of its group: ${describeError(err)}`);
-        return cancel(g, g.files[0], e, `could not be written (${e.message})`);
-      }
-    }
-    const done: FileWrite[] = [];
-    for (const f of g.files) {
-      try {
-        await fs.rename(temps.get(f)!, f.absPath);
-        tempGone(temps.get(f)!);
-        temps.delete(f);
-        done.push(f);
-        result.set(f, undefined);
-      } catch (err) {
-        // Not a fault a run can cause (the temp file is beside its target): say exactly what is left.
-        const left = g.files.filter((x) => !done.includes(x));
-        for (const x of left) {
-          const tmp = temps.get(x);
-          if (tmp) {
-            rmSync(tmp, { force: true });
-            tempGone(tmp);
-          }
-          temps.delete(x);
-          result.set(
-            x,
-            new WriteError(
-              `cannot replace it (${describeError(err)}): not written${done.length ? `, though ${done.map((d) => d.path).join(', ')} of its group ${done.length === 1 ? 'was' : 'were'}` : ''}`,
-            ),
-          );
+    if (failed.has(g)) return;
+    const olds = new Map<FileWrite, { fd: number; st: BigIntStats }>();
+    try {
+      if (!unchanged(g, olds)) return;
+      let journal: string | undefined;
+      if (g.files.length > 1) {
+        journal = journalPathIn(path.dirname(g.files[0].absPath), journals++);
+        const record: Journal = {
+          version: 1,
+          pid: process.pid,
+          renames: g.files.map((f) => ({ temp: temps.get(f)!, target: f.absPath, stamp: f.stamp ?? '' })),
+        };
+        // Kept from here on by an interrupted run (Ctrl-C): the journal completes them (temp.ts ownTemps).
+        for (const f of g.files) tempKept(temps.get(f)!);
+        try {
+          writeFileSync(journal, JSON.stringify(record) + '\n', { flag: 'wx' });
+        } catch (err) {
+          rmSync(journal, { force: true }); // a full disk leaves it created but cut short
+          const e = new WriteError(`cannot write the journal of its group: ${describeError(err)}`);
+          return cancel(g, g.files[0], e, `could not be written (${e.message})`);
         }
-        break;
       }
+      const done: FileWrite[] = [];
+      for (const f of g.files) {
+        try {
+          renameSync(temps.get(f)!, f.absPath);
+          tempGone(temps.get(f)!);
+          temps.delete(f);
+          done.push(f);
+          result.set(f, undefined);
+        } catch (err) {
+          // Not a fault a run can cause (the temp file is beside its target): say exactly what is left.
+          const left = g.files.filter((x) => !done.includes(x));
+          for (const x of left) {
+            const tmp = temps.get(x);
+            if (tmp) {
+              rmSync(tmp, { force: true });
+              tempGone(tmp);
+            }
+            temps.delete(x);
+            result.set(
+              x,
+              new WriteError(
+                `cannot replace it (${describeError(err)}): not written${done.length ? `, though ${done.map((d) => d.path).join(', ')} of its group ${done.length === 1 ? 'was' : 'were'}` : ''}`,
+              ),
+            );
+          }
+          break;
+        }
+      }
+      if (journal) rmSync(journal, { force: true });
+      for (const f of done) {
+        const old = olds.get(f);
+        const lost = old && lostEdit(f, old.fd, old.st);
+        if (lost) result.set(f, lost);
+      }
+    } finally {
+      for (const { fd } of olds.values()) closeSync(fd);
     }
-    if (journal) rmSync(journal, { force: true });
   });
+  // Ctrl-C during the renames is heard now, before the chunk is settled (exit 130: temp.ts).
+  await signalsHeard();
   return result;
+}
+
+/**
+ * After a file's rename: was the version it replaced (`fd`, open on it since the check; `st`: its
+ * stat then) written to between the check and the rename, or by a writer that had it open
+ * (an editor saving in place, `>>`)? Its size or modification time says so (not its change time,
+ * which the rename itself sets). If so, that version is saved beside the file, as
+ * `<name>.kmsfix-lost-<pid>` (`-2`, `-3`... if taken), and the answer says so: the fix is written,
+ * the edit is not in it. A save by rename (most editors) in that window replaces a file kmsfix
+ * holds no handle on: README, Limitations.
+ */
+function lostEdit(f: FileWrite, fd: number, st: BigIntStats): WriteError | undefined {
+  const now = fstatSync(fd, { bigint: true });
+  if (now.size === st.size && now.mtimeNs === st.mtimeNs) return undefined;
+  const fixed = 'the fix is written, without the edit';
+  let bytes: Buffer;
+  try {
+    bytes = Buffer.allocUnsafe(Number(now.size));
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    bytes = bytes.subarray(0, got);
+  } catch (err) {
+    return new WriteError(
+      `edited while kmsfix replaced it: ${fixed}, and the edited version could not be read back (${describeError(err)}): the edit is lost; make it again`,
+      true,
+    );
+  }
+  for (let k = 1; ; k++) {
+    const name = `${f.absPath}${LOST_INFIX}${process.pid}${k === 1 ? '' : `-${k}`}`;
+    try {
+      writeFileSync(name, bytes, { flag: 'wx', mode: Number(st.mode) & 0o777 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && k < 100) continue;
+      return new WriteError(
+        `edited while kmsfix replaced it: ${fixed}, and the edited version could not be saved (${describeError(err)}): the edit is lost; make it again`,
+        true,
+      );
+    }
+    const shown = `${f.path}${name.slice(f.absPath.length)}`;
+    return new WriteError(
+      `edited while kmsfix replaced it: ${fixed}; the edited version is saved as ${shown}: put the edit back into the file (diff ${shown} against the file), then delete ${shown}`,
+      true,
+    );
+  }
 }
 
 /**

@@ -35,10 +35,16 @@ if (where === 'open') {
   };
 }
 if (where === 'rename') {
+  // Both: a fix renames synchronously (src/io/write.ts), outputs too; earlier builds renamed on the thread pool.
   const { rename } = fs.promises;
   fs.promises.rename = async function (from, to) {
     if (pattern.test(String(to))) pause();
     return rename.call(this, from, to);
+  };
+  const { renameSync } = fs;
+  fs.renameSync = function (from, to) {
+    if (pattern.test(String(to))) pause();
+    return renameSync.call(this, from, to);
   };
 }
 if (where === 'renameSync') {

@@ -9,7 +9,22 @@
  * temp file is left, every file is fixed, and no module references a block it does not declare.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -247,27 +262,89 @@ describe('faults during a fix in place', () => {
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const) {
-    it(`${signal} during the renames: its own temp files removed but those of a group whose renames began (its journal), the lock released, exit ${exit}; the next run completes`, async () => {
+    it(`${signal} during the renames: handled once the chunk's renames are done (synchronous, never halfway through a group), no temp file left, the lock released, exit ${exit}; the next run completes`, async () => {
       const dir = estate(tmp());
-      // Paused at the first rename of mod00 (its journal written), every temp file written: the signal lands there.
+      // Paused at the first rename of mod00 (its journal written), every temp file written: the signal lands
+      // there, and waits for the chunk's renames (src/io/temp.ts tempGone: not dropped with the listener).
       const r = await pausedAt(dir, 'rename:mod00/main\\.tf$', (child) => child.kill(signal));
       expect([r.code, r.signal], r.stderr).toEqual([exit, null]);
       expectOldOrNew(dir);
       modulesConsistent(dir);
-      const temps = [...snapshot(dir).keys()].filter(isTemp);
-      expect(temps.some((t) => t.startsWith('mod00/') && t.endsWith('.journal'))).toBe(true);
-      for (const t of temps.filter((x) => !x.endsWith('.journal'))) {
-        // Only files a journal beside them lists: the group can be completed.
-        const folder = path.dirname(t);
-        const journals = readdirSync(path.join(dir, folder)).filter((n) => n.endsWith('.journal'));
-        const listed = journals.some((j) => readFileSync(path.join(dir, folder, j), 'utf8').includes(path.join(dir, t)));
-        expect(listed, `${t} belongs to a group whose renames began`).toBe(true);
-      }
-      expect(temps.filter((t) => t.startsWith('stacks/'))).toEqual([]);
+      expect([...snapshot(dir).keys()].filter(isTemp)).toEqual([]);
       expect(readdirSync(ENV.KMSFIX_LOCK_DIR).filter((n) => n.endsWith('.lock'))).toEqual([]);
       await expectNextRunCompletes(dir);
     }, 60_000);
   }
+
+  /** The original files of `stacks/` (their names in it), for a folder outside the tree. */
+  const stacks = () => new Map([...ORIGINAL].filter(([n]) => n.startsWith('stacks/')).map(([n, b]) => [n.slice('stacks/'.length), b]));
+
+  it('a file made a symbolic link (to a file outside the tree) after the walk: not read through, the link and its target left alone', async () => {
+    const dir = estate(tmp());
+    const outside = tmp();
+    const file = path.join(dir, 'stacks', 's00.yaml');
+    // Paused at its read's open: the walk listed it a regular file.
+    const r = await pausedAt(dir, 'open:stacks/s00\\.yaml$', () => {
+      renameSync(file, path.join(outside, 's00.yaml'));
+      symlinkSync(path.join(outside, 's00.yaml'), file);
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(file).isSymbolicLink(), 'still a link').toBe(true);
+    expect(readFileSync(path.join(outside, 's00.yaml')).equals(ORIGINAL.get('stacks/s00.yaml')!), 'its target untouched').toBe(true);
+    expect(readFileSync(path.join(dir, 'stacks', 's01.yaml')).equals(FIXED.get('stacks/s01.yaml')!)).toBe(true);
+  }, 60_000);
+
+  it('a folder made a symbolic link to another folder after the walk: no file of that folder read or written, said', async () => {
+    const dir = estate(tmp());
+    const outside = tmp();
+    // Another team's templates, never given to kmsfix.
+    for (const [name, bytes] of stacks()) writeFileSync(path.join(outside, name), bytes);
+    const r = await pausedAt(dir, 'open:stacks/s00\\.yaml$', () => {
+      renameSync(path.join(dir, 'stacks'), path.join(tmp(), 'stacks'));
+      symlinkSync(outside, path.join(dir, 'stacks'));
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `stacks/s00.yaml: not where kmsfix found it: a folder on its path was moved or replaced (by a symbolic link?) during the run, and the path now leads to ${path.join(outside, 's00.yaml')}`,
+    );
+    for (const [name, bytes] of stacks())
+      expect(readFileSync(path.join(outside, name)).equals(bytes), `${name} outside untouched`).toBe(true);
+    expect(readdirSync(outside).filter(isTemp)).toEqual([]);
+    expect(readFileSync(path.join(dir, 'mod00', 'main.tf')).equals(FIXED.get('mod00/main.tf')!)).toBe(true);
+  }, 60_000);
+
+  it('a folder moved out of the tree after the reads, a symbolic link to it left in its place: nothing written through the link', async () => {
+    const dir = estate(tmp());
+    const moved = path.join(tmp(), 'stacks');
+    // Every file read and planned, no temp file written yet: its files are the very ones read, now reached through a link.
+    const r = await pausedAt(dir, 'open:\\.kmsfix-tmp-', () => {
+      renameSync(path.join(dir, 'stacks'), moved);
+      symlinkSync(moved, path.join(dir, 'stacks'));
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('stacks/s00.yaml: is no longer where kmsfix read it (a folder on its path was moved or replaced');
+    for (const [name, bytes] of stacks()) expect(readFileSync(path.join(moved, name)).equals(bytes), `${name} untouched`).toBe(true);
+    expect(readdirSync(moved).filter(isTemp)).toEqual([]);
+    expect(readFileSync(path.join(dir, 'mod00', 'main.tf')).equals(FIXED.get('mod00/main.tf')!)).toBe(true);
+  }, 60_000);
+
+  it('an edit saved into a file between its last check and its rename: saved beside it as <name>.kmsfix-lost-<pid>, said, exit 2', async () => {
+    const dir = estate(tmp());
+    const file = path.join(dir, 'stacks', 's00.yaml');
+    const edit = Buffer.concat([ORIGINAL.get('stacks/s00.yaml')!, Buffer.from('# appended during the rename\n')]);
+    // Paused at its rename (checked, its temp file written): the edit lands in the version about to be replaced.
+    const r = await pausedAt(dir, 'rename:stacks/s00\\.yaml$', () => appendFileSync(file, '# appended during the rename\n'));
+    expect(r.code).toBe(2);
+    const lost = readdirSync(path.join(dir, 'stacks')).filter((n) => n.startsWith('s00.yaml.kmsfix-lost-'));
+    expect(lost).toHaveLength(1);
+    expect(readFileSync(path.join(dir, 'stacks', lost[0])).equals(edit), 'the edit, saved').toBe(true);
+    expect(readFileSync(file).equals(FIXED.get('stacks/s00.yaml')!), 'the fix, written').toBe(true);
+    expect(r.stderr).toContain(
+      `stacks/s00.yaml: edited while kmsfix replaced it: the fix is written, without the edit; the edited version is saved as stacks/${lost[0]}: put the edit back into the file`,
+    );
+    rmSync(path.join(dir, 'stacks', lost[0]));
+    expectOldOrNew(dir);
+  }, 60_000);
 
   it('a file deleted during the run is not created again; its module is left whole', async () => {
     const dir = estate(tmp());

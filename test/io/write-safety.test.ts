@@ -310,6 +310,34 @@ describe('permissions and owners', () => {
     expect(p.stderr).toContain(`error: out/x.patch: cannot write out/x.patch: ${folder}`);
   });
 
+  it('an immutable folder (EPERM on the temp file) and a read-only mount (EROFS) are said as such, not as a mode or an immutable file', () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'locked'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'locked', 'app.yaml'));
+    const infra = module(dir);
+    const run = (only: string, env: Record<string, string>) =>
+      spawnSync(process.execPath, ['--import', EACCES, BIN, 'fix', '--yes', only], {
+        cwd: dir,
+        env: { ...process.env, ...ENV, NO_COLOR: '1', ...env },
+        encoding: 'utf8',
+      });
+    const before = snapshot(dir);
+    const immutable = run('locked', { KMSFIX_TEST_EACCES: '/locked$', KMSFIX_TEST_EACCES_CODE: 'EPERM', KMSFIX_TEST_ACCESS: '$^' });
+    expect(immutable.status).toBe(2);
+    expect(immutable.stderr).toContain(
+      'error: locked/app.yaml: cannot write: operation not permitted (EPERM) creating a file in its folder (kmsfix writes the new version to a temp file beside it, then renames it over it): the folder refuses new files whatever its mode (immutable or append-only? lsattr -d shows it)',
+    );
+    expect(immutable.stderr).not.toContain('make the folder writable');
+    // A module on a read-only bind mount: access(W_OK) says EROFS for its files.
+    const mounted = run('infra', { KMSFIX_TEST_ACCESS: `^${infra}/`, KMSFIX_TEST_EACCES_CODE: 'EROFS' });
+    expect(mounted.status).toBe(2);
+    expect(mounted.stderr).toMatch(
+      /error: infra\/\w+\.tf: cannot replace it \(read-only file system \(EROFS\): its file system is mounted read-only\): not written/,
+    );
+    expect(mounted.stderr).not.toContain('immutable?');
+    expect(snapshot(dir).get('infra/main.tf')).toEqual(before.get('infra/main.tf'));
+  });
+
   it('a file with hard links is refused (the new file would take one name, the others keeping the old text)', async () => {
     const dir = tmp();
     cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'a.yaml'));
