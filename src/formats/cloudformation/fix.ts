@@ -113,6 +113,33 @@ function tableNameText(table: CfnTable): string | undefined {
 }
 
 /**
+ * The table's name as an alias written with it would read (aliasTemplateFor): tableNameText, with the list form of
+ * Fn::Sub's own variables put in, `!Sub ['${Prefix}-${suffix}', {suffix: orders}]` -> `${Prefix}-orders`. Tables
+ * whose template text is the same and whose variable maps differ (AWS Solutions' `suffix: !FindInMap [...]`) were
+ * taken for tables that may share a name, and their aliases numbered `-2`, `-3` (real-world round 37,
+ * media2cloud); a variable bound to anything but a literal leaves the name not known (undefined: only the alias
+ * naming the table's Ref is compared, and each table's Ref is its own).
+ */
+function subNameText(table: CfnTable): string | undefined {
+  const text = tableNameText(table);
+  const n = child(child(table.resource, 'Properties'), 'TableName');
+  const arg = intrinsicName(n) === 'Fn::Sub' && n ? resolveAlias(intrinsicArg(n)) : undefined;
+  if (text === undefined || arg?.kind !== 'seq' || arg.items.length < 2) return text;
+  const vars = resolveAlias(arg.items[1]);
+  if (vars?.kind !== 'map') return text;
+  let known = true;
+  const out = text.replace(/\$\{([^}!][^}]*)\}/g, (whole, name: string) => {
+    const p = vars.pairs.find((v) => v.key === name.trim());
+    if (!p) return whole;
+    const v = resolveAlias(p.value);
+    if (v?.kind === 'scalar' && !v.tag && v.value !== null) return String(v.value);
+    known = false;
+    return whole;
+  });
+  return known ? out : undefined;
+}
+
+/**
  * May the table's deployed name hold a `.` (its alias then splits it at each `.` and joins with `-`)?
  * A name CloudFormation generates (stack name, logical ID, suffix) holds none; a literal or Sub
  * template is read (nameMayHoldDot); a parameter holds none when its AllowedValues or AllowedPattern
@@ -287,7 +314,7 @@ function aliasTemplateFor(
   options: FixOptions,
   aliases: Set<string>,
 ): string | undefined {
-  const name = table && tableNameText(table);
+  const name = table && subNameText(table);
   return freeAliasTemplate(
     options.key?.alias,
     (t) => {
