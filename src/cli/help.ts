@@ -32,8 +32,9 @@ const FIX = `Options of fix:
                           the policy of generated keys: drop-in (default) lets every principal of the
                           account use the key through DynamoDB only, like aws/dynamodb (no IAM change);
                           iam leaves all use to IAM policies (each app role then needs kms: permissions)
-  --include-tests         also fix tables in test code (below test/, tests/, __tests__/, and
-                          *.test.ts / *.spec.ts files), which are otherwise reported, not changed
+  --include-tests         also fix tables in test code (below test/, tests/, __tests__/, testdata/,
+                          __fixtures__/, and *.test.ts / *.spec.ts files), which are otherwise
+                          reported, not changed
   --fix-parameterised     also fix tables whose encryption a template parameter's default decides
                           (SSEEnabled: !Ref EnableSSE with Default: false): the table's settings are
                           written explicitly and the parameter no longer controls them

@@ -71,11 +71,16 @@ export function configNameIn(has: (name: string) => boolean): string | undefined
   return CONFIG_NAMES.find(has);
 }
 
-/** Folders of test code: a table there is often non-compliant on purpose. */
-const TEST_DIRS = new Set(['test', 'tests', '__tests__']);
+/**
+ * Folders of test code: a table there is often non-compliant on purpose. With the fixtures tests read: Go's
+ * `testdata/` (the go tool ignores it; inputs and golden files a test compares byte for byte: real-world round 37,
+ * aws/copilot-cli internal/pkg/addon/testdata/) and Jest's `__fixtures__/`. Not `fixtures/`: a name projects also
+ * give examples they deploy or run (kmsfix's own, which its CLI tests fix).
+ */
+const TEST_DIRS = new Set(['test', 'tests', '__tests__', 'testdata', '__fixtures__']);
 
 /**
- * Test code: a file below a `test/`, `tests/` or `__tests__/` folder, or a `*.test.ts` / `*.spec.ts`
+ * Test code: a file below a `test/`, `tests/`, `__tests__/`, `testdata/` or `__fixtures__/` folder, or a `*.test.ts` / `*.spec.ts`
  * (and .tsx, .js...) file. `relPath` is relative to the folder the search started from, so a project
  * that itself lives under a folder named `tests` is not test code, nor is a file named on the command line.
  */

@@ -26,9 +26,19 @@ function tree(): string {
 
 describe('test code', () => {
   it('isTestPath: folders named test, tests, __tests__ and *.test.* / *.spec.* files, relative to the search root', () => {
-    for (const p of ['test/a.yaml', 'a/tests/b.tf', '__tests__/x.ts', 'lib/stack.test.ts', 'lib/stack.spec.tsx'])
+    // Go's testdata/ and Jest's __fixtures__ (real-world round 37: aws/copilot-cli's golden addon templates were fixed).
+    for (const p of [
+      'test/a.yaml',
+      'a/tests/b.tf',
+      '__tests__/x.ts',
+      'lib/stack.test.ts',
+      'lib/stack.spec.tsx',
+      'internal/pkg/addon/testdata/merge/first.yaml',
+      'src/__fixtures__/t.yml',
+    ])
       expect(isTestPath(p), p).toBe(true);
-    for (const p of ['a.yaml', 'testing/a.yaml', 'contest/a.yaml', 'lib/test-stack.ts', 'tests.yaml']) expect(isTestPath(p), p).toBe(false);
+    for (const p of ['a.yaml', 'testing/a.yaml', 'contest/a.yaml', 'lib/test-stack.ts', 'tests.yaml', 'testdata.yaml', 'fixtures/a.yaml'])
+      expect(isTestPath(p), p).toBe(false);
   });
 
   it('scan reports the tables of test code, not fixable without --include-tests, and counts them', async () => {

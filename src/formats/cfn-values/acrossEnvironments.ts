@@ -18,6 +18,8 @@ export const valueIn =
   (env, name) => {
     // A parameter of an SSM parameter type: its value is what SSM holds under the name passed, in each account.
     if (defaults.ssm?.has(name)) return undefined;
+    // One the deployer computes (Copilot's `!Ref Env`): not known (parameterAcross says so for a key).
+    if (env.computed?.has(name)) return undefined;
     return env.values.get(name) ?? defaultValue(defaults, name);
   };
 
@@ -42,6 +44,9 @@ export function parameterAcross(node: CNode | null | undefined, defaults: Defaul
   const envs = defaults.envs;
   if (!envs) return undefined;
   if (envs.unreadable !== undefined) return { name, unreadable: `${envs.file}, which kmsfix cannot read (${envs.unreadable})` };
+  // A value the deployer computes (Copilot's `!Ref Env`): not known.
+  const computed = envs.list.find((e) => e.computed?.has(name))?.computed?.get(name);
+  if (computed !== undefined) return { name, unreadable: `${computed}, which kmsfix does not evaluate` };
   if (!envs.list.some((e) => e.values.has(name))) return undefined;
   const value = valueIn(defaults);
   const values = envs.list.flatMap((e) => {

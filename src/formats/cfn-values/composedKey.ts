@@ -36,6 +36,13 @@ export function composedKey(node: CNode, defaults: Defaults | undefined, source:
       source: `KMSMasterKeyId is ${source}, whose ${names} is set in ${envs.file}, which kmsfix cannot read (${envs.unreadable})`,
       raw,
     };
+  const computed = params.flatMap((p) => envs?.list.find((e) => e.computed?.has(p))?.computed?.get(p) ?? []);
+  if (computed.length > 0)
+    return {
+      state: 'unreadable',
+      source: `KMSMasterKeyId is ${source}, whose ${names} is set in ${computed[0]}, which kmsfix does not evaluate`,
+      raw,
+    };
   if (envs?.list.some((e) => params.some((p) => e.values.has(p)))) {
     const value = valueIn(defaults);
     // An environment where a parameter has no value (no Default) deploys nothing.

@@ -21,6 +21,11 @@ export interface Environment {
   name: string;
   /** The parameter values the environment passes (`parameter_overrides`). */
   values: Map<string, string>;
+  /**
+   * Parameters passed a value the deployer computes, which kmsfix does not evaluate (Copilot's
+   * addons.parameters.yml `!Ref Env`, `!GetAtt ...`): by name, what is passed as written. Such a parameter is not known.
+   */
+  computed?: Map<string, string>;
 }
 
 /** The environments a configuration file names, or why it cannot be read (every parameter is then not known). */
@@ -48,6 +53,7 @@ const AS_NESTED: Environment = {
  * folders above whose environments name the template as `template_file`.
  */
 export async function readEnvironments(file: SourceFile, context: DiskContext): Promise<Environments | undefined> {
+  if (COPILOT_ADDON.test(file.path)) return copilotParameters(file, context);
   const found: (Environments & { named?: boolean })[] = [];
   const own = await context.folderFiles(file, '.', (name) => CONFIG_NAMES.includes(name) || PER_ENVIRONMENT.test(name));
   const rank = (f: SourceFile) => {
@@ -190,6 +196,54 @@ function plain(node: CNode | null, built: Map<CNode, unknown>): unknown {
   for (const m of merges) if (isObject(m)) for (const [k, v] of Object.entries(m)) if (!(k in out)) out[k] = v;
   for (const p of node.pairs) if (p.key !== '<<') out[p.key] = plain(p.value, built);
   return out;
+}
+
+// ---------------------------------------------------------------- Copilot's addons.parameters.yml
+
+/** A file of a Copilot workload's or environment's addons folder (`copilot/<svc>/addons/x.yml`, `copilot/environments/addons/`). */
+const COPILOT_ADDON = /(?:^|\/)copilot\/[^/]+\/addons\/[^/]+\.ya?ml$/;
+const COPILOT_PARAMETER_FILES = ['addons.parameters.yml', 'addons.parameters.yaml'];
+/** What Copilot passes every addon, whatever addons.parameters.yml says (it refuses a file that declares them). */
+const COPILOT_RESERVED: [string, string][] = [
+  ['App', "the application's name"],
+  ['Env', "the environment's name"],
+  ['Name', "the workload's name"],
+];
+
+/**
+ * A Copilot addon's parameters: Copilot merges the addons folder's templates into one nested stack of the
+ * workload's (or environment's) stack, and passes it App, Env and Name, and the `Parameters:` map of the folder's
+ * `addons.parameters.yml` (or `.yaml`; both is an error), each value written into the parent stack's
+ * `AWS::CloudFormation::Stack` Parameters as it is: a literal, or an expression of the parent stack (`!Ref Env`,
+ * `!GetAtt EnvControllerAction.Outputs`), which kmsfix does not evaluate (aws/copilot-cli
+ * internal/pkg/addon/addons.go: parameterFileNames, Addons.Parameters, validateReservedParameters). One deploy
+ * (every Copilot environment gets the same file); undefined where the folder has no such file: then the
+ * parameters' Defaults decide, as for any nested stack.
+ */
+async function copilotParameters(file: SourceFile, context: DiskContext): Promise<Environments | undefined> {
+  if (COPILOT_PARAMETER_FILES.includes(path.posix.basename(file.path))) return undefined;
+  const files = await context.folderFiles(file, '.', (name) => COPILOT_PARAMETER_FILES.includes(name));
+  if (files.length === 0) return undefined;
+  const shown = files.map((f) => f.path).join(', ');
+  if (files.length > 1) return { file: shown, list: [], unreadable: 'Copilot refuses both files in one addons folder' };
+  const [config] = files;
+  if (config.unreadable !== undefined) return { file: shown, list: [], unreadable: config.unreadable };
+  let root: CNode | null | undefined;
+  try {
+    root = resolveAlias(parseYaml(config.text)[0]?.root ?? null);
+  } catch (e) {
+    return { file: shown, list: [], unreadable: `it does not parse (${(e as Error).message.split('\n')[0]})` };
+  }
+  const params = resolveAlias(child(root, 'Parameters') ?? null);
+  if (params?.kind !== 'map') return { file: shown, list: [], unreadable: "it has no 'Parameters' map (Copilot refuses it)" };
+  const values = new Map<string, string>();
+  const computed = new Map<string, string>(COPILOT_RESERVED.map(([name, why]) => [name, `Copilot's addons stack (${why})`]));
+  for (const p of params.pairs) {
+    const v = resolveAlias(p.value);
+    if (v?.kind === 'scalar' && !v.tag) values.set(p.key, v.value === null ? '' : String(v.value));
+    else if (v) computed.set(p.key, `${config.path} as \`${v.tag ? `${v.tag} ` : ''}${config.text.slice(v.start, v.end)}\``);
+  }
+  return { file: shown, list: [{ name: 'every Copilot environment', values, computed }] };
 }
 
 // ---------------------------------------------------------------- parameter_overrides, as the SAM CLI reads them

@@ -432,6 +432,21 @@ function multiAccountObstacle(text: string, props: CNode | null | undefined, res
  */
 const AMPLIFY_BUILD = /(?:^|\/)amplify\/backend\/(?:[^/]+\/)+build\//;
 
+/**
+ * The GraphQL API template the first Amplify CLI releases (2018-19) wrote to the API's own folder, not build/, from
+ * schema.graphql at each `amplify push` (amplify-cli's awscloudformation provider, transform-graphql-schema.js:
+ * `templateFileName = 'cloudformation-template.json'`, written to `${resourceDir}/${templateFileName}`): the next
+ * push overwrites it (real-world round 37, aws-samples/aws-appsync-chat). A REST API's or a custom resource's
+ * template (`<name>-cloudformation-template.json`) is the project's own.
+ */
+const AMPLIFY_LEGACY_API = /(?:^|\/)amplify\/backend\/api\/[^/]+\/cloudformation-template\.json$/;
+
+const AMPLIFY_LEGACY_API_STEP =
+  "the template is written by the Amplify CLI's GraphQL transformer from the API's schema.graphql at each `amplify push`, so a change here " +
+  'would be lost: upgrade the project to a current Amplify CLI (`amplify migrate api` / `amplify upgrade`, which builds the template ' +
+  "into the API's build/ folder) and set the tables' encryption with `amplify override api` (override.ts: each model table's " +
+  'sseSpecification, with a customer-managed KMS key), then push';
+
 const AMPLIFY_BUILD_STEP =
   "the template is built by the Amplify CLI (a resource's build/ folder) at each `amplify push`, so a change here would be lost: " +
   "set the table's encryption with `amplify override <category>` (its override.ts: the table's sseSpecification, with a " +
@@ -458,7 +473,11 @@ export function detectCloudFormation(
   const error = duplicates.length > 0 ? duplicateKeyError(file.text, lines, duplicates[0], json) : undefined;
   // A document that is one resource's body is named after the file.
   const stem = path.basename(file.path).replace(/\.[^.]*$/, '');
-  const amplifyBuild = AMPLIFY_BUILD.test(file.path);
+  const amplifyBuild = AMPLIFY_BUILD.test(file.path)
+    ? AMPLIFY_BUILD_STEP
+    : AMPLIFY_LEGACY_API.test(file.path)
+      ? AMPLIFY_LEGACY_API_STEP
+      : undefined;
   const explicitKeys = !json && mayHoldExplicitKeys(file.text);
   const eofScalar = json
     ? undefined
@@ -576,7 +595,7 @@ export function detectCloudFormation(
             "the file is one resource's body (included by `${file(...)}`), with no Resources beside it for its key: make it a file " +
             'of Resources (`Resources: ${file(...)}` in serverless.yml, the table under its logical ID in the file), then run kmsfix again',
         });
-      if (amplifyBuild) encryption.obstacles.push({ kind: 'code-shape', step: AMPLIFY_BUILD_STEP });
+      if (amplifyBuild) encryption.obstacles.push({ kind: 'code-shape', step: amplifyBuild });
       const denial = stackPolicyDenial(template, rp.key, type);
       if (denial) encryption.obstacles.push({ kind: 'code-shape', step: stackPolicyStep(denial, rp.key) });
       // In the table's Properties, any fix's setting would follow it; elsewhere in the resource, only the key and alias.

@@ -9,7 +9,7 @@ import { serving } from '../../core/edits.js';
 import { uniqueName } from '../../core/lists.js';
 import { TEMPLATE_ENGINE_FILE } from '../../core/text.js';
 import { aliasParts, describeKey, freeAliasTemplate } from '../../rule/keySettings.js';
-import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
+import type { DiskContext, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx, type Setting } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
@@ -21,6 +21,7 @@ import { intrinsicArg, intrinsicName } from '../cfn-values/intrinsics.js';
 import { aliasResource, keyResource, nameMayHoldDot, strongestRetention } from '../yaml/cfnKeyResources.js';
 import { allowedChanges } from './verify.js';
 import { resolvedByFramework } from './includes.js';
+import { type MergedSet, mergedSet, namesOfOthers, sharedKeyNames } from './mergedSiblings.js';
 
 // ---------------------------------------------------------------- tables and keys
 
@@ -109,6 +110,33 @@ function tableNameText(table: CfnTable): string | undefined {
   const arg = intrinsicArg(n);
   const template = arg?.kind === 'seq' ? arg.items[0] : arg;
   return template?.kind === 'scalar' && typeof template.value === 'string' ? template.value : undefined;
+}
+
+/**
+ * The table's name as an alias written with it would read (aliasTemplateFor): tableNameText, with the list form of
+ * Fn::Sub's own variables put in, `!Sub ['${Prefix}-${suffix}', {suffix: orders}]` -> `${Prefix}-orders`. Tables
+ * whose template text is the same and whose variable maps differ (AWS Solutions' `suffix: !FindInMap [...]`) were
+ * taken for tables that may share a name, and their aliases numbered `-2`, `-3` (real-world round 37,
+ * media2cloud); a variable bound to anything but a literal leaves the name not known (undefined: only the alias
+ * naming the table's Ref is compared, and each table's Ref is its own).
+ */
+function subNameText(table: CfnTable): string | undefined {
+  const text = tableNameText(table);
+  const n = child(child(table.resource, 'Properties'), 'TableName');
+  const arg = intrinsicName(n) === 'Fn::Sub' && n ? resolveAlias(intrinsicArg(n)) : undefined;
+  if (text === undefined || arg?.kind !== 'seq' || arg.items.length < 2) return text;
+  const vars = resolveAlias(arg.items[1]);
+  if (vars?.kind !== 'map') return text;
+  let known = true;
+  const out = text.replace(/\$\{([^}!][^}]*)\}/g, (whole, name: string) => {
+    const p = vars.pairs.find((v) => v.key === name.trim());
+    if (!p) return whole;
+    const v = resolveAlias(p.value);
+    if (v?.kind === 'scalar' && !v.tag && v.value !== null) return String(v.value);
+    known = false;
+    return whole;
+  });
+  return known ? out : undefined;
 }
 
 /**
@@ -286,7 +314,7 @@ function aliasTemplateFor(
   options: FixOptions,
   aliases: Set<string>,
 ): string | undefined {
-  const name = table && tableNameText(table);
+  const name = table && subNameText(table);
   return freeAliasTemplate(
     options.key?.alias,
     (t) => {
@@ -300,7 +328,15 @@ function aliasTemplateFor(
 }
 
 /** `serverless`: the Framework resolves the file's `${...}` (a serverless.yml, or a file a service includes whole). */
-function planTemplate(ctx: Ctx, template: CfnTemplate, all: CfnTable[], options: FixOptions, serverless: boolean): string[] {
+/** `set`: the files a deployer merges with this one into one template (mergedSiblings.ts): new names are new across them. */
+function planTemplate(
+  ctx: Ctx,
+  template: CfnTemplate,
+  all: CfnTable[],
+  options: FixOptions,
+  serverless: boolean,
+  set?: MergedSet,
+): string[] {
   // A table whose own key lacks only SSEType gets SSEType: KMS beside it, and no key (src/rule/cmk.ts untypedKey).
   for (const t of all.filter(typeOnly)) {
     const from = ctx.edits.length;
@@ -320,9 +356,12 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, all: CfnTable[], options:
   }
   const taken = takenNames(template);
   const aliases = aliasNamesOf(template);
+  if (set) for (const n of namesOfOthers(set)) taken.add(n);
   if (options.keyStrategy === 'shared') {
-    const keyId = uniqueName('DynamoDBTablesKey', taken);
-    const aliasId = uniqueName(`${keyId}Alias`, taken);
+    // In a set of merged files, one key for the set where one file holds tables; else one per such file, named apart.
+    const names = set ? sharedKeyNames(set, taken) : undefined;
+    const keyId = names?.keyId ?? uniqueName('DynamoDBTablesKey', taken);
+    const aliasId = names?.aliasId ?? uniqueName(`${keyId}Alias`, taken);
     const conditions = new Set(tables.map(conditionOf));
     const condition = conditions.size === 1 ? [...conditions][0] : undefined;
     // The alias is named after a table that exists whenever the key does (same Condition); when
@@ -339,7 +378,7 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, all: CfnTable[], options:
     const first = tables[0];
     const keyFrom = ctx.edits.length;
     const key = keyResource({
-      description: describeKey(tables.flatMap(tableNames), options.key?.description),
+      description: apartDescription(describeKey(tables.flatMap(tableNames), options.key?.description), set, names?.apart, options),
       settings: options.key,
       retain: strongestRetention(tables.map((t) => retains(t, ctx.text))),
       condition,
@@ -411,8 +450,24 @@ function planTemplate(ctx: Ctx, template: CfnTemplate, all: CfnTable[], options:
   return all.map((t) => t.address);
 }
 
+/**
+ * A shared key's description where each file of a merged set gets its own (the default description only): which
+ * files, and why, for the reader of the diff.
+ */
+function apartDescription(description: string, set: MergedSet | undefined, apart: string[] | undefined, options: FixOptions): string {
+  if (!set || !apart || options.key?.description !== undefined) return description;
+  return `${description} (one key per file of ${apart.join(', ')}: ${set.by})`;
+}
+
 /** `includedWhole`: a service file includes this file of Resources whole, so the Framework resolves its `${...}` too. */
-function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[], options: FixOptions, includedWhole: boolean): FilePlan {
+function planFile(
+  file: SourceFile,
+  detection: CfnDetection,
+  chosen: CfnTable[],
+  options: FixOptions,
+  includedWhole: boolean,
+  set?: MergedSet,
+): FilePlan {
   const ctx: Ctx = {
     text: file.text,
     json: detection.json,
@@ -431,7 +486,7 @@ function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[],
   const fixed: string[] = [];
   for (const template of detection.templates) {
     const mine = chosen.filter((t) => t.template === template);
-    if (mine.length > 0) fixed.push(...planTemplate(ctx, template, mine, options, includedWhole || template.flavor === 'serverless'));
+    if (mine.length > 0) fixed.push(...planTemplate(ctx, template, mine, options, includedWhole || template.flavor === 'serverless', set));
   }
   joinThroughAnchors(
     ctx.edits,
@@ -443,6 +498,11 @@ function planFile(file: SourceFile, detection: CfnDetection, chosen: CfnTable[],
     })),
   );
   return { edits: ctx.edits, fixed };
+}
+
+/** Could the file be one of a set merged into one template (mergedSiblings.ts)? A path and text test, no read. */
+function mayBeMerged(file: SourceFile, detection: CfnDetection): boolean {
+  return /(?:^|\/)copilot\/[^/]+\/addons\//.test(file.path) || detection.includes?.whole !== undefined || file.text.includes('${file(');
 }
 
 /** CloudFormation's limit on the resources of one template (stack). */
@@ -497,11 +557,17 @@ function beyondResourceLimit(tables: CfnTable[], options: FixOptions): { address
   return out;
 }
 
-export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: FixOptions): Map<string, FilePlan> {
+export async function fixCloudFormation(
+  group: GroupMember<CfnDetection>[],
+  options: FixOptions,
+  context?: DiskContext,
+): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
   for (const { file, detection, targets } of group) {
     let chosen = detection.tables.filter((t) => targets.includes(t.address));
     if (chosen.length === 0) continue;
+    // The files merged with this one into one template (a Copilot addons folder, a Serverless resources list).
+    const set = context && !options.kmsKeyArn && mayBeMerged(file, detection) ? await mergedSet(file, context) : undefined;
     // A file of Resources a service file includes whole (or a template's whole Resources): the Framework resolves its
     // `${...}`, so no Fn::Sub is written there (detect read the includes: a table a service file includes by its key
     // alone is no target, but with --kms-key-arn).
@@ -524,7 +590,7 @@ export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: F
     const overLimit = options.kmsKeyArn ? [] : beyondResourceLimit(chosen, options);
     unwritable.push(...overLimit);
     chosen = chosen.filter((t) => !overLimit.some((d) => d.address === t.address));
-    let plan = chosen.length > 0 ? planFile(file, detection, chosen, options, includedWhole) : { edits: [], fixed: [] };
+    let plan = chosen.length > 0 ? planFile(file, detection, chosen, options, includedWhole, set) : { edits: [], fixed: [] };
     const declined = [
       ...unwritable,
       ...(detection.aliases.length > 0 && chosen.length > 0
@@ -534,7 +600,7 @@ export function fixCloudFormation(group: GroupMember<CfnDetection>[], options: F
     if (declined.length > 0) {
       if (declined.length > unwritable.length) {
         chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
-        plan = chosen.length > 0 ? planFile(file, detection, chosen, options, includedWhole) : { edits: [], fixed: [] };
+        plan = chosen.length > 0 ? planFile(file, detection, chosen, options, includedWhole, set) : { edits: [], fixed: [] };
       }
       plan.declined = declined;
     }

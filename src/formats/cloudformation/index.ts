@@ -34,7 +34,7 @@ export const cloudformation: Format<CfnDetection> = {
     return beside(first, file, context);
   },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
-  fix: async (group, options) => (fixModule ??= await import('./fix.js')).fixCloudFormation(group, options),
+  fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixCloudFormation(group, options, context),
   // Verification is light (tree walks): loaded with detection, since every fix of a file runs it.
   verify: (files, options) =>
     files.map((f) => (f.edits.length > 0 ? verifyCloudFormation(f.before.detection, f.detection, f.fixed, options) : [])),

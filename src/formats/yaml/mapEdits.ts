@@ -80,7 +80,31 @@ function insertionAfter(ctx: Ctx, p: CPair): { at: number; lineStart: boolean } 
     const at = leaf.end;
     return { at, lineStart: at > 0 && ctx.text[at - 1] === '\n' };
   }
-  return { at: lineEndOf(ctx.text, pairEnd(ctx, p)), lineStart: false };
+  return {
+    at: ownCommentsEnd(ctx.text, lineEndOf(ctx.text, pairEnd(ctx, p)), p.keyStart - lineStartOf(ctx.text, p.keyStart)),
+    lineStart: false,
+  };
+}
+
+/**
+ * The end of the comment lines below a pair's last line that are indented deeper than its key (commented-out
+ * entries of its value, `# GlobalSecondaryIndexes: ...` at a table's Properties level: by indentation they are
+ * the pair's, and what is inserted after the pair goes after them, not between it and them, where they would
+ * read as the new entry's: real-world round 37), with blank lines among them; else `at` (a line end).
+ */
+function ownCommentsEnd(text: string, at: number, keyColumn: number): number {
+  let end = at;
+  for (let pos = at; ; ) {
+    const nl = text.indexOf('\n', pos);
+    if (nl === -1 || nl + 1 >= text.length) return end;
+    const lineEnd = lineEndOf(text, nl + 1);
+    const line = text.slice(nl + 1, lineEnd);
+    const content = line.trimStart();
+    pos = lineEnd;
+    if (content === '') continue;
+    if (!content.startsWith('#') || line.length - content.length <= keyColumn) return end;
+    end = lineEnd;
+  }
 }
 
 /** The indentation of a map's keys, as text (keys after `- ` get spaces of the same width). */

@@ -149,4 +149,16 @@ describe('a table name with a dot', () => {
     expect(out).toContain('name          = "alias/dynamodb/${replace(aws_dynamodb_table.carts.name, ".", "-")}"');
     expect(out).toContain('name          = "alias/dynamodb/${aws_dynamodb_table.plain.name}"');
   });
+
+  it("tables named by Fn::Sub's list form, one template text and different variable maps: no numbered aliases (real-world round 37, media2cloud)", async () => {
+    const named = (id: string, vars: string) =>
+      table(id).replace(
+        '    Properties:\n',
+        `    Properties:\n      TableName: !Sub\n        - \${AWS::StackName}-\${suffix}\n        - ${vars}\n`,
+      );
+    const mapped = `AWSTemplateFormatVersion: '2010-09-09'\nMappings:\n  T:\n    A: {S: a}\n    B: {S: b}\nResources:\n${named('ATable', 'suffix: !FindInMap [T, A, S]')}${named('BTable', 'suffix: !FindInMap [T, B, S]')}${named('CTable', 'suffix: c')}${named('DTable', 'suffix: d')}`;
+    const names = await aliasNames(mapped);
+    expect(names).toHaveLength(4);
+    for (const n of names) expect(n).not.toMatch(/-\d'/);
+  });
 });

@@ -53,4 +53,24 @@ describe('Amplify Gen1: built templates and the deployed copy', () => {
     expect(text(files.built)).toBeUndefined();
     expect(r.outcomes.map((o) => o.file.path)).not.toContain(files.deployed);
   });
+
+  it("the first Amplify CLI's GraphQL API template (the API folder's cloudformation-template.json, real-world round 37) is reported with the upgrade step; a REST API's template is fixed", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-amplify-'));
+    const files = {
+      legacy: 'amplify/backend/api/chat/cloudformation-template.json',
+      rest: 'amplify/backend/api/orders/orders-cloudformation-template.json',
+    };
+    for (const f of Object.values(files)) {
+      mkdirSync(path.join(dir, path.dirname(f)), { recursive: true });
+      writeFileSync(path.join(dir, f), TEMPLATE);
+    }
+    writeFileSync(path.join(dir, 'amplify/backend/api/chat/schema.graphql'), 'type User @model { id: ID! }\n');
+    const r = await run(['.'], { cwd: dir, mode: 'fix', workers: 0, keyStrategy: 'per-table', acceptAwsManaged: false });
+    const tables = r.outcomes.flatMap((o) => o.tables);
+    expect(tables.map((t) => [t.file, t.fixable, t.fixed ?? false])).toEqual([
+      [files.legacy, false, false],
+      [files.rest, true, true],
+    ]);
+    expect(tables[0].blocker).toMatch(/GraphQL transformer from the API's schema\.graphql at each `amplify push`.*`amplify override api`/);
+  });
 });
