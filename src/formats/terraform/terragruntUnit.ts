@@ -24,6 +24,7 @@ import { attr, parseHcl, type HAttr, type HBlock, type Literal } from './parse.j
 import { REGISTRY_MODULES, type RegistryModule } from './registryModules.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import { parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
+import { includedFile } from './terragruntPaths.js';
 
 export async function detectTerragruntUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
   // The prefilter took the file for any mention of a module kmsfix reads, or of a local source.
@@ -92,7 +93,7 @@ async function unitCall(
   for (const inc of terragruntIncludes(file.text)) {
     const label = inc.label ? `include "${inc.label}"` : 'include';
     const name = parentFolderName(inc.path);
-    const found = name && context ? await context.projectFile(file, name, (f) => path.posix.dirname(f.path) !== dir) : undefined;
+    const found = name && context ? await includedFile(file, inc.path, context) : undefined;
     if (!found) {
       unread.push(name ? `${label} (no ${name} in a folder above)` : `${label} (path = ${inc.path ? written(inc.path) : 'not set'})`);
       continue;
