@@ -3,7 +3,7 @@
  * reads terraform.tfvars and *.auto.tfvars): the var-files passed with `-var-file` (`prod.tfvars`
  * beside the module, `env/prod.tfvars` in a conventional subfolder), and the `inputs` of a
  * `terragrunt.hcl` in the module's folder or a folder above it, and, for an atmos component (an
- * `atmos.yaml` in the module's folder or above), every variable: atmos sets them from its stack
+ * `atmos.yaml` in the module's folder or above, or the Geodesic layout's: atmosConfig.ts), every variable: atmos sets them from its stack
  * manifests (a `<stack>-<component>.terraform.tfvars.json` it writes at run time). And, for any
  * module folder, the `inputs` of a terragrunt unit anywhere in the scanned trees whose
  * `terraform { source }` is that folder (`source = "../../../aws//dynamodb"`, or from a terragrunt path
@@ -16,6 +16,7 @@
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
+import { atmosConfig } from './atmosConfig.js';
 import { tfvarsOf } from './evaluate.js';
 import { isTfvars } from './rootModule.js';
 import { terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
@@ -128,7 +129,7 @@ async function rootSetters(
     return false;
   });
   for (const f of terragrunt) for (const name of terragruntNames(f.text)) add(name, 'terragrunt', rel(f.path));
-  const atmos = await context.projectFile(file, 'atmos.yaml');
+  const atmos = await atmosConfig(file, context);
   if (atmos) add(EVERY, 'atmos', rel(atmos.path));
 }
 
