@@ -46,6 +46,14 @@ export function terraformSource(text: string): string | undefined {
   return isStr(source) ? source.str.trim() : undefined;
 }
 
+/** A configuration's `locals` (every `locals` block's, as terragrunt merges them): name -> value as written. */
+export function terragruntLocals(text: string): Map<string, Value> {
+  const body = bodyOf(text);
+  const out = new Map<string, Value>();
+  for (const b of isObj(body) ? items(body.obj.get('locals')) : []) if (isObj(b)) for (const [k, v] of b.obj) out.set(k, v);
+  return out;
+}
+
 /** A configuration's `include` blocks: their label (none for a bare `include`) and `path` as written. */
 export function terragruntIncludes(text: string): { label: string; path: Value | undefined }[] {
   const body = bodyOf(text);

@@ -24,6 +24,7 @@ import { attr, parseHcl, type HAttr, type HBlock, type Literal } from './parse.j
 import { REGISTRY_MODULES, type RegistryModule } from './registryModules.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import { parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
+import { throughLocals } from './terragruntLocals.js';
 import { includedFile } from './terragruntPaths.js';
 
 export async function detectTerragruntUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
@@ -104,7 +105,7 @@ async function unitCall(
     if (inputs.kind !== 'object') continue;
     for (const n of wanted) {
       const v = inputs.inputs.get(n);
-      if (v !== undefined) args.set(n, argument(n, v, tf, ` (inputs of ${where})`));
+      if (v !== undefined) args.set(n, argument(n, v, tf, ` (inputs of ${where})`, await evaluated(v, found, file, context)));
     }
   }
   const own = terragruntInputs(file.text);
@@ -116,7 +117,7 @@ async function unitCall(
   const mine = own.kind === 'object' ? own.inputs : new Map<string, Value>();
   for (const n of wanted) {
     const v = mine.get(n);
-    if (v !== undefined) args.set(n, argument(n, v, tf, ''));
+    if (v !== undefined) args.set(n, argument(n, v, tf, '', await evaluated(v, file, file, context)));
   }
   block.items = [...args.values()];
   const open = [m.enabled.input, m.key].filter((n) => !mine.has(n));
@@ -129,9 +130,24 @@ async function unitCall(
 
 const unreadable = (source: string): Setting => ({ state: 'unreadable', source });
 
-/** An input as a call's argument: its value as written and, for a literal, the literal (at the unit's terraform block: a unit is never edited). */
-function argument(name: string, v: Value, at: HBlock, from: string): HAttr {
-  const lit = literalOf(v);
+/**
+ * An input read through the locals of the file that writes it (terragruntLocals.ts: a literal local, or one
+ * of a `read_terragrunt_config` file), with the file's path as the unit's folder names it; undefined when it
+ * reads none, or not down to a literal.
+ */
+async function evaluated(v: Value, file: SourceFile, unit: SourceFile, context: DiskContext | undefined) {
+  const found = context ? await throughLocals(v, file, unit, context) : undefined;
+  return found && { value: found.value, where: path.posix.relative(path.posix.dirname(unit.path), found.file) };
+}
+
+/**
+ * An input as a call's argument: its value as written and, for a literal (or an input its locals make one,
+ * `local.table_key (= "alias/aws/dynamodb" in the locals of ../env.hcl)`), the literal (at the unit's terraform
+ * block: a unit is never edited).
+ */
+function argument(name: string, v: Value, at: HBlock, from: string, through?: { value: Value; where: string }): HAttr {
+  const lit = literalOf(through?.value ?? v);
+  const shown = through ? `${written(v)} (= ${written(through.value)} in the locals of ${through.where})` : written(v);
   return {
     kind: 'attr',
     name,
@@ -141,7 +157,7 @@ function argument(name: string, v: Value, at: HBlock, from: string): HAttr {
     eq: at.start,
     valueStart: at.start,
     valueEnd: at.start,
-    value: written(v) + from,
+    value: shown + from,
     ...(lit ? { lit } : {}),
     row: at.row,
     endRow: at.row,
