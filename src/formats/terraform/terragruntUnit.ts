@@ -24,10 +24,18 @@ import { attr, parseHcl, type HAttr, type HBlock, type Literal } from './parse.j
 import { REGISTRY_MODULES, type RegistryModule } from './registryModules.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import { parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
+import { generatedTables } from './terragruntGenerate.js';
 import { throughLocals } from './terragruntLocals.js';
 import { includedFile } from './terragruntPaths.js';
 
 export async function detectTerragruntUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
+  const det = await registryUnit(file, context);
+  // Tables its generate blocks write into the module (terragruntGenerate.ts): reported, never fixed.
+  const generated = det.hcl && file.text.includes('generate') ? await generatedTables(file, det.hcl.blocks) : [];
+  return generated.length > 0 ? { ...det, tables: [...det.tables, ...generated] } : det;
+}
+
+async function registryUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
   // The prefilter took the file for any mention of a module kmsfix reads, or of a local source.
   if (!file.text.includes('dynamodb')) return { tables: [] };
   const hcl = await parseHcl(file.text);

@@ -127,3 +127,54 @@ describe('terragrunt units', () => {
     expect(files.filter((f) => f.includes('.terragrunt-cache'))).toEqual([]);
   });
 });
+
+describe('a table a terragrunt generate block writes (round 37, R4)', () => {
+  const UNIT = `terraform {
+  source = "../../modules//app"
+}
+
+generate "provider" {
+  path      = "provider.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<EOF
+provider "aws" {
+  region = "eu-west-1"
+}
+EOF
+}
+
+generate "sessions_table" {
+  path      = "sessions_table.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<-EOF
+    resource "aws_dynamodb_table" "sessions" {
+      name         = "sessions"
+      billing_mode = "PAY_PER_REQUEST"
+      hash_key     = "id"
+
+      attribute {
+        name = "id"
+        type = "S"
+      }
+    }
+  EOF
+}
+`;
+
+  it('is reported at its line in the unit with its status, never fixed; the step names the generate block', async () => {
+    const files = [
+      { path: 'live/app/terragrunt.hcl', text: UNIT },
+      { path: 'modules/app/main.tf', text: 'variable "x" {\n  default = 1\n}\n' },
+    ];
+    const scan = await processMemory(files, 'scan');
+    const tables = scan.outcomes.flatMap((o) => o.tables.map((t) => ({ ...t, file: o.file.path })));
+    expect(tables.map((t) => [t.file, t.line, t.address, t.status, t.fixable])).toEqual([
+      ['live/app/terragrunt.hcl', 19, 'aws_dynamodb_table.sessions (generate "sessions_table")', 'aws-owned', false],
+    ]);
+    expect(tables[0].blocker).toContain(
+      'the table is written by the terragrunt generate "sessions_table" block (live/app/terragrunt.hcl:15:1) into the unit\'s module at each run (path = "sessions_table.tf")',
+    );
+    const fix = await processMemory(files, 'fix');
+    for (const f of files) expect(fix.output.get(f.path)).toBe(f.text);
+  });
+});
