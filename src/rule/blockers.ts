@@ -405,7 +405,7 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         return (
           `the module's table (${o.where}) takes ${o.addInput.setting} from no input the call can pass, and its other setting from the ` +
           "module's variables, which its callers set: so kmsfix writes no key into the module either (a scan of its folder leaves it, as a " +
-          `reusable module). ${addInputStep(o.addInput)} in the module, then run kmsfix again: it passes the switch as true and a key it ` +
+          `reusable module). A${addInputStep(o.addInput).slice(1)} in the module, then run kmsfix again: it passes the switch as true and a key it ` +
           'creates beside this call'
         );
       return (

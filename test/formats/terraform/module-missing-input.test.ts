@@ -55,7 +55,7 @@ describe('a module table with a switch input and no key input', () => {
     const add =
       'add variable "kms_key_arn" (type = string, default = null) (its default keeps every call as it is) and read it in the ' +
       "table's server_side_encryption block (kms_key_arn = var.kms_key_arn)";
-    expect(call.blocker).toContain(add);
+    expect(call.blocker).toContain(`reusable module). A${add.slice(1)} in the module, then run kmsfix again`);
     expect(call.blocker).not.toContain('a fix of a tree that holds the module fixes this call too');
     expect(table.blocker).toContain(
       `It has no input for server_side_encryption.kms_key_arn, so no call can pass it: ${add}, then run kmsfix again`,
@@ -73,7 +73,7 @@ describe('a module table with a switch input and no key input', () => {
         ),
       },
     ]);
-    expect(call.blocker).toContain('add variable "server_side_encryption_kms_key_arn" (type = string, default = "alias/aws/dynamodb")');
+    expect(call.blocker).toContain('Add variable "server_side_encryption_kms_key_arn" (type = string, default = "alias/aws/dynamodb")');
   });
 
   it('once the module has the input, the call is fixed (the step is right)', async () => {
