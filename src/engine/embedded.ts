@@ -24,7 +24,12 @@ export async function detectWithEmbedded(format: Format, file: SourceFile, conte
 function generated(file: SourceFile, detection: Detection): Detection {
   const o = detection.tables.length > 0 ? generatedFileObstacle(file.text, file.path) : undefined;
   if (!o) return detection;
-  // New rows: a format may hand the same detection out again (a module's files read once).
-  const tables = detection.tables.map((t) => ({ ...t, encryption: { ...t.encryption, obstacles: [...t.encryption.obstacles, o] } }));
+  // New rows: a format may hand the same detection out again (a module's files read once). A table whose own
+  // block says so already (a Terraform JSON block's `"//"`) keeps that one.
+  const tables = detection.tables.map((t) =>
+    t.encryption.obstacles.some((x) => x.kind === 'generated-file')
+      ? t
+      : { ...t, encryption: { ...t.encryption, obstacles: [...t.encryption.obstacles, o] } },
+  );
   return { ...detection, tables };
 }

@@ -3,7 +3,7 @@
  * manual step each one asks of the user (the blocker text), in the format's words.
  */
 import { someOf } from '../core/text.js';
-import { GLOBAL_TABLES_PLUGIN, IFELSE_PLUGIN, type Obstacle, type Vocabulary } from './facts.js';
+import { type AddedInput, GLOBAL_TABLES_PLUGIN, IFELSE_PLUGIN, type Obstacle, type Vocabulary } from './facts.js';
 import type { Status } from './status.js';
 
 type Kind = Obstacle['kind'];
@@ -381,8 +381,11 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         (o.calledBy
           ? `(${o.calledBy} calls it, which makes it a child module whatever its lock file, tfvars or provider block say: a key written here would override the caller's)`
           : '(no provider or backend configuration, lock file or tfvars)') +
-        ': kmsfix does not write a key into a reusable module. Where the module is called, ' +
-        'pass the switch as true and a customer-managed key ARN (kmsfix fixes the local module calls it scans)' +
+        ': kmsfix does not write a key into a reusable module. ' +
+        (o.addInput
+          ? `It has no input for ${o.addInput.setting}, so no call can pass it: ${addInputStep(o.addInput)}, then run kmsfix again: ` +
+            'it passes the switch as true and a customer-managed key ARN to the local module calls it scans (or pass them by hand where the module is called)'
+          : 'Where the module is called, pass the switch as true and a customer-managed key ARN (kmsfix fixes the local module calls it scans)') +
         // A folder a call was seen to reach is a child module: no terraform.tfvars of its own is read for it.
         (o.calledBy ? '' : ', or set them in terraform.tfvars if this folder is a root module')
       );
@@ -397,6 +400,13 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
           `${listed(o.reads.map((v) => `var.${v}`))}, not from one input kmsfix can pass a key to: set those inputs in this call by hand ` +
           "so that the table gets the switch true and a customer-managed key ARN, or make the table's key one input (kms_key_arn = var.kms_key_arn) " +
           'and run kmsfix again'
+        );
+      if (o.addInput)
+        return (
+          `the module's table (${o.where}) takes ${o.addInput.setting} from no input the call can pass, and its other setting from the ` +
+          "module's variables, which its callers set: so kmsfix writes no key into the module either (a scan of its folder leaves it, as a " +
+          `reusable module). A${addInputStep(o.addInput).slice(1)} in the module, then run kmsfix again: it passes the switch as true and a key it ` +
+          'creates beside this call'
         );
       return (
         `the module's table (${o.where}) takes ${listed(o.missing)} from no input the call can pass (it sets or leaves them out itself): ` +
@@ -542,4 +552,9 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     case 'yaml-explicit-key':
       return `the explicit YAML key at ${o.at} (\`? Key\` then \`: value\`), in the table's resource or among the resources beside it, is one kmsfix does not edit around: write it as a plain key (\`Key: value\`) and run kmsfix again`;
   }
+}
+
+/** The input a module's table lacks, to declare (its default keeps every call as it is) and read. */
+function addInputStep(a: AddedInput): string {
+  return `add ${a.declaration} (its default keeps every call as it is) and read it in the table's server_side_encryption block (${a.assignment})`;
 }

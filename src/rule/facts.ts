@@ -127,6 +127,19 @@ export type Placement = 'unbraced-body' | 'conditional' | 'expression-body' | 'c
  * What stands in the way of a fix, as only the format can see it. The rule says which count (by
  * status) and in what order, and words the manual step (src/rule/blockers.ts).
  */
+/**
+ * A Terraform module's table that takes one encryption setting from an input (its callers', so the module is
+ * not fixed in place) and the other from none: no call can pass it, and a fix of the module's folder leaves it
+ * (round 37, R3: each row's step pointed at the other). The variable to declare (a name the module does not
+ * use), its declaration, and the setting that reads it.
+ */
+export interface AddedInput {
+  setting: string;
+  variable: string;
+  declaration: string;
+  assignment: string;
+}
+
 export type Obstacle =
   /** The props are not an object literal (TypeScript). */
   | { kind: 'unreadable-props' }
@@ -137,7 +150,7 @@ export type Obstacle =
    * (callers set them): `inputs` as the settings read them (var.x). `calledBy`: the call that makes a
    * folder with a sign of a root module (a lock file, tfvars) a child one (terraform/callers.ts).
    */
-  | { kind: 'module-inputs'; inputs: string[]; calledBy?: string }
+  | { kind: 'module-inputs'; inputs: string[]; calledBy?: string; addInput?: AddedInput }
   /**
    * Terraform: a call of a local module whose table sets its encryption itself (`where`: the
    * table's file and line), with no input of the call for the switch or the key (`missing`).
@@ -145,7 +158,15 @@ export type Obstacle =
    * `reads`: the module's variables the missing settings read all the same, through an expression
    * (`var.enabled && var.kms_key_arn != null ? var.kms_key_arn : null`): the call can set them, by hand.
    */
-  | { kind: 'module-literal'; where: string; missing: string[]; module: { file: string; address: string }; reads?: string[] }
+  | {
+      kind: 'module-literal';
+      where: string;
+      missing: string[];
+      module: { file: string; address: string };
+      reads?: string[];
+      /** The module's table takes its other setting from an input, so its folder is not fixed in place: the input to add first. */
+      addInput?: AddedInput;
+    }
   /**
    * The table's own deploy options tell the tool to ignore changes to what a fix edits (`where`:
    * the option as the format names it, `entry`: the entry as written, `tool`: the command that

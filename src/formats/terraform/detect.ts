@@ -4,6 +4,7 @@ import path from 'node:path';
  * and calls of the terraform-aws-modules/dynamodb-table module, each with its encryption settings
  * as neutral facts (src/rule/facts.ts) for the rule to decide on (src/rule/cmk.ts).
  */
+import { jsonCommentObstacle } from '../../core/generatedFile.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import {
@@ -518,6 +519,11 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
     const { jsonModel } = await import('./tfjson.js');
     const json = jsonModel(file.text);
     det = { tables: detectBlocks(file.text, json.blocks, (b) => (b as import('./tfjson.js').JBlock).comments), json };
+    // A table block's own `"//"` saying the file is generated (core/generatedFile.ts reads the head's, for every format).
+    for (const t of det.tables) {
+      const o = jsonCommentObstacle((t.block as Partial<import('./tfjson.js').JBlock>).comments ?? []);
+      if (o) t.encryption.obstacles.push(o);
+    }
   } else {
     const hcl = await parseHcl(file.text);
     det = { tables: detectBlocks(file.text, hcl.blocks, (b) => blockComments(file.text, hcl.comments, b)), hcl };

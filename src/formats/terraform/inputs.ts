@@ -11,7 +11,7 @@ import path from 'node:path';
 import { calledBy, calledModule, obstaclesThrough, tableOutputs } from './callers.js';
 import { LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
-import { ABSENT, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
+import { ABSENT, type AddedInput, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
 import {
   PHRASES,
@@ -421,6 +421,42 @@ async function fixedInPlace(files: SourceFile[], context: DiskContext | undefine
 /** An input only a DynamoDB table module takes (a table's key schema, capacity, streams, recovery). */
 const TABLE_INPUT = /^(hash_key|range_key|billing_mode|stream_view_type|global_secondary_indexes?|point_in_time_recovery(_enabled)?)$/;
 
+/**
+ * The input a module's table lacks when it takes one encryption setting from a variable (its callers set it, so a
+ * scan of the module's folder does not fix it) and the other from none: no call can pass that one either (round 37,
+ * R3: e-lopezc/serverless-product-catalog-api's `enabled = var.server_side_encryption` and no key; each row's step
+ * pointed at the other, and a fix of the whole tree wrote nothing). The variable to add, named as the module uses no
+ * variable yet, with the default that keeps every call as it is (the value written now: null, a literal key, false).
+ * Undefined when the other setting is an expression (the `reads` step of module-literal) or both are inputs.
+ */
+function addedInput(sse: HBlock | undefined, env: Env): AddedInput | undefined {
+  if (!sse) return undefined;
+  const on = attr(sse, 'enabled');
+  const key = attr(sse, 'kms_key_arn');
+  const onVar = on && directVariable(on.value, env);
+  const keyVar = key && directVariable(key.value, env);
+  const free = (names: string[]) => names.find((n) => !env.vars.has(n)) ?? `${names[0]}_2`;
+  if (onVar && !keyVar && (!key || key.lit)) {
+    const v = free(['kms_key_arn', 'server_side_encryption_kms_key_arn', 'table_kms_key_arn']);
+    return {
+      setting: 'server_side_encryption.kms_key_arn',
+      variable: v,
+      declaration: `variable "${v}" (type = string, default = ${key ? key.value.trim() : 'null'})`,
+      assignment: `kms_key_arn = var.${v}`,
+    };
+  }
+  if (keyVar && !onVar && (!on || on.lit?.type === 'bool')) {
+    const v = free(['server_side_encryption_enabled', 'sse_enabled', 'encryption_enabled']);
+    return {
+      setting: 'server_side_encryption.enabled',
+      variable: v,
+      declaration: `variable "${v}" (type = bool, default = ${on ? on.value.trim() : 'false'})`,
+      assignment: `enabled = var.${v}`,
+    };
+  }
+  return undefined;
+}
+
 /** Does a module call look like a DynamoDB table's: `dynamo` or `ddb` in its name or source, or an input only a table module takes? */
 function tableLike(call: HBlock, rel: string): boolean {
   if (/dynamo|ddb/i.test(`${call.labels[0]} ${rel}`)) return true;
@@ -473,7 +509,13 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     const isRoot = await root();
     if (!isRoot && evaluated.length > 0) {
       const by = await called();
-      t.encryption.obstacles.push({ kind: 'module-inputs', inputs: evaluated, ...(by ? { calledBy: by } : {}) });
+      const add = t.kind === 'table' ? addedInput(blocks(t.block, 'server_side_encryption')[0], env()) : undefined;
+      t.encryption.obstacles.push({
+        kind: 'module-inputs',
+        inputs: evaluated,
+        ...(by ? { calledBy: by } : {}),
+        ...(add ? { addInput: add } : {}),
+      });
     }
     if (context) {
       // A module others call is set from outside only by the terragrunt units that deploy its folder.
@@ -708,6 +750,11 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
           }),
         ),
       ];
+      // The module's table takes its other setting from an input: a scan of its folder leaves it (module-inputs), so the step is the input to add.
+      const add =
+        missing.length > 0 && reads.length === 0 && !(await (inPlace ??= fixedInPlace(files, context)))
+          ? addedInput(sse, callEnv)
+          : undefined;
       const nameAttr = attr(tb, 'name');
       const name = nameAttr ? evaluate(nameAttr.value, callEnv) : undefined;
       const nameVar = nameAttr && directVariable(nameAttr.value, callEnv);
@@ -734,6 +781,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
                     missing,
                     module: { file: moduleFile, address: tableName },
                     ...(reads.length > 0 ? { reads } : {}),
+                    ...(add ? { addInput: add } : {}),
                   },
                 ]
               : []),

@@ -35,19 +35,23 @@ export function terragruntInputs(text: string): TerragruntInputs {
 }
 
 /**
- * The local folder a unit's `terraform { source }` deploys, relative to the unit's folder: a relative
- * path (`../../modules//dynamodb`, `//` marking the module's subfolder of the copied tree) or one from
- * `${get_terragrunt_dir()}`, posix and normalized (`../../modules/dynamodb`). Undefined for any other
- * source (a registry, git or HTTP source, another function, no source).
+ * A unit's `terraform { source }` as written, when it is a string (`"../../modules//dynamodb"`,
+ * `"${get_repo_root()}/modules/dynamodb"`, a registry or git address); undefined for none or an
+ * expression (`local.source`). terragruntPaths.ts resolves the local ones to a folder.
  */
-export function localSource(text: string): string | undefined {
+export function terraformSource(text: string): string | undefined {
   const body = bodyOf(text);
   const tf = isObj(body) ? items(body.obj.get('terraform'))[0] : undefined;
   const source = isObj(tf) ? tf.obj.get('source') : undefined;
-  if (!isStr(source)) return undefined;
-  const s = source.str.trim().replace(/^\$\{\s*get_terragrunt_dir\(\s*\)\s*\}\//, './');
-  if (!/^\.\.?\//.test(s) || /[$%]\{|[?#]/.test(s)) return undefined;
-  return s.replace(/\/\/+/g, '/').replace(/\/$/, '') || '.';
+  return isStr(source) ? source.str.trim() : undefined;
+}
+
+/** A configuration's `locals` (every `locals` block's, as terragrunt merges them): name -> value as written. */
+export function terragruntLocals(text: string): Map<string, Value> {
+  const body = bodyOf(text);
+  const out = new Map<string, Value>();
+  for (const b of isObj(body) ? items(body.obj.get('locals')) : []) if (isObj(b)) for (const [k, v] of b.obj) out.set(k, v);
+  return out;
 }
 
 /** A configuration's `include` blocks: their label (none for a bare `include`) and `path` as written. */

@@ -24,8 +24,18 @@ import { attr, parseHcl, type HAttr, type HBlock, type Literal } from './parse.j
 import { REGISTRY_MODULES, type RegistryModule } from './registryModules.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import { parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
+import { generatedTables } from './terragruntGenerate.js';
+import { throughLocals } from './terragruntLocals.js';
+import { includedFile } from './terragruntPaths.js';
 
 export async function detectTerragruntUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
+  const det = await registryUnit(file, context);
+  // Tables its generate blocks write into the module (terragruntGenerate.ts): reported, never fixed.
+  const generated = det.hcl && file.text.includes('generate') ? await generatedTables(file, det.hcl.blocks) : [];
+  return generated.length > 0 ? { ...det, tables: [...det.tables, ...generated] } : det;
+}
+
+async function registryUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
   // The prefilter took the file for any mention of a module kmsfix reads, or of a local source.
   if (!file.text.includes('dynamodb')) return { tables: [] };
   const hcl = await parseHcl(file.text);
@@ -92,7 +102,7 @@ async function unitCall(
   for (const inc of terragruntIncludes(file.text)) {
     const label = inc.label ? `include "${inc.label}"` : 'include';
     const name = parentFolderName(inc.path);
-    const found = name && context ? await context.projectFile(file, name, (f) => path.posix.dirname(f.path) !== dir) : undefined;
+    const found = name && context ? await includedFile(file, inc.path, context) : undefined;
     if (!found) {
       unread.push(name ? `${label} (no ${name} in a folder above)` : `${label} (path = ${inc.path ? written(inc.path) : 'not set'})`);
       continue;
@@ -103,7 +113,7 @@ async function unitCall(
     if (inputs.kind !== 'object') continue;
     for (const n of wanted) {
       const v = inputs.inputs.get(n);
-      if (v !== undefined) args.set(n, argument(n, v, tf, ` (inputs of ${where})`));
+      if (v !== undefined) args.set(n, argument(n, v, tf, ` (inputs of ${where})`, await evaluated(v, found, file, context)));
     }
   }
   const own = terragruntInputs(file.text);
@@ -115,7 +125,7 @@ async function unitCall(
   const mine = own.kind === 'object' ? own.inputs : new Map<string, Value>();
   for (const n of wanted) {
     const v = mine.get(n);
-    if (v !== undefined) args.set(n, argument(n, v, tf, ''));
+    if (v !== undefined) args.set(n, argument(n, v, tf, '', await evaluated(v, file, file, context)));
   }
   block.items = [...args.values()];
   const open = [m.enabled.input, m.key].filter((n) => !mine.has(n));
@@ -128,9 +138,24 @@ async function unitCall(
 
 const unreadable = (source: string): Setting => ({ state: 'unreadable', source });
 
-/** An input as a call's argument: its value as written and, for a literal, the literal (at the unit's terraform block: a unit is never edited). */
-function argument(name: string, v: Value, at: HBlock, from: string): HAttr {
-  const lit = literalOf(v);
+/**
+ * An input read through the locals of the file that writes it (terragruntLocals.ts: a literal local, or one
+ * of a `read_terragrunt_config` file), with the file's path as the unit's folder names it; undefined when it
+ * reads none, or not down to a literal.
+ */
+async function evaluated(v: Value, file: SourceFile, unit: SourceFile, context: DiskContext | undefined) {
+  const found = context ? await throughLocals(v, file, unit, context) : undefined;
+  return found && { value: found.value, where: path.posix.relative(path.posix.dirname(unit.path), found.file) };
+}
+
+/**
+ * An input as a call's argument: its value as written and, for a literal (or an input its locals make one,
+ * `local.table_key (= "alias/aws/dynamodb" in the locals of ../env.hcl)`), the literal (at the unit's terraform
+ * block: a unit is never edited).
+ */
+function argument(name: string, v: Value, at: HBlock, from: string, through?: { value: Value; where: string }): HAttr {
+  const lit = literalOf(through?.value ?? v);
+  const shown = through ? `${written(v)} (= ${written(through.value)} in the locals of ${through.where})` : written(v);
   return {
     kind: 'attr',
     name,
@@ -140,7 +165,7 @@ function argument(name: string, v: Value, at: HBlock, from: string): HAttr {
     eq: at.start,
     valueStart: at.start,
     valueEnd: at.start,
-    value: written(v) + from,
+    value: shown + from,
     ...(lit ? { lit } : {}),
     row: at.row,
     endRow: at.row,

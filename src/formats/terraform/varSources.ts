@@ -3,11 +3,12 @@
  * reads terraform.tfvars and *.auto.tfvars): the var-files passed with `-var-file` (`prod.tfvars`
  * beside the module, `env/prod.tfvars` in a conventional subfolder), and the `inputs` of a
  * `terragrunt.hcl` in the module's folder or a folder above it, and, for an atmos component (an
- * `atmos.yaml` in the module's folder or above), every variable: atmos sets them from its stack
+ * `atmos.yaml` in the module's folder or above, or the Geodesic layout's: atmosConfig.ts), every variable: atmos sets them from its stack
  * manifests (a `<stack>-<component>.terraform.tfvars.json` it writes at run time). And, for any
  * module folder, the `inputs` of a terragrunt unit anywhere in the scanned trees whose
- * `terraform { source }` is that folder (`source = "../../../aws//dynamodb"`): terragrunt deploys
- * the folder as a root module with them. A table whose encryption reads such a variable is deployed
+ * `terraform { source }` is that folder (`source = "../../../aws//dynamodb"`, or from a terragrunt path
+ * function: terragruntPaths.ts), or may be (a source kmsfix cannot resolve whose path ends in the
+ * folder's): terragrunt deploys the folder as a root module with them. A table whose encryption reads such a variable is deployed
  * with a value kmsfix does not see (one per environment): its status is unknown and it is never
  * fixed (a fix would drop the key those files set). Read through the engine (DiskContext), only for
  * a table whose encryption reads a module's variable.
@@ -15,9 +16,11 @@
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
+import { atmosConfig } from './atmosConfig.js';
 import { tfvarsOf } from './evaluate.js';
 import { isTfvars } from './rootModule.js';
-import { localSource, parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
+import { terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
+import { endsIn, includedFile, unitTarget } from './terragruntPaths.js';
 
 /** Subfolders of a root module where per-environment var-files are kept (the engine lists no folder for a format: these are looked in). */
 const VAR_FILE_FOLDERS = [
@@ -45,6 +48,11 @@ export interface OutsideSetters {
   atmos: string[];
   /** terragrunt units that deploy the module folder (their terragrunt.hcl). */
   units: string[];
+  /**
+   * terragrunt units whose source kmsfix cannot resolve and whose path ends in the module folder's
+   * (`${local.root}/modules/dynamodb`): each terragrunt.hcl with its source and why.
+   */
+  maybeUnits: string[];
 }
 
 /** The entry of setters of every variable (an atmos component's; a unit whose included inputs kmsfix cannot read). */
@@ -74,15 +82,22 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext, un
   const rel = (p: string) => path.posix.relative(dir, p) || path.posix.basename(p);
   const add = (name: string, kind: Exclude<keyof OutsideSetters, 'values'>, where: string, expr?: string) => {
     let s = out.get(name);
-    if (!s) out.set(name, (s = { varFiles: [], values: [], terragrunt: [], atmos: [], units: [] }));
+    if (!s) out.set(name, (s = { varFiles: [], values: [], terragrunt: [], atmos: [], units: [], maybeUnits: [] }));
     if (!s[kind].includes(where)) s[kind].push(where);
     if (expr !== undefined) s.values.push({ where, expr });
   };
   const terragrunt: SourceFile[] = [];
   if (!unitsOnly) await rootSetters(file, context, add, rel, terragrunt);
+  const folder = path.posix.normalize(dir);
   for (const unit of await context.treeFiles('terragrunt.hcl')) {
-    if (terragrunt.some((f) => f.path === unit.path) || deployedFolder(unit) !== path.posix.normalize(dir)) continue;
-    for (const name of await unitInputNames(unit, context)) add(name, 'units', rel(unit.path));
+    if (terragrunt.some((f) => f.path === unit.path)) continue;
+    const target = await unitTarget(unit, context);
+    if (target?.kind === 'folder' && target.folder === folder)
+      for (const name of await unitInputNames(unit, context)) add(name, 'units', rel(unit.path));
+    if (target?.kind === 'unresolved' && endsIn(folder, target.tail)) {
+      const where = `${rel(unit.path)} (source = "${target.source}": ${target.why})`;
+      for (const name of await unitInputNames(unit, context)) add(name, 'maybeUnits', where);
+    }
   }
   return out;
 }
@@ -114,21 +129,8 @@ async function rootSetters(
     return false;
   });
   for (const f of terragrunt) for (const name of terragruntNames(f.text)) add(name, 'terragrunt', rel(f.path));
-  const atmos = await context.projectFile(file, 'atmos.yaml');
+  const atmos = await atmosConfig(file, context);
   if (atmos) add(EVERY, 'atmos', rel(atmos.path));
-}
-
-/** The module folder a terragrunt unit deploys from a local source (localSource), as a display path; per file object. */
-const deployed = new WeakMap<SourceFile, string | null>();
-
-function deployedFolder(unit: SourceFile): string | undefined {
-  let d = deployed.get(unit);
-  if (d === undefined) {
-    const source = unit.text.includes('source') ? localSource(unit.text) : undefined;
-    d = source === undefined ? null : path.posix.normalize(path.posix.join(path.posix.dirname(unit.path), source));
-    deployed.set(unit, d);
-  }
-  return d ?? undefined;
 }
 
 /**
@@ -138,10 +140,8 @@ function deployedFolder(unit: SourceFile): string | undefined {
  */
 async function unitInputNames(unit: SourceFile, context: DiskContext): Promise<string[]> {
   const names = terragruntNames(unit.text);
-  const dir = path.posix.dirname(unit.path);
   for (const inc of terragruntIncludes(unit.text)) {
-    const name = parentFolderName(inc.path);
-    const found = name ? await context.projectFile(unit, name, (f) => path.posix.dirname(f.path) !== dir) : undefined;
+    const found = await includedFile(unit, inc.path, context);
     names.push(...(found ? terragruntNames(found.text) : [EVERY]));
   }
   return names;
@@ -174,6 +174,12 @@ export function setOutside(vars: string[], outside: Map<string, OutsideSetters>)
     if (units.length) said.push(`${v} is set by the inputs of the terragrunt ${units.length === 1 ? 'unit' : 'units'} ${units.join(', ')}`);
     if (unread.length)
       said.push(`${v} may be set by the inputs a terragrunt unit includes from a file kmsfix cannot find (${unread.join(', ')})`);
+    const maybe = [...new Set([...(s?.maybeUnits ?? []), ...(outside.get(EVERY)?.maybeUnits ?? [])])];
+    if (maybe.length)
+      said.push(
+        `${v} may be set by the inputs of the terragrunt ${maybe.length === 1 ? 'unit' : 'units'} ${maybe.join(', ')}, ` +
+          `whose source ends in this folder's path but which kmsfix cannot resolve to a folder (if it deploys this one, a key written here would replace the one it passes)`,
+      );
   }
   return said.length ? said.join('; ') : undefined;
 }
@@ -186,7 +192,8 @@ export function setOutside(vars: string[], outside: Map<string, OutsideSetters>)
  */
 export function keyFromVarFiles(v: string, outside: Map<string, OutsideSetters>): { all: boolean; files: string[] } | undefined {
   const s = outside.get(v);
-  if (!s || s.values.length === 0 || s.terragrunt.length + s.atmos.length + s.units.length > 0 || outside.get(EVERY)) return undefined;
+  if (!s || s.values.length === 0 || s.terragrunt.length + s.atmos.length + s.units.length + s.maybeUnits.length > 0 || outside.get(EVERY))
+    return undefined;
   const managed: string[] = [];
   for (const { where, expr } of s.values) {
     const e = expr.trim();

@@ -13,7 +13,6 @@ import { describe, expect, it } from 'vitest';
 import { processMemory, type MemoryFile } from '../../../src/engine/memory.js';
 import { run } from '../../../src/engine/run.js';
 import { DEFAULT_FIX_OPTIONS } from '../../../src/engine/pipeline.js';
-import { localSource } from '../../../src/formats/terraform/terragruntConfig.js';
 
 const MODULE = `variable "kms_key_arn" {
   type    = string
@@ -42,16 +41,24 @@ async function orders(files: MemoryFile[]) {
 }
 
 describe('a module folder deployed by a terragrunt unit with a local source', () => {
-  it('reads the local sources terragrunt resolves, and no other', () => {
-    const src = (s: string) => localSource(`terraform {\n  source = "${s}"\n}\n`);
-    expect(src('../../../aws//dynamodb')).toBe('../../../aws/dynamodb');
-    expect(src('../modules/orders/')).toBe('../modules/orders');
-    expect(src('./')).toBe('.');
-    expect(src('${get_terragrunt_dir()}/../../modules//orders')).toBe('./../../modules/orders');
-    expect(src('${get_repo_root()}/modules//orders')).toBeUndefined();
-    expect(src('git::https://github.com/acme/modules.git//orders?ref=v1.0.0')).toBeUndefined();
-    expect(src('tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.0.0')).toBeUndefined();
-    expect(localSource('inputs = {}\n')).toBeUndefined();
+  it('reads the local sources terragrunt resolves, and no other', async () => {
+    const status = async (source: string) =>
+      (
+        await orders([
+          { path: 'modules/orders/main.tf', text: MODULE },
+          { path: 'modules/orders/provider.tf', text: PROVIDER },
+          { path: 'live/prod/orders/terragrunt.hcl', text: unit(source, '  kms_key_arn = dependency.kms.outputs.key_arn\n') },
+        ])
+      ).t.status;
+    for (const s of ['../../../modules//orders', '../../../modules/orders/', '${get_terragrunt_dir()}/../../../modules//orders'])
+      expect([s, await status(s)]).toEqual([s, 'unknown']);
+    for (const s of [
+      '../../../modules//other',
+      'git::https://github.com/acme/modules.git//orders?ref=v1.0.0',
+      'tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.0.0',
+      '${get_terragrunt_dir()}/../../../modules//orders?ref=x',
+    ])
+      expect([s, await status(s)]).toEqual([s, 'aws-managed']);
   });
 
   it('a root-looking module folder whose key a unit sets: unknown, naming the unit, not fixed', async () => {
@@ -153,5 +160,71 @@ describe('a module folder deployed by a terragrunt unit with a local source', ()
       expect(tables.every((t) => t.status === 'unknown' && t.message.includes('is set by the inputs of the terragrunt unit'))).toBe(true);
       expect(r.outcomes.every((o) => o.newText === undefined)).toBe(true);
     }
+  });
+});
+
+/**
+ * A unit's local source written with terragrunt's path functions (round 37, R5): resolved as terragrunt
+ * does (src/formats/terraform/terragruntPaths.ts). Before, only a relative path and get_terragrunt_dir()
+ * were read: the module folder below, with the `backend "s3" {}` terragrunt's remote_state needs, read
+ * its default key (null: the AWS managed key), and a fix replaced the key every unit passes.
+ */
+describe("a unit's source from terragrunt's path functions", () => {
+  const BACKEND = 'terraform {\n  backend "s3" {}\n}\n';
+  const INCLUDE = 'include "root" {\n  path = find_in_parent_folders()\n}\n\n';
+  const KEY = '  kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"\n';
+  const tree = (source: string, extra: MemoryFile[] = [], include = INCLUDE): MemoryFile[] => [
+    { path: 'modules/orders/main.tf', text: MODULE },
+    { path: 'modules/orders/backend.tf', text: BACKEND },
+    { path: 'terragrunt.hcl', text: 'remote_state {\n  backend = "s3"\n}\n' },
+    { path: 'live/prod/orders/terragrunt.hcl', text: unit(source, KEY, include) },
+    ...extra,
+  ];
+  const GIT: MemoryFile = { path: '.git/HEAD', text: 'ref: refs/heads/main\n' };
+
+  it('each resolves to the folder it names: the unit sets the key, unknown, not fixed', async () => {
+    for (const [source, extra] of [
+      ['${dirname(find_in_parent_folders())}/modules/orders', []],
+      ['${get_repo_root()}/modules/orders', [GIT]],
+      ['${get_path_to_repo_root()}/modules//orders', [GIT]],
+      ['${get_parent_terragrunt_dir()}/modules/orders', []],
+      ['${get_parent_terragrunt_dir("root")}/modules/orders', []],
+      ['${path_relative_from_include()}/modules/orders', []],
+      ['${find_in_parent_folders("modules")}/orders', []],
+      ['${dirname(find_in_parent_folders("root.hcl"))}/modules/orders', [{ path: 'root.hcl', text: '' }]],
+    ] as [string, MemoryFile[]][]) {
+      const { t, changed } = await orders(tree(source, extra));
+      expect([source, t.status, t.fixable, changed]).toEqual([source, 'unknown', false, false]);
+      expect(t.message).toContain('kms_key_arn is set by the inputs of the terragrunt unit ../../live/prod/orders/terragrunt.hcl');
+    }
+  });
+
+  it('a source resolved to another folder leaves the module as it was (its own default: aws-managed, fixed)', async () => {
+    for (const [source, extra] of [
+      ['${dirname(find_in_parent_folders())}/modules/other', []],
+      ['${get_repo_root()}/modules/other', [GIT]],
+      ['${find_in_parent_folders("modules")}/other', []],
+    ] as [string, MemoryFile[]][]) {
+      const { t, changed } = await orders(tree(source, extra));
+      expect([source, t.status, t.fixable, changed]).toEqual([source, 'aws-managed', true, true]);
+    }
+  });
+
+  it("one kmsfix cannot resolve whose path ends in the folder's: unknown, saying why, never read as undeployed", async () => {
+    for (const [source, why, include] of [
+      ['${get_repo_root()}/modules/orders', 'no git work tree holds the unit', INCLUDE],
+      ['${local.modules}/orders', 'kmsfix does not evaluate ${local.modules} there', INCLUDE],
+      ['${dirname(find_in_parent_folders("root.hcl"))}/modules/orders', 'no root.hcl in a folder above the unit', INCLUDE],
+      ['${get_parent_terragrunt_dir()}/modules/orders', 'the unit has 0 include blocks', ''],
+    ]) {
+      const { t, changed } = await orders(tree(source, [], include));
+      expect([source, t.status, t.fixable, changed]).toEqual([source, 'unknown', false, false]);
+      expect(t.message).toContain(
+        `kms_key_arn may be set by the inputs of the terragrunt unit ../../live/prod/orders/terragrunt.hcl (source = "${source}": ${why}), whose source ends in this folder's path`,
+      );
+    }
+    // A path that ends otherwise names another folder.
+    const other = await orders(tree('${local.modules}/other'));
+    expect([other.t.status, other.changed]).toEqual(['aws-managed', true]);
   });
 });

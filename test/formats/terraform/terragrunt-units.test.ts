@@ -68,6 +68,51 @@ describe('terragrunt units', () => {
     );
   });
 
+  it("an input read from the unit's locals, or the locals of a read_terragrunt_config file, is the literal they hold (round 37, R1)", async () => {
+    const unit = (locals: string, key: string) =>
+      `${locals}terraform {\n  source = "tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.2.0"\n}\n\n` +
+      `inputs = {\n  name = "orders"\n  server_side_encryption_enabled = true\n  server_side_encryption_kms_key_arn = ${key}\n}\n`;
+    const ENV = 'locals {\n  env = read_terragrunt_config(find_in_parent_folders("env.hcl"))\n}\n\n';
+    const CMK = '"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"';
+    const r = await processMemory(
+      [
+        { path: 'live/dev/env.hcl', text: 'locals {\n  table_key = local.managed\n  managed   = "alias/aws/dynamodb"\n}\n' },
+        { path: 'live/dev/orders/terragrunt.hcl', text: unit(ENV, 'local.env.locals.table_key') },
+        { path: 'live/prod/env.hcl', text: `locals {\n  table_key = ${CMK}\n}\n` },
+        { path: 'live/prod/orders/terragrunt.hcl', text: unit(ENV, 'local.env.locals.table_key') },
+        { path: 'same/terragrunt.hcl', text: unit('locals {\n  table_key = "alias/aws/dynamodb"\n}\n\n', 'local.table_key') },
+        {
+          path: 'literal/terragrunt.hcl',
+          text: unit('locals {\n  cfg = read_terragrunt_config("../live/dev/env.hcl")\n}\n\n', 'local.cfg.locals.table_key'),
+        },
+        { path: 'object/terragrunt.hcl', text: unit('locals {\n  keys = { orders = null }\n}\n\n', 'local.keys.orders') },
+        // Not a literal: counted as a key, as before.
+        { path: 'dep/terragrunt.hcl', text: unit('locals {\n  table_key = dependency.kms.outputs.key_arn\n}\n\n', 'local.table_key') },
+        { path: 'tpl/terragrunt.hcl', text: unit('locals {\n  table_key = "alias/${get_env("KEY")}"\n}\n\n', 'local.table_key') },
+        { path: 'nofile/terragrunt.hcl', text: unit(ENV, 'local.env.locals.table_key') },
+        // The switch too: a literal false is the AWS owned key.
+        {
+          path: 'off/terragrunt.hcl',
+          text: unit('locals {\n  encrypt = false\n}\n\n', 'null').replace('enabled = true', 'enabled = local.encrypt'),
+        },
+      ],
+      'scan',
+    );
+    const by = new Map(r.outcomes.map((o) => [o.file.path, o.tables[0]]));
+    const status = (p: string) => [p, by.get(p)?.status, by.get(p)?.fixable];
+    expect(status('live/dev/orders/terragrunt.hcl')).toEqual(['live/dev/orders/terragrunt.hcl', 'aws-managed', false]);
+    expect(by.get('live/dev/orders/terragrunt.hcl')?.message).toContain(
+      'local.env.locals.table_key (= "alias/aws/dynamodb" in the locals of ../env.hcl)',
+    );
+    expect(status('same/terragrunt.hcl')).toEqual(['same/terragrunt.hcl', 'aws-managed', false]);
+    expect(by.get('same/terragrunt.hcl')?.message).toContain('local.table_key (= "alias/aws/dynamodb" in the locals of terragrunt.hcl)');
+    expect(status('literal/terragrunt.hcl')).toEqual(['literal/terragrunt.hcl', 'aws-managed', false]);
+    expect(status('object/terragrunt.hcl')).toEqual(['object/terragrunt.hcl', 'aws-managed', false]);
+    expect(status('off/terragrunt.hcl')).toEqual(['off/terragrunt.hcl', 'aws-owned', false]);
+    for (const p of ['live/prod/orders/terragrunt.hcl', 'dep/terragrunt.hcl', 'tpl/terragrunt.hcl', 'nofile/terragrunt.hcl'])
+      expect(status(p)).toEqual([p, 'customer-managed', false]);
+  });
+
   it('kmsfix scan reports the units, exits 1, and never reads .terragrunt-cache', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tg-'));
     cpSync(LIVE, dir, { recursive: true });
@@ -80,5 +125,56 @@ describe('terragrunt units', () => {
     const files = (JSON.parse(scan.stdout).tables as { file: string }[]).map((t) => t.file);
     expect(files).toHaveLength(9);
     expect(files.filter((f) => f.includes('.terragrunt-cache'))).toEqual([]);
+  });
+});
+
+describe('a table a terragrunt generate block writes (round 37, R4)', () => {
+  const UNIT = `terraform {
+  source = "../../modules//app"
+}
+
+generate "provider" {
+  path      = "provider.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<EOF
+provider "aws" {
+  region = "eu-west-1"
+}
+EOF
+}
+
+generate "sessions_table" {
+  path      = "sessions_table.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<-EOF
+    resource "aws_dynamodb_table" "sessions" {
+      name         = "sessions"
+      billing_mode = "PAY_PER_REQUEST"
+      hash_key     = "id"
+
+      attribute {
+        name = "id"
+        type = "S"
+      }
+    }
+  EOF
+}
+`;
+
+  it('is reported at its line in the unit with its status, never fixed; the step names the generate block', async () => {
+    const files = [
+      { path: 'live/app/terragrunt.hcl', text: UNIT },
+      { path: 'modules/app/main.tf', text: 'variable "x" {\n  default = 1\n}\n' },
+    ];
+    const scan = await processMemory(files, 'scan');
+    const tables = scan.outcomes.flatMap((o) => o.tables.map((t) => ({ ...t, file: o.file.path })));
+    expect(tables.map((t) => [t.file, t.line, t.address, t.status, t.fixable])).toEqual([
+      ['live/app/terragrunt.hcl', 19, 'aws_dynamodb_table.sessions (generate "sessions_table")', 'aws-owned', false],
+    ]);
+    expect(tables[0].blocker).toContain(
+      'the table is written by the terragrunt generate "sessions_table" block (live/app/terragrunt.hcl:15:1) into the unit\'s module at each run (path = "sessions_table.tf")',
+    );
+    const fix = await processMemory(files, 'fix');
+    for (const f of files) expect(fix.output.get(f.path)).toBe(f.text);
   });
 });

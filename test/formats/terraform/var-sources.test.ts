@@ -122,6 +122,24 @@ describe('variables set from outside the root module', () => {
     );
   });
 
+  it("an atmos component of the Geodesic layout (rootfs/usr/local/etc/atmos/atmos.yaml, atmos's system configuration in the image): unknown, not fixed", async () => {
+    const { t, changed } = await both([
+      { path: 'components/terraform/ddb/main.tf', text: MAIN },
+      { path: 'rootfs/usr/local/etc/atmos/atmos.yaml', text: 'components:\n  terraform:\n    base_path: components/terraform\n' },
+    ]);
+    expect([t.status, t.fixable, changed]).toEqual(['unknown', false, false]);
+    expect(t.message).toContain(
+      "server_side_encryption.enabled = local.sse_on: encrypt is set per stack by atmos (../../../rootfs/usr/local/etc/atmos/atmos.yaml: a component's variables come from its stack manifests)",
+    );
+    // Another file there, or atmos.yaml elsewhere below rootfs, is not atmos's configuration.
+    const other = await both([
+      { path: 'components/terraform/ddb/main.tf', text: MAIN },
+      { path: 'rootfs/usr/local/etc/atmos/other.yaml', text: 'x: 1\n' },
+      { path: 'rootfs/etc/atmos.yaml', text: 'x: 1\n' },
+    ]);
+    expect([other.t.status, other.changed]).toEqual(['aws-managed', true]);
+  });
+
   it('the switch through a local: enabled = local.sse_on, var.encrypt set by a var-file', async () => {
     const { t, changed } = await both([
       { path: 'main.tf', text: MAIN.replace('    kms_key_arn = var.kms_key_arn\n', '') },

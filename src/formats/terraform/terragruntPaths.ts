@@ -1,0 +1,150 @@
+/**
+ * Where a terragrunt unit's paths lead, as terragrunt resolves them (its config_helpers.go): the file
+ * an `include` names, and the folder a local `terraform { source }` deploys. One reader for
+ * varSources.ts (a module folder a unit deploys gets the variables its inputs set) and
+ * terragruntUnit.ts (a registry module unit's included inputs).
+ *
+ * A unit's local source is often written with terragrunt's path functions rather than as a relative
+ * path: `${dirname(find_in_parent_folders())}/modules/dynamodb`, `${get_repo_root()}/modules/...`,
+ * `${get_parent_terragrunt_dir()}/modules/...`. Before, only a relative path and `${get_terragrunt_dir()}`
+ * were read, and a module folder deployed through the others looked undeployed: with a root-module sign
+ * (the `backend "s3" {}` terragrunt's `remote_state` needs) its variables' defaults were read as the
+ * table's values, and a fix replaced the key every unit passes (round 37, R5). Each function is
+ * resolved as terragrunt does; a source that starts with one kmsfix cannot resolve here (`${local.x}`,
+ * a parent file not found, no git work tree) is `unresolved`, with the literal path after it: a module
+ * folder whose path ends so may be the one it deploys, and is never read as undeployed.
+ */
+import path from 'node:path';
+import type { DiskContext, SourceFile } from '../../core/types.js';
+import type { Value } from './hclvalue.js';
+import { parentFolderName, terraformSource, terragruntIncludes } from './terragruntConfig.js';
+
+/**
+ * The folder a unit's source deploys (a display path, normalized: `modules/dynamodb`), or a source
+ * kmsfix cannot resolve: the path written after its first interpolation (`modules/dynamodb`), and why.
+ */
+export type UnitTarget = { kind: 'folder'; folder: string } | { kind: 'unresolved'; tail: string; source: string; why: string };
+
+/**
+ * The file an include's `path` names, found as terragrunt finds it: `find_in_parent_folders("root.hcl")`
+ * (`find_in_parent_folders()`: terragrunt.hcl), the nearest file of that name in a folder above the
+ * unit's. Undefined for any other path, or a file not found.
+ */
+export async function includedFile(
+  unit: SourceFile,
+  includePath: Value | undefined,
+  context: DiskContext,
+): Promise<SourceFile | undefined> {
+  const name = parentFolderName(includePath);
+  const dir = path.posix.dirname(unit.path);
+  return name ? context.projectFile(unit, name, (f) => path.posix.dirname(f.path) !== dir) : undefined;
+}
+
+/** Each unit's target, per file object (a thread's files: the disk it reads is the same for every ask). */
+const targets = new WeakMap<SourceFile, Promise<UnitTarget | undefined>>();
+
+/**
+ * The folder a unit's local `terraform { source }` deploys: a relative path (`../../modules//dynamodb`,
+ * `//` marking the module's subfolder of the copied tree), or one that starts with a terragrunt path
+ * function (see PATH_FUNCTIONS). Undefined for a source that is not local (a registry, git or HTTP
+ * address), an expression (`source = local.source`), or none.
+ */
+export function unitTarget(unit: SourceFile, context: DiskContext): Promise<UnitTarget | undefined> {
+  let t = targets.get(unit);
+  if (!t) targets.set(unit, (t = readTarget(unit, context)));
+  return t;
+}
+
+async function readTarget(unit: SourceFile, context: DiskContext): Promise<UnitTarget | undefined> {
+  const source = unit.text.includes('source') ? terraformSource(unit.text) : undefined;
+  if (source === undefined) return undefined;
+  const dir = path.posix.dirname(unit.path);
+  if (/^\.\.?(\/|$)/.test(source)) return literalPath(source) === undefined ? undefined : folderAt(dir, source);
+  const m = /^\$\{\s*([^{}]*?)\s*\}(.*)$/s.exec(source);
+  const rest = m ? literalPath(m[2]) : undefined;
+  // Not a local source (`git::...${local.ref}`, `tfr:///...`), or a path with more interpolations than the first.
+  if (!m || rest === undefined) return undefined;
+  const base = await pathFunction(m[1], unit, context);
+  if (typeof base === 'string') return folderAt(base, rest);
+  const tail = path.posix
+    .normalize(`/${rest}`)
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
+  // The path after the last `..`: what the folder's own path must end in.
+  const last = tail.lastIndexOf('..');
+  const named = tail.slice(last + 1).join('/');
+  return named === '' ? undefined : { kind: 'unresolved', tail: named, source, why: base.why };
+}
+
+/** A local path as written after a source's first part: no interpolation, query or fragment (undefined then). */
+function literalPath(s: string): string | undefined {
+  return /[$%]\{|[?#]/.test(s) || (s !== '' && !s.startsWith('/') && !/^\.\.?(\/|$)/.test(s)) ? undefined : s;
+}
+
+const folderAt = (base: string, rel: string): UnitTarget => ({
+  kind: 'folder',
+  folder: path.posix.normalize(path.posix.join(base, rel.replace(/\/\/+/g, '/'))).replace(/\/$/, '') || '.',
+});
+
+/**
+ * A terragrunt path function, as the first part of a unit's source: the folder it gives (a display path),
+ * or why kmsfix cannot tell. In the unit's own configuration (terragrunt's config_helpers.go):
+ * - `get_terragrunt_dir()`, `get_original_terragrunt_dir()`: the unit's folder;
+ * - `get_repo_root()`, `get_path_to_repo_root()`: the root of the git work tree holding the unit (the
+ *   second relative to the unit's folder, which terragrunt runs in: the same folder);
+ * - `get_parent_terragrunt_dir()`, `path_relative_from_include()` (optionally with an include's label):
+ *   the folder of the included configuration (the second relative to the unit's folder: the same folder);
+ *   without a label, of the unit's one include;
+ * - `find_in_parent_folders("name")`: the nearest file or folder of that name in a folder above the
+ *   unit's (terragrunt starts at the parent folder; a folder counts, as its FileExists says);
+ *   `dirname(find_in_parent_folders(...))` the folder holding it; with no argument the name is
+ *   terragrunt.hcl (or terragrunt.hcl.json), never root.hcl: terragrunt deprecated that form (its
+ *   `root-terragrunt-hcl` strict control) but did not change what it finds.
+ */
+async function pathFunction(call: string, unit: SourceFile, context: DiskContext): Promise<string | { why: string }> {
+  const dir = path.posix.dirname(unit.path);
+  if (/^get_(?:original_)?terragrunt_dir\(\s*\)$/.test(call)) return dir;
+  if (/^get_(?:repo_root|path_to_repo_root)\(\s*\)$/.test(call)) {
+    // The folder with `.git` in it (a folder; a file in a linked work tree or a submodule).
+    const git = await nearestEntry(unit, ['.git'], 0, context);
+    return git === undefined ? { why: 'no git work tree holds the unit' } : path.posix.dirname(git);
+  }
+  const parent = /^(?:get_parent_terragrunt_dir|path_relative_from_include)\(\s*(?:"([^"$%\\]*)"\s*)?\)$/.exec(call);
+  if (parent) {
+    const includes = terragruntIncludes(unit.text);
+    const inc = parent[1] === undefined ? (includes.length === 1 ? includes[0] : undefined) : includes.find((i) => i.label === parent[1]);
+    const file = inc ? await includedFile(unit, inc.path, context) : undefined;
+    if (file) return path.posix.dirname(file.path);
+    return { why: inc ? 'kmsfix cannot find the file its include names' : `the unit has ${includes.length} include blocks` };
+  }
+  const find = /^(dirname\(\s*)?find_in_parent_folders\(\s*(?:"([^"$%\\/]+)"\s*)?\)(\s*\))?$/.exec(call);
+  if (find && !!find[1] === !!find[3] && (find[2] !== undefined || find[1])) {
+    const names = find[2] !== undefined ? [find[2]] : ['terragrunt.hcl', 'terragrunt.hcl.json'];
+    const found = await nearestEntry(unit, names, 1, context);
+    if (found === undefined) return { why: `no ${names[0]} in a folder above the unit` };
+    return find[1] ? path.posix.dirname(found) : found;
+  }
+  return { why: `kmsfix does not evaluate \${${call}} there` };
+}
+
+/**
+ * The nearest file or folder named one of `names` in the unit's folder `from` levels up or a folder above
+ * it, up to the file system's root, as a display path. Read through the engine's listings (cached per run).
+ */
+async function nearestEntry(unit: SourceFile, names: string[], from: number, context: DiskContext): Promise<string | undefined> {
+  const depth = unit.absPath.split(/[\\/]/).filter(Boolean).length;
+  for (let up = from; up <= depth; up++) {
+    const rel = up === 0 ? '.' : Array(up).fill('..').join('/');
+    const folders = await context.subfolders(unit, rel);
+    const files = await context.folderFiles(unit, rel, (n) => names.includes(n));
+    const name = names.find((n) => folders.includes(n) || files.some((f) => path.posix.basename(f.path) === n));
+    if (name) return path.posix.normalize(path.posix.join(path.posix.dirname(unit.path), rel, name));
+  }
+  return undefined;
+}
+
+/** Does a module folder (a display path) end in an unresolved source's path (`modules/dynamodb`)? */
+export function endsIn(folder: string, tail: string): boolean {
+  const f = path.posix.normalize(folder);
+  return f === tail || f.endsWith(`/${tail}`);
+}
