@@ -169,15 +169,16 @@ export function tempGone(temp: string): void {
   // Not at once: a signal that came during synchronous writes (a fix's renames, write.ts) waits in
   // libuv's pipe, read at the loop's next poll phase; a listener removed before then drops it (the run
   // went on, or exited 0: a SIGTERM during a fix's renames, or during --patch-dir's outputs put in place).
-  // Two immediates apart, a poll phase has passed.
+  // Two immediates apart, a poll phase has passed. Not unref'd: at a run's very end (--patch-dir's last
+  // output put in place) nothing else keeps the loop alive, and an unref'd wait let it exit 0 before the poll.
   detaching = setImmediate(() => {
     detaching = setImmediate(() => {
       detaching = undefined;
       if (ownTemps.size > 0 || !listening) return;
       for (const s of Object.keys(SIGNALS)) process.off(s, onSignal);
       listening = false;
-    }).unref();
-  }).unref();
+    });
+  });
 }
 
 /** A journal: the renames of one group, written before the first of them. */
