@@ -3,6 +3,7 @@
  * tables as reported, its error, its verified new text), the errors not tied to a parsed file,
  * and the progress of a run. Values only: no behaviour.
  */
+import type { ChoicesWere } from '../rule/cmk.js';
 import type { Caution } from '../rule/facts.js';
 import type { PeerVerdicts } from '../rule/peers/rules.js';
 import type { Edit, SourceFile, Status, Suppression, TableIdentity } from './types.js';
@@ -32,6 +33,11 @@ export interface TableReport extends TableIdentity {
    * isStanding, cautionLabel), not the text. Internal: the JSON report gives the texts alone (src/report/jsonReport.ts).
    */
   cautionKinds?: Caution['kind'][];
+  /**
+   * A condition chose the setting that made the status (Fn::If, fixed with --fix-parameterised): what each choice was,
+   * so that the commit message's roll back gives each back (src/report/rollback.ts). Internal: not in the JSON report.
+   */
+  choices?: ChoicesWere;
   /** The projen configuration that generates the table's package.json, from its file's folder (TableFacts.projen). */
   projen?: string;
   /** Set by fix: the verified fix makes the table customer-managed. */

@@ -261,7 +261,7 @@ export function commitMessage(
       ),
     ),
     ...perGroup((tables, o) => [whoCanUse(tables, o)]),
-    ...perGroup((_, o) => whoDeploys(o)),
+    ...perGroup((tables, o) => whoDeploys(tables, o)),
     // A table retained, protected or moved after the fix keeps a key whose policy was its table's at fix time
     // (README "No data loss"), which its stack then deletes (session 52's deploy review; AWS's refactor-stacks
     // guide starts a move with DeletionPolicy: Retain on the table alone).
@@ -340,8 +340,11 @@ function whoCanUse(fixed: Fixed[], o: MessageOptions): string {
         losing(fixed);
 }
 
+/** Formats whose deploy is not CloudFormation's (no automatic rollback that deletes a key: Terraform, CDK for Terraform, Pulumi). */
+const NOT_CLOUDFORMATION: ReadonlySet<string> = new Set(['terraform', 'cdktf', 'pulumi', 'pulumi-yaml']);
+
 /** What the deploying role needs to create, read and delete the new keys (none with an existing key). */
-function whoDeploys(o: MessageOptions): string[] {
+function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
   const mode = o.keyPolicy ?? DEFAULT_KEY_POLICY;
   if (o.kmsKeyArn) return [];
   return [
@@ -360,7 +363,13 @@ function whoDeploys(o: MessageOptions): string[] {
       (o.key?.retain === 'always'
         ? ''
         : 'If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription ' +
-          'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).') +
+          'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).' +
+          // A rollback that completes does the same, silently (README Rolling back, "Every format"; real-world round 37): the
+          // table's old template may hold nothing that switches it off the key (no SSESpecification, SSEEnabled: true alone).
+          (tables.some(({ t }) => !NOT_CLOUDFORMATION.has(t.format))
+            ? ' A rollback that completes (UPDATE_ROLLBACK_COMPLETE) may also schedule a new key for deletion while its table still uses it: ' +
+              "check each table's SSEDescription before the key's deletion window ends, and if it names the new key, aws kms cancel-key-deletion, then aws kms enable-key."
+            : '')) +
       (mode === 'iam'
         ? ' With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs kms:CreateGrant, kms:DescribeKey, kms:Decrypt, ' +
           'kms:Encrypt, kms:GenerateDataKey* and kms:ReEncrypt* on them (kms:ViaService dynamodb).'

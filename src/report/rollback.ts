@@ -113,12 +113,45 @@ const PROVIDER_KEEPS_KEY: ReadonlySet<Family> = new Set(['terraform', 'terraform
 /** Families whose deploy tool cannot keep a resource it destroys (Terraform's prevent_destroy fails the destroy instead): `key: retain: always` does not reach them. */
 const NO_KEEP_ON_DESTROY: ReadonlySet<Family> = new Set(['terraform', 'terraform-module', 'cdktf']);
 
+/** CloudFormation's SSESpecification for what a table was, as `setting` gives it, without its quotes and its words on replicas. */
+const SSE_BLOCK: Partial<Record<Family, Record<Was, string>>> = {
+  cloudformation: {
+    'aws-owned': '{SSEEnabled: false}',
+    'aws-managed': '{SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: alias/aws/dynamodb}',
+  },
+  'cloudformation-global': { 'aws-owned': '{SSEEnabled: false}', 'aws-managed': '{SSEEnabled: true, SSEType: KMS}' },
+};
+
+/**
+ * A table whose setting a condition chose (Fn::If, fixed with --fix-parameterised), its choices not all the same:
+ * its status is the one any choice gives (AWS owned if one is), but each stack was on what its choice gave, so each
+ * gets that back: the condition kept, each choice written as the table's row gives it (`!If [IsProd, {SSEEnabled:
+ * true, SSEType: KMS, KMSMasterKeyId: alias/aws/dynamodb}, {SSEEnabled: false}]`; the single value would move prod
+ * stacks from the AWS managed key to the AWS owned one). A choice that was neither (one no environment picks) or a
+ * family without such a form: the setting as it was written, to be set back.
+ */
+function chosenSetting(t: TableReport): string | undefined {
+  const c = t.choices;
+  if (!c || new Set(c.statuses).size < 2) return undefined;
+  const f = family(t);
+  const block = SSE_BLOCK[f];
+  const each = c.statuses.map((s) => (s === 'aws-owned' || s === 'aws-managed' ? s : undefined));
+  const name = FAMILY_NAME[f];
+  if (!block || each.some((s) => s === undefined)) {
+    const as = c.written ? `\`${c.written}\`` : `as condition ${c.condition} chose it`;
+    return `${name}, chosen by condition ${c.condition}: set SSESpecification back to what it was: ${as}`;
+  }
+  const was = each.map((s, i) => `${s} where ${c.condition} is ${i === 0 ? 'true' : 'false'}`).join(', ');
+  const replicas = f === 'cloudformation-global' ? ' and no `KMSMasterKeyId` in its replicas' : '';
+  return `${name}, was ${was}: \`SSESpecification: !If [${c.condition}, ${each.map((s) => block[s!]).join(', ')}]\`${replicas}`;
+}
+
 /** The settings to write back, each once, in the order the tables come. */
 function settings(tables: TableReport[]): string[] {
   const seen = new Set<string>();
   for (const t of tables) {
     const was: Was = t.status === 'aws-managed' ? 'aws-managed' : 'aws-owned';
-    seen.add(`${FAMILY_NAME[family(t)]}, was ${was}: ${setting(t, was)}`);
+    seen.add(chosenSetting(t) ?? `${FAMILY_NAME[family(t)]}, was ${was}: ${setting(t, was)}`);
   }
   return [...seen];
 }

@@ -22,6 +22,12 @@ export interface Decision {
   via?: string[];
   /** A condition chose the setting that decided (Settings.branches): whichever it picks, the status is this one. */
   condition?: string;
+  /**
+   * With `condition`: each choice's own status, in the order written (Fn::If's true choice first), and the setting as
+   * written (Branches.written). A fix's roll back gives each choice back what it was (src/report/rollback.ts), not the
+   * table's one status: `!If [IsProd, true, false]` is AWS owned, yet its prod stacks were on the AWS managed key.
+   */
+  choices?: { statuses: Status[]; written?: string };
   /** The table names a key of its own that a missing SSEType keeps from being used (keyWithoutType): a fix adds SSEType alone. */
   typeOnly?: true;
 }
@@ -34,6 +40,15 @@ export interface Assessment {
   /** The manual step, when the table is not customer-managed and a fix cannot be made. */
   blocker?: string;
   replica?: number;
+  /** A condition chose the setting that decided: its name, and what each choice was (Decision.choices). */
+  choices?: ChoicesWere;
+}
+
+/** What each choice of a setting a condition chose made the table (TableReport.choices). */
+export interface ChoicesWere {
+  condition: string;
+  statuses: Status[];
+  written?: string;
 }
 
 /**
@@ -48,6 +63,7 @@ interface Verdict {
   blocker?: Said;
   via?: string[];
   condition?: string;
+  choices?: Decision['choices'];
   typeOnly?: true;
 }
 
@@ -262,6 +278,9 @@ function branchesVerdict(f: EncryptionFacts, b: Branches): (Verdict & { replica?
   if (blocker !== undefined) v.blocker = blocker;
   if (vs[0].replica !== undefined) v.replica = vs[0].replica;
   v.condition = b.condition;
+  // Every choice's status, the ones no environment picks too (the roll back writes the whole Fn::If back).
+  const statuses = b.chosen ? b.settings.map((settings) => settingsVerdict({ ...f, settings }).status) : vs.map((x) => x.status);
+  v.choices = b.written === undefined ? { statuses } : { statuses, written: b.written };
   return v;
 }
 
@@ -294,6 +313,7 @@ export function decide(f: EncryptionFacts, waived?: ReadonlySet<Obstacle['kind']
   if (v.replica !== undefined) d.replica = v.replica;
   if (v.via !== undefined) d.via = v.via;
   if (v.condition !== undefined) d.condition = v.condition;
+  if (v.choices !== undefined) d.choices = v.choices;
   if (v.typeOnly) d.typeOnly = true;
   return d;
 }
@@ -322,6 +342,7 @@ export function assess(f: EncryptionFacts, waived?: ReadonlySet<Obstacle['kind']
   const out: Assessment = { status: d.status, reason: d.via ? `${reason}, decided by ${d.via.join(' and ')}` : reason };
   if (d.blocker !== undefined) out.blocker = isObstacle(d.blocker) ? blockerText(d.blocker, f.words) : word(d.blocker, f.words);
   if (d.replica !== undefined) out.replica = d.replica;
+  if (d.condition !== undefined && d.choices !== undefined) out.choices = { condition: d.condition, ...d.choices };
   return out;
 }
 

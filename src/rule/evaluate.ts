@@ -17,7 +17,7 @@
  */
 import type { KeyStrategy, TableFacts } from '../core/types.js';
 import type { Caution, Obstacle } from './facts.js';
-import { assess, decide, messageOf } from './cmk.js';
+import { assess, type ChoicesWere, decide, messageOf } from './cmk.js';
 import { recreationEffect } from './blockers.js';
 import { cautionText, isStanding } from './cautions.js';
 import { peerFactsOf } from './peers/facts.js';
@@ -113,6 +113,8 @@ export interface Judgement {
   reason: string;
   /** Under a peer tool's profile: that tool does not scan this kind of table (not compliant, not failing either). */
   notScannedBy?: Profile;
+  /** A condition chose the setting that decided: what each choice was (for a fix's roll back). */
+  choices?: ChoicesWere;
 }
 
 /** What a table's near-misses of kmsfix's own suppression say, and what to write instead; undefined without one. */
@@ -214,5 +216,6 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
     out.cautionKinds = said.map((c) => c.kind);
   }
   if (notScanned) out.notScannedBy = profile;
+  if (a.choices && wanted) out.choices = a.choices;
   return out;
 }

@@ -85,6 +85,8 @@ export interface Branches {
   source: string;
   /** What chooses (a CloudFormation condition's name; in code, the condition as written). */
   condition: string;
+  /** The setting as written, whole and on one line (`SSEEnabled: !If [IsProd, true, false]`), for a roll back that cannot be worded otherwise. */
+  written?: string;
   settings: Settings[];
   /**
    * The branches the environments pick, where each decides the condition (a SAM configuration's

@@ -320,6 +320,81 @@ ${body}
     expect(typed.Orders.cautions).toBeUndefined();
   });
 
+  it("AWS CDK: the stack file that imports the table's construct gives its roles a boundary (real-world round 37)", async () => {
+    // As aws-solutions/clickstream-analytics-on-aws: lib/stack.ts creates the construct of lib/constructs/api.ts and applies an
+    // Aspect of lib/aspects.ts (addPropertyOverride('PermissionsBoundary', ...)), or CDK's PermissionsBoundary.of(this).
+    const api = `import { Construct } from 'constructs';
+import { Table, AttributeType } from 'aws-cdk-lib/aws-dynamodb';
+import { Function, Runtime, Code } from 'aws-cdk-lib/aws-lambda';
+
+export class Api extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const t = new Table(this, 'Dictionary', { partitionKey: { name: 'name', type: AttributeType.STRING } });
+    t.grantReadWriteData(new Function(this, 'Fn', { runtime: Runtime.NODEJS_20_X, handler: 'index.handler', code: Code.fromInline('') }));
+  }
+}
+`;
+    const aspects = `import { CfnResource, IAspect } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+export class RolePermissionBoundaryAspect implements IAspect {
+  constructor(private readonly boundary: string) {}
+  public visit(node: IConstruct): void {
+    if (CfnResource.isCfnResource(node) && node.cfnResourceType === 'AWS::IAM::Role') {
+      node.addPropertyOverride('PermissionsBoundary', this.boundary);
+    }
+  }
+}
+`;
+    const stack = (imports: string, body: string) => `import { Aspects, Stack } from 'aws-cdk-lib';
+import { ManagedPolicy, PermissionsBoundary } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { Api } from '../constructs/api';
+${imports}
+export class ControlPlaneStack extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new Api(this, 'Api');
+${body}
+  }
+}
+`;
+    const app = (stackFile: string) => ({
+      'cdk.json': JSON.stringify({ app: 'npx ts-node bin/app.ts' }),
+      'bin/app.ts':
+        "import { App } from 'aws-cdk-lib';\nimport { ControlPlaneStack } from '../lib/stacks/stack';\nnew ControlPlaneStack(new App(), 'C');\n",
+      'lib/constructs/api.ts': api,
+      'lib/aspects.ts': aspects,
+      'lib/stacks/stack.ts': stackFile,
+    });
+    const aspect = await tables(
+      project(
+        app(
+          stack(
+            "import { RolePermissionBoundaryAspect } from '../aspects';\n",
+            "    Aspects.of(this).add(new RolePermissionBoundaryAspect('arn'));",
+          ),
+        ),
+      ),
+    );
+    expect(Object.values(aspect)[0].cautions).toEqual([
+      expect.stringContaining(`${LABEL}addPropertyOverride('PermissionsBoundary') at lib/aspects.ts:8)`),
+    ]);
+    const of = await tables(
+      project(app(stack('', "    PermissionsBoundary.of(this).apply(ManagedPolicy.fromManagedPolicyName(this, 'B', 'b'));"))),
+    );
+    expect(Object.values(of)[0].cautions).toEqual([
+      expect.stringContaining(`${LABEL}PermissionsBoundary.of(this) at lib/stacks/stack.ts:10)`),
+    ]);
+    // A stack that does not import the table's file says nothing of it.
+    const other = app(stack('', "    PermissionsBoundary.of(this).apply(ManagedPolicy.fromManagedPolicyName(this, 'B', 'b'));"));
+    other['lib/stacks/stack.ts'] = other['lib/stacks/stack.ts']
+      .replace("import { Api } from '../constructs/api';\n", '')
+      .replace("    new Api(this, 'Api');\n", '');
+    expect(Object.values(await tables(project(other)))[0].cautions).toBeUndefined();
+  });
+
   it('fix: a note per table, and the commit message says it once with the tables it concerns', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-boundary-repo-'));
     const repo = path.join(root, 'app');

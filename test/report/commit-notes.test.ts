@@ -66,3 +66,23 @@ describe('commit message: key retention', () => {
     expect(await message(table(), { kmsKeyArn: ARN })).not.toContain('Key retention');
   });
 });
+
+// Real-world round 37 (deploy review): README's Rolling back says a CloudFormation rollback that completes may schedule the
+// new key's deletion while the table still uses it; the message said only what to do in UPDATE_ROLLBACK_FAILED.
+describe('commit message: a rollback that completes', () => {
+  const LINE =
+    "A rollback that completes (UPDATE_ROLLBACK_COMPLETE) may also schedule a new key for deletion while its table still uses it: check each table's " +
+    "SSEDescription before the key's deletion window ends, and if it names the new key, aws kms cancel-key-deletion, then aws kms enable-key.";
+  const TF =
+    'resource "aws_dynamodb_table" "orders" {\n  name     = "orders"\n  hash_key = "pk"\n  attribute {\n    name = "pk"\n    type = "S"\n  }\n}\n';
+
+  it('CloudFormation: check SSEDescription, cancel the deletion and enable the key; Terraform (no automatic rollback): no such line', async () => {
+    expect(await message(table())).toContain(LINE);
+    // key retain always: no rollback deletes a key.
+    expect(await message(table(), { key: { retain: 'always' } })).not.toContain('UPDATE_ROLLBACK_COMPLETE');
+    const r = await processMemory([{ path: 'main.tf', text: TF }], 'fix', {});
+    expect(r.outcomes[0].tables[0].fixed).toBe(true);
+    const tf = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' })).replace(/\s+/g, ' ');
+    expect(tf).not.toContain('UPDATE_ROLLBACK_COMPLETE');
+  });
+});

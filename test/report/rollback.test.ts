@@ -149,4 +149,50 @@ describe('rollbackNote', () => {
     expect(message({ retain: 'always' })).not.toContain('--resources-to-skip');
     expect(message({})).toContain('--resources-to-skip');
   });
+
+  // Real-world round 37 (deploy review): `SSEEnabled: !If [IsProd, true, false]` is AWS owned (no choice customer-managed),
+  // and --fix-parameterised fixes it; its roll back said `{SSEEnabled: false}` for every stack, moving prod stacks from the
+  // AWS managed key to the AWS owned one. Each choice gets back what it was, the condition kept.
+  describe('a setting Fn::If chose (--fix-parameterised)', () => {
+    const template = (conditions: string, sse: string) =>
+      `Parameters:\n  Env: {Type: String, AllowedValues: [dev, prod]}\n  EnableSSE: {Type: String, AllowedValues: ['true', 'false'], Default: 'false'}\n` +
+      `Conditions:\n${conditions}Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n    Properties:\n` +
+      `      KeySchema: [{AttributeName: pk, KeyType: HASH}]\n      SSESpecification:\n${sse}`;
+    const message = async (text: string) => {
+      const r = await processMemory([{ path: 't.yaml', text }], 'fix', { fixParameterised: true });
+      expect(r.outcomes[0].tables[0].fixed).toBe(true);
+      return commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' })).replace(/\s+/g, ' ');
+    };
+    const MANAGED = '{SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: alias/aws/dynamodb}';
+
+    it('each choice is set back to what it was, by an environment condition or a parameter one', async () => {
+      const prod = await message(template('  IsProd: !Equals [!Ref Env, prod]\n', '        SSEEnabled: !If [IsProd, true, false]\n'));
+      expect(prod).toContain(
+        `- CloudFormation, SAM and Serverless, was aws-managed where IsProd is true, aws-owned where IsProd is false: \`SSESpecification: !If [IsProd, ${MANAGED}, {SSEEnabled: false}]\``,
+      );
+      expect(prod).not.toContain('was aws-owned: `SSESpecification: {SSEEnabled: false}`');
+      const param = await message(
+        template("  UseSSE: !Equals [!Ref EnableSSE, 'true']\n", '        SSEEnabled: !If [UseSSE, true, !Ref AWS::NoValue]\n'),
+      );
+      expect(param).toContain(`where UseSSE is false: \`SSESpecification: !If [UseSSE, ${MANAGED}, {SSEEnabled: false}]\``);
+    });
+
+    it('choices that were all the same: the one setting, as before', async () => {
+      const m = await message(
+        template('  IsProd: !Equals [!Ref Env, prod]\n', '        SSEEnabled: !If [IsProd, false, !Ref AWS::NoValue]\n'),
+      );
+      expect(m).toContain('- CloudFormation, SAM and Serverless, was aws-owned: `SSESpecification: {SSEEnabled: false}`');
+      expect(m).not.toContain('!If [IsProd');
+    });
+
+    it('a choice that was neither (no environment picks it): the setting as it was written, to be set back', () => {
+      const t = {
+        ...table('cloudformation', 'AWS::DynamoDB::Table', 'aws-owned'),
+        choices: { condition: 'IsProd', statuses: ['aws-owned', 'unknown'], written: 'SSEEnabled: !If [IsProd, false, !Ref Flag]' },
+      } as TableReport;
+      expect(note([t])).toContain(
+        '- CloudFormation, SAM and Serverless, chosen by condition IsProd: set SSESpecification back to what it was: `SSEEnabled: !If [IsProd, false, !Ref Flag]`',
+      );
+    });
+  });
 });

@@ -282,6 +282,14 @@ export function serviceSseSettings(text: string, sse: CNode, global: boolean, de
   return sseSettingsOf(text, sse, global, false, defaults);
 }
 
+/** A node as written, on one line, whole (snippet shortens it): what a roll back gives back when it cannot word each choice (Branches.written). */
+function whole(text: string, node: CNode | null | undefined): string {
+  if (!node) return '';
+  const tag = node.tag ? text.lastIndexOf(node.tag, node.start) : -1;
+  const start = tag !== -1 && node.start - tag < 200 ? tag : node.start;
+  return text.slice(start, node.end).replace(/\s+/g, ' ').trim();
+}
+
 /** An SSESpecification (or one of a Fn::If's choices for it) read into settings. */
 export function sseSettingsOf(
   text: string,
@@ -311,6 +319,7 @@ export function sseSettingsOf(
         name: 'block',
         source: settings.block!.source,
         condition: choices.condition,
+        written: whole(text, sse),
         settings: choices.values.map((c, i) => sseSettingsOf(text, c, global, yaml11, picks.defaults[i])),
       };
       if (picks.chosen) settings.branches.chosen = picks.chosen;
@@ -347,6 +356,7 @@ export function sseSettingsOf(
       name: 'enabled',
       source: settings.enabled!.source,
       condition: enabledChoices.condition,
+      written: `SSEEnabled: ${whole(text, child(sse, 'SSEEnabled'))}`,
       settings: enabledChoices.values.map((c, i) => ({
         ...settings,
         enabled: c ? enabledSetting(text, c, yaml11, picks.defaults[i]) : ABSENT,
@@ -359,6 +369,7 @@ export function sseSettingsOf(
       name: 'key',
       source: snippet(text, child(sse, 'KMSMasterKeyId')),
       condition: keyChoices.condition,
+      written: `KMSMasterKeyId: ${whole(text, child(sse, 'KMSMasterKeyId'))}`,
       settings: keyChoices.values.map((c, i) => ({ ...settings, key: c ? keySetting(text, c, picks.defaults[i]) : ABSENT })),
     };
     if (picks.chosen) settings.branches.chosen = picks.chosen;

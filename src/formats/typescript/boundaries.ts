@@ -11,7 +11,9 @@
  * (`@aws-cdk/core:permissionsBoundary`); and the same in the files a CDK table's file imports (relative
  * modules, one level, bounded: cdkApp.ts importsWith) and uses to create or call something, such as a
  * construct of the project that makes the app's roles (deploy-review pass of session 49: lib/roles.ts's
- * `AppRoles` gave its Role a boundary, lib/stack.ts created it and granted the table to its role).
+ * `AppRoles` gave its Role a boundary, lib/stack.ts created it and granted the table to its role); when none of these
+ * does, the same in the files of the app that import the table's file and the files they import (cdkApp.ts
+ * importersWith: the stack that creates the table's construct and applies a boundary to its roles, real-world round 37).
  *
  * An imported file's boundaries caution every table of the file that creates its constructs, as the file's
  * own do, whether or not a grant shows the role using the table: a role reaches a table through many
@@ -23,7 +25,7 @@
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
-import { appBoundary, appEntryWith, importsWith } from './cdkApp.js';
+import { appBoundary, appEntryWith, importersWith, importsWith } from './cdkApp.js';
 import type { TsDetection } from './detect.js';
 import { propertyName, stringValue, ts } from './parse.js';
 
@@ -114,6 +116,14 @@ export async function boundaryCautions(file: SourceFile, d: TsDetection, context
   const entry = cdk ? await appEntryWith(file, context, WORD) : undefined;
   if (entry) where.push(...boundaries(entry.sf, entry.file.path));
   if (cdk) for (const i of await importsWith(file, d, context, WORD)) where.push(...boundaries(i.sf, i.file.path));
+  // None yet: the app's files that import this one (the stack that creates its construct), and the files they import and
+  // use (an Aspect class of the app's), as for the table's file. Prefiltered on `Boundary`, which the stack's text holds
+  // where it applies an Aspect named for one (`new RolePermissionBoundaryAspect(...)`) without naming PermissionsBoundary.
+  if (cdk && where.length === 0)
+    for (const i of await importersWith(file, context, 'Boundary')) {
+      if (i.file.text.includes(WORD)) where.push(...boundaries(i.sf, i.file.path));
+      for (const j of await importsWith(i.file, i, context, WORD)) where.push(...boundaries(j.sf, j.file.path));
+    }
   if (where.length === 0) return;
   // An entry file that is also imported says its boundaries once.
   const named = [...new Set(where)];

@@ -79,7 +79,7 @@ const MAX_IMPORTED_CHARS = 256 * 1024;
  */
 export async function importsWith(
   file: SourceFile,
-  d: TsDetection,
+  d: { imports: Binding[]; sf: ts.SourceFile },
   context: DiskContext | undefined,
   word: string,
 ): Promise<{ file: SourceFile; sf: ts.SourceFile }[]> {
@@ -101,6 +101,55 @@ export async function importsWith(
     const program = programOf(target);
     if (program) out.push({ file: target, sf: program.sf });
   }
+  return out;
+}
+
+/** How many folders of a CDK app are looked through for the files that import a table's file. */
+const MAX_IMPORTER_FOLDERS = 32;
+/** Folders no importer of the app's own code is in. */
+const NOT_CODE = /^(?:node_modules|cdk\.out|dist|build|coverage|\..*)$/;
+
+/**
+ * The files of the CDK app around `file` (under its cdk.json's folder) that import it and whose text holds `word`, with
+ * their programs (boundaries.ts): the stack file that creates the table's construct (`lib/stack.ts` imports
+ * `lib/api.ts`), where `PermissionsBoundary.of(this)` or an Aspect gives every role of the stack a boundary
+ * (real-world round 37: clickstream-analytics-on-aws's stacks apply RolePermissionBoundaryAspect to the constructs
+ * they import). One level of importers; looked for in the folders from the file's up to the cdk.json's, and the
+ * folders right below each (`lib/stacks/` beside `lib/constructs/`), at most MAX_IMPORTER_FOLDERS; a file is
+ * parsed only when its text holds `word` and the file's name (its import of it), each once per run and thread.
+ */
+export async function importersWith(
+  file: SourceFile,
+  context: DiskContext | undefined,
+  word: string,
+): Promise<{ file: SourceFile; sf: ts.SourceFile; imports: Binding[] }[]> {
+  const cdkJson = context && (await context.projectFile(file, 'cdk.json', hasCdkApp));
+  if (!context || !cdkJson) return [];
+  const root = path.dirname(cdkJson.absPath);
+  const own = file.absPath.replace(EXTENSION, '');
+  // How an import names the file: `./api`, or its folder for an index file (`./tables`).
+  const name = path.basename(own) === 'index' ? path.basename(path.dirname(own)) : path.basename(own);
+  const folders: string[] = [];
+  for (let rel = '.', came = ''; folders.length < MAX_IMPORTER_FOLDERS; rel = path.posix.join(rel, '..')) {
+    const abs = path.resolve(path.dirname(file.absPath), rel);
+    folders.push(rel);
+    for (const sub of await context.subfolders(file, rel))
+      if (sub !== came && !NOT_CODE.test(sub) && folders.length < MAX_IMPORTER_FOLDERS) folders.push(path.posix.join(rel, sub));
+    if (abs === root || path.dirname(abs) === abs || !abs.startsWith(root)) break;
+    came = path.basename(abs);
+  }
+  const out: { file: SourceFile; sf: ts.SourceFile; imports: Binding[] }[] = [];
+  for (const rel of folders)
+    for (const f of (await context.folder(file, rel)) ?? []) {
+      if (f.absPath === file.absPath || !f.text.includes(word) || !f.text.includes(name) || /\.d\.ts$/i.test(f.absPath)) continue;
+      const program = programOf(f);
+      const imports = program?.imports.some((i) => {
+        if (!/^\.\.?\//.test(i.module) || i.typeOnly) return false;
+        const target = path.resolve(path.dirname(f.absPath), i.module).replace(EXTENSION, '');
+        return target === own || path.join(target, 'index') === own;
+      });
+      if (program && imports) out.push({ file: f, sf: program.sf, imports: program.imports });
+    }
   return out;
 }
 
