@@ -90,10 +90,16 @@ function insertionAfter(ctx: Ctx, p: CPair): { at: number; lineStart: boolean } 
  * The end of the comment lines below a pair's last line that are indented deeper than its key (commented-out
  * entries of its value, `# GlobalSecondaryIndexes: ...` at a table's Properties level: by indentation they are
  * the pair's, and what is inserted after the pair goes after them, not between it and them, where they would
- * read as the new entry's: real-world round 37), with blank lines among them; else `at` (a line end).
+ * read as the new entry's: real-world round 37), with blank lines among them; else `at` (a line end). A run of
+ * such lines after a blank line and right above what follows (no blank line between) is that next entry's header,
+ * however indented (`\n          # IssueStatusListEntry Lambda\n  IssueStatusListEntryFunction:`, seen in the regression
+ * corpus): not the pair's, and nothing is put between it and the entry it heads.
  */
 function ownCommentsEnd(text: string, at: number, keyColumn: number): number {
   let end = at;
+  // Where the kept lines ended before the current run of comment lines, when that run came after a blank line.
+  let beforeRun: number | undefined;
+  let blank = false;
   for (let pos = at; ; ) {
     const nl = text.indexOf('\n', pos);
     if (nl === -1 || nl + 1 >= text.length) return end;
@@ -101,8 +107,14 @@ function ownCommentsEnd(text: string, at: number, keyColumn: number): number {
     const line = text.slice(nl + 1, lineEnd);
     const content = line.trimStart();
     pos = lineEnd;
-    if (content === '') continue;
-    if (!content.startsWith('#') || line.length - content.length <= keyColumn) return end;
+    if (content === '') {
+      blank = true;
+      beforeRun = undefined;
+      continue;
+    }
+    if (!content.startsWith('#') || line.length - content.length <= keyColumn) return beforeRun ?? end;
+    if (blank && beforeRun === undefined) beforeRun = end;
+    blank = false;
     end = lineEnd;
   }
 }
