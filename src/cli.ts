@@ -278,7 +278,7 @@ async function scopeOf(
     // Its paths are not read (src/cli/scopes.ts configErrors): the flags' settings stand for it.
     problems = err.located;
   }
-  if (config) applyConfig(values, config, command);
+  const notes = config ? applyConfig(values, config, command, cwd) : [];
   if (values['key-policy'] !== undefined && values['kms-key-arn'] !== undefined) {
     throw new UsageError('--key-policy and --kms-key-arn cannot be combined: with --kms-key-arn no key is generated');
   }
@@ -307,6 +307,7 @@ async function scopeOf(
   return {
     ...(configFile ? { configFile } : {}),
     ...(problems ? { problems } : {}),
+    ...(notes.length ? { notes } : {}),
     exclude,
     options: {
       keyStrategy: keyStrategy as KeyStrategy,
@@ -519,6 +520,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
       ...(lock?.takenOver ?? []).map((t) => `took over the lock of a kmsfix run that is no longer running: ${t}`),
       ...cleanupNotes(result.cleanup),
       ...result.notes,
+      ...scopes.flatMap((s) => s.notes ?? []),
       ...(nested.length > 0 ? [nestedConfigsText(nested, p, io.cwd)] : unappliedConfigs(scopes, io.cwd)),
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);

@@ -40,6 +40,8 @@ export interface Scope {
   exclude: Exclude[];
   /** The file's problems, at their places: its paths are not read, and each problem is an error of the run. */
   problems?: ConfigProblem[];
+  /** What the run says of the file's settings (src/cli/args.ts applyConfig: its key ARN kept over --key-policy). */
+  notes?: string[];
 }
 
 /** A scope walked: its files found, the folders of the scopes split off it left out. */

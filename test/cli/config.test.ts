@@ -543,6 +543,32 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     );
   });
 
+  it("a folder file's kms_key_arn is kept over --key-policy, with a note (its tables got new keys, exit 0, without a word)", async () => {
+    const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const dir = repo();
+    mkdirSync(path.join(dir, 'svc'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'svc', 'app.yaml'));
+    writeFileSync(path.join(dir, 'svc', '.kmsfix.yml'), `kms_key_arn: ${arn}\n`);
+    const r = await runCli(['fix', '--dry-run', '--key-policy', 'iam', '.'], dir);
+    expect(r.stderr).toContain(
+      "note: --key-policy does not apply to svc's tables: svc/.kmsfix.yml names an existing key (kms_key_arn), which keeps its own key policy",
+    );
+    // svc's table takes the file's key; infra's (no file) get a generated key, with --key-policy iam's policy.
+    const svc = r.stdout.split(/^--- a\//m).find((d) => d.startsWith('svc/app.yaml'));
+    expect(svc).toContain(`KMSMasterKeyId: ${arn}`);
+    expect(svc).not.toContain('AWS::KMS::Key');
+    expect(r.stdout).toContain('AWS::KMS::Key');
+    // The same with the file at the root: the run's only file.
+    writeFileSync(path.join(dir, '.kmsfix.yml'), `kms_key_arn: ${arn}\n`);
+    const root = await runCli(['fix', '--dry-run', '--key-policy', 'iam', 'infra/app.yaml'], dir);
+    expect(root.stdout).toContain(`KMSMasterKeyId: ${arn}`);
+    expect(root.stdout).not.toContain('AWS::KMS::Key');
+    expect(root.stderr).toContain("note: --key-policy does not apply to this folder's tables: .kmsfix.yml names an existing key");
+    // --kms-key-arn on the command line still names the key (and with --key-policy is refused, as before).
+    const both = await runCli(['fix', '--dry-run', '--key-policy', 'iam', '--kms-key-arn', 'alias/x', '.'], dir);
+    expect(both.code).toBe(2);
+  });
+
   it('a FIFO named .kmsfix.yml is a problem of its folder, not a read that waits for ever', async () => {
     const dir = repo('skip_table: [Orders*]\n');
     execFileSync('mkfifo', [path.join(dir, 'infra', '.kmsfix.yml')]);
