@@ -46,6 +46,7 @@ import {
   planScopes,
   spelledAlso,
   unappliedConfigs,
+  unreadRepositories,
 } from './cli/scopes.js';
 import { helpOf } from './cli/help.js';
 import { didYouMean } from './cli/suggest.js';
@@ -457,7 +458,9 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     /** With --config FILE: the configuration files inside the scanned folders that it replaces (nestedConfigs). */
     const nested = p.configNamed ? nestedConfigs(scopes[0].discovered?.configs ?? [], p.configFile, io.cwd) : [];
     // Every fix but SARIF's (one document of every result) goes through a stream (cli/fix.ts).
-    const writer = p.command === 'fix' && p.format !== 'sarif' ? fixStream(p, io, inPlace, bar.done) : undefined;
+    // Repositories a configuration file with problems kept partly unread: no commit, patch or mail (cli/fix.ts unreadRefusal).
+    const unread = unreadRepositories(scopes, io.cwd);
+    const writer = p.command === 'fix' && p.format !== 'sarif' ? fixStream(p, io, inPlace, bar.done, unread) : undefined;
     stream = writer;
     // SARIF: each batch's results spooled as the run goes, the outcomes let go of their texts.
     sarifOut = p.format === 'sarif' ? new SarifStream() : undefined;
@@ -530,7 +533,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
         const s = scopeOf?.get(o);
         return s ? (s.options.profile ?? 'strict') : p.options.profile;
       });
-    const code = await fix(p, result, io, notes, stream, version(), scopeOf && messageScopes(scopes, scopeOf, io.cwd));
+    const code = await fix(p, result, io, notes, stream, version(), scopeOf && messageScopes(scopes, scopeOf, io.cwd), unread);
     if (inPlace) done.written = stream.writtenCount;
     return code;
   } finally {

@@ -282,6 +282,34 @@ export function messageScopes(
 }
 
 /**
+ * The repositories part of which a configuration file with problems kept unread (`root`, a work tree's root, to the
+ * file's name as shown), or undefined when no file has problems. Under --commit and --patch-dir such a repository
+ * gets no commit, patch or mail: one holding only the folders read (those below the file with good files of their
+ * own) looked like the whole change, the others' tables neither fixed nor listed as not changed. A repository is so
+ * when a folder the file governs is inside it (the file is in it, or a path given in it is governed by the file),
+ * or when it is below such a folder and not inside a folder split off it (read with a good file of its own).
+ */
+export function unreadRepositories(scopes: Planned[], cwd: string): ((root: string) => string | undefined) | undefined {
+  const broken = scopes.filter((s) => s.problems && s.configFile !== undefined);
+  if (broken.length === 0) return undefined;
+  const parts = broken.map((s) => ({
+    file: displayPath(s.configFile!, cwd),
+    paths: (s.paths.length ? s.paths : ['.']).map((p) => realish(path.resolve(cwd, p))),
+    splitOff: (s.splitOff ?? []).map((p) => realish(path.resolve(cwd, p))),
+  }));
+  const found = new Map<string, string | undefined>();
+  return (root) => {
+    if (found.has(root)) return found.get(root);
+    const r = realish(root);
+    const part = parts.find(
+      (b) => b.paths.some((p) => inside(r, p)) || (b.paths.some((p) => inside(p, r)) && !b.splitOff.some((f) => inside(f, r))),
+    );
+    found.set(root, part?.file);
+    return part?.file;
+  };
+}
+
+/**
  * The `.kmsfix.yaml` files passed over for the `.kmsfix.yml` beside them (src/io/discover.ts
  * configNameIn: a folder's `.yml` is its file), for a note: its settings would be lost without a word.
  */

@@ -1,6 +1,6 @@
 /** `.kmsfix.yml`: found upward to the repository root, or named; validated with file:line:column; flags override it. */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -459,6 +459,47 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     );
     expect(body).toContain('* svc/ (svc/.kmsfix.yml): a key shared per template or module, key policy iam');
     expect(body).toContain('* svc/: Who can use the key (key policy iam)');
+  });
+
+  it('--commit and --patch-dir: a repository a broken configuration file kept partly unread gets no commit, patch nor mail (they held half its change)', async () => {
+    // A typo in the root's file; svc/ has a good file of its own. A second repository beside it, all good.
+    const src = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-unread-'));
+    const dir = repo('key_stratgy: shared\n', '.kmsfix.yml', path.join(src, 'half'));
+    const good = repo(undefined, '.kmsfix.yml', path.join(src, 'good'));
+    mkdirSync(path.join(dir, 'svc'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'svc', 'app.yaml'));
+    writeFileSync(path.join(dir, 'svc', '.kmsfix.yml'), 'key_policy: iam\n');
+    for (const r of [dir, good]) {
+      rmSync(path.join(r, '.git'), { recursive: true });
+      for (const args of [
+        ['init', '-q', '-b', 'main'],
+        ['add', '.'],
+        ['commit', '-q', '-m', 'init'],
+      ])
+        execFileSync('git', args, { cwd: r, env: GIT_ENV });
+    }
+    const patches = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    const pd = await runCli(['fix', '--patch-dir', patches, 'half', 'good'], src);
+    expect(pd.code).toBe(2);
+    expect(pd.stderr).toContain(
+      "error: half/svc/app.yaml: left out of its repository's patch and mail, which hold the whole change of a repository, and half/.kmsfix.yml has problems (said above): the folders it governs were not read; correct it and run again",
+    );
+    expect(existsSync(path.join(patches, 'half.mbox'))).toBe(false);
+    expect(existsSync(path.join(patches, 'half.patch'))).toBe(false);
+    expect(existsSync(path.join(patches, 'good.mbox'))).toBe(true);
+    const c = await runCli(['fix', '--yes', '--quiet', '--commit', 'half', 'good'], src);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain(
+      'error: half/svc/app.yaml: not written: --commit makes one commit of the whole change of a repository, and half/.kmsfix.yml has problems',
+    );
+    const branch = (r: string) => execFileSync('git', ['branch', '--show-current'], { cwd: r, encoding: 'utf8' }).trim();
+    expect(branch(dir)).toBe('main');
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
+    expect(branch(good)).toBe('kmsfix/dynamodb-cmk');
+    // A fix in place without --commit writes the folders read, as before.
+    const inPlace = await runCli(['fix', '--yes', '--quiet', 'half'], src);
+    expect(inPlace.code).toBe(2);
+    expect(readFileSync(path.join(dir, 'svc', 'app.yaml'), 'utf8')).toContain('KMSMasterKeyId');
   });
 
   it('a configuration file is one however it is: excluded, git-ignored, a symbolic link, a folder (an error); the folder and its parent agree', async () => {
