@@ -468,6 +468,8 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     // The scopes run one after another, into the same stream: each one's reads ordered after the
     // earlier ones' (`base`, the places of their candidates), its progress counted on from theirs.
     const results: RunResult[] = [];
+    // --patch-dir: each error of a file with problems, to the repositories it left unread (a row each in summary.json).
+    const unreadIn = new Map<FileError, string[]>();
     // Each outcome's scope, when there are several: its text lines say its profile's verdicts, its commit message its settings.
     const scopeOf = scopes.length > 1 ? new Map<FileOutcome, Planned>() : undefined;
     const total = scopes.reduce((n, s) => n + (s.discovered?.candidates.length ?? 0), 0);
@@ -475,7 +477,9 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     let tablesBefore = 0;
     for (const s of scopes) {
       if (!s.discovered) {
-        results.push({ outcomes: [], errors: configErrors(s, io.cwd), repos: [], notes: [] });
+        const errors = configErrors(s, io.cwd);
+        if (s.unreadRepos?.length) for (const e of errors) unreadIn.set(e, s.unreadRepos);
+        results.push({ outcomes: [], errors, repos: [], notes: [] });
         continue;
       }
       const offset = base;
@@ -533,7 +537,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
         const s = scopeOf?.get(o);
         return s ? (s.options.profile ?? 'strict') : p.options.profile;
       });
-    const code = await fix(p, result, io, notes, stream, version(), scopeOf && messageScopes(scopes, scopeOf, io.cwd), unread);
+    const code = await fix(p, result, io, notes, stream, version(), scopeOf && messageScopes(scopes, scopeOf, io.cwd), unread, unreadIn);
     if (inPlace) done.written = stream.writtenCount;
     return code;
   } finally {

@@ -257,6 +257,8 @@ export async function fix(
   version: string,
   scopes?: { of: (root: string) => FixOptions; scopeOf: MessageOptions['scopeOf'] },
   unread?: Unread,
+  /** --patch-dir: each error of a configuration file with problems, to the repositories it left unread (summary.json rows). */
+  unreadIn?: ReadonlyMap<FileError, string[]>,
 ): Promise<number> {
   const text = p.format === 'text';
   // A parameter no longer controls what --fix-parameterised wrote explicitly, terraform apply
@@ -280,7 +282,7 @@ export async function fix(
   // A repository's commit message explains its own scope's settings.
   const of: MessageOf | undefined = scopes && { of: (root) => ({ ...scopes.of(root), version }), scopeOf: scopes.scopeOf };
   const d = stream.patches
-    ? await writePatches(p, result, io, stream, version, of)
+    ? await writePatches(p, result, io, stream, version, of, unreadIn)
     : await writeHeld(p, result, io, stream, version, of, unread);
   if (d.interrupted) {
     for (const line of d.interrupted.lines) io.err(`${line}\n`);
@@ -292,7 +294,15 @@ export async function fix(
 }
 
 /** --patch and --patch-dir: the patches written from the spools; the files in a patch written are delivered. */
-async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Streamed, version: string, of?: MessageOf): Promise<Delivery> {
+async function writePatches(
+  p: Parsed,
+  result: RunResult,
+  io: Io,
+  stream: Streamed,
+  version: string,
+  of?: MessageOf,
+  unreadIn?: ReadonlyMap<FileError, string[]>,
+): Promise<Delivery> {
   const d: Delivery = { delivered: new Set(), failed: new Map(stream.failed), errors: [...result.errors], after: [] };
   const patches = stream.patches!;
   if (p.patch) {
@@ -318,6 +328,7 @@ async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Stream
         { ...p.options, version, date: mailNow(), ...of },
         (o) => stream.full(o),
         d.failed,
+        unreadIn,
       );
       for (const o of r.delivered) d.delivered.add(o);
       d.errors.push(...r.unwritten);

@@ -49,6 +49,8 @@ export interface Planned extends Scope {
   discovered?: Discovered;
   /** A scope whose file has problems: the folders below it split off (absolute), read with files of their own. */
   splitOff?: string[];
+  /** A scope whose file has problems: the git repositories its walk met that no folder split off holds (absolute), not read at all. */
+  unreadRepos?: string[];
   /** What src/io/discover.ts WalkScope says of this scope's walk. */
   walk: {
     skip: Set<string>;
@@ -121,7 +123,11 @@ export async function planScopes(
     }
     queue.splice(i + 1, 0, ...split.values());
     // Its errors say which folders below it were read all the same.
-    if (s.problems) s.splitOff = [...split.values()].flatMap((q) => q.paths);
+    if (s.problems) {
+      const splitOff = [...split.values()].flatMap((q) => q.paths);
+      s.splitOff = splitOff;
+      s.unreadRepos = found.repos.filter((r) => !splitOff.some((f) => inside(f, r)));
+    }
   }
   return queue;
 }

@@ -502,6 +502,31 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     expect(readFileSync(path.join(dir, 'svc', 'app.yaml'), 'utf8')).toContain('KMSMasterKeyId');
   });
 
+  it("--patch-dir's summary.json: a repository a broken file above it left unread has its row and the error; the folder above is no row", async () => {
+    // src/.kmsfix.yml broken; src/r1 has a good file of its own, src/r2 none (governed by the broken one).
+    const src = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-unreadrow-'));
+    writeFileSync(path.join(src, '.kmsfix.yml'), 'key_stratgy: shared\n');
+    repo('key_strategy: shared\n', '.kmsfix.yml', path.join(src, 'r1'));
+    repo(undefined, '.kmsfix.yml', path.join(src, 'r2'));
+    const patches = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    // --force: these repositories' .git folders are empty (git status cannot be asked).
+    expect((await runCli(['fix', '--patch-dir', patches, '--force', '.'], src)).code).toBe(2);
+    const summary = JSON.parse(readFileSync(path.join(patches, 'summary.json'), 'utf8'));
+    expect(summary.repositories.map((r: { repository: string }) => r.repository)).toEqual(['r1', 'r2']);
+    expect(summary.summary.repositories).toBe(2);
+    const r2 = summary.repositories[1];
+    expect(r2).toMatchObject({ git: true, tables: 0, patch: null });
+    expect(r2.errors).toEqual([
+      expect.objectContaining({
+        file: '../.kmsfix.yml',
+        line: 1,
+        column: 1,
+        message: expect.stringContaining('were not read (but for r1'),
+      }),
+    ]);
+    expect(summary.repositories[0].errors).toEqual([]);
+  });
+
   it('a configuration file is one however it is: excluded, git-ignored, a symbolic link, a folder (an error); the folder and its parent agree', async () => {
     const dir = repo();
     writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'skip_table: [Orders*]\n');
