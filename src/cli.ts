@@ -470,6 +470,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     const results: RunResult[] = [];
     // --patch-dir: each error of a file with problems, to the repositories it left unread (a row each in summary.json).
     const unreadIn = new Map<FileError, string[]>();
+    const said = new Set<string>();
     // Each outcome's scope, when there are several: its text lines say its profile's verdicts, its commit message its settings.
     const scopeOf = scopes.length > 1 ? new Map<FileOutcome, Planned>() : undefined;
     const total = scopes.reduce((n, s) => n + (s.discovered?.candidates.length ?? 0), 0);
@@ -477,6 +478,9 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     let tablesBefore = 0;
     for (const s of scopes) {
       if (!s.discovered) {
+        // A file with problems reached twice (its folder split off one path given, a file in it given too): said once.
+        if (s.configFile !== undefined && said.has(realish(s.configFile))) continue;
+        if (s.configFile !== undefined) said.add(realish(s.configFile));
         const errors = configErrors(s, io.cwd);
         if (s.unreadRepos?.length) for (const e of errors) unreadIn.set(e, s.unreadRepos);
         results.push({ outcomes: [], errors, repos: [], notes: [] });

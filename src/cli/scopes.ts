@@ -87,6 +87,8 @@ export async function planScopes(
   const ignores = new Map<string, IgnoreScope | undefined>();
   const keys = new Map<string, string>();
   const keyOf = (f: string) => keys.get(f) ?? keys.set(f, configKey(f)).get(f)!;
+  // Each scope with problems: every folder split off it, good or not (planned below).
+  const belowOf = new Map<Planned, string[]>();
   for (let i = 0; i < queue.length; i++) {
     const s = queue[i];
     // A file with problems: its files are not read, but its folders are walked for those with good files of their
@@ -124,10 +126,28 @@ export async function planScopes(
     queue.splice(i + 1, 0, ...split.values());
     // Its errors say which folders below it were read all the same.
     if (s.problems) {
-      const splitOff = [...split.values()].flatMap((q) => q.paths);
-      s.splitOff = splitOff;
-      s.unreadRepos = found.repos.filter((r) => !splitOff.some((f) => inside(f, r)));
+      // Those with good files (one itself broken is not read either: its own error says so, F4 of session 54's review).
+      s.splitOff = [...split.values()].filter((q) => !q.problems).flatMap((q) => q.paths);
+      const below = [...split.values()].flatMap((q) => q.paths);
+      belowOf.set(s, below);
+      s.unreadRepos = found.repos.filter((r) => !below.some((f) => inside(f, r)));
     }
+  }
+  // A path given below a file with problems that a good file of its own reads (`scan r/b r/b/c`) is read too: said so.
+  for (const s of queue) {
+    const below = belowOf.get(s);
+    if (!below) continue;
+    const mine = (s.paths.length ? s.paths : ['.']).map(abs);
+    for (const q of queue)
+      for (const p of q.paths)
+        if (
+          q !== s &&
+          !q.problems &&
+          mine.some((m) => m !== abs(p) && inside(m, abs(p))) &&
+          !below.some((b) => inside(b, abs(p))) &&
+          !s.splitOff!.includes(abs(p))
+        )
+          s.splitOff!.push(abs(p));
   }
   return queue;
 }

@@ -113,6 +113,11 @@ const PROVIDER_KEEPS_KEY: ReadonlySet<Family> = new Set(['terraform', 'terraform
 /** Families whose deploy tool cannot keep a resource it destroys (Terraform's prevent_destroy fails the destroy instead): `key: retain: always` does not reach them. */
 const NO_KEEP_ON_DESTROY: ReadonlySet<Family> = new Set(['terraform', 'terraform-module', 'cdktf']);
 
+/** Whether `key: retain: always` keeps some of these tables' keys (it changes nothing for Terraform's and CDK for Terraform's). */
+export function retainsSome(tables: TableReport[]): boolean {
+  return tables.some((t) => !NO_KEEP_ON_DESTROY.has(family(t)));
+}
+
 /** The settings to write back, each once, in the order the tables come. */
 function settings(tables: TableReport[]): string[] {
   const seen = new Set<string>();

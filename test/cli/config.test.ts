@@ -527,6 +527,60 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     expect(summary.repositories[0].errors).toEqual([]);
   });
 
+  it("the mail's 'Settings differ by folder:' only where its lines differ; retain: always not said for Terraform; a file given named as a file", async () => {
+    const gitRepo = (dir: string) => {
+      rmSync(path.join(dir, '.git'), { recursive: true });
+      for (const args of [
+        ['init', '-q'],
+        ['add', '.'],
+        ['commit', '-q', '-m', 'init'],
+      ])
+        execFileSync('git', args, { cwd: dir, env: GIT_ENV });
+      return dir;
+    };
+    const mail = async (dir: string, ...args: string[]) => {
+      const patches = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+      expect((await runCli(['fix', '--patch-dir', patches, ...args], dir)).code).toBe(0);
+      return readFileSync(path.join(patches, `${path.basename(dir)}.mbox`), 'utf8').replace(/\n {2,}/g, ' ');
+    };
+    // svc/'s file sets only key tags, which the settings line does not show: the two lines were the same.
+    const tags = repo();
+    mkdirSync(path.join(tags, 'svc'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(tags, 'svc', 'app.yaml'));
+    writeFileSync(path.join(tags, 'svc', '.kmsfix.yml'), 'key:\n  tags:\n    team: svc\n');
+    expect(await mail(gitRepo(tags), '.')).not.toContain('Settings differ');
+    // svc/ holds Terraform only and its file sets retain: always, which changes nothing there: not 'keys retained'.
+    const tf = repo();
+    mkdirSync(path.join(tf, 'svc'));
+    cpSync(path.join(FIXTURES, 'terraform', 'no-sse-block', 'input.tf'), path.join(tf, 'svc', 'main.tf'));
+    writeFileSync(path.join(tf, 'svc', '.kmsfix.yml'), 'key_strategy: shared\nkey:\n  retain: always\n');
+    const m = await mail(gitRepo(tf), '.');
+    expect(m).toContain('* svc/ (svc/.kmsfix.yml): a key shared per template or module, key policy drop-in\n');
+    expect(m).not.toContain('keys retained');
+    // Files named on the command line: named as files, not folders.
+    const named = await mail(tf, 'infra/app.yaml', 'svc/main.tf');
+    expect(named).toContain('* infra/app.yaml (no configuration file): a key per table');
+    expect(named).not.toContain('infra/app.yaml/');
+  });
+
+  it("a file with problems: 'but for' names only folders read (not one whose own file has problems, and a path given that is read), each problem once", async () => {
+    const dir = repo('bogus: 1\n');
+    mkdirSync(path.join(dir, 'b', 'c'), { recursive: true });
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'b', 'app.yaml'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'b', 'c', 'app.yaml'));
+    writeFileSync(path.join(dir, 'b', '.kmsfix.yml'), 'bogus: 2\n');
+    writeFileSync(path.join(dir, 'b', 'c', '.kmsfix.yml'), 'key_strategy: shared\n');
+    const all = await runCli(['scan', '.'], dir);
+    expect(all.stderr).toContain(
+      "error: .kmsfix.yml:1:1: unknown key 'bogus'; the files this configuration file governs (.) were not read: correct it",
+    );
+    expect(all.stderr).toContain('(b) were not read (but for b/c, read with a configuration file of its own)');
+    const given = await runCli(['scan', 'b', 'b/c'], dir);
+    expect(given.stderr).toContain('(b) were not read (but for b/c, read with a configuration file of its own)');
+    const twice = await runCli(['scan', '.', 'b/app.yaml'], dir);
+    expect(twice.stderr.match(/^error: /gm)).toHaveLength(2);
+  });
+
   it('a configuration file is one however it is: excluded, git-ignored, a symbolic link, a folder (an error); the folder and its parent agree', async () => {
     const dir = repo();
     writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'skip_table: [Orders*]\n');
