@@ -125,9 +125,9 @@ export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: ()
       ...(p.patch
         ? { refuse: (changed: FileOutcome[]) => new Map(changed.filter((o) => outsideCwd(o.file.path)).map((o) => [o, outsidePatch(o)])) }
         : p.patchDir && !p.force
-          ? { refuse: async (changed: FileOutcome[]) => unreadRefusals(changed, p, unread, await guardPatches(changed, statuses)) }
+          ? { refuse: async (changed: FileOutcome[]) => unreadRefusals(changed, p, unread, await guardPatches(changed, statuses), io.cwd) }
           : p.patchDir && unread
-            ? { refuse: (changed: FileOutcome[]) => unreadRefusals(changed, p, unread, new Map()) }
+            ? { refuse: (changed: FileOutcome[]) => unreadRefusals(changed, p, unread, new Map(), io.cwd) }
             : {}),
       settle(o, how) {
         modules.note(o, how.delivered);
@@ -213,13 +213,18 @@ function unreadRefusals(
   p: Parsed,
   unread: Unread | undefined,
   refused: Map<FileOutcome, FileError>,
+  cwd: string,
 ): Map<FileOutcome, FileError> {
   if (!unread) return refused;
   const what = p.commit
     ? 'not written: --commit makes one commit of the whole change of a repository'
     : "left out of its repository's patch and mail, which hold the whole change of a repository";
+  // Outside a work tree, --patch-dir's patch is the path given's holding the file (src/report/patchdir.ts place).
+  const inputs = (p.paths.length ? p.paths : ['.']).map((i) => path.resolve(cwd, i));
   for (const o of changed) {
-    const root = repoRootOf(o.file.absPath);
+    const abs = o.file.absPath;
+    const input = inputs.filter((i) => abs === i || abs.startsWith(i + path.sep)).sort((a, b) => b.length - a.length)[0];
+    const root = repoRootOf(abs) ?? (p.commit ? undefined : !input || input === abs ? path.dirname(abs) : input);
     const file = root === undefined ? undefined : unread(root);
     if (file !== undefined)
       refused.set(o, {
@@ -383,7 +388,7 @@ async function writeHeld(
   let allowed = guarded.allowed;
   let heads: Awaited<ReturnType<typeof commitRefusals>>['heads'] = new Map();
   if (p.commit && unread) {
-    const refused = unreadRefusals(allowed, p, unread, new Map());
+    const refused = unreadRefusals(allowed, p, unread, new Map(), io.cwd);
     for (const [o, e] of refused) d.failed.set(o, e);
     allowed = allowed.filter((o) => !refused.has(o));
   }

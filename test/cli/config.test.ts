@@ -496,6 +496,15 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     expect(branch(dir)).toBe('main');
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
     expect(branch(good)).toBe('kmsfix/dynamodb-cmk');
+    // A folder outside any work tree: its patch (the path given's) is left out the same way.
+    const plain = repo('key_stratgy: shared\n', '.kmsfix.yml', path.join(src, 'plain'));
+    rmSync(path.join(plain, '.git'), { recursive: true });
+    mkdirSync(path.join(plain, 'svc'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(plain, 'svc', 'app.yaml'));
+    writeFileSync(path.join(plain, 'svc', '.kmsfix.yml'), 'key_policy: iam\n');
+    const nogit = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    expect((await runCli(['fix', '--patch-dir', nogit, 'plain'], src)).code).toBe(2);
+    expect(existsSync(path.join(nogit, 'plain.patch'))).toBe(false);
     // A fix in place without --commit writes the folders read, as before.
     const inPlace = await runCli(['fix', '--yes', '--quiet', 'half'], src);
     expect(inPlace.code).toBe(2);
