@@ -46,6 +46,7 @@ import {
   planScopes,
   spelledAlso,
   unappliedConfigs,
+  unreadRepositories,
 } from './cli/scopes.js';
 import { helpOf } from './cli/help.js';
 import { didYouMean } from './cli/suggest.js';
@@ -278,7 +279,7 @@ async function scopeOf(
     // Its paths are not read (src/cli/scopes.ts configErrors): the flags' settings stand for it.
     problems = err.located;
   }
-  if (config) applyConfig(values, config, command);
+  const notes = config ? applyConfig(values, config, command, cwd) : [];
   if (values['key-policy'] !== undefined && values['kms-key-arn'] !== undefined) {
     throw new UsageError('--key-policy and --kms-key-arn cannot be combined: with --kms-key-arn no key is generated');
   }
@@ -307,6 +308,7 @@ async function scopeOf(
   return {
     ...(configFile ? { configFile } : {}),
     ...(problems ? { problems } : {}),
+    ...(notes.length ? { notes } : {}),
     exclude,
     options: {
       keyStrategy: keyStrategy as KeyStrategy,
@@ -456,7 +458,9 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     /** With --config FILE: the configuration files inside the scanned folders that it replaces (nestedConfigs). */
     const nested = p.configNamed ? nestedConfigs(scopes[0].discovered?.configs ?? [], p.configFile, io.cwd) : [];
     // Every fix but SARIF's (one document of every result) goes through a stream (cli/fix.ts).
-    const writer = p.command === 'fix' && p.format !== 'sarif' ? fixStream(p, io, inPlace, bar.done) : undefined;
+    // Repositories a configuration file with problems kept partly unread: no commit, patch or mail (cli/fix.ts unreadRefusal).
+    const unread = unreadRepositories(scopes, io.cwd);
+    const writer = p.command === 'fix' && p.format !== 'sarif' ? fixStream(p, io, inPlace, bar.done, unread) : undefined;
     stream = writer;
     // SARIF: each batch's results spooled as the run goes, the outcomes let go of their texts.
     sarifOut = p.format === 'sarif' ? new SarifStream() : undefined;
@@ -464,6 +468,9 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     // The scopes run one after another, into the same stream: each one's reads ordered after the
     // earlier ones' (`base`, the places of their candidates), its progress counted on from theirs.
     const results: RunResult[] = [];
+    // --patch-dir: each error of a file with problems, to the repositories it left unread (a row each in summary.json).
+    const unreadIn = new Map<FileError, string[]>();
+    const said = new Set<string>();
     // Each outcome's scope, when there are several: its text lines say its profile's verdicts, its commit message its settings.
     const scopeOf = scopes.length > 1 ? new Map<FileOutcome, Planned>() : undefined;
     const total = scopes.reduce((n, s) => n + (s.discovered?.candidates.length ?? 0), 0);
@@ -471,7 +478,12 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     let tablesBefore = 0;
     for (const s of scopes) {
       if (!s.discovered) {
-        results.push({ outcomes: [], errors: configErrors(s, io.cwd), repos: [], notes: [] });
+        // A file with problems reached twice (its folder split off one path given, a file in it given too): said once.
+        if (s.configFile !== undefined && said.has(realish(s.configFile))) continue;
+        if (s.configFile !== undefined) said.add(realish(s.configFile));
+        const errors = configErrors(s, io.cwd);
+        if (s.unreadRepos?.length) for (const e of errors) unreadIn.set(e, s.unreadRepos);
+        results.push({ outcomes: [], errors, repos: [], notes: [] });
         continue;
       }
       const offset = base;
@@ -519,6 +531,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
       ...(lock?.takenOver ?? []).map((t) => `took over the lock of a kmsfix run that is no longer running: ${t}`),
       ...cleanupNotes(result.cleanup),
       ...result.notes,
+      ...scopes.flatMap((s) => s.notes ?? []),
       ...(nested.length > 0 ? [nestedConfigsText(nested, p, io.cwd)] : unappliedConfigs(scopes, io.cwd)),
     ];
     if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
@@ -528,7 +541,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
         const s = scopeOf?.get(o);
         return s ? (s.options.profile ?? 'strict') : p.options.profile;
       });
-    const code = await fix(p, result, io, notes, stream, version(), scopeOf && messageScopes(scopes, scopeOf, io.cwd));
+    const code = await fix(p, result, io, notes, stream, version(), scopeOf && messageScopes(scopes, scopeOf, io.cwd), unread, unreadIn);
     if (inPlace) done.written = stream.writtenCount;
     return code;
   } finally {

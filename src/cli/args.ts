@@ -3,6 +3,7 @@
  * and a configuration file's values under the flags (flags given on the command line win).
  */
 import type { Config } from './config.js';
+import { displayPath } from '../io/discover.js';
 import { didYouMean } from './suggest.js';
 
 export class UsageError extends Error {}
@@ -74,8 +75,26 @@ const SCAN_ONLY = new Set(['profile']);
 /**
  * Fill in the flags not given on the command line from the configuration file. A value of the other
  * command's (e.g. `profile` for fix) is left out; lists (`exclude`, `skip_table`) add to the flags'.
+ * Returns the notes to say: a file's `kms_key_arn` (an existing key, the org's) is kept over a command line's
+ * `--key-policy`, which concerns generated keys only (an existing key has its own policy): dropped, the folder's
+ * tables got new keys instead, exit 0 without a word (README's bulk script passes `--key-policy iam` to every
+ * repository). `--kms-key-arn` on the command line still replaces the file's (the flag names a key itself).
  */
-export function applyConfig(values: Record<string, unknown>, config: Config, command: 'scan' | 'fix'): void {
+export function applyConfig(values: Record<string, unknown>, config: Config, command: 'scan' | 'fix', cwd: string): string[] {
+  const notes: string[] = [];
+  if (
+    command === 'fix' &&
+    config.values.kms_key_arn !== undefined &&
+    values['key-policy'] !== undefined &&
+    values['kms-key-arn'] === undefined
+  ) {
+    const folder = displayPath(config.dir, cwd);
+    notes.push(
+      `--key-policy does not apply to ${folder === '.' ? "this folder's" : `${folder}'s`} tables: ${config.file} names an existing key ` +
+        '(kms_key_arn), which keeps its own key policy',
+    );
+    delete values['key-policy'];
+  }
   for (const [key, value] of Object.entries(config.values)) {
     if (command === 'scan' && FIX_ONLY.has(key)) continue;
     if (command === 'fix' && SCAN_ONLY.has(key)) continue;
@@ -83,9 +102,9 @@ export function applyConfig(values: Record<string, unknown>, config: Config, com
     if (Array.isArray(value)) continue; // lists are kept apart: their globs are relative to the file's folder
     // --kms-key-arn given on the command line replaces a key_policy from the file (no key is generated).
     if (key === 'key_policy' && values['kms-key-arn'] !== undefined) continue;
-    if (key === 'kms_key_arn' && values['key-policy'] !== undefined) continue;
     if (values[flag] === undefined) values[flag] = typeof value === 'number' ? String(value) : value;
   }
+  return notes;
 }
 
 /** What each flag that takes a path (or a glob of paths) needs, said when its value is empty. */

@@ -65,7 +65,7 @@ function writesAfterRun(p: Parsed, io: Io, inPlace: boolean): boolean {
  * The stream of a fix (`inPlace`: it writes its files). `clearProgress` erases the progress line
  * before a diff is printed.
  */
-export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: () => void): Streamed {
+export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: () => void, unread?: Unread): Streamed {
   const c = colors(io.color);
   const patching = p.patch !== undefined || p.patchDir !== undefined;
   const hold = patching || writesAfterRun(p, io, inPlace);
@@ -125,8 +125,10 @@ export function fixStream(p: Parsed, io: Io, inPlace: boolean, clearProgress: ()
       ...(p.patch
         ? { refuse: (changed: FileOutcome[]) => new Map(changed.filter((o) => outsideCwd(o.file.path)).map((o) => [o, outsidePatch(o)])) }
         : p.patchDir && !p.force
-          ? { refuse: (changed: FileOutcome[]) => guardPatches(changed, statuses) }
-          : {}),
+          ? { refuse: async (changed: FileOutcome[]) => unreadRefusals(changed, p, unread, await guardPatches(changed, statuses), io.cwd) }
+          : p.patchDir && unread
+            ? { refuse: (changed: FileOutcome[]) => unreadRefusals(changed, p, unread, new Map(), io.cwd) }
+            : {}),
       settle(o, how) {
         modules.note(o, how.delivered);
         if (inPlace && !json && !hold && how.delivered && how.diff) {
@@ -198,6 +200,41 @@ export const BEFORE_DEPLOYING =
 /** A repository's commit message options, by its root, and each file's scope's (a run of several configuration scopes). */
 type MessageOf = Pick<MessageOptions, 'of' | 'scopeOf'>;
 
+/** A repository's root to the configuration file with problems that kept part of it unread (src/cli/scopes.ts unreadRepositories). */
+type Unread = (root: string) => string | undefined;
+
+/**
+ * --commit and --patch-dir: the changed files of a repository part of which a configuration file with problems kept
+ * unread, refused (added to `refused`): a commit, patch or mail of the folders read alone would look like the
+ * repository's whole change. Its error says why (a fix in place without --commit writes them, as before).
+ */
+function unreadRefusals(
+  changed: FileOutcome[],
+  p: Parsed,
+  unread: Unread | undefined,
+  refused: Map<FileOutcome, FileError>,
+  cwd: string,
+): Map<FileOutcome, FileError> {
+  if (!unread) return refused;
+  const what = p.commit
+    ? 'not written: --commit makes one commit of the whole change of a repository'
+    : "left out of its repository's patch and mail, which hold the whole change of a repository";
+  // Outside a work tree, --patch-dir's patch is the path given's holding the file (src/report/patchdir.ts place).
+  const inputs = (p.paths.length ? p.paths : ['.']).map((i) => path.resolve(cwd, i));
+  for (const o of changed) {
+    const abs = o.file.absPath;
+    const input = inputs.filter((i) => abs === i || abs.startsWith(i + path.sep)).sort((a, b) => b.length - a.length)[0];
+    const root = repoRootOf(abs) ?? (p.commit ? undefined : !input || input === abs ? path.dirname(abs) : input);
+    const file = root === undefined ? undefined : unread(root);
+    if (file !== undefined)
+      refused.set(o, {
+        file: o.file.path,
+        message: `${what}, and ${file} has problems (said above): the folders it governs were not read; correct it and run again`,
+      });
+  }
+  return refused;
+}
+
 /** What a held stream's output added: the files delivered and why others were not, errors, and notes for after the report's own. */
 interface Delivery {
   delivered: Set<FileOutcome>;
@@ -224,6 +261,9 @@ export async function fix(
   stream: Streamed,
   version: string,
   scopes?: { of: (root: string) => FixOptions; scopeOf: MessageOptions['scopeOf'] },
+  unread?: Unread,
+  /** --patch-dir: each error of a configuration file with problems, to the repositories it left unread (summary.json rows). */
+  unreadIn?: ReadonlyMap<FileError, string[]>,
 ): Promise<number> {
   const text = p.format === 'text';
   // A parameter no longer controls what --fix-parameterised wrote explicitly, terraform apply
@@ -246,7 +286,9 @@ export async function fix(
   if (text && stream.noted) for (const o of result.outcomes) say([stream.full(o)]);
   // A repository's commit message explains its own scope's settings.
   const of: MessageOf | undefined = scopes && { of: (root) => ({ ...scopes.of(root), version }), scopeOf: scopes.scopeOf };
-  const d = stream.patches ? await writePatches(p, result, io, stream, version, of) : await writeHeld(p, result, io, stream, version, of);
+  const d = stream.patches
+    ? await writePatches(p, result, io, stream, version, of, unreadIn)
+    : await writeHeld(p, result, io, stream, version, of, unread);
   if (d.interrupted) {
     for (const line of d.interrupted.lines) io.err(`${line}\n`);
     return d.interrupted.code;
@@ -257,7 +299,15 @@ export async function fix(
 }
 
 /** --patch and --patch-dir: the patches written from the spools; the files in a patch written are delivered. */
-async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Streamed, version: string, of?: MessageOf): Promise<Delivery> {
+async function writePatches(
+  p: Parsed,
+  result: RunResult,
+  io: Io,
+  stream: Streamed,
+  version: string,
+  of?: MessageOf,
+  unreadIn?: ReadonlyMap<FileError, string[]>,
+): Promise<Delivery> {
   const d: Delivery = { delivered: new Set(), failed: new Map(stream.failed), errors: [...result.errors], after: [] };
   const patches = stream.patches!;
   if (p.patch) {
@@ -283,6 +333,7 @@ async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Stream
         { ...p.options, version, date: mailNow(), ...of },
         (o) => stream.full(o),
         d.failed,
+        unreadIn,
       );
       for (const o of r.delivered) d.delivered.add(o);
       d.errors.push(...r.unwritten);
@@ -303,7 +354,15 @@ async function writePatches(p: Parsed, result: RunResult, io: Io, stream: Stream
  * each repository's whole change or none of it), the prompt asked, the files allowed written from
  * the disk, then one commit per repository (--commit).
  */
-async function writeHeld(p: Parsed, result: RunResult, io: Io, stream: Streamed, version: string, of?: MessageOf): Promise<Delivery> {
+async function writeHeld(
+  p: Parsed,
+  result: RunResult,
+  io: Io,
+  stream: Streamed,
+  version: string,
+  of?: MessageOf,
+  unread?: Unread,
+): Promise<Delivery> {
   const text = p.format === 'text';
   const d: Delivery = { delivered: new Set(), failed: new Map(), errors: [...result.errors], after: [] };
   // --commit where an earlier run's fix sits uncommitted (an interrupted --commit, a group completed from a journal): exit 2, said what to do.
@@ -328,6 +387,11 @@ async function writeHeld(p: Parsed, result: RunResult, io: Io, stream: Streamed,
   for (const [o, e] of guarded.refused) d.failed.set(o, e);
   let allowed = guarded.allowed;
   let heads: Awaited<ReturnType<typeof commitRefusals>>['heads'] = new Map();
+  if (p.commit && unread) {
+    const refused = unreadRefusals(allowed, p, unread, new Map(), io.cwd);
+    for (const [o, e] of refused) d.failed.set(o, e);
+    allowed = allowed.filter((o) => !refused.has(o));
+  }
   if (p.commit && allowed.length > 0) {
     const c = await commitRefusals(allowed, guarded.refused, unfinished);
     for (const [o, e] of c.refused) d.failed.set(o, e);

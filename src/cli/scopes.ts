@@ -40,6 +40,8 @@ export interface Scope {
   exclude: Exclude[];
   /** The file's problems, at their places: its paths are not read, and each problem is an error of the run. */
   problems?: ConfigProblem[];
+  /** What the run says of the file's settings (src/cli/args.ts applyConfig: its key ARN kept over --key-policy). */
+  notes?: string[];
 }
 
 /** A scope walked: its files found, the folders of the scopes split off it left out. */
@@ -47,6 +49,8 @@ export interface Planned extends Scope {
   discovered?: Discovered;
   /** A scope whose file has problems: the folders below it split off (absolute), read with files of their own. */
   splitOff?: string[];
+  /** A scope whose file has problems: the git repositories its walk met that no folder split off holds (absolute), not read at all. */
+  unreadRepos?: string[];
   /** What src/io/discover.ts WalkScope says of this scope's walk. */
   walk: {
     skip: Set<string>;
@@ -83,6 +87,8 @@ export async function planScopes(
   const ignores = new Map<string, IgnoreScope | undefined>();
   const keys = new Map<string, string>();
   const keyOf = (f: string) => keys.get(f) ?? keys.set(f, configKey(f)).get(f)!;
+  // Each scope with problems: every folder split off it, good or not (planned below).
+  const belowOf = new Map<Planned, string[]>();
   for (let i = 0; i < queue.length; i++) {
     const s = queue[i];
     // A file with problems: its files are not read, but its folders are walked for those with good files of their
@@ -119,7 +125,29 @@ export async function planScopes(
     }
     queue.splice(i + 1, 0, ...split.values());
     // Its errors say which folders below it were read all the same.
-    if (s.problems) s.splitOff = [...split.values()].flatMap((q) => q.paths);
+    if (s.problems) {
+      // Those with good files (one itself broken is not read either: its own error says so, F4 of session 54's review).
+      s.splitOff = [...split.values()].filter((q) => !q.problems).flatMap((q) => q.paths);
+      const below = [...split.values()].flatMap((q) => q.paths);
+      belowOf.set(s, below);
+      s.unreadRepos = found.repos.filter((r) => !below.some((f) => inside(f, r)));
+    }
+  }
+  // A path given below a file with problems that a good file of its own reads (`scan r/b r/b/c`) is read too: said so.
+  for (const s of queue) {
+    const below = belowOf.get(s);
+    if (!below) continue;
+    const mine = (s.paths.length ? s.paths : ['.']).map(abs);
+    for (const q of queue)
+      for (const p of q.paths)
+        if (
+          q !== s &&
+          !q.problems &&
+          mine.some((m) => m !== abs(p) && inside(m, abs(p))) &&
+          !below.some((b) => inside(b, abs(p))) &&
+          !s.splitOff!.includes(abs(p))
+        )
+          s.splitOff!.push(abs(p));
   }
   return queue;
 }
@@ -276,6 +304,34 @@ export function messageScopes(
       const s = read.get(o);
       return s && of(s);
     },
+  };
+}
+
+/**
+ * The repositories part of which a configuration file with problems kept unread (`root`, a work tree's root, to the
+ * file's name as shown), or undefined when no file has problems. Under --commit and --patch-dir such a repository
+ * gets no commit, patch or mail: one holding only the folders read (those below the file with good files of their
+ * own) looked like the whole change, the others' tables neither fixed nor listed as not changed. A repository is so
+ * when a folder the file governs is inside it (the file is in it, or a path given in it is governed by the file),
+ * or when it is below such a folder and not inside a folder split off it (read with a good file of its own).
+ */
+export function unreadRepositories(scopes: Planned[], cwd: string): ((root: string) => string | undefined) | undefined {
+  const broken = scopes.filter((s) => s.problems && s.configFile !== undefined);
+  if (broken.length === 0) return undefined;
+  const parts = broken.map((s) => ({
+    file: displayPath(s.configFile!, cwd),
+    paths: (s.paths.length ? s.paths : ['.']).map((p) => realish(path.resolve(cwd, p))),
+    splitOff: (s.splitOff ?? []).map((p) => realish(path.resolve(cwd, p))),
+  }));
+  const found = new Map<string, string | undefined>();
+  return (root) => {
+    if (found.has(root)) return found.get(root);
+    const r = realish(root);
+    const part = parts.find(
+      (b) => b.paths.some((p) => inside(r, p)) || (b.paths.some((p) => inside(p, r)) && !b.splitOff.some((f) => inside(f, r))),
+    );
+    found.set(root, part?.file);
+    return part?.file;
   };
 }
 

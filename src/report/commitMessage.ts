@@ -10,9 +10,10 @@ import { FIX_NOTE } from '../rule/evaluate.js';
 import { IAM_ROLES } from '../rule/cautions.js';
 import { DEFAULT_DELETION_WINDOW, type KeySettings } from '../rule/keySettings.js';
 import { DEFAULT_KEY_POLICY, type KeyPolicyMode } from '../rule/keyPolicy.js';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { toPosix } from '../core/text.js';
-import { rollbackNote } from './rollback.js';
+import { retainsSome, rollbackNote } from './rollback.js';
 import type { FileOutcome, TableReport } from '../core/result.js';
 
 export const COMMIT_BRANCH = 'kmsfix/dynamodb-cmk';
@@ -130,7 +131,8 @@ function scopeSettings(s: MessageScope, root: string, version: string): Settings
   for (const f of s.folders) {
     const rel = toPosix(path.relative(root, f));
     if (rel === '' || rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) folders.add('the rest of the repository');
-    else folders.add(`${rel}/`);
+    // A file named on the command line is named as a file (`root/app.yaml`, not `root/app.yaml/`).
+    else folders.add(statSync(f, { throwIfNoEntry: false })?.isDirectory() === false ? rel : `${rel}/`);
   }
   const file = s.configFile === undefined ? 'no configuration file' : toPosix(path.relative(root, s.configFile));
   return { o: { ...s.options, version }, where: [...folders].sort().join(', '), file };
@@ -149,8 +151,11 @@ function settingsKey(o: MessageOptions): string {
   return JSON.stringify([o.keyStrategy, o.kmsKeyArn ?? null, o.keyPolicy ?? DEFAULT_KEY_POLICY, sorted(o.key ?? null)]);
 }
 
-/** A group's settings, short: which keys, which key policy. */
-function settingsText(o: MessageOptions): string {
+/**
+ * A group's settings, short: which keys, which key policy. `tables`: the group's, for `retain: always`, said only
+ * where it keeps a key (it changes nothing for Terraform: src/report/rollback.ts retainsSome).
+ */
+function settingsText(o: MessageOptions, tables: TableReport[]): string {
   if (o.kmsKeyArn) return `the existing key ${o.kmsKeyArn}`;
   const window = o.key?.deletionWindowDays;
   return [
@@ -158,7 +163,7 @@ function settingsText(o: MessageOptions): string {
     `key policy ${o.keyPolicy ?? DEFAULT_KEY_POLICY}`,
     ...(o.key?.alias ? [`alias ${o.key.alias}`] : []),
     ...(window !== undefined && window !== DEFAULT_DELETION_WINDOW ? [`deletion window ${window} days`] : []),
-    ...(o.key?.retain === 'always' ? ['keys retained'] : []),
+    ...(o.key?.retain === 'always' && retainsSome(tables) ? ['keys retained'] : []),
   ].join(', ');
 }
 
@@ -213,9 +218,17 @@ export function commitMessage(
     '',
   );
   const whereOf = (g: Group) => [...g.where].join(', ');
-  if (all.length > 1) {
+  // Said where the lines it shows differ: two files that differ only in what they are not shown by (a key's tags, a
+  // default restated, key settings beside an existing key) printed the same line twice under it.
+  const shownAs = all.map((g) =>
+    settingsText(
+      g.o,
+      g.fixed.map(({ t }) => t),
+    ),
+  );
+  if (new Set(shownAs).size > 1) {
     out.push('Settings differ by folder:');
-    for (const g of all) out.push(wrap(`${whereOf(g)} (${[...g.files].join(', ')}): ${settingsText(g.o)}`, '    ', '* '));
+    for (const [k, g] of all.entries()) out.push(wrap(`${whereOf(g)} (${[...g.files].join(', ')}): ${shownAs[k]}`, '    ', '* '));
     out.push('');
   }
   out.push('Tables:');

@@ -188,6 +188,13 @@ export class PatchDirWriter {
     /** An outcome with its tables (a fix that holds its files keeps them on disk: read back one repository, or one file, at a time). */
     full: (o: FileOutcome) => FileOutcome,
     leftOut: ReadonlyMap<FileOutcome, FileError> = new Map(),
+    /**
+     * Each error of a configuration file with problems, to the git repositories it left unread (src/cli/scopes.ts
+     * unreadRepos): a row each, holding it (a repository not read was missing from summary.json, and a folder above
+     * the repositories holding the file had a row of its own that is no repository); in the file's own row only
+     * when that is a repository's.
+     */
+    unreadIn: ReadonlyMap<FileError, string[]> = new Map(),
   ): Promise<PatchDirResult> {
     const { absDir, dir, cwd } = this;
     const inPatch = (o: FileOutcome) => changed(o) && !leftOut.has(o);
@@ -200,7 +207,16 @@ export class PatchDirWriter {
       if (within(absDir, o.file.absPath)) continue; // our own output from an earlier run
       this.place(o.file.absPath).outcomes.push(o);
     }
-    for (const e of errors) this.place(path.resolve(cwd, e.file)).errors.push(e);
+    for (const e of errors) {
+      const at = path.resolve(cwd, e.file);
+      const unread = unreadIn.get(e);
+      if (!unread) {
+        this.place(at).errors.push(e);
+        continue;
+      }
+      for (const r of unread) this.bucket(r, true).errors.push(e);
+      if (repoRootOf(at)) this.place(at).errors.push(e);
+    }
 
     // Names: the folder's name; a second folder of the same name gets -2, -3, ... (in path order).
     const sorted = [...this.buckets.values()].sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));

@@ -146,6 +146,11 @@ function chosenSetting(t: TableReport): string | undefined {
   return `${name}, was ${was}: \`SSESpecification: !If [${c.condition}, ${each.map((s) => block[s!]).join(', ')}]\`${replicas}`;
 }
 
+/** Whether `key: retain: always` keeps some of these tables' keys (it changes nothing for Terraform's and CDK for Terraform's). */
+export function retainsSome(tables: TableReport[]): boolean {
+  return tables.some((t) => !NO_KEEP_ON_DESTROY.has(family(t)));
+}
+
 /** The settings to write back, each once, in the order the tables come. */
 function settings(tables: TableReport[]): string[] {
   const seen = new Set<string>();

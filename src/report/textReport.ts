@@ -78,13 +78,15 @@ export function tableLine(t: TableReport, c: Colors, o: LineOptions = {}): strin
 
 export function summaryLine(s: Summary, extra = ''): string {
   const files = `${s.files} file${s.files === 1 ? '' : 's'}`;
-  // Files setting different profiles: each, with its count.
-  const by = s.notScannedBy
-    ? ` (${Object.entries(s.notScannedBy)
-        .map(([p, n]) => `${n} by ${p}`)
-        .join(', ')})`
-    : ` by ${s.profile}`;
-  const notScanned = s.notScanned ? `, ${s.notScanned} not scanned${by}` : '';
+  // Files setting different profiles: each, with its count, side by side (nested in the brackets they read
+  // `(4 fixable, 2 not scanned (1 by cfn-nag, 1 by cfn-guard))`).
+  const notScanned = !s.notScanned
+    ? ''
+    : s.notScannedBy
+      ? Object.entries(s.notScannedBy)
+          .map(([p, n]) => `, ${n} not scanned by ${p}`)
+          .join('')
+      : `, ${s.notScanned} not scanned by ${s.profile}`;
   return (
     `${s.tables} table${s.tables === 1 ? '' : 's'} in ${files}: ${s.compliant} compliant, ${s.nonCompliant} non-compliant ` +
     `(${s.fixable} fixable${notScanned}${s.inTests ? `, ${s.inTests} more in test code, left alone without --include-tests` : ''}), ` +

@@ -1,6 +1,6 @@
 /** `.kmsfix.yml`: found upward to the repository root, or named; validated with file:line:column; flags override it. */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -461,6 +461,135 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     expect(body).toContain('* svc/: Who can use the key (key policy iam)');
   });
 
+  it('--commit and --patch-dir: a repository a broken configuration file kept partly unread gets no commit, patch nor mail (they held half its change)', async () => {
+    // A typo in the root's file; svc/ has a good file of its own. A second repository beside it, all good.
+    const src = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-unread-'));
+    const dir = repo('key_stratgy: shared\n', '.kmsfix.yml', path.join(src, 'half'));
+    const good = repo(undefined, '.kmsfix.yml', path.join(src, 'good'));
+    mkdirSync(path.join(dir, 'svc'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'svc', 'app.yaml'));
+    writeFileSync(path.join(dir, 'svc', '.kmsfix.yml'), 'key_policy: iam\n');
+    for (const r of [dir, good]) {
+      rmSync(path.join(r, '.git'), { recursive: true });
+      for (const args of [
+        ['init', '-q', '-b', 'main'],
+        ['add', '.'],
+        ['commit', '-q', '-m', 'init'],
+      ])
+        execFileSync('git', args, { cwd: r, env: GIT_ENV });
+    }
+    const patches = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    const pd = await runCli(['fix', '--patch-dir', patches, 'half', 'good'], src);
+    expect(pd.code).toBe(2);
+    expect(pd.stderr).toContain(
+      "error: half/svc/app.yaml: left out of its repository's patch and mail, which hold the whole change of a repository, and half/.kmsfix.yml has problems (said above): the folders it governs were not read; correct it and run again",
+    );
+    expect(existsSync(path.join(patches, 'half.mbox'))).toBe(false);
+    expect(existsSync(path.join(patches, 'half.patch'))).toBe(false);
+    expect(existsSync(path.join(patches, 'good.mbox'))).toBe(true);
+    const c = await runCli(['fix', '--yes', '--quiet', '--commit', 'half', 'good'], src);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain(
+      'error: half/svc/app.yaml: not written: --commit makes one commit of the whole change of a repository, and half/.kmsfix.yml has problems',
+    );
+    const branch = (r: string) => execFileSync('git', ['branch', '--show-current'], { cwd: r, encoding: 'utf8' }).trim();
+    expect(branch(dir)).toBe('main');
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
+    expect(branch(good)).toBe('kmsfix/dynamodb-cmk');
+    // A folder outside any work tree: its patch (the path given's) is left out the same way.
+    const plain = repo('key_stratgy: shared\n', '.kmsfix.yml', path.join(src, 'plain'));
+    rmSync(path.join(plain, '.git'), { recursive: true });
+    mkdirSync(path.join(plain, 'svc'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(plain, 'svc', 'app.yaml'));
+    writeFileSync(path.join(plain, 'svc', '.kmsfix.yml'), 'key_policy: iam\n');
+    const nogit = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    expect((await runCli(['fix', '--patch-dir', nogit, 'plain'], src)).code).toBe(2);
+    expect(existsSync(path.join(nogit, 'plain.patch'))).toBe(false);
+    // A fix in place without --commit writes the folders read, as before.
+    const inPlace = await runCli(['fix', '--yes', '--quiet', 'half'], src);
+    expect(inPlace.code).toBe(2);
+    expect(readFileSync(path.join(dir, 'svc', 'app.yaml'), 'utf8')).toContain('KMSMasterKeyId');
+  });
+
+  it("--patch-dir's summary.json: a repository a broken file above it left unread has its row and the error; the folder above is no row", async () => {
+    // src/.kmsfix.yml broken; src/r1 has a good file of its own, src/r2 none (governed by the broken one).
+    const src = mkdtempSync(path.join(tmpdir(), 'kmsfix-config-unreadrow-'));
+    writeFileSync(path.join(src, '.kmsfix.yml'), 'key_stratgy: shared\n');
+    repo('key_strategy: shared\n', '.kmsfix.yml', path.join(src, 'r1'));
+    repo(undefined, '.kmsfix.yml', path.join(src, 'r2'));
+    const patches = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+    // --force: these repositories' .git folders are empty (git status cannot be asked).
+    expect((await runCli(['fix', '--patch-dir', patches, '--force', '.'], src)).code).toBe(2);
+    const summary = JSON.parse(readFileSync(path.join(patches, 'summary.json'), 'utf8'));
+    expect(summary.repositories.map((r: { repository: string }) => r.repository)).toEqual(['r1', 'r2']);
+    expect(summary.summary.repositories).toBe(2);
+    const r2 = summary.repositories[1];
+    expect(r2).toMatchObject({ git: true, tables: 0, patch: null });
+    expect(r2.errors).toEqual([
+      expect.objectContaining({
+        file: '../.kmsfix.yml',
+        line: 1,
+        column: 1,
+        message: expect.stringContaining('were not read (but for r1'),
+      }),
+    ]);
+    expect(summary.repositories[0].errors).toEqual([]);
+  });
+
+  it("the mail's 'Settings differ by folder:' only where its lines differ; retain: always not said for Terraform; a file given named as a file", async () => {
+    const gitRepo = (dir: string) => {
+      rmSync(path.join(dir, '.git'), { recursive: true });
+      for (const args of [
+        ['init', '-q'],
+        ['add', '.'],
+        ['commit', '-q', '-m', 'init'],
+      ])
+        execFileSync('git', args, { cwd: dir, env: GIT_ENV });
+      return dir;
+    };
+    const mail = async (dir: string, ...args: string[]) => {
+      const patches = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-config-p-')), 'p');
+      expect((await runCli(['fix', '--patch-dir', patches, ...args], dir)).code).toBe(0);
+      return readFileSync(path.join(patches, `${path.basename(dir)}.mbox`), 'utf8').replace(/\n {2,}/g, ' ');
+    };
+    // svc/'s file sets only key tags, which the settings line does not show: the two lines were the same.
+    const tags = repo();
+    mkdirSync(path.join(tags, 'svc'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(tags, 'svc', 'app.yaml'));
+    writeFileSync(path.join(tags, 'svc', '.kmsfix.yml'), 'key:\n  tags:\n    team: svc\n');
+    expect(await mail(gitRepo(tags), '.')).not.toContain('Settings differ');
+    // svc/ holds Terraform only and its file sets retain: always, which changes nothing there: not 'keys retained'.
+    const tf = repo();
+    mkdirSync(path.join(tf, 'svc'));
+    cpSync(path.join(FIXTURES, 'terraform', 'no-sse-block', 'input.tf'), path.join(tf, 'svc', 'main.tf'));
+    writeFileSync(path.join(tf, 'svc', '.kmsfix.yml'), 'key_strategy: shared\nkey:\n  retain: always\n');
+    const m = await mail(gitRepo(tf), '.');
+    expect(m).toContain('* svc/ (svc/.kmsfix.yml): a key shared per template or module, key policy drop-in\n');
+    expect(m).not.toContain('keys retained');
+    // Files named on the command line: named as files, not folders.
+    const named = await mail(tf, 'infra/app.yaml', 'svc/main.tf');
+    expect(named).toContain('* infra/app.yaml (no configuration file): a key per table');
+    expect(named).not.toContain('infra/app.yaml/');
+  });
+
+  it("a file with problems: 'but for' names only folders read (not one whose own file has problems, and a path given that is read), each problem once", async () => {
+    const dir = repo('bogus: 1\n');
+    mkdirSync(path.join(dir, 'b', 'c'), { recursive: true });
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'b', 'app.yaml'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'b', 'c', 'app.yaml'));
+    writeFileSync(path.join(dir, 'b', '.kmsfix.yml'), 'bogus: 2\n');
+    writeFileSync(path.join(dir, 'b', 'c', '.kmsfix.yml'), 'key_strategy: shared\n');
+    const all = await runCli(['scan', '.'], dir);
+    expect(all.stderr).toContain(
+      "error: .kmsfix.yml:1:1: unknown key 'bogus'; the files this configuration file governs (.) were not read: correct it",
+    );
+    expect(all.stderr).toContain('(b) were not read (but for b/c, read with a configuration file of its own)');
+    const given = await runCli(['scan', 'b', 'b/c'], dir);
+    expect(given.stderr).toContain('(b) were not read (but for b/c, read with a configuration file of its own)');
+    const twice = await runCli(['scan', '.', 'b/app.yaml'], dir);
+    expect(twice.stderr.match(/^error: /gm)).toHaveLength(2);
+  });
+
   it('a configuration file is one however it is: excluded, git-ignored, a symbolic link, a folder (an error); the folder and its parent agree', async () => {
     const dir = repo();
     writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'skip_table: [Orders*]\n');
@@ -541,6 +670,32 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     expect(r.stderr).toContain(
       '.kmsfix.yml:2:1: key_policy and kms_key_arn cannot be combined: with kms_key_arn no key is generated (remove key_policy)',
     );
+  });
+
+  it("a folder file's kms_key_arn is kept over --key-policy, with a note (its tables got new keys, exit 0, without a word)", async () => {
+    const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const dir = repo();
+    mkdirSync(path.join(dir, 'svc'));
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'svc', 'app.yaml'));
+    writeFileSync(path.join(dir, 'svc', '.kmsfix.yml'), `kms_key_arn: ${arn}\n`);
+    const r = await runCli(['fix', '--dry-run', '--key-policy', 'iam', '.'], dir);
+    expect(r.stderr).toContain(
+      "note: --key-policy does not apply to svc's tables: svc/.kmsfix.yml names an existing key (kms_key_arn), which keeps its own key policy",
+    );
+    // svc's table takes the file's key; infra's (no file) get a generated key, with --key-policy iam's policy.
+    const svc = r.stdout.split(/^--- a\//m).find((d) => d.startsWith('svc/app.yaml'));
+    expect(svc).toContain(`KMSMasterKeyId: ${arn}`);
+    expect(svc).not.toContain('AWS::KMS::Key');
+    expect(r.stdout).toContain('AWS::KMS::Key');
+    // The same with the file at the root: the run's only file.
+    writeFileSync(path.join(dir, '.kmsfix.yml'), `kms_key_arn: ${arn}\n`);
+    const root = await runCli(['fix', '--dry-run', '--key-policy', 'iam', 'infra/app.yaml'], dir);
+    expect(root.stdout).toContain(`KMSMasterKeyId: ${arn}`);
+    expect(root.stdout).not.toContain('AWS::KMS::Key');
+    expect(root.stderr).toContain("note: --key-policy does not apply to this folder's tables: .kmsfix.yml names an existing key");
+    // --kms-key-arn on the command line still names the key (and with --key-policy is refused, as before).
+    const both = await runCli(['fix', '--dry-run', '--key-policy', 'iam', '--kms-key-arn', 'alias/x', '.'], dir);
+    expect(both.code).toBe(2);
   });
 
   it('a FIFO named .kmsfix.yml is a problem of its folder, not a read that waits for ever', async () => {
@@ -697,7 +852,8 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     }
     const text = await runCli(['scan', '.'], dir);
     expect(text.stdout).toMatch(
-      /\n28 tables in 2 files: 0 compliant, 28 non-compliant \(\d+ fixable, 28 not scanned \(14 by trivy, 14 by checkov\)\), 0 errors\n$/,
+      // Side by side, not nested in the summary's brackets (`28 not scanned (14 by trivy, 14 by checkov))`).
+      /\n28 tables in 2 files: 0 compliant, 28 non-compliant \(\d+ fixable, 14 not scanned by trivy, 14 not scanned by checkov\), 0 errors\n$/,
     );
     const json = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
     expect(json.summary).toMatchObject({ notScanned: 28, profile: 'trivy, checkov', notScannedBy: { trivy: 14, checkov: 14 } });
