@@ -124,7 +124,8 @@ export async function importersWith(
   word: string,
 ): Promise<{ file: SourceFile; sf: ts.SourceFile; imports: Binding[] }[]> {
   const cdkJson = context && (await context.projectFile(file, 'cdk.json', hasCdkApp));
-  if (!context || !cdkJson) return [];
+  // A file or cdk.json without a place on disk (a context a test or an embedder builds) has no folders to look in.
+  if (!context || !cdkJson || cdkJson.absPath === undefined || file.absPath === undefined) return [];
   const root = path.dirname(cdkJson.absPath);
   const own = file.absPath.replace(EXTENSION, '');
   // How an import names the file: `./api`, or its folder for an index file (`./tables`).
