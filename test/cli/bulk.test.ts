@@ -1,5 +1,5 @@
 /** Bulk migration: --patch-dir over many git repositories, --check, dirty-file refusal, --force, --quiet, progress, limits. */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli.js';
 import { parsePorcelainZ } from '../../src/io/git.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { BIN, runCli, snapshot, GIT_ENV } from '../helpers/cli-helper.js';
+import { pausedCli, runCli, snapshot, GIT_ENV } from '../helpers/cli-helper.js';
 
 const CF = path.join(FIXTURES, 'cloudformation');
 
@@ -361,36 +361,6 @@ describe('progress and --quiet', () => {
     expect(existsSync(path.join(d, 'svc', 'a.yaml'))).toBe(true);
   });
 });
-
-const PAUSE = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'faults', 'pause.mjs');
-
-/** The CLI paused (test/faults/pause.mjs) at `point`; `there` runs while it waits, then it goes on. */
-function pausedCli(
-  args: string[],
-  cwd: string,
-  point: string,
-  there: (pid: number) => void,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const signals = tmp();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', PAUSE, BIN, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', KMSFIX_TEST_PAUSE: point, KMSFIX_TEST_PAUSE_DIR: signals },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const poll = setInterval(() => {
-      if (!existsSync(path.join(signals, 'paused'))) return;
-      clearInterval(poll);
-      there(child.pid!);
-      writeFileSync(path.join(signals, 'go'), '');
-    }, 5);
-    child.on('close', (code, signal) => {
-      clearInterval(poll);
-      resolve({ code, signal, stderr });
-    });
-  });
-}
 
 describe('fix --patch-dir onto a folder that holds files (adversarial pass)', () => {
   it("removes or overwrites only the files kmsfix wrote there (its summary.json lists them): a user's orders.patch stays, and is named", async () => {

@@ -3,13 +3,13 @@
  * the reviewer's message, and `fix --commit` (a branch and one commit per repository, never pushed,
  * refused on a dirty tree or outside git).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { BIN, runCli, snapshot } from '../helpers/cli-helper.js';
+import { pausedCli, runCli, snapshot } from '../helpers/cli-helper.js';
 
 const CF = path.join(FIXTURES, 'cloudformation');
 const TF = path.join(FIXTURES, 'terraform');
@@ -20,39 +20,6 @@ const ID = {
   GIT_COMMITTER_EMAIL: 'dev@example.com',
 };
 const ENV = { ...ID, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
-const PAUSE = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'faults', 'pause.mjs');
-
-/**
- * The CLI paused (test/faults/pause.mjs) at `point`; `there` runs while it waits (a signal, a git checkout),
- * then it goes on. Its exit code (or the signal that ended it) and stderr.
- */
-function pausedCli(
-  args: string[],
-  cwd: string,
-  point: string,
-  there: (pid: number) => void,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const signals = mkdtempSync(path.join(tmpdir(), 'kmsfix-pause-'));
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', PAUSE, BIN, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', ...ENV, KMSFIX_TEST_PAUSE: point, KMSFIX_TEST_PAUSE_DIR: signals },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const poll = setInterval(() => {
-      if (!existsSync(path.join(signals, 'paused'))) return;
-      clearInterval(poll);
-      there(child.pid!);
-      writeFileSync(path.join(signals, 'go'), '');
-    }, 5);
-    child.on('close', (code, signal) => {
-      clearInterval(poll);
-      resolve({ code, signal, stderr });
-    });
-  });
-}
-
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: { ...process.env, ...ENV }, encoding: 'utf8' });
 }
@@ -516,7 +483,7 @@ describe('fix --commit', () => {
     it(`${signal} between the branch switch and the commit: says where the repository is left and how to finish or undo, exit ${exit}; the same command again is exit 2, not "nothing written" (adversarial pass)`, async () => {
       const a = repo(tmp(), FILES());
       // Paused before git add: the branch made, the files written; the signal lands there.
-      const r = await pausedCli(['fix', '--yes', '--quiet', '--commit'], a, 'git: add -- ', (pid) => process.kill(pid, signal));
+      const r = await pausedCli(['fix', '--yes', '--quiet', '--commit'], a, 'git: add -- ', (pid) => process.kill(pid, signal), ENV);
       expect([r.code, r.signal], r.stderr).toEqual([exit, null]);
       expect(r.stderr).toContain('kmsfix: interrupted during --commit; where each repository is left:');
       expect(r.stderr).toMatch(
@@ -556,7 +523,13 @@ describe('fix --commit', () => {
       'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml'),
     });
     // A plain fix killed at the module's renames (its journal written): the next fix completes the module from the journal.
-    const killed = await pausedCli(['fix', '--yes', '--quiet', 'mod'], a, 'rename:mod/\\w+\\.tf$', (pid) => process.kill(pid, 'SIGKILL'));
+    const killed = await pausedCli(
+      ['fix', '--yes', '--quiet', 'mod'],
+      a,
+      'rename:mod/\\w+\\.tf$',
+      (pid) => process.kill(pid, 'SIGKILL'),
+      ENV,
+    );
     expect(killed.signal).toBe('SIGKILL');
     const r = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
     expect(r.code, r.stderr).toBe(2);
@@ -578,7 +551,13 @@ describe('fix --commit', () => {
     git(a, 'switch', '-q', 'main');
     const main = git(a, 'rev-parse', '--short', 'main').trim();
     // Paused at the rename of the fixed file (read and planned, HEAD recorded): the user switches branch there.
-    const r = await pausedCli(['fix', '--yes', '--quiet', '--commit'], a, 'rename:app\\.yaml$', () => git(a, 'checkout', '-q', 'other'));
+    const r = await pausedCli(
+      ['fix', '--yes', '--quiet', '--commit'],
+      a,
+      'rename:app\\.yaml$',
+      () => git(a, 'checkout', '-q', 'other'),
+      ENV,
+    );
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(
       new RegExp(

@@ -1,6 +1,7 @@
 /** Running the built CLI (bin/kmsfix.cjs, package.json "bin") as a user would, in a given folder. */
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from './fixture-cases.js';
 
@@ -46,4 +47,38 @@ export function snapshot(dir: string): Map<string, Buffer> {
   };
   walk(dir);
   return out;
+}
+
+const PAUSE = path.join(ROOT, 'test', 'faults', 'pause.mjs');
+
+/**
+ * The CLI paused (test/faults/pause.mjs) at `point`; `there` runs while it waits (a signal, a git checkout), then it
+ * goes on, with `env` over the test's environment. Its exit code (or the signal that ended it) and stderr.
+ */
+export function pausedCli(
+  args: string[],
+  cwd: string,
+  point: string,
+  there: (pid: number) => void,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const signals = mkdtempSync(path.join(tmpdir(), 'kmsfix-pause-'));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', PAUSE, BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env, KMSFIX_TEST_PAUSE: point, KMSFIX_TEST_PAUSE_DIR: signals },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const poll = setInterval(() => {
+      if (!existsSync(path.join(signals, 'paused'))) return;
+      clearInterval(poll);
+      there(child.pid!);
+      writeFileSync(path.join(signals, 'go'), '');
+    }, 5);
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      resolve({ code, signal, stderr });
+    });
+  });
 }
