@@ -5,7 +5,7 @@
  * decision), `assess` (in the format's words).
  */
 import { blockerText, firstObstacle } from './blockers.js';
-import type { Branches, EncryptionFacts, Obstacle, Replicas, Setting, Settings, Vocabulary } from './facts.js';
+import type { Branches, EncryptionFacts, Obstacle, Replicas, Setting, Settings, Vocabulary, WrittenBack } from './facts.js';
 import { EXPLAIN, isAwsManagedKeyRef, type Status } from './status.js';
 import { say, type Reason } from './words.js';
 
@@ -42,6 +42,14 @@ export interface Assessment {
   replica?: number;
   /** A condition chose the setting that decided: its name, and what each choice was (Decision.choices). */
   choices?: ChoicesWere;
+}
+
+/**
+ * The parameters that decided a table fixed through them (--fix-parameterised), and what it was (WrittenBack): its
+ * roll back gives the settings back as written, not the Default's setting (TableReport.parameters).
+ */
+export interface ParametersWere extends WrittenBack {
+  inputs: string[];
 }
 
 /** What each choice of a setting a condition chose made the table (TableReport.choices). */
