@@ -231,12 +231,14 @@ describe('rollbackNote', () => {
     };
 
     it("SSEEnabled: !Ref EnableSSE with AllowedValues: the setting as written, each value's old status named", async () => {
-      const { flat, fixed } = await run('t.yaml', template(ENABLE, '      SSESpecification:\n        SSEEnabled: !Ref EnableSSE\n'));
+      const { body, flat, fixed } = await run('t.yaml', template(ENABLE, '      SSESpecification:\n        SSEEnabled: !Ref EnableSSE\n'));
       expect(flat).toContain(
         '- CloudFormation, SAM and Serverless, was aws-owned (EnableSSE false) or aws-managed (EnableSSE true): ' +
           `\`SSESpecification: {SSEEnabled: !Ref EnableSSE}\`, as written before this commit ${KEPT}`,
       );
       expect(flat).not.toContain('`SSESpecification: {SSEEnabled: false}`');
+      // The Tables: line names each value's old status, the table's own (the Default's) first.
+      expect(body).toContain('* Orders (t.yaml:4), was aws-owned (EnableSSE false) or aws-managed\n    (EnableSSE true)\n');
       lintRolledBack(fixed, 'SSESpecification: {SSEEnabled: !Ref EnableSSE}');
     });
 
@@ -337,6 +339,24 @@ describe('rollbackNote', () => {
         "- AWS CDK Table, as parameter TableKeyArn gave it: set the table's encryption back to what it was before this commit (TableKeyArn is still declared)",
       );
       expect(c.flat).not.toContain('TableEncryption.AWS_MANAGED');
+    });
+  });
+
+  describe('the Tables: line of a table Fn::If chose', () => {
+    const text = (sse: string) =>
+      'Parameters:\n  Env: {Type: String, AllowedValues: [dev, prod]}\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\n' +
+      'Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: [{AttributeName: pk, KeyType: HASH}]\n' +
+      `      SSESpecification:\n        SSEEnabled: ${sse}\n`;
+    const tables = async (sse: string) => {
+      const r = await processMemory([{ path: 't.yaml', text: text(sse) }], 'fix', { fixParameterised: true });
+      const body = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' }));
+      return body.slice(body.indexOf('Tables:'), body.indexOf('  key:'));
+    };
+    it("each choice's old status, the table's own first; choices that were all the same: the line as before", async () => {
+      expect(await tables('!If [IsProd, true, false]')).toBe(
+        'Tables:\n* Orders (t.yaml:6), was aws-owned (IsProd false) or aws-managed (IsProd\n    true)\n',
+      );
+      expect(await tables('!If [IsProd, false, !Ref AWS::NoValue]')).toBe('Tables:\n* Orders (t.yaml:6), was aws-owned\n');
     });
   });
 });
