@@ -150,11 +150,15 @@ function chosenSetting(t: TableReport): string | undefined {
 /**
  * What a table was, when a choice decided it (TableReport.choices, TableReport.parameters' values), each status once
  * with the choices that gave it, the table's own status first: `aws-owned (IsProd false) or aws-managed (IsProd true)`;
- * undefined where every choice gave the same (the table's status says it).
+ * undefined where every choice a stack could take gave the same (the table's status says it).
  */
 export function statusesWere(t: TableReport): string | undefined {
+  // A choice no environment picks (ChoicesWere.picked) was no stack's.
+  const c = t.choices;
   const each: { status: string; when: string }[] =
-    t.choices?.statuses.map((status, i) => ({ status, when: `${t.choices!.condition} ${i === 0 ? 'true' : 'false'}` })) ??
+    c?.statuses.flatMap((status, i) =>
+      c.picked && !c.picked.includes(i) ? [] : [{ status, when: `${c.condition} ${i === 0 ? 'true' : 'false'}` }],
+    ) ??
     t.parameters?.values ??
     [];
   const by = new Map<string, string[]>([[t.status, []]]);

@@ -358,5 +358,15 @@ describe('rollbackNote', () => {
       );
       expect(await tables('!If [IsProd, false, !Ref AWS::NoValue]')).toBe('Tables:\n* Orders (t.yaml:6), was aws-owned\n');
     });
+    it("a choice no deploy picks was no stack's: not named", async () => {
+      // Env may only be prod: IsProd is true in every deploy, and the false choice (AWS owned) was never deployed.
+      const r = await processMemory(
+        [{ path: 't.yaml', text: text('!If [IsProd, true, false]').replace('AllowedValues: [dev, prod]', 'AllowedValues: [prod]') }],
+        'fix',
+        { fixParameterised: true },
+      );
+      const body = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' }));
+      expect(body).toContain('Tables:\n* Orders (t.yaml:6), was aws-managed\n');
+    });
   });
 });
