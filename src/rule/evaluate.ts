@@ -222,6 +222,6 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   // A table fixed through a parameter that decided it: what it was, as written (a condition's choices say theirs above).
   const parameter =
     waived?.has('parameter') && wanted ? t.encryption.obstacles.find((o) => o.kind === 'parameter' && !o.condition) : undefined;
-  if (parameter?.kind === 'parameter') out.parameters = { inputs: parameter.inputs, ...parameter.back };
+  if (parameter?.kind === 'parameter' && parameter.back) out.parameters = { inputs: parameter.inputs, ...parameter.back };
   return out;
 }

@@ -290,6 +290,20 @@ describe('rollbackNote', () => {
       lintRolledBack(json.fixed, printedJson, 'template.json');
     });
 
+    it('a key without SSEType (a template CloudFormation rejects): not set back as written, the AWS managed setting as before', async () => {
+      const { flat } = await run(
+        't.yaml',
+        template(
+          "  EnableSSE: {Type: String, Default: 'true'}\n",
+          '      SSESpecification:\n        SSEEnabled: !Ref EnableSSE\n        KMSMasterKeyId: alias/mine\n',
+        ),
+      );
+      expect(flat).not.toContain('KMSMasterKeyId: alias/mine}');
+      expect(flat).toContain(
+        '- CloudFormation, SAM and Serverless, was aws-managed: `SSESpecification: {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: alias/aws/dynamodb}`',
+      );
+    });
+
     it('a SimpleTable whose SSESpecification SAM Globals gave: none of its own, as it was', async () => {
       const text =
         "Transform: AWS::Serverless-2016-10-31\nParameters:\n  EnableSSE: {Type: String, Default: 'false'}\n" +

@@ -613,15 +613,19 @@ export function detectCloudFormation(
       if (parameters.length > 0) {
         const global = kind === 'global';
         const inherited = type === 'AWS::Serverless::SimpleTable' ? simpleGlobals : undefined;
-        const back = writtenBack(file.text, props, localReplica, parameters, deployed, (d) => {
-          const facts: EncryptionFacts = {
-            ...encryption,
-            settings: settingsOf(file.text, resource, global, yaml11(template, json), d, inherited),
-          };
-          if (global) facts.replicas = replicasOf(file.text, props, d);
-          return decide(facts).status;
-        });
-        encryption.obstacles.push({ kind: 'parameter', decidedBy: [...new Set(via)], inputs: parameters, back });
+        const o: Obstacle = { kind: 'parameter', decidedBy: [...new Set(via)], inputs: parameters };
+        // A key without SSEType (typeOnly) was a template CloudFormation rejects: set back as written, it would be rejected
+        // again; its roll back stays the AWS managed key's setting.
+        if (!a.typeOnly)
+          o.back = writtenBack(file.text, props, localReplica, parameters, deployed, (d) => {
+            const facts: EncryptionFacts = {
+              ...encryption,
+              settings: settingsOf(file.text, resource, global, yaml11(template, json), d, inherited),
+            };
+            if (global) facts.replicas = replicasOf(file.text, props, d);
+            return decide(facts).status;
+          });
+        encryption.obstacles.push(o);
       }
       // A setting Fn::If chooses (none of its values customer-managed): left to the condition unless --fix-parameterised.
       if (a.condition !== undefined && isFixableStatus(a.status))

@@ -788,9 +788,9 @@ export function parameterDecided(encryption: EncryptionFacts, back?: () => Writt
       decidedBy: parameters,
       inputs: [...new Set(parameters.map((v) => /^parameter (\S+)'s/.exec(v)![1]))],
     };
-    // The settings as written, for the roll back (a serverless.ts's SSESpecification); none from AWS CDK, whose roll back names the code before the fix.
-    const written = back?.();
-    if (written) o.back = written;
+    // The settings as written, for the roll back (a serverless.ts's SSESpecification); none from AWS CDK (or where kmsfix
+    // cannot tell), whose roll back names the code before the fix.
+    o.back = back?.() ?? {};
     encryption.obstacles.push(o);
   }
 }
