@@ -290,6 +290,20 @@ describe('rollbackNote', () => {
       lintRolledBack(json.fixed, printedJson, 'template.json');
     });
 
+    it("serverless.yml: the Framework passes its resources' parameters no value, so the Default was every stack's: one old status", async () => {
+      const { body, flat } = await run(
+        'serverless.yml',
+        'service: shop\nprovider:\n  name: aws\nresources:\n  Parameters:\n' +
+          "    EnableSSE: {Type: String, AllowedValues: ['true', 'false'], Default: 'false'}\n  Resources:\n    Orders:\n" +
+          '      Type: AWS::DynamoDB::Table\n      Properties:\n        KeySchema: [{AttributeName: pk, KeyType: HASH}]\n' +
+          '        SSESpecification:\n          SSEEnabled:\n            Ref: EnableSSE\n',
+      );
+      expect(body).toContain('* Orders (serverless.yml:8), was aws-owned\n');
+      expect(flat).toContain(
+        'as parameter EnableSSE gave it: `SSESpecification: {SSEEnabled: {Ref: EnableSSE}}`, as written before this commit',
+      );
+    });
+
     it('a key without SSEType (a template CloudFormation rejects): not set back as written, the AWS managed setting as before', async () => {
       const { flat } = await run(
         't.yaml',
