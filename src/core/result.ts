@@ -3,7 +3,7 @@
  * tables as reported, its error, its verified new text), the errors not tied to a parsed file,
  * and the progress of a run. Values only: no behaviour.
  */
-import type { ChoicesWere } from '../rule/cmk.js';
+import type { ChoicesWere, ParametersWere } from '../rule/cmk.js';
 import type { Caution } from '../rule/facts.js';
 import type { PeerVerdicts } from '../rule/peers/rules.js';
 import type { Edit, SourceFile, Status, Suppression, TableIdentity } from './types.js';
@@ -38,6 +38,12 @@ export interface TableReport extends TableIdentity {
    * so that the commit message's roll back gives each back (src/report/rollback.ts). Internal: not in the JSON report.
    */
   choices?: ChoicesWere;
+  /**
+   * Fixed through the parameters that decided it (--fix-parameterised): them, its settings as written and what it was
+   * for each value they may take, so that the roll back gives each stack back its own (src/report/rollback.ts).
+   * Internal: not in the JSON report.
+   */
+  parameters?: ParametersWere;
   /** The projen configuration that generates the table's package.json, from its file's folder (TableFacts.projen). */
   projen?: string;
   /** Set by fix: the verified fix makes the table customer-managed. */

@@ -64,6 +64,7 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     if (j.notScannedBy) report.notScannedBy = j.notScannedBy;
     if (t.projen) report.projen = t.projen;
     if (j.choices) report.choices = j.choices;
+    if (j.parameters) report.parameters = j.parameters;
     if (!j.compliant) {
       // Display paths have / separators (the JSON report's `file`), as the module's file is written from the call's folder.
       const literal = t.encryption.obstacles.find((o) => o.kind === 'module-literal');

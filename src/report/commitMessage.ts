@@ -13,7 +13,7 @@ import { DEFAULT_KEY_POLICY, type KeyPolicyMode } from '../rule/keyPolicy.js';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { toPosix } from '../core/text.js';
-import { retainsSome, rollbackNote } from './rollback.js';
+import { retainsSome, rollbackNote, statusesWere } from './rollback.js';
 import type { FileOutcome, TableReport } from '../core/result.js';
 
 export const COMMIT_BRANCH = 'kmsfix/dynamodb-cmk';
@@ -234,7 +234,11 @@ export function commitMessage(
   out.push('Tables:');
   const recreated = fixed.filter(({ t }) => recreation(t) !== undefined).map(({ t }) => t.address);
   for (const { t, file, o: own } of fixed) {
-    out.push(`* ${t.address} (${file}:${t.line}), was ${t.status}`);
+    // A table a choice decided (Fn::If, a parameter's AllowedValues): what each choice was (its roll back gives each back).
+    const were = statusesWere(t);
+    out.push(
+      were ? wrap(`${t.address} (${file}:${t.line}), was ${were}`, '    ', '* ') : `* ${t.address} (${file}:${t.line}), was ${t.status}`,
+    );
     out.push(wrap(`key: ${keyOf(own)}`, '    ', '  '));
     const deploy = recreation(t);
     if (deploy !== undefined) out.push(wrap(`deploy: ${deploy}`, '    ', '  '));

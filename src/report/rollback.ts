@@ -10,6 +10,7 @@
  * keys.
  */
 import type { TableReport } from '../core/result.js';
+import { listed } from '../rule/blockers.js';
 
 type Was = 'aws-owned' | 'aws-managed';
 
@@ -146,6 +147,51 @@ function chosenSetting(t: TableReport): string | undefined {
   return `${name}, was ${was}: \`SSESpecification: !If [${c.condition}, ${each.map((s) => block[s!]).join(', ')}]\`${replicas}`;
 }
 
+/**
+ * What a table was, when a choice decided it (TableReport.choices, TableReport.parameters' values), each status once
+ * with the choices that gave it, the table's own status first: `aws-owned (IsProd false) or aws-managed (IsProd true)`;
+ * undefined where every choice a stack could take gave the same (the table's status says it).
+ */
+export function statusesWere(t: TableReport): string | undefined {
+  // A choice no environment picks (ChoicesWere.picked) was no stack's.
+  const c = t.choices;
+  const each: { status: string; when: string }[] =
+    c?.statuses.flatMap((status, i) =>
+      c.picked && !c.picked.includes(i) ? [] : [{ status, when: `${c.condition} ${i === 0 ? 'true' : 'false'}` }],
+    ) ??
+    t.parameters?.values ??
+    [];
+  const by = new Map<string, string[]>([[t.status, []]]);
+  for (const e of each) by.set(e.status, [...(by.get(e.status) ?? []), e.when]);
+  if (by.size < 2 || by.get(t.status)!.length === 0) return undefined;
+  return [...by].map(([status, when]) => `${status} (${when.join(' or ')})`).join(' or ');
+}
+
+/**
+ * A table fixed through the parameters that decided it (--fix-parameterised: `SSEEnabled: !Ref EnableSSE`): its status
+ * is the one their Defaults give, but a stack deployed with another value (`EnableSSE=true`) was on what that value gave
+ * it (the AWS managed key), and the family's setting for the Default's status would move it. So each stack gets its own
+ * back: the settings as written, the parameters still declared (the fix leaves them so). A format that handed over no
+ * settings as written (AWS CDK's CfnParameter): its code as it was before this commit.
+ */
+function parameterSetting(t: TableReport): string | undefined {
+  const p = t.parameters;
+  if (!p) return undefined;
+  const f = family(t);
+  const names = `${p.inputs.length === 1 ? 'parameter' : 'parameters'} ${listed(p.inputs)}`;
+  const were = statusesWere(t);
+  const head = `${FAMILY_NAME[f]}, ${were ? `was ${were}` : `as ${names} gave it`}`;
+  const kept = `(${listed(p.inputs)} ${p.inputs.length === 1 ? 'is' : 'are'} still declared), so that each stack gets back what its value gave it`;
+  if (p.block === undefined) return `${head}: set the table's encryption back to what it was before this commit ${kept}`;
+  const block = p.block ? `\`${p.block}\`` : "no `SSESpecification` of its own (SAM Globals' applies)";
+  const replica = p.replica
+    ? p.replica.block
+      ? ` and, in its replica of Region \`${p.replica.region}\`, \`${p.replica.block}\``
+      : ` and no \`SSESpecification\` in its replica of Region \`${p.replica.region}\``
+    : '';
+  return `${head}: ${block}${replica}, as written before this commit ${kept}`;
+}
+
 /** Whether `key: retain: always` keeps some of these tables' keys (it changes nothing for Terraform's and CDK for Terraform's). */
 export function retainsSome(tables: TableReport[]): boolean {
   return tables.some((t) => !NO_KEEP_ON_DESTROY.has(family(t)));
@@ -156,7 +202,7 @@ function settings(tables: TableReport[]): string[] {
   const seen = new Set<string>();
   for (const t of tables) {
     const was: Was = t.status === 'aws-managed' ? 'aws-managed' : 'aws-owned';
-    seen.add(chosenSetting(t) ?? `${FAMILY_NAME[family(t)]}, was ${was}: ${setting(t, was)}`);
+    seen.add(parameterSetting(t) ?? chosenSetting(t) ?? `${FAMILY_NAME[family(t)]}, was ${was}: ${setting(t, was)}`);
   }
   return [...seen];
 }

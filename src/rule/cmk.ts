@@ -5,7 +5,7 @@
  * decision), `assess` (in the format's words).
  */
 import { blockerText, firstObstacle } from './blockers.js';
-import type { Branches, EncryptionFacts, Obstacle, Replicas, Setting, Settings, Vocabulary } from './facts.js';
+import type { Branches, EncryptionFacts, Obstacle, Replicas, Setting, Settings, Vocabulary, WrittenBack } from './facts.js';
 import { EXPLAIN, isAwsManagedKeyRef, type Status } from './status.js';
 import { say, type Reason } from './words.js';
 
@@ -27,7 +27,7 @@ export interface Decision {
    * written (Branches.written). A fix's roll back gives each choice back what it was (src/report/rollback.ts), not the
    * table's one status: `!If [IsProd, true, false]` is AWS owned, yet its prod stacks were on the AWS managed key.
    */
-  choices?: { statuses: Status[]; written?: string };
+  choices?: { statuses: Status[]; written?: string; picked?: number[] };
   /** The table names a key of its own that a missing SSEType keeps from being used (keyWithoutType): a fix adds SSEType alone. */
   typeOnly?: true;
 }
@@ -44,11 +44,21 @@ export interface Assessment {
   choices?: ChoicesWere;
 }
 
+/**
+ * The parameters that decided a table fixed through them (--fix-parameterised), and what it was (WrittenBack): its
+ * roll back gives the settings back as written, not the Default's setting (TableReport.parameters).
+ */
+export interface ParametersWere extends WrittenBack {
+  inputs: string[];
+}
+
 /** What each choice of a setting a condition chose made the table (TableReport.choices). */
 export interface ChoicesWere {
   condition: string;
   statuses: Status[];
   written?: string;
+  /** The choices the environments pick, where each decides the condition (Branches.chosen): no stack was on another. */
+  picked?: number[];
 }
 
 /**
@@ -281,6 +291,7 @@ function branchesVerdict(f: EncryptionFacts, b: Branches): (Verdict & { replica?
   // Every choice's status, the ones no environment picks too (the roll back writes the whole Fn::If back).
   const statuses = b.chosen ? b.settings.map((settings) => settingsVerdict({ ...f, settings }).status) : vs.map((x) => x.status);
   v.choices = b.written === undefined ? { statuses } : { statuses, written: b.written };
+  if (b.chosen) v.choices.picked = b.chosen.indexes;
   return v;
 }
 

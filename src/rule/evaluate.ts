@@ -17,7 +17,7 @@
  */
 import type { KeyStrategy, TableFacts } from '../core/types.js';
 import type { Caution, Obstacle } from './facts.js';
-import { assess, type ChoicesWere, decide, messageOf } from './cmk.js';
+import { assess, type ChoicesWere, decide, messageOf, type ParametersWere } from './cmk.js';
 import { recreationEffect } from './blockers.js';
 import { cautionText, isStanding } from './cautions.js';
 import { peerFactsOf } from './peers/facts.js';
@@ -115,6 +115,8 @@ export interface Judgement {
   notScannedBy?: Profile;
   /** A condition chose the setting that decided: what each choice was (for a fix's roll back). */
   choices?: ChoicesWere;
+  /** Fixed through the parameters that decided it (--fix-parameterised): them, and what the table was (for its roll back). */
+  parameters?: ParametersWere;
 }
 
 /** What a table's near-misses of kmsfix's own suppression say, and what to write instead; undefined without one. */
@@ -217,5 +219,9 @@ export function judge(t: TableFacts, options: JudgeOptions = {}): Judgement {
   }
   if (notScanned) out.notScannedBy = profile;
   if (a.choices && wanted) out.choices = a.choices;
+  // A table fixed through a parameter that decided it: what it was, as written (a condition's choices say theirs above).
+  const parameter =
+    waived?.has('parameter') && wanted ? t.encryption.obstacles.find((o) => o.kind === 'parameter' && !o.condition) : undefined;
+  if (parameter?.kind === 'parameter' && parameter.back) out.parameters = { inputs: parameter.inputs, ...parameter.back };
   return out;
 }

@@ -5,6 +5,7 @@
  * Formats fill these in (src/formats/<family>/detect.ts) and decide nothing; src/rule/cmk.ts decides.
  */
 import type { Raw, Reference, TableKind } from './peers/facts.js';
+import type { Status } from './status.js';
 
 /** One setting as the format reads it. */
 export interface Setting {
@@ -35,6 +36,27 @@ export interface Setting {
 }
 
 export const ABSENT: Setting = { state: 'absent', source: '' };
+
+/**
+ * What a table read through a parameter was, for the roll back of a fix made with --fix-parameterised
+ * (src/report/rollback.ts): a parameter's Default is one stack's value, not every stack's (`EnableSSE=true` passed at
+ * deploy time was the AWS managed key where the Default, false, is the AWS owned one), so the roll back gives the
+ * settings back as they were written, the parameter still declared, and each stack gets what its value gives it.
+ */
+export interface WrittenBack {
+  /**
+   * The table's settings as written, whole, on one line, in the file's own syntax (`SSESpecification: {SSEEnabled: !Ref
+   * EnableSSE}`; JSON's `"SSESpecification": {...}`); '' where the table wrote none (SAM Globals' applied).
+   */
+  block?: string;
+  /** A global table's: the replica whose key the fix set (its Region as written), and its settings as written ('' for none). */
+  replica?: { region: string; block: string };
+  /**
+   * What the table was for each value the parameters may take, where they list them (AllowedValues) and nothing
+   * else says which a stack passes: `when` names the values (`EnableSSE false`).
+   */
+  values?: { when: string; status: Status }[];
+}
 
 /**
  * The settings, in one of the shapes tables have:
@@ -299,7 +321,7 @@ export type Obstacle =
    * A setting the rule read through an input's default (`decidedBy`: what decided, as Setting.via
    * says), or that a condition chooses (`condition`: `inputs` are conditions); waived by --fix-parameterised.
    */
-  | { kind: 'parameter'; decidedBy: string[]; inputs: string[]; condition?: true }
+  | { kind: 'parameter'; decidedBy: string[]; inputs: string[]; condition?: true; back?: WrittenBack }
   /** The table's name or address holds a template placeholder (`where`: which), that generated names would have to refer to. */
   | { kind: 'template-placeholder'; where: string; placeholder: string }
   /** The file also holds an error (`at`: line:column, `message`), so kmsfix never writes it (YAML duplicate keys). */

@@ -3,6 +3,10 @@
  * its own format's words, two deploys unless the key was not kmsfix's, and the warning that a revert
  * alone leaves a table on a deleted key where the provider keeps a key it reads back.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TableReport } from '../../src/core/result.js';
 import { processMemory } from '../../src/engine/memory.js';
@@ -193,6 +197,204 @@ describe('rollbackNote', () => {
       expect(note([t])).toContain(
         '- CloudFormation, SAM and Serverless, chosen by condition IsProd: set SSESpecification back to what it was: `SSEEnabled: !If [IsProd, false, !Ref Flag]`',
       );
+    });
+  });
+  // README Limitations (session 54's rounds): `SSEEnabled: !Ref EnableSSE` fixed with --fix-parameterised rolled back to
+  // the Default's setting (`{SSEEnabled: false}`) for every stack, moving a stack deployed with EnableSSE=true from the
+  // AWS managed key to the AWS owned one. Each stack gets its own back: the settings as written, the parameter kept.
+  describe('a setting a parameter decided (--fix-parameterised)', () => {
+    const run = async (file: string, text: string) => {
+      const r = await processMemory([{ path: file, text }], 'fix', { fixParameterised: true });
+      expect(r.outcomes[0].tables[0].fixed).toBe(true);
+      const body = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' }));
+      return { body, flat: body.replace(/\s+/g, ' '), fixed: r.outcomes[0].newText! };
+    };
+    const template = (parameters: string, sse: string) =>
+      `Parameters:\n${parameters}Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n    Properties:\n` +
+      `      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions: [{AttributeName: pk, AttributeType: S}]\n` +
+      `      KeySchema: [{AttributeName: pk, KeyType: HASH}]\n${sse}`;
+    const ENABLE = "  EnableSSE: {Type: String, AllowedValues: ['true', 'false'], Default: 'false'}\n";
+    const KEPT = '(EnableSSE is still declared), so that each stack gets back what its value gave it';
+
+    /** The fixed template with the table's SSESpecification replaced by step 1's (its keys kept), linted: no errors. */
+    const lintRolledBack = (fixed: string, printed: string, file = 'template.yaml') => {
+      const back = file.endsWith('.json')
+        ? fixed.replace(/"SSESpecification": \{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/, printed)
+        : fixed.replace(/SSESpecification:\n(?: {8}.*\n)+/, `${printed}\n`);
+      expect(back).toContain(printed);
+      const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-rollback-'));
+      writeFileSync(path.join(dir, file), back);
+      const lint = spawnSync('cfn-lint', ['--regions', 'eu-west-1', '--', path.join(dir, file)], { encoding: 'utf8' });
+      expect(lint.error, 'cfn-lint must be installed').toBeUndefined();
+      // Exit code bit 2: errors (4: warnings, 8: informational).
+      expect(lint.status! & 2, lint.stdout).toBe(0);
+    };
+
+    it("SSEEnabled: !Ref EnableSSE with AllowedValues: the setting as written, each value's old status named", async () => {
+      const { body, flat, fixed } = await run('t.yaml', template(ENABLE, '      SSESpecification:\n        SSEEnabled: !Ref EnableSSE\n'));
+      expect(flat).toContain(
+        '- CloudFormation, SAM and Serverless, was aws-owned (EnableSSE false) or aws-managed (EnableSSE true): ' +
+          `\`SSESpecification: {SSEEnabled: !Ref EnableSSE}\`, as written before this commit ${KEPT}`,
+      );
+      expect(flat).not.toContain('`SSESpecification: {SSEEnabled: false}`');
+      // The Tables: line names each value's old status, the table's own (the Default's) first.
+      expect(body).toContain('* Orders (t.yaml:4), was aws-owned (EnableSSE false) or aws-managed\n    (EnableSSE true)\n');
+      lintRolledBack(fixed, 'SSESpecification: {SSEEnabled: !Ref EnableSSE}');
+    });
+
+    it('a parameter without AllowedValues: the setting as written; one old status, the line as before', async () => {
+      const { body, flat } = await run(
+        't.yaml',
+        template("  EnableSSE: {Type: String, Default: 'false'}\n", '      SSESpecification:\n        SSEEnabled: !Ref EnableSSE\n'),
+      );
+      expect(flat).toContain(
+        `- CloudFormation, SAM and Serverless, as parameter EnableSSE gave it: \`SSESpecification: {SSEEnabled: !Ref EnableSSE}\`, as written before this commit ${KEPT}`,
+      );
+      expect(body).toContain('* Orders (t.yaml:4), was aws-owned\n');
+    });
+
+    it('KMSMasterKeyId: !Ref KeyParam, a block mapping with a comment: one flow mapping; JSON as JSON; both lint clean', async () => {
+      const { flat, fixed } = await run(
+        't.yaml',
+        template(
+          '  KeyParam: {Type: String, Default: alias/aws/dynamodb}\n',
+          '      SSESpecification:\n        SSEEnabled: true # on\n        SSEType: KMS\n        KMSMasterKeyId: !Ref KeyParam\n',
+        ),
+      );
+      const printed = 'SSESpecification: {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: !Ref KeyParam}';
+      expect(flat).toContain(`- CloudFormation, SAM and Serverless, as parameter KeyParam gave it: \`${printed}\``);
+      lintRolledBack(fixed, printed);
+      const json = await run(
+        't.json',
+        JSON.stringify(
+          {
+            Parameters: { KeyParam: { Type: 'String', Default: 'alias/aws/dynamodb' } },
+            Resources: {
+              Orders: {
+                Type: 'AWS::DynamoDB::Table',
+                Properties: {
+                  BillingMode: 'PAY_PER_REQUEST',
+                  AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+                  KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+                  SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { Ref: 'KeyParam' } },
+                },
+              },
+            },
+          },
+          null,
+          2,
+        ),
+      );
+      const printedJson = '"SSESpecification": {"SSEEnabled": true, "SSEType": "KMS", "KMSMasterKeyId": {"Ref": "KeyParam"}}';
+      expect(json.flat).toContain(`as parameter KeyParam gave it: \`${printedJson}\``);
+      lintRolledBack(json.fixed, printedJson, 'template.json');
+    });
+
+    it("serverless.yml: the Framework passes its resources' parameters no value, so the Default was every stack's: one old status", async () => {
+      const { body, flat } = await run(
+        'serverless.yml',
+        'service: shop\nprovider:\n  name: aws\nresources:\n  Parameters:\n' +
+          "    EnableSSE: {Type: String, AllowedValues: ['true', 'false'], Default: 'false'}\n  Resources:\n    Orders:\n" +
+          '      Type: AWS::DynamoDB::Table\n      Properties:\n        KeySchema: [{AttributeName: pk, KeyType: HASH}]\n' +
+          '        SSESpecification:\n          SSEEnabled:\n            Ref: EnableSSE\n',
+      );
+      expect(body).toContain('* Orders (serverless.yml:8), was aws-owned\n');
+      expect(flat).toContain(
+        'as parameter EnableSSE gave it: `SSESpecification: {SSEEnabled: {Ref: EnableSSE}}`, as written before this commit',
+      );
+    });
+
+    it('a key without SSEType (a template CloudFormation rejects): not set back as written, the AWS managed setting as before', async () => {
+      const { flat } = await run(
+        't.yaml',
+        template(
+          "  EnableSSE: {Type: String, Default: 'true'}\n",
+          '      SSESpecification:\n        SSEEnabled: !Ref EnableSSE\n        KMSMasterKeyId: alias/mine\n',
+        ),
+      );
+      expect(flat).not.toContain('KMSMasterKeyId: alias/mine}');
+      expect(flat).toContain(
+        '- CloudFormation, SAM and Serverless, was aws-managed: `SSESpecification: {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: alias/aws/dynamodb}`',
+      );
+    });
+
+    it('a SimpleTable whose SSESpecification SAM Globals gave: none of its own, as it was', async () => {
+      const text =
+        "Transform: AWS::Serverless-2016-10-31\nParameters:\n  EnableSSE: {Type: String, Default: 'false'}\n" +
+        'Globals:\n  SimpleTable:\n    SSESpecification:\n      SSEEnabled: !Ref EnableSSE\n' +
+        'Resources:\n  Orders:\n    Type: AWS::Serverless::SimpleTable\n';
+      const { flat } = await run('template.yaml', text);
+      expect(flat).toContain(
+        "as parameter EnableSSE gave it: no `SSESpecification` of its own (SAM Globals' applies), as written before this commit",
+      );
+    });
+
+    it('a global table: its SSESpecification and that of the replica whose key the fix set, as written', async () => {
+      const { flat } = await run(
+        't.yaml',
+        'Parameters:\n  ReplicaKey: {Type: String, Default: alias/aws/dynamodb}\nResources:\n  Orders:\n    Type: AWS::DynamoDB::GlobalTable\n' +
+          '    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions: [{AttributeName: pk, AttributeType: S}]\n' +
+          '      KeySchema: [{AttributeName: pk, KeyType: HASH}]\n      SSESpecification:\n        SSEEnabled: true\n        SSEType: KMS\n' +
+          '      Replicas:\n        - Region: !Ref AWS::Region\n          SSESpecification:\n            KMSMasterKeyId: !Ref ReplicaKey\n',
+      );
+      expect(flat).toContain(
+        '- AWS::DynamoDB::GlobalTable, as parameter ReplicaKey gave it: `SSESpecification: {SSEEnabled: true, SSEType: KMS}` and, ' +
+          'in its replica of Region `!Ref AWS::Region`, `SSESpecification: {KMSMasterKeyId: !Ref ReplicaKey}`, as written before this commit',
+      );
+    });
+
+    it("serverless.ts: its SSESpecification as the TypeScript writes it; AWS CDK's CfnParameter: the code before this commit", async () => {
+      const sls =
+        "const serverlessConfiguration = {\n  service: 'shop',\n  provider: { name: 'aws' },\n  resources: {\n" +
+        "    Parameters: { TableKey: { Type: 'String', Default: 'alias/aws/dynamodb' } },\n    Resources: {\n      Orders: {\n" +
+        "        Type: 'AWS::DynamoDB::Table',\n        Properties: {\n          BillingMode: 'PAY_PER_REQUEST',\n" +
+        "          SSESpecification: {\n            SSEEnabled: true,\n            SSEType: 'KMS',\n            KMSMasterKeyId: { Ref: 'TableKey' },\n          },\n        },\n      },\n    },\n  },\n};\n\n" +
+        'module.exports = serverlessConfiguration;\n';
+      const { flat } = await run('serverless.ts', sls);
+      expect(flat).toContain(
+        "as parameter TableKey gave it: `SSESpecification: {SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: {Ref: 'TableKey'}}`, as written before this commit",
+      );
+      const cdk =
+        "import { CfnParameter, Stack } from 'aws-cdk-lib';\nimport * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\n" +
+        "import * as kms from 'aws-cdk-lib/aws-kms';\nimport { Construct } from 'constructs';\n\nexport class DataStack extends Stack {\n" +
+        '  constructor(scope: Construct, id: string) {\n    super(scope, id);\n' +
+        "    const keyArn = new CfnParameter(this, 'TableKeyArn', { type: 'String', default: 'arn:aws:kms:eu-west-1:111122223333:alias/aws/dynamodb' });\n" +
+        "    new dynamodb.Table(this, 'Orders', {\n      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },\n" +
+        "      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,\n      encryptionKey: kms.Key.fromKeyArn(this, 'TableKey', keyArn.valueAsString),\n" +
+        '    });\n  }\n}\n';
+      const c = await run('lib/stack.ts', cdk);
+      expect(c.flat).toContain(
+        "- AWS CDK Table, as parameter TableKeyArn gave it: set the table's encryption back to what it was before this commit (TableKeyArn is still declared)",
+      );
+      expect(c.flat).not.toContain('TableEncryption.AWS_MANAGED');
+    });
+  });
+
+  describe('the Tables: line of a table Fn::If chose', () => {
+    const text = (sse: string) =>
+      'Parameters:\n  Env: {Type: String, AllowedValues: [dev, prod]}\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\n' +
+      'Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: [{AttributeName: pk, KeyType: HASH}]\n' +
+      `      SSESpecification:\n        SSEEnabled: ${sse}\n`;
+    const tables = async (sse: string) => {
+      const r = await processMemory([{ path: 't.yaml', text: text(sse) }], 'fix', { fixParameterised: true });
+      const body = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' }));
+      return body.slice(body.indexOf('Tables:'), body.indexOf('  key:'));
+    };
+    it("each choice's old status, the table's own first; choices that were all the same: the line as before", async () => {
+      expect(await tables('!If [IsProd, true, false]')).toBe(
+        'Tables:\n* Orders (t.yaml:6), was aws-owned (IsProd false) or aws-managed (IsProd\n    true)\n',
+      );
+      expect(await tables('!If [IsProd, false, !Ref AWS::NoValue]')).toBe('Tables:\n* Orders (t.yaml:6), was aws-owned\n');
+    });
+    it("a choice no deploy picks was no stack's: not named", async () => {
+      // Env may only be prod: IsProd is true in every deploy, and the false choice (AWS owned) was never deployed.
+      const r = await processMemory(
+        [{ path: 't.yaml', text: text('!If [IsProd, true, false]').replace('AllowedValues: [dev, prod]', 'AllowedValues: [prod]') }],
+        'fix',
+        { fixParameterised: true },
+      );
+      const body = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' }));
+      expect(body).toContain('Tables:\n* Orders (t.yaml:6), was aws-managed\n');
     });
   });
 });

@@ -5,8 +5,17 @@
  */
 import path from 'node:path';
 import { decide, fixWanted, typeOnlyFix } from '../../rule/cmk.js';
-import { ABSENT, type EncryptionFacts, type Obstacle, type Replica, type Replicas, type Vocabulary } from '../../rule/facts.js';
-import { isFixableStatus } from '../../rule/status.js';
+import {
+  ABSENT,
+  type EncryptionFacts,
+  type Obstacle,
+  type Replica,
+  type Replicas,
+  type Vocabulary,
+  type WrittenBack,
+} from '../../rule/facts.js';
+import { isFixableStatus, type Status } from '../../rule/status.js';
+import { writtenPair } from '../cfn-values/writtenBack.js';
 import { replicationPolicy } from '../../rule/blockers.js';
 import { applyIfElse } from '../../rule/ifElse.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
@@ -266,6 +275,41 @@ export function keyNodesOf(props: CNode | null | undefined, global: boolean): CN
 /** The parameters whose defaults decided (Setting.via, as viaParameter words it). */
 function parametersOf(via: string[]): string[] {
   return [...new Set(via.flatMap((v) => /^parameter (\S+)'s/.exec(v)?.[1] ?? []))];
+}
+
+/** At most this many combinations of parameters' AllowedValues are read for what a table was under each. */
+const MAX_VALUE_COMBINATIONS = 16;
+
+/**
+ * What a table fixed through `parameters` (--fix-parameterised) was, for its roll back (src/rule/facts.ts WrittenBack):
+ * its SSESpecification as written (a global table's: with that of the replica whose key the fix sets), and, where the
+ * parameters list the values a deploy may pass (AllowedValues) and no SAM configuration says which each stack passes
+ * (a Serverless service passes none: its Defaults are every stack's), its status under each (`status`: the table read
+ * with those values as the Defaults).
+ */
+function writtenBack(
+  text: string,
+  props: CNode | null | undefined,
+  localReplica: CMap | undefined,
+  parameters: string[],
+  defaults: Defaults | undefined,
+  status: (defaults: Defaults) => Status,
+): WrittenBack {
+  const back: WrittenBack = { block: writtenPair(text, props, 'SSESpecification') };
+  if (localReplica)
+    back.replica = { region: snippet(text, child(localReplica, 'Region')), block: writtenPair(text, localReplica, 'SSESpecification') };
+  if (!defaults || defaults.service || defaults.envs) return back;
+  const allowed = parameters.map((name) => ({ name, values: defaults.allowed?.get(name) }));
+  if (allowed.some((a) => a.values === undefined)) return back;
+  let combinations: { name: string; value: string }[][] = [[]];
+  for (const a of allowed) combinations = combinations.flatMap((c) => a.values!.map((value) => [...c, { name: a.name, value }]));
+  if (combinations.length < 2 || combinations.length > MAX_VALUE_COMBINATIONS) return back;
+  back.values = combinations.map((c) => {
+    const d: Defaults = Object.assign(new Map(defaults), defaults);
+    for (const { name, value } of c) d.set(name, { kind: 'scalar', start: 0, end: 0, flow: false, value, quote: 'single' });
+    return { when: c.map(({ name, value }) => `${name} ${value === '' ? "''" : value}`).join(', '), status: status(d) };
+  });
+  return back;
 }
 
 // ---------------------------------------------------------------- suppressions
@@ -566,7 +610,23 @@ export function detectCloudFormation(
       // (A global table's replica keys too: `KMSMasterKeyId: !Ref ReplicaKey` of a replica.)
       const via = [...(a.via ?? []), ...(encryption.replicas?.items.flatMap((r) => (r.key.via ? [r.key.via] : [])) ?? [])];
       const parameters = via.length > 0 && isFixableStatus(a.status) ? parametersOf(via) : [];
-      if (parameters.length > 0) encryption.obstacles.push({ kind: 'parameter', decidedBy: [...new Set(via)], inputs: parameters });
+      if (parameters.length > 0) {
+        const global = kind === 'global';
+        const inherited = type === 'AWS::Serverless::SimpleTable' ? simpleGlobals : undefined;
+        const o: Obstacle = { kind: 'parameter', decidedBy: [...new Set(via)], inputs: parameters };
+        // A key without SSEType (typeOnly) was a template CloudFormation rejects: set back as written, it would be rejected
+        // again; its roll back stays the AWS managed key's setting.
+        if (!a.typeOnly)
+          o.back = writtenBack(file.text, props, localReplica, parameters, deployed, (d) => {
+            const facts: EncryptionFacts = {
+              ...encryption,
+              settings: settingsOf(file.text, resource, global, yaml11(template, json), d, inherited),
+            };
+            if (global) facts.replicas = replicasOf(file.text, props, d);
+            return decide(facts).status;
+          });
+        encryption.obstacles.push(o);
+      }
       // A setting Fn::If chooses (none of its values customer-managed): left to the condition unless --fix-parameterised.
       if (a.condition !== undefined && isFixableStatus(a.status))
         encryption.obstacles.push({

@@ -16,6 +16,7 @@ import {
   type Setting,
   type Settings,
   type Vocabulary,
+  type WrittenBack,
 } from '../../rule/facts.js';
 import { LineIndex } from '../../core/text.js';
 import { MAYBE_SUPPRESSION, commentSuppressions } from '../../core/suppressions.js';
@@ -778,15 +779,20 @@ function ignoredChanges(
  * A status a parameter's default decides (a CfnParameter's: awsManagedKey.ts; a serverless.ts's resources.Parameters):
  * left to the parameter unless --fix-parameterised, as a template's `!Ref` is.
  */
-export function parameterDecided(encryption: EncryptionFacts): void {
+export function parameterDecided(encryption: EncryptionFacts, back?: () => WrittenBack | undefined): void {
   const decided = decide(encryption);
   const parameters = (decided.via ?? []).filter((v) => /^parameter \S+'s default\b/.test(v));
-  if (parameters.length > 0 && (decided.status === 'aws-managed' || decided.status === 'aws-owned'))
-    encryption.obstacles.push({
+  if (parameters.length > 0 && (decided.status === 'aws-managed' || decided.status === 'aws-owned')) {
+    const o: Obstacle = {
       kind: 'parameter',
       decidedBy: parameters,
       inputs: [...new Set(parameters.map((v) => /^parameter (\S+)'s/.exec(v)![1]))],
-    });
+    };
+    // The settings as written, for the roll back (a serverless.ts's SSESpecification); none from AWS CDK (or where kmsfix
+    // cannot tell), whose roll back names the code before the fix.
+    o.back = back?.() ?? {};
+    encryption.obstacles.push(o);
+  }
 }
 
 /**

@@ -5,7 +5,14 @@
  * CloudFormation reads it (`SSESpecification`: `SSEEnabled`, `KMSMasterKeyId`; a global table's
  * replica keys) and reported; fixResources.ts fixes a table (a global table is left to the user).
  */
-import { ABSENT, GLOBAL_TABLES_PLUGIN, LOCAL_MIGRATION_PLUGIN, type EncryptionFacts, type Setting } from '../../rule/facts.js';
+import {
+  ABSENT,
+  GLOBAL_TABLES_PLUGIN,
+  LOCAL_MIGRATION_PLUGIN,
+  type EncryptionFacts,
+  type Setting,
+  type WrittenBack,
+} from '../../rule/facts.js';
 import { globalTablesPlugin } from '../../rule/blockers.js';
 import type { LineIndex } from '../../core/text.js';
 import {
@@ -25,6 +32,7 @@ import { intrinsicName } from '../cfn-values/intrinsics.js';
 import { type Defaults, keySetting, serviceDefaults, serviceSseSettings } from '../cfn-values/settings.js';
 import type { FileRef, FileValues } from '../serverless/fileValues.js';
 import { cfnNode, serviceRoot } from './cfnTree.js';
+import { oneLine } from '../cfn-values/writtenBack.js';
 import type { CMap } from '../yaml/tree.js';
 import { holderOf, propertyName, stringValue, ts, unwrap } from './parse.js';
 import { initializerOf } from './stackRegion.js';
@@ -205,6 +213,21 @@ function factsOf(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression, global
   // kmsfix fixes a table resource (fixResources.ts), not a global table's replicas.
   if (global) facts.obstacles.push({ kind: 'code-shape', step: STEP });
   return facts;
+}
+
+/**
+ * A resource's SSESpecification as written, on one line (`SSESpecification: { SSEEnabled: { Ref: 'EnableSSE' } }`, its
+ * consts followed), or '' where it has none: what the roll back of a fix through a parameter gives back
+ * (src/rule/facts.ts WrittenBack); undefined where kmsfix cannot tell (a spread, a computed name).
+ */
+function writtenSse(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression): WrittenBack | undefined {
+  const props = lookup(sf, resource, 'Properties');
+  const value = props.kind === 'value' ? unwrap(props.value) : undefined;
+  if (props.kind === 'absent') return { block: '' };
+  if (!value || !ts.isObjectLiteralExpression(value)) return undefined;
+  const sse = lookup(sf, value, NAMES.block);
+  if (sse.kind === 'absent') return { block: '' };
+  return sse.kind === 'value' ? { block: `${NAMES.block}: ${oneLine(sf.text, cfnNode(sf, sse.value))}` } : undefined;
 }
 
 /** The name of the declaration around a node (a function, method or variable), for a resource built there. */
@@ -462,8 +485,9 @@ function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteral
           'know how it is deployed: give the table SSESpecification and an AWS::KMS::Key by hand where it is deployed',
     });
   }
-  // A status a parameter's Default decides (resources.Parameters): left to the parameter unless --fix-parameterised.
-  parameterDecided(encryption);
+  // A status a parameter's Default decides (resources.Parameters): left to the parameter unless --fix-parameterised,
+  // which the roll back undoes with the SSESpecification as written.
+  parameterDecided(encryption, () => writtenSse(sf, resource));
   // A key without SSEType gets SSEType alone, in the settings the resource holds itself (typeOnly.ts).
   const untyped = typeOnlyFix(encryption) ? typeOnlyBlock(sf, lines, { kind: 'CfnResource', node: resource, props: undefined }) : undefined;
   if (untyped && 'step' in untyped) encryption.obstacles.push({ kind: 'code-shape', step: untyped.step });
