@@ -17,7 +17,7 @@ import { selectionsOf } from './backups.js';
 import { unkeptKeyCautions } from './keptKeys.js';
 import { optionsOf } from './options.js';
 import { readsStackConfig } from './stackConfig.js';
-import { pulumiStacks } from '../yaml/pulumiStacks.js';
+import { pulumiStacks } from '../pulumi/stacks.js';
 import { verifyTypeScript } from './verify.js';
 import { readFileValues } from '../serverless/fileValues.js';
 import { typeOnlyFix } from '../../rule/cmk.js';

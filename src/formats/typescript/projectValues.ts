@@ -9,7 +9,7 @@
  * as it holds what it asked for without having it (`wants`: the CDK context, read only when a lookup met needs it).
  */
 import type { FileValues } from '../serverless/fileValues.js';
-import type { PulumiStacks } from '../yaml/pulumiStacks.js';
+import type { PulumiStacks } from '../pulumi/stacks.js';
 import type { ts } from './parse.js';
 
 /**

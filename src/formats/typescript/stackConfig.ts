@@ -2,7 +2,7 @@
  * A Pulumi table's key read from the stack's config: `kmsKeyArn: config.require('tableKey')` (or `get`,
  * `requireSecret`, `requireObject<T>('db').kmsKeyArn`), through the file's consts and fields, of a
  * `new pulumi.Config()` (the project's namespace) or `new pulumi.Config('ns')`. What each stack file sets
- * (src/formats/yaml/pulumiStacks.ts) decides the key: the AWS managed key on every stack is that key
+ * (src/formats/pulumi/stacks.ts) decides the key: the AWS managed key on every stack is that key
  * (aws-managed), a key some stacks leave out or set to it is decided per stack (unknown), a `get` that every
  * stack sets is a key (customer-managed). Without stack files the code alone decides, as before.
  * A `get` with a fallback (`config.get('tableKey') ?? '<alias ARN of aws/dynamodb>'`, or `||`, which an empty value
@@ -13,7 +13,7 @@
 import { ABSENT, type Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
 import type { SourceFile } from '../../core/types.js';
-import { keyOnStacks, type Fallback, type PulumiStacks } from '../yaml/pulumiStacks.js';
+import { keyOnStacks, type Fallback, type PulumiStacks } from '../pulumi/stacks.js';
 import { awsManagedKeyOf, type LookedUp, lookedUpName } from './awsManagedKey.js';
 import { declarationOf } from './consts.js';
 import type { TsDetection, TsTable } from './detect.js';
