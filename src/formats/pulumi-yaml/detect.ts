@@ -523,9 +523,8 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
         encryption.obstacles.push({ kind: 'resource-region', region: snippet(file.text, region) });
       if (error) encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
       // In the table's properties, any fix's setting would follow it; elsewhere, only the key, alias and lookups.
-      const eofInProps = eofScalarWithin(eofScalar, [props]);
-      const eofStep = eofInProps ?? eofScalarWithin(eofScalar, [pair.value, resource, variables]);
-      if (eofStep) encryption.obstacles.push({ kind: eofInProps ? 'code-shape' : 'generated-key', step: eofStep });
+      const eof = eofScalarWithin(eofScalar, props, [pair.value, resource, variables]);
+      if (eof) encryption.obstacles.push(eof);
       if (component !== undefined)
         encryption.obstacles.push({
           kind: 'code-shape',
