@@ -3,8 +3,8 @@
  * (the DynamoDB CMK rule, peers) at the bottom; formats (one folder per family, plus the shared
  * formats/yaml/; formats/serverless/: the Serverless Framework's readers, which the CloudFormation family's
  * serverless.yml and the TypeScript family's serverless.ts share; formats/cfn-values/: a CloudFormation template's
- * values and a table's encryption settings as written, which both of those read; formats/pulumi/: the rules of both
- * Pulumi families, Pulumi YAML and Pulumi TypeScript) above them; io (the disk) and engine (the run) above the formats' registry only;
+ * values and a table's encryption settings as written, which both of those read; formats/pulumi/: the rules and the stack files of
+ * both Pulumi families, Pulumi YAML and Pulumi TypeScript) above them; io (the disk) and engine (the run) above the formats' registry only;
  * report reading a run's result; cli.ts over everything. Each rule says what a file may import.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,7 +44,11 @@ const RULES: Rule[] = [
     files: SHARED_CFN_VALUES,
     may: [SHARED_CFN_VALUES, SHARED_SERVERLESS, SHARED_YAML, CORE, RULE],
   },
-  { name: 'formats/pulumi (shared) imports only itself, core and rule: no family', files: SHARED_PULUMI, may: [SHARED_PULUMI, CORE, RULE] },
+  {
+    name: 'formats/pulumi (shared) imports only itself, formats/yaml, core and rule: no family',
+    files: SHARED_PULUMI,
+    may: [SHARED_PULUMI, SHARED_YAML, CORE, RULE],
+  },
   ...['cloudformation', 'pulumi-yaml', 'terraform', 'typescript'].map(
     (f): Rule => ({
       name: `formats/${f} imports only itself, formats/yaml${SERVERLESS_READERS.includes(f) ? ', formats/serverless, formats/cfn-values' : ''}${PULUMI_READERS.includes(f) ? ', formats/pulumi' : ''}, core, rule (and io's caches and package versions)`,
@@ -200,11 +204,10 @@ describe('the checker, on a planted tree', () => {
     plant('src/formats/typescript/keptKeys.ts', "import { keyDeletedWhileKept } from '../pulumi/retention.js';\n");
     plant('src/formats/pulumi-yaml/keptKeys.ts', "import { keyDeletedWhileKept } from '../pulumi/retention.js';\n");
     plant('src/formats/pulumi/retention.ts', "import type { Setting } from '../../rule/facts.js';\nimport { x } from './stacks.js';\n");
+    // Allowed: a stack file is YAML, read with formats/yaml's tree.
+    plant('src/formats/pulumi/stacks.ts', "import { child } from '../yaml/tree.js';\n");
     // Not allowed.
-    plant(
-      'src/formats/pulumi/stacks.ts',
-      "import { child } from '../yaml/tree.js';\nimport type { TsTable } from '../typescript/detect.js';\n",
-    );
+    plant('src/formats/pulumi/values.ts', "import type { TsTable } from '../typescript/detect.js';\n");
     plant('src/formats/cloudformation/retain.ts', "import type { PulumiKeep } from '../pulumi/retention.js';\n");
     plant('src/formats/terraform/retain.ts', "import { keyDeletedWhileKept } from '../pulumi/retention.js';\n");
     const found = violations(importsOf(root, 'src'), RULES)
@@ -213,8 +216,7 @@ describe('the checker, on a planted tree', () => {
     expect(found.sort()).toEqual(
       [
         'src/formats/cloudformation/retain.ts -> src/formats/pulumi/retention.ts',
-        'src/formats/pulumi/stacks.ts -> src/formats/typescript/detect.ts',
-        'src/formats/pulumi/stacks.ts -> src/formats/yaml/tree.ts',
+        'src/formats/pulumi/values.ts -> src/formats/typescript/detect.ts',
         'src/formats/terraform/retain.ts -> src/formats/pulumi/retention.ts',
       ].sort(),
     );

@@ -9,6 +9,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../src/engine/memory.js';
+import { detectTypeScript } from '../../src/formats/typescript/detect.js';
+import { statusOf } from '../../src/rule/evaluate.js';
 
 async function scan(files: Record<string, string>, main: string) {
   const r = await processMemory(
@@ -73,6 +75,29 @@ describe('CDK: a lookup of an alias the context chooses', () => {
     expect((await scan({ 'lib/s.ts': cdk("kms.Alias.fromAliasName(this, 'A', 'alias/aws/dynamodb')") }, 'lib/s.ts'))[0][1]).toBe(
       'aws-managed',
     );
+  });
+});
+
+describe('CDK: the context a lookup needs goes in and out of detection as arguments (projectValues.ts), never held by the file', () => {
+  const text = cdk("kms.Alias.fromAliasName(this, 'A', this.node.tryGetContext('tableKeyAlias'))");
+  const file = { path: 'lib/s.ts', absPath: '/p/lib/s.ts', text };
+  const cdkContext = { paths: ['cdk.json'], values: { tableKeyAlias: { value: 'alias/aws/dynamodb', path: 'cdk.json' } } };
+
+  it('a detection without the context wants it; one given it wants nothing; each reads only the values it was given', () => {
+    const first = detectTypeScript(file);
+    expect(first.wants).toEqual(['cdkContext']);
+    expect(statusOf(first.tables[0])).toBe('unknown');
+    const second = detectTypeScript(file, { cdkContext });
+    expect(second.wants).toBeUndefined();
+    expect(statusOf(second.tables[0])).toBe('aws-managed');
+    // A third, without values again: the second's context is not kept anywhere.
+    const third = detectTypeScript(file);
+    expect(third.wants).toEqual(['cdkContext']);
+    expect(statusOf(third.tables[0])).toBe('unknown');
+  });
+
+  it('a key no value decides wants nothing', () => {
+    expect(detectTypeScript({ ...file, text: cdk("kms.Alias.fromAliasName(this, 'A', 'alias/orders')") }).wants).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * A Pulumi table's key from the stack's config (src/formats/yaml/pulumiStacks.ts): what each
+ * A Pulumi table's key from the stack's config (src/formats/pulumi/stacks.ts): what each
  * `Pulumi.<stack>.yaml` sets decides the key on that stack. Left out of session 46 (`config.require` was
  * taken as a customer-managed key whatever the stacks set); the adversarial pass of session 47 (repro 06)
  * found a dev stack whose `requireObject` object had no `kmsKeyArn`: the AWS managed key there.

@@ -8,7 +8,7 @@
  * an uninterrupted fix (or, for a file edited during the run, the edit); after the next run, no
  * temp file is left, every file is fixed, and no module references a block it does not declare.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   chmodSync,
@@ -30,14 +30,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../bench/generate.mjs';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { BIN, runCli, snapshot } from '../helpers/cli-helper.js';
+import { BIN, pausedCli, runCli, snapshot } from '../helpers/cli-helper.js';
 import { undeclaredReferences } from '../helpers/terraform-helpers.js';
 
 const MODULE = path.join(FIXTURES, 'terraform', 'module-dir', 'input');
 const CF = path.join(FIXTURES, 'cloudformation');
 const ENV = { KMSFIX_LOCK_DIR: mkdtempSync(path.join(tmpdir(), 'kmsfix-locks-')) };
 const ENOSPC = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'faults', 'enospc.mjs');
-const PAUSE = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'faults', 'pause.mjs');
 const MODULES = 12;
 const TEMPLATES = ['yaml-no-sse/input.yaml', 'json-4space/input.json', 'yaml-crlf-bom/input.yaml', 'yaml-sse-disabled/input.yaml'];
 
@@ -204,35 +203,9 @@ describe('faults during a fix in place', () => {
     expect(refused).toBeGreaterThan(0); // the runs did meet
   }, 120_000);
 
-  /**
-   * Run a fix paused (test/faults/pause.mjs) at `point`; `change` runs there, then the run goes on.
-   * Returns the run's stderr.
-   */
-  async function pausedAt(
-    dir: string,
-    point: string,
-    change: (child: ChildProcess) => void,
-  ): Promise<{ code: number | null; signal?: NodeJS.Signals | null; stderr: string }> {
-    const signals = tmp();
-    return await new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', PAUSE, BIN, 'fix', '--yes', '--quiet', '.'], {
-        cwd: dir,
-        env: { ...process.env, ...ENV, KMSFIX_TEST_PAUSE: point, KMSFIX_TEST_PAUSE_DIR: signals },
-      });
-      let stderr = '';
-      child.stderr.on('data', (d) => (stderr += d));
-      const poll = setInterval(() => {
-        if (!existsSync(path.join(signals, 'paused'))) return;
-        clearInterval(poll);
-        change(child);
-        writeFileSync(path.join(signals, 'go'), '');
-      }, 5);
-      child.on('close', (code, signal) => {
-        clearInterval(poll);
-        resolve({ code, signal, stderr });
-      });
-    });
-  }
+  /** A fix paused (test/faults/pause.mjs) at `point`; `change` runs there (given the run's pid), then the run goes on. */
+  const pausedAt = (dir: string, point: string, change: (pid: number) => void) =>
+    pausedCli(['fix', '--yes', '--quiet', '.'], dir, point, change, ENV);
 
   for (const [when, point] of [
     ['after every file was read and planned', 'open:\\.kmsfix-tmp-'],
@@ -266,7 +239,7 @@ describe('faults during a fix in place', () => {
       const dir = estate(tmp());
       // Paused at the first rename of mod00 (its journal written), every temp file written: the signal lands
       // there, and waits for the chunk's renames (src/io/temp.ts tempGone: not dropped with the listener).
-      const r = await pausedAt(dir, 'rename:mod00/main\\.tf$', (child) => child.kill(signal));
+      const r = await pausedAt(dir, 'rename:mod00/main\\.tf$', (pid) => process.kill(pid, signal));
       expect([r.code, r.signal], r.stderr).toEqual([exit, null]);
       expectOldOrNew(dir);
       modulesConsistent(dir);

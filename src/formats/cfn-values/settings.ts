@@ -5,7 +5,7 @@
  * Serverless service's variables. One reader for templates, serverless.yml and serverless.ts (whose resources the
  * TypeScript family hands over as a node tree: typescript/cfnTree.ts), so it lives beside both families, not in one.
  */
-import { ABSENT, type Setting, type Settings } from '../../rule/facts.js';
+import { ABSENT, type Branches, type Setting, type Settings } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { placeholderIn, placeholderSetting } from '../../core/placeholders.js';
 import type { Raw, Reference } from '../../rule/peers/facts.js';
@@ -313,17 +313,10 @@ export function sseSettingsOf(
     // Fn::If worded by its condition and what that reads: the value as written, put on one line, reads as noise.
     const source = choices ? chosenByIf(choices.condition, defaults) : snippet(text, sse);
     const settings: Settings = { model: 'sse', block: { state: 'expression', source } };
-    if (choices) {
-      const picks = picksIn(defaults, choices.condition);
-      settings.branches = {
-        name: 'block',
-        source: settings.block!.source,
-        condition: choices.condition,
-        written: whole(text, sse),
-        settings: choices.values.map((c, i) => sseSettingsOf(text, c, global, yaml11, picks.defaults[i])),
-      };
-      if (picks.chosen) settings.branches.chosen = picks.chosen;
-    }
+    if (choices)
+      settings.branches = ifBranches('block', source, whole(text, sse), choices, defaults, (c, d) =>
+        sseSettingsOf(text, c, global, yaml11, d),
+      );
     return settings;
   }
   // SAM Globals (`Globals: SimpleTable: SSESpecification`): each setting the table does not write
@@ -350,31 +343,50 @@ export function sseSettingsOf(
   // A switch or key that Fn::If chooses (the first that does): the settings as each choice makes them.
   const enabledChoices = own ? ifChoices(child(sse, 'SSEEnabled')) : undefined;
   const keyChoices = own && !global && !enabledChoices ? ifChoices(child(sse, 'KMSMasterKeyId')) : undefined;
-  if (enabledChoices) {
-    const picks = picksIn(defaults, enabledChoices.condition);
-    settings.branches = {
-      name: 'enabled',
-      source: settings.enabled!.source,
-      condition: enabledChoices.condition,
-      written: `SSEEnabled: ${whole(text, child(sse, 'SSEEnabled'))}`,
-      settings: enabledChoices.values.map((c, i) => ({
-        ...settings,
-        enabled: c ? enabledSetting(text, c, yaml11, picks.defaults[i]) : ABSENT,
-      })),
-    };
-    if (picks.chosen) settings.branches.chosen = picks.chosen;
-  } else if (keyChoices) {
-    const picks = picksIn(defaults, keyChoices.condition);
-    settings.branches = {
-      name: 'key',
-      source: snippet(text, child(sse, 'KMSMasterKeyId')),
-      condition: keyChoices.condition,
-      written: `KMSMasterKeyId: ${whole(text, child(sse, 'KMSMasterKeyId'))}`,
-      settings: keyChoices.values.map((c, i) => ({ ...settings, key: c ? keySetting(text, c, picks.defaults[i]) : ABSENT })),
-    };
-    if (picks.chosen) settings.branches.chosen = picks.chosen;
-  }
+  if (enabledChoices)
+    settings.branches = ifBranches(
+      'enabled',
+      settings.enabled!.source,
+      `SSEEnabled: ${whole(text, child(sse, 'SSEEnabled'))}`,
+      enabledChoices,
+      defaults,
+      (c, d) => ({ ...settings, enabled: c ? enabledSetting(text, c, yaml11, d) : ABSENT }),
+    );
+  else if (keyChoices)
+    settings.branches = ifBranches(
+      'key',
+      snippet(text, child(sse, 'KMSMasterKeyId')),
+      `KMSMasterKeyId: ${whole(text, child(sse, 'KMSMasterKeyId'))}`,
+      keyChoices,
+      defaults,
+      (c, d) => ({ ...settings, key: c ? keySetting(text, c, d) : ABSENT }),
+    );
   return settings;
+}
+
+/**
+ * The settings an Fn::If's choices make (`each`: one choice read with the defaults of the environments that pick it,
+ * picksIn), named `name`, as written `source` (shortened) and `written` (whole), and the choices the environments
+ * pick, when they decide the condition.
+ */
+function ifBranches(
+  name: Branches['name'],
+  source: string,
+  written: string,
+  choices: { condition: string; values: (CNode | undefined)[] },
+  defaults: Defaults | undefined,
+  each: (choice: CNode | undefined, defaults: Defaults | undefined) => Settings,
+): Branches {
+  const picks = picksIn(defaults, choices.condition);
+  const branches: Branches = {
+    name,
+    source,
+    condition: choices.condition,
+    written,
+    settings: choices.values.map((c, i) => each(c, picks.defaults[i])),
+  };
+  if (picks.chosen) branches.chosen = picks.chosen;
+  return branches;
 }
 
 function rawOf(node: CNode | null | undefined): Raw | undefined {

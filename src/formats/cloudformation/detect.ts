@@ -659,9 +659,8 @@ export function detectCloudFormation(
       const denial = stackPolicyDenial(template, rp.key, type);
       if (denial) encryption.obstacles.push({ kind: 'code-shape', step: stackPolicyStep(denial, rp.key) });
       // In the table's Properties, any fix's setting would follow it; elsewhere in the resource, only the key and alias.
-      const eofInProps = eofScalarWithin(eofScalar, [props]);
-      const eofStep = eofInProps ?? eofScalarWithin(eofScalar, [rp.value, resource]);
-      if (eofStep) encryption.obstacles.push({ kind: eofInProps ? 'code-shape' : 'generated-key', step: eofStep });
+      const eof = eofScalarWithin(eofScalar, props, [rp.value, resource]);
+      if (eof) encryption.obstacles.push(eof);
       const idVariable = !loop && template.flavor === 'serverless' ? /\$\{[^}]*\}/.exec(rp.key)?.[0] : undefined;
       if (idVariable !== undefined)
         encryption.obstacles.push({

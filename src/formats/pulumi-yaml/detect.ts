@@ -29,7 +29,7 @@ import { duplicateKeyError } from '../yaml/duplicates.js';
 import { keySettingOf, switchSettingOf } from './settings.js';
 import { destroyKeeps } from './retention.js';
 import { unkeptKeyCautions } from './keptKeys.js';
-import { keyOnStacks, type PulumiStacks } from '../yaml/pulumiStacks.js';
+import { keyOnStacks, type PulumiStacks } from '../pulumi/stacks.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
 import { integrationTables, sharedTables } from './resourcePolicy.js';
 import { snippet } from '../yaml/scalars.js';
@@ -60,7 +60,7 @@ export interface PulumiTable extends TableFacts {
   retain: boolean;
   /** `options: provider: ${name}`: that provider resource's name (the key and its policy's lookups go through it). */
   provider?: string;
-  /** A key written as a config value's name (`kmsKeyArn: ${tableKey}`, no variable of that name), or looked up by the alias or key one names (`fn::invoke` of aws:kms:getAlias, `name: ${keyAlias}`; of aws:kms:getKey, `keyId: ${tableKey}`): that name (pulumiStacks.ts). */
+  /** A key written as a config value's name (`kmsKeyArn: ${tableKey}`, no variable of that name), or looked up by the alias or key one names (`fn::invoke` of aws:kms:getAlias, `name: ${keyAlias}`; of aws:kms:getKey, `keyId: ${tableKey}`): that name (pulumi/stacks.ts). */
   config?: string;
 }
 
@@ -272,7 +272,7 @@ function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | unde
   const ref = /^\$\{([\w-]+)(?:\.([\w-]+))?\}$/.exec(key.text.trim());
   if (!ref) return settings;
   const name = ref[1];
-  // A config value: what each stack's file sets, the program's default under it (pulumiStacks.ts).
+  // A config value: what each stack's file sets, the program's default under it (pulumi/stacks.ts).
   const configName = configNameOf(settings, root);
   if (stacks && configName !== undefined) return { ...settings, key: stackKey(key, configName, stacks) };
   // A lookup of the AWS managed key (`fn::invoke` of aws:kms:getAlias or getKey): that key, read as `${v.targetKeyArn}`.
@@ -306,7 +306,7 @@ function stackKey(written: Setting, name: string, stacks: PulumiStacks): Setting
   return { state: 'unreadable', source: `kmsKeyArn is ${written.source}, and ${on.why}` };
 }
 
-/** A key written as `${name}` of no variable: a config value, which each stack's file may set (pulumiStacks.ts). */
+/** A key written as `${name}` of no variable: a config value, which each stack's file may set (pulumi/stacks.ts). */
 function configNameOf(settings: Settings, root: CMap): string | undefined {
   const key = settings.model === 'sse' ? settings.key : undefined;
   const name = key?.state === 'literal' ? /^\$\{([\w-]+)\}$/.exec(key.text?.trim() ?? '')?.[1] : undefined;
@@ -523,9 +523,8 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
         encryption.obstacles.push({ kind: 'resource-region', region: snippet(file.text, region) });
       if (error) encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
       // In the table's properties, any fix's setting would follow it; elsewhere, only the key, alias and lookups.
-      const eofInProps = eofScalarWithin(eofScalar, [props]);
-      const eofStep = eofInProps ?? eofScalarWithin(eofScalar, [pair.value, resource, variables]);
-      if (eofStep) encryption.obstacles.push({ kind: eofInProps ? 'code-shape' : 'generated-key', step: eofStep });
+      const eof = eofScalarWithin(eofScalar, props, [pair.value, resource, variables]);
+      if (eof) encryption.obstacles.push(eof);
       if (component !== undefined)
         encryption.obstacles.push({
           kind: 'code-shape',

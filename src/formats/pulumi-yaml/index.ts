@@ -2,7 +2,7 @@
 import type { Format } from '../../core/types.js';
 import { detectPulumiYaml, type PulumiDetection } from './detect.js';
 import { fixPulumiYaml } from './fix.js';
-import { pulumiStacks } from '../yaml/pulumiStacks.js';
+import { pulumiStacks } from '../pulumi/stacks.js';
 import { verifyPulumiYaml } from './verify.js';
 
 export const pulumiYaml: Format<PulumiDetection> = {

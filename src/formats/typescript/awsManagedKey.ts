@@ -18,7 +18,7 @@ import type { Setting } from '../../rule/facts.js';
 import { declarationOf } from './consts.js';
 import { declaredAt, inputRead } from './inputDefaults.js';
 import { snippet } from './lookup.js';
-import { type CdkContext, givenValues, wants } from './projectValues.js';
+import type { CdkContext, Given } from './projectValues.js';
 import { fieldValue, indexedValues, memberValue, onlyValueOf } from './singleValue.js';
 import { isNullish, propertyName, stringValue, ts, unwrap } from './parse.js';
 
@@ -50,17 +50,22 @@ export type ManagedKey = { kind: 'managed'; via?: string; why?: string } | { kin
  * The key setting of an expression that names the AWS managed key, or may (ManagedKey): `state` as the format reads a
  * key expression there (CDK's encryptionKey: a reference); one that may be it, `unreadable` (unknown). Undefined otherwise.
  */
-export function managedKeySetting(sf: ts.SourceFile, e: ts.Expression, state: 'expression' | 'reference'): Setting | undefined {
-  const m = awsManagedKeyOf(e);
+export function managedKeySetting(
+  sf: ts.SourceFile,
+  given: Given,
+  e: ts.Expression,
+  state: 'expression' | 'reference',
+): Setting | undefined {
+  const m = awsManagedKeyOf(e, given);
   if (!m) return undefined;
   if (m.kind === 'maybe') return { state: 'unreadable', source: m.why };
   const source = snippet(sf, e);
   return { state, source: m.why ? `${source} (${m.why})` : source, text: AWS_MANAGED_ALIAS, ...(m.via ? { via: m.via } : {}) };
 }
 
-/** What the key expression says of the AWS managed key (see ManagedKey). */
-export function awsManagedKeyOf(e: ts.Expression, depth = 0): ManagedKey | undefined {
-  return walkKey(e, JUDGED, depth);
+/** What the key expression says of the AWS managed key (see ManagedKey), with the project's values `given` the detection. */
+export function awsManagedKeyOf(e: ts.Expression, given: Given, depth = 0): ManagedKey | undefined {
+  return walkKey(e, judged(given), depth);
 }
 
 /**
@@ -118,25 +123,29 @@ function walkKey<T>(e: ts.Expression, walk: KeyWalk<T>, depth: number): T | unde
   return named && walk.lookup(u, name as string, named, depth);
 }
 
-/** awsManagedKeyOf's walk: the lookup's alias (or key) judged as a key is, or as one the deploy chooses (chosenAlias). */
-const JUDGED: KeyWalk<ManagedKey> = {
+/**
+ * awsManagedKeyOf's walk: the lookup's alias (or key) judged as a key is, or as one the deploy chooses (chosenAlias),
+ * with the project's values the detection was `given` (a CDK app's context).
+ */
+const judged = (given: Given): KeyWalk<ManagedKey> => ({
   held: true,
   // An alias name the deploy chooses (a context or config value): not known, never a key of the account (round 36).
   lookup: (call, name, named, depth) =>
-    awsManagedKeyOf(named, depth + 1) ??
-    (ALIAS_LOOKUPS.has(name) ? chosenAlias(call, named) : name === 'fromKeyArn' ? contextKeyArn(call, named) : undefined),
+    awsManagedKeyOf(named, given, depth + 1) ??
+    (ALIAS_LOOKUPS.has(name) ? chosenAlias(call, named, given) : name === 'fromKeyArn' ? contextKeyArn(named, given) : undefined),
   own: (u, depth) => {
     const s = stringValue(u);
     if (s !== undefined) return s.trim() !== '' && isAwsManagedKeyRef(s) ? MANAGED : undefined;
     // `arn:${partition}:kms:${region}:${account}:alias/aws/dynamodb`, or the same joined with `+`.
     if (ts.isTemplateExpression(u))
       return isAwsManagedKeyRef(`:${u.templateSpans[u.templateSpans.length - 1].literal.text}`) ? MANAGED : undefined;
-    if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken) return plain(awsManagedKeyOf(u.right, depth + 1));
-    if (ts.isBinaryExpression(u) && FALLBACKS.has(u.operatorToken.kind)) return fallbackOf(u, depth);
+    if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken)
+      return plain(awsManagedKeyOf(u.right, given, depth + 1));
+    if (ts.isBinaryExpression(u) && FALLBACKS.has(u.operatorToken.kind)) return fallbackOf(u, given, depth);
     // A CfnParameter's or TerraformVariable's value: its default (inputDefaults.ts).
     const input = inputRead(u);
     if (input) {
-      const d = input.default && awsManagedKeyOf(input.default, depth + 1);
+      const d = input.default && awsManagedKeyOf(input.default, given, depth + 1);
       if (d?.kind !== 'managed') return undefined;
       const written = stringValue(unwrap(input.default as ts.Expression)) ?? (input.default as ts.Expression).getText();
       return input.kind === 'cfn-parameter'
@@ -146,7 +155,7 @@ const JUDGED: KeyWalk<ManagedKey> = {
     // `prod ? key : Alias.fromAliasName(this, 'M', 'alias/aws/dynamodb')`, here or in the const the key names: the AWS
     // managed key when every branch is; where one is, `maybe` (real-world round 35).
     if (ts.isConditionalExpression(u))
-      return someOf([u.whenTrue, u.whenFalse], depth, (i) => `where ${u.condition.getText()} is ${i === 0 ? 'true' : 'false'}`);
+      return someOf([u.whenTrue, u.whenFalse], given, depth, (i) => `where ${u.condition.getText()} is ${i === 0 ? 'true' : 'false'}`);
     // `keys[props.stage]` of a const map (singleValue.ts): its members, the same way.
     if (u.kind === ts.SyntaxKind.ElementAccessExpression) {
       const indexed = indexedValues(u as ts.ElementAccessExpression);
@@ -154,13 +163,14 @@ const JUDGED: KeyWalk<ManagedKey> = {
       if (!indexed?.values.length) return undefined;
       return someOf(
         indexed.values,
+        given,
         depth,
         (i) => `where ${index} is ${memberNameOf(indexed.values[i])} (${snippet(u.getSourceFile(), u)})`,
       );
     }
     return WALK_ON;
   },
-};
+});
 
 /** The argument a lookup call names its alias (or key) with, if it has it (`aliasName` of fromLookup's props...). */
 function lookupName(u: ts.CallExpression | ts.NewExpression, name: string): ts.Expression | undefined {
@@ -212,15 +222,15 @@ const NAME_LOOKUP: KeyWalk<LookedUp> = {
  * 'K', { aliasName: this.node.tryGetContext('tableKeyAlias') })` with cdk.json's `alias/aws/dynamodb` was read as a
  * key of the account. Any other name (a literal, a prop) is the code's: undefined.
  */
-function chosenAlias(call: ts.CallExpression | ts.NewExpression, name: ts.Expression): ManagedKey | undefined {
+function chosenAlias(call: ts.CallExpression | ts.NewExpression, name: ts.Expression, given: Given): ManagedKey | undefined {
   const value = deployChoice(name);
   if (!value) return undefined;
   const sf = call.getSourceFile();
   // A context value the CDK app's context files give (read for such a lookup: index.ts, cdkContext.ts), or one they do not.
   const context = contextName(name);
   if (context !== undefined) {
-    const read = givenValues(sf).cdkContext;
-    if (!read) wants(sf, 'cdkContext');
+    const read = given.values.cdkContext;
+    if (!read) given.wants.add('cdkContext');
     const set = read?.values[context];
     if (set !== undefined && isAwsManagedKeyRef(set.value))
       return { kind: 'managed', why: `${set.path}'s context sets ${context} to ${set.value}` };
@@ -245,12 +255,11 @@ function chosenAlias(call: ts.CallExpression | ts.NewExpression, name: ts.Expres
  * AWS managed key's own ARN (arn:...:key/<id>) is not known to the code: a context value the files leave unset is
  * not worth an `unknown` on every such app; one they set to the AWS managed key's alias is that key, as the literal is.
  */
-function contextKeyArn(call: ts.CallExpression | ts.NewExpression, arn: ts.Expression): ManagedKey | undefined {
+function contextKeyArn(arn: ts.Expression, given: Given): ManagedKey | undefined {
   const context = contextName(arn);
   if (context === undefined) return undefined;
-  const sf = call.getSourceFile();
-  const read = givenValues(sf).cdkContext;
-  if (!read) wants(sf, 'cdkContext');
+  const read = given.values.cdkContext;
+  if (!read) given.wants.add('cdkContext');
   const set = read?.values[context];
   return set !== undefined && isAwsManagedKeyRef(set.value)
     ? { kind: 'managed', why: `${set.path}'s context sets ${context} to ${set.value}` }
@@ -299,8 +308,8 @@ const MANAGED: ManagedKey = { kind: 'managed' };
  * (the first one's words); a branch that may be: that; one that is, among others that are not: `maybe`, with
  * `where(i)` saying when that one is picked.
  */
-function someOf(values: ts.Expression[], depth: number, where: (i: number) => string): ManagedKey | undefined {
-  const each = values.map((v) => awsManagedKeyOf(v, depth + 1));
+function someOf(values: ts.Expression[], given: Given, depth: number, where: (i: number) => string): ManagedKey | undefined {
+  const each = values.map((v) => awsManagedKeyOf(v, given, depth + 1));
   if (each.every((m) => m?.kind === 'managed')) return each[0];
   const maybe = each.find((m) => m?.kind === 'maybe');
   if (maybe) return maybe;
@@ -325,17 +334,17 @@ const FALLBACKS = new Set<ts.SyntaxKind>([ts.SyntaxKind.QuestionQuestionToken, t
  * not, to `||`), and so is a value that names the AWS managed key (a lookup is never unset) or an input's; any other
  * value, with a fallback that names that key, may be it where the code leaves the value unset (`maybe`, naming it).
  */
-function fallbackOf(u: ts.BinaryExpression, depth: number): ManagedKey | undefined {
+function fallbackOf(u: ts.BinaryExpression, given: Given, depth: number): ManagedKey | undefined {
   const value = unwrap(u.left);
   const written = stringValue(value);
   const or = u.operatorToken.kind === ts.SyntaxKind.BarBarToken;
-  if (written !== undefined && (written !== '' || !or)) return awsManagedKeyOf(value, depth + 1);
-  if (written === '' || isNullish(value)) return awsManagedKeyOf(u.right, depth + 1);
+  if (written !== undefined && (written !== '' || !or)) return awsManagedKeyOf(value, given, depth + 1);
+  if (written === '' || isNullish(value)) return awsManagedKeyOf(u.right, given, depth + 1);
   // A lookup, an input's value (a token, set at synth whatever it holds), Pulumi's `config.require(...)` (a stack
   // without the value fails) or a value that may itself be unset decides.
-  const left = awsManagedKeyOf(value, depth + 1);
+  const left = awsManagedKeyOf(value, given, depth + 1);
   if (left || inputRead(value) || isRequire(value)) return left;
-  const right = awsManagedKeyOf(u.right, depth + 1);
+  const right = awsManagedKeyOf(u.right, given, depth + 1);
   if (right?.kind !== 'managed') return right;
   const fallback = snippet(value.getSourceFile(), u.right);
   return {

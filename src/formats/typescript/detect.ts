@@ -46,7 +46,7 @@ import { managedKeySetting } from './awsManagedKey.js';
 import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
 import { guarded } from './singleValue.js';
 import { stackKeySetting } from './stackConfig.js';
-import { detectingWith, type ProjectValues } from './projectValues.js';
+import { type Given, given as givenOf, type ProjectValues, type Wanted } from './projectValues.js';
 import type { FileRef } from '../serverless/fileValues.js';
 import { cdktfIteratorObstacle } from './iterators.js';
 import { defaultCdktfProvider, providerEmulator } from './regions.js';
@@ -215,6 +215,8 @@ export interface TsDetection extends Detection {
   binds: ReturnType<typeof bindings>;
   /** The files a serverless.ts's keys read (`${file(...)}`: serverless/fileValues.ts), when a table's key reads one. */
   fileRefs?: FileRef[];
+  /** The project's values a key met needs and the detection was not given (projectValues.ts Wanted), for a second detection (index.ts). */
+  wants?: Wanted[];
 }
 
 // ---------------------------------------------------------------- object literals
@@ -230,7 +232,8 @@ function boolOf(e: ts.Expression): boolean | undefined {
 
 // ---------------------------------------------------------------- settings, as written
 
-type Ctx = { sf: ts.SourceFile; sym: (e: ts.Expression) => string | undefined };
+/** A detection's file, its symbols, and the project's values it was given (projectValues.ts), for its key readers. */
+type Ctx = { sf: ts.SourceFile; sym: (e: ts.Expression) => string | undefined; given: Given };
 
 /** A property as a setting: absent, unreadable (a spread or computed property may set it), or its value as `read` reads it. */
 export function settingOf(
@@ -269,12 +272,12 @@ function unsetKey(sf: ts.SourceFile, e: ts.Expression): Setting | undefined {
   return undefined;
 }
 
-/** A key: a string literal as such, anything else an expression naming a key. */
+/** A key: a string literal as such, anything else an expression naming a key (with the project's values `given` the detection). */
 export const keyOf =
-  (sf: ts.SourceFile) =>
+  (sf: ts.SourceFile, given: Given) =>
   (e: ts.Expression): Setting => {
     // A Pulumi table's key from the stack's config: what the stacks set (stackConfig.ts).
-    const stacked = stackKeySetting(sf, e);
+    const stacked = stackKeySetting(sf, given, e);
     if (stacked) return stacked;
     const unset = unsetKey(sf, e);
     if (unset) return unset;
@@ -282,7 +285,7 @@ export const keyOf =
     if (s !== undefined) return { state: 'literal', source: snippet(sf, e), text: s };
     // A lookup of the AWS managed key (awsManagedKey.ts) is that key, as its literal alias is; an input's default
     // that is that key, too; a fallback that is, where the value may be unset: not known.
-    return managedKeySetting(sf, e, 'expression') ?? { state: 'expression', source: snippet(sf, e) };
+    return managedKeySetting(sf, given, e, 'expression') ?? { state: 'expression', source: snippet(sf, e) };
   };
 
 /** A nested object literal (a block): literal when it is one, an expression otherwise. */
@@ -364,7 +367,7 @@ const choiceValue =
     // through a CfnParameter's default, said with it; one that may be that key: not known.
     const managed =
       means === 'customer-managed' && ts.isCallExpression(u) && u.arguments[0]
-        ? managedKeySetting(c.sf, u.arguments[0], 'reference')
+        ? managedKeySetting(c.sf, c.given, u.arguments[0], 'reference')
         : undefined;
     if (managed?.state === 'unreadable') return managed;
     if (managed) means = 'aws-managed';
@@ -399,11 +402,12 @@ export const CFN_NAMES = { block: 'sseSpecification', enabled: 'sseEnabled', sse
  */
 export function cfnSettings(
   sf: ts.SourceFile,
+  given: Given,
   props: ts.ObjectLiteralExpression,
   withKey: boolean,
   names = CFN_NAMES,
   /** How the key is read: as the TypeScript family reads a key (keyOf), or as a serverless.ts's (resources.ts). */
-  readKey = keyOf(sf),
+  readKey = keyOf(sf, given),
 ): Settings {
   const block = settingOf(sf, props, names.block, blockOf(sf));
   const o = objectAt(sf, props, names.block);
@@ -412,18 +416,18 @@ export function cfnSettings(
     model: 'sse',
     block,
     enabled: settingOf(sf, o, names.enabled, switchOf(sf)),
-    sseType: settingOf(sf, o, names.sseType, keyOf(sf)),
+    sseType: settingOf(sf, o, names.sseType, keyOf(sf, given)),
   };
   if (withKey) settings.key = settingOf(sf, o, names.key, readKey);
   return settings;
 }
 
 /** Terraform-shaped SSE (CDKTF DynamodbTable, Pulumi aws.dynamodb.Table): serverSideEncryption { enabled, kmsKeyArn }. */
-function tfSettings(sf: ts.SourceFile, props: ts.ObjectLiteralExpression): Settings {
+function tfSettings(sf: ts.SourceFile, given: Given, props: ts.ObjectLiteralExpression): Settings {
   const block = settingOf(sf, props, 'serverSideEncryption', blockOf(sf));
   const o = objectAt(sf, props, 'serverSideEncryption');
   if (block.state !== 'literal' || !o) return { model: 'sse', block };
-  return { model: 'sse', block, enabled: settingOf(sf, o, 'enabled', switchOf(sf)), key: settingOf(sf, o, 'kmsKeyArn', keyOf(sf)) };
+  return { model: 'sse', block, enabled: settingOf(sf, o, 'enabled', switchOf(sf)), key: settingOf(sf, o, 'kmsKeyArn', keyOf(sf, given)) };
 }
 
 /**
@@ -490,11 +494,11 @@ export function replicasOf(
 }
 
 /** A CfnGlobalTable replica's key: sseSpecification.kmsMasterKeyId. */
-function cfnReplicaKey(sf: ts.SourceFile, replica: ts.ObjectLiteralExpression): Setting {
+function cfnReplicaKey(sf: ts.SourceFile, given: Given, replica: ts.ObjectLiteralExpression): Setting {
   const spec = lookup(sf, replica, 'sseSpecification');
   if (spec.kind === 'unknown') return { state: 'unreadable', source: spec.why };
   const o = objectAt(sf, replica, 'sseSpecification');
-  return o ? settingOf(sf, o, 'kmsMasterKeyId', keyOf(sf)) : ABSENT;
+  return o ? settingOf(sf, o, 'kmsMasterKeyId', keyOf(sf, given)) : ABSENT;
 }
 
 const REPLICA_KEYS =
@@ -581,7 +585,7 @@ function tfWords(replicas: string): Vocabulary {
 
 /** The encryption facts of a table whose props are an object literal. */
 function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): EncryptionFacts {
-  const { sf } = c;
+  const { sf, given } = c;
   const facts: EncryptionFacts = { peerKind: 'code', words: WORDS[kind], settings: { model: 'sse' }, obstacles: [] };
   switch (kind) {
     case 'Table': {
@@ -592,7 +596,7 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
         key: settingOf(sf, props, 'encryptionKey', (e) => {
           const unset = unsetKey(sf, e);
           if (unset) return unset;
-          const managed = managedKeySetting(sf, e, 'reference');
+          const managed = managedKeySetting(sf, given, e, 'reference');
           if (managed?.state === 'unreadable') maybeManaged = managed;
           return managed ?? { state: 'reference', source: snippet(sf, e) };
         }),
@@ -630,26 +634,26 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
       break;
     case 'CfnTable':
     case 'NativeTable':
-      facts.settings = cfnSettings(sf, props, true);
+      facts.settings = cfnSettings(sf, given, props, true);
       // CDK synthesizes sseSpecification as given: CloudFormation rejects a key without sseType (src/rule/cmk.ts
       // untypedKey). (aws-native's tables are never fixed, and a fix's step would not be this one.)
       if (kind === 'CfnTable' && facts.settings.model === 'sse') facts.settings.keyNeedsType = true;
       break;
     case 'CfnGlobalTable':
     case 'NativeGlobalTable':
-      facts.settings = cfnSettings(sf, props, false);
-      facts.replicas = replicasOf(sf, props, 'replicas', 'own', (o) => cfnReplicaKey(sf, o));
+      facts.settings = cfnSettings(sf, given, props, false);
+      facts.replicas = replicasOf(sf, props, 'replicas', 'own', (o) => cfnReplicaKey(sf, given, o));
       break;
     case 'DynamodbTableReplica':
     case 'PulumiTableReplica':
-      facts.settings = { model: 'sse', key: settingOf(sf, props, 'kmsKeyArn', keyOf(sf)) };
+      facts.settings = { model: 'sse', key: settingOf(sf, props, 'kmsKeyArn', keyOf(sf, given)) };
       facts.obstacles.push({ kind: 'replica-resource' });
       break;
     case 'DynamodbTable':
     case 'PulumiTable': {
-      facts.settings = tfSettings(sf, props);
+      facts.settings = tfSettings(sf, given, props);
       const name = kind === 'DynamodbTable' ? 'replica' : 'replicas';
-      facts.replicas = replicasOf(sf, props, name, 'override', (o) => settingOf(sf, o, 'kmsKeyArn', keyOf(sf)));
+      facts.replicas = replicasOf(sf, props, name, 'override', (o) => settingOf(sf, o, 'kmsKeyArn', keyOf(sf, given)));
       break;
     }
   }
@@ -801,8 +805,8 @@ export function parameterDecided(encryption: EncryptionFacts, back?: () => Writt
  */
 export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): TsDetection {
   const sf = parseTypeScript(file.path, file.text);
-  detectingWith(sf, values);
-  const files = values.files;
+  // The project's values, down to every key's reading, and what a key met needs without them.
+  const given = givenOf(values);
   const imports = readImports(sf);
   // A CDK, CDKTF, Pulumi or SST program in JavaScript (src/formats/typescript/javascript.ts): its constructs
   // are read, never fixed; one a compiler wrote is read at its source; a serverless.js for its resources alone.
@@ -827,7 +831,7 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
           ? 'require(...)'
           : undefined;
   };
-  const c: Ctx = { sf, sym: (e) => resolveSymbol(e, binds) };
+  const c: Ctx = { sf, sym: (e) => resolveSymbol(e, binds), given };
   const lines = LineIndex.of(file.text);
   const tables: TsTable[] = [];
   const seen = new Map<string, number>();
@@ -1161,7 +1165,7 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
   // a file of Resources it includes); in another JavaScript file, never fixed.
   const fileRefs: FileRef[] = [];
   if (!compiled && sf.text.includes('AWS::DynamoDB::')) {
-    for (const t of resourceTables(sf, lines, file.test === true, files, fileRefs)) {
+    for (const t of resourceTables(sf, lines, file.test === true, given, fileRefs)) {
       const jsStep = program ? javaScriptStep(t.kind) : undefined;
       if (jsStep && !t.encryption.obstacles.some((o) => o.kind === 'code-shape'))
         t.encryption.obstacles.push({ kind: 'code-shape', step: jsStep });
@@ -1177,7 +1181,14 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
   adapterMappings(sf, lines, tables);
   metadataSuppressionsOf(sf, lines, tables);
   apiGlobalTableGrants(sf, lines, tables);
-  return { tables, sf, imports, binds, ...(fileRefs.length > 0 ? { fileRefs } : {}) };
+  return {
+    tables,
+    sf,
+    imports,
+    binds,
+    ...(fileRefs.length > 0 ? { fileRefs } : {}),
+    ...(given.wants.size > 0 ? { wants: [...given.wants] } : {}),
+  };
 }
 
 /** A spread argument, short: `...transform(...)` for a call, else its text cut as `snippet` cuts it. */

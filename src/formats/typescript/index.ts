@@ -9,7 +9,6 @@ import { entryStackRegions } from './cdkApp.js';
 import { cdkV1VersionLimits } from './cdkV1Version.js';
 import { detectTypeScript, type TsDetection, type TsTable } from './detect.js';
 import { cdkContextOf } from './cdkContext.js';
-import { wanted } from './projectValues.js';
 import { holderOf, ts } from './parse.js';
 import { pulumiVersionLimits } from './pulumiVersion.js';
 import { deletionProtected, recoveryOn } from './retention.js';
@@ -17,7 +16,7 @@ import { selectionsOf } from './backups.js';
 import { unkeptKeyCautions } from './keptKeys.js';
 import { optionsOf } from './options.js';
 import { readsStackConfig } from './stackConfig.js';
-import { pulumiStacks } from '../yaml/pulumiStacks.js';
+import { pulumiStacks } from '../pulumi/stacks.js';
 import { verifyTypeScript } from './verify.js';
 import { readFileValues } from '../serverless/fileValues.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
@@ -40,7 +39,7 @@ export const typescript: Format<TsDetection> = {
       );
     // A key looked up by an alias a context value names: detected again with the app's context (awsManagedKey.ts,
     // cdkContext.ts).
-    if (context && wanted(d.sf, 'cdkContext'))
+    if (context && d.wants?.includes('cdkContext'))
       return cdkContextOf(file, context).then((cdkContext) =>
         detected(file, cdkContext ? detectTypeScript(file, { cdkContext }) : d, context),
       );

@@ -297,20 +297,19 @@ function tfSettingEntries(settings: KeySettings | undefined): [string, Code][] {
   return [['deletionWindowInDays', raw(String(days))], ...settingEntries(settings, () => undefined)];
 }
 
+/** A CDKTF KmsKey's or a Pulumi kms.Key's properties (one provider's arguments): its description, rotation, settings, policy and tags. */
+function tfKeyEntries(spec: { description: Code; policy: Code; settings?: KeySettings }): [string, Code][] {
+  return [
+    ['description', spec.description],
+    ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
+    ...tfSettingEntries(spec.settings),
+    ['policy', spec.policy],
+    ...tagEntries(spec.settings),
+  ];
+}
+
 export function cdktfKey(ref: Ref, spec: TfKeySpec): Code {
-  return call(
-    `new ${ref(CDKTF_KMS[spec.layout], ['KmsKey'])}`,
-    raw(spec.scope),
-    spec.id,
-    obj([
-      ['description', spec.description],
-      ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
-      ...tfSettingEntries(spec.settings),
-      ['policy', spec.policy],
-      ...tagEntries(spec.settings),
-      ...spec.extra,
-    ]),
-  );
+  return call(`new ${ref(CDKTF_KMS[spec.layout], ['KmsKey'])}`, raw(spec.scope), spec.id, obj([...tfKeyEntries(spec), ...spec.extra]));
 }
 
 export function cdktfAlias(
@@ -347,16 +346,7 @@ export interface PulumiKeySpec {
 }
 
 export function pulumiKey(ref: Ref, spec: PulumiKeySpec): Code {
-  const args: Code[] = [
-    spec.name,
-    obj([
-      ['description', spec.description],
-      ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
-      ...tfSettingEntries(spec.settings),
-      ['policy', spec.policy],
-      ...tagEntries(spec.settings),
-    ]),
-  ];
+  const args: Code[] = [spec.name, obj(tfKeyEntries(spec))];
   if (spec.opts) args.push(spec.opts);
   return call(`new ${ref(PULUMI_AWS, ['kms', 'Key'])}`, ...args);
 }

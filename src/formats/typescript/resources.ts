@@ -30,7 +30,8 @@ import {
 } from './detect.js';
 import { intrinsicName } from '../cfn-values/intrinsics.js';
 import { type Defaults, keySetting, serviceDefaults, serviceSseSettings } from '../cfn-values/settings.js';
-import type { FileRef, FileValues } from '../serverless/fileValues.js';
+import type { FileRef } from '../serverless/fileValues.js';
+import type { Given } from './projectValues.js';
 import { cfnNode, serviceRoot } from './cfnTree.js';
 import { oneLine } from '../cfn-values/writtenBack.js';
 import type { CMap } from '../yaml/tree.js';
@@ -134,17 +135,19 @@ function replicaKey(sf: ts.SourceFile, replica: ts.ObjectLiteralExpression, read
 export interface ServiceInputs {
   defaults: Defaults;
   fileRefs: FileRef[];
+  /** The project's values the detection was given (projectValues.ts), for a key the TypeScript family reads (keyOf). */
+  given: Given;
 }
 
 /** An empty service (a file of resources the service loads: its variables are the service file's, not read here). */
 const NO_SERVICE: CMap = { kind: 'map', start: 0, end: 0, flow: true, pairs: [] };
 
-function serviceInputs(sf: ts.SourceFile, files: FileValues | undefined): ServiceInputs {
+function serviceInputs(sf: ts.SourceFile, given: Given): ServiceInputs {
   const fileRefs: FileRef[] = [];
   const defaults = serviceDefaults(serviceRoot(sf) ?? NO_SERVICE);
   defaults.fileRefs = fileRefs;
-  if (files) defaults.files = files;
-  return { defaults, fileRefs };
+  if (given.values.files) defaults.files = given.values.files;
+  return { defaults, fileRefs, given };
 }
 
 /**
@@ -156,7 +159,7 @@ function serviceInputs(sf: ts.SourceFile, files: FileValues | undefined): Servic
 const serviceKeyOf =
   (sf: ts.SourceFile, inputs: ServiceInputs) =>
   (e: ts.Expression): Setting => {
-    const own = keyOf(sf)(e);
+    const own = keyOf(sf, inputs.given)(e);
     if (own.state === 'absent' || own.state === 'unreadable') return own;
     const node = cfnNode(sf, e);
     // A property chain (`process.env.TABLE_KEY_ARN`, `props.keyArn`) names a key the code holds, as the TypeScript
@@ -189,7 +192,7 @@ function factsOf(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression, global
   if (transform) return unreadable(transform);
   const facts: EncryptionFacts = { peerKind: 'code', words: WORDS.CfnResource, settings: { model: 'sse', block: ABSENT }, obstacles: [] };
   const readKey = serviceKeyOf(sf, inputs);
-  if (value) facts.settings = cfnSettings(sf, value, !global, NAMES, readKey);
+  if (value) facts.settings = cfnSettings(sf, inputs.given, value, !global, NAMES, readKey);
   // An SSESpecification that is an intrinsic function (`{ 'Fn::If': ['IsProd', {...}, { Ref: 'AWS::NoValue' }] }`): read as a
   // serverless.yml's, each choice's settings (it was read as a block without SSEEnabled: aws-owned, and fixed inside the Fn::If).
   const sse = value ? lookup(sf, value, NAMES.block) : undefined;
@@ -264,9 +267,9 @@ function serverlessInstance(n: ts.Node): boolean {
 export function resourceTables(
   sf: ts.SourceFile,
   lines: LineIndex,
-  testCode = false,
-  /** The values of the files the keys read, once read; `fileRefs`: where the reads met are recorded (ServiceInputs). */
-  files?: FileValues,
+  testCode: boolean,
+  /** The project's values the detection was given (the files the keys read, once read); `fileRefs`: where the reads met are recorded (ServiceInputs). */
+  given: Given,
   fileRefs?: FileRef[],
 ): TsTable[] {
   const out: TsTable[] = [];
@@ -283,7 +286,7 @@ export function resourceTables(
       const value = typeOf.kind === 'value' ? unwrap(typeOf.value) : undefined;
       const type = value && (stringValue(value) ?? chosenType(value));
       if (type && TYPES.has(type)) {
-        out.push(tableOf(sf, lines, n, type, (inputs ??= serviceInputs(sf, files))));
+        out.push(tableOf(sf, lines, n, type, (inputs ??= serviceInputs(sf, given))));
         return;
       }
     }

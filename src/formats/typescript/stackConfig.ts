@@ -2,7 +2,7 @@
  * A Pulumi table's key read from the stack's config: `kmsKeyArn: config.require('tableKey')` (or `get`,
  * `requireSecret`, `requireObject<T>('db').kmsKeyArn`), through the file's consts and fields, of a
  * `new pulumi.Config()` (the project's namespace) or `new pulumi.Config('ns')`. What each stack file sets
- * (src/formats/yaml/pulumiStacks.ts) decides the key: the AWS managed key on every stack is that key
+ * (src/formats/pulumi/stacks.ts) decides the key: the AWS managed key on every stack is that key
  * (aws-managed), a key some stacks leave out or set to it is decided per stack (unknown), a `get` that every
  * stack sets is a key (customer-managed). Without stack files the code alone decides, as before.
  * A `get` with a fallback (`config.get('tableKey') ?? '<alias ARN of aws/dynamodb>'`, or `||`, which an empty value
@@ -13,12 +13,12 @@
 import { ABSENT, type Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS } from '../../rule/status.js';
 import type { SourceFile } from '../../core/types.js';
-import { keyOnStacks, type Fallback, type PulumiStacks } from '../yaml/pulumiStacks.js';
+import { keyOnStacks, type Fallback, type PulumiStacks } from '../pulumi/stacks.js';
 import { awsManagedKeyOf, type LookedUp, lookedUpName } from './awsManagedKey.js';
 import { declarationOf } from './consts.js';
 import type { TsDetection, TsTable } from './detect.js';
 import { lookup, snippet } from './lookup.js';
-import { givenValues } from './projectValues.js';
+import type { Given } from './projectValues.js';
 import { isNullish, stringValue, ts, unwrap } from './parse.js';
 import { fieldValue, guarded, memberValue, onlyValueOf } from './singleValue.js';
 
@@ -60,17 +60,17 @@ export function readsStackConfig(file: SourceFile, d: TsDetection): boolean {
  * A key read from the stack's config, as the stacks decide it (see above); undefined when the file's stacks
  * were not read, the key is not such a read, or every stack sets it for a `require` (the code's reading stands).
  */
-export function stackKeySetting(sf: ts.SourceFile, node: ts.Expression): Setting | undefined {
+export function stackKeySetting(sf: ts.SourceFile, given: Given, node: ts.Expression): Setting | undefined {
   // The stacks of the file being detected (read before a second detection, see index.ts): projectValues.ts.
-  const stacks = givenValues(sf).stacks;
+  const stacks = given.values.stacks;
   if (!stacks) return undefined;
   const read = configRead(node);
-  if (!read) return lookedUpOnStacks(sf, node, stacks);
+  if (!read) return lookedUpOnStacks(sf, node, stacks, given);
   if (read.object && read.member === undefined) return undefined;
   const source = snippet(sf, node);
   // A guard before the table (`if (!key) throw`) proves a `get`'s value set.
   const optional = read.optional && !guarded(unwrap(node));
-  const on = keyOnStacks(stacks, read.namespace ?? stacks.project, read.name, read.member, optional, fallbackOf(sf, read));
+  const on = keyOnStacks(stacks, read.namespace ?? stacks.project, read.name, read.member, optional, fallbackOf(sf, read, given));
   if (on.kind === 'aws-managed') return { state: 'expression', source, text: AWS_MANAGED_ALIAS, via: on.why };
   if (on.kind === 'absent') return { ...ABSENT, source, via: on.why };
   if (on.kind === 'per-stack') return { state: 'unreadable', source: `kmsKeyArn is ${source}, and ${on.why}` };
@@ -96,12 +96,12 @@ function lookupRead(node: ts.Expression): (ConfigRead & { looked: LookedUp }) | 
  * known to the code). Undefined when the key is no such lookup (awsManagedKey.ts says `maybe` of a lookup by an alias
  * whose stacks were not read; one by a key id is then a key passed in, as `kmsKeyArn: config.require(...)` is).
  */
-function lookedUpOnStacks(sf: ts.SourceFile, node: ts.Expression, stacks: PulumiStacks): Setting | undefined {
+function lookedUpOnStacks(sf: ts.SourceFile, node: ts.Expression, stacks: PulumiStacks, given: Given): Setting | undefined {
   const read = lookupRead(node);
   if (!read) return undefined;
   const source = snippet(sf, node);
   const optional = read.optional && !guarded(unwrap(read.looked.name));
-  const on = keyOnStacks(stacks, read.namespace ?? stacks.project, read.name, read.member, optional, fallbackOf(sf, read));
+  const on = keyOnStacks(stacks, read.namespace ?? stacks.project, read.name, read.member, optional, fallbackOf(sf, read, given));
   const what = read.looked.by === 'alias' ? 'the alias' : 'the key';
   if (on.kind === 'set') return { state: 'expression', source };
   if (on.kind === 'aws-managed') return { state: 'expression', source, text: AWS_MANAGED_ALIAS, via: `${what} it looks up: ${on.why}` };
@@ -109,11 +109,11 @@ function lookedUpOnStacks(sf: ts.SourceFile, node: ts.Expression, stacks: Pulumi
 }
 
 /** What a read's fallback gives a stack that does not set the value (see Fallback); none for `?? undefined`. */
-function fallbackOf(sf: ts.SourceFile, read: ConfigRead): Fallback | undefined {
+function fallbackOf(sf: ts.SourceFile, read: ConfigRead, given: Given): Fallback | undefined {
   if (!read.fallback) return undefined;
   const f = unwrap(read.fallback.node);
   if (isNullish(f) || stringValue(f)?.trim() === '') return undefined;
-  const managed = awsManagedKeyOf(f);
+  const managed = awsManagedKeyOf(f, given);
   const kind = managed === undefined ? 'set' : managed.kind === 'maybe' || managed.via || managed.why ? 'unknown' : 'managed';
   return { kind, text: snippet(sf, f), empty: read.fallback.empty };
 }

@@ -8,6 +8,7 @@
  */
 import type { CNode } from './tree.js';
 import type { Edit } from '../../core/types.js';
+import type { Obstacle } from '../../rule/facts.js';
 
 /** The block scalar the text ends in, without a final line break, whose chomping keeps a line break (clip or keep); undefined otherwise. */
 export function eofBlockScalar(text: string, roots: (CNode | null)[]): CNode | undefined {
@@ -37,10 +38,18 @@ export function eofScalarObstacle(text: string, roots: (CNode | null)[], edits: 
 }
 
 /**
- * What scan tells of a table before any plan: the step, when the file's final block scalar (`scalar`,
- * from eofBlockScalar) lies in a node a fix of the table adds to (its resource, which the key follows;
- * Pulumi's variables). The plan's own check (eofScalarObstacle) stays the last word.
+ * What scan tells of a table before any plan, when the file's final block scalar (`scalar`, from eofBlockScalar)
+ * lies in a node a fix of the table adds to: in the table's properties (`props`), any fix's setting would follow it
+ * (code-shape); elsewhere (`others`: its resource, which the key follows; Pulumi's variables), only a generated key
+ * and alias would (generated-key: a fix with a key given is not stopped). The plan's own check (eofScalarObstacle)
+ * stays the last word.
  */
-export function eofScalarWithin(scalar: CNode | undefined, nodes: (CNode | null | undefined)[]): string | undefined {
-  return scalar && nodes.some((n) => n && n.start <= scalar.start && scalar.start < n.end) ? EOF_SCALAR_STEP : undefined;
+export function eofScalarWithin(
+  scalar: CNode | undefined,
+  props: CNode | null | undefined,
+  others: (CNode | null | undefined)[],
+): Extract<Obstacle, { kind: 'code-shape' | 'generated-key' }> | undefined {
+  const within = (n: CNode | null | undefined) => scalar && n && n.start <= scalar.start && scalar.start < n.end;
+  if (within(props)) return { kind: 'code-shape', step: EOF_SCALAR_STEP };
+  return others.some(within) ? { kind: 'generated-key', step: EOF_SCALAR_STEP } : undefined;
 }

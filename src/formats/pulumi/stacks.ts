@@ -10,7 +10,7 @@
  */
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
-import { type CMap, type CNode, child, parseYaml, resolveAlias, scalarString } from './tree.js';
+import { type CMap, type CNode, child, parseYaml, resolveAlias, scalarString } from '../yaml/tree.js';
 
 /** One stack's file: its config (undefined: none; `unreadable`: a file that does not parse) and whether it imports ESC environments. */
 interface Stack {
