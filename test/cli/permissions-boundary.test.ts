@@ -113,6 +113,36 @@ describe('permissions boundaries beside a table', () => {
     expect(by.OrdersTable.cautions).toEqual([expect.stringContaining(`${LABEL}provider.iam.role.permissionsBoundary)`)]);
   });
 
+  it("Serverless Framework: a function's own role's boundary, v4's and serverless-iam-roles-per-function's, and that plugin's for every role (deploy review, session 55)", async () => {
+    const resources = `resources:\n  Resources:\n${TABLE_YAML.replace(/^/gm, '  ')}`;
+    const boundary = 'arn:aws:iam::111122223333:policy/boundary';
+    const v4 = `service: orders\nprovider:\n  name: aws\nfunctions:\n  api:\n    handler: h.api\n    iam:\n      role:\n        permissionsBoundary: ${boundary}\n        statements: []\n  worker:\n    handler: h.worker\n    iamPermissionsBoundary: ${boundary}\n${resources}`;
+    const by = await tables(project({ 'serverless.yml': v4 }));
+    expect(by.OrdersTable.cautions).toEqual([
+      expect.stringContaining(`${LABEL}functions.api.iam.role.permissionsBoundary, functions.worker.iamPermissionsBoundary)`),
+    ]);
+    expect(by.KeyedTable.cautions).toBeUndefined();
+    const global = `service: orders\nplugins:\n  - serverless-iam-roles-per-function\ncustom:\n  serverless-iam-roles-per-function:\n    iamGlobalPermissionsBoundary: ${boundary}\nprovider:\n  name: aws\nfunctions:\n  api:\n    handler: h.api\n${resources}`;
+    expect((await tables(project({ 'serverless.yml': global }))).OrdersTable.cautions).toEqual([
+      expect.stringContaining(`${LABEL}custom.serverless-iam-roles-per-function.iamGlobalPermissionsBoundary)`),
+    ]);
+    // The same service with its tables in a file it includes: the setting named where it is, not as the provider's.
+    const included = await tables(
+      project({
+        'serverless.yml': v4.split('resources:')[0] + 'resources:\n  - ${file(resources/tables.yml)}\n',
+        'resources/tables.yml': `Resources:\n${TABLE_YAML}`,
+      }),
+    );
+    expect(included.OrdersTable.cautions).toEqual([
+      expect.stringContaining(
+        `${LABEL}serverless.yml: functions.api.iam.role.permissionsBoundary, serverless.yml: functions.worker.iamPermissionsBoundary)`,
+      ),
+    ]);
+    // A function without a boundary of its own gives none.
+    const plain = `service: orders\nprovider:\n  name: aws\nfunctions:\n  api:\n    handler: h.api\n    iam:\n      role:\n        statements: []\n${resources}`;
+    expect((await tables(project({ 'serverless.yml': plain }))).OrdersTable.cautions).toBeUndefined();
+  });
+
   it('Serverless Framework: a file of Resources the service includes gets the cautions of the service file (boundary, DynamoDB Local)', async () => {
     const sls =
       'service: orders\nplugins:\n  - serverless-dynamodb-local\nprovider:\n  name: aws\n  iam:\n    role:\n      permissionsBoundary: arn:aws:iam::111122223333:policy/boundary\n' +
