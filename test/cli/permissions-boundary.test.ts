@@ -294,6 +294,75 @@ Aspects.of(stack).add(new PermissionsBoundaryAspect('arn:aws:iam::111122223333:p
     expect(hatch.Orders.cautions).toEqual([expect.stringContaining(`${LABEL}addPropertyOverride('PermissionsBoundary') at line 8)`)]);
   });
 
+  it('AWS CDK: the same context set in cdk.context.json, in the App props or by setContext in the entry file (deploy review, session 55)', async () => {
+    const stack = `import * as cdk from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+export class AppStack extends cdk.Stack {
+  constructor(scope: Construct, id: string, props?: cdk.StackProps) {
+    super(scope, id, props);
+    new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  }
+}
+`;
+    const cdkJson = (context: object) => JSON.stringify({ app: 'npx ts-node bin/app.ts', context });
+    const entry = (app: string) =>
+      `import * as cdk from 'aws-cdk-lib';\nimport { AppStack } from '../lib/stack';\n${app}\nnew AppStack(app, 'App', { env: { region: 'eu-west-1' } });\n`;
+    const boundary = { '@aws-cdk/core:permissionsBoundary': { name: 'app-boundary' } };
+    const saved = await tables(
+      project({
+        'lib/stack.ts': stack,
+        'bin/app.ts': entry('const app = new cdk.App();'),
+        'cdk.json': cdkJson({}),
+        'cdk.context.json': JSON.stringify(boundary),
+      }),
+    );
+    expect(saved.Orders.cautions).toEqual([
+      expect.stringContaining(`${LABEL}cdk.context.json @aws-cdk/core:permissionsBoundary app-boundary)`),
+    ]);
+    // cdk.json's context wins over cdk.context.json's (the CDK CLI's order): named once, as cdk.json's.
+    const both = await tables(
+      project({
+        'lib/stack.ts': stack,
+        'cdk.json': cdkJson({ '@aws-cdk/core:permissionsBoundary': { name: 'json-boundary' } }),
+        'cdk.context.json': JSON.stringify(boundary),
+      }),
+    );
+    expect(both.Orders.cautions).toEqual([
+      expect.stringContaining(`${LABEL}cdk.json context @aws-cdk/core:permissionsBoundary json-boundary)`),
+    ]);
+    const props = await tables(
+      project({
+        'lib/stack.ts': stack,
+        'bin/app.ts': entry(`const app = new cdk.App({ context: { '@aws-cdk/core:permissionsBoundary': { name: 'app-boundary' } } });`),
+        'cdk.json': cdkJson({}),
+      }),
+    );
+    expect(props.Orders.cautions).toEqual([expect.stringContaining(`${LABEL}context @aws-cdk/core:permissionsBoundary at bin/app.ts:3)`)]);
+    const set = await tables(
+      project({
+        'lib/stack.ts': stack,
+        'bin/app.ts': entry(
+          `const app = new cdk.App();\napp.node.setContext('@aws-cdk/core:permissionsBoundary', { name: 'app-boundary' });`,
+        ),
+        'cdk.json': cdkJson({}),
+      }),
+    );
+    expect(set.Orders.cautions).toEqual([
+      expect.stringContaining(`${LABEL}setContext('@aws-cdk/core:permissionsBoundary') at bin/app.ts:4)`),
+    ]);
+    // Another context value in the file beside: nothing.
+    const other = await tables(
+      project({
+        'lib/stack.ts': stack,
+        'cdk.json': cdkJson({}),
+        'cdk.context.json': JSON.stringify({ 'acknowledged-issue-numbers': [1] }),
+      }),
+    );
+    expect(other.Orders.cautions).toBeUndefined();
+  });
+
   it('AWS CDK: a file the stack file imports and uses gives roles a boundary (deploy review, session 49)', async () => {
     const roles = `import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
