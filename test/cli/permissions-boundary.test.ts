@@ -214,6 +214,41 @@ describe('permissions boundaries beside a table', () => {
     expect(plain['aws_dynamodb_table.orders'].cautions).toBeUndefined();
   });
 
+  it("Terraform: a local module the table (or its module's output) is passed to gives its roles a boundary, one level down (deploy review, session 55)", async () => {
+    const db = `${TF_TABLE}\noutput "table_arn" {\n  value = aws_dynamodb_table.orders.arn\n}\n`;
+    const api = `variable "dynamodb_arn" {\n  type = string\n}\n\nresource "aws_iam_role" "role" {\n  name                 = "api"\n  permissions_boundary = "arn:aws:iam::111122223333:policy/app-boundary"\n  assume_role_policy   = "{}"\n}\n`;
+    const call = (arn: string) => `module "api" {\n  source       = "./modules/api"\n  dynamodb_arn = ${arn}\n}\n`;
+    // A sibling of the table's module call in the root.
+    const sibling = await tables(
+      project({
+        'main.tf': `module "db" {\n  source = "./modules/db"\n}\n\n${call('module.db.table_arn')}`,
+        'modules/db/main.tf': db,
+        'modules/api/main.tf': api,
+      }),
+    );
+    expect(sibling['aws_dynamodb_table.orders'].cautions).toEqual([
+      expect.stringContaining(`${LABEL}aws_iam_role.role at modules/api/main.tf:5 in module.api)`),
+    ]);
+    // The table beside the call, its attribute passed (in another file of the module).
+    const beside = await tables(
+      project({ 'main.tf': TF_TABLE, 'api.tf': call('aws_dynamodb_table.orders.arn'), 'modules/api/main.tf': api }),
+    );
+    expect(beside['aws_dynamodb_table.orders'].cautions).toEqual([
+      expect.stringContaining(`${LABEL}aws_iam_role.role at modules/api/main.tf:5 in module.api)`),
+    ]);
+    // A module that is not given the table, or whose roles have no boundary: nothing.
+    const other = await tables(project({ 'main.tf': TF_TABLE, 'api.tf': call('"arn:aws:s3:::bucket"'), 'modules/api/main.tf': api }));
+    expect(other['aws_dynamodb_table.orders'].cautions).toBeUndefined();
+    const plain = await tables(
+      project({
+        'main.tf': TF_TABLE,
+        'api.tf': call('aws_dynamodb_table.orders.arn'),
+        'modules/api/main.tf': api.replace(/  permissions_boundary = .*\n/, ''),
+      }),
+    );
+    expect(plain['aws_dynamodb_table.orders'].cautions).toBeUndefined();
+  });
+
   it('AWS CDK: a permissionsBoundary prop and PermissionsBoundary.of(...)', async () => {
     const stack = `import * as cdk from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
