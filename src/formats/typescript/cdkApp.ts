@@ -39,6 +39,8 @@ export async function appBoundary(file: SourceFile, context: DiskContext | undef
   if (!context || !cdkJson) return undefined;
   const boundary = cdkJsonOf(cdkJson).boundary;
   if (boundary) return `${cdkJson.path} context @aws-cdk/core:permissionsBoundary ${boundary}`;
+  // A cdk.json without a place on disk (a context a test or an embedder builds) has no folder to look in (as importersWith).
+  if (cdkJson.absPath === undefined) return undefined;
   const beside = await contextFileBeside(cdkJson, context);
   if (!beside?.text.includes('ermissionsBoundary')) return undefined;
   const saved = boundaryOf(contextObjectOf(beside.text));
