@@ -19,15 +19,21 @@ export function readCdkJson(text: string): CdkJson {
   try {
     const json = JSON.parse(text) as { app?: unknown; context?: Record<string, unknown> } | null;
     if (typeof json?.app === 'string') read.app = json.app;
-    const b = json?.context?.['@aws-cdk/core:permissionsBoundary'] as { name?: unknown; arn?: unknown } | undefined;
-    const named = b?.name ?? b?.arn;
-    if (named !== undefined) read.boundary = typeof named === 'string' ? named : JSON.stringify(named);
+    const boundary = boundaryOf(json?.context);
+    if (boundary !== undefined) read.boundary = boundary;
     const strings = Object.entries(json?.context ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string');
     if (strings.length > 0) read.context = Object.fromEntries(strings);
   } catch {
     // Not JSON: no app.
   }
   return read;
+}
+
+/** The context's `@aws-cdk/core:permissionsBoundary` (cdk.json's `context`, or cdk.context.json), its name or ARN as written. */
+export function boundaryOf(context: Record<string, unknown> | null | undefined): string | undefined {
+  const b = context?.['@aws-cdk/core:permissionsBoundary'] as { name?: unknown; arn?: unknown } | undefined;
+  const named = b?.name ?? b?.arn;
+  return named === undefined ? undefined : typeof named === 'string' ? named : JSON.stringify(named);
 }
 
 const cdkJsons = new WeakMap<SourceFile, CdkJson>();

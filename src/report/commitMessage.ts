@@ -203,16 +203,36 @@ export function commitMessage(
       } else left.push({ t, file: pathOf(f) });
     }
   }
+  // Terraform calls of a local module whose table this commit fixes (TableReport.through): `terraform apply` gives
+  // each call's tables their keys in this deploy, so they are listed with the tables, counted in the notes that count
+  // tables, and rolled back as the module's table is (deploy review, session 55: they were listed as not changed,
+  // for a manual step, while the same deploy re-encrypted them).
+  const byTable = new Map(fixed.map((x) => [`${x.t.file}\0${x.t.address}`, x]));
+  const calls: Call[] = [];
+  for (const l of left.splice(0)) {
+    const module = l.t.through && byTable.get(`${l.t.through.file}\0${l.t.through.address}`);
+    if (module) calls.push({ ...l, module });
+    else left.push(l);
+  }
+  /** The tables `tables` fixed and the calls fixed through them, as the notes that count tables read them. */
+  const deployed = (tables: Fixed[]): TableReport[] => [
+    ...tables.map(({ t }) => t),
+    ...calls.filter((c) => tables.includes(c.module)).map((c) => asModuleTable(c)),
+  ];
   // One group: its settings throughout, as a run of one scope says them.
   const all = [...groups.values()];
   if (all.length === 1) o = all[0].o;
   const files = new Set(fixed.map((x) => x.file)).size;
-  const subject = `Encrypt ${plural(fixed.length, 'DynamoDB table')} with customer-managed KMS keys`;
+  const throughCalls = calls.length > 0 ? ` and the tables of ${plural(calls.length, 'module call')}` : '';
+  const subject = `Encrypt ${plural(fixed.length, 'DynamoDB table')}${throughCalls} with customer-managed KMS keys`;
   const out: string[] = [];
   out.push(
     wrap(
       `kmsfix ${o.version} changed ${plural(files, 'file')} so that ${plural(fixed.length, 'DynamoDB table')} ` +
-        `${fixed.length === 1 ? 'is' : 'are'} encrypted with a customer-managed KMS key instead of an AWS owned or AWS managed key.`,
+        `${fixed.length === 1 ? 'is' : 'are'} encrypted with a customer-managed KMS key instead of an AWS owned or AWS managed key.` +
+        (calls.length > 0
+          ? ` Through their module's table, so are the tables of ${plural(calls.length, 'Terraform module call')}: terraform apply changes each call's.`
+          : ''),
       '',
     ),
     '',
@@ -245,6 +265,17 @@ export function commitMessage(
     const rules = failingRules(t.peers);
     if (rules.length) out.push(wrap(`now passes: ${rules.join(', ')}`, '    ', '  '));
   }
+  for (const { t, file, module } of calls) {
+    out.push(
+      wrap(
+        `${t.address} (${file}:${t.line}), through ${module.t.address} (${module.file}:${module.t.line}), was ${t.status}`,
+        '    ',
+        '* ',
+      ),
+    );
+    const key = module.o.kmsKeyArn ? keyOf(module.o) : `${keyOf(module.o)}, created for this call`;
+    out.push(wrap(`key: ${key}`, '    ', '  '));
+  }
   if (left.length) {
     out.push('', 'Not changed (see kmsfix scan for the manual step):');
     for (const { t, file } of left) out.push(wrap(`${t.address} (${file}:${t.line}), ${t.status}`, '    ', '* '));
@@ -266,17 +297,13 @@ export function commitMessage(
       : `Replicas re-created (--recreate-replicas): to give the replicas of ${listed(recreated)} their keys, terraform apply deletes and re-creates them. ` +
         'Each is out of service in its Region until DynamoDB has copied the table into it again (hours for a large table), and its stream gets a new ARN: ' +
         `deploy when those Regions can do without them, then re-point stream consumers.${others ? ' The other tables switch keys in place, with no downtime.' : ''}`,
-    ...perGroup((_, o) => [
+    ...perGroup((tables, o) => [
       o.kmsKeyArn
         ? 'Cost: no new key; the existing key is billed as before, plus the requests DynamoDB makes to it for these tables.'
-        : 'Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests.',
+        : 'Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests.' +
+          callKeys(calls.filter((c) => tables.includes(c.module)).length),
     ]),
-    ...perGroup((tables, o) =>
-      requests(
-        tables.map(({ t }) => t),
-        o,
-      ),
-    ),
+    ...perGroup((tables, o) => requests(deployed(tables), o)),
     ...perGroup((tables, o) => [whoCanUse(tables, o)]),
     ...perGroup((tables, o) => whoDeploys(tables, o)),
     // A table retained, protected or moved after the fix keeps a key whose policy was its table's at fix time
@@ -303,20 +330,17 @@ export function commitMessage(
             "update the snapshots (jest -u, vitest -u, npx projen test) in this change, and check that only the keys, their aliases and the tables' encryption changed.",
         ]
       : []),
-    ...cautions(fixed.map(({ t }) => t)),
+    ...cautions([...fixed.map(({ t }) => t), ...calls.map(({ t }) => t)]),
   ];
   for (const n of notes) out.push(wrap(n, '  ', '* '));
   // How to roll back: its first line after the folders it is said of, where the groups' settings say it differently.
   const rollback = (tables: Fixed[], o: MessageOptions) =>
-    rollbackNote(
-      tables.map(({ t }) => t),
-      {
-        existingKey: o.kmsKeyArn !== undefined,
-        windowDays: o.key?.deletionWindowDays ?? DEFAULT_DELETION_WINDOW,
-        recreated: tables.filter(({ t }) => recreation(t) !== undefined).map(({ t }) => t.address),
-        retainAlways: o.key?.retain === 'always',
-      },
-    );
+    rollbackNote(deployed(tables), {
+      existingKey: o.kmsKeyArn !== undefined,
+      windowDays: o.key?.deletionWindowDays ?? DEFAULT_DELETION_WINDOW,
+      recreated: tables.filter(({ t }) => recreation(t) !== undefined).map(({ t }) => t.address),
+      retainAlways: o.key?.retain === 'always',
+    });
   const text = (lines: ReturnType<typeof rollback>) => lines.map((n) => n.text).join('\n');
   const once = rollback(fixed, o);
   const back =
@@ -333,6 +357,25 @@ interface Fixed {
   file: string;
   o: MessageOptions;
 }
+
+/** A Terraform call of a local module whose table the commit fixes (`module`), which gets its keys through it. */
+interface Call {
+  t: TableReport;
+  file: string;
+  module: Fixed;
+}
+
+/**
+ * A call as the notes read it: the module's table (a table of the module, whose encryption its roll back sets
+ * back, not a key input of the call's) at the call's address and with the call's old status.
+ */
+const asModuleTable = (c: Call): TableReport => ({ ...c.module.t, address: c.t.address, status: c.t.status, choices: undefined });
+
+/** What the Cost note adds for the module calls fixed through their module's table: each creates keys of its own. */
+const callKeys = (n: number) =>
+  n === 0
+    ? ''
+    : ` The ${plural(n, 'module call')} listed with the tables ${n === 1 ? 'creates' : 'each create'} the module's keys anew, billed the same.`;
 
 /** The tables fixed with the same settings, and where they are. */
 interface Group {

@@ -110,5 +110,12 @@ describe('a module call fixed through its module', () => {
     expect(held.code).toBe(0);
     expect(held.stderr).toContain(NOTE('this run gave'));
     expect(held.stderr).not.toContain('not fixed:');
+    // The commit message lists the call with the tables it changes, not as left for a manual step (deploy review, session 55).
+    const message = execFileSync('git', ['log', '-1', '--format=%B', 'kmsfix/dynamodb-cmk'], { cwd: repo, env: GIT_ENV, encoding: 'utf8' });
+    expect(message.split('\n')[0]).toBe('Encrypt 1 DynamoDB table and the tables of 1 module call with customer-managed KMS keys');
+    expect(message.replace(/\s+/g, ' ')).toContain(
+      '* module.orders (main.tf:5), through aws_dynamodb_table.this (modules/db/main.tf:5), was aws-owned',
+    );
+    expect(message).not.toContain('Not changed');
   });
 });

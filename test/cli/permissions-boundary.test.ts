@@ -113,6 +113,36 @@ describe('permissions boundaries beside a table', () => {
     expect(by.OrdersTable.cautions).toEqual([expect.stringContaining(`${LABEL}provider.iam.role.permissionsBoundary)`)]);
   });
 
+  it("Serverless Framework: a function's own role's boundary, v4's and serverless-iam-roles-per-function's, and that plugin's for every role (deploy review, session 55)", async () => {
+    const resources = `resources:\n  Resources:\n${TABLE_YAML.replace(/^/gm, '  ')}`;
+    const boundary = 'arn:aws:iam::111122223333:policy/boundary';
+    const v4 = `service: orders\nprovider:\n  name: aws\nfunctions:\n  api:\n    handler: h.api\n    iam:\n      role:\n        permissionsBoundary: ${boundary}\n        statements: []\n  worker:\n    handler: h.worker\n    iamPermissionsBoundary: ${boundary}\n${resources}`;
+    const by = await tables(project({ 'serverless.yml': v4 }));
+    expect(by.OrdersTable.cautions).toEqual([
+      expect.stringContaining(`${LABEL}functions.api.iam.role.permissionsBoundary, functions.worker.iamPermissionsBoundary)`),
+    ]);
+    expect(by.KeyedTable.cautions).toBeUndefined();
+    const global = `service: orders\nplugins:\n  - serverless-iam-roles-per-function\ncustom:\n  serverless-iam-roles-per-function:\n    iamGlobalPermissionsBoundary: ${boundary}\nprovider:\n  name: aws\nfunctions:\n  api:\n    handler: h.api\n${resources}`;
+    expect((await tables(project({ 'serverless.yml': global }))).OrdersTable.cautions).toEqual([
+      expect.stringContaining(`${LABEL}custom.serverless-iam-roles-per-function.iamGlobalPermissionsBoundary)`),
+    ]);
+    // The same service with its tables in a file it includes: the setting named where it is, not as the provider's.
+    const included = await tables(
+      project({
+        'serverless.yml': v4.split('resources:')[0] + 'resources:\n  - ${file(resources/tables.yml)}\n',
+        'resources/tables.yml': `Resources:\n${TABLE_YAML}`,
+      }),
+    );
+    expect(included.OrdersTable.cautions).toEqual([
+      expect.stringContaining(
+        `${LABEL}serverless.yml: functions.api.iam.role.permissionsBoundary, serverless.yml: functions.worker.iamPermissionsBoundary)`,
+      ),
+    ]);
+    // A function without a boundary of its own gives none.
+    const plain = `service: orders\nprovider:\n  name: aws\nfunctions:\n  api:\n    handler: h.api\n    iam:\n      role:\n        statements: []\n${resources}`;
+    expect((await tables(project({ 'serverless.yml': plain }))).OrdersTable.cautions).toBeUndefined();
+  });
+
   it('Serverless Framework: a file of Resources the service includes gets the cautions of the service file (boundary, DynamoDB Local)', async () => {
     const sls =
       'service: orders\nplugins:\n  - serverless-dynamodb-local\nprovider:\n  name: aws\n  iam:\n    role:\n      permissionsBoundary: arn:aws:iam::111122223333:policy/boundary\n' +
@@ -180,6 +210,41 @@ describe('permissions boundaries beside a table', () => {
     expect(other['aws_dynamodb_table.orders'].cautions).toBeUndefined();
     const plain = await tables(
       project({ 'main.tf': root('module.db.table_arn').replace('  permissions_boundary = var.boundary\n', ''), 'db/main.tf': db }),
+    );
+    expect(plain['aws_dynamodb_table.orders'].cautions).toBeUndefined();
+  });
+
+  it("Terraform: a local module the table (or its module's output) is passed to gives its roles a boundary, one level down (deploy review, session 55)", async () => {
+    const db = `${TF_TABLE}\noutput "table_arn" {\n  value = aws_dynamodb_table.orders.arn\n}\n`;
+    const api = `variable "dynamodb_arn" {\n  type = string\n}\n\nresource "aws_iam_role" "role" {\n  name                 = "api"\n  permissions_boundary = "arn:aws:iam::111122223333:policy/app-boundary"\n  assume_role_policy   = "{}"\n}\n`;
+    const call = (arn: string) => `module "api" {\n  source       = "./modules/api"\n  dynamodb_arn = ${arn}\n}\n`;
+    // A sibling of the table's module call in the root.
+    const sibling = await tables(
+      project({
+        'main.tf': `module "db" {\n  source = "./modules/db"\n}\n\n${call('module.db.table_arn')}`,
+        'modules/db/main.tf': db,
+        'modules/api/main.tf': api,
+      }),
+    );
+    expect(sibling['aws_dynamodb_table.orders'].cautions).toEqual([
+      expect.stringContaining(`${LABEL}aws_iam_role.role at modules/api/main.tf:5 in module.api)`),
+    ]);
+    // The table beside the call, its attribute passed (in another file of the module).
+    const beside = await tables(
+      project({ 'main.tf': TF_TABLE, 'api.tf': call('aws_dynamodb_table.orders.arn'), 'modules/api/main.tf': api }),
+    );
+    expect(beside['aws_dynamodb_table.orders'].cautions).toEqual([
+      expect.stringContaining(`${LABEL}aws_iam_role.role at modules/api/main.tf:5 in module.api)`),
+    ]);
+    // A module that is not given the table, or whose roles have no boundary: nothing.
+    const other = await tables(project({ 'main.tf': TF_TABLE, 'api.tf': call('"arn:aws:s3:::bucket"'), 'modules/api/main.tf': api }));
+    expect(other['aws_dynamodb_table.orders'].cautions).toBeUndefined();
+    const plain = await tables(
+      project({
+        'main.tf': TF_TABLE,
+        'api.tf': call('aws_dynamodb_table.orders.arn'),
+        'modules/api/main.tf': api.replace(/  permissions_boundary = .*\n/, ''),
+      }),
     );
     expect(plain['aws_dynamodb_table.orders'].cautions).toBeUndefined();
   });
@@ -262,6 +327,75 @@ Aspects.of(stack).add(new PermissionsBoundaryAspect('arn:aws:iam::111122223333:p
     expect(byConst.Orders.cautions).toEqual([expect.stringContaining('new PermissionsBoundaryAspect(...) at bin/app.ts:7')]);
     const hatch = await tables(project({ 'lib/stack.ts': aspect, 'cdk.json': cdkJson({}) }));
     expect(hatch.Orders.cautions).toEqual([expect.stringContaining(`${LABEL}addPropertyOverride('PermissionsBoundary') at line 8)`)]);
+  });
+
+  it('AWS CDK: the same context set in cdk.context.json, in the App props or by setContext in the entry file (deploy review, session 55)', async () => {
+    const stack = `import * as cdk from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+export class AppStack extends cdk.Stack {
+  constructor(scope: Construct, id: string, props?: cdk.StackProps) {
+    super(scope, id, props);
+    new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  }
+}
+`;
+    const cdkJson = (context: object) => JSON.stringify({ app: 'npx ts-node bin/app.ts', context });
+    const entry = (app: string) =>
+      `import * as cdk from 'aws-cdk-lib';\nimport { AppStack } from '../lib/stack';\n${app}\nnew AppStack(app, 'App', { env: { region: 'eu-west-1' } });\n`;
+    const boundary = { '@aws-cdk/core:permissionsBoundary': { name: 'app-boundary' } };
+    const saved = await tables(
+      project({
+        'lib/stack.ts': stack,
+        'bin/app.ts': entry('const app = new cdk.App();'),
+        'cdk.json': cdkJson({}),
+        'cdk.context.json': JSON.stringify(boundary),
+      }),
+    );
+    expect(saved.Orders.cautions).toEqual([
+      expect.stringContaining(`${LABEL}cdk.context.json @aws-cdk/core:permissionsBoundary app-boundary)`),
+    ]);
+    // cdk.json's context wins over cdk.context.json's (the CDK CLI's order): named once, as cdk.json's.
+    const both = await tables(
+      project({
+        'lib/stack.ts': stack,
+        'cdk.json': cdkJson({ '@aws-cdk/core:permissionsBoundary': { name: 'json-boundary' } }),
+        'cdk.context.json': JSON.stringify(boundary),
+      }),
+    );
+    expect(both.Orders.cautions).toEqual([
+      expect.stringContaining(`${LABEL}cdk.json context @aws-cdk/core:permissionsBoundary json-boundary)`),
+    ]);
+    const props = await tables(
+      project({
+        'lib/stack.ts': stack,
+        'bin/app.ts': entry(`const app = new cdk.App({ context: { '@aws-cdk/core:permissionsBoundary': { name: 'app-boundary' } } });`),
+        'cdk.json': cdkJson({}),
+      }),
+    );
+    expect(props.Orders.cautions).toEqual([expect.stringContaining(`${LABEL}context @aws-cdk/core:permissionsBoundary at bin/app.ts:3)`)]);
+    const set = await tables(
+      project({
+        'lib/stack.ts': stack,
+        'bin/app.ts': entry(
+          `const app = new cdk.App();\napp.node.setContext('@aws-cdk/core:permissionsBoundary', { name: 'app-boundary' });`,
+        ),
+        'cdk.json': cdkJson({}),
+      }),
+    );
+    expect(set.Orders.cautions).toEqual([
+      expect.stringContaining(`${LABEL}setContext('@aws-cdk/core:permissionsBoundary') at bin/app.ts:4)`),
+    ]);
+    // Another context value in the file beside: nothing.
+    const other = await tables(
+      project({
+        'lib/stack.ts': stack,
+        'cdk.json': cdkJson({}),
+        'cdk.context.json': JSON.stringify({ 'acknowledged-issue-numbers': [1] }),
+      }),
+    );
+    expect(other.Orders.cautions).toBeUndefined();
   });
 
   it('AWS CDK: a file the stack file imports and uses gives roles a boundary (deploy review, session 49)', async () => {

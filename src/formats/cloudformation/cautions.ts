@@ -4,7 +4,7 @@
  * template gives roles (a key policy whose principal is * cannot lift a boundary).
  */
 import { type Caution, LOCAL_MIGRATION_PLUGIN } from '../../rule/facts.js';
-import { child, resolveAlias, scalarString } from '../yaml/tree.js';
+import { type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
 import type { CfnTemplate } from './detect.js';
 
 /** The plugins a serverless.yml lists (`plugins: [...]`, or `plugins: {localPath: ..., modules: [...]}`), as written. */
@@ -24,16 +24,47 @@ function localMigrationsOf(template: CfnTemplate): string | undefined {
 /** Resources whose `PermissionsBoundary` bounds a role: IAM roles and users, and the roles SAM makes for functions and state machines. */
 const BOUNDED = new Set(['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
 
+/** The plugin that makes a role per function, whose settings the Framework (v4) reads too. */
+const ROLES_PER_FUNCTION = 'serverless-iam-roles-per-function';
+
+/**
+ * The settings of a Serverless service (serverless.yml, or a serverless.ts's tree) that give its roles a
+ * permissions boundary, as paths: the shared role's (`provider.iam.role.permissionsBoundary`,
+ * `provider.rolePermissionsBoundary`); a function's own role's, Framework v4's
+ * (`functions.api.iam.role.permissionsBoundary`) and serverless-iam-roles-per-function's, which v4 accepts too
+ * (`functions.api.iamPermissionsBoundary`); and that plugin's for every role it makes
+ * (`custom.serverless-iam-roles-per-function.iamGlobalPermissionsBoundary`). Each function is named: a role
+ * left out is an outage left unsaid (deploy review, session 55: the functions' were not read, and a service
+ * bounding every function's role, as guides on Lambda's blast radius advise, got no caution).
+ */
+export function serviceBoundaries(root: CNode | null | undefined): string[] {
+  const out: string[] = [];
+  const provider = child(root, 'provider');
+  if (child(child(child(provider, 'iam'), 'role'), 'permissionsBoundary') != null) out.push('provider.iam.role.permissionsBoundary');
+  if (child(provider, 'rolePermissionsBoundary') != null) out.push('provider.rolePermissionsBoundary');
+  if (child(child(child(root, 'custom'), ROLES_PER_FUNCTION), 'iamGlobalPermissionsBoundary') != null)
+    out.push(`custom.${ROLES_PER_FUNCTION}.iamGlobalPermissionsBoundary`);
+  // `functions:` is a map of functions, or a list of such maps (the Framework merges them).
+  const functions = child(root, 'functions');
+  const maps = functions?.kind === 'seq' ? functions.items.map((i) => resolveAlias(i)) : [functions];
+  for (const map of maps) {
+    if (map?.kind !== 'map') continue;
+    for (const fn of map.pairs) {
+      const def = resolveAlias(fn.value);
+      if (child(child(child(def, 'iam'), 'role'), 'permissionsBoundary') != null)
+        out.push(`functions.${fn.key}.iam.role.permissionsBoundary`);
+      if (child(def, 'iamPermissionsBoundary') != null) out.push(`functions.${fn.key}.iamPermissionsBoundary`);
+    }
+  }
+  return out;
+}
+
 /** What gives the template's roles a permissions boundary, as written (a logical ID, or the setting's path). */
 function boundariesOf(text: string, template: CfnTemplate): string[] {
   if (!text.includes('ermissionsBoundary')) return [];
   const out: string[] = [];
   const root = template.root;
-  if (template.flavor === 'serverless') {
-    const provider = child(root, 'provider');
-    if (child(child(child(provider, 'iam'), 'role'), 'permissionsBoundary') != null) out.push('provider.iam.role.permissionsBoundary');
-    if (child(provider, 'rolePermissionsBoundary') != null) out.push('provider.rolePermissionsBoundary');
-  }
+  if (template.flavor === 'serverless') out.push(...serviceBoundaries(root));
   if (child(child(child(root, 'Globals'), 'Function'), 'PermissionsBoundary') != null) out.push('Globals.Function.PermissionsBoundary');
   for (const p of template.resources.pairs) {
     const resource = resolveAlias(p.value);

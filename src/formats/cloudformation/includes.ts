@@ -15,6 +15,7 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { pair, parseYaml, type CNode } from '../yaml/tree.js';
 import type { CfnDetection, CfnTemplate } from './detect.js';
 import { includedGrants, mayGrantGlobalTables, type ApiGlobalTables } from './apiGlobalTables.js';
+import { serviceBoundaries } from './cautions.js';
 import { tablesOf } from './iamStatements.js';
 
 /** A LOCAL_MIGRATION_PLUGIN named in a service file's text, as a list item or a quoted string. */
@@ -40,11 +41,11 @@ export interface Includes {
   globalTables?: { v2: boolean };
   /**
    * What the including service file says of every role of the stack (read from its text): a
-   * permissions boundary (`provider.iam.role.permissionsBoundary`, `provider.rolePermissionsBoundary`),
-   * and a plugin that migrates its tables into DynamoDB Local. The file's tables get the cautions an
-   * inline table of that service gets.
+   * permissions boundary (each setting that gives one, `serverless.yml: functions.api.iamPermissionsBoundary`:
+   * boundariesIn), and a plugin that migrates its tables into DynamoDB Local. The file's tables get the
+   * cautions an inline table of that service gets.
    */
-  boundary?: string;
+  boundary?: string[];
   localPlugin?: string;
   /**
    * A service file that includes it grants a global-table API (`dynamodb:CreateGlobalTable`, ...:
@@ -164,13 +165,31 @@ function ofIncludes(detection: CfnDetection, file: SourceFile, context: DiskCont
       addGranted(t, grants);
       const cautions = [...(t.encryption.cautions ?? [])];
       if (includes.boundary && !cautions.some((c) => c.kind === 'permissions-boundary'))
-        cautions.push({ kind: 'permissions-boundary', where: [includes.boundary] });
+        cautions.push({ kind: 'permissions-boundary', where: includes.boundary });
       if (includes.localPlugin && t.type === 'AWS::DynamoDB::Table' && !cautions.some((c) => c.kind === 'local-migrations'))
         cautions.push({ kind: 'local-migrations', plugin: includes.localPlugin });
       if (cautions.length > 0) t.encryption.cautions = cautions;
     }
     return detection;
   });
+}
+
+/**
+ * The settings of a service file that give roles a permissions boundary (cautions.ts serviceBoundaries: where
+ * each is, `functions.api.iam.role.permissionsBoundary`), read from its parsed YAML. A serverless.ts, or a YAML
+ * file that does not parse, is searched as text (`text`, its comments blanked) and each setting named as written
+ * (`permissionsBoundary`): where it sits is not known there (deploy review, session 55: any
+ * `permissionsBoundary:` was called `provider.iam.role.permissionsBoundary`, a function's own included).
+ */
+function boundariesIn(service: SourceFile, text: string): string[] {
+  if (!text.includes('ermissionsBoundary')) return [];
+  if (/\.ya?ml$/.test(service.path)) {
+    try {
+      return serviceBoundaries(parseYaml(service.text)[0]?.root);
+    } catch {}
+  }
+  const names = [...text.matchAll(/(?<![\w-])(\w*[pP]ermissionsBoundary)['"]?\s*:/g)].map((m) => m[1]);
+  return [...new Set(names)];
 }
 
 /**
@@ -214,9 +233,8 @@ async function includesOf(file: SourceFile, context: DiskContext): Promise<Inclu
       if (m[2] === undefined) found.whole ??= service.path;
       else found.keys.set(m[2], `${service.path}: ${m[0]}`);
     }
-    const bound = /\b(rolePermissionsBoundary|permissionsBoundary)['"]?\s*:/.exec(text);
-    if (bound)
-      found.boundary = `${service.path}: ${bound[1] === 'rolePermissionsBoundary' ? 'provider.rolePermissionsBoundary' : 'provider.iam.role.permissionsBoundary'}`;
+    const bounds = boundariesIn(service, text);
+    if (bounds.length > 0) found.boundary = bounds.map((b) => `${service.path}: ${b}`);
     const plugin = LOCAL_PLUGIN_IN_TEXT.exec(text)?.[1];
     if (plugin) found.localPlugin = plugin;
     if ((found.keys.size > 0 || found.whole !== undefined) && /\.ya?ml$/.test(service.path) && mayGrantGlobalTables(service.text)) {

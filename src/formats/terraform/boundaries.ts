@@ -50,6 +50,32 @@ function bounding(tops: TopBlock[]): string[] {
 }
 
 /**
+ * The boundaries in the local modules that some files call with a table's attribute (`uses` matches it:
+ * `module.db.table_arn`, `aws_dynamodb_table.orders.arn`), one level down: `module "api" { source = "./modules/api",
+ * dynamodb_arn = module.db.arn }`, whose `aws_iam_role` has a `permissions_boundary`, is the usual monorepo root's
+ * app (deploy review, session 55: kmsfix saw the call use the table and never looked inside it). Named with the
+ * module's file and line and the call: `aws_iam_role.role at modules/api/main.tf:4 in module.api`. `except`: the
+ * call of the table's own module. A module that gets the table through a module it calls in turn is not read.
+ */
+async function passedTo(files: SourceFile[], uses: RegExp, context: DiskContext, except?: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of files) {
+    if (!f.text.includes('module') || !uses.test(f.text)) continue;
+    for (const b of await siblingBlocks([f])) {
+      const source = b.attr('source')?.lit;
+      if (b.type !== 'module' || b.labels.length !== 1 || b.labels[0] === except || !uses.test(b.text)) continue;
+      if (source?.type !== 'string' || typeof source.value !== 'string' || !/^\.\.?\//.test(source.value)) continue;
+      for (const g of ((await context.folder(f, source.value)) ?? []).filter((x) => x.text.includes(WORD)))
+        for (const r of boundingBlocks(await siblingBlocks([g])))
+          out.push(
+            `${address(r)} at ${g.path}${r.start === undefined ? '' : `:${LineIndex.of(g.text).lineOf(r.start) + 1}`} in module.${b.labels[0]}`,
+          );
+    }
+  }
+  return out;
+}
+
+/**
  * Per table label of the module, the boundaries of its callers' folders that use it (see above), each
  * named with its file and line and the call: `aws_iam_role.app at main.tf:9 through module.db`.
  */
@@ -63,7 +89,8 @@ async function callerBoundaries(
   const siblings = await context.siblings();
   const own = summarize(det, file.text);
   if ((await isRootModule(own, siblings)) && !(await calledModule(file, context))) return out;
-  const calls = (await callsOf(file, context)).filter((c) => c.folder.some((f) => f.text.includes(WORD)));
+  // A caller's folder with a boundary, or with a module call that may pass the table on (passedTo).
+  const calls = (await callsOf(file, context)).filter((c) => c.folder.some((f) => f.text.includes(WORD) || /\bmodule\s+"/.test(f.text)));
   if (calls.length === 0) return out;
   const outputs = tableOutputs([
     ...own,
@@ -77,15 +104,15 @@ async function callerBoundaries(
           b,
           `${address(b)} at ${f.path}${b.start === undefined ? '' : `:${LineIndex.of(f.text).lineOf(b.start) + 1}`} through module.${call.label}`,
         );
-    if (named.size === 0) continue;
-    const anyResource = call.folder.some((f) => /\bdynamodb:/.test(f.text) && ANY_RESOURCE.test(f.text));
+    const anyResource = named.size > 0 && call.folder.some((f) => /\bdynamodb:/.test(f.text) && ANY_RESOURCE.test(f.text));
     for (const label of labels) {
       const outs = [...outputs].filter(([, tables]) => tables.has(label)).map(([name]) => name);
       const through =
         outs.length > 0 &&
         new RegExp(`\\bmodule\\.${escapeRegExp(call.label)}(\\[[^\\]]*\\])?\\.(${outs.map(escapeRegExp).join('|')})(?![\\w-])`);
-      if (!anyResource && !(through && call.folder.some((f) => through.test(f.text)))) continue;
-      out.set(label, [...(out.get(label) ?? []), ...named.values()]);
+      const inModules = through ? await passedTo(call.folder, through, context, call.label) : [];
+      const here = named.size > 0 && (anyResource || (through && call.folder.some((f) => through.test(f.text)))) ? [...named.values()] : [];
+      if (here.length + inModules.length > 0) out.set(label, [...(out.get(label) ?? []), ...here, ...inModules]);
     }
   }
   return out;
@@ -97,8 +124,23 @@ export async function boundaryCautions(file: SourceFile, det: TfDetection, conte
   const where = bounding(await moduleBlocksWith(WORD, file, det, context));
   const tables = open.filter((t) => t.kind === 'table').map((t) => t.label);
   const callers = context && tables.length > 0 ? await callerBoundaries(file, det, tables, context) : new Map<string, string[]>();
+  // The local modules this module passes a table to (`dynamodb_arn = aws_dynamodb_table.orders.arn`, or a table
+  // module's output, `module.table.dynamodb_table_arn`): their roles' boundaries (passedTo).
+  const files = context ? [file, ...(await context.siblings())].filter((f) => f.text.includes('module')) : [];
+  const passed = new Map<string, string[]>();
+  if (context && files.length > 0)
+    for (const t of open) {
+      const name =
+        t.kind === 'table'
+          ? `aws_dynamodb_table\\.${escapeRegExp(t.label)}`
+          : t.kind === 'module'
+            ? `module\\.${escapeRegExp(t.label)}(\\[[^\\]]*\\])?\\.[\\w-]+`
+            : undefined;
+      if (name)
+        passed.set(t.label, await passedTo(files, new RegExp(`\\b${name}(?![\\w-])`), context, t.kind === 'module' ? t.label : undefined));
+    }
   for (const t of det.tables) {
-    const all = [...where, ...((t.kind === 'table' && callers.get(t.label)) || [])];
+    const all = [...new Set([...where, ...((t.kind === 'table' && callers.get(t.label)) || []), ...(passed.get(t.label) ?? [])])];
     if (all.length > 0) (t.encryption.cautions ??= []).push({ kind: 'permissions-boundary', where: all });
   }
 }

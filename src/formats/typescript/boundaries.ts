@@ -31,6 +31,9 @@ import { propertyName, stringValue, ts } from './parse.js';
 
 const WORD = 'ermissionsBoundary';
 
+/** The context name whose value CDK gives every role below as its boundary (cdk.json's is appBoundary's). */
+const CONTEXT_BOUNDARY = '@aws-cdk/core:permissionsBoundary';
+
 /**
  * A boundary's place, as the file names it: the construct's id, or the line; in another file than the
  * table's (`shown`), with that file and line (`AppRole at lib/roles.ts:8`).
@@ -76,6 +79,16 @@ function boundaries(sf: ts.SourceFile, shown?: string): string[] {
   const line = (n: ts.Node) => `${shown ? `${shown}:` : 'line '}${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
   const visit = (n: ts.Node): void => {
     if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'permissionsBoundary') out.push(placeOf(sf, n, shown));
+    // The context that bounds every role below (an app's, `new App({ context: { [CONTEXT_BOUNDARY]: ... } })`, or
+    // `app.node.setContext(CONTEXT_BOUNDARY, ...)`), as cdk.json's does (deploy review, session 55).
+    else if (ts.isPropertyAssignment(n) && propertyName(n.name) === CONTEXT_BOUNDARY) out.push(`context ${CONTEXT_BOUNDARY} at ${line(n)}`);
+    else if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      n.expression.name.text === 'setContext' &&
+      stringValue(n.arguments[0]) === CONTEXT_BOUNDARY
+    )
+      out.push(`setContext('${CONTEXT_BOUNDARY}') at ${line(n)}`);
     else if (
       ts.isCallExpression(n) &&
       ts.isPropertyAccessExpression(n.expression) &&

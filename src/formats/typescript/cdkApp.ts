@@ -8,7 +8,8 @@
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
-import { cdkJsonOf, hasCdkApp } from '../../core/cdkJson.js';
+import { boundaryOf, cdkJsonOf, hasCdkApp } from '../../core/cdkJson.js';
+import { contextFileBeside, contextObjectOf } from './cdkContext.js';
 import type { TsDetection } from './detect.js';
 import { type Binding, bindings, readImports, readRequires, resolveSymbol, symbolId } from './imports.js';
 import { calledNames, isJavaScript, newExpressions, parseTypeScript, ts } from './parse.js';
@@ -29,12 +30,21 @@ const appOf = (file: SourceFile) => cdkJsonOf(file).app;
 
 /**
  * The permissions boundary the CDK app's cdk.json gives every role of the app (context
- * `@aws-cdk/core:permissionsBoundary`), as a caution names it.
+ * `@aws-cdk/core:permissionsBoundary`), as a caution names it; or, where cdk.json's context has none, the
+ * cdk.context.json beside it, which the CDK CLI reads into the same context after it (cdkContext.ts; deploy
+ * review, session 55: a bootstrap tool that requires the boundary there got no caution).
  */
 export async function appBoundary(file: SourceFile, context: DiskContext | undefined): Promise<string | undefined> {
   const cdkJson = context && (await context.projectFile(file, 'cdk.json', hasCdkApp));
-  const boundary = cdkJson && cdkJsonOf(cdkJson).boundary;
-  return boundary && `${cdkJson.path} context @aws-cdk/core:permissionsBoundary ${boundary}`;
+  if (!context || !cdkJson) return undefined;
+  const boundary = cdkJsonOf(cdkJson).boundary;
+  if (boundary) return `${cdkJson.path} context @aws-cdk/core:permissionsBoundary ${boundary}`;
+  // A cdk.json without a place on disk (a context a test or an embedder builds) has no folder to look in (as importersWith).
+  if (cdkJson.absPath === undefined) return undefined;
+  const beside = await contextFileBeside(cdkJson, context);
+  if (!beside?.text.includes('ermissionsBoundary')) return undefined;
+  const saved = boundaryOf(contextObjectOf(beside.text));
+  return saved && `${beside.path} @aws-cdk/core:permissionsBoundary ${saved}`;
 }
 
 /** Each entry file parsed (null: not readable as a program). */

@@ -19,9 +19,9 @@ export async function cdkContextOf(file: SourceFile, context: DiskContext): Prom
   if (!json) return undefined;
   const read: CdkContext = { paths: [json.path], values: {} };
   for (const [name, value] of Object.entries(cdkJsonOf(json).context ?? {})) read.values[name] = { value, path: json.path };
-  // cdk.context.json (one kmsfix cannot read, git-crypt's: as if absent), after cdk.json's context.
-  const [beside] = await context.folderFiles(json, '.', (name) => name === 'cdk.context.json');
-  const values = beside && beside.unreadable === undefined ? stringsOf(beside.text) : undefined;
+  // cdk.context.json, after cdk.json's context.
+  const beside = await contextFileBeside(json, context);
+  const values = beside && stringsOf(beside.text);
   if (!beside || !values) return read;
   read.paths.push(beside.path);
   // A name cdk.json's context gives any value (a number, an object) is cdk.json's, whatever cdk.context.json says.
@@ -29,6 +29,15 @@ export async function cdkContextOf(file: SourceFile, context: DiskContext): Prom
   for (const [name, value] of Object.entries(values)) if (!own.has(name)) read.values[name] = { value, path: beside.path };
   return read;
 }
+
+/** The cdk.context.json beside an app's cdk.json; one kmsfix cannot read (git-crypt's): as if absent. */
+export async function contextFileBeside(json: SourceFile, context: DiskContext): Promise<SourceFile | undefined> {
+  const [beside] = await context.folderFiles(json, '.', (name) => name === 'cdk.context.json');
+  return beside && beside.unreadable === undefined ? beside : undefined;
+}
+
+/** The context values a cdk.context.json gives (it is the context itself, not under `context`); not a JSON object: none. */
+export const contextObjectOf = (text: string) => objectOf(text);
 
 /** A cdk.context.json's string values (it is the context itself, not under `context`); not a JSON object: none. */
 function stringsOf(text: string): Record<string, string> | undefined {
