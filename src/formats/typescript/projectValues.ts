@@ -8,17 +8,18 @@
  * resources.ts, all with the parsed file only), so detection holds them here by its parsed file for its length,
  * as it holds what it asked for without having it (`wants`: the CDK context, read only when a lookup met needs it).
  */
+import type { ContextValue } from '../../core/cdkJson.js';
 import type { FileValues } from '../serverless/fileValues.js';
 import type { PulumiStacks } from '../yaml/pulumiStacks.js';
 import type { ts } from './parse.js';
 
 /**
- * A CDK app's context as the CDK CLI gives it to the app (read by index.ts, see cdkContextOf): each string value
- * with the file that sets it, and the files read, in the CLI's order (for "which cdk.json's context does not set").
+ * A CDK app's context as the CDK CLI gives it to the app (read by index.ts, see cdkContextOf): each string or object
+ * value (an object: one per environment, `{ "dev": { "tableKeyAlias": ... } }`) with the file that sets it, and the files read, in the CLI's order (for "which cdk.json's context does not set").
  */
 export interface CdkContext {
   paths: string[];
-  values: Record<string, { value: string; path: string }>;
+  values: Record<string, { value: ContextValue; path: string }>;
 }
 
 export interface ProjectValues {
