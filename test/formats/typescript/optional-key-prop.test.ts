@@ -233,8 +233,22 @@ it.each([
   [
     'interface Keyed { key?: Key }\ninterface Mid extends Keyed {}\ninterface OrdersProps extends Mid { name: string }',
     'OrdersProps',
-    'key is optional in Keyed (Mid extends it)',
+    // The interface the props are typed with, not the one between (adversarial pass F7 named `Mid`).
+    'key is optional in Keyed (OrdersProps extends it)',
   ],
+  // Adversarial pass F7: the key in the interface's second declaration (TypeScript merges them), or in a base of it;
+  // `Readonly<T>` (T's members).
+  [
+    'interface Named { name: string }\ninterface OrdersProps extends Named { name: string }\ninterface OrdersProps { key?: Key }',
+    'OrdersProps',
+    'key is optional in OrdersProps',
+  ],
+  [
+    'interface Keyed { key?: Key }\ninterface OrdersProps { name: string }\ninterface OrdersProps extends Keyed {}',
+    'OrdersProps',
+    'key is optional in Keyed (OrdersProps extends it)',
+  ],
+  ['type Base = { key?: Key };\ntype CartsProps = Readonly<Base> & { name: string };', 'CartsProps', 'key is optional in Base'],
   [
     'type Keyed = { key: Key | undefined };\ninterface OrdersProps extends Keyed {}',
     'OrdersProps',
