@@ -127,6 +127,18 @@ describe('CDK: a context value per environment, an object (adversarial pass F6)'
     expect(reason).toContain("cdk.json's context sets dev.tableKeyAlias to alias/aws/dynamodb");
     const direct = await scanWith("kms.Alias.fromAliasName(this, 'A', this.node.tryGetContext(stage).tableKeyAlias)");
     expect(direct[0][1]).toBe('aws-managed');
+    const destructured = await scan(
+      {
+        'lib/s.ts': withStage("kms.Key.fromLookup(this, 'K', { aliasName: tableKeyAlias })").replace(
+          '    new dynamodb',
+          '    const { tableKeyAlias } = envConfig;\n    new dynamodb',
+        ),
+        'cdk.json': CDK_JSON('"dev": { "tableKeyAlias": "alias/aws/dynamodb" }, "prod": { "tableKeyAlias": "alias/orders" }'),
+      },
+      'lib/s.ts',
+    );
+    expect(destructured[0][1]).toBe('unknown');
+    expect(destructured[0][2]).toContain('the AWS managed key where the context picks dev.tableKeyAlias');
     const own = await scanWith(
       "kms.Key.fromLookup(this, 'K', { aliasName: envConfig.tableKeyAlias })",
       '"dev": { "tableKeyAlias": "alias/orders" }',

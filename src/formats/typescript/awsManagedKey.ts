@@ -278,7 +278,11 @@ function contextRead(e: ts.Expression, depth = 0): ContextRead | undefined {
   const u = unwrap(e);
   if (ts.isIdentifier(u)) {
     const init = onlyValueOf(declarationOf(u));
-    return init && contextRead(init, depth + 1);
+    if (init) return contextRead(init, depth + 1);
+    // `const { tableKeyAlias } = this.node.tryGetContext(stage)`: the member of what the const destructures.
+    const bound = destructuredFrom(u);
+    const of = bound && contextRead(bound.from, depth + 1);
+    return of && { ...of, steps: [...of.steps, bound.member], text: `${of.text}.${bound.member}` };
   }
   if (ts.isPropertyAccessExpression(u) || u.kind === ts.SyntaxKind.ElementAccessExpression) {
     const access = u as ts.PropertyAccessExpression | ts.ElementAccessExpression;
@@ -295,6 +299,29 @@ function contextRead(e: ts.Expression, depth = 0): ContextRead | undefined {
   if (!arg) return undefined;
   const name = literalOf(arg);
   return { name, steps: [], text: name ?? `tryGetContext(${unwrap(arg).getText()})` };
+}
+
+/**
+ * The value a name is destructured from and the member it takes, for a `const { member } = from` (or `{ member: name }`)
+ * of a block around it, without a default or rest; undefined for any other binding.
+ */
+function destructuredFrom(id: ts.Identifier): { from: ts.Expression; member: string } | undefined {
+  for (let cur: ts.Node = id; cur.parent; cur = cur.parent) {
+    const p = cur.parent;
+    if (!ts.isBlock(p) && !ts.isSourceFile(p)) continue;
+    for (const st of p.statements) {
+      if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const d of st.declarationList.declarations) {
+        if (!ts.isObjectBindingPattern(d.name) || !d.initializer) continue;
+        const el = d.name.elements.find((e) => ts.isIdentifier(e.name) && e.name.text === id.text);
+        if (!el) continue;
+        if (el.initializer || el.dotDotDotToken) return undefined;
+        const member = el.propertyName ? propertyName(el.propertyName as ts.PropertyName) : id.text;
+        return member === undefined ? undefined : { from: d.initializer, member };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** A string literal, or the name of a const holding one (`const stage = 'dev'`); undefined for anything else. */
@@ -347,6 +374,10 @@ function contextSet(read: CdkContext, context: ContextRead): ManagedKey | null |
 export function deployChoice(e: ts.Expression, depth = 0): string | undefined {
   if (depth > 4) return undefined;
   const u = unwrap(e);
+  // `envConfig.tableKeyAlias` of `const envConfig = this.node.tryGetContext(stage)`, `tryGetContext('keys')[stage]`, a
+  // name destructured from one.
+  const member = contextRead(u);
+  if (member && member.steps.length > 0) return `the CDK context value ${member.text}`;
   if (ts.isIdentifier(u)) {
     const init = onlyValueOf(declarationOf(u));
     return init && deployChoice(init, depth + 1);
@@ -355,9 +386,6 @@ export function deployChoice(e: ts.Expression, depth = 0): string | undefined {
     return deployChoice(u.left, depth + 1) ?? deployChoice(u.right, depth + 1);
   // `process.env.TABLE_KEY_ALIAS`.
   if (ts.isPropertyAccessExpression(u) && /^process\.env$/.test(u.expression.getText())) return `the environment variable ${u.name.text}`;
-  // `envConfig.tableKeyAlias` of `const envConfig = this.node.tryGetContext(stage)`, `tryGetContext('keys')[stage]`.
-  const member = contextRead(u);
-  if (member && member.steps.length > 0) return `the CDK context value ${member.text}`;
   if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression)) return undefined;
   const method = u.expression.name.text;
   const arg = u.arguments[0] && (stringValue(unwrap(u.arguments[0])) ?? u.arguments[0].getText());
