@@ -1,6 +1,7 @@
 /**
  * What kmsfix reads of a CDK app's `cdk.json`: its `app` command, the permissions boundary its
- * context gives every role of the app, and its context's string values (a key lookup's alias). Read once per file object (a project file the engine hands
+ * context gives every role of the app, and its context's string and object values (a key lookup's alias, or an
+ * object of them per environment). Read once per file object (a project file the engine hands
  * a format, DiskContext.projectFile), or from a text (discovery's cdk.json files, src/io/cdkApps.ts).
  */
 import type { SourceFile } from './types.js';
@@ -9,9 +10,18 @@ export interface CdkJson {
   app?: string;
   /** Context `@aws-cdk/core:permissionsBoundary`, its name or ARN as written. */
   boundary?: string;
-  /** Its `context` values that are strings (an alias a key lookup reads with `tryGetContext`: awsManagedKey.ts). */
-  context?: Record<string, string>;
+  /**
+   * Its `context` values that are strings (an alias a key lookup reads with `tryGetContext`: awsManagedKey.ts) or
+   * objects (`"dev": { "tableKeyAlias": ... }`, read as `tryGetContext(stage).tableKeyAlias`: adversarial pass F6).
+   */
+  context?: Record<string, ContextValue>;
 }
+
+/** A context value kmsfix reads: a string, or an object (or array) holding some (JSON as parsed). */
+export type ContextValue = string | object;
+
+/** Is a JSON value one a context read keeps (ContextValue)? Numbers, booleans (feature flags) and null are not. */
+export const isContextValue = (v: unknown): v is ContextValue => typeof v === 'string' || (typeof v === 'object' && v !== null);
 
 /** A cdk.json's text read; not JSON: nothing. */
 export function readCdkJson(text: string): CdkJson {
@@ -21,8 +31,8 @@ export function readCdkJson(text: string): CdkJson {
     if (typeof json?.app === 'string') read.app = json.app;
     const boundary = boundaryOf(json?.context);
     if (boundary !== undefined) read.boundary = boundary;
-    const strings = Object.entries(json?.context ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string');
-    if (strings.length > 0) read.context = Object.fromEntries(strings);
+    const kept = Object.entries(json?.context ?? {}).filter((e): e is [string, ContextValue] => isContextValue(e[1]));
+    if (kept.length > 0) read.context = Object.fromEntries(kept);
   } catch {
     // Not JSON: no app.
   }

@@ -135,6 +135,60 @@ describe("CDK: cdk.context.json beside cdk.json, in the CDK CLI's order (cdk.jso
   });
 });
 
+describe('CDK: a context value per environment, an object (adversarial pass F6)', () => {
+  const CONTEXT =
+    '"keys": { "dev": "alias/aws/dynamodb", "prod": "alias/orders" }, "dev": { "tableKeyAlias": "alias/aws/dynamodb" }, "prod": { "other": "x" }';
+  const withStage = (key: string, stage = "this.node.tryGetContext('stage') ?? 'dev'") =>
+    cdk(key).replace(
+      '    new dynamodb',
+      `    const stage = ${stage};\n    const envConfig = this.node.tryGetContext(stage);\n    new dynamodb`,
+    );
+  const scanWith = (key: string, context = CONTEXT, stage?: string) =>
+    scan({ 'lib/s.ts': withStage(key, stage), 'cdk.json': CDK_JSON(context) }, 'lib/s.ts');
+
+  it("envConfig.tableKeyAlias of tryGetContext(stage): every environment's value read; all the AWS managed key: aws-managed", async () => {
+    const [[, status, reason]] = await scanWith("kms.Key.fromLookup(this, 'K', { aliasName: envConfig.tableKeyAlias })");
+    expect(status).toBe('aws-managed');
+    expect(reason).toContain("cdk.json's context sets dev.tableKeyAlias to alias/aws/dynamodb");
+    const direct = await scanWith("kms.Alias.fromAliasName(this, 'A', this.node.tryGetContext(stage).tableKeyAlias)");
+    expect(direct[0][1]).toBe('aws-managed');
+    const destructured = await scan(
+      {
+        'lib/s.ts': withStage("kms.Key.fromLookup(this, 'K', { aliasName: tableKeyAlias })").replace(
+          '    new dynamodb',
+          '    const { tableKeyAlias } = envConfig;\n    new dynamodb',
+        ),
+        'cdk.json': CDK_JSON('"dev": { "tableKeyAlias": "alias/aws/dynamodb" }, "prod": { "tableKeyAlias": "alias/orders" }'),
+      },
+      'lib/s.ts',
+    );
+    expect(destructured[0][1]).toBe('unknown');
+    expect(destructured[0][2]).toContain('the AWS managed key where the context picks dev.tableKeyAlias');
+    const own = await scanWith(
+      "kms.Key.fromLookup(this, 'K', { aliasName: envConfig.tableKeyAlias })",
+      '"dev": { "tableKeyAlias": "alias/orders" }',
+    );
+    expect(own[0][1]).toBe('customer-managed');
+    const unset = await scanWith("kms.Key.fromLookup(this, 'K', { aliasName: envConfig.tableKeyAlias })", '"other": "x"');
+    expect(unset[0][1]).toBe('unknown');
+    expect(unset[0][2]).toContain('the CDK context value tryGetContext(stage).tableKeyAlias');
+  });
+
+  it("tryGetContext('keys')[stage]: the AWS managed key on one environment only: unknown, naming it; a known stage: its value", async () => {
+    const [[, status, reason]] = await scanWith("kms.Key.fromLookup(this, 'K', { aliasName: this.node.tryGetContext('keys')[stage] })");
+    expect(status).toBe('unknown');
+    expect(reason).toContain(
+      "the AWS managed key where the context picks keys.dev (cdk.json's context sets keys.dev to alias/aws/dynamodb)",
+    );
+    const dev = await scanWith("kms.Key.fromLookup(this, 'K', { aliasName: this.node.tryGetContext('keys')[stage] })", CONTEXT, "'dev'");
+    expect(dev[0][1]).toBe('aws-managed');
+    const prod = await scanWith("kms.Key.fromLookup(this, 'K', { aliasName: this.node.tryGetContext('keys')[stage] })", CONTEXT, "'prod'");
+    expect(prod[0][1]).toBe('customer-managed');
+    const arn = await scanWith("kms.Key.fromKeyArn(this, 'K', this.node.tryGetContext('keys')[stage])");
+    expect(arn[0][1]).toBe('unknown');
+  });
+});
+
 describe('CDK: Key.fromKeyArn of a context value', () => {
   const key = "kms.Key.fromKeyArn(this, 'K', this.node.tryGetContext('tableKeyArn'))";
   const MANAGED_ARN = 'arn:aws:kms:us-east-1:111122223333:alias/aws/dynamodb';

@@ -118,6 +118,27 @@ describe('Pulumi TypeScript: a key read from the stack config', () => {
     expect(r.reason).toMatch(/Pulumi\.dev\.yaml sets nothing \(the project's default: alias\/aws\/dynamodb\)/);
   });
 
+  it('a project default declared without `type:` (valid: Pulumi infers it) decides the same (adversarial pass F5)', async () => {
+    const r = await scan({
+      'infra/index.ts': code,
+      'infra/Pulumi.yaml': project('config:\n  orders:tableKey:\n    default: alias/aws/dynamodb\n'),
+      'infra/Pulumi.dev.yaml': stack({}),
+    });
+    expect(r.status).toBe('aws-managed');
+    expect(r.reason).toMatch(/Pulumi\.dev\.yaml sets nothing \(the project's default: alias\/aws\/dynamodb\)/);
+    const lookup = program(
+      'key.arn',
+      "const config = new pulumi.Config();\nconst key = aws.kms.getKeyOutput({ keyId: config.require('tableKey') });",
+    );
+    const looked = await scan({
+      'infra/index.ts': lookup,
+      'infra/Pulumi.yaml': project('config:\n  orders:tableKey:\n    default: alias/aws/dynamodb\n'),
+      'infra/Pulumi.dev.yaml': stack({}),
+      'infra/Pulumi.prod.yaml': stack({ 'orders:tableKey': 'alias/orders' }),
+    });
+    expect(looked.status).toBe('unknown');
+  });
+
   it('a get: every stack sets it, a key; one leaves it out, unknown; none sets it, the AWS managed key (enabled, no key)', async () => {
     const get = program('config.get("tableKey")');
     const base = { 'infra/index.ts': get, 'infra/Pulumi.yaml': project() };
@@ -296,6 +317,17 @@ ${config}resources:
       'infra/Pulumi.yaml',
     );
     expect(r.status).toBe('aws-managed');
+  });
+
+  it('a default declared without `type:` gives the value a stack leaves out (adversarial pass F5)', async () => {
+    const untyped = yamlProgram('config:\n  tableKey:\n    default: alias/aws/dynamodb\n');
+    const r = await scan({ 'infra/Pulumi.yaml': untyped, 'infra/Pulumi.dev.yaml': stack({}) }, 'infra/Pulumi.yaml');
+    expect(r.status).toBe('aws-managed');
+    const mixed = await scan(
+      { 'infra/Pulumi.yaml': untyped, 'infra/Pulumi.dev.yaml': stack({}), 'infra/Pulumi.prod.yaml': stack({ 'orders:tableKey': ARN }) },
+      'infra/Pulumi.yaml',
+    );
+    expect(mixed.status).toBe('unknown');
   });
 
   it('configuration: (the older name of config:) gives the defaults too (adversarial pass, repro 01)', async () => {

@@ -213,8 +213,12 @@ function valueOn(p: PulumiStacks, s: Stack, namespace: string, name: string, mem
   const own = [`${namespace}:${name}`, ...bare].map((k) => child(s.config as CMap | undefined, k)).find((n) => n != null);
   const projectDefault = [`${namespace}:${name}`, ...bare]
     .map((k) => resolveAlias(child(p.defaults, k) ?? null))
-    // A declaration (`tableKey: {type: string, default: x}`) gives its default or value; one with neither gives none.
-    .map((n) => (n?.kind === 'map' && child(n, 'type') != null ? (child(n, 'value') ?? child(n, 'default')) : n))
+    // A map is a declaration (`tableKey: {type: string, default: x}`, or `{default: x}` with no `type`: adversarial
+    // pass F5), giving its value or default; one with neither gives none. Pulumi reads the project's `config:` as
+    // `map[string]ProjectConfigType` (pulumi/pulumi sdk/go/common/workspace/project.go): a map there is always a
+    // declaration (only a scalar or a list is shorthand, RewriteShorthandConfigValues), and Project.Validate checks a
+    // default against `type` only when it IsExplicitlyTyped, so `{default: x}` is a valid declaration of x.
+    .map((n) => (n?.kind === 'map' ? (child(n, 'value') ?? child(n, 'default')) : n))
     .find((n) => n != null);
   // An ESC environment's values come before the project's defaults: what the stack does not set itself, it may set.
   if (own == null && s.environment) return { kind: 'esc' };

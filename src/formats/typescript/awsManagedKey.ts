@@ -132,7 +132,7 @@ const judged = (given: Given): KeyWalk<ManagedKey> => ({
   // An alias name the deploy chooses (a context or config value): not known, never a key of the account (round 36).
   lookup: (call, name, named, depth) =>
     awsManagedKeyOf(named, given, depth + 1) ??
-    (ALIAS_LOOKUPS.has(name) ? chosenAlias(call, named, given) : name === 'fromKeyArn' ? contextKeyArn(named, given) : undefined),
+    (ALIAS_LOOKUPS.has(name) ? chosenAlias(call, named, given) : name === 'fromKeyArn' ? contextKeyArn(call, named, given) : undefined),
   own: (u, depth) => {
     const s = stringValue(u);
     if (s !== undefined) return s.trim() !== '' && isAwsManagedKeyRef(s) ? MANAGED : undefined;
@@ -227,18 +227,19 @@ function chosenAlias(call: ts.CallExpression | ts.NewExpression, name: ts.Expres
   if (!value) return undefined;
   const sf = call.getSourceFile();
   // A context value the CDK app's context files give (read for such a lookup: index.ts, cdkContext.ts), or one they do not.
-  const context = contextName(name);
+  const context = contextRead(name);
   if (context !== undefined) {
     const read = given.values.cdkContext;
     if (!read) given.wants.add('cdkContext');
-    const set = read?.values[context];
-    if (set !== undefined && isAwsManagedKeyRef(set.value))
-      return { kind: 'managed', why: `${set.path}'s context sets ${context} to ${set.value}` };
-    if (set !== undefined && set.value.trim() !== '') return undefined;
+    const set = read && contextSet(read, context);
+    if (set?.kind === 'managed') return set;
+    if (set?.kind === 'maybe')
+      return { kind: 'maybe', why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), ${set.why}` };
+    if (set === null) return undefined;
     if (read)
       return {
         kind: 'maybe',
-        why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), which ${contextFiles(read)} does not set: the AWS managed key where \`-c ${context}=alias/aws/dynamodb\` sets it`,
+        why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), which ${contextFiles(read)} does not set: the AWS managed key where ${context.steps.length === 0 ? `\`-c ${context.name}=alias/aws/dynamodb\` sets it` : 'it is alias/aws/dynamodb'}`,
       };
   }
   return {
@@ -253,38 +254,140 @@ function chosenAlias(call: ts.CallExpression | ts.NewExpression, name: ts.Expres
  * value, or none, a key of the account, as before. Unlike an alias a context value names (chosenAlias: `maybe` when no
  * file sets it), a key ARN passed in through the context is the usual way of passing a customer-managed key, and the
  * AWS managed key's own ARN (arn:...:key/<id>) is not known to the code: a context value the files leave unset is
- * not worth an `unknown` on every such app; one they set to the AWS managed key's alias is that key, as the literal is.
+ * not worth an `unknown` on every such app; one they set to the AWS managed key's alias is that key, as the literal is
+ * (on some environments of an object per environment, `tryGetContext(stage).tableKeyArn`: `maybe`, F6).
  */
-function contextKeyArn(arn: ts.Expression, given: Given): ManagedKey | undefined {
-  const context = contextName(arn);
+function contextKeyArn(call: ts.CallExpression | ts.NewExpression, arn: ts.Expression, given: Given): ManagedKey | undefined {
+  const context = contextRead(arn);
   if (context === undefined) return undefined;
+  const sf = call.getSourceFile();
   const read = given.values.cdkContext;
   if (!read) given.wants.add('cdkContext');
-  const set = read?.values[context];
-  return set !== undefined && isAwsManagedKeyRef(set.value)
-    ? { kind: 'managed', why: `${set.path}'s context sets ${context} to ${set.value}` }
-    : undefined;
+  const set = read && contextSet(read, context);
+  return set?.kind === 'maybe' ? { kind: 'maybe', why: `the key (${snippet(sf, call)}) is ${set.why}` } : (set ?? undefined);
 }
 
 /** The context files read, for messages: `cdk.json's context`. */
 const contextFiles = (read: CdkContext) => `${read.paths.map((p) => `${p}'s`).join(' and ')} context`;
 
-/** The context value's name an alias name is (`this.node.tryGetContext('tableKeyAlias')`, through the file's consts). */
-function contextName(e: ts.Expression, depth = 0): string | undefined {
+/**
+ * A context value an expression reads: `this.node.tryGetContext('tableKeyAlias')`, or a member of one that is an object
+ * per environment (adversarial pass F6, the usual CDK configuration): `this.node.tryGetContext(stage).tableKeyAlias`
+ * (through `const envConfig = this.node.tryGetContext(stage)`), `this.node.tryGetContext('keys')[stage]`. `name`: the
+ * context name, `steps`: the members read in turn, each undefined where the code picks it at run time (`stage`, not a
+ * literal nor a const of one); `text`, for messages. Through the file's consts.
+ */
+interface ContextRead {
+  name?: string;
+  steps: (string | undefined)[];
+  text: string;
+}
+
+function contextRead(e: ts.Expression, depth = 0): ContextRead | undefined {
+  if (depth > 6) return undefined;
   const u = unwrap(e);
-  if (ts.isIdentifier(u) && depth < 4) {
+  if (ts.isIdentifier(u)) {
     const init = onlyValueOf(declarationOf(u));
-    return init && contextName(init, depth + 1);
+    if (init) return contextRead(init, depth + 1);
+    // `const { tableKeyAlias } = this.node.tryGetContext(stage)`: the member of what the const destructures.
+    const bound = destructuredFrom(u);
+    const of = bound && contextRead(bound.from, depth + 1);
+    return of && { ...of, steps: [...of.steps, bound.member], text: `${of.text}.${bound.member}` };
+  }
+  if (ts.isPropertyAccessExpression(u) || u.kind === ts.SyntaxKind.ElementAccessExpression) {
+    const access = u as ts.PropertyAccessExpression | ts.ElementAccessExpression;
+    const of = contextRead(access.expression, depth + 1);
+    if (!of) return undefined;
+    if (ts.isPropertyAccessExpression(access))
+      return { ...of, steps: [...of.steps, access.name.text], text: `${of.text}.${access.name.text}` };
+    const index = access.argumentExpression;
+    return { ...of, steps: [...of.steps, literalOf(index)], text: `${of.text}[${unwrap(index).getText()}]` };
   }
   if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression) || u.expression.name.text !== 'tryGetContext')
     return undefined;
-  return u.arguments[0] && stringValue(unwrap(u.arguments[0]));
+  const arg = u.arguments[0];
+  if (!arg) return undefined;
+  const name = literalOf(arg);
+  return { name, steps: [], text: name ?? `tryGetContext(${unwrap(arg).getText()})` };
+}
+
+/**
+ * The value a name is destructured from and the member it takes, for a `const { member } = from` (or `{ member: name }`)
+ * of a block around it, without a default or rest; undefined for any other binding.
+ */
+function destructuredFrom(id: ts.Identifier): { from: ts.Expression; member: string } | undefined {
+  for (let cur: ts.Node = id; cur.parent; cur = cur.parent) {
+    const p = cur.parent;
+    if (!ts.isBlock(p) && !ts.isSourceFile(p)) continue;
+    for (const st of p.statements) {
+      if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const d of st.declarationList.declarations) {
+        if (!ts.isObjectBindingPattern(d.name) || !d.initializer) continue;
+        const el = d.name.elements.find((e) => ts.isIdentifier(e.name) && e.name.text === id.text);
+        if (!el) continue;
+        if (el.initializer || el.dotDotDotToken) return undefined;
+        const member = el.propertyName ? propertyName(el.propertyName as ts.PropertyName) : id.text;
+        return member === undefined ? undefined : { from: d.initializer, member };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A string literal, or the name of a const holding one (`const stage = 'dev'`); undefined for anything else. */
+function literalOf(e: ts.Expression): string | undefined {
+  const u = unwrap(e);
+  const init = ts.isIdentifier(u) ? onlyValueOf(declarationOf(u)) : u;
+  return init && stringValue(unwrap(init));
+}
+
+/**
+ * What the app's context sets a context read to (ContextRead): every string it may be, on each environment where the
+ * code picks a name at run time (every top-level object of the context when the name itself is picked: the values
+ * per environment); `managed` when each is the AWS managed key's alias (or alias ARN), `maybe` when some are (naming
+ * where), null when it sets others only (a key of the account); undefined when it sets none (no such string).
+ */
+function contextSet(read: CdkContext, context: ContextRead): ManagedKey | null | undefined {
+  let at: { where: string[]; value: unknown; path: string }[] =
+    context.name !== undefined
+      ? read.values[context.name]
+        ? [{ where: [context.name], ...read.values[context.name] }]
+        : []
+      : // The name is picked at run time: only a read of a member of it is followed (the objects per environment).
+        context.steps.length === 0
+        ? []
+        : Object.entries(read.values).flatMap(([name, v]) => (typeof v.value === 'object' ? [{ where: [name], ...v }] : []));
+  for (const step of context.steps) {
+    at = at.flatMap((a) => {
+      if (typeof a.value !== 'object' || a.value === null) return [];
+      const members = Object.entries(a.value as Record<string, unknown>);
+      return members
+        .filter(([m]) => step === undefined || m === step)
+        .map(([m, value]) => ({ where: [...a.where, m], value, path: a.path }));
+    });
+  }
+  const strings = at.filter(
+    (a): a is { where: string[]; value: string; path: string } => typeof a.value === 'string' && a.value.trim() !== '',
+  );
+  if (strings.length === 0) return undefined;
+  const managed = strings.filter((a) => isAwsManagedKeyRef(a.value));
+  const said = (a: (typeof strings)[number]) => `${a.path}'s context sets ${a.where.join('.')} to ${a.value}`;
+  if (managed.length === strings.length) return { kind: 'managed', why: managed.map(said).join(', ') };
+  if (managed.length === 0) return null;
+  return {
+    kind: 'maybe',
+    why: `the AWS managed key where the context picks ${managed.map((a) => a.where.join('.')).join(', ')} (${managed.map(said).join(', ')}), not elsewhere`,
+  };
 }
 
 /** The context or config value (or environment variable) an expression is, through the file's consts, for messages. */
 export function deployChoice(e: ts.Expression, depth = 0): string | undefined {
   if (depth > 4) return undefined;
   const u = unwrap(e);
+  // `envConfig.tableKeyAlias` of `const envConfig = this.node.tryGetContext(stage)`, `tryGetContext('keys')[stage]`, a
+  // name destructured from one.
+  const member = contextRead(u);
+  if (member && member.steps.length > 0) return `the CDK context value ${member.text}`;
   if (ts.isIdentifier(u)) {
     const init = onlyValueOf(declarationOf(u));
     return init && deployChoice(init, depth + 1);

@@ -21,8 +21,11 @@ export function optionalMemberRead(e: ts.Expression): string | undefined {
   const u = unwrap(e);
   const read = ts.isPropertyAccessExpression(u) ? { type: typeOfHolder(unwrap(u.expression)), member: u.name.text } : destructured(u);
   if (!read?.type) return undefined;
-  const found = memberOf(read.type, read.member, 0);
-  return found?.optional ? `${read.member} is optional in ${found.owner}` : undefined;
+  const found = memberOf(read.type, read.member, 0, new Map());
+  if (!found?.optional) return undefined;
+  // Named with the type that declares it and, when that is a base, the interface the props are typed with (the one
+  // the reader sees: `props: BasketsProps2` of `BasketsProps2 extends BasketsProps`, `BasketsProps extends WithKey`).
+  return `${read.member} is optional in ${found.owner}${found.via && found.via !== found.owner ? ` (${found.via} extends it)` : ''}`;
 }
 
 /**
@@ -91,18 +94,27 @@ function typeOfValue(e: ts.Expression): ts.TypeNode | undefined {
       : undefined;
 }
 
+/** A member found (memberOf): whether it is optional, the type that declares it, and the interface that extends that type (`via`). */
+type Member = { optional: boolean; owner: string; via?: string };
+
 /**
  * The member `name` of a type the file writes: a type literal, an interface or type alias of the file, an intersection
- * of such (`StackProps & KeyProps`), `Partial<T>` (every member optional), an interface's bases of the file
- * (`interface OrdersProps extends BaseProps`, read as the intersection of its own members and its bases, its own
- * first: a member it declares again, `key: IKey` over the base's `key?`, is the one its props have); whether it is
- * optional, and the type that declares it. Undefined when the file does not say (a base imported or of another file:
- * real-world round 37 found the inherited member missed, the key read as always set, and the table customer-managed).
+ * of such (`StackProps & KeyProps`), `Partial<T>` (every member optional), `Readonly<T>` (T's members, adversarial pass
+ * F7), an interface's bases of the file (`interface OrdersProps extends BaseProps`, read as the intersection of its
+ * own members and its bases, its own first: a member it declares again, `key: IKey` over the base's `key?`, is the
+ * one its props have); whether it is optional, and the type that declares it. An interface declared more than once is
+ * every declaration's members and bases (TypeScript merges them: F7 found a key in the second declaration missed, read
+ * as always set). Undefined when the file does not say (a base imported or of another file: real-world round 37 found
+ * the inherited member missed, the key read as always set, and the table customer-managed).
+ *
+ * Each interface or alias is read once per member sought (`seen`, by name; one being read counts as not declaring it,
+ * which ends a cycle): F12 found 120 interfaces each extending every earlier one walked path by path (7.9 s). With
+ * cycles ended so, `depth` only bounds the recursion (64 types deep; it was 4, a guard against cycles).
  */
-function memberOf(t: ts.TypeNode, name: string, depth: number): { optional: boolean; owner: string } | undefined {
-  if (depth > 4) return undefined;
+function memberOf(t: ts.TypeNode, name: string, depth: number, seen: Map<string, Member | undefined>): Member | undefined {
+  if (depth > 64) return undefined;
   if (t.kind === ts.SyntaxKind.TypeLiteral) return memberIn((t as ts.TypeLiteralNode).members, name, 'its inline type');
-  if (t.kind === ts.SyntaxKind.IntersectionType) return memberOfParts((t as ts.IntersectionTypeNode).types, name, depth);
+  if (t.kind === ts.SyntaxKind.IntersectionType) return memberOfParts((t as ts.IntersectionTypeNode).types, name, depth, seen);
   // A type reference, or a base in an `extends` clause (`extends BaseProps`, `extends Partial<KeyProps>`): the same name
   // and type arguments, written as an expression.
   const named = ts.isTypeReferenceNode(t)
@@ -113,41 +125,63 @@ function memberOf(t: ts.TypeNode, name: string, depth: number): { optional: bool
   if (!named || !ts.isIdentifier(named.ref)) return undefined;
   const ref = named.ref.text;
   if (ref === 'Partial' && named.args?.[0]) {
-    const inner = memberOf(named.args[0], name, depth + 1);
+    const inner = memberOf(named.args[0], name, depth + 1, seen);
     return inner && { optional: true, owner: `Partial<${named.args[0].getText()}>` };
   }
-  for (const st of t.getSourceFile().statements) {
-    if (st.kind === ts.SyntaxKind.InterfaceDeclaration && (st as ts.InterfaceDeclaration).name.text === ref) {
-      const own = memberIn((st as ts.InterfaceDeclaration).members, name, ref);
+  // `Readonly<T>` makes T's members readonly, no more optional than they are.
+  if (ref === 'Readonly' && named.args?.[0]) return memberOf(named.args[0], name, depth + 1, seen);
+  if (seen.has(ref)) return seen.get(ref);
+  seen.set(ref, undefined);
+  const found = declaredMember(t.getSourceFile(), ref, name, depth, seen);
+  seen.set(ref, found);
+  return found;
+}
+
+/** The member `name` of the interface (every declaration of it) or type alias `ref` of the file (memberOf). */
+function declaredMember(
+  sf: ts.SourceFile,
+  ref: string,
+  name: string,
+  depth: number,
+  seen: Map<string, Member | undefined>,
+): Member | undefined {
+  const interfaces = sf.statements.filter(
+    (st): st is ts.InterfaceDeclaration =>
+      st.kind === ts.SyntaxKind.InterfaceDeclaration && (st as ts.InterfaceDeclaration).name.text === ref,
+  );
+  if (interfaces.length > 0) {
+    for (const d of interfaces) {
+      const own = memberIn(d.members, name, ref);
       if (own) return own;
-      const bases = (st as ts.InterfaceDeclaration).heritageClauses?.flatMap((h) => h.types) ?? [];
-      const inherited = memberOfParts(bases, name, depth);
-      // Named with the interface the props are typed with, which the reader sees, and the base that declares it.
-      return (
-        inherited && {
-          ...inherited,
-          owner: inherited.owner.includes(' extends ') ? inherited.owner : `${inherited.owner} (${ref} extends it)`,
-        }
-      );
     }
+    const bases = interfaces.flatMap((d) => d.heritageClauses?.flatMap((h) => h.types) ?? []);
+    const inherited = memberOfParts(bases, name, depth, seen);
+    // Named with the interface the props are typed with, which the reader sees, and the base that declares it.
+    return inherited && { ...inherited, via: ref };
+  }
+  for (const st of sf.statements)
     if (st.kind === ts.SyntaxKind.TypeAliasDeclaration && (st as ts.TypeAliasDeclaration).name.text === ref) {
-      const found = memberOf((st as ts.TypeAliasDeclaration).type, name, depth + 1);
+      const found = memberOf((st as ts.TypeAliasDeclaration).type, name, depth + 1, seen);
       return found && { ...found, owner: found.owner === 'its inline type' ? ref : found.owner };
     }
-  }
   return undefined;
 }
 
 /** The member `name` of the first of the parts (an intersection's, an interface's bases) that declares it. */
-function memberOfParts(parts: readonly ts.TypeNode[], name: string, depth: number): { optional: boolean; owner: string } | undefined {
+function memberOfParts(
+  parts: readonly ts.TypeNode[],
+  name: string,
+  depth: number,
+  seen: Map<string, Member | undefined>,
+): Member | undefined {
   for (const part of parts) {
-    const found = memberOf(part, name, depth + 1);
+    const found = memberOf(part, name, depth + 1, seen);
     if (found) return found;
   }
   return undefined;
 }
 
-function memberIn(members: readonly ts.TypeElement[], name: string, owner: string): { optional: boolean; owner: string } | undefined {
+function memberIn(members: readonly ts.TypeElement[], name: string, owner: string): Member | undefined {
   const m = members.find((x) => ts.isPropertySignature(x) && ts.isIdentifier(x.name) && x.name.text === name);
   if (!m || !ts.isPropertySignature(m)) return undefined;
   return { optional: !!m.questionToken || (!!m.type && holdsUndefined(m.type)), owner };

@@ -8,16 +8,17 @@
  * to where a key's reading asks for them (keyOf and managedKeySetting in detect.ts and resources.ts, stackConfig.ts,
  * awsManagedKey.ts), and come back with the detection: no module keeps them.
  */
+import type { ContextValue } from '../../core/cdkJson.js';
 import type { FileValues } from '../serverless/fileValues.js';
 import type { PulumiStacks } from '../pulumi/stacks.js';
 
 /**
- * A CDK app's context as the CDK CLI gives it to the app (read by index.ts, see cdkContextOf): each string value
- * with the file that sets it, and the files read, in the CLI's order (for "which cdk.json's context does not set").
+ * A CDK app's context as the CDK CLI gives it to the app (read by index.ts, see cdkContextOf): each string or object
+ * value (an object: one per environment, `{ "dev": { "tableKeyAlias": ... } }`) with the file that sets it, and the files read, in the CLI's order (for "which cdk.json's context does not set").
  */
 export interface CdkContext {
   paths: string[];
-  values: Record<string, { value: string; path: string }>;
+  values: Record<string, { value: ContextValue; path: string }>;
 }
 
 export interface ProjectValues {

@@ -233,8 +233,22 @@ it.each([
   [
     'interface Keyed { key?: Key }\ninterface Mid extends Keyed {}\ninterface OrdersProps extends Mid { name: string }',
     'OrdersProps',
-    'key is optional in Keyed (Mid extends it)',
+    // The interface the props are typed with, not the one between (adversarial pass F7 named `Mid`).
+    'key is optional in Keyed (OrdersProps extends it)',
   ],
+  // Adversarial pass F7: the key in the interface's second declaration (TypeScript merges them), or in a base of it;
+  // `Readonly<T>` (T's members).
+  [
+    'interface Named { name: string }\ninterface OrdersProps extends Named { name: string }\ninterface OrdersProps { key?: Key }',
+    'OrdersProps',
+    'key is optional in OrdersProps',
+  ],
+  [
+    'interface Keyed { key?: Key }\ninterface OrdersProps { name: string }\ninterface OrdersProps extends Keyed {}',
+    'OrdersProps',
+    'key is optional in Keyed (OrdersProps extends it)',
+  ],
+  ['type Base = { key?: Key };\ntype CartsProps = Readonly<Base> & { name: string };', 'CartsProps', 'key is optional in Base'],
   [
     'type Keyed = { key: Key | undefined };\ninterface OrdersProps extends Keyed {}',
     'OrdersProps',
@@ -293,4 +307,18 @@ export class Data extends TerraformStack {
     status: 'unknown',
     message: expect.stringContaining('kmsKeyArn is optional in BaseProps (DataProps extends it)'),
   });
+});
+
+// Adversarial pass F12: 120 interfaces each extending every earlier one were walked path by path (7.9 s for the file,
+// with the walk's depth then bounded at 4); each is now read once per member sought, and the depth bound is 64. Without
+// the `seen` map this walk is exponential at that depth: the test then never ends, and its timeout fails it. No time is
+// asserted here (the guide: speed is measured by the bench, never by timed unit tests).
+it('CDK: interfaces each extending every earlier one are read once each (time linear in the bases written)', async () => {
+  const types = Array.from({ length: 120 }, (_, i) => {
+    const bases = Array.from({ length: i }, (_, j) => `I${j}`).join(', ');
+    return `interface I${i}${i ? ` extends ${bases}` : ''} { readonly a${i}?: string }`;
+  }).join('\n');
+  const r = await status('lib/orders.ts', inherited(`${types}\ninterface Keyed { key?: Key }`, 'I119 & Keyed'));
+  expect(r.status).toBe('unknown');
+  expect(r.message).toContain('key is optional in Keyed');
 });
