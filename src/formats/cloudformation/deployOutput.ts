@@ -25,19 +25,26 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { type CMap, type CNode, child, pair, resolveAlias, scalarString } from '../yaml/tree.js';
 import type { CfnDetection, CfnTable } from './detect.js';
 
-/** The properties `sam package` rewrites to the object it uploads (samcli/lib/package/packageable_resources.py). */
-const LOCATIONS = [
-  'CodeUri',
-  'ContentUri',
-  'DefinitionUri',
-  'SchemaUri',
-  'Location',
-  'TemplateURL',
-  'Code',
-  'Content',
-  'BodyS3Location',
-  'DefinitionS3Location',
-];
+/**
+ * The property `sam package` rewrites to the object it uploads, by resource type (samcli/lib/package/
+ * packageable_resources.py); read by type, as `Location` or `Content` mean other things elsewhere (an SSM document's body).
+ */
+const LOCATIONS: Record<string, string> = {
+  'AWS::Serverless::Function': 'CodeUri',
+  'AWS::Serverless::LayerVersion': 'ContentUri',
+  'AWS::Serverless::Api': 'DefinitionUri',
+  'AWS::Serverless::HttpApi': 'DefinitionUri',
+  'AWS::Serverless::StateMachine': 'DefinitionUri',
+  'AWS::Serverless::GraphQLApi': 'SchemaUri',
+  'AWS::Serverless::Application': 'Location',
+  'AWS::Lambda::Function': 'Code',
+  'AWS::Lambda::LayerVersion': 'Content',
+  'AWS::CloudFormation::Stack': 'TemplateURL',
+  'AWS::ApiGateway::RestApi': 'BodyS3Location',
+  'AWS::ApiGatewayV2::Api': 'BodyS3Location',
+  'AWS::StepFunctions::StateMachine': 'DefinitionS3Location',
+  'AWS::AppSync::GraphQLSchema': 'DefinitionS3Location',
+};
 
 /** An uploaded object's key: its MD5, with an optional --s3-prefix and extension (`.template`, `.zip`). */
 const MD5_KEY = /^(?:[^/]+\/)*[0-9a-f]{32}(?:\.[A-Za-z0-9]+)?$/;
@@ -61,9 +68,10 @@ function locationOf(value: CNode | null | undefined): 'uploaded' | 'other' | und
     return key !== undefined && MD5_KEY.test(key) ? 'uploaded' : 'other';
   }
   if (node.kind !== 'map') return 'other';
-  // Code: {S3Bucket, S3Key}, BodyS3Location: {Bucket, Key}; inline code (ZipFile) is left as written.
+  // Code: {S3Bucket, S3Key}, BodyS3Location: {Bucket, Key}; inline code (ZipFile), an image (ImageUri) and a
+  // Serverless Application Repository application ({ApplicationId, SemanticVersion}) are left as written.
   const key = scalarString(child(node, 'S3Key') ?? child(node, 'Key'));
-  if (key === undefined) return child(node, 'ZipFile') !== undefined ? undefined : 'other';
+  if (key === undefined) return (child(node, 'ZipFile') ?? child(node, 'ImageUri') ?? child(node, 'ApplicationId')) ? undefined : 'other';
   return MD5_KEY.test(key) ? 'uploaded' : 'other';
 }
 
@@ -71,13 +79,11 @@ function locationOf(value: CNode | null | undefined): 'uploaded' | 'other' | und
 function everyLocationUploaded(resources: CMap): boolean {
   let uploaded = 0;
   for (const rp of resources.pairs) {
-    const props = child(resolveAlias(rp.value), 'Properties');
-    if (props?.kind !== 'map') continue;
-    for (const name of LOCATIONS) {
-      const found = locationOf(child(props, name));
-      if (found === 'other') return false;
-      if (found === 'uploaded') uploaded++;
-    }
+    const resource = resolveAlias(rp.value);
+    const name = LOCATIONS[scalarString(child(resource, 'Type')) ?? ''];
+    const found = name === undefined ? undefined : locationOf(child(child(resource, 'Properties'), name));
+    if (found === 'other') return false;
+    if (found === 'uploaded') uploaded++;
   }
   return uploaded > 0;
 }
@@ -141,6 +147,8 @@ export function withDeployOutput(
     })();
   }
   if (!context || !(file.text.includes('SamResourceId') || /[0-9a-f]{32}/.test(file.text))) return detection;
+  // A serverless.yml and the files of Resources it includes are the Framework's sources, never sam package's output.
+  if (marked.some((t) => t.template.flavor === 'serverless')) return detection;
   const why = marked.every(samResourceId)
     ? 'its resources carry Metadata SamResourceId, which the SAM CLI writes'
     : marked.every((t) => everyLocationUploaded(t.template.resources))

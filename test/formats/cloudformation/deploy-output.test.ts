@@ -83,6 +83,34 @@ describe('deploy-tool output committed beside its source', () => {
     );
   });
 
+  it('sam package output with what it leaves as written (a SAR application, inline code, an SSM document) is still told', async () => {
+    const extra = `  App:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location:
+        ApplicationId: arn:aws:serverlessrepo:us-east-1:123456789012:applications/x
+        SemanticVersion: 1.0.0
+  Inline:
+    Type: AWS::Lambda::Function
+    Properties:
+      Code:
+        ZipFile: exports.handler = async () => 1
+  Doc:
+    Type: AWS::SSM::Document
+    Properties:
+      Content:
+        schemaVersion: '2.2'
+`;
+    const { rows } = await fixed({
+      'packaged.yaml': sam('s3://my-artifacts/5946adca9c211e3abd2ccdbd3b62aeb7', extra),
+      'template.yaml': SOURCE,
+    });
+    expect(rows).toEqual([
+      ['packaged.yaml', false, false],
+      ['template.yaml', true, true],
+    ]);
+  });
+
   it('a source with a duplicate key: neither it nor its packaged copy is fixed (only the copy was)', async () => {
     const broken = SOURCE.replace('      Runtime: nodejs20.x\n', '      Runtime: nodejs20.x\n      Timeout: 10\n      Timeout: 20\n');
     const { rows } = await fixed({ 'packaged.yaml': PACKAGED, 'template.yaml': broken });
