@@ -304,6 +304,13 @@ export interface DiskContext {
   folderFiles(from: SourceFile, rel: string, accept: (name: string) => boolean): Promise<SourceFile[]>;
   /** The names of the folders in a folder (`rel` from the folder of `from`), sorted; none for a folder that cannot be listed. */
   subfolders(from: SourceFile, rel: string): Promise<string[]>;
+  /**
+   * The value `make` builds for `key`, made once per run and thread and handed to every file that asks (a promise
+   * too): what a format derives from files several inputs read alike, e.g. a merged set of files
+   * (cloudformation/mergedSiblings.ts), built once rather than once per member. The files it reads must be read
+   * through this context (its caches hold them as they were). Absent (a test's context): made at each call.
+   */
+  once?<T>(key: string, make: () => T): T;
 }
 
 /** Input a format cannot read. line/column are 1-based where known. */

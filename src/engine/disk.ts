@@ -41,6 +41,8 @@ export interface Disk {
    * above): listed once per run and thread; none for a folder that cannot be listed.
    */
   entries?: (dir: string) => { name: string; folder: boolean }[];
+  /** What formats derive from the run's files, each value made once (DiskContext.once): kept as long as the disk. */
+  derived?: Map<string, unknown>;
 }
 
 /** A candidate of the run that a format may ask for across the scanned trees (FormatEntry.treeFile): its display and absolute paths. */
@@ -72,6 +74,7 @@ export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: 
         .filter((t) => path.posix.basename(t.path) === name)
         .flatMap((t) => projectFiles(path.dirname(t.absPath), path.posix.dirname(t.path), name) ?? []),
     entries: folderEntries(),
+    derived: new Map(),
   };
 }
 
@@ -147,6 +150,12 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
     },
     subfolders: async (from, rel) =>
       (disk.entries?.(path.join(path.dirname(from.absPath), rel)) ?? []).flatMap((e) => (e.folder ? [e.name] : [])),
+    once: <T>(key: string, make: () => T): T => {
+      const derived = disk.derived;
+      if (!derived) return make();
+      if (!derived.has(key)) derived.set(key, make());
+      return derived.get(key) as T;
+    },
   };
 }
 

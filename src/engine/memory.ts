@@ -100,6 +100,7 @@ function memoryDisk(files: SourceFile[]): Disk {
     },
     projectFiles: (dir, _shown, name) => byPath.get(path.join(dir, name)),
     treeFiles: (name) => files.filter((f) => path.basename(f.absPath) === name),
+    derived: new Map(),
     // The in-memory files directly in `dir`, and the folders that hold the others below it.
     entries: (dir) => {
       const out = new Map<string, boolean>();

@@ -8,6 +8,7 @@ import { readFileValues } from '../serverless/fileValues.js';
 import { readCompose } from '../serverless/compose.js';
 import { readEnvironments } from '../cfn-values/environments.js';
 import { withSynthOutput } from './synthesized.js';
+import { withDeployOutput } from './deployOutput.js';
 import { verifyCloudFormation } from './verify.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
@@ -44,10 +45,14 @@ export const cloudformation: Format<CfnDetection> = {
   templateTables: embeddedTables,
 };
 
-/** Whether cdk synth wrote the file, then how service files include it. */
+/** Whether cdk synth wrote the file, or a deploy tool (sam package, serverless package), then how service files include it. */
 function beside(detection: CfnDetection, file: SourceFile, context: DiskContext | undefined): CfnDetection | Promise<CfnDetection> {
-  const d = withSynthOutput(detection, file, context);
-  return d instanceof Promise ? d.then((r) => withIncludes(r, file, context)) : withIncludes(d, file, context);
+  const then = (d: CfnDetection | Promise<CfnDetection>, next: (r: CfnDetection) => CfnDetection | Promise<CfnDetection>) =>
+    d instanceof Promise ? d.then(next) : next(d);
+  return then(
+    then(withSynthOutput(detection, file, context), (r) => withDeployOutput(r, file, context)),
+    (r) => withIncludes(r, file, context),
+  );
 }
 
 export default cloudformation;

@@ -37,34 +37,67 @@ const SERVICE_FILES = ['serverless.yml', 'serverless.yaml'];
 const FILE_ITEM = /^\$\{file\(\s*([^)\s]+?)\s*\)\s*(?::\s*[A-Za-z0-9_.-]+\s*)?\}$/;
 const TABLE_TYPE = /AWS::DynamoDB::(?:Global)?Table\b/;
 
+type Declared = MergedSet['files'][number];
+
+/**
+ * The value `make` builds, once per run for every file of a set that asks (DiskContext.once): each of a set's N files
+ * asked for the set, which read the service file and the N listed files again, N times over (round 38 F9: fix time
+ * grew with N squared, 38 s for a list of 400 files). A context without `once` (a test's) makes it at each call.
+ */
+function once<T>(context: DiskContext, key: string, make: () => T): T {
+  return context.once ? context.once(`mergedSiblings\u0000${key}`, make) : make();
+}
+
 /** The set the file is one of, or undefined (a file deployed alone: nothing changes for it). */
 export async function mergedSet(file: SourceFile, context: DiskContext): Promise<MergedSet | undefined> {
   if (COPILOT_ADDON.test(file.path) && !COPILOT_PARAMETERS.test(path.posix.basename(file.path))) {
-    const files = await context.folderFiles(file, '.', (n) => /\.ya?ml$/.test(n) && !COPILOT_PARAMETERS.test(n));
-    const others = files.filter((f) => f.absPath !== file.absPath);
-    if (others.length === 0) return undefined;
-    const all = [...others, file].sort((a, b) => (path.basename(a.absPath) < path.basename(b.absPath) ? -1 : 1));
-    return { own: file.absPath, by: `Copilot merges ${path.posix.dirname(file.path)}/ into one template`, files: all.map(declared) };
+    const folder = await once(context, `addons\u0000${path.dirname(file.absPath)}`, () => addonsOf(file, context));
+    if (!folder.some((f) => f.absPath !== file.absPath)) return undefined;
+    const all = folder.some((f) => f.absPath === file.absPath) ? folder : byName([...folder, declared(file)]);
+    return { own: file.absPath, by: `Copilot merges ${path.posix.dirname(file.path)}/ into one template`, files: all };
   }
   // The service file itself: the files its list names.
   if (SERVICE_FILES.includes(path.posix.basename(file.path))) {
-    const items = file.text.includes('${file(') ? await listedFiles(file, rootOf(file), context) : [];
-    if (items.length === 0) return undefined;
-    return { own: file.absPath, by: `${file.path}'s resources list merges them into one template`, files: [file, ...items].map(declared) };
+    if (!file.text.includes('${file(')) return undefined;
+    const files = await serviceSet(file, context);
+    if (files.length <= 1) return undefined;
+    return { own: file.absPath, by: `${file.path}'s resources list merges them into one template`, files };
   }
   // A file a service file's list names: the service file and the list's files.
   for (const name of SERVICE_FILES) {
-    const service = await context.projectFile(file, name, (s) => listsFile(s, file));
+    const service = await context.projectFile(file, name, (s) => listsFile(s, file, context));
     if (!service) continue;
-    const listed = await listedFiles(service, rootOf(service), context);
-    if (!listed.some((f) => f.absPath === file.absPath)) continue;
-    return {
-      own: file.absPath,
-      by: `${service.path}'s resources list merges them into one template`,
-      files: [service, ...listed].map(declared),
-    };
+    const files = await serviceSet(service, context);
+    if (!files.slice(1).some((f) => f.absPath === file.absPath)) continue;
+    return { own: file.absPath, by: `${service.path}'s resources list merges them into one template`, files };
   }
   return undefined;
+}
+
+/** The templates of a Copilot addons folder (the asking file's), in merge order (name order), each read once. */
+async function addonsOf(file: SourceFile, context: DiskContext): Promise<Declared[]> {
+  const files = await context.folderFiles(file, '.', (n) => /\.ya?ml$/.test(n) && !COPILOT_PARAMETERS.test(n));
+  return byName(files.map((f) => declared(f)));
+}
+
+const byName = (files: Declared[]): Declared[] => files.sort((a, b) => (path.basename(a.absPath) < path.basename(b.absPath) ? -1 : 1));
+
+/** A service file's parsed root and its list's `${file(...)}` items, read once per run. */
+function serviceList(service: SourceFile, context: DiskContext): { root: CNode | null; rels: string[]; paths: Set<string> } {
+  return once(context, `list\u0000${service.absPath}`, () => {
+    const root = rootOf(service);
+    const rels = fileItems(root);
+    return { root, rels, paths: new Set(rels.map((rel) => path.resolve(path.dirname(service.absPath), rel))) };
+  });
+}
+
+/** A service file and the files its list names, in merge order, each read once per run. */
+function serviceSet(service: SourceFile, context: DiskContext): Promise<Declared[]> {
+  return once(context, `service\u0000${service.absPath}`, async () => {
+    const { root, rels } = serviceList(service, context);
+    const items = rels.length > 0 ? await listedFiles(service, rels, context) : [];
+    return [declared(service, root), ...items.map((f) => declared(f))];
+  });
 }
 
 /** The `${file(...)}` items of a service file's `resources:` list, as written. */
@@ -79,15 +112,15 @@ function fileItems(root: CNode | null): string[] {
 }
 
 /** Does a service file's `resources:` list name `file` (relative to the service file's folder)? */
-function listsFile(service: SourceFile, file: SourceFile): boolean {
+function listsFile(service: SourceFile, file: SourceFile, context: DiskContext): boolean {
   if (!service.text.includes('${file(')) return false;
-  return fileItems(rootOf(service)).some((rel) => path.resolve(path.dirname(service.absPath), rel) === file.absPath);
+  return serviceList(service, context).paths.has(file.absPath);
 }
 
 /** The files a service file's `resources:` list names, in its order, as the engine reads them (one it cannot: left out). */
-async function listedFiles(service: SourceFile, root: CNode | null, context: DiskContext): Promise<SourceFile[]> {
+async function listedFiles(service: SourceFile, rels: string[], context: DiskContext): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
-  for (const rel of fileItems(root)) {
+  for (const rel of rels) {
     const [f] = await context.folderFiles(service, path.posix.dirname(rel), (n) => n === path.posix.basename(rel));
     if (f && f.unreadable === undefined && !out.some((o) => o.absPath === f.absPath)) out.push(f);
   }
@@ -103,9 +136,9 @@ function rootOf(file: SourceFile): CNode | null {
 }
 
 /** The names a file declares at the top of its sections (and in a service file's `resources`, inline items too). */
-function declared(file: SourceFile): MergedSet['files'][number] {
+function declared(file: SourceFile, parsed: CNode | null = rootOf(file)): Declared {
   const names = new Set<string>();
-  const root = resolveAlias(rootOf(file));
+  const root = resolveAlias(parsed);
   const holders: (CNode | null | undefined)[] = [root];
   const resources = resolveAlias(child(root, 'resources') ?? null);
   if (resources?.kind === 'seq') holders.push(...resources.items.map((i) => resolveAlias(i)));

@@ -212,11 +212,17 @@ function blockInto(lines: string[], v0: Value, indent: string, style: YamlStyle)
   }
   if (Array.isArray(v)) {
     const dash = style.seqIndent ? inner : indent;
-    for (const item of v) {
-      if (isPlainObject(item)) {
+    for (const item0 of v) {
+      const item = normalize(item0, style);
+      // A long-form intrinsic in a file that writes intrinsic arguments as block lists (what `sam package` and
+      // yaml.dump write) is a block mapping item, `- Fn::Split:` with its arguments below, as the file's own are:
+      // not `- {Fn::Split: [...]}` (real-world round 38 F2: the dot-safe alias name). Flow-args files keep flow.
+      const blockIntrinsic = item instanceof Intrinsic && !style.shortTags && !style.flowArgs;
+      if (isPlainObject(item) || blockIntrinsic) {
         // The item's first line gets the dash in place of its indent's last columns.
         const first = lines.length;
-        pairsInto(lines, Object.entries(item), dash + ' '.repeat(style.dashWidth), style);
+        const entries: [string, Value][] = item instanceof Intrinsic ? [[item.fn, item.arg]] : Object.entries(item as object);
+        pairsInto(lines, entries, dash + ' '.repeat(style.dashWidth), style);
         lines[first] = dash + '-'.padEnd(style.dashWidth) + lines[first].slice(dash.length + style.dashWidth);
       } else {
         const one = yamlInline(item, style, false) ?? yamlFlow(item, style);
