@@ -228,3 +228,70 @@ describe("a unit's source from terragrunt's path functions", () => {
     expect([other.t.status, other.changed]).toEqual(['aws-managed', true]);
   });
 });
+
+/**
+ * A unit with no `terraform {}` block of its own takes its source from an included file
+ * (terragrunt-infrastructure-live-example's `_envcommon/<module>.hcl`; session 55, F1). Before, the unit
+ * counted for no folder: the module's default key (null) was read, aws-managed, and a fix replaced the key
+ * the unit passes.
+ */
+describe("a unit's source from a file it includes", () => {
+  const BACKEND = 'terraform {\n  backend "s3" {}\n}\n';
+  const GIT: MemoryFile = { path: '.git/HEAD', text: 'ref: refs/heads/main\n' };
+  const KEY = '  kms_key_arn = dependency.kms.outputs.key_arn\n';
+  const ENVCOMMON = (source: string) => `terraform {\n  source = "${source}"\n}\n`;
+  const UNIT = (includePath: string) =>
+    `include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n\ninclude "envcommon" {\n  path = ${includePath}\n}\n\ninputs = {\n${KEY}}\n`;
+  const tree = (includePath: string, envcommon?: string): MemoryFile[] => [
+    GIT,
+    { path: 'modules/orders/main.tf', text: MODULE },
+    { path: 'modules/orders/backend.tf', text: BACKEND },
+    { path: 'live/root.hcl', text: 'remote_state {\n  backend = "s3"\n}\n' },
+    ...(envcommon === undefined ? [] : [{ path: 'live/_envcommon/orders.hcl', text: envcommon }]),
+    { path: 'live/prod/orders/terragrunt.hcl', text: UNIT(includePath) },
+  ];
+
+  it('followed to the folder it names: the unit sets the key, unknown, not fixed', async () => {
+    for (const [inc, source] of [
+      ['"${get_repo_root()}/live/_envcommon/orders.hcl"', '${get_repo_root()}/modules//orders'],
+      ['"../../_envcommon/orders.hcl"', '${get_repo_root()}/modules//orders'],
+      ['"${get_terragrunt_dir()}/../../_envcommon/orders.hcl"', '../../../modules//orders'],
+      [
+        '"${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/orders.hcl"',
+        '${dirname(find_in_parent_folders("root.hcl"))}/../modules/orders',
+      ],
+    ]) {
+      const { t, changed } = await orders(tree(inc, ENVCOMMON(source)));
+      expect([inc, t.status, t.fixable, changed]).toEqual([inc, 'unknown', false, false]);
+      expect(t.message).toContain('kms_key_arn is set by the inputs of the terragrunt unit ../../live/prod/orders/terragrunt.hcl');
+    }
+  });
+
+  it('an include kmsfix cannot read may carry any source: unknown, saying which include; another folder named: as before', async () => {
+    for (const [inc, envcommon, why] of [
+      ['"${get_repo_root()}/live/_envcommon/orders.hcl"', undefined, 'kmsfix cannot find live/_envcommon/orders.hcl'],
+      ['local.envcommon', ENVCOMMON('x'), 'kmsfix does not evaluate its path = local.envcommon'],
+      [
+        '"../../_envcommon/orders.hcl"',
+        'terraform {\n  source = local.source\n}\n',
+        'the terraform source of ../../_envcommon/orders.hcl is an expression',
+      ],
+    ] as [string, string | undefined, string][]) {
+      const { t, changed } = await orders(tree(inc, envcommon));
+      expect([inc, t.status, t.fixable, changed]).toEqual([inc, 'unknown', false, false]);
+      expect(t.message).toContain(
+        `kms_key_arn may be set by the inputs of the terragrunt unit ../../live/prod/orders/terragrunt.hcl (include "envcommon": ${why}`,
+      );
+      expect(t.message).toContain('which has no terraform source of its own and take one from an include kmsfix cannot read');
+    }
+    const other = await orders(tree('"../../_envcommon/orders.hcl"', ENVCOMMON('${get_repo_root()}/modules//other')));
+    expect([other.t.status, other.changed]).toEqual(['aws-managed', true]);
+    // The unit's own source wins over the included one.
+    const own = await orders(
+      tree('"../../_envcommon/orders.hcl"', ENVCOMMON('${get_repo_root()}/modules//orders')).map((f) =>
+        f.path.endsWith('terragrunt.hcl') ? { ...f, text: `terraform {\n  source = "../../../modules//other"\n}\n${f.text}` } : f,
+      ),
+    );
+    expect([own.t.status, own.changed]).toEqual(['aws-managed', true]);
+  });
+});
