@@ -304,6 +304,12 @@ export interface DiskContext {
   folderFiles(from: SourceFile, rel: string, accept: (name: string) => boolean): Promise<SourceFile[]>;
   /** The names of the folders in a folder (`rel` from the folder of `from`), sorted; none for a folder that cannot be listed. */
   subfolders(from: SourceFile, rel: string): Promise<string[]>;
+  /**
+   * The real path of a folder (`rel` from the folder of `from`), symbolic links resolved: two paths that reach one
+   * folder through a link (`live/modules -> ../modules`) compare equal. Undefined for a folder that is not there; the
+   * method is absent where there is no disk (in memory), and paths then compare as written.
+   */
+  realFolder?(from: SourceFile, rel: string): Promise<string | undefined>;
 }
 
 /** Input a format cannot read. line/column are 1-based where known. */

@@ -3,7 +3,7 @@
  * folders and the project files a format asks for. From disk in a run (src/io: one reader, its
  * checks and caches), from the in-memory files in processMemory (memory.ts).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { DiskContext, Format, SourceFile } from '../core/types.js';
 import { type ProjectFileSource, diskProjectFiles, nearestProjectFile } from '../io/project.js';
@@ -41,6 +41,8 @@ export interface Disk {
    * above): listed once per run and thread; none for a folder that cannot be listed.
    */
   entries?: (dir: string) => { name: string; folder: boolean }[];
+  /** A folder's real path (DiskContext.realFolder), asked once per run and thread; undefined for one not there. */
+  real?: (dir: string) => string | undefined;
 }
 
 /** A candidate of the run that a format may ask for across the scanned trees (FormatEntry.treeFile): its display and absolute paths. */
@@ -72,6 +74,24 @@ export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: 
         .filter((t) => path.posix.basename(t.path) === name)
         .flatMap((t) => projectFiles(path.dirname(t.absPath), path.posix.dirname(t.path), name) ?? []),
     entries: folderEntries(),
+    real: realFolders(),
+  };
+}
+
+/** Folders' real paths (Disk.real), each asked once. */
+function realFolders(): NonNullable<Disk['real']> {
+  const known = new Map<string, string | undefined>();
+  return (dir: string) => {
+    if (!known.has(dir)) {
+      let real: string | undefined;
+      try {
+        real = process.platform === 'win32' ? realpathSync(dir) : realpathSync.native(dir);
+      } catch {
+        real = undefined;
+      }
+      known.set(dir, real);
+    }
+    return known.get(dir);
   };
 }
 
@@ -147,6 +167,7 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
     },
     subfolders: async (from, rel) =>
       (disk.entries?.(path.join(path.dirname(from.absPath), rel)) ?? []).flatMap((e) => (e.folder ? [e.name] : [])),
+    ...(disk.real ? { realFolder: async (from: SourceFile, rel: string) => disk.real?.(path.join(path.dirname(from.absPath), rel)) } : {}),
   };
 }
 

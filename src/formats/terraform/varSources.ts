@@ -94,10 +94,17 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext, un
   const terragrunt: SourceFile[] = [];
   if (!unitsOnly) await rootSetters(file, context, add, rel, terragrunt);
   const folder = path.posix.normalize(dir);
+  // Compared by real path too: a unit reaching the folder through a symbolic link (`live/modules -> ../modules`,
+  // `source = "../../modules//dynamodb"`) deploys it (session 55, F2: before, its module's default key was read and
+  // a fix replaced the key the unit passes). Asked only of a unit whose target is not the folder as written.
+  const real = context.realFolder ? await context.realFolder(file, '.') : undefined;
+  const same = async (unit: SourceFile, target: string) =>
+    target === folder ||
+    (real !== undefined && (await context.realFolder?.(unit, path.posix.relative(path.posix.dirname(unit.path), target))) === real);
   for (const unit of await context.treeFiles('terragrunt.hcl')) {
     if (terragrunt.some((f) => f.path === unit.path)) continue;
     const target = await unitTarget(unit, context);
-    if (target?.kind === 'folder' && target.folder === folder)
+    if (target?.kind === 'folder' && (await same(unit, target.folder)))
       for (const name of await unitInputNames(unit, context)) add(name, 'units', rel(unit.path));
     if (target?.kind === 'unresolved' && endsIn(folder, target.tail)) {
       const where = `${rel(unit.path)} (source = "${target.source}": ${target.why})`;

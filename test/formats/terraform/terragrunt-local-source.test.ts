@@ -6,7 +6,7 @@
  * The units reach each thread's detection through DiskContext.treeFiles. (Fixture:
  * terragrunt-local-module.)
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -293,5 +293,30 @@ describe("a unit's source from a file it includes", () => {
       ),
     );
     expect([own.t.status, own.changed]).toEqual(['aws-managed', true]);
+  });
+});
+
+/**
+ * A unit whose source reaches the module folder through a symbolic link (`live/modules -> ../modules`,
+ * `source = "../../modules//orders"`; session 55, F2) deploys it: the folders are compared by real path.
+ * Before, the target as written (`live/modules/orders`) matched no folder, the module's default key was
+ * read (aws-managed) and a fix replaced the key the unit passes.
+ */
+describe('a unit whose source reaches the module through a symbolic link', () => {
+  it('counts for the folder the link leads to: unknown, not fixed (on disk)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-tg-link-'));
+    const write = (p: string, text: string) => {
+      mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+      writeFileSync(path.join(root, p), text);
+    };
+    write('modules/orders/main.tf', MODULE);
+    write('modules/orders/provider.tf', PROVIDER);
+    write('live/prod/orders/terragrunt.hcl', unit('../../modules//orders', '  kms_key_arn = dependency.kms.outputs.key_arn\n'));
+    symlinkSync('../modules', path.join(root, 'live', 'modules'));
+    const r = await run(['.'], { ...DEFAULT_FIX_OPTIONS, cwd: root, mode: 'fix' as const, workers: 0 });
+    const t = r.outcomes.flatMap((o) => o.tables).find((x) => x.address === 'aws_dynamodb_table.orders')!;
+    expect([t.status, t.fixable]).toEqual(['unknown', false]);
+    expect(t.message).toContain('kms_key_arn is set by the inputs of the terragrunt unit ../../live/prod/orders/terragrunt.hcl');
+    expect(r.outcomes.every((o) => o.newText === undefined)).toBe(true);
   });
 });
