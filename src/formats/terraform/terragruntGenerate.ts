@@ -28,6 +28,11 @@ export async function generatedTables(file: SourceFile, blocks: HBlock[]): Promi
     const close = new RegExp(`\\r?\\n[ \\t]*${heredoc[3]}[ \\t]*(\\r?\\n|$)`).exec(file.text.slice(start - 1));
     if (!close) continue;
     let body = file.text.slice(start, start - 1 + close.index);
+    // `disable = true`: terragrunt writes nothing for the block, and its tables are not deployed (session
+    // 55, F10). Read outside the heredoc only (the contents may say `disable = true` of something else); any other
+    // value (`local.off`) keeps the tables reported.
+    const outside = `${text.slice(0, heredoc.index)}\n${file.text.slice(start - 1 + close.index + close[0].length, g.end)}`;
+    if (/(?:^|\n)[ \t]*disable[ \t]*=[ \t]*true[ \t]*(?:[#\r\n]|\/\/|$)/.test(outside)) continue;
     if (heredoc[2] === '-') body = dedent(body);
     // Terragrunt interpolates the heredoc before writing it: `$${` stands for `${` (no table setting reads one).
     const det = await detectTerraform({ path: file.path, absPath: file.absPath, text: body }).catch(() => undefined);

@@ -177,4 +177,23 @@ generate "sessions_table" {
     const fix = await processMemory(files, 'fix');
     for (const f of files) expect(fix.output.get(f.path)).toBe(f.text);
   });
+
+  it('a block with disable = true writes nothing: its table is not reported (session 55, F10)', async () => {
+    const tables = async (unit: string) =>
+      (await processMemory([{ path: 'live/app/terragrunt.hcl', text: unit }], 'scan')).outcomes.flatMap((o) =>
+        o.tables.map((t) => t.address),
+      );
+    const disabled = (value: string) =>
+      UNIT.replace(
+        'if_exists = "overwrite_terragrunt"\n  contents  = <<-EOF',
+        `if_exists = "overwrite_terragrunt"\n  disable   = ${value}\n  contents  = <<-EOF`,
+      );
+    expect(disabled('true')).not.toBe(UNIT);
+    expect(await tables(disabled('true'))).toEqual([]);
+    expect(await tables(disabled('true # for now'))).toEqual([]);
+    // After the contents too; false, or a value kmsfix does not read, keeps the table.
+    expect(await tables(UNIT.replace('  EOF\n}\n', '  EOF\n  disable = true\n}\n'))).toEqual([]);
+    for (const v of ['false', 'local.off'])
+      expect(await tables(disabled(v))).toEqual(['aws_dynamodb_table.sessions (generate "sessions_table")']);
+  });
 });
