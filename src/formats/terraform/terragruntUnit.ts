@@ -25,7 +25,7 @@ import { REGISTRY_MODULES, type RegistryModule } from './registryModules.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import { parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
 import { generatedTables } from './terragruntGenerate.js';
-import { throughLocals } from './terragruntLocals.js';
+import { keyAsTerraform, throughLocals } from './terragruntLocals.js';
 import { includedFile } from './terragruntPaths.js';
 
 export async function detectTerragruntUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
@@ -97,6 +97,8 @@ async function unitCall(
 ): Promise<{ block: HBlock; settings: Settings }> {
   const wanted = [m.enabled.input, m.key, m.replicas.input, ...(m.create ? [m.create] : [])];
   const args = new Map<string, HAttr>();
+  // Why the key input's value may be the AWS managed key, where kmsfix cannot tell (keyAsTerraform), by input.
+  const unsure = new Map<string, string>();
   const unread: string[] = [];
   const dir = path.posix.dirname(file.path);
   for (const inc of terragruntIncludes(file.text)) {
@@ -113,7 +115,7 @@ async function unitCall(
     if (inputs.kind !== 'object') continue;
     for (const n of wanted) {
       const v = inputs.inputs.get(n);
-      if (v !== undefined) args.set(n, argument(n, v, tf, ` (inputs of ${where})`, await evaluated(v, found, file, context)));
+      if (v !== undefined) args.set(n, argument(n, v, tf, ` (inputs of ${where})`, await evaluated(v, found, file, context, n, unsure)));
     }
   }
   const own = terragruntInputs(file.text);
@@ -125,7 +127,7 @@ async function unitCall(
   const mine = own.kind === 'object' ? own.inputs : new Map<string, Value>();
   for (const n of wanted) {
     const v = mine.get(n);
-    if (v !== undefined) args.set(n, argument(n, v, tf, '', await evaluated(v, file, file, context)));
+    if (v !== undefined) args.set(n, argument(n, v, tf, '', await evaluated(v, file, file, context, n, unsure)));
   }
   block.items = [...args.values()];
   const open = [m.enabled.input, m.key].filter((n) => !mine.has(n));
@@ -133,7 +135,11 @@ async function unitCall(
     const why = `${open.join(' and ')} may be set by ${unread.join(', ')}, which kmsfix cannot read`;
     return { block, settings: { model: 'sse', enabled: unreadable(why) } };
   }
-  return { block, settings: moduleCallSettings(block, m) };
+  const settings = moduleCallSettings(block, m);
+  const why = unsure.get(m.key);
+  if (why !== undefined && settings.model === 'sse' && settings.key && settings.key.state !== 'absent')
+    return { block, settings: { ...settings, key: unreadable(why) } };
+  return { block, settings };
 }
 
 const unreadable = (source: string): Setting => ({ state: 'unreadable', source });
@@ -143,9 +149,24 @@ const unreadable = (source: string): Setting => ({ state: 'unreadable', source }
  * of a `read_terragrunt_config` file), with the file's path as the unit's folder names it; undefined when it
  * reads none, or not down to a literal.
  */
-async function evaluated(v: Value, file: SourceFile, unit: SourceFile, context: DiskContext | undefined) {
+async function evaluated(
+  v: Value,
+  file: SourceFile,
+  unit: SourceFile,
+  context: DiskContext | undefined,
+  name: string,
+  open: Map<string, string>,
+) {
+  // A later setter (the unit over an include) replaces what an earlier one left open.
+  open.delete(name);
+  const rel = (p: string) => path.posix.relative(path.posix.dirname(unit.path), p);
   const found = context ? await throughLocals(v, file, unit, context) : undefined;
-  return found && { value: found.value, where: path.posix.relative(path.posix.dirname(unit.path), found.file) };
+  if (found) return { value: found.value, where: rel(found.file) };
+  // Not down to a literal: read as kmsfix's Terraform reader reads the same forms (conditionals, map indexes, get_env).
+  const read = context && !literalOf(v) ? await keyAsTerraform(v, file, unit, context) : undefined;
+  if (read?.kind === 'literal') return { value: read.value, where: rel(read.file) };
+  if (read?.kind === 'unknown') open.set(name, read.why);
+  return undefined;
 }
 
 /**

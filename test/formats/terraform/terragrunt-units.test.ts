@@ -113,6 +113,66 @@ describe('terragrunt units', () => {
       expect(status(p)).toEqual([p, 'customer-managed', false]);
   });
 
+  it('an input through locals that are not literal is read as the Terraform reader reads the same forms (session 55, F4)', async () => {
+    const unit = (locals: string, key: string) =>
+      `locals {\n${locals}}\nterraform {\n  source = "tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.2.0"\n}\n\n` +
+      `inputs = {\n  name = "orders"\n  server_side_encryption_enabled = true\n  server_side_encryption_kms_key_arn = ${key}\n}\n`;
+    const CMK = '"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"';
+    const cases: [string, string, string, string | undefined][] = [
+      // The locals decide: the entry or branch the environment takes.
+      ['cond-dev', `  env = "dev"\n  table_key = local.env == "prod" ? ${CMK} : "alias/aws/dynamodb"\n`, 'local.table_key', 'aws-managed'],
+      [
+        'cond-prod',
+        `  env = "prod"\n  table_key = local.env == "prod" ? ${CMK} : "alias/aws/dynamodb"\n`,
+        'local.table_key',
+        'customer-managed',
+      ],
+      ['index', '  env = "dev"\n  keys = { dev = "alias/aws/dynamodb", prod = "alias/orders" }\n', 'local.keys[local.env]', 'aws-managed'],
+      [
+        'tmpl',
+        '  region = "eu-west-1"\n  table_key = "arn:aws:kms:${local.region}:111122223333:alias/aws/dynamodb"\n',
+        'local.table_key',
+        'aws-managed',
+      ],
+      // They do not: unknown, saying when.
+      [
+        'cond-env',
+        `  env = get_env("ENV")\n  table_key = local.env == "prod" ? ${CMK} : "alias/aws/dynamodb"\n`,
+        'local.table_key',
+        'the AWS managed key when local.env == "prod" is false',
+      ],
+      [
+        'index-env',
+        '  keys = { dev = "alias/aws/dynamodb", prod = "alias/orders" }\n',
+        'local.keys[get_env("ENV")]',
+        'where the map\'s entry is "alias/aws/dynamodb"',
+      ],
+      ['getenv', '', 'get_env("TABLE_KEY", "alias/aws/dynamodb")', 'where the environment variable TABLE_KEY is not set'],
+      [
+        'getenv-local',
+        '  table_key = get_env("TABLE_KEY", "alias/aws/dynamodb")\n',
+        'local.table_key',
+        'where the environment variable TABLE_KEY is not set',
+      ],
+      // A key the unit passes stays one.
+      ['getenv-cmk', '', `get_env("TABLE_KEY", ${CMK})`, 'customer-managed'],
+      ['dep', '  table_key = dependency.kms.outputs.key_arn\n', 'local.table_key', 'customer-managed'],
+    ];
+    const r = await processMemory(
+      cases.map(([dir, locals, key]) => ({ path: `${dir}/terragrunt.hcl`, text: unit(locals, key) })),
+      'scan',
+    );
+    const by = new Map(r.outcomes.map((o) => [o.file.path.split('/')[0], o.tables[0]]));
+    for (const [dir, , , want] of cases) {
+      const t = by.get(dir)!;
+      if (want === 'aws-managed' || want === 'customer-managed') expect([dir, t.status]).toEqual([dir, want]);
+      else {
+        expect([dir, t.status, t.fixable]).toEqual([dir, 'unknown', false]);
+        expect(t.message).toContain(want);
+      }
+    }
+  });
+
   it('kmsfix scan reports the units, exits 1, and never reads .terragrunt-cache', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tg-'));
     cpSync(LIVE, dir, { recursive: true });
