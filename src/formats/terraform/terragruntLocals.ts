@@ -169,6 +169,15 @@ export async function keyAsTerraform(
   const choice = awsManagedChoice(expr, env, shown);
   if (choice !== undefined) return { kind: 'unknown', why: choice };
   const target = localTarget(expr, env) ?? expr;
+  // A unit template of an explicit stack (terragrunt 1.0: `terragrunt.stack.hcl`'s `unit` blocks pass `values = {...}`):
+  // the stack file that generates the unit decides, and kmsfix does not read stack files (session 55, F8: before, the
+  // value counted as a key the unit passes, exit 0, where a stack passed "alias/aws/dynamodb").
+  const values = /\bvalues\.([A-Za-z_][\w-]*)/.exec(target);
+  if (values)
+    return {
+      kind: 'unknown',
+      why: `${shown}: set by values.${values[1]}, which the terragrunt.stack.hcl files that generate this unit pass (kmsfix does not read stack files)`,
+    };
   const getEnv = /^get_env\(\s*"([^"$%\\]+)"\s*,\s*(.+)\)$/s.exec(target.trim());
   const fallback = getEnv ? evaluateTerraform(getEnv[2], env) : undefined;
   if (getEnv && fallback?.known && (fallback.value === null || (typeof fallback.value === 'string' && isAwsManagedKeyRef(fallback.value))))

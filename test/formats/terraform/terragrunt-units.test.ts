@@ -157,6 +157,9 @@ describe('terragrunt units', () => {
       // A key the unit passes stays one.
       ['getenv-cmk', '', `get_env("TABLE_KEY", ${CMK})`, 'customer-managed'],
       ['dep', '  table_key = dependency.kms.outputs.key_arn\n', 'local.table_key', 'customer-managed'],
+      // A unit template of a terragrunt 1.0 explicit stack: its stack file's values decide (session 55, F8).
+      ['values', '', 'values.kms_key_arn', 'set by values.kms_key_arn, which the terragrunt.stack.hcl files that generate this unit pass'],
+      ['values-local', '  key = values.kms_key_arn\n', 'local.key', 'set by values.kms_key_arn'],
     ];
     const r = await processMemory(
       cases.map(([dir, locals, key]) => ({ path: `${dir}/terragrunt.hcl`, text: unit(locals, key) })),
