@@ -31,7 +31,7 @@ import { includedFile } from './terragruntPaths.js';
 export async function detectTerragruntUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
   const det = await registryUnit(file, context);
   // Tables its generate blocks write into the module (terragruntGenerate.ts): reported, never fixed.
-  const generated = det.hcl && file.text.includes('generate') ? await generatedTables(file, det.hcl.blocks) : [];
+  const generated = det.hcl && file.text.includes('generate') ? await generatedTables(file, det.hcl.blocks, context) : [];
   return generated.length > 0 ? { ...det, tables: [...det.tables, ...generated] } : det;
 }
 

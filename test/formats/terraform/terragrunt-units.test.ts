@@ -241,6 +241,38 @@ generate "sessions_table" {
     for (const f of files) expect(fix.output.get(f.path)).toBe(f.text);
   });
 
+  it('a key the unit decides: its locals put in place, a variable read from its inputs, else unknown (session 55, F3)', async () => {
+    const gen = (locals: string, key: string, inputs = '') =>
+      `${locals}terraform {\n  source = "../../modules//app"\n}\n\n${inputs}generate "t" {\n  path = "t.tf"\n  if_exists = "overwrite"\n  contents = <<EOF\n` +
+      `resource "aws_dynamodb_table" "sessions" {\n  name = "sessions"\n  hash_key = "id"\n  server_side_encryption {\n    enabled = true\n    kms_key_arn = ${key}\n  }\n}\nEOF\n}\n`;
+    const LOCAL = 'locals {\n  table_key = "alias/aws/dynamodb"\n}\n\n';
+    const CMK = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const cases: [string, string, string][] = [
+      ['local', gen(LOCAL, '"${local.table_key}"'), 'aws-managed'],
+      ['local-cmk', gen(`locals {\n  table_key = "${CMK}"\n}\n\n`, '"${local.table_key}"'), 'customer-managed'],
+      ['unread', gen('', '"${get_env("KEY")}"'), 'terragrunt evaluates ${get_env("KEY")} before it writes the file'],
+      ['var-unset', gen('', 'var.table_key'), "the unit's inputs do not set it"],
+      ['var-managed', gen('', 'var.table_key', 'inputs = {\n  table_key = "alias/aws/dynamodb"\n}\n\n'), 'aws-managed'],
+      ['var-null', gen('', 'var.table_key', 'inputs = {\n  table_key = null\n}\n\n'), 'aws-managed'],
+      ['var-local', gen(LOCAL, 'var.table_key', 'inputs = {\n  table_key = local.table_key\n}\n\n'), 'aws-managed'],
+      ['var-dep', gen('', 'var.table_key', 'inputs = {\n  table_key = dependency.kms.outputs.key_arn\n}\n\n'), 'customer-managed'],
+      ['escaped', gen('', '"$${var.table_key}"', 'inputs = {\n  table_key = dependency.kms.outputs.key_arn\n}\n\n'), 'customer-managed'],
+    ];
+    const r = await processMemory(
+      cases.map(([dir, text]) => ({ path: `live/${dir}/terragrunt.hcl`, text })),
+      'scan',
+    );
+    const by = new Map(r.outcomes.map((o) => [o.file.path.split('/')[1], o.tables[0]]));
+    for (const [dir, , want] of cases) {
+      const t = by.get(dir)!;
+      if (want === 'aws-managed' || want === 'customer-managed') expect([dir, t.status]).toEqual([dir, want]);
+      else {
+        expect([dir, t.status, t.fixable]).toEqual([dir, 'unknown', false]);
+        expect(t.message).toContain(want);
+      }
+    }
+  });
+
   it('a block with disable = true writes nothing: its table is not reported (session 55, F10)', async () => {
     const tables = async (unit: string) =>
       (await processMemory([{ path: 'live/app/terragrunt.hcl', text: unit }], 'scan')).outcomes.flatMap((o) =>
