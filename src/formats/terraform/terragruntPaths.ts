@@ -95,11 +95,30 @@ async function includedSource(unit: SourceFile, context: DiskContext): Promise<U
 }
 
 /**
+ * The `terraform { source }` a unit with none of its own takes from the files it includes, as written (the last
+ * include's, as terragrunt merges them), with the include's label; undefined when none sets one kmsfix reads.
+ * terragruntUnit.ts: a unit deploying a registry module named there.
+ */
+export async function includedSourceText(unit: SourceFile, context: DiskContext): Promise<{ source: string; include: string } | undefined> {
+  let found: { source: string; include: string } | undefined;
+  for (const inc of terragruntIncludes(unit.text)) {
+    const file = await includeAt(unit, inc.path, context);
+    const source = 'text' in file ? terraformSource(file.text) : undefined;
+    if (source !== undefined) found = { source, include: inc.label ? `include "${inc.label}"` : 'include' };
+  }
+  return found;
+}
+
+/**
  * The file an include's `path` names: `find_in_parent_folders(...)` (includedFile), or a path from the unit's
  * folder, literal or after one of terragrunt's path functions (`"${get_repo_root()}/_envcommon/dynamodb.hcl"`,
  * `"${get_terragrunt_dir()}/../common.hcl"`); or why kmsfix cannot read it.
  */
-async function includeAt(unit: SourceFile, includePath: Value | undefined, context: DiskContext): Promise<SourceFile | { why: string }> {
+export async function includeAt(
+  unit: SourceFile,
+  includePath: Value | undefined,
+  context: DiskContext,
+): Promise<SourceFile | { why: string }> {
   if (includePath === undefined) return { why: 'its path is not set' };
   // `"${find_in_parent_folders("root.hcl")}"` is the call written alone.
   const sole = isStr(includePath) ? /^\$\{\s*([^{}]*?)\s*\}$/.exec(includePath.str)?.[1] : undefined;

@@ -26,7 +26,7 @@ import { blockComments, suppressionsOf } from './suppress.js';
 import { parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
 import { generatedTables } from './terragruntGenerate.js';
 import { keyAsTerraform, throughLocals } from './terragruntLocals.js';
-import { includedFile } from './terragruntPaths.js';
+import { includeAt, includedSourceText } from './terragruntPaths.js';
 
 export async function detectTerragruntUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
   const det = await registryUnit(file, context);
@@ -36,13 +36,20 @@ export async function detectTerragruntUnit(file: SourceFile, context?: DiskConte
 }
 
 async function registryUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
-  // The prefilter took the file for any mention of a module kmsfix reads, or of a local source.
-  if (!file.text.includes('dynamodb')) return { tables: [] };
+  // The prefilter took the file for any mention of a module kmsfix reads, of a local source, or for an include.
+  if (!file.text.includes('dynamodb') && !(context && file.text.includes('include'))) return { tables: [] };
   const hcl = await parseHcl(file.text);
-  const tf = hcl.blocks.find((b) => b.type === 'terraform');
+  let tf = hcl.blocks.find((b) => b.type === 'terraform');
   const source = attr(tf, 'source');
   // A source with interpolations (`?ref=${local.version}`) still names its module.
-  const sourceText = source?.lit?.type === 'string' ? source.lit.value : (source?.value ?? '');
+  let sourceText = source?.lit?.type === 'string' ? source.lit.value : (source?.value ?? '');
+  // None of its own: the one an included file sets (`_envcommon/dynamodb.hcl`; session 55), reported at that include.
+  const included = !source && context && file.text.includes('include') ? await includedSourceText(file, context) : undefined;
+  if (included) {
+    sourceText = included.source;
+    tf =
+      hcl.blocks.find((b) => b.type === 'include' && (b.labels[0] ?? '') === (/^include "(.*)"$/.exec(included.include)?.[1] ?? '')) ?? tf;
+  }
   const m = REGISTRY_MODULES.find((r) => r.source.test(sourceText));
   if (!tf || !m) return { tables: [], hcl };
   const call = await unitCall(file, context, tf, m);
@@ -104,7 +111,9 @@ async function unitCall(
   for (const inc of terragruntIncludes(file.text)) {
     const label = inc.label ? `include "${inc.label}"` : 'include';
     const name = parentFolderName(inc.path);
-    const found = name && context ? await includedFile(file, inc.path, context) : undefined;
+    // A path kmsfix resolves (find_in_parent_folders, a path function, a relative path: terragruntPaths.ts includeAt).
+    const at = context ? await includeAt(file, inc.path, context) : undefined;
+    const found = at && 'text' in at ? at : undefined;
     if (!found) {
       unread.push(name ? `${label} (no ${name} in a folder above)` : `${label} (path = ${inc.path ? written(inc.path) : 'not set'})`);
       continue;

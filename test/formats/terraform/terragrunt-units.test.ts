@@ -68,6 +68,21 @@ describe('terragrunt units', () => {
     );
   });
 
+  it('a unit whose registry module an included file names (_envcommon layout) is a table, reported at that include (session 55)', async () => {
+    const ENVCOMMON = 'terraform {\n  source = "tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.2.0"\n}\n';
+    const UNIT =
+      'include "envcommon" {\n  path = "../../_envcommon/orders.hcl"\n}\n\ninputs = {\n  name = "orders"\n  hash_key = "id"\n}\n';
+    const r = await processMemory(
+      [
+        { path: 'live/_envcommon/orders.hcl', text: ENVCOMMON },
+        { path: 'live/prod/orders/terragrunt.hcl', text: UNIT },
+      ],
+      'scan',
+    );
+    const tables = r.outcomes.flatMap((o) => o.tables);
+    expect(tables.map((t) => [t.line, t.address, t.status, t.fixable])).toEqual([[1, 'terragrunt unit orders', 'aws-owned', false]]);
+  });
+
   it("an input read from the unit's locals, or the locals of a read_terragrunt_config file, is the literal they hold (round 37, R1)", async () => {
     const unit = (locals: string, key: string) =>
       `${locals}terraform {\n  source = "tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.2.0"\n}\n\n` +
