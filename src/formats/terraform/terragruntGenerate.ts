@@ -137,7 +137,7 @@ async function unitDecides(
   if (given === undefined) {
     const includes = terragruntIncludes(unit.text).length;
     return unknown(
-      `the module the unit deploys declares ${v}, and the unit's inputs ${inputs.kind === 'expression' ? `(${inputs.source}) may set it` : 'do not set it'}${includes ? ' (nor, as far as kmsfix reads, its includes)' : ''}: kmsfix does not read that module's default for a generated table`,
+      `the module the unit deploys declares ${v}, and the unit's inputs ${inputs.kind === 'expression' ? `(${inputs.source}) may set it` : 'do not set it'}${includes ? ' (the inputs of the files it includes are not read for it)' : ''}: kmsfix does not read that module's default for a generated table`,
     );
   }
   if (isExpr(given) && given.expr.trim() === 'null')
