@@ -311,6 +311,12 @@ export interface DiskContext {
    * through this context (its caches hold them as they were). Absent (a test's context): made at each call.
    */
   once?<T>(key: string, make: () => T): T;
+  /**
+   * The real path of a folder (`rel` from the folder of `from`), symbolic links resolved: two paths that reach one
+   * folder through a link (`live/modules -> ../modules`) compare equal. Undefined for a folder that is not there; the
+   * method is absent where there is no disk (in memory), and paths then compare as written.
+   */
+  realFolder?(from: SourceFile, rel: string): Promise<string | undefined>;
 }
 
 /** Input a format cannot read. line/column are 1-based where known. */

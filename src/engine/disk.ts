@@ -3,7 +3,7 @@
  * folders and the project files a format asks for. From disk in a run (src/io: one reader, its
  * checks and caches), from the in-memory files in processMemory (memory.ts).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { DiskContext, Format, SourceFile } from '../core/types.js';
 import { type ProjectFileSource, diskProjectFiles, nearestProjectFile } from '../io/project.js';
@@ -43,6 +43,8 @@ export interface Disk {
   entries?: (dir: string) => { name: string; folder: boolean }[];
   /** What formats derive from the run's files, each value made once (DiskContext.once): kept as long as the disk. */
   derived?: Map<string, unknown>;
+  /** A folder's real path (DiskContext.realFolder), asked once per run and thread; undefined for one not there. */
+  real?: (dir: string) => string | undefined;
 }
 
 /** A candidate of the run that a format may ask for across the scanned trees (FormatEntry.treeFile): its display and absolute paths. */
@@ -75,6 +77,24 @@ export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: 
         .flatMap((t) => projectFiles(path.dirname(t.absPath), path.posix.dirname(t.path), name) ?? []),
     entries: folderEntries(),
     derived: new Map(),
+    real: realFolders(),
+  };
+}
+
+/** Folders' real paths (Disk.real), each asked once. */
+function realFolders(): NonNullable<Disk['real']> {
+  const known = new Map<string, string | undefined>();
+  return (dir: string) => {
+    if (!known.has(dir)) {
+      let real: string | undefined;
+      try {
+        real = process.platform === 'win32' ? realpathSync(dir) : realpathSync.native(dir);
+      } catch {
+        real = undefined;
+      }
+      known.set(dir, real);
+    }
+    return known.get(dir);
   };
 }
 
@@ -156,6 +176,7 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
       if (!derived.has(key)) derived.set(key, make());
       return derived.get(key) as T;
     },
+    ...(disk.real ? { realFolder: async (from: SourceFile, rel: string) => disk.real?.(path.join(path.dirname(from.absPath), rel)) } : {}),
   };
 }
 

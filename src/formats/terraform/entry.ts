@@ -8,6 +8,8 @@ const TABLE = /aws_dynamodb_table|terraform-aws-modules\/dynamodb-table|terrafor
  * pattern for it, and starts at the word.)
  */
 const LOCAL_CALL = /source"?\s*[=:]\s*"\.\.?\//;
+/** A terragrunt `include` block (`include "envcommon" {`, `include {`). */
+const INCLUDE_BLOCK = /^[ \t]*include(?:[ \t]+"[^"\n]*")?[ \t]*\{/m;
 
 /**
  * A module's file: Terraform's `.tf` and `.tf.json`, and OpenTofu's `.tofu` and `.tofu.json`
@@ -24,6 +26,8 @@ export const terraformEntry: FormatEntry = {
   prefilter: (text) =>
     (text.includes('dynamodb') && TABLE.test(text)) ||
     (text.includes('source') && LOCAL_CALL.test(text)) ||
+    // A terragrunt unit whose source an included file sets (`_envcommon/dynamodb.hcl`: terragruntUnit.ts).
+    (text.includes('include') && INCLUDE_BLOCK.test(text)) ||
     // A CloudFormation template in a heredoc (src/formats/terraform/embedded.ts).
     (text.includes('AWS::DynamoDB::') && text.includes('<<')),
   // A module's files, its lock file (which hashicorp/aws version the module runs with), and its

@@ -46,6 +46,13 @@ export function terraformSource(text: string): string | undefined {
   return isStr(source) ? source.str.trim() : undefined;
 }
 
+/** Does a configuration's `terraform` block set `source`, whatever its value (a string or an expression)? */
+export function hasTerraformSource(text: string): boolean {
+  const body = bodyOf(text);
+  const tf = isObj(body) ? items(body.obj.get('terraform'))[0] : undefined;
+  return isObj(tf) && tf.obj.has('source');
+}
+
 /** A configuration's `locals` (every `locals` block's, as terragrunt merges them): name -> value as written. */
 export function terragruntLocals(text: string): Map<string, Value> {
   const body = bodyOf(text);

@@ -3,17 +3,22 @@
  * contents = <<EOF resource "aws_dynamodb_table" ... EOF }` puts the table into the unit's copy of its module
  * at every run, so terragrunt deploys it as the module's own. Before, such a unit was `0 tables`, exit 0
  * (round 37, R4; constructed: the generate blocks seen in the wild hold providers and backends). The heredoc is
- * read as a Terraform file (detect.ts: the table's status as written), reported at its line in the unit, and
+ * read as a Terraform file once terragrunt's interpolations are put in place (interpolated; a key the unit decides:
+ * unitDecides), reported at its line in the unit, and
  * never fixed: a fix would rewrite a heredoc whose text terragrunt interpolates, and the key it needs is a
  * resource beside the table, inside the same contents. The step names the generate block.
  */
 import { dedent } from '../../core/embedded.js';
 import { LineIndex } from '../../core/text.js';
-import type { SourceFile } from '../../core/types.js';
+import type { DiskContext, SourceFile } from '../../core/types.js';
+import type { Setting } from '../../rule/facts.js';
 import { detectTerraform, type TfTable } from './detect.js';
+import { isExpr, isStr, type Value } from './hclvalue.js';
 import type { HBlock } from './parse.js';
+import { terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
+import { keyAsTerraform, throughLocals } from './terragruntLocals.js';
 
-export async function generatedTables(file: SourceFile, blocks: HBlock[]): Promise<TfTable[]> {
+export async function generatedTables(file: SourceFile, blocks: HBlock[], context?: DiskContext): Promise<TfTable[]> {
   const out: TfTable[] = [];
   const lines = LineIndex.of(file.text);
   for (const g of blocks) {
@@ -28,9 +33,15 @@ export async function generatedTables(file: SourceFile, blocks: HBlock[]): Promi
     const close = new RegExp(`\\r?\\n[ \\t]*${heredoc[3]}[ \\t]*(\\r?\\n|$)`).exec(file.text.slice(start - 1));
     if (!close) continue;
     let body = file.text.slice(start, start - 1 + close.index);
+    // `disable = true`: terragrunt writes nothing for the block, and its tables are not deployed (session
+    // 55, F10). Read outside the heredoc only (the contents may say `disable = true` of something else); any other
+    // value (`local.off`) keeps the tables reported.
+    const outside = `${text.slice(0, heredoc.index)}\n${file.text.slice(start - 1 + close.index + close[0].length, g.end)}`;
+    if (/(?:^|\n)[ \t]*disable[ \t]*=[ \t]*true[ \t]*(?:[#\r\n]|\/\/|$)/.test(outside)) continue;
     if (heredoc[2] === '-') body = dedent(body);
     // Terragrunt interpolates the heredoc before writing it: `$${` stands for `${` (no table setting reads one).
-    const det = await detectTerraform({ path: file.path, absPath: file.absPath, text: body }).catch(() => undefined);
+    const { text: written, open } = await interpolated(body, file, context);
+    const det = await detectTerraform({ path: file.path, absPath: file.absPath, text: written }).catch(() => undefined);
     const first = lines.position(start).line;
     const label = g.labels[0] ?? '';
     const gAt = lines.position(g.start);
@@ -42,6 +53,7 @@ export async function generatedTables(file: SourceFile, blocks: HBlock[]): Promi
         address: `${t.address} (generate "${label}")`,
         encryption: {
           ...t.encryption,
+          settings: await unitDecides(t.encryption.settings, open, file, context),
           obstacles: [
             ...t.encryption.obstacles,
             {
@@ -58,4 +70,93 @@ export async function generatedTables(file: SourceFile, blocks: HBlock[]): Promi
     }
   }
   return out;
+}
+
+/**
+ * The heredoc as terragrunt writes it (session 55, F3): each `${...}` is terragrunt's (`$${` is the generated
+ * file's own), evaluated in the unit. One its locals make a literal (`"${local.table_key}"`, `table_key =
+ * "alias/aws/dynamodb"`) is put in place; any other is left as written and listed (`open`), and a key that reads one
+ * is unknown (unitDecides). Before, the heredoc was read alone and `"${local.table_key}"` counted as a customer-managed
+ * key, exit 0.
+ */
+async function interpolated(body: string, unit: SourceFile, context: DiskContext | undefined): Promise<{ text: string; open: string[] }> {
+  const open: string[] = [];
+  let out = '';
+  let i = 0;
+  for (let at = body.indexOf('${'); at !== -1; at = body.indexOf('${', i)) {
+    if (at > 0 && body[at - 1] === '$') {
+      out += body.slice(i, at + 2);
+      i = at + 2;
+      continue;
+    }
+    let depth = 1;
+    let end = at + 2;
+    while (end < body.length && depth > 0) {
+      if (body[end] === '{') depth++;
+      else if (body[end] === '}') depth--;
+      end++;
+    }
+    const expr = body.slice(at + 2, end - 1).trim();
+    const found = depth === 0 && context ? await throughLocals({ expr }, unit, unit, context) : undefined;
+    const value =
+      found && (isStr(found.value) ? found.value.str : isExpr(found.value) && found.value.expr !== 'null' ? found.value.expr : undefined);
+    out += body.slice(i, at);
+    if (value !== undefined && !/[\r\n]/.test(value)) out += value.replace(/[\\"]/g, (c) => `\\${c}`);
+    else {
+      out += body.slice(at, end);
+      open.push(body.slice(at, end));
+    }
+    i = end;
+  }
+  return { text: out + body.slice(i), open };
+}
+
+/**
+ * A generated table's key that the unit decides: one reading an interpolation terragrunt evaluates and kmsfix could not
+ * (`open`), unknown; `var.x`, a variable of the module the unit deploys, read from the unit's inputs (a literal, or
+ * one its locals give), else unknown: the module's declaration and default are not read here, nor inputs kmsfix cannot.
+ */
+async function unitDecides(
+  settings: TfTable['encryption']['settings'],
+  open: string[],
+  unit: SourceFile,
+  context: DiskContext | undefined,
+): Promise<TfTable['encryption']['settings']> {
+  if (settings.model !== 'sse' || !settings.key || settings.key.state === 'absent' || settings.key.state === 'literal') return settings;
+  const key = settings.key;
+  const unknown = (why: string) => ({
+    ...settings,
+    key: { state: 'unreadable', source: `kms_key_arn = ${key.source}: ${why}` } as Setting,
+  });
+  const read = open.find((e) => key.source.includes(e));
+  if (read) return unknown(`terragrunt evaluates ${read} before it writes the file, and kmsfix cannot`);
+  const v = /^var\.([A-Za-z_][\w-]*)$/.exec(key.source.trim())?.[1];
+  if (!v) return settings;
+  const inputs = terragruntInputs(unit.text);
+  const given: Value | undefined = inputs.kind === 'object' ? inputs.inputs.get(v) : undefined;
+  if (given === undefined) {
+    const includes = terragruntIncludes(unit.text).length;
+    return unknown(
+      `the module the unit deploys declares ${v}, and the unit's inputs ${inputs.kind === 'expression' ? `(${inputs.source}) may set it` : 'do not set it'}${includes ? ' (the inputs of the files it includes are not read for it)' : ''}: kmsfix does not read that module's default for a generated table`,
+    );
+  }
+  if (isExpr(given) && given.expr.trim() === 'null')
+    return { ...settings, key: { state: 'literal', source: `${key.source} (= null in the unit's inputs)` } };
+  const lit = isStr(given) && !/[$%]\{/.test(given.str) ? given.str : undefined;
+  const through = lit === undefined && context ? await throughLocals(given, unit, unit, context) : undefined;
+  const value = lit ?? (through && isStr(through.value) ? through.value.str : undefined);
+  if (value !== undefined)
+    return {
+      ...settings,
+      key: { state: 'literal', source: `${key.source} (= ${JSON.stringify(value)} in the unit's inputs)`, text: value },
+    };
+  const asTf = context ? await keyAsTerraform(given, unit, unit, context) : undefined;
+  if (asTf?.kind === 'unknown') return unknown(asTf.why);
+  if (asTf?.kind === 'literal' && isStr(asTf.value))
+    return {
+      ...settings,
+      key: { state: 'literal', source: `${key.source} (= ${JSON.stringify(asTf.value.str)} in the unit's inputs)`, text: asTf.value.str },
+    };
+  // A key the unit passes (`dependency.kms.outputs.key_arn`): as written.
+  return settings;
 }

@@ -17,7 +17,10 @@
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
+import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
+import { awsManagedChoice, evaluate as evaluateTerraform, localTarget, type Env } from './expression.js';
 import { isExpr, isObj, isStr, type Value } from './hclvalue.js';
+import { templateNamesAwsManaged } from './managedKeyData.js';
 import { terragruntLocals } from './terragruntConfig.js';
 import { includedFile } from './terragruntPaths.js';
 
@@ -26,6 +29,8 @@ export interface LocalValue {
   value: Value;
   /** The file whose locals wrote it (a display path). */
   file: string;
+  /** Asked with `open`: the chain stopped at this expression, not a literal, written in these locals (the file). */
+  open?: SourceFile;
 }
 
 /** References followed before giving up (a cycle, which terragrunt rejects, is not evaluated). */
@@ -35,9 +40,15 @@ const DEPTH = 32;
  * What `v` (an input of `file`, the unit or a file it includes) evaluates to when it reads locals down to
  * a literal (a string without interpolation, a bool, a number, null); undefined otherwise.
  */
-export async function throughLocals(v: Value, file: SourceFile, unit: SourceFile, context: DiskContext): Promise<LocalValue | undefined> {
+export async function throughLocals(
+  v: Value,
+  file: SourceFile,
+  unit: SourceFile,
+  context: DiskContext,
+  open = false,
+): Promise<LocalValue | undefined> {
   if (!isExpr(v) || !/^local\./.test(v.expr)) return undefined;
-  return evaluate(v.expr, file, unit, context, DEPTH, 1);
+  return evaluate(v.expr, file, unit, context, DEPTH, 1, open);
 }
 
 async function evaluate(
@@ -47,14 +58,16 @@ async function evaluate(
   context: DiskContext,
   depth: number,
   reads: number,
+  open = false,
 ): Promise<LocalValue | undefined> {
   if (depth <= 0) return undefined;
   const local = /^local\.([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*)*)$/.exec(expr.trim());
-  if (local) return at(terragruntLocals(file.text).get(local[1]), local[2], file, unit, context, depth - 1, reads);
+  if (local) return at(terragruntLocals(file.text).get(local[1]), local[2], file, unit, context, depth - 1, reads, open);
   const read = /^read_terragrunt_config\(\s*(.+?)\s*\)\.locals\.([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*)*)$/s.exec(expr.trim());
-  if (!read || reads <= 0) return undefined;
-  const other = await configAt(read[1], unit, context);
-  return other ? at(terragruntLocals(other.text).get(read[2]), read[3], other, unit, context, depth - 1, reads - 1) : undefined;
+  const other = read && reads > 0 ? await configAt(read[1], unit, context) : undefined;
+  if (read && other) return at(terragruntLocals(other.text).get(read[2]), read[3], other, unit, context, depth - 1, reads - 1, open);
+  // Not followed further: with `open`, the expression where the chain stops, in the locals of `file`.
+  return open && !read ? { value: { expr: expr.trim() }, file: file.path, open: file } : undefined;
 }
 
 /** The value `v` (written in `file`) at an attribute path (`.a.b`), evaluated. */
@@ -66,17 +79,23 @@ async function at(
   context: DiskContext,
   depth: number,
   reads: number,
+  open = false,
 ): Promise<LocalValue | undefined> {
   const steps = rest.split('.').filter(Boolean);
   for (let i = 0; i < steps.length && v !== undefined; i++) {
-    if (isExpr(v)) return evaluate(`${v.expr}.${steps.slice(i).join('.')}`, file, unit, context, depth, reads);
+    if (isExpr(v)) return evaluate(`${v.expr}.${steps.slice(i).join('.')}`, file, unit, context, depth, reads, open);
     v = isObj(v) ? v.obj.get(steps[i]) : undefined;
   }
   if (v === undefined) return undefined;
-  if (isStr(v)) return /[$%]\{/.test(v.str) ? undefined : { value: v, file: file.path };
+  if (isStr(v))
+    return /[$%]\{/.test(v.str)
+      ? open
+        ? { value: { expr: hclText(v) }, file: file.path, open: file }
+        : undefined
+      : { value: v, file: file.path };
   if (!isExpr(v)) return undefined;
   if (/^(?:true|false|null|-?\d+(?:\.\d+)?)$/.test(v.expr.trim())) return { value: { expr: v.expr.trim() }, file: file.path };
-  return evaluate(v.expr, file, unit, context, depth, reads);
+  return evaluate(v.expr, file, unit, context, depth, reads, open);
 }
 
 /**
@@ -91,4 +110,88 @@ async function configAt(arg: string, unit: SourceFile, context: DiskContext): Pr
   if (path.posix.isAbsolute(rel)) return undefined;
   const name = path.posix.basename(rel);
   return (await context.folderFiles(unit, path.posix.dirname(rel), (n) => n === name))[0];
+}
+
+/**
+ * A value as HCL writes it, for kmsfix's Terraform evaluator (expression.ts): a string quoted (its interpolations as
+ * written, whose own quotes HCL allows), an expression as written, an object or a list from its parts.
+ */
+export function hclText(v: Value): string {
+  if (isStr(v)) return /[$%]\{/.test(v.str) ? `"${v.str}"` : JSON.stringify(v.str);
+  if (isExpr(v)) return v.expr;
+  if (Array.isArray(v)) return `[${v.map(hclText).join(', ')}]`;
+  return `{ ${[...v.obj].map(([k, x]) => `${/^[A-Za-z_][\w-]*$/.test(k) ? k : JSON.stringify(k)} = ${hclText(x)}`).join(', ')} }`;
+}
+
+/** A configuration's locals as a Terraform module's environment (expression.ts Env): each local's value as written. */
+export function localsEnv(file: SourceFile): Env {
+  let env = envs.get(file);
+  if (!env) {
+    const locals = new Map<string, string>();
+    for (const [k, v] of terragruntLocals(file.text)) locals.set(k, hclText(v));
+    envs.set(file, (env = { vars: new Map(), locals }));
+  }
+  return env;
+}
+
+const envs = new WeakMap<SourceFile, Env>();
+
+/**
+ * A unit's key input that its locals do not make a literal, read as kmsfix's Terraform reader reads the same forms
+ * (expression.ts), in the locals of the file where the chain of locals stops (session 55, F4: before, each counted as
+ * a customer-managed key, exit 0, where some environment deploys the AWS managed key):
+ * - a value the locals decide (`local.env == "prod" ? ... : "alias/aws/dynamodb"` with `env = "dev"`, `local.keys[local.env]`,
+ *   `"arn:aws:kms:${local.region}:...:alias/aws/dynamodb"`): that literal (`literal`);
+ * - a choice they do not decide, one of whose values is the AWS managed key (a conditional's branch, a map's entry): `unknown`,
+ *   saying when;
+ * - `get_env("NAME", <the AWS managed key>)`: `unknown` (the key where the variable is not set);
+ * - a template that ends in the AWS managed key's alias: that key (`literal`, the alias).
+ * Anything else: undefined (read as written, as before: `dependency.kms.outputs.key_arn` is the key the unit passes).
+ */
+export async function keyAsTerraform(
+  v: Value,
+  file: SourceFile,
+  unit: SourceFile,
+  context: DiskContext,
+): Promise<{ kind: 'literal'; value: Value; file: string } | { kind: 'unknown'; why: string } | undefined> {
+  const found = await throughLocals(v, file, unit, context, true);
+  const where = found?.open ?? file;
+  const expr = found?.open && isExpr(found.value) ? found.value.expr : isExpr(v) ? v.expr : isStr(v) ? hclText(v) : undefined;
+  if (expr === undefined || (found?.open === undefined && /^local\./.test(expr))) return undefined;
+  const env = localsEnv(where);
+  const shown = isExpr(v) ? v.expr : hclText(v);
+  const decided = indexDecided(expr, env);
+  const value = evaluateTerraform(localTarget(decided, env) ?? decided, env);
+  if (value.known) {
+    if (typeof value.value === 'string') return { kind: 'literal', value: { str: value.value }, file: where.path };
+    return { kind: 'literal', value: { expr: value.value === null ? 'null' : String(value.value) }, file: where.path };
+  }
+  const choice = awsManagedChoice(expr, env, shown);
+  if (choice !== undefined) return { kind: 'unknown', why: choice };
+  const target = localTarget(expr, env) ?? expr;
+  // A unit template of an explicit stack (terragrunt 1.0: `terragrunt.stack.hcl`'s `unit` blocks pass `values = {...}`):
+  // the stack file that generates the unit decides, and kmsfix does not read stack files (session 55, F8: before, the
+  // value counted as a key the unit passes, exit 0, where a stack passed "alias/aws/dynamodb").
+  const values = /\bvalues\.([A-Za-z_][\w-]*)/.exec(target);
+  if (values)
+    return {
+      kind: 'unknown',
+      why: `${shown}: set by values.${values[1]}, which the terragrunt.stack.hcl files that generate this unit pass (kmsfix does not read stack files)`,
+    };
+  const getEnv = /^get_env\(\s*"([^"$%\\]+)"\s*,\s*(.+)\)$/s.exec(target.trim());
+  const fallback = getEnv ? evaluateTerraform(getEnv[2], env) : undefined;
+  if (getEnv && fallback?.known && (fallback.value === null || (typeof fallback.value === 'string' && isAwsManagedKeyRef(fallback.value))))
+    return {
+      kind: 'unknown',
+      why: `${shown}: the AWS managed key where the environment variable ${getEnv[1]} is not set (get_env's default, ${getEnv[2].trim()}), which the code alone does not tell`,
+    };
+  if (templateNamesAwsManaged(target)) return { kind: 'literal', value: { str: AWS_MANAGED_ALIAS }, file: where.path };
+  return undefined;
+}
+
+/** A map read by an index the locals decide (`local.keys[local.env]`, `env = "dev"`): the entry's read, `local.keys["dev"]`. */
+function indexDecided(expr: string, env: Env): string {
+  const m = /^(local\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\[\s*([^[\]"]+?)\s*\]$/.exec(expr.trim());
+  const at = m ? evaluateTerraform(m[2], env) : undefined;
+  return m && at?.known && typeof at.value === 'string' ? `${m[1]}[${JSON.stringify(at.value)}]` : expr;
 }

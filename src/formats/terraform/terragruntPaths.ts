@@ -16,14 +16,21 @@
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
-import type { Value } from './hclvalue.js';
-import { parentFolderName, terraformSource, terragruntIncludes } from './terragruntConfig.js';
+import { isExpr, isStr, type Value } from './hclvalue.js';
+import { hasTerraformSource, parentFolderName, terraformSource, terragruntIncludes } from './terragruntConfig.js';
 
 /**
  * The folder a unit's source deploys (a display path, normalized: `modules/dynamodb`), or a source
  * kmsfix cannot resolve: the path written after its first interpolation (`modules/dynamodb`), and why.
  */
-export type UnitTarget = { kind: 'folder'; folder: string } | { kind: 'unresolved'; tail: string; source: string; why: string };
+export type UnitTarget =
+  | { kind: 'folder'; folder: string }
+  | { kind: 'unresolved'; tail: string; source: string; why: string }
+  /**
+   * A unit with no source of its own, one of whose includes kmsfix cannot read (`include` and why): the source
+   * terragrunt merges in from there may be any folder.
+   */
+  | { kind: 'unread-include'; include: string; why: string };
 
 /**
  * The file an include's `path` names, found as terragrunt finds it: `find_in_parent_folders("root.hcl")`
@@ -57,7 +64,88 @@ export function unitTarget(unit: SourceFile, context: DiskContext): Promise<Unit
 
 async function readTarget(unit: SourceFile, context: DiskContext): Promise<UnitTarget | undefined> {
   const source = unit.text.includes('source') ? terraformSource(unit.text) : undefined;
-  if (source === undefined) return undefined;
+  if (source !== undefined) return sourceTarget(source, unit, context);
+  // A source written as an expression (`source = local.source`) is not followed (README: Limitations).
+  return hasTerraformSource(unit.text) ? undefined : includedSource(unit, context);
+}
+
+/**
+ * The source a unit with none of its own takes from the files its `include` blocks name, as terragrunt merges
+ * them (terragrunt-infrastructure-live-example's layout: `include "envcommon" { path =
+ * "${get_repo_root()}/_envcommon/dynamodb.hcl" }`, whose `terraform { source = ... }` the unit deploys). Before,
+ * such a unit counted for no folder: its module's default key was read and a fix replaced the key the unit
+ * passes (session 55, F1). The included file's source is resolved as the unit's own would be (terragrunt
+ * evaluates an included configuration in the unit's context); an include kmsfix cannot read may carry any
+ * source (`unread-include`), and so may one whose source is an expression.
+ */
+async function includedSource(unit: SourceFile, context: DiskContext): Promise<UnitTarget | undefined> {
+  let found: UnitTarget | undefined;
+  for (const inc of terragruntIncludes(unit.text)) {
+    const label = inc.label ? `include "${inc.label}"` : 'include';
+    const file = await includeAt(unit, inc.path, context);
+    if (!('text' in file)) return { kind: 'unread-include', include: label, why: file.why };
+    const source = terraformSource(file.text);
+    const where = path.posix.relative(path.posix.dirname(unit.path), file.path);
+    if (source === undefined && hasTerraformSource(file.text))
+      return { kind: 'unread-include', include: label, why: `the terraform source of ${where} is an expression kmsfix does not evaluate` };
+    // Terragrunt merges the includes in order: the last one's source is the unit's.
+    if (source !== undefined) found = await sourceTarget(source, unit, context);
+  }
+  return found;
+}
+
+/**
+ * The `terraform { source }` a unit with none of its own takes from the files it includes, as written (the last
+ * include's, as terragrunt merges them), with the include's label; undefined when none sets one kmsfix reads.
+ * terragruntUnit.ts: a unit deploying a registry module named there.
+ */
+export async function includedSourceText(unit: SourceFile, context: DiskContext): Promise<{ source: string; include: string } | undefined> {
+  let found: { source: string; include: string } | undefined;
+  for (const inc of terragruntIncludes(unit.text)) {
+    const file = await includeAt(unit, inc.path, context);
+    const source = 'text' in file ? terraformSource(file.text) : undefined;
+    if (source !== undefined) found = { source, include: inc.label ? `include "${inc.label}"` : 'include' };
+  }
+  return found;
+}
+
+/**
+ * The file an include's `path` names: `find_in_parent_folders(...)` (includedFile), or a path from the unit's
+ * folder, literal or after one of terragrunt's path functions (`"${get_repo_root()}/_envcommon/dynamodb.hcl"`,
+ * `"${get_terragrunt_dir()}/../common.hcl"`); or why kmsfix cannot read it.
+ */
+export async function includeAt(
+  unit: SourceFile,
+  includePath: Value | undefined,
+  context: DiskContext,
+): Promise<SourceFile | { why: string }> {
+  if (includePath === undefined) return { why: 'its path is not set' };
+  // `"${find_in_parent_folders("root.hcl")}"` is the call written alone.
+  const sole = isStr(includePath) ? /^\$\{\s*([^{}]*?)\s*\}$/.exec(includePath.str)?.[1] : undefined;
+  const asExpr: Value = sole !== undefined ? { expr: sole } : includePath;
+  const name = parentFolderName(asExpr);
+  if (name) return (await includedFile(unit, asExpr, context)) ?? { why: `no ${name} in a folder above the unit` };
+  const dir = path.posix.dirname(unit.path);
+  let full: string | undefined;
+  if (isStr(includePath)) {
+    const m = /^\$\{\s*([^{}]*?)\s*\}(.*)$/s.exec(includePath.str);
+    const rest = m ? literalPath(m[2]) : /[$%]\{/.test(includePath.str) ? undefined : includePath.str;
+    if (m && rest !== undefined) {
+      const base = await pathFunction(m[1], unit, context);
+      if (typeof base !== 'string') return { why: base.why };
+      full = path.posix.normalize(path.posix.join(base, rest));
+    } else if (!m && rest !== undefined && !path.posix.isAbsolute(rest)) full = path.posix.normalize(path.posix.join(dir, rest));
+  }
+  const shown = isStr(includePath) ? `"${includePath.str}"` : isExpr(includePath) ? includePath.expr : 'an expression';
+  if (full === undefined) return { why: `kmsfix does not evaluate its path = ${shown}` };
+  const rel = path.posix.relative(dir, full);
+  const base = path.posix.basename(rel);
+  const file = (await context.folderFiles(unit, path.posix.dirname(rel), (n) => n === base))[0];
+  return file ?? { why: `kmsfix cannot find ${full} (path = ${shown})` };
+}
+
+/** The target of a source as written in the unit or a file it includes: resolved from the unit's folder. */
+async function sourceTarget(source: string, unit: SourceFile, context: DiskContext): Promise<UnitTarget | undefined> {
   const dir = path.posix.dirname(unit.path);
   if (/^\.\.?(\/|$)/.test(source)) return literalPath(source) === undefined ? undefined : folderAt(dir, source);
   const m = /^\$\{\s*([^{}]*?)\s*\}(.*)$/s.exec(source);

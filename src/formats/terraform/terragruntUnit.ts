@@ -25,24 +25,31 @@ import { REGISTRY_MODULES, type RegistryModule } from './registryModules.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import { parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
 import { generatedTables } from './terragruntGenerate.js';
-import { throughLocals } from './terragruntLocals.js';
-import { includedFile } from './terragruntPaths.js';
+import { keyAsTerraform, throughLocals } from './terragruntLocals.js';
+import { includeAt, includedSourceText } from './terragruntPaths.js';
 
 export async function detectTerragruntUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
   const det = await registryUnit(file, context);
   // Tables its generate blocks write into the module (terragruntGenerate.ts): reported, never fixed.
-  const generated = det.hcl && file.text.includes('generate') ? await generatedTables(file, det.hcl.blocks) : [];
+  const generated = det.hcl && file.text.includes('generate') ? await generatedTables(file, det.hcl.blocks, context) : [];
   return generated.length > 0 ? { ...det, tables: [...det.tables, ...generated] } : det;
 }
 
 async function registryUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
-  // The prefilter took the file for any mention of a module kmsfix reads, or of a local source.
-  if (!file.text.includes('dynamodb')) return { tables: [] };
+  // The prefilter took the file for any mention of a module kmsfix reads, of a local source, or for an include.
+  if (!file.text.includes('dynamodb') && !(context && file.text.includes('include'))) return { tables: [] };
   const hcl = await parseHcl(file.text);
-  const tf = hcl.blocks.find((b) => b.type === 'terraform');
+  let tf = hcl.blocks.find((b) => b.type === 'terraform');
   const source = attr(tf, 'source');
   // A source with interpolations (`?ref=${local.version}`) still names its module.
-  const sourceText = source?.lit?.type === 'string' ? source.lit.value : (source?.value ?? '');
+  let sourceText = source?.lit?.type === 'string' ? source.lit.value : (source?.value ?? '');
+  // None of its own: the one an included file sets (`_envcommon/dynamodb.hcl`; session 55), reported at that include.
+  const included = !source && context && file.text.includes('include') ? await includedSourceText(file, context) : undefined;
+  if (included) {
+    sourceText = included.source;
+    tf =
+      hcl.blocks.find((b) => b.type === 'include' && (b.labels[0] ?? '') === (/^include "(.*)"$/.exec(included.include)?.[1] ?? '')) ?? tf;
+  }
   const m = REGISTRY_MODULES.find((r) => r.source.test(sourceText));
   if (!tf || !m) return { tables: [], hcl };
   const call = await unitCall(file, context, tf, m);
@@ -97,12 +104,16 @@ async function unitCall(
 ): Promise<{ block: HBlock; settings: Settings }> {
   const wanted = [m.enabled.input, m.key, m.replicas.input, ...(m.create ? [m.create] : [])];
   const args = new Map<string, HAttr>();
+  // Why the key input's value may be the AWS managed key, where kmsfix cannot tell (keyAsTerraform), by input.
+  const unsure = new Map<string, string>();
   const unread: string[] = [];
   const dir = path.posix.dirname(file.path);
   for (const inc of terragruntIncludes(file.text)) {
     const label = inc.label ? `include "${inc.label}"` : 'include';
     const name = parentFolderName(inc.path);
-    const found = name && context ? await includedFile(file, inc.path, context) : undefined;
+    // A path kmsfix resolves (find_in_parent_folders, a path function, a relative path: terragruntPaths.ts includeAt).
+    const at = context ? await includeAt(file, inc.path, context) : undefined;
+    const found = at && 'text' in at ? at : undefined;
     if (!found) {
       unread.push(name ? `${label} (no ${name} in a folder above)` : `${label} (path = ${inc.path ? written(inc.path) : 'not set'})`);
       continue;
@@ -113,7 +124,7 @@ async function unitCall(
     if (inputs.kind !== 'object') continue;
     for (const n of wanted) {
       const v = inputs.inputs.get(n);
-      if (v !== undefined) args.set(n, argument(n, v, tf, ` (inputs of ${where})`, await evaluated(v, found, file, context)));
+      if (v !== undefined) args.set(n, argument(n, v, tf, ` (inputs of ${where})`, await evaluated(v, found, file, context, n, unsure)));
     }
   }
   const own = terragruntInputs(file.text);
@@ -125,7 +136,7 @@ async function unitCall(
   const mine = own.kind === 'object' ? own.inputs : new Map<string, Value>();
   for (const n of wanted) {
     const v = mine.get(n);
-    if (v !== undefined) args.set(n, argument(n, v, tf, '', await evaluated(v, file, file, context)));
+    if (v !== undefined) args.set(n, argument(n, v, tf, '', await evaluated(v, file, file, context, n, unsure)));
   }
   block.items = [...args.values()];
   const open = [m.enabled.input, m.key].filter((n) => !mine.has(n));
@@ -133,7 +144,11 @@ async function unitCall(
     const why = `${open.join(' and ')} may be set by ${unread.join(', ')}, which kmsfix cannot read`;
     return { block, settings: { model: 'sse', enabled: unreadable(why) } };
   }
-  return { block, settings: moduleCallSettings(block, m) };
+  const settings = moduleCallSettings(block, m);
+  const why = unsure.get(m.key);
+  if (why !== undefined && settings.model === 'sse' && settings.key && settings.key.state !== 'absent')
+    return { block, settings: { ...settings, key: unreadable(why) } };
+  return { block, settings };
 }
 
 const unreadable = (source: string): Setting => ({ state: 'unreadable', source });
@@ -143,9 +158,24 @@ const unreadable = (source: string): Setting => ({ state: 'unreadable', source }
  * of a `read_terragrunt_config` file), with the file's path as the unit's folder names it; undefined when it
  * reads none, or not down to a literal.
  */
-async function evaluated(v: Value, file: SourceFile, unit: SourceFile, context: DiskContext | undefined) {
+async function evaluated(
+  v: Value,
+  file: SourceFile,
+  unit: SourceFile,
+  context: DiskContext | undefined,
+  name: string,
+  open: Map<string, string>,
+) {
+  // A later setter (the unit over an include) replaces what an earlier one left open.
+  open.delete(name);
+  const rel = (p: string) => path.posix.relative(path.posix.dirname(unit.path), p);
   const found = context ? await throughLocals(v, file, unit, context) : undefined;
-  return found && { value: found.value, where: path.posix.relative(path.posix.dirname(unit.path), found.file) };
+  if (found) return { value: found.value, where: rel(found.file) };
+  // Not down to a literal: read as kmsfix's Terraform reader reads the same forms (conditionals, map indexes, get_env).
+  const read = context && !literalOf(v) ? await keyAsTerraform(v, file, unit, context) : undefined;
+  if (read?.kind === 'literal') return { value: read.value, where: rel(read.file) };
+  if (read?.kind === 'unknown') open.set(name, read.why);
+  return undefined;
 }
 
 /**

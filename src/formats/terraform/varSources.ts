@@ -53,6 +53,11 @@ export interface OutsideSetters {
    * (`${local.root}/modules/dynamodb`): each terragrunt.hcl with its source and why.
    */
   maybeUnits: string[];
+  /**
+   * terragrunt units with no source of their own, one of whose includes kmsfix cannot read (which may set any
+   * source): each terragrunt.hcl with the include and why.
+   */
+  anyUnits: string[];
 }
 
 /** The entry of setters of every variable (an atmos component's; a unit whose included inputs kmsfix cannot read). */
@@ -82,21 +87,32 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext, un
   const rel = (p: string) => path.posix.relative(dir, p) || path.posix.basename(p);
   const add = (name: string, kind: Exclude<keyof OutsideSetters, 'values'>, where: string, expr?: string) => {
     let s = out.get(name);
-    if (!s) out.set(name, (s = { varFiles: [], values: [], terragrunt: [], atmos: [], units: [], maybeUnits: [] }));
+    if (!s) out.set(name, (s = { varFiles: [], values: [], terragrunt: [], atmos: [], units: [], maybeUnits: [], anyUnits: [] }));
     if (!s[kind].includes(where)) s[kind].push(where);
     if (expr !== undefined) s.values.push({ where, expr });
   };
   const terragrunt: SourceFile[] = [];
   if (!unitsOnly) await rootSetters(file, context, add, rel, terragrunt);
   const folder = path.posix.normalize(dir);
+  // Compared by real path too: a unit reaching the folder through a symbolic link (`live/modules -> ../modules`,
+  // `source = "../../modules//dynamodb"`) deploys it (session 55, F2: before, its module's default key was read and
+  // a fix replaced the key the unit passes). Asked only of a unit whose target is not the folder as written.
+  const real = context.realFolder ? await context.realFolder(file, '.') : undefined;
+  const same = async (unit: SourceFile, target: string) =>
+    target === folder ||
+    (real !== undefined && (await context.realFolder?.(unit, path.posix.relative(path.posix.dirname(unit.path), target))) === real);
   for (const unit of await context.treeFiles('terragrunt.hcl')) {
     if (terragrunt.some((f) => f.path === unit.path)) continue;
     const target = await unitTarget(unit, context);
-    if (target?.kind === 'folder' && target.folder === folder)
+    if (target?.kind === 'folder' && (await same(unit, target.folder)))
       for (const name of await unitInputNames(unit, context)) add(name, 'units', rel(unit.path));
     if (target?.kind === 'unresolved' && endsIn(folder, target.tail)) {
       const where = `${rel(unit.path)} (source = "${target.source}": ${target.why})`;
       for (const name of await unitInputNames(unit, context)) add(name, 'maybeUnits', where);
+    }
+    if (target?.kind === 'unread-include') {
+      const where = `${rel(unit.path)} (${target.include}: ${target.why})`;
+      for (const name of await unitInputNames(unit, context)) add(name, 'anyUnits', where);
     }
   }
   return out;
@@ -180,6 +196,13 @@ export function setOutside(vars: string[], outside: Map<string, OutsideSetters>)
         `${v} may be set by the inputs of the terragrunt ${maybe.length === 1 ? 'unit' : 'units'} ${maybe.join(', ')}, ` +
           `whose source ends in this folder's path but which kmsfix cannot resolve to a folder (if it deploys this one, a key written here would replace the one it passes)`,
       );
+    const any = [...new Set([...(s?.anyUnits ?? []), ...(outside.get(EVERY)?.anyUnits ?? [])])];
+    if (any.length)
+      said.push(
+        `${v} may be set by the inputs of the terragrunt ${any.length === 1 ? 'unit' : 'units'} ${any.join(', ')}, ` +
+          `which ${any.length === 1 ? 'has' : 'have'} no terraform source of ${any.length === 1 ? 'its' : 'their'} own and take one from an include kmsfix cannot read ` +
+          '(if it deploys this folder, a key written here would replace the one it passes)',
+      );
   }
   return said.length ? said.join('; ') : undefined;
 }
@@ -192,7 +215,12 @@ export function setOutside(vars: string[], outside: Map<string, OutsideSetters>)
  */
 export function keyFromVarFiles(v: string, outside: Map<string, OutsideSetters>): { all: boolean; files: string[] } | undefined {
   const s = outside.get(v);
-  if (!s || s.values.length === 0 || s.terragrunt.length + s.atmos.length + s.units.length + s.maybeUnits.length > 0 || outside.get(EVERY))
+  if (
+    !s ||
+    s.values.length === 0 ||
+    s.terragrunt.length + s.atmos.length + s.units.length + s.maybeUnits.length + s.anyUnits.length > 0 ||
+    outside.get(EVERY)
+  )
     return undefined;
   const managed: string[] = [];
   for (const { where, expr } of s.values) {

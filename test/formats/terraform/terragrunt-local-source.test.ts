@@ -6,7 +6,7 @@
  * The units reach each thread's detection through DiskContext.treeFiles. (Fixture:
  * terragrunt-local-module.)
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -226,5 +226,97 @@ describe("a unit's source from terragrunt's path functions", () => {
     // A path that ends otherwise names another folder.
     const other = await orders(tree('${local.modules}/other'));
     expect([other.t.status, other.changed]).toEqual(['aws-managed', true]);
+  });
+});
+
+/**
+ * A unit with no `terraform {}` block of its own takes its source from an included file
+ * (terragrunt-infrastructure-live-example's `_envcommon/<module>.hcl`; session 55, F1). Before, the unit
+ * counted for no folder: the module's default key (null) was read, aws-managed, and a fix replaced the key
+ * the unit passes.
+ */
+describe("a unit's source from a file it includes", () => {
+  const BACKEND = 'terraform {\n  backend "s3" {}\n}\n';
+  const GIT: MemoryFile = { path: '.git/HEAD', text: 'ref: refs/heads/main\n' };
+  const KEY = '  kms_key_arn = dependency.kms.outputs.key_arn\n';
+  const ENVCOMMON = (source: string) => `terraform {\n  source = "${source}"\n}\n`;
+  const UNIT = (includePath: string) =>
+    `include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n\ninclude "envcommon" {\n  path = ${includePath}\n}\n\ninputs = {\n${KEY}}\n`;
+  const tree = (includePath: string, envcommon?: string): MemoryFile[] => [
+    GIT,
+    { path: 'modules/orders/main.tf', text: MODULE },
+    { path: 'modules/orders/backend.tf', text: BACKEND },
+    { path: 'live/root.hcl', text: 'remote_state {\n  backend = "s3"\n}\n' },
+    ...(envcommon === undefined ? [] : [{ path: 'live/_envcommon/orders.hcl', text: envcommon }]),
+    { path: 'live/prod/orders/terragrunt.hcl', text: UNIT(includePath) },
+  ];
+
+  it('followed to the folder it names: the unit sets the key, unknown, not fixed', async () => {
+    for (const [inc, source] of [
+      ['"${get_repo_root()}/live/_envcommon/orders.hcl"', '${get_repo_root()}/modules//orders'],
+      ['"../../_envcommon/orders.hcl"', '${get_repo_root()}/modules//orders'],
+      ['"${get_terragrunt_dir()}/../../_envcommon/orders.hcl"', '../../../modules//orders'],
+      [
+        '"${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/orders.hcl"',
+        '${dirname(find_in_parent_folders("root.hcl"))}/../modules/orders',
+      ],
+    ]) {
+      const { t, changed } = await orders(tree(inc, ENVCOMMON(source)));
+      expect([inc, t.status, t.fixable, changed]).toEqual([inc, 'unknown', false, false]);
+      expect(t.message).toContain('kms_key_arn is set by the inputs of the terragrunt unit ../../live/prod/orders/terragrunt.hcl');
+    }
+  });
+
+  it('an include kmsfix cannot read may carry any source: unknown, saying which include; another folder named: as before', async () => {
+    for (const [inc, envcommon, why] of [
+      ['"${get_repo_root()}/live/_envcommon/orders.hcl"', undefined, 'kmsfix cannot find live/_envcommon/orders.hcl'],
+      ['local.envcommon', ENVCOMMON('x'), 'kmsfix does not evaluate its path = local.envcommon'],
+      [
+        '"../../_envcommon/orders.hcl"',
+        'terraform {\n  source = local.source\n}\n',
+        'the terraform source of ../../_envcommon/orders.hcl is an expression',
+      ],
+    ] as [string, string | undefined, string][]) {
+      const { t, changed } = await orders(tree(inc, envcommon));
+      expect([inc, t.status, t.fixable, changed]).toEqual([inc, 'unknown', false, false]);
+      expect(t.message).toContain(
+        `kms_key_arn may be set by the inputs of the terragrunt unit ../../live/prod/orders/terragrunt.hcl (include "envcommon": ${why}`,
+      );
+      expect(t.message).toContain('which has no terraform source of its own and take one from an include kmsfix cannot read');
+    }
+    const other = await orders(tree('"../../_envcommon/orders.hcl"', ENVCOMMON('${get_repo_root()}/modules//other')));
+    expect([other.t.status, other.changed]).toEqual(['aws-managed', true]);
+    // The unit's own source wins over the included one.
+    const own = await orders(
+      tree('"../../_envcommon/orders.hcl"', ENVCOMMON('${get_repo_root()}/modules//orders')).map((f) =>
+        f.path.endsWith('terragrunt.hcl') ? { ...f, text: `terraform {\n  source = "../../../modules//other"\n}\n${f.text}` } : f,
+      ),
+    );
+    expect([own.t.status, own.changed]).toEqual(['aws-managed', true]);
+  });
+});
+
+/**
+ * A unit whose source reaches the module folder through a symbolic link (`live/modules -> ../modules`,
+ * `source = "../../modules//orders"`; session 55, F2) deploys it: the folders are compared by real path.
+ * Before, the target as written (`live/modules/orders`) matched no folder, the module's default key was
+ * read (aws-managed) and a fix replaced the key the unit passes.
+ */
+describe('a unit whose source reaches the module through a symbolic link', () => {
+  it('counts for the folder the link leads to: unknown, not fixed (on disk)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-tg-link-'));
+    const write = (p: string, text: string) => {
+      mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+      writeFileSync(path.join(root, p), text);
+    };
+    write('modules/orders/main.tf', MODULE);
+    write('modules/orders/provider.tf', PROVIDER);
+    write('live/prod/orders/terragrunt.hcl', unit('../../modules//orders', '  kms_key_arn = dependency.kms.outputs.key_arn\n'));
+    symlinkSync('../modules', path.join(root, 'live', 'modules'));
+    const r = await run(['.'], { ...DEFAULT_FIX_OPTIONS, cwd: root, mode: 'fix' as const, workers: 0 });
+    const t = r.outcomes.flatMap((o) => o.tables).find((x) => x.address === 'aws_dynamodb_table.orders')!;
+    expect([t.status, t.fixable]).toEqual(['unknown', false]);
+    expect(t.message).toContain('kms_key_arn is set by the inputs of the terragrunt unit ../../live/prod/orders/terragrunt.hcl');
+    expect(r.outcomes.every((o) => o.newText === undefined)).toBe(true);
   });
 });

@@ -68,6 +68,21 @@ describe('terragrunt units', () => {
     );
   });
 
+  it('a unit whose registry module an included file names (_envcommon layout) is a table, reported at that include (session 55)', async () => {
+    const ENVCOMMON = 'terraform {\n  source = "tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.2.0"\n}\n';
+    const UNIT =
+      'include "envcommon" {\n  path = "../../_envcommon/orders.hcl"\n}\n\ninputs = {\n  name = "orders"\n  hash_key = "id"\n}\n';
+    const r = await processMemory(
+      [
+        { path: 'live/_envcommon/orders.hcl', text: ENVCOMMON },
+        { path: 'live/prod/orders/terragrunt.hcl', text: UNIT },
+      ],
+      'scan',
+    );
+    const tables = r.outcomes.flatMap((o) => o.tables);
+    expect(tables.map((t) => [t.line, t.address, t.status, t.fixable])).toEqual([[1, 'terragrunt unit orders', 'aws-owned', false]]);
+  });
+
   it("an input read from the unit's locals, or the locals of a read_terragrunt_config file, is the literal they hold (round 37, R1)", async () => {
     const unit = (locals: string, key: string) =>
       `${locals}terraform {\n  source = "tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.2.0"\n}\n\n` +
@@ -111,6 +126,69 @@ describe('terragrunt units', () => {
     expect(status('off/terragrunt.hcl')).toEqual(['off/terragrunt.hcl', 'aws-owned', false]);
     for (const p of ['live/prod/orders/terragrunt.hcl', 'dep/terragrunt.hcl', 'tpl/terragrunt.hcl', 'nofile/terragrunt.hcl'])
       expect(status(p)).toEqual([p, 'customer-managed', false]);
+  });
+
+  it('an input through locals that are not literal is read as the Terraform reader reads the same forms (session 55, F4)', async () => {
+    const unit = (locals: string, key: string) =>
+      `locals {\n${locals}}\nterraform {\n  source = "tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.2.0"\n}\n\n` +
+      `inputs = {\n  name = "orders"\n  server_side_encryption_enabled = true\n  server_side_encryption_kms_key_arn = ${key}\n}\n`;
+    const CMK = '"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"';
+    const cases: [string, string, string, string | undefined][] = [
+      // The locals decide: the entry or branch the environment takes.
+      ['cond-dev', `  env = "dev"\n  table_key = local.env == "prod" ? ${CMK} : "alias/aws/dynamodb"\n`, 'local.table_key', 'aws-managed'],
+      [
+        'cond-prod',
+        `  env = "prod"\n  table_key = local.env == "prod" ? ${CMK} : "alias/aws/dynamodb"\n`,
+        'local.table_key',
+        'customer-managed',
+      ],
+      ['index', '  env = "dev"\n  keys = { dev = "alias/aws/dynamodb", prod = "alias/orders" }\n', 'local.keys[local.env]', 'aws-managed'],
+      [
+        'tmpl',
+        '  region = "eu-west-1"\n  table_key = "arn:aws:kms:${local.region}:111122223333:alias/aws/dynamodb"\n',
+        'local.table_key',
+        'aws-managed',
+      ],
+      // They do not: unknown, saying when.
+      [
+        'cond-env',
+        `  env = get_env("ENV")\n  table_key = local.env == "prod" ? ${CMK} : "alias/aws/dynamodb"\n`,
+        'local.table_key',
+        'the AWS managed key when local.env == "prod" is false',
+      ],
+      [
+        'index-env',
+        '  keys = { dev = "alias/aws/dynamodb", prod = "alias/orders" }\n',
+        'local.keys[get_env("ENV")]',
+        'where the map\'s entry is "alias/aws/dynamodb"',
+      ],
+      ['getenv', '', 'get_env("TABLE_KEY", "alias/aws/dynamodb")', 'where the environment variable TABLE_KEY is not set'],
+      [
+        'getenv-local',
+        '  table_key = get_env("TABLE_KEY", "alias/aws/dynamodb")\n',
+        'local.table_key',
+        'where the environment variable TABLE_KEY is not set',
+      ],
+      // A key the unit passes stays one.
+      ['getenv-cmk', '', `get_env("TABLE_KEY", ${CMK})`, 'customer-managed'],
+      ['dep', '  table_key = dependency.kms.outputs.key_arn\n', 'local.table_key', 'customer-managed'],
+      // A unit template of a terragrunt 1.0 explicit stack: its stack file's values decide (session 55, F8).
+      ['values', '', 'values.kms_key_arn', 'set by values.kms_key_arn, which the terragrunt.stack.hcl files that generate this unit pass'],
+      ['values-local', '  key = values.kms_key_arn\n', 'local.key', 'set by values.kms_key_arn'],
+    ];
+    const r = await processMemory(
+      cases.map(([dir, locals, key]) => ({ path: `${dir}/terragrunt.hcl`, text: unit(locals, key) })),
+      'scan',
+    );
+    const by = new Map(r.outcomes.map((o) => [o.file.path.split('/')[0], o.tables[0]]));
+    for (const [dir, , , want] of cases) {
+      const t = by.get(dir)!;
+      if (want === 'aws-managed' || want === 'customer-managed') expect([dir, t.status]).toEqual([dir, want]);
+      else {
+        expect([dir, t.status, t.fixable]).toEqual([dir, 'unknown', false]);
+        expect(t.message).toContain(want);
+      }
+    }
   });
 
   it('kmsfix scan reports the units, exits 1, and never reads .terragrunt-cache', async () => {
@@ -176,5 +254,56 @@ generate "sessions_table" {
     );
     const fix = await processMemory(files, 'fix');
     for (const f of files) expect(fix.output.get(f.path)).toBe(f.text);
+  });
+
+  it('a key the unit decides: its locals put in place, a variable read from its inputs, else unknown (session 55, F3)', async () => {
+    const gen = (locals: string, key: string, inputs = '') =>
+      `${locals}terraform {\n  source = "../../modules//app"\n}\n\n${inputs}generate "t" {\n  path = "t.tf"\n  if_exists = "overwrite"\n  contents = <<EOF\n` +
+      `resource "aws_dynamodb_table" "sessions" {\n  name = "sessions"\n  hash_key = "id"\n  server_side_encryption {\n    enabled = true\n    kms_key_arn = ${key}\n  }\n}\nEOF\n}\n`;
+    const LOCAL = 'locals {\n  table_key = "alias/aws/dynamodb"\n}\n\n';
+    const CMK = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const cases: [string, string, string][] = [
+      ['local', gen(LOCAL, '"${local.table_key}"'), 'aws-managed'],
+      ['local-cmk', gen(`locals {\n  table_key = "${CMK}"\n}\n\n`, '"${local.table_key}"'), 'customer-managed'],
+      ['unread', gen('', '"${get_env("KEY")}"'), 'terragrunt evaluates ${get_env("KEY")} before it writes the file'],
+      ['var-unset', gen('', 'var.table_key'), "the unit's inputs do not set it"],
+      ['var-managed', gen('', 'var.table_key', 'inputs = {\n  table_key = "alias/aws/dynamodb"\n}\n\n'), 'aws-managed'],
+      ['var-null', gen('', 'var.table_key', 'inputs = {\n  table_key = null\n}\n\n'), 'aws-managed'],
+      ['var-local', gen(LOCAL, 'var.table_key', 'inputs = {\n  table_key = local.table_key\n}\n\n'), 'aws-managed'],
+      ['var-dep', gen('', 'var.table_key', 'inputs = {\n  table_key = dependency.kms.outputs.key_arn\n}\n\n'), 'customer-managed'],
+      ['escaped', gen('', '"$${var.table_key}"', 'inputs = {\n  table_key = dependency.kms.outputs.key_arn\n}\n\n'), 'customer-managed'],
+    ];
+    const r = await processMemory(
+      cases.map(([dir, text]) => ({ path: `live/${dir}/terragrunt.hcl`, text })),
+      'scan',
+    );
+    const by = new Map(r.outcomes.map((o) => [o.file.path.split('/')[1], o.tables[0]]));
+    for (const [dir, , want] of cases) {
+      const t = by.get(dir)!;
+      if (want === 'aws-managed' || want === 'customer-managed') expect([dir, t.status]).toEqual([dir, want]);
+      else {
+        expect([dir, t.status, t.fixable]).toEqual([dir, 'unknown', false]);
+        expect(t.message).toContain(want);
+      }
+    }
+  });
+
+  it('a block with disable = true writes nothing: its table is not reported (session 55, F10)', async () => {
+    const tables = async (unit: string) =>
+      (await processMemory([{ path: 'live/app/terragrunt.hcl', text: unit }], 'scan')).outcomes.flatMap((o) =>
+        o.tables.map((t) => t.address),
+      );
+    const disabled = (value: string) =>
+      UNIT.replace(
+        'if_exists = "overwrite_terragrunt"\n  contents  = <<-EOF',
+        `if_exists = "overwrite_terragrunt"\n  disable   = ${value}\n  contents  = <<-EOF`,
+      );
+    expect(disabled('true')).not.toBe(UNIT);
+    expect(await tables(disabled('true'))).toEqual([]);
+    expect(await tables(disabled('true # for now'))).toEqual([]);
+    // After the contents too; false, or a value kmsfix does not read, keeps the table.
+    expect(await tables(UNIT.replace('  EOF\n}\n', '  EOF\n  disable = true\n}\n'))).toEqual([]);
+    for (const v of ['false', 'local.off'])
+      expect(await tables(disabled(v))).toEqual(['aws_dynamodb_table.sessions (generate "sessions_table")']);
   });
 });
