@@ -85,3 +85,72 @@ export function parentFolderName(path: Value | undefined): string | undefined {
   const m = /^find_in_parent_folders\(\s*(?:"([^"$%\\]+)"\s*)?\)$/.exec(path.expr);
   return m ? (m[1] ?? 'terragrunt.hcl') : undefined;
 }
+
+/**
+ * What a configuration's `terraform { extra_arguments "x" { ... } }` blocks pass to Terraform as variables: each
+ * var-file path as written (`arguments = ["-var-file=${get_terragrunt_dir()}/prod.tfvars"]`, `required_var_files`,
+ * `optional_var_files`: its entries), each variable set by `-var=name=value` (its name), and each part kmsfix does not
+ * read (`arguments = local.args`, a list entry that is an expression), as written: any variable may come from it.
+ */
+export interface ExtraArguments {
+  varFiles: { path: Value; optional: boolean; block: string }[];
+  vars: string[];
+  unread: string[];
+}
+
+export function terragruntExtraArguments(text: string): ExtraArguments {
+  const out: ExtraArguments = { varFiles: [], vars: [], unread: [] };
+  if (!text.includes('extra_arguments')) return out;
+  const body = bodyOf(text);
+  const tf = isObj(body) ? items(body.obj.get('terraform'))[0] : undefined;
+  if (!isObj(tf)) return out;
+  for (const [key, v] of tf.obj) {
+    const label = /^extra_arguments(?: (.*))?$/.exec(key)?.[1];
+    if (label === undefined) continue;
+    const block = `extra_arguments "${label}"`;
+    for (const b of items(v)) {
+      if (!isObj(b)) continue;
+      for (const [attr, optional] of [
+        ['required_var_files', false],
+        ['optional_var_files', true],
+      ] as const) {
+        const list = b.obj.get(attr);
+        if (list === undefined) continue;
+        if (!Array.isArray(list)) out.unread.push(`${block} ${attr} = ${shown(list)}`);
+        else for (const p of list) out.varFiles.push({ path: p, optional, block });
+      }
+      const args = b.obj.get('arguments');
+      if (args === undefined) continue;
+      if (!Array.isArray(args)) {
+        out.unread.push(`${block} arguments = ${shown(args)}`);
+        continue;
+      }
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        if (!isStr(a)) {
+          out.unread.push(`${block} arguments entry ${shown(a)}`);
+          continue;
+        }
+        // `-var-file=x` and `-var-file x` (two entries), `-var=name=value` and `-var name=value`.
+        const flag = /^\s*--?(var-file|var)(?:=(.*))?$/s.exec(a.str);
+        if (!flag) continue;
+        const value: Value | undefined = flag[2] !== undefined ? { str: flag[2] } : args[++i];
+        if (value === undefined) continue;
+        if (flag[1] === 'var-file') out.varFiles.push({ path: value, optional: false, block });
+        else {
+          const name = isStr(value) ? /^\s*'?([A-Za-z_][\w-]*)\s*=/.exec(value.str)?.[1] : undefined;
+          if (name) out.vars.push(name);
+          else out.unread.push(`${block} arguments entry -var ${shown(value)}`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A value as written, on one line, shortened for a message. */
+function shown(v: Value): string {
+  const s = isStr(v) ? `"${v.str}"` : isExpr(v) ? v.expr : Array.isArray(v) ? '[...]' : '{...}';
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
+}

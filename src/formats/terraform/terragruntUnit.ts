@@ -27,6 +27,7 @@ import { parentFolderName, terragruntIncludes, terragruntInputs } from './terrag
 import { generatedTables } from './terragruntGenerate.js';
 import { keyAsTerraform, throughLocals } from './terragruntLocals.js';
 import { includedFile } from './terragruntPaths.js';
+import { unitVarFiles } from './terragruntVarFiles.js';
 
 export async function detectTerragruntUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
   const det = await registryUnit(file, context);
@@ -130,6 +131,18 @@ async function unitCall(
     if (v !== undefined) args.set(n, argument(n, v, tf, '', await evaluated(v, file, file, context, n, unsure)));
   }
   block.items = [...args.values()];
+  // Var-files its extra_arguments pass (terragruntVarFiles.ts) come after the inputs (terragrunt passes inputs as
+  // TF_VAR_ variables, which a -var-file overrides): one that sets the switch or the key, or one kmsfix cannot read.
+  const files = context && /extra_arguments|include/.test(file.text) ? await unitVarFiles(file, context) : undefined;
+  const byFiles = files ? files.read.filter((r) => r.names.includes(m.enabled.input) || r.names.includes(m.key)) : [];
+  if (byFiles.length > 0 || (files?.unread.length ?? 0) > 0) {
+    const where = byFiles.map((r) => path.posix.relative(dir, r.where) || r.where);
+    const set = [m.enabled.input, m.key].filter((n) => byFiles.some((r) => r.names.includes(n)));
+    const why = byFiles.length
+      ? `${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'} set by ${where.join(', ')}, passed in the unit's extra_arguments (over its inputs)`
+      : `${m.enabled.input} and ${m.key} may be set by ${files?.unread.join('; ')}`;
+    return { block, settings: { model: 'sse', enabled: unreadable(why) } };
+  }
   const open = [m.enabled.input, m.key].filter((n) => !mine.has(n));
   if (unread.length > 0 && open.length > 0) {
     const why = `${open.join(' and ')} may be set by ${unread.join(', ')}, which kmsfix cannot read`;
