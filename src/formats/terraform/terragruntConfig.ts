@@ -19,9 +19,50 @@ function bodyOf(text: string): Value {
   let body = bodies.get(text);
   if (!body) {
     if (bodies.size > 64) bodies.clear();
-    bodies.set(text, (body = readBody(`{\n${text}\n}`)));
+    // terragrunt's JSON form (`terragrunt.hcl.json`): HCL never starts with a brace.
+    bodies.set(text, (body = text.trimStart().startsWith('{') ? jsonBody(text) : readBody(`{\n${text}\n}`)));
   }
   return body;
+}
+
+/**
+ * A `terragrunt.hcl.json` as the same configuration in HCL (HCL's JSON syntax, as terragrunt reads it): its
+ * attributes; a labelled block as its label's key (`"include": {"root": {"path": ...}}` is `include "root"`; an
+ * include that sets `path` itself is a bare one), a string kept as written (a template: its `${...}` as in HCL).
+ * Before, such a unit was not read at all: the module folder it deploys kept its defaults, and a fix replaced the
+ * key the unit passes (session 55, Terraform round F6). JSON kmsfix cannot parse: an unread body (an expression).
+ */
+function jsonBody(text: string): Value {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { expr: 'a terragrunt.hcl.json kmsfix cannot parse' };
+  }
+  const body = fromJson(parsed);
+  if (!isObj(body)) return body;
+  for (const block of ['include', 'dependency']) {
+    const v = body.obj.get(block);
+    if (!isObj(v) || (block === 'include' && v.obj.has('path'))) continue;
+    body.obj.delete(block);
+    for (const [label, b] of v.obj) body.obj.set(`${block} ${label}`, b);
+  }
+  const tf = body.obj.get('terraform');
+  for (const t of items(tf)) {
+    if (!isObj(t)) continue;
+    const extra = t.obj.get('extra_arguments');
+    if (!isObj(extra)) continue;
+    t.obj.delete('extra_arguments');
+    for (const [label, b] of extra.obj) t.obj.set(`extra_arguments ${label}`, b);
+  }
+  return body;
+}
+
+function fromJson(v: unknown): Value {
+  if (typeof v === 'string') return { str: v };
+  if (Array.isArray(v)) return v.map(fromJson);
+  if (v !== null && typeof v === 'object') return { obj: new Map(Object.entries(v).map(([k, x]) => [k, fromJson(x)])) };
+  return { expr: JSON.stringify(v) };
 }
 
 export function terragruntInputs(text: string): TerragruntInputs {

@@ -37,8 +37,9 @@ export async function detectTerragruntUnit(file: SourceFile, context?: DiskConte
 }
 
 async function registryUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
-  // The prefilter took the file for any mention of a module kmsfix reads, or of a local source.
-  if (!file.text.includes('dynamodb')) return { tables: [] };
+  // The prefilter took the file for any mention of a module kmsfix reads, or of a local source. A unit in terragrunt's
+  // JSON form is read only for the module folder it deploys (varSources.ts; README Limitations).
+  if (!file.text.includes('dynamodb') || file.path.endsWith('.json')) return { tables: [] };
   const hcl = await parseHcl(file.text);
   const tf = hcl.blocks.find((b) => b.type === 'terraform');
   const source = attr(tf, 'source');

@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { atmosConfig } from './atmosConfig.js';
+import { TERRAGRUNT_UNIT_NAMES } from './entry.js';
 import { tfvarsOf } from './evaluate.js';
 import { isTfvars } from './rootModule.js';
 import { terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
@@ -111,7 +112,9 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext, un
   const same = async (unit: SourceFile, target: string) =>
     target === folder ||
     (real !== undefined && (await context.realFolder?.(unit, path.posix.relative(path.posix.dirname(unit.path), target))) === real);
-  for (const unit of await context.treeFiles('terragrunt.hcl')) {
+  // Each unit, in either of terragrunt's forms (`terragrunt.hcl.json`: session 55, Terraform round F6).
+  const units = (await Promise.all(TERRAGRUNT_UNIT_NAMES.map((n) => context.treeFiles(n)))).flat();
+  for (const unit of units) {
     if (terragrunt.some((f) => f.path === unit.path)) continue;
     const target = await unitTarget(unit, context);
     if (target?.kind === 'folder' && (await same(unit, target.folder))) {
@@ -153,10 +156,11 @@ async function rootSetters(
   }
   for (const f of varFiles) for (const [name, v] of tfvarsOf(f)) add(name, 'varFiles', rel(f.path), v.expr);
   // Every terragrunt.hcl from the module's folder up (a parent's inputs reach the folders that include it).
-  await context.projectFile(file, 'terragrunt.hcl', (f) => {
-    terragrunt.push(f);
-    return false;
-  });
+  for (const name of TERRAGRUNT_UNIT_NAMES)
+    await context.projectFile(file, name, (f) => {
+      terragrunt.push(f);
+      return false;
+    });
   for (const f of terragrunt) for (const name of terragruntNames(f.text)) add(name, 'terragrunt', rel(f.path));
   for (const f of terragrunt) await addVarFiles(f, context, add, rel);
   const atmos = await atmosConfig(file, context);
