@@ -17,8 +17,14 @@ const INCLUDE_BLOCK = /^[ \t]*include(?:[ \t]+"[^"\n]*")?[ \t]*\{/m;
  */
 export const isModuleFileName = (name: string) => /\.(tf|tofu)(\.json)?$/i.test(name);
 
-/** A terragrunt unit: read for the registry module its `terraform { source }` names (terragruntUnit.ts), a group of its own. */
-export const isTerragruntUnit = (path: string) => /(^|[\\/])terragrunt\.hcl$/.test(path);
+/**
+ * A terragrunt unit: read for the registry module its `terraform { source }` names (terragruntUnit.ts), a group of its own;
+ * also terragrunt's JSON form, `terragrunt.hcl.json` (read for the module folder it deploys: varSources.ts).
+ */
+export const isTerragruntUnit = (path: string) => /(^|[\\/])terragrunt\.hcl(\.json)?$/.test(path);
+
+/** The names of a terragrunt unit's file, as terragrunt looks for them. */
+export const TERRAGRUNT_UNIT_NAMES = ['terragrunt.hcl', 'terragrunt.hcl.json'];
 
 export const terraformEntry: FormatEntry = {
   name: 'terraform',
@@ -35,6 +41,6 @@ export const terraformEntry: FormatEntry = {
   // those passed with -var-file (prod.tfvars), which set a variable per environment.
   siblingFile: (name) => isModuleFileName(name) || name === '.terraform.lock.hcl' || /\.tfvars(\.json)?$/.test(name),
   // A terragrunt unit anywhere in the tree may deploy a module folder (varSources.ts).
-  treeFile: (name) => name === 'terragrunt.hcl',
+  treeFile: (name) => TERRAGRUNT_UNIT_NAMES.includes(name),
   load: async () => (await import('./index.js')).terraform,
 };

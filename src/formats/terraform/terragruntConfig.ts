@@ -19,9 +19,50 @@ function bodyOf(text: string): Value {
   let body = bodies.get(text);
   if (!body) {
     if (bodies.size > 64) bodies.clear();
-    bodies.set(text, (body = readBody(`{\n${text}\n}`)));
+    // terragrunt's JSON form (`terragrunt.hcl.json`): HCL never starts with a brace.
+    bodies.set(text, (body = text.trimStart().startsWith('{') ? jsonBody(text) : readBody(`{\n${text}\n}`)));
   }
   return body;
+}
+
+/**
+ * A `terragrunt.hcl.json` as the same configuration in HCL (HCL's JSON syntax, as terragrunt reads it): its
+ * attributes; a labelled block as its label's key (`"include": {"root": {"path": ...}}` is `include "root"`; an
+ * include that sets `path` itself is a bare one), a string kept as written (a template: its `${...}` as in HCL).
+ * Before, such a unit was not read at all: the module folder it deploys kept its defaults, and a fix replaced the
+ * key the unit passes (session 55, Terraform round F6). JSON kmsfix cannot parse: an unread body (an expression).
+ */
+function jsonBody(text: string): Value {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { expr: 'a terragrunt.hcl.json kmsfix cannot parse' };
+  }
+  const body = fromJson(parsed);
+  if (!isObj(body)) return body;
+  for (const block of ['include', 'dependency']) {
+    const v = body.obj.get(block);
+    if (!isObj(v) || (block === 'include' && v.obj.has('path'))) continue;
+    body.obj.delete(block);
+    for (const [label, b] of v.obj) body.obj.set(`${block} ${label}`, b);
+  }
+  const tf = body.obj.get('terraform');
+  for (const t of items(tf)) {
+    if (!isObj(t)) continue;
+    const extra = t.obj.get('extra_arguments');
+    if (!isObj(extra)) continue;
+    t.obj.delete('extra_arguments');
+    for (const [label, b] of extra.obj) t.obj.set(`extra_arguments ${label}`, b);
+  }
+  return body;
+}
+
+function fromJson(v: unknown): Value {
+  if (typeof v === 'string') return { str: v };
+  if (Array.isArray(v)) return v.map(fromJson);
+  if (v !== null && typeof v === 'object') return { obj: new Map(Object.entries(v).map(([k, x]) => [k, fromJson(x)])) };
+  return { expr: JSON.stringify(v) };
 }
 
 export function terragruntInputs(text: string): TerragruntInputs {
@@ -84,4 +125,73 @@ export function parentFolderName(path: Value | undefined): string | undefined {
   if (!isExpr(path)) return undefined;
   const m = /^find_in_parent_folders\(\s*(?:"([^"$%\\]+)"\s*)?\)$/.exec(path.expr);
   return m ? (m[1] ?? 'terragrunt.hcl') : undefined;
+}
+
+/**
+ * What a configuration's `terraform { extra_arguments "x" { ... } }` blocks pass to Terraform as variables: each
+ * var-file path as written (`arguments = ["-var-file=${get_terragrunt_dir()}/prod.tfvars"]`, `required_var_files`,
+ * `optional_var_files`: its entries), each variable set by `-var=name=value` (its name), and each part kmsfix does not
+ * read (`arguments = local.args`, a list entry that is an expression), as written: any variable may come from it.
+ */
+export interface ExtraArguments {
+  varFiles: { path: Value; optional: boolean; block: string }[];
+  vars: string[];
+  unread: string[];
+}
+
+export function terragruntExtraArguments(text: string): ExtraArguments {
+  const out: ExtraArguments = { varFiles: [], vars: [], unread: [] };
+  if (!text.includes('extra_arguments')) return out;
+  const body = bodyOf(text);
+  const tf = isObj(body) ? items(body.obj.get('terraform'))[0] : undefined;
+  if (!isObj(tf)) return out;
+  for (const [key, v] of tf.obj) {
+    const label = /^extra_arguments(?: (.*))?$/.exec(key)?.[1];
+    if (label === undefined) continue;
+    const block = `extra_arguments "${label}"`;
+    for (const b of items(v)) {
+      if (!isObj(b)) continue;
+      for (const [attr, optional] of [
+        ['required_var_files', false],
+        ['optional_var_files', true],
+      ] as const) {
+        const list = b.obj.get(attr);
+        if (list === undefined) continue;
+        if (!Array.isArray(list)) out.unread.push(`${block} ${attr} = ${shown(list)}`);
+        else for (const p of list) out.varFiles.push({ path: p, optional, block });
+      }
+      const args = b.obj.get('arguments');
+      if (args === undefined) continue;
+      if (!Array.isArray(args)) {
+        out.unread.push(`${block} arguments = ${shown(args)}`);
+        continue;
+      }
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        if (!isStr(a)) {
+          out.unread.push(`${block} arguments entry ${shown(a)}`);
+          continue;
+        }
+        // `-var-file=x` and `-var-file x` (two entries), `-var=name=value` and `-var name=value`.
+        const flag = /^\s*--?(var-file|var)(?:=(.*))?$/s.exec(a.str);
+        if (!flag) continue;
+        const value: Value | undefined = flag[2] !== undefined ? { str: flag[2] } : args[++i];
+        if (value === undefined) continue;
+        if (flag[1] === 'var-file') out.varFiles.push({ path: value, optional: false, block });
+        else {
+          const name = isStr(value) ? /^\s*'?([A-Za-z_][\w-]*)\s*=/.exec(value.str)?.[1] : undefined;
+          if (name) out.vars.push(name);
+          else out.unread.push(`${block} arguments entry -var ${shown(value)}`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A value as written, on one line, shortened for a message. */
+function shown(v: Value): string {
+  const s = isStr(v) ? `"${v.str}"` : isExpr(v) ? v.expr : Array.isArray(v) ? '[...]' : '{...}';
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
 }

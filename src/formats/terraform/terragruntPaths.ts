@@ -189,7 +189,7 @@ const folderAt = (base: string, rel: string): UnitTarget => ({
  *   terragrunt.hcl (or terragrunt.hcl.json), never root.hcl: terragrunt deprecated that form (its
  *   `root-terragrunt-hcl` strict control) but did not change what it finds.
  */
-async function pathFunction(call: string, unit: SourceFile, context: DiskContext): Promise<string | { why: string }> {
+export async function pathFunction(call: string, unit: SourceFile, context: DiskContext): Promise<string | { why: string }> {
   const dir = path.posix.dirname(unit.path);
   if (/^get_(?:original_)?terragrunt_dir\(\s*\)$/.test(call)) return dir;
   if (/^get_(?:repo_root|path_to_repo_root)\(\s*\)$/.test(call)) {

@@ -26,7 +26,8 @@ import { blockComments, suppressionsOf } from './suppress.js';
 import { parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
 import { generatedTables } from './terragruntGenerate.js';
 import { keyAsTerraform, throughLocals } from './terragruntLocals.js';
-import { includeAt, includedSourceText } from './terragruntPaths.js';
+import { includeAt, includedFile, includedSourceText } from './terragruntPaths.js';
+import { unitVarFiles } from './terragruntVarFiles.js';
 
 export async function detectTerragruntUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
   const det = await registryUnit(file, context);
@@ -36,7 +37,9 @@ export async function detectTerragruntUnit(file: SourceFile, context?: DiskConte
 }
 
 async function registryUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
-  // The prefilter took the file for any mention of a module kmsfix reads, of a local source, or for an include.
+  // The prefilter took the file for any mention of a module kmsfix reads, of a local source, or for an include. A unit
+  // in terragrunt's JSON form is read only for the module folder it deploys (varSources.ts; README Limitations).
+  if (file.path.endsWith('.json')) return { tables: [] };
   if (!file.text.includes('dynamodb') && !(context && file.text.includes('include'))) return { tables: [] };
   const hcl = await parseHcl(file.text);
   let tf = hcl.blocks.find((b) => b.type === 'terraform');
@@ -139,6 +142,18 @@ async function unitCall(
     if (v !== undefined) args.set(n, argument(n, v, tf, '', await evaluated(v, file, file, context, n, unsure)));
   }
   block.items = [...args.values()];
+  // Var-files its extra_arguments pass (terragruntVarFiles.ts) come after the inputs (terragrunt passes inputs as
+  // TF_VAR_ variables, which a -var-file overrides): one that sets the switch or the key, or one kmsfix cannot read.
+  const files = context && /extra_arguments|include/.test(file.text) ? await unitVarFiles(file, context) : undefined;
+  const byFiles = files ? files.read.filter((r) => r.names.includes(m.enabled.input) || r.names.includes(m.key)) : [];
+  if (byFiles.length > 0 || (files?.unread.length ?? 0) > 0) {
+    const where = byFiles.map((r) => path.posix.relative(dir, r.where) || r.where);
+    const set = [m.enabled.input, m.key].filter((n) => byFiles.some((r) => r.names.includes(n)));
+    const why = byFiles.length
+      ? `${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'} set by ${where.join(', ')}, passed in the unit's extra_arguments (over its inputs)`
+      : `${m.enabled.input} and ${m.key} may be set by ${files?.unread.join('; ')}`;
+    return { block, settings: { model: 'sse', enabled: unreadable(why) } };
+  }
   const open = [m.enabled.input, m.key].filter((n) => !mine.has(n));
   if (unread.length > 0 && open.length > 0) {
     const why = `${open.join(' and ')} may be set by ${unread.join(', ')}, which kmsfix cannot read`;

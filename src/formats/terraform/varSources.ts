@@ -17,10 +17,12 @@ import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { atmosConfig } from './atmosConfig.js';
+import { TERRAGRUNT_UNIT_NAMES } from './entry.js';
 import { tfvarsOf } from './evaluate.js';
 import { isTfvars } from './rootModule.js';
 import { terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
 import { endsIn, includedFile, unitTarget } from './terragruntPaths.js';
+import { unitVarFiles } from './terragruntVarFiles.js';
 
 /** Subfolders of a root module where per-environment var-files are kept (the engine lists no folder for a format: these are looked in). */
 const VAR_FILE_FOLDERS = [
@@ -58,6 +60,11 @@ export interface OutsideSetters {
    * source): each terragrunt.hcl with the include and why.
    */
   anyUnits: string[];
+  /**
+   * Var-files (and `-var` arguments) of a terragrunt unit's extra_arguments that set the variable (terragruntVarFiles.ts):
+   * each var-file and the unit, as the message names them. At EVERY: each one kmsfix cannot read, and why.
+   */
+  unitVarFiles: string[];
 }
 
 /** The entry of setters of every variable (an atmos component's; a unit whose included inputs kmsfix cannot read). */
@@ -87,7 +94,11 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext, un
   const rel = (p: string) => path.posix.relative(dir, p) || path.posix.basename(p);
   const add = (name: string, kind: Exclude<keyof OutsideSetters, 'values'>, where: string, expr?: string) => {
     let s = out.get(name);
-    if (!s) out.set(name, (s = { varFiles: [], values: [], terragrunt: [], atmos: [], units: [], maybeUnits: [], anyUnits: [] }));
+    if (!s)
+      out.set(
+        name,
+        (s = { varFiles: [], values: [], terragrunt: [], atmos: [], units: [], maybeUnits: [], anyUnits: [], unitVarFiles: [] }),
+      );
     if (!s[kind].includes(where)) s[kind].push(where);
     if (expr !== undefined) s.values.push({ where, expr });
   };
@@ -101,18 +112,23 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext, un
   const same = async (unit: SourceFile, target: string) =>
     target === folder ||
     (real !== undefined && (await context.realFolder?.(unit, path.posix.relative(path.posix.dirname(unit.path), target))) === real);
-  for (const unit of await context.treeFiles('terragrunt.hcl')) {
+  // Each unit, in either of terragrunt's forms (`terragrunt.hcl.json`: session 55, Terraform round F6).
+  const units = (await Promise.all(TERRAGRUNT_UNIT_NAMES.map((n) => context.treeFiles(n)))).flat();
+  for (const unit of units) {
     if (terragrunt.some((f) => f.path === unit.path)) continue;
     const target = await unitTarget(unit, context);
-    if (target?.kind === 'folder' && (await same(unit, target.folder)))
+    if (target?.kind === 'folder' && (await same(unit, target.folder))) {
       for (const name of await unitInputNames(unit, context)) add(name, 'units', rel(unit.path));
+      await addVarFiles(unit, context, add, rel);
+    }
+    // A unit that may deploy the folder: the variables its var-files set count as its inputs do.
     if (target?.kind === 'unresolved' && endsIn(folder, target.tail)) {
       const where = `${rel(unit.path)} (source = "${target.source}": ${target.why})`;
-      for (const name of await unitInputNames(unit, context)) add(name, 'maybeUnits', where);
+      for (const name of [...(await unitInputNames(unit, context)), ...(await varFileNames(unit, context))]) add(name, 'maybeUnits', where);
     }
     if (target?.kind === 'unread-include') {
       const where = `${rel(unit.path)} (${target.include}: ${target.why})`;
-      for (const name of await unitInputNames(unit, context)) add(name, 'anyUnits', where);
+      for (const name of [...(await unitInputNames(unit, context)), ...(await varFileNames(unit, context))]) add(name, 'anyUnits', where);
     }
   }
   return out;
@@ -140,13 +156,37 @@ async function rootSetters(
   }
   for (const f of varFiles) for (const [name, v] of tfvarsOf(f)) add(name, 'varFiles', rel(f.path), v.expr);
   // Every terragrunt.hcl from the module's folder up (a parent's inputs reach the folders that include it).
-  await context.projectFile(file, 'terragrunt.hcl', (f) => {
-    terragrunt.push(f);
-    return false;
-  });
+  for (const name of TERRAGRUNT_UNIT_NAMES)
+    await context.projectFile(file, name, (f) => {
+      terragrunt.push(f);
+      return false;
+    });
   for (const f of terragrunt) for (const name of terragruntNames(f.text)) add(name, 'terragrunt', rel(f.path));
+  for (const f of terragrunt) await addVarFiles(f, context, add, rel);
   const atmos = await atmosConfig(file, context);
   if (atmos) add(EVERY, 'atmos', rel(atmos.path));
+}
+
+/** The variables a unit's extra_arguments var-files set (terragruntVarFiles.ts), as `unitVarFiles`; any, for one kmsfix cannot read. */
+async function addVarFiles(
+  unit: SourceFile,
+  context: DiskContext,
+  add: (name: string, kind: Exclude<keyof OutsideSetters, 'values'>, where: string, expr?: string) => void,
+  rel: (p: string) => string,
+): Promise<void> {
+  if (!unit.text.includes('extra_arguments') && !unit.text.includes('include')) return;
+  const found = await unitVarFiles(unit, context);
+  for (const r of found.read)
+    for (const name of r.names)
+      add(name, 'unitVarFiles', `${rel(r.where)} (a var-file the terragrunt unit ${rel(unit.path)} passes in extra_arguments)`);
+  for (const u of found.unread) add(EVERY, 'unitVarFiles', `${u}, passed by the terragrunt unit ${rel(unit.path)}`);
+}
+
+/** The names a unit's var-files set; EVERY for one kmsfix cannot read. */
+async function varFileNames(unit: SourceFile, context: DiskContext): Promise<string[]> {
+  if (!unit.text.includes('extra_arguments') && !unit.text.includes('include')) return [];
+  const found = await unitVarFiles(unit, context);
+  return [...found.read.flatMap((r) => r.names), ...(found.unread.length ? [EVERY] : [])];
 }
 
 /**
@@ -196,6 +236,10 @@ export function setOutside(vars: string[], outside: Map<string, OutsideSetters>)
         `${v} may be set by the inputs of the terragrunt ${maybe.length === 1 ? 'unit' : 'units'} ${maybe.join(', ')}, ` +
           `whose source ends in this folder's path but which kmsfix cannot resolve to a folder (if it deploys this one, a key written here would replace the one it passes)`,
       );
+    const files = s?.unitVarFiles ?? [];
+    if (files.length) said.push(`${v} is set by ${files.join(', ')}`);
+    const unreadFiles = (outside.get(EVERY)?.unitVarFiles ?? []).filter((u) => !files.includes(u));
+    if (unreadFiles.length) said.push(`${v} may be set by ${unreadFiles.join('; ')}`);
     const any = [...new Set([...(s?.anyUnits ?? []), ...(outside.get(EVERY)?.anyUnits ?? [])])];
     if (any.length)
       said.push(
@@ -218,7 +262,7 @@ export function keyFromVarFiles(v: string, outside: Map<string, OutsideSetters>)
   if (
     !s ||
     s.values.length === 0 ||
-    s.terragrunt.length + s.atmos.length + s.units.length + s.maybeUnits.length + s.anyUnits.length > 0 ||
+    s.terragrunt.length + s.atmos.length + s.units.length + s.maybeUnits.length + s.anyUnits.length + s.unitVarFiles.length > 0 ||
     outside.get(EVERY)
   )
     return undefined;
