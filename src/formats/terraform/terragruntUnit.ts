@@ -26,7 +26,7 @@ import { blockComments, suppressionsOf } from './suppress.js';
 import { parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
 import { generatedTables } from './terragruntGenerate.js';
 import { keyAsTerraform, throughLocals } from './terragruntLocals.js';
-import { includeAt, includedFile, includedSourceText } from './terragruntPaths.js';
+import { includeAt, includedSourceText } from './terragruntPaths.js';
 import { unitVarFiles } from './terragruntVarFiles.js';
 
 export async function detectTerragruntUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
