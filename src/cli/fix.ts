@@ -25,7 +25,7 @@ import { OutputError, checkPatchDir, realish } from '../io/outputs.js';
 import { FileTexts, OrderedSpool } from '../io/spool.js';
 import { FixStream } from '../io/stream.js';
 import { SpooledOutput } from '../io/write.js';
-import { CommitSignals, commitRefusals, commitRepositories, unfinishedCommits } from '../report/commit.js';
+import { CommitSignals, clearUnwritten, commitRefusals, commitRepositories, recordPending, unfinishedCommits } from '../report/commit.js';
 import { type MessageOptions, mailNow } from '../report/commitMessage.js';
 import type { FixOptions } from '../core/types.js';
 import { colorDiff, fileDiff, fullText, outsideCwd, repoPath } from '../report/diff.js';
@@ -409,8 +409,15 @@ async function writeHeld(
   }
   // --commit: a signal from the first write to the last commit says where each repository is left.
   const signals = p.commit && allowed.length > 0 ? new CommitSignals((line) => io.err(line)) : undefined;
+  // --commit: the files recorded in each repository's git dir before the first is written (a run killed during its writes is found by the next).
+  const pending = p.commit && allowed.length > 0 ? recordPending(allowed) : undefined;
+  if (pending) {
+    for (const [o, e] of pending.refused) d.failed.set(o, e);
+    allowed = allowed.filter((o) => !pending.refused.has(o));
+  }
   try {
     const w = await stream.writeHeld(allowed);
+    if (pending) clearUnwritten(pending.roots, w.written);
     for (const [o, e] of w.failed) d.failed.set(o, e);
     for (const o of w.written) d.delivered.add(o);
     if (p.commit && w.written.size > 0) {
