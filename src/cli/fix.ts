@@ -21,6 +21,7 @@ import type { RunResult } from '../engine/run.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import { guardPatches, guardWrites } from '../io/guard.js';
 import { type GitStatus, repoRootOf } from '../io/git.js';
+import type { Head } from '../io/commit.js';
 import { OutputError, checkPatchDir, realish } from '../io/outputs.js';
 import { FileTexts, OrderedSpool } from '../io/spool.js';
 import { FixStream } from '../io/stream.js';
@@ -264,6 +265,8 @@ export async function fix(
   unread?: Unread,
   /** --patch-dir: each error of a configuration file with problems, to the repositories it left unread (summary.json rows). */
   unreadIn?: ReadonlyMap<FileError, string[]>,
+  /** --commit: each repository's HEAD when the run started (src/io/commit.ts headsAt). */
+  started?: ReadonlyMap<string, Head>,
 ): Promise<number> {
   const text = p.format === 'text';
   // A parameter no longer controls what --fix-parameterised wrote explicitly, terraform apply
@@ -288,7 +291,7 @@ export async function fix(
   const of: MessageOf | undefined = scopes && { of: (root) => ({ ...scopes.of(root), version }), scopeOf: scopes.scopeOf };
   const d = stream.patches
     ? await writePatches(p, result, io, stream, version, of, unreadIn)
-    : await writeHeld(p, result, io, stream, version, of, unread);
+    : await writeHeld(p, result, io, stream, version, of, unread, started);
   if (d.interrupted) {
     for (const line of d.interrupted.lines) io.err(`${line}\n`);
     return d.interrupted.code;
@@ -362,6 +365,7 @@ async function writeHeld(
   version: string,
   of?: MessageOf,
   unread?: Unread,
+  started?: ReadonlyMap<string, Head>,
 ): Promise<Delivery> {
   const text = p.format === 'text';
   const d: Delivery = { delivered: new Set(), failed: new Map(), errors: [...result.errors], after: [] };
@@ -393,7 +397,7 @@ async function writeHeld(
     allowed = allowed.filter((o) => !refused.has(o));
   }
   if (p.commit && allowed.length > 0) {
-    const c = await commitRefusals(allowed, guarded.refused, unfinished);
+    const c = await commitRefusals(allowed, guarded.refused, unfinished, started);
     for (const [o, e] of c.refused) d.failed.set(o, e);
     allowed = c.allowed;
     heads = c.heads;

@@ -22,6 +22,8 @@ export async function commitRefusals(
   refusedByGuard: Map<FileOutcome, FileError>,
   /** Repositories a fix of an earlier run left uncommitted in (unfinishedCommits): nothing written there. */
   unfinished: ReadonlyMap<string, FileError> = new Map(),
+  /** Each repository's HEAD when the run started (headsAt): the one its branch is made from, if HEAD is still there. */
+  started: ReadonlyMap<string, Head> = new Map(),
 ): Promise<{ allowed: FileOutcome[]; refused: Map<FileOutcome, FileError>; heads: Map<string, Head> }> {
   const plan = await commitPlan(
     allowed.map((o) => o.file.absPath),
@@ -52,7 +54,9 @@ export async function commitRefusals(
       });
     else out.push(o);
   }
-  return { allowed: out, refused, heads: plan.heads };
+  // The HEAD the run started on, where it was recorded: a checkout during the reads is then a move, said before the branch is made.
+  const heads = new Map([...plan.heads].map(([root, h]) => [root, started.get(root) ?? h]));
+  return { allowed: out, refused, heads };
 }
 
 /**

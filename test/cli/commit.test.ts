@@ -610,4 +610,24 @@ describe('fix --commit', () => {
     expect(git(a, 'branch', '--show-current').trim()).toBe('other');
     expect(readFileSync(path.join(a, 'app.yaml'), 'utf8')).toBe(readFileSync(path.join(CF, 'yaml-no-sse', 'expected.yaml'), 'utf8'));
   }, 60_000);
+
+  it('HEAD moved while the files were read (a checkout onto a branch with the same files): HEAD is recorded when the run starts, no branch made from the other, exit 2 (session 54)', async () => {
+    const a = repo(tmp(), { 'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    git(a, 'switch', '-q', '-c', 'other');
+    writeFileSync(path.join(a, 'unrelated.txt'), 'wip\n');
+    git(a, 'add', 'unrelated.txt');
+    git(a, 'commit', '-q', '-m', 'other: unrelated work in progress');
+    git(a, 'switch', '-q', 'main');
+    const main = git(a, 'rev-parse', '--short', 'main').trim();
+    // Paused at the read of app.yaml: the checkout leaves it as it is (same file on both branches), so no stamp sees it.
+    const r = await pausedCli(['fix', '--yes', '--quiet', '--commit'], a, 'open:app\\.yaml$', () => git(a, 'checkout', '-q', 'other'), ENV);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `error: \\.: --commit: HEAD moved during the run: it was branch main at ${main} when kmsfix read the files, and is now branch other at [0-9a-f]{7} .*: no branch made, nothing committed`,
+      ),
+    );
+    expect(git(a, 'branch', '--list', 'kmsfix/dynamodb-cmk')).toBe('');
+    expect(git(a, 'rev-list', '--count', 'other').trim()).toBe('2');
+  }, 60_000);
 });
