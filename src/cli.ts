@@ -11,6 +11,8 @@ import { type RunResult, ranLightOnly, run } from './engine/run.js';
 import { LockError, acquireLocks, treeRoots, type Lock } from './io/lock.js';
 import { OutputError, checkPatchDir, checkPatchFile, realish } from './io/outputs.js';
 import type { Cleanup } from './io/temp.js';
+import { headsAt } from './io/commit.js';
+import { real, repoRootOf } from './io/git.js';
 import { progress } from './report/progress.js';
 import { Stdout } from './io/stdout.js';
 import { scanJson } from './report/jsonReport.js';
@@ -455,6 +457,11 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
         return 2;
       }
     }
+    // --commit: each repository's HEAD before a file is read, the one its branch is made from (a checkout during the reads is a move).
+    const started =
+      inPlace && p.commit
+        ? await headsAt(scopes.flatMap((s) => (s.discovered?.candidates ?? []).flatMap((c) => repoRootOf(real(c.absPath)) ?? [])))
+        : undefined;
     /** With --config FILE: the configuration files inside the scanned folders that it replaces (nestedConfigs). */
     const nested = p.configNamed ? nestedConfigs(scopes[0].discovered?.configs ?? [], p.configFile, io.cwd) : [];
     // Every fix but SARIF's (one document of every result) goes through a stream (cli/fix.ts).
@@ -541,7 +548,18 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
         const s = scopeOf?.get(o);
         return s ? (s.options.profile ?? 'strict') : p.options.profile;
       });
-    const code = await fix(p, result, io, notes, stream, version(), scopeOf && messageScopes(scopes, scopeOf, io.cwd), unread, unreadIn);
+    const code = await fix(
+      p,
+      result,
+      io,
+      notes,
+      stream,
+      version(),
+      scopeOf && messageScopes(scopes, scopeOf, io.cwd),
+      unread,
+      unreadIn,
+      started,
+    );
     if (inPlace) done.written = stream.writtenCount;
     return code;
   } finally {

@@ -21,11 +21,12 @@ import type { RunResult } from '../engine/run.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import { guardPatches, guardWrites } from '../io/guard.js';
 import { type GitStatus, repoRootOf } from '../io/git.js';
+import type { Head } from '../io/commit.js';
 import { OutputError, checkPatchDir, realish } from '../io/outputs.js';
 import { FileTexts, OrderedSpool } from '../io/spool.js';
 import { FixStream } from '../io/stream.js';
 import { SpooledOutput } from '../io/write.js';
-import { CommitSignals, commitRefusals, commitRepositories, unfinishedCommits } from '../report/commit.js';
+import { CommitSignals, clearUnwritten, commitRefusals, commitRepositories, recordPending, unfinishedCommits } from '../report/commit.js';
 import { type MessageOptions, mailNow } from '../report/commitMessage.js';
 import type { FixOptions } from '../core/types.js';
 import { colorDiff, fileDiff, fullText, outsideCwd, repoPath } from '../report/diff.js';
@@ -264,6 +265,8 @@ export async function fix(
   unread?: Unread,
   /** --patch-dir: each error of a configuration file with problems, to the repositories it left unread (summary.json rows). */
   unreadIn?: ReadonlyMap<FileError, string[]>,
+  /** --commit: each repository's HEAD when the run started (src/io/commit.ts headsAt). */
+  started?: ReadonlyMap<string, Head>,
 ): Promise<number> {
   const text = p.format === 'text';
   // A parameter no longer controls what --fix-parameterised wrote explicitly, terraform apply
@@ -288,7 +291,7 @@ export async function fix(
   const of: MessageOf | undefined = scopes && { of: (root) => ({ ...scopes.of(root), version }), scopeOf: scopes.scopeOf };
   const d = stream.patches
     ? await writePatches(p, result, io, stream, version, of, unreadIn)
-    : await writeHeld(p, result, io, stream, version, of, unread);
+    : await writeHeld(p, result, io, stream, version, of, unread, started);
   if (d.interrupted) {
     for (const line of d.interrupted.lines) io.err(`${line}\n`);
     return d.interrupted.code;
@@ -362,6 +365,7 @@ async function writeHeld(
   version: string,
   of?: MessageOf,
   unread?: Unread,
+  started?: ReadonlyMap<string, Head>,
 ): Promise<Delivery> {
   const text = p.format === 'text';
   const d: Delivery = { delivered: new Set(), failed: new Map(), errors: [...result.errors], after: [] };
@@ -393,7 +397,7 @@ async function writeHeld(
     allowed = allowed.filter((o) => !refused.has(o));
   }
   if (p.commit && allowed.length > 0) {
-    const c = await commitRefusals(allowed, guarded.refused, unfinished);
+    const c = await commitRefusals(allowed, guarded.refused, unfinished, started);
     for (const [o, e] of c.refused) d.failed.set(o, e);
     allowed = c.allowed;
     heads = c.heads;
@@ -409,8 +413,15 @@ async function writeHeld(
   }
   // --commit: a signal from the first write to the last commit says where each repository is left.
   const signals = p.commit && allowed.length > 0 ? new CommitSignals((line) => io.err(line)) : undefined;
+  // --commit: the files recorded in each repository's git dir before the first is written (a run killed during its writes is found by the next).
+  const pending = p.commit && allowed.length > 0 ? recordPending(allowed) : undefined;
+  if (pending) {
+    for (const [o, e] of pending.refused) d.failed.set(o, e);
+    allowed = allowed.filter((o) => !pending.refused.has(o));
+  }
   try {
     const w = await stream.writeHeld(allowed);
+    if (pending) clearUnwritten(pending.roots, w.written);
     for (const [o, e] of w.failed) d.failed.set(o, e);
     for (const o of w.written) d.delivered.add(o);
     if (p.commit && w.written.size > 0) {

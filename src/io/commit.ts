@@ -24,7 +24,7 @@ async function git(root: string, args: string[], input?: string): Promise<string
 }
 
 /**
- * HEAD as --commit found it before writing: its branch ('' when detached) and commit ('' before the
+ * HEAD as --commit found it when the run started (headsAt; before writing, commitPlan): its branch ('' when detached) and commit ('' before the
  * first commit). The branch is made from it only if HEAD is still there when the files are written: a
  * `git checkout other` meanwhile (the user, an IDE) carries the fixed files over, and the branch would
  * start at `other`, carrying its commits, which nobody reviewed with the fix, into a pull request.
@@ -46,6 +46,20 @@ export async function headOf(root: string): Promise<Head> {
     ),
   ]);
   return { branch, sha };
+}
+
+/**
+ * Each repository's HEAD when a --commit run starts, before it reads a file (`roots`: the work trees of
+ * the files it found): the branch is made only from that HEAD. Taken after the reads (commitPlan), a
+ * `git checkout other` meanwhile onto a branch with the same files went unnoticed (no file changed under
+ * the run), and the branch started at `other`, with its commits.
+ */
+export async function headsAt(roots: Iterable<string>): Promise<Map<string, Head>> {
+  const heads = new Map<string, Head>();
+  await inLanes([...new Set(roots)], GIT_LANES, async (root) => {
+    heads.set(root, await headOf(root));
+  });
+  return heads;
 }
 
 /** A HEAD as a message says it: `branch main at 1a2b3c4`, `a detached HEAD at 1a2b3c4`. */

@@ -8,6 +8,7 @@ import { toPosix } from '../core/text.js';
 import { groupBy, inLanes } from '../core/lists.js';
 import { GIT_LANES, type CommitStep, CommitStopped, type Head, HeadMoved, commitFiles, commitPlan, headOf } from '../io/commit.js';
 import { gitStatus, real, repoRootOf } from '../io/git.js';
+import { clearPending, readPending, writePending } from '../io/pending.js';
 import { COMMIT_BRANCH, type MessageOptions, commitText, repositoryMessage } from './commitMessage.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import { heapTick } from '../core/heap.js';
@@ -21,6 +22,8 @@ export async function commitRefusals(
   refusedByGuard: Map<FileOutcome, FileError>,
   /** Repositories a fix of an earlier run left uncommitted in (unfinishedCommits): nothing written there. */
   unfinished: ReadonlyMap<string, FileError> = new Map(),
+  /** Each repository's HEAD when the run started (headsAt): the one its branch is made from, if HEAD is still there. */
+  started: ReadonlyMap<string, Head> = new Map(),
 ): Promise<{ allowed: FileOutcome[]; refused: Map<FileOutcome, FileError>; heads: Map<string, Head> }> {
   const plan = await commitPlan(
     allowed.map((o) => o.file.absPath),
@@ -51,7 +54,9 @@ export async function commitRefusals(
       });
     else out.push(o);
   }
-  return { allowed: out, refused, heads: plan.heads };
+  // The HEAD the run started on, where it was recorded: a checkout during the reads is then a move, said before the branch is made.
+  const heads = new Map([...plan.heads].map(([root, h]) => [root, started.get(root) ?? h]));
+  return { allowed: out, refused, heads };
 }
 
 /**
@@ -59,7 +64,9 @@ export async function commitRefusals(
  * commit (the files read as fixed, nothing to write: "nothing written", exit 0), or commit only in part:
  * on branch kmsfix/dynamodb-cmk, files this run read that have uncommitted changes (a `fix --commit`
  * interrupted between its writes and its commit leaves them so); anywhere, files this run completed
- * from the journal of a killed run (`completed`, absolute paths). kmsfix cannot tell its own fix from
+ * from the journal of a killed run (`completed`, absolute paths), and files an earlier --commit run
+ * recorded before its writes (src/io/pending.ts) that have uncommitted changes (a run killed with
+ * SIGKILL during its writes leaves some fixed, and this run would commit only the rest). kmsfix cannot tell its own fix from
  * an edit of the user's, nor write a commit message for tables it did not fix in this run: such a
  * repository is an error (exit 2) that says what to do, and nothing is written or committed there.
  */
@@ -81,21 +88,70 @@ export async function unfinishedCommits(outcomes: FileOutcome[], completed: stri
       });
       return;
     }
-    if ((await headOf(root)).branch !== COMMIT_BRANCH) return;
+    const pending = readPending(root);
+    const onBranch = (await headOf(root)).branch === COMMIT_BRANCH;
+    if (!onBranch && !pending) return;
     let dirty: Set<string>;
     try {
       dirty = (await gitStatus(root)).dirty;
     } catch {
       return; // said by the guard, for the files it would write
     }
-    const left = (byRoot.get(root) ?? []).map((o) => o.file.absPath).filter((f) => dirty.has(real(f)));
-    if (left.length === 0) return;
+    const left = onBranch ? (byRoot.get(root) ?? []).map((o) => o.file.absPath).filter((f) => dirty.has(real(f))) : [];
+    if (left.length > 0) {
+      out.set(root, {
+        file: where(root),
+        message: `--commit: the repository is on branch ${COMMIT_BRANCH} with uncommitted changes in ${left.length} file${left.length === 1 ? '' : 's'} this run read (${listed(left.map(rel))}), as a kmsfix fix --commit interrupted before its commit leaves them: nothing written or committed in this repository; ${finish}`,
+      });
+      return;
+    }
+    if (!pending) return;
+    // The files an earlier --commit run recorded before its writes (src/io/pending.ts) that no commit holds yet:
+    // a run killed during its writes (SIGKILL) left them fixed, and this run would commit only the rest.
+    const unsettled = pending.files.filter((f) => dirty.has(real(path.join(root, f))));
+    if (unsettled.length === 0) {
+      clearPending(root); // committed or undone since (by hand, as the refusal below says): the record is done with
+      return;
+    }
     out.set(root, {
       file: where(root),
-      message: `--commit: the repository is on branch ${COMMIT_BRANCH} with uncommitted changes in ${left.length} file${left.length === 1 ? '' : 's'} this run read (${listed(left.map(rel))}), as a kmsfix fix --commit interrupted before its commit leaves them: nothing written or committed in this repository; ${finish}`,
+      message: `--commit: an earlier kmsfix fix --commit run (pid ${pending.pid}) wrote here and did not commit (killed during its writes, or its commit failed): ${unsettled.length} file${unsettled.length === 1 ? '' : 's'} it was to write ${unsettled.length === 1 ? 'has' : 'have'} uncommitted changes (${listed(unsettled)}), and this run would commit only the rest of the fix: nothing written or committed in this repository; ${finish}`,
     });
   });
   return out;
+}
+
+/**
+ * Before --commit writes: each repository's files recorded in its git dir (src/io/pending.ts), so that a
+ * run killed during the writes is found by the next (unfinishedCommits). A repository whose record
+ * cannot be written is refused (a git dir kmsfix cannot write to would fail the commit too). Returns
+ * the repositories recorded: a record whose files were none of them written goes (clearUnwritten).
+ */
+export function recordPending(allowed: FileOutcome[]): { roots: Set<string>; refused: Map<FileOutcome, FileError> } {
+  const roots = new Set<string>();
+  const refused = new Map<FileOutcome, FileError>();
+  for (const [root, list] of groupBy(allowed, (o) => repoRootOf(real(o.file.absPath)))) {
+    try {
+      writePending(
+        root,
+        list.map((o) => toPosix(path.relative(root, real(o.file.absPath)))),
+      );
+      roots.add(root);
+    } catch (err) {
+      for (const o of list)
+        refused.set(o, {
+          file: o.file.path,
+          message: `not written: --commit records the files it writes in the repository's git dir first, and cannot (${(err as Error).message}): make it writable, then run again`,
+        });
+    }
+  }
+  return { roots, refused };
+}
+
+/** The records of repositories where no file was written (each refused or failed): nothing to commit, nothing left. */
+export function clearUnwritten(roots: Set<string>, written: Set<FileOutcome>): void {
+  const wrote = new Set([...written].map((o) => repoRootOf(real(o.file.absPath))));
+  for (const root of roots) if (!wrote.has(root)) clearPending(root);
 }
 
 /**
@@ -179,6 +235,7 @@ export async function commitRepositories(
           step: (step) => steps.set(root, { step, files }),
         },
       );
+      clearPending(root);
       done[i] = {
         note: `committed ${files.length} file${files.length === 1 ? '' : 's'} in ${where} on branch ${COMMIT_BRANCH} (${id}), not pushed`,
       };

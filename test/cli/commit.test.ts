@@ -515,6 +515,48 @@ describe('fix --commit', () => {
     }, 60_000);
   }
 
+  it('a --commit killed with SIGKILL during its writes: the next --commit refuses the repository (exit 2, the files named, how to finish), not a commit of the rest with exit 0 (session 54)', async () => {
+    const a = repo(tmp(), FILES());
+    // Killed at the rename of tf/main.tf: the files renamed before it are fixed, uncommitted, on main.
+    const killed = await pausedCli(
+      ['fix', '--yes', '--quiet', '--commit'],
+      a,
+      'rename:tf/main\\.tf$',
+      (pid) => process.kill(pid, 'SIGKILL'),
+      ENV,
+    );
+    expect(killed.signal).toBe('SIGKILL');
+    const written = git(a, 'status', '--porcelain', '--untracked-files=no')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3))
+      .sort();
+    expect(written.length).toBeGreaterThan(0);
+    expect(written).not.toContain('tf/main.tf');
+    const again = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
+    expect(again.code, again.stderr).toBe(2);
+    expect(again.stderr).toMatch(
+      /error: \.: --commit: an earlier kmsfix fix --commit run \(pid \d+\) wrote here and did not commit \(killed during its writes, or its commit failed\): \d+ files? it was to write ha(s|ve) uncommitted changes \((.*)\), and this run would commit only the rest of the fix: nothing written or committed in this repository; undo them \(git -C \. restore --staged --worktree -- <those files>\) and run kmsfix fix --commit again/,
+    );
+    for (const f of written) expect(again.stderr).toContain(f);
+    // Nothing committed, no branch, tf/main.tf not written.
+    expect(git(a, 'branch', '--list').trim()).toBe('* main');
+    expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+    expect(readFileSync(path.join(a, 'tf/main.tf'), 'utf8')).toBe(readFileSync(path.join(TF, 'no-sse-block', 'input.tf'), 'utf8'));
+    // As it says: undone, then run again, the whole fix is committed with its message.
+    git(a, 'restore', '--staged', '--worktree', '--', ...written);
+    const done = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
+    expect(done.code, done.stderr).toBe(0);
+    expect(git(a, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
+      'g.yaml',
+      'infra/app.yaml',
+      'tf/main.tf',
+    ]);
+    expect(git(a, 'status', '--porcelain')).toBe('');
+    // The record is gone with the commit: a later run is not refused.
+    expect(existsSync(path.join(a, '.git', 'kmsfix-commit-pending.json'))).toBe(false);
+  }, 60_000);
+
   it('a group completed from the journal of a killed fix is not left uncommitted: exit 2, nothing written or committed there (adversarial pass)', async () => {
     const a = repo(tmp(), {
       'mod/main.tf': path.join(TF, 'module-dir', 'input', 'main.tf'),
@@ -567,5 +609,25 @@ describe('fix --commit', () => {
     expect(git(a, 'branch', '--list', 'kmsfix/dynamodb-cmk')).toBe('');
     expect(git(a, 'branch', '--show-current').trim()).toBe('other');
     expect(readFileSync(path.join(a, 'app.yaml'), 'utf8')).toBe(readFileSync(path.join(CF, 'yaml-no-sse', 'expected.yaml'), 'utf8'));
+  }, 60_000);
+
+  it('HEAD moved while the files were read (a checkout onto a branch with the same files): HEAD is recorded when the run starts, no branch made from the other, exit 2 (session 54)', async () => {
+    const a = repo(tmp(), { 'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml') });
+    git(a, 'switch', '-q', '-c', 'other');
+    writeFileSync(path.join(a, 'unrelated.txt'), 'wip\n');
+    git(a, 'add', 'unrelated.txt');
+    git(a, 'commit', '-q', '-m', 'other: unrelated work in progress');
+    git(a, 'switch', '-q', 'main');
+    const main = git(a, 'rev-parse', '--short', 'main').trim();
+    // Paused at the read of app.yaml: the checkout leaves it as it is (same file on both branches), so no stamp sees it.
+    const r = await pausedCli(['fix', '--yes', '--quiet', '--commit'], a, 'open:app\\.yaml$', () => git(a, 'checkout', '-q', 'other'), ENV);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `error: \\.: --commit: HEAD moved during the run: it was branch main at ${main} when kmsfix read the files, and is now branch other at [0-9a-f]{7} .*: no branch made, nothing committed`,
+      ),
+    );
+    expect(git(a, 'branch', '--list', 'kmsfix/dynamodb-cmk')).toBe('');
+    expect(git(a, 'rev-list', '--count', 'other').trim()).toBe('2');
   }, 60_000);
 });
