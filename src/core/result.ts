@@ -6,7 +6,7 @@
 import type { ChoicesWere, ParametersWere } from '../rule/cmk.js';
 import type { Caution } from '../rule/facts.js';
 import type { PeerVerdicts } from '../rule/peers/rules.js';
-import type { Edit, SourceFile, Status, Suppression, TableIdentity } from './types.js';
+import type { DeployingUnit, Edit, SourceFile, Status, Suppression, TableIdentity } from './types.js';
 
 /** A table as reported: who and where, and the rules' verdict on it (src/rule/evaluate.ts Judgement). */
 export interface TableReport extends TableIdentity {
@@ -62,6 +62,8 @@ export interface TableReport extends TableIdentity {
    * table (its file as `file` is given, its address), whose fix gives every call of the module a key.
    */
   through?: { file: string; address: string };
+  /** Terraform: the terragrunt units that deploy the table's module folder (TableFacts.units), each given its own key by the table's fix. */
+  units?: DeployingUnit[];
 }
 
 export interface FileError {

@@ -68,6 +68,19 @@ export interface TableFacts extends TableIdentity {
    * (src/formats/typescript/projen.ts). Set for AWS CDK v1 tables a fix would change.
    */
   projen?: string;
+  /**
+   * Terraform: the terragrunt units whose local `terraform { source }` is the table's module folder
+   * (src/formats/terraform/deployingUnits.ts). Each deploys the folder with its own inputs, so a fix of
+   * the table gives each unit's table a key of its own. Set for tables a fix would change.
+   */
+  units?: DeployingUnit[];
+}
+
+/** A terragrunt unit that deploys a module folder: its terragrunt.hcl (a display path), the line of its `terraform` block, its folder. */
+export interface DeployingUnit {
+  file: string;
+  line: number;
+  folder: string;
 }
 
 /** Who a suppression speaks for: a peer tool, or kmsfix itself. */

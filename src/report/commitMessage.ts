@@ -15,6 +15,7 @@ import path from 'node:path';
 import { toPosix } from '../core/text.js';
 import { retainsSome, rollbackNote, statusesWere } from './rollback.js';
 import type { FileOutcome, TableReport } from '../core/result.js';
+import type { DeployingUnit } from '../core/types.js';
 
 export const COMMIT_BRANCH = 'kmsfix/dynamodb-cmk';
 
@@ -214,6 +215,10 @@ export function commitMessage(
     if (module) calls.push({ ...l, module });
     else left.push(l);
   }
+  // The terragrunt units that deploy the folder of a table this commit fixes (TableReport.units): each applies the
+  // module with its own inputs, so it gets keys of its own as a call does, and is listed and counted as one (deploy
+  // review, session 55: "Encrypt 1 DynamoDB table" while `terragrunt run-all apply` re-encrypted every unit's).
+  for (const module of fixed) for (const unit of module.t.units ?? []) calls.push(unitCall(module, unit));
   /** The tables `tables` fixed and the calls fixed through them, as the notes that count tables read them. */
   const deployed = (tables: Fixed[]): TableReport[] => [
     ...tables.map(({ t }) => t),
@@ -223,15 +228,20 @@ export function commitMessage(
   const all = [...groups.values()];
   if (all.length === 1) o = all[0].o;
   const files = new Set(fixed.map((x) => x.file)).size;
-  const throughCalls = calls.length > 0 ? ` and the tables of ${plural(calls.length, 'module call')}` : '';
+  const moduleCalls = calls.filter((c) => !c.unit).length;
+  const units = unitCount(calls);
+  const throughCalls = calls.length > 0 ? ` and the tables of ${callsAndUnits(moduleCalls, units)}` : '';
   const subject = `Encrypt ${plural(fixed.length, 'DynamoDB table')}${throughCalls} with customer-managed KMS keys`;
   const out: string[] = [];
   out.push(
     wrap(
       `kmsfix ${o.version} changed ${plural(files, 'file')} so that ${plural(fixed.length, 'DynamoDB table')} ` +
         `${fixed.length === 1 ? 'is' : 'are'} encrypted with a customer-managed KMS key instead of an AWS owned or AWS managed key.` +
-        (calls.length > 0
-          ? ` Through their module's table, so are the tables of ${plural(calls.length, 'Terraform module call')}: terraform apply changes each call's.`
+        (moduleCalls > 0
+          ? ` Through their module's table, so are the tables of ${plural(moduleCalls, 'Terraform module call')}: terraform apply changes each call's.`
+          : '') +
+        (units > 0
+          ? ` Through their module's table, so are the tables of ${plural(units, 'terragrunt unit')} that ${units === 1 ? 'deploys' : 'deploy'} its folder: terragrunt apply changes each unit's.`
           : ''),
       '',
     ),
@@ -265,15 +275,17 @@ export function commitMessage(
     const rules = failingRules(t.peers);
     if (rules.length) out.push(wrap(`now passes: ${rules.join(', ')}`, '    ', '  '));
   }
-  for (const { t, file, module } of calls) {
+  for (const { t, file, module, unit } of calls) {
+    // A unit is named by its folder (its address), in its terragrunt.hcl.
+    const shown = unit ? path.posix.basename(file) : file;
     out.push(
       wrap(
-        `${t.address} (${file}:${t.line}), through ${module.t.address} (${module.file}:${module.t.line}), was ${t.status}`,
+        `${t.address} (${shown}:${t.line}), through ${module.t.address} (${module.file}:${module.t.line}), was ${t.status}`,
         '    ',
         '* ',
       ),
     );
-    const key = module.o.kmsKeyArn ? keyOf(module.o) : `${keyOf(module.o)}, created for this call`;
+    const key = module.o.kmsKeyArn ? keyOf(module.o) : `${keyOf(module.o)}, created for this ${unit ? 'unit' : 'call'}`;
     out.push(wrap(`key: ${key}`, '    ', '  '));
   }
   if (left.length) {
@@ -301,7 +313,7 @@ export function commitMessage(
       o.kmsKeyArn
         ? 'Cost: no new key; the existing key is billed as before, plus the requests DynamoDB makes to it for these tables.'
         : 'Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests.' +
-          callKeys(calls.filter((c) => tables.includes(c.module)).length),
+          callKeys(calls.filter((c) => tables.includes(c.module))),
     ]),
     ...perGroup((tables, o) => requests(deployed(tables), o)),
     ...perGroup((tables, o) => [whoCanUse(tables, o)]),
@@ -330,7 +342,8 @@ export function commitMessage(
             "update the snapshots (jest -u, vitest -u, npx projen test) in this change, and check that only the keys, their aliases and the tables' encryption changed.",
         ]
       : []),
-    ...cautions([...fixed.map(({ t }) => t), ...calls.map(({ t }) => t)]),
+    // A unit's cautions are its module table's, said of that table.
+    ...cautions([...fixed.map(({ t }) => t), ...calls.filter((c) => !c.unit).map(({ t }) => t)]),
   ];
   for (const n of notes) out.push(wrap(n, '  ', '* '));
   // How to roll back: its first line after the folders it is said of, where the groups' settings say it differently.
@@ -358,12 +371,38 @@ interface Fixed {
   o: MessageOptions;
 }
 
-/** A Terraform call of a local module whose table the commit fixes (`module`), which gets its keys through it. */
+/**
+ * A Terraform call of a local module whose table the commit fixes (`module`), which gets its keys through it; or
+ * (`unit`) a terragrunt unit that deploys the module's folder, its terragrunt.hcl as `file`.
+ */
 interface Call {
   t: TableReport;
   file: string;
   module: Fixed;
+  unit?: true;
 }
+
+/**
+ * A terragrunt unit deploying the folder of a table fixed, as a call: named `unit <folder>` (from the repository's
+ * root, as the table's file is), at its `terraform` block, with the table's old status (the unit deploys that code).
+ */
+function unitCall(module: Fixed, unit: DeployingUnit): Call {
+  // The unit's path from the table's file's folder, then from the repository's root (both display paths).
+  const file = path.posix.normalize(
+    path.posix.join(path.posix.dirname(module.file), path.posix.relative(path.posix.dirname(module.t.file), unit.file)),
+  );
+  const address = `unit ${path.posix.dirname(file)}`;
+  return { t: { ...module.t, file: unit.file, line: unit.line, column: 1, address, units: undefined }, file, module, unit: true };
+}
+
+/** How many terragrunt units the calls hold (a unit deploying a folder of two tables fixed is listed with each). */
+const unitCount = (calls: Call[]) => new Set(calls.filter((c) => c.unit).map((c) => c.file)).size;
+
+/** `2 module calls`, `1 terragrunt unit`, `1 module call and 2 terragrunt units`. */
+const callsAndUnits = (moduleCalls: number, units: number) =>
+  [...(moduleCalls > 0 ? [plural(moduleCalls, 'module call')] : []), ...(units > 0 ? [plural(units, 'terragrunt unit')] : [])].join(
+    ' and ',
+  );
 
 /**
  * A call as the notes read it: the module's table (a table of the module, whose encryption its roll back sets
@@ -371,11 +410,14 @@ interface Call {
  */
 const asModuleTable = (c: Call): TableReport => ({ ...c.module.t, address: c.t.address, status: c.t.status, choices: undefined });
 
-/** What the Cost note adds for the module calls fixed through their module's table: each creates keys of its own. */
-const callKeys = (n: number) =>
-  n === 0
+/** What the Cost note adds for the module calls and terragrunt units fixed through their module's table: each creates keys of its own. */
+const callKeys = (calls: Call[]) => {
+  const n = calls.filter((c) => !c.unit).length;
+  const units = unitCount(calls);
+  return n + units === 0
     ? ''
-    : ` The ${plural(n, 'module call')} listed with the tables ${n === 1 ? 'creates' : 'each create'} the module's keys anew, billed the same.`;
+    : ` The ${callsAndUnits(n, units)} listed with the tables ${n + units === 1 ? 'creates' : 'each create'} the module's keys anew, billed the same.`;
+};
 
 /** The tables fixed with the same settings, and where they are. */
 interface Group {

@@ -3,9 +3,12 @@
  * kmsfix cannot fix the call, but its fix of the module's table gives every call a key. A fix's
  * report says so for a call when the same run fixed that table, whichever file settled first: each
  * settled file is noted here (only the module tables fixed and the calls that wait on one are kept),
- * and the report asks at its end.
+ * and the report asks at its end. The terragrunt units that deploy the folder of a table the output
+ * fixed (TableReport.units) get their keys the same way, and are said so too: one line per unit.
  */
+import { listed } from '../rule/blockers.js';
 import type { FileOutcome, TableReport } from '../core/result.js';
+import type { DeployingUnit } from '../core/types.js';
 
 const key = (file: string, address: string) => `${file}\0${address}`;
 
@@ -14,10 +17,18 @@ export class ModuleFixes {
   private readonly fixed = new Set<string>();
   /** The calls that wait on a module's table, as settled (only what their line needs). */
   private readonly calls: Pick<TableReport, 'file' | 'line' | 'address' | 'through'>[] = [];
+  /** The units that deploy the folder of a table in the output, by their terragrunt.hcl: the unit and those tables. */
+  private readonly units = new Map<string, { unit: DeployingUnit; tables: { file: string; address: string }[] }>();
 
   /** A file settled; `delivered`: its change is in the output. */
   note(o: FileOutcome, delivered: boolean): void {
     for (const t of o.tables) {
+      if (delivered && t.planned && t.format === 'terraform')
+        for (const unit of t.units ?? []) {
+          let u = this.units.get(unit.file);
+          if (!u) this.units.set(unit.file, (u = { unit, tables: [] }));
+          u.tables.push({ file: t.file, address: t.address });
+        }
       if (delivered && t.planned && t.format === 'terraform' && t.type === 'aws_dynamodb_table') this.fixed.add(key(t.file, t.address));
       else if (t.through && !t.compliant) this.calls.push({ file: t.file, line: t.line, address: t.address, through: t.through });
     }
@@ -30,7 +41,10 @@ export class ModuleFixes {
 
   /** What a report says of each call the run's output fixed through its module: the output a diff, a patch, or the files written. */
   lines(output: Output): string[] {
-    return this.calls.filter((t) => this.reaches(t)).map((t) => withModule(t, output));
+    return [
+      ...this.calls.filter((t) => this.reaches(t)).map((t) => withModule(t, output)),
+      ...[...this.units.values()].sort((a, b) => (a.unit.file < b.unit.file ? -1 : 1)).map((u) => unitWithModule(u.unit, u.tables, output)),
+    ];
   }
 }
 
@@ -42,4 +56,16 @@ const GIVES: Record<Output, string> = { diff: "this run's diff gives", patch: "t
 export function withModule(t: Pick<TableReport, 'file' | 'line' | 'address' | 'through'>, output: Output): string {
   const { file, address } = t.through!;
   return `${t.file}:${t.line} ${t.address}: fixed with its module, not here: ${GIVES[output]} ${address} (${file}) a key, and with it every call of the module`;
+}
+
+/**
+ * `live/prod/ddb/terragrunt.hcl:1 unit live/prod/ddb: ...`: a terragrunt unit that deploys the folder of
+ * the tables `tables` the output fixed.
+ */
+export function unitWithModule(unit: DeployingUnit, tables: { file: string; address: string }[], output: Output): string {
+  const named = listed(tables.map((t) => `${t.address} (${t.file})`));
+  return (
+    `${unit.file}:${unit.line} unit ${unit.folder}: fixed with its module, not here: ${GIVES[output]} ${named} ` +
+    `${tables.length === 1 ? 'a key' : 'keys'}, and with it every terragrunt unit that deploys its folder`
+  );
 }

@@ -119,3 +119,48 @@ describe('a module call fixed through its module', () => {
     expect(message).not.toContain('Not changed');
   });
 });
+
+// The module's folder deployed by two terragrunt units instead of module blocks (TableReport.units): deploy review, session 55.
+const unit = (env: string) => `terraform {\n  source = "../../../modules//db"\n}\n\ninputs = {\n  name = "orders-${env}"\n}\n`;
+
+function unitsProject(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-units-'));
+  mkdirSync(path.join(dir, 'modules', 'db'), { recursive: true });
+  writeFileSync(path.join(dir, 'modules', 'db', 'main.tf'), table(''));
+  for (const env of ['dev', 'prod']) {
+    mkdirSync(path.join(dir, 'live', env, 'db'), { recursive: true });
+    writeFileSync(path.join(dir, 'live', env, 'db', 'terragrunt.hcl'), unit(env));
+  }
+  return dir;
+}
+
+const UNIT_NOTE = (env: string, gives: string) =>
+  `note: live/${env}/db/terragrunt.hcl:1 unit live/${env}/db: fixed with its module, not here: ${gives} aws_dynamodb_table.this (modules/db/main.tf) a key, and with it every terragrunt unit that deploys its folder\n`;
+
+describe('terragrunt units deploying the folder of a table fixed', () => {
+  it('a dry run names each unit in a note', async () => {
+    const r = await runCli(['fix', '--dry-run', '.'], unitsProject());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(UNIT_NOTE('dev', "this run's diff gives") + UNIT_NOTE('prod', "this run's diff gives"));
+  });
+
+  it('a run that does not hold the module says nothing of the units', async () => {
+    const r = await runCli(['fix', '--dry-run', 'live'], unitsProject());
+    expect(r.stderr).not.toContain('fixed with its module');
+  });
+
+  it('--commit: the message lists and counts the units', async () => {
+    const repo = unitsProject();
+    execFileSync('git', ['init', '-q', '.'], { cwd: repo, env: GIT_ENV });
+    execFileSync('git', ['add', '.'], { cwd: repo, env: GIT_ENV });
+    execFileSync('git', ['commit', '-qm', 'init'], { cwd: repo, env: GIT_ENV });
+    const held = await runCli(['fix', '--yes', '--commit', '.'], repo, undefined, GIT_ENV as Record<string, string>);
+    expect(held.code).toBe(0);
+    expect(held.stderr).toContain(UNIT_NOTE('prod', 'this run gave'));
+    const message = execFileSync('git', ['log', '-1', '--format=%B', 'kmsfix/dynamodb-cmk'], { cwd: repo, env: GIT_ENV, encoding: 'utf8' });
+    expect(message.split('\n')[0]).toBe('Encrypt 1 DynamoDB table and the tables of 2 terragrunt units with customer-managed KMS keys');
+    expect(message.replace(/\s+/g, ' ')).toContain(
+      '* unit live/prod/db (terragrunt.hcl:1), through aws_dynamodb_table.this (modules/db/main.tf:5), was aws-owned',
+    );
+  });
+});

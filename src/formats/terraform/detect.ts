@@ -49,6 +49,7 @@ import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './regis
 import { pinnedBelow } from './moduleVersion.js';
 import { asBool, awsManagedChoice, type Env } from './expression.js';
 import { applyOverrides } from './overrides.js';
+import { unitsOfTables } from './deployingUnits.js';
 import { isRootModule } from './rootModule.js';
 import { synthOutputAt } from '../../core/synthOutput.js';
 
@@ -543,6 +544,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   await replicasOfTables(det, context);
   await applyOverrides(file, det, context, (b) => settingsOf('table', b, undefined));
   await moduleObstacles(file, det, context);
+  await unitsOfTables(file, det, context);
   await boundaryCautions(file, det, context);
   await backupCautions(file, det, context);
   await iamRoleCautions(file, det, context);
