@@ -45,6 +45,7 @@ import { backupCautions } from './backupCautions.js';
 import { iamRoleCautions } from './iamRoles.js';
 import { inputUses } from './inputUses.js';
 import { awsManagedKeyData, templateNamesAwsManaged } from './managedKeyData.js';
+import { moduleOutputKeys } from './moduleOutputKeys.js';
 import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
 import { pinnedBelow } from './moduleVersion.js';
 import { asBool, awsManagedChoice, type Env } from './expression.js';
@@ -551,6 +552,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   if (uses.own.length > 0 || uses.calls.length > 0)
     await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context, uses);
   await awsManagedKeyData(file, det, context);
+  await moduleOutputKeys(file, det, context);
   await replicasOfTables(det, context);
   await applyOverrides(file, det, context, (b) => settingsOf('table', b, undefined));
   await moduleObstacles(file, det, context);
