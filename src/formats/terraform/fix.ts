@@ -602,8 +602,11 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   const after: [Target, RBlock[], string[] | undefined][] = [];
   const writer = (t: Target) => writers.get(t.member.file.path)!;
   // A table switched off beside a customer-managed key of its own: the switch on alone, that key kept, none generated.
+  // (Tables of one local module call share its switch input: it is set once.)
+  const switched = new Set<HBlock>();
   for (const t of targets.filter((x) => switchAlone(x.table))) {
-    writer(t).point(t, undefined, new Map());
+    if (!switched.has(t.table.block)) writer(t).point(t, undefined, new Map());
+    switched.add(t.table.block);
     plans.get(t.member.file.path)!.fixed.push(t.table.address);
   }
   targets.splice(0, targets.length, ...targets.filter((x) => !switchAlone(x.table)));
