@@ -7,6 +7,7 @@
  * CloudFormation family reads their tables (`Format.templateTables`), the engine joins the two
  * (src/engine/embedded.ts): reported where the string is, never fixed.
  */
+import type { StackParameters } from './terraformStacks.js';
 
 /** A template inside a string: its text, the line of the file its first line is on, and what holds it. */
 export interface Body {
@@ -21,6 +22,8 @@ export interface Body {
   name?: string;
   /** Where the step says to move the template (after "move it to a file of its own"); default: Terraform's and CloudFormation's ways. */
   move?: string;
+  /** The parameters the stack that holds it passes (a Terraform aws_cloudformation_stack's `parameters`): over the template's Defaults. */
+  parameters?: StackParameters;
 }
 
 /** Does a text name a DynamoDB table's CloudFormation type? */

@@ -30,6 +30,8 @@ export interface Decision {
   choices?: { statuses: Status[]; written?: string; picked?: number[] };
   /** The table names a key of its own that a missing SSEType keeps from being used (keyWithoutType): a fix adds SSEType alone. */
   typeOnly?: true;
+  /** The table's switch is off and its own key is customer-managed (switchedOff): a fix turns the switch on alone. */
+  switchOnly?: true;
 }
 
 /** The decision in the format's words. */
@@ -313,6 +315,23 @@ function settingsVerdict(f: EncryptionFacts): Verdict & { replica?: number } {
 }
 
 /**
+ * A table whose switch is written off (`enabled = false`, `SSEEnabled: false`, literal, not read
+ * through an input) while it names a key of its own, which the rest of its facts make customer-managed
+ * once the switch is on (or customer-managed but for SSEType, which the fix that adds the switch adds
+ * too: untypedKey). Its team chose that key: a fix turns the switch on and keeps it, rather than
+ * generating a second key and leaving theirs unused (real-world round 38 F5). A key that reads as the
+ * AWS managed one, or that cannot be read, is no such key: the table is fixed as any switched-off one.
+ */
+function switchedOff(f: EncryptionFacts): boolean {
+  const s = f.settings;
+  if (s.model !== 'sse' || s.branches || !s.enabled) return false;
+  const e = s.enabled;
+  if (e.state !== 'literal' || e.bool !== false || e.via !== undefined || !s.key || s.key.state === 'absent') return false;
+  const on = settingsVerdict({ ...f, settings: { ...s, enabled: { ...e, bool: true, source: 'true' } } });
+  return (on.status === 'customer-managed' || on.typeOnly === true) && on.blocker === undefined;
+}
+
+/**
  * The rule on one table: status, reason and blocker, not yet in words (cheap: formats ask it while
  * they read). `waived`: obstacles the user chose to fix through (--fix-parameterised).
  */
@@ -326,11 +345,21 @@ export function decide(f: EncryptionFacts, waived?: ReadonlySet<Obstacle['kind']
   if (v.condition !== undefined) d.condition = v.condition;
   if (v.choices !== undefined) d.choices = v.choices;
   if (v.typeOnly) d.typeOnly = true;
+  if (v.status === 'aws-owned' && switchedOff(f)) d.switchOnly = true;
   return d;
 }
 
 /** Does a fix add the type alone to this table, its own key kept (untypedKey), and no key? */
 export const typeOnlyFix = (f: EncryptionFacts): boolean => decide(f).typeOnly === true;
+
+/** Does a fix turn this table's switch on alone, its own key kept (switchedOff), and no key? */
+export const switchOnlyFix = (f: EncryptionFacts): boolean => decide(f).switchOnly === true;
+
+/** Does a fix keep this table's own key (the type or the switch added alone), and generate none? */
+export const ownKeyFix = (f: EncryptionFacts): boolean => {
+  const d = decide(f);
+  return d.typeOnly === true || d.switchOnly === true;
+};
 
 /** Would a fix be wanted and possible, as far as the facts so far tell (formats look for further obstacles only then)? */
 export function fixWanted(d: Decision): boolean {

@@ -8,7 +8,7 @@ import { WORDS as CFN, detectCloudFormation } from '../../src/formats/cloudforma
 import { WORDS as PULUMI_YAML } from '../../src/formats/pulumi-yaml/detect.js';
 import { WORDS as TF, detectTerraform } from '../../src/formats/terraform/detect.js';
 import { WORDS as TS, detectTypeScript } from '../../src/formats/typescript/detect.js';
-import { assess, messageOf } from '../../src/rule/cmk.js';
+import { assess, messageOf, ownKeyFix, switchOnlyFix } from '../../src/rule/cmk.js';
 import { judge } from '../../src/rule/evaluate.js';
 import {
   ABSENT,
@@ -469,5 +469,43 @@ describe('formats adapt, the rule decides: from source to verdict', () => {
         'aws-config': ['DYNAMODB_TABLE_ENCRYPTED_KMS'],
       },
     });
+  });
+});
+
+describe('a switch off beside a key of the table’s own (switchedOff: a fix turns the switch on alone)', () => {
+  const off = lit('false', { bool: false });
+  const sse = (key: Setting, more: Partial<Extract<Settings, { model: 'sse' }>> = {}): Settings => ({
+    model: 'sse',
+    block: BLOCK,
+    enabled: off,
+    key,
+    ...more,
+  });
+  it('a customer-managed key: the switch alone (the table stays aws-owned until then)', () => {
+    const f = facts(TF.table, sse(ref('aws_kms_key.orders.arn')));
+    expect([assess(f).status, switchOnlyFix(f), ownKeyFix(f)]).toEqual(['aws-owned', true, true]);
+  });
+  it('the AWS managed key, a key that cannot be read, no key, a switch read through an input: as any switched-off table', () => {
+    for (const s of [
+      sse(lit('"alias/aws/dynamodb"', { text: 'alias/aws/dynamodb' })),
+      sse(unreadable('the key is a placeholder')),
+      sse(ABSENT),
+      sse(ref('k'), { enabled: lit('false', { bool: false, via: 'parameter On' }) }),
+      sse(ref('k'), { enabled: expr('var.on') }),
+    ])
+      expect(switchOnlyFix(facts(TF.table, s)), JSON.stringify(s)).toBe(false);
+  });
+  it('CloudFormation without SSEType: the switch and the type, the key kept', () => {
+    const f = facts(CFN, sse(ref('OrdersKey'), { keyNeedsType: true, sseType: ABSENT }));
+    expect(ownKeyFix(f)).toBe(true);
+  });
+  it('a replica without a key of its own: the fix must give it one (as today)', () => {
+    const replicas: Replicas = {
+      keys: 'override',
+      list: lit(''),
+      items: [{ source: 'replica {}', readable: true, region: { source: 'us-west-2', local: false }, key: ABSENT }],
+      fix: 'all',
+    };
+    expect(switchOnlyFix(facts(TF.table, sse(ref('k')), { replicas }))).toBe(false);
   });
 });

@@ -14,6 +14,7 @@
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
+import { type StackParameters, templateFileOf, terraformStacks } from '../../core/terraformStacks.js';
 import { type CMap, type CNode, child, MERGE_KEY, parseYaml, resolveAlias } from '../yaml/tree.js';
 import { intrinsicArg, intrinsicName, referencedIds } from './intrinsics.js';
 
@@ -54,6 +55,8 @@ const AS_NESTED: Environment = {
  */
 export async function readEnvironments(file: SourceFile, context: DiskContext): Promise<Environments | undefined> {
   if (COPILOT_ADDON.test(file.path)) return copilotParameters(file, context);
+  const stacks = await terraformStackEnvironments(file, context);
+  if (stacks) return stacks;
   const found: (Environments & { named?: boolean })[] = [];
   const own = await context.folderFiles(file, '.', (name) => CONFIG_NAMES.includes(name) || PER_ENVIRONMENT.test(name));
   const rank = (f: SourceFile) => {
@@ -75,6 +78,35 @@ export async function readEnvironments(file: SourceFile, context: DiskContext): 
   const named = found.some((e) => e.list.length > 0) && !DEFAULT_TEMPLATES.includes(path.posix.basename(file.path));
   const all = merged(found);
   return named && !all.unreadable && !found.some((e) => e.named) ? { ...all, list: [...all.list, AS_NESTED] } : all;
+}
+
+/**
+ * The Terraform stacks that deploy this template file (real-world round 38, F3): an `aws_cloudformation_stack` of a
+ * `.tf` file in the template's folder or the one above whose `template_body = file("${path.module}/<template>")`
+ * (or `templatefile(...)`) names it. Each is a deploy with the `parameters` it passes (core/terraformStacks.ts); a
+ * `parameters` kmsfix cannot read (`var.params`) leaves every parameter not known. Undefined where no stack names it.
+ */
+async function terraformStackEnvironments(file: SourceFile, context: DiskContext): Promise<Environments | undefined> {
+  const found: { stack: StackParameters; tf: string }[] = [];
+  const target = path.posix.normalize(file.path);
+  for (const rel of ['.', '..']) {
+    for (const tf of await context.folderFiles(file, rel, (name) => name.endsWith('.tf'))) {
+      if (tf.unreadable !== undefined) continue;
+      for (const s of terraformStacks(tf.text)) {
+        const named = templateFileOf(s.templateBody);
+        if (named !== undefined && path.posix.normalize(path.posix.join(path.posix.dirname(tf.path), named)) === target)
+          found.push({ stack: s.parameters, tf: tf.path });
+      }
+    }
+  }
+  if (found.length === 0) return undefined;
+  const shown = [...new Set(found.map((f) => f.tf))].join(', ');
+  const bad = found.find((f) => f.stack.unreadable !== undefined);
+  if (bad) return { file: shown, list: [], unreadable: bad.stack.unreadable };
+  return {
+    file: shown,
+    list: found.map((f) => ({ name: `${f.stack.stack} (${f.tf})`, values: f.stack.values, computed: f.stack.computed })),
+  };
 }
 
 /** Several files' environments as one: each named after its file (`samconfig-prod.toml default`); unreadable if one is. */

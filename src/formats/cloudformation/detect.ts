@@ -4,7 +4,7 @@
  * (src/rule/cmk.ts). Works on the shared node tree, so YAML and JSON behave the same.
  */
 import path from 'node:path';
-import { decide, fixWanted, typeOnlyFix } from '../../rule/cmk.js';
+import { decide, fixWanted, ownKeyFix } from '../../rule/cmk.js';
 import {
   ABSENT,
   type EncryptionFacts,
@@ -105,8 +105,12 @@ export interface CfnTable extends TableFacts {
   loop?: ForEachLoop;
 }
 
-/** Does a fix add SSEType alone to this table, its own key kept (src/rule/cmk.ts untypedKey)? */
-export const typeOnly = (t: CfnTable): boolean => typeOnlyFix(t.encryption);
+/**
+ * Does a fix keep this table's own key, and generate none: SSEType added alone (src/rule/cmk.ts
+ * untypedKey), or `SSEEnabled: false` turned on beside a customer-managed key the table names
+ * (switchedOff)? fixTable with no key writes both: SSEEnabled true, SSEType KMS, each only where it differs.
+ */
+export const typeOnly = (t: CfnTable): boolean => ownKeyFix(t.encryption);
 
 /** One `Fn::ForEach::Name: [Identifier, Collection, {OutputKey: resource}]` of Resources. */
 export interface ForEachLoop {

@@ -104,7 +104,14 @@ export function embeddedTables(file: SourceFile, bodies: Body[]): TableFacts[] {
       // Read as JSON or YAML by its own text: a YAML template may be a string of a JSON file, and the other way round.
       const json = body.text.trimStart().startsWith('{');
       const path = looksLikeJson(file.path, body.text) === json ? file.path : `${file.path}.${json ? 'json' : 'yaml'}`;
-      tables = detectCloudFormation({ path, absPath: file.absPath, text: body.text }).tables.filter(
+      // The parameters the stack holding it passes (a Terraform aws_cloudformation_stack's), over the template's Defaults.
+      const p = body.parameters;
+      const envs = p && {
+        file: file.path,
+        list: p.unreadable === undefined ? [{ name: p.stack, values: p.values, computed: p.computed }] : [],
+        ...(p.unreadable === undefined ? {} : { unreadable: p.unreadable }),
+      };
+      tables = detectCloudFormation({ path, absPath: file.absPath, text: body.text }, undefined, envs).tables.filter(
         (t) => t.template.flavor !== 'serverless' && t.template.doc === 0,
       );
     } catch {

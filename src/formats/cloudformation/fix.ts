@@ -40,9 +40,10 @@ function fixTable(ctx: Ctx, table: CfnTable, keyValue: Value | undefined): void 
   const plainBools = yaml11(table.template, ctx.json);
   if (table.kind === 'global') {
     // Insertions at one offset apply in the order given: the replica (nested deeper) goes first.
-    if (table.localReplica) {
+    // (No key, `keyValue` undefined: the table's own keys stay, the replica's too.)
+    if (table.localReplica && keyValue !== undefined) {
       applySettings(ctx, table.localReplica, [
-        { key: 'SSESpecification', complete: true, nested: [{ key: 'KMSMasterKeyId', value: keyValue!, replace: () => true }] },
+        { key: 'SSESpecification', complete: true, nested: [{ key: 'KMSMasterKeyId', value: keyValue, replace: () => true }] },
       ]);
     }
     applySettings(ctx, table.resource, [

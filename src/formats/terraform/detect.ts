@@ -5,7 +5,7 @@ import path from 'node:path';
  * as neutral facts (src/rule/facts.ts) for the rule to decide on (src/rule/cmk.ts).
  */
 import { jsonCommentObstacle } from '../../core/generatedFile.js';
-import { decide, fixWanted } from '../../rule/cmk.js';
+import { decide, fixWanted, switchOnlyFix } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import {
   ABSENT,
@@ -45,6 +45,7 @@ import { backupCautions } from './backupCautions.js';
 import { iamRoleCautions } from './iamRoles.js';
 import { inputUses } from './inputUses.js';
 import { awsManagedKeyData, templateNamesAwsManaged } from './managedKeyData.js';
+import { moduleOutputKeys } from './moduleOutputKeys.js';
 import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
 import { pinnedBelow } from './moduleVersion.js';
 import { asBool, awsManagedChoice, type Env } from './expression.js';
@@ -91,6 +92,17 @@ export interface TfDetection extends Detection {
   hcl?: HFile;
   /** Set for .tf.json files. */
   json?: JsonModel;
+}
+
+/**
+ * Is this table fixed by its switch alone (src/rule/cmk.ts switchedOff: off beside a customer-managed key of its
+ * own, which the fix keeps and generates none)? Only where the switch is written: a table's server_side_encryption
+ * block, a module call's switch input (a registry module's, a local module's variable).
+ */
+export function switchAlone(t: TfTable): boolean {
+  if (!switchOnlyFix(t.encryption)) return false;
+  if (t.kind === 'table') return blocks(t.block, 'server_side_encryption').length > 0;
+  return t.kind === 'module' && (t.local ? t.local.enabledVar : t.registry?.enabled.input) !== undefined;
 }
 
 /** A literal or an expression, as a bool: undefined when it is decided only at deploy time. */
@@ -541,6 +553,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   if (uses.own.length > 0 || uses.calls.length > 0)
     await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context, uses);
   await awsManagedKeyData(file, det, context);
+  await moduleOutputKeys(file, det, context);
   await replicasOfTables(det, context);
   await applyOverrides(file, det, context, (b) => settingsOf('table', b, undefined));
   await moduleObstacles(file, det, context);

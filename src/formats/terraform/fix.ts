@@ -17,7 +17,7 @@ import {
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
 import { blockerText } from '../../rule/blockers.js';
 import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
-import { WORDS, boolOf, replicaKeys, tablePlace, type Replica, type TfDetection, type TfTable } from './detect.js';
+import { WORDS, boolOf, replicaKeys, switchAlone, tablePlace, type Replica, type TfDetection, type TfTable } from './detect.js';
 import { informsModule, moduleInfo, unique, type ModuleInfo, type SharedKey } from './module.js';
 import { literalRegion, placeKey, placeLabel, placeWords, type Placement } from './placement.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
@@ -365,8 +365,21 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
 
 const always = () => true;
 
-function pointTable(doc: HclDoc, t: Target, arn: string, replicaArn: Map<HBlock, string>): void {
+/**
+ * The table's edits: its switch on and its key set to `arn`; or, `arn` undefined, its switch on alone
+ * (a table switched off beside a customer-managed key of its own keeps that key: src/rule/cmk.ts switchedOff).
+ */
+function pointTable(doc: HclDoc, t: Target, arn: string | undefined, replicaArn: Map<HBlock, string>): void {
   const b = t.table.block;
+  if (arn === undefined) {
+    const sse = blocks(b, 'server_side_encryption')[0];
+    if (t.table.kind === 'module') {
+      const inputs = moduleInputs(t.table);
+      if (inputs.enabled)
+        setAttrs(doc, b, [{ name: inputs.enabled, value: inputs.on, replace: (a: HAttr) => a.value.trim() !== inputs.on }]);
+    } else if (sse) setAttrs(doc, sse, [{ name: 'enabled', value: 'true', replace: (a) => a.value !== 'true' }]);
+    return;
+  }
   if (t.table.kind === 'module') {
     const inputs = moduleInputs(t.table);
     setAttrs(
@@ -464,7 +477,8 @@ function keyArnRef(v: string, targets: Target[], info: ModuleInfo): { ref: strin
  * the edits serve (Edit.tables); absent for the module's shared declarations.
  */
 interface Writer {
-  point(t: Target, arn: string, replicaArn: Map<HBlock, string>): void;
+  /** `arn` undefined: the switch alone (pointTable). */
+  point(t: Target, arn: string | undefined, replicaArn: Map<HBlock, string>): void;
   addAfter(t: Target, blocks: RBlock[], tables?: string[]): void;
   edits(): Edit[];
 }
@@ -495,6 +509,15 @@ async function jsonWriter(m: Member): Promise<Writer> {
     point(t, arn, replicaArn) {
       served?.add(t.table.address);
       const b = t.table.block;
+      if (arn === undefined) {
+        // The switch alone, the table's own key kept (pointTable).
+        const sse = blocks(b, 'server_side_encryption')[0];
+        const inputs = t.table.kind === 'module' ? moduleInputs(t.table) : undefined;
+        if (inputs?.enabled) {
+          if (attr(b, inputs.enabled)?.value.trim() !== inputs.on) doc.set([...pathOf(b), inputs.enabled], inputs.json);
+        } else if (!inputs && sse && attr(sse, 'enabled')?.value !== 'true') doc.set([...pathOf(sse), 'enabled'], true);
+        return;
+      }
       const v = jsonOfHcl(arn);
       if (t.table.kind === 'module') {
         const inputs = moduleInputs(t.table);
@@ -578,6 +601,15 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   /** Blocks to add after a table, and the tables they serve (none: every table, e.g. a shared local). */
   const after: [Target, RBlock[], string[] | undefined][] = [];
   const writer = (t: Target) => writers.get(t.member.file.path)!;
+  // A table switched off beside a customer-managed key of its own: the switch on alone, that key kept, none generated.
+  // (Tables of one local module call share its switch input: it is set once.)
+  const switched = new Set<HBlock>();
+  for (const t of targets.filter((x) => switchAlone(x.table))) {
+    if (!switched.has(t.table.block)) writer(t).point(t, undefined, new Map());
+    switched.add(t.table.block);
+    plans.get(t.member.file.path)!.fixed.push(t.table.address);
+  }
+  targets.splice(0, targets.length, ...targets.filter((x) => !switchAlone(x.table)));
   // Tables of one local module call share its inputs: the call is set once, with the first table's key.
   const pointed = new Set<HBlock>();
   const fixTarget = (t: Target, arn: string, replicaArn: Map<HBlock, string>) => {

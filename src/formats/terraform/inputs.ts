@@ -120,7 +120,7 @@ interface ModuleBlock {
 }
 
 /** A called module folder's files, with their blocks (its tables are read in full). */
-async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; blocks: ModuleBlock[] }> {
+export async function moduleFiles(files: SourceFile[]): Promise<{ files: ModuleFile[]; blocks: ModuleBlock[] }> {
   const out: ModuleFile[] = [];
   const all: ModuleBlock[] = [];
   for (const f of files.filter(isModuleFile)) {

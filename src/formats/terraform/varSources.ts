@@ -24,22 +24,35 @@ import { terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
 import { endsIn, includedFile, unitTarget } from './terragruntPaths.js';
 import { unitVarFiles } from './terragruntVarFiles.js';
 
-/** Subfolders of a root module where per-environment var-files are kept (the engine lists no folder for a format: these are looked in). */
-const VAR_FILE_FOLDERS = [
+/**
+ * Folders where per-environment var-files are kept: a subfolder of the root module of one of these names, or
+ * (real-world round 38, F2) one beside the module's folder (`infra/environments/` next to `infra/terraform/`, the
+ * workflow running `-var-file=../environments/prod.tfvars`), or a folder named for one environment (ENV_FOLDER). Each
+ * folder is read with the folders per environment in it (`inventories/prod/terraform.tfvars`).
+ */
+const VAR_FILE_FOLDERS = new Set([
   'env',
   'envs',
+  '.env',
   'environment',
   'environments',
   'vars',
+  'variables',
   'tfvars',
   'var-files',
   'config',
   'configs',
   'stages',
   'deployments',
-];
+  'workspaces',
+  'inventories',
+]);
+
+/** A folder named for one environment: `env-dev`, `env_prod`, `environment-staging`, `stage-prod`. */
+const ENV_FOLDER = /^(envs?|environments?|stages?)[-_]\w/;
 
 const isVarFile = (p: string) => /\.tfvars(\.json)?$/.test(p);
+const isModuleFile = (f: SourceFile) => /\.tf(\.json)?$/.test(f.path);
 
 /** Who sets a variable from outside: the files, as the message names them, by kind. */
 export interface OutsideSetters {
@@ -143,15 +156,29 @@ async function rootSetters(
   terragrunt: SourceFile[],
 ): Promise<void> {
   const varFiles = (await context.siblings()).filter((f) => isVarFile(f.path) && !isTfvars(path.posix.basename(f.path)));
-  for (const sub of VAR_FILE_FOLDERS) {
-    const files = await context.folder(file, sub);
-    if (!files) continue;
-    varFiles.push(...files.filter((f) => isVarFile(f.path)));
-    // A folder per environment in it (`environments/dev/terraform.tfvars`, `envs/prod/prod.tfvars`); not one
-    // holding a module of its own (its var-files are that module's).
-    for (const env of await context.subfolders(file, sub)) {
-      const inEnv = (await context.folder(file, `${sub}/${env}`)) ?? [];
-      if (!inEnv.some((f) => /\.tf(\.json)?$/.test(f.path))) varFiles.push(...inEnv.filter((f) => isVarFile(f.path)));
+  // The folders of the module's folder and of the one above, each listed once (a listing cached for the run), looked
+  // into only where a name says var-files: a folder beside the module that holds a module of its own (`*.tf`) is that
+  // module's, as is a subfolder named for an environment that does (`env-dev/main.tf`: a root module per environment).
+  const own = path.posix.basename(path.posix.dirname(file.path));
+  for (const [base, prefix] of [
+    ['.', ''],
+    ['..', '../'],
+  ] as const) {
+    for (const sub of await context.subfolders(file, base)) {
+      const name = sub.toLowerCase();
+      if (!VAR_FILE_FOLDERS.has(name) && !ENV_FOLDER.test(name)) continue;
+      if (base === '..' && sub === own) continue;
+      const rel = prefix + sub;
+      const files = await context.folder(file, rel);
+      if (!files) continue;
+      if ((base === '..' || !VAR_FILE_FOLDERS.has(name)) && files.some(isModuleFile)) continue;
+      varFiles.push(...files.filter((f) => isVarFile(f.path)));
+      // A folder per environment in it (`environments/dev/terraform.tfvars`, `envs/prod/prod.tfvars`); not one
+      // holding a module of its own (its var-files are that module's).
+      for (const env of await context.subfolders(file, rel)) {
+        const inEnv = (await context.folder(file, `${rel}/${env}`)) ?? [];
+        if (!inEnv.some(isModuleFile)) varFiles.push(...inEnv.filter((f) => isVarFile(f.path)));
+      }
     }
   }
   for (const f of varFiles) for (const [name, v] of tfvarsOf(f)) add(name, 'varFiles', rel(f.path), v.expr);

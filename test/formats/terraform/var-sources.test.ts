@@ -82,7 +82,44 @@ describe('variables set from outside the root module', () => {
         { path: 'environments/dev/backend.hcl', text: 'bucket = "state"\n' },
         { path: 'envs/prod/prod.tfvars', text: `kms_key_arn = ${ARN}\n` },
       ],
-      'kms_key_arn is set per environment by envs/prod/prod.tfvars, environments/dev/terraform.tfvars (-var-file)',
+      'kms_key_arn is set per environment by environments/dev/terraform.tfvars, envs/prod/prod.tfvars (-var-file)',
+    ],
+    // Real-world round 38, F2: folders of other names, and one beside the module's.
+    [
+      'a sibling folder, ../environments/prod.tfvars',
+      [
+        { path: '../environments/prod.tfvars', text: `kms_key_arn = ${ARN}\n` },
+        { path: '../.github/workflows/deploy.yml', text: 'run: terraform plan -var-file=../environments/prod.tfvars\n' },
+      ],
+      'kms_key_arn is set per environment by ../environments/prod.tfvars (-var-file)',
+    ],
+    [
+      '.env/dev.tfvars',
+      [{ path: '.env/dev.tfvars', text: `kms_key_arn = ${ARN}\n` }],
+      'kms_key_arn is set per environment by .env/dev.tfvars',
+    ],
+    [
+      'env-dev/main.tfvars and env-prod/main.tfvars',
+      [
+        { path: 'env-dev/main.tfvars', text: `kms_key_arn = ${ARN}\n` },
+        { path: 'env-prod/main.tfvars', text: `kms_key_arn = ${ARN}\n` },
+      ],
+      'kms_key_arn is set per environment by env-dev/main.tfvars, env-prod/main.tfvars',
+    ],
+    [
+      'workspaces/prod.tfvars',
+      [{ path: 'workspaces/prod.tfvars', text: `kms_key_arn = ${ARN}\n` }],
+      'kms_key_arn is set per environment by workspaces/prod.tfvars (-var-file)',
+    ],
+    [
+      'inventories/prod/terraform.tfvars',
+      [{ path: 'inventories/prod/terraform.tfvars', text: `kms_key_arn = ${ARN}\n` }],
+      'kms_key_arn is set per environment by inventories/prod/terraform.tfvars (-var-file)',
+    ],
+    [
+      'variables/prod.tfvars',
+      [{ path: 'variables/prod.tfvars', text: `kms_key_arn = ${ARN}\n` }],
+      'kms_key_arn is set per environment by variables/prod.tfvars (-var-file)',
     ],
     [
       'terragrunt.hcl',
@@ -101,6 +138,31 @@ describe('variables set from outside the root module', () => {
       expect(t.message).toContain(`server_side_encryption.kms_key_arn = var.kms_key_arn: ${said}`);
     });
   }
+
+  it("a folder beside the module's, or one named for an environment, holding a module of its own: its var-files are that module's", async () => {
+    for (const [dir, tfvars] of [
+      ['../environments', '../environments/terraform.tfvars'],
+      ['env-dev', 'env-dev/terraform.tfvars'],
+    ]) {
+      const { t, changed } = await both([
+        { path: 'main.tf', text: MAIN },
+        { path: `${dir}/main.tf`, text: 'variable "kms_key_arn" {\n  default = null\n}\n' },
+        { path: tfvars, text: `kms_key_arn = ${ARN}\n` },
+      ]);
+      expect([t.status, t.fixable, changed], dir).toEqual(['aws-managed', true, true]);
+    }
+  });
+
+  it('a sibling folder setting the AWS managed key where the default is a key: not customer-managed', async () => {
+    const { t, changed } = await both([
+      { path: 'main.tf', text: MAIN.replace('default = null', `default = ${ARN}`) },
+      { path: '../environments/dev.tfvars', text: 'kms_key_arn = "alias/aws/dynamodb"\n' },
+      { path: '../environments/prod.tfvars', text: `kms_key_arn = ${ARN}\n` },
+    ]);
+    expect(t.status).not.toBe('customer-managed');
+    expect([t.fixable, changed]).toEqual([false, false]);
+    expect(t.message).toContain('../environments/dev.tfvars');
+  });
 
   it("an environment's folder holding a module of its own: its var-files are that module's", async () => {
     const { t, changed } = await both([
