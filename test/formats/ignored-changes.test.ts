@@ -82,6 +82,50 @@ describe('deploy options that ignore changes to encryption', () => {
     expect(p.b).toEqual({ fixed: true, blocker: undefined });
   });
 
+  it('CDKTF lifecycle set through addOverride is read as the lifecycle prop is; create_before_destroy alone stays fixable', async () => {
+    const head =
+      "import { Construct } from 'constructs';\nimport { TerraformStack } from 'cdktf';\nimport { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';\n" +
+      "import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\n\n" +
+      'export class S extends TerraformStack {\n  constructor(scope: Construct, id: string) {\n    super(scope, id);\n';
+    const table = (n: string) => `    const ${n} = new DynamodbTable(this, '${n}', { name: '${n}', hashKey: 'id' });\n`;
+    const text =
+      head +
+      table('b') +
+      "    b.addOverride('lifecycle.ignore_changes', 'all');\n" +
+      table('c') +
+      "    c.addOverride('lifecycle', { ignore_changes: ['server_side_encryption'] });\n" +
+      table('prebuilt') +
+      "    prebuilt.addOverride('lifecycle', { create_before_destroy: true });\n" +
+      table('tags') +
+      "    tags.addOverride('lifecycle.ignore_changes', ['tags']);\n" +
+      table('opaque') +
+      "    opaque.addOverride('lifecycle', lifecycleOf(scope));\n" +
+      "    const bucket = new S3Bucket(this, 'bucket', {});\n    bucket.addOverride('lifecycle.ignore_changes', 'all');\n" +
+      '  }\n}\nfunction lifecycleOf(_s: Construct): any { return {}; }\n';
+    const c = await verdicts('main.ts', text);
+    expect(c.b.blocker).toBe(
+      "the escape hatch addOverride('lifecycle.ignore_changes', ...) at line 10 lists 'all', so terraform apply (cdktf deploy) would " +
+        "leave the deployed table's encryption as it is: a fix would change only the code. List only the attributes to ignore in the " +
+        "escape hatch addOverride('lifecycle.ignore_changes', ...) at line 10, then run kmsfix again " +
+        '(or, if the key is managed outside this code on purpose, suppress the finding)',
+    );
+    expect(c.c.blocker).toContain(
+      "the escape hatch addOverride('lifecycle', ...) at line 12 lists 'server_side_encryption', so terraform apply",
+    );
+    for (const a of ['b', 'c', 'opaque']) expect(c[a].fixed, a).toBe(false);
+    // hashicorp/terraform-cdk examples/typescript/aws-prebuilt; an ignore list that leaves the encryption; another resource's override.
+    for (const a of ['prebuilt', 'tags']) expect(c[a], a).toEqual({ fixed: true, blocker: undefined });
+    const r = await processMemory([{ path: 'main.ts', text }], 'scan', {});
+    const opaque = r.outcomes[0].tables.find((t) => t.address === 'opaque')!;
+    expect(opaque.status).toBe('unknown');
+    expect(opaque.reason).toBe(
+      "its changes may be ignored by the escape hatch addOverride('lifecycle', ...) at line 18, whose value is lifecycleOf(scope), " +
+        'which kmsfix cannot read (it reads strings written in place, or a const of the file holding them): if it sets ' +
+        'lifecycle.ignore_changes to "all" or a list naming server_side_encryption, terraform apply (cdktf deploy) would leave ' +
+        "the table's encryption as it is",
+    );
+  });
+
   it("Pulumi '*' (every property, pulumi/pulumi#13005), in TypeScript and YAML, blocks the fix as serverSideEncryption does", async () => {
     const ts =
       "import * as aws from '@pulumi/aws';\n\n" +

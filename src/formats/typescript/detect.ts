@@ -33,7 +33,7 @@ import { pulumiCloudSites } from './pulumiCloud.js';
 import { functionOf } from './scopes.js';
 import { noRegion, stackClassCreatedElsewhere, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
-import { ignoredChanges } from './ignoredChanges.js';
+import { ignoredChanges, lifecycleOverrides } from './ignoredChanges.js';
 import { named } from './defaultChild.js';
 import { apiGlobalTableGrants } from './apiGrants.js';
 import { conditionalTables } from './conditions.js';
@@ -1144,6 +1144,7 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
   globalTableMembers(sf, tables);
   addedReplicas(sf, lines, tables);
   escapeHatches(sf, lines, tables);
+  lifecycleOverrides(sf, lines, tables);
   conditionalTables(sf, lines, tables);
   sharedTables(sf, lines, tables, (callee) => POLICY_CLASSES.test(c.sym(callee) ?? ''));
   integrationTables(sf, lines, tables, (callee) => INTEGRATION_CLASSES.test(c.sym(callee) ?? ''));

@@ -10,11 +10,19 @@
  * (`const IGNORED = ['serverSideEncryption', 'tags']`, `{ ignoreChanges: IGNORED }`, also through a
  * const options object, options.ts objectOf). One kmsfix cannot read (a parameter, a `let`, a call,
  * a spread of one) is never taken as harmless: the table is not fixed, and the step says why.
+ *
+ * CDKTF's escape hatch sets the same block past the config: `table.addOverride('lifecycle.ignore_changes',
+ * 'all')`, `table.addOverride('lifecycle', { ignore_changes: [...] })` (hashicorp/terraform-cdk's
+ * aws-prebuilt example sets its table's lifecycle this way, `{ create_before_destroy: true }`, which
+ * stays fixable). It is read as the config's `lifecycle` is; a value kmsfix cannot read makes the table
+ * `unknown`, as an override of its encryption does (overrides.ts).
  */
 import type { LineIndex } from '../../core/text.js';
+import { decide, fixWanted } from '../../rule/cmk.js';
 import type { Obstacle } from '../../rule/facts.js';
 import { constInitializer, declarationOf } from './consts.js';
-import type { Framework } from './detect.js';
+import { type Framework, type TsTable, unreadable } from './detect.js';
+import { boundName, mentions, receiverText } from './overrides.js';
 import { lookup, snippet } from './lookup.js';
 import { objectOf } from './options.js';
 import { isNullish, stringValue, ts, unwrap } from './parse.js';
@@ -126,4 +134,84 @@ export function ignoredChanges(
       'encryption as it is and a fix would change only the code. Write the list in place (or in a const array of the file), ' +
       'then run kmsfix again (or, if the key is managed outside this code on purpose, suppress the finding)',
   };
+}
+
+/**
+ * What `addOverride(path, value)` sets of a CDKTF resource's `ignore_changes` (Terraform JSON's names): the
+ * value read as that list (`lifecycle.ignore_changes`, or an entry of it, `lifecycle.ignore_changes.0`), or
+ * the `ignore_changes` of the `lifecycle` object given whole; undefined when it sets none (another
+ * `lifecycle.` key, `{ create_before_destroy: true }`).
+ */
+function overriddenIgnores(sf: ts.SourceFile, path: string, value: ts.Expression | undefined): IgnoreRead | undefined {
+  if (path.startsWith('lifecycle.ignore_changes')) return value ? readIgnored(value, 'cdktf') : { unreadable: undefined };
+  if (path !== 'lifecycle') return undefined;
+  const o = value && objectOf(value);
+  if (!o) return { unreadable: value };
+  const l = lookup(sf, o.literal, 'ignore_changes');
+  if (l.kind === 'absent') return undefined;
+  return l.kind === 'value' ? readIgnored(l.value, 'cdktf') : { unreadable: value };
+}
+
+/**
+ * CDKTF's `addOverride('lifecycle...', ...)` on a table (ignore_changes set past the config): naming
+ * `server_side_encryption` or `'all'`, the table is declined as its config's `lifecycle.ignoreChanges` is;
+ * a value kmsfix cannot read makes it `unknown`. An override whose receiver names no table of the file (a
+ * helper's parameter) may be any of them, unless it is a `const` of the file holding another resource.
+ * Only a table a fix would change: one already customer-managed is left as its config says.
+ */
+export function lifecycleOverrides(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
+  const cdktf = tables.filter((t) => t.framework === 'cdktf' && !ts.isObjectLiteralExpression(t.node));
+  if (cdktf.length === 0 || !/addOverride\s*\(\s*['"`]lifecycle\b/.test(sf.text)) return;
+  const consts = new Map<string, ts.Expression>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) consts.set(n.name.text, n.initializer);
+    const path = ts.isCallExpression(n) ? stringValue(n.arguments[0]) : undefined;
+    if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      n.expression.name.text === 'addOverride' &&
+      path !== undefined &&
+      /^lifecycle(?:\.|$)/.test(path)
+    )
+      apply(n, n.expression, path);
+    ts.forEachChild(n, visit);
+  };
+  const apply = (call: ts.CallExpression, callee: ts.PropertyAccessExpression, path: string): void => {
+    const read = overriddenIgnores(sf, path, call.arguments[1]);
+    if (!read || (!read.named && !('unreadable' in read))) return;
+    const text = receiverText(sf, callee.expression, consts);
+    const named = cdktf.filter((t) => {
+      const name = boundName(t);
+      return name !== undefined && mentions(text, name);
+    });
+    // `bucket.addOverride(...)`, bucket a const holding another resource: not a table's.
+    const r = unwrap(callee.expression);
+    const init = ts.isIdentifier(r) ? consts.get(r.text) : undefined;
+    if (named.length === 0 && init && ts.isNewExpression(unwrap(init))) return;
+    const { line } = lines.position(call.getStart(sf));
+    const how = `the escape hatch addOverride('${path}', ...) at line ${line}`;
+    const maybe = named.length > 0 ? '' : ' (the override names no table of the file: it may be this one)';
+    for (const t of named.length > 0 ? named : cdktf) {
+      if (!fixWanted(decide(t.encryption))) continue;
+      if (read.named)
+        t.encryption.obstacles.push({
+          kind: 'ignored-changes',
+          where: through(how, read.named.via) + maybe,
+          entry: read.named.entry.getText(sf),
+          tool: 'terraform apply (cdktf deploy)',
+        });
+      else {
+        const value = call.arguments[1];
+        const what = value && read.unreadable ? unreadablePart(sf, value, read.unreadable) : 'no value kmsfix reads';
+        t.encryption = {
+          ...unreadable(
+            `its changes may be ignored by ${how}, whose value is ${what}: if it sets lifecycle.ignore_changes to "all" or a list ` +
+              `naming server_side_encryption, terraform apply (cdktf deploy) would leave the table's encryption as it is${maybe}`,
+          ),
+          obstacles: t.encryption.obstacles,
+        };
+      }
+    }
+  };
+  visit(sf);
 }

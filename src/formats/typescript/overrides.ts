@@ -21,7 +21,7 @@ const SETTERS = new Set(['putServerSideEncryption', 'resetServerSideEncryption']
 const PATHS = /^(?:Properties\.)?SSESpecification\b|^server_side_encryption\b|^serverSideEncryption\b/;
 
 /** The name a table is bound to (`const t = new Table(...)`, `this.t = new Table(...)`), if any. */
-function boundName(t: TsTable): string | undefined {
+export function boundName(t: TsTable): string | undefined {
   const holder = t.node.parent;
   if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) return holder.name.text;
   if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken) return holder.left.getText();
@@ -29,13 +29,13 @@ function boundName(t: TsTable): string | undefined {
 }
 
 /** The text an override's receiver is made of: itself, and the initializer of the const it names (`const cfn = t.node.defaultChild as CfnTable`). */
-function receiverText(sf: ts.SourceFile, receiver: ts.Expression, consts: Map<string, ts.Expression>): string {
+export function receiverText(sf: ts.SourceFile, receiver: ts.Expression, consts: Map<string, ts.Expression>): string {
   const r = unwrap(receiver);
   const init = ts.isIdentifier(r) ? consts.get(r.text) : undefined;
   return init ? `${r.getText(sf)} ${init.getText(sf)}` : r.getText(sf);
 }
 
-const mentions = (text: string, name: string) => new RegExp(`(^|[^\\w$.])${name.replace(/[$.]/g, '\\$&')}(?![\\w$])`).test(text);
+export const mentions = (text: string, name: string) => new RegExp(`(^|[^\\w$.])${name.replace(/[$.]/g, '\\$&')}(?![\\w$])`).test(text);
 
 /** Does the file write an escape hatch, or pass an encryption path to a function (a project's helper)? */
 const MAY_OVERRIDE =
