@@ -372,7 +372,7 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
     case 'ignored-changes':
       return (
         `${o.where} lists ${o.entry}, so ${o.tool} would leave the deployed table's encryption as it is: a fix would change only the code. ` +
-        `${/^['"]?all['"]?$/.test(o.entry) ? `List only the attributes to ignore in ${o.where}` : `Take ${o.entry} out of ${o.where}`}, then run kmsfix again ` +
+        `${/^['"`]?(?:all|\*)['"`]?$/.test(o.entry) ? `List only the attributes to ignore in ${o.where}` : `Take ${o.entry} out of ${o.where}`}, then run kmsfix again ` +
         '(or, if the key is managed outside this code on purpose, suppress the finding)'
       );
     case 'module-inputs':

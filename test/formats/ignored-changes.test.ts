@@ -3,7 +3,8 @@
  * `lifecycle.ignore_changes`, CDKTF's `lifecycle.ignoreChanges`, Pulumi's `ignoreChanges` option)
  * would keep its key whatever the code says: a fix would turn the scanners green and change
  * nothing deployed. Such a table is reported, not fixed, naming the entry; other entries change
- * nothing. (Pulumi YAML: fixtures/pulumi-yaml/resource-options.)
+ * nothing; an entry naming every property (Terraform's and CDKTF's `all`, Pulumi's `'*'`) blocks it too,
+ * and a list kmsfix cannot read is never taken as harmless. (Pulumi YAML: fixtures/pulumi-yaml/resource-options.)
  */
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../src/engine/memory.js';
@@ -79,5 +80,144 @@ describe('deploy options that ignore changes to encryption', () => {
     const p = await verdicts('index.ts', pulumi);
     expect(p.a.blocker).toMatch(/^the resource option ignoreChanges lists 'serverSideEncryption\.kmsKeyArn', so pulumi up would leave/);
     expect(p.b).toEqual({ fixed: true, blocker: undefined });
+  });
+
+  it('CDKTF lifecycle set through addOverride is read as the lifecycle prop is; create_before_destroy alone stays fixable', async () => {
+    const head =
+      "import { Construct } from 'constructs';\nimport { TerraformStack } from 'cdktf';\nimport { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';\n" +
+      "import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\n\n" +
+      'export class S extends TerraformStack {\n  constructor(scope: Construct, id: string) {\n    super(scope, id);\n';
+    const table = (n: string) => `    const ${n} = new DynamodbTable(this, '${n}', { name: '${n}', hashKey: 'id' });\n`;
+    const text =
+      head +
+      table('b') +
+      "    b.addOverride('lifecycle.ignore_changes', 'all');\n" +
+      table('c') +
+      "    c.addOverride('lifecycle', { ignore_changes: ['server_side_encryption'] });\n" +
+      table('prebuilt') +
+      "    prebuilt.addOverride('lifecycle', { create_before_destroy: true });\n" +
+      table('tags') +
+      "    tags.addOverride('lifecycle.ignore_changes', ['tags']);\n" +
+      table('opaque') +
+      "    opaque.addOverride('lifecycle', lifecycleOf(scope));\n" +
+      "    const bucket = new S3Bucket(this, 'bucket', {});\n    bucket.addOverride('lifecycle.ignore_changes', 'all');\n" +
+      '  }\n}\nfunction lifecycleOf(_s: Construct): any { return {}; }\n';
+    const c = await verdicts('main.ts', text);
+    expect(c.b.blocker).toBe(
+      "the escape hatch addOverride('lifecycle.ignore_changes', ...) at line 10 lists 'all', so terraform apply (cdktf deploy) would " +
+        "leave the deployed table's encryption as it is: a fix would change only the code. List only the attributes to ignore in the " +
+        "escape hatch addOverride('lifecycle.ignore_changes', ...) at line 10, then run kmsfix again " +
+        '(or, if the key is managed outside this code on purpose, suppress the finding)',
+    );
+    expect(c.c.blocker).toContain(
+      "the escape hatch addOverride('lifecycle', ...) at line 12 lists 'server_side_encryption', so terraform apply",
+    );
+    for (const a of ['b', 'c', 'opaque']) expect(c[a].fixed, a).toBe(false);
+    // hashicorp/terraform-cdk examples/typescript/aws-prebuilt; an ignore list that leaves the encryption; another resource's override.
+    for (const a of ['prebuilt', 'tags']) expect(c[a], a).toEqual({ fixed: true, blocker: undefined });
+    const r = await processMemory([{ path: 'main.ts', text }], 'scan', {});
+    const opaque = r.outcomes[0].tables.find((t) => t.address === 'opaque')!;
+    expect(opaque.status).toBe('unknown');
+    expect(opaque.reason).toBe(
+      "its changes may be ignored by the escape hatch addOverride('lifecycle', ...) at line 18, whose value is lifecycleOf(scope), " +
+        'which kmsfix cannot read (it reads strings written in place, or a const of the file holding them): if it sets ' +
+        'lifecycle.ignore_changes to "all" or a list naming server_side_encryption, terraform apply (cdktf deploy) would leave ' +
+        "the table's encryption as it is",
+    );
+  });
+
+  it("Pulumi '*' (every property, pulumi/pulumi#13005), in TypeScript and YAML, blocks the fix as serverSideEncryption does", async () => {
+    const ts =
+      "import * as aws from '@pulumi/aws';\n\n" +
+      "export const adopted = new aws.dynamodb.Table('adopted', { hashKey: 'id' }, { import: 'adopted', ignoreChanges: ['*'] });\n" +
+      "export const paths = new aws.dynamodb.Table('paths', { hashKey: 'id' }, { ignoreChanges: ['tags', 'attributes[*].name'] });\n";
+    const p = await verdicts('index.ts', ts);
+    expect(p.adopted.blocker).toBe(
+      "the resource option ignoreChanges lists '*', so pulumi up would leave the deployed table's encryption as it is: " +
+        'a fix would change only the code. List only the attributes to ignore in the resource option ignoreChanges, then run kmsfix again ' +
+        '(or, if the key is managed outside this code on purpose, suppress the finding)',
+    );
+    expect(p.adopted.fixed).toBe(false);
+    // A wildcard inside a path names what it is under, not every property.
+    expect(p.paths).toEqual({ fixed: true, blocker: undefined });
+
+    const yaml =
+      'name: y\nruntime: yaml\nresources:\n' +
+      '  orders:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: id\n      attributes:\n        - name: id\n          type: S\n' +
+      '    options:\n      ignoreChanges:\n        - "*"\n' +
+      '  users:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: id\n      attributes:\n        - name: id\n          type: S\n' +
+      "    options:\n      ignoreChanges: ['tags']\n";
+    const y = await verdicts('Pulumi.yaml', yaml);
+    expect(y.orders.blocker).toMatch(
+      /^options\.ignoreChanges lists "\*", so pulumi up would leave .* List only the attributes to ignore in options\.ignoreChanges/,
+    );
+    expect(y.orders.fixed).toBe(false);
+    expect(y.users).toEqual({ fixed: true, blocker: undefined });
+  });
+
+  it('Pulumi ignoreChanges through a const of the file is read; one kmsfix cannot read (a parameter, a call) is not fixed, with why', async () => {
+    const text = `import * as aws from '@pulumi/aws';
+const IGNORED = ['serverSideEncryption', 'tags'];
+const opts = { ignoreChanges: IGNORED };
+const TAGS = ['tags'];
+export const a = new aws.dynamodb.Table('a', { hashKey: 'id' }, { ignoreChanges: IGNORED });
+export const b = new aws.dynamodb.Table('b', { hashKey: 'id' }, opts);
+export const c = new aws.dynamodb.Table('c', { hashKey: 'id' }, { ignoreChanges: [...TAGS, '*'] });
+export const d = new aws.dynamodb.Table('d', { hashKey: 'id' }, { ignoreChanges: TAGS });
+export function make(ignored: string[]) {
+  return new aws.dynamodb.Table('e', { hashKey: 'id' }, { ignoreChanges: ignored });
+}
+export const f = new aws.dynamodb.Table('f', { hashKey: 'id' }, { ignoreChanges: frozen() });
+function frozen(): string[] { return ['*']; }
+let more: string[] = [];
+export const g = new aws.dynamodb.Table('g', { hashKey: 'id' }, { ignoreChanges: [...TAGS, ...more] });
+`;
+    const v = await verdicts('index.ts', text);
+    expect(v.a.blocker).toMatch(
+      /^the resource option ignoreChanges \(through the const IGNORED\) lists 'serverSideEncryption', so pulumi up would leave/,
+    );
+    expect(v.b.blocker).toMatch(/^the resource option ignoreChanges \(through the const IGNORED\) lists 'serverSideEncryption'/);
+    expect(v.c.blocker).toContain("the resource option ignoreChanges lists '*'");
+    expect(v.d).toEqual({ fixed: true, blocker: undefined });
+    expect(v.e.blocker).toBe(
+      'the resource option ignoreChanges at line 10 is ignored, which kmsfix cannot read (it reads strings written in place, ' +
+        "or a const of the file holding them). If it lists serverSideEncryption or '*', pulumi up would " +
+        "leave the deployed table's encryption as it is and a fix would change only the code. Write the list in place (or in a const " +
+        'array of the file), then run kmsfix again (or, if the key is managed outside this code on purpose, suppress the finding)',
+    );
+    expect(v.f.blocker).toContain('the resource option ignoreChanges at line 12 is frozen(), which kmsfix cannot read');
+    expect(v.g.blocker).toContain('the resource option ignoreChanges at line 15 is [...TAGS, ...more], and kmsfix cannot read more in it');
+    for (const a of ['a', 'b', 'c', 'e', 'f', 'g']) expect(v[a].fixed, a).toBe(false);
+  });
+
+  it('a Pulumi transform of the file that sets ignoreChanges (any value) leaves the table unknown, as one naming serverSideEncryption', async () => {
+    const text = `import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+// freeze every table after create (adopted tables managed by another team)
+pulumi.runtime.registerResourceTransform((args) => {
+  if (args.type === 'aws:dynamodb/table:Table') {
+    return { props: args.props, opts: pulumi.mergeOptions(args.opts, { ignoreChanges: ['*'] }) };
+  }
+  return undefined;
+});
+export const a = new aws.dynamodb.Table('a', { hashKey: 'id' });
+`;
+    const r = await processMemory([{ path: 'index.ts', text }], 'fix', {});
+    const [t] = r.outcomes[0].tables;
+    expect([t.address, t.status, t.fixed ?? false]).toEqual(['a', 'unknown', false]);
+    expect(t.reason).toBe(
+      "its changes may be ignored (ignoreChanges, which may name serverSideEncryption or '*', and pulumi up would then leave the " +
+        'encryption as it is) by the stack transform registerResourceTransform(...) at line 4, which kmsfix does not read',
+    );
+    const own = `import * as aws from '@pulumi/aws';
+const freeze = (args: any) => ({ props: args.props, opts: { ...args.opts, ignoreChanges: ['tags'] } });
+export const b = new aws.dynamodb.Table('b', { hashKey: 'id' }, { transforms: [freeze] });
+export const c = new aws.dynamodb.Table('c', { hashKey: 'id' });
+`;
+    const o = await processMemory([{ path: 'index.ts', text: own }], 'scan', {});
+    expect(o.outcomes[0].tables.map((x) => [x.address, x.status])).toEqual([
+      ['b', 'unknown'],
+      ['c', 'aws-owned'],
+    ]);
   });
 });

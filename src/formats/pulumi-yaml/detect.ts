@@ -232,8 +232,8 @@ export function providerOf(opts: CMap | undefined): string | undefined {
  * What the table's resource `options` keep a fix from doing right: providers (a `providers` map,
  * a parent whose providers the table inherits, a `provider` that is not `${name}`) that the
  * generated key and its policy's Region and account lookups would not go through, so the key could
- * be in another Region than the table; and `ignoreChanges` naming serverSideEncryption, which
- * `pulumi up` would then leave as it is.
+ * be in another Region than the table; and `ignoreChanges` naming serverSideEncryption (or `'*'`,
+ * every property), which `pulumi up` would then leave as it is.
  */
 function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
   if (!opts) return [];
@@ -251,7 +251,8 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
   }
   const ignore = resolveAlias(child(opts, 'ignoreChanges'));
   const entries = ignore?.kind === 'seq' ? ignore.items : ignore ? [ignore] : [];
-  const entry = entries.find((e) => /^serverSideEncryption\b/.test(scalarString(resolveAlias(e)) ?? ''));
+  // Or '*', every property (pulumi/pulumi#13005; src/formats/typescript/ignoredChanges.ts).
+  const entry = entries.find((e) => /^(?:serverSideEncryption\b|\*$)/.test(scalarString(resolveAlias(e)) ?? ''));
   if (entry) out.push({ kind: 'ignored-changes', where: 'options.ignoreChanges', entry: snippet(text, entry), tool: 'pulumi up' });
   return out;
 }

@@ -25,7 +25,7 @@ import { bindAliases, bindings, importedModuleOf, isCdktn, readImports, readRequ
 import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './javascript.js';
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { asSpread, lookup, snippet } from './lookup.js';
-import { objectOf, readOptions, readsExisting, unreadableOptionsStep } from './options.js';
+import { readOptions, readsExisting, unreadableOptionsStep } from './options.js';
 import { callExpressions, isJavaScript, newExpressions, parseTypeScript, rootName, stringValue, ts, isUnset, unwrap } from './parse.js';
 import { factorySites, type FactorySite } from './factories.js';
 import { solutionsConstructSites } from './solutionsConstructs.js';
@@ -33,6 +33,7 @@ import { pulumiCloudSites } from './pulumiCloud.js';
 import { functionOf } from './scopes.js';
 import { noRegion, stackClassCreatedElsewhere, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
+import { ignoredChanges, lifecycleOverrides } from './ignoredChanges.js';
 import { named } from './defaultChild.js';
 import { apiGlobalTableGrants } from './apiGrants.js';
 import { conditionalTables } from './conditions.js';
@@ -747,38 +748,6 @@ function generationOf(cls: (typeof TABLE_CLASSES)[string], module: string | unde
   return 'pulumi';
 }
 
-/** Roots of the property paths a fix edits, as ignoreChanges entries name them (Pulumi: camelCase; CDKTF: either). */
-const EDITED = new Set(['serverSideEncryption', 'server_side_encryption']);
-
-/**
- * Pulumi's `ignoreChanges` resource option and CDKTF's `lifecycle.ignoreChanges`, when they name
- * what a fix edits (or CDKTF's "all"): the deploy would leave the table as it is.
- */
-function ignoredChanges(
-  sf: ts.SourceFile,
-  framework: Framework,
-  props: ts.Expression | undefined,
-  options: ts.Expression | undefined,
-): Obstacle | undefined {
-  // Written in place, or a const object literal of the file (src/formats/typescript/options.ts).
-  const literal = (e: ts.Expression | undefined) => (e ? objectOf(e)?.literal : undefined);
-  const cdktfProps = framework === 'cdktf' ? literal(props) : undefined;
-  const lifecycle = cdktfProps ? lookup(sf, cdktfProps, 'lifecycle') : undefined;
-  const holder = framework === 'pulumi' ? literal(options) : literal(lifecycle?.kind === 'value' ? lifecycle.value : undefined);
-  const found = holder ? lookup(sf, holder, 'ignoreChanges') : undefined;
-  if (found?.kind !== 'value') return undefined;
-  const v = unwrap(found.value);
-  for (const e of ts.isArrayLiteralExpression(v) ? v.elements : [v]) {
-    const entry = stringValue(e);
-    const root = entry === undefined ? undefined : /^[A-Za-z_$][\w$]*/.exec(entry)?.[0];
-    if (root === undefined || !(EDITED.has(root) || (framework === 'cdktf' && entry === 'all'))) continue;
-    return framework === 'pulumi'
-      ? { kind: 'ignored-changes', where: 'the resource option ignoreChanges', entry: e.getText(sf), tool: 'pulumi up' }
-      : { kind: 'ignored-changes', where: 'lifecycle.ignoreChanges', entry: e.getText(sf), tool: 'terraform apply (cdktf deploy)' };
-  }
-  return undefined;
-}
-
 /**
  * A status a parameter's default decides (a CfnParameter's: awsManagedKey.ts; a serverless.ts's resources.Parameters):
  * left to the parameter unless --fix-parameterised, as a template's `!Ref` is.
@@ -957,7 +926,7 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
       const legacy =
         props && ts.isObjectLiteralExpression(props) && cls.kind === 'Table' ? lookup(sf, props, 'serverSideEncryption') : undefined;
       const legacyLine = legacy?.kind === 'value' ? lines.position(legacy.prop.getStart(sf)).line : 0;
-      const ignored = ignoredChanges(sf, cls.framework, props, args[2]);
+      const ignored = ignoredChanges(sf, lines, cls.framework, props, args[2]);
       if (ignored) encryption.obstacles.push(ignored);
       // CDKTF forEach or count: the alias cannot name the table's instances (iterators.ts).
       const iterated =
@@ -1175,6 +1144,7 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
   globalTableMembers(sf, tables);
   addedReplicas(sf, lines, tables);
   escapeHatches(sf, lines, tables);
+  lifecycleOverrides(sf, lines, tables);
   conditionalTables(sf, lines, tables);
   sharedTables(sf, lines, tables, (callee) => POLICY_CLASSES.test(c.sym(callee) ?? ''));
   integrationTables(sf, lines, tables, (callee) => INTEGRATION_CLASSES.test(c.sym(callee) ?? ''));

@@ -5,7 +5,8 @@
  * Terraform's `t.addOverride('server_side_encryption', {...})`; and the L1 property set after the
  * props, `(t.node.defaultChild as CfnTable).sseSpecification = {...}` (Amplify's model tables),
  * CDKTF's `t.putServerSideEncryption({...})` / `resetServerSideEncryption()`; Pulumi's transforms (a stack
- * transform of the file, a table's `transforms` option) whose code names `serverSideEncryption`. The override wins at synth: the
+ * transform of the file, a table's `transforms` option) whose code names `serverSideEncryption`, or sets
+ * `ignoreChanges` (which may name it, or `'*'`: ignoredChanges.ts). The override wins at synth: the
  * props say nothing about the deployed encryption, and a key added to them would be unused (billed,
  * its alias naming the wrong key). Such a table is `unknown`, never fixed.
  */
@@ -20,7 +21,7 @@ const SETTERS = new Set(['putServerSideEncryption', 'resetServerSideEncryption']
 const PATHS = /^(?:Properties\.)?SSESpecification\b|^server_side_encryption\b|^serverSideEncryption\b/;
 
 /** The name a table is bound to (`const t = new Table(...)`, `this.t = new Table(...)`), if any. */
-function boundName(t: TsTable): string | undefined {
+export function boundName(t: TsTable): string | undefined {
   const holder = t.node.parent;
   if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) return holder.name.text;
   if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken) return holder.left.getText();
@@ -28,13 +29,13 @@ function boundName(t: TsTable): string | undefined {
 }
 
 /** The text an override's receiver is made of: itself, and the initializer of the const it names (`const cfn = t.node.defaultChild as CfnTable`). */
-function receiverText(sf: ts.SourceFile, receiver: ts.Expression, consts: Map<string, ts.Expression>): string {
+export function receiverText(sf: ts.SourceFile, receiver: ts.Expression, consts: Map<string, ts.Expression>): string {
   const r = unwrap(receiver);
   const init = ts.isIdentifier(r) ? consts.get(r.text) : undefined;
   return init ? `${r.getText(sf)} ${init.getText(sf)}` : r.getText(sf);
 }
 
-const mentions = (text: string, name: string) => new RegExp(`(^|[^\\w$.])${name.replace(/[$.]/g, '\\$&')}(?![\\w$])`).test(text);
+export const mentions = (text: string, name: string) => new RegExp(`(^|[^\\w$.])${name.replace(/[$.]/g, '\\$&')}(?![\\w$])`).test(text);
 
 /** Does the file write an escape hatch, or pass an encryption path to a function (a project's helper)? */
 const MAY_OVERRIDE =
@@ -86,30 +87,35 @@ function transformsText(sf: ts.SourceFile, e: ts.Expression): string {
 }
 
 /**
- * Pulumi transforms that may set a table's encryption (their code names `serverSideEncryption`): a stack
- * transform of the file, for every Pulumi table of the file, or a table's own `transforms` option. The
+ * What a transform's code does to a table's encryption: sets it (names `serverSideEncryption`), or may
+ * keep the deploy from changing it (sets `ignoreChanges`, whatever its value: a transform that adds
+ * `ignoreChanges: ['*']` to every table, freezing adopted tables, leaves a fix in the code alone).
+ */
+function transformTouches(code: string): string | undefined {
+  if (code.includes('serverSideEncryption')) return 'its encryption may be set by';
+  if (/\bignoreChanges\b/.test(code))
+    return "its changes may be ignored (ignoreChanges, which may name serverSideEncryption or '*', and pulumi up would then leave the encryption as it is) by";
+  return undefined;
+}
+
+/**
+ * Pulumi transforms that may set a table's encryption, or keep the deploy from changing it (transformTouches):
+ * a stack transform of the file, for every Pulumi table of the file, or a table's own `transforms` option. The
  * transform runs after the args are written, and wins: the table is `unknown`, never fixed (a fix would
- * replace the platform key a stack transform gives, or be replaced by it).
+ * replace the platform key a stack transform gives, or be replaced by it, or never be deployed).
  */
 function pulumiTransforms(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
   const pulumi = tables.filter((t) => t.framework === 'pulumi' && !ts.isObjectLiteralExpression(t.node));
-  if (pulumi.length === 0 || !sf.text.includes('serverSideEncryption') || !/ransform/.test(sf.text)) return;
+  if (pulumi.length === 0 || !/serverSideEncryption|ignoreChanges/.test(sf.text) || !/ransform/.test(sf.text)) return;
   const unknown = (t: TsTable, why: string) => {
     t.encryption = { ...unreadable(why), obstacles: t.encryption.obstacles };
   };
   const visit = (n: ts.Node): void => {
-    if (
-      ts.isCallExpression(n) &&
-      ts.isPropertyAccessExpression(n.expression) &&
-      STACK_TRANSFORMS.has(n.expression.name.text) &&
-      n.arguments.some((a) => transformText(sf, a).includes('serverSideEncryption'))
-    ) {
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && STACK_TRANSFORMS.has(n.expression.name.text)) {
+      const how = n.arguments.map((a) => transformTouches(transformText(sf, a))).find((w) => w !== undefined);
       const { line } = lines.position(n.getStart(sf));
-      for (const t of pulumi)
-        unknown(
-          t,
-          `its encryption may be set by the stack transform ${n.expression.name.text}(...) at line ${line}, which kmsfix does not read`,
-        );
+      const name = n.expression.name.text;
+      if (how) for (const t of pulumi) unknown(t, `${how} the stack transform ${name}(...) at line ${line}, which kmsfix does not read`);
     }
     ts.forEachChild(n, visit);
   };
@@ -118,17 +124,11 @@ function pulumiTransforms(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]
     const opts = (t.node as ts.NewExpression | ts.CallExpression).arguments?.[2];
     const literal = opts && unwrap(opts);
     if (!literal || !ts.isObjectLiteralExpression(literal)) continue;
-    for (const p of literal.properties)
-      if (
-        ts.isPropertyAssignment(p) &&
-        ts.isIdentifier(p.name) &&
-        TRANSFORM_OPTIONS.has(p.name.text) &&
-        transformsText(sf, p.initializer).includes('serverSideEncryption')
-      )
-        unknown(
-          t,
-          `its encryption may be set by its ${p.name.text} option at line ${lines.position(p.getStart(sf)).line}, which kmsfix does not read`,
-        );
+    for (const p of literal.properties) {
+      if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name) || !TRANSFORM_OPTIONS.has(p.name.text)) continue;
+      const how = transformTouches(transformsText(sf, p.initializer));
+      if (how) unknown(t, `${how} its ${p.name.text} option at line ${lines.position(p.getStart(sf)).line}, which kmsfix does not read`);
+    }
   }
 }
 

@@ -1,0 +1,217 @@
+/**
+ * Deploy options that tell the tool to ignore changes to what a fix edits: Pulumi's `ignoreChanges`
+ * resource option and CDKTF's `lifecycle.ignoreChanges`. When they name the table's encryption, or
+ * every property (CDKTF's `'all'`; Pulumi's `'*'`), the deploy sends the encryption it has in its
+ * state and the table keeps its old key: a fix would change only the code, and the code, the commit
+ * and every later scan would say customer-managed while the table is not (a false green). Such a
+ * table is declined, naming the entry.
+ *
+ * The list is read as written in place, or through a `const` of the file that holds an array literal
+ * (`const IGNORED = ['serverSideEncryption', 'tags']`, `{ ignoreChanges: IGNORED }`, also through a
+ * const options object, options.ts objectOf). One kmsfix cannot read (a parameter, a `let`, a call,
+ * a spread of one) is never taken as harmless: the table is not fixed, and the step says why.
+ *
+ * CDKTF's escape hatch sets the same block past the config: `table.addOverride('lifecycle.ignore_changes',
+ * 'all')`, `table.addOverride('lifecycle', { ignore_changes: [...] })` (hashicorp/terraform-cdk's
+ * aws-prebuilt example sets its table's lifecycle this way, `{ create_before_destroy: true }`, which
+ * stays fixable). It is read as the config's `lifecycle` is; a value kmsfix cannot read makes the table
+ * `unknown`, as an override of its encryption does (overrides.ts).
+ */
+import type { LineIndex } from '../../core/text.js';
+import { decide, fixWanted } from '../../rule/cmk.js';
+import type { Obstacle } from '../../rule/facts.js';
+import { constInitializer, declarationOf } from './consts.js';
+import { type Framework, type TsTable, unreadable } from './detect.js';
+import { boundName, mentions, receiverText } from './overrides.js';
+import { lookup, snippet } from './lookup.js';
+import { objectOf } from './options.js';
+import { isNullish, stringValue, ts, unwrap } from './parse.js';
+
+/** Roots of the property paths a fix edits, as ignoreChanges entries name them (Pulumi: camelCase; CDKTF: either). */
+const EDITED = new Set(['serverSideEncryption', 'server_side_encryption']);
+
+/**
+ * Does an entry name what a fix edits? Its root property (`serverSideEncryption.kmsKeyArn`,
+ * `server_side_encryption[0]`), or every property: CDKTF's `'all'` (Terraform's `ignore_changes = all`),
+ * and `'*'`, which Pulumi reads as every property since pulumi/pulumi#13005 (pulumi/pulumi#6710 was
+ * closed on it: "you can now do ignoreChanges["*"] to ignore everything"; the common form for an
+ * adopted resource, `import: id, ignoreChanges: ['*']`) and Terraform took as `all` before 0.12
+ * (hashicorp/terraform#8599).
+ */
+export function namesEncryption(entry: string, framework: Framework): boolean {
+  if (entry === '*' || (framework === 'cdktf' && entry === 'all')) return true;
+  const root = /^[A-Za-z_$][\w$]*/.exec(entry)?.[0];
+  return root !== undefined && EDITED.has(root);
+}
+
+/**
+ * An ignoreChanges value as kmsfix reads it: the entry that names the encryption (`named`, as written,
+ * and the consts it was read through), or else the first part of it kmsfix cannot read (`unreadable`).
+ */
+export interface IgnoreRead {
+  named?: { entry: ts.Expression; via: string[] };
+  unreadable?: ts.Expression;
+}
+
+/**
+ * Read an ignoreChanges list (or one entry): an array literal, a string, a `const` of the file that
+ * holds either, array spreads of those, either branch of a `c ? [...] : [...]`; null or undefined ignores
+ * nothing. The first entry naming the encryption wins, whatever else the list holds; anything else (a
+ * parameter, a `let`, a call, an element that is not a string) is unreadable.
+ */
+export function readIgnored(value: ts.Expression, framework: Framework): IgnoreRead {
+  const out: IgnoreRead = {};
+  const visit = (e: ts.Expression, via: string[], depth: number): void => {
+    if (out.named) return;
+    const u = unwrap(e);
+    const s = stringValue(u);
+    if (s !== undefined) {
+      if (namesEncryption(s, framework)) out.named = { entry: u, via };
+      return;
+    }
+    // Nothing to ignore; a choice, either branch.
+    if (isNullish(u)) return;
+    if (ts.isConditionalExpression(u)) {
+      visit(u.whenTrue, via, depth + 1);
+      visit(u.whenFalse, via, depth + 1);
+      return;
+    }
+    if (ts.isArrayLiteralExpression(u)) {
+      for (const x of u.elements) visit(ts.isSpreadElement(x) ? x.expression : x, via, depth + 1);
+      return;
+    }
+    if (ts.isIdentifier(u) && depth < 8) {
+      const init = constInitializer(declarationOf(u));
+      if (init) {
+        visit(init, [...via, u.text], depth + 1);
+        return;
+      }
+    }
+    out.unreadable ??= u;
+  };
+  visit(value, [], 0);
+  return out;
+}
+
+/** What of a list kmsfix cannot read, for the message: the list, and the part of it that is not read when it is not all of it. */
+export function unreadablePart(sf: ts.SourceFile, value: ts.Expression, part: ts.Expression): string {
+  const what = unwrap(value) === part ? 'which kmsfix cannot read' : `and kmsfix cannot read ${snippet(sf, part)} in it`;
+  return `${snippet(sf, value)}, ${what} (it reads strings written in place, or a const of the file holding them)`;
+}
+
+/** Where an entry was read, for the message: the option, and the consts it went through. */
+const through = (where: string, via: string[]) => (via.length > 0 ? `${where} (through the const ${via.join(', then ')})` : where);
+
+/**
+ * The obstacle of a table's own ignoreChanges (Pulumi: the resource option, the third argument;
+ * CDKTF: `lifecycle.ignoreChanges` in the config), written in place or in a const object of the file.
+ */
+export function ignoredChanges(
+  sf: ts.SourceFile,
+  lines: LineIndex,
+  framework: Framework,
+  props: ts.Expression | undefined,
+  options: ts.Expression | undefined,
+): Obstacle | undefined {
+  const literal = (e: ts.Expression | undefined) => (e ? objectOf(e)?.literal : undefined);
+  const cdktfProps = framework === 'cdktf' ? literal(props) : undefined;
+  const lifecycle = cdktfProps ? lookup(sf, cdktfProps, 'lifecycle') : undefined;
+  const holder = framework === 'pulumi' ? literal(options) : literal(lifecycle?.kind === 'value' ? lifecycle.value : undefined);
+  const found = holder ? lookup(sf, holder, 'ignoreChanges') : undefined;
+  if (found?.kind !== 'value') return undefined;
+  const pulumi = framework === 'pulumi';
+  const where = pulumi ? 'the resource option ignoreChanges' : 'lifecycle.ignoreChanges';
+  const tool = pulumi ? 'pulumi up' : 'terraform apply (cdktf deploy)';
+  const read = readIgnored(found.value, framework);
+  if (read.named) return { kind: 'ignored-changes', where: through(where, read.named.via), entry: read.named.entry.getText(sf), tool };
+  if (!read.unreadable) return undefined;
+  const { line } = lines.position(found.value.getStart(sf));
+  return {
+    kind: 'code-shape',
+    step:
+      `${where} at line ${line} is ${unreadablePart(sf, found.value, read.unreadable)}. ` +
+      `If it lists ${pulumi ? "serverSideEncryption or '*'" : "server_side_encryption or 'all'"}, ${tool} would leave the deployed table's ` +
+      'encryption as it is and a fix would change only the code. Write the list in place (or in a const array of the file), ' +
+      'then run kmsfix again (or, if the key is managed outside this code on purpose, suppress the finding)',
+  };
+}
+
+/**
+ * What `addOverride(path, value)` sets of a CDKTF resource's `ignore_changes` (Terraform JSON's names): the
+ * value read as that list (`lifecycle.ignore_changes`, or an entry of it, `lifecycle.ignore_changes.0`), or
+ * the `ignore_changes` of the `lifecycle` object given whole; undefined when it sets none (another
+ * `lifecycle.` key, `{ create_before_destroy: true }`).
+ */
+function overriddenIgnores(sf: ts.SourceFile, path: string, value: ts.Expression | undefined): IgnoreRead | undefined {
+  if (path.startsWith('lifecycle.ignore_changes')) return value ? readIgnored(value, 'cdktf') : { unreadable: undefined };
+  if (path !== 'lifecycle') return undefined;
+  const o = value && objectOf(value);
+  if (!o) return { unreadable: value };
+  const l = lookup(sf, o.literal, 'ignore_changes');
+  if (l.kind === 'absent') return undefined;
+  return l.kind === 'value' ? readIgnored(l.value, 'cdktf') : { unreadable: value };
+}
+
+/**
+ * CDKTF's `addOverride('lifecycle...', ...)` on a table (ignore_changes set past the config): naming
+ * `server_side_encryption` or `'all'`, the table is declined as its config's `lifecycle.ignoreChanges` is;
+ * a value kmsfix cannot read makes it `unknown`. An override whose receiver names no table of the file (a
+ * helper's parameter) may be any of them, unless it is a `const` of the file holding another resource.
+ * Only a table a fix would change: one already customer-managed is left as its config says.
+ */
+export function lifecycleOverrides(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
+  const cdktf = tables.filter((t) => t.framework === 'cdktf' && !ts.isObjectLiteralExpression(t.node));
+  if (cdktf.length === 0 || !/addOverride\s*\(\s*['"`]lifecycle\b/.test(sf.text)) return;
+  const consts = new Map<string, ts.Expression>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) consts.set(n.name.text, n.initializer);
+    const path = ts.isCallExpression(n) ? stringValue(n.arguments[0]) : undefined;
+    if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      n.expression.name.text === 'addOverride' &&
+      path !== undefined &&
+      /^lifecycle(?:\.|$)/.test(path)
+    )
+      apply(n, n.expression, path);
+    ts.forEachChild(n, visit);
+  };
+  const apply = (call: ts.CallExpression, callee: ts.PropertyAccessExpression, path: string): void => {
+    const read = overriddenIgnores(sf, path, call.arguments[1]);
+    if (!read || (!read.named && !('unreadable' in read))) return;
+    const text = receiverText(sf, callee.expression, consts);
+    const named = cdktf.filter((t) => {
+      const name = boundName(t);
+      return name !== undefined && mentions(text, name);
+    });
+    // `bucket.addOverride(...)`, bucket a const holding another resource: not a table's.
+    const r = unwrap(callee.expression);
+    const init = ts.isIdentifier(r) ? consts.get(r.text) : undefined;
+    if (named.length === 0 && init && ts.isNewExpression(unwrap(init))) return;
+    const { line } = lines.position(call.getStart(sf));
+    const how = `the escape hatch addOverride('${path}', ...) at line ${line}`;
+    const maybe = named.length > 0 ? '' : ' (the override names no table of the file: it may be this one)';
+    for (const t of named.length > 0 ? named : cdktf) {
+      if (!fixWanted(decide(t.encryption))) continue;
+      if (read.named)
+        t.encryption.obstacles.push({
+          kind: 'ignored-changes',
+          where: through(how, read.named.via) + maybe,
+          entry: read.named.entry.getText(sf),
+          tool: 'terraform apply (cdktf deploy)',
+        });
+      else {
+        const value = call.arguments[1];
+        const what = value && read.unreadable ? unreadablePart(sf, value, read.unreadable) : 'no value kmsfix reads';
+        t.encryption = {
+          ...unreadable(
+            `its changes may be ignored by ${how}, whose value is ${what}: if it sets lifecycle.ignore_changes to "all" or a list ` +
+              `naming server_side_encryption, terraform apply (cdktf deploy) would leave the table's encryption as it is${maybe}`,
+          ),
+          obstacles: t.encryption.obstacles,
+        };
+      }
+    }
+  };
+  visit(sf);
+}
