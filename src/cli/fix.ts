@@ -198,6 +198,16 @@ export const BEFORE_DEPLOYING =
   'it, and a Terraform revert leaves the table on it ' +
   '(https://github.com/kmsfix/kmsfix#rolling-back)';
 
+/**
+ * Said instead of BEFORE_DEPLOYING when every table fixed kept the key it named, its switch alone turned on
+ * (TableReport.keptKey): no key is created, so nothing about new keys or a two-deploy roll back holds, and the
+ * key's policy, which kmsfix did not write, is what to check (as the commit message's key line says).
+ */
+export const BEFORE_DEPLOYING_KEPT =
+  "before deploying: each table fixed switches to the key it already named, whose policy kmsfix did not write: check that it lets DynamoDB and the tables' " +
+  'users use it (the commit message of --commit or --patch-dir holds the checklist); roll back in one deploy by switching each table back off: ' +
+  'no key is created or deleted (https://github.com/kmsfix/kmsfix#rolling-back)';
+
 /** A repository's commit message options, by its root, and each file's scope's (a run of several configuration scopes). */
 type MessageOf = Pick<MessageOptions, 'of' | 'scopeOf'>;
 
@@ -518,7 +528,9 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
           : `${planned} planned in ${files(stream.changedCount)}, ${fixed} fixed`;
     // The reviewer's checklist is in the commit message, which only --commit and --patch-dir write.
     // -q prints only what needs action (a pre-commit hook's `fix --check -q`): not this note.
-    if (planned > 0 && !p.commit && !p.patchDir && !p.quiet) io.err(`${BEFORE_DEPLOYING}\n`);
+    // Every table planned, those kept and those counted and let go (tally), kept the key it named.
+    const keptAll = (tally.keptKeys ?? 0) === tally.planned && allTables(outcomes).every((t) => !t.planned || t.keptKey !== undefined);
+    if (planned > 0 && !p.commit && !p.patchDir && !p.quiet) io.err(`${keptAll ? BEFORE_DEPLOYING_KEPT : BEFORE_DEPLOYING}\n`);
     io.err(summaryLine(summarize(shown, errors, tally), `; ${done}, ${verb}`) + '\n');
   } else {
     const through = stream.modules?.lines(moduleOutput(p)) ?? [];

@@ -64,6 +64,8 @@ export interface TableReport extends TableIdentity {
   through?: { file: string; address: string };
   /** Terraform: the terragrunt units that deploy the table's module folder (TableFacts.units), each given its own key by the table's fix. */
   units?: DeployingUnit[];
+  /** The key its fix keeps, as written (TableFacts.keptKey): no key is generated for it. Internal: not in the JSON report. */
+  keptKey?: string;
 }
 
 export interface FileError {

@@ -74,6 +74,12 @@ export interface TableFacts extends TableIdentity {
    * the table gives each unit's table a key of its own. Set for tables a fix would change.
    */
   units?: DeployingUnit[];
+  /**
+   * A fix turns the table's switch on alone and keeps the key it names (src/rule/cmk.ts switchedOff): that key, as
+   * written. Set by the formats whose fix does so (CloudFormation, Terraform; not CDK for Terraform or Pulumi, whose
+   * fix still generates a key), so that the commit message names that key and creates none (src/report/commitMessage.ts).
+   */
+  keptKey?: string;
 }
 
 /** A terragrunt unit that deploys a module folder: its terragrunt.hcl (a display path), the line of its `terraform` block, its folder. */

@@ -92,6 +92,30 @@ function keyOf(o: MessageOptions): string {
 }
 
 /**
+ * The key line of a table whose fix turned its switch on alone and kept the key it names (TableReport.keptKey): no
+ * key is created for it, and its policy is its team's, not kmsfix's, so the reviewer checks that it lets DynamoDB and
+ * the table's users in (real-world round 38 F5: the message named a new key of its own, and asked about its cost).
+ */
+function keptKeyText(key: string): string {
+  const one = key.replace(/\s+/g, ' ').trim();
+  // Both ends kept: an ARN's key ID is at its end.
+  const short = one.length > 60 ? `${one.slice(0, 20)}...${one.slice(-37)}` : one;
+  return (
+    `the key it already named (\`${short}\`), now switched on; kmsfix did not write its policy: check that it lets DynamoDB and ` +
+    "the table's users use it (kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant, kms:DescribeKey " +
+    'through DynamoDB), or they lose access once the table switches'
+  );
+}
+
+/** Do these tables all keep the keys they named (TableReport.keptKey), so that the fix creates no key for them? */
+const keptAll = (tables: Fixed[]): boolean => tables.length > 0 && tables.every(({ t }) => t.keptKey !== undefined);
+
+/** The note said instead of those on new keys (cost, who can use and deploys them, retention) when no table gets one. */
+const KEPT_NOTE =
+  "Keys: each table switches to the key it already named (its key line above says what to check in that key's policy); " +
+  'this change creates no key, and its roll back (below) is one deploy that sets each switch back off and deletes no key.';
+
+/**
  * The message of the repository at `root` (`--commit`, and `--patch-dir`'s mail), its paths from that
  * root: its outcomes read back with their tables (`full`: a fix that holds its files keeps them on
  * disk, read back here one repository at a time), those `changed` in the commit. The outcomes read
@@ -269,7 +293,7 @@ export function commitMessage(
     out.push(
       were ? wrap(`${t.address} (${file}:${t.line}), was ${were}`, '    ', '* ') : `* ${t.address} (${file}:${t.line}), was ${t.status}`,
     );
-    out.push(wrap(`key: ${keyOf(own)}`, '    ', '  '));
+    out.push(wrap(`key: ${t.keptKey !== undefined ? keptKeyText(t.keptKey) : keyOf(own)}`, '    ', '  '));
     const deploy = recreation(t);
     if (deploy !== undefined) out.push(wrap(`deploy: ${deploy}`, '    ', '  '));
     const rules = failingRules(t.peers);
@@ -285,7 +309,12 @@ export function commitMessage(
         '* ',
       ),
     );
-    const key = module.o.kmsKeyArn ? keyOf(module.o) : `${keyOf(module.o)}, created for this ${unit ? 'unit' : 'call'}`;
+    const key =
+      module.t.keptKey !== undefined
+        ? keptKeyText(module.t.keptKey)
+        : module.o.kmsKeyArn
+          ? keyOf(module.o)
+          : `${keyOf(module.o)}, created for this ${unit ? 'unit' : 'call'}`;
     out.push(wrap(`key: ${key}`, '    ', '  '));
   }
   if (left.length) {
@@ -309,20 +338,23 @@ export function commitMessage(
       : `Replicas re-created (--recreate-replicas): to give the replicas of ${listed(recreated)} their keys, terraform apply deletes and re-creates them. ` +
         'Each is out of service in its Region until DynamoDB has copied the table into it again (hours for a large table), and its stream gets a new ARN: ' +
         `deploy when those Regions can do without them, then re-point stream consumers.${others ? ' The other tables switch keys in place, with no downtime.' : ''}`,
+    // The notes on new keys are said where a table gets one; tables that all kept their own keys get KEPT_NOTE instead.
     ...perGroup((tables, o) => [
-      o.kmsKeyArn
-        ? 'Cost: no new key; the existing key is billed as before, plus the requests DynamoDB makes to it for these tables.'
-        : 'Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests.' +
-          callKeys(calls.filter((c) => tables.includes(c.module))),
+      keptAll(tables)
+        ? KEPT_NOTE
+        : o.kmsKeyArn
+          ? 'Cost: no new key; the existing key is billed as before, plus the requests DynamoDB makes to it for these tables.'
+          : 'Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests.' +
+            callKeys(calls.filter((c) => tables.includes(c.module))),
     ]),
-    ...perGroup((tables, o) => requests(deployed(tables), o)),
-    ...perGroup((tables, o) => [whoCanUse(tables, o)]),
-    ...perGroup((tables, o) => whoDeploys(tables, o)),
+    ...perGroup((tables, o) => requests(deployed(tables), o, keptAll(tables))),
+    ...perGroup((tables, o) => (keptAll(tables) ? [] : [whoCanUse(tables, o)])),
+    ...perGroup((tables, o) => (keptAll(tables) ? [] : whoDeploys(tables, o))),
     // A table retained, protected or moved after the fix keeps a key whose policy was its table's at fix time
     // (README "No data loss"), which its stack then deletes (session 52's deploy review; AWS's refactor-stacks
     // guide starts a move with DeletionPolicy: Retain on the table alone).
-    ...perGroup((_, o) =>
-      o.kmsKeyArn
+    ...perGroup((tables, o) =>
+      o.kmsKeyArn || keptAll(tables)
         ? []
         : [
             'Key retention: if you later retain, protect (deletion protection, point-in-time recovery, backups) or move a table to another stack, ' +
@@ -353,6 +385,7 @@ export function commitMessage(
       windowDays: o.key?.deletionWindowDays ?? DEFAULT_DELETION_WINDOW,
       recreated: tables.filter(({ t }) => recreation(t) !== undefined).map(({ t }) => t.address),
       retainAlways: o.key?.retain === 'always',
+      keptKeys: keptAll(tables),
     });
   const text = (lines: ReturnType<typeof rollback>) => lines.map((n) => n.text).join('\n');
   const once = rollback(fixed, o);
@@ -486,15 +519,16 @@ function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
  * quotas of their own, a few per second) and "How Amazon DynamoDB uses AWS KMS" (DynamoDB caches the plaintext
  * table key for each connection and asks KMS again after five minutes of inactivity). A table that was on
  * aws/dynamodb already counted, so the quota sentence is for a fix that moves a table off an AWS owned key.
+ * `noKeys`: every table kept the key it named (TableReport.keptKey), so no key is created.
  */
-function requests(tables: TableReport[], o: MessageOptions): string[] {
+function requests(tables: TableReport[], o: MessageOptions, noKeys = false): string[] {
   const quota =
     "DynamoDB's calls to the tables' keys count toward the account's KMS request quota per Region (an AWS owned key's do not) and grow " +
     'with distinct callers (per-user credentials, tenant sessions, large Lambda fleets), not tables: DynamoDB caches a table key per ' +
     'connection and asks KMS again after five idle minutes. Near that quota, check KMS usage (Service Quotas, CloudWatch) first.';
   const create = 'CreateKey and CreateAlias allow a few calls a second per account: deploy many stacks into one account in waves.';
   const owned = tables.some((t) => t.status !== 'aws-managed');
-  const said = [...(owned ? [quota] : []), ...(o.kmsKeyArn ? [] : [create])];
+  const said = [...(owned ? [quota] : []), ...(o.kmsKeyArn || noKeys ? [] : [create])];
   const pages = `AWS KMS guide: Request quotas${owned ? '; How Amazon DynamoDB uses AWS KMS' : ''}`;
   return said.length ? [`KMS requests: ${said.join(' ')} (${pages})`] : [];
 }

@@ -29,6 +29,8 @@ export interface Tally extends TableCounts {
   planned: number;
   /** Planned and in the output (written). */
   fixed: number;
+  /** Planned, and keeping the key they named (TableReport.keptKey): with every planned table so, the fix's note says so (src/cli/fix.ts). */
+  keptKeys?: number;
 }
 
 export function emptyTally(): Tally {
@@ -53,6 +55,7 @@ export function fold(o: FileOutcome, written: boolean, failed: FileError | undef
     if (named(t)) continue;
     countTable(t, tally);
     if (t.planned) tally.planned++;
+    if (t.planned && t.keptKey !== undefined) tally.keptKeys = (tally.keptKeys ?? 0) + 1;
     if (t.planned && written) tally.fixed++;
   }
   return keep ? { ...o, tables: kept } : undefined;

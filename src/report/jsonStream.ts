@@ -53,6 +53,7 @@ export class JsonFixStream {
       const fixed = t.planned === true && how.delivered;
       countTable(t, this.tally);
       if (t.planned) this.tally.planned++;
+      if (t.planned && t.keptKey !== undefined) this.tally.keptKeys = (this.tally.keptKeys ?? 0) + 1;
       if (fixed) this.tally.fixed++;
       for (const note of fixNotes(t)) this.noted.push([how.order, note]);
       tables.push(jsonElement(tableJson({ ...t, fixed, written: fixed && written }, true), INDENT));

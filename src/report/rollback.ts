@@ -221,7 +221,14 @@ export interface NoteLine {
  */
 export function rollbackNote(
   tables: TableReport[],
-  opts: { existingKey: boolean; windowDays: number; recreated: string[]; retainAlways?: boolean },
+  opts: {
+    existingKey: boolean;
+    windowDays: number;
+    recreated: string[];
+    retainAlways?: boolean;
+    /** Every table kept the key it named, its switch turned on alone (TableReport.keptKey): one deploy, no key touched. */
+    keptKeys?: boolean;
+  },
 ): NoteLine[] {
   const families = new Set(tables.map(family));
   const kept = [...families].filter((f) => PROVIDER_KEEPS_KEY.has(f));
@@ -233,7 +240,14 @@ export function rollbackNote(
   const scheduled = retainedAll.length ? [...families].filter((f) => NO_KEEP_ON_DESTROY.has(f)) : [];
   const item = (text: string): NoteLine => ({ first: '    - ', indent: '      ', text });
   const out: NoteLine[] = [];
-  if (opts.existingKey) {
+  if (opts.keptKeys) {
+    out.push({
+      first: '* ',
+      indent: '  ',
+      text: "Roll back in one deploy: set each table's switch back off and deploy; no key is created or deleted:",
+    });
+    out.push(...settings(tables).map(item));
+  } else if (opts.existingKey) {
     out.push({
       first: '* ',
       indent: '  ',
@@ -285,7 +299,8 @@ export function rollbackNote(
         "step 1 drops the key's export that stack still imports, and CloudFormation refuses it (`Export ... cannot be deleted as it is in use`): " +
         "in step 1, keep the export with `this.exportValue(<key>.keyArn)` in the table's stack, and remove that line with the key in step 2.",
     });
-  if (kept.length)
+  // A table that kept its key had its switch alone turned on: a revert sets it back off (no key argument was touched).
+  if (kept.length && !opts.keptKeys)
     out.push({
       first: '  ',
       indent: '  ',

@@ -355,6 +355,10 @@ export const typeOnlyFix = (f: EncryptionFacts): boolean => decide(f).typeOnly =
 /** Does a fix turn this table's switch on alone, its own key kept (switchedOff), and no key? */
 export const switchOnlyFix = (f: EncryptionFacts): boolean => decide(f).switchOnly === true;
 
+/** The key a fix that turns this table's switch on alone keeps (switchedOff), as written; undefined for any other table. */
+export const keptKeyOf = (f: EncryptionFacts): string | undefined =>
+  f.settings.model === 'sse' && switchOnlyFix(f) ? f.settings.key?.source : undefined;
+
 /** Does a fix keep this table's own key (the type or the switch added alone), and generate none? */
 export const ownKeyFix = (f: EncryptionFacts): boolean => {
   const d = decide(f);

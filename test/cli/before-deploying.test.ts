@@ -3,11 +3,11 @@
  * --patch) points at the checklist that message holds, and says that a revert is not a roll back;
  * --commit and --patch-dir write the message itself, and a run that changes nothing says nothing.
  */
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { BEFORE_DEPLOYING } from '../../src/cli/fix.js';
+import { BEFORE_DEPLOYING, BEFORE_DEPLOYING_KEPT } from '../../src/cli/fix.js';
 import { runCli } from '../helpers/cli-helper.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
 
@@ -42,4 +42,16 @@ it('fix says where the deploy checklist is, and that a revert is not a roll back
   }
   // scan never says it.
   expect((await runCli(['scan', '.'], folder())).stderr).not.toContain('before deploying');
+});
+
+it('a fix whose tables all kept the keys they named says so: no new keys, a roll back in one deploy', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-before-'));
+  cpSync(path.join(FIXTURES, 'terraform', 'enabled-false-own-key', 'input.tf'), path.join(dir, 'main.tf'));
+  const r = await runCli(['fix', '--dry-run', '.'], dir);
+  expect(r.stderr).toContain(`${BEFORE_DEPLOYING_KEPT}\n`);
+  expect(r.stderr).not.toContain('new keys');
+  // Beside a table that gets a new key: the general note.
+  const plain = readFileSync(path.join(FIXTURES, 'terraform', 'no-sse-block', 'input.tf'), 'utf8');
+  writeFileSync(path.join(dir, 'other.tf'), plain.replace('"aws_dynamodb_table" "orders"', '"aws_dynamodb_table" "plain"'));
+  expect((await runCli(['fix', '--dry-run', '.'], dir)).stderr).toContain(`${BEFORE_DEPLOYING}\n`);
 });

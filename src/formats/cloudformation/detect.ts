@@ -4,7 +4,7 @@
  * (src/rule/cmk.ts). Works on the shared node tree, so YAML and JSON behave the same.
  */
 import path from 'node:path';
-import { decide, fixWanted, ownKeyFix } from '../../rule/cmk.js';
+import { decide, fixWanted, keptKeyOf, ownKeyFix } from '../../rule/cmk.js';
 import {
   ABSENT,
   type EncryptionFacts,
@@ -708,6 +708,11 @@ export function detectCloudFormation(
   if (fileRefs.length > 0) detection.fileRefs = fileRefs;
   if (reads.some((r) => r?.inputs)) detection.readsInputs = true;
   if (paramReads.count > 0) detection.readsParams = true;
+  // The key a switched-off table's fix keeps (the commit message names it, and no new key).
+  for (const t of detection.tables) {
+    const kept = keptKeyOf(t.encryption);
+    if (kept !== undefined) t.keptKey = kept;
+  }
   return detection;
 }
 

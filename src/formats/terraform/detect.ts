@@ -5,7 +5,7 @@ import path from 'node:path';
  * as neutral facts (src/rule/facts.ts) for the rule to decide on (src/rule/cmk.ts).
  */
 import { jsonCommentObstacle } from '../../core/generatedFile.js';
-import { decide, fixWanted, switchOnlyFix } from '../../rule/cmk.js';
+import { decide, fixWanted, keptKeyOf, switchOnlyFix } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import {
   ABSENT,
@@ -564,6 +564,8 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   // cdktf synth's output (cdktf.out/stacks/<stack>/cdk.tf.json): reported, never fixed.
   const synth = synthOutputAt(file.absPath);
   if (synth) for (const t of det.tables) t.encryption.obstacles.push(synth);
+  // The key a table fixed by its switch alone keeps (the commit message names it, and no new key).
+  for (const t of det.tables) if (switchAlone(t)) t.keptKey = keptKeyOf(t.encryption);
   return det;
 }
 
