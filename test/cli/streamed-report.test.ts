@@ -93,7 +93,12 @@ describe('the text report of a fix written as it goes', () => {
       const whole = await fixWith(a, ['--patch', 'out.patch', '--format', 'json', ...args], false);
       const dry = await fixWith(a, ['--dry-run', '--format', 'json', ...args], false);
       const fixed = await fixWith(b, ['--format', 'json', ...args], false);
-      expect(dry.out).toBe(whole.out);
+      // A note on a module call or terragrunt unit fixed through its module's table names the output that fixes it
+      // (src/report/through.ts: "this run's patch gives" under --patch, "this run's diff gives" in a dry run, "this
+      // run gave" in place; fixtures/terraform/terragrunt-local-module has one): the one wording that differs.
+      const asDiff = (text: string) =>
+        text.replaceAll("this run's patch gives", "this run's diff gives").replaceAll('this run gave', "this run's diff gives");
+      expect(dry.out).toBe(asDiff(whole.out));
       const w = JSON.parse(whole.out);
       const d = JSON.parse(dry.out);
       const f = JSON.parse(fixed.out);
@@ -110,7 +115,7 @@ describe('the text report of a fix written as it goes', () => {
       expect(f.tables).toEqual(d.tables.map((t: Row) => ({ ...t, fixed: t.fixed && !refused(t), written: t.fixed && !refused(t) })));
       expect(f.files).toEqual(d.files.map((x: Row) => ({ ...x, written: !refused(x) })));
       expect(sorted(f.errors)).toEqual(sorted([...d.errors, { file: 'fixtures/ro.yaml', message: expect.stringContaining('read-only') }]));
-      expect(f.notes).toEqual(d.notes);
+      expect(f.notes.map(asDiff)).toEqual(d.notes);
       if (args.includes('--fix-parameterised')) expect(f.notes.length).toBeGreaterThan(0);
       const planned = d.summary.planned;
       expect(f.summary).toEqual({
