@@ -247,6 +247,38 @@ describe('permissions boundaries beside a table', () => {
       }),
     );
     expect(plain['aws_dynamodb_table.orders'].cautions).toBeUndefined();
+    // The boundary is the module's input (`var.role_permissions_boundary`, as terraform-aws-modules write it): a
+    // boundary where the call sets it or its default is not null; none for a null default the call leaves (regression
+    // corpus, session 55: terraform-aws-modules/eventbridge's and /lambda's examples).
+    const input = api
+      .replace(/  permissions_boundary = .*\n/, '  permissions_boundary = var.role_permissions_boundary\n')
+      .concat('\nvariable "role_permissions_boundary" {\n  type    = string\n  default = null\n}\n');
+    const unset = await tables(
+      project({ 'main.tf': TF_TABLE, 'api.tf': call('aws_dynamodb_table.orders.arn'), 'modules/api/main.tf': input }),
+    );
+    expect(unset['aws_dynamodb_table.orders'].cautions).toBeUndefined();
+    const passed = await tables(
+      project({
+        'main.tf': TF_TABLE,
+        'api.tf': call('aws_dynamodb_table.orders.arn').replace(
+          '}\n',
+          '  role_permissions_boundary = "arn:aws:iam::111122223333:policy/b"\n}\n',
+        ),
+        'modules/api/main.tf': input,
+      }),
+    );
+    // (the call's own input is named too, as any module call's boundary input beside the table is)
+    expect(passed['aws_dynamodb_table.orders'].cautions).toEqual([
+      expect.stringContaining(`${LABEL}module.api, aws_iam_role.role at modules/api/main.tf:5 in module.api)`),
+    ]);
+    const defaulted = await tables(
+      project({
+        'main.tf': TF_TABLE,
+        'api.tf': call('aws_dynamodb_table.orders.arn'),
+        'modules/api/main.tf': input.replace('default = null', 'default = "arn:aws:iam::111122223333:policy/b"'),
+      }),
+    );
+    expect(defaulted['aws_dynamodb_table.orders'].cautions).toHaveLength(1);
   });
 
   it('AWS CDK: a permissionsBoundary prop and PermissionsBoundary.of(...)', async () => {

@@ -65,14 +65,36 @@ async function passedTo(files: SourceFile[], uses: RegExp, context: DiskContext,
       const source = b.attr('source')?.lit;
       if (b.type !== 'module' || b.labels.length !== 1 || b.labels[0] === except || !uses.test(b.text)) continue;
       if (source?.type !== 'string' || typeof source.value !== 'string' || !/^\.\.?\//.test(source.value)) continue;
-      for (const g of ((await context.folder(f, source.value)) ?? []).filter((x) => x.text.includes(WORD)))
+      const folder = (await context.folder(f, source.value)) ?? [];
+      const variables = (await siblingBlocks(folder)).filter((v) => v.type === 'variable' && v.labels.length === 1);
+      for (const g of folder.filter((x) => x.text.includes(WORD)))
         for (const r of boundingBlocks(await siblingBlocks([g])))
-          out.push(
-            `${address(r)} at ${g.path}${r.start === undefined ? '' : `:${LineIndex.of(g.text).lineOf(r.start) + 1}`} in module.${b.labels[0]}`,
-          );
+          if (setBy(r, b, variables))
+            out.push(
+              `${address(r)} at ${g.path}${r.start === undefined ? '' : `:${LineIndex.of(g.text).lineOf(r.start) + 1}`} in module.${b.labels[0]}`,
+            );
     }
   }
   return out;
+}
+
+/**
+ * Whether a module's role `r` has a boundary when `call` calls the module: a role whose `permissions_boundary` is one
+ * of the module's variables (`var.role_permissions_boundary`, as terraform-aws-modules write it) has one only where the
+ * call sets that input, or the variable's default is not null (regression corpus, session 55: every example of
+ * terraform-aws-modules/eventbridge and /lambda got a caution for a boundary no call passed). Any other value (a
+ * literal, a local, an expression): a boundary, as before (a caution too many is a sentence to check).
+ */
+function setBy(r: TopBlock, call: TopBlock, variables: TopBlock[]): boolean {
+  if (r.type !== 'resource') return true;
+  // Read from the block's text: the sibling blocks are the fast parser's, which keeps no attributes of other blocks.
+  const name = /^\s*permissions_boundary\s*=\s*var\.([A-Za-z_][\w-]*)\s*(?:#.*|\/\/.*)?$/m.exec(r.text)?.[1];
+  if (!name) return true;
+  if (new RegExp(`^\\s*"?${escapeRegExp(name)}"?\\s*[=:]`, 'm').test(call.text)) return true;
+  const declared = variables.find((v) => v.labels[0] === name);
+  const fallback = declared && /^\s*default\s*=\s*(.*?)\s*(?:#.*|\/\/.*)?$/m.exec(declared.text)?.[1];
+  // No default: the input is required, so a call that names no value would not plan; a default: a boundary unless null.
+  return !fallback || fallback !== 'null';
 }
 
 /**

@@ -41,7 +41,11 @@ async function registryUnit(file: SourceFile, context?: DiskContext): Promise<Tf
   // in terragrunt's JSON form is read only for the module folder it deploys (varSources.ts; README Limitations).
   if (file.path.endsWith('.json')) return { tables: [] };
   if (!file.text.includes('dynamodb') && !(context && file.text.includes('include'))) return { tables: [] };
-  const hcl = await parseHcl(file.text);
+  // A unit taken for its include alone names no table: one that does not parse (a boilerplate template's
+  // terragrunt.hcl, `{{- if .requiredVariables }}`) is not this reader's to report (regression corpus, session 55:
+  // gruntwork-io/terragrunt's catalog fixture made a scan exit 2 once include-only units were read).
+  const hcl = file.text.includes('dynamodb') ? await parseHcl(file.text) : await parseHcl(file.text).catch(() => undefined);
+  if (!hcl) return { tables: [] };
   let tf = hcl.blocks.find((b) => b.type === 'terraform');
   const source = attr(tf, 'source');
   // A source with interpolations (`?ref=${local.version}`) still names its module.

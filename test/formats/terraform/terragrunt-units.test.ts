@@ -83,6 +83,16 @@ describe('terragrunt units', () => {
     expect(tables.map((t) => [t.line, t.address, t.status, t.fixable])).toEqual([[1, 'terragrunt unit orders', 'aws-owned', false]]);
   });
 
+  it('a unit taken for its include alone that does not parse (a boilerplate template) is no error: it names no table (session 55)', async () => {
+    // gruntwork-io/terragrunt's test/fixtures/catalog/local-template/.boilerplate/terragrunt.hcl: once include-only units
+    // were read (the _envcommon layout above), its `{{- if ... }}` made a scan of the repository exit 2.
+    const TEMPLATE =
+      'include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n\ninputs = {\n  {{- if .requiredVariables }}\n  x = 1\n  {{- end }}\n}\n';
+    const r = await processMemory([{ path: 'catalog/.boilerplate/terragrunt.hcl', text: TEMPLATE }], 'scan');
+    expect(r.outcomes.flatMap((o) => (o.error ? [o.error] : []))).toEqual([]);
+    expect(r.outcomes.flatMap((o) => o.tables)).toEqual([]);
+  });
+
   it("an input read from the unit's locals, or the locals of a read_terragrunt_config file, is the literal they hold (round 37, R1)", async () => {
     const unit = (locals: string, key: string) =>
       `${locals}terraform {\n  source = "tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.2.0"\n}\n\n` +
