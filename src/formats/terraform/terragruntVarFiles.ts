@@ -16,7 +16,6 @@
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
-import { tfvarsOf } from './evaluate.js';
 import { isExpr, isStr, type Value } from './hclvalue.js';
 import { terragruntExtraArguments, terragruntIncludes } from './terragruntConfig.js';
 import { includedFile, pathFunction } from './terragruntPaths.js';
@@ -54,7 +53,9 @@ async function readUnitVarFiles(unit: SourceFile, context: DiskContext): Promise
     for (const u of args.unread) out.unread.push(`${u} in ${rel}, which kmsfix does not read`);
     for (const vf of args.varFiles) {
       const file = await varFileAt(vf.path, unit, context);
-      if ('text' in file) out.read.push({ where: file.path, names: [...tfvarsOf(file).keys()] });
+      // The evaluation is loaded only here (terragruntUnit.ts, which imports this file, is in every Terraform scan's
+      // start: test/cli/startup.test.ts keeps evaluate.ts out of a one-file scan that needs none).
+      if ('text' in file) out.read.push({ where: file.path, names: [...(await import('./evaluate.js')).tfvarsOf(file).keys()] });
       else if (!(vf.optional && file.missing)) out.unread.push(`the var-file ${written(vf.path)} (${vf.block} in ${rel}: ${file.why})`);
     }
   }
