@@ -19,7 +19,7 @@ import { WAIVABLE } from '../../rule/blockers.js';
 import { LineIndex } from '../../core/text.js';
 import type { DeployingUnit, DiskContext, SourceFile } from '../../core/types.js';
 import type { TfDetection } from './detect.js';
-import { unitTarget } from './terragruntPaths.js';
+import { deploysFolderOf, terragruntUnits, unitTarget } from './terragruntPaths.js';
 
 /** Each module folder's units, per DiskContext (the files of a group share one): asked by each file of the folder. */
 const byContext = new WeakMap<DiskContext, Map<string, Promise<DeployingUnit[]>>>();
@@ -30,17 +30,20 @@ export function deployingUnits(file: SourceFile, context: DiskContext): Promise<
   if (!folders) byContext.set(context, (folders = new Map()));
   const folder = path.posix.normalize(path.posix.dirname(file.path));
   let found = folders.get(folder);
-  if (!found) folders.set(folder, (found = readUnits(folder, context)));
+  if (!found) folders.set(folder, (found = readUnits(file, folder, context)));
   return found;
 }
 
-async function readUnits(folder: string, context: DiskContext): Promise<DeployingUnit[]> {
+/** The units varSources.ts reads as deploying the folder (terragruntPaths.ts deploysFolderOf: by real path too, either form). */
+async function readUnits(file: SourceFile, folder: string, context: DiskContext): Promise<DeployingUnit[]> {
   const out: DeployingUnit[] = [];
-  for (const unit of await context.treeFiles('terragrunt.hcl')) {
+  const same = await deploysFolderOf(file, context);
+  for (const unit of await terragruntUnits(context)) {
     const own = path.posix.normalize(path.posix.dirname(unit.path));
     if (own === folder) continue;
     const target = await unitTarget(unit, context);
-    if (target?.kind === 'folder' && target.folder === folder) out.push({ file: unit.path, line: terraformLine(unit.text), folder: own });
+    if (target?.kind === 'folder' && (await same(unit, target.folder)))
+      out.push({ file: unit.path, line: terraformLine(unit.text), folder: own });
   }
   return out;
 }

@@ -16,6 +16,7 @@
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
+import { TERRAGRUNT_UNIT_NAMES } from './entry.js';
 import { isExpr, isStr, type Value } from './hclvalue.js';
 import { hasTerraformSource, parentFolderName, terraformSource, terragruntIncludes } from './terragruntConfig.js';
 
@@ -235,4 +236,26 @@ async function nearestEntry(unit: SourceFile, names: string[], from: number, con
 export function endsIn(folder: string, tail: string): boolean {
   const f = path.posix.normalize(folder);
   return f === tail || f.endsWith(`/${tail}`);
+}
+
+/** Every terragrunt unit of the scanned trees, in either of terragrunt's forms (`terragrunt.hcl.json`: session 55, F6). */
+export async function terragruntUnits(context: DiskContext): Promise<SourceFile[]> {
+  return (await Promise.all(TERRAGRUNT_UNIT_NAMES.map((n) => context.treeFiles(n)))).flat();
+}
+
+/**
+ * Whether a unit whose source resolves to the folder `target` deploys the folder of `file` (a module's file): as
+ * written, or by real path (a unit reaching it through a symbolic link, `live/modules -> ../modules`, `source =
+ * "../../modules//dynamodb"`: session 55, F2). The real path is asked only of a unit whose target is not the folder as
+ * written. One rule for the readers of a module's units (varSources.ts, their inputs; deployingUnits.ts, the report's).
+ */
+export async function deploysFolderOf(
+  file: SourceFile,
+  context: DiskContext,
+): Promise<(unit: SourceFile, target: string) => Promise<boolean>> {
+  const folder = path.posix.normalize(path.posix.dirname(file.path));
+  const real = context.realFolder ? await context.realFolder(file, '.') : undefined;
+  return async (unit, target) =>
+    target === folder ||
+    (real !== undefined && (await context.realFolder?.(unit, path.posix.relative(path.posix.dirname(unit.path), target))) === real);
 }

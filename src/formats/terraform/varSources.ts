@@ -21,7 +21,7 @@ import { TERRAGRUNT_UNIT_NAMES } from './entry.js';
 import { tfvarsOf } from './evaluate.js';
 import { isTfvars } from './rootModule.js';
 import { terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
-import { endsIn, includedFile, unitTarget } from './terragruntPaths.js';
+import { deploysFolderOf, endsIn, includedFile, terragruntUnits, unitTarget } from './terragruntPaths.js';
 import { unitVarFiles } from './terragruntVarFiles.js';
 
 /**
@@ -118,15 +118,10 @@ async function readOutsideAssignments(file: SourceFile, context: DiskContext, un
   const terragrunt: SourceFile[] = [];
   if (!unitsOnly) await rootSetters(file, context, add, rel, terragrunt);
   const folder = path.posix.normalize(dir);
-  // Compared by real path too: a unit reaching the folder through a symbolic link (`live/modules -> ../modules`,
-  // `source = "../../modules//dynamodb"`) deploys it (session 55, F2: before, its module's default key was read and
-  // a fix replaced the key the unit passes). Asked only of a unit whose target is not the folder as written.
-  const real = context.realFolder ? await context.realFolder(file, '.') : undefined;
-  const same = async (unit: SourceFile, target: string) =>
-    target === folder ||
-    (real !== undefined && (await context.realFolder?.(unit, path.posix.relative(path.posix.dirname(unit.path), target))) === real);
-  // Each unit, in either of terragrunt's forms (`terragrunt.hcl.json`: session 55, Terraform round F6).
-  const units = (await Promise.all(TERRAGRUNT_UNIT_NAMES.map((n) => context.treeFiles(n)))).flat();
+  // Compared by real path too (terragruntPaths.ts deploysFolderOf; before session 55's F2, a unit reaching the folder
+  // through a symbolic link was missed, its module's default key read, and a fix replaced the key the unit passes).
+  const same = await deploysFolderOf(file, context);
+  const units = await terragruntUnits(context);
   for (const unit of units) {
     if (terragrunt.some((f) => f.path === unit.path)) continue;
     const target = await unitTarget(unit, context);
