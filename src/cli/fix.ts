@@ -425,8 +425,9 @@ async function writeHeld(
   }
   if (resumes.size > 0) {
     // Finished only with the bytes the killed run planned: else refused, the files named.
-    const r = resumeRefusals(allowed, resumes, content, io.cwd);
+    const r = await resumeRefusals(allowed, resumes, content, io.cwd);
     d.errors.push(...r.errors);
+    for (const [root, h] of r.heads) if (!heads.has(root)) heads.set(root, started?.get(root) ?? h);
     for (const [o, e] of r.refused) d.failed.set(o, e);
     allowed = allowed.filter((o) => !r.refused.has(o));
   }

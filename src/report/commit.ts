@@ -217,15 +217,32 @@ export function recordPending(
  * (src/report/resume.ts planMismatch). Else the repository is refused (nothing written, an error naming
  * each file and how it differs) and not finished.
  */
-export function resumeRefusals(
+export async function resumeRefusals(
   allowed: FileOutcome[],
   resumes: Map<string, Resume>,
   content: (o: FileOutcome) => string | undefined,
   cwd: string,
-): { errors: FileError[]; refused: Map<FileOutcome, FileError> } {
+): Promise<{ errors: FileError[]; refused: Map<FileOutcome, FileError>; heads: Map<string, Head> }> {
   const errors: FileError[] = [];
   const refused = new Map<FileOutcome, FileError>();
   const byRoot = groupBy(allowed, (o) => real(repoRootOf(real(o.file.absPath)) ?? ''));
+  // A repository where this run writes nothing (the killed run wrote every file): commitRefusals did not ask git
+  // whether the branch can be made and committed on there (a merge in progress, a locked index...): asked here.
+  const idle = [...resumes.keys()].filter((root) => !byRoot.has(root));
+  const plan = await commitPlan(
+    idle.flatMap((root) => resumes.get(root)!.record.files.map((f) => path.join(root, f.path))),
+    COMMIT_BRANCH,
+  );
+  for (const root of idle) {
+    const resume = resumes.get(root)!;
+    const why = resume.record.files.map((f) => plan.refused.get(path.join(root, f.path))).find(Boolean);
+    if (!why) continue;
+    resumes.delete(root);
+    errors.push({
+      file: toPosix(path.relative(cwd, root)) || '.',
+      message: `--commit: cannot finish the interrupted kmsfix fix --commit run (pid ${resume.record.pid}) here, its files all written and not committed: ${why.replace(/^not written: /, '')}`,
+    });
+  }
   for (const [root, resume] of resumes) {
     const list = byRoot.get(root) ?? [];
     const reasons = planMismatch(root, resume, list, content);
@@ -242,7 +259,7 @@ export function resumeRefusals(
         message: `not written: this run cannot finish the interrupted kmsfix run in ${where} (said above)`,
       });
   }
-  return { errors, refused };
+  return { errors, refused, heads: plan.heads };
 }
 
 /** The records of repositories where no file was written (each refused or failed): nothing to commit, nothing left. */

@@ -584,6 +584,16 @@ describe('fix --commit', () => {
     expect(killed.signal).toBe('SIGKILL');
     expect(git(a, 'branch', '--show-current').trim()).toBe('kmsfix/dynamodb-cmk');
     expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+    // Its index locked meanwhile: git is asked before the commit, as for a run that writes (nothing committed, the record kept).
+    writeFileSync(path.join(a, '.git', 'index.lock'), '');
+    const locked = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
+    expect(locked.code, locked.stderr).toBe(2);
+    expect(locked.stderr).toMatch(
+      /error: \.: --commit: cannot finish the interrupted kmsfix fix --commit run \(pid \d+\) here, its files all written and not committed: --commit cannot commit in .*index\.lock exists/,
+    );
+    expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+    expect(existsSync(path.join(a, '.git', 'kmsfix-commit-pending.json'))).toBe(true);
+    rmSync(path.join(a, '.git', 'index.lock'));
     const again = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(
