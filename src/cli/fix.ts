@@ -26,7 +26,16 @@ import { OutputError, checkPatchDir, realish } from '../io/outputs.js';
 import { FileTexts, OrderedSpool } from '../io/spool.js';
 import { FixStream } from '../io/stream.js';
 import { SpooledOutput } from '../io/write.js';
-import { CommitSignals, clearUnwritten, commitRefusals, commitRepositories, recordPending, unfinishedCommits } from '../report/commit.js';
+import {
+  CommitSignals,
+  clearUnwritten,
+  commitRefusals,
+  commitRepositories,
+  recordPending,
+  resumeRefusals,
+  unfinishedCommits,
+} from '../report/commit.js';
+import type { Resume } from '../report/resume.js';
 import { type MessageOptions, mailNow } from '../report/commitMessage.js';
 import type { FixOptions } from '../core/types.js';
 import { colorDiff, fileDiff, fullText, outsideCwd, repoPath } from '../report/diff.js';
@@ -380,16 +389,17 @@ async function writeHeld(
   const text = p.format === 'text';
   const d: Delivery = { delivered: new Set(), failed: new Map(), errors: [...result.errors], after: [] };
   // --commit where an earlier run's fix sits uncommitted (an interrupted --commit, a group completed from a journal): exit 2, said what to do.
-  const unfinished = p.commit
+  // A repository a killed --commit run left half written, which this run proves that run's and finishes (src/report/resume.ts): `resumes`.
+  const { errors: unfinished, resumes } = p.commit
     ? await unfinishedCommits(
         result.outcomes,
         (result.cleanup?.completed ?? []).map((f) => path.resolve(io.cwd, f)),
         io.cwd,
       )
-    : new Map<string, FileError>();
+    : { errors: new Map<string, FileError>(), resumes: new Map<string, Resume>() };
   d.errors.push(...unfinished.values());
   const changed = inRunOrder(result, stream.held);
-  if (changed.length === 0) return d;
+  if (changed.length === 0 && resumes.size === 0) return d;
   if (text && !p.quiet) {
     const c = colors(io.color);
     for (const o of changed) {
@@ -406,11 +416,20 @@ async function writeHeld(
     for (const [o, e] of refused) d.failed.set(o, e);
     allowed = allowed.filter((o) => !refused.has(o));
   }
+  const content = (o: FileOutcome) => stream.hold!.get(o, 'content');
   if (p.commit && allowed.length > 0) {
     const c = await commitRefusals(allowed, guarded.refused, unfinished, started);
     for (const [o, e] of c.refused) d.failed.set(o, e);
     allowed = c.allowed;
     heads = c.heads;
+  }
+  if (resumes.size > 0) {
+    // Finished only with the bytes the killed run planned: else refused, the files named.
+    const r = await resumeRefusals(allowed, resumes, content, io.cwd);
+    d.errors.push(...r.errors);
+    for (const [root, h] of r.heads) if (!heads.has(root)) heads.set(root, started?.get(root) ?? h);
+    for (const [o, e] of r.refused) d.failed.set(o, e);
+    allowed = allowed.filter((o) => !r.refused.has(o));
   }
   if (allowed.length > 0 && io.interactive && !p.yes && text) {
     let count = 0;
@@ -422,9 +441,19 @@ async function writeHeld(
     }
   }
   // --commit: a signal from the first write to the last commit says where each repository is left.
-  const signals = p.commit && allowed.length > 0 ? new CommitSignals((line) => io.err(line)) : undefined;
+  const signals = p.commit && (allowed.length > 0 || resumes.size > 0) ? new CommitSignals((line) => io.err(line)) : undefined;
   // --commit: the files recorded in each repository's git dir before the first is written (a run killed during its writes is found by the next).
-  const pending = p.commit && allowed.length > 0 ? recordPending(allowed) : undefined;
+  const pending =
+    p.commit && allowed.length > 0
+      ? recordPending(allowed, {
+          outcomes: result.outcomes,
+          options: { ...p.options, version, ...of },
+          full: (o) => stream.full(o),
+          heads,
+          content,
+          resumes,
+        })
+      : undefined;
   if (pending) {
     for (const [o, e] of pending.refused) d.failed.set(o, e);
     allowed = allowed.filter((o) => !pending.refused.has(o));
@@ -434,7 +463,7 @@ async function writeHeld(
     if (pending) clearUnwritten(pending.roots, w.written);
     for (const [o, e] of w.failed) d.failed.set(o, e);
     for (const o of w.written) d.delivered.add(o);
-    if (p.commit && w.written.size > 0) {
+    if (p.commit && (w.written.size > 0 || resumes.size > 0)) {
       const r = await commitRepositories(
         result.outcomes,
         w.written,
@@ -443,6 +472,7 @@ async function writeHeld(
         (o) => stream.full(o),
         heads,
         signals,
+        { resumes, messages: pending?.messages },
       );
       d.errors.push(...r.errors);
       d.after.push(...r.notes);

@@ -4,22 +4,53 @@
  * committed. A run killed during its writes (SIGKILL: no handler runs, nothing is said) leaves some
  * files fixed and others not; the next `--commit` read the fixed ones as compliant, wrote and
  * committed only the rest, and exited 0 with half the fix uncommitted in the work tree. The record
- * outlives such a run: the next `--commit` finds it, and refuses the repository while any file it
- * lists has uncommitted changes (src/report/commit.ts unfinishedCommits). In the git dir, not the work
- * tree: `git add -A` never takes it, and a linked worktree has a git dir of its own.
+ * outlives such a run, and holds what the next `--commit` needs to prove the changes it finds are
+ * that run's and to finish it (src/report/resume.ts): per file, the sha256 of the bytes before and of
+ * the bytes planned; the HEAD the run started from; the commit message it planned. In the git dir,
+ * not the work tree: `git add -A` never takes it, and a linked worktree has a git dir of its own.
+ *
+ * Written atomically (a temp file beside it, flushed, then renamed over it): the record is whole or
+ * absent, never cut short, so a file is never written without its whole record before it.
  */
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { lazyRequire } from '../core/lazy.js';
+import type { Head } from './commit.js';
+
+/** node:crypto, loaded by a --commit run (a scan records nothing). */
+const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
 
 /** The record's name in the git dir. */
 export const PENDING_NAME = 'kmsfix-commit-pending.json';
 
+/** One file of the record: relative to the work tree's root, with `/`; the sha256 (hex) of its bytes before and of those planned. */
+export interface PendingFile {
+  path: string;
+  before: string;
+  planned: string;
+}
+
 export interface Pending {
-  version: 1;
-  /** The run that wrote it (said in the refusal). */
+  version: 2;
+  /** The run that wrote it (said in the refusal and the note of the run that finishes it). */
   pid: number;
-  /** The files it was about to write, relative to the work tree's root, with `/`. */
+  /** HEAD when that run started: the branch is made from it. */
+  head: Head;
+  /** The commit message that run planned, for all of its files written. */
+  message: string;
+  files: PendingFile[];
+}
+
+/** A record of kmsfix before session 56: the files alone, nothing to prove them with. */
+export interface LegacyPending {
+  version: 1;
+  pid: number;
   files: string[];
+}
+
+/** The sha256 (hex) of bytes, or of a text as written (UTF-8, as src/io/write.ts writes it). */
+export function sha256(data: Buffer | string): string {
+  return crypto().createHash('sha256').update(data).digest('hex');
 }
 
 /**
@@ -37,24 +68,54 @@ export function gitDirOf(root: string): string | undefined {
   }
 }
 
-/** Records the files (relative to `root`) a run is about to write there. Throws if it cannot (nothing is written then). */
-export function writePending(root: string, files: string[]): void {
+/** Records what a run is about to write in `root`, atomically. Throws if it cannot (no record is left then). */
+export function writePending(root: string, record: Omit<Pending, 'version' | 'pid'>): void {
   const dir = gitDirOf(root);
   if (!dir) throw new Error(`cannot find the git dir of ${root}`);
-  const record: Pending = { version: 1, pid: process.pid, files };
-  writeFileSync(path.join(dir, PENDING_NAME), JSON.stringify(record) + '\n');
+  const target = path.join(dir, PENDING_NAME);
+  // One name: the tree's lock (src/io/lock.ts) lets one fix at a time write here; one a killed run left is written over.
+  const temp = `${target}.tmp`;
+  const full: Pending = { version: 2, pid: process.pid, ...record };
+  try {
+    const fd = openSync(temp, 'w');
+    try {
+      writeSync(fd, `${JSON.stringify(full)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+  } catch (err) {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // said by the error below
+    }
+    throw err;
+  }
 }
 
-/** The record an earlier run left in `root`'s git dir, if any (one cut short is read as none: no file was written yet). */
-export function readPending(root: string): Pending | undefined {
+/**
+ * The record an earlier run left in `root`'s git dir, if any. One that does not parse is read as
+ * none: written atomically, a record is whole or absent (a kmsfix before session 56 wrote it in
+ * place, before any file: cut short, no file of its was written).
+ */
+export function readPending(root: string): Pending | LegacyPending | undefined {
   const dir = gitDirOf(root);
   if (!dir) return undefined;
   try {
-    const r = JSON.parse(readFileSync(path.join(dir, PENDING_NAME), 'utf8')) as Pending;
-    return Array.isArray(r.files) ? r : undefined;
+    const r = JSON.parse(readFileSync(path.join(dir, PENDING_NAME), 'utf8')) as Pending | LegacyPending;
+    if (!Array.isArray(r.files)) return undefined;
+    if (r.version === 2) return r.head && typeof r.message === 'string' ? r : undefined;
+    return { version: 1, pid: r.pid, files: (r.files as unknown[]).filter((f): f is string => typeof f === 'string') };
   } catch {
     return undefined;
   }
+}
+
+/** The paths (relative to the root) a record lists, of either version. */
+export function pendingPaths(r: Pending | LegacyPending): string[] {
+  return r.version === 2 ? r.files.map((f) => f.path) : r.files;
 }
 
 /** The files are committed (or none was written, or the user finished by hand): the record goes. */

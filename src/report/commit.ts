@@ -3,12 +3,14 @@
  * repository's commit holds its whole change (src/io/commit.ts); after writing, one commit per
  * repository on branch kmsfix/dynamodb-cmk with the message of src/report/commitMessage.ts.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { toPosix } from '../core/text.js';
 import { groupBy, inLanes } from '../core/lists.js';
 import { GIT_LANES, type CommitStep, CommitStopped, type Head, HeadMoved, commitFiles, commitPlan, headOf } from '../io/commit.js';
 import { gitStatus, real, repoRootOf } from '../io/git.js';
-import { clearPending, readPending, writePending } from '../io/pending.js';
+import { clearPending, pendingPaths, readPending, sha256, writePending } from '../io/pending.js';
+import { type Resume, notPlanned, planMismatch, proveResume } from './resume.js';
 import { COMMIT_BRANCH, type MessageOptions, commitText, repositoryMessage } from './commitMessage.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import { heapTick } from '../core/heap.js';
@@ -66,77 +68,138 @@ export async function commitRefusals(
  * interrupted between its writes and its commit leaves them so); anywhere, files this run completed
  * from the journal of a killed run (`completed`, absolute paths), and files an earlier --commit run
  * recorded before its writes (src/io/pending.ts) that have uncommitted changes (a run killed with
- * SIGKILL during its writes leaves some fixed, and this run would commit only the rest). kmsfix cannot tell its own fix from
- * an edit of the user's, nor write a commit message for tables it did not fix in this run: such a
- * repository is an error (exit 2) that says what to do, and nothing is written or committed there.
+ * SIGKILL during its writes leaves some fixed, and this run would commit only the rest). Where that
+ * record proves the changes that run's (src/report/resume.ts proveResume), the repository is one this
+ * run finishes (`resumes`); any other such repository is an error (exit 2) that says what to do, and
+ * nothing is written or committed there: kmsfix cannot tell its own fix from an edit of the user's,
+ * nor write a commit message for tables it did not fix in this run.
  */
-export async function unfinishedCommits(outcomes: FileOutcome[], completed: string[], cwd: string): Promise<Map<string, FileError>> {
+export async function unfinishedCommits(
+  outcomes: FileOutcome[],
+  completed: string[],
+  cwd: string,
+): Promise<{ errors: Map<string, FileError>; resumes: Map<string, Resume> }> {
   const byRoot = groupBy(outcomes, (o) => repoRootOf(o.file.absPath));
   const done = groupBy(completed, (f) => repoRootOf(f));
-  const out = new Map<string, FileError>();
+  const errors = new Map<string, FileError>();
+  const resumes = new Map<string, Resume>();
   const where = (root: string) => toPosix(path.relative(cwd, root)) || '.';
   const listed = (files: string[]) =>
     files.length <= 5 ? files.join(', ') : `${files.slice(0, 5).join(', ')} and ${files.length - 5} more, which git status lists`;
   await inLanes([...new Set([...byRoot.keys(), ...done.keys()])], GIT_LANES, async (root) => {
     const rel = (abs: string) => toPosix(path.relative(root, real(abs)));
-    const finish = `undo them (git -C ${where(root)} restore --staged --worktree -- <those files>) and run kmsfix fix --commit again, which commits the whole fix with its message; or commit them yourself`;
+    const finish = finishText(where(root));
     const completedHere = done.get(root) ?? [];
-    if (completedHere.length > 0) {
-      out.set(root, {
+    const refuseCompleted = () =>
+      errors.set(root, {
         file: where(root),
         message: `--commit: this run completed the write of a group that an interrupted kmsfix run had begun (${listed(completedHere.map(rel))}): those files are fixed and not committed, and this run has no commit message for them: nothing written or committed in this repository; ${finish}`,
       });
-      return;
-    }
-    const pending = readPending(root);
-    const onBranch = (await headOf(root)).branch === COMMIT_BRANCH;
+    let pending = readPending(root);
+    if (!pending && completedHere.length > 0) return void refuseCompleted();
+    const head = await headOf(root);
+    const onBranch = head.branch === COMMIT_BRANCH;
     if (!onBranch && !pending) return;
     let dirty: Set<string>;
     try {
       dirty = (await gitStatus(root)).dirty;
     } catch {
-      return; // said by the guard, for the files it would write
+      if (completedHere.length > 0) refuseCompleted();
+      return; // else said by the guard, for the files it would write
     }
-    const left = onBranch ? (byRoot.get(root) ?? []).map((o) => o.file.absPath).filter((f) => dirty.has(real(f))) : [];
+    let resume: Resume | undefined;
+    if (pending) {
+      // The files an earlier --commit run recorded before its writes (src/io/pending.ts) that no commit holds yet:
+      // a run killed during its writes (SIGKILL) left them fixed, and this run would commit only the rest.
+      const unsettled = pendingPaths(pending).filter((f) => dirty.has(real(path.join(root, f))));
+      if (unsettled.length === 0 && completedHere.length === 0) {
+        clearPending(root); // committed or undone since (by hand, as the refusal below says): the record is done with
+        pending = undefined;
+      } else {
+        const proof = proveResume(root, pending, head);
+        if ('reasons' in proof) {
+          errors.set(root, {
+            file: where(root),
+            message: `--commit: an earlier kmsfix fix --commit run (pid ${pending.pid}) wrote here and did not commit (killed during its writes, or its commit failed): ${unsettled.length} file${unsettled.length === 1 ? '' : 's'} it was to write ${unsettled.length === 1 ? 'has' : 'have'} uncommitted changes (${listed(unsettled)}), and this run cannot prove them that run's: ${proof.reasons.join('; ')}: nothing written or committed in this repository; ${finish}`,
+          });
+          return;
+        }
+        resume = proof.resume;
+      }
+    }
+    if (completedHere.some((f) => !resume?.state.has(rel(f)))) return void refuseCompleted();
+    const left = onBranch
+      ? (byRoot.get(root) ?? []).map((o) => o.file.absPath).filter((f) => dirty.has(real(f)) && !resume?.state.has(rel(f)))
+      : [];
     if (left.length > 0) {
-      out.set(root, {
+      errors.set(root, {
         file: where(root),
         message: `--commit: the repository is on branch ${COMMIT_BRANCH} with uncommitted changes in ${left.length} file${left.length === 1 ? '' : 's'} this run read (${listed(left.map(rel))}), as a kmsfix fix --commit interrupted before its commit leaves them: nothing written or committed in this repository; ${finish}`,
       });
       return;
     }
-    if (!pending) return;
-    // The files an earlier --commit run recorded before its writes (src/io/pending.ts) that no commit holds yet:
-    // a run killed during its writes (SIGKILL) left them fixed, and this run would commit only the rest.
-    const unsettled = pending.files.filter((f) => dirty.has(real(path.join(root, f))));
-    if (unsettled.length === 0) {
-      clearPending(root); // committed or undone since (by hand, as the refusal below says): the record is done with
-      return;
-    }
-    out.set(root, {
-      file: where(root),
-      message: `--commit: an earlier kmsfix fix --commit run (pid ${pending.pid}) wrote here and did not commit (killed during its writes, or its commit failed): ${unsettled.length} file${unsettled.length === 1 ? '' : 's'} it was to write ${unsettled.length === 1 ? 'has' : 'have'} uncommitted changes (${listed(unsettled)}), and this run would commit only the rest of the fix: nothing written or committed in this repository; ${finish}`,
-    });
+    if (resume) resumes.set(real(root), resume);
   });
-  return out;
+  return { errors, resumes };
+}
+
+/** How to end a repository's uncommitted fix kmsfix cannot commit (`where`: the repository as the user named it). */
+function finishText(where: string): string {
+  return `undo them (git -C ${where} restore --staged --worktree -- <those files>) and run kmsfix fix --commit again, which commits the whole fix with its message; or commit them yourself`;
+}
+
+/** A repository's commit message as recorded before the writes, for all of `files` written (recordPending). */
+export interface PlannedMessage {
+  text: string;
+  files: ReadonlySet<FileOutcome>;
 }
 
 /**
- * Before --commit writes: each repository's files recorded in its git dir (src/io/pending.ts), so that a
- * run killed during the writes is found by the next (unfinishedCommits). A repository whose record
- * cannot be written is refused (a git dir kmsfix cannot write to would fail the commit too). Returns
- * the repositories recorded: a record whose files were none of them written goes (clearUnwritten).
+ * Before --commit writes: each repository's files recorded in its git dir (src/io/pending.ts), with
+ * the sha256 of their bytes now and of the bytes to be written, HEAD and the commit message planned,
+ * so that a run killed during the writes is found and finished by the next (unfinishedCommits,
+ * src/report/resume.ts). A repository whose record cannot be written is refused (a git dir kmsfix
+ * cannot write to would fail the commit too). A repository this run finishes (`resumes`) keeps the
+ * record of the run it finishes. Returns the repositories recorded (a record whose files were none of
+ * them written goes: clearUnwritten) and each one's message (the commit's, when all are written).
  */
-export function recordPending(allowed: FileOutcome[]): { roots: Set<string>; refused: Map<FileOutcome, FileError> } {
+export function recordPending(
+  allowed: FileOutcome[],
+  plan: {
+    outcomes: FileOutcome[];
+    options: MessageOptions;
+    full: (o: FileOutcome) => FileOutcome;
+    /** Each repository's HEAD when the run started (commitRefusals). */
+    heads: ReadonlyMap<string, Head>;
+    /** A file's new text (as written: UTF-8). */
+    content: (o: FileOutcome) => string | undefined;
+    resumes: ReadonlyMap<string, Resume>;
+  },
+): { roots: Set<string>; refused: Map<FileOutcome, FileError>; messages: Map<string, PlannedMessage> } {
   const roots = new Set<string>();
   const refused = new Map<FileOutcome, FileError>();
-  for (const [root, list] of groupBy(allowed, (o) => repoRootOf(real(o.file.absPath)))) {
+  const messages = new Map<string, PlannedMessage>();
+  const byRoot = groupBy(plan.outcomes, (o) => repoRootOf(o.file.absPath));
+  for (const [root, list] of groupBy(allowed, (o) => repoRootOf(o.file.absPath))) {
+    const realRoot = real(root);
+    if (plan.resumes.has(realRoot)) continue;
     try {
-      writePending(
-        root,
-        list.map((o) => toPosix(path.relative(root, real(o.file.absPath)))),
-      );
+      const files = list.map((o) => {
+        const content = plan.content(o);
+        if (content === undefined) throw new Error(`the fixed text of ${o.file.path} could not be read back`);
+        return {
+          path: toPosix(path.relative(realRoot, real(o.file.absPath))),
+          before: sha256(readFileSync(o.file.absPath)),
+          planned: sha256(content),
+        };
+      });
+      const head = plan.heads.get(realRoot) ?? plan.heads.get(root);
+      if (!head) throw new Error(`no HEAD known for ${root}`);
+      const inCommit = new Set(list);
+      const text = commitText(repositoryMessage(byRoot.get(root) ?? list, root, plan.options, (o) => inCommit.has(o), plan.full).message);
+      writePending(root, { head, message: text, files });
       roots.add(root);
+      messages.set(root, { text, files: inCommit });
     } catch (err) {
       for (const o of list)
         refused.set(o, {
@@ -145,7 +208,58 @@ export function recordPending(allowed: FileOutcome[]): { roots: Set<string>; ref
         });
     }
   }
-  return { roots, refused };
+  return { roots, refused, messages };
+}
+
+/**
+ * Before --commit writes in a repository it finishes (unfinishedCommits' `resumes`): the files it may
+ * write there must be the killed run's files still as read, each to get the bytes that run planned
+ * (src/report/resume.ts planMismatch). Else the repository is refused (nothing written, an error naming
+ * each file and how it differs) and not finished.
+ */
+export async function resumeRefusals(
+  allowed: FileOutcome[],
+  resumes: Map<string, Resume>,
+  content: (o: FileOutcome) => string | undefined,
+  cwd: string,
+): Promise<{ errors: FileError[]; refused: Map<FileOutcome, FileError>; heads: Map<string, Head> }> {
+  const errors: FileError[] = [];
+  const refused = new Map<FileOutcome, FileError>();
+  const byRoot = groupBy(allowed, (o) => real(repoRootOf(real(o.file.absPath)) ?? ''));
+  // A repository where this run writes nothing (the killed run wrote every file): commitRefusals did not ask git
+  // whether the branch can be made and committed on there (a merge in progress, a locked index...): asked here.
+  const idle = [...resumes.keys()].filter((root) => !byRoot.has(root));
+  const plan = await commitPlan(
+    idle.flatMap((root) => resumes.get(root)!.record.files.map((f) => path.join(root, f.path))),
+    COMMIT_BRANCH,
+  );
+  for (const root of idle) {
+    const resume = resumes.get(root)!;
+    const why = resume.record.files.map((f) => plan.refused.get(path.join(root, f.path))).find(Boolean);
+    if (!why) continue;
+    resumes.delete(root);
+    errors.push({
+      file: toPosix(path.relative(cwd, root)) || '.',
+      message: `--commit: cannot finish the interrupted kmsfix fix --commit run (pid ${resume.record.pid}) here, its files all written and not committed: ${why.replace(/^not written: /, '')}`,
+    });
+  }
+  for (const [root, resume] of resumes) {
+    const list = byRoot.get(root) ?? [];
+    const reasons = planMismatch(root, resume, list, content);
+    if (reasons.length === 0) continue;
+    resumes.delete(root);
+    const where = toPosix(path.relative(cwd, root)) || '.';
+    errors.push({
+      file: where,
+      message: `--commit: an earlier kmsfix fix --commit run (pid ${resume.record.pid}) wrote here and did not commit (killed during its writes), and this run cannot finish it as planned: ${reasons.join('; ')}: nothing written or committed in this repository; ${finishText(where)}`,
+    });
+    for (const o of list)
+      refused.set(o, {
+        file: o.file.path,
+        message: `not written: this run cannot finish the interrupted kmsfix run in ${where} (said above)`,
+      });
+  }
+  return { errors, refused, heads: plan.heads };
 }
 
 /** The records of repositories where no file was written (each refused or failed): nothing to commit, nothing left. */
@@ -169,7 +283,7 @@ export class CommitSignals {
   private readonly handler = (s: NodeJS.Signals) => {
     if (!this.committing) {
       this.say(
-        `kmsfix: interrupted (${s}) while --commit wrote its files: nothing is committed, and the files written so far stay written, not committed, on the branch each repository was on (git status shows them): undo them (git restore) and run kmsfix fix --commit again, so that one commit holds each repository's whole change\n`,
+        `kmsfix: interrupted (${s}) while --commit wrote its files: nothing is committed, and the files written so far stay written, not committed, on the branch each repository was on (git status shows them): run kmsfix fix --commit again, which finishes the fix from its record in each repository's git dir and makes one commit of each repository's whole change, or undo them (git restore)\n`,
       );
       // The temp files' handler, when there are temp files, removes them and exits; else the commit step stops before it begins.
       this.signal ??= s;
@@ -191,7 +305,11 @@ export class CommitSignals {
 
 export const SIGNAL_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
-/** One commit per repository holding written files; errors (the files stay written) and a line per commit. */
+/**
+ * One commit per repository holding written files; errors (the files stay written) and a line per commit.
+ * A repository this run finishes (`finishing.resumes`, by its real root) commits all of the killed run's
+ * files with the message it planned, once each is the bytes it planned (else an error, the record kept).
+ */
 export async function commitRepositories(
   outcomes: FileOutcome[],
   written: Set<FileOutcome>,
@@ -202,12 +320,16 @@ export async function commitRepositories(
   /** Each repository's HEAD before the writes (commitRefusals): no branch is made from another. */
   heads: ReadonlyMap<string, Head> = new Map(),
   signals?: CommitSignals,
+  finishing: { resumes?: ReadonlyMap<string, Resume>; messages?: ReadonlyMap<string, PlannedMessage> } = {},
 ): Promise<{ errors: FileError[]; notes: string[]; interrupted?: { code: number; lines: string[] } }> {
+  const { resumes = new Map<string, Resume>(), messages = new Map<string, PlannedMessage>() } = finishing;
   const byRoot = groupBy(outcomes, (o) => repoRootOf(o.file.absPath));
+  const known = new Set([...byRoot.keys()].map(real));
+  for (const root of resumes.keys()) if (!known.has(root)) byRoot.set(root, []);
   // Repositories a few at a time (each commit is five git processes); errors and notes in their order.
   const done: { error?: FileError; note?: string }[] = [];
-  /** Each repository's step (for an interrupted run), with its files and the HEAD it was made from. */
-  const steps = new Map<string, { step: CommitStep; files: FileOutcome[] }>();
+  /** Each repository's step (for an interrupted run), with its files (absolute paths) and the HEAD it was made from. */
+  const steps = new Map<string, { step: CommitStep; files: string[] }>();
   const state = () => interruptedState(steps, heads, cwd);
   if (signals) {
     signals.committing = true;
@@ -216,28 +338,50 @@ export async function commitRepositories(
     };
   }
   await inLanes([...byRoot], GIT_LANES, async ([root, list], i) => {
-    const files = list.filter((o) => written.has(o));
-    if (files.length === 0) return;
+    const resume = resumes.get(real(root));
+    const mine = list.filter((o) => written.has(o));
+    if (mine.length === 0 && !resume) return;
+    const where = toPosix(path.relative(cwd, root)) || '.';
+    let files: string[];
+    let text: string;
+    if (resume) {
+      // The killed run's files, each its planned bytes (this run's writes done): else no commit, the record stays for another run.
+      const off = notPlanned(root, resume.record);
+      if (off.length > 0) {
+        done[i] = {
+          error: {
+            file: where,
+            message: `--commit: not committed: this run was finishing the interrupted kmsfix fix --commit run (pid ${resume.record.pid}), and not every file of its is the bytes it planned (${off.join('; ')}); its record stays: run kmsfix fix --commit again, or ${finishText(where)}`,
+          },
+        };
+        return;
+      }
+      files = resume.record.files.map((f) => path.join(root, f.path));
+      text = resume.record.message;
+    } else {
+      files = mine.map((o) => o.file.absPath);
+      // The message tells the tables of the files written (a repository's unwritten ones as not changed): the one
+      // recorded before the writes when every file of it was written.
+      const planned = messages.get(root);
+      text =
+        planned && planned.files.size === mine.length && mine.every((o) => planned.files.has(o))
+          ? planned.text
+          : commitText(repositoryMessage(list, root, options, (o) => written.has(o), full).message);
+    }
     steps.set(root, { step: 'written', files });
     heapTick();
-    // The message tells the tables of the files written (a repository's unwritten ones as not changed).
-    const { message } = repositoryMessage(list, root, options, (o) => written.has(o), full);
-    const where = toPosix(path.relative(cwd, root)) || '.';
     try {
-      const id = await commitFiles(
-        root,
-        files.map((o) => o.file.absPath),
-        COMMIT_BRANCH,
-        commitText(message),
-        {
-          before: heads.get(root),
-          stopped: () => signals?.signal !== undefined,
-          step: (step) => steps.set(root, { step, files }),
-        },
-      );
+      const id = await commitFiles(root, files, COMMIT_BRANCH, text, {
+        before: heads.get(real(root)) ?? heads.get(root) ?? resume?.now,
+        stopped: () => signals?.signal !== undefined,
+        step: (step) => steps.set(root, { step, files }),
+      });
       clearPending(root);
+      const finished = resume
+        ? `, finishing the interrupted kmsfix fix --commit run (pid ${resume.record.pid}): ${plural(files.length - mine.length)} written by that run, ${plural(mine.length)} by this one`
+        : '';
       done[i] = {
-        note: `committed ${files.length} file${files.length === 1 ? '' : 's'} in ${where} on branch ${COMMIT_BRANCH} (${id}), not pushed`,
+        note: `committed ${plural(files.length)} in ${where} on branch ${COMMIT_BRANCH} (${id}), not pushed${finished}`,
       };
     } catch (err) {
       if (err instanceof CommitStopped) return;
@@ -259,9 +403,11 @@ export async function commitRepositories(
   };
 }
 
+const plural = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+
 /** Where an interrupted --commit left each repository: committed, or its branch and the files not committed, and how to finish or undo. */
 function interruptedState(
-  steps: ReadonlyMap<string, { step: CommitStep; files: FileOutcome[] }>,
+  steps: ReadonlyMap<string, { step: CommitStep; files: string[] }>,
   heads: ReadonlyMap<string, Head>,
   cwd: string,
 ): string[] {
@@ -276,7 +422,7 @@ function interruptedState(
     const head = heads.get(root);
     const from = head?.branch ? head.branch : head?.sha ? `--detach ${head.sha.slice(0, 7)}` : undefined;
     const own = head?.branch === COMMIT_BRANCH;
-    const rel = files.map((o) => toPosix(path.relative(root, real(o.file.absPath))));
+    const rel = files.map((f) => toPosix(path.relative(root, real(f))));
     const shown = rel.length <= 5 ? rel.join(' ') : `${rel.slice(0, 5).join(' ')} (and ${rel.length - 5} more: git status lists them)`;
     const on =
       step === 'written' || own
@@ -284,7 +430,7 @@ function interruptedState(
         : `on branch ${COMMIT_BRANCH}, made from ${head?.branch ? `branch ${head.branch}` : 'a detached HEAD'}`;
     lines.push(
       `  ${where}: ${on}, ${n} written and ${step === 'staged' ? 'staged' : 'not staged'}, not committed: ${shown}`,
-      `    to finish: git -C ${where} restore --staged --worktree -- <those files>, then run kmsfix fix --yes --commit ${where} again (it commits the whole fix with its message${step === 'written' || own ? '' : ` on branch ${COMMIT_BRANCH}`})`,
+      `    to finish: run kmsfix fix --yes --commit ${where} again (it finds the files as this run left them, from its record in the git dir, and commits the whole fix with its message${step === 'written' || own ? '' : ` on branch ${COMMIT_BRANCH}`})`,
       `    to undo: git -C ${where} restore --staged --worktree -- <those files>${step !== 'written' && !own && from ? `; git -C ${where} switch ${from}; git -C ${where} branch -D ${COMMIT_BRANCH}` : ''}`,
     );
   }

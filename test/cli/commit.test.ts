@@ -480,7 +480,7 @@ describe('fix --commit', () => {
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const) {
-    it(`${signal} between the branch switch and the commit: says where the repository is left and how to finish or undo, exit ${exit}; the same command again is exit 2, not "nothing written" (adversarial pass)`, async () => {
+    it(`${signal} between the branch switch and the commit: says where the repository is left and how to finish or undo, exit ${exit}; the same command again finishes the commit (adversarial pass; session 56: it was exit 2)`, async () => {
       const a = repo(tmp(), FILES());
       // Paused before git add: the branch made, the files written; the signal lands there.
       const r = await pausedCli(['fix', '--yes', '--quiet', '--commit'], a, 'git: add -- ', (pid) => process.kill(pid, signal), ENV);
@@ -494,30 +494,30 @@ describe('fix --commit', () => {
       );
       expect(git(a, 'branch', '--show-current').trim()).toBe('kmsfix/dynamodb-cmk');
       expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
-      // The same command: the fix is in the work tree, uncommitted; said, exit 2, nothing committed (it was "nothing written", exit 0).
+      expect(r.stderr).toContain(
+        'to finish: run kmsfix fix --yes --commit . again (it finds the files as this run left them, from its record in the git dir, and commits the whole fix with its message on branch kmsfix/dynamodb-cmk)',
+      );
+      // The same command, as it says: the run's record proves the uncommitted files its own, and the whole fix is committed with its message
+      // (it was "nothing written", exit 0, then an exit 2 that said to undo them and run again).
       const again = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
-      expect(again.code, again.stderr).toBe(2);
+      expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).not.toContain('took over the lock'); // the interrupted run released it
       expect(again.stderr).toMatch(
-        /error: \.: --commit: the repository is on branch kmsfix\/dynamodb-cmk with uncommitted changes in 3 files this run read \(.*\), as a kmsfix fix --commit interrupted before its commit leaves them: nothing written or committed in this repository; undo them/,
+        /finishing the interrupted kmsfix fix --commit run \(pid \d+\): 3 files written by that run, 0 files by this one/,
       );
-      expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
-      // As it says: undone, then run again, the whole fix is committed with its message.
-      git(a, 'restore', '--staged', '--worktree', '--', 'infra/app.yaml', 'tf/main.tf', 'g.yaml');
-      const done = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
-      expect(done.code, done.stderr).toBe(0);
       expect(git(a, 'rev-list', '--count', 'main..HEAD').trim()).toBe('1');
       expect(git(a, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
         'g.yaml',
         'infra/app.yaml',
         'tf/main.tf',
       ]);
+      expect(git(a, 'status', '--porcelain')).toBe('');
     }, 60_000);
   }
 
-  it('a --commit killed with SIGKILL during its writes: the next --commit refuses the repository (exit 2, the files named, how to finish), not a commit of the rest with exit 0 (session 54)', async () => {
+  /** A repository of FILES() where a --commit run was killed (SIGKILL) at the rename of tf/main.tf: the files renamed before it fixed, uncommitted, on main. */
+  async function killedDuringWrites(): Promise<{ a: string; written: string[]; pid: number }> {
     const a = repo(tmp(), FILES());
-    // Killed at the rename of tf/main.tf: the files renamed before it are fixed, uncommitted, on main.
     const killed = await pausedCli(
       ['fix', '--yes', '--quiet', '--commit'],
       a,
@@ -533,29 +533,187 @@ describe('fix --commit', () => {
       .sort();
     expect(written.length).toBeGreaterThan(0);
     expect(written).not.toContain('tf/main.tf');
+    const record = JSON.parse(readFileSync(path.join(a, '.git', 'kmsfix-commit-pending.json'), 'utf8'));
+    return { a, written, pid: record.pid };
+  }
+  /** A copy of a repository, its git dir (and the record in it) with it. */
+  function copyOf(a: string): string {
+    const b = tmp();
+    cpSync(a, b, { recursive: true });
+    return b;
+  }
+  /** The message and files of a fix --commit of FILES() not interrupted. */
+  async function cleanCommit(): Promise<{ message: string; files: string[] }> {
+    const c = repo(tmp(), FILES());
+    const r = await runCli(['fix', '--yes', '--quiet', '--commit'], c, '', ENV);
+    expect(r.code, r.stderr).toBe(0);
+    return {
+      message: git(c, 'log', '-1', '--format=%B'),
+      files: git(c, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort(),
+    };
+  }
+  const REFUSED_KILLED =
+    /error: \.: --commit: an earlier kmsfix fix --commit run \(pid \d+\) wrote here and did not commit \(killed during its writes, or its commit failed\): \d+ files? it was to write ha(s|ve) uncommitted changes \((.*)\), and this run cannot prove them that run's: (.*): nothing written or committed in this repository; undo them \(git -C \. restore --staged --worktree -- <those files>\) and run kmsfix fix --commit again/;
+
+  it('a --commit killed with SIGKILL during its writes: the record proves the changes its own, the next --commit writes the rest and commits all with the planned message (session 56)', async () => {
+    const { a, written, pid } = await killedDuringWrites();
+    const record = JSON.parse(readFileSync(path.join(a, '.git', 'kmsfix-commit-pending.json'), 'utf8'));
+    expect(record).toMatchObject({ version: 2, head: { branch: 'main', sha: git(a, 'rev-parse', 'HEAD').trim() } });
+    expect(record.files.map((f: { path: string }) => f.path).sort()).toEqual(['g.yaml', 'infra/app.yaml', 'tf/main.tf']);
+    const again = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(
+      new RegExp(
+        `committed 3 files in \\. on branch kmsfix/dynamodb-cmk \\([0-9a-f]+\\), not pushed, finishing the interrupted kmsfix fix --commit run \\(pid ${pid}\\): ${written.length} files? written by that run, ${3 - written.length} files? by this one`,
+      ),
+    );
+    // One commit, the whole fix, the message a run not interrupted writes (the tables of both runs).
+    const clean = await cleanCommit();
+    expect(git(a, 'rev-list', '--count', 'main..kmsfix/dynamodb-cmk').trim()).toBe('1');
+    expect(git(a, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(clean.files);
+    expect(git(a, 'log', '-1', '--format=%B')).toBe(clean.message);
+    expect(readFileSync(path.join(a, 'tf/main.tf'), 'utf8')).not.toBe(readFileSync(path.join(TF, 'no-sse-block', 'input.tf'), 'utf8'));
+    expect(git(a, 'status', '--porcelain')).toBe('');
+    // The record is gone with the commit: a later run is not refused.
+    expect(existsSync(path.join(a, '.git', 'kmsfix-commit-pending.json'))).toBe(false);
+  }, 90_000);
+
+  it('a --commit killed with SIGKILL after its writes, on its new branch before the commit: the next --commit commits the files with the planned message, writing none (session 56)', async () => {
+    const a = repo(tmp(), FILES());
+    const killed = await pausedCli(['fix', '--yes', '--quiet', '--commit'], a, 'git: add -- ', (pid) => process.kill(pid, 'SIGKILL'), ENV);
+    expect(killed.signal).toBe('SIGKILL');
+    expect(git(a, 'branch', '--show-current').trim()).toBe('kmsfix/dynamodb-cmk');
+    expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+    // Its index locked meanwhile: git is asked before the commit, as for a run that writes (nothing committed, the record kept).
+    writeFileSync(path.join(a, '.git', 'index.lock'), '');
+    const locked = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
+    expect(locked.code, locked.stderr).toBe(2);
+    expect(locked.stderr).toMatch(
+      /error: \.: --commit: cannot finish the interrupted kmsfix fix --commit run \(pid \d+\) here, its files all written and not committed: --commit cannot commit in .*index\.lock exists/,
+    );
+    expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+    expect(existsSync(path.join(a, '.git', 'kmsfix-commit-pending.json'))).toBe(true);
+    rmSync(path.join(a, '.git', 'index.lock'));
+    const again = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(
+      /finishing the interrupted kmsfix fix --commit run \(pid \d+\): 3 files written by that run, 0 files by this one/,
+    );
+    const clean = await cleanCommit();
+    expect(git(a, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(clean.files);
+    expect(git(a, 'log', '-1', '--format=%B')).toBe(clean.message);
+    expect(git(a, 'status', '--porcelain')).toBe('');
+    expect(existsSync(path.join(a, '.git', 'kmsfix-commit-pending.json'))).toBe(false);
+  }, 90_000);
+
+  it("on branch kmsfix/dynamodb-cmk with uncommitted changes and no record to prove them kmsfix's: exit 2, nothing committed (session 56)", async () => {
+    const a = repo(tmp(), FILES());
+    const killed = await pausedCli(['fix', '--yes', '--quiet', '--commit'], a, 'git: add -- ', (pid) => process.kill(pid, 'SIGKILL'), ENV);
+    expect(killed.signal).toBe('SIGKILL');
+    rmSync(path.join(a, '.git', 'kmsfix-commit-pending.json'));
     const again = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
     expect(again.code, again.stderr).toBe(2);
     expect(again.stderr).toMatch(
-      /error: \.: --commit: an earlier kmsfix fix --commit run \(pid \d+\) wrote here and did not commit \(killed during its writes, or its commit failed\): \d+ files? it was to write ha(s|ve) uncommitted changes \((.*)\), and this run would commit only the rest of the fix: nothing written or committed in this repository; undo them \(git -C \. restore --staged --worktree -- <those files>\) and run kmsfix fix --commit again/,
+      /error: \.: --commit: the repository is on branch kmsfix\/dynamodb-cmk with uncommitted changes in 3 files this run read \(.*\), as a kmsfix fix --commit interrupted before its commit leaves them: nothing written or committed in this repository; undo them/,
     );
-    for (const f of written) expect(again.stderr).toContain(f);
-    // Nothing committed, no branch, tf/main.tf not written.
-    expect(git(a, 'branch', '--list').trim()).toBe('* main');
     expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
-    expect(readFileSync(path.join(a, 'tf/main.tf'), 'utf8')).toBe(readFileSync(path.join(TF, 'no-sse-block', 'input.tf'), 'utf8'));
+  }, 60_000);
+
+  it("a --commit killed during the renames of a group: the next --commit completes the group from its journal, proves it the killed run's and commits the whole fix with its message (session 56)", async () => {
+    const files = {
+      'mod/main.tf': path.join(TF, 'module-dir', 'input', 'main.tf'),
+      'mod/users.tf': path.join(TF, 'module-dir', 'input', 'users.tf'),
+      'mod/kms.tf': path.join(TF, 'module-dir', 'input', 'kms.tf'),
+      'app.yaml': path.join(CF, 'yaml-no-sse', 'input.yaml'),
+    };
+    const a = repo(tmp(), files);
+    const killed = await pausedCli(
+      ['fix', '--yes', '--quiet', '--commit'],
+      a,
+      'rename:mod/\\w+\\.tf$',
+      (pid) => process.kill(pid, 'SIGKILL'),
+      ENV,
+    );
+    expect(killed.signal).toBe('SIGKILL');
+    const r = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/finishing the interrupted kmsfix fix --commit run \(pid \d+\)/);
+    const clean = repo(tmp(), files);
+    const c = await runCli(['fix', '--yes', '--quiet', '--commit'], clean, '', ENV);
+    expect(c.code, c.stderr).toBe(0);
+    expect(git(a, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(
+      git(clean, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort(),
+    );
+    expect(git(a, 'log', '-1', '--format=%B')).toBe(git(clean, 'log', '-1', '--format=%B'));
+    expect(git(a, 'status', '--porcelain')).toBe('');
+  }, 90_000);
+
+  it('a killed --commit whose changes cannot be proven its own is refused, naming each file that differs and how: edited since, deleted, HEAD moved, a fix other than planned, a record without checksums (session 56)', async () => {
+    const { a, written } = await killedDuringWrites();
+    const edited = written[0];
+    const cases: [string, (b: string) => void, RegExp, string[]?][] = [
+      [
+        'edited',
+        (b) => writeFileSync(path.join(b, edited), `${readFileSync(path.join(b, edited), 'utf8')}# mine\n`),
+        new RegExp(`${edited.replace('.', '\\.')} changed since \\(neither the bytes that run read nor those it planned to write\\)`),
+      ],
+      ['deleted', (b) => rmSync(path.join(b, 'tf/main.tf')), /tf\/main\.tf deleted/],
+      [
+        'HEAD moved',
+        (b) => {
+          writeFileSync(path.join(b, 'other.txt'), 'x\n');
+          git(b, 'add', 'other.txt');
+          git(b, 'commit', '-q', '-m', 'other');
+        },
+        /HEAD moved: that run started on branch main at [0-9a-f]{7}, and it is now branch main at [0-9a-f]{7}/,
+      ],
+      [
+        'legacy record',
+        (b) => {
+          const f = path.join(b, '.git', 'kmsfix-commit-pending.json');
+          const r = JSON.parse(readFileSync(f, 'utf8'));
+          writeFileSync(f, JSON.stringify({ version: 1, pid: r.pid, files: r.files.map((x: { path: string }) => x.path) }));
+        },
+        /it was recorded by an earlier kmsfix version, without the checksums that would prove the changes its own/,
+      ],
+    ];
+    for (const [name, change, why] of cases) {
+      const b = copyOf(a);
+      change(b);
+      const tfBefore = existsSync(path.join(b, 'tf/main.tf')) ? readFileSync(path.join(b, 'tf/main.tf'), 'utf8') : undefined;
+      const r = await runCli(['fix', '--yes', '--quiet', '--commit'], b, '', ENV);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, name).toMatch(REFUSED_KILLED);
+      expect(REFUSED_KILLED.exec(r.stderr)![3], name).toMatch(why);
+      for (const f of written) expect(r.stderr, name).toContain(f);
+      // Nothing committed, no branch, tf/main.tf not written; the record kept.
+      expect(git(b, 'branch', '--list', 'kmsfix/dynamodb-cmk'), name).toBe('');
+      expect(tfBefore === undefined ? existsSync(path.join(b, 'tf/main.tf')) : readFileSync(path.join(b, 'tf/main.tf'), 'utf8'), name).toBe(
+        tfBefore ?? false,
+      );
+      expect(existsSync(path.join(b, '.git', 'kmsfix-commit-pending.json')), name).toBe(true);
+    }
+    // Other options: this run's fix of tf/main.tf is not the one planned: refused before anything is written.
+    const b = copyOf(a);
+    const r = await runCli(['fix', '--yes', '--quiet', '--commit', '--key-policy', 'iam'], b, '', ENV);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /error: \.: --commit: an earlier kmsfix fix --commit run \(pid \d+\) wrote here and did not commit \(killed during its writes\), and this run cannot finish it as planned: tf\/main\.tf: this run's fix of it differs from the one that run planned \(another kmsfix version or other options\): nothing written or committed in this repository/,
+    );
+    expect(readFileSync(path.join(b, 'tf/main.tf'), 'utf8')).toBe(readFileSync(path.join(TF, 'no-sse-block', 'input.tf'), 'utf8'));
+    expect(git(b, 'branch', '--list', 'kmsfix/dynamodb-cmk')).toBe('');
     // As it says: undone, then run again, the whole fix is committed with its message.
     git(a, 'restore', '--staged', '--worktree', '--', ...written);
     const done = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
     expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).not.toContain('finishing');
     expect(git(a, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
       'g.yaml',
       'infra/app.yaml',
       'tf/main.tf',
     ]);
-    expect(git(a, 'status', '--porcelain')).toBe('');
-    // The record is gone with the commit: a later run is not refused.
     expect(existsSync(path.join(a, '.git', 'kmsfix-commit-pending.json'))).toBe(false);
-  }, 60_000);
+  }, 180_000);
 
   it('a group completed from the journal of a killed fix is not left uncommitted: exit 2, nothing written or committed there (adversarial pass)', async () => {
     const a = repo(tmp(), {
