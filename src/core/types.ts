@@ -87,6 +87,14 @@ export interface DeployingUnit {
   file: string;
   line: number;
   folder: string;
+  /**
+   * The unit deploys the folder from this repository's git remote (its source names the work tree's `origin`), at
+   * `ref` (undefined: the default branch), not the work tree's copy: the fix reaches it once released there
+   * (src/formats/terraform/deployingUnits.ts). `source`: the unit's source as written.
+   */
+  remote?: { source: string; ref: string | undefined };
+  /** The unit may not deploy at all: why (a `skip` or `exclude` that is not a literal: terraform/terragruntSkip.ts). */
+  may?: string;
 }
 
 /** Who a suppression speaks for: a peer tool, or kmsfix itself. */

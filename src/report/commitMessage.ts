@@ -16,6 +16,7 @@ import { toPosix } from '../core/text.js';
 import { retainsSome, rollbackNote, statusesWere } from './rollback.js';
 import type { FileOutcome, TableReport } from '../core/result.js';
 import type { DeployingUnit } from '../core/types.js';
+import { atRef, whenReleased } from './through.js';
 
 export const COMMIT_BRANCH = 'kmsfix/dynamodb-cmk';
 
@@ -242,7 +243,10 @@ export function commitMessage(
   // The terragrunt units that deploy the folder of a table this commit fixes (TableReport.units): each applies the
   // module with its own inputs, so it gets keys of its own as a call does, and is listed and counted as one (deploy
   // review, session 55: "Encrypt 1 DynamoDB table" while `terragrunt run-all apply` re-encrypted every unit's).
-  for (const module of fixed) for (const unit of module.t.units ?? []) calls.push(unitCall(module, unit));
+  // A unit that deploys the folder from this repository's origin at a ref (DeployingUnit.remote) gets nothing from this
+  // commit until it is released there: listed apart, counted nowhere (deploy review, session 56, 4).
+  const released: Call[] = [];
+  for (const module of fixed) for (const unit of module.t.units ?? []) (unit.remote ? released : calls).push(unitCall(module, unit));
   /** The tables `tables` fixed and the calls fixed through them, as the notes that count tables read them. */
   const deployed = (tables: Fixed[]): TableReport[] => [
     ...tables.map(({ t }) => t),
@@ -253,8 +257,10 @@ export function commitMessage(
   if (all.length === 1) o = all[0].o;
   const files = new Set(fixed.map((x) => x.file)).size;
   const moduleCalls = calls.filter((c) => !c.unit).length;
-  const units = unitCount(calls);
-  const throughCalls = calls.length > 0 ? ` and the tables of ${callsAndUnits(moduleCalls, units)}` : '';
+  // A unit that may not deploy (DeployingUnit.may) is listed and counted in the notes, not in the subject.
+  const units = unitCount(calls.filter((c) => !c.may));
+  const mayUnits = unitCount(calls) - units;
+  const throughCalls = moduleCalls + units > 0 ? ` and the tables of ${callsAndUnits(moduleCalls, units)}` : '';
   const subject = `Encrypt ${plural(fixed.length, 'DynamoDB table')}${throughCalls} with customer-managed KMS keys`;
   const out: string[] = [];
   out.push(
@@ -266,6 +272,9 @@ export function commitMessage(
           : '') +
         (units > 0
           ? ` Through their module's table, so are the tables of ${plural(units, 'terragrunt unit')} that ${units === 1 ? 'deploys' : 'deploy'} its folder: terragrunt apply changes each unit's.`
+          : '') +
+        (mayUnits > 0
+          ? ` ${plural(mayUnits, 'more terragrunt unit')} may deploy its folder too (${mayUnits === 1 ? 'its' : 'their'} skip or exclude is not a literal kmsfix reads): listed with the tables.`
           : ''),
       '',
     ),
@@ -299,12 +308,13 @@ export function commitMessage(
     const rules = failingRules(t.peers);
     if (rules.length) out.push(wrap(`now passes: ${rules.join(', ')}`, '    ', '  '));
   }
-  for (const { t, file, module, unit } of calls) {
+  for (const { t, file, module, unit, may } of calls) {
     // A unit is named by its folder (its address), in its terragrunt.hcl.
     const shown = unit ? path.posix.basename(file) : file;
     out.push(
       wrap(
-        `${t.address} (${shown}:${t.line}), through ${module.t.address} (${module.file}:${module.t.line}), was ${t.status}`,
+        `${t.address} (${shown}:${t.line}), through ${module.t.address} (${module.file}:${module.t.line}), was ${t.status}` +
+          (may ? `; may not deploy at all: ${may}` : ''),
         '    ',
         '* ',
       ),
@@ -316,6 +326,18 @@ export function commitMessage(
           ? keyOf(module.o)
           : `${keyOf(module.o)}, created for this ${unit ? 'unit' : 'call'}`;
     out.push(wrap(`key: ${key}`, '    ', '  '));
+  }
+  if (released.length) {
+    out.push('', "Deployed from this repository's origin at a ref, not by this commit:");
+    for (const { t, file, module, remote } of released)
+      out.push(
+        wrap(
+          `${t.address} (${path.posix.basename(file)}:${t.line}), through ${module.t.address} (${module.file}:${module.t.line}): ` +
+            `${atRef(remote!)}; the fix reaches it ${whenReleased(remote!)}`,
+          '    ',
+          '* ',
+        ),
+      );
   }
   if (left.length) {
     out.push('', 'Not changed (see kmsfix scan for the manual step):');
@@ -413,6 +435,10 @@ interface Call {
   file: string;
   module: Fixed;
   unit?: true;
+  /** A unit that may not deploy at all: why (DeployingUnit.may). */
+  may?: string;
+  /** A unit that deploys the module from this repository's origin at a ref (DeployingUnit.remote). */
+  remote?: DeployingUnit['remote'];
 }
 
 /**
@@ -425,7 +451,14 @@ function unitCall(module: Fixed, unit: DeployingUnit): Call {
     path.posix.join(path.posix.dirname(module.file), path.posix.relative(path.posix.dirname(module.t.file), unit.file)),
   );
   const address = `unit ${path.posix.dirname(file)}`;
-  return { t: { ...module.t, file: unit.file, line: unit.line, column: 1, address, units: undefined }, file, module, unit: true };
+  return {
+    t: { ...module.t, file: unit.file, line: unit.line, column: 1, address, units: undefined },
+    file,
+    module,
+    unit: true,
+    ...(unit.may ? { may: unit.may } : {}),
+    ...(unit.remote ? { remote: unit.remote } : {}),
+  };
 }
 
 /** How many terragrunt units the calls hold (a unit deploying a folder of two tables fixed is listed with each). */

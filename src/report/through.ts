@@ -64,8 +64,25 @@ export function withModule(t: Pick<TableReport, 'file' | 'line' | 'address' | 't
  */
 export function unitWithModule(unit: DeployingUnit, tables: { file: string; address: string }[], output: Output): string {
   const named = listed(tables.map((t) => `${t.address} (${t.file})`));
+  const keys = tables.length === 1 ? 'a key' : 'keys';
+  const may = unit.may ? `; it may not deploy at all: ${unit.may}` : '';
+  if (unit.remote)
+    return `${unit.file}:${unit.line} unit ${unit.folder}: ${atRef(unit.remote)}: ${GIVES[output]} ${named} ${keys}; the unit gets ${tables.length === 1 ? 'it' : 'them'} ${whenReleased(unit.remote)}${may}`;
   return (
     `${unit.file}:${unit.line} unit ${unit.folder}: fixed with its module, not here: ${GIVES[output]} ${named} ` +
-    `${tables.length === 1 ? 'a key' : 'keys'}, and with it every terragrunt unit that deploys its folder`
+    `${keys}, and with it every terragrunt unit that deploys its folder${may}`
   );
+}
+
+/** `deploys its module from this repository's origin at ref v1.0.0 (source = "..."), not this work tree's copy`. */
+export function atRef(remote: NonNullable<DeployingUnit['remote']>): string {
+  const at = remote.ref === undefined ? 'its default branch' : `ref ${remote.ref}`;
+  return `deploys its module from this repository's origin at ${at} (source = "${remote.source}"), not this work tree's copy`;
+}
+
+/** When a fix reaches a unit that deploys its module at a ref: once released there, or merged to the default branch. */
+export function whenReleased(remote: NonNullable<DeployingUnit['remote']>): string {
+  return remote.ref === undefined
+    ? 'once this change is merged to the default branch'
+    : "only once a commit or tag with this change is released and the unit's ref moved to it";
 }

@@ -164,3 +164,64 @@ describe('terragrunt units deploying the folder of a table fixed', () => {
     );
   });
 });
+
+// Units terragrunt does not deploy (adversarial pass, session 56, F4): `skip = true`, an exclude of apply.
+describe('terragrunt units that do not deploy', () => {
+  it('a dry run names no note for them', async () => {
+    const dir = unitsProject();
+    writeFileSync(path.join(dir, 'live', 'dev', 'db', 'terragrunt.hcl'), `skip = true\n\n${unit('dev')}`);
+    mkdirSync(path.join(dir, 'live', 'old', 'db'), { recursive: true });
+    writeFileSync(
+      path.join(dir, 'live', 'old', 'db', 'terragrunt.hcl'),
+      `exclude {\n  if      = true\n  actions = ["all"]\n}\n\n${unit('old')}`,
+    );
+    const r = await runCli(['fix', '--dry-run', '.'], dir);
+    expect(r.stderr).toContain(UNIT_NOTE('prod', "this run's diff gives"));
+    expect(r.stderr).not.toContain('unit live/dev/db');
+    expect(r.stderr).not.toContain('unit live/old/db');
+  });
+});
+
+// A unit deploying the module from this repository's origin at a ref (deploy review, session 56, 4).
+function pinnedRepo(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-pinned-'));
+  mkdirSync(path.join(dir, 'modules', 'db'), { recursive: true });
+  writeFileSync(path.join(dir, 'modules', 'db', 'main.tf'), table(''));
+  mkdirSync(path.join(dir, 'live', 'prod', 'db'), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'live', 'prod', 'db', 'terragrunt.hcl'),
+    'terraform {\n  source = "git::git@github.com:acme/infra.git//modules/db?ref=v1.0.0"\n}\n\ninputs = {\n  name = "orders"\n}\n',
+  );
+  execFileSync('git', ['init', '-q', '.'], { cwd: dir, env: GIT_ENV });
+  execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/acme/infra'], { cwd: dir, env: GIT_ENV });
+  execFileSync('git', ['add', '.'], { cwd: dir, env: GIT_ENV });
+  execFileSync('git', ['commit', '-qm', 'init'], { cwd: dir, env: GIT_ENV });
+  return dir;
+}
+
+const PINNED_NOTE = (gives: string) =>
+  `note: live/prod/db/terragrunt.hcl:1 unit live/prod/db: deploys its module from this repository's origin at ref v1.0.0 (source = "git::git@github.com:acme/infra.git//modules/db?ref=v1.0.0"), not this work tree's copy: ${gives} aws_dynamodb_table.this (modules/db/main.tf) a key; the unit gets it only once a commit or tag with this change is released and the unit's ref moved to it\n`;
+
+describe("a terragrunt unit deploying the module from this repository's origin at a ref", () => {
+  it('a dry run names it, with its ref; in a linked worktree too; without origin it is not named', async () => {
+    const repo = pinnedRepo();
+    expect((await runCli(['fix', '--dry-run', '.'], repo)).stderr).toContain(PINNED_NOTE("this run's diff gives"));
+    const linked = path.join(mkdtempSync(path.join(tmpdir(), 'kmsfix-linked-')), 'wt');
+    execFileSync('git', ['worktree', 'add', '-q', linked], { cwd: repo, env: GIT_ENV });
+    expect((await runCli(['fix', '--dry-run', '.'], linked)).stderr).toContain(PINNED_NOTE("this run's diff gives"));
+    execFileSync('git', ['remote', 'remove', 'origin'], { cwd: repo, env: GIT_ENV });
+    expect((await runCli(['fix', '--dry-run', '.'], repo)).stderr).not.toContain('unit live/prod/db');
+  });
+
+  it('--commit: the message lists it apart and counts it nowhere', async () => {
+    const repo = pinnedRepo();
+    const held = await runCli(['fix', '--yes', '--commit', '.'], repo, undefined, GIT_ENV as Record<string, string>);
+    expect(held.code).toBe(0);
+    expect(held.stderr).toContain(PINNED_NOTE('this run gave'));
+    const message = execFileSync('git', ['log', '-1', '--format=%B', 'kmsfix/dynamodb-cmk'], { cwd: repo, env: GIT_ENV, encoding: 'utf8' });
+    expect(message.split('\n')[0]).toBe('Encrypt 1 DynamoDB table with customer-managed KMS keys');
+    expect(message.replace(/\s+/g, ' ')).toContain(
+      "Deployed from this repository's origin at a ref, not by this commit: * unit live/prod/db (terragrunt.hcl:1), through aws_dynamodb_table.this (modules/db/main.tf:5): deploys its module from this repository's origin at ref v1.0.0",
+    );
+  });
+});

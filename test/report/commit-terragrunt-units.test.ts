@@ -67,3 +67,80 @@ describe('commit message: terragrunt units deploying a module folder fixed', () 
     expect(m).not.toContain('unit');
   });
 });
+
+// A unit deploying the folder from this repository's origin at a ref (deploy review, session 56, 4), and units
+// terragrunt does not deploy, or may not (adversarial pass, session 56, F4).
+const ORIGIN =
+  '[core]\n\tbare = false\n[remote "origin"]\n\turl = https://GitHub.com/acme/infra\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n';
+
+describe('commit message: a unit deploying the folder from this repository at a ref', () => {
+  it('is listed apart, with its ref and when the fix reaches it, and counted nowhere', async () => {
+    const m = await message([
+      { path: '.git/config', text: ORIGIN },
+      { path: 'live/prod/ddb/terragrunt.hcl', text: unit('prod', 'git::git@github.com:acme/infra.git//modules/ddb?ref=v1.0.0') },
+      { path: 'live/dev/ddb/terragrunt.hcl', text: unit('dev', 'github.com/acme/infra//modules/ddb') },
+    ]);
+    const flat = m.replace(/\s+/g, ' ');
+    expect(m.split('\n')[0]).toBe('Encrypt 1 DynamoDB table with customer-managed KMS keys');
+    const apart = flat.split("Deployed from this repository's origin at a ref, not by this commit: ")[1].split(' Before deploying')[0];
+    expect(apart).toContain(
+      '* unit live/prod/ddb (terragrunt.hcl:5), through aws_dynamodb_table.t (modules/ddb/main.tf:5): deploys its module from ' +
+        'this repository\'s origin at ref v1.0.0 (source = "git::git@github.com:acme/infra.git//modules/ddb?ref=v1.0.0"), not this ' +
+        "work tree's copy; the fix reaches it only once a commit or tag with this change is released and the unit's ref moved to it",
+    );
+    expect(apart).toContain(
+      "* unit live/dev/ddb (terragrunt.hcl:5), through aws_dynamodb_table.t (modules/ddb/main.tf:5): deploys its module from this repository's origin at its default branch",
+    );
+    expect(apart).toContain('the fix reaches it once this change is merged to the default branch');
+    expect(flat.split('Tables: ')[1].split(' Deployed from')[0]).not.toContain('unit ');
+    expect(flat).not.toContain('each create the module');
+  });
+
+  it('another repository, another folder, or a work tree without origin: not listed', async () => {
+    for (const files of [
+      [
+        { path: '.git/config', text: ORIGIN },
+        { path: 'live/a/terragrunt.hcl', text: unit('a', 'git::git@github.com:acme/other.git//modules/ddb?ref=v1') },
+        { path: 'live/b/terragrunt.hcl', text: unit('b', 'git::git@github.com:acme/infra.git//modules/cache?ref=v1') },
+      ],
+      [
+        { path: '.git/config', text: '[core]\n\tbare = false\n' },
+        { path: 'live/a/terragrunt.hcl', text: unit('a', 'git::git@github.com:acme/infra.git//modules/ddb?ref=v1') },
+      ],
+    ]) {
+      const m = await message(files);
+      expect(m.split('\n')[0]).toBe('Encrypt 1 DynamoDB table with customer-managed KMS keys');
+      expect(m).not.toContain('unit ');
+    }
+  });
+});
+
+describe('commit message: units terragrunt does not deploy', () => {
+  const skipped = (env: string, lines: string) => `${lines}\n\n${unit(env)}`;
+
+  it('skip = true and an exclude of apply are not listed or counted; an exclude of plan alone is', async () => {
+    const m = await message([
+      { path: 'live/skip/ddb/terragrunt.hcl', text: skipped('skip', 'skip = true') },
+      { path: 'live/old/ddb/terragrunt.hcl', text: skipped('old', 'exclude {\n  if      = true\n  actions = ["all"]\n}') },
+      { path: 'live/prod/ddb/terragrunt.hcl', text: skipped('prod', 'exclude {\n  if      = true\n  actions = ["plan"]\n}') },
+    ]);
+    expect(m.split('\n')[0]).toBe('Encrypt 1 DynamoDB table and the tables of 1 terragrunt unit with customer-managed KMS keys');
+    expect(m).toContain('unit live/prod/ddb');
+    expect(m).not.toContain('live/skip');
+    expect(m).not.toContain('live/old');
+  });
+
+  it('a skip that is not a literal: listed as may not deploy, counted in the notes, not the subject', async () => {
+    const m = await message([
+      { path: 'live/prod/ddb/terragrunt.hcl', text: unit('prod') },
+      { path: 'live/old/ddb/terragrunt.hcl', text: skipped('old', 'skip = local.retired') },
+    ]);
+    const flat = m.replace(/\s+/g, ' ');
+    expect(m.split('\n')[0]).toBe('Encrypt 1 DynamoDB table and the tables of 1 terragrunt unit with customer-managed KMS keys');
+    expect(flat).toContain('1 more terragrunt unit may deploy its folder too');
+    expect(flat).toContain(
+      '* unit live/old/ddb (terragrunt.hcl:7), through aws_dynamodb_table.t (modules/ddb/main.tf:5), was aws-owned; may not deploy at all: its skip = local.retired is not a literal kmsfix reads',
+    );
+    expect(flat).toContain("The 2 terragrunt units listed with the tables each create the module's keys anew");
+  });
+});

@@ -11,7 +11,14 @@
  *
  * A unit whose source is its own folder (`source = "."`) deploys the table itself, not another copy:
  * not listed. A unit whose source kmsfix cannot resolve (varSources.ts maybeUnits) is not named: it
- * may deploy another folder.
+ * may deploy another folder. A unit terragrunt does not deploy (`skip = true`, an `exclude` of apply) is
+ * not listed (terragruntPaths.ts terragruntUnits); one whose `skip` or `exclude` is not a literal is,
+ * as one that may deploy (DeployingUnit.may: terragruntSkip.ts; session 56, F4).
+ *
+ * A unit whose source is a git address of this repository (its work tree's `origin`: gitOrigin.ts) and
+ * whose `//subdir` is the folder deploys the folder too, at the source's `ref` (DeployingUnit.remote): the
+ * fix reaches it once released there, not when merged (deploy review, session 56, 4: such a unit named
+ * nowhere, merging the fix deployed nothing while the message read as done).
  */
 import path from 'node:path';
 import { decide, fixWanted } from '../../rule/cmk.js';
@@ -19,7 +26,10 @@ import { WAIVABLE } from '../../rule/blockers.js';
 import { LineIndex } from '../../core/text.js';
 import type { DeployingUnit, DiskContext, SourceFile } from '../../core/types.js';
 import type { TfDetection } from './detect.js';
-import { deploysFolderOf, terragruntUnits, unitTarget } from './terragruntPaths.js';
+import { type WorkTreeOrigin, gitSource, workTreeOrigin } from './gitOrigin.js';
+import { hasTerraformSource, terraformSource } from './terragruntConfig.js';
+import { deploysFolderOf, includedSourceText, terragruntUnits, unitTarget } from './terragruntPaths.js';
+import { unitDeploys } from './terragruntSkip.js';
 
 /** Each module folder's units, per DiskContext (the files of a group share one): asked by each file of the folder. */
 const byContext = new WeakMap<DiskContext, Map<string, Promise<DeployingUnit[]>>>();
@@ -38,12 +48,26 @@ export function deployingUnits(file: SourceFile, context: DiskContext): Promise<
 async function readUnits(file: SourceFile, folder: string, context: DiskContext): Promise<DeployingUnit[]> {
   const out: DeployingUnit[] = [];
   const same = await deploysFolderOf(file, context);
+  // The folder as a path in its repository, and that repository's origin: read for the first unit with a git source.
+  let origin: Promise<WorkTreeOrigin | undefined> | undefined;
   for (const unit of await terragruntUnits(context)) {
     const own = path.posix.normalize(path.posix.dirname(unit.path));
     if (own === folder) continue;
+    const deploys = unitDeploys(unit.text);
+    const named = { file: unit.path, line: terraformLine(unit.text), folder: own, ...(deploys.kind === 'may' ? { may: deploys.why } : {}) };
     const target = await unitTarget(unit, context);
-    if (target?.kind === 'folder' && (await same(unit, target.folder)))
-      out.push({ file: unit.path, line: terraformLine(unit.text), folder: own });
+    if (target?.kind === 'folder' && (await same(unit, target.folder))) {
+      out.push(named);
+      continue;
+    }
+    if (target !== undefined) continue;
+    const source =
+      terraformSource(unit.text) ?? (hasTerraformSource(unit.text) ? undefined : (await includedSourceText(unit, context))?.source);
+    const git = source === undefined ? undefined : gitSource(source);
+    if (!git) continue;
+    const repo = await (origin ??= workTreeOrigin(file, context));
+    if (repo && git.repo === repo.repo && git.subdir === (path.posix.relative(repo.root, folder) || '.'))
+      out.push({ ...named, remote: { source: source!, ref: git.ref } });
   }
   return out;
 }

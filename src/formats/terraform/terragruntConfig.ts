@@ -94,6 +94,19 @@ export function hasTerraformSource(text: string): boolean {
   return isObj(tf) && tf.obj.has('source');
 }
 
+/**
+ * A configuration's own `skip` attribute and `exclude` blocks, as written (terragruntSkip.ts decides whether the unit
+ * deploys): `skip` undefined when not set; each `exclude` block's `if`, `actions` and `no_run`.
+ */
+export function terragruntSkip(text: string): { skip: Value | undefined; excludes: { if?: Value; actions?: Value; noRun?: Value }[] } {
+  const body = bodyOf(text);
+  if (!isObj(body)) return { skip: undefined, excludes: [] };
+  const excludes = items(body.obj.get('exclude')).map((b) =>
+    isObj(b) ? { if: b.obj.get('if'), actions: b.obj.get('actions'), noRun: b.obj.get('no_run') } : { if: b },
+  );
+  return { skip: body.obj.get('skip'), excludes };
+}
+
 /** A configuration's `locals` (every `locals` block's, as terragrunt merges them): name -> value as written. */
 export function terragruntLocals(text: string): Map<string, Value> {
   const body = bodyOf(text);

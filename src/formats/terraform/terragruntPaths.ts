@@ -19,6 +19,7 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { TERRAGRUNT_UNIT_NAMES } from './entry.js';
 import { isExpr, isStr, type Value } from './hclvalue.js';
 import { hasTerraformSource, parentFolderName, terraformSource, terragruntIncludes } from './terragruntConfig.js';
+import { unitDeploys } from './terragruntSkip.js';
 
 /**
  * The folder a unit's source deploys (a display path, normalized: `modules/dynamodb`), or a source
@@ -238,9 +239,14 @@ export function endsIn(folder: string, tail: string): boolean {
   return f === tail || f.endsWith(`/${tail}`);
 }
 
-/** Every terragrunt unit of the scanned trees, in either of terragrunt's forms (`terragrunt.hcl.json`: session 55, F6). */
+/**
+ * Every terragrunt unit of the scanned trees, in either of terragrunt's forms (`terragrunt.hcl.json`: session 55, F6),
+ * but those terragrunt does not deploy (`skip = true`, an `exclude` of apply: terragruntSkip.ts; session 56, F4).
+ */
 export async function terragruntUnits(context: DiskContext): Promise<SourceFile[]> {
-  return (await Promise.all(TERRAGRUNT_UNIT_NAMES.map((n) => context.treeFiles(n)))).flat();
+  return (await Promise.all(TERRAGRUNT_UNIT_NAMES.map((n) => context.treeFiles(n))))
+    .flat()
+    .filter((u) => unitDeploys(u.text).kind !== 'no');
 }
 
 /**

@@ -76,6 +76,21 @@ describe('a module folder deployed by a terragrunt unit with a local source', ()
     );
   });
 
+  it('a unit terragrunt does not deploy (skip = true) sets nothing; one whose skip is not a literal may (session 56, F4)', async () => {
+    const files = (skip: string) => [
+      { path: 'modules/orders/main.tf', text: MODULE },
+      { path: 'modules/orders/provider.tf', text: PROVIDER },
+      {
+        path: 'live/prod/orders/terragrunt.hcl',
+        text: `${skip}\n${unit('../../../modules//orders', '  kms_key_arn = dependency.kms.outputs.key_arn\n')}`,
+      },
+    ];
+    const skipped = await orders(files('skip = true'));
+    expect([skipped.t.status, skipped.t.fixable]).toEqual(['aws-managed', true]);
+    const maybe = await orders(files('skip = local.retired'));
+    expect([maybe.t.status, maybe.changed]).toEqual(['unknown', false]);
+  });
+
   it('a module others call, set by two units: unknown, naming both (its defaults alone would make it aws-managed)', async () => {
     const { t, changed } = await orders([
       { path: 'modules/orders/main.tf', text: MODULE },
