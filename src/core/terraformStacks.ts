@@ -7,6 +7,7 @@
  * the text with a small scanner (strings, heredocs and comments skipped), shared by both families: neither may import
  * the other's parser.
  */
+import { quotedEnd } from './hclStrings.js';
 
 /** The parameters one stack passes: literal strings by name, anything else as written; `unreadable`: a map kmsfix cannot read. */
 export interface StackParameters {
@@ -32,11 +33,8 @@ export interface TerraformStack {
 /** Where the text at `i` skips to when it is a string, heredoc or comment (else i). */
 function skip(text: string, i: number): number {
   const c = text[i];
-  if (c === '"') {
-    let j = i + 1;
-    while (j < text.length && text[j] !== '"' && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
-    return j + 1;
-  }
+  // A string to its closing quote, its `${...}` skipped whole (hclStrings.ts); an unclosed one to its line's end.
+  if (c === '"') return quotedEnd(text, i, true);
   if (c === '#' || (c === '/' && text[i + 1] === '/')) {
     const nl = text.indexOf('\n', i);
     return nl < 0 ? text.length : nl;

@@ -21,6 +21,7 @@
  * variable, outside the module.
  */
 import path from 'node:path';
+import { quotedEnd } from '../../core/hclStrings.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import { escapeRegExp, globMatcher, LineIndex } from '../../core/text.js';
@@ -187,14 +188,10 @@ function readArns(value: string | undefined, at: Block, byAddress: Map<string, B
 function splitList(inner: string): string[] {
   const out: string[] = [];
   let depth = 0;
-  let quoted = false;
   let from = 0;
   for (let i = 0; i < inner.length; i++) {
     const c = inner[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
+    if (c === '"') i = quotedEnd(inner, i) - 1;
     else if ('[({'.includes(c)) depth++;
     else if (')]}'.includes(c)) depth--;
     else if ((c === ',' || c === '\n') && depth === 0) {
@@ -238,15 +235,9 @@ function readSource(block: Block, byAddress: Map<string, Block>, read: Read, see
 function statements(text: string): Statement[] {
   const out: Statement[] = [];
   const stack: { start: number; children: [number, number][] }[] = [];
-  let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-      continue;
-    }
-    if (c === '"') quoted = true;
+    if (c === '"') i = quotedEnd(text, i) - 1;
     else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
       const end = text.indexOf('\n', i);
       i = end < 0 ? text.length : end;
@@ -275,22 +266,15 @@ function valueIn(own: string, key: RegExp): string | undefined {
   const from = m.index + m[0].length;
   if (own[from] === '[') {
     let depth = 0;
-    let quoted = false;
     for (let i = from; i < own.length; i++) {
       const c = own[i];
-      if (quoted) {
-        if (c === '\\') i++;
-        else if (c === '"') quoted = false;
-      } else if (c === '"') quoted = true;
+      if (c === '"') i = quotedEnd(own, i) - 1;
       else if (c === '[') depth++;
       else if (c === ']' && --depth === 0) return own.slice(from, i + 1);
     }
     return own.slice(from);
   }
-  if (own[from] === '"') {
-    const end = /^"(?:[^"\\]|\\.)*"/.exec(own.slice(from));
-    return end ? end[0] : own.slice(from);
-  }
+  if (own[from] === '"') return own.slice(from, quotedEnd(own, from));
   const line = own.slice(from).split(/[\n,]/)[0];
   return line;
 }

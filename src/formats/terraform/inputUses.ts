@@ -3,6 +3,7 @@
  * whose encryption switch or key reads a variable or a local, and the calls of local modules.
  * Cheap and loaded with detection: a file with neither (most files) loads and reads no evaluation.
  */
+import { quotedEnd } from '../../core/hclStrings.js';
 import type { TfDetection, TfTable } from './detect.js';
 import { attr, blocks, type HAttr, type HBlock } from './parse.js';
 
@@ -24,9 +25,8 @@ export function soleInterpolation(expr: string): string | undefined {
   let depth = 1;
   for (let i = 3; i < s.length; i++) {
     const c = s[i];
-    if (c === '"') {
-      for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === '\\') i++;
-    } else if (c === '{') depth++;
+    if (c === '"') i = quotedEnd(s, i) - 1;
+    else if (c === '{') depth++;
     else if (c === '}' && --depth === 0) return i === s.length - 2 ? s.slice(3, i).trim() || undefined : undefined;
   }
   return undefined;

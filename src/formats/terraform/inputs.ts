@@ -383,9 +383,10 @@ const META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'de
  * What evaluating a file's inputs reads of its module, each part when first asked: the module's other files, the
  * file's blocks, the module's environment (variables, locals, tfvars), whether it is a root module, and who sets its
  * variables from outside (a root module's var-files and terragrunt, `outside`; the terragrunt units deploying its
- * folder, `units`: varSources.ts keeps both per folder). For evaluateInputs and the KMS data sources' reader.
+ * folder, `units`: varSources.ts keeps both per folder). For evaluateInputs, the KMS data sources' reader, and the caller
+ * of a local module whose output is a table's key (moduleOutputKeys.ts).
  */
-async function moduleScope(file: SourceFile, det: TfDetection, context: DiskContext | undefined) {
+export async function moduleScope(file: SourceFile, det: TfDetection, context: DiskContext | undefined) {
   const siblings = context ? await context.siblings() : [];
   const here = await envFiles(siblings);
   const ownFile: ModuleFile = { path: file.path, text: file.text, tops: summarize(det, file.text) };

@@ -2,23 +2,23 @@
  * Splits of a Terraform expression's text at its top level (not inside brackets or strings): the
  * items of a list or a call's arguments, and a conditional's three parts.
  */
+import { quotedEnd } from '../../core/hclStrings.js';
 
 /** The comma-separated items of `s` (a list's or a call's inside): `a, [b, c], "d,e"` -> 3 items. */
 export function splitTop(s: string): string[] {
   const out: string[] = [];
   let depth = 0;
-  let inStr = false;
   let cur = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
-    if (inStr) {
-      if (c === '\\') {
-        cur += c + s[++i];
-        continue;
-      }
-      if (c === '"') inStr = false;
-    } else if (c === '"') inStr = true;
-    else if ('([{'.includes(c)) depth++;
+    if (c === '"') {
+      // The string whole, its interpolations with their own strings and braces (core/hclStrings.ts).
+      const end = quotedEnd(s, i);
+      cur += s.slice(i, end);
+      i = end - 1;
+      continue;
+    }
+    if ('([{'.includes(c)) depth++;
     else if (')]}'.includes(c)) depth--;
     else if (c === ',' && depth === 0) {
       out.push(cur.trim());
@@ -39,7 +39,7 @@ export function splitConditional(s: string): [string, string, string] | undefine
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
     if (ch === '"') {
-      for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === '\\') i++;
+      i = quotedEnd(s, i) - 1;
       continue;
     }
     if (ch === '(' || ch === '[' || ch === '{') depth++;

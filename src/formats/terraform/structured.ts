@@ -14,6 +14,7 @@
  * `merge(...)` of such values (`merge(var.defaults, var.environments[terraform.workspace])`: each
  * combination of its arguments' values, later keys winning, as Terraform's shallow merge does).
  */
+import { quotedEnd } from '../../core/hclStrings.js';
 import { isExpr, isObj, isStr, readValue, type Value } from './hclvalue.js';
 import { soleInterpolation } from './inputUses.js';
 import { splitConditional, splitTop } from './split.js';
@@ -149,7 +150,7 @@ function indexRead(s: string): { base: string; key: string } | undefined {
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (c === '"') {
-      for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === '\\') i++;
+      i = quotedEnd(s, i) - 1;
       continue;
     }
     if (c === '{' || c === '[' || c === '(') depth++;

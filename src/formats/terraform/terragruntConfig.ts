@@ -145,15 +145,23 @@ export function parentFolderName(path: Value | undefined): string | undefined {
  * var-file path as written (`arguments = ["-var-file=${get_terragrunt_dir()}/prod.tfvars"]`, `required_var_files`,
  * `optional_var_files`: its entries), each variable set by `-var=name=value` (its name), and each part kmsfix does not
  * read (`arguments = local.args`, a list entry that is an expression), as written: any variable may come from it.
+ * `envVars`: each variable its `env_vars = { TF_VAR_<name> = ... }` sets (since session 56, adversarial F5: before, a
+ * unit setting `TF_VAR_kms_key_arn` there left the module's default read). Terragrunt puts env_vars in Terraform's
+ * environment before its `inputs`, which it adds as TF_VAR_ variables only where none is set yet
+ * (runner/run/run.go: maps.Copy of the extra_arguments' env vars, then SetTerragruntInputsAsEnvVars "preserving any
+ * keys already present"), so env_vars win over inputs; Terraform reads TF_VAR_ variables first, under the module's
+ * terraform.tfvars, *.auto.tfvars and every -var-file and -var (terragrunt's inputs docs list that order). An
+ * env_vars that is not an object, or a key kmsfix cannot read (a template), may set any variable (`unread`).
  */
 export interface ExtraArguments {
   varFiles: { path: Value; optional: boolean; block: string }[];
   vars: string[];
+  envVars: string[];
   unread: string[];
 }
 
 export function terragruntExtraArguments(text: string): ExtraArguments {
-  const out: ExtraArguments = { varFiles: [], vars: [], unread: [] };
+  const out: ExtraArguments = { varFiles: [], vars: [], envVars: [], unread: [] };
   if (!text.includes('extra_arguments')) return out;
   const body = bodyOf(text);
   const tf = isObj(body) ? items(body.obj.get('terraform'))[0] : undefined;
@@ -173,6 +181,14 @@ export function terragruntExtraArguments(text: string): ExtraArguments {
         if (!Array.isArray(list)) out.unread.push(`${block} ${attr} = ${shown(list)}`);
         else for (const p of list) out.varFiles.push({ path: p, optional, block });
       }
+      const env = b.obj.get('env_vars');
+      if (env !== undefined && !isObj(env)) out.unread.push(`${block} env_vars = ${shown(env)}`);
+      else if (env !== undefined)
+        for (const k of env.obj.keys()) {
+          const name = /^TF_VAR_([A-Za-z_][\w-]*)$/.exec(k)?.[1];
+          if (name) out.envVars.push(name);
+          else if (/[$%]\{|^\(/.test(k)) out.unread.push(`${block} env_vars key ${k}`);
+        }
       const args = b.obj.get('arguments');
       if (args === undefined) continue;
       if (!Array.isArray(args)) {

@@ -151,7 +151,7 @@ async function unitCall(
   const files = context && /extra_arguments|include/.test(file.text) ? await unitVarFiles(file, context) : undefined;
   const byFiles = files ? files.read.filter((r) => r.names.includes(m.enabled.input) || r.names.includes(m.key)) : [];
   if (byFiles.length > 0 || (files?.unread.length ?? 0) > 0) {
-    const where = byFiles.map((r) => path.posix.relative(dir, r.where) || r.where);
+    const where = byFiles.map((r) => `${r.what ? `${r.what} ` : ''}${path.posix.relative(dir, r.where) || path.posix.basename(r.where)}`);
     const set = [m.enabled.input, m.key].filter((n) => byFiles.some((r) => r.names.includes(n)));
     const why = byFiles.length
       ? `${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'} set by ${where.join(', ')}, passed in the unit's extra_arguments (over its inputs)`

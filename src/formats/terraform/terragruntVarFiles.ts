@@ -21,8 +21,11 @@ import { terragruntExtraArguments, terragruntIncludes } from './terragruntConfig
 import { includedFile, pathFunction } from './terragruntPaths.js';
 
 export interface UnitVarFiles {
-  /** Each var-file read (or `-var` argument): where (a display path), and the variables it sets. */
-  read: { where: string; names: string[] }[];
+  /**
+   * Each var-file read (or `-var` arguments, or `TF_VAR_` env_vars): where (its file's path), what it is when not a
+   * var-file (`the -var arguments of`, said before the path), and the variables it sets.
+   */
+  read: { where: string; what?: string; names: string[] }[];
   /** What kmsfix cannot read, each saying what and why (any variable may come from it). */
   unread: string[];
 }
@@ -49,7 +52,9 @@ async function readUnitVarFiles(unit: SourceFile, context: DiskContext): Promise
   for (const config of configs) {
     const args = terragruntExtraArguments(config.text);
     const rel = path.posix.relative(dir, config.path) || path.posix.basename(config.path);
-    if (args.vars.length) out.read.push({ where: `-var arguments of ${rel}`, names: args.vars });
+    if (args.vars.length) out.read.push({ where: config.path, what: 'the -var arguments of', names: args.vars });
+    if (args.envVars.length)
+      out.read.push({ where: config.path, what: 'the TF_VAR_ env_vars of the extra_arguments of', names: args.envVars });
     for (const u of args.unread) out.unread.push(`${u} in ${rel}, which kmsfix does not read`);
     for (const vf of args.varFiles) {
       const file = await varFileAt(vf.path, unit, context);

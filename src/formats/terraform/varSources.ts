@@ -200,7 +200,13 @@ async function addVarFiles(
   const found = await unitVarFiles(unit, context);
   for (const r of found.read)
     for (const name of r.names)
-      add(name, 'unitVarFiles', `${rel(r.where)} (a var-file the terragrunt unit ${rel(unit.path)} passes in extra_arguments)`);
+      add(
+        name,
+        'unitVarFiles',
+        r.what
+          ? `${r.what} ${r.where === unit.path ? `the terragrunt unit ${rel(unit.path)}` : `${rel(r.where)}, included by the terragrunt unit ${rel(unit.path)}`}`
+          : `${rel(r.where)} (a var-file the terragrunt unit ${rel(unit.path)} passes in extra_arguments)`,
+      );
   for (const u of found.unread) add(EVERY, 'unitVarFiles', `${u}, passed by the terragrunt unit ${rel(unit.path)}`);
 }
 

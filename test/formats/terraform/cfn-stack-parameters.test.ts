@@ -72,3 +72,25 @@ describe('aws_cloudformation_stack parameters over the template Defaults', () =>
     });
   }
 });
+
+describe('two stacks, the first with a lone brace in a string inside an interpolation (session 56, adversarial F2)', () => {
+  const two = (auditKey: string, ordersKey: string) =>
+    `resource "aws_cloudformation_stack" "audit" {\n  name = "audit-\${replace(var.team, "{", "")}"\n  parameters = {\n    TableKeyArn = "${auditKey}"\n  }\n  template_body = ${heredoc.replace('Orders:', 'Audit:')}\n}\n\n` +
+    `resource "aws_cloudformation_stack" "orders" {\n  name = "orders-\${split("(", var.team)[0]}"\n  parameters = {\n    TableKeyArn = "${ordersKey}"\n  }\n  template_body = ${heredoc}\n}\n`;
+  const statuses = async (text: string) => {
+    const scan = await processMemory([{ path: 'main.tf', text }], 'scan');
+    return Object.fromEntries(scan.outcomes.flatMap((o) => o.tables).map((t) => [t.address.replace(/^.*\./, ''), [t.status, t.message]]));
+  };
+  it("each stack's table reads its own stack's parameters", async () => {
+    const s = await statuses(two('alias/aws/dynamodb', KEY));
+    expect(s.Audit[0]).toBe('aws-managed');
+    expect(s.Audit[1]).toContain('aws_cloudformation_stack.audit');
+    expect(s.Orders[0]).toBe('customer-managed');
+    expect(s.Orders[1]).toContain('aws_cloudformation_stack.orders');
+  });
+  it('the other way round', async () => {
+    const s = await statuses(two(KEY, 'alias/aws/dynamodb'));
+    expect(s.Audit[0]).toBe('customer-managed');
+    expect(s.Orders[0]).toBe('aws-managed');
+  });
+});

@@ -58,10 +58,12 @@ resource "aws_kms_key" "plain" {
 }
 `;
 
-async function scan(call: string, key: string, module: [string, string]) {
+async function scan(call: string, key: string, module: [string, string], more: MemoryFile[] = [], root = true) {
+  const text = `${call}\n${table(key)}`;
   const files: MemoryFile[] = [
-    { path: 'main.tf', text: `${call}\n${table(key)}` },
+    { path: 'main.tf', text: root ? text : text.replace(/^provider "aws" \{[^}]*\}\n/m, '') },
     { path: module[0], text: module[1] },
+    ...more,
   ];
   const r = await processMemory(files, 'scan');
   return r.outcomes.flatMap((o) => o.tables).find((t) => t.address === 'aws_dynamodb_table.t')!;
@@ -88,17 +90,80 @@ describe("a key from a local module's output", () => {
     ]);
     expect(t.status).toBe('customer-managed');
   });
-  it("the count read from the caller's variable: unknown, not fixed", async () => {
+  it("the count read from the caller's variable, which its default decides: read with it (customer-managed)", async () => {
     const t = await scan(
       'variable "create_key" {\n  default = true\n}\n\nmodule "cmk" {\n  source = "./modules/cmk"\n  create = var.create_key\n}\n',
       'module.cmk.key_arn',
       ['modules/cmk/main.tf', CMK],
     );
+    expect(t.status).toBe('customer-managed');
+  });
+  it("the count read from the caller's variable, which a var-file sets: unknown, not fixed", async () => {
+    const t = await scan(
+      'variable "create_key" {\n  default = true\n}\n\nmodule "cmk" {\n  source = "./modules/cmk"\n  create = var.create_key\n}\n',
+      'module.cmk.key_arn',
+      ['modules/cmk/main.tf', CMK],
+      [{ path: 'env/dev.tfvars', text: 'create_key = false\n' }],
+    );
     expect([t.status, t.fixable]).toEqual(['unknown', false]);
     expect(t.message).toContain('output key_arn of modules/cmk');
+    expect(t.message).toContain('create_key is set per environment by env/dev.tfvars (-var-file)');
   });
   it('a key the module always creates: customer-managed, as before', async () => {
     const t = await scan('module "cmk" {\n  source = "./modules/cmk"\n}\n', 'module.cmk.always', ['modules/cmk/main.tf', CMK]);
+    expect(t.status).toBe('customer-managed');
+  });
+});
+
+/** A module that passes on the key its call gives (adversarial F1 of session 56). */
+const PASS = `variable "key_arn" {
+  type    = string
+  default = null
+}
+
+output "table_key_arn" {
+  value = var.key_arn
+}
+`;
+
+const passing = (input: string, before = '') => `${before}module "keys" {\n  source  = "./modules/keys"\n  key_arn = ${input}\n}\n`;
+const TABLE_KEY = (def: string) => `variable "table_key" {\n  type    = string\n  default = ${def}\n}\n\n`;
+const CMK_ARN = '"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"';
+
+describe("a module output that passes on the caller's value (read with the caller's values)", () => {
+  const scanPass = (call: string, more: MemoryFile[] = [], root = true) =>
+    scan(call, 'module.keys.table_key_arn', ['modules/keys/main.tf', PASS], more, root);
+
+  it("the caller's variable with default null: aws-managed, naming it", async () => {
+    const t = await scanPass(passing('var.table_key', TABLE_KEY('null')));
+    expect([t.status, t.fixable]).toEqual(['aws-managed', true]);
+    expect(t.message).toContain('module.keys sets key_arn = var.table_key; table_key defaults to null');
+  });
+  it('a local that is null or "": aws-managed', async () => {
+    for (const v of ['null', '""']) {
+      const t = await scanPass(passing('local.k', `locals {\n  k = ${v}\n}\n\n`));
+      expect(t.status).toBe('aws-managed');
+    }
+  });
+  it("the caller's data source of alias/aws/dynamodb: aws-managed", async () => {
+    const t = await scanPass(
+      passing('data.aws_kms_alias.ddb.target_key_arn', 'data "aws_kms_alias" "ddb" {\n  name = "alias/aws/dynamodb"\n}\n\n'),
+    );
+    expect(t.status).toBe('aws-managed');
+    expect(t.message).toContain('data.aws_kms_alias.ddb names alias/aws/dynamodb');
+  });
+  it("the caller's variable a var-file sets: unknown, naming the file", async () => {
+    const t = await scanPass(passing('var.table_key', TABLE_KEY('null')), [{ path: 'env/prod.tfvars', text: `table_key = ${CMK_ARN}\n` }]);
+    expect([t.status, t.fixable]).toEqual(['unknown', false]);
+    expect(t.message).toContain('module.keys sets key_arn = var.table_key: table_key is set per environment by env/prod.tfvars');
+  });
+  it('in a module that is not a root module (its callers set the variable): unknown', async () => {
+    const t = await scanPass(passing('var.table_key', TABLE_KEY('null')), [], false);
+    expect([t.status, t.fixable]).toEqual(['unknown', false]);
+    expect(t.message).toContain("this module's callers set var.table_key");
+  });
+  it("the caller's variable defaulting to a key's ARN: customer-managed", async () => {
+    const t = await scanPass(passing('var.table_key', TABLE_KEY(CMK_ARN)));
     expect(t.status).toBe('customer-managed');
   });
 });

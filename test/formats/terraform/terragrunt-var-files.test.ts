@@ -131,3 +131,40 @@ describe('var-files of a unit of a DynamoDB registry module', () => {
     expect((await status('name = "orders-prod"\n'))[0]).toBe('customer-managed');
   });
 });
+
+describe("TF_VAR_ variables of a unit's extra_arguments env_vars (session 56, adversarial F5)", () => {
+  it('set the variable as a var-file does: unknown, naming them, not fixed (the default null is not read)', async () => {
+    const extra = `    env_vars = {\n      TF_VAR_table_kms_key_arn = ${CMK}\n      AWS_PROFILE              = "prod"\n    }\n`;
+    const { t, changed } = await orders(tree('null', unit(extra)));
+    expect([t.status, t.fixable, changed]).toEqual(['unknown', false, false]);
+    expect(t.message).toContain(
+      'table_kms_key_arn is set by the TF_VAR_ env_vars of the extra_arguments of the terragrunt unit ../../live/prod/orders/terragrunt.hcl',
+    );
+  });
+  it('a default key that TF_VAR_ sets to alias/aws/dynamodb is never customer-managed; in an included root.hcl too', async () => {
+    const extra = '    env_vars = {\n      TF_VAR_table_kms_key_arn = "alias/aws/dynamodb"\n    }\n';
+    expect((await orders(tree(CMK, unit(extra)))).t.status).toBe('unknown');
+    const include =
+      'include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n\nterraform {\n  source = "../../../modules/orders"\n}\n';
+    const root = `terraform {\n  extra_arguments "common" {\n    commands = ["plan", "apply"]\n${extra}  }\n}\n`;
+    const o = await orders(tree(CMK, include, [{ path: 'live/root.hcl', text: root }]));
+    expect([o.t.status, o.changed]).toEqual(['unknown', false]);
+    expect(o.t.message).toContain('the TF_VAR_ env_vars of the extra_arguments of ../../live/root.hcl, included by the terragrunt unit');
+  });
+  it('env_vars kmsfix cannot read may set it; other variables change nothing', async () => {
+    const { t } = await orders(tree('null', unit('    env_vars = local.env_vars\n')));
+    expect(t.status).toBe('unknown');
+    expect(t.message).toContain('table_kms_key_arn may be set by extra_arguments "env_vars" env_vars = local.env_vars');
+    const o = await orders(tree('null', unit('    env_vars = {\n      TF_VAR_table_name = "orders"\n    }\n')));
+    expect([o.t.status, o.changed]).toEqual(['aws-managed', true]);
+  });
+  it('a registry module unit: TF_VAR_ over the key in its inputs is unknown', async () => {
+    const text =
+      'terraform {\n  source = "tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.2.0"\n\n' +
+      '  extra_arguments "key" {\n    commands = ["apply"]\n    env_vars = {\n      TF_VAR_server_side_encryption_kms_key_arn = "alias/aws/dynamodb"\n    }\n  }\n}\n\n' +
+      `inputs = {\n  name = "orders"\n  server_side_encryption_enabled = true\n  server_side_encryption_kms_key_arn = ${CMK}\n}\n`;
+    const t = (await processMemory([{ path: 'live/prod/orders/terragrunt.hcl', text }], 'scan')).outcomes.flatMap((o) => o.tables)[0];
+    expect(t.status).toBe('unknown');
+    expect(t.message).toContain('is set by the TF_VAR_ env_vars of the extra_arguments of terragrunt.hcl');
+  });
+});
