@@ -9,7 +9,7 @@ import { listed } from '../rule/blockers.js';
 import { FIX_NOTE } from '../rule/evaluate.js';
 import { IAM_ROLES } from '../rule/cautions.js';
 import { DEFAULT_DELETION_WINDOW, type KeySettings } from '../rule/keySettings.js';
-import { DEFAULT_KEY_POLICY, type KeyPolicyMode } from '../rule/keyPolicy.js';
+import { DEFAULT_KEY_POLICY, KEY_USE_TEXT, type KeyPolicyMode } from '../rule/keyPolicy.js';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { toPosix } from '../core/text.js';
@@ -103,10 +103,16 @@ function keptKeyText(key: string): string {
   const short = one.length > 60 ? `${one.slice(0, 20)}...${one.slice(-37)}` : one;
   return (
     `the key it already named (\`${short}\`), now switched on; kmsfix did not write its policy: check that it lets DynamoDB and ` +
-    "the table's users use it (kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant, kms:DescribeKey " +
-    'through DynamoDB), or they lose access once the table switches'
+    `the table's users use it (${KEY_USE_TEXT} through DynamoDB), or they lose access once the table switches`
   );
 }
+
+/**
+ * What a new key costs (AWS KMS pricing, since 2024: each of a key's first two rotations adds $1 a month, later ones
+ * nothing; session 56's deploy review).
+ */
+const COST =
+  'Cost: each new key costs $1 per month, $2 after its first yearly rotation and $3 from the second on, plus $0.03 per 10,000 requests.';
 
 /** Do these tables all keep the keys they named (TableReport.keptKey), so that the fix creates no key for them? */
 const keptAll = (tables: Fixed[]): boolean => tables.length > 0 && tables.every(({ t }) => t.keptKey !== undefined);
@@ -366,8 +372,7 @@ export function commitMessage(
         ? KEPT_NOTE
         : o.kmsKeyArn
           ? 'Cost: no new key; the existing key is billed as before, plus the requests DynamoDB makes to it for these tables.'
-          : 'Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests.' +
-            callKeys(calls.filter((c) => tables.includes(c.module))),
+          : COST + callKeys(calls.filter((c) => tables.includes(c.module))),
     ]),
     ...perGroup((tables, o) => requests(deployed(tables), o, keptAll(tables))),
     ...perGroup((tables, o) => (keptAll(tables) ? [] : [whoCanUse(tables, o)])),
@@ -501,12 +506,22 @@ function whoCanUse(fixed: Fixed[], o: MessageOptions): string {
     : mode === 'drop-in'
       ? "Who can use the key (key policy drop-in): every principal of this account that DynamoDB lets in, through DynamoDB in the table's Region only, like aws/dynamodb; " +
         'no identity policy has to change. What limits a caller still does: a permissions boundary, a session policy (sts:AssumeRole with Policy, as ' +
-        'tenant-isolation code passes) or a service control policy must allow kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, ' +
-        'kms:CreateGrant and kms:DescribeKey on the key (DynamoDB asks KMS as each caller, and a key policy whose principal is * cannot lift them), or that ' +
-        'caller loses access to the tables. The account administers the key; no other account can use it.'
-      : 'Who can use the key (key policy iam): only principals whose IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on it. Grant them to every role that reads or writes these tables BEFORE deploying (and allow them in any permissions boundary, session policy or service control policy that limits such a role), or they lose access.' +
-        losing(fixed);
+        `tenant-isolation code passes, or Cognito identity-pool guest credentials) or a service control policy must allow ${KEY_USE_TEXT} on the key ` +
+        '(DynamoDB asks KMS as each caller, and a key policy whose principal is * cannot lift them), or that ' +
+        `caller loses access to the tables. ${ADMINISTERED} No other account can use it.`
+      : `Who can use the key (key policy iam): only principals whose IAM policies grant ${KEY_USE_TEXT} on it. Grant them to every role that reads or writes these tables BEFORE deploying (and allow them in any permissions boundary, session policy or service control policy that limits such a role), or they lose access.` +
+        losing(fixed) +
+        ` ${ADMINISTERED}`;
 }
+
+/**
+ * Who administers a new key, in both key policies (AllowAccountFullAccessThroughIAM): what the AWS owned key never
+ * allowed, a principal of the account disabling or deleting the tables' key (session 56's deploy review).
+ */
+const ADMINISTERED =
+  'The account administers the key through IAM: principals allowed kms:DisableKey, kms:ScheduleKeyDeletion or kms:PutKeyPolicy on * ' +
+  '(AdministratorAccess, PowerUserAccess) can make these tables unreadable; consider a service control policy denying those on these keys ' +
+  'outside break-glass roles, and an alarm on DisableKey and ScheduleKeyDeletion.';
 
 /** Formats whose deploy is not CloudFormation's (no automatic rollback that deletes a key: Terraform, CDK for Terraform, Pulumi). */
 const NOT_CLOUDFORMATION: ReadonlySet<string> = new Set(['terraform', 'cdktf', 'pulumi', 'pulumi-yaml']);
@@ -526,22 +541,23 @@ function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
       'when a deploy rolls back or the keys are removed, deletes KMS keys and aliases: it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, ' +
       'kms:TagResource and kms:CreateAlias; kms:DescribeKey, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags and kms:ListAliases ' +
       '(read after each create: a Terraform apply without them fails with the key created and tainted); and kms:ScheduleKeyDeletion and kms:DeleteAlias ' +
-      '(without them a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED). No service control policy may deny them in this account. ' +
+      '(without them a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED). No service control policy may deny them in this account.' +
+      // It switches the tables too, a caller DynamoDB asks KMS as (AWS KMS guide, How Amazon DynamoDB uses AWS KMS: CreateGrant and
+      // DescribeKey for the principal that creates or updates a table; session 56's deploy review).
+      (mode === 'iam'
+        ? ` With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs ${KEY_USE_TEXT} on them (kms:ViaService dynamodb).`
+        : ` It also switches the tables: any permissions boundary or service control policy on it must allow ${KEY_USE_TEXT} on them (kms:ViaService dynamodb).`) +
       // With key retain always no rollback deletes a key: skipping the table leaves it on a key that stays.
       (o.key?.retain === 'always'
         ? ''
-        : 'If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription ' +
+        : ' If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription ' +
           'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).' +
           // A rollback that completes does the same, silently (README Rolling back, "Every format"; real-world round 37): the
           // table's old template may hold nothing that switches it off the key (no SSESpecification, SSEEnabled: true alone).
           (tables.some(({ t }) => !NOT_CLOUDFORMATION.has(t.format))
             ? ' A rollback that completes (UPDATE_ROLLBACK_COMPLETE) may also schedule a new key for deletion while its table still uses it: ' +
               "check each table's SSEDescription before the key's deletion window ends, and if it names the new key, aws kms cancel-key-deletion, then aws kms enable-key."
-            : '')) +
-      (mode === 'iam'
-        ? ' With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs kms:CreateGrant, kms:DescribeKey, kms:Decrypt, ' +
-          'kms:Encrypt, kms:GenerateDataKey* and kms:ReEncrypt* on them (kms:ViaService dynamodb).'
-        : ''),
+            : '')),
   ];
 }
 
@@ -558,7 +574,8 @@ function requests(tables: TableReport[], o: MessageOptions, noKeys = false): str
   const quota =
     "DynamoDB's calls to the tables' keys count toward the account's KMS request quota per Region (an AWS owned key's do not) and grow " +
     'with distinct callers (per-user credentials, tenant sessions, large Lambda fleets), not tables: DynamoDB caches a table key per ' +
-    'connection and asks KMS again after five idle minutes. Near that quota, check KMS usage (Service Quotas, CloudWatch) first.';
+    'connection and asks KMS again after five idle minutes. Each such call is also a CloudTrail event in this account (log volume, SIEM ingestion). ' +
+    'Near that quota, check KMS usage (Service Quotas, CloudWatch) first.';
   const create = 'CreateKey and CreateAlias allow a few calls a second per account: deploy many stacks into one account in waves.';
   const owned = tables.some((t) => t.status !== 'aws-managed');
   const said = [...(owned ? [quota] : []), ...(o.kmsKeyArn || noKeys ? [] : [create])];

@@ -4,6 +4,7 @@
  */
 import { someOf } from '../core/text.js';
 import type { Caution } from './facts.js';
+import { KEY_USE_TEXT } from './keyPolicy.js';
 
 /** How many of a caution's places are named before "and N more". */
 const NAMED = 3;
@@ -22,6 +23,7 @@ const LABEL: Record<Caution['kind'], string> = {
   'recovery-key': 'Backups',
   'backup-key': 'Backups',
   'iam-roles': 'IAM roles',
+  'cognito-guests': 'Cognito guests',
   'unkept-key': 'Key not kept',
   'no-alias': 'No alias',
 };
@@ -60,8 +62,8 @@ function cautionBody(c: Caution): string {
     case 'permissions-boundary':
       return (
         `roles beside this table have one (${listed(c.where)}), which limits what the key policy grants ` +
-        '(its principal is *): a role that uses this table keeps access only if its boundary allows kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, ' +
-        'kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on the key (DynamoDB asks KMS as each caller); check the boundary before deploying'
+        `(its principal is *): a role that uses this table keeps access only if its boundary allows ${KEY_USE_TEXT} on the key ` +
+        '(DynamoDB asks KMS as each caller); check the boundary before deploying'
       );
     case 'undeclared-imports': {
       const what = `the fix imports ${c.packages.join(' and ')}, which the project's package.json does not declare`;
@@ -97,8 +99,15 @@ function cautionBody(c: Caution): string {
       const one = c.roles.length === 1;
       return (
         `with --key-policy iam, ${all(c.roles)} ${one ? 'is' : 'are'} granted DynamoDB and no KMS action: ${one ? 'it loses' : 'they lose'} access ` +
-        `when this deploys unless ${one ? 'its' : 'their'} IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, ` +
-        'kms:CreateGrant and kms:DescribeKey on the key first'
+        `when this deploys unless ${one ? 'its' : 'their'} IAM policies grant ${KEY_USE_TEXT} on the key first`
+      );
+    }
+    case 'cognito-guests': {
+      const one = c.roles.length === 1;
+      return (
+        `${all(c.roles)} ${one ? 'is the guest (unauthenticated) role' : 'are guest (unauthenticated) roles'} granted DynamoDB on this table: ` +
+        'Cognito gives guest credentials a session policy (AmazonCognitoUnAuthedIdentitiesSessionPolicy in the enhanced flow), ' +
+        `which must allow ${KEY_USE_TEXT} on the key or guests lose access to this table; check a guest's reads and writes before deploying`
       );
     }
     case 'unkept-key': {

@@ -50,6 +50,21 @@ export const DYNAMODB_KEY_USE = [
   'kms:DescribeKey',
 ];
 
+/** The two of DYNAMODB_KEY_USE that DynamoDB asks for when a table is created or switched to the key, not for its items. */
+const TABLE_KEY_ACTIONS = new Set(['kms:CreateGrant', 'kms:DescribeKey']);
+
+/**
+ * DYNAMODB_KEY_USE as every text names it (the commit message's checklist, the cautions): the item actions in
+ * alphabetical order, then those DynamoDB asks for a table (`kms:Decrypt, kms:Encrypt, ..., kms:CreateGrant and kms:DescribeKey`).
+ */
+export const KEY_USE_TEXT = (() => {
+  const ordered = [
+    ...DYNAMODB_KEY_USE.filter((a) => !TABLE_KEY_ACTIONS.has(a)).sort(),
+    ...DYNAMODB_KEY_USE.filter((a) => TABLE_KEY_ACTIONS.has(a)).sort(),
+  ];
+  return `${ordered.slice(0, -1).join(', ')} and ${ordered[ordered.length - 1]}`;
+})();
+
 /** The account (its root user, and every IAM identity whose IAM policies allow it) has full access. */
 const ACCOUNT_FULL_ACCESS: PolicyStatement = {
   sid: 'AllowAccountFullAccessThroughIAM',

@@ -82,7 +82,7 @@ describe('--patch-dir mails for git am', () => {
     // The table that could not be fixed, and the deploy notes.
     expect(message).toMatch(/Not changed[^\n]*\n\* Accounts \(g\.yaml:\d+\), aws-managed/);
     expect(message).toMatch(/No downtime: DynamoDB switches a table to another key in place/);
-    expect(message).toMatch(/about \$1 per month/);
+    expect(message).toMatch(/costs \$1 per month, \$2 after its first yearly\s+rotation and \$3 from the second on/);
     expect(message).toMatch(/Who can use the key \(key policy drop-in\)/);
     // New keys are created by whoever deploys: it needs the KMS permissions, and no SCP denying them.
     expect(message.replace(/\n\s+/g, ' ')).toMatch(
@@ -123,7 +123,7 @@ describe('--patch-dir mails for git am', () => {
     const iam = await mail('--key-policy', 'iam');
     expect(iam).toMatch(/Who can use the key \(key policy iam\): only principals whose IAM policies grant kms:Decrypt/);
     // The deploying role switches the tables to keys only IAM opens: its IAM policy must open them.
-    expect(iam).toContain('With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs kms:CreateGrant');
+    expect(iam).toContain('With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs kms:Decrypt');
     expect(await mail('--key-strategy', 'shared')).toContain(
       'a new customer-managed KMS key shared by the tables of its template or module',
     );

@@ -31,7 +31,7 @@ describe('commit message: tables that keep the key they named', () => {
   it('only such tables: their keys named, no note on new keys, a roll back in one deploy', async () => {
     const m = await message(`Resources:\n${table('Orders', KEPT('!GetAtt OrdersKey.Arn'))}${table('Events', KEPT(ARN))}`);
     expect(m).toContain(
-      "* Orders (t.yaml:2), was aws-owned key: the key it already named (`!GetAtt OrdersKey.Arn`), now switched on; kmsfix did not write its policy: check that it lets DynamoDB and the table's users use it (kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant, kms:DescribeKey through DynamoDB), or they lose access once the table switches",
+      "* Orders (t.yaml:2), was aws-owned key: the key it already named (`!GetAtt OrdersKey.Arn`), now switched on; kmsfix did not write its policy: check that it lets DynamoDB and the table's users use it (kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey through DynamoDB), or they lose access once the table switches",
     );
     // A long key as the format shortens it.
     expect(m).toContain('key: the key it already named (`arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd...`), now switched on;');

@@ -52,7 +52,7 @@ describe('commit message: Terraform module calls fixed through their module', ()
       'customer-managed KMS key instead of an AWS owned or AWS managed key.',
     ]);
     expect(m).toContain(
-      '\n* Cost: each new key costs about $1 per month (a little more after its\n  first rotations), plus $0.03 per 10,000 requests.\n* KMS',
+      '\n* Cost: each new key costs $1 per month, $2 after its first yearly\n  rotation and $3 from the second on, plus $0.03 per 10,000 requests.\n* KMS',
     );
   });
 });

@@ -25,12 +25,13 @@ describe('commit message: KMS requests', () => {
     // The old wording priced the requests as few (DynamoDB caches per connection, so they grow with callers).
     expect(m).not.toContain('so they are few');
     expect(m).toContain(
-      '* Cost: each new key costs about $1 per month (a little more after its first rotations), plus $0.03 per 10,000 requests.',
+      '* Cost: each new key costs $1 per month, $2 after its first yearly rotation and $3 from the second on, plus $0.03 per 10,000 requests.',
     );
     expect(m).toContain(
       "* KMS requests: DynamoDB's calls to the tables' keys count toward the account's KMS request quota per Region (an AWS owned key's do not) " +
         'and grow with distinct callers (per-user credentials, tenant sessions, large Lambda fleets), not tables: DynamoDB caches a table key per ' +
-        'connection and asks KMS again after five idle minutes. Near that quota, check KMS usage (Service Quotas, CloudWatch) first. ' +
+        'connection and asks KMS again after five idle minutes. Each such call is also a CloudTrail event in this account (log volume, SIEM ingestion). ' +
+        'Near that quota, check KMS usage (Service Quotas, CloudWatch) first. ' +
         'CreateKey and CreateAlias allow a few calls a second per account: deploy many stacks into one account in waves. ' +
         '(AWS KMS guide: Request quotas; How Amazon DynamoDB uses AWS KMS)',
     );
@@ -84,5 +85,44 @@ describe('commit message: a rollback that completes', () => {
     expect(r.outcomes[0].tables[0].fixed).toBe(true);
     const tf = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' })).replace(/\s+/g, ' ');
     expect(tf).not.toContain('UPDATE_ROLLBACK_COMPLETE');
+  });
+});
+
+// Session 56's deploy review (F2, F3, F6, F1): what the new keys ask of the deploying role, who may disable them, the
+// CloudTrail events their use adds, and Cognito's guest credentials among the session policies that limit a caller.
+describe('commit message: what the deploy review of session 56 asked for', () => {
+  it('drop-in: the deploying role switches the tables, so its boundary or SCP must allow the key use through DynamoDB', async () => {
+    const m = await message(table());
+    expect(m).toContain(
+      'No service control policy may deny them in this account. It also switches the tables: any permissions boundary or service control policy ' +
+        'on it must allow kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on them ' +
+        '(kms:ViaService dynamodb). If a rollback stops',
+    );
+    const iam = await message(table(), { keyPolicy: 'iam' });
+    expect(iam).toContain(
+      'With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs kms:Decrypt, kms:Encrypt, ' +
+        'kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on them (kms:ViaService dynamodb).',
+    );
+    expect(iam).not.toContain('It also switches the tables: any permissions boundary');
+  });
+
+  it('who administers the new keys: IAM, so a broad KMS grant can disable them (both key policies; not an existing key)', async () => {
+    const line =
+      'The account administers the key through IAM: principals allowed kms:DisableKey, kms:ScheduleKeyDeletion or kms:PutKeyPolicy on * ' +
+      '(AdministratorAccess, PowerUserAccess) can make these tables unreadable; consider a service control policy denying those on these keys ' +
+      'outside break-glass roles, and an alarm on DisableKey and ScheduleKeyDeletion.';
+    expect(await message(table())).toContain(`${line} No other account can use it.`);
+    expect(await message(table(), { keyPolicy: 'iam' })).toContain(line);
+    expect(await message(table(), { kmsKeyArn: ARN })).not.toContain('administers the key');
+  });
+
+  it('KMS requests: each call is a CloudTrail event; session policies: Cognito identity-pool guest credentials', async () => {
+    const m = await message(table());
+    expect(m).toContain('Each such call is also a CloudTrail event in this account (log volume, SIEM ingestion).');
+    expect(m).toContain(
+      'a session policy (sts:AssumeRole with Policy, as tenant-isolation code passes, or Cognito identity-pool guest credentials)',
+    );
+    // An AWS managed key's calls were logged and counted already.
+    expect(await message(table(MANAGED))).not.toContain('CloudTrail');
   });
 });

@@ -41,6 +41,7 @@ import {
   tablesOf,
   type AttachedPolicy,
   type IamStatement,
+  type Principal,
 } from './iamStatements.js';
 import { managedPolicy } from '../../rule/managedPolicies.js';
 
@@ -89,6 +90,23 @@ export function iamRoles(text: string, template: CfnTemplate, shown: string): Ia
     }
     return roles.length > 0 ? { kind: 'iam-roles', roles } : undefined;
   };
+}
+
+/**
+ * Where a principal's policies grant DynamoDB on table `id` (its literal TableName `name`), whatever else they grant
+ * (cognitoGuests.ts): the first such grant's place (`file:line`, with what grants it), or undefined.
+ */
+export function tableGrant(
+  principal: Principal,
+  tables: Set<string>,
+  id: string,
+  name: string | undefined,
+  at: (offset: number) => string,
+): string | undefined {
+  const grantee: Grantee = { name: principal.name, grants: [], excluded: false };
+  for (const policy of principal.policies) readPolicy(policy, grantee, tables);
+  const g = grantee.grants.find((x) => targets(x.target, id, name));
+  return g && `${g.by ? `${g.by}, ` : ''}${at(g.offset)}`;
 }
 
 function targets(t: Target, id: string, name: string | undefined): boolean {
@@ -163,10 +181,9 @@ function readStatement(s: IamStatement, grantee: Grantee, tables: Set<string>, b
   // An action kmsfix cannot read may be a KMS one.
   if (s.opaque) grantee.excluded = true;
   const actions = s.actions.flatMap((a) => (a === undefined ? [] : [a.toLowerCase()]));
-  if (actions.some((a) => a === '*' || a.startsWith('kms:') || (/^k[\w*?]*:/.test(a) && globMatcher(a).test('kms:decrypt')))) {
+  // Its DynamoDB grant is still read (cognitoGuests.ts asks for it whatever else the role has).
+  if (actions.some((a) => a === '*' || a.startsWith('kms:') || (/^k[\w*?]*:/.test(a) && globMatcher(a).test('kms:decrypt'))))
     grantee.excluded = true;
-    return;
-  }
   if (!actions.some((a) => a.startsWith('dynamodb:'))) return;
   const target = resourceTarget(s, tables);
   if (target) grantee.grants.push({ target, by, offset: s.offset });
