@@ -256,6 +256,15 @@ describe('Pulumi TypeScript: a key read from the stack config', () => {
     expect(r.status).toBe('aws-managed');
   });
 
+  it('stacks in a stackConfigDir whose key is written with an escape (the project file parsed, not only its own folder listed)', async () => {
+    const r = await scan({
+      'infra/index.ts': program('kms.require("dynamo")', 'const kms = new pulumi.Config("kms");'),
+      'infra/Pulumi.yaml': project('"stackConfig\\x44ir": stacks\n'),
+      'infra/stacks/Pulumi.dev.yaml': stack({ 'kms:dynamo': 'alias/aws/dynamodb', 'orders:dynamo': ARN }),
+    });
+    expect(r.status).toBe('aws-managed');
+  });
+
   it('a config read the code cannot name (a computed name, a namespace from a variable) is left to the code', async () => {
     const r = await scan({
       'infra/index.ts': program('config.require(keyName)', 'const config = new pulumi.Config();\nconst keyName = process.env.KEY!;'),
@@ -304,6 +313,19 @@ ${config}resources:
     );
     expect(managed.status).toBe('aws-managed');
     expect((await scan({ 'infra/Pulumi.yaml': withDefault }, 'infra/Pulumi.yaml')).status).toBe('customer-managed');
+  });
+
+  it('stacks in a stackConfigDir (its key written with an escape too), none beside the program', async () => {
+    for (const key of ['stackConfigDir', '"stackConfig\\x44ir"']) {
+      const r = await scan(
+        {
+          'infra/Pulumi.yaml': `${key}: stacks\n${withDefault}`,
+          'infra/stacks/Pulumi.dev.yaml': stack({ 'orders:tableKey': 'alias/aws/dynamodb' }),
+        },
+        'infra/Pulumi.yaml',
+      );
+      expect(r.status).toBe('aws-managed');
+    }
   });
 
   it('a declaration without a default: a stack that does not set it deploys nothing (adversarial pass of session 47)', async () => {

@@ -8,6 +8,7 @@
  * key (or leaves out, where the program then gives none) is not customer-managed there, whatever the others set.
  * A stack that imports an ESC environment (`environment:`) may get a value the repository does not show.
  */
+import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { type CMap, type CNode, child, parseYaml, resolveAlias, scalarString } from '../yaml/tree.js';
@@ -30,14 +31,22 @@ export interface PulumiStacks {
 
 /** The project (its nearest `Pulumi.yaml` or `Pulumi.yml`) and its stack files; undefined when there is none or no stack file. */
 export async function pulumiStacks(file: SourceFile, context: DiskContext): Promise<PulumiStacks | undefined> {
+  // A Pulumi YAML program written in its Pulumi.yaml is its own project file (a Pulumi.yml beside it is the farther
+  // one), and the stack files are in its folder unless the text may set a stackConfigDir. Most projects have none:
+  // when the folder has no stack file either, nothing is read again, nothing parsed again.
+  if (path.posix.basename(file.path) === 'Pulumi.yaml' && !mayMoveStacks(file) && (await stackFilesIn(context, file, '.')).length === 0)
+    return undefined;
   const found = (await Promise.all([context.projectFile(file, 'Pulumi.yaml'), context.projectFile(file, 'Pulumi.yml')])).filter(
     (f): f is SourceFile => f !== undefined,
   );
   // The nearer of the two (the longer path).
   const projectFile = found.sort((a, b) => b.path.length - a.path.length)[0];
-  const head = projectFile && projectHead(projectFile);
-  if (!projectFile || !head) return undefined;
-  const files = await context.folderFiles(projectFile, head.dir, (name) => /^Pulumi\..+\.ya?ml$/.test(name));
+  if (!projectFile) return undefined;
+  // The same for a project file found up the tree: its folder listed before it is parsed.
+  if (!mayMoveStacks(projectFile) && (await stackFilesIn(context, projectFile, '.')).length === 0) return undefined;
+  const head = projectHead(projectFile);
+  if (!head) return undefined;
+  const files = await stackFilesIn(context, projectFile, head.dir);
   if (files.length === 0) return undefined;
   const stacks = files.map((f): Stack => {
     const name = /Pulumi\.(.+)\.ya?ml$/.exec(f.path)?.[1] ?? f.path;
@@ -48,6 +57,16 @@ export async function pulumiStacks(file: SourceFile, context: DiskContext): Prom
   });
   return { project: head.project, stacks, defaults: head.defaults };
 }
+
+/** The stack files (`Pulumi.<stack>.yaml`) of the folder `dir` of the project file. */
+const stackFilesIn = (context: DiskContext, projectFile: SourceFile, dir: string) =>
+  context.folderFiles(projectFile, dir, (name) => /^Pulumi\..+\.ya?ml$/.test(name));
+
+/**
+ * Whether the project file may name another stack folder than its own: a `stackConfigDir` key is written in its text
+ * (a key escaped in double quotes, `"stackConfig\x44ir"`, too: any backslash counts).
+ */
+const mayMoveStacks = (f: SourceFile) => f.text.includes('stackConfigDir') || f.text.includes('\\');
 
 /**
  * What kmsfix reads of a project or stack file, kept once per run and thread (the engine's reader hands out
