@@ -76,8 +76,8 @@ export interface TableFacts extends TableIdentity {
   units?: DeployingUnit[];
   /**
    * A fix turns the table's switch on alone and keeps the key it names (src/rule/cmk.ts switchedOff): that key, as
-   * written. Set by the formats whose fix does so (CloudFormation, Terraform; not CDK for Terraform or Pulumi, whose
-   * fix still generates a key), so that the commit message names that key and creates none (src/report/commitMessage.ts).
+   * written. Set by each format's detection (CloudFormation, Terraform; CDK for Terraform and Pulumi: typescript/switchOnly.ts;
+   * Pulumi YAML: pulumi-yaml/switchOnly.ts), so that the commit message names that key and creates none (src/report/commitMessage.ts).
    */
   keptKey?: string;
 }

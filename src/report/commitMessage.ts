@@ -123,6 +123,22 @@ const KEPT_NOTE =
   'this change creates no key, and its roll back (below) is one deploy that sets each switch back off and deletes no key.';
 
 /**
+ * The note on snapshot tests of CDK, CDK for Terraform and Pulumi programs (`tables`: theirs), whose snapshot records the
+ * tables as they were: without their keys, or, where every table kept the key it named, with its switch off.
+ */
+function snapshotNote(tables: Fixed[]): string[] {
+  if (tables.length === 0) return [];
+  const kept = keptAll(tables);
+  return [
+    'Snapshot tests: a Jest or Vitest snapshot of the synthesized stack or program (toMatchSnapshot of Template.fromStack(...).toJSON(), ' +
+      `Testing.synth(...), SynthUtils) records these tables ${kept ? 'with their encryption switched off' : 'without their keys'}, and a CI run (--ci) fails on it instead of writing it: ` +
+      `update the snapshots (jest -u, vitest -u, npx projen test) in this change, and check that only ${
+        kept ? "the tables' encryption switches" : "the keys, their aliases and the tables' encryption"
+      } changed.`,
+  ];
+}
+
+/**
  * The message of the repository at `root` (`--commit`, and `--patch-dir`'s mail), its paths from that
  * root: its outcomes read back with their tables (`full`: a fix that holds its files keeps them on
  * disk, read back here one repository at a time), those `changed` in the commit. The outcomes read
@@ -394,13 +410,7 @@ export function commitMessage(
             "kms:ReEncrypt* and kms:GenerateDataKey* on the key, which AwsSolutions-IAM5 reports as an error: cdk synth fails until it is suppressed (appliesTo 'Action::kms:ReEncrypt*' and 'Action::kms:GenerateDataKey*').",
         ]
       : []),
-    ...(fixed.some(({ t }) => t.format === 'cdk' || t.format === 'cdktf' || t.format === 'pulumi')
-      ? [
-          'Snapshot tests: a Jest or Vitest snapshot of the synthesized stack or program (toMatchSnapshot of Template.fromStack(...).toJSON(), ' +
-            'Testing.synth(...), SynthUtils) records these tables without their keys, and a CI run (--ci) fails on it instead of writing it: ' +
-            "update the snapshots (jest -u, vitest -u, npx projen test) in this change, and check that only the keys, their aliases and the tables' encryption changed.",
-        ]
-      : []),
+    ...snapshotNote(fixed.filter(({ t }) => t.format === 'cdk' || t.format === 'cdktf' || t.format === 'pulumi')),
     // A unit's cautions are its module table's, said of that table.
     ...cautions([...fixed.map(({ t }) => t), ...calls.filter((c) => !c.unit).map(({ t }) => t)]),
   ];

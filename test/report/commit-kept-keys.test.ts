@@ -54,3 +54,75 @@ describe('commit message: tables that keep the key they named', () => {
     expect(m).toContain('* Roll back in two deploys');
   });
 });
+
+/** The message of a fix of these files, its lines joined. */
+async function messageOf(files: { path: string; text: string }[]) {
+  const r = await processMemory(files, 'fix', {});
+  return commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' })).replace(/\s+/g, ' ');
+}
+
+const PULUMI = `import * as aws from '@pulumi/aws';
+const ordersKey = new aws.kms.Key('orders-key', { enableKeyRotation: true });
+new aws.dynamodb.Table('orders', {
+  hashKey: 'id',
+  serverSideEncryption: { enabled: false, kmsKeyArn: ordersKey.arn },
+});
+`;
+const CDKTF = `import { Construct } from 'constructs';
+import { TerraformStack } from 'cdktf';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+export class S extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new DynamodbTable(this, 'audit', { name: 'audit', hashKey: 'id', serverSideEncryption: { enabled: false, kmsKeyArn: '${ARN}' } });
+  }
+}
+`;
+const PULUMI_YAML = `name: t
+runtime: yaml
+variables:
+  ledgerKeyArn: ${ARN}
+resources:
+  ledger:
+    type: aws:dynamodb:Table
+    properties:
+      hashKey: id
+      serverSideEncryption:
+        enabled: false
+        kmsKeyArn: \${ledgerKeyArn}
+`;
+
+describe('commit message: Pulumi, CDK for Terraform and Pulumi YAML tables that keep the key they named', () => {
+  it('names each kept key as written (a long ARN with its key ID), no note on new keys, a roll back in one deploy', async () => {
+    const m = await messageOf([
+      { path: 'pulumi/index.ts', text: PULUMI },
+      { path: 'cdktf/main.ts', text: CDKTF },
+      { path: 'yaml/Pulumi.yaml', text: PULUMI_YAML },
+    ]);
+    expect(m).toContain('* orders (pulumi/index.ts:3), was aws-owned key: the key it already named (`ordersKey.arn`), now switched on;');
+    expect(m).toContain(
+      "* audit (cdktf/main.ts:7), was aws-owned key: the key it already named (`'arn:aws:kms:eu-west...1234abcd-12ab-34cd-56ef-1234567890ab'`), now switched on;",
+    );
+    expect(m).toContain('* ledger (yaml/Pulumi.yaml:6), was aws-owned key: the key it already named (`${ledgerKeyArn}`), now switched on;');
+    expect(m).not.toContain('a new customer-managed KMS key');
+    for (const n of NEW_KEY_NOTES) expect(m).not.toContain(n);
+    expect(m).toContain('* Keys: each table switches to the key it already named');
+    expect(m).toContain(
+      "* Roll back in one deploy: set each table's switch back off and deploy; no key is created or deleted: - Pulumi, was aws-owned: `serverSideEncryption: { enabled: false }` - CDK for Terraform, was aws-owned: `serverSideEncryption: { enabled: false }` - Pulumi YAML, was aws-owned: `serverSideEncryption: { enabled: false }`",
+    );
+    // The snapshot of the program changes in the switches alone.
+    expect(m).toContain(
+      "records these tables with their encryption switched off, and a CI run (--ci) fails on it instead of writing it: update the snapshots (jest -u, vitest -u, npx projen test) in this change, and check that only the tables' encryption switches changed.",
+    );
+  });
+
+  it('beside a Pulumi table that gets a new key: the snapshot note speaks of keys', async () => {
+    const m = await messageOf([{ path: 'index.ts', text: `${PULUMI}new aws.dynamodb.Table('plain', { hashKey: 'id' });\n` }]);
+    expect(m).toContain('* orders (index.ts:3), was aws-owned key: the key it already named (`ordersKey.arn`), now switched on;');
+    expect(m).toMatch(/\* plain \(index\.ts:\d+\), was aws-owned key: a new customer-managed KMS key of its own/);
+    expect(m).toContain(
+      "records these tables without their keys, and a CI run (--ci) fails on it instead of writing it: update the snapshots (jest -u, vitest -u, npx projen test) in this change, and check that only the keys, their aliases and the tables' encryption changed.",
+    );
+    expect(m).toContain('* Roll back in two deploys');
+  });
+});

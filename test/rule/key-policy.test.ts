@@ -123,11 +123,19 @@ describe('every key in the expected fixture outputs has the policy of its mode',
       // program may require a package the stand-ins do not know (pulumi-webiny-factory: @webiny/pulumi).
       if (c.expected.every((f) => f.text === c.input.find((i) => i.path === f.path)?.text)) continue;
       // A case whose fix writes no key (a table's own key kept, SSEType added beside it: cloudformation/untyped-key-json,
-      // typescript/serverless-ts-untyped-key; its switch turned on beside it: terraform/enabled-false-own-key).
-      const word = family === 'terraform' ? '"aws_kms_key"' : 'AWS::KMS::Key';
-      const keys = (files: typeof c.input) => files.reduce((n, f) => n + f.text.split(word).length - 1, 0);
-      if ((family === 'cloudformation' || family === 'terraform' || c.name.startsWith('serverless-')) && keys(c.expected) === keys(c.input))
-        continue;
+      // typescript/serverless-ts-untyped-key; its switch turned on beside it: terraform/enabled-false-own-key,
+      // pulumi-yaml/enabled-false-own-key, typescript/pulumi-enabled-false-own-key and cdktf-enabled-false-own-key).
+      // Keys as each writes them (a TypeScript program's: Pulumi's kms.Key, CDK for Terraform's KmsKey, a serverless.ts's resource).
+      const words =
+        family === 'terraform'
+          ? ['"aws_kms_key"']
+          : family === 'pulumi-yaml'
+            ? ['aws:kms:Key']
+            : family === 'typescript'
+              ? ['kms.Key(', 'KmsKey(', 'AWS::KMS::Key']
+              : ['AWS::KMS::Key'];
+      const keys = (files: typeof c.input) => files.reduce((n, f) => n + words.reduce((m, w) => m + f.text.split(w).length - 1, 0), 0);
+      if (keys(c.expected) === keys(c.input)) continue;
       it(`${family}/${c.name}`, async () => {
         const before = new Set((await keyPolicies(family, c.input)).map((k) => k.key));
         const after = (await keyPolicies(family, c.expected)).filter((k) => !before.has(k.key));

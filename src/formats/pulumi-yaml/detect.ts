@@ -29,6 +29,7 @@ import { duplicateKeyError } from '../yaml/duplicates.js';
 import { keySettingOf, switchSettingOf } from './settings.js';
 import { destroyKeeps } from './retention.js';
 import { unkeptKeyCautions } from './keptKeys.js';
+import { keptKeyText } from './switchOnly.js';
 import { keyOnStacks, type PulumiStacks } from '../pulumi/stacks.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
 import { integrationTables, sharedTables } from './resourcePolicy.js';
@@ -557,6 +558,11 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
     }
   }
   globalTableMembers(tables);
+  // The key a table fixed by its switch alone keeps (the commit message names it, and no new key: switchOnly.ts).
+  for (const t of tables) {
+    const kept = keptKeyText(file.text, t);
+    if (kept !== undefined) t.keptKey = kept;
+  }
   // A table kept past a destroy whose key of the program is not (keptKeys.ts).
   unkeptKeyCautions(file.text, tables, lines, path.basename(file.path));
   sharedTables(file.text, tables);

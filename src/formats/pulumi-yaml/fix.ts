@@ -27,6 +27,7 @@ import { constant, type Value } from '../yaml/values.js';
 import { eofScalarObstacle } from '../yaml/eofScalar.js';
 import { SSE_PATH, type Program, type PulumiDetection, type PulumiTable } from './detect.js';
 import { allowedChanges } from './verify.js';
+import { switchAlone, switchToken } from './switchOnly.js';
 
 /** The lookups the policy's placeholders need: preferred variable name, function and returned field. */
 const LOOKUPS: Record<Placeholder, { name: string; function: string; return: string; accepts: string[] }> = {
@@ -116,7 +117,7 @@ function sseSettings(arn: string) {
   ];
 }
 
-function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options: FixOptions): void {
+function planProgram(ctx: Ctx, program: Program, chosen: PulumiTable[], options: FixOptions): void {
   const variablesNode = child(program.root, 'variables');
   const variables = variablesNode?.kind === 'map' ? variablesNode : undefined;
   // Config keys, resources and variables share one namespace in Pulumi YAML (pulumi-yaml's sort.go
@@ -137,6 +138,13 @@ function planProgram(ctx: Ctx, program: Program, tables: PulumiTable[], options:
       tableList.map((t) => t.address),
     );
   };
+  // A table switched off beside a key of its own: the switch's `false` made `true`, that key kept, none generated (switchOnly.ts).
+  for (const t of chosen.filter(switchAlone)) {
+    const token = switchToken(t)!;
+    own([t], () => ctx.edits.push({ start: token.start, end: token.end, text: 'true' }));
+  }
+  const tables = chosen.filter((t) => !switchAlone(t));
+  if (tables.length === 0) return;
   if (options.kmsKeyArn) {
     for (const t of tables) own([t], () => applySettings(ctx, t.resource, sseSettings(options.kmsKeyArn!)));
     return;

@@ -69,6 +69,7 @@ import { destroyKeeps, removalOf, type Removal } from './retention.js';
 import { type AliasPlace, aliasPlaceOf } from './aliasPlace.js';
 import { TYPE_NAMES, typeOnlyBlock } from './typeOnly.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
+import { switchAlone, switchToken } from './switchOnly.js';
 
 const addresses = (tables: TsTable[]) => tables.map((t) => t.address);
 
@@ -962,7 +963,14 @@ export async function fixTypeScript(
       const ctx: EditCtx = { sf: detection.sf, text: file.text, style: detectTsStyle(detection.sf), edits: [] };
       plans.set(file.path, { edits: ctx.edits, fixed: planTypeOnly(ctx, LineIndex.of(file.text), typed) });
     }
-    const rest = targeted.filter((t) => !typed.includes(t));
+    // A table switched off beside a key of its own gets its switch on alone, and no key (switchOnly.ts).
+    const switched = targeted.filter((t) => !typed.includes(t) && switchAlone(t));
+    if (switched.length > 0) {
+      const plan = plans.get(file.path) ?? { edits: [], fixed: [] };
+      plan.fixed.push(...planSwitchOnly(detection.sf, plan.edits, switched));
+      plans.set(file.path, plan);
+    }
+    const rest = targeted.filter((t) => !typed.includes(t) && !switched.includes(t));
     // CloudFormation resources written as object literals (a serverless.ts): their own plan (fixResources.ts).
     const resources = rest.filter((t) => t.kind === 'CfnResource');
     if (resources.length > 0) {
@@ -1013,6 +1021,20 @@ function planTypeOnly(ctx: EditCtx, lines: LineIndex, tables: TsTable[]): string
     const type = t.kind === 'CfnResource' ? TYPE_NAMES.resource.type : TYPE_NAMES.props.type;
     applySettings(ctx, where.block, [{ key: type, value: str('KMS'), keep: (e) => stringValue(unwrap(e)) === 'KMS' }]);
     serving(ctx.edits, from, [t.address]);
+  }
+  return addresses(tables);
+}
+
+/**
+ * The tables switched off beside a customer-managed key of their own (src/rule/cmk.ts switchedOff): the switch's
+ * `false` token made `true`, every other byte kept; the key stays and none is written. Returns the addresses fixed.
+ */
+function planSwitchOnly(sf: ts.SourceFile, edits: Edit[], tables: TsTable[]): string[] {
+  for (const t of tables) {
+    const token = switchToken(t)!;
+    const from = edits.length;
+    edits.push({ start: token.getStart(sf), end: token.getEnd(), text: 'true' });
+    serving(edits, from, [t.address]);
   }
   return addresses(tables);
 }

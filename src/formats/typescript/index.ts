@@ -20,6 +20,7 @@ import { pulumiStacks } from '../pulumi/stacks.js';
 import { verifyTypeScript } from './verify.js';
 import { readFileValues } from '../serverless/fileValues.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
+import { keptKeyText, switchAlone } from './switchOnly.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
 
@@ -50,8 +51,8 @@ export const typescript: Format<TsDetection> = {
   verify: (files, options) =>
     files.map((f) => {
       if (f.edits.length === 0) return [];
-      // A table that got its key's type alone keeps the user's key (typeOnly.ts).
-      const ownKey = new Set(f.before.detection.tables.filter((t) => typeOnlyFix(t.encryption)).map((t) => t.address));
+      // A table that got its key's type alone, or its switch alone, keeps the user's key (typeOnly.ts, switchOnly.ts).
+      const ownKey = new Set(f.before.detection.tables.filter((t) => typeOnlyFix(t.encryption) || switchAlone(t)).map((t) => t.address));
       return verifyTypeScript(f.file, f.detection, f.fixed, options, ownKey);
     }),
 };
@@ -59,6 +60,11 @@ export const typescript: Format<TsDetection> = {
 /** What detection reads beside the file: the app's entry, the project's packages, boundaries, Amplify models. */
 function detected(file: SourceFile, d: TsDetection, context: DiskContext | undefined): TsDetection | Promise<TsDetection> {
   if (d.tables.length === 0) return withModels(file, d, context);
+  // The key a table fixed by its switch alone keeps (the commit message names it, and no new key: switchOnly.ts).
+  for (const t of d.tables) {
+    const kept = keptKeyText(t);
+    if (kept !== undefined) t.keptKey = kept;
+  }
   unaliased(file, d);
   recoveryCautions(d);
   // A CDK table kept past its stack whose kms.Key of the file is destroyed with it (keptKeys.ts).
@@ -100,8 +106,8 @@ function recoveryCautions(d: TsDetection): void {
 function unaliased(file: SourceFile, d: TsDetection): void {
   for (const t of d.tables) {
     if (!t.props || !t.statement || t.kind === 'CfnGlobalTable' || t.kind === 'CfnResource' || aliasPlaceOf(t, file.text)) continue;
-    // A fix that adds the key's type alone gives no key (typeOnly.ts).
-    if (typeOnlyFix(t.encryption)) continue;
+    // A fix that adds the key's type, or turns its switch on, alone gives no key (typeOnly.ts, switchOnly.ts).
+    if (typeOnlyFix(t.encryption) || t.keptKey !== undefined) continue;
     const text = t.statement.getText(d.sf);
     const line = text.split(/\r?\n/, 1)[0].trimEnd();
     const shown = chained(t, d.sf) ?? (line.length > 60 ? `${line.slice(0, 57)}...` : line === text ? line : `${line} ...`);

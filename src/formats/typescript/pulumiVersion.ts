@@ -15,6 +15,7 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import type { TsDetection } from './detect.js';
+import { switchAlone } from './switchOnly.js';
 import { PULUMI, PULUMI_AWS } from './keys.js';
 import { compareVersions, declaringPackage, lockedVersion, lowestVersion, rangeIn, type Version } from './project.js';
 
@@ -38,7 +39,8 @@ const LIMITS: { pkg: string; version: Version; lacks: string; instead: string }[
 
 /** Each Pulumi table a fix would change, when the project's packages lack what its generated key writes, gets a step. */
 export function pulumiVersionLimits(file: SourceFile, d: TsDetection, context: DiskContext | undefined): Promise<void> | undefined {
-  const open = d.tables.filter((t) => t.kind === 'PulumiTable' && fixWanted(decide(t.encryption, WAIVABLE)));
+  // A table whose fix turns its switch on alone writes no key (switchOnly.ts).
+  const open = d.tables.filter((t) => t.kind === 'PulumiTable' && fixWanted(decide(t.encryption, WAIVABLE)) && !switchAlone(t));
   if (open.length === 0 || !context) return undefined;
   let nearest: Promise<SourceFile | undefined> | undefined;
   return Promise.all(LIMITS.map((l) => declaringPackage(file, l.pkg, context))).then(async (packages) => {
