@@ -43,13 +43,14 @@ import { boundaryCautions } from './boundaries.js';
 import { followItsTable, keyless, withPhrase } from '../../rule/replicaResource.js';
 import { backupCautions } from './backupCautions.js';
 import { iamRoleCautions } from './iamRoles.js';
-import { inputUses } from './inputUses.js';
+import { inputUses, readsInputs } from './inputUses.js';
 import { awsManagedKeyData, templateNamesAwsManaged } from './managedKeyData.js';
 import { moduleOutputKeys } from './moduleOutputKeys.js';
 import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
 import { pinnedBelow } from './moduleVersion.js';
 import { asBool, awsManagedChoice, type Env } from './expression.js';
 import { applyOverrides } from './overrides.js';
+import { callSwitches } from './callSwitches.js';
 import { unitsOfTables } from './deployingUnits.js';
 import { isRootModule } from './rootModule.js';
 import { synthOutputAt } from '../../core/synthOutput.js';
@@ -373,7 +374,18 @@ function replicasOf(text: string, b: HBlock): { replicas?: Replicas } {
 function ownObstacles(kind: TfKind, b: HBlock, m: RegistryModule | undefined): Obstacle[] {
   if (kind === 'table' && dynamicBlocks(b, 'replica').length > 0) return [{ kind: 'dynamic-replicas' }];
   const replicas = m && moduleReplicas(b, m);
-  if (replicas) return [replicas];
+  if (replicas) {
+    // Replica Regions from the module's inputs (`replicas = var.replicas`): evaluation may find none (callSwitches.ts).
+    const a = attr(b, m!.replicas.input)!;
+    if (!a.lit && readsInputs(a.value))
+      callSwitches.set(replicas, { kind: 'replicas', expr: a.value.trim(), rest: otherObstacles(kind, b, m) });
+    return [replicas];
+  }
+  return otherObstacles(kind, b, m);
+}
+
+/** ownObstacles but the replica Regions of a registry module call. */
+function otherObstacles(kind: TfKind, b: HBlock, m: RegistryModule | undefined): Obstacle[] {
   const out: Obstacle[] = [];
   const old = m && olderModule(b, m);
   if (old) out.push(old);
@@ -402,16 +414,39 @@ function ownObstacles(kind: TfKind, b: HBlock, m: RegistryModule | undefined): O
  */
 function createdMaybe(b: HBlock, m: RegistryModule): Obstacle | undefined {
   const on = m.create ? attr(b, m.create) : undefined;
+  const context = !on && m.createFromContext ? contextSwitch(b) : undefined;
   const sure = boolOf(on);
-  if (!on || sure === true || sure === 'missing') return undefined;
-  const expr = on.value.trim();
-  return {
+  if (!context && (!on || sure === true || sure === 'missing')) return undefined;
+  const expr = context ?? on!.value.trim();
+  const said = context ? `${context} (its ${m.create}, through context = ${attr(b, 'context')!.value.trim()})` : `${m.create} = ${expr}`;
+  const o: Obstacle = {
     kind: 'generated-key',
     step:
-      `the call creates its table only when ${m.create} = ${expr} is true, and a key and alias beside it would be created either way ` +
+      `the call creates its table only when ${said} is true, and a key and alias beside it would be created either way ` +
       `(the alias then named alias/dynamodb/): give the aws_kms_key and aws_kms_alias count = ${expr} ? 1 : 0 by hand, ` +
       `and set ${m.key} = one(aws_kms_key.<name>[*].arn)`,
   };
+  // A switch that reads the module's inputs, or the null-label context's: evaluation may decide it (callSwitches.ts).
+  if (context || readsInputs(expr)) callSwitches.set(o, { kind: 'create', expr, ...(context ? { through: 'context' as const } : {}) });
+  return o;
+}
+
+/**
+ * The `enabled` a call without one takes from its null-label `context` input: `module.this.enabled` for
+ * `context = module.this.context` (cloudposse's components; the label module's `enabled` then decides), the
+ * context's own for another expression; undefined for a literal object that does not set `enabled` (the
+ * label module's default: true) or sets it true.
+ */
+function contextSwitch(b: HBlock): string | undefined {
+  const c = attr(b, 'context');
+  if (!c || c.lit?.type === 'null') return undefined;
+  const text = c.value.trim();
+  if (text.startsWith('{')) {
+    const on = /\benabled\s*=\s*([^\s,}]+)/.exec(text)?.[1];
+    return on === undefined || on === 'true' ? undefined : on;
+  }
+  const m = /^module\.([A-Za-z_][\w-]*)\.context$/.exec(text);
+  return m ? `module.${m[1]}.enabled` : `${text}.enabled`;
 }
 
 /** A registry module call that sets its replica Regions (its replicas get no key of their own). */
@@ -520,7 +555,9 @@ function registryCall(b: HBlock): RegistryModule | undefined {
 
 /** Whether a registry module call creates its table (not `enabled = false`, `module_enabled = false`). */
 export function createsTable(b: HBlock, m: RegistryModule): boolean {
-  return !(m.create && boolOf(attr(b, m.create)) === false);
+  const on = m.create ? attr(b, m.create) : undefined;
+  if (!on && m.createFromContext) return contextSwitch(b) !== 'false';
+  return !(m.create && boolOf(on) === false);
 }
 
 /** Evaluation of module inputs (inputs.ts), loaded once (each dynamic import() goes through the module loader). */

@@ -1,11 +1,13 @@
 /**
  * What of a Terraform file needs its module's inputs evaluated (inputs.ts, evaluate.ts): the tables
- * whose encryption switch or key reads a variable or a local, and the calls of local modules.
+ * whose encryption switch or key reads a variable or a local (or a registry call's creation switch or
+ * replica Regions: callSwitches.ts), and the calls of local modules.
  * Cheap and loaded with detection: a file with neither (most files) loads and reads no evaluation.
  */
 import { quotedEnd } from '../../core/hclStrings.js';
 import type { TfDetection, TfTable } from './detect.js';
 import { attr, blocks, type HAttr, type HBlock } from './parse.js';
+import { switchObstacles } from './callSwitches.js';
 
 /** Does the expression read a variable or a local (so that evaluating it says more than its text)? */
 export function readsInputs(expr: string): boolean {
@@ -121,6 +123,8 @@ export function inputUses(det: TfDetection): InputUses {
     const { enabled, key } = encryptionAttrs(t);
     // A key through a counted aws_kms_key (`one(aws_kms_key.k[*].arn)`): its count may read inputs (countedKeys.ts).
     if (reads(enabled) || reads(key) || (!!key && !key.lit && countedKeyForm(key.value) !== undefined)) return true;
+    // A registry call's creation switch or replica Regions from the module's inputs (callSwitches.ts).
+    if (switchObstacles(t.encryption.obstacles).length > 0) return true;
     return (t.kind !== 'module' || t.registry !== undefined) && readsEachValue(key, t.block);
   });
   const all = det.hcl?.blocks ?? det.json?.blocks ?? [];

@@ -52,6 +52,7 @@ import { isRootModule } from './rootModule.js';
 import { isModuleFileName } from './entry.js';
 import { SHAPE, isOverrideFile, namesSet } from './overrides.js';
 import { keyFromVarFiles, outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
+import { switchObstacles } from './callSwitches.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { countedKeyCount, countedKeySetting } from './countedKeys.js';
 import type { TopBlock } from './topBlocks.js';
@@ -350,6 +351,77 @@ function registryInputs(t: TfTable, env: () => Env, keys: TopBlock[]): string[] 
   return evaluated;
 }
 
+/**
+ * A registry call's obstacles that hang on its module's inputs (callSwitches.ts), decided where those say: a creation
+ * switch true lifts its obstacle, and false has the call create no table (true returned: not reported, as a literal
+ * false is not); replica Regions that are an empty list give way to the call's other obstacles. A value a var-file,
+ * terragrunt or atmos sets (`setters`), or the callers of a module that is not a root module, leaves them as they are.
+ */
+async function decideSwitches(
+  t: TfTable,
+  env: () => Env,
+  root: () => Promise<boolean>,
+  setters: (() => Promise<Map<string, OutsideSetters>>) | undefined,
+  tops: () => Promise<TopBlock[]>,
+): Promise<boolean> {
+  const obstacles = t.encryption.obstacles;
+  for (const { obstacle, on } of switchObstacles(obstacles)) {
+    const read = on.kind === 'create' ? await createSwitch(on.expr, on.through === 'context', env(), tops) : replicaList(on.expr, env());
+    if (read === undefined) continue;
+    if (read.vars.length > 0) {
+      if (!(await root())) continue;
+      if (setters && setOutside(read.vars, await setters())) continue;
+    }
+    if (on.kind === 'create' && read.value === false) return true;
+    if (on.kind === 'create' && read.value === true) obstacles.splice(obstacles.indexOf(obstacle), 1);
+    if (on.kind === 'replicas' && read.value === true) obstacles.splice(obstacles.indexOf(obstacle), 1, ...on.rest);
+  }
+  return false;
+}
+
+/**
+ * A creation switch's value (`var.create_table`, `local.create`), with the variables it reads. Through a null-label
+ * context (`module.this.enabled`): the `enabled` of that `module` block of cloudposse/label/null in the module, null
+ * (unset, or a variable defaulting to null) meaning the context's own `enabled` (the label module's rule), true unless
+ * the block passes a `context` whose `enabled` says otherwise.
+ */
+async function createSwitch(
+  expr: string,
+  context: boolean,
+  env: Env,
+  tops: () => Promise<TopBlock[]>,
+): Promise<{ value: boolean; vars: string[] } | undefined> {
+  const one = (e: string) => {
+    const v = evaluate(e, env);
+    return v.known ? { value: v.value === null ? null : asBool(v.value), vars: variablesRead(e, env) } : undefined;
+  };
+  const label = context ? /^module\.([A-Za-z_][\w-]*)\.enabled$/.exec(expr)?.[1] : undefined;
+  if (!label) {
+    const v = one(expr);
+    return v && typeof v.value === 'boolean' ? { value: v.value, vars: v.vars } : undefined;
+  }
+  const block = (await tops()).find((b) => b.type === 'module' && b.labels[0] === label);
+  const source = block?.attr('source')?.value ?? '';
+  if (!block || !/cloudposse\/(label\/null|terraform-null-label)\b/.test(source)) return undefined;
+  const enabled = block.attr('enabled')?.value;
+  const own = enabled === undefined ? { value: null, vars: [] } : one(enabled);
+  if (!own || own.value === undefined) return undefined;
+  if (own.value !== null) return { value: own.value, vars: own.vars };
+  const ctx = block.attr('context')?.value;
+  if (ctx === undefined) return { value: true, vars: own.vars };
+  const from = one(`${ctx.trim()}.enabled`);
+  return from && typeof from.value === 'boolean' ? { value: from.value, vars: [...own.vars, ...from.vars] } : undefined;
+}
+
+/** Whether replica Regions (`var.replicas`, a local that is it) are an empty list or null as the module gives them (`value`), with the variable. */
+function replicaList(expr: string, env: Env): { value: boolean; vars: string[] } | undefined {
+  const v = directVariable(expr, env);
+  const given = v ? env.vars.get(v)?.expr : undefined;
+  if (!v || given === undefined) return undefined;
+  const text = given.trim();
+  return { value: text === 'null' || EMPTY_COLLECTION.test(text), vars: [v] };
+}
+
 /** The last module environment built without a file of its own declarations, and what it was built from. */
 let lastEnv: { files: ModuleFile[]; tfvars: SourceFile[]; env: Env } | undefined;
 
@@ -489,7 +561,14 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
   const inputsOf = (a: HAttr, in_: Env, blocks: TopBlock[]) =>
     variablesRead(`${a.value} ${countedKeyCount(localTarget(decidedBranch(a.value, in_), in_) ?? a.value, blocks) ?? ''}`, in_);
 
+  let allTops: TopBlock[] | undefined;
+  const tops = async () => (allTops ??= [...ownFile.tops, ...(await siblingBlocks(siblings.filter((f) => f.path !== file.path)))]);
+  const gone = new Set<TfTable>();
   for (const t of own) {
+    if (await decideSwitches(t, env, root, context ? async () => ((await root()) ? outside() : units()) : undefined, tops)) {
+      gone.add(t);
+      continue;
+    }
     let evaluated: string[];
     if (t.kind === 'module') evaluated = registryInputs(t, env, keys);
     else if (t.kind === 'table-replica') {
@@ -530,6 +609,8 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
         s.key = { state: 'unreadable', source: `${t.encryption.words.names.key} = ${key!.value.trim()}: ${why}`, raw: s.key?.raw };
     }
   }
+
+  if (gone.size > 0) det.tables = det.tables.filter((t) => !gone.has(t));
 
   const lines = new LineIndex(file.text);
   for (const call of calls) {

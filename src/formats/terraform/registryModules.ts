@@ -29,6 +29,11 @@ export interface RegistryModule {
   /** The input that, false, has the call create nothing. */
   create?: string;
   /**
+   * The call takes `create` from its null-label `context` input when it does not set it (cloudposse's
+   * `context = module.this.context`: the `enabled` of the root's `module "this"` of cloudposse/label/null).
+   */
+  createFromContext?: true;
+  /**
    * The input that turns the table's point-in-time recovery on, and its default (the module's
    * variables.tf): a destroy then leaves a backup under the table's key (detect.ts keyCautions).
    */
@@ -95,6 +100,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
         '(a replica with a key of its own needs one in its Region): declare the table without the module, with a KMS key in each replica Region, by hand',
     },
     create: 'enabled',
+    createFromContext: true,
     recovery: { input: 'enable_point_in_time_recovery', default: true },
     // 0.22.0 added the key input; before, enable_encryption meant the AWS managed key.
     since: { version: '0.22.0', lacks: 'the input server_side_encryption_kms_key_arn', input: true },

@@ -4,13 +4,18 @@
  * two uses: a root module's variables set from outside (varSources.ts) and a terragrunt unit that
  * deploys a DynamoDB registry module (terragruntUnit.ts).
  */
-import { isExpr, isObj, isStr, items, readBody, type Value } from './hclvalue.js';
+import { isExpr, isObj, isStr, items, readBody, readValue, type Value } from './hclvalue.js';
+import { splitTop } from './split.js';
 
 /**
  * A configuration's `inputs`: absent; an object kmsfix reads (name -> value as written); or an
  * expression terragrunt evaluates (`merge(local.common, {...})`, `include.root.inputs`), as written.
  */
-export type TerragruntInputs = { kind: 'none' } | { kind: 'object'; inputs: Map<string, Value> } | { kind: 'expression'; source: string };
+export type TerragruntInputs =
+  | { kind: 'none' }
+  | { kind: 'object'; inputs: Map<string, Value> }
+  /** `known`: the names a `merge(...)` sets whatever its other arguments hold (mergedLast), with their values. */
+  | { kind: 'expression'; source: string; known?: Map<string, Value> };
 
 /** The top-level body of a terragrunt configuration, read once per text (a unit and the modules under it may ask). */
 const bodies = new Map<string, Value>();
@@ -72,7 +77,26 @@ export function terragruntInputs(text: string): TerragruntInputs {
   if (isObj(inputs)) return { kind: 'object', inputs: inputs.obj };
   // As written, on one line, shortened for a message.
   const source = isExpr(inputs) ? inputs.expr.replace(/\s+/g, ' ') : 'an expression';
-  return { kind: 'expression', source: source.length > 60 ? `${source.slice(0, 57)}...` : source };
+  const known = isExpr(inputs) ? mergedLast(inputs.expr) : undefined;
+  return { kind: 'expression', source: source.length > 60 ? `${source.slice(0, 57)}...` : source, ...(known ? { known } : {}) };
+}
+
+/**
+ * The names `inputs = merge(local.common, { ... })` sets whatever its other arguments hold: those of its literal
+ * object arguments after the last one kmsfix cannot read (a later argument's names win in merge), with their values;
+ * undefined for another expression, or a merge whose last argument is not a literal object.
+ */
+function mergedLast(expr: string): Map<string, Value> | undefined {
+  const m = /^merge\s*\(([\s\S]*)\)$/.exec(expr.trim());
+  if (!m) return undefined;
+  const known = new Map<string, Value>();
+  const args = splitTop(m[1]);
+  for (let i = args.length - 1; i >= 0; i--) {
+    const v = readValue(args[i]);
+    if (!isObj(v)) break;
+    for (const [k, x] of v.obj) if (!known.has(k)) known.set(k, x);
+  }
+  return known.size > 0 ? known : undefined;
 }
 
 /**

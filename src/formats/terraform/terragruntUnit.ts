@@ -136,11 +136,13 @@ async function unitCall(
   }
   const own = terragruntInputs(file.text);
   const block: HBlock = { ...tf, type: 'module', labels: [], items: [] };
-  if (own.kind === 'expression') {
-    const why = `inputs = ${own.source}, which terragrunt evaluates (kmsfix reads an inputs object)`;
+  // `inputs = merge(local.common, { ... })`: read when its last literal objects set both the switch and the key (later arguments win).
+  const merged = own.kind === 'expression' && own.known?.has(m.enabled.input) && own.known.has(m.key) ? own.known : undefined;
+  if (own.kind === 'expression' && !merged) {
+    const why = `inputs = ${own.source}, which terragrunt evaluates (kmsfix reads an inputs object, or a merge whose last object sets ${m.enabled.input} and ${m.key})`;
     return { block, settings: { model: 'sse', enabled: unreadable(why) } };
   }
-  const mine = own.kind === 'object' ? own.inputs : new Map<string, Value>();
+  const mine = merged ?? (own.kind === 'object' ? own.inputs : new Map<string, Value>());
   for (const n of wanted) {
     const v = mine.get(n);
     if (v !== undefined) args.set(n, argument(n, v, tf, '', await evaluated(v, file, file, context, n, unsure)));

@@ -102,4 +102,76 @@ module "mi_type" {
     expect(out).not.toContain('aws_kms_key');
     expect(out).not.toContain('aws_kms_alias');
   });
+
+  // Real-world round 39 (F1, F2, F4): a call's creation switch and replica Regions are evaluated as its other inputs are.
+  it('a creation switch read from a variable or a local is evaluated: true fixed, false not a table, a var-file still undecided', async () => {
+    const call = (name: string, create: string) =>
+      `module "${name}" {\n  source       = "terraform-aws-modules/dynamodb-table/aws"\n  create_table = ${create}\n  name         = "${name}"\n  hash_key     = "id"\n}\n\n`;
+    const t = await scan(
+      'variable "on" {\n  default = true\n}\n\nvariable "off" {\n  default = false\n}\n\nlocals {\n  create = false\n}\n\n' +
+        call('on', 'var.on') +
+        call('off', 'var.off') +
+        call('local_off', 'local.create'),
+    );
+    expect(Object.keys(t)).toEqual(['module.on']);
+    expect([t['module.on'].status, t['module.on'].fixable]).toEqual(['aws-owned', true]);
+    const files = (extra: { path: string; text: string }[]) =>
+      scanFiles([
+        { path: 'main.tf', text: PROVIDER + 'variable "create" {\n  default = true\n}\n\n' + call('orders', 'var.create') },
+        ...extra,
+      ]);
+    expect(await files([{ path: 'terraform.tfvars', text: 'create = false\n' }])).toEqual({});
+    const perEnv = (await files([{ path: 'prod.tfvars', text: 'create = false\n' }]))['module.orders'];
+    expect(perEnv.fixable).toBe(false);
+    expect(perEnv.blocker).toContain('the call creates its table only when create_table = var.create is true');
+  });
+
+  it("a cloudposse call without enabled takes it from its context: module.this's enabled (null: true), unless set from outside", async () => {
+    const call =
+      'module "orders" {\n  source            = "cloudposse/dynamodb/aws"\n  version           = "0.37.0"\n  hash_key          = "id"\n' +
+      '  enable_encryption = true\n\n  context = module.this.context\n}\n';
+    const context =
+      'variable "enabled" {\n  type    = bool\n  default = null\n}\n\n' +
+      'module "this" {\n  source  = "cloudposse/label/null"\n  version = "0.25.0"\n\n  enabled = var.enabled\n}\n';
+    const files = (extra: { path: string; text: string }[]) =>
+      scanFiles([{ path: 'c/main.tf', text: PROVIDER + call }, { path: 'c/context.tf', text: context }, ...extra]);
+    expect((await files([]))['module.orders'].fixable).toBe(true);
+    expect(await files([{ path: 'c/terraform.tfvars', text: 'enabled = false\n' }])).toEqual({});
+    // An atmos component: the stack sets enabled.
+    const atmos = (await files([{ path: 'atmos.yaml', text: 'components:\n  terraform:\n    base_path: c\n' }]))['module.orders'];
+    expect(atmos.fixable).toBe(false);
+    expect(atmos.blocker).toContain(
+      'the call creates its table only when module.this.enabled (its enabled, through context = module.this.context) is true',
+    );
+    expect(atmos.blocker).toContain('count = module.this.enabled ? 1 : 0');
+    // No null-label module "this" to read: undecided.
+    expect((await scanFiles([{ path: 'c/main.tf', text: PROVIDER + call }]))['module.orders'].fixable).toBe(false);
+    // A literal context that switches it off: no table.
+    expect(await scan(call.replace('module.this.context', '{ enabled = false }'))).toEqual({});
+  });
+
+  it('replica Regions read from a variable that is an empty list are none: the call is fixed', async () => {
+    const text =
+      'variable "replicas" {\n  type    = list(string)\n  default = []\n}\n\n' +
+      'module "cp" {\n  source            = "cloudposse/dynamodb/aws"\n  version           = "0.37.0"\n  name              = "cp"\n' +
+      '  enable_encryption = true\n  replicas          = var.replicas\n}\n';
+    expect((await scan(text))['module.cp'].fixable).toBe(true);
+    const set = (
+      await scanFiles([
+        { path: 'main.tf', text: PROVIDER + text },
+        { path: 'terraform.tfvars', text: 'replicas = ["us-west-2"]\n' },
+      ])
+    )['module.cp'];
+    expect(set.fixable).toBe(false);
+    expect(set.blocker).toMatch(/^the module call sets replicas/);
+    // Its other obstacles take its place (an older version pinned).
+    const old = (await scan(text.replace('"0.37.0"', '"0.21.0"')))['module.cp'];
+    expect(old.fixable).toBe(false);
+    expect(old.blocker).toContain('the call pins cloudposse/dynamodb to version = "0.21.0"');
+  });
 });
+
+async function scanFiles(files: { path: string; text: string }[]) {
+  const r = await processMemory(files, 'scan', {});
+  return Object.fromEntries(r.outcomes.flatMap((o) => o.tables.map((t) => [t.address, t])));
+}

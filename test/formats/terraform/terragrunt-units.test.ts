@@ -68,6 +68,28 @@ describe('terragrunt units', () => {
     );
   });
 
+  it('inputs = merge(...): the names its last literal object sets are read, whatever the earlier arguments hold (round 39, Note)', async () => {
+    const unit = (last: string) => ({
+      path: 'live/dev/orders/terragrunt.hcl',
+      text:
+        'terraform {\n  source = "tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.0.0"\n}\n\n' +
+        'dependency "kms" {\n  config_path = "../kms"\n}\n\n' +
+        `inputs = merge(local.common, {\n  name     = "orders"\n  hash_key = "id"\n${last}})\n`,
+    });
+    const status = async (last: string) => (await processMemory([unit(last)], 'scan')).outcomes[0].tables[0];
+    const keyed = await status(
+      '  server_side_encryption_enabled     = true\n  server_side_encryption_kms_key_arn = dependency.kms.outputs.key_arn\n',
+    );
+    expect(keyed.status).toBe('customer-managed');
+    expect((await status('  server_side_encryption_enabled = false\n  server_side_encryption_kms_key_arn = null\n')).status).toBe(
+      'aws-owned',
+    );
+    // The key left to local.common: not known.
+    const open = await status('  server_side_encryption_enabled = true\n');
+    expect(open.status).toBe('unknown');
+    expect(open.message).toContain('which terragrunt evaluates');
+  });
+
   it('a unit whose registry module an included file names (_envcommon layout) is a table, reported at that include (session 55)', async () => {
     const ENVCOMMON = 'terraform {\n  source = "tfr:///terraform-aws-modules/dynamodb-table/aws?version=4.2.0"\n}\n';
     const UNIT =
