@@ -416,6 +416,11 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
       );
     }
     case 'synth-output': {
+      if (o.source)
+        return (
+          `this is output compiled from ${o.source} (${o.why}): the next compile overwrites it, so a fix here would never reach ` +
+          `${o.source}. Give the table a customer-managed KMS key in ${o.source} by hand (kmsfix does not rewrite it), then compile again`
+        );
       // kmsfix reads JavaScript apps but rewrites TypeScript only (a JavaScript app's table gets a key by hand).
       const [synth, app, languages] =
         o.tool === 'cdk' ? ['cdk synth', 'CDK app', 'TypeScript'] : ['cdktf synth', 'CDKTF app', 'TypeScript'];

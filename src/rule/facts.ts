@@ -255,9 +255,10 @@ export type Obstacle =
   /**
    * The file is synthesized output (src/core/synthOutput.ts): `tool`'s synth wrote it, and writes it
    * again; `why`: what says so (`under cdk.out`, the resource's Metadata aws:cdk:path beside a
-   * cdk.json); `app`: the app that generates it, when known (`infra/cdk.json`).
+   * cdk.json); `app`: the app that generates it, when known (`infra/cdk.json`); `source`: the file a
+   * generator other than an app compiles into it, which kmsfix does not rewrite (Winglang's `main.w`).
    */
-  | { kind: 'synth-output'; tool: 'cdk' | 'cdktf'; why: string; app?: string }
+  | { kind: 'synth-output'; tool: 'cdk' | 'cdktf'; why: string; app?: string; source?: string }
   /**
    * The file says, in a comment at its top, that something else writes it (src/core/generatedFile.ts):
    * `marker`, that comment's line.

@@ -125,8 +125,30 @@ describe('files under cdk.out and cdktf.out', () => {
     expect(await fixed(files, 'app/cdktf.out/stacks/orders/cdk.tf.json')).toBe(false);
   });
 
-  it('the same cdk.tf.json elsewhere is read as Terraform JSON, and fixed', async () => {
+  it('the same cdk.tf.json elsewhere is told by its "//" metadata: not fixable; without that metadata it is fixed', async () => {
     const files = [{ path: 'app/tf/cdk.tf.json', text: CDKTF }];
-    expect((await tablesOf(files, 'app/tf/cdk.tf.json'))[0].fixable).toBe(true);
+    const [t] = await tablesOf(files, 'app/tf/cdk.tf.json');
+    expect(t).toMatchObject({ status: 'aws-owned', fixable: false });
+    expect(t.message).toContain(`this is \`cdktf synth\` output (CDKTF's "//" metadata with stackName in it)`);
+    const plain = CDKTF.replace(/"\/\/": \{\s*"metadata": \{[^{}]*\}\s*\},?/g, '');
+    const hand = [{ path: 'app/tf/cdk.tf.json', text: plain }];
+    expect(plain).not.toContain('"//"');
+    expect((await tablesOf(hand, 'app/tf/cdk.tf.json'))[0].fixable).toBe(true);
+    expect(await fixed(hand, 'app/tf/cdk.tf.json')).toBe(true);
+  });
+
+  it("Winglang's target/main.tfaws/main.tf.json: not fixable, the step naming the main.w it is compiled from", async () => {
+    const { '//': _, ...rest } = JSON.parse(CDKTF) as Record<string, unknown>;
+    const files = [
+      { path: 'wing/main.w', text: 'bring cloud;\nlet counter = new cloud.Counter();\n' },
+      { path: 'wing/target/main.tfaws/main.tf.json', text: JSON.stringify(rest, null, 2) },
+    ];
+    const [t] = await tablesOf(files, 'wing/target/main.tfaws/main.tf.json');
+    expect(t).toMatchObject({ status: 'aws-owned', fixable: false });
+    expect(t.message).toContain(
+      `this is output compiled from wing/main.w (CDKTF's "//" metadata with uniqueId in it): the next compile overwrites it`,
+    );
+    expect(t.message).toMatch(/in wing\/main\.w by hand \(kmsfix does not rewrite it\), then compile again$/);
+    expect(await fixed(files, 'wing/target/main.tfaws/main.tf.json')).toBe(false);
   });
 });

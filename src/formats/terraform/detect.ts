@@ -54,6 +54,7 @@ import { callSwitches } from './callSwitches.js';
 import { unitsOfTables } from './deployingUnits.js';
 import { isRootModule } from './rootModule.js';
 import { synthOutputAt } from '../../core/synthOutput.js';
+import { synthesizedJson } from './synthesizedJson.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
@@ -599,7 +600,8 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   await backupCautions(file, det, context);
   await iamRoleCautions(file, det, context);
   // cdktf synth's output (cdktf.out/stacks/<stack>/cdk.tf.json): reported, never fixed.
-  const synth = synthOutputAt(file.absPath);
+  // Or CDKTF's output wherever it is, told by its "//" metadata (Winglang's target/main.tfaws/main.tf.json).
+  const synth = synthOutputAt(file.absPath) ?? (det.tables.length > 0 ? await synthesizedJson(file, context) : undefined);
   if (synth) for (const t of det.tables) t.encryption.obstacles.push(synth);
   // The key a table fixed by its switch alone keeps (the commit message names it, and no new key).
   for (const t of det.tables) if (switchAlone(t)) t.keptKey = keptKeyOf(t.encryption);

@@ -194,11 +194,70 @@ export function jsonOfHcl(v: string, attrName?: string): unknown {
   if (s === 'true' || s === 'false') return s === 'true';
   if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
   if (attrName === 'provider') return s;
-  const q = /^"((?:[^"\\]|\\.)*)"$/.exec(s);
-  if (q) return q[1].replace(/\\(["\\])/g, '$1');
+  const template = templateBody(s);
+  if (template !== undefined) return template;
   const list = /^\[(.*)\]$/.exec(s);
   if (list) return splitTop(list[1]).map((x) => jsonOfHcl(x));
   return '${' + s + '}';
+}
+
+const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', r: '\r', t: '\t' };
+
+/**
+ * The body of an HCL quoted template that is the whole expression (`"alias/${replace(x, ".", "-")}"`), which a
+ * Terraform JSON string holds as is: escapes outside interpolations decoded, each `${...}` and `%{...}` kept
+ * verbatim (its quotes need no escape in HCL, JSON escapes them when written). Undefined when `s` is not one such
+ * template (an expression that only starts with a string, or an escape kmsfix does not write).
+ */
+function templateBody(s: string): string | undefined {
+  if (s[0] !== '"') return undefined;
+  let out = '';
+  for (let i = 1; i < s.length; ) {
+    const c = s[i];
+    if (c === '"') return i === s.length - 1 ? out : undefined;
+    if (c === '\\') {
+      const e = ESCAPES[s[i + 1]];
+      if (e === undefined) return undefined;
+      out += e;
+      i += 2;
+    } else if ((c === '$' || c === '%') && s[i + 1] === c && s[i + 2] === '{') {
+      out += s.slice(i, i + 3);
+      i += 3;
+    } else if ((c === '$' || c === '%') && s[i + 1] === '{') {
+      const end = interpolationEnd(s, i + 2);
+      if (end < 0) return undefined;
+      out += s.slice(i, end);
+      i = end;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return undefined;
+}
+
+/** The index after the `}` closing an interpolation whose expression starts at `i` (nested strings and braces skipped), or -1. */
+function interpolationEnd(s: string, i: number): number {
+  let depth = 1;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i + 1;
+    else if (c === '"') {
+      i++;
+      while (i < s.length && s[i] !== '"') {
+        if (s[i] === '\\') i += 2;
+        else if ((s[i] === '$' || s[i] === '%') && s[i + 1] === '{') {
+          const end = interpolationEnd(s, i + 2);
+          if (end < 0) return -1;
+          i = end;
+        } else i++;
+      }
+      if (i >= s.length) return -1;
+    }
+    i++;
+  }
+  return -1;
 }
 
 /** A literal string as a Terraform JSON string (which is a template: `${` and `%{` escaped). */
