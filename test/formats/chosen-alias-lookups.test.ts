@@ -187,6 +187,41 @@ describe('CDK: a context value per environment, an object (adversarial pass F6)'
     const arn = await scanWith("kms.Key.fromKeyArn(this, 'K', this.node.tryGetContext('keys')[stage])");
     expect(arn[0][1]).toBe('unknown');
   });
+
+  // Adversarial pass s56 F7: `${envConfig.tableKeyAlias}` was read as a literal alias (customer-managed) where the same
+  // value without the backticks is unknown. A template of one value names what that value does; one around it, the
+  // name it makes of the value.
+  it('a template of the context value: `${value}` is the value; `alias/${value}` the name it makes; a tail no alias ends in, a key of the account', async () => {
+    const CONTEXT2 =
+      '"dev": { "tableKeyAlias": "alias/aws/dynamodb", "keyName": "aws/dynamodb" }, "prod": { "tableKeyAlias": "alias/orders", "keyName": "orders" }';
+    const sole = await scanWith("kms.Key.fromLookup(this, 'K', { aliasName: `${envConfig.tableKeyAlias}` })", CONTEXT2);
+    expect(sole[0][1]).toBe('unknown');
+    expect(sole[0][2]).toContain('the AWS managed key where the context picks dev.tableKeyAlias');
+    const viaConst = await scan(
+      {
+        'lib/s.ts': withStage("kms.Alias.fromAliasName(this, 'A', alias)").replace(
+          '    new dynamodb',
+          '    const alias = `${this.node.tryGetContext(stage).tableKeyAlias}`;\n    new dynamodb',
+        ),
+        'cdk.json': CDK_JSON('"dev": { "tableKeyAlias": "alias/aws/dynamodb" }'),
+      },
+      'lib/s.ts',
+    );
+    expect(viaConst[0][1]).toBe('aws-managed');
+    const made = await scanWith("kms.Key.fromLookup(this, 'K', { aliasName: `alias/${envConfig.keyName}` })", CONTEXT2);
+    expect(made[0][1]).toBe('unknown');
+    expect(made[0][2]).toContain("cdk.json's context sets dev.keyName to aws/dynamodb");
+    const own = await scanWith(
+      "kms.Key.fromLookup(this, 'K', { aliasName: `alias/${envConfig.keyName}` })",
+      '"dev": { "keyName": "orders" }',
+    );
+    expect(own[0][1]).toBe('customer-managed');
+    const unset = await scanWith("kms.Key.fromLookup(this, 'K', { aliasName: `alias/${envConfig.keyName}` })", '"other": "x"');
+    expect(unset[0][1]).toBe('unknown');
+    expect(unset[0][2]).toContain('the AWS managed key where the name it makes is alias/aws/dynamodb');
+    const never = await scanWith("kms.Key.fromLookup(this, 'K', { aliasName: `alias/${envConfig.keyName}-table` })", CONTEXT2);
+    expect(never[0][1]).toBe('customer-managed');
+  });
 });
 
 describe('CDK: Key.fromKeyArn of a context value', () => {
@@ -248,6 +283,14 @@ describe('Pulumi TypeScript: a lookup of an alias the config chooses', () => {
     expect(mixed[0][2]).toContain('p:keyAlias differs per stack: Pulumi.dev.yaml sets alias/aws/dynamodb');
     const own = await scan({ ...base, 'Pulumi.prod.yaml': stack('alias/orders') }, 'index.ts');
     expect(own[0][1]).toBe('customer-managed');
+  });
+
+  it('a template that is the config value alone (`${config.require(...)}`) is read as the value is (s56 F7)', async () => {
+    const text = pulumi.replace("name: config.require('keyAlias')", "name: `${config.require('keyAlias')}`");
+    const managed = await scan({ 'index.ts': text, 'Pulumi.yaml': project, 'Pulumi.dev.yaml': stack('alias/aws/dynamodb') }, 'index.ts');
+    expect(managed[0].slice(0, 2)).toEqual(['t', 'aws-managed']);
+    const unset = await scan({ 'index.ts': text, 'Pulumi.yaml': project }, 'index.ts');
+    expect(unset[0][1]).toBe('unknown');
   });
 });
 

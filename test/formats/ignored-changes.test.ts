@@ -220,4 +220,96 @@ export const c = new aws.dynamodb.Table('c', { hashKey: 'id' });
       ['c', 'aws-owned'],
     ]);
   });
+
+  // Adversarial pass s56 F3: the `lifecycle` field of cdktf's TerraformResource set after construction was not read:
+  // the table was fixed, and terraform apply would ignore the key. Read as the config's lifecycle is.
+  it("CDKTF: the lifecycle field set after construction (table.lifecycle = ..., an Aspect's node) is read as the config's lifecycle", async () => {
+    const head =
+      "import { Construct, IConstruct } from 'constructs';\nimport { Aspects, IAspect, TerraformStack } from 'cdktf';\n" +
+      "import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';\nimport { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\n\n" +
+      'export class S extends TerraformStack {\n  private readonly audit: DynamodbTable;\n  constructor(scope: Construct, id: string, lc: any) {\n    super(scope, id);\n';
+    const table = (n: string) => `    const ${n} = new DynamodbTable(this, '${n}', { name: '${n}', hashKey: 'id' });\n`;
+    const text =
+      head +
+      table('orders') +
+      "    orders.lifecycle = { ignoreChanges: ['server_side_encryption'] };\n" +
+      "    this.audit = new DynamodbTable(this, 'audit', { name: 'audit', hashKey: 'id' });\n" +
+      "    this.audit.lifecycle = { ignoreChanges: 'all' };\n" +
+      table('tags') +
+      "    tags.lifecycle = { ignoreChanges: ['tags'], createBeforeDestroy: true };\n" +
+      table('opaque') +
+      '    opaque.lifecycle = lc;\n' +
+      table('spread') +
+      '    spread.lifecycle = { ...lc };\n' +
+      "    const bucket = new S3Bucket(this, 'bucket', {});\n    bucket.lifecycle = { ignoreChanges: 'all' };\n" +
+      '  }\n}\n';
+    const c = await verdicts('main.ts', text);
+    expect(c.orders.blocker).toBe(
+      "the assignment .lifecycle = ... at line 11 lists 'server_side_encryption', so terraform apply (cdktf deploy) would leave the " +
+        "deployed table's encryption as it is: a fix would change only the code. Take 'server_side_encryption' out of the assignment " +
+        '.lifecycle = ... at line 11, then run kmsfix again (or, if the key is managed outside this code on purpose, suppress the finding)',
+    );
+    expect(c.audit.blocker).toContain("the assignment .lifecycle = ... at line 13 lists 'all'");
+    for (const a of ['orders', 'audit', 'opaque', 'spread']) expect(c[a].fixed, a).toBe(false);
+    // An ignore list that leaves the encryption; another resource's lifecycle.
+    expect(c.tags).toEqual({ fixed: true, blocker: undefined });
+    const r = await processMemory([{ path: 'main.ts', text }], 'scan', {});
+    const status = Object.fromEntries(r.outcomes[0].tables.map((t) => [t.address, [t.status, t.reason]]));
+    expect(status.opaque[0]).toBe('unknown');
+    expect(status.opaque[1]).toContain('its changes may be ignored by the assignment .lifecycle = ... at line 17, whose value is lc');
+    expect(status.spread[0]).toBe('unknown');
+
+    const aspect =
+      head.replace('  private readonly audit: DynamodbTable;\n', '') +
+      table('orders') +
+      '    Aspects.of(this).add(new Freeze());\n  }\n}\n' +
+      'class Freeze implements IAspect {\n  visit(node: IConstruct) {\n' +
+      "    if (node instanceof DynamodbTable) node.lifecycle = { ...node.lifecycle, ignoreChanges: ['server_side_encryption'] };\n  }\n}\n";
+    const a = await verdicts('main.ts', aspect);
+    expect(a.orders.blocker).toContain(
+      "the assignment .lifecycle = ... at line 15 (the override names no table of the file: it may be this one) lists 'server_side_encryption'",
+    );
+    expect(a.orders.fixed).toBe(false);
+  });
+
+  it('CDKTF: a config lifecycle whose ignoreChanges may come from a spread kmsfix cannot read is not fixed', async () => {
+    const text =
+      "import { Construct } from 'constructs';\nimport { TerraformResourceLifecycle, TerraformStack } from 'cdktf';\n" +
+      "import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';\n\n" +
+      'export class S extends TerraformStack {\n  constructor(scope: Construct, id: string, lc: TerraformResourceLifecycle) {\n    super(scope, id);\n' +
+      "    new DynamodbTable(this, 'spread', { name: 'spread', hashKey: 'id', lifecycle: { ...lc, createBeforeDestroy: true } });\n" +
+      "    new DynamodbTable(this, 'kept', { name: 'kept', hashKey: 'id', lifecycle: { ...lc, ignoreChanges: ['tags'] } });\n  }\n}\n";
+    const c = await verdicts('main.ts', text);
+    expect(c.spread.blocker).toMatch(
+      /^lifecycle\.ignoreChanges at line 8 is not read: ignoreChanges may come from the spread \.\.\.lc\. If it lists server_side_encryption or 'all'/,
+    );
+    expect(c.spread.fixed).toBe(false);
+    // Written after the spread, the list is the one the table gets.
+    expect(c.kept).toEqual({ fixed: true, blocker: undefined });
+  });
+
+  // Adversarial pass s56 F6: Pulumi's quoted form of a path's root key (`["serverSideEncryption"]`) was not read.
+  it('Pulumi: the quoted root of a property path names the encryption, in TypeScript and YAML', async () => {
+    const ts =
+      "import * as aws from '@pulumi/aws';\n\n" +
+      `export const a = new aws.dynamodb.Table('a', { hashKey: 'id' }, { ignoreChanges: ['["serverSideEncryption"]'] });\n` +
+      `export const b = new aws.dynamodb.Table('b', { hashKey: 'id' }, { ignoreChanges: ['["serverSideEncryption"].kmsKeyArn', 'tags'] });\n` +
+      `export const c = new aws.dynamodb.Table('c', { hashKey: 'id' }, { ignoreChanges: ['["tags"]', 'serverSideEncryptionX'] });\n`;
+    const p = await verdicts('index.ts', ts);
+    expect(p.a.blocker).toMatch(/^the resource option ignoreChanges lists '\["serverSideEncryption"\]', so pulumi up would leave/);
+    expect(p.b.blocker).toContain(`lists '["serverSideEncryption"].kmsKeyArn'`);
+    for (const a of ['a', 'b']) expect(p[a].fixed, a).toBe(false);
+    expect(p.c).toEqual({ fixed: true, blocker: undefined });
+
+    const table = (name: string, ignore: string) =>
+      `  ${name}:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: id\n      attributes:\n        - name: id\n          type: S\n` +
+      `    options:\n      ignoreChanges:\n        - '${ignore}'\n`;
+    const y = await verdicts(
+      'Pulumi.yaml',
+      'name: y\nruntime: yaml\nresources:\n' + table('orders', '["serverSideEncryption"]') + table('users', '["tags"]'),
+    );
+    expect(y.orders.blocker).toMatch(/^options\.ignoreChanges lists '\["serverSideEncryption"\]', so pulumi up would leave/);
+    expect(y.orders.fixed).toBe(false);
+    expect(y.users).toEqual({ fixed: true, blocker: undefined });
+  });
 });

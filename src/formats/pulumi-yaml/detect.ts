@@ -31,6 +31,7 @@ import { destroyKeeps } from './retention.js';
 import { unkeptKeyCautions } from './keptKeys.js';
 import { keptKeyText } from './switchOnly.js';
 import { keyOnStacks, type PulumiStacks } from '../pulumi/stacks.js';
+import { ignoresEncryption } from '../pulumi/propertyPath.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
 import { integrationTables, sharedTables } from './resourcePolicy.js';
 import { snippet } from '../yaml/scalars.js';
@@ -252,8 +253,8 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
   }
   const ignore = resolveAlias(child(opts, 'ignoreChanges'));
   const entries = ignore?.kind === 'seq' ? ignore.items : ignore ? [ignore] : [];
-  // Or '*', every property (pulumi/pulumi#13005; src/formats/typescript/ignoredChanges.ts).
-  const entry = entries.find((e) => /^(?:serverSideEncryption\b|\*$)/.test(scalarString(resolveAlias(e)) ?? ''));
+  // A path under serverSideEncryption (its quoted form too), or '*', every property (pulumi/propertyPath.ts).
+  const entry = entries.find((e) => ignoresEncryption(scalarString(resolveAlias(e)) ?? ''));
   if (entry) out.push({ kind: 'ignored-changes', where: 'options.ignoreChanges', entry: snippet(text, entry), tool: 'pulumi up' });
   return out;
 }

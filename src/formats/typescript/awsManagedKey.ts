@@ -20,7 +20,7 @@ import { declaredAt, inputRead } from './inputDefaults.js';
 import { snippet } from './lookup.js';
 import type { CdkContext, Given } from './projectValues.js';
 import { fieldValue, indexedValues, memberValue, onlyValueOf } from './singleValue.js';
-import { isNullish, propertyName, stringValue, ts, unwrap } from './parse.js';
+import { isNullish, propertyName, soleSubstitution, stringValue, ts, unwrap } from './parse.js';
 
 /** A lookup's name, the argument that holds the alias, and the property of it that does (none: the argument itself). */
 const LOOKUPS: Record<string, { arg: number; prop?: string }> = {
@@ -92,6 +92,9 @@ const WALK_ON = Symbol('walk on');
 function walkKey<T>(e: ts.Expression, walk: KeyWalk<T>, depth: number): T | undefined {
   if (depth > 8) return undefined;
   const u = unwrap(e);
+  // `${x}` alone is x (adversarial pass s56 F7: `aliasName: \`${envConfig.tableKeyAlias}\`` read as a literal alias).
+  const sole = soleSubstitution(u);
+  if (sole) return walkKey(sole, walk, depth + 1);
   if (walk.own) {
     const own = walk.own(u, depth);
     if (own !== WALK_ON) return own;
@@ -177,11 +180,12 @@ function lookupName(u: ts.CallExpression | ts.NewExpression, name: string): ts.E
   const lookup = LOOKUPS[name];
   const arg = lookup && u.arguments?.[lookup.arg];
   if (!lookup || !arg) return undefined;
-  if (!lookup.prop) return arg;
+  // A template that is one substitution names what that substitution does (`name: \`${config.require('keyAlias')}\``).
+  if (!lookup.prop) return soleSubstitution(arg) ?? arg;
   const o = unwrap(arg);
   if (!ts.isObjectLiteralExpression(o)) return undefined;
   const p = o.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x.name) === lookup.prop);
-  return p !== undefined && ts.isPropertyAssignment(p) ? p.initializer : undefined;
+  return p !== undefined && ts.isPropertyAssignment(p) ? (soleSubstitution(p.initializer) ?? p.initializer) : undefined;
 }
 
 /** The lookups that name an alias: the AWS managed key's own (`alias/aws/dynamodb`) is one a value may name. */
@@ -236,10 +240,11 @@ function chosenAlias(call: ts.CallExpression | ts.NewExpression, name: ts.Expres
     if (set?.kind === 'maybe')
       return { kind: 'maybe', why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), ${set.why}` };
     if (set === null) return undefined;
+    const whole = !context.around || (context.around.head === '' && context.around.tail === '');
     if (read)
       return {
         kind: 'maybe',
-        why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), which ${contextFiles(read)} does not set: the AWS managed key where ${context.steps.length === 0 ? `\`-c ${context.name}=alias/aws/dynamodb\` sets it` : 'it is alias/aws/dynamodb'}`,
+        why: `the key is looked up by an alias name ${value} chooses (${snippet(sf, call)}), which ${contextFiles(read)} does not set: the AWS managed key where ${!whole ? `the name it makes is ${AWS_MANAGED_ALIAS}` : context.steps.length === 0 ? `\`-c ${context.name}=alias/aws/dynamodb\` sets it` : 'it is alias/aws/dynamodb'}`,
       };
   }
   return {
@@ -281,11 +286,26 @@ interface ContextRead {
   name?: string;
   steps: (string | undefined)[];
   text: string;
+  /** The text a template writes around the value (`alias/${...}`): the name is head + value + tail. */
+  around?: { head: string; tail: string };
 }
+
+/**
+ * Can a name that ends in `tail` (a template's text after its last substitution) be the AWS managed key's alias or
+ * alias ARN? `alias/${stage}-table` never is: its lookup is a key of the account, whatever the value.
+ */
+const mayEndManaged = (tail: string) => AWS_MANAGED_ALIAS.endsWith(tail) || isAwsManagedKeyRef(tail);
 
 function contextRead(e: ts.Expression, depth = 0): ContextRead | undefined {
   if (depth > 6) return undefined;
   const u = unwrap(e);
+  // A template of one context value (`${envConfig.tableKeyAlias}`, `alias/${envConfig.keyName}`): the name it makes of the value.
+  if (ts.isTemplateExpression(u)) {
+    if (u.templateSpans.length !== 1) return undefined;
+    const [head, tail] = [u.head.text, u.templateSpans[0].literal.text];
+    const of = mayEndManaged(tail) ? contextRead(u.templateSpans[0].expression, depth + 1) : undefined;
+    return of && { ...of, around: { head: head + (of.around?.head ?? ''), tail: (of.around?.tail ?? '') + tail } };
+  }
   if (ts.isIdentifier(u)) {
     const init = onlyValueOf(declarationOf(u));
     if (init) return contextRead(init, depth + 1);
@@ -370,7 +390,8 @@ function contextSet(read: CdkContext, context: ContextRead): ManagedKey | null |
     (a): a is { where: string[]; value: string; path: string } => typeof a.value === 'string' && a.value.trim() !== '',
   );
   if (strings.length === 0) return undefined;
-  const managed = strings.filter((a) => isAwsManagedKeyRef(a.value));
+  const made = (v: string) => (context.around ? context.around.head + v + context.around.tail : v);
+  const managed = strings.filter((a) => isAwsManagedKeyRef(made(a.value)));
   const said = (a: (typeof strings)[number]) => `${a.path}'s context sets ${a.where.join('.')} to ${a.value}`;
   if (managed.length === strings.length) return { kind: 'managed', why: managed.map(said).join(', ') };
   if (managed.length === 0) return null;
@@ -388,6 +409,11 @@ export function deployChoice(e: ts.Expression, depth = 0): string | undefined {
   // name destructured from one.
   const member = contextRead(u);
   if (member && member.steps.length > 0) return `the CDK context value ${member.text}`;
+  // `${value}` alone is the value; another template, one of a context value (above) or none.
+  if (ts.isTemplateExpression(u)) {
+    const sole = soleSubstitution(u);
+    return sole && deployChoice(sole, depth + 1);
+  }
   if (ts.isIdentifier(u)) {
     const init = onlyValueOf(declarationOf(u));
     return init && deployChoice(init, depth + 1);

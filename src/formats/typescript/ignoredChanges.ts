@@ -20,6 +20,7 @@
 import type { LineIndex } from '../../core/text.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import type { Obstacle } from '../../rule/facts.js';
+import { pathRoot } from '../pulumi/propertyPath.js';
 import { constInitializer, declarationOf } from './consts.js';
 import { type Framework, type TsTable, unreadable } from './detect.js';
 import { boundName, mentions, receiverText } from './overrides.js';
@@ -32,7 +33,7 @@ const EDITED = new Set(['serverSideEncryption', 'server_side_encryption']);
 
 /**
  * Does an entry name what a fix edits? Its root property (`serverSideEncryption.kmsKeyArn`,
- * `server_side_encryption[0]`), or every property: CDKTF's `'all'` (Terraform's `ignore_changes = all`),
+ * `server_side_encryption[0]`, Pulumi's quoted root `["serverSideEncryption"]`: pulumi/propertyPath.ts), or every property: CDKTF's `'all'` (Terraform's `ignore_changes = all`),
  * and `'*'`, which Pulumi reads as every property since pulumi/pulumi#13005 (pulumi/pulumi#6710 was
  * closed on it: "you can now do ignoreChanges["*"] to ignore everything"; the common form for an
  * adopted resource, `import: id, ignoreChanges: ['*']`) and Terraform took as `all` before 0.12
@@ -40,7 +41,7 @@ const EDITED = new Set(['serverSideEncryption', 'server_side_encryption']);
  */
 export function namesEncryption(entry: string, framework: Framework): boolean {
   if (entry === '*' || (framework === 'cdktf' && entry === 'all')) return true;
-  const root = /^[A-Za-z_$][\w$]*/.exec(entry)?.[0];
+  const root = pathRoot(entry);
   return root !== undefined && EDITED.has(root);
 }
 
@@ -118,18 +119,25 @@ export function ignoredChanges(
   const lifecycle = cdktfProps ? lookup(sf, cdktfProps, 'lifecycle') : undefined;
   const holder = framework === 'pulumi' ? literal(options) : literal(lifecycle?.kind === 'value' ? lifecycle.value : undefined);
   const found = holder ? lookup(sf, holder, 'ignoreChanges') : undefined;
-  if (found?.kind !== 'value') return undefined;
+  // Pulumi options with a spread kmsfix cannot read are declined as such already (options.ts: they may name a provider).
+  if (found === undefined || found.kind === 'absent' || (found.kind === 'unknown' && framework === 'pulumi')) return undefined;
   const pulumi = framework === 'pulumi';
   const where = pulumi ? 'the resource option ignoreChanges' : 'lifecycle.ignoreChanges';
   const tool = pulumi ? 'pulumi up' : 'terraform apply (cdktf deploy)';
-  const read = readIgnored(found.value, framework);
-  if (read.named) return { kind: 'ignored-changes', where: through(where, read.named.via), entry: read.named.entry.getText(sf), tool };
-  if (!read.unreadable) return undefined;
-  const { line } = lines.position(found.value.getStart(sf));
+  const read = found.kind === 'value' ? readIgnored(found.value, framework) : undefined;
+  if (read?.named) return { kind: 'ignored-changes', where: through(where, read.named.via), entry: read.named.entry.getText(sf), tool };
+  if (read && !read.unreadable) return undefined;
+  // A spread kmsfix cannot read (`lifecycle: { ...lc }`, lc a parameter: fixable before session 56) may set it: never taken as harmless.
+  const at = found.kind === 'value' ? found.value : found.node;
+  const { line } = lines.position(at.getStart(sf));
+  const what =
+    found.kind === 'value' && read?.unreadable
+      ? unreadablePart(sf, found.value, read.unreadable)
+      : `not read: ${found.kind === 'unknown' ? found.why : ''}`;
   return {
     kind: 'code-shape',
     step:
-      `${where} at line ${line} is ${unreadablePart(sf, found.value, read.unreadable)}. ` +
+      `${where} at line ${line} is ${what}. ` +
       `If it lists ${pulumi ? "serverSideEncryption or '*'" : "server_side_encryption or 'all'"}, ${tool} would leave the deployed table's ` +
       'encryption as it is and a fix would change only the code. Write the list in place (or in a const array of the file), ' +
       'then run kmsfix again (or, if the key is managed outside this code on purpose, suppress the finding)',
@@ -153,15 +161,33 @@ function overriddenIgnores(sf: ts.SourceFile, path: string, value: ts.Expression
 }
 
 /**
- * CDKTF's `addOverride('lifecycle...', ...)` on a table (ignore_changes set past the config): naming
- * `server_side_encryption` or `'all'`, the table is declined as its config's `lifecycle.ignoreChanges` is;
- * a value kmsfix cannot read makes it `unknown`. An override whose receiver names no table of the file (a
- * helper's parameter) may be any of them, unless it is a `const` of the file holding another resource.
- * Only a table a fix would change: one already customer-managed is left as its config says.
+ * What `resource.lifecycle = value` sets of a CDKTF resource's `ignore_changes`: the public `lifecycle` field of
+ * cdktf's TerraformResource (a TerraformResourceLifecycle, `ignoreChanges?: string[] | 'all'`), synthesized as the
+ * config's `lifecycle` is; its `ignoreChanges` read as there (`ignore_changes` too: cdktf writes the keys in snake
+ * case); undefined when it sets none (null, `{ createBeforeDestroy: true }`).
+ */
+function assignedIgnores(sf: ts.SourceFile, value: ts.Expression): IgnoreRead | undefined {
+  if (isNullish(unwrap(value))) return undefined;
+  const o = objectOf(value);
+  if (!o) return { unreadable: value };
+  let l = lookup(sf, o.literal, 'ignoreChanges');
+  if (l.kind === 'absent') l = lookup(sf, o.literal, 'ignore_changes');
+  if (l.kind === 'absent') return undefined;
+  return l.kind === 'value' ? readIgnored(l.value, 'cdktf') : { unreadable: value };
+}
+
+/**
+ * CDKTF's `addOverride('lifecycle...', ...)` on a table (ignore_changes set past the config), and the `lifecycle`
+ * field set after construction (`orders.lifecycle = { ignoreChanges: [...] }`, also on an Aspect's `node`: adversarial
+ * pass s56 F3): naming `server_side_encryption` or `'all'`, the table is declined as its config's
+ * `lifecycle.ignoreChanges` is; a value kmsfix cannot read makes it `unknown`. One whose receiver names no table of
+ * the file (a helper's parameter, an Aspect's node) may be any of them, unless it is a `const` of the file holding
+ * another resource, or `this` (a class's own field). Only a table a fix would change: one already customer-managed
+ * is left as its config says.
  */
 export function lifecycleOverrides(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
   const cdktf = tables.filter((t) => t.framework === 'cdktf' && !ts.isObjectLiteralExpression(t.node));
-  if (cdktf.length === 0 || !/addOverride\s*\(\s*['"`]lifecycle\b/.test(sf.text)) return;
+  if (cdktf.length === 0 || !/addOverride\s*\(\s*['"`]lifecycle\b|\.lifecycle\s*=(?!=)/.test(sf.text)) return;
   const consts = new Map<string, ts.Expression>();
   const visit = (n: ts.Node): void => {
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) consts.set(n.name.text, n.initializer);
@@ -173,23 +199,42 @@ export function lifecycleOverrides(sf: ts.SourceFile, lines: LineIndex, tables: 
       path !== undefined &&
       /^lifecycle(?:\.|$)/.test(path)
     )
-      apply(n, n.expression, path);
+      apply(
+        n,
+        n.expression.expression,
+        `the escape hatch addOverride('${path}', ...)`,
+        overriddenIgnores(sf, path, n.arguments[1]),
+        n.arguments[1],
+      );
+    else if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(n.left) &&
+      n.left.name.text === 'lifecycle' &&
+      unwrap(n.left.expression).kind !== ts.SyntaxKind.ThisKeyword
+    )
+      apply(n, n.left.expression, 'the assignment .lifecycle = ...', assignedIgnores(sf, n.right), n.right);
     ts.forEachChild(n, visit);
   };
-  const apply = (call: ts.CallExpression, callee: ts.PropertyAccessExpression, path: string): void => {
-    const read = overriddenIgnores(sf, path, call.arguments[1]);
+  const apply = (
+    at: ts.Node,
+    receiver: ts.Expression,
+    written: string,
+    read: IgnoreRead | undefined,
+    value: ts.Expression | undefined,
+  ): void => {
     if (!read || (!read.named && !('unreadable' in read))) return;
-    const text = receiverText(sf, callee.expression, consts);
+    const text = receiverText(sf, receiver, consts);
     const named = cdktf.filter((t) => {
       const name = boundName(t);
       return name !== undefined && mentions(text, name);
     });
     // `bucket.addOverride(...)`, bucket a const holding another resource: not a table's.
-    const r = unwrap(callee.expression);
+    const r = unwrap(receiver);
     const init = ts.isIdentifier(r) ? consts.get(r.text) : undefined;
     if (named.length === 0 && init && ts.isNewExpression(unwrap(init))) return;
-    const { line } = lines.position(call.getStart(sf));
-    const how = `the escape hatch addOverride('${path}', ...) at line ${line}`;
+    const { line } = lines.position(at.getStart(sf));
+    const how = `${written} at line ${line}`;
     const maybe = named.length > 0 ? '' : ' (the override names no table of the file: it may be this one)';
     for (const t of named.length > 0 ? named : cdktf) {
       if (!fixWanted(decide(t.encryption))) continue;
@@ -201,7 +246,6 @@ export function lifecycleOverrides(sf: ts.SourceFile, lines: LineIndex, tables: 
           tool: 'terraform apply (cdktf deploy)',
         });
       else {
-        const value = call.arguments[1];
         const what = value && read.unreadable ? unreadablePart(sf, value, read.unreadable) : 'no value kmsfix reads';
         t.encryption = {
           ...unreadable(

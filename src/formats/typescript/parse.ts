@@ -177,6 +177,17 @@ export function stringValue(node: ts.Node | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * A template that is one substitution and nothing else (`${x}`): x, which it is as a string (a string: itself);
+ * undefined for any other expression. A template with no substitution is a plain string (stringValue).
+ */
+export function soleSubstitution(node: ts.Expression): ts.Expression | undefined {
+  const u = unwrap(node);
+  if (!ts.isTemplateExpression(u) || u.head.text !== '' || u.templateSpans.length !== 1 || u.templateSpans[0].literal.text !== '')
+    return undefined;
+  return unwrap(u.templateSpans[0].expression);
+}
+
 /** The name of a property as written (identifier, string or numeric literal), or undefined if computed. */
 export function propertyName(name: ts.PropertyName): string | undefined {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;

@@ -8,7 +8,7 @@
 import type { LineIndex } from '../../core/text.js';
 import type { TsTable } from './detect.js';
 import { lookup } from './lookup.js';
-import { newExpressions, ts, unwrap } from './parse.js';
+import { newExpressions, soleSubstitution, type ts, unwrap } from './parse.js';
 import { resourceArgs, tableOfArn } from './resourcePolicy.js';
 
 /** Give each table of the file a zero-ETL integration reads the `zero-etl` obstacle. `isIntegration`: the callee is such a class (as detect.ts resolves imports). */
@@ -24,10 +24,8 @@ export function integrationTables(
     const { props, id } = resourceArgs(n);
     const source = props ? lookup(sf, props, 'sourceArn') : undefined;
     if (source?.kind !== 'value') continue;
-    let ref = unwrap(source.value);
     // A template holding the ARN alone (`${orders.tableArn}`).
-    if (ts.isTemplateExpression(ref) && ref.head.text === '' && ref.templateSpans.length === 1 && ref.templateSpans[0].literal.text === '')
-      ref = unwrap(ref.templateSpans[0].expression);
+    const ref = soleSubstitution(source.value) ?? unwrap(source.value);
     const t = tableOfArn(ref, /^(tableArn|arn)$/, tables);
     if (!t || t.encryption.obstacles.some((o) => o.kind === 'zero-etl')) continue;
     const where = `line ${lines.position(n.getStart(sf)).line}`;

@@ -1,0 +1,19 @@
+/**
+ * The property paths Pulumi's `ignoreChanges` option takes (pulumi/pulumi's resource.PropertyPath): a name, then
+ * `.name`, `[0]`, `["key"]` or `[*]` steps (`serverSideEncryption.kmsKeyArn`, `serverSideEncryption["kmsKeyArn"]`),
+ * the root itself in the quoted form (`["serverSideEncryption"]`, a backslash escaping the next character), and
+ * `'*'` alone, every property (pulumi/pulumi#13005). Read by both Pulumi families (typescript/ignoredChanges.ts,
+ * pulumi-yaml/detect.ts), so that an entry the one declines the other declines too.
+ */
+
+/** The root property an entry names (`serverSideEncryption` of each form above); undefined for `'*'` or another shape. */
+export function pathRoot(entry: string): string | undefined {
+  const quoted = /^\["((?:[^"\\]|\\.)*)"\]/.exec(entry);
+  if (quoted) return quoted[1].replace(/\\(.)/g, '$1');
+  return /^[A-Za-z_$][\w$]*/.exec(entry)?.[0];
+}
+
+/** Does a Pulumi ignoreChanges entry cover the table's `serverSideEncryption` (what a fix sets)? Its root, or `'*'`. */
+export function ignoresEncryption(entry: string): boolean {
+  return entry === '*' || pathRoot(entry) === 'serverSideEncryption';
+}
