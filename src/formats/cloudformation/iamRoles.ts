@@ -48,11 +48,15 @@ import { managedPolicy } from '../../rule/managedPolicies.js';
 /** Does the text name something that grants DynamoDB (the cheap test before a template's policies are read)? */
 const MAY_GRANT = /dynamodb:(?!:)|DynamoDB\w*Policy|AmazonDynamoDB|AWSLambdaDynamoDB|Type['"]?\s*:\s*['"]?DynamoDB\b/i;
 
-/** The tables a grant names: every one, by logical ID, or by a pattern of their literal TableName. */
+/**
+ * The tables a grant names: every one, by logical ID, by a pattern of their literal TableName, or (a
+ * Serverless Framework service) by a TableName written with the same variables (`${self:custom.table}`).
+ */
 interface Target {
   all: boolean;
   ids: Set<string>;
   names: string[];
+  variables?: string[];
 }
 
 interface Grant {
@@ -78,7 +82,7 @@ export function iamRoles(text: string, template: CfnTemplate, shown: string): Ia
   let grantees: Grantee[] | undefined;
   const at = positions(text, shown);
   return (id, resource) => {
-    grantees ??= MAY_GRANT.test(text) ? granteesOf(template) : [];
+    grantees ??= MAY_GRANT.test(text) ? granteesOf(template, template.flavor === 'serverless') : [];
     if (grantees.length === 0) return undefined;
     const name = scalarString(child(child(resource, 'Properties'), 'TableName'));
     const roles: string[] = [];
@@ -111,25 +115,28 @@ export function tableGrant(
 
 function targets(t: Target, id: string, name: string | undefined): boolean {
   if (t.all || t.ids.has(id)) return true;
-  return name !== undefined && t.names.some((n) => globMatcher(n).test(name));
+  if (name === undefined) return false;
+  // A name with variables is compared as written: the same text of one service resolves to the same name.
+  if (t.variables?.includes(name)) return true;
+  return t.names.some((n) => globMatcher(n).test(name));
 }
 
 /** The template's principals (iamStatements.ts) with the DynamoDB grants of their policies, those with one only. */
-function granteesOf(template: CfnTemplate): Grantee[] {
+function granteesOf(template: CfnTemplate, serverless: boolean): Grantee[] {
   const tables = tablesOf(template);
   const out: Grantee[] = [];
   for (const principal of iamPrincipals(template)) {
     const grantee: Grantee = { name: principal.name, grants: [], excluded: principal.unreadable };
-    for (const policy of principal.policies) readPolicy(policy, grantee, tables);
+    for (const policy of principal.policies) readPolicy(policy, grantee, tables, serverless);
     if (grantee.grants.length > 0) out.push(grantee);
   }
   return out;
 }
 
-function readPolicy(policy: AttachedPolicy, grantee: Grantee, tables: Set<string>): void {
+function readPolicy(policy: AttachedPolicy, grantee: Grantee, tables: Set<string>, serverless: boolean): void {
   switch (policy.kind) {
     case 'statement':
-      readStatement(policy.statement, grantee, tables, policy.by);
+      readStatement(policy.statement, grantee, tables, serverless, policy.by);
       return;
     case 'managed':
       readManaged(policy.arn, grantee, policy.offset);
@@ -172,7 +179,7 @@ function readTemplate(policy: Extract<AttachedPolicy, { kind: 'template' }>, gra
 const emptyTarget = (): Target => ({ all: false, ids: new Set(), names: [] });
 
 /** One statement: a KMS action (or `*`) excludes the role; DynamoDB actions add a grant on the tables its Resource names. */
-function readStatement(s: IamStatement, grantee: Grantee, tables: Set<string>, by?: string): void {
+function readStatement(s: IamStatement, grantee: Grantee, tables: Set<string>, serverless: boolean, by?: string): void {
   if (s.effect === 'Deny') return;
   if (s.notAction) {
     grantee.excluded = true;
@@ -185,7 +192,7 @@ function readStatement(s: IamStatement, grantee: Grantee, tables: Set<string>, b
   if (actions.some((a) => a === '*' || a.startsWith('kms:') || (/^k[\w*?]*:/.test(a) && globMatcher(a).test('kms:decrypt'))))
     grantee.excluded = true;
   if (!actions.some((a) => a.startsWith('dynamodb:'))) return;
-  const target = resourceTarget(s, tables);
+  const target = resourceTarget(s, tables, serverless);
   if (target) grantee.grants.push({ target, by, offset: s.offset });
 }
 
@@ -193,9 +200,12 @@ function readStatement(s: IamStatement, grantee: Grantee, tables: Set<string>, b
  * The tables a statement's Resource names; undefined when it names none kmsfix can tell (NotResource, a
  * parameter). An item that names no table of the template is read as an ARN (a Fn::Sub's template with
  * its `${AWS::...}` as `*`): `*` or any DynamoDB resource is every table, `table/<name>` a pattern of
- * their TableName; anything else names none (apiGlobalTables.ts reads it as every table instead).
+ * their TableName; anything else names none (apiGlobalTables.ts reads it as every table instead). In a
+ * Serverless Framework service (`serverless`), its variables (`${opt:region, self:provider.region}`) are
+ * read as `*` in the ARN's other parts, and a table part written with them names the tables whose
+ * TableName is the same text (`table/${self:provider.environment.DYNAMODB_TABLE}`).
  */
-function resourceTarget(s: IamStatement, tables: Set<string>): Target | undefined {
+function resourceTarget(s: IamStatement, tables: Set<string>, serverless: boolean): Target | undefined {
   const items = resourceItems(s, tables);
   if (!items) return undefined;
   const target = emptyTarget();
@@ -206,13 +216,46 @@ function resourceTarget(s: IamStatement, tables: Set<string>): Target | undefine
     }
     const literal = item.sub ?? item.plain;
     if (literal === undefined) continue;
-    const arn = literal.trim().replace(/\$\{AWS::\w+\}/g, '*');
+    const vars: string[] = [];
+    let arn = literal.trim().replace(/\$\{AWS::\w+\}/g, '*');
+    if (serverless) arn = withoutVariables(arn, vars);
     if (arn === '*' || /^arn:[^:]*:dynamodb:[^:]*:[^:]*:\*$/.test(arn)) target.all = true;
-    const name = /^arn:[^:]*:dynamodb:[^:]*:[^:]*:table\/([^/]+)/.exec(arn)?.[1];
+    const part = /^arn:[^:]*:dynamodb:[^:]*:[^:]*:table\/([^/]+)/.exec(arn)?.[1];
+    const name = part?.replace(/\uE000(\d+)\uE000/g, (_, i: string) => vars[Number(i)]);
+    if (name !== undefined && part !== name) {
+      (target.variables ??= []).push(name);
+      continue;
+    }
     // A name from an input (`${TableName}`) may be any table's: not claimed.
     if (name === undefined || name.includes('${')) continue;
     if (name === '*') target.all = true;
     else target.names.push(name);
   }
-  return target.all || target.ids.size > 0 || target.names.length > 0 ? target : undefined;
+  return target.all || target.ids.size > 0 || target.names.length > 0 || target.variables ? target : undefined;
+}
+
+/**
+ * The ARN with each Serverless variable (`${...}`, nested ones within it) as `\uE000<n>\uE000`, the
+ * variable's text pushed to `vars[n]`; an ARN part that is one whole variable (the Region's) is `*`.
+ */
+function withoutVariables(arn: string, vars: string[]): string {
+  let out = '';
+  let i = 0;
+  while (i < arn.length) {
+    const start = arn.indexOf('${', i);
+    if (start < 0) break;
+    let depth = 0;
+    let end = start;
+    for (; end < arn.length; end++) {
+      if (arn[end] === '{') depth++;
+      else if (arn[end] === '}' && --depth === 0) break;
+    }
+    if (end >= arn.length) break;
+    out += arn.slice(i, start);
+    const whole = (start === 0 || arn[start - 1] === ':') && (arn[end + 1] === ':' || end + 1 === arn.length);
+    if (whole && !arn.slice(0, start).includes('table/')) out += '*';
+    else out += `\uE000${vars.push(arn.slice(start, end + 1)) - 1}\uE000`;
+    i = end + 1;
+  }
+  return out + arn.slice(i);
 }

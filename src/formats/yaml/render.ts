@@ -21,6 +21,8 @@ export interface YamlStyle {
   plainInterpolation: boolean;
   /** Lists of scalars in flow style (`Action: [kms:Get*, kms:List*]`) when they fit on the line. */
   flowScalars: boolean;
+  /** Block keys with `${...}` (Fn::ForEach output keys) written plain (`${Name}Table:`), as the file writes its own; quoted when unset. */
+  plainInterpolationKeys?: boolean;
 }
 
 /** Longest line a flow list of scalars is written on. */
@@ -138,9 +140,12 @@ function withoutComments(v: { [key: string]: Value }): [string, Value][] {
   return Object.entries(v).filter(([k]) => k !== COMMENT);
 }
 
-/** A key as written: quoted when it holds `${...}` / `&{...}` (a Fn::ForEach output key), as such keys are usually written. */
+/**
+ * A key as written: one holding `${...}` / `&{...}` (a Fn::ForEach output key) quoted, as such keys are
+ * usually written, or plain where the file writes its own so and YAML reads it plain (`&{...}` never is).
+ */
 function yamlKey(key: string, style: YamlStyle): string {
-  return key.includes('{') ? yamlScalar(key, { ...style, plainInterpolation: false }) : key;
+  return key.includes('{') ? yamlScalar(key, { ...style, plainInterpolation: style.plainInterpolationKeys === true }) : key;
 }
 
 /**

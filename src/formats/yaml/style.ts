@@ -68,6 +68,9 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
   const subs = text.includes('${');
   let plainSubs = 0;
   let quotedSubs = 0;
+  // Block keys holding `${...}` (Fn::ForEach output keys), plain or quoted.
+  let plainSubKeys = 0;
+  let quotedSubKeys = 0;
   let short = 0;
   let long = 0;
   // One walk of every node; written with indexed loops and each property read once (it runs over
@@ -95,6 +98,11 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
       for (let i = 0; i < pairs.length; i++) {
         const p = pairs[i];
         const key = p.key;
+        if (subs && block && key.includes('${')) {
+          const q = text.charCodeAt(p.keyStart);
+          if (q === 34 /* " */ || q === 39 /* ' */) quotedSubKeys++;
+          else plainSubKeys++;
+        }
         const fn = key.charCodeAt(0) === 70 /* F */ && key.startsWith('Fn::');
         if (fn || key === 'Ref') long++;
         const v = p.value;
@@ -163,6 +171,7 @@ export function detectStyle(text: string, roots: (CNode | null)[], flavor: strin
       flowArgs: argsFlow.size > 0 ? mostCommon(argsFlow, true) : mostCommon(scalarsFlow, true),
       flowScalars: mostCommon(scalarsFlow, false),
       plainInterpolation: plainSubs > quotedSubs,
+      plainInterpolationKeys: plainSubKeys > quotedSubKeys,
     },
   };
 }

@@ -166,3 +166,34 @@ describe('CloudFormation and SAM: roles granted DynamoDB and no KMS action', () 
     expect((await named(service(external), 'iam', 'serverless.yml')).Orders).toBeUndefined();
   });
 });
+
+describe('Serverless Framework: an ARN whose table part is the TableName written with the same variables', () => {
+  const service = (resource: string, name = '${self:provider.environment.TODOS_TABLE}') =>
+    'service: todos\nprovider:\n  name: aws\n  environment:\n    TODOS_TABLE: ${self:service}-${sls:stage}\n' +
+    '  iam:\n    role:\n      statements:\n        - Effect: Allow\n          Action: [dynamodb:GetItem, dynamodb:PutItem]\n' +
+    `          Resource: "${resource}"\nfunctions:\n  create:\n    handler: h.create\nresources:\n  Resources:\n` +
+    (TABLE('Todos', name) + TABLE('Audit', '${self:service}-audit')).replace(/^(?=.)/gm, '  ');
+
+  it('names the service role on that table only (the serverless/examples shape, with a Region variable)', async () => {
+    const t = await named(
+      service('arn:aws:dynamodb:${opt:region, self:provider.region}:*:table/${self:provider.environment.TODOS_TABLE}'),
+      'iam',
+      'serverless.yml',
+    );
+    expect(t.Todos).toBe('IAM roles: with --key-policy iam, IamRoleLambdaExecution (provider.iam.role.statements, serverless.yml:9)');
+    expect(t.Audit).toBeUndefined();
+  });
+
+  it('a variable written otherwise than the TableName, or a plain template input, names no table', async () => {
+    const other = await named(service('arn:aws:dynamodb:${aws:region}:*:table/${self:custom.table}'), 'iam', 'serverless.yml');
+    expect(other.Todos).toBeUndefined();
+    const sam =
+      SAM_HEAD +
+      TABLE('Orders', "'${TableName}'") +
+      ROLE(
+        'Role',
+        '              - Effect: Allow\n                Action: dynamodb:GetItem\n                Resource: !Sub "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${TableName}"\n',
+      );
+    expect((await named(sam)).Orders).toBeUndefined();
+  });
+});
