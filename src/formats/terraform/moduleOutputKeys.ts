@@ -102,6 +102,10 @@ export async function moduleOutputKeys(file: SourceFile, det: TfDetection, conte
       }
       if (!(await caller.root())) {
         const by = await caller.calledBy();
+        // Called by nothing in the scanned trees: read as the direct read of the same variable reads it, its default,
+        // when that gives a key (a default null, "" or the AWS managed key stays unknown: a deploy may set it).
+        const own = by ? undefined : evaluate(output, env);
+        if (own?.known && typeof own.value === 'string' && own.value !== '' && !isAwsManagedKeyRef(own.value)) continue;
         const vars = callerVars.map((v) => `var.${v}`).join(', ');
         unknown(
           `${passes}, and this module's callers set ${vars} (${by ? `it is called: ${by}` : 'it has no sign of a root module: no lock file, backend or tfvars'})`,

@@ -162,6 +162,10 @@ describe("a module output that passes on the caller's value (read with the calle
     expect([t.status, t.fixable]).toEqual(['unknown', false]);
     expect(t.message).toContain("this module's callers set var.table_key");
   });
+  it("in a folder with no sign of a root module and no caller, the variable defaulting to a key's ARN: customer-managed, as the same variable read directly (session 56 adversarial pass M1)", async () => {
+    const t = await scanPass(passing('var.table_key', TABLE_KEY(CMK_ARN)), [], false);
+    expect(t.status).toBe('customer-managed');
+  });
   it("the caller's variable defaulting to a key's ARN: customer-managed", async () => {
     const t = await scanPass(passing('var.table_key', TABLE_KEY(CMK_ARN)));
     expect(t.status).toBe('customer-managed');
