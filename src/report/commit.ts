@@ -10,7 +10,7 @@ import { groupBy, inLanes } from '../core/lists.js';
 import { GIT_LANES, type CommitStep, CommitStopped, type Head, HeadMoved, commitFiles, commitPlan, headOf } from '../io/commit.js';
 import { gitStatus, real, repoRootOf } from '../io/git.js';
 import { clearPending, pendingPaths, readPending, sha256, writePending } from '../io/pending.js';
-import { type Resume, notPlanned, planMismatch, proveResume } from './resume.js';
+import { type Resume, committedAsPlanned, notPlanned, planMismatch, proveResume } from './resume.js';
 import { COMMIT_BRANCH, type MessageOptions, commitText, repositoryMessage } from './commitMessage.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import { heapTick } from '../core/heap.js';
@@ -112,7 +112,10 @@ export async function unfinishedCommits(
       // The files an earlier --commit run recorded before its writes (src/io/pending.ts) that no commit holds yet:
       // a run killed during its writes (SIGKILL) left them fixed, and this run would commit only the rest.
       const unsettled = pendingPaths(pending).filter((f) => dirty.has(real(path.join(root, f))));
-      if (unsettled.length === 0 && completedHere.length === 0) {
+      if (
+        completedHere.length === 0 &&
+        (unsettled.length === 0 || (pending.version === 2 && (await committedAsPlanned(root, pending, head))))
+      ) {
         clearPending(root); // committed or undone since (by hand, as the refusal below says): the record is done with
         pending = undefined;
       } else {

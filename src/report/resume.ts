@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { FileOutcome } from '../core/result.js';
 import { toPosix } from '../core/text.js';
 import { type Head, headText } from '../io/commit.js';
-import { real } from '../io/git.js';
+import { execGit, real } from '../io/git.js';
 import { type LegacyPending, type Pending, sha256 } from '../io/pending.js';
 import { COMMIT_BRANCH } from './commitMessage.js';
 
@@ -102,4 +102,19 @@ export function notPlanned(root: string, record: Pending): string[] {
     else if (s !== 'planned') out.push(s);
   }
   return out;
+}
+
+/**
+ * Whether every file of a killed run's record is, in HEAD's commit, exactly the bytes that run planned: the user
+ * committed its fix by hand since (as the refusal offers), and the record is done with, whatever they changed after
+ * (adversarial pass of session 56, L1: the record refused the repository forever, its advice discarding their later
+ * edits). HEAD must have moved from the record's; a file git gives otherwise (line-end conversion) is not proven.
+ */
+export async function committedAsPlanned(root: string, record: Pending, now: Head): Promise<boolean> {
+  if (now.sha === record.head.sha) return false;
+  for (const f of record.files) {
+    const r = await execGit(root, ['show', `HEAD:${f.path}`]);
+    if (r.code !== 0 || sha256(r.stdout) !== f.planned) return false;
+  }
+  return true;
 }

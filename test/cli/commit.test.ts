@@ -619,6 +619,22 @@ describe('fix --commit', () => {
     expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
   }, 60_000);
 
+  it('a killed --commit whose fix the user then committed by hand: the record is done with, a later edit of theirs is not refused (adversarial pass of session 56, L1)', async () => {
+    const a = repo(tmp(), FILES());
+    const killed = await pausedCli(['fix', '--yes', '--quiet', '--commit'], a, 'git: add -- ', (pid) => process.kill(pid, 'SIGKILL'), ENV);
+    expect(killed.signal).toBe('SIGKILL');
+    git(a, 'add', '-A');
+    git(a, 'commit', '-q', '-m', 'the fix, committed by hand');
+    git(a, 'checkout', '-q', 'main');
+    git(a, 'merge', '-q', '--ff-only', 'kmsfix/dynamodb-cmk');
+    writeFileSync(path.join(a, 'infra/app.yaml'), `${readFileSync(path.join(a, 'infra/app.yaml'), 'utf8')}# edited after\n`);
+    const r = await runCli(['fix', '--yes', '--quiet', '--commit'], a, '', ENV);
+    expect(r.stderr).not.toMatch(/an earlier kmsfix fix --commit run/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(path.join(a, '.git', 'kmsfix-commit-pending.json'))).toBe(false);
+    expect(git(a, 'status', '--porcelain').trim()).toBe('M infra/app.yaml');
+  }, 60_000);
+
   it("a --commit killed during the renames of a group: the next --commit completes the group from its journal, proves it the killed run's and commits the whole fix with its message (session 56)", async () => {
     const files = {
       'mod/main.tf': path.join(TF, 'module-dir', 'input', 'main.tf'),

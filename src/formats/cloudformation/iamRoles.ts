@@ -98,7 +98,7 @@ export function iamRoles(text: string, template: CfnTemplate, shown: string): Ia
 
 /**
  * Where a principal's policies grant DynamoDB on table `id` (its literal TableName `name`), whatever else they grant
- * (cognitoGuests.ts): the first such grant's place (`file:line`, with what grants it), or undefined.
+ * (cognitoGuests.ts: CloudFormation and SAM, never a Serverless service's variables): the first such grant's place (`file:line`, with what grants it), or undefined.
  */
 export function tableGrant(
   principal: Principal,
@@ -108,7 +108,7 @@ export function tableGrant(
   at: (offset: number) => string,
 ): string | undefined {
   const grantee: Grantee = { name: principal.name, grants: [], excluded: false };
-  for (const policy of principal.policies) readPolicy(policy, grantee, tables);
+  for (const policy of principal.policies) readPolicy(policy, grantee, tables, false);
   const g = grantee.grants.find((x) => targets(x.target, id, name));
   return g && `${g.by ? `${g.by}, ` : ''}${at(g.offset)}`;
 }
