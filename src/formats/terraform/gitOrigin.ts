@@ -47,7 +47,7 @@ async function originIn(file: SourceFile, gitDir: string, root: string, context:
   return url === undefined || repo === undefined ? undefined : { root, url, repo };
 }
 
-/** The `url` of `[remote "origin"]` in a git config's text (the first, as git reads a single-valued key's last: one is usual). */
+/** The `url` of `[remote "origin"]` in a git config's text: the first, the one git fetches from. */
 export function originUrl(config: string): string | undefined {
   let inOrigin = false;
   let url: string | undefined;
@@ -59,7 +59,8 @@ export function originUrl(config: string): string | undefined {
       continue;
     }
     const kv = /^url\s*=\s*(.*)$/i.exec(line);
-    if (inOrigin && kv) url = kv[1].replace(/^"(.*)"$/, '$1').trim();
+    // The first: with several, git fetches from the first (remote.<name>.url is multi-valued; pushes go to each).
+    if (inOrigin && kv && url === undefined) url = kv[1].replace(/^"(.*)"$/, '$1').trim();
   }
   return url || undefined;
 }
@@ -103,20 +104,25 @@ export function gitSource(source: string): GitSource | undefined {
   let s = source.trim();
   if (/^git::/i.test(s)) s = s.slice(5);
   else if (!/^(?:[^@/:]+@[^/:]+:|(?:github\.com|gitlab\.com|bitbucket\.org)\/)/i.test(s)) return undefined;
-  const q = s.indexOf('?');
-  const query = q === -1 ? '' : s.slice(q + 1);
-  const address = q === -1 ? s : s.slice(0, q);
-  // The folder: after the first `//` that is not a scheme's `://`.
-  const schemeEnd = /^[a-z][a-z0-9+.-]*:\/\//i.exec(address)?.[0].length ?? 0;
-  const cut = address.indexOf('//', schemeEnd);
-  const repoPart = cut === -1 ? address : address.slice(0, cut);
-  const folder = cut === -1 ? '' : address.slice(cut + 2);
+  // As go-getter's SourceDirSubdir: the folder after the first `//` that is not a scheme's `://`, wherever the query is
+  // (`infra.git//modules/ddb?ref=v1` and `infra.git?ref=v1//modules/ddb` alike); a query after the folder is the address's.
+  const schemeEnd = /^[a-z][a-z0-9+.-]*:\/\//i.exec(s)?.[0].length ?? 0;
+  const cut = s.indexOf('//', schemeEnd);
+  const [repoPart, repoQuery] = splitQuery(cut === -1 ? s : s.slice(0, cut));
+  const [folder, folderQuery] = splitQuery(cut === -1 ? '' : s.slice(cut + 2));
+  const query = [repoQuery, folderQuery].filter(Boolean).join('&');
   if (/[$%]\{/.test(repoPart) || /[$%]\{/.test(folder)) return undefined;
   const repo = repoOf(repoPart);
   if (repo === undefined) return undefined;
   const subdir = path.posix.normalize(`/${folder}`).replace(/^\/+|\/+$/g, '') || '.';
   const ref = /(?:^|&)ref=([^&#]*)/.exec(query)?.[1];
   return { repo, subdir, ref: ref === undefined || ref === '' ? undefined : decoded(ref) };
+}
+
+/** A text and its query (after the first `?`), or '' when it has none. */
+function splitQuery(s: string): [string, string] {
+  const q = s.indexOf('?');
+  return q === -1 ? [s, ''] : [s.slice(0, q), s.slice(q + 1)];
 }
 
 function decoded(s: string): string {

@@ -42,6 +42,16 @@ describe('gitSource', () => {
     expect(gitSource('git::https://github.com/acme/infra.git?ref=v1')).toMatchObject({ subdir: '.' });
   });
 
+  it('the query before the folder reads as after it, as go-getter reads it; with several origin urls, the first (adversarial pass of session 56, L2, L3)', () => {
+    expect(gitSource('git::https://github.com/acme/infra.git?ref=v1.0.0//modules/db')).toMatchObject({
+      subdir: 'modules/db',
+      ref: 'v1.0.0',
+    });
+    expect(originUrl('[remote "origin"]\n\turl = git@github.com:acme/infra.git\n\turl = git@gitlab.com:acme/mirror.git\n')).toBe(
+      'git@github.com:acme/infra.git',
+    );
+  });
+
   it('a local, registry or HTTP source, or a repository or folder that is not literal, is none', () => {
     for (const s of [
       '../../modules//ddb',
