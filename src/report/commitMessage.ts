@@ -98,11 +98,10 @@ function keyOf(o: MessageOptions): string {
  * the table's users in (real-world round 38 F5: the message named a new key of its own, and asked about its cost).
  */
 function keptKeyText(key: string): string {
+  // In full, on one line: the reviewer checks that key's policy, so its account, Region and key ID all count.
   const one = key.replace(/\s+/g, ' ').trim();
-  // Both ends kept: an ARN's key ID is at its end.
-  const short = one.length > 60 ? `${one.slice(0, 20)}...${one.slice(-37)}` : one;
   return (
-    `the key it already named (\`${short}\`), now switched on; kmsfix did not write its policy: check that it lets DynamoDB and ` +
+    `the key it already named (\`${one}\`), now switched on; kmsfix did not write its policy: check that it lets DynamoDB and ` +
     `the table's users use it (${KEY_USE_TEXT} through DynamoDB), or they lose access once the table switches`
   );
 }
