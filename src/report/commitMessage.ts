@@ -98,11 +98,10 @@ function keyOf(o: MessageOptions): string {
  * the table's users in (real-world round 38 F5: the message named a new key of its own, and asked about its cost).
  */
 function keptKeyText(key: string): string {
+  // In full, on one line: the reviewer checks that key's policy, so its account, Region and key ID all count.
   const one = key.replace(/\s+/g, ' ').trim();
-  // Both ends kept: an ARN's key ID is at its end.
-  const short = one.length > 60 ? `${one.slice(0, 20)}...${one.slice(-37)}` : one;
   return (
-    `the key it already named (\`${short}\`), now switched on; kmsfix did not write its policy: check that it lets DynamoDB and ` +
+    `the key it already named (\`${one}\`), now switched on; kmsfix did not write its policy: check that it lets DynamoDB and ` +
     `the table's users use it (${KEY_USE_TEXT} through DynamoDB), or they lose access once the table switches`
   );
 }
@@ -280,8 +279,8 @@ export function commitMessage(
   const files = new Set(fixed.map((x) => x.file)).size;
   const moduleCalls = calls.filter((c) => !c.unit).length;
   // A unit that may not deploy (DeployingUnit.may) is listed and counted in the notes, not in the subject.
-  const units = unitCount(calls.filter((c) => !c.may));
-  const mayUnits = unitCount(calls) - units;
+  const mayUnits = mayNotCount(calls);
+  const units = unitCount(calls) - mayUnits;
   const throughCalls = moduleCalls + units > 0 ? ` and the tables of ${callsAndUnits(moduleCalls, units)}` : '';
   const subject = `Encrypt ${plural(fixed.length, 'DynamoDB table')}${throughCalls} with customer-managed KMS keys`;
   const out: string[] = [];
@@ -479,11 +478,28 @@ function unitCall(module: Fixed, unit: DeployingUnit): Call {
 /** How many terragrunt units the calls hold (a unit deploying a folder of two tables fixed is listed with each). */
 const unitCount = (calls: Call[]) => new Set(calls.filter((c) => c.unit).map((c) => c.file)).size;
 
-/** `2 module calls`, `1 terragrunt unit`, `1 module call and 2 terragrunt units`. */
-const callsAndUnits = (moduleCalls: number, units: number) =>
-  [...(moduleCalls > 0 ? [plural(moduleCalls, 'module call')] : []), ...(units > 0 ? [plural(units, 'terragrunt unit')] : [])].join(
-    ' and ',
-  );
+/** How many of the calls' terragrunt units may not deploy at all (DeployingUnit.may): the subject leaves them out, the notes count them. */
+const mayNotCount = (calls: Call[]) => unitCount(calls) - unitCount(calls.filter((c) => !c.may));
+
+/**
+ * `2 module calls`, `1 terragrunt unit`, `1 module call and 2 terragrunt units (1 of which may not deploy)`: `mayNot` of
+ * the units may not deploy (mayNotCount), said where they are counted, so that a note's count and the subject's (which
+ * leaves them out) do not differ unexplained (adversarial pass, session 56, L4).
+ */
+const callsAndUnits = (moduleCalls: number, units: number, mayNot = 0) => {
+  const which =
+    mayNot === 0
+      ? ''
+      : mayNot < units
+        ? ` (${mayNot} of which may not deploy)`
+        : units === 1
+          ? ' (which may not deploy)'
+          : ' (each of which may not deploy)';
+  return [
+    ...(moduleCalls > 0 ? [plural(moduleCalls, 'module call')] : []),
+    ...(units > 0 ? [plural(units, 'terragrunt unit') + which] : []),
+  ].join(' and ');
+};
 
 /**
  * A call as the notes read it: the module's table (a table of the module, whose encryption its roll back sets
@@ -497,7 +513,7 @@ const callKeys = (calls: Call[]) => {
   const units = unitCount(calls);
   return n + units === 0
     ? ''
-    : ` The ${callsAndUnits(n, units)} listed with the tables ${n + units === 1 ? 'creates' : 'each create'} the module's keys anew, billed the same.`;
+    : ` The ${callsAndUnits(n, units, mayNotCount(calls))} listed with the tables ${n + units === 1 ? 'creates' : 'each create'} the module's keys anew, billed the same.`;
 };
 
 /** The tables fixed with the same settings, and where they are. */

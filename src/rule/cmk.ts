@@ -357,7 +357,7 @@ export const switchOnlyFix = (f: EncryptionFacts): boolean => decide(f).switchOn
 
 /** The key a fix that turns this table's switch on alone keeps (switchedOff), as written; undefined for any other table. */
 export const keptKeyOf = (f: EncryptionFacts): string | undefined =>
-  f.settings.model === 'sse' && switchOnlyFix(f) ? f.settings.key?.source : undefined;
+  f.settings.model === 'sse' && switchOnlyFix(f) ? (f.settings.key?.written ?? f.settings.key?.source) : undefined;
 
 /** Does a fix keep this table's own key (the type or the switch added alone), and generate none? */
 export const ownKeyFix = (f: EncryptionFacts): boolean => {

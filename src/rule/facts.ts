@@ -18,6 +18,8 @@ export interface Setting {
   state: 'absent' | 'literal' | 'reference' | 'expression' | 'unreadable';
   /** As written (a snippet), for messages; for `unreadable`, why it cannot be read, in the format's terms. */
   source: string;
+  /** As written in full, where `source` cuts it (a CloudFormation key): the key a fix keeps is named with it (cmk.ts keptKeyOf). */
+  written?: string;
   /** A switch (SSEEnabled, enabled): the literal read as a boolean the way the format reads it; undefined when it is not one. */
   bool?: boolean;
   /** A key: the string it is, or is known to end with (a Fn::Sub template); undefined for null or when not known. */

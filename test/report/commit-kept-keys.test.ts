@@ -33,8 +33,8 @@ describe('commit message: tables that keep the key they named', () => {
     expect(m).toContain(
       "* Orders (t.yaml:2), was aws-owned key: the key it already named (`!GetAtt OrdersKey.Arn`), now switched on; kmsfix did not write its policy: check that it lets DynamoDB and the table's users use it (kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey through DynamoDB), or they lose access once the table switches",
     );
-    // A long key as the format shortens it.
-    expect(m).toContain('key: the key it already named (`arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd...`), now switched on;');
+    // A long key in full, as written (its account, Region and key ID: the key whose policy the reviewer checks).
+    expect(m).toContain(`key: the key it already named (\`${ARN}\`), now switched on;`);
     expect(m).not.toContain('a new customer-managed KMS key');
     for (const n of NEW_KEY_NOTES) expect(m).not.toContain(n);
     expect(m).toContain('* Keys: each table switches to the key it already named');
@@ -43,6 +43,13 @@ describe('commit message: tables that keep the key they named', () => {
     );
     // The tables still move off the AWS owned key: the request quota stays.
     expect(m).toContain("* KMS requests: DynamoDB's calls to the tables' keys count toward the account's KMS request quota");
+  });
+
+  it("a key read through a parameter's Default is named as the table writes it, not as the Default's text", async () => {
+    const m = await message(
+      `Parameters:\n  OrdersKeyArn:\n    Type: String\n    Default: ${ARN}\nResources:\n${table('Orders', KEPT('!Ref OrdersKeyArn'))}`,
+    );
+    expect(m).toContain('key: the key it already named (`!Ref OrdersKeyArn`), now switched on;');
   });
 
   it('beside a table that gets a new key: the kept key named, the new-key notes and the two-deploy roll back kept', async () => {
@@ -100,9 +107,7 @@ describe('commit message: Pulumi, CDK for Terraform and Pulumi YAML tables that 
       { path: 'yaml/Pulumi.yaml', text: PULUMI_YAML },
     ]);
     expect(m).toContain('* orders (pulumi/index.ts:3), was aws-owned key: the key it already named (`ordersKey.arn`), now switched on;');
-    expect(m).toContain(
-      "* audit (cdktf/main.ts:7), was aws-owned key: the key it already named (`'arn:aws:kms:eu-west...1234abcd-12ab-34cd-56ef-1234567890ab'`), now switched on;",
-    );
+    expect(m).toContain(`* audit (cdktf/main.ts:7), was aws-owned key: the key it already named (\`'${ARN}'\`), now switched on;`);
     expect(m).toContain('* ledger (yaml/Pulumi.yaml:6), was aws-owned key: the key it already named (`${ledgerKeyArn}`), now switched on;');
     expect(m).not.toContain('a new customer-managed KMS key');
     for (const n of NEW_KEY_NOTES) expect(m).not.toContain(n);

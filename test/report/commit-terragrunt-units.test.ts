@@ -141,6 +141,20 @@ describe('commit message: units terragrunt does not deploy', () => {
     expect(flat).toContain(
       '* unit live/old/ddb (terragrunt.hcl:7), through aws_dynamodb_table.t (modules/ddb/main.tf:5), was aws-owned; may not deploy at all: its skip = local.retired is not a literal kmsfix reads',
     );
-    expect(flat).toContain("The 2 terragrunt units listed with the tables each create the module's keys anew");
+    // The note counts the unit that may not deploy, and says so: the subject's 1 and the note's 2 differ for that reason.
+    expect(flat).toContain("The 2 terragrunt units (1 of which may not deploy) listed with the tables each create the module's keys anew");
+  });
+
+  it('only units that may not deploy: none in the subject, the note says each may not', async () => {
+    const m = await message([
+      { path: 'live/old/ddb/terragrunt.hcl', text: skipped('old', 'skip = local.retired') },
+      { path: 'live/qa/ddb/terragrunt.hcl', text: skipped('qa', 'exclude {\n  if      = local.off\n  actions = ["all"]\n}') },
+    ]);
+    const flat = m.replace(/\s+/g, ' ');
+    expect(m.split('\n')[0]).toBe('Encrypt 1 DynamoDB table with customer-managed KMS keys');
+    expect(flat).toContain('2 more terragrunt units may deploy its folder too');
+    expect(flat).toContain(
+      "The 2 terragrunt units (each of which may not deploy) listed with the tables each create the module's keys anew",
+    );
   });
 });

@@ -10,7 +10,7 @@ import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { placeholderIn, placeholderSetting } from '../../core/placeholders.js';
 import type { Raw, Reference } from '../../rule/peers/facts.js';
 import { transformIn } from '../yaml/cfnTransform.js';
-import { boolOf, snippet } from '../yaml/scalars.js';
+import { boolOf, snippet, writtenText } from '../yaml/scalars.js';
 import { child, pair, resolveAlias, scalarString, type CMap, type CNode, type CSeq } from '../yaml/tree.js';
 import type { ServiceInputs } from '../serverless/inputs.js';
 import { serviceKeySetting } from '../serverless/serviceKey.js';
@@ -103,6 +103,15 @@ const COMPUTED = 'a value computed in code, which kmsfix does not read';
  * Fn::Join). A serverless.ts's key comes here too, its TypeScript handed over as a node tree (typescript/cfnTree.ts).
  */
 export function keySetting(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
+  // A parameter's Default read for the key gives its own text: not this node's.
+  const { written: _, ...s } = keyRead(text, node, defaults);
+  if (!node || s.source !== snippet(text, node)) return s;
+  // Where the snippet cuts the key, the key in full (Setting.written): the key a fix keeps is named with it.
+  const whole = writtenText(text, node);
+  return whole === s.source ? s : { ...s, written: whole };
+}
+
+function keyRead(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
   if (!node) return node === null ? { ...ABSENT, raw: null } : ABSENT;
   const source = snippet(text, node);
   const raw = keyRawOf(node);

@@ -36,13 +36,19 @@ export function boolOf(node: CNode | null | undefined, yaml11 = false): Tri {
   return 'unknown';
 }
 
-export function snippet(text: string, node: CNode | null | undefined): string {
+/** A node as written, its tag with it, on one line (snippet: shortened for messages). */
+export function writtenText(text: string, node: CNode | null | undefined): string {
   if (!node) return '';
   let start = node.start;
   if (node.tag) {
     const t = text.lastIndexOf(node.tag, node.start);
     if (t !== -1 && node.start - t < 200) start = t;
   }
-  const s = text.slice(start, node.end).replace(/\s+/g, ' ').trim();
+  return text.slice(start, node.end).replace(/\s+/g, ' ').trim();
+}
+
+/** A node as written (writtenText), cut to 60 characters for messages. */
+export function snippet(text: string, node: CNode | null | undefined): string {
+  const s = writtenText(text, node);
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
