@@ -94,8 +94,18 @@ const processIo: Io = {
   ask: async (q) => {
     const { createInterface } = await import('node:readline/promises');
     const rl = createInterface({ input: process.stdin, output: process.stdout });
+    // The terminal in raw mode turns Ctrl-C into readline's SIGINT event, not a signal (and closing the interface
+    // then leaves the question unsettled): Ctrl-C ends the run as the signal would, exit 130, nothing written, the
+    // lock released on exit. Ctrl-D (the end of input) rejects the question: answered no.
+    rl.on('SIGINT', () => {
+      process.stdout.write('\n');
+      process.exit(130);
+    });
     try {
       return await rl.question(q);
+    } catch {
+      process.stdout.write('\n');
+      return '';
     } finally {
       rl.close();
     }

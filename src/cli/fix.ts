@@ -372,6 +372,22 @@ async function writePatches(
 }
 
 /**
+ * The interactive prompt: this run's planned changes and, where an interrupted --commit run is finished, the files it
+ * wrote that this run will commit (shown by no diff: their bytes are already the planned ones), so a yes is asked
+ * before any commit, not only before a write.
+ */
+function applyQuestion(allowed: readonly FileOutcome[], resumes: ReadonlyMap<string, Resume>, stream: Streamed): string {
+  let count = 0;
+  for (const o of allowed) count += stream.full(o).tables.filter((t) => t.planned).length;
+  let theirs = 0;
+  for (const r of resumes.values()) for (const s of r.state.values()) if (s === 'planned') theirs++;
+  const apply = `Apply ${count} change${count === 1 ? '' : 's'}`;
+  if (theirs === 0) return `${apply}? [y/N] `;
+  const files = `${theirs} file${theirs === 1 ? '' : 's'} an interrupted kmsfix fix --commit run wrote`;
+  return count === 0 ? `Commit the ${files}? [y/N] ` : `${apply} and commit them with the ${files}? [y/N] `;
+}
+
+/**
  * A fix in place that held its files: the whole diff shown, the files guarded (and, with --commit,
  * each repository's whole change or none of it), the prompt asked, the files allowed written from
  * the disk, then one commit per repository (--commit).
@@ -431,10 +447,8 @@ async function writeHeld(
     for (const [o, e] of r.refused) d.failed.set(o, e);
     allowed = allowed.filter((o) => !r.refused.has(o));
   }
-  if (allowed.length > 0 && io.interactive && !p.yes && text) {
-    let count = 0;
-    for (const o of allowed) count += stream.full(o).tables.filter((t) => t.planned).length;
-    const answer = await io.ask(`Apply ${count} change${count === 1 ? '' : 's'}? [y/N] `);
+  if ((allowed.length > 0 || resumes.size > 0) && io.interactive && !p.yes && text) {
+    const answer = await io.ask(applyQuestion(allowed, resumes, stream));
     if (!/^y(es)?$/i.test(answer.trim())) {
       d.declined = true;
       return d;

@@ -7,7 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { type Io, main } from '../../src/cli.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
 import { pausedCli, runCli, snapshot } from '../helpers/cli-helper.js';
 
@@ -604,6 +605,38 @@ describe('fix --commit', () => {
     expect(git(a, 'log', '-1', '--format=%B')).toBe(clean.message);
     expect(git(a, 'status', '--porcelain')).toBe('');
     expect(existsSync(path.join(a, '.git', 'kmsfix-commit-pending.json'))).toBe(false);
+  }, 90_000);
+
+  it('interactive, a killed --commit whose files are all written: asked before the commit, "n" commits nothing and keeps the record, "y" commits (session 57)', async () => {
+    const a = repo(tmp(), FILES());
+    const killed = await pausedCli(['fix', '--yes', '--quiet', '--commit'], a, 'git: add -- ', (pid) => process.kill(pid, 'SIGKILL'), ENV);
+    expect(killed.signal).toBe('SIGKILL');
+    for (const [k, v] of Object.entries(ENV)) vi.stubEnv(k, v);
+    try {
+      const asked: string[] = [];
+      const io = (answer: string): Io => ({
+        cwd: a,
+        out: () => undefined,
+        err: () => undefined,
+        interactive: true,
+        color: false,
+        ask: async (q) => {
+          asked.push(q);
+          return answer;
+        },
+      });
+      await main(['fix', '--commit', '.'], io('n'));
+      expect(asked).toEqual(['Commit the 3 files an interrupted kmsfix fix --commit run wrote? [y/N] ']);
+      expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+      expect(existsSync(path.join(a, '.git', 'kmsfix-commit-pending.json'))).toBe(true);
+      expect(await main(['fix', '--commit', '.'], io('y'))).toBe(0);
+      expect(asked).toHaveLength(2);
+      expect(git(a, 'rev-list', '--count', 'HEAD').trim()).toBe('2');
+      expect(git(a, 'log', '-1', '--format=%B')).toBe((await cleanCommit()).message);
+      expect(existsSync(path.join(a, '.git', 'kmsfix-commit-pending.json'))).toBe(false);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   }, 90_000);
 
   it("on branch kmsfix/dynamodb-cmk with uncommitted changes and no record to prove them kmsfix's: exit 2, nothing committed (session 56)", async () => {
