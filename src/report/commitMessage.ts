@@ -532,7 +532,7 @@ function whoCanUse(fixed: Fixed[], o: MessageOptions): string {
     : mode === 'drop-in'
       ? "Who can use the key (key policy drop-in): every principal of this account that DynamoDB lets in, through DynamoDB in the table's Region only, like aws/dynamodb; " +
         'no identity policy has to change. What limits a caller still does: a permissions boundary, a session policy (sts:AssumeRole with Policy, as ' +
-        `tenant-isolation code passes, or Cognito identity-pool guest credentials) or a service control policy must allow ${KEY_USE_TEXT} on the key ` +
+        `tenant-isolation code passes) or a service control policy must allow ${KEY_USE_TEXT} on the key ` +
         '(DynamoDB asks KMS as each caller, and a key policy whose principal is * cannot lift them), or that ' +
         `caller loses access to the tables. ${ADMINISTERED} No other account can use it.`
       : `Who can use the key (key policy iam): only principals whose IAM policies grant ${KEY_USE_TEXT} on it. Grant them to every role that reads or writes these tables BEFORE deploying (and allow them in any permissions boundary, session policy or service control policy that limits such a role), or they lose access.` +

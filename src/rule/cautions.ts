@@ -23,7 +23,6 @@ const LABEL: Record<Caution['kind'], string> = {
   'recovery-key': 'Backups',
   'backup-key': 'Backups',
   'iam-roles': 'IAM roles',
-  'cognito-guests': 'Cognito guests',
   'unkept-key': 'Key not kept',
   'no-alias': 'No alias',
 };
@@ -100,14 +99,6 @@ function cautionBody(c: Caution): string {
       return (
         `with --key-policy iam, ${all(c.roles)} ${one ? 'is' : 'are'} granted DynamoDB and no KMS action: ${one ? 'it loses' : 'they lose'} access ` +
         `when this deploys unless ${one ? 'its' : 'their'} IAM policies grant ${KEY_USE_TEXT} on the key first`
-      );
-    }
-    case 'cognito-guests': {
-      const one = c.roles.length === 1;
-      return (
-        `${all(c.roles)} ${one ? 'is the guest (unauthenticated) role' : 'are guest (unauthenticated) roles'} granted DynamoDB on this table: ` +
-        'Cognito gives guest credentials a session policy (AmazonCognitoUnAuthedIdentitiesSessionPolicy in the enhanced flow), ' +
-        `which must allow ${KEY_USE_TEXT} on the key or guests lose access to this table; check a guest's reads and writes before deploying`
       );
     }
     case 'unkept-key': {

@@ -414,9 +414,6 @@ export interface EncryptionFacts {
  * and no KMS action (`roles`: each named with what grants it and where, `Fn (DynamoDBCrudPolicy, template.yaml:21)`):
  * a key whose policy leaves all use to IAM (`--key-policy iam`) locks them out. Said under that mode only
  * (src/rule/evaluate.ts): the default key policy lets them through DynamoDB.
- * `cognito-guests`: the guest (unauthenticated) roles of the file's Cognito identity pools that are granted DynamoDB on the
- * table (`roles`: each named with its pool and what grants it, `GuestRole of identity pool Pool (template.yaml:33)`):
- * Cognito limits a guest's credentials with a session policy of its own, which a key policy cannot lift.
  * `unkept-key`: not about a fix, said on a table whatever its status (scan's customer-managed table): its key
  * is a key resource of the same file (`key`, its logical ID or variable, `at` its file:line:column) that a
  * delete of the stack schedules for deletion (`policy`: what the key says, as written) while what the fix's
@@ -433,7 +430,6 @@ export type Caution =
   | { kind: 'recovery-key' }
   | { kind: 'backup-key'; selections: string[] }
   | { kind: 'iam-roles'; roles: string[] }
-  | { kind: 'cognito-guests'; roles: string[] }
   | { kind: 'unkept-key'; key: string; at: string; keptBy: string[]; policy: string; family: 'cloudformation' | 'cdk' | 'pulumi' };
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */

@@ -89,7 +89,7 @@ describe('commit message: a rollback that completes', () => {
 });
 
 // Session 56's deploy review (F2, F3, F6, F1): what the new keys ask of the deploying role, who may disable them, the
-// CloudTrail events their use adds, and Cognito's guest credentials among the session policies that limit a caller.
+// CloudTrail events their use adds, and the session policies that limit a caller.
 describe('commit message: what the deploy review of session 56 asked for', () => {
   it('drop-in: the deploying role switches the tables, so its boundary or SCP must allow the key use through DynamoDB', async () => {
     const m = await message(table());
@@ -116,12 +116,10 @@ describe('commit message: what the deploy review of session 56 asked for', () =>
     expect(await message(table(), { kmsKeyArn: ARN })).not.toContain('administers the key');
   });
 
-  it('KMS requests: each call is a CloudTrail event; session policies: Cognito identity-pool guest credentials', async () => {
+  it('KMS requests: each call is a CloudTrail event; session policies: those application code passes (no Cognito guests: session 57)', async () => {
     const m = await message(table());
     expect(m).toContain('Each such call is also a CloudTrail event in this account (log volume, SIEM ingestion).');
-    expect(m).toContain(
-      'a session policy (sts:AssumeRole with Policy, as tenant-isolation code passes, or Cognito identity-pool guest credentials)',
-    );
+    expect(m).toContain('a session policy (sts:AssumeRole with Policy, as tenant-isolation code passes) or a service control policy');
     // An AWS managed key's calls were logged and counted already.
     expect(await message(table(MANAGED))).not.toContain('CloudTrail');
   });

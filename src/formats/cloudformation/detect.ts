@@ -34,7 +34,6 @@ import type { FileRef, FileValues } from '../serverless/fileValues.js';
 import type { Environments } from '../cfn-values/environments.js';
 import { deployedIn } from '../cfn-values/acrossEnvironments.js';
 import { templateCautions } from './cautions.js';
-import { cognitoGuests } from './cognitoGuests.js';
 import { iamRoles } from './iamRoles.js';
 import { unkeptKeyCautions } from './keptKeys.js';
 import type { ComposeFile } from '../serverless/compose.js';
@@ -549,7 +548,6 @@ export function detectCloudFormation(
     const cautions = templateCautions(file.text, template);
     const apiGlobal = apiGlobalTables(file.text, template);
     const losing = readRoles ? iamRoles(file.text, template, path.basename(file.path)) : undefined;
-    const guests = cognitoGuests(file.text, template, path.basename(file.path));
     const ifElse = ifElseTables(file.text, template);
     const entries = resourceEntries(template.resources, defaults);
     const first = tables.length;
@@ -607,9 +605,6 @@ export function detectCloudFormation(
       // The roles a key policy that leaves all use to IAM would lock out (worded under --key-policy iam only).
       const roles = losing && fixWanted(a) ? losing(rp.key, resource) : undefined;
       if (roles) encryption.cautions = [...(encryption.cautions ?? []), roles];
-      // Cognito identity-pool guests, whose session policy a key policy cannot lift.
-      const guest = fixWanted(a) ? guests(rp.key, resource) : undefined;
-      if (guest) encryption.cautions = [...(encryption.cautions ?? []), guest];
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
       // An explicit YAML key (`? T`) in the resource: declined with where it is (yaml/explicitKeys.ts).
       const explicit = explicitKeys && isFixableStatus(a.status) ? explicitKeyIn(file.text, lines, template.resources, rp) : undefined;
