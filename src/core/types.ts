@@ -339,6 +339,14 @@ export interface DiskContext {
    */
   once?<T>(key: string, make: () => T): T;
   /**
+   * What a format keeps its answers per folder by (a Terraform module folder's callers, outside setters, deploying
+   * units): in a run that writes nothing (a scan), one object every context of the run and thread shares, as the files
+   * such an answer reads do not change during the run; absent in a run that may write (a fix: its own writes may change
+   * another folder, so each context reads again) and in a test's context, where formats keep answers by the context.
+   * A detection's context is one file's: without it, each file of a module folder read its folder's answers again.
+   */
+  folderAnswers?: object;
+  /**
    * The real path of a folder (`rel` from the folder of `from`), symbolic links resolved: two paths that reach one
    * folder through a link (`live/modules -> ../modules`) compare equal. Undefined for a folder that is not there; the
    * method is absent where there is no disk (in memory), and paths then compare as written.

@@ -22,6 +22,8 @@ export interface Disk {
    * listed there is not looked for again.
    */
   folderListings?: Map<string, string[]>;
+  /** DiskContext.folderAnswers: present, and shared by the run's contexts, when the run writes nothing (as `folderListings`). */
+  folderAnswers?: object;
   /**
    * Resolves once the run's writes under way are done (RunOptions.writesSettled): another folder's
    * files are read after it, whole as written, never halfway through a group's renames.
@@ -66,7 +68,7 @@ export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: 
     reads,
     projectFiles,
     folders: diskSiblings(maxBytes, true, undefined, folderListings),
-    ...(folderListings ? { folderListings } : {}),
+    ...(folderListings ? { folderListings, folderAnswers: {} } : {}),
     missing: new Set(),
     listings: new Map(),
     ...(settled ? { settled } : {}),
@@ -176,6 +178,7 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
       if (!derived.has(key)) derived.set(key, make());
       return derived.get(key) as T;
     },
+    ...(disk.folderAnswers ? { folderAnswers: disk.folderAnswers } : {}),
     ...(disk.real ? { realFolder: async (from: SourceFile, rel: string) => disk.real?.(path.join(path.dirname(from.absPath), rel)) } : {}),
   };
 }

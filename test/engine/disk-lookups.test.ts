@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contextFor, runDisk } from '../../src/engine/disk.js';
 import { FORMATS, loadFormat } from '../../src/formats/index.js';
+import { callsOf } from '../../src/formats/terraform/callers.js';
 import { nearestProjectFile } from '../../src/io/project.js';
 
 const dirs: string[] = [];
@@ -98,5 +99,32 @@ describe("another folder's files (a module's callers), in a run that writes noth
     // A fix's own writes may change a folder: listed again.
     expect(await names(fix)).toEqual(['root/extra.tf: locals {}', 'root/main.tf: module "n" { source = "../mod" }']);
     expect([...(scan.folderListings?.keys() ?? [])]).toEqual([path.join(dir, 'root')]);
+  });
+});
+
+describe("a module folder's answers (its callers), asked by each file of the folder", () => {
+  it('are read once per folder in a run that writes nothing, once per file (its context) in a fix', async () => {
+    const dir = tree({
+      'mod/a.tf': 'resource "aws_dynamodb_table" "a" {}\n',
+      'mod/b.tf': 'resource "aws_dynamodb_table" "b" {}\n',
+      'main.tf': 'module "m" { source = "./mod" }\n',
+    });
+    const format = await loadFormat(FORMATS.find((e) => e.name === 'terraform')!);
+    const a = fileAt(dir, 'mod/a.tf');
+    const b = fileAt(dir, 'mod/b.tf');
+    const labels = async (calls: Promise<{ label: string }[]>) => (await calls).map((c) => c.label);
+    const scan = runDisk(undefined, undefined, [], false);
+    const first = callsOf(a, contextFor(scan, [a], format));
+    expect(await labels(first)).toEqual(['m']);
+    // Detection's contexts are one file's each: the scan's share the folder's answer.
+    expect(callsOf(b, contextFor(scan, [b], format))).toBe(first);
+    const fix = runDisk();
+    const inFix = callsOf(a, contextFor(fix, [a], format));
+    expect(await labels(inFix)).toEqual(['m']);
+    // A fix's own writes may change a caller: each context reads it again.
+    writeFileSync(path.join(dir, 'main.tf'), 'module "n" { source = "./mod" }\n');
+    const again = callsOf(b, contextFor(fix, [b], format));
+    expect(again).not.toBe(inFix);
+    expect(await labels(again)).toEqual(['n']);
   });
 });

@@ -51,16 +51,20 @@ export function tableOutputs(tops: TopBlock[]): Map<string, Set<string>> {
   return out;
 }
 
-/** The calls of a module folder (callsOf), per context and folder: asked by detection, inputs and boundaries alike, and by a call of the folder. */
-const knownCalls = new WeakMap<DiskContext, Map<string, Promise<Call[]>>>();
+/**
+ * The calls of a module folder (callsOf), per folder and DiskContext.folderAnswers (a scan's), else per context: asked by
+ * detection, inputs and boundaries alike, and by a call of the folder.
+ */
+const knownCalls = new WeakMap<object, Map<string, Promise<Call[]>>>();
 
 /**
  * The `module` blocks of the folders above and below `file` whose literal `source` is the module's
  * folder (also boundaries.ts, and calledModule).
  */
 export function callsOf(file: SourceFile, context: DiskContext): Promise<Call[]> {
-  let folders = knownCalls.get(context);
-  if (!folders) knownCalls.set(context, (folders = new Map()));
+  const owner = context.folderAnswers ?? context;
+  let folders = knownCalls.get(owner);
+  if (!folders) knownCalls.set(owner, (folders = new Map()));
   const dir = path.dirname(path.resolve(file.absPath));
   let calls = folders.get(dir);
   if (!calls) {

@@ -31,13 +31,14 @@ import { hasTerraformSource, terraformSource } from './terragruntConfig.js';
 import { deploysFolderOf, includedSourceText, terragruntUnits, unitTarget } from './terragruntPaths.js';
 import { unitDeploys } from './terragruntSkip.js';
 
-/** Each module folder's units, per DiskContext (the files of a group share one): asked by each file of the folder. */
-const byContext = new WeakMap<DiskContext, Map<string, Promise<DeployingUnit[]>>>();
+/** Each module folder's units, per DiskContext.folderAnswers (a scan's), else per DiskContext (the files of a group share one): asked by each file of the folder. */
+const byContext = new WeakMap<object, Map<string, Promise<DeployingUnit[]>>>();
 
 /** The units that deploy the folder of `file` (a module's file), in the order of the tree's files; read once per folder. */
 export function deployingUnits(file: SourceFile, context: DiskContext): Promise<DeployingUnit[]> {
-  let folders = byContext.get(context);
-  if (!folders) byContext.set(context, (folders = new Map()));
+  const owner = context.folderAnswers ?? context;
+  let folders = byContext.get(owner);
+  if (!folders) byContext.set(owner, (folders = new Map()));
   const folder = path.posix.normalize(path.posix.dirname(file.path));
   let found = folders.get(folder);
   if (!found) folders.set(folder, (found = readUnits(file, folder, context)));

@@ -83,8 +83,8 @@ export interface OutsideSetters {
 /** The entry of setters of every variable (an atmos component's; a unit whose included inputs kmsfix cannot read). */
 const EVERY = '*';
 
-/** Each module folder's answer, per DiskContext (the files of a group share one): asked by each of its files. */
-const byContext = new WeakMap<DiskContext, Map<string, Promise<Map<string, OutsideSetters>>>>();
+/** Each module folder's answer, per DiskContext.folderAnswers (a scan's), else per DiskContext (the files of a group share one): asked by each of its files. */
+const byContext = new WeakMap<object, Map<string, Promise<Map<string, OutsideSetters>>>>();
 
 /**
  * The variables set from outside the module (name -> who sets it), read once per module folder.
@@ -92,8 +92,9 @@ const byContext = new WeakMap<DiskContext, Map<string, Promise<Map<string, Outsi
  * deploy its folder set (a var-file, a terragrunt.hcl above it or atmos set a root module's).
  */
 export function outsideAssignments(file: SourceFile, context: DiskContext, unitsOnly = false): Promise<Map<string, OutsideSetters>> {
-  let folders = byContext.get(context);
-  if (!folders) byContext.set(context, (folders = new Map()));
+  const owner = context.folderAnswers ?? context;
+  let folders = byContext.get(owner);
+  if (!folders) byContext.set(owner, (folders = new Map()));
   const dir = path.posix.dirname(file.path);
   const key = unitsOnly ? `${dir}\0units` : dir;
   let found = folders.get(key);
