@@ -125,7 +125,14 @@ export function isAlive(pid: number): boolean {
  */
 const ownTemps = new Map<string, boolean>();
 const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+/** The files this run has put in place (write.ts), said when a signal ends it: nothing else would say so (no diff, no summary). */
+const renamed: string[] = [];
 const onSignal = (signal: keyof typeof SIGNALS) => {
+  try {
+    process.stderr.write(interruptedText(signal, renamed, process.cwd()));
+  } catch {
+    /* stderr closed: the exit code still says it */
+  }
   for (const [temp, kept] of ownTemps) {
     if (kept) continue;
     try {
@@ -148,6 +155,22 @@ export function tempMade(temp: string): void {
   if (!listening) for (const s of Object.keys(SIGNALS)) process.on(s, onSignal);
   listening = true;
   ownTemps.set(temp, false);
+}
+
+/** A fixed file is in place (its temp file renamed over it). */
+export function fileWritten(target: string): void {
+  renamed.push(target);
+}
+
+/** What an interrupted fix says on stderr before it exits: the files it wrote (at most 20 named), each group whole. */
+export function interruptedText(signal: string, written: readonly string[], cwd: string): string {
+  const shown = written.slice(0, 20).map((f) => path.relative(cwd, f) || f);
+  const more = written.length > shown.length ? `, and ${written.length - shown.length} more` : '';
+  const files = written.length === 1 ? '1 file written' : `${written.length} files written`;
+  return written.length === 0
+    ? `kmsfix: interrupted (${signal}) during its writes: no file written\n`
+    : `kmsfix: interrupted (${signal}) during its writes: ${files} (${shown.join(', ')}${more}), each group of files whole; ` +
+        'the others are as they were: run the same command again to fix them\n';
 }
 
 /** Its group's journal is about to be written: an interrupted run leaves it for the next fix to complete. */

@@ -35,7 +35,7 @@ import {
 import path from 'node:path';
 import { describeError, stampOf } from './read.js';
 import type { Watched } from '../core/result.js';
-import { journalPathIn, signalsHeard, tempGone, tempKept, tempMade, tempPathFor, type Journal } from './temp.js';
+import { fileWritten, journalPathIn, signalsHeard, tempGone, tempKept, tempMade, tempPathFor, type Journal } from './temp.js';
 import { inLanes } from '../core/lists.js';
 import { misplaced } from './placed.js';
 
@@ -319,6 +319,7 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
       for (const f of g.files) {
         try {
           renameSync(temps.get(f)!, f.absPath);
+          fileWritten(f.absPath);
           tempGone(temps.get(f)!);
           temps.delete(f);
           done.push(f);

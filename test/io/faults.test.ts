@@ -244,6 +244,18 @@ describe('faults during a fix in place', () => {
       expectOldOrNew(dir);
       modulesConsistent(dir);
       expect([...snapshot(dir).keys()].filter(isTemp)).toEqual([]);
+      // It says which files it wrote: no diff or summary is printed (adversarial pass of session 57, F1).
+      const changed = [...snapshot(dir)].filter(([n, b]) => !ORIGINAL.get(n)?.equals(b)).map(([n]) => n);
+      const said =
+        /kmsfix: interrupted \((SIG\w+)\) during its writes: (\d+) files? written \((.*?)(?:, and (\d+) more)?\), each group of files whole; the others are as they were: run the same command again to fix them\n/.exec(
+          r.stderr,
+        );
+      expect(said, r.stderr).not.toBeNull();
+      expect(said![1]).toBe(signal);
+      expect(Number(said![2])).toBe(changed.length);
+      const named = said![3].split(', ');
+      expect(named.length + Number(said![4] ?? 0)).toBe(changed.length);
+      expect(changed).toEqual(expect.arrayContaining(named));
       expect(readdirSync(ENV.KMSFIX_LOCK_DIR).filter((n) => n.endsWith('.lock'))).toEqual([]);
       await expectNextRunCompletes(dir);
     }, 60_000);
