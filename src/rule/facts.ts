@@ -301,7 +301,8 @@ export type Obstacle =
   | { kind: 'placement'; where: Placement }
   /**
    * Pulumi (AWS 7) and CDKTF (hashicorp/aws 6): the table sets its own Region (`region`, as written),
-   * which a generated key, created through the table's provider, would not be in.
+   * which a generated key, created through the table's provider, would not be in. Lifted for CDKTF when
+   * the project's provider package gives the key `region` too (typescript/cdktfRegion.ts).
    */
   | { kind: 'resource-region'; region: string }
   /**

@@ -201,6 +201,11 @@ export interface TsTable extends TableFacts {
    * Region-agnostic when the app gives no stack an env (src/formats/typescript/appEnv.ts).
    */
   regionOpen?: boolean;
+  /**
+   * CDKTF: the table sets its own `region`, which its key and alias can repeat (options.ts): its
+   * `resource-region` obstacle is lifted when the project's @cdktf/provider-aws has `region` (cdktfRegion.ts).
+   */
+  regionMovable?: boolean;
 }
 
 /** The construct call of a table created by code (every table a fix changes): its `new` or `super(...)`. */
@@ -884,6 +889,7 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
     let spreadOf: ts.Identifier | undefined;
     let stackClass: ts.ClassDeclaration | undefined;
     let regionOpen = false;
+    let regionMovable = false;
     const jsStep = program ? javaScriptStep(cls.kind) : undefined;
     // The name the table's class is reached through (`dynamodb` of `dynamodb.Table`), when it is one.
     const root = rootName(node.expression);
@@ -942,8 +948,11 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
       // Pulumi AWS 7 and CDKTF on hashicorp/aws 6: a table in a Region of its own, which the key would not follow.
       const ownRegion = options && props && ts.isObjectLiteralExpression(props) ? lookup(sf, props, 'region') : undefined;
       const regionValue = ownRegion?.kind === 'value' ? unwrap(ownRegion.value) : undefined;
-      if (ownRegion?.kind === 'value' && regionValue && !isNullOrUndefined(regionValue))
+      if (ownRegion?.kind === 'value' && regionValue && !isNullOrUndefined(regionValue)) {
         encryption.obstacles.push({ kind: 'resource-region', region: snippet(sf, ownRegion.value) });
+        // CDKTF: lifted when the project's provider gives the key and alias `region` too (cdktfRegion.ts).
+        regionMovable = cls.framework === 'cdktf' && !!options && !('unreadable' in options) && options.region !== undefined;
+      }
       // A provider of the file that sends DynamoDB to an emulator, and not the services a generated key calls.
       const provider = options && 'keptBy' in options ? options.provider : undefined;
       const byDefault =
@@ -1017,6 +1026,7 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
       spreadOf,
       stackClass,
       regionOpen,
+      ...(regionMovable ? { regionMovable } : {}),
     };
   };
 

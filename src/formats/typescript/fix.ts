@@ -9,7 +9,7 @@ import { DEFAULT_KEY_POLICY, holdsKeyPolicy, type KeyPolicyMode, type Placeholde
 import { aliasSafe, describeKey, freeAliasTemplate } from '../../rule/keySettings.js';
 import { aliasNameText, existingAliasNames } from './aliasNames.js';
 import { keyRegionMismatch } from '../../rule/keyArn.js';
-import { tableRegionsOf } from './regions.js';
+import { ownRegionOf, tableRegionsOf } from './regions.js';
 import { planResources } from './fixResources.js';
 import { serving } from '../../core/edits.js';
 import { LineIndex, lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
@@ -333,6 +333,12 @@ class FilePlanner {
   private readonly mode: KeyPolicyMode;
   /** Declarations to insert before a statement, in order, with the tables each serves; written out together at the end. */
   private readonly pending = new Map<ts.Statement, { line: string; tables: string[] }[]>();
+  /**
+   * CDKTF lookups this plan declares, by what selects them (placeholder, scope, provider, and the Region lookup's
+   * `region`): a later scope of the same block reuses the account and partition lookups of an earlier one that
+   * differs only by a table's own `region`, and serves its tables too.
+   */
+  private readonly lookupsDeclared: { key: string; container: ts.Node; at: number; name: string; entry: { tables: string[] } }[] = [];
   /** Edits after the table statements (aliases) and on them (bindings), applied after the declarations. */
   private readonly after: Edit[] = [];
   /** Module-level declarations (the policy helper, a shared ARN), written after the imports. */
@@ -380,21 +386,26 @@ class FilePlanner {
   private sym = (e: ts.Expression) => resolveSymbol(e, this.detection.binds);
   private q = (s: string) => quote(s, this.style.quote);
 
-  private declare(st: ts.Statement, name: string | undefined, value: Code, tables: TsTable[]): void {
+  private declare(st: ts.Statement, name: string | undefined, value: Code, tables: TsTable[]): { tables: string[] } {
     const indent = lineIndentOf(this.text, st.getStart(this.sf));
     const prefix = name ? `const ${name} = ` : '';
     const list = this.pending.get(st) ?? [];
-    list.push({
+    const entry = {
       line: `${prefix}${render(value, this.style, indent, prefix.length, this.style.semi ? 1 : 0)}${this.style.semi ? ';' : ''}`,
       tables: tables.map((t) => t.address),
-    });
+    };
+    list.push(entry);
     this.pending.set(st, list);
+    return entry;
   }
 
-  /** The table's parent and provider as its key, alias and lookups write them (src/formats/typescript/options.ts). */
-  private placementText(t: TsTable): { parent?: string; provider?: string } {
+  /**
+   * The table's parent and provider as its key, alias and lookups write them, and a CDKTF table's own `region`
+   * (its key, alias and Region lookup get it: cdktfRegion.ts) (src/formats/typescript/options.ts).
+   */
+  private placementText(t: TsTable): { parent?: string; provider?: string; region?: string } {
     const p = optionsOf(t, this.sf);
-    return { parent: p.parent?.text, provider: p.provider?.text };
+    return { parent: p.parent?.text, provider: p.provider?.text, ...(p.region ? { region: p.region.text } : {}) };
   }
 
   /** Key groups: one per table, or (--key-strategy shared) one per block, scope and placement. */
@@ -485,7 +496,7 @@ class FilePlanner {
       const t = list[0].tables[0];
       const p = optionsOf(t, this.sf);
       const scopeNode = t.framework === 'pulumi' ? undefined : constructOf(t).arguments?.[0];
-      const names = [scopeNode, p.parent?.needs, p.provider?.needs].flatMap((n) => (n ? freeNames(n) : []));
+      const names = [scopeNode, p.parent?.needs, p.provider?.needs, p.region?.needs].flatMap((n) => (n ? freeNames(n) : []));
       // (An ARN expression is not moved out of its block, nor out of a loop.)
       const anchor = arnInBlock
         ? { container: list[0].statement.parent as Anchor['container'], statement: list[0].statement }
@@ -548,38 +559,57 @@ class FilePlanner {
         if (!config) return p.provider === undefined;
         const c = unwrap(config);
         if (!ts.isObjectLiteralExpression(c)) return false;
-        // Only the provider may be set: `name` or `endpoint` would select another Region.
+        // Only the provider may be set: `name` or `endpoint` would select another Region; and the Region lookup of a
+        // table with a `region` of its own, that `region`.
+        const own = ph === 'region' ? p.region : undefined;
         const props = c.properties.map((x) => (x.name && ts.isIdentifier(x.name) ? x.name.text : '?'));
         const provider = lookup(this.sf, c, 'provider');
+        const region = lookup(this.sf, c, 'region');
         return (
-          props.every((n) => n === 'provider') && (provider.kind === 'value' ? same(provider.value, p.provider) : p.provider === undefined)
+          props.every((n) => n === 'provider' || (own !== undefined && n === 'region')) &&
+          (provider.kind === 'value' ? same(provider.value, p.provider) : p.provider === undefined) &&
+          (region.kind === 'value' ? same(region.value, own) : own === undefined)
         );
       });
       if (found) {
         scope.vars[ph] = found.name;
         continue;
       }
-      // `westRegion` for the lookups of a table with `provider: west`.
-      const base = ph === 'account' ? 'callerIdentity' : ph;
+      // Declared by this plan for an earlier scope of the block (the account and partition of a table with a `region` of its own).
+      const own = ph === 'region' && p.region !== undefined;
+      const lookupKey = JSON.stringify([ph, t.scopeText, p.provider, own ? p.region : undefined]);
+      const earlier =
+        t.framework === 'cdktf'
+          ? this.lookupsDeclared.find((d) => d.key === lookupKey && d.container === anchor.container && d.at <= at)
+          : undefined;
+      if (earlier) {
+        scope.vars[ph] = earlier.name;
+        earlier.entry.tables.push(...served.map((x) => x.address).filter((a) => !earlier.entry.tables.includes(a)));
+        continue;
+      }
+      // `westRegion` for the lookups of a table with `provider: west`; `tableRegion` for the Region a table's own `region` selects.
+      const base = ph === 'account' ? 'callerIdentity' : own ? 'tableRegion' : ph;
       const cap = (x: string) => x[0].toUpperCase() + x.slice(1);
       const via = providerName(p.provider);
-      const name = this.names.variable(via ? [via + cap(base)] : [base, 'current' + cap(base)], anchor.statement);
+      const name = this.names.variable(via ? [via + cap(base)] : own ? [base] : [base, 'current' + cap(base)], anchor.statement);
       scope.vars[ph] = name;
       if (t.framework === 'pulumi') {
         const opts = this.pulumiOptsText(p, false);
         this.declare(anchor.statement, name, pulumiLookup(this.ref, ph, opts ? raw(opts) : undefined), served);
       } else {
-        this.declare(
+        const entry = this.declare(
           anchor.statement,
           name,
           cdktfLookup(this.ref, ph, {
             scope: t.scopeText!,
-            id: this.onceId(CDKTF_LOOKUP[ph].id + (via ? cap(via) : ''), anchor, t),
+            id: this.onceId((own ? 'Table' : '') + CDKTF_LOOKUP[ph].id + (via ? cap(via) : ''), anchor, t),
             provider: p.provider,
+            region: own ? p.region : undefined,
             layout: layoutOf(t),
           }),
           served,
         );
+        this.lookupsDeclared.push({ key: lookupKey, container: anchor.container, at, name, entry });
       }
     }
     return scope;
@@ -658,6 +688,7 @@ class FilePlanner {
       if (first.framework === 'cdktf') {
         const extra: [string, Code][] = [];
         if (p.provider) extra.push(['provider', raw(p.provider)]);
+        if (p.region) extra.push(['region', raw(p.region)]);
         if (keep) extra.push(['lifecycle', obj([['preventDestroy', raw('true')]])]);
         decl = cdktfKey(this.ref, { layout: layoutOf(first), scope: first.scopeText!, id, description, policy, extra, settings });
       } else {
@@ -753,6 +784,7 @@ class FilePlanner {
         tableName,
         shared,
         provider: p.provider,
+        region: p.region,
         template,
       });
     else {
@@ -1044,9 +1076,13 @@ function otherRegions(detection: TsDetection, chosen: TsTable[], arn: string): {
   const sym = (e: ts.Expression) => resolveSymbol(e, detection.binds);
   const out: { address: string; reason: string }[] = [];
   for (const t of chosen) {
-    const provider = t.framework === 'cdk' ? undefined : optionsOf(t, detection.sf).provider;
-    const where = t.framework === 'cdk' ? "its stack's env.region" : `provider ${provider?.text}`;
-    const reason = keyRegionMismatch(arn, tableRegionsOf(t, detection.sf, sym, provider?.value), where);
+    const options = t.framework === 'cdk' ? undefined : optionsOf(t, detection.sf);
+    const provider = options?.provider;
+    // A CDKTF table's own `region` (cdktfRegion.ts) is its Region, whatever its provider's.
+    const own = options?.region;
+    const where = t.framework === 'cdk' ? "its stack's env.region" : own ? `region: ${own.text}` : `provider ${provider?.text}`;
+    const regions = own ? ownRegionOf(own.value) : tableRegionsOf(t, detection.sf, sym, provider?.value);
+    const reason = keyRegionMismatch(arn, regions, where);
     if (reason) out.push({ address: t.address, reason });
   }
   return out;

@@ -7,6 +7,7 @@ import { amplifyModelTables, mayHoldModels } from './amplifyData.js';
 import { boundaryCautions } from './boundaries.js';
 import { entryStackRegions } from './cdkApp.js';
 import { cdkV1VersionLimits } from './cdkV1Version.js';
+import { cdktfRegionLimits } from './cdktfRegion.js';
 import { detectTypeScript, type TsDetection, type TsTable } from './detect.js';
 import { cdkContextOf } from './cdkContext.js';
 import { holderOf, ts } from './parse.js';
@@ -77,7 +78,10 @@ function detected(file: SourceFile, d: TsDetection, context: DiskContext | undef
   // writes; read before the cautions, said on open tables only (package.json is read only for such a file).
   const cdkV1 = cdkV1VersionLimits(file, d, context);
   const pulumi = pulumiVersionLimits(file, d, context);
-  const limits = cdkV1 && pulumi ? Promise.all([cdkV1, pulumi]) : (cdkV1 ?? pulumi);
+  // A CDKTF table with a `region` of its own is fixed when the project's provider has `region` (cdktfRegion.ts).
+  const cdktfRegion = cdktfRegionLimits(file, d, context);
+  const pending = [cdkV1, pulumi, cdktfRegion].filter((p) => p !== undefined);
+  const limits = pending.length > 0 ? Promise.all(pending) : undefined;
   const cautions = limits ? limits.then(() => boundaryCautions(file, d, context)) : boundaryCautions(file, d, context);
   return Promise.all([regions, cautions]).then(() => withModels(file, d, context));
 }

@@ -258,18 +258,24 @@ export function cdktfLookupModule(p: Placeholder, layout: CdktfLayout): string {
   return layout === 'namespaced' ? CDKTF_LIB + 'datasources' : CDKTF_LOOKUP[p].module;
 }
 
-/** `new DataAwsRegion(this, 'Region')`, with the table's provider when it has one. */
+/**
+ * `new DataAwsRegion(this, 'Region')`, with the table's provider when it has one; the Region lookup of a
+ * table with a `region` of its own selects that Region (`region`: hashicorp/aws 6, the provider's when unset).
+ */
 export function cdktfLookup(
   ref: Ref,
   p: Placeholder,
-  spec: { scope: string; id: Code; provider: string | undefined; layout: CdktfLayout },
+  spec: { scope: string; id: Code; provider: string | undefined; region?: string; layout: CdktfLayout },
 ): Code {
   const l = CDKTF_LOOKUP[p];
+  const entries: [string, Code][] = [];
+  if (spec.provider) entries.push(['provider', raw(spec.provider)]);
+  if (spec.region) entries.push(['region', raw(spec.region)]);
   return call(
     `new ${ref(cdktfLookupModule(p, spec.layout), [l.cls])}`,
     raw(spec.scope),
     spec.id,
-    ...(spec.provider ? [obj([['provider', raw(spec.provider)]])] : []),
+    ...(entries.length ? [obj(entries)] : []),
   );
 }
 
@@ -322,6 +328,8 @@ export function cdktfAlias(
     tableName: AliasName;
     shared: boolean;
     provider?: string;
+    /** The table's own `region` (cdktfRegion.ts): the alias is in the key's Region. */
+    region?: string;
     template?: string;
   },
 ): Code {
@@ -333,6 +341,7 @@ export function cdktfAlias(
       ['name', aliasCode(spec.tableName, spec.shared, spec.template)],
       ['targetKeyId', raw(`${spec.keyVar}.keyId`)],
       ...(spec.provider ? [['provider', raw(spec.provider)] as [string, Code]] : []),
+      ...(spec.region ? [['region', raw(spec.region)] as [string, Code]] : []),
     ]),
   );
 }

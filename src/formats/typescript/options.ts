@@ -26,6 +26,12 @@ export interface CopiedOptions {
   parent?: Copied;
   provider?: Copied;
   /**
+   * CDKTF: the table's own `region` (hashicorp/aws 6), when the key and alias can repeat it: a literal, a
+   * reference (`region`, `props.region`) or an expression of them without a call. Copied only when the
+   * project's provider has `region` (cdktfRegion.ts); otherwise the table is declined (detect.ts).
+   */
+  region?: Copied;
+  /**
    * The options that keep the table (Pulumi `protect`/`retainOnDelete`, CDKTF `lifecycle.preventDestroy`), as
    * written: its key is kept too (retention.ts destroyKeeps).
    */
@@ -59,6 +65,38 @@ function isReference(e: ts.Expression): boolean {
 }
 
 /**
+ * A value the key can repeat and get the same (a Region): literals and references, and conditions,
+ * templates and `??` / `||` of them; not a call, `new`, an assignment or a function, which may give
+ * another value the second time.
+ */
+function repeatable(e: ts.Expression): boolean {
+  const K = ts.SyntaxKind;
+  const changing = new Set([
+    K.CallExpression,
+    K.NewExpression,
+    K.TaggedTemplateExpression,
+    K.ArrowFunction,
+    K.FunctionExpression,
+    K.ClassExpression,
+    K.AwaitExpression,
+    K.YieldExpression,
+    K.DeleteExpression,
+    K.PostfixUnaryExpression,
+  ]);
+  let ok = true;
+  const visit = (n: ts.Node): void => {
+    if (!ok) return;
+    const assigns =
+      (ts.isBinaryExpression(n) && n.operatorToken.kind >= K.FirstAssignment && n.operatorToken.kind <= K.LastAssignment) ||
+      (n.kind === K.PrefixUnaryExpression && [K.PlusPlusToken, K.MinusMinusToken].includes((n as ts.PrefixUnaryExpression).operator));
+    if (changing.has(n.kind) || assigns) ok = false;
+    else ts.forEachChild(n, visit);
+  };
+  visit(e);
+  return ok;
+}
+
+/**
  * The option `key` of an object literal (`holder`: the const that holds it, the text is then
  * `holder.key`), or why it cannot be read. A value read through a spread of a const is named through
  * that const (`base.provider`).
@@ -68,6 +106,7 @@ function optionIn(
   o: { literal: ts.ObjectLiteralExpression; holder?: string },
   at: ts.Expression,
   key: string,
+  copyable: (e: ts.Expression) => boolean = isReference,
 ): Copied | 'absent' | Unreadable {
   const l = lookup(sf, o.literal, key);
   if (l.kind === 'absent') return 'absent';
@@ -82,7 +121,7 @@ function optionIn(
     }
     if (via) return { value: l.value, text: `${via.name}.${key}`, needs: via.node };
   }
-  if (!isReference(l.value))
+  if (!copyable(l.value))
     return {
       unreadable: `${key} is created in place (${snippet(sf, l.value)}), and the key cannot name the same one: declare it as a const first`,
     };
@@ -134,6 +173,8 @@ export function readOptions(
     const provider = optionIn(sf, o, props, 'provider');
     if (provider !== 'absent' && 'unreadable' in provider) return provider;
     if (provider !== 'absent') out.provider = provider;
+    const region = optionIn(sf, o, props, 'region', repeatable);
+    if (region !== 'absent' && !('unreadable' in region) && !isNullish(unwrap(region.value))) out.region = region;
     const lc = lookup(sf, props, 'lifecycle');
     if (lc.kind === 'unknown') return { unreadable: lc.why };
     if (lc.kind === 'value') {

@@ -98,6 +98,12 @@ export function tableRegionsOf(t: TsTable, sf: ts.SourceFile, sym: Sym, provider
   return region === undefined ? undefined : [region];
 }
 
+/** A CDKTF table's own `region` (options.ts), when written as a literal. */
+export function ownRegionOf(region: ts.Expression): string[] | undefined {
+  const literal = stringValue(unwrap(region));
+  return literal === undefined ? undefined : [literal];
+}
+
 /** CDKTF's default provider in the file: an `AwsProvider` without an `alias`, which the stack's resources without a `provider` use. */
 export function defaultCdktfProvider(sf: ts.SourceFile, sym: Sym): ts.NewExpression | undefined {
   let found: ts.NewExpression | undefined;

@@ -76,6 +76,8 @@ declare module '@cdktf/provider-aws/lib/dynamodb-table' {
     readonly streamViewType?: string;
     readonly replica?: DynamodbTableReplica[];
     readonly tags?: { [key: string]: string };
+    /** hashicorp/aws 6 (@cdktf/provider-aws 21 and later): the resource's own Region. */
+    readonly region?: string;
   }
   export class DynamodbTable extends TerraformResource {
     constructor(scope: Construct, id: string, config: DynamodbTableConfig);
@@ -110,6 +112,7 @@ declare module '@cdktf/provider-aws/lib/kms-key' {
     readonly multiRegion?: boolean;
     readonly policy?: string;
     readonly tags?: { [key: string]: string };
+    readonly region?: string;
   }
   export class KmsKey extends TerraformResource {
     constructor(scope: Construct, id: string, config?: KmsKeyConfig);
@@ -125,6 +128,7 @@ declare module '@cdktf/provider-aws/lib/kms-alias' {
     readonly name?: string;
     readonly namePrefix?: string;
     readonly targetKeyId: string;
+    readonly region?: string;
   }
   export class KmsAlias extends TerraformResource {
     constructor(scope: Construct, id: string, config: KmsAliasConfig);
@@ -159,7 +163,8 @@ declare module '@cdktf/provider-aws/lib/data-aws-region' {
   import { Construct } from 'constructs';
   import { TerraformDataSource, TerraformMetaArguments } from 'cdktf';
   export class DataAwsRegion extends TerraformDataSource {
-    constructor(scope: Construct, id: string, config?: TerraformMetaArguments & { name?: string });
+    /** `region` (provider v6) selects the Region, the provider's when unset. */
+    constructor(scope: Construct, id: string, config?: TerraformMetaArguments & { name?: string; region?: string });
     /** Deprecated in provider v6 in favour of `region`, still present. */
     get name(): string;
   }
