@@ -15,8 +15,11 @@
  * - SAM `AWS::Serverless::Function` and `StateMachine` without a `Role` of their own: `Policies` (policy
  *   templates such as `DynamoDBCrudPolicy: {TableName: !Ref Orders}`, statements, managed policy names),
  *   and a function's DynamoDB stream events (SAM adds AWSLambdaDynamoDBExecutionRole, which has no KMS);
+ * - SAM connectors from a function or state machine to the table (`Connectors:`, `AWS::Serverless::Connector`):
+ *   SAM gives the source's role DynamoDB read or write actions, no KMS one;
  * - Serverless Framework: the service's role (`IamRoleLambdaExecution`) from `provider.iam.role.statements`
- *   or `provider.iamRoleStatements`, and its managed policies.
+ *   or `provider.iamRoleStatements`, and its managed policies; serverless-iam-roles-per-function's role of a
+ *   function (`<Fn>IamRoleLambdaExecution`) from its `iamRoleStatements`.
  * A statement names the table by Ref, GetAtt or `${Table}` in Fn::Sub, by an ARN whose table part matches
  * its literal TableName (a wildcard too), or by `*`.
  *
@@ -46,7 +49,7 @@ import {
 import { managedPolicy } from '../../rule/managedPolicies.js';
 
 /** Does the text name something that grants DynamoDB (the cheap test before a template's policies are read)? */
-const MAY_GRANT = /dynamodb:(?!:)|DynamoDB\w*Policy|AmazonDynamoDB|AWSLambdaDynamoDB|Type['"]?\s*:\s*['"]?DynamoDB\b/i;
+const MAY_GRANT = /dynamodb:(?!:)|DynamoDB\w*Policy|AmazonDynamoDB|AWSLambdaDynamoDB|Type['"]?\s*:\s*['"]?DynamoDB\b|Connectors?\b/i;
 
 /**
  * The tables a grant names: every one, by logical ID, by a pattern of their literal TableName, or (a
@@ -145,6 +148,7 @@ function readPolicy(policy: AttachedPolicy, grantee: Grantee, tables: Set<string
       readTemplate(policy, grantee, tables);
       return;
     case 'stream':
+    case 'connector':
       grantee.grants.push({ target: { all: false, ids: new Set(policy.tables), names: [] }, by: policy.by, offset: policy.offset });
   }
 }
