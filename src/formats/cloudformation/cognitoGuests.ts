@@ -7,14 +7,14 @@
  * Read only when the text names `AWS::Cognito::IdentityPool`, and only for tables a fix would change: an
  * `AWS::Cognito::IdentityPool` with `AllowUnauthenticatedIdentities: true`, an `AWS::Cognito::IdentityPoolRoleAttachment`
  * whose `IdentityPoolId` refers to it and whose `Roles.unauthenticated` refers to an `AWS::IAM::Role` of the template,
- * and a policy of that role (iamRoles.ts tableGrant) granting DynamoDB on the table.
+ * and a policy of that role (cfn-values/iamRoles.ts tableGrant) granting DynamoDB on the table.
  */
 import type { Caution } from '../../rule/facts.js';
 import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
 import type { CfnTemplate } from './detect.js';
 import { intrinsicName, referencedIds } from '../cfn-values/intrinsics.js';
-import { iamPrincipals, positions, tablesOf, type Principal } from './iamStatements.js';
-import { tableGrant } from './iamRoles.js';
+import { iamPrincipals, positions, tablesOf, type Principal } from '../cfn-values/iamStatements.js';
+import { tableGrant } from '../cfn-values/iamRoles.js';
 
 /** The cheap test before a template's resources are read. */
 const POOL = 'AWS::Cognito::IdentityPool';

@@ -1,6 +1,6 @@
 /**
  * The roles a template grants DynamoDB actions on a table and no KMS action (caution `iam-roles`,
- * src/formats/cloudformation/iamRoles.ts): with --key-policy iam they lose access once the fix deploys,
+ * src/formats/cfn-values/iamRoles.ts): with --key-policy iam they lose access once the fix deploys,
  * and the fix names each with what grants it and where. The default key policy lets them through
  * DynamoDB: nothing is said then. A role kmsfix cannot read whole, or with any KMS action, is not named.
  */

@@ -21,9 +21,21 @@
  */
 import { LineIndex } from '../../core/text.js';
 import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
-import { TABLE_TYPES, type CfnTemplate } from './detect.js';
-import { intrinsicArg, intrinsicName, referencedIds } from '../cfn-values/intrinsics.js';
+import { TABLE_TYPES } from './tableTypes.js';
+import { intrinsicArg, intrinsicName, referencedIds } from './intrinsics.js';
 import { ROLES_PER_FUNCTION, pluginsOf } from '../serverless/plugins.js';
+
+/**
+ * A template as these readers ask it: the CloudFormation family's (cloudformation/detect.ts CfnTemplate), or a
+ * serverless.ts's service read as a node tree by the TypeScript family (typescript/serviceRoles.ts).
+ */
+export interface IamTemplate {
+  flavor: 'cloudformation' | 'sam' | 'serverless';
+  root: CMap;
+  resources: CMap;
+  /** An additional stack of a service (serverless-plugin-additional-stacks): the service's roles are not its. */
+  stack?: object;
+}
 
 /** One statement (a map holding Action or NotAction), as written. */
 export interface IamStatement {
@@ -169,7 +181,7 @@ export function resourceItems(s: IamStatement, tables: Set<string>): ResourceIte
 }
 
 /** The logical IDs of the template's tables. */
-export function tablesOf(template: CfnTemplate): Set<string> {
+export function tablesOf(template: IamTemplate): Set<string> {
   const ids = new Set<string>();
   for (const p of template.resources.pairs) if (TABLE_TYPES.includes(scalarString(child(p.value, 'Type')) ?? '')) ids.add(p.key);
   return ids;
@@ -245,7 +257,7 @@ const ATTACHED = new Set(['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']);
  *   serverless-iam-roles-per-function's role of each function with `iamRoleStatements` (functionRoles).
  * A role outside the template (an AWS::IAM::Policy attached to a role by name) is not one of them.
  */
-export function iamPrincipals(template: CfnTemplate): Principal[] {
+export function iamPrincipals(template: IamTemplate): Principal[] {
   const tables = tablesOf(template);
   const roles = new Map<string, Principal>();
   const out: Principal[] = [];
@@ -314,7 +326,7 @@ export function iamPrincipals(template: CfnTemplate): Principal[] {
  * the source's role DynamoDB's read or write actions on them (`Permissions: [Read, Write]`) and no KMS one. The source
  * is one of the template's resources whose role `role` knows; a connector from elsewhere names no role.
  */
-function readConnectors(template: CfnTemplate, tables: Set<string>, role: (id: string) => Principal | undefined): void {
+function readConnectors(template: IamTemplate, tables: Set<string>, role: (id: string) => Principal | undefined): void {
   for (const p of template.resources.pairs) {
     const resource = resolveAlias(p.value);
     const connectors = resolveAlias(child(resource, 'Connectors'));
@@ -358,7 +370,7 @@ const ROLE_PROPERTY: Record<string, string> = {
 };
 
 /** The template's `AWS::IAM::Role` a resource runs as (its `Role: !GetAtt R.Arn`, a SAM function's from Globals), if any. */
-function roleOf(template: CfnTemplate, id: string, roles: Map<string, Principal>): Principal | undefined {
+function roleOf(template: IamTemplate, id: string, roles: Map<string, Principal>): Principal | undefined {
   const resource = child(template.resources, id);
   const type = scalarString(child(resource, 'Type'));
   const property = type && ROLE_PROPERTY[type];
@@ -386,7 +398,7 @@ export function positions(text: string, file: string): (offset: number) => strin
 }
 
 /** Does role `id` list managed policy `policy` (by Ref) in its ManagedPolicyArns? */
-function managedBy(template: CfnTemplate, id: string, policy: string): boolean {
+function managedBy(template: IamTemplate, id: string, policy: string): boolean {
   const arns = child(child(child(template.resources, id), 'Properties'), 'ManagedPolicyArns');
   return (
     arns?.kind === 'seq' &&
@@ -437,7 +449,7 @@ function readStreamEvents(events: CNode | null | undefined, principal: Principal
 }
 
 /** The Serverless Framework service's role, unless the service names one of its own (or the template is an additional stack). */
-function serviceRole(template: CfnTemplate): Principal | undefined {
+function serviceRole(template: IamTemplate): Principal | undefined {
   if (template.stack) return undefined;
   const provider = child(template.root, 'provider');
   const iam = child(provider, 'iam');
@@ -465,7 +477,7 @@ function serviceRole(template: CfnTemplate): Principal | undefined {
  * Read only where the service lists the plugin (without it the Framework ignores the statements), never for a
  * function with a `role` of its own (the plugin refuses both).
  */
-function functionRoles(template: CfnTemplate): Principal[] {
+function functionRoles(template: IamTemplate): Principal[] {
   if (template.stack || !pluginsOf(template.root).some((n) => n.endsWith(ROLES_PER_FUNCTION))) return [];
   const provider = child(template.root, 'provider');
   const role = child(child(provider, 'iam'), 'role');

@@ -33,8 +33,7 @@
 import type { Caution } from '../../rule/facts.js';
 import { globMatcher } from '../../core/text.js';
 import { child, scalarString, type CNode } from '../yaml/tree.js';
-import type { CfnTemplate } from './detect.js';
-import { intrinsicName } from '../cfn-values/intrinsics.js';
+import { intrinsicName } from './intrinsics.js';
 import {
   iamPrincipals,
   positions,
@@ -43,6 +42,7 @@ import {
   tableRefs,
   tablesOf,
   type AttachedPolicy,
+  type IamTemplate,
   type IamStatement,
   type Principal,
 } from './iamStatements.js';
@@ -80,7 +80,7 @@ interface Grantee {
 export type IamRoles = (id: string, resource: CNode) => Caution | undefined;
 
 /** `shown`: the file's name as roles are named with it (`template.yaml`). */
-export function iamRoles(text: string, template: CfnTemplate, shown: string): IamRoles {
+export function iamRoles(text: string, template: IamTemplate, shown: string): IamRoles {
   // Read on the first table a fix would change: a template with none costs nothing.
   let grantees: Grantee[] | undefined;
   const at = positions(text, shown);
@@ -125,7 +125,7 @@ function targets(t: Target, id: string, name: string | undefined): boolean {
 }
 
 /** The template's principals (iamStatements.ts) with the DynamoDB grants of their policies, those with one only. */
-function granteesOf(template: CfnTemplate, serverless: boolean): Grantee[] {
+function granteesOf(template: IamTemplate, serverless: boolean): Grantee[] {
   const tables = tablesOf(template);
   const out: Grantee[] = [];
   for (const principal of iamPrincipals(template)) {
