@@ -19,7 +19,8 @@
  *   SAM gives the source's role DynamoDB read or write actions, no KMS one;
  * - Serverless Framework: the service's role (`IamRoleLambdaExecution`) from `provider.iam.role.statements`
  *   or `provider.iamRoleStatements`, and its managed policies; serverless-iam-roles-per-function's role of a
- *   function (`<Fn>IamRoleLambdaExecution`) from its `iamRoleStatements`.
+ *   function (`<Fn>IamRoleLambdaExecution`) from its `iamRoleStatements`; serverless-appsync-plugin's role of a
+ *   DynamoDB data source without `serviceRoleArn`.
  * A statement names the table by Ref, GetAtt or `${Table}` in Fn::Sub, by an ARN whose table part matches
  * its literal TableName (a wildcard too), or by `*`.
  *
@@ -49,7 +50,8 @@ import {
 import { managedPolicy } from '../../rule/managedPolicies.js';
 
 /** Does the text name something that grants DynamoDB (the cheap test before a template's policies are read)? */
-const MAY_GRANT = /dynamodb:(?!:)|DynamoDB\w*Policy|AmazonDynamoDB|AWSLambdaDynamoDB|Type['"]?\s*:\s*['"]?DynamoDB\b|Connectors?\b/i;
+const MAY_GRANT =
+  /dynamodb:(?!:)|DynamoDB\w*Policy|AmazonDynamoDB|AWSLambdaDynamoDB|Type['"]?\s*:\s*['"]?DynamoDB\b|Connectors?\b|AMAZON_DYNAMODB/i;
 
 /**
  * The tables a grant names: every one, by logical ID, by a pattern of their literal TableName, or (a
@@ -150,6 +152,9 @@ function readPolicy(policy: AttachedPolicy, grantee: Grantee, tables: Set<string
     case 'stream':
     case 'connector':
       grantee.grants.push({ target: { all: false, ids: new Set(policy.tables), names: [] }, by: policy.by, offset: policy.offset });
+      return;
+    case 'data-source':
+      readDataSource(policy, grantee, tables);
   }
 }
 
@@ -178,6 +183,17 @@ function readTemplate(policy: Extract<AttachedPolicy, { kind: 'template' }>, gra
     grantee.grants.push({ target, by: key, offset });
   }
   // Any other policy template grants no KMS action (KMSDecryptPolicy and KMSEncryptPolicy are the ones that do).
+}
+
+/** An AppSync data source's table: by Ref, or its name as written (a Serverless variable's text compared as TableName's is). */
+function readDataSource(policy: Extract<AttachedPolicy, { kind: 'data-source' }>, grantee: Grantee, tables: Set<string>): void {
+  const target = emptyTarget();
+  for (const r of tableRefs(policy.tableName, tables)) target.ids.add(r);
+  const literal = intrinsicName(policy.tableName) === undefined ? scalarString(policy.tableName)?.trim() : undefined;
+  if (literal?.includes('${')) target.variables = [literal];
+  else if (literal) target.names.push(literal);
+  if (target.ids.size > 0 || target.names.length > 0 || target.variables)
+    grantee.grants.push({ target, by: policy.by, offset: policy.offset });
 }
 
 const emptyTarget = (): Target => ({ all: false, ids: new Set(), names: [] });

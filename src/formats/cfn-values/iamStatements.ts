@@ -23,7 +23,7 @@ import { LineIndex } from '../../core/text.js';
 import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
 import { TABLE_TYPES } from './tableTypes.js';
 import { intrinsicArg, intrinsicName, referencedIds } from './intrinsics.js';
-import { ROLES_PER_FUNCTION, pluginsOf } from '../serverless/plugins.js';
+import { APPSYNC, ROLES_PER_FUNCTION, pluginsOf } from '../serverless/plugins.js';
 
 /**
  * A template as these readers ask it: the CloudFormation family's (cloudformation/detect.ts CfnTemplate), or a
@@ -229,7 +229,9 @@ export type AttachedPolicy =
   /** A SAM function's DynamoDB stream event (SAM gives its role AWSLambdaDynamoDBExecutionRole), with the tables its Stream names. */
   | { kind: 'stream'; tables: string[]; by: string; offset: number }
   /** A SAM connector whose Destination names tables of the template (SAM gives its source's role DynamoDB read or write on them, no KMS). */
-  | { kind: 'connector'; tables: string[]; by: string; offset: number };
+  | { kind: 'connector'; tables: string[]; by: string; offset: number }
+  /** serverless-appsync-plugin's DynamoDB data source: the role it makes has DynamoDB's item actions on the table its `tableName` names. */
+  | { kind: 'data-source'; tableName: CNode | null | undefined; by: string; offset: number };
 
 /** A role the template makes (an AWS::IAM::Role, a SAM function's, the Serverless service's), and its policies. */
 export interface Principal {
@@ -254,7 +256,8 @@ const ATTACHED = new Set(['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']);
  *   template's `AWS::IAM::Role` a function or state machine runs as;
  * - Serverless Framework: the service's role (`IamRoleLambdaExecution`, unless `provider.iam.role` names
  *   one) from `provider.iam.role.statements`, `provider.iamRoleStatements` and its managed policies; and
- *   serverless-iam-roles-per-function's role of each function with `iamRoleStatements` (functionRoles).
+ *   serverless-iam-roles-per-function's role of each function with `iamRoleStatements` (functionRoles), and
+ *   serverless-appsync-plugin's role of each DynamoDB data source without `serviceRoleArn` (dataSourceRoles).
  * A role outside the template (an AWS::IAM::Policy attached to a role by name) is not one of them.
  */
 export function iamPrincipals(template: IamTemplate): Principal[] {
@@ -315,7 +318,7 @@ export function iamPrincipals(template: IamTemplate): Principal[] {
   if (template.flavor === 'serverless') {
     const principal = serviceRole(template);
     if (principal) out.push(principal);
-    out.push(...functionRoles(template));
+    out.push(...functionRoles(template), ...dataSourceRoles(template));
   }
   return out;
 }
@@ -511,6 +514,46 @@ function functionRoles(template: IamTemplate): Principal[] {
       ])
         principal.policies.push({ kind: 'managed', arn: m, offset: m.start });
     }
+  }
+  return out;
+}
+
+/**
+ * serverless-appsync-plugin's roles: an `AMAZON_DYNAMODB` data source without `config.serviceRoleArn` gets a role the
+ * plugin makes, with `config.iamRoleStatements`, or else DynamoDB's item actions on its `tableName`'s table. Data
+ * sources are read from `appSync` (v2) and `custom.appSync` (up to v1, one API or a list), as a list of
+ * `{type, name, config}` or a map by name (a list of such maps too), where the service lists the plugin. The role is
+ * named for its data source (`the messages data source's role`): its logical ID differs between the plugin's versions.
+ */
+function dataSourceRoles(template: IamTemplate): Principal[] {
+  if (template.stack || !pluginsOf(template.root).some((n) => n.endsWith(APPSYNC))) return [];
+  const custom = resolveAlias(child(child(template.root, 'custom'), 'appSync'));
+  const apis = [
+    resolveAlias(child(template.root, 'appSync')),
+    ...(custom?.kind === 'seq' ? custom.items.map((i) => resolveAlias(i)) : [custom]),
+  ];
+  const sources: [string, CNode][] = [];
+  const add = (name: string | undefined, def: CNode | null | undefined) => {
+    if (name !== undefined && def?.kind === 'map') sources.push([name, def]);
+  };
+  for (const api of apis) {
+    const list = resolveAlias(child(api, 'dataSources'));
+    for (const item of list?.kind === 'seq' ? list.items.map((i) => resolveAlias(i)) : [list]) {
+      if (item?.kind !== 'map') continue;
+      if (child(item, 'type') !== undefined) add(scalarString(child(item, 'name')), item);
+      else for (const p of item.pairs) add(p.key, resolveAlias(p.value));
+    }
+  }
+  const out: Principal[] = [];
+  for (const [name, def] of sources) {
+    if (scalarString(child(def, 'type')) !== 'AMAZON_DYNAMODB') continue;
+    const config = child(def, 'config');
+    if (child(config, 'serviceRoleArn') != null) continue;
+    const principal: Principal = { name: `the ${name} data source's role`, policies: [], unreadable: false };
+    out.push(principal);
+    const statements = child(config, 'iamRoleStatements');
+    if (statements != null) for (const s of listItems(statements, principal)) readStatement(s, principal, APPSYNC);
+    else principal.policies.push({ kind: 'data-source', tableName: child(config, 'tableName'), by: APPSYNC, offset: def.start });
   }
   return out;
 }

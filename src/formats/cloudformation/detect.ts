@@ -71,8 +71,6 @@ import {
 
 export type Flavor = 'cloudformation' | 'sam' | 'serverless';
 
-export { TABLE_TYPES };
-
 export interface CfnTemplate {
   flavor: Flavor;
   root: CMap;

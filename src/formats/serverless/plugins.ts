@@ -11,3 +11,6 @@ export function pluginsOf(root: CNode | null | undefined): string[] {
 
 /** The plugin that makes a role per function (`functions.<fn>.iamRoleStatements`), whose settings the Framework (v4) reads too. */
 export const ROLES_PER_FUNCTION = 'serverless-iam-roles-per-function';
+
+/** The plugin that makes AppSync APIs (`custom.appSync` up to v1, `appSync` from v2), and a role per data source without `serviceRoleArn`. */
+export const APPSYNC = 'serverless-appsync-plugin';

@@ -264,3 +264,37 @@ describe("serverless-iam-roles-per-function: a function's own role from its iamR
     );
   });
 });
+
+describe('serverless-appsync-plugin: the role it makes a DynamoDB data source without serviceRoleArn (real-world round 39 F1 c)', () => {
+  const service = (appSync: string, plugins = 'plugins:\n  - serverless-appsync-plugin\n') =>
+    `service: chat\n${plugins}provider:\n  name: aws\n${appSync}resources:\n  Resources:\n` +
+    (TABLE('Messages', '${self:service}-messages') + TABLE('Other')).replace(/^(?=.)/gm, '  ');
+
+  it('v2 (appSync, data sources by name) by Ref; v1 (custom.appSync, a list) by the TableName as written', async () => {
+    const v2 =
+      'appSync:\n  name: chat\n  dataSources:\n    messages:\n      type: AMAZON_DYNAMODB\n      config:\n        tableName: !Ref Messages\n';
+    const t = await named(service(v2), 'iam', 'serverless.yml');
+    expect(t.Messages).toBe(
+      "IAM roles: with --key-policy iam, the messages data source's role (serverless-appsync-plugin, serverless.yml:10)",
+    );
+    expect(t.Other).toBeUndefined();
+    const v1 =
+      'custom:\n  appSync:\n    name: chat\n    dataSources:\n      - type: AMAZON_DYNAMODB\n        name: messages\n' +
+      "        config:\n          tableName: '${self:service}-messages'\n";
+    expect((await named(service(v1), 'iam', 'serverless.yml')).Messages).toBe(
+      "IAM roles: with --key-policy iam, the messages data source's role (serverless-appsync-plugin, serverless.yml:10)",
+    );
+  });
+
+  it('no role named: a serviceRoleArn, statements with a KMS action, no plugin', async () => {
+    const source = (config: string) =>
+      `appSync:\n  name: chat\n  dataSources:\n    messages:\n      type: AMAZON_DYNAMODB\n      config:\n        tableName: !Ref Messages\n${config}`;
+    const arn = source('        serviceRoleArn: arn:aws:iam::111122223333:role/appsync\n');
+    expect((await named(service(arn), 'iam', 'serverless.yml')).Messages).toBeUndefined();
+    const kms = source(
+      '        iamRoleStatements:\n          - Effect: Allow\n            Action: [dynamodb:GetItem, kms:Decrypt]\n            Resource: "*"\n',
+    );
+    expect((await named(service(kms), 'iam', 'serverless.yml')).Messages).toBeUndefined();
+    expect((await named(service(source(''), ''), 'iam', 'serverless.yml')).Messages).toBeUndefined();
+  });
+});
