@@ -1,5 +1,5 @@
 /**
- * AWS managed policies as the `iam-roles` caution reads them (src/formats/cloudformation/iamRoles.ts,
+ * AWS managed policies as the `iam-roles` caution reads them (src/formats/cfn-values/iamRoles.ts,
  * src/formats/terraform/iamRoles.ts): shared by the families that read a role's policies. A role with a
  * managed policy kmsfix does not know may hold a KMS action, and is never named as losing access.
  */

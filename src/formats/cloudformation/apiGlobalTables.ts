@@ -22,7 +22,7 @@ import { matches, SIGNS, type Sign } from '../../rule/apiGlobalTables.js';
 import { child, scalarString, type CNode } from '../yaml/tree.js';
 import type { CfnTemplate } from './detect.js';
 import { servicePlugins } from './cautions.js';
-import { iamStatements, resourceItems, tableRefs, tablesOf, type IamStatement, type ResourceItem } from './iamStatements.js';
+import { iamStatements, resourceItems, tableRefs, tablesOf, type IamStatement, type ResourceItem } from '../cfn-values/iamStatements.js';
 
 /** The tables of a template an obstacle applies to: all of them, or by logical ID or literal TableName. */
 interface Target {
@@ -61,7 +61,7 @@ const namesSign = (text: string, sign: Sign) => new RegExp(`dynamodb:[\\w*?]*${s
 
 /**
  * The grants of global-table APIs a text's tree holds (a template, or a service file that includes a file
- * of Resources), read against the tables `tableIds` names: its statements anywhere in it (iamStatements.ts:
+ * of Resources), read against the tables `tableIds` names: its statements anywhere in it (cfn-values/iamStatements.ts:
  * roles, policies, SAM functions, provider.iam, a custom resource's properties) that do not Deny.
  */
 function grantsIn(text: string, root: CNode | null, tableIds: Set<string>, granter?: string): Grant[] {
@@ -129,7 +129,7 @@ function grantOf(statements: IamStatement[], tableIds: Set<string>, sign: Sign, 
 /**
  * What a statement's Resource names: tables of the template, literal table names (a plain string's
  * `table/<name>` or `global-table/<name>`), or (anything else: none, `*`, a parameter, a Fn::Sub naming
- * no table of the template) every table. iamRoles.ts reads a Fn::Sub's ARN and an ARN's wildcard name,
+ * no table of the template) every table. cfn-values/iamRoles.ts reads a Fn::Sub's ARN and an ARN's wildcard name,
  * and reads an item it cannot tell as none (it names a role only when sure).
  */
 function addResources(target: Target, items: ResourceItem[] | undefined): void {

@@ -19,7 +19,7 @@
 import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
 import { allowsCreateBackup, everyTablePattern } from '../../rule/backups.js';
 import { intrinsicArg, intrinsicName, scalarValue } from '../cfn-values/intrinsics.js';
-import { iamStatements, type IamStatement, type PolicyTemplate } from './iamStatements.js';
+import { iamStatements, type IamStatement, type PolicyTemplate } from '../cfn-values/iamStatements.js';
 
 const SELECTION = 'AWS::Backup::BackupSelection';
 
@@ -91,10 +91,10 @@ const BACKUP_TEMPLATE = 'DynamoDBBackupFullAccessPolicy';
  * `dynamodb:CreateBackup` on the table `id`: a `DynamoDBBackupFullAccessPolicy` whose TableName is the
  * table's (`!Ref Orders`, `${Orders}` in a Sub), or an Allow statement whose Action matches the action
  * (IAM's `*` and `?`, any case) on a Resource that is the table or matches every table (`selects`).
- * The template's statements and policy templates anywhere in it (iamStatements.ts, read once per document).
+ * The template's statements and policy templates anywhere in it (cfn-values/iamStatements.ts, read once per document).
  *
  * A Resource is matched as a BackupSelection's Resources are (`selects`: the table's logical ID, or a
- * wildcard of every table), not against the TableName of a literal ARN as iamRoles.ts and
+ * wildcard of every table), not against the TableName of a literal ARN as cfn-values/iamRoles.ts and
  * apiGlobalTables.ts read it; a tagged list (`!If [Cond, a, b]`) is read item by item, in Action and Resource.
  */
 export function onDemandBackups(root: CMap, id: string): boolean {

@@ -6,14 +6,11 @@
 import { type Caution, LOCAL_MIGRATION_PLUGIN } from '../../rule/facts.js';
 import { type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
 import type { CfnTemplate } from './detect.js';
+import { ROLES_PER_FUNCTION, pluginsOf } from '../serverless/plugins.js';
 
-/** The plugins a serverless.yml lists (`plugins: [...]`, or `plugins: {localPath: ..., modules: [...]}`), as written. */
+/** The plugins a serverless.yml lists (serverless/plugins.ts); none for another template. */
 export function servicePlugins(template: CfnTemplate): string[] {
-  if (template.flavor !== 'serverless') return [];
-  let plugins = child(template.root, 'plugins');
-  if (plugins?.kind === 'map') plugins = child(plugins, 'modules');
-  if (plugins?.kind !== 'seq') return [];
-  return plugins.items.map((i) => scalarString(resolveAlias(i))?.trim()).filter((n): n is string => !!n);
+  return template.flavor === 'serverless' ? pluginsOf(template.root) : [];
 }
 
 /** A serverless.yml's plugin that migrates its AWS::DynamoDB::Table resources into DynamoDB Local. */
@@ -23,9 +20,6 @@ function localMigrationsOf(template: CfnTemplate): string | undefined {
 
 /** Resources whose `PermissionsBoundary` bounds a role: IAM roles and users, and the roles SAM makes for functions and state machines. */
 const BOUNDED = new Set(['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
-
-/** The plugin that makes a role per function, whose settings the Framework (v4) reads too. */
-const ROLES_PER_FUNCTION = 'serverless-iam-roles-per-function';
 
 /**
  * The settings of a Serverless service (serverless.yml, or a serverless.ts's tree) that give its roles a

@@ -34,7 +34,8 @@ import type { FileRef, FileValues } from '../serverless/fileValues.js';
 import type { Environments } from '../cfn-values/environments.js';
 import { deployedIn } from '../cfn-values/acrossEnvironments.js';
 import { templateCautions } from './cautions.js';
-import { iamRoles } from './iamRoles.js';
+import { iamRoles } from '../cfn-values/iamRoles.js';
+import { TABLE_TYPES } from '../cfn-values/tableTypes.js';
 import { unkeptKeyCautions } from './keptKeys.js';
 import type { ComposeFile } from '../serverless/compose.js';
 import { apiGlobalTables } from './apiGlobalTables.js';
@@ -68,8 +69,6 @@ import {
 } from '../yaml/tree.js';
 
 export type Flavor = 'cloudformation' | 'sam' | 'serverless';
-
-export const TABLE_TYPES = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'AWS::Serverless::SimpleTable'];
 
 export interface CfnTemplate {
   flavor: Flavor;

@@ -16,7 +16,7 @@ import { pair, parseYaml, type CNode } from '../yaml/tree.js';
 import type { CfnDetection, CfnTemplate } from './detect.js';
 import { includedGrants, mayGrantGlobalTables, type ApiGlobalTables } from './apiGlobalTables.js';
 import { serviceBoundaries } from './cautions.js';
-import { tablesOf } from './iamStatements.js';
+import { tablesOf } from '../cfn-values/iamStatements.js';
 
 /** A LOCAL_MIGRATION_PLUGIN named in a service file's text, as a list item or a quoted string. */
 const LOCAL_PLUGIN_IN_TEXT = new RegExp(`(?:^|[\\s'"[,])(${LOCAL_MIGRATION_PLUGIN.source.slice(1, -1)})(?=['"\\s,\\]]|$)`, 'm');

@@ -3,7 +3,7 @@
  * `iam-roles`): with `--key-policy iam` the generated key's policy leaves every use of the key to IAM, and
  * DynamoDB asks KMS for the table's key as each caller, so such a role gets AccessDeniedException once the
  * fix is applied (the rule words the caution under `iam` only: src/rule/evaluate.ts). The Terraform side of
- * src/formats/cloudformation/iamRoles.ts, which says why kmsfix stays conservative.
+ * src/formats/cfn-values/iamRoles.ts, which says why kmsfix stays conservative.
  *
  * Read for a module with a table a fix would change, and only when one of its files names a DynamoDB action
  * or an AWS managed DynamoDB policy; from the blocks of the module's files that name `aws_iam_`. A role

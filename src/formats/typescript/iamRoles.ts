@@ -1,6 +1,6 @@
 /**
  * The roles an AWS CDK file grants DynamoDB actions on a table and no KMS action (EncryptionFacts.cautions
- * `iam-roles`, worded under `--key-policy iam` only: src/formats/cloudformation/iamRoles.ts says why). CDK's
+ * `iam-roles`, worded under `--key-policy iam` only: src/formats/cfn-values/iamRoles.ts says why). CDK's
  * `table.grant*(principal)` grants the table's key too once the table has one, so those roles keep access;
  * an explicit statement does not: `fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'],
  * resources: [table.tableArn] }))`.

@@ -1,5 +1,6 @@
 /** The TypeScript family: AWS CDK v2, CDK for Terraform and Pulumi programs written in TypeScript. */
 import { iamRoleCautions } from './iamRoles.js';
+import { serviceRoleCautions } from './serviceRoles.js';
 import type { DiskContext, Format, SourceFile } from '../../core/types.js';
 import { LineIndex } from '../../core/text.js';
 import { aliasPlaceOf } from './aliasPlace.js';
@@ -70,8 +71,11 @@ function detected(file: SourceFile, d: TsDetection, context: DiskContext | undef
   recoveryCautions(d);
   // A CDK table kept past its stack whose kms.Key of the file is destroyed with it (keptKeys.ts).
   unkeptKeyCautions(file, d);
-  // Roles an explicit statement grants DynamoDB and no KMS action (said under --key-policy iam only).
-  if (context?.iamRoles) iamRoleCautions(file, d);
+  // Roles an explicit statement (CDK) or a serverless.ts service grants DynamoDB and no KMS action (said under --key-policy iam only).
+  if (context?.iamRoles) {
+    iamRoleCautions(file, d);
+    serviceRoleCautions(file, d);
+  }
   // A TableV2 whose stack's Region the file does not show: how the CDK app's entry creates it. Roles' permissions boundaries.
   const regions = d.tables.some((t) => t.regionOpen) ? entryStackRegions(file, d, context) : undefined;
   // A CDK v1 project's @aws-cdk/aws-dynamodb, or a Pulumi project's @pulumi/aws and @pulumi/pulumi, may lack what a fix

@@ -1,6 +1,6 @@
 /**
  * The roles a template grants DynamoDB actions on a table and no KMS action (caution `iam-roles`,
- * src/formats/cloudformation/iamRoles.ts): with --key-policy iam they lose access once the fix deploys,
+ * src/formats/cfn-values/iamRoles.ts): with --key-policy iam they lose access once the fix deploys,
  * and the fix names each with what grants it and where. The default key policy lets them through
  * DynamoDB: nothing is said then. A role kmsfix cannot read whole, or with any KMS action, is not named.
  */
@@ -195,5 +195,106 @@ describe('Serverless Framework: an ARN whose table part is the TableName written
         '              - Effect: Allow\n                Action: dynamodb:GetItem\n                Resource: !Sub "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${TableName}"\n',
       );
     expect((await named(sam)).Orders).toBeUndefined();
+  });
+});
+
+describe('SAM connectors: the source role SAM gives DynamoDB read or write on the table (real-world round 39 F1)', () => {
+  const FN = (id: string, extra = '', props = '') =>
+    `  ${id}:\n    Type: AWS::Serverless::Function\n${extra}    Properties:\n      Handler: i.h\n      Runtime: nodejs20.x\n      InlineCode: x\n${props}`;
+  const embedded = (destination: string, permissions = '[Read, Write]') =>
+    `    Connectors:\n      TableConn:\n        Properties:\n          Destination: ${destination}\n          Permissions: ${permissions}\n`;
+
+  it("an embedded connector names its function (by Id or by the table's Arn)", async () => {
+    const byId = await named(SAM_HEAD + FN('Fn', embedded('{Id: Orders}')) + TABLE('Orders') + TABLE('Other'));
+    expect(byId.Orders).toBe('IAM roles: with --key-policy iam, Fn (TableConn connector, template.yaml:7)');
+    expect(byId.Other).toBeUndefined();
+    const byArn = await named(
+      SAM_HEAD + FN('Fn', embedded('{Type: AWS::DynamoDB::Table, Arn: !GetAtt Orders.Arn}', '[Read]')) + TABLE('Orders'),
+    );
+    expect(byArn.Orders).toBe('IAM roles: with --key-policy iam, Fn (TableConn connector, template.yaml:7)');
+  });
+
+  it('AWS::Serverless::Connector names its source, a Destination list too; a role of the template the source runs as', async () => {
+    const connector = (source: string, destination: string) =>
+      `  Conn:\n    Type: AWS::Serverless::Connector\n    Properties:\n      Source:\n        Id: ${source}\n      Destination: ${destination}\n      Permissions:\n        - Write\n`;
+    const t = await named(SAM_HEAD + FN('Fn') + TABLE('Orders') + connector('Fn', '[{Id: Queue}, {Id: Orders}]'));
+    expect(t.Orders).toBe('IAM roles: with --key-policy iam, Fn (Conn connector, template.yaml:20)');
+    const lambda =
+      '  Plain:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: !GetAtt Exec.Arn\n      Handler: i.h\n      Runtime: nodejs20.x\n' +
+      "      Code: {ZipFile: 'x'}\n" +
+      ROLE('Exec', '');
+    const viaRole = await named(SAM_HEAD + lambda + TABLE('Orders') + connector('Plain', '{Id: Orders}'));
+    expect(viaRole.Orders).toBe('IAM roles: with --key-policy iam, Exec (Conn connector, template.yaml:29)');
+  });
+
+  it('no role named: a source outside the template, one with a KMS policy, a connector without Read or Write', async () => {
+    const outside =
+      '  Conn:\n    Type: AWS::Serverless::Connector\n    Properties:\n      Source: {Type: AWS::IAM::Role, RoleName: app}\n' +
+      '      Destination: {Id: Orders}\n      Permissions: [Read]\n';
+    expect((await named(SAM_HEAD + TABLE('Orders') + outside)).Orders).toBeUndefined();
+    const kms = '      Policies:\n        - KMSDecryptPolicy:\n            KeyId: abc\n';
+    expect((await named(SAM_HEAD + FN('Fn', embedded('{Id: Orders}'), kms) + TABLE('Orders'))).Orders).toBeUndefined();
+    expect((await named(SAM_HEAD + FN('Fn', embedded('{Id: Orders}', '[]')) + TABLE('Orders'))).Orders).toBeUndefined();
+  });
+});
+
+describe("serverless-iam-roles-per-function: a function's own role from its iamRoleStatements (real-world round 39 F1)", () => {
+  const service = (plugins: string, fn: string, provider = '') =>
+    `service: app\n${plugins}provider:\n  name: aws\n${provider}functions:\n  audit-log:\n    handler: h.h\n${fn}resources:\n  Resources:\n` +
+    TABLE('Orders').replace(/^(?=.)/gm, '  ');
+  const PLUGIN = 'plugins:\n  - serverless-iam-roles-per-function\n';
+  const STATEMENTS =
+    '    iamRoleStatements:\n      - Effect: Allow\n        Action: dynamodb:PutItem\n        Resource: !GetAtt Orders.Arn\n';
+
+  it('names the role the plugin makes, as it names it', async () => {
+    expect((await named(service(PLUGIN, STATEMENTS), 'iam', 'serverless.yml')).Orders).toBe(
+      'IAM roles: with --key-policy iam, AuditDashlogIamRoleLambdaExecution (functions.audit-log.iamRoleStatements, serverless.yml:10)',
+    );
+  });
+
+  it('no role named: without the plugin, with a KMS statement it inherits, with an inheritance kmsfix cannot read', async () => {
+    expect((await named(service('', STATEMENTS), 'iam', 'serverless.yml')).Orders).toBeUndefined();
+    const kms = '  iamRoleStatements:\n    - Effect: Allow\n      Action: kms:Decrypt\n      Resource: "*"\n';
+    const inherit = (value: string) => `${STATEMENTS}    iamRoleStatementsInherit: ${value}\n`;
+    expect((await named(service(PLUGIN, inherit('true'), kms), 'iam', 'serverless.yml')).Orders).toBeUndefined();
+    expect((await named(service(PLUGIN, inherit('${param:inherit}')), 'iam', 'serverless.yml')).Orders).toBeUndefined();
+    // Not inherited: the function's role has no KMS action.
+    expect((await named(service(PLUGIN, inherit('false'), kms), 'iam', 'serverless.yml')).Orders).toBe(
+      'IAM roles: with --key-policy iam, AuditDashlogIamRoleLambdaExecution (functions.audit-log.iamRoleStatements, serverless.yml:14)',
+    );
+  });
+});
+
+describe('serverless-appsync-plugin: the role it makes a DynamoDB data source without serviceRoleArn (real-world round 39 F1 c)', () => {
+  const service = (appSync: string, plugins = 'plugins:\n  - serverless-appsync-plugin\n') =>
+    `service: chat\n${plugins}provider:\n  name: aws\n${appSync}resources:\n  Resources:\n` +
+    (TABLE('Messages', '${self:service}-messages') + TABLE('Other')).replace(/^(?=.)/gm, '  ');
+
+  it('v2 (appSync, data sources by name) by Ref; v1 (custom.appSync, a list) by the TableName as written', async () => {
+    const v2 =
+      'appSync:\n  name: chat\n  dataSources:\n    messages:\n      type: AMAZON_DYNAMODB\n      config:\n        tableName: !Ref Messages\n';
+    const t = await named(service(v2), 'iam', 'serverless.yml');
+    expect(t.Messages).toBe(
+      "IAM roles: with --key-policy iam, the messages data source's role (serverless-appsync-plugin, serverless.yml:10)",
+    );
+    expect(t.Other).toBeUndefined();
+    const v1 =
+      'custom:\n  appSync:\n    name: chat\n    dataSources:\n      - type: AMAZON_DYNAMODB\n        name: messages\n' +
+      "        config:\n          tableName: '${self:service}-messages'\n";
+    expect((await named(service(v1), 'iam', 'serverless.yml')).Messages).toBe(
+      "IAM roles: with --key-policy iam, the messages data source's role (serverless-appsync-plugin, serverless.yml:10)",
+    );
+  });
+
+  it('no role named: a serviceRoleArn, statements with a KMS action, no plugin', async () => {
+    const source = (config: string) =>
+      `appSync:\n  name: chat\n  dataSources:\n    messages:\n      type: AMAZON_DYNAMODB\n      config:\n        tableName: !Ref Messages\n${config}`;
+    const arn = source('        serviceRoleArn: arn:aws:iam::111122223333:role/appsync\n');
+    expect((await named(service(arn), 'iam', 'serverless.yml')).Messages).toBeUndefined();
+    const kms = source(
+      '        iamRoleStatements:\n          - Effect: Allow\n            Action: [dynamodb:GetItem, kms:Decrypt]\n            Resource: "*"\n',
+    );
+    expect((await named(service(kms), 'iam', 'serverless.yml')).Messages).toBeUndefined();
+    expect((await named(service(source(''), ''), 'iam', 'serverless.yml')).Messages).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The one reader of a template's IAM statements (src/formats/cloudformation/iamStatements.ts), which
+ * The one reader of a template's IAM statements (src/formats/cfn-values/iamStatements.ts), which
  * apiGlobalTables.ts, iamRoles.ts and backupSelections.ts filter each for what they ask.
  */
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import {
   statementOf,
   tablesOf,
   type IamStatement,
-} from '../../../src/formats/cloudformation/iamStatements.js';
+} from '../../../src/formats/cfn-values/iamStatements.js';
 
 function template(text: string, flavor: CfnTemplate['flavor'] = 'cloudformation'): CfnTemplate {
   const root = parseYaml(text)[0].root as CMap;

@@ -15,8 +15,12 @@
  * - SAM `AWS::Serverless::Function` and `StateMachine` without a `Role` of their own: `Policies` (policy
  *   templates such as `DynamoDBCrudPolicy: {TableName: !Ref Orders}`, statements, managed policy names),
  *   and a function's DynamoDB stream events (SAM adds AWSLambdaDynamoDBExecutionRole, which has no KMS);
+ * - SAM connectors from a function or state machine to the table (`Connectors:`, `AWS::Serverless::Connector`):
+ *   SAM gives the source's role DynamoDB read or write actions, no KMS one;
  * - Serverless Framework: the service's role (`IamRoleLambdaExecution`) from `provider.iam.role.statements`
- *   or `provider.iamRoleStatements`, and its managed policies.
+ *   or `provider.iamRoleStatements`, and its managed policies; serverless-iam-roles-per-function's role of a
+ *   function (`<Fn>IamRoleLambdaExecution`) from its `iamRoleStatements`; serverless-appsync-plugin's role of a
+ *   DynamoDB data source without `serviceRoleArn`.
  * A statement names the table by Ref, GetAtt or `${Table}` in Fn::Sub, by an ARN whose table part matches
  * its literal TableName (a wildcard too), or by `*`.
  *
@@ -30,8 +34,7 @@
 import type { Caution } from '../../rule/facts.js';
 import { globMatcher } from '../../core/text.js';
 import { child, scalarString, type CNode } from '../yaml/tree.js';
-import type { CfnTemplate } from './detect.js';
-import { intrinsicName } from '../cfn-values/intrinsics.js';
+import { intrinsicName } from './intrinsics.js';
 import {
   iamPrincipals,
   positions,
@@ -40,13 +43,14 @@ import {
   tableRefs,
   tablesOf,
   type AttachedPolicy,
+  type IamTemplate,
   type IamStatement,
-  type Principal,
 } from './iamStatements.js';
 import { managedPolicy } from '../../rule/managedPolicies.js';
 
 /** Does the text name something that grants DynamoDB (the cheap test before a template's policies are read)? */
-const MAY_GRANT = /dynamodb:(?!:)|DynamoDB\w*Policy|AmazonDynamoDB|AWSLambdaDynamoDB|Type['"]?\s*:\s*['"]?DynamoDB\b/i;
+const MAY_GRANT =
+  /dynamodb:(?!:)|DynamoDB\w*Policy|AmazonDynamoDB|AWSLambdaDynamoDB|Type['"]?\s*:\s*['"]?DynamoDB\b|Connectors?\b|AMAZON_DYNAMODB/i;
 
 /**
  * The tables a grant names: every one, by logical ID, by a pattern of their literal TableName, or (a
@@ -77,7 +81,7 @@ interface Grantee {
 export type IamRoles = (id: string, resource: CNode) => Caution | undefined;
 
 /** `shown`: the file's name as roles are named with it (`template.yaml`). */
-export function iamRoles(text: string, template: CfnTemplate, shown: string): IamRoles {
+export function iamRoles(text: string, template: IamTemplate, shown: string): IamRoles {
   // Read on the first table a fix would change: a template with none costs nothing.
   let grantees: Grantee[] | undefined;
   const at = positions(text, shown);
@@ -96,23 +100,6 @@ export function iamRoles(text: string, template: CfnTemplate, shown: string): Ia
   };
 }
 
-/**
- * Where a principal's policies grant DynamoDB on table `id` (its literal TableName `name`), whatever else they grant
- * (cognitoGuests.ts: CloudFormation and SAM, never a Serverless service's variables): the first such grant's place (`file:line`, with what grants it), or undefined.
- */
-export function tableGrant(
-  principal: Principal,
-  tables: Set<string>,
-  id: string,
-  name: string | undefined,
-  at: (offset: number) => string,
-): string | undefined {
-  const grantee: Grantee = { name: principal.name, grants: [], excluded: false };
-  for (const policy of principal.policies) readPolicy(policy, grantee, tables, false);
-  const g = grantee.grants.find((x) => targets(x.target, id, name));
-  return g && `${g.by ? `${g.by}, ` : ''}${at(g.offset)}`;
-}
-
 function targets(t: Target, id: string, name: string | undefined): boolean {
   if (t.all || t.ids.has(id)) return true;
   if (name === undefined) return false;
@@ -122,7 +109,7 @@ function targets(t: Target, id: string, name: string | undefined): boolean {
 }
 
 /** The template's principals (iamStatements.ts) with the DynamoDB grants of their policies, those with one only. */
-function granteesOf(template: CfnTemplate, serverless: boolean): Grantee[] {
+function granteesOf(template: IamTemplate, serverless: boolean): Grantee[] {
   const tables = tablesOf(template);
   const out: Grantee[] = [];
   for (const principal of iamPrincipals(template)) {
@@ -145,7 +132,11 @@ function readPolicy(policy: AttachedPolicy, grantee: Grantee, tables: Set<string
       readTemplate(policy, grantee, tables);
       return;
     case 'stream':
+    case 'connector':
       grantee.grants.push({ target: { all: false, ids: new Set(policy.tables), names: [] }, by: policy.by, offset: policy.offset });
+      return;
+    case 'data-source':
+      readDataSource(policy, grantee, tables);
   }
 }
 
@@ -176,6 +167,17 @@ function readTemplate(policy: Extract<AttachedPolicy, { kind: 'template' }>, gra
   // Any other policy template grants no KMS action (KMSDecryptPolicy and KMSEncryptPolicy are the ones that do).
 }
 
+/** An AppSync data source's table: by Ref, or its name as written (a Serverless variable's text compared as TableName's is). */
+function readDataSource(policy: Extract<AttachedPolicy, { kind: 'data-source' }>, grantee: Grantee, tables: Set<string>): void {
+  const target = emptyTarget();
+  for (const r of tableRefs(policy.tableName, tables)) target.ids.add(r);
+  const literal = intrinsicName(policy.tableName) === undefined ? scalarString(policy.tableName)?.trim() : undefined;
+  if (literal?.includes('${')) target.variables = [literal];
+  else if (literal) target.names.push(literal);
+  if (target.ids.size > 0 || target.names.length > 0 || target.variables)
+    grantee.grants.push({ target, by: policy.by, offset: policy.offset });
+}
+
 const emptyTarget = (): Target => ({ all: false, ids: new Set(), names: [] });
 
 /** One statement: a KMS action (or `*`) excludes the role; DynamoDB actions add a grant on the tables its Resource names. */
@@ -188,7 +190,7 @@ function readStatement(s: IamStatement, grantee: Grantee, tables: Set<string>, s
   // An action kmsfix cannot read may be a KMS one.
   if (s.opaque) grantee.excluded = true;
   const actions = s.actions.flatMap((a) => (a === undefined ? [] : [a.toLowerCase()]));
-  // Its DynamoDB grant is still read (cognitoGuests.ts asks for it whatever else the role has).
+  // Its DynamoDB grant is still read; an excluded role is never named.
   if (actions.some((a) => a === '*' || a.startsWith('kms:') || (/^k[\w*?]*:/.test(a) && globMatcher(a).test('kms:decrypt'))))
     grantee.excluded = true;
   if (!actions.some((a) => a.startsWith('dynamodb:'))) return;

@@ -14,15 +14,28 @@
  *   cached: the scan and fix ask it once per template, and fix once per table.
  * - `iamPrincipals(template)`: the roles the template makes, each with the policies attached to it in
  *   the order they are written (statements, managed policies, SAM policy templates, a function's
- *   DynamoDB stream events), and whether any of its policies has a shape kmsfix cannot read.
+ *   DynamoDB stream events, SAM connectors), and whether any of its policies has a shape kmsfix cannot read.
  *
  * A statement's Resource is resolved against the template's tables by `resourceItems`: which logical
  * tables each item names (Ref, GetAtt, `${Table}` in a Fn::Sub), and its text when it is a string.
  */
 import { LineIndex } from '../../core/text.js';
 import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
-import { TABLE_TYPES, type CfnTemplate } from './detect.js';
-import { intrinsicArg, intrinsicName, referencedIds } from '../cfn-values/intrinsics.js';
+import { TABLE_TYPES } from './tableTypes.js';
+import { intrinsicArg, intrinsicName, referencedIds } from './intrinsics.js';
+import { APPSYNC, ROLES_PER_FUNCTION, pluginsOf } from '../serverless/plugins.js';
+
+/**
+ * A template as these readers ask it: the CloudFormation family's (cloudformation/detect.ts CfnTemplate), or a
+ * serverless.ts's service read as a node tree by the TypeScript family (typescript/serviceRoles.ts).
+ */
+export interface IamTemplate {
+  flavor: 'cloudformation' | 'sam' | 'serverless';
+  root: CMap;
+  resources: CMap;
+  /** An additional stack of a service (serverless-plugin-additional-stacks): the service's roles are not its. */
+  stack?: object;
+}
 
 /** One statement (a map holding Action or NotAction), as written. */
 export interface IamStatement {
@@ -168,7 +181,7 @@ export function resourceItems(s: IamStatement, tables: Set<string>): ResourceIte
 }
 
 /** The logical IDs of the template's tables. */
-export function tablesOf(template: CfnTemplate): Set<string> {
+export function tablesOf(template: IamTemplate): Set<string> {
   const ids = new Set<string>();
   for (const p of template.resources.pairs) if (TABLE_TYPES.includes(scalarString(child(p.value, 'Type')) ?? '')) ids.add(p.key);
   return ids;
@@ -214,7 +227,11 @@ export type AttachedPolicy =
   /** A SAM policy template: its one key and value. */
   | { kind: 'template'; name: string; value: CNode | null; offset: number }
   /** A SAM function's DynamoDB stream event (SAM gives its role AWSLambdaDynamoDBExecutionRole), with the tables its Stream names. */
-  | { kind: 'stream'; tables: string[]; by: string; offset: number };
+  | { kind: 'stream'; tables: string[]; by: string; offset: number }
+  /** A SAM connector whose Destination names tables of the template (SAM gives its source's role DynamoDB read or write on them, no KMS). */
+  | { kind: 'connector'; tables: string[]; by: string; offset: number }
+  /** serverless-appsync-plugin's DynamoDB data source: the role it makes has DynamoDB's item actions on the table its `tableName` names. */
+  | { kind: 'data-source'; tableName: CNode | null | undefined; by: string; offset: number };
 
 /** A role the template makes (an AWS::IAM::Role, a SAM function's, the Serverless service's), and its policies. */
 export interface Principal {
@@ -235,11 +252,15 @@ const ATTACHED = new Set(['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']);
  * - SAM `AWS::Serverless::Function` and `StateMachine` without a `Role` of their own (nor, for a function,
  *   one in Globals): `Policies` (managed policy names, policy templates, documents), and a function's
  *   DynamoDB stream events;
+ * - SAM connectors (readConnectors): the grant SAM gives the source's role, one of the above or the
+ *   template's `AWS::IAM::Role` a function or state machine runs as;
  * - Serverless Framework: the service's role (`IamRoleLambdaExecution`, unless `provider.iam.role` names
- *   one) from `provider.iam.role.statements`, `provider.iamRoleStatements` and its managed policies.
+ *   one) from `provider.iam.role.statements`, `provider.iamRoleStatements` and its managed policies; and
+ *   serverless-iam-roles-per-function's role of each function with `iamRoleStatements` (functionRoles), and
+ *   serverless-appsync-plugin's role of each DynamoDB data source without `serviceRoleArn` (dataSourceRoles).
  * A role outside the template (an AWS::IAM::Policy attached to a role by name) is not one of them.
  */
-export function iamPrincipals(template: CfnTemplate): Principal[] {
+export function iamPrincipals(template: IamTemplate): Principal[] {
   const tables = tablesOf(template);
   const roles = new Map<string, Principal>();
   const out: Principal[] = [];
@@ -248,6 +269,8 @@ export function iamPrincipals(template: CfnTemplate): Principal[] {
     if (scalarString(child(p.value, 'Type')) === 'AWS::IAM::ManagedPolicy') managed.add(p.key);
   }
   const globalRole = child(child(child(template.root, 'Globals'), 'Function'), 'Role') !== undefined;
+  // The SAM functions and state machines that make their own role, by logical ID.
+  const samRoles = new Map<string, Principal>();
   for (const p of template.resources.pairs) {
     const type = scalarString(child(p.value, 'Type'));
     const props = child(p.value, 'Properties');
@@ -270,6 +293,7 @@ export function iamPrincipals(template: CfnTemplate): Principal[] {
       if (child(props, 'Role') !== undefined || (globalRole && type === 'AWS::Serverless::Function')) continue;
       const principal: Principal = { name: p.key, policies: [], unreadable: false };
       out.push(principal);
+      samRoles.set(p.key, principal);
       const policies = child(props, 'Policies');
       const items = policies?.kind === 'seq' && !policies.tag ? policies.items : policies == null ? [] : [policies];
       for (const item of items) readSamPolicy(item, principal);
@@ -290,11 +314,76 @@ export function iamPrincipals(template: CfnTemplate): Principal[] {
     if (type === 'AWS::IAM::ManagedPolicy') for (const [id, role] of roles) if (managedBy(template, id, p.key)) attached.add(role);
     for (const role of attached) readDocument(child(props, 'PolicyDocument'), role, p.key);
   }
+  readConnectors(template, tables, (id) => samRoles.get(id) ?? roleOf(template, id, roles));
   if (template.flavor === 'serverless') {
     const principal = serviceRole(template);
     if (principal) out.push(principal);
+    out.push(...functionRoles(template), ...dataSourceRoles(template));
   }
   return out;
+}
+
+/**
+ * SAM connectors (`Connectors:` on a resource, its source; `AWS::Serverless::Connector` with `Source: {Id: Fn}`) whose
+ * Destination (one, or a list) names tables of the template (`Id: Orders`, or `Arn: !GetAtt Orders.Arn`): SAM gives
+ * the source's role DynamoDB's read or write actions on them (`Permissions: [Read, Write]`) and no KMS one. The source
+ * is one of the template's resources whose role `role` knows; a connector from elsewhere names no role.
+ */
+function readConnectors(template: IamTemplate, tables: Set<string>, role: (id: string) => Principal | undefined): void {
+  for (const p of template.resources.pairs) {
+    const resource = resolveAlias(p.value);
+    const connectors = resolveAlias(child(resource, 'Connectors'));
+    if (connectors?.kind === 'map') {
+      for (const c of connectors.pairs) connectorGrant(child(resolveAlias(c.value), 'Properties'), role(p.key), c.key, c.keyStart, tables);
+    }
+    if (scalarString(child(resource, 'Type')) !== 'AWS::Serverless::Connector') continue;
+    const props = child(resource, 'Properties');
+    const source = scalarString(child(child(props, 'Source'), 'Id'));
+    if (source !== undefined) connectorGrant(props, role(source), p.key, p.keyStart, tables);
+  }
+}
+
+function connectorGrant(
+  props: CNode | null | undefined,
+  principal: Principal | undefined,
+  name: string,
+  offset: number,
+  tables: Set<string>,
+): void {
+  if (!principal) return;
+  const permissions = listItems(child(props, 'Permissions'), undefined).map((i) => scalarString(i));
+  if (!permissions.some((x) => x === 'Read' || x === 'Write')) return;
+  const destination = resolveAlias(child(props, 'Destination'));
+  const destinations = destination?.kind === 'seq' ? listItems(destination, undefined) : destination ? [destination] : [];
+  const named = new Set<string>();
+  for (const d of destinations) {
+    const id = scalarString(child(d, 'Id'));
+    if (id !== undefined && tables.has(id)) named.add(id);
+    for (const t of tableRefs(child(d, 'Arn'), tables)) named.add(t);
+  }
+  if (named.size > 0) principal.policies.push({ kind: 'connector', tables: [...named], by: `${name} connector`, offset });
+}
+
+/** The property naming the role of a resource type that can be a connector's source. */
+const ROLE_PROPERTY: Record<string, string> = {
+  'AWS::Serverless::Function': 'Role',
+  'AWS::Serverless::StateMachine': 'Role',
+  'AWS::Lambda::Function': 'Role',
+  'AWS::StepFunctions::StateMachine': 'RoleArn',
+};
+
+/** The template's `AWS::IAM::Role` a resource runs as (its `Role: !GetAtt R.Arn`, a SAM function's from Globals), if any. */
+function roleOf(template: IamTemplate, id: string, roles: Map<string, Principal>): Principal | undefined {
+  const resource = child(template.resources, id);
+  const type = scalarString(child(resource, 'Type'));
+  const property = type && ROLE_PROPERTY[type];
+  if (!property) return undefined;
+  let role = resolveAlias(child(child(resource, 'Properties'), property));
+  if (role == null && type === 'AWS::Serverless::Function')
+    role = resolveAlias(child(child(child(template.root, 'Globals'), 'Function'), 'Role'));
+  const fn = intrinsicName(role);
+  const refs = fn === 'Ref' || fn === 'Fn::GetAtt' ? referencedIds(role) : [];
+  return refs.length === 1 ? roles.get(refs[0]) : undefined;
 }
 
 /** The principals whose policies hold a statement, by name (an attached policy's statement is each role's it is attached to). */
@@ -312,7 +401,7 @@ export function positions(text: string, file: string): (offset: number) => strin
 }
 
 /** Does role `id` list managed policy `policy` (by Ref) in its ManagedPolicyArns? */
-function managedBy(template: CfnTemplate, id: string, policy: string): boolean {
+function managedBy(template: IamTemplate, id: string, policy: string): boolean {
   const arns = child(child(child(template.resources, id), 'Properties'), 'ManagedPolicyArns');
   return (
     arns?.kind === 'seq' &&
@@ -363,7 +452,7 @@ function readStreamEvents(events: CNode | null | undefined, principal: Principal
 }
 
 /** The Serverless Framework service's role, unless the service names one of its own (or the template is an additional stack). */
-function serviceRole(template: CfnTemplate): Principal | undefined {
+function serviceRole(template: IamTemplate): Principal | undefined {
   if (template.stack) return undefined;
   const provider = child(template.root, 'provider');
   const iam = child(provider, 'iam');
@@ -381,6 +470,105 @@ function serviceRole(template: CfnTemplate): Principal | undefined {
   for (const m of [...listItems(child(role, 'managedPolicies'), principal), ...listItems(child(provider, 'iamManagedPolicies'), principal)])
     principal.policies.push({ kind: 'managed', arn: m, offset: m.start });
   return principal;
+}
+
+/**
+ * serverless-iam-roles-per-function's roles: a function with `iamRoleStatements` gets a role of its own,
+ * `<Function>IamRoleLambdaExecution` as the plugin names it (the Framework's normalized function name), with those
+ * statements, its `iamManagedPolicies`, and the service's statements and managed policies when it inherits them
+ * (`iamRoleStatementsInherit`, or the plugin's `defaultInherit`; a value kmsfix cannot read makes the role unreadable).
+ * Read only where the service lists the plugin (without it the Framework ignores the statements), never for a
+ * function with a `role` of its own (the plugin refuses both).
+ */
+function functionRoles(template: IamTemplate): Principal[] {
+  if (template.stack || !pluginsOf(template.root).some((n) => n.endsWith(ROLES_PER_FUNCTION))) return [];
+  const provider = child(template.root, 'provider');
+  const role = child(child(provider, 'iam'), 'role');
+  const defaultInherit = child(child(child(template.root, 'custom'), ROLES_PER_FUNCTION), 'defaultInherit');
+  const out: Principal[] = [];
+  const functions = resolveAlias(child(template.root, 'functions'));
+  const maps = functions?.kind === 'seq' ? functions.items.map((i) => resolveAlias(i)) : [functions];
+  for (const map of maps) {
+    if (map?.kind !== 'map') continue;
+    for (const fn of map.pairs) {
+      const def = resolveAlias(fn.value);
+      const statements = child(def, 'iamRoleStatements');
+      if (statements === undefined || child(def, 'role') != null) continue;
+      const principal: Principal = { name: `${normalizedFunctionName(fn.key)}IamRoleLambdaExecution`, policies: [], unreadable: false };
+      out.push(principal);
+      for (const s of listItems(statements, principal)) readStatement(s, principal, `functions.${fn.key}.iamRoleStatements`);
+      for (const m of listItems(child(def, 'iamManagedPolicies'), principal))
+        principal.policies.push({ kind: 'managed', arn: m, offset: m.start });
+      const own = flag(child(def, 'iamRoleStatementsInherit'));
+      const inherit = own === undefined ? flag(defaultInherit) : own;
+      if (inherit === 'unknown') principal.unreadable = true;
+      if (inherit !== true) continue;
+      const sets: [string, CNode | null | undefined][] = [
+        ['provider.iam.role.statements', child(role, 'statements')],
+        ['provider.iamRoleStatements', child(provider, 'iamRoleStatements')],
+      ];
+      for (const [where, inherited] of sets) for (const s of listItems(inherited, principal)) readStatement(s, principal, where);
+      for (const m of [
+        ...listItems(child(role, 'managedPolicies'), principal),
+        ...listItems(child(provider, 'iamManagedPolicies'), principal),
+      ])
+        principal.policies.push({ kind: 'managed', arn: m, offset: m.start });
+    }
+  }
+  return out;
+}
+
+/**
+ * serverless-appsync-plugin's roles: an `AMAZON_DYNAMODB` data source without `config.serviceRoleArn` gets a role the
+ * plugin makes, with `config.iamRoleStatements`, or else DynamoDB's item actions on its `tableName`'s table. Data
+ * sources are read from `appSync` (v2) and `custom.appSync` (up to v1, one API or a list), as a list of
+ * `{type, name, config}` or a map by name (a list of such maps too), where the service lists the plugin. The role is
+ * named for its data source (`the messages data source's role`): its logical ID differs between the plugin's versions.
+ */
+function dataSourceRoles(template: IamTemplate): Principal[] {
+  if (template.stack || !pluginsOf(template.root).some((n) => n.endsWith(APPSYNC))) return [];
+  const custom = resolveAlias(child(child(template.root, 'custom'), 'appSync'));
+  const apis = [
+    resolveAlias(child(template.root, 'appSync')),
+    ...(custom?.kind === 'seq' ? custom.items.map((i) => resolveAlias(i)) : [custom]),
+  ];
+  const sources: [string, CNode][] = [];
+  const add = (name: string | undefined, def: CNode | null | undefined) => {
+    if (name !== undefined && def?.kind === 'map') sources.push([name, def]);
+  };
+  for (const api of apis) {
+    const list = resolveAlias(child(api, 'dataSources'));
+    for (const item of list?.kind === 'seq' ? list.items.map((i) => resolveAlias(i)) : [list]) {
+      if (item?.kind !== 'map') continue;
+      if (child(item, 'type') !== undefined) add(scalarString(child(item, 'name')), item);
+      else for (const p of item.pairs) add(p.key, resolveAlias(p.value));
+    }
+  }
+  const out: Principal[] = [];
+  for (const [name, def] of sources) {
+    if (scalarString(child(def, 'type')) !== 'AMAZON_DYNAMODB') continue;
+    const config = child(def, 'config');
+    if (child(config, 'serviceRoleArn') != null) continue;
+    const principal: Principal = { name: `the ${name} data source's role`, policies: [], unreadable: false };
+    out.push(principal);
+    const statements = child(config, 'iamRoleStatements');
+    if (statements != null) for (const s of listItems(statements, principal)) readStatement(s, principal, APPSYNC);
+    else principal.policies.push({ kind: 'data-source', tableName: child(config, 'tableName'), by: APPSYNC, offset: def.start });
+  }
+  return out;
+}
+
+/** A boolean setting: undefined when not set, `unknown` when not a boolean (a variable; a string, which the plugin takes as true when not empty). */
+function flag(node: CNode | null | undefined): boolean | 'unknown' | undefined {
+  const n = resolveAlias(node);
+  if (n == null) return undefined;
+  return n.kind === 'scalar' && (n.value === true || n.value === false) ? n.value : 'unknown';
+}
+
+/** The Framework's normalized function name (`get-user_v2` -> `GetDashuserUnderscorev2`), the start of its role's logical ID. */
+function normalizedFunctionName(name: string): string {
+  const n = name.replace(/-/g, 'Dash').replace(/_/g, 'Underscore');
+  return n.charAt(0).toUpperCase() + n.slice(1);
 }
 
 function readDocument(doc: CNode | null | undefined, principal: Principal, by?: string): void {
