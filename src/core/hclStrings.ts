@@ -35,3 +35,22 @@ function templateExprEnd(text: string, from: number): number {
   }
   return text.length;
 }
+
+/**
+ * The quoted strings of an HCL value, each as written between its quotes (a `"` inside `${...}` does not end one:
+ * `"${replace(var.env, "*", "")}-x"` is one string, not `*` among others), and the value's text outside them.
+ */
+export function quotedStrings(value: string): { strings: string[]; rest: string } {
+  const strings: string[] = [];
+  let rest = '';
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] !== '"') {
+      rest += value[i];
+      continue;
+    }
+    const end = quotedEnd(value, i);
+    strings.push(value.slice(i + 1, end > i + 1 && value[end - 1] === '"' ? end - 1 : end));
+    i = end - 1;
+  }
+  return { strings, rest };
+}

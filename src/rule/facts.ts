@@ -109,6 +109,13 @@ export interface Branches {
   source: string;
   /** What chooses (a CloudFormation condition's name; in code, the condition as written). */
   condition: string;
+  /**
+   * The choices are the values an input may take, not a condition's (`SSEEnabled: !Ref EnableSSE`, a parameter with no
+   * Default; a Serverless variable that picks from a map of true and false): `condition` names the input, the settings
+   * are its values true then false, and this says what gives them (`parameter EnableSSE's values (true, false; no
+   * Default)`). A fix through it is one through a parameter (--fix-parameterised: src/formats/cloudformation/detect.ts).
+   */
+  input?: string;
   /** The setting as written, whole and on one line (`SSEEnabled: !If [IsProd, true, false]`), for a roll back that cannot be worded otherwise. */
   written?: string;
   settings: Settings[];

@@ -304,6 +304,60 @@ describe('rollbackNote', () => {
       );
     });
 
+    // Session 56's CloudFormation round, F3: a switch no value of which gives a customer-managed key, with no Default to
+    // read, was unknown; it is what an Fn::If with no customer-managed choice is, and rolls back as written.
+    it('SSEEnabled: !Ref to a parameter with no Default (AllowedValues true, false): aws-owned, fixed with the flag, set back as written', async () => {
+      const text = template(
+        "  EnableSSE: {Type: String, AllowedValues: ['true', 'false']}\n",
+        '      SSESpecification:\n        SSEEnabled: !Ref EnableSSE\n',
+      );
+      const scan = await processMemory([{ path: 't.yaml', text }], 'scan');
+      const t = scan.outcomes[0].tables[0];
+      expect(t.status).toBe('aws-owned');
+      expect(t.message).toContain('SSEEnabled is !Ref EnableSSE: no value it can take uses a customer-managed key');
+      expect(t.message).toContain("the setting is decided by parameter EnableSSE's values (true, false; no Default)");
+      const { body, flat, fixed } = await run('t.yaml', text);
+      expect(flat).toContain(
+        '- CloudFormation, SAM and Serverless, was aws-owned (EnableSSE false) or aws-managed (EnableSSE true): ' +
+          `\`SSESpecification: {SSEEnabled: !Ref EnableSSE}\`, as written before this commit ${KEPT}`,
+      );
+      expect(flat).not.toContain('!If [EnableSSE');
+      expect(body).toContain('* Orders (t.yaml:4), was aws-owned (EnableSSE false) or aws-managed\n    (EnableSSE true)\n');
+      lintRolledBack(fixed, 'SSESpecification: {SSEEnabled: !Ref EnableSSE}');
+      // With no AllowedValues, the same; with AllowedValues of one value, that value's status; a key beside it: unknown.
+      const none = await run('t.yaml', text.replace(", AllowedValues: ['true', 'false']", ''));
+      expect(none.body).toContain('* Orders (t.yaml:4), was aws-owned (EnableSSE false) or aws-managed\n    (EnableSSE true)\n');
+      const on = await processMemory([{ path: 't.yaml', text: text.replace("'true', 'false'", "'true'") }], 'scan');
+      expect(on.outcomes[0].tables[0].status).toBe('aws-managed');
+      const keyed = text.replace(
+        'SSEEnabled: !Ref EnableSSE\n',
+        'SSEEnabled: !Ref EnableSSE\n        SSEType: KMS\n        KMSMasterKeyId: alias/mine\n',
+      );
+      expect((await processMemory([{ path: 't.yaml', text: keyed }], 'scan')).outcomes[0].tables[0].status).toBe('unknown');
+    });
+
+    it('serverless.yml: a switch a stage variable picks from a map of true and false: aws-owned, set back as written', async () => {
+      const text =
+        "service: shop\nprovider:\n  name: aws\n  stage: ${opt:stage, 'dev'}\ncustom:\n  isProd:\n    prod: true\n    dev: false\n" +
+        'resources:\n  Resources:\n    Orders:\n      Type: AWS::DynamoDB::Table\n      Properties:\n' +
+        '        KeySchema: [{AttributeName: pk, KeyType: HASH}]\n' +
+        '        SSESpecification:\n          SSEEnabled: ${self:custom.isProd.${self:provider.stage}}\n';
+      const scan = await processMemory([{ path: 'serverless.yml', text }], 'scan');
+      expect(scan.outcomes[0].tables[0].status).toBe('aws-owned');
+      const { body, flat } = await run('serverless.yml', text);
+      expect(flat).toContain(
+        '- CloudFormation, SAM and Serverless, was aws-owned (custom.isProd false) or aws-managed (custom.isProd true): ' +
+          '`SSESpecification: {SSEEnabled: "${self:custom.isProd.${self:provider.stage}}"}`, as written before this commit ' +
+          '(custom.isProd is still declared), so that each stack gets back what its value gave it',
+      );
+      expect(body).toContain(
+        '* Orders (serverless.yml:11), was aws-owned (custom.isProd false) or\n    aws-managed (custom.isProd true)\n',
+      );
+      // A map with another value than true or false: not known, as before.
+      const other = await processMemory([{ path: 'serverless.yml', text: text.replace('dev: false', 'dev: maybe') }], 'scan');
+      expect(other.outcomes[0].tables[0].status).toBe('unknown');
+    });
+
     it('a key without SSEType (a template CloudFormation rejects): not set back as written, the AWS managed setting as before', async () => {
       const { flat } = await run(
         't.yaml',

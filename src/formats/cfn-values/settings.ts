@@ -14,6 +14,7 @@ import { boolOf, snippet, writtenText } from '../yaml/scalars.js';
 import { child, pair, resolveAlias, scalarString, type CMap, type CNode, type CSeq } from '../yaml/tree.js';
 import type { ServiceInputs } from '../serverless/inputs.js';
 import { serviceKeySetting } from '../serverless/serviceKey.js';
+import { serverlessSwitch } from '../serverless/variables.js';
 import { type Environments, mapLookup } from './environments.js';
 import { enabledAcross, everyDeploy, keyAcross, parameterAcross, picksIn, viaEnvironments } from './acrossEnvironments.js';
 import { chosenByIf } from './conditionWords.js';
@@ -370,7 +371,55 @@ export function sseSettingsOf(
       defaults,
       (c, d) => ({ ...settings, key: c ? keySetting(text, c, d) : ABSENT }),
     );
+  const switchInput =
+    !enabledChoices && !keyChoices && !global && settings.key?.state === 'absent'
+      ? inputSwitch(child(sse, 'SSEEnabled'), defaults)
+      : undefined;
+  if (switchInput) {
+    // Each value the input may take, true then false (the ones it cannot take: no stack's), as a literal switch.
+    const each = [true, false].map((bool): Settings => ({ ...settings, enabled: { state: 'literal', source: String(bool), bool } }));
+    settings.branches = {
+      name: 'enabled',
+      source: settings.enabled!.source,
+      condition: switchInput.name,
+      input: switchInput.words,
+      written: `SSEEnabled: ${whole(text, child(sse, 'SSEEnabled'))}`,
+      settings: each,
+    };
+    if (switchInput.values.length === 1) settings.branches.chosen = { indexes: [switchInput.values[0] ? 0 : 1], by: switchInput.words };
+  }
   return settings;
+}
+
+/**
+ * An SSEEnabled whose value an input gives with no Default to read (Branches.input): `!Ref` to a parameter with no Default
+ * that no environment sets, its AllowedValues true or false or none (SSEEnabled takes no other), or a Serverless variable
+ * that picks from a map of true and false (serverlessSwitch). Its name, the values it may take (true first), and words.
+ */
+function inputSwitch(
+  node: CNode | null | undefined,
+  defaults: Defaults | undefined,
+): { name: string; values: boolean[]; words: string } | undefined {
+  if (!defaults) return undefined;
+  if (defaults.service) {
+    const s = scalarString(node ?? null);
+    const found = s === undefined ? undefined : serverlessSwitch(s, defaults.service);
+    return (
+      found && {
+        name: found.path,
+        values: found.values,
+        words: `${found.path}'s values (${found.values.join(', ')}), picked by a variable`,
+      }
+    );
+  }
+  if (intrinsicName(node) !== 'Ref' || parameterAcross(node, defaults) || parameterDefault(node, defaults)) return undefined;
+  const name = referencedIds(node)[0];
+  if (name === undefined || !defaults.declared?.has(name) || defaults.has(name)) return undefined;
+  const allowed = defaults.allowed?.get(name);
+  if (allowed && !allowed.every((v) => /^(true|false)$/i.test(v.trim()))) return undefined;
+  const values = [true, false].filter((b) => !allowed || allowed.some((v) => v.trim().toLowerCase() === String(b)));
+  if (values.length === 0) return undefined;
+  return { name, values, words: `parameter ${name}'s values (${values.join(', ')}; no Default)` };
 }
 
 /**

@@ -613,31 +613,38 @@ export function detectCloudFormation(
       // (A global table's replica keys too: `KMSMasterKeyId: !Ref ReplicaKey` of a replica.)
       const via = [...(a.via ?? []), ...(encryption.replicas?.items.flatMap((r) => (r.key.via ? [r.key.via] : [])) ?? [])];
       const parameters = via.length > 0 && isFixableStatus(a.status) ? parametersOf(via) : [];
-      if (parameters.length > 0) {
+      // What the table was with other parameter values (`d`, as Defaults), for a roll back through parameters.
+      const statusWith = (d: Defaults) => {
         const global = kind === 'global';
         const inherited = type === 'AWS::Serverless::SimpleTable' ? simpleGlobals : undefined;
+        const facts: EncryptionFacts = {
+          ...encryption,
+          settings: settingsOf(file.text, resource, global, yaml11(template, json), d, inherited),
+        };
+        if (global) facts.replicas = replicasOf(file.text, props, d);
+        return decide(facts).status;
+      };
+      if (parameters.length > 0) {
         const o: Obstacle = { kind: 'parameter', decidedBy: [...new Set(via)], inputs: parameters };
         // A key without SSEType (typeOnly) was a template CloudFormation rejects: set back as written, it would be rejected
         // again; its roll back stays the AWS managed key's setting.
-        if (!a.typeOnly)
-          o.back = writtenBack(file.text, props, localReplica, parameters, deployed, (d) => {
-            const facts: EncryptionFacts = {
-              ...encryption,
-              settings: settingsOf(file.text, resource, global, yaml11(template, json), d, inherited),
-            };
-            if (global) facts.replicas = replicasOf(file.text, props, d);
-            return decide(facts).status;
-          });
+        if (!a.typeOnly) o.back = writtenBack(file.text, props, localReplica, parameters, deployed, statusWith);
         encryption.obstacles.push(o);
       }
-      // A setting Fn::If chooses (none of its values customer-managed): left to the condition unless --fix-parameterised.
+      // A setting Fn::If chooses (none of its values customer-managed): left to the condition unless --fix-parameterised;
+      // a switch an input gives with no Default (Branches.input), to the input, and rolled back as one a parameter decided.
+      const input = encryption.settings.model === 'sse' ? encryption.settings.branches?.input : undefined;
       if (a.condition !== undefined && isFixableStatus(a.status))
-        encryption.obstacles.push({
-          kind: 'parameter',
-          decidedBy: [`Fn::If on condition ${a.condition}`],
-          inputs: [a.condition],
-          condition: true,
-        });
+        encryption.obstacles.push(
+          input !== undefined
+            ? {
+                kind: 'parameter',
+                decidedBy: [input],
+                inputs: [a.condition],
+                back: writtenBack(file.text, props, localReplica, [a.condition], deployed, statusWith),
+              }
+            : { kind: 'parameter', decidedBy: [`Fn::If on condition ${a.condition}`], inputs: [a.condition], condition: true },
+        );
       if (error) encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
       const unnamed = loop ? loopChain(loop).filter((l) => !rp.key.includes('${' + l.identifier + '}')) : [];
       if (loop && (kind === 'global' || rp.key.includes('&{') || unnamed.length > 0))

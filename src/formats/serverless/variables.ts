@@ -94,3 +94,25 @@ function codeAt(node: CNode | null | undefined, path: string[]): CNode | null | 
 }
 
 const computedWords = (paths: string[]) => `whose value kmsfix does not read (${paths.join(', ')}: computed in code)`;
+
+/**
+ * A switch written as one Serverless variable that picks from a map by another (`${self:custom.isProd.${sls:stage}}`,
+ * `${self:custom.stages.${sls:stage}.sse}`, no fallback), each of whose entries is true or false: the map's path and the
+ * values it may give, true first. Undefined for any other variable, or a map with another value (or one computed in code).
+ */
+export function serverlessSwitch(s: string, service: CMap): { path: string; values: boolean[] } | undefined {
+  const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)\s*\}$/.exec(s.trim());
+  if (!chosen) return undefined;
+  const map = codeAt(service, chosen[1].split('.'));
+  if (map?.kind !== 'map' || map.code || map.pairs.length === 0) return undefined;
+  const rest = chosen[2] ? chosen[2].slice(1).split('.') : [];
+  const found = new Set<boolean>();
+  for (const p of map.pairs) {
+    const node = codeAt(p.value, rest);
+    const v = node?.kind === 'scalar' && !node.code && !node.tag ? node.value : undefined;
+    const b = v === true || v === false ? v : typeof v === 'string' && /^(true|false)$/i.test(v) ? v.toLowerCase() === 'true' : undefined;
+    if (b === undefined) return undefined;
+    found.add(b);
+  }
+  return { path: chosen[1], values: [true, false].filter((b) => found.has(b)) };
+}

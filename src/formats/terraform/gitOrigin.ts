@@ -101,6 +101,28 @@ export interface GitSource {
  * `?ref=`. Undefined for another source, or one whose repository or folder is not literal (a `${...}` there).
  */
 export function gitSource(source: string): GitSource | undefined {
+  const parts = gitParts(source);
+  if (parts === undefined) return undefined;
+  const { repoPart, folder, query } = parts;
+  if (/[$%]\{/.test(repoPart) || /[$%]\{/.test(folder)) return undefined;
+  const repo = repoOf(repoPart);
+  if (repo === undefined) return undefined;
+  const subdir = path.posix.normalize(`/${folder}`).replace(/^\/+|\/+$/g, '') || '.';
+  return { repo, subdir, ref: refOf(query) };
+}
+
+/**
+ * The `ref` a git source pins (gitSource's reading, whatever its repository and folder): `v1.2.0` of
+ * `git::https://x/y.git?ref=v1.2.0//modules/x` as of `...y.git//modules/x?ref=v1.2.0`. Undefined for another source
+ * or none (the default branch). Read for a registry module call's pin too (moduleVersion.ts).
+ */
+export function gitRef(source: string): string | undefined {
+  const parts = gitParts(source);
+  return parts === undefined ? undefined : refOf(parts.query);
+}
+
+/** A git source split as go-getter splits it, nothing checked yet; undefined when it is not a git source. */
+function gitParts(source: string): { repoPart: string; folder: string; query: string } | undefined {
   let s = source.trim();
   if (/^git::/i.test(s)) s = s.slice(5);
   else if (!/^(?:[^@/:]+@[^/:]+:|(?:github\.com|gitlab\.com|bitbucket\.org)\/)/i.test(s)) return undefined;
@@ -110,13 +132,12 @@ export function gitSource(source: string): GitSource | undefined {
   const cut = s.indexOf('//', schemeEnd);
   const [repoPart, repoQuery] = splitQuery(cut === -1 ? s : s.slice(0, cut));
   const [folder, folderQuery] = splitQuery(cut === -1 ? '' : s.slice(cut + 2));
-  const query = [repoQuery, folderQuery].filter(Boolean).join('&');
-  if (/[$%]\{/.test(repoPart) || /[$%]\{/.test(folder)) return undefined;
-  const repo = repoOf(repoPart);
-  if (repo === undefined) return undefined;
-  const subdir = path.posix.normalize(`/${folder}`).replace(/^\/+|\/+$/g, '') || '.';
+  return { repoPart, folder, query: [repoQuery, folderQuery].filter(Boolean).join('&') };
+}
+
+function refOf(query: string): string | undefined {
   const ref = /(?:^|&)ref=([^&#]*)/.exec(query)?.[1];
-  return { repo, subdir, ref: ref === undefined || ref === '' ? undefined : decoded(ref) };
+  return ref === undefined || ref === '' ? undefined : decoded(ref);
 }
 
 /** A text and its query (after the first `?`), or '' when it has none. */

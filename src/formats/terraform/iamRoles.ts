@@ -17,11 +17,12 @@
  *
  * Statements are read from the text (each `{...}` that holds an `actions` or `Action` of its own), not
  * evaluated: a role whose policies kmsfix cannot read (an attached policy from elsewhere, an action or
- * policy given by a variable, a `not_actions` Allow) is not named, nor is a role named by a literal or a
- * variable, outside the module.
+ * policy given by a variable or a template, a `not_actions` Allow) is not named, nor is a role named by a
+ * literal or a variable, outside the module. Strings are read as HCL reads them (src/core/hclStrings.ts): a
+ * quote inside `${...}` does not end one.
  */
 import path from 'node:path';
-import { quotedEnd } from '../../core/hclStrings.js';
+import { quotedEnd, quotedStrings } from '../../core/hclStrings.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import { escapeRegExp, globMatcher, LineIndex } from '../../core/text.js';
@@ -118,13 +119,13 @@ function names(own: string, t: TableNames): boolean {
   const resources = valueIn(own, /(?:^|[\s{,])"?(?:resources|Resource)"?\s*[=:]\s*/);
   if (resources === undefined) return false;
   if (t.ref.test(resources)) return true;
-  for (const m of resources.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
-    const s = m[1].trim();
+  for (const written of quotedStrings(resources).strings) {
+    const s = written.trim();
     if (s === '*') return true;
     const arn = s.replace(/\$\{[^}]*\}/g, (x) => (/^\$\{(?:var|data|local)\.[\w.]*(?:region|account|partition)\w*\}$/i.test(x) ? '*' : x));
     if (/^arn:[^:]*:dynamodb:[^:]*:[^:]*:\*$/.test(arn)) return true;
     const table = /:table\/([^/]+)/.exec(arn)?.[1];
-    if (table === undefined || table.includes('${')) continue;
+    if (table === undefined || table.includes('${') || table.includes('%{')) continue;
     if (table === '*' || (t.name !== undefined && globMatcher(table).test(t.name))) return true;
   }
   return false;
@@ -215,10 +216,11 @@ function readSource(block: Block, byAddress: Map<string, Block>, read: Read, see
     }
     const actions = valueIn(st.own, /(?:^|[\s{,])"?(?:actions|Action)"?\s*[=:]\s*/);
     if (actions === undefined) continue;
-    const quoted = [...actions.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].trim().toLowerCase());
-    // An action kmsfix cannot read (a variable, a for expression) may be a KMS one.
-    if (actions.replace(/"(?:[^"\\]|\\.)*"/g, '').replace(/[\s,[\]]/g, '') !== '') read.excluded = true;
-    if (quoted.some((a) => a === '*' || a.startsWith('kms:') || a.includes('${'))) read.excluded = true;
+    const { strings, rest } = quotedStrings(actions);
+    const quoted = strings.map((a) => a.trim().toLowerCase());
+    // An action kmsfix cannot read (a variable, a for expression, a template) may be a KMS one.
+    if (rest.replace(/[\s,[\]]/g, '') !== '') read.excluded = true;
+    if (quoted.some((a) => a === '*' || a.startsWith('kms:') || a.includes('${') || a.includes('%{'))) read.excluded = true;
     else if (quoted.some((a) => a.startsWith('dynamodb:'))) read.grants.push({ st, block });
   }
   for (const m of block.b.text.matchAll(/\bdata\.aws_iam_policy_document\.([\w-]+)\b/g)) {

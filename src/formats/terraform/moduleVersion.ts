@@ -2,8 +2,9 @@
  * The versions a registry module call can get, as far as its pin says: a git source's `?ref=` tag
  * (`tags/0.15.0`, `v1.2.0`) or the `version` constraint of a registry source (`"0.13.0"`,
  * `"= 0.13.0"`, `"~> 0.21.0"`, `">= 0.10, < 0.22"`), compared with the first version of the module
- * that has what a fix writes or reads.
+ * that has what a fix writes or reads. The ref is read as gitOrigin.ts reads a git source (go-getter's split).
  */
+import { gitRef } from './gitOrigin.js';
 
 type Version = [number, number, number];
 
@@ -45,9 +46,9 @@ function upperBound(constraint: string): { v: Version; inclusive: boolean } | un
  */
 export function pinnedBelow(source: string, version: string | undefined, minimum: string): string | undefined {
   const min = parse(minimum)!.v;
-  const ref = /[?&]ref=((?:refs\/)?(?:tags\/)?([^&]+))(?:&|$)/.exec(source);
-  const tag = ref && parse(ref[2]);
-  if (ref && tag && compare(tag.v, min) < 0) return `ref=${ref[1]}`;
+  const ref = gitRef(source);
+  const tag = ref === undefined ? undefined : parse(ref.replace(/^(?:refs\/)?(?:tags\/)?/, ''));
+  if (tag && compare(tag.v, min) < 0) return `ref=${ref}`;
   const upper = version === undefined ? undefined : upperBound(version);
   if (upper && (upper.inclusive ? compare(upper.v, min) < 0 : compare(upper.v, min) <= 0)) return `version = "${version}"`;
   return undefined;

@@ -3,7 +3,7 @@
  * git config, and go-getter's git addresses compared with it (ssh or https, `.git` or not, the host's case).
  */
 import { describe, expect, it } from 'vitest';
-import { gitSource, originUrl, repoOf } from '../../../src/formats/terraform/gitOrigin.js';
+import { gitRef, gitSource, originUrl, repoOf } from '../../../src/formats/terraform/gitOrigin.js';
 
 describe('repoOf', () => {
   it.each([
@@ -47,6 +47,9 @@ describe('gitSource', () => {
       subdir: 'modules/db',
       ref: 'v1.0.0',
     });
+    // The same reading, whatever the repository (a registry module call's pin, moduleVersion.ts).
+    expect(gitRef('git::https://${local.host}/y.git?ref=v1.2.0//modules/x')).toBe('v1.2.0');
+    expect(gitRef('tfr:///cloudposse/dynamodb/aws?ref=v1')).toBeUndefined();
     expect(originUrl('[remote "origin"]\n\turl = git@github.com:acme/infra.git\n\turl = git@gitlab.com:acme/mirror.git\n')).toBe(
       'git@github.com:acme/infra.git',
     );

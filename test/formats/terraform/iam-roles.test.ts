@@ -96,4 +96,35 @@ describe('Terraform: roles granted DynamoDB and no KMS action', () => {
     const t = await named([{ path: 'main.tf', text }]);
     expect(t['aws_dynamodb_table.orders']).toBe('IAM roles: with --key-policy iam, aws_iam_role.app (aws_iam_role_policy.db, main.tf:22)');
   });
+
+  it('a quote inside ${...} does not end the string: the resource is read whole', async () => {
+    const policy = (resource: string) =>
+      TABLE('orders', 'orders') +
+      ROLE('events') +
+      'resource "aws_iam_role_policy" "events" {\n  role   = aws_iam_role.events.id\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["dynamodb:PutItem"],\n' +
+      `    Resource = ["${resource}"] }] })\n}\n`;
+    // Every DynamoDB resource of the account in a Region looked up by key: read as three strings, none of them an ARN.
+    const all = await named([
+      {
+        path: 'main.tf',
+        text: policy('arn:aws:dynamodb:${lookup(var.regions, "primary")}:${data.aws_caller_identity.current.account_id}:*'),
+      },
+    ]);
+    expect(all['aws_dynamodb_table.orders']).toBe(
+      'IAM roles: with --key-policy iam, aws_iam_role.events (aws_iam_role_policy.events, main.tf:19)',
+    );
+    // The "*" of a replace() is not the resource "*".
+    const replaced = await named([{ path: 'main.tf', text: policy('arn:aws:dynamodb:*:*:table/${replace(var.env, "*", "")}-events') }]);
+    expect(replaced['aws_dynamodb_table.orders']).toBeUndefined();
+  });
+
+  it('an action written as a template (%{ if }) may be a KMS one: the role is not named', async () => {
+    const text =
+      TABLE('orders', 'orders') +
+      ROLE('app') +
+      'resource "aws_iam_role_policy" "db" {\n  role   = aws_iam_role.app.id\n  policy = jsonencode({ Statement = [{ Effect = "Allow",\n' +
+      '    Action = ["dynamodb:GetItem", "%{ if var.encrypted }kms:Decrypt%{ endif }"], Resource = "*" }] })\n}\n';
+    const t = await named([{ path: 'main.tf', text }]);
+    expect(t['aws_dynamodb_table.orders']).toBeUndefined();
+  });
 });

@@ -15,6 +15,9 @@ describe('pinnedBelow', () => {
     ['git::https://github.com/cloudposse/terraform-aws-dynamodb.git?ref=tags/0.15.0', undefined, 'ref=tags/0.15.0'],
     ['git::https://github.com/cloudposse/terraform-aws-dynamodb.git?ref=0.21.0', undefined, 'ref=0.21.0'],
     ['git::https://github.com/x/terraform-aws-dynamodb.git?ref=refs/tags/v0.21.0&depth=1', undefined, 'ref=refs/tags/v0.21.0'],
+    // The query before the folder (terragrunt's `//.`), as go-getter and gitOrigin.ts read it: the ref is 0.15.0, not `0.15.0//.`.
+    ['git::https://github.com/cloudposse/terraform-aws-dynamodb.git?ref=0.15.0//.', undefined, 'ref=0.15.0'],
+    ['github.com/cloudposse/terraform-aws-dynamodb?ref=tags/0.21.0//modules/x', undefined, 'ref=tags/0.21.0'],
     ['cloudposse/dynamodb/aws', '0.21.0', 'version = "0.21.0"'],
     ['cloudposse/dynamodb/aws', '= 0.20.1', 'version = "= 0.20.1"'],
     ['cloudposse/dynamodb/aws', '~> 0.21.0', 'version = "~> 0.21.0"'],
