@@ -207,6 +207,21 @@ function settings(tables: TableReport[]): string[] {
   return [...seen];
 }
 
+/**
+ * The settings are read from the code, not the live table, which may already be on a key set outside the code
+ * (the console, AWS Config's remediation runbook): that key is the one to set back (deploy review of session 57, F4).
+ */
+function liveKey(indent: string, where: string): NoteLine {
+  return {
+    first: indent,
+    indent,
+    text:
+      "These settings are the code's before this commit, not the live table's: before deploying it, check each table's " +
+      "`aws dynamodb describe-table --query Table.SSEDescription`, and where it names a key (set in the console, or by AWS Config's " +
+      `AWSConfigRemediation-EnableEncryptionOnDynamoDbTable), set that key back ${where} instead.`,
+  };
+}
+
 /** A paragraph of the note: its first line starts with `first`, the others with `indent`. */
 export interface NoteLine {
   first: string;
@@ -246,14 +261,14 @@ export function rollbackNote(
       indent: '  ',
       text: "Roll back in one deploy: set each table's switch back off and deploy; no key is created or deleted:",
     });
-    out.push(...settings(tables).map(item));
+    out.push(...settings(tables).map(item), liveKey('  ', 'in the roll back'));
   } else if (opts.existingKey) {
     out.push({
       first: '* ',
       indent: '  ',
       text: "Roll back: set each table's encryption back explicitly and deploy; the key itself is not touched:",
     });
-    out.push(...settings(tables).map(item));
+    out.push(...settings(tables).map(item), liveKey('  ', 'in the roll back'));
   } else {
     out.push(
       { first: '* ', indent: '  ', text: 'Roll back in two deploys; reverting this commit alone is not a roll back:' },
@@ -265,6 +280,7 @@ export function rollbackNote(
           '--query Table.SSEDescription` no longer names the new key (null for an AWS owned key) and is not UPDATING:',
       },
       ...settings(tables).map((text) => ({ ...item(text), first: '     - ', indent: '       ' })),
+      liveKey('     ', 'in step 1'),
       {
         first: '  2. ',
         indent: '     ',

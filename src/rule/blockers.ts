@@ -15,6 +15,7 @@ const ORDER: Kind[] = [
   'module-inputs',
   'factory',
   'unreadable-props',
+  'replaced-on-changes',
   'ignored-changes',
   'dynamic-replicas',
   'module-replica-regions',
@@ -374,6 +375,13 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         `${o.where} lists ${o.entry}, so ${o.tool} would leave the deployed table's encryption as it is: a fix would change only the code. ` +
         `${/^['"`]?(?:all|\*)['"`]?$/.test(o.entry) ? `List only the attributes to ignore in ${o.where}` : `Take ${o.entry} out of ${o.where}`}, then run kmsfix again ` +
         '(or, if the key is managed outside this code on purpose, suppress the finding)'
+      );
+    case 'replaced-on-changes':
+      return (
+        `${o.where} lists ${o.entry}, so pulumi up would replace the table (a new, empty table, the old one deleted) instead of ` +
+        'changing its key in place. ' +
+        `${/^['"`]?\*['"`]?$/.test(o.entry) ? `List in ${o.where} only the properties that must replace the table (not serverSideEncryption)` : `Take ${o.entry} out of ${o.where}`}, ` +
+        'deploy, then run kmsfix again'
       );
     case 'module-inputs':
       return (

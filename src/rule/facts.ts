@@ -206,6 +206,12 @@ export type Obstacle =
    * would ignore them): a fix would change the code and never the deployed table.
    */
   | { kind: 'ignored-changes'; where: string; entry: string; tool: string }
+  /**
+   * Pulumi: the table's `replaceOnChanges` resource option names what a fix edits (`where`: the option as
+   * the format names it, `entry`: the entry as written: `serverSideEncryption`, a path under it, or `'*'`):
+   * `pulumi up` would replace the table (a new, empty one; the old one deleted) instead of changing its key in place.
+   */
+  | { kind: 'replaced-on-changes'; where: string; entry: string }
   /** Terraform: a registry module call has replicas (`step`: the manual step, when not the rule's). */
   | { kind: 'module-replica-regions'; step?: string }
   /**

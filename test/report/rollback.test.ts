@@ -124,6 +124,25 @@ describe('rollbackNote', () => {
       'keeps it until it is re-created without one (remove its replica, apply, add it back, apply): do that before step 2.',
     );
   });
+  // Deploy review of session 57, F4: the old setting is the code's, and a live table may be on a key set outside the code
+  // (the console, AWS Config's remediation runbook): step 1 then moves it to the AWS owned key, not back where it was.
+  it("asks to check each table's live SSEDescription and set back a key it names, in step 1 or the one-deploy roll back", () => {
+    const t = table('cloudformation', 'AWS::DynamoDB::Table', 'aws-owned');
+    const live =
+      "These settings are the code's before this commit, not the live table's: before deploying it, check each table's " +
+      "`aws dynamodb describe-table --query Table.SSEDescription`, and where it names a key (set in the console, or by AWS Config's " +
+      'AWSConfigRemediation-EnableEncryptionOnDynamoDbTable), set that key back';
+    const lines = rollbackNote([t], { existingKey: false, windowDays: 7, recreated: [] });
+    const at = lines.findIndex((n) => n.text.startsWith(live));
+    expect(lines[at]).toEqual({ first: '     ', indent: '     ', text: `${live} in step 1 instead.` });
+    // Under step 1's settings, before step 2.
+    expect(lines[at - 1].first).toBe('     - ');
+    expect(lines[at + 1].first).toBe('  2. ');
+    expect(note([t], true)).toContain(`${live} in the roll back instead.`);
+    expect(rollbackNote([t], { existingKey: false, windowDays: 7, recreated: [], keptKeys: true }).map((n) => n.text)).toContain(
+      `${live} in the roll back instead.`,
+    );
+  });
   it('key retain always: step 2 says the keys stay until their deletion is scheduled, except Terraform and CDK for Terraform keys', () => {
     const cfn = table('cloudformation', 'AWS::DynamoDB::Table', 'aws-owned');
     const tf = table('terraform', 'aws_dynamodb_table', 'aws-owned');

@@ -31,7 +31,7 @@ import { destroyKeeps } from './retention.js';
 import { unkeptKeyCautions } from './keptKeys.js';
 import { keptKeyText } from './switchOnly.js';
 import { keyOnStacks, type PulumiStacks } from '../pulumi/stacks.js';
-import { ignoresEncryption } from '../pulumi/propertyPath.js';
+import { coversEncryption } from '../pulumi/propertyPath.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
 import { integrationTables, sharedTables } from './resourcePolicy.js';
 import { snippet } from '../yaml/scalars.js';
@@ -234,8 +234,9 @@ export function providerOf(opts: CMap | undefined): string | undefined {
  * What the table's resource `options` keep a fix from doing right: providers (a `providers` map,
  * a parent whose providers the table inherits, a `provider` that is not `${name}`) that the
  * generated key and its policy's Region and account lookups would not go through, so the key could
- * be in another Region than the table; and `ignoreChanges` naming serverSideEncryption (or `'*'`,
- * every property), which `pulumi up` would then leave as it is.
+ * be in another Region than the table; `ignoreChanges` naming serverSideEncryption (or `'*'`,
+ * every property), which `pulumi up` would then leave as it is; and `replaceOnChanges` naming it, for which
+ * `pulumi up` would replace the table (a new, empty one) instead of changing its key in place.
  */
 function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
   if (!opts) return [];
@@ -251,12 +252,22 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
         `through the default provider (possibly another Region or account than the table's): create the key with the same ${through} by hand, then set ${SSE_PATH.sse}`,
     });
   }
-  const ignore = resolveAlias(child(opts, 'ignoreChanges'));
-  const entries = ignore?.kind === 'seq' ? ignore.items : ignore ? [ignore] : [];
-  // A path under serverSideEncryption (its quoted form too), or '*', every property (pulumi/propertyPath.ts).
-  const entry = entries.find((e) => ignoresEncryption(scalarString(resolveAlias(e)) ?? ''));
-  if (entry) out.push({ kind: 'ignored-changes', where: 'options.ignoreChanges', entry: snippet(text, entry), tool: 'pulumi up' });
+  // Replacing the table (a new, empty one) is worse than ignoring the change: said first.
+  const replaced = encryptionEntry(opts, 'replaceOnChanges');
+  if (replaced) out.push({ kind: 'replaced-on-changes', where: 'options.replaceOnChanges', entry: snippet(text, replaced) });
+  const ignored = encryptionEntry(opts, 'ignoreChanges');
+  if (ignored) out.push({ kind: 'ignored-changes', where: 'options.ignoreChanges', entry: snippet(text, ignored), tool: 'pulumi up' });
   return out;
+}
+
+/**
+ * The entry of a property-path option (`ignoreChanges`, `replaceOnChanges`: a list, or one entry) that covers
+ * the encryption: a path under serverSideEncryption (its quoted form too), or '*', every property (pulumi/propertyPath.ts).
+ */
+function encryptionEntry(opts: CMap, option: string): CNode | undefined {
+  const list = resolveAlias(child(opts, option));
+  const entries = list?.kind === 'seq' ? list.items : list ? [list] : [];
+  return entries.find((e) => coversEncryption(scalarString(resolveAlias(e)) ?? ''));
 }
 
 /**

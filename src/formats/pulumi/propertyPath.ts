@@ -1,5 +1,5 @@
 /**
- * The property paths Pulumi's `ignoreChanges` option takes (pulumi/pulumi's resource.PropertyPath): a name, then
+ * The property paths Pulumi's `ignoreChanges` and `replaceOnChanges` options take (pulumi/pulumi's resource.PropertyPath): a name, then
  * `.name`, `[0]`, `["key"]` or `[*]` steps (`serverSideEncryption.kmsKeyArn`, `serverSideEncryption["kmsKeyArn"]`),
  * the root itself in the quoted form (`["serverSideEncryption"]`, a backslash escaping the next character), and
  * `'*'` alone, every property (pulumi/pulumi#13005). Read by both Pulumi families (typescript/ignoredChanges.ts,
@@ -13,7 +13,7 @@ export function pathRoot(entry: string): string | undefined {
   return /^[A-Za-z_$][\w$]*/.exec(entry)?.[0];
 }
 
-/** Does a Pulumi ignoreChanges entry cover the table's `serverSideEncryption` (what a fix sets)? Its root, or `'*'`. */
-export function ignoresEncryption(entry: string): boolean {
+/** Does a Pulumi ignoreChanges or replaceOnChanges entry cover the table's `serverSideEncryption` (what a fix sets)? Its root, or `'*'`. */
+export function coversEncryption(entry: string): boolean {
   return entry === '*' || pathRoot(entry) === 'serverSideEncryption';
 }

@@ -33,7 +33,7 @@ import { pulumiCloudSites } from './pulumiCloud.js';
 import { functionOf } from './scopes.js';
 import { noRegion, stackClassCreatedElsewhere, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
-import { ignoredChanges, lifecycleOverrides } from './ignoredChanges.js';
+import { ignoredChanges, lifecycleOverrides, replacedOnChanges } from './ignoredChanges.js';
 import { named } from './defaultChild.js';
 import { apiGlobalTableGrants } from './apiGrants.js';
 import { conditionalTables } from './conditions.js';
@@ -932,6 +932,9 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
       const legacy =
         props && ts.isObjectLiteralExpression(props) && cls.kind === 'Table' ? lookup(sf, props, 'serverSideEncryption') : undefined;
       const legacyLine = legacy?.kind === 'value' ? lines.position(legacy.prop.getStart(sf)).line : 0;
+      // Pulumi's replaceOnChanges naming the encryption: pulumi up would replace the table, not change its key in place.
+      const replaced = cls.framework === 'pulumi' ? replacedOnChanges(sf, lines, args[2]) : undefined;
+      if (replaced) encryption.obstacles.push(replaced);
       const ignored = ignoredChanges(sf, lines, cls.framework, props, args[2]);
       if (ignored) encryption.obstacles.push(ignored);
       // CDKTF forEach or count: the alias cannot name the table's instances (iterators.ts).

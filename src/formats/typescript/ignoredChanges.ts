@@ -1,6 +1,7 @@
 /**
  * Deploy options that tell the tool to ignore changes to what a fix edits: Pulumi's `ignoreChanges`
- * resource option and CDKTF's `lifecycle.ignoreChanges`. When they name the table's encryption, or
+ * resource option and CDKTF's `lifecycle.ignoreChanges` (and Pulumi's `replaceOnChanges`, read the same
+ * way: naming the encryption, it makes the deploy replace the table: replacedOnChanges). When they name the table's encryption, or
  * every property (CDKTF's `'all'`; Pulumi's `'*'`), the deploy sends the encryption it has in its
  * state and the table keeps its old key: a fix would change only the code, and the code, the commit
  * and every later scan would say customer-managed while the table is not (a false green). Such a
@@ -24,8 +25,8 @@ import { pathRoot } from '../pulumi/propertyPath.js';
 import { constInitializer, declarationOf } from './consts.js';
 import { type Framework, type TsTable, unreadable } from './detect.js';
 import { boundName, mentions, receiverText } from './overrides.js';
-import { lookup, snippet } from './lookup.js';
-import { objectOf } from './options.js';
+import { type Lookup, lookup, snippet } from './lookup.js';
+import { objectOf, readOptions } from './options.js';
 import { isNullish, stringValue, ts, unwrap } from './parse.js';
 
 /** Roots of the property paths a fix edits, as ignoreChanges entries name them (Pulumi: camelCase; CDKTF: either). */
@@ -119,8 +120,7 @@ export function ignoredChanges(
   const lifecycle = cdktfProps ? lookup(sf, cdktfProps, 'lifecycle') : undefined;
   const holder = framework === 'pulumi' ? literal(options) : literal(lifecycle?.kind === 'value' ? lifecycle.value : undefined);
   const found = holder ? lookup(sf, holder, 'ignoreChanges') : undefined;
-  // Pulumi options with a spread kmsfix cannot read are declined as such already (options.ts: they may name a provider).
-  if (found === undefined || found.kind === 'absent' || (found.kind === 'unknown' && framework === 'pulumi')) return undefined;
+  if (found === undefined || found.kind === 'absent' || declinedAlready(sf, framework, found, options)) return undefined;
   const pulumi = framework === 'pulumi';
   const where = pulumi ? 'the resource option ignoreChanges' : 'lifecycle.ignoreChanges';
   const tool = pulumi ? 'pulumi up' : 'terraform apply (cdktf deploy)';
@@ -128,19 +128,57 @@ export function ignoredChanges(
   if (read?.named) return { kind: 'ignored-changes', where: through(where, read.named.via), entry: read.named.entry.getText(sf), tool };
   if (read && !read.unreadable) return undefined;
   // A spread kmsfix cannot read (`lifecycle: { ...lc }`, lc a parameter: fixable before session 56) may set it: never taken as harmless.
-  const at = found.kind === 'value' ? found.value : found.node;
-  const { line } = lines.position(at.getStart(sf));
+  return {
+    kind: 'code-shape',
+    step:
+      `${notRead(sf, lines, where, found, read)}. ` +
+      `If it lists ${pulumi ? "serverSideEncryption or '*'" : "server_side_encryption or 'all'"}, ${tool} would leave the deployed table's ` +
+      'encryption as it is and a fix would change only the code. Write the list in place (or in a const array of the file), ' +
+      'then run kmsfix again (or, if the key is managed outside this code on purpose, suppress the finding)',
+  };
+}
+
+/**
+ * Pulumi options a spread kmsfix cannot read hides an option of (`{ ...opts }`, opts a parameter) are declined as
+ * such already when they may name a provider or parent too (options.ts readOptions); a spread that can only add a
+ * literal of the file (`...(frozen && { ignoreChanges: ['*'] })`) is not, and is read here.
+ */
+function declinedAlready(sf: ts.SourceFile, framework: Framework, found: Lookup, options: ts.Expression | undefined): boolean {
+  return found.kind === 'unknown' && framework === 'pulumi' && 'unreadable' in readOptions(sf, framework, undefined, options);
+}
+
+/** An option's list kmsfix does not read, for the message: where it is, and what of it is not read. */
+function notRead(sf: ts.SourceFile, lines: LineIndex, where: string, found: Lookup, read: IgnoreRead | undefined): string {
+  const at = found.kind === 'value' ? found.value : found.kind === 'unknown' ? found.node : undefined;
+  const line = at ? lines.position(at.getStart(sf)).line : 0;
   const what =
     found.kind === 'value' && read?.unreadable
       ? unreadablePart(sf, found.value, read.unreadable)
       : `not read: ${found.kind === 'unknown' ? found.why : ''}`;
+  return `${where} at line ${line} is ${what}`;
+}
+
+/**
+ * Pulumi's `replaceOnChanges` resource option (the third argument, written in place or in a const object of the
+ * file) naming what a fix edits: `serverSideEncryption`, a path under it (its quoted form too), or `'*'`, every
+ * property. `pulumi up` would then replace the table (a new, empty one; the old one deleted, or the deploy failing
+ * on a table's explicit name) instead of changing its key in place (deploy review of session 57, F1). Read as
+ * ignoreChanges is; a list kmsfix cannot read is never taken as harmless.
+ */
+export function replacedOnChanges(sf: ts.SourceFile, lines: LineIndex, options: ts.Expression | undefined): Obstacle | undefined {
+  const holder = options ? objectOf(options)?.literal : undefined;
+  const found = holder ? lookup(sf, holder, 'replaceOnChanges') : undefined;
+  if (found === undefined || found.kind === 'absent' || declinedAlready(sf, 'pulumi', found, options)) return undefined;
+  const where = 'the resource option replaceOnChanges';
+  const read = found.kind === 'value' ? readIgnored(found.value, 'pulumi') : undefined;
+  if (read?.named) return { kind: 'replaced-on-changes', where: through(where, read.named.via), entry: read.named.entry.getText(sf) };
+  if (read && !read.unreadable) return undefined;
   return {
     kind: 'code-shape',
     step:
-      `${where} at line ${line} is ${what}. ` +
-      `If it lists ${pulumi ? "serverSideEncryption or '*'" : "server_side_encryption or 'all'"}, ${tool} would leave the deployed table's ` +
-      'encryption as it is and a fix would change only the code. Write the list in place (or in a const array of the file), ' +
-      'then run kmsfix again (or, if the key is managed outside this code on purpose, suppress the finding)',
+      `${notRead(sf, lines, where, found, read)}. ` +
+      "If it lists serverSideEncryption or '*', pulumi up would replace the table (a new, empty table, the old one deleted) instead of " +
+      'changing its key in place. Write the list in place (or in a const array of the file), then run kmsfix again',
   };
 }
 

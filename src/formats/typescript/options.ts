@@ -226,6 +226,10 @@ export function unreadableOptionsStep(framework: TsTable['framework'], read: Unr
     `${read.unreadable}, so kmsfix cannot tell the table's ${what}, which its key, alias and lookups must share ` +
     '(a key made through another provider is in another Region, and DynamoDB refuses it): create the key ' +
     `(enableKeyRotation), its alias and the policy's lookups by hand with the table's options${example}, ` +
-    'or write the options as an object literal (or a const object literal of this file) and run kmsfix again'
+    'or write the options as an object literal (or a const object literal of this file) and run kmsfix again' +
+    // Deploy review of session 57, F1: a key set by hand on a table replaced on its changes replaces the table.
+    (pulumi
+      ? ". If they set replaceOnChanges naming serverSideEncryption or '*', take it out and deploy first: pulumi up would replace the table (a new, empty table, the old one deleted) instead of changing its key in place"
+      : '')
   );
 }

@@ -6,7 +6,7 @@
  * props, `(t.node.defaultChild as CfnTable).sseSpecification = {...}` (Amplify's model tables),
  * CDKTF's `t.putServerSideEncryption({...})` / `resetServerSideEncryption()`; Pulumi's transforms (a stack
  * transform of the file, a table's `transforms` option) whose code names `serverSideEncryption`, or sets
- * `ignoreChanges` (which may name it, or `'*'`: ignoredChanges.ts). The override wins at synth: the
+ * `ignoreChanges` or `replaceOnChanges` (which may name it, or `'*'`: ignoredChanges.ts). The override wins at synth: the
  * props say nothing about the deployed encryption, and a key added to them would be unused (billed,
  * its alias naming the wrong key). Such a table is `unknown`, never fixed.
  */
@@ -89,12 +89,15 @@ function transformsText(sf: ts.SourceFile, e: ts.Expression): string {
 /**
  * What a transform's code does to a table's encryption: sets it (names `serverSideEncryption`), or may
  * keep the deploy from changing it (sets `ignoreChanges`, whatever its value: a transform that adds
- * `ignoreChanges: ['*']` to every table, freezing adopted tables, leaves a fix in the code alone).
+ * `ignoreChanges: ['*']` to every table, freezing adopted tables, leaves a fix in the code alone), or may make
+ * the deploy replace the table for it (sets `replaceOnChanges`, whatever its value).
  */
 function transformTouches(code: string): string | undefined {
   if (code.includes('serverSideEncryption')) return 'its encryption may be set by';
   if (/\bignoreChanges\b/.test(code))
     return "its changes may be ignored (ignoreChanges, which may name serverSideEncryption or '*', and pulumi up would then leave the encryption as it is) by";
+  if (/\breplaceOnChanges\b/.test(code))
+    return "it may be replaced on changes (replaceOnChanges, which may name serverSideEncryption or '*', and pulumi up would then replace the table with a new, empty one) by";
   return undefined;
 }
 
@@ -106,7 +109,7 @@ function transformTouches(code: string): string | undefined {
  */
 function pulumiTransforms(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
   const pulumi = tables.filter((t) => t.framework === 'pulumi' && !ts.isObjectLiteralExpression(t.node));
-  if (pulumi.length === 0 || !/serverSideEncryption|ignoreChanges/.test(sf.text) || !/ransform/.test(sf.text)) return;
+  if (pulumi.length === 0 || !/serverSideEncryption|ignoreChanges|replaceOnChanges/.test(sf.text) || !/ransform/.test(sf.text)) return;
   const unknown = (t: TsTable, why: string) => {
     t.encryption = { ...unreadable(why), obstacles: t.encryption.obstacles };
   };
