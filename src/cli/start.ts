@@ -15,14 +15,15 @@
  * instead (same behaviour, slower start) when `KMSFIX_CJS=off`, when caching is off
  * (`KMSFIX_CACHE_DIR=off`), when there is no cached code and none can be written (a read-only cache
  * folder), or when loading the CommonJS file fails: always before the CLI's main() ran, so it runs once.
- * This file is bundled with the two cache modules it imports: the start loads no ES module of kmsfix's,
- * and the cache folder's rule stays in src/io/cache.ts.
+ * This file is bundled with the two cache modules it imports and codeVariant.ts (which kind of run's cached
+ * code it loads): the start loads no ES module of kmsfix's, and the cache folder's rule stays in src/io/cache.ts.
  */
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cachePath } from '../io/cache.js';
 import { codeCacheName, runCached } from '../io/codeCache.js';
+import { codeVariant } from './codeVariant.js';
 
 /** The content hash of dist/bundle/cli.cjs, written here by scripts/bundle.mjs (the cache file's name). */
 declare const KMSFIX_CLI_HASH: string;
@@ -37,7 +38,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Run the CLI on `argv`; its exit code becomes the process's. */
 export function start(argv: string[]): void {
-  const cjs = commonJsCli();
+  const cjs = commonJsCli(argv);
   if (cjs) {
     cjs.cli.main(argv).then((code) => {
       process.exitCode = code;
@@ -55,15 +56,39 @@ export function start(argv: string[]): void {
     });
 }
 
-/** dist/bundle/cli.cjs run with cached code, or undefined (the ES modules then). */
-function commonJsCli(): { cli: Cli; save?: () => void } | undefined {
+/**
+ * dist/bundle/cli.cjs run with cached code, or undefined (the ES modules then). The cached code is the file
+ * of this build for the kind of run (codeVariant.ts): `cli-<hash>-<kind>-node<version>-<arch>.v8cache`, each
+ * written by the first scan or fix of a few files of its kind. A command line that names no path
+ * (`--version`, `help`, a scan of the current folder) loads the `tree` file, else any other of this build's
+ * files, without writing it: a file written after a run that loaded another kind's code would hold that code
+ * too.
+ */
+function commonJsCli(argv: string[]): { cli: Cli; save?: () => void } | undefined {
   if (process.env.KMSFIX_CJS === 'off') return undefined;
-  const cacheFile = cachePath(codeCacheName(`cli-${KMSFIX_CLI_HASH}`));
-  if (!cacheFile || !(existsSync(cacheFile) || writable(path.dirname(cacheFile)))) return undefined;
+  const build = `cli-${KMSFIX_CLI_HASH}-`;
+  const kind = codeVariant(argv);
+  const cacheFile = cachePath(codeCacheName(`${build}${kind ?? 'tree'}`));
+  if (!cacheFile) return undefined;
+  const dir = path.dirname(cacheFile);
+  const readFrom = kind === undefined && !existsSync(cacheFile) ? otherKind(dir, build) : undefined;
+  if (!(readFrom || existsSync(cacheFile) || writable(dir))) return undefined;
   try {
-    const { exports, save } = runCached(path.join(here, 'cli.cjs'), cacheFile);
+    const { exports, save } = runCached(path.join(here, 'cli.cjs'), cacheFile, { build, readFrom });
     const cli = exports as Partial<Cli>;
     return typeof cli.main === 'function' && typeof cli.ranCommand === 'function' ? { cli: cli as Cli, save } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Another kind's cached code of this build in `dir` (the first by name), if any. */
+function otherKind(dir: string, build: string): string | undefined {
+  try {
+    const name = readdirSync(dir)
+      .filter((n) => n.startsWith(build) && n.endsWith(codeCacheName('')))
+      .sort()[0];
+    return name === undefined ? undefined : path.join(dir, name);
   } catch {
     return undefined;
   }

@@ -70,9 +70,10 @@ export const STALE_CACHE_DAYS = 30;
  * Removes, beside the cache file just written, the other builds' files of the same family (the name
  * up to its first `-`: `cli`, `typescript`) that were not written for STALE_CACHE_DAYS days, and
  * temp files a killed write left more than a day ago. A build still in use whose file is removed
- * only compiles once more, and writes it again. Failures are ignored.
+ * only compiles once more, and writes it again. Files whose name starts with `build` (the same
+ * build's files for other kinds of run, src/cli/codeVariant.ts) are kept. Failures are ignored.
  */
-export function pruneStale(file: string, now = Date.now()): void {
+export function pruneStale(file: string, now = Date.now(), build?: string): void {
   const dir = path.dirname(file);
   const name = path.basename(file);
   const family = `${name.slice(0, name.indexOf('-') + 1)}`;
@@ -81,6 +82,7 @@ export function pruneStale(file: string, now = Date.now()): void {
     for (const other of readdirSync(dir)) {
       if (other === name || !other.startsWith(family)) continue;
       const temp = other.endsWith('.tmp');
+      if (!temp && build && other.startsWith(build)) continue;
       if (!temp && !other.endsWith('.v8cache')) continue;
       const abs = path.join(dir, other);
       try {

@@ -31,9 +31,17 @@ export function codeCacheName(base: string): string {
   return `${base}-node${process.version}-${process.arch}.v8cache`;
 }
 
+/** Where runCached reads and keeps cached code besides `cacheFile`. */
+export interface CacheFiles {
+  /** Read this file's cached code instead (the same code's, written for another kind of run): kept as it is, and `cacheFile` written only if V8 rejects it. */
+  readFrom?: string;
+  /** The name's start shared by the files of this build (each kind of run's, src/cli/codeVariant.ts): pruneStale keeps them. */
+  build?: string;
+}
+
 /** Run CommonJS `file` (as require() would, once) with the cached code in `cacheFile`, when there is some. */
-export function runCached(file: string, cacheFile: string): CachedRun {
-  const cachedData = readCache(cacheFile);
+export function runCached(file: string, cacheFile: string, files: CacheFiles = {}): CachedRun {
+  const cachedData = readCache(files.readFrom ?? cacheFile);
   // ASCII text decoded as latin1 (13 ms instead of 36 for typescript.js's 9 MB); esbuild writes ASCII.
   const bytes = readFileSync(file);
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
@@ -48,7 +56,7 @@ export function runCached(file: string, cacheFile: string): CachedRun {
       const data = underDefaultFlags(() => script.createCachedData());
       writeCache(cacheFile, data);
       // A new build's first run: older builds' files of the same code, unused for a month, go.
-      pruneStale(cacheFile);
+      pruneStale(cacheFile, Date.now(), files.build);
     } catch {
       // No cache: the next run compiles again.
     }

@@ -16,7 +16,7 @@ import { BIN, runCli, snapshot } from '../helpers/cli-helper.js';
 
 const tmp = (name: string) => mkdtempSync(path.join(tmpdir(), `kmsfix-start-${name}-`));
 const ES_MODULES = { KMSFIX_CJS: 'off' };
-const CACHED_CODE = /^cli-[0-9a-f]{16}-node(v\d+\.\d+\.\d+)-\w+\.v8cache$/;
+const CACHED_CODE = /^cli-[0-9a-f]{16}-[a-z0-9]+-node(v\d+\.\d+\.\d+)-\w+\.v8cache$/;
 
 /** The CLI's cached code files in `dir` (none when it does not exist). */
 function cachedCode(dir: string): string[] {
@@ -114,6 +114,35 @@ describe('the CLI runs the same from its CommonJS build and from its ES modules'
     expect(readFileSync(path.join(cache, name)).equals(bytes)).toBe(true);
   });
 
+  it("each kind of run loads its own kind's cached code (src/cli/codeVariant.ts); a run naming no path, any", async () => {
+    const cache = tmp('cache');
+    const tf = ['scan', 'terraform/no-sse-block/input.tf'];
+    const json = ['scan', 'cloudformation/json-2space/input.json'];
+    const references = [await run(tf, ES_MODULES), await run(json, ES_MODULES), await run(['--version'], ES_MODULES)];
+    // A scan of a Terraform file writes the Terraform kind's file, which then holds no CloudFormation code.
+    expect(await run(tf, { KMSFIX_CACHE_DIR: cache })).toEqual(references[0]);
+    const [tfName] = cachedCode(cache);
+    expect(tfName).toMatch(CACHED_CODE);
+    expect(tfName).toContain('-tf-node');
+    const tfBytes = readFileSync(path.join(cache, tfName));
+    // A scan of a JSON template loads none of it: it writes its own, and leaves the Terraform one as it was.
+    expect(await run(json, { KMSFIX_CACHE_DIR: cache })).toEqual(references[1]);
+    const names = cachedCode(cache);
+    expect(names).toHaveLength(2);
+    const jsonName = names.find((n) => n !== tfName)!;
+    expect(jsonName).toMatch(CACHED_CODE);
+    expect(jsonName).toContain('-json-node');
+    expect(readFileSync(path.join(cache, tfName)).equals(tfBytes)).toBe(true);
+    const jsonBytes = readFileSync(path.join(cache, jsonName));
+    // Warm, each loads its own (accepted: neither written again); `--version` loads one of them and writes none.
+    expect(await run(tf, { KMSFIX_CACHE_DIR: cache })).toEqual(references[0]);
+    expect(await run(json, { KMSFIX_CACHE_DIR: cache })).toEqual(references[1]);
+    expect(await run(['--version'], { KMSFIX_CACHE_DIR: cache })).toEqual(references[2]);
+    expect(cachedCode(cache).sort()).toEqual([tfName, jsonName].sort());
+    expect(readFileSync(path.join(cache, tfName)).equals(tfBytes)).toBe(true);
+    expect(readFileSync(path.join(cache, jsonName)).equals(jsonBytes)).toBe(true);
+  });
+
   it('its worker threads run the ES worker, dist/bundle/worker.js, found beside cli.cjs', async () => {
     const dir = tmp('hook');
     const hook = path.join(dir, 'worker-hook.cjs');
@@ -208,7 +237,7 @@ describe('cached code that cannot be used, a cache folder that cannot be written
   it("another build's cached code (another name) is left alone", async () => {
     const reference = await run(args, ES_MODULES);
     const cache = tmp('cache');
-    const stale = `cli-0000000000000000-node${process.version}-${process.arch}.v8cache`;
+    const stale = `cli-0000000000000000-tree-node${process.version}-${process.arch}.v8cache`;
     writeFileSync(path.join(cache, stale), 'from an older kmsfix');
     expect(await run(args, { KMSFIX_CACHE_DIR: cache })).toEqual(reference);
     const names = cachedCode(cache);

@@ -47,6 +47,18 @@ describe('pruneStale', () => {
     );
   });
 
+  it("keeps the same build's files for other kinds of run (src/cli/codeVariant.ts), however old", () => {
+    const n = 'nodev20.20.2-x64.v8cache';
+    const dir = folder({
+      [`cli-aaaa-tree-${n}`]: STALE_CACHE_DAYS + 1,
+      [`cli-cccc-tf-${n}`]: STALE_CACHE_DAYS + 1,
+      [`cli-cccc-tf-${n}.123.abc.tmp`]: 2,
+      [`cli-cccc-json-${n}`]: 0,
+    });
+    pruneStale(path.join(dir, `cli-cccc-json-${n}`), Date.now(), 'cli-cccc-');
+    expect(readdirSync(dir).sort()).toEqual([`cli-cccc-json-${n}`, `cli-cccc-tf-${n}`].sort());
+  });
+
   it('is called when cached code is written, and a missing folder is no error', () => {
     const n = 'nodev20.20.2-x64.v8cache';
     const dir = folder({ [`mod-old-${n}`]: 90 });
