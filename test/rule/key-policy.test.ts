@@ -167,6 +167,18 @@ describe('key: deny_direct_grants and a policy an earlier run wrote', () => {
     expect(twice).not.toContain('dynamodb_kms_3');
     expect(twice.split('data.aws_iam_policy_document.dynamodb_kms_2.json').length - 1).toBe(2);
   });
+
+  it('Pulumi TypeScript: a helper without the Deny is not reused; a new one, said in its comment, is written', async () => {
+    const fixed = readFileSync(path.join(FIXTURES, 'typescript/pulumi/expected.ts'), 'utf8');
+    const table =
+      "\nexport const audit = new aws.dynamodb.Table('audit', {\n  attributes: [{ name: 'id', type: 'S' }],\n  hashKey: 'id',\n});\n";
+    const r = await processMemory([{ path: 'index.ts', text: fixed + table }], 'fix', { key: { denyDirectGrants: true } });
+    const out = r.output.get('index.ts')!;
+    expect(out).toContain('function dynamoDbKeyPolicy2(');
+    expect(out).toMatch(/used only through DynamoDB\. No\n \* grant outside AWS services\.\n \*\/\nfunction dynamoDbKeyPolicy2\(/);
+    expect(out.split('DenyGrantsOutsideAWSServices').length - 1).toBe(1);
+    expect(out).toContain('policy: dynamoDbKeyPolicy2(');
+  });
 });
 
 describe('every key in the expected fixture outputs has the policy of its mode', () => {

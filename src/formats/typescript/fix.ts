@@ -803,7 +803,7 @@ class FilePlanner {
         : framework === 'cdktf'
           ? cdktfPolicyHelper(this.refType, this.mode, region, layoutOf(first), this.denyDirectGrants)
           : pulumiPolicyHelper(this.ref, this.refType, this.mode, region, this.denyDirectGrants);
-    this.moduleDecls.push(renderFunction({ comment: policyComment(this.mode), name, ...built }, this.style));
+    this.moduleDecls.push(renderFunction({ comment: policyComment(this.mode, this.denyDirectGrants), name, ...built }, this.style));
     return name;
   }
 

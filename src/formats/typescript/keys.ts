@@ -69,10 +69,13 @@ export function helperParams(mode: KeyPolicyMode): Placeholder[] {
 }
 
 /** The comment above the helper: what the policy lets whom do (the statements' Sids say the rest). */
-export function policyComment(mode: KeyPolicyMode): string {
-  return mode === 'iam'
-    ? 'DynamoDB table key policy: IAM policies grant the use of the key.'
-    : 'DynamoDB table key policy, like aws/dynamodb: used only through DynamoDB.';
+export function policyComment(mode: KeyPolicyMode, denyDirectGrants = false): string {
+  const text =
+    mode === 'iam'
+      ? 'DynamoDB table key policy: IAM policies grant the use of the key.'
+      : 'DynamoDB table key policy, like aws/dynamodb: used only through DynamoDB.';
+  // key: deny_direct_grants: what tells this helper from one an earlier run wrote without it.
+  return denyDirectGrants ? `${text} No grant outside AWS services.` : text;
 }
 
 export const POLICY_HELPER = 'dynamoDbKeyPolicy';
