@@ -15,7 +15,7 @@
  *   fix_parameterised: true | false         recreate_replicas: true | false
  *   max_file_size: MB                       exclude: [GLOB, ...]   skip_table: [PATTERN, ...]
  *   key: { tags: {K: V}, multi_region: bool, deletion_window_days: 7-30, description: TEXT, alias: TEMPLATE,
- *         retain: auto | always }
+ *         retain: auto | always, deny_direct_grants: true | false }
  */
 import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -98,7 +98,7 @@ const KEYS: Record<keyof ConfigValues, { kind: Kind; one?: readonly string[] }> 
   exclude: { kind: 'strings' },
   skip_table: { kind: 'strings' },
 };
-const KEY_KEYS = ['tags', 'multi_region', 'deletion_window_days', 'description', 'alias', 'retain'] as const;
+const KEY_KEYS = ['tags', 'multi_region', 'deletion_window_days', 'description', 'alias', 'retain', 'deny_direct_grants'] as const;
 const TOP_KEYS = [...Object.keys(KEYS), 'key'];
 
 /**
@@ -310,7 +310,7 @@ export async function parseConfig(text: string, file: string, dir: string): Prom
 
   function keySection(node: Node | null): KeySettings | undefined {
     if (!YAML.isMap(node)) {
-      at(node, 'key must be a mapping (tags, multi_region, deletion_window_days, description, alias, retain)');
+      at(node, 'key must be a mapping (tags, multi_region, deletion_window_days, description, alias, retain, deny_direct_grants)');
       return undefined;
     }
     const out: KeySettings = {};
@@ -337,6 +337,11 @@ export async function parseConfig(text: string, file: string, dir: string): Prom
         case 'multi_region': {
           const v = check('key.multi_region', value, 'boolean');
           if (typeof v === 'boolean') one.multiRegion = v;
+          break;
+        }
+        case 'deny_direct_grants': {
+          const v = check('key.deny_direct_grants', value, 'boolean');
+          if (typeof v === 'boolean') one.denyDirectGrants = v;
           break;
         }
         case 'deletion_window_days': {

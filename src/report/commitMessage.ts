@@ -526,6 +526,16 @@ interface Group {
 
 /** Who can use the new keys (or the existing one), by the key policy the settings chose. */
 function whoCanUse(fixed: Fixed[], o: MessageOptions): string {
+  if (!o.kmsKeyArn && o.key?.denyDirectGrants) return `${whoCanUseByMode(fixed, o)} ${DIRECT_GRANTS_DENIED}`;
+  return whoCanUseByMode(fixed, o);
+}
+
+/** What `key: deny_direct_grants` adds to the key policy (src/rule/keyPolicy.ts DENY_DIRECT_GRANTS), said in the key policy line. */
+const DIRECT_GRANTS_DENIED =
+  'Nobody creates a grant on the key except through an AWS service (statement DenyGrantsOutsideAWSServices, key: deny_direct_grants): ' +
+  "DynamoDB's grants for the tables' users still work, and the key policy has the statement Control Tower's CT.KMS.PR.3 requires.";
+
+function whoCanUseByMode(fixed: Fixed[], o: MessageOptions): string {
   const mode = o.keyPolicy ?? DEFAULT_KEY_POLICY;
   return o.kmsKeyArn
     ? `Who can use the key: its own key policy decides. It must let every principal that uses these tables use the key through DynamoDB (and a permissions boundary, session policy or service control policy that limits one must allow it too), or they lose access when this is deployed.`
@@ -583,7 +593,12 @@ function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
           (tables.some(({ t }) => !NOT_CLOUDFORMATION.has(t.format))
             ? ' A rollback that completes (UPDATE_ROLLBACK_COMPLETE) may also schedule a new key for deletion while its table still uses it: ' +
               "check each table's SSEDescription before the key's deletion window ends, and if it names the new key, aws kms cancel-key-deletion, then aws kms enable-key."
-            : '')),
+            : '')) +
+      // A proactive control runs at deploy time (deploy review of session 57, F2): AWS Control Tower's CT.KMS.PR.3, a
+      // CloudFormation hook on AWS::KMS::Key, fails a key policy without src/rule/keyPolicy.ts DENY_DIRECT_GRANTS.
+      (!o.key?.denyDirectGrants && tables.some(({ t }) => !NOT_CLOUDFORMATION.has(t.format))
+        ? ` A CloudFormation hook on AWS::KMS::Key such as Control Tower's CT.KMS.PR.3 rejects a key policy with no statement denying kms:CreateGrant outside AWS services: set key: deny_direct_grants: true in .kmsfix.yml where it is enabled.`
+        : ''),
   ];
 }
 

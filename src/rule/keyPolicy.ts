@@ -15,6 +15,11 @@
  * In both modes the account keeps full control of the key through IAM (the account root statement:
  * no lock-out), and the DynamoDB service principal may read the key's metadata, as AWS documents for
  * customer-managed keys used by DynamoDB.
+ *
+ * `key: deny_direct_grants: true` (src/rule/keySettings.ts) adds, in either mode, a Deny of kms:CreateGrant to
+ * any principal unless an AWS service asks (`BoolIfExists` kms:GrantIsForAWSResource and aws:PrincipalIsAWSService
+ * both "false"), in the exact shape AWS Control Tower's proactive control CT.KMS.PR.3 (a CloudFormation hook on
+ * AWS::KMS::Key) requires: DynamoDB's own grants, created for the table's users, stay allowed.
  */
 
 import { describeKey } from './keySettings.js';
@@ -27,11 +32,15 @@ export const DEFAULT_KEY_POLICY: KeyPolicyMode = 'drop-in';
 
 export interface PolicyStatement {
   sid: string;
+  /** Allow when absent. */
+  effect?: 'Allow' | 'Deny';
   /** Exactly one of: an AWS principal (template string with placeholders, or '*'), or a service. */
   principal: { aws: string } | { service: string };
   actions: string[];
   /** StringEquals conditions: condition key -> template string. */
   stringEquals?: Record<string, string>;
+  /** BoolIfExists conditions: condition key -> "true" or "false" (a string, as CT.KMS.PR.3 matches it). */
+  boolIfExists?: Record<string, 'true' | 'false'>;
 }
 
 export const POLICY_VERSION = '2012-10-17';
@@ -89,22 +98,44 @@ const DYNAMODB_DESCRIBE: PolicyStatement = {
   actions: ['kms:Describe*', 'kms:Get*', 'kms:List*'],
 };
 
+/**
+ * No grant on the key unless an AWS service creates it (DynamoDB for the table's users: kms:GrantIsForAWSResource
+ * true) or is the caller (aws:PrincipalIsAWSService true): `key: deny_direct_grants: true`. Written as CT.KMS.PR.3's
+ * guard rule matches it: Principal AWS "*", the one action, Resource "*", only BoolIfExists with the two keys.
+ */
+export const DENY_DIRECT_GRANTS: PolicyStatement = {
+  sid: 'DenyGrantsOutsideAWSServices',
+  effect: 'Deny',
+  principal: { aws: ANY_PRINCIPAL },
+  actions: ['kms:CreateGrant'],
+  boolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+};
+
 const POLICIES: Record<KeyPolicyMode, readonly PolicyStatement[]> = {
   'drop-in': [ACCOUNT_FULL_ACCESS, ACCOUNT_USE_THROUGH_DYNAMODB, DYNAMODB_DESCRIBE],
   iam: [ACCOUNT_FULL_ACCESS, DYNAMODB_DESCRIBE],
 };
+const WITH_DENY: Record<KeyPolicyMode, readonly PolicyStatement[]> = {
+  'drop-in': [...POLICIES['drop-in'], DENY_DIRECT_GRANTS],
+  iam: [...POLICIES.iam, DENY_DIRECT_GRANTS],
+};
 
-/** The statements of the key policy in this mode. */
-export function keyPolicy(mode: KeyPolicyMode = DEFAULT_KEY_POLICY): readonly PolicyStatement[] {
-  return POLICIES[mode];
+/** The statements of the key policy in this mode, with the Deny of direct grants when asked (`key: deny_direct_grants`). */
+export function keyPolicy(mode: KeyPolicyMode = DEFAULT_KEY_POLICY, denyDirectGrants = false): readonly PolicyStatement[] {
+  return (denyDirectGrants ? WITH_DENY : POLICIES)[mode];
 }
 
 /**
- * Does this text (a policy kmsfix wrote earlier, in any format) hold the key policy of this mode?
- * Used to reuse one policy document per Terraform module across runs.
+ * Does this text (a policy kmsfix wrote earlier, in any format) hold the key policy of this mode, with the Deny
+ * of direct grants exactly when it is asked? A policy without it is not reused for a key that must have it, nor
+ * the other way round. Used to reuse one policy document per Terraform module (or program) across runs.
  */
-export function holdsKeyPolicy(text: string, mode: KeyPolicyMode): boolean {
-  return text.includes(DYNAMODB_DESCRIBE.sid) && text.includes(ACCOUNT_USE_THROUGH_DYNAMODB.sid) === (mode === 'drop-in');
+export function holdsKeyPolicy(text: string, mode: KeyPolicyMode, denyDirectGrants = false): boolean {
+  return (
+    text.includes(DYNAMODB_DESCRIBE.sid) &&
+    text.includes(ACCOUNT_USE_THROUGH_DYNAMODB.sid) === (mode === 'drop-in') &&
+    text.includes(DENY_DIRECT_GRANTS.sid) === denyDirectGrants
+  );
 }
 
 /**
@@ -157,7 +188,7 @@ export function splitPlaceholders(template: string): (string | { placeholder: Pl
   return parts;
 }
 
-type Rendered<V> = string | string[] | V | { [key: string]: V | string | { [key: string]: V } };
+type Rendered<V> = string | string[] | V | { [key: string]: V | string | { [key: string]: V | string } };
 
 /**
  * The key policy as an IAM policy document (the JSON shape KMS takes), with every template string
@@ -166,13 +197,14 @@ type Rendered<V> = string | string[] | V | { [key: string]: V | string | { [key:
 export function policyDocument<V>(
   mode: KeyPolicyMode,
   render: (template: string) => V,
+  denyDirectGrants = false,
 ): { Version: string; Statement: { [key: string]: Rendered<V> }[] } {
   return {
     Version: POLICY_VERSION,
-    Statement: keyPolicy(mode).map((s) => {
+    Statement: keyPolicy(mode, denyDirectGrants).map((s) => {
       const st: { [key: string]: Rendered<V> } = {
         Sid: s.sid,
-        Effect: 'Allow',
+        Effect: s.effect ?? 'Allow',
         Principal:
           'aws' in s.principal
             ? { AWS: s.principal.aws === ANY_PRINCIPAL ? ANY_PRINCIPAL : render(s.principal.aws) }
@@ -180,9 +212,10 @@ export function policyDocument<V>(
         Action: s.actions.length === 1 ? s.actions[0] : [...s.actions],
         Resource: '*',
       };
-      if (s.stringEquals) {
-        st.Condition = { StringEquals: Object.fromEntries(Object.entries(s.stringEquals).map(([k, v]) => [k, render(v)])) };
-      }
+      const condition: { [key: string]: { [key: string]: V | string } } = {};
+      if (s.stringEquals) condition.StringEquals = Object.fromEntries(Object.entries(s.stringEquals).map(([k, v]) => [k, render(v)]));
+      if (s.boolIfExists) condition.BoolIfExists = { ...s.boolIfExists };
+      if (Object.keys(condition).length > 0) st.Condition = condition;
       return st;
     }),
   };

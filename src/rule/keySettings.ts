@@ -24,6 +24,10 @@
  *   (README, "Rolling back": a deploy that fails after the table switched to its new key rolls the table back
  *   and deletes the key in the same roll back) at the price of a key left behind by each deleted stack.
  *   Terraform and CDK for Terraform have no keep-on-destroy and no automatic roll back (no race): unchanged.
+ * - `denyDirectGrants`: adds to the key policy, in both modes and every format, the statement
+ *   `DenyGrantsOutsideAWSServices` (src/rule/keyPolicy.ts DENY_DIRECT_GRANTS): nobody creates a grant on the key
+ *   unless an AWS service does, the shape AWS Control Tower's CT.KMS.PR.3 (a CloudFormation hook on AWS::KMS::Key)
+ *   requires. Default false.
  */
 
 export interface KeySettings {
@@ -33,6 +37,7 @@ export interface KeySettings {
   description?: string;
   alias?: string;
   retain?: KeyRetain;
+  denyDirectGrants?: boolean;
 }
 
 export const KEY_RETAIN = ['auto', 'always'] as const;

@@ -122,6 +122,16 @@ describe('.kmsfix.yml', () => {
     expect(notString.stderr.split('\n')[0]).toBe('.kmsfix.yml:2:11: key.retain must be a non-empty string');
   });
 
+  it('key.deny_direct_grants: true adds the Deny of grants outside AWS services to the key policy (CT.KMS.PR.3); not a boolean: named at its place', async () => {
+    const dir = repo('key:\n  deny_direct_grants: true\n');
+    expect((await parsed(['fix'], dir)).options.key).toEqual({ denyDirectGrants: true });
+    const r = await runCli(['fix', '--dry-run', 'infra/app.yaml'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/\+ {10}- Sid: DenyGrantsOutsideAWSServices\n\+ {12}Effect: Deny\n/);
+    const bad = await runCli(['scan'], repo('key:\n  deny_direct_grants: yes please\n'));
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, '.kmsfix.yml:2:23: key.deny_direct_grants must be true or false']);
+  });
+
   it('exclude and skip_table in the file: globs relative to the file, addresses', async () => {
     const dir = repo('exclude:\n  - infra/managed.yaml\nskip_table: [Orders*]\n');
     const r = await runCli(['scan', '--format', 'json'], path.join(dir, 'infra'));

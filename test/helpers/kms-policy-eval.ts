@@ -8,9 +8,12 @@
  *   itself always matches);
  * - `*` (or `AWS: "*"`) matches every principal; a service principal matches that service only;
  * - actions match with `*` and `?` wildcards, case-insensitively;
- * - conditions: StringEquals and StringLike on the request context; a key missing from the context
- *   does not match; any other operator throws, so that a policy this evaluator cannot judge fails
+ * - conditions: StringEquals and StringLike on the request context, where a key missing from the context
+ *   does not match; BoolIfExists, where a missing key matches and a present one compares as "true"/"false"
+ *   (case-insensitively); any other operator throws, so that a policy this evaluator cannot judge fails
  *   the test instead of passing it.
+ * - every request carries `aws:PrincipalIsAWSService` (a global key of every signed request: "true" for a
+ *   service principal), and a CreateGrant that DynamoDB makes for a caller `kms:GrantIsForAWSResource` "true".
  * A principal of another account needs both the key policy to allow it and its own IAM policies to
  * allow it; callers here grant themselves whatever IAM they need, to test the key policy alone.
  */
@@ -88,14 +91,24 @@ function principalMatches(st: Statement, req: Request): boolean {
 
 function conditionsMatch(st: Statement, req: Request): boolean {
   for (const [op, tests] of Object.entries(st.Condition ?? {})) {
-    if (op !== 'StringEquals' && op !== 'StringLike') throw new Error(`condition operator ${op} is not supported by this evaluator`);
+    if (op !== 'StringEquals' && op !== 'StringLike' && op !== 'BoolIfExists')
+      throw new Error(`condition operator ${op} is not supported by this evaluator`);
     for (const [key, values] of Object.entries(tests)) {
-      const actual = req.context[key];
+      const actual = contextOf(req)[key];
+      if (op === 'BoolIfExists') {
+        if (actual !== undefined && !list(values).some((v) => v.toLowerCase() === actual.toLowerCase())) return false;
+        continue;
+      }
       if (actual === undefined) return false;
       if (!list(values).some((v) => (op === 'StringEquals' ? v === actual : glob(v, actual, false)))) return false;
     }
   }
   return true;
+}
+
+/** The request's context with the global key every signed request carries. */
+function contextOf(req: Request): Record<string, string> {
+  return { 'aws:PrincipalIsAWSService': String(req.caller.kind === 'service'), ...req.context };
 }
 
 function statementMatches(st: Statement, req: Request): boolean {
@@ -128,6 +141,8 @@ const through = (region: string) => `dynamodb.${region}.amazonaws.com`;
 export function scenarios(region: string): { name: string; requests: Request[] }[] {
   const app = (iam: string[]): Caller => ({ kind: 'aws', arn: APP_ROLE, iam });
   const dynamo = { 'kms:ViaService': through(region), 'kms:CallerAccount': ACCOUNT };
+  // DynamoDB creates its grants on the caller's behalf: the request says so.
+  const dynamoFor = (action: string) => (action === 'kms:CreateGrant' ? { ...dynamo, 'kms:GrantIsForAWSResource': 'true' } : dynamo);
   const use = [
     'kms:Decrypt',
     'kms:Encrypt',
@@ -140,7 +155,7 @@ export function scenarios(region: string): { name: string; requests: Request[] }
   return [
     {
       name: 'app role, no KMS permission in IAM, through DynamoDB',
-      requests: use.map((action) => ({ caller: app([]), action, context: dynamo })),
+      requests: use.map((action) => ({ caller: app([]), action, context: dynamoFor(action) })),
     },
     {
       name: 'app role, no KMS permission in IAM, calling KMS directly',
@@ -175,11 +190,23 @@ export function scenarios(region: string): { name: string; requests: Request[] }
       requests: [{ caller: app(['kms:Decrypt']), action: 'kms:Decrypt', context: { 'kms:CallerAccount': ACCOUNT } }],
     },
     {
+      name: 'app role with kms:CreateGrant in IAM, creating a grant directly',
+      requests: [{ caller: app(['kms:CreateGrant']), action: 'kms:CreateGrant', context: { 'kms:CallerAccount': ACCOUNT } }],
+    },
+    {
+      name: 'app role with kms:CreateGrant in IAM, DynamoDB creating a grant for it',
+      requests: [{ caller: app(['kms:CreateGrant']), action: 'kms:CreateGrant', context: dynamoFor('kms:CreateGrant') }],
+    },
+    {
       name: 'another account, through DynamoDB, with every KMS permission in its IAM',
       requests: use.map((action) => ({
         caller: { kind: 'aws', arn: `arn:aws:iam::${OTHER_ACCOUNT}:role/partner`, iam: ['kms:*'] } as Caller,
         action,
-        context: { 'kms:ViaService': through(region), 'kms:CallerAccount': OTHER_ACCOUNT },
+        context: {
+          'kms:ViaService': through(region),
+          'kms:CallerAccount': OTHER_ACCOUNT,
+          ...(action === 'kms:CreateGrant' ? { 'kms:GrantIsForAWSResource': 'true' } : {}),
+        },
       })),
     },
     {
@@ -215,6 +242,8 @@ export const EXPECTED: Record<KeyPolicyMode, Record<string, 'allow' | 'deny'>> =
     'app role, no KMS permission in IAM, through another service': 'deny',
     'app role, no KMS permission in IAM, through DynamoDB in another Region': 'deny',
     'app role with kms:Decrypt in IAM, calling KMS directly': 'allow',
+    'app role with kms:CreateGrant in IAM, creating a grant directly': 'allow',
+    'app role with kms:CreateGrant in IAM, DynamoDB creating a grant for it': 'allow',
     'another account, through DynamoDB, with every KMS permission in its IAM': 'deny',
     'account root administers the key': 'allow',
     'DynamoDB service principal describes the key': 'allow',
@@ -226,12 +255,24 @@ export const EXPECTED: Record<KeyPolicyMode, Record<string, 'allow' | 'deny'>> =
     'app role, no KMS permission in IAM, through another service': 'deny',
     'app role, no KMS permission in IAM, through DynamoDB in another Region': 'deny',
     'app role with kms:Decrypt in IAM, calling KMS directly': 'allow',
+    'app role with kms:CreateGrant in IAM, creating a grant directly': 'allow',
+    'app role with kms:CreateGrant in IAM, DynamoDB creating a grant for it': 'allow',
     'another account, through DynamoDB, with every KMS permission in its IAM': 'deny',
     'account root administers the key': 'allow',
     'DynamoDB service principal describes the key': 'allow',
     'DynamoDB service principal decrypts directly': 'deny',
   },
 };
+
+/**
+ * What each mode must answer with `key: deny_direct_grants: true`: as without it, except that nobody creates a
+ * grant directly (DynamoDB still does, for the table's users).
+ */
+export function expectedVerdicts(mode: KeyPolicyMode, denyDirectGrants = false): Record<string, 'allow' | 'deny'> {
+  return denyDirectGrants
+    ? { ...EXPECTED[mode], 'app role with kms:CreateGrant in IAM, creating a grant directly': 'deny' }
+    : EXPECTED[mode];
+}
 
 /** Each scenario's verdict: 'allow' only if every request of it is allowed, 'deny' if every one is denied. */
 export function verdicts(doc: PolicyDocument, region: string): Record<string, 'allow' | 'deny' | 'mixed'> {

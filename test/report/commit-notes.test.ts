@@ -124,3 +124,37 @@ describe('commit message: what the deploy review of session 56 asked for', () =>
     expect(await message(table(MANAGED))).not.toContain('CloudTrail');
   });
 });
+
+// Session 57's deploy review (F2): Control Tower's proactive control CT.KMS.PR.3, a CloudFormation hook on AWS::KMS::Key,
+// fails a key policy without a Deny of kms:CreateGrant outside AWS services; `key: deny_direct_grants: true` writes it.
+describe('commit message: a hook on AWS::KMS::Key (CT.KMS.PR.3)', () => {
+  const HOOK =
+    "A CloudFormation hook on AWS::KMS::Key such as Control Tower's CT.KMS.PR.3 rejects a key policy with no statement denying " +
+    'kms:CreateGrant outside AWS services: set key: deny_direct_grants: true in .kmsfix.yml where it is enabled.';
+  const DENIED =
+    'Nobody creates a grant on the key except through an AWS service (statement DenyGrantsOutsideAWSServices, key: deny_direct_grants): ' +
+    "DynamoDB's grants for the tables' users still work, and the key policy has the statement Control Tower's CT.KMS.PR.3 requires.";
+  const TF =
+    'resource "aws_dynamodb_table" "orders" {\n  name     = "orders"\n  hash_key = "pk"\n  attribute {\n    name = "pk"\n    type = "S"\n  }\n}\n';
+
+  it('CloudFormation without the setting: the hook, and how to pass it; with it: the key policy line names the statement', async () => {
+    const without = await message(table());
+    expect(without).toContain(HOOK);
+    expect(without).not.toContain('DenyGrantsOutsideAWSServices');
+    const r = await processMemory([{ path: 't.yaml', text: table() }], 'fix', { key: { denyDirectGrants: true } });
+    const m = commitText(
+      commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0', key: { denyDirectGrants: true } }),
+    ).replace(/\s+/g, ' ');
+    expect(r.output.get('t.yaml')).toContain('Sid: DenyGrantsOutsideAWSServices');
+    expect(m).not.toContain('CloudFormation hook');
+    expect(m).toMatch(/Who can use the key \(key policy drop-in\): .* No other account can use it\. Nobody creates a grant/);
+    expect(m).toContain(DENIED);
+  });
+
+  it('Terraform (hooks do not see the AWS provider) and --kms-key-arn: no hook sentence', async () => {
+    const r = await processMemory([{ path: 'main.tf', text: TF }], 'fix', {});
+    const tf = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' })).replace(/\s+/g, ' ');
+    expect(tf).not.toContain('CloudFormation hook');
+    expect(await message(table(), { kmsKeyArn: ARN })).not.toContain('CloudFormation hook');
+  });
+});

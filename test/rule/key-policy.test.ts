@@ -12,9 +12,9 @@ import path from 'node:path';
 import { parse as hcl2json } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
 import { processMemory, type MemoryFile } from '../../src/engine/memory.js';
-import { KEY_POLICY_MODES, type KeyPolicyMode } from '../../src/rule/keyPolicy.js';
+import { holdsKeyPolicy, KEY_POLICY_MODES, policyDocument, type KeyPolicyMode } from '../../src/rule/keyPolicy.js';
 import { fixtureCases, FIXTURES } from '../helpers/fixture-cases.js';
-import { decide, verdicts, ACCOUNT, EXPECTED, REGION, type PolicyDocument } from '../helpers/kms-policy-eval.js';
+import { decide, expectedVerdicts, verdicts, ACCOUNT, REGION, type PolicyDocument } from '../helpers/kms-policy-eval.js';
 import {
   cfnKeyPolicies,
   pulumiYamlKeyPolicies,
@@ -75,23 +75,50 @@ function fixedFiles(files: string[], out: Map<string, string>): MemoryFile[] {
 }
 
 describe('the key policy, read back from every format, answers the same for every caller', () => {
-  for (const mode of KEY_POLICY_MODES) {
-    for (const input of INPUTS) {
-      it(`${mode}: ${input.format}`, async () => {
-        const files = input.files.map((f) => ({
-          path: path.basename(f).replace(/^input/, 'main'),
-          text: readFileSync(path.join(FIXTURES, f), 'utf8'),
-        }));
-        // Replicas get keys only when their re-creation is accepted (src/rule/blockers.ts recreationEffect).
-        const r = await processMemory(files, 'fix', { keyPolicy: mode, recreateReplicas: true });
-        expect(r.outcomes.flatMap((o) => (o.error ? [o.error.message] : []))).toEqual([]);
-        const before = new Set((await keyPolicies(input.family, files)).map((k) => k.key));
-        const found = (await keyPolicies(input.family, fixedFiles(input.files, r.output))).filter((k) => !before.has(k.key));
-        expect(found.length).toBeGreaterThan(0);
-        for (const k of found) expect(judged(k)).toEqual({ key: k.key, verdicts: EXPECTED[mode] });
-      });
+  for (const denyDirectGrants of [false, true]) {
+    for (const mode of KEY_POLICY_MODES) {
+      for (const input of INPUTS) {
+        it(`${mode}${denyDirectGrants ? ', key: deny_direct_grants' : ''}: ${input.format}`, async () => {
+          const files = input.files.map((f) => ({
+            path: path.basename(f).replace(/^input/, 'main'),
+            text: readFileSync(path.join(FIXTURES, f), 'utf8'),
+          }));
+          // Replicas get keys only when their re-creation is accepted (src/rule/blockers.ts recreationEffect).
+          const r = await processMemory(files, 'fix', {
+            keyPolicy: mode,
+            recreateReplicas: true,
+            ...(denyDirectGrants ? { key: { denyDirectGrants } } : {}),
+          });
+          expect(r.outcomes.flatMap((o) => (o.error ? [o.error.message] : []))).toEqual([]);
+          const before = new Set((await keyPolicies(input.family, files)).map((k) => k.key));
+          const found = (await keyPolicies(input.family, fixedFiles(input.files, r.output))).filter((k) => !before.has(k.key));
+          expect(found.length).toBeGreaterThan(0);
+          for (const k of found) expect(judged(k)).toEqual({ key: k.key, verdicts: expectedVerdicts(mode, denyDirectGrants) });
+        });
+      }
     }
   }
+
+  it('key: deny_direct_grants denies a grant created directly, not one DynamoDB creates for a caller', () => {
+    const app = { kind: 'aws' as const, arn: `arn:aws:iam::${ACCOUNT}:role/app`, iam: ['kms:CreateGrant'] };
+    const direct = { caller: app, action: 'kms:CreateGrant', context: { 'kms:CallerAccount': ACCOUNT } };
+    const viaDynamo = {
+      caller: app,
+      action: 'kms:CreateGrant',
+      context: { 'kms:CallerAccount': ACCOUNT, 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com`, 'kms:GrantIsForAWSResource': 'true' },
+    };
+    const doc = (mode: KeyPolicyMode, deny: boolean) =>
+      policyDocument(
+        mode,
+        (t) => t.replace('{partition}', 'aws').replace('{account}', ACCOUNT).replace('{region}', REGION),
+        deny,
+      ) as unknown as PolicyDocument;
+    for (const mode of KEY_POLICY_MODES) {
+      expect(decide(doc(mode, false), direct), mode).toEqual({ decision: 'allow', by: ['AllowAccountFullAccessThroughIAM'] });
+      expect(decide(doc(mode, true), direct), mode).toEqual({ decision: 'deny', by: ['DenyGrantsOutsideAWSServices'] });
+      expect(decide(doc(mode, true), viaDynamo).decision, mode).toBe('allow');
+    }
+  });
 
   it('a replica key in another Region is usable through DynamoDB in its own Region only', async () => {
     const f = 'terraform/replica-providers/input.tf';
@@ -111,6 +138,46 @@ describe('the key policy, read back from every format, answers the same for ever
       expect(decide(k.policy, req(k.region)).decision, k.key).toBe('allow');
       expect(decide(k.policy, req(REGION)).decision, k.key).toBe('deny');
     }
+  });
+});
+
+describe('key: deny_direct_grants and a policy an earlier run wrote', () => {
+  const TABLE = 'resource "aws_dynamodb_table" "audit" {\n  name     = "audit"\n  hash_key = "id"\n}\n';
+
+  it('holdsKeyPolicy: the same mode, with the Deny exactly when asked', () => {
+    const plain = JSON.stringify(policyDocument('drop-in', (t) => t));
+    const denying = JSON.stringify(policyDocument('drop-in', (t) => t, true));
+    expect([holdsKeyPolicy(plain, 'drop-in'), holdsKeyPolicy(plain, 'drop-in', true)]).toEqual([true, false]);
+    expect([holdsKeyPolicy(denying, 'drop-in'), holdsKeyPolicy(denying, 'drop-in', true)]).toEqual([false, true]);
+    expect(holdsKeyPolicy(JSON.stringify(policyDocument('iam', (t) => t, true)), 'drop-in', true)).toBe(false);
+  });
+
+  it('Terraform: a module policy document without the Deny is not reused for a key that must have it; one with it is', async () => {
+    const fixed = readFileSync(path.join(FIXTURES, 'terraform/no-sse-block/expected.tf'), 'utf8');
+    const r = await processMemory([{ path: 'main.tf', text: fixed + '\n' + TABLE }], 'fix', { key: { denyDirectGrants: true } });
+    const out = r.output.get('main.tf')!;
+    expect(out).toContain('data "aws_iam_policy_document" "dynamodb_kms_2" {');
+    expect(out.split('DenyGrantsOutsideAWSServices').length - 1).toBe(1);
+    expect(out).toContain('policy                  = data.aws_iam_policy_document.dynamodb_kms_2.json');
+    // A second table, fixed with the same setting: the document with the Deny serves it.
+    const again = await processMemory([{ path: 'main.tf', text: out + '\n' + TABLE.replace(/audit/g, 'ledger') }], 'fix', {
+      key: { denyDirectGrants: true },
+    });
+    const twice = again.output.get('main.tf')!;
+    expect(twice).not.toContain('dynamodb_kms_3');
+    expect(twice.split('data.aws_iam_policy_document.dynamodb_kms_2.json').length - 1).toBe(2);
+  });
+
+  it('Pulumi TypeScript: a helper without the Deny is not reused; a new one, said in its comment, is written', async () => {
+    const fixed = readFileSync(path.join(FIXTURES, 'typescript/pulumi/expected.ts'), 'utf8');
+    const table =
+      "\nexport const audit = new aws.dynamodb.Table('audit', {\n  attributes: [{ name: 'id', type: 'S' }],\n  hashKey: 'id',\n});\n";
+    const r = await processMemory([{ path: 'index.ts', text: fixed + table }], 'fix', { key: { denyDirectGrants: true } });
+    const out = r.output.get('index.ts')!;
+    expect(out).toContain('function dynamoDbKeyPolicy2(');
+    expect(out).toMatch(/used only through DynamoDB\. No\n \* grant outside AWS services\.\n \*\/\nfunction dynamoDbKeyPolicy2\(/);
+    expect(out.split('DenyGrantsOutsideAWSServices').length - 1).toBe(1);
+    expect(out).toContain('policy: dynamoDbKeyPolicy2(');
   });
 });
 
@@ -140,9 +207,10 @@ describe('every key in the expected fixture outputs has the policy of its mode',
         const before = new Set((await keyPolicies(family, c.input)).map((k) => k.key));
         const after = (await keyPolicies(family, c.expected)).filter((k) => !before.has(k.key));
         const mode = (c.options.keyPolicy as KeyPolicyMode | undefined) ?? 'drop-in';
+        const deny = (c.options.key as { denyDirectGrants?: boolean } | undefined)?.denyDirectGrants === true;
         // A fix that changed the file without generating a key would leave nothing to judge here.
         expect(after.length, 'generated keys found in the expected output').toBeGreaterThan(0);
-        for (const k of after) expect(judged(k)).toEqual({ key: k.key, verdicts: EXPECTED[mode] });
+        for (const k of after) expect(judged(k)).toEqual({ key: k.key, verdicts: expectedVerdicts(mode, deny) });
       });
     }
   }

@@ -101,4 +101,24 @@ describe('the generated key', () => {
     }
     expect(unexplained).toEqual({});
   });
+
+  it('key: deny_direct_grants: its Deny with AWS "*" fires no rule, in any format or mode (each reads Allow statements or a bare "*")', () => {
+    const DENY: KeyStatementFacts = {
+      effect: 'Deny',
+      principal: { aws: ['*'], service: [] },
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      condition: true,
+    };
+    // The statement alone: nothing fires (as an Allow, the same statement would).
+    expect(failing(key('cloudformation', [ROOT, DENY])).filter((r) => !r.startsWith('kics da905474'))).toEqual([]);
+    expect(failing(key('cloudformation', [ROOT, { ...DENY, effect: 'Allow' }]))).toContain('checkov CKV_AWS_33');
+    for (const format of ['cloudformation', 'serverless', 'cdk', 'terraform', 'cdktf', 'pulumi'] as KeyFormat[]) {
+      for (const mode of ['drop-in', 'iam'] as const) {
+        const withDeny = generatedKeyFacts(format, mode, true);
+        expect(withDeny.statements.at(-1), `${format} ${mode}`).toEqual(DENY);
+        expect(keyVerdicts(withDeny), `${format} ${mode}`).toEqual(keyVerdicts(generatedKeyFacts(format, mode)));
+      }
+    }
+  });
 });

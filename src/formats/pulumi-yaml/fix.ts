@@ -67,11 +67,17 @@ function lookupValue(p: Placeholder, provider: string): Value {
  * The program's variable that holds the key policy of this mode (written by an earlier fix) with the
  * Region lookup `region`: a policy of another provider's tables names another Region.
  */
-function existingPolicy(text: string, variables: CMap | undefined, mode: KeyPolicyMode, region: string): string | undefined {
+function existingPolicy(
+  text: string,
+  variables: CMap | undefined,
+  mode: KeyPolicyMode,
+  region: string,
+  denyDirectGrants: boolean,
+): string | undefined {
   return variables?.pairs.find((v) => {
     if (!v.value || child(v.value, 'fn::toJSON') === undefined) return false;
     const policyText = text.slice(v.value.start, v.value.end);
-    return holdsKeyPolicy(policyText, mode) && policyText.includes('${' + region + '}');
+    return holdsKeyPolicy(policyText, mode, denyDirectGrants) && policyText.includes('${' + region + '}');
   })?.key;
 }
 
@@ -83,16 +89,16 @@ const POLICIES_KEPT = 64;
  * The key policy of `mode` with the program's lookup variables `names`: built once for each (the
  * same in almost every program), and a constant, so that render.ts writes it once per place and style.
  */
-function policy(mode: KeyPolicyMode, names: Record<Placeholder, string>): Value {
+function policy(mode: KeyPolicyMode, names: Record<Placeholder, string>, denyDirectGrants: boolean): Value {
   // JSON: no two lists of names give the same key, whatever characters a name holds.
-  const id = JSON.stringify([mode, ...(Object.keys(LOOKUPS) as Placeholder[]).map((p) => names[p])]);
+  const id = JSON.stringify([mode, denyDirectGrants, ...(Object.keys(LOOKUPS) as Placeholder[]).map((p) => names[p])]);
   let value = POLICIES.get(id);
   if (value === undefined) {
     const interpolate = (template: string) =>
       splitPlaceholders(template)
         .map((p) => (typeof p === 'string' ? p : '${' + names[p.placeholder] + '}'))
         .join('');
-    value = constant({ 'fn::toJSON': policyDocument(mode, interpolate) as Value });
+    value = constant({ 'fn::toJSON': policyDocument(mode, interpolate, denyDirectGrants) as Value });
     if (POLICIES.size >= POLICIES_KEPT) POLICIES.clear();
     POLICIES.set(id, value);
   }
@@ -152,13 +158,14 @@ function planProgram(ctx: Ctx, program: Program, chosen: PulumiTable[], options:
   // One policy per program and provider, in a variable every key of those tables names (reused when
   // a run before wrote it), and the lookups it needs: those the program has, else new variables.
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
+  const deny = options.key?.denyDirectGrants === true;
   const missing: [string, Value][] = [];
   // The names of a provider's lookups, policy and shared key end in its name (`regionEu`).
   const suffixOf = (provider: string) => (provider ? provider[0].toUpperCase() + provider.slice(1) : '');
   const policyFor = (provider: string): string => {
     const suffix = suffixOf(provider);
     const region = existingLookup(variables, 'region', provider);
-    const have = region ? existingPolicy(ctx.text, variables, mode, region) : undefined;
+    const have = region ? existingPolicy(ctx.text, variables, mode, region, deny) : undefined;
     if (have) return have;
     const names = {} as Record<Placeholder, string>;
     for (const p of Object.keys(LOOKUPS) as Placeholder[]) {
@@ -167,7 +174,7 @@ function planProgram(ctx: Ctx, program: Program, chosen: PulumiTable[], options:
       if (!found) missing.push([names[p], lookupValue(p, provider)]);
     }
     const name = uniqueName(`dynamodbKeyPolicy${suffix}`, taken);
-    missing.push([name, policy(mode, names)]);
+    missing.push([name, policy(mode, names, deny)]);
     return name;
   };
   // The key settings (src/rule/keySettings.ts): Pulumi YAML writes the deletion window always, tags as a map.

@@ -133,6 +133,8 @@ class Decls {
   constructor(
     private readonly info: ModuleInfo,
     private readonly mode: KeyPolicyMode,
+    /** `key: deny_direct_grants` (src/rule/keyPolicy.ts DENY_DIRECT_GRANTS). */
+    private readonly denyDirectGrants = false,
   ) {}
 
   private data(kind: string, base: string, body: RItem[]): string {
@@ -192,7 +194,7 @@ class Decls {
       };
       const label = placeLabel(place);
       name = unique(this.info, 'data.aws_iam_policy_document', label ? `dynamodb_kms_${label}` : 'dynamodb_kms');
-      this.docs.push(policyDocument(name, exprs, this.mode));
+      this.docs.push(policyDocument(name, exprs, this.mode, this.denyDirectGrants));
       this.info.policy.set(id, name);
     }
     return name;
@@ -562,8 +564,9 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
   const root =
     group.some((m) => m.targets.length > 0) && (await isRootModule(tops, siblingFiles)) && !(await calledModule(group[0].file, context));
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
-  const info = moduleInfo(tops, mode, options.key?.alias);
-  const decls = new Decls(info, mode);
+  const deny = options.key?.denyDirectGrants === true;
+  const info = moduleInfo(tops, mode, options.key?.alias, deny);
+  const decls = new Decls(info, mode, deny);
   // Every file's blocks, for a --kms-key-arn expression (its variable, local... must be declared): parsed once, only then.
   let everyTop: Promise<TopBlock[]> | undefined;
   const declaredTops = () =>

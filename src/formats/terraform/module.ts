@@ -226,7 +226,7 @@ export function informsModule(text: string): boolean {
 /** Blocks that name resource addresses the module must not declare (Terraform refuses a plan that does). */
 const REFACTORING = new Set(['moved', 'removed', 'import']);
 
-export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?: string): ModuleInfo {
+export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?: string, denyDirectGrants = false): ModuleInfo {
   const info: ModuleInfo = {
     taken: new Set(),
     caller: new Map(),
@@ -270,11 +270,11 @@ export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?
       else if (kind === 'aws_region' && !t.attr('region') && !t.attr('name') && !info.region.has(provider)) info.region.set(provider, name);
     }
   }
-  // kmsfix's own policy documents of this mode, from an earlier run: the Region through a provider's
+  // kmsfix's own policy documents of this mode (with the Deny of direct grants exactly when asked), from an earlier run: the Region through a provider's
   // data "aws_region", or as a key's `region` argument writes it (`dynamodb.eu-west-2.amazonaws.com`,
   // `dynamodb.${var.region}.amazonaws.com`), with the account of a provider's data "aws_caller_identity".
   for (const t of tops) {
-    if (t.type !== 'data' || t.labels[0] !== 'aws_iam_policy_document' || !holdsKeyPolicy(t.text, mode)) continue;
+    if (t.type !== 'data' || t.labels[0] !== 'aws_iam_policy_document' || !holdsKeyPolicy(t.text, mode, denyDirectGrants)) continue;
     const m = /data\.aws_region\.([\w-]+)\./.exec(t.text);
     for (const [provider, name] of info.region)
       if (m && m[1] === name && !info.policy.has(provider)) info.policy.set(provider, t.labels[1]);

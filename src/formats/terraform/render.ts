@@ -113,17 +113,17 @@ function list(values: string[]): string {
 }
 
 /** The key policy (src/rule/keyPolicy.ts) as a `data "aws_iam_policy_document"` block. */
-export function policyDocument(name: string, exprs: PlaceholderExprs, mode: KeyPolicyMode): RBlock {
+export function policyDocument(name: string, exprs: PlaceholderExprs, mode: KeyPolicyMode, denyDirectGrants = false): RBlock {
   // Checkov reads every policy document as an IAM policy; these lines must sit inside the block.
   const body: RItem[] = POLICY_DOCUMENT_SKIPS.rules.map((id) => ({ comment: `checkov:skip=${id}:${POLICY_DOCUMENT_SKIPS.reason}` }));
-  for (const s of keyPolicy(mode)) {
+  for (const s of keyPolicy(mode, denyDirectGrants)) {
     const principal =
       'aws' in s.principal
         ? { type: 'AWS', id: templateExpr(s.principal.aws, exprs) }
         : { type: 'Service', id: templateExpr(s.principal.service, exprs) };
     const st: RItem[] = [
       { attr: 'sid', value: hclString(s.sid) },
-      { attr: 'effect', value: hclString('Allow') },
+      { attr: 'effect', value: hclString(s.effect ?? 'Allow') },
       { attr: 'actions', value: list(s.actions.map(hclString)) },
       { attr: 'resources', value: list([hclString('*')]) },
       { blank: true },
@@ -138,16 +138,20 @@ export function policyDocument(name: string, exprs: PlaceholderExprs, mode: KeyP
         },
       },
     ];
-    for (const [variable, value] of Object.entries(s.stringEquals ?? {})) {
+    const conditions = [
+      ...Object.entries(s.stringEquals ?? {}).map(([variable, value]) => ['StringEquals', variable, templateExpr(value, exprs)]),
+      ...Object.entries(s.boolIfExists ?? {}).map(([variable, value]) => ['BoolIfExists', variable, hclString(value)]),
+    ];
+    for (const [test, variable, value] of conditions) {
       st.push({ blank: true });
       st.push({
         block: {
           type: 'condition',
           labels: [],
           body: [
-            { attr: 'test', value: hclString('StringEquals') },
+            { attr: 'test', value: hclString(test) },
             { attr: 'variable', value: hclString(variable) },
-            { attr: 'values', value: list([templateExpr(value, exprs)]) },
+            { attr: 'values', value: list([value]) },
           ],
         },
       });

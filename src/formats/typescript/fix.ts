@@ -331,6 +331,8 @@ class FilePlanner {
   private readonly ctx: EditCtx;
   private readonly names: Names;
   private readonly mode: KeyPolicyMode;
+  /** `key: deny_direct_grants` (src/rule/keyPolicy.ts DENY_DIRECT_GRANTS). */
+  private readonly denyDirectGrants: boolean;
   /** Declarations to insert before a statement, in order, with the tables each serves; written out together at the end. */
   private readonly pending = new Map<ts.Statement, { line: string; tables: string[] }[]>();
   /**
@@ -381,6 +383,7 @@ class FilePlanner {
     );
     this.ctx = { sf: this.sf, text: this.text, style: this.style, edits: [] };
     this.mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
+    this.denyDirectGrants = options.key?.denyDirectGrants === true;
   }
 
   private sym = (e: ts.Expression) => resolveSymbol(e, this.detection.binds);
@@ -818,7 +821,7 @@ class FilePlanner {
     for (const st of this.sf.statements) {
       if (!ts.isFunctionDeclaration(st) || !st.name?.text.startsWith(POLICY_HELPER) || st.parameters.length !== arity) continue;
       const body = st.getText(this.sf);
-      if (body.includes(marker) && holdsKeyPolicy(body, this.mode)) {
+      if (body.includes(marker) && holdsKeyPolicy(body, this.mode, this.denyDirectGrants)) {
         this.helpers.set(framework, st.name.text);
         return st.name.text;
       }
@@ -830,15 +833,15 @@ class FilePlanner {
       framework === 'cdk'
         ? this.cdkPolicyHelper()
         : framework === 'cdktf'
-          ? cdktfPolicyHelper(this.refType, this.mode, region, layoutOf(first))
-          : pulumiPolicyHelper(this.ref, this.refType, this.mode, region);
-    this.moduleDecls.push(renderFunction({ comment: policyComment(this.mode), name, ...built }, this.style));
+          ? cdktfPolicyHelper(this.refType, this.mode, region, layoutOf(first), this.denyDirectGrants)
+          : pulumiPolicyHelper(this.ref, this.refType, this.mode, region, this.denyDirectGrants);
+    this.moduleDecls.push(renderFunction({ comment: policyComment(this.mode, this.denyDirectGrants), name, ...built }, this.style));
     return name;
   }
 
   /** The CDK helper's body and return type (its PolicyDocument referred to as a value first: a type-only import would not do). */
   private cdkPolicyHelper(): { params: string[]; returns: string; value: Code } {
-    const value = cdkPolicyDocument(this.ref, this.mode);
+    const value = cdkPolicyDocument(this.ref, this.mode, this.denyDirectGrants);
     return { params: [], returns: this.refType(CDK_IAM, ['PolicyDocument']), value };
   }
 

@@ -69,10 +69,13 @@ export function helperParams(mode: KeyPolicyMode): Placeholder[] {
 }
 
 /** The comment above the helper: what the policy lets whom do (the statements' Sids say the rest). */
-export function policyComment(mode: KeyPolicyMode): string {
-  return mode === 'iam'
-    ? 'DynamoDB table key policy: IAM policies grant the use of the key.'
-    : 'DynamoDB table key policy, like aws/dynamodb: used only through DynamoDB.';
+export function policyComment(mode: KeyPolicyMode, denyDirectGrants = false): string {
+  const text =
+    mode === 'iam'
+      ? 'DynamoDB table key policy: IAM policies grant the use of the key.'
+      : 'DynamoDB table key policy, like aws/dynamodb: used only through DynamoDB.';
+  // key: deny_direct_grants: what tells this helper from one an earlier run wrote without it.
+  return denyDirectGrants ? `${text} No grant outside AWS services.` : text;
 }
 
 export const POLICY_HELPER = 'dynamoDbKeyPolicy';
@@ -113,14 +116,14 @@ function tagEntries(settings: KeySettings | undefined): [string, Code][] {
 
 // ---------------------------------------------------------------- AWS CDK
 
-export function cdkPolicyDocument(ref: Ref, mode: KeyPolicyMode): Code {
+export function cdkPolicyDocument(ref: Ref, mode: KeyPolicyMode, denyDirectGrants = false): Code {
   const vars: Record<Placeholder, string> = {
     partition: ref(CDK, ['Aws', 'PARTITION']),
     account: ref(CDK, ['Aws', 'ACCOUNT_ID']),
     region: ref(CDK, ['Aws', 'REGION']),
   };
   // The whole key policy, the root's statement included: given a `policy`, kms.Key adds no statement of its own.
-  const statements = keyPolicy(mode).map((s) => {
+  const statements = keyPolicy(mode, denyDirectGrants).map((s) => {
     let principal: Code;
     if ('service' in s.principal) principal = call(`new ${ref(CDK_IAM, ['ServicePrincipal'])}`, str(s.principal.service));
     else if (s.principal.aws === ACCOUNT_ROOT) principal = call(`new ${ref(CDK_IAM, ['AccountRootPrincipal'])}`);
@@ -128,16 +131,19 @@ export function cdkPolicyDocument(ref: Ref, mode: KeyPolicyMode): Code {
     else principal = call(`new ${ref(CDK_IAM, ['ArnPrincipal'])}`, policyString(s.principal.aws, vars));
     const entries: [string, Code][] = [
       ['sid', str(s.sid)],
+      // iam.PolicyStatement's effect defaults to ALLOW.
+      ...(s.effect === 'Deny' ? [['effect', raw(ref(CDK_IAM, ['Effect', 'DENY']))] as [string, Code]] : []),
       ['principals', arr([principal])],
       ['actions', arr(s.actions.map(str))],
       ['resources', arr([str('*')])],
     ];
-    if (s.stringEquals) {
-      entries.push([
-        'conditions',
-        obj([['StringEquals', obj(Object.entries(s.stringEquals).map(([k, v]) => [k, policyString(v, vars)]))]]),
-      ]);
-    }
+    const conditions: [string, Code][] = [
+      ...(s.stringEquals
+        ? [['StringEquals', obj(Object.entries(s.stringEquals).map(([k, v]) => [k, policyString(v, vars)]))] as [string, Code]]
+        : []),
+      ...(s.boolIfExists ? [['BoolIfExists', obj(Object.entries(s.boolIfExists).map(([k, v]) => [k, str(v)]))] as [string, Code]] : []),
+    ];
+    if (conditions.length > 0) entries.push(['conditions', obj(conditions)]);
     return call(`new ${ref(CDK_IAM, ['PolicyStatement'])}`, obj(entries));
   });
   return call(`new ${ref(CDK_IAM, ['PolicyDocument'])}`, obj([['statements', arr(statements)]]));
@@ -213,12 +219,13 @@ export function cdktfPolicyHelper(
   mode: KeyPolicyMode,
   region: RegionAttribute,
   layout: CdktfLayout,
+  denyDirectGrants = false,
 ): { params: string[]; returns: string; value: Code } {
   const params = helperParams(mode).map((p) => `${LOOKUP_PARAMS[p]}: ${refType(cdktfLookupModule(p, layout), [CDKTF_LOOKUP[p].cls])}`);
   return {
     params,
     returns: 'string',
-    value: call('JSON.stringify', toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), '')))),
+    value: call('JSON.stringify', toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), ''), denyDirectGrants))),
   };
 }
 
@@ -228,6 +235,7 @@ export function pulumiPolicyHelper(
   refType: Ref,
   mode: KeyPolicyMode,
   region: RegionAttribute,
+  denyDirectGrants = false,
 ): { params: string[]; returns: string; value: Code } {
   const output = refType(PULUMI, ['Output']);
   const params = helperParams(mode).map((p) => `${LOOKUP_PARAMS[p]}: ${output}<${refType(PULUMI_AWS, [PULUMI_LOOKUP[p].result])}>`);
@@ -235,7 +243,10 @@ export function pulumiPolicyHelper(
   return {
     params,
     returns: `${output}<string>`,
-    value: call(ref(PULUMI, ['jsonStringify']), toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), interpolate)))),
+    value: call(
+      ref(PULUMI, ['jsonStringify']),
+      toCode(policyDocument(mode, (t) => policyString(t, lookupReads(region), interpolate), denyDirectGrants)),
+    ),
   };
 }
 

@@ -30,12 +30,13 @@ function policyString(template: string): Value {
   return sub(parts.map((p) => (typeof p === 'string' ? p : '${' + PSEUDO[p.placeholder] + '}')).join(''));
 }
 
-/** The key policy of each mode, built once (a constant: render.ts writes it once per place and style). */
-const POLICY_VALUES = new Map<KeyPolicyMode, Value>();
+/** The key policy of each mode, with or without the Deny of direct grants, built once (a constant: render.ts writes it once per place and style). */
+const POLICY_VALUES = new Map<string, Value>();
 
-export function keyPolicyValue(mode: KeyPolicyMode): Value {
-  let v = POLICY_VALUES.get(mode);
-  if (!v) POLICY_VALUES.set(mode, (v = constant(policyDocument(mode, policyString) as Value)));
+export function keyPolicyValue(mode: KeyPolicyMode, denyDirectGrants = false): Value {
+  const id = `${mode}:${denyDirectGrants}`;
+  let v = POLICY_VALUES.get(id);
+  if (!v) POLICY_VALUES.set(id, (v = constant(policyDocument(mode, policyString, denyDirectGrants) as Value)));
   return v;
 }
 
@@ -116,7 +117,7 @@ export function keyResource(spec: KeyResourceSpec): Value {
   if (settings.multiRegion) props.MultiRegion = true;
   const window = settings.deletionWindowDays ?? KEY_SETTINGS.pendingWindowInDays;
   if (window !== DEFAULT_PENDING_WINDOW) props.PendingWindowInDays = window;
-  props.KeyPolicy = keyPolicyValue(mode);
+  props.KeyPolicy = keyPolicyValue(mode, settings.denyDirectGrants);
   const tags = Object.entries(settings.tags ?? {});
   if (tags.length > 0) props.Tags = tags.map(([Key, Value]) => ({ Key, Value }));
   r.Properties = props;

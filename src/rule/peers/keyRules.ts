@@ -146,14 +146,20 @@ export function keyVerdicts(k: KeyFacts): KeyVerdict[] {
   });
 }
 
-/** The statements of a key policy mode, as the rules see them. */
-export function policyStatementFacts(mode: KeyPolicyMode): KeyStatementFacts[] {
-  return keyPolicy(mode).map((s) => ({
-    effect: 'Allow',
+/**
+ * The statements of a key policy mode (with the Deny of direct grants of `key: deny_direct_grants`), as the rules
+ * see them. That Deny's `AWS: "*"` fires none of them: each rule on a `*` principal reads Allow statements only
+ * (Checkov's CKV_AWS_33 skips a Deny in both its CloudFormation and Terraform versions; cfn-nag F76 reads the
+ * allowed principals; KICS and cloudsplaining Allow statements), and cfn-guard KMS_NO_WILDCARD_PRINCIPAL a bare
+ * `Principal: "*"`, which kmsfix never writes.
+ */
+export function policyStatementFacts(mode: KeyPolicyMode, denyDirectGrants = false): KeyStatementFacts[] {
+  return keyPolicy(mode, denyDirectGrants).map((s) => ({
+    effect: s.effect ?? 'Allow',
     principal: 'aws' in s.principal ? { aws: [s.principal.aws], service: [] } : { aws: [], service: [s.principal.service] },
     actions: [...s.actions],
     resources: ['*'],
-    condition: s.stringEquals !== undefined,
+    condition: s.stringEquals !== undefined || s.boolIfExists !== undefined,
   }));
 }
 
@@ -162,7 +168,7 @@ export function policyStatementFacts(mode: KeyPolicyMode): KeyStatementFacts[] {
  * table is computed from. test/rule/key-peers.test.ts reads the same facts back from every fixture's
  * output, so this cannot drift from what the formats write.
  */
-export function generatedKeyFacts(format: KeyFormat, mode: KeyPolicyMode = DEFAULT_KEY_POLICY): KeyFacts {
+export function generatedKeyFacts(format: KeyFormat, mode: KeyPolicyMode = DEFAULT_KEY_POLICY, denyDirectGrants = false): KeyFacts {
   const dropIn = mode === 'drop-in';
   const suppressions: Record<KeyFormat, string[]> = {
     cloudformation: dropIn ? ['checkov:CKV_AWS_33', 'cfn-nag:F76'] : [],
@@ -174,7 +180,7 @@ export function generatedKeyFacts(format: KeyFormat, mode: KeyPolicyMode = DEFAU
   };
   return {
     format,
-    statements: policyStatementFacts(mode),
+    statements: policyStatementFacts(mode, denyDirectGrants),
     policyDocument: format === 'terraform',
     pendingWindowInDays: false,
     rotation: true,

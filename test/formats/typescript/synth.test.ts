@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
 import { ALIAS_PREFIX, SHARED_ALIAS_SUFFIX, keyPolicy } from '../../../src/rule/keyPolicy.js';
 import { runCli } from '../../helpers/cli-helper.js';
-import { EXPECTED, verdicts } from '../../helpers/kms-policy-eval.js';
+import { expectedVerdicts, verdicts } from '../../helpers/kms-policy-eval.js';
 import { cfnKeyPolicies } from '../../helpers/kms-policy-extract.js';
 import { FIXTURES, ROOT } from '../../helpers/fixture-cases.js';
 
@@ -43,6 +43,8 @@ const CASES = [
   'cdk-table-pushed',
   // A helper called twice: its calls' props read, one key per call.
   'cdk-helper-props',
+  // key: deny_direct_grants: the Deny of grants outside AWS services (iam.Effect.DENY, AnyPrincipal, BoolIfExists).
+  'cdk-deny-direct-grants',
 ];
 
 /** Exported Stack classes per fixture (one stack each), when not one. */
@@ -53,6 +55,9 @@ const IAM_POLICY = ['cdk-key-policy-iam'];
 /** The key policy mode of a synthesized template (stage templates drop the dashes of the stack name). */
 const modeOf = (template: string) =>
   IAM_POLICY.some((c) => template.replace(/[^a-z0-9]/gi, '').includes(c.replace(/-/g, ''))) ? 'iam' : 'drop-in';
+/** Fixtures fixed with `key: deny_direct_grants: true` (options.json). */
+const DENY_GRANTS = ['cdk-deny-direct-grants'];
+const denyOf = (template: string) => DENY_GRANTS.some((c) => template.replace(/[^a-z0-9]/gi, '').includes(c.replace(/-/g, '')));
 
 /** Fixtures with TableV2: CDK cannot render their replica key in a Region-agnostic stack. */
 const REGION_BOUND = ['cdk-tablev2', 'cdk-shared-key', 'cdk-kms-key-arn'];
@@ -120,8 +125,8 @@ app.synth();
     const r = await runCli(['scan', '--format', 'json', ...templates], outdir);
     const out = JSON.parse(r.stdout) as { tables: { file: string; address: string; type: string; status: string }[]; errors: unknown[] };
     expect(out.errors).toEqual([]);
-    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 + 3 + 1 + 1 + 1 + 1 + 2 + 1 + 2 + 8 + 2 + 2 + 1 + 2 + 2 tables in the fixtures above; the 35 outside REGION_BOUND twice.
-    expect(out.tables.length).toBe(44 + 35);
+    // 1 + 1 + 1 + 1 + 3 + 1 + 1 + 3 + 3 + 3 + 1 + 1 + 1 + 1 + 2 + 1 + 2 + 8 + 2 + 2 + 1 + 2 + 2 + 2 tables in the fixtures above; the 37 outside REGION_BOUND twice.
+    expect(out.tables.length).toBe(46 + 37);
     for (const t of out.tables) expect(`${t.file} ${t.address} ${t.status}`).toBe(`${t.file} ${t.address} customer-managed`);
     expect(r.code).toBe(0);
   }, 60_000);
@@ -134,7 +139,7 @@ app.synth();
         judged++;
         expect({ key: `${f} ${k.key}`, verdicts: k.policy ? verdicts(k.policy, k.region) : k.problem }).toEqual({
           key: `${f} ${k.key}`,
-          verdicts: EXPECTED[mode],
+          verdicts: expectedVerdicts(mode, denyOf(f)),
         });
       }
     }
@@ -144,7 +149,7 @@ app.synth();
   it('every generated key rotates, keeps kmsfix policy statements, and follows the table removal policy', () => {
     let keys = 0;
     for (const f of templates) {
-      const sids = keyPolicy(modeOf(f)).map((s) => s.sid);
+      const sids = keyPolicy(modeOf(f), denyOf(f)).map((s) => s.sid);
       const t = JSON.parse(readFileSync(path.join(outdir, f), 'utf8')) as Template;
       for (const [id, r] of Object.entries(t.Resources)) {
         if (r.Type !== 'AWS::KMS::Key') continue;
