@@ -162,13 +162,14 @@ export function fileWritten(target: string): void {
   renamed.push(target);
 }
 
-/** What an interrupted fix says on stderr before it exits: the files it wrote (at most 20 named), each group whole. */
+/** What an interrupted fix says on stderr before it exits: the fixed files it wrote (at most 20 named), each group whole; nothing when none. */
 export function interruptedText(signal: string, written: readonly string[], cwd: string): string {
   const shown = written.slice(0, 20).map((f) => path.relative(cwd, f) || f);
   const more = written.length > shown.length ? `, and ${written.length - shown.length} more` : '';
   const files = written.length === 1 ? '1 file written' : `${written.length} files written`;
+  // Nothing said when no fixed file was written: --patch-dir's and -o's outputs are not fixed files (adversarial pass 2 of session 57, M5).
   return written.length === 0
-    ? `kmsfix: interrupted (${signal}) during its writes: no file written\n`
+    ? ''
     : `kmsfix: interrupted (${signal}) during its writes: ${files} (${shown.join(', ')}${more}), each group of files whole; ` +
         'the others are as they were: run the same command again to fix them\n';
 }

@@ -8,7 +8,7 @@
 import { DEFAULT_KEY_POLICY, holdsKeyPolicy, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
 import { aliasSafe, describeKey, freeAliasTemplate } from '../../rule/keySettings.js';
 import { aliasNameText, existingAliasNames } from './aliasNames.js';
-import { keyRegionMismatch } from '../../rule/keyArn.js';
+import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
 import { ownRegionOf, tableRegionsOf } from './regions.js';
 import { planResources } from './fixResources.js';
 import { serving } from '../../core/edits.js';
@@ -1085,7 +1085,12 @@ function otherRegions(detection: TsDetection, chosen: TsTable[], arn: string): {
     const own = options?.region;
     const where = t.framework === 'cdk' ? "its stack's env.region" : own ? `region: ${own.text}` : `provider ${provider?.text}`;
     const regions = own ? ownRegionOf(own.value) : tableRegionsOf(t, detection.sf, sym, provider?.value);
-    const reason = keyRegionMismatch(arn, regions, where);
+    // A `region` of its own that is not a literal may be any Region: the key's cannot be shown to be it (adversarial
+    // pass of session 57, H2), where a provider's unknown Region is the one the key is taken to be for, as before.
+    const reason =
+      own && regions === undefined && keyArnRegion(arn)
+        ? `--kms-key-arn names a key in ${keyArnRegion(arn)}, and this table's Region is ${where}, which kmsfix cannot read as a literal: a table's key must be in its Region (write the Region as a literal, or give the key by hand)`
+        : keyRegionMismatch(arn, regions, where);
     if (reason) out.push({ address: t.address, reason });
   }
   return out;

@@ -97,6 +97,52 @@ function repeatable(e: ts.Expression): boolean {
 }
 
 /**
+ * Whether a value names something the file may change between two uses (adversarial pass of session 57, H3): a `let`
+ * or `var` of that name, or a name or property chain (`cfg.region`) the file assigns or increments anywhere. Two
+ * tables' `region` of the same text then need not be one Region, and the key made for one must not serve the other,
+ * nor the policy's Region lookup be shared. By name, without scopes: a same-named variable elsewhere declines too.
+ */
+function reassignable(sf: ts.SourceFile, e: ts.Expression): boolean {
+  const changed = changedNames(sf);
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if ((ts.isIdentifier(n) || ts.isPropertyAccessExpression(n)) && changed.has(n.getText(sf))) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(e);
+  return found;
+}
+
+const changedByFile = new WeakMap<ts.SourceFile, Set<string>>();
+
+/** The names declared with `let`/`var` in the file, and the targets (as written) it assigns, increments or decrements. */
+function changedNames(sf: ts.SourceFile): Set<string> {
+  const known = changedByFile.get(sf);
+  if (known) return known;
+  const K = ts.SyntaxKind;
+  const out = new Set<string>();
+  const target = (t: ts.Expression) => {
+    const u = unwrap(t);
+    if (ts.isIdentifier(u) || ts.isPropertyAccessExpression(u) || ts.isElementAccessExpression(u)) out.add(u.getText(sf));
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclarationList(n) && !(n.flags & ts.NodeFlags.Const)) {
+      for (const d of n.declarations) if (ts.isIdentifier(d.name)) out.add(d.name.text);
+    } else if (ts.isBinaryExpression(n) && n.operatorToken.kind >= K.FirstAssignment && n.operatorToken.kind <= K.LastAssignment)
+      target(n.left);
+    else if (n.kind === K.PrefixUnaryExpression || n.kind === K.PostfixUnaryExpression) {
+      const u = n as ts.PrefixUnaryExpression;
+      if ([K.PlusPlusToken, K.MinusMinusToken].includes(u.operator)) target(u.operand);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  changedByFile.set(sf, out);
+  return out;
+}
+
+/**
  * The option `key` of an object literal (`holder`: the const that holds it, the text is then
  * `holder.key`), or why it cannot be read. A value read through a spread of a const is named through
  * that const (`base.provider`).
@@ -173,7 +219,7 @@ export function readOptions(
     const provider = optionIn(sf, o, props, 'provider');
     if (provider !== 'absent' && 'unreadable' in provider) return provider;
     if (provider !== 'absent') out.provider = provider;
-    const region = optionIn(sf, o, props, 'region', repeatable);
+    const region = optionIn(sf, o, props, 'region', (e) => repeatable(e) && !reassignable(sf, e));
     if (region !== 'absent' && !('unreadable' in region) && !isNullish(unwrap(region.value))) out.region = region;
     const lc = lookup(sf, props, 'lifecycle');
     if (lc.kind === 'unknown') return { unreadable: lc.why };

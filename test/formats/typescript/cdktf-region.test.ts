@@ -89,5 +89,40 @@ describe('CDKTF: a table with a region of its own', () => {
     expect(r.output.get(FILE)).toBe(table("region: 'eu-west-2'"));
     const same = await processMemory(files(table("region: 'us-east-1'"), packages), 'fix', { kmsKeyArn: arn });
     expect(same.output.get(FILE)).toContain(`kmsKeyArn: '${arn}'`);
+    // A region that is not a literal may be any Region: declined too (adversarial pass of session 57, H2).
+    const some = await processMemory(files(table('region'), packages), 'fix', { kmsKeyArn: arn });
+    expect(some.output.get(FILE)).toBe(table('region'));
+    expect(JSON.stringify(some.outcomes.find((o) => o.file.path === FILE)!.tables[0])).toMatch(
+      /--kms-key-arn names a key in us-east-1, and this table's Region is region: region, which kmsfix cannot read as a literal/,
+    );
+  });
+
+  it('a region the file changes between tables (a let reassigned, a property assigned): declined, not one key or one Region lookup for both (adversarial pass of session 57, H3)', async () => {
+    const packages = { 'package.json': pkg({ '@cdktf/provider-aws': '^21.0.0' }) };
+    const two = (decl: string, change: string, region: string) => `import type { Construct } from 'constructs';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+
+export const generateTables = (scope: Construct, cfg: { region: string }): void => {
+  ${decl}
+  new DynamodbTable(scope, 'a', { name: 'a', hashKey: 'id', attribute: [{ name: 'id', type: 'S' }], region: ${region} });
+  ${change}
+  new DynamodbTable(scope, 'b', { name: 'b', hashKey: 'id', attribute: [{ name: 'id', type: 'S' }], region: ${region} });
+};
+`;
+    const verdicts = async (text: string) => {
+      const r = await processMemory(files(text, packages), 'scan');
+      return r.outcomes.find((o) => o.file.path === FILE)!.tables.map((t) => (t.fixable ? 'fixable' : t.blocker));
+    };
+    for (const [decl, change, region] of [
+      ["let region = 'us-east-1';", "region = 'eu-west-1';", 'region'],
+      ['', "cfg.region = 'eu-west-1';", 'cfg.region'],
+    ]) {
+      const v = await verdicts(two(decl, change, region));
+      expect(v).toHaveLength(2);
+      for (const x of v) expect(x).toMatch(OWN_REGION);
+    }
+    // A const, or a parameter the file never assigns: one Region each time, fixed.
+    expect(await verdicts(two("const region = 'us-east-1';", '', 'region'))).toEqual(['fixable', 'fixable']);
+    expect(await verdicts(two('', '', 'cfg.region'))).toEqual(['fixable', 'fixable']);
   });
 });
