@@ -17,12 +17,24 @@ export interface TaggedTable {
 /** Names only one instance of a repeated block has (`each.value.tags`, `count.index`). */
 const PER_INSTANCE = /\b(?:each|count)\s*\./;
 
+/** Roots of references that are no managed resource. */
+const NOT_RESOURCES = new Set(['var', 'local', 'data', 'module', 'each', 'count', 'path', 'terraform', 'self']);
+
+/** Whether an expression reads `<type>.<name>` of a managed resource (string literals' text left aside). */
+function readsResource(expression: string): boolean {
+  const code = expression.replace(/"(?:[^"\\$]|\\.|\$(?!\{))*"/g, '""');
+  for (const m of code.matchAll(/(?<![\w.])([a-z][a-z0-9_]*)\.[A-Za-z_]/g)) if (!NOT_RESOURCES.has(m[1])) return true;
+  return false;
+}
+
 /** A table resource's `tags` expression as written, trimmed; undefined where it has none or it cannot be copied. */
 function tagsOf(t: TaggedTable): string | undefined {
   if (t.json || (t.table.kind !== 'table' && t.table.kind !== 'table-replica')) return undefined;
   const v = attr(t.table.block, 'tags')?.value.trim();
-  // A heredoc's lines would be indented again in a merge() (render.ts mapLines): not copied.
-  return v && v !== 'null' && v !== '{}' && !/<<-?\s*[A-Za-z_]/.test(v) ? v : undefined;
+  // A heredoc's lines would be indented again in a merge() (render.ts mapLines): not copied. Nor one that reads a
+  // managed resource (`aws_iam_role.app.name`): the key would depend on it, which may depend on the table, which
+  // depends on the key (a cycle).
+  return v && v !== 'null' && v !== '{}' && !/<<-?\s*[A-Za-z_]/.test(v) && !readsResource(v) ? v : undefined;
 }
 
 /**
