@@ -22,6 +22,7 @@ import { aliasResource, keyResource, nameMayHoldDot, strongestRetention } from '
 import { allowedChanges } from './verify.js';
 import { resolvedByFramework } from './includes.js';
 import { type MergedSet, mergedSet, namesOfOthers, sharedKeyNames } from './mergedSiblings.js';
+import { sharedTags, tableTags } from './keyTags.js';
 
 // ---------------------------------------------------------------- tables and keys
 
@@ -381,6 +382,7 @@ function planTemplate(
     const key = keyResource({
       description: apartDescription(describeKey(tables.flatMap(tableNames), options.key?.description), set, names?.apart, options),
       settings: options.key,
+      tableTags: sharedTags(tables),
       retain: strongestRetention(tables.map((t) => retains(t, ctx.text))),
       condition,
       policy: options.keyPolicy,
@@ -427,6 +429,7 @@ function planTemplate(
       policy: options.keyPolicy,
       serverless,
       settings: options.key,
+      tableTags: tableTags(t),
     });
     const alias = aliasResource(
       id,

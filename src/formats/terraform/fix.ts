@@ -27,6 +27,7 @@ import { siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { isObj, readBody } from './hclvalue.js';
 import { calledModule } from './callers.js';
 import { isRootModule } from './rootModule.js';
+import { keyTagsExpression } from './keyTags.js';
 
 type Member = GroupMember<TfDetection>;
 
@@ -272,8 +273,14 @@ function windowItem(key: KeySettings): RItem {
   return { attr: 'deletion_window_in_days', value: String(key.deletionWindowDays ?? DEFAULT_DELETION_WINDOW) };
 }
 
-function tagItems(key: KeySettings): RItem[] {
+/**
+ * A key's `tags` after a blank line: the table's own expression (keyTags.ts) and `key: tags`, merged as
+ * `merge(<table's>, { ... })` when both (the settings' win on a tag key both name, as merge() does).
+ */
+function tagItems(key: KeySettings, table: string | undefined): RItem[] {
   const entries = Object.entries(key.tags ?? {});
+  if (table !== undefined)
+    return [{ blank: true }, entries.length ? { map: 'tags', entries, mergedInto: table } : { attr: 'tags', value: table }];
   return entries.length ? [{ blank: true }, { map: 'tags', entries }] : [];
 }
 
@@ -283,6 +290,10 @@ const MARK = '\u0001';
 function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: boolean, key: KeySettings): KeyPlan {
   const first = targets[0];
   const perTable = !shared;
+  const tableTags = keyTagsExpression(
+    targets.map((t) => ({ table: t.table, json: !!t.member.detection.json, repeat: t.repeat })),
+    shared,
+  );
   const repeat = perTable ? first.repeat : undefined;
   const index = repeat?.index ?? '';
   const label = placeLabel(first.place);
@@ -309,7 +320,7 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
     windowItem(key),
     ...(replicaPlaces.size || key.multiRegion ? [{ attr: 'multi_region', value: 'true' }] : []),
     { attr: 'policy', value: `data.aws_iam_policy_document.${decls.policy(first.place)}.json` },
-    ...tagItems(key),
+    ...tagItems(key, tableTags),
   ];
   if (targets.some((t) => t.preventDestroy)) {
     keyBody.push({ blank: true }, { block: { type: 'lifecycle', labels: [], body: [{ attr: 'prevent_destroy', value: 'true' }] } });
@@ -354,7 +365,7 @@ function planKey(targets: Target[], decls: Decls, info: ModuleInfo, shared: bool
         { attr: 'primary_key_arn', value: `aws_kms_key.${name}${index}.arn` },
         windowItem(key),
         { attr: 'policy', value: `data.aws_iam_policy_document.${decls.policy(place)}.json` },
-        ...tagItems(key),
+        ...tagItems(key, tableTags),
       ],
     });
   }

@@ -9,7 +9,7 @@ export type RItem =
   | { block: RBlock }
   | { blank: true }
   | { comment: string }
-  | { map: string; entries: [string, string][] };
+  | { map: string; entries: [string, string][]; mergedInto?: string };
 
 export interface RBlock {
   type: string;
@@ -50,7 +50,7 @@ export function renderBlockLines(b: RBlock, indent: string, unit: string): strin
       out.push(`${inner}# ${item.comment}`);
     } else if ('map' in item) {
       flush();
-      out.push(...mapLines(item.map, item.entries, inner, unit));
+      out.push(...mapLines(item.map, item.entries, inner, unit, item.mergedInto));
     } else {
       flush();
       out.push(...renderBlockLines(item.block, inner, unit));
@@ -66,11 +66,34 @@ export function hclKey(k: string): string {
   return /^[A-Za-z_]\w*$/.test(k) ? k : hclString(k);
 }
 
-/** `name = { k = "v" ... }` with string values, as terraform fmt writes it (keys aligned); `{}` when empty. */
-export function mapLines(name: string, entries: [string, string][], indent: string, unit: string): string[] {
-  if (entries.length === 0) return [`${indent}${name} = {}`];
+/**
+ * `name = { k = "v" ... }` with string values, as terraform fmt writes it (keys aligned); `{}` when empty.
+ * `mergedInto`: an expression the map is merged into, `name = merge(<expression>, { ... })`.
+ */
+export function mapLines(name: string, entries: [string, string][], indent: string, unit: string, mergedInto?: string): string[] {
   const keys = alignRun(entries.map(([k]) => hclKey(k)));
-  return [`${indent}${name} = {`, ...entries.map(([, v], i) => `${indent}${unit}${keys[i]} = ${hclString(v)}`), `${indent}}`];
+  if (mergedInto?.includes('\n') && entries.length > 0) {
+    // One argument a line, the expression's lines one level deeper (after a map of several lines, terraform fmt
+    // would indent `}, {` again).
+    const arg = indent + unit;
+    const expression = mergedInto.split('\n').map((l, i) => (i === 0 ? arg + l : l.trim() === '' ? '' : unit + l));
+    return [
+      `${indent}${name} = merge(`,
+      ...expression.slice(0, -1),
+      `${expression[expression.length - 1]},`,
+      `${arg}{`,
+      ...entries.map(([, v], i) => `${arg}${unit}${keys[i]} = ${hclString(v)}`),
+      `${arg}},`,
+      `${indent})`,
+    ];
+  }
+  const [open, close] = mergedInto === undefined ? ['', ''] : [`merge(${mergedInto}, `, ')'];
+  if (entries.length === 0) return [`${indent}${name} = ${open}{}${close}`];
+  return [
+    `${indent}${name} = ${open}{`,
+    ...entries.map(([, v], i) => `${indent}${unit}${keys[i]} = ${hclString(v)}`),
+    `${indent}}${close}`,
+  ];
 }
 
 /** An HCL string literal. */

@@ -14,7 +14,7 @@ import {
   type KeyPolicyMode,
   type Placeholder,
 } from '../../rule/keyPolicy.js';
-import { COMMENT, Intrinsic, constant, ref, sub, type Value } from './values.js';
+import { COMMENT, Intrinsic, YamlAlias, constant, ref, sub, type Value } from './values.js';
 
 const PSEUDO: Record<Placeholder, string> = {
   partition: 'AWS::Partition',
@@ -78,6 +78,8 @@ export interface KeyResourceSpec {
   serverless?: boolean;
   /** Tags, multi-Region and deletion window (src/rule/keySettings.ts; the description comes resolved). */
   settings?: KeySettings;
+  /** The table's own `Tags` as written (a `{Key, Value}` list, or a function giving one), merged with the settings' tags (keyTags). */
+  tableTags?: Value;
 }
 
 /** The inline suppressions of a drop-in key, for the rules that fail any `*` principal (src/rule/keyPolicy.ts). */
@@ -94,7 +96,8 @@ const DEFAULT_PENDING_WINDOW = DEFAULT_DELETION_WINDOW;
 /**
  * The key. `PendingWindowInDays` is written only when the key settings ask for another window than
  * CloudFormation's default, which is the project's 30 days (KICS 2844c749 fails any key that sets
- * it); `MultiRegion: true` when asked; tags as `Tags: [{Key, Value}]`, in the order given, last.
+ * it); `MultiRegion: true` when asked; tags as `Tags: [{Key, Value}]`, last: the table's own (keyTags), then
+ * `key: tags` in the order given.
  * `DeletionPolicy`/`UpdateReplacePolicy: Retain` under `key: retain: always`, whatever its tables ask.
  */
 export function keyResource(spec: KeyResourceSpec): Value {
@@ -118,11 +121,28 @@ export function keyResource(spec: KeyResourceSpec): Value {
   const window = settings.deletionWindowDays ?? KEY_SETTINGS.pendingWindowInDays;
   if (window !== DEFAULT_PENDING_WINDOW) props.PendingWindowInDays = window;
   props.KeyPolicy = keyPolicyValue(mode, settings.denyDirectGrants);
-  const tags = Object.entries(settings.tags ?? {});
-  if (tags.length > 0) props.Tags = tags.map(([Key, Value]) => ({ Key, Value }));
+  const tags = keyTags(spec.tableTags, settings.tags ?? {});
+  if (tags !== undefined) props.Tags = tags;
   r.Properties = props;
   return r;
 }
+
+/**
+ * A key's `Tags`: the table's own, as written, then `key: tags`, which wins on a tag key both name (the table's item
+ * left out). A table's `Tags` that a function gives (`!If [...]`, `!Ref` a list) is kept whole where `key: tags` is
+ * empty, and gives way to it otherwise (the two cannot be merged in the template). Undefined: no tags.
+ */
+export function keyTags(table: Value | undefined, settings: Record<string, string>): Value | undefined {
+  const own = Object.entries(settings).map(([Key, Value]) => ({ Key, Value }));
+  if (table === undefined || (!Array.isArray(table) && own.length > 0)) return own.length > 0 ? own : undefined;
+  if (!Array.isArray(table)) return table;
+  const kept = table.filter((item) => !(isTag(item) && typeof item.Key === 'string' && Object.hasOwn(settings, item.Key)));
+  const tags = [...kept, ...own];
+  return tags.length > 0 ? tags : undefined;
+}
+
+const isTag = (v: Value): v is { [key: string]: Value } =>
+  typeof v === 'object' && !Array.isArray(v) && !(v instanceof Intrinsic) && !(v instanceof YamlAlias);
 
 /**
  * The alias of a generated key: the alias template (src/rule/keySettings.ts, default

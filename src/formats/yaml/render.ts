@@ -50,7 +50,7 @@ export interface JsonStyle {
   noSub?: boolean;
 }
 
-const SHORT: Record<Intrinsic['fn'], string> = {
+const SHORT: Record<string, string> = {
   Ref: '!Ref',
   'Fn::GetAtt': '!GetAtt',
   'Fn::Sub': '!Sub',
@@ -58,6 +58,15 @@ const SHORT: Record<Intrinsic['fn'], string> = {
   'Fn::Split': '!Split',
   'Fn::ImportValue': '!ImportValue',
 };
+
+/** A function's short tag: `!Ref`, `!Condition`, else `!` and its name after `Fn::` (`!If`, `!Select`). */
+const shortTag = (fn: string): string => SHORT[fn] ?? (fn.startsWith('Fn::') ? `!${fn.slice(4)}` : `!${fn}`);
+
+/** Whether a string holds a control character (below U+0020). */
+function hasControl(v: string): boolean {
+  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) < 32) return true;
+  return false;
+}
 
 const RESERVED = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
 
@@ -71,11 +80,13 @@ export function yamlScalar(v: string | number | boolean, style: YamlStyle, flow 
     !v.endsWith(' ') &&
     !(flow && /[:,]/.test(v));
   if (plainSafe) return v;
+  // A line break or other control character (a copied block scalar's): escaped, which only double quotes can.
+  if (hasControl(v)) return JSON.stringify(v);
   return style.quote === "'" ? `'${v.replace(/'/g, "''")}'` : JSON.stringify(v);
 }
 
 function normalize(v: Value, style: YamlStyle): Value {
-  if (v instanceof Intrinsic && v.fn === 'Fn::Sub' && style.noSub && typeof v.arg === 'string' && v.arg.includes('${')) {
+  if (v instanceof Intrinsic && v.fn === 'Fn::Sub' && !v.copied && style.noSub && typeof v.arg === 'string' && v.arg.includes('${')) {
     return subToJoin(v.arg);
   }
   return v;
@@ -100,7 +111,7 @@ export function yamlInline(v0: Value, style: YamlStyle, flow = false): string | 
       return style.shortTags ? `!Join ${body}` : flow ? `{${v.fn}: ${body}}` : undefined;
     }
     const arg = typeof v.arg === 'object' ? yamlFlow(v.arg, style) : yamlScalar(v.arg, style, flow);
-    if (style.shortTags) return `${SHORT[v.fn]} ${arg}`;
+    if (style.shortTags) return `${shortTag(v.fn)} ${arg}`;
     return flow ? `{${v.fn}: ${yamlFlow(v.arg, style)}}` : undefined;
   }
   return flow ? yamlFlow(v, style) : undefined;
@@ -381,8 +392,8 @@ export function jsonValue(v: Value, indent: string, style: JsonStyle, eol: strin
 /** `Fn::Sub` with `${...}` as `Fn::Join` throughout a value (YAML does it as it writes: normalize). */
 function joinsForSubs(v: Value): Value {
   if (v instanceof Intrinsic) {
-    if (v.fn === 'Fn::Sub' && typeof v.arg === 'string' && v.arg.includes('${')) return subToJoin(v.arg);
-    return new Intrinsic(v.fn, joinsForSubs(v.arg));
+    if (v.fn === 'Fn::Sub' && !v.copied && typeof v.arg === 'string' && v.arg.includes('${')) return subToJoin(v.arg);
+    return new Intrinsic(v.fn, joinsForSubs(v.arg), v.copied);
   }
   if (Array.isArray(v)) return v.map(joinsForSubs);
   if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, joinsForSubs(x)]));

@@ -7,10 +7,17 @@
 
 export class Intrinsic {
   constructor(
-    readonly fn: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub' | 'Fn::Join' | 'Fn::Split' | 'Fn::ImportValue',
+    readonly fn: IntrinsicName,
     readonly arg: Value,
+    /**
+     * Copied from the template as written (a table's `Tags`, cfn-values/copied.ts): any function, and a Fn::Sub
+     * kept a Fn::Sub in a Serverless file (its `${...}` are the author's, not kmsfix's pseudo parameters).
+     */
+    readonly copied = false,
   ) {}
 }
+/** The functions kmsfix writes itself; a copied value may hold any other (`Fn::If`, `Fn::Select`, `Condition`...). */
+export type IntrinsicName = 'Ref' | 'Fn::GetAtt' | 'Fn::Sub' | 'Fn::Join' | 'Fn::Split' | 'Fn::ImportValue' | (string & {});
 /** A YAML alias (`*name`), written as is: the value of a merge key that keeps an anchored mapping. */
 export class YamlAlias {
   constructor(readonly name: string) {}
