@@ -70,7 +70,7 @@ import { type AliasPlace, aliasPlaceOf } from './aliasPlace.js';
 import { TYPE_NAMES, typeOnlyBlock } from './typeOnly.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
 import { switchAlone, switchToken } from './switchOnly.js';
-import { common, droppedLookups, identifiersNamed, mentions, overlaps } from './unusedLookups.js';
+import { common, droppedLookups, identifiersNamed, mentions, overlaps, replacedLookups } from './unusedLookups.js';
 
 const addresses = (tables: TsTable[]) => tables.map((t) => t.address);
 
@@ -474,7 +474,8 @@ class FilePlanner {
    */
   private dropUnusedLookups(): { tables?: string[] } {
     const lookups = droppedLookups(this.sf, this.text, this.ctx.edits);
-    if (lookups.length === 0) return { tables: [] };
+    const inPlace = replacedLookups(this.sf, this.ctx.edits);
+    if (lookups.length === 0 && inPlace.by.length === 0) return { tables: [] };
     const removed = lookups.map((l) => l.edit);
     this.ctx.edits.push(...removed);
     const kept = (n: ts.Identifier) => {
@@ -482,12 +483,12 @@ class FilePlanner {
       return !this.ctx.edits.some((e) => e.end > e.start && e.start <= at && n.end <= e.end);
     };
     const added = [...this.ctx.edits.map((e) => e.text), ...this.moduleDecls];
-    for (const name of new Set(lookups.flatMap((l) => l.names))) {
+    for (const name of new Set([...lookups.flatMap((l) => l.names), ...inPlace.names])) {
       if (added.some((t) => mentions(t, name)) || identifiersNamed(this.sf, name).some(kept)) continue;
       this.imports.drop(name);
     }
-    // An import is unused once every removal is applied: the tables all of them serve.
-    return { tables: common(removed.map((e) => e.tables)) };
+    // An import is unused once every removal and replacement is applied: the tables all of them serve.
+    return { tables: common([...removed, ...inPlace.by].map((e) => e.tables)) };
   }
 
   // ------------------------------------------------------------ shared scopes

@@ -160,3 +160,26 @@ export function common(lists: (readonly string[] | undefined)[]): string[] | und
   for (const l of lists) if (l) out = out ? out.filter((t) => l.includes(t)) : [...l];
   return out;
 }
+
+/**
+ * The names used by lookups written in place that an edit replaces (`encryptionKey: Alias.fromAliasName(this, 'K',
+ * 'alias/aws/dynamodb')`: `Alias`), imports the fix may leave unused as a removed declaration's, and those edits.
+ */
+export function replacedLookups(sf: ts.SourceFile, edits: readonly Edit[]): { names: string[]; by: Edit[] } {
+  const names = new Set<string>();
+  const by = new Set<Edit>();
+  const visit = (n: ts.Node): void => {
+    if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && lookedUpName(n)?.call === n) {
+      const start = n.getStart(sf);
+      const edit = edits.find((e) => e.end > e.start && e.start <= start && n.end <= e.end);
+      if (edit) {
+        by.add(edit);
+        for (const x of namesIn(n)) names.add(x);
+      }
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return { names: [...names], by: [...by] };
+}
