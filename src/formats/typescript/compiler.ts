@@ -107,6 +107,9 @@ export declare namespace ts {
   type Identifier = TS.Identifier;
   type ImportDeclaration = TS.ImportDeclaration;
   type ImportEqualsDeclaration = TS.ImportEqualsDeclaration;
+  type ImportSpecifier = TS.ImportSpecifier;
+  type ExportSpecifier = TS.ExportSpecifier;
+  type NamedDeclaration = TS.NamedDeclaration;
   type ModuleBlock = TS.ModuleBlock;
   type NamedImports = TS.NamedImports;
   type NewExpression = TS.NewExpression;

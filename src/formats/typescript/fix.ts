@@ -70,6 +70,7 @@ import { type AliasPlace, aliasPlaceOf } from './aliasPlace.js';
 import { TYPE_NAMES, typeOnlyBlock } from './typeOnly.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
 import { switchAlone, switchToken } from './switchOnly.js';
+import { common, droppedLookups, identifiersNamed, mentions, overlaps, replacedLookups } from './unusedLookups.js';
 
 const addresses = (tables: TsTable[]) => tables.map((t) => t.address);
 
@@ -470,9 +471,38 @@ class FilePlanner {
     }
     this.flush();
     this.ctx.edits.push(...this.after);
+    const dropped = this.dropUnusedLookups();
     this.ctx.edits.push(...this.imports.edits((m) => /^(aws-cdk-lib|@aws-cdk\/|@cdktf\/|@pulumi\/|cdktf$)/.test(m)));
     this.writeModuleDecls();
+    // A removed import's choices: the first no other edit overlaps (none: the import stays).
+    for (const choices of dropped.tables?.length === 0 ? [] : this.imports.dropEdits()) {
+      const fits = choices.find((c) => !overlaps(this.ctx.edits, c.start, c.end));
+      if (fits) this.ctx.edits.push(dropped.tables ? { ...fits, tables: dropped.tables } : fits);
+    }
     return { edits: this.ctx.edits, fixed: this.chosen.map((t) => t.address) };
+  }
+
+  /**
+   * The lookups of the AWS managed key that the table edits leave unused, removed (unusedLookups.ts), and the named
+   * imports only they used handed to the import planner to remove. Returns the tables those removals serve.
+   */
+  private dropUnusedLookups(): { tables?: string[] } {
+    const lookups = droppedLookups(this.sf, this.text, this.ctx.edits);
+    const inPlace = replacedLookups(this.sf, this.ctx.edits);
+    if (lookups.length === 0 && inPlace.by.length === 0) return { tables: [] };
+    const removed = lookups.map((l) => l.edit);
+    this.ctx.edits.push(...removed);
+    const kept = (n: ts.Identifier) => {
+      const at = n.getStart(this.sf);
+      return !this.ctx.edits.some((e) => e.end > e.start && e.start <= at && n.end <= e.end);
+    };
+    const added = [...this.ctx.edits.map((e) => e.text), ...this.moduleDecls];
+    for (const name of new Set([...lookups.flatMap((l) => l.names), ...inPlace.names])) {
+      if (added.some((t) => mentions(t, name)) || identifiersNamed(this.sf, name).some(kept)) continue;
+      this.imports.drop(name);
+    }
+    // An import is unused once every removal and replacement is applied: the tables all of them serve.
+    return { tables: common([...removed, ...inPlace.by].map((e) => e.tables)) };
   }
 
   // ------------------------------------------------------------ shared scopes

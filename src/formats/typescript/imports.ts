@@ -396,6 +396,8 @@ function namespaceAlias(module: string): string {
  */
 export class ImportPlanner {
   private readonly pendingNamed = new Map<ts.ImportDeclaration, Spec[]>();
+  /** Named imports a fix leaves unused (unusedLookups.ts), by declaration: removed by edits() or dropEdits(). */
+  private readonly dropped = new Map<ts.ImportDeclaration, ts.ImportSpecifier[]>();
   private readonly pendingDecls: PendingDecl[] = [];
 
   constructor(
@@ -582,6 +584,28 @@ export class ImportPlanner {
     out.push({ start: open, end: nb.end, text: this.listOnLines(names, indent, this.writing.prettier.trailingComma) });
   }
 
+  /**
+   * A named list that both gains names and loses some (`{ Alias }` -> `{ Key }`): its names written anew, from the
+   * first to the last, the new ones in the list's order when it has one (else at its end), on one line or one a line.
+   */
+  private relisted(nb: ts.NamedImports, gone: ts.ImportSpecifier[], specs: Spec[]): { start: number; end: number; text: string } {
+    const text = this.sf.text;
+    const els = nb.elements;
+    const kept = els.filter((e) => !gone.includes(e));
+    const order = orderOf(els.map((e) => ({ imported: (e.propertyName ?? e.name).text, local: e.name.text })));
+    const names = kept.map((e) => ({ key: { imported: (e.propertyName ?? e.name).text, local: e.name.text }, text: e.getText(this.sf) }));
+    for (const s of specs) {
+      const at = order ? names.findIndex((n) => order.cmp(order.key(n.key), order.key(s)) > 0) : -1;
+      names.splice(at === -1 ? names.length : at, 0, { key: s, text: specText(s) });
+    }
+    const first = els[0].getStart(this.sf);
+    const last = els[els.length - 1];
+    const multiline = text.slice(nb.getStart(this.sf), nb.end).includes('\n');
+    const indent = multiline ? /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', first) + 1))![0] : '';
+    const sep = multiline ? `,${this.style.eol}${indent}` : ', ';
+    return { start: first, end: last.end, text: names.map((n) => n.text).join(sep) };
+  }
+
   /** A one-line named-import list, with spaces inside its braces or none, as the file's imports have them. */
   private braced(names: string): string {
     return this.style.importBraceSpace ? `{ ${names} }` : `{${names}}`;
@@ -593,6 +617,63 @@ export class ImportPlanner {
     return `{${names.map((n) => eol + indent + n).join(',')}${trailingComma ? ',' : ''}${eol}}`;
   }
 
+  /**
+   * A value import named `local` that the fix leaves unused: a named import's specifier (never a namespace or default
+   * import), removed with the edits. False when the file has no such specifier or its list holds a comment.
+   */
+  drop(local: string): boolean {
+    for (const i of this.imports) {
+      if (!ts.isImportDeclaration(i.decl) || !i.named.some((n) => n.local === local)) continue;
+      const nb = i.decl.importClause?.namedBindings;
+      if (!nb || !ts.isNamedImports(nb) || /\/[/*]/.test(nb.getText(this.sf))) return false;
+      const spec = nb.elements.find((e) => e.name.text === local);
+      if (!spec) return false;
+      this.dropped.set(i.decl, [...(this.dropped.get(i.decl) ?? []), spec]);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The edits removing dropped imports from declarations that gain no name: a specifier with its comma; a whole
+   * declaration (without a default import) whose every name goes, its line with the line break before it, or the
+   * one after it (the second choice, when an edit inserts at the line's start: new imports sorted before it).
+   * Each entry lists its choices; the caller takes the first no other edit overlaps.
+   */
+  dropEdits(): { start: number; end: number; text: string }[][] {
+    const text = this.sf.text;
+    const out: { start: number; end: number; text: string }[][] = [];
+    for (const [decl, specs] of this.dropped) {
+      if (this.pendingNamed.has(decl)) continue;
+      const els = (decl.importClause!.namedBindings as ts.NamedImports).elements;
+      if (specs.length === els.length) {
+        if (decl.importClause!.name) continue;
+        const start = decl.getStart(this.sf);
+        const ls = text.lastIndexOf('\n', start - 1) + 1;
+        if (text.slice(ls, start).trim() !== '') continue;
+        const end = statementEnd(decl, text);
+        const nl = text.indexOf('\n', end);
+        const le = nl === -1 ? text.length : nl - (text[nl - 1] === '\r' ? 1 : 0);
+        if (!/^[ \t]*(\/\/.*)?$/.test(text.slice(end, le))) continue;
+        const choices: { start: number; end: number; text: string }[] = [];
+        if (ls > 0) choices.push({ start: ls - (text[ls - 2] === '\r' ? 2 : 1), end: le, text: '' });
+        if (nl !== -1) choices.push({ start: ls, end: nl + 1, text: '' });
+        out.push(choices);
+        continue;
+      }
+      for (const spec of specs) {
+        const i = els.indexOf(spec);
+        // Not the last name: up to the next; the last: from the end of the one before (a trailing comma stays).
+        out.push([
+          i < els.length - 1
+            ? { start: spec.getStart(this.sf), end: els[i + 1].getStart(this.sf), text: '' }
+            : { start: els[i - 1].end, end: spec.end, text: '' },
+        ]);
+      }
+    }
+    return out;
+  }
+
   /** The edits that add the planned imports. */
   edits(anchorModules: (m: string) => boolean): { start: number; end: number; text: string }[] {
     const text = this.sf.text;
@@ -602,6 +683,12 @@ export class ImportPlanner {
     for (const [decl, specs] of this.pendingNamed) {
       const nb = decl.importClause!.namedBindings as ts.NamedImports;
       const els = nb.elements;
+      const gone = this.dropped.get(decl);
+      if (gone && els.length > 0) {
+        out.push(this.relisted(nb, gone, specs));
+        if (!text.slice(nb.getStart(this.sf), nb.end).includes('\n')) this.wrapPastWidth(decl, out);
+        continue;
+      }
       if (els.length === 0) {
         out.push({ start: nb.getStart(this.sf), end: nb.end, text: this.braced(specs.map(specText).join(', ')) });
         continue;

@@ -84,6 +84,16 @@ describe('TypeScript fixtures type-check', () => {
     expect(diagnostics(program, inputs).filter((d) => !LEGACY_INPUT.test(d))).toEqual([]);
   });
 
+  // A fix that replaces a lookup of the AWS managed key removes the `const` it leaves unused, and a named import only
+  // it used (fix.ts dropUnusedLookups): these outputs compile under projen's and `cdktf init`'s noUnusedLocals too.
+  it('the outputs of the unused-lookup cases pass noUnusedLocals (TS6133), as their inputs do', () => {
+    const unused = cases.filter((c) => c.name.includes('unused-lookup')).flatMap((c) => c.expectedPaths.filter((p) => p.endsWith('.ts')));
+    expect(unused.length).toBeGreaterThanOrEqual(5);
+    const unusedInputs = unused.map((p) => path.join(path.dirname(p), 'input.ts'));
+    const strict = ts.createProgram([...unused, ...unusedInputs, ...typings], { ...OPTIONS, noUnusedLocals: true });
+    expect(diagnostics(strict, [...unused, ...unusedInputs])).toEqual([]);
+  }, 120_000);
+
   it('a broken output would be caught (the check is real)', () => {
     const bad = path.resolve(FIXTURES, 'typescript', 'cdk-table-namespace', 'expected.ts');
     const host = ts.createCompilerHost(OPTIONS);

@@ -170,6 +170,17 @@ declare module '@cdktf/provider-aws/lib/data-aws-region' {
   }
 }
 
+declare module '@cdktf/provider-aws/lib/data-aws-kms-alias' {
+  import { Construct } from 'constructs';
+  import { TerraformDataSource, TerraformMetaArguments } from 'cdktf';
+  export class DataAwsKmsAlias extends TerraformDataSource {
+    constructor(scope: Construct, id: string, config: TerraformMetaArguments & { name: string });
+    get arn(): string;
+    get targetKeyArn(): string;
+    get targetKeyId(): string;
+  }
+}
+
 declare module '@cdktf/provider-aws' {
   export * as provider from '@cdktf/provider-aws/lib/provider';
   export * as dynamodbTable from '@cdktf/provider-aws/lib/dynamodb-table';

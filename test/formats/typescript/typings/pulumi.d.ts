@@ -146,6 +146,13 @@ declare module '@pulumi/aws' {
   }
 
   export namespace kms {
+    interface GetAliasResult {
+      arn: string;
+      name: string;
+      targetKeyArn: string;
+      targetKeyId: string;
+    }
+    function getAliasOutput(args: { name: Input<string> }, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetAliasResult>;
     interface KeyArgs {
       description?: Input<string>;
       enableKeyRotation?: Input<boolean>;
