@@ -16,6 +16,7 @@ const ORDER: Kind[] = [
   'factory',
   'unreadable-props',
   'ignored-changes',
+  'replace-triggers',
   'dynamic-replicas',
   'module-replica-regions',
   'replication-regions',
@@ -226,6 +227,33 @@ export function listed(items: string[]): string {
 }
 
 const paths = (sites: string[]): string => someOf(sites, 3);
+
+/**
+ * Resources whose lifecycle.replace_triggered_by names the table: the apply of a fix would replace them (another table:
+ * a new, empty one). Each is named with where, and the entry; one kmsfix does not read is said to be.
+ */
+function replaceTriggers(o: Extract<Obstacle, { kind: 'replace-triggers' }>): string {
+  const one = o.triggers.length === 1;
+  const each = o.triggers.map(
+    (t) => `${t.resource} (${t.at}: ${t.entry}${t.unread ? ', an expression kmsfix does not read, which may name this table' : ''})`,
+  );
+  const tables = o.triggers.filter((t) => t.table).map((t) => t.resource);
+  const others = o.triggers.filter((t) => !t.table).map((t) => t.resource);
+  const what = [
+    tables.length > 0
+      ? `${listed(tables)} would be ${tables.length === 1 ? 'a new, empty table' : 'new, empty tables'} (${tables.length === 1 ? 'its' : 'their'} items lost)`
+      : '',
+    others.length > 0
+      ? `${listed(others)} would be destroyed and re-created (an outage while ${others.length === 1 ? 'it is' : 'they are'})`
+      : '',
+  ].filter(Boolean);
+  return (
+    `${listed(each)} ${one ? 'names' : 'name'} this table in lifecycle.replace_triggered_by, so the terraform apply of a fix, ` +
+    `which changes the table's server_side_encryption, would replace ${one ? 'it' : 'them'}: ${what.join(', and ')}. ` +
+    `Take ${o.table} out of ${one ? 'its' : 'their'} replace_triggered_by (or name only an attribute the fix does not change, such as ${o.table}.arn), ` +
+    'apply, then run kmsfix again'
+  );
+}
 
 function resourcePolicy(o: Extract<Obstacle, { kind: 'resource-policy' }>, words: Vocabulary): string {
   const services = o.others.filter((a) => a.startsWith('the service '));
@@ -512,6 +540,8 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         (o.grants.some((g) => g.startsWith('the service ')) ? ` (${SERVICE_KEY_STATEMENT})` : '') +
         `, then set ${block} by hand`
       );
+    case 'replace-triggers':
+      return replaceTriggers(o);
     case 'zero-etl':
       return (
         `the table is the source of ${listed(o.integrations)}, which ${o.integrations.length === 1 ? 'reads' : 'read'} it as ${o.integrations.length === 1 ? 'its' : 'their'} service, ` +
