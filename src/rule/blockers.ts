@@ -247,11 +247,14 @@ function replaceTriggers(o: Extract<Obstacle, { kind: 'replace-triggers' }>): st
       ? `${listed(others)} would be destroyed and re-created (an outage while ${others.length === 1 ? 'it is' : 'they are'})`
       : '',
   ].filter(Boolean);
+  const [option, apply, sse] = o.cdktf
+    ? ['lifecycle.replaceTriggeredBy', 'cdktf deploy (terraform apply)', 'serverSideEncryption']
+    : ['lifecycle.replace_triggered_by', 'terraform apply', 'server_side_encryption'];
   return (
-    `${listed(each)} ${one ? 'names' : 'name'} this table in lifecycle.replace_triggered_by, so the terraform apply of a fix, ` +
-    `which changes the table's server_side_encryption, would replace ${one ? 'it' : 'them'}: ${what.join(', and ')}. ` +
-    `Take ${o.table} out of ${one ? 'its' : 'their'} replace_triggered_by (or name only an attribute the fix does not change, such as ${o.table}.arn), ` +
-    'apply, then run kmsfix again'
+    `${listed(each)} ${one ? 'names' : 'name'} this table in ${option}, so the ${apply} of a fix, ` +
+    `which changes the table's ${sse}, would replace ${one ? 'it' : 'them'}: ${what.join(', and ')}. ` +
+    `Take ${o.table} out of ${one ? 'its' : 'their'} ${option.slice('lifecycle.'.length)} (or name only an attribute the fix does not change, such as ${o.table.replace(/(['"]?)$/, '.arn$1')}), ` +
+    `${o.cdktf ? 'deploy' : 'apply'}, then run kmsfix again`
   );
 }
 

@@ -336,9 +336,10 @@ export type Obstacle =
   | { kind: 'zero-etl'; integrations: string[] }
   /**
    * Terraform: resources of the module whose lifecycle.replace_triggered_by names the table (`table`, its address) whole
-   * or through an attribute a fix changes: the fix's apply would replace them (a table: a new, empty one).
+   * or through an attribute a fix changes: the fix's apply would replace them (a table: a new, empty one). `cdktf`: CDK
+   * for Terraform's `lifecycle.replaceTriggeredBy` on another construct (`table`: the table's variable).
    */
-  | { kind: 'replace-triggers'; table: string; triggers: ReplaceTrigger[] }
+  | { kind: 'replace-triggers'; table: string; triggers: ReplaceTrigger[]; cdktf?: true }
   /**
    * A setting the rule read through an input's default (`decidedBy`: what decided, as Setting.via
    * says), or that a condition chooses (`condition`: `inputs` are conditions); waived by --fix-parameterised.

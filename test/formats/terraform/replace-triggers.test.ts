@@ -91,3 +91,41 @@ describe('terraform: replace_triggered_by naming a table a fix would change', ()
     expect(tablesBeside.orders.blocker).toContain('aws_dynamodb_table.copy (copy.tf:12: aws_dynamodb_table.orders)');
   });
 });
+
+describe('CDK for Terraform: lifecycle.replaceTriggeredBy of another construct naming the table', () => {
+  const program = (trigger: string, before = '') =>
+    "import { Construct } from 'constructs';\nimport { TerraformStack } from 'cdktf';\n" +
+    "import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';\n" +
+    "import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';\n\n" +
+    'export class Tables extends TerraformStack {\n  constructor(scope: Construct, id: string) {\n    super(scope, id);\n' +
+    "    const orders = new DynamodbTable(this, 'orders', { name: 'orders', hashKey: 'id', attribute: [{ name: 'id', type: 'S' }] });\n" +
+    before +
+    `    new LambdaFunction(this, 'reader', { functionName: 'reader', role: 'r', lifecycle: { replaceTriggeredBy: ${trigger} } });\n` +
+    '  }\n}\n';
+
+  it('the table, its fqn, its serverSideEncryption, a const array, a string address, an entry not read: declined; arn: fixed', async () => {
+    for (const [trigger, before, fixable] of [
+      ['[orders]', '', false],
+      ['[orders.fqn]', '', false],
+      ['[orders.serverSideEncryption]', '', false],
+      ['triggers', '    const triggers = [orders];\n', false],
+      ["['aws_dynamodb_table.orders']", '', false],
+      ["['aws_dynamodb_table.orders.arn']", '', true],
+      ['[pick(orders)]', '', false],
+      ['[orders.arn]', '', true],
+      ['[orders.name]', '', true],
+    ] as const) {
+      const scan = await processMemory([{ path: 'main.ts', text: program(trigger, before) }], 'scan');
+      const t = scan.outcomes.flatMap((o) => o.tables).find((x) => x.address === 'orders')!;
+      expect([trigger, t.fixable]).toEqual([trigger, fixable]);
+      if (!fixable) expect(t.blocker).toContain("LambdaFunction 'reader' (main.ts:");
+    }
+    const scan = await processMemory([{ path: 'main.ts', text: program('[orders]') }], 'scan');
+    expect(scan.outcomes.flatMap((o) => o.tables).find((x) => x.address === 'orders')!.blocker).toContain(
+      "LambdaFunction 'reader' (main.ts:10: orders) names this table in lifecycle.replaceTriggeredBy, so the cdktf deploy (terraform apply) " +
+        "of a fix, which changes the table's serverSideEncryption, would replace it: LambdaFunction 'reader' would be destroyed and re-created " +
+        '(an outage while it is). Take orders out of its replaceTriggeredBy (or name only an attribute the fix does not change, such as orders.arn), ' +
+        'deploy, then run kmsfix again',
+    );
+  });
+});
