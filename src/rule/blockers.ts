@@ -17,6 +17,7 @@ const ORDER: Kind[] = [
   'unreadable-props',
   'replaced-on-changes',
   'ignored-changes',
+  'replace-triggers',
   'dynamic-replicas',
   'module-replica-regions',
   'replication-regions',
@@ -227,6 +228,36 @@ export function listed(items: string[]): string {
 }
 
 const paths = (sites: string[]): string => someOf(sites, 3);
+
+/**
+ * Resources whose lifecycle.replace_triggered_by names the table: the apply of a fix would replace them (another table:
+ * a new, empty one). Each is named with where, and the entry; one kmsfix does not read is said to be.
+ */
+function replaceTriggers(o: Extract<Obstacle, { kind: 'replace-triggers' }>): string {
+  const one = o.triggers.length === 1;
+  const each = o.triggers.map(
+    (t) => `${t.resource} (${t.at}: ${t.entry}${t.unread ? ', an expression kmsfix does not read, which may name this table' : ''})`,
+  );
+  const tables = o.triggers.filter((t) => t.table).map((t) => t.resource);
+  const others = o.triggers.filter((t) => !t.table).map((t) => t.resource);
+  const what = [
+    tables.length > 0
+      ? `${listed(tables)} would be ${tables.length === 1 ? 'a new, empty table' : 'new, empty tables'} (${tables.length === 1 ? 'its' : 'their'} items lost)`
+      : '',
+    others.length > 0
+      ? `${listed(others)} would be destroyed and re-created (an outage while ${others.length === 1 ? 'it is' : 'they are'})`
+      : '',
+  ].filter(Boolean);
+  const [option, apply, sse] = o.cdktf
+    ? ['lifecycle.replaceTriggeredBy', 'cdktf deploy (terraform apply)', 'serverSideEncryption']
+    : ['lifecycle.replace_triggered_by', 'terraform apply', 'server_side_encryption'];
+  return (
+    `${listed(each)} ${one ? 'names' : 'name'} this table in ${option}, so the ${apply} of a fix, ` +
+    `which changes the table's ${sse}, would replace ${one ? 'it' : 'them'}: ${what.join(', and ')}. ` +
+    `Take ${o.table} out of ${one ? 'its' : 'their'} ${option.slice('lifecycle.'.length)} (or name only an attribute the fix does not change, such as ${o.table.replace(/(['"]?)$/, '.arn$1')}), ` +
+    `${o.cdktf ? 'deploy' : 'apply'}, then run kmsfix again`
+  );
+}
 
 function resourcePolicy(o: Extract<Obstacle, { kind: 'resource-policy' }>, words: Vocabulary): string {
   const services = o.others.filter((a) => a.startsWith('the service '));
@@ -520,6 +551,8 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         (o.grants.some((g) => g.startsWith('the service ')) ? ` (${SERVICE_KEY_STATEMENT})` : '') +
         `, then set ${block} by hand`
       );
+    case 'replace-triggers':
+      return replaceTriggers(o);
     case 'zero-etl':
       return (
         `the table is the source of ${listed(o.integrations)}, which ${o.integrations.length === 1 ? 'reads' : 'read'} it as ${o.integrations.length === 1 ? 'its' : 'their'} service, ` +

@@ -173,6 +173,20 @@ export interface AddedInput {
   assignment: string;
 }
 
+/** A resource whose replace_triggered_by names a table (Obstacle 'replace-triggers'). */
+export interface ReplaceTrigger {
+  /** Its address (`aws_lambda_function.reader`). */
+  resource: string;
+  /** Where its replace_triggered_by is: `file:line`. */
+  at: string;
+  /** The entry naming the table, as written. */
+  entry: string;
+  /** It is a DynamoDB table itself: replaced, it is a new, empty one. */
+  table: boolean;
+  /** An entry kmsfix does not read (not a plain reference) that may name the table. */
+  unread?: true;
+}
+
 export type Obstacle =
   /** The props are not an object literal (TypeScript). */
   | { kind: 'unreadable-props' }
@@ -334,6 +348,12 @@ export type Obstacle =
    * not as a principal of the account: a generated key's policy would not let them use it.
    */
   | { kind: 'zero-etl'; integrations: string[] }
+  /**
+   * Terraform: resources of the module whose lifecycle.replace_triggered_by names the table (`table`, its address) whole
+   * or through an attribute a fix changes: the fix's apply would replace them (a table: a new, empty one). `cdktf`: CDK
+   * for Terraform's `lifecycle.replaceTriggeredBy` on another construct (`table`: the table's variable).
+   */
+  | { kind: 'replace-triggers'; table: string; triggers: ReplaceTrigger[]; cdktf?: true }
   /**
    * A setting the rule read through an input's default (`decidedBy`: what decided, as Setting.via
    * says), or that a condition chooses (`condition`: `inputs` are conditions); waived by --fix-parameterised.

@@ -38,6 +38,7 @@ import { passedProvider, placeOf, placementObstacle, type Placement } from './pl
 import { calledModule, callerObstacles } from './callers.js';
 import { endpointsObstacle } from './endpoints.js';
 import { resourcePolicyObstacle, zeroEtlIntegrations } from './resourcePolicy.js';
+import { holdsTriggers, type ModuleFile, replaceTriggerObstacle } from './replaceTriggers.js';
 import { holdsWord, jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { boundaryCautions } from './boundaries.js';
 import { followItsTable, keyless, withPhrase } from '../../rule/replicaResource.js';
@@ -475,6 +476,11 @@ function olderModule(b: HBlock, m: RegistryModule): Obstacle | undefined {
   };
 }
 
+/** The table's attributes a fix changes: server_side_encryption, and replica when its replicas need keys. */
+function fixEdits(b: HBlock): string[] {
+  return ['server_side_encryption', ...(needsReplicaKeys(b) ? ['replica'] : [])];
+}
+
 /**
  * `lifecycle { ignore_changes = [...] }` naming what a fix edits (`all`, `server_side_encryption`,
  * a path under it; `replica` when replicas need keys; a replica resource's `kms_key_arn`): apply
@@ -483,7 +489,7 @@ function olderModule(b: HBlock, m: RegistryModule): Obstacle | undefined {
 function ignoredChanges(kind: TfKind, b: HBlock): Obstacle | undefined {
   const a = attr(blocks(b, 'lifecycle')[0], 'ignore_changes');
   if (!a || kind === 'module') return undefined;
-  const edited = kind === 'table-replica' ? ['kms_key_arn'] : ['server_side_encryption', ...(needsReplicaKeys(b) ? ['replica'] : [])];
+  const edited = kind === 'table-replica' ? ['kms_key_arn'] : fixEdits(b);
   const text = a.value.trim();
   const entries = text.startsWith('[') ? text.slice(1, text.endsWith(']') ? -1 : undefined).split(',') : [text];
   for (const raw of entries) {
@@ -674,6 +680,14 @@ async function moduleTops(file: SourceFile, det: TfDetection, context: DiskConte
   return [...all, ...(await siblingBlocks(siblings.filter((f) => policyParts(f) && !providersOrPolicies(f))))];
 }
 
+/** The table's file and the module's other files that hold a replace_triggered_by, with their blocks (replaceTriggers.ts). */
+async function moduleTriggerFiles(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<ModuleFile[]> {
+  const siblings = (context ? await context.siblings() : []).filter((f) => holdsTriggers(f.text));
+  const out: ModuleFile[] = [{ path: file.path, text: file.text, tops: summarize(det, file.text) }];
+  for (const f of siblings) out.push({ path: f.path, text: f.text, tops: await siblingBlocks([f]) });
+  return out;
+}
+
 /**
  * A file of the module kmsfix cannot read (git-crypt's `secrets.tf` in a checkout without its key):
  * what it declares (variables, providers, a key of the name a fix would add) is not known, so the
@@ -709,7 +723,13 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   const hcl1 = terraform011Block(det) ?? terraform011Tags([file, ...(context ? await context.siblings() : [])]);
   // What stops every table of the file: an OpenTofu twin, or a file of the module that cannot be read.
   const whole = (await tofuTwin(file, context)) ?? sealedFile(context ? await context.siblings() : []);
+  let triggerFiles: Promise<ModuleFile[]> | undefined;
   for (const t of open) {
+    // Before any other: a key set by hand (what other obstacles ask for) would replace these resources too.
+    if (t.kind === 'table') {
+      const triggers = replaceTriggerObstacle(t.label, fixEdits(t.block), await (triggerFiles ??= moduleTriggerFiles(file, det, context)));
+      if (triggers) t.encryption.obstacles.push(triggers);
+    }
     if (whole) {
       t.encryption.obstacles.push(whole);
       continue;

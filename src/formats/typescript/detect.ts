@@ -34,6 +34,7 @@ import { functionOf } from './scopes.js';
 import { noRegion, stackClassCreatedElsewhere, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
 import { ignoredChanges, lifecycleOverrides, replacedOnChanges } from './ignoredChanges.js';
+import { replaceTriggeredTables } from './replaceTriggers.js';
 import { named } from './defaultChild.js';
 import { apiGlobalTableGrants } from './apiGrants.js';
 import { conditionalTables } from './conditions.js';
@@ -1158,6 +1159,7 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
   addedReplicas(sf, lines, tables);
   escapeHatches(sf, lines, tables);
   lifecycleOverrides(sf, lines, tables);
+  replaceTriggeredTables(sf, lines, file.path, tables);
   conditionalTables(sf, lines, tables);
   sharedTables(sf, lines, tables, (callee) => POLICY_CLASSES.test(c.sym(callee) ?? ''));
   integrationTables(sf, lines, tables, (callee) => INTEGRATION_CLASSES.test(c.sym(callee) ?? ''));

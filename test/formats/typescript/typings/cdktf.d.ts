@@ -10,6 +10,10 @@ declare module 'cdktf' {
     readonly createBeforeDestroy?: boolean;
     readonly preventDestroy?: boolean;
     readonly ignoreChanges?: string[] | 'all';
+    readonly replaceTriggeredBy?: Array<ITerraformDependable | string>;
+  }
+  export interface ITerraformDependable {
+    readonly fqn: string;
   }
   export interface TerraformMetaArguments {
     readonly dependsOn?: unknown[];
@@ -18,7 +22,9 @@ declare module 'cdktf' {
     readonly lifecycle?: TerraformResourceLifecycle;
   }
   export class TerraformElement extends Construct {}
-  export class TerraformResource extends TerraformElement {}
+  export class TerraformResource extends TerraformElement {
+    get fqn(): string;
+  }
   export class TerraformDataSource extends TerraformElement {}
   export class TerraformProvider extends TerraformElement {}
   export class TerraformStack extends Construct {
@@ -83,6 +89,18 @@ declare module '@cdktf/provider-aws/lib/dynamodb-table' {
     constructor(scope: Construct, id: string, config: DynamodbTableConfig);
     get arn(): string;
     get name(): string;
+  }
+}
+
+declare module '@cdktf/provider-aws/lib/lambda-function' {
+  import { Construct } from 'constructs';
+  import { TerraformMetaArguments, TerraformResource } from 'cdktf';
+  export interface LambdaFunctionConfig extends TerraformMetaArguments {
+    readonly functionName: string;
+    readonly role: string;
+  }
+  export class LambdaFunction extends TerraformResource {
+    constructor(scope: Construct, id: string, config: LambdaFunctionConfig);
   }
 }
 
