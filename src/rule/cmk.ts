@@ -140,10 +140,11 @@ function keyVerdict(key: Setting | undefined, replicaRegion?: string): Verdict {
  * is left, KMS asked for with no key of the table's own, is the AWS managed key (not `unknown`, which would hide
  * a table that is not what its code says). Never fixed: the key is the user's, and a symmetric one replaces it.
  */
-function unusableVerdict(key: Setting, replicaRegion?: string): Verdict {
+function unusableVerdict(key: Setting, replicaRegion?: string, choice = false): Verdict {
   const u = key.unusable!;
   const values = { source: key.source, keyName: u.key, written: u.written, names: u.names, symmetric: u.symmetric };
-  return { ...verdict('aws-managed', phrase('keyUnusable', values, replicaRegion)), blocker: phrase('keyUnusableStep', values) };
+  const reason = phrase(choice ? 'choiceUnusable' : 'keyUnusable', values, replicaRegion);
+  return { ...verdict('aws-managed', reason), blocker: phrase('keyUnusableStep', values) };
 }
 
 /**
@@ -183,6 +184,8 @@ function choiceVerdict(s: Extract<Settings, { model: 'choice' }>): Verdict {
         if (key && key.state !== 'absent' && key.state !== 'unreadable' && awsManagedKey(key))
           return through(verdict('aws-managed', phrase('keyAwsManaged', { source: key.source })), key);
         if (key?.unusable && key.state !== 'absent' && key.state !== 'unreadable') return unusableVerdict(key);
+        // The key is the choice's own (TableV2's `TableEncryptionV2.customerManagedKey(k)`).
+        if (choice.unusable && (!key || key.state === 'absent')) return unusableVerdict(choice, undefined, true);
         return key && key.state !== 'absent' && key.state !== 'unreadable'
           ? verdict('customer-managed', phrase('keyCustomer', { source: key.source }))
           : verdict('customer-managed', phrase('choiceCustomer', { source: choice.source }));

@@ -61,6 +61,11 @@ function marked(s: Setting | undefined, of: (key: Setting) => Unusable | undefin
 function markSettings(s: Settings, of: (key: Setting) => Unusable | undefined): Settings {
   if (s.model === 'unreadable') return s;
   const key = marked(s.key, of);
+  // A choice that is its key (TableV2's `TableEncryptionV2.customerManagedKey(k)`): the choice is marked.
+  if (s.model === 'choice' && (!s.key || s.key.state === 'absent') && s.choice.means === 'customer-managed' && !s.branches) {
+    const choice = marked(s.choice, of);
+    if (choice !== s.choice) return { ...s, choice: choice! };
+  }
   const settings = s.branches?.settings.map((b) => markSettings(b, of));
   const branchChanged = settings?.some((b, i) => b !== s.branches!.settings[i]);
   if (key === s.key && !branchChanged) return s;

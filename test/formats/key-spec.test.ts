@@ -136,3 +136,79 @@ resource "aws_dynamodb_table" "t" {
     expect(t.status).toBe('customer-managed');
   });
 });
+
+describe('AWS CDK', () => {
+  const stack = (keyProps: string, table: string) => `import * as cdk from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+export class S extends cdk.Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { env: { region: 'eu-west-1' } });
+    const sign = new kms.Key(this, 'Sign', { ${keyProps} });
+    ${table}
+  }
+}
+`;
+  const table =
+    "new dynamodb.Table(this, 'T', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, encryptionKey: sign });";
+  const v2 =
+    "new dynamodb.TableV2(this, 'T', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, encryption: dynamodb.TableEncryptionV2.customerManagedKey(sign) });";
+  const cfn =
+    "new dynamodb.CfnTable(this, 'T', { keySchema: [{ attributeName: 'pk', keyType: 'HASH' }], sseSpecification: { sseEnabled: true, sseType: 'KMS', kmsMasterKeyId: sign.keyArn } });";
+
+  it.each([
+    ['keySpec: kms.KeySpec.RSA_2048', table, 'keySpec: kms.KeySpec.RSA_2048'],
+    [
+      'keyUsage: kms.KeyUsage.SIGN_VERIFY, keySpec: kms.KeySpec.ECC_NIST_P256',
+      v2,
+      'keySpec: kms.KeySpec.ECC_NIST_P256, keyUsage: kms.KeyUsage.SIGN_VERIFY',
+    ],
+    [
+      'keySpec: kms.KeySpec.HMAC_256, keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC',
+      cfn,
+      'keySpec: kms.KeySpec.HMAC_256, keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC',
+    ],
+  ])('%s: not usable, not fixable', async (props, t, written) => {
+    const [got] = await scanOne('lib/s.ts', stack(props, t));
+    expect(got.status).toBe('aws-managed');
+    expect(got.fixable).toBe(false);
+    expect(got.message).toContain(`the kms.Key sign, a key DynamoDB cannot use (${written})`);
+    expect(got.blocker).toContain('use a symmetric encryption key: remove');
+  });
+
+  it.each([
+    ['keySpec: kms.KeySpec.SYMMETRIC_DEFAULT, keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT', table],
+    ['enableKeyRotation: true', v2],
+    ['keySpec: props.spec', cfn],
+  ])('%s: customer-managed', async (props, t) => {
+    const [got] = await scanOne('lib/s.ts', stack(props, t));
+    expect(got.status).toBe('customer-managed');
+  });
+});
+
+describe('Pulumi', () => {
+  const program = (keyArgs: string) => `import * as aws from '@pulumi/aws';
+
+const sign = new aws.kms.Key('sign', { ${keyArgs} });
+export const orders = new aws.dynamodb.Table('orders', {
+  attributes: [{ name: 'id', type: 'S' }],
+  hashKey: 'id',
+  billingMode: 'PAY_PER_REQUEST',
+  serverSideEncryption: { enabled: true, kmsKeyArn: sign.arn },
+});
+`;
+
+  it('an asymmetric key: not usable, not fixable', async () => {
+    const [t] = await scanOne('index.ts', program("customerMasterKeySpec: 'RSA_4096', keyUsage: 'ENCRYPT_DECRYPT'"));
+    expect(t.status).toBe('aws-managed');
+    expect(t.fixable).toBe(false);
+    expect(t.message).toContain("the aws.kms.Key sign, a key DynamoDB cannot use (customerMasterKeySpec: 'RSA_4096')");
+  });
+
+  it.each([["customerMasterKeySpec: 'SYMMETRIC_DEFAULT'"], ['enableKeyRotation: true']])('%s: customer-managed', async (args) => {
+    const [t] = await scanOne('index.ts', program(args));
+    expect(t.status).toBe('customer-managed');
+  });
+});
