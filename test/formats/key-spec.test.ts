@@ -212,3 +212,45 @@ export const orders = new aws.dynamodb.Table('orders', {
     expect(t.status).toBe('customer-managed');
   });
 });
+
+describe('Pulumi YAML', () => {
+  const program = (keyProps: string) => `name: p
+runtime: yaml
+
+resources:
+  sign:
+    type: aws:kms:Key
+    properties:
+${keyProps}
+  orders:
+    type: aws:dynamodb:Table
+    properties:
+      attributes:
+        - name: id
+          type: S
+      hashKey: id
+      billingMode: PAY_PER_REQUEST
+      serverSideEncryption:
+        enabled: true
+        kmsKeyArn: \${sign.arn}
+`;
+
+  it('an HMAC key: not usable, not fixable', async () => {
+    const [t] = await scanOne('Pulumi.yaml', program('      customerMasterKeySpec: HMAC_512\n      keyUsage: GENERATE_VERIFY_MAC'));
+    expect(t.status).toBe('aws-managed');
+    expect(t.fixable).toBe(false);
+    expect(t.message).toContain(
+      'the aws:kms:Key sign, a key DynamoDB cannot use (customerMasterKeySpec: HMAC_512, keyUsage: GENERATE_VERIFY_MAC)',
+    );
+    expect(t.blocker).toContain('remove customerMasterKeySpec and keyUsage from the aws:kms:Key sign');
+  });
+
+  it.each([
+    ['      customerMasterKeySpec: SYMMETRIC_DEFAULT'],
+    ['      customerMasterKeySpec: ${spec}'],
+    ['      enableKeyRotation: true'],
+  ])('%s: customer-managed', async (props) => {
+    const [t] = await scanOne('Pulumi.yaml', program(props));
+    expect(t.status).toBe('customer-managed');
+  });
+});
