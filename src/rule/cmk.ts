@@ -120,15 +120,31 @@ function awsManagedKey(key: Setting): boolean {
 function keyStatus(key: Setting | undefined): Status {
   if (!key || key.state === 'absent') return 'aws-managed';
   if (key.state === 'unreadable') return 'unknown';
+  if (key.unusable) return 'aws-managed';
   return awsManagedKey(key) ? 'aws-managed' : 'customer-managed';
 }
 
 /** The verdict a key setting gives a table (or the replica in `replicaRegion`) whose encryption is on. */
 function keyVerdict(key: Setting | undefined, replicaRegion?: string): Verdict {
   const status = keyStatus(key);
+  if (key?.unusable && key.state !== 'absent' && key.state !== 'unreadable') return unusableVerdict(key, replicaRegion);
   if (!key || key.state === 'absent') return verdict(status, phrase('keyAbsent', { source: key?.source ?? '' }, replicaRegion));
   if (status === 'unknown') return verdict(status, key.source);
   return verdict(status, phrase(status === 'aws-managed' ? 'keyAwsManaged' : 'keyCustomer', { source: key.source }, replicaRegion));
+}
+
+/**
+ * A key DynamoDB cannot use (Setting.unusable: an asymmetric or HMAC key of the same file, src/rule/keySpec.ts):
+ * the deploy fails (a new table is not created; an update fails and rolls back) and the table keeps the key it
+ * had. As with a key CloudFormation rejects for want of SSEType (untypedVerdict), the key counts as none: what
+ * is left, KMS asked for with no key of the table's own, is the AWS managed key (not `unknown`, which would hide
+ * a table that is not what its code says). Never fixed: the key is the user's, and a symmetric one replaces it.
+ */
+function unusableVerdict(key: Setting, replicaRegion?: string, choice = false): Verdict {
+  const u = key.unusable!;
+  const values = { source: key.source, keyName: u.key, written: u.written, names: u.names, symmetric: u.symmetric };
+  const reason = phrase(choice ? 'choiceUnusable' : 'keyUnusable', values, replicaRegion);
+  return { ...verdict('aws-managed', reason), blocker: phrase('keyUnusableStep', values) };
 }
 
 /**
@@ -167,6 +183,9 @@ function choiceVerdict(s: Extract<Settings, { model: 'choice' }>): Verdict {
         // The key given is the AWS managed key (a lookup of alias/aws/dynamodb, CDK's `Alias.fromAliasName(...)`).
         if (key && key.state !== 'absent' && key.state !== 'unreadable' && awsManagedKey(key))
           return through(verdict('aws-managed', phrase('keyAwsManaged', { source: key.source })), key);
+        if (key?.unusable && key.state !== 'absent' && key.state !== 'unreadable') return unusableVerdict(key);
+        // The key is the choice's own (TableV2's `TableEncryptionV2.customerManagedKey(k)`).
+        if (choice.unusable && (!key || key.state === 'absent')) return unusableVerdict(choice, undefined, true);
         return key && key.state !== 'absent' && key.state !== 'unreadable'
           ? verdict('customer-managed', phrase('keyCustomer', { source: key.source }))
           : verdict('customer-managed', phrase('choiceCustomer', { source: choice.source }));
@@ -178,6 +197,7 @@ function choiceVerdict(s: Extract<Settings, { model: 'choice' }>): Verdict {
   // A key and no `encryption`: CDK uses the key given, the AWS managed key when that is what it names.
   if (key && key.state !== 'absent' && awsManagedKey(key))
     return through(verdict('aws-managed', phrase('keyAwsManaged', { source: key.source })), key);
+  if (key?.unusable && key.state !== 'absent') return unusableVerdict(key);
   if (key && key.state !== 'absent') return verdict('customer-managed', phrase('keyCustomer', { source: key.source }));
   if (enabled && enabled.state === 'unreadable') return verdict('unknown', enabled.source);
   if (enabled?.bool === true) return verdict('aws-managed', phrase('enabledTrue'));

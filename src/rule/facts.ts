@@ -35,6 +35,11 @@ export interface Setting {
   via?: string;
   /** Not known: what was read on the way (Terraform: the module call's input), said after the value as written. */
   why?: string;
+  /**
+   * A key: the key it names is a key of the same file whose spec or usage, written literally, DynamoDB refuses
+   * (an asymmetric or HMAC key: src/rule/keySpec.ts): the table cannot use it (src/rule/cmk.ts).
+   */
+  unusable?: import('./keySpec.js').Unusable;
 }
 
 export const ABSENT: Setting = { state: 'absent', source: '' };

@@ -7,6 +7,11 @@
  */
 import type { Vocabulary } from './facts.js';
 
+/** Why a key DynamoDB cannot use (src/rule/keySpec.ts) leaves a table where it was. */
+const UNUSABLE =
+  'a key DynamoDB cannot use ({written}): DynamoDB takes only symmetric encryption KMS keys, so the deploy fails ' +
+  '(a new table is not created, an update rolls back) and the table keeps the key it had, read as the AWS managed key';
+
 const DEFAULTS = {
   // What holds the settings cannot be read.
   containerUnresolved: '{container} is {source}',
@@ -32,6 +37,12 @@ const DEFAULTS = {
     '{key} {source} is not used: {block} has no {sseType}, and CloudFormation rejects a {key} without {sseType}: KMS ' +
     '(cfn-lint E3021), so the stack fails and the table keeps the key it had, AWS managed under {enabled}: true alone; ' +
     'add {sseType}: KMS beside it (kmsfix fix does, keeping this key)',
+  // A key DynamoDB cannot use (src/rule/keySpec.ts), and the manual step.
+  keyUnusable: `{key} {source} is {keyName}, ${UNUSABLE}`,
+  choiceUnusable: `{choice} {source} names {keyName}, ${UNUSABLE}`,
+  keyUnusableStep:
+    "use a symmetric encryption key: remove {names} from {keyName} (or set {symmetric}); a KMS key's spec and usage " +
+    'cannot change, so this replaces the key (or name another key); kmsfix does not change a key you wrote',
   // A choice of key (CDK).
   choiceAbsent: 'No {choice}',
   choiceIs: '{choice} is {source}',

@@ -37,6 +37,7 @@ import { templateCautions } from './cautions.js';
 import { iamRoles } from '../cfn-values/iamRoles.js';
 import { TABLE_TYPES } from '../cfn-values/tableTypes.js';
 import { unkeptKeyCautions } from './keptKeys.js';
+import { markUnusableCfnKeys } from './keySpec.js';
 import type { ComposeFile } from '../serverless/compose.js';
 import { apiGlobalTables } from './apiGlobalTables.js';
 import { ifElseTables } from './ifElse.js';
@@ -585,6 +586,8 @@ export function detectCloudFormation(
             : { model: 'unreadable', container: { state: 'expression', source: snippet(file.text, extension.props ?? null) } };
         encryption.obstacles.push({ kind: 'code-shape', step: extensionStep(rp.key) });
       }
+      // A key of the template DynamoDB cannot use (an asymmetric or HMAC KeySpec, a KeyUsage other than ENCRYPT_DECRYPT).
+      markUnusableCfnKeys(encryption, template.resources);
       const own = type === 'AWS::DynamoDB::Table' ? cautions.tables : cautions.all;
       if (own) encryption.cautions = own;
       // What keeps a fix from being made, looked for only where the rule would fix the table.

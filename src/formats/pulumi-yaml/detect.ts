@@ -29,6 +29,7 @@ import { duplicateKeyError } from '../yaml/duplicates.js';
 import { keySettingOf, switchSettingOf } from './settings.js';
 import { destroyKeeps } from './retention.js';
 import { unkeptKeyCautions } from './keptKeys.js';
+import { markUnusableYamlKeys } from './keySpec.js';
 import { keptKeyText } from './switchOnly.js';
 import { keyOnStacks, type PulumiStacks } from '../pulumi/stacks.js';
 import { coversEncryption } from '../pulumi/propertyPath.js';
@@ -575,6 +576,8 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
     const kept = keptKeyText(file.text, t);
     if (kept !== undefined) t.keptKey = kept;
   }
+  // A table whose key of the program DynamoDB cannot use (an asymmetric or HMAC key: keySpec.ts).
+  markUnusableYamlKeys(file.text, tables);
   // A table kept past a destroy whose key of the program is not (keptKeys.ts).
   unkeptKeyCautions(file.text, tables, lines, path.basename(file.path));
   sharedTables(file.text, tables);

@@ -19,10 +19,10 @@ import type { PulumiTable } from './detect.js';
 import { NATIVE_TYPES } from './native.js';
 import { destroyKeeps } from './retention.js';
 
-const KEY_TYPES = new Set(['aws:kms:Key', 'aws:kms/key:Key', 'aws-native:kms:Key']);
+export const KEY_TYPES = new Set(['aws:kms:Key', 'aws:kms/key:Key', 'aws-native:kms:Key']);
 
 /** The resource name a table's key is written with (`${ordersKey.arn}`: ordersKey); undefined for anything else. */
-function keyName(t: PulumiTable): string | undefined {
+export function keyName(t: PulumiTable): string | undefined {
   const props = child(t.resource, 'properties');
   const key = NATIVE_TYPES.has(t.type)
     ? child(child(props, 'sseSpecification'), 'kmsMasterKeyId')

@@ -56,6 +56,7 @@ import { unitsOfTables } from './deployingUnits.js';
 import { isRootModule } from './rootModule.js';
 import { synthOutputAt } from '../../core/synthOutput.js';
 import { synthesizedJson } from './synthesizedJson.js';
+import { markUnusableTfKeys } from './keySpec.js';
 
 export type TfKind = 'table' | 'table-replica' | 'module';
 
@@ -1205,6 +1206,8 @@ function detectBlocks(text: string, all: HBlock[], commentsOf: (b: HBlock) => (s
       suppressions: suppressionsOf(commentsOf(b)),
       keyRef: key?.value,
     });
+    // A key of the file DynamoDB cannot use (an asymmetric or HMAC customer_master_key_spec, a key_usage other than ENCRYPT_DECRYPT).
+    markUnusableTfKeys(tables[tables.length - 1].encryption, all);
   }
   return tables;
 }

@@ -16,6 +16,7 @@ import { pulumiVersionLimits } from './pulumiVersion.js';
 import { deletionProtected, recoveryOn } from './retention.js';
 import { selectionsOf } from './backups.js';
 import { unkeptKeyCautions } from './keptKeys.js';
+import { markUnusableTsKeys } from './keySpec.js';
 import { optionsOf } from './options.js';
 import { readsStackConfig } from './stackConfig.js';
 import { pulumiStacks } from '../pulumi/stacks.js';
@@ -69,6 +70,8 @@ function detected(file: SourceFile, d: TsDetection, context: DiskContext | undef
   }
   unaliased(file, d);
   recoveryCautions(d);
+  // A table whose key is a key of the file DynamoDB cannot use (an asymmetric or HMAC key: keySpec.ts).
+  markUnusableTsKeys(file, d);
   // A CDK table kept past its stack whose kms.Key of the file is destroyed with it (keptKeys.ts).
   unkeptKeyCautions(file, d);
   // Roles an explicit statement (CDK) or a serverless.ts service grants DynamoDB and no KMS action (said under --key-policy iam only).

@@ -30,10 +30,10 @@ import { keyDeletedWhileKept } from '../pulumi/retention.js';
 import { readOptions } from './options.js';
 import { dataKeptBy, destroyKeeps, removalLeaf, removalOf } from './retention.js';
 
-type Sym = (e: ts.Expression) => string | undefined;
+export type Sym = (e: ts.Expression) => string | undefined;
 
 /** A `kms.Key` of the file: how the table names it (`ordersKey`, `this.ordersKey`), its `new` and where it is declared. */
-interface FileKey {
+export interface FileKey {
   name: string;
   created: ts.NewExpression;
   at: ts.Node;
@@ -42,7 +42,7 @@ interface FileKey {
 }
 
 /** The key classes of each framework the caution reads. */
-const KEY_CLASSES: Partial<Record<TsTable['framework'], string[]>> = {
+export const KEY_CLASSES: Partial<Record<TsTable['framework'], string[]>> = {
   cdk: ['aws-cdk-lib/aws-kms#Key'],
   pulumi: ['@pulumi/aws#kms.Key', '@pulumi/aws-native#kms.Key'],
 };
@@ -54,7 +54,7 @@ function keyOf(e: ts.Expression | undefined, attributes: string[]): ts.Expressio
 }
 
 /** The expression a CDK or Pulumi table names its key with, as written; undefined for another table. */
-function keyExpression(t: TsTable, sf: ts.SourceFile): ts.Expression | undefined {
+export function keyExpression(t: TsTable, sf: ts.SourceFile): ts.Expression | undefined {
   const value = (o: ts.ObjectLiteralExpression | undefined, name: string) => {
     const l = o && lookup(sf, o, name);
     return l?.kind === 'value' ? unwrap(l.value) : undefined;
@@ -80,7 +80,7 @@ function keyExpression(t: TsTable, sf: ts.SourceFile): ts.Expression | undefined
  * The key (a `new` of one of `classes`) an expression names, when the file creates it where kmsfix can see (a
  * const, or a property of the class assigned once).
  */
-function fileKey(e: ts.Expression | undefined, sf: ts.SourceFile, sym: Sym, classes: string[]): FileKey | undefined {
+export function fileKey(e: ts.Expression | undefined, sf: ts.SourceFile, sym: Sym, classes: string[]): FileKey | undefined {
   const u = e && unwrap(e);
   if (!u) return undefined;
   let init: ts.Expression | undefined;

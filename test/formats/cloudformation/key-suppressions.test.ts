@@ -24,7 +24,9 @@ interface Key {
   };
   Properties?: {
     PendingWindowInDays?: unknown;
-    KeyPolicy?: { Statement?: { Principal?: unknown; Condition?: { StringEquals?: Record<string, unknown> } }[] };
+    KeyPolicy?: {
+      Statement?: { Sid?: string; Effect?: string; Principal?: unknown; Condition?: { StringEquals?: Record<string, unknown> } }[];
+    };
   };
 }
 
@@ -55,8 +57,10 @@ describe('generated CloudFormation keys and the rules that judge a * principal',
           expect(key.Properties?.PendingWindowInDays, id).toBe(window === undefined || window === 30 ? undefined : window);
           for (const s of key.Properties?.KeyPolicy?.Statement ?? []) {
             expect(s.Principal, id).not.toBe('*');
-            if ((s.Principal as { AWS?: unknown })?.AWS === '*')
+            // An Allow to * is this account's, through DynamoDB; the Deny of key: deny_direct_grants limits every caller.
+            if ((s.Principal as { AWS?: unknown })?.AWS === '*' && s.Effect !== 'Deny')
               expect(Object.keys(s.Condition?.StringEquals ?? {}), id).toContain('kms:CallerAccount');
+            if (s.Effect === 'Deny') expect(s.Sid, id).toBe('DenyGrantsOutsideAWSServices');
           }
           if (mode === 'iam') {
             expect(key.Metadata, id).toBeUndefined();

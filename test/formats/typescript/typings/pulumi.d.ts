@@ -30,6 +30,8 @@ declare module '@pulumi/pulumi' {
     dependsOn?: Input<Input<Resource>[]> | Input<Resource>;
     protect?: boolean;
     retainOnDelete?: boolean;
+    ignoreChanges?: string[];
+    replaceOnChanges?: string[];
   }
   export interface CustomResourceOptions extends ResourceOptions {
     provider?: ProviderResource;
