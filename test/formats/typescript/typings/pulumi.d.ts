@@ -32,6 +32,7 @@ declare module '@pulumi/pulumi' {
     retainOnDelete?: boolean;
     ignoreChanges?: string[];
     replaceOnChanges?: string[];
+    deleteBeforeReplace?: boolean;
   }
   export interface CustomResourceOptions extends ResourceOptions {
     provider?: ProviderResource;
