@@ -104,6 +104,23 @@ export const b = new aws.dynamodb.Table('b', { hashKey: 'id' });
     expect(v.b).toMatchObject({ fixed: true, status: 'aws-owned' });
   });
 
+  it("TypeScript: a component's transformations adding replaceOnChanges reach its child tables: unknown (adversarial pass 2 of session 57, H1)", async () => {
+    const text = `import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+class Store extends pulumi.ComponentResource {
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+    super('x:Store', name, {}, opts);
+    new aws.dynamodb.Table(\`\${name}-t\`, { hashKey: 'id' }, { parent: this });
+  }
+}
+new Store('s', { transformations: [(a) => ({ props: a.props, opts: pulumi.mergeOptions(a.opts, { replaceOnChanges: ['*'] }) })] });
+`;
+    const v = Object.values(await verdicts('index.ts', text));
+    expect(v).toHaveLength(1);
+    expect([v[0].status, v[0].fixed]).toEqual(['unknown', false]);
+    expect(v[0].reason).toMatch(/by the transformations option at line 9 \(a resource's, which Pulumi applies to its children too\)/);
+  });
+
   it('Pulumi YAML: options.replaceOnChanges naming the encryption (a list or one entry) is declined; another property is fixed', async () => {
     const resource = (name: string, options: string) =>
       `  ${name}:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: id\n      attributes:\n        - name: id\n          type: S\n` +

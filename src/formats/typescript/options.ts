@@ -124,7 +124,7 @@ function changedNames(sf: ts.SourceFile): Set<string> {
   const out = new Set<string>();
   const target = (t: ts.Expression) => {
     const u = unwrap(t);
-    if (ts.isIdentifier(u) || ts.isPropertyAccessExpression(u) || ts.isElementAccessExpression(u)) out.add(u.getText(sf));
+    if (ts.isIdentifier(u) || ts.isPropertyAccessExpression(u) || u.kind === ts.SyntaxKind.ElementAccessExpression) out.add(u.getText(sf));
   };
   const visit = (n: ts.Node): void => {
     if (ts.isVariableDeclarationList(n) && !(n.flags & ts.NodeFlags.Const)) {

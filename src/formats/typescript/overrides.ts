@@ -113,12 +113,36 @@ function pulumiTransforms(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]
   const unknown = (t: TsTable, why: string) => {
     t.encryption = { ...unreadable(why), obstacles: t.encryption.obstacles };
   };
+  // The tables' own options literals: their transforms are said as the table's (below).
+  const own = new Set(
+    pulumi.flatMap((t) => {
+      const o = (t.node as ts.NewExpression | ts.CallExpression).arguments?.[2];
+      const u = o && unwrap(o);
+      return u && ts.isObjectLiteralExpression(u) ? [u] : [];
+    }),
+  );
   const visit = (n: ts.Node): void => {
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && STACK_TRANSFORMS.has(n.expression.name.text)) {
       const how = n.arguments.map((a) => transformTouches(transformText(sf, a))).find((w) => w !== undefined);
       const { line } = lines.position(n.getStart(sf));
       const name = n.expression.name.text;
       if (how) for (const t of pulumi) unknown(t, `${how} the stack transform ${name}(...) at line ${line}, which kmsfix does not read`);
+    } else if (
+      ts.isPropertyAssignment(n) &&
+      ts.isIdentifier(n.name) &&
+      TRANSFORM_OPTIONS.has(n.name.text) &&
+      !(ts.isObjectLiteralExpression(n.parent) && own.has(n.parent))
+    ) {
+      // Another resource's (a component's) transforms: Pulumi applies them to its children too, which may be these
+      // tables (a `parent: this` kmsfix does not follow): read as a stack transform (adversarial pass 2 of session 57, H1).
+      const how = transformTouches(transformsText(sf, n.initializer));
+      const { line } = lines.position(n.getStart(sf));
+      if (how)
+        for (const t of pulumi)
+          unknown(
+            t,
+            `${how} the ${n.name.text} option at line ${line} (a resource's, which Pulumi applies to its children too), which kmsfix does not read`,
+          );
     }
     ts.forEachChild(n, visit);
   };
