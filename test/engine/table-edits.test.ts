@@ -23,6 +23,11 @@ const JOINED: Record<string, Record<string, string[]>> = {
     'aws_dynamodb_table.orders': ['aws_dynamodb_table.events'],
     'aws_dynamodb_table.events': ['aws_dynamodb_table.orders'],
   },
+  // key-settings-json's input, with key: deny_direct_grants.
+  'terraform/deny-direct-grants-json-iam': {
+    'aws_dynamodb_table.orders': ['aws_dynamodb_table.events'],
+    'aws_dynamodb_table.events': ['aws_dynamodb_table.orders'],
+  },
 };
 
 describe('the edits that serve one table are a valid fix of that table alone', () => {
