@@ -125,11 +125,15 @@ export function isAlive(pid: number): boolean {
  */
 const ownTemps = new Map<string, boolean>();
 const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
-/** The files this run has put in place (write.ts), said when a signal ends it: nothing else would say so (no diff, no summary). */
-const renamed: string[] = [];
+/**
+ * How many fixed files this run has put in place (write.ts), and the first SHOWN of them, said when a signal ends it:
+ * nothing else would say so (no diff, no summary). Bounded, as a fix's memory must be whatever the tree's size.
+ */
+const SHOWN = 20;
+const written = { count: 0, first: [] as string[] };
 const onSignal = (signal: keyof typeof SIGNALS) => {
   try {
-    process.stderr.write(interruptedText(signal, renamed, process.cwd()));
+    process.stderr.write(interruptedText(signal, written.first, written.count, process.cwd()));
   } catch {
     /* stderr closed: the exit code still says it */
   }
@@ -159,16 +163,17 @@ export function tempMade(temp: string): void {
 
 /** A fixed file is in place (its temp file renamed over it). */
 export function fileWritten(target: string): void {
-  renamed.push(target);
+  if (written.first.length < SHOWN) written.first.push(target);
+  written.count++;
 }
 
-/** What an interrupted fix says on stderr before it exits: the fixed files it wrote (at most 20 named), each group whole; nothing when none. */
-export function interruptedText(signal: string, written: readonly string[], cwd: string): string {
-  const shown = written.slice(0, 20).map((f) => path.relative(cwd, f) || f);
-  const more = written.length > shown.length ? `, and ${written.length - shown.length} more` : '';
-  const files = written.length === 1 ? '1 file written' : `${written.length} files written`;
+/** What an interrupted fix says on stderr before it exits: the fixed files it wrote (`count`, `first` of them named), each group whole; nothing when none. */
+export function interruptedText(signal: string, first: readonly string[], count: number, cwd: string): string {
+  const shown = first.map((f) => path.relative(cwd, f) || f);
+  const more = count > shown.length ? `, and ${count - shown.length} more` : '';
+  const files = count === 1 ? '1 file written' : `${count} files written`;
   // Nothing said when no fixed file was written: --patch-dir's and -o's outputs are not fixed files (adversarial pass 2 of session 57, M5).
-  return written.length === 0
+  return count === 0
     ? ''
     : `kmsfix: interrupted (${signal}) during its writes: ${files} (${shown.join(', ')}${more}), each group of files whole; ` +
         'the others are as they were: run the same command again to fix them\n';

@@ -14,6 +14,11 @@ import type { Branches, EncryptionFacts, Setting, Settings } from './facts.js';
 const SPEC_OK = 'SYMMETRIC_DEFAULT';
 const USAGE_OK = 'ENCRYPT_DECRYPT';
 
+/** A spec or usage value written literally (an enum member's name: `RSA_2048`, `SIGN_VERIFY`), else undefined. */
+export function kindValue(v: string | undefined): string | undefined {
+  return v !== undefined && /^[A-Z][A-Z0-9_]*$/.test(v) ? v : undefined;
+}
+
 /** A key's spec and usage as the format names them, and their literal values (undefined: not written, or not a literal). */
 export interface KeyKind {
   /** The key as the format names it (`AWS::KMS::Key AsymKey`, `aws_kms_key.signing`, `new kms.Key(this, 'Asym')`). */

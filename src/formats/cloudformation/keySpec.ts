@@ -5,20 +5,18 @@
  */
 import type { EncryptionFacts, Setting } from '../../rule/facts.js';
 import { isReference } from '../../rule/peers/facts.js';
-import { markUnusableKeys, unusableKey, type Unusable } from '../../rule/keySpec.js';
+import { kindValue, markUnusableKeys, unusableKey, type Unusable } from '../../rule/keySpec.js';
 import { child, scalarString, type CNode } from '../yaml/tree.js';
 
 /** A value KMS defines (RSA_2048, SIGN_VERIFY): not a variable or a placeholder. */
-const literal = (v: string | undefined) => (v !== undefined && /^[A-Z][A-Z0-9_]*$/.test(v) ? v : undefined);
-
 function unusableOf(key: Setting, resources: CNode): Unusable | undefined {
   if (!isReference(key.raw) || /ImportValue/.test(key.source)) return undefined;
   const id = key.raw.ref;
   const resource = child(resources, id);
   if (scalarString(child(resource, 'Type')) !== 'AWS::KMS::Key') return undefined;
   const props = child(resource, 'Properties');
-  const spec = literal(scalarString(child(props, 'KeySpec')));
-  const usage = literal(scalarString(child(props, 'KeyUsage')));
+  const spec = kindValue(scalarString(child(props, 'KeySpec')));
+  const usage = kindValue(scalarString(child(props, 'KeyUsage')));
   return unusableKey(
     {
       key: `AWS::KMS::Key ${id}`,

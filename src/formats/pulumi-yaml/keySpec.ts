@@ -4,7 +4,7 @@
  * aws-native's `keySpec` / `keyUsage`), DynamoDB refuses (src/rule/keySpec.ts): the key setting says so. A value
  * from a `${...}` interpolation or config: left as today.
  */
-import { markUnusableKeys, unusableKey } from '../../rule/keySpec.js';
+import { kindValue, markUnusableKeys, unusableKey } from '../../rule/keySpec.js';
 import { child, ownPair, resolveAlias, scalarString } from '../yaml/tree.js';
 import type { PulumiTable } from './detect.js';
 import { KEY_TYPES, keyName } from './keptKeys.js';
@@ -20,8 +20,8 @@ export function markUnusableYamlKeys(text: string, tables: PulumiTable[]): void 
     if (!key || !type || !KEY_TYPES.has(type) || ownPair(key, 'get')) continue;
     const props = child(key, 'properties');
     const read = (n: string) => {
-      const v = scalarString(child(props, n));
-      return v !== undefined && /^[A-Z][A-Z0-9_]*$/.test(v) ? { name: n, value: v } : undefined;
+      const v = kindValue(scalarString(child(props, n)));
+      return v === undefined ? undefined : { name: n, value: v };
     };
     const spec = type.startsWith('aws-native:') ? read('keySpec') : (read('customerMasterKeySpec') ?? read('keySpec'));
     const usage = read('keyUsage');

@@ -5,7 +5,7 @@
  */
 import type { EncryptionFacts, Setting } from '../../rule/facts.js';
 import { isReference } from '../../rule/peers/facts.js';
-import { markUnusableKeys, unusableKey, type Unusable } from '../../rule/keySpec.js';
+import { kindValue, markUnusableKeys, unusableKey, type Unusable } from '../../rule/keySpec.js';
 import { attr, type HBlock } from './parse.js';
 
 /** `aws_kms_key.NAME.arn`, also one of a `count` or `for_each` key (`aws_kms_key.NAME[0].arn`). */
@@ -13,7 +13,8 @@ const KEY_ARN = /^aws_kms_key\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.arn$/;
 
 function literal(b: HBlock, name: string): { name: string; value: string } | undefined {
   const a = attr(b, name);
-  return a?.lit?.type === 'string' && /^[A-Z][A-Z0-9_]*$/.test(a.lit.value) ? { name, value: a.lit.value } : undefined;
+  const value = a?.lit?.type === 'string' ? kindValue(a.lit.value) : undefined;
+  return value === undefined ? undefined : { name, value };
 }
 
 function unusableOf(key: Setting, all: HBlock[]): Unusable | undefined {

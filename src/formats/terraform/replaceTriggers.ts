@@ -10,7 +10,7 @@
  * refuses them), so an entry that mentions the table in any other shape (a `for` expression) is not read and declines
  * the table too.
  */
-import { escapeRegExp } from '../../core/text.js';
+import { escapeRegExp, LineIndex } from '../../core/text.js';
 import type { Obstacle, ReplaceTrigger } from '../../rule/facts.js';
 import { isExpr, isObj, isStr, items, readBody, type Value } from './hclvalue.js';
 import type { TopBlock } from './topBlocks.js';
@@ -94,8 +94,5 @@ function reads(entry: string, label: string, edited: string[]): 'replaced' | 'un
 /** The line of the block's replace_triggered_by (1-based). */
 function lineOf(text: string, t: TopBlock): number {
   const start = t.start ?? Math.max(0, text.indexOf(t.text));
-  const at = start + Math.max(0, t.text.indexOf(WORD));
-  let line = 1;
-  for (let i = 0; i < at && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  return LineIndex.of(text).position(start + Math.max(0, t.text.indexOf(WORD))).line;
 }

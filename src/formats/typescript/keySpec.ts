@@ -7,7 +7,7 @@
  * setting says so. Props from a variable, a value from one: left as today. CDK for Terraform's KmsKey: not read.
  */
 import type { SourceFile } from '../../core/types.js';
-import { markUnusableKeys, unusableKey, type KeyKind } from '../../rule/keySpec.js';
+import { kindValue, markUnusableKeys, unusableKey, type KeyKind } from '../../rule/keySpec.js';
 import type { TsDetection } from './detect.js';
 import { resolveSymbol } from './imports.js';
 import { fileKey, KEY_CLASSES, keyExpression, type Sym } from './keptKeys.js';
@@ -17,8 +17,7 @@ import { stringValue, ts, unwrap } from './parse.js';
 /** A spec or usage as written: a string, or an enum member (`kms.KeySpec.RSA_2048`: RSA_2048). */
 function literal(e: ts.Expression): string | undefined {
   const u = unwrap(e);
-  const v = ts.isPropertyAccessExpression(u) ? u.name.text : stringValue(u);
-  return v !== undefined && /^[A-Z][A-Z0-9_]*$/.test(v) ? v : undefined;
+  return kindValue(ts.isPropertyAccessExpression(u) ? u.name.text : stringValue(u));
 }
 
 /** The key's spec and usage, and each as written (`keySpec: kms.KeySpec.RSA_2048`). */
