@@ -236,7 +236,9 @@ const paths = (sites: string[]): string => someOf(sites, 3);
 function replaceTriggers(o: Extract<Obstacle, { kind: 'replace-triggers' }>): string {
   const one = o.triggers.length === 1;
   const each = o.triggers.map(
-    (t) => `${t.resource} (${t.at}: ${t.entry}${t.unread ? ', an expression kmsfix does not read, which may name this table' : ''})`,
+    (t) =>
+      `${t.resource} (${t.at}: ${t.entry}${t.unread ? ', an expression kmsfix does not read, which may name this table' : ''}` +
+      `${t.via ? `, which changes with this table: ${[o.table, ...t.via].join(' -> ')}` : ''})`,
   );
   const tables = o.triggers.filter((t) => t.table).map((t) => t.resource);
   const others = o.triggers.filter((t) => !t.table).map((t) => t.resource);
@@ -248,13 +250,15 @@ function replaceTriggers(o: Extract<Obstacle, { kind: 'replace-triggers' }>): st
       ? `${listed(others)} would be destroyed and re-created (an outage while ${others.length === 1 ? 'it is' : 'they are'})`
       : '',
   ].filter(Boolean);
+  const carriers = [...new Set(o.triggers.flatMap((t) => t.via ?? []))];
   const [option, apply, sse] = o.cdktf
     ? ['lifecycle.replaceTriggeredBy', 'cdktf deploy (terraform apply)', 'serverSideEncryption']
     : ['lifecycle.replace_triggered_by', 'terraform apply', 'server_side_encryption'];
   return (
     `${listed(each)} ${one ? 'names' : 'name'} this table in ${option}, so the ${apply} of a fix, ` +
     `which changes the table's ${sse}, would replace ${one ? 'it' : 'them'}: ${what.join(', and ')}. ` +
-    `Take ${o.table} out of ${one ? 'its' : 'their'} ${option.slice('lifecycle.'.length)} (or name only an attribute the fix does not change, such as ${o.table.replace(/(['"]?)$/, '.arn$1')}), ` +
+    `Take ${o.table} out of ${one ? 'its' : 'their'} ${option.slice('lifecycle.'.length)}${carriers.length > 0 ? ` and out of the arguments of ${listed(carriers)}` : ''} ` +
+    `(or name only an attribute the fix does not change, such as ${o.table.replace(/(['"]?)$/, '.arn$1')}), ` +
     `${o.cdktf ? 'deploy' : 'apply'}, then run kmsfix again`
   );
 }

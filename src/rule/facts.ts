@@ -190,6 +190,8 @@ export interface ReplaceTrigger {
   table: boolean;
   /** An entry kmsfix does not read (not a plain reference) that may name the table. */
   unread?: true;
+  /** The entry names not the table but a resource that changes with it: the resources through which, in order. */
+  via?: string[];
 }
 
 export type Obstacle =

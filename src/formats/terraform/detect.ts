@@ -683,7 +683,9 @@ async function moduleTops(file: SourceFile, det: TfDetection, context: DiskConte
 
 /** The table's file and the module's other files that hold a replace_triggered_by, with their blocks (replaceTriggers.ts). */
 async function moduleTriggerFiles(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<ModuleFile[]> {
-  const siblings = (context ? await context.siblings() : []).filter((f) => holdsTriggers(f.text));
+  // Every file of the module once one holds a trigger: a resource it names may change with a table in another file.
+  const siblings = context ? await context.siblings() : [];
+  if (!holdsTriggers(file.text) && !siblings.some((f) => holdsTriggers(f.text))) return [];
   const out: ModuleFile[] = [{ path: file.path, text: file.text, tops: summarize(det, file.text) }];
   for (const f of siblings) out.push({ path: f.path, text: f.text, tops: await siblingBlocks([f]) });
   return out;

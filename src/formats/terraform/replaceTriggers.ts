@@ -29,42 +29,115 @@ export function holdsTriggers(text: string): boolean {
   return text.includes(WORD);
 }
 
+/** A resource of the module as the trigger reader needs it. */
+interface Resource {
+  address: string;
+  path: string;
+  text: string;
+  top: TopBlock;
+  /** Its replace_triggered_by entries, as written. */
+  entries: string[];
+  /** Its arguments and blocks other than lifecycle and depends_on, as written (what makes it change with another). */
+  inputs: string;
+}
+
+/** What changes with a fix: the table (only `edited` attributes change) or a resource changed through it (anything may). */
+interface Changed {
+  edited?: string[];
+  /** The resources through which it changes with the table, from the first to itself (the table's: none). */
+  chain: string[];
+}
+
 /**
  * The obstacle for `aws_dynamodb_table.<label>` when a resource of `files` (the table's own excepted) names it in its
- * replace_triggered_by, whole or through an attribute of `edited` (what the fix changes: server_side_encryption, replica).
+ * replace_triggered_by, whole or through an attribute of `edited` (what the fix changes: server_side_encryption, replica),
+ * or names a resource that changes with it: a `terraform_data` whose `input` or `triggers_replace` (a `null_resource`'s
+ * `triggers`, any resource's argument) reads the table whole or an edited attribute is updated or replaced by the same
+ * apply, and so is replaced whatever names it in turn (Terraform's documented use of terraform_data), to any depth.
  */
 export function replaceTriggerObstacle(label: string, edited: string[], files: ModuleFile[]): Obstacle | undefined {
+  if (!files.some((f) => holdsTriggers(f.text))) return undefined;
   const table = `aws_dynamodb_table.${label}`;
-  const mention = new RegExp(`\\baws_dynamodb_table\\s*\\.\\s*${escapeRegExp(label)}(?![\\w-])`);
+  const resources = resourcesOf(files).filter((r) => r.address !== table);
+  const changed = new Map<string, Changed>([[table, { edited, chain: [] }]]);
   const triggers: ReplaceTrigger[] = [];
-  for (const f of files) {
-    if (!holdsTriggers(f.text)) continue;
-    for (const t of f.tops) {
-      if (t.type !== 'resource' || !t.text.includes(WORD) || !mention.test(t.text)) continue;
-      if (t.labels[0] === 'aws_dynamodb_table' && t.labels[1] === label) continue;
-      for (const entry of triggerEntries(t.text)) {
-        const written = entryText(entry);
-        if (!mention.test(written)) continue;
-        const read = reads(written, label, edited);
-        if (read === 'unchanged') continue;
-        triggers.push({
-          resource: t.labels.join('.'),
-          at: `${f.path}:${lineOf(f.text, t)}`,
-          entry: written,
-          table: t.labels[0] === 'aws_dynamodb_table',
-          ...(read === 'unread' ? { unread: true as const } : {}),
-        });
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const r of resources) {
+      if (changed.has(r.address)) continue;
+      const hit = replacedBy(r, changed, triggers) ?? changedWith(r, changed);
+      if (hit) {
+        changed.set(r.address, hit);
+        grown = true;
       }
     }
   }
   return triggers.length > 0 ? { kind: 'replace-triggers', table, triggers } : undefined;
 }
 
-/** The entries of a resource block's `lifecycle` replace_triggered_by lists (HCL blocks, or Terraform JSON objects). */
-function triggerEntries(blockText: string): Value[] {
-  const body = readBody(blockText);
-  if (!isObj(body)) return [];
-  return items(body.obj.get('lifecycle')).flatMap((l) => (isObj(l) ? items(l.obj.get(WORD)) : []));
+/** The module's resources, read once for every table of a file (the same `files` array). */
+const read = new WeakMap<ModuleFile[], Resource[]>();
+
+function resourcesOf(files: ModuleFile[]): Resource[] {
+  let out = read.get(files);
+  if (!out) {
+    out = files.flatMap((f) => f.tops.filter((t) => t.type === 'resource' && t.labels.length >= 2).map((t) => resourceOf(f, t)));
+    read.set(files, out);
+  }
+  return out;
+}
+
+function resourceOf(f: ModuleFile, t: TopBlock): Resource {
+  const address = t.labels.slice(0, 2).join('.');
+  const body = readBody(t.text);
+  const args = isObj(body) ? body.obj : new Map<string, Value>();
+  const inputs = [...args].filter(([k]) => k !== 'lifecycle' && k !== 'depends_on').map(([k, v]) => `${k} = ${entryText(v)}`);
+  const entries = t.text.includes(WORD)
+    ? items(args.get('lifecycle'))
+        .flatMap((l) => (isObj(l) ? items(l.obj.get(WORD)) : []))
+        .map(entryText)
+    : [];
+  return { address, path: f.path, text: f.text, top: t, entries, inputs: inputs.join('\n') };
+}
+
+/** The first entry of `r`'s replace_triggered_by that names what changes (recorded in `triggers`): `r` is replaced. */
+function replacedBy(r: Resource, changed: Map<string, Changed>, triggers: ReplaceTrigger[]): Changed | undefined {
+  for (const entry of r.entries) {
+    for (const [address, c] of changed) {
+      if (!mentions(entry, address)) continue;
+      const read = reads(entry, address, c.edited);
+      if (read === 'unchanged') continue;
+      triggers.push({
+        resource: r.address,
+        at: `${r.path}:${lineOf(r.text, r.top)}`,
+        entry,
+        table: r.top.labels[0] === 'aws_dynamodb_table',
+        ...(read === 'unread' ? { unread: true as const } : {}),
+        ...(c.chain.length > 0 ? { via: c.chain } : {}),
+      });
+      return { chain: [...c.chain, r.address] };
+    }
+  }
+  return undefined;
+}
+
+/** What `r` changes with: an argument reading a changed resource (the table: whole, or an attribute the fix edits). */
+function changedWith(r: Resource, changed: Map<string, Changed>): Changed | undefined {
+  for (const [address, c] of changed) {
+    if (!mentions(r.inputs, address)) continue;
+    const re = new RegExp(
+      `\\b${escapeRegExp(address).replace('\\.', '\\s*\\.\\s*')}(?![\\w-])\\s*(?:\\[[^\\]]*\\]\\s*)*(?:\\.\\s*([A-Za-z_][\\w-]*))?`,
+      'g',
+    );
+    for (const m of r.inputs.matchAll(re)) {
+      if (c.edited === undefined || m[1] === undefined || c.edited.includes(m[1])) return { chain: [...c.chain, r.address] };
+    }
+  }
+  return undefined;
+}
+
+function mentions(text: string, address: string): boolean {
+  return new RegExp(`\\b${escapeRegExp(address).replace('\\.', '\\s*\\.\\s*')}(?![\\w-])`).test(text);
 }
 
 /**
@@ -79,16 +152,17 @@ function entryText(v: Value): string {
 }
 
 /**
- * What a trigger naming the table makes of a fix: `replaced` (the table whole, an instance of it, an attribute the fix
- * edits), `unchanged` (an attribute the fix leaves as it is: arn, id, name...), `unread` (another shape).
+ * What a trigger naming a changed resource makes of a fix: `replaced` (it whole, an instance of it, an attribute that
+ * changes: for the table, one the fix edits; for a resource changed through it, any), `unchanged` (an attribute of the
+ * table the fix leaves as it is: arn, id, name...), `unread` (another shape).
  */
-function reads(entry: string, label: string, edited: string[]): 'replaced' | 'unchanged' | 'unread' {
-  const ref = new RegExp(`^aws_dynamodb_table\\.${escapeRegExp(label)}(?:\\[[^\\]]*\\])?((?:\\.[A-Za-z_][\\w-]*|\\[[^\\]]*\\])*)$`).exec(
+function reads(entry: string, address: string, edited: string[] | undefined): 'replaced' | 'unchanged' | 'unread' {
+  const ref = new RegExp(`^${escapeRegExp(address)}(?:\\[[^\\]]*\\])?((?:\\.[A-Za-z_][\\w-]*|\\[[^\\]]*\\])*)$`).exec(
     entry.replace(/\s+/g, ''),
   );
   if (!ref) return 'unread';
   const root = /^\.([A-Za-z_][\w-]*)/.exec(ref[1])?.[1];
-  return root === undefined || edited.includes(root) ? 'replaced' : 'unchanged';
+  return root === undefined || edited === undefined || edited.includes(root) ? 'replaced' : 'unchanged';
 }
 
 /** The line of the block's replace_triggered_by (1-based). */

@@ -92,6 +92,69 @@ describe('terraform: replace_triggered_by naming a table a fix would change', ()
   });
 });
 
+describe('terraform: replace_triggered_by naming a resource that changes with the table', () => {
+  const DATA = (args: string, type = 'terraform_data', label = 'sse') => `resource "${type}" "${label}" {\n  ${args}\n}\n`;
+
+  it('terraform_data reading the table whole or its server_side_encryption, named by another table: declined, the chain named', async () => {
+    for (const [args, fixable] of [
+      ['triggers_replace = [aws_dynamodb_table.orders.server_side_encryption]', false],
+      ['input = aws_dynamodb_table.orders', false],
+      ['input = { sse = aws_dynamodb_table.orders.server_side_encryption[0].kms_key_arn }', false],
+      ['input = "${aws_dynamodb_table.orders.server_side_encryption[0].enabled}"', false],
+      ['input = aws_dynamodb_table.orders.arn', true],
+      ['input = aws_dynamodb_table.orders[0].name', true],
+      ['depends_on = [aws_dynamodb_table.orders]', true],
+      ['input = aws_dynamodb_table.orders_archive', true],
+    ] as const) {
+      const r = await tables([{ path: 'main.tf', text: `${TABLE('orders')}\n${DATA(args)}\n${COPY('terraform_data.sse')}` }]);
+      expect(r.errors).toEqual([]);
+      expect([args, r.orders.fixable]).toEqual([args, fixable]);
+    }
+    const r = await tables([
+      { path: 'main.tf', text: TABLE('orders') },
+      { path: 'data.tf', text: DATA('triggers_replace = [aws_dynamodb_table.orders.server_side_encryption]') },
+      { path: 'copy.tf', text: COPY('terraform_data.sse.output') },
+    ]);
+    expect(r.orders.blocker).toContain(
+      'aws_dynamodb_table.copy (copy.tf:12: terraform_data.sse.output, which changes with this table: aws_dynamodb_table.orders -> terraform_data.sse) ' +
+        'names this table in lifecycle.replace_triggered_by',
+    );
+    expect(r.orders.blocker).toContain('aws_dynamodb_table.copy would be a new, empty table (its items lost)');
+    expect(r.orders.blocker).toContain(
+      'Take aws_dynamodb_table.orders out of its replace_triggered_by and out of the arguments of terraform_data.sse (or name only',
+    );
+  });
+
+  it('a null_resource, and a chain of two: declined; a chain that names nothing of the table: fixed', async () => {
+    const nullResource = await tables([
+      {
+        path: 'main.tf',
+        text: `${TABLE('orders')}\n${DATA('triggers = { key = aws_dynamodb_table.orders.server_side_encryption[0].kms_key_arn }', 'null_resource', 'watch')}\n${LAMBDA('null_resource.watch')}`,
+      },
+    ]);
+    expect(nullResource.orders.fixable).toBe(false);
+    expect(nullResource.orders.blocker).toContain('which changes with this table: aws_dynamodb_table.orders -> null_resource.watch');
+    const two = await tables([
+      {
+        path: 'main.tf',
+        text:
+          `${TABLE('orders')}\n${DATA('input = aws_dynamodb_table.orders')}\n` +
+          `${DATA('triggers_replace = [terraform_data.sse.output]', 'terraform_data', 'second')}\n${COPY('terraform_data.second')}`,
+      },
+    ]);
+    expect(two.orders.fixable).toBe(false);
+    expect(two.orders.blocker).toContain('aws_dynamodb_table.orders -> terraform_data.sse -> terraform_data.second)');
+    const unrelated = await tables([
+      {
+        path: 'main.tf',
+        text: `${TABLE('orders')}\n${DATA('input = aws_dynamodb_table.orders.arn')}\n${DATA('input = terraform_data.sse.output', 'terraform_data', 'second')}\n${COPY('terraform_data.second')}`,
+      },
+    ]);
+    expect(unrelated.orders.fixable).toBe(true);
+    expect(unrelated.fixedOrders.fixed).toBe(true);
+  });
+});
+
 describe('CDK for Terraform: lifecycle.replaceTriggeredBy of another construct naming the table', () => {
   const program = (trigger: string, before = '') =>
     "import { Construct } from 'constructs';\nimport { TerraformStack } from 'cdktf';\n" +
