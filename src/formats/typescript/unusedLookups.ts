@@ -147,9 +147,9 @@ function droppable(sf: ts.SourceFile, text: string, st: ts.VariableStatement, ed
   if (uses.length === 0 || by.some((e) => !e)) return undefined;
   const removal = lineRemoval(text, st, sf);
   if (!removal || overlaps(edits, removal.start, removal.end)) return undefined;
-  // Applied only with every replacing edit: the tables all of them serve (an edit of a table left unfixed keeps a use).
+  // Applied only with every replacing edit: the tables all of them serve (an edit of a table left unfixed keeps a use);
+  // uses replaced for different tables (a lookup two tables share): none alone, only the fix of them all (tables: []).
   const tables = common(by.map((e) => e!.tables));
-  if (tables && tables.length === 0) return undefined;
   const edit = tables ? { ...removal, tables } : removal;
   return { statement: st, edit, names: [...new Set([...namesIn(decl.initializer), ...(decl.type ? namesIn(decl.type) : [])])] };
 }
