@@ -301,7 +301,9 @@ export function hclCacheSize(): { entries: number; chars: number } {
  * attribute of a one-line block (`server_side_encryption { enabled = true }`).
  */
 function unendedItem(text: string, root: Node): { kind: 'attribute' | 'block'; at: number } | undefined {
-  const AFTER = /(?:[ \t]+|\/\*(?:(?!\*\/)[^\n])*\*\/)*/y;
+  // Spaces and comments `/* */` after it, one over several lines too (`} /* a<newline>b */` and a newline: Terraform
+  // accepts it; adversarial pass of session 58, F8), then the newline (such a comment is not one: `b */ c = 1` fails).
+  const AFTER = /(?:[ \t]+|\/\*(?:(?!\*\/)[\s\S])*\*\/)*/y;
   for (const body of root.descendantsOfType('body')) {
     if (!body) continue;
     const items = body.namedChildren.filter((c) => c?.type === 'attribute' || c?.type === 'block');

@@ -31,6 +31,9 @@ describe('a missing newline after an item', () => {
       /^2:15: HCL: missing newline after block definition .*start a new line after it$/,
     );
     expect(await rejects('t {\n  a = 1 b = 2\n}\n')).toMatch(/^2:9: HCL: missing newline after argument .*start a new line after it$/);
+    // Such a comment is not a newline itself (terraform fmt: "Missing newline after argument").
+    expect(await rejects('t {\n  a = 1 /* one\n  two */ b = 2\n}\n')).toMatch(/^3:10: HCL: missing newline after argument/);
+    expect(await rejects('t {\n  x {\n  } /* one\n two */ d = 3\n}\n')).toMatch(/^4:9: HCL: missing newline after block definition/);
   });
 
   it('one-line blocks, comments after an item, and CRLF stay valid', async () => {
@@ -40,6 +43,9 @@ describe('a missing newline after an item', () => {
       't {\n  a = 1 /* x */ # y\n  b = 2 // z\n  c = 3 /* w */\n}',
       't {\r\n  a = 1 { }\r\n}\r\n'.replace(' { }', ''),
       't {}\n',
+      // A comment over two lines, then the newline (terraform fmt accepts both: session 58's adversarial F8).
+      't {\n  a {\n    name = "pk"\n  } /* a comment\n  on two lines */\n}\n',
+      't {\n  a = 1 /* one\n  two */\n}\n',
     ])
       expect(await rejects(ok), ok).toBeUndefined();
   });
