@@ -19,6 +19,10 @@ const JOINED: Record<string, Record<string, string[]>> = {
     'aws_dynamodb_table.orders': ['aws_dynamodb_table.events'],
     'aws_dynamodb_table.events': ['aws_dynamodb_table.orders'],
   },
+  'terraform/tf-json-array-levels': {
+    'aws_dynamodb_table.orders': ['aws_dynamodb_table.invoices'],
+    'aws_dynamodb_table.invoices': ['aws_dynamodb_table.orders'],
+  },
   'terraform/key-settings-json': {
     'aws_dynamodb_table.orders': ['aws_dynamodb_table.events'],
     'aws_dynamodb_table.events': ['aws_dynamodb_table.orders'],

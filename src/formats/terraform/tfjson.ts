@@ -160,10 +160,13 @@ export function jsonModel(text: string): JsonModel {
     if ((kind === 'resource' || kind === 'data') && tops[0]) containers[kind] = tops[0][1];
     for (const [top, tp] of tops) {
       if (kind === 'resource' || kind === 'data') {
-        for (const [type, byName, typeProp] of props(top)) {
-          for (const [name, body, nameProp] of props(byName)) {
-            for (const [b, bp] of bodies(body, [...tp, type, name]))
-              blocks.push(blockOf(kind, [type, name], b, bp, text, lines, kind === 'resource', nameProp ?? typeProp));
+        // Each level an object or an array of objects (`"aws_dynamodb_table": [{ "orders": {...} }]`), as Terraform reads it.
+        for (const [type, byNames, typeProp] of props(top)) {
+          for (const [byName, np] of bodies(byNames, [...tp, type])) {
+            for (const [name, body, nameProp] of props(byName)) {
+              for (const [b, bp] of bodies(body, [...np, name]))
+                blocks.push(blockOf(kind, [type, name], b, bp, text, lines, kind === 'resource', nameProp ?? typeProp));
+            }
           }
         }
       } else if (kind === 'module') {
