@@ -42,6 +42,7 @@ import { FN_TRANSFORM, transformReason } from '../yaml/cfnTransform.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
 import { keyArnKinds } from '../../rule/keyArn.js';
 import { typeOnlyBlock } from './typeOnly.js';
+import { spreadOverride } from './spreadOverrides.js';
 
 const TYPES = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
 
@@ -463,7 +464,13 @@ function readServiceFile(sf: ts.SourceFile, strict = false): boolean {
 function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteralExpression, type: string, inputs: ServiceInputs): TsTable {
   const holder = holderOf(resource);
   const id = ts.isPropertyAssignment(holder) ? propertyName(holder.name) : undefined;
-  const encryption = factsOf(sf, resource, type === 'AWS::DynamoDB::GlobalTable', inputs);
+  const spread = spreadOverride(sf, resource);
+  const encryption = spread
+    ? unreadable(
+        `the resource is spread at line ${lines.position(spread.getStart(sf)).line} (${spread.getText(sf)}) into an object that ` +
+          'overrides what it gives: what is deployed is that object, which kmsfix does not merge',
+      )
+    : factsOf(sf, resource, type === 'AWS::DynamoDB::GlobalTable', inputs);
   let address = id;
   const step = (what: string) =>
     `${what}, and kmsfix does not follow it to the Resources it is deployed from: give the table SSESpecification and an ` +
