@@ -147,4 +147,32 @@ new Store('s', { transformations: [(a) => ({ props: a.props, opts: pulumi.mergeO
     for (const a of ['orders', 'events', 'audit', 'both']) expect([a, v[a].fixed]).toEqual([a, false]);
     expect(v.carts).toMatchObject({ fixed: true, blocker: undefined });
   });
+
+  // Adversarial pass 2 of session 57, L1: pulumi-yaml matches a resource's fields and option names case-insensitively
+  // (pkg/pulumiyaml/ast/template.go parseRecord, strings.EqualFold, a miscapitalization warning): read them so.
+  it('Pulumi YAML: option names and resource fields in another case are read as pulumi-yaml reads them, and declined', async () => {
+    const table = (name: string, rest: string, fields = ['type', 'properties']) =>
+      `  ${name}:\n    ${fields[0]}: aws:dynamodb:Table\n    ${fields[1]}:\n      hashKey: id\n      attributes:\n        - name: id\n          type: S\n${rest}`;
+    const v = await verdicts(
+      'Pulumi.yaml',
+      'name: y\nruntime: yaml\nresources:\n' +
+        table('replaced', '    options:\n      ReplaceOnChanges: ["*"]\n') +
+        table('ignored', '    Options:\n      ignoreChanges: [serverSideEncryption]\n') +
+        table('upper', '', ['Type', 'Properties']) +
+        table('kept', '    options:\n      Protect: true\n      IGNORECHANGES: [tags]\n') +
+        table('plain', '    options:\n      ignoreChanges: [tags]\n'),
+    );
+    expect(v.replaced.blocker).toBe(
+      `options.ReplaceOnChanges lists "*", ${REPLACES} ` +
+        'List in options.ReplaceOnChanges only the properties that must replace the table (not serverSideEncryption), deploy, then run kmsfix again',
+    );
+    expect(v.ignored.blocker).toMatch(/^options\.ignoreChanges lists serverSideEncryption, so pulumi up would leave/);
+    expect(v.upper.blocker).toBe(
+      "the table writes Type, Properties in another case than pulumi-yaml's fields, which pulumi-yaml reads as type, properties " +
+        '(with a miscapitalization warning) and kmsfix reads only in camelCase: rename them type, properties, then run kmsfix again',
+    );
+    expect(v.kept.blocker).toMatch(/^the table writes options\.Protect, options\.IGNORECHANGES in another case than pulumi-yaml's fields/);
+    for (const a of ['replaced', 'ignored', 'upper', 'kept']) expect([a, v[a].fixed]).toEqual([a, false]);
+    expect(v.plain).toMatchObject({ fixed: true, blocker: undefined });
+  });
 });

@@ -34,6 +34,7 @@ import { keptKeyText } from './switchOnly.js';
 import { keyOnStacks, type PulumiStacks } from '../pulumi/stacks.js';
 import { coversEncryption } from '../pulumi/propertyPath.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
+import { OPTION_FIELDS, RESOURCE_FIELDS, foldedChild, foldedPairs, miscased } from './casing.js';
 import { integrationTables, sharedTables } from './resourcePolicy.js';
 import { snippet } from '../yaml/scalars.js';
 import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
@@ -243,9 +244,12 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
   if (!opts) return [];
   const out: Obstacle[] = [];
   // A provider named as `${name}` goes to the key and its lookups too (providerOf).
-  const through = ['provider', 'providers', 'parent'].find((k) => ownPair(opts, k) && !(k === 'provider' && providerOf(opts)));
+  // Option names in any case, as pulumi-yaml reads them (casing.ts).
+  const through = ['provider', 'providers', 'parent'].find(
+    (k) => foldedPairs(opts, k).length > 0 && !(k === 'provider' && providerOf(opts)),
+  );
   if (through) {
-    const what = snippet(text, child(opts, through));
+    const what = snippet(text, child(opts, through) ?? foldedChild(opts, through));
     out.push({
       kind: 'code-shape',
       step:
@@ -255,20 +259,53 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
   }
   // Replacing the table (a new, empty one) is worse than ignoring the change: said first.
   const replaced = encryptionEntry(opts, 'replaceOnChanges');
-  if (replaced) out.push({ kind: 'replaced-on-changes', where: 'options.replaceOnChanges', entry: snippet(text, replaced) });
+  if (replaced) out.push({ kind: 'replaced-on-changes', where: `options.${replaced.key}`, entry: snippet(text, replaced.entry) });
   const ignored = encryptionEntry(opts, 'ignoreChanges');
-  if (ignored) out.push({ kind: 'ignored-changes', where: 'options.ignoreChanges', entry: snippet(text, ignored), tool: 'pulumi up' });
+  if (ignored)
+    out.push({ kind: 'ignored-changes', where: `options.${ignored.key}`, entry: snippet(text, ignored.entry), tool: 'pulumi up' });
   return out;
+}
+
+/**
+ * A table whose resource fields or option names are written in another case than pulumi-yaml's (`Options`,
+ * `ReplaceOnChanges`): pulumi-yaml reads them as its fields (casing.ts), the rest of kmsfix only as written, so the
+ * table is declined, naming them.
+ */
+function miscasedObstacle(resource: CMap, opts: CMap | undefined): Obstacle | undefined {
+  const keys = [
+    ...miscased(resource, RESOURCE_FIELDS),
+    ...miscased(opts, OPTION_FIELDS).map((m) => ({ written: `options.${m.written}`, field: `options.${m.field}` })),
+  ];
+  if (keys.length === 0) return undefined;
+  const written = keys.map((k) => k.written).join(', ');
+  return {
+    kind: 'code-shape',
+    step:
+      `the table writes ${written} in another case than pulumi-yaml's field${keys.length > 1 ? 's' : ''}, which pulumi-yaml reads as ` +
+      `${keys.map((k) => k.field).join(', ')} (with a miscapitalization warning) and kmsfix reads only in camelCase: ` +
+      `rename ${keys.length > 1 ? 'them' : 'it'} ${keys.map((k) => k.field.split('.').pop()).join(', ')}, then run kmsfix again`,
+  };
 }
 
 /**
  * The entry of a property-path option (`ignoreChanges`, `replaceOnChanges`: a list, or one entry) that covers
  * the encryption: a path under serverSideEncryption (its quoted form too), or '*', every property (pulumi/propertyPath.ts).
  */
-function encryptionEntry(opts: CMap, option: string): CNode | undefined {
-  const list = resolveAlias(child(opts, option));
-  const entries = list?.kind === 'seq' ? list.items : list ? [list] : [];
-  return entries.find((e) => coversEncryption(scalarString(resolveAlias(e)) ?? ''));
+function encryptionEntry(opts: CMap, option: string): { key: string; entry: CNode } | undefined {
+  // The option as written, merge keys followed, else in another case (casing.ts): each is read.
+  const written = child(opts, option);
+  const lists = [
+    ...(written !== undefined ? [{ key: option, value: written }] : []),
+    ...foldedPairs(opts, option)
+      .filter((p) => p.key !== option)
+      .map((p) => ({ key: p.key, value: resolveAlias(p.value) })),
+  ];
+  for (const { key, value } of lists) {
+    const entries = value?.kind === 'seq' ? value.items : value ? [value] : [];
+    const entry = entries.find((e) => coversEncryption(scalarString(resolveAlias(e)) ?? ''));
+    if (entry) return { key, entry };
+  }
+  return undefined;
 }
 
 /**
@@ -490,7 +527,8 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
     const variables = child(program.root, 'variables');
     for (const pair of resources.pairs) {
       const resource = resolveAlias(pair.value);
-      const type = resource?.kind === 'map' ? (scalarString(child(resource, 'type')) ?? '') : '';
+      // `Type:` too: pulumi-yaml reads it as type (casing.ts); the table is then declined (miscasedObstacle).
+      const type = resource?.kind === 'map' ? (scalarString(child(resource, 'type') ?? foldedChild(resource, 'type')) ?? '') : '';
       const replica = REPLICA_TYPES.has(type);
       const native = NATIVE_TYPES.has(type);
       if (resource?.kind !== 'map' || !(replica || native || TABLE_TYPES.has(type))) continue;
@@ -528,9 +566,11 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
       const explicit = explicitKeys && fixWanted(decide(encryption)) ? explicitKeyIn(file.text, lines, resources, pair) : undefined;
       if (explicit)
         encryption.obstacles.push({ kind: 'yaml-explicit-key', at: `${path.basename(file.path)}:${explicit.line}:${explicit.column}` });
-      const opts = resolveAlias(child(resource, 'options'));
+      const opts = resolveAlias(child(resource, 'options') ?? foldedChild(resource, 'options'));
       // (An aws-native table's options are its provider's: its obstacle says what to write.)
       if (!native) encryption.obstacles.push(...optionObstacles(file.text, opts?.kind === 'map' ? opts : undefined));
+      const cased = miscasedObstacle(resource, opts?.kind === 'map' ? opts : undefined);
+      if (cased) encryption.obstacles.push(cased);
       // Pulumi AWS 7: a table in a Region of its own, which the key and its policy's lookups would not follow.
       const region = native ? undefined : child(props, 'region');
       const regionValue = region ? resolveAlias(region) : undefined;

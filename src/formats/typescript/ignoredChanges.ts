@@ -26,6 +26,7 @@ import { constInitializer, declarationOf } from './consts.js';
 import { type Framework, type TsTable, unreadable } from './detect.js';
 import { boundName, mentions, receiverText } from './overrides.js';
 import { type Lookup, lookup, snippet } from './lookup.js';
+import { mutatedNote, mutationOf } from './mutatedConsts.js';
 import { objectOf, readOptions } from './options.js';
 import { isNullish, stringValue, ts, unwrap } from './parse.js';
 
@@ -83,7 +84,9 @@ export function readIgnored(value: ts.Expression, framework: Framework): IgnoreR
       return;
     }
     if (ts.isIdentifier(u) && depth < 8) {
-      const init = constInitializer(declarationOf(u));
+      const d = declarationOf(u);
+      // A const the file changes (`list.push('serverSideEncryption')`) is not what its initializer says: unreadable.
+      const init = d && d !== 'other' && mutationOf(d) ? undefined : constInitializer(d);
       if (init) {
         visit(init, [...via, u.text], depth + 1);
         return;
@@ -97,6 +100,8 @@ export function readIgnored(value: ts.Expression, framework: Framework): IgnoreR
 
 /** What of a list kmsfix cannot read, for the message: the list, and the part of it that is not read when it is not all of it. */
 export function unreadablePart(sf: ts.SourceFile, value: ts.Expression, part: ts.Expression): string {
+  const changed = mutatedNote(sf, part);
+  if (changed) return unwrap(value) === part ? changed : `${snippet(sf, value)}, which holds ${changed}`;
   const what = unwrap(value) === part ? 'which kmsfix cannot read' : `and kmsfix cannot read ${snippet(sf, part)} in it`;
   return `${snippet(sf, value)}, ${what} (it reads strings written in place, or a const of the file holding them)`;
 }

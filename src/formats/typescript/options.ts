@@ -12,6 +12,7 @@
 import { constObjectOf } from './consts.js';
 import type { TsTable } from './detect.js';
 import { lookup, snippet } from './lookup.js';
+import { mutatedNote, mutationOf } from './mutatedConsts.js';
 import { ts, isNullish, unwrap } from './parse.js';
 import type { PulumiKeep } from '../pulumi/retention.js';
 
@@ -49,12 +50,21 @@ function nameOf(n: ts.Node): string | undefined {
   return e && ts.isIdentifier(e) ? e.text : undefined;
 }
 
-/** An object literal as written, or the one a `const` of the file holds (named `holder`). */
+/**
+ * An object literal as written, or the one a `const` of the file holds (named `holder`), unless the file changes that
+ * const after its declaration (mutatedConsts.ts: `opts.replaceOnChanges = ['*']`, `Object.assign(opts, ...)`).
+ */
 export function objectOf(e: ts.Expression): { literal: ts.ObjectLiteralExpression; holder?: string } | undefined {
   const u = unwrap(e);
   if (ts.isObjectLiteralExpression(u)) return { literal: u };
   const held = constObjectOf(u);
-  return held ? { literal: held.literal, holder: held.name } : undefined;
+  return held && !mutationOf(held.decl) ? { literal: held.literal, holder: held.name } : undefined;
+}
+
+/** What an expression objectOf does not read is, for a message: a const the file changes, or not an object literal. */
+function notObject(sf: ts.SourceFile, e: ts.Expression): string {
+  const changed = mutatedNote(sf, unwrap(e));
+  return changed ?? `${snippet(sf, e)}, not an object literal (or a const holding one)`;
 }
 
 /** A reference the key can repeat (`west`, `this.west`, `this`), not an expression that would create a second provider. */
@@ -201,7 +211,7 @@ export function readOptions(
     const o = objectOf(options);
     if (!o)
       return {
-        unreadable: `the resource options are ${snippet(sf, options)}, not an object literal (or a const holding one)`,
+        unreadable: `the resource options are ${notObject(sf, options)}`,
         holder: nameOf(options),
       };
     const out: CopiedOptions = { keptBy: keeps(sf, o, 'protect', 'retainOnDelete') };
@@ -225,7 +235,7 @@ export function readOptions(
     if (lc.kind === 'unknown') return { unreadable: lc.why };
     if (lc.kind === 'value') {
       const lifecycle = objectOf(lc.value);
-      if (!lifecycle) return { unreadable: `lifecycle is ${snippet(sf, lc.value)}, not an object literal (or a const holding one)` };
+      if (!lifecycle) return { unreadable: `lifecycle is ${notObject(sf, lc.value)}` };
       out.keptBy = keeps(sf, lifecycle, 'preventDestroy');
     }
     return out;

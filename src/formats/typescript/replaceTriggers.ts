@@ -12,6 +12,7 @@ import { decide, fixWanted } from '../../rule/cmk.js';
 import type { ReplaceTrigger } from '../../rule/facts.js';
 import { constInitializer, declarationOf } from './consts.js';
 import type { TsTable } from './detect.js';
+import { mutationOf } from './mutatedConsts.js';
 import { boundName, mentions } from './overrides.js';
 import { stringValue, ts, unwrap } from './parse.js';
 
@@ -25,13 +26,16 @@ export function replaceTriggeredTables(sf: ts.SourceFile, lines: LineIndex, path
   if (cdktf.length === 0) return;
   const found = new Map<TsTable, ReplaceTrigger[]>();
   const visit = (n: ts.Node): void => {
-    if (ts.isPropertyAssignment(n) && n.name.getText(sf).replace(/['"`]/g, '') === 'replaceTriggeredBy') {
+    const list = triggerList(sf, n);
+    if (list) {
       const holder = holderOf(n);
       const { line } = lines.position(n.getStart(sf));
+      // A list (or the lifecycle const holding it) the file changes after its declaration may name any table (mutatedConsts.ts).
+      const changed = changedConst(unwrap(list)) || changedConst(n.parent);
       for (const t of cdktf) {
         if (holder === t.node) continue;
-        for (const e of entries(n.initializer)) {
-          const read = reads(sf, e, t);
+        for (const e of changed ? [list] : entries(list)) {
+          const read = changed ? 'unread' : reads(sf, e, t);
           if (read === 'unchanged') continue;
           const list = found.get(t) ?? [];
           list.push({
@@ -58,6 +62,30 @@ export function replaceTriggeredTables(sf: ts.SourceFile, lines: LineIndex, path
       cdktf: true,
     });
   }
+}
+
+/**
+ * The list a node sets as `replaceTriggeredBy`: the property (`lifecycle: { replaceTriggeredBy: [...] }`), or an
+ * assignment to it (`lc.replaceTriggeredBy = [...]`, on a lifecycle const set after its declaration).
+ */
+function triggerList(sf: ts.SourceFile, n: ts.Node): ts.Expression | undefined {
+  if (ts.isPropertyAssignment(n) && n.name.getText(sf).replace(/['"`]/g, '') === 'replaceTriggeredBy') return n.initializer;
+  const K = ts.SyntaxKind;
+  if (!ts.isBinaryExpression(n) || n.operatorToken.kind < K.FirstAssignment || n.operatorToken.kind > K.LastAssignment) return undefined;
+  const left = unwrap(n.left);
+  return ts.isPropertyAccessExpression(left) && left.name.text === 'replaceTriggeredBy' ? n.right : undefined;
+}
+
+/** Whether a node is (the initializer of) a const the file changes after its declaration: a list named, or an object literal held. */
+function changedConst(n: ts.Node): boolean {
+  if (ts.isIdentifier(n)) {
+    const d = declarationOf(n);
+    return d !== undefined && d !== 'other' && mutationOf(d) !== undefined;
+  }
+  if (!ts.isObjectLiteralExpression(n)) return false;
+  let p: ts.Node = n.parent;
+  while (p && ts.isExpression(p) && unwrap(p as ts.Expression) === n) p = p.parent;
+  return p !== undefined && ts.isVariableDeclaration(p) && mutationOf(p) !== undefined;
 }
 
 /** The `new X(scope, 'id', { ..., lifecycle: { replaceTriggeredBy } })` the property is written in, if any. */
