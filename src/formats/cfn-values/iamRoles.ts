@@ -17,10 +17,11 @@
  *   and a function's DynamoDB stream events (SAM adds AWSLambdaDynamoDBExecutionRole, which has no KMS);
  * - SAM connectors from a function or state machine to the table (`Connectors:`, `AWS::Serverless::Connector`):
  *   SAM gives the source's role DynamoDB read or write actions, no KMS one;
+ * - SAM `AWS::Serverless::GraphQLApi` DynamoDb data sources without `ServiceRoleArn`: the role SAM makes each;
  * - Serverless Framework: the service's role (`IamRoleLambdaExecution`) from `provider.iam.role.statements`
  *   or `provider.iamRoleStatements`, and its managed policies; serverless-iam-roles-per-function's role of a
  *   function (`<Fn>IamRoleLambdaExecution`) from its `iamRoleStatements`; serverless-appsync-plugin's role of a
- *   DynamoDB data source without `serviceRoleArn`.
+ *   DynamoDB data source without `serviceRoleArn` (an inline one of v2's resolvers and pipeline functions too).
  * A statement names the table by Ref, GetAtt or `${Table}` in Fn::Sub, by an ARN whose table part matches
  * its literal TableName (a wildcard too), or by `*`.
  *
@@ -50,7 +51,7 @@ import { managedPolicy } from '../../rule/managedPolicies.js';
 
 /** Does the text name something that grants DynamoDB (the cheap test before a template's policies are read)? */
 const MAY_GRANT =
-  /dynamodb:(?!:)|DynamoDB\w*Policy|AmazonDynamoDB|AWSLambdaDynamoDB|Type['"]?\s*:\s*['"]?DynamoDB\b|Connectors?\b|AMAZON_DYNAMODB/i;
+  /dynamodb:(?!:)|DynamoDB\w*Policy|AmazonDynamoDB|AWSLambdaDynamoDB|Type['"]?\s*:\s*['"]?DynamoDB\b|Connectors?\b|AMAZON_DYNAMODB|Serverless::GraphQLApi/i;
 
 /**
  * The tables a grant names: every one, by logical ID, by a pattern of their literal TableName, or (a

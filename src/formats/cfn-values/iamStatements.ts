@@ -254,6 +254,7 @@ const ATTACHED = new Set(['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']);
  *   DynamoDB stream events;
  * - SAM connectors (readConnectors): the grant SAM gives the source's role, one of the above or the
  *   template's `AWS::IAM::Role` a function or state machine runs as;
+ * - SAM `AWS::Serverless::GraphQLApi` DynamoDb data sources without `ServiceRoleArn` (graphQlDataSourceRoles);
  * - Serverless Framework: the service's role (`IamRoleLambdaExecution`, unless `provider.iam.role` names
  *   one) from `provider.iam.role.statements`, `provider.iamRoleStatements` and its managed policies; and
  *   serverless-iam-roles-per-function's role of each function with `iamRoleStatements` (functionRoles), and
@@ -315,6 +316,7 @@ export function iamPrincipals(template: IamTemplate): Principal[] {
     for (const role of attached) readDocument(child(props, 'PolicyDocument'), role, p.key);
   }
   readConnectors(template, tables, (id) => samRoles.get(id) ?? roleOf(template, id, roles));
+  out.push(...graphQlDataSourceRoles(template, tables));
   if (template.flavor === 'serverless') {
     const principal = serviceRole(template);
     if (principal) out.push(principal);
@@ -362,6 +364,37 @@ function connectorGrant(
     for (const t of tableRefs(child(d, 'Arn'), tables)) named.add(t);
   }
   if (named.size > 0) principal.policies.push({ kind: 'connector', tables: [...named], by: `${name} connector`, offset });
+}
+
+/**
+ * SAM `AWS::Serverless::GraphQLApi` DynamoDB data sources (`DataSources: DynamoDb: {Posts: {TableArn: !GetAtt Posts.Arn}}`)
+ * without `ServiceRoleArn`: SAM makes each a role and gives it, through a connector to its `TableArn`, DynamoDB's read
+ * or write actions (`Permissions`, both by default) and no KMS one. The role is named for its data source, as
+ * serverless-appsync-plugin's are (dataSourceRoles). A data source with a ServiceRoleArn uses that role: one of the
+ * template's `AWS::IAM::Role`s is read as a role.
+ */
+function graphQlDataSourceRoles(template: IamTemplate, tables: Set<string>): Principal[] {
+  const out: Principal[] = [];
+  for (const p of template.resources.pairs) {
+    const resource = resolveAlias(p.value);
+    if (scalarString(child(resource, 'Type')) !== 'AWS::Serverless::GraphQLApi') continue;
+    const sources = resolveAlias(child(child(child(resource, 'Properties'), 'DataSources'), 'DynamoDb'));
+    if (sources?.kind !== 'map') continue;
+    for (const s of sources.pairs) {
+      const def = resolveAlias(s.value);
+      if (def?.kind !== 'map' || child(def, 'ServiceRoleArn') != null) continue;
+      const permissions = child(def, 'Permissions');
+      if (permissions != null && !listItems(permissions, undefined).some((i) => /^(Read|Write)$/.test(scalarString(i) ?? ''))) continue;
+      const named = new Set([...tableRefs(child(def, 'TableArn'), tables), ...tableRefs(child(def, 'TableName'), tables)]);
+      if (named.size === 0) continue;
+      out.push({
+        name: `the ${s.key} data source's role`,
+        policies: [{ kind: 'connector', tables: [...named], by: `${p.key} GraphQLApi`, offset: s.keyStart }],
+        unreadable: false,
+      });
+    }
+  }
+  return out;
 }
 
 /** The property naming the role of a resource type that can be a connector's source. */
@@ -522,7 +555,7 @@ function functionRoles(template: IamTemplate): Principal[] {
  * serverless-appsync-plugin's roles: an `AMAZON_DYNAMODB` data source without `config.serviceRoleArn` gets a role the
  * plugin makes, with `config.iamRoleStatements`, or else DynamoDB's item actions on its `tableName`'s table. Data
  * sources are read from `appSync` (v2) and `custom.appSync` (up to v1, one API or a list), as a list of
- * `{type, name, config}` or a map by name (a list of such maps too), where the service lists the plugin. The role is
+ * `{type, name, config}` or a map by name (a list of such maps too), and v2's inline ones (inlineDataSources), where the service lists the plugin. The role is
  * named for its data source (`the messages data source's role`): its logical ID differs between the plugin's versions.
  */
 function dataSourceRoles(template: IamTemplate): Principal[] {
@@ -543,6 +576,7 @@ function dataSourceRoles(template: IamTemplate): Principal[] {
       if (child(item, 'type') !== undefined) add(scalarString(child(item, 'name')), item);
       else for (const p of item.pairs) add(p.key, resolveAlias(p.value));
     }
+    inlineDataSources(api, add);
   }
   const out: Principal[] = [];
   for (const [name, def] of sources) {
@@ -556,6 +590,33 @@ function dataSourceRoles(template: IamTemplate): Principal[] {
     else principal.policies.push({ kind: 'data-source', tableName: child(config, 'tableName'), by: APPSYNC, offset: def.start });
   }
   return out;
+}
+
+/**
+ * serverless-appsync-plugin v2's inline data sources (its doc/resolvers.md "Inline DataSources", src/getAppSyncConfig.ts),
+ * each a data source of the name the plugin gives it: a `UNIT` resolver's `dataSource` map (`Query.getPost` ->
+ * `Query_getPost`), a pipeline resolver's inline function's (`Query_getPost_0`, by its index), a pipeline function's
+ * (its name). `resolvers` and `pipelineFunctions` are a map by name or a list of such maps.
+ */
+function inlineDataSources(api: CNode | null | undefined, add: (name: string, def: CNode | null | undefined) => void): void {
+  const entries = (key: string) => {
+    const node = resolveAlias(child(api, key));
+    const maps = node?.kind === 'seq' ? node.items.map((i) => resolveAlias(i)) : [node];
+    return maps.flatMap((m) => (m?.kind === 'map' ? m.pairs.map((p) => [p.key, resolveAlias(p.value)] as const) : []));
+  };
+  // The plugin's name for an inline one: the first character that is not a letter or `_` replaced by `_`.
+  const resourceName = (s: string) => s.replace(/[^a-z_]/i, '_');
+  for (const [field, resolver] of entries('resolvers')) {
+    if (resolver?.kind !== 'map') continue;
+    if (scalarString(child(resolver, 'kind')) === 'UNIT') {
+      add(resourceName(field), resolveAlias(child(resolver, 'dataSource')));
+      continue;
+    }
+    const functions = resolveAlias(child(resolver, 'functions'));
+    if (functions?.kind !== 'seq') continue;
+    for (const [i, f] of functions.items.entries()) add(`${resourceName(field)}_${i}`, resolveAlias(child(resolveAlias(f), 'dataSource')));
+  }
+  for (const [name, fn] of entries('pipelineFunctions')) add(name, resolveAlias(child(fn, 'dataSource')));
 }
 
 /** A boolean setting: undefined when not set, `unknown` when not a boolean (a variable; a string, which the plugin takes as true when not empty). */

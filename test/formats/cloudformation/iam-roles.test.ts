@@ -286,6 +286,28 @@ describe('serverless-appsync-plugin: the role it makes a DynamoDB data source wi
     );
   });
 
+  it("v2 inline data sources: a UNIT resolver's, a pipeline resolver's inline function's, a pipeline function's (adversarial pass 2 of session 57, M2)", async () => {
+    const ds = (indent: string, table: string) =>
+      `${indent}dataSource:\n${indent}  type: AMAZON_DYNAMODB\n${indent}  config:\n${indent}    tableName: { Ref: ${table} }\n`;
+    const unit = `appSync:\n  name: chat\n  resolvers:\n    Query.getMessage:\n      kind: UNIT\n${ds('      ', 'Messages')}`;
+    expect((await named(service(unit), 'iam', 'serverless.yml')).Messages).toBe(
+      "IAM roles: with --key-policy iam, the Query_getMessage data source's role (serverless-appsync-plugin, serverless.yml:12)",
+    );
+    const pipeline =
+      'appSync:\n  name: chat\n  resolvers:\n    Query.listMessages:\n      functions:\n        - other\n' +
+      `        - code: list.js\n${ds('          ', 'Other')}  pipelineFunctions:\n    - getMessage:\n${ds('        ', 'Messages')}`;
+    const t = await named(service(pipeline), 'iam', 'serverless.yml');
+    expect(t.Other).toBe(
+      "IAM roles: with --key-policy iam, the Query_listMessages_1 data source's role (serverless-appsync-plugin, serverless.yml:14)",
+    );
+    expect(t.Messages).toBe(
+      "IAM roles: with --key-policy iam, the getMessage data source's role (serverless-appsync-plugin, serverless.yml:20)",
+    );
+    // Not a UNIT resolver: the plugin reads its functions, not a dataSource of its own.
+    const notUnit = `appSync:\n  name: chat\n  resolvers:\n    Query.getMessage:\n      functions: [x]\n${ds('      ', 'Messages')}`;
+    expect((await named(service(notUnit), 'iam', 'serverless.yml')).Messages).toBeUndefined();
+  });
+
   it('no role named: a serviceRoleArn, statements with a KMS action, no plugin', async () => {
     const source = (config: string) =>
       `appSync:\n  name: chat\n  dataSources:\n    messages:\n      type: AMAZON_DYNAMODB\n      config:\n        tableName: !Ref Messages\n${config}`;
@@ -296,5 +318,28 @@ describe('serverless-appsync-plugin: the role it makes a DynamoDB data source wi
     );
     expect((await named(service(kms), 'iam', 'serverless.yml')).Messages).toBeUndefined();
     expect((await named(service(source(''), ''), 'iam', 'serverless.yml')).Messages).toBeUndefined();
+  });
+});
+
+describe('SAM AWS::Serverless::GraphQLApi: the role SAM makes a DynamoDb data source without ServiceRoleArn (adversarial pass 2 of session 57, M1)', () => {
+  const api = (source: string) =>
+    SAM_HEAD +
+    TABLE('Posts') +
+    TABLE('Other') +
+    '  Api:\n    Type: AWS::Serverless::GraphQLApi\n    Properties:\n      SchemaInline: "type Query { a: String }"\n      Auth:\n        Type: API_KEY\n' +
+    `      DataSources:\n        DynamoDb:\n          PostsDs:\n            TableName: !Ref Posts\n            TableArn: !GetAtt Posts.Arn\n${source}`;
+
+  it('names it on the table its TableArn names, with the API and where', async () => {
+    const t = await named(api(''));
+    expect(t.Posts).toBe("IAM roles: with --key-policy iam, the PostsDs data source's role (Api GraphQLApi, template.yaml:32)");
+    expect(t.Other).toBeUndefined();
+    expect((await named(api('            Permissions: [Read]\n'))).Posts).toBe(
+      "IAM roles: with --key-policy iam, the PostsDs data source's role (Api GraphQLApi, template.yaml:32)",
+    );
+  });
+
+  it('no role named: a ServiceRoleArn (a role of the template is read as a role), or the default key policy', async () => {
+    expect((await named(api('            ServiceRoleArn: arn:aws:iam::111122223333:role/appsync\n'))).Posts).toBeUndefined();
+    expect((await named(api(''), 'drop-in')).Posts).toBeUndefined();
   });
 });
