@@ -343,3 +343,78 @@ describe('SAM AWS::Serverless::GraphQLApi: the role SAM makes a DynamoDb data so
     expect((await named(api(''), 'drop-in')).Posts).toBeUndefined();
   });
 });
+
+describe('Serverless: IAM statements read from files, ${file(...)} (adversarial pass 2 of session 57, M4: such roles were left out silently)', () => {
+  const STATEMENT = '- Effect: Allow\n  Action: [dynamodb:GetItem]\n  Resource: !GetAtt Orders.Arn\n';
+  const service = (top: string, plugins = '') =>
+    `service: app\n${plugins}provider:\n  name: aws\n${top}resources:\n  Resources:\n` + TABLE('Orders').replace(/^(?=.)/gm, '  ');
+  const PLUGIN = 'plugins:\n  - serverless-iam-roles-per-function\n';
+  async function roles(files: { path: string; text: string }[]): Promise<string | undefined> {
+    const r = await processMemory(files, 'fix', { keyPolicy: 'iam' });
+    const o = r.outcomes.find((x) => x.file.path === 'serverless.yml');
+    return o?.tables.find((t) => t.address === 'Orders')?.cautions?.find((c) => c.startsWith('IAM roles: '));
+  }
+
+  it("the service role's statements, a list item, a function's statements and the functions from a file: read there", async () => {
+    const provider = service('  iam:\n    role:\n      statements: ${file(./iam.yml)}\n');
+    expect(
+      await roles([
+        { path: 'serverless.yml', text: provider },
+        { path: 'iam.yml', text: STATEMENT },
+      ]),
+    ).toMatch(
+      /^IAM roles: with --key-policy iam, IamRoleLambdaExecution \(provider\.iam\.role\.statements from \.\/iam\.yml, serverless\.yml:6\) is granted/,
+    );
+    const item = service('  iamRoleStatements:\n    - ${file(./one.yml):statement}\n');
+    const one = { path: 'one.yml', text: 'statement:\n  Effect: Allow\n  Action: dynamodb:Query\n  Resource: !GetAtt Orders.Arn\n' };
+    expect(await roles([{ path: 'serverless.yml', text: item }, one])).toMatch(
+      /^IAM roles: with --key-policy iam, IamRoleLambdaExecution \(provider\.iamRoleStatements from \.\/one\.yml, serverless\.yml:5\) is granted/,
+    );
+    const fn = service('functions:\n  get:\n    handler: h.h\n    iamRoleStatements: ${file(./iam.yml)}\n', PLUGIN);
+    expect(
+      await roles([
+        { path: 'serverless.yml', text: fn },
+        { path: 'iam.yml', text: STATEMENT },
+      ]),
+    ).toMatch(
+      /^IAM roles: with --key-policy iam, GetIamRoleLambdaExecution \(functions\.get\.iamRoleStatements from \.\/iam\.yml, serverless\.yml:9\) is granted/,
+    );
+    const fns = service('functions: ${file(./functions.yml)}\n', PLUGIN);
+    const functions = {
+      path: 'functions.yml',
+      text: `get:\n  handler: h.h\n  iamRoleStatements:\n${STATEMENT.replace(/^(?=.)/gm, '    ')}`,
+    };
+    expect(await roles([{ path: 'serverless.yml', text: fns }, functions])).toMatch(
+      /^IAM roles: with --key-policy iam, GetIamRoleLambdaExecution \(functions\.get\.iamRoleStatements from \.\/functions\.yml, serverless\.yml:6\) is granted/,
+    );
+  });
+
+  it('a file with a KMS action: not named; a file kmsfix cannot read: named as such, never silently left out', async () => {
+    const provider = service('  iam:\n    role:\n      statements: ${file(./iam.yml)}\n');
+    const kms = `${STATEMENT}- Effect: Allow\n  Action: kms:Decrypt\n  Resource: "*"\n`;
+    expect(
+      await roles([
+        { path: 'serverless.yml', text: provider },
+        { path: 'iam.yml', text: kms },
+      ]),
+    ).toBeUndefined();
+    expect(await roles([{ path: 'serverless.yml', text: provider }])).toBe(
+      'IAM roles: with --key-policy iam, kmsfix could not read the policies of IamRoleLambdaExecution (${file(./iam.yml)}, serverless.yml:6): ' +
+        'it loses access when this deploys if they grant DynamoDB on this table and no KMS action, unless its IAM policies grant ' +
+        'kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on the key first',
+    );
+    // One file per stage: not read.
+    const staged = service('  iam:\n    role:\n      statements: ${file(./iam.${sls:stage}.yml)}\n');
+    const stages = [
+      { path: 'iam.dev.yml', text: STATEMENT },
+      { path: 'iam.prod.yml', text: STATEMENT },
+    ];
+    expect(await roles([{ path: 'serverless.yml', text: staged }, ...stages])).toMatch(
+      /kmsfix could not read the policies of IamRoleLambdaExecution \(\$\{file\(\.\/iam\.\$\{sls:stage\}\.yml\)\}, serverless\.yml:6\)/,
+    );
+    const fns = service('functions: ${file(./functions.yml)}\n', PLUGIN);
+    expect(await roles([{ path: 'serverless.yml', text: fns }])).toMatch(
+      /kmsfix could not read the policies of the functions' own roles \(serverless-iam-roles-per-function\) \(\$\{file\(\.\/functions\.yml\)\}, serverless\.yml:6\)/,
+    );
+  });
+});
