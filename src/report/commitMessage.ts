@@ -7,7 +7,7 @@
 import { failingRules } from '../rule/peers/evaluate.js';
 import { listed } from '../rule/blockers.js';
 import { FIX_NOTE } from '../rule/evaluate.js';
-import { IAM_ROLES } from '../rule/cautions.js';
+import { IAM_ROLES, IAM_UNREAD } from '../rule/cautions.js';
 import { DEFAULT_DELETION_WINDOW, type KeySettings } from '../rule/keySettings.js';
 import { DEFAULT_KEY_POLICY, KEY_USE_TEXT, type KeyPolicyMode } from '../rule/keyPolicy.js';
 import { statSync } from 'node:fs';
@@ -642,10 +642,10 @@ function losing(fixed: { t: TableReport; file: string }[]): string {
 /** What the fix changes beyond its tables (TableReport.cautions), each said once for the commit with the tables it concerns. */
 function cautions(tables: TableReport[]): string[] {
   const by = new Map<string, string[]>();
-  // The roles of `iam-roles` are named in the `key policy iam` line (losing).
+  // The roles of `iam-roles` are named in the `key policy iam` line (losing); one naming roles kmsfix could not read is said whole.
   for (const t of tables)
     for (const [i, c] of (t.cautions ?? []).entries())
-      if (t.cautionKinds?.[i] !== 'iam-roles') by.set(c, [...(by.get(c) ?? []), t.address]);
+      if (t.cautionKinds?.[i] !== 'iam-roles' || c.includes(IAM_UNREAD)) by.set(c, [...(by.get(c) ?? []), t.address]);
   return [...by].map(([c, addresses]) => `${c} (${listed(addresses)}).`);
 }
 

@@ -32,6 +32,9 @@ export const cautionLabel = (kind: Caution['kind']) => LABEL[kind];
 /** The roles an `iam-roles` caution's text names, read back (src/report/commitMessage.ts): its wording is below. */
 export const IAM_ROLES = /^IAM roles: with --key-policy iam, (.*) (?:is|are) granted DynamoDB and no KMS action:/;
 
+/** The words of an `iam-roles` caution naming roles whose policies come from a file kmsfix could not read (its `unread`). */
+export const IAM_UNREAD = 'kmsfix could not read the policies of';
+
 /**
  * Cautions about the table as it is, not about a fix: said on a table that is not fixed too (a customer-managed
  * one; src/rule/evaluate.ts), and the only cautions a compliant table's report shows (text, -q, SARIF). A
@@ -96,9 +99,18 @@ function cautionBody(c: Caution): string {
       );
     case 'iam-roles': {
       const one = c.roles.length === 1;
+      const unread = c.unread ?? [];
+      const u = unread.length === 1;
+      const unreadText =
+        unread.length === 0
+          ? ''
+          : `${IAM_UNREAD} ${all(unread)}: ${u ? 'it loses' : 'they lose'} access when this deploys if they grant DynamoDB on this ` +
+            `table and no KMS action, unless ${u ? 'its' : 'their'} IAM policies grant ${KEY_USE_TEXT} on the key first`;
+      if (c.roles.length === 0) return `with --key-policy iam, ${unreadText}`;
       return (
         `with --key-policy iam, ${all(c.roles)} ${one ? 'is' : 'are'} granted DynamoDB and no KMS action: ${one ? 'it loses' : 'they lose'} access ` +
-        `when this deploys unless ${one ? 'its' : 'their'} IAM policies grant ${KEY_USE_TEXT} on the key first`
+        `when this deploys unless ${one ? 'its' : 'their'} IAM policies grant ${KEY_USE_TEXT} on the key first` +
+        (unreadText ? `; ${unreadText}` : '')
       );
     }
     case 'unkept-key': {

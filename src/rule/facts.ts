@@ -454,7 +454,9 @@ export interface EncryptionFacts {
  * `iam-roles`: the roles the table's file (a template, a Terraform module) grants DynamoDB actions on the table
  * and no KMS action (`roles`: each named with what grants it and where, `Fn (DynamoDBCrudPolicy, template.yaml:21)`):
  * a key whose policy leaves all use to IAM (`--key-policy iam`) locks them out. Said under that mode only
- * (src/rule/evaluate.ts): the default key policy lets them through DynamoDB.
+ * (src/rule/evaluate.ts): the default key policy lets them through DynamoDB. `unread`: roles whose policies a
+ * Serverless service reads from a file kmsfix could not read (`IamRoleLambdaExecution (${file(./iam.yml)},
+ * serverless.yml:8)`), which may grant DynamoDB and no KMS action.
  * `unkept-key`: not about a fix, said on a table whatever its status (scan's customer-managed table): its key
  * is a key resource of the same file (`key`, its logical ID or variable, `at` its file:line:column) that a
  * delete of the stack schedules for deletion (`policy`: what the key says, as written) while what the fix's
@@ -470,7 +472,7 @@ export type Caution =
   | { kind: 'unprotected-key'; protection: string }
   | { kind: 'recovery-key' }
   | { kind: 'backup-key'; selections: string[] }
-  | { kind: 'iam-roles'; roles: string[] }
+  | { kind: 'iam-roles'; roles: string[]; unread?: string[] }
   | { kind: 'unkept-key'; key: string; at: string; keptBy: string[]; policy: string; family: 'cloudformation' | 'cdk' | 'pulumi' };
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */

@@ -158,3 +158,18 @@ describe('commit message: a hook on AWS::KMS::Key (CT.KMS.PR.3)', () => {
     expect(await message(table(), { kmsKeyArn: ARN })).not.toContain('CloudFormation hook');
   });
 });
+
+describe('commit message: roles kmsfix could not read under --key-policy iam', () => {
+  it('a role whose statements come from a file kmsfix could not read is said whole, not dropped (adversarial pass 2 of session 57, M4)', async () => {
+    const service =
+      'service: app\nprovider:\n  name: aws\n  iam:\n    role:\n      statements: ${file(./iam.yml)}\nresources:\n  Resources:\n' +
+      table()
+        .replace('Resources:\n', '')
+        .replace(/^(?=.)/gm, '  ');
+    const r = await processMemory([{ path: 'serverless.yml', text: service }], 'fix', { keyPolicy: 'iam' });
+    const m = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0', keyPolicy: 'iam' })).replace(/\s+/g, ' ');
+    expect(m).toContain(
+      '* IAM roles: with --key-policy iam, kmsfix could not read the policies of IamRoleLambdaExecution (${file(./iam.yml)}, serverless.yml:6)',
+    );
+  });
+});

@@ -17,10 +17,11 @@
  *   and a function's DynamoDB stream events (SAM adds AWSLambdaDynamoDBExecutionRole, which has no KMS);
  * - SAM connectors from a function or state machine to the table (`Connectors:`, `AWS::Serverless::Connector`):
  *   SAM gives the source's role DynamoDB read or write actions, no KMS one;
+ * - SAM `AWS::Serverless::GraphQLApi` DynamoDb data sources without `ServiceRoleArn`: the role SAM makes each;
  * - Serverless Framework: the service's role (`IamRoleLambdaExecution`) from `provider.iam.role.statements`
  *   or `provider.iamRoleStatements`, and its managed policies; serverless-iam-roles-per-function's role of a
  *   function (`<Fn>IamRoleLambdaExecution`) from its `iamRoleStatements`; serverless-appsync-plugin's role of a
- *   DynamoDB data source without `serviceRoleArn`.
+ *   DynamoDB data source without `serviceRoleArn` (an inline one of v2's resolvers and pipeline functions too).
  * A statement names the table by Ref, GetAtt or `${Table}` in Fn::Sub, by an ARN whose table part matches
  * its literal TableName (a wildcard too), or by `*`.
  *
@@ -50,7 +51,7 @@ import { managedPolicy } from '../../rule/managedPolicies.js';
 
 /** Does the text name something that grants DynamoDB (the cheap test before a template's policies are read)? */
 const MAY_GRANT =
-  /dynamodb:(?!:)|DynamoDB\w*Policy|AmazonDynamoDB|AWSLambdaDynamoDB|Type['"]?\s*:\s*['"]?DynamoDB\b|Connectors?\b|AMAZON_DYNAMODB/i;
+  /dynamodb:(?!:)|DynamoDB\w*Policy|AmazonDynamoDB|AWSLambdaDynamoDB|Type['"]?\s*:\s*['"]?DynamoDB\b|Connectors?\b|AMAZON_DYNAMODB|Serverless::GraphQLApi/i;
 
 /**
  * The tables a grant names: every one, by logical ID, by a pattern of their literal TableName, or (a
@@ -75,28 +76,42 @@ interface Grantee {
   grants: Grant[];
   /** Some policy grants a KMS action, or cannot be read: never named. */
   excluded: boolean;
+  /** Policies read from a file kmsfix could not read (Principal.unread): named as such on every table, never as losing access. */
+  unread?: { text: string; offset: number }[];
 }
 
 /** The caution of each table of the template (by logical ID), or undefined when no role loses access to it. */
 export type IamRoles = (id: string, resource: CNode) => Caution | undefined;
 
-/** `shown`: the file's name as roles are named with it (`template.yaml`). */
+/**
+ * `shown`: the file's name as roles are named with it (`template.yaml`). A Serverless service's `template.files`: the
+ * `${file(...)}` its IAM settings read, recorded for the format and read once it has read them (iamStatements.ts fromFile).
+ */
 export function iamRoles(text: string, template: IamTemplate, shown: string): IamRoles {
   // Read on the first table a fix would change: a template with none costs nothing.
   let grantees: Grantee[] | undefined;
   const at = positions(text, shown);
   return (id, resource) => {
-    grantees ??= MAY_GRANT.test(text) ? granteesOf(template, template.flavor === 'serverless') : [];
+    // A service's IAM settings may come from files (`${file(./iam.yml)}`): their text is not the template's.
+    const serverless = template.flavor === 'serverless';
+    grantees ??= MAY_GRANT.test(text) || (serverless && text.includes('${file(')) ? granteesOf(template, serverless) : [];
     if (grantees.length === 0) return undefined;
     const name = scalarString(child(child(resource, 'Properties'), 'TableName'));
     const roles: string[] = [];
+    const unread: string[] = [];
     for (const p of grantees) {
       if (p.excluded) continue;
+      // Statements kmsfix could not read may grant this table, or a KMS action: the role is named as unread, on every table.
+      if (p.unread) {
+        unread.push(`${p.name} (${p.unread.map((u) => `${u.text}, ${at(u.offset)}`).join('; ')})`);
+        continue;
+      }
       const g = p.grants.find((x) => targets(x.target, id, name));
       if (!g) continue;
       roles.push(`${p.name} (${g.by ? `${g.by}, ` : ''}${at(g.offset)})`);
     }
-    return roles.length > 0 ? { kind: 'iam-roles', roles } : undefined;
+    if (roles.length === 0 && unread.length === 0) return undefined;
+    return unread.length > 0 ? { kind: 'iam-roles', roles, unread } : { kind: 'iam-roles', roles };
   };
 }
 
@@ -114,8 +129,9 @@ function granteesOf(template: IamTemplate, serverless: boolean): Grantee[] {
   const out: Grantee[] = [];
   for (const principal of iamPrincipals(template)) {
     const grantee: Grantee = { name: principal.name, grants: [], excluded: principal.unreadable };
+    if (principal.unread) grantee.unread = principal.unread;
     for (const policy of principal.policies) readPolicy(policy, grantee, tables, serverless);
-    if (grantee.grants.length > 0) out.push(grantee);
+    if (grantee.grants.length > 0 || grantee.unread) out.push(grantee);
   }
   return out;
 }
@@ -123,7 +139,7 @@ function granteesOf(template: IamTemplate, serverless: boolean): Grantee[] {
 function readPolicy(policy: AttachedPolicy, grantee: Grantee, tables: Set<string>, serverless: boolean): void {
   switch (policy.kind) {
     case 'statement':
-      readStatement(policy.statement, grantee, tables, serverless, policy.by);
+      readStatement(policy.statement, grantee, tables, serverless, policy.by, policy.at);
       return;
     case 'managed':
       readManaged(policy.arn, grantee, policy.offset);
@@ -181,7 +197,7 @@ function readDataSource(policy: Extract<AttachedPolicy, { kind: 'data-source' }>
 const emptyTarget = (): Target => ({ all: false, ids: new Set(), names: [] });
 
 /** One statement: a KMS action (or `*`) excludes the role; DynamoDB actions add a grant on the tables its Resource names. */
-function readStatement(s: IamStatement, grantee: Grantee, tables: Set<string>, serverless: boolean, by?: string): void {
+function readStatement(s: IamStatement, grantee: Grantee, tables: Set<string>, serverless: boolean, by?: string, at?: number): void {
   if (s.effect === 'Deny') return;
   if (s.notAction) {
     grantee.excluded = true;
@@ -195,7 +211,7 @@ function readStatement(s: IamStatement, grantee: Grantee, tables: Set<string>, s
     grantee.excluded = true;
   if (!actions.some((a) => a.startsWith('dynamodb:'))) return;
   const target = resourceTarget(s, tables, serverless);
-  if (target) grantee.grants.push({ target, by, offset: s.offset });
+  if (target) grantee.grants.push({ target, by, offset: at ?? s.offset });
 }
 
 /**

@@ -24,6 +24,7 @@ import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yam
 import { TABLE_TYPES } from './tableTypes.js';
 import { intrinsicArg, intrinsicName, referencedIds } from './intrinsics.js';
 import { APPSYNC, ROLES_PER_FUNCTION, pluginsOf } from '../serverless/plugins.js';
+import { type FileRef, type FileValues, fileRefOf, refKey } from '../serverless/fileValues.js';
 
 /**
  * A template as these readers ask it: the CloudFormation family's (cloudformation/detect.ts CfnTemplate), or a
@@ -35,6 +36,11 @@ export interface IamTemplate {
   resources: CMap;
   /** An additional stack of a service (serverless-plugin-additional-stacks): the service's roles are not its. */
   stack?: object;
+  /**
+   * A Serverless service's IAM settings read from files (`statements: ${file(./iam.yml)}`): the reads met are pushed
+   * to `refs` (the format reads them: cloudformation/index.ts), and `values` holds what the files hold once read.
+   */
+  files?: { refs: FileRef[]; values?: FileValues };
 }
 
 /** One statement (a map holding Action or NotAction), as written. */
@@ -220,8 +226,11 @@ export function subTemplate(node: CNode): string | undefined {
 
 /** A policy attached to a principal, as written. */
 export type AttachedPolicy =
-  /** A statement; `by`: what holds it when not the principal's own (an attached policy's logical ID, `provider.iam.role.statements`). */
-  | { kind: 'statement'; statement: IamStatement; by?: string }
+  /**
+   * A statement; `by`: what holds it when not the principal's own (an attached policy's logical ID, `provider.iam.role.statements`);
+   * `at`: where the template reads it, for one read from another file (`${file(./iam.yml)}`).
+   */
+  | { kind: 'statement'; statement: IamStatement; by?: string; at?: number }
   /** A managed policy's ARN or name (a Ref to an AWS::IAM::ManagedPolicy of the template is read as its statements instead). */
   | { kind: 'managed'; arn: CNode; offset: number }
   /** A SAM policy template: its one key and value. */
@@ -239,6 +248,11 @@ export interface Principal {
   policies: AttachedPolicy[];
   /** Some policy has a shape kmsfix cannot read (a condition's Fn::If around a list, a statement that is no map): it may grant anything. */
   unreadable: boolean;
+  /**
+   * Policies a Serverless service reads from a file kmsfix could not read (`${file(./iam.yml)}`: not read yet, no such
+   * file, a file per stage, not YAML or JSON): the variable as written and where. They may grant DynamoDB and no KMS action.
+   */
+  unread?: { text: string; offset: number }[];
 }
 
 const SAM_FUNCTIONS = new Set(['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
@@ -254,6 +268,7 @@ const ATTACHED = new Set(['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']);
  *   DynamoDB stream events;
  * - SAM connectors (readConnectors): the grant SAM gives the source's role, one of the above or the
  *   template's `AWS::IAM::Role` a function or state machine runs as;
+ * - SAM `AWS::Serverless::GraphQLApi` DynamoDb data sources without `ServiceRoleArn` (graphQlDataSourceRoles);
  * - Serverless Framework: the service's role (`IamRoleLambdaExecution`, unless `provider.iam.role` names
  *   one) from `provider.iam.role.statements`, `provider.iamRoleStatements` and its managed policies; and
  *   serverless-iam-roles-per-function's role of each function with `iamRoleStatements` (functionRoles), and
@@ -315,6 +330,7 @@ export function iamPrincipals(template: IamTemplate): Principal[] {
     for (const role of attached) readDocument(child(props, 'PolicyDocument'), role, p.key);
   }
   readConnectors(template, tables, (id) => samRoles.get(id) ?? roleOf(template, id, roles));
+  out.push(...graphQlDataSourceRoles(template, tables));
   if (template.flavor === 'serverless') {
     const principal = serviceRole(template);
     if (principal) out.push(principal);
@@ -362,6 +378,37 @@ function connectorGrant(
     for (const t of tableRefs(child(d, 'Arn'), tables)) named.add(t);
   }
   if (named.size > 0) principal.policies.push({ kind: 'connector', tables: [...named], by: `${name} connector`, offset });
+}
+
+/**
+ * SAM `AWS::Serverless::GraphQLApi` DynamoDB data sources (`DataSources: DynamoDb: {Posts: {TableArn: !GetAtt Posts.Arn}}`)
+ * without `ServiceRoleArn`: SAM makes each a role and gives it, through a connector to its `TableArn`, DynamoDB's read
+ * or write actions (`Permissions`, both by default) and no KMS one. The role is named for its data source, as
+ * serverless-appsync-plugin's are (dataSourceRoles). A data source with a ServiceRoleArn uses that role: one of the
+ * template's `AWS::IAM::Role`s is read as a role.
+ */
+function graphQlDataSourceRoles(template: IamTemplate, tables: Set<string>): Principal[] {
+  const out: Principal[] = [];
+  for (const p of template.resources.pairs) {
+    const resource = resolveAlias(p.value);
+    if (scalarString(child(resource, 'Type')) !== 'AWS::Serverless::GraphQLApi') continue;
+    const sources = resolveAlias(child(child(child(resource, 'Properties'), 'DataSources'), 'DynamoDb'));
+    if (sources?.kind !== 'map') continue;
+    for (const s of sources.pairs) {
+      const def = resolveAlias(s.value);
+      if (def?.kind !== 'map' || child(def, 'ServiceRoleArn') != null) continue;
+      const permissions = child(def, 'Permissions');
+      if (permissions != null && !listItems(permissions, undefined).some((i) => /^(Read|Write)$/.test(scalarString(i) ?? ''))) continue;
+      const named = new Set([...tableRefs(child(def, 'TableArn'), tables), ...tableRefs(child(def, 'TableName'), tables)]);
+      if (named.size === 0) continue;
+      out.push({
+        name: `the ${s.key} data source's role`,
+        policies: [{ kind: 'connector', tables: [...named], by: `${p.key} GraphQLApi`, offset: s.keyStart }],
+        unreadable: false,
+      });
+    }
+  }
+  return out;
 }
 
 /** The property naming the role of a resource type that can be a connector's source. */
@@ -464,12 +511,61 @@ function serviceRole(template: IamTemplate): Principal | undefined {
     ['provider.iam.role.statements', child(role, 'statements')],
     ['provider.iamRoleStatements', child(provider, 'iamRoleStatements')],
   ];
-  for (const [where, statements] of sets) {
-    for (const s of listItems(statements, principal)) readStatement(s, principal, where);
-  }
+  for (const [where, statements] of sets) readStatements(statements, principal, where, template);
   for (const m of [...listItems(child(role, 'managedPolicies'), principal), ...listItems(child(provider, 'iamManagedPolicies'), principal)])
     principal.policies.push({ kind: 'managed', arn: m, offset: m.start });
   return principal;
+}
+
+/** What a value written as one `${file(...)}` variable reads: the node the file holds and where the variable is, or that kmsfix cannot read it. */
+type Read = { node: CNode | null | undefined; from?: { at: number; file: string } } | { unread: { text: string; offset: number } };
+
+/**
+ * A Serverless value, or the node its file holds when it is one `${file(path)}` (`${file(path):key}`, or a `${self:...}`
+ * path through one) read relative to the service (serverless/fileValues.ts): one file, YAML or JSON. Unread where the
+ * file is not read yet (the read is recorded in `template.files` for the format), is not found, is one per stage (the
+ * path holds a variable), or cannot be parsed, or the variable has a fallback the file lacks the key for.
+ */
+function fromFile(node: CNode | null | undefined, template: IamTemplate): Read {
+  const n = resolveAlias(node);
+  const text = n?.kind === 'scalar' && !n.tag ? scalarString(n) : undefined;
+  if (!n || text === undefined || !text.includes('${')) return { node: n };
+  const ref = fileRefOf(text, template.root);
+  if (!ref) return { node: n };
+  template.files?.refs.push(ref);
+  const found = template.files?.values?.get(refKey(ref));
+  const one = found?.length === 1 ? found[0].node : undefined;
+  if (one === undefined || (one === null && ref.fallback)) return { unread: { text: text.trim(), offset: n.start } };
+  return { node: resolveAlias(one), from: { at: n.start, file: ref.file } };
+}
+
+/**
+ * A list of statements (`provider.iam.role.statements`, a function's `iamRoleStatements`), the list or an item
+ * read from a file where it is one `${file(...)}` (fromFile), each statement's place the variable's (or `base`'s,
+ * for a list inside a value read from a file). What kmsfix cannot read is the principal's `unread`.
+ */
+function readStatements(
+  node: CNode | null | undefined,
+  principal: Principal,
+  where: string,
+  template: IamTemplate,
+  base?: { at: number; file: string },
+): void {
+  const list = fromFile(node, template);
+  if ('unread' in list) {
+    (principal.unread ??= []).push(list.unread);
+    return;
+  }
+  const outer = base ?? list.from;
+  for (const item of listItems(list.node, principal)) {
+    const read = fromFile(item, template);
+    if ('unread' in read) {
+      (principal.unread ??= []).push(base ? { ...read.unread, offset: base.at } : read.unread);
+      continue;
+    }
+    const from = outer ?? read.from;
+    readStatement(read.node, principal, from ? `${where} from ${from.file}` : where, from?.at);
+  }
 }
 
 /**
@@ -486,28 +582,39 @@ function functionRoles(template: IamTemplate): Principal[] {
   const role = child(child(provider, 'iam'), 'role');
   const defaultInherit = child(child(child(template.root, 'custom'), ROLES_PER_FUNCTION), 'defaultInherit');
   const out: Principal[] = [];
-  const functions = resolveAlias(child(template.root, 'functions'));
+  // `functions: ${file(./functions.yml)}`, or one function's definition from a file: read there (fromFile), or named unread.
+  const read = fromFile(child(template.root, 'functions'), template);
+  if ('unread' in read)
+    return [{ name: `the functions' own roles (${ROLES_PER_FUNCTION})`, policies: [], unreadable: false, unread: [read.unread] }];
+  const functions = read.node;
   const maps = functions?.kind === 'seq' ? functions.items.map((i) => resolveAlias(i)) : [functions];
   for (const map of maps) {
     if (map?.kind !== 'map') continue;
     for (const fn of map.pairs) {
-      const def = resolveAlias(fn.value);
+      const name = `${normalizedFunctionName(fn.key)}IamRoleLambdaExecution`;
+      const own = fromFile(fn.value, template);
+      if ('unread' in own) {
+        out.push({ name, policies: [], unreadable: false, unread: [read.from ? { ...own.unread, offset: read.from.at } : own.unread] });
+        continue;
+      }
+      const base = read.from ?? own.from;
+      const def = own.node;
       const statements = child(def, 'iamRoleStatements');
       if (statements === undefined || child(def, 'role') != null) continue;
-      const principal: Principal = { name: `${normalizedFunctionName(fn.key)}IamRoleLambdaExecution`, policies: [], unreadable: false };
+      const principal: Principal = { name, policies: [], unreadable: false };
       out.push(principal);
-      for (const s of listItems(statements, principal)) readStatement(s, principal, `functions.${fn.key}.iamRoleStatements`);
+      readStatements(statements, principal, `functions.${fn.key}.iamRoleStatements`, template, base);
       for (const m of listItems(child(def, 'iamManagedPolicies'), principal))
-        principal.policies.push({ kind: 'managed', arn: m, offset: m.start });
-      const own = flag(child(def, 'iamRoleStatementsInherit'));
-      const inherit = own === undefined ? flag(defaultInherit) : own;
+        principal.policies.push({ kind: 'managed', arn: m, offset: base?.at ?? m.start });
+      const set = flag(child(def, 'iamRoleStatementsInherit'));
+      const inherit = set === undefined ? flag(defaultInherit) : set;
       if (inherit === 'unknown') principal.unreadable = true;
       if (inherit !== true) continue;
       const sets: [string, CNode | null | undefined][] = [
         ['provider.iam.role.statements', child(role, 'statements')],
         ['provider.iamRoleStatements', child(provider, 'iamRoleStatements')],
       ];
-      for (const [where, inherited] of sets) for (const s of listItems(inherited, principal)) readStatement(s, principal, where);
+      for (const [where, inherited] of sets) readStatements(inherited, principal, where, template);
       for (const m of [
         ...listItems(child(role, 'managedPolicies'), principal),
         ...listItems(child(provider, 'iamManagedPolicies'), principal),
@@ -522,7 +629,7 @@ function functionRoles(template: IamTemplate): Principal[] {
  * serverless-appsync-plugin's roles: an `AMAZON_DYNAMODB` data source without `config.serviceRoleArn` gets a role the
  * plugin makes, with `config.iamRoleStatements`, or else DynamoDB's item actions on its `tableName`'s table. Data
  * sources are read from `appSync` (v2) and `custom.appSync` (up to v1, one API or a list), as a list of
- * `{type, name, config}` or a map by name (a list of such maps too), where the service lists the plugin. The role is
+ * `{type, name, config}` or a map by name (a list of such maps too), and v2's inline ones (inlineDataSources), where the service lists the plugin. The role is
  * named for its data source (`the messages data source's role`): its logical ID differs between the plugin's versions.
  */
 function dataSourceRoles(template: IamTemplate): Principal[] {
@@ -543,6 +650,7 @@ function dataSourceRoles(template: IamTemplate): Principal[] {
       if (child(item, 'type') !== undefined) add(scalarString(child(item, 'name')), item);
       else for (const p of item.pairs) add(p.key, resolveAlias(p.value));
     }
+    inlineDataSources(api, add);
   }
   const out: Principal[] = [];
   for (const [name, def] of sources) {
@@ -552,10 +660,37 @@ function dataSourceRoles(template: IamTemplate): Principal[] {
     const principal: Principal = { name: `the ${name} data source's role`, policies: [], unreadable: false };
     out.push(principal);
     const statements = child(config, 'iamRoleStatements');
-    if (statements != null) for (const s of listItems(statements, principal)) readStatement(s, principal, APPSYNC);
+    if (statements != null) readStatements(statements, principal, APPSYNC, template);
     else principal.policies.push({ kind: 'data-source', tableName: child(config, 'tableName'), by: APPSYNC, offset: def.start });
   }
   return out;
+}
+
+/**
+ * serverless-appsync-plugin v2's inline data sources (its doc/resolvers.md "Inline DataSources", src/getAppSyncConfig.ts),
+ * each a data source of the name the plugin gives it: a `UNIT` resolver's `dataSource` map (`Query.getPost` ->
+ * `Query_getPost`), a pipeline resolver's inline function's (`Query_getPost_0`, by its index), a pipeline function's
+ * (its name). `resolvers` and `pipelineFunctions` are a map by name or a list of such maps.
+ */
+function inlineDataSources(api: CNode | null | undefined, add: (name: string, def: CNode | null | undefined) => void): void {
+  const entries = (key: string) => {
+    const node = resolveAlias(child(api, key));
+    const maps = node?.kind === 'seq' ? node.items.map((i) => resolveAlias(i)) : [node];
+    return maps.flatMap((m) => (m?.kind === 'map' ? m.pairs.map((p) => [p.key, resolveAlias(p.value)] as const) : []));
+  };
+  // The plugin's name for an inline one: the first character that is not a letter or `_` replaced by `_`.
+  const resourceName = (s: string) => s.replace(/[^a-z_]/i, '_');
+  for (const [field, resolver] of entries('resolvers')) {
+    if (resolver?.kind !== 'map') continue;
+    if (scalarString(child(resolver, 'kind')) === 'UNIT') {
+      add(resourceName(field), resolveAlias(child(resolver, 'dataSource')));
+      continue;
+    }
+    const functions = resolveAlias(child(resolver, 'functions'));
+    if (functions?.kind !== 'seq') continue;
+    for (const [i, f] of functions.items.entries()) add(`${resourceName(field)}_${i}`, resolveAlias(child(resolveAlias(f), 'dataSource')));
+  }
+  for (const [name, fn] of entries('pipelineFunctions')) add(name, resolveAlias(child(fn, 'dataSource')));
 }
 
 /** A boolean setting: undefined when not set, `unknown` when not a boolean (a variable; a string, which the plugin takes as true when not empty). */
@@ -583,11 +718,16 @@ function readDocument(doc: CNode | null | undefined, principal: Principal, by?: 
   for (const s of items) readStatement(s, principal, by);
 }
 
-function readStatement(node: CNode, principal: Principal, by?: string): void {
+function readStatement(node: CNode | null | undefined, principal: Principal, by?: string, at?: number): void {
   const s = resolveAlias(node);
   if (s?.kind !== 'map' || intrinsicName(s) !== undefined) {
     principal.unreadable = true;
     return;
   }
-  principal.policies.push({ kind: 'statement', statement: statementOf(s), ...(by === undefined ? {} : { by }) });
+  principal.policies.push({
+    kind: 'statement',
+    statement: statementOf(s),
+    ...(by === undefined ? {} : { by }),
+    ...(at === undefined ? {} : { at }),
+  });
 }

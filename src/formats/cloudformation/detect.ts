@@ -547,7 +547,9 @@ export function detectCloudFormation(
     const simpleGlobals = simpleTableGlobals(template);
     const cautions = templateCautions(file.text, template);
     const apiGlobal = apiGlobalTables(file.text, template);
-    const losing = readRoles ? iamRoles(file.text, template, path.basename(file.path)) : undefined;
+    // A service's IAM settings read from files (`${file(./iam.yml)}`): recorded, then read with the files (index.ts).
+    const iamTemplate = template.flavor === 'serverless' ? { ...template, files: { refs: fileRefs, values: files } } : template;
+    const losing = readRoles ? iamRoles(file.text, iamTemplate, path.basename(file.path)) : undefined;
     const ifElse = ifElseTables(file.text, template);
     const entries = resourceEntries(template.resources, defaults);
     const first = tables.length;

@@ -28,7 +28,7 @@ export interface FileRef {
  * `reference` for another value (`{"Fn::ImportValue": ...}`: a key CloudFormation resolves); undefined for a file
  * kmsfix cannot read.
  */
-export type FileValues = Map<string, { file: string; value: string | null | 'reference' | undefined }[]>;
+export type FileValues = Map<string, { file: string; value: string | null | 'reference' | undefined; node?: CNode | null }[]>;
 
 export const refKey = (r: FileRef) => `${r.file}\0${r.path.join('.')}`;
 
@@ -110,13 +110,17 @@ export async function readFileValues(refs: FileRef[], from: SourceFile, context:
     const files = await context.folderFiles(from, dir, (name) => pattern.test(name));
     out.set(
       refKey(ref),
-      files.map((f) => ({ file: f.path, value: valueAt(f, ref.path) })),
+      files.map((f) => {
+        const node = nodeAt(f, ref.path);
+        return { file: f.path, value: scalarValue(node), ...(node === undefined ? {} : { node }) };
+      }),
     );
   }
   return out;
 }
 
-function valueAt(f: SourceFile, keys: string[]): string | null | 'reference' | undefined {
+/** The node at `keys` in a file (null: nothing there), undefined for a file kmsfix cannot read (neither YAML nor JSON, or bad). */
+function nodeAt(f: SourceFile, keys: string[]): CNode | null | undefined {
   if (f.unreadable !== undefined) return undefined;
   let root: CNode | null;
   try {
@@ -128,7 +132,12 @@ function valueAt(f: SourceFile, keys: string[]): string | null | 'reference' | u
   }
   let node: CNode | null | undefined = root;
   for (const k of keys) node = resolveAlias(child(resolveAlias(node ?? null), k) ?? null);
-  if (node == null || (node.kind === 'scalar' && node.value === null)) return null;
+  return node ?? null;
+}
+
+function scalarValue(node: CNode | null | undefined): string | null | 'reference' | undefined {
+  if (node === undefined) return undefined;
+  if (node === null || (node.kind === 'scalar' && node.value === null)) return null;
   return (node.kind === 'scalar' ? scalarString(node) : undefined) ?? 'reference';
 }
 

@@ -286,6 +286,28 @@ describe('serverless-appsync-plugin: the role it makes a DynamoDB data source wi
     );
   });
 
+  it("v2 inline data sources: a UNIT resolver's, a pipeline resolver's inline function's, a pipeline function's (adversarial pass 2 of session 57, M2)", async () => {
+    const ds = (indent: string, table: string) =>
+      `${indent}dataSource:\n${indent}  type: AMAZON_DYNAMODB\n${indent}  config:\n${indent}    tableName: { Ref: ${table} }\n`;
+    const unit = `appSync:\n  name: chat\n  resolvers:\n    Query.getMessage:\n      kind: UNIT\n${ds('      ', 'Messages')}`;
+    expect((await named(service(unit), 'iam', 'serverless.yml')).Messages).toBe(
+      "IAM roles: with --key-policy iam, the Query_getMessage data source's role (serverless-appsync-plugin, serverless.yml:12)",
+    );
+    const pipeline =
+      'appSync:\n  name: chat\n  resolvers:\n    Query.listMessages:\n      functions:\n        - other\n' +
+      `        - code: list.js\n${ds('          ', 'Other')}  pipelineFunctions:\n    - getMessage:\n${ds('        ', 'Messages')}`;
+    const t = await named(service(pipeline), 'iam', 'serverless.yml');
+    expect(t.Other).toBe(
+      "IAM roles: with --key-policy iam, the Query_listMessages_1 data source's role (serverless-appsync-plugin, serverless.yml:14)",
+    );
+    expect(t.Messages).toBe(
+      "IAM roles: with --key-policy iam, the getMessage data source's role (serverless-appsync-plugin, serverless.yml:20)",
+    );
+    // Not a UNIT resolver: the plugin reads its functions, not a dataSource of its own.
+    const notUnit = `appSync:\n  name: chat\n  resolvers:\n    Query.getMessage:\n      functions: [x]\n${ds('      ', 'Messages')}`;
+    expect((await named(service(notUnit), 'iam', 'serverless.yml')).Messages).toBeUndefined();
+  });
+
   it('no role named: a serviceRoleArn, statements with a KMS action, no plugin', async () => {
     const source = (config: string) =>
       `appSync:\n  name: chat\n  dataSources:\n    messages:\n      type: AMAZON_DYNAMODB\n      config:\n        tableName: !Ref Messages\n${config}`;
@@ -296,5 +318,103 @@ describe('serverless-appsync-plugin: the role it makes a DynamoDB data source wi
     );
     expect((await named(service(kms), 'iam', 'serverless.yml')).Messages).toBeUndefined();
     expect((await named(service(source(''), ''), 'iam', 'serverless.yml')).Messages).toBeUndefined();
+  });
+});
+
+describe('SAM AWS::Serverless::GraphQLApi: the role SAM makes a DynamoDb data source without ServiceRoleArn (adversarial pass 2 of session 57, M1)', () => {
+  const api = (source: string) =>
+    SAM_HEAD +
+    TABLE('Posts') +
+    TABLE('Other') +
+    '  Api:\n    Type: AWS::Serverless::GraphQLApi\n    Properties:\n      SchemaInline: "type Query { a: String }"\n      Auth:\n        Type: API_KEY\n' +
+    `      DataSources:\n        DynamoDb:\n          PostsDs:\n            TableName: !Ref Posts\n            TableArn: !GetAtt Posts.Arn\n${source}`;
+
+  it('names it on the table its TableArn names, with the API and where', async () => {
+    const t = await named(api(''));
+    expect(t.Posts).toBe("IAM roles: with --key-policy iam, the PostsDs data source's role (Api GraphQLApi, template.yaml:32)");
+    expect(t.Other).toBeUndefined();
+    expect((await named(api('            Permissions: [Read]\n'))).Posts).toBe(
+      "IAM roles: with --key-policy iam, the PostsDs data source's role (Api GraphQLApi, template.yaml:32)",
+    );
+  });
+
+  it('no role named: a ServiceRoleArn (a role of the template is read as a role), or the default key policy', async () => {
+    expect((await named(api('            ServiceRoleArn: arn:aws:iam::111122223333:role/appsync\n'))).Posts).toBeUndefined();
+    expect((await named(api(''), 'drop-in')).Posts).toBeUndefined();
+  });
+});
+
+describe('Serverless: IAM statements read from files, ${file(...)} (adversarial pass 2 of session 57, M4: such roles were left out silently)', () => {
+  const STATEMENT = '- Effect: Allow\n  Action: [dynamodb:GetItem]\n  Resource: !GetAtt Orders.Arn\n';
+  const service = (top: string, plugins = '') =>
+    `service: app\n${plugins}provider:\n  name: aws\n${top}resources:\n  Resources:\n` + TABLE('Orders').replace(/^(?=.)/gm, '  ');
+  const PLUGIN = 'plugins:\n  - serverless-iam-roles-per-function\n';
+  async function roles(files: { path: string; text: string }[]): Promise<string | undefined> {
+    const r = await processMemory(files, 'fix', { keyPolicy: 'iam' });
+    const o = r.outcomes.find((x) => x.file.path === 'serverless.yml');
+    return o?.tables.find((t) => t.address === 'Orders')?.cautions?.find((c) => c.startsWith('IAM roles: '));
+  }
+
+  it("the service role's statements, a list item, a function's statements and the functions from a file: read there", async () => {
+    const provider = service('  iam:\n    role:\n      statements: ${file(./iam.yml)}\n');
+    expect(
+      await roles([
+        { path: 'serverless.yml', text: provider },
+        { path: 'iam.yml', text: STATEMENT },
+      ]),
+    ).toMatch(
+      /^IAM roles: with --key-policy iam, IamRoleLambdaExecution \(provider\.iam\.role\.statements from \.\/iam\.yml, serverless\.yml:6\) is granted/,
+    );
+    const item = service('  iamRoleStatements:\n    - ${file(./one.yml):statement}\n');
+    const one = { path: 'one.yml', text: 'statement:\n  Effect: Allow\n  Action: dynamodb:Query\n  Resource: !GetAtt Orders.Arn\n' };
+    expect(await roles([{ path: 'serverless.yml', text: item }, one])).toMatch(
+      /^IAM roles: with --key-policy iam, IamRoleLambdaExecution \(provider\.iamRoleStatements from \.\/one\.yml, serverless\.yml:5\) is granted/,
+    );
+    const fn = service('functions:\n  get:\n    handler: h.h\n    iamRoleStatements: ${file(./iam.yml)}\n', PLUGIN);
+    expect(
+      await roles([
+        { path: 'serverless.yml', text: fn },
+        { path: 'iam.yml', text: STATEMENT },
+      ]),
+    ).toMatch(
+      /^IAM roles: with --key-policy iam, GetIamRoleLambdaExecution \(functions\.get\.iamRoleStatements from \.\/iam\.yml, serverless\.yml:9\) is granted/,
+    );
+    const fns = service('functions: ${file(./functions.yml)}\n', PLUGIN);
+    const functions = {
+      path: 'functions.yml',
+      text: `get:\n  handler: h.h\n  iamRoleStatements:\n${STATEMENT.replace(/^(?=.)/gm, '    ')}`,
+    };
+    expect(await roles([{ path: 'serverless.yml', text: fns }, functions])).toMatch(
+      /^IAM roles: with --key-policy iam, GetIamRoleLambdaExecution \(functions\.get\.iamRoleStatements from \.\/functions\.yml, serverless\.yml:6\) is granted/,
+    );
+  });
+
+  it('a file with a KMS action: not named; a file kmsfix cannot read: named as such, never silently left out', async () => {
+    const provider = service('  iam:\n    role:\n      statements: ${file(./iam.yml)}\n');
+    const kms = `${STATEMENT}- Effect: Allow\n  Action: kms:Decrypt\n  Resource: "*"\n`;
+    expect(
+      await roles([
+        { path: 'serverless.yml', text: provider },
+        { path: 'iam.yml', text: kms },
+      ]),
+    ).toBeUndefined();
+    expect(await roles([{ path: 'serverless.yml', text: provider }])).toBe(
+      'IAM roles: with --key-policy iam, kmsfix could not read the policies of IamRoleLambdaExecution (${file(./iam.yml)}, serverless.yml:6): ' +
+        'it loses access when this deploys if they grant DynamoDB on this table and no KMS action, unless its IAM policies grant ' +
+        'kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on the key first',
+    );
+    // One file per stage: not read.
+    const staged = service('  iam:\n    role:\n      statements: ${file(./iam.${sls:stage}.yml)}\n');
+    const stages = [
+      { path: 'iam.dev.yml', text: STATEMENT },
+      { path: 'iam.prod.yml', text: STATEMENT },
+    ];
+    expect(await roles([{ path: 'serverless.yml', text: staged }, ...stages])).toMatch(
+      /kmsfix could not read the policies of IamRoleLambdaExecution \(\$\{file\(\.\/iam\.\$\{sls:stage\}\.yml\)\}, serverless\.yml:6\)/,
+    );
+    const fns = service('functions: ${file(./functions.yml)}\n', PLUGIN);
+    expect(await roles([{ path: 'serverless.yml', text: fns }])).toMatch(
+      /kmsfix could not read the policies of the functions' own roles \(serverless-iam-roles-per-function\) \(\$\{file\(\.\/functions\.yml\)\}, serverless\.yml:6\)/,
+    );
   });
 });
