@@ -153,9 +153,9 @@ export function acquireLocks(roots: string[]): Lock {
   }
   // Released on any exit, including process.exit; a kill leaves a lock that the next run takes over. SIGINT, SIGTERM
   // and SIGHUP, which Node's default would turn into such a kill (at the prompt, a terminal closed), end the run
-  // instead while the lock is held (temp.ts endOnSignal): exit 130, 143 or 129, the lock released (adversarial pass of
-  // session 57, F3).
-  const stop = endOnSignal();
+  // instead while the lock is held (temp.ts endOnSignal): exit 130 or 143, or SIGHUP raised again, the lock released
+  // (adversarial pass of session 57, F3).
+  const stop = endOnSignal(release);
   const releaseAll = () => {
     stop();
     release();

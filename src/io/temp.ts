@@ -119,7 +119,7 @@ export function isAlive(pid: number): boolean {
  * group's journal is written (its renames have begun, and the journal is how the next fix
  * completes the group: the temp file may be the only copy of a file's new text). While any is
  * listed, SIGINT, SIGTERM and SIGHUP remove the others (a Ctrl-C left dozens of hidden copies in the tree,
- * which `git add -A` would commit), and the process exits 130, 143 or 129; the lock goes with the exit
+ * which `git add -A` would commit), and the process exits 130 or 143, or ends by SIGHUP; the lock goes with the exit
  * (lock.ts). A fix's renames are synchronous (write.ts): a signal is handled between two chunks'
  * writes, never halfway through a group's renames.
  */
@@ -160,8 +160,16 @@ const onSignal = (signal: Signal) => {
       /* left for the next fix run, as after a kill */
     }
   }
-  process.exit(SIGNALS[signal]);
+  if (signal !== 'SIGHUP') process.exit(SIGNALS[signal]);
+  // A hangup (the terminal closed): Node 20 aborts in its exit once the terminal is gone (SIGABRT, after the 'exit'
+  // listeners), so the lock is released here and the signal raised again, Node's listeners off: the run ends by SIGHUP
+  // itself (a shell's $? is 129 all the same).
+  for (const end of atHangup) end();
+  process.removeAllListeners('SIGHUP');
+  process.kill(process.pid, 'SIGHUP');
 };
+/** What a run ended by SIGHUP does first (which process.exit's 'exit' listeners would do): the lock's release (endOnSignal). */
+const atHangup = new Set<() => void>();
 
 /** Whether onSignal listens, and the pending step of its detaching (tempGone). */
 let listening = false;
@@ -199,14 +207,16 @@ export function runCommitted(): void {
  * other listener takes (at the prompt `Apply N changes?`, during the reads, between two chunks' writes) ends the run as
  * onSignal does, so that the lock goes with the exit rather than staying for the next run to take over. Where another
  * listens (onSignal itself while temp files exist; --commit's, src/report/commit.ts), that one decides. Returns the
- * function that stops it.
+ * function that stops it. `release`: the lock's, called before a SIGHUP ends the run (see onSignal).
  */
-export function endOnSignal(): () => void {
+export function endOnSignal(release: () => void): () => void {
   const listener = (signal: Signal) => {
     if (process.listenerCount(signal) === 1) onSignal(signal);
   };
   for (const s of Object.keys(SIGNALS)) process.on(s, listener);
+  atHangup.add(release);
   return () => {
+    atHangup.delete(release);
     for (const s of Object.keys(SIGNALS)) process.off(s, listener);
   };
 }

@@ -251,14 +251,15 @@ describe('faults during a fix in place', () => {
   for (const [signal, exit] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
-    ['SIGHUP', 129],
+    ['SIGHUP', null],
   ] as const) {
-    it(`${signal} during the renames: handled once the chunk's renames are done (synchronous, never halfway through a group), no temp file left, the lock released, exit ${exit}; the next run completes`, async () => {
+    it(`${signal} during the renames: handled once the chunk's renames are done (synchronous, never halfway through a group), no temp file left, the lock released, exit ${exit ?? 'by SIGHUP'}; the next run completes`, async () => {
       const dir = estate(tmp());
       // Paused at the first rename of mod00 (its journal written), every temp file written: the signal lands
       // there, and waits for the chunk's renames (src/io/temp.ts tempGone: not dropped with the listener).
       const r = await pausedAt(dir, 'rename:mod00/main\\.tf$', (pid) => process.kill(pid, signal));
-      expect([r.code, r.signal], r.stderr).toEqual([exit, null]);
+      // SIGHUP is raised again once the run has cleaned up (Node aborts in its exit once a terminal is gone): ended by it.
+      expect([r.code, r.signal], r.stderr).toEqual(exit === null ? [null, 'SIGHUP'] : [exit, null]);
       expectOldOrNew(dir);
       modulesConsistent(dir);
       expect([...snapshot(dir).keys()].filter(isTemp)).toEqual([]);
