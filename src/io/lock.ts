@@ -16,7 +16,7 @@ import { chmodSync, linkSync, mkdirSync, readFileSync, readdirSync, realpathSync
 import os from 'node:os';
 import path from 'node:path';
 import { repoRootOf } from './git.js';
-import { isAlive, startOf } from './temp.js';
+import { endOnSignal, isAlive, startOf } from './temp.js';
 
 /** node:crypto, loaded by a fix (a scan takes no lock). */
 const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
@@ -151,7 +151,15 @@ export function acquireLocks(roots: string[]): Lock {
     release();
     throw err;
   }
-  // Released on any exit, including process.exit; a kill leaves a lock that the next run takes over.
-  process.once('exit', release);
-  return { roots, takenOver, release };
+  // Released on any exit, including process.exit; a kill leaves a lock that the next run takes over. SIGINT, SIGTERM
+  // and SIGHUP, which Node's default would turn into such a kill (at the prompt, a terminal closed), end the run
+  // instead while the lock is held (temp.ts endOnSignal): exit 130 or 143, or SIGHUP raised again, the lock released
+  // (adversarial pass of session 57, F3).
+  const stop = endOnSignal(release);
+  const releaseAll = () => {
+    stop();
+    release();
+  };
+  process.once('exit', releaseAll);
+  return { roots, takenOver, release: releaseAll };
 }

@@ -78,12 +78,18 @@ export function checkPatchFile(file: string, inputs: string[], cwd: string): voi
 }
 
 /**
- * `--patch-dir DIR`: a folder (made if missing), not a path given to scan, and none of the files it
+ * `--patch-dir DIR`: a folder (made if missing), not a path given to scan, not in a `.git` folder, and none of the files it
  * will write (summary.json, <repository>.patch) a file the run scanned (`scanned`: real paths).
  */
 export function checkPatchDir(dir: string, inputs: string[], cwd: string, scanned: Set<string> = new Set()): void {
   const abs = realish(path.resolve(cwd, dir));
   if (isDir(abs) === false) throw new OutputError(`--patch-dir ${dir}: is a file, not a folder`);
+  // A repository's .git (or a folder in it) is git's own data: patches written there are lost to the user and may be read by
+  // git (a `hooks` or `refs` folder). Any real path with a `.git` part: the scanned tree's, or another repository's.
+  if (abs.split(path.sep).includes('.git'))
+    throw new OutputError(
+      `--patch-dir ${dir}: is inside a git repository's .git folder (git's own data); choose a folder of its own for the patches`,
+    );
   for (const input of realInputs(inputs, cwd)) {
     if (abs === input) throw new OutputError(`--patch-dir ${dir}: is a folder given to scan; choose a folder of its own for the patches`);
   }

@@ -118,22 +118,37 @@ export function isAlive(pid: number): boolean {
  * This run's temp files on disk, each with whether it must outlive an interrupted run: true once its
  * group's journal is written (its renames have begun, and the journal is how the next fix
  * completes the group: the temp file may be the only copy of a file's new text). While any is
- * listed, SIGINT and SIGTERM remove the others (a Ctrl-C left dozens of hidden copies in the tree,
- * which `git add -A` would commit), and the process exits 130 or 143; the lock goes with the exit
+ * listed, SIGINT, SIGTERM and SIGHUP remove the others (a Ctrl-C left dozens of hidden copies in the tree,
+ * which `git add -A` would commit), and the process exits 130 or 143, or ends by SIGHUP; the lock goes with the exit
  * (lock.ts). A fix's renames are synchronous (write.ts): a signal is handled between two chunks'
  * writes, never halfway through a group's renames.
  */
 const ownTemps = new Map<string, boolean>();
-const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+/** The signals a run ends on by itself (its temp files removed, its lock released, what it wrote said), and their exit codes. */
+export const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+export type Signal = keyof typeof SIGNALS;
 /**
- * How many fixed files this run has put in place (write.ts), and the first SHOWN of them, said when a signal ends it:
- * nothing else would say so (no diff, no summary). Bounded, as a fix's memory must be whatever the tree's size.
+ * Files this run has put in place, said when a signal ends it: nothing else would say so (no diff, no summary).
+ * `count` of them, the first SHOWN named: bounded, as a fix's memory must be whatever the tree's size.
  */
+export interface Placed {
+  count: number;
+  first: string[];
+}
 const SHOWN = 20;
-const written = { count: 0, first: [] as string[] };
-const onSignal = (signal: keyof typeof SIGNALS) => {
+/** Source files fixed (write.ts, and the groups cleanStaleTemps completes), and outputs (a patch, a mail, a report: SpooledOutput). */
+const written: Placed = { count: 0, first: [] };
+const outputs: Placed = { count: 0, first: [] };
+const place = (placed: Placed, file: string) => {
+  if (placed.first.length < SHOWN) placed.first.push(file);
+  placed.count++;
+};
+/** Set once the run's commit point is in place (--patch-dir's summary.json): a signal heard from then on does not end it. */
+let committed = false;
+const onSignal = (signal: Signal) => {
+  if (committed) return;
   try {
-    process.stderr.write(interruptedText(signal, written.first, written.count, process.cwd()));
+    process.stderr.write(interruptedText(signal, written, outputs, process.cwd()));
   } catch {
     /* stderr closed: the exit code still says it */
   }
@@ -145,8 +160,16 @@ const onSignal = (signal: keyof typeof SIGNALS) => {
       /* left for the next fix run, as after a kill */
     }
   }
-  process.exit(SIGNALS[signal]);
+  if (signal !== 'SIGHUP') process.exit(SIGNALS[signal]);
+  // A hangup (the terminal closed): Node 20 aborts in its exit once the terminal is gone (SIGABRT, after the 'exit'
+  // listeners), so the lock is released here and the signal raised again, Node's listeners off: the run ends by SIGHUP
+  // itself (a shell's $? is 129 all the same).
+  for (const end of atHangup) end();
+  process.removeAllListeners('SIGHUP');
+  process.kill(process.pid, 'SIGHUP');
 };
+/** What a run ended by SIGHUP does first (which process.exit's 'exit' listeners would do): the lock's release (endOnSignal). */
+const atHangup = new Set<() => void>();
 
 /** Whether onSignal listens, and the pending step of its detaching (tempGone). */
 let listening = false;
@@ -163,20 +186,60 @@ export function tempMade(temp: string): void {
 
 /** A fixed file is in place (its temp file renamed over it). */
 export function fileWritten(target: string): void {
-  if (written.first.length < SHOWN) written.first.push(target);
-  written.count++;
+  place(written, target);
 }
 
-/** What an interrupted fix says on stderr before it exits: the fixed files it wrote (`count`, `first` of them named), each group whole; nothing when none. */
-export function interruptedText(signal: string, first: readonly string[], count: number, cwd: string): string {
-  const shown = first.map((f) => path.relative(cwd, f) || f);
-  const more = count > shown.length ? `, and ${count - shown.length} more` : '';
-  const files = count === 1 ? '1 file written' : `${count} files written`;
-  // Nothing said when no fixed file was written: --patch-dir's and -o's outputs are not fixed files (adversarial pass 2 of session 57, M5).
-  return count === 0
-    ? ''
-    : `kmsfix: interrupted (${signal}) during its writes: ${files} (${shown.join(', ')}${more}), each group of files whole; ` +
-        'the others are as they were: run the same command again to fix them\n';
+/** An output of the run (not a source file: a patch, a mail, summary.json, a report) is in place. */
+export function outputWritten(target: string): void {
+  place(outputs, target);
+}
+
+/**
+ * The run's commit point is in place (--patch-dir's summary.json, written last): the run is done, and a signal heard
+ * from now on lets it finish and exit with its own code (one heard before it: `interrupted`, 130 or 143).
+ */
+export function runCommitted(): void {
+  committed = true;
+}
+
+/**
+ * While a fix in place holds its trees' lock (lock.ts), from before it reads until it has written: a signal that no
+ * other listener takes (at the prompt `Apply N changes?`, during the reads, between two chunks' writes) ends the run as
+ * onSignal does, so that the lock goes with the exit rather than staying for the next run to take over. Where another
+ * listens (onSignal itself while temp files exist; --commit's, src/report/commit.ts), that one decides. Returns the
+ * function that stops it. `release`: the lock's, called before a SIGHUP ends the run (see onSignal).
+ */
+export function endOnSignal(release: () => void): () => void {
+  const listener = (signal: Signal) => {
+    if (process.listenerCount(signal) === 1) onSignal(signal);
+  };
+  for (const s of Object.keys(SIGNALS)) process.on(s, listener);
+  atHangup.add(release);
+  return () => {
+    atHangup.delete(release);
+    for (const s of Object.keys(SIGNALS)) process.off(s, listener);
+  };
+}
+
+/**
+ * What an interrupted run says on stderr before it exits: the source files it fixed (each group whole) and the outputs
+ * it put in place (`count` of each, the `first` named), told apart (adversarial pass 2 of session 57, M5: a
+ * --patch-dir run that had put every patch in place said `no file written`).
+ */
+export function interruptedText(signal: string, sources: Placed, outs: Placed, cwd: string): string {
+  const list = (p: Placed, one: string, many: string) => {
+    const shown = p.first.map((f) => path.relative(cwd, f) || f);
+    const more = p.count > shown.length ? `, and ${p.count - shown.length} more` : '';
+    return `${p.count === 1 ? `1 ${one}` : `${p.count} ${many}`} written (${shown.join(', ')}${more})`;
+  };
+  if (sources.count === 0 && outs.count === 0) return `kmsfix: interrupted (${signal}): nothing written\n`;
+  const theOutputs = outs.count === 0 ? '' : `; ${list(outs, 'output', 'outputs')}`;
+  if (sources.count === 0)
+    return `kmsfix: interrupted (${signal}) during its writes: no source file changed${theOutputs}, and the run stopped there: run the same command again\n`;
+  return (
+    `kmsfix: interrupted (${signal}) during its writes: ${list(sources, 'file', 'files')}, each group of files whole; ` +
+    `the others are as they were${theOutputs}: run the same command again to fix them\n`
+  );
 }
 
 /** Its group's journal is about to be written: an interrupted run leaves it for the next fix to complete. */
@@ -185,7 +248,7 @@ export function tempKept(temp: string): void {
 }
 
 /**
- * Resolves after the loop's next poll phase: a SIGINT or SIGTERM that came during synchronous writes
+ * Resolves after the loop's next poll phase: a SIGINT, SIGTERM or SIGHUP that came during synchronous writes
  * (a chunk's renames) is handled there (onSignal: exit 130 or 143) before the run goes on or reports.
  */
 export function signalsHeard(): Promise<void> {
@@ -251,6 +314,7 @@ export function cleanStaleTemps(temps: string[], display: (abs: string) => strin
         for (const r of pending) {
           try {
             renameSync(r.temp, r.target);
+            fileWritten(r.target);
             out.completed.push(display(r.target));
           } catch (err) {
             out.errors.push({

@@ -35,7 +35,17 @@ import {
 import path from 'node:path';
 import { describeError, stampOf } from './read.js';
 import type { Watched } from '../core/result.js';
-import { fileWritten, journalPathIn, signalsHeard, tempGone, tempKept, tempMade, tempPathFor, type Journal } from './temp.js';
+import {
+  fileWritten,
+  journalPathIn,
+  outputWritten,
+  signalsHeard,
+  tempGone,
+  tempKept,
+  tempMade,
+  tempPathFor,
+  type Journal,
+} from './temp.js';
 import { inLanes } from '../core/lists.js';
 import { misplaced } from './placed.js';
 
@@ -410,9 +420,10 @@ function lostEdit(f: FileWrite, fd: number, st: BigIntStats): WriteError | undef
 /**
  * One file written atomically that is not a source file (a patch, summary.json): a temp file
  * beside it, then a rename (SpooledOutput, all at once). Throws a WriteError naming the file and the cause.
+ * `output` false: a marker, not an output an interrupted run names (--patch-dir's `incomplete` summary.json).
  */
-export function writeOutputAtomic(absPath: string, content: string, display: string): void {
-  const out = new SpooledOutput(absPath, display);
+export function writeOutputAtomic(absPath: string, content: string, display: string, output = true): void {
+  const out = new SpooledOutput(absPath, display, output);
   out.write(content);
   out.commit();
 }
@@ -433,6 +444,8 @@ export class SpooledOutput {
   constructor(
     private readonly absPath: string,
     private readonly display: string,
+    /** Named, once in place, by an interrupted run's message (temp.ts outputWritten); false for a marker. */
+    private readonly output = true,
   ) {
     this.temp = tempPathFor(absPath);
   }
@@ -453,6 +466,7 @@ export class SpooledOutput {
         closeSync(this.fd!);
         this.fd = undefined;
         renameSync(this.temp, this.absPath);
+        if (this.output) outputWritten(this.absPath);
         tempGone(this.temp);
         return;
       } catch (err) {

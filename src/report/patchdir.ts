@@ -12,7 +12,7 @@ import { fileDiff, repoPath } from './diff.js';
 import { toPosix } from '../core/text.js';
 import { makeDir } from '../io/outputs.js';
 import { SpooledOutput, writeOutputAtomic } from '../io/write.js';
-import { cleanStaleTemps, isTempName } from '../io/temp.js';
+import { cleanStaleTemps, isTempName, runCommitted, signalsHeard } from '../io/temp.js';
 import { OrderedSpool } from '../io/spool.js';
 import { describeError } from '../io/read.js';
 import type { FileError, FileOutcome } from '../core/result.js';
@@ -261,6 +261,7 @@ export class PatchDirWriter {
           2,
         ) + '\n',
         shown('summary.json'),
+        false,
       );
     } catch {
       /* the final summary.json says it cannot be written, as an error */
@@ -426,9 +427,15 @@ export class PatchDirWriter {
         errors: repositories.reduce((n, r) => n + r.errors.length, 0),
       },
     };
+    // A signal that came while the patches and mails were put in place (synchronous renames) is heard here, before the
+    // commit point: the run ends `interrupted` (130, 143), naming the outputs written, and summary.json still says
+    // `incomplete` (adversarial pass of session 57, F4: it printed the whole table and committed summary.json, then exited 130).
+    await signalsHeard();
     // summary.json that cannot be written is one more error: the table and every other one are still said.
     try {
       writeOutputAtomic(path.join(absDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n', path.join(dir, 'summary.json'));
+      // The commit point: the run is done, and one heard from now on lets it finish with its own code.
+      runCommitted();
     } catch (err) {
       unwritten.push({ file: toPosix(path.join(dir, 'summary.json')), message: (err as Error).message });
     }

@@ -442,4 +442,50 @@ describe('fix --patch-dir onto a folder that holds files (adversarial pass)', ()
     expect([r.code, r.signal], r.stderr).toEqual([143, null]);
     expect(readdirSync(path.join(a, 'pd')).filter((n) => n.startsWith('.kmsfix-tmp-'))).toEqual([]);
   }, 60_000);
+
+  it('a signal while its outputs are put in place ends it before the commit point: the outputs written named, not as source files, summary.json incomplete, exit 130 (adversarial passes of session 57, F4 and M5)', async () => {
+    const a = tmp();
+    repo(path.join(a, 'orders'), { 'one.yaml': 'yaml-no-sse/input.yaml' });
+    const r = await pausedCli(['fix', '--patch-dir', 'pd', 'orders'], a, 'renameSync:orders\\.patch$', (pid) =>
+      process.kill(pid, 'SIGINT'),
+    );
+    expect([r.code, r.signal], r.stderr).toEqual([130, null]);
+    expect(r.stderr).toContain(
+      'kmsfix: interrupted (SIGINT) during its writes: no source file changed; 2 outputs written (pd/orders.mbox, pd/orders.patch), and the run stopped there: run the same command again\n',
+    );
+    // Not reported as a finished run: no summary line, summary.json not committed.
+    expect(r.stderr).not.toContain('patches written to pd');
+    expect(JSON.parse(readFileSync(path.join(a, 'pd', 'summary.json'), 'utf8')).incomplete).toMatch(/run it again/);
+  }, 60_000);
+
+  it('a signal once summary.json (the commit point) is in place: the run is done, and ends with its own code (F4)', async () => {
+    const a = tmp();
+    repo(path.join(a, 'orders'), { 'one.yaml': 'yaml-no-sse/input.yaml' });
+    // The second rename onto summary.json: the final one (the first says `incomplete`).
+    const r = await pausedCli(
+      ['fix', '--patch-dir', 'pd', 'orders'],
+      a,
+      'renameSync:summary\\.json$',
+      (pid) => process.kill(pid, 'SIGINT'),
+      { KMSFIX_TEST_PAUSE_NTH: '2' },
+    );
+    expect([r.code, r.signal], r.stderr).toEqual([0, null]);
+    expect(r.stderr).toContain('patches written to pd');
+    expect(r.stderr).not.toContain('interrupted');
+    expect(JSON.parse(readFileSync(path.join(a, 'pd', 'summary.json'), 'utf8')).repositories[0]).toMatchObject({ patch: 'orders.patch' });
+  }, 60_000);
+
+  it("refuses a patch folder inside a repository's .git, or .git itself", async () => {
+    const a = tmp();
+    repo(path.join(a, 'orders'), { 'one.yaml': 'yaml-no-sse/input.yaml' });
+    for (const dir of ['orders/.git', 'orders/.git/patches']) {
+      const r = await runCli(['fix', '--patch-dir', dir, 'orders'], a);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(
+        `kmsfix: --patch-dir ${dir}: is inside a git repository's .git folder (git's own data); choose a folder of its own for the patches`,
+      );
+      expect(existsSync(path.join(a, 'orders', '.git', 'summary.json'))).toBe(false);
+      expect(existsSync(path.join(a, 'orders', '.git', 'patches'))).toBe(false);
+    }
+  }, 60_000);
 });

@@ -6,7 +6,8 @@
  * matching path: every temp file written, none renamed), `renameSync:<regex>` (the first synchronous rename
  * onto a matching path: an output put in place, --patch-dir's patches, mails and summary.json) or
  * `git:<regex>` (the first git command whose arguments, joined by spaces, match: `git:^-C \S+ switch`
- * is --commit after its writes, before its branch). At that point the run creates
+ * is --commit after its writes, before its branch). KMSFIX_TEST_PAUSE_NTH=n: the n-th match, not the first
+ * (--patch-dir's final summary.json, its second rename there). At that point the run creates
  * $KMSFIX_TEST_PAUSE_DIR/paused and waits until $KMSFIX_TEST_PAUSE_DIR/go exists.
  */
 import fs from 'node:fs';
@@ -18,9 +19,11 @@ const [where, ...rest] = (process.env.KMSFIX_TEST_PAUSE ?? '').split(':');
 const pattern = new RegExp(rest.join(':') || '$^');
 const dir = process.env.KMSFIX_TEST_PAUSE_DIR ?? '.';
 let paused = false;
+let skip = Number(process.env.KMSFIX_TEST_PAUSE_NTH ?? 1) - 1;
 
 function pause() {
   if (paused) return;
+  if (skip-- > 0) return;
   paused = true;
   fs.writeFileSync(path.join(dir, 'paused'), String(process.pid));
   const nap = new Int32Array(new SharedArrayBuffer(4));

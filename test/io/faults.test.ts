@@ -131,6 +131,31 @@ function killDuring(dir: string, when: (name: string) => boolean, delay: number,
   });
 }
 
+/** A tree as a run killed between the two renames of mod00 left it: main.tf replaced, users.tf's temp file, the journal of both. */
+async function halfWrittenModule(): Promise<string> {
+  const { stampOf } = await import('../../src/io/read.js');
+  const { statSync } = await import('node:fs');
+  const dir = estate(tmp());
+  const m = path.join(dir, 'mod00');
+  // What the run left: users.tf's temp file, main.tf already replaced, the journal of both.
+  const pid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+  const tag = `${pid}.0a1b2c3d`;
+  const stamp = (f: string) => stampOf(statSync(path.join(m, f), { bigint: true }));
+  const renames = ['main.tf', 'users.tf'].map((f) => ({
+    temp: path.join(m, `.kmsfix-tmp-${tag}-${f}`),
+    target: path.join(m, f),
+    stamp: stamp(f),
+  }));
+  writeFileSync(path.join(m, `.kmsfix-tmp-${tag}.0.journal`), JSON.stringify({ version: 1, pid: Number(pid), renames }) + '\n');
+  writeFileSync(path.join(m, 'main.tf'), FIXED.get('mod00/main.tf')!);
+  writeFileSync(path.join(m, `.kmsfix-tmp-${tag}-users.tf`), FIXED.get('mod00/users.tf')!);
+  expect(undeclaredReferences(m)).toEqual([]); // main.tf declares what users.tf will reference
+  writeFileSync(path.join(m, 'users.tf'), ORIGINAL.get('mod00/users.tf')!);
+  renames[1].stamp = stamp('users.tf');
+  writeFileSync(path.join(m, `.kmsfix-tmp-${tag}.0.journal`), JSON.stringify({ version: 1, pid: Number(pid), renames }) + '\n');
+  return dir;
+}
+
 describe('faults during a fix in place', () => {
   it('killed at random points of its run and of its writes: every file old or new; the next run completes every group', async () => {
     const r = prng(20261411);
@@ -152,26 +177,7 @@ describe('faults during a fix in place', () => {
   }, 300_000);
 
   it('killed between the two renames of a module: scan says so, the next fix completes the module from its journal', async () => {
-    const { stampOf } = await import('../../src/io/read.js');
-    const { statSync } = await import('node:fs');
-    const dir = estate(tmp());
-    const m = path.join(dir, 'mod00');
-    // What the run left: users.tf's temp file, main.tf already replaced, the journal of both.
-    const pid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
-    const tag = `${pid}.0a1b2c3d`;
-    const stamp = (f: string) => stampOf(statSync(path.join(m, f), { bigint: true }));
-    const renames = ['main.tf', 'users.tf'].map((f) => ({
-      temp: path.join(m, `.kmsfix-tmp-${tag}-${f}`),
-      target: path.join(m, f),
-      stamp: stamp(f),
-    }));
-    writeFileSync(path.join(m, `.kmsfix-tmp-${tag}.0.journal`), JSON.stringify({ version: 1, pid: Number(pid), renames }) + '\n');
-    writeFileSync(path.join(m, 'main.tf'), FIXED.get('mod00/main.tf')!);
-    writeFileSync(path.join(m, `.kmsfix-tmp-${tag}-users.tf`), FIXED.get('mod00/users.tf')!);
-    expect(undeclaredReferences(m)).toEqual([]); // main.tf declares what users.tf will reference
-    writeFileSync(path.join(m, 'users.tf'), ORIGINAL.get('mod00/users.tf')!);
-    renames[1].stamp = stamp('users.tf');
-    writeFileSync(path.join(m, `.kmsfix-tmp-${tag}.0.journal`), JSON.stringify({ version: 1, pid: Number(pid), renames }) + '\n');
+    const dir = await halfWrittenModule();
     const scan = await runCli(['scan', '.'], dir, '', ENV);
     expect(scan.code).toBe(2);
     expect(scan.stderr).toContain(
@@ -183,6 +189,17 @@ describe('faults during a fix in place', () => {
     expect(snapshot(dir)).toEqual(FIXED);
     modulesConsistent(dir);
   });
+
+  it('the next fix, interrupted after it completed the module from its journal: the file it completed is among those it says it wrote (M5)', async () => {
+    const dir = await halfWrittenModule();
+    // Paused at its first temp file in stacks/: the group is completed by then (at the run's start), nothing else renamed.
+    const r = await pausedAt(dir, 'open:stacks/\\.kmsfix-tmp-', (pid) => process.kill(pid, 'SIGINT'));
+    expect([r.code, r.signal], r.stderr).toEqual([130, null]);
+    expect(r.stderr).toContain(
+      'kmsfix: interrupted (SIGINT) during its writes: 1 file written (mod00/users.tf), each group of files whole; the others are as they were: run the same command again to fix them\n',
+    );
+    expect(readFileSync(path.join(dir, 'mod00', 'users.tf'))).toEqual(FIXED.get('mod00/users.tf'));
+  }, 60_000);
 
   it('two runs at once: one fixes, the other is refused (or runs after it); files old or new, then fixed, no temp file', async () => {
     let refused = 0;
@@ -234,13 +251,15 @@ describe('faults during a fix in place', () => {
   for (const [signal, exit] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', null],
   ] as const) {
-    it(`${signal} during the renames: handled once the chunk's renames are done (synchronous, never halfway through a group), no temp file left, the lock released, exit ${exit}; the next run completes`, async () => {
+    it(`${signal} during the renames: handled once the chunk's renames are done (synchronous, never halfway through a group), no temp file left, the lock released, exit ${exit ?? 'by SIGHUP'}; the next run completes`, async () => {
       const dir = estate(tmp());
       // Paused at the first rename of mod00 (its journal written), every temp file written: the signal lands
       // there, and waits for the chunk's renames (src/io/temp.ts tempGone: not dropped with the listener).
       const r = await pausedAt(dir, 'rename:mod00/main\\.tf$', (pid) => process.kill(pid, signal));
-      expect([r.code, r.signal], r.stderr).toEqual([exit, null]);
+      // SIGHUP is raised again once the run has cleaned up (Node aborts in its exit once a terminal is gone): ended by it.
+      expect([r.code, r.signal], r.stderr).toEqual(exit === null ? [null, 'SIGHUP'] : [exit, null]);
       expectOldOrNew(dir);
       modulesConsistent(dir);
       expect([...snapshot(dir).keys()].filter(isTemp)).toEqual([]);
