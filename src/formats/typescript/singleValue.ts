@@ -79,25 +79,47 @@ const stringValueOf = (e: ts.Expression) => (ts.isStringLiteral(e) ? e.text : un
 
 const isAssignment = (k: ts.SyntaxKind) => k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
 
+/** A class's `this.<name> = ...` (any assignment operator) right-hand sides by name (fieldValue), kept on the class node as parse.ts keeps its sites (no WeakMap). */
+const FIELD_WRITES = Symbol('kmsfix.fieldWrites');
+type FieldWrites = Map<string, ts.Expression[]>;
+type ClassNode = ts.ClassDeclaration | ts.ClassExpression;
+
+/**
+ * Every `this.<name> = ...` (`??=`, `+=`, ...) under a class, by name, in source order: the class is walked once for
+ * every name asked (each table of a stack whose key is `this.key` walked the whole class again: about 4% of a dense CDK
+ * scan, docs/performance.md, fifty-eighth session).
+ */
+function fieldWrites(cls: ClassNode): FieldWrites {
+  const holder = cls as ClassNode & { [FIELD_WRITES]?: FieldWrites };
+  let byName = holder[FIELD_WRITES];
+  if (!byName) {
+    const found: FieldWrites = new Map();
+    const visit = (n: ts.Node): void => {
+      if (
+        ts.isBinaryExpression(n) &&
+        isAssignment(n.operatorToken.kind) &&
+        ts.isPropertyAccessExpression(n.left) &&
+        n.left.expression.kind === ts.SyntaxKind.ThisKeyword
+      ) {
+        const list = found.get(n.left.name.text);
+        if (list) list.push(n.right);
+        else found.set(n.left.name.text, [n.right]);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(cls);
+    byName = holder[FIELD_WRITES] = found;
+  }
+  return byName;
+}
+
 /** `this.x`: the field's one value (its initializer, or its one assignment when it has none). */
 export function fieldValue(e: ts.PropertyAccessExpression): ts.Expression | undefined {
   if (e.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
   const cls = classOfThis(e);
   if (!cls) return undefined;
   const name = e.name.text;
-  const values: ts.Expression[] = [];
-  const visit = (n: ts.Node): void => {
-    if (
-      ts.isBinaryExpression(n) &&
-      isAssignment(n.operatorToken.kind) &&
-      ts.isPropertyAccessExpression(n.left) &&
-      n.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
-      n.left.name.text === name
-    )
-      values.push(n.right);
-    ts.forEachChild(n, visit);
-  };
-  visit(cls);
+  const values = fieldWrites(cls).get(name) ?? [];
   const field = cls.members.find((m) => ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name);
   const init = field && ts.isPropertyDeclaration(field) ? field.initializer : undefined;
   if (init) return values.length === 0 ? init : undefined;
