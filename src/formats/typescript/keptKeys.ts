@@ -25,7 +25,8 @@ import type { SourceFile } from '../../core/types.js';
 import { constInitializer, declarationOf } from './consts.js';
 import { declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
 import { resolveSymbol } from './imports.js';
-import { classOfThis, thisAssignments, ts, unwrap } from './parse.js';
+import { classOfThis, ts, unwrap } from './parse.js';
+import { classWrites } from './singleValue.js';
 import { keyDeletedWhileKept } from '../pulumi/retention.js';
 import { readOptions } from './options.js';
 import { dataKeptBy, destroyKeeps, removalLeaf, removalOf } from './retention.js';
@@ -101,31 +102,19 @@ export function fileKey(e: ts.Expression | undefined, sf: ts.SourceFile, sym: Sy
   return { name: u.getText(sf), created, at, decl };
 }
 
-/** A class's `this.<name> = ...` by name (assignedInClass), kept on the class node as parse.ts keeps its sites (no WeakMap). */
-const ASSIGNED = Symbol('kmsfix.assigned');
-type Assigned = Map<string, { left: ts.Node; right: ts.Expression }[]>;
-
 /**
  * Every `this.<name> = ...` of a class (a property declared with an initializer counts as one), in the order of
- * the class's properties, then of its members' assignments. The class is walked once for every name (its
- * tables' keys: `encryptionKey: this.key` of each table of a stack walked the whole class again).
+ * the class's properties, then of its members' assignments (`=` only). From the class's one walk (singleValue.ts
+ * classWrites), for every name: `encryptionKey: this.key` of each table of a stack walked the whole class again before.
  */
 function assignedInClass(cls: ts.ClassDeclaration | ts.ClassExpression, name: string): { left: ts.Node; right: ts.Expression }[] {
-  const holder = cls as (ts.ClassDeclaration | ts.ClassExpression) & { [ASSIGNED]?: Assigned };
-  let byName = holder[ASSIGNED];
-  if (!byName) {
-    const found: Assigned = new Map();
-    const add = (key: string, left: ts.Node, right: ts.Expression) => {
-      const list = found.get(key);
-      if (list) list.push({ left, right });
-      else found.set(key, [{ left, right }]);
-    };
-    for (const m of cls.members)
-      if (ts.isPropertyDeclaration(m) && m.initializer && ts.isIdentifier(m.name)) add(m.name.text, m.name, m.initializer);
-    for (const m of cls.members) for (const a of thisAssignments(m)) add(a.left.name.text, a.left, a.right);
-    byName = holder[ASSIGNED] = found;
-  }
-  return byName.get(name)?.slice() ?? [];
+  const out: { left: ts.Node; right: ts.Expression }[] = [];
+  for (const m of cls.members)
+    if (ts.isPropertyDeclaration(m) && m.initializer && ts.isIdentifier(m.name) && m.name.text === name)
+      out.push({ left: m.name, right: m.initializer });
+  for (const w of classWrites(cls).get(name) ?? [])
+    if (w.member && w.op === ts.SyntaxKind.EqualsToken) out.push({ left: w.left, right: w.right });
+  return out;
 }
 
 /** The argument of the last `<holder>.applyRemovalPolicy(...)` of the file on this variable (`name` as written; `decl`: an identifier's). */

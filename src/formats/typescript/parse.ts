@@ -150,9 +150,8 @@ export function classOfThis(node: ts.Node): ts.ClassDeclaration | ts.ClassExpres
 }
 
 /**
- * Every `this.<name> = ...` under `root` (a class, a file), each with what is assigned to: read by the keys of
- * the table cautions (keptKeys.ts, with a property's initializer) and by the stacks' Regions (regions.ts).
- * Without `name`: every `this.<any> = ...` (keptKeys.ts indexes a class's by name in one walk).
+ * Every `this.<name> = ...` under `root` (a file), each with what is assigned to: read by the stacks' Regions
+ * (regions.ts). Without `name`: every `this.<any> = ...`. A class's, by name, in one walk: singleValue.ts classWrites.
  */
 export function thisAssignments(root: ts.Node, name?: string): { left: ts.PropertyAccessExpression; right: ts.Expression }[] {
   const out: { left: ts.PropertyAccessExpression; right: ts.Expression }[] = [];

@@ -79,29 +79,75 @@ const stringValueOf = (e: ts.Expression) => (ts.isStringLiteral(e) ? e.text : un
 
 const isAssignment = (k: ts.SyntaxKind) => k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
 
+/** A class's `this.<name> <op> ...` by name (classWrites), kept on the class node as parse.ts keeps its sites (no WeakMap). */
+const CLASS_WRITES = Symbol('kmsfix.classWrites');
+
+/** One `this.<name> <op> right` under a class: its operator (`=`, `??=`, `+=`...), and whether it lies in one of the class's members. */
+export interface ClassWrite {
+  left: ts.PropertyAccessExpression;
+  right: ts.Expression;
+  op: ts.SyntaxKind;
+  member: boolean;
+}
+type ClassWrites = Map<string, ClassWrite[]>;
+
+/**
+ * Every `this.<name> = ...` (`??=`, `+=`, ...) under a class, by name, in source order, made in one walk of the class
+ * for every name and reader asked: fieldValue (any operator, anywhere in the class) and keptKeys.ts's assignedInClass
+ * (`=` in its members). Each table of a stack whose key is `this.key` walked the whole class again before
+ * (docs/performance.md, fifty-eighth session).
+ */
+export function classWrites(cls: ts.ClassDeclaration | ts.ClassExpression): ClassWrites {
+  const holder = cls as (ts.ClassDeclaration | ts.ClassExpression) & { [CLASS_WRITES]?: ClassWrites };
+  let byName = holder[CLASS_WRITES];
+  if (!byName) {
+    const found: ClassWrites = new Map();
+    // Whether the node walked lies in one of the class's members (set per part of the class, below).
+    let member = false;
+    const visit = (n: ts.Node): void => {
+      if (
+        ts.isBinaryExpression(n) &&
+        isAssignment(n.operatorToken.kind) &&
+        ts.isPropertyAccessExpression(n.left) &&
+        n.left.expression.kind === ts.SyntaxKind.ThisKeyword
+      ) {
+        const write = { left: n.left, right: n.right, op: n.operatorToken.kind, member };
+        const list = found.get(n.left.name.text);
+        if (list) list.push(write);
+        else found.set(n.left.name.text, [write]);
+      }
+      ts.forEachChild(n, visit);
+    };
+    // The class's own parts in source order (decorators, name, heritage, members), each member's subtree marked.
+    ts.forEachChild(
+      cls,
+      (c) => {
+        member = false;
+        visit(c);
+      },
+      (nodes) => {
+        member = nodes === cls.members;
+        for (const c of nodes) visit(c);
+        member = false;
+        return undefined;
+      },
+    );
+    byName = holder[CLASS_WRITES] = found;
+  }
+  return byName;
+}
+
 /** `this.x`: the field's one value (its initializer, or its one assignment when it has none). */
 export function fieldValue(e: ts.PropertyAccessExpression): ts.Expression | undefined {
   if (e.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
   const cls = classOfThis(e);
   if (!cls) return undefined;
   const name = e.name.text;
-  const values: ts.Expression[] = [];
-  const visit = (n: ts.Node): void => {
-    if (
-      ts.isBinaryExpression(n) &&
-      isAssignment(n.operatorToken.kind) &&
-      ts.isPropertyAccessExpression(n.left) &&
-      n.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
-      n.left.name.text === name
-    )
-      values.push(n.right);
-    ts.forEachChild(n, visit);
-  };
-  visit(cls);
+  const values = classWrites(cls).get(name) ?? [];
   const field = cls.members.find((m) => ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name);
   const init = field && ts.isPropertyDeclaration(field) ? field.initializer : undefined;
   if (init) return values.length === 0 ? init : undefined;
-  return values.length === 1 ? values[0] : undefined;
+  return values.length === 1 ? values[0].right : undefined;
 }
 
 /** `keys.dynamo` of `const keys = { dynamo: ... }`, when the file never assigns `keys.dynamo`: that member's value. */
