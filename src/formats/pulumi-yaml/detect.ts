@@ -5,7 +5,7 @@
  * rule decides (src/rule/cmk.ts).
  */
 import { decide, fixWanted } from '../../rule/cmk.js';
-import { addGlobalTableReplica } from '../../rule/blockers.js';
+import { addGlobalTableReplica, replicasIgnored } from '../../rule/blockers.js';
 import { followItsTable } from '../../rule/replicaResource.js';
 import { REPLICA_RESOURCE_WORDS } from '../../rule/words.js';
 import {
@@ -32,7 +32,7 @@ import { unkeptKeyCautions } from './keptKeys.js';
 import { markUnusableYamlKeys } from './keySpec.js';
 import { keptKeyText } from './switchOnly.js';
 import { keyOnStacks, type PulumiStacks } from '../pulumi/stacks.js';
-import { coversEncryption } from '../pulumi/propertyPath.js';
+import { coversEncryption, coversReplicas } from '../pulumi/propertyPath.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
 import { integrationTables, sharedTables } from './resourcePolicy.js';
 import { snippet } from '../yaml/scalars.js';
@@ -239,7 +239,7 @@ export function providerOf(opts: CMap | undefined): string | undefined {
  * every property), which `pulumi up` would then leave as it is; and `replaceOnChanges` naming it, for which
  * `pulumi up` would replace the table (a new, empty one) instead of changing its key in place.
  */
-function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
+function optionObstacles(text: string, lines: LineIndex, opts: CMap | undefined): Obstacle[] {
   if (!opts) return [];
   const out: Obstacle[] = [];
   // A provider named as `${name}` goes to the key and its lookups too (providerOf).
@@ -258,6 +258,9 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
   if (replaced) out.push({ kind: 'replaced-on-changes', where: 'options.replaceOnChanges', entry: snippet(text, replaced) });
   const ignored = encryptionEntry(opts, 'ignoreChanges');
   if (ignored) out.push({ kind: 'ignored-changes', where: 'options.ignoreChanges', entry: snippet(text, ignored), tool: 'pulumi up' });
+  // `replicas` (or a path under it): a global table whose replicas are declared elsewhere.
+  const replicas = optionEntry(opts, 'ignoreChanges', coversReplicas);
+  if (replicas) out.push(replicasIgnored('options.ignoreChanges', snippet(text, replicas), lines.position(replicas.start).line));
   return out;
 }
 
@@ -266,9 +269,14 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
  * the encryption: a path under serverSideEncryption (its quoted form too), or '*', every property (pulumi/propertyPath.ts).
  */
 function encryptionEntry(opts: CMap, option: string): CNode | undefined {
+  return optionEntry(opts, option, coversEncryption);
+}
+
+/** The first entry of a property-path option that `covers` says yes to. */
+function optionEntry(opts: CMap, option: string, covers: (entry: string) => boolean): CNode | undefined {
   const list = resolveAlias(child(opts, option));
   const entries = list?.kind === 'seq' ? list.items : list ? [list] : [];
-  return entries.find((e) => coversEncryption(scalarString(resolveAlias(e)) ?? ''));
+  return entries.find((e) => covers(scalarString(resolveAlias(e)) ?? ''));
 }
 
 /**
@@ -530,7 +538,7 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
         encryption.obstacles.push({ kind: 'yaml-explicit-key', at: `${path.basename(file.path)}:${explicit.line}:${explicit.column}` });
       const opts = resolveAlias(child(resource, 'options'));
       // (An aws-native table's options are its provider's: its obstacle says what to write.)
-      if (!native) encryption.obstacles.push(...optionObstacles(file.text, opts?.kind === 'map' ? opts : undefined));
+      if (!native) encryption.obstacles.push(...optionObstacles(file.text, lines, opts?.kind === 'map' ? opts : undefined));
       // Pulumi AWS 7: a table in a Region of its own, which the key and its policy's lookups would not follow.
       const region = native ? undefined : child(props, 'region');
       const regionValue = region ? resolveAlias(region) : undefined;
