@@ -377,10 +377,11 @@ export function commitMessage(
   const others = fixed.length > recreated.length;
   const notes = [
     recreated.length === 0
-      ? 'No downtime: DynamoDB switches a table to another key in place; the table stays readable and writable while it does.'
+      ? 'No downtime (for a table with no replicas made outside the code): DynamoDB switches a table to another key in place; the table stays readable and writable while it does.'
       : `Replicas re-created (--recreate-replicas): to give the replicas of ${listed(recreated)} their keys, terraform apply deletes and re-creates them. ` +
         'Each is out of service in its Region until DynamoDB has copied the table into it again (hours for a large table), and its stream gets a new ARN: ' +
         `deploy when those Regions can do without them, then re-point stream consumers.${others ? ' The other tables switch keys in place, with no downtime.' : ''}`,
+    REPLICAS_OUTSIDE,
     // The notes on new keys are said where a table gets one; tables that all kept their own keys get KEPT_NOTE instead.
     ...perGroup((tables, o) => [
       keptAll(tables)
@@ -524,6 +525,24 @@ interface Group {
   fixed: Fixed[];
 }
 
+/**
+ * Replicas made outside the code (the console's "Create replica", update-table --replica-updates) are not in it: such a table's
+ * deploy fails, whatever the format (deploy review of session 58, F1: DynamoDB refuses a customer-managed key through
+ * SSESpecification for a 2019.11.21 global table, and the AWS provider's replica update asks a key of each replica's Region).
+ */
+const REPLICAS_OUTSIDE =
+  "Replicas made outside the code: if `aws dynamodb describe-table --table-name <table> --query 'Table.Replicas[].RegionName'` lists any, " +
+  'this deploy fails for that table ("Customer Managed CMKs on Global Table Version 2019.11.21 replicas cannot be updated through ' +
+  'SSESpecification parameter"): give each replica a key of its Region first.';
+
+/**
+ * Resource control policies do not apply to AWS owned or AWS managed keys: these keys are the first that an organisation's RCPs on
+ * kms:* govern (AWS KMS Developer Guide, Resource control policies in AWS KMS; deploy review of session 58, F2).
+ */
+const RCP_NOTE =
+  'A resource control policy (RCP) on kms:* applies to these keys too, the first it governs (RCPs do not apply to AWS owned ' +
+  "or AWS managed keys): one that keeps KMS in a network perimeter must exempt aws:ViaAWSService, or DynamoDB's calls on the callers' behalf are denied.";
+
 /** Who can use the new keys (or the existing one), by the key policy the settings chose. */
 function whoCanUse(fixed: Fixed[], o: MessageOptions): string {
   if (!o.kmsKeyArn && o.key?.denyDirectGrants) return `${whoCanUseByMode(fixed, o)} ${DIRECT_GRANTS_DENIED}`;
@@ -538,14 +557,14 @@ const DIRECT_GRANTS_DENIED =
 function whoCanUseByMode(fixed: Fixed[], o: MessageOptions): string {
   const mode = o.keyPolicy ?? DEFAULT_KEY_POLICY;
   return o.kmsKeyArn
-    ? `Who can use the key: its own key policy decides. It must let every principal that uses these tables use the key through DynamoDB (and a permissions boundary, session policy or service control policy that limits one must allow it too), or they lose access when this is deployed.`
+    ? `Who can use the key: its own key policy decides. It must let every principal that uses these tables use the key through DynamoDB (and a permissions boundary, session policy, service control policy or resource control policy that limits one must allow it too), or they lose access when this is deployed.`
     : mode === 'drop-in'
       ? "Who can use the key (key policy drop-in): every principal of this account that DynamoDB lets in, through DynamoDB in the table's Region only, like aws/dynamodb; " +
         'no identity policy has to change. What limits a caller still does: a permissions boundary, a session policy (sts:AssumeRole with Policy, as ' +
         `tenant-isolation code passes) or a service control policy must allow ${KEY_USE_TEXT} on the key ` +
         '(DynamoDB asks KMS as each caller, and a key policy whose principal is * cannot lift them), or that ' +
-        `caller loses access to the tables. ${ADMINISTERED} No other account can use it.`
-      : `Who can use the key (key policy iam): only principals whose IAM policies grant ${KEY_USE_TEXT} on it. Grant them to every role that reads or writes these tables BEFORE deploying (and allow them in any permissions boundary, session policy or service control policy that limits such a role), or they lose access.` +
+        `caller loses access to the tables. ${RCP_NOTE} ${ADMINISTERED} No other account can use it.`
+      : `Who can use the key (key policy iam): only principals whose IAM policies grant ${KEY_USE_TEXT} on it. Grant them to every role that reads or writes these tables BEFORE deploying (and allow them in any permissions boundary, session policy or service control policy that limits such a role), or they lose access. ${RCP_NOTE}` +
         losing(fixed) +
         ` ${ADMINISTERED}`;
 }
@@ -577,12 +596,12 @@ function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
       'when a deploy rolls back or the keys are removed, deletes KMS keys and aliases: it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, ' +
       'kms:TagResource and kms:CreateAlias; kms:DescribeKey, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags and kms:ListAliases ' +
       '(read after each create: a Terraform apply without them fails with the key created and tainted); and kms:ScheduleKeyDeletion and kms:DeleteAlias ' +
-      '(without them a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED). No service control policy may deny them in this account.' +
+      '(without them a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED). No service control policy (SCP) or resource control policy (RCP) may deny them in this account.' +
       // It switches the tables too, a caller DynamoDB asks KMS as (AWS KMS guide, How Amazon DynamoDB uses AWS KMS: CreateGrant and
       // DescribeKey for the principal that creates or updates a table; session 56's deploy review).
       (mode === 'iam'
         ? ` With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs ${KEY_USE_TEXT} on them (kms:ViaService dynamodb).`
-        : ` It also switches the tables: any permissions boundary or service control policy on it must allow ${KEY_USE_TEXT} on them (kms:ViaService dynamodb).`) +
+        : ` It also switches the tables: any permissions boundary or SCP on it, and any RCP on the keys, must allow ${KEY_USE_TEXT} on them (kms:ViaService dynamodb).`) +
       // With key retain always no rollback deletes a key: skipping the table leaves it on a key that stays.
       (o.key?.retain === 'always'
         ? ''

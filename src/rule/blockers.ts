@@ -177,6 +177,11 @@ export function apiGrant(actions: string[], version: '2017.11.29' | '2019.11.21'
       };
 }
 
+/** The obstacle of a table whose deploy options ignore changes to its replicas (facts.ts global-table-members `ignored`). */
+export function replicasIgnored(where: string, entry: string, line: number): Obstacle {
+  return { kind: 'global-table-members', replicas: [], ignored: { where, entry, line } };
+}
+
 /** A global table's replica resource, named on the table's obstacle (one obstacle for all its replicas). */
 export function addGlobalTableReplica(obstacles: Obstacle[], replica: string): void {
   const had = obstacles.find((o) => o.kind === 'global-table-members');
@@ -399,6 +404,14 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
           "declared (its own stack), with a key of this replica's Region for this replica (DynamoDB changes a global table's " +
           'encryption for every replica at once), ' +
           "then set this replica's kms_key_arn to that key, by hand"
+        );
+      // Replicas declared elsewhere (deploy review of session 58, F1): the provider's SSE update on replicas fails at apply.
+      if (o.ignored)
+        return (
+          `${o.ignored.where} lists ${o.ignored.entry} (line ${o.ignored.line}): the table is a global table whose replicas are declared ` +
+          'elsewhere (replica resources of other code, or replicas added in the console), which kmsfix does not see. ' +
+          `${together} this table alone would fail at deploy ("KMSMasterKeyId must be specified for each replica"), after its key was created: ` +
+          `${step}, setting each replica's key where that replica is declared`
         );
       return o.table !== undefined
         ? `its global table ${o.table} is not encrypted with a customer-managed key: ${together} this replica alone would fail at deploy: ${step}`

@@ -285,9 +285,18 @@ export type Obstacle =
    * table's encryption for every replica at once, so one of them fixed alone would fail at deploy.
    * `outside`: a replica's table is not one of its module's (Terraform: its `global_table_arn` as
    * written, `var.table_arn`, an ARN built from variables): read as encrypted with the AWS managed key,
-   * which a customer-managed key for the replica alone would not match.
+   * which a customer-managed key for the replica alone would not match. `ignored`: the table's deploy
+   * options ignore changes to its replicas (Terraform's `ignore_changes = [replica]`, as the provider's
+   * aws_dynamodb_table_replica page tells users to set; CDKTF's `replica`; Pulumi's `replicas`), `where`
+   * lists `entry` at `line`: its replicas are declared elsewhere, where kmsfix does not see them.
    */
-  | { kind: 'global-table-members'; replicas: string[]; table?: string; outside?: string }
+  | {
+      kind: 'global-table-members';
+      replicas: string[];
+      table?: string;
+      outside?: string;
+      ignored?: { where: string; entry: string; line: number };
+    }
   /**
    * The file is synthesized output (src/core/synthOutput.ts): `tool`'s synth wrote it, and writes it
    * again; `why`: what says so (`under cdk.out`, the resource's Metadata aws:cdk:path beside a

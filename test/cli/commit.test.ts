@@ -82,7 +82,9 @@ describe('--patch-dir mails for git am', () => {
     expect(message).toMatch(/now passes: CKV_AWS_119, AVD-AWS-0025,/);
     // The table that could not be fixed, and the deploy notes.
     expect(message).toMatch(/Not changed[^\n]*\n\* Accounts \(g\.yaml:\d+\), aws-managed/);
-    expect(message).toMatch(/No downtime: DynamoDB switches a table to another key in place/);
+    expect(message.replace(/\s+/g, ' ')).toContain(
+      'No downtime (for a table with no replicas made outside the code): DynamoDB switches a table',
+    );
     expect(message).toMatch(/costs \$1 per month, \$2 after its first yearly\s+rotation and \$3 from the second on/);
     expect(message).toMatch(/Who can use the key \(key policy drop-in\)/);
     // New keys are created by whoever deploys: it needs the KMS permissions, and no SCP denying them.

@@ -19,7 +19,7 @@ const tf = (name: string, lifecycle: string, body = '') =>
   `resource "aws_dynamodb_table" "${name}" {\n  name     = "${name}"\n  hash_key = "id"\n${body}\n  lifecycle {\n${lifecycle}\n  }\n}\n`;
 
 describe('deploy options that ignore changes to encryption', () => {
-  it('Terraform: server_side_encryption (or a path under it) and all block the fix; tags does not; replica only when replicas need keys', async () => {
+  it('Terraform: server_side_encryption (or a path under it) and all block the fix; tags does not; replica always (ignored-changes when replica blocks need keys)', async () => {
     const providers = 'provider "aws" {\n  alias  = "ohio"\n  region = "us-east-2"\n}\n';
     const replica = '\n  replica {\n    region_name = "us-east-2"\n  }\n';
     const v = await verdicts(
@@ -42,8 +42,84 @@ describe('deploy options that ignore changes to encryption', () => {
     expect(v['aws_dynamodb_table.path'].blocker).toContain('lists server_side_encryption[0].kms_key_arn, so terraform apply');
     expect(v['aws_dynamodb_table.everything'].blocker).toContain('List only the attributes to ignore in lifecycle.ignore_changes');
     expect(v['aws_dynamodb_table.replicas'].blocker).toContain('lifecycle.ignore_changes lists replica');
-    for (const a of ['listed', 'path', 'everything', 'replicas']) expect(v[`aws_dynamodb_table.${a}`].fixed, a).toBe(false);
-    for (const a of ['tags', 'no_replicas']) expect(v[`aws_dynamodb_table.${a}`], a).toEqual({ fixed: true, blocker: undefined });
+    // Replicas declared elsewhere (the aws_dynamodb_table_replica page's advice): replicasIgnored, tested below.
+    expect(v['aws_dynamodb_table.no_replicas'].blocker).toMatch(
+      /^lifecycle\.ignore_changes lists replica \(line \d+\): the table is a global table/,
+    );
+    for (const a of ['listed', 'path', 'everything', 'replicas', 'no_replicas']) expect(v[`aws_dynamodb_table.${a}`].fixed, a).toBe(false);
+    expect(v['aws_dynamodb_table.tags']).toEqual({ fixed: true, blocker: undefined });
+  });
+
+  it('replicas declared elsewhere (replica / replicas in the ignore list, a path under them too): not fixed, naming the entry and its line', async () => {
+    // Deploy review of session 58, F1: the provider's SSE update on replicas fails ("KMSMasterKeyId must be specified for each replica").
+    const elsewhere = (where: string, entry: string, line: number) =>
+      `${where} lists ${entry} (line ${line}): the table is a global table whose replicas are declared elsewhere (replica resources of ` +
+      "other code, or replicas added in the console), which kmsfix does not see. DynamoDB changes a global table's encryption for every " +
+      'replica at once, so a fix of this table alone would fail at deploy ("KMSMasterKeyId must be specified for each replica"), after its key ' +
+      "was created: give the table and each replica a customer-managed key of its Region together, by hand, setting each replica's key where " +
+      'that replica is declared';
+    const hcl = await verdicts(
+      'main.tf',
+      [
+        tf('orders', '    # replicas: infra/dr\n    ignore_changes = [tags, replica]'),
+        tf('path', '    ignore_changes = [replica[0].propagate_tags]'),
+        tf('named', '    ignore_changes = [replica_name]'),
+      ].join('\n'),
+    );
+    expect(hcl['aws_dynamodb_table.orders']).toEqual({ fixed: false, blocker: elsewhere('lifecycle.ignore_changes', 'replica', 7) });
+    expect(hcl['aws_dynamodb_table.path'].blocker).toContain('lifecycle.ignore_changes lists replica[0].propagate_tags (line 16):');
+    // Only the attribute itself (no such attribute exists: the entry stands for any other name).
+    expect(hcl['aws_dynamodb_table.named']).toEqual({ fixed: true, blocker: undefined });
+
+    const json = JSON.stringify(
+      { resource: { aws_dynamodb_table: { t: { name: 't', hash_key: 'id', lifecycle: { ignore_changes: ['replica'] } } } } },
+      null,
+      2,
+    );
+    const j = await verdicts('main.tf.json', json);
+    expect(j['aws_dynamodb_table.t']).toEqual({ fixed: false, blocker: elsewhere('lifecycle.ignore_changes', '"replica"', 9) });
+
+    const cdktf =
+      "import { Construct } from 'constructs';\nimport { TerraformStack } from 'cdktf';\nimport { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';\n\n" +
+      'export class S extends TerraformStack {\n  constructor(scope: Construct, id: string) {\n    super(scope, id);\n' +
+      "    new DynamodbTable(this, 'a', { name: 'a', hashKey: 'id', lifecycle: { ignoreChanges: ['tags', 'replica'] } });\n" +
+      "    const b = new DynamodbTable(this, 'b', { name: 'b', hashKey: 'id' });\n" +
+      "    b.addOverride('lifecycle.ignore_changes', ['replica']);\n" +
+      "    new DynamodbTable(this, 'c', { name: 'c', hashKey: 'id', lifecycle: { ignoreChanges: ['replicas'] } });\n  }\n}\n";
+    const c = await verdicts('main.ts', cdktf);
+    expect(c.a).toEqual({ fixed: false, blocker: elsewhere('lifecycle.ignoreChanges', "'replica'", 8) });
+    expect(c.b).toEqual({
+      fixed: false,
+      blocker: elsewhere("the escape hatch addOverride('lifecycle.ignore_changes', ...)", "'replica'", 10),
+    });
+    // CDKTF takes Terraform's attribute names: Pulumi's `replicas` is no attribute of the table.
+    expect(c.c).toEqual({ fixed: true, blocker: undefined });
+
+    const pulumi =
+      "import * as aws from '@pulumi/aws';\n\n" +
+      "const IGNORED = ['replicas'];\n" +
+      "export const a = new aws.dynamodb.Table('a', { hashKey: 'id' }, { ignoreChanges: ['replicas'] });\n" +
+      "export const b = new aws.dynamodb.Table('b', { hashKey: 'id' }, { ignoreChanges: IGNORED });\n" +
+      "export const c = new aws.dynamodb.Table('c', { hashKey: 'id' }, { ignoreChanges: ['replicas[0].kmsKeyArn'] });\n" +
+      "export const d = new aws.dynamodb.Table('d', { hashKey: 'id' }, { ignoreChanges: ['replica'] });\n";
+    const p = await verdicts('index.ts', pulumi);
+    expect(p.a).toEqual({ fixed: false, blocker: elsewhere('the resource option ignoreChanges', "'replicas'", 4) });
+    expect(p.b).toEqual({
+      fixed: false,
+      blocker: elsewhere('the resource option ignoreChanges (through the const IGNORED)', "'replicas'", 3),
+    });
+    expect(p.c.blocker).toContain("lists 'replicas[0].kmsKeyArn' (line 6):");
+    expect(p.d).toEqual({ fixed: true, blocker: undefined });
+
+    const yaml =
+      'name: y\nruntime: yaml\nresources:\n' +
+      '  orders:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: id\n      attributes:\n        - name: id\n          type: S\n' +
+      '    options:\n      ignoreChanges:\n        - tags\n        - replicas\n' +
+      '  users:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: id\n      attributes:\n        - name: id\n          type: S\n' +
+      "    options:\n      ignoreChanges: ['replica']\n";
+    const y = await verdicts('Pulumi.yaml', yaml);
+    expect(y.orders).toEqual({ fixed: false, blocker: elsewhere('options.ignoreChanges', 'replicas', 14) });
+    expect(y.users).toEqual({ fixed: true, blocker: undefined });
   });
 
   it('Terraform JSON and a replica resource', async () => {

@@ -94,8 +94,8 @@ describe('commit message: what the deploy review of session 56 asked for', () =>
   it('drop-in: the deploying role switches the tables, so its boundary or SCP must allow the key use through DynamoDB', async () => {
     const m = await message(table());
     expect(m).toContain(
-      'No service control policy may deny them in this account. It also switches the tables: any permissions boundary or service control policy ' +
-        'on it must allow kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on them ' +
+      'No service control policy (SCP) or resource control policy (RCP) may deny them in this account. It also switches the tables: ' +
+        'any permissions boundary or SCP on it, and any RCP on the keys, must allow kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on them ' +
         '(kms:ViaService dynamodb). If a rollback stops',
     );
     const iam = await message(table(), { keyPolicy: 'iam' });
@@ -171,5 +171,41 @@ describe('commit message: roles kmsfix could not read under --key-policy iam', (
     expect(m).toContain(
       '* IAM roles: with --key-policy iam, kmsfix could not read the policies of IamRoleLambdaExecution (${file(./iam.yml)}, serverless.yml:6)',
     );
+  });
+});
+
+// Session 58's deploy review (F1, F2): replicas made outside the code fail the deploy, whatever the format (the code does
+// not show them: the user checks the live table); resource control policies govern these keys, the first customer managed
+// keys of the tables (RCPs do not apply to AWS owned or AWS managed keys: AWS KMS Developer Guide, Resource control policies
+// in AWS KMS).
+describe('commit message: what the deploy review of session 58 asked for', () => {
+  const RCP =
+    'A resource control policy (RCP) on kms:* applies to these keys too, the first it governs (RCPs do not apply to AWS owned or AWS ' +
+    "managed keys): one that keeps KMS in a network perimeter must exempt aws:ViaAWSService, or DynamoDB's calls on the callers' behalf are denied.";
+
+  it('replicas made outside the code: one line, with the check; no downtime said of tables without them', async () => {
+    const m = await message(table());
+    expect(m).toContain(
+      '* No downtime (for a table with no replicas made outside the code): DynamoDB switches a table to another key in place; ' +
+        'the table stays readable and writable while it does. ' +
+        "* Replicas made outside the code: if `aws dynamodb describe-table --table-name <table> --query 'Table.Replicas[].RegionName'` " +
+        'lists any, this deploy fails for that table ("Customer Managed CMKs on Global Table Version 2019.11.21 replicas cannot be updated ' +
+        'through SSESpecification parameter"): give each replica a key of its Region first. ',
+    );
+    // An existing key too: a global table takes none through SSESpecification.
+    expect(await message(table(), { kmsKeyArn: ARN })).toContain('* Replicas made outside the code: if');
+  });
+
+  it('resource control policies: in the key-use caution (drop-in and iam) and beside SCPs in Who deploys; an existing key: in the list', async () => {
+    const dropIn = await message(table());
+    expect(dropIn).toContain(`or that caller loses access to the tables. ${RCP} The account administers the key`);
+    expect(dropIn).toContain('No service control policy (SCP) or resource control policy (RCP) may deny them in this account.');
+    const iam = await message(table(), { keyPolicy: 'iam' });
+    expect(iam).toContain(`that limits such a role), or they lose access. ${RCP}`);
+    const existing = await message(table(), { kmsKeyArn: ARN });
+    expect(existing).toContain(
+      '(and a permissions boundary, session policy, service control policy or resource control policy that limits one must allow it too)',
+    );
+    expect(existing).not.toContain('the first it governs');
   });
 });

@@ -5,7 +5,7 @@
  * rule decides (src/rule/cmk.ts).
  */
 import { decide, fixWanted } from '../../rule/cmk.js';
-import { addGlobalTableReplica } from '../../rule/blockers.js';
+import { addGlobalTableReplica, replicasIgnored } from '../../rule/blockers.js';
 import { followItsTable } from '../../rule/replicaResource.js';
 import { REPLICA_RESOURCE_WORDS } from '../../rule/words.js';
 import {
@@ -32,7 +32,7 @@ import { unkeptKeyCautions } from './keptKeys.js';
 import { markUnusableYamlKeys } from './keySpec.js';
 import { keptKeyText } from './switchOnly.js';
 import { keyOnStacks, type PulumiStacks } from '../pulumi/stacks.js';
-import { coversEncryption } from '../pulumi/propertyPath.js';
+import { coversEncryption, coversReplicas } from '../pulumi/propertyPath.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
 import { OPTION_FIELDS, RESOURCE_FIELDS, foldedChild, foldedPairs, miscased } from './casing.js';
 import { integrationTables, sharedTables } from './resourcePolicy.js';
@@ -240,7 +240,7 @@ export function providerOf(opts: CMap | undefined): string | undefined {
  * every property), which `pulumi up` would then leave as it is; and `replaceOnChanges` naming it, for which
  * `pulumi up` would replace the table (a new, empty one) instead of changing its key in place.
  */
-function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
+function optionObstacles(text: string, lines: LineIndex, opts: CMap | undefined): Obstacle[] {
   if (!opts) return [];
   const out: Obstacle[] = [];
   // A provider named as `${name}` goes to the key and its lookups too (providerOf).
@@ -263,6 +263,10 @@ function optionObstacles(text: string, opts: CMap | undefined): Obstacle[] {
   const ignored = encryptionEntry(opts, 'ignoreChanges');
   if (ignored)
     out.push({ kind: 'ignored-changes', where: `options.${ignored.key}`, entry: snippet(text, ignored.entry), tool: 'pulumi up' });
+  // `replicas` (or a path under it): a global table whose replicas are declared elsewhere.
+  const replicas = optionEntry(opts, 'ignoreChanges', coversReplicas);
+  if (replicas)
+    out.push(replicasIgnored(`options.${replicas.key}`, snippet(text, replicas.entry), lines.position(replicas.entry.start).line));
   return out;
 }
 
@@ -292,6 +296,11 @@ function miscasedObstacle(resource: CMap, opts: CMap | undefined): Obstacle | un
  * the encryption: a path under serverSideEncryption (its quoted form too), or '*', every property (pulumi/propertyPath.ts).
  */
 function encryptionEntry(opts: CMap, option: string): { key: string; entry: CNode } | undefined {
+  return optionEntry(opts, option, coversEncryption);
+}
+
+/** The first entry of a property-path option that `covers` says yes to, with the option's name as written. */
+function optionEntry(opts: CMap, option: string, covers: (entry: string) => boolean): { key: string; entry: CNode } | undefined {
   // The option as written, merge keys followed, else in another case (casing.ts): each is read.
   const written = child(opts, option);
   const lists = [
@@ -301,8 +310,9 @@ function encryptionEntry(opts: CMap, option: string): { key: string; entry: CNod
       .map((p) => ({ key: p.key, value: resolveAlias(p.value) })),
   ];
   for (const { key, value } of lists) {
-    const entries = value?.kind === 'seq' ? value.items : value ? [value] : [];
-    const entry = entries.find((e) => coversEncryption(scalarString(resolveAlias(e)) ?? ''));
+    const resolved = resolveAlias(value);
+    const entries = resolved?.kind === 'seq' ? resolved.items : resolved ? [resolved] : [];
+    const entry = entries.find((e) => covers(scalarString(resolveAlias(e)) ?? ''));
     if (entry) return { key, entry };
   }
   return undefined;
@@ -568,7 +578,7 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
         encryption.obstacles.push({ kind: 'yaml-explicit-key', at: `${path.basename(file.path)}:${explicit.line}:${explicit.column}` });
       const opts = resolveAlias(child(resource, 'options') ?? foldedChild(resource, 'options'));
       // (An aws-native table's options are its provider's: its obstacle says what to write.)
-      if (!native) encryption.obstacles.push(...optionObstacles(file.text, opts?.kind === 'map' ? opts : undefined));
+      if (!native) encryption.obstacles.push(...optionObstacles(file.text, lines, opts?.kind === 'map' ? opts : undefined));
       const cased = miscasedObstacle(resource, opts?.kind === 'map' ? opts : undefined);
       if (cased) encryption.obstacles.push(cased);
       // Pulumi AWS 7: a table in a Region of its own, which the key and its policy's lookups would not follow.

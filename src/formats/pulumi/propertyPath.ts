@@ -17,3 +17,8 @@ export function pathRoot(entry: string): string | undefined {
 export function coversEncryption(entry: string): boolean {
   return entry === '*' || pathRoot(entry) === 'serverSideEncryption';
 }
+
+/** Does a Pulumi ignoreChanges entry name the table's `replicas` (a path under them too)? A global table whose replicas are declared elsewhere. */
+export function coversReplicas(entry: string): boolean {
+  return pathRoot(entry) === 'replicas';
+}

@@ -6,7 +6,7 @@ import path from 'node:path';
  */
 import { jsonCommentObstacle } from '../../core/generatedFile.js';
 import { decide, fixWanted, keptKeyOf, switchOnlyFix } from '../../rule/cmk.js';
-import { WAIVABLE } from '../../rule/blockers.js';
+import { WAIVABLE, replicasIgnored } from '../../rule/blockers.js';
 import {
   ABSENT,
   type Caution,
@@ -485,7 +485,10 @@ function fixEdits(b: HBlock): string[] {
 /**
  * `lifecycle { ignore_changes = [...] }` naming what a fix edits (`all`, `server_side_encryption`,
  * a path under it; `replica` when replicas need keys; a replica resource's `kms_key_arn`): apply
- * would leave the deployed table as it is. A module call has no lifecycle.
+ * would leave the deployed table as it is. `replica` on a table whose replica blocks need no key (none
+ * written): its replicas are declared elsewhere (the provider's aws_dynamodb_table_replica page tells
+ * users to set it), and the apply would fail on them (rule/blockers.ts replicasIgnored). A module call
+ * has no lifecycle.
  */
 function ignoredChanges(kind: TfKind, b: HBlock): Obstacle | undefined {
   const a = attr(blocks(b, 'lifecycle')[0], 'ignore_changes');
@@ -499,7 +502,13 @@ function ignoredChanges(kind: TfKind, b: HBlock): Obstacle | undefined {
     if (root === 'all' || (root !== undefined && edited.includes(root)))
       return { kind: 'ignored-changes', where: 'lifecycle.ignore_changes', entry, tool: 'terraform apply' };
   }
-  return undefined;
+  // `replica` (or a path under it) on a table whose replicas need no key here: they are declared elsewhere.
+  if (kind !== 'table') return undefined;
+  const at = /(?:^|[[,\s])("?replica\b(?:\[[^\]]*\]|[.\w"*])*)/.exec(a.value.replace(/#.*|\/\/.*/g, (c) => ' '.repeat(c.length)));
+  if (!at) return undefined;
+  // The entry's own line: the list may span lines (a.value is the source text, from the attribute's row).
+  const line = a.row + 1 + (a.value.slice(0, at.index + at[0].length - at[1].length).match(/\n/g)?.length ?? 0);
+  return replicasIgnored('lifecycle.ignore_changes', at[1], line);
 }
 
 /**

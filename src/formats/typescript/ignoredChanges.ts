@@ -19,9 +19,10 @@
  * `unknown`, as an override of its encryption does (overrides.ts).
  */
 import type { LineIndex } from '../../core/text.js';
+import { replicasIgnored } from '../../rule/blockers.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import type { Obstacle } from '../../rule/facts.js';
-import { pathRoot } from '../pulumi/propertyPath.js';
+import { coversReplicas, pathRoot } from '../pulumi/propertyPath.js';
 import { constInitializer, declarationOf } from './consts.js';
 import { type Framework, type TsTable, unreadable } from './detect.js';
 import { boundName, mentions, receiverText } from './overrides.js';
@@ -48,11 +49,22 @@ export function namesEncryption(entry: string, framework: Framework): boolean {
 }
 
 /**
+ * Does an entry name the table's replicas (a path under them too)? CDKTF's `replica` (Terraform's attribute, which the
+ * provider's aws_dynamodb_table_replica page tells users to ignore), Pulumi's `replicas`: a global table whose replicas
+ * are declared elsewhere (rule/blockers.ts replicasIgnored).
+ */
+export function namesReplicas(entry: string, framework: Framework): boolean {
+  return framework === 'pulumi' ? coversReplicas(entry) : pathRoot(entry) === 'replica';
+}
+
+/**
  * An ignoreChanges value as kmsfix reads it: the entry that names the encryption (`named`, as written,
  * and the consts it was read through), or else the first part of it kmsfix cannot read (`unreadable`).
  */
 export interface IgnoreRead {
   named?: { entry: ts.Expression; via: string[] };
+  /** The first entry naming the table's replicas (namesReplicas): they are declared elsewhere. */
+  replicas?: { entry: ts.Expression; via: string[] };
   unreadable?: ts.Expression;
 }
 
@@ -70,6 +82,7 @@ export function readIgnored(value: ts.Expression, framework: Framework): IgnoreR
     const s = stringValue(u);
     if (s !== undefined) {
       if (namesEncryption(s, framework)) out.named = { entry: u, via };
+      else if (namesReplicas(s, framework)) out.replicas ??= { entry: u, via };
       return;
     }
     // Nothing to ignore; a choice, either branch.
@@ -131,6 +144,7 @@ export function ignoredChanges(
   const tool = pulumi ? 'pulumi up' : 'terraform apply (cdktf deploy)';
   const read = found.kind === 'value' ? readIgnored(found.value, framework) : undefined;
   if (read?.named) return { kind: 'ignored-changes', where: through(where, read.named.via), entry: read.named.entry.getText(sf), tool };
+  if (read?.replicas) return ignoredReplicas(sf, lines, where, read.replicas);
   if (read && !read.unreadable) return undefined;
   // A spread kmsfix cannot read (`lifecycle: { ...lc }`, lc a parameter: fixable before session 56) may set it: never taken as harmless.
   return {
@@ -141,6 +155,11 @@ export function ignoredChanges(
       'encryption as it is and a fix would change only the code. Write the list in place (or in a const array of the file), ' +
       'then run kmsfix again (or, if the key is managed outside this code on purpose, suppress the finding)',
   };
+}
+
+/** The obstacle of an entry naming the table's replicas, with its line. */
+function ignoredReplicas(sf: ts.SourceFile, lines: LineIndex, where: string, r: { entry: ts.Expression; via: string[] }): Obstacle {
+  return replicasIgnored(through(where, r.via), r.entry.getText(sf), lines.position(r.entry.getStart(sf)).line);
 }
 
 /**
@@ -266,7 +285,7 @@ export function lifecycleOverrides(sf: ts.SourceFile, lines: LineIndex, tables: 
     read: IgnoreRead | undefined,
     value: ts.Expression | undefined,
   ): void => {
-    if (!read || (!read.named && !('unreadable' in read))) return;
+    if (!read || (!read.named && !read.replicas && !('unreadable' in read))) return;
     const text = receiverText(sf, receiver, consts);
     const named = cdktf.filter((t) => {
       const name = boundName(t);
@@ -288,6 +307,7 @@ export function lifecycleOverrides(sf: ts.SourceFile, lines: LineIndex, tables: 
           entry: read.named.entry.getText(sf),
           tool: 'terraform apply (cdktf deploy)',
         });
+      else if (read.replicas) t.encryption.obstacles.push(ignoredReplicas(sf, lines, written + maybe, read.replicas));
       else {
         const what = value && read.unreadable ? unreadablePart(sf, value, read.unreadable) : 'no value kmsfix reads';
         t.encryption = {
