@@ -47,7 +47,7 @@ import { iamRoleCautions } from './iamRoles.js';
 import { inputUses, readsInputs } from './inputUses.js';
 import { awsManagedKeyData, templateNamesAwsManaged } from './managedKeyData.js';
 import { moduleOutputKeys } from './moduleOutputKeys.js';
-import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
+import { isTableWrapper, REGISTRY_MODULES, registryModuleOf, type RegistryModule, wrapperNote } from './registryModules.js';
 import { pinnedBelow } from './moduleVersion.js';
 import { asBool, awsManagedChoice, type Env } from './expression.js';
 import { applyOverrides } from './overrides.js';
@@ -594,6 +594,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
         t.encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
     }
   }
+  wrapperNotes(file, det);
   const uses = inputUses(det);
   if (uses.own.length > 0 || uses.calls.length > 0)
     await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context, uses);
@@ -613,6 +614,18 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   // The key a table fixed by its switch alone keeps (the commit message names it, and no new key).
   for (const t of det.tables) if (switchAlone(t)) t.keptKey = keptKeyOf(t.encryption);
   return det;
+}
+
+/** A note for each call of terraform-aws-modules/dynamodb-table's wrapper (registryModules.ts isTableWrapper): its tables are not read. */
+function wrapperNotes(file: SourceFile, det: TfDetection): void {
+  const all: HBlock[] = det.hcl?.blocks ?? det.json?.blocks ?? [];
+  for (const b of all) {
+    if (b.type !== 'module' || b.labels.length !== 1) continue;
+    const source = attr(b, 'source');
+    if (source?.lit?.type !== 'string' || !isTableWrapper(source.lit.value)) continue;
+    const at = LineIndex.of(file.text).position(b.start);
+    (det.notes ??= []).push(wrapperNote(`${file.path}:${at.line}:${at.column}`, `module "${b.labels[0]}" calls`));
+  }
 }
 
 /**
