@@ -321,7 +321,9 @@ export function moduleCallSettings(b: HBlock, m: RegistryModule): Settings {
   // The module's inputs decide the table; the DataDog KICS fork also reads a server_side_encryption block in the call.
   const { enabled, key } = moduleInputSettings(b, m);
   const present = blocks(b, 'server_side_encryption').length > 0 || attr(b, m.enabled.input);
-  return { model: 'sse', ...m.settings(enabled, key), peerBlock: present ? 'present' : 'missing' };
+  // terraform-aws-modules' switch defaults to false: unset beside a key, the fix sets it alone (cmk.ts switchedOff).
+  const switchDefaultOff = m === REGISTRY_MODULES[0] && !attr(b, m.enabled.input) ? { switchDefaultOff: true as const } : {};
+  return { model: 'sse', ...m.settings(enabled, key), peerBlock: present ? 'present' : 'missing', ...switchDefaultOff };
 }
 
 function settingsOf(kind: TfKind, b: HBlock, m: RegistryModule | undefined): Settings {
@@ -336,6 +338,8 @@ function settingsOf(kind: TfKind, b: HBlock, m: RegistryModule | undefined): Set
     block: { state: 'literal', source: '' },
     enabled: enabledSetting(attr(sse, 'enabled')),
     key: keySetting(attr(sse, 'kms_key_arn')),
+    // `enabled` defaults to false: unset beside a key, the fix sets it alone (cmk.ts switchedOff).
+    ...(attr(sse, 'enabled') ? {} : { switchDefaultOff: true as const }),
   };
 }
 
