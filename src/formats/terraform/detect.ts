@@ -47,7 +47,15 @@ import { iamRoleCautions } from './iamRoles.js';
 import { inputUses, readsInputs } from './inputUses.js';
 import { awsManagedKeyData, templateNamesAwsManaged } from './managedKeyData.js';
 import { moduleOutputKeys } from './moduleOutputKeys.js';
-import { isTableWrapper, REGISTRY_MODULES, registryModuleOf, type RegistryModule, wrapperNote } from './registryModules.js';
+import {
+  isTableWrapper,
+  LOCK_TABLE_MODULES,
+  lockTableNote,
+  REGISTRY_MODULES,
+  registryModuleOf,
+  type RegistryModule,
+  wrapperNote,
+} from './registryModules.js';
 import { pinnedBelow } from './moduleVersion.js';
 import { asBool, awsManagedChoice, type Env } from './expression.js';
 import { applyOverrides } from './overrides.js';
@@ -598,7 +606,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
         t.encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
     }
   }
-  wrapperNotes(file, det);
+  moduleNotes(file, det);
   const uses = inputUses(det);
   if (uses.own.length > 0 || uses.calls.length > 0)
     await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context, uses);
@@ -620,15 +628,27 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   return det;
 }
 
-/** A note for each call of terraform-aws-modules/dynamodb-table's wrapper (registryModules.ts isTableWrapper): its tables are not read. */
-function wrapperNotes(file: SourceFile, det: TfDetection): void {
+/**
+ * A note for each call of terraform-aws-modules/dynamodb-table's wrapper (registryModules.ts isTableWrapper), and of a
+ * module that creates a state-lock table on the AWS managed key (LOCK_TABLE_MODULES): their tables are not read.
+ */
+function moduleNotes(file: SourceFile, det: TfDetection): void {
   const all: HBlock[] = det.hcl?.blocks ?? det.json?.blocks ?? [];
   for (const b of all) {
     if (b.type !== 'module' || b.labels.length !== 1) continue;
     const source = attr(b, 'source');
-    if (source?.lit?.type !== 'string' || !isTableWrapper(source.lit.value)) continue;
-    const at = LineIndex.of(file.text).position(b.start);
-    (det.notes ??= []).push(wrapperNote(`${file.path}:${at.line}:${at.column}`, `module "${b.labels[0]}" calls`));
+    if (source?.lit?.type !== 'string') continue;
+    const where = () => {
+      const at = LineIndex.of(file.text).position(b.start);
+      return `${file.path}:${at.line}:${at.column}`;
+    };
+    if (isTableWrapper(source.lit.value)) (det.notes ??= []).push(wrapperNote(where(), `module "${b.labels[0]}" calls`));
+    const lock = LOCK_TABLE_MODULES.find((m) => m.source.test((source.lit as { value: string }).value));
+    const on = lock?.create ? attr(b, lock.create) : undefined;
+    if (lock && boolOf(on) !== false)
+      (det.notes ??= []).push(
+        lockTableNote(where(), b.labels[0], lock, on && boolOf(on) === undefined ? `${lock.create} = ${on.value}` : undefined),
+      );
   }
 }
 

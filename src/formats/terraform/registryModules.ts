@@ -94,6 +94,32 @@ export function wrapperNote(where: string, what: string): string {
   );
 }
 
+/**
+ * Registry modules that create a Terraform state-lock table of their own on the AWS managed key
+ * (`server_side_encryption { enabled = true }`, no key input), as their main.tf says (round 41, F3):
+ * cloudposse/tfstate-backend (count = `dynamodb_enabled`, default true) and trussworks/bootstrap (always).
+ * Not read as tables: a note names each call, unless its switch is a literal false.
+ */
+export const LOCK_TABLE_MODULES: { name: string; source: RegExp; create?: string }[] = [
+  {
+    name: 'cloudposse/tfstate-backend',
+    source: new RegExp(String.raw`(^|[/:])cloudposse\/(tfstate-backend\/aws|terraform-aws-tfstate-backend)${ROOT}`),
+    create: 'dynamodb_enabled',
+  },
+  { name: 'trussworks/bootstrap', source: new RegExp(String.raw`(^|[/:])trussworks\/(bootstrap\/aws|terraform-aws-bootstrap)${ROOT}`) },
+];
+
+/** The note for a call of a LOCK_TABLE_MODULES module (`switchText`: its creation input as written, when not a literal). */
+export function lockTableNote(where: string, label: string, m: (typeof LOCK_TABLE_MODULES)[number], switchText?: string): string {
+  const off = m.create
+    ? `set ${m.create} = false${switchText ? ` (now ${switchText})` : ''} and lock with S3 native locking (use_lockfile = true), or with a lock table of your own with a customer-managed key`
+    : "lock with S3 native locking (use_lockfile = true) or with a lock table of your own with a customer-managed key, and stop using the module's (it has no input for a key)";
+  return (
+    `${where}: module "${label}" calls ${m.name}, which creates a Terraform state-lock DynamoDB table on the AWS managed key ` +
+    `(server_side_encryption enabled, no key input): kmsfix does not read or fix it. To use a customer-managed key: ${off}`
+  );
+}
+
 export const REGISTRY_MODULES: RegistryModule[] = [
   {
     name: 'terraform-aws-modules/dynamodb-table',
