@@ -336,7 +336,7 @@ function settingsVerdict(f: EncryptionFacts): Verdict & { replica?: number } {
 
 /**
  * A table whose switch is written off (`enabled = false`, `SSEEnabled: false`, literal, not read
- * through an input) while it names a key of its own, which the rest of its facts make customer-managed
+ * through an input; or unset where the format says its default is off: switchDefaultOff) while it names a key of its own, which the rest of its facts make customer-managed
  * once the switch is on (or customer-managed but for SSEType, which the fix that adds the switch adds
  * too: untypedKey). Its team chose that key: a fix turns the switch on and keeps it, rather than
  * generating a second key and leaving theirs unused (real-world round 38 F5). A key that reads as the
@@ -346,8 +346,10 @@ function switchedOff(f: EncryptionFacts): boolean {
   const s = f.settings;
   if (s.model !== 'sse' || s.branches || !s.enabled) return false;
   const e = s.enabled;
-  if (e.state !== 'literal' || e.bool !== false || e.via !== undefined || !s.key || s.key.state === 'absent') return false;
-  const on = settingsVerdict({ ...f, settings: { ...s, enabled: { ...e, bool: true, source: 'true' } } });
+  // Unset where the format's default is off and its fix can add it (switchDefaultOff): the same as a literal false.
+  const off = (e.state === 'literal' && e.bool === false) || (e.state === 'absent' && s.switchDefaultOff === true);
+  if (!off || e.via !== undefined || !s.key || s.key.state === 'absent') return false;
+  const on = settingsVerdict({ ...f, settings: { ...s, enabled: { ...e, state: 'literal', bool: true, source: 'true' } } });
   return (on.status === 'customer-managed' || on.typeOnly === true) && on.blocker === undefined;
 }
 

@@ -93,6 +93,12 @@ export type Settings =
        * its sseSpecification as given) (src/rule/cmk.ts reads such a key as not used).
        */
       keyNeedsType?: true;
+      /**
+       * An absent `enabled` is the switch written off (Terraform: a `server_side_encryption` block without
+       * `enabled`, a terraform-aws-modules call without `server_side_encryption_enabled`: both default to false),
+       * and the format's fix can add it (src/rule/cmk.ts switchedOff: the table's own key kept; round 41, F4).
+       */
+      switchDefaultOff?: true;
     }
   | {
       model: 'choice';

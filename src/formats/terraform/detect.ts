@@ -47,7 +47,15 @@ import { iamRoleCautions } from './iamRoles.js';
 import { inputUses, readsInputs } from './inputUses.js';
 import { awsManagedKeyData, templateNamesAwsManaged } from './managedKeyData.js';
 import { moduleOutputKeys } from './moduleOutputKeys.js';
-import { REGISTRY_MODULES, registryModuleOf, type RegistryModule } from './registryModules.js';
+import {
+  isTableWrapper,
+  LOCK_TABLE_MODULES,
+  lockTableNote,
+  REGISTRY_MODULES,
+  registryModuleOf,
+  type RegistryModule,
+  wrapperNote,
+} from './registryModules.js';
 import { pinnedBelow } from './moduleVersion.js';
 import { asBool, awsManagedChoice, type Env } from './expression.js';
 import { applyOverrides } from './overrides.js';
@@ -321,7 +329,9 @@ export function moduleCallSettings(b: HBlock, m: RegistryModule): Settings {
   // The module's inputs decide the table; the DataDog KICS fork also reads a server_side_encryption block in the call.
   const { enabled, key } = moduleInputSettings(b, m);
   const present = blocks(b, 'server_side_encryption').length > 0 || attr(b, m.enabled.input);
-  return { model: 'sse', ...m.settings(enabled, key), peerBlock: present ? 'present' : 'missing' };
+  // terraform-aws-modules' switch defaults to false: unset beside a key, the fix sets it alone (cmk.ts switchedOff).
+  const switchDefaultOff = m === REGISTRY_MODULES[0] && !attr(b, m.enabled.input) ? { switchDefaultOff: true as const } : {};
+  return { model: 'sse', ...m.settings(enabled, key), peerBlock: present ? 'present' : 'missing', ...switchDefaultOff };
 }
 
 function settingsOf(kind: TfKind, b: HBlock, m: RegistryModule | undefined): Settings {
@@ -336,6 +346,8 @@ function settingsOf(kind: TfKind, b: HBlock, m: RegistryModule | undefined): Set
     block: { state: 'literal', source: '' },
     enabled: enabledSetting(attr(sse, 'enabled')),
     key: keySetting(attr(sse, 'kms_key_arn')),
+    // `enabled` defaults to false: unset beside a key, the fix sets it alone (cmk.ts switchedOff).
+    ...(attr(sse, 'enabled') ? {} : { switchDefaultOff: true as const }),
   };
 }
 
@@ -603,6 +615,7 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
         t.encryption.obstacles.push({ kind: 'file-error', at: `${error.line}:${error.column}`, message: error.message });
     }
   }
+  moduleNotes(file, det);
   const uses = inputUses(det);
   if (uses.own.length > 0 || uses.calls.length > 0)
     await (inputsModule ??= await import('./inputs.js')).evaluateInputs(file, det, context, uses);
@@ -622,6 +635,30 @@ export async function detectTerraform(file: SourceFile, context?: DiskContext): 
   // The key a table fixed by its switch alone keeps (the commit message names it, and no new key).
   for (const t of det.tables) if (switchAlone(t)) t.keptKey = keptKeyOf(t.encryption);
   return det;
+}
+
+/**
+ * A note for each call of terraform-aws-modules/dynamodb-table's wrapper (registryModules.ts isTableWrapper), and of a
+ * module that creates a state-lock table on the AWS managed key (LOCK_TABLE_MODULES): their tables are not read.
+ */
+function moduleNotes(file: SourceFile, det: TfDetection): void {
+  const all: HBlock[] = det.hcl?.blocks ?? det.json?.blocks ?? [];
+  for (const b of all) {
+    if (b.type !== 'module' || b.labels.length !== 1) continue;
+    const source = attr(b, 'source');
+    if (source?.lit?.type !== 'string') continue;
+    const where = () => {
+      const at = LineIndex.of(file.text).position(b.start);
+      return `${file.path}:${at.line}:${at.column}`;
+    };
+    if (isTableWrapper(source.lit.value)) (det.notes ??= []).push(wrapperNote(where(), `module "${b.labels[0]}" calls`));
+    const lock = LOCK_TABLE_MODULES.find((m) => m.source.test((source.lit as { value: string }).value));
+    const on = lock?.create ? attr(b, lock.create) : undefined;
+    if (lock && boolOf(on) !== false)
+      (det.notes ??= []).push(
+        lockTableNote(where(), b.labels[0], lock, on && boolOf(on) === undefined ? `${lock.create} = ${on.value}` : undefined),
+      );
+  }
 }
 
 /**

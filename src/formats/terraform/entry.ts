@@ -2,6 +2,8 @@
 import type { FormatEntry } from '../../core/types.js';
 
 const TABLE = /aws_dynamodb_table|terraform-aws-modules\/dynamodb-table|terraform-aws-dynamodb|cloudposse\/dynamodb|mineiros-io\/dynamodb/;
+/** cloudposse/tfstate-backend, trussworks/bootstrap (registryModules.ts LOCK_TABLE_MODULES: kept cheap, this file loads no parser). */
+const LOCK_MODULE = /cloudposse\/(tfstate-backend\/aws|terraform-aws-tfstate-backend)|trussworks\/(bootstrap\/aws|terraform-aws-bootstrap)/;
 /**
  * A module call with a local source (`source = "../../"`, `"source": "./modules/x"`): the module it
  * calls may declare a table. (A quote before `source` may be there or not: the search needs no
@@ -31,6 +33,9 @@ export const terraformEntry: FormatEntry = {
   accepts: (path) => isModuleFileName(path) || isTerragruntUnit(path),
   prefilter: (text) =>
     (text.includes('dynamodb') && TABLE.test(text)) ||
+    // A registry module that creates a state-lock table (registryModules.ts LOCK_TABLE_MODULES): a note.
+    (text.includes('tfstate-backend') && LOCK_MODULE.test(text)) ||
+    (text.includes('bootstrap') && LOCK_MODULE.test(text)) ||
     (text.includes('source') && LOCAL_CALL.test(text)) ||
     // A terragrunt unit whose source an included file sets (`_envcommon/dynamodb.hcl`: terragruntUnit.ts).
     (text.includes('include') && INCLUDE_BLOCK.test(text)) ||

@@ -66,10 +66,64 @@ export interface RegistryModule {
   switchIsString?: true;
 }
 
+/**
+ * The end of a source naming a module's root: `.git`, `//` (or none), then the end or `?ref=`/`?version=`. A
+ * subfolder (`//wrappers`, `//examples/complete`) is another module, with inputs of its own (round 41, F1: the root's
+ * inputs written into an `//examples/global-tables` or `//wrappers` call fail `terraform validate`). (A `"`: a terragrunt
+ * source with interpolations, read as written.)
+ */
+const ROOT = String.raw`(\.git)?\/*(?=$|\?|")`;
+
+/**
+ * terraform-aws-modules/dynamodb-table's wrapper (`//wrappers`, since v2.0.0): one table per entry of its
+ * `items` input, each with the module's inputs from the entry over `defaults`. Not read: a note names the call.
+ */
+const WRAPPER = /(^|[/:])terraform-aws-modules\/(dynamodb-table\/aws|terraform-aws-dynamodb-table)(\.git)?\/\/wrappers\/?(?=$|\?|")/;
+
+/** Whether a source names terraform-aws-modules/dynamodb-table's wrapper (`//wrappers`). */
+export function isTableWrapper(source: string): boolean {
+  return WRAPPER.test(source);
+}
+
+/** The note for a call (`module "x" calls`) or terragrunt unit (`the terragrunt unit deploys`) of the wrapper: its tables are not read, and where their encryption is set. */
+export function wrapperNote(where: string, what: string): string {
+  return (
+    `${where}: ${what} terraform-aws-modules/dynamodb-table//wrappers, which creates one table per entry of its items input: ` +
+    'kmsfix does not read or fix these tables. Set server_side_encryption_enabled = true and server_side_encryption_kms_key_arn ' +
+    '(a customer-managed key with rotation whose key policy lets DynamoDB use it) in its defaults or in each entry of items, by hand'
+  );
+}
+
+/**
+ * Registry modules that create a Terraform state-lock table of their own on the AWS managed key
+ * (`server_side_encryption { enabled = true }`, no key input), as their main.tf says (round 41, F3):
+ * cloudposse/tfstate-backend (count = `dynamodb_enabled`, default true) and trussworks/bootstrap (always).
+ * Not read as tables: a note names each call, unless its switch is a literal false.
+ */
+export const LOCK_TABLE_MODULES: { name: string; source: RegExp; create?: string }[] = [
+  {
+    name: 'cloudposse/tfstate-backend',
+    source: new RegExp(String.raw`(^|[/:])cloudposse\/(tfstate-backend\/aws|terraform-aws-tfstate-backend)${ROOT}`),
+    create: 'dynamodb_enabled',
+  },
+  { name: 'trussworks/bootstrap', source: new RegExp(String.raw`(^|[/:])trussworks\/(bootstrap\/aws|terraform-aws-bootstrap)${ROOT}`) },
+];
+
+/** The note for a call of a LOCK_TABLE_MODULES module (`switchText`: its creation input as written, when not a literal). */
+export function lockTableNote(where: string, label: string, m: (typeof LOCK_TABLE_MODULES)[number], switchText?: string): string {
+  const off = m.create
+    ? `set ${m.create} = false${switchText ? ` (now ${switchText})` : ''} and lock with S3 native locking (use_lockfile = true), or with a lock table of your own with a customer-managed key`
+    : "lock with S3 native locking (use_lockfile = true) or with a lock table of your own with a customer-managed key, and stop using the module's (it has no input for a key)";
+  return (
+    `${where}: module "${label}" calls ${m.name}, which creates a Terraform state-lock DynamoDB table on the AWS managed key ` +
+    `(server_side_encryption enabled, no key input): kmsfix does not read or fix it. To use a customer-managed key: ${off}`
+  );
+}
+
 export const REGISTRY_MODULES: RegistryModule[] = [
   {
     name: 'terraform-aws-modules/dynamodb-table',
-    source: /(^|[/:])terraform-aws-modules\/(dynamodb-table\/aws|terraform-aws-dynamodb-table)(\b|$)/,
+    source: new RegExp(String.raw`(^|[/:])terraform-aws-modules\/(dynamodb-table\/aws|terraform-aws-dynamodb-table)${ROOT}`),
     enabled: { input: 'server_side_encryption_enabled', fixed: 'true', json: true },
     key: 'server_side_encryption_kms_key_arn',
     replicas: { input: 'replica_regions' },
@@ -90,7 +144,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
   },
   {
     name: 'cloudposse/dynamodb',
-    source: /(^|[/:])cloudposse\/(dynamodb\/aws|terraform-aws-dynamodb(\.git)?)(?![\w-])/,
+    source: new RegExp(String.raw`(^|[/:])cloudposse\/(dynamodb\/aws|terraform-aws-dynamodb)${ROOT}`),
     enabled: { input: 'enable_encryption', fixed: 'true', json: true },
     key: 'server_side_encryption_kms_key_arn',
     replicas: {
@@ -114,7 +168,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
   },
   {
     name: 'mineiros-io/dynamodb',
-    source: /(^|[/:])mineiros-io\/(dynamodb\/aws|terraform-aws-dynamodb(\.git)?)(?![\w-])/,
+    source: new RegExp(String.raw`(^|[/:])mineiros-io\/(dynamodb\/aws|terraform-aws-dynamodb)${ROOT}`),
     enabled: { input: 'kms_type', fixed: '"CUSTOMER_MANAGED"', json: 'CUSTOMER_MANAGED' },
     key: 'kms_key_arn',
     replicas: {

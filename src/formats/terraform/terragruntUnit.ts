@@ -21,7 +21,7 @@ import { createsTable, moduleCallSettings, moduleReplicas, PHRASES, wordsOf, typ
 import { isExpr, isObj, isStr, type Value } from './hclvalue.js';
 import { pinnedBelow } from './moduleVersion.js';
 import { attr, parseHcl, type HAttr, type HBlock, type Literal } from './parse.js';
-import { REGISTRY_MODULES, type RegistryModule } from './registryModules.js';
+import { isTableWrapper, REGISTRY_MODULES, type RegistryModule, wrapperNote } from './registryModules.js';
 import { blockComments, suppressionsOf } from './suppress.js';
 import { parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
 import { generatedTables } from './terragruntGenerate.js';
@@ -56,6 +56,10 @@ async function registryUnit(file: SourceFile, context?: DiskContext): Promise<Tf
     sourceText = included.source;
     tf =
       hcl.blocks.find((b) => b.type === 'include' && (b.labels[0] ?? '') === (/^include "(.*)"$/.exec(included.include)?.[1] ?? '')) ?? tf;
+  }
+  if (tf && isTableWrapper(sourceText)) {
+    const at = LineIndex.of(file.text).position(tf.start);
+    return { tables: [], hcl, notes: [wrapperNote(`${file.path}:${at.line}:${at.column}`, 'the terragrunt unit deploys')] };
   }
   const m = REGISTRY_MODULES.find((r) => r.source.test(sourceText));
   if (!tf || !m) return { tables: [], hcl };
