@@ -11,10 +11,13 @@ import { type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
 /** At most this many items (a key is one short string). */
 const MAX_PARTS = 64;
 
+const OWN_READERS = new Set(['fn::invoke']);
+
 /** The key's setting when it is a function of the AWS managed key (see above); undefined otherwise. */
 export function composedKeySettingOf(node: CNode | null | undefined, source: string, raw: Setting['raw']): Setting | undefined {
   const n = resolveAlias(node ?? null);
-  if (n?.kind !== 'map' || n.pairs.length !== 1 || !n.pairs[0].key.startsWith('fn::')) return undefined;
+  // fn::invoke (a lookup) has its own reader (detect.ts).
+  if (n?.kind !== 'map' || n.pairs.length !== 1 || !n.pairs[0].key.startsWith('fn::') || OWN_READERS.has(n.pairs[0].key)) return undefined;
   const value = itemText(n, 0);
   const decided = value === undefined ? undefined : composedKeySetting([value], source, raw);
   if (decided) return decided;

@@ -60,8 +60,12 @@ export function managedKeySetting(
 ): Setting | undefined {
   const m = awsManagedKeyOf(e, given);
   // Any other expression whose text holds alias/aws/dynamodb (a helper kmsfix does not join): it may be that key.
-  if (!m)
-    return stringValue(unwrap(e)) === undefined && mentionsManagedKey(e.getText()) ? maybeManagedKey(snippet(sf, e), undefined) : undefined;
+  // (Not an object literal: a serverless.ts intrinsic, `{ 'Fn::If': [...] }`, which the CloudFormation reading decides.)
+  if (!m) {
+    const u = unwrap(e);
+    const other = stringValue(u) === undefined && u.kind !== ts.SyntaxKind.ObjectLiteralExpression;
+    return other && mentionsManagedKey(e.getText()) ? maybeManagedKey(snippet(sf, e), undefined) : undefined;
+  }
   if (m.kind === 'maybe') return { state: 'unreadable', source: m.why };
   const source = snippet(sf, e);
   return { state, source: m.why ? `${source} (${m.why})` : source, text: AWS_MANAGED_ALIAS, ...(m.via ? { via: m.via } : {}) };
