@@ -6,6 +6,7 @@
  * Pseudo parameters (`${AWS::Region}`) and attributes (`${Key.Arn}`) stay as written: they never name the key.
  */
 import type { Setting } from '../../rule/facts.js';
+import { composedKeySetting, maybeManagedKey, mentionsManagedKey } from '../../rule/composedKey.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { type CNode, resolveAlias, scalarString } from '../yaml/tree.js';
 import { defaultValue, keyAcross, valueIn } from './acrossEnvironments.js';
@@ -23,10 +24,15 @@ const MAX_PARTS = 64;
  * decision the text does not already give: settings.ts then reads it as before).
  */
 export function composedKey(node: CNode, defaults: Defaults | undefined, source: string, raw: Setting['raw']): Setting | undefined {
-  if (!defaults?.declared) return undefined;
-  const parts = partsOf(node, defaults.declared);
+  const parts = partsOf(node, defaults?.declared ?? new Set());
   const params = [...new Set(parts?.flatMap((p) => ('param' in p ? [p.param] : [])) ?? [])];
-  if (!parts || params.length === 0) return undefined;
+  // No parameter: the written pieces decide, as the rule reads a composed key (`!Join ['/', [alias, aws, dynamodb]]`).
+  if (!parts) {
+    const selected = selectedKey(node, source, raw);
+    return selected === null ? undefined : (selected ?? mentioned(node, source, raw));
+  }
+  if (params.length === 0) return composedKeySetting([render(parts, () => undefined) ?? ''], source, raw) ?? mentioned(node, source, raw);
+  if (!defaults?.declared) return undefined;
   if (defaults.reads) defaults.reads.inputs = true;
   const names = params.join(', ');
   const envs = defaults.envs;
@@ -113,4 +119,48 @@ function partOf(node: CNode | null, declared: Set<string>, shown: string): Part 
   if (text !== undefined) return { text };
   const ref = intrinsicName(node) === 'Ref' ? referencedIds(node)[0] : undefined;
   return ref !== undefined && declared.has(ref) ? { param: ref } : { text: shown };
+}
+
+/**
+ * `Fn::Select [index, [...]]` of a literal list: the item the index picks (itself composed or not), decided as above; an
+ * index kmsfix does not know: unknown when an item names the AWS managed key. Null when no item it may pick names it;
+ * undefined for another node.
+ */
+function selectedKey(node: CNode, source: string, raw: Setting['raw']): Setting | null | undefined {
+  if (intrinsicName(node) !== 'Fn::Select') return undefined;
+  const arg = resolveAlias(intrinsicArg(node));
+  const list = arg?.kind === 'seq' ? resolveAlias(arg.items[1] ?? null) : null;
+  if (arg?.kind !== 'seq' || list?.kind !== 'seq' || intrinsicName(list) || list.items.length > MAX_PARTS) return undefined;
+  const index = scalarValue(resolveAlias(arg.items[0] ?? null));
+  const values = list.items.map((item) => itemText(resolveAlias(item)));
+  if (index !== undefined && /^\d+$/.test(index.trim())) {
+    const picked = values[Number(index)];
+    return picked === undefined ? undefined : (composedKeySetting([picked], source, raw) ?? null);
+  }
+  return composedKeySetting(values, source, raw, { some: `the index ${index ?? 'is not a literal'}` }) ?? null;
+}
+
+/** An item's text: a string, or a literal-only Fn::Sub/Fn::Join rendered (`*`-free: a part not known stays as written). */
+function itemText(node: CNode | null): string {
+  const text = node && !intrinsicName(node) ? scalarString(node) : undefined;
+  if (text !== undefined) return text;
+  const parts = node ? partsOf(node, new Set()) : undefined;
+  return (parts && render(parts, () => undefined)) ?? '*';
+}
+
+/** Another intrinsic whose written strings hold alias/aws/dynamodb (`!Select [0, !Split [",", "alias/aws/dynamodb,x"]]`): unknown. */
+function mentioned(node: CNode, source: string, raw: Setting['raw']): Setting | undefined {
+  const fn = intrinsicName(node);
+  if (!fn || fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::If' || fn === 'Fn::FindInMap') return undefined;
+  return stringsOf(node).some(mentionsManagedKey) ? maybeManagedKey(source, raw) : undefined;
+}
+
+/** Every string written in a node (its keys and scalars), at most a few levels down. */
+function stringsOf(node: CNode | null, depth = 0): string[] {
+  const n = resolveAlias(node);
+  if (!n || depth > 8) return [];
+  if (n.kind === 'scalar') return [scalarString(n) ?? ''];
+  if (n.kind === 'seq') return n.items.flatMap((i) => stringsOf(i, depth + 1));
+  if (n.kind === 'map') return n.pairs.flatMap((p) => [p.key, ...stringsOf(p.value, depth + 1)]);
+  return [];
 }

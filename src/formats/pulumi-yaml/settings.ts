@@ -3,6 +3,7 @@ import { ABSENT, type Setting } from '../../rule/facts.js';
 import { placeholderIn, placeholderSetting } from '../../core/placeholders.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { scalarString, type CNode } from '../yaml/tree.js';
+import { composedKeySettingOf } from './composedKey.js';
 
 /** A key setting as written (`kmsKeyArn`, `kmsMasterKeyId`: `name`). */
 export function keySettingOf(text: string, keyNode: CNode | null | undefined, name = 'kmsKeyArn'): Setting {
@@ -14,7 +15,7 @@ export function keySettingOf(text: string, keyNode: CNode | null | undefined, na
   return p
     ? { state: 'unreadable', source: placeholderSetting(name, p), raw: s }
     : s === undefined
-      ? { state: 'expression', source, raw: { unresolved: source } }
+      ? (composedKeySettingOf(keyNode, source, { unresolved: source }) ?? { state: 'expression', source, raw: { unresolved: source } })
       : { state: 'literal', source, text: s, raw: s };
 }
 

@@ -45,6 +45,7 @@ import { followItsTable, keyless, withPhrase } from '../../rule/replicaResource.
 import { backupCautions } from './backupCautions.js';
 import { iamRoleCautions } from './iamRoles.js';
 import { inputUses, readsInputs } from './inputUses.js';
+import { composedKeySettingOf } from './composedKey.js';
 import { awsManagedKeyData, templateNamesAwsManaged } from './managedKeyData.js';
 import { moduleOutputKeys } from './moduleOutputKeys.js';
 import {
@@ -319,6 +320,9 @@ export function keySetting(a: HAttr | undefined, peer = a, env: Env = NO_ENV): S
   if (choice !== undefined) return { state: 'unreadable', source: choice, raw };
   // A template of the AWS managed key's alias ARN (`"arn:${...}:alias/aws/dynamodb"`) is that key, as the literal is.
   if (templateNamesAwsManaged(a.value)) return { state: 'expression', source: a.value, text: AWS_MANAGED_ALIAS, raw };
+  // Through format/join, or holding the alias in another expression (composedKey.ts).
+  const composed = composedKeySettingOf(a.value, raw);
+  if (composed) return composed;
   return { state: isReference(raw) ? 'reference' : 'expression', source: a.value, raw };
 }
 

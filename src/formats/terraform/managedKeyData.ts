@@ -14,6 +14,8 @@ import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { LineIndex } from '../../core/text.js';
 import type { TfDetection } from './detect.js';
 import { readsInputs, soleInterpolation } from './inputUses.js';
+import { choiceArguments } from './composedKey.js';
+import { maybeManagedKey } from '../../rule/composedKey.js';
 import { holdsWord, siblingBlocks, summarize, type TopBlock, type TopValue } from './topBlocks.js';
 
 /** A key setting written as a chain of locals (`kms_key_arn = local.key`), with the expression they stand for (inputs.ts sets it). */
@@ -157,7 +159,10 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
       return [];
     }
     const data = dataKeyOf(target ?? s.key.source);
-    return data ? [{ key: s.key, data, obstacles, keyName }] : [];
+    if (data) return [{ key: s.key, data, obstacles, keyName, some: false }];
+    // `coalesce(data.aws_kms_alias.m.target_key_arn, ...)`: the key may be the data source's (composedKey.ts).
+    const some = choiceArguments(target ?? s.key.source).flatMap((arg) => dataKeyOf(arg) ?? []);
+    return some.map((d) => ({ key: s.key!, data: d, obstacles, keyName, some: true }));
   });
   if (refs.length === 0) return;
   // The table's file first, then the module's other files that name a KMS data source (read only now).
@@ -182,9 +187,14 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
   let reader: Promise<DataArgReader> | undefined;
   const read: DataArgReader = async (arg) =>
     (await (reader ??= import('./inputs.js').then((m) => m.dataArgReader(file, det, context))))(arg);
-  for (const { key, data, obstacles, keyName } of refs) {
+  for (const { key, data, obstacles, keyName, some } of refs) {
     const found = await find(data.type, data.name);
     if (!found) continue;
+    if (some) {
+      const names = namesManaged(found);
+      if (names && key.state !== 'unreadable') replaceSetting(key, maybeManagedKey(key.source.trim(), key.raw, names));
+      continue;
+    }
     const callers = await markManaged(key, found, read, keyName);
     if (callers.length > 0) obstacles.push({ kind: 'module-inputs', inputs: callers.map((v) => `var.${v}`) } satisfies Obstacle);
   }
@@ -247,4 +257,10 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 
 function lineOf(text: string, offset: number | undefined): string {
   return offset === undefined ? '' : `:${LineIndex.of(text).position(offset).line}`;
+}
+
+/** Put `next` in place of the setting `key` (the table's object is kept: others hold it). */
+function replaceSetting(key: Setting, next: Setting): void {
+  for (const k of Object.keys(key) as (keyof Setting)[]) delete key[k];
+  Object.assign(key, next);
 }

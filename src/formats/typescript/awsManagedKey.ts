@@ -14,6 +14,8 @@
  * Pulumi's stack files decide a config read with a fallback per stack (stackConfig.ts) before this is asked.
  */
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
+import { maybeManagedKey, mentionsManagedKey, namesManagedKey } from '../../rule/composedKey.js';
+import { composedOf } from './composedKey.js';
 import type { Setting } from '../../rule/facts.js';
 import { declarationOf } from './consts.js';
 import { declaredAt, inputRead } from './inputDefaults.js';
@@ -57,7 +59,13 @@ export function managedKeySetting(
   state: 'expression' | 'reference',
 ): Setting | undefined {
   const m = awsManagedKeyOf(e, given);
-  if (!m) return undefined;
+  // Any other expression whose text holds alias/aws/dynamodb (a helper kmsfix does not join): it may be that key.
+  // (Not an object literal: a serverless.ts intrinsic, `{ 'Fn::If': [...] }`, which the CloudFormation reading decides.)
+  if (!m) {
+    const u = unwrap(e);
+    const other = stringValue(u) === undefined && u.kind !== ts.SyntaxKind.ObjectLiteralExpression;
+    return other && mentionsManagedKey(e.getText()) ? maybeManagedKey(snippet(sf, e), undefined) : undefined;
+  }
   if (m.kind === 'maybe') return { state: 'unreadable', source: m.why };
   const source = snippet(sf, e);
   return { state, source: m.why ? `${source} (${m.why})` : source, text: AWS_MANAGED_ALIAS, ...(m.via ? { via: m.via } : {}) };
@@ -142,6 +150,13 @@ const judged = (given: Given): KeyWalk<ManagedKey> => ({
     // `arn:${partition}:kms:${region}:${account}:alias/aws/dynamodb`, or the same joined with `+`.
     if (ts.isTemplateExpression(u))
       return isAwsManagedKeyRef(`:${u.templateSpans[u.templateSpans.length - 1].literal.text}`) ? MANAGED : undefined;
+    // `pulumi.interpolate`, `pulumi.concat`, `Fn.join`, `Fn.sub`, `formatArn`, `.apply(() => ...)` (composedKey.ts).
+    const composed = composedOf(u);
+    if (composed && 'text' in composed) return namesManagedKey(composed.text) ? MANAGED : undefined;
+    if (composed) {
+      const inner = awsManagedKeyOf(composed.inner, given, depth + 1);
+      if (inner !== undefined || !ts.isCallExpression(u)) return inner;
+    }
     if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken)
       return plain(awsManagedKeyOf(u.right, given, depth + 1));
     if (ts.isBinaryExpression(u) && FALLBACKS.has(u.operatorToken.kind)) return fallbackOf(u, given, depth);

@@ -1,0 +1,55 @@
+/**
+ * A Pulumi YAML key written through a built-in function (session 58, adversarial F2): `fn::join: [":", ["arn:aws:kms",
+ * "${region}", ..., "alias/aws/dynamodb"]]`, `fn::secret: alias/aws/dynamodb`. The joined text (an interpolation as
+ * `*`) is judged as the rule says (src/rule/composedKey.ts); any other function whose strings hold alias/aws/dynamodb
+ * may be that key (`unknown`). Undefined for a key that is none of those.
+ */
+import { composedKeySetting, joinPieces, maybeManagedKey, mentionsManagedKey } from '../../rule/composedKey.js';
+import type { Setting } from '../../rule/facts.js';
+import { type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
+
+/** At most this many items (a key is one short string). */
+const MAX_PARTS = 64;
+
+const OWN_READERS = new Set(['fn::invoke']);
+
+/** The key's setting when it is a function of the AWS managed key (see above); undefined otherwise. */
+export function composedKeySettingOf(node: CNode | null | undefined, source: string, raw: Setting['raw']): Setting | undefined {
+  const n = resolveAlias(node ?? null);
+  // fn::invoke (a lookup) has its own reader (detect.ts).
+  if (n?.kind !== 'map' || n.pairs.length !== 1 || !n.pairs[0].key.startsWith('fn::') || OWN_READERS.has(n.pairs[0].key)) return undefined;
+  const value = itemText(n, 0);
+  const decided = value === undefined ? undefined : composedKeySetting([value], source, raw);
+  if (decided) return decided;
+  return stringsOf(n).some(mentionsManagedKey) ? maybeManagedKey(source, raw) : undefined;
+}
+
+/** A string (each `${...}` as `*`), or the text a `fn::join` or `fn::secret` of such makes; undefined for anything else. */
+function itemText(node: CNode | null | undefined, depth: number): string | undefined {
+  const n = resolveAlias(node ?? null);
+  if (!n || depth > 4) return undefined;
+  const s = scalarString(n);
+  if (s !== undefined) return s.replace(/\$\{[^}]*\}/g, joinPieces([undefined]));
+  if (n.kind !== 'map' || n.pairs.length !== 1) return undefined;
+  const secret = child(n, 'fn::secret');
+  if (secret !== undefined) return itemText(secret, depth + 1);
+  const join = resolveAlias(child(n, 'fn::join') ?? null);
+  if (join?.kind !== 'seq' || join.items.length !== 2) return undefined;
+  const delimiter = scalarString(resolveAlias(join.items[0]));
+  const list = resolveAlias(join.items[1]);
+  if (delimiter === undefined || list?.kind !== 'seq' || list.items.length > MAX_PARTS) return undefined;
+  return joinPieces(
+    list.items.map((i) => itemText(i, depth + 1)),
+    delimiter,
+  );
+}
+
+/** Every string written in a node (its keys and scalars), a few levels down. */
+function stringsOf(node: CNode | null | undefined, depth = 0): string[] {
+  const n = resolveAlias(node ?? null);
+  if (!n || depth > 8) return [];
+  if (n.kind === 'scalar') return [scalarString(n) ?? ''];
+  if (n.kind === 'seq') return n.items.flatMap((i) => stringsOf(i, depth + 1));
+  if (n.kind === 'map') return n.pairs.flatMap((p) => [p.key, ...stringsOf(p.value, depth + 1)]);
+  return [];
+}

@@ -1,0 +1,192 @@
+/**
+ * The AWS managed key written through a function (session 58, adversarial F1-F4): Terraform `format`/`join`, Pulumi
+ * `pulumi.interpolate`/`concat`/`all().apply`, Pulumi YAML `fn::join`/`fn::secret`, CDK `Fn.join`/`Fn.sub`/`formatArn`,
+ * CloudFormation `Fn::Sub`/`Fn::Join` of literals and `Fn::Select` were customer-managed (exit 0). The rule
+ * (src/rule/composedKey.ts): a composed text that names alias/aws/dynamodb is aws-managed; one that only may be it
+ * (coalesce, select with an index not known, a for_each data source's instance) is unknown.
+ */
+import { describe, expect, it } from 'vitest';
+import { processMemory } from '../../src/engine/memory.js';
+
+async function scan(files: Record<string, string>, main: string) {
+  const r = await processMemory(
+    Object.entries(files).map(([path, text]) => ({ path, text })),
+    'scan',
+  );
+  return r.outcomes.find((o) => o.file.path === main)!.tables.map((t) => [t.status, t.reason] as const);
+}
+
+const tf = (key: string) => `data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+data "aws_kms_alias" "m" {
+  name = "alias/aws/dynamodb"
+}
+data "aws_kms_key" "byeach" {
+  for_each = toset(["alias/aws/dynamodb"])
+  key_id   = each.key
+}
+resource "aws_kms_key" "own" {}
+
+resource "aws_dynamodb_table" "t" {
+  name         = "t"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = ${key}
+  }
+}
+`;
+
+describe('Terraform: kms_key_arn through format/join, coalesce, a for_each data source', () => {
+  it.each([
+    [
+      'format("arn:aws:kms:%s:%s:alias/aws/dynamodb", data.aws_region.current.name, data.aws_caller_identity.current.account_id)',
+      'aws-managed',
+    ],
+    [
+      'join(":", ["arn:aws:kms", data.aws_region.current.name, data.aws_caller_identity.current.account_id, "alias/aws/dynamodb"])',
+      'aws-managed',
+    ],
+    ['coalesce(data.aws_kms_alias.m.target_key_arn, "unused")', 'unknown'],
+    ['data.aws_kms_key.byeach["alias/aws/dynamodb"].arn', 'unknown'],
+    [
+      'format("arn:aws:kms:%s:%s:alias/orders", data.aws_region.current.name, data.aws_caller_identity.current.account_id)',
+      'customer-managed',
+    ],
+    ['coalesce(aws_kms_key.own.arn, "unused")', 'customer-managed'],
+  ])('%s: %s', async (key, status) => {
+    const [[got, reason]] = await scan({ 'main.tf': tf(key) }, 'main.tf');
+    expect(got).toBe(status);
+    if (status !== 'customer-managed') expect(reason).toContain(key.slice(0, 30));
+  });
+});
+
+const cfn = (key: string) => `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  T:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{AttributeName: pk, AttributeType: S}]
+      KeySchema: [{AttributeName: pk, KeyType: HASH}]
+      SSESpecification:
+        SSEEnabled: true
+        SSEType: KMS
+        KMSMasterKeyId: ${key}
+`;
+
+describe('CloudFormation: KMSMasterKeyId through Fn::Sub/Fn::Join of literals, Fn::Select', () => {
+  it.each([
+    ["!Sub ['arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:${Alias}', {Alias: alias/aws/dynamodb}]", 'aws-managed'],
+    ["!Join ['/', [alias, aws, dynamodb]]", 'aws-managed'],
+    ['!Select [1, [arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab, alias/aws/dynamodb]]', 'aws-managed'],
+    ['!Select [0, [arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab, alias/aws/dynamodb]]', 'customer-managed'],
+    [
+      '!Select [!Ref AWS::AccountId, [arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab, alias/aws/dynamodb]]',
+      'unknown',
+    ],
+    ['!Select [0, !Split [",", "alias/aws/dynamodb,x"]]', 'unknown'],
+    ["!Join ['/', [alias, orders]]", 'customer-managed'],
+  ])('%s: %s', async (key, status) => {
+    const [[got]] = await scan({ 'template.yaml': cfn(key) }, 'template.yaml');
+    expect(got).toBe(status);
+  });
+});
+
+const pulumiTs = (key: string) => `import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+
+const region = pulumi.output('us-east-1');
+const account = pulumi.output('111122223333');
+const managed = aws.kms.getAliasOutput({ name: 'alias/aws/dynamodb' });
+
+export const t = new aws.dynamodb.Table('t', {
+  attributes: [{ name: 'pk', type: 'S' }],
+  hashKey: 'pk',
+  billingMode: 'PAY_PER_REQUEST',
+  serverSideEncryption: { enabled: true, kmsKeyArn: ${key} },
+});
+`;
+
+describe('Pulumi TypeScript: kmsKeyArn through pulumi.interpolate, concat, all().apply', () => {
+  it.each([
+    ['pulumi.interpolate`arn:aws:kms:${region}:${account}:alias/aws/dynamodb`', 'aws-managed'],
+    ['pulumi.all([region, account]).apply(([r, a]) => `arn:aws:kms:${r}:${a}:alias/aws/dynamodb`)', 'aws-managed'],
+    ['pulumi.interpolate`${managed.targetKeyArn}`', 'aws-managed'],
+    ["pulumi.concat('arn:aws:kms:', region, ':', account, ':alias/aws/dynamodb')", 'aws-managed'],
+    ['pulumi.interpolate`arn:aws:kms:${region}:${account}:alias/orders`', 'customer-managed'],
+  ])('%s: %s', async (key, status) => {
+    const [[got]] = await scan({ 'index.ts': pulumiTs(key), 'Pulumi.yaml': 'name: app\nruntime: nodejs\n' }, 'index.ts');
+    expect(got).toBe(status);
+  });
+});
+
+const cdk = (key: string) => `import { ArnFormat, Fn, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+export class S extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new dynamodb.Table(this, 'T', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: kms.Key.fromKeyArn(this, 'K', ${key}),
+    });
+    new dynamodb.CfnTable(this, 'L1', {
+      keySchema: [{ attributeName: 'pk', keyType: 'HASH' }],
+      attributeDefinitions: [{ attributeName: 'pk', attributeType: 'S' }],
+      billingMode: 'PAY_PER_REQUEST',
+      sseSpecification: { sseEnabled: true, sseType: 'KMS', kmsMasterKeyId: ${key} },
+    });
+  }
+}
+`;
+
+describe('AWS CDK: a key ARN through formatArn, Fn.join, Fn.sub', () => {
+  it.each([
+    [
+      "this.formatArn({ service: 'kms', resource: 'alias', resourceName: 'aws/dynamodb', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })",
+      'aws-managed',
+    ],
+    ["Fn.join(':', ['arn:aws:kms', this.region, this.account, 'alias/aws/dynamodb'])", 'aws-managed'],
+    ["Fn.sub('arn:aws:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/dynamodb')", 'aws-managed'],
+    ["Fn.join(':', ['arn:aws:kms', this.region, this.account, 'alias/orders'])", 'customer-managed'],
+  ])('%s: %s', async (key, status) => {
+    const got = await scan({ 'lib/s.ts': cdk(key) }, 'lib/s.ts');
+    expect(got.map(([s]) => s)).toEqual([status, status]);
+  });
+});
+
+const pulumiYaml = (key: string) => `name: app
+runtime: yaml
+resources:
+  t:
+    type: aws:dynamodb:Table
+    properties:
+      attributes: [{name: pk, type: S}]
+      hashKey: pk
+      billingMode: PAY_PER_REQUEST
+      serverSideEncryption:
+        enabled: true
+        kmsKeyArn:
+          ${key}
+`;
+
+describe('Pulumi YAML: kmsKeyArn through fn::join, fn::secret', () => {
+  it.each([
+    ['fn::join: [":", ["arn:aws:kms", "${region}", "111122223333", "alias/aws/dynamodb"]]', 'aws-managed'],
+    ['fn::secret: alias/aws/dynamodb', 'aws-managed'],
+    ['fn::select: [0, {fn::split: [",", "alias/aws/dynamodb,x"]}]', 'unknown'],
+    ['fn::join: [":", ["arn:aws:kms", "${region}", "111122223333", "alias/orders"]]', 'customer-managed'],
+  ])('%s: %s', async (key, status) => {
+    const [[got]] = await scan({ 'Pulumi.yaml': pulumiYaml(key) }, 'Pulumi.yaml');
+    expect(got).toBe(status);
+  });
+});
