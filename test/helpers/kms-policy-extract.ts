@@ -243,9 +243,13 @@ function mergeModule(files: Hcl[]): {
       }
       if (kind !== 'data' && kind !== 'resource') continue;
       blocks[kind] ??= {};
-      for (const [type, byName] of Object.entries(types)) {
-        blocks[kind][type] ??= {};
-        for (const [name, body] of Object.entries(byName)) blocks[kind][type][name] = bodies(body);
+      // Terraform JSON: each level an object or an array of objects (`"resource": [{ "aws_kms_key": [{ ... }] }]`).
+      for (const byType of bodies(types) as Record<string, unknown>[]) {
+        for (const [type, byNames] of Object.entries(byType)) {
+          blocks[kind][type] ??= {};
+          for (const byName of bodies(byNames) as Record<string, unknown>[])
+            for (const [name, body] of Object.entries(byName)) blocks[kind][type][name] = bodies(body);
+        }
       }
     }
   }
