@@ -64,6 +64,18 @@ describe('Terraform: kms_key_arn through format/join, coalesce, a for_each data 
     expect(got).toBe(status);
     if (status !== 'customer-managed') expect(reason).toContain(key.slice(0, 30));
   });
+
+  // A choice read as one (adversarial pass 2 of session 58, F4): the alias of a branch its condition does not take makes
+  // the chosen key neither aws-managed nor unknown; the branch taken is read as the key.
+  it.each([
+    ['true', 'aws_kms_key.own.arn', 'customer-managed'],
+    ['false', 'aws_kms_key.own.arn', 'aws-managed'],
+    ['true', 'format("arn:aws:kms:%s:111122223333:alias/aws/dynamodb", data.aws_region.current.name)', 'aws-managed'],
+  ])('var.use_cmk (default %s) ? %s : "alias/aws/dynamodb": %s', async (on, chosen, status) => {
+    const text = tf(`var.use_cmk ? ${chosen} : "alias/aws/dynamodb"`) + `variable "use_cmk" {\n  default = ${on}\n}\n`;
+    const [[got]] = await scan({ 'main.tf': text }, 'main.tf');
+    expect(got).toBe(status);
+  });
 });
 
 const cfn = (key: string) => `AWSTemplateFormatVersion: "2010-09-09"

@@ -58,7 +58,7 @@ import {
   wrapperNote,
 } from './registryModules.js';
 import { pinnedBelow } from './moduleVersion.js';
-import { asBool, awsManagedChoice, type Env } from './expression.js';
+import { asBool, awsManagedChoice, decidedBranch, type Env, undecidedChoice } from './expression.js';
 import { applyOverrides } from './overrides.js';
 import { callSwitches } from './callSwitches.js';
 import { unitsOfTables } from './deployingUnits.js';
@@ -320,8 +320,10 @@ export function keySetting(a: HAttr | undefined, peer = a, env: Env = NO_ENV): S
   if (choice !== undefined) return { state: 'unreadable', source: choice, raw };
   // A template of the AWS managed key's alias ARN (`"arn:${...}:alias/aws/dynamodb"`) is that key, as the literal is.
   if (templateNamesAwsManaged(a.value)) return { state: 'expression', source: a.value, text: AWS_MANAGED_ALIAS, raw };
-  // Through format/join, or holding the alias in another expression (composedKey.ts).
-  const composed = composedKeySettingOf(a.value, raw);
+  // Through format/join, or holding the alias in another expression (composedKey.ts); not a choice kmsfix reads as one
+  // (`var.use_cmk ? aws_kms_key.t.arn : "alias/aws/dynamodb"`: its other branch does not make the chosen key unknown).
+  const branch = decidedBranch(a.value, env);
+  const composed = undecidedChoice(branch, env) ? undefined : composedKeySettingOf(branch, raw);
   if (composed) return composed;
   return { state: isReference(raw) ? 'reference' : 'expression', source: a.value, raw };
 }

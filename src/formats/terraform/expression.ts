@@ -446,6 +446,19 @@ export function evaluate(expr: string, env: Env, depth = 0): Evaluated {
 }
 
 /**
+ * Is the expression, past what `env` decides (locals, decided choices: decidedBranch), a choice whose condition `env`
+ * does not decide? Such a choice is read as one (awsManagedChoice, the evaluation of the module's inputs), never by
+ * what its branches' text holds.
+ */
+export function undecidedChoice(expr: string, env: Env): boolean {
+  const e = decidedBranch(localTarget(expr, env) ?? expr, env);
+  const s = soleInterpolation(e) ?? e.trim();
+  const toks = tokens(s);
+  if (toks && toks.length > 0) return new Evaluator(toks, env, 0).choice() !== undefined;
+  return !toks && splitConditional(s) !== undefined;
+}
+
+/**
  * A key chosen by a condition kmsfix cannot decide, one of whose values is the AWS managed key (null,
  * "", alias/aws/dynamodb or its ARN): `cond ? aws_kms_key.k.arn : null`, or a fallback to it that
  * kmsfix cannot tell is not taken: `try(each.value.kms_key_arn, null)`, `lookup(var.t, "k", null)`. Whichever the other value,

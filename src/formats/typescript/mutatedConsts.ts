@@ -7,8 +7,8 @@
  *
  * By syntax, over the whole file: a property or element of the const (at any depth) assigned, incremented or deleted;
  * a mutating array method called on it or on a property of it; the const or a property of it passed to a call (any
- * call: kmsfix does not read what a function does with it; a `new` is a resource constructor, which copies its
- * options), or assigned to something else; a variable initialized with it (an alias) that is itself changed so.
+ * call but a few known to only read, READERS: kmsfix does not read what a function does with it; a `new` is a resource
+ * constructor, which copies its options), or assigned to something else; a variable initialized with it (an alias) that is itself changed so.
  * Not followed: a const stored in an array or object literal and changed through it.
  */
 import { declarationOf } from './consts.js';
@@ -16,6 +16,29 @@ import { ts } from './parse.js';
 
 /** Array methods that change the array they are called on. */
 const MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
+
+/**
+ * Calls known to read their arguments without changing them (adversarial pass 2 of session 58, F5: Pulumi's own
+ * `mergeOptions`, the usual way to combine options, returns a new object): passing a const to one is no change.
+ */
+const READERS = new Set([
+  'pulumi.mergeOptions',
+  'mergeOptions',
+  'console.log',
+  'console.info',
+  'console.warn',
+  'console.error',
+  'console.debug',
+  'JSON.stringify',
+  'Object.keys',
+  'Object.values',
+  'Object.entries',
+  'Object.freeze',
+  'structuredClone',
+  'Array.isArray',
+  'pulumi.output',
+  'pulumi.all',
+]);
 
 const byFile = new WeakMap<ts.SourceFile, Map<ts.VariableDeclaration, ts.Node>>();
 
@@ -91,7 +114,7 @@ function effectOf(n: ts.Identifier): { changes: ts.Node } | { alias: ts.Variable
   if (ts.isCallExpression(p)) {
     if (p.expression === top)
       return ts.isPropertyAccessExpression(top) && member && MUTATORS.has(top.name.text) ? { changes: p } : undefined;
-    return p.arguments.some((a) => a === top) ? { changes: p } : undefined;
+    return p.arguments.some((a) => a === top) && !READERS.has(p.expression.getText().replace(/\s+/g, '')) ? { changes: p } : undefined;
   }
   if (ts.isVariableDeclaration(p) && p.initializer === top) return { alias: p };
   return undefined;

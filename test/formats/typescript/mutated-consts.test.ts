@@ -67,6 +67,18 @@ describe('a const the file changes after its declaration is not read by its init
     });
   }
 
+  it('a const only given to calls that read it (pulumi.mergeOptions, console.log, JSON.stringify): read as written, fixed', async () => {
+    // Adversarial pass 2 of session 58, F5: mergeOptions, Pulumi's way to combine options, returns a new object.
+    const v = await verdicts(
+      'index.ts',
+      "import * as aws from '@pulumi/aws';\nimport * as pulumi from '@pulumi/pulumi';\n" +
+        'const opts: pulumi.CustomResourceOptions = { protect: true };\n' +
+        table('orders', 'opts') +
+        'const more = pulumi.mergeOptions(opts, { dependsOn: [orders] });\nconsole.log(JSON.stringify(opts), more);\n',
+    );
+    expect(v.orders).toEqual({ fixed: true, blocker: undefined });
+  });
+
   it('CDKTF: a lifecycle const changed after its declaration, and a replaceTriggeredBy list or lifecycle changed so: declined', async () => {
     const text =
       "import { Construct } from 'constructs';\nimport { TerraformResourceLifecycle, TerraformStack } from 'cdktf';\n" +
