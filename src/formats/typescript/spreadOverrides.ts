@@ -6,8 +6,10 @@
  * (it was reported customer-managed while the deploy left it on an AWS owned key). A spread of the resource's path
  * (`tables`, `tables.Orders`, `tables.Orders.Properties`, `tables.Orders.Properties.SSESpecification`, dotted or with
  * string keys) followed in its object by a property that replaces what the spread gave toward the table (`Orders`
- * after `...tables`; any property after a spread of the resource or a part of it, in an object held by that part's
- * name) is such an override: the table is `unknown`. A copy of a part into another resource changes nothing.
+ * after `...tables`; `Type` or `Properties` after a spread of the resource, `SSESpecification` after one of its
+ * Properties, anything after one of its SSESpecification, in an object held by that part's name; not a property whose
+ * value spreads the same part again, read on its own) is such an override: the table is `unknown`. A copy of a part
+ * into another resource, a `DeletionPolicy` or a `TableName` beside the spread, changes nothing of its encryption.
  */
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
 
@@ -58,6 +60,8 @@ function heldAs(o: ts.ObjectLiteralExpression, names: string[]): boolean {
   return true;
 }
 
+const same = (a: string[] | undefined, b: string[]) => a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+
 /** Where the resource is spread and overridden (`line N`), or undefined. */
 export function spreadOverride(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression): ts.ObjectLiteralElementLike | undefined {
   const path = pathOf(resource);
@@ -75,13 +79,25 @@ export function spreadOverride(sf: ts.SourceFile, resource: ts.ObjectLiteralExpr
         // A spread of the resource or of a part of it replaces it only where it stands for it: in an object held by
         // the same name (`Orders: { ...tables.Orders, ... }`, `Properties: { ...tables.Orders.Properties, ... }`).
         if (spread.length >= path.length && !heldAs(n, spread.slice(path.length - 1))) return;
-        const after = n.properties.slice(i + 1).filter((q) => !ts.isSpreadAssignment(q));
-        const replaces =
+        // What replaces, toward the table's SSESpecification: the next name of its path (`Orders` after `...tables`),
+        // then `Type` or `Properties` after the resource, `SSESpecification` after its Properties, anything after its
+        // SSESpecification; unless that property's value spreads the same part again (read on its own, deeper).
+        const next =
           spread.length < path.length
-            ? after.some((q) => q.name !== undefined && propertyName(q.name) === path[spread.length])
-            : spread.length === path.length
-              ? after.some((q) => q.name !== undefined && ['Properties', 'Type'].includes(propertyName(q.name) ?? ''))
-              : after.length > 0;
+            ? [path[spread.length]]
+            : [['Type', 'Properties'], ['SSESpecification'], undefined][spread.length - path.length];
+        const replaces = n.properties.slice(i + 1).some((q) => {
+          if (ts.isSpreadAssignment(q) || q.name === undefined) return false;
+          const name = propertyName(q.name);
+          if (next !== undefined && (name === undefined || !next.includes(name))) return false;
+          const value = ts.isPropertyAssignment(q) ? unwrap(q.initializer) : undefined;
+          const again = [...spread, ...(spread.length < path.length ? [path[spread.length]] : name ? [name] : [])];
+          return !(
+            value &&
+            ts.isObjectLiteralExpression(value) &&
+            value.properties.some((x) => ts.isSpreadAssignment(x) && same(accessPath(x.expression), again))
+          );
+        });
         if (replaces) found = p;
       });
     }
