@@ -153,6 +153,24 @@ describe('terraform: replace_triggered_by naming a resource that changes with th
     expect(unrelated.orders.fixable).toBe(true);
     expect(unrelated.fixedOrders.fixed).toBe(true);
   });
+
+  it('through a local (adversarial pass 2 of session 58, F3): declined, the local in the chain', async () => {
+    const r = await tables([
+      {
+        path: 'main.tf',
+        text: `${TABLE('orders')}\nlocals {\n  sse = aws_dynamodb_table.orders.server_side_encryption\n}\n\n${DATA('input = local.sse')}\n${COPY('terraform_data.sse')}`,
+      },
+    ]);
+    expect(r.orders.fixable).toBe(false);
+    expect(r.orders.blocker).toContain('which changes with this table: aws_dynamodb_table.orders -> local.sse -> terraform_data.sse)');
+    const arn = await tables([
+      {
+        path: 'main.tf',
+        text: `${TABLE('orders')}\nlocals {\n  arn = aws_dynamodb_table.orders.arn\n}\n\n${DATA('input = local.arn')}\n${COPY('terraform_data.sse')}`,
+      },
+    ]);
+    expect(arn.orders.fixable).toBe(true);
+  });
 });
 
 describe('CDK for Terraform: lifecycle.replaceTriggeredBy of another construct naming the table', () => {
