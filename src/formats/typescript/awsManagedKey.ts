@@ -63,7 +63,13 @@ export function managedKeySetting(
   // (Not an object literal: a serverless.ts intrinsic, `{ 'Fn::If': [...] }`, which the CloudFormation reading decides.)
   if (!m) {
     const u = unwrap(e);
-    const other = stringValue(u) === undefined && u.kind !== ts.SyntaxKind.ObjectLiteralExpression;
+    // (Nor a choice awsManagedKeyOf reads as one, `a ?? b`, `a || b`, `c ? a : b`: `config.require("k") ?? "alias/aws/dynamodb"`
+    // never takes its fallback; a branch it does not take is no key of the table.)
+    const choice =
+      u.kind === ts.SyntaxKind.ConditionalExpression ||
+      (u.kind === ts.SyntaxKind.BinaryExpression &&
+        [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes((u as ts.BinaryExpression).operatorToken.kind));
+    const other = stringValue(u) === undefined && u.kind !== ts.SyntaxKind.ObjectLiteralExpression && !choice;
     return other && mentionsManagedKey(e.getText()) ? maybeManagedKey(snippet(sf, e), undefined) : undefined;
   }
   if (m.kind === 'maybe') return { state: 'unreadable', source: m.why };
