@@ -77,7 +77,13 @@ async function terraformFacts(input: { path: string; text: string }[], output: {
     .map((k) => {
       if (!k.policy) throw new Error(`${k.key}: ${k.problem}`);
       const name = k.key.slice('aws_kms_key.'.length);
-      const key = parsed.map((p) => p.resource?.aws_kms_key?.[name]).find(Boolean);
+      // Terraform JSON: each level an object or an array of objects (fixtures/terraform/tf-json-array-levels).
+      const each = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v : v ? [v] : []) as Record<string, unknown>[];
+      const key = parsed
+        .flatMap((p) => each(p.resource))
+        .flatMap((r) => each(r.aws_kms_key))
+        .map((k) => k[name])
+        .find(Boolean);
       const body = (Array.isArray(key) ? key[0] : key) as { policy: string; enable_key_rotation?: boolean };
       const doc = /data\.aws_iam_policy_document\.([\w-]+)\.json/.exec(body.policy)![1];
       // The comments inside the policy document's block (Checkov reads them there).
