@@ -61,13 +61,17 @@ export function replaceTriggerObstacle(label: string, edited: string[], files: M
   const resources = resourcesOf(files).filter((r) => r.address !== table);
   const changed = new Map<string, Changed>([[table, { edited, chain: [] }]]);
   const triggers: ReplaceTrigger[] = [];
+  // A resource found changing through an argument may be found replaced later, through a trigger naming another.
+  const replaced = new Set<string>();
   for (let grown = true; grown; ) {
     grown = false;
     for (const r of resources) {
-      if (changed.has(r.address)) continue;
-      const hit = replacedBy(r, changed, triggers) ?? changedWith(r, changed);
-      if (hit) {
-        changed.set(r.address, hit);
+      if (replaced.has(r.address)) continue;
+      const hit = replacedBy(r, changed, triggers);
+      if (hit) replaced.add(r.address);
+      const change = hit ?? (changed.has(r.address) ? undefined : changedWith(r, changed));
+      if (change) {
+        if (!changed.has(r.address)) changed.set(r.address, change);
         grown = true;
       }
     }

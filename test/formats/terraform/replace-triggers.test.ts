@@ -171,6 +171,18 @@ describe('terraform: replace_triggered_by naming a resource that changes with th
     ]);
     expect(arn.orders.fixable).toBe(true);
   });
+
+  it('a resource that changes with the table through an argument and is replaced through a trigger declared after it: declined', async () => {
+    const copy = COPY('terraform_data.sse').replace(
+      '  billing_mode',
+      '  stream_view_type = aws_dynamodb_table.orders.server_side_encryption[0].kms_key_arn\n  billing_mode',
+    );
+    const r = await tables([
+      { path: 'main.tf', text: `${TABLE('orders')}\n${copy}\n${DATA('input = aws_dynamodb_table.orders.server_side_encryption')}` },
+    ]);
+    expect(r.orders.fixable).toBe(false);
+    expect(r.orders.blocker).toContain('aws_dynamodb_table.copy would be a new, empty table');
+  });
 });
 
 describe('CDK for Terraform: lifecycle.replaceTriggeredBy of another construct naming the table', () => {
