@@ -12,6 +12,9 @@
 import type { Setting } from './facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from './status.js';
 
+/** At most this many pieces, arguments or items a composed key is read from (a key is one short string). */
+export const MAX_PARTS = 64;
+
 /** A piece of a composed key kmsfix does not know (a region, an account, a reference): shown as `*`. */
 export const UNKNOWN_PIECE = '*';
 

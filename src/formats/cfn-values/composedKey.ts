@@ -6,18 +6,15 @@
  * Pseudo parameters (`${AWS::Region}`) and attributes (`${Key.Arn}`) stay as written: they never name the key.
  */
 import type { Setting } from '../../rule/facts.js';
-import { composedKeySetting, maybeManagedKey, mentionsManagedKey } from '../../rule/composedKey.js';
+import { composedKeySetting, maybeManagedKey, mentionsManagedKey, MAX_PARTS } from '../../rule/composedKey.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
-import { type CNode, resolveAlias, scalarString } from '../yaml/tree.js';
+import { type CNode, resolveAlias, scalarString, writtenStrings } from '../yaml/tree.js';
 import { defaultValue, keyAcross, valueIn } from './acrossEnvironments.js';
 import { intrinsicArg, intrinsicName, referencedIds, scalarValue } from './intrinsics.js';
 import type { Defaults } from './settings.js';
 
 /** A piece of the composed text: written text, a declared parameter's value, or something kept as written. */
 type Part = { text: string } | { param: string };
-
-/** At most this many `${...}` or parts (a key is one short string). */
-const MAX_PARTS = 64;
 
 /**
  * The key's setting where it reads a parameter (undefined otherwise, or where the values give no
@@ -152,15 +149,5 @@ function itemText(node: CNode | null): string {
 function mentioned(node: CNode, source: string, raw: Setting['raw']): Setting | undefined {
   const fn = intrinsicName(node);
   if (!fn || fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::If' || fn === 'Fn::FindInMap') return undefined;
-  return stringsOf(node).some(mentionsManagedKey) ? maybeManagedKey(source, raw) : undefined;
-}
-
-/** Every string written in a node (its keys and scalars), at most a few levels down. */
-function stringsOf(node: CNode | null, depth = 0): string[] {
-  const n = resolveAlias(node);
-  if (!n || depth > 8) return [];
-  if (n.kind === 'scalar') return [scalarString(n) ?? ''];
-  if (n.kind === 'seq') return n.items.flatMap((i) => stringsOf(i, depth + 1));
-  if (n.kind === 'map') return n.pairs.flatMap((p) => [p.key, ...stringsOf(p.value, depth + 1)]);
-  return [];
+  return writtenStrings(node).some(mentionsManagedKey) ? maybeManagedKey(source, raw) : undefined;
 }

@@ -4,12 +4,9 @@
  * `*`) is judged as the rule says (src/rule/composedKey.ts); any other function whose strings hold alias/aws/dynamodb
  * may be that key (`unknown`). Undefined for a key that is none of those.
  */
-import { composedKeySetting, joinPieces, maybeManagedKey, mentionsManagedKey } from '../../rule/composedKey.js';
+import { composedKeySetting, joinPieces, maybeManagedKey, mentionsManagedKey, MAX_PARTS } from '../../rule/composedKey.js';
 import type { Setting } from '../../rule/facts.js';
-import { type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
-
-/** At most this many items (a key is one short string). */
-const MAX_PARTS = 64;
+import { type CNode, child, resolveAlias, scalarString, writtenStrings } from '../yaml/tree.js';
 
 const OWN_READERS = new Set(['fn::invoke']);
 
@@ -21,7 +18,7 @@ export function composedKeySettingOf(node: CNode | null | undefined, source: str
   const value = itemText(n, 0);
   const decided = value === undefined ? undefined : composedKeySetting([value], source, raw);
   if (decided) return decided;
-  return stringsOf(n).some(mentionsManagedKey) ? maybeManagedKey(source, raw) : undefined;
+  return writtenStrings(n).some(mentionsManagedKey) ? maybeManagedKey(source, raw) : undefined;
 }
 
 /** A string (each `${...}` as `*`), or the text a `fn::join` or `fn::secret` of such makes; undefined for anything else. */
@@ -42,14 +39,4 @@ function itemText(node: CNode | null | undefined, depth: number): string | undef
     list.items.map((i) => itemText(i, depth + 1)),
     delimiter,
   );
-}
-
-/** Every string written in a node (its keys and scalars), a few levels down. */
-function stringsOf(node: CNode | null | undefined, depth = 0): string[] {
-  const n = resolveAlias(node ?? null);
-  if (!n || depth > 8) return [];
-  if (n.kind === 'scalar') return [scalarString(n) ?? ''];
-  if (n.kind === 'seq') return n.items.flatMap((i) => stringsOf(i, depth + 1));
-  if (n.kind === 'map') return n.pairs.flatMap((p) => [p.key, ...stringsOf(p.value, depth + 1)]);
-  return [];
 }

@@ -6,13 +6,10 @@
  * `data.aws_kms_key.byeach["alias/aws/dynamodb"].arn`, `element([...], 0)`, `lower(...)`) may be that key: not known.
  */
 import { quotedEnd } from '../../core/hclStrings.js';
-import { composedKeySetting, joinPieces, maybeManagedKey, mentionsManagedKey } from '../../rule/composedKey.js';
+import { composedKeySetting, joinPieces, maybeManagedKey, mentionsManagedKey, MAX_PARTS } from '../../rule/composedKey.js';
 import type { Setting } from '../../rule/facts.js';
 import { soleInterpolation } from './inputUses.js';
 import { splitTop } from './split.js';
-
-/** At most this many arguments or list items (a key is one short string). */
-const MAX_PARTS = 64;
 
 /** The key's setting when it is written through format/join or holds the AWS managed key's alias; undefined otherwise. */
 export function composedKeySettingOf(expr: string, raw: Setting['raw']): Setting | undefined {

@@ -151,10 +151,7 @@ function replacedBy(r: Resource, changed: Map<string, Changed>, triggers: Replac
 function changedWith(r: Resource, changed: Map<string, Changed>): Changed | undefined {
   for (const [address, c] of changed) {
     if (!mentions(r.inputs, address)) continue;
-    const re = new RegExp(
-      `\\b${escapeRegExp(address).replace('\\.', '\\s*\\.\\s*')}(?![\\w-])\\s*(?:\\[[^\\]]*\\]\\s*)*(?:\\.\\s*([A-Za-z_][\\w-]*))?`,
-      'g',
-    );
+    const re = new RegExp(`${addressPattern(address)}\\s*(?:\\[[^\\]]*\\]\\s*)*(?:\\.\\s*([A-Za-z_][\\w-]*))?`, 'g');
     for (const m of r.inputs.matchAll(re)) {
       if (c.edited === undefined || m[1] === undefined || c.edited.includes(m[1])) return { chain: [...c.chain, r.address] };
     }
@@ -162,8 +159,11 @@ function changedWith(r: Resource, changed: Map<string, Changed>): Changed | unde
   return undefined;
 }
 
+/** An address as a regular expression's source (`type.label`, spaces allowed around the dot, not a longer name). */
+const addressPattern = (address: string) => `\\b${escapeRegExp(address).replace('\\.', '\\s*\\.\\s*')}(?![\\w-])`;
+
 function mentions(text: string, address: string): boolean {
-  return new RegExp(`\\b${escapeRegExp(address).replace('\\.', '\\s*\\.\\s*')}(?![\\w-])`).test(text);
+  return new RegExp(addressPattern(address)).test(text);
 }
 
 /**

@@ -6,14 +6,11 @@
  * pieces joined, a piece kmsfix does not know as `*`, are judged as the rule says (src/rule/composedKey.ts); an
  * `interpolate` of one substitution, and an `apply`'s returned expression, are what they hold (awsManagedKey.ts walks them).
  */
-import { joinPieces } from '../../rule/composedKey.js';
+import { joinPieces, MAX_PARTS } from '../../rule/composedKey.js';
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
 
 /** What a helper call gives: its text (joinPieces), or the one expression it is (walked as a key). */
 export type Composed = { text: string } | { inner: ts.Expression };
-
-/** At most this many pieces (a key is one short string). */
-const MAX_PARTS = 64;
 
 /** The text a helper call composes, or the expression it is; undefined for any other expression. */
 export function composedOf(u: ts.Expression): Composed | undefined {
@@ -21,11 +18,8 @@ export function composedOf(u: ts.Expression): Composed | undefined {
     const t = u as ts.TaggedTemplateExpression;
     if (lastName(t.tag) !== 'interpolate') return undefined;
     const tpl = t.template;
-    if (ts.isTemplateExpression(tpl)) {
-      const te = tpl;
-      if (te.head.text === '' && te.templateSpans.length === 1 && te.templateSpans[0].literal.text === '')
-        return { inner: te.templateSpans[0].expression };
-    }
+    if (ts.isTemplateExpression(tpl) && tpl.head.text === '' && tpl.templateSpans.length === 1 && tpl.templateSpans[0].literal.text === '')
+      return { inner: tpl.templateSpans[0].expression };
     return { text: pieceOf(tpl) };
   }
   if (u.kind !== ts.SyntaxKind.CallExpression) return undefined;
@@ -33,14 +27,14 @@ export function composedOf(u: ts.Expression): Composed | undefined {
   const name = lastName(call.expression);
   const args = call.arguments;
   if (args.length > MAX_PARTS) return undefined;
-  if (name === 'concat' && qualifier(call.expression) === 'pulumi') return { text: joinPieces(args.map(pieceOrUnknown)) };
+  if (name === 'concat' && qualifier(call.expression) === 'pulumi') return { text: joinPieces(args.map(pieceOf)) };
   if (name === 'interpolate' && args.length === 1) return { text: pieceOf(args[0]) };
   if (name === 'join' && qualifier(call.expression) === 'Fn') {
     const delimiter = stringValue(unwrap(args[0]));
     const list = args[1] && unwrap(args[1]);
     if (delimiter === undefined || list?.kind !== ts.SyntaxKind.ArrayLiteralExpression) return undefined;
     const items = (list as ts.ArrayLiteralExpression).elements;
-    return items.length > MAX_PARTS ? undefined : { text: joinPieces(items.map(pieceOrUnknown), delimiter) };
+    return items.length > MAX_PARTS ? undefined : { text: joinPieces(items.map(pieceOf), delimiter) };
   }
   if (name === 'sub' && qualifier(call.expression) === 'Fn') {
     const template = stringValue(unwrap(args[0]));
@@ -78,8 +72,6 @@ function pieceOf(e: ts.Node): string {
   if (!ts.isTemplateExpression(u)) return joinPieces([undefined]);
   return u.head.text + u.templateSpans.map((span) => joinPieces([undefined]) + span.literal.text).join('');
 }
-
-const pieceOrUnknown = (e: ts.Expression) => pieceOf(e);
 
 /** A property's value in an object literal, by name. */
 function property(o: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {

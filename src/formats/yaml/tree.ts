@@ -352,3 +352,13 @@ export function looksLikeJson(path: string, text: string): boolean {
   if (/\.ya?ml$/i.test(rendered)) return false;
   return text.trimStart().startsWith('{');
 }
+
+/** Every string written in a node (its keys and scalars), at most a few levels down: what a reader may search for a word. */
+export function writtenStrings(node: CNode | null | undefined, depth = 0): string[] {
+  const n = resolveAlias(node ?? null);
+  if (!n || depth > 8) return [];
+  if (n.kind === 'scalar') return [scalarString(n) ?? ''];
+  if (n.kind === 'seq') return n.items.flatMap((i) => writtenStrings(i, depth + 1));
+  if (n.kind === 'map') return n.pairs.flatMap((p) => [p.key, ...writtenStrings(p.value, depth + 1)]);
+  return [];
+}
