@@ -64,6 +64,7 @@ import { declaredRange, majorOf } from './project.js';
 import { Names } from './names.js';
 import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from './scopes.js';
 import { detectTsStyle } from './style.js';
+import { tableTagsFor } from './keyTags.js';
 import { optionsOf } from './options.js';
 import { destroyKeeps, removalOf, type Removal } from './retention.js';
 import { type AliasPlace, aliasPlaceOf } from './aliasPlace.js';
@@ -718,15 +719,25 @@ class FilePlanner {
         (first.framework === 'pulumi' && settings?.retain === 'always') ||
         g.tables.some((t) => destroyKeeps(t, sf, optionsOf(t, sf)).length > 0);
       const p = this.placementText(first);
+      const tableTags = tableTagsFor(g.tables, { statement: g.statement }, sf);
       if (first.framework === 'cdktf') {
         const extra: [string, Code][] = [];
         if (p.provider) extra.push(['provider', raw(p.provider)]);
         if (p.region) extra.push(['region', raw(p.region)]);
         if (keep) extra.push(['lifecycle', obj([['preventDestroy', raw('true')]])]);
-        decl = cdktfKey(this.ref, { layout: layoutOf(first), scope: first.scopeText!, id, description, policy, extra, settings });
+        decl = cdktfKey(this.ref, {
+          layout: layoutOf(first),
+          scope: first.scopeText!,
+          id,
+          description,
+          policy,
+          extra,
+          settings,
+          tableTags,
+        });
       } else {
         const opts = this.pulumiOptsText(p, keep);
-        decl = pulumiKey(this.ref, { name: id, description, policy, opts: opts ? raw(opts) : undefined, settings });
+        decl = pulumiKey(this.ref, { name: id, description, policy, opts: opts ? raw(opts) : undefined, settings, tableTags });
       }
     }
     this.declare(g.statement, keyVar, decl, g.tables);

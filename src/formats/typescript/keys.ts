@@ -22,6 +22,7 @@ import {
   type Placeholder,
 } from '../../rule/keyPolicy.js';
 import { arr, call, obj, raw, seq, str, type Code } from './code.js';
+import type { TableTags } from './keyTags.js';
 
 export type Ref = (module: string, member: string[]) => string;
 
@@ -108,10 +109,16 @@ function settingEntries(settings: KeySettings | undefined, deletionWindow: (days
   return out;
 }
 
-/** `tags: { team: 'data' }` (CDKTF, Pulumi), when the settings give tags. */
-function tagEntries(settings: KeySettings | undefined): [string, Code][] {
-  const tags = Object.entries(settings?.tags ?? {});
-  return tags.length ? [['tags', obj(tags.map(([k, v]) => [k, str(v)]))]] : [];
+/**
+ * `tags: { team: 'data' }` (CDKTF, Pulumi): the table's own (keyTags.ts), then the settings', which win on a tag key
+ * both name; a table's tags given by an expression whole give way to the settings' tags.
+ */
+function tagEntries(settings: KeySettings | undefined, table?: TableTags): [string, Code][] {
+  const own = Object.entries(settings?.tags ?? {}).map(([k, v]): [string, Code] => [k, str(v)]);
+  if (table && 'whole' in table) return own.length ? [['tags', obj(own)]] : [['tags', table.whole]];
+  const named = new Set(own.map(([k]) => k));
+  const tags = [...(table?.entries ?? []).filter(([k]) => !named.has(k)), ...own];
+  return tags.length ? [['tags', obj(tags)]] : [];
 }
 
 // ---------------------------------------------------------------- AWS CDK
@@ -306,6 +313,8 @@ export interface TfKeySpec {
   /** Extra entries (provider, lifecycle) copied from the table. */
   extra: [string, Code][];
   settings?: KeySettings;
+  /** The table's own tags (keyTags.ts). */
+  tableTags?: TableTags;
 }
 
 /** CDKTF and Pulumi: `deletionWindowInDays` always (the provider's default is 30 too, written for the reader), then `multiRegion`. */
@@ -315,13 +324,13 @@ function tfSettingEntries(settings: KeySettings | undefined): [string, Code][] {
 }
 
 /** A CDKTF KmsKey's or a Pulumi kms.Key's properties (one provider's arguments): its description, rotation, settings, policy and tags. */
-function tfKeyEntries(spec: { description: Code; policy: Code; settings?: KeySettings }): [string, Code][] {
+function tfKeyEntries(spec: { description: Code; policy: Code; settings?: KeySettings; tableTags?: TableTags }): [string, Code][] {
   return [
     ['description', spec.description],
     ['enableKeyRotation', raw(String(KEY_SETTINGS.enableKeyRotation))],
     ...tfSettingEntries(spec.settings),
     ['policy', spec.policy],
-    ...tagEntries(spec.settings),
+    ...tagEntries(spec.settings, spec.tableTags),
   ];
 }
 
@@ -363,6 +372,8 @@ export interface PulumiKeySpec {
   policy: Code;
   opts?: Code;
   settings?: KeySettings;
+  /** The table's own tags (keyTags.ts). */
+  tableTags?: TableTags;
 }
 
 export function pulumiKey(ref: Ref, spec: PulumiKeySpec): Code {

@@ -7,7 +7,7 @@
  */
 import { ts, unwrap } from './parse.js';
 
-type Container = ts.SourceFile | ts.Block | ts.ModuleBlock | ts.CaseClause | ts.DefaultClause;
+export type Container = ts.SourceFile | ts.Block | ts.ModuleBlock | ts.CaseClause | ts.DefaultClause;
 
 function isContainer(n: ts.Node): n is Container {
   return ts.isSourceFile(n) || ts.isBlock(n) || ts.isModuleBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n);
