@@ -5,14 +5,16 @@
  * TypeScript expression made the node tree a YAML or JSON file parses to (src/formats/yaml/tree.ts), its offsets
  * those of the file's text, so that a setting's source is the TypeScript as written. What is a literal converts: a
  * string (a template literal without substitutions), a number, a boolean, `null`, an object literal of named
- * properties, an array literal; a `const` the file declares is followed to its value. Anything else is computed in
+ * properties, an array literal; a `const` the file declares is followed to its value (unless the file changes it after
+ * its declaration). Anything else is computed in
  * code (a call, `process.env.X`, a template literal with substitutions, an object with a spread or a computed name):
  * a node marked `code`, which the readers take as a value they do not know (a key that may be the AWS managed one),
  * never as a string naming a key (real-world round 35: every `'${...}'` KMSMasterKeyId of a serverless.ts was
  * taken for a customer-managed key).
  */
 import type { CMap, CNode, CPair } from '../yaml/tree.js';
-import { propertyName, stringValue, ts, unwrap } from './parse.js';
+import { mutationOf } from './mutatedConsts.js';
+import { holderOf, propertyName, stringValue, ts, unwrap } from './parse.js';
 import { initializerOf } from './stackRegion.js';
 
 /** The node tree of an expression (see above). */
@@ -31,6 +33,10 @@ export function cfnNode(sf: ts.SourceFile, e: ts.Expression, following: Readonly
     // `undefined`: the property is left out of the JSON the Framework reads, as a YAML null is.
     if (u.text === 'undefined') return scalar(null);
     const value = initializerOf(u, u.text);
+    // A const the file changes after its declaration (`sse.SSEEnabled = false`, mutatedConsts.ts): its initializer is
+    // not what the Framework reads, it is not known.
+    const holder = value && holderOf(value);
+    if (holder && ts.isVariableDeclaration(holder) && mutationOf(holder)) return code();
     // The const's value, where the name is written (its source is the name); one that names itself on the way: not known.
     return value && !following.has(value) && following.size < 16
       ? { ...cfnNode(sf, value, new Set([...following, value])), start: at.start, end: at.end }

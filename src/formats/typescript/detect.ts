@@ -23,7 +23,8 @@ import { MAYBE_SUPPRESSION, commentSuppressions } from '../../core/suppressions.
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
 import { bindAliases, bindings, importedModuleOf, isCdktn, readImports, readRequires, resolveSymbol, type ImportInfo } from './imports.js';
 import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './javascript.js';
-import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
+import { declarationOf, usesOf, type ConstObject } from './consts.js';
+import { constObjectHeld } from './mutatedConsts.js';
 import { asSpread, lookup, snippet } from './lookup.js';
 import { readOptions, readsExisting, unreadableOptionsStep } from './options.js';
 import { callExpressions, isJavaScript, newExpressions, parseTypeScript, rootName, stringValue, ts, isUnset, unwrap } from './parse.js';
@@ -841,13 +842,18 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
     const module = importedModuleOf(node.expression, binds);
     const generation = generationOf(cls, module);
     const written = propsNode ? unwrap(propsNode) : undefined;
-    // `new Table(this, 'T', props)` with `const props = {...}` in the file: the table's props are that literal.
-    const held = written && ts.isIdentifier(written) ? constObjectOf(written) : undefined;
+    // `new Table(this, 'T', props)` with `const props = {...}` in the file: the table's props are that literal, unless
+    // the file changes the const after its declaration (`props.encryption = ...`, mutatedConsts.ts): then not read.
+    const constHeld = written && ts.isIdentifier(written) ? constObjectHeld(sf, written) : undefined;
+    const changed = constHeld && 'changed' in constHeld ? constHeld.changed : undefined;
+    const held = constHeld && 'changed' in constHeld ? undefined : constHeld;
     // `new Table(scope, id, props)` in a helper whose calls all give `props` literals, or with `const props =
     // custom || {...}`: read as `{ ...props }`, fixed so (`spreadOf`) when that reading decides the table
     // (CDK only: CDKTF's and Pulumi's options would be read from the props too).
     let passed =
-      !held && written && ts.isIdentifier(written) && cls.framework === 'cdk' && !cls.sst && !via ? asSpread(written) : undefined;
+      !held && !changed && written && ts.isIdentifier(written) && cls.framework === 'cdk' && !cls.sst && !via
+        ? asSpread(written)
+        : undefined;
     const mixed = passed !== undefined && decide(factsOf(c, cls.kind, passed)).status === 'unknown';
     if (mixed) passed = undefined;
     const props = held ? held.literal : (passed ?? written);
@@ -856,7 +862,10 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
     if (sst === 'absent') encryption = factsOf(c, cls.kind, ts.factory.createObjectLiteralExpression());
     else if (sst && 'unreadable' in sst) encryption = unreadable(`${cls.type}: ${sst.unreadable}, so kmsfix cannot see its encryption`);
     else if (sst) encryption = factsOf(c, cls.kind, sst);
-    else if (!props && spread) {
+    else if (changed) {
+      encryption = unreadable(`${via?.propsName ?? 'props'} are ${changed}, so kmsfix cannot see their encryption`);
+      encryption.obstacles.push({ kind: 'unreadable-props' });
+    } else if (!props && spread) {
       encryption = unreadable(`${cls.type}'s props come from the spread ${spread}, so kmsfix cannot see their encryption`);
       encryption.obstacles.push({ kind: 'unreadable-props' });
     } else if (!props && (via?.defaultChoice || via?.noEncryption)) {

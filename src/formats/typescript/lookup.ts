@@ -3,7 +3,7 @@
  * spreads of `const` object literals of the file, src/formats/typescript/consts.ts).
  */
 import { constInitializer, constObjectOf, declarationOf } from './consts.js';
-import { mutatedNote } from './mutatedConsts.js';
+import { mutatedNote, mutationOf } from './mutatedConsts.js';
 import { callExpressions, propertyName, stringValue, ts, isNullish, unwrap } from './parse.js';
 
 export type Lookup =
@@ -68,7 +68,7 @@ export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: s
  * Solutions' media insights) with `createTable(this, 'History', { partitionKey: ... })`; undefined for
  * any other expression.
  */
-function spreadLiterals(e: ts.Expression, depth: number): ts.ObjectLiteralExpression[] | undefined {
+function spreadLiterals(e: ts.Expression, depth: number, passedTo?: ts.CallExpression): ts.ObjectLiteralExpression[] | undefined {
   if (depth >= 8) return undefined;
   const x = unwrap(e);
   if (ts.isObjectLiteralExpression(x)) return [x];
@@ -83,7 +83,9 @@ function spreadLiterals(e: ts.Expression, depth: number): ts.ObjectLiteralExpres
   if (!ts.isIdentifier(x)) return undefined;
   const d = declarationOf(x);
   if (d === 'other') return parameterLiterals(x, depth);
-  const init = constInitializer(d);
+  // A const the file changes after its declaration holds what its initializer does not say (mutatedConsts.ts); given
+  // to the helper call read here (`passedTo`) is no change: that helper's spread of it is what is read.
+  const init = d && !mutationOf(d, passedTo) ? constInitializer(d) : undefined;
   return init ? spreadLiterals(init, depth + 1) : undefined;
 }
 
@@ -140,7 +142,7 @@ function parameterLiterals(id: ts.Identifier, depth: number): ts.ObjectLiteralEx
     if (c.arguments.slice(0, index + 1).some((a) => ts.isSpreadElement(a))) return undefined;
     const arg = c.arguments[index];
     if (!arg) continue;
-    const literals = spreadLiterals(arg, depth + 1);
+    const literals = spreadLiterals(arg, depth + 1, c);
     if (!literals) return undefined;
     out.push(...literals);
   }

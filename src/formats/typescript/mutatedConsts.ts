@@ -9,10 +9,15 @@
  * a mutating array method called on it or on a property of it; the const or a property of it passed to a call (any
  * call but a few known to only read, READERS: kmsfix does not read what a function does with it; a `new` is a resource
  * constructor, which copies its options), or assigned to something else; a variable initialized with it (an alias) that is itself changed so.
- * Not followed: a const stored in an array or object literal and changed through it.
+ * Not followed: a const stored in an array or object literal and changed through it. Exporting it (`module.exports =
+ * shared`, `exports.default = shared`) is no change in the file, as `export default shared` is not.
+ *
+ * A table's own settings are read so too (adversarial pass 2 of session 58, F2): its props, args or config held in a
+ * const (constObjectHeld), and a serverless.ts resource in a const, or in a const that holds it deeper
+ * (changeReaching: only a change whose target may be the resource or hold it counts).
  */
-import { declarationOf } from './consts.js';
-import { ts } from './parse.js';
+import { type ConstObject, constObjectOf, declarationOf } from './consts.js';
+import { stringValue, ts } from './parse.js';
 
 /** Array methods that change the array they are called on. */
 const MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
@@ -40,14 +45,47 @@ const READERS = new Set([
   'pulumi.all',
 ]);
 
-const byFile = new WeakMap<ts.SourceFile, Map<ts.VariableDeclaration, ts.Node>>();
+/**
+ * A change of a const: the expression that makes it, and the property path from the const to what it changes
+ * (`shared.a.b = 1`: a, b; `Object.assign(shared.a, ...)`: a; the const whole: none); a name kmsfix cannot tell (a
+ * computed element) is undefined.
+ */
+interface Change {
+  at: ts.Node;
+  path: (string | undefined)[];
+}
 
-/** Where the file changes the variable `d` declares (the first such expression), if it does. */
-export function mutationOf(d: ts.VariableDeclaration): ts.Node | undefined {
+const byFile = new WeakMap<ts.SourceFile, Map<ts.VariableDeclaration, Change[]>>();
+
+function changesOf(d: ts.VariableDeclaration): Change[] {
   const sf = d.getSourceFile();
   let found = byFile.get(sf);
   if (!found) byFile.set(sf, (found = collect(sf)));
-  return found.get(d);
+  return found.get(d) ?? [];
+}
+
+/**
+ * Where the file changes the variable `d` declares (the first such expression), if it does; `except`: a call not to
+ * count (a helper of the file the const is passed to, whose body its reader reads, lookup.ts spreadLiterals).
+ */
+export function mutationOf(d: ts.VariableDeclaration, except?: ts.Node): ts.Node | undefined {
+  return changesOf(d).find((c) => c.at !== except)?.at;
+}
+
+/**
+ * The first change of `d` that may reach what `path` names in it (the property path from the const, `['resources',
+ * 'Resources', 'Orders']`): a change of that value, of what holds it, or of something in it.
+ */
+export function changeReaching(d: ts.VariableDeclaration, path: readonly string[]): ts.Node | undefined {
+  const reaches = (p: Change['path']) => p.every((name, i) => i >= path.length || name === undefined || name === path[i]);
+  return changesOf(d).find((c) => reaches(c.path))?.at;
+}
+
+/** A message part: `name, a const the file changes after its declaration (line 9: ...)`. */
+export function changeNote(sf: ts.SourceFile, name: string, at: ts.Node): string {
+  const line = sf.getLineAndCharacterOfPosition(at.getStart(sf)).line + 1;
+  const text = at.getText(sf).replace(/\s+/g, ' ').trim();
+  return `${name}, a const the file changes after its declaration (line ${line}: ${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
 }
 
 /** The same, for what an expression names: a message part (`shared, which the file changes at line 9: ...`), or undefined. */
@@ -55,10 +93,18 @@ export function mutatedNote(sf: ts.SourceFile, e: ts.Expression): string | undef
   if (!ts.isIdentifier(e)) return undefined;
   const d = declarationOf(e);
   const at = d && d !== 'other' ? mutationOf(d) : undefined;
-  if (!at) return undefined;
-  const line = sf.getLineAndCharacterOfPosition(at.getStart(sf)).line + 1;
-  const text = at.getText(sf).replace(/\s+/g, ' ').trim();
-  return `${e.text}, a const the file changes after its declaration (line ${line}: ${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
+  return at ? changeNote(sf, e.text, at) : undefined;
+}
+
+/**
+ * The `const` object literal of the file an expression names (consts.ts constObjectOf), read as its initializer says,
+ * or `changed` (a message part, changeNote) when the file changes that const after its declaration; undefined when it
+ * names none.
+ */
+export function constObjectHeld(sf: ts.SourceFile, e: ts.Expression): ConstObject | { changed: string } | undefined {
+  const held = constObjectOf(e);
+  const at = held && mutationOf(held.decl);
+  return at ? { changed: changeNote(sf, held.name, at) } : held;
 }
 
 /** Parentheses, `as`, `satisfies`, `!` around a value, looked through from inside. */
@@ -81,11 +127,15 @@ function isValueUse(n: ts.Identifier): boolean {
   return !(ts.isTypeReferenceNode(p) || ts.isTypeQueryNode(p));
 }
 
-/** What a use of a variable does to it: changes it (the node that does), makes an alias of it (that declaration), or neither. */
-function effectOf(n: ts.Identifier): { changes: ts.Node } | { alias: ts.VariableDeclaration } | undefined {
+/** `module.exports = x`, `exports.default = x`: the file exports the value, it does not change it. */
+const EXPORTS = /^(module\.)?exports(\.\w+)?$/;
+
+/** What a use of a variable does to it: changes it (the node that does, and what: Change), makes an alias of it (that declaration), or neither. */
+function effectOf(n: ts.Identifier): { changes: Change } | { alias: ts.VariableDeclaration } | undefined {
   const K = ts.SyntaxKind;
   let top: ts.Node = n;
   let member = false;
+  const path: (string | undefined)[] = [];
   for (;;) {
     const p: ts.Node = top.parent;
     if (
@@ -94,55 +144,68 @@ function effectOf(n: ts.Identifier): { changes: ts.Node } | { alias: ts.Variable
     ) {
       member = true;
       top = p;
+      path.push(ts.isPropertyAccessExpression(p) ? p.name.text : elementName((p as ts.ElementAccessExpression).argumentExpression));
     } else if (isWrapper(p)) top = p;
     else break;
   }
   const p = top.parent;
+  const changes = (at: ts.Node, changed = path) => ({ changes: { at, path: changed } });
   if (ts.isBinaryExpression(p)) {
     const op = p.operatorToken.kind;
     if (op >= K.FirstAssignment && op <= K.LastAssignment) {
-      if (p.left === top && member) return { changes: p };
-      if (p.right === top && op === K.EqualsToken) return { changes: p };
+      if (p.left === top && member) return changes(p);
+      if (p.right === top && op === K.EqualsToken && !EXPORTS.test(p.left.getText().replace(/\s+/g, ''))) return changes(p);
     }
     return undefined;
   }
   if (p.kind === K.PrefixUnaryExpression || p.kind === K.PostfixUnaryExpression) {
     const op = (p as ts.PrefixUnaryExpression).operator;
-    return member && (op === K.PlusPlusToken || op === K.MinusMinusToken) ? { changes: p } : undefined;
+    return member && (op === K.PlusPlusToken || op === K.MinusMinusToken) ? changes(p) : undefined;
   }
-  if (p.kind === K.DeleteExpression) return member ? { changes: p } : undefined;
+  if (p.kind === K.DeleteExpression) return member ? changes(p) : undefined;
   if (ts.isCallExpression(p)) {
+    // `shared.list.push(x)`: the method's name is not part of what changes.
     if (p.expression === top)
-      return ts.isPropertyAccessExpression(top) && member && MUTATORS.has(top.name.text) ? { changes: p } : undefined;
-    return p.arguments.some((a) => a === top) && !READERS.has(p.expression.getText().replace(/\s+/g, '')) ? { changes: p } : undefined;
+      return ts.isPropertyAccessExpression(top) && member && MUTATORS.has(top.name.text) ? changes(p, path.slice(0, -1)) : undefined;
+    return p.arguments.some((a) => a === top) && !READERS.has(p.expression.getText().replace(/\s+/g, '')) ? changes(p) : undefined;
   }
   if (ts.isVariableDeclaration(p) && p.initializer === top) return { alias: p };
   return undefined;
 }
 
-function collect(sf: ts.SourceFile): Map<ts.VariableDeclaration, ts.Node> {
-  const out = new Map<ts.VariableDeclaration, ts.Node>();
+/** An element access's name, when written as a literal (`shared['protect']`, `list[0]`). */
+function elementName(e: ts.Expression): string | undefined {
+  return stringValue(e) ?? (ts.isNumericLiteral(e) ? e.text : undefined);
+}
+
+function collect(sf: ts.SourceFile): Map<ts.VariableDeclaration, Change[]> {
+  const out = new Map<ts.VariableDeclaration, Change[]>();
   const aliases: [ts.VariableDeclaration, ts.VariableDeclaration][] = [];
+  const add = (d: ts.VariableDeclaration, c: Change) => {
+    const list = out.get(d);
+    if (list) list.push(c);
+    else out.set(d, [c]);
+  };
   const visit = (n: ts.Node): void => {
     if (ts.isIdentifier(n) && isValueUse(n)) {
       const effect = effectOf(n);
       const d = effect ? declarationOf(n) : undefined;
       if (effect && d && d !== 'other') {
-        if ('changes' in effect) {
-          if (!out.has(d)) out.set(d, effect.changes);
-        } else aliases.push([effect.alias, d]);
+        if ('changes' in effect) add(d, effect.changes);
+        else aliases.push([effect.alias, d]);
       }
     }
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  // An alias changed changes what it aliases (`const r = shared.replaceOnChanges; r.push('*')`), through alias chains.
+  // An alias changed changes what it aliases (`const r = shared.replaceOnChanges; r.push('*')`), through alias chains:
+  // what it changes there is not followed (the whole const, as far as changeReaching tells).
   for (let changed = true; changed; ) {
     changed = false;
     for (const [alias, of] of aliases) {
-      const at = out.get(alias);
-      if (at && !out.has(of)) {
-        out.set(of, at);
+      const at = out.get(alias)?.[0]?.at;
+      if (at && !out.get(of)?.some((c) => c.at === at && c.path.length === 0)) {
+        add(of, { at, path: [] });
         changed = true;
       }
     }

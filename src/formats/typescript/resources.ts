@@ -43,6 +43,7 @@ import { typeOnlyFix } from '../../rule/cmk.js';
 import { keyArnKinds } from '../../rule/keyArn.js';
 import { typeOnlyBlock } from './typeOnly.js';
 import { spreadOverride } from './spreadOverrides.js';
+import { changeNote, changeReaching } from './mutatedConsts.js';
 
 const TYPES = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
 
@@ -461,16 +462,42 @@ function readServiceFile(sf: ts.SourceFile, strict = false): boolean {
   return found;
 }
 
+/**
+ * The const that holds a resource, as its initializer or deeper (`const ordersTable = { Type, Properties }`, `const
+ * resources = { Orders: {...} }`, the service's configuration), when the file changes it after its declaration where
+ * the resource may be (mutatedConsts.ts changeReaching: `ordersTable.Properties.SSESpecification = {...}`,
+ * `Object.assign(resources.Orders, ...)`, not `config.provider.stage = ...`): a message part naming the change.
+ */
+function changedHolder(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression): string | undefined {
+  const path: string[] = [];
+  for (let cur: ts.Node = resource; ; ) {
+    const h = holderOf(cur);
+    if (ts.isVariableDeclaration(h)) {
+      const at = ts.isIdentifier(h.name) ? changeReaching(h, path) : undefined;
+      return at && changeNote(sf, (h.name as ts.Identifier).text, at);
+    }
+    let name: string | undefined;
+    if (ts.isPropertyAssignment(h) && ts.isObjectLiteralExpression(h.parent)) name = propertyName(h.name);
+    else if (ts.isArrayLiteralExpression(h)) name = String(h.elements.findIndex((e) => e.pos <= cur.pos && cur.end <= e.end));
+    if (name === undefined) return undefined;
+    path.unshift(name);
+    cur = ts.isPropertyAssignment(h) ? h.parent : h;
+  }
+}
+
 function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteralExpression, type: string, inputs: ServiceInputs): TsTable {
   const holder = holderOf(resource);
   const id = ts.isPropertyAssignment(holder) ? propertyName(holder.name) : undefined;
   const spread = spreadOverride(sf, resource);
+  const changed = spread ? undefined : changedHolder(sf, resource);
   const encryption = spread
     ? unreadable(
         `the resource is spread at line ${lines.position(spread.getStart(sf)).line} (${spread.getText(sf)}) into an object that ` +
           'overrides what it gives: what is deployed is that object, which kmsfix does not merge',
       )
-    : factsOf(sf, resource, type === 'AWS::DynamoDB::GlobalTable', inputs);
+    : changed
+      ? unreadable(`the table's resource is held in ${changed}, so kmsfix cannot see its encryption`)
+      : factsOf(sf, resource, type === 'AWS::DynamoDB::GlobalTable', inputs);
   let address = id;
   const step = (what: string) =>
     `${what}, and kmsfix does not follow it to the Resources it is deployed from: give the table SSESpecification and an ` +
