@@ -1107,12 +1107,15 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
   if (!js && sf.text.includes('@pulumi/cloud'))
     for (const site of pulumiCloudSites(sf, newExpressions(sf), c.sym)) tables.push(tableOf(site.call, site.cls, site));
   // A subclass of a table class (`class AuditTable extends Table { constructor(...) { super(scope, id, {...}) } }`),
-  // wherever it is created: its table is read at the super call, named after the class, never fixed.
+  // wherever it is created: its table is read at the super call, named after the class, never fixed. One without a
+  // constructor (`const Anon = class extends Table {}` too) is read at each of its `new`s in the file, never fixed.
   if (!js && /\bextends\b/.test(sf.text)) {
     const found = subclasses(sf);
     // A subclass of such a subclass of the file (`AuditTable extends BaseTable extends Table`): a table too,
     // whose props go through its base's constructor, which may change them (unknown).
     const through = new Map<string, NonNullable<ReturnType<typeof classOf>>>();
+    // The subclasses whose `new`s give their props to the table class itself: no constructor on the way.
+    const ctorless = new Set<string>();
     for (let changed = true, round = 0; changed && round < 8; round++) {
       changed = false;
       for (const { name, base, call } of found) {
@@ -1123,24 +1126,32 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
         const cls = direct ?? inherited;
         if (!cls) continue;
         through.set(name, cls);
+        if (!call && (direct || ctorless.has(u.getText(sf)))) ctorless.add(name);
         changed = true;
-        const t = tableOf(call, cls);
-        t.address = name;
-        t.type = `${name} (${t.type})`;
-        if (inherited)
-          t.encryption = {
-            ...unreadable(
-              `the table is created through ${u.getText(sf)}, a subclass of ${cls.type} of this file, whose constructor may change the props ${name} passes it`,
-            ),
-            obstacles: t.encryption.obstacles,
-          };
-        t.encryption.obstacles.push({
-          kind: 'code-shape',
-          step:
-            `the table is created through the class ${name}, a subclass of ${inherited ? `${u.getText(sf)} (${cls.type})` : cls.type}, which kmsfix does not rewrite: ` +
-            'set the encryption in its super(...) props (or let its callers pass one) by hand',
-        });
-        tables.push(t);
+        // A class without a constructor: each `new` of it in the file is a table, whose props are that `new`'s.
+        const sites = call ? [call] : newExpressions(sf).filter((n) => ts.isIdentifier(n.expression) && n.expression.text === name);
+        for (const site of sites) {
+          const t = tableOf(site, cls);
+          if (call) t.address = name;
+          t.type = `${name} (${t.type})`;
+          // Props that go through a constructor of the file's subclass in between may be changed there.
+          if (inherited && (call || !ctorless.has(u.getText(sf))))
+            t.encryption = {
+              ...unreadable(
+                `the table is created through ${u.getText(sf)}, a subclass of ${cls.type} of this file, whose constructor may change the props ${name} passes it`,
+              ),
+              obstacles: t.encryption.obstacles,
+            };
+          t.encryption.obstacles.push({
+            kind: 'code-shape',
+            step:
+              `the table is created through the class ${name}, a subclass of ${inherited ? `${u.getText(sf)} (${cls.type})` : cls.type}, which kmsfix does not rewrite: ` +
+              (call
+                ? 'set the encryption in its super(...) props (or let its callers pass one) by hand'
+                : `set the encryption in the props this new ${name}(...) passes by hand`),
+          });
+          tables.push(t);
+        }
       }
     }
   }
@@ -1182,17 +1193,35 @@ function spreadText(sf: ts.SourceFile, a: ts.SpreadElement): string {
   return ts.isCallExpression(e) ? `...${snippet(sf, e.expression)}(...)` : snippet(sf, a);
 }
 
-/** The file's top-level classes that extend another class, with their constructor's `super(...)` call. */
-function subclasses(sf: ts.SourceFile): { name: string; base: ts.Expression; call: ts.CallExpression }[] {
-  const out: { name: string; base: ts.Expression; call: ts.CallExpression }[] = [];
-  for (const n of sf.statements) {
-    if (!ts.isClassDeclaration(n) || !n.name) continue;
-    const base = n.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-    const ctor = base ? n.members.find(ts.isConstructorDeclaration) : undefined;
-    const call = ctor?.body?.statements
+/**
+ * The file's top-level classes that extend another class (`class X extends Table`, or a class expression a `const`
+ * holds: `const X = class extends Table {}`), with their constructor's `super(...)` call, or none for a class without
+ * a constructor (its `new`s give their arguments to the base's).
+ */
+function subclasses(sf: ts.SourceFile): { name: string; base: ts.Expression; call?: ts.CallExpression }[] {
+  const out: { name: string; base: ts.Expression; call?: ts.CallExpression }[] = [];
+  const classes = sf.statements.flatMap((n): { name: string; cls: ts.ClassDeclaration | ts.ClassExpression }[] => {
+    if (ts.isClassDeclaration(n)) return n.name ? [{ name: n.name.text, cls: n }] : [];
+    if (!ts.isVariableStatement(n)) return [];
+    return n.declarationList.declarations.flatMap((d) => {
+      const init = d.initializer && unwrap(d.initializer);
+      return ts.isIdentifier(d.name) && init?.kind === ts.SyntaxKind.ClassExpression
+        ? [{ name: d.name.text, cls: init as ts.ClassExpression }]
+        : [];
+    });
+  });
+  for (const { name, cls } of classes) {
+    const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    if (!base) continue;
+    const ctor = cls.members.find(ts.isConstructorDeclaration);
+    if (!ctor) {
+      out.push({ name, base });
+      continue;
+    }
+    const call = ctor.body?.statements
       .map((st) => (ts.isExpressionStatement(st) ? unwrap(st.expression) : undefined))
       .find((e): e is ts.CallExpression => !!e && ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword);
-    if (base && call) out.push({ name: n.name.text, base, call });
+    if (call) out.push({ name, base, call });
   }
   return out;
 }
