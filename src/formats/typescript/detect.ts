@@ -21,7 +21,18 @@ import {
 import { LineIndex } from '../../core/text.js';
 import { MAYBE_SUPPRESSION, commentSuppressions } from '../../core/suppressions.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
-import { bindAliases, bindings, importedModuleOf, isCdktn, readImports, readRequires, resolveSymbol, type ImportInfo } from './imports.js';
+import { RELATIVE, throughReexports } from './reexports.js';
+import {
+  bindAliases,
+  bindings,
+  boundOf,
+  importedModuleOf,
+  isCdktn,
+  readImports,
+  readRequires,
+  resolveSymbol,
+  type ImportInfo,
+} from './imports.js';
 import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './javascript.js';
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { asSpread, lookup, snippet } from './lookup.js';
@@ -129,6 +140,9 @@ export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framew
   },
 };
 
+/** The modules table classes are in (a member of one, re-exported by several `export *`s, is taken from it: reexports.ts). */
+const TABLE_MODULES = new Set(Object.keys(TABLE_CLASSES).map((k) => k.slice(0, k.indexOf('#'))));
+
 /**
  * CDK for Terraform's AWS tables in layouts kmsfix reads but writes no imports for: @cdktf/provider-aws
  * before its namespaces (`import { DynamodbTable } from '@cdktf/provider-aws'`, every class at the root),
@@ -224,6 +238,8 @@ export interface TsDetection extends Detection {
   fileRefs?: FileRef[];
   /** The project's values a key met needs and the detection was not given (projectValues.ts Wanted), for a second detection (index.ts). */
   wants?: Wanted[];
+  /** The project's modules (as the file imports them) a `new` or a class's `extends` reaches a name of, for a second detection with what they re-export (reexports.ts). */
+  reexporting?: string[];
 }
 
 // ---------------------------------------------------------------- object literals
@@ -793,6 +809,15 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
   const required = sf.text.includes('require') ? readRequires(sf) : [];
   const binds = bindings([...imports, ...required]);
   const requiredNames = new Set(required.flatMap((b) => [...(b.namespace ? [b.namespace] : []), ...b.named.map((n) => n.local)]));
+  // Names imported from a module of the project that re-exports table classes (`import { MyTable } from './tables'`).
+  if (values.reexports) throughReexports(binds, values.reexports, (id) => TABLE_MODULES.has(id.slice(0, id.indexOf('#'))));
+  /** The project's modules a `new` or an `extends` reaches a name of, read only when no re-exports were given. */
+  const reexporting = new Set<string>();
+  const reaches = (callee: ts.Expression) => {
+    const root = rootName(callee);
+    const b = root && !values.reexports ? binds.at(root, callee) : undefined;
+    if (b && RELATIVE.test(b.module)) reexporting.add(b.module);
+  };
   // Aliases (`const dynamodb = cdk.aws_dynamodb`, also in a function) and names destructured from a bound module.
   bindAliases(sf, binds, requiredNames);
   /** How the name a table's class is reached through is bound, when a fix could not import through it. */
@@ -894,9 +919,19 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
     const jsStep = program ? javaScriptStep(cls.kind) : undefined;
     // The name the table's class is reached through (`dynamodb` of `dynamodb.Table`), when it is one.
     const root = rootName(node.expression);
+    // A class reached through a module of the project that re-exports it (reexports.ts).
+    const reexported = via ? undefined : boundOf(node.expression, binds)?.from;
     if (via) encryption.obstacles.push({ kind: 'factory', step: via.step });
     else if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(sf, cls.sst, propsNode) });
     else if (jsStep) encryption.obstacles.push({ kind: 'code-shape', step: jsStep });
+    else if (reexported)
+      encryption.obstacles.push({
+        kind: 'code-shape',
+        step:
+          `${root} is imported from the project's module ${reexported}, which re-exports ${cls.type}, ` +
+          `and kmsfix writes no imports through a module of the project: import the table's class from ${module} itself, then run kmsfix again, ` +
+          'or give the table a customer-managed KMS key with rotation in its props by hand',
+      });
     else if (root && unimported(root, node.expression))
       encryption.obstacles.push({
         kind: 'code-shape',
@@ -1079,7 +1114,10 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
 
   for (const node of js ? [] : newExpressions(sf)) {
     const cls = classOf(node.expression);
-    if (!cls) continue;
+    if (!cls) {
+      reaches(node.expression);
+      continue;
+    }
     // `new aws.dynamodb.Table(name, {}, { id })` reads an existing table (as `Table.get()` does): not the program's.
     if (cls.framework === 'pulumi' && !cls.sst && readsExisting(sf, node.arguments?.[2])) continue;
     // SST v2's `Table` given an existing table construct as `cdk.table` (SST's IMPORTED table) creates none.
@@ -1124,7 +1162,10 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
         const direct = classOf(base);
         const inherited = !direct && ts.isIdentifier(u) ? through.get(u.text) : undefined;
         const cls = direct ?? inherited;
-        if (!cls) continue;
+        if (!cls) {
+          reaches(base);
+          continue;
+        }
         through.set(name, cls);
         if (!call && (direct || ctorless.has(u.getText(sf)))) ctorless.add(name);
         changed = true;
@@ -1184,6 +1225,7 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
     binds,
     ...(fileRefs.length > 0 ? { fileRefs } : {}),
     ...(given.wants.size > 0 ? { wants: [...given.wants] } : {}),
+    ...(reexporting.size > 0 ? { reexporting: [...reexporting] } : {}),
   };
 }
 
