@@ -36,20 +36,21 @@ export interface ModuleExports {
 /** Module as the file writes it -> what it re-exports. */
 export type Reexports = Map<string, ModuleExports>;
 
-/** What each of `modules` (relative, as `file` writes them) re-exports from packages; a module that cannot be read is left out. */
+/** What each of `modules` (relative, as `file` writes them) re-exports from packages; a module that cannot be read, or re-exports none, is left out. */
 export async function reexportsOf(file: SourceFile, modules: readonly string[], context: DiskContext): Promise<Reexports> {
   const out: Reexports = new Map();
   for (const m of modules) {
     const e = await exportsOf(file, m, context, LEVELS);
-    if (e) out.set(m, e);
+    // A module that re-exports nothing of a package (its own classes alone) changes nothing: no second detection.
+    if (e && (e.named.size > 0 || e.stars.length > 0)) out.set(m, e);
   }
   return out;
 }
 
 async function exportsOf(from: SourceFile, module: string, context: DiskContext, levels: number): Promise<ModuleExports | undefined> {
   const target = await resolve(from, module, context);
-  // Cheap: only a module that writes `export ... from` or exports a name at all can re-export one.
-  if (!target || !/\bexport\b/.test(target.text)) return undefined;
+  // Cheap: only a module that writes `export *` or `export {` can re-export a package's name.
+  if (!target || !/\bexport\s*[*{]/.test(target.text)) return undefined;
   let sf: ts.SourceFile;
   try {
     sf = parseTypeScript(target.path, target.text);
