@@ -21,7 +21,18 @@ import {
 import { LineIndex } from '../../core/text.js';
 import { MAYBE_SUPPRESSION, commentSuppressions } from '../../core/suppressions.js';
 import type { Detection, SourceFile, Suppression, TableFacts } from '../../core/types.js';
-import { bindAliases, bindings, importedModuleOf, isCdktn, readImports, readRequires, resolveSymbol, type ImportInfo } from './imports.js';
+import { RELATIVE, throughReexports } from './reexports.js';
+import {
+  bindAliases,
+  bindings,
+  boundOf,
+  importedModuleOf,
+  isCdktn,
+  readImports,
+  readRequires,
+  resolveSymbol,
+  type ImportInfo,
+} from './imports.js';
 import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './javascript.js';
 import { declarationOf, usesOf, type ConstObject } from './consts.js';
 import { constObjectHeld } from './mutatedConsts.js';
@@ -130,6 +141,9 @@ export const TABLE_CLASSES: Record<string, { kind: TableClass; framework: Framew
   },
 };
 
+/** The modules table classes are in (a member of one, re-exported by several `export *`s, is taken from it: reexports.ts). */
+const TABLE_MODULES = new Set(Object.keys(TABLE_CLASSES).map((k) => k.slice(0, k.indexOf('#'))));
+
 /**
  * CDK for Terraform's AWS tables in layouts kmsfix reads but writes no imports for: @cdktf/provider-aws
  * before its namespaces (`import { DynamodbTable } from '@cdktf/provider-aws'`, every class at the root),
@@ -225,6 +239,8 @@ export interface TsDetection extends Detection {
   fileRefs?: FileRef[];
   /** The project's values a key met needs and the detection was not given (projectValues.ts Wanted), for a second detection (index.ts). */
   wants?: Wanted[];
+  /** The project's modules (as the file imports them) a `new` or a class's `extends` reaches a name of, for a second detection with what they re-export (reexports.ts). */
+  reexporting?: string[];
 }
 
 // ---------------------------------------------------------------- object literals
@@ -794,6 +810,15 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
   const required = sf.text.includes('require') ? readRequires(sf) : [];
   const binds = bindings([...imports, ...required]);
   const requiredNames = new Set(required.flatMap((b) => [...(b.namespace ? [b.namespace] : []), ...b.named.map((n) => n.local)]));
+  // Names imported from a module of the project that re-exports table classes (`import { MyTable } from './tables'`).
+  if (values.reexports) throughReexports(binds, values.reexports, (id) => TABLE_MODULES.has(id.slice(0, id.indexOf('#'))));
+  /** The project's modules a `new` or an `extends` reaches a name of, read only when no re-exports were given. */
+  const reexporting = new Set<string>();
+  const reaches = (callee: ts.Expression) => {
+    const root = rootName(callee);
+    const b = root && !values.reexports ? binds.at(root, callee) : undefined;
+    if (b && RELATIVE.test(b.module)) reexporting.add(b.module);
+  };
   // Aliases (`const dynamodb = cdk.aws_dynamodb`, also in a function) and names destructured from a bound module.
   bindAliases(sf, binds, requiredNames);
   /** How the name a table's class is reached through is bound, when a fix could not import through it. */
@@ -903,9 +928,19 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
     const jsStep = program ? javaScriptStep(cls.kind) : undefined;
     // The name the table's class is reached through (`dynamodb` of `dynamodb.Table`), when it is one.
     const root = rootName(node.expression);
+    // A class reached through a module of the project that re-exports it (reexports.ts).
+    const reexported = via ? undefined : boundOf(node.expression, binds)?.from;
     if (via) encryption.obstacles.push({ kind: 'factory', step: via.step });
     else if (cls.sst) encryption.obstacles.push({ kind: 'code-shape', step: sstStep(sf, cls.sst, propsNode) });
     else if (jsStep) encryption.obstacles.push({ kind: 'code-shape', step: jsStep });
+    else if (reexported)
+      encryption.obstacles.push({
+        kind: 'code-shape',
+        step:
+          `${root} is imported from the project's module ${reexported}, which re-exports ${cls.type}, ` +
+          `and kmsfix writes no imports through a module of the project: import the table's class from ${module} itself, then run kmsfix again, ` +
+          'or give the table a customer-managed KMS key with rotation in its props by hand',
+      });
     else if (root && unimported(root, node.expression))
       encryption.obstacles.push({
         kind: 'code-shape',
@@ -1088,7 +1123,10 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
 
   for (const node of js ? [] : newExpressions(sf)) {
     const cls = classOf(node.expression);
-    if (!cls) continue;
+    if (!cls) {
+      reaches(node.expression);
+      continue;
+    }
     // `new aws.dynamodb.Table(name, {}, { id })` reads an existing table (as `Table.get()` does): not the program's.
     if (cls.framework === 'pulumi' && !cls.sst && readsExisting(sf, node.arguments?.[2])) continue;
     // SST v2's `Table` given an existing table construct as `cdk.table` (SST's IMPORTED table) creates none.
@@ -1116,12 +1154,15 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
   if (!js && sf.text.includes('@pulumi/cloud'))
     for (const site of pulumiCloudSites(sf, newExpressions(sf), c.sym)) tables.push(tableOf(site.call, site.cls, site));
   // A subclass of a table class (`class AuditTable extends Table { constructor(...) { super(scope, id, {...}) } }`),
-  // wherever it is created: its table is read at the super call, named after the class, never fixed.
+  // wherever it is created: its table is read at the super call, named after the class, never fixed. One without a
+  // constructor (`const Anon = class extends Table {}` too) is read at each of its `new`s in the file, never fixed.
   if (!js && /\bextends\b/.test(sf.text)) {
     const found = subclasses(sf);
     // A subclass of such a subclass of the file (`AuditTable extends BaseTable extends Table`): a table too,
     // whose props go through its base's constructor, which may change them (unknown).
     const through = new Map<string, NonNullable<ReturnType<typeof classOf>>>();
+    // The subclasses whose `new`s give their props to the table class itself: no constructor on the way.
+    const ctorless = new Set<string>();
     for (let changed = true, round = 0; changed && round < 8; round++) {
       changed = false;
       for (const { name, base, call } of found) {
@@ -1130,26 +1171,37 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
         const direct = classOf(base);
         const inherited = !direct && ts.isIdentifier(u) ? through.get(u.text) : undefined;
         const cls = direct ?? inherited;
-        if (!cls) continue;
+        if (!cls) {
+          reaches(base);
+          continue;
+        }
         through.set(name, cls);
+        if (!call && (direct || ctorless.has(u.getText(sf)))) ctorless.add(name);
         changed = true;
-        const t = tableOf(call, cls);
-        t.address = name;
-        t.type = `${name} (${t.type})`;
-        if (inherited)
-          t.encryption = {
-            ...unreadable(
-              `the table is created through ${u.getText(sf)}, a subclass of ${cls.type} of this file, whose constructor may change the props ${name} passes it`,
-            ),
-            obstacles: t.encryption.obstacles,
-          };
-        t.encryption.obstacles.push({
-          kind: 'code-shape',
-          step:
-            `the table is created through the class ${name}, a subclass of ${inherited ? `${u.getText(sf)} (${cls.type})` : cls.type}, which kmsfix does not rewrite: ` +
-            'set the encryption in its super(...) props (or let its callers pass one) by hand',
-        });
-        tables.push(t);
+        // A class without a constructor: each `new` of it in the file is a table, whose props are that `new`'s.
+        const sites = call ? [call] : newExpressions(sf).filter((n) => ts.isIdentifier(n.expression) && n.expression.text === name);
+        for (const site of sites) {
+          const t = tableOf(site, cls);
+          if (call) t.address = name;
+          t.type = `${name} (${t.type})`;
+          // Props that go through a constructor of the file's subclass in between may be changed there.
+          if (inherited && (call || !ctorless.has(u.getText(sf))))
+            t.encryption = {
+              ...unreadable(
+                `the table is created through ${u.getText(sf)}, a subclass of ${cls.type} of this file, whose constructor may change the props ${name} passes it`,
+              ),
+              obstacles: t.encryption.obstacles,
+            };
+          t.encryption.obstacles.push({
+            kind: 'code-shape',
+            step:
+              `the table is created through the class ${name}, a subclass of ${inherited ? `${u.getText(sf)} (${cls.type})` : cls.type}, which kmsfix does not rewrite: ` +
+              (call
+                ? 'set the encryption in its super(...) props (or let its callers pass one) by hand'
+                : `set the encryption in the props this new ${name}(...) passes by hand`),
+          });
+          tables.push(t);
+        }
       }
     }
   }
@@ -1182,6 +1234,7 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
     binds,
     ...(fileRefs.length > 0 ? { fileRefs } : {}),
     ...(given.wants.size > 0 ? { wants: [...given.wants] } : {}),
+    ...(reexporting.size > 0 ? { reexporting: [...reexporting] } : {}),
   };
 }
 
@@ -1191,17 +1244,35 @@ function spreadText(sf: ts.SourceFile, a: ts.SpreadElement): string {
   return ts.isCallExpression(e) ? `...${snippet(sf, e.expression)}(...)` : snippet(sf, a);
 }
 
-/** The file's top-level classes that extend another class, with their constructor's `super(...)` call. */
-function subclasses(sf: ts.SourceFile): { name: string; base: ts.Expression; call: ts.CallExpression }[] {
-  const out: { name: string; base: ts.Expression; call: ts.CallExpression }[] = [];
-  for (const n of sf.statements) {
-    if (!ts.isClassDeclaration(n) || !n.name) continue;
-    const base = n.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-    const ctor = base ? n.members.find(ts.isConstructorDeclaration) : undefined;
-    const call = ctor?.body?.statements
+/**
+ * The file's top-level classes that extend another class (`class X extends Table`, or a class expression a `const`
+ * holds: `const X = class extends Table {}`), with their constructor's `super(...)` call, or none for a class without
+ * a constructor (its `new`s give their arguments to the base's).
+ */
+function subclasses(sf: ts.SourceFile): { name: string; base: ts.Expression; call?: ts.CallExpression }[] {
+  const out: { name: string; base: ts.Expression; call?: ts.CallExpression }[] = [];
+  const classes = sf.statements.flatMap((n): { name: string; cls: ts.ClassDeclaration | ts.ClassExpression }[] => {
+    if (ts.isClassDeclaration(n)) return n.name ? [{ name: n.name.text, cls: n }] : [];
+    if (!ts.isVariableStatement(n)) return [];
+    return n.declarationList.declarations.flatMap((d) => {
+      const init = d.initializer && unwrap(d.initializer);
+      return ts.isIdentifier(d.name) && init?.kind === ts.SyntaxKind.ClassExpression
+        ? [{ name: d.name.text, cls: init as ts.ClassExpression }]
+        : [];
+    });
+  });
+  for (const { name, cls } of classes) {
+    const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    if (!base) continue;
+    const ctor = cls.members.find(ts.isConstructorDeclaration);
+    if (!ctor) {
+      out.push({ name, base });
+      continue;
+    }
+    const call = ctor.body?.statements
       .map((st) => (ts.isExpressionStatement(st) ? unwrap(st.expression) : undefined))
       .find((e): e is ts.CallExpression => !!e && ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword);
-    if (base && call) out.push({ name: n.name.text, base, call });
+    if (call) out.push({ name, base, call });
   }
   return out;
 }

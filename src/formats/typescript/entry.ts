@@ -10,6 +10,12 @@ import type { FormatEntry } from '../../core/types.js';
 // (`@aws-solutions-constructs/aws-lambda-dynamodb`, src/formats/typescript/solutionsConstructs.ts).
 const MARKERS =
   /aws-dynamodb|aws_dynamodb|DynamodbTable|dynamodb\.Table|@pulumi\/aws|AWS::DynamoDB::|@aws-amplify\/backend|sst\.aws\.Dynamo|@aws-solutions-constructs\/aws-[\w-]*dynamodb|@pulumi\/cloud/;
+/**
+ * A `new` of a table class under a name of its own (`new MyTable(...)`, `new t.Table(...)`) in a file that imports a
+ * module of the project, which may re-export the class (src/formats/typescript/reexports.ts).
+ */
+const RELATIVE_IMPORT = /\bfrom\s*['"]\.\.?\//;
+const NEW_TABLE = /\bnew\s+[\w$.]*Table\w*\s*[(<]/;
 /** SST v2's constructs: a file that imports them and names a `Table`. */
 const SST_V2 = /sst\/constructs|@serverless-stack\/resources/;
 
@@ -26,6 +32,7 @@ export const typescriptEntry: FormatEntry = {
   accepts: (path) =>
     (/\.(?:[cm]?ts|tsx)$/i.test(path) && !/\.d\.[cm]?ts$/i.test(path)) ||
     (/\.(?:[cm]?js|jsx)$/i.test(path) && !/\.min\.(?:[cm]?js|jsx)$/i.test(path)),
-  prefilter: (text) => MARKERS.test(text) || (SST_V2.test(text) && /\bTable\b/.test(text)),
+  prefilter: (text) =>
+    MARKERS.test(text) || (SST_V2.test(text) && /\bTable\b/.test(text)) || (NEW_TABLE.test(text) && RELATIVE_IMPORT.test(text)),
   load: async () => (await import('./index.js')).typescript,
 };

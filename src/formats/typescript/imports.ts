@@ -221,8 +221,15 @@ export interface Bound {
   path: string[];
   /** An alias's (bindAliases): the import's local name its chain starts from (`cdk` of `const ddb = cdk.aws_dynamodb`). */
   via?: string;
-  /** Destructured from a bound module, or an alias of a name so bound or of a `require`'s: tables through it are not fixed. */
-  how?: 'destructured' | 'alias';
+  /**
+   * Destructured from a bound module, an alias of a name so bound or of a `require`'s, or imported from a module of
+   * the project that re-exports it (reexports.ts): tables through it are not fixed.
+   */
+  how?: 'destructured' | 'alias' | 'reexport';
+  /** A re-export's: the project's module as the file imports it (`./tables`). */
+  from?: string;
+  /** A namespace import of a project's module (reexports.ts): what each of its members stands for, if known. */
+  member?: (name: string) => Bound | undefined;
 }
 
 /**
@@ -263,8 +270,20 @@ export function bindings(imports: readonly Binding[]): Binds {
 
 /** The module, as the file writes it, that the name an expression such as `dynamodb.Table` starts with is imported from. */
 export function importedModuleOf(node: ts.Expression, binds: Binds): string | undefined {
+  return boundOf(node, binds)?.module;
+}
+
+/**
+ * What the name an expression starts with stands for: its binding, or for a namespace of a project's module that
+ * re-exports (`t` of `t.Table`: reexports.ts) the binding of its member, when known.
+ */
+export function boundOf(node: ts.Expression, binds: Binds): Bound | undefined {
   const root = rootName(node);
-  return root ? binds.at(root, node)?.module : undefined;
+  const b = root ? binds.at(root, node) : undefined;
+  if (!b?.member) return b;
+  let first = node;
+  while (ts.isPropertyAccessExpression(first) && ts.isPropertyAccessExpression(first.expression)) first = first.expression;
+  return (ts.isPropertyAccessExpression(first) ? b.member(first.name.text) : undefined) ?? b;
 }
 
 /** The symbol an expression such as `dynamodb.TableEncryption.DEFAULT` names, if it goes back to an import. */
@@ -278,6 +297,9 @@ export function resolveSymbol(node: ts.Expression, binds: Binds): SymbolId | und
   }
   if (!ts.isIdentifier(cur)) return undefined;
   const b = binds.at(cur.text, cur);
+  // A namespace of a project's module: its member's symbol (reexports.ts).
+  const m = b?.member && names.length > 0 ? b.member(names[0]) : undefined;
+  if (m) return symbolId(m.module, [...m.path, ...names.slice(1)]);
   if (!b) return undefined;
   return symbolId(b.module, [...b.path, ...names]);
 }

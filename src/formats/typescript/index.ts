@@ -19,6 +19,8 @@ import { unkeptKeyCautions } from './keptKeys.js';
 import { markUnusableTsKeys } from './keySpec.js';
 import { optionsOf } from './options.js';
 import { readsStackConfig } from './stackConfig.js';
+import type { ProjectValues } from './projectValues.js';
+import { reexportsOf } from './reexports.js';
 import { pulumiStacks } from '../pulumi/stacks.js';
 import { verifyTypeScript } from './verify.js';
 import { readFileValues } from '../serverless/fileValues.js';
@@ -31,23 +33,15 @@ export const typescript: Format<TsDetection> = {
   name: 'typescript',
   detect: (file, context) => {
     const d = detectTypeScript(file);
-    // A serverless.ts's keys read from files (`${file(./config/${sls:stage}.json):kmsKeyArn}`): detected again with
-    // the files' values, as a serverless.yml is (serverless/fileValues.ts).
-    if (context && d.fileRefs)
-      return readFileValues(d.fileRefs, file, context).then((files) => detected(file, detectTypeScript(file, { files }), context));
-    // A Pulumi table's key from the stack's config: detected again with what each stack file sets (stackConfig.ts),
-    // before anything that depends on whether a fix is wanted.
-    if (context && readsStackConfig(file, d))
-      return pulumiStacks(file, context).then((stacks) =>
-        stacks ? detected(file, detectTypeScript(file, { stacks }), context) : detected(file, d, context),
+    // A `new` of a name imported from a module of the project: detected again with what the module re-exports
+    // (`export { Table as MyTable } from 'aws-cdk-lib/aws-dynamodb'`: reexports.ts), when it re-exports anything.
+    if (context && d.reexporting)
+      return reexportsOf(file, d.reexporting, context).then((reexports) =>
+        reexports.size > 0
+          ? withValues(file, detectTypeScript(file, { reexports }), context, { reexports })
+          : withValues(file, d, context, {}),
       );
-    // A key looked up by an alias a context value names: detected again with the app's context (awsManagedKey.ts,
-    // cdkContext.ts).
-    if (context && d.wants?.includes('cdkContext'))
-      return cdkContextOf(file, context).then((cdkContext) =>
-        detected(file, cdkContext ? detectTypeScript(file, { cdkContext }) : d, context),
-      );
-    return detected(file, d, context);
+    return withValues(file, d, context, {});
   },
   // Planning code (renderers, editors) is loaded only by `fix` (once: each dynamic import() goes through the module loader).
   fix: async (group, options, context) => (fixModule ??= await import('./fix.js')).fixTypeScript(group, options, context),
@@ -59,6 +53,32 @@ export const typescript: Format<TsDetection> = {
       return verifyTypeScript(f.file, f.detection, f.fixed, options, ownKey);
     }),
 };
+
+/** A detection given `values`, detected again with the project's values it reads (projectValues.ts). */
+function withValues(
+  file: SourceFile,
+  d: TsDetection,
+  context: DiskContext | undefined,
+  values: ProjectValues,
+): TsDetection | Promise<TsDetection> {
+  // A serverless.ts's keys read from files (`${file(./config/${sls:stage}.json):kmsKeyArn}`): detected again with
+  // the files' values, as a serverless.yml is (serverless/fileValues.ts).
+  if (context && d.fileRefs)
+    return readFileValues(d.fileRefs, file, context).then((files) => detected(file, detectTypeScript(file, { ...values, files }), context));
+  // A Pulumi table's key from the stack's config: detected again with what each stack file sets (stackConfig.ts),
+  // before anything that depends on whether a fix is wanted.
+  if (context && readsStackConfig(file, d))
+    return pulumiStacks(file, context).then((stacks) =>
+      stacks ? detected(file, detectTypeScript(file, { ...values, stacks }), context) : detected(file, d, context),
+    );
+  // A key looked up by an alias a context value names: detected again with the app's context (awsManagedKey.ts,
+  // cdkContext.ts).
+  if (context && d.wants?.includes('cdkContext'))
+    return cdkContextOf(file, context).then((cdkContext) =>
+      detected(file, cdkContext ? detectTypeScript(file, { ...values, cdkContext }) : d, context),
+    );
+  return detected(file, d, context);
+}
 
 /** What detection reads beside the file: the app's entry, the project's packages, boundaries, Amplify models. */
 function detected(file: SourceFile, d: TsDetection, context: DiskContext | undefined): TsDetection | Promise<TsDetection> {

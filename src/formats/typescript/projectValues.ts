@@ -11,6 +11,7 @@
 import type { ContextValue } from '../../core/cdkJson.js';
 import type { FileValues } from '../serverless/fileValues.js';
 import type { PulumiStacks } from '../pulumi/stacks.js';
+import type { Reexports } from './reexports.js';
 
 /**
  * A CDK app's context as the CDK CLI gives it to the app (read by index.ts, see cdkContextOf): each string or object
@@ -25,6 +26,8 @@ export interface ProjectValues {
   stacks?: PulumiStacks;
   files?: FileValues;
   cdkContext?: CdkContext;
+  /** What the project's modules the file imports table classes through re-export (reexports.ts). */
+  reexports?: Reexports;
 }
 
 /** A value detection asks for that it was not given, and that a second detection may be given (index.ts). */

@@ -91,4 +91,50 @@ class Unrelated extends Map<string, string> {
       'the table is created through BaseTable, a subclass of aws-cdk-lib.aws_dynamodb.Table of this file, whose constructor may change the props CounterTable passes it',
     );
   });
+
+  it('a class without a constructor (declared, or a class expression a const holds) is read at each of its news, never fixed', async () => {
+    const text = `import { Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+
+const Anon = class extends dynamodb.Table {};
+class Plain extends dynamodb.TableV2 {}
+class Through extends Plain {}
+class Keyed extends dynamodb.Table {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  }
+}
+class AfterKeyed extends Keyed {}
+
+export class AppStack extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, {});
+    new Anon(this, 'Anon', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    new Anon(this, 'AnonKeyed', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    });
+    new Plain(this, 'Plain', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    new Through(this, 'Through', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    new AfterKeyed(this, 'AfterKeyed');
+  }
+}
+`;
+    const r = await processMemory([{ path: 'tables.ts', text }], 'fix', {});
+    expect(r.outcomes[0].error).toBeUndefined();
+    const by = new Map(r.outcomes[0].tables.map((t) => [t.address, t]));
+    expect([...by.keys()].sort()).toEqual(['AfterKeyed', 'Anon', 'AnonKeyed', 'Keyed', 'Plain', 'Through']);
+    expect(by.get('Anon')).toMatchObject({ line: 18, status: 'aws-owned', fixable: false, type: 'Anon (aws-cdk-lib.aws_dynamodb.Table)' });
+    expect(by.get('Anon')!.message).toContain(
+      'the table is created through the class Anon, a subclass of aws-cdk-lib.aws_dynamodb.Table, which kmsfix does not rewrite: ' +
+        'set the encryption in the props this new Anon(...) passes by hand',
+    );
+    expect(by.get('AnonKeyed')).toMatchObject({ status: 'aws-managed', fixable: false });
+    expect(by.get('Plain')).toMatchObject({ status: 'aws-owned', fixable: false, type: 'Plain (aws-cdk-lib.aws_dynamodb.TableV2)' });
+    // Through a subclass without a constructor the props are the new's; through one with a constructor they may change.
+    expect(by.get('Through')).toMatchObject({ status: 'aws-owned', fixable: false });
+    expect(by.get('AfterKeyed')).toMatchObject({ status: 'unknown', fixable: false });
+    expect(r.output.get('tables.ts') ?? text).toBe(text);
+  });
 });
