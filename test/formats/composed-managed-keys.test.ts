@@ -137,6 +137,23 @@ describe('CloudFormation: KMSMasterKeyId through Fn::Sub/Fn::Join of literals, F
     const [[got]] = await scan({ 'template.yaml': cfn(key) }, 'template.yaml');
     expect(got).toBe(status);
   });
+
+  // A piece that is a Mappings value holding the alias (adversarial pass 2 of session 58, F1): that value, as the key
+  // written as the lookup is; a value of the user's key stays theirs.
+  const mappings = `Mappings:
+  Keys:
+    ddb:
+      alias: alias/aws/dynamodb
+      own: key/1234abcd-12ab-34cd-56ef-1234567890ab
+`;
+  it.each([
+    ["!Join [':', ['arn:aws:kms', !Ref 'AWS::Region', !Ref 'AWS::AccountId', !FindInMap [Keys, ddb, alias]]]", 'aws-managed'],
+    ["!Sub ['arn:aws:kms:${AWS::Region}:${AWS::AccountId}:${A}', {A: !FindInMap [Keys, ddb, alias]}]", 'aws-managed'],
+    ["!Join [':', ['arn:aws:kms', !Ref 'AWS::Region', !Ref 'AWS::AccountId', !FindInMap [Keys, ddb, own]]]", 'customer-managed'],
+  ])('a Mappings piece: %s: %s', async (key, status) => {
+    const [[got]] = await scan({ 'template.yaml': cfn(key) + mappings }, 'template.yaml');
+    expect(got).toBe(status);
+  });
 });
 
 // A piece that is a const of the file holding the alias (adversarial pass 2 of session 58, F1): that string; a const
