@@ -280,4 +280,19 @@ describe('Pulumi YAML: kmsKeyArn through fn::join, fn::secret', () => {
     const [[got]] = await scan({ 'Pulumi.yaml': pulumiYaml(key) }, 'Pulumi.yaml');
     expect(got).toBe(status);
   });
+  // An item that is a `variables:` entry holding the alias (adversarial pass 2 of session 58, F1): that string; an entry
+  // holding the user's key stays theirs.
+  const variables = `variables:
+  ddbAlias: alias/aws/dynamodb
+  ddbName: aws/dynamodb
+  ownKey: key/1234abcd-12ab-34cd-56ef-1234567890ab
+`;
+  it.each([
+    ['fn::join: [":", ["arn:aws:kms", "${region}", "111122223333", "${ddbAlias}"]]', 'aws-managed'],
+    ['fn::join: ["", ["arn:aws:kms:us-east-1:111122223333:alias/", "${ddbName}"]]', 'aws-managed'],
+    ['fn::join: [":", ["arn:aws:kms", "${region}", "111122223333", "${ownKey}"]]', 'customer-managed'],
+  ])('a variables piece: %s: %s', async (key, status) => {
+    const [[got]] = await scan({ 'Pulumi.yaml': pulumiYaml(key) + variables }, 'Pulumi.yaml');
+    expect(got).toBe(status);
+  });
 });
