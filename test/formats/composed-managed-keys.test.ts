@@ -76,6 +76,35 @@ describe('Terraform: kms_key_arn through format/join, coalesce, a for_each data 
     const [[got]] = await scan({ 'main.tf': text }, 'main.tf');
     expect(got).toBe(status);
   });
+  // A piece that is a local or a variable holding the alias (adversarial pass 2 of session 58, F1): read as a template
+  // string's interpolation is, the reason saying what decided it; a local holding the user's key stays theirs.
+  const pieces = `locals {
+  ddb_alias = "alias/aws/dynamodb"
+  own_key   = "key/1234abcd-12ab-34cd-56ef-1234567890ab"
+}
+variable "key_alias" {
+  default = "aws/dynamodb"
+}
+`;
+  it.each([
+    ['join(":", ["arn:aws:kms:us-east-1:111122223333", local.ddb_alias])', 'aws-managed', 'local.ddb_alias = "alias/aws/dynamodb"'],
+    [
+      'format("arn:aws:kms:us-east-1:%s:alias/%s", data.aws_caller_identity.current.account_id, var.key_alias)',
+      'aws-managed',
+      'key_alias defaults to "aws/dynamodb"',
+    ],
+    [
+      'format("arn:aws:kms:%s:%s:%s", data.aws_region.current.name, data.aws_caller_identity.current.account_id, local.ddb_alias)',
+      'aws-managed',
+      '',
+    ],
+    ['join(":", ["arn:aws:kms:us-east-1:111122223333", local.own_key])', 'customer-managed', ''],
+    ['format("arn:aws:kms:us-east-1:111122223333:%s", aws_kms_key.own.key_id)', 'customer-managed', ''],
+  ])('a piece through a local or a variable: %s: %s', async (key, status, why) => {
+    const [[got, reason]] = await scan({ 'main.tf': tf(key) + pieces }, 'main.tf');
+    expect(got).toBe(status);
+    expect(reason).toContain(why);
+  });
 });
 
 const cfn = (key: string) => `AWSTemplateFormatVersion: "2010-09-09"
@@ -108,11 +137,37 @@ describe('CloudFormation: KMSMasterKeyId through Fn::Sub/Fn::Join of literals, F
     const [[got]] = await scan({ 'template.yaml': cfn(key) }, 'template.yaml');
     expect(got).toBe(status);
   });
+
+  // A piece that is a Mappings value holding the alias (adversarial pass 2 of session 58, F1): that value, as the key
+  // written as the lookup is; a value of the user's key stays theirs.
+  const mappings = `Mappings:
+  Keys:
+    ddb:
+      alias: alias/aws/dynamodb
+      own: key/1234abcd-12ab-34cd-56ef-1234567890ab
+`;
+  it.each([
+    ["!Join [':', ['arn:aws:kms', !Ref 'AWS::Region', !Ref 'AWS::AccountId', !FindInMap [Keys, ddb, alias]]]", 'aws-managed'],
+    ["!Sub ['arn:aws:kms:${AWS::Region}:${AWS::AccountId}:${A}', {A: !FindInMap [Keys, ddb, alias]}]", 'aws-managed'],
+    ["!Join [':', ['arn:aws:kms', !Ref 'AWS::Region', !Ref 'AWS::AccountId', !FindInMap [Keys, ddb, own]]]", 'customer-managed'],
+  ])('a Mappings piece: %s: %s', async (key, status) => {
+    const [[got]] = await scan({ 'template.yaml': cfn(key) + mappings }, 'template.yaml');
+    expect(got).toBe(status);
+  });
 });
 
-const pulumiTs = (key: string) => `import * as pulumi from '@pulumi/pulumi';
-import * as aws from '@pulumi/aws';
+// A piece that is a const of the file holding the alias (adversarial pass 2 of session 58, F1): that string; a const
+// holding the user's key, or text that only mentions the alias, is no such piece.
+const TS_CONSTS = `const ddbAlias = 'alias/aws/dynamodb';
+const ddbName = 'aws/dynamodb';
+const keys = { ddb: 'alias/aws/dynamodb' };
+const ownKey = 'key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const about = 'a key, not alias/aws/dynamodb';
+`;
 
+const pulumiTs = (key: string, consts = '') => `import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+${consts}
 const region = pulumi.output('us-east-1');
 const account = pulumi.output('111122223333');
 const managed = aws.kms.getAliasOutput({ name: 'alias/aws/dynamodb' });
@@ -136,13 +191,24 @@ describe('Pulumi TypeScript: kmsKeyArn through pulumi.interpolate, concat, all()
     const [[got]] = await scan({ 'index.ts': pulumiTs(key), 'Pulumi.yaml': 'name: app\nruntime: nodejs\n' }, 'index.ts');
     expect(got).toBe(status);
   });
+
+  it.each([
+    ['pulumi.interpolate`arn:aws:kms:${region}:${account}:${ddbAlias}`', 'aws-managed'],
+    ['pulumi.interpolate`arn:aws:kms:${region}:${account}:alias/${ddbName}`', 'aws-managed'],
+    ["pulumi.concat('arn:aws:kms:', region, ':', account, ':', keys.ddb)", 'aws-managed'],
+    ['pulumi.interpolate`arn:aws:kms:${region}:${account}:${ownKey}`', 'customer-managed'],
+    ['pulumi.interpolate`arn:aws:kms:${region}:${account}:key/${about.length}`', 'customer-managed'],
+  ])('a const piece: %s: %s', async (key, status) => {
+    const [[got]] = await scan({ 'index.ts': pulumiTs(key, TS_CONSTS), 'Pulumi.yaml': 'name: app\nruntime: nodejs\n' }, 'index.ts');
+    expect(got).toBe(status);
+  });
 });
 
-const cdk = (key: string) => `import { ArnFormat, Fn, Stack } from 'aws-cdk-lib';
+const cdk = (key: string, consts = '') => `import { ArnFormat, Fn, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-
+${consts}
 export class S extends Stack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -174,6 +240,19 @@ describe('AWS CDK: a key ARN through formatArn, Fn.join, Fn.sub', () => {
     const got = await scan({ 'lib/s.ts': cdk(key) }, 'lib/s.ts');
     expect(got.map(([s]) => s)).toEqual([status, status]);
   });
+
+  it.each([
+    ["Fn.join(':', ['arn:aws:kms', this.region, this.account, ddbAlias])", 'aws-managed'],
+    ["Fn.sub('arn:aws:kms:${AWS::Region}:${AWS::AccountId}:alias/${Name}', { Name: ddbName })", 'aws-managed'],
+    [
+      "this.formatArn({ service: 'kms', resource: 'alias', resourceName: ddbName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })",
+      'aws-managed',
+    ],
+    ["Fn.join(':', ['arn:aws:kms', this.region, this.account, ownKey])", 'customer-managed'],
+  ])('a const piece: %s: %s', async (key, status) => {
+    const got = await scan({ 'lib/s.ts': cdk(key, TS_CONSTS) }, 'lib/s.ts');
+    expect(got.map(([s]) => s)).toEqual([status, status]);
+  });
 });
 
 const pulumiYaml = (key: string) => `name: app
@@ -199,6 +278,21 @@ describe('Pulumi YAML: kmsKeyArn through fn::join, fn::secret', () => {
     ['fn::join: [":", ["arn:aws:kms", "${region}", "111122223333", "alias/orders"]]', 'customer-managed'],
   ])('%s: %s', async (key, status) => {
     const [[got]] = await scan({ 'Pulumi.yaml': pulumiYaml(key) }, 'Pulumi.yaml');
+    expect(got).toBe(status);
+  });
+  // An item that is a `variables:` entry holding the alias (adversarial pass 2 of session 58, F1): that string; an entry
+  // holding the user's key stays theirs.
+  const variables = `variables:
+  ddbAlias: alias/aws/dynamodb
+  ddbName: aws/dynamodb
+  ownKey: key/1234abcd-12ab-34cd-56ef-1234567890ab
+`;
+  it.each([
+    ['fn::join: [":", ["arn:aws:kms", "${region}", "111122223333", "${ddbAlias}"]]', 'aws-managed'],
+    ['fn::join: ["", ["arn:aws:kms:us-east-1:111122223333:alias/", "${ddbName}"]]', 'aws-managed'],
+    ['fn::join: [":", ["arn:aws:kms", "${region}", "111122223333", "${ownKey}"]]', 'customer-managed'],
+  ])('a variables piece: %s: %s', async (key, status) => {
+    const [[got]] = await scan({ 'Pulumi.yaml': pulumiYaml(key) + variables }, 'Pulumi.yaml');
     expect(got).toBe(status);
   });
 });

@@ -4,12 +4,15 @@
  * (as Checkov and cfn-nag evaluate a `!Ref`), or each environment's of a SAM configuration (environments.ts).
  * `KeyAlias` defaulting to `aws/dynamodb` makes it the AWS managed key, whatever the text around it says.
  * Pseudo parameters (`${AWS::Region}`) and attributes (`${Key.Arn}`) stay as written: they never name the key.
+ * A piece that is an `Fn::FindInMap` every deploy looks up to one string (mapLookup, as a key written as the lookup is
+ * read) is that string (`!Join [':', [..., !FindInMap [Keys, ddb, alias]]]`).
  */
 import type { Setting } from '../../rule/facts.js';
 import { composedKeySetting, maybeManagedKey, mentionsManagedKey, MAX_PARTS } from '../../rule/composedKey.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { type CNode, resolveAlias, scalarString, writtenStrings } from '../yaml/tree.js';
-import { defaultValue, keyAcross, valueIn } from './acrossEnvironments.js';
+import { defaultValue, everyDeploy, keyAcross, valueIn } from './acrossEnvironments.js';
+import { mapLookup } from './environments.js';
 import { intrinsicArg, intrinsicName, referencedIds, scalarValue } from './intrinsics.js';
 import type { Defaults } from './settings.js';
 
@@ -21,7 +24,7 @@ type Part = { text: string } | { param: string };
  * decision the text does not already give: settings.ts then reads it as before).
  */
 export function composedKey(node: CNode, defaults: Defaults | undefined, source: string, raw: Setting['raw']): Setting | undefined {
-  const parts = partsOf(node, defaults?.declared ?? new Set());
+  const parts = partsOf(node, defaults?.declared ?? new Set(), lookedUp(defaults));
   const params = [...new Set(parts?.flatMap((p) => ('param' in p ? [p.param] : [])) ?? [])];
   // No parameter: the written pieces decide, as the rule reads a composed key (`!Join ['/', [alias, aws, dynamodb]]`).
   if (!parts) {
@@ -72,8 +75,19 @@ function render(parts: Part[], value: (param: string) => string | undefined): st
   return out;
 }
 
+/** The one string an `Fn::FindInMap` gives in every deploy (mapLookup); undefined for another node, or several values. */
+type LookedUp = (node: CNode | null) => string | undefined;
+
+function lookedUp(defaults: Defaults | undefined): LookedUp {
+  return (node) => {
+    if (!defaults || intrinsicName(node) !== 'Fn::FindInMap') return undefined;
+    const found = mapLookup(resolveAlias(intrinsicArg(node!)), everyDeploy(defaults));
+    return found && !found.other && found.values.size === 1 ? [...found.values][0] : undefined;
+  };
+}
+
 /** An `Fn::Sub` or `Fn::Join` as parts; undefined for another node, or one kmsfix does not read. */
-function partsOf(node: CNode, declared: Set<string>): Part[] | undefined {
+function partsOf(node: CNode, declared: Set<string>, looked: LookedUp = () => undefined): Part[] | undefined {
   const fn = intrinsicName(node);
   const arg = resolveAlias(intrinsicArg(node));
   if (fn === 'Fn::Sub') {
@@ -93,7 +107,7 @@ function partsOf(node: CNode, declared: Set<string>): Part[] | undefined {
         continue;
       }
       const own = vars?.kind === 'map' ? vars.pairs.find((p) => p.key === name) : undefined;
-      parts.push(own ? partOf(resolveAlias(own.value), declared, m[0]) : declared.has(name) ? { param: name } : { text: m[0] });
+      parts.push(own ? partOf(resolveAlias(own.value), declared, m[0], looked) : declared.has(name) ? { param: name } : { text: m[0] });
     }
     parts.push({ text: s.slice(at) });
     return parts;
@@ -103,16 +117,16 @@ function partsOf(node: CNode, declared: Set<string>): Part[] | undefined {
     const list = resolveAlias(arg.items[1] ?? null);
     if (delimiter === undefined || list?.kind !== 'seq' || list.items.length > MAX_PARTS) return undefined;
     return list.items.flatMap((item, i) => {
-      const part = partOf(resolveAlias(item), declared, '${...}');
+      const part = partOf(resolveAlias(item), declared, '${...}', looked);
       return i === 0 ? [part] : [{ text: delimiter }, part];
     });
   }
   return undefined;
 }
 
-/** A value inside the key: written text, `!Ref` to a declared parameter, or something else (kept as `shown`). */
-function partOf(node: CNode | null, declared: Set<string>, shown: string): Part {
-  const text = node && !intrinsicName(node) ? scalarString(node) : undefined;
+/** A value inside the key: written text (or a lookup's one value), `!Ref` to a declared parameter, or something else (kept as `shown`). */
+function partOf(node: CNode | null, declared: Set<string>, shown: string, looked: LookedUp): Part {
+  const text = node && !intrinsicName(node) ? scalarString(node) : looked(node);
   if (text !== undefined) return { text };
   const ref = intrinsicName(node) === 'Ref' ? referencedIds(node)[0] : undefined;
   return ref !== undefined && declared.has(ref) ? { param: ref } : { text: shown };

@@ -150,18 +150,18 @@ function replicasOf(text: string, props: CNode | null | undefined): Replicas | u
 }
 
 /** The table's serverSideEncryption as written (the provider's shape: enabled, kmsKeyArn). */
-function settingsOf(text: string, props: CNode | null | undefined): Settings {
+function settingsOf(text: string, props: CNode | null | undefined, root: CNode | null): Settings {
   const sse = child(props, SSE_PATH.sse);
   if (sse === undefined || sse === null || (sse.kind === 'scalar' && sse.value === null)) return { model: 'sse', block: ABSENT };
   if (sse.kind !== 'map') return { model: 'sse', block: { state: 'expression', source: snippet(text, sse) } };
   const block: Setting = { state: 'literal', source: '' };
   const enabled = switchSettingOf(text, child(sse, 'enabled'), 'enabled');
-  return { model: 'sse', block, enabled, key: keyAt(text, child(sse, 'kmsKeyArn')) };
+  return { model: 'sse', block, enabled, key: keyAt(text, child(sse, 'kmsKeyArn'), root) };
 }
 
 /** A key as written, and a lookup of the AWS managed key written in place (`{fn::invoke: {function: aws:kms:getAlias, ...}}`). */
-function keyAt(text: string, node: CNode | null | undefined): Setting {
-  const key = keySettingOf(text, node);
+function keyAt(text: string, node: CNode | null | undefined, root: CNode | null): Setting {
+  const key = keySettingOf(text, node, 'kmsKeyArn', variableText(root));
   return invokesAwsManagedKey(resolveAlias(node ?? null), undefined) ? { ...key, text: AWS_MANAGED_ALIAS } : key;
 }
 
@@ -187,7 +187,7 @@ function selectedKey(
   const list = select?.kind === 'seq' && select.items.length === 2 ? resolveAlias(select.items[1]) : undefined;
   if (list?.kind !== 'seq' || list.items.length === 0) return settings;
   const each = list.items.map((item) => {
-    const key = variableKey({ model: 'sse', key: keyAt(text, item) }, root, stacks);
+    const key = variableKey({ model: 'sse', key: keyAt(text, item, root) }, root, stacks);
     const node = resolveAlias(item);
     // A null item: no key, as `kmsKeyArn: null` is (the AWS managed key, `enabled: true`).
     if (node?.kind === 'scalar' && node.value === null) return { item, key: ABSENT };
@@ -322,6 +322,14 @@ function optionEntry(opts: CMap, option: string, covers: (entry: string) => bool
  * A global table whose replicas are resources of their own (`globalTableArn: ${orders.arn}`) is fixed
  * with them or not at all, and kmsfix does not fix replica resources: the table gets the obstacle.
  */
+/** A `variables:` entry's value where it is a plain string (no interpolation), as variableKey reads a key written as it. */
+function variableText(root: CNode | null): (name: string) => string | undefined {
+  return (name) => {
+    const v = scalarString(resolveAlias(child(child(root, 'variables'), name) ?? null) ?? null);
+    return v === undefined || v.includes('${') ? undefined : v;
+  };
+}
+
 /**
  * A key written as one of the program's names (`kmsKeyArn: ${tableKey}`), read where the program gives
  * it: a variable's literal value, or a config value's default, which a stack's own config may replace.
@@ -546,7 +554,7 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
       if (ownPair(resource, 'get')) continue;
       if (doc.duplicates && ambiguous(resources, pair, doc.duplicates)) continue;
       const props = child(resource, SSE_PATH.properties);
-      const written = settingsOf(file.text, props);
+      const written = settingsOf(file.text, props, doc.root);
       const configName =
         native || replica || component ? undefined : (configNameOf(written, doc.root) ?? lookupConfigOf(written, doc.root));
       const encryption: EncryptionFacts = native

@@ -5,8 +5,13 @@ import { boolOf, snippet } from '../yaml/scalars.js';
 import { scalarString, type CNode } from '../yaml/tree.js';
 import { composedKeySettingOf } from './composedKey.js';
 
-/** A key setting as written (`kmsKeyArn`, `kmsMasterKeyId`: `name`). */
-export function keySettingOf(text: string, keyNode: CNode | null | undefined, name = 'kmsKeyArn'): Setting {
+/** A key setting as written (`kmsKeyArn`, `kmsMasterKeyId`: `name`; `variable`: a `variables:` entry's string, composedKey.ts). */
+export function keySettingOf(
+  text: string,
+  keyNode: CNode | null | undefined,
+  name = 'kmsKeyArn',
+  variable?: (name: string) => string | undefined,
+): Setting {
   if (keyNode === undefined) return ABSENT;
   const s = scalarString(keyNode);
   const source = snippet(text, keyNode);
@@ -15,7 +20,11 @@ export function keySettingOf(text: string, keyNode: CNode | null | undefined, na
   return p
     ? { state: 'unreadable', source: placeholderSetting(name, p), raw: s }
     : s === undefined
-      ? (composedKeySettingOf(keyNode, source, { unresolved: source }) ?? { state: 'expression', source, raw: { unresolved: source } })
+      ? (composedKeySettingOf(keyNode, source, { unresolved: source }, variable) ?? {
+          state: 'expression',
+          source,
+          raw: { unresolved: source },
+        })
       : { state: 'literal', source, text: s, raw: s };
 }
 

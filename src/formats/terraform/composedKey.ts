@@ -4,23 +4,59 @@
  * know as `*`), decide it as the rule says (src/rule/composedKey.ts): the AWS managed key when the text names it. Any
  * other expression whose text holds `alias/aws/dynamodb` (`coalesce(..., "alias/aws/dynamodb")`,
  * `data.aws_kms_key.byeach["alias/aws/dynamodb"].arn`, `element([...], 0)`, `lower(...)`) may be that key: not known.
+ * A piece is read as a template string's interpolation is (expression.ts evaluate): a `local`, a variable's value (its
+ * default, a tfvars file's, a call's input) in the module's environment; one not known is `*`.
  */
 import { quotedEnd } from '../../core/hclStrings.js';
 import { composedKeySetting, joinPieces, maybeManagedKey, mentionsManagedKey, MAX_PARTS } from '../../rule/composedKey.js';
+import { isAwsManagedKeyRef } from '../../rule/status.js';
 import type { Setting } from '../../rule/facts.js';
+import { evaluate, type Env, type Evaluated } from './expression.js';
 import { soleInterpolation } from './inputUses.js';
 import { splitTop } from './split.js';
 
-/** The key's setting when it is written through format/join or holds the AWS managed key's alias; undefined otherwise. */
-export function composedKeySettingOf(expr: string, raw: Setting['raw']): Setting | undefined {
+const NO_ENV: Env = { vars: new Map(), locals: new Map() };
+
+/**
+ * The key's setting when it is written through format/join or holds the AWS managed key's alias; undefined otherwise.
+ * `env`: the module's environment, where a piece's local or variable is known (none by default: each such piece `*`).
+ */
+export function composedKeySettingOf(expr: string, raw: Setting['raw'], env: Env = NO_ENV): Setting | undefined {
   const s = soleInterpolation(expr) ?? expr.trim();
-  const call = callOf(s);
-  const value = call && (call.fn === 'format' ? formatted(call.args) : call.fn === 'join' ? joined(call.args) : undefined);
+  const value = composedValue(s, env)?.text;
   if (value !== undefined) {
     const setting = composedKeySetting([value], expr.trim(), raw);
     if (setting) return setting;
   }
   return mentionsManagedKey(s) ? maybeManagedKey(expr.trim(), raw) : undefined;
+}
+
+/**
+ * A format/join key as evaluate gives a template string (`shape`: some piece not known, as `*`), each piece's local or
+ * variable read in `env` (the why: what decided it, "key_alias defaults to ..."), where the value names the AWS managed
+ * key (a key of the user's is read as before); undefined otherwise.
+ */
+export function composedEvaluation(expr: string, env: Env): Evaluated | undefined {
+  const v = composedValue(soleInterpolation(expr) ?? expr.trim(), env);
+  if (!v || !isAwsManagedKeyRef(v.text)) return undefined;
+  return v.known ? { known: true, value: v.text, why: v.why } : { known: false, why: v.why, shape: v.text };
+}
+
+/** format/join's value: its text, a piece not known as `*` (`known` false); undefined for another expression. */
+function composedValue(s: string, env: Env): { text: string; known: boolean; why: string[] } | undefined {
+  const call = callOf(s);
+  if (!call || (call.fn !== 'format' && call.fn !== 'join')) return undefined;
+  const why: string[] = [];
+  let known = true;
+  const piece = (item: string | undefined): string | undefined => {
+    const v = item === undefined ? undefined : evaluate(item, env);
+    for (const w of v?.why ?? []) if (!why.includes(w)) why.push(w);
+    if (v?.known && v.value !== null) return String(v.value);
+    known = false;
+    return v && !v.known ? v.shape : undefined;
+  };
+  const text = call.fn === 'format' ? formatted(call.args, piece) : joined(call.args, piece);
+  return text === undefined ? undefined : { text, known, why };
 }
 
 /** `fn(args)` as the whole expression (its closing parenthesis the last character). */
@@ -41,17 +77,11 @@ function callOf(s: string): { fn: string; args: string[] } | undefined {
   return undefined;
 }
 
-/** A quoted string's text, each interpolation as undefined pieces (`*`); undefined for anything else. */
-function pieces(item: string | undefined): string | undefined {
-  const s = item?.trim();
-  if (!s?.startsWith('"') || quotedEnd(s, 0) !== s.length || s.includes('%{')) return undefined;
-  const parts = s.slice(1, -1).split(/\$\{[^}]*\}/);
-  if (parts.some((p) => p.includes('$') || p.includes('"'))) return undefined;
-  return parts.map((p) => p.replace(/\\(["\\])/g, '$1')).join(joinPieces([undefined]));
-}
+/** A piece's text as evaluated (a template's unknown interpolations `*`); undefined when not known at all. */
+type Piece = (item: string | undefined) => string | undefined;
 
 /** format(spec, args...): the spec with each verb replaced by its argument's text (`*` when not a literal). */
-function formatted(args: string[]): string | undefined {
+function formatted(args: string[], pieces: Piece): string | undefined {
   const spec = pieces(args[0]);
   if (spec === undefined) return undefined;
   let n = 1;
@@ -59,7 +89,7 @@ function formatted(args: string[]): string | undefined {
 }
 
 /** join(delimiter, [items]): the items joined (`*` for one that is not a literal); undefined for another list. */
-function joined(args: string[]): string | undefined {
+function joined(args: string[], pieces: Piece): string | undefined {
   const delimiter = pieces(args[0]);
   const list = args[1]?.trim();
   if (delimiter === undefined || args.length !== 2 || !list?.startsWith('[') || !list.endsWith(']')) return undefined;

@@ -323,7 +323,7 @@ export function keySetting(a: HAttr | undefined, peer = a, env: Env = NO_ENV): S
   // Through format/join, or holding the alias in another expression (composedKey.ts); not a choice kmsfix reads as one
   // (`var.use_cmk ? aws_kms_key.t.arn : "alias/aws/dynamodb"`: its other branch does not make the chosen key unknown).
   const branch = decidedBranch(a.value, env);
-  const composed = undecidedChoice(branch, env) ? undefined : composedKeySettingOf(branch, raw);
+  const composed = undecidedChoice(branch, env) ? undefined : composedKeySettingOf(branch, raw, env);
   if (composed) return composed;
   return { state: isReference(raw) ? 'reference' : 'expression', source: a.value, raw };
 }

@@ -26,6 +26,7 @@ import {
 } from './detect.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
 import { asBool, awsManagedChoice, decidedBranch, localTarget } from './expression.js';
+import { composedEvaluation } from './composedKey.js';
 import {
   awsManagedKeyDataIn,
   keyThroughLocals,
@@ -164,7 +165,8 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
   }
   const plain = key ? keySetting(a) : enabledSetting(a);
   if (!a || a.lit || !readsInputs(a.value)) return plain;
-  const v = evaluate(a.value, env());
+  // A key through format/join whose pieces name the AWS managed key is read as a template string of them (composedKey.ts).
+  const v = (key ? composedEvaluation(a.value, env()) : undefined) ?? evaluate(a.value, env());
   // Locals that read themselves, or a chain too long to follow: what the key is, kmsfix cannot tell (never the user's key by default).
   if (key && !v.known && v.gaveUp !== undefined)
     return { state: 'unreadable', source: `kms_key_arn = ${a.value.trim()}: ${v.gaveUp}`, raw: keyRawOf(a) };
@@ -262,7 +264,8 @@ function mapKey(expr: string, env: Env, raw: Setting['raw']): Setting | undefine
 
 /** Whether the key names the AWS managed key with every variable unknown (its locals and text alone). */
 function managedWithoutVariables(expr: string, env: Env): boolean {
-  const v = evaluate(expr, { vars: new Map(), locals: env.locals });
+  const bare = { vars: new Map(), locals: env.locals };
+  const v = composedEvaluation(expr, bare) ?? evaluate(expr, bare);
   const text = v.known ? (typeof v.value === 'string' ? v.value : undefined) : v.shape;
   return text !== undefined && isAwsManagedKeyRef(text);
 }

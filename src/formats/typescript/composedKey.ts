@@ -5,9 +5,13 @@
  * `this.formatArn({ service: 'kms', resource: 'alias', resourceName: 'aws/dynamodb' })` (`Arn.format`). Their literal
  * pieces joined, a piece kmsfix does not know as `*`, are judged as the rule says (src/rule/composedKey.ts); an
  * `interpolate` of one substitution, and an `apply`'s returned expression, are what they hold (awsManagedKey.ts walks them).
+ * A piece (or a template's substitution) that is a const of the file, or a const object's member, holding a string is
+ * that string, as a key written as the const is read (its one value, singleValue.ts); any other piece is `*`.
  */
 import { joinPieces, MAX_PARTS } from '../../rule/composedKey.js';
+import { declarationOf } from './consts.js';
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
+import { memberValue, onlyValueOf } from './singleValue.js';
 
 /** What a helper call gives: its text (joinPieces), or the one expression it is (walked as a key). */
 export type Composed = { text: string } | { inner: ts.Expression };
@@ -42,12 +46,12 @@ export function composedOf(u: ts.Expression): Composed | undefined {
     const vars = args[1] && unwrap(args[1]);
     const own = (v: string) =>
       vars?.kind === ts.SyntaxKind.ObjectLiteralExpression ? property(vars as ts.ObjectLiteralExpression, v) : undefined;
-    return { text: template.replace(/\$\{([^}]*)\}/g, (_, v: string) => joinPieces([stringValue(own(v.trim()))])) };
+    return { text: template.replace(/\$\{([^}]*)\}/g, (_, v: string) => joinPieces([constString(own(v.trim()))])) };
   }
   if (name === 'formatArn' || (name === 'format' && qualifier(call.expression) === 'Arn')) {
     const o = args[0] && unwrap(args[0]);
     if (o?.kind !== ts.SyntaxKind.ObjectLiteralExpression) return undefined;
-    const at = (p: string) => stringValue(property(o as ts.ObjectLiteralExpression, p));
+    const at = (p: string) => constString(property(o as ts.ObjectLiteralExpression, p));
     const format = property(o as ts.ObjectLiteralExpression, 'arnFormat');
     const sep = format && lastName(format) === 'COLON_RESOURCE_NAME' ? ':' : '/';
     const resourceName = at('resourceName');
@@ -64,13 +68,31 @@ export function composedOf(u: ts.Expression): Composed | undefined {
   return undefined;
 }
 
-/** A string's text, a template's with each substitution as `*`; `*` for anything else. */
+/** A string's text, a template's with each substitution's (constString, `*` when not known); `*` for anything else. */
 function pieceOf(e: ts.Node): string {
   const u = ts.isTemplateExpression(e) ? e : unwrap(e as ts.Expression);
-  const s = stringValue(u);
+  const s = constString(u as ts.Expression);
   if (s !== undefined) return s;
   if (!ts.isTemplateExpression(u)) return joinPieces([undefined]);
-  return u.head.text + u.templateSpans.map((span) => joinPieces([undefined]) + span.literal.text).join('');
+  return u.head.text + u.templateSpans.map((span) => joinPieces([constString(span.expression)]) + span.literal.text).join('');
+}
+
+/**
+ * A string the expression is: a literal, or a const of the file (a const object's member) whose one value is one,
+ * followed through consts; undefined for anything else (a value the file may change is not read: singleValue.ts).
+ */
+function constString(e: ts.Expression | undefined, depth = 0): string | undefined {
+  if (!e || depth > 8) return undefined;
+  const u = e.kind === ts.SyntaxKind.TemplateExpression ? e : unwrap(e);
+  const s = stringValue(u);
+  if (s !== undefined) return s;
+  const held =
+    u.kind === ts.SyntaxKind.Identifier
+      ? onlyValueOf(declarationOf(u as ts.Identifier))
+      : u.kind === ts.SyntaxKind.PropertyAccessExpression
+        ? memberValue(u as ts.PropertyAccessExpression, declarationOf)
+        : undefined;
+  return constString(held, depth + 1);
 }
 
 /** A property's value in an object literal, by name. */
