@@ -78,6 +78,15 @@ export function checkPatchFile(file: string, inputs: string[], cwd: string): voi
 }
 
 /**
+ * A path part that names a `.git` folder on some file system: compared case-insensitively (macOS's and Windows' default
+ * file systems are: `.GIT` is `.git` there), and without the trailing dots and spaces Windows drops from a name (`.git.`),
+ * as git itself refuses such names in a tree (is_ntfs_dotgit, is_hfs_dotgit in its path.c).
+ */
+export function isDotGit(part: string): boolean {
+  return part.replace(/[. ]+$/, '').toLowerCase() === '.git';
+}
+
+/**
  * `--patch-dir DIR`: a folder (made if missing), not a path given to scan, not in a `.git` folder, and none of the files it
  * will write (summary.json, <repository>.patch) a file the run scanned (`scanned`: real paths).
  */
@@ -86,7 +95,7 @@ export function checkPatchDir(dir: string, inputs: string[], cwd: string, scanne
   if (isDir(abs) === false) throw new OutputError(`--patch-dir ${dir}: is a file, not a folder`);
   // A repository's .git (or a folder in it) is git's own data: patches written there are lost to the user and may be read by
   // git (a `hooks` or `refs` folder). Any real path with a `.git` part: the scanned tree's, or another repository's.
-  if (abs.split(path.sep).includes('.git'))
+  if (abs.split(path.sep).some(isDotGit))
     throw new OutputError(
       `--patch-dir ${dir}: is inside a git repository's .git folder (git's own data); choose a folder of its own for the patches`,
     );

@@ -60,6 +60,7 @@ import {
   ownPair,
   pair,
   parseJson,
+  type ParsedDoc,
   parseYaml,
   resolveAlias,
   scalarString,
@@ -454,10 +455,28 @@ function toPlain(node: CNode | null): unknown {
   return null;
 }
 
-/** The documents; a file that does not parse is reported at the template placeholder that broke it, if any (src/core/placeholders.ts). */
-function parsed(text: string, json: boolean) {
+/**
+ * The documents; a file that does not parse is reported at the template placeholder that broke it, if any
+ * (src/core/placeholders.ts). JSON with a trailing comma (`"KeyType": "HASH", }`) is read: CloudFormation checks whether
+ * a template is valid JSON and, if it is not, whether it is valid YAML (the AWS CloudFormation User Guide, "Validating a
+ * template"), which it is, with the same values (as cfn-lint reads it). `strictError`: the JSON error such a file gives,
+ * for a service file (serverless.json: the Framework reads JSON as JSON, and refuses it).
+ */
+function parsed(text: string, json: boolean): { docs: ParsedDoc[]; strictError?: ParseError } {
   try {
-    return json ? parseJson(text) : parseYaml(text, true);
+    if (!json) return { docs: parseYaml(text, true) };
+    try {
+      return { docs: parseJson(text) };
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      let docs: ParsedDoc[];
+      try {
+        docs = parseJson(text, true);
+      } catch {
+        throw err;
+      }
+      return { docs, strictError: err };
+    }
   } catch (err) {
     throw err instanceof ParseError ? placeholderError(text, err) : err;
   }
@@ -513,7 +532,7 @@ export function detectCloudFormation(
   const paramReads = { count: 0 };
   const reads: Defaults['reads'][] = [];
   const json = looksLikeJson(file.path, file.text);
-  const docs = parsed(file.text, json);
+  const { docs, strictError } = parsed(file.text, json);
   const lines = new LineIndex(file.text);
   const templates: CfnTemplate[] = [];
   const tables: CfnTable[] = [];
@@ -537,6 +556,12 @@ export function detectCloudFormation(
     for (const template of templatesOf(doc.root, docIndex, stem)) readTemplate(doc, template);
   });
   function readTemplate(doc: (typeof docs)[number], template: CfnTemplate): void {
+    if (strictError && template.flavor === 'serverless')
+      throw new ParseError(
+        'JSON: a trailing comma: the Serverless Framework reads a service file written in JSON with JSON.parse, which refuses it',
+        strictError.line,
+        strictError.column,
+      );
     templates.push(template);
     if (doc.duplicates && ambiguousPath(template)) return;
     const anchors = doc.aliases ? new AnchorIndex(doc.root) : undefined;

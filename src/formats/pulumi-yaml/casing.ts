@@ -61,3 +61,18 @@ export function miscased(map: CMap | undefined, fields: string[]): { written: st
   }
   return out;
 }
+
+/**
+ * A program's top-level section as pulumi-yaml reads it: ParseTemplate reads the template with the same parseRecord,
+ * so `Resources:`, `Variables:`, `Config:`, `Outputs:` are its resources, variables, config and outputs (a warning, no
+ * error). The pair it keeps: the last of those spelling the field in any case (parseRecord assigns each in turn).
+ */
+export function sectionPair(root: CMap, field: 'resources' | 'variables' | 'config' | 'configuration'): CPair | undefined {
+  return foldedPairs(root, field).at(-1);
+}
+
+/** The value of a program's top-level section (sectionPair), aliases resolved. */
+export function section(root: CMap, field: 'resources' | 'variables' | 'config' | 'configuration'): CNode | null | undefined {
+  const p = sectionPair(root, field);
+  return p ? resolveAlias(p.value) : undefined;
+}

@@ -34,7 +34,7 @@ import { keptKeyText } from './switchOnly.js';
 import { keyOnStacks, type PulumiStacks } from '../pulumi/stacks.js';
 import { coversEncryption, coversReplicas } from '../pulumi/propertyPath.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
-import { OPTION_FIELDS, RESOURCE_FIELDS, foldedChild, foldedPairs, miscased } from './casing.js';
+import { OPTION_FIELDS, RESOURCE_FIELDS, foldedChild, foldedPairs, miscased, section, sectionPair } from './casing.js';
 import { integrationTables, sharedTables } from './resourcePolicy.js';
 import { snippet } from '../yaml/scalars.js';
 import { child, ownPair, parseYaml, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
@@ -84,7 +84,7 @@ export interface PulumiDetection extends Detection {
  */
 function isYamlProgram(root: CNode | null, path: string): root is CMap {
   if (root?.kind !== 'map') return false;
-  if (/(?:^|\/)Main\.ya?ml$/.test(path) && child(root, 'runtime') === undefined && child(root, 'resources')?.kind === 'map') return true;
+  if (/(?:^|\/)Main\.ya?ml$/.test(path) && child(root, 'runtime') === undefined && section(root, 'resources')?.kind === 'map') return true;
   const runtime = child(root, 'runtime');
   return scalarString(runtime) === 'yaml' || scalarString(child(runtime, 'name')) === 'yaml';
 }
@@ -346,13 +346,13 @@ function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | unde
   const configName = configNameOf(settings, root);
   if (stacks && configName !== undefined) return { ...settings, key: stackKey(key, configName, stacks) };
   // A lookup of the AWS managed key (`fn::invoke` of aws:kms:getAlias or getKey): that key, read as `${v.targetKeyArn}`.
-  if (invokesAwsManagedKey(resolveAlias(child(child(root, 'variables'), name) ?? null), ref[2]))
+  if (invokesAwsManagedKey(resolveAlias(child(section(root, 'variables'), name) ?? null), ref[2]))
     return { ...settings, key: { ...key, state: 'expression', text: AWS_MANAGED_ALIAS } };
-  const looked = chosenLookup(resolveAlias(child(child(root, 'variables'), name) ?? null), ref[2]);
+  const looked = chosenLookup(resolveAlias(child(section(root, 'variables'), name) ?? null), ref[2]);
   if (looked !== undefined) return { ...settings, key: lookedUpKey(key, looked, root, stacks) };
   if (ref[2] !== undefined) return settings;
-  const variable = scalarString(resolveAlias(child(child(root, 'variables'), name) ?? null) ?? null);
-  const config = child(root, 'config') ?? child(root, 'configuration');
+  const variable = scalarString(resolveAlias(child(section(root, 'variables'), name) ?? null) ?? null);
+  const config = section(root, 'config') ?? section(root, 'configuration');
   const fallback = scalarString(resolveAlias(child(resolveAlias(child(config, name) ?? null), 'default') ?? null) ?? null);
   if (variable !== undefined && !variable.includes('${') && isAwsManagedKeyRef(variable))
     return { ...settings, key: { ...key, text: AWS_MANAGED_ALIAS } };
@@ -380,16 +380,16 @@ function stackKey(written: Setting, name: string, stacks: PulumiStacks): Setting
 function configNameOf(settings: Settings, root: CMap): string | undefined {
   const key = settings.model === 'sse' ? settings.key : undefined;
   const name = key?.state === 'literal' ? /^\$\{([\w-]+)\}$/.exec(key.text?.trim() ?? '')?.[1] : undefined;
-  return name && child(child(root, 'variables'), name) == null ? name : undefined;
+  return name && child(section(root, 'variables'), name) == null ? name : undefined;
 }
 
 /** A key written as `${v}` (or `${v.targetKeyArn}`) of a variable that looks up an alias or key a config value names: that value's name. */
 function lookupConfigOf(settings: Settings, root: CMap): string | undefined {
   const key = settings.model === 'sse' ? settings.key : undefined;
   const ref = key?.state === 'literal' ? /^\$\{([\w-]+)(?:\.([\w-]+))?\}$/.exec(key.text?.trim() ?? '') : undefined;
-  const looked = ref ? chosenLookup(resolveAlias(child(child(root, 'variables'), ref[1]) ?? null), ref[2]) : undefined;
+  const looked = ref ? chosenLookup(resolveAlias(child(section(root, 'variables'), ref[1]) ?? null), ref[2]) : undefined;
   const name = looked === undefined ? undefined : /^\$\{([\w-]+)\}$/.exec(looked.named.trim())?.[1];
-  return name && child(child(root, 'variables'), name) == null ? name : undefined;
+  return name && child(section(root, 'variables'), name) == null ? name : undefined;
 }
 
 /** The lookups of a key and the argument that names it. */
@@ -455,7 +455,7 @@ function lookedUpKey(key: Setting, looked: ChosenLookup, root: CMap, stacks: Pul
   const ref = /^\$\{([\w-]+)\}$/.exec(named.trim())?.[1];
   const what = looked.by === 'alias' ? 'the alias' : 'the key';
   const lookup = `${key.source} looks up ${what} ${named.trim()}`;
-  const variable = ref === undefined ? undefined : child(child(root, 'variables'), ref);
+  const variable = ref === undefined ? undefined : child(section(root, 'variables'), ref);
   if (ref !== undefined && variable == null) {
     if (stacks) {
       const on = keyOnStacks(stacks, stacks.project, ref, undefined, false);
@@ -464,7 +464,7 @@ function lookedUpKey(key: Setting, looked: ChosenLookup, root: CMap, stacks: Pul
         return { state: 'expression', source: key.source, text: AWS_MANAGED_ALIAS, via: `${what} it looks up: ${on.why}` };
       return { state: 'unreadable', source: `${lookup}, and ${on.why}` };
     }
-    const config = child(root, 'config') ?? child(root, 'configuration');
+    const config = section(root, 'config') ?? section(root, 'configuration');
     const fallback = scalarString(resolveAlias(child(resolveAlias(child(config, ref) ?? null), 'default') ?? null) ?? null);
     if (fallback !== undefined && fallback.trim() !== '' && !isAwsManagedKeyRef(fallback)) return key;
     if (looked.by === 'key' && fallback === undefined) return key;
@@ -521,8 +521,8 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
     const program = isYamlProgram(root, file.path);
     const components = componentsOf(root, file.path);
     if (!program && components.length === 0) return;
-    if (doc.duplicates && root.pairs.filter((p) => p.key === 'resources').length > 1) return;
-    const resources = child(root, 'resources');
+    if (doc.duplicates && root.pairs.filter((p) => p.key === sectionPair(root, 'resources')?.key).length > 1) return;
+    const resources = section(root, 'resources');
     const scopes: { name?: string; program: Program }[] = components.map((c) => ({
       name: c.name,
       program: { root: c.root, resources: c.resources, doc: docIndex },
@@ -542,7 +542,7 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
     const { resources } = program;
     const anchors = doc.aliases ? new AnchorIndex(doc.root) : undefined;
     const replaced = anchors ? replacedSites(resources) : undefined;
-    const variables = child(program.root, 'variables');
+    const variables = section(program.root, 'variables');
     for (const pair of resources.pairs) {
       const resource = resolveAlias(pair.value);
       // `Type:` too: pulumi-yaml reads it as type (casing.ts); the table is then declined (miscasedObstacle).

@@ -22,7 +22,8 @@ import { uniqueName } from '../../core/lists.js';
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
-import { child, ownPair, resolveAlias, scalarString, type CMap, type CNode } from '../yaml/tree.js';
+import { child, resolveAlias, scalarString, type CMap, type CNode } from '../yaml/tree.js';
+import { section, sectionPair } from './casing.js';
 import { constant, type Value } from '../yaml/values.js';
 import { eofScalarObstacle } from '../yaml/eofScalar.js';
 import { SSE_PATH, type Program, type PulumiDetection, type PulumiTable } from './detect.js';
@@ -124,12 +125,12 @@ function sseSettings(arn: string) {
 }
 
 function planProgram(ctx: Ctx, program: Program, chosen: PulumiTable[], options: FixOptions): void {
-  const variablesNode = child(program.root, 'variables');
+  const variablesNode = section(program.root, 'variables');
   const variables = variablesNode?.kind === 'map' ? variablesNode : undefined;
   // Config keys, resources and variables share one namespace in Pulumi YAML (pulumi-yaml's sort.go
   // checkUniqueNode): a new variable named as a `config:` (or older `configuration:`) key breaks `pulumi up`.
-  const configKeys = ['config', 'configuration'].flatMap((k) => {
-    const c = child(program.root, k);
+  const configKeys = (['config', 'configuration'] as const).flatMap((k) => {
+    const c = section(program.root, k);
     return c?.kind === 'map' ? c.pairs.map((p) => p.key) : [];
   });
   const taken = new Set([...program.resources.pairs.map((p) => p.key), ...(variables?.pairs.map((p) => p.key) ?? []), ...configKeys]);
@@ -295,14 +296,18 @@ function planProgram(ctx: Ctx, program: Program, chosen: PulumiTable[], options:
 
 function declareVariables(ctx: Ctx, program: Program, variables: CMap | undefined, missing: [string, Value][]): void {
   if (variables) insertPairs(ctx, variables, missing);
-  else if (ownPair(program.root, 'variables')) {
+  else if (sectionPair(program.root, 'variables')) {
     // `variables:` with nothing under it.
     applySettings(ctx, program.root, [
-      { key: 'variables', complete: true, nested: missing.map(([key, value]) => ({ key, value, replace: () => true })) },
+      {
+        key: sectionPair(program.root, 'variables')!.key,
+        complete: true,
+        nested: missing.map(([key, value]) => ({ key, value, replace: () => true })),
+      },
     ]);
   } else {
     // A program declares its variables before its resources.
-    const resourcesPair = ownPair(program.root, 'resources');
+    const resourcesPair = sectionPair(program.root, 'resources');
     insertPairs(
       ctx,
       program.root,

@@ -10,6 +10,7 @@ import { replicationPolicy } from '../../rule/blockers.js';
 import { granteeOf, allowedPrincipals, sharedPolicyObstacle } from '../../rule/policyPrincipals.js';
 import { snippet } from '../yaml/scalars.js';
 import { child, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
+import { section } from './casing.js';
 import type { Program, PulumiTable } from './detect.js';
 
 const POLICY_TYPES = new Set(['aws:dynamodb:ResourcePolicy', 'aws:dynamodb/resourcePolicy:ResourcePolicy']);
@@ -110,7 +111,7 @@ export function integrationTables(text: string, tables: PulumiTable[]): void {
     for (const { pair, arn: written } of resourcesOf(program, (type) => INTEGRATION_TYPES.test(type), 'sourceArn')) {
       // Through a variable of the program (`variables: { source: ${orders.arn} }`, `sourceArn: ${source}`).
       const variable = /^\$\{([\w-]+)\}$/.exec(written)?.[1];
-      const arn = (variable && scalarString(resolveAlias(child(child(program.root, 'variables'), variable)) ?? null)?.trim()) || written;
+      const arn = (variable && scalarString(resolveAlias(child(section(program.root, 'variables'), variable)) ?? null)?.trim()) || written;
       const table = tableOfArn(arn, /^arn$/, program, tables);
       if (table && !table.encryption.obstacles.some((o) => o.kind === 'zero-etl'))
         table.encryption.obstacles.push({ kind: 'zero-etl', integrations: [`the zero-ETL integration ${pair.key}`] });

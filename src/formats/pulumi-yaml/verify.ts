@@ -4,6 +4,7 @@ import type { FixOptions } from '../../core/types.js';
 import { child, scalarString } from '../yaml/tree.js';
 import { SSE_PATH, type PulumiDetection } from './detect.js';
 import { switchAlone } from './switchOnly.js';
+import { section, sectionPair } from './casing.js';
 
 /** What a fix may change, per document: the fixed tables' serverSideEncryption, new resources and variables. */
 export function allowedChanges(before: PulumiDetection, fixed: string[]): Allowance[] {
@@ -11,14 +12,17 @@ export function allowedChanges(before: PulumiDetection, fixed: string[]): Allowa
     const paths: { path: string[]; leaf: Allowance }[] = [];
     for (const program of before.programs) {
       if (program.doc !== doc) continue;
-      paths.push({ path: [], leaf: { newKeys: new Set(['variables']) } });
-      paths.push({ path: ['variables'], leaf: child(program.root, 'variables')?.kind === 'map' ? { newKeys: true } : { any: true } });
-      paths.push({ path: ['resources'], leaf: { newKeys: true } });
+      // The sections as written (`Resources:`, `Variables:`: casing.ts sectionPair).
+      const variables = sectionPair(program.root, 'variables')?.key ?? 'variables';
+      const resources = sectionPair(program.root, 'resources')?.key ?? 'resources';
+      paths.push({ path: [], leaf: { newKeys: new Set([variables]) } });
+      paths.push({ path: [variables], leaf: section(program.root, 'variables')?.kind === 'map' ? { newKeys: true } : { any: true } });
+      paths.push({ path: [resources], leaf: { newKeys: true } });
       for (const t of before.tables) {
         if (t.program !== program || !fixed.includes(t.address)) continue;
-        const props = ['resources', t.address, SSE_PATH.properties];
+        const props = [resources, t.address, SSE_PATH.properties];
         if (child(t.resource, SSE_PATH.properties)?.kind !== 'map') paths.push({ path: props, leaf: { any: true } });
-        paths.push({ path: ['resources', t.address], leaf: { newKeys: new Set([SSE_PATH.properties]) } });
+        paths.push({ path: [resources, t.address], leaf: { newKeys: new Set([SSE_PATH.properties]) } });
         paths.push({ path: [...props, SSE_PATH.sse], leaf: { any: true } });
       }
     }

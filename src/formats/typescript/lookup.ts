@@ -32,9 +32,9 @@ export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: s
         found = { kind: 'unknown', node: p, why: `${name} may come from the spread of ${changed}` };
         continue;
       }
-      const base = depth < 8 ? constObjectOf(p.expression) : undefined;
+      const base = depth < 8 ? (constObjectOf(p.expression)?.literal ?? constPartOf(sf, p.expression, depth)) : undefined;
       if (base) {
-        const inner = lookup(sf, base.literal, name, depth + 1);
+        const inner = lookup(sf, base, name, depth + 1);
         if (inner.kind !== 'absent') found = inner;
         continue;
       }
@@ -57,6 +57,20 @@ export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: s
     else found = { kind: 'unknown', node: p, why: `${name} is ${snippet(sf, p)}` };
   }
   return found;
+}
+
+/**
+ * The object literal a property of a `const` object literal of the file holds (`...base.Properties`, `...tables.Orders`:
+ * a serverless.ts resource spreading a shared resource's Properties), read as lookup reads it; undefined when a part is
+ * not an object literal written so (or the path is not names).
+ */
+function constPartOf(sf: ts.SourceFile, e: ts.Expression, depth: number): ts.ObjectLiteralExpression | undefined {
+  const u = unwrap(e);
+  if (!ts.isPropertyAccessExpression(u) || depth >= 8) return undefined;
+  const holder = constObjectOf(u.expression)?.literal ?? constPartOf(sf, u.expression, depth + 1);
+  const l = holder && lookup(sf, holder, u.name.text, depth + 1);
+  const v = l?.kind === 'value' ? unwrap(l.value) : undefined;
+  return v && ts.isObjectLiteralExpression(v) ? v : undefined;
 }
 
 /**

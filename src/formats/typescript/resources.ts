@@ -44,6 +44,7 @@ import { keyArnKinds } from '../../rule/keyArn.js';
 import { typeOnlyBlock } from './typeOnly.js';
 import { spreadOverride } from './spreadOverrides.js';
 import { changeNote, changeReaching } from './mutatedConsts.js';
+import { constObjectOf, usesOf } from './consts.js';
 
 const TYPES = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
 
@@ -288,7 +289,7 @@ export function resourceTables(
       const value = typeOf.kind === 'value' ? unwrap(typeOf.value) : undefined;
       const type = value && (stringValue(value) ?? chosenType(value));
       if (type && TYPES.has(type)) {
-        out.push(tableOf(sf, lines, n, type, (inputs ??= serviceInputs(sf, given))));
+        if (!spreadOnly(sf, n)) out.push(tableOf(sf, lines, n, type, (inputs ??= serviceInputs(sf, given))));
         return;
       }
     }
@@ -315,6 +316,30 @@ export function resourceTables(
     if (n > 1) t.address = `${t.address}#${n}`;
   }
   return out;
+}
+
+/**
+ * A resource held in a const that is no resource of its own: each use of the const spreads it into an object literal
+ * that is a table resource (`OrdersTable: { ...baseTable, Properties: { ...baseTable.Properties, TableName } }`), or
+ * reads a part of it (`baseTable.Properties`). Those tables are the resources, each read with what the spread gives
+ * (and fixed in its own object, the const left as it is: objects.ts applySettings); the const is not reported.
+ */
+function spreadOnly(sf: ts.SourceFile, o: ts.ObjectLiteralExpression): boolean {
+  const holder = holderOf(o);
+  const c = ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? constObjectOf(holder.name) : undefined;
+  if (!c || c.decl !== holder || c.literal !== o) return false;
+  let spread = false;
+  for (const use of usesOf(c)) {
+    const p = use.parent;
+    if (ts.isPropertyAccessExpression(p) && p.expression === use) continue;
+    if (!ts.isSpreadAssignment(p) || !ts.isObjectLiteralExpression(p.parent)) return false;
+    const typeOf = lookup(sf, p.parent, 'Type');
+    const value = typeOf.kind === 'value' ? unwrap(typeOf.value) : undefined;
+    const type = value && (stringValue(value) ?? chosenType(value));
+    if (!type || !TYPES.has(type)) return false;
+    spread = true;
+  }
+  return spread;
 }
 
 /** The names each `plugins: [...]` array of a serverless.ts lists, array by array, in the file's order. */

@@ -302,16 +302,20 @@ function fromJson(node: JNode | undefined, duplicates: number[]): CNode | null {
   return { kind: 'scalar', start, end, flow: false, value: node.value, quote: node.type === 'string' ? 'double' : 'plain' };
 }
 
-export function parseJson(text: string): ParsedDoc[] {
+/**
+ * JSON. `trailingCommas`: a comma before a closing `}` or `]` is read, as a reader that falls back to YAML on invalid
+ * JSON reads it (CloudFormation: the template is YAML then, a flow mapping with the same values); elsewhere an error.
+ */
+export function parseJson(text: string, trailingCommas = false): ParsedDoc[] {
   const fast = fastParserOn('json') ? parseJsonFast(text) : undefined;
   countParse('json', fast ? 'fast' : 'reference');
-  return fast ? [{ root: fast }] : parseJsonReference(text);
+  return fast ? [{ root: fast }] : parseJsonReference(text, trailingCommas);
 }
 
 /** The reference path: `jsonc-parser`, for what the fast parser leaves to it (its error messages, repeated keys). */
-export function parseJsonReference(text: string): ParsedDoc[] {
+export function parseJsonReference(text: string, trailingCommas = false): ParsedDoc[] {
   const errors: JParseError[] = [];
-  const tree = jsonc().parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = jsonc().parseTree(text, errors, { disallowComments: true, allowTrailingComma: trailingCommas, allowEmptyContent: false });
   if (errors.length > 0) {
     const e = errors[0];
     const pos = new LineIndex(text).position(e.offset);
