@@ -581,6 +581,30 @@ const ADMINISTERED =
 /** Formats whose deploy is not CloudFormation's (no automatic rollback that deletes a key: Terraform, CDK for Terraform, Pulumi). */
 const NOT_CLOUDFORMATION: ReadonlySet<string> = new Set(['terraform', 'cdktf', 'pulumi', 'pulumi-yaml']);
 
+/**
+ * Which role makes the KMS calls of a deploy, per family (session 59's deploy review, F1). AWS CDK's deploy role
+ * only calls CloudFormation: its execution role creates the resources, with what `cdk bootstrap
+ * --cloudformation-execution-policies` gave it. A CloudFormation stack deployed once with a service role keeps it
+ * for later operations, and that role may be in no file kmsfix reads (a script, a pipeline): describe-stacks shows it.
+ */
+function deployers(tables: Fixed[]): string {
+  const formats = new Set(tables.map(({ t }) => t.format));
+  const out: string[] = [];
+  if (formats.has('cdk'))
+    out.push(
+      "AWS CDK: CloudFormation's execution role `cdk-<qualifier>-cfn-exec-role-<account>-<region>`, whose policies " +
+        '`cdk bootstrap --cloudformation-execution-policies` sets, not the deploy role',
+    );
+  if ([...formats].some((f) => f !== 'cdk' && !NOT_CLOUDFORMATION.has(f)))
+    out.push(
+      "CloudFormation, SAM and Serverless: the stack's service role, kept for every later deploy once used and perhaps in no file here " +
+        "(`aws cloudformation describe-stacks --stack-name <stack> --query 'Stacks[0].RoleARN'`; none: the deployer's own credentials)",
+    );
+  if ([...formats].some((f) => NOT_CLOUDFORMATION.has(f)))
+    out.push('Terraform, CDK for Terraform and Pulumi: the credentials the plan or pipeline runs with');
+  return out.join('; ');
+}
+
 /** What the deploying role needs to create, read and delete the new keys (none with an existing key). */
 function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
   const mode = o.keyPolicy ?? DEFAULT_KEY_POLICY;
@@ -592,7 +616,7 @@ function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
     // UPDATE_ROLLBACK_FAILED). Reported by the deploy review of session 50. Skipping the table to get out of
     // UPDATE_ROLLBACK_FAILED marks it rolled back while it is still on the new key, which the rollback's clean-up
     // then deletes (session 51's deploy review).
-    "Who deploys: the role that deploys the stack or plan (a CloudFormation service role, CDK's deploy role, a pipeline role) now creates, reads and, " +
+    `Who deploys: the role that deploys the stack or plan (${deployers(tables)}) now creates, reads and, ` +
       'when a deploy rolls back or the keys are removed, deletes KMS keys and aliases: it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, ' +
       'kms:TagResource and kms:CreateAlias; kms:DescribeKey, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags and kms:ListAliases ' +
       '(read after each create: a Terraform apply without them fails with the key created and tainted); and kms:ScheduleKeyDeletion and kms:DeleteAlias ' +

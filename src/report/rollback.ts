@@ -290,8 +290,12 @@ export function rollbackNote(
             ? `${retainedAll.map((f) => FAMILY_NAME[f]).join(', ')}: the keys are kept on delete (key: retain: always) and stay, billed, until you schedule ` +
               `their deletion (\`aws kms schedule-key-deletion\`, ${opts.windowDays} days)${scheduled.length ? `; ${scheduled.map((f) => FAMILY_NAME[f]).join(', ')}: each key is scheduled for deletion (${opts.windowDays} days)` : ''}. `
             : `each key is scheduled for deletion (${opts.windowDays} days; \`aws kms cancel-key-deletion\` then \`aws kms enable-key\` undo it; a key kept on delete stays until you schedule its deletion). `) +
-          'Backups taken while a table used its key (on-demand, AWS Backup, point-in-time recovery) stay encrypted under it: keep that key ' +
-          '(leave it out of this step, or keep it on delete) until the last of them has expired. ' +
+          // AWS Backup's advanced DynamoDB backup (default for accounts new to AWS Backup since November 2021) encrypts its
+          // recovery points with the vault's key, and its ARNs are arn:aws:backup: (session 59's deploy review, F3).
+          "Backups taken while a table used its key (DynamoDB's on-demand backups, AWS Backup's recovery points without its advanced DynamoDB backup, " +
+          'point-in-time recovery) stay encrypted under it: keep that key (leave it out of this step, or keep it on delete) until the last of them has expired. ' +
+          "Which of AWS Backup's recovery points need it: `aws backup list-recovery-points-by-resource --resource-arn <table ARN> --query 'RecoveryPoints[].RecoveryPointArn'` " +
+          "lists them, and only those whose ARN starts arn:aws:dynamodb: do (arn:aws:backup: ones are under the vault's key). " +
           // Restores done outside the stack (an incident's, a restore to staging) are tables no template names (session 52's deploy review).
           'A table restored from one of them, or to a point in time when its source used the key (an incident restore, a restore to staging), ' +
           'may be encrypted under it too: check each (`aws dynamodb describe-table --table-name <restored table> --query Table.SSEDescription.KMSMasterKeyArn`) ' +

@@ -209,3 +209,39 @@ describe('commit message: what the deploy review of session 58 asked for', () =>
     expect(existing).not.toContain('the first it governs');
   });
 });
+
+// Deploy review of session 59, F1: CDK's deploy role only calls CloudFormation (its execution role makes the KMS calls),
+// and a CloudFormation stack keeps the service role it was once deployed with, which may be in no file.
+describe('commit message: who deploys, per family', () => {
+  const CDK =
+    "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nimport { Stack } from 'aws-cdk-lib';\n" +
+    'export class S extends Stack {\n  constructor(scope: any, id: string) {\n    super(scope, id);\n' +
+    "    new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });\n  }\n}\n";
+  const TF =
+    'resource "aws_dynamodb_table" "orders" {\n  name     = "orders"\n  hash_key = "id"\n  attribute {\n    name = "id"\n    type = "S"\n  }\n}\n';
+  const of = async (files: { path: string; text: string }[]) => {
+    const r = await processMemory(files, 'fix', {});
+    const m = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' })).replace(/\s+/g, ' ');
+    return m.slice(m.indexOf('Who deploys:'), m.indexOf(' now creates, reads'));
+  };
+  const EXEC =
+    "AWS CDK: CloudFormation's execution role `cdk-<qualifier>-cfn-exec-role-<account>-<region>`, whose policies `cdk bootstrap --cloudformation-execution-policies` sets, not the deploy role";
+  const STACK =
+    "CloudFormation, SAM and Serverless: the stack's service role, kept for every later deploy once used and perhaps in no file here " +
+    "(`aws cloudformation describe-stacks --stack-name <stack> --query 'Stacks[0].RoleARN'`; none: the deployer's own credentials)";
+  it('AWS CDK: the execution role, not the deploy role', async () => {
+    const cdk = await of([{ path: 'lib/s.ts', text: CDK }]);
+    expect(cdk).toBe(`Who deploys: the role that deploys the stack or plan (${EXEC})`);
+  });
+  it("CloudFormation: the stack's service role and the command that shows it; Terraform: the plan's credentials", async () => {
+    expect(await of([{ path: 't.yaml', text: table() }])).toBe(`Who deploys: the role that deploys the stack or plan (${STACK})`);
+    expect(
+      await of([
+        { path: 't.yaml', text: table() },
+        { path: 'main.tf', text: TF },
+      ]),
+    ).toBe(
+      `Who deploys: the role that deploys the stack or plan (${STACK}; Terraform, CDK for Terraform and Pulumi: the credentials the plan or pipeline runs with)`,
+    );
+  });
+});

@@ -99,6 +99,19 @@ describe('rollbackNote', () => {
     expect(note([table('cloudformation', 'AWS::DynamoDB::Table', 'aws-owned')], true)).not.toContain('restored');
   });
 
+  // Deploy review of session 59, F3: AWS Backup's advanced DynamoDB backup encrypts recovery points with the vault's key,
+  // so only its arn:aws:dynamodb: recovery points keep the table's key (not seven years of keys for every backed-up table).
+  it("step 2: keeps a key for AWS Backup's recovery points without its advanced DynamoDB backup only, and gives the check", () => {
+    const text = note([table('cloudformation', 'AWS::DynamoDB::Table', 'aws-owned')]).replace(/\s+/g, ' ');
+    expect(text).toContain(
+      "Backups taken while a table used its key (DynamoDB's on-demand backups, AWS Backup's recovery points without its advanced DynamoDB backup, point-in-time recovery) stay encrypted under it",
+    );
+    expect(text).toContain(
+      "`aws backup list-recovery-points-by-resource --resource-arn <table ARN> --query 'RecoveryPoints[].RecoveryPointArn'` lists them, and only those whose ARN starts arn:aws:dynamodb: do",
+    );
+    expect(text).not.toContain('(on-demand, AWS Backup, point-in-time recovery)');
+  });
+
   it('CloudFormation and CDK alone: two deploys, and no word of a provider keeping the key', () => {
     const text = note([
       table('cdk', 'aws-cdk-lib.aws_dynamodb.Table', 'aws-owned'),

@@ -96,7 +96,7 @@ function statementOf(receiver: string, props: ts.ObjectLiteralExpression, node: 
 }
 
 /** What holds the table, as code refers to it: `table` (`const table = new Table(...)`), `this.table`. */
-function holderOf(t: TsTable, sf: ts.SourceFile): string | undefined {
+export function holderOf(t: TsTable, sf: ts.SourceFile): string | undefined {
   const parent = t.node.parent;
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
   if (parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) return parent.left.getText(sf);

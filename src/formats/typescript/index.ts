@@ -1,5 +1,6 @@
 /** The TypeScript family: AWS CDK v2, CDK for Terraform and Pulumi programs written in TypeScript. */
 import { iamRoleCautions } from './iamRoles.js';
+import { crossStackGrants } from './crossStackGrants.js';
 import { serviceRoleCautions } from './serviceRoles.js';
 import type { DiskContext, Format, SourceFile } from '../../core/types.js';
 import { LineIndex } from '../../core/text.js';
@@ -99,6 +100,8 @@ function detected(file: SourceFile, d: TsDetection, context: DiskContext | undef
     iamRoleCautions(file, d);
     serviceRoleCautions(file, d);
   }
+  // A CDK table another stack of its folder grants on: declined for iam mode (its grants deploy after it: crossStackGrants.ts).
+  const crossStack = context?.iamRoles ? crossStackGrants(file, d, context) : undefined;
   // A TableV2 whose stack's Region the file does not show: how the CDK app's entry creates it. Roles' permissions boundaries.
   const regions = d.tables.some((t) => t.regionOpen) ? entryStackRegions(file, d, context) : undefined;
   // A CDK v1 project's @aws-cdk/aws-dynamodb, or a Pulumi project's @pulumi/aws and @pulumi/pulumi, may lack what a fix
@@ -110,7 +113,7 @@ function detected(file: SourceFile, d: TsDetection, context: DiskContext | undef
   const pending = [cdkV1, pulumi, cdktfRegion].filter((p) => p !== undefined);
   const limits = pending.length > 0 ? Promise.all(pending) : undefined;
   const cautions = limits ? limits.then(() => boundaryCautions(file, d, context)) : boundaryCautions(file, d, context);
-  return Promise.all([regions, cautions]).then(() => withModels(file, d, context));
+  return Promise.all([regions, cautions, crossStack]).then(() => withModels(file, d, context));
 }
 
 /**

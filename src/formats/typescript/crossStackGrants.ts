@@ -1,0 +1,46 @@
+/**
+ * Under `--key-policy iam`, an AWS CDK table another stack of its folder grants on (session 59's deploy review, F2).
+ * CDK writes such a grant, key included once the table has one, into the grantee's stack (`props.table.grantReadWriteData(fn)`
+ * in ApiStack puts kms:Decrypt on `Fn::ImportValue` of the key in ApiStack's role policy). That stack imports from the
+ * table's and deploys after it: between the two deploys (or for good, where it is deployed on its own or fails) the table is on
+ * a key only IAM opens and the grantee has no KMS permission, so each of its calls is denied. An outage is not a fix:
+ * the table is declined for iam mode (the default key policy has no such window).
+ *
+ * Read from the files of the table's folder (`context.folder`): another file whose class extends a Stack and calls
+ * `grant*` on `<x>.<name>`, `<name>` the class property that holds the table (`this.table`) or a member of that file
+ * typed as a table (`table: dynamodb.ITable`). A stack in another folder is not read.
+ */
+import type { DiskContext, SourceFile } from '../../core/types.js';
+import { decide, fixWanted } from '../../rule/cmk.js';
+import { WAIVABLE } from '../../rule/blockers.js';
+import type { TsDetection } from './detect.js';
+import { holderOf } from './iamRoles.js';
+
+const STACK_CLASS = /\bextends\s+(?:[\w$]+\.)*Stack\b/;
+const GRANT = /(?:^|[^\w$.])([\w$]+(?:\??\.[\w$]+)*?)\??\.([\w$]+)\??\.grant\w*\(/g;
+const TABLE_MEMBER = /([\w$]+)\??\s*:\s*(?:[\w$]+\.)*I?Table(?:V2)?\b/g;
+
+export async function crossStackGrants(file: SourceFile, d: TsDetection, context: DiskContext): Promise<void> {
+  const open = d.tables.filter((t) => t.framework === 'cdk' && fixWanted(decide(t.encryption, WAIVABLE)));
+  const held = open.map((t) => ({ t, name: /^this\.([\w$]+)$/.exec(holderOf(t, d.sf) ?? '')?.[1] })).filter((h) => h.name !== undefined);
+  if (held.length === 0 || !STACK_CLASS.test(file.text)) return;
+  const others = ((await context.folder(file, '.')) ?? []).filter(
+    (f) => f.path !== file.path && /\.grant\w*\(/.test(f.text) && STACK_CLASS.test(f.text),
+  );
+  for (const { t, name } of held) {
+    const stacks = others.filter((f) => {
+      const names = new Set([name!, ...[...f.text.matchAll(TABLE_MEMBER)].map((m) => m[1])]);
+      // `props.table.grantReadWriteData(fn)`, `db.table.grant(...)`: not `this.table`, a table of that stack.
+      return [...f.text.matchAll(GRANT)].some((m) => m[1] !== 'this' && names.has(m[2]));
+    });
+    if (stacks.length === 0) continue;
+    const where = stacks.map((f) => f.path.split('/').pop()).join(', ');
+    t.encryption.obstacles.push({
+      kind: 'code-shape',
+      step:
+        `with --key-policy iam, the grants on this table that ${where} makes go, with the key's, into that stack, which deploys after this one: ` +
+        "until it does, its roles are denied the table's key. Fix it with the default key policy (drop-in) first and move to iam in a later change, " +
+        'once those stacks have deployed the grants',
+    });
+  }
+}
