@@ -162,7 +162,7 @@ function settingsOf(text: string, props: CNode | null | undefined): Settings {
 /** A key as written, and a lookup of the AWS managed key written in place (`{fn::invoke: {function: aws:kms:getAlias, ...}}`). */
 function keyAt(text: string, node: CNode | null | undefined): Setting {
   const key = keySettingOf(text, node);
-  return invokesAwsManagedKey(resolveAlias(node ?? null), undefined) ? { ...key, text: AWS_MANAGED_ALIAS } : key;
+  return looksUpAwsManagedKey(invokedLookup(resolveAlias(node ?? null), undefined)) ? { ...key, text: AWS_MANAGED_ALIAS } : key;
 }
 
 /** A key that names the AWS managed key (its alias, or an ARN of it), as read or as written. */
@@ -338,9 +338,10 @@ function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | unde
   const configName = configNameOf(settings, root);
   if (stacks && configName !== undefined) return { ...settings, key: stackKey(key, configName, stacks) };
   // A lookup of the AWS managed key (`fn::invoke` of aws:kms:getAlias or getKey): that key, read as `${v.targetKeyArn}`.
-  if (invokesAwsManagedKey(resolveAlias(child(child(root, 'variables'), name) ?? null), ref[2]))
-    return { ...settings, key: { ...key, state: 'expression', text: AWS_MANAGED_ALIAS } };
-  const looked = chosenLookup(resolveAlias(child(child(root, 'variables'), name) ?? null), ref[2]);
+  // So is a resource's read of it (`get: {id: alias/aws/dynamodb}`), read as `${r.targetKeyArn}` (keyLookupOf).
+  const lookup = keyLookupOf(root, name, ref[2]);
+  if (looksUpAwsManagedKey(lookup)) return { ...settings, key: { ...key, state: 'expression', text: AWS_MANAGED_ALIAS } };
+  const looked = chosenLookup(lookup);
   if (looked !== undefined) return { ...settings, key: lookedUpKey(key, looked, root, stacks) };
   if (ref[2] !== undefined) return settings;
   const variable = scalarString(resolveAlias(child(child(root, 'variables'), name) ?? null) ?? null);
@@ -379,7 +380,7 @@ function configNameOf(settings: Settings, root: CMap): string | undefined {
 function lookupConfigOf(settings: Settings, root: CMap): string | undefined {
   const key = settings.model === 'sse' ? settings.key : undefined;
   const ref = key?.state === 'literal' ? /^\$\{([\w-]+)(?:\.([\w-]+))?\}$/.exec(key.text?.trim() ?? '') : undefined;
-  const looked = ref ? chosenLookup(resolveAlias(child(child(root, 'variables'), ref[1]) ?? null), ref[2]) : undefined;
+  const looked = ref ? chosenLookup(keyLookupOf(root, ref[1], ref[2])) : undefined;
   const name = looked === undefined ? undefined : /^\$\{([\w-]+)\}$/.exec(looked.named.trim())?.[1];
   return name && child(child(root, 'variables'), name) == null ? name : undefined;
 }
@@ -394,40 +395,71 @@ const KEY_LOOKUPS: Record<string, string> = {
 const KEY_ATTRIBUTES = new Set(['arn', 'id', 'targetKeyArn', 'targetKeyId', 'keyId']);
 
 /**
- * Is the variable an `fn::invoke` of aws:kms:getAlias (or getKey) with the AWS managed key's alias, read for its key
- * (`attribute`: `targetKeyArn`, `arn`...; none: the invoke's `return` names it)?
+ * The resources that read an existing alias or key (`type: aws:kms:Alias` with `get: {id: alias/aws/dynamodb}`; adversarial
+ * pass s59 F5: read as a key of the account), lookups as aws:kms:getAlias and getKey are: by the alias, by the key (whose
+ * id may be an alias name or ARN, as getKey's keyId).
  */
-function invokesAwsManagedKey(variable: CNode | null | undefined, attribute: string | undefined): boolean {
-  const invoke = resolveAlias(child(variable, 'fn::invoke') ?? null);
-  const fn = scalarString(resolveAlias(child(invoke, 'function') ?? null) ?? null);
-  const arg = fn === undefined ? undefined : KEY_LOOKUPS[fn];
-  if (arg === undefined) return false;
-  const named = scalarString(resolveAlias(child(resolveAlias(child(invoke, 'arguments') ?? null), arg) ?? null) ?? null);
-  if (named === undefined || named.trim() === '' || named.includes('${') || !isAwsManagedKeyRef(named)) return false;
-  const read = attribute ?? scalarString(resolveAlias(child(invoke, 'return') ?? null) ?? null);
-  return read !== undefined && KEY_ATTRIBUTES.has(read);
+const READ_TYPES: Record<string, 'alias' | 'key'> = {
+  'aws:kms:Alias': 'alias',
+  'aws:kms/alias:Alias': 'alias',
+  'aws:kms:Key': 'key',
+  'aws:kms/key:Key': 'key',
+};
+
+/**
+ * A lookup of a key read for its key: the alias name or key id it is given (`named`, as written; undefined when none is
+ * a string) and whether it looks up `by` an alias or a key.
+ */
+interface KeyLookup {
+  named: string | undefined;
+  by: 'alias' | 'key';
 }
 
 /**
- * An `fn::invoke` of aws:kms:getAlias or aws:kms:getKey (KEY_LOOKUPS) read for its key, with the alias name or key id it
- * is given (`named`, as written) and whether it looks up `by` an alias or a key: the lookups whose name is a config
- * value or variable (`name: ${keyAlias}`, `keyId: ${tableKey}`). Undefined for any other variable (a literal name:
- * invokesAwsManagedKey).
+ * An `fn::invoke` of aws:kms:getAlias or aws:kms:getKey (KEY_LOOKUPS) read for its key (`attribute`: `targetKeyArn`,
+ * `arn`...; none: the invoke's `return` names it), written in place or as a variable. Undefined for anything else.
+ */
+function invokedLookup(node: CNode | null | undefined, attribute: string | undefined): KeyLookup | undefined {
+  const invoke = resolveAlias(child(node, 'fn::invoke') ?? null);
+  const fn = scalarString(resolveAlias(child(invoke, 'function') ?? null) ?? null);
+  const arg = fn === undefined ? undefined : KEY_LOOKUPS[fn];
+  if (arg === undefined) return undefined;
+  const read = attribute ?? scalarString(resolveAlias(child(invoke, 'return') ?? null) ?? null);
+  if (read === undefined || !KEY_ATTRIBUTES.has(read)) return undefined;
+  const named = scalarString(resolveAlias(child(resolveAlias(child(invoke, 'arguments') ?? null), arg) ?? null) ?? null);
+  return { named, by: arg === 'name' ? 'alias' : 'key' };
+}
+
+/**
+ * What a name of the program (`ddbAlias` of `${ddbAlias.targetKeyArn}`) looks up, read for `attribute`: its variable's
+ * `fn::invoke` (invokedLookup), or, no variable of that name, its resource's `get:` of a READ_TYPES type (the `id` it
+ * reads). Undefined for any other name.
+ */
+function keyLookupOf(root: CMap, name: string, attribute: string | undefined): KeyLookup | undefined {
+  const variable = resolveAlias(child(child(root, 'variables'), name) ?? null);
+  if (variable != null) return invokedLookup(variable, attribute);
+  const resource = resolveAlias(child(child(root, 'resources'), name) ?? null);
+  const by = READ_TYPES[scalarString(resolveAlias(child(resource, 'type') ?? null) ?? null) ?? ''];
+  const get = resolveAlias(child(resource, 'get') ?? null);
+  if (by === undefined || get?.kind !== 'map' || attribute === undefined || !KEY_ATTRIBUTES.has(attribute)) return undefined;
+  return { named: scalarString(resolveAlias(child(get, 'id') ?? null) ?? null), by };
+}
+
+/** Is it a lookup (KeyLookup) of the AWS managed key's alias (or its ARN), written as a literal? */
+const looksUpAwsManagedKey = (l: KeyLookup | undefined): boolean =>
+  l?.named !== undefined && l.named.trim() !== '' && !l.named.includes('${') && isAwsManagedKeyRef(l.named);
+
+/**
+ * A lookup (KeyLookup) whose alias name or key id is a config value or variable (`name: ${keyAlias}`, `keyId:
+ * ${tableKey}`, `get: {id: ${keyAlias}}`); undefined for any other (a literal name: looksUpAwsManagedKey).
  */
 interface ChosenLookup {
   named: string;
   by: 'alias' | 'key';
 }
 
-function chosenLookup(variable: CNode | null | undefined, attribute: string | undefined): ChosenLookup | undefined {
-  const invoke = resolveAlias(child(variable, 'fn::invoke') ?? null);
-  const fn = scalarString(resolveAlias(child(invoke, 'function') ?? null) ?? null);
-  const arg = fn === undefined ? undefined : KEY_LOOKUPS[fn];
-  if (arg === undefined) return undefined;
-  const named = scalarString(resolveAlias(child(resolveAlias(child(invoke, 'arguments') ?? null), arg) ?? null) ?? null);
-  const read = attribute ?? scalarString(resolveAlias(child(invoke, 'return') ?? null) ?? null);
-  if (!named?.includes('${') || read === undefined || !KEY_ATTRIBUTES.has(read)) return undefined;
-  return { named, by: arg === 'name' ? 'alias' : 'key' };
+function chosenLookup(l: KeyLookup | undefined): ChosenLookup | undefined {
+  return l?.named?.includes('${') ? { named: l.named, by: l.by } : undefined;
 }
 
 /**
