@@ -331,7 +331,7 @@ function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | unde
   if (settings.model !== 'sse') return settings;
   const key = settings.key;
   if (key?.state !== 'literal' || key.text === undefined) return settings;
-  const ref = /^\$\{([\w-]+)(?:\.([\w-]+))?\}$/.exec(key.text.trim());
+  const ref = referenceOf(root, key.text);
   if (!ref) return settings;
   const name = ref[1];
   // A config value: what each stack's file sets, the program's default under it (pulumi/stacks.ts).
@@ -345,8 +345,7 @@ function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | unde
   if (looked !== undefined) return { ...settings, key: lookedUpKey(key, looked, root, stacks) };
   if (ref[2] !== undefined) return settings;
   const variable = scalarString(resolveAlias(child(child(root, 'variables'), name) ?? null) ?? null);
-  const config = child(root, 'config') ?? child(root, 'configuration');
-  const fallback = scalarString(resolveAlias(child(resolveAlias(child(config, name) ?? null), 'default') ?? null) ?? null);
+  const fallback = configDefault(root, name);
   if (variable !== undefined && !variable.includes('${') && isAwsManagedKeyRef(variable))
     return { ...settings, key: { ...key, text: AWS_MANAGED_ALIAS } };
   if (variable === undefined && fallback !== undefined && isAwsManagedKeyRef(fallback))
@@ -358,6 +357,32 @@ function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | unde
       },
     };
   return settings;
+}
+
+/**
+ * A reference written alone, `${name}` or `${name.attribute}`: [the text, the name, the attribute]. A config value may be
+ * written with the project's namespace, `${<project>:name}`, which pulumi-yaml reads as `${name}` (its sort.go and
+ * run.go strip `<project>:` from a name no resource, variable or config entry has, `stripConfigNamespace`; adversarial
+ * pass s59 F6: `${p8:keyArn}` of a default `alias/aws/dynamodb` was read as a key of the account): the name is given
+ * without it.
+ */
+function referenceOf(root: CMap, text: string | undefined): [string, string, string | undefined] | undefined {
+  const ref = /^\$\{(?:([\w-]+):)?([\w-]+)(?:\.([\w-]+))?\}$/.exec(text?.trim() ?? '');
+  if (!ref || (ref[1] !== undefined && ref[1] !== projectOf(root))) return undefined;
+  return [ref[0], ref[2], ref[3]];
+}
+
+/** The project's name (`name:` of the program's Pulumi.yaml): its config's namespace. */
+const projectOf = (root: CMap) => scalarString(resolveAlias(child(root, 'name') ?? null) ?? null);
+
+/**
+ * The default of the program's config entry `name` (`config:`, or the older `configuration:`), declared as `name` or
+ * with the project's namespace, `<project>:name`, which pulumi-yaml declares as `name` (stripConfigNamespace, above).
+ */
+function configDefault(root: CMap, name: string): string | undefined {
+  const config = child(root, 'config') ?? child(root, 'configuration');
+  const entry = child(config, name) ?? child(config, `${projectOf(root)}:${name}`);
+  return scalarString(resolveAlias(child(resolveAlias(entry ?? null), 'default') ?? null) ?? null);
 }
 
 /** The key `${name}` of a config value on every stack: the AWS managed key on each is that key; on some, decided per stack. */
@@ -372,16 +397,18 @@ function stackKey(written: Setting, name: string, stacks: PulumiStacks): Setting
 /** A key written as `${name}` of no variable: a config value, which each stack's file may set (pulumi/stacks.ts). */
 function configNameOf(settings: Settings, root: CMap): string | undefined {
   const key = settings.model === 'sse' ? settings.key : undefined;
-  const name = key?.state === 'literal' ? /^\$\{([\w-]+)\}$/.exec(key.text?.trim() ?? '')?.[1] : undefined;
+  const ref = key?.state === 'literal' ? referenceOf(root, key.text) : undefined;
+  const name = ref?.[2] === undefined ? ref?.[1] : undefined;
   return name && child(child(root, 'variables'), name) == null ? name : undefined;
 }
 
 /** A key written as `${v}` (or `${v.targetKeyArn}`) of a variable that looks up an alias or key a config value names: that value's name. */
 function lookupConfigOf(settings: Settings, root: CMap): string | undefined {
   const key = settings.model === 'sse' ? settings.key : undefined;
-  const ref = key?.state === 'literal' ? /^\$\{([\w-]+)(?:\.([\w-]+))?\}$/.exec(key.text?.trim() ?? '') : undefined;
+  const ref = key?.state === 'literal' ? referenceOf(root, key.text) : undefined;
   const looked = ref ? chosenLookup(keyLookupOf(root, ref[1], ref[2])) : undefined;
-  const name = looked === undefined ? undefined : /^\$\{([\w-]+)\}$/.exec(looked.named.trim())?.[1];
+  const named = looked === undefined ? undefined : referenceOf(root, looked.named);
+  const name = named?.[2] === undefined ? named?.[1] : undefined;
   return name && child(child(root, 'variables'), name) == null ? name : undefined;
 }
 
@@ -476,7 +503,8 @@ function chosenLookup(l: KeyLookup | undefined): ChosenLookup | undefined {
  */
 function lookedUpKey(key: Setting, looked: ChosenLookup, root: CMap, stacks: PulumiStacks | undefined): Setting {
   const named = looked.named;
-  const ref = /^\$\{([\w-]+)\}$/.exec(named.trim())?.[1];
+  const written = referenceOf(root, named);
+  const ref = written?.[2] === undefined ? written?.[1] : undefined;
   const what = looked.by === 'alias' ? 'the alias' : 'the key';
   const lookup = `${key.source} looks up ${what} ${named.trim()}`;
   const variable = ref === undefined ? undefined : child(child(root, 'variables'), ref);
@@ -488,8 +516,7 @@ function lookedUpKey(key: Setting, looked: ChosenLookup, root: CMap, stacks: Pul
         return { state: 'expression', source: key.source, text: AWS_MANAGED_ALIAS, via: `${what} it looks up: ${on.why}` };
       return { state: 'unreadable', source: `${lookup}, and ${on.why}` };
     }
-    const config = child(root, 'config') ?? child(root, 'configuration');
-    const fallback = scalarString(resolveAlias(child(resolveAlias(child(config, ref) ?? null), 'default') ?? null) ?? null);
+    const fallback = configDefault(root, ref);
     if (fallback !== undefined && fallback.trim() !== '' && !isAwsManagedKeyRef(fallback)) return key;
     if (looked.by === 'key' && fallback === undefined) return key;
     return {

@@ -137,3 +137,31 @@ it.each([
   const out = (await processMemory([{ path: 'Pulumi.yaml', text }], 'fix')).outcomes[0].newText!;
   expect(out).toContain('kmsKeyArn: ${ordersKey.arn}');
 });
+
+// A config value written with the project's namespace (adversarial pass s59 F6): pulumi-yaml strips `<project>:` from a
+// reference and a declaration (stripConfigNamespace), so `${tables:managedDefault}` is `${managedDefault}`, and a
+// `tables:managedDefault` entry is declared as `managedDefault`. Another namespace is no config value of the program.
+it.each([
+  ['${tables:managedDefault}', 'managedDefault', 'unknown'],
+  ['${managedDefault}', 'tables:managedDefault', 'unknown'],
+  ['${tables:managedDefault}', 'tables:managedDefault', 'unknown'],
+  ['${tables:ownDefault}', 'managedDefault', 'customer-managed'],
+  ['${other:managedDefault}', 'managedDefault', 'customer-managed'],
+])('kmsKeyArn: %s of a config entry %s', async (key, entry, status) => {
+  const text = program(key).replace('  managedDefault:\n', `  ${entry}:\n`);
+  const t = (await processMemory([{ path: 'Pulumi.yaml', text }], 'scan')).outcomes[0].tables[0];
+  expect(t.status).toBe(status);
+});
+
+it.each([
+  ['tables:managedDefault', MANAGED, 'aws-managed'],
+  ['managedDefault', MANAGED, 'aws-managed'],
+  ['tables:managedDefault', OWN, 'customer-managed'],
+])("kmsKeyArn: ${tables:managedDefault} with a stack file's %s: %s", async (entry, value, status) => {
+  const files = [
+    { path: 'p/Pulumi.yaml', text: program('${tables:managedDefault}') },
+    { path: 'p/Pulumi.dev.yaml', text: `config:\n  ${entry}: ${value}\n` },
+  ];
+  const t = (await processMemory(files, 'scan')).outcomes.find((o) => o.tables.length > 0)!.tables[0];
+  expect(t.status).toBe(status);
+});
