@@ -14,7 +14,8 @@
  *   Pulumi `deletion_window_in_days`/`deletionWindowInDays`; CloudFormation `PendingWindowInDays`
  *   and CDK `pendingWindow` only when it is not the default 30, see KICS 2844c749).
  * - `description`: a template with `{tables}` (the table names, as today's
- *   "KMS key for DynamoDB table X" / "...tables X, Y") or `{table}` (same); default DEFAULT_DESCRIPTION.
+ *   "KMS key for DynamoDB table X" / "...tables X, Y") or `{table}` (same); default DEFAULT_DESCRIPTION. Neither it nor
+ *   a tag may hold `${` (INTERPOLATED).
  * - `alias`: a template with `{table}` for the deployed table's name as the format refers to it
  *   (and `-shared` appended to it for a shared key); default DEFAULT_ALIAS = 'alias/dynamodb/{table}'.
  *   Must start with `alias/`, not `alias/aws/`, hold `{table}` once, and otherwise only the characters
@@ -91,6 +92,16 @@ export function freeAliasTemplate(
 }
 
 /** Problems with a KeySettings value (for `.kmsfix.yml` and flags); empty when valid. */
+/**
+ * Why a description or tag may not hold `${` (adversarial pass s59 F4): the text is written into the generated key as it
+ * is, and Pulumi YAML reads `${team}` there as a reference (the program fails), the Serverless Framework resolves
+ * `${self:service}` (or fails on `${team}`), CDK for Terraform passes it to Terraform as an interpolation; the
+ * Framework has no escape for it. Terraform's `$${` and CloudFormation's plain strings would keep it, but one key
+ * setting serves every format of a run: refused for all.
+ */
+const INTERPOLATED =
+  'must not hold "${" (Pulumi YAML, CDK for Terraform and the Serverless Framework would read it as an interpolation of theirs)';
+
 export function keySettingsProblems(s: KeySettings): string[] {
   const problems: string[] = [];
   if (
@@ -110,10 +121,13 @@ export function keySettingsProblems(s: KeySettings): string[] {
   if (s.description !== undefined && (s.description.trim() === '' || s.description.length > 8192)) {
     problems.push('description must not be empty nor longer than 8192 characters');
   }
+  if (s.description?.includes('${')) problems.push(`description ${INTERPOLATED}: ${s.description}`);
   for (const [k, v] of Object.entries(s.tags ?? {})) {
     if (k.length < 1 || k.length > 128 || k.startsWith('aws:'))
       problems.push(`tag key must be 1 to 128 characters and not start with "aws:": ${k}`);
     if (typeof v !== 'string' || v.length > 256) problems.push(`tag value of ${k} must be a string of at most 256 characters`);
+    if (k.includes('${')) problems.push(`tag key ${INTERPOLATED}: ${k}`);
+    if (typeof v === 'string' && v.includes('${')) problems.push(`tag value of ${k} ${INTERPOLATED}: ${v}`);
   }
   if (Object.keys(s.tags ?? {}).length > 50) problems.push('at most 50 tags');
   return problems;

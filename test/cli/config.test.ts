@@ -195,6 +195,12 @@ describe('.kmsfix.yml', () => {
     writeFileSync(path.join(dir, '.kmsfix.yml'), 'key:\n  tags:\n    aws:owner: me\n');
     const tags = await runCli(['scan'], dir);
     expect(tags.stderr).toContain('.kmsfix.yml:3:5: key.tags: tag key must be 1 to 128 characters and not start with "aws:": aws:owner');
+    // Adversarial pass s59 F4: a description or tag holding "${", which Pulumi YAML, CDKTF and Serverless would interpolate.
+    writeFileSync(path.join(dir, '.kmsfix.yml'), 'key:\n  description: "key (${self:service})"\n  tags:\n    owner: "${team}"\n');
+    const interpolated = await runCli(['fix', '--dry-run'], dir);
+    expect(interpolated.code).toBe(2);
+    expect(interpolated.stderr).toContain('.kmsfix.yml:2:16: key.description: description must not hold "${"');
+    expect(interpolated.stderr).toContain('.kmsfix.yml:4:5: key.tags: tag value of owner must not hold "${"');
   });
 
   it('an empty file sets nothing', async () => {

@@ -23,4 +23,14 @@ describe('key settings', () => {
     expect(keySettingsProblems({ alias: 'alias/x.y/{table}' })[0]).toMatch(/only A-Z/);
     expect(keySettingsProblems({ tags: { 'aws:x': 'y' } })[0]).toMatch(/not start with "aws:"/);
   });
+
+  // Adversarial pass s59 F4: written as it is, Pulumi YAML, CDKTF and the Serverless Framework read `${...}` as theirs.
+  it('refuses "${" in a description, a tag key or a tag value', () => {
+    expect(keySettingsProblems({ description: 'DynamoDB {tables} key (${self:service})' })).toEqual([
+      'description must not hold "${" (Pulumi YAML, CDK for Terraform and the Serverless Framework would read it as an interpolation of theirs): DynamoDB {tables} key (${self:service})',
+    ]);
+    expect(keySettingsProblems({ tags: { owner: '${team}' } })[0]).toMatch(/^tag value of owner must not hold "\$\{"/);
+    expect(keySettingsProblems({ tags: { '${team}': 'a' } })[0]).toMatch(/^tag key must not hold "\$\{"/);
+    expect(keySettingsProblems({ description: 'cost $5 {table}', tags: { owner: '{team}', price: '$' } })).toEqual([]);
+  });
 });

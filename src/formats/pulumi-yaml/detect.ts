@@ -162,7 +162,7 @@ function settingsOf(text: string, props: CNode | null | undefined, root: CNode |
 /** A key as written, and a lookup of the AWS managed key written in place (`{fn::invoke: {function: aws:kms:getAlias, ...}}`). */
 function keyAt(text: string, node: CNode | null | undefined, root: CNode | null): Setting {
   const key = keySettingOf(text, node, 'kmsKeyArn', variableText(root));
-  return invokesAwsManagedKey(resolveAlias(node ?? null), undefined) ? { ...key, text: AWS_MANAGED_ALIAS } : key;
+  return looksUpAwsManagedKey(invokedLookup(resolveAlias(node ?? null), undefined)) ? { ...key, text: AWS_MANAGED_ALIAS } : key;
 }
 
 /** A key that names the AWS managed key (its alias, or an ARN of it), as read or as written. */
@@ -325,7 +325,8 @@ function optionEntry(opts: CMap, option: string, covers: (entry: string) => bool
 /** A `variables:` entry's value where it is a plain string (no interpolation), as variableKey reads a key written as it. */
 function variableText(root: CNode | null): (name: string) => string | undefined {
   return (name) => {
-    const v = scalarString(resolveAlias(child(child(root, 'variables'), name) ?? null) ?? null);
+    const variables = root?.kind === 'map' ? section(root, 'variables') : undefined;
+    const v = scalarString(resolveAlias(child(variables, name) ?? null) ?? null);
     return v === undefined || v.includes('${') ? undefined : v;
   };
 }
@@ -339,21 +340,21 @@ function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | unde
   if (settings.model !== 'sse') return settings;
   const key = settings.key;
   if (key?.state !== 'literal' || key.text === undefined) return settings;
-  const ref = /^\$\{([\w-]+)(?:\.([\w-]+))?\}$/.exec(key.text.trim());
+  const ref = referenceOf(root, key.text);
   if (!ref) return settings;
   const name = ref[1];
   // A config value: what each stack's file sets, the program's default under it (pulumi/stacks.ts).
   const configName = configNameOf(settings, root);
   if (stacks && configName !== undefined) return { ...settings, key: stackKey(key, configName, stacks) };
   // A lookup of the AWS managed key (`fn::invoke` of aws:kms:getAlias or getKey): that key, read as `${v.targetKeyArn}`.
-  if (invokesAwsManagedKey(resolveAlias(child(section(root, 'variables'), name) ?? null), ref[2]))
-    return { ...settings, key: { ...key, state: 'expression', text: AWS_MANAGED_ALIAS } };
-  const looked = chosenLookup(resolveAlias(child(section(root, 'variables'), name) ?? null), ref[2]);
+  // So is a resource's read of it (`get: {id: alias/aws/dynamodb}`), read as `${r.targetKeyArn}` (keyLookupOf).
+  const lookup = keyLookupOf(root, name, ref[2]);
+  if (looksUpAwsManagedKey(lookup)) return { ...settings, key: { ...key, state: 'expression', text: AWS_MANAGED_ALIAS } };
+  const looked = chosenLookup(lookup);
   if (looked !== undefined) return { ...settings, key: lookedUpKey(key, looked, root, stacks) };
   if (ref[2] !== undefined) return settings;
   const variable = scalarString(resolveAlias(child(section(root, 'variables'), name) ?? null) ?? null);
-  const config = section(root, 'config') ?? section(root, 'configuration');
-  const fallback = scalarString(resolveAlias(child(resolveAlias(child(config, name) ?? null), 'default') ?? null) ?? null);
+  const fallback = configDefault(root, name);
   if (variable !== undefined && !variable.includes('${') && isAwsManagedKeyRef(variable))
     return { ...settings, key: { ...key, text: AWS_MANAGED_ALIAS } };
   if (variable === undefined && fallback !== undefined && isAwsManagedKeyRef(fallback))
@@ -365,6 +366,32 @@ function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | unde
       },
     };
   return settings;
+}
+
+/**
+ * A reference written alone, `${name}` or `${name.attribute}`: [the text, the name, the attribute]. A config value may be
+ * written with the project's namespace, `${<project>:name}`, which pulumi-yaml reads as `${name}` (its sort.go and
+ * run.go strip `<project>:` from a name no resource, variable or config entry has, `stripConfigNamespace`; adversarial
+ * pass s59 F6: `${p8:keyArn}` of a default `alias/aws/dynamodb` was read as a key of the account): the name is given
+ * without it.
+ */
+function referenceOf(root: CMap, text: string | undefined): [string, string, string | undefined] | undefined {
+  const ref = /^\$\{(?:([\w-]+):)?([\w-]+)(?:\.([\w-]+))?\}$/.exec(text?.trim() ?? '');
+  if (!ref || (ref[1] !== undefined && ref[1] !== projectOf(root))) return undefined;
+  return [ref[0], ref[2], ref[3]];
+}
+
+/** The project's name (`name:` of the program's Pulumi.yaml): its config's namespace. */
+const projectOf = (root: CMap) => scalarString(resolveAlias(child(root, 'name') ?? null) ?? null);
+
+/**
+ * The default of the program's config entry `name` (`config:`, or the older `configuration:`), declared as `name` or
+ * with the project's namespace, `<project>:name`, which pulumi-yaml declares as `name` (stripConfigNamespace, above).
+ */
+function configDefault(root: CMap, name: string): string | undefined {
+  const config = section(root, 'config') ?? section(root, 'configuration');
+  const entry = child(config, name) ?? child(config, `${projectOf(root)}:${name}`);
+  return scalarString(resolveAlias(child(resolveAlias(entry ?? null), 'default') ?? null) ?? null);
 }
 
 /** The key `${name}` of a config value on every stack: the AWS managed key on each is that key; on some, decided per stack. */
@@ -379,16 +406,18 @@ function stackKey(written: Setting, name: string, stacks: PulumiStacks): Setting
 /** A key written as `${name}` of no variable: a config value, which each stack's file may set (pulumi/stacks.ts). */
 function configNameOf(settings: Settings, root: CMap): string | undefined {
   const key = settings.model === 'sse' ? settings.key : undefined;
-  const name = key?.state === 'literal' ? /^\$\{([\w-]+)\}$/.exec(key.text?.trim() ?? '')?.[1] : undefined;
+  const ref = key?.state === 'literal' ? referenceOf(root, key.text) : undefined;
+  const name = ref?.[2] === undefined ? ref?.[1] : undefined;
   return name && child(section(root, 'variables'), name) == null ? name : undefined;
 }
 
 /** A key written as `${v}` (or `${v.targetKeyArn}`) of a variable that looks up an alias or key a config value names: that value's name. */
 function lookupConfigOf(settings: Settings, root: CMap): string | undefined {
   const key = settings.model === 'sse' ? settings.key : undefined;
-  const ref = key?.state === 'literal' ? /^\$\{([\w-]+)(?:\.([\w-]+))?\}$/.exec(key.text?.trim() ?? '') : undefined;
-  const looked = ref ? chosenLookup(resolveAlias(child(section(root, 'variables'), ref[1]) ?? null), ref[2]) : undefined;
-  const name = looked === undefined ? undefined : /^\$\{([\w-]+)\}$/.exec(looked.named.trim())?.[1];
+  const ref = key?.state === 'literal' ? referenceOf(root, key.text) : undefined;
+  const looked = ref ? chosenLookup(keyLookupOf(root, ref[1], ref[2])) : undefined;
+  const named = looked === undefined ? undefined : referenceOf(root, looked.named);
+  const name = named?.[2] === undefined ? named?.[1] : undefined;
   return name && child(section(root, 'variables'), name) == null ? name : undefined;
 }
 
@@ -402,40 +431,71 @@ const KEY_LOOKUPS: Record<string, string> = {
 const KEY_ATTRIBUTES = new Set(['arn', 'id', 'targetKeyArn', 'targetKeyId', 'keyId']);
 
 /**
- * Is the variable an `fn::invoke` of aws:kms:getAlias (or getKey) with the AWS managed key's alias, read for its key
- * (`attribute`: `targetKeyArn`, `arn`...; none: the invoke's `return` names it)?
+ * The resources that read an existing alias or key (`type: aws:kms:Alias` with `get: {id: alias/aws/dynamodb}`; adversarial
+ * pass s59 F5: read as a key of the account), lookups as aws:kms:getAlias and getKey are: by the alias, by the key (whose
+ * id may be an alias name or ARN, as getKey's keyId).
  */
-function invokesAwsManagedKey(variable: CNode | null | undefined, attribute: string | undefined): boolean {
-  const invoke = resolveAlias(child(variable, 'fn::invoke') ?? null);
-  const fn = scalarString(resolveAlias(child(invoke, 'function') ?? null) ?? null);
-  const arg = fn === undefined ? undefined : KEY_LOOKUPS[fn];
-  if (arg === undefined) return false;
-  const named = scalarString(resolveAlias(child(resolveAlias(child(invoke, 'arguments') ?? null), arg) ?? null) ?? null);
-  if (named === undefined || named.trim() === '' || named.includes('${') || !isAwsManagedKeyRef(named)) return false;
-  const read = attribute ?? scalarString(resolveAlias(child(invoke, 'return') ?? null) ?? null);
-  return read !== undefined && KEY_ATTRIBUTES.has(read);
+const READ_TYPES: Record<string, 'alias' | 'key'> = {
+  'aws:kms:Alias': 'alias',
+  'aws:kms/alias:Alias': 'alias',
+  'aws:kms:Key': 'key',
+  'aws:kms/key:Key': 'key',
+};
+
+/**
+ * A lookup of a key read for its key: the alias name or key id it is given (`named`, as written; undefined when none is
+ * a string) and whether it looks up `by` an alias or a key.
+ */
+interface KeyLookup {
+  named: string | undefined;
+  by: 'alias' | 'key';
 }
 
 /**
- * An `fn::invoke` of aws:kms:getAlias or aws:kms:getKey (KEY_LOOKUPS) read for its key, with the alias name or key id it
- * is given (`named`, as written) and whether it looks up `by` an alias or a key: the lookups whose name is a config
- * value or variable (`name: ${keyAlias}`, `keyId: ${tableKey}`). Undefined for any other variable (a literal name:
- * invokesAwsManagedKey).
+ * An `fn::invoke` of aws:kms:getAlias or aws:kms:getKey (KEY_LOOKUPS) read for its key (`attribute`: `targetKeyArn`,
+ * `arn`...; none: the invoke's `return` names it), written in place or as a variable. Undefined for anything else.
+ */
+function invokedLookup(node: CNode | null | undefined, attribute: string | undefined): KeyLookup | undefined {
+  const invoke = resolveAlias(child(node, 'fn::invoke') ?? null);
+  const fn = scalarString(resolveAlias(child(invoke, 'function') ?? null) ?? null);
+  const arg = fn === undefined ? undefined : KEY_LOOKUPS[fn];
+  if (arg === undefined) return undefined;
+  const read = attribute ?? scalarString(resolveAlias(child(invoke, 'return') ?? null) ?? null);
+  if (read === undefined || !KEY_ATTRIBUTES.has(read)) return undefined;
+  const named = scalarString(resolveAlias(child(resolveAlias(child(invoke, 'arguments') ?? null), arg) ?? null) ?? null);
+  return { named, by: arg === 'name' ? 'alias' : 'key' };
+}
+
+/**
+ * What a name of the program (`ddbAlias` of `${ddbAlias.targetKeyArn}`) looks up, read for `attribute`: its variable's
+ * `fn::invoke` (invokedLookup), or, no variable of that name, its resource's `get:` of a READ_TYPES type (the `id` it
+ * reads). Undefined for any other name.
+ */
+function keyLookupOf(root: CMap, name: string, attribute: string | undefined): KeyLookup | undefined {
+  const variable = resolveAlias(child(section(root, 'variables'), name) ?? null);
+  if (variable != null) return invokedLookup(variable, attribute);
+  const resource = resolveAlias(child(section(root, 'resources'), name) ?? null);
+  const by = READ_TYPES[scalarString(resolveAlias(child(resource, 'type') ?? null) ?? null) ?? ''];
+  const get = resolveAlias(child(resource, 'get') ?? null);
+  if (by === undefined || get?.kind !== 'map' || attribute === undefined || !KEY_ATTRIBUTES.has(attribute)) return undefined;
+  return { named: scalarString(resolveAlias(child(get, 'id') ?? null) ?? null), by };
+}
+
+/** Is it a lookup (KeyLookup) of the AWS managed key's alias (or its ARN), written as a literal? */
+const looksUpAwsManagedKey = (l: KeyLookup | undefined): boolean =>
+  l?.named !== undefined && l.named.trim() !== '' && !l.named.includes('${') && isAwsManagedKeyRef(l.named);
+
+/**
+ * A lookup (KeyLookup) whose alias name or key id is a config value or variable (`name: ${keyAlias}`, `keyId:
+ * ${tableKey}`, `get: {id: ${keyAlias}}`); undefined for any other (a literal name: looksUpAwsManagedKey).
  */
 interface ChosenLookup {
   named: string;
   by: 'alias' | 'key';
 }
 
-function chosenLookup(variable: CNode | null | undefined, attribute: string | undefined): ChosenLookup | undefined {
-  const invoke = resolveAlias(child(variable, 'fn::invoke') ?? null);
-  const fn = scalarString(resolveAlias(child(invoke, 'function') ?? null) ?? null);
-  const arg = fn === undefined ? undefined : KEY_LOOKUPS[fn];
-  if (arg === undefined) return undefined;
-  const named = scalarString(resolveAlias(child(resolveAlias(child(invoke, 'arguments') ?? null), arg) ?? null) ?? null);
-  const read = attribute ?? scalarString(resolveAlias(child(invoke, 'return') ?? null) ?? null);
-  if (!named?.includes('${') || read === undefined || !KEY_ATTRIBUTES.has(read)) return undefined;
-  return { named, by: arg === 'name' ? 'alias' : 'key' };
+function chosenLookup(l: KeyLookup | undefined): ChosenLookup | undefined {
+  return l?.named?.includes('${') ? { named: l.named, by: l.by } : undefined;
 }
 
 /**
@@ -452,7 +512,8 @@ function chosenLookup(variable: CNode | null | undefined, attribute: string | un
  */
 function lookedUpKey(key: Setting, looked: ChosenLookup, root: CMap, stacks: PulumiStacks | undefined): Setting {
   const named = looked.named;
-  const ref = /^\$\{([\w-]+)\}$/.exec(named.trim())?.[1];
+  const written = referenceOf(root, named);
+  const ref = written?.[2] === undefined ? written?.[1] : undefined;
   const what = looked.by === 'alias' ? 'the alias' : 'the key';
   const lookup = `${key.source} looks up ${what} ${named.trim()}`;
   const variable = ref === undefined ? undefined : child(section(root, 'variables'), ref);
@@ -464,8 +525,7 @@ function lookedUpKey(key: Setting, looked: ChosenLookup, root: CMap, stacks: Pul
         return { state: 'expression', source: key.source, text: AWS_MANAGED_ALIAS, via: `${what} it looks up: ${on.why}` };
       return { state: 'unreadable', source: `${lookup}, and ${on.why}` };
     }
-    const config = section(root, 'config') ?? section(root, 'configuration');
-    const fallback = scalarString(resolveAlias(child(resolveAlias(child(config, ref) ?? null), 'default') ?? null) ?? null);
+    const fallback = configDefault(root, ref);
     if (fallback !== undefined && fallback.trim() !== '' && !isAwsManagedKeyRef(fallback)) return key;
     if (looked.by === 'key' && fallback === undefined) return key;
     return {

@@ -1,7 +1,7 @@
 /**
  * A key written as a lookup of the AWS managed key: `alias/aws/dynamodb`, or an ARN ending in it, given to
  * AWS CDK's `Alias.fromAliasName` / `Alias.fromAliasAttributes` / `Key.fromKeyArn` / `Key.fromLookup`, Pulumi's
- * `aws.kms.getAlias(Output)` / `getKey(Output)`, or CDK for Terraform's `DataAwsKmsAlias` / `DataAwsKmsKey`, and
+ * `aws.kms.getAlias(Output)` / `getKey(Output)` / `Alias.get` / `Key.get` (or the `id` option of `new aws.kms.Alias`), or CDK for Terraform's `DataAwsKmsAlias` / `DataAwsKmsKey`, and
  * read through their attributes (`.targetKeyArn`, `.keyArn`...), `.then(...)` / `.apply(...)`, and the file's
  * consts. Such a table uses the AWS managed key, as one given the literal alias does (a CloudFormation
  * `KMSMasterKeyId: alias/aws/dynamodb`, Terraform's `data "aws_kms_alias"`): aws-managed, not customer-managed.
@@ -36,7 +36,36 @@ const LOOKUPS: Record<string, { arg: number; prop?: string }> = {
   getKeyOutput: { arg: 0, prop: 'keyId' },
   DataAwsKmsAlias: { arg: 2, prop: 'name' },
   DataAwsKmsKey: { arg: 2, prop: 'keyId' },
+  // Pulumi's read of an existing resource (adversarial pass s59 F5): `aws.kms.Alias.get('ddb', 'alias/aws/dynamodb')`,
+  // `aws.kms.Key.get(...)`, and the `id` resource option, `new aws.kms.Alias('ddb', {...}, { id: 'alias/aws/dynamodb' })`
+  // (calledName: the names they have here).
+  'Alias.get': { arg: 1 },
+  'Key.get': { arg: 1 },
+  'new Alias': { arg: 2, prop: 'id' },
+  'new Key': { arg: 2, prop: 'id' },
 };
+
+/**
+ * A call's name in LOOKUPS: its last name as written, but for Pulumi's reads of a resource, which name the resource's
+ * class: its static `get` (`aws.kms.Alias.get(...)`: `Alias.get`), and a `new` of it given the `id` option (`new Alias`;
+ * CDK's `new Alias(this, 'A', props)` and `new Key(...)` have no `id` prop, and lookupName finds none).
+ */
+function calledName(u: ts.CallExpression | ts.NewExpression): string | undefined {
+  const callee = unwrap(u.expression);
+  const last = (e: ts.Expression) =>
+    e.kind === ts.SyntaxKind.PropertyAccessExpression
+      ? (e as ts.PropertyAccessExpression).name.text
+      : e.kind === ts.SyntaxKind.Identifier
+        ? (e as ts.Identifier).text
+        : undefined;
+  const name = last(callee);
+  if (name === 'get' && callee.kind === ts.SyntaxKind.PropertyAccessExpression) {
+    const owner = last(unwrap((callee as ts.PropertyAccessExpression).expression));
+    if (owner === 'Alias' || owner === 'Key') return `${owner}.get`;
+  }
+  if (u.kind === ts.SyntaxKind.NewExpression && (name === 'Alias' || name === 'Key')) return `new ${name}`;
+  return name;
+}
 
 /** The attributes of a lookup that are its key (or alias), as each framework names them. */
 const KEY_ATTRIBUTES = new Set(['arn', 'id', 'keyArn', 'keyId', 'aliasArn', 'aliasName', 'targetKeyArn', 'targetKeyId', 'aliasTargetKey']);
@@ -131,7 +160,7 @@ function walkKey<T>(e: ts.Expression, walk: KeyWalk<T>, depth: number): T | unde
   }
   if (!ts.isCallExpression(u) && !ts.isNewExpression(u)) return undefined;
   const callee = unwrap(u.expression);
-  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  const name = calledName(u);
   // `lookup.then((a) => a.targetKeyArn)`, `output.apply(...)`: the lookup's key.
   if ((name === 'then' || name === 'apply') && ts.isPropertyAccessExpression(callee)) return walkKey(callee.expression, walk, depth + 1);
   // `pulumi.output(lookup)`.
@@ -210,7 +239,16 @@ function lookupName(u: ts.CallExpression | ts.NewExpression, name: string): ts.E
 }
 
 /** The lookups that name an alias: the AWS managed key's own (`alias/aws/dynamodb`) is one a value may name. */
-const ALIAS_LOOKUPS = new Set(['fromAliasName', 'fromLookup', 'fromAliasAttributes', 'getAlias', 'getAliasOutput', 'DataAwsKmsAlias']);
+const ALIAS_LOOKUPS = new Set([
+  'fromAliasName',
+  'fromLookup',
+  'fromAliasAttributes',
+  'getAlias',
+  'getAliasOutput',
+  'DataAwsKmsAlias',
+  'Alias.get',
+  'new Alias',
+]);
 
 /**
  * A lookup (LOOKUPS) with the alias, or key, it is given (`name`): `by` an alias (`aws.kms.getAliasOutput({ name:

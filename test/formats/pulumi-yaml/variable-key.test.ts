@@ -99,3 +99,69 @@ it.each([
   expect(t.status).toBe(status);
   expect(t.message).toContain(message);
 });
+
+// A resource that reads an existing alias or key (`get:`, adversarial pass s59 F5): a lookup as fn::invoke is; the AWS
+// managed key's alias there was read as a key of the account.
+const read = (type: string, id: string, key: string) => `name: tables
+runtime: yaml
+config:
+  keyAlias:
+    type: string
+resources:
+  existing:
+    type: ${type}
+    get:
+      id: ${id}
+  orders:
+    type: aws:dynamodb:Table
+    properties:
+      hashKey: pk
+      serverSideEncryption:
+        enabled: true
+        kmsKeyArn: ${key}
+`;
+
+it.each([
+  ['aws:kms:Alias', 'alias/aws/dynamodb', '${existing.targetKeyArn}', 'aws-managed'],
+  ['aws:kms/alias:Alias', MANAGED, '${existing.targetKeyArn}', 'aws-managed'],
+  ['aws:kms:Key', 'alias/aws/dynamodb', '${existing.arn}', 'aws-managed'],
+  ['aws:kms:Alias', '${keyAlias}', '${existing.targetKeyArn}', 'unknown'],
+  ['aws:kms:Alias', 'alias/orders', '${existing.targetKeyArn}', 'customer-managed'],
+  ['aws:kms:Key', OWN, '${existing.arn}', 'customer-managed'],
+])('%s with get: {id: %s}, read as %s', async (type, id, key, status) => {
+  const text = read(type, id, key);
+  const t = (await processMemory([{ path: 'Pulumi.yaml', text }], 'scan')).outcomes[0].tables[0];
+  expect(t.status).toBe(status);
+  if (status !== 'aws-managed') return;
+  expect(t.fixable).toBe(true);
+  const out = (await processMemory([{ path: 'Pulumi.yaml', text }], 'fix')).outcomes[0].newText!;
+  expect(out).toContain('kmsKeyArn: ${ordersKey.arn}');
+});
+
+// A config value written with the project's namespace (adversarial pass s59 F6): pulumi-yaml strips `<project>:` from a
+// reference and a declaration (stripConfigNamespace), so `${tables:managedDefault}` is `${managedDefault}`, and a
+// `tables:managedDefault` entry is declared as `managedDefault`. Another namespace is no config value of the program.
+it.each([
+  ['${tables:managedDefault}', 'managedDefault', 'unknown'],
+  ['${managedDefault}', 'tables:managedDefault', 'unknown'],
+  ['${tables:managedDefault}', 'tables:managedDefault', 'unknown'],
+  ['${tables:ownDefault}', 'managedDefault', 'customer-managed'],
+  ['${other:managedDefault}', 'managedDefault', 'customer-managed'],
+])('kmsKeyArn: %s of a config entry %s', async (key, entry, status) => {
+  const text = program(key).replace('  managedDefault:\n', `  ${entry}:\n`);
+  const t = (await processMemory([{ path: 'Pulumi.yaml', text }], 'scan')).outcomes[0].tables[0];
+  expect(t.status).toBe(status);
+});
+
+it.each([
+  ['tables:managedDefault', MANAGED, 'aws-managed'],
+  ['managedDefault', MANAGED, 'aws-managed'],
+  ['tables:managedDefault', OWN, 'customer-managed'],
+])("kmsKeyArn: ${tables:managedDefault} with a stack file's %s: %s", async (entry, value, status) => {
+  const files = [
+    { path: 'p/Pulumi.yaml', text: program('${tables:managedDefault}') },
+    { path: 'p/Pulumi.dev.yaml', text: `config:\n  ${entry}: ${value}\n` },
+  ];
+  const t = (await processMemory(files, 'scan')).outcomes.find((o) => o.tables.length > 0)!.tables[0];
+  expect(t.status).toBe(status);
+});

@@ -158,3 +158,27 @@ it.each([
   expect(text).toContain('new DataAwsKmsKey(');
   expect((await statusOf('main.ts', text)).status).toBe(expected);
 });
+
+// Adversarial pass s59 F5: Pulumi's read of an existing alias or key (the resource class's static `get`, or the `id`
+// resource option) is a lookup too, as getAlias is: the AWS managed key's alias there was read as a key of the account.
+it.each([
+  ["aws.kms.Alias.get('ddb', 'alias/aws/dynamodb').targetKeyArn", '', 'aws-managed'],
+  ['ddb.targetKeyArn', "const ddb = aws.kms.Alias.get('ddb', 'alias/aws/dynamodb');", 'aws-managed'],
+  ["aws.kms.Key.get('ddb', 'alias/aws/dynamodb').arn", '', 'aws-managed'],
+  ["aws.kms.Alias.get('ddb', 'arn:aws:kms:eu-west-1:111122223333:alias/aws/dynamodb').targetKeyArn.apply((a) => a)", '', 'aws-managed'],
+  ['ddb.targetKeyArn', "const ddb = new aws.kms.Alias('ddb', { targetKeyId: 'x' }, { id: 'alias/aws/dynamodb' });", 'aws-managed'],
+  ['ddb.arn', "const ddb = new aws.kms.Key('ddb', {}, { id: 'alias/aws/dynamodb' });", 'aws-managed'],
+  // The alias a stack's config chooses: not known.
+  [
+    "aws.kms.Alias.get('ddb', config.require('keyAlias')).targetKeyArn",
+    "import * as pulumi from '@pulumi/pulumi';\nconst config = new pulumi.Config();",
+    'unknown',
+  ],
+  ["aws.kms.Alias.get('ddb', 'alias/orders').targetKeyArn", '', 'customer-managed'],
+  ["aws.kms.Key.get('ddb', '1234abcd-12ab-34cd-56ef-1234567890ab').arn", '', 'customer-managed'],
+  ['ddb.targetKeyArn', "const ddb = new aws.kms.Alias('ddb', { name: 'alias/orders', targetKeyId: 'x' });", 'customer-managed'],
+])('Pulumi: %s (%s) is %s', async (key, pre, expected) => {
+  const r = await statusOf('index.ts', pulumi(key, pre));
+  expect(r.status).toBe(expected);
+  if (expected === 'aws-managed') expect(r.out).toContain('kmsKeyArn: ordersKey.arn');
+});
