@@ -173,7 +173,9 @@ export function pulumiYamlKeyPolicies(text: string): KeyPolicyFound[] {
 }
 
 function pulumiProgramKeyPolicies(program: unknown): KeyPolicyFound[] {
-  const doc = (program ?? {}) as {
+  // Top-level sections in any case (`Resources:`, `Variables:`), as pulumi-yaml reads them.
+  const folded = Object.fromEntries(Object.entries((program ?? {}) as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), v]));
+  const doc = folded as {
     variables?: Record<string, { 'fn::invoke'?: { function: string; return?: string }; 'fn::toJSON'?: unknown }>;
     resources?: Record<string, { type: string; properties?: Record<string, unknown> }>;
   };
