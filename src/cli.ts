@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from './io/packages.js';
 import { type RunResult, ranLightOnly, run } from './engine/run.js';
-import { LockError, acquireLocks, treeRoots, type Lock } from './io/lock.js';
+import { LockError, acquireFolderLock, acquireLocks, treeRoots, type Lock } from './io/lock.js';
 import { OutputError, checkPatchDir, checkPatchFile, realish } from './io/outputs.js';
 import type { Cleanup } from './io/temp.js';
 import { headsAt } from './io/commit.js';
@@ -431,9 +431,12 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
   }
   // A fix in place holds the lock of its trees from before it reads until it has written.
   let lock: Lock | undefined;
-  if (inPlace) {
+  // A --patch-dir run holds the lock of its folder as long: a second run into it is refused (src/io/lock.ts acquireFolderLock).
+  if (inPlace || p.patchDir) {
     try {
-      lock = acquireLocks(treeRoots(p.paths, io.cwd));
+      lock = p.patchDir
+        ? acquireFolderLock(realish(path.resolve(io.cwd, p.patchDir)), p.patchDir)
+        : acquireLocks(treeRoots(p.paths, io.cwd));
     } catch (err) {
       if (!(err instanceof LockError)) throw err;
       io.err(`kmsfix: ${err.message}\n`);

@@ -1,6 +1,6 @@
 /**
  * Finding candidate files: walk the given paths, skip build and dependency folders, honour
- * .gitignore files, keep only files some format accepts. Never follows symlinks while walking.
+ * .gitignore files (and what else git reads: src/io/gitIgnores.ts), keep only files some format accepts. Never follows symlinks while walking.
  */
 import { type Dirent, type Stats, accessSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { trackedIn } from './gitIndex.js';
 import { real } from './git.js';
 import { namedAs } from './placed.js';
 import { utf8Entries } from './fileNames.js';
+import { repoIgnores } from './gitIgnores.js';
 
 // `#current-cloud-backend`: the Amplify CLI's copy of what it last deployed (amplify/), never edited by hand.
 // `cdk.out`, `cdktf.out`: what `cdk synth` and `cdktf synth` write (named on the command line, read and never fixed: src/core/synthOutput.ts).
@@ -144,19 +145,33 @@ export interface IgnoreScope {
 }
 
 // `ignore` is required only when a .gitignore is found.
-const ignoreLib = lazyRequire<() => Ignore>('ignore');
+const ignoreLib = lazyRequire<(options?: { ignorecase?: boolean }) => Ignore>('ignore');
 
 async function loadGitignore(dir: string): Promise<IgnoreScope | undefined> {
   return loadGitignoreSync(dir);
 }
 
+/**
+ * A folder's .gitignore, matched as its repository's git matches it: regardless of case only with core.ignorecase (the
+ * `ignore` package's default, `ignorecase: true`, left out an untracked `Infra/` under a rule `infra/`: session 59, F2).
+ */
 function loadGitignoreSync(dir: string): IgnoreScope | undefined {
   try {
     const text = readFileSync(path.join(dir, '.gitignore'), 'utf8');
-    return { dir, ig: ignoreLib()().add(text) };
+    const root = gitRootOf(dir);
+    return { dir, ig: ignoreLib()({ ignorecase: root !== undefined && repoIgnores(root).ignorecase }).add(text) };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The patterns git reads for a work tree besides its .gitignore files (core.excludesFile, then info/exclude: below every
+ * .gitignore file in priority), relative to its root: the scopes a walk starts with in a repository.
+ */
+function repoScopes(root: string): IgnoreScope[] {
+  const { ignorecase, texts } = repoIgnores(root);
+  return texts.map((text) => ({ dir: root, ig: ignoreLib()({ ignorecase }).add(text) }));
 }
 
 /**
@@ -175,7 +190,7 @@ async function ancestorScopes(dir: string, read?: Map<string, IgnoreScope | unde
     return scope;
   };
   const scopes = read ? chain.map(load) : await Promise.all(chain.map(loadGitignore));
-  return scopes.filter((s): s is IgnoreScope => s !== undefined);
+  return [...repoScopes(root), ...scopes.filter((s): s is IgnoreScope => s !== undefined)];
 }
 
 /**
@@ -253,7 +268,10 @@ export interface Exclude {
 }
 
 function excluder(excludes: Exclude[], cwd: string): (root: string, absPath: string, isDir: boolean) => boolean {
-  const scopes = excludes.filter((e) => e.patterns.length > 0).map((e) => ({ base: e.base, ig: ignoreLib()().add(e.patterns) }));
+  // Matched with case, as a .gitignore on Linux: `--exclude legacy/` left out `Legacy/` too (session 59, F2).
+  const scopes = excludes
+    .filter((e) => e.patterns.length > 0)
+    .map((e) => ({ base: e.base, ig: ignoreLib()({ ignorecase: false }).add(e.patterns) }));
   return (root, absPath, isDir) =>
     scopes.some((s) => {
       const rel = toPosix(relativeUnder(s.base ?? root ?? cwd, absPath));
@@ -401,7 +419,10 @@ export async function discover(
     let bad: Map<Dirent, string> | undefined;
     if (entries.some((e) => e.name.includes('\uFFFD'))) entries = utf8Entries(dir, entries, (bad = new Map()));
     const own = entries.some((e) => e.name === '.gitignore') ? loadGitignoreSync(dir) : undefined;
-    const here = own ? [...scopes, own] : scopes;
+    // A work tree below the walk's start (a nested repository, a submodule) is git's own: the ignore files of the one
+    // around it do not apply there, its own info/exclude and configuration do.
+    const base = dir !== top && entries.some((e) => e.name === '.git') ? repoScopes(dir) : scopes;
+    const here = own ? [...base, own] : base;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     let names: Set<string> | undefined;
     const compiled = (name: string) =>

@@ -119,6 +119,20 @@ export function execGit(
   });
 }
 
+/**
+ * Runs git in `root` and waits for it, as execGit does (the same environment): for the one question the walk asks a
+ * repository it meets (src/io/gitIgnores.ts), which runs in the walk's thread. Undefined when git cannot be started.
+ */
+export function execGitSync(root: string, args: string[], env: Record<string, string> = {}): { code: number; stdout: string } | undefined {
+  const r = childProcess().spawnSync('git', ['-C', root, ...args], {
+    env: { ...gitEnv(), ...env },
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (r.error || r.status === null) return undefined;
+  return { code: r.status, stdout: r.stdout };
+}
+
 export async function gitStatus(root: string): Promise<GitStatus> {
   const r = await execGit(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
   if (r.code !== 0) throw new Error(`git status failed in ${root}: ${r.message}`);

@@ -93,16 +93,62 @@ function busy(e: Entry, tree: string): LockError {
   );
 }
 
-/** Lock every tree, or none: throws LockError naming the run that holds one. */
-export function acquireLocks(roots: string[]): Lock {
+/** The lock folder, made when missing: one for every user of the machine, world-writable and sticky (like /tmp). */
+function madeLockDir(): string {
   const dir = lockDir();
   try {
     mkdirSync(dir, { recursive: true });
-    // One folder for every user of the machine: world-writable, sticky (like /tmp).
     if ((statSync(dir).mode & 0o1777) !== 0o1777 && statSync(dir).uid === process.getuid?.()) chmodSync(dir, 0o1777);
   } catch (err) {
     throw new LockError(`cannot create the lock folder ${dir}: ${(err as Error).message} (set KMSFIX_LOCK_DIR to a writable folder)`);
   }
+  return dir;
+}
+
+/**
+ * The lock of an output folder (`fix --patch-dir DIR`, by its real path): one run writes DIR at a time. Two runs into one
+ * DIR both exited 0, summary.json naming the last one's repositories only, the other's patches left unlisted (adversarial
+ * pass of session 59, F1). Its own file in the lock folder (`.outlock`: not a tree's, so a run fixing the tree that holds
+ * DIR in place is not refused); a dead run's taken over; released on exit. Throws LockError naming the run that holds it.
+ */
+export function acquireFolderLock(folder: string, shown: string): Lock {
+  const dir = madeLockDir();
+  const file = path.join(dir, `${crypto().createHash('sha256').update(`out:${folder}`).digest('hex').slice(0, 24)}.outlock`);
+  const mine: Entry = { pid: process.pid, start: startOf(process.pid), root: folder, since: new Date().toISOString() };
+  const takenOver: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    const draft = `${file}.${process.pid}.tmp`;
+    try {
+      try {
+        writeFileSync(draft, JSON.stringify(mine) + '\n', { mode: 0o644 });
+        linkSync(draft, file);
+      } finally {
+        rmSync(draft, { force: true });
+      }
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new LockError(`cannot lock ${shown}: ${(err as Error).message}`);
+      const other = readEntry(file);
+      if ((other && other.pid !== process.pid && alive(other)) || attempt > 0)
+        throw new LockError(
+          other
+            ? `another kmsfix run (pid ${other.pid}, since ${other.since}) is writing patches into ${shown}: wait for it to finish, then run again (if no such run exists, remove ${file})`
+            : `cannot lock ${shown}: ${file} is in the way`,
+        );
+      rmSync(file, { force: true });
+      if (other) takenOver.push(`${shown} (pid ${other.pid})`);
+    }
+  }
+  const release = () => {
+    if (readEntry(file)?.pid === process.pid) rmSync(file, { force: true });
+  };
+  process.once('exit', release);
+  return { roots: [folder], takenOver, release };
+}
+
+/** Lock every tree, or none: throws LockError naming the run that holds one. */
+export function acquireLocks(roots: string[]): Lock {
+  const dir = madeLockDir();
   const mine: Entry = { pid: process.pid, start: startOf(process.pid), root: '', since: new Date().toISOString() };
   const held: string[] = [];
   const takenOver: string[] = [];

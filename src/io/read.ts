@@ -303,10 +303,17 @@ export async function readCandidate(
   return { kind: 'file', ...decoded, stamp };
 }
 
-/** "5 MB", "5.2 MB". */
+/**
+ * "5 MB", "5.2 MB"; under 0.1 MB, where one decimal of MB says "0.0 MB" (`--max-file-size 0.001`), "1 KB", "1.5 KB",
+ * and under 1 KB "512 bytes" (whole bytes: a limit of 0.000001 MB is one byte).
+ */
 export function formatMb(bytes: number): string {
+  const one = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
   const mb = bytes / 1024 / 1024;
-  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+  if (mb >= 0.1) return `${one(mb)} MB`;
+  if (bytes >= 1024) return `${one(bytes / 1024)} KB`;
+  const whole = Math.floor(bytes);
+  return `${whole} byte${whole === 1 ? '' : 's'}`;
 }
 
 /** An fs error as a short message: "permission denied (EACCES)". */

@@ -39,6 +39,13 @@ export interface RepoReport {
   fixed: number;
   notFixable: { file: string; line: number; address: string; status: string; reason: string }[];
   errors: FileError[];
+  /**
+   * In summary.json only: a repository an earlier run into DIR listed and this one did not scan (no file of its name
+   * written by this run), its entry kept as that run wrote it, and its files with it, still kmsfix's. A run over a subset
+   * of the repositories wrote a summary.json of that subset, the others' patches left stale and unlisted, then refused
+   * as not kmsfix's by a later run (adversarial pass of session 59, F1).
+   */
+  earlier?: true;
 }
 
 export interface PatchDirResult {
@@ -58,22 +65,24 @@ export interface PatchDirResult {
  * a finished run or as the files a run writing DIR may write (see finish). Nothing else in DIR is
  * ever removed or overwritten: a hand-written orders.patch is the user's.
  */
-function ownFiles(absDir: string): Set<string> {
+function ownFiles(absDir: string): { own: Set<string>; entries: RepoReport[] } {
   const out = new Set<string>();
   let summary: unknown;
   try {
     summary = JSON.parse(readFileSync(path.join(absDir, 'summary.json'), 'utf8'));
   } catch {
-    return out; // none, or not kmsfix's
+    return { own: out, entries: [] }; // none, or not kmsfix's
   }
   const s = summary as { version?: unknown; repositories?: { patch?: unknown; mail?: unknown }[]; writing?: unknown };
-  if (s?.version !== 1) return out;
-  const names = [
-    ...(Array.isArray(s.repositories) ? s.repositories.flatMap((r) => [r?.patch, r?.mail]) : []),
-    ...(Array.isArray(s.writing) ? s.writing : []),
-  ];
+  if (s?.version !== 1) return { own: out, entries: [] };
+  const repositories = Array.isArray(s.repositories) ? s.repositories : [];
+  const names = [...repositories.flatMap((r) => [r?.patch, r?.mail]), ...(Array.isArray(s.writing) ? s.writing : [])];
   for (const n of names) if (typeof n === 'string' && n === path.basename(n) && /\.(patch|mbox)$/.test(n)) out.add(n);
-  return out;
+  // Its repositories' entries, for a later run that does not scan them (RepoReport.earlier).
+  const entries = repositories.filter(
+    (r): r is RepoReport => typeof r === 'object' && r !== null && typeof (r as { repository?: unknown }).repository === 'string',
+  );
+  return { own: out, entries };
 }
 
 interface Bucket {
@@ -246,8 +255,10 @@ export class PatchDirWriter {
     // DIR's files kmsfix wrote; then summary.json says, until this run's is written (the last file, the commit point), that DIR is
     // being written and which files kmsfix may write there: a run killed meanwhile leaves no summary of another run beside
     // this run's patches, and the next run knows those files as kmsfix's.
-    const own = ownFiles(absDir);
+    const { own, entries } = ownFiles(absDir);
     const mine = (name: string) => own.has(name);
+    /** The earlier runs' repositories this one does not scan: listed again, their files left as they are (RepoReport.earlier). */
+    const kept: RepoReport[] = entries.filter((r) => !names.includes(r.repository)).map((r) => ({ ...r, earlier: true }));
     try {
       writeOutputAtomic(
         path.join(absDir, 'summary.json'),
@@ -255,6 +266,8 @@ export class PatchDirWriter {
           {
             version: 1,
             incomplete: 'kmsfix fix --patch-dir is writing this folder, or was stopped while it did: run it again',
+            // Kept for the next run if this one is stopped: their files stay kmsfix's.
+            ...(kept.length ? { repositories: kept } : {}),
             writing: [...new Set([...own, ...names.flatMap((n, k) => [`${n}.patch`, ...(sorted[k].git ? [`${n}.mbox`] : [])])])],
           },
           null,
@@ -408,23 +421,28 @@ export class PatchDirWriter {
       });
     }
     this.discard();
+    // Every repository listed, this run's and the earlier runs' it kept, in name order; the counts are theirs.
+    const listed = [...repositories, ...kept].sort((a, b) => (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : 0));
+    const count = (r: RepoReport, k: 'files' | 'filesChanged' | 'tables' | 'compliant' | 'planned' | 'fixed') =>
+      typeof r[k] === 'number' ? r[k] : 0;
     const total = (k: 'files' | 'filesChanged' | 'tables' | 'compliant' | 'planned' | 'fixed') =>
-      repositories.reduce((n, r) => n + r[k], 0);
+      listed.reduce((n, r) => n + count(r, k), 0);
+    const length = (list: unknown) => (Array.isArray(list) ? list.length : 0);
     const summary = {
       version: 1,
-      repositories,
+      repositories: listed,
       summary: {
-        repositories: repositories.length,
-        patches: repositories.filter((r) => r.patch).length,
-        mails: repositories.filter((r) => r.mail).length,
+        repositories: listed.length,
+        patches: listed.filter((r) => r.patch).length,
+        mails: listed.filter((r) => r.mail).length,
         files: total('files'),
         filesChanged: total('filesChanged'),
         tables: total('tables'),
         compliant: total('compliant'),
         planned: total('planned'),
         fixed: total('fixed'),
-        notFixable: repositories.reduce((n, r) => n + r.notFixable.length, 0),
-        errors: repositories.reduce((n, r) => n + r.errors.length, 0),
+        notFixable: listed.reduce((n, r) => n + length(r.notFixable), 0),
+        errors: listed.reduce((n, r) => n + length(r.errors), 0),
       },
     };
     // A signal that came while the patches and mails were put in place (synchronous renames) is heard here, before the

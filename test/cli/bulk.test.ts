@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli.js';
 import { parsePorcelainZ } from '../../src/io/git.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { pausedCli, runCli, snapshot, GIT_ENV } from '../helpers/cli-helper.js';
+import { BIN, pausedCli, runCli, snapshot, GIT_ENV } from '../helpers/cli-helper.js';
 
 const CF = path.join(FIXTURES, 'cloudformation');
 
@@ -487,5 +487,61 @@ describe('fix --patch-dir onto a folder that holds files (adversarial pass)', ()
       expect(existsSync(path.join(a, 'orders', '.git', 'summary.json'))).toBe(false);
       expect(existsSync(path.join(a, 'orders', '.git', 'patches'))).toBe(false);
     }
+  }, 60_000);
+});
+
+describe('fix --patch-dir run again into the same folder (adversarial pass of session 59, F1)', () => {
+  it('a run over some of the repositories keeps the entries and files of the others in summary.json: a later run over them is not refused', async () => {
+    const a = tmp();
+    repo(path.join(a, 'ws', 'orders'), { 't.yaml': 'yaml-no-sse/input.yaml' });
+    repo(path.join(a, 'ws', 'audit'), { 't.yaml': 'yaml-no-sse/input.yaml' });
+    const listed = () =>
+      (
+        JSON.parse(readFileSync(path.join(a, 'pd', 'summary.json'), 'utf8')).repositories as {
+          repository: string;
+          patch: string;
+          earlier?: boolean;
+        }[]
+      ).map((r) => [r.repository, r.patch, r.earlier ?? false]);
+    expect((await runCli(['fix', '-q', '--patch-dir', 'pd', 'ws'], a)).code).toBe(0);
+    const audit = readFileSync(path.join(a, 'pd', 'audit.patch'));
+    const second = await runCli(['fix', '-q', '--patch-dir', 'pd', 'ws/orders'], a);
+    expect(second.code, second.stderr).toBe(0);
+    expect(listed()).toEqual([
+      ['audit', 'audit.patch', true],
+      ['orders', 'orders.patch', false],
+    ]);
+    expect(readFileSync(path.join(a, 'pd', 'audit.patch')).equals(audit)).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(a, 'pd', 'summary.json'), 'utf8')).summary).toMatchObject({ repositories: 2, patches: 2 });
+    // The files of audit are still kmsfix's: written again by a run over it.
+    const third = await runCli(['fix', '-q', '--patch-dir', 'pd', 'ws/audit'], a);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).not.toContain('not written by kmsfix');
+    expect(listed()).toEqual([
+      ['audit', 'audit.patch', false],
+      ['orders', 'orders.patch', true],
+    ]);
+  }, 60_000);
+
+  it('a second run into a folder another run is writing is refused (exit 2), naming the run; the first one finishes', async () => {
+    const a = tmp();
+    repo(path.join(a, 'orders'), { 't.yaml': 'yaml-no-sse/input.yaml' });
+    repo(path.join(a, 'audit'), { 't.yaml': 'yaml-no-sse/input.yaml' });
+    let other: { status: number | null; stderr: string } | undefined;
+    const first = await pausedCli(['fix', '-q', '--patch-dir', 'pd', 'orders'], a, 'renameSync:orders\\.patch$', () => {
+      try {
+        execFileSync(process.execPath, [BIN, 'fix', '-q', '--patch-dir', 'pd', 'audit'], { cwd: a, encoding: 'utf8', stdio: 'pipe' });
+        other = { status: 0, stderr: '' };
+      } catch (err) {
+        const e = err as { status: number | null; stderr: string };
+        other = { status: e.status, stderr: e.stderr };
+      }
+    });
+    expect(other?.status).toBe(2);
+    expect(other?.stderr).toMatch(/another kmsfix run \(pid \d+, since [^)]+\) is writing patches into pd: wait for it to finish/);
+    expect(first.code, first.stderr).toBe(0);
+    expect(readdirSync(path.join(a, 'pd')).sort()).toEqual(['orders.mbox', 'orders.patch', 'summary.json']);
+    // Released: a run after it writes the folder.
+    expect((await runCli(['fix', '-q', '--patch-dir', 'pd', 'audit'], a)).code).toBe(0);
   }, 60_000);
 });

@@ -1,11 +1,12 @@
 /** What a run looks at: --exclude GLOB (discovery) and --skip-table PATTERN (tables by address). */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { skippedBy } from '../../src/rule/skip.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { runCli } from '../helpers/cli-helper.js';
+import { GIT_ENV, runCli } from '../helpers/cli-helper.js';
 
 const TEMPLATE = readFileSync(path.join(FIXTURES, 'cloudformation', 'yaml-no-sse', 'input.yaml'));
 
@@ -18,8 +19,20 @@ function tree(files: string[]): string {
   return dir;
 }
 
-const files = async (args: string[], cwd: string) =>
-  (JSON.parse((await runCli(['scan', '--format', 'json', ...args], cwd)).stdout).tables as { file: string }[]).map((t) => t.file);
+const files = async (args: string[], cwd: string, env: Record<string, string> = {}) =>
+  (JSON.parse((await runCli(['scan', '--format', 'json', ...args], cwd, undefined, env)).stdout).tables as { file: string }[]).map(
+    (t) => t.file,
+  );
+
+/** A git repository holding `files` (none tracked), its user's own configuration files out of the way. */
+function repo(files: string[]): { dir: string; env: Record<string, string>; git: (...args: string[]) => void } {
+  const dir = tree(files);
+  const home = mkdtempSync(path.join(tmpdir(), 'kmsfix-select-home-'));
+  const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, 'xdg'), GIT_CONFIG_NOSYSTEM: '1' };
+  const git = (...args: string[]) => void execFileSync('git', ['-C', dir, ...args], { env: { ...GIT_ENV, ...env }, stdio: 'ignore' });
+  git('init', '-q');
+  return { dir, env, git };
+}
 
 describe('--exclude GLOB', () => {
   it('leaves out paths matching .gitignore-style globs, relative to the scanned folder; repeatable', async () => {
@@ -100,5 +113,45 @@ describe('fixtures still pass through discovery', () => {
     writeFileSync(path.join(dir, '.gitignore'), 'b/\n');
     cpSync(path.join(dir, 'a', 't.yaml'), path.join(dir, 'a', 'u.yaml'));
     expect(await files(['--exclude', 'c', '.'], dir)).toEqual(['a/t.yaml', 'a/u.yaml']);
+  });
+});
+
+describe('what else git reads to leave a path out (session 59, F2 and F3)', () => {
+  it('.gitignore and --exclude match with case, as git does without core.ignorecase: an untracked Infra/ under `infra/` is read', async () => {
+    const { dir, env, git } = repo(['Infra/t.yaml', 'infra/t.yaml', 'Legacy/t.yaml', 'legacy/t.yaml']);
+    writeFileSync(path.join(dir, '.gitignore'), 'infra/\n');
+    expect(await files(['.'], dir, env)).toEqual(['Infra/t.yaml', 'Legacy/t.yaml', 'legacy/t.yaml']);
+    expect(await files(['--exclude', 'legacy/', '.'], dir, env)).toEqual(['Infra/t.yaml', 'Legacy/t.yaml']);
+    // With core.ignorecase (a case-insensitive file system's clone), git matches regardless of case; --exclude still with it.
+    git('config', 'core.ignorecase', 'true');
+    expect(await files(['--exclude', 'legacy/', '.'], dir, env)).toEqual(['Legacy/t.yaml']);
+  });
+
+  it('reads the repository’s info/exclude, core.excludesFile and its default $XDG_CONFIG_HOME/git/ignore; a tracked file stays read', async () => {
+    const { dir, env, git } = repo(['app/t.yaml', 'scratch/t.yaml', 'scratch/kept.yaml', 'tmp/t.yaml', 'gen/t.yaml']);
+    writeFileSync(path.join(dir, '.git', 'info', 'exclude'), '# git init writes comments\nscratch/\n');
+    git('add', '-f', 'scratch/kept.yaml');
+    git('commit', '-q', '-m', 'kept');
+    mkdirSync(path.join(env.XDG_CONFIG_HOME, 'git'), { recursive: true });
+    writeFileSync(path.join(env.XDG_CONFIG_HOME, 'git', 'ignore'), 'tmp/\n');
+    expect(await files(['.'], dir, env)).toEqual(['app/t.yaml', 'gen/t.yaml', 'scratch/kept.yaml']);
+    // A fix writes what the scan reports, and nothing git ignores (--force: the files are not committed).
+    expect((await runCli(['fix', '--yes', '--force', '-q', '.'], dir, undefined, env)).code).toBe(0);
+    for (const f of ['scratch/t.yaml', 'tmp/t.yaml']) expect(readFileSync(path.join(dir, f)).equals(TEMPLATE), f).toBe(true);
+    expect(readFileSync(path.join(dir, 'scratch/kept.yaml')).equals(TEMPLATE)).toBe(false);
+    git('checkout', '-q', '.');
+    // core.excludesFile, when set, is read in place of the default (a `~/` path from HOME).
+    writeFileSync(path.join(env.HOME, 'ignore'), 'gen/\n');
+    git('config', 'core.excludesFile', '~/ignore');
+    expect(await files(['.'], dir, env)).toEqual(['app/t.yaml', 'scratch/kept.yaml', 'tmp/t.yaml']);
+  });
+
+  it('a repository inside the walked one is matched by its own ignore files, not by those of the one around it', async () => {
+    const { dir, env } = repo(['gen/t.yaml', 'sub/gen/t.yaml', 'sub/local/t.yaml']);
+    execFileSync('git', ['-C', path.join(dir, 'sub'), 'init', '-q'], { env: { ...GIT_ENV, ...env } });
+    writeFileSync(path.join(dir, '.gitignore'), 'gen/\n');
+    writeFileSync(path.join(dir, 'sub', '.git', 'info', 'exclude'), 'local/\n');
+    expect(await files(['.'], dir, env)).toEqual(['sub/gen/t.yaml']);
+    expect(await files(['sub'], dir, env)).toEqual(['sub/gen/t.yaml']);
   });
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeSource, readCandidate } from '../../src/io/read.js';
+import { decodeSource, formatMb, readCandidate } from '../../src/io/read.js';
 
 const TEMPLATE = 'Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table # 🔑 café\n';
 
@@ -56,5 +56,17 @@ describe('UTF-16 and UTF-32 input', () => {
       writeFileSync(file, utf32('a: 1\n', le));
       expect((await readCandidate(file, 't.yaml', false, prefilter)).kind, String(le)).toBe('skip');
     }
+  });
+});
+
+describe('sizes in messages (formatMb)', () => {
+  it('MB from 0.1 MB, else KB, else bytes: a limit of --max-file-size 0.001 is never "0.0 MB"', () => {
+    expect(formatMb(5 * 1024 * 1024)).toBe('5 MB');
+    expect(formatMb(5.2 * 1024 * 1024)).toBe('5.2 MB');
+    expect(formatMb(0.1 * 1024 * 1024)).toBe('0.1 MB');
+    expect(formatMb(0.001 * 1024 * 1024)).toBe('1.0 KB');
+    expect(formatMb(2048)).toBe('2 KB');
+    expect(formatMb(320)).toBe('320 bytes');
+    expect(formatMb(0.000001 * 1024 * 1024)).toBe('1 byte');
   });
 });

@@ -15,9 +15,12 @@ const INCLUDE_BLOCK = /^[ \t]*include(?:[ \t]+"[^"\n]*")?[ \t]*\{/m;
 
 /**
  * A module's file: Terraform's `.tf` and `.tf.json`, and OpenTofu's `.tofu` and `.tofu.json`
- * (thienhaole92/opentofu-aws-backend: a project of `.tofu` files alone scanned as "0 tables").
+ * (thienhaole92/opentofu-aws-backend: a project of `.tofu` files alone scanned as "0 tables"). In lower case only, as
+ * Terraform reads a folder on every system (hashicorp/terraform internal/configs/parser_file_matcher.go, moduleFiles.Matches:
+ * the suffix compared with ".tf" and ".tf.json" exactly): a `Main.TF` is no file of the module (adversarial pass of
+ * session 59, U1: it was fixed, and `terraform validate` never read it).
  */
-export const isModuleFileName = (name: string) => /\.(tf|tofu)(\.json)?$/i.test(name);
+export const isModuleFileName = (name: string) => /\.(tf|tofu)(\.json)?$/.test(name);
 
 /**
  * A terragrunt unit: read for the registry module its `terraform { source }` names (terragruntUnit.ts), a group of its own;

@@ -89,11 +89,23 @@ describe('outputProblem', () => {
     }
   });
 
-  it('a Terraform JSON file named in capitals is fixed and verified as JSON, as it is detected', async () => {
-    const text = readFileSync(path.join(FIXTURES, 'terraform', 'tf-json', 'input.tf.json'), 'utf8');
-    const run = await processMemory([{ path: 'm/MAIN.TF.JSON', text }], 'fix');
-    expect(run.outcomes[0].error).toBeUndefined();
-    expect(run.outcomes[0].newText).toBe(readFileSync(path.join(FIXTURES, 'terraform', 'tf-json', 'expected.tf.json'), 'utf8'));
+  it('a file named in capitals (`MAIN.TF.JSON`, `Main.TF`) is no Terraform file, as Terraform reads none: only the lower-case one is fixed', async () => {
+    const json = readFileSync(path.join(FIXTURES, 'terraform', 'tf-json', 'input.tf.json'), 'utf8');
+    const hcl = 'resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n}\n';
+    const run = await processMemory(
+      [
+        { path: 'm/main.tf.json', text: json },
+        { path: 'u/MAIN.TF.JSON', text: json },
+        { path: 'v/Main.TF', text: hcl },
+      ],
+      'fix',
+    );
+    const byPath = new Map(run.outcomes.map((o) => [o.file.path, o]));
+    expect(byPath.get('m/main.tf.json')?.newText).toBe(
+      readFileSync(path.join(FIXTURES, 'terraform', 'tf-json', 'expected.tf.json'), 'utf8'),
+    );
+    for (const p of ['u/MAIN.TF.JSON', 'v/Main.TF']) expect(byPath.get(p)?.tables ?? [], p).toEqual([]);
+    expect(run.outcomes.filter((o) => o.newText !== undefined).map((o) => o.file.path)).toEqual(['m/main.tf.json']);
   });
 
   it('a Terraform fix parses each fixed text once (its re-detection), not again for HashiCorp’s check', async () => {
