@@ -25,6 +25,7 @@ import { bindAliases, bindings, importedModuleOf, isCdktn, readImports, readRequ
 import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './javascript.js';
 import { constObjectOf, declarationOf, usesOf, type ConstObject } from './consts.js';
 import { asSpread, lookup, snippet } from './lookup.js';
+import { changedMemberNote } from './mutatedConsts.js';
 import { readOptions, readsExisting, unreadableOptionsStep } from './options.js';
 import { callExpressions, isJavaScript, newExpressions, parseTypeScript, rootName, stringValue, ts, isUnset, unwrap } from './parse.js';
 import { factorySites, type FactorySite } from './factories.js';
@@ -279,6 +280,12 @@ function unsetKey(sf: ts.SourceFile, e: ts.Expression): Setting | undefined {
   return undefined;
 }
 
+/** A key read from a member of a const the file changes after its declaration (`keys.orders`, mutatedConsts.ts): not known. */
+function changedKey(sf: ts.SourceFile, e: ts.Expression): Setting | undefined {
+  const note = changedMemberNote(sf, e);
+  return note ? { state: 'unreadable', source: `the key ${note}` } : undefined;
+}
+
 /** A key: a string literal as such, anything else an expression naming a key (with the project's values `given` the detection). */
 export const keyOf =
   (sf: ts.SourceFile, given: Given) =>
@@ -286,6 +293,8 @@ export const keyOf =
     // A Pulumi table's key from the stack's config: what the stacks set (stackConfig.ts).
     const stacked = stackKeySetting(sf, given, e);
     if (stacked) return stacked;
+    const changed = changedKey(sf, e);
+    if (changed) return changed;
     const unset = unsetKey(sf, e);
     if (unset) return unset;
     const s = stringValue(unwrap(e));
@@ -601,6 +610,9 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
         model: 'choice',
         choice: choiceOf(c, props, false),
         key: settingOf(sf, props, 'encryptionKey', (e) => {
+          // A member of a const the file changes may be any key, the AWS managed key too: as one that may be, below.
+          const changed = changedKey(sf, e);
+          if (changed) return (maybeManaged = changed);
           const unset = unsetKey(sf, e);
           if (unset) return unset;
           const managed = managedKeySetting(sf, given, e, 'reference');
