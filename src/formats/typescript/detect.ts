@@ -1159,7 +1159,8 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
   // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or serverless.js,
   // a file of Resources it includes); in another JavaScript file, never fixed.
   const fileRefs: FileRef[] = [];
-  if (!compiled && sf.text.includes('AWS::DynamoDB::')) {
+  // A file without the type may still call a function for a table in its Resources (`Orders: createTable({...})`).
+  if (!compiled && (sf.text.includes('AWS::DynamoDB::') || /\bResources\s*:/.test(sf.text))) {
     for (const t of resourceTables(sf, lines, file.test === true, given, fileRefs)) {
       const jsStep = program ? javaScriptStep(t.kind) : undefined;
       if (jsStep && !t.encryption.obstacles.some((o) => o.kind === 'code-shape'))

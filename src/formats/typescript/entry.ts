@@ -26,6 +26,7 @@ export const typescriptEntry: FormatEntry = {
   accepts: (path) =>
     (/\.(?:[cm]?ts|tsx)$/i.test(path) && !/\.d\.[cm]?ts$/i.test(path)) ||
     (/\.(?:[cm]?js|jsx)$/i.test(path) && !/\.min\.(?:[cm]?js|jsx)$/i.test(path)),
-  prefilter: (text) => MARKERS.test(text) || (SST_V2.test(text) && /\bTable\b/.test(text)),
+  prefilter: (text) =>
+    MARKERS.test(text) || (SST_V2.test(text) && /\bTable\b/.test(text)) || (/\bResources\s*:/.test(text) && /dynamo|KeySchema/i.test(text)),
   load: async () => (await import('./index.js')).typescript,
 };
