@@ -37,6 +37,7 @@ import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './jav
 import { declarationOf, usesOf, type ConstObject } from './consts.js';
 import { constObjectHeld } from './mutatedConsts.js';
 import { asSpread, lookup, snippet } from './lookup.js';
+import { changedMemberNote } from './mutatedConsts.js';
 import { readOptions, readsExisting, unreadableOptionsStep } from './options.js';
 import { callExpressions, isJavaScript, newExpressions, parseTypeScript, rootName, stringValue, ts, isUnset, unwrap } from './parse.js';
 import { factorySites, type FactorySite } from './factories.js';
@@ -296,6 +297,12 @@ function unsetKey(sf: ts.SourceFile, e: ts.Expression): Setting | undefined {
   return undefined;
 }
 
+/** A key read from a member of a const the file changes after its declaration (`keys.orders`, mutatedConsts.ts): not known. */
+function changedKey(sf: ts.SourceFile, e: ts.Expression): Setting | undefined {
+  const note = changedMemberNote(sf, e);
+  return note ? { state: 'unreadable', source: `the key ${note}` } : undefined;
+}
+
 /** A key: a string literal as such, anything else an expression naming a key (with the project's values `given` the detection). */
 export const keyOf =
   (sf: ts.SourceFile, given: Given) =>
@@ -303,6 +310,8 @@ export const keyOf =
     // A Pulumi table's key from the stack's config: what the stacks set (stackConfig.ts).
     const stacked = stackKeySetting(sf, given, e);
     if (stacked) return stacked;
+    const changed = changedKey(sf, e);
+    if (changed) return changed;
     const unset = unsetKey(sf, e);
     if (unset) return unset;
     const s = stringValue(unwrap(e));
@@ -618,6 +627,9 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
         model: 'choice',
         choice: choiceOf(c, props, false),
         key: settingOf(sf, props, 'encryptionKey', (e) => {
+          // A member of a const the file changes may be any key, the AWS managed key too: as one that may be, below.
+          const changed = changedKey(sf, e);
+          if (changed) return (maybeManaged = changed);
           const unset = unsetKey(sf, e);
           if (unset) return unset;
           const managed = managedKeySetting(sf, given, e, 'reference');
@@ -1208,7 +1220,8 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
   // CloudFormation resources written as object literals (a Serverless Framework serverless.ts or serverless.js,
   // a file of Resources it includes); in another JavaScript file, never fixed.
   const fileRefs: FileRef[] = [];
-  if (!compiled && sf.text.includes('AWS::DynamoDB::')) {
+  // A file without the type may still call a function for a table in its Resources (`Orders: createTable({...})`).
+  if (!compiled && (sf.text.includes('AWS::DynamoDB::') || /\bResources\s*:/.test(sf.text))) {
     for (const t of resourceTables(sf, lines, file.test === true, given, fileRefs)) {
       const jsStep = program ? javaScriptStep(t.kind) : undefined;
       if (jsStep && !t.encryption.obstacles.some((o) => o.kind === 'code-shape'))

@@ -33,6 +33,9 @@ export const typescriptEntry: FormatEntry = {
     (/\.(?:[cm]?ts|tsx)$/i.test(path) && !/\.d\.[cm]?ts$/i.test(path)) ||
     (/\.(?:[cm]?js|jsx)$/i.test(path) && !/\.min\.(?:[cm]?js|jsx)$/i.test(path)),
   prefilter: (text) =>
-    MARKERS.test(text) || (SST_V2.test(text) && /\bTable\b/.test(text)) || (NEW_TABLE.test(text) && RELATIVE_IMPORT.test(text)),
+    MARKERS.test(text) ||
+    (SST_V2.test(text) && /\bTable\b/.test(text)) ||
+    (NEW_TABLE.test(text) && RELATIVE_IMPORT.test(text)) ||
+    (/\bResources\s*:/.test(text) && /dynamo|KeySchema/i.test(text)),
   load: async () => (await import('./index.js')).typescript,
 };

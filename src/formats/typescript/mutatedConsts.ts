@@ -212,3 +212,24 @@ function collect(sf: ts.SourceFile): Map<ts.VariableDeclaration, Change[]> {
   }
   return out;
 }
+
+/**
+ * A member of a const object or array literal the file changes after its declaration (`keys.orders` with `const keys = { orders: key.arn }` and
+ * later `keys.orders = 'alias/aws/dynamodb'` or `Object.assign(keys, {...})`): a message part (mutatedNote), or
+ * undefined. A key read from such a member is not what the initializer says (rw42 mutargs sh2).
+ */
+export function changedMemberNote(sf: ts.SourceFile, e: ts.Expression): string | undefined {
+  let cur = e;
+  while (isWrapper(cur)) cur = (cur as ts.PropertyAccessExpression).expression;
+  if (!ts.isPropertyAccessExpression(cur) && cur.kind !== ts.SyntaxKind.ElementAccessExpression) return undefined;
+  while (ts.isPropertyAccessExpression(cur) || cur.kind === ts.SyntaxKind.ElementAccessExpression || isWrapper(cur))
+    cur = (cur as ts.PropertyAccessExpression).expression;
+  // A const holding an object or array literal: a construct's or resource's object (`key.keyArn` of `const key = new
+  // kms.Key(...)`, passed to `customerManagedKey(key)`) is not changed by what its members give.
+  const d = ts.isIdentifier(cur) ? declarationOf(cur) : undefined;
+  let init = d && d !== 'other' ? d.initializer : undefined;
+  while (init && isWrapper(init)) init = (init as ts.PropertyAccessExpression).expression;
+  if (!init || !(ts.isObjectLiteralExpression(init) || ts.isArrayLiteralExpression(init))) return undefined;
+  const note = mutatedNote(sf, cur);
+  return note && `${e.getText(sf).replace(/\s+/g, ' ').trim()} is a member of ${note}`;
+}

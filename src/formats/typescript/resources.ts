@@ -236,6 +236,101 @@ function writtenSse(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression): Wr
   return sse.kind === 'value' ? { block: `${NAMES.block}: ${oneLine(sf.text, cfnNode(sf, sse.value))}` } : undefined;
 }
 
+/** The name a call is made by: `make` of `make(...)` and of `helpers.make(...)`. */
+function calleeName(call: ts.CallExpression): string | undefined {
+  const e = unwrap(call.expression);
+  if (ts.isIdentifier(e)) return e.text;
+  return ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
+}
+
+/** A function of the file named `name` (a declaration, or a const holding an arrow or function expression), if one is at its top level. */
+function functionOfFile(sf: ts.SourceFile, name: string): ts.Node | undefined {
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name?.text === name) return st;
+    if (ts.isVariableStatement(st))
+      for (const d of st.declarationList.declarations)
+        if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer) {
+          const init = unwrap(d.initializer);
+          if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+        }
+  }
+  return undefined;
+}
+
+/** Words that say a call makes a DynamoDB table: in its function's name, or in its arguments (a table's properties). */
+const TABLE_NAME = /dynamo|table/i;
+const TABLE_ARGUMENTS = /AWS::DynamoDB::|\bKeySchema\b|\bAttributeDefinitions\b|\bStreamSpecification\b/;
+
+/**
+ * A `Resources` entry whose value is a call that may make a table (rw42 F1, F2: `UsersTable: createTable({ Properties:
+ * {...} })`): a function of the file whose text names a DynamoDB table type, or a function elsewhere (imported: kmsfix
+ * does not read its file) whose name or arguments say it makes one. Reported under the entry's logical ID, `unknown`,
+ * never fixed; undefined for any other property.
+ */
+function calledTable(
+  sf: ts.SourceFile,
+  lines: LineIndex,
+  entry: ts.PropertyAssignment,
+): TsTable | { entry: ts.PropertyAssignment; name: string } | undefined {
+  const call = unwrap(entry.initializer);
+  if (!ts.isCallExpression(call) || isAssertion(call) || !ts.isObjectLiteralExpression(entry.parent)) return undefined;
+  const holder = holderOf(entry.parent);
+  if (!ts.isPropertyAssignment(holder) || propertyName(holder.name) !== 'Resources') return undefined;
+  const id = propertyName(entry.name);
+  const name = calleeName(call);
+  if (id === undefined || name === undefined) return undefined;
+  const own = ts.isIdentifier(unwrap(call.expression)) ? functionOfFile(sf, name) : undefined;
+  const inFile = own !== undefined && /AWS::DynamoDB::(Global)?Table\b/.test(own.getText(sf));
+  const args = call.arguments.map((a) => a.getText(sf)).join(' ');
+  // The file's own function: its table is read where it is built (resourceTables), then given to each entry (perEntry).
+  if (inFile) return { entry, name };
+  if (own !== undefined || !(TABLE_NAME.test(name) || TABLE_ARGUMENTS.test(args))) return undefined;
+  const encryption = unreadable(
+    `the resource is what ${name}(...) returns, a function of another file, which kmsfix does not read as a table's resource`,
+  );
+  encryption.obstacles.push({
+    kind: 'code-shape',
+    step:
+      `give the resource ${name}(...) returns SSESpecification (SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId of a customer-managed key, ` +
+      'an AWS::KMS::Key of the Resources) by hand, or write the resource in its Resources as an object literal, which kmsfix fixes',
+  });
+  const pos = lines.position(entry.getStart(sf));
+  return {
+    line: pos.line,
+    column: pos.column,
+    format: 'serverless',
+    type: 'AWS::DynamoDB::Table',
+    generation: 'serverless',
+    address: id,
+    kind: 'CfnResource',
+    framework: 'serverless',
+    node: call,
+    encryption,
+    suppressions: suppressionsOf(sf, entry),
+  };
+}
+
+/**
+ * A table built by a function of the file (`buildTable()`) that `Resources` entries call: one row per entry, named by
+ * its logical ID at its line, each with the function's reading (rw42 F2: two tables were one row); any other table as it is.
+ */
+function perEntry(sf: ts.SourceFile, lines: LineIndex, t: TsTable, makers: Map<string, ts.PropertyAssignment[]>): TsTable[] {
+  const entries = t.address.endsWith('()') ? makers.get(t.address.slice(0, -2)) : undefined;
+  if (!entries) return [t];
+  return entries.map((entry) => {
+    const pos = lines.position(entry.getStart(sf));
+    const encryption = { ...t.encryption, obstacles: [...t.encryption.obstacles] };
+    return {
+      ...t,
+      line: pos.line,
+      column: pos.column,
+      address: propertyName(entry.name) ?? t.address,
+      encryption,
+      suppressions: suppressionsOf(sf, entry),
+    };
+  });
+}
+
 /** The name of the declaration around a node (a function, method or variable), for a resource built there. */
 function enclosingName(node: ts.Node): string | undefined {
   for (let cur: ts.Node | undefined = node.parent; cur; cur = cur.parent) {
@@ -281,9 +376,17 @@ export function resourceTables(
   // or Resources. Anything else there is a fixture or a mock (a Serverless plugin's unit test: `serverless.service.resources = {...}`).
   if (testCode && !readServiceFile(sf, true)) return out;
   let patterns: Set<string> | undefined;
+  // The functions of the file `Resources` entries call to make their tables (calledTable): the entries, by function.
+  const makers = new Map<string, ts.PropertyAssignment[]>();
   const visit = (n: ts.Node): void => {
     // A const the file passes to an assertion (`const expected = { Resources: ... }; template.templateMatches(expected)`).
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && (patterns ??= assertionArguments(sf)).has(n.name.text)) return;
+    const called = ts.isPropertyAssignment(n) ? calledTable(sf, lines, n) : undefined;
+    if (called && 'entry' in called) makers.set(called.name, [...(makers.get(called.name) ?? []), called.entry]);
+    else if (called) {
+      out.push(called);
+      return;
+    }
     if (ts.isObjectLiteralExpression(n)) {
       const typeOf = lookup(sf, n, 'Type');
       const value = typeOf.kind === 'value' ? unwrap(typeOf.value) : undefined;
@@ -297,6 +400,14 @@ export function resourceTables(
     ts.forEachChild(n, visit);
   };
   visit(sf);
+  // A function of the file that builds a table for `Resources` entries: its table is each of those entries, read as
+  // the function's table is (through its calls), reported at the entry under its logical ID.
+  if (makers.size > 0) out.splice(0, out.length, ...out.flatMap((t) => perEntry(sf, lines, t, makers)));
+  out.splice(
+    0,
+    out.length,
+    ...out.filter((t) => !(t.kind === 'CfnResource' && makers.has(t.address.replace(/\(\)$/, '')) && t.address.endsWith('()'))),
+  );
   if (inputs && fileRefs) fileRefs.push(...inputs.fileRefs);
   const local = out.length > 0 ? localMigrationsOf(sf) : undefined;
   // The plugins migrate AWS::DynamoDB::Table resources only.

@@ -98,7 +98,9 @@ describe('a lookup of the AWS managed key is aws-managed', () => {
         "    const keys = { dynamo: Alias.fromAliasName(this, 'K', 'alias/aws/dynamodb') };\n    keys.dynamo = Alias.fromAliasName(this, 'P', 'alias/prod');\n",
       ],
     ]) {
-      expect((await statusOf('lib/s.ts', cdk(encryption, pre))).status, pre).toBe('customer-managed');
+      // A member of a const object the file changes is not known (session 59: it may as well be set to the AWS managed key).
+      const want = pre.includes('keys.dynamo =') ? 'unknown' : 'customer-managed';
+      expect((await statusOf('lib/s.ts', cdk(encryption, pre))).status, pre).toBe(want);
     }
     // A field of the same name elsewhere (`this.orders = new Table(...)`) assigns no member of the const object (adversarial pass).
     const member = await statusOf(
