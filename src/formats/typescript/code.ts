@@ -18,6 +18,8 @@ export const raw = (text: string): Code => ({ kind: 'raw', text });
 
 /** `{ provider }` for `{ provider: provider }`: a variable of the property's name, written as such code writes it. */
 const isShorthand = (k: string, v: Code) => v.kind === 'raw' && v.text === k && /^[A-Za-z_$][\w$]*$/.test(k);
+/** `...base.Properties`: an entry whose key is a spread (its value empty), written as the key alone. */
+const isSpread = (k: string, v: Code) => k.startsWith('...') && v.kind === 'raw' && v.text === '';
 export const str = (value: string): Code => ({ kind: 'str', value });
 export const obj = (entries: [string, Code][]): Code => ({ kind: 'obj', entries });
 export const arr = (items: Code[]): Code => ({ kind: 'arr', items });
@@ -62,7 +64,7 @@ export function inline(c: Code, style: TsStyle): string {
     case 'obj':
       return c.entries.length === 0
         ? '{}'
-        : `{ ${c.entries.map(([k, v]) => (isShorthand(k, v) ? k : `${propKey(k, style)}: ${inline(v, style)}`)).join(', ')} }`;
+        : `{ ${c.entries.map(([k, v]) => (isShorthand(k, v) || isSpread(k, v) ? k : `${propKey(k, style)}: ${inline(v, style)}`)).join(', ')} }`;
     case 'arr':
       return `[${c.items.map((i) => inline(i, style)).join(', ')}]`;
     case 'call':
@@ -118,7 +120,7 @@ export function render(c: Code, style: TsStyle, indent: string, prefix = 0, suff
       const one = oneLine(c.entries.every(([, v]) => isSimple(v)));
       if (one !== undefined) return one;
       const lines = c.entries.map(([k, v], i) => {
-        if (isShorthand(k, v)) return inner + k;
+        if (isShorthand(k, v) || isSpread(k, v)) return inner + k;
         const key = `${propKey(k, style)}: `;
         const after = comma(i, c.entries.length, tc);
         const value = render(v, style, inner, key.length, after);

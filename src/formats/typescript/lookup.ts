@@ -60,6 +60,22 @@ export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: s
 }
 
 /**
+ * The spread of `o` that gives it `name` (the last one whose object literal holds it, as lookup reads it): a value read
+ * through it is inherited, and a nested object written over it must spread it first (`Properties: { ...base.Properties,
+ * SSESpecification }`, or the spread's other properties are lost).
+ */
+export function spreadGiving(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  let giving: ts.Expression | undefined;
+  for (const p of o.properties) {
+    if (ts.isSpreadAssignment(p)) {
+      const base = constObjectOf(p.expression)?.literal ?? constPartOf(sf, p.expression, 0);
+      if (base && lookup(sf, base, name).kind !== 'absent') giving = p.expression;
+    } else if (p.name && !ts.isComputedPropertyName(p.name) && propertyName(p.name) === name) giving = undefined;
+  }
+  return giving;
+}
+
+/**
  * The object literal a property of a `const` object literal of the file holds (`...base.Properties`, `...tables.Orders`:
  * a serverless.ts resource spreading a shared resource's Properties), read as lookup reads it; undefined when a part is
  * not an object literal written so (or the path is not names).

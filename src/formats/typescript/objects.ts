@@ -4,8 +4,9 @@
  */
 import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { Edit } from '../../core/types.js';
-import { inline, obj, propKey, render, type Code } from './code.js';
+import { inline, obj, propKey, raw, render, type Code } from './code.js';
 import { lookup } from './detect.js';
+import { spreadGiving } from './lookup.js';
 import { ts, unwrap } from './parse.js';
 import type { TsStyle } from './style.js';
 
@@ -147,6 +148,21 @@ export function spreadProps(ctx: EditCtx, name: ts.Identifier, held: ts.ObjectLi
   ctx.edits.push({ start, end: name.end, text: `{${lines.join(',')}${style.trailingComma ? ',' : ''}${style.eol}${indent}}` });
 }
 
+/**
+ * A nested setting's object written after the spread that gives the object its current value: that value spread first
+ * (`Properties: { ...base.Properties, SSESpecification }`), or every other property the spread gave (a table's KeySchema,
+ * its TableName) would be lost.
+ */
+function inheritedValue(ctx: EditCtx, o: ts.ObjectLiteralExpression, s: Setting): Code {
+  const value = settingValue(s);
+  // Only a container of other settings (a resource's Properties): a setting of leaves (SSESpecification) is written whole.
+  const spread = 'nested' in s && s.nested.some((n) => 'nested' in n) ? spreadGiving(ctx.sf, o, s.key) : undefined;
+  if (!spread || value.kind !== 'obj') return value;
+  const e = unwrap(spread);
+  const chain = ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) ? e.getText(ctx.sf) : `(${spread.getText(ctx.sf)})`;
+  return obj([[`...${chain}.${s.key}`, raw('')], ...value.entries]);
+}
+
 export function applySettings(ctx: EditCtx, o: ts.ObjectLiteralExpression, settings: Setting[]): void {
   const missing: [string, Code][] = [];
   const removals: (ts.PropertyAssignment | ts.ShorthandPropertyAssignment)[] = [];
@@ -160,7 +176,7 @@ export function applySettings(ctx: EditCtx, o: ts.ObjectLiteralExpression, setti
       continue;
     }
     if (inherited) {
-      if (!('keep' in s && s.keep?.(l.value))) missing.push([s.key, settingValue(s)]);
+      if (!('keep' in s && s.keep?.(l.value))) missing.push([s.key, inheritedValue(ctx, o, s)]);
     } else if (l.kind !== 'value') {
       missing.push([s.key, settingValue(s)]);
     } else if ('nested' in s) {
