@@ -15,7 +15,7 @@
  *   and CDK `pendingWindow` only when it is not the default 30, see KICS 2844c749).
  * - `description`: a template with `{tables}` (the table names, as today's
  *   "KMS key for DynamoDB table X" / "...tables X, Y") or `{table}` (same); default DEFAULT_DESCRIPTION. Neither it nor
- *   a tag may hold `${` (INTERPOLATED).
+ *   a tag may hold `${` or `%{` (INTERPOLATED).
  * - `alias`: a template with `{table}` for the deployed table's name as the format refers to it
  *   (and `-shared` appended to it for a shared key); default DEFAULT_ALIAS = 'alias/dynamodb/{table}'.
  *   Must start with `alias/`, not `alias/aws/`, hold `{table}` once, and otherwise only the characters
@@ -100,7 +100,10 @@ export function freeAliasTemplate(
  * setting serves every format of a run: refused for all.
  */
 const INTERPOLATED =
-  'must not hold "${" (Pulumi YAML, CDK for Terraform and the Serverless Framework would read it as an interpolation of theirs)';
+  'must not hold "${" or "%{" (Pulumi YAML, CDK for Terraform and the Serverless Framework would read it as an interpolation or a Terraform template directive of theirs)';
+
+/** `${` (an interpolation of Pulumi YAML, CDKTF's Terraform, the Framework) or `%{` (a Terraform template directive, which CDKTF passes on). */
+const interpolates = (x: string) => x.includes('${') || x.includes('%{');
 
 export function keySettingsProblems(s: KeySettings): string[] {
   const problems: string[] = [];
@@ -121,13 +124,13 @@ export function keySettingsProblems(s: KeySettings): string[] {
   if (s.description !== undefined && (s.description.trim() === '' || s.description.length > 8192)) {
     problems.push('description must not be empty nor longer than 8192 characters');
   }
-  if (s.description?.includes('${')) problems.push(`description ${INTERPOLATED}: ${s.description}`);
+  if (s.description !== undefined && interpolates(s.description)) problems.push(`description ${INTERPOLATED}: ${s.description}`);
   for (const [k, v] of Object.entries(s.tags ?? {})) {
     if (k.length < 1 || k.length > 128 || k.startsWith('aws:'))
       problems.push(`tag key must be 1 to 128 characters and not start with "aws:": ${k}`);
     if (typeof v !== 'string' || v.length > 256) problems.push(`tag value of ${k} must be a string of at most 256 characters`);
-    if (k.includes('${')) problems.push(`tag key ${INTERPOLATED}: ${k}`);
-    if (typeof v === 'string' && v.includes('${')) problems.push(`tag value of ${k} ${INTERPOLATED}: ${v}`);
+    if (interpolates(k)) problems.push(`tag key ${INTERPOLATED}: ${k}`);
+    if (typeof v === 'string' && interpolates(v)) problems.push(`tag value of ${k} ${INTERPOLATED}: ${v}`);
   }
   if (Object.keys(s.tags ?? {}).length > 50) problems.push('at most 50 tags');
   return problems;

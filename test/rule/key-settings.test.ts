@@ -25,9 +25,17 @@ describe('key settings', () => {
   });
 
   // Adversarial pass s59 F4: written as it is, Pulumi YAML, CDKTF and the Serverless Framework read `${...}` as theirs.
+  // Adversarial pass 2 of s59 F7: CDKTF passes a string to Terraform JSON, which reads `%{` as a template directive.
+  it('refuses "%{" in a description, a tag key or a tag value', () => {
+    expect(keySettingsProblems({ description: 'DynamoDB {tables} key %{team}' })[0]).toMatch(/^description must not hold/);
+    expect(keySettingsProblems({ tags: { owner: '%{ if x }y%{ endif }' } })[0]).toMatch(/^tag value of owner must not hold/);
+    expect(keySettingsProblems({ tags: { '%{k}': 'a' } })[0]).toMatch(/^tag key must not hold/);
+    expect(keySettingsProblems({ description: 'DynamoDB {tables} key, 100% {tables}' })).toEqual([]);
+  });
+
   it('refuses "${" in a description, a tag key or a tag value', () => {
     expect(keySettingsProblems({ description: 'DynamoDB {tables} key (${self:service})' })).toEqual([
-      'description must not hold "${" (Pulumi YAML, CDK for Terraform and the Serverless Framework would read it as an interpolation of theirs): DynamoDB {tables} key (${self:service})',
+      'description must not hold "${" or "%{" (Pulumi YAML, CDK for Terraform and the Serverless Framework would read it as an interpolation or a Terraform template directive of theirs): DynamoDB {tables} key (${self:service})',
     ]);
     expect(keySettingsProblems({ tags: { owner: '${team}' } })[0]).toMatch(/^tag value of owner must not hold "\$\{"/);
     expect(keySettingsProblems({ tags: { '${team}': 'a' } })[0]).toMatch(/^tag key must not hold "\$\{"/);
