@@ -8,7 +8,9 @@
  *
  * Read from the files of the table's folder (`context.folder`): another file whose class extends a Stack and calls
  * `grant*` on `<x>.<name>`, `<name>` the class property that holds the table (`this.table`) or a member of that file
- * typed as a table (`table: dynamodb.ITable`). A stack in another folder is not read.
+ * typed as a table (`table: dynamodb.ITable`), or on such a name alone (`const { table } = props; table.grant...`, the
+ * adversarial pass 2 of session 59, F3) unless that file makes a table of that name itself. A stack in another folder
+ * is not read.
  */
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
@@ -19,6 +21,11 @@ import { holderOf } from './iamRoles.js';
 const STACK_CLASS = /\bextends\s+(?:[\w$]+\.)*Stack\b/;
 const GRANT = /(?:^|[^\w$.])([\w$]+(?:\??\.[\w$]+)*?)\??\.([\w$]+)\??\.grant\w*\(/g;
 const TABLE_MEMBER = /([\w$]+)\??\s*:\s*(?:[\w$]+\.)*I?Table(?:V2)?\b/g;
+/** `table.grantReadWriteData(fn)` on a name alone: the prop taken out first (`const { table } = props`, `const table = props.table`). */
+const BARE_GRANT = /(?:^|[^\w$.])([\w$]+)\??\.grant\w*\(/g;
+
+/** Whether `f` makes the table `name` it grants on itself (`const table = new dynamodb.Table(...)`): then it is its own. */
+const makes = (text: string, name: string) => new RegExp(`\\b(?:const|let|var)\\s+${name.replace(/\$/g, '\\$')}\\s*=\\s*new\\b`).test(text);
 
 export async function crossStackGrants(file: SourceFile, d: TsDetection, context: DiskContext): Promise<void> {
   const open = d.tables.filter((t) => t.framework === 'cdk' && fixWanted(decide(t.encryption, WAIVABLE)));
@@ -31,7 +38,10 @@ export async function crossStackGrants(file: SourceFile, d: TsDetection, context
     const stacks = others.filter((f) => {
       const names = new Set([name!, ...[...f.text.matchAll(TABLE_MEMBER)].map((m) => m[1])]);
       // `props.table.grantReadWriteData(fn)`, `db.table.grant(...)`: not `this.table`, a table of that stack.
-      return [...f.text.matchAll(GRANT)].some((m) => m[1] !== 'this' && names.has(m[2]));
+      return (
+        [...f.text.matchAll(GRANT)].some((m) => m[1] !== 'this' && names.has(m[2])) ||
+        [...f.text.matchAll(BARE_GRANT)].some((m) => names.has(m[1]) && !makes(f.text, m[1]))
+      );
     });
     if (stacks.length === 0) continue;
     const where = stacks.map((f) => f.path.split('/').pop()).join(', ');

@@ -80,4 +80,13 @@ describe('--key-policy iam: a CDK table another stack grants on', () => {
     // A stack's grant on a table of its own is in its own template.
     expect((await invoices(project('this.ledger?.grantReadData(worker);'), 'iam')).fixable).toBe(true);
   });
+
+  // Adversarial pass 2 of session 59, F3: the prop taken out first, as most stacks write it.
+  it('declined where the grantee takes the prop out first; not where it grants on a table it makes', async () => {
+    expect((await invoices(project('const { ledger } = props;\n    ledger.grantReadWriteData(worker);'), 'iam')).fixable).toBe(false);
+    expect((await invoices(project('const ledger = props.ledger;\n    ledger.grantReadData(worker);'), 'iam')).fixable).toBe(false);
+    const own =
+      "const ledger = new dynamodb.Table(this, 'Own', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });\n    ledger.grantReadData(worker);";
+    expect((await invoices(project(own), 'iam')).fixable).toBe(true);
+  });
 });
