@@ -142,6 +142,12 @@ function namesManaged(d: KmsData, arg = d.block.attr(argName(d.type))): string |
   return namesAwsManaged(arg) ? `data.${d.type}.${d.name} names ${AWS_MANAGED_ALIAS}, ${d.where()}` : undefined;
 }
 
+/** The data source a `data.aws_kms_key`'s `key_id` reads whole (`data.aws_kms_alias.m.target_key_id`), if it reads one. */
+function chainedData(d: KmsData): { type: string; name: string } | undefined {
+  const arg = d.block.attr('key_id');
+  return arg && !arg.lit ? dataKeyOf(arg.value.trim()) : undefined;
+}
+
 /** A file of the module that may declare a KMS data source. */
 const mentions = (f: SourceFile) => f.text.includes('aws_kms_alias') || f.text.includes('aws_kms_key');
 
@@ -193,6 +199,16 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
     if (some) {
       const names = namesManaged(found);
       if (names && key.state !== 'unreadable') replaceSetting(key, maybeManagedKey(key.source.trim(), key.raw, names));
+      continue;
+    }
+    // `data.aws_kms_key.k` whose key_id reads another data source (`data.aws_kms_alias.m.target_key_id`): one hop
+    // followed, that one naming the AWS managed key making this one it (adversarial pass 2 of session 59, F4).
+    const hop = found.type === 'aws_kms_key' ? chainedData(found) : undefined;
+    const inner = hop && (await find(hop.type, hop.name));
+    const innerNames = inner && namesManaged(inner);
+    if (innerNames) {
+      key.text = AWS_MANAGED_ALIAS;
+      key.source = `${key.source.trim()} (data.${found.type}.${found.name} reads ${innerNames})`;
       continue;
     }
     const callers = await markManaged(key, found, read, keyName);

@@ -365,4 +365,31 @@ describe('a local whose line ends in a comment (real-world round 35)', () => {
     const t = (await processMemory([{ path: 'main.tf', text }], 'scan')).outcomes[0].tables[0];
     expect(t.status).toBe('aws-managed');
   });
+
+  // Adversarial pass 2 of session 59, F4: a key data source whose key_id reads an alias data source of the AWS managed key.
+  it('a data.aws_kms_key whose key_id reads a data.aws_kms_alias of the AWS managed key (another file too) is aws-managed', async () => {
+    const alias = (name: string) => `data "aws_kms_alias" "managed" {\n  name = "${name}"\n}\n`;
+    const key = `data "aws_kms_key" "managed" {\n  key_id = data.aws_kms_alias.managed.target_key_id\n}\n`;
+    const chained = await processMemory(
+      [{ path: 'main.tf', text: `${alias('alias/aws/dynamodb')}${key}${table('orders', 'data.aws_kms_key.managed.arn')}` }],
+      'scan',
+    );
+    expect(chained.outcomes[0].tables[0].status).toBe('aws-managed');
+    expect(chained.outcomes[0].tables[0].message).toContain(
+      'data.aws_kms_key.managed reads data.aws_kms_alias.managed names alias/aws/dynamodb',
+    );
+    const apart = await processMemory(
+      [
+        { path: 'keys.tf', text: alias('alias/aws/dynamodb') },
+        { path: 'main.tf', text: `${key}${table('orders', 'data.aws_kms_key.managed.arn')}` },
+      ],
+      'scan',
+    );
+    expect(apart.outcomes.flatMap((o) => o.tables).map((t) => t.status)).toEqual(['aws-managed']);
+    const own = await processMemory(
+      [{ path: 'main.tf', text: `${alias('alias/orders')}${key}${table('orders', 'data.aws_kms_key.managed.arn')}` }],
+      'scan',
+    );
+    expect(own.outcomes[0].tables[0].status).toBe('customer-managed');
+  });
 });
