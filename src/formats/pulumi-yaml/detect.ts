@@ -471,14 +471,24 @@ function invokedLookup(node: CNode | null | undefined, attribute: string | undef
  * `fn::invoke` (invokedLookup), or, no variable of that name, its resource's `get:` of a READ_TYPES type (the `id` it
  * reads). Undefined for any other name.
  */
-function keyLookupOf(root: CMap, name: string, attribute: string | undefined): KeyLookup | undefined {
+function keyLookupOf(root: CMap, name: string, attribute: string | undefined, depth = 0): KeyLookup | undefined {
   const variable = resolveAlias(child(section(root, 'variables'), name) ?? null);
-  if (variable != null) return invokedLookup(variable, attribute);
+  if (variable != null) return throughLookup(root, invokedLookup(variable, attribute), depth);
   const resource = resolveAlias(child(section(root, 'resources'), name) ?? null);
   const by = READ_TYPES[scalarString(resolveAlias(child(resource, 'type') ?? null) ?? null) ?? ''];
   const get = resolveAlias(child(resource, 'get') ?? null);
   if (by === undefined || get?.kind !== 'map' || attribute === undefined || !KEY_ATTRIBUTES.has(attribute)) return undefined;
-  return { named: scalarString(resolveAlias(child(get, 'id') ?? null) ?? null), by };
+  return throughLookup(root, { named: scalarString(resolveAlias(child(get, 'id') ?? null) ?? null), by }, depth);
+}
+
+/**
+ * A key lookup whose id is another lookup's key (`keyId: ${managed.targetKeyId}`, `get: {id: ${managed.targetKeyId}}`):
+ * that lookup, where it is of the AWS managed key (adversarial pass 2 of session 59, F4: customer-managed); two hops.
+ */
+function throughLookup(root: CMap, l: KeyLookup | undefined, depth: number): KeyLookup | undefined {
+  const ref = l?.by === 'key' && depth < 2 ? /^\$\{([\w-]+)\.([\w-]+)\}$/.exec(l.named?.trim() ?? '') : undefined;
+  const inner = ref ? keyLookupOf(root, ref[1], ref[2], depth + 1) : undefined;
+  return inner && looksUpAwsManagedKey(inner) ? inner : l;
 }
 
 /** Is it a lookup (KeyLookup) of the AWS managed key's alias (or its ARN), written as a literal? */

@@ -165,3 +165,40 @@ it.each([
   const t = (await processMemory(files, 'scan')).outcomes.find((o) => o.tables.length > 0)!.tables[0];
   expect(t.status).toBe(status);
 });
+
+// A key lookup whose id is another lookup's key (adversarial pass 2 of s59, F4): the AWS managed key when that one
+// looks it up; a key of the account otherwise.
+it.each([
+  ['alias/aws/dynamodb', 'aws-managed'],
+  ['alias/orders', 'customer-managed'],
+])('a getKey or a Key get: whose id reads a getAlias of %s: %s', async (alias, status) => {
+  const chained = (keyVar: string) => `name: tables
+runtime: yaml
+variables:
+  managed:
+    fn::invoke:
+      function: aws:kms:getAlias
+      arguments:
+        name: ${alias}
+${keyVar}
+resources:
+  orders:
+    type: aws:dynamodb:Table
+    properties:
+      hashKey: pk
+      serverSideEncryption:
+        enabled: true
+        kmsKeyArn: \${managedKey.arn}
+`;
+  const invoked = chained(
+    '  managedKey:\n    fn::invoke:\n      function: aws:kms:getKey\n      arguments:\n        keyId: ${managed.targetKeyId}',
+  );
+  const got = chained('').replace(
+    'resources:\n',
+    'resources:\n  managedKey:\n    type: aws:kms:Key\n    get:\n      id: ${managed.targetKeyId}\n',
+  );
+  for (const text of [invoked, got]) {
+    const t = (await processMemory([{ path: 'Pulumi.yaml', text }], 'scan')).outcomes[0].tables[0];
+    expect(t.status).toBe(status);
+  }
+});
