@@ -37,7 +37,10 @@ const isBad = (f: string) => f.includes(`${path.sep}bad${path.sep}`);
 describe('fast JSON parser = jsonc-parser', () => {
   it('on every JSON template of the fixtures', () => {
     expect(OWN.length).toBeGreaterThan(20);
-    expect(fallbacksOf(OWN).filter((f) => !isBad(f))).toEqual([]);
+    // A template with trailing commas is no JSON: read as the YAML it is (CloudFormation reads it so), off the fast path.
+    const trailing = fallbacksOf(OWN).filter((f) => f.includes('json-trailing-comma'));
+    expect(trailing.length).toBeGreaterThanOrEqual(2); // the fixture's input and expected output
+    expect(fallbacksOf(OWN).filter((f) => !isBad(f) && !trailing.includes(f))).toEqual([]);
   });
 
   itPeers('on every JSON file of the peers’ cases', () => {
