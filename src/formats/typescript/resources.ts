@@ -259,6 +259,9 @@ function functionOfFile(sf: ts.SourceFile, name: string): ts.Node | undefined {
 
 /** Words that say a call makes a DynamoDB table: in its function's name, or in its arguments (a table's properties). */
 const TABLE_NAME = /dynamo|table/i;
+/** A name that says the function makes something else about a table (`createTableAlarm`, `dynamoDbAccessRole`). */
+const OTHER_NAME =
+  /role|polic|alarm|alert|metric|dashboard|permission|grant|access|topic|queue|bucket|function|lambda|subscription|mapping|output|param|stable/i;
 const TABLE_ARGUMENTS = /AWS::DynamoDB::|\bKeySchema\b|\bAttributeDefinitions\b|\bStreamSpecification\b/;
 
 /**
@@ -284,7 +287,7 @@ function calledTable(
   const args = call.arguments.map((a) => a.getText(sf)).join(' ');
   // The file's own function: its table is read where it is built (resourceTables), then given to each entry (perEntry).
   if (inFile) return { entry, name };
-  if (own !== undefined || !(TABLE_NAME.test(name) || TABLE_ARGUMENTS.test(args))) return undefined;
+  if (own !== undefined || !((TABLE_NAME.test(name) && !OTHER_NAME.test(name)) || TABLE_ARGUMENTS.test(args))) return undefined;
   const encryption = unreadable(
     `the resource is what ${name}(...) returns, a function of another file, which kmsfix does not read as a table's resource`,
   );

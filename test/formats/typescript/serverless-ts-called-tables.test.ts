@@ -53,3 +53,15 @@ it('a function of the file called by two entries: two rows named by their logica
   // Each read as the function's table is: here through its spread parameter.
   expect(got[1].reason).toContain('Properties may come from the spread ...r');
 });
+
+// Session 59's last read: a function named for something else about a table (an alarm, a role) makes no table.
+it('a function named for an alarm, a role or a policy of a table is no table, unless its arguments are a table', async () => {
+  const other = (make: string, args: string) =>
+    `import type { AWS } from '@serverless/typescript';\nimport { ${make} } from './helpers/cfn';\nconst c: AWS = {\n  service: 's',\n  provider: { name: 'aws', runtime: 'nodejs18.x' },\n  resources: { Resources: { Thing: ${make}(${args}), UsersTable: { Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [] } } } },\n};\nmodule.exports = c;\n`;
+  for (const make of ['createTableAlarm', 'dynamoDbAccessRole', 'tablePolicy'])
+    expect((await rows([{ path: 'serverless.ts', text: other(make, '{ Threshold: 1 }') }])).map((t) => t.address)).toEqual(['UsersTable']);
+  expect((await rows([{ path: 'serverless.ts', text: other('createTable', '{ Threshold: 1 }') }])).map((t) => t.address)).toEqual([
+    'Thing',
+    'UsersTable',
+  ]);
+});
