@@ -8,7 +8,13 @@ import { callExpressions, propertyName, stringValue, ts, isNullish, unwrap } fro
 
 export type Lookup =
   | { kind: 'absent' }
-  | { kind: 'value'; prop: ts.PropertyAssignment | ts.ShorthandPropertyAssignment; value: ts.Expression }
+  | {
+      kind: 'value';
+      prop: ts.PropertyAssignment | ts.ShorthandPropertyAssignment;
+      value: ts.Expression;
+      /** Read through a spread of the object (`...base`, `...base.Properties`): that spread's expression, as written there. */
+      via?: ts.Expression;
+    }
   | { kind: 'unknown'; node: ts.Node; why: string };
 
 export function snippet(sf: ts.SourceFile, node: ts.Node): string {
@@ -35,7 +41,7 @@ export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: s
       const base = depth < 8 ? (constObjectOf(p.expression)?.literal ?? constPartOf(sf, p.expression, depth)) : undefined;
       if (base) {
         const inner = lookup(sf, base, name, depth + 1);
-        if (inner.kind !== 'absent') found = inner;
+        if (inner.kind !== 'absent') found = inner.kind === 'value' ? { ...inner, via: p.expression } : inner;
         continue;
       }
       const literals = depth < 8 ? spreadLiterals(p.expression, depth) : undefined;
@@ -57,22 +63,6 @@ export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: s
     else found = { kind: 'unknown', node: p, why: `${name} is ${snippet(sf, p)}` };
   }
   return found;
-}
-
-/**
- * The spread of `o` that gives it `name` (the last one whose object literal holds it, as lookup reads it): a value read
- * through it is inherited, and a nested object written over it must spread it first (`Properties: { ...base.Properties,
- * SSESpecification }`, or the spread's other properties are lost).
- */
-export function spreadGiving(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
-  let giving: ts.Expression | undefined;
-  for (const p of o.properties) {
-    if (ts.isSpreadAssignment(p)) {
-      const base = constObjectOf(p.expression)?.literal ?? constPartOf(sf, p.expression, 0);
-      if (base && lookup(sf, base, name).kind !== 'absent') giving = p.expression;
-    } else if (p.name && !ts.isComputedPropertyName(p.name) && propertyName(p.name) === name) giving = undefined;
-  }
-  return giving;
 }
 
 /**

@@ -6,7 +6,6 @@ import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { Edit } from '../../core/types.js';
 import { inline, obj, propKey, raw, render, type Code } from './code.js';
 import { lookup } from './detect.js';
-import { spreadGiving } from './lookup.js';
 import { ts, unwrap } from './parse.js';
 import type { TsStyle } from './style.js';
 
@@ -153,11 +152,10 @@ export function spreadProps(ctx: EditCtx, name: ts.Identifier, held: ts.ObjectLi
  * (`Properties: { ...base.Properties, SSESpecification }`), or every other property the spread gave (a table's KeySchema,
  * its TableName) would be lost.
  */
-function inheritedValue(ctx: EditCtx, o: ts.ObjectLiteralExpression, s: Setting): Code {
+function inheritedValue(ctx: EditCtx, s: Setting, spread: ts.Expression | undefined): Code {
   const value = settingValue(s);
   // Only a container of other settings (a resource's Properties): a setting of leaves (SSESpecification) is written whole.
-  const spread = 'nested' in s && s.nested.some((n) => 'nested' in n) ? spreadGiving(ctx.sf, o, s.key) : undefined;
-  if (!spread || value.kind !== 'obj') return value;
+  if (!spread || !('nested' in s) || !s.nested.some((n) => 'nested' in n) || value.kind !== 'obj') return value;
   const e = unwrap(spread);
   const chain = ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) ? e.getText(ctx.sf) : `(${spread.getText(ctx.sf)})`;
   return obj([[`...${chain}.${s.key}`, raw('')], ...value.entries]);
@@ -176,7 +174,7 @@ export function applySettings(ctx: EditCtx, o: ts.ObjectLiteralExpression, setti
       continue;
     }
     if (inherited) {
-      if (!('keep' in s && s.keep?.(l.value))) missing.push([s.key, inheritedValue(ctx, o, s)]);
+      if (!('keep' in s && s.keep?.(l.value))) missing.push([s.key, inheritedValue(ctx, s, l.via)]);
     } else if (l.kind !== 'value') {
       missing.push([s.key, settingValue(s)]);
     } else if ('nested' in s) {
