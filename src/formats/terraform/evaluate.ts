@@ -13,6 +13,7 @@ import { isExpr, isStr, isObj, readBody, type Value } from './hclvalue.js';
 import type { TopBlock } from './topBlocks.js';
 import type { Env } from './expression.js';
 import { splitTop } from './split.js';
+import { isOverrideFile, mergeOrder } from './overrideFiles.js';
 
 /** A module folder's files, as the evaluation needs them: the top blocks of each, with its path and text. */
 export interface ModuleFile {
@@ -95,7 +96,16 @@ export function tfvarsFiles(all: SourceFile[]): SourceFile[] {
 /** What one file of a module declares: its locals (name -> expression) and variables (with their default), in order. */
 interface Declared {
   locals: [string, string][];
-  vars: { name: string; def?: string; type?: string; notNull: boolean; line: string }[];
+  vars: VarDeclared[];
+}
+
+/** A `variable` block as evaluation reads it (`nullable`'s text: an override file may set it alone). */
+interface VarDeclared {
+  name: string;
+  def?: string;
+  type?: string;
+  nullable?: string;
+  line: string;
 }
 
 /** Each module file's declarations, per file object (a module's files are handed to each of its files, whose evaluations share them). */
@@ -120,12 +130,42 @@ function declarationsOf(f: ModuleFile): Declared {
       name: t.labels[0],
       def: t.attr('default')?.value,
       type: t.attr('type')?.value,
-      notNull: t.attr('nullable')?.value.trim() === 'false',
+      nullable: t.attr('nullable')?.value.trim(),
       line: lineOf(f.text, t.start),
     });
   }
   declared.set(f, d);
   return d;
+}
+
+/**
+ * The module's locals (set into `env`) and variables as Terraform merges its files: the primary files' first
+ * declaration of each, then each override file's in merge order, a local replacing the primary's and a variable's
+ * `default`, `type` or `nullable` replacing that argument alone (an override of a variable no primary file declares
+ * is Terraform's error, not read). A default an override file gives is located there.
+ */
+function mergedVariables(files: ModuleFile[], env: Env): (VarDeclared & { file: ModuleFile })[] {
+  const vars = new Map<string, VarDeclared & { file: ModuleFile }>();
+  for (const f of mergeOrder(files)) {
+    const d = declarationsOf(f);
+    const override = isOverrideFile(f.path);
+    for (const [k, e] of d.locals) if (override || !env.locals.has(k)) env.locals.set(k, e);
+    for (const v of d.vars) {
+      const had = vars.get(v.name);
+      if (!had) {
+        if (!override) vars.set(v.name, { ...v, file: f });
+        continue;
+      }
+      if (!override) continue;
+      vars.set(v.name, {
+        ...had,
+        ...(v.def !== undefined ? { def: v.def, file: f, line: v.line } : {}),
+        ...(v.type !== undefined ? { type: v.type } : {}),
+        ...(v.nullable !== undefined ? { nullable: v.nullable } : {}),
+      });
+    }
+  }
+  return [...vars.values()];
 }
 
 /**
@@ -143,45 +183,41 @@ export function moduleEnv(
   if (!call) for (const f of tfvarsFiles(tfvars)) for (const [k, v] of tfvarsOf(f)) assigned.set(k, v);
   // A tfvars file kmsfix cannot read (git-crypt's, in a checkout without its key) may set any variable, over any other.
   const sealed = call ? undefined : tfvarsFiles(tfvars).find((f) => f.unreadable !== undefined);
-  for (const f of files) {
-    const d = declarationsOf(f);
-    for (const [k, e] of d.locals) if (!env.locals.has(k)) env.locals.set(k, e);
-    for (const { name, def, type, notNull, line } of d.vars) {
-      if (env.vars.has(name)) continue;
-      // An object type's optional attributes: what a value that leaves one out holds there (structured.ts).
-      const optionals = type === undefined ? undefined : optionalAttributes(type);
-      const entryOptionals = type === undefined ? undefined : entryOptionalAttributes(type);
-      const shape = { ...(optionals ? { optionals } : {}), ...(entryOptionals ? { entryOptionals } : {}) };
-      const where = `${call ? path.posix.join(call.dir, base(f.path)) : base(f.path)}${line}`;
-      const input = call?.inputs.get(name);
-      const set = assigned.get(name);
-      // `nullable = false` with a default: Terraform uses the default where the call's input (or a tfvars value) is null.
-      const ifNull =
-        notNull && def !== undefined
-          ? { expr: def, why: `${name} is not nullable: null gives its default, ${shown(def)} (${where})` }
-          : undefined;
-      if (input !== undefined)
-        env.vars.set(name, {
-          expr: input,
-          env: call?.env,
-          why: `module.${call?.label} sets ${name} = ${shown(input)}`,
-          ...shape,
-          ...(ifNull ? { ifNull } : {}),
-        });
-      else if (sealed)
-        env.vars.set(name, { why: `${name} may be set by ${base(sealed.path)}, which kmsfix cannot read (${sealed.unreadable})` });
-      else if (set)
-        env.vars.set(name, {
-          expr: set.expr,
-          why: `${name} = ${shown(set.expr)} in ${set.where}`,
-          ...shape,
-          ...(ifNull ? { ifNull } : {}),
-        });
-      else if (def !== undefined) {
-        const unset = call ? ` and module.${call.label} does not set it` : '';
-        env.vars.set(name, { expr: def, why: `${name} defaults to ${shown(def)} (${where})${unset}`, ...shape });
-      } else env.vars.set(name, { why: `${name} has no default (${where})${call ? ` and module.${call.label} does not set it` : ''}` });
-    }
+  for (const { file: f, name, def, type, nullable, line } of mergedVariables(files, env)) {
+    const notNull = nullable === 'false';
+    // An object type's optional attributes: what a value that leaves one out holds there (structured.ts).
+    const optionals = type === undefined ? undefined : optionalAttributes(type);
+    const entryOptionals = type === undefined ? undefined : entryOptionalAttributes(type);
+    const shape = { ...(optionals ? { optionals } : {}), ...(entryOptionals ? { entryOptionals } : {}) };
+    const where = `${call ? path.posix.join(call.dir, base(f.path)) : base(f.path)}${line}`;
+    const input = call?.inputs.get(name);
+    const set = assigned.get(name);
+    // `nullable = false` with a default: Terraform uses the default where the call's input (or a tfvars value) is null.
+    const ifNull =
+      notNull && def !== undefined
+        ? { expr: def, why: `${name} is not nullable: null gives its default, ${shown(def)} (${where})` }
+        : undefined;
+    if (input !== undefined)
+      env.vars.set(name, {
+        expr: input,
+        env: call?.env,
+        why: `module.${call?.label} sets ${name} = ${shown(input)}`,
+        ...shape,
+        ...(ifNull ? { ifNull } : {}),
+      });
+    else if (sealed)
+      env.vars.set(name, { why: `${name} may be set by ${base(sealed.path)}, which kmsfix cannot read (${sealed.unreadable})` });
+    else if (set)
+      env.vars.set(name, {
+        expr: set.expr,
+        why: `${name} = ${shown(set.expr)} in ${set.where}`,
+        ...shape,
+        ...(ifNull ? { ifNull } : {}),
+      });
+    else if (def !== undefined) {
+      const unset = call ? ` and module.${call.label} does not set it` : '';
+      env.vars.set(name, { expr: def, why: `${name} defaults to ${shown(def)} (${where})${unset}`, ...shape });
+    } else env.vars.set(name, { why: `${name} has no default (${where})${call ? ` and module.${call.label} does not set it` : ''}` });
   }
   return env;
 }

@@ -640,13 +640,8 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     const label = call.labels[0];
     // The module's KMS data sources naming the AWS managed key, for a map entry of its own that reads one.
     const callEnv = withManagedKeys(moduleEnv(module.files, [], { label, inputs, env: env(), dir: rel }), managedKeysIn(module.files, rel));
-    /** The text the call gives the module's variable `v`: its input, else the variable's default. */
-    const inputText = (v: string) =>
-      inputs.get(v) ??
-      module.files
-        .flatMap((f) => f.tops)
-        .find((t) => t.type === 'variable' && t.labels[0] === v)
-        ?.attr('default')?.value;
+    /** The text the call gives the module's variable `v`: its input, else the variable's default (override files merged). */
+    const inputText = (v: string) => inputs.get(v) ?? callEnv.vars.get(v)?.expr;
     // The module's tables the call creates: not those whose `count` it sets to 0 (`var.create_table && !var.autoscaling_enabled ? 1 : 0`),
     // nor those whose `for_each` it gives an empty collection (`names = []`).
     const tables = module.blocks.filter(({ file: f, block: b }) => {

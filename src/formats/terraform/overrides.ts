@@ -12,11 +12,9 @@ import type { TfDetection, TfTable } from './detect.js';
 import type { HBlock } from './parse.js';
 import type { Settings } from '../../rule/facts.js';
 import { parseTerraform } from './topBlocks.js';
+import { isOverrideFile } from './overrideFiles.js';
 
-/** Is this a Terraform override file, by its name? */
-export function isOverrideFile(file: string): boolean {
-  return /^(override|.+_override)\.(tf|tofu)(\.json)?$/.test(path.basename(file));
-}
+export { isOverrideFile };
 
 /** What a fix reads to shape the key beside the table (its repetition, provider and Region, lifecycle, name for the alias). */
 export const SHAPE = new Set(['count', 'for_each', 'provider', 'providers', 'region', 'lifecycle', 'name', 'source', 'version']);
