@@ -369,8 +369,13 @@ function plainOptions(options: RunOptions): FixOptions {
  */
 function linksNote(links: string[]): string {
   const shown = links.slice(0, 3).join(', ') + (links.length > 3 ? `, and ${links.length - 3} more` : '');
+  // A link to a folder is named with a trailing `/` (discover.ts).
+  const folders = links.filter((l) => l.endsWith('/')).length;
+  const files = links.length - folders;
+  const count = (n: number, one: string) => (n === 1 ? `a ${one}` : `${n} ${one}s`);
+  const what = [files > 0 ? count(files, 'file') : '', folders > 0 ? count(folders, 'folder') : ''].filter(Boolean).join(' and ');
   return (
-    `${links.length === 1 ? 'a file' : `${links.length} files`} inside the scanned folders ${links.length === 1 ? 'is a symbolic link' : 'are symbolic links'}, ` +
+    `${what} inside the scanned folders ${links.length === 1 ? 'is a symbolic link' : 'are symbolic links'}, ` +
     `not followed: ${shown}. A folder deployed through such links (a Terraform environment whose .tf files link to a shared folder, ` +
     'with its own tfvars) is not read as such: check the tables of the linked files against its variables'
   );

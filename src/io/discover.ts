@@ -320,6 +320,29 @@ export interface Discovered {
   read: Map<string, Dirent[]>;
 }
 
+/** Is `p` the folder `dir` or below it? */
+const within = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+
+/** Does this symbolic link lead to a folder (followed; a dangling or looping link does not) with files some format reads, in it or one folder down? */
+function linksToFolderOf(abs: string, accepts: (p: string) => boolean): boolean {
+  const holds = (dir: string, depth: number): boolean => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    return entries.some((e) =>
+      e.isDirectory() ? depth > 0 && !SKIPPED_DIRS.has(e.name) && holds(path.join(dir, e.name), depth - 1) : accepts(e.name),
+    );
+  };
+  try {
+    return statSync(abs).isDirectory() && holds(abs, 1);
+  } catch {
+    return false;
+  }
+}
+
 export async function discover(
   inputs: string[],
   cwd: string,
@@ -350,7 +373,8 @@ export async function discover(
   const temps = new Set<string>();
   /** The `cdk.json`, `cdktf.json` and `Pulumi.yaml` files of the walked folders (absolute paths): CDK and CDKTF apps and Pulumi programs, whose language src/io/cdkApps.ts tells. */
   const cdkApps: string[] = [];
-  /** Symbolic links inside the walked folders with a name some format reads (display paths): not followed, said in a note. */
+  /** Symbolic links inside the walked folders with a name some format reads, and links to folders (display paths, a
+   * folder's with a trailing `/`): not followed, said in a note. */
   const links: string[] = [];
   /** The configuration files (configNameIn) of the walked folders (absolute paths): .gitignore and excludes do not hide them. */
   const configs: string[] = [];
@@ -462,6 +486,19 @@ export async function discover(
         // A configuration file linked to a shared one is read as one (src/cli/config.ts configIn), not a template passed over.
         if (!isConfigName(e.name) && accepts(e.name) && !leftOut(here, abs, false) && !excluded(root, abs, false))
           links.push(shownIn(shown, odd ?? e.name));
+        // A link to a folder out of the walked one that holds files some format reads (in it or one folder down) is not
+        // walked either: named too, with a trailing `/` (session 60's adversarial pass: its files were passed over
+        // without a word). One to a folder the walk reads where it is, or to a folder of other files, says nothing. A stat per link the walk meets that no format
+        // reads by name, and a listing or two for one to a folder.
+        else if (
+          !accepts(e.name) &&
+          !SKIPPED_DIRS.has(e.name) &&
+          !within(real(abs), realRoot) &&
+          linksToFolderOf(abs, accepts) &&
+          !leftOut(here, abs, true) &&
+          !excluded(root, abs, true)
+        )
+          links.push(`${shownIn(shown, odd ?? e.name)}/`);
       } else if (accepts(e.name) && !leftOut(here, abs, false)) {
         // A FIFO, socket or device with a template's name: never opened (a FIFO would block), but said.
         errors.push({ file: shownIn(shown, odd ?? e.name), message: `not a regular file (${kindOf(e)}): skipped` });

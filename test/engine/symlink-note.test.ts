@@ -25,3 +25,22 @@ it('a note names the symbolic links not followed; none without them', async () =
     expect.stringMatching(/^a file inside the scanned folders is a symbolic link, not followed: environments\/prod\/main\.tf\. /),
   ]);
 });
+
+it('a link to a folder out of the scanned one that holds templates is named (trailing /); one inside it, or to other files, is not', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-folder-links-'));
+  const tree = path.join(dir, 'tree');
+  mkdirSync(path.join(dir, 'outside'), { recursive: true });
+  mkdirSync(path.join(dir, 'docs'), { recursive: true });
+  mkdirSync(path.join(tree, 'app/real'), { recursive: true });
+  writeFileSync(path.join(dir, 'outside/main.tf'), TABLE);
+  writeFileSync(path.join(dir, 'docs/README.md'), '# docs\n');
+  writeFileSync(path.join(tree, 'app/real/main.tf'), TABLE);
+  const scan = () => run(['.'], { cwd: tree, mode: 'scan', workers: 0, acceptAwsManaged: false, keyStrategy: 'per-table' });
+  symlinkSync('real', path.join(tree, 'app/inside'));
+  symlinkSync('../../docs', path.join(tree, 'app/docs'));
+  expect((await scan()).notes).toEqual([]);
+  symlinkSync('../../outside', path.join(tree, 'app/shared'));
+  expect((await scan()).notes).toEqual([
+    expect.stringMatching(/^a folder inside the scanned folders is a symbolic link, not followed: app\/shared\/\. /),
+  ]);
+});
