@@ -382,6 +382,7 @@ export function commitMessage(
         'Each is out of service in its Region until DynamoDB has copied the table into it again (hours for a large table), and its stream gets a new ARN: ' +
         `deploy when those Regions can do without them, then re-point stream consumers.${others ? ' The other tables switch keys in place, with no downtime.' : ''}`,
     REPLICAS_OUTSIDE,
+    POLICIES_OUTSIDE,
     // The notes on new keys are said where a table gets one; tables that all kept their own keys get KEPT_NOTE instead.
     ...perGroup((tables, o) => [
       keptAll(tables)
@@ -536,12 +537,35 @@ const REPLICAS_OUTSIDE =
   'SSESpecification parameter"): give each replica a key of its Region first.';
 
 /**
+ * Resource policies made outside the code (another Terraform root, the console, `put-resource-policy`, the Redshift
+ * console's "Fix it for me", a multi-account global table's replication policy) are not in it either: the code's own are
+ * read and block the table (obstacles `resource-policy`, `zero-etl`, `multi-account-replication`). Another account's
+ * principals, and a service acting as itself (a Redshift or Glue zero-ETL integration, replication.dynamodb), are not
+ * callers of this account, so a key policy that lets in this account's callers alone (kms:CallerAccount) denies them
+ * (deploy review of session 60, F1). DynamoDB Developer Guide: "Using resource-based policies for DynamoDB"
+ * (GetResourcePolicy; PolicyNotFoundException when a table or stream has none), "Cross-account integration
+ * considerations with CMK" (without the key's permissions a zero-ETL integration fails silently), "DynamoDB global
+ * tables security" and "Multi-account global tables" (an MREC replica left in REPLICATION_NOT_AUTHORIZED for more than
+ * 20 hours is converted to a single-Region table).
+ */
+const POLICIES_OUTSIDE =
+  'Resource policies made outside the code (another Terraform root, the console, put-resource-policy, a zero-ETL integration, ' +
+  'a multi-account global table): run `aws dynamodb get-resource-policy --resource-arn <table ARN>`, and for a table with a stream the same ' +
+  "with the stream's ARN (both from `aws dynamodb describe-table --table-name <table> --query '[Table.TableArn, Table.LatestStreamArn]'`). " +
+  'A policy that names another account, `Principal: *` or a `Service` (redshift, glue, replication.dynamodb) lets in callers that KMS then denies: ' +
+  "do not deploy this table's change until its key's policy lets them in (a zero-ETL integration stops silently; a multi-account replica " +
+  'left in REPLICATION_NOT_AUTHORIZED for 20 hours becomes a single-Region table). PolicyNotFoundException: nothing to do.';
+
+/**
  * Resource control policies do not apply to AWS owned or AWS managed keys: these keys are the first that an organisation's RCPs on
  * kms:* govern (AWS KMS Developer Guide, Resource control policies in AWS KMS; deploy review of session 58, F2).
  */
 const RCP_NOTE =
   'A resource control policy (RCP) on kms:* applies to these keys too, the first it governs (RCPs do not apply to AWS owned ' +
   "or AWS managed keys): one that keeps KMS in a network perimeter must exempt aws:ViaAWSService, or DynamoDB's calls on the callers' behalf are denied.";
+
+/** Who else a drop-in key lets in: nobody outside the account, so neither a service acting as itself (POLICIES_OUTSIDE). */
+const NO_OTHER_ACCOUNT = 'No other account, and no service acting as itself (zero-ETL, multi-account replication), can use it.';
 
 /** Who can use the new keys (or the existing one), by the key policy the settings chose. */
 function whoCanUse(fixed: Fixed[], o: MessageOptions): string {
@@ -563,7 +587,7 @@ function whoCanUseByMode(fixed: Fixed[], o: MessageOptions): string {
         'no identity policy has to change. What limits a caller still does: a permissions boundary, a session policy (sts:AssumeRole with Policy, as ' +
         `tenant-isolation code passes) or a service control policy must allow ${KEY_USE_TEXT} on the key ` +
         '(DynamoDB asks KMS as each caller, and a key policy whose principal is * cannot lift them), or that ' +
-        `caller loses access to the tables. ${RCP_NOTE} ${ADMINISTERED} No other account can use it.`
+        `caller loses access to the tables. ${RCP_NOTE} ${ADMINISTERED} ${NO_OTHER_ACCOUNT}`
       : `Who can use the key (key policy iam): only principals whose IAM policies grant ${KEY_USE_TEXT} on it. Grant them to every role that reads or writes these tables BEFORE deploying (and allow them in any permissions boundary, session policy or service control policy that limits such a role), or they lose access. ${RCP_NOTE}` +
         losing(fixed) +
         ` ${ADMINISTERED}`;

@@ -25,6 +25,7 @@ const LABEL: Record<Caution['kind'], string> = {
   'iam-roles': 'IAM roles',
   'unkept-key': 'Key not kept',
   'no-alias': 'No alias',
+  'package-construct': 'Package construct',
 };
 
 export const cautionLabel = (kind: Caution['kind']) => LABEL[kind];
@@ -132,6 +133,24 @@ function cautionBody(c: Caution): string {
         "or replacing the key, schedules the key's deletion while the table, or its backups, stay encrypted under it, and once the " +
         `deletion completes they cannot be read (DynamoDB then archives the table): ${keep}, and when you move the table to another stack, ` +
         'move its key with it'
+      );
+    }
+    case 'package-construct': {
+      // What the package adds is seen where the framework writes it out: the synthesized template or Terraform JSON,
+      // which kmsfix reads as it reads code (a customer-managed table's obstacles are not said: so the code before the fix).
+      const see =
+        c.framework === 'pulumi'
+          ? "read the package's source for a resource policy or zero-ETL integration it creates on the table (`pulumi preview --diff` " +
+            'shows those it would add): where one lets in another account or such a service'
+          : `run \`${c.framework === 'cdk' ? 'cdk' : 'cdktf'} synth\` on the code before this fix, then ` +
+            `\`kmsfix scan ${c.framework === 'cdk' ? 'cdk.out' : 'cdktf.out'}\`: where it reports this table not fixable for a resource policy, ` +
+            'a zero-ETL integration or multi-account replication';
+      const one = c.constructs.length === 1;
+      return (
+        `the table is passed to ${all(c.constructs)}, ${one ? 'a construct' : 'constructs'} of an npm package whose source kmsfix does not read: ` +
+        `${one ? 'it' : 'they'} may give the table a resource policy or a zero-ETL integration (another account, or a service such as ` +
+        `glue.amazonaws.com or redshift.amazonaws.com) that the table's key does not let in. Before deploying, ${see}, ` +
+        "do not deploy this table's change until its key's policy lets those principals in"
       );
     }
     case 'no-alias':

@@ -399,6 +399,9 @@ function word(said: Said, words: Vocabulary): string {
   return say(words, said.phrase, { ...said.values, key });
 }
 
+/** Obstacles of who may read the deployed table, said of synthesized output beside its own (assess). */
+const ACCESS: ReadonlySet<Obstacle['kind']> = new Set(['resource-policy', 'zero-etl', 'multi-account-replication', 'cross-account-grants']);
+
 const isObstacle = (b: Said | Obstacle): b is Obstacle => typeof b === 'object' && 'kind' in b;
 
 /** The rule on one table, in the format's words. */
@@ -407,6 +410,17 @@ export function assess(f: EncryptionFacts, waived?: ReadonlySet<Obstacle['kind']
   const reason = word(d.reason, f.words);
   const out: Assessment = { status: d.status, reason: d.via ? `${reason}, decided by ${d.via.join(' and ')}` : reason };
   if (d.blocker !== undefined) out.blocker = isObstacle(d.blocker) ? blockerText(d.blocker, f.words) : word(d.blocker, f.words);
+  // Synthesized output's table is the app's: what its policy or integrations let in is said too (the one way to read
+  // what a construct of a package adds: src/rule/cautions.ts `package-construct`, deploy review of session 60, F2).
+  const access =
+    d.blocker !== undefined && isObstacle(d.blocker) && d.blocker.kind === 'synth-output'
+      ? firstObstacle(
+          f.obstacles.filter((o) => ACCESS.has(o.kind)),
+          d.status,
+          waived,
+        )
+      : undefined;
+  if (access) out.blocker = `${out.blocker}. In the app, this table needs more than a fix: ${blockerText(access, f.words)}`;
   if (d.replica !== undefined) out.replica = d.replica;
   if (d.condition !== undefined && d.choices !== undefined) out.choices = { condition: d.condition, ...d.choices };
   return out;

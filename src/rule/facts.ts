@@ -478,6 +478,10 @@ export interface EncryptionFacts {
  * own rule reads (`keptBy`, as written: a Retain policy, deletion protection, point-in-time recovery,
  * backups; Pulumi's retainOnDelete) keeps the table or its data past it, under that key. `family`: whose step
  * the text gives (`pulumi`: TypeScript's and YAML's, the key's retainOnDelete resource option).
+ * `package-construct`: a CDK, CDKTF or Pulumi table the file hands to a construct imported from an npm package that is
+ * not the framework's own (`constructs`: each as written, with its package: `DynamoDbZeroEtlToS3Tables
+ * (dynamodb-zero-etl-s3tables)`), whose source kmsfix does not read and which may give the table a resource policy or a
+ * zero-ETL integration the new key denies; `framework` says how to see what it adds (synth, preview).
  */
 export type Caution =
   | { kind: 'local-migrations'; plugin: string }
@@ -488,7 +492,8 @@ export type Caution =
   | { kind: 'recovery-key' }
   | { kind: 'backup-key'; selections: string[] }
   | { kind: 'iam-roles'; roles: string[]; unread?: string[] }
-  | { kind: 'unkept-key'; key: string; at: string; keptBy: string[]; policy: string; family: 'cloudformation' | 'cdk' | 'pulumi' };
+  | { kind: 'unkept-key'; key: string; at: string; keptBy: string[]; policy: string; family: 'cloudformation' | 'cdk' | 'pulumi' }
+  | { kind: 'package-construct'; constructs: string[]; framework: 'cdk' | 'cdktf' | 'pulumi' };
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
 export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;

@@ -152,3 +152,41 @@ describe('files under cdk.out and cdktf.out', () => {
     expect(await fixed(files, 'wing/target/main.tfaws/main.tf.json')).toBe(false);
   });
 });
+
+// Deploy review of session 60, F2: what a construct of a package adds to a table (a resource policy, a zero-ETL
+// integration) is seen in the synthesized output alone, whose step otherwise hides it: said beside it.
+describe('synthesized output: who else the app lets read the table is said too', () => {
+  const POLICY =
+    '      ResourcePolicy:\n        PolicyDocument:\n          Version: "2012-10-17"\n          Statement:\n' +
+    '            - Effect: Allow\n              Principal: { Service: glue.amazonaws.com }\n' +
+    '              Action: dynamodb:ExportTableToPointInTime\n              Resource: "*"\n';
+  const withPolicy = TEMPLATE.replace('    UpdateReplacePolicy', `${POLICY}    UpdateReplacePolicy`);
+
+  it('cdk.out: a resource policy letting a service in, after the synth step; a table without one: the synth step alone', async () => {
+    const [t] = await tablesOf([{ path: 'cdk.out/OrdersStack.template.yaml', text: withPolicy }], 'cdk.out/OrdersStack.template.yaml');
+    expect(t.fixable).toBe(false);
+    expect(t.message).toContain(
+      'then run cdk synth again. In the app, this table needs more than a fix: its ResourcePolicy lets in the service glue.amazonaws.com',
+    );
+    const [plain] = await tablesOf([{ path: 'cdk.out/OrdersStack.template.yaml', text: TEMPLATE }], 'cdk.out/OrdersStack.template.yaml');
+    expect(plain.message).not.toContain('In the app');
+  });
+
+  it('cdktf.out: a resource policy granting another account', async () => {
+    const doc = JSON.parse(CDKTF);
+    doc.resource.aws_dynamodb_resource_policy = {
+      share: {
+        resource_arn: '${aws_dynamodb_table.orders.arn}',
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'dynamodb:GetItem', Resource: '*' }],
+        }),
+      },
+    };
+    const path = 'cdktf.out/stacks/orders/cdk.tf.json';
+    const [t] = await tablesOf([{ path, text: JSON.stringify(doc, null, 2) }], path);
+    expect(t.message).toContain(
+      'then run cdktf synth again. In the app, this table needs more than a fix: its resource policy aws_dynamodb_resource_policy.share grants principals of account 222222222222',
+    );
+  });
+});

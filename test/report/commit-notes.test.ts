@@ -111,7 +111,9 @@ describe('commit message: what the deploy review of session 56 asked for', () =>
       'The account administers the key through IAM: principals allowed kms:DisableKey, kms:ScheduleKeyDeletion or kms:PutKeyPolicy on * ' +
       '(AdministratorAccess, PowerUserAccess) can make these tables unreadable; consider a service control policy denying those on these keys ' +
       'outside break-glass roles, and an alarm on DisableKey and ScheduleKeyDeletion.';
-    expect(await message(table())).toContain(`${line} No other account can use it.`);
+    expect(await message(table())).toContain(
+      `${line} No other account, and no service acting as itself (zero-ETL, multi-account replication), can use it.`,
+    );
     expect(await message(table(), { keyPolicy: 'iam' })).toContain(line);
     expect(await message(table(), { kmsKeyArn: ARN })).not.toContain('administers the key');
   });
@@ -147,7 +149,9 @@ describe('commit message: a hook on AWS::KMS::Key (CT.KMS.PR.3)', () => {
     ).replace(/\s+/g, ' ');
     expect(r.output.get('t.yaml')).toContain('Sid: DenyGrantsOutsideAWSServices');
     expect(m).not.toContain('CloudFormation hook');
-    expect(m).toMatch(/Who can use the key \(key policy drop-in\): .* No other account can use it\. Nobody creates a grant/);
+    expect(m).toMatch(
+      /Who can use the key \(key policy drop-in\): .* No other account, and no service acting as itself \(zero-ETL, multi-account replication\), can use it\. Nobody creates a grant/,
+    );
     expect(m).toContain(DENIED);
   });
 
@@ -207,6 +211,34 @@ describe('commit message: what the deploy review of session 58 asked for', () =>
       '(and a permissions boundary, session policy, service control policy or resource control policy that limits one must allow it too)',
     );
     expect(existing).not.toContain('the first it governs');
+  });
+});
+
+// Deploy review of session 60, F1: a resource policy made outside the code (another Terraform root, the console,
+// put-resource-policy, a zero-ETL integration, a multi-account global table) lets in callers a key of this account's
+// callers denies; the code's own are read (obstacles), the live ones only the user can check.
+describe('commit message: resource policies made outside the code', () => {
+  const LINE =
+    '* Resource policies made outside the code (another Terraform root, the console, put-resource-policy, a zero-ETL integration, ' +
+    'a multi-account global table): run `aws dynamodb get-resource-policy --resource-arn <table ARN>`, and for a table with a stream the same ' +
+    "with the stream's ARN (both from `aws dynamodb describe-table --table-name <table> --query '[Table.TableArn, Table.LatestStreamArn]'`). " +
+    'A policy that names another account, `Principal: *` or a `Service` (redshift, glue, replication.dynamodb) lets in callers that KMS then denies: ' +
+    "do not deploy this table's change until its key's policy lets them in (a zero-ETL integration stops silently; a multi-account replica " +
+    'left in REPLICATION_NOT_AUTHORIZED for 20 hours becomes a single-Region table). PolicyNotFoundException: nothing to do. ';
+
+  it('one line after the replicas check, whatever the key policy or key', async () => {
+    const m = await message(table());
+    expect(m).toContain(`through SSESpecification parameter"): give each replica a key of its Region first. ${LINE}* Cost:`);
+    expect(await message(table(), { keyPolicy: 'iam' })).toContain(LINE);
+    expect(await message(table(), { kmsKeyArn: ARN })).toContain(LINE);
+  });
+
+  it('drop-in: no other account, and no service acting as itself, can use the key (no longer said as of accounts alone)', async () => {
+    const m = await message(table());
+    expect(m).toContain(
+      'and an alarm on DisableKey and ScheduleKeyDeletion. No other account, and no service acting as itself (zero-ETL, multi-account replication), can use it.',
+    );
+    expect(m).not.toContain('ScheduleKeyDeletion. No other account can use it.');
   });
 });
 

@@ -19,6 +19,7 @@ import { selectionsOf } from './backups.js';
 import { unkeptKeyCautions } from './keptKeys.js';
 import { markUnusableTsKeys } from './keySpec.js';
 import { optionsOf } from './options.js';
+import { packageConstructCautions } from './packageConstructs.js';
 import { readsStackConfig } from './stackConfig.js';
 import type { ProjectValues } from './projectValues.js';
 import { reexportsOf } from './reexports.js';
@@ -95,6 +96,8 @@ function detected(file: SourceFile, d: TsDetection, context: DiskContext | undef
   markUnusableTsKeys(file, d);
   // A CDK table kept past its stack whose kms.Key of the file is destroyed with it (keptKeys.ts).
   unkeptKeyCautions(file, d);
+  // A table handed to a construct of an npm package, which may add a resource policy or integration (packageConstructs.ts).
+  packageConstructCautions(d);
   // Roles an explicit statement (CDK) or a serverless.ts service grants DynamoDB and no KMS action (said under --key-policy iam only).
   if (context?.iamRoles) {
     iamRoleCautions(file, d);
