@@ -16,8 +16,13 @@ import { boundOf } from './imports.js';
 import { newExpressions, ts, unwrap } from './parse.js';
 import { tableOfArn } from './resourcePolicy.js';
 
-/** The frameworks' own packages (and what is written as theirs: CDK v1, monocdk, CDK Terrain, SST), whose constructs kmsfix reads or that add no policy. */
-const FRAMEWORK = /^(?:aws-cdk-lib|aws-cdk|monocdk|constructs|cdktf|cdktn|sst|@aws-cdk|@cdktf|@cdktn|@pulumi|@serverless-stack)(?:\/|$)/;
+/**
+ * The frameworks' own packages (and what is written as theirs: CDK v1, monocdk, CDK Terrain, SST), whose constructs
+ * kmsfix reads or that add no policy; and AWS Solutions Constructs, which kmsfix reads (their tables, `existingTableObj`)
+ * and which grant the table to roles of the same stack, not through a resource policy.
+ */
+const FRAMEWORK =
+  /^(?:aws-cdk-lib|aws-cdk|monocdk|constructs|cdktf|cdktn|sst|@aws-cdk|@cdktf|@cdktn|@pulumi|@serverless-stack|@aws-solutions-constructs)(?:\/|$)/;
 
 const BUILTIN = new Set(builtinModules);
 

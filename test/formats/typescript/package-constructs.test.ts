@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { DynamoDbZeroEtlToS3Tables } from 'dynamodb-zero-etl-s3tables';
 import * as etl from '@acme/etl-constructs';
 import { Local } from './local';
+import { LambdaToDynamoDB } from '@aws-solutions-constructs/aws-lambda-dynamodb';
 const partitionKey = { name: 'pk', type: dynamodb.AttributeType.STRING };
 `;
 
@@ -65,11 +66,12 @@ describe('a table passed to a construct of an npm package', () => {
     expect(t.Items.fixable).toBe(true);
   });
 
-  it("the framework's own constructs, the project's own, a table name and another table: no note", async () => {
+  it("the framework's own constructs, AWS Solutions Constructs, the project's own, a table name and another table: no note", async () => {
     const t = await cdk(`    const orders = new dynamodb.Table(this, 'Orders', { partitionKey });
     new iam.Role(this, 'R', { assumedBy: new iam.AccountRootPrincipal(), description: orders.tableName });
     new dynamodb.Table(this, 'Copy', { partitionKey, tableName: orders.tableName });
     new Local(this, 'L', { table: orders });
+    new LambdaToDynamoDB(this, 'LD', { existingTableObj: orders, lambdaFunctionProps: {} as never });
     new etl.Exporter(this, 'Exp', { name: orders.tableName });
     const other = new dynamodb.Table(this, 'Other', { partitionKey });
     new DynamoDbZeroEtlToS3Tables(this, 'Z', { table: other });`);
