@@ -4,9 +4,10 @@
  *
  * - `tags`: added to every generated key: Terraform `tags = {...}`, CloudFormation `Tags: [{Key, Value}]`,
  *   AWS CDK `Tags.of(key).add(k, v)`, CDKTF and Pulumi `tags: {...}`, Pulumi YAML `tags:`. Keys are
- *   written in the order given. Only on keys (not aliases, not tables). CloudFormation (SAM, Serverless) and Terraform
- *   also copy the table's own tags to its key (cloudformation/keyTags.ts, terraform/keyTags.ts), before these, which
- *   win on a tag key both name.
+ *   written in the order given. Only on keys (not aliases, not tables). CloudFormation (SAM, Serverless), Terraform,
+ *   CDKTF, Pulumi and Pulumi YAML also copy the table's own tags to its key (cloudformation/keyTags.ts,
+ *   terraform/keyTags.ts, typescript/keyTags.ts, pulumi-yaml/keyTags.ts), before these, which win on a tag key both
+ *   name.
  * - `multiRegion`: `multi_region = true` / `MultiRegion: true` / `multiRegion: true` on every generated
  *   primary key (Terraform replica keys are multi-Region already). Default false, except where a
  *   format needs it (Terraform replicas).

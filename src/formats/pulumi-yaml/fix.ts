@@ -29,6 +29,7 @@ import { eofScalarObstacle } from '../yaml/eofScalar.js';
 import { SSE_PATH, type Program, type PulumiDetection, type PulumiTable } from './detect.js';
 import { allowedChanges } from './verify.js';
 import { switchAlone, switchToken } from './switchOnly.js';
+import { keyTags, sharedTags, tableTags, type TableTags } from './keyTags.js';
 
 /** The lookups the policy's placeholders need: preferred variable name, function and returned field. */
 const LOOKUPS: Record<Placeholder, { name: string; function: string; return: string; accepts: string[] }> = {
@@ -188,7 +189,7 @@ function planProgram(ctx: Ctx, program: Program, chosen: PulumiTable[], options:
     if (retain) o.retainOnDelete = true;
     return Object.keys(o).length ? { options: o } : {};
   };
-  const keyOf = (description: string[], policyName: string, provider: string, retain: boolean): Value => {
+  const keyOf = (description: string[], policyName: string, provider: string, retain: boolean, own?: TableTags): Value => {
     const properties: { [key: string]: Value } = {
       description: describeKey(description, settings.description),
       enableKeyRotation: KEY_SETTINGS.enableKeyRotation,
@@ -196,7 +197,9 @@ function planProgram(ctx: Ctx, program: Program, chosen: PulumiTable[], options:
     if (settings.multiRegion) properties.multiRegion = true;
     properties.deletionWindowInDays = settings.deletionWindowDays ?? KEY_SETTINGS.pendingWindowInDays;
     properties.policy = '${' + policyName + '}';
-    if (settings.tags && Object.keys(settings.tags).length > 0) properties.tags = { ...settings.tags };
+    // The table's own tags (keyTags.ts), then the settings', which win on a tag key both name.
+    const tags = keyTags(own, settings.tags ?? {});
+    if (tags !== undefined) properties.tags = tags;
     // `key: retain: always` keeps every key (src/rule/keySettings.ts).
     return { type: 'aws:kms:Key', properties, ...optionsOf(provider, retain || settings.retain === 'always') };
   };
@@ -255,6 +258,7 @@ function planProgram(ctx: Ctx, program: Program, chosen: PulumiTable[], options:
         policyName,
         provider,
         group.some((x) => x.retain),
+        sharedTags(group),
       );
       group.forEach((t, i) => {
         own([t], () => applySettings(ctx, t.resource, sseSettings('${' + keyName + '.arn}')));
@@ -282,7 +286,7 @@ function planProgram(ctx: Ctx, program: Program, chosen: PulumiTable[], options:
           ctx,
           program.resources,
           [
-            [keyName, keyOf([t.address], policyName, provider, t.retain)],
+            [keyName, keyOf([t.address], policyName, provider, t.retain, tableTags(t))],
             [aliasName, aliasOf(t, keyName, provider)],
           ],
           placement(t),

@@ -64,10 +64,10 @@ import { declaredRange, majorOf } from './project.js';
 import { Names } from './names.js';
 import { constsVisibleAt, freeNames, functionOf, sharedAnchor, visibleAt } from './scopes.js';
 import { detectTsStyle } from './style.js';
-import { tableTagsFor } from './keyTags.js';
+import { cdkTableTagsFor, tableTagsFor } from './keyTags.js';
 import { optionsOf } from './options.js';
 import { destroyKeeps, removalOf, type Removal } from './retention.js';
-import { type AliasPlace, aliasPlaceOf } from './aliasPlace.js';
+import { type AliasPlace, aliasPlaceOf, tableRefOf } from './aliasPlace.js';
 import { TYPE_NAMES, typeOnlyBlock } from './typeOnly.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
 import { switchAlone, switchToken } from './switchOnly.js';
@@ -741,8 +741,15 @@ class FilePlanner {
       }
     }
     this.declare(g.statement, keyVar, decl, g.tables);
-    if (first.framework === 'cdk')
-      for (const tag of cdkTags(this.ref, keyVar, settings)) this.declare(g.statement, undefined, tag, g.tables);
+    if (first.framework === 'cdk') {
+      // The tables' own `Tags.of(table).add(...)` (keyTags.ts), then the settings' tags.
+      const named = g.tables.map((t) => {
+        const r = t.statement ? tableRefOf(t) : undefined;
+        return { statement: t.statement, ref: r && 'expr' in r ? r.expr : undefined };
+      });
+      const tableTags = cdkTableTagsFor(named, { statement: g.statement }, sf, (e) => this.sym(e) === `${CDK}#Tags.of`);
+      for (const tag of cdkTags(this.ref, keyVar, settings, tableTags)) this.declare(g.statement, undefined, tag, g.tables);
+    }
     return keyVar;
   }
 

@@ -85,3 +85,116 @@ export function tableTagsFor(
   const whole = first.getText(sf);
   return whole.includes('\n') ? undefined : { whole: raw(whole) };
 }
+
+/** A CDK table's own `Tags.of(<table>).add(k, v[, props])`, as its key repeats it: the arguments, and the tag key when written as a string. */
+export interface CdkTableTag {
+  key?: string;
+  args: Code[];
+}
+
+/**
+ * What `statements` declare or assign: names (`const x`, `class X`, `x = ...`, `x++`: not yet declared, or changed,
+ * for code before them) and `this` members (`this.x = ...`), as `x` and `this.x`.
+ */
+function assignedIn(statements: readonly ts.Statement[]): Set<string> {
+  const out = new Set<string>();
+  const bound = (b: ts.BindingName): void => {
+    if (ts.isIdentifier(b)) out.add(b.text);
+    else for (const e of b.elements) if (!ts.isOmittedExpression(e)) bound(e.name);
+  };
+  for (const st of statements) {
+    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) bound(d.name);
+    else if (ts.isClassDeclaration(st) && st.name) out.add(st.name.text);
+  }
+  const target = (e: ts.Expression) => {
+    const u = unwrap(e);
+    if (ts.isIdentifier(u)) out.add(u.text);
+    else if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword) out.add(`this.${u.name.text}`);
+  };
+  const visit = (n: ts.Node): void => {
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+      n.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+    )
+      target(n.left);
+    else if (n.kind === ts.SyntaxKind.PrefixUnaryExpression || n.kind === ts.SyntaxKind.PostfixUnaryExpression) {
+      // A postfix `x++` has the same `operator` and `operand`.
+      const u = n as ts.PrefixUnaryExpression;
+      if (u.operator === ts.SyntaxKind.PlusPlusToken || u.operator === ts.SyntaxKind.MinusMinusToken) target(u.operand);
+    }
+    ts.forEachChild(n, visit);
+  };
+  for (const st of statements) visit(st);
+  return out;
+}
+
+/** The `this.x` members an expression reads, as `this.x`. */
+function thisMembers(e: ts.Node, out: string[] = []): string[] {
+  if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) out.push(`this.${e.name.text}`);
+  ts.forEachChild(e, (c) => void thisMembers(c, out));
+  return out;
+}
+
+/**
+ * One table's `Tags.of(<table>).add(...)` statements, after its statement in the same block (`Tags` as the file
+ * imports it from the CDK: `isTagsOf`), that its key can repeat before `anchor`: each argument on one line, every
+ * name it reads declared there and not assigned since, `this` in the same function and its members not assigned
+ * since, the table not read. Statements that cannot are left out (README Limitations).
+ */
+function cdkTagCallsOf(
+  t: { statement?: ts.Statement; ref?: string },
+  anchor: KeyAnchor,
+  sf: ts.SourceFile,
+  isTagsOf: (e: ts.Expression) => boolean,
+): CdkTableTag[] {
+  const st = t.statement;
+  if (!st || !t.ref) return [];
+  const container = st.parent as Container;
+  if (!('statements' in container)) return [];
+  const statements = container.statements;
+  const norm = (s: string) => s.replace(/\s+/g, '');
+  const ref = norm(t.ref);
+  const from = statements.indexOf(anchor.statement);
+  const out: CdkTableTag[] = [];
+  for (let i = statements.indexOf(st) + 1; i < statements.length; i++) {
+    const s = statements[i];
+    if (!ts.isExpressionStatement(s)) continue;
+    const e = unwrap(s.expression);
+    if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || e.expression.name.text !== 'add') continue;
+    const of = unwrap(e.expression.expression);
+    if (!ts.isCallExpression(of) || of.arguments.length !== 1 || !ts.isPropertyAccessExpression(of.expression)) continue;
+    if (!isTagsOf(of.expression) || norm(unwrap(of.arguments[0]).getText(sf)) !== ref) continue;
+    if (e.arguments.length < 2 || e.arguments.length > 3) continue;
+    // The name or member the table is held in, assigned again before the call: another construct's tags.
+    if (assignedIn(statements.slice(statements.indexOf(st) + 1, i)).has(ref)) break;
+    const since = from >= 0 ? assignedIn(statements.slice(from, i)) : undefined;
+    const repeatable = e.arguments.every((a) => {
+      const text = a.getText(sf);
+      if (text.includes('\n') || !since) return false;
+      if (!meansTheSameAt(a, st, anchor, sf)) return false;
+      return !freeNames(a).some((n) => since.has(n)) && !thisMembers(a).some((m) => since.has(m));
+    });
+    if (!repeatable) continue;
+    const key = ts.isStringLiteral(e.arguments[0]) || ts.isNoSubstitutionTemplateLiteral(e.arguments[0]) ? e.arguments[0].text : undefined;
+    out.push({ key, args: e.arguments.map((a) => raw(a.getText(sf))) });
+  }
+  return out;
+}
+
+/**
+ * The CDK tags of the key of `tables` (one table, or all those a shared key serves), declared before `anchor`: each
+ * table's `Tags.of(<table>).add(...)` statements its key can repeat (`ref`: how the code names the table, `orders`,
+ * `this.orders`); for a shared key, theirs when every table has the same. CDK tags constructs, not props: fix.ts
+ * writes them as `Tags.of(key).add(...)` after the key, before the key settings' tags (keys.ts cdkTags).
+ */
+export function cdkTableTagsFor(
+  tables: { statement?: ts.Statement; ref?: string }[],
+  anchor: KeyAnchor,
+  sf: ts.SourceFile,
+  isTagsOf: (e: ts.Expression) => boolean,
+): CdkTableTag[] {
+  const all = tables.map((t) => cdkTagCallsOf(t, anchor, sf, isTagsOf));
+  const text = (calls: CdkTableTag[]) => JSON.stringify(calls.map((c) => c.args));
+  return all.every((calls) => text(calls) === text(all[0])) ? all[0] : [];
+}

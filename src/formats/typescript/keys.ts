@@ -22,7 +22,7 @@ import {
   type Placeholder,
 } from '../../rule/keyPolicy.js';
 import { arr, call, obj, raw, seq, str, type Code } from './code.js';
-import type { TableTags } from './keyTags.js';
+import type { CdkTableTag, TableTags } from './keyTags.js';
 
 export type Ref = (module: string, member: string[]) => string;
 
@@ -186,9 +186,18 @@ export function cdkKey(ref: Ref, spec: CdkKeySpec): Code {
   );
 }
 
-/** `Tags.of(key).add('team', 'data')`, one statement per tag of the key settings (CDK tags constructs, not props). */
-export function cdkTags(ref: Ref, keyVar: string, settings: KeySettings | undefined): Code[] {
-  return Object.entries(settings?.tags ?? {}).map(([k, v]) => call(`${ref(CDK, ['Tags'])}.of(${keyVar}).add`, str(k), str(v)));
+/**
+ * `Tags.of(key).add('team', 'data')`, one statement per tag (CDK tags constructs, not props): the table's own
+ * `Tags.of(table).add(...)` repeated (keyTags.ts), then the key settings', which win on a tag key both name (the
+ * table's statement left out).
+ */
+export function cdkTags(ref: Ref, keyVar: string, settings: KeySettings | undefined, table: CdkTableTag[] = []): Code[] {
+  const own = Object.entries(settings?.tags ?? {});
+  const kept = table.filter((t) => t.key === undefined || !Object.hasOwn(settings?.tags ?? {}, t.key));
+  if (kept.length + own.length === 0) return [];
+  // `ref` imports `Tags` when the file does not: only for a key that gets tags.
+  const head = `${ref(CDK, ['Tags'])}.of(${keyVar}).add`;
+  return [...kept.map((t) => call(head, ...t.args)), ...own.map(([k, v]) => call(head, str(k), str(v)))];
 }
 
 /** An existing key, by ARN (--kms-key-arn). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inline } from '../../../src/formats/typescript/code.js';
-import { tableTagsFor } from '../../../src/formats/typescript/keyTags.js';
+import { cdkTableTagsFor, tableTagsFor } from '../../../src/formats/typescript/keyTags.js';
 import { ts } from '../../../src/formats/typescript/parse.js';
 import { detectTsStyle } from '../../../src/formats/typescript/style.js';
 
@@ -54,5 +54,63 @@ describe("a CDKTF or Pulumi key takes its table's tags (keyTags.ts)", () => {
     const inMethod = method.body.statements[0];
     expect(shown(tableTagsFor([tableAt(0)], { statement: inMethod }, sf))).toBe('this.tags');
     expect(tableTagsFor([tableAt(0)], { statement: sf.statements[1] }, sf)).toBeUndefined();
+  });
+});
+
+describe("a CDK key repeats its table's Tags.of(table).add(...) (keyTags.ts cdkTableTagsFor)", () => {
+  /** The calls the key of the table at statement `i` (held in `ref`) repeats, `Tags` being the CDK's. */
+  const calls = (text: string, tables: [number, string][]) => {
+    const sf = ts.createSourceFile('index.ts', text, ts.ScriptTarget.Latest, true);
+    const isTagsOf = (e: ts.Expression) => e.getText(sf) === 'Tags.of';
+    const named = tables.map(([i, ref]) => ({ statement: sf.statements[i], ref }));
+    return cdkTableTagsFor(named, { statement: sf.statements[tables[0][0]] }, sf, isTagsOf).map((c) =>
+      c.args.map((a) => inline(a, style)).join(', '),
+    );
+  };
+
+  it('repeats the calls on the table after it in its block, with what the key sees', () => {
+    const text = [
+      "const stage = 'dev';",
+      "const t = new Table(s, 'T', {});",
+      "Tags.of(t).add('team', 'x');",
+      "Other.of(t).add('not', 'tags');",
+      "Tags.of(s).add('stack', 'wide');",
+      "Tags.of(t).add('stage', stage, { priority: 200 });",
+      "const owner = 'me';",
+      "Tags.of(t).add('owner', owner);",
+      "Tags.of(t).add('name', t.tableName);",
+      "if (stage) { Tags.of(t).add('in', 'block'); }",
+    ].join('\n');
+    expect(calls(text, [[1, 't']])).toEqual(["'team', 'x'", "'stage', stage, { priority: 200 }"]);
+  });
+
+  it("leaves a call reading a name assigned since, and stops where the table's name is assigned again", () => {
+    const text = [
+      "let stage = 'dev';",
+      "let t = new Table(s, 'T', {});",
+      "stage = 'prod';",
+      "Tags.of(t).add('stage', stage);",
+      "Tags.of(t).add('team', 'x');",
+      "t = new Table(s, 'U', {});",
+      "Tags.of(t).add('other', 'table');",
+    ].join('\n');
+    expect(calls(text, [[1, 't']])).toEqual(["'team', 'x'"]);
+  });
+
+  it('gives a shared key the calls only when every table has the same', () => {
+    const same =
+      "const a = new Table(s, 'A', {});\nTags.of(a).add('team', 'x');\nconst b = new Table(s, 'B', {});\nTags.of(b).add('team', 'x');\n";
+    expect(
+      calls(same, [
+        [0, 'a'],
+        [2, 'b'],
+      ]),
+    ).toEqual(["'team', 'x'"]);
+    expect(
+      calls(same.replace("(b).add('team', 'x')", "(b).add('team', 'y')"), [
+        [0, 'a'],
+        [2, 'b'],
+      ]),
+    ).toEqual([]);
   });
 });
