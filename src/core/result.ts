@@ -6,7 +6,7 @@
 import type { ChoicesWere, ParametersWere } from '../rule/cmk.js';
 import type { Caution } from '../rule/facts.js';
 import type { PeerVerdicts } from '../rule/peers/rules.js';
-import type { DeployingUnit, Edit, SourceFile, Status, Suppression, TableIdentity } from './types.js';
+import type { DeployRole, DeployingUnit, Edit, SourceFile, Status, Suppression, TableIdentity } from './types.js';
 
 /** A table as reported: who and where, and the rules' verdict on it (src/rule/evaluate.ts Judgement). */
 export interface TableReport extends TableIdentity {
@@ -66,6 +66,8 @@ export interface TableReport extends TableIdentity {
   units?: DeployingUnit[];
   /** The key its fix keeps, as written (TableFacts.keptKey): no key is generated for it. Internal: not in the JSON report. */
   keptKey?: string;
+  /** The roles the project names for deploying the table's stack (TableFacts.deployRoles). Internal: not in the JSON report. */
+  deployRoles?: DeployRole[];
 }
 
 export interface FileError {

@@ -80,6 +80,24 @@ export interface TableFacts extends TableIdentity {
    * Pulumi YAML: pulumi-yaml/switchOnly.ts), so that the commit message names that key and creates none (src/report/commitMessage.ts).
    */
   keptKey?: string;
+  /**
+   * The role CloudFormation deploys the table's stack with, where the project names it beside the table's file
+   * (src/formats/cfn-values/deployRoles.ts): a Serverless service's `provider.iam.deploymentRole` (or the older
+   * `provider.cfnRole`), a SAM configuration's `role_arn`, one per environment. The commit message's Who deploys
+   * caution names it (src/report/commitMessage.ts).
+   */
+  deployRoles?: DeployRole[];
+}
+
+/** A role that deploys a stack, as its file names it: the role as written, where (a display path, 1-based line), which setting and environment. */
+export interface DeployRole {
+  role: string;
+  file: string;
+  line: number;
+  /** `provider.iam.deploymentRole`, `provider.cfnRole`, `role_arn`. */
+  setting: string;
+  /** A SAM configuration's environment (`default`, `prod`): the section that sets it. */
+  environment?: string;
 }
 
 /** A terragrunt unit that deploys a module folder: its terragrunt.hcl (a display path), the line of its `terraform` block, its folder. */

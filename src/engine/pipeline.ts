@@ -64,6 +64,7 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     if (j.notScannedBy) report.notScannedBy = j.notScannedBy;
     if (t.projen) report.projen = t.projen;
     if (t.units) report.units = t.units;
+    if (t.deployRoles && j.fixable) report.deployRoles = t.deployRoles;
     if (t.keptKey !== undefined && j.fixable) report.keptKey = t.keptKey;
     if (j.choices) report.choices = j.choices;
     if (j.parameters) report.parameters = j.parameters;

@@ -619,14 +619,37 @@ function deployers(tables: Fixed[]): string {
       "AWS CDK: CloudFormation's execution role `cdk-<qualifier>-cfn-exec-role-<account>-<region>`, whose policies " +
         '`cdk bootstrap --cloudformation-execution-policies` sets, not the deploy role',
     );
-  if ([...formats].some((f) => f !== 'cdk' && !NOT_CLOUDFORMATION.has(f)))
+  if ([...formats].some((f) => f !== 'cdk' && !NOT_CLOUDFORMATION.has(f))) {
+    const named = namedRoles(tables);
     out.push(
       "CloudFormation, SAM and Serverless: the stack's service role, kept for every later deploy once used and perhaps in no file here " +
-        "(`aws cloudformation describe-stacks --stack-name <stack> --query 'Stacks[0].RoleARN'`; none: the deployer's own credentials)",
+        "(`aws cloudformation describe-stacks --stack-name <stack> --query 'Stacks[0].RoleARN'`; none: the deployer's own credentials)" +
+        (named ? `, which this project names: ${named}` : ''),
     );
+  }
   if ([...formats].some((f) => NOT_CLOUDFORMATION.has(f)))
     out.push('Terraform, CDK for Terraform and Pulumi: the credentials the plan or pipeline runs with');
   return out.join('; ');
+}
+
+/**
+ * The deploy roles the project names beside the fixed tables' files (TableReport.deployRoles: a Serverless service's
+ * `provider.iam.deploymentRole` or `provider.cfnRole`, a SAM configuration's `role_arn` per environment), by table file:
+ * `arn:aws:iam::111122223333:role/deployer for template.yaml (samconfig.toml:4, role_arn of environment default)`.
+ * Each file is shown from the repository's root, as its table's file is.
+ */
+function namedRoles(tables: Fixed[]): string {
+  const byFile = new Map<string, Set<string>>();
+  for (const { t, file } of tables)
+    for (const r of t.deployRoles ?? []) {
+      const shown = path.posix.normalize(
+        path.posix.join(path.posix.dirname(file), path.posix.relative(path.posix.dirname(t.file), r.file)),
+      );
+      const where = `${shown}:${r.line}, ${r.setting}${r.environment !== undefined ? ` of environment ${r.environment}` : ''}`;
+      const roles = byFile.get(file) ?? byFile.set(file, new Set()).get(file)!;
+      roles.add(`${r.role} (${where})`);
+    }
+  return [...byFile].map(([file, roles]) => `for ${file}, ${[...roles].join(', ')}`).join('; ');
 }
 
 /** What the deploying role needs to create, read and delete the new keys (none with an existing key). */
@@ -645,8 +668,11 @@ function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
       'kms:TagResource and kms:CreateAlias; kms:DescribeKey, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags and kms:ListAliases ' +
       '(read after each create: a Terraform apply without them fails with the key created and tainted); and kms:ScheduleKeyDeletion and kms:DeleteAlias ' +
       '(without them a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED). No service control policy (SCP) or resource control policy (RCP) may deny them in this account.' +
-      // It switches the tables too, a caller DynamoDB asks KMS as (AWS KMS guide, How Amazon DynamoDB uses AWS KMS: CreateGrant and
-      // DescribeKey for the principal that creates or updates a table; session 56's deploy review).
+      // It switches the tables too, a caller DynamoDB asks KMS as (AWS KMS guide, How Amazon DynamoDB uses AWS KMS
+      // (docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html), "Authorizing use of your KMS key": kms:CreateGrant
+      // and kms:DescribeKey for the principal that creates a table or switches it to a customer managed key with UpdateTable;
+      // DynamoDB Developer Guide, "Managing encrypted tables in DynamoDB", encryption.tutorial.html; session 56's deploy review).
+      // The role named is the one the project names where it does (namedRoles, session 60).
       (mode === 'iam'
         ? ` With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs ${KEY_USE_TEXT} on them (kms:ViaService dynamodb).`
         : ` It also switches the tables: any permissions boundary or SCP on it, and any RCP on the keys, must allow ${KEY_USE_TEXT} on them (kms:ViaService dynamodb).`) +

@@ -15,8 +15,9 @@
  *   Pulumi `deletion_window_in_days`/`deletionWindowInDays`; CloudFormation `PendingWindowInDays`
  *   and CDK `pendingWindow` only when it is not the default 30, see KICS 2844c749).
  * - `description`: a template with `{tables}` (the table names, as today's
- *   "KMS key for DynamoDB table X" / "...tables X, Y") or `{table}` (same); default DEFAULT_DESCRIPTION. Neither it nor
- *   a tag may hold `${` or `%{` (INTERPOLATED).
+ *   "KMS key for DynamoDB table X" / "...tables X, Y") or `{table}` (same); default DEFAULT_DESCRIPTION. It and the
+ *   tags are written as text in every format (each its own escape of `${`: terraformLiteral and the others below), except
+ *   a Serverless service's, which has none (noFrameworkEscape).
  * - `alias`: a template with `{table}` for the deployed table's name as the format refers to it
  *   (and `-shared` appended to it for a shared key); default DEFAULT_ALIAS = 'alias/dynamodb/{table}'.
  *   Must start with `alias/`, not `alias/aws/`, hold `{table}` once, and otherwise only the characters
@@ -92,20 +93,55 @@ export function freeAliasTemplate(
   return chosen;
 }
 
-/** Problems with a KeySettings value (for `.kmsfix.yml` and flags); empty when valid. */
 /**
- * Why a description or tag may not hold `${` (adversarial pass s59 F4): the text is written into the generated key as it
- * is, and Pulumi YAML reads `${team}` there as a reference (the program fails), the Serverless Framework resolves
- * `${self:service}` (or fails on `${team}`), CDK for Terraform passes it to Terraform as an interpolation; the
- * Framework has no escape for it. Terraform's `$${` and CloudFormation's plain strings would keep it, but one key
- * setting serves every format of a run: refused for all.
+ * A description or tag holding `${` (or `%{`) is written so that each format keeps it as text (adversarial pass s59 F4:
+ * written as it was, Pulumi YAML read `${team}` as a reference, CDK for Terraform passed it to Terraform as an
+ * interpolation). Each format's writer takes the text through its own escape: Terraform (`.tf`, `.tf.json`) and CDK for
+ * Terraform `$${` and `%%{` (terraformLiteral), Pulumi YAML `$$` for each `$` (pulumiYamlLiteral), a CloudFormation
+ * `Fn::Sub` `${!` (cfnSubLiteral; a plain CloudFormation string, AWS CDK and Pulumi TypeScript do not interpolate). The
+ * Serverless Framework has no escape for `${` (it resolves `${self:service}`, and fails on `${team}`): a serverless.yml or
+ * serverless.ts table is declined with the setting named (frameworkVariableIn, noFrameworkEscape).
  */
-const INTERPOLATED =
-  'must not hold "${" or "%{" (Pulumi YAML, CDK for Terraform and the Serverless Framework would read it as an interpolation or a Terraform template directive of theirs)';
+/** A text as a Terraform string's literal text: `${` and `%{` doubled (HCL templates; CDK for Terraform's JSON too). */
+export const terraformLiteral = (s: string): string => s.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 
-/** `${` (an interpolation of Pulumi YAML, CDKTF's Terraform, the Framework) or `%{` (a Terraform template directive, which CDKTF passes on). */
-const interpolates = (x: string) => x.includes('${') || x.includes('%{');
+/** A text as a Pulumi YAML string's literal text: each `$` written `$$`, as pulumi-yaml's own printer does (ast/expr.go, InterpolateExpr.String). */
+export const pulumiYamlLiteral = (s: string): string => s.replace(/\$/g, () => '$$');
 
+/** A text as literal text of a CloudFormation `Fn::Sub`: `${` written `${!`. */
+export const cfnSubLiteral = (s: string): string => s.replace(/\$\{/g, () => '${!');
+
+/** The key settings with their texts (description, tag keys and values) written through a format's escape. */
+export function literalSettings(s: KeySettings | undefined, literal: (text: string) => string): KeySettings | undefined {
+  if (!s) return s;
+  return {
+    ...s,
+    // Around its placeholders (`{table}`, `{tables}`), which the format fills in with the table's name as it refers to it.
+    ...(s.description !== undefined
+      ? {
+          description: s.description
+            .split(/(\{tables?\})/)
+            .map((part, i) => (i % 2 === 1 ? part : literal(part)))
+            .join(''),
+        }
+      : {}),
+    ...(s.tags ? { tags: Object.fromEntries(Object.entries(s.tags).map(([k, v]) => [literal(k), literal(v)])) } : {}),
+  };
+}
+
+/** The key setting that holds `${`, which the Serverless Framework would resolve (`key.description`, `key.tags.team`), if one does. */
+export function frameworkVariableIn(s: KeySettings | undefined): string | undefined {
+  if (s?.description?.includes('${')) return 'key.description';
+  for (const [k, v] of Object.entries(s?.tags ?? {})) if (k.includes('${') || v.includes('${')) return `key.tags.${k}`;
+  return undefined;
+}
+
+/** Why a Serverless service's table is not fixed with such a setting (`setting`: frameworkVariableIn's; `file`: the service's file). */
+export const noFrameworkEscape = (setting: string, file: string) =>
+  `${setting} holds "\${", which the Serverless Framework would resolve in ${file} as a variable of its own, and it has no escape for it: ` +
+  'write that setting without "${" for this service (a .kmsfix.yml in its folder), or fix it with --kms-key-arn';
+
+/** Problems with a KeySettings value (for `.kmsfix.yml` and flags); empty when valid. */
 export function keySettingsProblems(s: KeySettings): string[] {
   const problems: string[] = [];
   if (
@@ -125,13 +161,10 @@ export function keySettingsProblems(s: KeySettings): string[] {
   if (s.description !== undefined && (s.description.trim() === '' || s.description.length > 8192)) {
     problems.push('description must not be empty nor longer than 8192 characters');
   }
-  if (s.description !== undefined && interpolates(s.description)) problems.push(`description ${INTERPOLATED}: ${s.description}`);
   for (const [k, v] of Object.entries(s.tags ?? {})) {
     if (k.length < 1 || k.length > 128 || k.startsWith('aws:'))
       problems.push(`tag key must be 1 to 128 characters and not start with "aws:": ${k}`);
     if (typeof v !== 'string' || v.length > 256) problems.push(`tag value of ${k} must be a string of at most 256 characters`);
-    if (interpolates(k)) problems.push(`tag key ${INTERPOLATED}: ${k}`);
-    if (typeof v === 'string' && interpolates(v)) problems.push(`tag value of ${k} ${INTERPOLATED}: ${v}`);
   }
   if (Object.keys(s.tags ?? {}).length > 50) problems.push('at most 50 tags');
   return problems;

@@ -276,4 +276,52 @@ describe('commit message: who deploys, per family', () => {
       `Who deploys: the role that deploys the stack or plan (${STACK}; Terraform, CDK for Terraform and Pulumi: the credentials the plan or pipeline runs with)`,
     );
   });
+
+  // A role the project names for CloudFormation's deploys (session 60): a Serverless service's provider.iam.deploymentRole
+  // (provider.cfnRole before it), a SAM configuration's role_arn per environment; file and line, from the repository's root.
+  const SLS = (provider: string) =>
+    `service: orders\nprovider:\n  name: aws\n${provider}resources:\n  Resources:\n    Orders:\n      Type: AWS::DynamoDB::Table\n` +
+    '      Properties:\n        KeySchema: [{AttributeName: pk, KeyType: HASH}]\n';
+  it("Serverless: the service's provider.iam.deploymentRole, else its provider.cfnRole, at its line", async () => {
+    const role = 'arn:aws:iam::111122223333:role/sls-deployer';
+    expect(await of([{ path: 'svc/serverless.yml', text: SLS(`  iam:\n    deploymentRole: ${role}\n`) }])).toBe(
+      `Who deploys: the role that deploys the stack or plan (${STACK}, which this project names: for svc/serverless.yml, ${role} (svc/serverless.yml:5, provider.iam.deploymentRole))`,
+    );
+    expect(await of([{ path: 'serverless.yml', text: SLS(`  cfnRole: ${role}\n`) }])).toBe(
+      `Who deploys: the role that deploys the stack or plan (${STACK}, which this project names: for serverless.yml, ${role} (serverless.yml:4, provider.cfnRole))`,
+    );
+  });
+  it("SAM: each environment's role_arn in samconfig.toml (deploy's, else global's) and samconfig.yaml above naming the template", async () => {
+    const toml =
+      'version = 0.1\n[default.deploy.parameters]\nstack_name = "orders"\nrole_arn = "arn:aws:iam::111122223333:role/dev-deployer"\n\n' +
+      '[prod.global.parameters]\nrole_arn = "arn:aws:iam::444455556666:role/prod-deployer"\n[prod.deploy.parameters]\nstack_name = "orders"\n';
+    expect(
+      await of([
+        { path: 'app/template.yaml', text: table() },
+        { path: 'app/samconfig.toml', text: toml },
+      ]),
+    ).toBe(
+      `Who deploys: the role that deploys the stack or plan (${STACK}, which this project names: for app/template.yaml, ` +
+        'arn:aws:iam::111122223333:role/dev-deployer (app/samconfig.toml:4, role_arn of environment default), ' +
+        'arn:aws:iam::444455556666:role/prod-deployer (app/samconfig.toml:7, role_arn of environment prod))',
+    );
+    const yaml =
+      'version: 0.1\nstaging:\n  deploy:\n    parameters:\n      template_file: app/template.yaml\n      role_arn: arn:aws:iam::111122223333:role/staging\n';
+    expect(
+      await of([
+        { path: 'app/template.yaml', text: table() },
+        { path: 'samconfig.yaml', text: yaml },
+      ]),
+    ).toBe(
+      `Who deploys: the role that deploys the stack or plan (${STACK}, which this project names: for app/template.yaml, ` +
+        'arn:aws:iam::111122223333:role/staging (samconfig.yaml:6, role_arn of environment staging))',
+    );
+    // A samconfig above that deploys another template names no role for this one.
+    expect(
+      await of([
+        { path: 'app/template.yaml', text: table() },
+        { path: 'samconfig.yaml', text: yaml.replace('app/template.yaml', 'other/template.yaml') },
+      ]),
+    ).toBe(`Who deploys: the role that deploys the stack or plan (${STACK})`);
+  });
 });

@@ -1,6 +1,16 @@
 /** The key settings contract (src/rule/keySettings.ts): templates and validation. */
 import { describe, expect, it } from 'vitest';
-import { aliasParts, describeKey, keySettingsProblems } from '../../src/rule/keySettings.js';
+import {
+  aliasParts,
+  cfnSubLiteral,
+  describeKey,
+  frameworkVariableIn,
+  keySettingsProblems,
+  literalSettings,
+  noFrameworkEscape,
+  pulumiYamlLiteral,
+  terraformLiteral,
+} from '../../src/rule/keySettings.js';
 
 describe('key settings', () => {
   it('describes a key for one table or several; a template takes {tables} or {table}', () => {
@@ -24,21 +34,33 @@ describe('key settings', () => {
     expect(keySettingsProblems({ tags: { 'aws:x': 'y' } })[0]).toMatch(/not start with "aws:"/);
   });
 
-  // Adversarial pass s59 F4: written as it is, Pulumi YAML, CDKTF and the Serverless Framework read `${...}` as theirs.
-  // Adversarial pass 2 of s59 F7: CDKTF passes a string to Terraform JSON, which reads `%{` as a template directive.
-  it('refuses "%{" in a description, a tag key or a tag value', () => {
-    expect(keySettingsProblems({ description: 'DynamoDB {tables} key %{team}' })[0]).toMatch(/^description must not hold/);
-    expect(keySettingsProblems({ tags: { owner: '%{ if x }y%{ endif }' } })[0]).toMatch(/^tag value of owner must not hold/);
-    expect(keySettingsProblems({ tags: { '%{k}': 'a' } })[0]).toMatch(/^tag key must not hold/);
-    expect(keySettingsProblems({ description: 'DynamoDB {tables} key, 100% {tables}' })).toEqual([]);
+  // Session 60: `${` and `%{` are no longer refused for every format (adversarial pass s59 F4 refused them): each format
+  // writes them through its own escape, and only a Serverless service's table, whose Framework has none, is declined.
+  it('takes "${" and "%{" in a description, a tag key or a tag value', () => {
+    expect(
+      keySettingsProblems({ description: 'DynamoDB {tables} key (${self:service}) %{team}', tags: { '${k}': '%{ if x }y%{ endif }' } }),
+    ).toEqual([]);
   });
 
-  it('refuses "${" in a description, a tag key or a tag value', () => {
-    expect(keySettingsProblems({ description: 'DynamoDB {tables} key (${self:service})' })).toEqual([
-      'description must not hold "${" or "%{" (Pulumi YAML, CDK for Terraform and the Serverless Framework would read it as an interpolation or a Terraform template directive of theirs): DynamoDB {tables} key (${self:service})',
-    ]);
-    expect(keySettingsProblems({ tags: { owner: '${team}' } })[0]).toMatch(/^tag value of owner must not hold "\$\{"/);
-    expect(keySettingsProblems({ tags: { '${team}': 'a' } })[0]).toMatch(/^tag key must not hold "\$\{"/);
-    expect(keySettingsProblems({ description: 'cost $5 {table}', tags: { owner: '{team}', price: '$' } })).toEqual([]);
+  it("writes them as each format's literal text: Terraform and CDKTF $${ and %%{, Pulumi YAML $$, a Fn::Sub ${!", () => {
+    expect(terraformLiteral('a ${b} %{c} $5 100%')).toBe('a $${b} %%{c} $5 100%');
+    expect(pulumiYamlLiteral('a ${b} $$ $5')).toBe('a $${b} $$$$ $$5');
+    expect(cfnSubLiteral('a ${b} $5')).toBe('a ${!b} $5');
+    // Around the description's placeholders, which the format fills in with the table's name as it refers to it.
+    expect(literalSettings({ description: '${team}: ${tables}', tags: { '${k}': '${v}' }, multiRegion: true }, cfnSubLiteral)).toEqual({
+      description: '${!team}: $' + '{tables}',
+      tags: { '${!k}': '${!v}' },
+      multiRegion: true,
+    });
+  });
+
+  it('names the setting the Serverless Framework would resolve, and the file it declines', () => {
+    expect(frameworkVariableIn({ description: 'key %{x} $5', tags: { a: 'b' } })).toBeUndefined();
+    expect(frameworkVariableIn({ description: 'key ${x}' })).toBe('key.description');
+    expect(frameworkVariableIn({ tags: { owner: '${team}' } })).toBe('key.tags.owner');
+    expect(noFrameworkEscape('key.tags.owner', 'svc/serverless.yml')).toBe(
+      'key.tags.owner holds "${", which the Serverless Framework would resolve in svc/serverless.yml as a variable of its own, and it has no escape for it: ' +
+        'write that setting without "${" for this service (a .kmsfix.yml in its folder), or fix it with --kms-key-arn',
+    );
   });
 });

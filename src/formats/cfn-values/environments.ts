@@ -38,8 +38,8 @@ export interface Environments {
 }
 
 /** `samconfig.toml` (then `.yaml`, `.yml`), and files of the same kinds per environment (`samconfig-prod.toml`). */
-const CONFIG_NAMES = ['samconfig.toml', 'samconfig.yaml', 'samconfig.yml'];
-const PER_ENVIRONMENT = /^samconfig[-_.][^/]*\.(?:toml|ya?ml)$/;
+export const CONFIG_NAMES = ['samconfig.toml', 'samconfig.yaml', 'samconfig.yml'];
+export const PER_ENVIRONMENT = /^samconfig[-_.][^/]*\.(?:toml|ya?ml)$/;
 /** The template `sam deploy` takes from its folder when no `template_file` names one. */
 const DEFAULT_TEMPLATES = ['template.yaml', 'template.yml', 'template.json'];
 /** A template of the folder deployed otherwise (`-t other.yaml`, or a nested stack's): with its Defaults too. */
@@ -166,7 +166,7 @@ async function environmentsOf(
   return { file: shown, list, ...(named ? { named } : {}) };
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+export const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const parametersOf = (section: unknown): Record<string, unknown> | undefined =>
   isObject(section) && isObject(section.parameters) ? section.parameters : undefined;
 
@@ -175,7 +175,7 @@ const parametersOf = (section: unknown): Record<string, unknown> | undefined =>
  * the template's own (true; the caller adds the Defaults for a template of another name). One the build writes
  * (`.aws-sam/build/template.yaml`) is built from the folder's template.
  */
-function deploysTemplate(chosen: unknown, config: SourceFile, template: SourceFile, own: boolean): boolean | 'named' {
+export function deploysTemplate(chosen: unknown, config: SourceFile, template: SourceFile, own: boolean): boolean | 'named' {
   if (typeof chosen !== 'string' || chosen.trim() === '') return own;
   const named = chosen.trim().replace(/\\/g, '/');
   if (/(^|\/)\.aws-sam\//.test(named)) return own;
@@ -188,7 +188,7 @@ function deploysTemplate(chosen: unknown, config: SourceFile, template: SourceFi
 /** Each configuration or parameter file's data, read once per run and thread (every template of its folder asks). */
 const read = new WeakMap<SourceFile, Promise<unknown>>();
 
-function plainOf(config: SourceFile): Promise<unknown> {
+export function plainOf(config: SourceFile): Promise<unknown> {
   let data = read.get(config);
   if (!data) {
     data = config.path.endsWith('.toml')

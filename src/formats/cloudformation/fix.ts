@@ -8,7 +8,15 @@ import { retains, tableNames } from './retention.js';
 import { serving } from '../../core/edits.js';
 import { uniqueName } from '../../core/lists.js';
 import { TEMPLATE_ENGINE_FILE } from '../../core/text.js';
-import { aliasParts, describeKey, freeAliasTemplate } from '../../rule/keySettings.js';
+import {
+  aliasParts,
+  cfnSubLiteral,
+  describeKey,
+  frameworkVariableIn,
+  freeAliasTemplate,
+  literalSettings,
+  noFrameworkEscape,
+} from '../../rule/keySettings.js';
 import type { DiskContext, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx, type Setting } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
@@ -421,9 +429,13 @@ function planTemplate(
     const keyId = uniqueName(`${alphanumeric(id)}Key`, taken);
     const aliasId = uniqueName(`${keyId}Alias`, taken);
     fixTable(ctx, t, keyArn(t, keyId));
-    const description = describeKey([id], options.key?.description);
+    // In a Fn::ForEach body the description is a Fn::Sub (the loop's `${Name}` in the table's ID): a `${` of the key
+    // settings' is written `${!` there (cfnSubLiteral); a plain string is CloudFormation's as it is.
+    const description = t.loop
+      ? sub(describeKey([id], literalSettings(options.key, cfnSubLiteral)?.description))
+      : describeKey([id], options.key?.description);
     const key = keyResource({
-      description: t.loop ? sub(description) : description,
+      description,
       retain: retains(t, ctx.text),
       condition: conditionOf(t),
       policy: options.keyPolicy,
@@ -590,6 +602,12 @@ export async function fixCloudFormation(
         options.kmsKeyArn && undeclaredKeyArn(options.kmsKeyArn, t.template, includedWhole || t.template.flavor === 'serverless');
       if (reason) unwritable.push({ address: t.address, reason });
     }
+    // A description or tag holding `${`, which the Serverless Framework would resolve here and cannot escape (noFrameworkEscape).
+    const variable = options.kmsKeyArn ? undefined : frameworkVariableIn(options.key);
+    if (variable)
+      for (const t of chosen)
+        if (includedWhole || t.template.flavor === 'serverless')
+          unwritable.push({ address: t.address, reason: noFrameworkEscape(variable, file.path) });
     chosen = chosen.filter((t) => !unwritable.some((d) => d.address === t.address));
     const overLimit = options.kmsKeyArn ? [] : beyondResourceLimit(chosen, options);
     unwritable.push(...overLimit);

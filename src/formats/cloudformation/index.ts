@@ -10,6 +10,7 @@ import { readEnvironments } from '../cfn-values/environments.js';
 import { withSynthOutput } from './synthesized.js';
 import { withDeployOutput } from './deployOutput.js';
 import { verifyCloudFormation } from './verify.js';
+import { samDeployRoles, serviceDeployRoles } from '../cfn-values/deployRoles.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
 
@@ -50,9 +51,37 @@ function beside(detection: CfnDetection, file: SourceFile, context: DiskContext 
   const then = (d: CfnDetection | Promise<CfnDetection>, next: (r: CfnDetection) => CfnDetection | Promise<CfnDetection>) =>
     d instanceof Promise ? d.then(next) : next(d);
   return then(
-    then(withSynthOutput(detection, file, context), (r) => withDeployOutput(r, file, context)),
-    (r) => withIncludes(r, file, context),
+    then(
+      then(withSynthOutput(detection, file, context), (r) => withDeployOutput(r, file, context)),
+      (r) => withIncludes(r, file, context),
+    ),
+    (r) => withDeployRoles(r, file, context),
   );
+}
+
+/**
+ * The role each table's stack deploys with, where the project names it (cfn-values/deployRoles.ts): a service's own
+ * `provider.iam.deploymentRole` (or `cfnRole`), or the `role_arn` of the SAM configurations that deploy the template.
+ * Not for a file another service includes, nor an additional stack (their service's settings are in another file).
+ */
+function withDeployRoles(
+  detection: CfnDetection,
+  file: SourceFile,
+  context: DiskContext | undefined,
+): CfnDetection | Promise<CfnDetection> {
+  if (detection.tables.length === 0) return detection;
+  const own = (t: CfnDetection['tables'][number]) => !t.template.lone && !t.template.keyed && !t.template.stack;
+  for (const t of detection.tables) {
+    if (t.template.flavor !== 'serverless' || !own(t)) continue;
+    const roles = serviceDeployRoles(t.template.root, file);
+    if (roles.length) t.deployRoles = roles;
+  }
+  const templates = detection.tables.filter((t) => t.template.flavor !== 'serverless' && own(t));
+  if (!context || templates.length === 0) return detection;
+  return samDeployRoles(file, context).then((roles) => {
+    if (roles.length) for (const t of templates) t.deployRoles = roles;
+    return detection;
+  });
 }
 
 export default cloudformation;

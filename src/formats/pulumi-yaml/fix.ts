@@ -15,7 +15,7 @@ import {
   type Placeholder,
 } from '../../rule/keyPolicy.js';
 import { serving } from '../../core/edits.js';
-import { aliasParts, aliasSafe, describeKey, freeAliasTemplate } from '../../rule/keySettings.js';
+import { aliasParts, aliasSafe, describeKey, freeAliasTemplate, literalSettings, pulumiYamlLiteral } from '../../rule/keySettings.js';
 import { keyRegionMismatch } from '../../rule/keyArn.js';
 import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { uniqueName } from '../../core/lists.js';
@@ -180,7 +180,8 @@ function planProgram(ctx: Ctx, program: Program, chosen: PulumiTable[], options:
     return name;
   };
   // The key settings (src/rule/keySettings.ts): Pulumi YAML writes the deletion window always, tags as a map.
-  const settings = options.key ?? {};
+  // Its texts as Pulumi YAML's literal text: a `${` of a description or tag is no reference (pulumiYamlLiteral).
+  const settings = literalSettings(options.key, pulumiYamlLiteral) ?? {};
   // The key and alias go through the tables' provider; a key of protected tables is kept when the
   // program is destroyed (a table whose key is deleted cannot be read).
   const optionsOf = (provider: string, retain = false): { options?: Value } => {

@@ -2,6 +2,7 @@
  * Rendering new HCL blocks as `terraform fmt` writes them: one attribute a line, `=` aligned in
  * runs of consecutive attributes, a blank line before nested blocks. Values are raw expressions.
  */
+import { terraformLiteral } from '../../rule/keySettings.js';
 import { POLICY_DOCUMENT_SKIPS, keyPolicy, splitPlaceholders, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
 
 export type RItem =
@@ -98,15 +99,7 @@ export function mapLines(name: string, entries: [string, string][], indent: stri
 
 /** An HCL string literal. */
 export function hclString(s: string): string {
-  return (
-    '"' +
-    s
-      .replace(/\\/g, '\\\\')
-      .replace(/"/g, '\\"')
-      .replace(/\$\{/g, () => '$${')
-      .replace(/%\{/g, '%%{') +
-    '"'
-  );
+  return '"' + terraformLiteral(s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')) + '"';
 }
 
 /** Expressions for the placeholders of the key policy. */

@@ -2,6 +2,7 @@
  * Terraform JSON (.tf.json): the same model as HCL (blocks and attributes, with JSON paths), and
  * in-place edits (jsonEdits.ts) that keep the file's layout, indentation and line endings.
  */
+import { terraformLiteral } from '../../rule/keySettings.js';
 import { parseTree, printParseErrorCode, type JSONPath, type Node as JNode, type ParseError as JParseError } from 'jsonc-parser';
 import { detectEol, detectIndentUnit, LineIndex } from '../../core/text.js';
 import { ParseError } from '../../core/types.js';
@@ -265,14 +266,15 @@ function interpolationEnd(s: string, i: number): number {
 
 /** A literal string as a Terraform JSON string (which is a template: `${` and `%{` escaped). */
 export function jsonString(v: string): string {
-  return v.replace(/\$\{/g, () => '$${').replace(/%\{/g, '%%{');
+  return terraformLiteral(v);
 }
 
 export function jsonBody(items: RItem[]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const item of items) {
     if ('attr' in item) o[item.attr] = jsonOfHcl(item.value, item.attr);
-    else if ('map' in item) o[item.map] = Object.fromEntries(item.entries.map(([k, v]) => [k, jsonString(v)]));
+    // A JSON object's property names are templates too, as its values are (HCL's JSON syntax): both escaped.
+    else if ('map' in item) o[item.map] = Object.fromEntries(item.entries.map(([k, v]) => [jsonString(k), jsonString(v)]));
     else if ('block' in item) {
       const body = jsonBody(item.block.body);
       if (item.block.type === 'lifecycle') o.lifecycle = body;

@@ -6,7 +6,15 @@
  * prints anything.
  */
 import { DEFAULT_KEY_POLICY, holdsKeyPolicy, type KeyPolicyMode, type Placeholder } from '../../rule/keyPolicy.js';
-import { aliasSafe, describeKey, freeAliasTemplate } from '../../rule/keySettings.js';
+import {
+  aliasSafe,
+  describeKey,
+  frameworkVariableIn,
+  freeAliasTemplate,
+  literalSettings,
+  noFrameworkEscape,
+  terraformLiteral,
+} from '../../rule/keySettings.js';
 import { aliasNameText, existingAliasNames } from './aliasNames.js';
 import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
 import { ownRegionOf, tableRegionsOf } from './regions.js';
@@ -699,7 +707,8 @@ class FilePlanner {
     const id = shared
       ? this.onceId(pulumi ? 'dynamodb-tables-key' : 'DynamoDBTablesKey', groupAnchor, first, pulumi)
       : derivedId(sf, first.idNode!, nameSuffix(first.idNode!, pulumi, 'key'), this.style.quote, uniqueId);
-    const settings = this.options.key;
+    // CDK for Terraform passes the texts to Terraform, which reads `${` and `%{` in them: written `$${` and `%%{` (terraformLiteral).
+    const settings = first.framework === 'cdktf' ? literalSettings(this.options.key, terraformLiteral) : this.options.key;
     const description = describe(sf, g.tables, settings?.description);
     const helper = this.policyHelper(first);
     const policy = call(helper, ...(first.framework === 'cdk' ? [] : helperParams(this.mode).map((ph) => raw(scope!.vars[ph]!))));
@@ -1055,7 +1064,11 @@ export async function fixTypeScript(
     }
     const rest = targeted.filter((t) => !typed.includes(t) && !switched.includes(t));
     // CloudFormation resources written as object literals (a serverless.ts): their own plan (fixResources.ts).
-    const resources = rest.filter((t) => t.kind === 'CfnResource');
+    let resources = rest.filter((t) => t.kind === 'CfnResource');
+    // A description or tag holding `${`, which the Serverless Framework would resolve in serverless.ts and cannot escape.
+    const variable = options.kmsKeyArn ? undefined : frameworkVariableIn(options.key);
+    const unescaped = variable ? resources.map((t) => ({ address: t.address, reason: noFrameworkEscape(variable, file.path) })) : [];
+    if (unescaped.length > 0) resources = [];
     if (resources.length > 0) {
       const ctx: EditCtx = { sf: detection.sf, text: file.text, style: detectTsStyle(detection.sf), edits: [] };
       const plan = { edits: ctx.edits, fixed: planResources(ctx, resources, options) };
@@ -1067,7 +1080,7 @@ export async function fixTypeScript(
       plans.set(file.path, plan);
     }
     let chosen = rest.filter((t) => t.props && t.statement && t.kind !== 'CfnGlobalTable');
-    const declined = options.kmsKeyArn ? otherRegions(detection, chosen, options.kmsKeyArn) : [];
+    const declined = [...unescaped, ...(options.kmsKeyArn ? otherRegions(detection, chosen, options.kmsKeyArn) : [])];
     if (declined.length > 0) chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
     if (chosen.length === 0) {
       if (declined.length > 0) plans.set(file.path, { ...(plans.get(file.path) ?? { edits: [], fixed: [] }), declined });

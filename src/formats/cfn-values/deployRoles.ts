@@ -1,0 +1,115 @@
+/**
+ * The role CloudFormation deploys a stack with, where the project names it beside the stack's file, for the
+ * commit message's Who deploys caution (src/report/commitMessage.ts): that role makes the new keys' KMS calls.
+ *
+ * - A Serverless service: `provider.iam.deploymentRole` (Framework v2.45 on, v3, v4), else the older
+ *   `provider.cfnRole`, which the Framework passes to CloudFormation as the stack's service role (RoleARN).
+ * - A SAM project: each environment's `role_arn` in `samconfig.toml` (`.yaml`, `.yml`), the `--role-arn`
+ *   `sam deploy --config-env <env>` passes: `[<env>.deploy.parameters]`, else `[<env>.global.parameters]`. The
+ *   files are found as environments.ts finds them: the template's folder (and its `samconfig-<env>.toml`), and
+ *   one or two folders above where an environment's `template_file` names the template.
+ *
+ * Only what is written is read: a role set by a script or a pipeline (`sam deploy --role-arn` on a command line,
+ * CodePipeline's RoleArn) is not seen; the caution's describe-stacks command shows it.
+ */
+import path from 'node:path';
+import type { DeployRole, DiskContext, SourceFile } from '../../core/types.js';
+import { type CNode, child, pair, parseYaml, resolveAlias } from '../yaml/tree.js';
+import { CONFIG_NAMES, PER_ENVIRONMENT, deploysTemplate, isObject, plainOf } from './environments.js';
+
+/** The 1-based line of an offset. */
+const lineAt = (text: string, offset: number) => {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+};
+
+/** A setting's value as a role: a string as it is, anything else (a variable the Framework resolves, a map) as written. */
+function written(node: CNode | null | undefined, text: string): string | undefined {
+  const v = resolveAlias(node ?? null);
+  if (!v) return undefined;
+  if (v.kind === 'scalar' && !v.tag && !v.code) return v.value === null || v.value === '' ? undefined : String(v.value);
+  return text.slice(v.start, v.end).trim() || undefined;
+}
+
+/** A Serverless service's deployment role (`root`: its document, parsed from `file`'s text). */
+export function serviceDeployRoles(root: CNode | null | undefined, file: SourceFile): DeployRole[] {
+  const provider = resolveAlias(child(root, 'provider') ?? null);
+  const iam = resolveAlias(child(provider, 'iam') ?? null);
+  for (const [map, key, setting] of [
+    [iam, 'deploymentRole', 'provider.iam.deploymentRole'],
+    [provider, 'cfnRole', 'provider.cfnRole'],
+  ] as const) {
+    const p = pair(map, key);
+    const role = written(p?.value, file.text);
+    if (p && role !== undefined) return [{ role, file: file.path, line: lineAt(file.text, p.keyStart), setting }];
+  }
+  return [];
+}
+
+/** The `role_arn` each environment of the SAM configurations that deploy `template` passes. */
+export async function samDeployRoles(template: SourceFile, context: DiskContext): Promise<DeployRole[]> {
+  const out: DeployRole[] = [];
+  const own = await context.folderFiles(template, '.', (name) => CONFIG_NAMES.includes(name) || PER_ENVIRONMENT.test(name));
+  const rank = (f: SourceFile) => {
+    const i = CONFIG_NAMES.indexOf(path.posix.basename(f.path));
+    return i === -1 ? CONFIG_NAMES.length : i;
+  };
+  own.sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : 1));
+  // The SAM CLI reads the first of its default names only; files per environment each.
+  for (const [i, f] of own.entries()) if (rank(f) === CONFIG_NAMES.length || i === 0) out.push(...(await rolesOf(f, template, true)));
+  for (const rel of ['..', '../..']) {
+    const above = await context.folderFiles(template, rel, (name) => CONFIG_NAMES.includes(name));
+    above.sort((a, b) => rank(a) - rank(b));
+    if (above[0]) out.push(...(await rolesOf(above[0], template, false)));
+  }
+  return out;
+}
+
+/** The roles of one configuration file's environments that deploy the template (none where it does not parse). */
+async function rolesOf(config: SourceFile, template: SourceFile, own: boolean): Promise<DeployRole[]> {
+  if (config.unreadable !== undefined) return [];
+  let root: unknown;
+  try {
+    root = await plainOf(config);
+  } catch {
+    return [];
+  }
+  if (!isObject(root)) return [];
+  const out: DeployRole[] = [];
+  for (const [name, env] of Object.entries(root)) {
+    if (!isObject(env)) continue;
+    const params = (section: unknown) => (isObject(section) && isObject(section.parameters) ? section.parameters : undefined);
+    const global = params(env.global);
+    const deploy = params(env.deploy);
+    const chosen = deploy?.template_file ?? deploy?.template ?? global?.template_file ?? global?.template;
+    if (!deploysTemplate(chosen, config, template, own)) continue;
+    const command = deploy && 'role_arn' in deploy ? 'deploy' : 'global';
+    const role = (command === 'deploy' ? deploy : global)?.role_arn;
+    if (typeof role !== 'string' || role.trim() === '') continue;
+    out.push({ role, file: config.path, line: settingLine(config, name, command), setting: 'role_arn', environment: name });
+  }
+  return out;
+}
+
+/** The line of `role_arn` in `[<env>.<command>.parameters]` (its section's line, or 1, where kmsfix does not find it so). */
+function settingLine(config: SourceFile, env: string, command: string): number {
+  if (!config.path.endsWith('.toml')) {
+    const root = parseYaml(config.text)[0]?.root ?? null;
+    const section = resolveAlias(child(resolveAlias(child(resolveAlias(child(root, env) ?? null), command) ?? null), 'parameters') ?? null);
+    const p = pair(section, 'role_arn');
+    return p ? lineAt(config.text, p.keyStart) : 1;
+  }
+  const lines = config.text.split('\n');
+  const header = (l: string) => /^\s*\[([^\]]*)\]\s*(?:#.*)?$/.exec(l)?.[1].replace(/["'\s]/g, '');
+  let inSection = false;
+  let sectionLine = 1;
+  for (const [i, l] of lines.entries()) {
+    const h = header(l);
+    if (h !== undefined) {
+      inSection = h === `${env}.${command}.parameters`;
+      if (inSection) sectionLine = i + 1;
+    } else if (inSection && /^\s*["']?role_arn["']?\s*=/.test(l)) return i + 1;
+  }
+  return sectionLine;
+}
