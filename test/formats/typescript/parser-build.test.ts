@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTypeScript, ts as used } from '../../../src/formats/typescript/compiler.js';
 import { callExpressions, newExpressions, parseTypeScript } from '../../../src/formats/typescript/parse.js';
 import { cdk, prng } from '../../../bench/generate.mjs';
-import { INNER_REWRITES, PARSER_API } from '../../../scripts/ts-parser.mjs';
+import { CONSTRUCTOR_REWRITES, INNER_REWRITES, PARSER_API, UNREAD_FIELDS } from '../../../scripts/ts-parser.mjs';
 import { ROOT } from '../../helpers/fixture-cases.js';
 
 const require = createRequire(import.meta.url);
@@ -217,6 +217,39 @@ describe('the parser-only build of TypeScript', () => {
     }
     for (const f of files(path.join(ROOT, 'src'), (n) => n.endsWith('.ts')))
       expect(readFileSync(f, 'utf8'), f).not.toMatch(/\.identifiers\b/);
+  });
+
+  it("leaves the binder's, checker's and emitter's fields out of its nodes (CONSTRUCTOR_REWRITES, UNREAD_FIELDS)", () => {
+    const text =
+      "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nfunction f(x: number) { return new dynamodb.Table(this, 'T', { a: x }); }\n";
+    const nodes = (t: typeof TS) => {
+      const out: Record<string, unknown>[] = [];
+      const sf = t.createSourceFile('a.ts', text, t.ScriptTarget.Latest, false, t.ScriptKind.TS);
+      const walk = (n: TS.Node) => {
+        out.push(n as unknown as Record<string, unknown>);
+        t.forEachChild(n, walk);
+      };
+      walk(sf);
+      return out;
+    };
+    const unread = ['id', 'modifierFlagsCache', 'original', 'emitNode', ...UNREAD_FIELDS];
+    // The whole compiler gives its nodes these fields (undefined or 0); the parser build none of them.
+    const held = (list: Record<string, unknown>[]) => new Set(list.flatMap((n) => unread.filter((f) => Object.hasOwn(n, f))));
+    expect([...held(nodes(full))].sort()).toEqual([...unread].sort());
+    expect([...held(nodes(parser))]).toEqual([]);
+    expect(nodes(parser).map((n) => n.kind)).toEqual(nodes(full).map((n) => n.kind));
+    // In the written file (minified: compared as in the test above).
+    const squeeze = (t: string) =>
+      t
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\s+/g, '')
+        .replace(/;}/g, '}');
+    const derived = squeeze(readFileSync(path.join(buildDir, built!), 'utf8'));
+    for (const r of CONSTRUCTOR_REWRITES) {
+      expect(derived).toContain(squeeze(r.to));
+      expect(derived).not.toContain(squeeze(r.from));
+    }
+    for (const f of UNREAD_FIELDS) expect(derived).not.toContain(`node.${f}=void0`);
   });
 
   it('gives the same error messages through kmsfix (parseTypeScript)', () => {
