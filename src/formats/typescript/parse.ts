@@ -18,25 +18,43 @@ interface Sites {
   calls: ts.CallExpression[];
   /** The calls without arguments (`roles.apply()`): only their callees are asked for (calledNames). */
   bare: ts.CallExpression[];
+  /** The writes `this.<name> <op> ...` (`=`, `??=`, `+=`...): a class's are singleValue.ts classWrites. */
+  thisWrites: ts.BinaryExpression[];
 }
 type WithSites = ts.SourceFile & { [SITES]?: Sites };
 
+/** `this.<name> <op> ...`, any assignment operator. */
+function isThisWrite(n: ts.Node): n is ts.BinaryExpression {
+  if (n.kind !== ts.SyntaxKind.BinaryExpression) return false;
+  const b = n as ts.BinaryExpression;
+  const op = b.operatorToken.kind;
+  return (
+    op >= ts.SyntaxKind.FirstAssignment &&
+    op <= ts.SyntaxKind.LastAssignment &&
+    b.left.kind === ts.SyntaxKind.PropertyAccessExpression &&
+    (b.left as ts.PropertyAccessExpression).expression.kind === ts.SyntaxKind.ThisKeyword
+  );
+}
+
 /**
  * Set every node's parent, as `createSourceFile(..., setParentNodes: true)` does, and collect the
- * `new` expressions and calls on the way: one walk of the tree instead of the compiler's (a
- * queue-driven walk, about 17% of the parse) and more for the tables.
+ * `new` expressions, calls and `this.x = ...` writes on the way: one walk of the tree instead of the
+ * compiler's (a queue-driven walk, about 17% of the parse) and more for the tables.
  */
 function linkParents(sf: ts.SourceFile): Sites {
   const news: ts.NewExpression[] = [];
   const calls: ts.CallExpression[] = [];
   const bare: ts.CallExpression[] = [];
+  const thisWrites: ts.BinaryExpression[] = [];
   const NEW = ts.SyntaxKind.NewExpression;
   const CALL = ts.SyntaxKind.CallExpression;
+  const BINARY = ts.SyntaxKind.BinaryExpression;
   let parent: ts.Node = sf;
   const visit = (child: ts.Node): undefined => {
     (child as { parent: ts.Node }).parent = parent;
     if (child.kind === NEW) news.push(child as ts.NewExpression);
     else if (child.kind === CALL) ((child as ts.CallExpression).arguments.length > 0 ? calls : bare).push(child as ts.CallExpression);
+    else if (child.kind === BINARY && isThisWrite(child)) thisWrites.push(child);
     const outer = parent;
     parent = child;
     ts.forEachChild(child, visit);
@@ -44,17 +62,18 @@ function linkParents(sf: ts.SourceFile): Sites {
     return undefined;
   };
   ts.forEachChild(sf, visit);
-  return { news, calls, bare };
+  return { news, calls, bare, thisWrites };
 }
 
 /** The `new` expressions and calls with arguments of a tree, in source order (walked once per tree). */
 function sitesOf(sf: ts.SourceFile): Sites {
   let sites = (sf as WithSites)[SITES];
   if (!sites) {
-    const found: Sites = { news: [], calls: [], bare: [] };
+    const found: Sites = { news: [], calls: [], bare: [], thisWrites: [] };
     const visit = (n: ts.Node): void => {
       if (ts.isNewExpression(n)) found.news.push(n);
       else if (ts.isCallExpression(n)) (n.arguments.length > 0 ? found.calls : found.bare).push(n);
+      else if (isThisWrite(n)) found.thisWrites.push(n);
       ts.forEachChild(n, visit);
     };
     visit(sf);
@@ -88,6 +107,9 @@ export const newExpressions = (sf: ts.SourceFile): ts.NewExpression[] => sitesOf
 
 /** The calls of a tree that have arguments, in source order. */
 export const callExpressions = (sf: ts.SourceFile): ts.CallExpression[] => sitesOf(sf).calls;
+
+/** The writes `this.<name> <op> ...` of a tree (any assignment operator), in source order. */
+export const thisWrites = (sf: ts.SourceFile): ts.BinaryExpression[] => sitesOf(sf).thisWrites;
 
 /**
  * The names whose members a tree creates or calls: `AppRoles` of `new AppRoles(...)`, `roles` of `roles.apply(this)`
@@ -151,7 +173,7 @@ export function classOfThis(node: ts.Node): ts.ClassDeclaration | ts.ClassExpres
 
 /**
  * Every `this.<name> = ...` under `root` (a file), each with what is assigned to: read by the stacks' Regions
- * (regions.ts). Without `name`: every `this.<any> = ...`. A class's, by name, in one walk: singleValue.ts classWrites.
+ * (regions.ts). Without `name`: every `this.<any> = ...`. A class's, by name (from the writes the parent links collect): singleValue.ts classWrites.
  */
 export function thisAssignments(root: ts.Node, name?: string): { left: ts.PropertyAccessExpression; right: ts.Expression }[] {
   const out: { left: ts.PropertyAccessExpression; right: ts.Expression }[] = [];

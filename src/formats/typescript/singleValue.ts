@@ -7,7 +7,7 @@
  * `return`) in an enclosing block proves set.
  */
 import { constInitializer, constObjectOf } from './consts.js';
-import { classOfThis, propertyName, stringValue, ts, unwrap } from './parse.js';
+import { classOfThis, propertyName, stringValue, thisWrites, ts, unwrap } from './parse.js';
 
 /** A declaration's one value (see above). */
 export function onlyValueOf(d: ts.VariableDeclaration | 'other' | undefined): ts.Expression | undefined {
@@ -92,46 +92,30 @@ export interface ClassWrite {
 type ClassWrites = Map<string, ClassWrite[]>;
 
 /**
- * Every `this.<name> = ...` (`??=`, `+=`, ...) under a class, by name, in source order, made in one walk of the class
- * for every name and reader asked: fieldValue (any operator, anywhere in the class) and keptKeys.ts's assignedInClass
- * (`=` in its members). Each table of a stack whose key is `this.key` walked the whole class again before
- * (docs/performance.md, fifty-eighth session).
+ * Every `this.<name> = ...` (`??=`, `+=`, ...) under a class, by name, in source order, for every name and reader asked:
+ * fieldValue (any operator, anywhere in the class) and keptKeys.ts's assignedInClass (`=` in its members). Each table
+ * of a stack whose key is `this.key` walked the whole class again before (docs/performance.md, fifty-eighth session);
+ * then each class was walked once; now the file's writes are the ones parse.ts collected with the parents (sixtieth
+ * session), and a class's are those under it.
  */
 export function classWrites(cls: ts.ClassDeclaration | ts.ClassExpression): ClassWrites {
   const holder = cls as (ts.ClassDeclaration | ts.ClassExpression) & { [CLASS_WRITES]?: ClassWrites };
   let byName = holder[CLASS_WRITES];
   if (!byName) {
     const found: ClassWrites = new Map();
-    // Whether the node walked lies in one of the class's members (set per part of the class, below).
-    let member = false;
-    const visit = (n: ts.Node): void => {
-      if (
-        ts.isBinaryExpression(n) &&
-        isAssignment(n.operatorToken.kind) &&
-        ts.isPropertyAccessExpression(n.left) &&
-        n.left.expression.kind === ts.SyntaxKind.ThisKeyword
-      ) {
-        const write = { left: n.left, right: n.right, op: n.operatorToken.kind, member };
-        const list = found.get(n.left.name.text);
-        if (list) list.push(write);
-        else found.set(n.left.name.text, [write]);
-      }
-      ts.forEachChild(n, visit);
-    };
-    // The class's own parts in source order (decorators, name, heritage, members), each member's subtree marked.
-    ts.forEachChild(
-      cls,
-      (c) => {
-        member = false;
-        visit(c);
-      },
-      (nodes) => {
-        member = nodes === cls.members;
-        for (const c of nodes) visit(c);
-        member = false;
-        return undefined;
-      },
-    );
+    for (const n of thisWrites(cls.getSourceFile())) {
+      // Under the class: within its range (a quick test), then up through the parents to it, the class's own part
+      // on the way (decorators, name, heritage, or one of its members).
+      if (n.pos < cls.pos || n.end > cls.end) continue;
+      let part: ts.Node = n;
+      while (part.parent && part.parent !== cls) part = part.parent;
+      if (part.parent !== cls) continue;
+      const left = n.left as ts.PropertyAccessExpression;
+      const write = { left, right: n.right, op: n.operatorToken.kind, member: (cls.members as readonly ts.Node[]).includes(part) };
+      const list = found.get(left.name.text);
+      if (list) list.push(write);
+      else found.set(left.name.text, [write]);
+    }
     byName = holder[CLASS_WRITES] = found;
   }
   return byName;

@@ -14,8 +14,9 @@ import type * as TS from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { loadTypeScript, ts as used } from '../../../src/formats/typescript/compiler.js';
 import { callExpressions, newExpressions, parseTypeScript } from '../../../src/formats/typescript/parse.js';
+import { classWrites } from '../../../src/formats/typescript/singleValue.js';
 import { cdk, prng } from '../../../bench/generate.mjs';
-import { INNER_REWRITES, PARSER_API } from '../../../scripts/ts-parser.mjs';
+import { CONSTRUCTOR_REWRITES, INNER_REWRITES, PARSER_API, UNREAD_FIELDS } from '../../../scripts/ts-parser.mjs';
 import { ROOT } from '../../helpers/fixture-cases.js';
 
 const require = createRequire(import.meta.url);
@@ -192,6 +193,81 @@ describe('the parser-only build of TypeScript', () => {
     }
   });
 
+  it("gives a class's `this.x <op> ...` writes (classWrites, from the writes collected with the parents) as a walk of the class does", () => {
+    // The walk classWrites made before: the class's subtree in source order, each write marked by whether it lies in a member.
+    const walked = (cls: TS.ClassLikeDeclaration) => {
+      const out: string[] = [];
+      let member = false;
+      const visit = (n: TS.Node): void => {
+        if (
+          used.isBinaryExpression(n) &&
+          n.operatorToken.kind >= used.SyntaxKind.FirstAssignment &&
+          n.operatorToken.kind <= used.SyntaxKind.LastAssignment &&
+          used.isPropertyAccessExpression(n.left) &&
+          n.left.expression.kind === used.SyntaxKind.ThisKeyword
+        )
+          out.push(`${n.left.name.text} ${n.operatorToken.kind} ${n.right.pos} ${member}`);
+        used.forEachChild(n, visit);
+      };
+      used.forEachChild(
+        cls,
+        (c) => {
+          member = false;
+          visit(c);
+        },
+        (nodes) => {
+          member = nodes === cls.members;
+          for (const c of nodes) visit(c);
+          member = false;
+          return undefined;
+        },
+      );
+      return out.sort();
+    };
+    const indexed = (cls: TS.ClassLikeDeclaration) =>
+      [...classWrites(cls as TS.ClassDeclaration)]
+        .flatMap(([name, ws]) => ws.map((w) => `${name} ${w.op} ${w.right.pos} ${w.member}`))
+        .sort();
+    const own =
+      'const base = (x: unknown) => class { v = x };\n' +
+      '@dec((this.d = 1))\nclass A extends base((this.h = 2)) {\n  key;\n  other = (this.f ??= 3);\n' +
+      '  constructor() { super(); this.key = new Key(this, "K"); this.n += 1;\n' +
+      '    const Inner = class { constructor() { this.key = 4; } };\n    const f = function () { this.g = 5; }; }\n' +
+      '  m() { this.key ||= other; [this.a] = [1]; }\n}\nthis.top = 6;\n';
+    const r = prng(11);
+    const texts = [
+      own,
+      ...files(path.join(ROOT, 'fixtures', 'typescript'), (n) => isSource(n) && !n.includes('bad')).map((f) => readFileSync(f, 'utf8')),
+      ...Array.from({ length: 5 }, () => cdk(r)),
+    ];
+    let classes = 0;
+    let writes = 0;
+    for (const [k, text] of texts.entries()) {
+      let sf: TS.SourceFile;
+      try {
+        sf = parseTypeScript(`w${k}.ts`, text);
+      } catch {
+        continue;
+      }
+      const visit = (n: TS.Node): void => {
+        if (used.isClassDeclaration(n) || used.isClassExpression(n)) {
+          classes++;
+          writes += walked(n).length;
+          expect(indexed(n), `w${k}.ts ${n.pos}`).toEqual(walked(n));
+        }
+        used.forEachChild(n, visit);
+      };
+      visit(sf);
+    }
+    expect(classes).toBeGreaterThan(100);
+    expect(writes).toBeGreaterThan(20);
+    // The class of `own`: the writes in its decorator and heritage are not its members'; the inner class's are its too.
+    const a = parseTypeScript('own.ts', own).statements[1] as TS.ClassDeclaration;
+    expect(indexed(a).map((w) => w.replace(/ \d+ \d+ /, ' '))).toEqual(
+      ['d false', 'f true', 'g true', 'h false', 'key true', 'key true', 'key true', 'n true'].sort(),
+    );
+  });
+
   it("does not intern identifiers (INNER_REWRITES), and kmsfix never reads the compiler's map of them", () => {
     const text = "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nnew dynamodb.Table(this, 'T', { tableName: 'T' });\n";
     const identifiers = (t: typeof TS) =>
@@ -217,6 +293,39 @@ describe('the parser-only build of TypeScript', () => {
     }
     for (const f of files(path.join(ROOT, 'src'), (n) => n.endsWith('.ts')))
       expect(readFileSync(f, 'utf8'), f).not.toMatch(/\.identifiers\b/);
+  });
+
+  it("leaves the binder's, checker's and emitter's fields out of its nodes (CONSTRUCTOR_REWRITES, UNREAD_FIELDS)", () => {
+    const text =
+      "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nfunction f(x: number) { return new dynamodb.Table(this, 'T', { a: x }); }\n";
+    const nodes = (t: typeof TS) => {
+      const out: Record<string, unknown>[] = [];
+      const sf = t.createSourceFile('a.ts', text, t.ScriptTarget.Latest, false, t.ScriptKind.TS);
+      const walk = (n: TS.Node) => {
+        out.push(n as unknown as Record<string, unknown>);
+        t.forEachChild(n, walk);
+      };
+      walk(sf);
+      return out;
+    };
+    const unread = ['id', 'modifierFlagsCache', 'original', 'emitNode', ...UNREAD_FIELDS];
+    // The whole compiler gives its nodes these fields (undefined or 0); the parser build none of them.
+    const held = (list: Record<string, unknown>[]) => new Set(list.flatMap((n) => unread.filter((f) => Object.hasOwn(n, f))));
+    expect([...held(nodes(full))].sort()).toEqual([...unread].sort());
+    expect([...held(nodes(parser))]).toEqual([]);
+    expect(nodes(parser).map((n) => n.kind)).toEqual(nodes(full).map((n) => n.kind));
+    // In the written file (minified: compared as in the test above).
+    const squeeze = (t: string) =>
+      t
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\s+/g, '')
+        .replace(/;}/g, '}');
+    const derived = squeeze(readFileSync(path.join(buildDir, built!), 'utf8'));
+    for (const r of CONSTRUCTOR_REWRITES) {
+      expect(derived).toContain(squeeze(r.to));
+      expect(derived).not.toContain(squeeze(r.from));
+    }
+    for (const f of UNREAD_FIELDS) expect(derived).not.toContain(`node.${f}=void0`);
   });
 
   it('gives the same error messages through kmsfix (parseTypeScript)', () => {
