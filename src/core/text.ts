@@ -32,20 +32,16 @@ export function detectEol(text: string): '\n' | '\r\n' {
   return crlf > lf ? '\r\n' : '\n';
 }
 
-/** The most lines a LineIndex's array is made for at once (see its constructor). */
-const LINES_PRESIZED = 30_000;
-
 /** Offsets of line starts, for offset -> line/column. */
 export class LineIndex {
   /** Offset of each line's start (after a text ending with a line break, the last is its length). */
   readonly starts: number[];
   constructor(readonly text: string) {
     // Counted first, then filled: an array grown by a push per line is copied as it grows (about three times
-    // its final size allocated; one is made for every file a Terraform scan parses). Past LINES_PRESIZED lines it
-    // grows as before (V8 makes a very long array made by `new Array(n)` a dictionary, slow to read).
+    // its final size allocated; one is made for every file a Terraform scan parses).
     let count = 1;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
-    const starts: number[] = count <= LINES_PRESIZED ? new Array<number>(count) : [];
+    const starts = new Array<number>(count);
     starts[0] = 0;
     let k = 1;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
