@@ -35,9 +35,17 @@ export function detectEol(text: string): '\n' | '\r\n' {
 /** Offsets of line starts, for offset -> line/column. */
 export class LineIndex {
   /** Offset of each line's start (after a text ending with a line break, the last is its length). */
-  readonly starts: number[] = [0];
+  readonly starts: number[];
   constructor(readonly text: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    // Counted first, then filled: an array grown by a push per line is copied as it grows (about three times
+    // its final size allocated; one is made for every file a Terraform scan parses).
+    let count = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+    const starts = new Array<number>(count);
+    starts[0] = 0;
+    let k = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
+    this.starts = starts;
   }
 
   private static last: LineIndex | undefined;

@@ -5,6 +5,7 @@
  * input becomes a FileError with line and column. Each read also records the file's stamp, checked
  * again just before the file is replaced (src/io/write.ts).
  */
+import { isAscii } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import { LineIndex, stripBom } from '../core/text.js';
 import type { SourceFile } from '../core/types.js';
@@ -140,7 +141,16 @@ function wideError(path: string, encoding: WideEncoding, marked: boolean): FileE
 
 const SCRIPT = /\.[cm]?[jt]sx?$/i;
 
-export function decodeSource(buf: Buffer, path: string, absPath: string): { file: SourceFile; bom: boolean } | { error: FileError } {
+/**
+ * `ascii`: the bytes' text when they are all ASCII (asciiText), used instead of decoding them again: for such
+ * bytes UTF-8 and Latin-1 give the same string, with no BOM. Every check before the decoding is made all the same.
+ */
+export function decodeSource(
+  buf: Buffer,
+  path: string,
+  absPath: string,
+  ascii?: string,
+): { file: SourceFile; bom: boolean } | { error: FileError } {
   const marked = wideBom(buf);
   const wide = marked ?? utf16Unmarked(buf);
   if (wide) return { error: wideError(path, wide, marked !== undefined) };
@@ -156,7 +166,7 @@ export function decodeSource(buf: Buffer, path: string, absPath: string): { file
   if (nul !== -1 && !SCRIPT.test(path)) return binary();
   let text: string;
   try {
-    text = decoder.decode(buf);
+    text = ascii ?? decoder.decode(buf);
   } catch {
     if (nul !== -1) return binary();
     const at = firstInvalidUtf8(buf);
@@ -186,6 +196,19 @@ export interface BytesRead {
   buf: Buffer;
   stamp: string;
   placed?: boolean;
+  /** The bytes' text once asked for (asciiText), false when they are not all ASCII. */
+  ascii?: string | false;
+}
+
+/**
+ * The text of a read whose bytes are all ASCII, made once for the read: the candidates' prefilter (which reads
+ * the bytes as Latin-1) and both readers' decoding (UTF-8) then share one string instead of making up to three
+ * copies of the file (a module's file is read as a sibling first, then taken as a candidate). Undefined when a
+ * byte is not ASCII: such a file is decoded as before.
+ */
+export function asciiText(read: BytesRead): string | undefined {
+  if (read.ascii === undefined) read.ascii = isAscii(read.buf) && read.buf.toString('latin1');
+  return read.ascii === false ? undefined : read.ascii;
 }
 
 /** O_NOFOLLOW where there is one (not on Windows). */
@@ -296,9 +319,10 @@ export async function readCandidate(
   const { buf, stamp } = read;
   const wide = wideBom(buf) ?? utf16Unmarked(buf);
   // A UTF-16 or UTF-32 file is reported when it holds a table (its prefilter sees the decoded text), not skipped silently.
-  const raw = wide ? decodeWide(buf, wide) : buf.toString('latin1');
+  const ascii = wide ? undefined : asciiText(read);
+  const raw = wide ? decodeWide(buf, wide) : (ascii ?? buf.toString('latin1'));
   if (!explicit && !prefilter(raw)) return { kind: 'skip' };
-  const decoded = decodeSource(buf, path, absPath);
+  const decoded = decodeSource(buf, path, absPath, ascii);
   if ('error' in decoded) return { kind: 'error', error: decoded.error };
   return { kind: 'file', ...decoded, stamp };
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { FORMATS } from '../formats/index.js';
 import { toPosix } from '../core/text.js';
 import type { SourceFile, Format } from '../core/types.js';
-import { type BytesRead, MAX_FILE_BYTES, type SharedReads, decodeSource, readShared, stampOf } from './read.js';
+import { type BytesRead, MAX_FILE_BYTES, type SharedReads, asciiText, decodeSource, readShared, stampOf } from './read.js';
 import { isTempName } from './temp.js';
 import { nonUtf8Names } from './fileNames.js';
 import { childPath, shownIn } from './discover.js';
@@ -163,7 +163,7 @@ export function diskSiblings(
           continue;
         }
         if ('error' in read) throw new Error(`cannot read ${display}, a file of the same group: ${read.error.message}`);
-        const decoded = decodeSource(read.buf, display, abs);
+        const decoded = decodeSource(read.buf, display, abs, asciiText(read));
         // The check before a write: a file of the group that can no longer be read cancels the group's writes.
         if ('error' in decoded && recheck) throw new Error(`cannot read ${display}, a file of the same group: ${decoded.error.message}`);
         // A run: a file read whole whose bytes are not text kmsfix reads (binary, as git-crypt leaves a tfvars file

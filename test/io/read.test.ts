@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeSource, formatMb, readCandidate } from '../../src/io/read.js';
+import { asciiText, decodeSource, formatMb, readCandidate } from '../../src/io/read.js';
 
 const TEMPLATE = 'Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table # 🔑 café\n';
 
@@ -68,5 +68,26 @@ describe('sizes in messages (formatMb)', () => {
     expect(formatMb(2048)).toBe('2 KB');
     expect(formatMb(320)).toBe('320 bytes');
     expect(formatMb(0.000001 * 1024 * 1024)).toBe('1 byte');
+  });
+});
+
+describe('the text of ASCII bytes, made once for both readers (asciiText)', () => {
+  it('decodes every kind of bytes as decoding them afresh does, and is kept only for bytes that are all ASCII', () => {
+    const cases: [string, Buffer][] = [
+      ['main.tf', Buffer.from('resource "aws_dynamodb_table" "t" {\n  name = "t"\n}\n')],
+      ['main.tf', Buffer.from('a = 1\0\n')], // binary: NUL in a template
+      ['stack.ts', Buffer.from('const s = `${id}\0x`;\n')], // a NUL a script may hold
+      ['main.tf', Buffer.from('a = 1\n', 'utf16le')], // UTF-16 without a mark: every byte ASCII
+      ['main.tf', Buffer.from(`\ufeff${TEMPLATE}`)], // a BOM and non-ASCII text
+      ['main.tf', Buffer.from([0x61, 0x20, 0x3d, 0x20, 0xff, 0x0a])], // not UTF-8
+      ['main.tf', Buffer.alloc(0)],
+    ];
+    for (const [name, buf] of cases) {
+      const read = { buf, stamp: 's' };
+      const ascii = asciiText(read);
+      expect(ascii !== undefined).toBe(buf.every((b) => b < 0x80));
+      expect(asciiText(read)).toBe(ascii);
+      expect(decodeSource(buf, name, `/${name}`, ascii)).toEqual(decodeSource(buf, name, `/${name}`));
+    }
   });
 });

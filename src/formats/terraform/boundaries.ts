@@ -59,7 +59,8 @@ function bounding(tops: TopBlock[]): string[] {
  */
 async function passedTo(files: SourceFile[], uses: RegExp, context: DiskContext, except?: string): Promise<string[]> {
   const out: string[] = [];
-  for (const f of files) {
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
     if (!f.text.includes('module') || !uses.test(f.text)) continue;
     for (const b of await siblingBlocks([f])) {
       const source = b.attr('source')?.lit;
@@ -148,7 +149,7 @@ export async function boundaryCautions(file: SourceFile, det: TfDetection, conte
   const callers = context && tables.length > 0 ? await callerBoundaries(file, det, tables, context) : new Map<string, string[]>();
   // The local modules this module passes a table to (`dynamodb_arn = aws_dynamodb_table.orders.arn`, or a table
   // module's output, `module.table.dynamodb_table_arn`): their roles' boundaries (passedTo).
-  const files = context ? [file, ...(await context.siblings())].filter((f) => f.text.includes('module')) : [];
+  const files = context ? [file].concat(await context.siblings()).filter((f) => f.text.includes('module')) : [];
   const passed = new Map<string, string[]>();
   if (context && files.length > 0)
     for (const t of open) {

@@ -775,7 +775,7 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
   const requirements = () => (required ??= requirementTops(file, det, context));
   let oldProvider: Promise<Obstacle | undefined> | undefined;
   let replicaPin: Promise<string | undefined> | undefined;
-  const hcl1 = terraform011Block(det) ?? terraform011Tags([file, ...(context ? await context.siblings() : [])]);
+  const hcl1 = terraform011Block(det) ?? terraform011Tags([file].concat(context ? await context.siblings() : []));
   // What stops every table of the file: an OpenTofu twin, or a file of the module that cannot be read.
   const whole = (await tofuTwin(file, context)) ?? sealedFile(context ? await context.siblings() : []);
   let triggerFiles: Promise<ModuleFile[]> | undefined;
@@ -800,6 +800,8 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
       t.encryption.obstacles.push(misplaced);
       continue;
     }
+    // The module's blocks, read by now (endpointsObstacle above): one await for the table's every question below.
+    const all = await tops();
     if (t.kind === 'table' && needsReplicaKeys(t.block)) {
       const pin = await (replicaPin ??= replicaKeysPin(file, det, context));
       if (pin) {
@@ -809,10 +811,10 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
       const siblings = context ? await context.siblings() : [];
       const r = replicaKeys(
         t.block,
-        providersByRegion(await tops()),
-        (await isRootModule(await tops(), siblings)) && !(await calledModule(file, context)),
+        providersByRegion(all),
+        (await isRootModule(all, siblings)) && !(await calledModule(file, context)),
         // required_providers (any file of the module), else the lock file's version.
-        awsProviderMajor([...(await requirements()), ...(await tops())]) >= 6,
+        awsProviderMajor([...(await requirements()), ...all]) >= 6,
       );
       // No sign of a root module, nor of a called one (a folder under `modules/`): both steps are given.
       if (
@@ -834,13 +836,13 @@ async function moduleObstacles(file: SourceFile, det: TfDetection, context: Disk
         continue;
       }
     }
-    const members = (await globalTableMembers(t, det, await tops(), context)) ?? legacyGlobalTable(t, await tops());
+    const members = (await globalTableMembers(t, det, all, context)) ?? legacyGlobalTable(t, all);
     if (members) t.encryption.obstacles.push(members);
     const nameAttr = attr(t.block, 'name');
     const name = t.kind === 'table' && nameAttr?.lit?.type === 'string' ? nameAttr.lit.value : undefined;
-    const obstacle = resourcePolicyObstacle({ kind: t.kind, label: t.label, name }, await tops());
+    const obstacle = resourcePolicyObstacle({ kind: t.kind, label: t.label, name }, all);
     if (obstacle) t.encryption.obstacles.push(obstacle);
-    const integrations = zeroEtlIntegrations({ kind: t.kind, label: t.label, name }, await tops());
+    const integrations = zeroEtlIntegrations({ kind: t.kind, label: t.label, name }, all);
     if (integrations.length > 0) t.encryption.obstacles.push({ kind: 'zero-etl', integrations });
   }
   // A child module's table: what its callers do with it through the module's outputs (callers.ts).
@@ -862,7 +864,8 @@ function legacyGlobalTable(t: TfTable, tops: TopBlock[]): Obstacle | undefined {
   // Not followed by a name's character: `aws_dynamodb_table.east` is not `aws_dynamodb_table.east-2`.
   const ref = new RegExp(`\\baws_dynamodb_table\\.${t.label.replace(/-/g, '\\-')}(?![\\w-])`);
   const name = attr(t.block, 'name')?.value.trim();
-  for (const b of tops) {
+  for (let i = 0; i < tops.length; i++) {
+    const b = tops[i];
     if (b.type !== 'resource' || b.labels[0] !== 'aws_dynamodb_global_table') continue;
     const named = b.attr('name')?.value.trim();
     if (!ref.test(b.attr('depends_on')?.value ?? '') && !(named && (named === name || ref.test(named)))) continue;
@@ -929,7 +932,9 @@ async function modulePin<T extends object | string>(
 ): Promise<T | undefined> {
   const own = may(file) ? of(summarize(det, file.text)) : undefined;
   if (own) return own;
-  for (const f of context ? await context.siblings() : []) {
+  const siblings = context ? await context.siblings() : [];
+  for (let i = 0; i < siblings.length; i++) {
+    const f = siblings[i];
     let pin = memo.get(f);
     if (pin === undefined) memo.set(f, (pin = may(f) ? (of(await siblingBlocks([f])) ?? null) : null));
     if (pin) return pin;
@@ -1006,7 +1011,8 @@ function terraform011Block(det: TfDetection): Obstacle | undefined {
  * top-level block, and each `resource "aws_..."` looked at.
  */
 function terraform011Tags(siblings: SourceFile[]): Obstacle | undefined {
-  for (const f of siblings) {
+  for (let i = 0; i < siblings.length; i++) {
+    const f = siblings[i];
     // A module's files are asked once per file of tables: the answer is kept per file object (the engine
     // hands the same ones to every file of a folder), and most files have no `tags {` at all.
     let found = tags011.get(f);

@@ -262,22 +262,41 @@ function bodyItem(deep: Deep | undefined, oneLine = false, build = true): HAttr 
 const SIMPLE_VALUE =
   /(?:"([^"\\$%\n\r]*)"|(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*)*))(?=[ \t]*(?:\n|\r\n|#|\/\/|$))/y;
 
-/** The literal of a simple value at p (null: a traversal), p after it; undefined (p unchanged) when it is not one. */
+/**
+ * The literal of a simple value at p (null: a traversal), p after it; undefined (p unchanged) when it is not one.
+ * SIMPLE_VALUE only tells where the value ends (`test`: no match array, no captured strings); its first character
+ * says which form it is, and only what the literal holds is cut out of the text.
+ */
 function simpleValue(): Literal | null | undefined {
   SIMPLE_VALUE.lastIndex = p;
-  const m = SIMPLE_VALUE.exec(s);
-  if (!m) return undefined;
-  const word = m[3];
-  if (word !== undefined) {
+  if (!SIMPLE_VALUE.test(s)) return undefined;
+  const end = SIMPLE_VALUE.lastIndex;
+  const c = s.charCodeAt(p);
+  if (c === 34 /* " */) {
+    const value = s.slice(p + 1, end - 1);
+    p = end;
+    return { type: 'string', value };
+  }
+  if (c >= 48 && c <= 57) {
+    const value = s.slice(p, end);
+    p = end;
+    return { type: 'number', value };
+  }
+  // A name and its traversal: the name is a keyword or a literal only when it is that short (`endfor`, `false`).
+  IDENTIFIER.lastIndex = p;
+  IDENTIFIER.test(s);
+  const nameEnd = IDENTIFIER.lastIndex;
+  if (nameEnd - p <= MAX_WORD) {
+    const word = s.slice(p, nameEnd);
     if (KEYWORDS.has(word)) return undefined;
     const literal = word === 'true' || word === 'false' || word === 'null';
-    if (literal && m[4]) return undefined;
-    p = SIMPLE_VALUE.lastIndex;
-    if (!literal) return null;
-    return word === 'null' ? { type: 'null' } : { type: 'bool', value: word === 'true' };
+    if (literal && nameEnd < end) return undefined;
+    p = end;
+    if (literal) return word === 'null' ? { type: 'null' } : { type: 'bool', value: word === 'true' };
+    return null;
   }
-  p = SIMPLE_VALUE.lastIndex;
-  return m[1] !== undefined ? { type: 'string', value: m[1] } : { type: 'number', value: m[2] };
+  p = end;
+  return null;
 }
 
 /**
@@ -392,6 +411,8 @@ function unary(nl: boolean): Literal | null {
 }
 
 const KEYWORDS = new Set(['for', 'in', 'if', 'else', 'endif', 'endfor']);
+/** The longest of KEYWORDS and of the literals' names. */
+const MAX_WORD = 6;
 
 /** A term with its traversals (`.attr`, `.0`, `[i]`, `.*`, `[*]`). */
 function term(): Literal | null {

@@ -100,7 +100,8 @@ export function declares(text: string): boolean {
 /** The files of this module folder that declare variables or locals, with their blocks (the siblings' parse is shared with fix.ts). */
 async function envFiles(files: SourceFile[]): Promise<ModuleFile[]> {
   const out: ModuleFile[] = [];
-  for (const f of files) {
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
     let m = envFile.get(f);
     if (m === undefined) {
       m = isModuleFile(f) && declares(f.text) ? { path: f.path, text: f.text, tops: await siblingBlocks([f]) } : null;
