@@ -56,6 +56,8 @@ const READERS = new Set([
 interface Change {
   at: ts.Node;
   path: (string | undefined)[];
+  /** The value at `path` is changed in place or let out (a call given it, a mutating method, assigned elsewhere), not replaced. */
+  inPlace?: boolean;
 }
 
 const byFile = new WeakMap<ts.SourceFile, Map<ts.VariableDeclaration, Change[]>>();
@@ -143,7 +145,45 @@ export function constObjectHeld(
  * of a property not named there, or of one whose name kmsfix cannot tell.
  */
 export function changeBeyond(d: ts.VariableDeclaration, unread: ReadonlySet<string>): ts.Node | undefined {
-  return changesOf(d).find((c) => c.path.length === 0 || c.path[0] === undefined || !unread.has(c.path[0]))?.at;
+  let init = d.initializer;
+  while (init && isWrapper(init)) init = (init as ts.PropertyAccessExpression).expression;
+  const literal = init && ts.isObjectLiteralExpression(init) ? init : undefined;
+  const unreadOnly = (c: Change) => c.path[0] !== undefined && unread.has(c.path[0]) && literal !== undefined && withinLiterals(literal, c);
+  return changesOf(d).find((c) => !unreadOnly(c))?.at;
+}
+
+/**
+ * Whether a change stays within object and array literals the const's initializer writes (`args.tags.stage = 'prod'`
+ * with `tags: { team: 'a' }`): what it changes is held by no other name. A value on the way (or the value itself, when
+ * changed in place) that is a name or any other expression may be another's too (`tags: sse`, `serverSideEncryption:
+ * sse`): not within.
+ */
+function withinLiterals(literal: ts.ObjectLiteralExpression, c: Change): boolean {
+  const steps = c.inPlace ? c.path.length : c.path.length - 1;
+  let cur: ts.Expression = literal;
+  for (let i = 0; i < steps; i++) {
+    const v = literalMember(cur, c.path[i]);
+    if (!v) return false;
+    cur = v;
+  }
+  return true;
+}
+
+/** The object or array literal an object or array literal holds under `name`, written in it (no spread, no computed name); undefined otherwise. */
+function literalMember(o: ts.Expression, name: string | undefined): ts.Expression | undefined {
+  if (name === undefined) return undefined;
+  let v: ts.Expression | undefined;
+  if (ts.isObjectLiteralExpression(o)) {
+    for (const p of o.properties) {
+      if (ts.isSpreadAssignment(p) || (p.name && ts.isComputedPropertyName(p.name))) return undefined;
+      if (p.name && 'text' in p.name && p.name.text === name) v = ts.isPropertyAssignment(p) ? p.initializer : undefined;
+    }
+  } else if (ts.isArrayLiteralExpression(o) && /^\d+$/.test(name)) {
+    if (o.elements.some((e) => ts.isSpreadElement(e))) return undefined;
+    v = o.elements[Number(name)];
+  }
+  while (v && isWrapper(v)) v = (v as ts.PropertyAccessExpression).expression;
+  return v && (ts.isObjectLiteralExpression(v) || ts.isArrayLiteralExpression(v)) ? v : undefined;
 }
 
 /** Parentheses, `as`, `satisfies`, `!` around a value, looked through from inside. */
@@ -188,12 +228,12 @@ function effectOf(n: ts.Identifier): { changes: Change } | { alias: ts.VariableD
     else break;
   }
   const p = top.parent;
-  const changes = (at: ts.Node, changed = path) => ({ changes: { at, path: changed } });
+  const changes = (at: ts.Node, changed = path, inPlace = false) => ({ changes: { at, path: changed, inPlace } });
   if (ts.isBinaryExpression(p)) {
     const op = p.operatorToken.kind;
     if (op >= K.FirstAssignment && op <= K.LastAssignment) {
       if (p.left === top && member) return changes(p);
-      if (p.right === top && op === K.EqualsToken && !EXPORTS.test(p.left.getText().replace(/\s+/g, ''))) return changes(p);
+      if (p.right === top && op === K.EqualsToken && !EXPORTS.test(p.left.getText().replace(/\s+/g, ''))) return changes(p, path, true);
     }
     return undefined;
   }
@@ -205,10 +245,10 @@ function effectOf(n: ts.Identifier): { changes: Change } | { alias: ts.VariableD
   if (ts.isCallExpression(p)) {
     // `shared.list.push(x)`: the method's name is not part of what changes.
     if (p.expression === top)
-      return ts.isPropertyAccessExpression(top) && member && MUTATORS.has(top.name.text) ? changes(p, path.slice(0, -1)) : undefined;
+      return ts.isPropertyAccessExpression(top) && member && MUTATORS.has(top.name.text) ? changes(p, path.slice(0, -1), true) : undefined;
     const at = p.arguments.indexOf(top as ts.Expression);
     if (at === -1 || READERS.has(p.expression.getText().replace(/\s+/g, ''))) return undefined;
-    return onlyReadBy(p, at) ? undefined : changes(p);
+    return onlyReadBy(p, at) ? undefined : changes(p, path, true);
   }
   // `[shared.a] = [x]`, `({ k: shared.a } = y)`, `for (shared.a of xs)`: the member is assigned (F5 of session 59).
   const assigned = member ? patternAssignment(top) : undefined;
@@ -249,10 +289,22 @@ function patternAssignment(target: ts.Node): ts.Node | undefined {
  */
 function onlyReadBy(call: ts.CallExpression, at: number): boolean {
   const fn = fileFunction(call.expression);
-  const param: ts.ParameterDeclaration | undefined = fn?.parameters[at];
-  if (!fn?.body || !param || param.dotDotDotToken || !ts.isIdentifier(param.name)) return false;
-  if (fn.parameters.slice(0, at).some((x: ts.ParameterDeclaration) => x.dotDotDotToken)) return false;
+  if (!fn?.body || !seenFrom(fn, call)) return false;
+  // TypeScript's `this` parameter takes no argument.
+  const params = fn.parameters.filter((x: ts.ParameterDeclaration) => !(ts.isIdentifier(x.name) && x.name.text === 'this'));
+  const param: ts.ParameterDeclaration | undefined = params[at];
+  if (!param || param.dotDotDotToken || !ts.isIdentifier(param.name)) return false;
+  if (params.slice(0, at).some((x: ts.ParameterDeclaration) => x.dotDotDotToken)) return false;
   return readsOnly(fn, param.name.text, new Set());
+}
+
+/** Whether the function's name is declared in a block (or the file) around the call: the call may name it. */
+function seenFrom(fn: FileFunction, call: ts.Node): boolean {
+  let declared: ts.Node | undefined = fn;
+  if (!ts.isFunctionDeclaration(fn)) while (declared && !ts.isVariableStatement(declared)) declared = declared.parent;
+  declared = declared?.parent;
+  for (let cur: ts.Node | undefined = call; cur; cur = cur.parent) if (cur === declared) return true;
+  return false;
 }
 
 type FileFunction = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;

@@ -99,6 +99,24 @@ describe('F6: a change of a prop kmsfix does not read', () => {
     expect(t.orders).toMatchObject({ status: 'aws-owned', fixed: true });
   });
 
+  it('a prop kmsfix does not read that holds a value another prop holds too: a change through it is unknown', async () => {
+    const text =
+      "import * as aws from '@pulumi/aws';\n" +
+      "const key = new aws.kms.Key('k', { enableKeyRotation: true });\n" +
+      'const sse = { enabled: true, kmsKeyArn: key.arn as any };\n' +
+      "const args = { hashKey: 'id', tags: sse as any, serverSideEncryption: sse };\n" +
+      "args.tags.kmsKeyArn = 'alias/aws/dynamodb';\n" +
+      "export const orders = new aws.dynamodb.Table('orders', args);\n";
+    const { t } = await tables('index.ts', text);
+    expect(t.orders.status).toBe('unknown');
+    expect(t.orders.message).toContain("(line 5: args.tags.kmsKeyArn = 'alias/aws/dynamodb')");
+    const listed = await tables(
+      'index.ts',
+      text.replace("args.tags.kmsKeyArn = 'alias/aws/dynamodb';", "Object.assign(args.tags, { kmsKeyArn: 'alias/aws/dynamodb' });"),
+    );
+    expect(listed.t.orders.status).toBe('unknown');
+  });
+
   const reaching = [
     'args.serverSideEncryption = { enabled: false };',
     'args.serverSideEncryption.enabled = false;',
@@ -183,6 +201,11 @@ describe('F6: the const passed to a function of the file', () => {
     });
 
   const writers: [string, string][] = [
+    ['has a `this` parameter before it', 'function reset(this: void, a: any) {\n  a.serverSideEncryption = undefined;\n}\nreset(args);'],
+    [
+      'is declared in a block the call is not in (the call names another, a global one)',
+      '{\n  function reset(a: any) {\n    console.log(a.hashKey);\n  }\n  console.log(reset);\n}\nreset(args);',
+    ],
     ['assigns a member', 'function reset(a: any) {\n  a.serverSideEncryption = undefined;\n}\nreset(args);'],
     ['assigns a member by destructuring', 'function reset(a: any) {\n  [a.serverSideEncryption] = [undefined];\n}\nreset(args);'],
     ['deletes a member', 'function reset(a: any) {\n  delete a.serverSideEncryption;\n}\nreset(args);'],
