@@ -83,7 +83,17 @@ export function mutationOf(d: ts.VariableDeclaration, except?: ts.Node): ts.Node
  */
 export function changeReaching(d: ts.VariableDeclaration, path: readonly string[]): ts.Node | undefined {
   const reaches = (p: Change['path']) => p.every((name, i) => i >= path.length || name === undefined || name === path[i]);
-  return changesOf(d).find((c) => reaches(c.path))?.at;
+  // A change elsewhere may still reach it when what it changes is a value held by a name (`tags: sse` beside
+  // `serverSideEncryption: sse`): only one within literals of the initializer is elsewhere for sure.
+  const literal = objectInitializer(d);
+  return changesOf(d).find((c) => reaches(c.path) || !literal || !withinLiterals(literal, c))?.at;
+}
+
+/** The object literal a variable's initializer is (through parentheses, `as`, `satisfies`), if it is one. */
+function objectInitializer(d: ts.VariableDeclaration): ts.ObjectLiteralExpression | undefined {
+  let init = d.initializer;
+  while (init && isWrapper(init)) init = (init as ts.PropertyAccessExpression).expression;
+  return init && ts.isObjectLiteralExpression(init) ? init : undefined;
 }
 
 /**
@@ -145,9 +155,7 @@ export function constObjectHeld(
  * of a property not named there, or of one whose name kmsfix cannot tell.
  */
 export function changeBeyond(d: ts.VariableDeclaration, unread: ReadonlySet<string>): ts.Node | undefined {
-  let init = d.initializer;
-  while (init && isWrapper(init)) init = (init as ts.PropertyAccessExpression).expression;
-  const literal = init && ts.isObjectLiteralExpression(init) ? init : undefined;
+  const literal = objectInitializer(d);
   const unreadOnly = (c: Change) => c.path[0] !== undefined && unread.has(c.path[0]) && literal !== undefined && withinLiterals(literal, c);
   return changesOf(d).find((c) => !unreadOnly(c))?.at;
 }

@@ -117,6 +117,23 @@ describe('F6: a change of a prop kmsfix does not read', () => {
     expect(listed.t.orders.status).toBe('unknown');
   });
 
+  it('the same through a spread of the const (lookup.ts): unknown, directly or spread', async () => {
+    const text =
+      "import * as aws from '@pulumi/aws';\n" +
+      "const key = new aws.kms.Key('k', { enableKeyRotation: true });\n" +
+      'const keys = { arn: key.arn as any };\n' +
+      "const args = { hashKey: 'id', tags: keys as any, serverSideEncryption: { enabled: true, kmsKeyArn: keys.arn } };\n" +
+      "args.tags.arn = 'alias/aws/dynamodb';\n" +
+      "export const orders = new aws.dynamodb.Table('orders', { ...args, billingMode: 'PAY_PER_REQUEST' });\n" +
+      "export const direct = new aws.dynamodb.Table('direct', args);\n";
+    const { t } = await tables('index.ts', text);
+    expect(t.orders.status).toBe('unknown');
+    expect(t.orders.message).toContain(
+      'serverSideEncryption may come from the spread of args, a const the file changes after its declaration (line 5:',
+    );
+    expect(t.direct.status).toBe('unknown');
+  });
+
   const reaching = [
     'args.serverSideEncryption = { enabled: false };',
     'args.serverSideEncryption.enabled = false;',
