@@ -101,6 +101,8 @@ export declare namespace ts {
   type ClassExpression = TS.ClassExpression;
   type DefaultClause = TS.DefaultClause;
   type FunctionDeclaration = TS.FunctionDeclaration;
+  type FunctionExpression = TS.FunctionExpression;
+  type ArrowFunction = TS.ArrowFunction;
   type Diagnostic = TS.Diagnostic;
   type Expression = TS.Expression;
   type ExpressionWithTypeArguments = TS.ExpressionWithTypeArguments;

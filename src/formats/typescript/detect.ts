@@ -36,6 +36,7 @@ import {
 import { isCompiledJavaScript, isJavaScriptProgram, javaScriptStep } from './javascript.js';
 import { declarationOf, usesOf, type ConstObject } from './consts.js';
 import { constObjectHeld } from './mutatedConsts.js';
+import { UNREAD_TABLE_PROPS } from './unreadProps.js';
 import { asSpread, lookup, snippet } from './lookup.js';
 import { changedMemberNote } from './mutatedConsts.js';
 import { readOptions, readsExisting, unreadableOptionsStep } from './options.js';
@@ -880,8 +881,9 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
     const generation = generationOf(cls, module);
     const written = propsNode ? unwrap(propsNode) : undefined;
     // `new Table(this, 'T', props)` with `const props = {...}` in the file: the table's props are that literal, unless
-    // the file changes the const after its declaration (`props.encryption = ...`, mutatedConsts.ts): then not read.
-    const constHeld = written && ts.isIdentifier(written) ? constObjectHeld(sf, written) : undefined;
+    // the file changes the const after its declaration (`props.encryption = ...`, mutatedConsts.ts), other than in
+    // props kmsfix does not read (`props.billingMode = ...`, unreadProps.ts): then not read.
+    const constHeld = written && ts.isIdentifier(written) ? constObjectHeld(sf, written, UNREAD_TABLE_PROPS) : undefined;
     const changed = constHeld && 'changed' in constHeld ? constHeld.changed : undefined;
     const held = constHeld && 'changed' in constHeld ? undefined : constHeld;
     // `new Table(scope, id, props)` in a helper whose calls all give `props` literals, or with `const props =

@@ -7,6 +7,7 @@
  * function. keys.ts merges it with `key: tags`, which win on a tag key both name.
  */
 import { raw, type Code } from './code.js';
+import { literalChangeReaching } from './mutatedConsts.js';
 import { ts, unwrap } from './parse.js';
 import { type Container, freeNames, functionOf, visibleAt } from './scopes.js';
 
@@ -18,8 +19,12 @@ export interface KeyAnchor {
   statement: ts.Statement;
 }
 
-/** The `tags` of a table's props (`tags: {...}`, `{ tags }`), when written in them. */
+/**
+ * The `tags` of a table's props (`tags: {...}`, `{ tags }`), when written in them, and not changed after (props in a
+ * `const` the file changes there: `args.tags.stage = 'prod'`, mutatedConsts.ts).
+ */
 function tagsExpression(props: ts.ObjectLiteralExpression | undefined): ts.Expression | undefined {
+  if (props && literalChangeReaching(props, ['tags'])) return undefined;
   let found: ts.Expression | undefined;
   for (const p of props?.properties ?? []) {
     // A spread after `tags` may replace it: what the table gets is then not read.

@@ -3,7 +3,7 @@
  * spreads of `const` object literals of the file, src/formats/typescript/consts.ts).
  */
 import { constInitializer, constObjectOf, declarationOf } from './consts.js';
-import { mutatedNote, mutationOf } from './mutatedConsts.js';
+import { mutatedNoteAt, mutationOf } from './mutatedConsts.js';
 import { callExpressions, propertyName, stringValue, ts, isNullish, unwrap } from './parse.js';
 
 export type Lookup =
@@ -32,8 +32,9 @@ export function lookup(sf: ts.SourceFile, o: ts.ObjectLiteralExpression, name: s
   let found: Lookup = { kind: 'absent' };
   for (const p of o.properties) {
     if (ts.isSpreadAssignment(p)) {
-      // A const the file changes after its declaration holds what its initializer does not say (mutatedConsts.ts).
-      const changed = mutatedNote(sf, unwrap(p.expression));
+      // A const the file changes after its declaration holds what its initializer does not say (mutatedConsts.ts), where
+      // the change may reach `name`.
+      const changed = mutatedNoteAt(sf, unwrap(p.expression), [name]);
       if (changed) {
         found = { kind: 'unknown', node: p, why: `${name} may come from the spread of ${changed}` };
         continue;
