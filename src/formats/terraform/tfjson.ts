@@ -170,9 +170,11 @@ export function jsonModel(text: string): JsonModel {
             }
           }
         }
-      } else if (kind === 'module') {
+      } else if (kind === 'module' || kind === 'variable') {
+        // A variable's default, for evaluation (evaluate.ts declarationsOf): a `.tf.json` variable was never read, so a
+        // key variable declared there counted as a key with no value (session 60's second adversarial pass, F1).
         for (const [name, body, nameProp] of props(top))
-          for (const [b, bp] of bodies(body, [...tp, name])) blocks.push(blockOf('module', [name], b, bp, text, lines, false, nameProp));
+          for (const [b, bp] of bodies(body, [...tp, name])) blocks.push(blockOf(kind, [name], b, bp, text, lines, false, nameProp));
       } else if (kind === 'terraform' || kind === 'locals') {
         blocks.push(blockOf(kind, [], top, tp, text, lines, false, p));
       } else if (kind === 'provider') {
