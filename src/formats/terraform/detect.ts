@@ -245,6 +245,8 @@ export const PHRASES: Vocabulary['phrases'] = {
   enabledAbsent: '{enabled} is not set',
   enabledFalse: '{enabled} = {source}',
   enabledUnresolved: '{enabled} is the expression `{source}`{why}',
+  // A switch set per environment from outside (outsideSwitch.ts): its values, and where each is set, in {source}.
+  enabledBranches: '{enabled} = {source}: no value it can take uses a customer-managed key',
   // {source}: what decided that encryption is on, when a variable did (inputs.ts).
   keyAbsent: 'no {key}{source}',
   keyAwsManaged: '{keyAttribute} = {source}',

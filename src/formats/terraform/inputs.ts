@@ -54,6 +54,7 @@ import { isModuleFileName } from './entry.js';
 import { SHAPE, isOverrideFile, namesSet } from './overrides.js';
 import { keyFromVarFiles, outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
 import { switchObstacles } from './callSwitches.js';
+import { outsideSwitch } from './outsideSwitch.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { countedKeyCount, countedKeySetting } from './countedKeys.js';
 import type { TopBlock } from './topBlocks.js';
@@ -306,7 +307,9 @@ const VAR_REF = /^var\.([A-Za-z_][\w-]*)$/;
 /**
  * A root module's switch or key whose variables a var-file or terragrunt.hcl sets (varSources.ts):
  * not known before plan (one value per environment), whatever the defaults and tfvars say. Only
- * settings evaluated to a value (literal now) are looked at.
+ * settings evaluated to a value (literal now) are looked at. A switch so set is also read value by value
+ * (outsideSwitch.ts: `env`, where each var-file's value is evaluated): where no value uses a customer-managed key, the
+ * table is AWS owned or AWS managed whatever is set, and the step returned (an obstacle) keeps it from being fixed.
  */
 async function markSetOutside(
   s: Settings,
@@ -314,8 +317,10 @@ async function markSetOutside(
   attrs: { enabled?: HAttr; key?: HAttr },
   varsOf: (a: HAttr) => string[],
   outside: () => Promise<Map<string, OutsideSetters>>,
-): Promise<void> {
-  if (s.model !== 'sse') return;
+  env?: Env,
+): Promise<Obstacle | undefined> {
+  if (s.model !== 'sse') return undefined;
+  let switched: { before: Setting; setBy: string[]; why: string; setters: Map<string, OutsideSetters> } | undefined;
   for (const which of ['enabled', 'key'] as const) {
     const a = attrs[which];
     const setting = s[which];
@@ -332,9 +337,17 @@ async function markSetOutside(
       continue;
     }
     if (!a || a.lit || setting?.state !== 'literal') continue;
-    const why = setOutside(varsOf(a), await outside());
-    if (why) s[which] = { state: 'unreadable', source: `${words.names[which]} = ${a.value.trim()}: ${why}`, raw: setting.raw };
+    const vars = varsOf(a);
+    const setters = await outside();
+    const why = setOutside(vars, setters);
+    if (!why) continue;
+    s[which] = { state: 'unreadable', source: `${words.names[which]} = ${a.value.trim()}: ${why}`, raw: setting.raw };
+    if (which === 'enabled') switched = { before: setting, setBy: vars.filter((v) => setOutside([v], setters)), why, setters };
   }
+  if (!switched || !attrs.enabled) return undefined;
+  const { branches, obstacle } = outsideSwitch(s, attrs.enabled, switched.before, switched.setBy, switched.why, switched.setters, env);
+  s.branches = branches;
+  return obstacle;
 }
 
 /** The inputs of a registry module call (registryModules.ts), evaluated in the calling module where they read its variables or locals. */
@@ -605,7 +618,15 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       // A module others call is set from outside only by the terragrunt units that deploy its folder.
       const setters = isRoot ? outside : units;
       const { enabled, key } = encryptionAttrs(t);
-      await markSetOutside(t.encryption.settings, t.encryption.words, { enabled, key }, (a) => inputsOf(a, env(), keys), setters);
+      const step = await markSetOutside(
+        t.encryption.settings,
+        t.encryption.words,
+        { enabled, key },
+        (a) => inputsOf(a, env(), keys),
+        setters,
+        env(),
+      );
+      if (step) t.encryption.obstacles.push(step);
       // The collection a var-file or terragrunt sets: its entries are not known (a plain `var.x` read is not either).
       const s = t.encryption.settings;
       const why = eachVar && key && s.model === 'sse' && s.key?.state !== 'unreadable' ? setOutside([eachVar], await setters()) : undefined;
@@ -735,8 +756,17 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
         // (storacha/storoku's layout); a key written here would override the one they pass.
         const by = await called();
         callObstacles.push({ kind: 'module-inputs', inputs: fed.map((v) => `var.${v}`), ...(by ? { calledBy: by } : {}) });
-      } else if (evaluated.length > 0 && sse && context && (await root()))
-        await markSetOutside(settings, words, { enabled: attr(sse, 'enabled'), key: attr(sse, 'kms_key_arn') }, callerVars, outside);
+      } else if (evaluated.length > 0 && sse && context && (await root())) {
+        // (The switch's values per var-file are not evaluated through the call: both true and false are counted.)
+        const step = await markSetOutside(
+          settings,
+          words,
+          { enabled: attr(sse, 'enabled'), key: attr(sse, 'kms_key_arn') },
+          callerVars,
+          outside,
+        );
+        if (step) callObstacles.push(step);
+      }
       // Every entry the AWS managed key, in a collection a var-file or terragrunt sets: not known, as any value they set.
       const why =
         perInstance?.state === 'literal' && fed.length > 0 && context && (await root()) ? setOutside(fed, await outside()) : undefined;

@@ -1,7 +1,7 @@
 /**
  * Terraform's signs of a root module (one run with `terraform apply`, not a module others call): a
  * provider configuration, a `terraform` block with a backend or cloud block, a lock file, a tfvars
- * file Terraform loads. Who owns a fix (inputs.ts) and which step a message gives (a provider block
+ * file (one Terraform loads, or one passed with -var-file: only a root module takes either). Who owns a fix (inputs.ts) and which step a message gives (a provider block
  * to add, or one the callers must pass) depend on it.
  */
 import path from 'node:path';
@@ -12,6 +12,14 @@ import { siblingBlocks, type TopBlock } from './topBlocks.js';
 export function isTfvars(name: string): boolean {
   return /^terraform\.tfvars(\.json)?$/.test(name) || /\.auto\.tfvars(\.json)?$/.test(name);
 }
+
+/**
+ * A variable file in the folder: terraform.tfvars, *.auto.tfvars, and a named one passed with -var-file
+ * (`prod.tfvars`, `dev.tfvars.json`), which Terraform takes only for a root module (real-world round 43, F2: a folder
+ * whose only sign was `prod.tfvars` and `dev.tfvars` was read as a reusable module, "no ... tfvars", and prod.tfvars
+ * was not read). entry.ts siblingFile hands every such file to the module's files.
+ */
+export const isVarFile = (name: string) => /\.tfvars(\.json)?$/.test(name);
 
 const ROOT_SIGNS = /\b(provider|backend|cloud)\b/;
 
@@ -26,7 +34,7 @@ async function isRootFile(f: SourceFile): Promise<boolean> {
   let v = rootFiles.get(f);
   if (v === undefined) {
     const name = path.posix.basename(f.path);
-    v = name === '.terraform.lock.hcl' || isTfvars(name) || (ROOT_SIGNS.test(f.text) && (await siblingBlocks([f])).some(rootBlock));
+    v = name === '.terraform.lock.hcl' || isVarFile(name) || (ROOT_SIGNS.test(f.text) && (await siblingBlocks([f])).some(rootBlock));
     rootFiles.set(f, v);
   }
   return v;

@@ -19,7 +19,7 @@ import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { atmosConfig } from './atmosConfig.js';
 import { TERRAGRUNT_UNIT_NAMES } from './entry.js';
 import { tfvarsOf } from './evaluate.js';
-import { isTfvars } from './rootModule.js';
+import { isTfvars, isVarFile } from './rootModule.js';
 import { terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
 import { deploysFolderOf, endsIn, includedFile, terragruntUnits, unitTarget } from './terragruntPaths.js';
 import { unitVarFiles } from './terragruntVarFiles.js';
@@ -51,7 +51,6 @@ const VAR_FILE_FOLDERS = new Set([
 /** A folder named for one environment: `env-dev`, `env_prod`, `environment-staging`, `stage-prod`. */
 const ENV_FOLDER = /^(envs?|environments?|stages?)[-_]\w/;
 
-const isVarFile = (p: string) => /\.tfvars(\.json)?$/.test(p);
 const isModuleFile = (f: SourceFile) => /\.tf(\.json)?$/.test(f.path);
 
 /** Who sets a variable from outside: the files, as the message names them, by kind. */
@@ -287,6 +286,23 @@ export function setOutside(vars: string[], outside: Map<string, OutsideSetters>)
  * read, or a variable terragrunt or atmos set.
  */
 export function keyFromVarFiles(v: string, outside: Map<string, OutsideSetters>): { all: boolean; files: string[] } | undefined {
+  const values = varFileValues(v, outside);
+  if (!values) return undefined;
+  const managed: string[] = [];
+  for (const { where, expr } of values) {
+    const e = expr.trim();
+    const str = /^"((?:[^"\\$%]|\\.)*)"$/.exec(e)?.[1];
+    if (e === 'null' || (str !== undefined && isAwsManagedKeyRef(str))) managed.push(where);
+    else if (str === undefined) return undefined;
+  }
+  return managed.length === 0 ? undefined : { all: managed.length === values.length, files: managed };
+}
+
+/**
+ * What the var-files set a variable to, where var-files alone set it (each read: no terragrunt, atmos or unit sets it, and
+ * none may); undefined otherwise.
+ */
+export function varFileValues(v: string, outside: Map<string, OutsideSetters>): { where: string; expr: string }[] | undefined {
   const s = outside.get(v);
   if (
     !s ||
@@ -295,12 +311,5 @@ export function keyFromVarFiles(v: string, outside: Map<string, OutsideSetters>)
     outside.get(EVERY)
   )
     return undefined;
-  const managed: string[] = [];
-  for (const { where, expr } of s.values) {
-    const e = expr.trim();
-    const str = /^"((?:[^"\\$%]|\\.)*)"$/.exec(e)?.[1];
-    if (e === 'null' || (str !== undefined && isAwsManagedKeyRef(str))) managed.push(where);
-    else if (str === undefined) return undefined;
-  }
-  return managed.length === 0 ? undefined : { all: managed.length === s.values.length, files: managed };
+  return s.values;
 }

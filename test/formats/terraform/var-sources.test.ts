@@ -202,13 +202,17 @@ describe('variables set from outside the root module', () => {
     expect([other.t.status, other.changed]).toEqual(['aws-managed', true]);
   });
 
-  it('the switch through a local: enabled = local.sse_on, var.encrypt set by a var-file', async () => {
+  it('the switch through a local: enabled = local.sse_on, var.encrypt set by a var-file, no key: no value is customer-managed', async () => {
     const { t, changed } = await both([
       { path: 'main.tf', text: MAIN.replace('    kms_key_arn = var.kms_key_arn\n', '') },
       { path: 'env/prod.tfvars', text: 'encrypt = false\n' },
     ]);
-    expect([t.status, changed]).toEqual(['unknown', false]);
-    expect(t.message).toContain('server_side_encryption.enabled = local.sse_on: encrypt is set per environment by env/prod.tfvars');
+    expect([t.status, t.fixable, changed]).toEqual(['aws-owned', false, false]);
+    expect(t.message).toContain(
+      'server_side_encryption.enabled = local.sse_on: encrypt is set per environment by env/prod.tfvars (-var-file): ' +
+        "true (the AWS managed key) by the module's values (encrypt defaults to true (main.tf:9)); false (the AWS owned key) in env/prod.tfvars: " +
+        'no value it can take uses a customer-managed key',
+    );
   });
 
   it('a var-file or terragrunt.hcl setting other variables changes nothing', async () => {
@@ -272,5 +276,90 @@ describe('a key variable without a default, set by var-files per environment', (
       { path: 'environments/prod/terraform.tfvars', text: `kms_key_arn = ${ARN}\n` },
     ]);
     expect(none.t.status).toBe('customer-managed');
+  });
+});
+
+/**
+ * A switch set per environment from outside with no key of the table's own (real-world round 43, F1:
+ * alphagov/di-authentication-api's `enabled = !var.use_localstack`, set true by localstack.tfvars): read as CloudFormation
+ * reads `SSEEnabled: !If [IsLocal, false, true]` (outsideSwitch.ts): AWS owned where some value is false, AWS managed
+ * where every one is true, never fixed (kmsfix leaves the switch to what sets it); a key that makes some value
+ * customer-managed leaves it unknown.
+ */
+describe('a switch set from outside, with no key of its own', () => {
+  const table = (sse: string) =>
+    `provider "aws" {\n  region = "eu-west-2"\n}\n\nvariable "use_localstack" {\n  type    = bool\n  default = false\n}\n\n` +
+    `resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n\n  attribute {\n    name = "id"\n    type = "S"\n  }\n\n` +
+    `  server_side_encryption {\n${sse}  }\n}\n`;
+  const SWITCH = '    enabled = !var.use_localstack\n';
+
+  it('enabled = !var.use_localstack, set true by localstack.tfvars: aws-owned, naming both values, not fixed', async () => {
+    const { t, changed } = await both([
+      { path: 'main.tf', text: table(SWITCH) },
+      { path: 'localstack.tfvars', text: 'use_localstack = true\n' },
+    ]);
+    expect([t.status, t.fixable, changed]).toEqual(['aws-owned', false, false]);
+    expect(t.message).toContain(
+      'server_side_encryption.enabled = !var.use_localstack: use_localstack is set per environment by localstack.tfvars (-var-file): ' +
+        "true (the AWS managed key) by the module's values (use_localstack defaults to false (main.tf:5)); " +
+        'false (the AWS owned key) in localstack.tfvars: no value it can take uses a customer-managed key',
+    );
+    expect(t.message).toContain('kmsfix leaves the switch to what sets it');
+  });
+
+  it('every value true (the default and each var-file): aws-managed, not fixed', async () => {
+    const { t, changed } = await both([
+      { path: 'main.tf', text: table(SWITCH) },
+      { path: 'prod.tfvars', text: 'use_localstack = false\n' },
+      { path: 'env/dev.tfvars', text: 'use_localstack = false\n' },
+    ]);
+    expect([t.status, t.fixable, changed]).toEqual(['aws-managed', false, false]);
+    expect(t.message).toContain(
+      "true (the AWS managed key) by the module's values (use_localstack defaults to false (main.tf:5)), in prod.tfvars, in env/dev.tfvars",
+    );
+  });
+
+  it('kms_key_arn = null, and a value kmsfix does not evaluate (terragrunt inputs): true or false, aws-owned', async () => {
+    const { t, changed } = await both([
+      { path: 'main.tf', text: table(`${SWITCH}    kms_key_arn = null\n`) },
+      { path: 'terragrunt.hcl', text: 'inputs = {\n  use_localstack = true\n}\n' },
+    ]);
+    expect([t.status, t.fixable, changed]).toEqual(['aws-owned', false, false]);
+    expect(t.message).toContain(
+      'use_localstack is set by terragrunt.hcl inputs: true (the AWS managed key) or false (the AWS owned key): no value it can take',
+    );
+  });
+
+  it('a key of its own: the value true is customer-managed, so the table stays unknown', async () => {
+    const { t, changed } = await both([
+      { path: 'main.tf', text: table(`${SWITCH}    kms_key_arn = ${ARN}\n`) },
+      { path: 'localstack.tfvars', text: 'use_localstack = true\n' },
+    ]);
+    expect([t.status, changed]).toEqual(['unknown', false]);
+    expect(t.message).toContain('use_localstack is set per environment by localstack.tfvars (-var-file)');
+  });
+});
+
+/**
+ * A folder whose only sign of a root module is a named var-file (real-world round 43, F2): Terraform takes a var-file
+ * only for a root module, so the folder is one (rootModule.ts), and its var-files are read for the table's values.
+ */
+describe('a named var-file makes its folder a root module', () => {
+  const MODULE = `variable "sse_enabled" {\n  type    = bool\n  default = false\n}\n\nresource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n\n  attribute {\n    name = "id"\n    type = "S"\n  }\n\n  server_side_encryption {\n    enabled = var.sse_enabled\n  }\n}\n`;
+
+  it('prod.tfvars true, dev.tfvars false, no provider, backend or lock file: both read, not "not a root module"', async () => {
+    const { t, changed } = await both([
+      { path: 'main.tf', text: MODULE },
+      { path: 'prod.tfvars', text: 'sse_enabled = true\n' },
+      { path: 'dev.tfvars', text: 'sse_enabled = false\n' },
+    ]);
+    expect([t.status, t.fixable, changed]).toEqual(['aws-owned', false, false]);
+    expect(t.message).not.toContain('not a root module');
+    expect(t.message).toContain('true (the AWS managed key) in prod.tfvars; false (the AWS owned key)');
+  });
+
+  it('without a var-file the folder is still a reusable module', async () => {
+    const { t } = await both([{ path: 'main.tf', text: MODULE }]);
+    expect(t.message).toContain('this folder is not a root module (no provider or backend configuration, lock file or tfvars)');
   });
 });
