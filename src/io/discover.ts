@@ -323,9 +323,15 @@ export interface Discovered {
 /** Is `p` the folder `dir` or below it? */
 const within = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 
-/** Does this symbolic link lead to a folder (followed; a dangling or looping link does not) with files some format reads, in it or one folder down? */
+/**
+ * Does this symbolic link lead to a folder (followed; a dangling or looping link does not) with files some format reads,
+ * in it or one folder down (or with more folders than are listed to tell)?
+ */
 function linksToFolderOf(abs: string, accepts: (p: string) => boolean): boolean {
+  // At most 64 folders listed (a link to a folder of 20,000 subfolders took a scan 3 s more): past them, named.
+  let budget = 64;
   const holds = (dir: string, depth: number): boolean => {
+    if (budget-- <= 0) return true;
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -394,6 +400,10 @@ export async function discover(
   /** The folder named on the command line that the current walk started from. */
   let root = cwd;
   const excluded = excluder(excludes, cwd);
+  /** Every folder named on the command line, by real path, when a link to a folder is first met: one inside any is read there. */
+  let realInputs: string[] | undefined;
+  const inScannedRoot = (p: string) =>
+    within(p, realRoot) || (realInputs ??= inputs.map((i) => real(path.resolve(cwd, i)))).some((r) => within(p, r));
   /** A file found (`shown`: its display path), named on the command line (`explicit`) or in test code below the walk's root. */
   const add = (absPath: string, shown: string, explicit: boolean, test: boolean) => {
     const key = realOf(absPath);
@@ -493,7 +503,7 @@ export async function discover(
         else if (
           !accepts(e.name) &&
           !SKIPPED_DIRS.has(e.name) &&
-          !within(real(abs), realRoot) &&
+          !inScannedRoot(real(abs)) &&
           linksToFolderOf(abs, accepts) &&
           !leftOut(here, abs, true) &&
           !excluded(root, abs, true)

@@ -552,7 +552,8 @@ const POLICIES_OUTSIDE =
   'Resource policies made outside the code (another Terraform root, the console, put-resource-policy, a zero-ETL integration, ' +
   'a multi-account global table): run `aws dynamodb get-resource-policy --resource-arn <table ARN>`, and for a table with a stream the same ' +
   "with the stream's ARN (both from `aws dynamodb describe-table --table-name <table> --query '[Table.TableArn, Table.LatestStreamArn]'`). " +
-  'A policy that names another account, `Principal: *` or a `Service` (redshift, glue, replication.dynamodb) lets in callers that KMS then denies: ' +
+  'An `Allow` statement whose principal is another account, `*` (unless a condition keeps it to this account) or a `Service` ' +
+  '(redshift, glue, replication.dynamodb) lets in callers that KMS then denies (a `Deny` with `Principal: *` lets no one in): ' +
   "do not deploy this table's change until its key's policy lets them in (a zero-ETL integration stops silently; a multi-account replica " +
   'left in REPLICATION_NOT_AUTHORIZED for 20 hours becomes a single-Region table). PolicyNotFoundException: nothing to do.';
 

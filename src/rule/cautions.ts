@@ -141,7 +141,7 @@ function cautionBody(c: Caution): string {
       const see =
         c.framework === 'pulumi'
           ? "read the package's source for a resource policy or zero-ETL integration it creates on the table (`pulumi preview --diff` " +
-            'shows those it would add): where one lets in another account or such a service'
+            'shows those it would add; `pulumi stack export` those a deployed stack has): where one lets in another account or such a service'
           : `run \`${c.framework === 'cdk' ? 'cdk' : 'cdktf'} synth\` on the code before this fix, then ` +
             `\`kmsfix scan ${c.framework === 'cdk' ? 'cdk.out' : 'cdktf.out'}\`: where it reports this table not fixable for a resource policy, ` +
             'a zero-ETL integration or multi-account replication';

@@ -44,3 +44,16 @@ it('a link to a folder out of the scanned one that holds templates is named (tra
     expect.stringMatching(/^a folder inside the scanned folders is a symbolic link, not followed: app\/shared\/\. /),
   ]);
 });
+
+it('a link to a folder named on the command line too says nothing (it is read there)', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-roots-links-'));
+  mkdirSync(path.join(dir, 'a'), { recursive: true });
+  mkdirSync(path.join(dir, 'b'), { recursive: true });
+  writeFileSync(path.join(dir, 'b/main.tf'), TABLE);
+  symlinkSync('../b', path.join(dir, 'a/toB'));
+  const scan = (paths: string[]) => run(paths, { cwd: dir, mode: 'scan', workers: 0, acceptAwsManaged: false, keyStrategy: 'per-table' });
+  expect((await scan(['a'])).notes).toEqual([
+    expect.stringMatching(/^a folder inside the scanned folders is a symbolic link, not followed: a\/toB\/\. /),
+  ]);
+  expect((await scan(['a', 'b'])).notes).toEqual([]);
+});

@@ -131,7 +131,7 @@ new awsx.ec2.Vpc('vpc', { tags: { t: users.name } });
     const p = r.outcomes.find((o) => o.file.path === 'index.ts')!.tables;
     expect(p.find((t) => t.address === 'orders')?.cautions?.[0]).toContain(
       "Before deploying, read the package's source for a resource policy or zero-ETL integration it creates on the table " +
-        '(`pulumi preview --diff` shows those it would add): where one lets in another account or such a service, do not deploy',
+        '(`pulumi preview --diff` shows those it would add; `pulumi stack export` those a deployed stack has): where one lets in another account or such a service, do not deploy',
     );
     expect(p.find((t) => t.address === 'users')?.cautions).toBeUndefined();
   });
