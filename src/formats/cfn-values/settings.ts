@@ -112,6 +112,28 @@ export function keySetting(text: string, node: CNode | null | undefined, default
   return whole === s.source ? s : { ...s, written: whole };
 }
 
+/**
+ * A global table replica's KMSMasterKeyId (`region`: its Region as written, for messages), from its SSESpecification: that mapping's key; none where the replica has
+ * none (or `!Ref AWS::NoValue`). An SSESpecification written as an intrinsic function (`!If [Cond, {KMSMasterKeyId:
+ * ...}, !Ref AWS::NoValue]`, short or long form) or as anything but a mapping is a key kmsfix cannot read, as a table's
+ * SSESpecification or a replica's KMSMasterKeyId chosen by Fn::If is: never taken for none (a fix would replace the
+ * key the condition picks in some stacks).
+ */
+export function replicaKeySetting(text: string, sse: CNode | null | undefined, region: string, defaults?: Defaults): Setting {
+  const written = isNoValue(sse) ? undefined : resolveAlias(sse);
+  const plain = !written || (written.kind === 'map' && !intrinsicName(written)) || (written.kind === 'scalar' && written.value === null);
+  if (plain) return keySetting(text, child(written, 'KMSMasterKeyId'), defaults);
+  const choices = ifChoices(written);
+  const source = snippet(text, written);
+  return {
+    state: 'unreadable',
+    source: choices
+      ? `replica ${region} SSESpecification is ${chosenByIf(choices.condition, defaults)} (${source})`
+      : `replica ${region} SSESpecification is ${source}, which kmsfix does not read`,
+    raw: { unresolved: intrinsicName(written) ?? written.kind },
+  };
+}
+
 function keyRead(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
   if (!node) return node === null ? { ...ABSENT, raw: null } : ABSENT;
   const source = snippet(text, node);

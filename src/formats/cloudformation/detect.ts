@@ -47,7 +47,7 @@ import { intrinsicArg, intrinsicName, referencedIds, scalarValue } from '../cfn-
 import {
   type Defaults,
   defaultsOf,
-  keySetting,
+  replicaKeySetting,
   parameterDefault,
   serviceDefaults,
   settingsOf,
@@ -253,7 +253,7 @@ function replicasOf(text: string, props: CNode | null | undefined, defaults: Def
       source: '', // each replica is a mapping: never worded
       readable: true,
       region: { source: snippet(text, region), local: isLocalReplica(r, node.items) },
-      key: keySetting(text, child(child(r, 'SSESpecification'), 'KMSMasterKeyId'), defaults),
+      key: replicaKeySetting(text, child(r, 'SSESpecification'), snippet(text, region), defaults),
     };
   });
   return { keys: 'own', list: { state: 'literal', source: '' }, items, fix: 'local' };

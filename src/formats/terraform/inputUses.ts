@@ -8,6 +8,7 @@ import { quotedEnd } from '../../core/hclStrings.js';
 import type { TfDetection, TfTable } from './detect.js';
 import { attr, blocks, type HAttr, type HBlock } from './parse.js';
 import { switchObstacles } from './callSwitches.js';
+import { isObj, readValue } from './hclvalue.js';
 
 /** Does the expression read a variable or a local (so that evaluating it says more than its text)? */
 export function readsInputs(expr: string): boolean {
@@ -97,25 +98,52 @@ export function encryptionAttrs(t: TfTable): { enabled?: HAttr; key?: HAttr } {
 }
 
 /**
- * What `each.value` of a table repeated by `for_each` is an entry of, where kmsfix can list the collection: `var.tables`,
- * `local.tables`, or the one a `for` expression keys by an attribute (`{ for t in var.tables : t.name => t }`, a filter
- * taken as none: every entry counts). A key read from it (`each.value.kms_key_arn`) is read as `var.tables[each.key]...`.
+ * The collection a `for_each` repeats over, where kmsfix can list it. `base`: what `each.value` is an entry of (read by
+ * an index kmsfix does not know): `var.tables`, `local.tables`, the one a `for` expression keys by an attribute (`{ for t
+ * in var.tables : t.name => t }`, a filter taken as none: every entry counts), a map written in place (`{ a = {...} }`),
+ * a set (`toset([...])`, `toset(var.names)`: its items), or a list written in place (a `dynamic` block's, whose
+ * `<iterator>.value` is an item). `keys`: what `each.key` is an entry of, where kmsfix reads it: a set's own items, the
+ * keys of a map written in place.
  */
-export function eachValueBase(b: HBlock): string | undefined {
-  const e = attr(b, 'for_each');
+export interface EachCollection {
+  base: string;
+  keys?: string;
+}
+
+export function collectionOf(e: HAttr | undefined): EachCollection | undefined {
   if (!e || e.lit) return undefined;
   const s = (soleInterpolation(e.value) ?? e.value).trim();
-  if (/^(?:var|local)\.[A-Za-z_][\w-]*$/.test(s)) return s;
+  if (NAMED.test(s)) return { base: s };
+  const set = /^toset\s*\(([\s\S]*)\)$/.exec(s)?.[1].trim();
+  if (set !== undefined && (NAMED.test(set) || (set.startsWith('[') && set.endsWith(']')))) return { base: set, keys: set };
   const m =
     /^\{\s*for\s+(?:[A-Za-z_]\w*\s*,\s*)?([A-Za-z_]\w*)\s+in\s+((?:var|local)\.[A-Za-z_][\w-]*)\s*:[\s\S]*?=>\s*([A-Za-z_]\w*)\s*(?:if\s[\s\S]*)?\}$/.exec(
       s,
     );
-  return m && m[3] === m[1] ? m[2] : undefined;
+  if (m) return m[3] === m[1] ? { base: m[2] } : undefined;
+  if (s.startsWith('[') && s.endsWith(']')) return { base: s };
+  if (!s.startsWith('{') || !s.endsWith('}') || /^\{\s*for\s/.test(s)) return undefined;
+  const v = readValue(s);
+  return isObj(v) ? { base: s, keys: JSON.stringify([...v.obj.keys()]) } : undefined;
 }
 
-/** A key read from `each.value` of a collection kmsfix can list (eachValueBase). */
-export const readsEachValue = (key: HAttr | undefined, b: HBlock): boolean =>
-  !!key && !key.lit && /\beach\.value\b/.test(key.value) && eachValueBase(b) !== undefined;
+const NAMED = /^(?:var|local)\.[A-Za-z_][\w-]*$/;
+
+/** The collection a table (or call) repeated by `for_each` is repeated over, where kmsfix can list it (collectionOf). */
+export const eachCollection = (b: HBlock): EachCollection | undefined => collectionOf(attr(b, 'for_each'));
+
+/**
+ * What `each.value` of a table repeated by `for_each` is an entry of, where kmsfix can list the collection
+ * (collectionOf). A key read from it (`each.value.kms_key_arn`) is read as `var.tables[each.key]...`.
+ */
+export const eachValueBase = (b: HBlock): string | undefined => eachCollection(b)?.base;
+
+/** A key read from `each.value` (or `each.key`, where kmsfix reads it) of a collection kmsfix can list (collectionOf). */
+export function readsEachValue(key: HAttr | undefined, b: HBlock): boolean {
+  if (!key || key.lit) return false;
+  const each = eachCollection(b);
+  return !!each && (/\beach\.value\b/.test(key.value) || (each.keys !== undefined && /\beach\.key\b/.test(key.value)));
+}
 
 export function inputUses(det: TfDetection): InputUses {
   const reads = (a: HAttr | undefined) => !!a && !a.lit && readsInputs(a.value);

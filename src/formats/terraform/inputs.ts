@@ -25,7 +25,7 @@ import {
   type TfTable,
 } from './detect.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
-import { asBool, awsManagedChoice, decidedBranch, localTarget } from './expression.js';
+import { asBool, decidedBranch, localTarget } from './expression.js';
 import { composedEvaluation } from './composedKey.js';
 import {
   awsManagedKeyDataIn,
@@ -37,14 +37,17 @@ import {
 } from './managedKeyData.js';
 import {
   countedKeyForm,
+  eachCollection,
   eachValueBase,
   encryptionAttrs,
   readsEachValue,
   readsInputs,
   soleInterpolation,
+  type EachCollection,
   type InputUses,
 } from './inputUses.js';
-import { indexedEntries, type Entry } from './structured.js';
+import { everyEntryManaged, instanceKey } from './instanceKeys.js';
+import { indexedEntries } from './structured.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock, type HComment } from './parse.js';
 import { blockComments, moduleTableSuppressions, suppressionsOf } from './suppress.js';
 import type { JBlock } from './tfjson.js';
@@ -149,11 +152,19 @@ function evaluatedSetting(a: HAttr, v: Extract<Evaluated, { known: true }>, key:
  * A switch or key that reads inputs, evaluated (`evaluated` gets its text); as written when it does not, or is not known.
  * `keys`: the module's blocks, where a key written through a counted aws_kms_key (`one(aws_kms_key.k[*].arn)`) finds its count.
  */
-function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated: string[], keys: TopBlock[] = [], each?: string): Setting {
+function settingOf(
+  a: HAttr | undefined,
+  key: boolean,
+  env: () => Env,
+  evaluated: string[],
+  keys: TopBlock[] = [],
+  each?: EachCollection,
+): Setting {
   // `each.value.kms_key_arn` of a collection kmsfix can list, or an entry `count.index` picks: entry by entry (instanceKey).
   const instance = key && a && !a.lit ? instanceKey(a.value, each, env(), keyRawOf(a)) : undefined;
   if (instance) {
-    if (instance.state === 'literal') evaluated.push(a!.value.trim());
+    // The module's inputs decided it (not a collection written in place: `for_each = toset(["..."])`).
+    if (instance.state === 'literal' && readsInputs(`${a!.value} ${each?.base ?? ''}`)) evaluated.push(a!.value.trim());
     return instance;
   }
   if (key && a && !a.lit && keys.length > 0) {
@@ -211,47 +222,6 @@ function settingOf(a: HAttr | undefined, key: boolean, env: () => Env, evaluated
   return evaluatedSetting(a, v, key);
 }
 
-/** What reads an instance's entry of the collection a table is repeated over: `each.value`, or an index by `count.index`. */
-const INSTANCE = /\beach\.value\b|\bcount\.index\b/;
-
-/**
- * A key each instance of a repeated table reads from its entry of a collection kmsfix can list: `each.value.kms_key_arn`
- * of `for_each = var.tables` (`each`: the collection, eachValueBase; read as `var.tables[each.key].kms_key_arn`), or
- * `local.tables[count.index].kms_key_arn`. Some entry the AWS managed key (one without a key among them, its
- * `optional(...)` default read): `unknown`, naming that entry; every entry: that key for every instance, `aws-managed`
- * (a literal, as an evaluated key is: the caller says what decided it). undefined when the expression makes a choice
- * itself (`each.value.own ? k.arn : null`: said as written, by awsManagedChoice), the entries cannot be listed, or none
- * is the AWS managed key. The one rule for a table's own key, a registry module's key input, and the input a local
- * module call passes to its table's key (`module "t" { for_each = var.tables, kms_key_arn = each.value.kms_key_arn }`).
- */
-export function instanceKey(expr: string, each: string | undefined, env: Env, raw: Setting['raw']): Setting | undefined {
-  if (!INSTANCE.test(expr)) return undefined;
-  const byEach = each !== undefined && /\beach\.value\b/.test(expr);
-  if (byEach && awsManagedChoice(expr, env) !== undefined) return undefined;
-  const read = byEach ? expr.replace(/\beach\.value\b/g, `${each}[each.key]`) : expr;
-  const every = everyEntryManaged(
-    indexedEntries(soleInterpolation(read) ?? read, env),
-    expr,
-    raw,
-    byEach ? 'every for_each entry' : 'every entry count.index picks',
-  );
-  if (every) return every;
-  const choice = awsManagedChoice(read, env, expr, byEach);
-  return choice === undefined ? undefined : { state: 'unreadable', source: choice, raw };
-}
-
-/**
- * The AWS managed key, as a literal (the caller says what decided it), where every value a map read gives is that key
- * (none, "", alias/aws/dynamodb or its ARN, a KMS data source naming it); undefined otherwise. `what`: those values.
- */
-function everyEntryManaged(entries: Entry[] | undefined, expr: string, raw: Setting['raw'], what: string): Setting | undefined {
-  const managed = (v: unknown) => v === null || v === '' || (typeof v === 'string' && isAwsManagedKeyRef(v));
-  if (!entries || entries.length === 0 || !entries.every((e) => e.value !== undefined && managed(e.value))) return undefined;
-  const values = [...new Set(entries.map((e) => e.shown ?? JSON.stringify(e.value)))].join(' or ');
-  const whence = [...new Set(entries.map((e) => (e.fallback ? `the lookup's default: ${e.why}` : e.why)))].join('; ');
-  return { state: 'literal', source: `${expr.trim()} (${what} gives ${values}: ${whence})`, text: AWS_MANAGED_ALIAS, raw };
-}
-
 /**
  * A key read from a map (`local.keys[terraform.workspace]`, `lookup({ ... }, terraform.workspace, "...")`, through
  * locals), every value of which is the AWS managed key: `aws-managed`, a literal (as instanceKey's), so that a
@@ -295,7 +265,7 @@ function sseSettings(
     model: 'sse',
     block: { state: 'literal', source: '' },
     enabled: settingOf(attr(sse, 'enabled'), false, env, evaluated),
-    key: settingOf(attr(sse, 'kms_key_arn'), true, env, evaluated, keys, eachValueBase(b)),
+    key: settingOf(attr(sse, 'kms_key_arn'), true, env, evaluated, keys, eachCollection(b)),
   };
   sayWhyOn(settings, 'server_side_encryption.enabled');
   return { settings, evaluated, sse };
@@ -360,7 +330,7 @@ function registryInputs(t: TfTable, env: () => Env, keys: TopBlock[]): string[] 
   const { enabled, key } = encryptionAttrs(t);
   const settings = m.settings(
     enabled ? settingOf(enabled, m.switchIsString === true, env, evaluated) : written.enabled,
-    key ? settingOf(key, true, env, evaluated, keys, eachValueBase(t.block)) : written.key,
+    key ? settingOf(key, true, env, evaluated, keys, eachCollection(t.block)) : written.key,
   );
   s.enabled = settings.enabled;
   s.key = settings.key;
@@ -736,7 +706,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       const passed = settings.model === 'sse' ? settings.key : undefined;
       const perInstance =
         keyInput !== undefined && (passed?.state === 'reference' || passed?.state === 'expression')
-          ? instanceKey(keyInput, eachValueBase(call), env(), passed.raw)
+          ? instanceKey(keyInput, eachCollection(call), env(), passed.raw)
           : undefined;
       if (perInstance && settings.model === 'sse') settings.key = perInstance;
       // This folder's variables the call passes to the table's switch and key (the collection it repeats over, for an entry's key).

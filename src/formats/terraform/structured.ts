@@ -80,9 +80,10 @@ export interface Entry {
  */
 export function indexedEntries(expr: string, env: Env, decide = false): Entry[] | undefined {
   const s = expr.trim();
-  const m = /^((?:var|local)\.[A-Za-z_][\w-]*(?:\[[^[\]]+\])?|lookup\s*\([^()]*\)|\{[\s\S]*\}\s*\[[^[\]]+\])((?:\.[A-Za-z_][\w-]*)*)$/.exec(
-    s,
-  );
+  const m =
+    /^((?:var|local)\.[A-Za-z_][\w-]*(?:\[[^[\]]+\])?|lookup\s*\([^()]*\)|\{[\s\S]*\}\s*\[[^[\]]+\]|\[[\s\S]*\]\s*\[[^[\]]+\])((?:\.[A-Za-z_][\w-]*)*)$/.exec(
+      s,
+    );
   if (!m) return undefined;
   const [, base, path] = m;
   // Only a read by an unknown key, here or in the local the base names (a known one is evaluated as such).
@@ -140,12 +141,12 @@ interface Possible {
 
 /**
  * `base[key]`, one index: the base a variable or local, or an object written in place (`{ dev = ..., prod = ... }[k]`,
- * a local's value in round 35's repository); `var.m["a"]["b"]` is not read (its first index would be taken for the whole).
+ * a local's value in round 35's repository) or a list (`["a", "b"][each.key]`: a `toset([...])` for_each's items); `var.m["a"]["b"]` is not read (its first index would be taken for the whole).
  */
 function indexRead(s: string): { base: string; key: string } | undefined {
   const named = /^((?:var|local)\.[A-Za-z_][\w-]*)\[([^[\]]+)\]$/.exec(s);
   if (named) return { base: named[1], key: named[2] };
-  if (!s.startsWith('{')) return undefined;
+  if (!s.startsWith('{') && !s.startsWith('[')) return undefined;
   let depth = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];

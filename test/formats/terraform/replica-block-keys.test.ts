@@ -90,6 +90,39 @@ describe('replica blocks of a table with a customer-managed key', () => {
     expect(bare.message).toContain('replica is a dynamic block whose content sets no kms_key_arn');
   });
 
+  it("a dynamic replica's key read from its iterator: each entry of the for_each read, never taken for a key unread", async () => {
+    const dyn = (forEach: string, key: string, head = '') => `
+  dynamic "replica" {${head}
+    for_each = ${forEach}
+    content {
+      region_name = replica.key
+      kms_key_arn = ${key}
+    }
+  }
+`;
+    // A variable's entries (optional(string) left out: null) kmsfix does not evaluate for a dynamic replica: unknown.
+    const fromVar = await scan(dyn('var.replicas', 'replica.value.kms_key_arn'));
+    expect(fromVar.status).toBe('unknown');
+    expect(fromVar.message).toContain('kms_key_arn = replica.value.kms_key_arn: the key each replica');
+    // Written in place: one entry without a key is that replica on the AWS managed key.
+    const mixed = await scan(
+      dyn(
+        '{ "us-west-2" = { kms_key_arn = null }, "eu-west-1" = { kms_key_arn = aws_kms_replica_key.eu.arn } }',
+        'replica.value.kms_key_arn',
+      ),
+    );
+    expect(mixed.status).toBe('unknown');
+    expect(mixed.message).toContain('replica.value.kms_key_arn');
+    expect(mixed.message).toContain('gives null');
+    // Every entry the AWS managed key: aws-managed (replica keys by hand), also through `iterator`.
+    const managed = await scan(dyn('{ "us-west-2" = {} }', 'r.value.kms_key_arn', '\n    iterator = r'));
+    expect(managed.status).toBe('aws-managed');
+    expect(managed.fixable).toBe(false);
+    // Every entry a key of its own: customer-managed, as before.
+    const keyed = await scan(dyn('{ "us-west-2" = { kms_key_arn = aws_kms_replica_key.w.arn } }', 'replica.value.kms_key_arn'));
+    expect(keyed.status).toBe('customer-managed');
+  });
+
   it('a table without a customer-managed key and its replicas are fixed together with --recreate-replicas', async () => {
     const text = table('\n  replica {\n    region_name = "us-west-2"\n  }\n').replace(/\n {2}server_side_encryption \{[^}]*\}\n/, '\n');
     const r = await processMemory([{ path: 'main.tf', text }], 'fix', { recreateReplicas: true });
