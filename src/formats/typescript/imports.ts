@@ -807,7 +807,7 @@ function wrappedImport(sf: ts.SourceFile, imports: ImportInfo[]): { indent: stri
 
 /** Node's own modules (`path`, `fs/promises`, `node:fs`): eslint import/order's `builtin` group, sorted apart from packages. */
 const BUILTIN = new Set(builtinModules);
-const isBuiltin = (module: string) => module.startsWith('node:') || BUILTIN.has(module) || BUILTIN.has(module.split('/')[0]);
+export const isBuiltin = (module: string) => module.startsWith('node:') || BUILTIN.has(module) || BUILTIN.has(module.split('/')[0]);
 
 /**
  * The package imports around `anchor` (consecutive, none relative or of Node's own modules, none but

@@ -217,24 +217,36 @@ function isValueUse(n: ts.Identifier): boolean {
 /** `module.exports = x`, `exports.default = x`: the file exports the value, it does not change it. */
 const EXPORTS = /^(module\.)?exports(\.\w+)?$/;
 
-/** What a use of a variable does to it: changes it (the node that does, and what: Change), makes an alias of it (that declaration), or neither. */
-function effectOf(n: ts.Identifier): { changes: Change } | { alias: ts.VariableDeclaration } | undefined {
-  const K = ts.SyntaxKind;
+/**
+ * The expression a use of a name stands in (`top`): up through its member accesses (`shared.a['b']`: `member`, their
+ * names in `path`, undefined for one not written as a literal) and the parents `through` lets the value go on through.
+ */
+function usedAs(
+  n: ts.Identifier,
+  through: (p: ts.Node, top: ts.Node) => boolean,
+): { top: ts.Node; member: boolean; path: (string | undefined)[] } {
   let top: ts.Node = n;
   let member = false;
   const path: (string | undefined)[] = [];
   for (;;) {
     const p: ts.Node = top.parent;
     if (
-      (ts.isPropertyAccessExpression(p) || p.kind === K.ElementAccessExpression) &&
+      (ts.isPropertyAccessExpression(p) || p.kind === ts.SyntaxKind.ElementAccessExpression) &&
       (p as ts.PropertyAccessExpression).expression === top
     ) {
       member = true;
       top = p;
       path.push(ts.isPropertyAccessExpression(p) ? p.name.text : elementName((p as ts.ElementAccessExpression).argumentExpression));
-    } else if (isWrapper(p)) top = p;
+    } else if (through(p, top)) top = p;
     else break;
   }
+  return { top, member, path };
+}
+
+/** What a use of a variable does to it: changes it (the node that does, and what: Change), makes an alias of it (that declaration), or neither. */
+function effectOf(n: ts.Identifier): { changes: Change } | { alias: ts.VariableDeclaration } | undefined {
+  const K = ts.SyntaxKind;
+  const { top, member, path } = usedAs(n, isWrapper);
   const p = top.parent;
   const changes = (at: ts.Node, changed = path, inPlace = false) => ({ changes: { at, path: changed, inPlace } });
   if (ts.isBinaryExpression(p)) {
@@ -411,29 +423,18 @@ function nameOnlyRead(fn: FileFunction, n: ts.Identifier, seen: Set<string>): bo
  */
 function onlyRead(fn: FileFunction, n: ts.Identifier, seen: Set<string>): boolean {
   const K = ts.SyntaxKind;
-  let top: ts.Node = n;
-  let member = false;
-  for (;;) {
-    const p: ts.Node = top.parent;
-    if (
-      (ts.isPropertyAccessExpression(p) || p.kind === K.ElementAccessExpression) &&
-      (p as ts.PropertyAccessExpression).expression === top
-    ) {
-      member = true;
-      top = p;
-    } else if (
+  // The value goes on through a wrapper, a conditional's branch, `||`, `&&`, `??` or a comma's right: what the expression is used for decides.
+  const { top, member } = usedAs(
+    n,
+    (p, top) =>
       isWrapper(p) ||
       (ts.isConditionalExpression(p) && p.condition !== top) ||
       (ts.isBinaryExpression(p) &&
         (p.operatorToken.kind === K.BarBarToken ||
           p.operatorToken.kind === K.AmpersandAmpersandToken ||
           p.operatorToken.kind === K.QuestionQuestionToken ||
-          (p.operatorToken.kind === K.CommaToken && p.right === top)))
-    )
-      // The value goes on: what the expression is used for decides.
-      top = p;
-    else break;
-  }
+          (p.operatorToken.kind === K.CommaToken && p.right === top))),
+  );
   const p = top.parent;
   if (ts.isCallExpression(p)) {
     if (p.expression === top) return !(ts.isPropertyAccessExpression(top) && member && MUTATORS.has(top.name.text));

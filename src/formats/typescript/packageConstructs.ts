@@ -8,11 +8,10 @@
  * not fixable (resourcePolicy.ts, zeroEtl.ts). A note, not a status: the synthesized output shows what it adds (deploy
  * review of session 60, F2).
  */
-import { builtinModules } from 'node:module';
 import type { Caution } from '../../rule/facts.js';
 import { named } from './defaultChild.js';
 import type { TsDetection, TsTable } from './detect.js';
-import { boundOf } from './imports.js';
+import { boundOf, isBuiltin } from './imports.js';
 import { newExpressions, ts, unwrap } from './parse.js';
 import { tableOfArn } from './resourcePolicy.js';
 
@@ -24,8 +23,6 @@ import { tableOfArn } from './resourcePolicy.js';
 const FRAMEWORK =
   /^(?:aws-cdk-lib|aws-cdk|monocdk|constructs|cdktf|cdktn|sst|@aws-cdk|@cdktf|@cdktn|@pulumi|@serverless-stack|@aws-solutions-constructs)(?:\/|$)/;
 
-const BUILTIN = new Set(builtinModules);
-
 /** The table's attributes a construct would put in a policy or an integration (`sourceArn: orders.tableArn`). */
 const ARN = /^(?:tableArn|tableStreamArn|arn|streamArn)$/;
 
@@ -34,7 +31,7 @@ const DEPTH = 3;
 
 /** Is `module` (as written) an npm package other than the framework's own, a built-in module or the project's (relative)? */
 export function isOtherPackage(module: string): boolean {
-  if (module.startsWith('.') || module.startsWith('/') || module.startsWith('node:') || BUILTIN.has(module)) return false;
+  if (module.startsWith('.') || module.startsWith('/') || isBuiltin(module)) return false;
   return !FRAMEWORK.test(module);
 }
 
