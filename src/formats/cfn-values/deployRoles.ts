@@ -12,10 +12,9 @@
  * Only what is written is read: a role set by a script or a pipeline (`sam deploy --role-arn` on a command line,
  * CodePipeline's RoleArn) is not seen; the caution's describe-stacks command shows it.
  */
-import path from 'node:path';
 import type { DeployRole, DiskContext, SourceFile } from '../../core/types.js';
 import { type CNode, child, pair, parseYaml, resolveAlias } from '../yaml/tree.js';
-import { CONFIG_NAMES, PER_ENVIRONMENT, deploysTemplate, isObject, plainOf } from './environments.js';
+import { deploysTemplate, isObject, plainOf, samConfigurations } from './environments.js';
 
 /** The 1-based line of an offset. */
 const lineAt = (text: string, offset: number) => {
@@ -50,19 +49,7 @@ export function serviceDeployRoles(root: CNode | null | undefined, file: SourceF
 /** The `role_arn` each environment of the SAM configurations that deploy `template` passes. */
 export async function samDeployRoles(template: SourceFile, context: DiskContext): Promise<DeployRole[]> {
   const out: DeployRole[] = [];
-  const own = await context.folderFiles(template, '.', (name) => CONFIG_NAMES.includes(name) || PER_ENVIRONMENT.test(name));
-  const rank = (f: SourceFile) => {
-    const i = CONFIG_NAMES.indexOf(path.posix.basename(f.path));
-    return i === -1 ? CONFIG_NAMES.length : i;
-  };
-  own.sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : 1));
-  // The SAM CLI reads the first of its default names only; files per environment each.
-  for (const [i, f] of own.entries()) if (rank(f) === CONFIG_NAMES.length || i === 0) out.push(...(await rolesOf(f, template, true)));
-  for (const rel of ['..', '../..']) {
-    const above = await context.folderFiles(template, rel, (name) => CONFIG_NAMES.includes(name));
-    above.sort((a, b) => rank(a) - rank(b));
-    if (above[0]) out.push(...(await rolesOf(above[0], template, false)));
-  }
+  for (const { config, own } of await samConfigurations(template, context)) out.push(...(await rolesOf(config, template, own)));
   return out;
 }
 

@@ -38,8 +38,8 @@ export interface Environments {
 }
 
 /** `samconfig.toml` (then `.yaml`, `.yml`), and files of the same kinds per environment (`samconfig-prod.toml`). */
-export const CONFIG_NAMES = ['samconfig.toml', 'samconfig.yaml', 'samconfig.yml'];
-export const PER_ENVIRONMENT = /^samconfig[-_.][^/]*\.(?:toml|ya?ml)$/;
+const CONFIG_NAMES = ['samconfig.toml', 'samconfig.yaml', 'samconfig.yml'];
+const PER_ENVIRONMENT = /^samconfig[-_.][^/]*\.(?:toml|ya?ml)$/;
 /** The template `sam deploy` takes from its folder when no `template_file` names one. */
 const DEFAULT_TEMPLATES = ['template.yaml', 'template.yml', 'template.json'];
 /** A template of the folder deployed otherwise (`-t other.yaml`, or a nested stack's): with its Defaults too. */
@@ -47,6 +47,30 @@ const AS_NESTED: Environment = {
   name: 'its Defaults (another template of the folder: `sam deploy -t`, or a nested stack)',
   values: new Map(),
 };
+
+/**
+ * The SAM configuration files that may deploy the template `file`, in the order the SAM CLI would weigh them: in its
+ * folder (`own`), the first of the default names only and every `samconfig-<env>.toml`; then the first of the default
+ * names one and two folders above (whose environments deploy it only where they name it as `template_file`).
+ * readEnvironments and the deploy roles (deployRoles.ts) read the same files.
+ */
+export async function samConfigurations(file: SourceFile, context: DiskContext): Promise<{ config: SourceFile; own: boolean }[]> {
+  const out: { config: SourceFile; own: boolean }[] = [];
+  const own = await context.folderFiles(file, '.', (name) => CONFIG_NAMES.includes(name) || PER_ENVIRONMENT.test(name));
+  const rank = (f: SourceFile) => {
+    const i = CONFIG_NAMES.indexOf(path.posix.basename(f.path));
+    return i === -1 ? CONFIG_NAMES.length : i;
+  };
+  own.sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : 1));
+  // The SAM CLI reads the first of its default names only; files per environment each.
+  for (const [i, f] of own.entries()) if (rank(f) === CONFIG_NAMES.length || i === 0) out.push({ config: f, own: true });
+  for (const rel of ['..', '../..']) {
+    const above = await context.folderFiles(file, rel, (name) => CONFIG_NAMES.includes(name));
+    above.sort((a, b) => rank(a) - rank(b));
+    if (above[0]) out.push({ config: above[0], own: false });
+  }
+  return out;
+}
 
 /**
  * The configuration of the template `file`: the files in its folder (`samconfig.toml`, which `sam deploy` reads,
@@ -58,20 +82,9 @@ export async function readEnvironments(file: SourceFile, context: DiskContext): 
   const stacks = await terraformStackEnvironments(file, context);
   if (stacks) return stacks;
   const found: (Environments & { named?: boolean })[] = [];
-  const own = await context.folderFiles(file, '.', (name) => CONFIG_NAMES.includes(name) || PER_ENVIRONMENT.test(name));
-  const rank = (f: SourceFile) => {
-    const i = CONFIG_NAMES.indexOf(path.posix.basename(f.path));
-    return i === -1 ? CONFIG_NAMES.length : i;
-  };
-  own.sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : 1));
-  // The SAM CLI reads the first of its default names only; files per environment each.
-  for (const [i, f] of own.entries())
-    if (rank(f) === CONFIG_NAMES.length || i === 0) found.push(await environmentsOf(f, file, true, context));
-  for (const rel of ['..', '../..']) {
-    const above = await context.folderFiles(file, rel, (name) => CONFIG_NAMES.includes(name));
-    above.sort((a, b) => rank(a) - rank(b));
-    const envs = above[0] && (await environmentsOf(above[0], file, false, context));
-    if (envs && envs.list.length > 0) found.push(envs);
+  for (const { config, own } of await samConfigurations(file, context)) {
+    const envs = await environmentsOf(config, file, own, context);
+    if (own || envs.list.length > 0) found.push(envs);
   }
   if (found.length === 0) return undefined;
   // A template the folder's configurations do not deploy by default (not template.yaml): also with its Defaults.
