@@ -589,10 +589,25 @@ function whoCanUseByMode(fixed: Fixed[], o: MessageOptions): string {
         `tenant-isolation code passes) or a service control policy must allow ${KEY_USE_TEXT} on the key ` +
         '(DynamoDB asks KMS as each caller, and a key policy whose principal is * cannot lift them), or that ' +
         `caller loses access to the tables. ${RCP_NOTE} ${ADMINISTERED} ${NO_OTHER_ACCOUNT}`
-      : `Who can use the key (key policy iam): only principals whose IAM policies grant ${KEY_USE_TEXT} on it. Grant them to every role that reads or writes these tables BEFORE deploying (and allow them in any permissions boundary, session policy or service control policy that limits such a role), or they lose access. ${RCP_NOTE}` +
+      : `Who can use the key (key policy iam): only principals whose IAM policies grant ${KEY_USE_TEXT} on it. ${IAM_ORDER} ${RCP_NOTE}` +
         losing(fixed) +
         ` ${ADMINISTERED}`;
 }
+
+/**
+ * When the grants of `--key-policy iam` must be deployed (session 61's deploy review, F1). A grant in the same deploy
+ * comes too late: a policy naming the table (SAM's DynamoDBCrudPolicy with KMSDecryptPolicy beside it, a Terraform
+ * policy with the key's ARN added, AWS CDK's grant*(), which adds the table's key) is updated after the table it
+ * names (CloudFormation's and Terraform's order), so the roles are denied from the table's switch until then. And the
+ * key does not exist before this deploy: a grant can name it only by a condition.
+ */
+const IAM_ORDER =
+  'Every role that reads or writes these tables needs that grant deployed BEFORE this change (and allowed in any permissions boundary, ' +
+  'session policy or service control policy that limits it), or it is denied the tables from their switch: a grant added in the same ' +
+  "deploy (a policy naming the new key, or AWS CDK's grant*() on the table, which adds its key) is applied after the table has switched " +
+  'keys, as CloudFormation and Terraform update a policy after the table it names. The key does not exist yet: grant those actions on * ' +
+  'with the condition kms:ViaService = dynamodb.<region>.amazonaws.com in an earlier deploy, or fix with the default key policy (drop-in) ' +
+  'first and move to iam in a later change, once grants on the key have deployed.';
 
 /**
  * Who administers a new key, in both key policies (AllowAccountFullAccessThroughIAM): what the AWS owned key never
@@ -708,8 +723,9 @@ function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
 function requests(tables: TableReport[], o: MessageOptions, noKeys = false): string[] {
   const quota =
     "DynamoDB's calls to the tables' keys count toward the account's KMS request quota per Region (an AWS owned key's do not) and grow " +
-    'with distinct callers (per-user credentials, tenant sessions, large Lambda fleets), not tables: DynamoDB caches a table key per ' +
-    'connection and asks KMS again after five idle minutes. Each such call is also a CloudTrail event in this account (log volume, SIEM ingestion). ' +
+    'with distinct callers (per-user credentials, tenant sessions, large Lambda fleets) times the tables each uses: DynamoDB caches each ' +
+    "table's key per connection and asks KMS again after five idle minutes, so a shared key does not reduce them. Each such call is " +
+    'also a CloudTrail event in this account (log volume, SIEM ingestion). ' +
     'Near that quota, check KMS usage (Service Quotas, CloudWatch) first.';
   const create = 'CreateKey and CreateAlias allow a few calls a second per account: deploy many stacks into one account in waves.';
   const owned = tables.some((t) => t.status !== 'aws-managed');
@@ -720,7 +736,7 @@ function requests(tables: TableReport[], o: MessageOptions, noKeys = false): str
 
 /**
  * The roles the fixed tables' files grant DynamoDB and no KMS action (caution `iam-roles`, read back from its
- * text), for the `key policy iam` line: `... to Fn (DynamoDBCrudPolicy, template.yaml:21) (Orders, template.yaml:4): grant them these first.`
+ * text), for the `key policy iam` line: `... to Fn (DynamoDBCrudPolicy, template.yaml:21) (Orders, template.yaml:4): grant them these in a deploy before this one.`
  */
 function losing(fixed: { t: TableReport; file: string }[]): string {
   const each = fixed.flatMap(({ t, file }) => {
@@ -730,7 +746,7 @@ function losing(fixed: { t: TableReport; file: string }[]): string {
   });
   return each.length === 0
     ? ''
-    : ` The files of this change grant DynamoDB and no KMS action to ${each.join('; ')}: grant them these first.`;
+    : ` The files of this change grant DynamoDB and no KMS action to ${each.join('; ')}: grant them these in a deploy before this one.`;
 }
 
 /** What the fix changes beyond its tables (TableReport.cautions), each said once for the commit with the tables it concerns. */

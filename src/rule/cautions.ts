@@ -106,11 +106,12 @@ function cautionBody(c: Caution): string {
         unread.length === 0
           ? ''
           : `${IAM_UNREAD} ${all(unread)}: ${u ? 'it loses' : 'they lose'} access when this deploys if they grant DynamoDB on this ` +
-            `table and no KMS action, unless ${u ? 'its' : 'their'} IAM policies grant ${KEY_USE_TEXT} on the key first`;
+            `table and no KMS action, unless ${u ? 'its' : 'their'} IAM policies grant ${KEY_USE_TEXT} on the key in a deploy before this one`;
       if (c.roles.length === 0) return `with --key-policy iam, ${unreadText}`;
       return (
         `with --key-policy iam, ${all(c.roles)} ${one ? 'is' : 'are'} granted DynamoDB and no KMS action: ${one ? 'it loses' : 'they lose'} access ` +
-        `when this deploys unless ${one ? 'its' : 'their'} IAM policies grant ${KEY_USE_TEXT} on the key first` +
+        `when this deploys unless ${one ? 'its' : 'their'} IAM policies grant ${KEY_USE_TEXT} on the key in a deploy before this one ` +
+        '(one in the same deploy is applied after the table switches keys)' +
         (unreadText ? `; ${unreadText}` : '')
       );
     }

@@ -76,7 +76,7 @@ describe('fix --key-policy iam names the roles that lose access', () => {
     expect(iam.stderr).toContain(
       `note: app/template.yaml:4 Orders: IAM roles: with --key-policy iam, ${ROLES} are granted DynamoDB and no KMS action: they lose access ` +
         'when this deploys unless their IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant ' +
-        'and kms:DescribeKey on the key first\n',
+        'and kms:DescribeKey on the key in a deploy before this one (one in the same deploy is applied after the table switches keys)\n',
     );
     const dropIn = await runCli(['fix', '--dry-run', 'app'], root);
     expect(dropIn.code).toBe(1);
@@ -92,7 +92,14 @@ describe('fix --key-policy iam names the roles that lose access', () => {
     const mail = readFileSync(path.join(root, 'patches', 'app.mbox'), 'utf8').replace(/\n\s+/g, ' ');
     const line = mail.slice(mail.indexOf('* Who can use the key (key policy iam)'));
     expect(line.slice(0, line.indexOf('\n* '))).toContain(
-      `The files of this change grant DynamoDB and no KMS action to ${ROLES} (Orders, template.yaml:4): grant them these first.`,
+      `The files of this change grant DynamoDB and no KMS action to ${ROLES} (Orders, template.yaml:4): grant them these in a deploy before this one.`,
+    );
+    // Session 61's deploy review (F1): a grant in the same deploy lands after the table has switched keys, and the key
+    // has no ARN before it: the line says when and how to grant, and the two-step way with the default key policy.
+    expect(line.slice(0, line.indexOf('\n* '))).toContain(
+      'is applied after the table has switched keys, as CloudFormation and Terraform update a policy after the table it names. ' +
+        'The key does not exist yet: grant those actions on * with the condition kms:ViaService = dynamodb.<region>.amazonaws.com in an ' +
+        'earlier deploy, or fix with the default key policy (drop-in) first and move to iam in a later change, once grants on the key have deployed.',
     );
     expect(mail).not.toContain('IAM roles: with --key-policy iam');
   });

@@ -29,8 +29,9 @@ describe('commit message: KMS requests', () => {
     );
     expect(m).toContain(
       "* KMS requests: DynamoDB's calls to the tables' keys count toward the account's KMS request quota per Region (an AWS owned key's do not) " +
-        'and grow with distinct callers (per-user credentials, tenant sessions, large Lambda fleets), not tables: DynamoDB caches a table key per ' +
-        'connection and asks KMS again after five idle minutes. Each such call is also a CloudTrail event in this account (log volume, SIEM ingestion). ' +
+        'and grow with distinct callers (per-user credentials, tenant sessions, large Lambda fleets) times the tables each uses: DynamoDB caches each ' +
+        "table's key per connection and asks KMS again after five idle minutes, so a shared key does not reduce them. Each such call is " +
+        'also a CloudTrail event in this account (log volume, SIEM ingestion). ' +
         'Near that quota, check KMS usage (Service Quotas, CloudWatch) first. ' +
         'CreateKey and CreateAlias allow a few calls a second per account: deploy many stacks into one account in waves. ' +
         '(AWS KMS guide: Request quotas; How Amazon DynamoDB uses AWS KMS)',
@@ -205,7 +206,7 @@ describe('commit message: what the deploy review of session 58 asked for', () =>
     expect(dropIn).toContain(`or that caller loses access to the tables. ${RCP} The account administers the key`);
     expect(dropIn).toContain('No service control policy (SCP) or resource control policy (RCP) may deny them in this account.');
     const iam = await message(table(), { keyPolicy: 'iam' });
-    expect(iam).toContain(`that limits such a role), or they lose access. ${RCP}`);
+    expect(iam).toContain(`once grants on the key have deployed. ${RCP}`);
     const existing = await message(table(), { kmsKeyArn: ARN });
     expect(existing).toContain(
       '(and a permissions boundary, session policy, service control policy or resource control policy that limits one must allow it too)',

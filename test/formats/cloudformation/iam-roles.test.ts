@@ -401,7 +401,7 @@ describe('Serverless: IAM statements read from files, ${file(...)} (adversarial 
     expect(await roles([{ path: 'serverless.yml', text: provider }])).toBe(
       'IAM roles: with --key-policy iam, kmsfix could not read the policies of IamRoleLambdaExecution (${file(./iam.yml)}, serverless.yml:6): ' +
         'it loses access when this deploys if they grant DynamoDB on this table and no KMS action, unless its IAM policies grant ' +
-        'kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on the key first',
+        'kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on the key in a deploy before this one',
     );
     // One file per stage: not read.
     const staged = service('  iam:\n    role:\n      statements: ${file(./iam.${sls:stage}.yml)}\n');
