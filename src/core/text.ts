@@ -192,13 +192,14 @@ export function toPosix(p: string): string {
 }
 
 /** The `#` comment lines right above the line holding `offset`, nearest first (trimmed). */
-export function commentLinesAbove(text: string, offset: number): string[] {
+export function commentLinesAbove(text: string, offset: number, inString?: (offset: number) => boolean): string[] {
   const out: string[] = [];
   let end = lineStartOf(text, offset);
   while (end > 0) {
     const start = lineStartOf(text, end - 1);
     const line = text.slice(start, end).trim();
-    if (!line.startsWith('#')) break;
+    // A line of a string (a YAML block scalar's content) that starts with `#` is not a comment.
+    if (!line.startsWith('#') || inString?.(start + text.slice(start, end).indexOf('#'))) break;
     out.push(line);
     end = start;
   }

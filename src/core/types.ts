@@ -130,6 +130,11 @@ export interface Suppression {
   /** Written where the tool itself does not read it (a Checkov skip above a Terraform block): not honoured under that tool's profile. */
   outside?: true;
   /**
+   * Written inside a string value (a YAML block scalar's line), where only a tool that reads raw lines finds it
+   * (Checkov in a CloudFormation resource): honoured under that tool's profile only, not under strict.
+   */
+  inString?: true;
+  /**
    * A near-miss of kmsfix's own suppression (`Metadata.kmsfix.Ignore`, `# kmsfix: ignore`): what to write
    * instead. Honoured by no profile; it keeps the table from being fixed, since its team meant to skip
    * it (src/rule/evaluate.ts judge), and `text` is what was written.

@@ -26,6 +26,7 @@ import { AnchorIndex, sseEdit, type AliasSite, type SseEdit } from '../yaml/anch
 import { explicitKeyIn, mayHoldExplicitKeys } from '../yaml/explicitKeys.js';
 import { placeholderError, placeholderIn } from '../../core/placeholders.js';
 import { duplicateKeyError } from '../yaml/duplicates.js';
+import { inScalar } from '../yaml/inScalar.js';
 import { ParseError } from '../../core/types.js';
 import { snippet } from '../yaml/scalars.js';
 import { crossAccountGrants, policyText, zeroEtlIntegrations } from './resourcePolicy.js';
@@ -319,14 +320,15 @@ function writtenBack(
 
 // ---------------------------------------------------------------- suppressions
 
-export function suppressionsOf(text: string, resourcePair: CPair, resource: CMap): Suppression[] {
+export function suppressionsOf(text: string, resourcePair: CPair, resource: CMap, root?: CNode | null): Suppression[] {
   const md = child(resource, 'Metadata');
   const found: Suppression[] = md ? metadataSuppressions(toPlain(md) as Plain, 'Metadata') : [];
-  // Comments (YAML): on the logical ID's line, or in the comment lines just above it.
+  // Comments (YAML): on the logical ID's line, or in the comment lines just above it (not a string's lines: the
+  // content of the resource above's block scalar).
   const lineEnd = text.indexOf('\n', resourcePair.keyStart);
   const comments = [
     text.slice(resourcePair.keyStart, lineEnd === -1 ? text.length : lineEnd),
-    ...commentLinesAbove(text, resourcePair.keyStart),
+    ...commentLinesAbove(text, resourcePair.keyStart, root ? (at) => inScalar(root, at) : undefined),
   ];
   for (const c of comments) {
     const hash = c.indexOf('#');
@@ -337,8 +339,16 @@ export function suppressionsOf(text: string, resourcePair: CPair, resource: CMap
   // in Terraform. Trivy's and KICS's speak for the line or block after them, not the resource.
   if (lineEnd !== -1 && resource.end > lineEnd) {
     for (const m of text.slice(lineEnd, resource.end).matchAll(/(?:^|[ \t])(#[^\r\n]*)/gm)) {
-      for (const s of commentSuppressions(m[1]))
-        if ((s.tool === 'checkov' || s.tool === 'kmsfix') && !found.some((f) => f.tool === s.tool && f.text === s.text)) found.push(s);
+      const suppressions = commentSuppressions(m[1]);
+      if (suppressions.length === 0) continue;
+      // A `#` in a string value (a block scalar's line, a quoted value over lines) is no comment: kmsfix's own is not
+      // read there; Checkov's is, as Checkov reads the lines, for --profile checkov only (session 61, adversarial F8).
+      const inString = inScalar(resource, lineEnd + (m.index ?? 0) + m[0].indexOf('#'));
+      for (const s of suppressions) {
+        if ((s.tool !== 'checkov' && s.tool !== 'kmsfix') || found.some((f) => f.tool === s.tool && f.text === s.text)) continue;
+        if (!inString) found.push(s);
+        else if (s.tool === 'checkov') found.push({ ...s, inString: true });
+      }
     }
   }
   return found;
@@ -718,7 +728,7 @@ export function detectCloudFormation(
         type,
         address: tableAddress(template, loop ? loopAddress(loop, rp.key) : rp.key),
         encryption,
-        suppressions: suppressionsOf(file.text, rp, resource),
+        suppressions: suppressionsOf(file.text, rp, resource, doc.root),
         template,
         resourcePair: rp,
         resource,

@@ -20,6 +20,7 @@ import {
 } from '../../rule/facts.js';
 import { commentSuppressions } from '../../core/suppressions.js';
 import { LineIndex, commentLinesAbove } from '../../core/text.js';
+import { inScalar } from '../yaml/inScalar.js';
 import { ParseError, type Detection, type SourceFile, type TableFacts } from '../../core/types.js';
 import path from 'node:path';
 import { AnchorIndex, sseEdit, type SseEdit } from '../yaml/anchors.js';
@@ -687,7 +688,7 @@ export function detectPulumiYaml(file: SourceFile, stacks?: PulumiStacks): Pulum
         type,
         address: component === undefined ? pair.key : `${component}.${pair.key}`,
         encryption,
-        suppressions: commentLinesAbove(file.text, pair.keyStart).flatMap((c) => commentSuppressions(c)),
+        suppressions: commentLinesAbove(file.text, pair.keyStart, (at) => inScalar(doc.root, at)).flatMap((c) => commentSuppressions(c)),
         program,
         pair,
         resource,

@@ -28,6 +28,7 @@ import { verifyTypeScript } from './verify.js';
 import { readFileValues } from '../serverless/fileValues.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
 import { keptKeyText, switchAlone } from './switchOnly.js';
+import { CLOUD_TABLE, dropOtherClouds } from './pulumiCloudBackend.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
 
@@ -84,6 +85,15 @@ function withValues(
 
 /** What detection reads beside the file: the app's entry, the project's packages, boundaries, Amplify models. */
 function detected(file: SourceFile, d: TsDetection, context: DiskContext | undefined): TsDetection | Promise<TsDetection> {
+  if (d.tables.length === 0) return withModels(file, d, context);
+  // @pulumi/cloud's Tables of a program whose stacks deploy to another cloud: none (pulumiCloudBackend.ts).
+  if (context && d.tables.some((t) => t.type === CLOUD_TABLE))
+    return dropOtherClouds(file, d, context).then(() => tablesRead(file, d, context));
+  return tablesRead(file, d, context);
+}
+
+/** `detected` past the tables' own cloud. */
+function tablesRead(file: SourceFile, d: TsDetection, context: DiskContext | undefined): TsDetection | Promise<TsDetection> {
   if (d.tables.length === 0) return withModels(file, d, context);
   // The key a table fixed by its switch alone keeps (the commit message names it, and no new key: switchOnly.ts).
   for (const t of d.tables) {

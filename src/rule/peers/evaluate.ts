@@ -16,7 +16,8 @@ const EQUIVALENT = new Set<string>([RULE_IDS.checkovTable, RULE_IDS.checkovRepli
 /** Suppressions a profile honours: under strict, those of the equivalent rules; under a tool, its own. */
 export function honoured(suppressions: Suppression[], profile: Profile): Suppression[] {
   // A near-miss of kmsfix's own suppression (`unclear`) silences nothing (evaluate.ts judge keeps its table from a fix).
-  if (profile === 'strict') return suppressions.filter((s) => s.unclear === undefined && (s.rule === undefined || EQUIVALENT.has(s.rule)));
+  if (profile === 'strict')
+    return suppressions.filter((s) => s.unclear === undefined && !s.inString && (s.rule === undefined || EQUIVALENT.has(s.rule)));
   return suppressions.flatMap((s) => {
     if (s.tool === profile) return s.outside || s.unclear !== undefined ? [] : [s];
     // cfn-guard skips its KMS rule for a cfn_nag W74 suppression too.

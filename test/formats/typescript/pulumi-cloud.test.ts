@@ -25,4 +25,44 @@ describe("Pulumi Cloud's Table", () => {
     expect(scan.outcomes[0].tables[0].blocker).toContain('replace it with an aws.dynamodb.Table with serverSideEncryption');
     expect(fix.outcomes.every((o) => o.newText === undefined || o.newText === o.file.text)).toBe(true);
   });
+
+  // Real-world round 44, F2: pulumi/pulumi-cloud's azure/examples/table was reported aws-owned (scan exit 1).
+  const program = 'import * as cloud from "@pulumi/cloud";\n\nexport const t = new cloud.Table("myTable");\n';
+  const tables = async (files: Record<string, string>) => {
+    const r = await processMemory(
+      Object.entries({ 'p/index.ts': program, 'p/Pulumi.yaml': 'name: t\nruntime: nodejs\n', ...files }).map(([path, text]) => ({
+        path,
+        text,
+      })),
+      'scan',
+    );
+    return r.outcomes.find((o) => o.file.path === 'p/index.ts')!.tables.map((t) => [t.address, t.status]);
+  };
+  const stack = (provider: string) => `config:\n  cloud:provider: ${provider}\n`;
+
+  it('@pulumi/cloud on stacks that all pick another cloud (cloud:provider): no DynamoDB table', async () => {
+    expect(await tables({ 'p/Pulumi.dev.yaml': stack('azure') })).toEqual([]);
+    expect(await tables({ 'p/Pulumi.dev.yaml': stack('azure'), 'p/Pulumi.prod.yaml': stack('gcp') })).toEqual([]);
+    // The project's default, under config:, for a stack that sets none.
+    expect(
+      await tables({
+        'p/Pulumi.yaml': 'name: t\nruntime: nodejs\nconfig:\n  cloud:provider: azure\n',
+        'p/Pulumi.dev.yaml': 'config: {}\n',
+      }),
+    ).toEqual([]);
+  });
+
+  it('@pulumi/cloud with one stack on aws, or one that does not say: still reported', async () => {
+    expect(await tables({ 'p/Pulumi.dev.yaml': stack('azure'), 'p/Pulumi.prod.yaml': stack('aws') })).toEqual([['myTable', 'aws-owned']]);
+    expect(await tables({ 'p/Pulumi.dev.yaml': stack('azure'), 'p/Pulumi.prod.yaml': 'config: {}\n' })).toEqual([['myTable', 'aws-owned']]);
+    expect(await tables({})).toEqual([['myTable', 'aws-owned']]);
+  });
+
+  it("with no stack setting cloud:provider, the package.json's backend: another cloud's alone, no table", async () => {
+    const pkg = (deps: string[]) =>
+      JSON.stringify({ dependencies: Object.fromEntries(['@pulumi/cloud', ...deps].map((d) => [d, '^0.40.0'])) });
+    expect(await tables({ 'p/package.json': pkg(['@pulumi/cloud-azure']) })).toEqual([]);
+    expect(await tables({ 'p/package.json': pkg(['@pulumi/cloud-azure', '@pulumi/cloud-aws']) })).toEqual([['myTable', 'aws-owned']]);
+    expect(await tables({ 'p/package.json': pkg(['@pulumi/cloud-aws']) })).toEqual([['myTable', 'aws-owned']]);
+  });
 });
