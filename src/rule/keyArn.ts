@@ -60,12 +60,35 @@ export function keyArnUsage(value: string): string | undefined {
   if (v.startsWith('arn:') && !KEY_ARN.test(v) && !ALIAS_ARN.test(v)) {
     return `--kms-key-arn '${v}' is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID) nor an alias ARN (arn:aws:kms:REGION:ACCOUNT:alias/NAME)`;
   }
+  const mismatch = partitionMismatch(v);
+  if (mismatch) return `--kms-key-arn '${v}': ${mismatch}`;
   if (keyArnKinds(v).length > 0) return undefined;
   return (
     `--kms-key-arn '${v}' is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID), an alias ARN, an alias/NAME, ` +
     'nor an expression kmsfix can write: Terraform var.x, local.x, module.m.x, data.aws_kms_key.k.arn; ' +
     "CloudFormation !Ref P, !GetAtt R.Arn, !ImportValue E, '${...}'; Pulumi YAML '${key.arn}'; TypeScript props.keyArn"
   );
+}
+
+/**
+ * An ARN whose partition is not its Region's (`arn:aws-cn:kms:eu-west-1:...`: adversarial pass of session 61, M1):
+ * no such key exists, and a deploy fails. The Regions' prefixes per partition: `cn-` aws-cn, `us-gov-` aws-us-gov,
+ * `us-iso-` aws-iso, `us-isob-` aws-iso-b, any other aws.
+ */
+function partitionMismatch(arn: string): string | undefined {
+  const m = /^arn:([^:]+):kms:([^:]+):/.exec(arn);
+  if (!m) return undefined;
+  const [, partition, region] = m;
+  const expected = region.startsWith('cn-')
+    ? 'aws-cn'
+    : region.startsWith('us-gov-')
+      ? 'aws-us-gov'
+      : region.startsWith('us-isob-')
+        ? 'aws-iso-b'
+        : region.startsWith('us-iso-')
+          ? 'aws-iso'
+          : 'aws';
+  return partition === expected ? undefined : `the Region ${region} is in the partition ${expected}, not ${partition}`;
 }
 
 /** The kinds each family writes. CloudFormation's family covers SAM and serverless.yml. */

@@ -60,6 +60,24 @@ describe('what --kms-key-arn accepts', () => {
     expect(keyArnUsage('var.x')).toBeUndefined();
   });
 
+  it("refuses an ARN whose partition is not its Region's (adversarial pass of session 61, M1)", () => {
+    expect(keyArnUsage('arn:aws-cn:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab')).toBe(
+      "--kms-key-arn 'arn:aws-cn:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab': the Region eu-west-1 is in the partition aws, not aws-cn",
+    );
+    expect(keyArnUsage('arn:aws:kms:cn-north-1:111122223333:alias/app')).toContain(
+      'the Region cn-north-1 is in the partition aws-cn, not aws',
+    );
+    expect(keyArnUsage('arn:aws:kms:us-gov-west-1:111122223333:alias/app')).toContain('in the partition aws-us-gov');
+    for (const ok of [
+      ARN,
+      'arn:aws-cn:kms:cn-north-1:111122223333:alias/app',
+      'arn:aws-us-gov:kms:us-gov-east-1:111122223333:alias/app',
+      'arn:aws-iso:kms:us-iso-east-1:111122223333:alias/app',
+      'arn:aws-iso-b:kms:us-isob-east-1:111122223333:alias/app',
+    ])
+      expect(keyArnUsage(ok)).toBeUndefined();
+  });
+
   it('which family writes what', () => {
     expect(keyArnProblem(ARN, 'terraform')).toBeUndefined();
     expect(keyArnProblem('alias/app', 'cloudformation')).toBeUndefined();
