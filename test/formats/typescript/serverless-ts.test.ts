@@ -268,6 +268,10 @@ describe('serverless.ts: CloudFormation resources in object literals', () => {
     expect(r.outcomes[0].tables[0].message).toContain(
       'the map that holds Table is in a file that is not a Serverless service or resources file (not a serverless.ts, no `resources: { Resources }`, no default export of one)',
     );
+    // Real-world round 44, F3: the step names the typing that makes kmsfix read such a file as a resources file.
+    expect(r.outcomes[0].tables[0].message).toContain(
+      "if a serverless.ts spreads it into its Resources, type the map AWS['resources']['Resources'] (`const tables: AWS['resources']['Resources'] = {...}; export default tables`",
+    );
     expect(r.outcomes[4].tables[0].message).toContain('as kmsfix writes it in a serverless.js');
   });
 
