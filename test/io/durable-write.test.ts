@@ -65,7 +65,8 @@ vi.mock('node:fs', async (original) => {
   return { ...mocked, default: mocked };
 });
 
-const { writeGroups, writeOutputAtomic, WriteError } = await import('../../src/io/write.js');
+const { SpooledOutput, writeGroups, writeOutputAtomic, WriteError } = await import('../../src/io/write.js');
+const { syncPendingFolders } = await import('../../src/io/durable.js');
 const { writePending, PENDING_NAME } = await import('../../src/io/pending.js');
 
 const eio = (): NodeJS.ErrnoException => Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
@@ -188,6 +189,22 @@ describe('outputs and records are written durably', () => {
     );
     expect(readFileSync(target, 'utf8')).toBe('new patch\n');
     expect(readdirSync(dir)).toEqual(['fix.patch']);
+  });
+
+  it("syncs --patch-dir's folder once for its patches and mails, when asked (before summary.json), not once per file", () => {
+    const dir = folder({});
+    for (const name of ['a.mbox', 'a.patch', 'b.patch']) {
+      const out = new SpooledOutput(path.join(dir, name), name, true, 'later');
+      out.write(`${name}\n`);
+      out.commit();
+    }
+    expect(count(/^rename /)).toBe(3);
+    expect(count(/^sync /)).toBe(3); // the three temp files, not the folder yet
+    syncPendingFolders();
+    expect(watch.events.filter((e) => e === `sync ${dir}`)).toHaveLength(1);
+    expect(watch.events.at(-1)).toBe(`sync ${dir}`);
+    syncPendingFolders(); // nothing left to sync
+    expect(watch.events.filter((e) => e === `sync ${dir}`)).toHaveLength(1);
   });
 
   it("syncs --commit's record and the git dir before the run writes a file", () => {
