@@ -395,7 +395,11 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
         }
       }
       // Removed once the renames are on disk (below): a journal gone before them would leave a power loss's half group unknown.
-      if (journal) journalsDone.push(journal);
+      // A signal heard meanwhile (the folders' syncs are awaited) removes it as this run's temp file: the renames are done.
+      if (journal) {
+        tempMade(journal);
+        journalsDone.push(journal);
+      }
       for (const f of done) {
         const old = olds.get(f);
         const lost = old && lostEdit(f, old.fd, old.st);
@@ -422,7 +426,10 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
         );
     }
   }
-  for (const j of journalsDone) rmSync(j, { force: true });
+  for (const j of journalsDone) {
+    rmSync(j, { force: true });
+    tempGone(j);
+  }
   // Ctrl-C during the renames is heard now, before the chunk is settled (exit 130: temp.ts).
   await signalsHeard();
   return result;
