@@ -31,9 +31,11 @@ walk('');
 /** Run `job` on every item, `n` at a time. */
 const lanes = (items, n, job) => {
   let next = 0;
-  return Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) await job(items[next++]);
-  }));
+  return Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await job(items[next++]);
+    }),
+  );
 };
 const fsyncOn = (fd) => new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
 const syncFolder = (dir) =>
