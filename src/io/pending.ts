@@ -9,10 +9,11 @@
  * the bytes planned; the HEAD the run started from; the commit message it planned. In the git dir,
  * not the work tree: `git add -A` never takes it, and a linked worktree has a git dir of its own.
  *
- * Written atomically (a temp file beside it, flushed, then renamed over it): the record is whole or
- * absent, never cut short, so a file is never written without its whole record before it.
+ * Written atomically (a temp file beside it, synced to disk, then renamed over it, the git dir synced
+ * after: src/io/durable.ts): the record is whole or absent, even after a power loss, never cut short, so a file is never written without its whole record before it.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { syncFile, syncFolder } from './durable.js';
 import path from 'node:path';
 import { lazyRequire } from '../core/lazy.js';
 import type { Head } from './commit.js';
@@ -80,11 +81,18 @@ export function writePending(root: string, record: Omit<Pending, 'version' | 'pi
     const fd = openSync(temp, 'w');
     try {
       writeSync(fd, `${JSON.stringify(full)}\n`);
-      fsyncSync(fd);
+      syncFile(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(temp, target);
+    // The rename on disk before the first file is written (src/io/durable.ts); else no record is left.
+    try {
+      syncFolder(dir);
+    } catch (err) {
+      rmSync(target, { force: true });
+      throw err;
+    }
   } catch (err) {
     try {
       rmSync(temp, { force: true });

@@ -6,6 +6,7 @@
  */
 import { lazyRequire } from '../core/lazy.js';
 import { lstatSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { syncFolder } from './durable.js';
 import path from 'node:path';
 import { describeError, stampOf } from './read.js';
 import type { FileError } from '../core/result.js';
@@ -311,16 +312,30 @@ export function cleanStaleTemps(temps: string[], display: (abs: string) => strin
       const pending = journal.renames.filter((r) => exists(r.temp));
       const changed = pending.filter((r) => currentStamp(r.target) !== r.stamp);
       if (pending.length > 0 && changed.length === 0) {
+        const done = new Set<string>();
         for (const r of pending) {
           try {
             renameSync(r.temp, r.target);
             fileWritten(r.target);
             out.completed.push(display(r.target));
+            done.add(r.target);
           } catch (err) {
             out.errors.push({
               file: display(r.target),
               message: `could not complete the write an interrupted kmsfix run had begun: ${describeError(err)}`,
             });
+          }
+        }
+        // The renames on disk before the journal goes (below), as a fix's own (src/io/durable.ts).
+        for (const dir of new Set([...done].map((t) => path.dirname(t)))) {
+          try {
+            syncFolder(dir);
+          } catch (err) {
+            for (const t of [...done].filter((x) => path.dirname(x) === dir))
+              out.errors.push({
+                file: display(t),
+                message: `completed the write an interrupted kmsfix run had begun, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo it`,
+              });
           }
         }
       } else if (changed.length > 0) {

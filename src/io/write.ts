@@ -14,6 +14,9 @@
  *   between two of them leaves the journal, and the next fix run completes the group (temp.ts).
  *
  * A run that is killed leaves every file old or new, and temp files that the next fix run removes.
+ * A power loss too (src/io/durable.ts): each temp file and journal is synced to disk before any
+ * rename, and each folder the renames went into is synced after them, before the run says its
+ * files are written.
  */
 import {
   type BigIntStats,
@@ -46,8 +49,9 @@ import {
   tempPathFor,
   type Journal,
 } from './temp.js';
-import { inLanes } from '../core/lists.js';
+import { groupBy, inLanes } from '../core/lists.js';
 import { misplaced } from './placed.js';
+import { folderToSync, syncFile, syncFileAsync, syncFolderOf, syncFolders } from './durable.js';
 
 export { TEMP_PREFIX } from './temp.js';
 
@@ -111,10 +115,10 @@ function replaceError(err: unknown): string {
 
 /**
  * Write `content` to a new temp file beside `absPath` with the target's mode, owner and group (`st`:
- * its stat, just taken); returns the temp path. Synchronous: open, write, chmod, chown and close
- * without a thread-pool round trip for each.
+ * its stat, just taken); returns the temp path and its fd, left open for its sync (the caller closes
+ * it). Synchronous: open, write, chmod and chown without a thread-pool round trip for each.
  */
-function writeTemp(absPath: string, content: string, st: BigIntStats): string {
+function writeTemp(absPath: string, content: string, st: BigIntStats): { tmp: string; fd: number } {
   const mode = Number(st.mode) & 0o7777;
   const uid = Number(st.uid);
   const gid = Number(st.gid);
@@ -152,16 +156,21 @@ function writeTemp(absPath: string, content: string, st: BigIntStats): string {
         // chown clears the set-id bits: set the mode again.
         fchmodSync(fd, mode);
       }
-    } finally {
+    } catch (err) {
       closeSync(fd);
+      throw err;
     }
   } catch (err) {
     rmSync(tmp, { force: true });
     tempGone(tmp);
     throw err;
   }
-  return tmp;
+  return { tmp, fd };
 }
+
+/** Why a temp file's new version could not be synced to disk (`err`: fsync's error): the file is not written. */
+const syncError = (err: unknown) =>
+  new WriteError(`cannot write: ${describeError(err)} flushing its new version to disk (fsync): not written`);
 
 /** A file's stat now (a symbolic link followed: a module's file the plan read may be one), or undefined if it is gone. */
 function statNow(absPath: string): BigIntStats | undefined {
@@ -198,13 +207,20 @@ export const LOST_INFIX = '.kmsfix-lost-';
 export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promise<Map<FileWrite, Error | undefined>> {
   const result = new Map<FileWrite, Error | undefined>();
   const temps = new Map<FileWrite, string>();
+  /** Temp files' fds, open from their writing until their sync (phase 1). */
+  const fds = new Map<FileWrite, number>();
   const failed = new Set<GroupWrite>();
   let journals = 0;
+  /** Journals of groups whose renames are made: removed once their folders are synced. */
+  const journalsDone: string[] = [];
   /** Cancel a group: its temp files removed; `culprit` gets `err`, the other files `others` (why they follow it). */
   const cancel = (g: GroupWrite, culprit: FileWrite | Watched, err: Error, others: string) => {
     failed.add(g);
     const names = g.files.map((x) => x.path).join(', ');
     for (const f of g.files) {
+      const fd = fds.get(f);
+      if (fd !== undefined) closeSync(fd);
+      fds.delete(f);
       const tmp = temps.get(f);
       if (tmp) {
         rmSync(tmp, { force: true });
@@ -285,12 +301,36 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
             throw new WriteError(replaceError(err));
           }
         }
-        temps.set(f, writeTemp(f.absPath, f.content, st ?? lstatSync(f.absPath, { bigint: true })));
+        const { tmp, fd } = writeTemp(f.absPath, f.content, st ?? lstatSync(f.absPath, { bigint: true }));
+        temps.set(f, tmp);
+        fds.set(f, fd);
       } catch (err) {
         const e = err instanceof WriteError ? err : new WriteError(`cannot write: ${describeError(err)}`);
         cancel(g, f, e, `could not be written (${e.message})`);
         break;
       }
+    }
+  }
+
+  // Every temp file synced to disk before any rename (durable.ts), several at a time on the thread
+  // pool: one by one on the main thread, the syncs were most of a fix's writes. Each fd is closed once
+  // every sync has settled (not by a cancel meanwhile: a number closed and reused under a pending sync).
+  const syncing = [...fds];
+  const unsynced = new Map<FileWrite, unknown>();
+  await inLanes(syncing, 16, async ([f, fd]) => {
+    try {
+      await syncFileAsync(fd);
+    } catch (err) {
+      unsynced.set(f, err);
+    }
+  });
+  for (const [, fd] of syncing) closeSync(fd);
+  fds.clear();
+  for (const g of groups) {
+    const f = failed.has(g) ? undefined : g.files.find((x) => unsynced.has(x));
+    if (f) {
+      const e = syncError(unsynced.get(f));
+      cancel(g, f, e, `could not be written (${e.message})`);
     }
   }
 
@@ -318,7 +358,7 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
         // Kept from here on by an interrupted run (Ctrl-C): the journal completes them (temp.ts ownTemps).
         for (const f of g.files) tempKept(temps.get(f)!);
         try {
-          writeFileSync(journal, JSON.stringify(record) + '\n', { flag: 'wx' });
+          writeJournal(journal, JSON.stringify(record) + '\n');
         } catch (err) {
           rmSync(journal, { force: true }); // a full disk leaves it created but cut short
           const e = new WriteError(`cannot write the journal of its group: ${describeError(err)}`);
@@ -354,7 +394,12 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
           break;
         }
       }
-      if (journal) rmSync(journal, { force: true });
+      // Removed once the renames are on disk (below): a journal gone before them would leave a power loss's half group unknown.
+      // A signal heard meanwhile (the folders' syncs are awaited) removes it as this run's temp file: the renames are done.
+      if (journal) {
+        tempMade(journal);
+        journalsDone.push(journal);
+      }
       for (const f of done) {
         const old = olds.get(f);
         const lost = old && lostEdit(f, old.fd, old.st);
@@ -364,9 +409,42 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
       for (const { fd } of olds.values()) closeSync(fd);
     }
   });
+  // Each folder renamed into synced to disk once (durable.ts), before the files are said written.
+  const into = groupBy(
+    [...result].filter(([, err]) => err === undefined || (err instanceof WriteError && err.written)),
+    ([f]) => path.dirname(f.absPath),
+  );
+  for (const [dir, err] of await syncFolders(into.keys())) {
+    for (const [f, had] of into.get(dir)!) {
+      if (had === undefined)
+        result.set(
+          f,
+          new WriteError(
+            `written, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo the fix; run kmsfix again after checking the disk`,
+            true,
+          ),
+        );
+    }
+  }
+  for (const j of journalsDone) {
+    rmSync(j, { force: true });
+    tempGone(j);
+  }
   // Ctrl-C during the renames is heard now, before the chunk is settled (exit 130: temp.ts).
   await signalsHeard();
   return result;
+}
+
+/** A group's journal, written whole and synced to disk (file and folder) before the first of its renames. */
+function writeJournal(file: string, text: string): void {
+  const fd = openSync(file, 'wx');
+  try {
+    writeAll(fd, text);
+    syncFile(fd);
+  } finally {
+    closeSync(fd);
+  }
+  syncFolderOf(file);
 }
 
 /**
@@ -446,6 +524,11 @@ export class SpooledOutput {
     private readonly display: string,
     /** Named, once in place, by an interrupted run's message (temp.ts outputWritten); false for a marker. */
     private readonly output = true,
+    /**
+     * `now`: its folder synced to disk once it is in place (durable.ts); `later`: by the caller's
+     * syncPendingFolders, once for many outputs of one folder (--patch-dir's patches and mails).
+     */
+    private readonly folderSync: 'now' | 'later' = 'now',
   ) {
     this.temp = tempPathFor(absPath);
   }
@@ -463,14 +546,34 @@ export class SpooledOutput {
     let cause = this.failure;
     if (cause === undefined) {
       try {
+        // Its bytes on disk before the rename (durable.ts): a power loss never leaves it empty.
+        try {
+          syncFile(this.fd!);
+        } catch (err) {
+          throw new Error(`${describeError(err)} flushing it to disk (fsync)`);
+        }
         closeSync(this.fd!);
         this.fd = undefined;
         renameSync(this.temp, this.absPath);
         if (this.output) outputWritten(this.absPath);
         tempGone(this.temp);
-        return;
       } catch (err) {
-        cause = describeError(err);
+        cause = err instanceof Error && !('code' in err) ? err.message : describeError(err);
+      }
+      if (cause === undefined) {
+        if (this.folderSync === 'later') {
+          folderToSync(this.absPath);
+          return;
+        }
+        try {
+          syncFolderOf(this.absPath);
+          return;
+        } catch (err) {
+          throw new WriteError(
+            `${this.display} is written, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo it`,
+            true,
+          );
+        }
       }
     }
     this.discard();

@@ -13,6 +13,7 @@ import { toPosix } from '../core/text.js';
 import { makeDir } from '../io/outputs.js';
 import { SpooledOutput, writeOutputAtomic } from '../io/write.js';
 import { cleanStaleTemps, isTempName, runCommitted, signalsHeard } from '../io/temp.js';
+import { syncPendingFolders } from '../io/durable.js';
 import { OrderedSpool } from '../io/spool.js';
 import { describeError } from '../io/read.js';
 import type { FileError, FileOutcome } from '../core/result.js';
@@ -318,7 +319,8 @@ export class PatchDirWriter {
             each: (diff: string) => string = (d) => d,
             mail?: { headers: string; base64: boolean },
           ): SpooledOutput => {
-            const out = new SpooledOutput(file, shown(file));
+            // Its folder synced once for every patch and mail, before the commit point (below).
+            const out = new SpooledOutput(file, shown(file), true, 'later');
             if (mail) out.write(mail.headers);
             const body = mail?.base64 ? new Base64Lines((s) => out.write(s)) : out;
             body.write(head);
@@ -451,6 +453,14 @@ export class PatchDirWriter {
     await signalsHeard();
     // summary.json that cannot be written is one more error: the table and every other one are still said.
     try {
+      // The patches and mails put in place are on disk (their folder synced, src/io/durable.ts) before the commit point.
+      try {
+        syncPendingFolders();
+      } catch (err) {
+        throw new Error(
+          `not written: the patches and mails in ${dir} could not be flushed to disk first (${describeError(err)}): a power loss may undo them`,
+        );
+      }
       writeOutputAtomic(path.join(absDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n', path.join(dir, 'summary.json'));
       // The commit point: the run is done, and one heard from now on lets it finish with its own code.
       runCommitted();
