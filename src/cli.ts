@@ -3,7 +3,6 @@
  * reports, asks before writing when a person is at the terminal, writes atomically.
  */
 import path from 'node:path';
-import { isatty } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from './io/packages.js';
@@ -15,6 +14,7 @@ import { headsAt } from './io/commit.js';
 import { real, repoRootOf } from './io/git.js';
 import { progress } from './report/progress.js';
 import { Stdout } from './io/stdout.js';
+import { isTerminal } from './io/terminal.js';
 import { scanJson } from './report/jsonReport.js';
 import { SarifStream } from './report/sarifStream.js';
 import { allErrors, formatError, summarize } from './report/summary.js';
@@ -86,11 +86,11 @@ const processIo: Io = {
   out: (t) => stdout.write(t),
   outFailed: () => stdout.failed(),
   err: (t) => process.stderr.write(t),
-  // isatty, not process.stdin.isTTY: reading that property makes stdin's stream (from a file or
+  // isTerminal (src/io/terminal.ts), not process.stdin.isTTY: reading that property makes stdin's stream (from a file or
   // /dev/null, an fs.ReadStream: about twenty of Node's modules, 2 ms of a one-file scan).
-  interactive: isatty(1) && isatty(0),
-  color: colorWanted(isatty(1)),
-  progress: isatty(2),
+  interactive: isTerminal(1) && isTerminal(0),
+  color: colorWanted(isTerminal(1)),
+  progress: isTerminal(2),
   ask: async (q) => {
     const { createInterface } = await import('node:readline/promises');
     const rl = createInterface({ input: process.stdin, output: process.stdout });

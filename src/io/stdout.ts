@@ -20,7 +20,7 @@
  * otherwise: making it sets a pipe non-blocking (libuv), and costs a run's start a few milliseconds.
  */
 import { writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { isTerminal } from './terminal.js';
 import { describeError } from './read.js';
 
 /** Why stdout failed, as the user reads it: `no space left on device (ENOSPC)`. */
@@ -44,7 +44,7 @@ export class Stdout {
 
   constructor(
     private readonly fd = 1,
-    private readonly terminal = isatty(fd),
+    private readonly terminal = isTerminal(fd),
   ) {}
 
   write(text: string): void {

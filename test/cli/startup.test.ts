@@ -92,6 +92,18 @@ describe('a one-file scan loads only what it uses', () => {
     }
   });
 
+  // node:tty requires net (and its sockets' bindings): a run whose stdout and stderr are pipes or files
+  // asks fstat first (src/io/terminal.ts), and loads neither.
+  it('with stdout and stderr pipes: no tty, no net', () => {
+    const cache = mkdtempSync(path.join(tmpdir(), 'kmsfix-startup-cache-'));
+    builtins(['scan', tf], { KMSFIX_CACHE_DIR: cache });
+    for (const env of [{ KMSFIX_CACHE_DIR: cache }, { KMSFIX_CJS: 'off' }] as Record<string, string>[]) {
+      const run = builtins(['scan', tf], env);
+      expect(run.stdout).toContain('aws_dynamodb_table');
+      for (const unused of ['tty', 'net']) expect(run.builtins, unused).not.toContain(unused);
+    }
+  });
+
   it("a CDK file: the TypeScript parser does not load Node's performance hooks (scripts/ts-parser.mjs REWRITES)", () => {
     const cache = mkdtempSync(path.join(tmpdir(), 'kmsfix-startup-cache-'));
     const ts = path.join(FIXTURES, 'typescript', 'cdk-tablev2', 'input.ts');
