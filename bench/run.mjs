@@ -275,19 +275,26 @@ async function main() {
 
   // One-file latency, end to end through bin/kmsfix.cjs, interleaved with `node -e 0` (after one
   // unmeasured round that warms the page cache).
-  const commands = [
+  const oneFileCommands = [
     { label: '`node -e 0`', args: ['-e', '0'] },
     { label: '`kmsfix --version`', args: [BIN, '--version'] },
     ...latencyFiles.map((x) => ({ label: x.label, file: x.file, args: [BIN, 'scan', x.file] })),
   ];
+  // NODE_EXTRA_CA_CERTS (set on this machine's image) makes every Node process parse that bundle at start, about
+  // 75 ms of CPU on each side of the ratio (sixty-first session): where it is set, the same commands are measured
+  // again without it (empty), interleaved in the same rounds, and the targets read both.
+  const bare = process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: '' } : undefined;
+  const commands = [...oneFileCommands, ...(bare ? oneFileCommands.map((c) => ({ ...c, env: bare })) : [])];
   const times = commands.map(() => []);
   for (let round = -1; round < LATENCY_RUNS; round++) {
     for (const [i, c] of commands.entries()) {
-      const r = await measure(process.execPath, c.args);
+      const r = await measure(process.execPath, c.args, c.env);
       if (round >= 0) times[i].push(r.ms);
     }
   }
-  const latency = commands.map((c, i) => ({ ...c, ms: mid(times[i]), min: Math.min(...times[i]), max: Math.max(...times[i]) }));
+  const measured = commands.map((c, i) => ({ ...c, ms: mid(times[i]), min: Math.min(...times[i]), max: Math.max(...times[i]) }));
+  const latency = measured.slice(0, oneFileCommands.length);
+  const latencyBare = bare ? measured.slice(oneFileCommands.length) : undefined;
   const nodeMs = latency[0].ms;
 
   // The sparse tree: Node reading every file (outside the folders kmsfix never walks into), and the scan.
@@ -363,16 +370,21 @@ async function main() {
       `| ${r.size}x | ${f0(r.files)} | ${mb(r.bytes)} | ${f0(r.ms)} | ${f0(r.fixed)} | ${f0(r.mb)} |${RSS_QUIET ? ` ${f0(r.quietMs)} | ${f0(r.quietMb)} |` : ''} ${f0(r.jsonMs)} | ${f0(r.jsonMb)} | ${f0(r.heldMs)} | ${f0(r.heldMb)} |`,
     );
   say('');
-  say(`One-file latency (median of ${LATENCY_RUNS} interleaved runs, end to end through bin/kmsfix.cjs):`);
-  say('');
-  say('| command | file | KB | median ms | min-max ms | / `node -e 0` |');
-  say('|---|---|---:|---:|---:|---:|');
-  for (const c of latency) {
-    say(
-      `| ${c.label} | ${c.file ? path.relative(dense, c.file) : ''} | ${c.file ? f1(readFileSync(c.file).length / 1024) : ''} | ${f0(c.ms)} | ${f0(c.min)}-${f0(c.max)} | ${f2(c.ms / nodeMs)}x |`,
-    );
+  for (const [rows, how] of [
+    [latency, bare ? ', NODE_EXTRA_CA_CERTS as set' : ''],
+    ...(latencyBare ? [[latencyBare, ', without NODE_EXTRA_CA_CERTS']] : []),
+  ]) {
+    say(`One-file latency (median of ${LATENCY_RUNS} interleaved runs, end to end through bin/kmsfix.cjs${how}):`);
+    say('');
+    say('| command | file | KB | median ms | min-max ms | / `node -e 0` |');
+    say('|---|---|---:|---:|---:|---:|');
+    for (const c of rows) {
+      say(
+        `| ${c.label} | ${c.file ? path.relative(dense, c.file) : ''} | ${c.file ? f1(readFileSync(c.file).length / 1024) : ''} | ${f0(c.ms)} | ${f0(c.min)}-${f0(c.max)} | ${f2(c.ms / rows[0].ms)}x |`,
+      );
+    }
+    say('');
   }
-  say('');
   const cpuMs = (u) => (u ? (u.userCPUTime + u.systemCPUTime) / 1000 : NaN);
   say(
     `- dense scan: ${f1(mbps(all.size.bytes, all.scan.ms))} MB/s as run by default (CPU ${f0(cpuMs(all.scan.usage))} ms in ${f0(all.scan.ms)} ms, ${f0(all.scan.stolen)} ms stolen), ${f1(mbps(all.size.bytes, single.ms))} MB/s with workers off (KMSFIX_WORKERS=0)`,
@@ -418,6 +430,9 @@ async function main() {
     rssHeld: rss.map((r) => ({ size: r.size, mb: r.heldMb })),
     nodeMs,
     oneFile: Object.fromEntries(latency.filter((c) => c.file).map((c) => [c.label, c.ms])),
+    ...(latencyBare
+      ? { nodeBareMs: latencyBare[0].ms, oneFileBare: Object.fromEntries(latencyBare.filter((c) => c.file).map((c) => [c.label, c.ms])) }
+      : {}),
   });
   say('Targets (issue 16):');
   for (const c of checks) say(`${c.ok === true ? 'MET    ' : c.ok === false ? 'MISSED ' : 'PARTIAL'} ${c.target}: ${c.value}`);
@@ -454,6 +469,13 @@ async function main() {
       singleFix: strip(singleFix),
       rss,
       latency: latency.map(({ label, file, ms, min, max }) => ({ label, file: file && path.relative(dense, file), ms, min, max })),
+      latencyWithoutExtraCaCerts: latencyBare?.map(({ label, file, ms, min, max }) => ({
+        label,
+        file: file && path.relative(dense, file),
+        ms,
+        min,
+        max,
+      })),
       sparse: sparseRow && {
         size: sparseRow.size,
         found: sparseRow.found,

@@ -21,5 +21,8 @@ export interface BenchNumbers {
   rssHeld?: { size: number; mb: number }[];
   nodeMs: number;
   oneFile: Record<string, number>;
+  /** The same without NODE_EXTRA_CA_CERTS, where the environment sets it. */
+  nodeBareMs?: number;
+  oneFileBare?: Record<string, number>;
 }
 export function checkTargets(m: BenchNumbers, t?: typeof TARGETS): { target: string; ok: boolean | null; value: string }[];

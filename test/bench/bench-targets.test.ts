@@ -57,6 +57,17 @@ describe('bench targets (issue 16)', () => {
     ]);
   });
 
+  it('without NODE_EXTRA_CA_CERTS: each file read against that run of `node -e 0` too, both must hold (session 61)', () => {
+    const v = verdicts({ ...good, nodeBareMs: 40, oneFileBare: { 'CDK (TypeScript)': 65, 'CloudFormation YAML with anchors': 64 } });
+    expect(Object.entries(v).slice(-2)).toEqual([
+      ['one-file scan <= 1.6x `node -e 0`, without NODE_EXTRA_CA_CERTS: CDK (TypeScript)', false],
+      ['one-file scan <= 1.6x `node -e 0`, without NODE_EXTRA_CA_CERTS: CloudFormation YAML with anchors', true],
+    ]);
+    expect(checkTargets({ ...good, nodeBareMs: 40, oneFileBare: { 'CDK (TypeScript)': 65 } }).at(-1)!.value).toBe(
+      '65.0 ms, 1.625x (node -e 0: 40.0 ms)',
+    );
+  });
+
   it('RSS: under the limit without 8x is not a verdict; over it at any size is a miss; flatness is the largest size against 1x', () => {
     const three = checkTargets({ ...good, rss: good.rss.slice(0, 3) });
     const limit = three.find((c) => c.target.startsWith('fix peak RSS <='))!;
