@@ -90,22 +90,25 @@ function tablesIn(e: ts.Expression, tables: TsTable[], depth = 0, consts = CONST
   );
 }
 
-/** The package `new X(...)` creates an instance of (`X` imported from it), if another package's. */
+/**
+ * The package whose code made a value (`new X(...)` of a class imported from it, or a call of its static member or
+ * function: `X.create(...)`, `makePipe(...)`), if another package's; `cls` as written (`X`, `X.create`).
+ */
 function packageOfNew(e: ts.Expression | undefined, d: TsDetection): { module: string; cls: string } | undefined {
   const u = e && unwrap(e);
-  if (!u || !ts.isNewExpression(u)) return undefined;
+  if (!u || !(ts.isNewExpression(u) || ts.isCallExpression(u))) return undefined;
   const module = boundOf(u.expression, d.binds)?.module;
   return module !== undefined && isOtherPackage(module) ? { module, cls: u.expression.getText(d.sf) } : undefined;
 }
 
 /**
- * What a receiver holds when it was made by `new X(...)` of another package: written in place (`new X(...).addSource(t)`),
- * a `const` of the file (`const api = new X(...)`), or a field of the same class (`this.api = new X(...)`, a property's
- * initializer).
+ * What a receiver holds when another package's code made it (packageOfNew): written in place (`new X(...).addSource(t)`,
+ * `X.create(...).addSource(t)`), a `const` of the file (`const api = new X(...)`), or a field of the same class
+ * (`this.api = new X(...)`, a property's initializer).
  */
 function instanceOf(receiver: ts.Expression, d: TsDetection): { module: string; cls: string } | undefined {
   const r = unwrap(receiver);
-  if (ts.isNewExpression(r)) return packageOfNew(r, d);
+  if (ts.isNewExpression(r) || ts.isCallExpression(r)) return packageOfNew(r, d);
   if (ts.isIdentifier(r)) return packageOfNew(constInitializer(declarationOf(r)), d);
   if (!ts.isPropertyAccessExpression(r) || r.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
   const cls = classOfThis(r);
@@ -131,7 +134,12 @@ function calledCode(c: ts.CallExpression, d: TsDetection): string | undefined {
   if (module !== undefined) return isOtherPackage(module) ? `${callee.getText(d.sf)} (${packageOf(module)})` : undefined;
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const made = instanceOf(callee.expression, d);
-  const receiver = ts.isNewExpression(unwrap(callee.expression)) ? `new ${made?.cls}(...)` : callee.expression.getText(d.sf);
+  const r = unwrap(callee.expression);
+  const receiver = ts.isNewExpression(r)
+    ? `new ${made?.cls}(...)`
+    : ts.isCallExpression(r)
+      ? `${made?.cls}(...)`
+      : callee.expression.getText(d.sf);
   return made && `${receiver}.${callee.name.text} (${made.cls}, ${packageOf(made.module)})`;
 }
 

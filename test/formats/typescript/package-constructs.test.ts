@@ -128,7 +128,7 @@ describe('a table passed to a construct of an npm package', () => {
     );
   });
 
-  it("a method of a package construct's instance: a const, a field of the class, written in place", async () => {
+  it("a method of a package construct's instance: a const, a field of the class, written in place, a package factory's result", async () => {
     const text = `${CDK_HEAD}export class S extends Stack {
   pipe: Pipe;
   private readonly api = new etl.Api(this, 'Api2');
@@ -144,6 +144,11 @@ describe('a table passed to a construct of an npm package', () => {
     this.api.addDataSource('c', { table: carts });
     const items = new dynamodb.Table(this, 'Items', { partitionKey });
     new Pipe(this, 'Q', {}).addSource(items);
+    const books = new dynamodb.Table(this, 'Books', { partitionKey });
+    Pipe.create(this, 'R').addSource(books);
+    const notes = new dynamodb.Table(this, 'Notes', { partitionKey });
+    const made = Pipe.create(this, 'S');
+    made.addSource(notes);
   }
 }
 `;
@@ -154,6 +159,8 @@ describe('a table passed to a construct of an npm package', () => {
     expect(note('Users')).toContain('passed to this.pipe.addSource (Pipe, table-tools), code of an npm package');
     expect(note('Carts')).toContain('passed to this.api.addDataSource (etl.Api, @acme/etl-constructs), code');
     expect(note('Items')).toContain('passed to new Pipe(...).addSource (Pipe, table-tools), code');
+    expect(note('Books')).toContain('passed to Pipe.create(...).addSource (Pipe.create, table-tools), code');
+    expect(note('Notes')).toContain('passed to made.addSource (Pipe.create, table-tools), code');
   });
 
   it('no table passed, framework, built-in and relative code, methods of their instances: no note', async () => {
