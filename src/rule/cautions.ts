@@ -148,7 +148,7 @@ function cautionBody(c: Caution): string {
             'a zero-ETL integration or multi-account replication';
       const one = c.constructs.length === 1;
       return (
-        `the table is passed to ${all(c.constructs)}, ${one ? 'a construct' : 'constructs'} of an npm package whose source kmsfix does not read: ` +
+        `the table is passed to ${all(c.constructs)}, ${c.calls ? 'code' : one ? 'a construct' : 'constructs'} of an npm package whose source kmsfix does not read: ` +
         `${one ? 'it' : 'they'} may give the table a resource policy or a zero-ETL integration (another account, or a service such as ` +
         `glue.amazonaws.com or redshift.amazonaws.com) that the table's key does not let in. Before deploying, ${see}, ` +
         "do not deploy this table's change until its key's policy lets those principals in"

@@ -480,8 +480,9 @@ export interface EncryptionFacts {
  * the text gives (`pulumi`: TypeScript's and YAML's, the key's retainOnDelete resource option).
  * `package-construct`: a CDK, CDKTF or Pulumi table the file hands to a construct imported from an npm package that is
  * not the framework's own (`constructs`: each as written, with its package: `DynamoDbZeroEtlToS3Tables
- * (dynamodb-zero-etl-s3tables)`), whose source kmsfix does not read and which may give the table a resource policy or a
- * zero-ETL integration the new key denies; `framework` says how to see what it adds (synth, preview).
+ * (dynamodb-zero-etl-s3tables)`; a call of its code: `X.fromTable (pkg)`, `attachTable (pkg)`, `api.addSource (X, pkg)`),
+ * whose source kmsfix does not read and which may give the table a resource policy or a zero-ETL integration the new
+ * key denies; `calls`: some of them are calls of its code, not `new`; `framework` says how to see what it adds (synth, preview).
  */
 export type Caution =
   | { kind: 'local-migrations'; plugin: string }
@@ -493,7 +494,7 @@ export type Caution =
   | { kind: 'backup-key'; selections: string[] }
   | { kind: 'iam-roles'; roles: string[]; unread?: string[] }
   | { kind: 'unkept-key'; key: string; at: string; keptBy: string[]; policy: string; family: 'cloudformation' | 'cdk' | 'pulumi' }
-  | { kind: 'package-construct'; constructs: string[]; framework: 'cdk' | 'cdktf' | 'pulumi' };
+  | { kind: 'package-construct'; constructs: string[]; calls?: boolean; framework: 'cdk' | 'cdktf' | 'pulumi' };
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */
 export const LOCAL_MIGRATION_PLUGIN = /^(?:@[\w.-]+\/)?serverless-dynamodb(?:-local)?$/;

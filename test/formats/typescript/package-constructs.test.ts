@@ -16,6 +16,9 @@ import { DynamoDbZeroEtlToS3Tables } from 'dynamodb-zero-etl-s3tables';
 import * as etl from '@acme/etl-constructs';
 import { Local } from './local';
 import { LambdaToDynamoDB } from '@aws-solutions-constructs/aws-lambda-dynamodb';
+import { attachTable, Pipe, withReplication } from 'table-tools';
+import { inspect } from 'node:util';
+import { NagSuppressions } from 'cdk-nag';
 const partitionKey = { name: 'pk', type: dynamodb.AttributeType.STRING };
 `;
 
@@ -78,6 +81,108 @@ describe('a table passed to a construct of an npm package', () => {
     expect(t.Orders.note).toBeUndefined();
     expect(t.Copy.note).toBeUndefined();
     expect(t.Other.note).toContain(ZERO_ETL);
+  });
+
+  it('a props const, spreads of a const: the object the construct gets', async () => {
+    const t = await cdk(`    const orders = new dynamodb.Table(this, 'Orders', { partitionKey });
+    const props = { table: orders };
+    new DynamoDbZeroEtlToS3Tables(this, 'Z', props);
+    const users = new dynamodb.Table(this, 'Users', { partitionKey });
+    const common = { source: { tables: [users] } };
+    new etl.Exporter(this, 'E', { ...common, name: 'x' });
+    const carts = new dynamodb.Table(this, 'Carts', { partitionKey });
+    const base = { tableArn: carts.tableArn };
+    const merged = { ...base, name: 'y' };
+    new etl.Shared(this, 'S', merged);
+    const items = new dynamodb.Table(this, 'Items', { partitionKey });
+    const list = [items];
+    new etl.Exporter(this, 'L', { tables: [...list] });`);
+    expect(t.Orders.note).toContain(`passed to ${ZERO_ETL}, a construct of an npm package`);
+    expect(t.Users.note).toContain('passed to etl.Exporter (@acme/etl-constructs), a construct');
+    expect(t.Carts.note).toContain('passed to etl.Shared (@acme/etl-constructs), a construct');
+    expect(t.Items.note).toContain('passed to etl.Exporter (@acme/etl-constructs), a construct');
+    expect(t.Orders.fixable).toBe(true);
+  });
+
+  it("a static member of a package's class, a function a package exports: code of an npm package", async () => {
+    const t = await cdk(`    const orders = new dynamodb.Table(this, 'Orders', { partitionKey });
+    etl.Exporter.fromTable(this, 'F', orders);
+    const users = new dynamodb.Table(this, 'Users', { partitionKey });
+    Pipe.create(this, 'P', { source: users.tableStreamArn });
+    const carts = new dynamodb.Table(this, 'Carts', { partitionKey });
+    attachTable(this, carts);
+    const items = new dynamodb.Table(this, 'Items', { partitionKey });
+    const options = { table: items };
+    withReplication(options);
+    etl.share(items.tableArn);`);
+    expect(t.Orders).toEqual({
+      fixable: true,
+      note: expect.stringContaining(
+        'Package construct: the table is passed to etl.Exporter.fromTable (@acme/etl-constructs), code of an npm package whose source kmsfix does not read: it may give',
+      ),
+    });
+    expect(t.Users.note).toContain('passed to Pipe.create (table-tools), code of an npm package');
+    expect(t.Carts.note).toContain('passed to attachTable (table-tools), code of an npm package');
+    expect(t.Items.note).toContain(
+      'passed to withReplication (table-tools) and etl.share (@acme/etl-constructs), code of an npm package whose source kmsfix does not read: they may',
+    );
+  });
+
+  it("a method of a package construct's instance: a const, a field of the class, written in place, a package factory's result", async () => {
+    const text = `${CDK_HEAD}export class S extends Stack {
+  pipe: Pipe;
+  private readonly api = new etl.Api(this, 'Api2');
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const orders = new dynamodb.Table(this, 'Orders', { partitionKey });
+    const api = new etl.Api(this, 'Api');
+    api.addDataSource('d', orders);
+    const users = new dynamodb.Table(this, 'Users', { partitionKey });
+    this.pipe = new Pipe(this, 'P', {});
+    this.pipe.addSource(users);
+    const carts = new dynamodb.Table(this, 'Carts', { partitionKey });
+    this.api.addDataSource('c', { table: carts });
+    const items = new dynamodb.Table(this, 'Items', { partitionKey });
+    new Pipe(this, 'Q', {}).addSource(items);
+    const books = new dynamodb.Table(this, 'Books', { partitionKey });
+    Pipe.create(this, 'R').addSource(books);
+    const notes = new dynamodb.Table(this, 'Notes', { partitionKey });
+    const made = Pipe.create(this, 'S');
+    made.addSource(notes);
+  }
+}
+`;
+    const r = await processMemory([{ path: 'stack.ts', text }], 'scan');
+    const note = (address: string) =>
+      r.outcomes[0].tables.find((t) => t.address === address)?.cautions?.find((c) => c.startsWith('Package construct:'));
+    expect(note('Orders')).toContain('passed to api.addDataSource (etl.Api, @acme/etl-constructs), code of an npm package');
+    expect(note('Users')).toContain('passed to this.pipe.addSource (Pipe, table-tools), code of an npm package');
+    expect(note('Carts')).toContain('passed to this.api.addDataSource (etl.Api, @acme/etl-constructs), code');
+    expect(note('Items')).toContain('passed to new Pipe(...).addSource (Pipe, table-tools), code');
+    expect(note('Books')).toContain('passed to Pipe.create(...).addSource (Pipe.create, table-tools), code');
+    expect(note('Notes')).toContain('passed to made.addSource (Pipe.create, table-tools), code');
+  });
+
+  it('no table passed, framework, built-in and relative code, methods of their instances: no note', async () => {
+    const t = await cdk(`    const orders = new dynamodb.Table(this, 'Orders', { partitionKey });
+    new etl.Exporter(this, 'x', { name: 'orders' });
+    etl.Exporter.fromName(this, 'y', 'orders');
+    attachTable(this, orders.tableName);
+    const props = { name: orders.tableName };
+    new DynamoDbZeroEtlToS3Tables(this, 'Z', props);
+    const api = new etl.Api(this, 'Api');
+    api.addDataSource('d', orders.tableName);
+    Stack.of(orders);
+    inspect(orders);
+    const role = new iam.Role(this, 'R', { assumedBy: new iam.AccountRootPrincipal() });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [orders.tableArn] }));
+    const local = new Local(this, 'L');
+    local.attach(orders);
+    Local.fromTable(this, 'F', orders);
+    LambdaToDynamoDB.of(orders);
+    Object.assign({}, { table: orders });
+    NagSuppressions.addResourceSuppressions(orders, [{ id: 'AwsSolutions-DDB3', reason: 'r' }]);`);
+    expect(t.Orders).toEqual({ fixable: true, note: undefined });
   });
 
   it('two constructs on one table: both named in one note', async () => {
