@@ -99,6 +99,7 @@ export declare namespace ts {
   type CaseClause = TS.CaseClause;
   type ClassDeclaration = TS.ClassDeclaration;
   type ClassExpression = TS.ClassExpression;
+  type ConditionalExpression = TS.ConditionalExpression;
   type DefaultClause = TS.DefaultClause;
   type FunctionDeclaration = TS.FunctionDeclaration;
   type FunctionExpression = TS.FunctionExpression;
@@ -132,6 +133,7 @@ export declare namespace ts {
   type StringLiteral = TS.StringLiteral;
   type SyntaxKind = TS.SyntaxKind;
   type TaggedTemplateExpression = TS.TaggedTemplateExpression;
+  type TemplateExpression = TS.TemplateExpression;
   type AwaitExpression = TS.AwaitExpression;
   type PrefixUnaryExpression = TS.PrefixUnaryExpression;
   type ElementAccessExpression = TS.ElementAccessExpression;

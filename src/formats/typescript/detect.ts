@@ -65,6 +65,7 @@ import { stackKeySetting } from './stackConfig.js';
 import { type Given, given as givenOf, type ProjectValues, type Wanted } from './projectValues.js';
 import type { FileRef } from '../serverless/fileValues.js';
 import { cdktfIteratorObstacle } from './iterators.js';
+import { sideEffectIdObstacle } from './sideEffects.js';
 import { defaultCdktfProvider, providerEmulator } from './regions.js';
 import { sstGlobalStep, sstGlobalSymbol, sstImportsTable, sstStep, sstTableProps, type SstGeneration } from './sst.js';
 
@@ -1000,6 +1001,9 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
       const iterated =
         cls.framework === 'cdktf' && props && ts.isObjectLiteralExpression(props) ? cdktfIteratorObstacle(sf, props) : undefined;
       if (iterated) encryption.obstacles.push(iterated);
+      // An id with a side effect (`Shard${n++}`): each copy the fix writes would run it again (sideEffects.ts).
+      const effect = idNode && !typed ? sideEffectIdObstacle(sf, idNode, cls.framework === 'pulumi') : undefined;
+      if (effect) encryption.obstacles.push(effect);
       // The key, alias and lookups share the table's provider (its Region), parent and protection.
       const options =
         cls.framework === 'pulumi' || cls.framework === 'cdktf'

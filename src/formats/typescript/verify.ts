@@ -1,11 +1,14 @@
 /**
  * Extra checks on a fixed file's re-detection: each fixed table's key is a key the file creates
- * (kms.Key, KmsKey, aws.kms.Key), declared in the file, with rotation on.
+ * (kms.Key, KmsKey, aws.kms.Key), declared in the file, with rotation on; its id (Pulumi: name) expression
+ * has no side effect, which the copies of it the fix writes beside the table would run again (sideEffects.ts).
  */
 import type { FixOptions, SourceFile } from '../../core/types.js';
 import { lookup, type TsDetection, type TsTable } from './detect.js';
 import { resolveSymbol } from './imports.js';
 import { resourceKeyProblem } from './resources.js';
+import { snippet } from './lookup.js';
+import { sideEffectIn } from './sideEffects.js';
 import { ts, unwrap } from './parse.js';
 
 const KEY_CLASSES = new Set([
@@ -62,6 +65,13 @@ export function verifyTypeScript(
   const problems: string[] = [];
   for (const t of detection.tables) {
     if (!fixed.includes(t.address) || ownKey.has(t.address)) continue;
+    const effect = t.idNode && sideEffectIn(t.idNode);
+    if (effect) {
+      problems.push(
+        `the id of table ${t.address} has a side effect (${snippet(sf, effect)}), which each copy of it the fix writes runs again`,
+      );
+      continue;
+    }
     if (t.kind === 'CfnResource') {
       const problem = resourceKeyProblem(sf, t);
       if (problem) problems.push(problem);
