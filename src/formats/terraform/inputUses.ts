@@ -6,7 +6,7 @@
  */
 import { quotedEnd } from '../../core/hclStrings.js';
 import type { TfDetection, TfTable } from './detect.js';
-import { attr, blocks, type HAttr, type HBlock } from './parse.js';
+import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
 import { switchObstacles } from './callSwitches.js';
 import { isObj, readValue } from './hclvalue.js';
 
@@ -145,6 +145,28 @@ export function readsEachValue(key: HAttr | undefined, b: HBlock): boolean {
   return !!each && (/\beach\.value\b/.test(key.value) || (each.keys !== undefined && /\beach\.key\b/.test(key.value)));
 }
 
+/**
+ * A dynamic block's `kms_key_arn` that is its iterator's entry (`replica.value.kms_key_arn`, `replica.key`; `iterator = r`:
+ * `r.value`), not a read it indexes (`var.keys[replica.key]`: a map read as written): that expression, and the `each.`
+ * reference it is read as over the block's `for_each` (instanceKeys.ts iteratedKey). undefined otherwise.
+ */
+export function iteratorEntry(d: HBlock, key: HAttr): { expr: string; asEach: string } | undefined {
+  const it = (attr(d, 'iterator')?.value.trim() || d.labels[0]).replace(/[^\w-]/g, '');
+  const expr = (soleInterpolation(key.value) ?? key.value).trim();
+  const m = new RegExp(String.raw`^${it}\.(value(?:\.[A-Za-z_][\w-]*)*|key)$`).exec(expr);
+  return m ? { expr, asEach: `each.${m[1]}` } : undefined;
+}
+
+/** A table's dynamic replicas whose key is the iterator's entry of a `for_each` that reads the module's inputs (`var.replicas`). */
+export function iteratedReplicas(t: TfTable): { d: HBlock; key: HAttr; forEach: HAttr }[] {
+  if (t.kind !== 'table') return [];
+  return dynamicBlocks(t.block, 'replica').flatMap((d) => {
+    const key = attr(blocks(d, 'content')[0], 'kms_key_arn');
+    const forEach = attr(d, 'for_each');
+    return key && !key.lit && forEach && !forEach.lit && readsInputs(forEach.value) && iteratorEntry(d, key) ? [{ d, key, forEach }] : [];
+  });
+}
+
 export function inputUses(det: TfDetection): InputUses {
   const reads = (a: HAttr | undefined) => !!a && !a.lit && readsInputs(a.value);
   const own = det.tables.filter((t) => {
@@ -153,6 +175,8 @@ export function inputUses(det: TfDetection): InputUses {
     if (reads(enabled) || reads(key) || (!!key && !key.lit && countedKeyForm(key.value) !== undefined)) return true;
     // A registry call's creation switch or replica Regions from the module's inputs (callSwitches.ts).
     if (switchObstacles(t.encryption.obstacles).length > 0) return true;
+    // A dynamic replica's key read from its iterator over the module's inputs (`for_each = var.replicas`).
+    if (iteratedReplicas(t).length > 0) return true;
     return (t.kind !== 'module' || t.registry !== undefined) && readsEachValue(key, t.block);
   });
   const all = det.hcl?.blocks ?? det.json?.blocks ?? [];
