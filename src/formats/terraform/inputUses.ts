@@ -103,7 +103,7 @@ export function encryptionAttrs(t: TfTable): { enabled?: HAttr; key?: HAttr } {
  * in var.tables : t.name => t }`, a filter taken as none: every entry counts), a map written in place (`{ a = {...} }`),
  * a set (`toset([...])`, `toset(var.names)`: its items), or a list written in place (a `dynamic` block's, whose
  * `<iterator>.value` is an item). `keys`: what `each.key` is an entry of, where kmsfix reads it: a set's own items, the
- * keys of a map written in place.
+ * keys of a map written in place, those of a map variable or local (`keys(var.tables)`: a set's items where it is one).
  */
 export interface EachCollection {
   base: string;
@@ -113,7 +113,8 @@ export interface EachCollection {
 export function collectionOf(e: HAttr | undefined): EachCollection | undefined {
   if (!e || e.lit) return undefined;
   const s = (soleInterpolation(e.value) ?? e.value).trim();
-  if (NAMED.test(s)) return { base: s };
+  // A map (or set) variable or local: its keys are `keys(var.tables)`, read as such (structured.ts valuesOf).
+  if (NAMED.test(s)) return { base: s, keys: `keys(${s})` };
   const set = /^toset\s*\(([\s\S]*)\)$/.exec(s)?.[1].trim();
   if (set !== undefined && (NAMED.test(set) || (set.startsWith('[') && set.endsWith(']')))) return { base: set, keys: set };
   const m =
@@ -142,8 +143,14 @@ export const eachValueBase = (b: HBlock): string | undefined => eachCollection(b
 export function readsEachValue(key: HAttr | undefined, b: HBlock): boolean {
   if (!key || key.lit) return false;
   const each = eachCollection(b);
-  return !!each && (/\beach\.value\b/.test(key.value) || (each.keys !== undefined && /\beach\.key\b/.test(key.value)));
+  return !!each && (/\beach\.value\b/.test(key.value) || (each.keys !== undefined && /\beach\.key\b/.test(keyReads(key.value))));
 }
+
+/**
+ * A key's text without the instances of resources, data sources and modules it picks by `each.key` (`aws_kms_key.k[each.key].arn`:
+ * a key of each instance whatever the collection holds), so that only `each.key` read as a value, or as a map's key, is left.
+ */
+const keyReads = (v: string) => v.replace(/\b(?!(?:var|local|each)\.)[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*\[\s*each\.key\s*\]/g, '');
 
 /**
  * A dynamic block's `kms_key_arn` that is its iterator's entry (`replica.value.kms_key_arn`, `replica.key`; `iterator = r`:
