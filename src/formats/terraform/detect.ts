@@ -44,9 +44,8 @@ import { boundaryCautions } from './boundaries.js';
 import { followItsTable, keyless, withPhrase } from '../../rule/replicaResource.js';
 import { backupCautions } from './backupCautions.js';
 import { iamRoleCautions } from './iamRoles.js';
-import { collectionOf, inputUses, readsInputs, soleInterpolation } from './inputUses.js';
-import { instanceKey, readByEach } from './instanceKeys.js';
-import { indexedEntries } from './structured.js';
+import { inputUses, readsInputs } from './inputUses.js';
+import { iteratedKey } from './instanceKeys.js';
 import { composedKeySettingOf } from './composedKey.js';
 import { awsManagedKeyData, templateNamesAwsManaged } from './managedKeyData.js';
 import { moduleOutputKeys } from './moduleOutputKeys.js';
@@ -394,38 +393,6 @@ function replicasOf(text: string, b: HBlock): { replicas?: Replicas } {
     items.push({ ...facts, key: iteratedKey(d, key, facts.key) ?? facts.key });
   }
   return { replicas: { keys: 'override', list: { state: 'literal', source: '' }, items, fix: 'all' } };
-}
-
-/**
- * A dynamic replica's key that is its iterator's entry (`replica.value.kms_key_arn`, `replica.key`; `iterator = r`: `r.value`),
- * read entry by entry of the block's `for_each` as a table's `each.value` is (instanceKeys.ts): a collection written in
- * place gives each replica's key (one entry null: `unknown`; every one: `aws-managed`); one kmsfix cannot list here (a
- * variable, a local, a function of them) is `unknown`, never taken for a key. undefined: not read from the iterator, or
- * already read as a choice or fallback (`try(replica.value.kms_key_arn, null)`: `written`), or every entry a key.
- */
-function iteratedKey(d: HBlock, key: HAttr, written: Setting): Setting | undefined {
-  if (written.state === 'unreadable') return undefined;
-  const it = (attr(d, 'iterator')?.value.trim() || d.labels[0]).replace(/[^\w-]/g, '');
-  // The iterator's entry itself or an attribute of it; not a read it indexes (`var.keys[replica.key]`: a map read as written).
-  const expr = (soleInterpolation(key.value) ?? key.value).trim();
-  const m = new RegExp(String.raw`^${it}\.(value(?:\.[A-Za-z_][\w-]*)*|key)$`).exec(expr);
-  if (!m) return undefined;
-  const asEach = `each.${m[1]}`;
-  const forEach = attr(d, 'for_each');
-  const each = collectionOf(forEach);
-  const shown = (v: Setting): Setting => ({ ...v, source: v.source.split(asEach).join(expr) });
-  const unlisted = (why: string): Setting => ({
-    state: 'unreadable',
-    source: `kms_key_arn = ${expr}: the key each replica's entry of for_each = ${forEach?.value.trim() ?? '(none)'} gives, ${why}`,
-    raw: written.raw,
-  });
-  if (!each) return unlisted('a collection kmsfix cannot list');
-  if (readsInputs(each.base)) return unlisted("read from the module's inputs, which kmsfix does not evaluate for a dynamic replica");
-  const v = instanceKey(asEach, each, NO_ENV, written.raw);
-  if (v) return shown(v);
-  const read = readByEach(asEach, each);
-  const entries = read === undefined ? undefined : indexedEntries(soleInterpolation(read) ?? read, NO_ENV);
-  return entries && entries.length > 0 ? undefined : unlisted('whose entries kmsfix cannot read');
 }
 
 /** What keeps the table from being fixed that its own block shows: replicas or replica Regions kmsfix cannot give keys. */

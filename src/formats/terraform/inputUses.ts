@@ -6,7 +6,7 @@
  */
 import { quotedEnd } from '../../core/hclStrings.js';
 import type { TfDetection, TfTable } from './detect.js';
-import { attr, blocks, type HAttr, type HBlock } from './parse.js';
+import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
 import { switchObstacles } from './callSwitches.js';
 import { isObj, readValue } from './hclvalue.js';
 
@@ -103,7 +103,7 @@ export function encryptionAttrs(t: TfTable): { enabled?: HAttr; key?: HAttr } {
  * in var.tables : t.name => t }`, a filter taken as none: every entry counts), a map written in place (`{ a = {...} }`),
  * a set (`toset([...])`, `toset(var.names)`: its items), or a list written in place (a `dynamic` block's, whose
  * `<iterator>.value` is an item). `keys`: what `each.key` is an entry of, where kmsfix reads it: a set's own items, the
- * keys of a map written in place.
+ * keys of a map written in place, those of a map variable or local (`keys(var.tables)`: a set's items where it is one).
  */
 export interface EachCollection {
   base: string;
@@ -113,7 +113,8 @@ export interface EachCollection {
 export function collectionOf(e: HAttr | undefined): EachCollection | undefined {
   if (!e || e.lit) return undefined;
   const s = (soleInterpolation(e.value) ?? e.value).trim();
-  if (NAMED.test(s)) return { base: s };
+  // A map (or set) variable or local: its keys are `keys(var.tables)`, read as such (structured.ts valuesOf).
+  if (NAMED.test(s)) return { base: s, keys: `keys(${s})` };
   const set = /^toset\s*\(([\s\S]*)\)$/.exec(s)?.[1].trim();
   if (set !== undefined && (NAMED.test(set) || (set.startsWith('[') && set.endsWith(']')))) return { base: set, keys: set };
   const m =
@@ -142,7 +143,35 @@ export const eachValueBase = (b: HBlock): string | undefined => eachCollection(b
 export function readsEachValue(key: HAttr | undefined, b: HBlock): boolean {
   if (!key || key.lit) return false;
   const each = eachCollection(b);
-  return !!each && (/\beach\.value\b/.test(key.value) || (each.keys !== undefined && /\beach\.key\b/.test(key.value)));
+  return !!each && (/\beach\.value\b/.test(key.value) || (each.keys !== undefined && /\beach\.key\b/.test(keyReads(key.value))));
+}
+
+/**
+ * A key's text without the instances of resources, data sources and modules it picks by `each.key` (`aws_kms_key.k[each.key].arn`:
+ * a key of each instance whatever the collection holds), so that only `each.key` read as a value, or as a map's key, is left.
+ */
+const keyReads = (v: string) => v.replace(/\b(?!(?:var|local|each)\.)[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*\[\s*each\.key\s*\]/g, '');
+
+/**
+ * A dynamic block's `kms_key_arn` that is its iterator's entry (`replica.value.kms_key_arn`, `replica.key`; `iterator = r`:
+ * `r.value`), not a read it indexes (`var.keys[replica.key]`: a map read as written): that expression, and the `each.`
+ * reference it is read as over the block's `for_each` (instanceKeys.ts iteratedKey). undefined otherwise.
+ */
+export function iteratorEntry(d: HBlock, key: HAttr): { expr: string; asEach: string } | undefined {
+  const it = (attr(d, 'iterator')?.value.trim() || d.labels[0]).replace(/[^\w-]/g, '');
+  const expr = (soleInterpolation(key.value) ?? key.value).trim();
+  const m = new RegExp(String.raw`^${it}\.(value(?:\.[A-Za-z_][\w-]*)*|key)$`).exec(expr);
+  return m ? { expr, asEach: `each.${m[1]}` } : undefined;
+}
+
+/** A table's dynamic replicas whose key is the iterator's entry of a `for_each` that reads the module's inputs (`var.replicas`). */
+export function iteratedReplicas(t: TfTable): { d: HBlock; key: HAttr; forEach: HAttr }[] {
+  if (t.kind !== 'table') return [];
+  return dynamicBlocks(t.block, 'replica').flatMap((d) => {
+    const key = attr(blocks(d, 'content')[0], 'kms_key_arn');
+    const forEach = attr(d, 'for_each');
+    return key && !key.lit && forEach && !forEach.lit && readsInputs(forEach.value) && iteratorEntry(d, key) ? [{ d, key, forEach }] : [];
+  });
 }
 
 export function inputUses(det: TfDetection): InputUses {
@@ -153,6 +182,8 @@ export function inputUses(det: TfDetection): InputUses {
     if (reads(enabled) || reads(key) || (!!key && !key.lit && countedKeyForm(key.value) !== undefined)) return true;
     // A registry call's creation switch or replica Regions from the module's inputs (callSwitches.ts).
     if (switchObstacles(t.encryption.obstacles).length > 0) return true;
+    // A dynamic replica's key read from its iterator over the module's inputs (`for_each = var.replicas`).
+    if (iteratedReplicas(t).length > 0) return true;
     return (t.kind !== 'module' || t.registry !== undefined) && readsEachValue(key, t.block);
   });
   const all = det.hcl?.blocks ?? det.json?.blocks ?? [];

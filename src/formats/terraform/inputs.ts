@@ -40,13 +40,14 @@ import {
   eachCollection,
   eachValueBase,
   encryptionAttrs,
+  iteratedReplicas,
   readsEachValue,
   readsInputs,
   soleInterpolation,
   type EachCollection,
   type InputUses,
 } from './inputUses.js';
-import { everyEntryManaged, instanceKey } from './instanceKeys.js';
+import { everyEntryManaged, instanceKey, iteratedKey } from './instanceKeys.js';
 import { indexedEntries } from './structured.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock, type HComment } from './parse.js';
 import { blockComments, moduleTableSuppressions, suppressionsOf } from './suppress.js';
@@ -339,6 +340,36 @@ function registryInputs(t: TfTable, env: () => Env, keys: TopBlock[]): string[] 
 }
 
 /**
+ * A table's dynamic replicas whose key is the iterator's entry of a collection read from the module's inputs (`for_each =
+ * var.replicas`, `local.replicas`, `{ for r in var.replicas : r.region => r }`), read entry by entry with the module's
+ * values (instanceKeys.ts iteratedKey: defaults, tfvars, `optional(...)` defaults), as a table's own `for_each` is. Left
+ * `unknown` where the collection is not the module's to decide: a module that is not a root module (its callers set it),
+ * or variables a var-file or terragrunt sets (`setters`, varSources.ts).
+ */
+async function iteratedReplicaKeys(
+  t: TfTable,
+  text: string,
+  env: () => Env,
+  root: () => Promise<boolean>,
+  setters: (() => Promise<Map<string, OutsideSetters>>) | undefined,
+): Promise<void> {
+  const items = t.encryption.replicas?.items;
+  if (!items) return;
+  for (const { d, key, forEach } of iteratedReplicas(t)) {
+    const i = items.findIndex((r) => r.source === text.slice(d.start, d.end));
+    if (i < 0) continue;
+    const written = keySetting(key);
+    const vars = variablesRead(forEach.value, env());
+    const outside = !(await root())
+      ? `read from the module's inputs (${vars.map((v) => `var.${v}`).join(', ') || forEach.value.trim()}), which its callers set: it is not a root module`
+      : setters
+        ? setOutside(vars, await setters())
+        : undefined;
+    items[i] = { ...items[i], key: iteratedKey(d, key, written, env(), outside) ?? written };
+  }
+}
+
+/**
  * A registry call's obstacles that hang on its module's inputs (callSwitches.ts), decided where those say: a creation
  * switch true lifts its obstacle, and false has the call create no table (true returned: not reported, as a literal
  * false is not); replica Regions that are an empty list give way to the call's other obstacles. A value a var-file,
@@ -567,6 +598,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       t.encryption.settings = r.settings;
       evaluated = r.evaluated;
     }
+    await iteratedReplicaKeys(t, file.text, env, root, context ? async () => ((await root()) ? outside() : units()) : undefined);
     // A key that is one variable no default decides may still be set per environment by var-files (markSetOutside).
     const varKey = VAR_REF.test(encryptionAttrs(t).key?.value.trim() ?? '');
     // A key read from each entry of a collection variable (`each.value.kms_key_arn` of `for_each = var.tables`).

@@ -8,7 +8,8 @@
 import type { Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { awsManagedChoice, type Env } from './expression.js';
-import { soleInterpolation, type EachCollection } from './inputUses.js';
+import { collectionOf, iteratorEntry, readsInputs, soleInterpolation, type EachCollection } from './inputUses.js';
+import { attr, type HAttr, type HBlock } from './parse.js';
 import { indexedEntries, type Entry } from './structured.js';
 
 /**
@@ -63,3 +64,38 @@ export function everyEntryManaged(entries: Entry[] | undefined, expr: string, ra
   const whence = [...new Set(entries.map((e) => (e.fallback ? `the lookup's default: ${e.why}` : e.why)))].join('; ');
   return { state: 'literal', source: `${expr.trim()} (${what} gives ${values}: ${whence})`, text: AWS_MANAGED_ALIAS, raw };
 }
+
+/**
+ * A dynamic replica's key that is its iterator's entry (`replica.value.kms_key_arn`, `replica.key`; inputUses.ts
+ * iteratorEntry), read entry by entry of the block's `for_each` as a table's `each.value` is (instanceKey): one entry
+ * null: `unknown`; every one: `aws-managed`; a collection kmsfix cannot list: `unknown`, never taken for a key.
+ * `env`: the module's values (inputs.ts), where the collection reads them (`var.replicas`, `local.replicas`, `{ for r in
+ * var.replicas : r.region => r }`: defaults, tfvars, `optional(...)` defaults); without it (detection) such a collection is
+ * `unknown` until evaluated. `outside`: what sets its variables from outside the module (a var-file, terragrunt, the
+ * callers of a module that is not a root module): `unknown`, naming it. undefined: not read from the iterator, already read
+ * as a choice or fallback (`try(replica.value.kms_key_arn, null)`: `written`), or every entry a key.
+ */
+export function iteratedKey(d: HBlock, key: HAttr, written: Setting, env?: Env, outside?: string): Setting | undefined {
+  if (written.state === 'unreadable') return undefined;
+  const entry = iteratorEntry(d, key);
+  if (!entry) return undefined;
+  const { expr, asEach } = entry;
+  const forEach = attr(d, 'for_each');
+  const each = collectionOf(forEach);
+  const shown = (v: Setting): Setting => ({ ...v, source: v.source.split(asEach).join(expr) });
+  const unlisted = (why: string): Setting => ({
+    state: 'unreadable',
+    source: `kms_key_arn = ${expr}: the key each replica's entry of for_each = ${forEach?.value.trim() ?? '(none)'} gives, ${why}`,
+    raw: written.raw,
+  });
+  if (!each) return unlisted('a collection kmsfix cannot list');
+  if (outside !== undefined) return unlisted(outside);
+  if (!env && readsInputs(each.base)) return unlisted("read from the module's inputs");
+  const v = instanceKey(asEach, each, env ?? NO_ENV, written.raw);
+  if (v) return shown(v);
+  const read = readByEach(asEach, each);
+  const entries = read === undefined ? undefined : indexedEntries(soleInterpolation(read) ?? read, env ?? NO_ENV);
+  return entries && entries.length > 0 ? undefined : unlisted('whose entries kmsfix cannot read');
+}
+
+const NO_ENV: Env = { vars: new Map(), locals: new Map() };

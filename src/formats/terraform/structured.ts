@@ -81,7 +81,7 @@ export interface Entry {
 export function indexedEntries(expr: string, env: Env, decide = false): Entry[] | undefined {
   const s = expr.trim();
   const m =
-    /^((?:var|local)\.[A-Za-z_][\w-]*(?:\[[^[\]]+\])?|lookup\s*\([^()]*\)|\{[\s\S]*\}\s*\[[^[\]]+\]|\[[\s\S]*\]\s*\[[^[\]]+\])((?:\.[A-Za-z_][\w-]*)*)$/.exec(
+    /^((?:var|local)\.[A-Za-z_][\w-]*(?:\[[^[\]]+\])?|keys\s*\(\s*(?:var|local)\.[A-Za-z_][\w-]*\s*\)\s*\[[^[\]]+\]|lookup\s*\([^()]*\)|\{[\s\S]*\}\s*\[[^[\]]+\]|\[[\s\S]*\]\s*\[[^[\]]+\])((?:\.[A-Za-z_][\w-]*)*)$/.exec(
       s,
     );
   if (!m) return undefined;
@@ -144,7 +144,7 @@ interface Possible {
  * a local's value in round 35's repository) or a list (`["a", "b"][each.key]`: a `toset([...])` for_each's items); `var.m["a"]["b"]` is not read (its first index would be taken for the whole).
  */
 function indexRead(s: string): { base: string; key: string } | undefined {
-  const named = /^((?:var|local)\.[A-Za-z_][\w-]*)\[([^[\]]+)\]$/.exec(s);
+  const named = /^((?:var|local)\.[A-Za-z_][\w-]*|keys\s*\(\s*(?:var|local)\.[A-Za-z_][\w-]*\s*\))\s*\[([^[\]]+)\]$/.exec(s);
   if (named) return { base: named[1], key: named[2] };
   if (!s.startsWith('{') && !s.startsWith('[')) return undefined;
   let depth = 0;
@@ -250,6 +250,14 @@ function valuesOf(expr: string, env: Env, depth: number, why: string[], decide =
   // A literal (a lookup's default, a condition's branch): itself.
   const leaf = objectValue(s);
   if (literalOf(leaf)) return [{ value: leaf, why: why.join(', ') || 'as written' }];
+  // `keys(var.tables)`: what `each.key` of `for_each = var.tables` is (inputUses.ts collectionOf), a map's keys, or a
+  // set's items (each.key of a set is its item).
+  const keysOf = /^keys\s*\(\s*((?:var|local)\.[A-Za-z_][\w-]*)\s*\)$/.exec(s);
+  if (keysOf) {
+    const maps = valuesOf(keysOf[1], env, depth + 1, why, decide);
+    const out = maps?.map((m) => ({ ...m, value: isObj(m.value) ? [...m.value.obj.keys()].map((k) => ({ str: k })) : m.value }));
+    return out?.every((m) => Array.isArray(m.value)) ? out : undefined;
+  }
   const ref = /^(var|local)\.([A-Za-z_][\w-]*)$/.exec(s);
   if (!ref) return undefined;
   if (ref[1] === 'local') {

@@ -114,6 +114,44 @@ describe('for_each: each.value.kms_key_arn, entry by entry', () => {
     expect((await scan(viaLocal)).status).toBe('unknown');
   });
 
+  it("each.key of a map variable (its keys the tables' keys): read key by key, from the default, tfvars; a var-file's: unknown", async () => {
+    const KEYS = 'map(string)';
+    const byDefault = await scan({
+      'main.tf': variable(KEYS, `{\n    "${ARN}" = "orders"\n    "alias/aws/dynamodb" = "users"\n  }`) + table('var.tables', 'each.key'),
+    });
+    expect(byDefault.status).toBe('unknown');
+    expect(byDefault.reason).toMatch(
+      /kms_key_arn = each\.key: the AWS managed key for each instance whose for_each entry gives "alias\/aws\/dynamodb" \(tables defaults to/,
+    );
+    const noDefault = `provider "aws" {\n  region = "eu-west-1"\n}\n\nvariable "tables" {\n  type = ${KEYS}\n}\n`;
+    const tfvars = await scan({
+      'main.tf': noDefault + table('var.tables', 'each.key'),
+      'terraform.tfvars': 'tables = {\n  "alias/aws/dynamodb" = "orders"\n}\n',
+    });
+    expect([tfvars.status, tfvars.fixable]).toEqual(['aws-managed', true]);
+    expect(
+      (
+        await scan({
+          'main.tf': variable(KEYS, `{\n    "${ARN}" = "orders"\n  }`) + table('var.tables', 'each.key'),
+        })
+      ).status,
+    ).toBe('customer-managed');
+    // Set per environment by a var-file: not known.
+    const perEnv = await scan({
+      'main.tf': variable(KEYS, `{\n    "${ARN}" = "orders"\n  }`) + table('var.tables', 'each.key'),
+      'env/prod.tfvars': 'tables = {\n  "alias/aws/dynamodb" = "orders"\n}\n',
+    });
+    expect(perEnv.status).toBe('unknown');
+    expect(perEnv.reason).toMatch(/env\/prod\.tfvars/);
+    // A key resource's instance picked by each.key is a key whatever the var-file sets (not read as the collection's entry).
+    const own = `\nresource "aws_kms_key" "k" {\n  for_each            = var.tables\n  enable_key_rotation = true\n}\n`;
+    const picked = await scan({
+      'main.tf': variable(KEYS, '{\n    orders = "orders"\n  }') + table('var.tables', 'aws_kms_key.k[each.key].arn') + own,
+      'env/prod.tfvars': 'tables = {\n  users = "users"\n}\n',
+    });
+    expect(picked.status).toBe('customer-managed');
+  });
+
   it('a collection kmsfix cannot list (a call, a data source): the key as written', async () => {
     const r = await scan({ 'main.tf': variable(MAP, '{}') + table('data.external.tables.result') });
     expect(r.status).toBe('customer-managed');

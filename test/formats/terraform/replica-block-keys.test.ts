@@ -123,6 +123,60 @@ describe('replica blocks of a table with a customer-managed key', () => {
     expect(keyed.status).toBe('customer-managed');
   });
 
+  it("a dynamic replica over the module's inputs: each entry read from defaults, tfvars, locals, as a table's for_each is", async () => {
+    const ARN = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const dyn = (forEach: string) => `
+  dynamic "replica" {
+    for_each = ${forEach}
+    content {
+      region_name = replica.key
+      kms_key_arn = replica.value.kms_key_arn
+    }
+  }
+`;
+    const MAP = 'map(object({ kms_key_arn = optional(string) }))';
+    const variable = (type: string, value?: string) =>
+      `variable "replicas" {\n  type = ${type}\n${value === undefined ? '' : `  default = ${value}\n`}}\n`;
+    const run = async (forEach: string, extra: Record<string, string>, root = true) => {
+      const main = root ? table(dyn(forEach)) : table(dyn(forEach)).replace(/provider "aws" \{[^}]*\}\n\n/g, '');
+      const files = Object.entries({ 'main.tf': main, ...extra }).map(([path, text]) => ({ path, text }));
+      const r = await processMemory(files, 'scan');
+      return r.outcomes.find((o) => o.file.path === 'main.tf')!.tables[0];
+    };
+    // The variable's default, an optional(string) left out: null, every replica on the AWS managed key of its Region.
+    const byDefault = await run('var.replicas', { 'variables.tf': variable(MAP, '{\n    "us-west-2" = {}\n  }') });
+    expect([byDefault.status, byDefault.fixable]).toEqual(['aws-managed', false]);
+    expect(byDefault.message).toContain('replica.value.kms_key_arn (every for_each entry gives null: replicas defaults to');
+    // terraform.tfvars gives the collection: one entry without a key is unknown, naming where it was written; every one a key: customer-managed.
+    const tfvars = (entries: string) => ({ 'variables.tf': variable(MAP), 'terraform.tfvars': `replicas = {\n${entries}}\n` });
+    const mixed = await run('var.replicas', tfvars(`  "us-west-2" = { kms_key_arn = "${ARN}" }\n  "eu-west-1" = {}\n`));
+    expect(mixed.status).toBe('unknown');
+    expect(mixed.message).toContain('whose for_each entry gives null (replicas = {...} in terraform.tfvars:1)');
+    expect((await run('var.replicas', tfvars(`  "us-west-2" = { kms_key_arn = "${ARN}" }\n`))).status).toBe('customer-managed');
+    // A type default of its own: that key.
+    const typed = variable(`map(object({ kms_key_arn = optional(string, "${ARN}") }))`, '{\n    "us-west-2" = {}\n  }');
+    expect((await run('var.replicas', { 'variables.tf': typed })).status).toBe('customer-managed');
+    // A local, and a list keyed by a for expression.
+    const local = `locals {\n  replicas = {\n    "us-west-2" = { kms_key_arn = null }\n  }\n}\n`;
+    expect((await run('local.replicas', { 'locals.tf': local })).status).toBe('aws-managed');
+    const LIST = 'list(object({ region = string, kms_key_arn = optional(string) }))';
+    const list = (items: string) => ({ 'variables.tf': variable(LIST, `[${items}]`) });
+    const forExpr = '{ for r in var.replicas : r.region => r }';
+    expect((await run(forExpr, list(`{ region = "us-west-2", kms_key_arn = "${ARN}" }, { region = "eu-west-1" }`))).status).toBe('unknown');
+    expect((await run(forExpr, list(`{ region = "us-west-2", kms_key_arn = "${ARN}" }`))).status).toBe('customer-managed');
+    // A var-file sets the variable: its entries are not known, whatever the default says.
+    const perEnv = await run('var.replicas', {
+      'variables.tf': variable(MAP, '{\n    "us-west-2" = {}\n  }'),
+      'env/prod.tfvars': `replicas = {\n  "us-west-2" = { kms_key_arn = "${ARN}" }\n}\n`,
+    });
+    expect(perEnv.status).toBe('unknown');
+    expect(perEnv.message).toContain('replicas is set per environment by env/prod.tfvars (-var-file)');
+    // A module others call (no sign of a root module): its callers set the collection.
+    const reusable = await run('var.replicas', { 'variables.tf': variable(MAP, '{\n    "us-west-2" = {}\n  }') }, false);
+    expect(reusable.status).toBe('unknown');
+    expect(reusable.message).toContain('which its callers set: it is not a root module');
+  });
+
   it('a table without a customer-managed key and its replicas are fixed together with --recreate-replicas', async () => {
     const text = table('\n  replica {\n    region_name = "us-west-2"\n  }\n').replace(/\n {2}server_side_encryption \{[^}]*\}\n/, '\n');
     const r = await processMemory([{ path: 'main.tf', text }], 'fix', { recreateReplicas: true });
