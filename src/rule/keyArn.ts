@@ -1,7 +1,7 @@
 /**
  * `--kms-key-arn VALUE`: what the value is, and which format families can write it.
  *
- * - a key ARN `arn:aws[-cn|-us-gov|-iso|-iso-b]:kms:REGION:ACCOUNT:key/ID` (ID a UUID or an
+ * - a key ARN `arn:aws[-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc]:kms:REGION:ACCOUNT:key/ID` (ID a UUID or an
  *   `mrk-` multi-Region key ID), or an alias ARN `arn:...:kms:REGION:ACCOUNT:alias/NAME`: every family;
  * - an alias name `alias/NAME`: CloudFormation only (`KMSMasterKeyId` takes key IDs, ARNs, alias
  *   names and alias ARNs; Terraform's, CDK's and Pulumi's `kms_key_arn`/`kmsKeyArn`/`Key.fromKeyArn`
@@ -16,11 +16,11 @@
  * A table of a family that cannot write the value is not fixed, with the reason (keyArnProblem).
  */
 
-const PARTITION = 'aws(?:-cn|-us-gov|-iso|-iso-b)?';
+const PARTITION = 'aws(?:-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?';
 const KEY_ID = '(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})';
 const ALIAS_NAME = 'alias/[A-Za-z0-9/_-]+';
-const KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:[a-z]{2}(?:-[a-z]+)+-\\d:\\d{12}:key/${KEY_ID}$`);
-const ALIAS_ARN = new RegExp(`^arn:${PARTITION}:kms:[a-z]{2}(?:-[a-z]+)+-\\d:\\d{12}:${ALIAS_NAME}$`);
+const KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:[a-z]{2,4}(?:-[a-z]+)+-\\d:\\d{12}:key/${KEY_ID}$`);
+const ALIAS_ARN = new RegExp(`^arn:${PARTITION}:kms:[a-z]{2,4}(?:-[a-z]+)+-\\d:\\d{12}:${ALIAS_NAME}$`);
 const ALIAS = new RegExp(`^${ALIAS_NAME}$`);
 
 const ID = '[A-Za-z_][A-Za-z0-9_-]*';
@@ -72,22 +72,23 @@ export function keyArnUsage(value: string): string | undefined {
 
 /**
  * An ARN whose partition is not its Region's (`arn:aws-cn:kms:eu-west-1:...`: adversarial pass of session 61, M1):
- * no such key exists, and a deploy fails. The Regions' prefixes per partition: `cn-` aws-cn, `us-gov-` aws-us-gov,
- * `us-iso-` aws-iso, `us-isob-` aws-iso-b, any other aws.
+ * no such key exists, and a deploy fails. The Regions' prefixes per partition (REGION_PARTITIONS), any other aws.
  */
+const REGION_PARTITIONS: [string, string][] = [
+  ['cn-', 'aws-cn'],
+  ['us-gov-', 'aws-us-gov'],
+  ['us-isob-', 'aws-iso-b'],
+  ['us-iso-', 'aws-iso'],
+  ['eu-isoe-', 'aws-iso-e'],
+  ['us-isof-', 'aws-iso-f'],
+  ['eusc-', 'aws-eusc'],
+];
+
 function partitionMismatch(arn: string): string | undefined {
   const m = /^arn:([^:]+):kms:([^:]+):/.exec(arn);
   if (!m) return undefined;
   const [, partition, region] = m;
-  const expected = region.startsWith('cn-')
-    ? 'aws-cn'
-    : region.startsWith('us-gov-')
-      ? 'aws-us-gov'
-      : region.startsWith('us-isob-')
-        ? 'aws-iso-b'
-        : region.startsWith('us-iso-')
-          ? 'aws-iso'
-          : 'aws';
+  const expected = REGION_PARTITIONS.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
   return partition === expected ? undefined : `the Region ${region} is in the partition ${expected}, not ${partition}`;
 }
 

@@ -68,12 +68,17 @@ describe('what --kms-key-arn accepts', () => {
       'the Region cn-north-1 is in the partition aws-cn, not aws',
     );
     expect(keyArnUsage('arn:aws:kms:us-gov-west-1:111122223333:alias/app')).toContain('in the partition aws-us-gov');
+    expect(keyArnUsage('arn:aws:kms:eusc-de-east-1:111122223333:alias/app')).toContain('in the partition aws-eusc');
     for (const ok of [
       ARN,
       'arn:aws-cn:kms:cn-north-1:111122223333:alias/app',
       'arn:aws-us-gov:kms:us-gov-east-1:111122223333:alias/app',
       'arn:aws-iso:kms:us-iso-east-1:111122223333:alias/app',
       'arn:aws-iso-b:kms:us-isob-east-1:111122223333:alias/app',
+      // Partitions kmsfix refused before (adversarial pass 2 of session 61).
+      'arn:aws-iso-e:kms:eu-isoe-west-1:111122223333:alias/app',
+      'arn:aws-iso-f:kms:us-isof-south-1:111122223333:alias/app',
+      'arn:aws-eusc:kms:eusc-de-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab',
     ])
       expect(keyArnUsage(ok)).toBeUndefined();
   });

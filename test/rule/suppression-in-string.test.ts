@@ -82,4 +82,23 @@ resources:
 `;
     expect(await statuses('Pulumi.yaml', text)).toEqual([['t', 'aws-owned']]);
   });
+
+  // Adversarial pass 2 of session 61, F8: a comment after a resource's last value, on its line or on lines of its own
+  // below it indented past the resource's key, is inside the resource (Checkov reads it through its end line).
+  it("a comment on the resource's last line, or below it inside the resource, counts; one at the next key's indentation is the next table's", async () => {
+    const last = `Resources:\n${table('T', '')}`.replace('KeyType: HASH}]\n', 'KeyType: HASH}] # kmsfix:ignore legacy\n');
+    expect(await statuses('t.yaml', last)).toEqual([['T', 'suppressed']]);
+    const below = `Resources:\n${table('T', '      # kmsfix:ignore legacy\n')}${table('B', '')}`;
+    expect(await statuses('t.yaml', below)).toEqual([
+      ['T', 'suppressed'],
+      ['B', 'aws-owned'],
+    ]);
+    const checkov = `Resources:\n${table('T', '      #checkov:skip=CKV_AWS_119:legacy\n')}`;
+    expect(await statuses('t.yaml', checkov, 'checkov')).toEqual([['T', 'suppressed']]);
+    const next = `Resources:\n${table('A', '')}  # kmsfix:ignore legacy\n${table('B', '')}`;
+    expect(await statuses('t.yaml', next)).toEqual([
+      ['A', 'aws-owned'],
+      ['B', 'suppressed'],
+    ]);
+  });
 });
