@@ -519,6 +519,13 @@ export class SpooledOutput {
   private pending: string[] = [];
   private pendingLength = 0;
 
+  /**
+   * The path is a device, a FIFO or a socket (`-o /dev/null`, `-o /dev/stdout`, a named pipe): written to
+   * directly, as a shell's `>` does. A temp file renamed over it replaced the device with a regular file (as root,
+   * /dev/null itself: found in session 61).
+   */
+  private readonly direct: boolean;
+
   constructor(
     private readonly absPath: string,
     private readonly display: string,
@@ -531,6 +538,7 @@ export class SpooledOutput {
     private readonly folderSync: 'now' | 'later' = 'now',
   ) {
     this.temp = tempPathFor(absPath);
+    this.direct = isSpecialFile(absPath);
   }
 
   /** Appends text; an error is kept, and reported by commit. */
@@ -544,6 +552,15 @@ export class SpooledOutput {
   commit(): void {
     this.flush();
     let cause = this.failure;
+    if (cause === undefined && this.direct) {
+      try {
+        if (this.fd !== undefined) closeSync(this.fd);
+        this.fd = undefined;
+        return;
+      } catch (err) {
+        cause = describeError(err);
+      }
+    }
     if (cause === undefined) {
       try {
         // Its bytes on disk before the rename (durable.ts): a power loss never leaves it empty.
@@ -586,6 +603,7 @@ export class SpooledOutput {
     this.pendingLength = 0;
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    if (this.direct) return;
     rmSync(this.temp, { force: true });
     tempGone(this.temp);
   }
@@ -597,6 +615,7 @@ export class SpooledOutput {
     this.pendingLength = 0;
     if (this.failure !== undefined) return;
     try {
+      if (this.fd === undefined && this.direct) this.fd = openSync(this.absPath, 'w');
       if (this.fd === undefined) {
         tempMade(this.temp);
         try {
@@ -612,6 +631,12 @@ export class SpooledOutput {
       this.failure = describeError(err);
     }
   }
+}
+
+/** Whether a path is there and neither a regular file nor a folder (a device, a FIFO, a socket), following links. */
+function isSpecialFile(absPath: string): boolean {
+  const st = statSync(absPath, { throwIfNoEntry: false });
+  return st !== undefined && !st.isFile() && !st.isDirectory();
 }
 
 /** Writes all of `data` at the file's position (writeSync may write less than it is given). */

@@ -3,7 +3,8 @@
  * (src/io/write.ts SpooledOutput): FILE is the whole report or left as it was, and no temp file
  * stays behind either way.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,6 +25,25 @@ afterEach(() => {
 });
 
 describe('SpooledOutput', () => {
+  // Session 61: `-o /dev/null` as root replaced /dev/null with a regular file (the temp renamed over it). A device, a
+  // FIFO or a socket is written to directly, as a shell's `>` does; a FIFO stands for them here (no root needed).
+  it('a FIFO (or a device) is written to directly, not replaced by a regular file', async () => {
+    const dir = folder();
+    const fifo = path.join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('timeout', ['20', 'cat', fifo]);
+    const chunks: Buffer[] = [];
+    reader.stdout.on('data', (d: Buffer) => chunks.push(d));
+    const closed = new Promise<number | null>((resolve) => reader.on('close', resolve));
+    const out = new SpooledOutput(fifo, 'pipe');
+    out.write('{"tables": []}\n');
+    out.commit();
+    expect(await closed).toBe(0);
+    expect(Buffer.concat(chunks).toString()).toBe('{"tables": []}\n');
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(dir)).toEqual(['pipe']);
+  });
+
   it('leaves FILE as it was until commit, then holds all that was written', () => {
     const dir = folder();
     const file = path.join(dir, 'report.json');
