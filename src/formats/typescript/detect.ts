@@ -60,7 +60,7 @@ import { typeOnlyBlock } from './typeOnly.js';
 import { integrationTables } from './zeroEtl.js';
 import { managedKeySetting } from './awsManagedKey.js';
 import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
-import { guarded } from './singleValue.js';
+import { guarded, onlyValueOf } from './singleValue.js';
 import { stackKeySetting } from './stackConfig.js';
 import { type Given, given as givenOf, type ProjectValues, type Wanted } from './projectValues.js';
 import type { FileRef } from '../serverless/fileValues.js';
@@ -405,10 +405,37 @@ const choiceValue =
         : undefined;
     if (managed?.state === 'unreadable') return managed;
     if (managed) means = 'aws-managed';
-    return means
-      ? { state: 'reference', source: snippet(c.sf, e), means, ...(managed?.via ? { via: managed.via } : {}) }
-      : { state: 'expression', source: snippet(c.sf, e) };
+    // Its replica key ARNs (`customerManagedKey(key, { 'eu-west-1': <a key> })`): each replica's key, read the same way.
+    const replica =
+      means === 'customer-managed' && ts.isCallExpression(u) && u.arguments[1] ? managedReplicaKey(c, u.arguments[1]) : undefined;
+    if (replica?.setting.state === 'unreadable') return replica.setting;
+    if (replica) means = 'aws-managed';
+    const source = replica ? `${snippet(c.sf, e)}, whose replica key for ${replica.region} is ${replica.setting.source}` : snippet(c.sf, e);
+    const via = managed?.via ?? replica?.setting.via;
+    return means ? { state: 'reference', source, means, ...(via ? { via } : {}) } : { state: 'expression', source: snippet(c.sf, e) };
   };
+
+/**
+ * The first entry of TableV2's replica key ARNs (`TableEncryptionV2.customerManagedKey(key, replicaKeyArns)`, written
+ * there or in a const of the file) that is, or may be, the AWS managed key, with its Region as written: CDK sets that
+ * replica's KMSMasterKeyId from it, as a CfnGlobalTable replica's own (adversarial pass s61 F1). Undefined for a map
+ * whose entries name other keys, and for one kmsfix cannot list (a spread, a value of another file).
+ */
+function managedReplicaKey(c: Ctx, map: ts.Expression, depth = 0): { region: string; setting: Setting } | undefined {
+  const u = unwrap(map);
+  if (depth > 4) return undefined;
+  if (ts.isIdentifier(u)) {
+    const init = onlyValueOf(declarationOf(u));
+    return init && managedReplicaKey(c, init, depth + 1);
+  }
+  if (!ts.isObjectLiteralExpression(u)) return undefined;
+  for (const p of u.properties) {
+    const value = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined;
+    const setting = value && managedKeySetting(c.sf, c.given, value, 'reference');
+    if (setting) return { region: p.name ? p.name.getText(c.sf) : '?', setting };
+  }
+  return undefined;
+}
 
 /**
  * CDK's `encryption` chosen by a condition (`isProd ? TableEncryption.AWS_MANAGED : TableEncryption.DEFAULT`, or
