@@ -59,6 +59,7 @@ import { sharedTables } from './resourcePolicy.js';
 import { typeOnlyBlock } from './typeOnly.js';
 import { integrationTables } from './zeroEtl.js';
 import { managedKeySetting } from './awsManagedKey.js';
+import { noKeyArn } from './fnChoices.js';
 import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
 import { guarded, onlyValueOf } from './singleValue.js';
 import { stackKeySetting } from './stackConfig.js';
@@ -405,6 +406,12 @@ const choiceValue =
         : undefined;
     if (managed?.state === 'unreadable') return managed;
     if (managed) means = 'aws-managed';
+    // `customerManagedKey(Key.fromKeyArn(this, 'K', Fn.conditionIf(c, arn, Aws.NO_VALUE).toString()))`: may be no key (fnChoices.ts).
+    const noKey =
+      means === 'customer-managed' && ts.isCallExpression(u) && u.arguments[0]
+        ? noKeyArn(u.arguments[0], snippet(c.sf, u.arguments[0]))
+        : undefined;
+    if (noKey) return { state: 'unreadable', source: `the key may be left out (${noKey})` };
     // Its replica key ARNs (`customerManagedKey(key, { 'eu-west-1': <a key> })`): each replica's key, read the same way.
     const replica =
       means === 'customer-managed' && ts.isCallExpression(u) && u.arguments[1] ? managedReplicaKey(c, u.arguments[1]) : undefined;
@@ -658,6 +665,10 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
           // A member of a const the file changes may be any key, the AWS managed key too: as one that may be, below.
           const changed = changedKey(sf, e);
           if (changed) return (maybeManaged = changed);
+          // A key imported by an ARN that may be no key (`Key.fromKeyArn(..., Fn.conditionIf(c, arn, Aws.NO_VALUE))`):
+          // CDK creates none for it, and the table may get the AWS managed key (fnChoices.ts).
+          const noKey = noKeyArn(e, snippet(sf, e));
+          if (noKey) return (maybeManaged = { state: 'unreadable', source: `the key may be left out (${noKey})` });
           const unset = unsetKey(sf, e);
           if (unset) return unset;
           const managed = managedKeySetting(sf, given, e, 'reference');

@@ -99,3 +99,21 @@ function mapOf(e: ts.Expression, depth = 0): { name: string; value: ts.Expressio
   }
   return out;
 }
+
+/**
+ * `Key.fromKeyArn(this, 'K', Fn.conditionIf(c, key.keyArn, Aws.NO_VALUE).toString())`, in place or through the file's
+ * consts: the key ARN CDK synthesizes for the table is that Fn::If, one of whose values is no key. Why, for messages
+ * (`subject`: the key as written); undefined for any other key.
+ */
+export function noKeyArn(e: ts.Expression, subject: string, depth = 0): string | undefined {
+  const u = unwrap(e);
+  if (depth > 4) return undefined;
+  if (ts.isIdentifier(u)) {
+    const init = onlyValueOf(declarationOf(u));
+    return init && noKeyArn(init, subject, depth + 1);
+  }
+  if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression) || u.expression.name.text !== 'fromKeyArn') return undefined;
+  const arn = u.arguments[2];
+  const none = arn && fnChoices(arn)?.find((c) => c.none);
+  return none && `${subject}'s key ARN is ${unwrap(none.value).getText()} (no key) ${none.where}`;
+}

@@ -11,7 +11,7 @@
  * guard before the table (`if (!props.key) throw`) proves the key set (singleValue.ts). `mayBeUndefined` reads the other ways a key may be undefined when the program runs.
  */
 import { constInitializer, declarationOf } from './consts.js';
-import { fnChoices } from './fnChoices.js';
+import { fnChoices, noKeyArn } from './fnChoices.js';
 import { snippet } from './lookup.js';
 import { classOfThis, isNullish, isUnset, ts, unwrap } from './parse.js';
 import { assignsName, fieldValue, guarded, indexedValues, onlyValueOf } from './singleValue.js';
@@ -270,6 +270,7 @@ export function mayBeUndefined(e: ts.Expression, depth = 0, subject?: string): s
   }
   if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression)) return undefined;
   const name = u.expression.name.text;
+  if (name === 'fromKeyArn') return noKeyArn(u, subject ?? snippet(u.getSourceFile(), u));
   if (name === 'tryGetContext') return `${u.getText()} is undefined where the context does not set it`;
   if (CONFIG_GETS.has(name) && isPulumiConfig(u.expression.expression))
     return `${u.getText()} is undefined in a stack whose config does not set it`;

@@ -75,6 +75,24 @@ ${before}
 }
 `;
 
+const TABLE = (encryption: string) =>
+  `import * as cdk from 'aws-cdk-lib';
+import { Aws, Fn } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+export class S extends cdk.Stack {
+  constructor(scope: any, id: string) {
+    super(scope, id, { env: { region: 'us-east-1' } });
+    const key = new kms.Key(this, 'K', { enableKeyRotation: true });
+    const imported = kms.Key.fromKeyArn(this, 'I', Fn.conditionIf('IsProd', key.keyArn, Aws.NO_VALUE).toString());
+    new dynamodb.${encryption.includes('V2') ? 'TableV2' : 'Table'}(this, 'T', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      ${encryption},
+    });
+  }
+}
+`;
+
 const MANAGED_ARN = "'arn:aws:kms:eu-west-1:111111111111:alias/aws/dynamodb'";
 const KEY_ARN = "'arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111'";
 
@@ -105,6 +123,19 @@ it.each([
     "the key is the AWS managed key ('alias/aws/dynamodb') where the condition IsProd is false",
   ],
   ['CfnTable: conditionIf between two keys', L1("Fn.conditionIf('IsProd', key.keyArn, other.keyArn).toString()"), 'customer-managed', ''],
+  // F7 through a key CDK imports by that ARN: the Table's, TableV2's KMSMasterKeyId is the Fn::If.
+  [
+    'Table: encryptionKey Key.fromKeyArn of a conditionIf with NO_VALUE, through a const',
+    TABLE('encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: imported'),
+    'unknown',
+    "imported's key ARN is Aws.NO_VALUE (no key) where the condition IsProd is false",
+  ],
+  [
+    'TableV2: customerManagedKey(Key.fromKeyArn of a conditionIf with NO_VALUE)',
+    TABLE('encryption: dynamodb.TableEncryptionV2.customerManagedKey(imported)'),
+    'unknown',
+    "imported's key ARN is Aws.NO_VALUE (no key) where the condition IsProd is false",
+  ],
   // F5: CDKTF, Fn.lookup over an iterator.
   [
     'CDKTF: Fn.lookup(map, it.value, null)',
