@@ -115,5 +115,5 @@ export function noKeyArn(e: ts.Expression, subject: string, depth = 0): string |
   if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression) || u.expression.name.text !== 'fromKeyArn') return undefined;
   const arn = u.arguments[2];
   const none = arn && fnChoices(arn)?.find((c) => c.none);
-  return none && `${subject}'s key ARN is ${unwrap(none.value).getText()} (no key) ${none.where}`;
+  return none && `the key ARN of ${subject} is ${unwrap(none.value).getText()} (no key) ${none.where}`;
 }

@@ -128,13 +128,13 @@ it.each([
     'Table: encryptionKey Key.fromKeyArn of a conditionIf with NO_VALUE, through a const',
     TABLE('encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: imported'),
     'unknown',
-    "imported's key ARN is Aws.NO_VALUE (no key) where the condition IsProd is false",
+    'the key ARN of imported is Aws.NO_VALUE (no key) where the condition IsProd is false',
   ],
   [
     'TableV2: customerManagedKey(Key.fromKeyArn of a conditionIf with NO_VALUE)',
     TABLE('encryption: dynamodb.TableEncryptionV2.customerManagedKey(imported)'),
     'unknown',
-    "imported's key ARN is Aws.NO_VALUE (no key) where the condition IsProd is false",
+    'the key ARN of imported is Aws.NO_VALUE (no key) where the condition IsProd is false',
   ],
   // F5: CDKTF, Fn.lookup over an iterator.
   [
