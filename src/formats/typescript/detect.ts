@@ -389,11 +389,18 @@ const MEANS: Record<string, Setting['means']> = {
 
 /** CDK's `encryption`: a TableEncryption member (Table) or a TableEncryptionV2 call (TableV2). */
 function choiceOf(c: Ctx, props: ts.ObjectLiteralExpression, v2: boolean): Setting {
-  return settingOf(c.sf, props, 'encryption', choiceValue(c, v2));
+  return settingOf(c.sf, props, 'encryption', choiceValue(c, v2, v2 && replicated(c.sf, props)));
 }
 
+/**
+ * Does a TableV2 have replicas (its `replicas`, one a spread may give, or a `.addReplica(...)` of the file)? CDK reads
+ * replicaKeyArns for those only: an entry for a Region with none is not used.
+ */
+const replicated = (sf: ts.SourceFile, props: ts.ObjectLiteralExpression) =>
+  !noneOrEmpty(sf, props, 'replicas') || sf.text.includes('.addReplica(');
+
 const choiceValue =
-  (c: Ctx, v2: boolean) =>
+  (c: Ctx, v2: boolean, replicas = false) =>
   (e: ts.Expression): Setting => {
     const u = unwrap(e);
     const s = v2 ? (ts.isCallExpression(u) ? c.sym(u.expression) : undefined) : c.sym(u);
@@ -414,7 +421,9 @@ const choiceValue =
     if (noKey) return { state: 'unreadable', source: `the key may be left out (${noKey})` };
     // Its replica key ARNs (`customerManagedKey(key, { 'eu-west-1': <a key> })`): each replica's key, read the same way.
     const replica =
-      means === 'customer-managed' && ts.isCallExpression(u) && u.arguments[1] ? managedReplicaKey(c, u.arguments[1]) : undefined;
+      replicas && means === 'customer-managed' && ts.isCallExpression(u) && u.arguments[1]
+        ? managedReplicaKey(c, u.arguments[1])
+        : undefined;
     if (replica?.setting.state === 'unreadable') return replica.setting;
     if (replica) means = 'aws-managed';
     const source = replica ? `${snippet(c.sf, e)}, whose replica key for ${replica.region} is ${replica.setting.source}` : snippet(c.sf, e);
@@ -453,7 +462,7 @@ function withChoiceBranches(c: Ctx, props: ts.ObjectLiteralExpression, v2: boole
   const l = lookup(c.sf, props, 'encryption');
   const e = l.kind === 'value' ? unwrap(l.value) : undefined;
   if (settings.model !== 'choice' || !e || !ts.isConditionalExpression(e)) return settings;
-  const value = choiceValue(c, v2);
+  const value = choiceValue(c, v2, v2 && replicated(c.sf, props));
   const branches = [e.whenTrue, e.whenFalse].map((b) => ({ ...settings, choice: isUnset(b) ? ABSENT : value(b) }));
   return {
     ...settings,

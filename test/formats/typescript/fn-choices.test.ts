@@ -57,7 +57,7 @@ ${before}
 }
 `;
 
-const V2 = (before: string, replicaKeys: string) =>
+const V2 = (before: string, replicaKeys: string, replicas = "replicas: [{ region: 'eu-west-1' }],") =>
   `import * as cdk from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -69,7 +69,7 @@ ${before}
     new dynamodb.TableV2(this, 'T', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(key, ${replicaKeys}),
-      replicas: [{ region: 'eu-west-1' }],
+      ${replicas}
     });
   }
 }
@@ -169,6 +169,14 @@ it.each([
     V2("    const replicaKeys = { 'eu-west-1': kms.Alias.fromAliasName(this, 'A', 'alias/aws/dynamodb').aliasArn };", 'replicaKeys'),
     'aws-managed',
     "whose replica key for 'eu-west-1' is kms.Alias.fromAliasName",
+  ],
+  // CDK reads an entry for a replica's Region only: a table without replicas does not use it (a fix would replace the key).
+  ['TableV2: a replica key map of a table without replicas', V2('', `{ 'eu-west-1': ${MANAGED_ARN} }`, ''), 'customer-managed', ''],
+  [
+    'TableV2: a replica added by addReplica',
+    V2('', `{ 'eu-west-1': ${MANAGED_ARN} }`, '').replace('    });\n  }\n}', "    }).addReplica({ region: 'eu-west-1' });\n  }\n}"),
+    'aws-managed',
+    "whose replica key for 'eu-west-1'",
   ],
   ['TableV2: replica keys of the account', V2('', `{ 'eu-west-1': ${KEY_ARN} }`), 'customer-managed', ''],
 ])('%s', async (_, text, status, message) => {
